@@ -117,6 +117,13 @@ export function bytesEqual(a: Bytes, b: Bytes): bool {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
+/** The C string stored in `b` up to its first NUL byte (C: `(const char *)b.p`; the
+ *  caller guarantees a NUL inside `b`, e.g. a buffer it NUL-terminated itself). */
+export function cstr(b: Bytes): string {
+  let n = 0;
+  while (n < b.length && b[n] !== 0) n++;
+  return new TextDecoder().decode(b.subarray(0, n));
+}
 /** An empty view (C: `{NULL, 0}`). */
 export function noBytes(): Bytes { return new Uint8Array(0); }
 
