@@ -1,0 +1,18 @@
+/* C implementations of the externs declared in externs.ts. */
+#include "externs.h"
+
+static uint32_t ticks;
+
+int32_t ext_scale(int32_t a, int32_t k) { return a * k; }
+
+uint32_t ext_sum(rt_bytes b) {
+  uint32_t s = 0;
+  for (uint32_t i = 0; i < b.len; i++) s += b.p[i];
+  return s;
+}
+
+bool ext_flag(bool on) { return !on; }
+
+void ext_tick(void) { ticks++; }
+
+uint32_t ext_ticks(void) { return ticks; }
