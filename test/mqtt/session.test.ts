@@ -1,0 +1,544 @@
+// Session scenarios against a scripted broker (test/mqtt/support/peer.ts) and a
+// fake millisecond clock. Every byte the session emits is decoded with the
+// real codec; every byte it receives is built with the real encoders.
+
+import { test } from "node:test";
+import { strict as assert } from "node:assert";
+import { Peer, bytes } from "./support/peer";
+import {
+  SessionEvent as E, SessionState, LogLevel, MAX_INFLIGHT, TX_BUF_SIZE, CONNACK_TIMEOUT_MS,
+} from "../../ts-src/mqtt/session";
+import { PacketType as T } from "../../ts-src/mqtt/packet";
+
+const withStrings = (clientId: string, user = "", pass = "", willTopic = "", willMessage = "") =>
+  (c: import("../../ts-src/mqtt/session").SessionConfig) => {
+    const err = c.setStrings(bytes(clientId), bytes(user), bytes(pass), bytes(willTopic), bytes(willMessage));
+    if (err !== null) throw new Error(err);
+  };
+
+test("CONNECT carries client id, keepalive, clean flag; user/pass/will only when set", () => {
+  const a = new Peer(withStrings("dev1"));
+  assert.equal(a.s.connect(0), true);
+  const [c] = a.pull();
+  assert.equal(c.type, T.CONNECT);
+  assert.equal(c.clientId, "dev1");
+  assert.equal(c.protocolLevel, 4);
+  assert.equal(c.keepAlive, 60);
+  assert.equal(c.connectFlags, 0x02, "clean session only");
+  assert.equal(a.s.state, SessionState.CONNECTING);
+
+  // user + password + will (topic and message), will_retain, clean_session false
+  const b = new Peer((cfg) => {
+    withStrings("dev2", "bob", "secret", "dev2/status", "offline")(cfg);
+    cfg.cleanSession = false; cfg.willRetain = true; cfg.keepAlive = 15;
+  });
+  b.s.connect(0);
+  const [c2] = b.pull();
+  assert.equal(c2.userName, "bob");
+  assert.equal(c2.password, "secret");
+  assert.equal(c2.willTopic, "dev2/status");
+  assert.equal(c2.willMessage, "offline");
+  assert.equal(c2.keepAlive, 15);
+  assert.equal(c2.connectFlags, 0x80 | 0x40 | 0x20 | 0x04, "user, pass, will retain, will (QoS 0), not clean");
+
+  // a will topic without a message is no will at all
+  const d = new Peer(withStrings("dev3", "", "", "dev3/status", ""));
+  d.s.connect(0);
+  assert.equal(d.pull()[0].connectFlags, 0x02);
+
+  // connect while connecting is refused with a log
+  assert.equal(d.s.connect(0), false);
+  assert.equal(d.logs.at(-1)!.level, LogLevel.ERROR);
+});
+
+test("config strings: invalid will topic and overflow are rejected with a reason", () => {
+  const p = new Peer();
+  assert.match(String(p.s.cfg.setStrings(bytes("x"), bytes(""), bytes(""), bytes("a/+"), bytes("m"))), /will topic/);
+  assert.match(String(p.s.cfg.setStrings(bytes("x".repeat(5000)), bytes(""), bytes(""), bytes(""), bytes(""))), /CONFIG_STR_SIZE/);
+  assert.equal(p.s.cfg.setStrings(bytes("id"), bytes("u"), bytes("p"), bytes(""), bytes("")), null);
+  assert.equal(Buffer.from(p.s.cfg.str(0)).toString(), "id");
+});
+
+test("CONNACK 0: connected and CONNACK event", () => {
+  const p = new Peer(withStrings("d"));
+  p.open();
+  assert.equal(p.s.state, SessionState.CONNECTED);
+  assert.deepEqual(p.events.map((e) => [e.ev, e.returnCode]), [[E.CONNACK, 0]]);
+});
+
+test("CONNACK return codes 1..5: event, then close with the reason", () => {
+  const reasons = ["", "protocol version", "identifier rejected", "server unavailable", "bad user name or password", "not authorized"];
+  for (let code = 1; code <= 5; code++) {
+    const p = new Peer(withStrings("d"));
+    p.s.connect(0);
+    p.pull();
+    p.connack(code);
+    const evs = p.takeEvents();
+    assert.deepEqual(evs.map((e) => e.ev), [E.CONNACK, E.CLOSE], `code ${code}`);
+    assert.equal(evs[0].returnCode, code);
+    assert.match(evs[1].reason, new RegExp(reasons[code]));
+    assert.equal(evs[1].wasConnected, false);
+    assert.equal(p.s.state, SessionState.DISCONNECTED);
+    assert.equal(p.s.wantsClose(), true, "the port is told to drop the socket");
+    p.drop();
+    assert.equal(p.s.wantsClose(), false);
+    assert.equal(p.events.length, 0, "connectionLost after close() raises nothing more");
+  }
+});
+
+test("protocol errors close: packet before CONNACK, second CONNACK, session present with clean session", () => {
+  const a = new Peer(withStrings("d"));
+  a.s.connect(0); a.pull();
+  a.pingresp();
+  assert.equal(a.s.state, SessionState.DISCONNECTED);
+  assert.match(a.evs(E.CLOSE)[0].reason, /before CONNACK/);
+
+  const b = new Peer(withStrings("d"));
+  b.open();
+  b.connack();
+  assert.match(b.evs(E.CLOSE)[0].reason, /second CONNACK/);
+
+  const c = new Peer(withStrings("d"));
+  c.s.connect(0); c.pull();
+  c.connack(0, true);
+  assert.match(c.evs(E.CLOSE)[0].reason, /session present/);
+});
+
+test("no CONNACK within the timeout closes", () => {
+  const p = new Peer(withStrings("d"));
+  p.now = 4294967000; // across the u32 clock wrap
+  p.s.connect(p.now); p.pull();
+  p.now = (p.now + CONNACK_TIMEOUT_MS - 1) >>> 0;
+  p.s.tick(p.now);
+  assert.equal(p.s.state, SessionState.CONNECTING);
+  p.now = (p.now + 1) >>> 0;
+  p.s.tick(p.now);
+  assert.equal(p.s.state, SessionState.DISCONNECTED);
+  assert.match(p.evs(E.CLOSE)[0].reason, /CONNACK/);
+});
+
+test("keepalive: PINGREQ after keep_alive without sending, PINGRESP event, timer restarts on traffic", () => {
+  const p = new Peer((c) => { withStrings("d")(c); c.keepAlive = 10; });
+  p.open();
+  p.now = 9999; p.s.tick(p.now);
+  assert.deepEqual(p.pull(), []);
+  p.now = 10000; p.s.tick(p.now);
+  assert.deepEqual(p.pull().map((x) => x.type), [T.PINGREQ]);
+  p.now = 10000; p.s.tick(p.now);
+  assert.deepEqual(p.pull(), [], "one PINGREQ per period");
+  p.pingresp();
+  assert.equal(p.evs(E.PINGRESP).length, 1);
+  // a publish at 15000 is traffic: the next PINGREQ is due at 25000
+  p.now = 15000;
+  assert.ok(p.s.publish(bytes("t"), bytes("x"), 0, false, p.now) > 0);
+  p.pull();
+  p.now = 24999; p.s.tick(p.now);
+  assert.deepEqual(p.pull(), []);
+  p.now = 25000; p.s.tick(p.now);
+  assert.deepEqual(p.pull().map((x) => x.type), [T.PINGREQ]);
+});
+
+test("keepalive: no PINGRESP by the next expiry closes the connection", () => {
+  const p = new Peer((c) => { withStrings("d")(c); c.keepAlive = 5; });
+  p.open();
+  p.now = 5000; p.s.tick(p.now);
+  assert.deepEqual(p.pull().map((x) => x.type), [T.PINGREQ]);
+  p.now = 9999; p.s.tick(p.now);
+  assert.equal(p.s.state, SessionState.CONNECTED);
+  p.now = 10000; p.s.tick(p.now);
+  assert.equal(p.s.state, SessionState.DISCONNECTED);
+  const close = p.evs(E.CLOSE);
+  assert.equal(close.length, 1);
+  assert.match(close[0].reason, /PINGRESP/);
+  assert.equal(close[0].wasConnected, true);
+  assert.equal(p.s.wantsClose(), true);
+});
+
+test("keep_alive 0 disables PINGREQ", () => {
+  const p = new Peer((c) => { withStrings("d")(c); c.keepAlive = 0; });
+  p.open();
+  p.now = 10_000_000; p.s.tick(p.now);
+  assert.deepEqual(p.pull(), []);
+});
+
+test("QoS 1 out: PUBLISH, PUBACK event, record freed", () => {
+  const p = new Peer(withStrings("d"));
+  p.open();
+  const id = p.s.publish(bytes("a/b"), bytes("hello"), 1, true, 0);
+  assert.ok(id > 0);
+  const [m] = p.pull();
+  assert.deepEqual([m.type, m.qos, m.retain, m.dup, m.packetId, m.topic, m.payload], [T.PUBLISH, 1, true, false, id, "a/b", "hello"]);
+  assert.equal(p.s.inflightCount(), 1);
+  p.ack(T.PUBACK, id);
+  assert.deepEqual(p.evs(E.PUBACK).map((e) => e.packetId), [id]);
+  assert.equal(p.s.inflightCount(), 0);
+  assert.equal(p.s.storeUsed, 0, "store space given back");
+  // an unknown id is tolerated and logged
+  p.ack(T.PUBACK, 999);
+  assert.equal(p.s.state, SessionState.CONNECTED);
+  assert.match(p.logs.at(-1)!.msg, /PUBACK/);
+  assert.equal(p.logs.at(-1)!.num, 999);
+});
+
+test("QoS 2 out: PUBLISH -> PUBREC -> PUBREL -> PUBCOMP", () => {
+  const p = new Peer(withStrings("d"));
+  p.open();
+  const id = p.s.publish(bytes("x/y"), bytes("exactly once"), 2, false, 0);
+  const [m] = p.pull();
+  assert.deepEqual([m.type, m.qos, m.packetId], [T.PUBLISH, 2, id]);
+  p.ack(T.PUBREC, id);
+  const [rel] = p.pull();
+  assert.deepEqual([rel.type, rel.flags, rel.packetId], [T.PUBREL, 2, id]);
+  assert.equal(p.s.storeUsed, 0, "message bytes released once PUBREC came");
+  assert.equal(p.s.inflightCount(), 1);
+  // a repeated PUBREC gets the PUBREL again
+  p.ack(T.PUBREC, id);
+  assert.deepEqual(p.pull().map((x) => [x.type, x.packetId]), [[T.PUBREL, id]]);
+  p.ack(T.PUBCOMP, id);
+  assert.equal(p.s.inflightCount(), 0);
+  assert.deepEqual(p.events.map((e) => e.ev), [E.CONNACK, E.PUBREC, E.PUBREC, E.PUBCOMP]);
+  // PUBACK for a QoS 2 message is a mismatch: logged, record kept
+  const id2 = p.s.publish(bytes("x/y"), bytes("2"), 2, false, 0);
+  p.pull();
+  p.ack(T.PUBACK, id2);
+  assert.equal(p.s.inflightCount(), 1);
+  assert.match(p.logs.at(-1)!.msg, /PUBACK/);
+});
+
+test("QoS 0 and 1 in: delivered, QoS 1 acknowledged", () => {
+  const p = new Peer(withStrings("d"));
+  p.open();
+  p.publish("s/0", "zero", 0);
+  p.publish("s/1", "one", 1, 77);
+  const pubs = p.evs(E.PUBLISH);
+  assert.deepEqual(pubs.map((e) => [e.topic, e.payload, e.qos]), [["s/0", "zero", 0], ["s/1", "one", 1]]);
+  assert.deepEqual(p.pull().map((x) => [x.type, x.packetId]), [[T.PUBACK, 77]]);
+});
+
+test("QoS 2 in: delivered once, duplicate suppressed until PUBREL, then PUBCOMP", () => {
+  const p = new Peer(withStrings("d"));
+  p.open();
+  p.publish("s/2", "m1", 2, 5);
+  assert.deepEqual(p.pull().map((x) => [x.type, x.packetId]), [[T.PUBREC, 5]]);
+  p.publish("s/2", "m1", 2, 5, true); // the server did not see our PUBREC
+  assert.deepEqual(p.pull().map((x) => [x.type, x.packetId]), [[T.PUBREC, 5]]);
+  assert.equal(p.evs(E.PUBLISH).length, 1, "not delivered twice");
+  p.ack(T.PUBREL, 5);
+  assert.deepEqual(p.pull().map((x) => [x.type, x.packetId]), [[T.PUBCOMP, 5]]);
+  assert.equal(p.evs(E.PUBREL).length, 1);
+  // the id is free again: a new message with it is delivered
+  p.publish("s/2", "m2", 2, 5);
+  assert.deepEqual(p.evs(E.PUBLISH).map((e) => e.payload), ["m1", "m2"]);
+  // PUBREL for an unknown id still gets PUBCOMP
+  p.pull();
+  p.ack(T.PUBREL, 6);
+  assert.deepEqual(p.pull().map((x) => [x.type, x.packetId]), [[T.PUBCOMP, 6]]);
+});
+
+test("incoming packets split at every byte and several in one read", () => {
+  const p = new Peer(withStrings("d"));
+  p.s.connect(0); p.pull();
+  p.send(p.connackBytes(), 1);
+  assert.equal(p.s.state, SessionState.CONNECTED);
+  const a = p.publishBytes("t/1", "first", 1, 1);
+  const b = p.publishBytes("t/2", "second", 0);
+  const both = new Uint8Array(a.length + b.length);
+  both.set(a); both.set(b, a.length);
+  p.send(both, 1);
+  p.send(both, 3);
+  p.send(both);
+  assert.deepEqual(p.evs(E.PUBLISH).map((e) => e.payload), ["first", "second", "first", "second", "first", "second"]);
+  assert.equal(p.s.rxLen, 0);
+});
+
+test("clean_session false: in-flight re-sent with DUP and the same ids after reconnect, PUBREL re-sent", () => {
+  const p = new Peer((c) => { withStrings("d")(c); c.cleanSession = false; });
+  p.open();
+  const q1 = p.s.publish(bytes("a"), bytes("one"), 1, false, 0);
+  const q2 = p.s.publish(bytes("b"), bytes("two"), 2, false, 0);
+  const q3 = p.s.publish(bytes("c"), bytes("three"), 2, false, 0);
+  assert.equal(p.pull().length, 3);
+  p.ack(T.PUBREC, q3); // q3 is now waiting for PUBCOMP
+  p.pull();
+  p.drop();
+  assert.equal(p.evs(E.CLOSE).length, 1);
+  assert.equal(p.evs(E.CLOSE)[0].reason, "connection lost");
+  assert.equal(p.s.inflightCount(), 3);
+  p.now = 1000;
+  p.open(true);
+  const re = p.pull();
+  assert.deepEqual(re.map((x) => [x.type, x.packetId, x.dup, x.payload]),
+    [[T.PUBLISH, q1, true, "one"], [T.PUBLISH, q2, true, "two"], [T.PUBREL, q3, false, ""]]);
+  p.ack(T.PUBACK, q1); p.ack(T.PUBREC, q2); p.pull(); p.ack(T.PUBCOMP, q2); p.ack(T.PUBCOMP, q3);
+  assert.equal(p.s.inflightCount(), 0);
+});
+
+test("clean_session true: in-flight messages dropped (logged) on connection loss", () => {
+  const p = new Peer(withStrings("d"));
+  p.open();
+  const id = p.s.publish(bytes("a"), bytes("lost"), 1, false, 0);
+  p.pull();
+  p.drop();
+  assert.equal(p.s.inflightCount(), 0);
+  assert.equal(p.s.recCount, 0);
+  const w = p.logs.find((l) => /dropped/.test(l.msg));
+  assert.ok(w, "a warning is logged");
+  assert.equal(w!.level, LogLevel.WARN);
+  assert.equal(w!.detail, "a");
+  assert.equal(w!.num, id);
+  p.open();
+  assert.deepEqual(p.pull(), [], "nothing re-sent");
+});
+
+test("clean_session true: a message still in tx when the link dropped is sent after reconnect", () => {
+  const p = new Peer(withStrings("d"));
+  p.open();
+  // fill tx so the QoS 1 message cannot be written yet
+  while (p.s.publish(bytes("fill"), new Uint8Array(200), 0, false, 0) !== 0) { /* fill */ }
+  const id = p.s.publish(bytes("keep"), bytes("me"), 1, false, 0);
+  assert.ok(id > 0);
+  p.drop();
+  p.open();
+  assert.deepEqual(p.pull().map((x) => [x.type, x.packetId, x.dup, x.topic]), [[T.PUBLISH, id, false, "keep"]]);
+});
+
+test("packet ids: never 0, wrap after 65535, skip ids in flight and in subscriptions", () => {
+  const p = new Peer(withStrings("d"));
+  p.s.lastId = 65534;
+  assert.equal(p.s.nextPacketId(), 65535);
+  assert.equal(p.s.nextPacketId(), 1);
+  p.open();
+  const a = p.s.publish(bytes("t"), bytes("1"), 1, false, 0); // 2
+  const sub = p.s.subscribe(bytes("s/#"), 1, 0); // 3
+  assert.deepEqual([a, sub], [2, 3]);
+  p.s.lastId = 1;
+  assert.equal(p.s.nextPacketId(), 4, "2 (in flight) and 3 (SUBSCRIBE pending) skipped");
+  p.s.lastId = 65535;
+  p.s.publish(bytes("t"), bytes("2"), 2, false, 0); // 1
+  p.s.lastId = 0;
+  assert.equal(p.s.nextPacketId(), 4);
+});
+
+test("max QoS caps publishes and subscriptions", () => {
+  const p = new Peer((c) => { withStrings("d")(c); c.maxQos = 1; });
+  p.open();
+  p.s.publish(bytes("t"), bytes("x"), 2, false, 0);
+  p.s.subscribe(bytes("s"), 2, 0);
+  const out = p.pull();
+  assert.deepEqual(out.map((x) => x.type), [T.PUBLISH, T.SUBSCRIBE]);
+  assert.equal(out[0].qos, 1);
+  assert.deepEqual(out[1].filters, [["s", 1]]);
+  p.s.setMaxQos(0);
+  const id = p.s.publish(bytes("t"), bytes("y"), 1, false, 0);
+  assert.ok(id > 0, "QoS 0 publish returns a non-zero id");
+  assert.deepEqual(p.pull().map((x) => [x.type, x.qos, x.packetId]), [[T.PUBLISH, 0, 0]]);
+  assert.equal(p.s.inflightCount(), 1, "only the first message is in flight");
+});
+
+test("bad input: QoS 3, wildcard topic, invalid filter are refused with an error log", () => {
+  const p = new Peer(withStrings("d"));
+  p.open();
+  assert.equal(p.s.publish(bytes("t"), bytes("x"), 3, false, 0), 0);
+  assert.equal(p.s.publish(bytes("a/+"), bytes("x"), 0, false, 0), 0);
+  assert.equal(p.s.publish(bytes(""), bytes("x"), 1, false, 0), 0);
+  assert.equal(p.s.subscribe(bytes("a/#/b"), 0, 0), 0);
+  assert.equal(p.s.subscribe(bytes("a/".repeat(100)), 0, 0), 0);
+  assert.equal(p.logs.filter((l) => l.level === LogLevel.ERROR).length, 5);
+  assert.deepEqual(p.pull(), []);
+});
+
+test("offline: QoS 0 not sent (0); QoS>0 queued up to max_queue_length, oldest dropped with a warning", () => {
+  const p = new Peer((c) => { withStrings("d")(c); c.maxQueueLength = 2; });
+  assert.equal(p.s.publish(bytes("t"), bytes("q0"), 0, false, 0), 0);
+  const ids = ["m1", "m2", "m3"].map((m) => p.s.publish(bytes("q/" + m), bytes(m), 1, false, 0));
+  assert.ok(ids.every((i) => i > 0));
+  assert.equal(p.s.queuedCount(), 2);
+  const w = p.logs.filter((l) => l.level === LogLevel.WARN && /queue full/.test(l.msg));
+  assert.equal(w.length, 1);
+  assert.equal(w[0].detail, "q/m1");
+  assert.equal(w[0].num, ids[0]);
+  p.open();
+  assert.deepEqual(p.pull().map((x) => [x.packetId, x.payload, x.dup]), [[ids[1], "m2", false], [ids[2], "m3", false]]);
+  // max_queue_length 0: nothing queued
+  const z = new Peer((c) => { withStrings("d")(c); c.maxQueueLength = 0; });
+  assert.equal(z.s.publish(bytes("t"), bytes("x"), 1, false, 0), 0);
+});
+
+test("in-flight window: beyond MGOS_MQTT_MAX_INFLIGHT messages wait and go as acks arrive", () => {
+  const p = new Peer((c) => { withStrings("d")(c); c.maxQueueLength = 16; });
+  p.open();
+  const ids: number[] = [];
+  for (let i = 0; i < MAX_INFLIGHT + 2; i++) ids.push(p.s.publish(bytes("t"), bytes(String(i)), 1, false, 0));
+  assert.equal(p.pull().length, MAX_INFLIGHT);
+  assert.equal(p.s.queuedCount(), 2);
+  p.ack(T.PUBACK, ids[0]);
+  assert.deepEqual(p.pull().map((x) => x.packetId), [ids[MAX_INFLIGHT]]);
+});
+
+test("recv limit: a packet over recv_mbuf_limit closes as soon as its header arrives", () => {
+  const p = new Peer((c) => { withStrings("d")(c); c.recvLimit = 100; });
+  p.open();
+  p.publish("t", "x".repeat(90), 0); // 97 bytes: fine
+  assert.equal(p.evs(E.PUBLISH).length, 1);
+  const big = p.publishBytes("t", "x".repeat(200), 0);
+  p.send(big.subarray(0, 3)); // fixed header only
+  assert.equal(p.s.state, SessionState.DISCONNECTED);
+  const close = p.evs(E.CLOSE)[0];
+  assert.ok(close.reason.length > 0);
+  assert.equal(p.s.wantsClose(), true);
+});
+
+test("malformed packet from the server closes with the decoder's reason", () => {
+  const p = new Peer(withStrings("d"));
+  p.open();
+  p.send(new Uint8Array([0x40, 0x03, 0, 1, 0])); // PUBACK with remaining length 3
+  assert.equal(p.s.state, SessionState.DISCONNECTED);
+  assert.ok(p.evs(E.CLOSE)[0].reason.length > 0);
+  const q = new Peer(withStrings("d"));
+  q.open();
+  q.send(new Uint8Array([0x82, 0x02, 0, 1])); // SUBSCRIBE: never for a client
+  assert.equal(q.s.state, SessionState.DISCONNECTED);
+});
+
+test("subscriptions: SUBACK to the right tag, refused 0x80 logged, all re-sent after every CONNACK before the queue", () => {
+  const p = new Peer((c) => { withStrings("d")(c); c.cleanSession = false; });
+  const a = p.s.subscribe(bytes("a/b"), 1, 11);
+  const b = p.s.subscribe(bytes("c/#"), 0, 22);
+  assert.ok(a > 0 && b > 0 && a !== b);
+  p.open();
+  const subs = p.pull();
+  assert.deepEqual(subs.map((x) => [x.type, x.packetId, x.filters]), [[T.SUBSCRIBE, a, [["a/b", 1]]], [T.SUBSCRIBE, b, [["c/#", 0]]]]);
+  p.suback(b, [0x80]);
+  p.suback(a, [1]);
+  assert.deepEqual(p.evs(E.SUBACK).map((e) => [e.packetId, e.tag, e.codes]), [[b, 22, [0x80]], [a, 11, [1]]]);
+  assert.ok(p.logs.some((l) => /refused/.test(l.msg) && l.detail === "c/#"));
+  // reconnect with a queued message: SUBSCRIBEs come first
+  p.drop();
+  const m = p.s.publish(bytes("q"), bytes("queued"), 1, false, 0);
+  p.open(true);
+  const again = p.pull();
+  assert.deepEqual(again.map((x) => [x.type, x.filters.length ? x.filters[0][0] : x.topic]),
+    [[T.SUBSCRIBE, "a/b"], [T.SUBSCRIBE, "c/#"], [T.PUBLISH, "q"]]);
+  assert.equal(again[2].packetId, m);
+  // CONNACK event comes after the SUBSCRIBEs were queued and before the queue drained
+  p.events = [];
+  p.drop(); p.open(true);
+  assert.deepEqual(p.events.map((e) => e.ev), [E.CLOSE, E.CONNACK]);
+});
+
+test("SUBSCRIBE sent at once when connected; unknown SUBACK id tolerated", () => {
+  const p = new Peer(withStrings("d"));
+  p.open();
+  const id = p.s.subscribe(bytes("x/+/z"), 2, 7);
+  assert.deepEqual(p.pull().map((x) => [x.type, x.packetId, x.filters]), [[T.SUBSCRIBE, id, [["x/+/z", 2]]]]);
+  p.suback(id + 100, [0]);
+  assert.equal(p.evs(E.SUBACK)[0].tag, -1);
+  assert.equal(p.s.state, SessionState.CONNECTED);
+});
+
+test("unsubscribe: first exact match removed, UNSUBSCRIBE and UNSUBACK with tag, not re-subscribed", () => {
+  const p = new Peer(withStrings("d"));
+  p.s.subscribe(bytes("a/#"), 0, 1);
+  p.s.subscribe(bytes("a/#"), 1, 2);
+  p.s.subscribe(bytes("b"), 0, 3);
+  p.open();
+  for (const s of p.pull()) p.suback(s.packetId, [s.filters[0][1]]);
+  assert.equal(p.s.unsubscribe(bytes("nope")), 0);
+  const u = p.s.unsubscribe(bytes("a/#"));
+  assert.ok(u > 0);
+  assert.deepEqual(p.pull().map((x) => [x.type, x.packetId, x.filters]), [[T.UNSUBSCRIBE, u, [["a/#", -1]]]]);
+  p.ack(T.UNSUBACK, u);
+  assert.deepEqual(p.evs(E.UNSUBACK).map((e) => [e.packetId, e.tag]), [[u, 1]]);
+  assert.equal(p.s.subCount, 2);
+  p.drop(); p.open();
+  assert.deepEqual(p.pull().map((x) => [x.type, x.filters]), [[T.SUBSCRIBE, [["a/#", 1]]], [T.SUBSCRIBE, [["b", 0]]]]);
+  // offline unsubscribe goes out after the next CONNACK
+  p.drop();
+  const u2 = p.s.unsubscribe(bytes("b"));
+  p.open();
+  assert.deepEqual(p.pull().map((x) => [x.type, x.packetId]), [[T.SUBSCRIBE, p.s.subs[0].packetId], [T.UNSUBSCRIBE, u2]]);
+});
+
+test("unsentBytes: tx plus queued messages", () => {
+  const p = new Peer(withStrings("d"));
+  assert.equal(p.s.unsentBytes(), 0);
+  p.s.publish(bytes("t/q"), bytes("12345"), 1, false, 0); // 1+1+2+3+2+5 = 14 bytes stored
+  assert.equal(p.s.unsentBytes(), 14);
+  p.s.connect(0);
+  const connectLen = p.s.txLen;
+  assert.equal(p.s.unsentBytes(), connectLen + 14);
+  p.pull();
+  p.connack();
+  assert.equal(p.s.unsentBytes(), 14, "now in tx");
+  p.pull();
+  assert.equal(p.s.unsentBytes(), 0);
+});
+
+test("tx full: QoS 0 refused, QoS 1 waits in flight and goes when the port drains tx", () => {
+  const p = new Peer(withStrings("d"));
+  p.open();
+  let n = 0;
+  while (p.s.publish(bytes("fill"), new Uint8Array(100), 0, false, 0) !== 0) n++;
+  assert.ok(n > 0 && p.s.txLen <= TX_BUF_SIZE);
+  assert.ok(p.logs.some((l) => /tx buffer full/.test(l.msg)));
+  const id = p.s.publish(bytes("later"), bytes("x"), 1, false, 0);
+  assert.ok(id > 0);
+  const first = p.pull(); // the port writes everything; pump refills
+  assert.equal(first.length, n);
+  assert.deepEqual(p.pull().map((x) => [x.type, x.packetId, x.dup]), [[T.PUBLISH, id, false]]);
+});
+
+test("partial writes: txConsumed keeps the rest in order", () => {
+  const p = new Peer(withStrings("d"));
+  p.open();
+  p.s.publish(bytes("t"), bytes("abc"), 0, false, 0);
+  const all = Buffer.from(p.s.txView()).toString("hex");
+  p.s.txConsumed(2);
+  assert.equal(Buffer.from(p.s.txView()).toString("hex"), all.slice(4));
+  p.s.txConsumed(1000);
+  assert.equal(p.s.txView().length, 0);
+});
+
+test("disconnect: DISCONNECT flushed, then wantsClose, then CLOSE on connectionLost; publishes meanwhile are queued", () => {
+  const p = new Peer(withStrings("d"));
+  p.open();
+  assert.equal(p.s.disconnect(), true);
+  assert.equal(p.s.wantsClose(), false, "DISCONNECT not written yet");
+  const id = p.s.publish(bytes("t"), bytes("later"), 1, false, 0);
+  assert.deepEqual(p.pull().map((x) => x.type), [T.DISCONNECT]);
+  assert.equal(p.s.wantsClose(), true);
+  p.drop();
+  const c = p.evs(E.CLOSE);
+  assert.equal(c.length, 1);
+  assert.equal(c[0].reason, "disconnected");
+  assert.equal(c[0].wasConnected, true);
+  assert.equal(p.s.disconnect(), false);
+  p.open();
+  assert.deepEqual(p.pull().map((x) => x.packetId), [id]);
+});
+
+test("an event handler may close the connection from inside a callback", () => {
+  const p = new Peer(withStrings("d"));
+  p.open();
+  const prev = p.s.onEvent!;
+  p.s.onEvent = (s, ev, pk, ud) => {
+    prev(s, ev, pk, ud);
+    if (ev === E.PUBLISH) {
+      s.close("handler says so");
+      assert.equal(s.connect(p.now), false, "no new connection before the port dropped the old one");
+    }
+  };
+  const a = p.publishBytes("t", "1", 1, 9);
+  const b = p.publishBytes("t", "2", 0);
+  const both = new Uint8Array(a.length + b.length);
+  both.set(a); both.set(b, a.length);
+  p.send(both);
+  assert.equal(p.evs(E.PUBLISH).length, 1, "the rest of the old stream is not parsed");
+  assert.equal(p.evs(E.CLOSE)[0].reason, "handler says so");
+  assert.equal(p.s.txView().length, 0, "no PUBACK for a closed connection");
+  assert.equal(p.s.wantsClose(), true);
+  p.s.onEvent = prev;
+  p.drop();
+  p.open();
+  assert.equal(p.s.state, SessionState.CONNECTED);
+});

@@ -1,0 +1,1055 @@
+// The MQTT 3.1.1 client session: a sans-I/O state machine.
+//
+// Shape (the contract with the port below and the mgos_mqtt facade above):
+//   - Configure once: fill `session.cfg` (a SessionConfig; strings are copied
+//     into its own buffer by setStrings) or call `configure(c)` to copy one in.
+//   - `connect(now)` queues CONNECT. The port then loops:
+//       write `txView()` to the socket, then `txConsumed(written)`;
+//       feed received bytes with `onRecv(data, now)`;
+//       call `tick(now)` every few hundred ms (keepalive, CONNACK timeout);
+//       when `wantsClose()` is true (and txView() is empty) close the socket
+//       and call `connectionLost(now)`. A transport failure is also reported
+//       with `connectionLost(now)`.
+//   - Events go up through `onEvent(s, ev, packet, ud)` with Mongoose's numbers
+//     (SessionEvent). During SUBACK/UNSUBACK events `evTag` holds the tag given
+//     to subscribe(); during CLOSE `closeReason` and `wasConnected` are set.
+//   - Diagnostics go through `onLog(s, level, msg, detail, num)` (LogLevel).
+//   - Time is a u32 millisecond clock passed in; wrap-around is handled.
+//
+// Storage: no heap. Outgoing QoS>0 messages live in `store` as encoded PUBLISH
+// packets (so a resend is a copy plus the DUP bit), described by `recs` in
+// publish order. A record is QUEUED (offline or no in-flight slot free) or in
+// flight (waiting PUBACK / PUBREC / PUBCOMP). Subscriptions live in `subs`
+// with their filter copied in. Incoming QoS 2 ids awaiting PUBREL are kept in
+// `rxQos2` for duplicate suppression (MQTT 3.1.1 4.3.3, method B).
+//
+// Everything that must go out (acks, SUBSCRIBE/UNSUBSCRIBE, PUBLISH, PUBREL)
+// is produced by pump(), which fills the tx buffer in order and stops at the
+// first packet that does not fit; it runs again when the port frees tx space.
+
+import { u8, u16, u32, i32, bool, Ptr, Bytes, copy, copyBytes, bytesEqual, noBytes, structs } from "../rt/rt";
+import { Packet, PacketType, decodeErrName } from "./packet";
+import {
+  decode, encodeConnect, encodePublish, encodeAck, encodeSubscribe, encodeUnsubscribe,
+  encodeSimple, publishSize, remainingLengthSize, ConnectOptions,
+} from "./codec";
+import { validTopicName, validTopicFilter } from "./topic";
+
+/** @kconfig MGOS_MQTT_MAX_SUBSCRIPTIONS */
+export const MAX_SUBSCRIPTIONS: u32 = 8;
+/** Longest topic filter a subscription can hold, bytes. @kconfig MGOS_MQTT_MAX_FILTER_LEN */
+export const MAX_FILTER_LEN: u32 = 128;
+/** Outgoing QoS>0 messages awaiting their acknowledgement. @kconfig MGOS_MQTT_MAX_INFLIGHT */
+export const MAX_INFLIGHT: u32 = 8;
+/** Hard cap on queued (not yet in flight) messages; cfg.maxQueueLength is the soft limit. @kconfig MGOS_MQTT_MAX_QUEUE */
+export const MAX_QUEUE: u32 = 16;
+/** Bytes of storage for queued and in-flight PUBLISH packets. @kconfig MGOS_MQTT_STORE_SIZE */
+export const STORE_SIZE: u32 = 4096;
+/** Outgoing byte buffer. @kconfig MGOS_MQTT_TX_BUF_SIZE */
+export const TX_BUF_SIZE: u32 = 2048;
+/** Incoming byte buffer: the largest packet that can be received. @kconfig MGOS_MQTT_RX_BUF_SIZE */
+export const RX_BUF_SIZE: u32 = 3072;
+/** Incoming QoS 2 packet ids remembered until their PUBREL. @kconfig MGOS_MQTT_MAX_RX_QOS2 */
+export const MAX_RX_QOS2: u32 = 16;
+/** Acks waiting for tx space. @kconfig MGOS_MQTT_MAX_PENDING_ACKS */
+export const MAX_PENDING_ACKS: u32 = 16;
+/** Bytes for client id, user, password, will topic and will message together. @kconfig MGOS_MQTT_CONFIG_STR_SIZE */
+export const CONFIG_STR_SIZE: u32 = 768;
+/** Time allowed between CONNECT and CONNACK, ms. @kconfig MGOS_MQTT_CONNACK_TIMEOUT_MS */
+export const CONNACK_TIMEOUT_MS: u32 = 30000;
+
+const STORE_SLOTS: u32 = MAX_INFLIGHT + MAX_QUEUE;
+
+/** Event numbers, as Mongoose's MG_EV_CLOSE and MG_EV_MQTT_* (200 + packet type). */
+export enum SessionEvent {
+  CLOSE = 5,
+  CONNACK = 202,
+  PUBLISH = 203,
+  PUBACK = 204,
+  PUBREC = 205,
+  PUBREL = 206,
+  PUBCOMP = 207,
+  SUBACK = 209,
+  UNSUBACK = 211,
+  PINGRESP = 213,
+}
+
+export enum SessionState {
+  DISCONNECTED = 0,
+  /** CONNECT queued, waiting for CONNACK. */
+  CONNECTING = 1,
+  CONNECTED = 2,
+  /** DISCONNECT queued; the port closes once tx is flushed. */
+  DISCONNECTING = 3,
+}
+
+/** Log levels, as mgos's LL_ERROR..LL_DEBUG. */
+export enum LogLevel {
+  ERROR = 0,
+  WARN = 1,
+  INFO = 2,
+  DEBUG = 3,
+}
+
+/** Outgoing message record states. */
+export enum RecState {
+  FREE = 0,
+  QUEUED = 1,
+  WAIT_PUBACK = 2,
+  WAIT_PUBREC = 3,
+  WAIT_PUBCOMP = 4,
+}
+
+/** Subscription states. */
+export enum SubState {
+  FREE = 0,
+  /** SUBSCRIBE must be sent (new, or after a reconnect). */
+  SUB_PENDING = 1,
+  SUB_SENT = 2,
+  ACTIVE = 3,
+  UNSUB_PENDING = 4,
+  UNSUB_SENT = 5,
+}
+
+/** Index of each string in SessionConfig's buffer. */
+export enum CfgStr {
+  CLIENT_ID = 0,
+  USER = 1,
+  PASS = 2,
+  WILL_TOPIC = 3,
+  WILL_MESSAGE = 4,
+}
+
+export type SessionEventFn = (s: Session, ev: i32, p: Packet | null, ud: Ptr) => void;
+export type SessionLogFn = (s: Session, level: i32, msg: string, detail: Bytes, num: i32) => void;
+
+/** Connection settings (the mqtt config section's protocol part). Empty string = not set. */
+export class SessionConfig {
+  /** client id, user, pass, will topic, will message, back to back. */
+  strs: Uint8Array = new Uint8Array(CONFIG_STR_SIZE);
+  /** offs[k]..offs[k+1] is string k (CfgStr) in strs. */
+  offs: Uint32Array = new Uint32Array(6);
+  keepAlive: u16 = 60;
+  cleanSession: bool = true;
+  willRetain: bool = false;
+  maxQos: u8 = 2;
+  /** Largest incoming packet accepted (recv_mbuf_limit); capped by RX_BUF_SIZE. */
+  recvLimit: u32 = 3072;
+  /** Soft limit of queued QoS>0 messages (max_queue_length); 0 = no queue. */
+  maxQueueLength: u32 = 5;
+
+  /** Copies the five strings in. Returns null when accepted, else what is wrong
+   *  (the config is then left unchanged). */
+  setStrings(clientId: Bytes, user: Bytes, pass: Bytes, willTopic: Bytes, willMessage: Bytes): string | null {
+    const total: u32 = u32(clientId.length + user.length + pass.length + willTopic.length + willMessage.length);
+    if (total > this.strs.length) return "client id, user, password and will do not fit MGOS_MQTT_CONFIG_STR_SIZE";
+    if (clientId.length > 65535 || user.length > 65535 || pass.length > 65535 || willMessage.length > 65535) {
+      return "a string is longer than MQTT's 65535-byte limit";
+    }
+    if (willTopic.length > 0 && !validTopicName(willTopic)) return "the will topic is not a valid topic name";
+    this.offs[0] = 0;
+    this.put(0, clientId);
+    this.put(1, user);
+    this.put(2, pass);
+    this.put(3, willTopic);
+    this.put(4, willMessage);
+    return null;
+  }
+
+  put(k: u32, b: Bytes): void {
+    copyBytes(this.strs, this.offs[k], b);
+    this.offs[k + 1] = u32(this.offs[k] + b.length);
+  }
+
+  /** String k (CfgStr) as a view into the config's own buffer. */
+  str(k: u32): Bytes {
+    return this.strs.subarray(this.offs[k], this.offs[k + 1]);
+  }
+}
+
+/** One outgoing QoS>0 message (or, once PUBREC came, just its PUBREL). */
+export class OutMsg {
+  state: u8 = RecState.FREE;
+  qos: u8 = 0;
+  packetId: u16 = 0;
+  /** The encoded PUBLISH in Session.store (len 0 once it is no longer needed). */
+  off: u32 = 0;
+  len: u32 = 0;
+  /** The packet for the current state went into tx at least once (a resend sets DUP). */
+  sent: bool = false;
+  /** The packet for the current state must be (re)sent. */
+  unsent: bool = false;
+}
+
+export class Sub {
+  filter: Uint8Array = new Uint8Array(MAX_FILTER_LEN);
+  filterLen: u32 = 0;
+  qos: u8 = 0;
+  /** SUBACK return code (0..2, 0x80 failure) once acknowledged. */
+  granted: u8 = 0;
+  tag: i32 = 0;
+  state: u8 = SubState.FREE;
+  /** Id of the pending/sent SUBSCRIBE or UNSUBSCRIBE; 0 when none. */
+  packetId: u16 = 0;
+
+  view(): Bytes {
+    return this.filter.subarray(0, this.filterLen);
+  }
+}
+
+function minU32(a: u32, b: u32): u32 {
+  return a < b ? a : b;
+}
+
+/** Milliseconds from `then` to `now` on a wrapping u32 clock. */
+function elapsed(now: u32, then: u32): u32 {
+  return u32(now - then);
+}
+
+/** CONNACK return code -> the reason for the log and closeReason. */
+export function connackReason(code: u8): string {
+  switch (code) {
+    case 0:
+      return "accepted";
+    case 1:
+      return "connection refused: unacceptable protocol version";
+    case 2:
+      return "connection refused: identifier rejected";
+    case 3:
+      return "connection refused: server unavailable";
+    case 4:
+      return "connection refused: bad user name or password";
+    case 5:
+      return "connection refused: not authorized";
+    default:
+      return "connection refused: unknown return code";
+  }
+}
+
+export class Session {
+  cfg: SessionConfig = new SessionConfig();
+  state: u8 = SessionState.DISCONNECTED;
+
+  onEvent: SessionEventFn | null = null;
+  onLog: SessionLogFn | null = null;
+  ud: Ptr = null;
+  /** During SUBACK/UNSUBACK events: the tag of the subscription answered (-1: unknown id). */
+  evTag: i32 = -1;
+  /** During and after CLOSE: why, and whether CONNACK had been accepted. */
+  closeReason: string = "";
+  wasConnected: bool = false;
+
+  tx: Uint8Array = new Uint8Array(TX_BUF_SIZE);
+  txLen: u32 = 0;
+  rx: Uint8Array = new Uint8Array(RX_BUF_SIZE);
+  rxLen: u32 = 0;
+  /** The packet being handled (views into rx). */
+  pkt: Packet = new Packet();
+  connOpts: ConnectOptions = new ConnectOptions();
+
+  store: Uint8Array = new Uint8Array(STORE_SIZE);
+  storeUsed: u32 = 0;
+  recs: OutMsg[] = structs(STORE_SLOTS, OutMsg);
+  recCount: u32 = 0;
+
+  subs: Sub[] = structs(MAX_SUBSCRIPTIONS, Sub);
+  subCount: u32 = 0;
+
+  rxQos2: Uint16Array = new Uint16Array(MAX_RX_QOS2);
+  rxQos2Count: u32 = 0;
+
+  /** Ring of acks (type << 16 | id) waiting for tx space. */
+  acks: Uint32Array = new Uint32Array(MAX_PENDING_ACKS);
+  ackHead: u32 = 0;
+  ackCount: u32 = 0;
+
+  lastId: u16 = 0;
+  now: u32 = 0;
+  lastTx: u32 = 0;
+  connectStart: u32 = 0;
+  pingOutstanding: bool = false;
+  pingSentAt: u32 = 0;
+  /** The port must close the transport (see wantsClose). */
+  closing: bool = false;
+  /** Bumped whenever a connection starts or ends, so a loop can tell that an
+   *  event handler closed or reconnected under it. */
+  epoch: u32 = 0;
+
+  /** Copies a whole config in (the caller's may then go away). */
+  configure(c: SessionConfig): void {
+    copy(this.cfg, c);
+  }
+
+  /** mgos_mqtt_set_max_qos: caps the QoS of later publishes and subscriptions. */
+  setMaxQos(q: u8): void {
+    this.cfg.maxQos = q > 2 ? 2 : q;
+  }
+
+  isConnected(): bool {
+    return this.state === SessionState.CONNECTED;
+  }
+
+  // ---------------------------------------------------------------- transport
+
+  /** Starts a connection: queues CONNECT built from cfg. False if one is already
+   *  under way or CONNECT does not fit the tx buffer. */
+  connect(now: u32): bool {
+    const o: ConnectOptions = this.connOpts;
+    o.clientId = this.cfg.str(CfgStr.CLIENT_ID);
+    o.userName = this.cfg.str(CfgStr.USER);
+    o.password = this.cfg.str(CfgStr.PASS);
+    o.willTopic = noBytes();
+    o.willMessage = noBytes();
+    // The will only when both topic and message are set (behaviour.md).
+    const wt: Bytes = this.cfg.str(CfgStr.WILL_TOPIC);
+    const wm: Bytes = this.cfg.str(CfgStr.WILL_MESSAGE);
+    if (wt.length > 0 && wm.length > 0) {
+      o.willTopic = wt;
+      o.willMessage = wm;
+    }
+    o.willQos = 0;
+    o.willRetain = this.cfg.willRetain;
+    o.cleanSession = this.cfg.cleanSession;
+    o.keepAlive = this.cfg.keepAlive;
+    return this.connectWith(o, now);
+  }
+
+  /** Starts a connection with a CONNECT built by the caller (a connect_fn's
+   *  mg_send_mqtt_handshake_opt). The session keeps nothing from `o`. */
+  connectWith(o: ConnectOptions, now: u32): bool {
+    this.now = now;
+    if (this.state !== SessionState.DISCONNECTED) {
+      this.log(LogLevel.ERROR, "connect: already connected or connecting", noBytes(), i32(this.state));
+      return false;
+    }
+    // The port has not dropped the previous transport yet (wantsClose()).
+    if (this.closing) {
+      this.log(LogLevel.ERROR, "connect: previous connection not closed yet (call connectionLost)", noBytes(), 0);
+      return false;
+    }
+    this.txLen = 0;
+    this.rxLen = 0;
+    this.ackCount = 0;
+    this.ackHead = 0;
+    const n: u32 = encodeConnect(this.tx, o);
+    if (n === 0) {
+      this.log(LogLevel.ERROR, "connect: CONNECT does not fit MGOS_MQTT_TX_BUF_SIZE", noBytes(), 0);
+      return false;
+    }
+    this.txLen = n;
+    this.state = SessionState.CONNECTING;
+    this.epoch++;
+    this.closing = false;
+    this.pingOutstanding = false;
+    this.connectStart = now;
+    this.lastTx = now;
+    return true;
+  }
+
+  /** Bytes waiting to be written to the transport. */
+  txView(): Bytes {
+    return this.tx.subarray(0, this.txLen);
+  }
+
+  /** The port wrote the first `n` bytes of txView(). */
+  txConsumed(n: u32): void {
+    if (n > this.txLen) n = this.txLen;
+    const rest: u32 = u32(this.txLen - n);
+    for (let i: u32 = 0; i < rest; i++) this.tx[i] = this.tx[i + n];
+    this.txLen = rest;
+    // Space freed: packets that did not fit may go now.
+    this.pump();
+  }
+
+  /** True when the port should close the transport now (after a DISCONNECT was
+   *  flushed, or right away after a protocol error). Then call connectionLost(). */
+  wantsClose(): bool {
+    return this.closing && this.txLen === 0;
+  }
+
+  /** The transport is gone (closed by us or by the peer). */
+  connectionLost(now: u32): void {
+    this.now = now;
+    if (this.state === SessionState.DISCONNECTED) {
+      this.closing = false;
+      return;
+    }
+    this.enterDisconnected(this.state === SessionState.DISCONNECTING ? "disconnected" : "connection lost");
+    this.closing = false;
+  }
+
+  /** Ends the connection for `reason`: the session state is settled at once
+   *  (CLOSE event) and wantsClose() tells the port to drop the transport. */
+  close(reason: string): void {
+    if (this.state === SessionState.DISCONNECTED) return;
+    this.log(LogLevel.ERROR, reason, noBytes(), 0);
+    this.enterDisconnected(reason);
+    this.closing = true;
+  }
+
+  /** Queues DISCONNECT; wantsClose() turns true once it is flushed. */
+  disconnect(): bool {
+    if (this.state !== SessionState.CONNECTED && this.state !== SessionState.CONNECTING) return false;
+    let n: u32 = encodeSimple(this.tx.subarray(this.txLen), PacketType.DISCONNECT);
+    if (n === 0) {
+      // No room behind the pending bytes: the connection ends anyway, so the
+      // DISCONNECT goes out instead of them.
+      this.log(LogLevel.WARN, "disconnect: tx full, unsent bytes dropped", noBytes(), i32(this.txLen));
+      this.txLen = 0;
+      n = encodeSimple(this.tx, PacketType.DISCONNECT);
+    }
+    this.txLen += n;
+    this.lastTx = this.now;
+    this.state = SessionState.DISCONNECTING;
+    this.closing = true;
+    return true;
+  }
+
+  /** Keepalive and CONNACK timeout. Call every few hundred ms. */
+  tick(now: u32): void {
+    this.now = now;
+    if (this.state === SessionState.CONNECTING) {
+      if (elapsed(now, this.connectStart) >= CONNACK_TIMEOUT_MS) this.close("no CONNACK in time");
+      return;
+    }
+    if (this.state !== SessionState.CONNECTED) return;
+    const ka: u32 = this.cfg.keepAlive * 1000;
+    if (ka > 0) {
+      if (this.pingOutstanding) {
+        if (elapsed(now, this.pingSentAt) >= ka) {
+          this.close("no PINGRESP within keep_alive");
+          return;
+        }
+      } else if (elapsed(now, this.lastTx) >= ka) {
+        // PINGREQ when keep_alive passed without a sent packet. If tx is full the
+        // ping timer starts anyway: a connection that cannot send for another
+        // keep_alive period is dead.
+        const n: u32 = encodeSimple(this.tx.subarray(this.txLen), PacketType.PINGREQ);
+        if (n === 0) this.log(LogLevel.WARN, "keepalive: tx full, PINGREQ not queued", noBytes(), 0);
+        else {
+          this.txLen += n;
+          this.lastTx = now;
+        }
+        this.pingOutstanding = true;
+        this.pingSentAt = now;
+      }
+    }
+    this.pump();
+  }
+
+  // ---------------------------------------------------------------- API
+
+  /** Next packet id: never 0, wraps after 65535, skips ids in use. */
+  nextPacketId(): u16 {
+    for (let tries: u32 = 0; tries < 65535; tries++) {
+      this.lastId = this.lastId === 65535 ? 1 : u16(this.lastId + 1);
+      if (!this.idInUse(this.lastId)) return this.lastId;
+    }
+    return 0;
+  }
+
+  /** Publishes. Returns 0 when nothing was sent or queued, else the packet id
+   *  (for QoS 0 a fresh id that is not on the wire, as mgos_mqtt_pub). QoS is
+   *  capped by cfg.maxQos. QoS>0 messages that cannot go out now are queued
+   *  (soft limit cfg.maxQueueLength, the oldest dropped first). */
+  publish(topic: Bytes, payload: Bytes, qos: u8, retain: bool, now: u32): u16 {
+    this.now = now;
+    if (qos > 2) {
+      this.log(LogLevel.ERROR, "publish: QoS must be 0, 1 or 2", topic, i32(qos));
+      return 0;
+    }
+    if (!validTopicName(topic)) {
+      this.log(LogLevel.ERROR, "publish: invalid topic name", topic, 0);
+      return 0;
+    }
+    const q: u8 = qos > this.cfg.maxQos ? this.cfg.maxQos : qos;
+    if (q === 0) {
+      // QoS 0 is never queued: sent now or not at all.
+      if (this.state !== SessionState.CONNECTED) return 0;
+      const n: u32 = encodePublish(this.tx.subarray(this.txLen), topic, payload, 0, retain, false, 0);
+      if (n === 0) {
+        this.log(LogLevel.WARN, "publish: tx buffer full, QoS 0 message not sent", topic, i32(payload.length));
+        return 0;
+      }
+      this.txLen += n;
+      this.lastTx = now;
+      return this.nextPacketId();
+    }
+    const size: u32 = publishSize(topic.length, payload.length, q);
+    if (size === 0 || size > TX_BUF_SIZE || size > STORE_SIZE) {
+      this.log(LogLevel.ERROR, "publish: message larger than MGOS_MQTT_TX_BUF_SIZE/STORE_SIZE", topic, i32(payload.length));
+      return 0;
+    }
+    const flyNow: bool = this.state === SessionState.CONNECTED && this.inflightCount() < MAX_INFLIGHT && this.queuedCount() === 0;
+    if (!flyNow) {
+      const limit: u32 = minU32(this.cfg.maxQueueLength, MAX_QUEUE);
+      if (limit === 0) {
+        this.log(LogLevel.WARN, "publish: cannot send now and max_queue_length is 0", topic, 0);
+        return 0;
+      }
+      while (this.queuedCount() >= limit) this.dropOldestQueued("publish: queue full, oldest message dropped");
+    }
+    while (u32(STORE_SIZE - this.storeUsed) < size) {
+      if (!this.dropOldestQueued("publish: store full, oldest message dropped")) {
+        this.log(LogLevel.WARN, "publish: store full of in-flight messages", topic, i32(payload.length));
+        return 0;
+      }
+    }
+    if (this.recCount >= STORE_SLOTS) {
+      this.log(LogLevel.WARN, "publish: no free message slot", topic, 0);
+      return 0;
+    }
+    const id: u16 = this.nextPacketId();
+    const r: OutMsg = this.recs[this.recCount];
+    const n: u32 = encodePublish(this.store.subarray(this.storeUsed), topic, payload, q, retain, false, id);
+    if (n === 0) {
+      this.log(LogLevel.ERROR, "publish: encoding failed", topic, 0);
+      return 0;
+    }
+    r.state = RecState.QUEUED;
+    r.qos = q;
+    r.packetId = id;
+    r.off = this.storeUsed;
+    r.len = n;
+    r.sent = false;
+    r.unsent = false;
+    this.recCount++;
+    this.storeUsed += n;
+    this.pump();
+    return id;
+  }
+
+  /** Adds a subscription (sent now when connected, else after CONNACK, and
+   *  again after every CONNACK). Returns the SUBSCRIBE's packet id, 0 if rejected. */
+  subscribe(filter: Bytes, qos: u8, tag: i32): u16 {
+    if (qos > 2) {
+      this.log(LogLevel.ERROR, "subscribe: QoS must be 0, 1 or 2", filter, i32(qos));
+      return 0;
+    }
+    if (!validTopicFilter(filter)) {
+      this.log(LogLevel.ERROR, "subscribe: invalid topic filter", filter, 0);
+      return 0;
+    }
+    if (filter.length > MAX_FILTER_LEN) {
+      this.log(LogLevel.ERROR, "subscribe: filter longer than MGOS_MQTT_MAX_FILTER_LEN", filter, i32(filter.length));
+      return 0;
+    }
+    if (this.subCount >= MAX_SUBSCRIPTIONS) {
+      this.log(LogLevel.ERROR, "subscribe: MGOS_MQTT_MAX_SUBSCRIPTIONS reached", filter, 0);
+      return 0;
+    }
+    const s: Sub = this.subs[this.subCount];
+    copyBytes(s.filter, 0, filter);
+    s.filterLen = filter.length;
+    s.qos = qos > this.cfg.maxQos ? this.cfg.maxQos : qos;
+    s.granted = 0;
+    s.tag = tag;
+    s.state = SubState.SUB_PENDING;
+    s.packetId = 0;
+    this.subCount++;
+    s.packetId = this.nextPacketId();
+    this.pump();
+    return s.packetId;
+  }
+
+  /** Removes the first subscription equal to `filter` and sends UNSUBSCRIBE
+   *  (after the next CONNACK when offline). Returns its packet id, 0 if none matched. */
+  unsubscribe(filter: Bytes): u16 {
+    for (let i: u32 = 0; i < this.subCount; i++) {
+      const s: Sub = this.subs[i];
+      if (s.state !== SubState.SUB_PENDING && s.state !== SubState.SUB_SENT && s.state !== SubState.ACTIVE) continue;
+      if (!bytesEqual(s.view(), filter)) continue;
+      s.state = SubState.UNSUB_PENDING;
+      s.packetId = 0;
+      s.packetId = this.nextPacketId();
+      this.pump();
+      return s.packetId;
+    }
+    this.log(LogLevel.WARN, "unsubscribe: no such subscription", filter, 0);
+    return 0;
+  }
+
+  /** Bytes waiting to go out: the tx buffer plus queued and unsent messages. */
+  unsentBytes(): u32 {
+    let n: u32 = this.txLen;
+    for (let i: u32 = 0; i < this.recCount; i++) {
+      const r: OutMsg = this.recs[i];
+      if (r.state === RecState.QUEUED || (r.unsent && r.state !== RecState.WAIT_PUBCOMP)) n += r.len;
+    }
+    return n;
+  }
+
+  inflightCount(): u32 {
+    let n: u32 = 0;
+    for (let i: u32 = 0; i < this.recCount; i++) if (this.recs[i].state >= RecState.WAIT_PUBACK) n++;
+    return n;
+  }
+
+  queuedCount(): u32 {
+    let n: u32 = 0;
+    for (let i: u32 = 0; i < this.recCount; i++) if (this.recs[i].state === RecState.QUEUED) n++;
+    return n;
+  }
+
+  // ---------------------------------------------------------------- receive
+
+  /** Bytes from the transport. Decodes and handles every complete packet;
+   *  a partial packet is kept for the next call. */
+  onRecv(data: Bytes, now: u32): void {
+    this.now = now;
+    const ep: u32 = this.epoch;
+    let off: u32 = 0;
+    while (off < data.length) {
+      if (!this.receiving() || this.epoch !== ep) return;
+      const n: u32 = minU32(u32(data.length - off), u32(RX_BUF_SIZE - this.rxLen));
+      copyBytes(this.rx, this.rxLen, data.subarray(off, u32(off + n)));
+      this.rxLen += n;
+      off += n;
+      this.parse();
+      if (!this.receiving() || this.epoch !== ep) return;
+      // The decoder rejects packets over the limit from their fixed header, so
+      // a full buffer here means the limit exceeds the buffer: never wait forever.
+      if (this.rxLen === RX_BUF_SIZE) {
+        this.close("incoming packet larger than MGOS_MQTT_RX_BUF_SIZE");
+        return;
+      }
+    }
+  }
+
+  receiving(): bool {
+    return this.state === SessionState.CONNECTING || this.state === SessionState.CONNECTED;
+  }
+
+  /** Largest incoming packet: recv_mbuf_limit, within the rx buffer. */
+  recvLimit(): u32 {
+    const l: u32 = this.cfg.recvLimit;
+    return l === 0 || l > RX_BUF_SIZE ? RX_BUF_SIZE : l;
+  }
+
+  parse(): void {
+    const ep: u32 = this.epoch;
+    let start: u32 = 0;
+    while (this.receiving() && this.epoch === ep) {
+      const r: i32 = decode(this.rx.subarray(start, this.rxLen), this.recvLimit(), true, this.pkt);
+      if (r === 0) break;
+      if (r < 0) {
+        this.log(LogLevel.ERROR, "bad packet from server", this.rx.subarray(start, this.rxLen), r);
+        this.close(decodeErrName(-r));
+        return;
+      }
+      start += u32(r);
+      this.handle(this.pkt);
+    }
+    // An event handler may have closed (and even reconnected): rx is not ours then.
+    if (this.epoch !== ep || start === 0) return;
+    const rest: u32 = u32(this.rxLen - start);
+    for (let i: u32 = 0; i < rest; i++) this.rx[i] = this.rx[i + start];
+    this.rxLen = rest;
+  }
+
+  handle(p: Packet): void {
+    if (this.state === SessionState.CONNECTING && p.type !== PacketType.CONNACK) {
+      this.close("server sent a packet before CONNACK");
+      return;
+    }
+    switch (p.type) {
+      case PacketType.CONNACK:
+        this.onConnack(p);
+        break;
+      case PacketType.PUBLISH:
+        this.onPublish(p);
+        break;
+      case PacketType.PUBACK:
+        this.onPuback(p);
+        break;
+      case PacketType.PUBREC:
+        this.onPubrec(p);
+        break;
+      case PacketType.PUBREL:
+        this.onPubrel(p);
+        break;
+      case PacketType.PUBCOMP:
+        this.onPubcomp(p);
+        break;
+      case PacketType.SUBACK:
+        this.onSuback(p);
+        break;
+      case PacketType.UNSUBACK:
+        this.onUnsuback(p);
+        break;
+      case PacketType.PINGRESP:
+        this.pingOutstanding = false;
+        this.emit(SessionEvent.PINGRESP, p);
+        break;
+      default:
+        this.close("server sent a packet type a client must not receive");
+        break;
+    }
+  }
+
+  onConnack(p: Packet): void {
+    if (this.state !== SessionState.CONNECTING) {
+      this.close("unexpected second CONNACK");
+      return;
+    }
+    const ep: u32 = this.epoch;
+    if (p.returnCode !== 0) {
+      this.emit(SessionEvent.CONNACK, p);
+      if (this.epoch === ep) this.close(connackReason(p.returnCode));
+      return;
+    }
+    // MQTT-3.2.2-4: session present with a clean session means the server is confused.
+    if (p.sessionPresent && this.cfg.cleanSession) {
+      this.close("CONNACK: session present although clean_session was requested");
+      return;
+    }
+    this.state = SessionState.CONNECTED;
+    this.wasConnected = true;
+    // Without a stored session the server will not resend its QoS 2 messages.
+    if (!p.sessionPresent) this.rxQos2Count = 0;
+    // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
+    // resends and the offline queue (behaviour.md order).
+    this.pumpAcksAndSubs();
+    this.emit(SessionEvent.CONNACK, p);
+    if (this.epoch !== ep) return;
+    this.pump();
+  }
+
+  onPublish(p: Packet): void {
+    const ep: u32 = this.epoch;
+    if (p.qos === 0) {
+      this.emit(SessionEvent.PUBLISH, p);
+      return;
+    }
+    if (p.qos === 1) {
+      this.emit(SessionEvent.PUBLISH, p);
+      if (this.epoch === ep) this.queueAck(PacketType.PUBACK, p.packetId);
+      return;
+    }
+    // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
+    // PUBLISH (DUP) only gets another PUBREC.
+    if (this.rxQos2Has(p.packetId)) {
+      this.log(LogLevel.DEBUG, "duplicate QoS 2 PUBLISH not delivered again", p.topic, i32(p.packetId));
+    } else {
+      if (this.rxQos2Count >= MAX_RX_QOS2) {
+        this.log(LogLevel.WARN, "MGOS_MQTT_MAX_RX_QOS2 reached, forgetting the oldest QoS 2 id", noBytes(), i32(this.rxQos2[0]));
+        this.rxQos2Remove(0);
+      }
+      this.rxQos2[this.rxQos2Count] = p.packetId;
+      this.rxQos2Count++;
+      this.emit(SessionEvent.PUBLISH, p);
+      if (this.epoch !== ep) return;
+    }
+    this.queueAck(PacketType.PUBREC, p.packetId);
+  }
+
+  onPuback(p: Packet): void {
+    const i: i32 = this.findRec(p.packetId);
+    if (i >= 0 && this.recs[i].state === RecState.WAIT_PUBACK) this.freeRec(u32(i));
+    else this.log(LogLevel.WARN, "PUBACK for a packet id not waiting for one", noBytes(), i32(p.packetId));
+    this.emitThenPump(SessionEvent.PUBACK, p);
+  }
+
+  onPubrec(p: Packet): void {
+    const i: i32 = this.findRec(p.packetId);
+    if (i >= 0 && this.recs[i].state === RecState.WAIT_PUBREC) {
+      // The message is now the server's: keep only the id, send PUBREL.
+      const r: OutMsg = this.recs[i];
+      this.releaseBytes(r);
+      r.state = RecState.WAIT_PUBCOMP;
+      r.sent = false;
+      r.unsent = true;
+    } else if (i >= 0 && this.recs[i].state === RecState.WAIT_PUBCOMP) {
+      // A repeated PUBREC: our PUBREL may have been lost, send it again.
+      this.recs[i].unsent = true;
+    } else {
+      this.log(LogLevel.WARN, "PUBREC for a packet id not waiting for one", noBytes(), i32(p.packetId));
+    }
+    this.emitThenPump(SessionEvent.PUBREC, p);
+  }
+
+  onPubrel(p: Packet): void {
+    const ep: u32 = this.epoch;
+    const k: i32 = this.rxQos2Index(p.packetId);
+    if (k >= 0) this.rxQos2Remove(u32(k));
+    else this.log(LogLevel.DEBUG, "PUBREL for an unknown id (already completed)", noBytes(), i32(p.packetId));
+    this.emit(SessionEvent.PUBREL, p);
+    // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B).
+    if (this.epoch === ep) this.queueAck(PacketType.PUBCOMP, p.packetId);
+  }
+
+  onPubcomp(p: Packet): void {
+    const i: i32 = this.findRec(p.packetId);
+    if (i >= 0 && this.recs[i].state === RecState.WAIT_PUBCOMP) this.freeRec(u32(i));
+    else this.log(LogLevel.WARN, "PUBCOMP for a packet id not waiting for one", noBytes(), i32(p.packetId));
+    this.emitThenPump(SessionEvent.PUBCOMP, p);
+  }
+
+  onSuback(p: Packet): void {
+    this.evTag = -1;
+    const i: i32 = this.findSub(p.packetId, SubState.SUB_SENT);
+    if (i >= 0) {
+      const s: Sub = this.subs[i];
+      s.state = SubState.ACTIVE;
+      s.packetId = 0;
+      s.granted = p.codes.length > 0 ? p.codes[0] : 0x80;
+      this.evTag = s.tag;
+      if (s.granted === 0x80) this.log(LogLevel.WARN, "subscription refused by the server", s.view(), s.tag);
+    } else {
+      this.log(LogLevel.WARN, "SUBACK for an unknown packet id", noBytes(), i32(p.packetId));
+    }
+    this.emit(SessionEvent.SUBACK, p);
+    this.evTag = -1;
+  }
+
+  onUnsuback(p: Packet): void {
+    this.evTag = -1;
+    const i: i32 = this.findSub(p.packetId, SubState.UNSUB_SENT);
+    if (i >= 0) {
+      this.evTag = this.subs[i].tag;
+      this.freeSub(u32(i));
+    } else {
+      this.log(LogLevel.WARN, "UNSUBACK for an unknown packet id", noBytes(), i32(p.packetId));
+    }
+    this.emit(SessionEvent.UNSUBACK, p);
+    this.evTag = -1;
+  }
+
+  // ---------------------------------------------------------------- sending
+
+  /** Fills tx: pending acks, SUBSCRIBE/UNSUBSCRIBE, then PUBLISH/PUBREL in
+   *  publish order (queued messages enter flight while slots are free). Stops
+   *  at the first packet that does not fit; called again when tx drains. */
+  pump(): void {
+    if (!this.pumpAcksAndSubs()) return;
+    let inflight: u32 = this.inflightCount();
+    for (let i: u32 = 0; i < this.recCount; i++) {
+      const r: OutMsg = this.recs[i];
+      if (r.state === RecState.QUEUED) {
+        if (inflight >= MAX_INFLIGHT) return;
+        r.state = r.qos === 1 ? RecState.WAIT_PUBACK : RecState.WAIT_PUBREC;
+        r.sent = false;
+        r.unsent = true;
+        inflight++;
+      }
+      if (!r.unsent) continue;
+      const free: Bytes = this.tx.subarray(this.txLen);
+      let n: u32 = 0;
+      if (r.state === RecState.WAIT_PUBCOMP) {
+        n = encodeAck(free, PacketType.PUBREL, r.packetId);
+      } else if (copyBytes(free, 0, this.store.subarray(r.off, u32(r.off + r.len)))) {
+        n = r.len;
+        // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
+        if (r.sent) free[0] = u8(free[0] | 0x08);
+      }
+      if (n === 0) return;
+      this.txLen += n;
+      this.lastTx = this.now;
+      r.sent = true;
+      r.unsent = false;
+    }
+  }
+
+  /** The part of pump() that runs before CONNACK handlers: acks and
+   *  subscriptions. False when not connected or tx is full. */
+  pumpAcksAndSubs(): bool {
+    if (this.state !== SessionState.CONNECTED) return false;
+    while (this.ackCount > 0) {
+      const a: u32 = this.acks[this.ackHead];
+      const n: u32 = encodeAck(this.tx.subarray(this.txLen), u8(a >>> 16), u16(a));
+      if (n === 0) return false;
+      this.txLen += n;
+      this.lastTx = this.now;
+      this.ackHead = u32(this.ackHead + 1) % MAX_PENDING_ACKS;
+      this.ackCount--;
+    }
+    for (let i: u32 = 0; i < this.subCount; i++) {
+      const s: Sub = this.subs[i];
+      const free: Bytes = this.tx.subarray(this.txLen);
+      let n: u32 = 0;
+      if (s.state === SubState.SUB_PENDING) {
+        if (s.packetId === 0) s.packetId = this.nextPacketId();
+        n = encodeSubscribe(free, s.packetId, s.view(), s.qos);
+        if (n === 0) return false;
+        s.state = SubState.SUB_SENT;
+      } else if (s.state === SubState.UNSUB_PENDING) {
+        if (s.packetId === 0) s.packetId = this.nextPacketId();
+        n = encodeUnsubscribe(free, s.packetId, s.view());
+        if (n === 0) return false;
+        s.state = SubState.UNSUB_SENT;
+      } else {
+        continue;
+      }
+      this.txLen += n;
+      this.lastTx = this.now;
+    }
+    return true;
+  }
+
+  queueAck(type: u8, id: u16): void {
+    if (this.ackCount >= MAX_PENDING_ACKS) {
+      this.close("too many acknowledgements waiting for tx space");
+      return;
+    }
+    const slot: u32 = u32(this.ackHead + this.ackCount) % MAX_PENDING_ACKS;
+    this.acks[slot] = u32((type << 16) | id);
+    this.ackCount++;
+    this.pump();
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  emit(ev: i32, p: Packet | null): void {
+    const f: SessionEventFn | null = this.onEvent;
+    if (f !== null) f(this, ev, p, this.ud);
+  }
+
+  emitThenPump(ev: i32, p: Packet): void {
+    const ep: u32 = this.epoch;
+    this.emit(ev, p);
+    if (this.epoch === ep) this.pump();
+  }
+
+  log(level: i32, msg: string, detail: Bytes, num: i32): void {
+    const f: SessionLogFn | null = this.onLog;
+    if (f !== null) f(this, level, msg, detail, num);
+  }
+
+  /** Connection gone: settle the session state per clean_session and emit CLOSE. */
+  enterDisconnected(reason: string): void {
+    this.wasConnected = this.state === SessionState.CONNECTED || this.state === SessionState.DISCONNECTING;
+    this.state = SessionState.DISCONNECTED;
+    this.epoch++;
+    this.txLen = 0;
+    this.rxLen = 0;
+    this.ackCount = 0;
+    this.ackHead = 0;
+    this.pingOutstanding = false;
+    const clean: bool = this.cfg.cleanSession;
+    // Subscriptions are all sent again after the next CONNACK.
+    for (let i: u32 = 0; i < this.subCount; i++) {
+      const s: Sub = this.subs[i];
+      if (s.state === SubState.ACTIVE) {
+        s.state = SubState.SUB_PENDING;
+        s.packetId = 0;
+      } else if (s.state === SubState.SUB_SENT) {
+        s.state = SubState.SUB_PENDING;
+      } else if (s.state === SubState.UNSUB_SENT) {
+        s.state = SubState.UNSUB_PENDING;
+      }
+    }
+    // In-flight messages: kept for a resend with their ids when the session
+    // persists (MQTT-4.4.0-1); with a clean session those that reached the
+    // wire are lost, those that never did go back to the queue.
+    let i: u32 = 0;
+    while (i < this.recCount) {
+      const r: OutMsg = this.recs[i];
+      if (r.state >= RecState.WAIT_PUBACK) {
+        if (clean && (r.sent || r.state === RecState.WAIT_PUBCOMP)) {
+          this.log(LogLevel.WARN, "clean session: in-flight message dropped", this.recTopic(r), i32(r.packetId));
+          this.freeRec(i);
+          continue;
+        }
+        if (clean) r.state = RecState.QUEUED;
+        else r.unsent = true;
+      }
+      i++;
+    }
+    if (clean) this.rxQos2Count = 0;
+    this.closeReason = reason;
+    this.emit(SessionEvent.CLOSE, null);
+  }
+
+  idInUse(id: u16): bool {
+    for (let i: u32 = 0; i < this.recCount; i++) if (this.recs[i].packetId === id) return true;
+    for (let i: u32 = 0; i < this.subCount; i++) if (this.subs[i].packetId === id) return true;
+    return false;
+  }
+
+  findRec(id: u16): i32 {
+    for (let i: u32 = 0; i < this.recCount; i++) {
+      if (this.recs[i].packetId === id && this.recs[i].state >= RecState.WAIT_PUBACK) return i32(i);
+    }
+    return -1;
+  }
+
+  findSub(id: u16, state: u8): i32 {
+    for (let i: u32 = 0; i < this.subCount; i++) {
+      if (this.subs[i].packetId === id && this.subs[i].state === state) return i32(i);
+    }
+    return -1;
+  }
+
+  /** The topic of a stored PUBLISH, for logs. */
+  recTopic(r: OutMsg): Bytes {
+    if (r.len < 4) return noBytes();
+    const m: Bytes = this.store.subarray(r.off, u32(r.off + r.len));
+    // Skip the fixed header: type byte and the remaining length's 1..4 bytes.
+    let k: u32 = 1;
+    while (k < 5 && (m[k] & 0x80) !== 0) k++;
+    k++;
+    const tl: u32 = u32((m[k] << 8) | m[k + 1]);
+    return m.subarray(u32(k + 2), u32(k + 2 + tl));
+  }
+
+  dropOldestQueued(why: string): bool {
+    for (let i: u32 = 0; i < this.recCount; i++) {
+      const r: OutMsg = this.recs[i];
+      if (r.state !== RecState.QUEUED) continue;
+      this.log(LogLevel.WARN, why, this.recTopic(r), i32(r.packetId));
+      this.freeRec(i);
+      return true;
+    }
+    return false;
+  }
+
+  /** Gives a record's PUBLISH bytes back to the store (compacting it). */
+  releaseBytes(r: OutMsg): void {
+    if (r.len === 0) return;
+    const off: u32 = r.off;
+    const len: u32 = r.len;
+    const end: u32 = u32(this.storeUsed - len);
+    for (let j: u32 = off; j < end; j++) this.store[j] = this.store[j + len];
+    this.storeUsed = end;
+    r.len = 0;
+    for (let i: u32 = 0; i < this.recCount; i++) {
+      const o: OutMsg = this.recs[i];
+      if (o.len > 0 && o.off > off) o.off = u32(o.off - len);
+    }
+  }
+
+  /** Removes record i, keeping the others in publish order. */
+  freeRec(i: u32): void {
+    this.releaseBytes(this.recs[i]);
+    for (let j: u32 = i; j + 1 < this.recCount; j++) copy(this.recs[j], this.recs[j + 1]);
+    this.recCount--;
+    const last: OutMsg = this.recs[this.recCount];
+    last.state = RecState.FREE;
+    last.packetId = 0;
+    last.len = 0;
+  }
+
+  /** Removes subscription i, keeping the others in the order they were added. */
+  freeSub(i: u32): void {
+    for (let j: u32 = i; j + 1 < this.subCount; j++) copy(this.subs[j], this.subs[j + 1]);
+    this.subCount--;
+    const last: Sub = this.subs[this.subCount];
+    last.state = SubState.FREE;
+    last.packetId = 0;
+    last.filterLen = 0;
+  }
+
+  rxQos2Index(id: u16): i32 {
+    for (let i: u32 = 0; i < this.rxQos2Count; i++) if (this.rxQos2[i] === id) return i32(i);
+    return -1;
+  }
+
+  rxQos2Has(id: u16): bool {
+    return this.rxQos2Index(id) >= 0;
+  }
+
+  rxQos2Remove(k: u32): void {
+    for (let j: u32 = k; j + 1 < this.rxQos2Count; j++) this.rxQos2[j] = this.rxQos2[j + 1];
+    this.rxQos2Count--;
+  }
+}
