@@ -1,0 +1,12 @@
+// Element access on a class instance (dynamic property access) is rejected.
+import { i32 } from "../../../ts-src/rt/rt";
+
+class Box {
+  value: i32 = 0;
+}
+
+const box = new Box();
+
+export function get(): i32 {
+  return box["value"]; //! property access
+}

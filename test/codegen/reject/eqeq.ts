@@ -1,0 +1,10 @@
+// == and != are rejected: use === and !==.
+import { i32, bool } from "../../../ts-src/rt/rt";
+
+export function same(a: i32, b: i32): bool {
+  return a == b; //! ===
+}
+
+export function differ(a: i32, b: i32): bool {
+  return a != b; //! !==
+}

@@ -1,0 +1,14 @@
+// for..in is rejected.
+import { u32 } from "../../../ts-src/rt/rt";
+
+class Box {
+  a: u32 = 0;
+}
+
+const box = new Box();
+
+export function count(): u32 {
+  let n: u32 = 0;
+  for (const k in box) n++; //! for..in
+  return n;
+}

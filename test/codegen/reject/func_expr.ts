@@ -1,0 +1,6 @@
+// Function expressions are rejected: use a top-level function declaration.
+import { i32 } from "../../../ts-src/rt/rt";
+
+type Op = (a: i32) => i32;
+
+export const op: Op = function (a: i32): i32 { return a; }; //! function expression

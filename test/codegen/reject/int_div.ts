@@ -1,0 +1,11 @@
+// / on integers is rejected: use idiv() (truncating, as C).
+import { i32, u32 } from "../../../ts-src/rt/rt";
+
+export function half(a: i32): i32 {
+  return a / 2; //! idiv
+}
+
+export function ratio(a: u32, b: u32): u32 {
+  const r: u32 = a / b; //! idiv
+  return r;
+}

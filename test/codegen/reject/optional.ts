@@ -1,0 +1,15 @@
+// Optional chaining and ?? are rejected.
+import { i32 } from "../../../ts-src/rt/rt";
+
+class Node {
+  v: i32 = 0;
+  next: Node | null = null;
+}
+
+const n = new Node();
+
+export function nextValue(): i32 {
+  const nx: Node | null = n.next;
+  const a: i32 = nx?.v ?? -1; //! ?.
+  return a;
+}

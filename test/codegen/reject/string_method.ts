@@ -1,0 +1,10 @@
+// String methods are library calls: rejected.
+import { bool } from "../../../ts-src/rt/rt";
+
+export function shout(s: string): string {
+  return s.toUpperCase(); //! toUpperCase
+}
+
+export function starts(s: string): bool {
+  return s.startsWith("$"); //! startsWith
+}

@@ -1,0 +1,6 @@
+// Template strings are rejected (they need a heap); print the parts.
+import { i32 } from "../../../ts-src/rt/rt";
+
+export function label(n: i32): string {
+  return `n=${n}`; //! template
+}

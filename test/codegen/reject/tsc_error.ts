@@ -1,0 +1,7 @@
+// A TypeScript type error is reported as a diagnostic; no C is emitted.
+import { u8, u32 } from "../../../ts-src/rt/rt";
+
+export function f(): u32 {
+  const x: u8 = "not a number"; //! not assignable
+  return x;
+}

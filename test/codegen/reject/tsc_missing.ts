@@ -1,0 +1,6 @@
+// An unknown name is a TypeScript error.
+import { u32 } from "../../../ts-src/rt/rt";
+
+export function f(): u32 {
+  return undefinedThing; //! Cannot find name
+}
