@@ -295,8 +295,10 @@ test("clean_session true: a message still in tx when the link dropped is sent af
   p.open();
   // fill tx so the QoS 1 message cannot be written yet
   while (p.s.publish(bytes("fill"), new Uint8Array(200), 0, false, 0) !== 0) { /* fill */ }
-  const id = p.s.publish(bytes("keep"), bytes("me"), 1, false, 0);
+  // as big as the QoS 0 ones: it cannot fit either
+  const id = p.s.publish(bytes("keep"), new Uint8Array(200), 1, false, 0);
   assert.ok(id > 0);
+  assert.equal(p.s.recs[0].sent, false);
   p.drop();
   p.open();
   assert.deepEqual(p.pull().map((x) => [x.type, x.packetId, x.dup, x.topic]), [[T.PUBLISH, id, false, "keep"]]);
@@ -481,7 +483,7 @@ test("tx full: QoS 0 refused, QoS 1 waits in flight and goes when the port drain
   while (p.s.publish(bytes("fill"), new Uint8Array(100), 0, false, 0) !== 0) n++;
   assert.ok(n > 0 && p.s.txLen <= TX_BUF_SIZE);
   assert.ok(p.logs.some((l) => /tx buffer full/.test(l.msg)));
-  const id = p.s.publish(bytes("later"), bytes("x"), 1, false, 0);
+  const id = p.s.publish(bytes("later"), new Uint8Array(100), 1, false, 0); // no smaller than the rest: does not fit
   assert.ok(id > 0);
   const first = p.pull(); // the port writes everything; pump refills
   assert.equal(first.length, n);

@@ -79,13 +79,13 @@ export class Peer {
       this.events.push({
         ev,
         packetId: p ? p.packetId : 0,
-        topic: p ? text(p.topic) : "",
-        payload: p ? text(p.payload) : "",
+        topic: p && p.type === PacketType.PUBLISH ? text(p.topic) : "",
+        payload: p && p.type === PacketType.PUBLISH ? text(p.payload) : "",
         qos: p ? p.qos : 0,
         dup: p ? p.dup : false,
         returnCode: p ? p.returnCode : 0,
         sessionPresent: p ? p.sessionPresent : false,
-        codes: p ? Array.from(p.codes) : [],
+        codes: p && p.type === PacketType.SUBACK ? Array.from(p.codes) : [],
         tag: s.evTag,
         reason: s.closeReason,
         wasConnected: s.wasConnected,
@@ -107,7 +107,8 @@ export class Peer {
       if (r <= 0) throw new Error(`client sent an undecodable packet (decode ${r}) at ${off}: ${Buffer.from(tx.subarray(off)).toString("hex")}`);
       out.push({
         type: p.type, flags: p.flags, dup: p.dup, qos: p.qos, retain: p.retain, packetId: p.packetId,
-        topic: text(p.topic), payload: text(p.payload),
+        topic: p.type === PacketType.PUBLISH ? text(p.topic) : "",
+        payload: p.type === PacketType.PUBLISH ? text(p.payload) : "",
         filters: p.type === PacketType.SUBSCRIBE ? parseFilters(p.body, true)
           : p.type === PacketType.UNSUBSCRIBE ? parseFilters(p.body, false) : [],
         clientId: text(p.clientId), userName: text(p.userName), password: text(p.password),
