@@ -544,3 +544,50 @@ test("an event handler may close the connection from inside a callback", () => {
   p.open();
   assert.equal(p.s.state, SessionState.CONNECTED);
 });
+
+test("QoS 2 in: the id survives a reconnect with a persistent session, forgotten when the server lost it", () => {
+  const p = new Peer((c) => { withStrings("d")(c); c.cleanSession = false; });
+  p.open();
+  p.publish("s", "m", 2, 5);
+  p.pull(); // PUBREC lost with the link
+  p.drop();
+  p.open(true);
+  p.publish("s", "m", 2, 5, true);
+  assert.equal(p.evs(E.PUBLISH).length, 1, "the server's resend is not delivered again");
+  assert.deepEqual(p.pull().map((x) => [x.type, x.packetId]), [[T.PUBREC, 5]]);
+  // session present 0: the server has no state, so id 5 is a new message next time
+  p.drop();
+  p.open(false);
+  p.publish("s", "new", 2, 5);
+  assert.deepEqual(p.evs(E.PUBLISH).map((e) => e.payload), ["m", "new"]);
+});
+
+/** Fills the tx buffer to the last byte with one QoS 0 message. */
+function fillTx(p: Peer): void {
+  for (let n = TX_BUF_SIZE - p.s.txLen; n >= 0; n--) if (p.s.publish(bytes("f"), new Uint8Array(n), 0, false, p.now) !== 0) break;
+  assert.equal(p.s.txLen, TX_BUF_SIZE);
+}
+
+test("acks wait for tx space and keep their order", () => {
+  const p = new Peer(withStrings("d"));
+  p.open();
+  fillTx(p);
+  p.publish("in", "a", 1, 100);
+  p.publish("in", "b", 2, 101);
+  assert.equal(p.evs(E.PUBLISH).length, 2, "delivered even though the acks cannot go yet");
+  assert.equal(p.s.ackCount, 2);
+  const out = p.pull().filter((x) => x.type !== T.PUBLISH);
+  const rest = p.pull();
+  assert.deepEqual(out.concat(rest).map((x) => [x.type, x.packetId]), [[T.PUBACK, 100], [T.PUBREC, 101]]);
+});
+
+test("while disconnecting, QoS 0 is refused and nothing else goes out", () => {
+  const p = new Peer(withStrings("d"));
+  p.open();
+  p.s.disconnect();
+  assert.equal(p.s.publish(bytes("t"), bytes("x"), 0, false, 0), 0);
+  p.s.subscribe(bytes("later"), 0, 1);
+  assert.deepEqual(p.pull().map((x) => x.type), [T.DISCONNECT]);
+  p.publish("in", "ignored", 1, 3);
+  assert.equal(p.evs(E.PUBLISH).length, 0);
+});
