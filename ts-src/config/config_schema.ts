@@ -1,0 +1,98 @@
+// The mqtt / mqtt1 configuration schema: the single declaration of every key.
+//
+// Both sections (`mqtt`, the main server, and `mqtt1`, the backup server) have
+// exactly these keys. Everything else is derived from this class by the
+// generator codegen/src/config/gen.ts (`npm run codegen` runs it first):
+//   - ts-src/config/config_gen.ts: the key table (names, kinds, ranges), the
+//     typed setters used by the JSON loader and `--set`, and the defaults as
+//     `@kconfig` constants (CONFIG_MGOS_MQTT_<KEY>, CONFIG_MGOS_MQTT1_<KEY>);
+//   - ts-src/config/config_sys.ts: the Mongoose OS getters
+//     `mgos_sys_config_get_mqtt_<key>()`, `mgos_sys_config_get_mqtt1_<key>()`,
+//     `mgos_sys_config_get_mqtt()` and `mgos_sys_config_get_mqtt1()`;
+//   - components/mgos_mqtt/Kconfig.config: the ESP-IDF menu entries.
+// The compiler turns this class into `struct mgos_config_mqtt` (source
+// compatible with Mongoose OS: same field names; strings `const char *`, ints
+// `int`, doubles `double`; bools are C99 `bool` where Mongoose OS used `int`).
+//
+// Rules the generator enforces:
+//   - every field has a JSDoc description and a literal initializer (the default);
+//   - types: `bool`, `int` (needs `@min`, optional `@max`, default INT32_MAX),
+//     `f64` (seconds: needs `@min`/`@max`; ESP-IDF's Kconfig has no floats, so
+//     its Kconfig entry is in milliseconds and the default must be whole ms),
+//     `string` (an empty string means "not set"; never NULL).
+//   - ranges are inclusive.
+
+import { bool, int, f64 } from "../rt/rt";
+
+export class mgos_config_mqtt {
+  /** Enable MQTT functionality */
+  enable: bool = false;
+  /** Server to connect to: `host` or `host:port`; without a port, 8883 when TLS is configured, else 1883 */
+  server: string = "";
+  /** Client ID; if not set, the device ID is used */
+  client_id: string = "";
+  /** MQTT user name, if MQTT auth is used */
+  user: string = "";
+  /** User password */
+  pass: string = "";
+  /**
+   * Minimum reconnection timeout in seconds
+   * @min 0.001
+   * @max 86400
+   */
+  reconnect_timeout_min: f64 = 2.0;
+  /**
+   * Maximum reconnection timeout in seconds
+   * @min 0.001
+   * @max 86400
+   */
+  reconnect_timeout_max: f64 = 60.0;
+  /** Client certificate for mutual TLS */
+  ssl_cert: string = "";
+  /** Private key for the client certificate */
+  ssl_key: string = "";
+  /** Set this to a file name with CA certs to enable TLS */
+  ssl_ca_cert: string = "";
+  /** TLS cipher suites */
+  ssl_cipher_suites: string = "";
+  /** If set, pre-shared key authentication is used */
+  ssl_psk_identity: string = "";
+  /** Pre-shared key (hex) */
+  ssl_psk_key: string = "";
+  /** Clean session info stored on server */
+  clean_session: bool = true;
+  /**
+   * How often to send PING messages, in seconds; 0 disables keepalive
+   * @min 0
+   * @max 65535
+   */
+  keep_alive: int = 60;
+  /** MQTT last will topic */
+  will_topic: string = "";
+  /** MQTT last will message */
+  will_message: string = "";
+  /** Set the retain flag on the last will message */
+  will_retain: bool = false;
+  /**
+   * Limit the QoS of publishes and subscriptions to this value
+   * @min 0
+   * @max 2
+   */
+  max_qos: int = 2;
+  /**
+   * Largest incoming packet in bytes; a larger one closes the connection
+   * @min 0
+   */
+  recv_mbuf_limit: int = 3072;
+  /** Only connect once the system time is set */
+  require_time: bool = false;
+  /** Trigger cloud events when connected / disconnected */
+  cloud_events: bool = true;
+  /**
+   * QoS > 0 messages kept while offline; 0 means no queue
+   * @min 0
+   */
+  max_queue_length: int = 5;
+  /** Use the original cs_log_level enum instead of the stdout/stderr flag */
+  debug_use_log_level: bool = false;
+}
