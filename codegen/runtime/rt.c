@@ -1,0 +1,41 @@
+/* Output functions of the runtime: the same text as rt.ts prints under Node. */
+#include "rt.h"
+
+#if defined(__STDC_HOSTED__) && __STDC_HOSTED__ == 0
+/* Freestanding: the port provides the byte sink. */
+void rt_port_write(const char *s, size_t n);
+static void rt_puts(const char *s) { rt_port_write(s, rt_strlen(s)); }
+static void rt_putc(char c) { rt_port_write(&c, 1u); }
+#else
+#include <stdio.h>
+static void rt_puts(const char *s) { fputs(s, stdout); }
+static void rt_putc(char c) { putchar(c); }
+#endif
+
+void rt_print_str(const char *s) { rt_puts(s ? s : "null"); }
+
+/* Decimal without printf("%lld"), which small C libraries may lack. */
+void rt_print_int(int64_t v) {
+  char buf[24];
+  size_t i = sizeof(buf);
+  /* Work on the magnitude as unsigned so INT64_MIN does not overflow. */
+  uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+  buf[--i] = '\0';
+  do {
+    buf[--i] = (char)('0' + (int)(m % 10u));
+    m /= 10u;
+  } while (m != 0u);
+  if (v < 0) buf[--i] = '-';
+  rt_puts(&buf[i]);
+}
+
+void rt_print_hex(rt_bytes b) {
+  static const char digits[] = "0123456789abcdef";
+  uint32_t i;
+  for (i = 0; i < b.len; i++) {
+    rt_putc(digits[b.p[i] >> 4]);
+    rt_putc(digits[b.p[i] & 15u]);
+  }
+}
+
+void rt_print_ln(void) { rt_putc('\n'); }

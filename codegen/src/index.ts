@@ -1,0 +1,180 @@
+// Library API of the compiler: compile(inputs) -> diagnostics + generated files.
+import * as fs from "fs";
+import * as path from "path";
+import { Project, ts } from "ts-morph";
+import { Compiler, Diagnostic, makeDiag } from "./compiler";
+import { ModInfo } from "./types";
+
+export type { Diagnostic } from "./compiler";
+
+export interface CompileOptions {
+  /** .ts files to translate (their imports are followed). */
+  inputs: string[];
+  /** Project root: paths in diagnostics, banners and #line are relative to it. */
+  root?: string;
+  /** tsconfig.json whose compiler options are used (default: <root>/tsconfig.json). */
+  tsconfig?: string;
+}
+export interface CompileResult {
+  diagnostics: Diagnostic[];
+  /** Output file name (e.g. "codec.c") -> contents. Empty when there are diagnostics. */
+  files: Map<string, string>;
+}
+
+/** The repository root (this file is build/codegen/src/index.js or codegen/src/index.ts). */
+export function defaultRoot(): string {
+  let d = __dirname;
+  for (let i = 0; i < 6; i++) {
+    if (fs.existsSync(path.join(d, "codegen", "SUBSET.md"))) return d;
+    d = path.dirname(d);
+  }
+  return process.cwd();
+}
+
+/** Default inputs: every .ts under ts-src/ except ts-src/node/** and the intrinsics module. */
+export function defaultInputs(root: string): string[] {
+  const res: string[] = [];
+  const walk = (dir: string): void => {
+    if (!fs.existsSync(dir)) return;
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(dir, e.name);
+      const rel = path.relative(root, p).split(path.sep).join("/");
+      if (e.isDirectory()) {
+        if (rel !== "ts-src/node") walk(p);
+      } else if (e.name.endsWith(".ts") && !e.name.endsWith(".d.ts") && rel !== "ts-src/rt/rt.ts") {
+        res.push(p);
+      }
+    }
+  };
+  walk(path.join(root, "ts-src"));
+  return res;
+}
+
+// One Project per tsconfig, reused across calls: the lib and @types files are
+// parsed once, which keeps a test suite of many small programs fast.
+const projects = new Map<string, Project>();
+function projectFor(tsconfig: string): Project {
+  let p = projects.get(tsconfig);
+  if (!p) {
+    p = new Project({ tsConfigFilePath: tsconfig, skipAddingFilesFromTsConfig: true });
+    projects.set(tsconfig, p);
+  }
+  return p;
+}
+
+const RUNTIME_DIR = (root: string) => path.join(root, "codegen", "runtime");
+
+export function compile(opts: CompileOptions): CompileResult {
+  const root = path.resolve(opts.root ?? defaultRoot());
+  const tsconfig = path.resolve(opts.tsconfig ?? path.join(root, "tsconfig.json"));
+  const rel = (f: string) => path.relative(root, f).split(path.sep).join("/");
+  const diagnostics: Diagnostic[] = [];
+  const files = new Map<string, string>();
+  const fail = (file: string, message: string) => diagnostics.push({ file, line: 1, col: 1, message, text: `${file}:1:1: error: ${message}` });
+
+  const inputs = opts.inputs.map((f) => path.resolve(root, f));
+  for (const f of inputs) {
+    if (!fs.existsSync(f) || !f.endsWith(".ts")) fail(rel(f), "no such TypeScript file");
+  }
+  if (diagnostics.length) return { diagnostics, files };
+
+  const project = projectFor(tsconfig);
+  for (const sf of project.getSourceFiles()) project.removeSourceFile(sf);
+  const added = inputs.map((f) => project.addSourceFileAtPath(f));
+  project.resolveSourceFileDependencies();
+
+  // 1. TypeScript's own errors (tsc --strict) on the files involved.
+  const ours = new Set(project.getSourceFiles().filter((s) => !s.isInNodeModules() && !s.isDeclarationFile()).map((s) => s.getFilePath() as string));
+  for (const d of project.getPreEmitDiagnostics()) {
+    const sf = d.getSourceFile();
+    if (sf && !ours.has(sf.getFilePath())) continue;
+    const msg = ts.flattenDiagnosticMessageText(d.compilerObject.messageText, " ");
+    if (sf) {
+      const pos = sf.compilerNode.getLineAndCharacterOfPosition(d.getStart() ?? 0);
+      diagnostics.push(makeDiag(rel(sf.getFilePath()), sf.getFullText(), pos.line, pos.character, `TS${d.getCode()}: ${msg}`));
+    } else {
+      diagnostics.push({ file: "", line: 0, col: 0, message: msg, text: `error: TS${d.getCode()}: ${msg}` });
+    }
+  }
+  if (diagnostics.length) return { diagnostics, files };
+
+  // 2. The modules: inputs and the modules they import (not rt.ts, which is built in).
+  const program = project.getProgram().compilerObject;
+  const checker = program.getTypeChecker();
+  const rtFile = path.join(root, "ts-src", "rt", "rt.ts");
+  const compiler = new Compiler(checker, root, rtFile);
+  const mods = new Map<ts.SourceFile, ModInfo>();
+  const bases = new Map<string, string>();
+  const visit = (file: string, from?: ts.Node): ModInfo | null => {
+    const sf = program.getSourceFile(file);
+    if (!sf) return null;
+    const have = mods.get(sf);
+    if (have) return have;
+    const r = rel(file);
+    if (r.startsWith("ts-src/node/")) {
+      if (from) compiler.err(from, "ts-src/node/ is the Node-only port and cannot be compiled to C; import from the compiled modules");
+      return null;
+    }
+    const base = path.basename(file, ".ts");
+    const m: ModInfo = { sf, rel: r, base, imports: new Set() };
+    if (bases.has(base)) compiler.err(sf.statements[0] ?? sf, `module base name \`${base}\` is also used by ${bases.get(base)}; base names must be unique (they name the .c/.h files)`);
+    bases.set(base, r);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(base)) compiler.err(sf.statements[0] ?? sf, `module name \`${base}\` is not a C identifier; rename the file (letters, digits, _)`);
+    mods.set(sf, m);
+    for (const st of sf.statements) {
+      if (ts.isImportDeclaration(st) || (ts.isExportDeclaration(st) && st.moduleSpecifier)) {
+        const spec = st.moduleSpecifier as ts.StringLiteral;
+        const res = ts.resolveModuleName(spec.text, file, program.getCompilerOptions(), ts.sys);
+        const target = res.resolvedModule?.resolvedFileName;
+        if (!target || res.resolvedModule?.isExternalLibraryImport || target.endsWith(".d.ts")) {
+          compiler.err(st, `import of \`${spec.text}\`: only relative imports of ts-src modules and rt.ts are in the subset`);
+          continue;
+        }
+        if (path.resolve(target) === rtFile) continue;
+        if (ts.isExportDeclaration(st)) {
+          compiler.err(st, "re-exports are not in the subset; import from the defining module");
+          continue;
+        }
+        if (st.importClause?.isTypeOnly === false && st.importClause.name) compiler.err(st, "default imports are not in the subset; use named imports");
+        const im = visit(target, st);
+        if (im) m.imports.add(im);
+      }
+    }
+    return m;
+  };
+  for (const sf of added) visit(sf.getFilePath());
+  compiler.mods = mods;
+  // Top-level statements allowed in a module.
+  for (const m of mods.values()) {
+    for (const st of m.sf.statements) {
+      if (ts.isImportDeclaration(st) || ts.isExportDeclaration(st) || ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) ||
+        ts.isEnumDeclaration(st) || ts.isTypeAliasDeclaration(st) || ts.isVariableStatement(st) || ts.isEmptyStatement(st)) continue;
+      if (ts.isInterfaceDeclaration(st)) compiler.err(st, "interfaces are not in the subset; declare a class (a struct) instead");
+      else if (ts.isModuleDeclaration(st)) compiler.err(st, "namespaces are not in the subset; use a module (file)");
+      else if (ts.isExportAssignment(st)) compiler.err(st, "`export default`/`export =` are not in the subset; use named exports");
+      else compiler.err(st, "code at the top level of a module runs only under Node; move it into a function");
+    }
+  }
+  for (const m of mods.values()) compiler.declareTypes(m);
+  for (const m of mods.values()) compiler.declareValues(m);
+  const outputs: [string, string][] = [];
+  for (const m of mods.values()) {
+    const { h, c } = compiler.emitModule(m);
+    outputs.push([`${m.base}.h`, h], [`${m.base}.c`, c]);
+  }
+  diagnostics.push(...compiler.diags);
+  if (diagnostics.length) return { diagnostics: dedupe(diagnostics), files };
+  const rtDir = RUNTIME_DIR(root);
+  for (const name of ["rt.h", "rt.c"]) {
+    const text = fs.readFileSync(path.join(rtDir, name), "utf8");
+    files.set(name, `/* Generated by codegen from codegen/runtime/${name}; do not edit. */\n${text}`);
+  }
+  for (const [n, t] of outputs) files.set(n, t);
+  return { diagnostics, files };
+}
+
+function dedupe(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const res = ds.filter((d) => (seen.has(d.text) ? false : (seen.add(d.text), true)));
+  return res.sort((a, b) => (a.file === b.file ? a.line - b.line || a.col - b.col : a.file < b.file ? -1 : 1));
+}

@@ -1,0 +1,34 @@
+// Line buffer for generated C. Lines may carry the TypeScript line they come
+// from; `render` inserts `#line` directives only where the C preprocessor's
+// idea of the current line drifts from the source, so the output stays readable.
+
+export interface OutLine { s: string; line?: number }
+
+export class Out {
+  lines: OutLine[] = [];
+  ind = 0;
+  push(s: string, line?: number): void {
+    this.lines.push({ s: s === "" ? "" : "  ".repeat(this.ind) + s, line });
+  }
+  append(o: Out): void {
+    for (const l of o.lines) this.lines.push({ s: l.s === "" ? "" : "  ".repeat(this.ind) + l.s, line: l.line });
+  }
+}
+
+/** Renders lines, adding `#line N "file"` where needed; `file` is root-relative. */
+export function render(lines: OutLine[], file: string | null): string {
+  const res: string[] = [];
+  let presumed: number | null = null; // the line number the compiler assumes for the next line
+  let tagged = false; // whether we are inside a #line-mapped region
+  for (const l of lines) {
+    if (file !== null && l.line !== undefined && presumed !== l.line) {
+      res.push(`#line ${l.line} "${file}"`);
+      presumed = l.line;
+      tagged = true;
+    }
+    res.push(l.s);
+    if (presumed !== null) presumed++;
+  }
+  void tagged;
+  return res.join("\n") + "\n";
+}
