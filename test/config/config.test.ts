@@ -1,0 +1,317 @@
+// The mqtt / mqtt1 configuration under Node: defaults, the JSON loader, every
+// error kind with its exact message, all-or-nothing loading, --set overrides,
+// and the string arena. The same scenarios run against the generated C in
+// test/c/test_config.c.
+
+import { test, beforeEach } from "node:test";
+import { strict as assert } from "node:assert";
+import * as cfg from "../../ts-src/config/config";
+import { config_err as E } from "../../ts-src/config/config";
+import * as sys from "../../ts-src/config/config_sys";
+import { KEY_COUNT, key_name, key_kind, config_kind, get_bool, get_int, get_f64, get_str } from "../../ts-src/config/config_gen";
+import { mgos_config_mqtt } from "../../ts-src/config/config_schema";
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const load = (json: string, name = "config.json") => cfg.load(name, enc(json));
+const set = (arg: string) => cfg.set_arg(enc(arg));
+
+/** The config table of /work/shared/spec/behaviour.md, transcribed. */
+const TABLE: Record<string, boolean | number | string> = {
+  enable: false, server: "", client_id: "", user: "", pass: "",
+  reconnect_timeout_min: 2.0, reconnect_timeout_max: 60.0,
+  ssl_cert: "", ssl_key: "", ssl_ca_cert: "", ssl_cipher_suites: "", ssl_psk_identity: "", ssl_psk_key: "",
+  clean_session: true, keep_alive: 60, will_topic: "", will_message: "", will_retain: false,
+  max_qos: 2, recv_mbuf_limit: 3072, require_time: false, cloud_events: true, max_queue_length: 5,
+  debug_use_log_level: false,
+};
+
+/** Every key of a section as a plain object, read through the generated per-key getters. */
+function sectionValues(c: mgos_config_mqtt): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let k = 0; k < KEY_COUNT; k++) {
+    const kind = key_kind(k);
+    out[key_name(k)] = kind === config_kind.BOOL ? get_bool(c, k) : kind === config_kind.INT ? get_int(c, k) :
+      kind === config_kind.F64 ? get_f64(c, k) : get_str(c, k);
+  }
+  return out;
+}
+
+/** The mgos_sys_config_get_<section>_<key> getter, looked up by name. */
+function getter(section: string, key: string): unknown {
+  const f = (sys as unknown as Record<string, () => unknown>)[`mgos_sys_config_get_${section}_${key}`];
+  assert.equal(typeof f, "function", `mgos_sys_config_get_${section}_${key} exists`);
+  return f();
+}
+
+beforeEach(() => cfg.reset());
+
+test("defaults equal the table in behaviour.md, in both sections and through every getter", () => {
+  assert.equal(KEY_COUNT, Object.keys(TABLE).length);
+  assert.deepEqual(Object.keys(sectionValues(sys.mgos_sys_config_get_mqtt())).sort(), Object.keys(TABLE).sort());
+  for (const section of ["mqtt", "mqtt1"]) {
+    const whole = section === "mqtt" ? sys.mgos_sys_config_get_mqtt() : sys.mgos_sys_config_get_mqtt1();
+    assert.deepEqual(sectionValues(whole), TABLE, section);
+    for (const [key, v] of Object.entries(TABLE)) assert.equal(getter(section, key), v, `${section}.${key}`);
+    // The struct's own field initializers (C: mgos_config_mqtt_init) agree too.
+    assert.deepEqual({ ...new mgos_config_mqtt() }, TABLE);
+  }
+  assert.equal(cfg.arena_used(), 0);
+  assert.equal(cfg.error_msg(), "");
+});
+
+const FULL_MQTT: Record<string, boolean | number | string> = {
+  enable: true, server: "broker.example.com:8883", client_id: "dev-42", user: "alice", pass: "s3cr\"t",
+  reconnect_timeout_min: 0.5, reconnect_timeout_max: 120.25,
+  ssl_cert: "cert.pem", ssl_key: "key.pem", ssl_ca_cert: "ca.pem", ssl_cipher_suites: "TLS-PSK-WITH-AES-128-GCM-SHA256",
+  ssl_psk_identity: "id1", ssl_psk_key: "00112233445566778899aabbccddeeff",
+  clean_session: false, keep_alive: 65535, will_topic: "dev/42/status", will_message: "offline", will_retain: true,
+  max_qos: 0, recv_mbuf_limit: 0, require_time: true, cloud_events: false, max_queue_length: 100,
+  debug_use_log_level: true,
+};
+
+test("a full valid file sets every key of both sections", () => {
+  const mqtt1 = { ...TABLE, enable: true, server: "backup:1883", keep_alive: 0, max_qos: 1, reconnect_timeout_min: 1 };
+  const text = JSON.stringify({ mqtt: FULL_MQTT, mqtt1 }, null, 2);
+  assert.equal(load(text), E.OK, cfg.error_msg());
+  assert.equal(cfg.error_msg(), "");
+  assert.deepEqual(sectionValues(sys.mgos_sys_config_get_mqtt()), FULL_MQTT);
+  assert.deepEqual(sectionValues(sys.mgos_sys_config_get_mqtt1()), mqtt1);
+  for (const [key, v] of Object.entries(FULL_MQTT)) assert.equal(getter("mqtt", key), v, key);
+  assert.equal(sys.mgos_sys_config_get_mqtt1_server(), "backup:1883");
+  assert.equal(sys.mgos_sys_config_get_mqtt1_keep_alive(), 0);
+});
+
+test("a file changes only the keys it names; later files layer on top", () => {
+  assert.equal(load(`{"mqtt": {"server": "a:1"}}`), E.OK);
+  assert.equal(load(`{"mqtt1": {"enable": true}, "mqtt": {"keep_alive": 10}}`), E.OK);
+  assert.equal(sys.mgos_sys_config_get_mqtt_server(), "a:1");
+  assert.equal(sys.mgos_sys_config_get_mqtt_keep_alive(), 10);
+  assert.equal(sys.mgos_sys_config_get_mqtt1_enable(), true);
+  assert.equal(sys.mgos_sys_config_get_mqtt_enable(), false);
+  // Empty objects, whitespace of every kind, a BOM, duplicate keys (the last wins), null for a string.
+  assert.equal(load(`\ufeff {\r\n\t"mqtt" : { } ,"mqtt1":{"server":"x","server":null}}  \n`), E.OK, cfg.error_msg());
+  assert.equal(sys.mgos_sys_config_get_mqtt1_server(), "");
+  assert.equal(load(`{}`), E.OK);
+});
+
+test("string escapes decode to UTF-8, including \\u and surrogate pairs", () => {
+  assert.equal(load(String.raw`{"mqtt": {"will_message": "q\"b\\s\/n\nt\tr\rb\bf\f", "user": "caf\u00e9 \u20ac \ud83d\ude00", "pass": "é€😀"}}`), E.OK, cfg.error_msg());
+  assert.equal(sys.mgos_sys_config_get_mqtt_will_message(), "q\"b\\s/n\nt\tr\rb\bf\f");
+  assert.equal(sys.mgos_sys_config_get_mqtt_user(), "café € 😀");
+  assert.equal(sys.mgos_sys_config_get_mqtt_pass(), "é€😀");
+  // Keys may be escaped too.
+  assert.equal(load(String.raw`{"\u006dqtt": {"serv\u0065r": "esc"}}`), E.OK, cfg.error_msg());
+  assert.equal(sys.mgos_sys_config_get_mqtt_server(), "esc");
+});
+
+test("numbers: integers, fractions and exponents where each kind allows them", () => {
+  assert.equal(load(`{"mqtt": {"reconnect_timeout_min": 1e-3, "reconnect_timeout_max": 6.5E1, "keep_alive": 0, "recv_mbuf_limit": 2147483647}}`), E.OK, cfg.error_msg());
+  assert.equal(sys.mgos_sys_config_get_mqtt_reconnect_timeout_min(), 0.001);
+  assert.equal(sys.mgos_sys_config_get_mqtt_reconnect_timeout_max(), 65);
+  assert.equal(sys.mgos_sys_config_get_mqtt_recv_mbuf_limit(), 2147483647);
+  assert.equal(load(`{"mqtt": {"reconnect_timeout_min": 3, "reconnect_timeout_max": 0.1}}`), E.OK);
+  assert.equal(sys.mgos_sys_config_get_mqtt_reconnect_timeout_min(), 3);
+  assert.equal(sys.mgos_sys_config_get_mqtt_reconnect_timeout_max(), 0.1);
+  assert.equal(load(`{"mqtt": {"reconnect_timeout_max": 86400}}`), E.OK);
+  // Up to 15 significant digits the value is exact; past that, within an ulp or two.
+  assert.equal(load(`{"mqtt": {"reconnect_timeout_max": 12.3456789012345}}`), E.OK);
+  assert.equal(sys.mgos_sys_config_get_mqtt_reconnect_timeout_max(), 12.3456789012345);
+  assert.equal(load(`{"mqtt": {"reconnect_timeout_max": 12.345678901234567}}`), E.OK);
+  assert.ok(Math.abs(sys.mgos_sys_config_get_mqtt_reconnect_timeout_max() - 12.345678901234567) < 1e-14);
+  assert.equal(load(`{"mqtt": {"reconnect_timeout_max": 0.000123e7}}`), E.OK);
+  assert.equal(sys.mgos_sys_config_get_mqtt_reconnect_timeout_max(), 1230);
+});
+
+/** [file text, code, exact message] */
+const BAD: [string, E, string][] = [
+  // unknown section / key
+  [`{"mqtt2": {}}`, E.UNKNOWN_SECTION, `config.json:1:2: mqtt2: unknown section (expected mqtt or mqtt1)`],
+  [`{"mqtt": {},\n "wifi": {"ssid": "x"}}`, E.UNKNOWN_SECTION, `config.json:2:2: wifi: unknown section (expected mqtt or mqtt1)`],
+  [`{"mqtt": {\n  "server": "a",\n  "sevrer": "b"}}`, E.UNKNOWN_KEY, `config.json:3:3: mqtt.sevrer: unknown key`],
+  [`{"mqtt1": {"${"k".repeat(50)}": 1}}`, E.UNKNOWN_KEY, `config.json:1:12: mqtt1.${"k".repeat(32)}: unknown key`],
+  // wrong type, for each kind
+  [`{"mqtt": {\n  "keep_alive": "abc"}}`, E.TYPE, `config.json:2:17: mqtt.keep_alive: expected an integer, got "abc"`],
+  [`{"mqtt": {"keep_alive": 1.5}}`, E.TYPE, `config.json:1:25: mqtt.keep_alive: expected an integer, got 1.5`],
+  [`{"mqtt": {"max_qos": 1e0}}`, E.TYPE, `config.json:1:22: mqtt.max_qos: expected an integer, got 1e0`],
+  [`{"mqtt": {"enable": 1}}`, E.TYPE, `config.json:1:21: mqtt.enable: expected true or false, got 1`],
+  [`{"mqtt": {"enable": "true"}}`, E.TYPE, `config.json:1:21: mqtt.enable: expected true or false, got "true"`],
+  [`{"mqtt": {"clean_session": null}}`, E.TYPE, `config.json:1:28: mqtt.clean_session: expected true or false, got null`],
+  [`{"mqtt": {"reconnect_timeout_min": "2"}}`, E.TYPE, `config.json:1:36: mqtt.reconnect_timeout_min: expected a number, got "2"`],
+  [`{"mqtt": {"server": 1883}}`, E.TYPE, `config.json:1:21: mqtt.server: expected a string, got 1883`],
+  [`{"mqtt": {"server": {"host": "h"}}}`, E.TYPE, `config.json:1:21: mqtt.server: expected a string, got an object`],
+  [`{"mqtt": {"user": ["a"]}}`, E.TYPE, `config.json:1:19: mqtt.user: expected a string, got an array`],
+  [`{"mqtt": {"keep_alive": "${"t".repeat(60)}"}}`, E.TYPE,
+    `config.json:1:25: mqtt.keep_alive: expected an integer, got "${"t".repeat(39)}...`],
+  [`{"mqtt": true}`, E.TYPE, `config.json:1:10: mqtt: expected an object, got true`],
+  // out of range
+  [`{"mqtt": {"max_qos": 3}}`, E.RANGE, `config.json:1:22: mqtt.max_qos: 3 is out of range 0..2`],
+  [`{"mqtt1": {"max_qos": -1}}`, E.RANGE, `config.json:1:23: mqtt1.max_qos: -1 is out of range 0..2`],
+  [`{"mqtt": {"keep_alive": 65536}}`, E.RANGE, `config.json:1:25: mqtt.keep_alive: 65536 is out of range 0..65535`],
+  [`{"mqtt": {"recv_mbuf_limit": 99999999999999999999}}`, E.RANGE, `config.json:1:30: mqtt.recv_mbuf_limit: 99999999999999999999 is out of range 0..2147483647`],
+  [`{"mqtt": {"max_queue_length": -5}}`, E.RANGE, `config.json:1:31: mqtt.max_queue_length: -5 is out of range 0..2147483647`],
+  [`{"mqtt": {"reconnect_timeout_min": 0}}`, E.RANGE, `config.json:1:36: mqtt.reconnect_timeout_min: 0 is out of range 0.001..86400`],
+  [`{"mqtt": {"reconnect_timeout_max": 1e999}}`, E.RANGE, `config.json:1:36: mqtt.reconnect_timeout_max: 1e999 is out of range 0.001..86400`],
+  [`{"mqtt": {"reconnect_timeout_max": 86400.001}}`, E.RANGE, `config.json:1:36: mqtt.reconnect_timeout_max: 86400.001 is out of range 0.001..86400`],
+  // malformed JSON at line:col
+  [``, E.SYNTAX, `config.json:1:1: expected '{', got end of input`],
+  [`[]`, E.SYNTAX, `config.json:1:1: expected '{', got an array`],
+  [`{\n  "mqtt": {\n    "server": "a" # }}`, E.SYNTAX, `config.json:3:19: unexpected character '#'`],
+  [`{"mqtt": {"server": 'a'}}`, E.SYNTAX, `config.json:1:21: unexpected character '''`],
+  [`{"mqtt": {"enable": tru}}`, E.SYNTAX, `config.json:1:21: invalid literal (expected true, false or null)`],
+  [`{"mqtt": {"enable": yes}}`, E.SYNTAX, `config.json:1:21: unexpected character 'y'`],
+  [`{"mqtt": {"enable": true,}}`, E.SYNTAX, `config.json:1:26: expected a key, got '}'`],
+  [`{"mqtt": {"enable" true}}`, E.SYNTAX, `config.json:1:20: expected ':', got true`],
+  [`{"mqtt": {"enable": true "server": ""}}`, E.SYNTAX, `config.json:1:26: expected ',' or '}', got "server"`],
+  [`{"mqtt": {}`, E.SYNTAX, `config.json:1:12: expected ',' or '}', got end of input`],
+  [`{"mqtt": {}} {}`, E.SYNTAX, `config.json:1:14: expected end of input, got an object`],
+  [`{1: {}}`, E.SYNTAX, `config.json:1:2: expected a section name, got 1`],
+  [`{"mqtt": {"server": "abc}}`, E.SYNTAX, `config.json:1:21: unterminated string`],
+  [`{"mqtt": {"server": "a\\qb"}}`, E.SYNTAX, `config.json:1:23: invalid escape in string`],
+  [`{"mqtt": {"server": "a\\u12g4"}}`, E.SYNTAX, `config.json:1:23: invalid \\u escape in string`],
+  [`{"mqtt": {"server": "\\udc00"}}`, E.SYNTAX, `config.json:1:22: invalid \\u escape in string`],
+  [`{"mqtt": {"server": "\\ud83dx"}}`, E.SYNTAX, `config.json:1:22: invalid \\u escape in string`],
+  [`{"mqtt": {"server": "a\tb"}}`, E.SYNTAX, `config.json:1:23: control character in string (escape it)`],
+  [`{"mqtt": {"keep_alive": 012}}`, E.SYNTAX, `config.json:1:25: invalid number`],
+  [`{"mqtt": {"keep_alive": -}}`, E.SYNTAX, `config.json:1:25: invalid number`],
+  [`{"mqtt": {"reconnect_timeout_min": 1.}}`, E.SYNTAX, `config.json:1:36: invalid number`],
+  [`{"mqtt": {"reconnect_timeout_min": 1e+}}`, E.SYNTAX, `config.json:1:36: invalid number`],
+  [`{"mqtt": {"server": "a"}}\u0001`, E.SYNTAX, `config.json:1:26: unexpected byte 0x01`],
+  // strings a C string cannot hold, or that do not fit
+  [`{"mqtt": {"server": "a\\u0000b"}}`, E.TYPE, `config.json:1:21: mqtt.server: a string cannot contain the NUL character`],
+  [`{"mqtt": {"will_message": "${"m".repeat(600)}"}}`, E.NO_SPACE,
+    `config.json:1:27: mqtt.will_message: a 600-byte string does not fit in the config arena (512 bytes, 155 in use; raise CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE)`],
+];
+
+test("every error kind has its code and exact message, and leaves the config as it was", () => {
+  assert.equal(load(JSON.stringify({ mqtt: FULL_MQTT, mqtt1: { server: "b:2" } })), E.OK, cfg.error_msg());
+  const before = [sectionValues(sys.mgos_sys_config_get_mqtt()), sectionValues(sys.mgos_sys_config_get_mqtt1())];
+  const usedBefore = cfg.arena_used();
+  // The strings loaded first take 163 bytes; the NO_SPACE case below reports 155 in
+  // use because the value it replaces (will_message "offline", 8 bytes) is freed first.
+  assert.equal(usedBefore, 163);
+  for (const [text, code, msg] of BAD) {
+    // Each bad file also changes a key before its error, to prove nothing is applied.
+    const r = load(text.replace(/^\{"mqtt": \{/, `{"mqtt": {"keep_alive": 7, "server": "changed", `));
+    const r2 = load(text);
+    assert.equal(r2, code, `${JSON.stringify(text)} -> ${cfg.error_msg()}`);
+    assert.equal(cfg.error_msg(), msg, JSON.stringify(text));
+    assert.equal(cfg.last_error(), code);
+    assert.notEqual(r, E.OK, `prefixed ${JSON.stringify(text)}`);
+    assert.deepEqual([sectionValues(sys.mgos_sys_config_get_mqtt()), sectionValues(sys.mgos_sys_config_get_mqtt1())], before, JSON.stringify(text));
+    assert.equal(cfg.arena_used(), usedBefore);
+  }
+  // A success clears the message.
+  assert.equal(load(`{}`), E.OK);
+  assert.equal(cfg.error_msg(), "");
+});
+
+test("the file name and a location past a multi-byte character appear as given (columns count bytes)", () => {
+  assert.equal(load(`{"mqtt": {"user": "é", "x": 1}}`, "/spiffs/conf9.json"), E.UNKNOWN_KEY);
+  assert.equal(cfg.error_msg(), `/spiffs/conf9.json:1:25: mqtt.x: unknown key`);
+});
+
+test("--set overrides of each type", () => {
+  assert.equal(set("mqtt.server=host:1883"), E.OK, cfg.error_msg());
+  assert.equal(sys.mgos_sys_config_get_mqtt_server(), "host:1883");
+  assert.equal(set("mqtt1.pass=a=b c"), E.OK);
+  assert.equal(sys.mgos_sys_config_get_mqtt1_pass(), "a=b c", "only the first '=' splits");
+  assert.equal(set("mqtt.user="), E.OK);
+  assert.equal(sys.mgos_sys_config_get_mqtt_user(), "");
+  assert.equal(set("mqtt.enable=true"), E.OK);
+  assert.equal(sys.mgos_sys_config_get_mqtt_enable(), true);
+  assert.equal(set("mqtt.clean_session=false"), E.OK);
+  assert.equal(sys.mgos_sys_config_get_mqtt_clean_session(), false);
+  assert.equal(set("mqtt.keep_alive=15"), E.OK);
+  assert.equal(sys.mgos_sys_config_get_mqtt_keep_alive(), 15);
+  assert.equal(set("mqtt1.max_queue_length=0"), E.OK);
+  assert.equal(sys.mgos_sys_config_get_mqtt1_max_queue_length(), 0);
+  assert.equal(set("mqtt.reconnect_timeout_max=1e2"), E.OK);
+  assert.equal(sys.mgos_sys_config_get_mqtt_reconnect_timeout_max(), 100);
+  assert.equal(set("mqtt.reconnect_timeout_min=0.25"), E.OK);
+  assert.equal(sys.mgos_sys_config_get_mqtt_reconnect_timeout_min(), 0.25);
+  // Strings from --set are taken as they are: no JSON unquoting.
+  assert.equal(set(`mqtt.will_message="q"\\n`), E.OK);
+  assert.equal(sys.mgos_sys_config_get_mqtt_will_message(), `"q"\\n`);
+  // None of that touched the other keys.
+  assert.equal(sys.mgos_sys_config_get_mqtt_max_qos(), 2);
+  assert.equal(sys.mgos_sys_config_get_mqtt1_server(), "");
+});
+
+test("--set errors name the key and the reason, and change nothing", () => {
+  assert.equal(set("mqtt.keep_alive=30"), E.OK);
+  const cases: [string, E, string][] = [
+    ["mqtt.keep_alive=abc", E.TYPE, `mqtt.keep_alive: expected an integer, got "abc"`],
+    ["mqtt.keep_alive= 5", E.TYPE, `mqtt.keep_alive: expected an integer, got " 5"`],
+    ["mqtt.keep_alive=5x", E.TYPE, `mqtt.keep_alive: expected an integer, got "5x"`],
+    ["mqtt.keep_alive=", E.TYPE, `mqtt.keep_alive: expected an integer, got ""`],
+    ["mqtt.keep_alive=2.0", E.TYPE, `mqtt.keep_alive: expected an integer, got "2.0"`],
+    ["mqtt.max_qos=3", E.RANGE, `mqtt.max_qos: 3 is out of range 0..2`],
+    ["mqtt.keep_alive=-1", E.RANGE, `mqtt.keep_alive: -1 is out of range 0..65535`],
+    ["mqtt.reconnect_timeout_min=fast", E.TYPE, `mqtt.reconnect_timeout_min: expected a number, got "fast"`],
+    ["mqtt.reconnect_timeout_min=0", E.RANGE, `mqtt.reconnect_timeout_min: 0 is out of range 0.001..86400`],
+    ["mqtt.enable=yes", E.TYPE, `mqtt.enable: expected true or false, got "yes"`],
+    ["mqtt.enable=1", E.TYPE, `mqtt.enable: expected true or false, got "1"`],
+    ["mqtt.sevrer=h", E.UNKNOWN_KEY, `mqtt.sevrer: unknown key`],
+    ["mqtt.=h", E.UNKNOWN_KEY, `mqtt.: unknown key`],
+    ["mqtt2.server=h", E.UNKNOWN_SECTION, `mqtt2: unknown section (expected mqtt or mqtt1)`],
+    ["server=h", E.BAD_ARG, `server: expected section.key`],
+    ["mqtt.server", E.BAD_ARG, `mqtt.server: expected section.key=value`],
+    [`mqtt.server=${"s".repeat(512)}`, E.NO_SPACE, `mqtt.server: a 512-byte string does not fit in the config arena (512 bytes, 0 in use; raise CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE)`],
+  ];
+  for (const [arg, code, msg] of cases) {
+    assert.equal(set(arg), code, arg);
+    assert.equal(cfg.error_msg(), msg, arg);
+  }
+  assert.equal(sys.mgos_sys_config_get_mqtt_keep_alive(), 30);
+  assert.equal(sys.mgos_sys_config_get_mqtt_server(), "");
+  // The path/value form used by code (not argv).
+  assert.equal(cfg.set(enc("mqtt1.server"), enc("h:1")), E.OK);
+  assert.equal(sys.mgos_sys_config_get_mqtt1_server(), "h:1");
+});
+
+test("the arena: exact capacity, reuse across loads, and room taken back from replaced values", () => {
+  // 511 bytes + NUL fill the 512-byte arena exactly; one more byte does not fit.
+  assert.equal(set(`mqtt.server=${"a".repeat(511)}`), E.OK, cfg.error_msg());
+  assert.equal(cfg.arena_used(), 512);
+  assert.equal(sys.mgos_sys_config_get_mqtt_server(), "a".repeat(511));
+  // Replacing the only value must not count the old one against the new.
+  assert.equal(set(`mqtt.server=${"b".repeat(511)}`), E.OK, cfg.error_msg());
+  assert.equal(sys.mgos_sys_config_get_mqtt_server(), "b".repeat(511));
+  assert.equal(set(`mqtt1.user=x`), E.NO_SPACE);
+  assert.equal(cfg.error_msg(), `mqtt1.user: a 1-byte string does not fit in the config arena (512 bytes, 512 in use; raise CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE)`);
+  assert.equal(set(`mqtt.server=`), E.OK);
+  assert.equal(cfg.arena_used(), 0, "an empty string takes no room");
+  // Many loads of changing strings: the arena never grows past what the current values need.
+  for (let i = 0; i < 200; i++) {
+    const server = `host-${i}.example:${1000 + i}`, user = "u".repeat(i % 50);
+    assert.equal(load(JSON.stringify({ mqtt: { server, user }, mqtt1: { server: user, pass: server } })), E.OK, cfg.error_msg());
+    assert.equal(sys.mgos_sys_config_get_mqtt_server(), server);
+    assert.equal(sys.mgos_sys_config_get_mqtt_user(), user);
+    assert.equal(sys.mgos_sys_config_get_mqtt1_server(), user);
+    assert.equal(sys.mgos_sys_config_get_mqtt1_pass(), server);
+    assert.equal(cfg.arena_used(), 2 * (server.length + 1) + (user.length ? 2 * (user.length + 1) : 0));
+  }
+  // Values that only fit once the ones they replace are dropped, in one file.
+  cfg.reset();
+  assert.equal(set(`mqtt.server=${"c".repeat(300)}`), E.OK);
+  assert.equal(load(JSON.stringify({ mqtt: { user: "u".repeat(200), server: "d".repeat(300) } })), E.OK, cfg.error_msg());
+  assert.equal(sys.mgos_sys_config_get_mqtt_server(), "d".repeat(300));
+  assert.equal(sys.mgos_sys_config_get_mqtt_user(), "u".repeat(200));
+});
+
+test("reset returns to the defaults", () => {
+  assert.equal(load(JSON.stringify({ mqtt: FULL_MQTT })), E.OK);
+  cfg.reset();
+  assert.deepEqual(sectionValues(sys.mgos_sys_config_get_mqtt()), TABLE);
+  assert.equal(cfg.arena_used(), 0);
+});
+
+test("the C API wrappers take C strings and return the codes", () => {
+  assert.equal(cfg.mgos_mqtt_config_load_json("f.json", `{"mqtt": {"max_qos": 1}}`), 0);
+  assert.equal(sys.mgos_sys_config_get_mqtt_max_qos(), 1);
+  assert.equal(cfg.mgos_mqtt_config_set("mqtt.max_qos=9"), E.RANGE);
+  assert.equal(cfg.mgos_mqtt_config_error(), "mqtt.max_qos: 9 is out of range 0..2");
+  cfg.mgos_mqtt_config_reset();
+  assert.equal(sys.mgos_sys_config_get_mqtt_max_qos(), 2);
+  assert.equal(cfg.mgos_mqtt_config_error(), "");
+});
