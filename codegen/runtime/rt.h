@@ -116,6 +116,16 @@ static inline int32_t rt_sar32(int32_t a, uint32_t n) {
 /* A u32 bit pattern read as int32 (two's complement), as JavaScript's `| 0`. */
 static inline int32_t rt_i32_of(uint32_t x) { return x <= (uint32_t)INT32_MAX ? (int32_t)x : (int32_t)(x - 2147483648u) - INT32_MAX - 1; }
 
+/* The low 8/16 bits read as a signed value (JavaScript's (x << 24) >> 24). */
+static inline int8_t rt_i8_of(uint32_t x) {
+  x &= 0xffu;
+  return (int8_t)(x < 0x80u ? (int32_t)x : (int32_t)x - 256);
+}
+static inline int16_t rt_i16_of(uint32_t x) {
+  x &= 0xffffu;
+  return (int16_t)(x < 0x8000u ? (int32_t)x : (int32_t)x - 65536);
+}
+
 /* f64 -> integer, truncating toward zero and saturating (no undefined behaviour). */
 static inline uint32_t rt_f64_to_u32(double x) {
   if (!(x > 0.0)) return 0u;

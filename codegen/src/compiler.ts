@@ -40,6 +40,9 @@ interface Val {
   place?: string;
   /** For a bit operation computed in uint32_t and then read as int32: the uint32_t text. */
   u32bits?: string;
+  /** For + - * computed modulo 2^32 (inside a wrap helper): the exact range, for the 2^53 check. */
+  rlo?: number;
+  rhi?: number;
 }
 
 type Entity =
@@ -303,10 +306,14 @@ export class Compiler {
   declareValues(m: ModInfo): void {
     this.curMod = m;
     for (const st of m.sf.statements) {
-      if (ts.isClassDeclaration(st)) this.declareClass(m, st);
-      else if (ts.isFunctionDeclaration(st)) this.declareFunction(m, st);
+      if (ts.isFunctionDeclaration(st)) this.declareFunction(m, st);
       else if (ts.isVariableStatement(st)) this.declareModuleVars(m, st);
     }
+  }
+  /** Fields and methods: after every module's constants (array sizes use them). */
+  declareClasses(m: ModInfo): void {
+    this.curMod = m;
+    for (const st of m.sf.statements) if (ts.isClassDeclaration(st)) this.declareClass(m, st);
   }
   private declareClass(m: ModInfo, st: ts.ClassDeclaration): void {
     const cls = this.classes.get(st);
@@ -433,7 +440,7 @@ export class Compiler {
       this.err(e, "an array size must be a positive integer constant (at most 1 MiB); write a literal or a module constant");
       return null;
     }
-    return { n, c: v.c, lo: v.lo, hi: v.hi };
+    return { n, c: v.c, lo: Math.max(1, v.lo), hi: v.hi };
   }
   /** The default value of a constant expression (kconfig constants give their default). */
   private constValueOf(e: ts.Expression): number | undefined {
@@ -565,7 +572,7 @@ export class Compiler {
         const v = this.expr(d.initializer);
         this.constMode = saved;
         this.conv(v, t, d.initializer, `the value of \`${name}\``);
-        if (kc !== undefined && t.k !== "int" && t.k !== "bool") this.err(d, "@kconfig is for integer and bool constants");
+        if (kc !== undefined && t.k === "f64") this.err(d, "@kconfig is for integer, bool and string constants (Kconfig has no floats)");
         const kname = kc !== undefined ? (kc.trim() || name).replace(/^CONFIG_/, "") : undefined;
         if (kc !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(kname!)) this.err(d, "@kconfig needs a C identifier: `@kconfig MQTT_MAX_SUBS`");
         const range = kname !== undefined && t.k === "int" ? [t.lo, t.hi] : [v.lo, v.hi];
@@ -682,12 +689,26 @@ export class Compiler {
   }
 
   // ---------------------------------------------------------------- expressions
+  /** Inside u8()..u32()/i8()..i32(): + - * chains may be computed in uint32_t. */
+  private wrap32 = false;
   expr(e: ts.Expression): Val {
+    const K = ts.SyntaxKind;
+    const keep = this.wrap32 && (ts.isParenthesizedExpression(e) ||
+      (ts.isBinaryExpression(e) && [K.PlusToken, K.MinusToken, K.AsteriskToken].includes(e.operatorToken.kind)));
+    const saved = this.wrap32;
+    if (!keep) this.wrap32 = false;
+    try {
+      return this.expr0(e);
+    } finally {
+      this.wrap32 = saved;
+    }
+  }
+  private expr0(e: ts.Expression): Val {
     switch (e.kind) {
       case ts.SyntaxKind.NumericLiteral: {
         const n = e as ts.NumericLiteral;
         const v = Number(n.text);
-        if (!Number.isInteger(v)) return this.mkVal(String(v).includes(".") || String(v).includes("e") ? String(v) : `${v}.0`, F64, { lit: v });
+        if (!Number.isInteger(v) || /^[0-9_]*[.eE]/.test(n.getText())) return this.mkVal(String(v).includes(".") || String(v).includes("e") ? String(v) : `${v}.0`, F64, { lit: v });
         if (Math.abs(v) > I64_MAX) {
           this.err(e, "integer literal beyond 2^53 is not exact under Node; write a smaller value");
           return this.bad();
@@ -1048,7 +1069,9 @@ export class Compiler {
     return this.bad();
   }
 
-  private arith(at: ts.Node, op: string, a: Val, b: Val): Val {
+  private arith(at: ts.Node, op: string, a0: Val, b0: Val): Val {
+    // Ranges of the exact values (a wrapped operand remembers its exact range).
+    const a = { ...a0, lo: a0.rlo ?? a0.lo, hi: a0.rhi ?? a0.hi }, b = { ...b0, lo: b0.rlo ?? b0.lo, hi: b0.rhi ?? b0.hi };
     let lo: number, hi: number;
     if (op === "+") { lo = a.lo + b.lo; hi = a.hi + b.hi; }
     else if (op === "-") { lo = a.lo - b.hi; hi = a.hi - b.lo; }
@@ -1062,8 +1085,12 @@ export class Compiler {
       this.err(at, `the result may exceed 2^53 (${typeName(a.t)} ${op} ${typeName(b.t)}), where Node loses precision; ${op === "*" ? "write mul32(a, b) for a wrapped 32-bit product" : "wrap an operand first, e.g. u32(x)"}`);
       return this.bad();
     }
-    const ct = rangeCt(Math.min(lo, a.lo, b.lo), Math.max(hi, a.hi, b.hi));
+    const ct = rangeCt(Math.min(lo, a0.lo, b0.lo), Math.max(hi, a0.hi, b0.hi));
     const pure = a.pure && b.pure;
+    if (this.wrap32 && ct === "int64_t" && a.lit === undefined || this.wrap32 && ct === "int64_t" && b.lit === undefined) {
+      // Only the low 32 bits are used: compute modulo 2^32 (no 64-bit arithmetic).
+      return { c: `${this.u32operand(a0)} ${op} ${this.u32operand(b0)}`, t: intT("u32"), lo: 0, hi: 4294967295, rlo: lo, rhi: hi, atom: false, pure };
+    }
     if (a.lit !== undefined && b.lit !== undefined) {
       const v = op === "+" ? a.lit + b.lit : op === "-" ? a.lit - b.lit : a.lit * b.lit;
       return { c: fmtLit(v, rangeCt(v, v)), t: intT(rangeCt(v, v) === "int64_t" ? "i64" : v > 2147483647 ? "u32" : "i32"), lo: v, hi: v, atom: v >= 0, pure, lit: v };
@@ -1486,7 +1513,11 @@ export class Compiler {
     switch (name) {
       case "u8": case "u16": case "u32": case "i8": case "i16": case "i32": case "int": case "usize": {
         if (!want(1)) return this.bad();
+        // The argument's + - * may be computed modulo 2^32: only its low bits matter.
+        const savedWrap = this.wrap32;
+        this.wrap32 = name !== "usize";
         const v = this.expr(args[0]);
+        this.wrap32 = savedWrap;
         const t = intT(name);
         if (v.t.k !== "int") {
           this.err(args[0], v.t.k === "f64" ? `${name}() takes an integer; convert an f64 with f64ToU32()/f64ToI32() first` : `${name}() takes an integer, got ${typeName(v.t)}`);
@@ -1503,9 +1534,9 @@ export class Compiler {
           const w = wrapJs(name, v.lit);
           return { c: fmtLit(w, t.ct), t, lo: w, hi: w, atom: w >= 0, pure: true, lit: w };
         }
-        if ((name === "i32" || name === "int") && v.t.base === "uint32_t") return this.mkVal(`rt_i32_of(${v.c})`, t, { pure: v.pure });
-        if ((name === "i32" || name === "int") && v.t.base === "int64_t") return this.mkVal(`rt_i32_of((uint32_t)${this.paren(v)})`, t, { pure: v.pure });
-        if ((name === "i8" || name === "i16")) return this.mkVal(`(${t.ct})rt_i32_of((uint32_t)${this.paren(v)} << ${name === "i8" ? 24 : 16})`.replace(/^(.*)$/, `(${t.ct})(rt_i32_of((uint32_t)${this.paren(v)} << ${name === "i8" ? 24 : 16}) >> ${name === "i8" ? 24 : 16})`), t, { pure: v.pure });
+        // Signed wraps go through the u32 bit pattern (no implementation-defined conversions).
+        if (name === "i32" || name === "int") return this.mkVal(`rt_i32_of(${this.u32operand(v)})`, t, { pure: v.pure });
+        if (name === "i8" || name === "i16") return this.mkVal(`rt_${name}_of(${this.u32operand(v)})`, t, { pure: v.pure });
         return this.mkVal(`(${t.ct})${this.paren(v)}`, t, { pure: v.pure });
       }
       case "idiv": {
@@ -1923,9 +1954,9 @@ export class Compiler {
         } else if (v.t.k === "int" && v.t.enumOf && cv.t.k === "int" && cv.t.enumOf !== v.t.enumOf) {
           this.err(cl.expression, `case label of another type than the switch value (${v.t.name}); use a member of ${v.t.name}`);
         }
-        out.push(`case ${cv.lit !== undefined ? fmtLit(cv.lit, ct, cv.litText) : cv.c}:`, this.lineOf(cl));
+        out.push(`case ${cv.lit !== undefined ? fmtLit(cv.lit, ct, cv.litText) : cv.c}:${cl.statements.length ? " {" : ""}`, this.lineOf(cl));
       } else {
-        out.push("default:", this.lineOf(cl));
+        out.push(`default:${cl.statements.length ? " {" : ""}`, this.lineOf(cl));
       }
       if (cl.statements.length === 0) return;
       const last = lastStmt(cl.statements);
@@ -1934,14 +1965,11 @@ export class Compiler {
         this.err(cl, "every non-empty case must end in `break`, `return` or `continue` (no fall-through); add `break;`");
       }
       out.ind++;
-      out.push("{");
-      out.ind++;
       this.newScope();
       this.stmts(cl.statements, out);
       this.popScope();
       out.ind--;
       out.push("}");
-      out.ind--;
     });
     out.push("}");
   }

@@ -155,10 +155,21 @@ export function compile(opts: CompileOptions): CompileResult {
       else compiler.err(st, "code at the top level of a module runs only under Node; move it into a function");
     }
   }
-  for (const m of mods.values()) compiler.declareTypes(m);
-  for (const m of mods.values()) compiler.declareValues(m);
+  // Dependencies first, so constants are known before the modules that use them.
+  const order: ModInfo[] = [];
+  const seen = new Set<ModInfo>();
+  const dfs = (m: ModInfo): void => {
+    if (seen.has(m)) return;
+    seen.add(m);
+    for (const im of m.imports) dfs(im);
+    order.push(m);
+  };
+  for (const m of mods.values()) dfs(m);
+  for (const m of order) compiler.declareTypes(m);
+  for (const m of order) compiler.declareValues(m);
+  for (const m of order) compiler.declareClasses(m);
   const outputs: [string, string][] = [];
-  for (const m of mods.values()) {
+  for (const m of order) {
     const { h, c } = compiler.emitModule(m);
     outputs.push([`${m.base}.h`, h], [`${m.base}.c`, c]);
   }
