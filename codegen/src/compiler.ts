@@ -952,7 +952,7 @@ export class Compiler {
     const v = this.expr(e.expression);
     const t = this.typeOf(e.type, e, "the `as` target");
     if (!t) return this.bad();
-    if (t.k === "class" && v.t.k === "ptr") return this.mkVal(`(${t.cls.cname} *)${this.paren(v)}`, t, { pure: v.pure });
+    if (t.k === "class" && v.t.k === "ptr") return this.mkVal(`(${t.cls.cname} *)${this.paren(v)}`, t, { pure: v.pure, atom: false });
     if (t.k === "int" && t.enumOf && v.t.k === "int") {
       if (v.lo < t.lo || v.hi > t.hi) {
         this.err(e, `the value (${fmtRange(v.lo)}..${fmtRange(v.hi)}) does not fit enum ${t.name}; write ${t.base === "uint8_t" ? "u8" : "u16"}(x) first`);
@@ -1171,7 +1171,10 @@ export class Compiler {
   }
   private u32operand(v: Val): string {
     if (v.u32bits) return v.u32bits;
-    if (v.lit !== undefined) return fmtLit(v.lit >>> 0, "uint32_t", v.lit >= 0 ? v.litText : undefined);
+    if (v.lit !== undefined) {
+      const s = fmtLit(v.lit >>> 0, "uint32_t", v.lit >= 0 ? v.litText : undefined);
+      return s.endsWith("u") ? s : s + "u";
+    }
     return this.operand(v, "uint32_t");
   }
   private shift(op: string, a: Val, b: Val, pure: boolean): Val {
@@ -1525,7 +1528,8 @@ export class Compiler {
         }
         if (v.lo >= t.lo && v.hi <= t.hi) {
           // Already in range: a plain (value-preserving) conversion.
-          return { ...v, c: this.castInt(v, t.ct), t, atom: true, lit: v.lit, u32bits: undefined };
+          const c = this.castInt(v, t.ct);
+          return { ...v, c, t, atom: c === v.c ? v.atom : true, lit: v.lit, u32bits: undefined };
         }
         if (name === "u32" || name === "usize") {
           if (v.u32bits) return this.mkVal(name === "u32" ? v.u32bits : `(size_t)${v.u32bits}`, t, { pure: v.pure, atom: true });

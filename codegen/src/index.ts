@@ -50,6 +50,11 @@ export function defaultInputs(root: string): string[] {
   return res;
 }
 
+/** Header names a generated module must not take (C library, POSIX, the runtime). */
+const C_HEADERS = new Set(("rt assert complex ctype errno fenv float inttypes iso646 limits locale math setjmp signal stdalign " +
+  "stdarg stdatomic stdbool stddef stdint stdio stdlib stdnoreturn string tgmath threads time uchar wchar wctype features " +
+  "unistd fcntl sys pthread sched memory alloca malloc endian").split(" "));
+
 // One Project per tsconfig, reused across calls: the lib and @types files are
 // parsed once, which keeps a test suite of many small programs fast.
 const projects = new Map<string, Project>();
@@ -119,6 +124,7 @@ export function compile(opts: CompileOptions): CompileResult {
     const m: ModInfo = { sf, rel: r, base, imports: new Set() };
     if (bases.has(base)) compiler.err(sf.statements[0] ?? sf, `module base name \`${base}\` is also used by ${bases.get(base)}; base names must be unique (they name the .c/.h files)`);
     bases.set(base, r);
+    if (C_HEADERS.has(base)) compiler.err(sf.statements[0] ?? sf, `module name \`${base}\` would generate ${base}.h, which hides the C library's or the runtime's header of that name; rename the file`);
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(base)) compiler.err(sf.statements[0] ?? sf, `module name \`${base}\` is not a C identifier; rename the file (letters, digits, _)`);
     mods.set(sf, m);
     for (const st of sf.statements) {

@@ -33,8 +33,8 @@ export function i32(x: number): i32 { return x | 0; }
 export function int(x: number): int { return x | 0; }
 export function usize(x: number): usize { return x >>> 0; }
 
-/** Integer division truncating toward zero, as C's `/`. The divisor must not be 0. */
-export function idiv(a: number, b: number): number { return Math.trunc(a / b); }
+/** Integer division truncating toward zero, as C's `/`. A zero divisor gives 0 (in C too). */
+export function idiv(a: number, b: number): number { return b === 0 ? 0 : Math.trunc(a / b); }
 /** 32-bit multiplication, wrapped, for products that may exceed 2^53 under Node. */
 export function mul32(a: number, b: number): u32 { return Math.imul(a, b) >>> 0; }
 
