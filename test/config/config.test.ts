@@ -10,6 +10,7 @@ import { config_err as E } from "../../ts-src/config/config";
 import * as sys from "../../ts-src/config/config_sys";
 import { KEY_COUNT, key_name, key_kind, config_kind, get_bool, get_int, get_f64, get_str } from "../../ts-src/config/config_gen";
 import { mgos_config_mqtt } from "../../ts-src/config/config_schema";
+import { BAD, SET_BAD, FULL_MQTT, PRELOAD_JSON } from "./cases";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const load = (json: string, name = "config.json") => cfg.load(name, enc(json));
@@ -59,15 +60,6 @@ test("defaults equal the table in behaviour.md, in both sections and through eve
   assert.equal(cfg.error_msg(), "");
 });
 
-const FULL_MQTT: Record<string, boolean | number | string> = {
-  enable: true, server: "broker.example.com:8883", client_id: "dev-42", user: "alice", pass: "s3cr\"t",
-  reconnect_timeout_min: 0.5, reconnect_timeout_max: 120.25,
-  ssl_cert: "cert.pem", ssl_key: "key.pem", ssl_ca_cert: "ca.pem", ssl_cipher_suites: "TLS-PSK-WITH-AES-128-GCM-SHA256",
-  ssl_psk_identity: "id1", ssl_psk_key: "00112233445566778899aabbccddeeff",
-  clean_session: false, keep_alive: 65535, will_topic: "dev/42/status", will_message: "offline", will_retain: true,
-  max_qos: 0, recv_mbuf_limit: 0, require_time: true, cloud_events: false, max_queue_length: 100,
-  debug_use_log_level: true,
-};
 
 test("a full valid file sets every key of both sections", () => {
   const mqtt1 = { ...TABLE, enable: true, server: "backup:1883", keep_alive: 0, max_qos: 1, reconnect_timeout_min: 1 };
@@ -122,68 +114,9 @@ test("numbers: integers, fractions and exponents where each kind allows them", (
   assert.equal(sys.mgos_sys_config_get_mqtt_reconnect_timeout_max(), 1230);
 });
 
-/** [file text, code, exact message] */
-const BAD: [string, E, string][] = [
-  // unknown section / key
-  [`{"mqtt2": {}}`, E.UNKNOWN_SECTION, `config.json:1:2: mqtt2: unknown section (expected mqtt or mqtt1)`],
-  [`{"mqtt": {},\n "wifi": {"ssid": "x"}}`, E.UNKNOWN_SECTION, `config.json:2:2: wifi: unknown section (expected mqtt or mqtt1)`],
-  [`{"mqtt": {\n  "server": "a",\n  "sevrer": "b"}}`, E.UNKNOWN_KEY, `config.json:3:3: mqtt.sevrer: unknown key`],
-  [`{"mqtt1": {"${"k".repeat(50)}": 1}}`, E.UNKNOWN_KEY, `config.json:1:12: mqtt1.${"k".repeat(32)}: unknown key`],
-  // wrong type, for each kind
-  [`{"mqtt": {\n  "keep_alive": "abc"}}`, E.TYPE, `config.json:2:17: mqtt.keep_alive: expected an integer, got "abc"`],
-  [`{"mqtt": {"keep_alive": 1.5}}`, E.TYPE, `config.json:1:25: mqtt.keep_alive: expected an integer, got 1.5`],
-  [`{"mqtt": {"max_qos": 1e0}}`, E.TYPE, `config.json:1:22: mqtt.max_qos: expected an integer, got 1e0`],
-  [`{"mqtt": {"enable": 1}}`, E.TYPE, `config.json:1:21: mqtt.enable: expected true or false, got 1`],
-  [`{"mqtt": {"enable": "true"}}`, E.TYPE, `config.json:1:21: mqtt.enable: expected true or false, got "true"`],
-  [`{"mqtt": {"clean_session": null}}`, E.TYPE, `config.json:1:28: mqtt.clean_session: expected true or false, got null`],
-  [`{"mqtt": {"reconnect_timeout_min": "2"}}`, E.TYPE, `config.json:1:36: mqtt.reconnect_timeout_min: expected a number, got "2"`],
-  [`{"mqtt": {"server": 1883}}`, E.TYPE, `config.json:1:21: mqtt.server: expected a string, got 1883`],
-  [`{"mqtt": {"server": {"host": "h"}}}`, E.TYPE, `config.json:1:21: mqtt.server: expected a string, got an object`],
-  [`{"mqtt": {"user": ["a"]}}`, E.TYPE, `config.json:1:19: mqtt.user: expected a string, got an array`],
-  [`{"mqtt": {"keep_alive": "${"t".repeat(60)}"}}`, E.TYPE,
-    `config.json:1:25: mqtt.keep_alive: expected an integer, got "${"t".repeat(39)}...`],
-  [`{"mqtt": true}`, E.TYPE, `config.json:1:10: mqtt: expected an object, got true`],
-  // out of range
-  [`{"mqtt": {"max_qos": 3}}`, E.RANGE, `config.json:1:22: mqtt.max_qos: 3 is out of range 0..2`],
-  [`{"mqtt1": {"max_qos": -1}}`, E.RANGE, `config.json:1:23: mqtt1.max_qos: -1 is out of range 0..2`],
-  [`{"mqtt": {"keep_alive": 65536}}`, E.RANGE, `config.json:1:25: mqtt.keep_alive: 65536 is out of range 0..65535`],
-  [`{"mqtt": {"recv_mbuf_limit": 99999999999999999999}}`, E.RANGE, `config.json:1:30: mqtt.recv_mbuf_limit: 99999999999999999999 is out of range 0..2147483647`],
-  [`{"mqtt": {"max_queue_length": -5}}`, E.RANGE, `config.json:1:31: mqtt.max_queue_length: -5 is out of range 0..2147483647`],
-  [`{"mqtt": {"reconnect_timeout_min": 0}}`, E.RANGE, `config.json:1:36: mqtt.reconnect_timeout_min: 0 is out of range 0.001..86400`],
-  [`{"mqtt": {"reconnect_timeout_max": 1e999}}`, E.RANGE, `config.json:1:36: mqtt.reconnect_timeout_max: 1e999 is out of range 0.001..86400`],
-  [`{"mqtt": {"reconnect_timeout_max": 86400.001}}`, E.RANGE, `config.json:1:36: mqtt.reconnect_timeout_max: 86400.001 is out of range 0.001..86400`],
-  // malformed JSON at line:col
-  [``, E.SYNTAX, `config.json:1:1: expected '{', got end of input`],
-  [`[]`, E.SYNTAX, `config.json:1:1: expected '{', got an array`],
-  [`{\n  "mqtt": {\n    "server": "a" # }}`, E.SYNTAX, `config.json:3:19: unexpected character '#'`],
-  [`{"mqtt": {"server": 'a'}}`, E.SYNTAX, `config.json:1:21: unexpected character '''`],
-  [`{"mqtt": {"enable": tru}}`, E.SYNTAX, `config.json:1:21: invalid literal (expected true, false or null)`],
-  [`{"mqtt": {"enable": yes}}`, E.SYNTAX, `config.json:1:21: unexpected character 'y'`],
-  [`{"mqtt": {"enable": true,}}`, E.SYNTAX, `config.json:1:26: expected a key, got '}'`],
-  [`{"mqtt": {"enable" true}}`, E.SYNTAX, `config.json:1:20: expected ':', got true`],
-  [`{"mqtt": {"enable": true "server": ""}}`, E.SYNTAX, `config.json:1:26: expected ',' or '}', got "server"`],
-  [`{"mqtt": {}`, E.SYNTAX, `config.json:1:12: expected ',' or '}', got end of input`],
-  [`{"mqtt": {}} {}`, E.SYNTAX, `config.json:1:14: expected end of input, got an object`],
-  [`{1: {}}`, E.SYNTAX, `config.json:1:2: expected a section name, got 1`],
-  [`{"mqtt": {"server": "abc}}`, E.SYNTAX, `config.json:1:21: unterminated string`],
-  [`{"mqtt": {"server": "a\\qb"}}`, E.SYNTAX, `config.json:1:23: invalid escape in string`],
-  [`{"mqtt": {"server": "a\\u12g4"}}`, E.SYNTAX, `config.json:1:23: invalid \\u escape in string`],
-  [`{"mqtt": {"server": "\\udc00"}}`, E.SYNTAX, `config.json:1:22: invalid \\u escape in string`],
-  [`{"mqtt": {"server": "\\ud83dx"}}`, E.SYNTAX, `config.json:1:22: invalid \\u escape in string`],
-  [`{"mqtt": {"server": "a\tb"}}`, E.SYNTAX, `config.json:1:23: control character in string (escape it)`],
-  [`{"mqtt": {"keep_alive": 012}}`, E.SYNTAX, `config.json:1:25: invalid number`],
-  [`{"mqtt": {"keep_alive": -}}`, E.SYNTAX, `config.json:1:25: invalid number`],
-  [`{"mqtt": {"reconnect_timeout_min": 1.}}`, E.SYNTAX, `config.json:1:36: invalid number`],
-  [`{"mqtt": {"reconnect_timeout_min": 1e+}}`, E.SYNTAX, `config.json:1:36: invalid number`],
-  [`{"mqtt": {"server": "a"}}\u0001`, E.SYNTAX, `config.json:1:26: unexpected byte 0x01`],
-  // strings a C string cannot hold, or that do not fit
-  [`{"mqtt": {"server": "a\\u0000b"}}`, E.TYPE, `config.json:1:21: mqtt.server: a string cannot contain the NUL character`],
-  [`{"mqtt": {"will_message": "${"m".repeat(600)}"}}`, E.NO_SPACE,
-    `config.json:1:27: mqtt.will_message: a 600-byte string does not fit in the config arena (512 bytes, 155 in use; raise CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE)`],
-];
 
 test("every error kind has its code and exact message, and leaves the config as it was", () => {
-  assert.equal(load(JSON.stringify({ mqtt: FULL_MQTT, mqtt1: { server: "b:2" } })), E.OK, cfg.error_msg());
+  assert.equal(load(PRELOAD_JSON), E.OK, cfg.error_msg());
   const before = [sectionValues(sys.mgos_sys_config_get_mqtt()), sectionValues(sys.mgos_sys_config_get_mqtt1())];
   const usedBefore = cfg.arena_used();
   // The strings loaded first take 163 bytes; the NO_SPACE case below reports 155 in
@@ -239,25 +172,7 @@ test("--set overrides of each type", () => {
 
 test("--set errors name the key and the reason, and change nothing", () => {
   assert.equal(set("mqtt.keep_alive=30"), E.OK);
-  const cases: [string, E, string][] = [
-    ["mqtt.keep_alive=abc", E.TYPE, `mqtt.keep_alive: expected an integer, got "abc"`],
-    ["mqtt.keep_alive= 5", E.TYPE, `mqtt.keep_alive: expected an integer, got " 5"`],
-    ["mqtt.keep_alive=5x", E.TYPE, `mqtt.keep_alive: expected an integer, got "5x"`],
-    ["mqtt.keep_alive=", E.TYPE, `mqtt.keep_alive: expected an integer, got ""`],
-    ["mqtt.keep_alive=2.0", E.TYPE, `mqtt.keep_alive: expected an integer, got "2.0"`],
-    ["mqtt.max_qos=3", E.RANGE, `mqtt.max_qos: 3 is out of range 0..2`],
-    ["mqtt.keep_alive=-1", E.RANGE, `mqtt.keep_alive: -1 is out of range 0..65535`],
-    ["mqtt.reconnect_timeout_min=fast", E.TYPE, `mqtt.reconnect_timeout_min: expected a number, got "fast"`],
-    ["mqtt.reconnect_timeout_min=0", E.RANGE, `mqtt.reconnect_timeout_min: 0 is out of range 0.001..86400`],
-    ["mqtt.enable=yes", E.TYPE, `mqtt.enable: expected true or false, got "yes"`],
-    ["mqtt.enable=1", E.TYPE, `mqtt.enable: expected true or false, got "1"`],
-    ["mqtt.sevrer=h", E.UNKNOWN_KEY, `mqtt.sevrer: unknown key`],
-    ["mqtt.=h", E.UNKNOWN_KEY, `mqtt.: unknown key`],
-    ["mqtt2.server=h", E.UNKNOWN_SECTION, `mqtt2: unknown section (expected mqtt or mqtt1)`],
-    ["server=h", E.BAD_ARG, `server: expected section.key`],
-    ["mqtt.server", E.BAD_ARG, `mqtt.server: expected section.key=value`],
-    [`mqtt.server=${"s".repeat(512)}`, E.NO_SPACE, `mqtt.server: a 512-byte string does not fit in the config arena (512 bytes, 0 in use; raise CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE)`],
-  ];
+  const cases = SET_BAD;
   for (const [arg, code, msg] of cases) {
     assert.equal(set(arg), code, arg);
     assert.equal(cfg.error_msg(), msg, arg);
