@@ -28,7 +28,7 @@
 // first packet that does not fit; it runs again when the port frees tx space.
 
 import { u8, u16, u32, i32, bool, Ptr, Bytes, copy, copyBytes, bytesEqual, noBytes, structs } from "../rt/rt";
-import { Packet, PacketType, decodeErrName } from "./packet";
+import { Packet, PacketType, DecodeErr, decodeErrName } from "./packet";
 import {
   decode, encodeConnect, encodePublish, encodeAck, encodeSubscribe, encodeUnsubscribe,
   encodeSimple, publishSize, remainingLengthSize, ConnectOptions,
@@ -40,9 +40,9 @@ export const MAX_SUBSCRIPTIONS: u32 = 8;
 /** Longest topic filter a subscription can hold, bytes. @kconfig MGOS_MQTT_MAX_FILTER_LEN */
 export const MAX_FILTER_LEN: u32 = 128;
 /** Outgoing QoS>0 messages awaiting their acknowledgement. @kconfig MGOS_MQTT_MAX_INFLIGHT */
-export const MAX_INFLIGHT: u32 = 8;
+export const MAX_INFLIGHT: u16 = 8;
 /** Hard cap on queued (not yet in flight) messages; cfg.maxQueueLength is the soft limit. @kconfig MGOS_MQTT_MAX_QUEUE */
-export const MAX_QUEUE: u32 = 16;
+export const MAX_QUEUE: u16 = 16;
 /** Bytes of storage for queued and in-flight PUBLISH packets. @kconfig MGOS_MQTT_STORE_SIZE */
 export const STORE_SIZE: u32 = 4096;
 /** Outgoing byte buffer. @kconfig MGOS_MQTT_TX_BUF_SIZE */
@@ -634,7 +634,7 @@ export class Session {
       if (r === 0) break;
       if (r < 0) {
         this.log(LogLevel.ERROR, "bad packet from server", this.rx.subarray(start, this.rxLen), r);
-        this.close(decodeErrName(-r));
+        this.close(decodeErrName(u8(-r) as DecodeErr));
         return;
       }
       start += u32(r);
