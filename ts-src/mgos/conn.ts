@@ -1,0 +1,887 @@
+// mgos_mqtt connections: the Mongoose OS multi-connection API over the session.
+//
+// A fixed table of MGOS_MQTT_MAX_CONNS connections (`mgos_mqtt_conn`, one per
+// port slot). Each holds its Session (the MQTT protocol), its two configs
+// (`mqtt` and the backup `mqtt1`), its handlers and the reconnect state. The
+// global `mgos_mqtt_*` API (facade.ts) is slot 0 following the system config.
+//
+// Life of a connection:
+//   connect() -> port_net_connect() -> mgos_mqtt_port_on_connect(ok) -> CONNECT
+//   (or the app's connect_fn, which calls mg_send_mqtt_handshake_opt) ->
+//   CONNACK 0: connected, backoff reset, cloud CONNECTED, handlers get CONNACK.
+//   Any failure (TCP, CONNACK refusal, peer close, protocol error) schedules a
+//   reconnect: delay = previous x 2 clamped to [min, max] (2, 4, 8, 16, 32,
+//   60, 60 ... s with the defaults), +/-10% jitter. A failure after waiting the
+//   max delay switches to the other config (mqtt <-> mqtt1, when mqtt1.enable)
+//   and restarts from its min. disconnect() stops reconnecting until connect().
+//
+// Event dispatch (behaviour.md): topic handlers get the PUBLISHes their filter
+// matches and the SUBACK of their own SUBSCRIBE; global handlers get PUBLISH /
+// SUBACK only when no topic handler took it, and always PUBACK, PUBREC, PUBREL,
+// PUBCOMP, UNSUBACK, PINGRESP, CONNACK (accepted) and CLOSE (when it had been
+// connected). Each group runs in the order its handlers were added. A refused
+// CONNACK reaches no handler.
+//
+// Everything runs on the port's loop thread; the ESP-IDF port serializes
+// calls from other tasks with its mutex.
+
+import { u8, u16, u32, i32, bool, int, usize, f64, Ptr, Bytes, copy, copyBytes, bytesEqual, strBytes, cstr, noBytes, structs, f64ToU32, idiv } from "../rt/rt";
+import { Session, SessionEvent, SessionState, LogLevel, MAX_FILTER_LEN } from "../mqtt/session";
+import { Packet, PacketType } from "../mqtt/packet";
+import { ConnectOptions } from "../mqtt/codec";
+import { topicMatches } from "../mqtt/topic";
+import { mgos_config_mqtt } from "../config/config_schema";
+import { mgos_sys_config_get_mqtt, mgos_sys_config_get_mqtt1 } from "../config/config_sys";
+import {
+  mg_connection, mg_mqtt_message, mg_send_mqtt_handshake_opts, mgos_cloud_arg, mg_event_handler_t, sub_handler_t,
+  mgos_mqtt_connect_fn_t, MG_MQTT, MGOS_EVENT, MGOS_CLOUD,
+} from "./mg_types";
+import { nowMs, rand32, logMsg, netConnect, netSend, netClose, deviceId, eventTrigger } from "./port";
+
+/** Connection slots (slot 0 is the global connection). @kconfig MGOS_MQTT_MAX_CONNS */
+export const MAX_CONNS: i32 = 2;
+/** Handlers (global and per topic) per connection. @kconfig MGOS_MQTT_MAX_HANDLERS */
+export const MAX_HANDLERS: u32 = 8;
+/** Longest server host name. @kconfig MGOS_MQTT_MAX_HOST_LEN */
+export const MAX_HOST_LEN: u32 = 128;
+/** Longest wait between two calls of mgos_mqtt_port_poll, ms (keepalive granularity). */
+export const POLL_MAX_MS: u32 = 1000;
+
+/** Transport state of a connection. */
+export enum NetState {
+  IDLE = 0,
+  /** port_net_connect started, waiting for mgos_mqtt_port_on_connect. */
+  CONNECTING = 1,
+  OPEN = 2,
+}
+
+export enum HandlerKind {
+  FREE = 0,
+  /** mgos_mqtt_conn_add_handler: every event not taken by a topic handler. */
+  GLOBAL = 1,
+  /** mgos_mqtt_conn_sub / mgos_mqtt_global_subscribe: an mg_event_handler_t for a filter. */
+  TOPIC = 2,
+  /** mgos_mqtt_sub: a sub_handler_t for a filter (PUBLISH only). */
+  SUB = 3,
+}
+
+export class mgos_mqtt_handler {
+  kind: u8 = HandlerKind.FREE;
+  ev: mg_event_handler_t | null = null;
+  sub: sub_handler_t | null = null;
+  ud: Ptr = null;
+  filter: Uint8Array = new Uint8Array(MAX_FILTER_LEN);
+  filterLen: u32 = 0;
+  /** The session subscription's tag (SUBACK routing). */
+  tag: i32 = 0;
+
+  view(): Bytes {
+    return this.filter.subarray(0, this.filterLen);
+  }
+}
+
+export class mgos_mqtt_conn {
+  /** The application's conn_id (mgos_mqtt_conn_create). */
+  id: i32 = 0;
+  slot: i32 = 0;
+  inUse: bool = false;
+  /** The global connection: its configs are re-read from the system config at each connect. */
+  followSys: bool = false;
+  session: Session = new Session();
+  cfg: mgos_config_mqtt = new mgos_config_mqtt();
+  cfg1: mgos_config_mqtt = new mgos_config_mqtt();
+  hasCfg1: bool = false;
+  /** Connecting with cfg1 (failover). */
+  useBackup: bool = false;
+  /** What handlers see; its user_data belongs to the app. */
+  nc: mg_connection = new mg_connection();
+  msg: mg_mqtt_message = new mg_mqtt_message();
+  cloudArg: mgos_cloud_arg = new mgos_cloud_arg();
+  hsOpts: mg_send_mqtt_handshake_opts = new mg_send_mqtt_handshake_opts();
+  hs: ConnectOptions = new ConnectOptions();
+  net: u8 = NetState.IDLE;
+  /** Reconnect when the connection drops (false after disconnect()). */
+  wantConnect: bool = false;
+  reconnectPending: bool = false;
+  reconnectAt: u32 = 0;
+  /** Backoff base of the last scheduled reconnect, ms (0: none since the last success). */
+  delayMs: u32 = 0;
+  /** The last delay actually used, jitter included (for logs and tests). */
+  lastDelayMs: u32 = 0;
+  handlers: mgos_mqtt_handler[] = structs(MAX_HANDLERS, mgos_mqtt_handler);
+  nHandlers: u32 = 0;
+  nextTag: i32 = 1;
+  connectFn: mgos_mqtt_connect_fn_t | null = null;
+  connectFnArg: Ptr = null;
+  /** mgos_mqtt_set_max_qos: overrides the config's max_qos when >= 0. */
+  userMaxQos: i32 = -1;
+  host: Uint8Array = new Uint8Array(MAX_HOST_LEN);
+  hostLen: u32 = 0;
+  port: u16 = 0;
+  tls: bool = false;
+  /** Connection attempts started (for logs and tests). */
+  attempts: u32 = 0;
+
+  /** The config in use: mqtt, or mqtt1 after a failover. */
+  active(): mgos_config_mqtt {
+    return this.useBackup ? this.cfg1 : this.cfg;
+  }
+
+  isConnected(): bool {
+    return this.net === NetState.OPEN && this.session.isConnected();
+  }
+
+  effectiveMaxQos(): u8 {
+    const q: i32 = this.userMaxQos >= 0 ? this.userMaxQos : this.active().max_qos;
+    if (q <= 0) return 0;
+    return q >= 2 ? 2 : 1;
+  }
+
+  // ---------------------------------------------------------------- connecting
+
+  /** Starts a connection attempt now, unless one is under way or up. */
+  startConnect(now: u32): void {
+    this.reconnectPending = false;
+    if (this.net !== NetState.IDLE) return;
+    this.session.now = now;
+    if (this.followSys) this.loadSysConfig();
+    const c: mgos_config_mqtt = this.active();
+    this.attempts++;
+    if (!this.parseServer(strBytes(c.server), c)) {
+      this.failed(now);
+      return;
+    }
+    if (!this.applyConfig(c)) {
+      this.failed(now);
+      return;
+    }
+    this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTING);
+    logMsg(LogLevel.INFO, this.useBackup ? "connecting (mqtt1) to " : "connecting to ", strBytes(c.server));
+    this.net = NetState.CONNECTING;
+    if (netConnect(this.slot, this.host.subarray(0, this.hostLen), this.port, this.tls ? this.slot : -1) < 0) {
+      logMsg(LogLevel.ERROR, "cannot start connecting to ", strBytes(c.server));
+      this.net = NetState.IDLE;
+      this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTERROR);
+      this.failed(now);
+    }
+  }
+
+  loadSysConfig(): void {
+    copy(this.cfg, mgos_sys_config_get_mqtt());
+    copy(this.cfg1, mgos_sys_config_get_mqtt1());
+    this.hasCfg1 = true;
+  }
+
+  /** Splits `host`, `host:port`, `[v6]` or `[v6]:port` into host and port.
+   *  Without a port: 8883 when TLS is configured, else 1883. */
+  parseServer(s: Bytes, c: mgos_config_mqtt): bool {
+    this.tls = strBytes(c.ssl_ca_cert).length > 0 || strBytes(c.ssl_psk_identity).length > 0;
+    let hostStart: u32 = 0;
+    let hostEnd: u32 = s.length;
+    let portStart: u32 = s.length;
+    if (s.length === 0) {
+      logMsg(LogLevel.ERROR, this.useBackup ? "mqtt1.server is not set" : "mqtt.server is not set", noBytes());
+      return false;
+    }
+    if (s[0] === 0x5b) {
+      // [IPv6 literal] with an optional :port after the bracket.
+      let close: u32 = 0;
+      for (let i: u32 = 1; i < s.length; i++) {
+        if (s[i] === 0x5d) {
+          close = i;
+          break;
+        }
+      }
+      if (close === 0 || (close + 1 < s.length && s[close + 1] !== 0x3a)) {
+        logMsg(LogLevel.ERROR, "bad server address (expected [v6addr]:port): ", s);
+        return false;
+      }
+      hostStart = 1;
+      hostEnd = close;
+      portStart = close + 1 < s.length ? u32(close + 2) : s.length;
+    } else {
+      let colons: u32 = 0;
+      let last: u32 = 0;
+      for (let i: u32 = 0; i < s.length; i++) {
+        if (s[i] === 0x3a) {
+          colons++;
+          last = i;
+        }
+      }
+      // One colon separates the port; more is a bare IPv6 address without one.
+      if (colons === 1) {
+        hostEnd = last;
+        portStart = u32(last + 1);
+      }
+    }
+    let port: u32 = this.tls ? 8883 : 1883;
+    if (portStart < s.length || (portStart === s.length && hostEnd < s.length && s[0] !== 0x5b)) {
+      port = 0;
+      if (portStart >= s.length) {
+        logMsg(LogLevel.ERROR, "bad server port in ", s);
+        return false;
+      }
+      for (let i: u32 = portStart; i < s.length; i++) {
+        const d: u8 = s[i];
+        if (d < 0x30 || d > 0x39 || port > 6553) {
+          logMsg(LogLevel.ERROR, "bad server port in ", s);
+          return false;
+        }
+        port = u32(port * 10 + (d - 0x30));
+      }
+      if (port === 0 || port > 65535) {
+        logMsg(LogLevel.ERROR, "bad server port in ", s);
+        return false;
+      }
+    }
+    const h: Bytes = s.subarray(hostStart, hostEnd);
+    if (h.length === 0 || !copyBytes(this.host, 0, h)) {
+      logMsg(LogLevel.ERROR, "server host empty or longer than MGOS_MQTT_MAX_HOST_LEN: ", s);
+      return false;
+    }
+    this.hostLen = h.length;
+    this.port = u16(port);
+    return true;
+  }
+
+  /** Copies the config's protocol settings into the session. */
+  applyConfig(c: mgos_config_mqtt): bool {
+    const sc = this.session.cfg;
+    let cid: Bytes = strBytes(c.client_id);
+    if (cid.length === 0) cid = strBytes(deviceId());
+    const err: string | null = sc.setStrings(cid, strBytes(c.user), strBytes(c.pass), strBytes(c.will_topic), strBytes(c.will_message));
+    if (err !== null) {
+      logMsg(LogLevel.ERROR, "config: ", strBytes(err));
+      return false;
+    }
+    const ka: i32 = c.keep_alive;
+    sc.keepAlive = ka <= 0 ? 0 : ka >= 65535 ? 65535 : u16(ka);
+    sc.cleanSession = c.clean_session;
+    sc.willRetain = c.will_retain;
+    sc.maxQos = this.effectiveMaxQos();
+    sc.recvLimit = c.recv_mbuf_limit <= 0 ? 0 : u32(c.recv_mbuf_limit);
+    sc.maxQueueLength = c.max_queue_length <= 0 ? 0 : u32(c.max_queue_length);
+    return true;
+  }
+
+  /** The port finished (or failed) the TCP connect. */
+  onTcpConnect(ok: bool, err: i32, now: u32): void {
+    if (this.net !== NetState.CONNECTING) return;
+    this.session.now = now;
+    if (!ok) {
+      logMsg(LogLevel.ERROR, "TCP connect failed to ", strBytes(this.active().server));
+      this.net = NetState.IDLE;
+      this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTERROR);
+      this.failed(now);
+      return;
+    }
+    this.net = NetState.OPEN;
+    const f: mgos_mqtt_connect_fn_t | null = this.connectFn;
+    if (f !== null) {
+      const c: mgos_config_mqtt = this.active();
+      this.fillHandshakeOpts(c);
+      f(this.nc, strBytes(c.client_id).length > 0 ? c.client_id : deviceId(), this.hsOpts, this.connectFnArg);
+      if (this.net === NetState.OPEN && this.session.state === SessionState.DISCONNECTED) {
+        logMsg(LogLevel.ERROR, "connect_fn did not call mg_send_mqtt_handshake_opt", noBytes());
+        this.dropTransport(now);
+        return;
+      }
+    } else if (!this.session.connect(now)) {
+      this.dropTransport(now);
+      return;
+    }
+    this.service(now);
+  }
+
+  /** The options a connect_fn receives, from the config (NULL = not set). */
+  fillHandshakeOpts(c: mgos_config_mqtt): void {
+    const o: mg_send_mqtt_handshake_opts = this.hsOpts;
+    let flags: u8 = c.clean_session ? MG_MQTT.CLEAN_SESSION : 0;
+    if (c.will_retain) flags = u8(flags | MG_MQTT.WILL_RETAIN);
+    o.flags = flags;
+    const ka: i32 = c.keep_alive;
+    o.keep_alive = ka <= 0 ? 0 : ka >= 65535 ? 65535 : u16(ka);
+    o.user_name = strBytes(c.user).length > 0 ? c.user : null;
+    o.password = strBytes(c.pass).length > 0 ? c.pass : null;
+    const will: bool = strBytes(c.will_topic).length > 0 && strBytes(c.will_message).length > 0;
+    o.will_topic = will ? c.will_topic : null;
+    o.will_message = will ? c.will_message : null;
+  }
+
+  /** mg_send_mqtt_handshake_opt: sends CONNECT with the caller's options. */
+  handshake(clientId: string, o: mg_send_mqtt_handshake_opts): bool {
+    if (this.net !== NetState.OPEN) {
+      logMsg(LogLevel.ERROR, "mg_send_mqtt_handshake_opt: not connected", noBytes());
+      return false;
+    }
+    const h: ConnectOptions = this.hs;
+    h.clientId = strBytes(clientId);
+    const u: string | null = o.user_name;
+    const p: string | null = o.password;
+    const wt: string | null = o.will_topic;
+    const wm: string | null = o.will_message;
+    h.userName = u !== null ? strBytes(u) : noBytes();
+    h.password = p !== null ? strBytes(p) : noBytes();
+    h.willTopic = noBytes();
+    h.willMessage = noBytes();
+    if (wt !== null && wm !== null) {
+      h.willTopic = strBytes(wt);
+      h.willMessage = strBytes(wm);
+    }
+    h.willQos = u8((o.flags >> 3) & 3);
+    if (h.willQos > 2) h.willQos = 2;
+    h.willRetain = (o.flags & MG_MQTT.WILL_RETAIN) !== 0;
+    h.cleanSession = (o.flags & MG_MQTT.CLEAN_SESSION) !== 0;
+    // The session's clean_session decides what survives a disconnect.
+    this.session.cfg.cleanSession = h.cleanSession;
+    h.keepAlive = o.keep_alive === 0 ? 60 : o.keep_alive;
+    this.session.cfg.keepAlive = h.keepAlive;
+    return this.session.connectWith(h, this.session.now);
+  }
+
+  // ---------------------------------------------------------------- failures and backoff
+
+  /** An attempt failed or the connection ended: schedule the next one. */
+  failed(now: u32): void {
+    this.net = NetState.IDLE;
+    if (!this.wantConnect) return;
+    this.scheduleReconnect(now);
+  }
+
+  scheduleReconnect(now: u32): void {
+    let c: mgos_config_mqtt = this.active();
+    let maxMs: u32 = secToMs(c.reconnect_timeout_max);
+    if (this.delayMs >= maxMs && this.delayMs > 0 && this.otherUsable()) {
+      // Waited the longest delay and failed again: try the other server.
+      this.useBackup = !this.useBackup;
+      c = this.active();
+      maxMs = secToMs(c.reconnect_timeout_max);
+      this.delayMs = 0;
+      logMsg(LogLevel.WARN, this.useBackup ? "switching to the backup server mqtt1: " : "switching back to the main server mqtt: ", strBytes(c.server));
+    }
+    const minMs: u32 = secToMs(c.reconnect_timeout_min);
+    if (maxMs < minMs) maxMs = minMs;
+    let d: u32 = this.delayMs === 0 ? minMs : u32(this.delayMs * 2);
+    // Doubling past 2^31 would wrap; the clamp below keeps it at max anyway.
+    if (this.delayMs > 0x7fffffff) d = maxMs;
+    if (d < minMs) d = minMs;
+    if (d > maxMs) d = maxMs;
+    this.delayMs = d;
+    this.lastDelayMs = jitter(d);
+    this.reconnectAt = u32(now + this.lastDelayMs);
+    this.reconnectPending = true;
+  }
+
+  /** May failover switch to the other config? mqtt1 only when enabled; back to mqtt always. */
+  otherUsable(): bool {
+    if (this.useBackup) return true;
+    return this.hasCfg1 && this.cfg1.enable;
+  }
+
+  // ---------------------------------------------------------------- I/O
+
+  /** Writes what the session has queued and closes when it asks to. */
+  service(now: u32): void {
+    const s: Session = this.session;
+    while (this.net === NetState.OPEN && s.txLen > 0) {
+      const n: i32 = netSend(this.slot, s.txView());
+      if (n < 0) {
+        logMsg(LogLevel.ERROR, "send failed", noBytes());
+        this.dropTransport(now);
+        return;
+      }
+      if (n === 0) break;
+      s.txConsumed(u32(n));
+    }
+    if (this.net === NetState.OPEN && s.wantsClose()) this.dropTransport(now);
+  }
+
+  /** Closes the socket and settles the session (CLOSE event), then reconnects if wanted. */
+  dropTransport(now: u32): void {
+    if (this.net !== NetState.IDLE) netClose(this.slot);
+    this.net = NetState.IDLE;
+    this.session.connectionLost(now);
+    this.failed(now);
+  }
+
+  onRecv(data: Bytes, now: u32): void {
+    if (this.net !== NetState.OPEN) return;
+    this.session.onRecv(data, now);
+    this.service(now);
+  }
+
+  onPeerClose(err: i32, now: u32): void {
+    if (this.net === NetState.IDLE) return;
+    if (this.net === NetState.CONNECTING) {
+      this.onTcpConnect(false, err, now);
+      return;
+    }
+    logMsg(LogLevel.WARN, err !== 0 ? "connection closed with an error" : "connection closed by the server", noBytes());
+    this.net = NetState.IDLE;
+    this.session.connectionLost(now);
+    this.failed(now);
+  }
+
+  /** Timers. Returns ms until this connection next needs a poll. */
+  poll(now: u32): u32 {
+    let wait: u32 = POLL_MAX_MS;
+    if (this.reconnectPending) {
+      const left: i32 = i32(u32(this.reconnectAt - now));
+      if (left <= 0) this.startConnect(now);
+      else if (u32(left) < wait) wait = u32(left);
+    }
+    if (this.net === NetState.OPEN) {
+      this.session.tick(now);
+      this.service(now);
+    }
+    return wait;
+  }
+
+  // ---------------------------------------------------------------- events
+
+  cloudEvent(ev: i32): void {
+    if (!this.active().cloud_events) return;
+    this.cloudArg.type = MGOS_CLOUD.MQTT;
+    eventTrigger(ev, this.cloudArg);
+  }
+
+  /** Fills `msg` (ev_data) from a decoded packet. */
+  fillMsg(ev: i32, p: Packet | null): void {
+    const m: mg_mqtt_message = this.msg;
+    m.cmd = ev >= 200 ? i32(ev - 200) : 0;
+    m.qos = 0;
+    m.len = 0;
+    m.connack_ret_code = 0;
+    m.message_id = 0;
+    setStr(m, noBytes(), noBytes());
+    if (p === null) return;
+    m.qos = p.qos;
+    m.len = i32(p.totalLen);
+    m.connack_ret_code = p.returnCode;
+    m.message_id = p.packetId;
+    if (p.type === PacketType.PUBLISH) setStr(m, p.topic, p.payload);
+  }
+
+  dispatch(ev: i32, p: Packet | null): void {
+    const now: u32 = this.session.now;
+    switch (ev) {
+      case SessionEvent.CONNACK: {
+        if (p === null || p.returnCode !== 0) {
+          logMsg(LogLevel.ERROR, "server refused the connection: ", strBytes(this.session.closeReason));
+          this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTERROR);
+          return;
+        }
+        this.delayMs = 0;
+        logMsg(LogLevel.INFO, "connected to ", strBytes(this.active().server));
+        this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTED);
+        this.fillMsg(ev, p);
+        this.callGlobal(ev, true);
+        break;
+      }
+      case SessionEvent.PUBLISH: {
+        this.fillMsg(ev, p);
+        if (p !== null && !this.callTopic(p!)) this.callGlobal(ev, true);
+        break;
+      }
+      case SessionEvent.SUBACK: {
+        this.fillMsg(ev, p);
+        if (!this.callSuback(this.session.evTag)) this.callGlobal(ev, true);
+        break;
+      }
+      case SessionEvent.CLOSE: {
+        if (!this.session.wasConnected) return;
+        logMsg(LogLevel.INFO, "disconnected: ", strBytes(this.session.closeReason));
+        this.cloudEvent(MGOS_EVENT.CLOUD_DISCONNECTED);
+        this.fillMsg(ev, null);
+        this.callGlobal(ev, false);
+        break;
+      }
+      default: {
+        this.fillMsg(ev, p);
+        this.callGlobal(ev, true);
+        break;
+      }
+    }
+    this.session.now = now;
+  }
+
+  /** Global handlers, in the order added. ev_data is the message or NULL. */
+  callGlobal(ev: i32, withMsg: bool): void {
+    for (let i: u32 = 0; i < this.nHandlers; i++) {
+      const h: mgos_mqtt_handler = this.handlers[i];
+      const f: mg_event_handler_t | null = h.ev;
+      if (h.kind !== HandlerKind.GLOBAL || f === null) continue;
+      if (withMsg) f(this.nc, ev, this.msg, h.ud);
+      else f(this.nc, ev, null, h.ud);
+      // A handler may have removed handlers: stop rather than skip or repeat one.
+      if (i >= this.nHandlers) break;
+    }
+  }
+
+  /** Topic handlers whose filter matches; false when none did. */
+  callTopic(p: Packet): bool {
+    let matched: bool = false;
+    for (let i: u32 = 0; i < this.nHandlers; i++) {
+      const h: mgos_mqtt_handler = this.handlers[i];
+      if (h.kind !== HandlerKind.TOPIC && h.kind !== HandlerKind.SUB) continue;
+      if (!topicMatches(h.view(), p.topic)) continue;
+      matched = true;
+      const f: mg_event_handler_t | null = h.ev;
+      const g: sub_handler_t | null = h.sub;
+      if (h.kind === HandlerKind.TOPIC && f !== null) f(this.nc, SessionEvent.PUBLISH, this.msg, h.ud);
+      if (h.kind === HandlerKind.SUB && g !== null) {
+        g(this.nc, cstr(p.topic), i32(p.topic.length), cstr(p.payload), i32(p.payload.length), h.ud);
+      }
+      if (i >= this.nHandlers) break;
+    }
+    return matched;
+  }
+
+  /** The SUBACK to the handler whose SUBSCRIBE it answers; false when there is none. */
+  callSuback(tag: i32): bool {
+    if (tag < 0) return false;
+    for (let i: u32 = 0; i < this.nHandlers; i++) {
+      const h: mgos_mqtt_handler = this.handlers[i];
+      if ((h.kind !== HandlerKind.TOPIC && h.kind !== HandlerKind.SUB) || h.tag !== tag) continue;
+      const f: mg_event_handler_t | null = h.ev;
+      // A sub_handler_t only takes messages: its SUBACK is consumed silently.
+      if (h.kind === HandlerKind.TOPIC && f !== null) f(this.nc, SessionEvent.SUBACK, this.msg, h.ud);
+      return true;
+    }
+    return false;
+  }
+
+  // ---------------------------------------------------------------- API
+
+  addHandler(kind: u8, ev: mg_event_handler_t | null, sub: sub_handler_t | null, ud: Ptr, filter: Bytes): i32 {
+    if (this.nHandlers >= MAX_HANDLERS) {
+      logMsg(LogLevel.ERROR, "MGOS_MQTT_MAX_HANDLERS reached, handler not added for ", filter);
+      return -1;
+    }
+    const h: mgos_mqtt_handler = this.handlers[this.nHandlers];
+    if (!copyBytes(h.filter, 0, filter)) {
+      logMsg(LogLevel.ERROR, "topic longer than MGOS_MQTT_MAX_FILTER_LEN: ", filter);
+      return -1;
+    }
+    h.filterLen = filter.length;
+    h.kind = kind;
+    h.ev = ev;
+    h.sub = sub;
+    h.ud = ud;
+    h.tag = this.nextTag;
+    this.nextTag = this.nextTag >= 0x7fffffff ? 1 : i32(this.nextTag + 1);
+    this.nHandlers++;
+    return i32(this.nHandlers - 1);
+  }
+
+  removeHandler(i: u32): void {
+    for (let j: u32 = i; j + 1 < this.nHandlers; j++) copy(this.handlers[j], this.handlers[j + 1]);
+    this.nHandlers--;
+    const last: mgos_mqtt_handler = this.handlers[this.nHandlers];
+    last.kind = HandlerKind.FREE;
+    last.ev = null;
+    last.sub = null;
+    last.ud = null;
+    last.filterLen = 0;
+  }
+
+  /** A topic handler plus its subscription (kept and re-sent after every reconnect). */
+  subscribe(filter: Bytes, qos: i32, kind: u8, ev: mg_event_handler_t | null, sub: sub_handler_t | null, ud: Ptr): bool {
+    const now: u32 = nowMs();
+    this.session.now = now;
+    if (qos < 0 || qos > 2) {
+      logMsg(LogLevel.ERROR, "subscribe: QoS must be 0, 1 or 2 for ", filter);
+      return false;
+    }
+    const k: i32 = this.addHandler(kind, ev, sub, ud, filter);
+    if (k < 0) return false;
+    const q: u8 = u8(qos) > this.effectiveMaxQos() ? this.effectiveMaxQos() : u8(qos);
+    if (this.session.subscribe(filter, q, this.handlers[k].tag) === 0) {
+      this.removeHandler(u32(k));
+      return false;
+    }
+    this.service(now);
+    return true;
+  }
+
+  /** Removes the first handler subscribed to exactly `filter` and sends UNSUBSCRIBE. */
+  unsubscribe(filter: Bytes): bool {
+    const now: u32 = nowMs();
+    this.session.now = now;
+    for (let i: u32 = 0; i < this.nHandlers; i++) {
+      const h: mgos_mqtt_handler = this.handlers[i];
+      if (h.kind !== HandlerKind.TOPIC && h.kind !== HandlerKind.SUB) continue;
+      if (!bytesEqual(h.view(), filter)) continue;
+      this.removeHandler(i);
+      this.session.unsubscribe(filter);
+      this.service(now);
+      return true;
+    }
+    logMsg(LogLevel.WARN, "unsub: not subscribed to ", filter);
+    return false;
+  }
+
+  publish(topic: Bytes, payload: Bytes, qos: i32, retain: bool): u16 {
+    const now: u32 = nowMs();
+    if (qos < 0 || qos > 2) {
+      logMsg(LogLevel.ERROR, "publish: QoS must be 0, 1 or 2 for ", topic);
+      return 0;
+    }
+    const id: u16 = this.session.publish(topic, payload, u8(qos), retain, now);
+    this.service(now);
+    return id;
+  }
+
+  /** Attempt to connect now (if enabled and not already connected or connecting). */
+  start(): bool {
+    if (this.followSys) this.loadSysConfig();
+    if (!this.cfg.enable && !(this.useBackup && this.cfg1.enable)) {
+      logMsg(LogLevel.WARN, "connect: mqtt.enable is false", noBytes());
+      return false;
+    }
+    this.wantConnect = true;
+    if (this.net !== NetState.IDLE) return true;
+    this.startConnect(nowMs());
+    return this.net !== NetState.IDLE || this.reconnectPending;
+  }
+
+  /** Sends DISCONNECT (or abandons the attempt) and stops reconnecting until connect(). */
+  stop(): void {
+    const now: u32 = nowMs();
+    this.session.now = now;
+    this.wantConnect = false;
+    this.reconnectPending = false;
+    if (this.net === NetState.CONNECTING) {
+      netClose(this.slot);
+      this.net = NetState.IDLE;
+      return;
+    }
+    if (this.net !== NetState.OPEN) return;
+    if (this.session.disconnect()) this.service(now);
+    else this.dropTransport(now);
+  }
+
+  setMaxQos(qos: i32): void {
+    this.userMaxQos = qos <= 0 ? 0 : qos >= 2 ? 2 : qos;
+    this.session.setMaxQos(this.effectiveMaxQos());
+  }
+
+  /** Takes a slot: defaults, no handlers, not connecting. */
+  reset(slot: i32): void {
+    this.slot = slot;
+    this.inUse = true;
+    this.followSys = false;
+    this.hasCfg1 = false;
+    this.useBackup = false;
+    this.net = NetState.IDLE;
+    this.wantConnect = false;
+    this.reconnectPending = false;
+    this.delayMs = 0;
+    this.lastDelayMs = 0;
+    this.nHandlers = 0;
+    this.connectFn = null;
+    this.connectFnArg = null;
+    this.userMaxQos = -1;
+    this.attempts = 0;
+    this.nc.slot_ = slot;
+    this.nc.user_data = null;
+    this.session.onEvent = onSessionEvent;
+    this.session.onLog = onSessionLog;
+    this.session.ud = this;
+  }
+}
+
+/** The connection table (one static instance). */
+export class ConnTable {
+  conns: mgos_mqtt_conn[] = structs(MAX_CONNS, mgos_mqtt_conn);
+}
+
+const table = new ConnTable();
+
+/** Seconds (config) to ms, at least 1 ms. */
+export function secToMs(s: f64): u32 {
+  const ms: u32 = f64ToU32(s * 1000);
+  return ms === 0 ? 1 : ms;
+}
+
+/** d +/- up to 10%, uniformly (port_rand). */
+export function jitter(d: u32): u32 {
+  const j: u32 = idiv(d, 10);
+  if (j === 0) return d;
+  const r: u32 = rand32() % u32(j * 2 + 1);
+  return u32(d - j + r);
+}
+
+function setStr(m: mg_mqtt_message, topic: Bytes, payload: Bytes): void {
+  m.topic.p = cstr(topic);
+  m.topic.len = topic.length;
+  m.payload.p = cstr(payload);
+  m.payload.len = payload.length;
+}
+
+function onSessionEvent(s: Session, ev: i32, p: Packet | null, ud: Ptr): void {
+  const c: mgos_mqtt_conn = ud as mgos_mqtt_conn;
+  c.dispatch(ev, p);
+}
+
+function onSessionLog(s: Session, level: i32, msg: string, detail: Bytes, num: i32): void {
+  logMsg(level, msg, detail);
+}
+
+/** Connection `slot`, or null when out of range or unused. */
+export function conn_at(slot: i32): mgos_mqtt_conn | null {
+  if (slot < 0 || slot >= MAX_CONNS) return null;
+  const c: mgos_mqtt_conn = table.conns[slot];
+  return c.inUse ? c : null;
+}
+
+/** The slot table entry, used or not (for the facade's lazy global connection). */
+export function conn_slot(slot: i32): mgos_mqtt_conn {
+  return table.conns[slot];
+}
+
+/** A free slot at or above `from`, taken and reset; null when all are in use. */
+export function conn_alloc(from: i32): mgos_mqtt_conn | null {
+  for (let i: i32 = from; i < MAX_CONNS; i++) {
+    const c: mgos_mqtt_conn = table.conns[i];
+    if (!c.inUse) {
+      c.reset(i);
+      return c;
+    }
+  }
+  logMsg(LogLevel.ERROR, "all MGOS_MQTT_MAX_CONNS connection slots are in use", noBytes());
+  return null;
+}
+
+// ---------------------------------------------------------------- port callbacks
+
+/** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
+export function mgos_mqtt_port_on_connect(slot: i32, ok: bool, err: i32): void {
+  const c: mgos_mqtt_conn | null = conn_at(slot);
+  if (c !== null) c.onTcpConnect(ok, err, nowMs());
+}
+
+/** Bytes received on `slot`. @api */
+export function mgos_mqtt_port_on_recv(slot: i32, data: Bytes): void {
+  const c: mgos_mqtt_conn | null = conn_at(slot);
+  if (c !== null) c.onRecv(data, nowMs());
+}
+
+/** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
+export function mgos_mqtt_port_on_close(slot: i32, err: i32): void {
+  const c: mgos_mqtt_conn | null = conn_at(slot);
+  if (c !== null) c.onPeerClose(err, nowMs());
+}
+
+/** Timers of every connection (reconnect, keepalive, tx flush). Returns ms until
+ *  the next call is due (at most POLL_MAX_MS). @api */
+export function mgos_mqtt_port_poll(now: u32): u32 {
+  let wait: u32 = POLL_MAX_MS;
+  for (let i: i32 = 0; i < MAX_CONNS; i++) {
+    const c: mgos_mqtt_conn = table.conns[i];
+    if (!c.inUse) continue;
+    const w: u32 = c.poll(now);
+    if (w < wait) wait = w;
+  }
+  return wait;
+}
+
+// ---------------------------------------------------------------- mgos_mqtt_conn_* API
+
+/** Creates connection `conn_id` with config `cfg` (copied; its strings must
+ *  stay valid, as the system config's do). Connects when cfg.enable. @api */
+export function mgos_mqtt_conn_create(conn_id: int, cfg: mgos_config_mqtt): mgos_mqtt_conn | null {
+  return mgos_mqtt_conn_create2(conn_id, cfg, null);
+}
+
+/** Creates a connection with a failover config `cfg1` (may be NULL). Slot 0
+ *  stays free for the global connection unless conn_id is 0. @api */
+export function mgos_mqtt_conn_create2(conn_id: int, cfg: mgos_config_mqtt, cfg1: mgos_config_mqtt | null): mgos_mqtt_conn | null {
+  const c: mgos_mqtt_conn | null = conn_alloc(conn_id === 0 ? 0 : 1);
+  if (c === null) return null;
+  c.id = conn_id;
+  copy(c.cfg, cfg);
+  if (cfg1 !== null) {
+    copy(c.cfg1, cfg1);
+    c.hasCfg1 = true;
+  }
+  c.session.setMaxQos(c.effectiveMaxQos());
+  if (cfg.enable) {
+    c.wantConnect = true;
+    c.reconnectAt = nowMs();
+    c.reconnectPending = true;
+  }
+  return c;
+}
+
+/** Replaces the main config; takes effect at the next connect. @api */
+export function mgos_mqtt_conn_set_config(c: mgos_mqtt_conn, cfg: mgos_config_mqtt): bool {
+  copy(c.cfg, cfg);
+  c.followSys = false;
+  c.useBackup = false;
+  c.session.setMaxQos(c.effectiveMaxQos());
+  return true;
+}
+
+/** The mgos_mqtt_conn behind a handler's mg_connection. @api */
+export function mgos_mqtt_conn_from_nc(nc: mg_connection): mgos_mqtt_conn | null {
+  return conn_at(nc.slot_);
+}
+
+/** Adds a handler for all events (see the dispatch rules at the top). @api */
+export function mgos_mqtt_conn_add_handler(c: mgos_mqtt_conn, handler: mg_event_handler_t, user_data: Ptr): void {
+  c.addHandler(HandlerKind.GLOBAL, handler, null, user_data, noBytes());
+}
+
+/** Sets the callback that sends CONNECT (via mg_send_mqtt_handshake_opt). @api */
+export function mgos_mqtt_conn_set_connect_fn(c: mgos_mqtt_conn, fn: mgos_mqtt_connect_fn_t, fn_arg: Ptr): void {
+  c.connectFn = fn;
+  c.connectFnArg = fn_arg;
+}
+
+/** Attempts to connect now (if enabled and not already connected). @api */
+export function mgos_mqtt_conn_connect(c: mgos_mqtt_conn): bool {
+  return c.start();
+}
+
+/** Disconnects and stops reconnecting until mgos_mqtt_conn_connect(). @api */
+export function mgos_mqtt_conn_disconnect(c: mgos_mqtt_conn): void {
+  c.stop();
+}
+
+/** @api */
+export function mgos_mqtt_conn_is_connected(c: mgos_mqtt_conn): bool {
+  return c.isConnected();
+}
+
+/** Publishes `msg`; the packet id, 0 when nothing was sent or queued. C name
+ *  conn_pub_bytes: compat.c's mgos_mqtt_conn_pub (a struct mg_str by value)
+ *  and the port's pubf/pubv formatter call it with the message bytes. */
+export function pub_bytes(c: mgos_mqtt_conn, topic: string, msg: Bytes, qos: int, retain: bool): u16 {
+  return c.publish(strBytes(topic), msg, qos, retain);
+}
+
+/** Subscribes; `handler` gets the matching PUBLISHes and this SUBACK. @api */
+export function mgos_mqtt_conn_sub(c: mgos_mqtt_conn, topic: string, qos: int, handler: mg_event_handler_t, user_data: Ptr): void {
+  c.subscribe(strBytes(topic), qos, HandlerKind.TOPIC, handler, null, user_data);
+}
+
+/** Removes the first subscription to exactly `topic` and sends UNSUBSCRIBE. @api */
+export function mgos_mqtt_conn_unsub(c: mgos_mqtt_conn, topic: string): bool {
+  return c.unsubscribe(strBytes(topic));
+}
+
+/** Bytes waiting to go out, queued messages included. @api */
+export function mgos_mqtt_conn_num_unsent_bytes(c: mgos_mqtt_conn): usize {
+  return c.session.unsentBytes();
+}
+
+/** The next packet id: never 0, wraps after 0xffff, skips ids in flight. @api */
+export function mgos_mqtt_conn_get_packet_id(c: mgos_mqtt_conn): u16 {
+  return c.session.nextPacketId();
+}
+
+/** Caps the QoS of later publishes and subscriptions (0..2). @api */
+export function mgos_mqtt_conn_set_max_qos(c: mgos_mqtt_conn, qos: int): void {
+  c.setMaxQos(qos);
+}

@@ -1,0 +1,123 @@
+// The global mgos_mqtt_* API: a facade over connection slot 0.
+//
+// Slot 0 follows the system config (config_sys.ts): mqtt and mqtt1 are re-read
+// at every connect, so a config loaded or --set before mgos_mqtt_init() (or
+// before a reconnect) is what the connection uses. The slot is set up on first
+// use, so the API works even if the app calls it before mgos_mqtt_init().
+
+import { u16, i32, bool, int, usize, Ptr, Bytes, strBytes, noBytes } from "../rt/rt";
+import { mgos_config_mqtt } from "../config/config_schema";
+import { mg_connection, mg_event_handler_t, sub_handler_t, mgos_mqtt_connect_fn_t } from "./mg_types";
+import { mgos_mqtt_conn, HandlerKind, conn_slot, mgos_mqtt_conn_set_config } from "./conn";
+import { nowMs } from "./port";
+
+/** QoS of mgos_mqtt_sub and mgos_mqtt_global_subscribe (as Mongoose OS; capped by max_qos). */
+export const GLOBAL_SUB_QOS: i32 = 1;
+
+/** The global connection (slot 0), set up on first use. */
+export function global(): mgos_mqtt_conn {
+  const c: mgos_mqtt_conn = conn_slot(0);
+  if (!c.inUse) {
+    c.reset(0);
+    c.followSys = true;
+    c.loadSysConfig();
+    c.session.setMaxQos(c.effectiveMaxQos());
+  }
+  return c;
+}
+
+/** Starts the global connection: connects at the next poll when mqtt.enable. @api */
+export function mgos_mqtt_init(): bool {
+  const c: mgos_mqtt_conn = global();
+  c.loadSysConfig();
+  if (c.cfg.enable) {
+    c.wantConnect = true;
+    c.reconnectAt = nowMs();
+    c.reconnectPending = true;
+  }
+  return true;
+}
+
+/** The global connection object, for the mgos_mqtt_conn_* API (and pubf/pubv). @api */
+export function mgos_mqtt_get_global(): mgos_mqtt_conn {
+  return global();
+}
+
+/** Registers a handler for the global connection's events. @api */
+export function mgos_mqtt_add_global_handler(handler: mg_event_handler_t, ud: Ptr): void {
+  global().addHandler(HandlerKind.GLOBAL, handler, null, ud, noBytes());
+}
+
+/** The callback that sends CONNECT instead of the library (it must call
+ *  mg_send_mqtt_handshake_opt). @api */
+export function mgos_mqtt_set_connect_fn(cb: mgos_mqtt_connect_fn_t, fn_arg: Ptr): void {
+  const c: mgos_mqtt_conn = global();
+  c.connectFn = cb;
+  c.connectFnArg = fn_arg;
+}
+
+/** The connection when it is established (CONNACK accepted), else NULL. @api */
+export function mgos_mqtt_get_global_conn(): mg_connection | null {
+  const c: mgos_mqtt_conn = global();
+  return c.isConnected() ? c.nc : null;
+}
+
+/** Attempts to connect now (if enabled and not already connected). @api */
+export function mgos_mqtt_global_connect(): bool {
+  return global().start();
+}
+
+/** Disconnects and stops reconnecting until mgos_mqtt_global_connect(). @api */
+export function mgos_mqtt_global_disconnect(): void {
+  global().stop();
+}
+
+/** @api */
+export function mgos_mqtt_global_is_connected(): bool {
+  return global().isConnected();
+}
+
+/** Publishes on the global connection. C name facade_pub_bytes: compat.c's
+ *  mgos_mqtt_pub (const void *, size_t) and the port's pubf/pubv call it. */
+export function pub_bytes(topic: string, msg: Bytes, qos: int, retain: bool): u16 {
+  return global().publish(strBytes(topic), msg, qos, retain);
+}
+
+/** mgos_mqtt_global_subscribe with the topic as bytes (compat.c converts the struct mg_str). */
+export function global_subscribe(topic: Bytes, handler: mg_event_handler_t, ud: Ptr): void {
+  global().subscribe(topic, GLOBAL_SUB_QOS, HandlerKind.TOPIC, handler, null, ud);
+}
+
+/** Subscribes; `handler` gets the topic and message of every matching PUBLISH. @api */
+export function mgos_mqtt_sub(topic: string, handler: sub_handler_t, ud: Ptr): void {
+  global().subscribe(strBytes(topic), GLOBAL_SUB_QOS, HandlerKind.SUB, null, handler, ud);
+}
+
+/** Removes the first subscription to exactly `topic` and sends UNSUBSCRIBE. @api */
+export function mgos_mqtt_unsub(topic: string): bool {
+  return global().unsubscribe(strBytes(topic));
+}
+
+/** Bytes waiting to go out, queued messages included. @api */
+export function mgos_mqtt_num_unsent_bytes(): usize {
+  return global().session.unsentBytes();
+}
+
+/** The next packet id: never 0, wraps after 0xffff. @api */
+export function mgos_mqtt_get_packet_id(): u16 {
+  return global().session.nextPacketId();
+}
+
+/** Caps the QoS of later publishes and subscriptions (0..2). @api */
+export function mgos_mqtt_set_max_qos(qos: int): void {
+  global().setMaxQos(qos);
+}
+
+/** Uses `cfg` (copied; its strings must stay valid) instead of the system
+ *  config's mqtt section (mqtt1 stays the system's); takes effect at the next
+ *  connect. @api */
+export function mgos_mqtt_set_config(cfg: mgos_config_mqtt): bool {
+  const c: mgos_mqtt_conn = global();
+  c.loadSysConfig();
+  return mgos_mqtt_conn_set_config(c, cfg);
+}

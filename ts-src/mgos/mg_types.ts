@@ -1,0 +1,150 @@
+// The Mongoose 6.x / Mongoose OS types and constants that mgos apps use.
+//
+// Field names, order and numbers are those of the reference library, so C
+// code written against the real mgos_mqtt.h compiles against ours: the
+// compiler turns each class into `struct <name>` (plus a same-name typedef)
+// and each enum E { A = n } into `#define E_A n`, which is why the enums below
+// are named after the macro prefixes (MG_EV -> MG_EV_MQTT_PUBLISH, ...).
+// This module imports nothing but rt, so the public header can include its
+// generated header (mg_types.h) without pulling in the client's internals.
+
+import { u8, u16, i32, int, usize, Ptr } from "../rt/rt";
+
+/** A string view: pointer and length, not necessarily NUL-terminated. */
+export class mg_str {
+  p: string = "";
+  len: usize = 0;
+}
+
+/** A connection as handlers see it: opaque except `user_data`. */
+export class mg_connection {
+  /** Free for the application. */
+  user_data: Ptr = null;
+  /** Index of the mgos_mqtt_conn that owns this connection (internal). */
+  slot_: i32 = 0;
+}
+
+/** ev_data of the MG_EV_MQTT_* events. Views point into the receive buffer
+ *  and are valid only during the handler call. */
+export class mg_mqtt_message {
+  cmd: int = 0;
+  qos: int = 0;
+  len: int = 0;
+  topic: mg_str = new mg_str();
+  payload: mg_str = new mg_str();
+  connack_ret_code: u8 = 0;
+  message_id: u16 = 0;
+  protocol_version: u8 = 0;
+  connect_flags: u8 = 0;
+  keep_alive_timer: u16 = 0;
+  protocol_name: mg_str = new mg_str();
+  client_id: mg_str = new mg_str();
+  will_topic: mg_str = new mg_str();
+  will_message: mg_str = new mg_str();
+  user_name: mg_str = new mg_str();
+  password: mg_str = new mg_str();
+}
+
+/** Options of mg_send_mqtt_handshake_opt (NULL strings are left out). */
+export class mg_send_mqtt_handshake_opts {
+  /** MG_MQTT_CLEAN_SESSION, MG_MQTT_WILL_RETAIN, will QoS in bits 3-4. */
+  flags: u8 = 0;
+  /** Seconds; 0 means the default, 60. */
+  keep_alive: u16 = 0;
+  will_topic: string | null = null;
+  will_message: string | null = null;
+  user_name: string | null = null;
+  password: string | null = null;
+}
+
+/** One topic of mg_mqtt_subscribe. */
+export class mg_mqtt_topic_expression {
+  topic: string = "";
+  qos: u8 = 0;
+}
+
+/** Argument of the MGOS_EVENT_CLOUD_* events. */
+export class mgos_cloud_arg {
+  /** MGOS_CLOUD_MQTT. */
+  type: i32 = 0;
+}
+
+/** Mongoose's event handler (MG_ENABLE_CALLBACK_USERDATA form). */
+export type mg_event_handler_t = (nc: mg_connection, ev: int, ev_data: Ptr, user_data: Ptr) => void;
+
+/** Handler of mgos_mqtt_sub: the topic and message of each PUBLISH (not NUL-terminated). */
+export type sub_handler_t = (nc: mg_connection, topic: string, topic_len: int, msg: string, msg_len: int, ud: Ptr) => void;
+
+/** Called instead of sending CONNECT; it must call mg_send_mqtt_handshake_opt. */
+export type mgos_mqtt_connect_fn_t = (nc: mg_connection, client_id: string, opts: mg_send_mqtt_handshake_opts, fn_arg: Ptr) => void;
+
+/** Mongoose events: network ones, then MG_EV_MQTT_x = 200 + packet type. */
+export enum MG_EV {
+  POLL = 0,
+  ACCEPT = 1,
+  CONNECT = 2,
+  RECV = 3,
+  SEND = 4,
+  CLOSE = 5,
+  TIMER = 6,
+  MQTT_CONNECT = 201,
+  MQTT_CONNACK = 202,
+  MQTT_PUBLISH = 203,
+  MQTT_PUBACK = 204,
+  MQTT_PUBREC = 205,
+  MQTT_PUBREL = 206,
+  MQTT_PUBCOMP = 207,
+  MQTT_SUBSCRIBE = 208,
+  MQTT_SUBACK = 209,
+  MQTT_UNSUBSCRIBE = 210,
+  MQTT_UNSUBACK = 211,
+  MQTT_PINGREQ = 212,
+  MQTT_PINGRESP = 213,
+  MQTT_DISCONNECT = 214,
+  /** CONNACK return codes (mg_mqtt_message.connack_ret_code). */
+  MQTT_CONNACK_ACCEPTED = 0,
+  MQTT_CONNACK_UNACCEPTABLE_VERSION = 1,
+  MQTT_CONNACK_IDENTIFIER_REJECTED = 2,
+  MQTT_CONNACK_SERVER_UNAVAILABLE = 3,
+  MQTT_CONNACK_BAD_AUTH = 4,
+  MQTT_CONNACK_NOT_AUTHORIZED = 5,
+}
+
+/** Publish and connect flags, and the packet types (MG_MQTT_CMD_*). */
+export enum MG_MQTT {
+  RETAIN = 0x1,
+  DUP = 0x8,
+  CLEAN_SESSION = 0x02,
+  HAS_WILL = 0x04,
+  WILL_RETAIN = 0x20,
+  HAS_PASSWORD = 0x40,
+  HAS_USER_NAME = 0x80,
+  CMD_CONNECT = 1,
+  CMD_CONNACK = 2,
+  CMD_PUBLISH = 3,
+  CMD_PUBACK = 4,
+  CMD_PUBREC = 5,
+  CMD_PUBREL = 6,
+  CMD_PUBCOMP = 7,
+  CMD_SUBSCRIBE = 8,
+  CMD_SUBACK = 9,
+  CMD_UNSUBSCRIBE = 10,
+  CMD_UNSUBACK = 11,
+  CMD_PINGREQ = 12,
+  CMD_PINGRESP = 13,
+  CMD_DISCONNECT = 14,
+}
+
+/** System events: MGOS_EVENT_SYS = 'M'<<24 | 'O'<<16 | 'S'<<8. */
+export enum MGOS_EVENT {
+  SYS = 0x4d4f5300,
+  CLOUD_CONNECTED = 0x4d4f5304,
+  CLOUD_DISCONNECTED = 0x4d4f5305,
+  CLOUD_CONNECTING = 0x4d4f5306,
+  CLOUD_CONNECTERROR = 0x4d4f5307,
+}
+
+/** mgos_cloud_arg.type values. */
+export enum MGOS_CLOUD {
+  MQTT = 0,
+}
