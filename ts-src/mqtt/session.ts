@@ -142,11 +142,11 @@ export class SessionConfig {
    *  (the config is then left unchanged). */
   setStrings(clientId: Bytes, user: Bytes, pass: Bytes, willTopic: Bytes, willMessage: Bytes): string | null {
     const total: u32 = u32(clientId.length + user.length + pass.length + willTopic.length + willMessage.length);
-    if (total > this.strs.length) return "client id, user, password and will do not fit MGOS_MQTT_CONFIG_STR_SIZE";
+    if (total > this.strs.length) return "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
     if (clientId.length > 65535 || user.length > 65535 || pass.length > 65535 || willMessage.length > 65535) {
-      return "a string is longer than MQTT's 65535-byte limit";
+      return "string over 65535 bytes";
     }
-    if (willTopic.length > 0 && !validTopicName(willTopic)) return "the will topic is not a valid topic name";
+    if (willTopic.length > 0 && !validTopicName(willTopic)) return "invalid will topic";
     this.offs[0] = 0;
     this.put(0, clientId);
     this.put(1, user);
@@ -212,17 +212,17 @@ export function connackReason(code: u8): string {
     case 0:
       return "accepted";
     case 1:
-      return "connection refused: unacceptable protocol version";
+      return "refused: unacceptable protocol version";
     case 2:
-      return "connection refused: identifier rejected";
+      return "refused: identifier rejected";
     case 3:
-      return "connection refused: server unavailable";
+      return "refused: server unavailable";
     case 4:
-      return "connection refused: bad user name or password";
+      return "refused: bad user name or password";
     case 5:
-      return "connection refused: not authorized";
+      return "refused: not authorized";
     default:
-      return "connection refused: unknown return code";
+      return "refused: unknown return code";
   }
 }
 
@@ -319,12 +319,12 @@ export class Session {
   connectWith(o: ConnectOptions, now: u32): bool {
     this.now = now;
     if (this.state !== SessionState.DISCONNECTED) {
-      this.log(LogLevel.ERROR, "connect: already connected or connecting", noBytes(), i32(this.state));
+      this.log(LogLevel.ERROR, "connect: already connected", noBytes(), i32(this.state));
       return false;
     }
     // The port has not dropped the previous transport yet (wantsClose()).
     if (this.closing) {
-      this.log(LogLevel.ERROR, "connect: previous connection not closed yet (call connectionLost)", noBytes(), 0);
+      this.log(LogLevel.ERROR, "connect: old connection not closed yet", noBytes(), 0);
       return false;
     }
     this.txLen = 0;
@@ -333,7 +333,7 @@ export class Session {
     this.ackHead = 0;
     const n: u32 = encodeConnect(this.tx, o);
     if (n === 0) {
-      this.log(LogLevel.ERROR, "connect: CONNECT does not fit MGOS_MQTT_TX_BUF_SIZE", noBytes(), 0);
+      this.log(LogLevel.ERROR, "connect: CONNECT > MGOS_MQTT_TX_BUF_SIZE", noBytes(), 0);
       return false;
     }
     this.txLen = n;
@@ -394,7 +394,7 @@ export class Session {
     if (n === 0) {
       // No room behind the pending bytes: the connection ends anyway, so the
       // DISCONNECT goes out instead of them.
-      this.log(LogLevel.WARN, "disconnect: tx full, unsent bytes dropped", noBytes(), i32(this.txLen));
+      this.log(LogLevel.WARN, "disconnect: tx full, dropped", noBytes(), i32(this.txLen));
       this.txLen = 0;
       n = encodeSimple(this.tx, PacketType.DISCONNECT);
     }
@@ -425,7 +425,7 @@ export class Session {
         // ping timer starts anyway: a connection that cannot send for another
         // keep_alive period is dead.
         const n: u32 = encodeSimple(this.tx.subarray(this.txLen), PacketType.PINGREQ);
-        if (n === 0) this.log(LogLevel.WARN, "keepalive: tx full, PINGREQ not queued", noBytes(), 0);
+        if (n === 0) this.log(LogLevel.WARN, "tx full, no PINGREQ", noBytes(), 0);
         else {
           this.txLen += n;
           this.lastTx = now;
@@ -455,7 +455,7 @@ export class Session {
   publish(topic: Bytes, payload: Bytes, qos: u8, retain: bool, now: u32): u16 {
     this.now = now;
     if (qos > 2) {
-      this.log(LogLevel.ERROR, "publish: QoS must be 0, 1 or 2", topic, i32(qos));
+      this.log(LogLevel.ERROR, "publish: bad QoS", topic, i32(qos));
       return 0;
     }
     if (!validTopicName(topic)) {
@@ -468,7 +468,7 @@ export class Session {
       if (this.state !== SessionState.CONNECTED) return 0;
       const n: u32 = encodePublish(this.tx.subarray(this.txLen), topic, payload, 0, retain, false, 0);
       if (n === 0) {
-        this.log(LogLevel.WARN, "publish: tx buffer full, QoS 0 message not sent", topic, i32(payload.length));
+        this.log(LogLevel.WARN, "publish: tx buffer full", topic, i32(payload.length));
         return 0;
       }
       this.txLen += n;
@@ -477,26 +477,26 @@ export class Session {
     }
     const size: u32 = publishSize(topic.length, payload.length, q);
     if (size === 0 || size > TX_BUF_SIZE || size > STORE_SIZE) {
-      this.log(LogLevel.ERROR, "publish: message larger than MGOS_MQTT_TX_BUF_SIZE/STORE_SIZE", topic, i32(payload.length));
+      this.log(LogLevel.ERROR, "publish: message > TX_BUF/STORE_SIZE", topic, i32(payload.length));
       return 0;
     }
     const flyNow: bool = this.state === SessionState.CONNECTED && this.inflightCount() < MAX_INFLIGHT && this.queuedCount() === 0;
     if (!flyNow) {
       const limit: u32 = minU32(this.cfg.maxQueueLength, MAX_QUEUE);
       if (limit === 0) {
-        this.log(LogLevel.WARN, "publish: cannot send now and max_queue_length is 0", topic, 0);
+        this.log(LogLevel.WARN, "publish: offline, no queue", topic, 0);
         return 0;
       }
-      while (this.queuedCount() >= limit) this.dropOldestQueued("publish: queue full, oldest message dropped");
+      while (this.queuedCount() >= limit) this.dropOldestQueued("queue full, oldest dropped");
     }
     while (u32(STORE_SIZE - this.storeUsed) < size) {
-      if (!this.dropOldestQueued("publish: store full, oldest message dropped")) {
-        this.log(LogLevel.WARN, "publish: store full of in-flight messages", topic, i32(payload.length));
+      if (!this.dropOldestQueued("store full, oldest dropped")) {
+        this.log(LogLevel.WARN, "publish: store full", topic, i32(payload.length));
         return 0;
       }
     }
     if (this.recCount >= STORE_SLOTS) {
-      this.log(LogLevel.WARN, "publish: no free message slot", topic, 0);
+      this.log(LogLevel.WARN, "publish: no slot", topic, 0);
       return 0;
     }
     const id: u16 = this.nextPacketId();
@@ -523,7 +523,7 @@ export class Session {
    *  again after every CONNACK). Returns the SUBSCRIBE's packet id, 0 if rejected. */
   subscribe(filter: Bytes, qos: u8, tag: i32): u16 {
     if (qos > 2) {
-      this.log(LogLevel.ERROR, "subscribe: QoS must be 0, 1 or 2", filter, i32(qos));
+      this.log(LogLevel.ERROR, "subscribe: bad QoS", filter, i32(qos));
       return 0;
     }
     if (!validTopicFilter(filter)) {
@@ -531,11 +531,11 @@ export class Session {
       return 0;
     }
     if (filter.length > MAX_FILTER_LEN) {
-      this.log(LogLevel.ERROR, "subscribe: filter longer than MGOS_MQTT_MAX_FILTER_LEN", filter, i32(filter.length));
+      this.log(LogLevel.ERROR, "subscribe: filter > MAX_FILTER_LEN", filter, i32(filter.length));
       return 0;
     }
     if (this.subCount >= MAX_SUBSCRIPTIONS) {
-      this.log(LogLevel.ERROR, "subscribe: MGOS_MQTT_MAX_SUBSCRIPTIONS reached", filter, 0);
+      this.log(LogLevel.ERROR, "subscribe: table full", filter, 0);
       return 0;
     }
     const s: Sub = this.subs[this.subCount];
@@ -565,7 +565,7 @@ export class Session {
       this.pump();
       return s.packetId;
     }
-    this.log(LogLevel.WARN, "unsubscribe: no such subscription", filter, 0);
+    this.log(LogLevel.WARN, "unsubscribe: no match", filter, 0);
     return 0;
   }
 
@@ -610,7 +610,7 @@ export class Session {
       // The decoder rejects packets over the limit from their fixed header, so
       // a full buffer here means the limit exceeds the buffer: never wait forever.
       if (this.rxLen === RX_BUF_SIZE) {
-        this.close("incoming packet larger than MGOS_MQTT_RX_BUF_SIZE");
+        this.close("rx buffer overflow");
         return;
       }
     }
@@ -633,7 +633,7 @@ export class Session {
       const r: i32 = decode(this.rx.subarray(start, this.rxLen), this.recvLimit(), true, this.pkt);
       if (r === 0) break;
       if (r < 0) {
-        this.log(LogLevel.ERROR, "bad packet from server", this.rx.subarray(start, this.rxLen), r);
+        this.log(LogLevel.ERROR, "bad packet", this.rx.subarray(start, this.rxLen), r);
         this.close(decodeErrName(u8(-r) as DecodeErr));
         return;
       }
@@ -649,7 +649,7 @@ export class Session {
 
   handle(p: Packet): void {
     if (this.state === SessionState.CONNECTING && p.type !== PacketType.CONNACK) {
-      this.close("server sent a packet before CONNACK");
+      this.close("packet before CONNACK");
       return;
     }
     switch (p.type) {
@@ -682,7 +682,7 @@ export class Session {
         this.emit(SessionEvent.PINGRESP, p);
         break;
       default:
-        this.close("server sent a packet type a client must not receive");
+        this.close("unexpected packet type");
         break;
     }
   }
@@ -700,7 +700,7 @@ export class Session {
     }
     // MQTT-3.2.2-4: session present with a clean session means the server is confused.
     if (p.sessionPresent && this.cfg.cleanSession) {
-      this.close("CONNACK: session present although clean_session was requested");
+      this.close("session present with clean session");
       return;
     }
     this.state = SessionState.CONNECTED;
@@ -729,10 +729,10 @@ export class Session {
     // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
     // PUBLISH (DUP) only gets another PUBREC.
     if (this.rxQos2Has(p.packetId)) {
-      this.log(LogLevel.DEBUG, "duplicate QoS 2 PUBLISH not delivered again", p.topic, i32(p.packetId));
+      this.log(LogLevel.DEBUG, "duplicate QoS 2 PUBLISH", p.topic, i32(p.packetId));
     } else {
       if (this.rxQos2Count >= MAX_RX_QOS2) {
-        this.log(LogLevel.WARN, "MGOS_MQTT_MAX_RX_QOS2 reached, forgetting the oldest QoS 2 id", noBytes(), i32(this.rxQos2[0]));
+        this.log(LogLevel.WARN, "rx QoS 2 table full", noBytes(), i32(this.rxQos2[0]));
         this.rxQos2Remove(0);
       }
       this.rxQos2[this.rxQos2Count] = p.packetId;
@@ -746,7 +746,7 @@ export class Session {
   onPuback(p: Packet): void {
     const i: i32 = this.findRec(p.packetId);
     if (i >= 0 && this.recs[i].state === RecState.WAIT_PUBACK) this.freeRec(u32(i));
-    else this.log(LogLevel.WARN, "PUBACK for a packet id not waiting for one", noBytes(), i32(p.packetId));
+    else this.log(LogLevel.WARN, "PUBACK: unexpected id", noBytes(), i32(p.packetId));
     this.emitThenPump(SessionEvent.PUBACK, p);
   }
 
@@ -763,7 +763,7 @@ export class Session {
       // A repeated PUBREC: our PUBREL may have been lost, send it again.
       this.recs[i].unsent = true;
     } else {
-      this.log(LogLevel.WARN, "PUBREC for a packet id not waiting for one", noBytes(), i32(p.packetId));
+      this.log(LogLevel.WARN, "PUBREC: unexpected id", noBytes(), i32(p.packetId));
     }
     this.emitThenPump(SessionEvent.PUBREC, p);
   }
@@ -772,7 +772,7 @@ export class Session {
     const ep: u32 = this.epoch;
     const k: i32 = this.rxQos2Index(p.packetId);
     if (k >= 0) this.rxQos2Remove(u32(k));
-    else this.log(LogLevel.DEBUG, "PUBREL for an unknown id (already completed)", noBytes(), i32(p.packetId));
+    else this.log(LogLevel.DEBUG, "PUBREL: unknown id", noBytes(), i32(p.packetId));
     this.emit(SessionEvent.PUBREL, p);
     // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B).
     if (this.epoch === ep) this.queueAck(PacketType.PUBCOMP, p.packetId);
@@ -781,7 +781,7 @@ export class Session {
   onPubcomp(p: Packet): void {
     const i: i32 = this.findRec(p.packetId);
     if (i >= 0 && this.recs[i].state === RecState.WAIT_PUBCOMP) this.freeRec(u32(i));
-    else this.log(LogLevel.WARN, "PUBCOMP for a packet id not waiting for one", noBytes(), i32(p.packetId));
+    else this.log(LogLevel.WARN, "PUBCOMP: unexpected id", noBytes(), i32(p.packetId));
     this.emitThenPump(SessionEvent.PUBCOMP, p);
   }
 
@@ -794,9 +794,9 @@ export class Session {
       s.packetId = 0;
       s.granted = p.codes.length > 0 ? p.codes[0] : 0x80;
       this.evTag = s.tag;
-      if (s.granted === 0x80) this.log(LogLevel.WARN, "subscription refused by the server", s.view(), s.tag);
+      if (s.granted === 0x80) this.log(LogLevel.WARN, "subscription refused", s.view(), s.tag);
     } else {
-      this.log(LogLevel.WARN, "SUBACK for an unknown packet id", noBytes(), i32(p.packetId));
+      this.log(LogLevel.WARN, "SUBACK: unknown id", noBytes(), i32(p.packetId));
     }
     this.emit(SessionEvent.SUBACK, p);
     this.evTag = -1;
@@ -809,7 +809,7 @@ export class Session {
       this.evTag = this.subs[i].tag;
       this.freeSub(u32(i));
     } else {
-      this.log(LogLevel.WARN, "UNSUBACK for an unknown packet id", noBytes(), i32(p.packetId));
+      this.log(LogLevel.WARN, "UNSUBACK: unknown id", noBytes(), i32(p.packetId));
     }
     this.emit(SessionEvent.UNSUBACK, p);
     this.evTag = -1;
@@ -888,7 +888,7 @@ export class Session {
 
   queueAck(type: u8, id: u16): void {
     if (this.ackCount >= MAX_PENDING_ACKS) {
-      this.close("too many acknowledgements waiting for tx space");
+      this.close("too many acks pending");
       return;
     }
     const slot: u32 = u32(this.ackHead + this.ackCount) % MAX_PENDING_ACKS;
@@ -946,7 +946,7 @@ export class Session {
       const r: OutMsg = this.recs[i];
       if (r.state >= RecState.WAIT_PUBACK) {
         if (clean && (r.sent || r.state === RecState.WAIT_PUBCOMP)) {
-          this.log(LogLevel.WARN, "clean session: in-flight message dropped", this.recTopic(r), i32(r.packetId));
+          this.log(LogLevel.WARN, "in-flight dropped (clean session)", this.recTopic(r), i32(r.packetId));
           this.freeRec(i);
           continue;
         }
