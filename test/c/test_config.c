@@ -85,6 +85,9 @@ static const struct config_case SET_BAD[] = {
   {"mqtt.server", 7, "mqtt.server: expected section.key=value"},
   {"mqtt.server=ssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssss", 6, "mqtt.server: a 512-byte string does not fit in the config arena (512 bytes, 0 in use; raise CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE)"},
 };
+static const char FUZZ_BASE[] = "{\"mqtt\": {\"enable\": true, \"server\": \"h\\u00e9:1883\", \"keep_alive\": 30,\012 \"reconnect_timeout_min\": 2.5e0, \"max_qos\": 1, \"user\": \"a\\\"b\", \"will_message\": null},\012 \"mqtt1\": {\"clean_session\": false, \"reconnect_timeout_max\": 0.125, \"pass\": \"\"}}";
+#define FUZZ_ITER 3000
+#define FUZZ_HASH 0x32627d05u
 /* END cases */
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -361,6 +364,52 @@ static void test_arena(void) {
   }
 }
 
+/* The mutation test of test/config/cases.ts (fuzzHash), on the generated C:
+ * the same inputs must give the same codes and messages as under Node (equal
+ * FNV-1a hash), with no memory error under ASan/UBSan. */
+static uint8_t fuzz_buf[512];
+static uint32_t fuzz_x = 1;
+static uint32_t fuzz_rnd(void) {
+  fuzz_x = fuzz_x * 1103515245u + 12345u;
+  return fuzz_x >> 8;
+}
+static void test_mutations_match_node(void) {
+  uint32_t h = 2166136261u;
+  uint32_t base_len = (uint32_t)(sizeof FUZZ_BASE - 1u);
+  int it;
+  fuzz_x = 1;
+  for (it = 0; it < FUZZ_ITER; it++) {
+    uint32_t len = base_len, n, m;
+    rt_bytes b;
+    const char *msg;
+    int code;
+    memcpy(fuzz_buf, FUZZ_BASE, base_len);
+    n = 1u + fuzz_rnd() % 3u;
+    for (m = 0; m < n; m++) {
+      uint32_t pos = fuzz_rnd() % len, op = fuzz_rnd() % 3u;
+      uint8_t byte = (uint8_t)(1u + fuzz_rnd() % 127u);
+      if (op == 0u) {
+        fuzz_buf[pos] = byte;
+      } else if (op == 1u) {
+        memmove(fuzz_buf + pos, fuzz_buf + pos + 1, len - pos - 1u);
+        len--;
+      } else {
+        memmove(fuzz_buf + pos + 1, fuzz_buf + pos, len - pos);
+        fuzz_buf[pos] = byte;
+        len++;
+      }
+    }
+    mgos_mqtt_config_reset();
+    b.p = fuzz_buf;
+    b.len = len;
+    code = config_load("f.json", b);
+    h = (h ^ (uint32_t)code) * 16777619u;
+    for (msg = mgos_mqtt_config_error(); *msg != '\0'; msg++) h = (h ^ (uint8_t)*msg) * 16777619u;
+  }
+  mgos_mqtt_config_reset();
+  TEST_ASSERT_EQUAL_HEX32(FUZZ_HASH, h);
+}
+
 int main(void) {
   UNITY_BEGIN();
   RUN_TEST(test_defaults_both_sections);
@@ -372,5 +421,6 @@ int main(void) {
   RUN_TEST(test_set_errors);
   RUN_TEST(test_strings_are_copied);
   RUN_TEST(test_arena);
+  RUN_TEST(test_mutations_match_node);
   return UNITY_END();
 }

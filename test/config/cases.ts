@@ -3,7 +3,7 @@
 // cTable() and checked by cases.test.ts), so both tiers assert the same
 // messages for the same inputs.
 
-import { config_err as E } from "../../ts-src/config/config";
+import { config_err as E, load, reset, error_msg } from "../../ts-src/config/config";
 
 export const FULL_MQTT: Record<string, boolean | number | string> = {
   enable: true, server: "broker.example.com:8883", client_id: "dev-42", user: "alice", pass: "s3cr\"t",
@@ -110,6 +110,45 @@ export function cString(s: string): string {
   return out + '"';
 }
 
+/** The file the mutation test starts from: every kind of value, escapes, both sections. */
+export const FUZZ_BASE = `{"mqtt": {"enable": true, "server": "h\\u00e9:1883", "keep_alive": 30,
+ "reconnect_timeout_min": 2.5e0, "max_qos": 1, "user": "a\\"b", "will_message": null},
+ "mqtt1": {"clean_session": false, "reconnect_timeout_max": 0.125, "pass": ""}}`;
+export const FUZZ_ITER = 3000;
+
+/**
+ * Loads FUZZ_ITER mutations of FUZZ_BASE (bytes replaced, deleted or inserted
+ * at positions from a 32-bit LCG) and hashes every result code and message
+ * with FNV-1a. test_config.c does the same with the generated C: equal hashes
+ * mean Node and C agree on every one of those inputs.
+ */
+export function fuzzHash(check?: (code: E, text: Uint8Array) => void): number {
+  const base = Buffer.from(FUZZ_BASE, "utf8");
+  const buf = new Uint8Array(512);
+  let x = 1;
+  let h = 2166136261;
+  const rnd = (): number => { x = (Math.imul(x, 1103515245) + 12345) >>> 0; return x >>> 8; };
+  const mix = (b: number): void => { h = Math.imul(h ^ b, 16777619) >>> 0; };
+  for (let it = 0; it < FUZZ_ITER; it++) {
+    buf.set(base);
+    let len = base.length;
+    const n = 1 + (rnd() % 3);
+    for (let m = 0; m < n; m++) {
+      const pos = rnd() % len, op = rnd() % 3, b = 1 + (rnd() % 127);
+      if (op === 0) buf[pos] = b;
+      else if (op === 1) { buf.copyWithin(pos, pos + 1, len); len--; }
+      else { buf.copyWithin(pos + 1, pos, len); buf[pos] = b; len++; }
+    }
+    reset();
+    const code = load("f.json", buf.subarray(0, len));
+    if (check) check(code, buf.subarray(0, len));
+    mix(code);
+    for (const c of Buffer.from(error_msg(), "utf8")) mix(c);
+  }
+  reset();
+  return h;
+}
+
 export const C_BEGIN = "/* BEGIN cases generated from test/config/cases.ts (cTable); do not edit by hand */";
 export const C_END = "/* END cases */";
 
@@ -124,6 +163,9 @@ export function cTable(): string {
   lines.push("static const struct config_case SET_BAD[] = {");
   for (const [arg, code, msg] of SET_BAD) lines.push(`  {${cString(arg)}, ${code}, ${cString(msg)}},`);
   lines.push("};");
+  lines.push(`static const char FUZZ_BASE[] = ${cString(FUZZ_BASE)};`);
+  lines.push(`#define FUZZ_ITER ${FUZZ_ITER}`);
+  lines.push(`#define FUZZ_HASH 0x${fuzzHash().toString(16).padStart(8, "0")}u`);
   lines.push(C_END);
   return lines.join("\n");
 }

@@ -10,7 +10,7 @@ import { config_err as E } from "../../ts-src/config/config";
 import * as sys from "../../ts-src/config/config_sys";
 import { KEY_COUNT, key_name, key_kind, config_kind, get_bool, get_int, get_f64, get_str } from "../../ts-src/config/config_gen";
 import { mgos_config_mqtt } from "../../ts-src/config/config_schema";
-import { BAD, SET_BAD, FULL_MQTT, PRELOAD_JSON } from "./cases";
+import { BAD, SET_BAD, FULL_MQTT, PRELOAD_JSON, fuzzHash, FUZZ_ITER } from "./cases";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const load = (json: string, name = "config.json") => cfg.load(name, enc(json));
@@ -229,4 +229,24 @@ test("the C API wrappers take C strings and return the codes", () => {
   cfg.mgos_mqtt_config_reset();
   assert.equal(sys.mgos_sys_config_get_mqtt_max_qos(), 2);
   assert.equal(cfg.mgos_mqtt_config_error(), "");
+});
+
+test("mutated files: never a crash, a located message for each failure, nothing applied on failure", () => {
+  let ok = 0, failed = 0;
+  fuzzHash((code, text) => {
+    assert.ok(code >= E.OK && code <= E.BAD_ARG, `code ${code}`);
+    if (code === E.OK) {
+      ok++;
+      assert.equal(cfg.error_msg(), "");
+      // Whatever was accepted is valid JSON (our tokenizer is not more lenient than JSON.parse).
+      assert.doesNotThrow(() => JSON.parse(new TextDecoder().decode(text)), new TextDecoder().decode(text));
+    } else {
+      failed++;
+      assert.match(cfg.error_msg(), /^f\.json:\d+:\d+: \S/, new TextDecoder().decode(text));
+      assert.deepEqual(sectionValues(sys.mgos_sys_config_get_mqtt()), TABLE);
+      assert.deepEqual(sectionValues(sys.mgos_sys_config_get_mqtt1()), TABLE);
+    }
+  });
+  assert.equal(ok + failed, FUZZ_ITER);
+  assert.ok(ok > 50 && failed > 1000, `ok ${ok} failed ${failed}`);
 });
