@@ -76,6 +76,7 @@ test("CONNACK return codes 1..5: event, then close with the reason", () => {
     const evs = p.takeEvents();
     assert.deepEqual(evs.map((e) => e.ev), [E.CONNACK, E.CLOSE], `code ${code}`);
     assert.equal(evs[0].returnCode, code);
+    assert.match(evs[0].reason, new RegExp(reasons[code]), "the reason is set during the CONNACK event");
     assert.match(evs[1].reason, new RegExp(reasons[code]));
     assert.equal(evs[1].wasConnected, false);
     assert.equal(p.s.state, SessionState.DISCONNECTED);

@@ -694,6 +694,8 @@ export class Session {
     }
     const ep: u32 = this.epoch;
     if (p.returnCode !== 0) {
+      // The reason is readable during the CONNACK event already.
+      this.closeReason = connackReason(p.returnCode);
       this.emit(SessionEvent.CONNACK, p);
       if (this.epoch === ep) this.close(connackReason(p.returnCode));
       return;
