@@ -1,0 +1,80 @@
+/* Default bodies for the platform externs of the generated code
+ * (ts-src/mgos/port.ts: `declare function port_*`), linked into every C test
+ * program so that programs testing pure modules (codec, topic, session) link
+ * without the socket/TLS port. They are weak: a test that drives the clock or
+ * the network itself defines its own and wins.
+ *
+ * Behaviour is real, not scripted: the clock is the machine's, logging prints,
+ * and there is no network in a test binary, so connecting fails at once. */
+#if defined(__unix__) && !defined(_POSIX_C_SOURCE)
+#define _POSIX_C_SOURCE 199309L /* clock_gettime under -std=c99 */
+#endif
+
+#if defined(__has_include)
+#if __has_include("port.h")
+#define HOST_PORT_HAVE_PORT_H 1
+#endif
+#endif
+
+#ifdef HOST_PORT_HAVE_PORT_H
+#include <stdio.h>
+#include <time.h>
+
+#include "port.h"
+
+#define WEAK __attribute__((weak))
+
+WEAK uint32_t port_now_ms(void) {
+#if defined(__unix__)
+  struct timespec ts;
+  (void)clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint32_t)((uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u);
+#else
+  /* Bare metal (QEMU): newlib's clock() asks the host through semihosting. */
+  return (uint32_t)((uint64_t)clock() * 1000u / (uint64_t)CLOCKS_PER_SEC);
+#endif
+}
+
+/* xorshift32: deterministic, so a failing test run can be repeated exactly. */
+WEAK uint32_t port_rand(void) {
+  static uint32_t state = 2463534242u;
+  state ^= state << 13;
+  state ^= state >> 17;
+  state ^= state << 5;
+  return state;
+}
+
+WEAK void port_log(int32_t level, const char *msg, rt_bytes detail) {
+  static const char *const names[] = {"E", "W", "I", "D"};
+  const char *name = level >= 0 && level <= 3 ? names[level] : "?";
+  printf("[%s] mgos_mqtt: %s%.*s\n", name, msg != NULL ? msg : "", (int)detail.len,
+         detail.p != NULL ? (const char *)detail.p : "");
+}
+
+WEAK int32_t port_net_connect(int32_t slot, rt_bytes host, uint16_t port, int32_t tls_slot) {
+  (void)slot;
+  (void)host;
+  (void)port;
+  (void)tls_slot;
+  return -1; /* no network in a test binary */
+}
+
+WEAK int32_t port_net_send(int32_t slot, rt_bytes data) {
+  (void)slot;
+  (void)data;
+  return -1;
+}
+
+WEAK void port_net_close(int32_t slot) { (void)slot; }
+
+WEAK const char *port_device_id(void) { return "host_test"; }
+
+WEAK void port_event_trigger(int32_t ev, void *arg) {
+  (void)ev;
+  (void)arg;
+}
+#else
+/* No generated port.h yet: nothing in gen/ needs these externs. ISO C wants
+ * at least one declaration in a translation unit. */
+typedef int host_port_unused;
+#endif
