@@ -366,6 +366,94 @@ static void test_unsent_bytes(void) {
   TEST_ASSERT_EQUAL_UINT32(0, Session_unsentBytes(&s));
 }
 
+static void test_max_qos_cap(void) {
+  s.cfg.maxQos = 1;
+  open_session(false);
+  uint16_t id = Session_publish(&s, B("t"), B("capped"), 2, false, now);
+  pull();
+  TEST_ASSERT_EQUAL_INT(1, nsent);
+  TEST_ASSERT_EQUAL_UINT8(1, sent[0].qos);
+  TEST_ASSERT_EQUAL_UINT16(id, sent[0].id);
+  Session_setMaxQos(&s, 0);
+  TEST_ASSERT_NOT_EQUAL(0, Session_publish(&s, B("t"), B("zero"), 1, false, now));
+  pull();
+  TEST_ASSERT_EQUAL_UINT8(0, sent[0].qos);
+  TEST_ASSERT_EQUAL_UINT16(0, sent[0].id);
+}
+
+static void test_inflight_window(void) {
+  s.cfg.maxQueueLength = 16;
+  open_session(false);
+  uint16_t first = 0;
+  for (uint32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_INFLIGHT + 1u; i++) {
+    uint16_t id = Session_publish(&s, B("w"), B("x"), 1, false, now);
+    TEST_ASSERT_NOT_EQUAL(0, id);
+    if (i == 0) first = id;
+  }
+  pull();
+  TEST_ASSERT_EQUAL_INT(CONFIG_MGOS_MQTT_MAX_INFLIGHT, nsent);
+  TEST_ASSERT_EQUAL_UINT32(1, Session_queuedCount(&s));
+  ack(PacketType_PUBACK, first);
+  pull();
+  TEST_ASSERT_EQUAL_INT(1, nsent);
+  TEST_ASSERT_EQUAL_UINT32(0, Session_queuedCount(&s));
+}
+
+static void test_byte_at_a_time(void) {
+  TEST_ASSERT_TRUE(Session_connect(&s, now));
+  pull();
+  uint32_t n = codec_encodeConnack(SCR(), false, 0);
+  n += codec_encodePublish(rt_subarray(SCR(), n, UINT32_MAX), B("b/y"), B("split"), 1, false, false, 9);
+  for (uint32_t i = 0; i < n; i++) {
+    rt_bytes one;
+    one.p = scratch + i;
+    one.len = 1;
+    Session_onRecv(&s, one, now);
+  }
+  TEST_ASSERT_TRUE(Session_isConnected(&s));
+  TEST_ASSERT_EQUAL_INT32(SessionEvent_PUBLISH, evs[nevs - 1].ev);
+  TEST_ASSERT_EQUAL_STRING("split", evs[nevs - 1].payload);
+  pull();
+  TEST_ASSERT_EQUAL_UINT8(PacketType_PUBACK, sent[0].type);
+  TEST_ASSERT_EQUAL_UINT16(9, sent[0].id);
+  TEST_ASSERT_EQUAL_UINT32(0, s.rxLen);
+}
+
+static void test_unsuback_tag_and_disconnect(void) {
+  open_session(false);
+  uint16_t a = Session_subscribe(&s, B("u/#"), 0, 5);
+  pull();
+  TEST_ASSERT_EQUAL_UINT16(a, sent[0].id);
+  TEST_ASSERT_EQUAL_UINT16(0, Session_unsubscribe(&s, B("other")));
+  uint16_t u = Session_unsubscribe(&s, B("u/#"));
+  pull();
+  TEST_ASSERT_EQUAL_UINT8(PacketType_UNSUBSCRIBE, sent[0].type);
+  ack(PacketType_UNSUBACK, u);
+  TEST_ASSERT_EQUAL_INT32(SessionEvent_UNSUBACK, evs[nevs - 1].ev);
+  TEST_ASSERT_EQUAL_INT32(5, evs[nevs - 1].tag);
+  TEST_ASSERT_EQUAL_UINT32(0, s.subCount);
+  TEST_ASSERT_TRUE(Session_disconnect(&s));
+  TEST_ASSERT_FALSE(Session_wantsClose(&s));
+  pull();
+  TEST_ASSERT_EQUAL_UINT8(PacketType_DISCONNECT, sent[0].type);
+  TEST_ASSERT_TRUE(Session_wantsClose(&s));
+  Session_connectionLost(&s, now);
+  TEST_ASSERT_EQUAL_INT32(SessionEvent_CLOSE, evs[nevs - 1].ev);
+  TEST_ASSERT_EQUAL_STRING("disconnected", close_reason);
+}
+
+static void test_connack_timeout_across_clock_wrap(void) {
+  now = 4294967000u;
+  TEST_ASSERT_TRUE(Session_connect(&s, now));
+  now += CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS - 1u;
+  Session_tick(&s, now);
+  TEST_ASSERT_EQUAL_UINT8(SessionState_CONNECTING, s.state);
+  now += 1u;
+  Session_tick(&s, now);
+  TEST_ASSERT_EQUAL_UINT8(SessionState_DISCONNECTED, s.state);
+  TEST_ASSERT_NOT_NULL(strstr(close_reason, "CONNACK"));
+}
+
 int main(void) {
   UNITY_BEGIN();
   RUN_TEST(test_connect_and_connack);
@@ -380,5 +468,10 @@ int main(void) {
   RUN_TEST(test_resubscribe_after_reconnect);
   RUN_TEST(test_packet_id_wrap_and_skip);
   RUN_TEST(test_unsent_bytes);
+  RUN_TEST(test_max_qos_cap);
+  RUN_TEST(test_inflight_window);
+  RUN_TEST(test_byte_at_a_time);
+  RUN_TEST(test_unsuback_tag_and_disconnect);
+  RUN_TEST(test_connack_timeout_across_clock_wrap);
   return UNITY_END();
 }
