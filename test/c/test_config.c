@@ -305,13 +305,19 @@ static void test_set_each_type(void) {
 
 static void test_set_errors(void) {
   size_t i;
+  uint32_t gen;
   TEST_ASSERT_EQUAL_INT(0, mgos_mqtt_config_set("mqtt.keep_alive=30"));
+  gen = mgos_mqtt_config_generation();
   for (i = 0; i < COUNT(SET_BAD); i++) {
     TEST_ASSERT_EQUAL_INT_MESSAGE(SET_BAD[i].code, mgos_mqtt_config_set(SET_BAD[i].text), SET_BAD[i].text);
     TEST_ASSERT_EQUAL_STRING_MESSAGE(SET_BAD[i].msg, mgos_mqtt_config_error(), SET_BAD[i].text);
   }
   TEST_ASSERT_EQUAL_INT(30, mgos_sys_config_get_mqtt_keep_alive());
   TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt_server());
+  /* Failures are not changes. */
+  TEST_ASSERT_EQUAL_UINT32(gen, mgos_mqtt_config_generation());
+  TEST_ASSERT_EQUAL_INT(0, mgos_mqtt_config_set("mqtt.keep_alive=31"));
+  TEST_ASSERT_EQUAL_UINT32(gen + 1u, mgos_mqtt_config_generation());
 }
 
 /* Strings are copied: nothing points into the loaded text. */

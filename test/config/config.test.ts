@@ -250,3 +250,15 @@ test("mutated files: never a crash, a located message for each failure, nothing 
   assert.equal(ok + failed, FUZZ_ITER);
   assert.ok(ok > 50 && failed > 1000, `ok ${ok} failed ${failed}`);
 });
+
+test("generation() counts successful changes only", () => {
+  const g = cfg.generation();
+  assert.equal(load(`{"mqtt": {"max_qos": 1}}`), E.OK);
+  assert.equal(cfg.generation(), g + 1);
+  assert.equal(load(`{"mqtt": {"max_qos": 5}}`), E.RANGE);
+  assert.equal(set("mqtt.sevrer=1"), E.UNKNOWN_KEY);
+  assert.equal(cfg.generation(), g + 1);
+  assert.equal(set("mqtt.max_qos=0"), E.OK);
+  cfg.reset();
+  assert.equal(cfg.mgos_mqtt_config_generation(), g + 3);
+});

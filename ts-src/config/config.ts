@@ -21,6 +21,8 @@
 //     config.json:2:5: unexpected character '#'
 //     mqtt.max_qos: 3 is out of range 0..2          (from --set: no location)
 //   Lines and columns are 1-based; columns count bytes.
+// - generation() counts successful changes: a copy of the struct holds string
+//   pointers into the arena, which the next change may move; re-copy then.
 
 import { u8, u32, i32, f64, bool, int, Bytes, lit, strBytes, cstr, copy, copyBytes, bytesEqual, f64ToI32, noBytes, idiv } from "../rt/rt";
 import { mgos_config_mqtt } from "./config_schema";
@@ -88,6 +90,8 @@ class config_state {
   /** Scratch for formatting a number. */
   digits: Uint8Array = new Uint8Array(12);
   last: config_err = config_err.OK;
+  /** Successful changes so far (load, set, reset). */
+  generation: u32 = 0;
 }
 
 const live_cfg = new mgos_config();
@@ -103,6 +107,7 @@ export function live(): mgos_config {
 /** Back to the defaults; forgets everything loaded or set. */
 export function reset(): void {
   reset_store(live_cfg);
+  st.generation++;
   msg_clear();
   st.last = config_err.OK;
 }
@@ -120,6 +125,15 @@ export function error_msg(): string {
 /** The result code of the last load or set. */
 export function last_error(): config_err {
   return st.last;
+}
+
+/**
+ * Counts successful changes (load, set, reset). A successful change may move
+ * every string of the configuration, so whoever keeps a copy of the struct
+ * (or a string pointer) must take a fresh one when this number changes.
+ */
+export function generation(): u32 {
+  return st.generation;
 }
 
 /** Bytes of the arena in use by the live configuration. */
@@ -466,6 +480,7 @@ function finish(r: config_err): config_err {
     copy(live_cfg, scratch);
     rebind(live_cfg);
     msg_clear();
+    st.generation++;
   }
   st.last = r;
   return r;
@@ -603,6 +618,11 @@ export function mgos_mqtt_config_set(arg: string): int {
 /** The message of the last failed load or set, "" after a success. @api */
 export function mgos_mqtt_config_error(): string {
   return error_msg();
+}
+
+/** Counts successful loads, sets and resets: re-read copies of the config when it changes. @api */
+export function mgos_mqtt_config_generation(): u32 {
+  return generation();
 }
 
 /** Back to the compiled-in defaults. @api */
