@@ -1,0 +1,38 @@
+/* Host (POSIX) port of mgos_mqtt: the event loop a host program drives.
+ *
+ * On ESP-IDF the port runs its own FreeRTOS task; on the host the program
+ * calls mgos_mqtt_poll() in its loop, or mgos_mqtt_run() to hand the thread
+ * over. Everything runs on the calling thread: the API is not thread-safe on
+ * the host. */
+#ifndef MGOS_MQTT_HOST_H
+#define MGOS_MQTT_HOST_H
+
+#ifndef ESP_PLATFORM
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One poll(2) iteration over the connection sockets (waits at most timeout_ms,
+ * less when a timer is due; < 0 waits until the next timer), then the timers. */
+void mgos_mqtt_poll(int timeout_ms);
+
+/* Runs mgos_mqtt_poll() until mgos_mqtt_stop() is called (from a handler). */
+void mgos_mqtt_run(void);
+
+/* Makes mgos_mqtt_run() return after the current iteration. */
+void mgos_mqtt_stop(void);
+
+/* Called for each MGOS_EVENT_CLOUD_* event (the host has no system event loop). */
+typedef void (*mgos_mqtt_host_event_cb_t)(int ev, void *ev_data, void *ud);
+void mgos_mqtt_host_set_event_handler(mgos_mqtt_host_event_cb_t cb, void *ud);
+
+/* Closes every socket and frees what the port holds (before exit). */
+void mgos_mqtt_host_cleanup(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ESP_PLATFORM */
+#endif /* MGOS_MQTT_HOST_H */
