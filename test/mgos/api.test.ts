@@ -1,0 +1,458 @@
+// The mgos API layer (ts-src/mgos) under Node: dispatch rules, reconnect
+// backoff and failover, max_qos, unsub, packet ids, connect_fn, disconnect,
+// cloud events. Real session, codec and config; the socket and the clock are
+// the fake port of support/fake.ts (deterministic, nothing sleeps).
+
+import { test, beforeEach } from "node:test";
+import * as assert from "node:assert/strict";
+import { FakePort, Sent } from "./support/fake";
+import { PacketType } from "../../ts-src/mqtt/packet";
+import { mg_connection, mg_mqtt_message, mg_send_mqtt_handshake_opts, MG_EV, MGOS_EVENT } from "../../ts-src/mgos/mg_types";
+import {
+  mgos_mqtt_init, mgos_mqtt_add_global_handler, mgos_mqtt_sub, mgos_mqtt_unsub, global_subscribe, pub_bytes,
+  mgos_mqtt_global_connect, mgos_mqtt_global_disconnect, mgos_mqtt_global_is_connected, mgos_mqtt_get_global_conn,
+  mgos_mqtt_set_max_qos, mgos_mqtt_get_packet_id, mgos_mqtt_num_unsent_bytes, mgos_mqtt_set_connect_fn, mgos_mqtt_get_global,
+} from "../../ts-src/mgos/facade";
+import {
+  mgos_mqtt_conn_create2, mgos_mqtt_conn_sub, mgos_mqtt_conn_add_handler, mgos_mqtt_conn_is_connected, mgos_mqtt_conn_from_nc,
+  pub_bytes as conn_pub_bytes, conn_slot,
+} from "../../ts-src/mgos/conn";
+import { handshake, subscribe_one, mg_mqtt_puback, match_topic } from "../../ts-src/mgos/mg_mqtt";
+import { mgos_config_mqtt } from "../../ts-src/config/config_schema";
+import { bytes } from "./support/fake";
+
+const fp = new FakePort().install();
+beforeEach(() => fp.reset());
+
+interface Call { who: string; ev: number; topic: string; payload: string; id: number }
+let calls: Call[] = [];
+
+/** An mg_event_handler_t that records what it gets, labelled `who`. */
+function recorder(who: string) {
+  return (_nc: mg_connection, ev: number, evd: unknown, _ud: unknown): void => {
+    const m = evd as mg_mqtt_message | null;
+    calls.push({ who, ev, topic: m ? m.topic.p.slice(0, m.topic.len) : "", payload: m ? m.payload.p : "", id: m ? m.message_id : -1 });
+  };
+}
+
+/** Global connection enabled on 127.0.0.1:1883, connected (CONNACK 0). */
+function connectGlobal(...extra: string[]): void {
+  fp.config("mqtt.enable=true", "mqtt.server=127.0.0.1:1883", ...extra);
+  mgos_mqtt_init();
+  const c = fp.nextConnect();
+  assert.equal(c.slot, 0);
+  fp.handshake(0);
+  assert.ok(mgos_mqtt_global_is_connected());
+}
+
+const ofType = (s: Sent[], t: number): Sent[] => s.filter((x) => x.type === t);
+
+test("connect: server host:port, CONNECT from the config, CONNACK -> handlers, cloud events", () => {
+  calls = [];
+  mgos_mqtt_add_global_handler(recorder("g"), null);
+  fp.config("mqtt.enable=true", "mqtt.server=broker.local:1884", "mqtt.user=u", "mqtt.pass=p", "mqtt.keep_alive=30",
+    "mqtt.will_topic=dev/status", "mqtt.will_message=gone");
+  mgos_mqtt_init();
+  const req = fp.nextConnect();
+  assert.deepEqual([req.host, req.port, req.tls], ["broker.local", 1884, -1]);
+  assert.equal(mgos_mqtt_get_global_conn(), null, "no mg_connection before CONNACK");
+  fp.accept(0);
+  const [c] = fp.read(0);
+  assert.equal(c.type, PacketType.CONNECT);
+  assert.deepEqual([c.clientId, c.userName, c.password, c.keepAlive, c.willTopic, c.willMessage], ["fake_device", "u", "p", 30, "dev/status", "gone"]);
+  fp.connack(0, 0);
+  assert.ok(mgos_mqtt_global_is_connected());
+  assert.notEqual(mgos_mqtt_get_global_conn(), null);
+  assert.deepEqual(calls.map((x) => [x.who, x.ev]), [["g", MG_EV.MQTT_CONNACK]]);
+  assert.deepEqual(fp.events.map((e) => e.ev), [MGOS_EVENT.CLOUD_CONNECTING, MGOS_EVENT.CLOUD_CONNECTED]);
+  assert.ok(fp.events.every((e) => e.type === 0), "mgos_cloud_arg.type is MGOS_CLOUD_MQTT");
+});
+
+test("server forms: bare host 1883, [v6]:port, TLS default 8883, bad port rejected", () => {
+  const cases: [string[], string, number, boolean][] = [
+    [["mqtt.server=example.org"], "example.org", 1883, false],
+    [["mqtt.server=[::1]:1885"], "::1", 1885, false],
+    [["mqtt.server=[::1]"], "::1", 1883, false],
+    [["mqtt.server=h", "mqtt.ssl_ca_cert=ca.pem"], "h", 8883, true],
+  ];
+  for (const [cfg, host, port, tls] of cases) {
+    fp.reset();
+    fp.config("mqtt.enable=true", ...cfg);
+    mgos_mqtt_init();
+    const r = fp.nextConnect();
+    assert.deepEqual([r.host, r.port, r.tls >= 0], [host, port, tls], cfg.join(" "));
+  }
+  fp.reset();
+  fp.config("mqtt.enable=true", "mqtt.server=h:99999");
+  mgos_mqtt_init();
+  fp.advance(100);
+  assert.equal(fp.connects.length, 0);
+  assert.ok(fp.logs.some((l) => l.text.includes("bad server port")), "the bad port is logged");
+});
+
+test("dispatch: topic handlers by filter, global only when none matched, in the order added", () => {
+  calls = [];
+  mgos_mqtt_add_global_handler(recorder("g1"), null);
+  global_subscribe(bytes("a/+"), recorder("t1"), null);
+  mgos_mqtt_sub("a/#", (_nc, topic, tl, msg, ml) => {
+    calls.push({ who: "s", ev: MG_EV.MQTT_PUBLISH, topic: topic.slice(0, tl), payload: msg.slice(0, ml), id: 0 });
+  }, null);
+  mgos_mqtt_add_global_handler(recorder("g2"), null);
+  connectGlobal();
+  const subs = ofType(fp.read(0), PacketType.SUBSCRIBE);
+  assert.deepEqual(subs.map((s) => s.filters[0][0]), ["a/+", "a/#"], "subscriptions sent after CONNACK, in order");
+  calls = [];
+  fp.publish(0, "a/b", "one");
+  assert.deepEqual(calls.map((c) => [c.who, c.topic, c.payload]), [["t1", "a/b", "one"], ["s", "a/b", "one"]]);
+  calls = [];
+  fp.publish(0, "a/b/c", "two");
+  assert.deepEqual(calls.map((c) => c.who), ["s"], "only a/# matches a/b/c");
+  calls = [];
+  fp.publish(0, "x/y", "three");
+  assert.deepEqual(calls.map((c) => [c.who, c.topic]), [["g1", "x/y"], ["g2", "x/y"]], "no topic handler matched: global ones");
+  calls = [];
+  fp.publish(0, "a", "parent");
+  assert.deepEqual(calls.map((c) => c.who), ["s"], "# also matches the parent level");
+});
+
+test("dispatch: SUBACK to the handler whose SUBSCRIBE it answers; others always global", () => {
+  calls = [];
+  mgos_mqtt_add_global_handler(recorder("g"), null);
+  global_subscribe(bytes("t/1"), recorder("t1"), null);
+  global_subscribe(bytes("t/2"), recorder("t2"), null);
+  connectGlobal();
+  const subs = ofType(fp.read(0), PacketType.SUBSCRIBE);
+  calls = [];
+  fp.suback(0, subs[1].packetId, [1]);
+  fp.suback(0, subs[0].packetId, [1]);
+  assert.deepEqual(calls.map((c) => [c.who, c.ev]), [["t2", MG_EV.MQTT_SUBACK], ["t1", MG_EV.MQTT_SUBACK]]);
+  // A raw mg_mqtt_subscribe has no topic handler: its SUBACK is the global handlers'.
+  calls = [];
+  subscribe_one(mgos_mqtt_get_global_conn()!, "raw/t", 0);
+  const [raw] = ofType(fp.read(0), PacketType.SUBSCRIBE);
+  fp.suback(0, raw.packetId, [0]);
+  assert.deepEqual(calls.map((c) => [c.who, c.ev]), [["g", MG_EV.MQTT_SUBACK]]);
+  // Acks of our publishes go to global handlers, topic handlers never see them.
+  calls = [];
+  const id1 = pub_bytes("t/1", bytes("x"), 1, false);
+  const id2 = pub_bytes("t/2", bytes("y"), 2, false);
+  assert.ok(id1 > 0 && id2 > 0 && id1 !== id2);
+  fp.ack(0, PacketType.PUBACK, id1);
+  fp.ack(0, PacketType.PUBREC, id2);
+  fp.ack(0, PacketType.PUBCOMP, id2);
+  assert.deepEqual(calls.map((c) => [c.who, c.ev, c.id]), [
+    ["g", MG_EV.MQTT_PUBACK, id1], ["g", MG_EV.MQTT_PUBREC, id2], ["g", MG_EV.MQTT_PUBCOMP, id2],
+  ]);
+  const out = fp.read(0);
+  assert.deepEqual(out.filter((s) => s.type !== PacketType.PUBLISH).map((s) => [s.type, s.packetId]), [[PacketType.PUBREL, id2]]);
+});
+
+test("dispatch: CLOSE to global handlers only if it was connected; refused CONNACK reaches nobody", () => {
+  calls = [];
+  mgos_mqtt_add_global_handler(recorder("g"), null);
+  fp.config("mqtt.enable=true", "mqtt.server=h:1");
+  mgos_mqtt_init();
+  fp.nextConnect();
+  fp.handshake(0, 5);
+  assert.deepEqual(calls, [], "CONNACK 5 calls no handler, and no CLOSE (never connected)");
+  assert.ok(fp.logs.some((l) => l.text.includes("not authorized")), "the refusal reason is logged");
+  assert.deepEqual(fp.closes, [0], "the socket is closed");
+  assert.ok(fp.events.some((e) => e.ev === MGOS_EVENT.CLOUD_CONNECTERROR));
+  fp.nextConnect();
+  fp.handshake(0, 0);
+  calls = [];
+  fp.hangup(0);
+  assert.deepEqual(calls.map((c) => c.ev), [MG_EV.CLOSE]);
+  assert.equal(fp.events[fp.events.length - 1].ev, MGOS_EVENT.CLOUD_DISCONNECTED);
+});
+
+test("incoming QoS 1 and 2 acknowledged by the layer (PUBACK; PUBREC, PUBREL -> PUBCOMP)", () => {
+  calls = [];
+  global_subscribe(bytes("in/#"), recorder("t"), null);
+  connectGlobal();
+  fp.read(0);
+  fp.publish(0, "in/1", "q1", 1, 7);
+  fp.publish(0, "in/2", "q2", 2, 8);
+  fp.publish(0, "in/2", "q2", 2, 8);
+  assert.deepEqual(calls.map((c) => [c.topic, c.id]), [["in/1", 7], ["in/2", 8]], "duplicate QoS 2 delivered once");
+  assert.deepEqual(fp.read(0).map((s) => [s.type, s.packetId]), [[PacketType.PUBACK, 7], [PacketType.PUBREC, 8], [PacketType.PUBREC, 8]]);
+  fp.ack(0, PacketType.PUBREL, 8);
+  assert.deepEqual(fp.read(0).map((s) => [s.type, s.packetId]), [[PacketType.PUBCOMP, 8]]);
+  // mg_mqtt_puback sends a raw ack on request.
+  mg_mqtt_puback(mgos_mqtt_get_global_conn()!, 99);
+  assert.deepEqual(fp.read(0).map((s) => [s.type, s.packetId]), [[PacketType.PUBACK, 99]]);
+});
+
+/** Drives failing TCP connects and returns the delays between attempts (ms) and their hosts. */
+function failures(n: number, pending = false): { delay: number; host: string }[] {
+  const out: { delay: number; host: string }[] = [];
+  // pending: the attempt to fail first has already started.
+  let last = pending ? fp.connects[fp.connects.length - 1] : fp.nextConnect();
+  for (let i = 0; i < n; i++) {
+    fp.accept(last.slot, false);
+    const next = fp.nextConnect();
+    out.push({ delay: next.at - last.at, host: next.host });
+    last = next;
+  }
+  return out;
+}
+
+function assertNear(actual: number, base: number, what: string): void {
+  assert.ok(actual >= base * 0.9 - 1 && actual <= base * 1.1 + 1, `${what}: ${actual} ms not within 10% of ${base} ms`);
+}
+
+test("backoff: 2, 4, 8, 16, 32, 60, 60 s with +/-10% jitter; no switch without mqtt1.enable", () => {
+  fp.config("mqtt.enable=true", "mqtt.server=main:1883");
+  mgos_mqtt_init();
+  const d = failures(8);
+  const want = [2, 4, 8, 16, 32, 60, 60, 60].map((s) => s * 1000);
+  d.forEach((x, i) => {
+    assertNear(x.delay, want[i], `delay ${i + 1}`);
+    assert.equal(x.host, "main");
+  });
+  assert.ok(d.some((x, i) => x.delay !== want[i]), "jitter actually varies the delays");
+});
+
+test("backoff: jitter depends on port_rand (seeded) and stays within 10%", () => {
+  const runs: number[][] = [];
+  for (const seed of [1, 99, 4242]) {
+    fp.reset(seed);
+    fp.config("mqtt.enable=true", "mqtt.server=m", "mqtt.reconnect_timeout_min=0.25", "mqtt.reconnect_timeout_max=2");
+    mgos_mqtt_init();
+    const d = failures(6).map((x) => x.delay);
+    [250, 500, 1000, 2000, 2000, 2000].forEach((b, i) => assertNear(d[i], b, `seed ${seed} delay ${i}`));
+    runs.push(d);
+  }
+  assert.notDeepEqual(runs[0], runs[1]);
+});
+
+test("failover: after the max delay to mqtt1 (from its min), stays there while it works, back to mqtt when it fails", () => {
+  fp.config("mqtt.enable=true", "mqtt.server=main:1883", "mqtt.reconnect_timeout_min=1", "mqtt.reconnect_timeout_max=4",
+    "mqtt1.enable=true", "mqtt1.server=backup:1884", "mqtt1.reconnect_timeout_min=2", "mqtt1.reconnect_timeout_max=8");
+  mgos_mqtt_init();
+  // main: 1, 2, 4 s; having waited its max and failed again -> backup after mqtt1's min (2 s), then 4 s.
+  const d = failures(5);
+  assert.deepEqual(d.map((x) => x.host), ["main", "main", "main", "backup", "backup"]);
+  [1000, 2000, 4000, 2000, 4000].forEach((b, i) => assertNear(d[i].delay, b, `delay ${i}`));
+  assert.equal(fp.connects[fp.connects.length - 1].port, 1884);
+  // The backup works: connected there, and after a drop it reconnects to the backup from its min.
+  fp.handshake(0);
+  assert.ok(mgos_mqtt_global_is_connected());
+  const t = fp.now;
+  fp.hangup(0);
+  const r = fp.nextConnect();
+  assert.equal(r.host, "backup");
+  assertNear(r.at - t, 2000, "reconnect to the working backup");
+  // The backup fails up to its max (8 s), then back to main from main's min.
+  const e = failures(5, true);
+  assert.deepEqual(e.map((x) => x.host), ["backup", "backup", "main", "main", "main"]);
+  [4000, 8000, 1000, 2000, 4000].forEach((b, i) => assertNear(e[i].delay, b, `delay ${i}`));
+  assert.ok(fp.logs.some((l) => l.text.startsWith("switching to the backup server mqtt1")));
+  assert.ok(fp.logs.some((l) => l.text.startsWith("switching back to the main server mqtt")));
+});
+
+test("backoff resets on CONNACK 0", () => {
+  fp.config("mqtt.enable=true", "mqtt.server=m");
+  mgos_mqtt_init();
+  const d = failures(3);
+  assertNear(d[2].delay, 8000, "third delay");
+  fp.handshake(0);
+  const t = fp.now;
+  fp.hangup(0);
+  const next = fp.nextConnect();
+  assertNear(next.at - t, 2000, "first delay after a successful connection");
+});
+
+test("max_qos: set_max_qos and the config cap publishes and subscriptions", () => {
+  connectGlobal("mqtt.max_qos=1");
+  fp.read(0);
+  global_subscribe(bytes("s/2"), recorder("t"), null);
+  const id = pub_bytes("p/2", bytes("x"), 2, false);
+  assert.ok(id > 0);
+  let out = fp.read(0);
+  assert.deepEqual(out.map((s) => [s.type, s.type === PacketType.SUBSCRIBE ? s.filters[0][1] : s.qos]),
+    [[PacketType.SUBSCRIBE, 1], [PacketType.PUBLISH, 1]]);
+  mgos_mqtt_set_max_qos(0);
+  global_subscribe(bytes("s/0"), recorder("t"), null);
+  pub_bytes("p/0", bytes("x"), 2, true);
+  out = fp.read(0);
+  assert.deepEqual(out.map((s) => [s.type, s.type === PacketType.SUBSCRIBE ? s.filters[0][1] : s.qos, s.retain]),
+    [[PacketType.SUBSCRIBE, 0, false], [PacketType.PUBLISH, 0, true]]);
+  mgos_mqtt_set_max_qos(2);
+  pub_bytes("p/x", bytes("x"), 2, false);
+  assert.equal(fp.read(0)[0].qos, 2, "set_max_qos overrides the config's max_qos");
+  assert.equal(pub_bytes("p/x", bytes("x"), 3, false), 0, "QoS 3 rejected");
+});
+
+test("unsub: first exact match removed, UNSUBSCRIBE sent, handler no longer called", () => {
+  calls = [];
+  mgos_mqtt_add_global_handler(recorder("g"), null);
+  global_subscribe(bytes("u/+"), recorder("t1"), null);
+  global_subscribe(bytes("u/x"), recorder("t2"), null);
+  connectGlobal();
+  fp.read(0);
+  assert.equal(mgos_mqtt_unsub("u/nope"), false);
+  assert.equal(mgos_mqtt_unsub("u/+"), true);
+  const [u] = fp.read(0);
+  assert.equal(u.type, PacketType.UNSUBSCRIBE);
+  assert.deepEqual(u.filters, [["u/+", -1]]);
+  calls = [];
+  fp.ack(0, PacketType.UNSUBACK, u.packetId);
+  fp.publish(0, "u/x", "m");
+  fp.publish(0, "u/y", "m");
+  assert.deepEqual(calls.map((c) => [c.who, c.ev, c.topic]), [
+    ["g", MG_EV.MQTT_UNSUBACK, ""], ["t2", MG_EV.MQTT_PUBLISH, "u/x"], ["g", MG_EV.MQTT_PUBLISH, "u/y"],
+  ]);
+  // Not re-subscribed after a reconnect.
+  fp.hangup(0);
+  fp.nextConnect();
+  fp.handshake(0);
+  assert.deepEqual(ofType(fp.read(0), PacketType.SUBSCRIBE).map((s) => s.filters[0][0]), ["u/x"]);
+});
+
+test("get_packet_id: never 0, wraps after 0xffff to 1", () => {
+  const first = mgos_mqtt_get_packet_id();
+  assert.ok(first >= 1);
+  let prev = first;
+  let wrapped = false;
+  for (let i = 0; i < 70000; i++) {
+    const id = mgos_mqtt_get_packet_id();
+    assert.notEqual(id, 0);
+    if (id !== prev + 1) {
+      assert.deepEqual([prev, id], [0xffff, 1]);
+      wrapped = true;
+    }
+    prev = id;
+  }
+  assert.ok(wrapped);
+});
+
+test("num_unsent_bytes counts queued offline messages; pub returns 0 for QoS 0 offline", () => {
+  fp.config("mqtt.enable=true", "mqtt.server=m");
+  mgos_mqtt_init();
+  assert.equal(pub_bytes("t", bytes("x"), 0, false), 0, "QoS 0 offline: nothing sent");
+  assert.equal(mgos_mqtt_num_unsent_bytes(), 0);
+  const id = pub_bytes("t", bytes("hello"), 1, false);
+  assert.ok(id > 0, "QoS 1 offline is queued");
+  assert.equal(mgos_mqtt_num_unsent_bytes(), 2 + 2 + 1 + 2 + 5);
+  fp.nextConnect();
+  fp.handshake(0);
+  const out = ofType(fp.read(0), PacketType.PUBLISH);
+  assert.deepEqual(out.map((p) => [p.topic, p.payload, p.packetId]), [["t", "hello", id]], "queue drained after CONNACK");
+  fp.ack(0, PacketType.PUBACK, id);
+  assert.equal(mgos_mqtt_num_unsent_bytes(), 0);
+});
+
+test("connect_fn: called instead of CONNECT, must call mg_send_mqtt_handshake_opt", () => {
+  let seen = "";
+  mgos_mqtt_set_connect_fn((nc, clientId, opts, arg) => {
+    seen = `${clientId} ${arg} ${opts.flags} ${opts.keep_alive} ${opts.user_name}`;
+    const o = new mg_send_mqtt_handshake_opts();
+    o.flags = opts.flags;
+    o.keep_alive = 15;
+    o.user_name = "token-user";
+    o.password = "token";
+    handshake(nc, clientId, o);
+  }, "arg");
+  fp.config("mqtt.enable=true", "mqtt.server=m", "mqtt.client_id=dev1");
+  mgos_mqtt_init();
+  fp.nextConnect();
+  fp.accept(0);
+  const [c] = fp.read(0);
+  assert.equal(seen, "dev1 arg 2 60 null");
+  assert.deepEqual([c.type, c.clientId, c.userName, c.password, c.keepAlive], [PacketType.CONNECT, "dev1", "token-user", "token", 15]);
+  fp.connack(0);
+  assert.ok(mgos_mqtt_global_is_connected());
+  // A connect_fn that sends nothing: the attempt fails and is retried.
+  fp.reset();
+  mgos_mqtt_set_connect_fn(() => { /* forgot the handshake */ }, null);
+  fp.config("mqtt.enable=true", "mqtt.server=m");
+  mgos_mqtt_init();
+  fp.nextConnect();
+  fp.accept(0);
+  assert.ok(fp.logs.some((l) => l.text.includes("did not call mg_send_mqtt_handshake_opt")));
+  assert.deepEqual(fp.closes, [0]);
+  fp.nextConnect();
+});
+
+test("global_disconnect: DISCONNECT, CLOSE, no reconnect until global_connect", () => {
+  calls = [];
+  mgos_mqtt_add_global_handler(recorder("g"), null);
+  connectGlobal();
+  fp.read(0);
+  calls = [];
+  mgos_mqtt_global_disconnect();
+  assert.deepEqual(fp.read(0).map((s) => s.type), [PacketType.DISCONNECT]);
+  assert.deepEqual(fp.closes, [0]);
+  assert.deepEqual(calls.map((c) => c.ev), [MG_EV.CLOSE]);
+  assert.equal(mgos_mqtt_global_is_connected(), false);
+  const n = fp.connects.length;
+  fp.advance(300000);
+  assert.equal(fp.connects.length, n, "no reconnect after disconnect");
+  assert.equal(mgos_mqtt_global_connect(), true);
+  assert.equal(fp.connects.length, n + 1, "global_connect connects at once");
+  fp.handshake(0);
+  assert.ok(mgos_mqtt_global_is_connected());
+  assert.equal(mgos_mqtt_global_connect(), true, "already connected");
+});
+
+test("global_connect refuses when mqtt.enable is false", () => {
+  fp.config("mqtt.server=m");
+  assert.equal(mgos_mqtt_global_connect(), false);
+  fp.advance(10000);
+  assert.equal(fp.connects.length, 0);
+});
+
+test("keepalive through the layer: PINGREQ after keep_alive, no PINGRESP closes and reconnects", () => {
+  connectGlobal("mqtt.keep_alive=5");
+  fp.read(0);
+  fp.advance(5000);
+  assert.deepEqual(fp.read(0).map((s) => s.type), [PacketType.PINGREQ]);
+  fp.pingresp(0);
+  fp.advance(5000);
+  assert.deepEqual(fp.read(0).map((s) => s.type), [PacketType.PINGREQ]);
+  fp.advance(5000);
+  assert.equal(mgos_mqtt_global_is_connected(), false, "no PINGRESP: closed");
+  assert.ok(fp.closes.includes(0));
+  fp.nextConnect(5000);
+});
+
+test("multi-connection: mgos_mqtt_conn_create2 uses slot 1 with its own config and handlers", () => {
+  const cfg = new mgos_config_mqtt();
+  cfg.enable = true;
+  cfg.server = "second:2000";
+  cfg.client_id = "c2";
+  const c = mgos_mqtt_conn_create2(7, cfg, null)!;
+  assert.ok(c !== null);
+  calls = [];
+  mgos_mqtt_conn_add_handler(c, recorder("h2"), null);
+  mgos_mqtt_conn_sub(c, "two/#", 1, recorder("t2"), null);
+  const r = fp.nextConnect();
+  assert.deepEqual([r.slot, r.host, r.port], [1, "second", 2000]);
+  const con = fp.handshake(1);
+  assert.equal(con.clientId, "c2");
+  assert.ok(mgos_mqtt_conn_is_connected(c));
+  assert.equal(mgos_mqtt_global_is_connected(), false, "slot 0 untouched");
+  const [s] = fp.read(1);
+  assert.deepEqual(s.filters, [["two/#", 1]]);
+  fp.publish(1, "two/a", "z");
+  assert.deepEqual(calls.map((x) => [x.who, x.ev]), [["h2", MG_EV.MQTT_CONNACK], ["t2", MG_EV.MQTT_PUBLISH]]);
+  const id = conn_pub_bytes(c, "two/out", bytes("p"), 1, false);
+  assert.ok(id > 0);
+  assert.equal(fp.read(1)[0].topic, "two/out");
+  // mgos_mqtt_conn_from_nc maps a handler's nc back to its connection.
+  let back: unknown = null;
+  mgos_mqtt_conn_add_handler(c, (nc) => { back = mgos_mqtt_conn_from_nc(nc); }, null);
+  fp.pingresp(1);
+  assert.equal(back, c);
+  assert.equal(mgos_mqtt_get_global(), conn_slot(0));
+});
+
+test("mg_mqtt_match_topic_expression rules", () => {
+  const m = (e: string, t: string): number => match_topic(bytes(e), bytes(t));
+  assert.equal(m("a/+/c", "a/b/c"), 1);
+  assert.equal(m("a/+", "a/b/c"), 0);
+  assert.equal(m("a/#", "a"), 1);
+  assert.equal(m("#", "$SYS/x"), 0);
+  assert.equal(m("a/b", "a/b"), 1);
+});
