@@ -2,6 +2,8 @@
 // lines marked `//! <text>` (alternatives separated by `|`). The compiler must
 // report a diagnostic on each marked line whose message contains the text, with
 // a column, the source line and a caret; nothing on unmarked lines; and no C.
+// `//? <text>` marks a line where a follow-up diagnostic (a use of something
+// already rejected) is allowed but not required.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -13,11 +15,12 @@ const TODO: Record<string, string> = {};
 
 interface Marker { line: number; alternatives: string[] }
 
-/** `//! text` markers, 1-based line numbers. */
-export function parseMarkers(source: string): Marker[] {
+/** `//! text` (required) or `//? text` (allowed) markers, 1-based line numbers. */
+export function parseMarkers(source: string, kind: "!" | "?" = "!"): Marker[] {
   const out: Marker[] = [];
+  const re = kind === "!" ? /\/\/!\s*(.+?)\s*$/ : /\/\/\?\s*(.+?)\s*$/;
   source.split("\n").forEach((l, i) => {
-    const m = /\/\/!\s*(.+?)\s*$/.exec(l);
+    const m = re.exec(l);
     if (m) out.push({ line: i + 1, alternatives: m[1].split("|").map((s) => s.trim()).filter((s) => s !== "") });
   });
   return out;
@@ -57,12 +60,15 @@ for (const f of files) {
         `${rel}:${m.line}: bad column ${hit.col}`);
       checkFormatted(hit, rel, lines[m.line - 1]);
       // Subset diagnostics say what to write instead (TypeScript's own errors need not).
-      if (!name.startsWith("tsc_")) {
-        assert.match(hit.message, /;|\buse\b|\bwrite\b|instead|\bdeclare\b|\bmake\b/i, `${rel}:${m.line}: the message does not say what to write instead: ${hit.message}`);
+      if (!/^TS\d+:/.test(hit.message)) {
+        assert.match(hit.message, /;|instead|\b(use|write|give|declare|make|add|rename|replace|remove|call|check|wrap|change|split|move)\b/i, `${rel}:${m.line}: the message does not say what to write instead: ${hit.message}`);
       }
     }
     const marked = new Set(markers.map((m) => m.line));
-    const unexpected = r.diagnostics.filter((d: Diagnostic) => d.file !== rel || !marked.has(d.line));
+    const allowed = parseMarkers(source, "?");
+    const isAllowed = (d: Diagnostic): boolean => allowed.some((m) => m.line === d.line &&
+      m.alternatives.some((a) => d.message.toLowerCase().includes(a.toLowerCase())));
+    const unexpected = r.diagnostics.filter((d: Diagnostic) => d.file !== rel || (!marked.has(d.line) && !isAllowed(d)));
     assert.deepEqual(unexpected.map((d) => `${d.file}:${d.line}:${d.col}: ${d.message}`), [], "diagnostics on unmarked lines");
     assert.equal(r.files.size, 0, `C was emitted despite diagnostics: ${[...r.files.keys()].join(", ")}`);
   });

@@ -36,7 +36,8 @@ function apply(f: BinOp, a: i32, b: i32): i32 {
 }
 
 function pick(plus: boolean): BinOp {
-  return plus ? add : sub;
+  if (plus) return add;
+  return sub;
 }
 
 function onEvent(src: Emitter, ev: i32, ud: Ptr): void {
@@ -52,7 +53,8 @@ function onEventCounting(src: Emitter, ev: i32, ud: Ptr): void {
 
 export function main(): void {
   printStr("apply "); printInt(apply(add, 2, 3)); printStr(" "); printInt(apply(sub, 2, 3)); printLn();
-  printStr("pick "); printInt(apply(pick(true), 10, 1)); printStr(" "); printInt(pick(false)(10, 1)); printLn();
+  printStr("pick "); printInt(apply(pick(true), 10, 1)); printStr(" "); const minus: BinOp = pick(false);
+  printInt(minus(10, 1)); printLn();
   const op: BinOp = sub;
   printStr("op "); printInt(op(1, -1)); printLn();
   emitter.emit(1);

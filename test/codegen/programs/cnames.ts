@@ -28,7 +28,7 @@ export function main(): void {
   const x: i32 = 1;
   let sum: i32 = 0;
   for (let i: i32 = 0; i < 3; i++) {
-    const x: i32 = i * 10;
+    const x: i32 = i32(i * 10);
     sum += x;
   }
   {

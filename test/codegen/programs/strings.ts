@@ -13,17 +13,17 @@ function greet(who: string, loud: bool = false): string {
   return loud ? "!" : ".";
 }
 
-function orElse(s: string | null, dflt: string): string {
-  return s !== null ? s : dflt;
+function hasAlias(n: Named): bool {
+  return n.alias !== null;
 }
 
 export function main(): void {
   printStr(greet("world")); printLn();
   printStr(greet(named.name, true)); printLn();
   named.name = "renamed";
-  printStr(orElse(named.alias, "no alias")); printStr(" "); printStr(named.name); printLn();
+  printStr(hasAlias(named) ? "alias" : "no alias"); printStr(" "); printStr(named.name); printLn();
   named.alias = "al";
-  printStr(orElse(named.alias, "no alias")); printLn();
+  printStr(hasAlias(named) ? "alias" : "no alias"); printLn();
   printStr("tab\tquote\"backslash\\ 'single'"); printLn();
   const s: string = "len7abc";
   printStr("bytes "); printInt(strBytes(s).length); printStr(" "); printHex(strBytes("AZ")); printLn();

@@ -46,7 +46,7 @@ export function main(): void {
   backing.tag[1] = 0x22;
   show("second.origin", second.origin);
   const r: Point | null = second.ref;
-  if (r !== null) show("second.ref", r);
+  if (r !== null) { printStr("second.ref "); printInt(r.x); printStr(","); printInt(r.y); printLn(); }
   printStr("second.tag "); printHex(second.tag); printLn();
   printStr("second.view "); printHex(second.view); printLn();
   // Reference assignment: both names see the same struct.

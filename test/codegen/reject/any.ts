@@ -3,5 +3,5 @@ import { i32 } from "../../../ts-src/rt/rt";
 
 export function f(): i32 {
   const x: any = 1; //! any
-  return x;
+  return x; //? not declared in a form
 }

@@ -10,5 +10,5 @@ const p = new P();
 
 export function sum(): i32 {
   const { x, y } = p; //! destructuring
-  return i32(x + y);
+  return i32(x + y); //? not declared in a form
 }

@@ -5,7 +5,7 @@ class Base {
   a: i32 = 0;
 }
 
-export class Derived extends Base { //! extends
+export class Derived extends Base { //! inheritance
   b: i32 = 0;
 }
 

@@ -3,5 +3,5 @@ import { u8, u32 } from "../../../ts-src/rt/rt";
 
 export function total(): u32 {
   const xs: u8[] = [1, 2, 3]; //! array
-  return xs[0];
+  return xs[0]; //? not declared in a form
 }

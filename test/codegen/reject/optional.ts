@@ -10,6 +10,8 @@ const n = new Node();
 
 export function nextValue(): i32 {
   const nx: Node | null = n.next;
-  const a: i32 = nx?.v ?? -1; //! ?.
-  return a;
+  if (nx?.v === 1) return 1; //! ?.
+  const a: i32 = nx !== null ? nx.v : -1;
+  const b: i32 = a ?? 0; //! ??
+  return b;
 }

@@ -2,9 +2,9 @@
 import { bool } from "../../../ts-src/rt/rt";
 
 export function shout(s: string): string {
-  return s.toUpperCase(); //! toUpperCase
+  return s.toUpperCase(); //! string methods
 }
 
 export function starts(s: string): bool {
-  return s.startsWith("$"); //! startsWith
+  return s.startsWith("$"); //! string methods
 }

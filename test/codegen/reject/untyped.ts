@@ -6,6 +6,5 @@ class C {
 }
 
 export function f(v: u8) { //! return type
-  let x = v; //! type
-  return x;
+  return v;
 }

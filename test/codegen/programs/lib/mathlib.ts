@@ -1,6 +1,6 @@
 // A helper module imported by imports.ts: exported function, constant, enum,
 // class and global, used across the module boundary.
-import { u32, i32, bool } from "../../../../ts-src/rt/rt";
+import { u32, i32, bool, mul32 } from "../../../../ts-src/rt/rt";
 
 export const SCALE: i32 = 10;
 
@@ -14,7 +14,7 @@ export class Acc {
   apply(op: Op, v: i32): void {
     applied++;
     if (op === Op.Add) this.value = i32(this.value + v);
-    else this.value = i32(this.value * v);
+    else this.value = i32(mul32(this.value, v));
   }
 }
 
