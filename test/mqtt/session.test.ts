@@ -55,6 +55,8 @@ test("config strings: invalid will topic and overflow are rejected with a reason
   const p = new Peer();
   assert.match(String(p.s.cfg.setStrings(bytes("x"), bytes(""), bytes(""), bytes("a/+"), bytes("m"))), /will topic/);
   assert.match(String(p.s.cfg.setStrings(bytes("x".repeat(5000)), bytes(""), bytes(""), bytes(""), bytes(""))), /CONFIG_STR_SIZE/);
+  assert.equal(p.s.cfg.setStrings(bytes("id"), bytes(""), bytes("p"), bytes(""), bytes("")), "password without user name");
+  assert.match(String(p.s.cfg.setStrings(new Uint8Array([0x69, 0xff]), bytes(""), bytes(""), bytes(""), bytes(""))), /UTF-8/);
   assert.equal(p.s.cfg.setStrings(bytes("id"), bytes("u"), bytes("p"), bytes(""), bytes("")), null);
   assert.equal(Buffer.from(p.s.cfg.str(0)).toString(), "id");
 });

@@ -33,7 +33,7 @@ import {
   decode, encodeConnect, encodePublish, encodeAck, encodeSubscribe, encodeUnsubscribe,
   encodeSimple, publishSize, remainingLengthSize, ConnectOptions,
 } from "./codec";
-import { validTopicName, validTopicFilter } from "./topic";
+import { validTopicName, validTopicFilter, validUtf8 } from "./topic";
 
 /** @kconfig MGOS_MQTT_MAX_SUBSCRIPTIONS */
 export const MAX_SUBSCRIPTIONS: u32 = 8;
@@ -147,6 +147,9 @@ export class SessionConfig {
       return "string over 65535 bytes";
     }
     if (willTopic.length > 0 && !validTopicName(willTopic)) return "invalid will topic";
+    // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
+    if (pass.length > 0 && user.length === 0) return "password without user name";
+    if (!validUtf8(clientId) || !validUtf8(user)) return "client id or user name not UTF-8";
     this.offs[0] = 0;
     this.put(0, clientId);
     this.put(1, user);
@@ -333,7 +336,8 @@ export class Session {
     this.ackHead = 0;
     const n: u32 = encodeConnect(this.tx, o);
     if (n === 0) {
-      this.log(LogLevel.ERROR, "connect: CONNECT > MGOS_MQTT_TX_BUF_SIZE", noBytes(), 0);
+      const bad: bool = o.password.length > 0 && o.userName.length === 0;
+      this.log(LogLevel.ERROR, bad ? "connect: password without user name" : "connect: CONNECT invalid or > TX_BUF_SIZE", noBytes(), 0);
       return false;
     }
     this.txLen = n;
