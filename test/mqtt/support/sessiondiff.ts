@@ -98,6 +98,8 @@ export function generate(seed: number, steps: number): string[] {
     const s = rp.s;
     const choice = r.int(100);
     if (s.state === 0 && choice < 30) { run(`C ${now}`); continue; }
+    // A real broker mostly speaks only after CONNACK; now and then it does not.
+    if (choice >= 60 && choice < 87 && s.state !== 2 && r.chance(0.9)) { run(`T ${now}`); continue; }
     if (choice < 12) {
       const payload = Buffer.alloc(r.pick([0, 3, 40, 250]), 0x61 + r.int(26));
       run(`P ${now} ${r.int(4) === 3 ? 3 : r.int(3)} ${r.int(2)} ${hex(Buffer.from(r.pick(TOPICS)))} ${hex(payload)}`);
