@@ -101,6 +101,10 @@ export function decodeErrName(e: DecodeErr): string {
   }
 }
 
+/** The empty view reset() puts in every Bytes field (one shared instance, so
+ *  that under Node a reset allocates nothing). */
+const EMPTY: Bytes = noBytes();
+
 /** One decoded packet. The Bytes fields are views into the decoder's input:
  *  valid until that buffer changes. Fields a packet type does not carry are
  *  0 / false / empty. */
@@ -150,20 +154,20 @@ export class Packet {
     this.qos = 0;
     this.retain = false;
     this.packetId = 0;
-    this.topic = noBytes();
-    this.payload = noBytes();
+    this.topic = EMPTY;
+    this.payload = EMPTY;
     this.sessionPresent = false;
     this.returnCode = 0;
-    this.codes = noBytes();
-    this.body = noBytes();
+    this.codes = EMPTY;
+    this.body = EMPTY;
     this.protocolLevel = 0;
     this.connectFlags = 0;
     this.keepAlive = 0;
-    this.clientId = noBytes();
-    this.willTopic = noBytes();
-    this.willMessage = noBytes();
-    this.userName = noBytes();
-    this.password = noBytes();
+    this.clientId = EMPTY;
+    this.willTopic = EMPTY;
+    this.willMessage = EMPTY;
+    this.userName = EMPTY;
+    this.password = EMPTY;
     this.remLen = 0;
     this.totalLen = 0;
   }
