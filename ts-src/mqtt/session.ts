@@ -13,8 +13,11 @@
 //   - Events go up through `onEvent(s, ev, packet, ud)` with Mongoose's numbers
 //     (SessionEvent). During SUBACK/UNSUBACK events `evTag` holds the tag given
 //     to subscribe(); during CLOSE `closeReason` and `wasConnected` are set.
-//   - Diagnostics go through `onLog(s, level, msg, detail, num)` (LogLevel).
+//   - Diagnostics go through `onLog(s, level, msg, detail, num)` (LogLevel,
+//     mgos's LL_* numbers): a callback, not an extern, so the session needs no
+//     port code and each instance can log with its own prefix.
 //   - Time is a u32 millisecond clock passed in; wrap-around is handled.
+//   - A connect_fn (mg_send_mqtt_handshake_opt) uses connectWith(options, now).
 //
 // Storage: no heap. Outgoing QoS>0 messages live in `store` as encoded PUBLISH
 // packets (so a resend is a copy plus the DUP bit), described by `recs` in
