@@ -14,7 +14,7 @@ import {
   mgos_mqtt_set_max_qos, mgos_mqtt_get_packet_id, mgos_mqtt_num_unsent_bytes, mgos_mqtt_set_connect_fn, mgos_mqtt_get_global,
 } from "../../ts-src/mgos/facade";
 import {
-  mgos_mqtt_conn_create2, mgos_mqtt_conn_sub, mgos_mqtt_conn_add_handler, mgos_mqtt_conn_is_connected, mgos_mqtt_conn_from_nc,
+  create2, mgos_mqtt_conn_sub, mgos_mqtt_conn_add_handler, mgos_mqtt_conn_is_connected, mgos_mqtt_conn_from_nc,
   pub_bytes as conn_pub_bytes, conn_slot,
 } from "../../ts-src/mgos/conn";
 import { handshake, subscribe_one, mg_mqtt_puback, match_topic } from "../../ts-src/mgos/mg_mqtt";
@@ -422,7 +422,7 @@ test("multi-connection: mgos_mqtt_conn_create2 uses slot 1 with its own config a
   cfg.enable = true;
   cfg.server = "second:2000";
   cfg.client_id = "c2";
-  const c = mgos_mqtt_conn_create2(7, cfg, null)!;
+  const c = create2(7, cfg, null)!;
   assert.ok(c !== null);
   calls = [];
   mgos_mqtt_conn_add_handler(c, recorder("h2"), null);

@@ -774,7 +774,11 @@ export function mgos_mqtt_port_on_close(slot: i32, err: i32): void {
 }
 
 /** Timers of every connection (reconnect, keepalive, tx flush). Returns ms until
- *  the next call is due (at most POLL_MAX_MS). @api */
+ *  the next call is due (at most POLL_MAX_MS). @api
+ *  The host port's loop around it (port_posix.c):
+ *  @capi_host void mgos_mqtt_poll(int timeout_ms)
+ *  @capi_host void mgos_mqtt_run(void)
+ */
 export function mgos_mqtt_port_poll(now: u32): u32 {
   let wait: u32 = POLL_MAX_MS;
   for (let i: i32 = 0; i < MAX_CONNS; i++) {
@@ -788,15 +792,15 @@ export function mgos_mqtt_port_poll(now: u32): u32 {
 
 // ---------------------------------------------------------------- mgos_mqtt_conn_* API
 
-/** Creates connection `conn_id` with config `cfg` (copied; its strings must
- *  stay valid, as the system config's do). Connects when cfg.enable. @api */
-export function mgos_mqtt_conn_create(conn_id: int, cfg: mgos_config_mqtt): mgos_mqtt_conn | null {
-  return mgos_mqtt_conn_create2(conn_id, cfg, null);
-}
-
-/** Creates a connection with a failover config `cfg1` (may be NULL). Slot 0
- *  stays free for the global connection unless conn_id is 0. @api */
-export function mgos_mqtt_conn_create2(conn_id: int, cfg: mgos_config_mqtt, cfg1: mgos_config_mqtt | null): mgos_mqtt_conn | null {
+/** Creates connection `conn_id` with config `cfg` and the failover config
+ *  `cfg1` (may be NULL); both are copied, their strings must stay valid (as
+ *  the system config's do). Connects when cfg.enable. Slot 0 stays free for
+ *  the global connection unless conn_id is 0. C name conn_create2; compat.c
+ *  wraps it (the C API takes const pointers):
+ *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
+ *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
+ */
+export function create2(conn_id: int, cfg: mgos_config_mqtt, cfg1: mgos_config_mqtt | null): mgos_mqtt_conn | null {
   const c: mgos_mqtt_conn | null = conn_alloc(conn_id === 0 ? 0 : 1);
   if (c === null) return null;
   c.id = conn_id;
@@ -814,8 +818,11 @@ export function mgos_mqtt_conn_create2(conn_id: int, cfg: mgos_config_mqtt, cfg1
   return c;
 }
 
-/** Replaces the main config; takes effect at the next connect. @api */
-export function mgos_mqtt_conn_set_config(c: mgos_mqtt_conn, cfg: mgos_config_mqtt): bool {
+/** Replaces the main config; takes effect at the next connect. C name
+ *  conn_set_config, wrapped by compat.c:
+ *  @capi bool mgos_mqtt_conn_set_config(struct mgos_mqtt_conn *c, const struct mgos_config_mqtt *cfg)
+ */
+export function set_config(c: mgos_mqtt_conn, cfg: mgos_config_mqtt): bool {
   copy(c.cfg, cfg);
   c.followSys = false;
   c.useBackup = false;
@@ -856,7 +863,11 @@ export function mgos_mqtt_conn_is_connected(c: mgos_mqtt_conn): bool {
 
 /** Publishes `msg`; the packet id, 0 when nothing was sent or queued. C name
  *  conn_pub_bytes: compat.c's mgos_mqtt_conn_pub (a struct mg_str by value)
- *  and the port's pubf/pubv formatter call it with the message bytes. */
+ *  and the port's pubf/pubv formatter call it with the message bytes.
+ *  @capi uint16_t mgos_mqtt_conn_pub(struct mgos_mqtt_conn *c, const char *topic, struct mg_str msg, int qos, bool retain)
+ *  @capi uint16_t mgos_mqtt_conn_pubf(struct mgos_mqtt_conn *c, const char *topic, int qos, bool retain, const char *json_fmt, ...)
+ *  @capi uint16_t mgos_mqtt_conn_pubv(struct mgos_mqtt_conn *c, const char *topic, int qos, bool retain, const char *json_fmt, va_list ap)
+ */
 export function pub_bytes(c: mgos_mqtt_conn, topic: string, msg: Bytes, qos: int, retain: bool): u16 {
   return c.publish(strBytes(topic), msg, qos, retain);
 }

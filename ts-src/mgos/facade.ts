@@ -8,7 +8,7 @@
 import { u16, i32, bool, int, usize, Ptr, Bytes, strBytes, noBytes } from "../rt/rt";
 import { mgos_config_mqtt } from "../config/config_schema";
 import { mg_connection, mg_event_handler_t, sub_handler_t, mgos_mqtt_connect_fn_t } from "./mg_types";
-import { mgos_mqtt_conn, HandlerKind, conn_slot, mgos_mqtt_conn_set_config } from "./conn";
+import { mgos_mqtt_conn, HandlerKind, conn_slot, set_config as conn_set_config } from "./conn";
 import { nowMs } from "./port";
 
 /** QoS of mgos_mqtt_sub and mgos_mqtt_global_subscribe (as Mongoose OS; capped by max_qos). */
@@ -78,12 +78,18 @@ export function mgos_mqtt_global_is_connected(): bool {
 }
 
 /** Publishes on the global connection. C name facade_pub_bytes: compat.c's
- *  mgos_mqtt_pub (const void *, size_t) and the port's pubf/pubv call it. */
+ *  mgos_mqtt_pub (const void *, size_t) and the port's pubf/pubv call it.
+ *  @capi uint16_t mgos_mqtt_pub(const char *topic, const void *message, size_t len, int qos, bool retain)
+ *  @capi uint16_t mgos_mqtt_pubf(const char *topic, int qos, bool retain, const char *json_fmt, ...)
+ *  @capi uint16_t mgos_mqtt_pubv(const char *topic, int qos, bool retain, const char *json_fmt, va_list ap)
+ */
 export function pub_bytes(topic: string, msg: Bytes, qos: int, retain: bool): u16 {
   return global().publish(strBytes(topic), msg, qos, retain);
 }
 
-/** mgos_mqtt_global_subscribe with the topic as bytes (compat.c converts the struct mg_str). */
+/** mgos_mqtt_global_subscribe with the topic as bytes (compat.c converts the struct mg_str):
+ *  @capi void mgos_mqtt_global_subscribe(const struct mg_str topic, mg_event_handler_t handler, void *ud)
+ */
 export function global_subscribe(topic: Bytes, handler: mg_event_handler_t, ud: Ptr): void {
   global().subscribe(topic, GLOBAL_SUB_QOS, HandlerKind.TOPIC, handler, null, ud);
 }
@@ -115,9 +121,11 @@ export function mgos_mqtt_set_max_qos(qos: int): void {
 
 /** Uses `cfg` (copied; its strings must stay valid) instead of the system
  *  config's mqtt section (mqtt1 stays the system's); takes effect at the next
- *  connect. @api */
-export function mgos_mqtt_set_config(cfg: mgos_config_mqtt): bool {
+ *  connect. C name facade_set_config, wrapped by compat.c:
+ *  @capi bool mgos_mqtt_set_config(const struct mgos_config_mqtt *cfg)
+ */
+export function set_config(cfg: mgos_config_mqtt): bool {
   const c: mgos_mqtt_conn = global();
   c.loadSysConfig();
-  return mgos_mqtt_conn_set_config(c, cfg);
+  return conn_set_config(c, cfg);
 }

@@ -33,7 +33,9 @@ function openConn(nc: mg_connection, what: string): mgos_mqtt_conn | null {
   return c;
 }
 
-/** mg_send_mqtt_handshake_opt (compat.c passes the options by pointer). */
+/** mg_send_mqtt_handshake_opt (compat.c passes the options by pointer):
+ *  @capi void mg_send_mqtt_handshake_opt(struct mg_connection *nc, const char *client_id, struct mg_send_mqtt_handshake_opts opts)
+ */
 export function handshake(nc: mg_connection, client_id: string, opts: mg_send_mqtt_handshake_opts): void {
   const c: mgos_mqtt_conn | null = conn_at(nc.slot_);
   if (c === null) return;
@@ -41,14 +43,18 @@ export function handshake(nc: mg_connection, client_id: string, opts: mg_send_mq
   c.service(c.session.now);
 }
 
-/** mg_mqtt_publish: flags carry MG_MQTT_QOS(q) and MG_MQTT_RETAIN. */
-export function publish(nc: mg_connection, topic: string, message_id: u16, flags: int, data: Bytes): void {
+/** mg_mqtt_publish: flags carry MG_MQTT_QOS(q) and MG_MQTT_RETAIN.
+ *  @capi void mg_mqtt_publish(struct mg_connection *nc, const char *topic, uint16_t message_id, int flags, const void *data, size_t len)
+ */
+export function raw_publish(nc: mg_connection, topic: string, message_id: u16, flags: int, data: Bytes): void {
   const c: mgos_mqtt_conn | null = openConn(nc, "mg_mqtt_publish");
   if (c === null) return;
   c.publish(strBytes(topic), data, (flags >> 1) & 3, (flags & 1) !== 0);
 }
 
-/** One topic of mg_mqtt_subscribe. */
+/** One topic of mg_mqtt_subscribe (message_id is not used: see the top):
+ *  @capi void mg_mqtt_subscribe(struct mg_connection *nc, const struct mg_mqtt_topic_expression *topics, size_t topics_len, uint16_t message_id)
+ */
 export function subscribe_one(nc: mg_connection, topic: string, qos: u8): void {
   const c: mgos_mqtt_conn | null = openConn(nc, "mg_mqtt_subscribe");
   if (c === null) return;
@@ -57,7 +63,9 @@ export function subscribe_one(nc: mg_connection, topic: string, qos: u8): void {
   c.service(c.session.now);
 }
 
-/** One topic of mg_mqtt_unsubscribe. */
+/** One topic of mg_mqtt_unsubscribe:
+ *  @capi void mg_mqtt_unsubscribe(struct mg_connection *nc, char **topics, size_t topics_len, uint16_t message_id)
+ */
 export function unsubscribe_one(nc: mg_connection, topic: string): void {
   const c: mgos_mqtt_conn | null = openConn(nc, "mg_mqtt_unsubscribe");
   if (c === null) return;
@@ -66,7 +74,9 @@ export function unsubscribe_one(nc: mg_connection, topic: string): void {
   c.service(c.session.now);
 }
 
-/** mg_mqtt_match_topic_expression on byte views: 1 when `topic` matches `exp`. */
+/** mg_mqtt_match_topic_expression on byte views: 1 when `topic` matches `exp`.
+ *  @capi int mg_mqtt_match_topic_expression(struct mg_str exp, struct mg_str topic)
+ */
 export function match_topic(exp: Bytes, topic: Bytes): int {
   return topicMatches(exp, topic) ? 1 : 0;
 }

@@ -10,7 +10,11 @@
 
 import { u8, u16, i32, int, usize, Ptr } from "../rt/rt";
 
-/** A string view: pointer and length, not necessarily NUL-terminated. */
+/** A string view: pointer and length, not necessarily NUL-terminated.
+ *  Made in C by (compat.c):
+ *  @capi struct mg_str mg_mk_str(const char *s)
+ *  @capi struct mg_str mg_mk_str_n(const char *s, size_t len)
+ */
 export class mg_str {
   p: string = "";
   len: usize = 0;
@@ -110,7 +114,11 @@ export enum MG_EV {
   MQTT_CONNACK_NOT_AUTHORIZED = 5,
 }
 
-/** Publish and connect flags, and the packet types (MG_MQTT_CMD_*). */
+/** Publish and connect flags, and the packet types (MG_MQTT_CMD_*).
+ *  @cmacro MG_MQTT_QOS(qos) ((qos) << 1)
+ *  @cmacro MG_MQTT_GET_QOS(flags) (((flags) & 0x6) >> 1)
+ *  @cmacro MG_MQTT_SET_QOS(flags, qos) (flags) = ((flags) & ~0x6) | ((qos) << 1)
+ */
 export enum MG_MQTT {
   RETAIN = 0x1,
   DUP = 0x8,

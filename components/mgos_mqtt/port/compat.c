@@ -1,0 +1,111 @@
+/* Thin C wrappers for the mgos_mqtt.h / Mongoose functions whose reference
+ * signatures the TypeScript subset cannot express: structs passed by value
+ * (struct mg_str, struct mg_send_mqtt_handshake_opts), `const void *` + size_t
+ * buffers, const config pointers and arrays of topics. Each converts its
+ * arguments and calls the generated function that holds the logic
+ * (ts-src/mgos/conn.ts, facade.ts, mg_mqtt.ts). No logic lives here.
+ *
+ * Including the public header together with the generated ones makes the C
+ * compiler check that both declare every shared function identically. */
+#include <stdint.h>
+#include <string.h>
+
+#include "mgos_mqtt.h"
+
+#include "conn.h"
+#include "facade.h"
+#include "mg_mqtt.h"
+
+/* A byte view of caller memory. The generated code only reads through it. */
+static rt_bytes bytes_of(const void *p, size_t len) {
+  rt_bytes b;
+  b.p = (uint8_t *)(uintptr_t)p;
+  b.len = p != NULL ? (uint32_t)len : 0u;
+  return b;
+}
+
+struct mg_str mg_mk_str(const char *s) {
+  struct mg_str r;
+  r.p = s;
+  r.len = s != NULL ? strlen(s) : 0u;
+  return r;
+}
+
+struct mg_str mg_mk_str_n(const char *s, size_t len) {
+  struct mg_str r;
+  r.p = s;
+  r.len = len;
+  return r;
+}
+
+/* The generated functions copy the config; they never write through it. */
+struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg) {
+  if (cfg == NULL) return NULL;
+  return conn_create2(conn_id, (mgos_config_mqtt *)(uintptr_t)cfg, NULL);
+}
+
+struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg,
+                                              const struct mgos_config_mqtt *cfg1) {
+  if (cfg == NULL) return NULL;
+  return conn_create2(conn_id, (mgos_config_mqtt *)(uintptr_t)cfg, (mgos_config_mqtt *)(uintptr_t)cfg1);
+}
+
+bool mgos_mqtt_conn_set_config(struct mgos_mqtt_conn *c, const struct mgos_config_mqtt *cfg) {
+  if (c == NULL || cfg == NULL) return false;
+  return conn_set_config(c, (mgos_config_mqtt *)(uintptr_t)cfg);
+}
+
+bool mgos_mqtt_set_config(const struct mgos_config_mqtt *cfg) {
+  if (cfg == NULL) return false;
+  return facade_set_config((mgos_config_mqtt *)(uintptr_t)cfg);
+}
+
+uint16_t mgos_mqtt_conn_pub(struct mgos_mqtt_conn *c, const char *topic, struct mg_str msg, int qos, bool retain) {
+  if (c == NULL || topic == NULL) return 0;
+  return conn_pub_bytes(c, topic, bytes_of(msg.p, msg.len), qos, retain);
+}
+
+uint16_t mgos_mqtt_pub(const char *topic, const void *message, size_t len, int qos, bool retain) {
+  if (topic == NULL) return 0;
+  return facade_pub_bytes(topic, bytes_of(message, len), qos, retain);
+}
+
+void mgos_mqtt_global_subscribe(const struct mg_str topic, mg_event_handler_t handler, void *ud) {
+  if (handler == NULL) return;
+  facade_global_subscribe(bytes_of(topic.p, topic.len), handler, ud);
+}
+
+void mg_send_mqtt_handshake_opt(struct mg_connection *nc, const char *client_id,
+                                struct mg_send_mqtt_handshake_opts opts) {
+  if (nc == NULL || client_id == NULL) return;
+  mg_mqtt_handshake(nc, client_id, &opts);
+}
+
+void mg_mqtt_publish(struct mg_connection *nc, const char *topic, uint16_t message_id, int flags,
+                     const void *data, size_t len) {
+  if (nc == NULL || topic == NULL) return;
+  mg_mqtt_raw_publish(nc, topic, message_id, flags, bytes_of(data, len));
+}
+
+void mg_mqtt_subscribe(struct mg_connection *nc, const struct mg_mqtt_topic_expression *topics,
+                       size_t topics_len, uint16_t message_id) {
+  size_t i;
+  (void)message_id; /* the session numbers its SUBSCRIBEs (see mg_mqtt.ts) */
+  if (nc == NULL || topics == NULL) return;
+  for (i = 0; i < topics_len; i++) {
+    if (topics[i].topic != NULL) mg_mqtt_subscribe_one(nc, topics[i].topic, topics[i].qos);
+  }
+}
+
+void mg_mqtt_unsubscribe(struct mg_connection *nc, char **topics, size_t topics_len, uint16_t message_id) {
+  size_t i;
+  (void)message_id;
+  if (nc == NULL || topics == NULL) return;
+  for (i = 0; i < topics_len; i++) {
+    if (topics[i] != NULL) mg_mqtt_unsubscribe_one(nc, topics[i]);
+  }
+}
+
+int mg_mqtt_match_topic_expression(struct mg_str exp, struct mg_str topic) {
+  return mg_mqtt_match_topic(bytes_of(exp.p, exp.len), bytes_of(topic.p, topic.len));
+}
