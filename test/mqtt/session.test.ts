@@ -594,3 +594,20 @@ test("while disconnecting, QoS 0 is refused and nothing else goes out", () => {
   p.publish("in", "ignored", 1, 3);
   assert.equal(p.evs(E.PUBLISH).length, 0);
 });
+
+test("store full: oldest queued messages make room; a message over TX_BUF_SIZE is refused", () => {
+  const p = new Peer((c) => { withStrings("d")(c); c.maxQueueLength = 16; });
+  const ids: number[] = [];
+  for (let i = 0; i < 6; i++) ids.push(p.s.publish(bytes("big"), new Uint8Array(1000).fill(0x30 + i), 1, false, 0));
+  assert.ok(ids.every((x) => x > 0));
+  assert.equal(p.s.queuedCount(), 4, "4 x 1008 bytes fit MGOS_MQTT_STORE_SIZE 4096");
+  assert.deepEqual(p.logs.filter((l) => /store full/.test(l.msg)).map((l) => l.num), [ids[0], ids[1]]);
+  assert.equal(p.s.publish(bytes("huge"), new Uint8Array(TX_BUF_SIZE), 1, false, 0), 0);
+  assert.equal(p.logs.at(-1)!.level, LogLevel.ERROR);
+  p.open();
+  // the tx buffer (2048) takes two at a time
+  const got: number[] = [];
+  for (let k = 0; k < 3; k++) got.push(...p.pull().map((x) => x.packetId));
+  assert.deepEqual(got, ids.slice(2));
+  assert.equal(p.s.inflightCount(), 4);
+});
