@@ -298,6 +298,20 @@ test("corpus: a good mix of verdicts under Node, and errors stable under truncat
     }, []).join(" "));
 });
 
+test("whatever the encoders produce, the decoder accepts whole", () => {
+  const r = new Rng(SEED ^ 0xabcdef);
+  const p = new Packet();
+  let n = 0;
+  for (let i = 0; i < 5000; i++) {
+    const x = encoded(r);
+    if (x === null) continue;
+    assert.equal(decode(x, 0xffffffff, false, p), x.length, hx(x));
+    assert.equal(p.type, x[0] >> 4);
+    n++;
+  }
+  assert.ok(n > 4000, `only ${n} packets encoded`);
+});
+
 test("the generated C decoder agrees with Node on every input", { timeout: 240000 }, (t) => {
   if (!hasGcc()) { t.skip("gcc is not installed"); return; }
   const res = compile({ inputs: ["ts-src/mqtt/codec.ts"], root: ROOT });
