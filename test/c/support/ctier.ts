@@ -4,9 +4,12 @@
 // node:test subtests.
 //
 // Convention: every test/c/test_<x>.c is one test program. It is linked with
-// test/unity/unity.c, test/c/support/*.c and a static library of
-// components/mgos_mqtt/gen/*.c (a library, so a program pulls in only the
-// modules it uses).
+// test/unity/unity.c, test/c/support/*.c and static libraries of
+// components/mgos_mqtt/gen/*.c and of the portable hand-written C in
+// components/mgos_mqtt/port/ (every port/*.c except the platform ports
+// port/port_*.c, which need sockets and TLS). Libraries, so a program pulls in
+// only the modules it uses. MGOS_GEN_DIR=<dir> tests generated C in another
+// folder (e.g. fresh compiler output) instead of components/mgos_mqtt/gen.
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -29,17 +32,19 @@ export const ROOT = repoRoot();
 
 /** Repo-relative paths of the files in `dir` whose names match `re`, sorted. */
 export function listFiles(dir: string, re: RegExp): string[] {
-  const abs = path.join(ROOT, dir);
+  const abs = path.resolve(ROOT, dir);
   if (!fs.existsSync(abs)) return [];
-  return fs.readdirSync(abs).filter((f) => re.test(f)).sort().map((f) => path.posix.join(dir, f));
+  return fs.readdirSync(abs).filter((f) => re.test(f)).sort().map((f) => (path.isAbsolute(dir) ? path.join(dir, f) : path.posix.join(dir, f)));
 }
 
 export const testPrograms = (): string[] => listFiles("test/c", /^test_.*\.c$/);
-export const genSources = (): string[] => listFiles("components/mgos_mqtt/gen", /\.c$/);
+export const GEN_DIR = process.env.MGOS_GEN_DIR ? path.resolve(process.env.MGOS_GEN_DIR) : "components/mgos_mqtt/gen";
+export const genSources = (): string[] => listFiles(GEN_DIR, /\.c$/);
+export const portableSources = (): string[] => listFiles("components/mgos_mqtt/port", /^(?!port_).*\.c$/);
 export const supportSources = (): string[] => listFiles("test/c/support", /\.c$/);
 
 export const WARNINGS = ["-std=c99", "-Wall", "-Wextra", "-Wconversion", "-Wshadow", "-Werror"];
-export const INCLUDES = ["-Icomponents/mgos_mqtt/gen", "-Icomponents/mgos_mqtt/include", "-Itest/unity"];
+export const INCLUDES = [`-I${GEN_DIR}`, "-Icomponents/mgos_mqtt/include", "-Icomponents/mgos_mqtt/port", "-Itest/unity"];
 
 /** True when `cmd` is on the PATH. */
 export function haveTool(cmd: string): boolean {
@@ -102,41 +107,47 @@ export interface Toolchain {
   extraSources: string[];
 }
 
-export class BuildError extends Error {}
+/** A compiler's diagnostics, without a JavaScript stack. */
+function buildError(message: string): Error {
+  return cFailure(message);
+}
 
 async function compileOne(tc: Toolchain, src: string, obj: string): Promise<void> {
   const r = await run(tc.cc, [...tc.cflags, ...INCLUDES, "-c", src, "-o", obj], 120_000);
-  if (r.code !== 0) throw new BuildError(`${tc.name}: compiling ${src} failed:\n${(r.stderr + r.stdout).trim()}`);
+  if (r.code !== 0) throw buildError(`${tc.name}: compiling ${src} failed:\n${(r.stderr + r.stdout).trim()}`);
 }
 
 /** Compiled once per tier: the runner, support code and the generated modules. */
 export interface Prebuilt {
   dir: string;
   objects: string[]; // unity, support, start-up: linked in full
-  genLib: string | null; // gen/*.c as a static library, null when gen/ is empty
+  libs: string[]; // static libraries of gen/*.c and portable port/*.c (those that exist)
 }
 
 export async function prebuild(tc: Toolchain): Promise<Prebuilt> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ctier-${tc.name}-`));
-  const objName = (src: string) => path.join(dir, src.replace(/[\/\\]/g, "_").replace(/\.c$/, ".o"));
   const linked = ["test/unity/unity.c", ...supportSources(), ...tc.extraSources];
-  const gen = genSources();
-  await pool([...linked, ...gen], 2, (src) => compileOne(tc, src, objName(src)));
-  let genLib: string | null = null;
-  if (gen.length) {
-    genLib = path.join(dir, "libgen.a");
-    const r = await run(tc.ar, ["rcs", genLib, ...gen.map(objName)], 60_000);
-    if (r.code !== 0) throw new BuildError(`${tc.name}: ${tc.ar} failed:\n${r.stderr}`);
+  const groups: [string, string[]][] = [["libgen.a", genSources()], ["libport.a", portableSources()]];
+  const objName = (src: string) => path.join(dir, path.relative(ROOT, path.resolve(ROOT, src)).replace(/[\/\\]/g, "_").replace(/\.c$/, ".o"));
+  await pool([...linked, ...groups.flatMap((g) => g[1])], 2, (src) => compileOne(tc, src, objName(src)));
+  const libs: string[] = [];
+  for (const [name, srcs] of groups) {
+    if (!srcs.length) continue;
+    const lib = path.join(dir, name);
+    const r = await run(tc.ar, ["rcs", lib, ...srcs.map(objName)], 60_000);
+    if (r.code !== 0) throw buildError(`${tc.name}: ${tc.ar} failed:\n${r.stderr}`);
+    libs.push(lib);
   }
-  return { dir, objects: linked.map(objName), genLib };
+  return { dir, objects: linked.map(objName), libs };
 }
 
 /** Compiles and links one test program; returns the executable's path. */
 export async function buildProgram(tc: Toolchain, pre: Prebuilt, src: string): Promise<string> {
   const exe = path.join(pre.dir, path.basename(src, ".c") + (tc.name === "host" ? "" : ".elf"));
-  const args = [...tc.cflags, ...INCLUDES, src, ...pre.objects, ...(pre.genLib ? [pre.genLib] : []), ...tc.ldflags, "-o", exe];
+  // The libraries twice: port code may call generated code and vice versa.
+  const args = [...tc.cflags, ...INCLUDES, src, ...pre.objects, ...pre.libs, ...pre.libs, ...tc.ldflags, "-o", exe];
   const r = await run(tc.cc, args, 180_000);
-  if (r.code !== 0) throw new BuildError(`${tc.name}: building ${src} failed:\n${(r.stderr + r.stdout).trim()}`);
+  if (r.code !== 0) throw buildError(`${tc.name}: building ${src} failed:\n${(r.stderr + r.stdout).trim()}`);
   return exe;
 }
 
@@ -184,6 +195,14 @@ export function sanitizerReport(text: string): string | null {
   return i < 0 ? null : lines.slice(Math.max(0, i - 2), i + 25).join("\n");
 }
 
+/** A failure whose message is the whole report: the C file and line say where,
+ *  a JavaScript stack trace would only point into this driver. */
+export function cFailure(message: string): Error {
+  const e = new Error(message);
+  e.stack = message;
+  return e;
+}
+
 function tail(text: string, n = 40): string {
   const lines = text.trimEnd().split("\n");
   return lines.slice(-n).join("\n");
@@ -200,15 +219,15 @@ export async function reportRun(t: TestContext, program: string, r: RunResult): 
       await t.test(c.name, { skip: c.message || "TEST_IGNORE" }, () => {});
     } else {
       await t.test(c.name, () => {
-        if (c.status === "FAIL") assert.fail(`${c.file}:${c.line}: ${c.message}`);
+        if (c.status === "FAIL") throw cFailure(`${c.file}:${c.line}: ${c.name}: ${c.message}`);
       });
     }
   }
   await t.test(`${path.basename(program)} ended cleanly`, () => {
-    if (r.timedOut) assert.fail(`killed after ${r.ms} ms (time limit); output so far:\n${tail(out)}`);
+    if (r.timedOut) throw cFailure(`killed after ${r.ms} ms (time limit); output so far:\n${tail(out)}`);
     const san = sanitizerReport(out);
-    if (san) assert.fail(`sanitizer report:\n${san}`);
-    if (!rep.summary) assert.fail(`no "N Tests M Failures K Ignored" line (crashed? exit ${r.code ?? r.signal}); output:\n${tail(out)}`);
+    if (san) throw cFailure(`sanitizer report:\n${san}`);
+    if (!rep.summary) throw cFailure(`no "N Tests M Failures K Ignored" line (crashed? exit ${r.code ?? r.signal}); output:\n${tail(out)}`);
     assert.equal(rep.summary.tests, rep.cases.length, `summary counts ${rep.summary.tests} tests but ${rep.cases.length} result lines were printed`);
     const failed = rep.cases.filter((c) => c.status === "FAIL").length;
     assert.equal(rep.summary.failures, failed, "summary failure count");

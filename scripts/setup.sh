@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Installs what the project needs, and only what is missing (safe to run again):
+#  - Debian packages (compilers, QEMU, mosquitto, mbedTLS, ...) with apt-get,
+#    after `apt-get update`, only when one of them is not installed;
+#  - npm packages from package-lock.json (`npm ci`) when node_modules is
+#    missing or older than the lockfile.
+# Pure bash: it runs before any npm dependency exists.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+DEBIAN_PACKAGES=(
+  build-essential cmake          # host C build
+  mosquitto mosquitto-clients    # the local broker and its CLI clients
+  libmbedtls-dev                 # TLS on the host
+  gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm   # Cortex-M3 tier
+  gcc-xtensa-lx106               # Xtensa (ESP8266-class) portability build
+  valgrind clang libclang-rt-14-dev cppcheck                  # analysis, fuzzing
+)
+
+installed() {
+  [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" = "installed" ]
+}
+
+missing=()
+if command -v dpkg-query >/dev/null 2>&1; then
+  for p in "${DEBIAN_PACKAGES[@]}"; do installed "$p" || missing+=("$p"); done
+else
+  echo "setup: dpkg not found; this project expects Debian (needs: ${DEBIAN_PACKAGES[*]})" >&2
+  exit 1
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+      echo "setup: not root and no sudo; install as root: apt-get install ${missing[*]}" >&2
+      exit 1
+    fi
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  # Another apt/dpkg run may hold the lock: wait for it (up to 20 min) instead of failing.
+  APT_OPTS=(-o DPkg::Lock::Timeout=1200 -o Acquire::Retries=3)
+  attempt=1
+  until $SUDO apt-get "${APT_OPTS[@]}" update -q &&
+        $SUDO apt-get "${APT_OPTS[@]}" install -y -q --no-install-recommends "${missing[@]}"; do
+    if [ $attempt -ge 3 ]; then echo "setup: apt-get failed 3 times" >&2; exit 1; fi
+    attempt=$((attempt + 1))
+    echo "setup: apt-get failed, retrying in 20 s (attempt $attempt of 3)" >&2
+    sleep 20
+  done
+fi
+
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "setup: node and npm are required (Node 20)" >&2
+  exit 1
+fi
+# npm records what it installed in node_modules/.package-lock.json.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund
+  touch node_modules/.package-lock.json
+fi
