@@ -7,5 +7,6 @@ export function f(big: u32, s: i32): void {
   const b: i8 = s; //! narrowing
   let c: u32 = 0;
   c = s; //! narrowing
-  a = u8(a + c);
+  const d: u32 = -1; //! narrowing
+  a = u8(a + c + d);
 }

@@ -1,0 +1,13 @@
+// Fixed storage needs a compile-time size.
+import { u32, structs } from "../../../ts-src/rt/rt";
+
+let n: u32 = 4;
+
+class Item {
+  v: u32 = 0;
+}
+
+export class Store {
+  buf: Uint8Array = new Uint8Array(n); //! constant
+  items: Item[] = structs(n, Item); //! constant
+}

@@ -1,0 +1,6 @@
+// printInt takes integers: Node would print "1.5", C an integer.
+import { printInt, f64 } from "../../../ts-src/rt/rt";
+
+export function show(x: f64): void {
+  printInt(x); //! f64ToI32
+}
