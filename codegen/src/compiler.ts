@@ -43,6 +43,8 @@ interface Val {
   /** For + - * computed modulo 2^32 (inside a wrap helper): the exact range, for the 2^53 check. */
   rlo?: number;
   rhi?: number;
+  /** Result of a rejected expression (already diagnosed): absorbs follow-on errors. */
+  bad?: boolean;
 }
 
 type Entity =
@@ -85,6 +87,8 @@ export class Compiler {
   enums = new Map<ts.Node, EnumInfo>();
   fntypes = new Map<ts.Node, FnTypeInfo>();
   fs: FnState | null = null;
+  /** Declarations already rejected: their uses are not reported again. */
+  badDecls = new Set<ts.Node>();
   /** In constant context (module and field initializers, default values): only constants may be referenced. */
   constMode = false;
   /** Statics of a module that nothing referenced: marked RT_UNUSED. */
@@ -514,12 +518,19 @@ export class Compiler {
     const api = jsdocTag(st, "api") !== undefined;
     const cname = isDeclare || api ? name : `${m.base}_${name}`;
     const fi = this.signature(m, st, cname, exported || isDeclare);
-    if (!fi) return;
+    if (!fi) {
+      this.badDecls.add(st);
+      return;
+    }
     fi.extern = isDeclare;
     if (isDeclare && fi.params.some((p) => p.def)) this.err(st, "extern functions cannot have default parameters; pass the value at the call");
     this.ents.set(st, { kind: "func", fn: fi });
   }
   private declareModuleVars(m: ModInfo, st: ts.VariableStatement): void {
+    this.declareModuleVars0(m, st);
+    for (const d of st.declarationList.declarations) if (!this.ents.has(d)) this.badDecls.add(d);
+  }
+  private declareModuleVars0(m: ModInfo, st: ts.VariableStatement): void {
     const isConst = (st.declarationList.flags & ts.NodeFlags.Const) !== 0;
     if (!isConst && !(st.declarationList.flags & ts.NodeFlags.Let)) {
       this.err(st, "`var` is not in the subset; write `let` or `const`");
@@ -537,6 +548,10 @@ export class Compiler {
       const name = d.name.text;
       if (!d.initializer) {
         this.err(d, `module variable \`${name}\` needs an initializer; write \`= 0\`, \`= null\`, ...`);
+        continue;
+      }
+      if (ts.isArrowFunction(d.initializer) || ts.isFunctionExpression(d.initializer)) {
+        this.err(d.initializer, "arrow functions and function expressions are not in the subset; write `function name(...): R { ... }` at the top level");
         continue;
       }
       const storage = this.storageOf(d.initializer, d.type, d, `\`${name}\``);
@@ -593,7 +608,7 @@ export class Compiler {
     return { c, t, lo, hi, atom: true, pure: true, ...extra };
   }
   bad(): Val {
-    return this.mkVal("0", intT("i32"), {});
+    return this.mkVal("0", intT("i32"), { bad: true });
   }
   paren(v: Val): string {
     return v.atom ? v.c : `(${v.c})`;
@@ -623,6 +638,7 @@ export class Compiler {
       this.err(at, msg);
       return "0";
     };
+    if (v.bad) return "0";
     switch (to.k) {
       case "int": {
         if (v.t.k !== "int") {
@@ -634,7 +650,8 @@ export class Compiler {
         }
         if (v.lo < to.lo || v.hi > to.hi) {
           const range = v.lo === v.hi ? `${v.lo}` : `${fmtRange(v.lo)}..${fmtRange(v.hi)}`;
-          const helper = to.enumOf ? "a member" : `${to.name === "int" || to.name === "usize" ? to.name : to.name}(x)`;
+          const src = at.getText().replace(/\s+/g, " ");
+          const helper = to.enumOf ? "a member" : `${to.name}(${src.length <= 40 ? src : "x"})`;
           return fail(`${what}: implicit narrowing of ${v.t.enumOf ? v.t.name : "a value"} in ${range} to ${to.name} (${fmtRange(to.lo)}..${fmtRange(to.hi)}); write ${helper} to wrap, or widen the target type`);
         }
         return this.castInt(v, to.ct, to.base);
@@ -819,6 +836,7 @@ export class Compiler {
       return this.bad();
     }
     const ent = this.fs?.locals.get(d) ?? this.ents.get(d);
+    if (!ent && this.badDecls.has(d)) return this.bad();
     if (!ent) {
       if (ts.isFunctionDeclaration(d) || ts.isClassDeclaration(d) || ts.isEnumDeclaration(d)) {
         this.err(id, `\`${id.text}\` cannot be used as a value here`);
@@ -876,6 +894,7 @@ export class Compiler {
       return this.bad();
     }
     const o = this.expr(e.expression);
+    if (o.bad) return o;
     switch (o.t.k) {
       case "class": {
         const f = o.t.cls.fields.get(name);
@@ -925,6 +944,7 @@ export class Compiler {
     }
     const o = this.expr(e.expression);
     const i = this.expr(e.argumentExpression);
+    if (o.bad || i.bad) return this.bad();
     const pure = o.pure && i.pure;
     switch (o.t.k) {
       case "bytes":
@@ -951,7 +971,7 @@ export class Compiler {
     }
     const v = this.expr(e.expression);
     const t = this.typeOf(e.type, e, "the `as` target");
-    if (!t) return this.bad();
+    if (!t || v.bad) return this.bad();
     if (t.k === "class" && v.t.k === "ptr") return this.mkVal(`(${t.cls.cname} *)${this.paren(v)}`, t, { pure: v.pure, atom: false });
     if (t.k === "int" && t.enumOf && v.t.k === "int") {
       if (v.lo < t.lo || v.hi > t.hi) {
@@ -1015,6 +1035,7 @@ export class Compiler {
         return this.bad();
     }
     const a = this.expr(e.left), b = this.expr(e.right);
+    if (a.bad || b.bad) return this.bad();
     const pure = a.pure && b.pure;
     switch (op) {
       case K.AmpersandAmpersandToken:
@@ -1280,6 +1301,7 @@ export class Compiler {
     const K = ts.SyntaxKind;
     if (e.operator === K.PlusPlusToken || e.operator === K.MinusMinusToken) return this.incdec(e, true);
     const v = this.expr(e.operand);
+    if (v.bad) return v;
     switch (e.operator) {
       case K.ExclamationToken: {
         if (v.t.k !== "bool") {
@@ -1424,6 +1446,10 @@ export class Compiler {
       }
       const o = this.expr(callee.expression);
       const name = callee.name.text;
+      if (o.bad) {
+        e.arguments.forEach((a) => this.expr(a));
+        return o;
+      }
       if (o.t.k === "class") {
         const m = o.t.cls.methods.get(name);
         if (m) {
@@ -1487,6 +1513,10 @@ export class Compiler {
     return this.mkVal(`${f.cname}(${args.join(", ")})`, f.ret, { pure: false });
   }
   private indirect(v: Val, e: ts.CallExpression): Val {
+    if (v.bad) {
+      e.arguments.forEach((a) => this.expr(a));
+      return v;
+    }
     if (v.t.k !== "fn") {
       if (!(v.t.k === "int" && v.c === "0")) this.err(e, `${typeName(v.t)} is not callable; call a top-level function or a value of a function type`);
       return this.bad();
@@ -1822,15 +1852,21 @@ export class Compiler {
       let t: T | null;
       if (d.type) {
         t = this.typeOf(d.type, d, `\`${name}\``);
+      } else if (v?.bad) {
+        t = null;
       } else if (v && isConst && (v.lit === undefined && v.t.k !== "null" && (v.t.k !== "int" || ["u8", "u16", "u32", "i8", "i16", "i32", "int", "usize"].includes(v.t.name) && !/[-+*/%&|^<>~]/.test(v.c.replace(/->/g, "")) || v.t.enumOf))) {
         t = v.t.k === "arr" && v.t.elem.name === "u8" ? BYTES : v.t;
       } else {
         this.err(d, `give \`${name}\` a type (\`${isConst ? "const" : "let"} ${name}: u32 = ...\`): only a const initialized from a call, field or variable may omit it`);
         t = null;
       }
-      if (!t) continue;
+      if (!t) {
+        this.badDecls.add(d);
+        continue;
+      }
       if (t.k === "void" || t.k === "fnref" || t.k === "null" || t.k === "arr" || t.k === "sarr" || t.k === "table") {
         this.err(d, `a local cannot hold ${typeName(t)}; ${t.k === "fnref" ? "declare a function type alias and give the variable that type" : "use a byte view (Bytes) or a reference"}`);
+        this.badDecls.add(d);
         continue;
       }
       const cname = this.localName(name);
