@@ -186,7 +186,7 @@ for (const name of programs) {
     assert.ok(files.has("rt.h") && files.has("rt.c"), "the runtime rt.h/rt.c was not emitted");
     t.diagnostic(`codegen ${ms.toFixed(0)} ms`);
 
-    await t.test("generated C is well-formed and readable", () => {
+    await t.test(`${name}: generated C is well-formed and readable`, () => {
       for (const [f, text] of files) {
         if (isRuntime(f)) continue;
         assert.match(text, /do not edit/i, `${f}: no "generated, do not edit" banner`);
@@ -203,7 +203,7 @@ for (const name of programs) {
       assert.ok(!/\bmalloc\b|\bcalloc\b|\bfree\s*\(/.test(c), `${name}.c uses the heap`);
     });
 
-    await t.test("golden files", () => {
+    await t.test(`${name}: golden files`, () => {
       const stale: string[] = [];
       for (const [f, text] of files) {
         if (isRuntime(f)) continue;
@@ -219,7 +219,7 @@ for (const name of programs) {
       assert.deepEqual(stale, [], `generated C differs from test/codegen/golden/ (review, then rerun with UPDATE_GOLDEN=1):\n${stale.join("\n")}`);
     });
 
-    await t.test("C output equals Node output", async (st) => {
+    await t.test(`${name}: C output equals Node output`, async (st) => {
       if (gcc === null) { st.skip("gcc is not installed"); return; }
       const r = await buildAndRun(name, files);
       assert.equal(r.build, "", r.build);
@@ -231,7 +231,7 @@ for (const name of programs) {
     });
 
     if (name === "kconfig") {
-      await t.test("a -DCONFIG_ override resizes the buffer", async (st) => {
+      await t.test(`${name}: a -DCONFIG_ override resizes the buffer`, async (st) => {
         if (gcc === null) { st.skip("gcc is not installed"); return; }
         const all = [...files.values()].join("\n");
         assert.match(all, /#ifndef CONFIG_CG_TEST_RING_SIZE\s*\n\s*#define CONFIG_CG_TEST_RING_SIZE 6\b/);
@@ -243,7 +243,7 @@ for (const name of programs) {
       });
     }
     if (name === "api") {
-      await t.test("@api functions keep their exact names", () => {
+      await t.test(`${name}: @api functions keep their exact names`, () => {
         const h = files.get("api.h")!;
         assert.match(h, /\buint32_t\s+my_api_add\s*\(\s*uint32_t\s+n\s*\)/);
         assert.match(h, /\bint32_t\s+my_api_negate\s*\(\s*int32_t\s+x\s*\)/);
@@ -251,7 +251,7 @@ for (const name of programs) {
       });
     }
     if (name === "externs") {
-      await t.test("extern prototypes are in the header, unprefixed", () => {
+      await t.test(`${name}: extern prototypes are in the header, unprefixed`, () => {
         const h = files.get("externs.h")!;
         for (const p of [/\bint32_t\s+ext_scale\s*\(\s*int32_t\s+a\s*,\s*int32_t\s+k\s*\)/, /\buint32_t\s+ext_sum\s*\(\s*rt_bytes\s+b\s*\)/,
           /\bbool\s+ext_flag\s*\(\s*bool\s+on\s*\)/, /\bvoid\s+ext_tick\s*\(\s*void\s*\)/]) {
