@@ -12,6 +12,14 @@
 #include "facade.h"
 #include "json_printf.h"
 #include "port.h"
+#ifdef ESP_PLATFORM
+#include "mgos_mqtt_esp32.h" /* the API lock: other tasks may publish */
+#define API_LOCK() mgos_mqtt_esp32_lock()
+#define API_UNLOCK() mgos_mqtt_esp32_unlock()
+#else
+#define API_LOCK()
+#define API_UNLOCK()
+#endif
 
 uint16_t mgos_mqtt_conn_pubv(mgos_mqtt_conn *c, const char *topic, int qos, bool retain, const char *json_fmt, va_list ap);
 uint16_t mgos_mqtt_conn_pubf(mgos_mqtt_conn *c, const char *topic, int qos, bool retain, const char *json_fmt, ...);
@@ -31,7 +39,9 @@ uint16_t mgos_mqtt_conn_pubv(mgos_mqtt_conn *c, const char *topic, int qos, bool
     port_log(0, "pubf: bad format or out of memory: ", rt_str_bytes(json_fmt));
     return 0;
   }
+  API_LOCK();
   id = conn_pub_bytes(c, topic, RT_BYTES((uint8_t *) msg, (uint32_t) n), qos, retain);
+  API_UNLOCK();
   free(msg);
   return id;
 }
@@ -46,7 +56,11 @@ uint16_t mgos_mqtt_conn_pubf(mgos_mqtt_conn *c, const char *topic, int qos, bool
 }
 
 uint16_t mgos_mqtt_pubv(const char *topic, int qos, bool retain, const char *json_fmt, va_list ap) {
-  return mgos_mqtt_conn_pubv(mgos_mqtt_get_global(), topic, qos, retain, json_fmt, ap);
+  mgos_mqtt_conn *c;
+  API_LOCK();
+  c = mgos_mqtt_get_global(); /* sets up the global connection on first use */
+  API_UNLOCK();
+  return mgos_mqtt_conn_pubv(c, topic, qos, retain, json_fmt, ap);
 }
 
 uint16_t mgos_mqtt_pubf(const char *topic, int qos, bool retain, const char *json_fmt, ...) {
