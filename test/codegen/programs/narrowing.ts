@@ -1,6 +1,7 @@
 // Expression forms that TypeScript narrows or types as plain values and that
 // the subset accepts: function names in ?:, a call of a returned callback,
-// `x !== null ? x : y` as a value of the non-null type.
+// `x !== null ? x : y` as a value of the non-null type, `if (x !== null) f(x)`,
+// and a const local typed by a call that returns an integer alias.
 import { printInt, printStr, printLn, i32, bool } from "../../../ts-src/rt/rt";
 
 type BinOp = (a: i32, b: i32) => i32;
@@ -28,6 +29,10 @@ function orElse2(s: string | null, dflt: string): string {
   return dflt;
 }
 
+function weight(bx: Box): i32 {
+  return bx.v;
+}
+
 function show(bx: Box): void {
   printStr("show "); printInt(bx.v); printLn();
 }
@@ -46,4 +51,6 @@ export function main(): void {
   printStr(s); printStr(orElse2("y", "z")); printLn();
   const maybe: Box | null = a.v === 1 ? a : null;
   if (maybe !== null) show(maybe);
+  const wt = weight(a);
+  printStr("weight "); printInt(wt); printLn();
 }
