@@ -33,8 +33,12 @@ typedef struct rt_bytes {
 
 #if defined(__GNUC__)
 #define RT_UNUSED __attribute__((unused))
+/* Module storage is zeroed .bss; a constructor sets the non-zero fields before
+ * main()/app_main() (ESP-IDF and newlib's crt0 run .init_array). */
+#define RT_CONSTRUCTOR __attribute__((constructor))
 #else
 #define RT_UNUSED
+#define RT_CONSTRUCTOR
 #endif
 
 /* View constructors. The *_INIT forms are for static initializers. */

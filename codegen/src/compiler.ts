@@ -91,6 +91,8 @@ export class Compiler {
   badDecls = new Set<ts.Node>();
   /** In constant context (module and field initializers, default values): only constants may be referenced. */
   constMode = false;
+  /** In a C static initializer (lit() and noBytes() need their *_INIT forms). */
+  staticInit = false;
   /** Statics of a module that nothing referenced: marked RT_UNUSED. */
   private curMod: ModInfo | null = null;
 
@@ -1611,11 +1613,11 @@ export class Compiler {
           this.err(args[0], "lit() takes a string literal; for a string variable write strBytes(s)");
           return this.bad();
         }
-        return this.mkVal(`${this.constMode ? "RT_LIT_INIT" : "RT_LIT"}(${cString(args[0].text)})`, BYTES);
+        return this.mkVal(`${this.staticInit ? "RT_LIT_INIT" : "RT_LIT"}(${cString(args[0].text)})`, BYTES);
       }
       case "noBytes":
         if (!want(0)) return this.bad();
-        return this.mkVal(this.constMode ? "RT_NOBYTES_INIT" : "RT_NOBYTES", BYTES);
+        return this.mkVal(this.staticInit ? "RT_NOBYTES_INIT" : "RT_NOBYTES", BYTES);
       case "strBytes": case "cstr": case "printStr": case "printHex": case "printInt": case "printLn": case "copyBytes": case "bytesEqual": {
         const sig: Record<string, [T[], T, string]> = {
           strBytes: [[{ k: "string", nullable: true }], BYTES, "rt_str_bytes"],
@@ -2015,38 +2017,47 @@ export class Compiler {
   }
 
   // ---------------------------------------------------------------- initializers
-  /** A C static initializer for a value of type t from expression e (constants only). */
-  private initOf(e: ts.Expression | undefined, t: T, at: ts.Node, what: string): string {
-    if (t.k === "arr") return "{0}";
-    if (t.k === "class" && !t.nullable) return this.classInit(t.cls) || "{0}";
-    if (t.k === "sarr") {
-      const ci = this.classInit(t.cls);
-      if (!ci) return "{{0}}";
-      return `{${Array.from({ length: t.n }, () => ci).join(", ")}}`;
-    }
+  /** A C static initializer for a scalar/view/reference value of type t from expression e (constants only). */
+  private initOf(e: ts.Expression | undefined, t: T, at: ts.Node, what: string, staticInit = true): string {
     if (!e) return zeroOf(t);
-    const saved = this.constMode;
+    const saved = this.constMode, savedS = this.staticInit;
     this.constMode = true;
+    this.staticInit = staticInit;
     const v = this.expr(e);
+    const c = this.conv(v, t, at, what);
     this.constMode = saved;
-    return this.conv(v, t, at, what);
+    this.staticInit = savedS;
+    return c;
   }
-  /** Designated initializer of a class's field values, "" when all are zero. */
-  classInit(cls: ClassInfo): string {
-    if (cls.initState === "done") return cls.init!;
+  /** Whether a class has fields whose initial value is not all-zero bits (it then gets C_init()). */
+  needsInit(cls: ClassInfo): boolean {
+    return this.classInitBody(cls).length > 0;
+  }
+  /** The statements of C_init(self): fields whose initial value is not zero (storage starts zeroed). */
+  classInitBody(cls: ClassInfo): string[] {
+    if (cls.initState === "done") return cls.initBody!;
     if (cls.initState === "busy") {
       this.err(cls.decl, `class ${cls.name} embeds itself; use a \`${cls.name} | null\` reference`);
-      return "";
+      return [];
     }
     cls.initState = "busy";
-    const parts: string[] = [];
+    const body: string[] = [];
     for (const f of cls.fields.values()) {
-      const c = this.initOf(f.decl.initializer, f.t, f.decl.initializer ?? f.decl, `the initializer of field \`${f.name}\``);
-      if (!isZeroInit(c)) parts.push(`.${f.cname} = ${c}`);
+      if (f.storage === "buf") continue;
+      if (f.storage === "embed" && f.t.k === "class") {
+        if (this.needsInit(f.t.cls)) body.push(`${f.t.cls.cname}_init(&self->${f.cname});`);
+        continue;
+      }
+      if (f.storage === "sarr" && f.t.k === "sarr") {
+        if (this.needsInit(f.t.cls)) body.push(`for (uint32_t i = 0; i < ${f.t.nC}; i++) ${f.t.cls.cname}_init(&self->${f.cname}[i]);`);
+        continue;
+      }
+      const c = this.initOf(f.decl.initializer, f.t, f.decl.initializer ?? f.decl, `the initializer of field \`${f.name}\``, false);
+      if (!isZeroInit(c)) body.push(`self->${f.cname} = ${c};`);
     }
-    cls.init = parts.length ? `{${parts.join(", ")}}` : "";
+    cls.initBody = body;
     cls.initState = "done";
-    return cls.init;
+    return body;
   }
 
   // ---------------------------------------------------------------- functions
@@ -2216,6 +2227,7 @@ export class Compiler {
     // Module variables.
     const globals = new Out();
     const hdrGlobals: string[] = [];
+    const ctor: string[] = []; // statements of the module constructor
     for (const st of sts) {
       if (!ts.isVariableStatement(st)) continue;
       const exported = hasMod(st, ts.SyntaxKind.ExportKeyword);
@@ -2229,7 +2241,8 @@ export class Compiler {
           init = "";
         } else if (ent.t.k === "sarr") {
           decl = `${ent.t.cls.cname} ${ent.cname}[${ent.t.nC}]`;
-          init = this.initOf(undefined, ent.t, d, "");
+          init = "";
+          if (this.needsInit(ent.t.cls)) ctor.push(`for (uint32_t i = 0; i < ${ent.t.nC}; i++) ${ent.t.cls.cname}_init(&${ent.cname}[i]);`);
         } else if (ent.t.k === "table") {
           const et = ent.t.elem;
           decl = `const ${et.ct} ${ent.cname}[${ent.t.n}]`;
@@ -2237,7 +2250,8 @@ export class Compiler {
           init = `{${els.join(", ")}}`;
         } else if (ent.t.k === "class" && !ent.t.nullable) {
           decl = `${ent.t.cls.cname} ${ent.cname}`;
-          init = this.initOf(undefined, ent.t, d, "");
+          init = "";
+          if (this.needsInit(ent.t.cls)) ctor.push(`${ent.t.cls.cname}_init(&${ent.cname});`);
         } else {
           decl = cDecl(ent.t, ent.cname);
           init = this.initOf(d.initializer, ent.t, d.initializer ?? d, `the initial value of \`${d.name.getText()}\``);
@@ -2253,6 +2267,25 @@ export class Compiler {
           globals.push(`static ${ent.used ? "" : "RT_UNUSED "}${decl}${tail}`, this.lineOf(d));
         }
       }
+    }
+    // C_init() of classes whose fields do not all start at zero.
+    const inits = new Out();
+    for (const cls of clsList) {
+      const body = this.classInitBody(cls);
+      if (!body.length) continue;
+      hdrProtos.unshift(`void ${cls.cname}_init(${cls.cname} *self);`);
+      inits.push("");
+      inits.push(`/* Sets the fields of a zeroed ${cls.name} to their initial values. */`);
+      inits.push(`void ${cls.cname}_init(${cls.cname} *self) {`, this.lineOf(cls.decl));
+      for (const b of body) inits.push("  " + b);
+      inits.push("}");
+    }
+    if (ctor.length) {
+      inits.push("");
+      inits.push("/* Module storage starts zeroed (.bss); this sets the non-zero fields before main. */");
+      inits.push(`static RT_CONSTRUCTOR void ${m.base}__init(void) {`);
+      for (const b of ctor) inits.push("  " + b);
+      inits.push("}");
     }
     if (hdrGlobals.length) {
       h.push("");
@@ -2276,8 +2309,36 @@ export class Compiler {
       for (const p of protos) c.push(p);
     }
     c.append(globals);
+    c.append(inits);
     c.append(bodies);
     return { h: render(h.lines, null), c: render(c.lines, m.rel) };
+  }
+}
+
+/** Reports C names that two declarations would both define (they would not link or compile). */
+export function checkCNames(c: Compiler): void {
+  const seen = new Map<string, ts.Node>();
+  const add = (name: string, node: ts.Node): void => {
+    const prev = seen.get(name);
+    if (prev && prev !== node) {
+      const sf = prev.getSourceFile();
+      const pos = sf.getLineAndCharacterOfPosition(prev.getStart(sf));
+      c.err(node, `this declares the C name \`${name}\`, already used by ${c.rel(sf.fileName)}:${pos.line + 1}; rename one of them`);
+    } else seen.set(name, node);
+  };
+  for (const cls of c.classes.values()) {
+    add(cls.cname, cls.decl);
+    if ((cls.initBody ?? []).length) add(`${cls.cname}_init`, cls.decl);
+    for (const m of cls.methods.values()) add(m.cname, m.decl);
+  }
+  for (const e of c.enums.values()) {
+    add(e.name, e.decl);
+    for (const k of e.members.keys()) add(`${e.name}_${k}`, e.decl);
+  }
+  for (const f of c.fntypes.values()) add(f.name, f.decl);
+  for (const [d, ent] of c.ents) {
+    if (ent.kind === "func") { if (!ent.fn.extern) add(ent.fn.cname, d); }
+    else if (ent.kind === "global" || ent.kind === "const") add(ent.cname, d);
   }
 }
 

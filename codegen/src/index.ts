@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Project, ts } from "ts-morph";
-import { Compiler, Diagnostic, makeDiag } from "./compiler";
+import { Compiler, Diagnostic, makeDiag, checkCNames } from "./compiler";
 import { ModInfo } from "./types";
 
 export type { Diagnostic } from "./compiler";
@@ -179,6 +179,7 @@ export function compile(opts: CompileOptions): CompileResult {
     const { h, c } = compiler.emitModule(m);
     outputs.push([`${m.base}.h`, h], [`${m.base}.c`, c]);
   }
+  checkCNames(compiler);
   diagnostics.push(...compiler.diags);
   if (diagnostics.length) return { diagnostics: dedupe(diagnostics), files };
   const rtDir = RUNTIME_DIR(root);

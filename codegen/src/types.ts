@@ -62,8 +62,8 @@ export interface ClassInfo {
   mod: ModInfo;
   fields: Map<string, FieldInfo>;
   methods: Map<string, FuncInfo>;
-  /** C initializer (designated) or "" when every field is zero. */
-  init?: string;
+  /** Statements of C_init(self) (non-zero fields), empty when every field starts zero. */
+  initBody?: string[];
   initState?: "busy" | "done";
 }
 export interface ModInfo {
