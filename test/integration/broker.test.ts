@@ -374,3 +374,34 @@ test("clean_session=false: QoS 1 messages published while offline arrive after r
     c.kill("SIGKILL");
   }
 });
+
+test("an app written against the reference mgos_mqtt.h compiles unchanged and works", { skip, timeout: 30_000 }, async (t) => {
+  if (progs.refapp === null) {
+    t.todo("components/mgos_mqtt/include/mgos_mqtt.h is not there yet");
+    return;
+  }
+  const s = broker.sub(["refapp/#"], ["-q", "1"]);
+  await subReady(broker, s, "refapp/ready");
+  const app = new Proc("refapp", progs.refapp, ["--set", "mqtt.enable=true", "--set", `mqtt.server=127.0.0.1:${broker.port}`,
+    "--set", `mqtt.client_id=${uniq("refapp")}`], sanEnv());
+  try {
+    await app.waitOut(/^connect_fn for it\d+_\d+_refapp$/m, 5000);
+    await app.waitOut(/^CONNACK 0 conn same$/m, 5000);
+    await app.waitOut(/^SUBACK \d+$/m, 5000);
+    await broker.pub("refapp/in/a", "hello \"you\"", ["-q", "1"]);
+    await app.waitOut(/^got refapp\/in\/a: hello "you" \(match 1\)$/m, 5000);
+    await s.waitOut(/^refapp\/out \{"echo": "hello \\"you\\"", "n": 1\}$/m, 5000);
+    await app.waitOut(/^PUBACK \d+$/m, 5000);
+    await new Promise((r) => setTimeout(r, 300)); // the mgos_mqtt_sub SUBSCRIBE
+    await broker.pub("refapp/sub", "raw-bytes");
+    await app.waitOut(/^sub refapp\/sub raw-bytes$/m, 5000);
+    await s.waitOut(/^refapp\/raw raw-bytes$/m, 5000);
+    // The will set by the connect_fn is in the CONNECT: SIGKILL shows it.
+    app.kill("SIGKILL");
+    await s.waitOut(/^refapp\/will gone$/m, 5000);
+  } finally {
+    app.kill("SIGKILL");
+    s.kill();
+    await s.wait(2000);
+  }
+});

@@ -83,19 +83,30 @@ export interface Programs {
   demo: string;
   /** test/integration/mqtt_cli.c: the scriptable client. */
   cli: string;
+  /** test/integration/refapp/: an app written against the reference API (null until the public header exists). */
+  refapp: string | null;
 }
+
+/** The public header a reference-API app includes. */
+export const PUBLIC_HEADER = path.join(ROOT, "components/mgos_mqtt/include/mgos_mqtt.h");
 
 /** Builds (or reuses, by content hash) the host programs with ASan/UBSan. */
 export async function buildPrograms(): Promise<Programs> {
   const gen = await genDir();
   const common = [...listC(gen), ...listC(PORT_DIR)];
-  const mains = { demo: path.join(ROOT, "main/main.c"), cli: path.join(ROOT, "test/integration/mqtt_cli.c") };
+  const mains: Record<string, string[]> = {
+    demo: [path.join(ROOT, "main/main.c")],
+    mqtt_cli: [path.join(ROOT, "test/integration/mqtt_cli.c")],
+  };
+  const haveHeader = fs.existsSync(PUBLIC_HEADER);
+  if (haveHeader) mains.refapp = ["app.c", "host_main.c"].map((f) => path.join(ROOT, "test/integration/refapp", f));
   const includes = [gen, path.join(ROOT, "components/mgos_mqtt/include"), path.join(ROOT, PORT_DIR), path.join(ROOT, "main"),
     path.join(ROOT, "test/integration")].map((d) => `-I${d}`);
   // Everything that can change the binaries goes into the cache key.
   const h = crypto.createHash("sha256");
   h.update(CFLAGS.join(" "));
-  const hashDirs = [gen, path.join(ROOT, PORT_DIR), path.join(ROOT, "main"), path.join(ROOT, "test/integration"), path.join(ROOT, "components/mgos_mqtt/include")];
+  const hashDirs = [gen, path.join(ROOT, PORT_DIR), path.join(ROOT, "main"), path.join(ROOT, "test/integration"),
+    path.join(ROOT, "test/integration/refapp"), path.join(ROOT, "components/mgos_mqtt/include")];
   for (const d of hashDirs) {
     if (!fs.existsSync(d)) continue;
     for (const f of fs.readdirSync(d).sort()) {
@@ -106,7 +117,7 @@ export async function buildPrograms(): Promise<Programs> {
   }
   const key = h.digest("hex").slice(0, 16);
   const dir = path.join(ROOT, "build", "integration", `bin-${key}`);
-  const progs: Programs = { dir, demo: path.join(dir, "demo"), cli: path.join(dir, "mqtt_cli") };
+  const progs: Programs = { dir, demo: path.join(dir, "demo"), cli: path.join(dir, "mqtt_cli"), refapp: haveHeader ? path.join(dir, "refapp") : null };
   if (fs.existsSync(progs.demo) && fs.existsSync(progs.cli)) return progs;
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "mqtt-int-build-"));
@@ -123,10 +134,11 @@ export async function buildPrograms(): Promise<Programs> {
       }
     };
     await Promise.all([worker(), worker()]);
-    for (const [name, src] of Object.entries(mains)) {
-      const exe = path.join(tmp, name === "cli" ? "mqtt_cli" : name);
-      const r = await runCmd("gcc", [...CFLAGS, ...includes, src, ...objs, "-o", exe], 180_000);
-      if (r.code !== 0) throw new Error(`building ${path.relative(ROOT, src)} failed:\n${r.stderr}`);
+    for (const [name, srcs] of Object.entries(mains)) {
+      // The reference app must compile warning-free, unchanged: -Wextra -Werror.
+      const strict = name === "refapp" ? ["-Wextra", "-Werror"] : [];
+      const r = await runCmd("gcc", [...CFLAGS, ...strict, ...includes, ...srcs, ...objs, "-o", path.join(tmp, name)], 180_000);
+      if (r.code !== 0) throw new Error(`building ${name} failed:\n${r.stderr}`);
     }
     fs.mkdirSync(path.dirname(dir), { recursive: true });
     try {
