@@ -6,7 +6,18 @@ static int32_t Port_at(Port *self, uint16_t offset, bool secure);
 static int32_t defaults_mask(int32_t v, uint8_t bits);
 
 #line 22 "test/codegen/programs/defaults.ts"
-static Port defaults_port = {.base = 1880};
+static Port defaults_port;
+
+/* Sets the fields of a zeroed Port to their initial values. */
+#line 14 "test/codegen/programs/defaults.ts"
+void Port_init(Port *self) {
+  self->base = 1880;
+}
+
+/* Module storage starts zeroed (.bss); this sets the non-zero fields before main. */
+static RT_CONSTRUCTOR void defaults__init(void) {
+  Port_init(&defaults_port);
+}
 
 #line 6 "test/codegen/programs/defaults.ts"
 static void defaults_line(const char *text, int32_t times, const char *sep, Mode mode) {

@@ -18,6 +18,7 @@ struct Port {
   uint16_t base;
 };
 
+void Port_init(Port *self);
 void defaults_main(void);
 
 #ifdef __cplusplus

@@ -5,8 +5,21 @@ static bool enums_needsAck(QoS q);
 static QoS enums_upgrade(QoS q);
 
 #line 14 "test/codegen/programs/enums.ts"
-static Msg enums_msg = {.qos = QoS_AtLeastOnce, .sig = Signed_Low};
+static Msg enums_msg;
 
+/* Sets the fields of a zeroed Msg to their initial values. */
+#line 9 "test/codegen/programs/enums.ts"
+void Msg_init(Msg *self) {
+  self->qos = QoS_AtLeastOnce;
+  self->sig = Signed_Low;
+}
+
+/* Module storage starts zeroed (.bss); this sets the non-zero fields before main. */
+static RT_CONSTRUCTOR void enums__init(void) {
+  Msg_init(&enums_msg);
+}
+
+#line 16 "test/codegen/programs/enums.ts"
 static bool enums_needsAck(QoS q) {
   return q != QoS_AtMostOnce;
 }

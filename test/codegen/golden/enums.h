@@ -28,6 +28,7 @@ struct Msg {
   Signed sig;
 };
 
+void Msg_init(Msg *self);
 void enums_main(void);
 
 #ifdef __cplusplus

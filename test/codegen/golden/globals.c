@@ -19,8 +19,25 @@ static const char *globals_label = "init";
 static uint8_t globals_small = 250;
 
 #line 23 "test/codegen/programs/globals.ts"
-static Stats globals_stats = {.count = 7, .min = 2147483647, .max = INT32_MIN, .name = "stats", .ok = true, .ratio = 500};
+static Stats globals_stats;
 
+/* Sets the fields of a zeroed Stats to their initial values. */
+#line 14 "test/codegen/programs/globals.ts"
+void Stats_init(Stats *self) {
+  self->count = 7;
+  self->min = 2147483647;
+  self->max = INT32_MIN;
+  self->name = "stats";
+  self->ok = true;
+  self->ratio = 500;
+}
+
+/* Module storage starts zeroed (.bss); this sets the non-zero fields before main. */
+static RT_CONSTRUCTOR void globals__init(void) {
+  Stats_init(&globals_stats);
+}
+
+#line 25 "test/codegen/programs/globals.ts"
 static void globals_record(int32_t v) {
   globals_calls++;
   globals_lastValue = v;

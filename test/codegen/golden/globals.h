@@ -25,6 +25,7 @@ struct Stats {
 
 extern int32_t globals_lastValue;
 
+void Stats_init(Stats *self);
 void globals_main(void);
 
 #ifdef __cplusplus

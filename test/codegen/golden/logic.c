@@ -6,8 +6,20 @@ static bool logic_f(const char *name);
 static bool logic_between(int32_t x, int32_t lo, int32_t hi);
 
 #line 10 "test/codegen/programs/logic.ts"
-static Flags logic_fl = {.b = true};
+static Flags logic_fl;
 
+/* Sets the fields of a zeroed Flags to their initial values. */
+#line 5 "test/codegen/programs/logic.ts"
+void Flags_init(Flags *self) {
+  self->b = true;
+}
+
+/* Module storage starts zeroed (.bss); this sets the non-zero fields before main. */
+static RT_CONSTRUCTOR void logic__init(void) {
+  Flags_init(&logic_fl);
+}
+
+#line 12 "test/codegen/programs/logic.ts"
 static bool logic_t(const char *name) {
   rt_print_str(name);
   return true;

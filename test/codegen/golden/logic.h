@@ -15,6 +15,7 @@ struct Flags {
   bool b;
 };
 
+void Flags_init(Flags *self);
 void logic_main(void);
 
 #ifdef __cplusplus

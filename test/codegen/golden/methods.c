@@ -11,7 +11,25 @@ static int32_t Bank_settle(Bank *self);
 static int32_t Bank_total(Bank *self);
 
 #line 54 "test/codegen/programs/methods.ts"
-static Bank methods_bank = {.a = {.balance = 100}, .b = {.balance = 100}};
+static Bank methods_bank;
+
+/* Sets the fields of a zeroed Account to their initial values. */
+#line 5 "test/codegen/programs/methods.ts"
+void Account_init(Account *self) {
+  self->balance = 100;
+}
+
+/* Sets the fields of a zeroed Bank to their initial values. */
+#line 39 "test/codegen/programs/methods.ts"
+void Bank_init(Bank *self) {
+  Account_init(&self->a);
+  Account_init(&self->b);
+}
+
+/* Module storage starts zeroed (.bss); this sets the non-zero fields before main. */
+static RT_CONSTRUCTOR void methods__init(void) {
+  Bank_init(&methods_bank);
+}
 
 #line 9 "test/codegen/programs/methods.ts"
 static void Account_deposit(Account *self, int32_t n) {

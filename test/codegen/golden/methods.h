@@ -21,6 +21,8 @@ struct Bank {
   Account b;
 };
 
+void Bank_init(Bank *self);
+void Account_init(Account *self);
 void methods_main(void);
 
 #ifdef __cplusplus

@@ -7,7 +7,23 @@ static void mixed_pickVal(bool big, uint32_t a, int32_t b);
 static const char *mixed_sign(int32_t x);
 
 #line 26 "test/codegen/programs/mixed.ts"
-static Grid mixed_grid = {.rows = {{.visit = mixed_twice}, {.visit = mixed_twice}}};
+static Grid mixed_grid;
+
+/* Sets the fields of a zeroed Row to their initial values. */
+#line 17 "test/codegen/programs/mixed.ts"
+void Row_init(Row *self) {
+  self->visit = mixed_twice;
+}
+
+/* Sets the fields of a zeroed Grid to their initial values. */
+void Grid_init(Grid *self) {
+  for (uint32_t i = 0; i < 2; i++) Row_init(&self->rows[i]);
+}
+
+/* Module storage starts zeroed (.bss); this sets the non-zero fields before main. */
+static RT_CONSTRUCTOR void mixed__init(void) {
+  Grid_init(&mixed_grid);
+}
 
 #line 9 "test/codegen/programs/mixed.ts"
 static int32_t mixed_twice(int32_t v) {

@@ -28,6 +28,8 @@ struct Grid {
   Row rows[2];
 };
 
+void Grid_init(Grid *self);
+void Row_init(Row *self);
 void mixed_main(void);
 
 #ifdef __cplusplus

@@ -9,21 +9,21 @@ extern "C" {
 #endif
 
 typedef struct Outer Outer;
-typedef struct Inner Inner;
+typedef struct Core Core;
 typedef struct Later Later;
 
-struct Inner {
+struct Core {
   uint32_t count;
 };
 
 struct Outer {
-  Inner inner;
+  Core inner;
   Later *link;
 };
 
 struct Later {
   Outer *back;
-  Inner extra;
+  Core extra;
 };
 
 void order_main(void);

@@ -13,9 +13,9 @@ extern "C" {
 #define CONFIG_CG_TEST_POOL_SIZE 4
 #endif
 
-typedef struct Msg Msg;
+typedef struct PoolMsg PoolMsg;
 
-struct Msg {
+struct PoolMsg {
   uint16_t id;
   bool busy;
   uint8_t body[8];

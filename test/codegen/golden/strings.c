@@ -5,8 +5,20 @@ static const char *strings_greet(const char *who, bool loud);
 static bool strings_hasAlias(Named *n);
 
 #line 9 "test/codegen/programs/strings.ts"
-static Named strings_named = {.name = "default"};
+static Named strings_named;
 
+/* Sets the fields of a zeroed Named to their initial values. */
+#line 4 "test/codegen/programs/strings.ts"
+void Named_init(Named *self) {
+  self->name = "default";
+}
+
+/* Module storage starts zeroed (.bss); this sets the non-zero fields before main. */
+static RT_CONSTRUCTOR void strings__init(void) {
+  Named_init(&strings_named);
+}
+
+#line 11 "test/codegen/programs/strings.ts"
 static const char *strings_greet(const char *who, bool loud) {
   rt_print_str("hello, ");
 #line 12 "test/codegen/programs/strings.ts"

@@ -15,6 +15,7 @@ struct Named {
   const char *alias;
 };
 
+void Named_init(Named *self);
 void strings_main(void);
 
 #ifdef __cplusplus

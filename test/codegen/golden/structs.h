@@ -24,6 +24,7 @@ struct Shape {
   rt_bytes view;
 };
 
+void Shape_init(Shape *self);
 void structs_main(void);
 
 #ifdef __cplusplus

@@ -4,7 +4,7 @@
 // and a const local typed by a call that returns an integer alias.
 import { printInt, printStr, printLn, i32, bool } from "../../../ts-src/rt/rt";
 
-type BinOp = (a: i32, b: i32) => i32;
+type PickOp = (a: i32, b: i32) => i32;
 
 class Box {
   v: i32 = 0;
@@ -16,7 +16,7 @@ const b = new Box();
 function add(x: i32, y: i32): i32 { return i32(x + y); }
 function sub(x: i32, y: i32): i32 { return i32(x - y); }
 
-function pick(plus: bool): BinOp {
+function pick(plus: bool): PickOp {
   return plus ? add : sub;
 }
 

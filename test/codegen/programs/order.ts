@@ -12,7 +12,7 @@ export function main(): void {
 }
 
 class Outer {
-  inner: Inner = new Inner();
+  inner: Core = new Core();
   link: Later | null = null;
 
   total(): u32 {
@@ -21,13 +21,13 @@ class Outer {
   }
 }
 
-class Inner {
+class Core {
   count: u32 = 0;
 }
 
 class Later {
   back: Outer | null = null;
-  extra: Inner = new Inner();
+  extra: Core = new Core();
 
   weight(): u32 {
     const b: Outer | null = this.back;

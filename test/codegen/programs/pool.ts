@@ -5,19 +5,19 @@ import { structs, printInt, printStr, printLn, printHex, copyBytes, Bytes, lit, 
 /** @kconfig CG_TEST_POOL_SIZE */
 const POOL_SIZE: u32 = 4;
 
-class Msg {
+class PoolMsg {
   id: u16 = 0;
   busy: bool = false;
   body: Uint8Array = new Uint8Array(8);
   len: u32 = 0;
 }
 
-const pool: Msg[] = structs(POOL_SIZE, Msg);
+const pool: PoolMsg[] = structs(POOL_SIZE, PoolMsg);
 let nextId: u16 = 1;
 
-function alloc(payload: Bytes): Msg | null {
+function alloc(payload: Bytes): PoolMsg | null {
   for (let i: u32 = 0; i < POOL_SIZE; i++) {
-    const m: Msg = pool[i];
+    const m: PoolMsg = pool[i];
     if (m.busy) continue;
     if (!copyBytes(m.body, 0, payload)) return null;
     m.busy = true;
@@ -46,15 +46,15 @@ function busyCount(): i32 {
 }
 
 export function main(): void {
-  const a: Msg | null = alloc(lit("alpha"));
+  const a: PoolMsg | null = alloc(lit("alpha"));
   alloc(lit("beta"));
-  const tooBig: Msg | null = alloc(lit("way too long"));
+  const tooBig: PoolMsg | null = alloc(lit("way too long"));
   printStr(tooBig === null ? "rejected" : "accepted"); printStr(" busy "); printInt(busyCount()); printLn();
   alloc(lit("c"));
   alloc(lit("d"));
   printStr(alloc(lit("e")) === null ? "full" : "room"); printLn();
   printStr("release "); printStr(release(2) ? "T" : "F"); printStr(release(2) ? "T" : "F"); printLn();
-  const e: Msg | null = alloc(lit("epsilon"));
+  const e: PoolMsg | null = alloc(lit("epsilon"));
   if (a !== null && e !== null) {
     printInt(a.id); printStr(" "); printHex(a.body.subarray(0, a.len)); printStr(" ");
     printInt(e.id); printStr(" "); printHex(e.body.subarray(0, e.len)); printLn();
