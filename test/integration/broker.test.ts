@@ -405,3 +405,42 @@ test("an app written against the reference mgos_mqtt.h compiles unchanged and wo
     await s.wait(2000);
   }
 });
+
+test("IPv6 literal server [::1]:port", { skip, timeout: 20_000 }, async (t) => {
+  const port6 = await freePort();
+  let b: Broker;
+  try {
+    b = await Broker.start([`listener ${port6} ::1`]);
+  } catch (e) {
+    // A machine without IPv6 on loopback cannot run this one.
+    t.skip(`mosquitto cannot listen on ::1 here: ${String(e).slice(0, 200)}`);
+    return;
+  }
+  try {
+    const c = cli("cli6", 0, [`mqtt.server=[::1]:${port6}`]);
+    await connected(c);
+    await c.waitErr(new RegExp(`connected to \\[::1\\]:${port6}`), 2000);
+    await stopClean(c);
+  } finally {
+    await b.close();
+  }
+});
+
+test("the port clock wrapping past 2^32 ms keeps the connection and its timers", { skip, timeout: 30_000 }, async () => {
+  const p = uniq("wrap");
+  // The clock starts 1.5 s before the wrap; keepalive 1 s pings across it.
+  const c = cli("cli", broker.port, [`mqtt.client_id=${p}`, "mqtt.keep_alive=1"], { MGOS_MQTT_CLOCK_START: String(2 ** 32 - 1500) });
+  try {
+    await connected(c);
+    await new Promise((r) => setTimeout(r, 4000));
+    assert.doesNotMatch(c.out, /^ev 5$/m, "the connection dropped across the wrap");
+    const mark = c.out.length;
+    c.send(`pub 1 0 ${p}/t after-wrap`);
+    const id = (await c.waitOut(/^pub (\d+)$/m, 3000, mark))[1];
+    await c.waitOut(new RegExp(`^ev 204 id=${id} `, "m"), 3000, mark);
+    await c.waitOut(/^ev 213/m, 3000); // PINGRESP reached the global handler
+    await stopClean(c);
+  } finally {
+    c.kill("SIGKILL");
+  }
+});
