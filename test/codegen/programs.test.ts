@@ -15,6 +15,12 @@ import {
 
 const UPDATE = process.env.UPDATE_GOLDEN === "1";
 
+/** Documented differences between Node and C (codegen/SUBSET.md): C's expected
+ *  output is derived from Node's. `%` by a zero divisor: NaN under Node, 0 in C. */
+const C_EXPECTED: Record<string, (node: string) => string> = {
+  modzero: (s) => s.replace(/\bNaN\b/g, "0"),
+};
+
 /** Programs whose C output is known wrong because of an open compiler bug (reason shown as todo). */
 const TODO: Record<string, string> = {};
 
@@ -225,8 +231,9 @@ for (const name of programs) {
       assert.equal(r.build, "", r.build);
       assert.equal(r.stderr, "", `the C program wrote to stderr (sanitizer report?):\n${r.stderr}`);
       assert.equal(r.code, 0, `the C program exited with ${r.code}${r.signal ? ` (${r.signal})` : ""}`);
-      if (r.stdout !== expected) {
-        assert.equal(r.stdout, expected, `C and Node differ, ${firstDifference(expected, r.stdout)}`);
+      const want = C_EXPECTED[name] ? C_EXPECTED[name](expected) : expected;
+      if (r.stdout !== want) {
+        assert.equal(r.stdout, want, `C and Node differ, ${firstDifference(want, r.stdout)}`);
       }
     });
 

@@ -1,0 +1,13 @@
+// n++ inside an expression that also reads n: C leaves the order open.
+import { u32, u8 } from "../../../ts-src/rt/rt";
+
+class W {
+  out: Uint8Array = new Uint8Array(4);
+}
+
+const w = new W();
+
+export function f(): void {
+  let n: u32 = 0;
+  w.out[n++] = u8(n); //! ++/--
+}
