@@ -144,6 +144,21 @@ static int is_digit(char c) { return c >= '0' && c <= '9'; }
     }                                                                      \
   } while (0)
 
+/* A value computed here, printed with a spec whose length modifier the C
+ * library surely knows: z, j and t go out as "ll", hh and h as plain int
+ * after the narrowing is done here (newlib without C99 formats knows neither). */
+#define EMIT_VALUE(U, expr)                                                \
+  do {                                                                     \
+    U v_ = (expr);                                                         \
+    n = snprintf(small, sizeof(small), spec, v_);                          \
+    if (n >= (int) sizeof(small)) {                                        \
+      big = (char *) malloc((size_t) n + 1);                               \
+      if (big == NULL) return -1;                                          \
+      snprintf(big, (size_t) n + 1, spec, v_);                             \
+    }                                                                      \
+  } while (0)
+#define EMIT_AS(T, U) EMIT_VALUE(U, (U) va_arg(*ap, T))
+
 /* Parses the conversion at *pfmt (just after '%'), consumes its arguments,
  * prints it and advances *pfmt. Returns the bytes printed or -1. */
 static int do_conversion(struct json_out *out, const char **pfmt, va_list *ap) {
@@ -224,7 +239,11 @@ static int do_conversion(struct json_out *out, const char **pfmt, va_list *ap) {
   /* A standard conversion: rebuild its spec with * replaced by the numbers. */
   if (width >= 0) sl += (size_t) snprintf(spec + sl, sizeof(spec) - sl, "%d", width);
   if (prec >= 0) sl += (size_t) snprintf(spec + sl, sizeof(spec) - sl, ".%d", prec);
-  sl += (size_t) snprintf(spec + sl, sizeof(spec) - sl, "%s%c", len_mod, conv);
+  sl += (size_t) snprintf(spec + sl, sizeof(spec) - sl, "%s%c",
+                          (len_mod[0] == 'z' || len_mod[0] == 'j' || len_mod[0] == 't') ? "ll"
+                          : len_mod[0] == 'h'                                            ? ""
+                                                                                         : len_mod,
+                          conv);
   (void) sl;
 
   switch (conv) {
@@ -232,11 +251,13 @@ static int do_conversion(struct json_out *out, const char **pfmt, va_list *ap) {
     case 'i':
       if (len_mod[0] == 'l' && len_mod[1] == 'l') EMIT_STD(long long);
       else if (len_mod[0] == 'l') EMIT_STD(long);
-      else if (len_mod[0] == 'z') EMIT_STD(size_t);
-      else if (len_mod[0] == 'j') EMIT_STD(intmax_t);
-      else if (len_mod[0] == 't') EMIT_STD(ptrdiff_t);
+      else if (len_mod[0] == 'z') EMIT_AS(ptrdiff_t, long long); /* the signed size_t */
+      else if (len_mod[0] == 'j') EMIT_AS(intmax_t, long long);
+      else if (len_mod[0] == 't') EMIT_AS(ptrdiff_t, long long);
       else if (len_mod[0] == 'L') return -1;
-      else EMIT_STD(int); /* hh and h arrive promoted to int */
+      else if (len_mod[0] == 'h' && len_mod[1] == 'h') EMIT_VALUE(int, (int) (signed char) va_arg(*ap, int));
+      else if (len_mod[0] == 'h') EMIT_VALUE(int, (int) (short) va_arg(*ap, int));
+      else EMIT_STD(int);
       break;
     case 'u':
     case 'x':
@@ -244,10 +265,12 @@ static int do_conversion(struct json_out *out, const char **pfmt, va_list *ap) {
     case 'o':
       if (len_mod[0] == 'l' && len_mod[1] == 'l') EMIT_STD(unsigned long long);
       else if (len_mod[0] == 'l') EMIT_STD(unsigned long);
-      else if (len_mod[0] == 'z') EMIT_STD(size_t);
-      else if (len_mod[0] == 'j') EMIT_STD(uintmax_t);
-      else if (len_mod[0] == 't') EMIT_STD(ptrdiff_t);
+      else if (len_mod[0] == 'z') EMIT_AS(size_t, unsigned long long);
+      else if (len_mod[0] == 'j') EMIT_AS(uintmax_t, unsigned long long);
+      else if (len_mod[0] == 't') EMIT_AS(ptrdiff_t, unsigned long long);
       else if (len_mod[0] == 'L') return -1;
+      else if (len_mod[0] == 'h' && len_mod[1] == 'h') EMIT_VALUE(unsigned, (unsigned) (unsigned char) va_arg(*ap, unsigned));
+      else if (len_mod[0] == 'h') EMIT_VALUE(unsigned, (unsigned) (unsigned short) va_arg(*ap, unsigned));
       else EMIT_STD(unsigned int);
       break;
     case 'f':
