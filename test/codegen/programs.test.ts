@@ -174,6 +174,24 @@ async function buildOnce(name: string, files: Map<string, string>, extraFlags: s
   return { build: "", stdout: r.stdout, stderr: r.stderr, code: r.code, signal: r.signal };
 }
 
+/** Cross compilers: the generated C must also be warning-free on the targets. */
+const CROSS: { name: string; cc: string | null; flags: string[] }[] = [
+  { name: "Cortex-M3", cc: which("arm-none-eabi-gcc"), flags: ["-mcpu=cortex-m3", "-mthumb", "-Os", "-ffreestanding"] },
+  { name: "LX106", cc: which("xtensa-lx106-elf-gcc"), flags: ["-Os", "-ffreestanding"] },
+];
+const WARN_FLAGS = GCC_FLAGS.filter((f) => !f.startsWith("-fsanitize") && f !== "-g");
+
+/** Compiles (no link) the program's generated .c files with a cross compiler. */
+function crossCompile(name: string, files: Map<string, string>, cc: string, flags: string[], tag: string): Promise<string> {
+  return limit(async () => {
+    const dir = path.join(tmpRoot, `${name}-${tag}`);
+    writeFiles(dir, files);
+    const sources = [...files.keys()].filter((f) => f.endsWith(".c"));
+    const r = await run(cc, [...WARN_FLAGS, ...flags, "-I", dir, "-c", ...sources], { cwd: dir, timeoutMs: 60_000 });
+    return r.code === 0 ? "" : `${path.basename(cc)} failed (exit ${r.code}):\n${r.stderr}${r.stdout}`;
+  });
+}
+
 // ---- the tests ----
 
 test("the programs directory holds the differential programs", () => {
@@ -235,6 +253,14 @@ for (const name of programs) {
       if (r.stdout !== want) {
         assert.equal(r.stdout, want, `C and Node differ, ${firstDifference(want, r.stdout)}`);
       }
+    });
+
+    await t.test(`${name}: cross-compiles warning-free (Cortex-M3, LX106)`, async (st) => {
+      const missing = CROSS.filter((x) => x.cc === null).map((x) => x.name);
+      if (missing.length === CROSS.length) { st.skip(`no cross compiler installed (${missing.join(", ")})`); return; }
+      const errs = await Promise.all(CROSS.filter((x) => x.cc !== null).map((x) => crossCompile(name, files, x.cc!, x.flags, x.name)));
+      assert.equal(errs.join(""), "");
+      if (missing.length > 0) st.diagnostic(`not installed: ${missing.join(", ")}`);
     });
 
     if (name === "kconfig") {
