@@ -819,6 +819,16 @@ export class Compiler {
     }
   }
 
+  /** TypeScript's flow analysis knows when a `T | null` value is not null here. */
+  private narrow(v: Val, node: ts.Node): Val {
+    if ((v.t.k === "class" || v.t.k === "fn" || v.t.k === "string") && v.t.nullable) {
+      const tt = this.checker.getTypeAtLocation(node);
+      const hasNull = (tt.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined)) !== 0 ||
+        (tt.isUnion() && tt.types.some((x) => (x.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined)) !== 0));
+      if (!hasNull) return { ...v, t: { ...v.t, nullable: false } as T };
+    }
+    return v;
+  }
   private ident(id: ts.Identifier): Val {
     if (id.text === "undefined") {
       this.err(id, "`undefined` is not in the subset; write `null` for an absent reference");
@@ -851,7 +861,7 @@ export class Compiler {
       case "local": {
         if (this.fs) this.fs.refs.set(d, (this.fs.refs.get(d) ?? 0) + 1);
         ent.read = true;
-        return this.mkVal(ent.cname, ent.t);
+        return this.narrow(this.mkVal(ent.cname, ent.t), id);
       }
       case "const":
         return { ...this.mkVal(ent.cname, ent.t), lo: ent.lo, hi: ent.hi };
@@ -865,7 +875,7 @@ export class Compiler {
         }
         ent.used = true;
         if (ent.t.k === "class" && !ent.t.nullable) return this.mkVal(`&${ent.cname}`, ent.t, { place: ent.cname, atom: false });
-        return this.mkVal(ent.cname, ent.t);
+        return this.narrow(this.mkVal(ent.cname, ent.t), id);
       }
     }
   }
@@ -907,7 +917,7 @@ export class Compiler {
         }
         const lv = o.place !== undefined ? `${o.place}.${f.cname}` : `${this.paren(o)}->${f.cname}`;
         if (f.storage === "embed") return this.mkVal(`&${lv}`, f.t, { place: lv, atom: false, pure: o.pure });
-        return this.mkVal(lv, f.t, { pure: o.pure });
+        return this.narrow(this.mkVal(lv, f.t, { pure: o.pure }), e);
       }
       case "bytes":
         if (name === "length") return { ...this.mkVal(`${this.paren(o)}.len`, intT("u32")), pure: o.pure };
@@ -1003,6 +1013,17 @@ export class Compiler {
     }
     if ((a.t.k === "f64" || b.t.k === "f64") && (a.t.k === "int" || a.t.k === "f64") && (b.t.k === "int" || b.t.k === "f64")) {
       return mk(this.conv(a, F64, e.whenTrue, "the branch"), this.conv(b, F64, e.whenFalse, "the branch"), F64);
+    }
+    if (a.t.k === "fnref" && b.t.k === "fnref") {
+      const fa = a.t.fn, fb = b.t.fn;
+      const sig = (f: FuncInfo) => f.params.map((p) => cType(p.t)).join(",") + "->" + cType(f.ret);
+      if (sig(fa) !== sig(fb)) {
+        this.err(e, `the branches are functions with different C signatures (${fa.name}, ${fb.name}); give them the same parameter and return types`);
+        return this.bad();
+      }
+      fa.used = true;
+      fb.used = true;
+      return mk(a.c, b.c, a.t);
     }
     // References: unify with null.
     const target: T = a.t.k === "null" ? nullable(b.t) : b.t.k === "null" ? nullable(a.t) : a.t;
@@ -1292,10 +1313,8 @@ export class Compiler {
       return s.startsWith("-") ? s : s;
     }
     const from = v.t.k === "int" ? v.t.base : "int32_t";
-    // Enum values and small types compare fine after promotion when the common type is int32_t.
-    if (promote(from) === ct || from === ct) return this.paren(v);
-    if (castFree(from, ct) && !(from.startsWith("uint") && ct === "int32_t")) return this.paren(v);
-    if (from.startsWith("uint") && from !== "uint32_t" && ct === "int32_t") return this.paren(v);
+    // Both sides must reach C's comparison in the same type, or C converts (and warns).
+    if (promote(from) === ct || (promote(from) === "int" && ct === "int32_t")) return this.paren(v);
     return `(${ct})${this.paren(v)}`;
   }
 
@@ -1481,8 +1500,8 @@ export class Compiler {
       this.err(e, `\`.${name}()\` on ${typeName(o.t)} is not in the subset; byte views offer only .length and .subarray(start, end), plus copyBytes()/bytesEqual()`);
       return this.bad();
     }
-    this.err(e, "only calls of named functions, methods and function-typed values are in the subset");
-    return this.bad();
+    // Any other expression of a function type: a call of a returned callback, `(c ? f : g)(x)`.
+    return this.indirect(this.expr(callee), e);
   }
   private args(params: { t: T; def?: ts.Expression; name: string }[], e: ts.CallExpression, fname: string): string[] {
     const out: string[] = [];
@@ -1519,8 +1538,14 @@ export class Compiler {
       e.arguments.forEach((a) => this.expr(a));
       return v;
     }
+    if (v.t.k === "fnref") {
+      const f = v.t.fn;
+      f.used = true;
+      const args = this.args(f.params, e, `${f.name}()`);
+      return this.mkVal(`${this.paren(v)}(${args.join(", ")})`, f.ret, { pure: false });
+    }
     if (v.t.k !== "fn") {
-      if (!(v.t.k === "int" && v.c === "0")) this.err(e, `${typeName(v.t)} is not callable; call a top-level function or a value of a function type`);
+      this.err(e, `${typeName(v.t)} is not callable; call a top-level function or a value of a function type`);
       return this.bad();
     }
     const fn = v.t.fn;
@@ -1856,7 +1881,7 @@ export class Compiler {
         t = this.typeOf(d.type, d, `\`${name}\``);
       } else if (v?.bad) {
         t = null;
-      } else if (v && isConst && (v.lit === undefined && v.t.k !== "null" && (v.t.k !== "int" || ["u8", "u16", "u32", "i8", "i16", "i32", "int", "usize"].includes(v.t.name) && !/[-+*/%&|^<>~]/.test(v.c.replace(/->/g, "")) || v.t.enumOf))) {
+      } else if (v && isConst && v.t.k !== "null" && namedInit(d.initializer!) && (v.t.k !== "int" || v.t.name in INTS && v.t.name !== "i64" || v.t.enumOf)) {
         t = v.t.k === "arr" && v.t.elem.name === "u8" ? BYTES : v.t;
       } else {
         this.err(d, `give \`${name}\` a type (\`${isConst ? "const" : "let"} ${name}: u32 = ...\`): only a const initialized from a call, field or variable may omit it`);
@@ -2447,6 +2472,11 @@ function cComment(text: string): string {
   let t = text.replace(/\?\?/g, "? ?");
   if (t.startsWith("//")) return t.replace(/\\+$/, "");
   return t.replace(/\r/g, "");
+}
+/** An initializer whose type has a name (a call, a field, a variable, an element, `as`). */
+function namedInit(e: ts.Expression): boolean {
+  while (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
+  return ts.isCallExpression(e) || ts.isPropertyAccessExpression(e) || ts.isIdentifier(e) || ts.isElementAccessExpression(e) || ts.isAsExpression(e);
 }
 function lastStmt(list: readonly ts.Statement[]): ts.Statement | undefined {
   let s: ts.Statement | undefined = list[list.length - 1];
