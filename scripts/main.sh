@@ -56,7 +56,7 @@ cat >"$WORK/mosquitto.conf" <<CONF
 listener $PORT 127.0.0.1
 allow_anonymous true
 persistence false
-log_dest file $WORK/mosquitto.log
+log_dest stderr
 log_type error
 log_type warning
 log_type notice
@@ -64,7 +64,9 @@ log_type information
 connection_messages true
 CONF
 MOSQUITTO=$(command -v mosquitto || echo /usr/sbin/mosquitto)
-"$MOSQUITTO" -c "$WORK/mosquitto.conf" &
+# Its log goes to a file this shell opens (mosquitto drops root privileges and
+# could not open a file in our temp dir itself).
+"$MOSQUITTO" -c "$WORK/mosquitto.conf" >"$WORK/mosquitto.log" 2>&1 &
 PIDS+=($!)
 # Wait (at most 5 s) until it accepts connections.
 for _ in $(seq 50); do
@@ -78,7 +80,8 @@ fi
 echo "mosquitto (pid ${PIDS[0]}) on 127.0.0.1:$PORT, config $WORK/mosquitto.conf"
 
 # Everything the broker routes, as the demo's peers see it.
-mosquitto_sub -h 127.0.0.1 -p "$PORT" -v -t 'mgos_demo/#' | sed -u 's/^/[broker] /' &
+# (Process substitution, so that $! is mosquitto_sub itself and the trap can stop it.)
+mosquitto_sub -h 127.0.0.1 -p "$PORT" -v -t 'mgos_demo/#' > >(sed -u 's/^/[broker] /') &
 PIDS+=($!)
 
 step "demo device (${DEMO_SECONDS} s)"
