@@ -1276,7 +1276,17 @@ export class Compiler {
         return { c: `${known} /* ${e.getText().replace(/\*\//g, "* /").replace(/\s+/g, " ")} */`, t: BOOL, lo: 0, hi: 0, atom: true, pure };
       }
       const ct = rangeCt(Math.min(a.lo, b.lo), Math.max(a.hi, b.hi));
-      return res(`${this.cmpOperand(a, ct)} ${cop} ${this.cmpOperand(b, ct)}`);
+      // One side in the common type is enough when the other widens to it silently.
+      const reaches = (v: Val) => {
+        if (v.lit !== undefined) return ct !== "int64_t" || !fitsI32(v.lit, v.lit);
+        const p = promote(v.t.k === "int" ? v.t.base : "int32_t");
+        return p === ct || (p === "int" && ct === "int32_t");
+      };
+      const lenient = (v: Val) => v.lit === undefined && castFree(v.t.k === "int" ? v.t.base : "int32_t", ct);
+      const ra = reaches(a), rb = reaches(b);
+      const ac = !ra && rb && lenient(a) ? this.paren(a) : this.cmpOperand(a, ct);
+      const bc = !rb && lenient(b) ? this.paren(b) : this.cmpOperand(b, ct);
+      return res(`${ac} ${cop} ${bc}`);
     }
     if ((a.t.k === "f64" || a.t.k === "int") && (b.t.k === "f64" || b.t.k === "int")) {
       const ac = this.conv(a, F64, e.left, "the operand"), bc = this.conv(b, F64, e.right, "the operand");
