@@ -43,6 +43,8 @@ interface Val {
   /** For + - * computed modulo 2^32 (inside a wrap helper): the exact range, for the 2^53 check. */
   rlo?: number;
   rhi?: number;
+  /** For `a + b`: the operands (index expressions use a saturating 32-bit add). */
+  sumOf?: [Val, Val];
   /** Result of a rejected expression (already diagnosed): absorbs follow-on errors. */
   bad?: boolean;
 }
@@ -945,7 +947,13 @@ export class Compiler {
       this.err(at, `an index must be an integer, got ${typeName(v.t)}`);
       return "0";
     }
-    if (v.t.base === "int64_t") return `rt_idx64(${v.c})`;
+    if (v.t.base === "int64_t") {
+      // `i + k` of two u32 values: a saturating 32-bit add keeps it out of range without int64.
+      if (v.sumOf && v.sumOf.every((x) => x.t.k === "int" && x.lo >= 0 && x.hi <= 4294967295)) {
+        return `rt_idx_add(${this.castInt(v.sumOf[0], "uint32_t")}, ${this.castInt(v.sumOf[1], "uint32_t")})`;
+      }
+      return `rt_idx64(${v.c})`;
+    }
     if (v.lo >= 0 && v.hi <= 4294967295) return this.castInt(v, "uint32_t");
     return `(uint32_t)${this.paren(v)}`;
   }
@@ -1139,7 +1147,7 @@ export class Compiler {
       const v = op === "+" ? a.lit + b.lit : op === "-" ? a.lit - b.lit : a.lit * b.lit;
       return { c: fmtLit(v, rangeCt(v, v)), t: intT(rangeCt(v, v) === "int64_t" ? "i64" : v > 2147483647 ? "u32" : "i32"), lo: v, hi: v, atom: v >= 0, pure, lit: v };
     }
-    return { c: `${this.operand(a, ct)} ${op} ${this.operand(b, ct)}`, t: { ...intT(ct === "int32_t" ? "i32" : ct === "uint32_t" ? "u32" : "i64") }, lo, hi, atom: false, pure };
+    return { c: `${this.operand(a, ct)} ${op} ${this.operand(b, ct)}`, t: { ...intT(ct === "int32_t" ? "i32" : ct === "uint32_t" ? "u32" : "i64") }, lo, hi, atom: false, pure, sumOf: op === "+" ? [a0, b0] : undefined };
   }
 
   /** Interval of a / b (truncating), b's range split around 0. */
