@@ -1729,6 +1729,12 @@ export class Compiler {
     }
   }
 
+  /** A comment after the node on its own line (`x = 1; // why`), for the end of the C line. */
+  private trailing(n: ts.Node): string {
+    const sf = n.getSourceFile();
+    const rs = ts.getTrailingCommentRanges(sf.text, n.getEnd()) ?? [];
+    return rs.map((r) => " " + cComment(sf.text.slice(r.pos, r.end)).replace(/\n/g, " ")).join("");
+  }
   stmts(list: readonly ts.Statement[], out: Out): void {
     for (const s of list) this.stmt(s, out);
   }
@@ -1765,7 +1771,7 @@ export class Compiler {
       }
       case K.ExpressionStatement: {
         const c = this.exprStmt((s as ts.ExpressionStatement).expression);
-        if (c !== null) out.push(`${c};`, line);
+        if (c !== null) out.push(`${c};${this.trailing(s)}`, line);
         return;
       }
       case K.IfStatement: {
@@ -1838,7 +1844,7 @@ export class Compiler {
           this.err(r.expression, "a void function returns no value; write `return;`");
           return;
         }
-        out.push(`return ${this.conv(v, ret, r.expression, "the returned value")};`, line);
+        out.push(`return ${this.conv(v, ret, r.expression, "the returned value")};${this.trailing(s)}`, line);
         return;
       }
       case K.BreakStatement:
@@ -1848,7 +1854,7 @@ export class Compiler {
           this.err(b, "labels are not in the subset; use a flag or return from a helper function");
           return;
         }
-        out.push(s.kind === K.BreakStatement ? "break;" : "continue;", line);
+        out.push((s.kind === K.BreakStatement ? "break;" : "continue;") + this.trailing(s), line);
         return;
       }
       case K.SwitchStatement:
@@ -1918,7 +1924,7 @@ export class Compiler {
       const init = v ? this.conv(v, t, d.initializer!, `the initial value of \`${name}\``) : zeroOf(t);
       const ent = { kind: "local" as const, cname, t, read: false };
       this.fs!.locals.set(d, ent);
-      out.push(`${cDecl(t, cname)} = ${init};`, line);
+      out.push(`${cDecl(t, cname)} = ${init};${this.trailing(list.parent)}`, line);
       (out.lines[out.lines.length - 1] as OutLine & { unusedCheck?: typeof ent }).unusedCheck = ent;
     }
   }
@@ -2221,19 +2227,19 @@ export class Compiler {
         switch (f.storage) {
           case "buf": {
             const t = f.t as Extract<T, { k: "arr" }>;
-            h.push(`${t.elem.ct} ${f.cname}[${t.nC}];`);
+            h.push(`${t.elem.ct} ${f.cname}[${t.nC}];${this.trailing(f.decl)}`);
             break;
           }
           case "sarr": {
             const t = f.t as Extract<T, { k: "sarr" }>;
-            h.push(`${t.cls.cname} ${f.cname}[${t.nC}];`);
+            h.push(`${t.cls.cname} ${f.cname}[${t.nC}];${this.trailing(f.decl)}`);
             break;
           }
           case "embed":
-            h.push(`${(f.t as ClassT).cls.cname} ${f.cname};`);
+            h.push(`${(f.t as ClassT).cls.cname} ${f.cname};${this.trailing(f.decl)}`);
             break;
           default:
-            h.push(`${cDecl(f.t, f.cname)};`);
+            h.push(`${cDecl(f.t, f.cname)};${this.trailing(f.decl)}`);
         }
       }
       h.ind--;
