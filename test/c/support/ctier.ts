@@ -112,9 +112,10 @@ function buildError(message: string): Error {
   return cFailure(message);
 }
 
-async function compileOne(tc: Toolchain, src: string, obj: string): Promise<void> {
+/** Compiles one file; returns the compiler's complaint, or null when it compiled. */
+async function compileOne(tc: Toolchain, src: string, obj: string): Promise<string | null> {
   const r = await run(tc.cc, [...tc.cflags, ...INCLUDES, "-c", src, "-o", obj], 120_000);
-  if (r.code !== 0) throw buildError(`${tc.name}: compiling ${src} failed:\n${(r.stderr + r.stdout).trim()}`);
+  return r.code === 0 ? null : `${tc.name}: compiling ${src} failed:\n${(r.stderr + r.stdout).trim()}`;
 }
 
 /** Compiled once per tier: the runner, support code and the generated modules. */
@@ -122,6 +123,9 @@ export interface Prebuilt {
   dir: string;
   objects: string[]; // unity, support, start-up: linked in full
   libs: string[]; // static libraries of gen/*.c and portable port/*.c (those that exist)
+  /** Library sources that did not compile: left out, so only the programs that
+   *  need them fail (with these messages); test/build/cross.test.ts reports each. */
+  broken: string[];
 }
 
 export async function prebuild(tc: Toolchain): Promise<Prebuilt> {
@@ -129,16 +133,22 @@ export async function prebuild(tc: Toolchain): Promise<Prebuilt> {
   const linked = ["test/unity/unity.c", ...supportSources(), ...tc.extraSources];
   const groups: [string, string[]][] = [["libgen.a", genSources()], ["libport.a", portableSources()]];
   const objName = (src: string) => path.join(dir, path.relative(ROOT, path.resolve(ROOT, src)).replace(/[\/\\]/g, "_").replace(/\.c$/, ".o"));
-  await pool([...linked, ...groups.flatMap((g) => g[1])], 2, (src) => compileOne(tc, src, objName(src)));
+  const all = [...linked, ...groups.flatMap((g) => g[1])];
+  const errors = await pool(all, 2, (src) => compileOne(tc, src, objName(src)));
+  const failed = new Set(all.filter((_, i) => errors[i] !== null));
+  // The runner and support code are needed by every program.
+  const fatal = linked.filter((src) => failed.has(src));
+  if (fatal.length) throw buildError(errors.filter((e, i) => e !== null && fatal.includes(all[i])).join("\n\n"));
   const libs: string[] = [];
   for (const [name, srcs] of groups) {
-    if (!srcs.length) continue;
+    const ok = srcs.filter((src) => !failed.has(src));
+    if (!ok.length) continue;
     const lib = path.join(dir, name);
-    const r = await run(tc.ar, ["rcs", lib, ...srcs.map(objName)], 60_000);
+    const r = await run(tc.ar, ["rcs", lib, ...ok.map(objName)], 60_000);
     if (r.code !== 0) throw buildError(`${tc.name}: ${tc.ar} failed:\n${r.stderr}`);
     libs.push(lib);
   }
-  return { dir, objects: linked.map(objName), libs };
+  return { dir, objects: linked.map(objName), libs, broken: errors.filter((e): e is string => e !== null) };
 }
 
 /** Compiles and links one test program; returns the executable's path. */
@@ -147,7 +157,10 @@ export async function buildProgram(tc: Toolchain, pre: Prebuilt, src: string): P
   // The libraries twice: port code may call generated code and vice versa.
   const args = [...tc.cflags, ...INCLUDES, src, ...pre.objects, ...pre.libs, ...pre.libs, ...tc.ldflags, "-o", exe];
   const r = await run(tc.cc, args, 180_000);
-  if (r.code !== 0) throw buildError(`${tc.name}: building ${src} failed:\n${(r.stderr + r.stdout).trim()}`);
+  if (r.code !== 0) {
+    const also = pre.broken.length ? `\n\nleft out of the libraries because they did not compile:\n${pre.broken.join("\n\n")}` : "";
+    throw buildError(`${tc.name}: building ${src} failed:\n${(r.stderr + r.stdout).trim()}${also}`);
+  }
   return exe;
 }
 
