@@ -20,11 +20,11 @@ void compare_main(void) {
   uint8_t u = 200;
   int16_t s16 = -1;
   uint16_t w16 = 65535;
-  compare_b("-1<1u", m1 < one);
-  compare_b("-1>1u", m1 > one);
-  compare_b("-1===all", m1 == all);
-  compare_b("-1!==all", m1 != all);
-  compare_b("all>-1", all > m1);
+  compare_b("-1<1u", (int64_t)m1 < one);
+  compare_b("-1>1u", (int64_t)m1 > one);
+  compare_b("-1===all", (int64_t)m1 == all);
+  compare_b("-1!==all", (int64_t)m1 != all);
+  compare_b("all>-1", (int64_t)all > m1);
   compare_b("i8<u8", s8 < u);
   compare_b("u8>=i8", u >= s8);
   compare_b("i16<u16", s16 < w16);

@@ -89,7 +89,7 @@ void mixed_main(void) {
   rt_print_int((int64_t)((m1 > 0) ? s8 : w16));
 #line 47 "test/codegen/programs/mixed.ts"
   rt_print_ln();
-  int32_t lo = (all > m1) ? m1 : 0;
+  int32_t lo = ((int64_t)all > m1) ? m1 : 0;
   rt_print_str("lo ");
 #line 49 "test/codegen/programs/mixed.ts"
   rt_print_int((int64_t)lo);
