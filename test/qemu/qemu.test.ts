@@ -42,7 +42,12 @@ after(async () => cleanup(await pre?.catch(() => undefined)));
 for (const program of testPrograms()) {
   test(`qemu cortex-m3: ${path.basename(program)}`, { skip: missing ?? false, timeout: 400_000 }, async (t) => {
     const elf = await buildProgram(arm, await prebuilt(), program);
-    await reportRun(t, program, await qemu(elf));
+    const size = await run("arm-none-eabi-size", [elf], 30_000);
+    const m = /^\s*(\d+)\s+(\d+)\s+(\d+)/m.exec(size.stdout.split("\n")[1] ?? "");
+    if (m) t.diagnostic(`${path.basename(elf)}: flash ${Number(m[1]) + Number(m[2])} B, static RAM ${Number(m[2]) + Number(m[3])} B (text ${m[1]}, data ${m[2]}, bss ${m[3]})`);
+    const r = await qemu(elf);
+    t.diagnostic(`ran in ${r.ms} ms under qemu-system-arm`);
+    await reportRun(t, program, r);
   });
 }
 
