@@ -4,10 +4,19 @@
 static int32_t evalorder_next(void);
 static int32_t evalorder_pair(int32_t a, int32_t b);
 static int32_t evalorder_triple(int32_t a, int32_t b, int32_t c);
+static uint8_t evalorder_take(void);
+static int32_t evalorder_bump(void);
 
 #line 6 "test/codegen/programs/evalorder.ts"
 static int32_t evalorder_counter;
 
+#line 27 "test/codegen/programs/evalorder.ts"
+static Out evalorder_out;
+
+#line 35 "test/codegen/programs/evalorder.ts"
+static int32_t evalorder_total = 100;
+
+#line 8 "test/codegen/programs/evalorder.ts"
 static int32_t evalorder_next(void) {
   evalorder_counter++;
   rt_print_str("n");
@@ -26,28 +35,61 @@ static int32_t evalorder_triple(int32_t a, int32_t b, int32_t c) {
   return rt_i32_of(((((uint32_t)a * 100u) + ((uint32_t)b * 10u)) + (uint32_t)c));
 }
 
+/** Advances out.n: the index on the left of `out.buf[out.n] = take()` is read first in JS. */
+#line 30 "test/codegen/programs/evalorder.ts"
+static uint8_t evalorder_take(void) {
+  evalorder_out.n++;
+  return (uint8_t)(evalorder_out.n * 16u);
+}
+
+#line 37 "test/codegen/programs/evalorder.ts"
+static int32_t evalorder_bump(void) {
+  evalorder_total = 1000;
+  return 1;
+}
+
 void evalorder_main(void) {
   int32_t p = evalorder_pair(evalorder_next(), evalorder_next());
   rt_print_str("pair ");
-#line 24 "test/codegen/programs/evalorder.ts"
+#line 44 "test/codegen/programs/evalorder.ts"
   rt_print_int((int64_t)p);
-#line 24 "test/codegen/programs/evalorder.ts"
+#line 44 "test/codegen/programs/evalorder.ts"
   rt_print_ln();
   int32_t t = evalorder_triple(evalorder_next(), evalorder_next(), evalorder_next());
   rt_print_str("triple ");
-#line 26 "test/codegen/programs/evalorder.ts"
+#line 46 "test/codegen/programs/evalorder.ts"
   rt_print_int((int64_t)t);
-#line 26 "test/codegen/programs/evalorder.ts"
+#line 46 "test/codegen/programs/evalorder.ts"
   rt_print_ln();
   int32_t d = rt_i32_of(((uint32_t)evalorder_next() - (uint32_t)evalorder_next()));
   rt_print_str("diff ");
-#line 28 "test/codegen/programs/evalorder.ts"
+#line 48 "test/codegen/programs/evalorder.ts"
   rt_print_int((int64_t)d);
-#line 28 "test/codegen/programs/evalorder.ts"
+#line 48 "test/codegen/programs/evalorder.ts"
   rt_print_ln();
   rt_print_str("mixed ");
-#line 29 "test/codegen/programs/evalorder.ts"
+#line 49 "test/codegen/programs/evalorder.ts"
   rt_print_int((int64_t)evalorder_pair(evalorder_next(), 5) + (int64_t)evalorder_pair(7, evalorder_next()));
-#line 29 "test/codegen/programs/evalorder.ts"
+#line 49 "test/codegen/programs/evalorder.ts"
+  rt_print_ln();
+  rt_set_u8(evalorder_out.buf, 4, evalorder_out.n, evalorder_take());
+  rt_set_u8(evalorder_out.buf, 4, evalorder_out.n, evalorder_take());
+  rt_print_str("store ");
+#line 52 "test/codegen/programs/evalorder.ts"
+  rt_print_hex(RT_BYTES(evalorder_out.buf, 4));
+#line 52 "test/codegen/programs/evalorder.ts"
+  rt_print_ln();
+  evalorder_total += evalorder_bump();
+  rt_print_str("compound ");
+#line 54 "test/codegen/programs/evalorder.ts"
+  rt_print_int((int64_t)evalorder_total);
+#line 54 "test/codegen/programs/evalorder.ts"
+  rt_print_ln();
+  evalorder_total = 5;
+  evalorder_total = rt_i32_of(((uint32_t)evalorder_total + (uint32_t)evalorder_bump()));
+  rt_print_str("operand ");
+#line 57 "test/codegen/programs/evalorder.ts"
+  rt_print_int((int64_t)evalorder_total);
+#line 57 "test/codegen/programs/evalorder.ts"
   rt_print_ln();
 }

@@ -8,6 +8,13 @@
 extern "C" {
 #endif
 
+typedef struct Out Out;
+
+struct Out {
+  uint8_t buf[4];
+  uint32_t n;
+};
+
 void evalorder_main(void);
 
 #ifdef __cplusplus
