@@ -198,6 +198,22 @@ test("the programs directory holds the differential programs", () => {
   assert.ok(programs.length >= 25, `only ${programs.length} programs`);
 });
 
+test("output does not depend on what else is compiled, nor on repetition", (t) => {
+  if (typeof compiler === "string") assert.fail(`the compiler is not available: ${compiler}`);
+  const all = compileAll(compiler);
+  for (const name of ["imports", "callbacks", "structs"]) {
+    const batch = all.get(name)!.result;
+    if (batch.diagnostics.length > 0) { t.diagnostic(`${name} has diagnostics; skipped`); continue; }
+    const alone = compiler.compile({ inputs: [path.join(PROGRAMS_DIR, `${name}.ts`)], root: ROOT });
+    const again = compiler.compile({ inputs: [path.join(PROGRAMS_DIR, `${name}.ts`)], root: ROOT });
+    assert.ok(alone.files.has(`${name}.c`), `compiling ${name}.ts alone produced no ${name}.c`);
+    for (const [f, text] of alone.files) {
+      assert.equal(text, batch.files.get(f), `${f} differs between a batch compile and compiling ${name}.ts alone`);
+      assert.equal(again.files.get(f), text, `${f} differs between two compiles`);
+    }
+  }
+});
+
 for (const name of programs) {
   test(`program ${name}`, { todo: TODO[name], timeout: 120_000 }, async (t) => {
     const expected = nodeOutput(name);
