@@ -89,6 +89,11 @@ export class Compiler {
   enums = new Map<ts.Node, EnumInfo>();
   fntypes = new Map<ts.Node, FnTypeInfo>();
   fs: FnState | null = null;
+  /** Statements that must run before the current statement: temporaries that fix
+   *  JavaScript's left-to-right evaluation order where C leaves it open. */
+  private pre: string[] = [];
+  /** > 0 inside the conditionally evaluated operand of && || ?: (no hoisting there). */
+  private condDepth = 0;
   /** Declarations already rejected: their uses are not reported again. */
   badDecls = new Set<ts.Node>();
   /** In constant context (module and field initializers, default values): only constants may be referenced. */
@@ -632,7 +637,7 @@ export class Compiler {
   castInt(v: Val, ct: string, base?: string): string {
     if (v.lit !== undefined) return fmtLit(v.lit, base ?? ct, v.litText);
     const from = v.t.k === "int" ? v.t.base : "int32_t";
-    if (castFree(from, base ?? ct) && (v.t.k !== "int" || !v.t.enumOf || ct === v.t.ct || !base)) return v.c;
+    if (castFree(from, base ?? ct)) return v.c;
     return `(${ct})${this.paren(v)}`;
   }
 
@@ -907,7 +912,11 @@ export class Compiler {
       this.err(e, `\`${e.getText()}\` is a library call or property, which is not in the subset; use the rt.ts intrinsics (u32(), idiv(), f64ToU32(), ...) or declare an extern function`);
       return this.bad();
     }
-    const o = this.expr(e.expression);
+    return this.propOf(this.expr(e.expression), e);
+  }
+  /** Member `e.name` of an already translated object value. */
+  private propOf(o: Val, e: ts.PropertyAccessExpression): Val {
+    const name = e.name.text;
     if (o.bad) return o;
     switch (o.t.k) {
       case "class": {
@@ -962,9 +971,10 @@ export class Compiler {
       this.err(e, "optional chaining (`?.`) is not in the subset; check `x !== null` first");
       return this.bad();
     }
-    const o = this.expr(e.expression);
-    const i = this.expr(e.argumentExpression);
-    if (o.bad || i.bad) return this.bad();
+    const o0 = this.expr(e.expression);
+    const i0 = this.expr(e.argumentExpression);
+    if (o0.bad || i0.bad) return this.bad();
+    const [o, i] = this.order([o0, i0], [e.expression, e.argumentExpression], e);
     const pure = o.pure && i.pure;
     switch (o.t.k) {
       case "bytes":
@@ -994,6 +1004,12 @@ export class Compiler {
     if (!t || v.bad) return this.bad();
     if (t.k === "class" && v.t.k === "ptr") return this.mkVal(`(${t.cls.cname} *)${this.paren(v)}`, t, { pure: v.pure, atom: false });
     if (t.k === "int" && t.enumOf && v.t.k === "int") {
+      const ms = [...t.enumOf.members.values()];
+      const mlo = Math.min(...ms), mhi = Math.max(...ms);
+      if (v.t.enumOf !== t.enumOf && (v.lo < mlo || v.hi > mhi)) {
+        this.err(e, `the value (${fmtRange(v.lo)}..${fmtRange(v.hi)}) is outside the members of enum ${t.name} (${mlo}..${mhi}); map the values with a switch that returns members (\`case ${mhi}: return ${t.name}.X;\`), or mask into range first`);
+        return this.bad();
+      }
       if (v.lo < t.lo || v.hi > t.hi) {
         this.err(e, `the value (${fmtRange(v.lo)}..${fmtRange(v.hi)}) does not fit enum ${t.name}; write ${t.base === "uint8_t" ? "u8" : "u16"}(x) first`);
         return this.bad();
@@ -1001,14 +1017,18 @@ export class Compiler {
       return { ...this.mkVal(`(${t.ct})${this.paren(v)}`, t, { pure: v.pure }), lo: v.lo, hi: v.hi };
     }
     // Any other `as` converts nothing: it must be an implicit conversion.
-    const c = this.conv(v, t, e, "`as` does not convert values; the operand");
+    const n = this.diags.length;
+    const c = this.conv(v, t, e.expression, "`as` does not convert values; the operand");
+    if (this.diags.length !== n) return this.bad();
     return { ...v, c, t, atom: c === v.c ? v.atom : false };
   }
 
   private cond(e: ts.ConditionalExpression): Val {
     const c = this.expr(e.condition);
     this.conv(c, BOOL, e.condition, "the condition");
+    this.condDepth++;
     const a = this.expr(e.whenTrue), b = this.expr(e.whenFalse);
+    this.condDepth--;
     const pure = c.pure && a.pure && b.pure;
     const mk = (ac: string, bc: string, t: T, lo = 0, hi = 0): Val =>
       ({ c: `${c.atom ? c.c : `(${c.c})`} ? ${ac} : ${bc}`, t, lo, hi, atom: false, pure });
@@ -1065,8 +1085,13 @@ export class Compiler {
         this.err(e.operatorToken, "`**` is not in the subset; multiply, or shift for powers of two");
         return this.bad();
     }
-    const a = this.expr(e.left), b = this.expr(e.right);
-    if (a.bad || b.bad) return this.bad();
+    const logical = op === K.AmpersandAmpersandToken || op === K.BarBarToken;
+    const a0 = this.expr(e.left);
+    if (logical) this.condDepth++;
+    const b0 = this.expr(e.right);
+    if (logical) this.condDepth--;
+    if (a0.bad || b0.bad) return this.bad();
+    const [a, b] = logical ? [a0, b0] : this.order([a0, b0], [e.left, e.right], e);
     const pure = a.pure && b.pure;
     switch (op) {
       case K.AmpersandAmpersandToken:
@@ -1394,8 +1419,13 @@ export class Compiler {
   }
 
   /** An assignable place: a variable, a field, or an element (set through a helper). */
-  private lvalue(e: ts.Expression): { t: T; plain?: string; set?: (v: string) => string; read: () => Val; decl?: ts.Node } | null {
-    if (ts.isParenthesizedExpression(e)) return this.lvalue(e.expression);
+  private lvalue(e: ts.Expression, rhs?: ts.Expression): { t: T; plain?: string; set?: (v: string) => string; read: () => Val; decl?: ts.Node; rv?: Val } | null {
+    if (ts.isParenthesizedExpression(e)) return this.lvalue(e.expression, rhs);
+    const r = this.lvalue0(e, rhs);
+    if (r && rhs && !r.rv) r.rv = this.expr(rhs);
+    return r;
+  }
+  private lvalue0(e: ts.Expression, rhs?: ts.Expression): { t: T; plain?: string; set?: (v: string) => string; read: () => Val; decl?: ts.Node; rv?: Val } | null {
     if (ts.isIdentifier(e)) {
       const d = this.declOf(e);
       const ent = d ? this.fs?.locals.get(d) ?? this.ents.get(d) : undefined;
@@ -1412,8 +1442,19 @@ export class Compiler {
       return null;
     }
     if (ts.isPropertyAccessExpression(e)) {
-      const v = this.prop(e);
-      if (v.t.k === "int" && v.t.name === "i32" && v.c === "0") return null;
+      // The object is evaluated before the right-hand side, as in JavaScript.
+      let v: Val, rv: Val | undefined;
+      const od = ts.isIdentifier(e.expression) ? this.declOf(e.expression) : undefined;
+      if (rhs && !(od && (ts.isEnumDeclaration(od) || this.isLib(od))) && !e.questionDotToken && ts.isIdentifier(e.name)) {
+        const o0 = this.expr(e.expression);
+        const rv0 = this.expr(rhs);
+        const [o, r] = this.order([o0, rv0], [e.expression, rhs], e);
+        rv = r;
+        v = this.propOf(o, e);
+      } else {
+        v = this.prop(e);
+      }
+      if (v.bad) return null;
       if (v.place !== undefined || v.t.k === "arr" || v.t.k === "sarr") {
         this.err(e, "an embedded struct or fixed array field cannot be reassigned; write copy(dst, src) or set its fields/elements");
         return null;
@@ -1422,21 +1463,23 @@ export class Compiler {
         this.err(e, "`.length` is read-only; make a subarray for a shorter view");
         return null;
       }
-      return { t: v.t, plain: v.c, read: () => v };
+      return { t: v.t, plain: v.c, read: () => v, rv };
     }
     if (ts.isElementAccessExpression(e)) {
-      const o = this.expr(e.expression);
-      const i = this.expr(e.argumentExpression);
-      if (!o.pure || !i.pure) {
-        // The element is written through a helper, and compound assignment reads it too.
-      }
+      // Object, index, then the right-hand side, as in JavaScript.
+      const o0 = this.expr(e.expression);
+      const i0 = this.expr(e.argumentExpression);
+      const rv0 = rhs ? this.expr(rhs) : undefined;
+      const vals = this.order(rv0 ? [o0, i0, rv0] : [o0, i0], rv0 ? [e.expression, e.argumentExpression, rhs!] : [e.expression, e.argumentExpression], e);
+      const [o, i, rv] = vals;
+      if (o.bad || i.bad) return null;
       const idx = this.index(i, e.argumentExpression);
       if (o.t.k === "bytes") {
-        return { t: intT("u8"), set: (v) => `rt_bytes_set(${o.c}, ${idx}, ${v})`, read: () => this.mkVal(`rt_bytes_get(${o.c}, ${idx})`, intT("u8"), { pure: o.pure && i.pure }) };
+        return { rv, t: intT("u8"), set: (v) => `rt_bytes_set(${o.c}, ${idx}, ${v})`, read: () => this.mkVal(`rt_bytes_get(${o.c}, ${idx})`, intT("u8"), { pure: o.pure && i.pure }) };
       }
       if (o.t.k === "arr") {
         const a = o.t;
-        return { t: a.elem, set: (v) => `rt_set_${a.elem.name}(${o.c}, ${a.nC}, ${idx}, ${v})`, read: () => this.mkVal(`rt_get_${a.elem.name}(${o.c}, ${a.nC}, ${idx})`, a.elem, { pure: o.pure && i.pure }) };
+        return { rv, t: a.elem, set: (v) => `rt_set_${a.elem.name}(${o.c}, ${a.nC}, ${idx}, ${v})`, read: () => this.mkVal(`rt_get_${a.elem.name}(${o.c}, ${a.nC}, ${idx})`, a.elem, { pure: o.pure && i.pure }) };
       }
       if (o.t.k === "table") this.err(e, "const tables are read-only; use a Uint8Array field for data that changes");
       else if (o.t.k === "sarr") this.err(e, "array elements are structs; write copy(a[i], src) or set their fields");
@@ -1521,20 +1564,27 @@ export class Compiler {
     // Any other expression of a function type: a call of a returned callback, `(c ? f : g)(x)`.
     return this.indirect(this.expr(callee), e);
   }
-  private args(params: { t: T; def?: ts.Expression; name: string }[], e: ts.CallExpression, fname: string): string[] {
+  /** Arguments converted to the parameters; `first` (the object of a method call or
+   *  the callee value) is evaluated before them and may be replaced by a temporary. */
+  private args(params: { t: T; def?: ts.Expression; name: string }[], e: ts.CallExpression, fname: string, first?: { v: Val; e: ts.Expression | null }): string[] {
     const out: string[] = [];
     if (e.arguments.length > params.length) {
       this.err(e, `${fname} takes ${params.length} arguments`);
       return out;
     }
+    const given = e.arguments.map((a) => {
+      if (ts.isSpreadElement(a)) {
+        this.err(a, "spread is not in the subset; pass the values one by one");
+        return this.bad();
+      }
+      return this.expr(a);
+    });
+    const ordered = this.order(first ? [first.v, ...given] : given, first ? [first.e, ...e.arguments] : [...e.arguments], e);
+    if (first) first.v = ordered.shift()!;
     params.forEach((p, i) => {
       const a = e.arguments[i];
       if (a) {
-        if (ts.isSpreadElement(a)) {
-          this.err(a, "spread is not in the subset; pass the values one by one");
-          return;
-        }
-        out.push(this.conv(this.expr(a), p.t, a, `argument \`${p.name}\` of ${fname}`));
+        out.push(this.conv(ordered[i], p.t, a, `argument \`${p.name}\` of ${fname}`));
       } else if (p.def) {
         const saved = this.constMode;
         this.constMode = true;
@@ -1547,9 +1597,10 @@ export class Compiler {
     return out;
   }
   private direct(f: FuncInfo, self: Val | null, e: ts.CallExpression): Val {
-    const args = this.args(f.params, e, `${f.name}()`);
-    if (self) args.unshift(self.c);
-    return this.mkVal(`${f.cname}(${args.join(", ")})`, f.ret, { pure: false });
+    const first = self ? { v: self, e: ts.isPropertyAccessExpression(e.expression) ? e.expression.expression : null } : undefined;
+    const args = this.args(f.params, e, `${f.name}()`, first);
+    if (first) args.unshift(first.v.c);
+    return this.mkVal(`${f.cname}(${args.join(", ")})`, f.ret, { pure: !this.writes(f.decl) && (!first || first.v.pure) && e.arguments.every((a) => !this.hasCall(a)) });
   }
   private indirect(v: Val, e: ts.CallExpression): Val {
     if (v.bad) {
@@ -1567,8 +1618,9 @@ export class Compiler {
       return this.bad();
     }
     const fn = v.t.fn;
-    const args = this.args(fn.params.map((t, i) => ({ t, name: String(i + 1) })), e, `a ${fn.name}`);
-    return this.mkVal(`${this.paren(v)}(${args.join(", ")})`, fn.ret, { pure: false });
+    const first = { v, e: e.expression as ts.Expression | null };
+    const args = this.args(fn.params.map((t, i) => ({ t, name: String(i + 1) })), e, `a ${fn.name}`, first);
+    return this.mkVal(`${this.paren(first.v)}(${args.join(", ")})`, fn.ret, { pure: false });
   }
 
   private intrinsic(name: string, e: ts.CallExpression): Val {
@@ -1711,6 +1763,141 @@ export class Compiler {
   private begin(): void {
     if (this.fs) { this.fs.mutated = new Set(); this.fs.refs = new Map(); }
   }
+  /** Emits the pending temporaries of the current statement. */
+  private flush(out: Out, line: number): void {
+    for (const p of this.pre) out.push(p, line);
+    this.pre = [];
+  }
+  /** An expression whose value no call can change: literals, constants, locals,
+   *  parameters, `this`, and pure operators over those. */
+  /** Whether an expression contains a call that may write state or an ++/--. */
+  private hasCall(e: ts.Node): boolean {
+    let found = false;
+    const visit = (n: ts.Node): void => {
+      if (found) return;
+      if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) found = true;
+      else if (ts.isCallExpression(n)) {
+        const c = n.expression;
+        const d = ts.isIdentifier(c) ? this.declOf(c) : ts.isPropertyAccessExpression(c) ? this.declOf(c.name) : undefined;
+        if (!(d && ((ts.isFunctionDeclaration(d) || ts.isMethodDeclaration(d)) && !this.writes(d) && !this.isRt(d) || this.isRt(d) && !["copy", "copyBytes", "printStr", "printInt", "printHex", "printLn"].includes(c.getText()))) &&
+          !(ts.isPropertyAccessExpression(c) && c.name.text === "subarray")) found = true;
+      }
+      if (!found) ts.forEachChild(n, visit);
+    };
+    visit(e);
+    return found;
+  }
+  private stableExpr(e: ts.Expression): boolean {
+    if (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isAsExpression(e)) return this.stableExpr(e.expression);
+    if (ts.isNumericLiteral(e) || ts.isStringLiteral(e) || e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword ||
+      e.kind === ts.SyntaxKind.NullKeyword || e.kind === ts.SyntaxKind.ThisKeyword) return true;
+    if (ts.isIdentifier(e)) {
+      const d = this.declOf(e);
+      if (!d) return false;
+      const ent = this.fs?.locals.get(d) ?? this.ents.get(d);
+      return !!ent && (ent.kind === "local" || ent.kind === "const" || ent.kind === "func" ||
+        (ent.kind === "global" && (ent.t.k === "arr" || ent.t.k === "sarr" || ent.t.k === "table" || (ent.t.k === "class" && !ent.t.nullable))));
+    }
+    if (ts.isPropertyAccessExpression(e)) {
+      const d = ts.isIdentifier(e.expression) ? this.declOf(e.expression) : undefined;
+      if (d && ts.isEnumDeclaration(d)) return true;
+      // `base.sub` of an embedded struct or fixed array is an address, not a read.
+      const fd = this.declOf(e.name);
+      if (fd && ts.isPropertyDeclaration(fd) && fd.parent && ts.isClassDeclaration(fd.parent)) {
+        const f = this.classes.get(fd.parent)?.fields.get(e.name.text);
+        if (f && f.storage !== "val") return this.stableExpr(e.expression);
+      }
+      return false;
+    }
+    if (ts.isElementAccessExpression(e) && ts.isPropertyAccessExpression(e.expression)) {
+      // `base.items[i]` of a structs() field: an address when base and i are stable.
+      const fd = this.declOf(e.expression.name);
+      if (fd && ts.isPropertyDeclaration(fd) && fd.parent && ts.isClassDeclaration(fd.parent)) {
+        const f = this.classes.get(fd.parent)?.fields.get(e.expression.name.text);
+        if (f && f.storage === "sarr") return this.stableExpr(e.expression) && this.stableExpr(e.argumentExpression);
+      }
+      return false;
+    }
+    if (ts.isBinaryExpression(e)) {
+      const k = e.operatorToken.kind;
+      return !(k >= ts.SyntaxKind.FirstAssignment && k <= ts.SyntaxKind.LastAssignment) && this.stableExpr(e.left) && this.stableExpr(e.right);
+    }
+    if (ts.isPrefixUnaryExpression(e)) return e.operator !== ts.SyntaxKind.PlusPlusToken && e.operator !== ts.SyntaxKind.MinusMinusToken && this.stableExpr(e.operand);
+    if (ts.isConditionalExpression(e)) return this.stableExpr(e.condition) && this.stableExpr(e.whenTrue) && this.stableExpr(e.whenFalse);
+    if (ts.isCallExpression(e) && ts.isIdentifier(e.expression)) {
+      const d = this.declOf(e.expression);
+      return !!d && this.isRt(d) && ["u8", "u16", "u32", "i8", "i16", "i32", "int", "usize", "lit", "noBytes", "idiv", "mul32", "strBytes"].includes(e.expression.text) &&
+        e.arguments.every((a) => this.stableExpr(a));
+    }
+    return false;
+  }
+  /** Whether calling this function can change state (fields, globals, elements, output).
+   *  Calls that cannot are free to be evaluated in any order, so they need no temporaries. */
+  private writeMemo = new Map<ts.Node, boolean>();
+  writes(fd: ts.FunctionDeclaration | ts.MethodDeclaration): boolean {
+    const memo = this.writeMemo.get(fd);
+    if (memo !== undefined) return memo;
+    if (!fd.body) return true; // extern
+    this.writeMemo.set(fd, false); // recursion: assume no writes until one is found
+    const isLocal = (id: ts.Expression): boolean => {
+      if (!ts.isIdentifier(id)) return false;
+      const d = this.declOf(id);
+      if (!d || !(ts.isVariableDeclaration(d) || ts.isParameter(d))) return false;
+      let p: ts.Node | undefined = d.parent;
+      while (p && !ts.isFunctionLike(p)) p = p.parent;
+      return p === fd;
+    };
+    let w = false;
+    const visit = (n: ts.Node): void => {
+      if (w) return;
+      if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+        let t: ts.Expression = n.left;
+        while (ts.isParenthesizedExpression(t)) t = t.expression;
+        if (!isLocal(t)) { w = true; return; }
+      } else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) &&
+        (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) {
+        if (!isLocal(n.operand)) { w = true; return; }
+      } else if (ts.isCallExpression(n)) {
+        const c = n.expression;
+        if (ts.isPropertyAccessExpression(c) && c.name.text === "subarray") { /* a view: no write */ }
+        else {
+          const d = ts.isIdentifier(c) ? this.declOf(c) : ts.isPropertyAccessExpression(c) ? this.declOf(c.name) : undefined;
+          if (d && this.isRt(d)) {
+            if (["copy", "copyBytes", "printStr", "printInt", "printHex", "printLn"].includes((c as ts.Identifier).getText())) { w = true; return; }
+          } else if (d && (ts.isFunctionDeclaration(d) || ts.isMethodDeclaration(d))) {
+            if (this.writes(d)) { w = true; return; }
+          } else { w = true; return; }
+        }
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(fd.body);
+    this.writeMemo.set(fd, w);
+    return w;
+  }
+  /** JavaScript evaluates operands left to right; C does not. When an operand has side
+   *  effects and another operand could observe them, the operands up to the last
+   *  one with side effects are computed into temporaries first, in source order. */
+  private order(vals: Val[], exprs: (ts.Expression | null)[], at: ts.Node): Val[] {
+    if (!this.fs || this.constMode) return vals;
+    let last = -1;
+    vals.forEach((v, i) => { if (!v.pure) last = i; });
+    if (last < 0) return vals;
+    const unstable = vals.map((v, i) => !(exprs[i] === null ? v.pure : this.stableExpr(exprs[i]!) && v.pure));
+    if (!unstable.some((u, i) => u && i !== last)) return vals;
+    if (this.condDepth > 0) {
+      this.err(at, "calls whose order matters inside a conditional operand (&&, ||, ?:); compute them into locals in statements first");
+      return vals;
+    }
+    const laterReads = unstable.some((u, j) => u && j > last);
+    return vals.map((v, i) => {
+      if (i > last || !unstable[i] || v.bad || (i === last && !laterReads)) return v;
+      if (v.t.k === "arr" || v.t.k === "sarr" || v.t.k === "table" || v.t.k === "fnref" || v.t.k === "null" || v.t.k === "void") return v;
+      const name = this.localName("tmp");
+      this.pre.push(`${cDecl(v.t, name)} = ${v.c};`);
+      return { c: name, t: v.t, lo: v.lo, hi: v.hi, atom: true, pure: true };
+    });
+  }
   private end(at: ts.Node): void {
     if (!this.fs) return;
     for (const d of this.fs.mutated) {
@@ -1771,31 +1958,26 @@ export class Compiler {
       }
       case K.ExpressionStatement: {
         const c = this.exprStmt((s as ts.ExpressionStatement).expression);
+        this.flush(out, line);
         if (c !== null) out.push(`${c};${this.trailing(s)}`, line);
         return;
       }
-      case K.IfStatement: {
-        let st: ts.IfStatement = s as ts.IfStatement;
-        out.push(`if (${this.condition(st.expression)}) {`, line);
-        this.block(st.thenStatement, out);
-        while (st.elseStatement) {
-          const el: ts.Statement = st.elseStatement;
-          if (ts.isIfStatement(el)) {
-            out.push(`} else if (${this.condition(el.expression)}) {`, this.lineOf(el));
-            this.block(el.thenStatement, out);
-            st = el;
-          } else {
-            out.push("} else {", this.lineOf(el));
-            this.block(el, out);
-            break;
-          }
-        }
-        out.push("}");
+      case K.IfStatement:
+        this.ifStmt(s as ts.IfStatement, out, line);
         return;
-      }
       case K.WhileStatement: {
         const w = s as ts.WhileStatement;
-        out.push(`while (${this.condition(w.expression)}) {`, line);
+        const cond = this.condition(w.expression);
+        if (this.pre.length) {
+          // The condition needs temporaries: evaluate them at the top of each iteration.
+          out.push("for (;;) {", line);
+          out.ind++;
+          this.flush(out, line);
+          out.push(`if (!(${cond})) break;`, line);
+          out.ind--;
+        } else {
+          out.push(`while (${cond}) {`, line);
+        }
         this.block(w.statement, out);
         out.push("}");
         return;
@@ -1804,7 +1986,12 @@ export class Compiler {
         const d = s as ts.DoStatement;
         out.push("do {", line);
         this.block(d.statement, out);
-        out.push(`} while (${this.condition(d.expression)});`, this.lineOf(d.expression));
+        const cond = this.condition(d.expression);
+        if (this.pre.length) {
+          this.pre = [];
+          this.err(d.expression, "this do..while condition has calls whose order matters; compute them into a local at the end of the body");
+        }
+        out.push(`} while (${cond});`, this.lineOf(d.expression));
         return;
       }
       case K.ForStatement: {
@@ -1815,15 +2002,33 @@ export class Compiler {
           if (ts.isVariableDeclarationList(f.initializer)) {
             const o = new Out();
             this.varDecls(f.initializer, o, line);
-            if (o.lines.length !== 1) this.err(f.initializer, "declare one loop variable in a for header; declare others before the loop");
-            init = (o.lines[0]?.s ?? ";").replace(/;$/, "");
+            if (f.initializer.declarations.length !== 1) this.err(f.initializer, "declare one loop variable in a for header; declare others before the loop");
+            // Temporaries of the initializer go before the loop.
+            for (const l of o.lines.slice(0, -1)) out.push(l.s.trim(), line);
+            init = (o.lines[o.lines.length - 1]?.s ?? ";").trim().replace(/;$/, "");
           } else {
             init = this.exprStmt(f.initializer) ?? "";
           }
         }
-        const cond = f.condition ? this.condition(f.condition) : "";
+        this.flush(out, line);
+        let cond = f.condition ? this.condition(f.condition) : "";
+        const condPre = this.pre;
+        this.pre = [];
         const inc = f.incrementor ? this.exprStmt(f.incrementor) ?? "" : "";
-        out.push(`for (${init}; ${cond}; ${inc}) {`, line);
+        if (this.pre.length) {
+          this.pre = [];
+          this.err(f.incrementor!, "this for-loop step has calls whose order matters; move it to the end of the body");
+        }
+        if (condPre.length) {
+          out.push(`for (${init}; ; ${inc}) {`, line);
+          out.ind++;
+          for (const p of condPre) out.push(p, line);
+          out.push(`if (!(${cond})) break;`, line);
+          out.ind--;
+          cond = "";
+        } else {
+          out.push(`for (${init}; ${cond}; ${inc}) {`, line);
+        }
         this.block(f.statement, out);
         out.push("}");
         this.popScope();
@@ -1844,7 +2049,9 @@ export class Compiler {
           this.err(r.expression, "a void function returns no value; write `return;`");
           return;
         }
-        out.push(`return ${this.conv(v, ret, r.expression, "the returned value")};${this.trailing(s)}`, line);
+        const rc = this.conv(v, ret, r.expression, "the returned value");
+        this.flush(out, line);
+        out.push(`return ${rc};${this.trailing(s)}`, line);
         return;
       }
       case K.BreakStatement:
@@ -1885,6 +2092,44 @@ export class Compiler {
         this.err(s, `this statement (${ts.SyntaxKind[s.kind]}) is not in the subset; see codegen/SUBSET.md`);
     }
   }
+  private ifStmt(st: ts.IfStatement, out: Out, line: number): void {
+    const cond = this.condition(st.expression);
+    this.flush(out, line);
+    out.push(`if (${cond}) {`, line);
+    this.block(st.thenStatement, out);
+    let el = st.elseStatement;
+    while (el) {
+      if (ts.isIfStatement(el)) {
+        const c2 = this.condition(el.expression);
+        if (this.pre.length) {
+          // The else-if condition needs temporaries: they belong inside the else.
+          out.push("} else {", this.lineOf(el));
+          out.ind++;
+          this.newScope();
+          this.comments(el, out);
+          this.flush(out, this.lineOf(el));
+          out.push(`if (${c2}) {`, this.lineOf(el));
+          this.block(el.thenStatement, out);
+          if (el.elseStatement) {
+            out.push("} else {", this.lineOf(el.elseStatement));
+            this.block(el.elseStatement, out);
+          }
+          out.push("}");
+          this.popScope();
+          out.ind--;
+          break;
+        }
+        out.push(`} else if (${c2}) {`, this.lineOf(el));
+        this.block(el.thenStatement, out);
+        el = el.elseStatement;
+      } else {
+        out.push("} else {", this.lineOf(el));
+        this.block(el, out);
+        break;
+      }
+    }
+    out.push("}");
+  }
   private varDecls(list: ts.VariableDeclarationList, out: Out, line: number): void {
     const isConst = (list.flags & ts.NodeFlags.Const) !== 0;
     if (!isConst && !(list.flags & ts.NodeFlags.Let)) {
@@ -1922,6 +2167,7 @@ export class Compiler {
       }
       const cname = this.localName(name);
       const init = v ? this.conv(v, t, d.initializer!, `the initial value of \`${name}\``) : zeroOf(t);
+      this.flush(out, line);
       const ent = { kind: "local" as const, cname, t, read: false };
       this.fs!.locals.set(d, ent);
       out.push(`${cDecl(t, cname)} = ${init};${this.trailing(list.parent)}`, line);
@@ -1962,9 +2208,10 @@ export class Compiler {
   private assign(e: ts.BinaryExpression): string | null {
     const K = ts.SyntaxKind;
     const op = e.operatorToken.kind;
-    const lv = this.lvalue(e.left);
-    const rv = this.expr(e.right);
+    const lv = this.lvalue(e.left, e.right);
     if (!lv) return null;
+    const rv = lv.rv!;
+    if (rv.bad) return null;
     const what = `the value assigned to \`${e.left.getText()}\``;
     if (op === K.EqualsToken) {
       const c = this.conv(rv, lv.t, e.right, what);
@@ -1991,6 +2238,11 @@ export class Compiler {
       (lv.t.base === "int32_t" || lv.t.base === "uint32_t" || lv.t.base === "int" || lv.t.base === "size_t");
     if (counter) {
       const c = this.conv(rv, lv.t, e.right, `the operand of \`${e.operatorToken.getText()}\``);
+      if (!rv.pure && !this.stableExpr(e.left)) {
+        // JavaScript reads the target before the right-hand side runs.
+        const [old] = this.order([{ ...lv.read(), pure: false }, rv], [null, e.right], e);
+        return `${lv.plain} = ${old.c} ${opText} ${c}`;
+      }
       return `${lv.plain} ${opText}= ${c}`;
     }
     if (op === K.PlusEqualsToken || op === K.MinusEqualsToken) {
@@ -2005,7 +2257,9 @@ export class Compiler {
       this.err(e.operatorToken, "`/=` on integers is not in the subset; write `x = idiv(x, y)`");
       return null;
     }
-    const cur = lv.read();
+    let cur = lv.read();
+    // JavaScript reads the target before evaluating the right-hand side.
+    if (!rv.pure && !this.stableExpr(e.left)) [cur] = this.order([{ ...cur, pure: false }, rv], [null, e.right], e).map((v, i) => (i === 0 ? { ...v, pure: true } : v));
     if (!cur.pure && lv.set) {
       this.err(e, "a compound assignment to an element whose index has side effects is not in the subset; compute the index first");
       return null;
@@ -2026,6 +2280,7 @@ export class Compiler {
     this.begin();
     const v = this.expr(s.expression);
     this.end(s.expression);
+    this.flush(out, line);
     if (v.t.k !== "int") {
       this.err(s.expression, `switch works on integers and enums, got ${typeName(v.t)}; write an if/else chain`);
       return;
