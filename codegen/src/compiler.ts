@@ -1004,14 +1004,8 @@ export class Compiler {
     if (!t || v.bad) return this.bad();
     if (t.k === "class" && v.t.k === "ptr") return this.mkVal(`(${t.cls.cname} *)${this.paren(v)}`, t, { pure: v.pure, atom: false });
     if (t.k === "int" && t.enumOf && v.t.k === "int") {
-      const ms = [...t.enumOf.members.values()];
-      const mlo = Math.min(...ms), mhi = Math.max(...ms);
-      if (v.t.enumOf !== t.enumOf && (v.lo < mlo || v.hi > mhi)) {
-        this.err(e, `the value (${fmtRange(v.lo)}..${fmtRange(v.hi)}) is outside the members of enum ${t.name} (${mlo}..${mhi}); map the values with a switch that returns members (\`case ${mhi}: return ${t.name}.X;\`), or mask into range first`);
-        return this.bad();
-      }
       if (v.lo < t.lo || v.hi > t.hi) {
-        this.err(e, `the value (${fmtRange(v.lo)}..${fmtRange(v.hi)}) does not fit enum ${t.name}; write ${t.base === "uint8_t" ? "u8" : "u16"}(x) first`);
+        this.err(e, `the value (${fmtRange(v.lo)}..${fmtRange(v.hi)}) does not fit enum ${t.name} (a ${t.base}); write ${Object.keys(INTS).find((k) => INTS[k].ct === t.base) ?? "u32"}(${e.expression.getText()}) as ${t.name}`);
         return this.bad();
       }
       return { ...this.mkVal(`(${t.ct})${this.paren(v)}`, t, { pure: v.pure }), lo: v.lo, hi: v.hi };
