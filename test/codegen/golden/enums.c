@@ -81,7 +81,7 @@ void enums_main(void) {
   rt_print_str(enums_needsAck(enums_msg.qos) ? "y" : "n");
 #line 32 "test/codegen/programs/enums.ts"
   rt_print_ln();
-  int32_t asInt = (int32_t)enums_msg.sig;
+  int32_t asInt = enums_msg.sig;
   rt_print_str("arith ");
 #line 34 "test/codegen/programs/enums.ts"
   rt_print_int((int64_t)asInt + (int64_t)Signed_Low);
