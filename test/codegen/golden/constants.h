@@ -16,6 +16,8 @@ extern "C" {
 
 #define constants_HALF 0x8000
 
+#define constants_WIDE 0xffff
+
 #define constants_PUBLIC 3000000000u
 
 void constants_main(void);
