@@ -4,6 +4,12 @@
 #line 9 "test/codegen/programs/lib/mathlib.ts"
 uint32_t mathlib_applied;
 
+/** Exported table and instance, used from imports.ts through extern declarations. */
+#line 22 "test/codegen/programs/lib/mathlib.ts"
+const uint32_t mathlib_WEIGHTS[4] = {1, 10, 100, 4000000000u};
+
+Acc mathlib_shared;
+
 #line 14 "test/codegen/programs/lib/mathlib.ts"
 void Acc_apply(Acc *self, Op op, int32_t v) {
   mathlib_applied++;
@@ -16,17 +22,18 @@ void Acc_apply(Acc *self, Op op, int32_t v) {
   }
 }
 
+#line 26 "test/codegen/programs/lib/mathlib.ts"
 int32_t mathlib_clamp(int32_t v, int32_t lo, int32_t hi) {
   if (v < lo) {
-#line 22 "test/codegen/programs/lib/mathlib.ts"
+#line 27 "test/codegen/programs/lib/mathlib.ts"
     return lo;
   }
-#line 23 "test/codegen/programs/lib/mathlib.ts"
+#line 28 "test/codegen/programs/lib/mathlib.ts"
   if (v > hi) {
-#line 23 "test/codegen/programs/lib/mathlib.ts"
+#line 28 "test/codegen/programs/lib/mathlib.ts"
     return hi;
   }
-#line 24 "test/codegen/programs/lib/mathlib.ts"
+#line 29 "test/codegen/programs/lib/mathlib.ts"
   return v;
 }
 

@@ -21,6 +21,8 @@ struct Acc {
 };
 
 extern uint32_t mathlib_applied;
+extern const uint32_t mathlib_WEIGHTS[4];
+extern Acc mathlib_shared;
 
 void Acc_apply(Acc *self, Op op, int32_t v);
 int32_t mathlib_clamp(int32_t v, int32_t lo, int32_t hi);

@@ -18,7 +18,12 @@ export class Acc {
   }
 }
 
-export function clamp(v: i32, lo: i32, hi: i32): i32 {
+/** Exported table and instance, used from imports.ts through extern declarations. */
+export const WEIGHTS: readonly u32[] = [1, 10, 100, 4000000000];
+
+export const shared = new Acc();
+
+export function clamp(v: i32, lo: i32 = 0, hi: i32 = 255): i32 {
   if (v < lo) return lo;
   if (v > hi) return hi;
   return v;
