@@ -171,15 +171,21 @@ export function compile(opts: CompileOptions): CompileResult {
     order.push(m);
   };
   for (const m of mods.values()) dfs(m);
-  for (const m of order) compiler.declareTypes(m);
-  for (const m of order) compiler.declareValues(m);
-  for (const m of order) compiler.declareClasses(m);
   const outputs: [string, string][] = [];
-  for (const m of order) {
-    const { h, c } = compiler.emitModule(m);
-    outputs.push([`${m.base}.h`, h], [`${m.base}.c`, c]);
+  try {
+    for (const m of order) compiler.declareTypes(m);
+    for (const m of order) compiler.declareValues(m);
+    for (const m of order) compiler.declareClasses(m);
+    for (const m of order) {
+      const { h, c } = compiler.emitModule(m);
+      outputs.push([`${m.base}.h`, h], [`${m.base}.c`, c]);
+    }
+    checkCNames(compiler);
+  } catch (err) {
+    // A compiler bug must not pass for success: report it, emit nothing.
+    const msg = `internal compiler error: ${(err as Error).stack?.split("\n").slice(0, 3).join(" | ") ?? String(err)}; please report it with the input`;
+    fail(order[0]?.rel ?? "", msg);
   }
-  checkCNames(compiler);
   diagnostics.push(...compiler.diags);
   if (diagnostics.length) return { diagnostics: dedupe(diagnostics), files };
   const rtDir = RUNTIME_DIR(root);
