@@ -1,11 +1,15 @@
-// `as` converts only Ptr -> class and an integer whose range fits an enum;
-// anything else must already be implicit.
-import { u8, u32, Ptr } from "../../../ts-src/rt/rt";
+// `as` converts only Ptr -> class and an integer whose range fits the enum's C
+// type (here uint8_t); anything else must already be implicit.
+import { u8, u16, u32 } from "../../../ts-src/rt/rt";
 
 enum Small { A = 0, B = 1 }
 
 export function toSmall(v: u8): Small {
-  return v as Small; //! Small
+  return v as Small;
+}
+
+export function wideToSmall(v: u16): Small {
+  return v as Small; //! u8(
 }
 
 export function narrow(v: u32): u8 {
