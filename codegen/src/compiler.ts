@@ -309,7 +309,7 @@ export class Compiler {
 
   valueType(t: T, at: ts.Node): boolean {
     if (t.k === "void") {
-      this.err(at, "`void` is only a return type");
+      this.err(at, "`void` is only a return type; give the value a concrete type");
       return false;
     }
     return true;
@@ -352,7 +352,7 @@ export class Compiler {
         if (f) cls.fields.set(name, f);
       } else if (ts.isMethodDeclaration(mem)) {
         if (!ts.isIdentifier(mem.name) || !mem.body) {
-          this.err(mem, "methods need a plain name and a body");
+          this.err(mem, "methods need a plain name and a body; write `name(a: u32): R { ... }`");
           continue;
         }
         if (mem.asteriskToken || hasMod(mem, ts.SyntaxKind.AsyncKeyword)) {
@@ -514,7 +514,7 @@ export class Compiler {
   }
   private declareFunction(m: ModInfo, st: ts.FunctionDeclaration): void {
     if (!st.name) {
-      this.err(st, "functions need a name");
+      this.err(st, "functions need a name; write `function name(...): R { ... }`");
       return;
     }
     if (st.asteriskToken || hasMod(st, ts.SyntaxKind.AsyncKeyword)) {
@@ -652,7 +652,7 @@ export class Compiler {
       case "int": {
         if (v.t.k !== "int") {
           if (v.t.k === "f64") return fail(`${what}: an f64 does not convert to ${to.name} implicitly; write f64ToU32(x) or f64ToI32(x)`);
-          return fail(`${what}: expected ${to.name}, got ${typeName(v.t)}`);
+          return fail(`${what}: expected ${to.name}, got ${typeName(v.t)}; pass an integer (a comparison gives a bool, not a number)`);
         }
         if (to.enumOf && v.t.enumOf !== to.enumOf) {
           return fail(`${what}: an integer does not convert to enum ${to.name} implicitly; use a member (\`${to.name}.X\`) or write \`x as ${to.name}\``);
@@ -671,7 +671,7 @@ export class Compiler {
           if (v.lit !== undefined) return Number.isInteger(v.lit) ? `${v.lit}.0` : String(v.lit);
           return `(double)${this.paren(v)}`;
         }
-        return fail(`${what}: expected f64, got ${typeName(v.t)}`);
+        return fail(`${what}: expected f64, got ${typeName(v.t)}; pass a number`);
       case "bool":
         if (v.t.k === "bool") return v.c;
         return fail(`${what}: expected bool, got ${typeName(v.t)}; write a comparison (\`x !== 0\`, \`x !== null\`)`);
@@ -682,11 +682,11 @@ export class Compiler {
       case "bytes":
         if (v.t.k === "bytes") return v.c;
         if (v.t.k === "arr" && v.t.elem.name === "u8") return `RT_BYTES(${v.c}, ${v.t.nC})`;
-        return fail(`${what}: expected Bytes, got ${typeName(v.t)}`);
+        return fail(`${what}: expected Bytes, got ${typeName(v.t)}; pass a byte view, a Uint8Array field, lit("...") or strBytes(s)`);
       case "ptr":
         if (v.t.k === "ptr" || v.t.k === "class") return v.c;
         if (v.t.k === "null") return "NULL";
-        return fail(`${what}: only a class reference, a Ptr or null converts to Ptr (got ${typeName(v.t)})`);
+        return fail(`${what}: only a class reference, a Ptr or null converts to Ptr (got ${typeName(v.t)}); keep the value in a class and pass the object`);
       case "class":
         if (v.t.k === "class" && v.t.cls === to.cls && (to.nullable || !v.t.nullable)) return v.c;
         if (v.t.k === "null" && to.nullable) return "NULL";
@@ -710,7 +710,7 @@ export class Compiler {
       case "void":
         return fail(`${what}: a void function returns no value; write \`return;\``);
       default:
-        return fail(`${what}: ${typeName(to)} is not a value type`);
+        return fail(`${what}: ${typeName(to)} is not a value type; use a reference or a byte view`);
     }
   }
 
@@ -752,7 +752,7 @@ export class Compiler {
       case ts.SyntaxKind.NullKeyword: return this.mkVal("NULL", NULLT);
       case ts.SyntaxKind.ThisKeyword: {
         if (!this.fs?.fi.cls || this.constMode) {
-          this.err(e, "`this` is only available in methods");
+          this.err(e, "`this` is only available in methods; pass the object as a parameter");
           return this.bad();
         }
         return this.mkVal("self", { k: "class", cls: this.fs.fi.cls, nullable: false });
@@ -843,7 +843,7 @@ export class Compiler {
     }
     const d = this.declOf(id);
     if (!d) {
-      this.err(id, `unknown name \`${id.text}\``);
+      this.err(id, `unknown name \`${id.text}\`; declare or import it`);
       return this.bad();
     }
     if (this.isRt(d)) {
@@ -858,7 +858,7 @@ export class Compiler {
     if (!ent && this.badDecls.has(d)) return this.bad();
     if (!ent) {
       if (ts.isFunctionDeclaration(d) || ts.isClassDeclaration(d) || ts.isEnumDeclaration(d)) {
-        this.err(id, `\`${id.text}\` cannot be used as a value here`);
+        this.err(id, `\`${id.text}\` cannot be used as a value here; call it, or pass a top-level function name as a callback`);
       } else {
         this.err(id, `\`${id.text}\` is not declared in a form the subset supports (see the diagnostic on its declaration)`);
       }
@@ -903,7 +903,7 @@ export class Compiler {
       const en = this.enums.get(od);
       const v = en?.members.get(name);
       if (!en || v === undefined) {
-        this.err(e, `unknown enum member \`${e.getText()}\``);
+        this.err(e, `unknown enum member \`${e.getText()}\`; use one of the declared members`);
         return this.bad();
       }
       return { ...this.mkVal(`${en.name}_${name}`, en.t), lo: v, hi: v };
@@ -923,7 +923,7 @@ export class Compiler {
         const f = o.t.cls.fields.get(name);
         if (!f) {
           if (o.t.cls.methods.has(name)) this.err(e, `method \`${name}\` can only be called; to pass a callback, pass a top-level function and the object as Ptr user data`);
-          else this.err(e, `class ${o.t.cls.name} has no field \`${name}\``);
+          else this.err(e, `class ${o.t.cls.name} has no field \`${name}\`; declare it in the class`);
           return this.bad();
         }
         const lv = o.place !== undefined ? `${o.place}.${f.cname}` : `${this.paren(o)}->${f.cname}`;
@@ -953,7 +953,7 @@ export class Compiler {
   /** The C index for b[i]: a u32 where anything out of range stays out of range. */
   private index(v: Val, at: ts.Node): string {
     if (v.t.k !== "int") {
-      this.err(at, `an index must be an integer, got ${typeName(v.t)}`);
+      this.err(at, `an index must be an integer, got ${typeName(v.t)}; index with a u32`);
       return "0";
     }
     if (v.t.base === "int64_t") {
@@ -1109,7 +1109,7 @@ export class Compiler {
     }
     const numeric = (v: Val) => v.t.k === "int" || v.t.k === "f64";
     if (!numeric(a) || !numeric(b)) {
-      this.err(e, `\`${e.operatorToken.getText()}\` needs numbers, got ${typeName(a.t)} and ${typeName(b.t)}`);
+      this.err(e, `\`${e.operatorToken.getText()}\` needs numbers, got ${typeName(a.t)} and ${typeName(b.t)}; convert or compare the values first`);
       return this.bad();
     }
     if (a.t.k === "f64" || b.t.k === "f64") {
@@ -1136,7 +1136,7 @@ export class Compiler {
       case K.LessThanLessThanToken: case K.GreaterThanGreaterThanToken: case K.GreaterThanGreaterThanGreaterThanToken:
         return this.shift(e.operatorToken.getText(), a, b, pure);
     }
-    this.err(e.operatorToken, `operator \`${e.operatorToken.getText()}\` is not in the subset`);
+    this.err(e.operatorToken, `operator \`${e.operatorToken.getText()}\` is not in the subset; see codegen/SUBSET.md for the operators`);
     return this.bad();
   }
 
@@ -1320,7 +1320,7 @@ export class Compiler {
       return res(`${ac === a.c ? this.paren(a) : ac} ${cop} ${bc === b.c ? this.paren(b) : bc}`);
     }
     if (!eq) {
-      this.err(e.operatorToken, `\`${e.operatorToken.getText()}\` compares numbers only (got ${typeName(a.t)} and ${typeName(b.t)})`);
+      this.err(e.operatorToken, `\`${e.operatorToken.getText()}\` compares numbers only (got ${typeName(a.t)} and ${typeName(b.t)}); use === or !== for other values`);
       return this.bad();
     }
     if (a.t.k === "bool" && b.t.k === "bool") return res(`${this.paren(a)} ${cop} ${this.paren(b)}`);
@@ -1332,7 +1332,7 @@ export class Compiler {
       }
       const same = a.t.k === "null" || b.t.k === "null" || (a.t.k === b.t.k && (a.t.k !== "class" || (b.t as ClassT).cls === a.t.cls) && (a.t.k !== "fn" || (b.t as FnT).fn === a.t.fn));
       if (!same) {
-        this.err(e, `cannot compare ${typeName(a.t)} with ${typeName(b.t)}`);
+        this.err(e, `cannot compare ${typeName(a.t)} with ${typeName(b.t)}; compare values of the same type, or a reference with null`);
         return this.bad();
       }
       return res(`${this.paren(a)} ${cop} ${this.paren(b)}`);
@@ -1341,7 +1341,7 @@ export class Compiler {
       this.err(e, "byte views cannot be compared with ===/!==; write bytesEqual(a, b) (contents) or compare lengths");
       return this.bad();
     }
-    this.err(e, `cannot compare ${typeName(a.t)} with ${typeName(b.t)}`);
+    this.err(e, `cannot compare ${typeName(a.t)} with ${typeName(b.t)}; compare values of the same type, or a reference with null`);
     return this.bad();
   }
   private cmpOperand(v: Val, ct: string): string {
@@ -1389,7 +1389,7 @@ export class Compiler {
         this.err(e, "unary `+` is not in the subset; the value is already a number (use a conversion helper to change its type)");
         return this.bad();
     }
-    this.err(e, `\`${ts.tokenToString(e.operator)}\` is not defined on ${typeName(v.t)}`);
+    this.err(e, `\`${ts.tokenToString(e.operator)}\` is not defined on ${typeName(v.t)}; convert the operand first`);
     return this.bad();
   }
 
@@ -1424,7 +1424,7 @@ export class Compiler {
       const d = this.declOf(e);
       const ent = d ? this.fs?.locals.get(d) ?? this.ents.get(d) : undefined;
       if (!ent || !d) {
-        this.err(e, `\`${e.text}\` is not an assignable variable`);
+        this.err(e, `\`${e.text}\` is not an assignable variable; assign to a local, a field or a module \`let\``);
         return null;
       }
       if (ent.kind === "local" || (ent.kind === "global" && ent.t.k !== "arr" && ent.t.k !== "sarr" && ent.t.k !== "table" && !(ent.t.k === "class" && !ent.t.nullable))) {
@@ -1517,7 +1517,7 @@ export class Compiler {
         return this.bad();
       }
       if (this.constMode) {
-        this.err(e, "a method call is not a constant");
+        this.err(e, "a method call is not a constant; use a literal or a module constant");
         return this.bad();
       }
       const o = this.expr(callee.expression);
@@ -1534,7 +1534,7 @@ export class Compiler {
         }
         const f = o.t.cls.fields.get(name);
         if (f && f.t.k === "fn") return this.indirect(this.prop(callee), e);
-        this.err(callee.name, `class ${o.t.cls.name} has no method \`${name}\``);
+        this.err(callee.name, `class ${o.t.cls.name} has no method \`${name}\`; declare it in the class`);
         return this.bad();
       }
       if ((o.t.k === "bytes" || (o.t.k === "arr" && o.t.elem.name === "u8")) && name === "subarray") {
@@ -1563,7 +1563,7 @@ export class Compiler {
   private args(params: { t: T; def?: ts.Expression; name: string }[], e: ts.CallExpression, fname: string, first?: { v: Val; e: ts.Expression | null }): string[] {
     const out: string[] = [];
     if (e.arguments.length > params.length) {
-      this.err(e, `${fname} takes ${params.length} arguments`);
+      this.err(e, `${fname} takes ${params.length} arguments; pass exactly those`);
       return out;
     }
     const given = e.arguments.map((a) => {
@@ -1585,7 +1585,7 @@ export class Compiler {
         out.push(this.conv(this.expr(p.def), p.t, p.def, `the default value of \`${p.name}\``));
         this.constMode = saved;
       } else {
-        this.err(e, `missing argument \`${p.name}\` of ${fname}`);
+        this.err(e, `missing argument \`${p.name}\` of ${fname}; pass it or give the parameter a default value`);
       }
     });
     return out;
@@ -1621,13 +1621,13 @@ export class Compiler {
     const args = e.arguments;
     const want = (n: number): boolean => {
       if (args.length !== n) {
-        this.err(e, `${name}() takes ${n} argument${n === 1 ? "" : "s"}`);
+        this.err(e, `${name}() takes ${n} argument${n === 1 ? "" : "s"}; pass exactly those`);
         return false;
       }
       return true;
     };
     if (!INTRINSICS.has(name)) {
-      this.err(e, `\`${name}\` from rt.ts is Node-only and not part of the subset`);
+      this.err(e, `\`${name}\` from rt.ts is Node-only and not part of the subset; use it only in ts-src/node/ and tests`);
       return this.bad();
     }
     if (this.constMode && !["lit", "noBytes", "u8", "u16", "u32", "i8", "i16", "i32", "int", "usize"].includes(name)) {
@@ -1672,7 +1672,7 @@ export class Compiler {
         if (!want(2)) return this.bad();
         const a = this.expr(args[0]), b = this.expr(args[1]);
         if (a.t.k !== "int" || b.t.k !== "int") {
-          this.err(e, "mul32() takes integers");
+          this.err(e, "mul32() takes integers; convert an f64 with f64ToI32() first");
           return this.bad();
         }
         return { c: `${this.u32operand(a)} * ${this.u32operand(b)}`, t: intT("u32"), lo: 0, hi: 4294967295, atom: false, pure: a.pure && b.pure };
@@ -1684,13 +1684,13 @@ export class Compiler {
         return this.mkVal(`rt_f64_to_${name === "f64ToU32" ? "u32" : "i32"}(${c})`, intT(name === "f64ToU32" ? "u32" : "i32"), { pure: v.pure });
       }
       case "structs":
-        this.err(e, "structs(N, C) is only allowed as a field initializer or a module-level const");
+        this.err(e, "structs(N, C) is only allowed as a field initializer or a module-level const; write `items: C[] = structs(N, C)` in a class");
         return this.bad();
       case "copy": {
         if (!want(2)) return this.bad();
         const d = this.expr(args[0]), s = this.expr(args[1]);
         if (d.t.k !== "class" || s.t.k !== "class" || d.t.cls !== s.t.cls) {
-          this.err(e, `copy(dst, src) copies a struct onto another of the same class (got ${typeName(d.t)} and ${typeName(s.t)})`);
+          this.err(e, `copy(dst, src) copies a struct onto another of the same class (got ${typeName(d.t)} and ${typeName(s.t)}); pass two references of one class`);
           return this.bad();
         }
         const dst = d.place ?? `*${this.paren(d)}`, src = s.place ?? `*${this.paren(s)}`;
@@ -1734,7 +1734,7 @@ export class Compiler {
         return this.mkVal(`${cn}(${cargs.join(", ")})`, ret, { pure: name === "strBytes" || name === "cstr" || name === "bytesEqual" });
       }
     }
-    this.err(e, `\`${name}\` is not supported`);
+    this.err(e, `\`${name}\` is not supported; see codegen/SUBSET.md`);
     return this.bad();
   }
 
@@ -2032,7 +2032,7 @@ export class Compiler {
         const r = s as ts.ReturnStatement;
         const ret = this.fs!.fi.ret;
         if (!r.expression) {
-          if (ret.k !== "void") this.err(s, `return a ${typeName(ret)} value`);
+          if (ret.k !== "void") this.err(s, `return a ${typeName(ret)} value; write \`return <value>;\``);
           out.push("return;", line);
           return;
         }
@@ -2080,7 +2080,7 @@ export class Compiler {
         this.err(s, "nested functions are not in the subset (no closures); declare the function at the top level and pass user data as a Ptr");
         return;
       case K.ClassDeclaration:
-        this.err(s, "classes must be declared at the top level of a module");
+        this.err(s, "classes must be declared at the top level of a module; move it out of the function");
         return;
       default:
         this.err(s, `this statement (${ts.SyntaxKind[s.kind]}) is not in the subset; see codegen/SUBSET.md`);
@@ -2218,13 +2218,13 @@ export class Compiler {
     }
     if (lv.t.k === "f64") {
       if (!["+", "-", "*", "/"].includes(opText)) {
-        this.err(e.operatorToken, `\`${e.operatorToken.getText()}\` is not defined on f64`);
+        this.err(e.operatorToken, `\`${e.operatorToken.getText()}\` is not defined on f64; use += -= *= /=`);
         return null;
       }
       return `${lv.plain ?? "0"} ${opText}= ${this.conv(rv, F64, e.right, what)}`;
     }
     if (lv.t.k !== "int" || rv.t.k !== "int") {
-      this.err(e, `\`${e.operatorToken.getText()}\` needs integers (got ${typeName(lv.t)} and ${typeName(rv.t)})`);
+      this.err(e, `\`${e.operatorToken.getText()}\` needs integers (got ${typeName(lv.t)} and ${typeName(rv.t)}); convert with u32()/i32() or f64ToI32() first`);
       return null;
     }
     // Counters: i32/u32 += and -= are accepted like ++ (assumed not to wrap).
@@ -2290,7 +2290,7 @@ export class Compiler {
         const cv = this.expr(cl.expression);
         this.constMode = saved;
         if (cv.t.k !== "int" || cv.lo !== cv.hi && !cv.c.startsWith("CONFIG_")) {
-          this.err(cl.expression, "a case label must be an integer constant or an enum member");
+          this.err(cl.expression, "a case label must be an integer constant or an enum member; write a literal, a module constant or `E.Member`");
         } else if (v.t.k === "int" && v.t.enumOf && cv.t.k === "int" && cv.t.enumOf !== v.t.enumOf) {
           this.err(cl.expression, `case label of another type than the switch value (${v.t.name}); use a member of ${v.t.name}`);
         }
