@@ -24,6 +24,7 @@ class Grid {
 }
 
 const grid = new Grid();
+const snapshot = new Grid();
 
 function pickVal(big: bool, a: u32, b: i32): void {
   printInt(big ? a : b); printStr(" ");
@@ -66,6 +67,11 @@ export function main(): void {
     }
     printLn();
   }
+  // Whole-struct copy of nested struct arrays (and the function field in them).
+  copy(snapshot, grid);
+  grid.rows[1].cells[0].v = 1234;
+  grid.rows[1].visit = twice;
+  printStr("snapshot "); printInt(snapshot.rows[1].cells[0].v); printStr(" "); printInt(snapshot.rows[1].visit(10)); printLn();
   const same: bool = (m1 < 0) === (s8 < 0);
   printStr(same ? "same" : "differ"); printLn();
 }

@@ -1,0 +1,9 @@
+// switch works on integers and enums only (C has no string switch).
+import { i32 } from "../../../ts-src/rt/rt";
+
+export function code(s: string): i32 {
+  switch (s) { //! switch
+    case "a": return 1;
+    default: return 0;
+  }
+}
