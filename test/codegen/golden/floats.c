@@ -66,4 +66,17 @@ void floats_main(void) {
   rt_print_str((acc == 1.0) ? "exact" : "inexact");
 #line 43 "test/codegen/programs/floats.ts"
   rt_print_ln();
+  // NaN compares unequal to everything, itself included; -0 equals 0.
+  double nan = zero / zero;
+  double negZero = -0.0;
+  rt_print_str((nan != nan) ? "nan-ne " : "nan-eq ");
+#line 47 "test/codegen/programs/floats.ts"
+  rt_print_str((nan < 1.0 || nan >= 1.0) ? "ordered " : "unordered ");
+  rt_print_str((negZero == zero) ? "zero-eq " : "zero-ne ");
+#line 48 "test/codegen/programs/floats.ts"
+  rt_print_str(((0.1 + 0.2) == 0.3) ? "sum-eq" : "sum-ne");
+#line 48 "test/codegen/programs/floats.ts"
+  rt_print_ln();
+  floats_row("1e22/1e13", 1e+22 / 10000000000000.0);
+  floats_row("-0", negZero);
 }

@@ -41,4 +41,11 @@ export function main(): void {
   for (let i: u32 = 0; i < 10; i++) acc = acc + 0.1;
   row("acc*1e9", acc * 1e9);
   printStr(acc === 1 ? "exact" : "inexact"); printLn();
+  // NaN compares unequal to everything, itself included; -0 equals 0.
+  const nan: f64 = zero / zero;
+  const negZero: f64 = -0.0;
+  printStr(nan !== nan ? "nan-ne " : "nan-eq "); printStr(nan < 1 || nan >= 1 ? "ordered " : "unordered ");
+  printStr(negZero === zero ? "zero-eq " : "zero-ne "); printStr(0.1 + 0.2 === 0.3 ? "sum-eq" : "sum-ne"); printLn();
+  row("1e22/1e13", 1e22 / 1e13);
+  row("-0", negZero);
 }
