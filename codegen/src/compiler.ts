@@ -2438,7 +2438,13 @@ export class Compiler {
             h.push(`#define ${ent.cname} ${v.atom ? val : `(${val})`}`);
             h.push("#endif");
           } else {
-            h.push(`#define ${ent.cname} ${v.atom || v.lit !== undefined && v.lit >= 0 ? val : `(${val})`}`);
+            // The macro has the declared type: a u32 constant is unsigned even below 2^31.
+            let txt = v.atom || v.lit !== undefined && v.lit >= 0 ? val : `(${val})`;
+            if (ent.t.k === "int" && (ent.t.base === "uint32_t" || ent.t.base === "size_t")) {
+              const plain = /^(0x[0-9a-f]+|[0-9]+)u?$/i.test(txt);
+              txt = plain ? (ent.t.base === "size_t" ? `((size_t)${txt})` : txt.endsWith("u") ? txt : `${txt}u`) : `((${ent.t.base})${txt})`;
+            }
+            h.push(`#define ${ent.cname} ${txt}`);
           }
         }
       }
