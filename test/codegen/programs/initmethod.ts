@@ -1,6 +1,7 @@
 // A class with non-zero field initializers and its own `init(...)` method, the
 // shape the compiler's constructor diagnostic recommends ("add an init(...)
-// method"): the generated field initializer must not take the same C name.
+// method"): the generated field initializer must not take the same C name;
+// nor may the module constructor clash with a module function named `_init`.
 import { printInt, printStr, printLn, i32 } from "../../../ts-src/rt/rt";
 
 class Conf {
@@ -15,8 +16,12 @@ class Conf {
 
 const conf = new Conf();
 
+function _init(): i32 {
+  return 5;
+}
+
 export function main(): void {
   printStr("before "); printInt(conf.port); printStr(" "); printInt(conf.retries); printLn();
   conf.init(8883);
-  printStr("after "); printInt(conf.port); printStr(" "); printInt(conf.retries); printLn();
+  printStr("after "); printInt(conf.port); printStr(" "); printInt(conf.retries); printStr(" "); printInt(_init()); printLn();
 }
