@@ -1,7 +1,8 @@
 // TypeScript names that are C keywords or clash with generated names must be
 // renamed in C: locals and params named like C keywords, `self` inside a
-// method, and a nested block that shadows an outer local (-Wshadow).
-import { printInt, printStr, printLn, u8, u32, i32 } from "../../../ts-src/rt/rt";
+// method, a nested block that shadows an outer local (-Wshadow), and locals
+// named like C library functions and macros.
+import { printInt, printStr, printLn, u8, u32, i32, Bytes, lit } from "../../../ts-src/rt/rt";
 
 class Reg {
   char: u8 = 0;
@@ -41,4 +42,16 @@ export function main(): void {
   const struct: u32 = 7;
   const union: u32 = 8;
   printStr("kw "); printInt(goto + volatile + struct + union); printLn();
+  printStr("libnames "); printInt(libNames(lit("abc"), 2)); printLn();
+}
+
+/** Locals named like C library functions and macros that the generated C sees
+ *  through rt.h (<stdint.h>, <stddef.h>, <string.h>). */
+function libNames(b: Bytes, strlen: u32): u32 {
+  const memcmp: u32 = b.length;
+  const NULL: u32 = 0;
+  const INT32_MAX: u32 = 7;
+  const UINT8_MAX: u32 = 1;
+  const SIZE_MAX: u32 = 1;
+  return u32(strlen + memcmp + NULL + INT32_MAX + UINT8_MAX + SIZE_MAX);
 }
