@@ -3,17 +3,18 @@
 
 static void Reg_set(Reg *self, uint32_t self_, uint8_t unsigned_);
 static int32_t cnames_mix(uint8_t char_, int32_t signed_, uint32_t register_, uint32_t sizeof_);
+static uint32_t cnames_libNames(rt_bytes b, uint32_t strlen);
 
-#line 16 "test/codegen/programs/cnames.ts"
+#line 17 "test/codegen/programs/cnames.ts"
 static Reg cnames_reg;
 
-#line 10 "test/codegen/programs/cnames.ts"
+#line 11 "test/codegen/programs/cnames.ts"
 static void Reg_set(Reg *self, uint32_t self_, uint8_t unsigned_) {
   self->long_ = self_;
   self->char_ = unsigned_;
 }
 
-#line 18 "test/codegen/programs/cnames.ts"
+#line 19 "test/codegen/programs/cnames.ts"
 static int32_t cnames_mix(uint8_t char_, int32_t signed_, uint32_t register_, uint32_t sizeof_) {
   int32_t double_ = rt_i32_of(((uint32_t)char_ + (uint32_t)signed_));
   uint32_t float_ = register_ + sizeof_;
@@ -22,19 +23,19 @@ static int32_t cnames_mix(uint8_t char_, int32_t signed_, uint32_t register_, ui
 
 void cnames_main(void) {
   rt_print_str("mix ");
-#line 25 "test/codegen/programs/cnames.ts"
+#line 26 "test/codegen/programs/cnames.ts"
   rt_print_int((int64_t)cnames_mix(200, -50, 7, 3));
-#line 25 "test/codegen/programs/cnames.ts"
+#line 26 "test/codegen/programs/cnames.ts"
   rt_print_ln();
   Reg_set(&cnames_reg, 123456, 42);
   rt_print_str("reg ");
-#line 27 "test/codegen/programs/cnames.ts"
+#line 28 "test/codegen/programs/cnames.ts"
   rt_print_int((int64_t)cnames_reg.long_);
-#line 27 "test/codegen/programs/cnames.ts"
+#line 28 "test/codegen/programs/cnames.ts"
   rt_print_str(" ");
-#line 27 "test/codegen/programs/cnames.ts"
+#line 28 "test/codegen/programs/cnames.ts"
   rt_print_int((int64_t)cnames_reg.char_);
-#line 27 "test/codegen/programs/cnames.ts"
+#line 28 "test/codegen/programs/cnames.ts"
   rt_print_ln();
   int32_t x = 1;
   int32_t sum = 0;
@@ -47,21 +48,37 @@ void cnames_main(void) {
     sum += x_2;
   }
   rt_print_str("shadow ");
-#line 38 "test/codegen/programs/cnames.ts"
+#line 39 "test/codegen/programs/cnames.ts"
   rt_print_int((int64_t)x);
-#line 38 "test/codegen/programs/cnames.ts"
+#line 39 "test/codegen/programs/cnames.ts"
   rt_print_str(" ");
-#line 38 "test/codegen/programs/cnames.ts"
+#line 39 "test/codegen/programs/cnames.ts"
   rt_print_int((int64_t)sum);
-#line 38 "test/codegen/programs/cnames.ts"
+#line 39 "test/codegen/programs/cnames.ts"
   rt_print_ln();
   uint32_t goto_ = 5;
   uint32_t volatile_ = 6;
   uint32_t struct_ = 7;
   uint32_t union_ = 8;
   rt_print_str("kw ");
-#line 43 "test/codegen/programs/cnames.ts"
+#line 44 "test/codegen/programs/cnames.ts"
   rt_print_int((((int64_t)goto_ + (int64_t)volatile_) + (int64_t)struct_) + (int64_t)union_);
-#line 43 "test/codegen/programs/cnames.ts"
+#line 44 "test/codegen/programs/cnames.ts"
   rt_print_ln();
+  rt_print_str("libnames ");
+#line 45 "test/codegen/programs/cnames.ts"
+  rt_print_int((int64_t)cnames_libNames(RT_LIT("abc"), 2));
+#line 45 "test/codegen/programs/cnames.ts"
+  rt_print_ln();
+}
+
+/** Locals named like C library functions and macros that the generated C sees
+ *  through rt.h (<stdint.h>, <stddef.h>, <string.h>). */
+static uint32_t cnames_libNames(rt_bytes b, uint32_t strlen) {
+  uint32_t memcmp = b.len;
+  uint32_t NULL_ = 0;
+  uint32_t INT32_MAX = 7;
+  uint32_t UINT8_MAX = 1;
+  uint32_t SIZE_MAX = 1;
+  return ((((strlen + memcmp) + NULL_) + INT32_MAX) + UINT8_MAX) + SIZE_MAX;
 }
