@@ -96,7 +96,7 @@ export function compile(opts: CompileOptions): CompileResult {
     const msg = ts.flattenDiagnosticMessageText(d.compilerObject.messageText, " ");
     if (sf) {
       const pos = sf.compilerNode.getLineAndCharacterOfPosition(d.getStart() ?? 0);
-      diagnostics.push(makeDiag(rel(sf.getFilePath()), sf.getFullText(), pos.line, pos.character, `TS${d.getCode()}: ${msg}`));
+      diagnostics.push(makeDiag(rel(sf.getFilePath()), sf.getFullText(), pos.line, pos.character, `TS${d.getCode()}: ${msg}; fix this TypeScript (tsc --strict) error first`));
     } else {
       diagnostics.push({ file: "", line: 0, col: 0, message: msg, text: `error: TS${d.getCode()}: ${msg}` });
     }
