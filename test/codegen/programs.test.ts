@@ -46,6 +46,8 @@ function nodeExterns(name: string, mod: Record<string, Fn>): Record<string, Fn> 
         ext_flag: ((on: boolean) => !on) as Fn,
         ext_tick: (() => { ticks++; }) as Fn,
         ext_ticks: (() => ticks) as Fn,
+        ext_len: ((s: string) => s.length) as Fn,
+        ext_view: (() => Uint8Array.from([0xca, 0xfe, 0x01])) as Fn,
       };
     }
     case "api":

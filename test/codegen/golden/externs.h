@@ -13,6 +13,8 @@ extern uint32_t ext_sum(rt_bytes b);
 extern bool ext_flag(bool on);
 extern void ext_tick(void);
 extern uint32_t ext_ticks(void);
+extern uint32_t ext_len(const char *s);
+extern rt_bytes ext_view(void);
 void externs_main(void);
 
 #ifdef __cplusplus

@@ -16,3 +16,13 @@ bool ext_flag(bool on) { return !on; }
 void ext_tick(void) { ticks++; }
 
 uint32_t ext_ticks(void) { return ticks; }
+
+uint32_t ext_len(const char *s) {
+  uint32_t n = 0;
+  while (s[n] != '\0') n++;
+  return n;
+}
+
+static uint8_t view_bytes[3] = {0xca, 0xfe, 0x01};
+
+rt_bytes ext_view(void) { return RT_BYTES(view_bytes, 3); }
