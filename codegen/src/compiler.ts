@@ -2343,11 +2343,11 @@ export class Compiler {
     for (const f of cls.fields.values()) {
       if (f.storage === "buf") continue;
       if (f.storage === "embed" && f.t.k === "class") {
-        if (this.needsInit(f.t.cls)) body.push(`${f.t.cls.cname}_init(&self->${f.cname});`);
+        if (this.needsInit(f.t.cls)) body.push(`${initName(f.t.cls)}(&self->${f.cname});`);
         continue;
       }
       if (f.storage === "sarr" && f.t.k === "sarr") {
-        if (this.needsInit(f.t.cls)) body.push(`for (uint32_t i = 0; i < ${f.t.nC}; i++) ${f.t.cls.cname}_init(&self->${f.cname}[i]);`);
+        if (this.needsInit(f.t.cls)) body.push(`for (uint32_t i = 0; i < ${f.t.nC}; i++) ${initName(f.t.cls)}(&self->${f.cname}[i]);`);
         continue;
       }
       const c = this.initOf(f.decl.initializer, f.t, f.decl.initializer ?? f.decl, `the initializer of field \`${f.name}\``, false);
@@ -2546,7 +2546,7 @@ export class Compiler {
         } else if (ent.t.k === "sarr") {
           decl = `${ent.t.cls.cname} ${ent.cname}[${ent.t.nC}]`;
           init = "";
-          if (this.needsInit(ent.t.cls)) ctor.push(`for (uint32_t i = 0; i < ${ent.t.nC}; i++) ${ent.t.cls.cname}_init(&${ent.cname}[i]);`);
+          if (this.needsInit(ent.t.cls)) ctor.push(`for (uint32_t i = 0; i < ${ent.t.nC}; i++) ${initName(ent.t.cls)}(&${ent.cname}[i]);`);
         } else if (ent.t.k === "table") {
           const et = ent.t.elem;
           decl = `const ${et.ct} ${ent.cname}[${ent.t.n}]`;
@@ -2555,7 +2555,7 @@ export class Compiler {
         } else if (ent.t.k === "class" && !ent.t.nullable) {
           decl = `${ent.t.cls.cname} ${ent.cname}`;
           init = "";
-          if (this.needsInit(ent.t.cls)) ctor.push(`${ent.t.cls.cname}_init(&${ent.cname});`);
+          if (this.needsInit(ent.t.cls)) ctor.push(`${initName(ent.t.cls)}(&${ent.cname});`);
         } else {
           decl = cDecl(ent.t, ent.cname);
           init = this.initOf(d.initializer, ent.t, d.initializer ?? d, `the initial value of \`${d.name.getText()}\``);
@@ -2577,17 +2577,17 @@ export class Compiler {
     for (const cls of clsList) {
       const body = this.classInitBody(cls);
       if (!body.length) continue;
-      hdrProtos.unshift(`void ${cls.cname}_init(${cls.cname} *self);`);
+      hdrProtos.unshift(`void ${initName(cls)}(${cls.cname} *self);`);
       inits.push("");
       inits.push(`/* Sets the fields of a zeroed ${cls.name} to their initial values. */`);
-      inits.push(`void ${cls.cname}_init(${cls.cname} *self) {`, this.lineOf(cls.decl));
+      inits.push(`void ${initName(cls)}(${cls.cname} *self) {`, this.lineOf(cls.decl));
       for (const b of body) inits.push("  " + b);
       inits.push("}");
     }
     if (ctor.length) {
       inits.push("");
       inits.push("/* Module storage starts zeroed (.bss); this sets the non-zero fields before main. */");
-      inits.push(`static RT_CONSTRUCTOR void ${m.base}__init(void) {`);
+      inits.push(`static RT_CONSTRUCTOR void ${m.base}__ctor(void) {`);
       for (const b of ctor) inits.push("  " + b);
       inits.push("}");
     }
@@ -2632,7 +2632,7 @@ export function checkCNames(c: Compiler): void {
   };
   for (const cls of c.classes.values()) {
     add(cls.cname, cls.decl);
-    if ((cls.initBody ?? []).length) add(`${cls.cname}_init`, cls.decl);
+    if ((cls.initBody ?? []).length) add(initName(cls), cls.decl);
     for (const m of cls.methods.values()) add(m.cname, m.decl);
   }
   for (const e of c.enums.values()) {
@@ -2640,6 +2640,7 @@ export function checkCNames(c: Compiler): void {
     for (const k of e.members.keys()) add(`${e.name}_${k}`, e.decl);
   }
   for (const f of c.fntypes.values()) add(f.name, f.decl);
+  for (const m of c.mods.values()) if (m.sf.statements.length) add(`${m.base}__ctor`, m.sf.statements[0]);
   for (const [d, ent] of c.ents) {
     if (ent.kind === "func") { if (!ent.fn.extern) add(ent.fn.cname, d); }
     else if (ent.kind === "global" || ent.kind === "const") add(ent.cname, d);
@@ -2647,6 +2648,10 @@ export function checkCNames(c: Compiler): void {
 }
 
 // ------------------------------------------------------------------ helpers
+/** The field initializer function: C_init, or C_initFields when the class has its own `init` method. */
+export function initName(cls: ClassInfo): string {
+  return cls.methods.has("init") ? `${cls.cname}_initFields` : `${cls.cname}_init`;
+}
 export function makeDiag(file: string, text: string, line: number, col: number, message: string): Diagnostic {
   const src = text.split(/\r?\n/)[line] ?? "";
   const caret = src.slice(0, col).replace(/[^\t]/g, " ") + "^";
@@ -2667,8 +2672,10 @@ function jsdocTag(n: ts.Node, tag: string): string | undefined {
   }
   return undefined;
 }
+/** Macros of <stdint.h>/<stddef.h>/<stdbool.h>/<string.h>, the runtime's names, and reserved identifiers. */
+const C_MACRO = /^(U?INT(8|16|32|64|PTR|MAX)?_(MIN|MAX|C)|U?INT_(LEAST|FAST)(8|16|32|64)_(MIN|MAX)|SIZE_MAX|PTRDIFF_(MIN|MAX)|SIG_ATOMIC_(MIN|MAX)|WCHAR_(MIN|MAX)|WINT_(MIN|MAX)|U?INTMAX_C|EOF|CONFIG_\w*|RT_\w*|rt_\w*|_[A-Z_]\w*|__\w*)$/;
 export function cIdent(name: string): string {
-  return C_RESERVED.has(name) ? `${name}_` : name;
+  return C_RESERVED.has(name) || C_MACRO.test(name) ? `${name}_` : name;
 }
 function nullable(t: T): T {
   if (t.k === "class" || t.k === "fn" || t.k === "string") return { ...t, nullable: true };
