@@ -17,6 +17,18 @@ static DecodeErr codec_decodeSuback(rt_bytes body, Packet *out);
 static DecodeErr codec_decodeFilterList(rt_bytes body, bool withQos, Packet *out);
 static DecodeErr codec_decodeConnect(rt_bytes body, Packet *out);
 
+/* Sets the fields of a zeroed ConnectOptions to their initial values. */
+#line 24 "ts-src/mqtt/codec.ts"
+void ConnectOptions_init(ConnectOptions *self) {
+  self->clientId = RT_NOBYTES;
+  self->userName = RT_NOBYTES;
+  self->password = RT_NOBYTES;
+  self->willTopic = RT_NOBYTES;
+  self->willMessage = RT_NOBYTES;
+  self->cleanSession = true;
+  self->keepAlive = 60;
+}
+
 // ---------------------------------------------------------------- encoding
 /** Bytes the remaining-length field takes for `n` (2.2.3): 1..4, or 0 when
  *  `n` is above 268,435,455 and cannot be encoded. */
@@ -58,7 +70,7 @@ uint32_t codec_encodeRemainingLength(rt_bytes out, uint32_t off, uint32_t n) {
   for (uint32_t i = 0; i < size; i++) {
     uint8_t low = (uint8_t)(v & 0x7fu);
     v = v >> 7;
-    rt_bytes_set(out, rt_idx64((int64_t)off + (int64_t)i), (((int64_t)i + 1) < size) ? (uint8_t)(low | 0x80) : low);
+    rt_bytes_set(out, rt_idx_add(off, i), (((int64_t)i + 1) < size) ? (uint8_t)(low | 0x80) : low);
   }
   return size;
 }
@@ -100,7 +112,7 @@ static uint32_t codec_putHeader(rt_bytes out, uint8_t first, uint32_t rem) {
 
 static uint32_t codec_putU16(rt_bytes out, uint32_t off, uint16_t v) {
   rt_bytes_set(out, off, (uint8_t)(v >> 8));
-  rt_bytes_set(out, rt_idx64((int64_t)off + 1), (uint8_t)v);
+  rt_bytes_set(out, rt_idx_add(off, 1), (uint8_t)v);
   return off + 2u;
 }
 
@@ -173,7 +185,7 @@ uint32_t codec_encodeConnect(rt_bytes out, ConnectOptions *o) {
   uint32_t at = codec_putHeader(out, (uint8_t)(PacketType_CONNECT << 4), rem);
   at = codec_putString(out, at, RT_LIT("MQTT"));
   rt_bytes_set(out, at, codec_PROTOCOL_LEVEL);
-  rt_bytes_set(out, rt_idx64((int64_t)at + 1), flags);
+  rt_bytes_set(out, rt_idx_add(at, 1), flags);
   at = codec_putU16(out, at + 2u, o->keepAlive);
   at = codec_putString(out, at, o->clientId);
   if (hasWill) {
@@ -595,7 +607,7 @@ int32_t codec_decode(rt_bytes input, uint32_t maxPacket, bool forClient, Packet 
   }
 #line 393 "ts-src/mqtt/codec.ts"
   default: {
-    break;
+    break; // PINGREQ, PINGRESP, DISCONNECT: no contents, length checked above.
   }
   }
 #line 396 "ts-src/mqtt/codec.ts"
@@ -609,7 +621,7 @@ int32_t codec_decode(rt_bytes input, uint32_t maxPacket, bool forClient, Packet 
 
 /** Big-endian 16-bit value at `off` (the caller checked the bounds). */
 static uint16_t codec_readU16(rt_bytes b, uint32_t off) {
-  return (uint16_t)((rt_bytes_get(b, off) << 8) | rt_bytes_get(b, rt_idx64((int64_t)off + 1)));
+  return (uint16_t)((rt_bytes_get(b, off) << 8) | rt_bytes_get(b, rt_idx_add(off, 1)));
 }
 
 /** End (exclusive) of the length-prefixed field at `off` in `b`, or -1 when
@@ -802,7 +814,7 @@ static DecodeErr codec_decodeConnect(rt_bytes body, Packet *out) {
   }
 #line 494 "ts-src/mqtt/codec.ts"
   out->protocolLevel = rt_bytes_get(body, at);
-  uint8_t cf = rt_bytes_get(body, rt_idx64((int64_t)at + 1));
+  uint8_t cf = rt_bytes_get(body, rt_idx_add(at, 1));
   out->connectFlags = cf;
   out->keepAlive = codec_readU16(body, at + 2u);
   at = at + 4u;

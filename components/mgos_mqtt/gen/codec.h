@@ -35,6 +35,7 @@ struct ConnectOptions {
   uint16_t keepAlive;
 };
 
+void ConnectOptions_init(ConnectOptions *self);
 uint32_t codec_remainingLengthSize(uint32_t n);
 uint32_t codec_encodeRemainingLength(rt_bytes out, uint32_t off, uint32_t n);
 uint32_t codec_publishSize(uint32_t topicLen, uint32_t payloadLen, uint8_t qos);

@@ -26,15 +26,38 @@ static config_err config_parse_section(int32_t s);
 static config_err config_parse(rt_bytes data);
 
 #line 97 "ts-src/config/config.ts"
-static mgos_config config_live_cfg = {.mqtt = {.server = "", .client_id = "", .user = "", .pass = "", .reconnect_timeout_min = 2.0, .reconnect_timeout_max = 60.0, .ssl_cert = "", .ssl_key = "", .ssl_ca_cert = "", .ssl_cipher_suites = "", .ssl_psk_identity = "", .ssl_psk_key = "", .clean_session = true, .keep_alive = 60, .will_topic = "", .will_message = "", .max_qos = 2, .recv_mbuf_limit = 3072, .cloud_events = true, .max_queue_length = 5}, .mqtt1 = {.server = "", .client_id = "", .user = "", .pass = "", .reconnect_timeout_min = 2.0, .reconnect_timeout_max = 60.0, .ssl_cert = "", .ssl_key = "", .ssl_ca_cert = "", .ssl_cipher_suites = "", .ssl_psk_identity = "", .ssl_psk_key = "", .clean_session = true, .keep_alive = 60, .will_topic = "", .will_message = "", .max_qos = 2, .recv_mbuf_limit = 3072, .cloud_events = true, .max_queue_length = 5}};
+static mgos_config config_live_cfg;
 
 #line 98 "ts-src/config/config.ts"
-static mgos_config config_scratch = {.mqtt = {.server = "", .client_id = "", .user = "", .pass = "", .reconnect_timeout_min = 2.0, .reconnect_timeout_max = 60.0, .ssl_cert = "", .ssl_key = "", .ssl_ca_cert = "", .ssl_cipher_suites = "", .ssl_psk_identity = "", .ssl_psk_key = "", .clean_session = true, .keep_alive = 60, .will_topic = "", .will_message = "", .max_qos = 2, .recv_mbuf_limit = 3072, .cloud_events = true, .max_queue_length = 5}, .mqtt1 = {.server = "", .client_id = "", .user = "", .pass = "", .reconnect_timeout_min = 2.0, .reconnect_timeout_max = 60.0, .ssl_cert = "", .ssl_key = "", .ssl_ca_cert = "", .ssl_cipher_suites = "", .ssl_psk_identity = "", .ssl_psk_key = "", .clean_session = true, .keep_alive = 60, .will_topic = "", .will_message = "", .max_qos = 2, .recv_mbuf_limit = 3072, .cloud_events = true, .max_queue_length = 5}};
+static mgos_config config_scratch;
 
 #line 99 "ts-src/config/config.ts"
-static config_state config_st = {.lx = {.tok = json_tok_EOF, .err = json_err_NONE}, .name = "", .last = config_err_OK};
+static config_state config_st;
+
+/* Sets the fields of a zeroed mgos_config to their initial values. */
+#line 66 "ts-src/config/config.ts"
+void mgos_config_init(mgos_config *self) {
+  mgos_config_mqtt_init(&self->mqtt);
+  mgos_config_mqtt_init(&self->mqtt1);
+}
+
+/* Sets the fields of a zeroed config_state to their initial values. */
+#line 80 "ts-src/config/config.ts"
+void config_state_init(config_state *self) {
+  json_lexer_init(&self->lx);
+  self->name = "";
+  self->last = config_err_OK;
+}
+
+/* Module storage starts zeroed (.bss); this sets the non-zero fields before main. */
+static RT_CONSTRUCTOR void config__ctor(void) {
+  mgos_config_init(&config_live_cfg);
+  mgos_config_init(&config_scratch);
+  config_state_init(&config_st);
+}
 
 /** The live configuration (at the defaults until something is loaded). */
+#line 102 "ts-src/config/config.ts"
 mgos_config *config_live(void) {
   if (!config_live_cfg.ready) {
 #line 103 "ts-src/config/config.ts"
@@ -773,12 +796,12 @@ config_err config_set_arg(rt_bytes arg) {
 /** Loads the JSON text `json` (file `name`); returns 0 (config_err.OK) or the error code. @api */
 #line 609 "ts-src/config/config.ts"
 int mgos_mqtt_config_load_json(const char *name, const char *json) {
-  return (int)config_load(name, rt_str_bytes(json));
+  return config_load(name, rt_str_bytes(json));
 }
 
 /** Applies one `section.key=value` override; returns 0 or the error code. @api */
 int mgos_mqtt_config_set(const char *arg) {
-  return (int)config_set_arg(rt_str_bytes(arg));
+  return config_set_arg(rt_str_bytes(arg));
 }
 
 /** The message of the last failed load or set, "" after a success. @api */

@@ -28,7 +28,7 @@ extern "C" {
 #define config_NAME_SIZE 32
 
 /** Bytes of a bad value quoted in a message before it is cut with "...". */
-#define config_QUOTE_MAX 40
+#define config_QUOTE_MAX 40u
 
 /** Result of load and set. */
 typedef uint8_t config_err;
@@ -76,6 +76,8 @@ struct config_state {
   uint32_t generation;
 };
 
+void config_state_init(config_state *self);
+void mgos_config_init(mgos_config *self);
 mgos_config *config_live(void);
 void config_reset(void);
 mgos_config_mqtt *config_section_of(mgos_config *cfg, int32_t s);

@@ -83,6 +83,8 @@ struct mgos_config_mqtt {
   bool debug_use_log_level;
 };
 
+void mgos_config_mqtt_init(mgos_config_mqtt *self);
+
 #ifdef __cplusplus
 }
 #endif

@@ -6,7 +6,38 @@ static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud);
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num);
 
 #line 699 "ts-src/mgos/conn.ts"
-static ConnTable conn_table = {.conns = {{.session = {.cfg = {.keepAlive = 60, .cleanSession = true, .maxQos = 2, .recvLimit = 3072, .maxQueueLength = 5}, .state = (uint8_t)SessionState_DISCONNECTED, .evTag = -1, .closeReason = "", .connOpts = {.cleanSession = true, .keepAlive = 60}, .recs = {{.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}}, .subs = {{.state = (uint8_t)SubState_FREE}, {.state = (uint8_t)SubState_FREE}, {.state = (uint8_t)SubState_FREE}, {.state = (uint8_t)SubState_FREE}, {.state = (uint8_t)SubState_FREE}, {.state = (uint8_t)SubState_FREE}, {.state = (uint8_t)SubState_FREE}, {.state = (uint8_t)SubState_FREE}}}, .cfg = {.server = "", .client_id = "", .user = "", .pass = "", .reconnect_timeout_min = 2.0, .reconnect_timeout_max = 60.0, .ssl_cert = "", .ssl_key = "", .ssl_ca_cert = "", .ssl_cipher_suites = "", .ssl_psk_identity = "", .ssl_psk_key = "", .clean_session = true, .keep_alive = 60, .will_topic = "", .will_message = "", .max_qos = 2, .recv_mbuf_limit = 3072, .cloud_events = true, .max_queue_length = 5}, .cfg1 = {.server = "", .client_id = "", .user = "", .pass = "", .reconnect_timeout_min = 2.0, .reconnect_timeout_max = 60.0, .ssl_cert = "", .ssl_key = "", .ssl_ca_cert = "", .ssl_cipher_suites = "", .ssl_psk_identity = "", .ssl_psk_key = "", .clean_session = true, .keep_alive = 60, .will_topic = "", .will_message = "", .max_qos = 2, .recv_mbuf_limit = 3072, .cloud_events = true, .max_queue_length = 5}, .msg = {.topic = {.p = ""}, .payload = {.p = ""}, .protocol_name = {.p = ""}, .client_id = {.p = ""}, .will_topic = {.p = ""}, .will_message = {.p = ""}, .user_name = {.p = ""}, .password = {.p = ""}}, .hs = {.cleanSession = true, .keepAlive = 60}, .net = (uint8_t)NetState_IDLE, .handlers = {{.kind = (uint8_t)HandlerKind_FREE}, {.kind = (uint8_t)HandlerKind_FREE}, {.kind = (uint8_t)HandlerKind_FREE}, {.kind = (uint8_t)HandlerKind_FREE}, {.kind = (uint8_t)HandlerKind_FREE}, {.kind = (uint8_t)HandlerKind_FREE}, {.kind = (uint8_t)HandlerKind_FREE}, {.kind = (uint8_t)HandlerKind_FREE}}, .nextTag = 1, .userMaxQos = -1}, {.session = {.cfg = {.keepAlive = 60, .cleanSession = true, .maxQos = 2, .recvLimit = 3072, .maxQueueLength = 5}, .state = (uint8_t)SessionState_DISCONNECTED, .evTag = -1, .closeReason = "", .connOpts = {.cleanSession = true, .keepAlive = 60}, .recs = {{.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}, {.state = (uint8_t)RecState_FREE}}, .subs = {{.state = (uint8_t)SubState_FREE}, {.state = (uint8_t)SubState_FREE}, {.state = (uint8_t)SubState_FREE}, {.state = (uint8_t)SubState_FREE}, {.state = (uint8_t)SubState_FREE}, {.state = (uint8_t)SubState_FREE}, {.state = (uint8_t)SubState_FREE}, {.state = (uint8_t)SubState_FREE}}}, .cfg = {.server = "", .client_id = "", .user = "", .pass = "", .reconnect_timeout_min = 2.0, .reconnect_timeout_max = 60.0, .ssl_cert = "", .ssl_key = "", .ssl_ca_cert = "", .ssl_cipher_suites = "", .ssl_psk_identity = "", .ssl_psk_key = "", .clean_session = true, .keep_alive = 60, .will_topic = "", .will_message = "", .max_qos = 2, .recv_mbuf_limit = 3072, .cloud_events = true, .max_queue_length = 5}, .cfg1 = {.server = "", .client_id = "", .user = "", .pass = "", .reconnect_timeout_min = 2.0, .reconnect_timeout_max = 60.0, .ssl_cert = "", .ssl_key = "", .ssl_ca_cert = "", .ssl_cipher_suites = "", .ssl_psk_identity = "", .ssl_psk_key = "", .clean_session = true, .keep_alive = 60, .will_topic = "", .will_message = "", .max_qos = 2, .recv_mbuf_limit = 3072, .cloud_events = true, .max_queue_length = 5}, .msg = {.topic = {.p = ""}, .payload = {.p = ""}, .protocol_name = {.p = ""}, .client_id = {.p = ""}, .will_topic = {.p = ""}, .will_message = {.p = ""}, .user_name = {.p = ""}, .password = {.p = ""}}, .hs = {.cleanSession = true, .keepAlive = 60}, .net = (uint8_t)NetState_IDLE, .handlers = {{.kind = (uint8_t)HandlerKind_FREE}, {.kind = (uint8_t)HandlerKind_FREE}, {.kind = (uint8_t)HandlerKind_FREE}, {.kind = (uint8_t)HandlerKind_FREE}, {.kind = (uint8_t)HandlerKind_FREE}, {.kind = (uint8_t)HandlerKind_FREE}, {.kind = (uint8_t)HandlerKind_FREE}, {.kind = (uint8_t)HandlerKind_FREE}}, .nextTag = 1, .userMaxQos = -1}}};
+static ConnTable conn_table;
+
+/* Sets the fields of a zeroed mgos_mqtt_handler to their initial values. */
+#line 68 "ts-src/mgos/conn.ts"
+void mgos_mqtt_handler_init(mgos_mqtt_handler *self) {
+  self->kind = HandlerKind_FREE;
+}
+
+/* Sets the fields of a zeroed mgos_mqtt_conn to their initial values. */
+#line 83 "ts-src/mgos/conn.ts"
+void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
+  Session_init(&self->session);
+  mgos_config_mqtt_init(&self->cfg);
+  mgos_config_mqtt_init(&self->cfg1);
+  mg_mqtt_message_init(&self->msg);
+  ConnectOptions_init(&self->hs);
+  self->net = NetState_IDLE;
+  for (uint32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_HANDLERS; i++) mgos_mqtt_handler_init(&self->handlers[i]);
+  self->nextTag = 1;
+  self->userMaxQos = -1;
+}
+
+/* Sets the fields of a zeroed ConnTable to their initial values. */
+#line 695 "ts-src/mgos/conn.ts"
+void ConnTable_init(ConnTable *self) {
+  for (uint32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) mgos_mqtt_conn_init(&self->conns[i]);
+}
+
+/* Module storage starts zeroed (.bss); this sets the non-zero fields before main. */
+static RT_CONSTRUCTOR void conn__ctor(void) {
+  ConnTable_init(&conn_table);
+}
 
 #line 78 "ts-src/mgos/conn.ts"
 rt_bytes mgos_mqtt_handler_view(mgos_mqtt_handler *self) {
@@ -60,11 +91,11 @@ void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
     return;
   }
   mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTING);
-  port_logMsg((int32_t)LogLevel_INFO, self->useBackup ? "connecting (mqtt1) to " : "connecting to ", rt_str_bytes(c->server));
-  self->net = (uint8_t)NetState_CONNECTING;
+  port_logMsg(LogLevel_INFO, self->useBackup ? "connecting (mqtt1) to " : "connecting to ", rt_str_bytes(c->server));
+  self->net = NetState_CONNECTING;
   if (port_netConnect(self->slot, rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls ? self->slot : (-1)) < 0) {
-    port_logMsg((int32_t)LogLevel_ERROR, "cannot start connecting to ", rt_str_bytes(c->server));
-    self->net = (uint8_t)NetState_IDLE;
+    port_logMsg(LogLevel_ERROR, "cannot start connecting to ", rt_str_bytes(c->server));
+    self->net = NetState_IDLE;
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
     mgos_mqtt_conn_failed(self, now);
   }
@@ -84,7 +115,7 @@ bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_config_mq
   uint32_t hostEnd = s.len;
   uint32_t portStart = s.len;
   if (s.len == 0) {
-    port_logMsg((int32_t)LogLevel_ERROR, self->useBackup ? "mqtt1.server is not set" : "mqtt.server is not set", RT_NOBYTES);
+    port_logMsg(LogLevel_ERROR, self->useBackup ? "mqtt1.server is not set" : "mqtt.server is not set", RT_NOBYTES);
     return false;
   }
   if (rt_bytes_get(s, 0) == 0x5b) {
@@ -96,8 +127,8 @@ bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_config_mq
         break;
       }
     }
-    if (close == 0 || ((((int64_t)close + 1) < s.len) && (rt_bytes_get(s, rt_idx64((int64_t)close + 1)) != 0x3a))) {
-      port_logMsg((int32_t)LogLevel_ERROR, "bad server address (expected [v6addr]:port): ", s);
+    if (close == 0 || ((((int64_t)close + 1) < s.len) && (rt_bytes_get(s, rt_idx_add(close, 1)) != 0x3a))) {
+      port_logMsg(LogLevel_ERROR, "bad server address (expected [v6addr]:port): ", s);
       return false;
     }
     hostStart = 1;
@@ -122,25 +153,25 @@ bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_config_mq
   if (portStart < s.len || ((portStart == s.len && hostEnd < s.len) && (rt_bytes_get(s, 0) != 0x5b))) {
     port = 0;
     if (portStart >= s.len) {
-      port_logMsg((int32_t)LogLevel_ERROR, "bad server port in ", s);
+      port_logMsg(LogLevel_ERROR, "bad server port in ", s);
       return false;
     }
     for (uint32_t i = portStart; i < s.len; i++) {
       uint8_t d = rt_bytes_get(s, i);
       if ((d < 0x30 || d > 0x39) || port > 6553) {
-        port_logMsg((int32_t)LogLevel_ERROR, "bad server port in ", s);
+        port_logMsg(LogLevel_ERROR, "bad server port in ", s);
         return false;
       }
       port = (port * 10u) + (uint32_t)(d - 0x30);
     }
     if (port == 0 || port > 65535) {
-      port_logMsg((int32_t)LogLevel_ERROR, "bad server port in ", s);
+      port_logMsg(LogLevel_ERROR, "bad server port in ", s);
       return false;
     }
   }
   rt_bytes h = rt_subarray(s, hostStart, hostEnd);
   if (h.len == 0 || !rt_copy_bytes(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, h)) {
-    port_logMsg((int32_t)LogLevel_ERROR, "server host empty or longer than MGOS_MQTT_MAX_HOST_LEN: ", s);
+    port_logMsg(LogLevel_ERROR, "server host empty or longer than MGOS_MQTT_MAX_HOST_LEN: ", s);
     return false;
   }
   self->hostLen = h.len;
@@ -159,7 +190,7 @@ bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c) {
 #line 252 "ts-src/mgos/conn.ts"
   const char *err = SessionConfig_setStrings(sc, cid, rt_str_bytes(c->user), rt_str_bytes(c->pass), rt_str_bytes(c->will_topic), rt_str_bytes(c->will_message));
   if (err != NULL) {
-    port_logMsg((int32_t)LogLevel_ERROR, "config: ", rt_str_bytes(err));
+    port_logMsg(LogLevel_ERROR, "config: ", rt_str_bytes(err));
     return false;
   }
   int32_t ka = c->keep_alive;
@@ -183,20 +214,22 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
 #line 270 "ts-src/mgos/conn.ts"
   self->session.now = now;
   if (!ok) {
-    port_logMsg((int32_t)LogLevel_ERROR, "TCP connect failed to ", rt_str_bytes(mgos_mqtt_conn_active(self)->server));
-    self->net = (uint8_t)NetState_IDLE;
+    port_logMsg(LogLevel_ERROR, "TCP connect failed to ", rt_str_bytes(mgos_mqtt_conn_active(self)->server));
+    self->net = NetState_IDLE;
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
     mgos_mqtt_conn_failed(self, now);
     return;
   }
-  self->net = (uint8_t)NetState_OPEN;
+  self->net = NetState_OPEN;
   mgos_mqtt_connect_fn_t f = self->connectFn;
   if (f != NULL) {
     mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
     mgos_mqtt_conn_fillHandshakeOpts(self, c);
-    f(&self->nc, (rt_str_bytes(c->client_id).len > 0) ? c->client_id : port_deviceId(), &self->hsOpts, self->connectFnArg);
+    const char *tmp = (rt_str_bytes(c->client_id).len > 0) ? c->client_id : port_deviceId();
+#line 283 "ts-src/mgos/conn.ts"
+    f(&self->nc, tmp, &self->hsOpts, self->connectFnArg);
     if (self->net == NetState_OPEN && self->session.state == SessionState_DISCONNECTED) {
-      port_logMsg((int32_t)LogLevel_ERROR, "connect_fn did not call mg_send_mqtt_handshake_opt", RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, "connect_fn did not call mg_send_mqtt_handshake_opt", RT_NOBYTES);
       mgos_mqtt_conn_dropTransport(self, now);
       return;
     }
@@ -229,7 +262,7 @@ void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_mqtt *c)
 /** mg_send_mqtt_handshake_opt: sends CONNECT with the caller's options. */
 bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_send_mqtt_handshake_opts *o) {
   if (self->net != NetState_OPEN) {
-    port_logMsg((int32_t)LogLevel_ERROR, "mg_send_mqtt_handshake_opt: not connected", RT_NOBYTES);
+    port_logMsg(LogLevel_ERROR, "mg_send_mqtt_handshake_opt: not connected", RT_NOBYTES);
     return false;
   }
   ConnectOptions *h = &self->hs;
@@ -265,7 +298,7 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
 /** An attempt failed or the connection ended: schedule the next one. */
 #line 345 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now) {
-  self->net = (uint8_t)NetState_IDLE;
+  self->net = NetState_IDLE;
   if (!self->wantConnect) {
 #line 347 "ts-src/mgos/conn.ts"
     return;
@@ -283,7 +316,7 @@ void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now) {
     c = mgos_mqtt_conn_active(self);
     maxMs = conn_secToMs(c->reconnect_timeout_max);
     self->delayMs = 0;
-    port_logMsg((int32_t)LogLevel_WARN, self->useBackup ? "switching to the backup server mqtt1: " : "switching back to the main server mqtt: ", rt_str_bytes(c->server));
+    port_logMsg(LogLevel_WARN, self->useBackup ? "switching to the backup server mqtt1: " : "switching back to the main server mqtt: ", rt_str_bytes(c->server));
   }
   uint32_t minMs = conn_secToMs(c->reconnect_timeout_min);
   if (maxMs < minMs) {
@@ -332,7 +365,7 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
   while (self->net == NetState_OPEN && s->txLen > 0) {
     int32_t n = port_netSend(self->slot, Session_txView(s));
     if (n < 0) {
-      port_logMsg((int32_t)LogLevel_ERROR, "send failed", RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, "send failed", RT_NOBYTES);
       mgos_mqtt_conn_dropTransport(self, now);
       return;
     }
@@ -357,7 +390,7 @@ void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
     port_netClose(self->slot);
   }
 #line 402 "ts-src/mgos/conn.ts"
-  self->net = (uint8_t)NetState_IDLE;
+  self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
 }
@@ -382,8 +415,8 @@ void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now)
     mgos_mqtt_conn_onTcpConnect(self, false, err, now);
     return;
   }
-  port_logMsg((int32_t)LogLevel_WARN, (err != 0) ? "connection closed with an error" : "connection closed by the server", RT_NOBYTES);
-  self->net = (uint8_t)NetState_IDLE;
+  port_logMsg(LogLevel_WARN, (err != 0) ? "connection closed with an error" : "connection closed by the server", RT_NOBYTES);
+  self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
 }
@@ -417,7 +450,7 @@ void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
     return;
   }
 #line 444 "ts-src/mgos/conn.ts"
-  self->cloudArg.type = (int32_t)MGOS_CLOUD_MQTT;
+  self->cloudArg.type = MGOS_CLOUD_MQTT;
   port_eventTrigger(ev, &self->cloudArg);
 }
 
@@ -453,12 +486,12 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
 #line 468 "ts-src/mgos/conn.ts"
     {
       if (p == NULL || p->returnCode != 0) {
-        port_logMsg((int32_t)LogLevel_ERROR, "server refused the connection: ", rt_str_bytes(self->session.closeReason));
+        port_logMsg(LogLevel_ERROR, "server refused the connection: ", rt_str_bytes(self->session.closeReason));
         mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
         return;
       }
       self->delayMs = 0;
-      port_logMsg((int32_t)LogLevel_INFO, "connected to ", rt_str_bytes(mgos_mqtt_conn_active(self)->server));
+      port_logMsg(LogLevel_INFO, "connected to ", rt_str_bytes(mgos_mqtt_conn_active(self)->server));
       mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTED);
       mgos_mqtt_conn_fillMsg(self, ev, p);
       mgos_mqtt_conn_callGlobal(self, ev, true);
@@ -500,7 +533,7 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
         return;
       }
 #line 493 "ts-src/mgos/conn.ts"
-      port_logMsg((int32_t)LogLevel_INFO, "disconnected: ", rt_str_bytes(self->session.closeReason));
+      port_logMsg(LogLevel_INFO, "disconnected: ", rt_str_bytes(self->session.closeReason));
       mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_DISCONNECTED);
       mgos_mqtt_conn_fillMsg(self, ev, NULL);
       mgos_mqtt_conn_callGlobal(self, ev, false);
@@ -568,7 +601,7 @@ bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p) {
     sub_handler_t g = h->sub;
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
 #line 531 "ts-src/mgos/conn.ts"
-      f(&self->nc, (int)SessionEvent_PUBLISH, &self->msg, h->ud);
+      f(&self->nc, SessionEvent_PUBLISH, &self->msg, h->ud);
     }
 #line 532 "ts-src/mgos/conn.ts"
     if (h->kind == HandlerKind_SUB && g != NULL) {
@@ -601,7 +634,7 @@ bool mgos_mqtt_conn_callSuback(mgos_mqtt_conn *self, int32_t tag) {
     // A sub_handler_t only takes messages: its SUBACK is consumed silently.
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
 #line 548 "ts-src/mgos/conn.ts"
-      f(&self->nc, (int)SessionEvent_SUBACK, &self->msg, h->ud);
+      f(&self->nc, SessionEvent_SUBACK, &self->msg, h->ud);
     }
 #line 549 "ts-src/mgos/conn.ts"
     return true;
@@ -613,12 +646,12 @@ bool mgos_mqtt_conn_callSuback(mgos_mqtt_conn *self, int32_t tag) {
 #line 556 "ts-src/mgos/conn.ts"
 int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud, rt_bytes filter) {
   if (self->nHandlers >= CONFIG_MGOS_MQTT_MAX_HANDLERS) {
-    port_logMsg((int32_t)LogLevel_ERROR, "MGOS_MQTT_MAX_HANDLERS reached, handler not added for ", filter);
+    port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_HANDLERS reached, handler not added for ", filter);
     return -1;
   }
   mgos_mqtt_handler *h = &self->handlers[self->nHandlers];
   if (!rt_copy_bytes(RT_BYTES(h->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, filter)) {
-    port_logMsg((int32_t)LogLevel_ERROR, "topic longer than MGOS_MQTT_MAX_FILTER_LEN: ", filter);
+    port_logMsg(LogLevel_ERROR, "topic longer than MGOS_MQTT_MAX_FILTER_LEN: ", filter);
     return -1;
   }
   h->filterLen = filter.len;
@@ -635,12 +668,12 @@ int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_h
 void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->nHandlers; j++) {
 #line 578 "ts-src/mgos/conn.ts"
-    self->handlers[j] = self->handlers[rt_idx64((int64_t)j + 1)];
+    self->handlers[j] = self->handlers[rt_idx_add(j, 1)];
   }
 #line 579 "ts-src/mgos/conn.ts"
   self->nHandlers--;
   mgos_mqtt_handler *last = &self->handlers[self->nHandlers];
-  last->kind = (uint8_t)HandlerKind_FREE;
+  last->kind = HandlerKind_FREE;
   last->ev = NULL;
   last->sub = NULL;
   last->ud = NULL;
@@ -652,7 +685,7 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
   uint32_t now = port_nowMs();
   self->session.now = now;
   if (qos < 0 || qos > 2) {
-    port_logMsg((int32_t)LogLevel_ERROR, "subscribe: QoS must be 0, 1 or 2 for ", filter);
+    port_logMsg(LogLevel_ERROR, "subscribe: QoS must be 0, 1 or 2 for ", filter);
     return false;
   }
   int32_t k = mgos_mqtt_conn_addHandler(self, kind, ev, sub, ud, filter);
@@ -691,14 +724,14 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
     mgos_mqtt_conn_service(self, now);
     return true;
   }
-  port_logMsg((int32_t)LogLevel_WARN, "unsub: not subscribed to ", filter);
+  port_logMsg(LogLevel_WARN, "unsub: not subscribed to ", filter);
   return false;
 }
 
 uint16_t mgos_mqtt_conn_publish(mgos_mqtt_conn *self, rt_bytes topic, rt_bytes payload, int32_t qos, bool retain) {
   uint32_t now = port_nowMs();
   if (qos < 0 || qos > 2) {
-    port_logMsg((int32_t)LogLevel_ERROR, "publish: QoS must be 0, 1 or 2 for ", topic);
+    port_logMsg(LogLevel_ERROR, "publish: QoS must be 0, 1 or 2 for ", topic);
     return 0;
   }
   uint16_t id = Session_publish(&self->session, topic, payload, (uint8_t)qos, retain, now);
@@ -714,7 +747,7 @@ bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
   }
 #line 638 "ts-src/mgos/conn.ts"
   if (!self->cfg.enable && !(self->useBackup && self->cfg1.enable)) {
-    port_logMsg((int32_t)LogLevel_WARN, "connect: mqtt.enable is false", RT_NOBYTES);
+    port_logMsg(LogLevel_WARN, "connect: mqtt.enable is false", RT_NOBYTES);
     return false;
   }
   self->wantConnect = true;
@@ -735,7 +768,7 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
   self->reconnectPending = false;
   if (self->net == NetState_CONNECTING) {
     port_netClose(self->slot);
-    self->net = (uint8_t)NetState_IDLE;
+    self->net = NetState_IDLE;
     return;
   }
   if (self->net != NetState_OPEN) {
@@ -765,7 +798,7 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
   self->followSys = false;
   self->hasCfg1 = false;
   self->useBackup = false;
-  self->net = (uint8_t)NetState_IDLE;
+  self->net = NetState_IDLE;
   self->wantConnect = false;
   self->reconnectPending = false;
   self->delayMs = 0;
@@ -847,7 +880,7 @@ mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
       return c;
     }
   }
-  port_logMsg((int32_t)LogLevel_ERROR, "all MGOS_MQTT_MAX_CONNS connection slots are in use", RT_NOBYTES);
+  port_logMsg(LogLevel_ERROR, "all MGOS_MQTT_MAX_CONNS connection slots are in use", RT_NOBYTES);
   return NULL;
 }
 
@@ -959,7 +992,7 @@ mgos_mqtt_conn *mgos_mqtt_conn_from_nc(mg_connection *nc) {
 
 /** Adds a handler for all events (see the dispatch rules at the top). @api */
 void mgos_mqtt_conn_add_handler(mgos_mqtt_conn *c, mg_event_handler_t handler, void *user_data) {
-  mgos_mqtt_conn_addHandler(c, (uint8_t)HandlerKind_GLOBAL, handler, NULL, user_data, RT_NOBYTES);
+  mgos_mqtt_conn_addHandler(c, HandlerKind_GLOBAL, handler, NULL, user_data, RT_NOBYTES);
 }
 
 /** Sets the callback that sends CONNECT (via mg_send_mqtt_handshake_opt). @api */
@@ -996,7 +1029,7 @@ uint16_t conn_pub_bytes(mgos_mqtt_conn *c, const char *topic, rt_bytes msg, int 
 
 /** Subscribes; `handler` gets the matching PUBLISHes and this SUBACK. @api */
 void mgos_mqtt_conn_sub(mgos_mqtt_conn *c, const char *topic, int qos, mg_event_handler_t handler, void *user_data) {
-  mgos_mqtt_conn_subscribe(c, rt_str_bytes(topic), qos, (uint8_t)HandlerKind_TOPIC, handler, NULL, user_data);
+  mgos_mqtt_conn_subscribe(c, rt_str_bytes(topic), qos, HandlerKind_TOPIC, handler, NULL, user_data);
 }
 
 /** Removes the first subscription to exactly `topic` and sends UNSUBSCRIBE. @api */

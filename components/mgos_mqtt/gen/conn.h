@@ -32,7 +32,7 @@ extern "C" {
 #endif
 
 /** Longest wait between two calls of mgos_mqtt_port_poll, ms (keepalive granularity). */
-#define conn_POLL_MAX_MS 1000
+#define conn_POLL_MAX_MS 1000u
 
 /** Transport state of a connection. */
 typedef uint8_t NetState;
@@ -109,6 +109,9 @@ struct ConnTable {
   mgos_mqtt_conn conns[CONFIG_MGOS_MQTT_MAX_CONNS];
 };
 
+void ConnTable_init(ConnTable *self);
+void mgos_mqtt_conn_init(mgos_mqtt_conn *self);
+void mgos_mqtt_handler_init(mgos_mqtt_handler *self);
 rt_bytes mgos_mqtt_handler_view(mgos_mqtt_handler *self);
 mgos_config_mqtt *mgos_mqtt_conn_active(mgos_mqtt_conn *self);
 bool mgos_mqtt_conn_isConnected(mgos_mqtt_conn *self);

@@ -33,7 +33,7 @@ mgos_mqtt_conn *mgos_mqtt_get_global(void) {
 
 /** Registers a handler for the global connection's events. @api */
 void mgos_mqtt_add_global_handler(mg_event_handler_t handler, void *ud) {
-  mgos_mqtt_conn_addHandler(facade_global(), (uint8_t)HandlerKind_GLOBAL, handler, NULL, ud, RT_NOBYTES);
+  mgos_mqtt_conn_addHandler(facade_global(), HandlerKind_GLOBAL, handler, NULL, ud, RT_NOBYTES);
 }
 
 /** The callback that sends CONNECT instead of the library (it must call
@@ -79,12 +79,12 @@ uint16_t facade_pub_bytes(const char *topic, rt_bytes msg, int qos, bool retain)
  *  @capi void mgos_mqtt_global_subscribe(const struct mg_str topic, mg_event_handler_t handler, void *ud)
  */
 void facade_global_subscribe(rt_bytes topic, mg_event_handler_t handler, void *ud) {
-  mgos_mqtt_conn_subscribe(facade_global(), topic, facade_GLOBAL_SUB_QOS, (uint8_t)HandlerKind_TOPIC, handler, NULL, ud);
+  mgos_mqtt_conn_subscribe(facade_global(), topic, facade_GLOBAL_SUB_QOS, HandlerKind_TOPIC, handler, NULL, ud);
 }
 
 /** Subscribes; `handler` gets the topic and message of every matching PUBLISH. @api */
 void mgos_mqtt_sub(const char *topic, sub_handler_t handler, void *ud) {
-  mgos_mqtt_conn_subscribe(facade_global(), rt_str_bytes(topic), facade_GLOBAL_SUB_QOS, (uint8_t)HandlerKind_SUB, NULL, handler, ud);
+  mgos_mqtt_conn_subscribe(facade_global(), rt_str_bytes(topic), facade_GLOBAL_SUB_QOS, HandlerKind_SUB, NULL, handler, ud);
 }
 
 /** Removes the first subscription to exactly `topic` and sends UNSUBSCRIBE. @api */

@@ -9,7 +9,7 @@ static void mg_mqtt_sendAck(mg_connection *nc, uint8_t type, uint16_t id, const 
 static mgos_mqtt_conn *mg_mqtt_openConn(mg_connection *nc, const char *what) {
   mgos_mqtt_conn *c = conn_conn_at(nc->slot_);
   if (c == NULL || c->net != NetState_OPEN) {
-    port_logMsg((int32_t)LogLevel_ERROR, what, rt_str_bytes(": not connected"));
+    port_logMsg(LogLevel_ERROR, what, rt_str_bytes(": not connected"));
     return NULL;
   }
   return c;
@@ -102,9 +102,9 @@ void mg_mqtt_ping(mg_connection *nc) {
   }
 #line 96 "ts-src/mgos/mg_mqtt.ts"
   Session *s = &c->session;
-  uint32_t n = codec_encodeSimple(rt_subarray(RT_BYTES(s->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), s->txLen, UINT32_MAX), (uint8_t)PacketType_PINGREQ);
+  uint32_t n = codec_encodeSimple(rt_subarray(RT_BYTES(s->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), s->txLen, UINT32_MAX), PacketType_PINGREQ);
   if (n == 0) {
-    port_logMsg((int32_t)LogLevel_WARN, "mg_mqtt_ping: tx buffer full", RT_NOBYTES);
+    port_logMsg(LogLevel_WARN, "mg_mqtt_ping: tx buffer full", RT_NOBYTES);
     return;
   }
   s->txLen += n;
@@ -113,22 +113,22 @@ void mg_mqtt_ping(mg_connection *nc) {
 
 /** @api */
 void mg_mqtt_puback(mg_connection *nc, uint16_t message_id) {
-  mg_mqtt_sendAck(nc, (uint8_t)PacketType_PUBACK, message_id, "mg_mqtt_puback");
+  mg_mqtt_sendAck(nc, PacketType_PUBACK, message_id, "mg_mqtt_puback");
 }
 
 /** @api */
 void mg_mqtt_pubrec(mg_connection *nc, uint16_t message_id) {
-  mg_mqtt_sendAck(nc, (uint8_t)PacketType_PUBREC, message_id, "mg_mqtt_pubrec");
+  mg_mqtt_sendAck(nc, PacketType_PUBREC, message_id, "mg_mqtt_pubrec");
 }
 
 /** @api */
 void mg_mqtt_pubrel(mg_connection *nc, uint16_t message_id) {
-  mg_mqtt_sendAck(nc, (uint8_t)PacketType_PUBREL, message_id, "mg_mqtt_pubrel");
+  mg_mqtt_sendAck(nc, PacketType_PUBREL, message_id, "mg_mqtt_pubrel");
 }
 
 /** @api */
 void mg_mqtt_pubcomp(mg_connection *nc, uint16_t message_id) {
-  mg_mqtt_sendAck(nc, (uint8_t)PacketType_PUBCOMP, message_id, "mg_mqtt_pubcomp");
+  mg_mqtt_sendAck(nc, PacketType_PUBCOMP, message_id, "mg_mqtt_pubcomp");
 }
 
 /** Sends DISCONNECT; the connection closes once it is written (and

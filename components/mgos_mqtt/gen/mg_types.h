@@ -157,6 +157,10 @@ struct mgos_cloud_arg {
   int32_t type;
 };
 
+void mg_mqtt_topic_expression_init(mg_mqtt_topic_expression *self);
+void mg_mqtt_message_init(mg_mqtt_message *self);
+void mg_str_init(mg_str *self);
+
 #ifdef __cplusplus
 }
 #endif

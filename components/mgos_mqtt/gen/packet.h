@@ -72,7 +72,7 @@ typedef uint8_t DecodeErr;
 #define packet_PUBLISH_RETAIN 0x1
 
 /** The largest remaining length the 4-byte encoding can carry (2.2.3). */
-#define packet_MAX_REMAINING_LENGTH 268435455
+#define packet_MAX_REMAINING_LENGTH 268435455u
 
 /** SUBACK return code for a refused subscription (3.9.3). */
 #define packet_SUBACK_FAILURE 0x80
@@ -121,6 +121,7 @@ struct Packet {
   uint32_t totalLen;
 };
 
+void Packet_init(Packet *self);
 const char *packet_decodeErrName(DecodeErr e);
 void Packet_reset(Packet *self);
 

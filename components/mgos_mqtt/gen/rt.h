@@ -34,8 +34,12 @@ typedef struct rt_bytes {
 
 #if defined(__GNUC__)
 #define RT_UNUSED __attribute__((unused))
+/* Module storage is zeroed .bss; a constructor sets the non-zero fields before
+ * main()/app_main() (ESP-IDF and newlib's crt0 run .init_array). */
+#define RT_CONSTRUCTOR __attribute__((constructor))
 #else
 #define RT_UNUSED
+#define RT_CONSTRUCTOR
 #endif
 
 /* View constructors. The *_INIT forms are for static initializers. */
@@ -66,6 +70,10 @@ RT_ARRAY_ACCESS(i32, int32_t)
 
 /* An int64 index (a wide expression): anything outside u32 is out of range. */
 static inline uint32_t rt_idx64(int64_t i) { return (i < 0 || i > (int64_t)UINT32_MAX) ? UINT32_MAX : (uint32_t)i; }
+
+/* An index a + b (both u32) that saturates instead of wrapping, so a sum past
+ * 2^32 stays out of range as it is under Node. */
+static inline uint32_t rt_idx_add(uint32_t a, uint32_t b) { return a + b < a ? UINT32_MAX : a + b; }
 
 /* b.subarray(start, end): both clamped to the length, as in JavaScript. */
 static inline rt_bytes rt_subarray(rt_bytes b, uint32_t start, uint32_t end) {

@@ -4,6 +4,41 @@
 static uint32_t session_minU32(uint32_t a, uint32_t b);
 static uint32_t session_elapsed(uint32_t now, uint32_t then);
 
+/* Sets the fields of a zeroed SessionConfig to their initial values. */
+#line 130 "ts-src/mqtt/session.ts"
+void SessionConfig_init(SessionConfig *self) {
+  self->keepAlive = 60;
+  self->cleanSession = true;
+  self->maxQos = 2;
+  self->recvLimit = 3072;
+  self->maxQueueLength = 5;
+}
+
+/* Sets the fields of a zeroed OutMsg to their initial values. */
+#line 177 "ts-src/mqtt/session.ts"
+void OutMsg_init(OutMsg *self) {
+  self->state = RecState_FREE;
+}
+
+/* Sets the fields of a zeroed Sub to their initial values. */
+#line 190 "ts-src/mqtt/session.ts"
+void Sub_init(Sub *self) {
+  self->state = SubState_FREE;
+}
+
+/* Sets the fields of a zeroed Session to their initial values. */
+#line 235 "ts-src/mqtt/session.ts"
+void Session_init(Session *self) {
+  SessionConfig_init(&self->cfg);
+  self->state = SessionState_DISCONNECTED;
+  self->evTag = -1;
+  self->closeReason = "";
+  Packet_init(&self->pkt);
+  ConnectOptions_init(&self->connOpts);
+  for (uint32_t i = 0; i < session_STORE_SLOTS; i++) OutMsg_init(&self->recs[i]);
+  for (uint32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS; i++) Sub_init(&self->subs[i]);
+}
+
 /** Copies the five strings in. Returns null when accepted, else what is wrong
    *  (the config is then left unchanged). */
 #line 146 "ts-src/mqtt/session.ts"
@@ -44,12 +79,12 @@ const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_
 
 void SessionConfig_put(SessionConfig *self, uint32_t k, rt_bytes b) {
   rt_copy_bytes(RT_BYTES(self->strs, CONFIG_MGOS_MQTT_CONFIG_STR_SIZE), rt_get_u32(self->offs, 6, k), b);
-  rt_set_u32(self->offs, 6, rt_idx64((int64_t)k + 1), rt_get_u32(self->offs, 6, k) + b.len);
+  rt_set_u32(self->offs, 6, rt_idx_add(k, 1), rt_get_u32(self->offs, 6, k) + b.len);
 }
 
 /** String k (CfgStr) as a view into the config's own buffer. */
 rt_bytes SessionConfig_str(SessionConfig *self, uint32_t k) {
-  return rt_subarray(RT_BYTES(self->strs, CONFIG_MGOS_MQTT_CONFIG_STR_SIZE), rt_get_u32(self->offs, 6, k), rt_get_u32(self->offs, 6, rt_idx64((int64_t)k + 1)));
+  return rt_subarray(RT_BYTES(self->strs, CONFIG_MGOS_MQTT_CONFIG_STR_SIZE), rt_get_u32(self->offs, 6, k), rt_get_u32(self->offs, 6, rt_idx_add(k, 1)));
 }
 
 #line 201 "ts-src/mqtt/session.ts"
@@ -122,14 +157,14 @@ bool Session_isConnected(Session *self) {
 #line 302 "ts-src/mqtt/session.ts"
 bool Session_connect(Session *self, uint32_t now) {
   ConnectOptions *o = &self->connOpts;
-  o->clientId = SessionConfig_str(&self->cfg, (uint32_t)CfgStr_CLIENT_ID);
-  o->userName = SessionConfig_str(&self->cfg, (uint32_t)CfgStr_USER);
-  o->password = SessionConfig_str(&self->cfg, (uint32_t)CfgStr_PASS);
+  o->clientId = SessionConfig_str(&self->cfg, CfgStr_CLIENT_ID);
+  o->userName = SessionConfig_str(&self->cfg, CfgStr_USER);
+  o->password = SessionConfig_str(&self->cfg, CfgStr_PASS);
   o->willTopic = RT_NOBYTES;
   o->willMessage = RT_NOBYTES;
   // The will only when both topic and message are set (behaviour.md).
-  rt_bytes wt = SessionConfig_str(&self->cfg, (uint32_t)CfgStr_WILL_TOPIC);
-  rt_bytes wm = SessionConfig_str(&self->cfg, (uint32_t)CfgStr_WILL_MESSAGE);
+  rt_bytes wt = SessionConfig_str(&self->cfg, CfgStr_WILL_TOPIC);
+  rt_bytes wm = SessionConfig_str(&self->cfg, CfgStr_WILL_MESSAGE);
   if (wt.len > 0 && wm.len > 0) {
     o->willTopic = wt;
     o->willMessage = wm;
@@ -146,12 +181,12 @@ bool Session_connect(Session *self, uint32_t now) {
 bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
   self->now = now;
   if (self->state != SessionState_DISCONNECTED) {
-    Session_log(self, (int32_t)LogLevel_ERROR, "connect: already connected", RT_NOBYTES, self->state);
+    Session_log(self, LogLevel_ERROR, "connect: already connected", RT_NOBYTES, self->state);
     return false;
   }
   // The port has not dropped the previous transport yet (wantsClose()).
   if (self->closing) {
-    Session_log(self, (int32_t)LogLevel_ERROR, "connect: old connection not closed yet", RT_NOBYTES, 0);
+    Session_log(self, LogLevel_ERROR, "connect: old connection not closed yet", RT_NOBYTES, 0);
     return false;
   }
   self->txLen = 0;
@@ -161,11 +196,11 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
   uint32_t n = codec_encodeConnect(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), o);
   if (n == 0) {
     bool bad = o->password.len > 0 && o->userName.len == 0;
-    Session_log(self, (int32_t)LogLevel_ERROR, bad ? "connect: password without user name" : "connect: CONNECT invalid or > TX_BUF_SIZE", RT_NOBYTES, 0);
+    Session_log(self, LogLevel_ERROR, bad ? "connect: password without user name" : "connect: CONNECT invalid or > TX_BUF_SIZE", RT_NOBYTES, 0);
     return false;
   }
   self->txLen = n;
-  self->state = (uint8_t)SessionState_CONNECTING;
+  self->state = SessionState_CONNECTING;
   self->epoch++;
   self->closing = false;
   self->pingOutstanding = false;
@@ -189,7 +224,7 @@ void Session_txConsumed(Session *self, uint32_t n) {
   uint32_t rest = self->txLen - n;
   for (uint32_t i = 0; i < rest; i++) {
 #line 365 "ts-src/mqtt/session.ts"
-    rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, i, rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, rt_idx64((int64_t)i + (int64_t)n)));
+    rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, i, rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, rt_idx_add(i, n)));
   }
 #line 366 "ts-src/mqtt/session.ts"
   self->txLen = rest;
@@ -222,7 +257,7 @@ void Session_close(Session *self, const char *reason) {
     return;
   }
 #line 392 "ts-src/mqtt/session.ts"
-  Session_log(self, (int32_t)LogLevel_ERROR, reason, RT_NOBYTES, 0);
+  Session_log(self, LogLevel_ERROR, reason, RT_NOBYTES, 0);
   Session_enterDisconnected(self, reason);
   self->closing = true;
 }
@@ -234,17 +269,17 @@ bool Session_disconnect(Session *self) {
     return false;
   }
 #line 400 "ts-src/mqtt/session.ts"
-  uint32_t n = codec_encodeSimple(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), (uint8_t)PacketType_DISCONNECT);
+  uint32_t n = codec_encodeSimple(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_DISCONNECT);
   if (n == 0) {
     // No room behind the pending bytes: the connection ends anyway, so the
     // DISCONNECT goes out instead of them.
-    Session_log(self, (int32_t)LogLevel_WARN, "disconnect: tx full, dropped", RT_NOBYTES, rt_i32_of(self->txLen));
+    Session_log(self, LogLevel_WARN, "disconnect: tx full, dropped", RT_NOBYTES, rt_i32_of(self->txLen));
     self->txLen = 0;
-    n = codec_encodeSimple(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), (uint8_t)PacketType_DISCONNECT);
+    n = codec_encodeSimple(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), PacketType_DISCONNECT);
   }
   self->txLen += n;
   self->lastTx = self->now;
-  self->state = (uint8_t)SessionState_DISCONNECTING;
+  self->state = SessionState_DISCONNECTING;
   self->closing = true;
   return true;
 }
@@ -276,10 +311,10 @@ void Session_tick(Session *self, uint32_t now) {
       // PINGREQ when keep_alive passed without a sent packet. If tx is full the
       // ping timer starts anyway: a connection that cannot send for another
       // keep_alive period is dead.
-      uint32_t n = codec_encodeSimple(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), (uint8_t)PacketType_PINGREQ);
+      uint32_t n = codec_encodeSimple(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_PINGREQ);
       if (n == 0) {
 #line 435 "ts-src/mqtt/session.ts"
-        Session_log(self, (int32_t)LogLevel_WARN, "tx full, no PINGREQ", RT_NOBYTES, 0);
+        Session_log(self, LogLevel_WARN, "tx full, no PINGREQ", RT_NOBYTES, 0);
       } else {
         self->txLen += n;
         self->lastTx = now;
@@ -313,11 +348,11 @@ uint16_t Session_nextPacketId(Session *self) {
 uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, uint32_t now) {
   self->now = now;
   if (qos > 2) {
-    Session_log(self, (int32_t)LogLevel_ERROR, "publish: bad QoS", topic, qos);
+    Session_log(self, LogLevel_ERROR, "publish: bad QoS", topic, qos);
     return 0;
   }
   if (!topic_validTopicName(topic)) {
-    Session_log(self, (int32_t)LogLevel_ERROR, "publish: invalid topic name", topic, 0);
+    Session_log(self, LogLevel_ERROR, "publish: invalid topic name", topic, 0);
     return 0;
   }
   uint8_t q = (qos > self->cfg.maxQos) ? self->cfg.maxQos : qos;
@@ -330,7 +365,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
 #line 476 "ts-src/mqtt/session.ts"
     uint32_t n = codec_encodePublish(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), topic, payload, 0, retain, false, 0);
     if (n == 0) {
-      Session_log(self, (int32_t)LogLevel_WARN, "publish: tx buffer full", topic, rt_i32_of(payload.len));
+      Session_log(self, LogLevel_WARN, "publish: tx buffer full", topic, rt_i32_of(payload.len));
       return 0;
     }
     self->txLen += n;
@@ -339,14 +374,14 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   }
   uint32_t size = codec_publishSize(topic.len, payload.len, q);
   if ((size == 0 || size > CONFIG_MGOS_MQTT_TX_BUF_SIZE) || size > CONFIG_MGOS_MQTT_STORE_SIZE) {
-    Session_log(self, (int32_t)LogLevel_ERROR, "publish: message > TX_BUF/STORE_SIZE", topic, rt_i32_of(payload.len));
+    Session_log(self, LogLevel_ERROR, "publish: message > TX_BUF/STORE_SIZE", topic, rt_i32_of(payload.len));
     return 0;
   }
   bool flyNow = (self->state == SessionState_CONNECTED && (Session_inflightCount(self) < CONFIG_MGOS_MQTT_MAX_INFLIGHT)) && (Session_queuedCount(self) == 0);
   if (!flyNow) {
     uint32_t limit = session_minU32(self->cfg.maxQueueLength, CONFIG_MGOS_MQTT_MAX_QUEUE);
     if (limit == 0) {
-      Session_log(self, (int32_t)LogLevel_WARN, "publish: offline, no queue", topic, 0);
+      Session_log(self, LogLevel_WARN, "publish: offline, no queue", topic, 0);
       return 0;
     }
     while (Session_queuedCount(self) >= limit) {
@@ -357,22 +392,22 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
 #line 499 "ts-src/mqtt/session.ts"
   while ((CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed) < size) {
     if (!Session_dropOldestQueued(self, "store full, oldest dropped")) {
-      Session_log(self, (int32_t)LogLevel_WARN, "publish: store full", topic, rt_i32_of(payload.len));
+      Session_log(self, LogLevel_WARN, "publish: store full", topic, rt_i32_of(payload.len));
       return 0;
     }
   }
   if (self->recCount >= session_STORE_SLOTS) {
-    Session_log(self, (int32_t)LogLevel_WARN, "publish: no slot", topic, 0);
+    Session_log(self, LogLevel_WARN, "publish: no slot", topic, 0);
     return 0;
   }
   uint16_t id = Session_nextPacketId(self);
   OutMsg *r = &self->recs[self->recCount];
   uint32_t n = codec_encodePublish(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, id);
   if (n == 0) {
-    Session_log(self, (int32_t)LogLevel_ERROR, "publish: encoding failed", topic, 0);
+    Session_log(self, LogLevel_ERROR, "publish: encoding failed", topic, 0);
     return 0;
   }
-  r->state = (uint8_t)RecState_QUEUED;
+  r->state = RecState_QUEUED;
   r->qos = q;
   r->packetId = id;
   r->off = self->storeUsed;
@@ -389,19 +424,19 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
    *  again after every CONNACK). Returns the SUBSCRIBE's packet id, 0 if rejected. */
 uint16_t Session_subscribe(Session *self, rt_bytes filter, uint8_t qos, int32_t tag) {
   if (qos > 2) {
-    Session_log(self, (int32_t)LogLevel_ERROR, "subscribe: bad QoS", filter, qos);
+    Session_log(self, LogLevel_ERROR, "subscribe: bad QoS", filter, qos);
     return 0;
   }
   if (!topic_validTopicFilter(filter)) {
-    Session_log(self, (int32_t)LogLevel_ERROR, "subscribe: invalid topic filter", filter, 0);
+    Session_log(self, LogLevel_ERROR, "subscribe: invalid topic filter", filter, 0);
     return 0;
   }
   if (filter.len > CONFIG_MGOS_MQTT_MAX_FILTER_LEN) {
-    Session_log(self, (int32_t)LogLevel_ERROR, "subscribe: filter > MAX_FILTER_LEN", filter, rt_i32_of(filter.len));
+    Session_log(self, LogLevel_ERROR, "subscribe: filter > MAX_FILTER_LEN", filter, rt_i32_of(filter.len));
     return 0;
   }
   if (self->subCount >= CONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS) {
-    Session_log(self, (int32_t)LogLevel_ERROR, "subscribe: table full", filter, 0);
+    Session_log(self, LogLevel_ERROR, "subscribe: table full", filter, 0);
     return 0;
   }
   Sub *s = &self->subs[self->subCount];
@@ -410,7 +445,7 @@ uint16_t Session_subscribe(Session *self, rt_bytes filter, uint8_t qos, int32_t 
   s->qos = (qos > self->cfg.maxQos) ? self->cfg.maxQos : qos;
   s->granted = 0;
   s->tag = tag;
-  s->state = (uint8_t)SubState_SUB_PENDING;
+  s->state = SubState_SUB_PENDING;
   s->packetId = 0;
   self->subCount++;
   s->packetId = Session_nextPacketId(self);
@@ -433,13 +468,13 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
       continue;
     }
 #line 569 "ts-src/mqtt/session.ts"
-    s->state = (uint8_t)SubState_UNSUB_PENDING;
+    s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
     Session_pump(self);
     return s->packetId;
   }
-  Session_log(self, (int32_t)LogLevel_WARN, "unsubscribe: no match", filter, 0);
+  Session_log(self, LogLevel_WARN, "unsubscribe: no match", filter, 0);
   return 0;
 }
 
@@ -537,7 +572,7 @@ void Session_parse(Session *self) {
     }
 #line 642 "ts-src/mqtt/session.ts"
     if (r < 0) {
-      Session_log(self, (int32_t)LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
+      Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
       Session_close(self, packet_decodeErrName((DecodeErr)(uint8_t)(-(int64_t)r)));
       return;
     }
@@ -553,7 +588,7 @@ void Session_parse(Session *self) {
   uint32_t rest = self->rxLen - start;
   for (uint32_t i = 0; i < rest; i++) {
 #line 653 "ts-src/mqtt/session.ts"
-    rt_set_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, i, rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, rt_idx64((int64_t)i + (int64_t)start)));
+    rt_set_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, i, rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, rt_idx_add(i, start)));
   }
 #line 654 "ts-src/mqtt/session.ts"
   self->rxLen = rest;
@@ -607,7 +642,7 @@ void Session_handle(Session *self, Packet *p) {
 #line 687 "ts-src/mqtt/session.ts"
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
-    Session_emit(self, (int32_t)SessionEvent_PINGRESP, p);
+    Session_emit(self, SessionEvent_PINGRESP, p);
     break;
   }
 #line 691 "ts-src/mqtt/session.ts"
@@ -628,7 +663,7 @@ void Session_onConnack(Session *self, Packet *p) {
   if (p->returnCode != 0) {
     // The reason is readable during the CONNACK event already.
     self->closeReason = session_connackReason(p->returnCode);
-    Session_emit(self, (int32_t)SessionEvent_CONNACK, p);
+    Session_emit(self, SessionEvent_CONNACK, p);
     if (self->epoch == ep) {
 #line 707 "ts-src/mqtt/session.ts"
       Session_close(self, session_connackReason(p->returnCode));
@@ -641,7 +676,7 @@ void Session_onConnack(Session *self, Packet *p) {
     Session_close(self, "session present with clean session");
     return;
   }
-  self->state = (uint8_t)SessionState_CONNECTED;
+  self->state = SessionState_CONNECTED;
   self->wasConnected = true;
   // Without a stored session the server will not resend its QoS 2 messages.
   if (!p->sessionPresent) {
@@ -652,7 +687,7 @@ void Session_onConnack(Session *self, Packet *p) {
   // resends and the offline queue (behaviour.md order).
 #line 721 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
-  Session_emit(self, (int32_t)SessionEvent_CONNACK, p);
+  Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
 #line 723 "ts-src/mqtt/session.ts"
     return;
@@ -664,14 +699,14 @@ void Session_onConnack(Session *self, Packet *p) {
 void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   if (p->qos == 0) {
-    Session_emit(self, (int32_t)SessionEvent_PUBLISH, p);
+    Session_emit(self, SessionEvent_PUBLISH, p);
     return;
   }
   if (p->qos == 1) {
-    Session_emit(self, (int32_t)SessionEvent_PUBLISH, p);
+    Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch == ep) {
 #line 735 "ts-src/mqtt/session.ts"
-      Session_queueAck(self, (uint8_t)PacketType_PUBACK, p->packetId);
+      Session_queueAck(self, PacketType_PUBACK, p->packetId);
     }
 #line 736 "ts-src/mqtt/session.ts"
     return;
@@ -679,22 +714,22 @@ void Session_onPublish(Session *self, Packet *p) {
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
   // PUBLISH (DUP) only gets another PUBREC.
   if (Session_rxQos2Has(self, p->packetId)) {
-    Session_log(self, (int32_t)LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
+    Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
   } else {
     if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
-      Session_log(self, (int32_t)LogLevel_WARN, "rx QoS 2 table full", RT_NOBYTES, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, 0));
+      Session_log(self, LogLevel_WARN, "rx QoS 2 table full", RT_NOBYTES, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, 0));
       Session_rxQos2Remove(self, 0);
     }
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, p->packetId);
     self->rxQos2Count++;
-    Session_emit(self, (int32_t)SessionEvent_PUBLISH, p);
+    Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch != ep) {
 #line 750 "ts-src/mqtt/session.ts"
       return;
     }
   }
 #line 752 "ts-src/mqtt/session.ts"
-  Session_queueAck(self, (uint8_t)PacketType_PUBREC, p->packetId);
+  Session_queueAck(self, PacketType_PUBREC, p->packetId);
 }
 
 void Session_onPuback(Session *self, Packet *p) {
@@ -704,10 +739,10 @@ void Session_onPuback(Session *self, Packet *p) {
     Session_freeRec(self, (uint32_t)i);
   } else {
 #line 758 "ts-src/mqtt/session.ts"
-    Session_log(self, (int32_t)LogLevel_WARN, "PUBACK: unexpected id", RT_NOBYTES, p->packetId);
+    Session_log(self, LogLevel_WARN, "PUBACK: unexpected id", RT_NOBYTES, p->packetId);
   }
 #line 759 "ts-src/mqtt/session.ts"
-  Session_emitThenPump(self, (int32_t)SessionEvent_PUBACK, p);
+  Session_emitThenPump(self, SessionEvent_PUBACK, p);
 }
 
 void Session_onPubrec(Session *self, Packet *p) {
@@ -716,16 +751,16 @@ void Session_onPubrec(Session *self, Packet *p) {
     // The message is now the server's: keep only the id, send PUBREL.
     OutMsg *r = &self->recs[(uint32_t)i];
     Session_releaseBytes(self, r);
-    r->state = (uint8_t)RecState_WAIT_PUBCOMP;
+    r->state = RecState_WAIT_PUBCOMP;
     r->sent = false;
     r->unsent = true;
   } else if (i >= 0 && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBCOMP)) {
     // A repeated PUBREC: our PUBREL may have been lost, send it again.
     self->recs[(uint32_t)i].unsent = true;
   } else {
-    Session_log(self, (int32_t)LogLevel_WARN, "PUBREC: unexpected id", RT_NOBYTES, p->packetId);
+    Session_log(self, LogLevel_WARN, "PUBREC: unexpected id", RT_NOBYTES, p->packetId);
   }
-  Session_emitThenPump(self, (int32_t)SessionEvent_PUBREC, p);
+  Session_emitThenPump(self, SessionEvent_PUBREC, p);
 }
 
 void Session_onPubrel(Session *self, Packet *p) {
@@ -736,14 +771,14 @@ void Session_onPubrel(Session *self, Packet *p) {
     Session_rxQos2Remove(self, (uint32_t)k);
   } else {
 #line 784 "ts-src/mqtt/session.ts"
-    Session_log(self, (int32_t)LogLevel_DEBUG, "PUBREL: unknown id", RT_NOBYTES, p->packetId);
+    Session_log(self, LogLevel_DEBUG, "PUBREL: unknown id", RT_NOBYTES, p->packetId);
   }
 #line 785 "ts-src/mqtt/session.ts"
-  Session_emit(self, (int32_t)SessionEvent_PUBREL, p);
+  Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B).
   if (self->epoch == ep) {
 #line 787 "ts-src/mqtt/session.ts"
-    Session_queueAck(self, (uint8_t)PacketType_PUBCOMP, p->packetId);
+    Session_queueAck(self, PacketType_PUBCOMP, p->packetId);
   }
 }
 
@@ -755,43 +790,43 @@ void Session_onPubcomp(Session *self, Packet *p) {
     Session_freeRec(self, (uint32_t)i);
   } else {
 #line 793 "ts-src/mqtt/session.ts"
-    Session_log(self, (int32_t)LogLevel_WARN, "PUBCOMP: unexpected id", RT_NOBYTES, p->packetId);
+    Session_log(self, LogLevel_WARN, "PUBCOMP: unexpected id", RT_NOBYTES, p->packetId);
   }
 #line 794 "ts-src/mqtt/session.ts"
-  Session_emitThenPump(self, (int32_t)SessionEvent_PUBCOMP, p);
+  Session_emitThenPump(self, SessionEvent_PUBCOMP, p);
 }
 
 void Session_onSuback(Session *self, Packet *p) {
   self->evTag = -1;
-  int32_t i = Session_findSub(self, p->packetId, (uint8_t)SubState_SUB_SENT);
+  int32_t i = Session_findSub(self, p->packetId, SubState_SUB_SENT);
   if (i >= 0) {
     Sub *s = &self->subs[(uint32_t)i];
-    s->state = (uint8_t)SubState_ACTIVE;
+    s->state = SubState_ACTIVE;
     s->packetId = 0;
     s->granted = (uint8_t)((p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80);
     self->evTag = s->tag;
     if (s->granted == 0x80) {
 #line 806 "ts-src/mqtt/session.ts"
-      Session_log(self, (int32_t)LogLevel_WARN, "subscription refused", Sub_view(s), s->tag);
+      Session_log(self, LogLevel_WARN, "subscription refused", Sub_view(s), s->tag);
     }
 #line 807 "ts-src/mqtt/session.ts"
   } else {
-    Session_log(self, (int32_t)LogLevel_WARN, "SUBACK: unknown id", RT_NOBYTES, p->packetId);
+    Session_log(self, LogLevel_WARN, "SUBACK: unknown id", RT_NOBYTES, p->packetId);
   }
-  Session_emit(self, (int32_t)SessionEvent_SUBACK, p);
+  Session_emit(self, SessionEvent_SUBACK, p);
   self->evTag = -1;
 }
 
 void Session_onUnsuback(Session *self, Packet *p) {
   self->evTag = -1;
-  int32_t i = Session_findSub(self, p->packetId, (uint8_t)SubState_UNSUB_SENT);
+  int32_t i = Session_findSub(self, p->packetId, SubState_UNSUB_SENT);
   if (i >= 0) {
     self->evTag = self->subs[(uint32_t)i].tag;
     Session_freeSub(self, (uint32_t)i);
   } else {
-    Session_log(self, (int32_t)LogLevel_WARN, "UNSUBACK: unknown id", RT_NOBYTES, p->packetId);
+    Session_log(self, LogLevel_WARN, "UNSUBACK: unknown id", RT_NOBYTES, p->packetId);
   }
-  Session_emit(self, (int32_t)SessionEvent_UNSUBACK, p);
+  Session_emit(self, SessionEvent_UNSUBACK, p);
   self->evTag = -1;
 }
 
@@ -815,7 +850,7 @@ void Session_pump(Session *self) {
         return;
       }
 #line 839 "ts-src/mqtt/session.ts"
-      r->state = (uint8_t)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
+      r->state = (r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC;
       r->sent = false;
       r->unsent = true;
       inflight++;
@@ -828,7 +863,7 @@ void Session_pump(Session *self) {
     rt_bytes free = rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
     uint32_t n = 0;
     if (r->state == RecState_WAIT_PUBCOMP) {
-      n = codec_encodeAck(free, (uint8_t)PacketType_PUBREL, r->packetId);
+      n = codec_encodeAck(free, PacketType_PUBREL, r->packetId);
     } else if (rt_copy_bytes(free, 0, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len))) {
       n = r->len;
       // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
@@ -887,7 +922,7 @@ bool Session_pumpAcksAndSubs(Session *self) {
         return false;
       }
 #line 883 "ts-src/mqtt/session.ts"
-      s->state = (uint8_t)SubState_SUB_SENT;
+      s->state = SubState_SUB_SENT;
     } else if (s->state == SubState_UNSUB_PENDING) {
       if (s->packetId == 0) {
 #line 885 "ts-src/mqtt/session.ts"
@@ -900,7 +935,7 @@ bool Session_pumpAcksAndSubs(Session *self) {
         return false;
       }
 #line 888 "ts-src/mqtt/session.ts"
-      s->state = (uint8_t)SubState_UNSUB_SENT;
+      s->state = SubState_UNSUB_SENT;
     } else {
       continue;
     }
@@ -954,7 +989,7 @@ void Session_log(Session *self, int32_t level, const char *msg, rt_bytes detail,
 #line 928 "ts-src/mqtt/session.ts"
 void Session_enterDisconnected(Session *self, const char *reason) {
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
-  self->state = (uint8_t)SessionState_DISCONNECTED;
+  self->state = SessionState_DISCONNECTED;
   self->epoch++;
   self->txLen = 0;
   self->rxLen = 0;
@@ -966,12 +1001,12 @@ void Session_enterDisconnected(Session *self, const char *reason) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if (s->state == SubState_ACTIVE) {
-      s->state = (uint8_t)SubState_SUB_PENDING;
+      s->state = SubState_SUB_PENDING;
       s->packetId = 0;
     } else if (s->state == SubState_SUB_SENT) {
-      s->state = (uint8_t)SubState_SUB_PENDING;
+      s->state = SubState_SUB_PENDING;
     } else if (s->state == SubState_UNSUB_SENT) {
-      s->state = (uint8_t)SubState_UNSUB_PENDING;
+      s->state = SubState_UNSUB_PENDING;
     }
   }
   // In-flight messages: kept for a resend with their ids when the session
@@ -982,13 +1017,13 @@ void Session_enterDisconnected(Session *self, const char *reason) {
     OutMsg *r = &self->recs[i];
     if (r->state >= RecState_WAIT_PUBACK) {
       if (clean && (r->sent || r->state == RecState_WAIT_PUBCOMP)) {
-        Session_log(self, (int32_t)LogLevel_WARN, "in-flight dropped (clean session)", Session_recTopic(self, r), r->packetId);
+        Session_log(self, LogLevel_WARN, "in-flight dropped (clean session)", Session_recTopic(self, r), r->packetId);
         Session_freeRec(self, i);
         continue;
       }
       if (clean) {
 #line 962 "ts-src/mqtt/session.ts"
-        r->state = (uint8_t)RecState_QUEUED;
+        r->state = RecState_QUEUED;
       } else {
 #line 963 "ts-src/mqtt/session.ts"
         r->unsent = true;
@@ -1003,7 +1038,7 @@ void Session_enterDisconnected(Session *self, const char *reason) {
   }
 #line 968 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
-  Session_emit(self, (int32_t)SessionEvent_CLOSE, NULL);
+  Session_emit(self, SessionEvent_CLOSE, NULL);
 }
 
 bool Session_idInUse(Session *self, uint16_t id) {
@@ -1064,7 +1099,7 @@ rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   }
 #line 999 "ts-src/mqtt/session.ts"
   k++;
-  uint32_t tl = (uint32_t)((rt_bytes_get(m, k) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k + 1)));
+  uint32_t tl = (uint32_t)((rt_bytes_get(m, k) << 8) | rt_bytes_get(m, rt_idx_add(k, 1)));
   return rt_subarray(m, k + 2u, (k + 2u) + tl);
 }
 
@@ -1076,7 +1111,7 @@ bool Session_dropOldestQueued(Session *self, const char *why) {
       continue;
     }
 #line 1008 "ts-src/mqtt/session.ts"
-    Session_log(self, (int32_t)LogLevel_WARN, why, Session_recTopic(self, r), r->packetId);
+    Session_log(self, LogLevel_WARN, why, Session_recTopic(self, r), r->packetId);
     Session_freeRec(self, i);
     return true;
   }
@@ -1095,7 +1130,7 @@ void Session_releaseBytes(Session *self, OutMsg *r) {
   uint32_t end = self->storeUsed - len;
   for (uint32_t j = off; j < end; j++) {
 #line 1021 "ts-src/mqtt/session.ts"
-    rt_set_u8(self->store, CONFIG_MGOS_MQTT_STORE_SIZE, j, rt_get_u8(self->store, CONFIG_MGOS_MQTT_STORE_SIZE, rt_idx64((int64_t)j + (int64_t)len)));
+    rt_set_u8(self->store, CONFIG_MGOS_MQTT_STORE_SIZE, j, rt_get_u8(self->store, CONFIG_MGOS_MQTT_STORE_SIZE, rt_idx_add(j, len)));
   }
 #line 1022 "ts-src/mqtt/session.ts"
   self->storeUsed = end;
@@ -1115,12 +1150,12 @@ void Session_freeRec(Session *self, uint32_t i) {
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
 #line 1033 "ts-src/mqtt/session.ts"
-    self->recs[j] = self->recs[rt_idx64((int64_t)j + 1)];
+    self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
 #line 1034 "ts-src/mqtt/session.ts"
   self->recCount--;
   OutMsg *last = &self->recs[self->recCount];
-  last->state = (uint8_t)RecState_FREE;
+  last->state = RecState_FREE;
   last->packetId = 0;
   last->len = 0;
 }
@@ -1129,12 +1164,12 @@ void Session_freeRec(Session *self, uint32_t i) {
 void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
 #line 1043 "ts-src/mqtt/session.ts"
-    self->subs[j] = self->subs[rt_idx64((int64_t)j + 1)];
+    self->subs[j] = self->subs[rt_idx_add(j, 1)];
   }
 #line 1044 "ts-src/mqtt/session.ts"
   self->subCount--;
   Sub *last = &self->subs[self->subCount];
-  last->state = (uint8_t)SubState_FREE;
+  last->state = SubState_FREE;
   last->packetId = 0;
   last->filterLen = 0;
 }
@@ -1158,7 +1193,7 @@ bool Session_rxQos2Has(Session *self, uint16_t id) {
 void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
 #line 1061 "ts-src/mqtt/session.ts"
-    rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx64((int64_t)j + 1)));
+    rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
 #line 1062 "ts-src/mqtt/session.ts"
   self->rxQos2Count--;

@@ -66,7 +66,7 @@ extern "C" {
 #define CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS 30000
 #endif
 
-#define session_STORE_SLOTS ((uint32_t)(CONFIG_MGOS_MQTT_MAX_INFLIGHT + CONFIG_MGOS_MQTT_MAX_QUEUE))
+#define session_STORE_SLOTS ((uint32_t)((uint32_t)(CONFIG_MGOS_MQTT_MAX_INFLIGHT + CONFIG_MGOS_MQTT_MAX_QUEUE)))
 
 /** Event numbers, as Mongoose's MG_EV_CLOSE and MG_EV_MQTT_* (200 + packet type). */
 typedef uint8_t SessionEvent;
@@ -213,6 +213,10 @@ struct Session {
   uint32_t epoch;
 };
 
+void Session_init(Session *self);
+void Sub_init(Sub *self);
+void OutMsg_init(OutMsg *self);
+void SessionConfig_init(SessionConfig *self);
 const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage);
 void SessionConfig_put(SessionConfig *self, uint32_t k, rt_bytes b);
 rt_bytes SessionConfig_str(SessionConfig *self, uint32_t k);

@@ -48,21 +48,21 @@ bool topic_validUtf8(rt_bytes s) {
       more = 3;
       hi = 0x8f;
     } else {
-      return false;
+      return false; // 0x80..0xc1 (continuation or overlong lead), 0xf5..0xff
     }
     if (more > (((int64_t)n - (int64_t)i) - 1)) {
 #line 53 "ts-src/mqtt/topic.ts"
-      return false;
+      return false; // truncated sequence
     }
 #line 54 "ts-src/mqtt/topic.ts"
-    uint8_t c1 = rt_bytes_get(s, rt_idx64((int64_t)i + 1));
+    uint8_t c1 = rt_bytes_get(s, rt_idx_add(i, 1));
     if (c1 < lo || c1 > hi) {
 #line 55 "ts-src/mqtt/topic.ts"
       return false;
     }
 #line 56 "ts-src/mqtt/topic.ts"
     for (uint32_t k = 2; k <= more; k++) {
-      uint8_t ck = rt_bytes_get(s, rt_idx64((int64_t)i + (int64_t)k));
+      uint8_t ck = rt_bytes_get(s, rt_idx_add(i, k));
       if (ck < 0x80 || ck > 0xbf) {
 #line 58 "ts-src/mqtt/topic.ts"
         return false;
@@ -111,7 +111,7 @@ bool topic_validTopicFilter(rt_bytes f) {
         return false;
       }
 #line 86 "ts-src/mqtt/topic.ts"
-      if ((((int64_t)i + 1) < n) && (rt_bytes_get(f, rt_idx64((int64_t)i + 1)) != topic_SLASH)) {
+      if ((((int64_t)i + 1) < n) && (rt_bytes_get(f, rt_idx_add(i, 1)) != topic_SLASH)) {
 #line 86 "ts-src/mqtt/topic.ts"
         return false;
       }
@@ -186,8 +186,8 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
       }
 #line 132 "ts-src/mqtt/topic.ts"
       for (uint32_t k = 0; k < ((int64_t)fe - (int64_t)fi); k++) {
-        uint8_t c = rt_bytes_get(filter, rt_idx64((int64_t)fi + (int64_t)k));
-        if ((c == topic_PLUS || c == topic_HASH) || (c != rt_bytes_get(topic, rt_idx64((int64_t)ti + (int64_t)k)))) {
+        uint8_t c = rt_bytes_get(filter, rt_idx_add(fi, k));
+        if ((c == topic_PLUS || c == topic_HASH) || (c != rt_bytes_get(topic, rt_idx_add(ti, k)))) {
 #line 134 "ts-src/mqtt/topic.ts"
           return false;
         }
@@ -201,7 +201,7 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
       }
       // The topic ended first: only a remaining "/#" matches (the parent level).
 #line 140 "ts-src/mqtt/topic.ts"
-      return (te == tn && (((int64_t)fe + 2) == fn)) && (rt_bytes_get(filter, rt_idx64((int64_t)fe + 1)) == topic_HASH);
+      return (te == tn && (((int64_t)fe + 2) == fn)) && (rt_bytes_get(filter, rt_idx_add(fe, 1)) == topic_HASH);
     }
     fi = fe + 1u;
     ti = te + 1u;

@@ -17,7 +17,7 @@ extern "C" {
 #define topic_DOLLAR 0x24
 
 /** Longest MQTT string: its length is a 16-bit prefix (1.5.3). */
-#define topic_MAX_STRING_LEN 65535
+#define topic_MAX_STRING_LEN 65535u
 
 bool topic_validUtf8(rt_bytes s);
 bool topic_validTopicName(rt_bytes t);
