@@ -55,15 +55,32 @@ function taggedConstants(dir: string): Map<string, { value: string; where: strin
   return found;
 }
 
-test("Kconfig capacity defaults equal their @kconfig TypeScript constants", () => {
+/** Settings of the hand-written port: `#ifndef CONFIG_NAME` / `#define CONFIG_NAME value` in port/*.c. */
+function portFallbacks(dir: string): Map<string, { value: string; where: string }> {
+  const found = new Map<string, { value: string; where: string }>();
+  for (const name of fs.readdirSync(dir).filter((n) => n.endsWith(".c"))) {
+    const text = fs.readFileSync(path.join(dir, name), "utf8");
+    const re = /^#define\s+CONFIG_(\w+)\s+(\S+)\s*$/gm;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text))) {
+      const line = text.slice(0, m.index).split("\n").length;
+      found.set(m[1], { value: m[2], where: `components/mgos_mqtt/port/${name}:${line}` });
+    }
+  }
+  return found;
+}
+
+test("Kconfig capacity defaults equal their @kconfig TypeScript constants (or the port's fallbacks)", () => {
   const kconfig = path.join(ROOT, "components", "mgos_mqtt", "Kconfig");
   const entries = kconfigEntries(kconfig).filter((e) => e.type === "int");
   assert.ok(entries.length > 0, "no int entries in components/mgos_mqtt/Kconfig");
   const consts = taggedConstants(path.join(ROOT, "ts-src"));
+  // Task settings live in the ESP-IDF port, not in the TypeScript.
+  for (const [k, v] of portFallbacks(path.join(ROOT, "components", "mgos_mqtt", "port"))) if (!consts.has(k)) consts.set(k, v);
   const problems: string[] = [];
   for (const e of entries) {
     const c = consts.get(e.name);
-    if (!c) problems.push(`Kconfig:${e.line}: ${e.name} has no \`@kconfig ${e.name}\` constant in ts-src/`);
+    if (!c) problems.push(`Kconfig:${e.line}: ${e.name} has no \`@kconfig ${e.name}\` constant in ts-src/ nor a CONFIG_ fallback in port/`);
     else if (!/^-?\d+$/.test(c.value)) problems.push(`${c.where}: ${e.name} = ${c.value} is not an integer literal`);
     else if (Number(c.value) !== Number(e.def)) {
       problems.push(`Kconfig:${e.line}: ${e.name} default ${e.def}, but ${c.where} says ${c.value}`);
