@@ -16,7 +16,7 @@ void Buffers_init(Buffers *self) {
 }
 
 /* Module storage starts zeroed (.bss); this sets the non-zero fields before main. */
-static RT_CONSTRUCTOR void bytes__init(void) {
+static RT_CONSTRUCTOR void bytes__ctor(void) {
   Buffers_init(&bytes_bufs);
 }
 

@@ -77,8 +77,8 @@ void cnames_main(void) {
 static uint32_t cnames_libNames(rt_bytes b, uint32_t strlen) {
   uint32_t memcmp = b.len;
   uint32_t NULL_ = 0;
-  uint32_t INT32_MAX = 7;
-  uint32_t UINT8_MAX = 1;
-  uint32_t SIZE_MAX = 1;
-  return ((((strlen + memcmp) + NULL_) + INT32_MAX) + UINT8_MAX) + SIZE_MAX;
+  uint32_t INT32_MAX_ = 7;
+  uint32_t UINT8_MAX_ = 1;
+  uint32_t SIZE_MAX_ = 1;
+  return ((((strlen + memcmp) + NULL_) + INT32_MAX_) + UINT8_MAX_) + SIZE_MAX_;
 }

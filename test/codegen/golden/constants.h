@@ -12,7 +12,7 @@ extern "C" {
 
 #define constants_NEG (INT32_MIN)
 
-#define constants_SMALL 0x7fffffff
+#define constants_SMALL 0x7fffffffu
 
 #define constants_HALF 0x8000
 

@@ -15,7 +15,7 @@ void Port_init(Port *self) {
 }
 
 /* Module storage starts zeroed (.bss); this sets the non-zero fields before main. */
-static RT_CONSTRUCTOR void defaults__init(void) {
+static RT_CONSTRUCTOR void defaults__ctor(void) {
   Port_init(&defaults_port);
 }
 

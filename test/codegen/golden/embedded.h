@@ -8,7 +8,7 @@
 extern "C" {
 #endif
 
-#define embedded_SLOTS 3
+#define embedded_SLOTS 3u
 
 typedef struct Slot Slot;
 typedef struct Inner Inner;

@@ -15,7 +15,7 @@ void Msg_init(Msg *self) {
 }
 
 /* Module storage starts zeroed (.bss); this sets the non-zero fields before main. */
-static RT_CONSTRUCTOR void enums__init(void) {
+static RT_CONSTRUCTOR void enums__ctor(void) {
   Msg_init(&enums_msg);
 }
 

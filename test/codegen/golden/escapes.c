@@ -17,7 +17,7 @@ void Ratio_init(Ratio *self) {
 }
 
 /* Module storage starts zeroed (.bss); this sets the non-zero fields before main. */
-static RT_CONSTRUCTOR void escapes__init(void) {
+static RT_CONSTRUCTOR void escapes__ctor(void) {
   Ratio_init(&escapes_ratio);
 }
 

@@ -33,7 +33,7 @@ void Stats_init(Stats *self) {
 }
 
 /* Module storage starts zeroed (.bss); this sets the non-zero fields before main. */
-static RT_CONSTRUCTOR void globals__init(void) {
+static RT_CONSTRUCTOR void globals__ctor(void) {
   Stats_init(&globals_stats);
 }
 

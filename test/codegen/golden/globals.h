@@ -8,7 +8,7 @@
 extern "C" {
 #endif
 
-#define globals_LIMIT 3
+#define globals_LIMIT 3u
 
 #define globals_BASE (-10)
 

@@ -15,7 +15,7 @@ void Flags_init(Flags *self) {
 }
 
 /* Module storage starts zeroed (.bss); this sets the non-zero fields before main. */
-static RT_CONSTRUCTOR void logic__init(void) {
+static RT_CONSTRUCTOR void logic__ctor(void) {
   Flags_init(&logic_fl);
 }
 

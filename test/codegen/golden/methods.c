@@ -27,7 +27,7 @@ void Bank_init(Bank *self) {
 }
 
 /* Module storage starts zeroed (.bss); this sets the non-zero fields before main. */
-static RT_CONSTRUCTOR void methods__init(void) {
+static RT_CONSTRUCTOR void methods__ctor(void) {
   Bank_init(&methods_bank);
 }
 

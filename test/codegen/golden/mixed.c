@@ -24,7 +24,7 @@ void Grid_init(Grid *self) {
 }
 
 /* Module storage starts zeroed (.bss); this sets the non-zero fields before main. */
-static RT_CONSTRUCTOR void mixed__init(void) {
+static RT_CONSTRUCTOR void mixed__ctor(void) {
   Grid_init(&mixed_grid);
   Grid_init(&mixed_snapshot);
 }

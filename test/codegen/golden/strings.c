@@ -14,7 +14,7 @@ void Named_init(Named *self) {
 }
 
 /* Module storage starts zeroed (.bss); this sets the non-zero fields before main. */
-static RT_CONSTRUCTOR void strings__init(void) {
+static RT_CONSTRUCTOR void strings__ctor(void) {
   Named_init(&strings_named);
 }
 

@@ -19,7 +19,7 @@ void Shape_init(Shape *self) {
 }
 
 /* Module storage starts zeroed (.bss); this sets the non-zero fields before main. */
-static RT_CONSTRUCTOR void structs__init(void) {
+static RT_CONSTRUCTOR void structs__ctor(void) {
   Shape_init(&structs_first);
   Shape_init(&structs_second);
   Shape_init(&structs_backing);

@@ -8,7 +8,7 @@
 extern "C" {
 #endif
 
-#define tables_N 5
+#define tables_N 5u
 
 #define tables_TWICE (((int32_t)tables_N * 2) + 1)
 
