@@ -74,16 +74,11 @@ static void on_log(Session *ss, int32_t level, const char *msg, rt_bytes detail,
   printf(" %s\n", msg);
 }
 
-/* Session's field initializers (session.ts), until the compiler emits Session_init. */
+/* A fresh Session as TypeScript's `new Session()`: zeroed storage, then the
+ * generated field initializers (Session_init sets only the non-zero ones). */
 static void session_defaults(Session *x) {
   memset(x, 0, sizeof(*x));
-  x->cfg.keepAlive = 60;
-  x->cfg.cleanSession = true;
-  x->cfg.maxQos = 2;
-  x->cfg.recvLimit = 3072;
-  x->cfg.maxQueueLength = 5;
-  x->evTag = -1;
-  x->closeReason = "";
+  Session_init(x);
 }
 
 static void status(void) {
