@@ -1,0 +1,561 @@
+// `npm run bench` (scripts/bench.sh): this project's MQTT client side by side
+// with the clients a firmware developer would pick instead (libmosquitto,
+// Eclipse Paho C, MQTT.js), on the same workloads, through the same local
+// mosquitto. Prints one table and writes bench/results/latest.json.
+// These are measurements, not tests: nothing here passes or fails on a number.
+//
+// What is measured (bench/README.md has the method in full):
+//   code size   per-object text/data/bss of our component for Cortex-M3 and
+//               Xtensa lx106 (-Os), split into generated core, generated
+//               config, ports and TLS glue; host x86-64 -Os beside the other
+//               libraries' shared objects.
+//   RAM         static RAM (data+bss); peak heap and allocation counts from a
+//               counting allocator (bench/c/alloc_count.c, LD_PRELOAD).
+//   CPU         user-space instructions per message under callgrind: a run
+//               with N messages minus the same run with N=0, divided by N,
+//               counting the whole process (client library, our code, libc,
+//               the bench program; the kernel is not counted).
+//   throughput  QoS 0 and QoS 1 publishes per second; round-trip latency.
+//   growth      instructions per received message against the number of
+//               subscriptions, and per message against the payload size.
+// BENCH_QUICK=1: smaller counts and fewer growth points (a few minutes).
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { spawnSync } from "node:child_process";
+import { Broker, Proc, ROOT, haveTool, runCmd } from "../test/integration/support/harness";
+
+const QUICK = process.env.BENCH_QUICK === "1";
+const N = {
+  thr0: QUICK ? 20000 : 100000, // QoS 0 throughput and allocation counts
+  thr1: QUICK ? 4000 : 20000,   // QoS 1 throughput
+  lat: QUICK ? 300 : 2000,      // round trips
+  cg: QUICK ? 500 : 5000,       // messages per callgrind run
+};
+const SIZES = QUICK ? [16, 1024, 65536] : [16, 256, 1024, 4096, 16384, 65536];
+const SUBS = [1, 10, 100];
+const WINDOW = 8; // unacknowledged QoS 1 messages per client (our MAX_INFLIGHT default)
+const OUT = path.join(ROOT, "build", "bench");
+const BIN = path.join(OUT, "bin");
+const CG = path.join(OUT, "callgrind");
+
+const log = (s: string): void => { process.stderr.write(s + "\n"); };
+
+// ---------------------------------------------------------------- building
+
+const GEN = path.join(ROOT, "components/mgos_mqtt/gen");
+const PORT = path.join(ROOT, "components/mgos_mqtt/port");
+const INC = [GEN, path.join(ROOT, "components/mgos_mqtt/include"), PORT, path.join(ROOT, "bench/c")].map((d) => `-I${d}`);
+const listC = (dir: string): string[] => fs.readdirSync(dir).filter((f) => f.endsWith(".c")).sort().map((f) => path.join(dir, f));
+
+/** Our component's host sources: generated C and the ports except ESP-IDF's. */
+function ourSources(): string[] {
+  return [...listC(GEN), ...listC(PORT).filter((f) => !/esp32/.test(path.basename(f)))];
+}
+
+async function cc(args: string[], what: string): Promise<void> {
+  const r = await runCmd("gcc", args, 300_000);
+  if (r.code !== 0) throw new Error(`building ${what} failed:\n${r.stderr}`);
+}
+
+/** Extra -D for the large build: 100 subscriptions, 64 KiB payloads in and out. */
+const BIG_DEFS = ["-DBENCH_BIG", "-DCONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS=128", "-DCONFIG_MGOS_MQTT_MAX_HANDLERS=136",
+  "-DCONFIG_MGOS_MQTT_TX_BUF_SIZE=70000", "-DCONFIG_MGOS_MQTT_RX_BUF_SIZE=70000", "-DCONFIG_MGOS_MQTT_STORE_SIZE=140000"];
+
+async function buildAll(): Promise<void> {
+  fs.mkdirSync(BIN, { recursive: true });
+  const common = path.join(ROOT, "bench/c/bench_common.c");
+  const opt = ["-std=c99", "-O2", "-g", "-Wall"];
+  const tls = ourSources().some((f) => /tls/.test(path.basename(f)));
+  const mbed = tls ? ["-lmbedtls", "-lmbedx509", "-lmbedcrypto"] : [];
+  await Promise.all([
+    cc([...opt, ...INC, path.join(ROOT, "bench/c/bench_ours.c"), common, ...ourSources(), ...mbed, "-o", path.join(BIN, "ours")], "bench_ours"),
+    cc([...opt, ...BIG_DEFS, ...INC, path.join(ROOT, "bench/c/bench_ours.c"), common, ...ourSources(), ...mbed, "-o", path.join(BIN, "ours_big")], "bench_ours (large buffers)"),
+  ]);
+  await Promise.all([
+    cc([...opt, ...INC, path.join(ROOT, "bench/c/bench_mosquitto.c"), common, "-lmosquitto", "-o", path.join(BIN, "mosquitto")], "bench_mosquitto"),
+    cc([...opt, ...INC, path.join(ROOT, "bench/c/bench_paho.c"), common, "-lpaho-mqtt3a", "-lpthread", "-o", path.join(BIN, "paho")], "bench_paho"),
+  ]);
+  await cc(["-O2", "-shared", "-fPIC", "-Wall", path.join(ROOT, "bench/c/alloc_count.c"), "-o", path.join(BIN, "alloc_count.so")], "alloc_count.so");
+}
+
+// ---------------------------------------------------------------- clients
+
+interface Client { key: string; label: string; cmd: string[]; big: string[] }
+const CLIENTS: Client[] = [
+  { key: "ours", label: "ours (mgos_mqtt)", cmd: [path.join(BIN, "ours")], big: [path.join(BIN, "ours_big")] },
+  { key: "mosquitto", label: "libmosquitto", cmd: [path.join(BIN, "mosquitto")], big: [path.join(BIN, "mosquitto")] },
+  { key: "paho", label: "Paho C (MQTTAsync)", cmd: [path.join(BIN, "paho")], big: [path.join(BIN, "paho")] },
+  { key: "mqttjs", label: "MQTT.js", cmd: [process.execPath, path.join(ROOT, "build/bench/node/bench_mqttjs.js")],
+    big: [process.execPath, path.join(ROOT, "build/bench/node/bench_mqttjs.js")] },
+];
+
+// ---------------------------------------------------------------- the feeder
+// Publishes the messages a recv run receives: a raw MQTT 3.1.1 publisher on a
+// plain socket (CONNECT, n QoS 0 PUBLISH packets, DISCONNECT), so that it
+// costs the client under test nothing and is the same for every client.
+
+function remLen(n: number): Buffer {
+  const out: number[] = [];
+  do {
+    let b = n % 128;
+    n = Math.floor(n / 128);
+    if (n > 0) b |= 0x80;
+    out.push(b);
+  } while (n > 0);
+  return Buffer.from(out);
+}
+
+function mqttString(s: string): Buffer {
+  const b = Buffer.from(s, "utf8");
+  return Buffer.concat([Buffer.from([b.length >> 8, b.length & 0xff]), b]);
+}
+
+export function payloadBytes(size: number): Buffer {
+  const p = Buffer.alloc(size);
+  for (let i = 0; i < size; i++) p[i] = 0x61 + ((i * 7) % 26); // as bench_common.c
+  return p;
+}
+
+async function feed(port: number, id: string, topic: string, n: number, size: number): Promise<void> {
+  const sock = net.connect({ host: "127.0.0.1", port });
+  sock.setNoDelay(true);
+  await new Promise<void>((resolve, reject) => { sock.once("connect", resolve); sock.once("error", reject); });
+  const vh = Buffer.from([0, 4, 0x4d, 0x51, 0x54, 0x54, 4, 0x02, 0, 60]); // "MQTT", level 4, clean session, keepalive 60
+  const cp = Buffer.concat([vh, mqttString(id)]);
+  sock.write(Buffer.concat([Buffer.from([0x10]), remLen(cp.length), cp]));
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error("feeder: no CONNACK in 10 s")), 10_000);
+    sock.once("data", (d: Buffer) => {
+      clearTimeout(t);
+      if (d[0] !== 0x20 || d[3] !== 0) reject(new Error(`feeder: CONNACK refused: ${d.toString("hex")}`));
+      else resolve();
+    });
+  });
+  const body = Buffer.concat([mqttString(topic), payloadBytes(size)]);
+  const pkt = Buffer.concat([Buffer.from([0x30]), remLen(body.length), body]);
+  // Batches of about 64 KiB per write; wait for 'drain' when the socket is full.
+  const per = Math.max(1, Math.floor(65536 / pkt.length));
+  const batch = Buffer.concat(Array.from({ length: per }, () => pkt));
+  for (let sent = 0; sent < n;) {
+    const k = Math.min(per, n - sent);
+    const ok = sock.write(k === per ? batch : batch.subarray(0, k * pkt.length));
+    sent += k;
+    if (!ok) await new Promise((r) => sock.once("drain", r));
+  }
+  sock.end(Buffer.from([0xe0, 0x00])); // DISCONNECT, after every PUBLISH
+  await new Promise<void>((resolve) => { sock.once("close", () => resolve()); sock.resume(); });
+}
+
+// ---------------------------------------------------------------- one run
+
+interface RunSpec { mode: "pub0" | "pub1" | "recv" | "lat"; n: number; size: number; subs?: number; big?: boolean }
+interface RunOut {
+  result: { n: number; done: number; us: number; p50_us?: number; p99_us?: number };
+  ir?: number;          // callgrind: instructions of the whole process
+  alloc?: { allocs: number; frees: number; peak_bytes: number };
+  cgFile?: string;
+}
+
+let runSeq = 0;
+
+async function runOne(c: Client, spec: RunSpec, broker: Broker, how: { callgrind?: boolean; alloc?: boolean } = {}): Promise<RunOut> {
+  const id = `${c.key}-${process.pid}-${++runSeq}`;
+  const argv = [...(spec.big ? c.big : c.cmd), "--mode", spec.mode, "--n", String(spec.n), "--size", String(spec.size),
+    "--subs", String(spec.subs ?? 1), "--window", String(WINDOW), "--port", String(broker.port), "--id", id];
+  const env: NodeJS.ProcessEnv = { ...process.env, MGOS_MQTT_LOG_LEVEL: "0" };
+  let cgFile: string | undefined;
+  let allocFile: string | undefined;
+  if (how.callgrind) {
+    fs.mkdirSync(CG, { recursive: true });
+    cgFile = path.join(CG, `${c.key}-${spec.mode}-n${spec.n}-s${spec.size}-k${spec.subs ?? 1}${spec.big ? "-big" : ""}.out`);
+    argv.unshift("valgrind", "--tool=callgrind", `--callgrind-out-file=${cgFile}`);
+  }
+  if (how.alloc) {
+    allocFile = path.join(OUT, `alloc-${id}.txt`);
+    env.LD_PRELOAD = path.join(BIN, "alloc_count.so");
+    env.ALLOC_COUNT_OUT = allocFile;
+  }
+  const p = new Proc(`${c.key} ${spec.mode}`, argv[0], argv.slice(1), env);
+  const limit = how.callgrind ? 600_000 : 180_000;
+  const killer = setTimeout(() => p.kill("SIGKILL"), limit);
+  try {
+    if (spec.mode === "recv") {
+      await p.waitOut(/^READY$/m, limit);
+      if (spec.n > 0) await feed(broker.port, `feed-${id}`, `bench/${id}/s/${(spec.subs ?? 1) - 1}`, spec.n, spec.size);
+    }
+    const r = await p.wait(limit);
+    if (r.code !== 0) throw new Error(`${argv.join(" ")}: exit ${r.code} ${r.signal ?? ""}\n${p.err.slice(-2000)}`);
+  } finally {
+    clearTimeout(killer);
+    p.kill("SIGKILL");
+  }
+  const m = /^RESULT (\{.*\})$/m.exec(p.out);
+  if (!m) throw new Error(`${argv.join(" ")}: no RESULT line\n${p.out.slice(-1000)}\n${p.err.slice(-1000)}`);
+  const out: RunOut = { result: JSON.parse(m[1]), cgFile };
+  if (out.result.done !== spec.n) throw new Error(`${argv.join(" ")}: ${out.result.done} of ${spec.n} messages`);
+  if (how.callgrind) {
+    const ir = /Collected : (\d+)/.exec(p.err);
+    if (!ir) throw new Error(`${argv.join(" ")}: no callgrind total\n${p.err.slice(-1000)}`);
+    out.ir = Number(ir[1]);
+  }
+  if (allocFile) {
+    const a = /allocs=(\d+) frees=(\d+) peak_bytes=(\d+)/.exec(fs.existsSync(allocFile) ? fs.readFileSync(allocFile, "utf8") : "");
+    if (!a) throw new Error(`${argv.join(" ")}: the counting allocator wrote no report`);
+    out.alloc = { allocs: Number(a[1]), frees: Number(a[2]), peak_bytes: Number(a[3]) };
+    fs.rmSync(allocFile, { force: true });
+  }
+  return out;
+}
+
+/** Runs jobs at most `width` at a time (the machine has 2 shared cores). */
+async function pool<T>(jobs: (() => Promise<T>)[], width: number): Promise<T[]> {
+  const out: T[] = new Array(jobs.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < jobs.length; i = next++) out[i] = await jobs[i]();
+  };
+  await Promise.all(Array.from({ length: Math.min(width, jobs.length) }, worker));
+  return out;
+}
+
+// ---------------------------------------------------------------- code size
+
+interface Sizes { text: number; data: number; bss: number }
+const zero = (): Sizes => ({ text: 0, data: 0, bss: 0 });
+
+/** Which part of the component a source file is. */
+function category(f: string): string | null {
+  const b = path.basename(f);
+  if (path.dirname(f) === GEN) return b.startsWith("config") ? "config" : "core";
+  if (/tls/.test(b)) return "tls";
+  if (/esp32/.test(b)) return null; // needs ESP-IDF headers
+  if (/posix/.test(b)) return "port_host";
+  return "ports";
+}
+
+interface SizeTarget { name: string; cc: string; size: string; flags: string[] }
+const SIZE_TARGETS: SizeTarget[] = [
+  { name: "cortex-m3", cc: "arm-none-eabi-gcc", size: "arm-none-eabi-size", flags: ["-mcpu=cortex-m3", "-mthumb", "-Os", "-ffunction-sections", "-fdata-sections"] },
+  { name: "xtensa-lx106", cc: "xtensa-lx106-elf-gcc", size: "xtensa-lx106-elf-size", flags: ["-Os", "-ffreestanding", "-mlongcalls", "-ffunction-sections", "-fdata-sections"] },
+  { name: "host-x86_64", cc: "gcc", size: "size", flags: ["-Os", "-ffunction-sections", "-fdata-sections"] },
+];
+
+/** Per-category sums of per-object sizes; a category is null when it could not be built for the target. */
+async function codeSize(): Promise<Record<string, Record<string, Sizes | null>>> {
+  const out: Record<string, Record<string, Sizes | null>> = {};
+  const srcs = listC(GEN).concat(listC(PORT));
+  // mbedTLS headers for the TLS glue on cross targets: the host's, through a
+  // folder that holds only them (the host's libc headers must not leak in).
+  const mbedInc = path.join(OUT, "mbedtls-inc");
+  if (fs.existsSync("/usr/include/mbedtls") && !fs.existsSync(path.join(mbedInc, "mbedtls"))) {
+    fs.mkdirSync(mbedInc, { recursive: true });
+    fs.symlinkSync("/usr/include/mbedtls", path.join(mbedInc, "mbedtls"));
+  }
+  for (const t of SIZE_TARGETS) {
+    const cats: Record<string, Sizes | null> = { core: null, config: null, ports: null, port_host: null, tls: null };
+    if (!haveTool(t.cc)) { out[t.name] = cats; continue; }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-size-${t.name}-`));
+    try {
+      const jobs = srcs.map((src) => async () => {
+        const cat = category(src);
+        if (cat === null || (cat === "port_host" && t.name !== "host-x86_64")) return null;
+        const obj = path.join(dir, path.basename(path.dirname(src)) + "_" + path.basename(src, ".c") + ".o");
+        const extra = cat === "tls" && t.name !== "host-x86_64" ? [`-I${mbedInc}`] : [];
+        const r = await runCmd(t.cc, ["-std=c99", ...t.flags, ...INC, ...extra, "-c", src, "-o", obj], 120_000);
+        return { cat, obj, ok: r.code === 0 };
+      });
+      const built = await pool(jobs, 2);
+      const failed = new Set<string>();
+      for (const b of built) if (b && !b.ok) failed.add(b.cat);
+      const objs = built.filter((b): b is { cat: string; obj: string; ok: boolean } => b !== null && b.ok);
+      if (objs.length) {
+        const r = await runCmd(t.size, objs.map((b) => b.obj), 60_000);
+        for (const line of r.stdout.split("\n").slice(1)) {
+          const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+\d+\s+[0-9a-f]+\s+(.+)$/.exec(line);
+          if (!m) continue;
+          const b = objs.find((o) => o.obj === m[4].trim());
+          if (!b || failed.has(b.cat)) continue;
+          const s = cats[b.cat] ?? (cats[b.cat] = zero());
+          s.text += Number(m[1]); s.data += Number(m[2]); s.bss += Number(m[3]);
+        }
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    out[t.name] = cats;
+  }
+  return out;
+}
+
+/** Sizes of the other clients' shared objects on the host (they have no MCU build here). */
+function libSize(file: string): Sizes | null {
+  const r = spawnSync("size", [file], { encoding: "utf8" });
+  const m = /^\s*(\d+)\s+(\d+)\s+(\d+)/m.exec(r.stdout ?? "");
+  return m ? { text: Number(m[1]), data: Number(m[2]), bss: Number(m[3]) } : null;
+}
+
+function findLib(name: string): string | null {
+  for (const d of ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib"]) {
+    const f = path.join(d, name);
+    if (fs.existsSync(f)) return fs.realpathSync(f);
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------- machine
+
+function sh(cmd: string): string {
+  const r = spawnSync("sh", ["-c", cmd], { encoding: "utf8" });
+  return (r.stdout ?? "").trim();
+}
+
+function machine(): Record<string, string> {
+  const lscpu = sh("lscpu");
+  const field = (k: string): string => (new RegExp(`^${k}:\\s*(.*)$`, "m").exec(lscpu)?.[1] ?? "").trim();
+  const deb = (p: string): string => sh(`dpkg-query -W -f='\${Version}' ${p} 2>/dev/null`);
+  let mqttjs = "";
+  try { mqttjs = JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules/mqtt/package.json"), "utf8")).version; } catch { /* absent */ }
+  return {
+    cpu: `${field("Model name")} (${field("Architecture")}, ${field("CPU\\(s\\)")} CPUs)`,
+    os: sh(". /etc/os-release && echo \"$PRETTY_NAME\"") + `, kernel ${os.release()}`,
+    node: process.version,
+    gcc: sh("gcc -dumpfullversion"),
+    valgrind: sh("valgrind --version"),
+    mosquitto_broker: deb("mosquitto"),
+    libmosquitto: deb("libmosquitto1"),
+    paho: deb("libpaho-mqtt1.3"),
+    mqttjs,
+    git: sh(`git -C '${ROOT}' rev-parse --short HEAD`),
+  };
+}
+
+// ---------------------------------------------------------------- the table
+
+type Cell = string;
+const kib = (b: number): string => (b >= 10240 ? `${(b / 1024).toFixed(0)} KiB` : b >= 1024 ? `${(b / 1024).toFixed(1)} KiB` : `${b} B`);
+const int = (x: number): string => Math.round(x).toLocaleString("en-US");
+
+function renderTable(rows: [string, Cell[]][], head: string[]): string {
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (i === 0 ? r[0] : r[1][i - 1] ?? "").length)));
+  const line = (cells: string[]): string => "| " + cells.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join(" | ") + " |";
+  const out = [line(head), "|" + w.map((x, i) => (i === 0 ? "-".repeat(x + 2) : "-".repeat(x + 1) + ":")).join("|") + "|"];
+  for (const [name, cells] of rows) out.push(line([name, ...cells]));
+  return out.join("\n");
+}
+
+// ---------------------------------------------------------------- main
+
+interface ClientResults {
+  throughput: { pub0_msgs_s: number; pub1_msgs_s: number; recv0_msgs_s: number; lat_p50_us: number; lat_p99_us: number };
+  heap: { peak_bytes: number; allocs_per_100k_pub0: number; allocs_per_100k_recv0: number; allocs_baseline: number };
+  ir: Record<string, number>;      // instructions per message, by workload
+  subs: Record<string, number>;    // recv 16 B, by number of subscriptions
+  payload_pub0: Record<string, number>;
+  payload_recv0: Record<string, number>;
+}
+
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  const need = ["gcc", "valgrind", "mosquitto"];
+  const miss = need.filter((t) => !haveTool(t));
+  if (miss.length) throw new Error(`missing tools: ${miss.join(", ")} (scripts/bench.sh installs them)`);
+  log(`bench: ${QUICK ? "quick mode (BENCH_QUICK=1)" : "full run"}; building the bench programs`);
+  await buildAll();
+  log("bench: code size");
+  const sizes = await codeSize();
+
+  // QoS 0 to a slow (callgrind) subscriber must not be dropped: no queue limit.
+  const broker = await Broker.start(["max_queued_messages 0", "max_queued_bytes 0"]);
+  const res: Record<string, ClientResults> = {};
+  const hotspots: Record<string, string> = {};
+  try {
+    // ---- native runs, one at a time: throughput, latency, heap
+    for (const c of CLIENTS) {
+      log(`bench: ${c.label}: throughput, latency, heap`);
+      const base = await runOne(c, { mode: "pub0", n: 0, size: 16 }, broker, { alloc: true });
+      const p0 = await runOne(c, { mode: "pub0", n: N.thr0, size: 16 }, broker, { alloc: true });
+      const p1 = await runOne(c, { mode: "pub1", n: N.thr1, size: 16 }, broker);
+      const rbase = await runOne(c, { mode: "recv", n: 0, size: 16 }, broker, { alloc: true });
+      const r0 = await runOne(c, { mode: "recv", n: N.thr0, size: 16 }, broker, { alloc: true });
+      const lat = await runOne(c, { mode: "lat", n: N.lat, size: 16 }, broker);
+      const per100k = (a: RunOut, b: RunOut): number => ((a.alloc!.allocs - b.alloc!.allocs) * 100000) / N.thr0;
+      res[c.key] = {
+        throughput: {
+          pub0_msgs_s: (N.thr0 * 1e6) / p0.result.us,
+          pub1_msgs_s: (N.thr1 * 1e6) / p1.result.us,
+          recv0_msgs_s: r0.result.us > 0 ? ((N.thr0 - 1) * 1e6) / r0.result.us : 0,
+          lat_p50_us: lat.result.p50_us ?? 0,
+          lat_p99_us: lat.result.p99_us ?? 0,
+        },
+        heap: {
+          peak_bytes: Math.max(p0.alloc!.peak_bytes, r0.alloc!.peak_bytes),
+          allocs_per_100k_pub0: per100k(p0, base),
+          allocs_per_100k_recv0: per100k(r0, rbase),
+          allocs_baseline: base.alloc!.allocs,
+        },
+        ir: {}, subs: {}, payload_pub0: {}, payload_recv0: {},
+      };
+    }
+
+    // ---- callgrind runs, two at a time
+    interface Job { c: Client; spec: RunSpec; put: (perMsg: number) => void; baseKey: string }
+    const jobs: Job[] = [];
+    const baselines = new Map<string, { c: Client; spec: RunSpec }>();
+    const bkey = (c: Client, s: RunSpec): string => `${c.key}:${s.mode}:${s.subs ?? 1}:${s.big ? 1 : 0}`;
+    const add = (c: Client, spec: RunSpec, put: (perMsg: number) => void): void => {
+      const b: RunSpec = { ...spec, n: 0, size: 16 };
+      const k = bkey(c, b);
+      if (!baselines.has(k)) baselines.set(k, { c, spec: b });
+      jobs.push({ c, spec, put, baseKey: k });
+    };
+    const growthN = (size: number): number => Math.min(N.cg, Math.max(100, Math.floor((8 << 20) / size)));
+    for (const c of CLIENTS) {
+      const r = res[c.key];
+      for (const size of [16, 1024]) {
+        add(c, { mode: "pub0", n: N.cg, size }, (x) => (r.ir[`pub0_${size}`] = x));
+        add(c, { mode: "pub1", n: N.cg, size }, (x) => (r.ir[`pub1_${size}`] = x));
+        add(c, { mode: "recv", n: N.cg, size }, (x) => (r.ir[`recv0_${size}`] = x));
+      }
+      // Growth: our client needs its large-buffer build (more subscriptions, 64 KiB packets).
+      const big = c.key === "ours";
+      for (const k of SUBS) add(c, { mode: "recv", n: N.cg, size: 16, subs: k, big }, (x) => (r.subs[String(k)] = x));
+      for (const size of SIZES) {
+        if (!big && (size === 16 || size === 1024)) continue; // the same runs as above
+        add(c, { mode: "pub0", n: growthN(size), size, big }, (x) => (r.payload_pub0[String(size)] = x));
+        if (!(big && size === 16)) add(c, { mode: "recv", n: growthN(size), size, big }, (x) => (r.payload_recv0[String(size)] = x));
+      }
+    }
+    const baseIr = new Map<string, number>();
+    const outs: { job: Job; ir: number; file?: string }[] = [];
+    // Node's runs are the slow ones (about 15 s of start-up each under valgrind): they go first.
+    const all: { slow: boolean; run: () => Promise<void> }[] = [];
+    for (const [k, b] of baselines) {
+      all.push({ slow: b.c.key === "mqttjs", run: async () => { baseIr.set(k, (await runOne(b.c, b.spec, broker, { callgrind: true })).ir!); } });
+    }
+    for (const job of jobs) {
+      all.push({ slow: job.c.key === "mqttjs", run: async () => {
+        const o = await runOne(job.c, job.spec, broker, { callgrind: true });
+        outs.push({ job, ir: o.ir!, file: o.cgFile });
+      } });
+    }
+    all.sort((a, b) => Number(b.slow) - Number(a.slow));
+    log(`bench: callgrind: ${all.length} runs (${N.cg} messages each, fewer for large payloads)`);
+    let done = 0;
+    await pool(all.map((e) => async () => { await e.run(); if (++done % 10 === 0) log(`bench: callgrind ${done}/${all.length}`); }), 2);
+    for (const o of outs) o.job.put((o.ir - baseIr.get(o.job.baseKey)!) / o.job.spec.n);
+    // Where our instructions go, per workload (exclusive counts, whole run).
+    for (const o of outs) {
+      if (o.job.c.key !== "ours" || o.job.spec.big || o.job.spec.size !== 16 || !o.file) continue;
+      const r = await runCmd("callgrind_annotate", ["--inclusive=no", "--threshold=90", o.file], 60_000);
+      const lines = r.stdout.split("\n").filter((l) => /^\s*[\d,]+ \(/.test(l)).slice(0, 12);
+      hotspots[o.job.spec.mode] = lines.join("\n");
+    }
+  } finally {
+    await broker.close();
+  }
+
+  // ---- the table
+  const keys = CLIENTS.map((c) => c.key);
+  const col = (f: (r: ClientResults, key: string) => string): Cell[] => keys.map((k) => f(res[k], k));
+  const ours = (s: string): Cell[] => [s, ...keys.slice(1).map(() => "n/a¹")];
+  const sz = (t: string, cat: string): string => {
+    const s = sizes[t]?.[cat];
+    return s ? `${int(s.text + s.data)} / ${int(s.data + s.bss)}` : "n/a²";
+  };
+  const libs: Record<string, Sizes | null> = {
+    ours: (() => {
+      const h = sizes["host-x86_64"];
+      const t = zero();
+      for (const cat of ["core", "config", "ports", "port_host", "tls"]) {
+        const s = h?.[cat];
+        if (s) { t.text += s.text; t.data += s.data; t.bss += s.bss; }
+      }
+      return t;
+    })(),
+    mosquitto: (() => { const f = findLib("libmosquitto.so.1"); return f ? libSize(f) : null; })(),
+    paho: (() => { const f = findLib("libpaho-mqtt3a.so.1"); return f ? libSize(f) : null; })(),
+    mqttjs: null,
+  };
+  let mqttjsBytes = 0;
+  const dist = path.join(ROOT, "node_modules/mqtt/dist/mqtt.min.js");
+  if (fs.existsSync(dist)) mqttjsBytes = fs.statSync(dist).size;
+  const irc = (x: number | undefined): string => (x === undefined ? "?" : int(x));
+  const rows: [string, Cell[]][] = [
+    ["flash/static RAM, Cortex-M3 -Os: generated core (B)", ours(sz("cortex-m3", "core"))],
+    ["  generated config (mgos_sys_config, JSON loader)", ours(sz("cortex-m3", "config"))],
+    ["  ports (portable C: compat, pubf, json_printf)", ours(sz("cortex-m3", "ports"))],
+    ["  TLS glue (mbedTLS)", ours(sz("cortex-m3", "tls"))],
+    ["flash/static RAM, Xtensa lx106 -Os: generated core", ours(sz("xtensa-lx106", "core"))],
+    ["  generated config", ours(sz("xtensa-lx106", "config"))],
+    ["  ports", ours(sz("xtensa-lx106", "ports"))],
+    ["  TLS glue", ours(sz("xtensa-lx106", "tls"))],
+    ["host x86-64 code+data / static RAM (B)", col((_, k) => {
+      if (k === "mqttjs") return mqttjsBytes ? `${int(mqttjsBytes)} JS³` : "n/a";
+      const s = libs[k];
+      return s ? `${int(s.text + s.data)} / ${int(s.data + s.bss)}` : "n/a";
+    })],
+    ["peak heap, connected, default config", col((r) => kib(r.heap.peak_bytes))],
+    [`heap allocations per 100,000 QoS 0 publishes`, col((r) => int(r.heap.allocs_per_100k_pub0))],
+    [`heap allocations per 100,000 received QoS 0`, col((r) => int(r.heap.allocs_per_100k_recv0))],
+    ["instructions / QoS 0 publish, 16 B", col((r) => irc(r.ir.pub0_16))],
+    ["instructions / QoS 0 publish, 1 KiB", col((r) => irc(r.ir.pub0_1024))],
+    ["instructions / QoS 1 publish + PUBACK, 16 B", col((r) => irc(r.ir.pub1_16))],
+    ["instructions / QoS 1 publish + PUBACK, 1 KiB", col((r) => irc(r.ir.pub1_1024))],
+    ["instructions / received QoS 0, 16 B", col((r) => irc(r.ir.recv0_16))],
+    ["instructions / received QoS 0, 1 KiB", col((r) => irc(r.ir.recv0_1024))],
+    ...SUBS.map((k): [string, Cell[]] => [`  received 16 B, ${k} subscription${k > 1 ? "s" : ""}`, col((r) => irc(r.subs[String(k)]))]),
+    ...SIZES.map((s): [string, Cell[]] => [`  QoS 0 publish, ${kib(s)} payload`, col((r, k) => irc(k !== "ours" && s === 16 ? r.ir.pub0_16 : k !== "ours" && s === 1024 ? r.ir.pub0_1024 : r.payload_pub0[String(s)]))]),
+    ...SIZES.map((s): [string, Cell[]] => [`  received QoS 0, ${kib(s)} payload`, col((r, k) => irc(k !== "ours" && s === 16 ? r.ir.recv0_16 : k !== "ours" && s === 1024 ? r.ir.recv0_1024 : s === 16 ? r.subs["1"] : r.payload_recv0[String(s)]))]),
+    [`QoS 0 publishes/s (${int(N.thr0)} x 16 B)`, col((r) => int(r.throughput.pub0_msgs_s))],
+    [`QoS 1 publishes/s (${int(N.thr1)} x 16 B, window ${WINDOW})`, col((r) => int(r.throughput.pub1_msgs_s))],
+    [`received QoS 0/s (${int(N.thr0)} x 16 B)`, col((r) => int(r.throughput.recv0_msgs_s))],
+    [`round trip p50 / p99, us (${int(N.lat)} x 16 B)`, col((r) => `${r.throughput.lat_p50_us} / ${r.throughput.lat_p99_us}`)],
+  ];
+  const table = renderTable(rows, ["", ...CLIENTS.map((c) => c.label)]);
+  const mach = machine();
+  const notes = [
+    "Sizes are `flash / static RAM` in bytes: flash = text + data, static RAM = data + bss, summed over the objects (-ffunction-sections, before any --gc-sections).",
+    "¹ Debian ships these libraries for the host only: no Cortex-M3/lx106 build to measure. ² Not buildable for that target here (Debian's lx106 toolchain has no C library headers; TLS glue: none in the component yet, or no mbedTLS for the target).",
+    "³ MQTT.js: bytes of its minified browser bundle (dist/mqtt.min.js); it runs on a JavaScript engine, not on the MCU.",
+    "Instructions: callgrind, whole process, user space; (run with N messages - run with none) / N. Heap: counting allocator (LD_PRELOAD); MQTT.js's own objects live in V8's heap, which malloc does not see.",
+  ];
+
+  // Where we stand against the issue's targets.
+  const core = sizes["cortex-m3"]?.core;
+  const coreFlash = core ? core.text + core.data : NaN;
+  const targets: string[] = [];
+  targets.push(`core flash (Cortex-M3 -Os, codec + session + API): ${int(coreFlash)} B; target <= 8192 B: ${coreFlash <= 8192 ? "met" : `missed by ${int(coreFlash - 8192)} B (${((coreFlash / 8192 - 1) * 100).toFixed(0)}% over)`}`);
+  const oa = res.ours.heap;
+  targets.push(`heap allocations per message: ${oa.allocs_per_100k_pub0 / 100000} (publish), ${oa.allocs_per_100k_recv0 / 100000} (receive); target 0: ${oa.allocs_per_100k_pub0 === 0 && oa.allocs_per_100k_recv0 === 0 ? "met" : "missed"}`);
+  for (const w of ["pub0_16", "pub0_1024", "pub1_16", "pub1_1024", "recv0_16", "recv0_1024"]) {
+    const others = keys.filter((k) => k !== "ours").map((k) => ({ k, v: res[k].ir[w] })).filter((o) => o.v !== undefined);
+    const best = others.reduce((a, b) => (b.v < a.v ? b : a));
+    const mine = res.ours.ir[w];
+    const ratio = mine / best.v;
+    targets.push(`instructions ${w}: ours ${int(mine)}, best other ${best.k} ${int(best.v)} (ratio ${ratio.toFixed(2)}); target < 0.5: ${ratio < 0.5 ? "met" : `missed (need <= ${int(best.v / 2)}, ${int(mine - best.v / 2)} over)`}`);
+  }
+
+  const json = {
+    when: new Date().toISOString(), quick: QUICK, seconds: Math.round((Date.now() - t0) / 1000), machine: mach,
+    counts: { ...N, window: WINDOW, sizes: SIZES, subs: SUBS },
+    code_size: sizes, libraries_host: libs, mqttjs_bundle_bytes: mqttjsBytes,
+    clients: res, targets, hotspots_ours: hotspots, table, notes,
+  };
+  const file = path.join(ROOT, "bench", "results", QUICK ? "latest-quick.json" : "latest.json");
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(json, null, 2) + "\n");
+
+  console.log(`\nMQTT clients side by side (${QUICK ? "quick" : "full"} run, ${Math.round((Date.now() - t0) / 1000)} s)`);
+  console.log(`machine: ${mach.cpu}; ${mach.os}; node ${mach.node}; gcc ${mach.gcc}; ${mach.valgrind}; mosquitto ${mach.mosquitto_broker}\n`);
+  console.log(table);
+  console.log("\n" + notes.join("\n"));
+  console.log("\nTargets:\n  " + targets.join("\n  "));
+  console.log(`\nwritten: ${path.relative(ROOT, file)}; callgrind files: ${path.relative(ROOT, CG)}/`);
+}
+
+main().catch((e: Error) => {
+  process.stderr.write(`bench failed: ${e.stack ?? e}\n`);
+  process.exit(1);
+});
