@@ -38,8 +38,9 @@ typedef struct rt_bytes {
  * main()/app_main() (ESP-IDF and newlib's crt0 run .init_array). */
 #define RT_CONSTRUCTOR __attribute__((constructor))
 #else
-#define RT_UNUSED
-#define RT_CONSTRUCTOR
+/* Without a constructor the non-zero field initializers would silently never
+ * run: refuse to build rather than start with wrong defaults. */
+#error "the generated C needs GCC or Clang (__attribute__((constructor)) sets the module defaults)"
 #endif
 
 /* View constructors. The *_INIT forms are for static initializers. */
