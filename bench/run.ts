@@ -304,6 +304,18 @@ function findLib(name: string): string | null {
   return null;
 }
 
+/** Exclusive instructions per function (file:function) of one callgrind output. */
+async function fnCosts(file: string): Promise<Map<string, number>> {
+  const r = await runCmd("callgrind_annotate", ["--inclusive=no", "--threshold=100", file], 120_000);
+  const out = new Map<string, number>();
+  for (const line of r.stdout.split("\n")) {
+    const m = /^\s*([\d,]+) \([^)]*\)\s+(.+?)(?: \[[^\]]*\])?$/.exec(line);
+    if (!m || m[2] === "PROGRAM TOTALS") continue;
+    out.set(m[2], (out.get(m[2]) ?? 0) + Number(m[1].replace(/,/g, "")));
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------- machine
 
 function sh(cmd: string): string {
@@ -428,11 +440,16 @@ async function main(): Promise<void> {
       }
     }
     const baseIr = new Map<string, number>();
+    const baseFile = new Map<string, string>();
     const outs: { job: Job; ir: number; file?: string }[] = [];
     // Node's runs are the slow ones (about 15 s of start-up each under valgrind): they go first.
     const all: { slow: boolean; run: () => Promise<void> }[] = [];
     for (const [k, b] of baselines) {
-      all.push({ slow: b.c.key === "mqttjs", run: async () => { baseIr.set(k, (await runOne(b.c, b.spec, broker, { callgrind: true })).ir!); } });
+      all.push({ slow: b.c.key === "mqttjs", run: async () => {
+        const o = await runOne(b.c, b.spec, broker, { callgrind: true });
+        baseIr.set(k, o.ir!);
+        if (o.cgFile) baseFile.set(k, o.cgFile);
+      } });
     }
     for (const job of jobs) {
       all.push({ slow: job.c.key === "mqttjs", run: async () => {
@@ -443,14 +460,24 @@ async function main(): Promise<void> {
     all.sort((a, b) => Number(b.slow) - Number(a.slow));
     log(`bench: callgrind: ${all.length} runs (${N.cg} messages each, fewer for large payloads)`);
     let done = 0;
-    await pool(all.map((e) => async () => { await e.run(); if (++done % 10 === 0) log(`bench: callgrind ${done}/${all.length}`); }), 2);
+    // A run that fails (a loaded machine can starve a valgrind run) gets one more try.
+    const retry = async (e: { run: () => Promise<void> }): Promise<void> => {
+      try { await e.run(); } catch (err) { log(`bench: retrying after: ${String(err).split("\n")[0]}`); await e.run(); }
+    };
+    await pool(all.map((e) => async () => { await retry(e); if (++done % 10 === 0) log(`bench: callgrind ${done}/${all.length}`); }), 2);
     for (const o of outs) o.job.put((o.ir - baseIr.get(o.job.baseKey)!) / o.job.spec.n);
-    // Where our instructions go, per workload (exclusive counts, whole run).
+    // Where our instructions go, per message: callgrind_annotate's exclusive
+    // counts per function, the run with N messages minus its baseline, / N.
     for (const o of outs) {
-      if (o.job.c.key !== "ours" || o.job.spec.big || o.job.spec.size !== 16 || !o.file) continue;
-      const r = await runCmd("callgrind_annotate", ["--inclusive=no", "--threshold=90", o.file], 60_000);
-      const lines = r.stdout.split("\n").filter((l) => /^\s*[\d,]+ \(/.test(l)).slice(0, 12);
-      hotspots[o.job.spec.mode] = lines.join("\n");
+      const bf = baseFile.get(o.job.baseKey);
+      const k100 = o.job.spec.subs === 100;
+      if (o.job.c.key !== "ours" || (o.job.spec.big && !k100) || !o.file || !bf) continue;
+      const [withN, without] = await Promise.all([fnCosts(o.file), fnCosts(bf)]);
+      const per: [string, number][] = [];
+      for (const [fn, ir] of withN) per.push([fn, (ir - (without.get(fn) ?? 0)) / o.job.spec.n]);
+      per.sort((a, b) => b[1] - a[1]);
+      hotspots[`${o.job.spec.mode === "recv" ? "recv0" : o.job.spec.mode}_${o.job.spec.size}${k100 ? "_100subs" : ""}`] =
+        per.slice(0, 10).filter((x) => x[1] >= 1).map(([fn, x]) => `${int(x).padStart(7)}  ${fn}`).join("\n");
     }
   } finally {
     await broker.close();
@@ -552,6 +579,7 @@ async function main(): Promise<void> {
   console.log(table);
   console.log("\n" + notes.join("\n"));
   console.log("\nTargets:\n  " + targets.join("\n  "));
+  for (const [k, v] of Object.entries(hotspots)) console.log(`\nOur hotspots, instructions per message, ${k}:\n${v}`);
   console.log(`\nwritten: ${path.relative(ROOT, file)}; callgrind files: ${path.relative(ROOT, CG)}/`);
 }
 

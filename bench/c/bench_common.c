@@ -70,14 +70,10 @@ void bench_parse(int argc, char **argv, struct bench_args *a) {
 
 const uint8_t *bench_payload(size_t size) {
   static uint8_t buf[BENCH_MAX_SIZE];
-  static int ready;
-  size_t i;
-  (void) size;
-  if (!ready) {
-    /* Printable, not compressible to nothing, the same for every client. */
-    for (i = 0; i < sizeof(buf); i++) buf[i] = (uint8_t) ('a' + (i * 7) % 26);
-    ready = 1;
-  }
+  static size_t filled;
+  /* Printable, the same bytes for every client; filled once, as far as asked. */
+  if (size > sizeof(buf)) size = sizeof(buf);
+  for (; filled < size; filled++) buf[filled] = (uint8_t) ('a' + (filled * 7) % 26);
   return buf;
 }
 
