@@ -1,0 +1,682 @@
+// The client against a hostile broker (test/hostile/support/hostile_broker.ts):
+// one misbehaviour per scenario, on the first connection only. For each:
+//   - the client logs the reason (a regexp per scenario),
+//   - where MQTT 3.1.1 says the receiver must close (malformed packets, 4.8),
+//     the client itself closes the connection,
+//   - nothing from a malformed packet reaches the application, and no ack is
+//     sent for it,
+//   - the reconnect comes after the configured backoff (min 0.3 s +/-10%),
+//   - the next connection (a correct broker) works: CONNACK, SUBSCRIBE/SUBACK,
+//     a QoS 1 publish echoed back and acknowledged both ways,
+//   - the process exits 0 on SIGTERM with no ASan/UBSan/LSan report.
+// The client is the host build under ASan/UBSan (test/integration/mqtt_cli.c,
+// built by the integration harness).
+import { test, before, after } from "node:test";
+import * as assert from "node:assert/strict";
+import { Proc, Programs, buildPrograms, missingTools, sanEnv, sanitizerReport, stopClean } from "../integration/support/harness";
+import { HostileBroker, HConn, PacketType, pkt, raw, rawPublish, remLen, str } from "./support/hostile_broker";
+
+const skip = missingTools();
+let progs: Programs;
+
+before(async () => {
+  if (skip) return;
+  progs = await buildPrograms();
+}, { timeout: 600_000 });
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Reconnect backoff the scenarios use: the first retry comes after RECONNECT_MIN s +/-10%. */
+const RECONNECT_MIN = 0.3;
+const RECONNECT_MAX = 0.6;
+
+interface Scenario {
+  name: string;
+  /** What the first connection does. */
+  act: (c: HConn, cli: Proc) => Promise<void>;
+  /** The client's log must name the reason. */
+  log: RegExp;
+  /** Extra --set config. */
+  sets?: string[];
+  /** The client must never have been connected on the hostile connection (no CONNACK event). */
+  neverConnected?: boolean;
+  /** Strings that must never reach the application (stdout). */
+  notDelivered?: string[];
+  /** Further checks after the normal session. */
+  check?: (c0: HConn, cli: Proc) => void;
+  /** Bound of the whole scenario, ms. */
+  timeout?: number;
+}
+
+// ---------------------------------------------------------------- act helpers
+
+/** Answers CONNECT with CONNACK 0. */
+async function accept(c: HConn): Promise<void> {
+  await c.packet(PacketType.CONNECT);
+  c.send(pkt.connack(0));
+}
+
+/** CONNACK 0, then SUBACK for the client's subscription (h/#, QoS 1). */
+async function subscribed(c: HConn): Promise<void> {
+  await accept(c);
+  const s = await c.packet(PacketType.SUBSCRIBE);
+  c.send(pkt.suback(s.id, s.filters.map((f) => f.qos)));
+}
+
+/** Sends `bytes` on a connected session and requires the client to close. */
+function malformed(bytes: Buffer, when: "connected" | "subscribed" | "connect" = "subscribed"): (c: HConn) => Promise<void> {
+  return async (c) => {
+    if (when === "connect") await c.packet(PacketType.CONNECT);
+    else if (when === "connected") await accept(c);
+    else await subscribed(c);
+    c.send(bytes);
+    await c.clientCloses(3000);
+  };
+}
+
+/** Proves the hostile connection still works: a QoS 1 publish from the app is acknowledged. */
+async function stillWorks(c: HConn, cli: Proc, tag: string): Promise<void> {
+  c.good();
+  const mark = cli.out.length;
+  cli.send(`pub 1 0 h/alive ${tag}`);
+  const id = (await cli.waitOut(/^pub (\d+)$/m, 3000, mark))[1];
+  await cli.waitOut(new RegExp(`^ev 204 id=${id} `, "m"), 3000, mark);
+}
+
+const noCloseByClient = (c0: HConn) => assert.equal(c0.clientClosed, false, `the client closed a valid connection:\n${c0.notes.join("\n")}`);
+
+// ---------------------------------------------------------------- the scenarios
+
+const NOT_FOR_CLIENT = /packet type a server must not send/;
+
+const scenarios: Scenario[] = [
+  {
+    name: "remaining length over 4 bytes",
+    act: malformed(raw(0x30, [0xff, 0xff, 0xff, 0xff, 0x7f], str("h/x"))),
+    log: /remaining length over 4 bytes/,
+  },
+  {
+    name: "remaining length over 4 bytes instead of CONNACK",
+    act: malformed(raw(0x20, [0x80, 0x80, 0x80, 0x80, 0x01]), "connect"),
+    log: /remaining length over 4 bytes/,
+    neverConnected: true,
+  },
+  {
+    name: "PUBLISH longer than recv_mbuf_limit: refused from its fixed header, body never sent",
+    sets: ["mqtt.recv_mbuf_limit=1024"],
+    // Only the header and the topic: the client must not wait for 5000 bytes.
+    act: malformed(raw(0x32, remLen(5000), str("h/big"))),
+    log: /packet larger than the limit/,
+    notDelivered: ["h/big"],
+  },
+  {
+    name: "PUBLISH of 3000 bytes, over recv_mbuf_limit 2048, sent whole",
+    sets: ["mqtt.recv_mbuf_limit=2048"],
+    act: malformed(pkt.publish("h/big2", "B".repeat(2990), 1, 5)),
+    log: /packet larger than the limit/,
+    notDelivered: ["h/big2"],
+    check: (c0) => assert.equal(c0.count(PacketType.PUBACK), 0),
+  },
+  {
+    name: "remaining length 268435455 (the largest encodable)",
+    act: malformed(raw(0x30, [0xff, 0xff, 0xff, 0x7f])),
+    log: /packet larger than the limit/,
+  },
+  {
+    name: "truncated PUBLISH, then the server closes",
+    act: async (c) => {
+      await subscribed(c);
+      const p = pkt.publish("h/trunc", "never-delivered", 1, 7);
+      c.send(p.subarray(0, p.length - 5));
+      await sleep(100);
+      c.end();
+    },
+    log: /connection closed by the server/,
+    notDelivered: ["h/trunc"],
+    check: (c0) => assert.equal(c0.count(PacketType.PUBACK), 0),
+  },
+  {
+    name: "truncated CONNACK, then the server closes",
+    act: async (c) => {
+      await c.packet(PacketType.CONNECT);
+      c.send(Buffer.from([0x20, 0x02, 0x00]));
+      await sleep(100);
+      c.end();
+    },
+    log: /connection closed by the server/,
+    neverConnected: true,
+  },
+  {
+    name: "CONNACK twice",
+    act: async (c) => {
+      await subscribed(c);
+      c.send(pkt.connack(0));
+      await c.clientCloses();
+    },
+    log: /unexpected second CONNACK/,
+  },
+  {
+    name: "CONNACK with return code 6 (undefined)",
+    act: malformed(raw(0x20, [2], [0, 6]), "connect"),
+    log: /bad CONNACK return code/,
+    neverConnected: true,
+  },
+  {
+    name: "CONNACK refusal 5 (not authorized): no handler sees a connection",
+    act: malformed(pkt.connack(5), "connect"),
+    log: /server refused the connection: refused: not authorized/,
+    neverConnected: true,
+    check: (_c0, cli) => assert.match(cli.out, /^cloud CONNECTERROR$/m),
+  },
+  {
+    name: "CONNACK refusal 2 (identifier rejected)",
+    act: malformed(pkt.connack(2), "connect"),
+    log: /server refused the connection: refused: identifier rejected/,
+    neverConnected: true,
+  },
+  {
+    name: "CONNACK with reserved flag bits set",
+    act: malformed(raw(0x20, [2], [0x02, 0]), "connect"),
+    log: /bad CONNACK flags/,
+    neverConnected: true,
+  },
+  {
+    name: "CONNACK refusal with session present",
+    act: malformed(raw(0x20, [2], [0x01, 4]), "connect"),
+    log: /bad CONNACK flags/,
+    neverConnected: true,
+  },
+  {
+    name: "CONNACK session present on a clean session",
+    act: malformed(pkt.connack(0, true), "connect"),
+    log: /session present with clean session/,
+    neverConnected: true,
+  },
+  {
+    name: "CONNACK of 3 bytes",
+    act: malformed(raw(0x20, [3], [0, 0, 0]), "connect"),
+    log: /remaining length does not match the packet/,
+    neverConnected: true,
+  },
+  {
+    name: "PUBLISH before CONNACK",
+    act: malformed(pkt.publish("h/early", "early-bird", 1, 3), "connect"),
+    log: /packet before CONNACK/,
+    neverConnected: true,
+    notDelivered: ["h/early", "early-bird"],
+    check: (c0) => assert.equal(c0.count(PacketType.PUBACK), 0),
+  },
+  {
+    name: "SUBACK for an unknown id (then the right one): logged, connection kept",
+    act: async (c, cli) => {
+      await accept(c);
+      const s = await c.packet(PacketType.SUBSCRIBE);
+      c.send(pkt.suback((s.id + 1000) & 0xffff || 1, [1]));
+      c.send(pkt.suback(s.id, [1]));
+      await stillWorks(c, cli, "after-bad-suback");
+      c.end();
+    },
+    log: /SUBACK: unknown id/,
+    check: noCloseByClient,
+  },
+  {
+    name: "PUBACK for an unknown id: logged, connection kept",
+    act: async (c, cli) => {
+      await subscribed(c);
+      c.send(pkt.ack(PacketType.PUBACK, 4242));
+      await stillWorks(c, cli, "after-bad-puback");
+      c.end();
+    },
+    log: /PUBACK: unexpected id/,
+    check: noCloseByClient,
+  },
+  {
+    name: "PUBREC for an unknown id: logged, no PUBREL for it",
+    act: async (c, cli) => {
+      await subscribed(c);
+      c.send(pkt.ack(PacketType.PUBREC, 4243));
+      await stillWorks(c, cli, "after-bad-pubrec");
+      c.end();
+    },
+    log: /PUBREC: unexpected id/,
+    check: (c0) => {
+      noCloseByClient(c0);
+      assert.equal(c0.count(PacketType.PUBREL, (p) => p.id === 4243), 0);
+    },
+  },
+  {
+    name: "PUBCOMP for an unknown id: logged, connection kept",
+    act: async (c, cli) => {
+      await subscribed(c);
+      c.send(pkt.ack(PacketType.PUBCOMP, 4244));
+      await stillWorks(c, cli, "after-bad-pubcomp");
+      c.end();
+    },
+    log: /PUBCOMP: unexpected id/,
+    check: noCloseByClient,
+  },
+  {
+    name: "UNSUBACK for an unknown id: logged, connection kept",
+    act: async (c, cli) => {
+      await subscribed(c);
+      c.send(pkt.ack(PacketType.UNSUBACK, 4245));
+      await stillWorks(c, cli, "after-bad-unsuback");
+      c.end();
+    },
+    log: /UNSUBACK: unknown id/,
+    check: noCloseByClient,
+  },
+  {
+    name: "PUBREL for an unknown id: PUBCOMP all the same (4.3.3 method B)",
+    act: async (c, cli) => {
+      await subscribed(c);
+      c.send(pkt.ack(PacketType.PUBREL, 4246));
+      await c.packet(PacketType.PUBCOMP, 3000, (p) => p.id === 4246);
+      await stillWorks(c, cli, "after-bad-pubrel");
+      c.end();
+    },
+    log: /PUBREL: unknown id/,
+    check: noCloseByClient,
+  },
+  {
+    name: "PUBACK instead of PUBREC for a QoS 2 message: ignored, the QoS 2 flow still completes",
+    act: async (c, cli) => {
+      await subscribed(c);
+      const mark = cli.out.length;
+      cli.send("pub 2 0 h/q2out wrong-ack");
+      const p = await c.packet(PacketType.PUBLISH, 3000, (x) => x.topic === "h/q2out");
+      c.send(pkt.ack(PacketType.PUBACK, p.id));
+      await sleep(50);
+      c.send(pkt.ack(PacketType.PUBREC, p.id));
+      await c.packet(PacketType.PUBREL, 3000, (x) => x.id === p.id);
+      c.send(pkt.ack(PacketType.PUBCOMP, p.id));
+      await cli.waitOut(new RegExp(`^ev 207 id=${p.id} `, "m"), 3000, mark);
+      c.end();
+    },
+    log: /PUBACK: unexpected id/,
+    check: noCloseByClient,
+  },
+  {
+    name: "QoS 1 PUBLISH with packet id 0: no delivery, no PUBACK",
+    act: malformed(rawPublish("h/zero", "zero-id-1", 1, 0)),
+    log: /packet id 0/,
+    notDelivered: ["zero-id-1"],
+    check: (c0) => assert.equal(c0.count(PacketType.PUBACK), 0),
+  },
+  {
+    name: "QoS 2 PUBLISH with packet id 0: no delivery, no PUBREC",
+    act: malformed(rawPublish("h/zero", "zero-id-2", 2, 0)),
+    log: /packet id 0/,
+    notDelivered: ["zero-id-2"],
+    check: (c0) => assert.equal(c0.count(PacketType.PUBREC), 0),
+  },
+  {
+    name: "PUBACK with packet id 0",
+    act: malformed(raw(0x40, [2], [0, 0])),
+    log: /packet id 0/,
+  },
+  {
+    name: "PUBLISH with '+' in the topic",
+    act: malformed(rawPublish("h/+/x", "wild-plus", 1, 9)),
+    log: /wildcard in topic name/,
+    notDelivered: ["wild-plus"],
+    check: (c0) => assert.equal(c0.count(PacketType.PUBACK), 0),
+  },
+  {
+    name: "PUBLISH with '#' in the topic",
+    act: malformed(rawPublish("h/#", "wild-hash", 0, 0)),
+    log: /wildcard in topic name/,
+    notDelivered: ["wild-hash"],
+  },
+  {
+    name: "PUBLISH with a zero-length topic",
+    act: malformed(rawPublish("", "no-topic", 1, 10)),
+    log: /empty topic/,
+    notDelivered: ["no-topic"],
+    check: (c0) => assert.equal(c0.count(PacketType.PUBACK), 0),
+  },
+  {
+    name: "PUBLISH topic that is not UTF-8",
+    act: malformed(rawPublish(Buffer.from([0x68, 0x2f, 0xc3, 0x28]), "bad-utf8", 0, 0)),
+    log: /ill-formed UTF-8 string/,
+    notDelivered: ["bad-utf8"],
+  },
+  {
+    name: "PUBLISH topic with U+0000",
+    act: malformed(rawPublish(Buffer.from("h/\u0000x"), "nul-topic", 0, 0)),
+    log: /ill-formed UTF-8 string/,
+    notDelivered: ["nul-topic"],
+  },
+  {
+    name: "PUBLISH with QoS 3",
+    act: malformed(rawPublish("h/q3", "qos-three", 1, 11, 0x04)), // qos bits 11
+    log: /QoS 3/,
+    notDelivered: ["qos-three"],
+  },
+  {
+    name: "PUBLISH QoS 0 with DUP",
+    act: malformed(rawPublish("h/dup0", "dup-zero", 0, 0, 0x08)),
+    log: /DUP set on QoS 0/,
+    notDelivered: ["dup-zero"],
+  },
+  {
+    name: "PUBLISH whose topic length runs past the packet",
+    act: malformed(raw(0x30, [6], [0, 40, 0x68, 0x2f, 0x61, 0x62])),
+    log: /field runs past the packet end/,
+  },
+  {
+    name: "QoS 1 PUBLISH too short for its packet id",
+    act: malformed(raw(0x32, [4], [0, 2, 0x68, 0x2f])),
+    log: /remaining length does not match the packet/,
+    check: (c0) => assert.equal(c0.count(PacketType.PUBACK), 0),
+  },
+  {
+    name: "CONNECT sent to the client",
+    act: malformed(raw(0x10, [0])),
+    log: NOT_FOR_CLIENT,
+  },
+  {
+    name: "SUBSCRIBE sent to the client",
+    act: malformed(raw(0x82, [8], [0, 1, 0, 3, 0x68, 0x2f, 0x23, 0])),
+    log: NOT_FOR_CLIENT,
+  },
+  {
+    name: "UNSUBSCRIBE sent to the client",
+    act: malformed(raw(0xa2, [7], [0, 1, 0, 3, 0x68, 0x2f, 0x23])),
+    log: NOT_FOR_CLIENT,
+  },
+  {
+    name: "PINGREQ sent to the client",
+    act: malformed(raw(0xc0, [0])),
+    log: NOT_FOR_CLIENT,
+    check: (c0) => assert.equal(c0.count(PacketType.PINGRESP), 0),
+  },
+  {
+    name: "DISCONNECT sent to the client",
+    act: malformed(raw(0xe0, [0])),
+    log: NOT_FOR_CLIENT,
+  },
+  {
+    name: "reserved packet type 0",
+    act: malformed(raw(0x00, [0])),
+    log: /reserved packet type/,
+  },
+  {
+    name: "reserved packet type 15",
+    act: malformed(raw(0xf0, [0])),
+    log: /reserved packet type/,
+  },
+  {
+    name: "PUBACK with reserved flags set",
+    act: malformed(raw(0x41, [2], [0, 1])),
+    log: /bad fixed-header flags/,
+  },
+  {
+    name: "PUBREL without its required flags (0x60)",
+    act: malformed(raw(0x60, [2], [0, 1])),
+    log: /bad fixed-header flags/,
+  },
+  {
+    name: "PINGRESP with a body",
+    act: malformed(raw(0xd0, [1], [0])),
+    log: /remaining length does not match the packet/,
+  },
+  {
+    name: "SUBACK with return code 3",
+    act: async (c) => {
+      await accept(c);
+      const s = await c.packet(PacketType.SUBSCRIBE);
+      c.send(raw(0x90, [3], [s.id >> 8, s.id & 0xff, 3]));
+      await c.clientCloses();
+    },
+    log: /bad SUBACK return code/,
+  },
+  {
+    name: "an HTTP error page instead of MQTT",
+    act: malformed(Buffer.from("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"), "connect"),
+    log: /bad fixed-header flags/,
+    neverConnected: true,
+  },
+  {
+    name: "one byte at a time: CONNACK, SUBACK, PUBLISH, PINGRESP all dribbled (works, no close)",
+    sets: ["mqtt.keep_alive=1"],
+    act: async (c, cli) => {
+      await c.packet(PacketType.CONNECT);
+      await c.dribble(pkt.connack(0), 15);
+      const s = await c.packet(PacketType.SUBSCRIBE);
+      await c.dribble(pkt.suback(s.id, [1]), 15);
+      await c.dribble(pkt.publish("h/slow", "dribbled-bytes", 1, 77), 15);
+      await cli.waitOut(/^msg h\/slow dribbled-bytes$/m, 3000);
+      await c.packet(PacketType.PUBACK, 3000, (p) => p.id === 77);
+      await c.packet(PacketType.PINGREQ, 3000);
+      // A non-minimal remaining length (0x80 0x00 = 0) is valid in 3.1.1.
+      await c.dribble(Buffer.from([0xd0, 0x80, 0x00]), 15);
+      await cli.waitOut(/^ev 213/m, 3000);
+      c.end();
+    },
+    log: /connection closed by the server/,
+    check: noCloseByClient,
+  },
+  {
+    name: "never answering PINGREQ (keep_alive 1 s): closed one keep_alive after the PINGREQ",
+    sets: ["mqtt.keep_alive=1"],
+    act: async (c) => {
+      await subscribed(c);
+      const ping = await c.packet(PacketType.PINGREQ, 3000);
+      const closed = await c.clientCloses(3000);
+      const dt = closed - ping.at;
+      assert.ok(dt >= 950 && dt <= 1600, `closed ${dt} ms after the PINGREQ, want ~1000`);
+    },
+    log: /no PINGRESP within keep_alive/,
+    timeout: 30_000,
+  },
+  {
+    name: "never sending CONNACK: closed after the CONNACK timeout (2 s in this build)",
+    act: async (c) => {
+      const conn = await c.packet(PacketType.CONNECT);
+      const closed = await c.clientCloses(4000);
+      const dt = closed - conn.at;
+      assert.ok(dt >= 1900 && dt <= 3200, `closed ${dt} ms after CONNECT, want ~2000`);
+    },
+    log: /no CONNACK in time/,
+    neverConnected: true,
+    timeout: 30_000,
+  },
+  {
+    name: "first byte of CONNACK, then silence: CONNACK timeout",
+    act: async (c) => {
+      await c.packet(PacketType.CONNECT);
+      c.send(Buffer.from([0x20]));
+      await c.clientCloses(4000);
+    },
+    log: /no CONNACK in time/,
+    neverConnected: true,
+    timeout: 30_000,
+  },
+  {
+    name: "flood: 20000 QoS 0 PUBLISHes in one burst, all delivered in order",
+    act: async (c, cli) => {
+      await subscribed(c);
+      const n = 20000;
+      const parts: Buffer[] = [];
+      for (let i = 0; i < n; i++) parts.push(pkt.publish("h/f0", `f${i}`));
+      c.send(Buffer.concat(parts));
+      await cli.waitOut(new RegExp(`^msg h/f0 f${n - 1}$`, "m"), 30_000);
+      const got = [...cli.out.matchAll(/^msg h\/f0 f(\d+)$/gm)].map((m) => Number(m[1]));
+      assert.equal(got.length, n);
+      for (let i = 0; i < n; i++) if (got[i] !== i) assert.fail(`message ${i}: got f${got[i]}`);
+      c.end();
+    },
+    log: /connection closed by the server/,
+    check: noCloseByClient,
+    timeout: 60_000,
+  },
+  {
+    name: "flood: 3000 QoS 1 PUBLISHes of 1000 bytes in one burst, each delivered once and acked",
+    act: async (c, cli) => {
+      await subscribed(c);
+      const n = 3000;
+      const parts: Buffer[] = [];
+      const body = "x".repeat(990);
+      for (let i = 1; i <= n; i++) parts.push(pkt.publish("h/f1", `${i}:${body}`, 1, i));
+      c.send(Buffer.concat(parts));
+      await cli.waitOut(new RegExp(`^msg h/f1 ${n}:`, "m"), 30_000);
+      const deadline = Date.now() + 5000;
+      while (c.count(PacketType.PUBACK) < n && Date.now() < deadline) await sleep(50);
+      const acked = new Set(c.rx.filter((p) => p.type === PacketType.PUBACK).map((p) => p.id));
+      assert.equal(acked.size, n, `PUBACKs for ${acked.size} of ${n} ids`);
+      assert.equal(c.count(PacketType.PUBACK), n, "a PUBACK sent twice");
+      const got = [...cli.out.matchAll(/^msg h\/f1 (\d+):x{990}$/gm)].map((m) => Number(m[1]));
+      assert.equal(got.length, n);
+      assert.equal(new Set(got).size, n);
+      c.end();
+    },
+    log: /connection closed by the server/,
+    check: noCloseByClient,
+    timeout: 60_000,
+  },
+  {
+    name: "flood: 1000 QoS 2 PUBLISHes, each delivered once, full PUBREC/PUBREL/PUBCOMP",
+    act: async (c, cli) => {
+      c.good(); // answers CONNECT, SUBSCRIBE, and the client's PUBRECs with PUBREL
+      await c.packet(PacketType.SUBSCRIBE);
+      await sleep(50);
+      const n = 1000;
+      const parts: Buffer[] = [];
+      for (let i = 1; i <= n; i++) parts.push(pkt.publish("h/f2", `q2-${i}`, 2, i));
+      c.send(Buffer.concat(parts));
+      const deadline = Date.now() + 20_000;
+      while (c.count(PacketType.PUBCOMP) < n && Date.now() < deadline) await sleep(50);
+      assert.equal(new Set(c.rx.filter((p) => p.type === PacketType.PUBCOMP).map((p) => p.id)).size, n);
+      const got = [...cli.out.matchAll(/^msg h\/f2 q2-(\d+)$/gm)].map((m) => Number(m[1]));
+      assert.equal(got.length, n, "each QoS 2 message delivered exactly once");
+      assert.equal(new Set(got).size, n);
+      c.end();
+    },
+    log: /connection closed by the server/,
+    check: noCloseByClient,
+    timeout: 60_000,
+  },
+  {
+    name: "QoS 2 PUBLISH sent twice (DUP) before PUBREL: delivered once, PUBREC twice",
+    act: async (c, cli) => {
+      await subscribed(c);
+      c.send(pkt.publish("h/q2", "exactly-once", 2, 42));
+      await c.packet(PacketType.PUBREC, 3000, (p) => p.id === 42);
+      c.send(pkt.publish("h/q2", "exactly-once", 2, 42, true));
+      const deadline = Date.now() + 3000;
+      while (c.count(PacketType.PUBREC, (p) => p.id === 42) < 2 && Date.now() < deadline) await sleep(20);
+      assert.equal(c.count(PacketType.PUBREC, (p) => p.id === 42), 2);
+      c.send(pkt.ack(PacketType.PUBREL, 42));
+      await c.packet(PacketType.PUBCOMP, 3000, (p) => p.id === 42);
+      await sleep(100);
+      assert.equal((cli.out.match(/^msg h\/q2 exactly-once$/gm) ?? []).length, 1, cli.out);
+      c.end();
+    },
+    log: /duplicate QoS 2 PUBLISH/,
+    check: noCloseByClient,
+  },
+  {
+    name: "20 QoS 2 PUBLISHes never released: all delivered once, the id table overflow is logged",
+    act: async (c, cli) => {
+      await subscribed(c);
+      for (let i = 1; i <= 20; i++) c.send(pkt.publish("h/norel", `nr${i}`, 2, 100 + i));
+      await cli.waitOut(/^msg h\/norel nr20$/m, 3000);
+      const deadline = Date.now() + 3000;
+      while (c.count(PacketType.PUBREC) < 20 && Date.now() < deadline) await sleep(20);
+      assert.equal(c.count(PacketType.PUBREC), 20);
+      assert.equal((cli.out.match(/^msg h\/norel nr\d+$/gm) ?? []).length, 20);
+      c.end();
+    },
+    log: /rx QoS 2 table full/,
+    check: noCloseByClient,
+  },
+  {
+    name: "connection reset (RST) in the middle of a PUBLISH",
+    act: async (c) => {
+      await subscribed(c);
+      const p = pkt.publish("h/rst", "cut-by-reset", 1, 12);
+      c.send(p.subarray(0, 9));
+      await sleep(50);
+      c.reset();
+    },
+    log: /recv from 127\.0\.0\.1:\d+: Connection reset by peer/,
+    notDelivered: ["h/rst"],
+    check: (c0) => assert.equal(c0.count(PacketType.PUBACK), 0),
+  },
+  {
+    name: "connection reset (RST) right after accept",
+    act: async (c) => {
+      c.reset();
+    },
+    log: /Connection reset by peer|connection closed/,
+    neverConnected: true,
+  },
+  {
+    name: "connection closed (FIN) right after reading CONNECT",
+    act: async (c) => {
+      await c.packet(PacketType.CONNECT);
+      c.end();
+    },
+    log: /connection closed by the server/,
+    neverConnected: true,
+  },
+];
+
+// ---------------------------------------------------------------- the runner
+
+let seq = 0;
+
+for (const s of scenarios) {
+  test(`hostile: ${s.name}`, { skip, timeout: s.timeout ?? 20_000 }, async () => {
+    let cli: Proc | undefined;
+    const broker = await HostileBroker.start([async (c) => s.act(c, cli!)]);
+    const sets = ["mqtt.enable=true", `mqtt.server=127.0.0.1:${broker.port}`, `mqtt.client_id=hostile${process.pid}_${seq++}`,
+      `mqtt.reconnect_timeout_min=${RECONNECT_MIN}`, `mqtt.reconnect_timeout_max=${RECONNECT_MAX}`, ...(s.sets ?? [])];
+    const args: string[] = [];
+    for (const x of sets) args.push("--set", x);
+    cli = new Proc("mqtt_cli", progs.cli, args, sanEnv(), true);
+    try {
+      await cli.waitOut(/^ready$/m, 5000);
+      cli.send("sub h/#");
+      const c0 = await broker.conn(0);
+      await c0.whenClosed(s.timeout ?? 15_000);
+      const outAtClose = cli.out.length;
+      // The reconnect: after the backoff's first delay (min, +/-10% jitter).
+      const c1 = await broker.conn(1, 5000);
+      const gap = (c1.acceptedAt - c0.closedAt) / 1000;
+      assert.ok(gap >= RECONNECT_MIN * 0.9 - 0.03 && gap <= RECONNECT_MIN * 1.1 + 0.3,
+        `reconnected ${gap.toFixed(3)} s after the close, want ${RECONNECT_MIN} s +/-10%`);
+      await broker.settle();
+      // A normal session with the good broker: subscription, QoS 1 both ways.
+      await c1.packet(PacketType.SUBSCRIBE, 3000, (p) => p.filters.some((f) => f.filter === "h/#"));
+      const mark = cli.out.length;
+      cli.send("pub 1 0 h/echo normal-session");
+      const id = (await cli.waitOut(/^pub (\d+)$/m, 3000, mark))[1];
+      await cli.waitOut(/^msg h\/echo normal-session$/m, 3000, mark);
+      await cli.waitOut(new RegExp(`^ev 204 id=${id} `, "m"), 3000, mark);
+      await c1.packet(PacketType.PUBACK, 3000); // for the echo
+      assert.equal(c1.clientDecodeError, null, "the client sent a malformed packet");
+      assert.equal(c0.clientDecodeError, null, "the client sent a malformed packet");
+
+      assert.match(cli.err, s.log, "the reason is not in the client's log");
+      if (s.neverConnected) assert.doesNotMatch(cli.out.slice(0, outAtClose), /^ev 202 /m, "CONNACK event on the hostile connection");
+      for (const bad of s.notDelivered ?? []) assert.ok(!cli.out.includes(bad), `"${bad}" reached the application`);
+      s.check?.(c0, cli);
+      assert.equal(sanitizerReport(cli.err), null);
+      await stopClean(cli);
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      const conns = broker.conns.map((c) => `  conn #${c.index}:\n    ${c.notes.join("\n    ")}`).join("\n");
+      throw new Error(`${why}\n--- broker:\n${conns}\n--- client stderr (tail):\n${cli.err.slice(-2500)}`);
+    } finally {
+      cli.kill("SIGKILL");
+      await broker.close();
+    }
+  });
+}
+
+after(() => {
+  // One line for the README table: how many scenarios this file tries.
+  if (!skip) console.log(`hostile broker scenarios: ${scenarios.length}`);
+});
