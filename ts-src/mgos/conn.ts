@@ -176,6 +176,11 @@ export class mgos_mqtt_conn {
    *  Without a port: 8883 when TLS is configured, else 1883. */
   parseServer(s: Bytes, c: mgos_config_mqtt): bool {
     this.tls = strBytes(c.ssl_ca_cert).length > 0 || strBytes(c.ssl_psk_identity).length > 0;
+    // As in the reference, a client certificate alone does not turn TLS on:
+    // say so, or a device would silently talk plain TCP.
+    if (!this.tls && (strBytes(c.ssl_cert).length > 0 || strBytes(c.ssl_key).length > 0)) {
+      logMsg(LogLevel.WARN, "ssl_cert/ssl_key are set but ssl_ca_cert is not: TLS stays off (set ssl_ca_cert)", noBytes());
+    }
     let hostStart: u32 = 0;
     let hostEnd: u32 = s.length;
     let portStart: u32 = s.length;
@@ -771,6 +776,13 @@ export function mgos_mqtt_port_on_recv(slot: i32, data: Bytes): void {
 export function mgos_mqtt_port_on_close(slot: i32, err: i32): void {
   const c: mgos_mqtt_conn | null = conn_at(slot);
   if (c !== null) c.onPeerClose(err, nowMs());
+}
+
+/** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
+ *  failover), for the port's TLS setup; null for an unused slot. @api */
+export function mgos_mqtt_port_config(slot: i32): mgos_config_mqtt | null {
+  const c: mgos_mqtt_conn | null = conn_at(slot);
+  return c === null ? null : c.active();
 }
 
 /** Timers of every connection (reconnect, keepalive, tx flush). Returns ms until

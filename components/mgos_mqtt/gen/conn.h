@@ -154,6 +154,7 @@ mgos_mqtt_conn *conn_conn_alloc(int32_t from);
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err);
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data);
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err);
+mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot);
 uint32_t mgos_mqtt_port_poll(uint32_t now);
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1);
 bool conn_set_config(mgos_mqtt_conn *c, mgos_config_mqtt *cfg);
