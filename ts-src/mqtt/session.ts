@@ -162,7 +162,7 @@ export class SessionConfig {
     return null;
   }
 
-  put(k: u32, b: Bytes): void {
+  private put(k: u32, b: Bytes): void {
     copyBytes(this.strs, this.offs[k], b);
     this.offs[k + 1] = u32(this.offs[k] + b.length);
   }
@@ -623,17 +623,17 @@ export class Session {
     }
   }
 
-  receiving(): bool {
+  private receiving(): bool {
     return this.state === SessionState.CONNECTING || this.state === SessionState.CONNECTED;
   }
 
   /** Largest incoming packet: recv_mbuf_limit, within the rx buffer. */
-  recvLimit(): u32 {
+  private recvLimit(): u32 {
     const l: u32 = this.cfg.recvLimit;
     return l === 0 || l > RX_BUF_SIZE ? RX_BUF_SIZE : l;
   }
 
-  parse(): void {
+  private parse(): void {
     const ep: u32 = this.epoch;
     let start: u32 = 0;
     while (this.receiving() && this.epoch === ep) {
@@ -654,7 +654,7 @@ export class Session {
     this.rxLen = rest;
   }
 
-  handle(p: Packet): void {
+  private handle(p: Packet): void {
     if (this.state === SessionState.CONNECTING && p.type !== PacketType.CONNACK) {
       this.close("packet before CONNACK");
       return;
@@ -694,7 +694,7 @@ export class Session {
     }
   }
 
-  onConnack(p: Packet): void {
+  private onConnack(p: Packet): void {
     if (this.state !== SessionState.CONNECTING) {
       this.close("unexpected second CONNACK");
       return;
@@ -724,7 +724,7 @@ export class Session {
     this.pump();
   }
 
-  onPublish(p: Packet): void {
+  private onPublish(p: Packet): void {
     const ep: u32 = this.epoch;
     if (p.qos === 0) {
       this.emit(SessionEvent.PUBLISH, p);
@@ -752,14 +752,14 @@ export class Session {
     this.queueAck(PacketType.PUBREC, p.packetId);
   }
 
-  onPuback(p: Packet): void {
+  private onPuback(p: Packet): void {
     const i: i32 = this.findRec(p.packetId);
     if (i >= 0 && this.recs[i].state === RecState.WAIT_PUBACK) this.freeRec(u32(i));
     else this.log(LogLevel.WARN, "PUBACK: unexpected id", noBytes(), i32(p.packetId));
     this.emitThenPump(SessionEvent.PUBACK, p);
   }
 
-  onPubrec(p: Packet): void {
+  private onPubrec(p: Packet): void {
     const i: i32 = this.findRec(p.packetId);
     if (i >= 0 && this.recs[i].state === RecState.WAIT_PUBREC) {
       // The message is now the server's: keep only the id, send PUBREL.
@@ -777,7 +777,7 @@ export class Session {
     this.emitThenPump(SessionEvent.PUBREC, p);
   }
 
-  onPubrel(p: Packet): void {
+  private onPubrel(p: Packet): void {
     const ep: u32 = this.epoch;
     const k: i32 = this.rxQos2Index(p.packetId);
     if (k >= 0) this.rxQos2Remove(u32(k));
@@ -787,14 +787,14 @@ export class Session {
     if (this.epoch === ep) this.queueAck(PacketType.PUBCOMP, p.packetId);
   }
 
-  onPubcomp(p: Packet): void {
+  private onPubcomp(p: Packet): void {
     const i: i32 = this.findRec(p.packetId);
     if (i >= 0 && this.recs[i].state === RecState.WAIT_PUBCOMP) this.freeRec(u32(i));
     else this.log(LogLevel.WARN, "PUBCOMP: unexpected id", noBytes(), i32(p.packetId));
     this.emitThenPump(SessionEvent.PUBCOMP, p);
   }
 
-  onSuback(p: Packet): void {
+  private onSuback(p: Packet): void {
     this.evTag = -1;
     const i: i32 = this.findSub(p.packetId, SubState.SUB_SENT);
     if (i >= 0) {
@@ -811,7 +811,7 @@ export class Session {
     this.evTag = -1;
   }
 
-  onUnsuback(p: Packet): void {
+  private onUnsuback(p: Packet): void {
     this.evTag = -1;
     const i: i32 = this.findSub(p.packetId, SubState.UNSUB_SENT);
     if (i >= 0) {
@@ -829,7 +829,7 @@ export class Session {
   /** Fills tx: pending acks, SUBSCRIBE/UNSUBSCRIBE, then PUBLISH/PUBREL in
    *  publish order (queued messages enter flight while slots are free). Stops
    *  at the first packet that does not fit; called again when tx drains. */
-  pump(): void {
+  private pump(): void {
     if (!this.pumpAcksAndSubs()) return;
     let inflight: u32 = this.inflightCount();
     for (let i: u32 = 0; i < this.recCount; i++) {
@@ -861,7 +861,7 @@ export class Session {
 
   /** The part of pump() that runs before CONNACK handlers: acks and
    *  subscriptions. False when not connected or tx is full. */
-  pumpAcksAndSubs(): bool {
+  private pumpAcksAndSubs(): bool {
     if (this.state !== SessionState.CONNECTED) return false;
     while (this.ackCount > 0) {
       const a: u32 = this.acks[this.ackHead];
@@ -908,24 +908,24 @@ export class Session {
 
   // ---------------------------------------------------------------- helpers
 
-  emit(ev: i32, p: Packet | null): void {
+  private emit(ev: i32, p: Packet | null): void {
     const f: SessionEventFn | null = this.onEvent;
     if (f !== null) f(this, ev, p, this.ud);
   }
 
-  emitThenPump(ev: i32, p: Packet): void {
+  private emitThenPump(ev: i32, p: Packet): void {
     const ep: u32 = this.epoch;
     this.emit(ev, p);
     if (this.epoch === ep) this.pump();
   }
 
-  log(level: i32, msg: string, detail: Bytes, num: i32): void {
+  private log(level: i32, msg: string, detail: Bytes, num: i32): void {
     const f: SessionLogFn | null = this.onLog;
     if (f !== null) f(this, level, msg, detail, num);
   }
 
   /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-  enterDisconnected(reason: string): void {
+  private enterDisconnected(reason: string): void {
     this.wasConnected = this.state === SessionState.CONNECTED || this.state === SessionState.DISCONNECTING;
     this.state = SessionState.DISCONNECTED;
     this.epoch++;
@@ -969,20 +969,20 @@ export class Session {
     this.emit(SessionEvent.CLOSE, null);
   }
 
-  idInUse(id: u16): bool {
+  private idInUse(id: u16): bool {
     for (let i: u32 = 0; i < this.recCount; i++) if (this.recs[i].packetId === id) return true;
     for (let i: u32 = 0; i < this.subCount; i++) if (this.subs[i].packetId === id) return true;
     return false;
   }
 
-  findRec(id: u16): i32 {
+  private findRec(id: u16): i32 {
     for (let i: u32 = 0; i < this.recCount; i++) {
       if (this.recs[i].packetId === id && this.recs[i].state >= RecState.WAIT_PUBACK) return i32(i);
     }
     return -1;
   }
 
-  findSub(id: u16, state: u8): i32 {
+  private findSub(id: u16, state: u8): i32 {
     for (let i: u32 = 0; i < this.subCount; i++) {
       if (this.subs[i].packetId === id && this.subs[i].state === state) return i32(i);
     }
@@ -990,7 +990,7 @@ export class Session {
   }
 
   /** The topic of a stored PUBLISH, for logs. */
-  recTopic(r: OutMsg): Bytes {
+  private recTopic(r: OutMsg): Bytes {
     if (r.len < 4) return noBytes();
     const m: Bytes = this.store.subarray(r.off, u32(r.off + r.len));
     // Skip the fixed header: type byte and the remaining length's 1..4 bytes.
@@ -1001,7 +1001,7 @@ export class Session {
     return m.subarray(u32(k + 2), u32(k + 2 + tl));
   }
 
-  dropOldestQueued(why: string): bool {
+  private dropOldestQueued(why: string): bool {
     for (let i: u32 = 0; i < this.recCount; i++) {
       const r: OutMsg = this.recs[i];
       if (r.state !== RecState.QUEUED) continue;
@@ -1013,7 +1013,7 @@ export class Session {
   }
 
   /** Gives a record's PUBLISH bytes back to the store (compacting it). */
-  releaseBytes(r: OutMsg): void {
+  private releaseBytes(r: OutMsg): void {
     if (r.len === 0) return;
     const off: u32 = r.off;
     const len: u32 = r.len;
@@ -1028,7 +1028,7 @@ export class Session {
   }
 
   /** Removes record i, keeping the others in publish order. */
-  freeRec(i: u32): void {
+  private freeRec(i: u32): void {
     this.releaseBytes(this.recs[i]);
     for (let j: u32 = i; j + 1 < this.recCount; j++) copy(this.recs[j], this.recs[j + 1]);
     this.recCount--;
@@ -1039,7 +1039,7 @@ export class Session {
   }
 
   /** Removes subscription i, keeping the others in the order they were added. */
-  freeSub(i: u32): void {
+  private freeSub(i: u32): void {
     for (let j: u32 = i; j + 1 < this.subCount; j++) copy(this.subs[j], this.subs[j + 1]);
     this.subCount--;
     const last: Sub = this.subs[this.subCount];
@@ -1048,16 +1048,16 @@ export class Session {
     last.filterLen = 0;
   }
 
-  rxQos2Index(id: u16): i32 {
+  private rxQos2Index(id: u16): i32 {
     for (let i: u32 = 0; i < this.rxQos2Count; i++) if (this.rxQos2[i] === id) return i32(i);
     return -1;
   }
 
-  rxQos2Has(id: u16): bool {
+  private rxQos2Has(id: u16): bool {
     return this.rxQos2Index(id) >= 0;
   }
 
-  rxQos2Remove(k: u32): void {
+  private rxQos2Remove(k: u32): void {
     for (let j: u32 = k; j + 1 < this.rxQos2Count; j++) this.rxQos2[j] = this.rxQos2[j + 1];
     this.rxQos2Count--;
   }
