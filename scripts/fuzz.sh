@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# libFuzzer runs over the generated C (test/fuzz/README.md).
+#
+#   npm run fuzz -- <seconds> [harness...]   build, then fuzz each harness for <seconds>
+#   bash scripts/fuzz.sh --build             only build the harnesses into build/fuzz/
+#
+# Each harness starts from build/fuzz/corpus-<name> (kept between runs, so the
+# corpus grows) plus the seeds that build/test/fuzz/seeds.js writes and the
+# regression inputs in test/fuzz/regressions/<name>/. Crash, leak and timeout
+# inputs land in build/fuzz/artifacts-<name>/. Prints a table; exits non-zero
+# when any harness found a crash, leak or timeout.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+HARNESSES_ALL=(decode session api)
+OUT=build/fuzz
+GEN=components/mgos_mqtt/gen
+RSS_MB=${FUZZ_RSS_MB:-1024}
+CC=${FUZZ_CC:-clang}
+
+die() { echo "fuzz: $*" >&2; exit 2; }
+
+have_libfuzzer() {
+  command -v "$CC" >/dev/null 2>&1 || return 1
+  local d
+  d=$(mktemp -d)
+  printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' >"$d/t.c"
+  "$CC" -fsanitize=fuzzer,address,undefined "$d/t.c" -o "$d/t" >/dev/null 2>&1
+  local ok=$?
+  rm -rf "$d"
+  return $ok
+}
+
+ensure_clang() {
+  have_libfuzzer && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "fuzz: installing clang (Debian) for libFuzzer" >&2
+    # Another job may hold the dpkg lock: wait for it rather than fail.
+    for _ in $(seq 1 60); do
+      if DEBIAN_FRONTEND=noninteractive apt-get install -y -q clang >/dev/null 2>&1; then break; fi
+      sleep 5
+    done
+  fi
+  have_libfuzzer || die "clang with -fsanitize=fuzzer is not available (apt-get install clang)"
+}
+
+SAN=(-fsanitize=address,undefined -fno-sanitize-recover=all)
+CFLAGS=(-g -O1 -std=c99 -fno-omit-frame-pointer "${SAN[@]}" -I"$GEN" -Icomponents/mgos_mqtt/include -Icomponents/mgos_mqtt/port -Itest/fuzz)
+
+# Compiles src to obj unless obj is newer than src, the generated headers and
+# this script (which holds the flags).
+compile() {
+  local src=$1 obj=$2
+  shift 2
+  if [ -f "$obj" ] && [ -z "$(find "$src" "$GEN" test/fuzz/fuzz_common.h scripts/fuzz.sh -newer "$obj" \( -name '*.[ch]' -o -name fuzz.sh \) 2>/dev/null | head -1)" ]; then
+    return 0
+  fi
+  "$CC" "${CFLAGS[@]}" "$@" -c "$src" -o "$obj"
+}
+
+build() {
+  ensure_clang
+  mkdir -p "$OUT/obj"
+  local objs=() pids=() src obj
+  # The generated modules with coverage instrumentation (no libFuzzer main).
+  for src in "$GEN"/*.c; do
+    obj="$OUT/obj/gen_$(basename "${src%.c}").o"
+    objs+=("$obj")
+    compile "$src" "$obj" -fsanitize=fuzzer-no-link &
+    pids+=($!)
+    # Two at a time: the machine's two cores are shared.
+    if [ ${#pids[@]} -ge 2 ]; then wait "${pids[0]}"; pids=("${pids[@]:1}"); fi
+  done
+  for p in "${pids[@]}"; do wait "$p"; done
+  rm -f "$OUT/libgen_fuzz.a"
+  ar rcs "$OUT/libgen_fuzz.a" "${objs[@]}"
+  for h in "${HARNESSES_ALL[@]}"; do
+    [ -f "test/fuzz/fuzz_$h.c" ] || continue
+    compile "test/fuzz/fuzz_$h.c" "$OUT/obj/fuzz_$h.o" -fsanitize=fuzzer -Wall -Wextra -Werror
+    "$CC" "${CFLAGS[@]}" -fsanitize=fuzzer "$OUT/obj/fuzz_$h.o" "$OUT/libgen_fuzz.a" -o "$OUT/fuzz_$h"
+  done
+}
+
+# The seed corpus (from the codec's own encoders) for every harness.
+seeds() {
+  [ -f build/test/fuzz/seeds.js ] || npx tsc -p . >/dev/null || true
+  [ -f build/test/fuzz/seeds.js ] || die "build/test/fuzz/seeds.js missing (npx tsc -p .)"
+  node build/test/fuzz/seeds.js "$OUT/seeds"
+}
+
+# Reads libFuzzer's last stats line: executions and exec/s.
+stat_of() { grep -E '^#[0-9]+' "$1" | tail -1 | sed -E "s/^#([0-9]+).*exec\/s: ([0-9]+).*/\1 \2/"; }
+
+run_one() {
+  local h=$1 secs=$2
+  local corpus="$OUT/corpus-$h" art="$OUT/artifacts-$h" log="$OUT/log-$h.txt"
+  mkdir -p "$corpus" "$art"
+  local dirs=("$corpus" "$OUT/seeds/$h")
+  [ -d "test/fuzz/regressions/$h" ] && dirs+=("test/fuzz/regressions/$h")
+  local rc=0
+  "$OUT/fuzz_$h" -max_total_time="$secs" -rss_limit_mb="$RSS_MB" -timeout=10 -max_len=4096 \
+    -print_final_stats=1 -artifact_prefix="$art/" "${dirs[@]}" >"$log" 2>&1 || rc=$?
+  local st execs eps crashes size
+  st=$(stat_of "$log")
+  execs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}')
+  [ -n "$execs" ] || execs=${st%% *}
+  eps=$(grep -E '^stat::average_exec_per_sec' "$log" | awk '{print $2}')
+  [ -n "$eps" ] || eps=${st##* }
+  size=$(find "$corpus" -type f | wc -l)
+  crashes=$(grep -cE '^==[0-9]+==( ERROR|WARNING: libFuzzer)|^SUMMARY: |deadly signal|ERROR: libFuzzer' "$log" || true)
+  [ "$rc" -eq 0 ] || [ "$crashes" -gt 0 ] || crashes=1
+  printf '| fuzz_%s | %s | %s | %s | %s | %s |\n' "$h" "$secs" "${execs:-0}" "${eps:-0}" "$size" "$crashes"
+  if [ "$rc" -ne 0 ]; then
+    {
+      echo "fuzz_$h failed (exit $rc); log $log, inputs in $art/:"
+      grep -E 'ERROR|invariant failed|runtime error|SUMMARY|Test unit written' "$log" | head -20
+    } >&2
+    return 1
+  fi
+}
+
+case "${1:-}" in
+  --build) build; exit 0 ;;
+  ""|-h|--help) sed -n 2,12p "$0"; exit 0 ;;
+esac
+SECS=$1
+shift
+[[ "$SECS" =~ ^[0-9]+$ ]] && [ "$SECS" -gt 0 ] || die "seconds must be a positive integer, got '$SECS'"
+HS=("$@")
+[ ${#HS[@]} -gt 0 ] || HS=("${HARNESSES_ALL[@]}")
+for h in "${HS[@]}"; do [ -f "test/fuzz/fuzz_$h.c" ] || die "no harness test/fuzz/fuzz_$h.c"; done
+
+build
+seeds
+echo "| harness | seconds | executions | exec/s | corpus | crashes |"
+echo "|---|---|---|---|---|---|"
+fail=0
+for h in "${HS[@]}"; do run_one "$h" "$SECS" || fail=1; done
+exit $fail

@@ -1,0 +1,583 @@
+/* libFuzzer harness over the generated client session (gen/session.c, from
+ * ts-src/mqtt/session.ts), driven as a port drives it: bytes from the broker
+ * at arbitrary split points, clock steps, app calls, partial tx drains,
+ * transport loss and reconnects, and event handlers that call back into the
+ * session. Everything is drawn from the input (format below; test/fuzz/
+ * seeds.ts writes seeds in it).
+ *
+ * Checked after every step, abort() on violation:
+ *   - buffers and tables within their sizes (tx, rx, store, records,
+ *     subscriptions, QoS 2 ids, ack ring); in flight <= MAX_INFLIGHT;
+ *   - the store: records' bytes are disjoint, add up to storeUsed, and each
+ *     decodes as the PUBLISH the record says (qos, packet id); ids unique;
+ *   - no QoS 1/2 message the session accepted (publish returned its id)
+ *     disappears without its PUBACK/PUBCOMP or a warning that names it
+ *     (queue/store full, in-flight dropped with a clean session);
+ *   - events: none after CLOSE until the next connect, one CLOSE per
+ *     connection, CONNACK only while connecting, the others only while
+ *     connected; views in events readable (ASan) and topics valid;
+ *   - the wire (what the port drained from tx) is a valid stream of client
+ *     packets: CONNECT first, nothing but DISCONNECT before CONNACK was
+ *     accepted, nothing after DISCONNECT;
+ *   - timers: after tick() no CONNECTING past the CONNACK timeout, no
+ *     unanswered PINGREQ older than keep_alive.
+ *
+ * Input: 4 header bytes, then ops until the input ends.
+ *   h0: bit 0 clean session, bit 1 CONNACK-first (every connect is answered
+ *       at once, so deep states are reached), bits 2-3 keep_alive {0,1,10,60} s,
+ *       bits 4-5 max_qos, bits 6-7 max_queue_length {0,1,5,16}
+ *   h1: bits 0-2 recv limit (table), bits 3-4 start clock {0, 2^32-5000,
+ *       1000, 2^31-1000}
+ *   h2: bit 0 will, bit 1 user+password, bit 2 will retain
+ *   h3: bit 0 drain all tx after every op, bit 1 close when wantsClose()
+ *       after every op (else only op CLOSE_IF_WANTED does)
+ *   ops: one byte, op = byte % 16, then its arguments (see run_op). */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec.h"
+#include "fuzz_common.h"
+#include "packet.h"
+#include "session.h"
+#include "topic.h"
+
+#define TX_SIZE CONFIG_MGOS_MQTT_TX_BUF_SIZE
+#define RX_SIZE CONFIG_MGOS_MQTT_RX_BUF_SIZE
+
+enum {
+  OP_RECV_RAW = 0, OP_RECV_PKT, OP_TICK, OP_PUBLISH, OP_SUBSCRIBE, OP_UNSUBSCRIBE, OP_DRAIN, OP_CONN_LOST,
+  OP_CONNECT, OP_DISCONNECT, OP_CLOSE_IF_WANTED, OP_HANDLER_ACTION, OP_SET_MAX_QOS, OP_RECV_SPLIT,
+  OP_RECV_PKT2, OP_RECV_PKT3
+};
+
+/* What an event handler does once (OP_HANDLER_ACTION). */
+enum { ACT_NONE = 0, ACT_PUBLISH, ACT_CLOSE, ACT_DISCONNECT, ACT_RECONNECT, ACT_UNSUBSCRIBE, ACT_SUBSCRIBE, ACT_COUNT };
+
+static const char *const TOPICS[8] = {"a/b", "t", "a/b/c/d/e/f", "$SYS/x", "a/+", "", "sensors/temperature/room-1", "#"};
+static const char *const FILTERS[8] = {"a/b", "a/+", "#", "+/+/#", "a/#/b", "", "t", "sensors/+/room-1"};
+
+typedef struct {
+  Session s;
+  Reader rd;
+  uint32_t now;
+  uint8_t h3;
+  bool connackFirst;
+  /* Events. */
+  bool closed;      /* CLOSE seen and no connect since */
+  bool everConnected;
+  int depth;        /* nesting of event callbacks */
+  uint8_t act;      /* pending handler action */
+  int32_t actEv;    /* on which event (0: any) */
+  /* The wire: bytes the port drained, decoded packet by packet. */
+  uint8_t wire[TX_SIZE * 2];
+  uint32_t wireLen;
+  bool sawConnect, connackOk, sawDisconnect;
+  uint16_t ring[16]; /* recent ids the client sent, for acks that match */
+  uint32_t ringN;
+  /* Accepted QoS 1/2 messages: 1 = must be in the store, 2 = may leave (acked or dropped with a warning). */
+  uint16_t liveIds[64];
+  uint8_t liveSt[64];
+  uint32_t nLive;
+  Packet wpkt;
+  uint8_t scratch[TX_SIZE + 64];
+  uint8_t payload[4096];
+} Ctx;
+
+static Ctx C;
+
+static rt_bytes B(const char *str) { return RT_BYTES((uint8_t *)(uintptr_t)str, strlen(str)); }
+
+static void wire_reset(Ctx *c) {
+  c->wireLen = 0;
+  c->sawConnect = false;
+  c->connackOk = false;
+  c->sawDisconnect = false;
+}
+
+static void live_add(Ctx *c, uint16_t id) {
+  for (uint32_t i = 0; i < c->nLive; i++) {
+    if (c->liveIds[i] == id) {
+      /* The id came back after its message left: fine only if it may leave. */
+      FUZZ_CHECK(c->liveSt[i] == 2, "publish returned id %u which is still in use", id);
+      c->liveSt[i] = 1;
+      return;
+    }
+  }
+  FUZZ_CHECK(c->nLive < 64, "more accepted messages than the store can hold");
+  c->liveIds[c->nLive] = id;
+  c->liveSt[c->nLive] = 1;
+  c->nLive++;
+}
+
+static void live_release(Ctx *c, uint16_t id) {
+  for (uint32_t i = 0; i < c->nLive; i++)
+    if (c->liveIds[i] == id) c->liveSt[i] = 2;
+}
+
+static void note_id(Ctx *c, uint16_t id) {
+  c->ring[c->ringN % 16u] = id;
+  c->ringN++;
+}
+
+/* Decodes the complete packets in the wire buffer and checks the stream. */
+static void wire_check(Ctx *c) {
+  uint32_t off = 0;
+  while (off < c->wireLen) {
+    Packet *p = &c->wpkt;
+    int32_t r = codec_decode(RT_BYTES(c->wire + off, c->wireLen - off), UINT32_MAX, false, p);
+    FUZZ_CHECK(r >= 0, "client wrote an invalid packet (%s) at wire offset %u", packet_decodeErrName((DecodeErr)(-r)), off);
+    if (r == 0) break;
+    FUZZ_CHECK(!c->sawDisconnect, "type %u sent after DISCONNECT", p->type);
+    switch (p->type) {
+    case PacketType_CONNECT:
+      FUZZ_CHECK(!c->sawConnect, "second CONNECT on one connection");
+      FUZZ_CHECK(p->protocolLevel == 4, "CONNECT level %u", p->protocolLevel);
+      c->sawConnect = true;
+      break;
+    case PacketType_DISCONNECT:
+      FUZZ_CHECK(c->sawConnect, "DISCONNECT before CONNECT");
+      c->sawDisconnect = true;
+      break;
+    case PacketType_PUBLISH:
+    case PacketType_PUBACK:
+    case PacketType_PUBREC:
+    case PacketType_PUBREL:
+    case PacketType_PUBCOMP:
+    case PacketType_SUBSCRIBE:
+    case PacketType_UNSUBSCRIBE:
+    case PacketType_PINGREQ:
+      FUZZ_CHECK(c->sawConnect && c->connackOk, "type %u sent before CONNACK was accepted", p->type);
+      if ((p->type == PacketType_PUBLISH && p->qos > 0) || p->type == PacketType_SUBSCRIBE ||
+          p->type == PacketType_UNSUBSCRIBE || p->type == PacketType_PUBREL)
+        note_id(c, p->packetId);
+      break;
+    default:
+      FUZZ_CHECK(false, "client sent a server packet, type %u", p->type);
+    }
+    off += (uint32_t)r;
+  }
+  if (off > 0) {
+    memmove(c->wire, c->wire + off, c->wireLen - off);
+    c->wireLen -= off;
+  }
+}
+
+/* The port writes n bytes of tx to the socket. */
+static void drain(Ctx *c, uint32_t n) {
+  rt_bytes v = Session_txView(&c->s);
+  FUZZ_CHECK(v.len == c->s.txLen && v.len <= TX_SIZE, "txView %u, txLen %u", v.len, c->s.txLen);
+  if (n > v.len) n = v.len;
+  if (n == 0) return;
+  FUZZ_CHECK(c->wireLen + n <= sizeof(c->wire), "wire overflow: %u undecodable bytes", c->wireLen);
+  memcpy(c->wire + c->wireLen, v.p, n);
+  c->wireLen += n;
+  Session_txConsumed(&c->s, n);
+  wire_check(c);
+}
+
+static void do_connect(Ctx *c);
+static void feed(Ctx *c, const uint8_t *p, uint32_t n);
+
+/* Reads every byte of a view, so ASan sees a dangling or short one. */
+static uint32_t touch(rt_bytes b) {
+  uint32_t h = 0;
+  for (uint32_t i = 0; i < b.len; i++) h = h * 31u + b.p[i];
+  return h;
+}
+
+static void run_action(Ctx *c) {
+  uint8_t a = c->act;
+  uint16_t id;
+  c->act = ACT_NONE;
+  switch (a) {
+  case ACT_PUBLISH:
+    id = Session_publish(&c->s, B("h/x"), RT_BYTES(c->payload, 10), 1, false, c->now);
+    if (id != 0 && c->s.cfg.maxQos > 0) live_add(c, id);
+    break;
+  case ACT_CLOSE:
+    Session_close(&c->s, "closed by a handler");
+    break;
+  case ACT_DISCONNECT:
+    (void)Session_disconnect(&c->s);
+    break;
+  case ACT_RECONNECT:
+    Session_connectionLost(&c->s, c->now);
+    do_connect(c);
+    break;
+  case ACT_UNSUBSCRIBE:
+    (void)Session_unsubscribe(&c->s, B("a/b"));
+    break;
+  case ACT_SUBSCRIBE:
+    (void)Session_subscribe(&c->s, B("h/#"), 2, 99);
+    break;
+  default:
+    break;
+  }
+}
+
+static void on_event(Session *s, int32_t ev, Packet *p, void *ud) {
+  Ctx *c = (Ctx *)ud;
+  FUZZ_CHECK(s == &c->s, "event for another session");
+  if (ev == SessionEvent_CLOSE) {
+    FUZZ_CHECK(!c->closed, "second CLOSE without a connect between");
+    FUZZ_CHECK(s->state == SessionState_DISCONNECTED, "CLOSE in state %u", s->state);
+    FUZZ_CHECK(p == NULL, "CLOSE with a packet");
+    FUZZ_CHECK(s->closeReason != NULL && s->closeReason[0] != 0, "CLOSE without a reason");
+    FUZZ_CHECK(s->txLen == 0 && s->rxLen == 0, "CLOSE with tx %u rx %u bytes left", s->txLen, s->rxLen);
+    c->closed = true;
+    wire_reset(c);
+  } else {
+    FUZZ_CHECK(!c->closed, "event %d after CLOSE", ev);
+    FUZZ_CHECK(p != NULL, "event %d without a packet", ev);
+    FUZZ_CHECK(p->type == (uint8_t)(ev - 200), "event %d for packet type %u", ev, p->type);
+    (void)touch(p->topic);
+    (void)touch(p->payload);
+    (void)touch(p->codes);
+    if (ev == SessionEvent_CONNACK) {
+      FUZZ_CHECK(p->returnCode == 0 ? s->state == SessionState_CONNECTED : s->state == SessionState_CONNECTING,
+                 "CONNACK %u in state %u", p->returnCode, s->state);
+      if (p->returnCode == 0) c->connackOk = true;
+    } else {
+      FUZZ_CHECK(s->state == SessionState_CONNECTED, "event %d in state %u", ev, s->state);
+    }
+    if (ev == SessionEvent_PUBLISH) {
+      FUZZ_CHECK(p->topic.len > 0 && topic_validTopicName(p->topic), "PUBLISH event with a bad topic");
+      FUZZ_CHECK(p->qos <= 2 && (p->qos == 0 || p->packetId != 0), "PUBLISH event qos %u id %u", p->qos, p->packetId);
+    }
+    if (ev == SessionEvent_PUBACK || ev == SessionEvent_PUBCOMP) live_release(c, p->packetId);
+  }
+  if (c->act != ACT_NONE && (c->actEv == 0 || c->actEv == ev) && c->depth < 3) {
+    c->depth++;
+    run_action(c);
+    c->depth--;
+  }
+}
+
+static void on_log(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
+  Ctx *c = (Ctx *)s->ud;
+  FUZZ_CHECK(msg != NULL && level >= 0 && level <= 3, "bad log call");
+  (void)touch(detail);
+  /* The documented ways an accepted message may go without its ack, each with
+   * a warning that names its packet id. */
+  if (level == LogLevel_WARN && (strcmp(msg, "queue full, oldest dropped") == 0 || strcmp(msg, "store full, oldest dropped") == 0 ||
+                                 strcmp(msg, "in-flight dropped (clean session)") == 0))
+    live_release(c, (uint16_t)num);
+}
+
+static bool in_recs(const Session *s, uint16_t id) {
+  for (uint32_t i = 0; i < s->recCount; i++)
+    if (s->recs[i].packetId == id) return true;
+  return false;
+}
+
+static void check_invariants(Ctx *c) {
+  Session *s = &c->s;
+  uint32_t inflight = 0, used = 0;
+  FUZZ_CHECK(s->state <= SessionState_DISCONNECTING, "state %u", s->state);
+  FUZZ_CHECK(s->txLen <= TX_SIZE, "txLen %u", s->txLen);
+  FUZZ_CHECK(s->rxLen < RX_SIZE, "rxLen %u", s->rxLen);
+  FUZZ_CHECK(s->storeUsed <= CONFIG_MGOS_MQTT_STORE_SIZE, "storeUsed %u", s->storeUsed);
+  FUZZ_CHECK(s->recCount <= session_STORE_SLOTS, "recCount %u", s->recCount);
+  FUZZ_CHECK(s->subCount <= CONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS, "subCount %u", s->subCount);
+  FUZZ_CHECK(s->rxQos2Count <= CONFIG_MGOS_MQTT_MAX_RX_QOS2, "rxQos2Count %u", s->rxQos2Count);
+  FUZZ_CHECK(s->ackCount <= CONFIG_MGOS_MQTT_MAX_PENDING_ACKS && s->ackHead < CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, "ack ring %u/%u", s->ackHead, s->ackCount);
+  if (s->state == SessionState_DISCONNECTED) {
+    FUZZ_CHECK(s->txLen == 0 && s->rxLen == 0, "disconnected with tx %u rx %u", s->txLen, s->rxLen);
+    FUZZ_CHECK(s->ackCount == 0, "disconnected with %u acks pending", s->ackCount);
+  }
+  for (uint32_t i = 0; i < s->recCount; i++) {
+    const OutMsg *r = &s->recs[i];
+    FUZZ_CHECK(r->state >= RecState_QUEUED && r->state <= RecState_WAIT_PUBCOMP, "record %u state %u", i, r->state);
+    FUZZ_CHECK(r->packetId != 0 && (r->qos == 1 || r->qos == 2), "record %u id %u qos %u", i, r->packetId, r->qos);
+    if (r->state >= RecState_WAIT_PUBACK) inflight++;
+    if (r->state == RecState_WAIT_PUBCOMP) {
+      FUZZ_CHECK(r->len == 0 && r->qos == 2, "record %u waits PUBCOMP with %u bytes, qos %u", i, r->len, r->qos);
+    } else {
+      Packet p;
+      FUZZ_CHECK(r->len > 0 && r->off <= s->storeUsed && r->len <= s->storeUsed - r->off, "record %u bytes %u+%u of %u", i, r->off, r->len, s->storeUsed);
+      FUZZ_CHECK(r->state != RecState_WAIT_PUBACK || r->qos == 1, "record %u waits PUBACK with qos %u", i, r->qos);
+      FUZZ_CHECK(r->state != RecState_WAIT_PUBREC || r->qos == 2, "record %u waits PUBREC with qos %u", i, r->qos);
+      for (uint32_t j = 0; j < i; j++) {
+        const OutMsg *o = &s->recs[j];
+        if (o->len == 0) continue;
+        FUZZ_CHECK(o->off + o->len <= r->off || r->off + r->len <= o->off, "records %u and %u overlap in the store", j, i);
+      }
+      FUZZ_CHECK(codec_decode(RT_BYTES(s->store + r->off, r->len), UINT32_MAX, false, &p) == (int32_t)r->len,
+                 "record %u: the store does not hold a whole packet", i);
+      FUZZ_CHECK(p.type == PacketType_PUBLISH && p.qos == r->qos && p.packetId == r->packetId && !p.dup,
+                 "record %u: stored packet type %u qos %u id %u dup %d", i, p.type, p.qos, p.packetId, p.dup);
+      used += r->len;
+    }
+    for (uint32_t j = 0; j < i; j++) FUZZ_CHECK(s->recs[j].packetId != r->packetId, "records %u and %u share id %u", j, i, r->packetId);
+  }
+  FUZZ_CHECK(used == s->storeUsed, "records hold %u bytes, storeUsed %u", used, s->storeUsed);
+  FUZZ_CHECK(inflight <= CONFIG_MGOS_MQTT_MAX_INFLIGHT, "%u in flight", inflight);
+  FUZZ_CHECK(inflight == Session_inflightCount(s), "inflightCount");
+  for (uint32_t i = 0; i < s->subCount; i++) {
+    const Sub *u = &s->subs[i];
+    FUZZ_CHECK(u->state >= SubState_SUB_PENDING && u->state <= SubState_UNSUB_SENT, "sub %u state %u", i, u->state);
+    FUZZ_CHECK(u->filterLen > 0 && u->filterLen <= CONFIG_MGOS_MQTT_MAX_FILTER_LEN, "sub %u filter length %u", i, u->filterLen);
+    if (u->state == SubState_SUB_SENT || u->state == SubState_UNSUB_SENT) FUZZ_CHECK(u->packetId != 0, "sub %u sent without an id", i);
+    if (u->packetId == 0) continue;
+    for (uint32_t j = 0; j < s->recCount; j++) FUZZ_CHECK(s->recs[j].packetId != u->packetId, "sub %u and record %u share id %u", i, j, u->packetId);
+    for (uint32_t j = 0; j < i; j++) FUZZ_CHECK(s->subs[j].packetId != u->packetId, "subs %u and %u share id %u", j, i, u->packetId);
+  }
+  /* Accepted messages leave only with their ack or a warning. */
+  for (uint32_t i = 0; i < c->nLive;) {
+    if (in_recs(s, c->liveIds[i])) {
+      c->liveSt[i] = 1;
+      i++;
+      continue;
+    }
+    FUZZ_CHECK(c->liveSt[i] == 2, "QoS>0 message id %u vanished without PUBACK/PUBCOMP or a warning (state %u)", c->liveIds[i], s->state);
+    c->nLive--;
+    c->liveIds[i] = c->liveIds[c->nLive];
+    c->liveSt[i] = c->liveSt[c->nLive];
+  }
+  /* And nothing is in the store that was not accepted. */
+  for (uint32_t i = 0; i < s->recCount; i++) {
+    bool known = false;
+    for (uint32_t j = 0; j < c->nLive; j++) known = known || c->liveIds[j] == s->recs[i].packetId;
+    FUZZ_CHECK(known, "record id %u was never returned by publish", s->recs[i].packetId);
+  }
+}
+
+/* Bytes from the broker. */
+static void feed(Ctx *c, const uint8_t *p, uint32_t n) {
+  /* An exact heap copy: ASan catches any read past what was received. */
+  uint8_t *q = (uint8_t *)malloc(n ? n : 1u);
+  FUZZ_CHECK(q != NULL, "out of memory");
+  if (n) memcpy(q, p, n);
+  Session_onRecv(&c->s, RT_BYTES(q, n), c->now);
+  free(q);
+}
+
+static void feed_split(Ctx *c, const uint8_t *p, uint32_t n, uint8_t split) {
+  uint32_t at = 0, step = split == 0 ? n : split;
+  while (at < n) {
+    uint32_t k = n - at < step ? n - at : step;
+    feed(c, p + at, k);
+    at += k;
+  }
+}
+
+static void do_connect(Ctx *c) {
+  bool was = c->s.state == SessionState_DISCONNECTED && !c->s.closing;
+  bool ok = Session_connect(&c->s, c->now);
+  FUZZ_CHECK(ok == was, "connect returned %d in state %u closing %d", ok, c->s.state, c->s.closing);
+  if (!ok) return;
+  FUZZ_CHECK(c->s.state == SessionState_CONNECTING && c->s.txLen > 0, "connect: state %u txLen %u", c->s.state, c->s.txLen);
+  c->closed = false;
+  wire_reset(c);
+  /* Not from inside an event handler: a port never feeds bytes re-entrantly. */
+  if (c->connackFirst && c->depth == 0) {
+    uint8_t ack[4];
+    uint32_t n = codec_encodeConnack(RT_BYTES(ack, 4), false, 0);
+    drain(c, c->s.txLen);
+    feed(c, ack, n);
+  }
+}
+
+static uint16_t pick_id(Ctx *c) {
+  uint8_t b = rd_u8(&c->rd);
+  if (b < 0xc0 && c->ringN > 0) return c->ring[(c->ringN - 1u - (b % (c->ringN < 16u ? c->ringN : 16u))) % 16u];
+  if (b == 0xff) return rd_u16(&c->rd);
+  return (uint16_t)(b & 0x3fu);
+}
+
+/* Encodes one broker packet drawn from the input into scratch. */
+static uint32_t make_server_packet(Ctx *c) {
+  rt_bytes out = RT_BYTES(c->scratch, sizeof(c->scratch));
+  uint8_t kind = rd_u8(&c->rd) % 10u;
+  switch (kind) {
+  case 0: {
+    uint8_t b = rd_u8(&c->rd);
+    return codec_encodeConnack(out, (b & 0x80) != 0 && (b & 7u) == 0, (uint8_t)((b & 7u) % 6u));
+  }
+  case 1: {
+    uint8_t b = rd_u8(&c->rd);
+    uint8_t qos = (uint8_t)(b % 3u);
+    uint32_t plen = (uint32_t)rd_u8(&c->rd) * (1u + ((b >> 2) & 15u));
+    uint16_t id = qos ? pick_id(c) : 0;
+    if (qos && id == 0) id = 1;
+    return codec_encodePublish(out, B(TOPICS[(b >> 6) & 3u]), RT_BYTES(c->payload, plen), qos, (b & 0x20) != 0, qos && (b & 0x10), id);
+  }
+  case 2: return codec_encodeAck(out, PacketType_PUBACK, pick_id(c));
+  case 3: return codec_encodeAck(out, PacketType_PUBREC, pick_id(c));
+  case 4: return codec_encodeAck(out, PacketType_PUBREL, pick_id(c));
+  case 5: return codec_encodeAck(out, PacketType_PUBCOMP, pick_id(c));
+  case 6: {
+    uint16_t id = pick_id(c);
+    uint8_t code = rd_u8(&c->rd);
+    code = (code & 0x80) ? 0x80 : (uint8_t)(code % 3u);
+    return codec_encodeSuback(out, id, RT_BYTES(&code, 1));
+  }
+  case 7: return codec_encodeAck(out, PacketType_UNSUBACK, pick_id(c));
+  case 8: return codec_encodeSimple(out, PacketType_PINGRESP);
+  default: {
+    /* A burst of QoS 1 and 2 PUBLISHes with distinct ids: fills the ack ring. */
+    uint32_t n = 0, count = 1u + rd_u8(&c->rd) % 24u;
+    for (uint32_t i = 0; i < count; i++) {
+      uint8_t qos = (uint8_t)(1u + (i & 1u));
+      n += codec_encodePublish(RT_BYTES(c->scratch + n, (uint32_t)sizeof(c->scratch) - n), B("burst"), RT_BYTES(c->payload, 3), qos, false, false, (uint16_t)(100u + i));
+    }
+    return n;
+  }
+  }
+}
+
+static uint32_t pick_step(Ctx *c) {
+  static const uint32_t big[8] = {29999u, 30000u, 60000u, 0x7fffffffu, 0xffffffffu, 999u, 1000u, 10001u};
+  uint8_t b = rd_u8(&c->rd);
+  if (b < 100) return (uint32_t)b * 10u;
+  if (b < 200) return (uint32_t)(b - 100u) * 1000u;
+  return big[b % 8u];
+}
+
+static void run_op(Ctx *c) {
+  uint8_t op = rd_u8(&c->rd) % 16u;
+  switch (op) {
+  case OP_RECV_RAW: {
+    size_t got;
+    const uint8_t *p = rd_bytes(&c->rd, rd_u8(&c->rd), &got);
+    feed(c, p, (uint32_t)got);
+    break;
+  }
+  case OP_RECV_PKT:
+  case OP_RECV_PKT2:
+  case OP_RECV_PKT3: {
+    uint32_t n = make_server_packet(c);
+    feed_split(c, c->scratch, n, rd_u8(&c->rd));
+    break;
+  }
+  case OP_TICK: {
+    Session *s = &c->s;
+    uint32_t ka;
+    c->now += pick_step(c);
+    Session_tick(s, c->now);
+    if (s->state == SessionState_CONNECTING)
+      FUZZ_CHECK((uint32_t)(c->now - s->connectStart) < CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS, "still connecting %u ms after CONNECT", c->now - s->connectStart);
+    ka = (uint32_t)s->cfg.keepAlive * 1000u;
+    if (s->state == SessionState_CONNECTED && ka > 0) {
+      FUZZ_CHECK(!s->pingOutstanding || (uint32_t)(c->now - s->pingSentAt) < ka, "PINGREQ unanswered for %u ms", c->now - s->pingSentAt);
+      FUZZ_CHECK(s->pingOutstanding || (uint32_t)(c->now - s->lastTx) < ka, "nothing sent for %u ms and no PINGREQ", c->now - s->lastTx);
+    }
+    break;
+  }
+  case OP_PUBLISH: {
+    uint8_t b = rd_u8(&c->rd);
+    uint8_t qos = (uint8_t)(b & 3u);
+    uint32_t plen = (uint32_t)rd_u8(&c->rd) * (1u + ((b >> 3) & 15u));
+    uint8_t eff = qos > c->s.cfg.maxQos ? c->s.cfg.maxQos : qos;
+    uint32_t before = c->s.recCount;
+    uint16_t id = Session_publish(&c->s, B(TOPICS[(b >> 5) & 7u]), RT_BYTES(c->payload, plen), qos, (b & 4u) != 0, c->now);
+    if (id != 0 && qos <= 2 && eff > 0) {
+      live_add(c, id);
+      FUZZ_CHECK(in_recs(&c->s, id), "publish returned id %u but did not store it", id);
+    }
+    if (qos > 2 || !topic_validTopicName(B(TOPICS[(b >> 5) & 7u]))) FUZZ_CHECK(id == 0, "invalid publish accepted");
+    (void)before;
+    break;
+  }
+  case OP_SUBSCRIBE: {
+    uint8_t b = rd_u8(&c->rd);
+    (void)Session_subscribe(&c->s, B(FILTERS[b & 7u]), (uint8_t)((b >> 3) & 3u), (int32_t)(b >> 5));
+    break;
+  }
+  case OP_UNSUBSCRIBE:
+    (void)Session_unsubscribe(&c->s, B(FILTERS[rd_u8(&c->rd) & 7u]));
+    break;
+  case OP_DRAIN: {
+    uint8_t b = rd_u8(&c->rd);
+    drain(c, b == 0 ? c->s.txLen : b < 128 ? b : (uint32_t)(b - 127u) * 16u);
+    break;
+  }
+  case OP_CONN_LOST: {
+    uint8_t pending = c->act; /* a handler of the CLOSE may reconnect */
+    Session_connectionLost(&c->s, c->now);
+    FUZZ_CHECK(pending != ACT_NONE || (c->s.state == SessionState_DISCONNECTED && !c->s.closing), "after connectionLost: state %u closing %d", c->s.state, c->s.closing);
+    break;
+  }
+  case OP_CONNECT:
+    do_connect(c);
+    break;
+  case OP_DISCONNECT:
+    (void)Session_disconnect(&c->s);
+    break;
+  case OP_CLOSE_IF_WANTED:
+    if (Session_wantsClose(&c->s)) {
+      /* The CLOSE event (if any) marks the end; a handler may reconnect in it. */
+      Session_connectionLost(&c->s, c->now);
+    }
+    break;
+  case OP_HANDLER_ACTION: {
+    static const int32_t evs[8] = {0, SessionEvent_CONNACK, SessionEvent_PUBLISH, SessionEvent_PUBACK, SessionEvent_SUBACK, SessionEvent_CLOSE, SessionEvent_PUBREC, SessionEvent_PINGRESP};
+    uint8_t b = rd_u8(&c->rd);
+    c->act = (uint8_t)(b % ACT_COUNT);
+    c->actEv = evs[(b >> 4) & 7u];
+    break;
+  }
+  case OP_SET_MAX_QOS:
+    Session_setMaxQos(&c->s, rd_u8(&c->rd) % 4u);
+    break;
+  case OP_RECV_SPLIT: {
+    /* The rest of the input as broker bytes, cut every `stride` bytes. */
+    uint8_t stride = rd_u8(&c->rd);
+    size_t got;
+    const uint8_t *p = rd_bytes(&c->rd, c->rd.n, &got);
+    feed_split(c, p, (uint32_t)got, stride);
+    break;
+  }
+  default:
+    break;
+  }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  static const uint32_t limits[8] = {0u, 2u, 4u, 16u, 100u, 3072u, 3073u, 100000u};
+  static const uint32_t starts[4] = {0u, 0xffffffffu - 4999u, 1000u, 0x7fffffffu - 1000u};
+  static const uint16_t kas[4] = {0, 1, 10, 60};
+  static const uint32_t queues[4] = {0, 1, 5, 16};
+  Ctx *c = &C;
+  uint8_t h0, h1, h2;
+  const char *err;
+
+  memset(c, 0, sizeof(*c));
+  Session_init(&c->s);
+  c->rd = (Reader){data, size, 0};
+  h0 = rd_u8(&c->rd);
+  h1 = rd_u8(&c->rd);
+  h2 = rd_u8(&c->rd);
+  c->h3 = rd_u8(&c->rd);
+  for (uint32_t i = 0; i < sizeof(c->payload); i++) c->payload[i] = (uint8_t)(i * 7u);
+  c->s.onEvent = on_event;
+  c->s.onLog = on_log;
+  c->s.ud = c;
+  c->s.cfg.cleanSession = (h0 & 1u) != 0;
+  c->connackFirst = (h0 & 2u) != 0;
+  c->s.cfg.keepAlive = kas[(h0 >> 2) & 3u];
+  c->s.cfg.maxQos = (uint8_t)((h0 >> 4) & 3u) > 2 ? 2 : (uint8_t)((h0 >> 4) & 3u);
+  c->s.cfg.maxQueueLength = queues[(h0 >> 6) & 3u];
+  c->s.cfg.recvLimit = limits[h1 & 7u];
+  c->now = starts[(h1 >> 3) & 3u];
+  c->s.cfg.willRetain = (h2 & 4u) != 0;
+  err = SessionConfig_setStrings(&c->s.cfg, B("fuzz-client"), (h2 & 2u) ? B("user") : B(""), (h2 & 2u) ? B("pass") : B(""),
+                                 (h2 & 1u) ? B("will/topic") : B(""), (h2 & 1u) ? B("gone") : B(""));
+  FUZZ_CHECK(err == NULL, "setStrings: %s", err);
+  c->closed = true; /* nothing may happen before the first connect */
+
+  do_connect(c);
+  check_invariants(c);
+  while (!rd_done(&c->rd)) {
+    run_op(c);
+    if (c->h3 & 1u) drain(c, c->s.txLen);
+    if ((c->h3 & 2u) && Session_wantsClose(&c->s)) {
+      /* The CLOSE event (if any) marks the end; a handler may reconnect in it. */
+      Session_connectionLost(&c->s, c->now);
+    }
+    check_invariants(c);
+  }
+  return 0;
+}
