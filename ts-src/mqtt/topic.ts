@@ -50,7 +50,8 @@ export function validUtf8(s: Bytes): bool {
     } else {
       return false; // 0x80..0xc1 (continuation or overlong lead), 0xf5..0xff
     }
-    if (more > n - i - 1) return false; // truncated sequence
+    // i < n, so n - i - 1 cannot wrap (u32 keeps the comparison 32-bit in C).
+    if (more > u32(n - i - 1)) return false; // truncated sequence
     const c1: u8 = s[i + 1];
     if (c1 < lo || c1 > hi) return false;
     for (let k: u32 = 2; k <= more; k++) {
@@ -82,10 +83,12 @@ export function validTopicFilter(f: Bytes): bool {
     const c: u8 = f[i];
     if (c === PLUS || c === HASH) {
       // A wildcard must stand alone between separators (or the ends).
-      if (i > 0 && f[i - 1] !== SLASH) return false;
-      if (i + 1 < n && f[i + 1] !== SLASH) return false;
+      // i < n <= 65535: i - 1 (when i > 0) and i + 1 cannot wrap.
+      const next: u32 = u32(i + 1);
+      if (i > 0 && f[u32(i - 1)] !== SLASH) return false;
+      if (next < n && f[next] !== SLASH) return false;
       // `#` must be the last character of the filter.
-      if (c === HASH && i + 1 !== n) return false;
+      if (c === HASH && next !== n) return false;
     }
   }
   return validUtf8(f);
@@ -100,7 +103,7 @@ function levelEnd(s: Bytes, start: u32): u32 {
 
 /** True when `level` (= s[start, end)) is exactly the one byte `c`. */
 function levelIs(s: Bytes, start: u32, end: u32, c: u8): bool {
-  return end === start + 1 && s[start] === c;
+  return u32(end - start) === 1 && s[start] === c; // end >= start: no wrap
 }
 
 /** Does the topic name `topic` match the topic filter `filter` (4.7)?
@@ -128,8 +131,10 @@ export function topicMatches(filter: Bytes, topic: Bytes): bool {
     if (levelIs(filter, fi, fe, PLUS)) {
       if (hasWildcard(topic, ti, te)) return false;
     } else {
-      if (fe - fi !== te - ti) return false;
-      for (let k: u32 = 0; k < fe - fi; k++) {
+      // Level lengths (ends are never before starts).
+      const fl: u32 = u32(fe - fi);
+      if (fl !== u32(te - ti)) return false;
+      for (let k: u32 = 0; k < fl; k++) {
         const c: u8 = filter[fi + k];
         if (c === PLUS || c === HASH || c !== topic[ti + k]) return false;
       }
@@ -137,7 +142,7 @@ export function topicMatches(filter: Bytes, topic: Bytes): bool {
     if (fe === fn || te === tn) {
       if (fe === fn && te === tn) return true;
       // The topic ended first: only a remaining "/#" matches (the parent level).
-      return te === tn && fe + 2 === fn && filter[fe + 1] === HASH;
+      return te === tn && u32(fn - fe) === 2 && filter[fe + 1] === HASH;
     }
     fi = u32(fe + 1);
     ti = u32(te + 1);

@@ -50,25 +50,26 @@ bool topic_validUtf8(rt_bytes s) {
     } else {
       return false; // 0x80..0xc1 (continuation or overlong lead), 0xf5..0xff
     }
-    if (more > (((int64_t)n - (int64_t)i) - 1)) {
-#line 53 "ts-src/mqtt/topic.ts"
+    // i < n, so n - i - 1 cannot wrap (u32 keeps the comparison 32-bit in C).
+    if (more > ((n - i) - 1u)) {
+#line 54 "ts-src/mqtt/topic.ts"
       return false; // truncated sequence
     }
-#line 54 "ts-src/mqtt/topic.ts"
+#line 55 "ts-src/mqtt/topic.ts"
     uint8_t c1 = rt_bytes_get(s, rt_idx_add(i, 1));
     if (c1 < lo || c1 > hi) {
-#line 55 "ts-src/mqtt/topic.ts"
+#line 56 "ts-src/mqtt/topic.ts"
       return false;
     }
-#line 56 "ts-src/mqtt/topic.ts"
+#line 57 "ts-src/mqtt/topic.ts"
     for (uint32_t k = 2; k <= more; k++) {
       uint8_t ck = rt_bytes_get(s, rt_idx_add(i, k));
       if (ck < 0x80 || ck > 0xbf) {
-#line 58 "ts-src/mqtt/topic.ts"
+#line 59 "ts-src/mqtt/topic.ts"
         return false;
       }
     }
-#line 60 "ts-src/mqtt/topic.ts"
+#line 61 "ts-src/mqtt/topic.ts"
     i += (uint32_t)(more + 1);
   }
   return true;
@@ -78,18 +79,18 @@ bool topic_validUtf8(rt_bytes s) {
  *  the wildcards `+` and `#` (4.7.1, 4.7.3). `$`-topics are valid names. */
 bool topic_validTopicName(rt_bytes t) {
   if (t.len == 0 || t.len > topic_MAX_STRING_LEN) {
-#line 68 "ts-src/mqtt/topic.ts"
+#line 69 "ts-src/mqtt/topic.ts"
     return false;
   }
-#line 69 "ts-src/mqtt/topic.ts"
+#line 70 "ts-src/mqtt/topic.ts"
   for (uint32_t i = 0; i < t.len; i++) {
     uint8_t c = rt_bytes_get(t, i);
     if (c == topic_PLUS || c == topic_HASH) {
-#line 71 "ts-src/mqtt/topic.ts"
+#line 72 "ts-src/mqtt/topic.ts"
       return false;
     }
   }
-#line 73 "ts-src/mqtt/topic.ts"
+#line 74 "ts-src/mqtt/topic.ts"
   return topic_validUtf8(t);
 }
 
@@ -98,32 +99,34 @@ bool topic_validTopicName(rt_bytes t) {
 bool topic_validTopicFilter(rt_bytes f) {
   uint32_t n = f.len;
   if (n == 0 || n > topic_MAX_STRING_LEN) {
-#line 80 "ts-src/mqtt/topic.ts"
+#line 81 "ts-src/mqtt/topic.ts"
     return false;
   }
-#line 81 "ts-src/mqtt/topic.ts"
+#line 82 "ts-src/mqtt/topic.ts"
   for (uint32_t i = 0; i < n; i++) {
     uint8_t c = rt_bytes_get(f, i);
     if (c == topic_PLUS || c == topic_HASH) {
       // A wildcard must stand alone between separators (or the ends).
-      if (i > 0 && (rt_bytes_get(f, rt_idx64((int64_t)i - 1)) != topic_SLASH)) {
-#line 85 "ts-src/mqtt/topic.ts"
+      // i < n <= 65535: i - 1 (when i > 0) and i + 1 cannot wrap.
+      uint32_t next = i + 1u;
+      if (i > 0 && (rt_bytes_get(f, i - 1u) != topic_SLASH)) {
+#line 88 "ts-src/mqtt/topic.ts"
         return false;
       }
-#line 86 "ts-src/mqtt/topic.ts"
-      if ((((int64_t)i + 1) < n) && (rt_bytes_get(f, rt_idx_add(i, 1)) != topic_SLASH)) {
-#line 86 "ts-src/mqtt/topic.ts"
+#line 89 "ts-src/mqtt/topic.ts"
+      if (next < n && (rt_bytes_get(f, next) != topic_SLASH)) {
+#line 89 "ts-src/mqtt/topic.ts"
         return false;
       }
       // `#` must be the last character of the filter.
-#line 88 "ts-src/mqtt/topic.ts"
-      if (c == topic_HASH && (((int64_t)i + 1) != n)) {
-#line 88 "ts-src/mqtt/topic.ts"
+#line 91 "ts-src/mqtt/topic.ts"
+      if (c == topic_HASH && next != n) {
+#line 91 "ts-src/mqtt/topic.ts"
         return false;
       }
     }
   }
-#line 91 "ts-src/mqtt/topic.ts"
+#line 94 "ts-src/mqtt/topic.ts"
   return topic_validUtf8(f);
 }
 
@@ -131,16 +134,16 @@ bool topic_validTopicFilter(rt_bytes f) {
 static uint32_t topic_levelEnd(rt_bytes s, uint32_t start) {
   uint32_t i = start;
   while (i < s.len && (rt_bytes_get(s, i) != topic_SLASH)) {
-#line 97 "ts-src/mqtt/topic.ts"
+#line 100 "ts-src/mqtt/topic.ts"
     i++;
   }
-#line 98 "ts-src/mqtt/topic.ts"
+#line 101 "ts-src/mqtt/topic.ts"
   return i;
 }
 
 /** True when `level` (= s[start, end)) is exactly the one byte `c`. */
 static bool topic_levelIs(rt_bytes s, uint32_t start, uint32_t end, uint8_t c) {
-  return (end == ((int64_t)start + 1)) && (rt_bytes_get(s, start) == c);
+  return ((end - start) == 1) && (rt_bytes_get(s, start) == c); // end >= start: no wrap
 }
 
 /** Does the topic name `topic` match the topic filter `filter` (4.7)?
@@ -154,15 +157,15 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
   uint32_t fn = filter.len;
   uint32_t tn = topic.len;
   if (fn == 0 || tn == 0) {
-#line 116 "ts-src/mqtt/topic.ts"
+#line 119 "ts-src/mqtt/topic.ts"
     return false;
   }
-#line 117 "ts-src/mqtt/topic.ts"
+#line 120 "ts-src/mqtt/topic.ts"
   if ((rt_bytes_get(topic, 0) == topic_DOLLAR) && ((rt_bytes_get(filter, 0) == topic_PLUS) || (rt_bytes_get(filter, 0) == topic_HASH))) {
-#line 117 "ts-src/mqtt/topic.ts"
+#line 120 "ts-src/mqtt/topic.ts"
     return false;
   }
-#line 118 "ts-src/mqtt/topic.ts"
+#line 121 "ts-src/mqtt/topic.ts"
   uint32_t fi = 0;
   uint32_t ti = 0;
   // Invariant: fi and ti are at the start of a level in each.
@@ -175,33 +178,35 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
     }
     if (topic_levelIs(filter, fi, fe, topic_PLUS)) {
       if (topic_hasWildcard(topic, ti, te)) {
-#line 129 "ts-src/mqtt/topic.ts"
-        return false;
-      }
-#line 130 "ts-src/mqtt/topic.ts"
-    } else {
-      if (((int64_t)fe - (int64_t)fi) != ((int64_t)te - (int64_t)ti)) {
-#line 131 "ts-src/mqtt/topic.ts"
-        return false;
-      }
 #line 132 "ts-src/mqtt/topic.ts"
-      for (uint32_t k = 0; k < ((int64_t)fe - (int64_t)fi); k++) {
+        return false;
+      }
+#line 133 "ts-src/mqtt/topic.ts"
+    } else {
+      // Level lengths (ends are never before starts).
+      uint32_t fl = fe - fi;
+      if (fl != (te - ti)) {
+#line 136 "ts-src/mqtt/topic.ts"
+        return false;
+      }
+#line 137 "ts-src/mqtt/topic.ts"
+      for (uint32_t k = 0; k < fl; k++) {
         uint8_t c = rt_bytes_get(filter, rt_idx_add(fi, k));
         if ((c == topic_PLUS || c == topic_HASH) || (c != rt_bytes_get(topic, rt_idx_add(ti, k)))) {
-#line 134 "ts-src/mqtt/topic.ts"
+#line 139 "ts-src/mqtt/topic.ts"
           return false;
         }
       }
     }
-#line 137 "ts-src/mqtt/topic.ts"
+#line 142 "ts-src/mqtt/topic.ts"
     if (fe == fn || te == tn) {
       if (fe == fn && te == tn) {
-#line 138 "ts-src/mqtt/topic.ts"
+#line 143 "ts-src/mqtt/topic.ts"
         return true;
       }
       // The topic ended first: only a remaining "/#" matches (the parent level).
-#line 140 "ts-src/mqtt/topic.ts"
-      return (te == tn && (((int64_t)fe + 2) == fn)) && (rt_bytes_get(filter, rt_idx_add(fe, 1)) == topic_HASH);
+#line 145 "ts-src/mqtt/topic.ts"
+      return (te == tn && ((fn - fe) == 2)) && (rt_bytes_get(filter, rt_idx_add(fe, 1)) == topic_HASH);
     }
     fi = fe + 1u;
     ti = te + 1u;
@@ -210,15 +215,15 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
 }
 
 /** True when s[start, end) contains `+` or `#`. */
-#line 148 "ts-src/mqtt/topic.ts"
+#line 153 "ts-src/mqtt/topic.ts"
 static bool topic_hasWildcard(rt_bytes s, uint32_t start, uint32_t end) {
   for (uint32_t i = start; i < end; i++) {
     uint8_t c = rt_bytes_get(s, i);
     if (c == topic_PLUS || c == topic_HASH) {
-#line 151 "ts-src/mqtt/topic.ts"
+#line 156 "ts-src/mqtt/topic.ts"
       return true;
     }
   }
-#line 153 "ts-src/mqtt/topic.ts"
+#line 158 "ts-src/mqtt/topic.ts"
   return false;
 }
