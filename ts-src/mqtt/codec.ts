@@ -55,12 +55,13 @@ export function remainingLengthSize(n: u32): u32 {
  *  `off`; returns the bytes written, or 0 if `n` is too large or does not fit. */
 export function encodeRemainingLength(out: Bytes, off: u32, n: u32): u32 {
   const size: u32 = remainingLengthSize(n);
-  if (size === 0 || off > out.length || size > out.length - off) return 0;
+  // off <= length is checked first, so length - off cannot wrap.
+  if (size === 0 || off > out.length || size > u32(out.length - off)) return 0;
   let v: u32 = n;
   for (let i: u32 = 0; i < size; i++) {
     const low: u8 = u8(v & 0x7f);
     v = v >>> 7;
-    out[off + i] = i + 1 < size ? u8(low | 0x80) : low;
+    out[off + i] = u32(i + 1) < size ? u8(low | 0x80) : low;
   }
   return size;
 }
@@ -70,7 +71,7 @@ export function encodeRemainingLength(out: Bytes, off: u32, n: u32): u32 {
 export function publishSize(topicLen: u32, payloadLen: u32, qos: u8): u32 {
   if (qos > 2 || topicLen > MAX_STRING_LEN) return 0;
   const rem: u32 = u32(2 + topicLen + (qos > 0 ? 2 : 0));
-  if (payloadLen > MAX_REMAINING_LENGTH - rem) return 0;
+  if (payloadLen > u32(MAX_REMAINING_LENGTH - rem)) return 0; // rem <= 65539: no wrap
   return packetSize(u32(rem + payloadLen));
 }
 
@@ -405,9 +406,10 @@ function readU16(b: Bytes, off: u32): u16 {
 /** End (exclusive) of the length-prefixed field at `off` in `b`, or -1 when
  *  the prefix or the field runs past the end. The field is b[off + 2, end). */
 function fieldEnd(b: Bytes, off: u32): i32 {
-  if (off > b.length || b.length - off < 2) return -1;
+  // Each difference is taken only once it is known not to be negative.
+  if (off > b.length || u32(b.length - off) < 2) return -1;
   const len: u16 = readU16(b, off);
-  if (len > b.length - off - 2) return -1;
+  if (len > u32(b.length - off - 2)) return -1;
   return i32(off + 2 + len);
 }
 
@@ -429,7 +431,7 @@ function decodePublish(body: Bytes, flags: u8, out: Packet): DecodeErr {
   const te: DecodeErr = topicNameErr(out.topic);
   if (te !== DecodeErr.OK) return te;
   if (out.qos > 0) {
-    if (body.length - at < 2) return DecodeErr.BAD_LENGTH;
+    if (u32(body.length - at) < 2) return DecodeErr.BAD_LENGTH; // at <= length
     out.packetId = readU16(body, at);
     if (out.packetId === 0) return DecodeErr.ZERO_PACKET_ID;
     at = u32(at + 2);
@@ -490,7 +492,7 @@ function decodeConnect(body: Bytes, out: Packet): DecodeErr {
   if (nameEnd < 0) return DecodeErr.STRING_OVERRUN;
   if (!bytesEqual(body.subarray(2, u32(nameEnd)), lit("MQTT"))) return DecodeErr.BAD_PROTOCOL;
   let at: u32 = u32(nameEnd);
-  if (body.length - at < 4) return DecodeErr.BAD_LENGTH;
+  if (u32(body.length - at) < 4) return DecodeErr.BAD_LENGTH; // at <= length
   out.protocolLevel = body[at];
   const cf: u8 = body[at + 1];
   out.connectFlags = cf;

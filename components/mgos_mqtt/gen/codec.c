@@ -61,16 +61,17 @@ uint32_t codec_remainingLengthSize(uint32_t n) {
  *  `off`; returns the bytes written, or 0 if `n` is too large or does not fit. */
 uint32_t codec_encodeRemainingLength(rt_bytes out, uint32_t off, uint32_t n) {
   uint32_t size = codec_remainingLengthSize(n);
-  if ((size == 0 || off > out.len) || (size > ((int64_t)out.len - (int64_t)off))) {
-#line 58 "ts-src/mqtt/codec.ts"
+  // off <= length is checked first, so length - off cannot wrap.
+  if ((size == 0 || off > out.len) || (size > (out.len - off))) {
+#line 59 "ts-src/mqtt/codec.ts"
     return 0;
   }
-#line 59 "ts-src/mqtt/codec.ts"
+#line 60 "ts-src/mqtt/codec.ts"
   uint32_t v = n;
   for (uint32_t i = 0; i < size; i++) {
     uint8_t low = (uint8_t)(v & 0x7fu);
     v = v >> 7;
-    rt_bytes_set(out, rt_idx_add(off, i), (((int64_t)i + 1) < size) ? (uint8_t)(low | 0x80) : low);
+    rt_bytes_set(out, rt_idx_add(off, i), ((i + 1u) < size) ? (uint8_t)(low | 0x80) : low);
   }
   return size;
 }
@@ -79,16 +80,16 @@ uint32_t codec_encodeRemainingLength(rt_bytes out, uint32_t off, uint32_t n) {
  *  topic longer than 65535 bytes, remaining length over the maximum). */
 uint32_t codec_publishSize(uint32_t topicLen, uint32_t payloadLen, uint8_t qos) {
   if (qos > 2 || topicLen > topic_MAX_STRING_LEN) {
-#line 71 "ts-src/mqtt/codec.ts"
-    return 0;
-  }
 #line 72 "ts-src/mqtt/codec.ts"
-  uint32_t rem = (2u + topicLen) + (uint32_t)((qos > 0) ? 2 : 0);
-  if (payloadLen > ((int64_t)packet_MAX_REMAINING_LENGTH - (int64_t)rem)) {
-#line 73 "ts-src/mqtt/codec.ts"
     return 0;
   }
+#line 73 "ts-src/mqtt/codec.ts"
+  uint32_t rem = (2u + topicLen) + (uint32_t)((qos > 0) ? 2 : 0);
+  if (payloadLen > (packet_MAX_REMAINING_LENGTH - rem)) {
 #line 74 "ts-src/mqtt/codec.ts"
+    return 0; // rem <= 65539: no wrap
+  }
+#line 75 "ts-src/mqtt/codec.ts"
   return codec_packetSize(rem + payloadLen);
 }
 
@@ -96,10 +97,10 @@ uint32_t codec_publishSize(uint32_t topicLen, uint32_t payloadLen, uint8_t qos) 
 static uint32_t codec_packetSize(uint32_t rem) {
   uint32_t rl = codec_remainingLengthSize(rem);
   if (rl == 0) {
-#line 80 "ts-src/mqtt/codec.ts"
+#line 81 "ts-src/mqtt/codec.ts"
     return 0;
   }
-#line 81 "ts-src/mqtt/codec.ts"
+#line 82 "ts-src/mqtt/codec.ts"
   return (1u + rl) + rem;
 }
 
@@ -132,42 +133,42 @@ uint32_t codec_encodeConnect(rt_bytes out, ConnectOptions *o) {
   bool hasUser = o->userName.len > 0;
   bool hasPass = o->password.len > 0;
   if (hasPass && !hasUser) {
-#line 112 "ts-src/mqtt/codec.ts"
+#line 113 "ts-src/mqtt/codec.ts"
     return 0;
   }
-#line 113 "ts-src/mqtt/codec.ts"
+#line 114 "ts-src/mqtt/codec.ts"
   if (o->clientId.len > topic_MAX_STRING_LEN || !topic_validUtf8(o->clientId)) {
-#line 113 "ts-src/mqtt/codec.ts"
+#line 114 "ts-src/mqtt/codec.ts"
     return 0;
   }
-#line 114 "ts-src/mqtt/codec.ts"
+#line 115 "ts-src/mqtt/codec.ts"
   if (o->userName.len > topic_MAX_STRING_LEN || !topic_validUtf8(o->userName)) {
-#line 114 "ts-src/mqtt/codec.ts"
+#line 115 "ts-src/mqtt/codec.ts"
     return 0;
   }
-#line 115 "ts-src/mqtt/codec.ts"
+#line 116 "ts-src/mqtt/codec.ts"
   if (o->password.len > topic_MAX_STRING_LEN || o->willMessage.len > topic_MAX_STRING_LEN) {
-#line 115 "ts-src/mqtt/codec.ts"
+#line 116 "ts-src/mqtt/codec.ts"
     return 0;
   }
-#line 116 "ts-src/mqtt/codec.ts"
+#line 117 "ts-src/mqtt/codec.ts"
   if (hasWill && (!topic_validTopicName(o->willTopic) || o->willQos > 2)) {
-#line 116 "ts-src/mqtt/codec.ts"
+#line 117 "ts-src/mqtt/codec.ts"
     return 0;
   }
   // Protocol name (6) + level (1) + flags (1) + keep alive (2) + client id.
-#line 118 "ts-src/mqtt/codec.ts"
+#line 119 "ts-src/mqtt/codec.ts"
   uint32_t rem = 12u + o->clientId.len;
   uint8_t flags = (uint8_t)(o->cleanSession ? packet_CONNECT_CLEAN_SESSION : 0);
   if (hasWill) {
     rem = ((rem + 4u) + o->willTopic.len) + o->willMessage.len;
     flags = (uint8_t)((flags | packet_CONNECT_WILL) | (o->willQos << packet_CONNECT_WILL_QOS_SHIFT));
     if (o->willRetain) {
-#line 123 "ts-src/mqtt/codec.ts"
+#line 124 "ts-src/mqtt/codec.ts"
       flags = (uint8_t)(flags | packet_CONNECT_WILL_RETAIN);
     }
   }
-#line 125 "ts-src/mqtt/codec.ts"
+#line 126 "ts-src/mqtt/codec.ts"
   if (hasUser) {
     rem = (rem + 2u) + o->userName.len;
     flags = (uint8_t)(flags | packet_CONNECT_USER_NAME);
@@ -178,10 +179,10 @@ uint32_t codec_encodeConnect(rt_bytes out, ConnectOptions *o) {
   }
   uint32_t total = codec_packetSize(rem);
   if (total == 0 || total > out.len) {
-#line 134 "ts-src/mqtt/codec.ts"
+#line 135 "ts-src/mqtt/codec.ts"
     return 0;
   }
-#line 135 "ts-src/mqtt/codec.ts"
+#line 136 "ts-src/mqtt/codec.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)(PacketType_CONNECT << 4), rem);
   at = codec_putString(out, at, RT_LIT("MQTT"));
   rt_bytes_set(out, at, codec_PROTOCOL_LEVEL);
@@ -193,15 +194,15 @@ uint32_t codec_encodeConnect(rt_bytes out, ConnectOptions *o) {
     at = codec_putString(out, at, o->willMessage);
   }
   if (hasUser) {
-#line 145 "ts-src/mqtt/codec.ts"
+#line 146 "ts-src/mqtt/codec.ts"
     at = codec_putString(out, at, o->userName);
   }
-#line 146 "ts-src/mqtt/codec.ts"
+#line 147 "ts-src/mqtt/codec.ts"
   if (hasPass) {
-#line 146 "ts-src/mqtt/codec.ts"
+#line 147 "ts-src/mqtt/codec.ts"
     at = codec_putString(out, at, o->password);
   }
-#line 147 "ts-src/mqtt/codec.ts"
+#line 148 "ts-src/mqtt/codec.ts"
   return total;
 }
 
@@ -210,40 +211,40 @@ uint32_t codec_encodeConnect(rt_bytes out, ConnectOptions *o) {
  *  qos > 0, DUP with qos 0 (3.3.1-2). With qos 0 `packetId` is ignored. */
 uint32_t codec_encodePublish(rt_bytes out, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, bool dup, uint16_t packetId) {
   if ((qos > 2 || (qos > 0 && packetId == 0)) || (qos == 0 && dup)) {
-#line 154 "ts-src/mqtt/codec.ts"
-    return 0;
-  }
-#line 155 "ts-src/mqtt/codec.ts"
-  if (!topic_validTopicName(topic)) {
 #line 155 "ts-src/mqtt/codec.ts"
     return 0;
   }
 #line 156 "ts-src/mqtt/codec.ts"
-  uint32_t total = codec_publishSize(topic.len, payload.len, qos);
-  if (total == 0 || total > out.len) {
-#line 157 "ts-src/mqtt/codec.ts"
+  if (!topic_validTopicName(topic)) {
+#line 156 "ts-src/mqtt/codec.ts"
     return 0;
   }
+#line 157 "ts-src/mqtt/codec.ts"
+  uint32_t total = codec_publishSize(topic.len, payload.len, qos);
+  if (total == 0 || total > out.len) {
 #line 158 "ts-src/mqtt/codec.ts"
+    return 0;
+  }
+#line 159 "ts-src/mqtt/codec.ts"
   uint8_t first = (uint8_t)((PacketType_PUBLISH << 4) | (qos << 1));
   if (dup) {
-#line 159 "ts-src/mqtt/codec.ts"
+#line 160 "ts-src/mqtt/codec.ts"
     first = (uint8_t)(first | packet_PUBLISH_DUP);
   }
-#line 160 "ts-src/mqtt/codec.ts"
+#line 161 "ts-src/mqtt/codec.ts"
   if (retain) {
-#line 160 "ts-src/mqtt/codec.ts"
+#line 161 "ts-src/mqtt/codec.ts"
     first = (uint8_t)(first | packet_PUBLISH_RETAIN);
   }
-#line 161 "ts-src/mqtt/codec.ts"
+#line 162 "ts-src/mqtt/codec.ts"
   uint32_t rem = ((2u + topic.len) + (uint32_t)((qos > 0) ? 2 : 0)) + payload.len;
   uint32_t at = codec_putHeader(out, first, rem);
   at = codec_putString(out, at, topic);
   if (qos > 0) {
-#line 164 "ts-src/mqtt/codec.ts"
+#line 165 "ts-src/mqtt/codec.ts"
     at = codec_putU16(out, at, packetId);
   }
-#line 165 "ts-src/mqtt/codec.ts"
+#line 166 "ts-src/mqtt/codec.ts"
   rt_copy_bytes(out, at, payload);
   return total;
 }
@@ -253,10 +254,10 @@ uint32_t codec_encodePublish(rt_bytes out, rt_bytes topic, rt_bytes payload, uin
  *  `out` shorter than 4 bytes. */
 uint32_t codec_encodeAck(rt_bytes out, uint8_t type, uint16_t packetId) {
   if (packetId == 0 || out.len < 4) {
-#line 173 "ts-src/mqtt/codec.ts"
+#line 174 "ts-src/mqtt/codec.ts"
     return 0;
   }
-#line 174 "ts-src/mqtt/codec.ts"
+#line 175 "ts-src/mqtt/codec.ts"
   uint8_t first = 0;
   switch (type) {
   case PacketType_PUBACK:
@@ -266,17 +267,17 @@ uint32_t codec_encodeAck(rt_bytes out, uint8_t type, uint16_t packetId) {
     first = (uint8_t)(type << 4);
     break;
   }
-#line 182 "ts-src/mqtt/codec.ts"
+#line 183 "ts-src/mqtt/codec.ts"
   case PacketType_PUBREL: {
     first = (uint8_t)((type << 4) | 0x2);
     break;
   }
-#line 185 "ts-src/mqtt/codec.ts"
+#line 186 "ts-src/mqtt/codec.ts"
   default: {
     return 0;
   }
   }
-#line 188 "ts-src/mqtt/codec.ts"
+#line 189 "ts-src/mqtt/codec.ts"
   rt_bytes_set(out, 0, first);
   rt_bytes_set(out, 1, 2);
   codec_putU16(out, 2, packetId);
@@ -287,17 +288,17 @@ uint32_t codec_encodeAck(rt_bytes out, uint8_t type, uint16_t packetId) {
  *  when it does not fit or is invalid (id 0, qos above 2, bad filter). */
 uint32_t codec_encodeSubscribe(rt_bytes out, uint16_t packetId, rt_bytes filter, uint8_t qos) {
   if ((packetId == 0 || qos > 2) || !topic_validTopicFilter(filter)) {
-#line 197 "ts-src/mqtt/codec.ts"
+#line 198 "ts-src/mqtt/codec.ts"
     return 0;
   }
-#line 198 "ts-src/mqtt/codec.ts"
+#line 199 "ts-src/mqtt/codec.ts"
   uint32_t rem = 5u + filter.len;
   uint32_t total = codec_packetSize(rem);
   if (total > out.len) {
-#line 200 "ts-src/mqtt/codec.ts"
+#line 201 "ts-src/mqtt/codec.ts"
     return 0;
   }
-#line 201 "ts-src/mqtt/codec.ts"
+#line 202 "ts-src/mqtt/codec.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)((PacketType_SUBSCRIBE << 4) | 0x2), rem);
   at = codec_putU16(out, at, packetId);
   at = codec_putString(out, at, filter);
@@ -309,17 +310,17 @@ uint32_t codec_encodeSubscribe(rt_bytes out, uint16_t packetId, rt_bytes filter,
  *  when it does not fit or is invalid (id 0, bad filter). */
 uint32_t codec_encodeUnsubscribe(rt_bytes out, uint16_t packetId, rt_bytes filter) {
   if (packetId == 0 || !topic_validTopicFilter(filter)) {
-#line 211 "ts-src/mqtt/codec.ts"
+#line 212 "ts-src/mqtt/codec.ts"
     return 0;
   }
-#line 212 "ts-src/mqtt/codec.ts"
+#line 213 "ts-src/mqtt/codec.ts"
   uint32_t rem = 4u + filter.len;
   uint32_t total = codec_packetSize(rem);
   if (total > out.len) {
-#line 214 "ts-src/mqtt/codec.ts"
+#line 215 "ts-src/mqtt/codec.ts"
     return 0;
   }
-#line 215 "ts-src/mqtt/codec.ts"
+#line 216 "ts-src/mqtt/codec.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)((PacketType_UNSUBSCRIBE << 4) | 0x2), rem);
   at = codec_putU16(out, at, packetId);
   codec_putString(out, at, filter);
@@ -330,15 +331,15 @@ uint32_t codec_encodeUnsubscribe(rt_bytes out, uint16_t packetId, rt_bytes filte
  *  Returns 2, or 0 for another type or an `out` shorter than 2 bytes. */
 uint32_t codec_encodeSimple(rt_bytes out, uint8_t type) {
   if ((type != PacketType_PINGREQ && type != PacketType_PINGRESP) && type != PacketType_DISCONNECT) {
-#line 224 "ts-src/mqtt/codec.ts"
-    return 0;
-  }
-#line 225 "ts-src/mqtt/codec.ts"
-  if (out.len < 2) {
 #line 225 "ts-src/mqtt/codec.ts"
     return 0;
   }
 #line 226 "ts-src/mqtt/codec.ts"
+  if (out.len < 2) {
+#line 226 "ts-src/mqtt/codec.ts"
+    return 0;
+  }
+#line 227 "ts-src/mqtt/codec.ts"
   rt_bytes_set(out, 0, (uint8_t)(type << 4));
   rt_bytes_set(out, 1, 0);
   return 2;
@@ -349,10 +350,10 @@ uint32_t codec_encodeSimple(rt_bytes out, uint8_t type) {
  *  refusal). */
 uint32_t codec_encodeConnack(rt_bytes out, bool sessionPresent, uint8_t code) {
   if ((code > codec_MAX_CONNACK_CODE || (sessionPresent && code != 0)) || out.len < 4) {
-#line 235 "ts-src/mqtt/codec.ts"
+#line 236 "ts-src/mqtt/codec.ts"
     return 0;
   }
-#line 236 "ts-src/mqtt/codec.ts"
+#line 237 "ts-src/mqtt/codec.ts"
   rt_bytes_set(out, 0, (uint8_t)(PacketType_CONNACK << 4));
   rt_bytes_set(out, 1, 2);
   rt_bytes_set(out, 2, (uint8_t)(sessionPresent ? 1 : 0));
@@ -365,22 +366,22 @@ uint32_t codec_encodeConnack(rt_bytes out, bool sessionPresent, uint8_t code) {
  *  invalid (id 0, no codes, a bad code). */
 uint32_t codec_encodeSuback(rt_bytes out, uint16_t packetId, rt_bytes codes) {
   if ((packetId == 0 || codes.len == 0) || !codec_validSubackCodes(codes)) {
-#line 247 "ts-src/mqtt/codec.ts"
-    return 0;
-  }
-#line 248 "ts-src/mqtt/codec.ts"
-  if (codes.len > (uint32_t)((int32_t)packet_MAX_REMAINING_LENGTH - 2)) {
 #line 248 "ts-src/mqtt/codec.ts"
     return 0;
   }
 #line 249 "ts-src/mqtt/codec.ts"
+  if (codes.len > (uint32_t)((int32_t)packet_MAX_REMAINING_LENGTH - 2)) {
+#line 249 "ts-src/mqtt/codec.ts"
+    return 0;
+  }
+#line 250 "ts-src/mqtt/codec.ts"
   uint32_t rem = 2u + codes.len;
   uint32_t total = codec_packetSize(rem);
   if (total > out.len) {
-#line 251 "ts-src/mqtt/codec.ts"
+#line 252 "ts-src/mqtt/codec.ts"
     return 0;
   }
-#line 252 "ts-src/mqtt/codec.ts"
+#line 253 "ts-src/mqtt/codec.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)(PacketType_SUBACK << 4), rem);
   at = codec_putU16(out, at, packetId);
   rt_copy_bytes(out, at, codes);
@@ -391,23 +392,23 @@ static bool codec_validSubackCodes(rt_bytes codes) {
   for (uint32_t i = 0; i < codes.len; i++) {
     uint8_t c = rt_bytes_get(codes, i);
     if (c > 2 && c != packet_SUBACK_FAILURE) {
-#line 261 "ts-src/mqtt/codec.ts"
+#line 262 "ts-src/mqtt/codec.ts"
       return false;
     }
   }
-#line 263 "ts-src/mqtt/codec.ts"
+#line 264 "ts-src/mqtt/codec.ts"
   return true;
 }
 
 // ---------------------------------------------------------------- decoding
 /** Checks the first byte alone (2.2.1, 2.2.2): the type and its flags. */
-#line 269 "ts-src/mqtt/codec.ts"
+#line 270 "ts-src/mqtt/codec.ts"
 static DecodeErr codec_checkFirstByte(uint8_t type, uint8_t flags, bool forClient) {
   if (type == 0 || type == 15) {
-#line 270 "ts-src/mqtt/codec.ts"
+#line 271 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_TYPE;
   }
-#line 271 "ts-src/mqtt/codec.ts"
+#line 272 "ts-src/mqtt/codec.ts"
   if (forClient) {
     switch (type) {
     case PacketType_CONNECT:
@@ -417,38 +418,38 @@ static DecodeErr codec_checkFirstByte(uint8_t type, uint8_t flags, bool forClien
     case PacketType_DISCONNECT: {
       return DecodeErr_NOT_FOR_CLIENT;
     }
-#line 279 "ts-src/mqtt/codec.ts"
+#line 280 "ts-src/mqtt/codec.ts"
     default: {
       break;
     }
     }
   }
-#line 283 "ts-src/mqtt/codec.ts"
+#line 284 "ts-src/mqtt/codec.ts"
   switch (type) {
   case PacketType_PUBLISH: {
-#line 284 "ts-src/mqtt/codec.ts"
+#line 285 "ts-src/mqtt/codec.ts"
     {
       uint8_t qos = (uint8_t)((flags >> 1) & 3);
       if (qos == 3) {
-#line 286 "ts-src/mqtt/codec.ts"
+#line 287 "ts-src/mqtt/codec.ts"
         return DecodeErr_BAD_QOS;
       }
-#line 287 "ts-src/mqtt/codec.ts"
+#line 288 "ts-src/mqtt/codec.ts"
       if (qos == 0 && ((flags & packet_PUBLISH_DUP) != 0)) {
-#line 287 "ts-src/mqtt/codec.ts"
+#line 288 "ts-src/mqtt/codec.ts"
         return DecodeErr_BAD_DUP;
       }
-#line 288 "ts-src/mqtt/codec.ts"
+#line 289 "ts-src/mqtt/codec.ts"
       return DecodeErr_OK;
     }
   }
-#line 290 "ts-src/mqtt/codec.ts"
+#line 291 "ts-src/mqtt/codec.ts"
   case PacketType_PUBREL:
   case PacketType_SUBSCRIBE:
   case PacketType_UNSUBSCRIBE: {
     return (flags == 2) ? DecodeErr_OK : DecodeErr_RESERVED_FLAGS;
   }
-#line 294 "ts-src/mqtt/codec.ts"
+#line 295 "ts-src/mqtt/codec.ts"
   default: {
     return (flags == 0) ? DecodeErr_OK : DecodeErr_RESERVED_FLAGS;
   }
@@ -457,7 +458,7 @@ static DecodeErr codec_checkFirstByte(uint8_t type, uint8_t flags, bool forClien
 }
 
 /** Remaining lengths that the fixed header alone shows to be wrong. */
-#line 300 "ts-src/mqtt/codec.ts"
+#line 301 "ts-src/mqtt/codec.ts"
 static DecodeErr codec_checkRemainingLength(uint8_t type, uint32_t rem) {
   switch (type) {
   case PacketType_CONNACK:
@@ -468,18 +469,18 @@ static DecodeErr codec_checkRemainingLength(uint8_t type, uint32_t rem) {
   case PacketType_UNSUBACK: {
     return (rem == 2) ? DecodeErr_OK : DecodeErr_BAD_LENGTH;
   }
-#line 309 "ts-src/mqtt/codec.ts"
+#line 310 "ts-src/mqtt/codec.ts"
   case PacketType_PINGREQ:
   case PacketType_PINGRESP:
   case PacketType_DISCONNECT: {
     return (rem == 0) ? DecodeErr_OK : DecodeErr_BAD_LENGTH;
   }
-#line 313 "ts-src/mqtt/codec.ts"
+#line 314 "ts-src/mqtt/codec.ts"
   case PacketType_SUBACK: {
     // A packet id and at least one return code.
     return (rem >= 3) ? DecodeErr_OK : DecodeErr_BAD_LENGTH;
   }
-#line 316 "ts-src/mqtt/codec.ts"
+#line 317 "ts-src/mqtt/codec.ts"
   default: {
     return DecodeErr_OK;
   }
@@ -495,21 +496,21 @@ static DecodeErr codec_checkRemainingLength(uint8_t type, uint32_t rem) {
  *  `maxPacket` limits the whole packet's size (TOO_LARGE). `forClient` rejects
  *  the packets a server never sends (NOT_FOR_CLIENT); without it every type is
  *  accepted, for server-side use and tests. */
-#line 329 "ts-src/mqtt/codec.ts"
+#line 330 "ts-src/mqtt/codec.ts"
 int32_t codec_decode(rt_bytes input, uint32_t maxPacket, bool forClient, Packet *out) {
   Packet_reset(out);
   uint32_t n = input.len;
   if (n == 0) {
-#line 332 "ts-src/mqtt/codec.ts"
+#line 333 "ts-src/mqtt/codec.ts"
     return 0;
   }
-#line 333 "ts-src/mqtt/codec.ts"
+#line 334 "ts-src/mqtt/codec.ts"
   uint8_t first = rt_bytes_get(input, 0);
   uint8_t type = (uint8_t)(first >> 4);
   uint8_t flags = (uint8_t)(first & 0xf);
   DecodeErr e0 = codec_checkFirstByte(type, flags, forClient);
   if (e0 != DecodeErr_OK) {
-#line 337 "ts-src/mqtt/codec.ts"
+#line 338 "ts-src/mqtt/codec.ts"
     return -e0;
   }
   // Remaining length: 7 bits per byte, least significant first, at most 4
@@ -520,23 +521,23 @@ int32_t codec_decode(rt_bytes input, uint32_t maxPacket, bool forClient, Packet 
   uint32_t hdr = 1;
   while (true) {
     if (hdr >= n) {
-#line 346 "ts-src/mqtt/codec.ts"
+#line 347 "ts-src/mqtt/codec.ts"
       return 0;
     }
-#line 347 "ts-src/mqtt/codec.ts"
+#line 348 "ts-src/mqtt/codec.ts"
     uint8_t c = rt_bytes_get(input, hdr);
     rem = (rem | ((uint32_t)(c & 0x7f) << (shift & 31u)));
     hdr++;
     if ((c & 0x80) == 0) {
-#line 350 "ts-src/mqtt/codec.ts"
+#line 351 "ts-src/mqtt/codec.ts"
       break;
     }
-#line 351 "ts-src/mqtt/codec.ts"
+#line 352 "ts-src/mqtt/codec.ts"
     if (hdr == 5) {
-#line 351 "ts-src/mqtt/codec.ts"
+#line 352 "ts-src/mqtt/codec.ts"
       return -DecodeErr_LENGTH_TOO_LONG;
     }
-#line 352 "ts-src/mqtt/codec.ts"
+#line 353 "ts-src/mqtt/codec.ts"
     shift += 7;
   }
   uint32_t total = hdr + rem;
@@ -545,18 +546,18 @@ int32_t codec_decode(rt_bytes input, uint32_t maxPacket, bool forClient, Packet 
   out->remLen = rem;
   out->totalLen = total;
   if (total > maxPacket) {
-#line 359 "ts-src/mqtt/codec.ts"
+#line 360 "ts-src/mqtt/codec.ts"
     return -DecodeErr_TOO_LARGE;
   }
-#line 360 "ts-src/mqtt/codec.ts"
+#line 361 "ts-src/mqtt/codec.ts"
   DecodeErr e1 = codec_checkRemainingLength(type, rem);
   if (e1 != DecodeErr_OK) {
-#line 361 "ts-src/mqtt/codec.ts"
+#line 362 "ts-src/mqtt/codec.ts"
     return -e1;
   }
-#line 362 "ts-src/mqtt/codec.ts"
+#line 363 "ts-src/mqtt/codec.ts"
   if (n < total) {
-#line 362 "ts-src/mqtt/codec.ts"
+#line 363 "ts-src/mqtt/codec.ts"
     return 0;
   }
   rt_bytes body = rt_subarray(input, hdr, total);
@@ -566,17 +567,17 @@ int32_t codec_decode(rt_bytes input, uint32_t maxPacket, bool forClient, Packet 
     e = codec_decodeConnect(body, out);
     break;
   }
-#line 370 "ts-src/mqtt/codec.ts"
+#line 371 "ts-src/mqtt/codec.ts"
   case PacketType_CONNACK: {
     e = codec_decodeConnack(body, out);
     break;
   }
-#line 373 "ts-src/mqtt/codec.ts"
+#line 374 "ts-src/mqtt/codec.ts"
   case PacketType_PUBLISH: {
     e = codec_decodePublish(body, flags, out);
     break;
   }
-#line 376 "ts-src/mqtt/codec.ts"
+#line 377 "ts-src/mqtt/codec.ts"
   case PacketType_PUBACK:
   case PacketType_PUBREC:
   case PacketType_PUBREL:
@@ -584,38 +585,38 @@ int32_t codec_decode(rt_bytes input, uint32_t maxPacket, bool forClient, Packet 
   case PacketType_UNSUBACK: {
     out->packetId = codec_readU16(body, 0);
     if (out->packetId == 0) {
-#line 382 "ts-src/mqtt/codec.ts"
+#line 383 "ts-src/mqtt/codec.ts"
       e = DecodeErr_ZERO_PACKET_ID;
     }
-#line 383 "ts-src/mqtt/codec.ts"
+#line 384 "ts-src/mqtt/codec.ts"
     break;
   }
-#line 384 "ts-src/mqtt/codec.ts"
+#line 385 "ts-src/mqtt/codec.ts"
   case PacketType_SUBSCRIBE: {
     e = codec_decodeFilterList(body, true, out);
     break;
   }
-#line 387 "ts-src/mqtt/codec.ts"
+#line 388 "ts-src/mqtt/codec.ts"
   case PacketType_SUBACK: {
     e = codec_decodeSuback(body, out);
     break;
   }
-#line 390 "ts-src/mqtt/codec.ts"
+#line 391 "ts-src/mqtt/codec.ts"
   case PacketType_UNSUBSCRIBE: {
     e = codec_decodeFilterList(body, false, out);
     break;
   }
-#line 393 "ts-src/mqtt/codec.ts"
+#line 394 "ts-src/mqtt/codec.ts"
   default: {
     break; // PINGREQ, PINGRESP, DISCONNECT: no contents, length checked above.
   }
   }
-#line 396 "ts-src/mqtt/codec.ts"
+#line 397 "ts-src/mqtt/codec.ts"
   if (e != DecodeErr_OK) {
-#line 396 "ts-src/mqtt/codec.ts"
+#line 397 "ts-src/mqtt/codec.ts"
     return -e;
   }
-#line 397 "ts-src/mqtt/codec.ts"
+#line 398 "ts-src/mqtt/codec.ts"
   return rt_i32_of(total);
 }
 
@@ -627,32 +628,33 @@ static uint16_t codec_readU16(rt_bytes b, uint32_t off) {
 /** End (exclusive) of the length-prefixed field at `off` in `b`, or -1 when
  *  the prefix or the field runs past the end. The field is b[off + 2, end). */
 static int32_t codec_fieldEnd(rt_bytes b, uint32_t off) {
-  if (off > b.len || (((int64_t)b.len - (int64_t)off) < 2)) {
-#line 408 "ts-src/mqtt/codec.ts"
-    return -1;
-  }
-#line 409 "ts-src/mqtt/codec.ts"
-  uint16_t len = codec_readU16(b, off);
-  if (len > (((int64_t)b.len - (int64_t)off) - 2)) {
+  // Each difference is taken only once it is known not to be negative.
+  if (off > b.len || ((b.len - off) < 2)) {
 #line 410 "ts-src/mqtt/codec.ts"
     return -1;
   }
 #line 411 "ts-src/mqtt/codec.ts"
+  uint16_t len = codec_readU16(b, off);
+  if (len > ((b.len - off) - 2u)) {
+#line 412 "ts-src/mqtt/codec.ts"
+    return -1;
+  }
+#line 413 "ts-src/mqtt/codec.ts"
   return rt_i32_of(((off + 2u) + (uint32_t)len));
 }
 
 /** Reason a topic name is refused, or OK (3.3.2.1, 4.7). */
 static DecodeErr codec_topicNameErr(rt_bytes t) {
   if (t.len == 0) {
-#line 416 "ts-src/mqtt/codec.ts"
+#line 418 "ts-src/mqtt/codec.ts"
     return DecodeErr_EMPTY_TOPIC;
   }
-#line 417 "ts-src/mqtt/codec.ts"
+#line 419 "ts-src/mqtt/codec.ts"
   if (!topic_validTopicName(t)) {
-#line 417 "ts-src/mqtt/codec.ts"
+#line 419 "ts-src/mqtt/codec.ts"
     return topic_validUtf8(t) ? DecodeErr_TOPIC_WILDCARD : DecodeErr_BAD_UTF8;
   }
-#line 418 "ts-src/mqtt/codec.ts"
+#line 420 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }
 
@@ -662,30 +664,30 @@ static DecodeErr codec_decodePublish(rt_bytes body, uint8_t flags, Packet *out) 
   out->retain = (flags & packet_PUBLISH_RETAIN) != 0;
   int32_t end = codec_fieldEnd(body, 0);
   if (end < 0) {
-#line 426 "ts-src/mqtt/codec.ts"
+#line 428 "ts-src/mqtt/codec.ts"
     return DecodeErr_STRING_OVERRUN;
   }
-#line 427 "ts-src/mqtt/codec.ts"
+#line 429 "ts-src/mqtt/codec.ts"
   uint32_t at = (uint32_t)end;
   out->topic = rt_subarray(body, 2, at);
   DecodeErr te = codec_topicNameErr(out->topic);
   if (te != DecodeErr_OK) {
-#line 430 "ts-src/mqtt/codec.ts"
+#line 432 "ts-src/mqtt/codec.ts"
     return te;
   }
-#line 431 "ts-src/mqtt/codec.ts"
-  if (out->qos > 0) {
-    if (((int64_t)body.len - (int64_t)at) < 2) {
-#line 432 "ts-src/mqtt/codec.ts"
-      return DecodeErr_BAD_LENGTH;
-    }
 #line 433 "ts-src/mqtt/codec.ts"
-    out->packetId = codec_readU16(body, at);
-    if (out->packetId == 0) {
+  if (out->qos > 0) {
+    if ((body.len - at) < 2) {
 #line 434 "ts-src/mqtt/codec.ts"
-      return DecodeErr_ZERO_PACKET_ID;
+      return DecodeErr_BAD_LENGTH; // at <= length
     }
 #line 435 "ts-src/mqtt/codec.ts"
+    out->packetId = codec_readU16(body, at);
+    if (out->packetId == 0) {
+#line 436 "ts-src/mqtt/codec.ts"
+      return DecodeErr_ZERO_PACKET_ID;
+    }
+#line 437 "ts-src/mqtt/codec.ts"
     at = at + 2u;
   }
   out->payload = rt_subarray(body, at, UINT32_MAX);
@@ -695,38 +697,38 @@ static DecodeErr codec_decodePublish(rt_bytes body, uint8_t flags, Packet *out) 
 static DecodeErr codec_decodeConnack(rt_bytes body, Packet *out) {
   // Only bit 0 (session present) of the acknowledge flags is defined.
   if ((rt_bytes_get(body, 0) & 0xfe) != 0) {
-#line 443 "ts-src/mqtt/codec.ts"
+#line 445 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 444 "ts-src/mqtt/codec.ts"
+#line 446 "ts-src/mqtt/codec.ts"
   out->sessionPresent = rt_bytes_get(body, 0) == 1;
   out->returnCode = rt_bytes_get(body, 1);
   if (out->returnCode > codec_MAX_CONNACK_CODE) {
-#line 446 "ts-src/mqtt/codec.ts"
+#line 448 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_RETURN_CODE;
   }
-#line 447 "ts-src/mqtt/codec.ts"
+#line 449 "ts-src/mqtt/codec.ts"
   if (out->sessionPresent && out->returnCode != 0) {
-#line 447 "ts-src/mqtt/codec.ts"
+#line 449 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 448 "ts-src/mqtt/codec.ts"
+#line 450 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }
 
 static DecodeErr codec_decodeSuback(rt_bytes body, Packet *out) {
   out->packetId = codec_readU16(body, 0);
   if (out->packetId == 0) {
-#line 453 "ts-src/mqtt/codec.ts"
+#line 455 "ts-src/mqtt/codec.ts"
     return DecodeErr_ZERO_PACKET_ID;
   }
-#line 454 "ts-src/mqtt/codec.ts"
+#line 456 "ts-src/mqtt/codec.ts"
   out->codes = rt_subarray(body, 2, UINT32_MAX);
   if (!codec_validSubackCodes(out->codes)) {
-#line 455 "ts-src/mqtt/codec.ts"
+#line 457 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_SUBACK_CODE;
   }
-#line 456 "ts-src/mqtt/codec.ts"
+#line 458 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }
 
@@ -734,59 +736,59 @@ static DecodeErr codec_decodeSuback(rt_bytes body, Packet *out) {
  *  filters, each followed by a requested-QoS byte in SUBSCRIBE (3.8.3, 3.10.3). */
 static DecodeErr codec_decodeFilterList(rt_bytes body, bool withQos, Packet *out) {
   if (body.len < 2) {
-#line 462 "ts-src/mqtt/codec.ts"
+#line 464 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_LENGTH;
   }
-#line 463 "ts-src/mqtt/codec.ts"
+#line 465 "ts-src/mqtt/codec.ts"
   out->packetId = codec_readU16(body, 0);
   if (out->packetId == 0) {
-#line 464 "ts-src/mqtt/codec.ts"
+#line 466 "ts-src/mqtt/codec.ts"
     return DecodeErr_ZERO_PACKET_ID;
   }
-#line 465 "ts-src/mqtt/codec.ts"
+#line 467 "ts-src/mqtt/codec.ts"
   out->body = rt_subarray(body, 2, UINT32_MAX);
   if (body.len == 2) {
-#line 466 "ts-src/mqtt/codec.ts"
+#line 468 "ts-src/mqtt/codec.ts"
     return DecodeErr_NO_FILTERS;
   }
-#line 467 "ts-src/mqtt/codec.ts"
+#line 469 "ts-src/mqtt/codec.ts"
   uint32_t at = 2;
   while (at < body.len) {
     int32_t end = codec_fieldEnd(body, at);
     if (end < 0) {
-#line 470 "ts-src/mqtt/codec.ts"
+#line 472 "ts-src/mqtt/codec.ts"
       return DecodeErr_STRING_OVERRUN;
     }
-#line 471 "ts-src/mqtt/codec.ts"
+#line 473 "ts-src/mqtt/codec.ts"
     rt_bytes f = rt_subarray(body, at + 2u, (uint32_t)end);
     if (f.len == 0) {
-#line 472 "ts-src/mqtt/codec.ts"
+#line 474 "ts-src/mqtt/codec.ts"
       return DecodeErr_EMPTY_TOPIC;
     }
-#line 473 "ts-src/mqtt/codec.ts"
+#line 475 "ts-src/mqtt/codec.ts"
     if (!topic_validTopicFilter(f)) {
-#line 473 "ts-src/mqtt/codec.ts"
+#line 475 "ts-src/mqtt/codec.ts"
       return topic_validUtf8(f) ? DecodeErr_BAD_FILTER : DecodeErr_BAD_UTF8;
     }
-#line 474 "ts-src/mqtt/codec.ts"
+#line 476 "ts-src/mqtt/codec.ts"
     at = (uint32_t)end;
     if (withQos) {
       if (at >= body.len) {
-#line 476 "ts-src/mqtt/codec.ts"
+#line 478 "ts-src/mqtt/codec.ts"
         return DecodeErr_BAD_LENGTH;
       }
-#line 477 "ts-src/mqtt/codec.ts"
+#line 479 "ts-src/mqtt/codec.ts"
       uint8_t q = rt_bytes_get(body, at);
       if ((q & 0xfc) != 0) {
-#line 478 "ts-src/mqtt/codec.ts"
+#line 480 "ts-src/mqtt/codec.ts"
         return DecodeErr_BAD_SUBSCRIBE_OPTIONS;
       }
-#line 479 "ts-src/mqtt/codec.ts"
+#line 481 "ts-src/mqtt/codec.ts"
       if (q == 3) {
-#line 479 "ts-src/mqtt/codec.ts"
+#line 481 "ts-src/mqtt/codec.ts"
         return DecodeErr_BAD_QOS;
       }
-#line 480 "ts-src/mqtt/codec.ts"
+#line 482 "ts-src/mqtt/codec.ts"
       at++;
     }
   }
@@ -798,21 +800,21 @@ static DecodeErr codec_decodeFilterList(rt_bytes body, bool withQos, Packet *out
 static DecodeErr codec_decodeConnect(rt_bytes body, Packet *out) {
   int32_t nameEnd = codec_fieldEnd(body, 0);
   if (nameEnd < 0) {
-#line 490 "ts-src/mqtt/codec.ts"
+#line 492 "ts-src/mqtt/codec.ts"
     return DecodeErr_STRING_OVERRUN;
   }
-#line 491 "ts-src/mqtt/codec.ts"
+#line 493 "ts-src/mqtt/codec.ts"
   if (!rt_bytes_equal(rt_subarray(body, 2, (uint32_t)nameEnd), RT_LIT("MQTT"))) {
-#line 491 "ts-src/mqtt/codec.ts"
+#line 493 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_PROTOCOL;
   }
-#line 492 "ts-src/mqtt/codec.ts"
-  uint32_t at = (uint32_t)nameEnd;
-  if (((int64_t)body.len - (int64_t)at) < 4) {
-#line 493 "ts-src/mqtt/codec.ts"
-    return DecodeErr_BAD_LENGTH;
-  }
 #line 494 "ts-src/mqtt/codec.ts"
+  uint32_t at = (uint32_t)nameEnd;
+  if ((body.len - at) < 4) {
+#line 495 "ts-src/mqtt/codec.ts"
+    return DecodeErr_BAD_LENGTH; // at <= length
+  }
+#line 496 "ts-src/mqtt/codec.ts"
   out->protocolLevel = rt_bytes_get(body, at);
   uint8_t cf = rt_bytes_get(body, rt_idx_add(at, 1));
   out->connectFlags = cf;
@@ -823,90 +825,90 @@ static DecodeErr codec_decodeConnect(rt_bytes body, Packet *out) {
   // Reserved bit 0 (3.1.2-3); will QoS and retain only with a will
   // (3.1.2-11, -13); will QoS not 3 (3.1.2-14); password only with a user name (3.1.2-22).
   if ((cf & 0x1) != 0) {
-#line 503 "ts-src/mqtt/codec.ts"
+#line 505 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_CONNECT_FLAGS;
   }
-#line 504 "ts-src/mqtt/codec.ts"
+#line 506 "ts-src/mqtt/codec.ts"
   if (!hasWill && (willQos != 0 || ((cf & packet_CONNECT_WILL_RETAIN) != 0))) {
-#line 504 "ts-src/mqtt/codec.ts"
+#line 506 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_CONNECT_FLAGS;
   }
-#line 505 "ts-src/mqtt/codec.ts"
+#line 507 "ts-src/mqtt/codec.ts"
   if (willQos == 3) {
-#line 505 "ts-src/mqtt/codec.ts"
+#line 507 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_QOS;
   }
-#line 506 "ts-src/mqtt/codec.ts"
+#line 508 "ts-src/mqtt/codec.ts"
   if (((cf & packet_CONNECT_USER_NAME) == 0) && ((cf & packet_CONNECT_PASSWORD) != 0)) {
-#line 506 "ts-src/mqtt/codec.ts"
+#line 508 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_CONNECT_FLAGS;
   }
   int32_t end = codec_fieldEnd(body, at);
   if (end < 0) {
-#line 509 "ts-src/mqtt/codec.ts"
+#line 511 "ts-src/mqtt/codec.ts"
     return DecodeErr_STRING_OVERRUN;
   }
-#line 510 "ts-src/mqtt/codec.ts"
+#line 512 "ts-src/mqtt/codec.ts"
   out->clientId = rt_subarray(body, at + 2u, (uint32_t)end);
   if (!topic_validUtf8(out->clientId)) {
-#line 511 "ts-src/mqtt/codec.ts"
+#line 513 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_UTF8;
   }
-#line 512 "ts-src/mqtt/codec.ts"
+#line 514 "ts-src/mqtt/codec.ts"
   at = (uint32_t)end;
   if (hasWill) {
     end = codec_fieldEnd(body, at);
     if (end < 0) {
-#line 515 "ts-src/mqtt/codec.ts"
+#line 517 "ts-src/mqtt/codec.ts"
       return DecodeErr_STRING_OVERRUN;
     }
-#line 516 "ts-src/mqtt/codec.ts"
+#line 518 "ts-src/mqtt/codec.ts"
     out->willTopic = rt_subarray(body, at + 2u, (uint32_t)end);
     DecodeErr te = codec_topicNameErr(out->willTopic);
     if (te != DecodeErr_OK) {
-#line 518 "ts-src/mqtt/codec.ts"
+#line 520 "ts-src/mqtt/codec.ts"
       return te;
     }
-#line 519 "ts-src/mqtt/codec.ts"
+#line 521 "ts-src/mqtt/codec.ts"
     at = (uint32_t)end;
     end = codec_fieldEnd(body, at);
     if (end < 0) {
-#line 521 "ts-src/mqtt/codec.ts"
+#line 523 "ts-src/mqtt/codec.ts"
       return DecodeErr_STRING_OVERRUN;
     }
-#line 522 "ts-src/mqtt/codec.ts"
+#line 524 "ts-src/mqtt/codec.ts"
     out->willMessage = rt_subarray(body, at + 2u, (uint32_t)end);
     at = (uint32_t)end;
   }
   if ((cf & packet_CONNECT_USER_NAME) != 0) {
     end = codec_fieldEnd(body, at);
     if (end < 0) {
-#line 527 "ts-src/mqtt/codec.ts"
+#line 529 "ts-src/mqtt/codec.ts"
       return DecodeErr_STRING_OVERRUN;
     }
-#line 528 "ts-src/mqtt/codec.ts"
+#line 530 "ts-src/mqtt/codec.ts"
     out->userName = rt_subarray(body, at + 2u, (uint32_t)end);
     if (!topic_validUtf8(out->userName)) {
-#line 529 "ts-src/mqtt/codec.ts"
+#line 531 "ts-src/mqtt/codec.ts"
       return DecodeErr_BAD_UTF8;
     }
-#line 530 "ts-src/mqtt/codec.ts"
+#line 532 "ts-src/mqtt/codec.ts"
     at = (uint32_t)end;
   }
   if ((cf & packet_CONNECT_PASSWORD) != 0) {
     end = codec_fieldEnd(body, at);
     if (end < 0) {
-#line 534 "ts-src/mqtt/codec.ts"
+#line 536 "ts-src/mqtt/codec.ts"
       return DecodeErr_STRING_OVERRUN;
     }
-#line 535 "ts-src/mqtt/codec.ts"
+#line 537 "ts-src/mqtt/codec.ts"
     out->password = rt_subarray(body, at + 2u, (uint32_t)end);
     at = (uint32_t)end;
   }
   if (at != body.len) {
-#line 538 "ts-src/mqtt/codec.ts"
+#line 540 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_LENGTH;
   }
-#line 539 "ts-src/mqtt/codec.ts"
+#line 541 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }
