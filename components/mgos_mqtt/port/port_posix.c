@@ -1,4 +1,5 @@
-/* Host port of mgos_mqtt: non-blocking TCP sockets driven by poll(2), the
+/* Host port of mgos_mqtt: non-blocking TCP sockets driven by poll(2), TLS
+ * over them (tls_mbedtls.c: the handshake is driven by the same loop), the
  * monotonic clock, logging to stderr, and the host event loop
  * (mgos_mqtt_poll / mgos_mqtt_run).
  *
@@ -27,6 +28,7 @@
 #include "conn.h"
 #include "mgos_mqtt_host.h"
 #include "port.h"
+#include "tls.h"
 
 #ifndef CONFIG_MGOS_MQTT_MAX_CONNS
 #define CONFIG_MGOS_MQTT_MAX_CONNS 2
@@ -35,8 +37,13 @@
 
 /* Bytes read from a socket per poll iteration (the client buffers packets). */
 #define RECV_CHUNK 2048
+/* TLS reads per poll iteration: mbedTLS may hold more than the socket shows,
+ * so a readable TLS slot is drained up to this many chunks (the rest is taken
+ * in the next iteration, which then does not wait). */
+#define TLS_READS_PER_POLL 16
 
-enum slot_state { SLOT_FREE = 0, SLOT_CONNECTING, SLOT_OPEN };
+/* SLOT_HANDSHAKE: TCP is up, the TLS handshake is under way. */
+enum slot_state { SLOT_FREE = 0, SLOT_CONNECTING, SLOT_HANDSHAKE, SLOT_OPEN };
 
 struct slot {
   int fd;
@@ -51,6 +58,10 @@ struct slot {
   int want_write;
   char host[256];
   unsigned short port;
+  /* TLS on: the tls.h slot in use, and which readiness the handshake waits for. */
+  int tls;
+  int tls_slot;
+  int tls_want;
 };
 
 static struct slot s_slots[NSLOTS];
@@ -174,6 +185,8 @@ static struct slot *slot_get(int32_t slot) {
 
 /* Closes the socket and forgets the addresses: the slot is free again. */
 static void slot_close(struct slot *s) {
+  if (s->tls) mgos_tls_free(s->tls_slot); /* also wipes the key material */
+  s->tls = 0;
   if (s->fd >= 0) close(s->fd);
   s->fd = -1;
   if (s->ai_all != NULL) freeaddrinfo(s->ai_all);
@@ -219,10 +232,6 @@ int32_t port_net_connect(int32_t slot, rt_bytes host, uint16_t port, int32_t tls
   int rc, err;
   if (s == NULL) return -1;
   if (s->state != SLOT_FREE) slot_close(s); /* a new connect replaces the old socket */
-  if (tlsSlot >= 0) {
-    port_log(0, "TLS is not supported by the host port yet: ", host);
-    return -1;
-  }
   if (host.len == 0 || host.len >= sizeof(s->host)) {
     port_log(0, "port: host name empty or too long: ", host);
     return -1;
@@ -234,6 +243,19 @@ int32_t port_net_connect(int32_t slot, rt_bytes host, uint16_t port, int32_t tls
     return -1;
   }
   s->port = port;
+  if (tlsSlot >= 0) {
+    /* Certificates, key and PSK are read now: a bad setting fails at once
+     * (connect error, then the normal backoff) without a TCP round trip. */
+    if (mgos_tls_setup(tlsSlot, mgos_mqtt_port_config(slot), s->host) != 0) {
+      char line[512];
+      snprintf(line, sizeof(line), "TLS setup for %s:%u failed: ", s->host, (unsigned) port);
+      port_log(0, line, rt_str_bytes(mgos_tls_error(tlsSlot)));
+      return -1;
+    }
+    s->tls = 1;
+    s->tls_slot = tlsSlot;
+    s->tls_want = MGOS_TLS_WANT_WRITE;
+  }
   snprintf(portstr, sizeof(portstr), "%u", (unsigned) port);
   memset(&hints, 0, sizeof(hints));
   hints.ai_family = AF_UNSPEC;
@@ -247,6 +269,7 @@ int32_t port_net_connect(int32_t slot, rt_bytes host, uint16_t port, int32_t tls
     snprintf(line, sizeof(line), "cannot resolve %s: %s", s->host, rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
     port_log(0, line, RT_NOBYTES);
     s->ai_all = NULL;
+    slot_close(s);
     return -1;
   }
   s->ai_next = s->ai_all;
@@ -259,13 +282,41 @@ int32_t port_net_connect(int32_t slot, rt_bytes host, uint16_t port, int32_t tls
   return 0;
 }
 
+/* Logs a TLS failure on an open slot: "TLS <what> host:port: <reason>". */
+static void log_tls(const char *what, const struct slot *s) {
+  char line[400];
+  snprintf(line, sizeof(line), "TLS %s %s:%u: ", what, s->host, (unsigned) s->port);
+  port_log(0, line, rt_str_bytes(mgos_tls_error(s->tls_slot)));
+}
+
+/* Encrypts and sends as much as the socket takes now. */
+static int32_t tls_send(struct slot *s, rt_bytes data) {
+  uint32_t off = 0;
+  while (off < data.len) {
+    int want = 0;
+    int n = mgos_tls_send(s->tls_slot, data.p + off, data.len - off, &want);
+    if (n < 0) {
+      log_tls("send to", s);
+      return -1;
+    }
+    if (n == 0) {
+      /* Wait for POLLOUT; a WANT_READ is served by the POLLIN always polled. */
+      if (want == MGOS_TLS_WANT_WRITE) s->want_write = 1;
+      break;
+    }
+    off += (uint32_t) n;
+  }
+  return (int32_t) off;
+}
+
 int32_t port_net_send(int32_t slot, rt_bytes data) {
   struct slot *s = slot_get(slot);
   ssize_t n;
   if (s == NULL) return -1;
-  if (s->state == SLOT_CONNECTING) return 0; /* not writable yet */
+  if (s->state == SLOT_CONNECTING || s->state == SLOT_HANDSHAKE) return 0; /* not writable yet */
   if (s->state != SLOT_OPEN) return -1;
   if (data.len == 0) return 0;
+  if (s->tls) return tls_send(s, data);
   /* MSG_NOSIGNAL: a peer that went away gives EPIPE, not a fatal SIGPIPE. */
   n = send(s->fd, data.p, data.len, MSG_NOSIGNAL);
   if (n < 0) {
@@ -282,10 +333,32 @@ int32_t port_net_send(int32_t slot, rt_bytes data) {
 
 void port_net_close(int32_t slot) {
   struct slot *s = slot_get(slot);
-  if (s != NULL && s->state != SLOT_FREE) slot_close(s);
+  if (s == NULL || s->state == SLOT_FREE) return;
+  if (s->tls && s->state == SLOT_OPEN) mgos_tls_close_notify(s->tls_slot);
+  slot_close(s);
 }
 
 /* ---------------------------------------------------------------- the loop */
+
+/* One handshake step; the connect succeeds or fails when the handshake does. */
+static void tls_step(int32_t idx, struct slot *s) {
+  int r = mgos_tls_handshake(s->tls_slot);
+  if (r == MGOS_TLS_WANT_READ || r == MGOS_TLS_WANT_WRITE) {
+    s->tls_want = r;
+    return;
+  }
+  if (r == MGOS_TLS_DONE) {
+    s->state = SLOT_OPEN;
+    mgos_mqtt_port_on_connect(idx, true, 0);
+    return;
+  }
+  {
+    int code = mgos_tls_error_code(s->tls_slot);
+    log_tls("handshake with", s);
+    slot_close(s);
+    mgos_mqtt_port_on_connect(idx, false, code);
+  }
+}
 
 /* The socket of a connecting slot became writable (or failed). */
 static void handle_connect_done(int32_t idx, struct slot *s) {
@@ -295,6 +368,12 @@ static void handle_connect_done(int32_t idx, struct slot *s) {
   if (err == 0) {
     freeaddrinfo(s->ai_all);
     s->ai_all = s->ai_next = NULL;
+    if (s->tls) {
+      s->state = SLOT_HANDSHAKE;
+      mgos_tls_start(s->tls_slot, s->fd, port_now_ms());
+      tls_step(idx, s);
+      return;
+    }
     s->state = SLOT_OPEN;
     mgos_mqtt_port_on_connect(idx, true, 0);
     return;
@@ -305,9 +384,40 @@ static void handle_connect_done(int32_t idx, struct slot *s) {
   mgos_mqtt_port_on_connect(idx, false, err);
 }
 
+/* Decrypted bytes to the client, until mbedTLS has no more for now. */
+static void tls_readable(int32_t idx, struct slot *s) {
+  static uint8_t buf[RECV_CHUNK];
+  unsigned gen = s->gen;
+  int i;
+  for (i = 0; i < TLS_READS_PER_POLL; i++) {
+    int n = mgos_tls_recv(s->tls_slot, buf, sizeof(buf));
+    if (n == 0) return;
+    if (n > 0) {
+      mgos_mqtt_port_on_recv(idx, RT_BYTES(buf, n));
+      if (s->gen != gen) return; /* the client closed the slot */
+      continue;
+    }
+    if (n == MGOS_TLS_CLOSED) {
+      slot_close(s);
+      mgos_mqtt_port_on_close(idx, 0);
+    } else {
+      int code = mgos_tls_error_code(s->tls_slot);
+      log_tls("recv from", s);
+      slot_close(s);
+      mgos_mqtt_port_on_close(idx, code);
+    }
+    return;
+  }
+}
+
 static void handle_readable(int32_t idx, struct slot *s) {
   static uint8_t buf[RECV_CHUNK];
-  ssize_t n = recv(s->fd, buf, sizeof(buf), 0);
+  ssize_t n;
+  if (s->tls) {
+    tls_readable(idx, s);
+    return;
+  }
+  n = recv(s->fd, buf, sizeof(buf), 0);
   if (n > 0) {
     mgos_mqtt_port_on_recv(idx, RT_BYTES(buf, n));
   } else if (n == 0) {
@@ -318,6 +428,37 @@ static void handle_readable(int32_t idx, struct slot *s) {
     log_errno("recv from", s, err);
     slot_close(s);
     mgos_mqtt_port_on_close(idx, err);
+  }
+}
+
+/* The poll wait, shortened to the nearest TLS handshake deadline. */
+static int tls_wait(int wait) {
+  uint32_t now = port_now_ms();
+  int i;
+  for (i = 0; i < NSLOTS; i++) {
+    const struct slot *s = &s_slots[i];
+    if (s->state == SLOT_HANDSHAKE) {
+      uint32_t ms = mgos_tls_handshake_ms_left(s->tls_slot, now);
+      if (wait < 0 || ms < (uint32_t) wait) wait = (int) ms;
+    }
+  }
+  return wait;
+}
+
+/* Handshakes past their deadline fail like any other connect. */
+static void tls_timeouts(void) {
+  uint32_t now = port_now_ms();
+  int i;
+  for (i = 0; i < NSLOTS; i++) {
+    struct slot *s = &s_slots[i];
+    if (s->state == SLOT_HANDSHAKE && mgos_tls_handshake_ms_left(s->tls_slot, now) == 0) {
+      char line[400];
+      snprintf(line, sizeof(line), "TLS handshake with %s:%u: timed out after %u ms", s->host, (unsigned) s->port,
+               (unsigned) mgos_tls_handshake_timeout_ms());
+      port_log(0, line, RT_NOBYTES);
+      slot_close(s);
+      mgos_mqtt_port_on_connect(i, false, ETIMEDOUT);
+    }
   }
 }
 
@@ -332,7 +473,7 @@ void mgos_mqtt_poll(int timeout_ms) {
   struct pollfd fds[NSLOTS];
   int32_t idx[NSLOTS];
   unsigned gens[NSLOTS];
-  int nfds = 0, i, rc, wait;
+  int nfds = 0, i, rc, wait, pending_in = 0;
   int32_t left;
 
   port_init();
@@ -349,12 +490,21 @@ void mgos_mqtt_poll(int timeout_ms) {
   }
   if (left < 0) left = 0;
   wait = (timeout_ms < 0 || timeout_ms > left) ? (int) left : timeout_ms;
+  wait = tls_wait(wait);
 
   for (i = 0; i < NSLOTS; i++) {
     struct slot *s = &s_slots[i];
     short ev;
     if (s->state == SLOT_FREE) continue;
-    ev = s->state == SLOT_CONNECTING ? POLLOUT : (short) (POLLIN | (s->want_write ? POLLOUT : 0));
+    if (s->state == SLOT_CONNECTING) {
+      ev = POLLOUT;
+    } else if (s->state == SLOT_HANDSHAKE) {
+      ev = s->tls_want == MGOS_TLS_WANT_READ ? POLLIN : POLLOUT;
+    } else {
+      ev = (short) (POLLIN | (s->want_write ? POLLOUT : 0));
+      /* Records mbedTLS already holds count as readable. */
+      if (s->tls && mgos_tls_pending(s->tls_slot)) pending_in = 1;
+    }
     fds[nfds].fd = s->fd;
     fds[nfds].events = ev;
     fds[nfds].revents = 0;
@@ -362,15 +512,21 @@ void mgos_mqtt_poll(int timeout_ms) {
     gens[nfds] = s->gen;
     nfds++;
   }
-  rc = poll(fds, (nfds_t) nfds, wait);
+  rc = poll(fds, (nfds_t) nfds, pending_in ? 0 : wait);
   if (rc < 0 && errno != EINTR) port_log(0, "poll failed: ", rt_str_bytes(strerror(errno)));
 
-  for (i = 0; rc > 0 && i < nfds; i++) {
+  for (i = 0; (rc > 0 || pending_in) && i < nfds; i++) {
     struct slot *s = &s_slots[idx[i]];
-    short re = fds[i].revents;
-    if (re == 0 || s->gen != gens[i]) continue; /* closed or replaced by a callback */
+    short re = rc > 0 ? fds[i].revents : 0;
+    if (s->gen != gens[i]) continue; /* closed or replaced by a callback */
+    if (re == 0 && s->state == SLOT_OPEN && s->tls && mgos_tls_pending(s->tls_slot)) re = POLLIN;
+    if (re == 0) continue;
     if (s->state == SLOT_CONNECTING) {
       handle_connect_done(idx[i], s);
+      continue;
+    }
+    if (s->state == SLOT_HANDSHAKE) {
+      tls_step(idx[i], s);
       continue;
     }
     if ((re & POLLOUT) != 0) s->want_write = 0; /* the timers below flush the rest */
@@ -389,8 +545,9 @@ void mgos_mqtt_poll(int timeout_ms) {
       }
     }
   }
+  tls_timeouts();
   /* Anything received may need an answer (PUBACK ...) or a timer change. */
-  if (rc > 0 || (int32_t) (s_next_timer - port_now_ms()) <= 0) run_timers();
+  if (rc > 0 || pending_in || (int32_t) (s_next_timer - port_now_ms()) <= 0) run_timers();
   s_in_poll = 0;
 }
 
@@ -407,6 +564,7 @@ void mgos_mqtt_host_cleanup(void) {
   for (i = 0; i < NSLOTS; i++) {
     if (s_slots[i].state != SLOT_FREE || s_slots[i].ai_all != NULL) slot_close(&s_slots[i]);
   }
+  mgos_tls_cleanup();
 }
 
 #endif /* !ESP_PLATFORM */

@@ -56,7 +56,11 @@ const GEN_DEFAULT = "components/mgos_mqtt/gen";
 const PORT_DIR = "components/mgos_mqtt/port";
 const CFLAGS = ["-std=c99", "-g", "-O1", "-fno-omit-frame-pointer", "-fsanitize=address,undefined", "-fno-sanitize-recover=undefined", "-Wall",
   // A primary that never answers CONNECT is given up after 2 s instead of 30 (Kconfig knob).
-  "-DCONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS=2000"];
+  "-DCONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS=2000",
+  // A TLS server that never answers the handshake is given up after 3 s instead of 10 (Kconfig knob).
+  "-DCONFIG_MGOS_MQTT_TLS_HANDSHAKE_TIMEOUT_MS=3000"];
+/** The port's TLS (port/tls_mbedtls.c) uses the system mbedTLS (Debian: libmbedtls-dev). */
+const LIBS = ["-lmbedtls", "-lmbedx509", "-lmbedcrypto"];
 
 function listC(dir: string): string[] {
   const abs = path.resolve(ROOT, dir);
@@ -104,7 +108,7 @@ export async function buildPrograms(): Promise<Programs> {
     path.join(ROOT, "test/integration")].map((d) => `-I${d}`);
   // Everything that can change the binaries goes into the cache key.
   const h = crypto.createHash("sha256");
-  h.update(CFLAGS.join(" "));
+  h.update(CFLAGS.join(" ") + LIBS.join(" "));
   const hashDirs = [gen, path.join(ROOT, PORT_DIR), path.join(ROOT, "main"), path.join(ROOT, "test/integration"),
     path.join(ROOT, "test/integration/refapp"), path.join(ROOT, "components/mgos_mqtt/include")];
   for (const d of hashDirs) {
@@ -137,7 +141,7 @@ export async function buildPrograms(): Promise<Programs> {
     for (const [name, srcs] of Object.entries(mains)) {
       // The reference app must compile warning-free, unchanged: -Wextra -Werror.
       const strict = name === "refapp" ? ["-Wextra", "-Werror"] : [];
-      const r = await runCmd("gcc", [...CFLAGS, ...strict, ...includes, ...srcs, ...objs, "-o", path.join(tmp, name)], 180_000);
+      const r = await runCmd("gcc", [...CFLAGS, ...strict, ...includes, ...srcs, ...objs, ...LIBS, "-o", path.join(tmp, name)], 180_000);
       if (r.code !== 0) throw new Error(`building ${name} failed:\n${r.stderr}`);
     }
     fs.mkdirSync(path.dirname(dir), { recursive: true });
