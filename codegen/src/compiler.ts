@@ -135,6 +135,34 @@ export class Compiler {
     const ds = sym.declarations ?? [];
     return ds.find((d) => ts.isTypeAliasDeclaration(d) || ts.isClassDeclaration(d) || ts.isEnumDeclaration(d) || ts.isInterfaceDeclaration(d)) ?? ds[0];
   }
+  /** `NS.name` where `NS` comes from `import * as NS from "./mod"`: the member's
+   *  name (resolved like a plain imported name); null for anything else. */
+  nsMember(e: ts.Node): ts.Identifier | null {
+    if (!ts.isPropertyAccessExpression(e) || !ts.isIdentifier(e.expression) || !ts.isIdentifier(e.name)) return null;
+    const d = this.checker.getSymbolAtLocation(e.expression)?.declarations?.[0];
+    return d && ts.isNamespaceImport(d) ? e.name : null;
+  }
+  /** The first local or parameter of an enclosing function that the function
+   *  expression `fn` refers to (what a closure would capture), if any. */
+  capturedLocal(fn: ts.ArrowFunction | ts.FunctionExpression): string | null {
+    let found: string | null = null;
+    const visit = (n: ts.Node): void => {
+      if (found) return;
+      if (ts.isIdentifier(n) && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) {
+        const d = this.declOf(n);
+        if (d && (ts.isVariableDeclaration(d) || ts.isParameter(d)) && d.getSourceFile() === fn.getSourceFile() &&
+          !(d.pos >= fn.pos && d.end <= fn.end)) {
+          // Declared outside `fn` but inside some function: a local of an enclosing scope.
+          let p: ts.Node | undefined = d.parent;
+          while (p && !ts.isFunctionLike(p) && !ts.isSourceFile(p)) p = p.parent;
+          if (p && ts.isFunctionLike(p)) found = n.text;
+        }
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(fn.body);
+    return found;
+  }
   isRt(node: ts.Node): boolean {
     return path.resolve(node.getSourceFile().fileName) === this.rtFile;
   }
@@ -762,7 +790,10 @@ export class Compiler {
         return { ...v, c: v.atom ? v.c : `(${v.c})`, atom: true, lit: v.lit !== undefined && v.lit < 0 ? undefined : v.lit };
       }
       case ts.SyntaxKind.Identifier: return this.ident(e as ts.Identifier);
-      case ts.SyntaxKind.PropertyAccessExpression: return this.prop(e as ts.PropertyAccessExpression);
+      case ts.SyntaxKind.PropertyAccessExpression: {
+        const nm = this.nsMember(e);
+        return nm ? this.ident(nm) : this.prop(e as ts.PropertyAccessExpression);
+      }
       case ts.SyntaxKind.ElementAccessExpression: return this.elem(e as ts.ElementAccessExpression);
       case ts.SyntaxKind.CallExpression: return this.call(e as ts.CallExpression);
       case ts.SyntaxKind.BinaryExpression: return this.binary(e as ts.BinaryExpression);
@@ -776,11 +807,17 @@ export class Compiler {
         return v;
       }
       case ts.SyntaxKind.ArrowFunction:
-      case ts.SyntaxKind.FunctionExpression:
-        this.err(e, "arrow functions and function expressions are not in the subset (no closures); declare a top-level function and pass user data as a Ptr");
+      case ts.SyntaxKind.FunctionExpression: {
+        const cap = this.capturedLocal(e as ts.ArrowFunction | ts.FunctionExpression);
+        if (cap) {
+          this.err(e, `this function captures the local \`${cap}\` (a closure); C has no closures: declare a top-level function and keep \`${cap}\` in a module variable, or pass it in an object as the user data (Ptr)`);
+        } else {
+          this.err(e, "arrow functions and function expressions are not in the subset (no closures); declare a top-level function and pass user data as a Ptr");
+        }
         return this.bad();
+      }
       case ts.SyntaxKind.ObjectLiteralExpression:
-        this.err(e, "object literals are not in the subset; declare a class and set its fields");
+        this.err(e, "object literals are not in the subset (no dynamic objects); declare a class and set its fields, or for a JSON text use the builder of ts-src/app/app_json.ts: Json.begin().int(\"a\", 1).str(\"b\", s).end()");
         return this.bad();
       case ts.SyntaxKind.ArrayLiteralExpression:
         this.err(e, "array literals are only allowed as a module const table (`const T: readonly u8[] = [...]`); use a field or module buffer");
@@ -857,7 +894,9 @@ export class Compiler {
     const ent = this.fs?.locals.get(d) ?? this.ents.get(d);
     if (!ent && this.badDecls.has(d)) return this.bad();
     if (!ent) {
-      if (ts.isFunctionDeclaration(d) || ts.isClassDeclaration(d) || ts.isEnumDeclaration(d)) {
+      if (ts.isSourceFile(d)) {
+        this.err(id, `\`${id.text}\` is a module namespace (\`import * as ${id.text}\`); it is not a value: use its members, \`${id.text}.name\``);
+      } else if (ts.isFunctionDeclaration(d) || ts.isClassDeclaration(d) || ts.isEnumDeclaration(d)) {
         this.err(id, `\`${id.text}\` cannot be used as a value here; call it, or pass a top-level function name as a callback`);
       } else {
         this.err(id, `\`${id.text}\` is not declared in a form the subset supports (see the diagnostic on its declaration)`);
@@ -897,8 +936,9 @@ export class Compiler {
       return this.bad();
     }
     const name = e.name.text;
-    // Enum members.
-    const od = ts.isIdentifier(e.expression) ? this.declOf(e.expression) : undefined;
+    // Enum members (`E.A`, or `NS.E.A` through a namespace import).
+    const en0 = this.nsMember(e.expression);
+    const od = ts.isIdentifier(e.expression) ? this.declOf(e.expression) : en0 ? this.declOf(en0) : undefined;
     if (od && ts.isEnumDeclaration(od)) {
       const en = this.enums.get(od);
       const v = en?.members.get(name);
@@ -1490,7 +1530,8 @@ export class Compiler {
       this.err(e, "optional calls (`?.()`) are not in the subset; check `f !== null` first");
       return this.bad();
     }
-    const callee = e.expression;
+    // `NS.f(...)` through a namespace import is a call of the imported `f`.
+    const callee = this.nsMember(e.expression) ?? e.expression;
     if (ts.isIdentifier(callee)) {
       const d = this.declOf(callee);
       if (d && this.isRt(d)) return this.intrinsic(callee.text, e);
@@ -1512,6 +1553,16 @@ export class Compiler {
     }
     if (ts.isPropertyAccessExpression(callee)) {
       const od = ts.isIdentifier(callee.expression) ? this.declOf(callee.expression) : undefined;
+      const libObj = ts.isIdentifier(callee.expression) ? callee.expression.text : "";
+      if ((od && this.isLib(od) || !od && libObj !== "") && libObj === "JSON" && (callee.name.text === "stringify" || callee.name.text === "parse")) {
+        // The app API has the replacements; say which.
+        if (callee.name.text === "stringify") {
+          this.err(e, "`JSON.stringify()` cannot be compiled to C (no dynamic objects, no heap); build the text with the JSON builder of ts-src/app/app_json.ts: `Json.begin().int(\"a\", 1).str(\"b\", s).end()` gives the same text as a Bytes view");
+        } else {
+          this.err(e, "`JSON.parse()` cannot be compiled to C (no dynamic objects, no heap); read fields with ts-src/app/app_json.ts: `Json.getInt(msg, \"a\", 0)`, `Json.getStr(msg, \"op\")`, `Json.kind(msg, \"k\")`");
+        }
+        return this.bad();
+      }
       if ((od && (this.isLib(od) || ts.isModuleDeclaration(od))) || (!od && ts.isIdentifier(callee.expression) && ["Math", "JSON", "console", "Object", "Number", "String", "Array"].includes(callee.expression.text))) {
         this.err(e, `\`${callee.getText()}()\` is a library call, which is not in the subset; use the rt.ts intrinsics (u32(), idiv(), mul32(), f64ToU32(), printInt(), ...) or declare an extern function`);
         return this.bad();

@@ -31,7 +31,8 @@ export function defaultRoot(): string {
   return process.cwd();
 }
 
-/** Default inputs: every .ts under ts-src/ except ts-src/node/** and the intrinsics module. */
+/** Default inputs: every .ts under ts-src/ except ts-src/node/** (Node only), ts-src/app/**
+ *  (the application API: compiled with an app, see codegen/src/app/build.ts) and the intrinsics module. */
 export function defaultInputs(root: string): string[] {
   const res: string[] = [];
   const walk = (dir: string): void => {
@@ -40,7 +41,7 @@ export function defaultInputs(root: string): string[] {
       const p = path.join(dir, e.name);
       const rel = path.relative(root, p).split(path.sep).join("/");
       if (e.isDirectory()) {
-        if (rel !== "ts-src/node") walk(p);
+        if (rel !== "ts-src/node" && rel !== "ts-src/app") walk(p);
       } else if (e.name.endsWith(".ts") && !e.name.endsWith(".d.ts") && rel !== "ts-src/rt/rt.ts") {
         res.push(p);
       }
@@ -136,7 +137,12 @@ export function compile(opts: CompileOptions): CompileResult {
           compiler.err(st, `import of \`${spec.text}\`: only relative imports of ts-src modules and rt.ts are in the subset`);
           continue;
         }
-        if (path.resolve(target) === rtFile) continue;
+        if (path.resolve(target) === rtFile) {
+          // The compiler knows the intrinsics by their plain names.
+          const nb = ts.isImportDeclaration(st) ? st.importClause?.namedBindings : undefined;
+          if (nb && ts.isNamespaceImport(nb)) compiler.err(st, "a namespace import of rt.ts is not in the subset; import the rt.ts intrinsics by name (`import { u8, Bytes } from \"../rt/rt\"`)");
+          continue;
+        }
         if (ts.isExportDeclaration(st)) {
           compiler.err(st, "re-exports are not in the subset; import from the defining module");
           continue;

@@ -1,0 +1,492 @@
+// JSON for application code: a builder for small flat objects (what the
+// reference's apps do with JSON.stringify({...})) and a reader for the fields
+// of a flat object (what they do with JSON.parse(msg).field).
+//
+//   const msg: Bytes = Json.begin().str("device", Sys.deviceId()).uint("press", n).end();
+//   // -> {"device":"dev1","press":3}, the same text JSON.stringify gives
+//
+//   if (Json.isObject(msg) && bytesEqual(Json.getStr(msg, "op"), lit("add")))
+//     sum = Json.getInt(msg, "a", 0) + Json.getInt(msg, "b", 0);
+//
+// Object literals and JSON.stringify/JSON.parse do not compile to C (no
+// dynamic objects, no heap); the compiler points here when it meets them.
+// No heap here either: the builder writes into a fixed buffer and the reader
+// returns views into the message.
+
+import { u8, u32, i32, f64, bool, Bytes, strBytes, bytesEqual, noBytes, f64ToI32, idiv } from "../rt/rt";
+import * as Log from "./app_log";
+
+/** Largest JSON text a builder holds, and the largest decoded string getStr()
+ *  returns with escapes in it. @kconfig MGOS_APP_JSON_SIZE */
+export const JSON_SIZE: u32 = 512;
+
+/** What a field holds (kind()). */
+export const NONE: i32 = 0;
+export const STRING: i32 = 1;
+export const NUMBER: i32 = 2;
+export const BOOL: i32 = 3;
+export const NULL: i32 = 4;
+export const OBJECT: i32 = 5;
+export const ARRAY: i32 = 6;
+
+const HEX: readonly u8[] = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102];
+
+// ---------------------------------------------------------------- builder
+
+/** A JSON object under construction in a fixed buffer. Each method appends a
+ *  member and returns the builder, so calls chain; end() closes the object.
+ *  When the text does not fit, end() returns an empty view and logs it. */
+export class JsonOut {
+  buf: Uint8Array = new Uint8Array(JSON_SIZE);
+  len: u32 = 0;
+  members: u32 = 0;
+  /** False once something did not fit. */
+  ok: bool = true;
+
+  /** Starts a new object (forgets the previous one). */
+  begin(): JsonOut {
+    this.len = 0;
+    this.members = 0;
+    this.ok = true;
+    this.put(123);
+    return this;
+  }
+
+  put(c: u8): void {
+    if (this.len >= JSON_SIZE) {
+      this.ok = false;
+      return;
+    }
+    this.buf[this.len] = c;
+    this.len++;
+  }
+
+  putBytes(b: Bytes): void {
+    for (let i: u32 = 0; i < b.length; i++) this.put(b[i]);
+  }
+
+  /** A string with JSON.stringify's escapes: \" \\ \b \f \n \r \t, other
+   *  control bytes as \u00XX; everything else (UTF-8 included) as it is. */
+  putString(b: Bytes): void {
+    this.put(34);
+    for (let i: u32 = 0; i < b.length; i++) {
+      const c: u8 = b[i];
+      if (c === 34 || c === 92) {
+        this.put(92);
+        this.put(c);
+      } else if (c === 8) {
+        this.put(92);
+        this.put(98);
+      } else if (c === 12) {
+        this.put(92);
+        this.put(102);
+      } else if (c === 10) {
+        this.put(92);
+        this.put(110);
+      } else if (c === 13) {
+        this.put(92);
+        this.put(114);
+      } else if (c === 9) {
+        this.put(92);
+        this.put(116);
+      } else if (c < 32) {
+        this.putBytes(strBytes("\\u00"));
+        this.put(HEX[c >> 4]);
+        this.put(HEX[c & 15]);
+      } else {
+        this.put(c);
+      }
+    }
+    this.put(34);
+  }
+
+  putUint(n: u32): void {
+    let p: u32 = 1;
+    while (p <= 429496729 && u32(p * 10) <= n) p = u32(p * 10);
+    for (;;) {
+      this.put(u8(48 + idiv(n, p) % 10));
+      if (p === 1) break;
+      p = idiv(p, 10);
+    }
+  }
+
+  /** The separator and `"k":`. */
+  key(k: string): void {
+    if (this.members > 0) this.put(44);
+    this.members++;
+    this.putString(strBytes(k));
+    this.put(58);
+  }
+
+  /** `"k": v` for a signed integer. */
+  int(k: string, v: i32): JsonOut {
+    this.key(k);
+    if (v < 0) {
+      this.put(45);
+      this.putUint(u32(0 - v));
+    } else {
+      this.putUint(u32(v));
+    }
+    return this;
+  }
+
+  /** `"k": v` for an unsigned integer. */
+  uint(k: string, v: u32): JsonOut {
+    this.key(k);
+    this.putUint(v);
+    return this;
+  }
+
+  /** `"k": true/false`. */
+  bool(k: string, v: bool): JsonOut {
+    this.key(k);
+    this.putBytes(strBytes(v ? "true" : "false"));
+    return this;
+  }
+
+  /** `"k": null`. */
+  nul(k: string): JsonOut {
+    this.key(k);
+    this.putBytes(strBytes("null"));
+    return this;
+  }
+
+  /** `"k": "s"` for a C string (escaped). */
+  str(k: string, s: string): JsonOut {
+    this.key(k);
+    this.putString(strBytes(s));
+    return this;
+  }
+
+  /** `"k": "b"` for bytes (a topic, part of a message; escaped). */
+  bytes(k: string, b: Bytes): JsonOut {
+    this.key(k);
+    this.putString(b);
+    return this;
+  }
+
+  /** `"k": <json>` with `json` already JSON (e.g. another builder's end()). */
+  raw(k: string, json: Bytes): JsonOut {
+    this.key(k);
+    this.putBytes(json);
+    return this;
+  }
+
+  /** Closes the object: its text (a view into the buffer, valid until the
+   *  next begin()), or an empty view when it did not fit (logged). */
+  end(): Bytes {
+    this.put(125);
+    if (!this.ok) {
+      Log.error("Json: the object is longer than MGOS_APP_JSON_SIZE; nothing built");
+      return noBytes();
+    }
+    return this.buf.subarray(0, this.len);
+  }
+}
+
+const shared = new JsonOut();
+
+/** Starts an object in the shared builder (its previous text becomes invalid).
+ *  A module with its own `const j = new JsonOut();` can keep several at once. */
+export function begin(): JsonOut {
+  return shared.begin();
+}
+
+// ---------------------------------------------------------------- reader
+
+/** Where the scanner is and what it found. */
+export class JsonScan {
+  src: Bytes = noBytes();
+  pos: u32 = 0;
+  /** The value found: [vs, ve) in src, and its kind. */
+  vs: u32 = 0;
+  ve: u32 = 0;
+  kind: i32 = 0;
+  /** The decoded string of getStr() when it had escapes. */
+  out: Uint8Array = new Uint8Array(JSON_SIZE);
+}
+
+const scan = new JsonScan();
+
+function peek(s: JsonScan): i32 {
+  return s.pos < s.src.length ? s.src[s.pos] : -1;
+}
+
+function skipWs(s: JsonScan): void {
+  while (s.pos < s.src.length) {
+    const c: u8 = s.src[s.pos];
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return;
+    s.pos++;
+  }
+}
+
+/** At a '"': moves past the closing quote. False when unterminated or invalid. */
+function skipString(s: JsonScan): bool {
+  s.pos++;
+  while (s.pos < s.src.length) {
+    const c: u8 = s.src[s.pos];
+    if (c === 34) {
+      s.pos++;
+      return true;
+    }
+    if (c < 32) return false;
+    if (c === 92) s.pos++;
+    s.pos++;
+  }
+  return false;
+}
+
+function isDigit(c: i32): bool {
+  return c >= 48 && c <= 57;
+}
+
+function skipDigits(s: JsonScan): bool {
+  if (!isDigit(peek(s))) return false;
+  while (isDigit(peek(s))) s.pos++;
+  return true;
+}
+
+/** -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+function skipNumber(s: JsonScan): bool {
+  if (peek(s) === 45) s.pos++;
+  if (peek(s) === 48) s.pos++;
+  else if (!skipDigits(s)) return false;
+  if (peek(s) === 46) {
+    s.pos++;
+    if (!skipDigits(s)) return false;
+  }
+  if (peek(s) === 101 || peek(s) === 69) {
+    s.pos++;
+    if (peek(s) === 43 || peek(s) === 45) s.pos++;
+    if (!skipDigits(s)) return false;
+  }
+  return true;
+}
+
+function skipWord(s: JsonScan, w: Bytes): bool {
+  if (s.pos > s.src.length || w.length > s.src.length - s.pos) return false;
+  if (!bytesEqual(s.src.subarray(s.pos, u32(s.pos + w.length)), w)) return false;
+  s.pos = u32(s.pos + w.length);
+  return true;
+}
+
+/** A nested object or array: skipped by bracket depth (strings inside are
+ *  honoured; the nested content is not otherwise checked). */
+function skipNested(s: JsonScan): bool {
+  let depth: u32 = 0;
+  while (s.pos < s.src.length) {
+    const c: u8 = s.src[s.pos];
+    if (c === 34) {
+      if (!skipString(s)) return false;
+      continue;
+    }
+    if (c === 123 || c === 91) depth++;
+    else if (c === 125 || c === 93) {
+      depth--;
+      if (depth === 0) {
+        s.pos++;
+        return true;
+      }
+    }
+    s.pos++;
+  }
+  return false;
+}
+
+/** Skips the value at pos; returns its kind, NONE when it is not valid JSON. */
+function skipValue(s: JsonScan): i32 {
+  const c: i32 = peek(s);
+  if (c === 34) return skipString(s) ? STRING : NONE;
+  if (c === 123) return skipNested(s) ? OBJECT : NONE;
+  if (c === 91) return skipNested(s) ? ARRAY : NONE;
+  if (c === 116) return skipWord(s, strBytes("true")) ? BOOL : NONE;
+  if (c === 102) return skipWord(s, strBytes("false")) ? BOOL : NONE;
+  if (c === 110) return skipWord(s, strBytes("null")) ? NULL : NONE;
+  if (c === 45 || isDigit(c)) return skipNumber(s) ? NUMBER : NONE;
+  return NONE;
+}
+
+/** Walks the object `js`; with a key, stops at that member's value (scan.vs,
+ *  scan.ve, scan.kind). Returns true when the whole object is well formed (no
+ *  key) or the key was found (key given). */
+function walk(js: Bytes, key: Bytes, want: bool): bool {
+  const s: JsonScan = scan;
+  s.src = js;
+  s.pos = 0;
+  s.kind = NONE;
+  skipWs(s);
+  if (peek(s) !== 123) return false;
+  s.pos++;
+  skipWs(s);
+  if (peek(s) === 125) {
+    s.pos++;
+    skipWs(s);
+    return !want && s.pos === js.length;
+  }
+  for (;;) {
+    skipWs(s);
+    if (peek(s) !== 34) return false;
+    const ks: u32 = u32(s.pos + 1);
+    if (!skipString(s)) return false;
+    const k: Bytes = js.subarray(ks, u32(s.pos - 1));
+    skipWs(s);
+    if (peek(s) !== 58) return false;
+    s.pos++;
+    skipWs(s);
+    const vs: u32 = s.pos;
+    const kind: i32 = skipValue(s);
+    if (kind === NONE) return false;
+    if (want && bytesEqual(k, key)) {
+      s.vs = vs;
+      s.ve = s.pos;
+      s.kind = kind;
+      return true;
+    }
+    skipWs(s);
+    const c: i32 = peek(s);
+    s.pos++;
+    if (c === 44) continue;
+    if (c !== 125) return false;
+    skipWs(s);
+    return !want && s.pos === js.length;
+  }
+}
+
+/** Whether `js` is one well-formed JSON object (nested values are skipped by
+ *  their brackets) with nothing but whitespace after it. */
+export function isObject(js: Bytes): bool {
+  return walk(js, noBytes(), false);
+}
+
+/** The kind of member `key` of the object `js` (NONE when absent or when the
+ *  text before it is not well-formed). Keys are compared as written. */
+export function kind(js: Bytes, key: string): i32 {
+  return walk(js, strBytes(key), true) ? scan.kind : NONE;
+}
+
+/** Whether the object `js` has a member `key`. */
+export function has(js: Bytes, key: string): bool {
+  return kind(js, key) !== NONE;
+}
+
+/** The raw JSON text of member `key` (e.g. a nested object), empty when absent. */
+export function getRaw(js: Bytes, key: string): Bytes {
+  if (!walk(js, strBytes(key), true)) return noBytes();
+  return js.subarray(scan.vs, scan.ve);
+}
+
+/** Member `key` as an integer: `def` when absent, not a number, not an
+ *  integer (2.5, 1e3) or outside the i32 range. */
+export function getInt(js: Bytes, key: string, def: i32): i32 {
+  if (!walk(js, strBytes(key), true) || scan.kind !== NUMBER) return def;
+  const v: Bytes = js.subarray(scan.vs, scan.ve);
+  let i: u32 = 0;
+  const neg: bool = v.length > 0 && v[0] === 45;
+  if (neg) i = 1;
+  let acc: f64 = 0;
+  for (; i < v.length; i++) {
+    const c: u8 = v[i];
+    if (c < 48 || c > 57) return def;
+    acc = acc * 10 + (c - 48);
+    if (acc > 2147483648.0) return def;
+  }
+  if (neg) acc = 0 - acc;
+  if (acc > 2147483647.0) return def;
+  return f64ToI32(acc);
+}
+
+/** Member `key` as a bool: `def` when absent or not true/false. */
+export function getBool(js: Bytes, key: string, def: bool): bool {
+  if (!walk(js, strBytes(key), true) || scan.kind !== BOOL) return def;
+  return js[scan.vs] === 116;
+}
+
+/** Member `key` as a string, unescaped: a view into `js` when it has no
+ *  escapes, else into a shared buffer valid until the next getStr(). Empty
+ *  when absent or not a string (kind() tells an empty string apart). */
+export function getStr(js: Bytes, key: string): Bytes {
+  if (!walk(js, strBytes(key), true) || scan.kind !== STRING) return noBytes();
+  // A string value is at least its two quotes.
+  const v: Bytes = js.subarray(u32(scan.vs + 1), u32(scan.ve - 1));
+  let esc: bool = false;
+  for (let i: u32 = 0; i < v.length; i++) if (v[i] === 92) esc = true;
+  if (!esc) return v;
+  const out: Bytes = scan.out;
+  let n: u32 = 0;
+  let i: u32 = 0;
+  while (i < v.length) {
+    let c: u8 = v[i];
+    i++;
+    if (c !== 92) {
+      out[n] = c;
+      n++;
+      continue;
+    }
+    const e: u8 = v[i];
+    i++;
+    if (e === 117) {
+      // \uXXXX, a surrogate pair combined; a lone surrogate becomes U+FFFD.
+      let cp: u32 = hex4(v, i);
+      i = u32(i + 4);
+      if (cp >= 0xd800 && cp <= 0xdbff && v[i] === 92 && v[i + 1] === 117) {
+        const lo: u32 = hex4(v, u32(i + 2));
+        if (lo >= 0xdc00 && lo <= 0xdfff) {
+          cp = u32(0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00));
+          i = u32(i + 6);
+        }
+      }
+      if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd;
+      n = putUtf8(out, n, cp);
+      continue;
+    }
+    if (e === 98) c = 8;
+    else if (e === 102) c = 12;
+    else if (e === 110) c = 10;
+    else if (e === 114) c = 13;
+    else if (e === 116) c = 9;
+    else c = e;
+    out[n] = c;
+    n++;
+  }
+  return out.subarray(0, n);
+}
+
+/** Four hex digits at b[i..i+4) (a bad digit counts as 0: the scanner already
+ *  accepted the string, and U+0000.. is harmless). */
+function hex4(b: Bytes, i: u32): u32 {
+  let v: u32 = 0;
+  for (let k: u32 = 0; k < 4; k++) {
+    const c: u8 = b[i + k];
+    let d: u32 = 0;
+    if (c >= 48 && c <= 57) d = u32(c - 48);
+    else if (c >= 97 && c <= 102) d = u32(c - 87);
+    else if (c >= 65 && c <= 70) d = u32(c - 55);
+    v = (v << 4 | d) & 0xffff;
+  }
+  return v;
+}
+
+/** Code point `cp` as UTF-8 at out[n]; returns the new length (out is as long
+ *  as any escaped source: \uXXXX is 6 bytes for at most 4 of UTF-8). */
+function putUtf8(out: Bytes, n: u32, cp: u32): u32 {
+  if (cp < 0x80) {
+    out[n] = u8(cp);
+    return u32(n + 1);
+  }
+  if (cp < 0x800) {
+    out[n] = u8(0xc0 | (cp >> 6));
+    out[n + 1] = u8(0x80 | (cp & 0x3f));
+    return u32(n + 2);
+  }
+  if (cp < 0x10000) {
+    out[n] = u8(0xe0 | (cp >> 12));
+    out[n + 1] = u8(0x80 | ((cp >> 6) & 0x3f));
+    out[n + 2] = u8(0x80 | (cp & 0x3f));
+    return u32(n + 3);
+  }
+  out[n] = u8(0xf0 | (cp >> 18));
+  out[n + 1] = u8(0x80 | ((cp >> 12) & 0x3f));
+  out[n + 2] = u8(0x80 | ((cp >> 6) & 0x3f));
+  out[n + 3] = u8(0x80 | (cp & 0x3f));
+  return u32(n + 4);
+}
