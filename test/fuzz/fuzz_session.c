@@ -63,6 +63,7 @@ typedef struct {
   Reader rd;
   uint32_t now;
   uint8_t h3;
+  bool trace; /* FUZZ_TRACE=1: print ops and logs (to read a crash input) */
   bool connackFirst;
   /* Events. */
   bool closed;      /* CLOSE seen and no connect since */
@@ -177,6 +178,16 @@ static void drain(Ctx *c, uint32_t n) {
   wire_check(c);
 }
 
+/* The port closes the transport because the session asks to. After
+ * disconnect() the broker must have received a whole DISCONNECT as the last
+ * thing (else it sees a broken stream and publishes the will). */
+static void close_wanted(Ctx *c) {
+  if (c->s.state == SessionState_DISCONNECTING)
+    FUZZ_CHECK(c->sawDisconnect && c->wireLen == 0, "closing after disconnect(): DISCONNECT %s, %u stray bytes on the wire",
+               c->sawDisconnect ? "sent" : "not sent", c->wireLen);
+  Session_connectionLost(&c->s, c->now);
+}
+
 static void do_connect(Ctx *c);
 static void feed(Ctx *c, const uint8_t *p, uint32_t n);
 
@@ -258,6 +269,7 @@ static void on_event(Session *s, int32_t ev, Packet *p, void *ud) {
 static void on_log(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   Ctx *c = (Ctx *)s->ud;
   FUZZ_CHECK(msg != NULL && level >= 0 && level <= 3, "bad log call");
+  if (c->trace) fprintf(stderr, "  log %d: %s (%d)\n", level, msg, num);
   (void)touch(detail);
   /* The documented ways an accepted message may go without its ack, each with
    * a warning that names its packet id. */
@@ -438,6 +450,7 @@ static uint32_t pick_step(Ctx *c) {
 
 static void run_op(Ctx *c) {
   uint8_t op = rd_u8(&c->rd) % 16u;
+  if (c->trace) fprintf(stderr, "op %u at %u: state %u txLen %u rxLen %u recs %u subs %u wire %u\n", op, c->now, c->s.state, c->s.txLen, c->s.rxLen, c->s.recCount, c->s.subCount, c->wireLen);
   switch (op) {
   case OP_RECV_RAW: {
     size_t got;
@@ -507,10 +520,8 @@ static void run_op(Ctx *c) {
     (void)Session_disconnect(&c->s);
     break;
   case OP_CLOSE_IF_WANTED:
-    if (Session_wantsClose(&c->s)) {
-      /* The CLOSE event (if any) marks the end; a handler may reconnect in it. */
-      Session_connectionLost(&c->s, c->now);
-    }
+    /* The CLOSE event (if any) marks the end; a handler may reconnect in it. */
+    if (Session_wantsClose(&c->s)) close_wanted(c);
     break;
   case OP_HANDLER_ACTION: {
     static const int32_t evs[8] = {0, SessionEvent_CONNACK, SessionEvent_PUBLISH, SessionEvent_PUBACK, SessionEvent_SUBACK, SessionEvent_CLOSE, SessionEvent_PUBREC, SessionEvent_PINGRESP};
@@ -547,6 +558,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   memset(c, 0, sizeof(*c));
   Session_init(&c->s);
   c->rd = (Reader){data, size, 0};
+  c->trace = getenv("FUZZ_TRACE") != NULL;
   h0 = rd_u8(&c->rd);
   h1 = rd_u8(&c->rd);
   h2 = rd_u8(&c->rd);
@@ -573,10 +585,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   while (!rd_done(&c->rd)) {
     run_op(c);
     if (c->h3 & 1u) drain(c, c->s.txLen);
-    if ((c->h3 & 2u) && Session_wantsClose(&c->s)) {
-      /* The CLOSE event (if any) marks the end; a handler may reconnect in it. */
-      Session_connectionLost(&c->s, c->now);
-    }
+    if ((c->h3 & 2u) && Session_wantsClose(&c->s)) close_wanted(c);
     check_invariants(c);
   }
   return 0;
