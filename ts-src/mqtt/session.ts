@@ -667,7 +667,7 @@ export class Session {
         this.onPublish(p);
         break;
       case PacketType.PUBACK:
-        this.onPuback(p);
+        this.onDone(p, RecState.WAIT_PUBACK, SessionEvent.PUBACK, "PUBACK: unexpected id");
         break;
       case PacketType.PUBREC:
         this.onPubrec(p);
@@ -676,7 +676,7 @@ export class Session {
         this.onPubrel(p);
         break;
       case PacketType.PUBCOMP:
-        this.onPubcomp(p);
+        this.onDone(p, RecState.WAIT_PUBCOMP, SessionEvent.PUBCOMP, "PUBCOMP: unexpected id");
         break;
       case PacketType.SUBACK:
         this.onSuback(p);
@@ -752,11 +752,13 @@ export class Session {
     this.queueAck(PacketType.PUBREC, p.packetId);
   }
 
-  private onPuback(p: Packet): void {
+  /** PUBACK (QoS 1) or PUBCOMP (QoS 2) ends the exchange of the record in
+   *  state `waiting`; `ev` is the packet's event, `msg` the log for a stray id. */
+  private onDone(p: Packet, waiting: u8, ev: i32, msg: string): void {
     const i: i32 = this.findRec(p.packetId);
-    if (i >= 0 && this.recs[i].state === RecState.WAIT_PUBACK) this.freeRec(u32(i));
-    else this.log(LogLevel.WARN, "PUBACK: unexpected id", noBytes(), i32(p.packetId));
-    this.emitThenPump(SessionEvent.PUBACK, p);
+    if (i >= 0 && this.recs[i].state === waiting) this.freeRec(u32(i));
+    else this.log(LogLevel.WARN, msg, noBytes(), i32(p.packetId));
+    this.emitThenPump(ev, p);
   }
 
   private onPubrec(p: Packet): void {
@@ -785,13 +787,6 @@ export class Session {
     this.emit(SessionEvent.PUBREL, p);
     // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B).
     if (this.epoch === ep) this.queueAck(PacketType.PUBCOMP, p.packetId);
-  }
-
-  private onPubcomp(p: Packet): void {
-    const i: i32 = this.findRec(p.packetId);
-    if (i >= 0 && this.recs[i].state === RecState.WAIT_PUBCOMP) this.freeRec(u32(i));
-    else this.log(LogLevel.WARN, "PUBCOMP: unexpected id", noBytes(), i32(p.packetId));
-    this.emitThenPump(SessionEvent.PUBCOMP, p);
   }
 
   private onSuback(p: Packet): void {
@@ -874,21 +869,14 @@ export class Session {
     }
     for (let i: u32 = 0; i < this.subCount; i++) {
       const s: Sub = this.subs[i];
+      const sub: bool = s.state === SubState.SUB_PENDING;
+      if (!sub && s.state !== SubState.UNSUB_PENDING) continue;
+      if (s.packetId === 0) s.packetId = this.nextPacketId();
       const free: Bytes = this.tx.subarray(this.txLen);
-      let n: u32 = 0;
-      if (s.state === SubState.SUB_PENDING) {
-        if (s.packetId === 0) s.packetId = this.nextPacketId();
-        n = encodeSubscribe(free, s.packetId, s.view(), s.qos);
-        if (n === 0) return false;
-        s.state = SubState.SUB_SENT;
-      } else if (s.state === SubState.UNSUB_PENDING) {
-        if (s.packetId === 0) s.packetId = this.nextPacketId();
-        n = encodeUnsubscribe(free, s.packetId, s.view());
-        if (n === 0) return false;
-        s.state = SubState.UNSUB_SENT;
-      } else {
-        continue;
-      }
+      const filter: Bytes = s.view();
+      const n: u32 = sub ? encodeSubscribe(free, s.packetId, filter, s.qos) : encodeUnsubscribe(free, s.packetId, filter);
+      if (n === 0) return false;
+      s.state = sub ? SubState.SUB_SENT : SubState.UNSUB_SENT;
       this.txLen += n;
       this.lastTx = this.now;
     }

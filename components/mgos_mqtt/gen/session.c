@@ -10,10 +10,9 @@ static void Session_parse(Session *self);
 static void Session_handle(Session *self, Packet *p);
 static void Session_onConnack(Session *self, Packet *p);
 static void Session_onPublish(Session *self, Packet *p);
-static void Session_onPuback(Session *self, Packet *p);
+static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev, const char *msg);
 static void Session_onPubrec(Session *self, Packet *p);
 static void Session_onPubrel(Session *self, Packet *p);
-static void Session_onPubcomp(Session *self, Packet *p);
 static void Session_onSuback(Session *self, Packet *p);
 static void Session_onUnsuback(Session *self, Packet *p);
 static void Session_pump(Session *self);
@@ -641,7 +640,7 @@ static void Session_handle(Session *self, Packet *p) {
   }
 #line 669 "ts-src/mqtt/session.ts"
   case PacketType_PUBACK: {
-    Session_onPuback(self, p);
+    Session_onDone(self, p, RecState_WAIT_PUBACK, SessionEvent_PUBACK, "PUBACK: unexpected id");
     break;
   }
 #line 672 "ts-src/mqtt/session.ts"
@@ -656,7 +655,7 @@ static void Session_handle(Session *self, Packet *p) {
   }
 #line 678 "ts-src/mqtt/session.ts"
   case PacketType_PUBCOMP: {
-    Session_onPubcomp(self, p);
+    Session_onDone(self, p, RecState_WAIT_PUBCOMP, SessionEvent_PUBCOMP, "PUBCOMP: unexpected id");
     break;
   }
 #line 681 "ts-src/mqtt/session.ts"
@@ -762,17 +761,19 @@ static void Session_onPublish(Session *self, Packet *p) {
   Session_queueAck(self, PacketType_PUBREC, p->packetId);
 }
 
-static void Session_onPuback(Session *self, Packet *p) {
+/** PUBACK (QoS 1) or PUBCOMP (QoS 2) ends the exchange of the record in
+   *  state `waiting`; `ev` is the packet's event, `msg` the log for a stray id. */
+static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev, const char *msg) {
   int32_t i = Session_findRec(self, p->packetId);
-  if (i >= 0 && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBACK)) {
-#line 757 "ts-src/mqtt/session.ts"
+  if (i >= 0 && (self->recs[(uint32_t)i].state == waiting)) {
+#line 759 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else {
-#line 758 "ts-src/mqtt/session.ts"
-    Session_log(self, LogLevel_WARN, "PUBACK: unexpected id", RT_NOBYTES, p->packetId);
+#line 760 "ts-src/mqtt/session.ts"
+    Session_log(self, LogLevel_WARN, msg, RT_NOBYTES, p->packetId);
   }
-#line 759 "ts-src/mqtt/session.ts"
-  Session_emitThenPump(self, SessionEvent_PUBACK, p);
+#line 761 "ts-src/mqtt/session.ts"
+  Session_emitThenPump(self, ev, p);
 }
 
 static void Session_onPubrec(Session *self, Packet *p) {
@@ -797,35 +798,22 @@ static void Session_onPubrel(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
-#line 783 "ts-src/mqtt/session.ts"
+#line 785 "ts-src/mqtt/session.ts"
     Session_rxQos2Remove(self, (uint32_t)k);
   } else {
-#line 784 "ts-src/mqtt/session.ts"
+#line 786 "ts-src/mqtt/session.ts"
     Session_log(self, LogLevel_DEBUG, "PUBREL: unknown id", RT_NOBYTES, p->packetId);
   }
-#line 785 "ts-src/mqtt/session.ts"
+#line 787 "ts-src/mqtt/session.ts"
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B).
   if (self->epoch == ep) {
-#line 787 "ts-src/mqtt/session.ts"
+#line 789 "ts-src/mqtt/session.ts"
     Session_queueAck(self, PacketType_PUBCOMP, p->packetId);
   }
 }
 
-#line 790 "ts-src/mqtt/session.ts"
-static void Session_onPubcomp(Session *self, Packet *p) {
-  int32_t i = Session_findRec(self, p->packetId);
-  if (i >= 0 && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBCOMP)) {
 #line 792 "ts-src/mqtt/session.ts"
-    Session_freeRec(self, (uint32_t)i);
-  } else {
-#line 793 "ts-src/mqtt/session.ts"
-    Session_log(self, LogLevel_WARN, "PUBCOMP: unexpected id", RT_NOBYTES, p->packetId);
-  }
-#line 794 "ts-src/mqtt/session.ts"
-  Session_emitThenPump(self, SessionEvent_PUBCOMP, p);
-}
-
 static void Session_onSuback(Session *self, Packet *p) {
   self->evTag = -1;
   int32_t i = Session_findSub(self, p->packetId, SubState_SUB_SENT);
@@ -836,10 +824,10 @@ static void Session_onSuback(Session *self, Packet *p) {
     s->granted = (uint8_t)((p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80);
     self->evTag = s->tag;
     if (s->granted == 0x80) {
-#line 806 "ts-src/mqtt/session.ts"
+#line 801 "ts-src/mqtt/session.ts"
       Session_log(self, LogLevel_WARN, "subscription refused", Sub_view(s), s->tag);
     }
-#line 807 "ts-src/mqtt/session.ts"
+#line 802 "ts-src/mqtt/session.ts"
   } else {
     Session_log(self, LogLevel_WARN, "SUBACK: unknown id", RT_NOBYTES, p->packetId);
   }
@@ -864,32 +852,32 @@ static void Session_onUnsuback(Session *self, Packet *p) {
 /** Fills tx: pending acks, SUBSCRIBE/UNSUBSCRIBE, then PUBLISH/PUBREL in
    *  publish order (queued messages enter flight while slots are free). Stops
    *  at the first packet that does not fit; called again when tx drains. */
-#line 832 "ts-src/mqtt/session.ts"
+#line 827 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpAcksAndSubs(self)) {
-#line 833 "ts-src/mqtt/session.ts"
+#line 828 "ts-src/mqtt/session.ts"
     return;
   }
-#line 834 "ts-src/mqtt/session.ts"
+#line 829 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state == RecState_QUEUED) {
       if (inflight >= CONFIG_MGOS_MQTT_MAX_INFLIGHT) {
-#line 838 "ts-src/mqtt/session.ts"
+#line 833 "ts-src/mqtt/session.ts"
         return;
       }
-#line 839 "ts-src/mqtt/session.ts"
+#line 834 "ts-src/mqtt/session.ts"
       r->state = (r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC;
       r->sent = false;
       r->unsent = true;
       inflight++;
     }
     if (!r->unsent) {
-#line 844 "ts-src/mqtt/session.ts"
+#line 839 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 845 "ts-src/mqtt/session.ts"
+#line 840 "ts-src/mqtt/session.ts"
     rt_bytes free = rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
     uint32_t n = 0;
     if (r->state == RecState_WAIT_PUBCOMP) {
@@ -898,16 +886,16 @@ static void Session_pump(Session *self) {
       n = r->len;
       // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
       if (r->sent) {
-#line 852 "ts-src/mqtt/session.ts"
+#line 847 "ts-src/mqtt/session.ts"
         rt_bytes_set(free, 0, (uint8_t)(rt_bytes_get(free, 0) | 0x8));
       }
     }
-#line 854 "ts-src/mqtt/session.ts"
+#line 849 "ts-src/mqtt/session.ts"
     if (n == 0) {
-#line 854 "ts-src/mqtt/session.ts"
+#line 849 "ts-src/mqtt/session.ts"
       return;
     }
-#line 855 "ts-src/mqtt/session.ts"
+#line 850 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     r->sent = true;
@@ -919,18 +907,18 @@ static void Session_pump(Session *self) {
    *  subscriptions. False when not connected or tx is full. */
 static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
-#line 865 "ts-src/mqtt/session.ts"
+#line 860 "ts-src/mqtt/session.ts"
     return false;
   }
-#line 866 "ts-src/mqtt/session.ts"
+#line 861 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = codec_encodeAck(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), (uint8_t)(a >> 16), (uint16_t)a);
     if (n == 0) {
-#line 869 "ts-src/mqtt/session.ts"
+#line 864 "ts-src/mqtt/session.ts"
       return false;
     }
-#line 870 "ts-src/mqtt/session.ts"
+#line 865 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -938,37 +926,26 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   }
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
-    rt_bytes free = rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
-    uint32_t n = 0;
-    if (s->state == SubState_SUB_PENDING) {
-      if (s->packetId == 0) {
-#line 880 "ts-src/mqtt/session.ts"
-        s->packetId = Session_nextPacketId(self);
-      }
-#line 881 "ts-src/mqtt/session.ts"
-      n = codec_encodeSubscribe(free, s->packetId, Sub_view(s), s->qos);
-      if (n == 0) {
-#line 882 "ts-src/mqtt/session.ts"
-        return false;
-      }
-#line 883 "ts-src/mqtt/session.ts"
-      s->state = SubState_SUB_SENT;
-    } else if (s->state == SubState_UNSUB_PENDING) {
-      if (s->packetId == 0) {
-#line 885 "ts-src/mqtt/session.ts"
-        s->packetId = Session_nextPacketId(self);
-      }
-#line 886 "ts-src/mqtt/session.ts"
-      n = codec_encodeUnsubscribe(free, s->packetId, Sub_view(s));
-      if (n == 0) {
-#line 887 "ts-src/mqtt/session.ts"
-        return false;
-      }
-#line 888 "ts-src/mqtt/session.ts"
-      s->state = SubState_UNSUB_SENT;
-    } else {
+    bool sub = s->state == SubState_SUB_PENDING;
+    if (!sub && s->state != SubState_UNSUB_PENDING) {
+#line 873 "ts-src/mqtt/session.ts"
       continue;
     }
+#line 874 "ts-src/mqtt/session.ts"
+    if (s->packetId == 0) {
+#line 874 "ts-src/mqtt/session.ts"
+      s->packetId = Session_nextPacketId(self);
+    }
+#line 875 "ts-src/mqtt/session.ts"
+    rt_bytes free = rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
+    rt_bytes filter = Sub_view(s);
+    uint32_t n = sub ? codec_encodeSubscribe(free, s->packetId, filter, s->qos) : codec_encodeUnsubscribe(free, s->packetId, filter);
+    if (n == 0) {
+#line 878 "ts-src/mqtt/session.ts"
+      return false;
+    }
+#line 879 "ts-src/mqtt/session.ts"
+    s->state = sub ? SubState_SUB_SENT : SubState_UNSUB_SENT;
     self->txLen += n;
     self->lastTx = self->now;
   }
@@ -987,36 +964,36 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 }
 
 // ---------------------------------------------------------------- helpers
-#line 911 "ts-src/mqtt/session.ts"
+#line 899 "ts-src/mqtt/session.ts"
 static void Session_emit(Session *self, int32_t ev, Packet *p) {
   SessionEventFn f = self->onEvent;
   if (f != NULL) {
-#line 913 "ts-src/mqtt/session.ts"
+#line 901 "ts-src/mqtt/session.ts"
     f(self, ev, p, self->ud);
   }
 }
 
-#line 916 "ts-src/mqtt/session.ts"
+#line 904 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
   if (self->epoch == ep) {
-#line 919 "ts-src/mqtt/session.ts"
+#line 907 "ts-src/mqtt/session.ts"
     Session_pump(self);
   }
 }
 
-#line 922 "ts-src/mqtt/session.ts"
+#line 910 "ts-src/mqtt/session.ts"
 static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   SessionLogFn f = self->onLog;
   if (f != NULL) {
-#line 924 "ts-src/mqtt/session.ts"
+#line 912 "ts-src/mqtt/session.ts"
     f(self, level, msg, detail, num);
   }
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 928 "ts-src/mqtt/session.ts"
+#line 916 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
@@ -1052,82 +1029,82 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         continue;
       }
       if (clean) {
-#line 962 "ts-src/mqtt/session.ts"
+#line 950 "ts-src/mqtt/session.ts"
         r->state = RecState_QUEUED;
       } else {
-#line 963 "ts-src/mqtt/session.ts"
+#line 951 "ts-src/mqtt/session.ts"
         r->unsent = true;
       }
     }
-#line 965 "ts-src/mqtt/session.ts"
+#line 953 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
-#line 967 "ts-src/mqtt/session.ts"
+#line 955 "ts-src/mqtt/session.ts"
     self->rxQos2Count = 0;
   }
-#line 968 "ts-src/mqtt/session.ts"
+#line 956 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
 
 static bool Session_idInUse(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 973 "ts-src/mqtt/session.ts"
+#line 961 "ts-src/mqtt/session.ts"
     if (self->recs[i].packetId == id) {
-#line 973 "ts-src/mqtt/session.ts"
+#line 961 "ts-src/mqtt/session.ts"
       return true;
     }
   }
-#line 974 "ts-src/mqtt/session.ts"
+#line 962 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
-#line 974 "ts-src/mqtt/session.ts"
+#line 962 "ts-src/mqtt/session.ts"
     if (self->subs[i].packetId == id) {
-#line 974 "ts-src/mqtt/session.ts"
+#line 962 "ts-src/mqtt/session.ts"
       return true;
     }
   }
-#line 975 "ts-src/mqtt/session.ts"
+#line 963 "ts-src/mqtt/session.ts"
   return false;
 }
 
 static int32_t Session_findRec(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     if (self->recs[i].packetId == id && self->recs[i].state >= RecState_WAIT_PUBACK) {
-#line 980 "ts-src/mqtt/session.ts"
+#line 968 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 982 "ts-src/mqtt/session.ts"
+#line 970 "ts-src/mqtt/session.ts"
   return -1;
 }
 
 static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id && self->subs[i].state == state) {
-#line 987 "ts-src/mqtt/session.ts"
+#line 975 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 989 "ts-src/mqtt/session.ts"
+#line 977 "ts-src/mqtt/session.ts"
   return -1;
 }
 
 /** The topic of a stored PUBLISH, for logs. */
 static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
-#line 994 "ts-src/mqtt/session.ts"
+#line 982 "ts-src/mqtt/session.ts"
     return RT_NOBYTES;
   }
-#line 995 "ts-src/mqtt/session.ts"
+#line 983 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   // Skip the fixed header: type byte and the remaining length's 1..4 bytes.
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
-#line 998 "ts-src/mqtt/session.ts"
+#line 986 "ts-src/mqtt/session.ts"
     k++;
   }
-#line 999 "ts-src/mqtt/session.ts"
+#line 987 "ts-src/mqtt/session.ts"
   k++;
   uint32_t tl = (uint32_t)((rt_bytes_get(m, k) << 8) | rt_bytes_get(m, rt_idx_add(k, 1)));
   return rt_subarray(m, k + 2u, (k + 2u) + tl);
@@ -1137,10 +1114,10 @@ static bool Session_dropOldestQueued(Session *self, const char *why) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state != RecState_QUEUED) {
-#line 1007 "ts-src/mqtt/session.ts"
+#line 995 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 1008 "ts-src/mqtt/session.ts"
+#line 996 "ts-src/mqtt/session.ts"
     Session_log(self, LogLevel_WARN, why, Session_recTopic(self, r), r->packetId);
     Session_freeRec(self, i);
     return true;
@@ -1151,38 +1128,38 @@ static bool Session_dropOldestQueued(Session *self, const char *why) {
 /** Gives a record's PUBLISH bytes back to the store (compacting it). */
 static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
-#line 1017 "ts-src/mqtt/session.ts"
+#line 1005 "ts-src/mqtt/session.ts"
     return;
   }
-#line 1018 "ts-src/mqtt/session.ts"
+#line 1006 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
   for (uint32_t j = off; j < end; j++) {
-#line 1021 "ts-src/mqtt/session.ts"
+#line 1009 "ts-src/mqtt/session.ts"
     rt_set_u8(self->store, CONFIG_MGOS_MQTT_STORE_SIZE, j, rt_get_u8(self->store, CONFIG_MGOS_MQTT_STORE_SIZE, rt_idx_add(j, len)));
   }
-#line 1022 "ts-src/mqtt/session.ts"
+#line 1010 "ts-src/mqtt/session.ts"
   self->storeUsed = end;
   r->len = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *o = &self->recs[i];
     if (o->len > 0 && o->off > off) {
-#line 1026 "ts-src/mqtt/session.ts"
+#line 1014 "ts-src/mqtt/session.ts"
       o->off = o->off - len;
     }
   }
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 1031 "ts-src/mqtt/session.ts"
+#line 1019 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
-#line 1033 "ts-src/mqtt/session.ts"
+#line 1021 "ts-src/mqtt/session.ts"
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 1034 "ts-src/mqtt/session.ts"
+#line 1022 "ts-src/mqtt/session.ts"
   self->recCount--;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -1193,10 +1170,10 @@ static void Session_freeRec(Session *self, uint32_t i) {
 /** Removes subscription i, keeping the others in the order they were added. */
 static void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
-#line 1043 "ts-src/mqtt/session.ts"
+#line 1031 "ts-src/mqtt/session.ts"
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
   }
-#line 1044 "ts-src/mqtt/session.ts"
+#line 1032 "ts-src/mqtt/session.ts"
   self->subCount--;
   Sub *last = &self->subs[self->subCount];
   last->state = SubState_FREE;
@@ -1206,13 +1183,13 @@ static void Session_freeSub(Session *self, uint32_t i) {
 
 static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->rxQos2Count; i++) {
-#line 1052 "ts-src/mqtt/session.ts"
+#line 1040 "ts-src/mqtt/session.ts"
     if (rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) == id) {
-#line 1052 "ts-src/mqtt/session.ts"
+#line 1040 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 1053 "ts-src/mqtt/session.ts"
+#line 1041 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1222,9 +1199,9 @@ static bool Session_rxQos2Has(Session *self, uint16_t id) {
 
 static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
-#line 1061 "ts-src/mqtt/session.ts"
+#line 1049 "ts-src/mqtt/session.ts"
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 1062 "ts-src/mqtt/session.ts"
+#line 1050 "ts-src/mqtt/session.ts"
   self->rxQos2Count--;
 }
