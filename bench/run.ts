@@ -32,6 +32,7 @@ const N = {
   thr1: QUICK ? 4000 : 20000,   // QoS 1 throughput
   lat: QUICK ? 300 : 2000,      // round trips
   cg: QUICK ? 500 : 5000,       // messages per callgrind run
+  cgJs: QUICK ? 500 : 1000,     // the same for MQTT.js
 };
 const SIZES = QUICK ? [16, 1024, 65536] : [16, 256, 1024, 4096, 16384, 65536];
 const SUBS = [1, 10, 100];
@@ -40,7 +41,9 @@ const OUT = path.join(ROOT, "build", "bench");
 const BIN = path.join(OUT, "bin");
 const CG = path.join(OUT, "callgrind");
 
-const log = (s: string): void => { process.stderr.write(s + "\n"); };
+const T0 = Date.now();
+/** Progress on stderr, with the seconds since the start. */
+const log = (s: string): void => { process.stderr.write(`[${String(Math.round((Date.now() - T0) / 1000)).padStart(4)} s] ${s}\n`); };
 
 // ---------------------------------------------------------------- building
 
@@ -160,7 +163,32 @@ interface RunOut {
 
 let runSeq = 0;
 
+// The broker must outlive every run. If it has gone (it crashed, or something
+// on this shared machine killed it), say how and start it again on the same
+// port; concurrent runs share one restart.
+let brokerRestart: Promise<void> | null = null;
+let stopping = false;
+function watchBroker(broker: Broker): void {
+  const p = broker.proc;
+  if (p === null) return;
+  void p.exited.then((r) => {
+    if (!stopping) log(`bench: the broker exited (code ${r.code}, signal ${r.signal ?? "none"}); stderr: ${p.err.trim().split("\n").slice(-3).join(" | ") || "(empty)"}`);
+  });
+}
+async function ensureBroker(broker: Broker): Promise<void> {
+  if (broker.proc !== null && !broker.proc.done) return;
+  if (brokerRestart === null) {
+    brokerRestart = (async () => {
+      log(`bench: restarting the broker on port ${broker.port}`);
+      await broker.restart();
+      watchBroker(broker);
+    })().finally(() => { brokerRestart = null; });
+  }
+  await brokerRestart;
+}
+
 async function runOne(c: Client, spec: RunSpec, broker: Broker, how: { callgrind?: boolean; alloc?: boolean } = {}): Promise<RunOut> {
+  await ensureBroker(broker);
   const id = `${c.key}-${process.pid}-${++runSeq}`;
   const argv = [...(spec.big ? c.big : c.cmd), "--mode", spec.mode, "--n", String(spec.n), "--size", String(spec.size),
     "--subs", String(spec.subs ?? 1), "--window", String(WINDOW), "--port", String(broker.port), "--id", id];
@@ -235,56 +263,193 @@ function category(f: string): string | null {
   return "ports";
 }
 
-interface SizeTarget { name: string; cc: string; size: string; flags: string[] }
+interface SizeTarget { name: string; cc: string; size: string; flags: string[]; gen: string[]; hosted: string[] | null }
+// `gen`: extra flags for the generated C. `hosted`: extra flags for the
+// hand-written C (ports, TLS glue), which needs a C library's headers (null:
+// none for that target). Debian's lx106 toolchain has none: those sources are
+// compiled against newlib's generic headers (libnewlib-dev, the C library an
+// ESP8266 SDK links); the generated C needs none (rt.h uses compiler
+// built-ins when freestanding), as in the cross-build test tier.
+const NEWLIB_INC = "/usr/include/newlib";
 const SIZE_TARGETS: SizeTarget[] = [
-  { name: "cortex-m3", cc: "arm-none-eabi-gcc", size: "arm-none-eabi-size", flags: ["-mcpu=cortex-m3", "-mthumb", "-Os", "-ffunction-sections", "-fdata-sections"] },
-  { name: "xtensa-lx106", cc: "xtensa-lx106-elf-gcc", size: "xtensa-lx106-elf-size", flags: ["-Os", "-ffreestanding", "-mlongcalls", "-ffunction-sections", "-fdata-sections"] },
-  { name: "host-x86_64", cc: "gcc", size: "size", flags: ["-Os", "-ffunction-sections", "-fdata-sections"] },
+  { name: "cortex-m3", cc: "arm-none-eabi-gcc", size: "arm-none-eabi-size", flags: ["-mcpu=cortex-m3", "-mthumb", "-Os", "-ffunction-sections", "-fdata-sections"],
+    gen: [], hosted: [] }, // newlib comes with the toolchain
+  { name: "xtensa-lx106", cc: "xtensa-lx106-elf-gcc", size: "xtensa-lx106-elf-size", flags: ["-Os", "-mlongcalls", "-ffunction-sections", "-fdata-sections"],
+    gen: ["-ffreestanding"], hosted: fs.existsSync(path.join(NEWLIB_INC, "stdio.h")) ? ["-isystem", NEWLIB_INC] : null },
+  { name: "host-x86_64", cc: "gcc", size: "size", flags: ["-Os", "-ffunction-sections", "-fdata-sections"], gen: [], hosted: [] },
 ];
 
-/** Per-category sums of per-object sizes; a category is null when it could not be built for the target. */
-async function codeSize(): Promise<Record<string, Record<string, Sizes | null>>> {
-  const out: Record<string, Record<string, Sizes | null>> = {};
+/** Sizes of one target: per part (core, config, ports, port_host, tls; null when
+ *  it could not be built there) and per source file ("gen/codec", "port/compat").
+ *  tlsNote says how the TLS glue was measured (or why not). */
+interface TargetSizes {
+  parts: Record<string, Sizes | null>; files: Record<string, Sizes>; tlsNote: string;
+  /** Linked with --gc-sections from the roots of bench/c/size_roots.c: per file, what is kept. */
+  linked: { typical: Record<string, Sizes>; full: Record<string, Sizes> } | null;
+}
+
+/** The module a generated file belongs to, for the per-module split. */
+function moduleOf(file: string): string {
+  const [dir, b] = file.split("/");
+  if (dir === "port") return b.startsWith("port_") ? "host port (POSIX)" : /tls/.test(b) ? "TLS glue" : "ports";
+  if (b.startsWith("config")) return "config";
+  if (b === "conn" || b === "facade" || b === "mg_mqtt") return "conn/facade/mg_mqtt";
+  if (b === "mg_types" || b === "port" || b === "rt") return "rt/port/mg_types";
+  return b; // codec, packet, topic, session
+}
+const MODULES = ["codec", "packet", "topic", "session", "conn/facade/mg_mqtt", "rt/port/mg_types", "config", "ports", "TLS glue", "host port (POSIX)"];
+
+/** Per-part sums of per-object sizes, and the per-file sizes they come from. */
+async function codeSize(): Promise<Record<string, TargetSizes>> {
+  const out: Record<string, TargetSizes> = {};
   const srcs = listC(GEN).concat(listC(PORT));
-  // mbedTLS headers for the TLS glue on cross targets: the host's, through a
-  // folder that holds only them (the host's libc headers must not leak in).
+  const tlsSrc = srcs.filter((f) => category(f) === "tls");
+  // mbedTLS headers for the TLS glue on cross targets: Debian's (the host's;
+  // mbedTLS's headers are target-independent C, the configuration included),
+  // through a folder that holds only them, so that the host's libc headers
+  // do not leak into a cross build.
   const mbedInc = path.join(OUT, "mbedtls-inc");
-  if (fs.existsSync("/usr/include/mbedtls") && !fs.existsSync(path.join(mbedInc, "mbedtls"))) {
+  const haveMbed = fs.existsSync("/usr/include/mbedtls/ssl.h");
+  if (haveMbed && !fs.existsSync(path.join(mbedInc, "mbedtls"))) {
     fs.mkdirSync(mbedInc, { recursive: true });
     fs.symlinkSync("/usr/include/mbedtls", path.join(mbedInc, "mbedtls"));
+    if (fs.existsSync("/usr/include/psa")) fs.symlinkSync("/usr/include/psa", path.join(mbedInc, "psa"));
   }
   for (const t of SIZE_TARGETS) {
     const cats: Record<string, Sizes | null> = { core: null, config: null, ports: null, port_host: null, tls: null };
-    if (!haveTool(t.cc)) { out[t.name] = cats; continue; }
+    const files: Record<string, Sizes> = {};
+    const host = t.name === "host-x86_64";
+    let tlsNote = tlsSrc.length === 0 ? "not built yet (no components/mgos_mqtt/port/*tls*.c)" : "";
+    let linked: TargetSizes["linked"] = null;
+    if (!haveTool(t.cc)) { out[t.name] = { parts: cats, files, tlsNote: `no ${t.cc}`, linked }; continue; }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-size-${t.name}-`));
     try {
       const jobs = srcs.map((src) => async () => {
         const cat = category(src);
-        if (cat === null || (cat === "port_host" && t.name !== "host-x86_64")) return null;
-        const obj = path.join(dir, path.basename(path.dirname(src)) + "_" + path.basename(src, ".c") + ".o");
-        const extra = cat === "tls" && t.name !== "host-x86_64" ? [`-I${mbedInc}`] : [];
-        const r = await runCmd(t.cc, ["-std=c99", ...t.flags, ...INC, ...extra, "-c", src, "-o", obj], 120_000);
-        return { cat, obj, ok: r.code === 0 };
+        if (cat === null || (cat === "port_host" && !host)) return null;
+        const handWritten = cat === "ports" || cat === "tls";
+        if (handWritten && t.hosted === null) return null; // no C library headers for this target
+        if (!host && cat === "tls" && !haveMbed) return null;
+        const name = path.basename(path.dirname(src)) + "/" + path.basename(src, ".c");
+        const obj = path.join(dir, name.replace("/", "_") + ".o");
+        const extra = [...(handWritten ? t.hosted ?? [] : t.gen), ...(cat === "tls" && !host ? [`-I${mbedInc}`] : [])];
+        const r = await runCmd(t.cc, ["-std=c99", ...t.flags, ...extra, ...INC, "-c", src, "-o", obj], 120_000);
+        if (r.code !== 0) log(`bench: size: ${name} does not build for ${t.name}: ${r.stderr.split("\n").find((l) => /error/.test(l)) ?? r.stderr.slice(0, 200)}`);
+        return { cat, obj, name, ok: r.code === 0 };
       });
       const built = await pool(jobs, 2);
       const failed = new Set<string>();
       for (const b of built) if (b && !b.ok) failed.add(b.cat);
-      const objs = built.filter((b): b is { cat: string; obj: string; ok: boolean } => b !== null && b.ok);
+      const objs = built.filter((b): b is { cat: string; obj: string; name: string; ok: boolean } => b !== null && b.ok);
       if (objs.length) {
         const r = await runCmd(t.size, objs.map((b) => b.obj), 60_000);
         for (const line of r.stdout.split("\n").slice(1)) {
           const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+\d+\s+[0-9a-f]+\s+(.+)$/.exec(line);
           if (!m) continue;
           const b = objs.find((o) => o.obj === m[4].trim());
-          if (!b || failed.has(b.cat)) continue;
+          if (!b) continue;
+          const one = { text: Number(m[1]), data: Number(m[2]), bss: Number(m[3]) };
+          files[b.name] = one;
+          if (failed.has(b.cat)) continue; // a part with a missing file has no honest sum
           const s = cats[b.cat] ?? (cats[b.cat] = zero());
-          s.text += Number(m[1]); s.data += Number(m[2]); s.bss += Number(m[3]);
+          s.text += one.text; s.data += one.data; s.bss += one.bss;
         }
+      }
+      if (!host) linked = await linkedSizes(t, dir, objs);
+      if (tlsSrc.length > 0) {
+        tlsNote = cats.tls !== null ? (host ? "host build against Debian's mbedTLS" : "cross-built against Debian's mbedTLS headers")
+          : !host && !haveMbed ? "no mbedTLS headers for this target (host size only)" : "does not build for this target (host size only)";
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-    out[t.name] = cats;
+    out[t.name] = { parts: cats, files, tlsNote, linked };
+  }
+  return out;
+}
+
+/** The public API's functions, from the generated header: the roots of the "full API" link. */
+function publicFunctions(): string[] {
+  const h = fs.readFileSync(path.join(ROOT, "components/mgos_mqtt/include/mgos_mqtt.h"), "utf8");
+  const names = new Set<string>();
+  for (const m of h.matchAll(/^[A-Za-z][\w \t*]*?\b(\w+)\s*\(/gm)) if (!/^(typedef|return|void|int|struct|if|while|sizeof)$/.test(m[1])) names.add(m[1]);
+  return [...names];
+}
+
+/**
+ * What a firmware links of our code: the target's objects (generated core,
+ * config, portable ports; no platform port, no TLS glue) linked with
+ * --gc-sections, -nostdlib and unresolved symbols allowed (the port_*
+ * functions and the C library are not ours), from two sets of roots:
+ * bench/c/size_roots.c (a typical firmware, plus the port's entry points) and
+ * every function of mgos_mqtt.h. The kept input sections are summed per
+ * object from the linker map. Null when the link fails (logged).
+ */
+async function linkedSizes(t: SizeTarget, dir: string, objs: { cat: string; obj: string; name: string }[]): Promise<TargetSizes["linked"]> {
+  const ours = objs.filter((o) => o.cat === "core" || o.cat === "config" || o.cat === "ports");
+  const rootsSrc = path.join(dir, "size_roots_full.c");
+  const fns = publicFunctions().filter((f) => !/^mgos_mqtt_(poll|run)$/.test(f)); // the host port's loop
+  fs.writeFileSync(rootsSrc, `/* Generated by bench/run.ts: every function of mgos_mqtt.h, as link roots. */
+#include "conn.h"
+#include "mgos_mqtt.h"
+typedef void (*size_fn)(void);
+const size_fn size_roots_full[] = {
+${fns.map((f) => `  (size_fn) ${f},`).join("\n")}
+  (size_fn) mgos_mqtt_port_on_connect, (size_fn) mgos_mqtt_port_on_recv, (size_fn) mgos_mqtt_port_on_close, (size_fn) mgos_mqtt_port_poll,
+};
+`);
+  const hosted = t.hosted ?? [];
+  const roots: Record<string, { src: string; sym: string }> = {
+    typical: { src: path.join(ROOT, "bench/c/size_roots.c"), sym: "size_root_typical" },
+    full: { src: rootsSrc, sym: "size_roots_full" },
+  };
+  const res: Record<string, Record<string, Sizes>> = {};
+  for (const [k, r] of Object.entries(roots)) {
+    const obj = path.join(dir, `roots_${k}.o`), elf = path.join(dir, `linked_${k}.elf`), map = path.join(dir, `linked_${k}.map`);
+    const c = await runCmd(t.cc, ["-std=c99", ...t.flags, ...hosted, ...INC, "-c", r.src, "-o", obj], 120_000);
+    const l = c.code !== 0 ? c : await runCmd(t.cc, [...t.flags, "-nostdlib", "-Wl,--gc-sections", "-Wl,--unresolved-symbols=ignore-all",
+      `-Wl,--undefined=${r.sym}`, `-Wl,-e,${r.sym}`, `-Wl,-Map=${map}`, obj, ...ours.map((o) => o.obj), "-o", elf], 120_000);
+    if (l.code !== 0) { log(`bench: size: linking ${k} for ${t.name} failed: ${l.stderr.slice(0, 400)}`); return null; }
+    const byObj = mapSizes(fs.readFileSync(map, "utf8"));
+    res[k] = {};
+    for (const o of ours) if (byObj.has(o.obj)) res[k][o.name] = byObj.get(o.obj)!;
+  }
+  return { typical: res.typical, full: res.full };
+}
+
+/** Kept input sections per object file, from a GNU ld map (after "Linker script and memory map"). */
+function mapSizes(map: string): Map<string, Sizes> {
+  const out = new Map<string, Sizes>();
+  const start = map.indexOf("Linker script and memory map");
+  let pending: string | null = null; // a long section name stands on its own line
+  for (const line of map.slice(start).split("\n")) {
+    const name = /^ (\.\S+|COMMON)\s*$/.exec(line);
+    if (name) { pending = name[1]; continue; }
+    const m = /^ (\.\S+|COMMON)?\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+(\S+\.o)$/.exec(line);
+    const sec = m ? m[1] ?? pending : null;
+    pending = null;
+    if (!m || !sec) continue;
+    const size = parseInt(m[2], 16);
+    // Loaded sections only (not .comment, .ARM.attributes, .xt.prop, debug info).
+    const kind = /^\.(text|rodata|literal|init_array|fini_array|ctors|dtors|ARM\.exidx|ARM\.extab)/.test(sec) ? "text"
+      : /^\.(s?data)/.test(sec) ? "data" : /^(\.s?bss|COMMON)/.test(sec) ? "bss" : null;
+    if (kind === null || size === 0) continue;
+    const s = out.get(m[3]) ?? zero();
+    s[kind] += size;
+    out.set(m[3], s);
+  }
+  return out;
+}
+
+/** Per-module sums (MODULES) of per-file sizes (by default, the per-object ones). */
+function moduleSizes(t: TargetSizes | undefined, files?: Record<string, Sizes>): Record<string, Sizes | null> {
+  const out: Record<string, Sizes | null> = {};
+  for (const m of MODULES) out[m] = null;
+  for (const [f, s] of Object.entries(files ?? t?.files ?? {})) {
+    const m = moduleOf(f);
+    if (!(m in out)) continue;
+    const o = out[m] ?? (out[m] = zero());
+    o.text += s.text; o.data += s.data; o.bss += s.bss;
   }
   return out;
 }
@@ -304,16 +469,38 @@ function findLib(name: string): string | null {
   return null;
 }
 
-/** Exclusive instructions per function (file:function) of one callgrind output. */
+/** Exclusive instructions per function of one callgrind output. callgrind
+ *  splits a function by the source file of each instruction (code inlined
+ *  from rt.h counts as "rt.h:Session_parse"): the parts are summed per name. */
 async function fnCosts(file: string): Promise<Map<string, number>> {
-  const r = await runCmd("callgrind_annotate", ["--inclusive=no", "--threshold=100", file], 120_000);
+  const r = await runCmd("callgrind_annotate", ["--auto=no", "--inclusive=no", "--threshold=100", file], 120_000);
   const out = new Map<string, number>();
-  for (const line of r.stdout.split("\n")) {
+  const lines = r.stdout.split("\n");
+  const from = lines.findIndex((l) => /file:function/.test(l));
+  for (const line of lines.slice(from + 2)) {
     const m = /^\s*([\d,]+) \([^)]*\)\s+(.+?)(?: \[[^\]]*\])?$/.exec(line);
-    if (!m || m[2] === "PROGRAM TOTALS") continue;
-    out.set(m[2], (out.get(m[2]) ?? 0) + Number(m[1].replace(/,/g, "")));
+    if (!m) continue;
+    const fn = m[2].slice(m[2].lastIndexOf(":") + 1);
+    out.set(fn, (out.get(fn) ?? 0) + Number(m[1].replace(/,/g, "")));
   }
   return out;
+}
+
+/** The top functions by exclusive instructions per message: (run with n
+ *  messages - baseline run) / n, with their share of the per-message total. */
+async function hotspotText(withFile: string, baseFile: string, n: number, top = 10): Promise<string> {
+  const [withN, without] = await Promise.all([fnCosts(withFile), fnCosts(baseFile)]);
+  const per: [string, number][] = [];
+  let total = 0;
+  for (const [fn, ir] of withN) {
+    const x = (ir - (without.get(fn) ?? 0)) / n;
+    per.push([fn, x]);
+    total += x;
+  }
+  for (const [fn, ir] of without) if (!withN.has(fn)) total -= ir / n;
+  per.sort((a, b) => b[1] - a[1]);
+  return per.slice(0, top).filter((x) => x[1] >= 1)
+    .map(([fn, x]) => `${int(x).padStart(7)}  ${((100 * x) / total).toFixed(1).padStart(5)}%  ${fn}`).join("\n");
 }
 
 // ---------------------------------------------------------------- machine
@@ -357,6 +544,45 @@ function renderTable(rows: [string, Cell[]][], head: string[]): string {
   return out.join("\n");
 }
 
+/** Our code size per module, flash / static RAM: per object on each target,
+ *  and linked (--gc-sections) for a typical firmware and for the whole API. */
+function moduleTable(sizes: Record<string, TargetSizes>): { mods: Record<string, Record<string, Sizes | null>>; modTable: string } {
+  const fr = (s: Sizes): string => `${int(s.text + s.data)} / ${int(s.data + s.bss)}`;
+  const cols: { head: string; t: string; how: "objects" | "typical" | "full" }[] = [];
+  for (const t of SIZE_TARGETS) {
+    const short = t.name === "cortex-m3" ? "Cortex-M3" : t.name === "xtensa-lx106" ? "lx106" : "host x86-64";
+    cols.push({ head: `${short}: objects`, t: t.name, how: "objects" });
+    if (t.name !== "host-x86_64") {
+      cols.push({ head: `${short}: linked, typical`, t: t.name, how: "typical" });
+      cols.push({ head: `${short}: linked, full API`, t: t.name, how: "full" });
+    }
+  }
+  const mods: Record<string, Record<string, Sizes | null>> = {};
+  for (const c of cols) {
+    const z = sizes[c.t];
+    const files = c.how === "objects" ? z?.files : z?.linked?.[c.how];
+    mods[`${c.t}:${c.how}`] = files ? moduleSizes(z, files) : Object.fromEntries(MODULES.map((m) => [m, null]));
+  }
+  const CORE = MODULES.slice(0, 6);
+  const coreSum = (m: Record<string, Sizes | null>): Sizes | null => {
+    const t = zero();
+    let any = false;
+    for (const k of CORE) { const x = m[k]; if (x) { any = true; t.text += x.text; t.data += x.data; t.bss += x.bss; } }
+    return any ? t : null;
+  };
+  const cell = (c: typeof cols[number], m: string): string => {
+    const x = m === "= generated core" ? coreSum(mods[`${c.t}:${c.how}`]) : mods[`${c.t}:${c.how}`][m];
+    if (x) return fr(x);
+    if (m === "TLS glue") return c.how !== "objects" ? "-" : sizes[c.t]?.tlsNote.startsWith("not built") ? "not built yet" : "n/a";
+    if (m === "host port (POSIX)") return "-";
+    return c.how === "objects" || sizes[c.t]?.linked ? "0 / 0" : "n/a";
+  };
+  const names = [...CORE, "= generated core", ...MODULES.slice(6)];
+  const modRows: [string, Cell[]][] = names.map((m) => [m, cols.map((c) => cell(c, m))]);
+  const modTable = renderTable(modRows, ["module (flash / static RAM, B)", ...cols.map((c) => c.head)]);
+  return { mods, modTable };
+}
+
 // ---------------------------------------------------------------- main
 
 interface ClientResults {
@@ -373,13 +599,30 @@ async function main(): Promise<void> {
   const need = ["gcc", "valgrind", "mosquitto"];
   const miss = need.filter((t) => !haveTool(t));
   if (miss.length) throw new Error(`missing tools: ${miss.join(", ")} (scripts/bench.sh installs them)`);
-  log(`bench: ${QUICK ? "quick mode (BENCH_QUICK=1)" : "full run"}; building the bench programs`);
-  await buildAll();
+  // `--hotspots <run.out> <baseline.out> <n>`: our hotspots from two callgrind files of build/bench/callgrind.
+  const hi = process.argv.indexOf("--hotspots");
+  if (hi > 0) {
+    const [f, b, n] = process.argv.slice(hi + 1);
+    if (!f || !b || !(Number(n) > 0)) throw new Error("usage: --hotspots <run.out> <baseline.out> <messages in the run>");
+    console.log(await hotspotText(f, b, Number(n), 20));
+    return;
+  }
+  const sizesOnly = process.argv.includes("--sizes"); // code size only: no broker, nothing written
+  if (!sizesOnly) {
+    log(`bench: ${QUICK ? "quick mode (BENCH_QUICK=1)" : "full run"}; building the bench programs`);
+    await buildAll();
+  }
   log("bench: code size");
   const sizes = await codeSize();
+  if (sizesOnly) {
+    console.log(moduleTable(sizes).modTable);
+    for (const [t, z] of Object.entries(sizes)) console.log(`${t}: TLS glue: ${z.tlsNote}`);
+    return;
+  }
 
   // QoS 0 to a slow (callgrind) subscriber must not be dropped: no queue limit.
   const broker = await Broker.start(["max_queued_messages 0", "max_queued_bytes 0"]);
+  watchBroker(broker);
   const res: Record<string, ClientResults> = {};
   const hotspots: Record<string, string> = {};
   try {
@@ -422,21 +665,24 @@ async function main(): Promise<void> {
       if (!baselines.has(k)) baselines.set(k, { c, spec: b });
       jobs.push({ c, spec, put, baseKey: k });
     };
-    const growthN = (size: number): number => Math.min(N.cg, Math.max(100, Math.floor((8 << 20) / size)));
+    // MQTT.js costs 10-100 times more per message, and each of its runs starts
+    // Node under valgrind (about 1.1 billion instructions): fewer messages.
+    const cgN = (c: Client): number => (c.key === "mqttjs" ? Math.min(N.cg, N.cgJs) : N.cg);
+    const growthN = (c: Client, size: number): number => Math.min(cgN(c), Math.max(100, Math.floor((8 << 20) / size)));
     for (const c of CLIENTS) {
       const r = res[c.key];
       for (const size of [16, 1024]) {
-        add(c, { mode: "pub0", n: N.cg, size }, (x) => (r.ir[`pub0_${size}`] = x));
-        add(c, { mode: "pub1", n: N.cg, size }, (x) => (r.ir[`pub1_${size}`] = x));
-        add(c, { mode: "recv", n: N.cg, size }, (x) => (r.ir[`recv0_${size}`] = x));
+        add(c, { mode: "pub0", n: cgN(c), size }, (x) => (r.ir[`pub0_${size}`] = x));
+        add(c, { mode: "pub1", n: cgN(c), size }, (x) => (r.ir[`pub1_${size}`] = x));
+        add(c, { mode: "recv", n: cgN(c), size }, (x) => (r.ir[`recv0_${size}`] = x));
       }
       // Growth: our client needs its large-buffer build (more subscriptions, 64 KiB packets).
       const big = c.key === "ours";
-      for (const k of SUBS) add(c, { mode: "recv", n: N.cg, size: 16, subs: k, big }, (x) => (r.subs[String(k)] = x));
+      for (const k of SUBS) add(c, { mode: "recv", n: cgN(c), size: 16, subs: k, big }, (x) => (r.subs[String(k)] = x));
       for (const size of SIZES) {
         if (!big && (size === 16 || size === 1024)) continue; // the same runs as above
-        add(c, { mode: "pub0", n: growthN(size), size, big }, (x) => (r.payload_pub0[String(size)] = x));
-        if (!(big && size === 16)) add(c, { mode: "recv", n: growthN(size), size, big }, (x) => (r.payload_recv0[String(size)] = x));
+        add(c, { mode: "pub0", n: growthN(c, size), size, big }, (x) => (r.payload_pub0[String(size)] = x));
+        if (!(big && size === 16)) add(c, { mode: "recv", n: growthN(c, size), size, big }, (x) => (r.payload_recv0[String(size)] = x));
       }
     }
     const baseIr = new Map<string, number>();
@@ -458,11 +704,15 @@ async function main(): Promise<void> {
       } });
     }
     all.sort((a, b) => Number(b.slow) - Number(a.slow));
-    log(`bench: callgrind: ${all.length} runs (${N.cg} messages each, fewer for large payloads)`);
+    log(`bench: callgrind: ${all.length} runs (${N.cg} messages each, MQTT.js ${Math.min(N.cg, N.cgJs)}, fewer for large payloads)`);
     let done = 0;
     // A run that fails (a loaded machine can starve a valgrind run) gets one more try.
     const retry = async (e: { run: () => Promise<void> }): Promise<void> => {
-      try { await e.run(); } catch (err) { log(`bench: retrying after: ${String(err).split("\n")[0]}`); await e.run(); }
+      try { await e.run(); } catch (err) {
+        const lines = String(err).split("\n").filter((l) => /error|fail|refused|exit/i.test(l));
+        log(`bench: retrying after: ${lines.slice(0, 3).join(" | ")}`);
+        await e.run();
+      }
     };
     await pool(all.map((e) => async () => { await retry(e); if (++done % 10 === 0) log(`bench: callgrind ${done}/${all.length}`); }), 2);
     for (const o of outs) o.job.put((o.ir - baseIr.get(o.job.baseKey)!) / o.job.spec.n);
@@ -472,14 +722,11 @@ async function main(): Promise<void> {
       const bf = baseFile.get(o.job.baseKey);
       const k100 = o.job.spec.subs === 100;
       if (o.job.c.key !== "ours" || (o.job.spec.big && !k100) || !o.file || !bf) continue;
-      const [withN, without] = await Promise.all([fnCosts(o.file), fnCosts(bf)]);
-      const per: [string, number][] = [];
-      for (const [fn, ir] of withN) per.push([fn, (ir - (without.get(fn) ?? 0)) / o.job.spec.n]);
-      per.sort((a, b) => b[1] - a[1]);
       hotspots[`${o.job.spec.mode === "recv" ? "recv0" : o.job.spec.mode}_${o.job.spec.size}${k100 ? "_100subs" : ""}`] =
-        per.slice(0, 10).filter((x) => x[1] >= 1).map(([fn, x]) => `${int(x).padStart(7)}  ${fn}`).join("\n");
+        await hotspotText(o.file, bf, o.job.spec.n);
     }
   } finally {
+    stopping = true;
     await broker.close();
   }
 
@@ -487,16 +734,22 @@ async function main(): Promise<void> {
   const keys = CLIENTS.map((c) => c.key);
   const col = (f: (r: ClientResults, key: string) => string): Cell[] => keys.map((k) => f(res[k], k));
   const ours = (s: string): Cell[] => [s, ...keys.slice(1).map(() => "n/a¹")];
+  const fr = (s: Sizes): string => `${int(s.text + s.data)} / ${int(s.data + s.bss)}`;
   const sz = (t: string, cat: string): string => {
-    const s = sizes[t]?.[cat];
-    return s ? `${int(s.text + s.data)} / ${int(s.data + s.bss)}` : "n/a²";
+    const s = sizes[t]?.parts[cat];
+    if (s) return fr(s);
+    if (cat === "tls") {
+      const h = sizes["host-x86_64"]?.parts.tls;
+      return h ? `host: ${fr(h)}⁴` : "not built yet";
+    }
+    return "n/a²";
   };
   const libs: Record<string, Sizes | null> = {
     ours: (() => {
       const h = sizes["host-x86_64"];
       const t = zero();
       for (const cat of ["core", "config", "ports", "port_host", "tls"]) {
-        const s = h?.[cat];
+        const s = h?.parts[cat];
         if (s) { t.text += s.text; t.data += s.data; t.bss += s.bss; }
       }
       return t;
@@ -541,19 +794,29 @@ async function main(): Promise<void> {
     [`round trip p50 / p99, us (${int(N.lat)} x 16 B)`, col((r) => `${r.throughput.lat_p50_us} / ${r.throughput.lat_p99_us}`)],
   ];
   const table = renderTable(rows, ["", ...CLIENTS.map((c) => c.label)]);
+  const { mods, modTable } = moduleTable(sizes);
   const mach = machine();
   const notes = [
-    "Sizes are `flash / static RAM` in bytes: flash = text + data, static RAM = data + bss, summed over the objects (-ffunction-sections, before any --gc-sections).",
-    "¹ Debian ships these libraries for the host only: no Cortex-M3/lx106 build to measure. ² Not buildable for that target here (Debian's lx106 toolchain has no C library headers; TLS glue: none in the component yet, or no mbedTLS for the target).",
+    "Sizes are `flash / static RAM` in bytes: flash = text + data, static RAM = data + bss. Main table: summed over the objects (-ffunction-sections, before any --gc-sections). Per-module table: also linked with --gc-sections from the calls of a typical firmware (bench/c/size_roots.c) and from every function of mgos_mqtt.h.",
+    "¹ Debian ships these libraries for the host only: no Cortex-M3/lx106 build to measure. ² Not buildable for that target here. lx106: the generated C is compiled freestanding, the hand-written ports against newlib's headers (Debian's lx106 toolchain has no C library of its own).",
+    `⁴ TLS glue (port/*tls*.c): ${SIZE_TARGETS.map((t) => `${t.name}: ${sizes[t.name]?.tlsNote ?? "?"}`).join("; ")}.`,
     "³ MQTT.js: bytes of its minified browser bundle (dist/mqtt.min.js); it runs on a JavaScript engine, not on the MCU.",
     "Instructions: callgrind, whole process, user space; (run with N messages - run with none) / N. Heap: counting allocator (LD_PRELOAD); MQTT.js's own objects live in V8's heap, which malloc does not see.",
   ];
 
   // Where we stand against the issue's targets.
-  const core = sizes["cortex-m3"]?.core;
-  const coreFlash = core ? core.text + core.data : NaN;
+  const core = sizes["cortex-m3"]?.parts.core;
   const targets: string[] = [];
-  targets.push(`core flash (Cortex-M3 -Os, codec + session + API): ${int(coreFlash)} B; target <= 8192 B: ${coreFlash <= 8192 ? "met" : `missed by ${int(coreFlash - 8192)} B (${((coreFlash / 8192 - 1) * 100).toFixed(0)}% over)`}`);
+  const verdict = (flash: number): string => (flash <= 8192 ? "met" : `missed by ${int(flash - 8192)} B (${((flash / 8192 - 1) * 100).toFixed(0)}% over)`);
+  for (const t of ["cortex-m3", "xtensa-lx106"]) {
+    const c = sizes[t]?.parts.core;
+    const flash = c ? c.text + c.data : NaN;
+    const linked = mods[`${t}:typical`];
+    let lf = 0;
+    for (const m of MODULES.slice(0, 6)) { const x = linked?.[m]; if (x) lf += x.text + x.data; }
+    targets.push(`core flash (${t} -Os, codec + session + API), target <= 8,192 B: linked for a typical firmware ${int(lf)} B: ${verdict(lf)}; ` +
+      `all objects ${int(flash)} B: ${verdict(flash)}` + (c ? `; static RAM ${int(c.data + c.bss)} B (no target)` : ""));
+  }
   const oa = res.ours.heap;
   targets.push(`heap allocations per message: ${oa.allocs_per_100k_pub0 / 100000} (publish), ${oa.allocs_per_100k_recv0 / 100000} (receive); target 0: ${oa.allocs_per_100k_pub0 === 0 && oa.allocs_per_100k_recv0 === 0 ? "met" : "missed"}`);
   for (const w of ["pub0_16", "pub0_1024", "pub1_16", "pub1_1024", "recv0_16", "recv0_1024"]) {
@@ -567,8 +830,8 @@ async function main(): Promise<void> {
   const json = {
     when: new Date().toISOString(), quick: QUICK, seconds: Math.round((Date.now() - t0) / 1000), machine: mach,
     counts: { ...N, window: WINDOW, sizes: SIZES, subs: SUBS },
-    code_size: sizes, libraries_host: libs, mqttjs_bundle_bytes: mqttjsBytes,
-    clients: res, targets, hotspots_ours: hotspots, table, notes,
+    code_size: sizes, code_size_modules: mods, libraries_host: libs, mqttjs_bundle_bytes: mqttjsBytes,
+    clients: res, targets, hotspots_ours: hotspots, table, module_table: modTable, notes,
   };
   const file = path.join(ROOT, "bench", "results", QUICK ? "latest-quick.json" : "latest.json");
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -577,6 +840,7 @@ async function main(): Promise<void> {
   console.log(`\nMQTT clients side by side (${QUICK ? "quick" : "full"} run, ${Math.round((Date.now() - t0) / 1000)} s)`);
   console.log(`machine: ${mach.cpu}; ${mach.os}; node ${mach.node}; gcc ${mach.gcc}; ${mach.valgrind}; mosquitto ${mach.mosquitto_broker}\n`);
   console.log(table);
+  console.log("\nOur code size per module (per object, before --gc-sections):\n" + modTable);
   console.log("\n" + notes.join("\n"));
   console.log("\nTargets:\n  " + targets.join("\n  "));
   for (const [k, v] of Object.entries(hotspots)) console.log(`\nOur hotspots, instructions per message, ${k}:\n${v}`);
