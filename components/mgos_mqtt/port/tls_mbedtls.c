@@ -93,7 +93,7 @@ struct tls_slot {
   size_t pending_write;
   int err_code;
   int sock_errno;
-  int has_ca, has_cert, has_psk;
+  int has_ca, has_cert, has_psk, has_suites;
   int handshake_done;
   /* The server is named by an IP literal: matched against the certificate's
    * iPAddress names by verify_ip (mbedTLS 2.28 only matches DNS names). */
@@ -210,10 +210,12 @@ static void handshake_failure(struct tls_slot *t, int ret) {
              t->sock_errno != 0) {
     fail(t, 0, "%s (%s)", reason, strerror(t->sock_errno));
   } else if (ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE) {
+    /* The alert alone rarely says which setting is wrong: suggest the likely one. */
     int a = last_alert(t);
-    const char *hint = t->has_psk && !t->has_ca ? " (check ssl_psk_identity and ssl_psk_key)"
-                       : !t->has_cert           ? " (does the server require a client certificate? ssl_cert, ssl_key)"
-                                                : "";
+    const char *hint = t->has_psk && !t->has_ca           ? " (check ssl_psk_identity and ssl_psk_key)"
+                       : t->has_suites && (a == 40 || a == 71) ? " (does the server accept any of ssl_cipher_suites?)"
+                       : !t->has_cert                     ? " (does the server require a client certificate? ssl_cert, ssl_key)"
+                                                          : "";
     if (a >= 0) {
       fail(t, 0, "%s: %s (%d)%s", reason, alert_name((unsigned) a), a, hint);
     } else {
@@ -504,6 +506,7 @@ int mgos_tls_setup(int slot, const struct mgos_config_mqtt *cfg, const char *hos
   t->has_ca = ca[0] != '\0';
   t->has_cert = cert[0] != '\0';
   t->has_psk = psk_id[0] != '\0';
+  t->has_suites = suites[0] != '\0';
   if (!t->has_ca && !t->has_psk) {
     ret = fail(t, 0, "TLS needs ssl_ca_cert or ssl_psk_identity");
     goto out;

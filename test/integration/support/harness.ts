@@ -58,7 +58,9 @@ const CFLAGS = ["-std=c99", "-g", "-O1", "-fno-omit-frame-pointer", "-fsanitize=
   // A primary that never answers CONNECT is given up after 2 s instead of 30 (Kconfig knob).
   "-DCONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS=2000",
   // A TLS server that never answers the handshake is given up after 3 s instead of 10 (Kconfig knob).
-  "-DCONFIG_MGOS_MQTT_TLS_HANDSHAKE_TIMEOUT_MS=3000"];
+  "-DCONFIG_MGOS_MQTT_TLS_HANDSHAKE_TIMEOUT_MS=3000",
+  // Room for a PEM certificate in the config itself (test/tls puts one there; 512 by default).
+  "-DCONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE=4096"];
 /** The port's TLS (port/tls_mbedtls.c) uses the system mbedTLS (Debian: libmbedtls-dev). */
 const LIBS = ["-lmbedtls", "-lmbedx509", "-lmbedcrypto"];
 
