@@ -4,13 +4,17 @@
 # (bench/run.ts; method and latest figures in bench/README.md).
 # Prints one table and writes bench/results/latest.json.
 #   BENCH_QUICK=1   smaller counts and fewer growth points (a few minutes)
-# Needs, beyond scripts/setup.sh: the two client libraries under comparison.
+#   npm run bench -- --sizes                 code size tables only (seconds)
+#   npm run bench -- --hotspots RUN BASE N   our top functions per message
+#                                            from two callgrind files
+# Needs, beyond scripts/setup.sh: the two client libraries under comparison,
+# and newlib's generic headers (the lx106 build of the ports uses them).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/setup.sh
 
-BENCH_PACKAGES=(libmosquitto-dev libpaho-mqtt-dev)
+BENCH_PACKAGES=(libmosquitto-dev libpaho-mqtt-dev libnewlib-dev)
 missing=()
 for p in "${BENCH_PACKAGES[@]}"; do
   [ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)" = "installed" ] || missing+=("$p")
