@@ -11,7 +11,7 @@
 // After every connect it publishes "online" on <dev>/status (after the
 // subscription, so whoever sees it knows commands are heard).
 
-import { u32, i32, f64, int, Ptr, Bytes, lit, bytesEqual, f64ToI32 } from "../../ts-src/rt/rt";
+import { u32, f64, int, bool, Ptr, Bytes, lit, bytesEqual, f64ToI32 } from "../../ts-src/rt/rt";
 import * as MQTT from "../../ts-src/app/app_mqtt";
 import * as Log from "../../ts-src/app/app_log";
 import * as Json from "../../ts-src/app/app_json";
@@ -40,6 +40,12 @@ function fail(cmd: Bytes, why: string): void {
   reply(out.end());
 }
 
+/** Whether member `key` is an integer in the i32 range (getInt gives its
+ *  default otherwise: two different defaults tell). */
+function isInt(cmd: Bytes, key: string): bool {
+  return Json.getInt(cmd, key, 0) === Json.getInt(cmd, key, 1);
+}
+
 function onCmd(conn: MQTT.Conn, topic: Bytes, msg: Bytes, ud: Ptr): void {
   handled++;
   Log.infoText(line.clear().add("<- ").addBytes(msg));
@@ -58,7 +64,7 @@ function onCmd(conn: MQTT.Conn, topic: Bytes, msg: Bytes, ud: Ptr): void {
   const op: Bytes = Json.getStr(msg, "op");
   out.begin().bytes("op", op);
   if (bytesEqual(op, lit("add"))) {
-    if (Json.kind(msg, "a") !== Json.NUMBER || Json.kind(msg, "b") !== Json.NUMBER) {
+    if (!isInt(msg, "a") || !isInt(msg, "b")) {
       fail(msg, "add needs integers \"a\" and \"b\"");
       return;
     }

@@ -1,0 +1,32 @@
+// Application code the subset cannot compile to C. Each marked line must be
+// rejected with a diagnostic containing the marked text (test/apps/reject.test.ts).
+import { u32, i32, Ptr, Bytes, strBytes } from "../../../ts-src/rt/rt";
+import * as MQTT from "../../../ts-src/app/app_mqtt";
+import * as Timer from "../../../ts-src/app/app_timer";
+
+class Settings {
+  port: u32 = 1883;
+}
+
+const settings = new Settings();
+let total: u32 = 0;
+
+function onEvent(conn: MQTT.Conn, ev: i32, edata: Ptr, ud: Ptr): void {
+  total++;
+}
+
+export function init(): void {
+  let count: u32 = 0;
+  // A handler that counts in a local of init(): a closure.
+  MQTT.sub("dev/cmd", (conn: MQTT.Conn, topic: Bytes, msg: Bytes, ud: Ptr) => { count++; }); //! captures the local `count`
+  // A timer callback written inline, capturing nothing: still a function expression.
+  Timer.set(1000, Timer.REPEAT, (ud: Ptr) => { total++; }, null); //! arrow functions and function expressions
+  // A dynamic object as the message.
+  const msg = { device: "dev1", count: count }; //! object literals
+  // JSON.stringify of an object.
+  MQTT.pub("dev/events", strBytes(JSON.stringify({ n: total })), 1); //! Json.begin()
+  // A field chosen by a string: dynamic property access.
+  const p: u32 = settings["port"]; //! dynamic property access
+  // An event handler whose `ev` is an i32, where the C callback type has int.
+  MQTT.setEventHandler(onEvent, null); //! exact C signature
+}
