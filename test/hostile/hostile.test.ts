@@ -46,6 +46,10 @@ interface Scenario {
   check?: (c0: HConn, cli: Proc) => void;
   /** Bound of the whole scenario, ms. */
   timeout?: number;
+  /** The act runs on this many connections in a row (backoff doubling is checked); default 1. */
+  repeat?: number;
+  /** Checks on the first good connection (after the hostile ones). */
+  checkGood?: (good: HConn, cli: Proc) => Promise<void>;
 }
 
 // ---------------------------------------------------------------- act helpers
@@ -613,6 +617,65 @@ const scenarios: Scenario[] = [
     neverConnected: true,
   },
   {
+    // Before CONNACK: an accepted CONNACK resets the backoff to its minimum.
+    name: "a malformed CONNACK on three connections in a row: backoff 0.3, 0.6, 0.6 s (min 0.3, max 0.6)",
+    repeat: 3,
+    act: malformed(raw(0x20, [0x80, 0x80, 0x80, 0x80, 0x01]), "connect"),
+    log: /remaining length over 4 bytes/,
+    neverConnected: true,
+  },
+  {
+    name: "QoS 1 message in flight when a malformed packet ends the connection: resent with DUP and the same id (clean_session=false)",
+    sets: ["mqtt.clean_session=false"],
+    act: async (c, cli) => {
+      await subscribed(c);
+      cli.send("pub 1 0 h/inflight keep-me-1");
+      await c.packet(PacketType.PUBLISH, 3000, (p) => p.topic === "h/inflight");
+      c.send(raw(0x00, [0])); // no PUBACK: a reserved packet type instead
+      await c.clientCloses();
+    },
+    log: /reserved packet type/,
+    checkGood: async (good, cli) => {
+      const p = await good.packet(PacketType.PUBLISH, 3000, (x) => x.topic === "h/inflight");
+      assert.equal(p.payload.toString(), "keep-me-1");
+      assert.equal(p.dup, true, "a resent PUBLISH must have DUP set (MQTT-3.3.1-1)");
+      await cli.waitOut(new RegExp(`^ev 204 id=${p.id} `, "m"), 3000);
+    },
+  },
+  {
+    name: "QoS 2 message in flight (PUBREC received) when the connection is reset: PUBREL resent, not the PUBLISH (clean_session=false)",
+    sets: ["mqtt.clean_session=false"],
+    act: async (c, cli) => {
+      await subscribed(c);
+      cli.send("pub 2 0 h/inflight2 keep-me-2");
+      const p = await c.packet(PacketType.PUBLISH, 3000, (x) => x.topic === "h/inflight2");
+      c.send(pkt.ack(PacketType.PUBREC, p.id));
+      await c.packet(PacketType.PUBREL, 3000, (x) => x.id === p.id);
+      c.reset(); // no PUBCOMP
+    },
+    log: /Connection reset by peer/,
+    checkGood: async (good, cli) => {
+      const rel = await good.packet(PacketType.PUBREL, 3000);
+      await cli.waitOut(new RegExp(`^ev 207 id=${rel.id} `, "m"), 3000);
+      assert.equal(good.count(PacketType.PUBLISH, (x) => x.topic === "h/inflight2"), 0, "PUBLISH resent after its PUBREC");
+    },
+  },
+  {
+    name: "QoS 1 message in flight when a malformed packet ends the connection: not lost with clean_session=true either",
+    act: async (c, cli) => {
+      await subscribed(c);
+      cli.send("pub 1 0 h/inflight keep-me-3");
+      await c.packet(PacketType.PUBLISH, 3000, (p) => p.topic === "h/inflight");
+      c.send(raw(0x00, [0]));
+      await c.clientCloses();
+    },
+    log: /reserved packet type/,
+    checkGood: async (good) => {
+      const p = await good.packet(PacketType.PUBLISH, 3000, (x) => x.topic === "h/inflight");
+      assert.equal(p.payload.toString(), "keep-me-3");
+    },
+  },
+  {
     name: "connection closed (FIN) right after reading CONNECT",
     act: async (c) => {
       await c.packet(PacketType.CONNECT);
@@ -630,7 +693,8 @@ let seq = 0;
 for (const s of scenarios) {
   test(`hostile: ${s.name}`, { skip, timeout: s.timeout ?? 20_000 }, async () => {
     let cli: Proc | undefined;
-    const broker = await HostileBroker.start([async (c) => s.act(c, cli!)]);
+    const repeat = s.repeat ?? 1;
+    const broker = await HostileBroker.start(Array.from({ length: repeat }, () => async (c: HConn) => s.act(c, cli!)));
     const sets = ["mqtt.enable=true", `mqtt.server=127.0.0.1:${broker.port}`, `mqtt.client_id=hostile${process.pid}_${seq++}`,
       `mqtt.reconnect_timeout_min=${RECONNECT_MIN}`, `mqtt.reconnect_timeout_max=${RECONNECT_MAX}`, ...(s.sets ?? [])];
     const args: string[] = [];
@@ -640,14 +704,21 @@ for (const s of scenarios) {
       await cli.waitOut(/^ready$/m, 5000);
       cli.send("sub h/#");
       const c0 = await broker.conn(0);
-      await c0.whenClosed(s.timeout ?? 15_000);
-      const outAtClose = cli.out.length;
-      // The reconnect: after the backoff's first delay (min, +/-10% jitter).
-      const c1 = await broker.conn(1, 5000);
-      const gap = (c1.acceptedAt - c0.closedAt) / 1000;
-      assert.ok(gap >= RECONNECT_MIN * 0.9 - 0.03 && gap <= RECONNECT_MIN * 1.1 + 0.3,
-        `reconnected ${gap.toFixed(3)} s after the close, want ${RECONNECT_MIN} s +/-10%`);
+      let outAtClose = 0;
+      for (let k = 0; k < repeat; k++) {
+        const ck = await broker.conn(k, 5000);
+        await ck.whenClosed(s.timeout ?? 15_000);
+        outAtClose = cli.out.length;
+        // The reconnect: after the backoff's delay (min, doubling up to max; +/-10% jitter).
+        const next = await broker.conn(k + 1, 5000);
+        const want = Math.min(RECONNECT_MIN * 2 ** k, RECONNECT_MAX);
+        const gap = (next.acceptedAt - ck.closedAt) / 1000;
+        assert.ok(gap >= want * 0.9 - 0.03 && gap <= want * 1.1 + 0.3,
+          `reconnect #${k + 1} came ${gap.toFixed(3)} s after the close, want ${want} s +/-10%`);
+      }
+      const c1 = await broker.conn(repeat);
       await broker.settle();
+      if (s.checkGood) await s.checkGood(c1, cli);
       // A normal session with the good broker: subscription, QoS 1 both ways.
       await c1.packet(PacketType.SUBSCRIBE, 3000, (p) => p.filters.some((f) => f.filter === "h/#"));
       const mark = cli.out.length;
