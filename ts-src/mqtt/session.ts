@@ -203,6 +203,10 @@ export class Sub {
   }
 }
 
+/** CONNECT options built by connect(): shared by all sessions, as connectWith()
+ *  encodes them at once and keeps nothing (saves the RAM of one per session). */
+const connectScratch: ConnectOptions = new ConnectOptions();
+
 function minU32(a: u32, b: u32): u32 {
   return a < b ? a : b;
 }
@@ -251,7 +255,6 @@ export class Session {
   rxLen: u32 = 0;
   /** The packet being handled (views into rx). */
   pkt: Packet = new Packet();
-  connOpts: ConnectOptions = new ConnectOptions();
 
   store: Uint8Array = new Uint8Array(STORE_SIZE);
   storeUsed: u32 = 0;
@@ -300,7 +303,7 @@ export class Session {
   /** Starts a connection: queues CONNECT built from cfg. False if one is already
    *  under way or CONNECT does not fit the tx buffer. */
   connect(now: u32): bool {
-    const o: ConnectOptions = this.connOpts;
+    const o: ConnectOptions = connectScratch;
     o.clientId = this.cfg.str(CfgStr.CLIENT_ID);
     o.userName = this.cfg.str(CfgStr.USER);
     o.password = this.cfg.str(CfgStr.PASS);

@@ -187,7 +187,6 @@ struct Session {
   uint32_t rxLen;
   /** The packet being handled (views into rx). */
   Packet pkt;
-  ConnectOptions connOpts;
   uint8_t store[CONFIG_MGOS_MQTT_STORE_SIZE];
   uint32_t storeUsed;
   OutMsg recs[session_STORE_SLOTS];
