@@ -134,6 +134,21 @@ async function roundTrip(listener: string, sets: string[]): Promise<void> {
       }
       assert.ok(got, `QoS ${qos} message from the broker not received through ${listener}`);
     }
+    // A message larger than the port's 2 KiB read chunk (one TLS record that
+    // mbedTLS hands out in two reads), and a burst of records arriving together:
+    // nothing may stay stuck in mbedTLS's buffer.
+    const big = "B".repeat(2500);
+    await tlsPub(listener, `${t}/in/big`, big, 1);
+    await c.waitOut(new RegExp(`^msg ${t}/in/big ${big}$`, "m"), 5000);
+    const r = await runCmd("mosquitto_pub", [...clientTls(listener), "-q", "1", "-t", `${t}/in/burst`, "-m", "burst", "--repeat", "40", "--repeat-delay", "0"], 15_000);
+    assert.equal(r.code, 0, r.stderr);
+    const deadline = Date.now() + 5000;
+    const count = () => c.out.split("\n").filter((l) => l === `msg ${t}/in/burst burst`).length;
+    while (count() < 40 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+    assert.equal(count(), 40, "burst messages received");
+    const dbig = "D".repeat(1500);
+    c.send(`pub 1 0 ${t}/out/big ${dbig}`);
+    await s.waitOut(new RegExp(`${t}/out/big ${dbig}`), 5000);
     // QoS 1/2 publishes were acknowledged (PUBACK 204, PUBCOMP 207 reached the handler).
     assert.match(c.out, /^ev 204 /m);
     assert.match(c.out, /^ev 207 /m);
