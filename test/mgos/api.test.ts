@@ -456,3 +456,43 @@ test("mg_mqtt_match_topic_expression rules", () => {
   assert.equal(m("#", "$SYS/x"), 0);
   assert.equal(m("a/b", "a/b"), 1);
 });
+
+test("a close decided by a timer (no CONNACK) reconnects after the backoff, not at the next 1 s poll", () => {
+  fp.config("mqtt.enable=true", "mqtt.server=m:1883", "mqtt.reconnect_timeout_min=0.3", "mqtt.reconnect_timeout_max=0.6");
+  mgos_mqtt_init();
+  fp.nextConnect();
+  fp.accept(0); // the broker accepts TCP and never sends CONNACK
+  let wait = 0;
+  for (;;) {
+    wait = fp.poll();
+    if (fp.closes.length > 0) break;
+    fp.now += Math.max(1, wait);
+    assert.ok(fp.now < 60000, "the CONNACK timeout closes the connection");
+  }
+  // The port sleeps for what the closing poll returned (no socket is left to wake it).
+  assert.ok(wait <= 330, `the poll that closed asks to be called again in ${wait} ms, want <= 330`);
+  const closedAt = fp.now;
+  const again = fp.nextConnect(5000);
+  assertNear(again.at - closedAt, 300, "reconnect delay after a CONNACK timeout");
+});
+
+test("a handler that reconnects on MG_EV_CLOSE owns the new attempt (no orphaned socket, no extra attempt)", () => {
+  const reconnecting = (_nc: mg_connection, ev: number, _evd: unknown, _ud: unknown): void => {
+    if (ev === MG_EV.CLOSE) mgos_mqtt_global_connect();
+  };
+  for (const how of ["disconnect", "server close"]) {
+    fp.reset();
+    mgos_mqtt_add_global_handler(reconnecting, null);
+    connectGlobal();
+    fp.read(0);
+    const n = fp.connects.length;
+    if (how === "disconnect") mgos_mqtt_global_disconnect();
+    else fp.hangup(0);
+    assert.equal(fp.connects.length, n + 1, `${how}: the handler's connect started at once`);
+    fp.read(0); // the DISCONNECT of the old connection, if any
+    fp.handshake(0);
+    assert.ok(mgos_mqtt_global_is_connected(), `${how}: the handler's attempt completes`);
+    fp.advance(10000);
+    assert.equal(fp.connects.length, n + 1, `${how}: no second attempt scheduled behind it`);
+  }
+});

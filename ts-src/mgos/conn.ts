@@ -348,8 +348,9 @@ export class mgos_mqtt_conn {
 
   /** An attempt failed or the connection ended: schedule the next one. */
   failed(now: u32): void {
-    this.net = NetState.IDLE;
-    if (!this.wantConnect) return;
+    // Callers set net to IDLE themselves: a handler run before this point may
+    // already have started a new attempt, and that socket must not be orphaned.
+    if (!this.wantConnect || this.net !== NetState.IDLE || this.reconnectPending) return;
     this.scheduleReconnect(now);
   }
 
@@ -429,15 +430,18 @@ export class mgos_mqtt_conn {
 
   /** Timers. Returns ms until this connection next needs a poll. */
   poll(now: u32): u32 {
-    let wait: u32 = POLL_MAX_MS;
-    if (this.reconnectPending) {
-      const left: i32 = i32(u32(this.reconnectAt - now));
-      if (left <= 0) this.startConnect(now);
-      else if (u32(left) < wait) wait = u32(left);
-    }
+    if (this.reconnectPending && i32(u32(this.reconnectAt - now)) <= 0) this.startConnect(now);
     if (this.net === NetState.OPEN) {
       this.session.tick(now);
       this.service(now);
+    }
+    // Measured after the tick: a close it decided (CONNACK or keepalive timeout)
+    // has just scheduled a reconnect, which must not wait a whole POLL_MAX_MS.
+    let wait: u32 = POLL_MAX_MS;
+    if (this.reconnectPending) {
+      const left: i32 = i32(u32(this.reconnectAt - now));
+      if (left <= 0) wait = 0;
+      else if (u32(left) < wait) wait = u32(left);
     }
     return wait;
   }

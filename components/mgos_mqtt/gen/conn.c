@@ -5,7 +5,7 @@ static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload);
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud);
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num);
 
-#line 704 "ts-src/mgos/conn.ts"
+#line 708 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
 
 /* Sets the fields of a zeroed mgos_mqtt_handler to their initial values. */
@@ -29,7 +29,7 @@ void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
 }
 
 /* Sets the fields of a zeroed ConnTable to their initial values. */
-#line 700 "ts-src/mgos/conn.ts"
+#line 704 "ts-src/mgos/conn.ts"
 void ConnTable_init(ConnTable *self) {
   for (uint32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) mgos_mqtt_conn_init(&self->conns[i]);
 }
@@ -303,12 +303,13 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
 /** An attempt failed or the connection ended: schedule the next one. */
 #line 350 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now) {
-  self->net = NetState_IDLE;
-  if (!self->wantConnect) {
-#line 352 "ts-src/mgos/conn.ts"
+  // Callers set net to IDLE themselves: a handler run before this point may
+  // already have started a new attempt, and that socket must not be orphaned.
+  if ((!self->wantConnect || self->net != NetState_IDLE) || self->reconnectPending) {
+#line 353 "ts-src/mgos/conn.ts"
     return;
   }
-#line 353 "ts-src/mgos/conn.ts"
+#line 354 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_scheduleReconnect(self, now);
 }
 
@@ -325,27 +326,27 @@ void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now) {
   }
   uint32_t minMs = conn_secToMs(c->reconnect_timeout_min);
   if (maxMs < minMs) {
-#line 368 "ts-src/mgos/conn.ts"
+#line 369 "ts-src/mgos/conn.ts"
     maxMs = minMs;
   }
-#line 369 "ts-src/mgos/conn.ts"
+#line 370 "ts-src/mgos/conn.ts"
   uint32_t d = (self->delayMs == 0) ? minMs : (self->delayMs * 2u);
   // Doubling past 2^31 would wrap; the clamp below keeps it at max anyway.
   if (self->delayMs > 0x7fffffff) {
-#line 371 "ts-src/mgos/conn.ts"
+#line 372 "ts-src/mgos/conn.ts"
     d = maxMs;
   }
-#line 372 "ts-src/mgos/conn.ts"
+#line 373 "ts-src/mgos/conn.ts"
   if (d < minMs) {
-#line 372 "ts-src/mgos/conn.ts"
+#line 373 "ts-src/mgos/conn.ts"
     d = minMs;
   }
-#line 373 "ts-src/mgos/conn.ts"
+#line 374 "ts-src/mgos/conn.ts"
   if (d > maxMs) {
-#line 373 "ts-src/mgos/conn.ts"
+#line 374 "ts-src/mgos/conn.ts"
     d = maxMs;
   }
-#line 374 "ts-src/mgos/conn.ts"
+#line 375 "ts-src/mgos/conn.ts"
   self->delayMs = d;
   self->lastDelayMs = conn_jitter(d);
   self->reconnectAt = now + self->lastDelayMs;
@@ -355,16 +356,16 @@ void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now) {
 /** May failover switch to the other config? mqtt1 only when enabled; back to mqtt always. */
 bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self) {
   if (self->useBackup) {
-#line 382 "ts-src/mgos/conn.ts"
+#line 383 "ts-src/mgos/conn.ts"
     return true;
   }
-#line 383 "ts-src/mgos/conn.ts"
+#line 384 "ts-src/mgos/conn.ts"
   return self->hasCfg1 && self->cfg1.enable;
 }
 
 // ---------------------------------------------------------------- I/O
 /** Writes what the session has queued and closes when it asks to. */
-#line 389 "ts-src/mgos/conn.ts"
+#line 390 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
   Session *s = &self->session;
   while (self->net == NetState_OPEN && s->txLen > 0) {
@@ -375,26 +376,26 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
       return;
     }
     if (n == 0) {
-#line 398 "ts-src/mgos/conn.ts"
+#line 399 "ts-src/mgos/conn.ts"
       break;
     }
-#line 399 "ts-src/mgos/conn.ts"
+#line 400 "ts-src/mgos/conn.ts"
     Session_txConsumed(s, (uint32_t)n);
   }
   if (self->net == NetState_OPEN && Session_wantsClose(s)) {
-#line 401 "ts-src/mgos/conn.ts"
+#line 402 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
 
 /** Closes the socket and settles the session (CLOSE event), then reconnects if wanted. */
-#line 405 "ts-src/mgos/conn.ts"
+#line 406 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
   if (self->net != NetState_IDLE) {
-#line 406 "ts-src/mgos/conn.ts"
+#line 407 "ts-src/mgos/conn.ts"
     port_netClose(self->slot);
   }
-#line 407 "ts-src/mgos/conn.ts"
+#line 408 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -402,20 +403,20 @@ void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
 
 void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) {
   if (self->net != NetState_OPEN) {
-#line 413 "ts-src/mgos/conn.ts"
+#line 414 "ts-src/mgos/conn.ts"
     return;
   }
-#line 414 "ts-src/mgos/conn.ts"
+#line 415 "ts-src/mgos/conn.ts"
   Session_onRecv(&self->session, data, now);
   mgos_mqtt_conn_service(self, now);
 }
 
 void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now) {
   if (self->net == NetState_IDLE) {
-#line 419 "ts-src/mgos/conn.ts"
+#line 420 "ts-src/mgos/conn.ts"
     return;
   }
-#line 420 "ts-src/mgos/conn.ts"
+#line 421 "ts-src/mgos/conn.ts"
   if (self->net == NetState_CONNECTING) {
     mgos_mqtt_conn_onTcpConnect(self, false, err, now);
     return;
@@ -428,33 +429,40 @@ void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now)
 
 /** Timers. Returns ms until this connection next needs a poll. */
 uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
-  uint32_t wait = conn_POLL_MAX_MS;
-  if (self->reconnectPending) {
-    int32_t left = rt_i32_of((self->reconnectAt - now));
-    if (left <= 0) {
-#line 435 "ts-src/mgos/conn.ts"
-      mgos_mqtt_conn_startConnect(self, now);
-    } else if ((uint32_t)left < wait) {
-#line 436 "ts-src/mgos/conn.ts"
-      wait = (uint32_t)left;
-    }
+  if (self->reconnectPending && (rt_i32_of((self->reconnectAt - now)) <= 0)) {
+#line 433 "ts-src/mgos/conn.ts"
+    mgos_mqtt_conn_startConnect(self, now);
   }
-#line 438 "ts-src/mgos/conn.ts"
+#line 434 "ts-src/mgos/conn.ts"
   if (self->net == NetState_OPEN) {
     Session_tick(&self->session, now);
     mgos_mqtt_conn_service(self, now);
   }
+  // Measured after the tick: a close it decided (CONNACK or keepalive timeout)
+  // has just scheduled a reconnect, which must not wait a whole POLL_MAX_MS.
+  uint32_t wait = conn_POLL_MAX_MS;
+  if (self->reconnectPending) {
+    int32_t left = rt_i32_of((self->reconnectAt - now));
+    if (left <= 0) {
+#line 443 "ts-src/mgos/conn.ts"
+      wait = 0;
+    } else if ((uint32_t)left < wait) {
+#line 444 "ts-src/mgos/conn.ts"
+      wait = (uint32_t)left;
+    }
+  }
+#line 446 "ts-src/mgos/conn.ts"
   return wait;
 }
 
 // ---------------------------------------------------------------- events
-#line 447 "ts-src/mgos/conn.ts"
+#line 451 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
   if (!mgos_mqtt_conn_active(self)->cloud_events) {
-#line 448 "ts-src/mgos/conn.ts"
+#line 452 "ts-src/mgos/conn.ts"
     return;
   }
-#line 449 "ts-src/mgos/conn.ts"
+#line 453 "ts-src/mgos/conn.ts"
   self->cloudArg.type = MGOS_CLOUD_MQTT;
   port_eventTrigger(ev, &self->cloudArg);
 }
@@ -469,26 +477,26 @@ void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   m->message_id = 0;
   conn_setStr(m, RT_NOBYTES, RT_NOBYTES);
   if (p == NULL) {
-#line 462 "ts-src/mgos/conn.ts"
+#line 466 "ts-src/mgos/conn.ts"
     return;
   }
-#line 463 "ts-src/mgos/conn.ts"
+#line 467 "ts-src/mgos/conn.ts"
   m->qos = p->qos;
   m->len = rt_i32_of(p->totalLen);
   m->connack_ret_code = p->returnCode;
   m->message_id = p->packetId;
   if (p->type == PacketType_PUBLISH) {
-#line 467 "ts-src/mgos/conn.ts"
+#line 471 "ts-src/mgos/conn.ts"
     conn_setStr(m, p->topic, p->payload);
   }
 }
 
-#line 470 "ts-src/mgos/conn.ts"
+#line 474 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   uint32_t now = self->session.now;
   switch (ev) {
   case SessionEvent_CONNACK: {
-#line 473 "ts-src/mgos/conn.ts"
+#line 477 "ts-src/mgos/conn.ts"
     {
       if (p == NULL || p->returnCode != 0) {
         port_logMsg(LogLevel_ERROR, "server refused the connection: ", rt_str_bytes(self->session.closeReason));
@@ -503,41 +511,41 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       break;
     }
   }
-#line 486 "ts-src/mgos/conn.ts"
+#line 490 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH: {
-#line 486 "ts-src/mgos/conn.ts"
+#line 490 "ts-src/mgos/conn.ts"
     {
       mgos_mqtt_conn_fillMsg(self, ev, p);
       if (p != NULL && !mgos_mqtt_conn_callTopic(self, p)) {
-#line 488 "ts-src/mgos/conn.ts"
+#line 492 "ts-src/mgos/conn.ts"
         mgos_mqtt_conn_callGlobal(self, ev, true);
       }
-#line 489 "ts-src/mgos/conn.ts"
+#line 493 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 491 "ts-src/mgos/conn.ts"
+#line 495 "ts-src/mgos/conn.ts"
   case SessionEvent_SUBACK: {
-#line 491 "ts-src/mgos/conn.ts"
+#line 495 "ts-src/mgos/conn.ts"
     {
       mgos_mqtt_conn_fillMsg(self, ev, p);
       if (!mgos_mqtt_conn_callSuback(self, self->session.evTag)) {
-#line 493 "ts-src/mgos/conn.ts"
+#line 497 "ts-src/mgos/conn.ts"
         mgos_mqtt_conn_callGlobal(self, ev, true);
       }
-#line 494 "ts-src/mgos/conn.ts"
+#line 498 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 496 "ts-src/mgos/conn.ts"
+#line 500 "ts-src/mgos/conn.ts"
   case SessionEvent_CLOSE: {
-#line 496 "ts-src/mgos/conn.ts"
+#line 500 "ts-src/mgos/conn.ts"
     {
       if (!self->session.wasConnected) {
-#line 497 "ts-src/mgos/conn.ts"
+#line 501 "ts-src/mgos/conn.ts"
         return;
       }
-#line 498 "ts-src/mgos/conn.ts"
+#line 502 "ts-src/mgos/conn.ts"
       port_logMsg(LogLevel_INFO, "disconnected: ", rt_str_bytes(self->session.closeReason));
       mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_DISCONNECTED);
       mgos_mqtt_conn_fillMsg(self, ev, NULL);
@@ -545,9 +553,9 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       break;
     }
   }
-#line 504 "ts-src/mgos/conn.ts"
+#line 508 "ts-src/mgos/conn.ts"
   default: {
-#line 504 "ts-src/mgos/conn.ts"
+#line 508 "ts-src/mgos/conn.ts"
     {
       mgos_mqtt_conn_fillMsg(self, ev, p);
       mgos_mqtt_conn_callGlobal(self, ev, true);
@@ -555,7 +563,7 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
     }
   }
   }
-#line 510 "ts-src/mgos/conn.ts"
+#line 514 "ts-src/mgos/conn.ts"
   self->session.now = now;
 }
 
@@ -565,90 +573,90 @@ void mgos_mqtt_conn_callGlobal(mgos_mqtt_conn *self, int32_t ev, bool withMsg) {
     mgos_mqtt_handler *h = &self->handlers[i];
     mg_event_handler_t f = h->ev;
     if (h->kind != HandlerKind_GLOBAL || f == NULL) {
-#line 518 "ts-src/mgos/conn.ts"
+#line 522 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 519 "ts-src/mgos/conn.ts"
+#line 523 "ts-src/mgos/conn.ts"
     if (withMsg) {
-#line 519 "ts-src/mgos/conn.ts"
+#line 523 "ts-src/mgos/conn.ts"
       f(&self->nc, ev, &self->msg, h->ud);
     } else {
-#line 520 "ts-src/mgos/conn.ts"
+#line 524 "ts-src/mgos/conn.ts"
       f(&self->nc, ev, NULL, h->ud);
     }
     // A handler may have removed handlers: stop rather than skip or repeat one.
-#line 522 "ts-src/mgos/conn.ts"
+#line 526 "ts-src/mgos/conn.ts"
     if (i >= self->nHandlers) {
-#line 522 "ts-src/mgos/conn.ts"
+#line 526 "ts-src/mgos/conn.ts"
       break;
     }
   }
 }
 
 /** Topic handlers whose filter matches; false when none did. */
-#line 527 "ts-src/mgos/conn.ts"
+#line 531 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p) {
   bool matched = false;
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
-#line 531 "ts-src/mgos/conn.ts"
+#line 535 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 532 "ts-src/mgos/conn.ts"
+#line 536 "ts-src/mgos/conn.ts"
     if (!topic_topicMatches(mgos_mqtt_handler_view(h), p->topic)) {
-#line 532 "ts-src/mgos/conn.ts"
+#line 536 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 533 "ts-src/mgos/conn.ts"
+#line 537 "ts-src/mgos/conn.ts"
     matched = true;
     mg_event_handler_t f = h->ev;
     sub_handler_t g = h->sub;
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
-#line 536 "ts-src/mgos/conn.ts"
+#line 540 "ts-src/mgos/conn.ts"
       f(&self->nc, SessionEvent_PUBLISH, &self->msg, h->ud);
     }
-#line 537 "ts-src/mgos/conn.ts"
+#line 541 "ts-src/mgos/conn.ts"
     if (h->kind == HandlerKind_SUB && g != NULL) {
       g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
     }
     if (i >= self->nHandlers) {
-#line 540 "ts-src/mgos/conn.ts"
+#line 544 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 542 "ts-src/mgos/conn.ts"
+#line 546 "ts-src/mgos/conn.ts"
   return matched;
 }
 
 /** The SUBACK to the handler whose SUBSCRIBE it answers; false when there is none. */
 bool mgos_mqtt_conn_callSuback(mgos_mqtt_conn *self, int32_t tag) {
   if (tag < 0) {
-#line 547 "ts-src/mgos/conn.ts"
+#line 551 "ts-src/mgos/conn.ts"
     return false;
   }
-#line 548 "ts-src/mgos/conn.ts"
+#line 552 "ts-src/mgos/conn.ts"
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if ((h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) || h->tag != tag) {
-#line 550 "ts-src/mgos/conn.ts"
+#line 554 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 551 "ts-src/mgos/conn.ts"
+#line 555 "ts-src/mgos/conn.ts"
     mg_event_handler_t f = h->ev;
     // A sub_handler_t only takes messages: its SUBACK is consumed silently.
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
-#line 553 "ts-src/mgos/conn.ts"
+#line 557 "ts-src/mgos/conn.ts"
       f(&self->nc, SessionEvent_SUBACK, &self->msg, h->ud);
     }
-#line 554 "ts-src/mgos/conn.ts"
+#line 558 "ts-src/mgos/conn.ts"
     return true;
   }
   return false;
 }
 
 // ---------------------------------------------------------------- API
-#line 561 "ts-src/mgos/conn.ts"
+#line 565 "ts-src/mgos/conn.ts"
 int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud, rt_bytes filter) {
   if (self->nHandlers >= CONFIG_MGOS_MQTT_MAX_HANDLERS) {
     port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_HANDLERS reached, handler not added for ", filter);
@@ -672,10 +680,10 @@ int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_h
 
 void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->nHandlers; j++) {
-#line 583 "ts-src/mgos/conn.ts"
+#line 587 "ts-src/mgos/conn.ts"
     self->handlers[j] = self->handlers[rt_idx_add(j, 1)];
   }
-#line 584 "ts-src/mgos/conn.ts"
+#line 588 "ts-src/mgos/conn.ts"
   self->nHandlers--;
   mgos_mqtt_handler *last = &self->handlers[self->nHandlers];
   last->kind = HandlerKind_FREE;
@@ -695,10 +703,10 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
   }
   int32_t k = mgos_mqtt_conn_addHandler(self, kind, ev, sub, ud, filter);
   if (k < 0) {
-#line 602 "ts-src/mgos/conn.ts"
+#line 606 "ts-src/mgos/conn.ts"
     return false;
   }
-#line 603 "ts-src/mgos/conn.ts"
+#line 607 "ts-src/mgos/conn.ts"
   uint8_t q = ((uint8_t)qos > mgos_mqtt_conn_effectiveMaxQos(self)) ? mgos_mqtt_conn_effectiveMaxQos(self) : (uint8_t)qos;
   if (Session_subscribe(&self->session, filter, q, self->handlers[(uint32_t)k].tag) == 0) {
     mgos_mqtt_conn_removeHandler(self, (uint32_t)k);
@@ -715,15 +723,15 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
-#line 618 "ts-src/mgos/conn.ts"
+#line 622 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 619 "ts-src/mgos/conn.ts"
+#line 623 "ts-src/mgos/conn.ts"
     if (!rt_bytes_equal(mgos_mqtt_handler_view(h), filter)) {
-#line 619 "ts-src/mgos/conn.ts"
+#line 623 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 620 "ts-src/mgos/conn.ts"
+#line 624 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_removeHandler(self, i);
     Session_unsubscribe(&self->session, filter);
     mgos_mqtt_conn_service(self, now);
@@ -747,20 +755,20 @@ uint16_t mgos_mqtt_conn_publish(mgos_mqtt_conn *self, rt_bytes topic, rt_bytes p
 /** Attempt to connect now (if enabled and not already connected or connecting). */
 bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
   if (self->followSys) {
-#line 642 "ts-src/mgos/conn.ts"
+#line 646 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_loadSysConfig(self);
   }
-#line 643 "ts-src/mgos/conn.ts"
+#line 647 "ts-src/mgos/conn.ts"
   if (!self->cfg.enable && !(self->useBackup && self->cfg1.enable)) {
     port_logMsg(LogLevel_WARN, "connect: mqtt.enable is false", RT_NOBYTES);
     return false;
   }
   self->wantConnect = true;
   if (self->net != NetState_IDLE) {
-#line 648 "ts-src/mgos/conn.ts"
+#line 652 "ts-src/mgos/conn.ts"
     return true;
   }
-#line 649 "ts-src/mgos/conn.ts"
+#line 653 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_startConnect(self, port_nowMs());
   return self->net != NetState_IDLE || self->reconnectPending;
 }
@@ -777,20 +785,20 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
     return;
   }
   if (self->net != NetState_OPEN) {
-#line 664 "ts-src/mgos/conn.ts"
+#line 668 "ts-src/mgos/conn.ts"
     return;
   }
-#line 665 "ts-src/mgos/conn.ts"
+#line 669 "ts-src/mgos/conn.ts"
   if (Session_disconnect(&self->session)) {
-#line 665 "ts-src/mgos/conn.ts"
+#line 669 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_service(self, now);
   } else {
-#line 666 "ts-src/mgos/conn.ts"
+#line 670 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
 
-#line 669 "ts-src/mgos/conn.ts"
+#line 673 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   self->userMaxQos = (qos <= 0) ? 0 : ((qos >= 2) ? 2 : qos);
   Session_setMaxQos(&self->session, mgos_mqtt_conn_effectiveMaxQos(self));
@@ -821,7 +829,7 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
 }
 
 /** Seconds (config) to ms, at least 1 ms. */
-#line 707 "ts-src/mgos/conn.ts"
+#line 711 "ts-src/mgos/conn.ts"
 uint32_t conn_secToMs(double s) {
   uint32_t ms = rt_f64_to_u32(s * 1000.0);
   return (ms == 0) ? 1 : ms;
@@ -831,10 +839,10 @@ uint32_t conn_secToMs(double s) {
 uint32_t conn_jitter(uint32_t d) {
   uint32_t j = d / 10;
   if (j == 0) {
-#line 715 "ts-src/mgos/conn.ts"
+#line 719 "ts-src/mgos/conn.ts"
     return d;
   }
-#line 716 "ts-src/mgos/conn.ts"
+#line 720 "ts-src/mgos/conn.ts"
   uint32_t r = rt_mod_u32(port_rand32(), (j * 2u) + 1u);
   return (d - j) + r;
 }
@@ -848,7 +856,7 @@ static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload) {
 
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 728 "ts-src/mgos/conn.ts"
+#line 732 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
@@ -856,17 +864,17 @@ static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
   (void)num;
-#line 733 "ts-src/mgos/conn.ts"
+#line 737 "ts-src/mgos/conn.ts"
   port_logMsg(level, msg, detail);
 }
 
 /** Connection `slot`, or null when out of range or unused. */
 mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
-#line 738 "ts-src/mgos/conn.ts"
+#line 742 "ts-src/mgos/conn.ts"
     return NULL;
   }
-#line 739 "ts-src/mgos/conn.ts"
+#line 743 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -891,38 +899,38 @@ mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 764 "ts-src/mgos/conn.ts"
+#line 768 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 766 "ts-src/mgos/conn.ts"
+#line 770 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onTcpConnect(c, ok, err, port_nowMs());
   }
 }
 
 /** Bytes received on `slot`. @api */
-#line 770 "ts-src/mgos/conn.ts"
+#line 774 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 772 "ts-src/mgos/conn.ts"
+#line 776 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onRecv(c, data, port_nowMs());
   }
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 776 "ts-src/mgos/conn.ts"
+#line 780 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 778 "ts-src/mgos/conn.ts"
+#line 782 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onPeerClose(c, err, port_nowMs());
   }
 }
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 783 "ts-src/mgos/conn.ts"
+#line 787 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -939,17 +947,17 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
   for (int32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) {
     mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)i];
     if (!c->inUse) {
-#line 798 "ts-src/mgos/conn.ts"
+#line 802 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 799 "ts-src/mgos/conn.ts"
+#line 803 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
-#line 800 "ts-src/mgos/conn.ts"
+#line 804 "ts-src/mgos/conn.ts"
       wait = w;
     }
   }
-#line 802 "ts-src/mgos/conn.ts"
+#line 806 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -962,14 +970,14 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 815 "ts-src/mgos/conn.ts"
+#line 819 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
-#line 817 "ts-src/mgos/conn.ts"
+#line 821 "ts-src/mgos/conn.ts"
     return NULL;
   }
-#line 818 "ts-src/mgos/conn.ts"
+#line 822 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (cfg1 != NULL) {
