@@ -334,13 +334,15 @@ async function codeSize(): Promise<Record<string, TargetSizes>> {
         const obj = path.join(dir, name.replace("/", "_") + ".o");
         const extra = [...(handWritten ? t.hosted ?? [] : t.gen), ...(cat === "tls" && !host ? [`-I${mbedInc}`] : [])];
         const r = await runCmd(t.cc, ["-std=c99", ...t.flags, ...extra, ...INC, "-c", src, "-o", obj], 120_000);
-        if (r.code !== 0) log(`bench: size: ${name} does not build for ${t.name}: ${r.stderr.split("\n").find((l) => /error/.test(l)) ?? r.stderr.slice(0, 200)}`);
-        return { cat, obj, name, ok: r.code === 0 };
+        const why = r.code === 0 ? "" : (r.stderr.split("\n").find((l) => /error/.test(l)) ?? r.stderr.slice(0, 200)).replace(/^.*?error: /, "");
+        if (r.code !== 0) log(`bench: size: ${name} does not build for ${t.name}: ${why}`);
+        return { cat, obj, name, ok: r.code === 0, why };
       });
       const built = await pool(jobs, 2);
       const failed = new Set<string>();
       for (const b of built) if (b && !b.ok) failed.add(b.cat);
-      const objs = built.filter((b): b is { cat: string; obj: string; name: string; ok: boolean } => b !== null && b.ok);
+      const objs = built.filter((b): b is { cat: string; obj: string; name: string; ok: boolean; why: string } => b !== null && b.ok);
+      const tlsWhy = built.find((b) => b !== null && b.cat === "tls" && !b.ok)?.why ?? "";
       if (objs.length) {
         const r = await runCmd(t.size, objs.map((b) => b.obj), 60_000);
         for (const line of r.stdout.split("\n").slice(1)) {
@@ -358,7 +360,7 @@ async function codeSize(): Promise<Record<string, TargetSizes>> {
       if (!host) linked = await linkedSizes(t, dir, objs);
       if (tlsSrc.length > 0) {
         tlsNote = cats.tls !== null ? (host ? "host build against Debian's mbedTLS" : "cross-built against Debian's mbedTLS headers")
-          : !host && !haveMbed ? "no mbedTLS headers for this target (host size only)" : "does not build for this target (host size only)";
+          : !host && !haveMbed ? "no mbedTLS headers for this target (host size only)" : `does not build for this target (${tlsWhy}): host size only`;
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
