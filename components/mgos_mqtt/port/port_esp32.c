@@ -1,4 +1,6 @@
-/* ESP-IDF port of mgos_mqtt: lwIP BSD sockets, esp_timer, esp_random,
+/* ESP-IDF port of mgos_mqtt: lwIP BSD sockets, TLS over them with IDF's
+ * mbedTLS (tls_mbedtls.c; the handshake is driven by the task's select loop,
+ * with the lock held while mbedTLS computes), esp_timer, esp_random,
  * ESP_LOG, cloud events on the default event loop, and a FreeRTOS task that
  * runs the same loop as the host's mgos_mqtt_poll().
  *
@@ -35,6 +37,7 @@
 #include "mgos_mqtt.h"
 #include "mgos_mqtt_esp32.h"
 #include "port.h"
+#include "tls.h"
 
 #ifndef CONFIG_MGOS_MQTT_MAX_CONNS
 #define CONFIG_MGOS_MQTT_MAX_CONNS 2
@@ -47,6 +50,8 @@
 #endif
 #define NSLOTS CONFIG_MGOS_MQTT_MAX_CONNS
 #define RECV_CHUNK 1024
+/* TLS reads per wake-up: mbedTLS may hold more than the socket shows. */
+#define TLS_READS_PER_POLL 16
 /* Longest select() wait: API calls from other tasks may open a socket that
  * the current select() does not watch yet; it is picked up within this. */
 #define SELECT_MAX_MS 100
@@ -110,7 +115,8 @@ void port_event_trigger(int32_t ev, void *arg) {
 
 /* ---------------------------------------------------------------- sockets */
 
-enum slot_state { SLOT_FREE = 0, SLOT_CONNECTING, SLOT_OPEN };
+/* SLOT_HANDSHAKE: TCP is up, the TLS handshake is under way. */
+enum slot_state { SLOT_FREE = 0, SLOT_CONNECTING, SLOT_HANDSHAKE, SLOT_OPEN };
 
 struct slot {
   int fd;
@@ -118,6 +124,12 @@ struct slot {
   struct addrinfo *ai_all, *ai_next;
   unsigned gen; /* bumped on close: the loop skips results of a replaced socket */
   int want_write;
+  /* TLS on: the tls.h slot, and which readiness the handshake waits for. */
+  int tls;
+  int tls_slot;
+  int tls_want;
+  char host[128]; /* for log lines */
+  uint16_t port;
 };
 
 static struct slot s_slots[NSLOTS];
@@ -137,6 +149,8 @@ static struct slot *slot_get(int32_t slot) {
 }
 
 static void slot_close(struct slot *s) {
+  if (s->tls) mgos_tls_free(s->tls_slot); /* also wipes the key material */
+  s->tls = 0;
   if (s->fd >= 0) close(s->fd);
   s->fd = -1;
   if (s->ai_all != NULL) freeaddrinfo(s->ai_all);
@@ -178,17 +192,26 @@ int32_t port_net_connect(int32_t slot, rt_bytes host, uint16_t port, int32_t tls
   int rc, err;
   if (s == NULL) return -1;
   if (s->state != SLOT_FREE) slot_close(s);
-  if (tlsSlot >= 0) {
-    ESP_LOGE(TAG, "TLS is not supported by this port yet");
-    return -1;
-  }
   if (host.len == 0 || host.len >= sizeof(name)) {
     ESP_LOGE(TAG, "port: host name empty or too long");
     return -1;
   }
   memcpy(name, host.p, host.len);
   name[host.len] = '\0';
+  memcpy(s->host, name, host.len + 1);
+  s->port = port;
   snprintf(portstr, sizeof(portstr), "%u", (unsigned) port);
+  if (tlsSlot >= 0) {
+    /* Certificates, key and PSK are read now: a bad setting fails at once
+     * (connect error, then the normal backoff). */
+    if (mgos_tls_setup(tlsSlot, mgos_mqtt_port_config(slot), name) != 0) {
+      ESP_LOGE(TAG, "TLS setup for %s:%s failed: %s", name, portstr, mgos_tls_error(tlsSlot));
+      return -1;
+    }
+    s->tls = 1;
+    s->tls_slot = tlsSlot;
+    s->tls_want = MGOS_TLS_WANT_WRITE;
+  }
   memset(&hints, 0, sizeof(hints));
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -197,6 +220,7 @@ int32_t port_net_connect(int32_t slot, rt_bytes host, uint16_t port, int32_t tls
   if (rc != 0 || s->ai_all == NULL) {
     ESP_LOGE(TAG, "cannot resolve %s: error %d", name, rc);
     s->ai_all = NULL;
+    slot_close(s);
     return -1;
   }
   s->ai_next = s->ai_all;
@@ -209,13 +233,33 @@ int32_t port_net_connect(int32_t slot, rt_bytes host, uint16_t port, int32_t tls
   return 0;
 }
 
+/* Encrypts and sends as much as the socket takes now. */
+static int32_t tls_send(struct slot *s, rt_bytes data) {
+  uint32_t off = 0;
+  while (off < data.len) {
+    int want = 0;
+    int n = mgos_tls_send(s->tls_slot, data.p + off, data.len - off, &want);
+    if (n < 0) {
+      ESP_LOGE(TAG, "TLS send to %s:%u: %s", s->host, (unsigned) s->port, mgos_tls_error(s->tls_slot));
+      return -1;
+    }
+    if (n == 0) {
+      if (want == MGOS_TLS_WANT_WRITE) s->want_write = 1;
+      break;
+    }
+    off += (uint32_t) n;
+  }
+  return (int32_t) off;
+}
+
 int32_t port_net_send(int32_t slot, rt_bytes data) {
   struct slot *s = slot_get(slot);
   int n;
   if (s == NULL) return -1;
-  if (s->state == SLOT_CONNECTING) return 0;
+  if (s->state == SLOT_CONNECTING || s->state == SLOT_HANDSHAKE) return 0;
   if (s->state != SLOT_OPEN) return -1;
   if (data.len == 0) return 0;
+  if (s->tls) return tls_send(s, data);
   n = send(s->fd, data.p, data.len, MSG_DONTWAIT);
   if (n < 0) {
     if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
@@ -231,7 +275,9 @@ int32_t port_net_send(int32_t slot, rt_bytes data) {
 
 void port_net_close(int32_t slot) {
   struct slot *s = slot_get(slot);
-  if (s != NULL && s->state != SLOT_FREE) slot_close(s);
+  if (s == NULL || s->state == SLOT_FREE) return;
+  if (s->tls && s->state == SLOT_OPEN) mgos_tls_close_notify(s->tls_slot);
+  slot_close(s);
 }
 
 /* ---------------------------------------------------------------- the task */
@@ -245,11 +291,66 @@ static void run_timers(void) {
   s_next_timer = now + mgos_mqtt_port_poll(now);
 }
 
+/* One handshake step; the connect succeeds or fails when the handshake does. */
+static void tls_step(int i, struct slot *s) {
+  int r = mgos_tls_handshake(s->tls_slot);
+  if (r == MGOS_TLS_WANT_READ || r == MGOS_TLS_WANT_WRITE) {
+    s->tls_want = r;
+    return;
+  }
+  if (r == MGOS_TLS_DONE) {
+    s->state = SLOT_OPEN;
+    mgos_mqtt_port_on_connect(i, true, 0);
+    return;
+  }
+  int code = mgos_tls_error_code(s->tls_slot);
+  ESP_LOGE(TAG, "TLS handshake with %s:%u: %s", s->host, (unsigned) s->port, mgos_tls_error(s->tls_slot));
+  slot_close(s);
+  mgos_mqtt_port_on_connect(i, false, code);
+}
+
+/* Decrypted bytes to the client, until mbedTLS has no more for now. */
+static void tls_readable(int i, struct slot *s, uint8_t *buf, size_t len) {
+  unsigned gen = s->gen;
+  for (int k = 0; k < TLS_READS_PER_POLL; k++) {
+    int n = mgos_tls_recv(s->tls_slot, buf, len);
+    if (n == 0) return;
+    if (n > 0) {
+      mgos_mqtt_port_on_recv(i, RT_BYTES(buf, n));
+      if (s->gen != gen) return; /* the client closed the slot */
+      continue;
+    }
+    int code = n == MGOS_TLS_CLOSED ? 0 : mgos_tls_error_code(s->tls_slot);
+    if (code != 0) ESP_LOGW(TAG, "TLS recv from %s:%u: %s", s->host, (unsigned) s->port, mgos_tls_error(s->tls_slot));
+    slot_close(s);
+    mgos_mqtt_port_on_close(i, code);
+    return;
+  }
+}
+
+/* Handshakes past their deadline fail like any other connect. */
+static void tls_timeouts(void) {
+  uint32_t now = port_now_ms();
+  for (int i = 0; i < NSLOTS; i++) {
+    struct slot *s = &s_slots[i];
+    if (s->state == SLOT_HANDSHAKE && mgos_tls_handshake_ms_left(s->tls_slot, now) == 0) {
+      ESP_LOGE(TAG, "TLS handshake with %s:%u: timed out after %u ms", s->host, (unsigned) s->port,
+               (unsigned) mgos_tls_handshake_timeout_ms());
+      slot_close(s);
+      mgos_mqtt_port_on_connect(i, false, ETIMEDOUT);
+    }
+  }
+}
+
 static void handle_events(const fd_set *rd, const fd_set *wr, const unsigned *gens) {
   static uint8_t buf[RECV_CHUNK];
   for (int i = 0; i < NSLOTS; i++) {
     struct slot *s = &s_slots[i];
     if (s->state == SLOT_FREE || s->gen != gens[i] || s->fd < 0) continue;
+    if (s->state == SLOT_HANDSHAKE) {
+      if (FD_ISSET(s->fd, rd) || FD_ISSET(s->fd, wr)) tls_step(i, s);
+      continue;
+    }
     if (s->state == SLOT_CONNECTING) {
       int err = 0;
       socklen_t len = sizeof(err);
@@ -258,6 +359,12 @@ static void handle_events(const fd_set *rd, const fd_set *wr, const unsigned *ge
       if (err == 0) {
         freeaddrinfo(s->ai_all);
         s->ai_all = s->ai_next = NULL;
+        if (s->tls) {
+          s->state = SLOT_HANDSHAKE;
+          mgos_tls_start(s->tls_slot, s->fd, port_now_ms());
+          tls_step(i, s);
+          continue;
+        }
         s->state = SLOT_OPEN;
         mgos_mqtt_port_on_connect(i, true, 0);
         continue;
@@ -271,6 +378,11 @@ static void handle_events(const fd_set *rd, const fd_set *wr, const unsigned *ge
       continue;
     }
     if (FD_ISSET(s->fd, wr)) s->want_write = 0; /* run_timers flushes */
+    if (s->tls) {
+      /* Records mbedTLS already holds count as readable. */
+      if (FD_ISSET(s->fd, rd) || mgos_tls_pending(s->tls_slot)) tls_readable(i, s, buf, sizeof(buf));
+      continue;
+    }
     if (FD_ISSET(s->fd, rd)) {
       int n = recv(s->fd, buf, sizeof(buf), MSG_DONTWAIT);
       if (n > 0) {
@@ -292,8 +404,8 @@ static void mqtt_task(void *arg) {
   for (;;) {
     fd_set rd, wr;
     unsigned gens[NSLOTS];
-    int maxfd = -1;
-    int32_t left;
+    int maxfd = -1, pending_in = 0;
+    int32_t left, hs_left = SELECT_MAX_MS;
     struct timeval tv;
 
     mgos_mqtt_esp32_lock();
@@ -304,11 +416,19 @@ static void mqtt_task(void *arg) {
       struct slot *s = &s_slots[i];
       gens[i] = s->gen;
       if (s->state == SLOT_FREE || s->fd < 0) continue;
-      if (s->state == SLOT_CONNECTING || s->want_write) FD_SET(s->fd, &wr);
-      if (s->state == SLOT_OPEN) FD_SET(s->fd, &rd);
+      if (s->state == SLOT_HANDSHAKE) {
+        FD_SET(s->fd, s->tls_want == MGOS_TLS_WANT_READ ? &rd : &wr);
+        uint32_t ms = mgos_tls_handshake_ms_left(s->tls_slot, port_now_ms());
+        if (ms < (uint32_t) hs_left) hs_left = (int32_t) ms; /* wake up for the handshake deadline */
+      } else {
+        if (s->state == SLOT_CONNECTING || s->want_write) FD_SET(s->fd, &wr);
+        if (s->state == SLOT_OPEN) FD_SET(s->fd, &rd);
+        if (s->state == SLOT_OPEN && s->tls && mgos_tls_pending(s->tls_slot)) pending_in = 1;
+      }
       if (s->fd > maxfd) maxfd = s->fd;
     }
-    left = (int32_t) (s_next_timer - port_now_ms());
+    left = pending_in ? 0 : (int32_t) (s_next_timer - port_now_ms());
+    if (left > hs_left) left = hs_left;
     mgos_mqtt_esp32_unlock();
 
     if (left < 0) left = 0;
@@ -319,12 +439,18 @@ static void mqtt_task(void *arg) {
       vTaskDelay(pdMS_TO_TICKS(left > 0 ? left : 1));
       continue;
     }
-    if (select(maxfd + 1, &rd, &wr, NULL, &tv) > 0) {
-      mgos_mqtt_esp32_lock();
+    int rc = select(maxfd + 1, &rd, &wr, NULL, &tv);
+    mgos_mqtt_esp32_lock();
+    if (rc < 0) {
+      FD_ZERO(&rd);
+      FD_ZERO(&wr);
+    }
+    if (rc > 0 || pending_in) {
       handle_events(&rd, &wr, gens);
       run_timers();
-      mgos_mqtt_esp32_unlock();
     }
+    tls_timeouts();
+    mgos_mqtt_esp32_unlock();
   }
 }
 
