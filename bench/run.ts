@@ -529,6 +529,7 @@ function machine(): Record<string, string> {
     paho: deb("libpaho-mqtt1.3"),
     mqttjs,
     git: sh(`git -C '${ROOT}' rev-parse --short HEAD`),
+    lscpu: sh("lscpu | head -20"),
   };
 }
 
@@ -855,6 +856,8 @@ async function main(): Promise<void> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(json, null, 2) + "\n");
 
+  if (!QUICK) writeReadme(json);
+
   console.log(`\nMQTT clients side by side (${QUICK ? "quick" : "full"} run, ${Math.round((Date.now() - t0) / 1000)} s)`);
   console.log(`machine: ${mach.cpu}; ${mach.os}; node ${mach.node}; gcc ${mach.gcc}; ${mach.valgrind}; mosquitto ${mach.mosquitto_broker}`);
   console.log(`load average (1 min) as each client's timed runs started: ${loads.map((l) => l.toFixed(1)).join(", ")}\n`);
@@ -866,7 +869,49 @@ async function main(): Promise<void> {
   console.log(`\nwritten: ${path.relative(ROOT, file)}; callgrind files: ${path.relative(ROOT, CG)}/`);
 }
 
-main().catch((e: Error) => {
-  process.stderr.write(`bench failed: ${e.stack ?? e}\n`);
-  process.exit(1);
-});
+/** A full run puts its figures into bench/README.md, between the markers. */
+export function writeReadme(j: { when: string; seconds: number; machine: Record<string, string>; table: string; module_table: string;
+  notes: string[]; targets: string[]; hotspots_ours: Record<string, string>; load_average_at_timed_runs: number[] }): void {
+  const file = path.join(ROOT, "bench", "README.md");
+  const START = "<!-- bench:latest:start (written by a full `npm run bench`) -->", END = "<!-- bench:latest:end -->";
+  const text = fs.readFileSync(file, "utf8");
+  const a = text.indexOf(START), b = text.indexOf(END);
+  if (a < 0 || b < a) { log(`bench: ${path.relative(ROOT, file)} has no figure markers: not updated`); return; }
+  const m = j.machine;
+  const body = [
+    START,
+    `Full run of ${j.when.slice(0, 16).replace("T", " ")} UTC (${Math.round(j.seconds / 60)} min), commit ${m.git}.`,
+    "",
+    `Machine: ${m.cpu}; ${m.os}; Node ${m.node}; gcc ${m.gcc}; ${m.valgrind}; mosquitto ${m.mosquitto_broker}; ` +
+      `libmosquitto ${m.libmosquitto}; Paho C ${m.paho}; MQTT.js ${m.mqttjs}. Load average (1 min) as each client's timed runs ` +
+      `started: ${j.load_average_at_timed_runs.map((l) => l.toFixed(1)).join(", ")}.`,
+    "",
+    "```", m.lscpu, "```",
+    "",
+    j.table,
+    "",
+    ...j.notes.map((n) => `- ${n}`),
+    "",
+    "Our code size per module (flash / static RAM, bytes):",
+    "",
+    j.module_table,
+    "",
+    "Against the targets:",
+    "",
+    ...j.targets.map((t) => `- ${t}`),
+    "",
+    "Our hotspots (callgrind, exclusive instructions per message, share of the per-message total):",
+    "",
+    ...Object.entries(j.hotspots_ours).flatMap(([k, v]) => [`${k}:`, "```", v, "```"]),
+    END,
+  ].join("\n");
+  fs.writeFileSync(file, text.slice(0, a) + body + text.slice(b + END.length));
+  log(`bench: figures written to ${path.relative(ROOT, file)}`);
+}
+
+if (require.main === module) {
+  main().catch((e: Error) => {
+    process.stderr.write(`bench failed: ${e.stack ?? e}\n`);
+    process.exit(1);
+  });
+}
