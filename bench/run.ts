@@ -590,7 +590,7 @@ function moduleTable(sizes: Record<string, TargetSizes>): { mods: Record<string,
 
 interface ClientResults {
   throughput: { pub0_msgs_s: number; pub1_msgs_s: number; recv0_msgs_s: number; lat_p50_us: number; lat_p99_us: number };
-  heap: { peak_bytes: number; allocs_per_100k_pub0: number; allocs_per_100k_recv0: number; allocs_baseline: number };
+  heap: { peak_idle_bytes: number; peak_bytes: number; allocs_per_100k_pub0: number; allocs_per_100k_recv0: number; allocs_baseline: number };
   ir: Record<string, number>;      // instructions per message, by workload
   subs: Record<string, number>;    // recv 16 B, by number of subscriptions
   payload_pub0: Record<string, number>;
@@ -652,6 +652,7 @@ async function main(): Promise<void> {
           lat_p99_us: lat.result.p99_us ?? 0,
         },
         heap: {
+          peak_idle_bytes: Math.max(base.alloc!.peak_bytes, rbase.alloc!.peak_bytes),
           peak_bytes: Math.max(p0.alloc!.peak_bytes, r0.alloc!.peak_bytes),
           allocs_per_100k_pub0: per100k(p0, base),
           allocs_per_100k_recv0: per100k(r0, rbase),
@@ -794,7 +795,8 @@ async function main(): Promise<void> {
       const s = libs[k];
       return s ? `${int(s.text + s.data)} / ${int(s.data + s.bss)}` : "n/a";
     })],
-    ["peak heap, connected, default config", col((r) => kib(r.heap.peak_bytes))],
+    ["peak heap, connected, default config: no messages", col((r) => kib(r.heap.peak_idle_bytes))],
+    [`  during ${int(N.thr0)} QoS 0 publishes / receives`, col((r) => kib(r.heap.peak_bytes))],
     [`heap allocations per 100,000 QoS 0 publishes`, col((r) => int(r.heap.allocs_per_100k_pub0))],
     [`heap allocations per 100,000 received QoS 0`, col((r) => int(r.heap.allocs_per_100k_recv0))],
     ["instructions / QoS 0 publish, 16 B", col((r) => irc(r.ir.pub0_16))],
