@@ -140,7 +140,7 @@ export class mgos_mqtt_conn {
   // ---------------------------------------------------------------- connecting
 
   /** Starts a connection attempt now, unless one is under way or up. */
-  startConnect(now: u32): void {
+  private startConnect(now: u32): void {
     this.reconnectPending = false;
     if (this.net !== NetState.IDLE) return;
     this.session.now = now;
@@ -174,7 +174,7 @@ export class mgos_mqtt_conn {
 
   /** Splits `host`, `host:port`, `[v6]` or `[v6]:port` into host and port.
    *  Without a port: 8883 when TLS is configured, else 1883. */
-  parseServer(s: Bytes, c: mgos_config_mqtt): bool {
+  private parseServer(s: Bytes, c: mgos_config_mqtt): bool {
     this.tls = strBytes(c.ssl_ca_cert).length > 0 || strBytes(c.ssl_psk_identity).length > 0;
     // As in the reference, a client certificate alone does not turn TLS on:
     // say so, or a device would silently talk plain TCP.
@@ -250,7 +250,7 @@ export class mgos_mqtt_conn {
   }
 
   /** Copies the config's protocol settings into the session. */
-  applyConfig(c: mgos_config_mqtt): bool {
+  private applyConfig(c: mgos_config_mqtt): bool {
     const sc = this.session.cfg;
     let cid: Bytes = strBytes(c.client_id);
     if (cid.length === 0) cid = strBytes(deviceId());
@@ -299,7 +299,7 @@ export class mgos_mqtt_conn {
   }
 
   /** The options a connect_fn receives, from the config (NULL = not set). */
-  fillHandshakeOpts(c: mgos_config_mqtt): void {
+  private fillHandshakeOpts(c: mgos_config_mqtt): void {
     const o: mg_send_mqtt_handshake_opts = this.hsOpts;
     let flags: u8 = c.clean_session ? MG_MQTT.CLEAN_SESSION : 0;
     if (c.will_retain) flags = u8(flags | MG_MQTT.WILL_RETAIN);
@@ -347,14 +347,14 @@ export class mgos_mqtt_conn {
   // ---------------------------------------------------------------- failures and backoff
 
   /** An attempt failed or the connection ended: schedule the next one. */
-  failed(now: u32): void {
+  private failed(now: u32): void {
     // Callers set net to IDLE themselves: a handler run before this point may
     // already have started a new attempt, and that socket must not be orphaned.
     if (!this.wantConnect || this.net !== NetState.IDLE || this.reconnectPending) return;
     this.scheduleReconnect(now);
   }
 
-  scheduleReconnect(now: u32): void {
+  private scheduleReconnect(now: u32): void {
     let c: mgos_config_mqtt = this.active();
     let maxMs: u32 = secToMs(c.reconnect_timeout_max);
     if (this.delayMs >= maxMs && this.delayMs > 0 && this.otherUsable()) {
@@ -379,7 +379,7 @@ export class mgos_mqtt_conn {
   }
 
   /** May failover switch to the other config? mqtt1 only when enabled; back to mqtt always. */
-  otherUsable(): bool {
+  private otherUsable(): bool {
     if (this.useBackup) return true;
     return this.hasCfg1 && this.cfg1.enable;
   }
@@ -403,7 +403,7 @@ export class mgos_mqtt_conn {
   }
 
   /** Closes the socket and settles the session (CLOSE event), then reconnects if wanted. */
-  dropTransport(now: u32): void {
+  private dropTransport(now: u32): void {
     if (this.net !== NetState.IDLE) netClose(this.slot);
     this.net = NetState.IDLE;
     this.session.connectionLost(now);
@@ -448,14 +448,14 @@ export class mgos_mqtt_conn {
 
   // ---------------------------------------------------------------- events
 
-  cloudEvent(ev: i32): void {
+  private cloudEvent(ev: i32): void {
     if (!this.active().cloud_events) return;
     this.cloudArg.type = MGOS_CLOUD.MQTT;
     eventTrigger(ev, this.cloudArg);
   }
 
   /** Fills `msg` (ev_data) from a decoded packet. */
-  fillMsg(ev: i32, p: Packet | null): void {
+  private fillMsg(ev: i32, p: Packet | null): void {
     const m: mg_mqtt_message = this.msg;
     m.cmd = ev >= 200 ? i32(ev - 200) : 0;
     m.qos = 0;
@@ -515,7 +515,7 @@ export class mgos_mqtt_conn {
   }
 
   /** Global handlers, in the order added. ev_data is the message or NULL. */
-  callGlobal(ev: i32, withMsg: bool): void {
+  private callGlobal(ev: i32, withMsg: bool): void {
     for (let i: u32 = 0; i < this.nHandlers; i++) {
       const h: mgos_mqtt_handler = this.handlers[i];
       const f: mg_event_handler_t | null = h.ev;
@@ -528,7 +528,7 @@ export class mgos_mqtt_conn {
   }
 
   /** Topic handlers whose filter matches; false when none did. */
-  callTopic(p: Packet): bool {
+  private callTopic(p: Packet): bool {
     let matched: bool = false;
     for (let i: u32 = 0; i < this.nHandlers; i++) {
       const h: mgos_mqtt_handler = this.handlers[i];
@@ -547,7 +547,7 @@ export class mgos_mqtt_conn {
   }
 
   /** The SUBACK to the handler whose SUBSCRIBE it answers; false when there is none. */
-  callSuback(tag: i32): bool {
+  private callSuback(tag: i32): bool {
     if (tag < 0) return false;
     for (let i: u32 = 0; i < this.nHandlers; i++) {
       const h: mgos_mqtt_handler = this.handlers[i];
@@ -583,7 +583,7 @@ export class mgos_mqtt_conn {
     return i32(this.nHandlers - 1);
   }
 
-  removeHandler(i: u32): void {
+  private removeHandler(i: u32): void {
     for (let j: u32 = i; j + 1 < this.nHandlers; j++) copy(this.handlers[j], this.handlers[j + 1]);
     this.nHandlers--;
     const last: mgos_mqtt_handler = this.handlers[this.nHandlers];
