@@ -676,6 +676,102 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    name: "PUBLISH of exactly recv_mbuf_limit (3072) bytes is delivered; one byte more is refused",
+    act: async (c, cli) => {
+      await subscribed(c);
+      // Fixed header 1 + 2 (remaining length 3069) + topic 2 + 6 + id 2 = 13 bytes before the payload.
+      const ok = pkt.publish("h/edge", "e".repeat(3072 - 13), 1, 31);
+      assert.equal(ok.length, 3072);
+      c.send(ok);
+      await cli.waitOut(/^msg h\/edge e{3059}$/m, 3000);
+      await c.packet(PacketType.PUBACK, 3000, (p) => p.id === 31);
+      c.send(pkt.publish("h/edge", "E".repeat(3072 - 12), 1, 32));
+      await c.clientCloses();
+    },
+    log: /packet larger than the limit/,
+    notDelivered: ["EEEEEEEE"],
+    check: (c0) => assert.equal(c0.count(PacketType.PUBACK, (p) => p.id === 32), 0),
+  },
+  {
+    name: "recv_mbuf_limit above the rx buffer (10000): capped at the buffer (3072), refused from the header",
+    sets: ["mqtt.recv_mbuf_limit=10000"],
+    act: malformed(raw(0x30, remLen(5000), str("h/capped"))),
+    log: /packet larger than the limit/,
+  },
+  {
+    name: "PUBACK with a 4-byte non-minimal remaining length (valid in 3.1.1) is accepted",
+    act: async (c, cli) => {
+      await subscribed(c);
+      const mark = cli.out.length;
+      cli.send("pub 1 0 h/nm non-minimal");
+      const p = await c.packet(PacketType.PUBLISH, 3000, (x) => x.topic === "h/nm");
+      c.send(raw(0x40, [0x82, 0x80, 0x80, 0x00], [p.id >> 8, p.id & 0xff]));
+      await cli.waitOut(new RegExp(`^ev 204 id=${p.id} `, "m"), 3000, mark);
+      c.end();
+    },
+    log: /connection closed by the server/,
+    check: noCloseByClient,
+  },
+  {
+    name: "SUBACK refusal (0x80): logged, the connection is kept",
+    act: async (c, cli) => {
+      await accept(c);
+      const s = await c.packet(PacketType.SUBSCRIBE);
+      c.send(pkt.suback(s.id, [0x80]));
+      await stillWorks(c, cli, "after-refused-sub");
+      c.end();
+    },
+    log: /subscription refused/,
+    check: noCloseByClient,
+  },
+  {
+    name: "a second QoS 2 PUBLISH reusing an unreleased id: not delivered (the id is still in use), PUBREC again",
+    act: async (c, cli) => {
+      await subscribed(c);
+      c.send(pkt.publish("h/reuse", "first-of-id-9", 2, 9));
+      await c.packet(PacketType.PUBREC, 3000, (p) => p.id === 9);
+      c.send(pkt.publish("h/reuse", "second-of-id-9", 2, 9));
+      const deadline = Date.now() + 3000;
+      while (c.count(PacketType.PUBREC, (p) => p.id === 9) < 2 && Date.now() < deadline) await sleep(20);
+      c.send(pkt.ack(PacketType.PUBREL, 9));
+      await c.packet(PacketType.PUBCOMP, 3000, (p) => p.id === 9);
+      await cli.waitOut(/^msg h\/reuse first-of-id-9$/m, 3000);
+      c.end();
+    },
+    log: /duplicate QoS 2 PUBLISH/,
+    notDelivered: ["second-of-id-9"],
+    check: noCloseByClient,
+  },
+  {
+    name: "flood while the app is stalled (its stdout blocked 2 s): 20000 QoS 1 PUBLISHes, none lost, each acked once",
+    act: async (c, cli) => {
+      await subscribed(c);
+      const n = 20000;
+      // The app stops consuming: its printf blocks on the full pipe, so the
+      // client's loop stops reading the socket and TCP pushes back on us.
+      cli.child.stdout!.pause();
+      const parts: Buffer[] = [];
+      for (let i = 1; i <= n; i++) parts.push(pkt.publish("h/stall", `s${i}`, 1, i));
+      c.send(Buffer.concat(parts));
+      await sleep(2000);
+      const ackedWhileStalled = c.count(PacketType.PUBACK);
+      cli.child.stdout!.resume();
+      await cli.waitOut(new RegExp(`^msg h/stall s${n}$`, "m"), 30_000);
+      const deadline = Date.now() + 5000;
+      while (c.count(PacketType.PUBACK) < n && Date.now() < deadline) await sleep(50);
+      assert.ok(ackedWhileStalled < n, "the stall did not hold anything back");
+      assert.equal(new Set(c.rx.filter((p) => p.type === PacketType.PUBACK).map((p) => p.id)).size, n);
+      assert.equal(c.count(PacketType.PUBACK), n);
+      const got = [...cli.out.matchAll(/^msg h\/stall s(\d+)$/gm)].map((m) => Number(m[1]));
+      assert.equal(got.length, n);
+      for (let i = 0; i < n; i++) if (got[i] !== i + 1) assert.fail(`message ${i + 1}: got s${got[i]}`);
+      c.end();
+    },
+    log: /connection closed by the server/,
+    check: noCloseByClient,
+    timeout: 60_000,
+  },
+  {
     name: "connection closed (FIN) right after reading CONNECT",
     act: async (c) => {
       await c.packet(PacketType.CONNECT);
