@@ -343,7 +343,8 @@ export class Session {
     const n: u32 = encodeConnect(this.tx, o);
     if (n === 0) {
       const bad: bool = o.password.length > 0 && o.userName.length === 0;
-      this.log(LogLevel.ERROR, bad ? "connect: password without user name" : "connect: CONNECT invalid or > TX_BUF_SIZE", noBytes(), 0);
+      // The same words as setStrings() for the same mistake.
+      this.log(LogLevel.ERROR, bad ? "password without user name" : "connect: CONNECT invalid or > TX_BUF_SIZE", noBytes(), 0);
       return false;
     }
     this.txLen = n;
@@ -705,9 +706,10 @@ export class Session {
     const ep: u32 = this.epoch;
     if (p.returnCode !== 0) {
       // The reason is readable during the CONNACK event already.
-      this.closeReason = connackReason(p.returnCode);
+      const why: string = connackReason(p.returnCode);
+      this.closeReason = why;
       this.emit(SessionEvent.CONNACK, p);
-      if (this.epoch === ep) this.close(connackReason(p.returnCode));
+      if (this.epoch === ep) this.close(why);
       return;
     }
     // MQTT-3.2.2-4: session present with a clean session means the server is confused.

@@ -234,7 +234,8 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
   uint32_t n = codec_encodeConnect(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), o);
   if (n == 0) {
     bool bad = o->password.len > 0 && o->userName.len == 0;
-    Session_log(self, LogLevel_ERROR, bad ? "connect: password without user name" : "connect: CONNECT invalid or > TX_BUF_SIZE", RT_NOBYTES, 0);
+    // The same words as setStrings() for the same mistake.
+    Session_log(self, LogLevel_ERROR, bad ? "password without user name" : "connect: CONNECT invalid or > TX_BUF_SIZE", RT_NOBYTES, 0);
     return false;
   }
   self->txLen = n;
@@ -255,16 +256,16 @@ rt_bytes Session_txView(Session *self) {
 /** The port wrote the first `n` bytes of txView(). */
 void Session_txConsumed(Session *self, uint32_t n) {
   if (n > self->txLen) {
-#line 366 "ts-src/mqtt/session.ts"
+#line 367 "ts-src/mqtt/session.ts"
     n = self->txLen;
   }
-#line 367 "ts-src/mqtt/session.ts"
+#line 368 "ts-src/mqtt/session.ts"
   uint32_t rest = self->txLen - n;
   for (uint32_t i = 0; i < rest; i++) {
-#line 368 "ts-src/mqtt/session.ts"
+#line 369 "ts-src/mqtt/session.ts"
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, i, rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, rt_idx_add(i, n)));
   }
-#line 369 "ts-src/mqtt/session.ts"
+#line 370 "ts-src/mqtt/session.ts"
   self->txLen = rest;
   // Space freed: packets that did not fit may go now.
   Session_pump(self);
@@ -291,10 +292,10 @@ void Session_connectionLost(Session *self, uint32_t now) {
    *  (CLOSE event) and wantsClose() tells the port to drop the transport. */
 void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
-#line 394 "ts-src/mqtt/session.ts"
+#line 395 "ts-src/mqtt/session.ts"
     return;
   }
-#line 395 "ts-src/mqtt/session.ts"
+#line 396 "ts-src/mqtt/session.ts"
   Session_log(self, LogLevel_ERROR, reason, RT_NOBYTES, 0);
   Session_enterDisconnected(self, reason);
   self->closing = true;
@@ -303,10 +304,10 @@ void Session_close(Session *self, const char *reason) {
 /** Queues DISCONNECT; wantsClose() turns true once it is flushed. */
 bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
-#line 402 "ts-src/mqtt/session.ts"
+#line 403 "ts-src/mqtt/session.ts"
     return false;
   }
-#line 403 "ts-src/mqtt/session.ts"
+#line 404 "ts-src/mqtt/session.ts"
   uint32_t n = codec_encodeSimple(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_DISCONNECT);
   if (n == 0) {
     // No room behind the pending bytes: the connection ends anyway, so the
@@ -327,17 +328,17 @@ void Session_tick(Session *self, uint32_t now) {
   self->now = now;
   if (self->state == SessionState_CONNECTING) {
     if (session_elapsed(now, self->connectStart) >= CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS) {
-#line 422 "ts-src/mqtt/session.ts"
+#line 423 "ts-src/mqtt/session.ts"
       Session_close(self, "no CONNACK in time");
     }
-#line 423 "ts-src/mqtt/session.ts"
+#line 424 "ts-src/mqtt/session.ts"
     return;
   }
   if (self->state != SessionState_CONNECTED) {
-#line 425 "ts-src/mqtt/session.ts"
+#line 426 "ts-src/mqtt/session.ts"
     return;
   }
-#line 426 "ts-src/mqtt/session.ts"
+#line 427 "ts-src/mqtt/session.ts"
   uint32_t ka = (uint32_t)(self->cfg.keepAlive * 1000);
   if (ka > 0) {
     if (self->pingOutstanding) {
@@ -351,7 +352,7 @@ void Session_tick(Session *self, uint32_t now) {
       // keep_alive period is dead.
       uint32_t n = codec_encodeSimple(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_PINGREQ);
       if (n == 0) {
-#line 438 "ts-src/mqtt/session.ts"
+#line 439 "ts-src/mqtt/session.ts"
         Session_log(self, LogLevel_WARN, "tx full, no PINGREQ", RT_NOBYTES, 0);
       } else {
         self->txLen += n;
@@ -366,16 +367,16 @@ void Session_tick(Session *self, uint32_t now) {
 
 // ---------------------------------------------------------------- API
 /** Next packet id: never 0, wraps after 65535, skips ids in use. */
-#line 453 "ts-src/mqtt/session.ts"
+#line 454 "ts-src/mqtt/session.ts"
 uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
     if (!Session_idInUse(self, self->lastId)) {
-#line 456 "ts-src/mqtt/session.ts"
+#line 457 "ts-src/mqtt/session.ts"
       return self->lastId;
     }
   }
-#line 458 "ts-src/mqtt/session.ts"
+#line 459 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -397,10 +398,10 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   if (q == 0) {
     // QoS 0 is never queued: sent now or not at all.
     if (self->state != SessionState_CONNECTED) {
-#line 478 "ts-src/mqtt/session.ts"
+#line 479 "ts-src/mqtt/session.ts"
       return 0;
     }
-#line 479 "ts-src/mqtt/session.ts"
+#line 480 "ts-src/mqtt/session.ts"
     uint32_t n = codec_encodePublish(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), topic, payload, 0, retain, false, 0);
     if (n == 0) {
       Session_log(self, LogLevel_WARN, "publish: tx buffer full", topic, rt_i32_of(payload.len));
@@ -423,11 +424,11 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       return 0;
     }
     while (Session_queuedCount(self) >= limit) {
-#line 500 "ts-src/mqtt/session.ts"
+#line 501 "ts-src/mqtt/session.ts"
       Session_dropOldestQueued(self, "queue full, oldest dropped");
     }
   }
-#line 502 "ts-src/mqtt/session.ts"
+#line 503 "ts-src/mqtt/session.ts"
   while ((CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed) < size) {
     if (!Session_dropOldestQueued(self, "store full, oldest dropped")) {
       Session_log(self, LogLevel_WARN, "publish: store full", topic, rt_i32_of(payload.len));
@@ -497,15 +498,15 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
-#line 570 "ts-src/mqtt/session.ts"
-      continue;
-    }
-#line 571 "ts-src/mqtt/session.ts"
-    if (!rt_bytes_equal(Sub_view(s), filter)) {
 #line 571 "ts-src/mqtt/session.ts"
       continue;
     }
 #line 572 "ts-src/mqtt/session.ts"
+    if (!rt_bytes_equal(Sub_view(s), filter)) {
+#line 572 "ts-src/mqtt/session.ts"
+      continue;
+    }
+#line 573 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
@@ -522,66 +523,66 @@ uint32_t Session_unsentBytes(Session *self) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state == RecState_QUEUED || (r->unsent && r->state != RecState_WAIT_PUBCOMP)) {
-#line 587 "ts-src/mqtt/session.ts"
+#line 588 "ts-src/mqtt/session.ts"
       n += r->len;
     }
   }
-#line 589 "ts-src/mqtt/session.ts"
+#line 590 "ts-src/mqtt/session.ts"
   return n;
 }
 
 uint32_t Session_inflightCount(Session *self) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 594 "ts-src/mqtt/session.ts"
+#line 595 "ts-src/mqtt/session.ts"
     if (self->recs[i].state >= RecState_WAIT_PUBACK) {
-#line 594 "ts-src/mqtt/session.ts"
+#line 595 "ts-src/mqtt/session.ts"
       n++;
     }
   }
-#line 595 "ts-src/mqtt/session.ts"
+#line 596 "ts-src/mqtt/session.ts"
   return n;
 }
 
 uint32_t Session_queuedCount(Session *self) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 600 "ts-src/mqtt/session.ts"
+#line 601 "ts-src/mqtt/session.ts"
     if (self->recs[i].state == RecState_QUEUED) {
-#line 600 "ts-src/mqtt/session.ts"
+#line 601 "ts-src/mqtt/session.ts"
       n++;
     }
   }
-#line 601 "ts-src/mqtt/session.ts"
+#line 602 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 608 "ts-src/mqtt/session.ts"
+#line 609 "ts-src/mqtt/session.ts"
 void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
   self->now = now;
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while (off < data.len) {
     if (!Session_receiving(self) || self->epoch != ep) {
-#line 613 "ts-src/mqtt/session.ts"
+#line 614 "ts-src/mqtt/session.ts"
       return;
     }
-#line 614 "ts-src/mqtt/session.ts"
+#line 615 "ts-src/mqtt/session.ts"
     uint32_t n = session_minU32(data.len - off, CONFIG_MGOS_MQTT_RX_BUF_SIZE - self->rxLen);
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), self->rxLen, rt_subarray(data, off, off + n));
     self->rxLen += n;
     off += n;
     Session_parse(self);
     if (!Session_receiving(self) || self->epoch != ep) {
-#line 619 "ts-src/mqtt/session.ts"
+#line 620 "ts-src/mqtt/session.ts"
       return;
     }
     // The decoder rejects packets over the limit from their fixed header, so
     // a full buffer here means the limit exceeds the buffer: never wait forever.
-#line 622 "ts-src/mqtt/session.ts"
+#line 623 "ts-src/mqtt/session.ts"
     if (self->rxLen == CONFIG_MGOS_MQTT_RX_BUF_SIZE) {
       Session_close(self, "rx buffer overflow");
       return;
@@ -605,10 +606,10 @@ static void Session_parse(Session *self) {
   while (Session_receiving(self) && self->epoch == ep) {
     int32_t r = codec_decode(rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), Session_recvLimit(self), true, &self->pkt);
     if (r == 0) {
-#line 644 "ts-src/mqtt/session.ts"
+#line 645 "ts-src/mqtt/session.ts"
       break;
     }
-#line 645 "ts-src/mqtt/session.ts"
+#line 646 "ts-src/mqtt/session.ts"
     if (r < 0) {
       Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
       Session_close(self, packet_decodeErrName((DecodeErr)(uint8_t)(-(int64_t)r)));
@@ -619,16 +620,16 @@ static void Session_parse(Session *self) {
   }
   // An event handler may have closed (and even reconnected): rx is not ours then.
   if (self->epoch != ep || start == 0) {
-#line 654 "ts-src/mqtt/session.ts"
+#line 655 "ts-src/mqtt/session.ts"
     return;
   }
-#line 655 "ts-src/mqtt/session.ts"
+#line 656 "ts-src/mqtt/session.ts"
   uint32_t rest = self->rxLen - start;
   for (uint32_t i = 0; i < rest; i++) {
-#line 656 "ts-src/mqtt/session.ts"
+#line 657 "ts-src/mqtt/session.ts"
     rt_set_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, i, rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, rt_idx_add(i, start)));
   }
-#line 657 "ts-src/mqtt/session.ts"
+#line 658 "ts-src/mqtt/session.ts"
   self->rxLen = rest;
 }
 
@@ -642,48 +643,48 @@ static void Session_handle(Session *self, Packet *p) {
     Session_onConnack(self, p);
     break;
   }
-#line 669 "ts-src/mqtt/session.ts"
+#line 670 "ts-src/mqtt/session.ts"
   case PacketType_PUBLISH: {
     Session_onPublish(self, p);
     break;
   }
-#line 672 "ts-src/mqtt/session.ts"
+#line 673 "ts-src/mqtt/session.ts"
   case PacketType_PUBACK: {
     Session_onDone(self, p, RecState_WAIT_PUBACK, SessionEvent_PUBACK, "PUBACK: unexpected id");
     break;
   }
-#line 675 "ts-src/mqtt/session.ts"
+#line 676 "ts-src/mqtt/session.ts"
   case PacketType_PUBREC: {
     Session_onPubrec(self, p);
     break;
   }
-#line 678 "ts-src/mqtt/session.ts"
+#line 679 "ts-src/mqtt/session.ts"
   case PacketType_PUBREL: {
     Session_onPubrel(self, p);
     break;
   }
-#line 681 "ts-src/mqtt/session.ts"
+#line 682 "ts-src/mqtt/session.ts"
   case PacketType_PUBCOMP: {
     Session_onDone(self, p, RecState_WAIT_PUBCOMP, SessionEvent_PUBCOMP, "PUBCOMP: unexpected id");
     break;
   }
-#line 684 "ts-src/mqtt/session.ts"
+#line 685 "ts-src/mqtt/session.ts"
   case PacketType_SUBACK: {
     Session_onSuback(self, p);
     break;
   }
-#line 687 "ts-src/mqtt/session.ts"
+#line 688 "ts-src/mqtt/session.ts"
   case PacketType_UNSUBACK: {
     Session_onUnsuback(self, p);
     break;
   }
-#line 690 "ts-src/mqtt/session.ts"
+#line 691 "ts-src/mqtt/session.ts"
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
     Session_emit(self, SessionEvent_PINGRESP, p);
     break;
   }
-#line 694 "ts-src/mqtt/session.ts"
+#line 695 "ts-src/mqtt/session.ts"
   default: {
     Session_close(self, "unexpected packet type");
     break;
@@ -691,7 +692,7 @@ static void Session_handle(Session *self, Packet *p) {
   }
 }
 
-#line 700 "ts-src/mqtt/session.ts"
+#line 701 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
     Session_close(self, "unexpected second CONNACK");
@@ -700,13 +701,14 @@ static void Session_onConnack(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   if (p->returnCode != 0) {
     // The reason is readable during the CONNACK event already.
-    self->closeReason = session_connackReason(p->returnCode);
+    const char *why = session_connackReason(p->returnCode);
+    self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     if (self->epoch == ep) {
-#line 710 "ts-src/mqtt/session.ts"
-      Session_close(self, session_connackReason(p->returnCode));
+#line 712 "ts-src/mqtt/session.ts"
+      Session_close(self, why);
     }
-#line 711 "ts-src/mqtt/session.ts"
+#line 713 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
@@ -718,19 +720,19 @@ static void Session_onConnack(Session *self, Packet *p) {
   self->wasConnected = true;
   // Without a stored session the server will not resend its QoS 2 messages.
   if (!p->sessionPresent) {
-#line 721 "ts-src/mqtt/session.ts"
+#line 723 "ts-src/mqtt/session.ts"
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 724 "ts-src/mqtt/session.ts"
+#line 726 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
-#line 726 "ts-src/mqtt/session.ts"
+#line 728 "ts-src/mqtt/session.ts"
     return;
   }
-#line 727 "ts-src/mqtt/session.ts"
+#line 729 "ts-src/mqtt/session.ts"
   Session_pump(self);
 }
 
@@ -743,10 +745,10 @@ static void Session_onPublish(Session *self, Packet *p) {
   if (p->qos == 1) {
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch == ep) {
-#line 738 "ts-src/mqtt/session.ts"
+#line 740 "ts-src/mqtt/session.ts"
       Session_queueAck(self, PacketType_PUBACK, p->packetId);
     }
-#line 739 "ts-src/mqtt/session.ts"
+#line 741 "ts-src/mqtt/session.ts"
     return;
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
@@ -762,11 +764,11 @@ static void Session_onPublish(Session *self, Packet *p) {
     self->rxQos2Count++;
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch != ep) {
-#line 753 "ts-src/mqtt/session.ts"
+#line 755 "ts-src/mqtt/session.ts"
       return;
     }
   }
-#line 755 "ts-src/mqtt/session.ts"
+#line 757 "ts-src/mqtt/session.ts"
   Session_queueAck(self, PacketType_PUBREC, p->packetId);
 }
 
@@ -775,13 +777,13 @@ static void Session_onPublish(Session *self, Packet *p) {
 static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev, const char *msg) {
   int32_t i = Session_findRec(self, p->packetId);
   if (i >= 0 && (self->recs[(uint32_t)i].state == waiting)) {
-#line 762 "ts-src/mqtt/session.ts"
+#line 764 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else {
-#line 763 "ts-src/mqtt/session.ts"
+#line 765 "ts-src/mqtt/session.ts"
     Session_log(self, LogLevel_WARN, msg, RT_NOBYTES, p->packetId);
   }
-#line 764 "ts-src/mqtt/session.ts"
+#line 766 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, ev, p);
 }
 
@@ -807,22 +809,22 @@ static void Session_onPubrel(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
-#line 788 "ts-src/mqtt/session.ts"
+#line 790 "ts-src/mqtt/session.ts"
     Session_rxQos2Remove(self, (uint32_t)k);
   } else {
-#line 789 "ts-src/mqtt/session.ts"
+#line 791 "ts-src/mqtt/session.ts"
     Session_log(self, LogLevel_DEBUG, "PUBREL: unknown id", RT_NOBYTES, p->packetId);
   }
-#line 790 "ts-src/mqtt/session.ts"
+#line 792 "ts-src/mqtt/session.ts"
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B).
   if (self->epoch == ep) {
-#line 792 "ts-src/mqtt/session.ts"
+#line 794 "ts-src/mqtt/session.ts"
     Session_queueAck(self, PacketType_PUBCOMP, p->packetId);
   }
 }
 
-#line 795 "ts-src/mqtt/session.ts"
+#line 797 "ts-src/mqtt/session.ts"
 static void Session_onSuback(Session *self, Packet *p) {
   self->evTag = -1;
   int32_t i = Session_findSub(self, p->packetId, SubState_SUB_SENT);
@@ -833,10 +835,10 @@ static void Session_onSuback(Session *self, Packet *p) {
     s->granted = (uint8_t)((p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80);
     self->evTag = s->tag;
     if (s->granted == 0x80) {
-#line 804 "ts-src/mqtt/session.ts"
+#line 806 "ts-src/mqtt/session.ts"
       Session_log(self, LogLevel_WARN, "subscription refused", Sub_view(s), s->tag);
     }
-#line 805 "ts-src/mqtt/session.ts"
+#line 807 "ts-src/mqtt/session.ts"
   } else {
     Session_log(self, LogLevel_WARN, "SUBACK: unknown id", RT_NOBYTES, p->packetId);
   }
@@ -861,32 +863,32 @@ static void Session_onUnsuback(Session *self, Packet *p) {
 /** Fills tx: pending acks, SUBSCRIBE/UNSUBSCRIBE, then PUBLISH/PUBREL in
    *  publish order (queued messages enter flight while slots are free). Stops
    *  at the first packet that does not fit; called again when tx drains. */
-#line 830 "ts-src/mqtt/session.ts"
+#line 832 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpAcksAndSubs(self)) {
-#line 831 "ts-src/mqtt/session.ts"
+#line 833 "ts-src/mqtt/session.ts"
     return;
   }
-#line 832 "ts-src/mqtt/session.ts"
+#line 834 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state == RecState_QUEUED) {
       if (inflight >= CONFIG_MGOS_MQTT_MAX_INFLIGHT) {
-#line 836 "ts-src/mqtt/session.ts"
+#line 838 "ts-src/mqtt/session.ts"
         return;
       }
-#line 837 "ts-src/mqtt/session.ts"
+#line 839 "ts-src/mqtt/session.ts"
       r->state = (r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC;
       r->sent = false;
       r->unsent = true;
       inflight++;
     }
     if (!r->unsent) {
-#line 842 "ts-src/mqtt/session.ts"
+#line 844 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 843 "ts-src/mqtt/session.ts"
+#line 845 "ts-src/mqtt/session.ts"
     rt_bytes free = rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
     uint32_t n = 0;
     if (r->state == RecState_WAIT_PUBCOMP) {
@@ -895,16 +897,16 @@ static void Session_pump(Session *self) {
       n = r->len;
       // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
       if (r->sent) {
-#line 850 "ts-src/mqtt/session.ts"
+#line 852 "ts-src/mqtt/session.ts"
         rt_bytes_set(free, 0, (uint8_t)(rt_bytes_get(free, 0) | 0x8));
       }
     }
-#line 852 "ts-src/mqtt/session.ts"
+#line 854 "ts-src/mqtt/session.ts"
     if (n == 0) {
-#line 852 "ts-src/mqtt/session.ts"
+#line 854 "ts-src/mqtt/session.ts"
       return;
     }
-#line 853 "ts-src/mqtt/session.ts"
+#line 855 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     r->sent = true;
@@ -916,18 +918,18 @@ static void Session_pump(Session *self) {
    *  subscriptions. False when not connected or tx is full. */
 static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
-#line 863 "ts-src/mqtt/session.ts"
+#line 865 "ts-src/mqtt/session.ts"
     return false;
   }
-#line 864 "ts-src/mqtt/session.ts"
+#line 866 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = codec_encodeAck(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), (uint8_t)(a >> 16), (uint16_t)a);
     if (n == 0) {
-#line 867 "ts-src/mqtt/session.ts"
+#line 869 "ts-src/mqtt/session.ts"
       return false;
     }
-#line 868 "ts-src/mqtt/session.ts"
+#line 870 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -937,23 +939,23 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     Sub *s = &self->subs[i];
     bool sub = s->state == SubState_SUB_PENDING;
     if (!sub && s->state != SubState_UNSUB_PENDING) {
-#line 876 "ts-src/mqtt/session.ts"
+#line 878 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 877 "ts-src/mqtt/session.ts"
+#line 879 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
-#line 877 "ts-src/mqtt/session.ts"
+#line 879 "ts-src/mqtt/session.ts"
       s->packetId = Session_nextPacketId(self);
     }
-#line 878 "ts-src/mqtt/session.ts"
+#line 880 "ts-src/mqtt/session.ts"
     rt_bytes free = rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
     rt_bytes filter = Sub_view(s);
     uint32_t n = sub ? codec_encodeSubscribe(free, s->packetId, filter, s->qos) : codec_encodeUnsubscribe(free, s->packetId, filter);
     if (n == 0) {
-#line 881 "ts-src/mqtt/session.ts"
+#line 883 "ts-src/mqtt/session.ts"
       return false;
     }
-#line 882 "ts-src/mqtt/session.ts"
+#line 884 "ts-src/mqtt/session.ts"
     s->state = sub ? SubState_SUB_SENT : SubState_UNSUB_SENT;
     self->txLen += n;
     self->lastTx = self->now;
@@ -973,36 +975,36 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 }
 
 // ---------------------------------------------------------------- helpers
-#line 902 "ts-src/mqtt/session.ts"
+#line 904 "ts-src/mqtt/session.ts"
 static void Session_emit(Session *self, int32_t ev, Packet *p) {
   SessionEventFn f = self->onEvent;
   if (f != NULL) {
-#line 904 "ts-src/mqtt/session.ts"
+#line 906 "ts-src/mqtt/session.ts"
     f(self, ev, p, self->ud);
   }
 }
 
-#line 907 "ts-src/mqtt/session.ts"
+#line 909 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
   if (self->epoch == ep) {
-#line 910 "ts-src/mqtt/session.ts"
+#line 912 "ts-src/mqtt/session.ts"
     Session_pump(self);
   }
 }
 
-#line 913 "ts-src/mqtt/session.ts"
+#line 915 "ts-src/mqtt/session.ts"
 static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   SessionLogFn f = self->onLog;
   if (f != NULL) {
-#line 915 "ts-src/mqtt/session.ts"
+#line 917 "ts-src/mqtt/session.ts"
     f(self, level, msg, detail, num);
   }
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 919 "ts-src/mqtt/session.ts"
+#line 921 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
@@ -1038,82 +1040,82 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         continue;
       }
       if (clean) {
-#line 953 "ts-src/mqtt/session.ts"
+#line 955 "ts-src/mqtt/session.ts"
         r->state = RecState_QUEUED;
       } else {
-#line 954 "ts-src/mqtt/session.ts"
+#line 956 "ts-src/mqtt/session.ts"
         r->unsent = true;
       }
     }
-#line 956 "ts-src/mqtt/session.ts"
+#line 958 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
-#line 958 "ts-src/mqtt/session.ts"
+#line 960 "ts-src/mqtt/session.ts"
     self->rxQos2Count = 0;
   }
-#line 959 "ts-src/mqtt/session.ts"
+#line 961 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
 
 static bool Session_idInUse(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 964 "ts-src/mqtt/session.ts"
-    if (self->recs[i].packetId == id) {
-#line 964 "ts-src/mqtt/session.ts"
-      return true;
-    }
-  }
-#line 965 "ts-src/mqtt/session.ts"
-  for (uint32_t i = 0; i < self->subCount; i++) {
-#line 965 "ts-src/mqtt/session.ts"
-    if (self->subs[i].packetId == id) {
-#line 965 "ts-src/mqtt/session.ts"
-      return true;
-    }
-  }
 #line 966 "ts-src/mqtt/session.ts"
+    if (self->recs[i].packetId == id) {
+#line 966 "ts-src/mqtt/session.ts"
+      return true;
+    }
+  }
+#line 967 "ts-src/mqtt/session.ts"
+  for (uint32_t i = 0; i < self->subCount; i++) {
+#line 967 "ts-src/mqtt/session.ts"
+    if (self->subs[i].packetId == id) {
+#line 967 "ts-src/mqtt/session.ts"
+      return true;
+    }
+  }
+#line 968 "ts-src/mqtt/session.ts"
   return false;
 }
 
 static int32_t Session_findRec(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     if (self->recs[i].packetId == id && self->recs[i].state >= RecState_WAIT_PUBACK) {
-#line 971 "ts-src/mqtt/session.ts"
+#line 973 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 973 "ts-src/mqtt/session.ts"
+#line 975 "ts-src/mqtt/session.ts"
   return -1;
 }
 
 static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id && self->subs[i].state == state) {
-#line 978 "ts-src/mqtt/session.ts"
+#line 980 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 980 "ts-src/mqtt/session.ts"
+#line 982 "ts-src/mqtt/session.ts"
   return -1;
 }
 
 /** The topic of a stored PUBLISH, for logs. */
 static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
-#line 985 "ts-src/mqtt/session.ts"
+#line 987 "ts-src/mqtt/session.ts"
     return RT_NOBYTES;
   }
-#line 986 "ts-src/mqtt/session.ts"
+#line 988 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   // Skip the fixed header: type byte and the remaining length's 1..4 bytes.
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
-#line 989 "ts-src/mqtt/session.ts"
+#line 991 "ts-src/mqtt/session.ts"
     k++;
   }
-#line 990 "ts-src/mqtt/session.ts"
+#line 992 "ts-src/mqtt/session.ts"
   k++;
   uint32_t tl = (uint32_t)((rt_bytes_get(m, k) << 8) | rt_bytes_get(m, rt_idx_add(k, 1)));
   return rt_subarray(m, k + 2u, (k + 2u) + tl);
@@ -1123,10 +1125,10 @@ static bool Session_dropOldestQueued(Session *self, const char *why) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state != RecState_QUEUED) {
-#line 998 "ts-src/mqtt/session.ts"
+#line 1000 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 999 "ts-src/mqtt/session.ts"
+#line 1001 "ts-src/mqtt/session.ts"
     Session_log(self, LogLevel_WARN, why, Session_recTopic(self, r), r->packetId);
     Session_freeRec(self, i);
     return true;
@@ -1137,38 +1139,38 @@ static bool Session_dropOldestQueued(Session *self, const char *why) {
 /** Gives a record's PUBLISH bytes back to the store (compacting it). */
 static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
-#line 1008 "ts-src/mqtt/session.ts"
+#line 1010 "ts-src/mqtt/session.ts"
     return;
   }
-#line 1009 "ts-src/mqtt/session.ts"
+#line 1011 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
   for (uint32_t j = off; j < end; j++) {
-#line 1012 "ts-src/mqtt/session.ts"
+#line 1014 "ts-src/mqtt/session.ts"
     rt_set_u8(self->store, CONFIG_MGOS_MQTT_STORE_SIZE, j, rt_get_u8(self->store, CONFIG_MGOS_MQTT_STORE_SIZE, rt_idx_add(j, len)));
   }
-#line 1013 "ts-src/mqtt/session.ts"
+#line 1015 "ts-src/mqtt/session.ts"
   self->storeUsed = end;
   r->len = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *o = &self->recs[i];
     if (o->len > 0 && o->off > off) {
-#line 1017 "ts-src/mqtt/session.ts"
+#line 1019 "ts-src/mqtt/session.ts"
       o->off = o->off - len;
     }
   }
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 1022 "ts-src/mqtt/session.ts"
+#line 1024 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
-#line 1024 "ts-src/mqtt/session.ts"
+#line 1026 "ts-src/mqtt/session.ts"
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 1025 "ts-src/mqtt/session.ts"
+#line 1027 "ts-src/mqtt/session.ts"
   self->recCount--;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -1179,10 +1181,10 @@ static void Session_freeRec(Session *self, uint32_t i) {
 /** Removes subscription i, keeping the others in the order they were added. */
 static void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
-#line 1034 "ts-src/mqtt/session.ts"
+#line 1036 "ts-src/mqtt/session.ts"
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
   }
-#line 1035 "ts-src/mqtt/session.ts"
+#line 1037 "ts-src/mqtt/session.ts"
   self->subCount--;
   Sub *last = &self->subs[self->subCount];
   last->state = SubState_FREE;
@@ -1192,13 +1194,13 @@ static void Session_freeSub(Session *self, uint32_t i) {
 
 static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->rxQos2Count; i++) {
-#line 1043 "ts-src/mqtt/session.ts"
+#line 1045 "ts-src/mqtt/session.ts"
     if (rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) == id) {
-#line 1043 "ts-src/mqtt/session.ts"
+#line 1045 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 1044 "ts-src/mqtt/session.ts"
+#line 1046 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1208,9 +1210,9 @@ static bool Session_rxQos2Has(Session *self, uint16_t id) {
 
 static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
-#line 1052 "ts-src/mqtt/session.ts"
+#line 1054 "ts-src/mqtt/session.ts"
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 1053 "ts-src/mqtt/session.ts"
+#line 1055 "ts-src/mqtt/session.ts"
   self->rxQos2Count--;
 }
