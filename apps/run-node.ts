@@ -130,9 +130,11 @@ export function main(argv: string[]): number {
   port.start();
 
   let done = false;
+  let bound: NodeJS.Timeout | null = null;
   const shutdown = (): void => {
     if (done) return;
     done = true;
+    if (bound) clearTimeout(bound);
     // DISCONNECT goes out first (so the broker does not send the will); the
     // socket gets a moment to write it before it is closed.
     mgos_mqtt_global_disconnect();
@@ -140,7 +142,7 @@ export function main(argv: string[]): number {
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
-  if (runMs >= 0) setTimeout(shutdown, runMs);
+  if (runMs >= 0) bound = setTimeout(shutdown, runMs);
   return 0;
 }
 

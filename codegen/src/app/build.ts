@@ -134,8 +134,9 @@ export async function buildApp(o: AppBuildOptions): Promise<AppBuildResult> {
 
   // 2. The C.
   const t0 = Date.now();
-  // The whole library (the port's C calls into all of it) plus the app.
-  const cr = compile({ inputs: [...defaultInputs(root), entry], root });
+  // The whole library (the port's C calls into all of it), the timers (the
+  // firmware's loop calls mgos_app_poll whether or not the app sets one) and the app.
+  const cr = compile({ inputs: [...defaultInputs(root), path.join(root, "ts-src", "app", "app_timer.ts"), entry], root });
   if (cr.diagnostics.length) {
     res.diagnostics = cr.diagnostics;
     return res;
