@@ -19,8 +19,9 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
-import { Broker, Proc, Programs, buildPrograms, missingTools, runCmd, sanEnv, stopClean, freePort, haveTool } from "../integration/support/harness";
+import { Broker, Proc, Programs, buildPrograms, missingTools, runCmd, sanEnv, stopClean, haveTool } from "../integration/support/harness";
 import { Pki, makePki } from "./support/pki";
+import { startTlsBroker } from "./support/tlsbroker";
 
 const skip = missingTools() ?? (haveTool("openssl") ? undefined : "missing Debian tool: openssl (apt-get install openssl)");
 
@@ -32,34 +33,13 @@ const port: Record<string, number> = {};
 let seq = 0;
 const uniq = (name: string) => `tls${process.pid}_${seq++}_${name}`;
 
-/** mosquitto listeners: name -> config lines after `listener PORT 127.0.0.1`. */
-function listeners(p: Pki): Record<string, string[]> {
-  const tls = (cert: string) => [`cafile ${p.pem("ca")}`, `certfile ${p.pem(cert)}`, `keyfile ${p.key(cert)}`];
-  return {
-    tls: tls("server"),
-    mtls: [...tls("server"), "require_certificate true"],
-    psk: ["psk_hint mgos-test"],
-    expired: tls("expired"),
-    other: tls("other"),
-    // Only AES-128-GCM with ECDHE-ECDSA (TLS 1.2 names, OpenSSL spelling).
-    ciphers: [...tls("server"), "ciphers ECDHE-ECDSA-AES128-GCM-SHA256", "tls_version tlsv1.2"],
-  };
-}
-
 before(async () => {
   if (skip) return;
   progs = await buildPrograms();
   pki = await makePki();
-  // mosquitto started as root drops to its own user: it must be able to read these.
-  fs.chmodSync(pki.dir, 0o755);
-  for (const f of fs.readdirSync(pki.dir)) fs.chmodSync(path.join(pki.dir, f), 0o644);
-  fs.writeFileSync(path.join(pki.dir, "psk.txt"), `${pki.pskIdentity}:${pki.pskKey}\n`, { mode: 0o644 });
-  const extra: string[] = [`psk_file ${path.join(pki.dir, "psk.txt")}`];
-  for (const [name, lines] of Object.entries(listeners(pki))) {
-    port[name] = await freePort();
-    extra.push(`listener ${port[name]} 127.0.0.1`, ...lines);
-  }
-  broker = await Broker.start(extra);
+  const tb = await startTlsBroker(pki);
+  broker = tb.broker;
+  Object.assign(port, tb.port);
 }, { timeout: 600_000 });
 
 after(async () => {

@@ -626,7 +626,8 @@ int mgos_tls_handshake(int slot) {
   t->handshake_done = 1;
   {
     char msg[160];
-    snprintf(msg, sizeof(msg), "TLS handshake done: %s, %s", mbedtls_ssl_get_version(&t->ssl), mbedtls_ssl_get_ciphersuite(&t->ssl));
+    snprintf(msg, sizeof(msg), "TLS handshake done: %s, %s (%u ms)", mbedtls_ssl_get_version(&t->ssl),
+             mbedtls_ssl_get_ciphersuite(&t->ssl), (unsigned) (port_now_ms() - t->start_ms));
     port_log(2, msg, RT_NOBYTES);
   }
   return MGOS_TLS_DONE;
