@@ -328,12 +328,12 @@ export class Session {
   connectWith(o: ConnectOptions, now: u32): bool {
     this.now = now;
     if (this.state !== SessionState.DISCONNECTED) {
-      this.log(LogLevel.ERROR, "connect: already connected", noBytes(), i32(this.state));
+      this.logNum(LogLevel.ERROR, "connect: already connected", i32(this.state));
       return false;
     }
     // The port has not dropped the previous transport yet (wantsClose()).
     if (this.closing) {
-      this.log(LogLevel.ERROR, "connect: old connection not closed yet", noBytes(), 0);
+      this.logNum(LogLevel.ERROR, "connect: old connection not closed yet", 0);
       return false;
     }
     this.txLen = 0;
@@ -344,7 +344,7 @@ export class Session {
     if (n === 0) {
       const bad: bool = o.password.length > 0 && o.userName.length === 0;
       // The same words as setStrings() for the same mistake.
-      this.log(LogLevel.ERROR, bad ? "password without user name" : "connect: CONNECT invalid or > TX_BUF_SIZE", noBytes(), 0);
+      this.logNum(LogLevel.ERROR, bad ? "password without user name" : "connect: CONNECT invalid or > TX_BUF_SIZE", 0);
       return false;
     }
     this.txLen = n;
@@ -393,7 +393,7 @@ export class Session {
    *  (CLOSE event) and wantsClose() tells the port to drop the transport. */
   close(reason: string): void {
     if (this.state === SessionState.DISCONNECTED) return;
-    this.log(LogLevel.ERROR, reason, noBytes(), 0);
+    this.logNum(LogLevel.ERROR, reason, 0);
     this.enterDisconnected(reason);
     this.closing = true;
   }
@@ -405,7 +405,7 @@ export class Session {
     if (n === 0) {
       // No room behind the pending bytes: the connection ends anyway, so the
       // DISCONNECT goes out instead of them.
-      this.log(LogLevel.WARN, "disconnect: tx full, dropped", noBytes(), i32(this.txLen));
+      this.logNum(LogLevel.WARN, "disconnect: tx full, dropped", i32(this.txLen));
       this.txLen = 0;
       n = encodeSimple(this.tx, PacketType.DISCONNECT);
     }
@@ -436,7 +436,7 @@ export class Session {
         // ping timer starts anyway: a connection that cannot send for another
         // keep_alive period is dead.
         const n: u32 = encodeSimple(this.tx.subarray(this.txLen), PacketType.PINGREQ);
-        if (n === 0) this.log(LogLevel.WARN, "tx full, no PINGREQ", noBytes(), 0);
+        if (n === 0) this.logNum(LogLevel.WARN, "tx full, no PINGREQ", 0);
         else {
           this.txLen += n;
           this.lastTx = now;
@@ -746,7 +746,7 @@ export class Session {
       this.log(LogLevel.DEBUG, "duplicate QoS 2 PUBLISH", p.topic, i32(p.packetId));
     } else {
       if (this.rxQos2Count >= MAX_RX_QOS2) {
-        this.log(LogLevel.WARN, "rx QoS 2 table full", noBytes(), i32(this.rxQos2[0]));
+        this.logNum(LogLevel.WARN, "rx QoS 2 table full", i32(this.rxQos2[0]));
         this.rxQos2Remove(0);
       }
       this.rxQos2[this.rxQos2Count] = p.packetId;
@@ -762,7 +762,7 @@ export class Session {
   private onDone(p: Packet, waiting: u8, ev: i32, msg: string): void {
     const i: i32 = this.findRec(p.packetId);
     if (i >= 0 && this.recs[i].state === waiting) this.freeRec(u32(i));
-    else this.log(LogLevel.WARN, msg, noBytes(), i32(p.packetId));
+    else this.logNum(LogLevel.WARN, msg, i32(p.packetId));
     this.emitThenPump(ev, p);
   }
 
@@ -779,7 +779,7 @@ export class Session {
       // A repeated PUBREC: our PUBREL may have been lost, send it again.
       this.recs[i].unsent = true;
     } else {
-      this.log(LogLevel.WARN, "PUBREC: unexpected id", noBytes(), i32(p.packetId));
+      this.logNum(LogLevel.WARN, "PUBREC: unexpected id", i32(p.packetId));
     }
     this.emitThenPump(SessionEvent.PUBREC, p);
   }
@@ -788,7 +788,7 @@ export class Session {
     const ep: u32 = this.epoch;
     const k: i32 = this.rxQos2Index(p.packetId);
     if (k >= 0) this.rxQos2Remove(u32(k));
-    else this.log(LogLevel.DEBUG, "PUBREL: unknown id", noBytes(), i32(p.packetId));
+    else this.logNum(LogLevel.DEBUG, "PUBREL: unknown id", i32(p.packetId));
     this.emit(SessionEvent.PUBREL, p);
     // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B).
     if (this.epoch === ep) this.queueAck(PacketType.PUBCOMP, p.packetId);
@@ -805,7 +805,7 @@ export class Session {
       this.evTag = s.tag;
       if (s.granted === 0x80) this.log(LogLevel.WARN, "subscription refused", s.view(), s.tag);
     } else {
-      this.log(LogLevel.WARN, "SUBACK: unknown id", noBytes(), i32(p.packetId));
+      this.logNum(LogLevel.WARN, "SUBACK: unknown id", i32(p.packetId));
     }
     this.emit(SessionEvent.SUBACK, p);
     this.evTag = -1;
@@ -818,7 +818,7 @@ export class Session {
       this.evTag = this.subs[i].tag;
       this.freeSub(u32(i));
     } else {
-      this.log(LogLevel.WARN, "UNSUBACK: unknown id", noBytes(), i32(p.packetId));
+      this.logNum(LogLevel.WARN, "UNSUBACK: unknown id", i32(p.packetId));
     }
     this.emit(SessionEvent.UNSUBACK, p);
     this.evTag = -1;
@@ -910,6 +910,11 @@ export class Session {
     const ep: u32 = this.epoch;
     this.emit(ev, p);
     if (this.epoch === ep) this.pump();
+  }
+
+  /** log() without a detail. */
+  private logNum(level: i32, msg: string, num: i32): void {
+    this.log(level, msg, noBytes(), num);
   }
 
   private log(level: i32, msg: string, detail: Bytes, num: i32): void {

@@ -19,6 +19,7 @@ static void Session_pump(Session *self);
 static bool Session_pumpAcksAndSubs(Session *self);
 static void Session_emit(Session *self, int32_t ev, Packet *p);
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p);
+static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num);
 static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes detail, int32_t num);
 static void Session_enterDisconnected(Session *self, const char *reason);
 static bool Session_idInUse(Session *self, uint16_t id);
@@ -219,12 +220,12 @@ bool Session_connect(Session *self, uint32_t now) {
 bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
   self->now = now;
   if (self->state != SessionState_DISCONNECTED) {
-    Session_log(self, LogLevel_ERROR, "connect: already connected", RT_NOBYTES, self->state);
+    Session_logNum(self, LogLevel_ERROR, "connect: already connected", self->state);
     return false;
   }
   // The port has not dropped the previous transport yet (wantsClose()).
   if (self->closing) {
-    Session_log(self, LogLevel_ERROR, "connect: old connection not closed yet", RT_NOBYTES, 0);
+    Session_logNum(self, LogLevel_ERROR, "connect: old connection not closed yet", 0);
     return false;
   }
   self->txLen = 0;
@@ -235,7 +236,7 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
   if (n == 0) {
     bool bad = o->password.len > 0 && o->userName.len == 0;
     // The same words as setStrings() for the same mistake.
-    Session_log(self, LogLevel_ERROR, bad ? "password without user name" : "connect: CONNECT invalid or > TX_BUF_SIZE", RT_NOBYTES, 0);
+    Session_logNum(self, LogLevel_ERROR, bad ? "password without user name" : "connect: CONNECT invalid or > TX_BUF_SIZE", 0);
     return false;
   }
   self->txLen = n;
@@ -296,7 +297,7 @@ void Session_close(Session *self, const char *reason) {
     return;
   }
 #line 396 "ts-src/mqtt/session.ts"
-  Session_log(self, LogLevel_ERROR, reason, RT_NOBYTES, 0);
+  Session_logNum(self, LogLevel_ERROR, reason, 0);
   Session_enterDisconnected(self, reason);
   self->closing = true;
 }
@@ -312,7 +313,7 @@ bool Session_disconnect(Session *self) {
   if (n == 0) {
     // No room behind the pending bytes: the connection ends anyway, so the
     // DISCONNECT goes out instead of them.
-    Session_log(self, LogLevel_WARN, "disconnect: tx full, dropped", RT_NOBYTES, rt_i32_of(self->txLen));
+    Session_logNum(self, LogLevel_WARN, "disconnect: tx full, dropped", rt_i32_of(self->txLen));
     self->txLen = 0;
     n = codec_encodeSimple(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), PacketType_DISCONNECT);
   }
@@ -353,7 +354,7 @@ void Session_tick(Session *self, uint32_t now) {
       uint32_t n = codec_encodeSimple(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_PINGREQ);
       if (n == 0) {
 #line 439 "ts-src/mqtt/session.ts"
-        Session_log(self, LogLevel_WARN, "tx full, no PINGREQ", RT_NOBYTES, 0);
+        Session_logNum(self, LogLevel_WARN, "tx full, no PINGREQ", 0);
       } else {
         self->txLen += n;
         self->lastTx = now;
@@ -757,7 +758,7 @@ static void Session_onPublish(Session *self, Packet *p) {
     Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
   } else {
     if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
-      Session_log(self, LogLevel_WARN, "rx QoS 2 table full", RT_NOBYTES, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, 0));
+      Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, 0));
       Session_rxQos2Remove(self, 0);
     }
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, p->packetId);
@@ -781,7 +782,7 @@ static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev
     Session_freeRec(self, (uint32_t)i);
   } else {
 #line 765 "ts-src/mqtt/session.ts"
-    Session_log(self, LogLevel_WARN, msg, RT_NOBYTES, p->packetId);
+    Session_logNum(self, LogLevel_WARN, msg, p->packetId);
   }
 #line 766 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, ev, p);
@@ -800,7 +801,7 @@ static void Session_onPubrec(Session *self, Packet *p) {
     // A repeated PUBREC: our PUBREL may have been lost, send it again.
     self->recs[(uint32_t)i].unsent = true;
   } else {
-    Session_log(self, LogLevel_WARN, "PUBREC: unexpected id", RT_NOBYTES, p->packetId);
+    Session_logNum(self, LogLevel_WARN, "PUBREC: unexpected id", p->packetId);
   }
   Session_emitThenPump(self, SessionEvent_PUBREC, p);
 }
@@ -813,7 +814,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
     Session_rxQos2Remove(self, (uint32_t)k);
   } else {
 #line 791 "ts-src/mqtt/session.ts"
-    Session_log(self, LogLevel_DEBUG, "PUBREL: unknown id", RT_NOBYTES, p->packetId);
+    Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
   }
 #line 792 "ts-src/mqtt/session.ts"
   Session_emit(self, SessionEvent_PUBREL, p);
@@ -840,7 +841,7 @@ static void Session_onSuback(Session *self, Packet *p) {
     }
 #line 807 "ts-src/mqtt/session.ts"
   } else {
-    Session_log(self, LogLevel_WARN, "SUBACK: unknown id", RT_NOBYTES, p->packetId);
+    Session_logNum(self, LogLevel_WARN, "SUBACK: unknown id", p->packetId);
   }
   Session_emit(self, SessionEvent_SUBACK, p);
   self->evTag = -1;
@@ -853,7 +854,7 @@ static void Session_onUnsuback(Session *self, Packet *p) {
     self->evTag = self->subs[(uint32_t)i].tag;
     Session_freeSub(self, (uint32_t)i);
   } else {
-    Session_log(self, LogLevel_WARN, "UNSUBACK: unknown id", RT_NOBYTES, p->packetId);
+    Session_logNum(self, LogLevel_WARN, "UNSUBACK: unknown id", p->packetId);
   }
   Session_emit(self, SessionEvent_UNSUBACK, p);
   self->evTag = -1;
@@ -994,17 +995,22 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 915 "ts-src/mqtt/session.ts"
+/** log() without a detail. */
+#line 916 "ts-src/mqtt/session.ts"
+static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
+  Session_log(self, level, msg, RT_NOBYTES, num);
+}
+
 static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   SessionLogFn f = self->onLog;
   if (f != NULL) {
-#line 917 "ts-src/mqtt/session.ts"
+#line 922 "ts-src/mqtt/session.ts"
     f(self, level, msg, detail, num);
   }
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 921 "ts-src/mqtt/session.ts"
+#line 926 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
@@ -1040,82 +1046,82 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         continue;
       }
       if (clean) {
-#line 955 "ts-src/mqtt/session.ts"
+#line 960 "ts-src/mqtt/session.ts"
         r->state = RecState_QUEUED;
       } else {
-#line 956 "ts-src/mqtt/session.ts"
+#line 961 "ts-src/mqtt/session.ts"
         r->unsent = true;
       }
     }
-#line 958 "ts-src/mqtt/session.ts"
+#line 963 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
-#line 960 "ts-src/mqtt/session.ts"
+#line 965 "ts-src/mqtt/session.ts"
     self->rxQos2Count = 0;
   }
-#line 961 "ts-src/mqtt/session.ts"
+#line 966 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
 
 static bool Session_idInUse(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 966 "ts-src/mqtt/session.ts"
+#line 971 "ts-src/mqtt/session.ts"
     if (self->recs[i].packetId == id) {
-#line 966 "ts-src/mqtt/session.ts"
+#line 971 "ts-src/mqtt/session.ts"
       return true;
     }
   }
-#line 967 "ts-src/mqtt/session.ts"
+#line 972 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
-#line 967 "ts-src/mqtt/session.ts"
+#line 972 "ts-src/mqtt/session.ts"
     if (self->subs[i].packetId == id) {
-#line 967 "ts-src/mqtt/session.ts"
+#line 972 "ts-src/mqtt/session.ts"
       return true;
     }
   }
-#line 968 "ts-src/mqtt/session.ts"
+#line 973 "ts-src/mqtt/session.ts"
   return false;
 }
 
 static int32_t Session_findRec(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     if (self->recs[i].packetId == id && self->recs[i].state >= RecState_WAIT_PUBACK) {
-#line 973 "ts-src/mqtt/session.ts"
+#line 978 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 975 "ts-src/mqtt/session.ts"
+#line 980 "ts-src/mqtt/session.ts"
   return -1;
 }
 
 static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id && self->subs[i].state == state) {
-#line 980 "ts-src/mqtt/session.ts"
+#line 985 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 982 "ts-src/mqtt/session.ts"
+#line 987 "ts-src/mqtt/session.ts"
   return -1;
 }
 
 /** The topic of a stored PUBLISH, for logs. */
 static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
-#line 987 "ts-src/mqtt/session.ts"
+#line 992 "ts-src/mqtt/session.ts"
     return RT_NOBYTES;
   }
-#line 988 "ts-src/mqtt/session.ts"
+#line 993 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   // Skip the fixed header: type byte and the remaining length's 1..4 bytes.
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
-#line 991 "ts-src/mqtt/session.ts"
+#line 996 "ts-src/mqtt/session.ts"
     k++;
   }
-#line 992 "ts-src/mqtt/session.ts"
+#line 997 "ts-src/mqtt/session.ts"
   k++;
   uint32_t tl = (uint32_t)((rt_bytes_get(m, k) << 8) | rt_bytes_get(m, rt_idx_add(k, 1)));
   return rt_subarray(m, k + 2u, (k + 2u) + tl);
@@ -1125,10 +1131,10 @@ static bool Session_dropOldestQueued(Session *self, const char *why) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state != RecState_QUEUED) {
-#line 1000 "ts-src/mqtt/session.ts"
+#line 1005 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 1001 "ts-src/mqtt/session.ts"
+#line 1006 "ts-src/mqtt/session.ts"
     Session_log(self, LogLevel_WARN, why, Session_recTopic(self, r), r->packetId);
     Session_freeRec(self, i);
     return true;
@@ -1139,38 +1145,38 @@ static bool Session_dropOldestQueued(Session *self, const char *why) {
 /** Gives a record's PUBLISH bytes back to the store (compacting it). */
 static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
-#line 1010 "ts-src/mqtt/session.ts"
+#line 1015 "ts-src/mqtt/session.ts"
     return;
   }
-#line 1011 "ts-src/mqtt/session.ts"
+#line 1016 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
   for (uint32_t j = off; j < end; j++) {
-#line 1014 "ts-src/mqtt/session.ts"
+#line 1019 "ts-src/mqtt/session.ts"
     rt_set_u8(self->store, CONFIG_MGOS_MQTT_STORE_SIZE, j, rt_get_u8(self->store, CONFIG_MGOS_MQTT_STORE_SIZE, rt_idx_add(j, len)));
   }
-#line 1015 "ts-src/mqtt/session.ts"
+#line 1020 "ts-src/mqtt/session.ts"
   self->storeUsed = end;
   r->len = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *o = &self->recs[i];
     if (o->len > 0 && o->off > off) {
-#line 1019 "ts-src/mqtt/session.ts"
+#line 1024 "ts-src/mqtt/session.ts"
       o->off = o->off - len;
     }
   }
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 1024 "ts-src/mqtt/session.ts"
+#line 1029 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
-#line 1026 "ts-src/mqtt/session.ts"
+#line 1031 "ts-src/mqtt/session.ts"
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 1027 "ts-src/mqtt/session.ts"
+#line 1032 "ts-src/mqtt/session.ts"
   self->recCount--;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -1181,10 +1187,10 @@ static void Session_freeRec(Session *self, uint32_t i) {
 /** Removes subscription i, keeping the others in the order they were added. */
 static void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
-#line 1036 "ts-src/mqtt/session.ts"
+#line 1041 "ts-src/mqtt/session.ts"
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
   }
-#line 1037 "ts-src/mqtt/session.ts"
+#line 1042 "ts-src/mqtt/session.ts"
   self->subCount--;
   Sub *last = &self->subs[self->subCount];
   last->state = SubState_FREE;
@@ -1194,13 +1200,13 @@ static void Session_freeSub(Session *self, uint32_t i) {
 
 static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->rxQos2Count; i++) {
-#line 1045 "ts-src/mqtt/session.ts"
+#line 1050 "ts-src/mqtt/session.ts"
     if (rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) == id) {
-#line 1045 "ts-src/mqtt/session.ts"
+#line 1050 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 1046 "ts-src/mqtt/session.ts"
+#line 1051 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1210,9 +1216,9 @@ static bool Session_rxQos2Has(Session *self, uint16_t id) {
 
 static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
-#line 1054 "ts-src/mqtt/session.ts"
+#line 1059 "ts-src/mqtt/session.ts"
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 1055 "ts-src/mqtt/session.ts"
+#line 1060 "ts-src/mqtt/session.ts"
   self->rxQos2Count--;
 }
