@@ -99,7 +99,9 @@ run_one() {
   # seeds here: one for a bug still open would stop the run at once.
   local dirs=("$corpus" "$OUT/seeds/$h")
   local rc=0
-  "$OUT/fuzz_$h" -max_total_time="$secs" -rss_limit_mb="$RSS_MB" -timeout=10 -max_len=4096 \
+  # A small ASan quarantine: the generated code has no heap, only the
+  # harness's exact-size copies, and the machine is shared.
+  ASAN_OPTIONS=${ASAN_OPTIONS:-quarantine_size_mb=16:detect_leaks=1} "$OUT/fuzz_$h" -max_total_time="$secs" -rss_limit_mb="$RSS_MB" -timeout=10 -max_len=4096 \
     -print_final_stats=1 -artifact_prefix="$art/" "${dirs[@]}" >"$log" 2>&1 || rc=$?
   local st execs eps crashes size
   st=$(stat_of "$log")

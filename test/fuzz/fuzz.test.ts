@@ -17,6 +17,8 @@ import { writeSeeds } from "./seeds";
 const HARNESSES = ["decode", "session", "api"];
 const OUT = path.join(ROOT, "build", "fuzz");
 const SMOKE_S = Math.max(1, Number(process.env.FUZZ_SMOKE_SECONDS ?? 45) | 0);
+// A small ASan quarantine (the generated code has no heap; the machine is shared); leaks are errors.
+const ENV = { ...process.env, ASAN_OPTIONS: process.env.ASAN_OPTIONS ?? "quarantine_size_mb=16:detect_leaks=1" };
 
 /** Why libFuzzer cannot be used here, or null when clang links a fuzzer. */
 function libFuzzerMissing(): string | null {
@@ -58,7 +60,7 @@ for (const h of HARNESSES) {
   const inputs = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => !f.startsWith(".")).sort() : [];
   for (const f of inputs) {
     test(`fuzz_${h} regression: ${f}`, { skip: missing ?? false, timeout: 120_000 }, async () => {
-      const r = await run(path.join(OUT, `fuzz_${h}`), ["-runs=1", path.join(dir, f)], 60_000);
+      const r = await run(path.join(OUT, `fuzz_${h}`), ["-runs=1", path.join(dir, f)], 60_000, ENV);
       const bad = failureOf(r.stdout + r.stderr);
       if (r.timedOut) throw cFailure(`replaying ${f} took over 60 s`);
       if (bad || r.code !== 0) throw cFailure(`test/fuzz/regressions/${h}/${f} still fails (exit ${r.code ?? r.signal}):\n${bad ?? r.stderr.slice(-3000)}`);
@@ -76,7 +78,7 @@ for (const h of HARNESSES) {
       `-max_total_time=${SMOKE_S}`, "-rss_limit_mb=1024", "-timeout=10", "-max_len=4096", "-print_final_stats=1",
       `-artifact_prefix=${art}/`, corpus, path.join(OUT, "seeds", h),
     ];
-    const r = await run(path.join(OUT, `fuzz_${h}`), args, (SMOKE_S + 240) * 1000);
+    const r = await run(path.join(OUT, `fuzz_${h}`), args, (SMOKE_S + 240) * 1000, ENV);
     const out = r.stdout + r.stderr;
     const execs = stat(out, "number_of_executed_units");
     const rate = stat(out, "average_exec_per_sec");

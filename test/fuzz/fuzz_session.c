@@ -83,6 +83,10 @@ typedef struct {
   uint16_t liveIds[64];
   uint8_t liveSt[64];
   uint32_t nLive;
+  /* Incoming QoS 2 ids delivered and not yet released by PUBREL: a second
+   * PUBLISH event for one of them is a duplicate delivery (4.3.3). */
+  uint16_t rxq2[64];
+  uint32_t nRxq2;
   Packet wpkt;
   uint8_t scratch[TX_SIZE + 64];
   uint8_t payload[4096];
@@ -117,6 +121,14 @@ static void live_add(Ctx *c, uint16_t id) {
 static void live_release(Ctx *c, uint16_t id) {
   for (uint32_t i = 0; i < c->nLive; i++)
     if (c->liveIds[i] == id) c->liveSt[i] = 2;
+}
+
+static void rxq2_remove(Ctx *c, uint16_t id) {
+  for (uint32_t i = 0; i < c->nRxq2; i++) {
+    if (c->rxq2[i] != id) continue;
+    c->rxq2[i] = c->rxq2[--c->nRxq2];
+    return;
+  }
 }
 
 static void note_id(Ctx *c, uint16_t id) {
@@ -241,6 +253,7 @@ static void on_event(Session *s, int32_t ev, Packet *p, void *ud) {
     FUZZ_CHECK(s->txLen == 0 && s->rxLen == 0, "CLOSE with tx %u rx %u bytes left", s->txLen, s->rxLen);
     c->closed = true;
     wire_reset(c);
+    if (s->cfg.cleanSession) c->nRxq2 = 0;
   } else {
     FUZZ_CHECK(!c->closed, "event %d after CLOSE", ev);
     FUZZ_CHECK(p != NULL, "event %d without a packet", ev);
@@ -260,6 +273,14 @@ static void on_event(Session *s, int32_t ev, Packet *p, void *ud) {
       FUZZ_CHECK(p->qos <= 2 && (p->qos == 0 || p->packetId != 0), "PUBLISH event qos %u id %u", p->qos, p->packetId);
     }
     if (ev == SessionEvent_PUBACK || ev == SessionEvent_PUBCOMP) live_release(c, p->packetId);
+    if (ev == SessionEvent_PUBLISH && p->qos == 2) {
+      for (uint32_t i = 0; i < c->nRxq2; i++) FUZZ_CHECK(c->rxq2[i] != p->packetId, "QoS 2 message id %u delivered twice before its PUBREL", p->packetId);
+      FUZZ_CHECK(c->nRxq2 < 64, "more unreleased QoS 2 ids than the session can remember");
+      c->rxq2[c->nRxq2++] = p->packetId;
+    }
+    if (ev == SessionEvent_PUBREL) rxq2_remove(c, p->packetId);
+    /* Without a stored session the server starts over (MQTT-3.2.2-2). */
+    if (ev == SessionEvent_CONNACK && p->returnCode == 0 && !p->sessionPresent) c->nRxq2 = 0;
   }
   if (c->act != ACT_NONE && (c->actEv == 0 || c->actEv == ev) && c->depth < 3) {
     c->depth++;
@@ -273,6 +294,8 @@ static void on_log(Session *s, int32_t level, const char *msg, rt_bytes detail, 
   FUZZ_CHECK(msg != NULL && level >= 0 && level <= 3, "bad log call");
   if (c->trace) fprintf(stderr, "  log %d: %s (%d)\n", level, msg, num);
   if (c->skipOpen && strcmp(msg, "disconnect: tx full, dropped") == 0) c->notClean = true;
+  /* The QoS 2 table evicts its oldest id (logged): that id may come again. */
+  if (strcmp(msg, "rx QoS 2 table full") == 0) rxq2_remove(c, (uint16_t)num);
   (void)touch(detail);
   /* The documented ways an accepted message may go without its ack, each with
    * a warning that names its packet id. */
@@ -330,6 +353,8 @@ static void check_invariants(Ctx *c) {
   FUZZ_CHECK(used == s->storeUsed, "records hold %u bytes, storeUsed %u", used, s->storeUsed);
   FUZZ_CHECK(inflight <= CONFIG_MGOS_MQTT_MAX_INFLIGHT, "%u in flight", inflight);
   FUZZ_CHECK(inflight == Session_inflightCount(s), "inflightCount");
+  FUZZ_CHECK(Session_unsentBytes(s) >= s->txLen && Session_unsentBytes(s) <= s->txLen + s->storeUsed, "unsentBytes %u, txLen %u, store %u",
+             Session_unsentBytes(s), s->txLen, s->storeUsed);
   for (uint32_t i = 0; i < s->subCount; i++) {
     const Sub *u = &s->subs[i];
     FUZZ_CHECK(u->state >= SubState_SUB_PENDING && u->state <= SubState_UNSUB_SENT, "sub %u state %u", i, u->state);
