@@ -110,7 +110,8 @@ run_one() {
   eps=$(grep -E '^stat::average_exec_per_sec' "$log" | awk '{print $2}')
   [ -n "$eps" ] || eps=${st##* }
   size=$(find "$corpus" -type f | wc -l)
-  crashes=$(grep -cE '^==[0-9]+==( ERROR|WARNING: libFuzzer)|^SUMMARY: |deadly signal|ERROR: libFuzzer' "$log" || true)
+  # libFuzzer stops at the first crash, leak or timeout and writes its input.
+  crashes=$(grep -c 'Test unit written to' "$log" || true)
   [ "$rc" -eq 0 ] || [ "$crashes" -gt 0 ] || crashes=1
   printf '| fuzz_%s | %s | %s | %s | %s | %s |\n' "$h" "$secs" "${execs:-0}" "${eps:-0}" "$size" "$crashes"
   if [ "$rc" -ne 0 ]; then
