@@ -89,13 +89,13 @@ async function tlsSub(listener: string, topic: string): Promise<Proc> {
 }
 
 /** Connects with `sets`, then publishes and receives at QoS 0, 1 and 2 through `listener`. */
-async function roundTrip(listener: string, sets: string[]): Promise<void> {
+async function roundTrip(listener: string, sets: string[], suite = /TLS-/): Promise<void> {
   const t = uniq(listener);
   const s = await tlsSub(listener, `${t}/out`);
   const c = cli(`cli-${listener}`, sets);
   try {
     await c.waitOut(/^ev 202 /m, 8000);
-    assert.match(c.err, /TLS handshake done: TLSv1\.[23], TLS-/);
+    assert.match(c.err, new RegExp(`TLS handshake done: TLSv1\\.[23], ${suite.source}`));
     c.send(`sub ${t}/in/#`);
     await c.waitOut(new RegExp(`^sub ${t}/in/#`, "m"), 3000);
     for (const qos of [0, 1, 2]) {
@@ -150,7 +150,8 @@ test("mutual TLS: ssl_cert + ssl_key accepted by a require_certificate listener,
 });
 
 test("PSK: ssl_psk_identity + hex ssl_psk_key, PSK suites only, QoS 0/1/2", { skip, timeout: 60_000 }, async () => {
-  await roundTrip("psk", [`mqtt.server=127.0.0.1:${port.psk}`, `mqtt.ssl_psk_identity=${pki.pskIdentity}`, `mqtt.ssl_psk_key=${pki.pskKey.toUpperCase()}`]);
+  await roundTrip("psk", [`mqtt.server=127.0.0.1:${port.psk}`, `mqtt.ssl_psk_identity=${pki.pskIdentity}`, `mqtt.ssl_psk_key=${pki.pskKey.toUpperCase()}`],
+    /TLS-(ECDHE-|DHE-)?PSK-/);
 });
 
 test("TLS: PEM text in the config (as embedded blobs are used), server named by IP address, accepted cipher suite", { skip, timeout: 60_000 }, async () => {
@@ -162,6 +163,18 @@ test("TLS: PEM text in the config (as embedded blobs are used), server named by 
   try {
     await c.waitOut(/^ev 202 /m, 8000);
     assert.match(c.err, /TLS handshake done: TLSv1\.2, TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256/);
+    await stopClean(c);
+  } finally {
+    c.kill("SIGKILL");
+  }
+});
+
+test("PSK with ssl_cipher_suites: the ECDHE-PSK suite asked for is the one used (cheaper than DHE-PSK on a device)", { skip, timeout: 30_000 }, async () => {
+  const c = cli("cli-psk-ecdhe", [`mqtt.server=127.0.0.1:${port.psk}`, `mqtt.ssl_psk_identity=${pki.pskIdentity}`, `mqtt.ssl_psk_key=${pki.pskKey}`,
+    "mqtt.ssl_cipher_suites=TLS-ECDHE-PSK-WITH-AES-128-CBC-SHA256,TLS-ECDHE-PSK-WITH-CHACHA20-POLY1305-SHA256"]);
+  try {
+    await c.waitOut(/^ev 202 /m, 8000);
+    assert.match(c.err, /TLS handshake done: TLSv1\.2, TLS-ECDHE-PSK-WITH-(AES-128-CBC-SHA256|CHACHA20-POLY1305-SHA256) /);
     await stopClean(c);
   } finally {
     c.kill("SIGKILL");

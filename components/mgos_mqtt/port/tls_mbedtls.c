@@ -447,10 +447,17 @@ static int setup_suites(struct tls_slot *t, const char *list) {
   }
   if (n == 0 && list[0] != '\0') return fail(t, 0, "ssl_cipher_suites names no suite");
   if (n == 0 && !cert_ok) {
-    const int *all = mbedtls_ssl_list_ciphersuites();
-    for (; *all != 0 && n < MAX_SUITES; all++) {
-      const char *name = mbedtls_ssl_get_ciphersuite_name(*all);
-      if (name != NULL && psk_only_suite(name)) t->suites[n++] = *all;
+    /* Cheapest forward secrecy first: ECDHE-PSK, then plain PSK, and
+     * finite-field DHE-PSK last (2048-bit DH takes seconds on a
+     * microcontroller; 10x ECDHE on the host). */
+    static const char *const kinds[] = {"TLS-ECDHE-PSK-", "TLS-PSK-", "TLS-DHE-PSK-"};
+    size_t k;
+    for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+      const int *all = mbedtls_ssl_list_ciphersuites();
+      for (; *all != 0 && n < MAX_SUITES; all++) {
+        const char *name = mbedtls_ssl_get_ciphersuite_name(*all);
+        if (name != NULL && strncmp(name, kinds[k], strlen(kinds[k])) == 0) t->suites[n++] = *all;
+      }
     }
     if (n == 0) return fail(t, 0, "this mbedTLS has no PSK cipher suites (enable MBEDTLS_KEY_EXCHANGE_PSK_ENABLED)");
   }
