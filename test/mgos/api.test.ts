@@ -496,3 +496,16 @@ test("a handler that reconnects on MG_EV_CLOSE owns the new attempt (no orphaned
     assert.equal(fp.connects.length, n + 1, `${how}: no second attempt scheduled behind it`);
   }
 });
+
+test("disconnect twice while the DISCONNECT waits for a full socket: it still goes out before the close", () => {
+  connectGlobal();
+  fp.read(0);
+  fp.sendLimit = 0; // the socket takes nothing for now
+  mgos_mqtt_global_disconnect();
+  mgos_mqtt_global_disconnect();
+  assert.deepEqual(fp.closes, [], "not closed with the DISCONNECT unsent");
+  fp.sendLimit = Infinity;
+  fp.advance(100);
+  assert.deepEqual(fp.read(0).map((s) => s.type), [PacketType.DISCONNECT]);
+  assert.deepEqual(fp.closes, [0]);
+});

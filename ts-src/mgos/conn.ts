@@ -666,7 +666,10 @@ export class mgos_mqtt_conn {
       return;
     }
     if (this.net !== NetState.OPEN) return;
-    if (this.session.disconnect()) this.service(now);
+    // A second disconnect while the DISCONNECT is still queued: let it go out
+    // (closing now would make the broker publish the will).
+    if (this.session.state === SessionState.DISCONNECTING) this.service(now);
+    else if (this.session.disconnect()) this.service(now);
     else this.dropTransport(now);
   }
 

@@ -19,7 +19,7 @@ static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload);
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud);
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num);
 
-#line 708 "ts-src/mgos/conn.ts"
+#line 711 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
 
 /* Sets the fields of a zeroed mgos_mqtt_handler to their initial values. */
@@ -43,7 +43,7 @@ void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
 }
 
 /* Sets the fields of a zeroed ConnTable to their initial values. */
-#line 704 "ts-src/mgos/conn.ts"
+#line 707 "ts-src/mgos/conn.ts"
 void ConnTable_init(ConnTable *self) {
   for (uint32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) mgos_mqtt_conn_init(&self->conns[i]);
 }
@@ -802,17 +802,22 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
 #line 668 "ts-src/mgos/conn.ts"
     return;
   }
-#line 669 "ts-src/mgos/conn.ts"
-  if (Session_disconnect(&self->session)) {
-#line 669 "ts-src/mgos/conn.ts"
+  // A second disconnect while the DISCONNECT is still queued: let it go out
+  // (closing now would make the broker publish the will).
+#line 671 "ts-src/mgos/conn.ts"
+  if (self->session.state == SessionState_DISCONNECTING) {
+#line 671 "ts-src/mgos/conn.ts"
+    mgos_mqtt_conn_service(self, now);
+  } else if (Session_disconnect(&self->session)) {
+#line 672 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_service(self, now);
   } else {
-#line 670 "ts-src/mgos/conn.ts"
+#line 673 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
 
-#line 673 "ts-src/mgos/conn.ts"
+#line 676 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   self->userMaxQos = (qos <= 0) ? 0 : ((qos >= 2) ? 2 : qos);
   Session_setMaxQos(&self->session, mgos_mqtt_conn_effectiveMaxQos(self));
@@ -843,7 +848,7 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
 }
 
 /** Seconds (config) to ms, at least 1 ms. */
-#line 711 "ts-src/mgos/conn.ts"
+#line 714 "ts-src/mgos/conn.ts"
 uint32_t conn_secToMs(double s) {
   uint32_t ms = rt_f64_to_u32(s * 1000.0);
   return (ms == 0) ? 1 : ms;
@@ -853,10 +858,10 @@ uint32_t conn_secToMs(double s) {
 uint32_t conn_jitter(uint32_t d) {
   uint32_t j = d / 10;
   if (j == 0) {
-#line 719 "ts-src/mgos/conn.ts"
+#line 722 "ts-src/mgos/conn.ts"
     return d;
   }
-#line 720 "ts-src/mgos/conn.ts"
+#line 723 "ts-src/mgos/conn.ts"
   uint32_t r = rt_mod_u32(port_rand32(), (j * 2u) + 1u);
   return (d - j) + r;
 }
@@ -870,7 +875,7 @@ static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload) {
 
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 732 "ts-src/mgos/conn.ts"
+#line 735 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
@@ -878,17 +883,17 @@ static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
   (void)num;
-#line 737 "ts-src/mgos/conn.ts"
+#line 740 "ts-src/mgos/conn.ts"
   port_logMsg(level, msg, detail);
 }
 
 /** Connection `slot`, or null when out of range or unused. */
 mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
-#line 742 "ts-src/mgos/conn.ts"
+#line 745 "ts-src/mgos/conn.ts"
     return NULL;
   }
-#line 743 "ts-src/mgos/conn.ts"
+#line 746 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -913,38 +918,38 @@ mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 768 "ts-src/mgos/conn.ts"
+#line 771 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 770 "ts-src/mgos/conn.ts"
+#line 773 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onTcpConnect(c, ok, err, port_nowMs());
   }
 }
 
 /** Bytes received on `slot`. @api */
-#line 774 "ts-src/mgos/conn.ts"
+#line 777 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 776 "ts-src/mgos/conn.ts"
+#line 779 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onRecv(c, data, port_nowMs());
   }
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 780 "ts-src/mgos/conn.ts"
+#line 783 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 782 "ts-src/mgos/conn.ts"
+#line 785 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onPeerClose(c, err, port_nowMs());
   }
 }
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 787 "ts-src/mgos/conn.ts"
+#line 790 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -961,17 +966,17 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
   for (int32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) {
     mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)i];
     if (!c->inUse) {
-#line 802 "ts-src/mgos/conn.ts"
+#line 805 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 803 "ts-src/mgos/conn.ts"
+#line 806 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
-#line 804 "ts-src/mgos/conn.ts"
+#line 807 "ts-src/mgos/conn.ts"
       wait = w;
     }
   }
-#line 806 "ts-src/mgos/conn.ts"
+#line 809 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -984,14 +989,14 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 819 "ts-src/mgos/conn.ts"
+#line 822 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
-#line 821 "ts-src/mgos/conn.ts"
+#line 824 "ts-src/mgos/conn.ts"
     return NULL;
   }
-#line 822 "ts-src/mgos/conn.ts"
+#line 825 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (cfg1 != NULL) {
