@@ -384,13 +384,16 @@ static void handle_connect_done(int32_t idx, struct slot *s) {
   mgos_mqtt_port_on_connect(idx, false, err);
 }
 
+/* Received bytes on their way to the client (plain or decrypted). */
+static uint8_t s_rx[RECV_CHUNK];
+
 /* Decrypted bytes to the client, until mbedTLS has no more for now. */
 static void tls_readable(int32_t idx, struct slot *s) {
-  static uint8_t buf[RECV_CHUNK];
+  uint8_t *buf = s_rx;
   unsigned gen = s->gen;
   int i;
   for (i = 0; i < TLS_READS_PER_POLL; i++) {
-    int n = mgos_tls_recv(s->tls_slot, buf, sizeof(buf));
+    int n = mgos_tls_recv(s->tls_slot, buf, sizeof(s_rx));
     if (n == 0) return;
     if (n > 0) {
       mgos_mqtt_port_on_recv(idx, RT_BYTES(buf, n));
@@ -411,13 +414,13 @@ static void tls_readable(int32_t idx, struct slot *s) {
 }
 
 static void handle_readable(int32_t idx, struct slot *s) {
-  static uint8_t buf[RECV_CHUNK];
+  uint8_t *buf = s_rx;
   ssize_t n;
   if (s->tls) {
     tls_readable(idx, s);
     return;
   }
-  n = recv(s->fd, buf, sizeof(buf), 0);
+  n = recv(s->fd, buf, sizeof(s_rx), 0);
   if (n > 0) {
     mgos_mqtt_port_on_recv(idx, RT_BYTES(buf, n));
   } else if (n == 0) {
