@@ -576,7 +576,7 @@ function moduleTable(sizes: Record<string, TargetSizes>): { mods: Record<string,
   const cell = (c: typeof cols[number], m: string): string => {
     const x = m === "= generated core" ? coreSum(mods[`${c.t}:${c.how}`]) : mods[`${c.t}:${c.how}`][m];
     if (x) return fr(x);
-    if (m === "TLS glue") return c.how !== "objects" ? "-" : sizes[c.t]?.tlsNote.startsWith("not built") ? "not built yet" : "n/a";
+    if (m === "TLS glue") return c.how !== "objects" ? "-" : sizes[c.t]?.tlsNote.startsWith("not built") ? "not built yet" : "host only⁴";
     if (m === "host port (POSIX)") return "-";
     return c.how === "objects" || sizes[c.t]?.linked ? "0 / 0" : "n/a";
   };
@@ -864,7 +864,7 @@ async function main(): Promise<void> {
   console.log(`machine: ${mach.cpu}; ${mach.os}; node ${mach.node}; gcc ${mach.gcc}; ${mach.valgrind}; mosquitto ${mach.mosquitto_broker}`);
   console.log(`load average (1 min) as each client's timed runs started: ${loads.map((l) => l.toFixed(1)).join(", ")}\n`);
   console.log(table);
-  console.log("\nOur code size per module (per object, before --gc-sections):\n" + modTable);
+  console.log("\nOur code size per module (flash / static RAM, B): per object, and linked with --gc-sections⁵:\n" + modTable);
   console.log("\n" + notes.join("\n"));
   console.log("\nTargets:\n  " + targets.join("\n  "));
   for (const [k, v] of Object.entries(hotspots)) console.log(`\nOur hotspots, instructions per message, ${k}:\n${v}`);
