@@ -476,6 +476,7 @@ function findLib(name: string): string | null {
  *  from rt.h counts as "rt.h:Session_parse"): the parts are summed per name. */
 async function fnCosts(file: string): Promise<Map<string, number>> {
   const r = await runCmd("callgrind_annotate", ["--auto=no", "--inclusive=no", "--threshold=100", file], 120_000);
+  if (r.code !== 0) throw new Error(`callgrind_annotate ${file} failed: ${r.stderr.slice(0, 300)}`);
   const out = new Map<string, number>();
   const lines = r.stdout.split("\n");
   const from = lines.findIndex((l) => /file:function/.test(l));
@@ -607,7 +608,7 @@ async function main(): Promise<void> {
   if (hi > 0) {
     const [f, b, n] = process.argv.slice(hi + 1);
     if (!f || !b || !(Number(n) > 0)) throw new Error("usage: --hotspots <run.out> <baseline.out> <messages in the run>");
-    console.log(await hotspotText(f, b, Number(n), 20));
+    console.log(await hotspotText(path.resolve(f), path.resolve(b), Number(n), 20));
     return;
   }
   const sizesOnly = process.argv.includes("--sizes"); // code size only: no broker, nothing written
