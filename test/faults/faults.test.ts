@@ -1,5 +1,6 @@
 // Faults with the real mosquitto (persistence on): the broker killed (SIGKILL)
-// in the middle of QoS 1 and QoS 2 flows, frozen (SIGSTOP) until keepalive
+// in the middle of QoS 1 and QoS 2 flows from the client and of a QoS 1 flow
+// to the client (published by MQTT.js), frozen (SIGSTOP) until keepalive
 // notices, and restarted in a loop for a minute while the app publishes.
 //
 // The app is the host build under ASan/UBSan (test/integration/mqtt_cli.c)
@@ -30,6 +31,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Broker, Proc, Programs, buildPrograms, freePort, missingTools, sanEnv, sanitizerReport, stopClean, subReady } from "../integration/support/harness";
+import * as mqtt from "mqtt";
 import { MqttProxy } from "./support/mqtt_proxy";
 import { PacketType } from "../../ts-src/mqtt/packet";
 
@@ -290,6 +292,88 @@ test("faults: mosquitto SIGKILLed twice during a QoS 1 flow (clean_session=false
 test("faults: mosquitto SIGKILLed twice during a QoS 2 flow (clean_session=false): the client loses nothing, never resends after PUBREC", { skip, timeout: 120_000 }, async () => {
   await killDuringFlow(2);
 });
+
+test("faults: mosquitto SIGKILLed twice while it delivers QoS 1 to the client (clean_session=false): every PUBACKed message reached the app", { skip, timeout: 120_000 }, async () => {
+  const N = 300;
+  const b = await persistentBroker();
+  const id = uniq("in");
+  const topic = `${id}/t`;
+  const proxy = await MqttProxy.start(b.port);
+  const c = cli("cli", proxy.port, [`mqtt.client_id=${id}`, "mqtt.clean_session=false", "mqtt.reconnect_timeout_min=0.2",
+    "mqtt.reconnect_timeout_max=0.5", "mqtt.keep_alive=5"]);
+  // The publisher: MQTT.js with its own persistent session, reconnecting by itself.
+  const pub = mqtt.connect(`mqtt://127.0.0.1:${b.port}`, { clientId: `${id}_pub`, clean: false, reconnectPeriod: 200, connectTimeout: 2000 });
+  pub.on("error", () => { /* reconnects */ });
+  try {
+    await c.waitOut(/^ev 202 /m, 5000);
+    c.send(`sub ${topic}`);
+    const subDeadline = Date.now() + 5000;
+    while (!proxy.seen.some((p) => p.dir === "b2c" && p.type === PacketType.SUBACK) && Date.now() < subDeadline) await sleep(20);
+    let acked = 0;
+    const inflight = new Set<number>();
+    for (let i = 0; i < N; i++) {
+      if (i === 100 || i === 200) {
+        await killBroker(b, "SIGKILL");
+        await sleep(300);
+        await b.restart();
+      }
+      while (inflight.size >= 10) await sleep(5);
+      inflight.add(i);
+      pub.publish(topic, `m${i}`, { qos: 1 }, (err) => {
+        if (!err) acked++;
+        inflight.delete(i);
+      });
+    }
+    const deadline = Date.now() + 20_000;
+    while ((inflight.size > 0 || acked < N) && Date.now() < deadline) await sleep(50);
+    // Let the broker finish delivering to the client.
+    const got = () => deliveriesTo(c, topic);
+    const settle = Date.now() + 10_000;
+    while (got().size < N && Date.now() < settle) await sleep(100);
+    const d = got();
+    // What the client acknowledged (its PUBACKs, matched to the PUBLISH they answer, per proxy connection).
+    const ackedByClient = new Set<number>();
+    const lastPub = new Map<string, number>();
+    for (const p of proxy.seen) {
+      if (p.dir === "b2c" && p.type === PacketType.PUBLISH && p.topic === topic) lastPub.set(`${p.conn}/${p.id}`, Number(p.payload.slice(1)));
+      if (p.dir === "c2b" && p.type === PacketType.PUBACK) {
+        const m = lastPub.get(`${p.conn}/${p.id}`);
+        if (m !== undefined) ackedByClient.add(m);
+      }
+    }
+    const ackedNotDelivered = [...ackedByClient].filter((m) => !d.has(m));
+    const lost: number[] = [];
+    let dup = 0;
+    for (let i = 0; i < N; i++) {
+      if (!d.has(i)) lost.push(i);
+      else dup += d.get(i)! - 1;
+    }
+    const reconnects = Math.max(0, (c.out.match(/^ev 202 /gm) ?? []).length - 1);
+    const onWire = new Set([...lastPub.values()]);
+    console.log(`FAULTS SIGKILL during QoS 1 delivery to the client: published ${N} (PUBACKed to the publisher ${acked}), ` +
+      `delivered to the app ${N - lost.length}, lost ${lost.length}${lost.length ? ` (m${lost.slice(0, 10).join(", m")})` : ""} ` +
+      `[never sent to the client by the broker: ${lost.filter((m) => !onWire.has(m)).length}], ` +
+      `duplicated ${dup}, acknowledged by the client but not delivered ${ackedNotDelivered.length}, reconnects ${reconnects}`);
+    assert.deepEqual(ackedNotDelivered, [], "the client acknowledged messages the app never got");
+    assert.deepEqual(proxy.errors, []);
+    assert.ok(reconnects >= 2, `reconnected ${reconnects} times`);
+    assert.equal(sanitizerReport(c.err), null);
+    await stopClean(c);
+  } finally {
+    pub.end(true);
+    c.kill("SIGKILL");
+    await proxy.close();
+    await b.close();
+  }
+});
+
+/** Counts m<i> payloads the client's app got ("msg topic payload" lines). */
+function deliveriesTo(c: Proc, topic: string): Map<number, number> {
+  const n = new Map<number, number>();
+  const re = new RegExp(`^msg ${topic} m(\\d+)$`, "gm");
+  for (const m of c.out.matchAll(re)) n.set(Number(m[1]), (n.get(Number(m[1])) ?? 0) + 1);
+  return n;
+}
 
 /** Keepalive detection of a frozen broker. */
 const KEEP_ALIVE = 3;
