@@ -206,10 +206,12 @@ static void test_keepalive_and_ping_timeout(void) {
   Session_tick(&s, now);
   pull();
   TEST_ASSERT_EQUAL_UINT8(PacketType_PINGREQ, sent[0].type);
-  now = 29999;
+  /* no PINGRESP within keep_alive / 2 */
+  TEST_ASSERT_EQUAL_UINT32(5000, Session_nextTickIn(&s, now, 60000));
+  now = 24999;
   Session_tick(&s, now);
   TEST_ASSERT_TRUE(Session_isConnected(&s));
-  now = 30000;
+  now = 25000;
   Session_tick(&s, now);
   TEST_ASSERT_FALSE(Session_isConnected(&s));
   TEST_ASSERT_NOT_NULL(strstr(close_reason, "PINGRESP"));
@@ -276,13 +278,18 @@ static void test_resend_with_dup_after_reconnect(void) {
   TEST_ASSERT_EQUAL_STRING("again", sent[0].payload);
 }
 
-static void test_clean_session_drops_inflight(void) {
+static void test_clean_session_requeues_inflight(void) {
   open_session(false);
-  Session_publish(&s, B("t"), B("lost"), 1, false, now);
+  Session_publish(&s, B("t"), B("kept"), 1, false, now);
   pull();
   Session_connectionLost(&s, now);
-  TEST_ASSERT_EQUAL_UINT32(0, s.recCount);
-  TEST_ASSERT_EQUAL_INT(1, nwarn);
+  TEST_ASSERT_EQUAL_UINT32(1, s.recCount);
+  TEST_ASSERT_EQUAL_INT(0, nwarn);
+  open_session(false);
+  pull();
+  TEST_ASSERT_EQUAL_INT(1, nsent);
+  TEST_ASSERT_FALSE(sent[0].dup);
+  TEST_ASSERT_EQUAL_STRING("kept", sent[0].payload);
 }
 
 static void test_offline_queue_overflow(void) {
@@ -455,7 +462,7 @@ int main(void) {
   RUN_TEST(test_qos1_and_qos2_out);
   RUN_TEST(test_qos2_in_duplicate_suppressed);
   RUN_TEST(test_resend_with_dup_after_reconnect);
-  RUN_TEST(test_clean_session_drops_inflight);
+  RUN_TEST(test_clean_session_requeues_inflight);
   RUN_TEST(test_offline_queue_overflow);
   RUN_TEST(test_recv_limit_closes);
   RUN_TEST(test_resubscribe_after_reconnect);

@@ -123,32 +123,51 @@ test("no CONNACK within the timeout closes", () => {
 test("keepalive: PINGREQ after keep_alive without sending, PINGRESP event, timer restarts on traffic", () => {
   const p = new Peer((c) => { withStrings("d")(c); c.keepAlive = 10; });
   p.open();
+  assert.equal(p.s.nextTickIn(p.now, 60000), 10000, "first deadline: the PINGREQ");
   p.now = 9999; p.s.tick(p.now);
   assert.deepEqual(p.pull(), []);
   p.now = 10000; p.s.tick(p.now);
   assert.deepEqual(p.pull().map((x) => x.type), [T.PINGREQ]);
   p.now = 10000; p.s.tick(p.now);
   assert.deepEqual(p.pull(), [], "one PINGREQ per period");
+  assert.equal(p.s.nextTickIn(p.now, 60000), 5000, "next deadline: the PINGRESP");
+  p.now = 11000;
   p.pingresp();
   assert.equal(p.evs(E.PINGRESP).length, 1);
-  // a publish at 15000 is traffic: the next PINGREQ is due at 25000
+  // traffic both ways postpones the next PINGREQ: a publish at 15000 and a
+  // PUBLISH from the broker at 17000 -> due at 25000 (sent) / 27000 (received)
   p.now = 15000;
   assert.ok(p.s.publish(bytes("t"), bytes("x"), 0, false, p.now) > 0);
   p.pull();
+  p.now = 17000;
+  p.publish("t", "in", 0, 0);
   p.now = 24999; p.s.tick(p.now);
   assert.deepEqual(p.pull(), []);
+  assert.equal(p.s.nextTickIn(p.now, 60000), 1);
   p.now = 25000; p.s.tick(p.now);
   assert.deepEqual(p.pull().map((x) => x.type), [T.PINGREQ]);
 });
 
-test("keepalive: no PINGRESP by the next expiry closes the connection", () => {
+test("keepalive: a broker that sends nothing is pinged even while the client keeps sending", () => {
+  const p = new Peer((c) => { withStrings("d")(c); c.keepAlive = 10; });
+  p.open(); // CONNACK at 0
+  for (p.now = 1000; p.now < 10000; p.now += 1000) {
+    assert.ok(p.s.publish(bytes("t"), bytes("x"), 0, false, p.now) > 0);
+    p.s.tick(p.now);
+  }
+  assert.deepEqual(p.pull().filter((x) => x.type === T.PINGREQ), []);
+  p.now = 10000; p.s.tick(p.now);
+  assert.deepEqual(p.pull().map((x) => x.type), [T.PINGREQ], "keep_alive since the last received packet");
+});
+
+test("keepalive: no PINGRESP within keep_alive / 2 closes the connection (a dead broker is noticed within 1.5 x keep_alive)", () => {
   const p = new Peer((c) => { withStrings("d")(c); c.keepAlive = 5; });
   p.open();
   p.now = 5000; p.s.tick(p.now);
   assert.deepEqual(p.pull().map((x) => x.type), [T.PINGREQ]);
-  p.now = 9999; p.s.tick(p.now);
+  p.now = 7499; p.s.tick(p.now);
   assert.equal(p.s.state, SessionState.CONNECTED);
-  p.now = 10000; p.s.tick(p.now);
+  p.now = 7500; p.s.tick(p.now);
   assert.equal(p.s.state, SessionState.DISCONNECTED);
   const close = p.evs(E.CLOSE);
   assert.equal(close.length, 1);
@@ -276,21 +295,23 @@ test("clean_session false: in-flight re-sent with DUP and the same ids after rec
   assert.equal(p.s.inflightCount(), 0);
 });
 
-test("clean_session true: in-flight messages dropped (logged) on connection loss", () => {
+test("clean_session true: an unacknowledged QoS 1/2 PUBLISH is sent again as a new message after reconnect; a PUBREC'd one is done", () => {
   const p = new Peer(withStrings("d"));
   p.open();
-  const id = p.s.publish(bytes("a"), bytes("lost"), 1, false, 0);
-  p.pull();
+  const a = p.s.publish(bytes("a"), bytes("kept1"), 1, false, 0);
+  const b = p.s.publish(bytes("b"), bytes("kept2"), 2, false, 0);
+  const c = p.s.publish(bytes("c"), bytes("taken"), 2, false, 0);
+  assert.deepEqual(p.pull().map((x) => x.packetId), [a, b, c]);
+  p.ack(T.PUBREC, c); // the broker owns c now
+  p.pull(); // PUBREL c
   p.drop();
-  assert.equal(p.s.inflightCount(), 0);
-  assert.equal(p.s.recCount, 0);
+  assert.equal(p.s.recCount, 2, "a and b kept, c done");
   const w = p.logs.find((l) => /dropped/.test(l.msg));
-  assert.ok(w, "a warning is logged");
-  assert.equal(w!.level, LogLevel.WARN);
-  assert.equal(w!.detail, "a");
-  assert.equal(w!.num, id);
+  assert.ok(w, "the end of c's flow is logged");
+  assert.equal(w!.num, c);
   p.open();
-  assert.deepEqual(p.pull(), [], "nothing re-sent");
+  assert.deepEqual(p.pull().map((x) => [x.type, x.topic, x.dup, x.qos]), [[T.PUBLISH, "a", false, 1], [T.PUBLISH, "b", false, 2]],
+    "new messages after a clean session: no DUP");
 });
 
 test("clean_session true: a message still in tx when the link dropped is sent after reconnect", () => {
@@ -610,4 +631,45 @@ test("store full: oldest queued messages make room; a message over TX_BUF_SIZE i
   for (let k = 0; k < 3; k++) got.push(...p.pull().map((x) => x.packetId));
   assert.deepEqual(got, ids.slice(2));
   assert.equal(p.s.inflightCount(), 4);
+});
+
+test("disconnect with tx full after a partial write: the begun packet is finished, the waiting ones dropped, then DISCONNECT", () => {
+  const p = new Peer(withStrings("d"));
+  p.open();
+  p.pull();
+  assert.ok(p.s.publish(bytes("t"), new Uint8Array(1500).fill(7), 0, false, p.now) > 0);
+  const first = p.s.txView().slice();
+  // a second PUBLISH fills tx to the last byte: 1 + 2 (length) + 3 (topic "u") + payload
+  assert.ok(p.s.publish(bytes("u"), new Uint8Array(p.s.tx.length - first.length - 6), 0, false, p.now) > 0);
+  assert.equal(p.s.txLen, p.s.tx.length, "tx full behind the big packet");
+  const head = p.s.txView().slice(0, 1);
+  p.s.txConsumed(1); // the socket took 1 byte of the big PUBLISH: 1 byte free, DISCONNECT needs 2
+  assert.ok(p.s.disconnect());
+  const rest = p.s.txView().slice();
+  const wire = Buffer.concat([head, rest]);
+  assert.deepEqual([...wire.subarray(0, first.length)], [...first], "the begun PUBLISH goes out whole");
+  assert.deepEqual([...wire.subarray(first.length)], [0xe0, 0x00], "then DISCONNECT, nothing else");
+  assert.ok(p.logs.some((l) => /tx full, dropped/.test(l.msg)));
+  assert.equal(p.s.wantsClose(), false);
+  p.s.txConsumed(rest.length);
+  assert.equal(p.s.wantsClose(), true);
+});
+
+test("disconnect when only the tail of a begun packet fits: DISCONNECT follows once the tail is written", () => {
+  const p = new Peer(withStrings("d"));
+  p.open();
+  p.pull();
+  // one PUBLISH that fills tx to the last byte
+  const topic = bytes("t");
+  const size = p.s.tx.length - 6; // 1 + 2 (length) + 3 (topic "t") + payload
+  assert.ok(p.s.publish(topic, new Uint8Array(size), 0, false, p.now) > 0);
+  assert.equal(p.s.txLen, p.s.tx.length);
+  p.s.txConsumed(1);
+  assert.ok(p.s.disconnect());
+  assert.equal(p.s.txLen, p.s.tx.length - 1, "no room yet: nothing dropped, nothing added");
+  assert.equal(p.s.wantsClose(), false);
+  p.s.txConsumed(p.s.txLen - 1);
+  assert.deepEqual([...p.s.txView()].slice(-2), [0xe0, 0x00], "queued as soon as there is room");
+  p.s.txConsumed(p.s.txLen);
+  assert.equal(p.s.wantsClose(), true);
 });

@@ -431,13 +431,15 @@ export class mgos_mqtt_conn {
   /** Timers. Returns ms until this connection next needs a poll. */
   poll(now: u32): u32 {
     if (this.reconnectPending && i32(u32(this.reconnectAt - now)) <= 0) this.startConnect(now);
+    let wait: u32 = POLL_MAX_MS;
     if (this.net === NetState.OPEN) {
       this.session.tick(now);
       this.service(now);
+      // The session's own deadlines (PINGREQ, PINGRESP, CONNACK) to the ms.
+      if (this.net === NetState.OPEN) wait = this.session.nextTickIn(now, wait);
     }
     // Measured after the tick: a close it decided (CONNACK or keepalive timeout)
     // has just scheduled a reconnect, which must not wait a whole POLL_MAX_MS.
-    let wait: u32 = POLL_MAX_MS;
     if (this.reconnectPending) {
       const left: i32 = i32(u32(this.reconnectAt - now));
       if (left <= 0) wait = 0;

@@ -216,6 +216,28 @@ function elapsed(now: u32, then: u32): u32 {
   return u32(now - then);
 }
 
+/** Milliseconds until `period` has passed since `then` (0 if it has). */
+function left(now: u32, then: u32, period: u32): u32 {
+  const e: u32 = elapsed(now, then);
+  return e >= period ? 0 : u32(period - e);
+}
+
+/** The length of the whole packet whose fixed header starts at tx[at]
+ *  (packets in tx are our own encodings, so the header is valid). */
+function packetLenAt(tx: Bytes, at: u32): u32 {
+  let rem: u32 = 0;
+  let shift: u32 = 0;
+  let i: u32 = u32(at + 1);
+  while (i < tx.length && shift <= 21) {
+    const b: u8 = tx[i];
+    rem = u32(rem | u32(u32(b & 0x7f) << shift));
+    shift = u32(shift + 7);
+    i = u32(i + 1);
+    if ((b & 0x80) === 0) break;
+  }
+  return u32(u32(i - at) + rem);
+}
+
 /** CONNACK return code -> the reason for the log and closeReason. */
 export function connackReason(code: u8): string {
   switch (code) {
@@ -251,6 +273,9 @@ export class Session {
 
   tx: Uint8Array = new Uint8Array(TX_BUF_SIZE);
   txLen: u32 = 0;
+  /** Bytes at the head of tx that finish a packet the port already began to
+   *  write: they must go out whole before anything else may be dropped. */
+  txHeadLeft: u32 = 0;
   rx: Uint8Array = new Uint8Array(RX_BUF_SIZE);
   rxLen: u32 = 0;
   /** The packet being handled (views into rx). */
@@ -275,6 +300,8 @@ export class Session {
   lastId: u16 = 0;
   now: u32 = 0;
   lastTx: u32 = 0;
+  /** When bytes last came from the broker (the keepalive checks it is alive). */
+  lastRx: u32 = 0;
   connectStart: u32 = 0;
   pingOutstanding: bool = false;
   pingSentAt: u32 = 0;
@@ -337,6 +364,7 @@ export class Session {
       return false;
     }
     this.txLen = 0;
+    this.txHeadLeft = 0;
     this.rxLen = 0;
     this.ackCount = 0;
     this.ackHead = 0;
@@ -354,6 +382,7 @@ export class Session {
     this.pingOutstanding = false;
     this.connectStart = now;
     this.lastTx = now;
+    this.lastRx = now;
     return true;
   }
 
@@ -366,8 +395,26 @@ export class Session {
   txConsumed(n: u32): void {
     if (n > this.txLen) n = this.txLen;
     const rest: u32 = u32(this.txLen - n);
+    // Walk the packets written: the last one may be cut, remember its tail.
+    let k: u32 = n;
+    if (this.txHeadLeft > 0) {
+      const d: u32 = minU32(k, this.txHeadLeft);
+      this.txHeadLeft -= d;
+      k -= d;
+    }
+    let at: u32 = u32(n - k);
+    while (k > 0) {
+      const len: u32 = packetLenAt(this.tx, at);
+      if (len > k) {
+        this.txHeadLeft = u32(len - k);
+        break;
+      }
+      k -= len;
+      at += len;
+    }
     for (let i: u32 = 0; i < rest; i++) this.tx[i] = this.tx[i + n];
     this.txLen = rest;
+    if (this.state === SessionState.DISCONNECTING && !this.closing) this.queueDisconnect();
     // Space freed: packets that did not fit may go now.
     this.pump();
   }
@@ -401,22 +448,43 @@ export class Session {
   /** Queues DISCONNECT; wantsClose() turns true once it is flushed. */
   disconnect(): bool {
     if (this.state !== SessionState.CONNECTED && this.state !== SessionState.CONNECTING) return false;
-    let n: u32 = encodeSimple(this.tx.subarray(this.txLen), PacketType.DISCONNECT);
-    if (n === 0) {
-      // No room behind the pending bytes: the connection ends anyway, so the
-      // DISCONNECT goes out instead of them.
-      this.logNum(LogLevel.WARN, "disconnect: tx full, dropped", i32(this.txLen));
-      this.txLen = 0;
-      n = encodeSimple(this.tx, PacketType.DISCONNECT);
-    }
-    this.txLen += n;
-    this.lastTx = this.now;
     this.state = SessionState.DISCONNECTING;
-    this.closing = true;
+    this.queueDisconnect();
     return true;
   }
 
-  /** Keepalive and CONNACK timeout. Call every few hundred ms. */
+  /** Puts DISCONNECT into tx and lets the port close once it is written. */
+  private queueDisconnect(): void {
+    let n: u32 = encodeSimple(this.tx.subarray(this.txLen), PacketType.DISCONNECT);
+    if (n === 0 && this.txLen > this.txHeadLeft) {
+      // No room: the connection ends anyway, so the whole packets waiting make
+      // way for it. A packet the port has begun must still be finished, or the
+      // broker would read the DISCONNECT as part of it.
+      this.logNum(LogLevel.WARN, "disconnect: tx full, dropped", i32(this.txLen - this.txHeadLeft));
+      this.txLen = this.txHeadLeft;
+      n = encodeSimple(this.tx.subarray(this.txLen), PacketType.DISCONNECT);
+    }
+    // Still no room (the rest of one big packet): txConsumed() calls again.
+    if (n === 0) return;
+    this.txLen += n;
+    this.lastTx = this.now;
+    this.closing = true;
+  }
+
+  /** Milliseconds until tick() next has something to do, at most `cap`. */
+  nextTickIn(now: u32, cap: u32): u32 {
+    let due: u32 = cap;
+    const ka: u32 = this.cfg.keepAlive * 1000;
+    if (this.state === SessionState.CONNECTING) {
+      due = minU32(due, left(now, this.connectStart, CONNACK_TIMEOUT_MS));
+    } else if (this.state === SessionState.CONNECTED && ka > 0) {
+      if (this.pingOutstanding) due = minU32(due, left(now, this.pingSentAt, ka >>> 1));
+      else due = minU32(due, minU32(left(now, this.lastTx, ka), left(now, this.lastRx, ka)));
+    }
+    return due;
+  }
+
+  /** Keepalive and CONNACK timeout. Call every few hundred ms, or after nextTickIn(). */
   tick(now: u32): void {
     this.now = now;
     if (this.state === SessionState.CONNECTING) {
@@ -427,14 +495,15 @@ export class Session {
     const ka: u32 = this.cfg.keepAlive * 1000;
     if (ka > 0) {
       if (this.pingOutstanding) {
-        if (elapsed(now, this.pingSentAt) >= ka) {
-          this.close("no PINGRESP within keep_alive");
+        if (elapsed(now, this.pingSentAt) >= ka >>> 1) {
+          this.close("no PINGRESP within keep_alive / 2");
           return;
         }
-      } else if (elapsed(now, this.lastTx) >= ka) {
-        // PINGREQ when keep_alive passed without a sent packet. If tx is full the
-        // ping timer starts anyway: a connection that cannot send for another
-        // keep_alive period is dead.
+      } else if (elapsed(now, this.lastTx) >= ka || elapsed(now, this.lastRx) >= ka) {
+        // PINGREQ when keep_alive passed without a sent packet (MQTT-3.1.2-23),
+        // or without a received one: a dead broker is then noticed within
+        // 1.5 x keep_alive of its last word. If tx is full the ping timer
+        // starts anyway: a connection that cannot send for that long is dead.
         const n: u32 = encodeSimple(this.tx.subarray(this.txLen), PacketType.PINGREQ);
         if (n === 0) this.logNum(LogLevel.WARN, "tx full, no PINGREQ", 0);
         else {
@@ -608,6 +677,7 @@ export class Session {
    *  a partial packet is kept for the next call. */
   onRecv(data: Bytes, now: u32): void {
     this.now = now;
+    if (data.length > 0) this.lastRx = now;
     const ep: u32 = this.epoch;
     let off: u32 = 0;
     while (off < data.length) {
@@ -928,6 +998,7 @@ export class Session {
     this.state = SessionState.DISCONNECTED;
     this.epoch++;
     this.txLen = 0;
+    this.txHeadLeft = 0;
     this.rxLen = 0;
     this.ackCount = 0;
     this.ackHead = 0;
@@ -946,13 +1017,15 @@ export class Session {
       }
     }
     // In-flight messages: kept for a resend with their ids when the session
-    // persists (MQTT-4.4.0-1); with a clean session those that reached the
-    // wire are lost, those that never did go back to the queue.
+    // persists (MQTT-4.4.0-1). With a clean session the broker forgets them,
+    // but the application's message is still ours: unacknowledged PUBLISHes go
+    // back to the queue and are sent as new messages (no DUP) after the next
+    // CONNACK. Only a QoS 2 message the broker already took (PUBREC) is done.
     let i: u32 = 0;
     while (i < this.recCount) {
       const r: OutMsg = this.recs[i];
       if (r.state >= RecState.WAIT_PUBACK) {
-        if (clean && (r.sent || r.state === RecState.WAIT_PUBCOMP)) {
+        if (clean && r.state === RecState.WAIT_PUBCOMP) {
           this.log(LogLevel.WARN, "in-flight dropped (clean session)", this.recTopic(r), i32(r.packetId));
           this.freeRec(i);
           continue;

@@ -19,7 +19,7 @@ static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload);
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud);
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num);
 
-#line 711 "ts-src/mgos/conn.ts"
+#line 713 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
 
 /* Sets the fields of a zeroed mgos_mqtt_handler to their initial values. */
@@ -43,7 +43,7 @@ void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
 }
 
 /* Sets the fields of a zeroed ConnTable to their initial values. */
-#line 707 "ts-src/mgos/conn.ts"
+#line 709 "ts-src/mgos/conn.ts"
 void ConnTable_init(ConnTable *self) {
   for (uint32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) mgos_mqtt_conn_init(&self->conns[i]);
 }
@@ -448,35 +448,41 @@ uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
     mgos_mqtt_conn_startConnect(self, now);
   }
 #line 434 "ts-src/mgos/conn.ts"
+  uint32_t wait = conn_POLL_MAX_MS;
   if (self->net == NetState_OPEN) {
     Session_tick(&self->session, now);
     mgos_mqtt_conn_service(self, now);
+    // The session's own deadlines (PINGREQ, PINGRESP, CONNACK) to the ms.
+    if (self->net == NetState_OPEN) {
+#line 439 "ts-src/mgos/conn.ts"
+      wait = Session_nextTickIn(&self->session, now, wait);
+    }
   }
   // Measured after the tick: a close it decided (CONNACK or keepalive timeout)
   // has just scheduled a reconnect, which must not wait a whole POLL_MAX_MS.
-  uint32_t wait = conn_POLL_MAX_MS;
+#line 443 "ts-src/mgos/conn.ts"
   if (self->reconnectPending) {
     int32_t left = rt_i32_of((self->reconnectAt - now));
     if (left <= 0) {
-#line 443 "ts-src/mgos/conn.ts"
+#line 445 "ts-src/mgos/conn.ts"
       wait = 0;
     } else if ((uint32_t)left < wait) {
-#line 444 "ts-src/mgos/conn.ts"
+#line 446 "ts-src/mgos/conn.ts"
       wait = (uint32_t)left;
     }
   }
-#line 446 "ts-src/mgos/conn.ts"
+#line 448 "ts-src/mgos/conn.ts"
   return wait;
 }
 
 // ---------------------------------------------------------------- events
-#line 451 "ts-src/mgos/conn.ts"
+#line 453 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
   if (!mgos_mqtt_conn_active(self)->cloud_events) {
-#line 452 "ts-src/mgos/conn.ts"
+#line 454 "ts-src/mgos/conn.ts"
     return;
   }
-#line 453 "ts-src/mgos/conn.ts"
+#line 455 "ts-src/mgos/conn.ts"
   self->cloudArg.type = MGOS_CLOUD_MQTT;
   port_eventTrigger(ev, &self->cloudArg);
 }
@@ -491,26 +497,26 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
   m->message_id = 0;
   conn_setStr(m, RT_NOBYTES, RT_NOBYTES);
   if (p == NULL) {
-#line 466 "ts-src/mgos/conn.ts"
+#line 468 "ts-src/mgos/conn.ts"
     return;
   }
-#line 467 "ts-src/mgos/conn.ts"
+#line 469 "ts-src/mgos/conn.ts"
   m->qos = p->qos;
   m->len = rt_i32_of(p->totalLen);
   m->connack_ret_code = p->returnCode;
   m->message_id = p->packetId;
   if (p->type == PacketType_PUBLISH) {
-#line 471 "ts-src/mgos/conn.ts"
+#line 473 "ts-src/mgos/conn.ts"
     conn_setStr(m, p->topic, p->payload);
   }
 }
 
-#line 474 "ts-src/mgos/conn.ts"
+#line 476 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   uint32_t now = self->session.now;
   switch (ev) {
   case SessionEvent_CONNACK: {
-#line 477 "ts-src/mgos/conn.ts"
+#line 479 "ts-src/mgos/conn.ts"
     {
       if (p == NULL || p->returnCode != 0) {
         port_logMsg(LogLevel_ERROR, "server refused the connection: ", rt_str_bytes(self->session.closeReason));
@@ -525,41 +531,41 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       break;
     }
   }
-#line 490 "ts-src/mgos/conn.ts"
+#line 492 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH: {
-#line 490 "ts-src/mgos/conn.ts"
+#line 492 "ts-src/mgos/conn.ts"
     {
       mgos_mqtt_conn_fillMsg(self, ev, p);
       if (p != NULL && !mgos_mqtt_conn_callTopic(self, p)) {
-#line 492 "ts-src/mgos/conn.ts"
+#line 494 "ts-src/mgos/conn.ts"
         mgos_mqtt_conn_callGlobal(self, ev, true);
       }
-#line 493 "ts-src/mgos/conn.ts"
+#line 495 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 495 "ts-src/mgos/conn.ts"
+#line 497 "ts-src/mgos/conn.ts"
   case SessionEvent_SUBACK: {
-#line 495 "ts-src/mgos/conn.ts"
+#line 497 "ts-src/mgos/conn.ts"
     {
       mgos_mqtt_conn_fillMsg(self, ev, p);
       if (!mgos_mqtt_conn_callSuback(self, self->session.evTag)) {
-#line 497 "ts-src/mgos/conn.ts"
+#line 499 "ts-src/mgos/conn.ts"
         mgos_mqtt_conn_callGlobal(self, ev, true);
       }
-#line 498 "ts-src/mgos/conn.ts"
+#line 500 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 500 "ts-src/mgos/conn.ts"
+#line 502 "ts-src/mgos/conn.ts"
   case SessionEvent_CLOSE: {
-#line 500 "ts-src/mgos/conn.ts"
+#line 502 "ts-src/mgos/conn.ts"
     {
       if (!self->session.wasConnected) {
-#line 501 "ts-src/mgos/conn.ts"
+#line 503 "ts-src/mgos/conn.ts"
         return;
       }
-#line 502 "ts-src/mgos/conn.ts"
+#line 504 "ts-src/mgos/conn.ts"
       port_logMsg(LogLevel_INFO, "disconnected: ", rt_str_bytes(self->session.closeReason));
       mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_DISCONNECTED);
       mgos_mqtt_conn_fillMsg(self, ev, NULL);
@@ -567,9 +573,9 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       break;
     }
   }
-#line 508 "ts-src/mgos/conn.ts"
+#line 510 "ts-src/mgos/conn.ts"
   default: {
-#line 508 "ts-src/mgos/conn.ts"
+#line 510 "ts-src/mgos/conn.ts"
     {
       mgos_mqtt_conn_fillMsg(self, ev, p);
       mgos_mqtt_conn_callGlobal(self, ev, true);
@@ -577,7 +583,7 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
     }
   }
   }
-#line 514 "ts-src/mgos/conn.ts"
+#line 516 "ts-src/mgos/conn.ts"
   self->session.now = now;
 }
 
@@ -587,90 +593,90 @@ static void mgos_mqtt_conn_callGlobal(mgos_mqtt_conn *self, int32_t ev, bool wit
     mgos_mqtt_handler *h = &self->handlers[i];
     mg_event_handler_t f = h->ev;
     if (h->kind != HandlerKind_GLOBAL || f == NULL) {
-#line 522 "ts-src/mgos/conn.ts"
+#line 524 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 523 "ts-src/mgos/conn.ts"
+#line 525 "ts-src/mgos/conn.ts"
     if (withMsg) {
-#line 523 "ts-src/mgos/conn.ts"
+#line 525 "ts-src/mgos/conn.ts"
       f(&self->nc, ev, &self->msg, h->ud);
     } else {
-#line 524 "ts-src/mgos/conn.ts"
+#line 526 "ts-src/mgos/conn.ts"
       f(&self->nc, ev, NULL, h->ud);
     }
     // A handler may have removed handlers: stop rather than skip or repeat one.
-#line 526 "ts-src/mgos/conn.ts"
+#line 528 "ts-src/mgos/conn.ts"
     if (i >= self->nHandlers) {
-#line 526 "ts-src/mgos/conn.ts"
+#line 528 "ts-src/mgos/conn.ts"
       break;
     }
   }
 }
 
 /** Topic handlers whose filter matches; false when none did. */
-#line 531 "ts-src/mgos/conn.ts"
+#line 533 "ts-src/mgos/conn.ts"
 static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p) {
   bool matched = false;
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
-#line 535 "ts-src/mgos/conn.ts"
-      continue;
-    }
-#line 536 "ts-src/mgos/conn.ts"
-    if (!topic_topicMatches(mgos_mqtt_handler_view(h), p->topic)) {
-#line 536 "ts-src/mgos/conn.ts"
-      continue;
-    }
 #line 537 "ts-src/mgos/conn.ts"
+      continue;
+    }
+#line 538 "ts-src/mgos/conn.ts"
+    if (!topic_topicMatches(mgos_mqtt_handler_view(h), p->topic)) {
+#line 538 "ts-src/mgos/conn.ts"
+      continue;
+    }
+#line 539 "ts-src/mgos/conn.ts"
     matched = true;
     mg_event_handler_t f = h->ev;
     sub_handler_t g = h->sub;
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
-#line 540 "ts-src/mgos/conn.ts"
+#line 542 "ts-src/mgos/conn.ts"
       f(&self->nc, SessionEvent_PUBLISH, &self->msg, h->ud);
     }
-#line 541 "ts-src/mgos/conn.ts"
+#line 543 "ts-src/mgos/conn.ts"
     if (h->kind == HandlerKind_SUB && g != NULL) {
       g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
     }
     if (i >= self->nHandlers) {
-#line 544 "ts-src/mgos/conn.ts"
+#line 546 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 546 "ts-src/mgos/conn.ts"
+#line 548 "ts-src/mgos/conn.ts"
   return matched;
 }
 
 /** The SUBACK to the handler whose SUBSCRIBE it answers; false when there is none. */
 static bool mgos_mqtt_conn_callSuback(mgos_mqtt_conn *self, int32_t tag) {
   if (tag < 0) {
-#line 551 "ts-src/mgos/conn.ts"
+#line 553 "ts-src/mgos/conn.ts"
     return false;
   }
-#line 552 "ts-src/mgos/conn.ts"
+#line 554 "ts-src/mgos/conn.ts"
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if ((h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) || h->tag != tag) {
-#line 554 "ts-src/mgos/conn.ts"
+#line 556 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 555 "ts-src/mgos/conn.ts"
+#line 557 "ts-src/mgos/conn.ts"
     mg_event_handler_t f = h->ev;
     // A sub_handler_t only takes messages: its SUBACK is consumed silently.
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
-#line 557 "ts-src/mgos/conn.ts"
+#line 559 "ts-src/mgos/conn.ts"
       f(&self->nc, SessionEvent_SUBACK, &self->msg, h->ud);
     }
-#line 558 "ts-src/mgos/conn.ts"
+#line 560 "ts-src/mgos/conn.ts"
     return true;
   }
   return false;
 }
 
 // ---------------------------------------------------------------- API
-#line 565 "ts-src/mgos/conn.ts"
+#line 567 "ts-src/mgos/conn.ts"
 int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud, rt_bytes filter) {
   if (self->nHandlers >= CONFIG_MGOS_MQTT_MAX_HANDLERS) {
     port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_HANDLERS reached, handler not added for ", filter);
@@ -694,10 +700,10 @@ int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_h
 
 static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->nHandlers; j++) {
-#line 587 "ts-src/mgos/conn.ts"
+#line 589 "ts-src/mgos/conn.ts"
     self->handlers[j] = self->handlers[rt_idx_add(j, 1)];
   }
-#line 588 "ts-src/mgos/conn.ts"
+#line 590 "ts-src/mgos/conn.ts"
   self->nHandlers--;
   mgos_mqtt_handler *last = &self->handlers[self->nHandlers];
   last->kind = HandlerKind_FREE;
@@ -717,10 +723,10 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
   }
   int32_t k = mgos_mqtt_conn_addHandler(self, kind, ev, sub, ud, filter);
   if (k < 0) {
-#line 606 "ts-src/mgos/conn.ts"
+#line 608 "ts-src/mgos/conn.ts"
     return false;
   }
-#line 607 "ts-src/mgos/conn.ts"
+#line 609 "ts-src/mgos/conn.ts"
   uint8_t q = ((uint8_t)qos > mgos_mqtt_conn_effectiveMaxQos(self)) ? mgos_mqtt_conn_effectiveMaxQos(self) : (uint8_t)qos;
   if (Session_subscribe(&self->session, filter, q, self->handlers[(uint32_t)k].tag) == 0) {
     mgos_mqtt_conn_removeHandler(self, (uint32_t)k);
@@ -737,15 +743,15 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
-#line 622 "ts-src/mgos/conn.ts"
-      continue;
-    }
-#line 623 "ts-src/mgos/conn.ts"
-    if (!rt_bytes_equal(mgos_mqtt_handler_view(h), filter)) {
-#line 623 "ts-src/mgos/conn.ts"
-      continue;
-    }
 #line 624 "ts-src/mgos/conn.ts"
+      continue;
+    }
+#line 625 "ts-src/mgos/conn.ts"
+    if (!rt_bytes_equal(mgos_mqtt_handler_view(h), filter)) {
+#line 625 "ts-src/mgos/conn.ts"
+      continue;
+    }
+#line 626 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_removeHandler(self, i);
     Session_unsubscribe(&self->session, filter);
     mgos_mqtt_conn_service(self, now);
@@ -769,20 +775,20 @@ uint16_t mgos_mqtt_conn_publish(mgos_mqtt_conn *self, rt_bytes topic, rt_bytes p
 /** Attempt to connect now (if enabled and not already connected or connecting). */
 bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
   if (self->followSys) {
-#line 646 "ts-src/mgos/conn.ts"
+#line 648 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_loadSysConfig(self);
   }
-#line 647 "ts-src/mgos/conn.ts"
+#line 649 "ts-src/mgos/conn.ts"
   if (!self->cfg.enable && !(self->useBackup && self->cfg1.enable)) {
     port_logMsg(LogLevel_WARN, "connect: mqtt.enable is false", RT_NOBYTES);
     return false;
   }
   self->wantConnect = true;
   if (self->net != NetState_IDLE) {
-#line 652 "ts-src/mgos/conn.ts"
+#line 654 "ts-src/mgos/conn.ts"
     return true;
   }
-#line 653 "ts-src/mgos/conn.ts"
+#line 655 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_startConnect(self, port_nowMs());
   return self->net != NetState_IDLE || self->reconnectPending;
 }
@@ -799,25 +805,25 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
     return;
   }
   if (self->net != NetState_OPEN) {
-#line 668 "ts-src/mgos/conn.ts"
+#line 670 "ts-src/mgos/conn.ts"
     return;
   }
   // A second disconnect while the DISCONNECT is still queued: let it go out
   // (closing now would make the broker publish the will).
-#line 671 "ts-src/mgos/conn.ts"
+#line 673 "ts-src/mgos/conn.ts"
   if (self->session.state == SessionState_DISCONNECTING) {
-#line 671 "ts-src/mgos/conn.ts"
+#line 673 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_service(self, now);
   } else if (Session_disconnect(&self->session)) {
-#line 672 "ts-src/mgos/conn.ts"
+#line 674 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_service(self, now);
   } else {
-#line 673 "ts-src/mgos/conn.ts"
+#line 675 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
 
-#line 676 "ts-src/mgos/conn.ts"
+#line 678 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   self->userMaxQos = (qos <= 0) ? 0 : ((qos >= 2) ? 2 : qos);
   Session_setMaxQos(&self->session, mgos_mqtt_conn_effectiveMaxQos(self));
@@ -848,7 +854,7 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
 }
 
 /** Seconds (config) to ms, at least 1 ms. */
-#line 714 "ts-src/mgos/conn.ts"
+#line 716 "ts-src/mgos/conn.ts"
 uint32_t conn_secToMs(double s) {
   uint32_t ms = rt_f64_to_u32(s * 1000.0);
   return (ms == 0) ? 1 : ms;
@@ -858,10 +864,10 @@ uint32_t conn_secToMs(double s) {
 uint32_t conn_jitter(uint32_t d) {
   uint32_t j = d / 10;
   if (j == 0) {
-#line 722 "ts-src/mgos/conn.ts"
+#line 724 "ts-src/mgos/conn.ts"
     return d;
   }
-#line 723 "ts-src/mgos/conn.ts"
+#line 725 "ts-src/mgos/conn.ts"
   uint32_t r = rt_mod_u32(port_rand32(), (j * 2u) + 1u);
   return (d - j) + r;
 }
@@ -875,7 +881,7 @@ static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload) {
 
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 735 "ts-src/mgos/conn.ts"
+#line 737 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
@@ -883,17 +889,17 @@ static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
   (void)num;
-#line 740 "ts-src/mgos/conn.ts"
+#line 742 "ts-src/mgos/conn.ts"
   port_logMsg(level, msg, detail);
 }
 
 /** Connection `slot`, or null when out of range or unused. */
 mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
-#line 745 "ts-src/mgos/conn.ts"
+#line 747 "ts-src/mgos/conn.ts"
     return NULL;
   }
-#line 746 "ts-src/mgos/conn.ts"
+#line 748 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -918,38 +924,38 @@ mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 771 "ts-src/mgos/conn.ts"
+#line 773 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 773 "ts-src/mgos/conn.ts"
+#line 775 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onTcpConnect(c, ok, err, port_nowMs());
   }
 }
 
 /** Bytes received on `slot`. @api */
-#line 777 "ts-src/mgos/conn.ts"
+#line 779 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 779 "ts-src/mgos/conn.ts"
+#line 781 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onRecv(c, data, port_nowMs());
   }
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 783 "ts-src/mgos/conn.ts"
+#line 785 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 785 "ts-src/mgos/conn.ts"
+#line 787 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onPeerClose(c, err, port_nowMs());
   }
 }
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 790 "ts-src/mgos/conn.ts"
+#line 792 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -966,17 +972,17 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
   for (int32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) {
     mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)i];
     if (!c->inUse) {
-#line 805 "ts-src/mgos/conn.ts"
+#line 807 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 806 "ts-src/mgos/conn.ts"
+#line 808 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
-#line 807 "ts-src/mgos/conn.ts"
+#line 809 "ts-src/mgos/conn.ts"
       wait = w;
     }
   }
-#line 809 "ts-src/mgos/conn.ts"
+#line 811 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -989,14 +995,14 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 822 "ts-src/mgos/conn.ts"
+#line 824 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
-#line 824 "ts-src/mgos/conn.ts"
+#line 826 "ts-src/mgos/conn.ts"
     return NULL;
   }
-#line 825 "ts-src/mgos/conn.ts"
+#line 827 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (cfg1 != NULL) {

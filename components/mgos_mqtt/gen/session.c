@@ -4,6 +4,9 @@
 static void SessionConfig_put(SessionConfig *self, uint32_t k, rt_bytes b);
 static uint32_t session_minU32(uint32_t a, uint32_t b);
 static uint32_t session_elapsed(uint32_t now, uint32_t then);
+static uint32_t session_left(uint32_t now, uint32_t then, uint32_t period);
+static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at);
+static void Session_queueDisconnect(Session *self);
 static bool Session_receiving(Session *self);
 static uint32_t Session_recvLimit(Session *self);
 static void Session_parse(Session *self);
@@ -62,7 +65,7 @@ void Sub_init(Sub *self) {
 }
 
 /* Sets the fields of a zeroed Session to their initial values. */
-#line 239 "ts-src/mqtt/session.ts"
+#line 261 "ts-src/mqtt/session.ts"
 void Session_init(Session *self) {
   SessionConfig_init(&self->cfg);
   self->state = SessionState_DISCONNECTED;
@@ -141,33 +144,59 @@ static uint32_t session_elapsed(uint32_t now, uint32_t then) {
   return now - then;
 }
 
+/** Milliseconds until `period` has passed since `then` (0 if it has). */
+static uint32_t session_left(uint32_t now, uint32_t then, uint32_t period) {
+  uint32_t e = session_elapsed(now, then);
+  return (e >= period) ? 0 : (period - e);
+}
+
+/** The length of the whole packet whose fixed header starts at tx[at]
+ *  (packets in tx are our own encodings, so the header is valid). */
+static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at) {
+  uint32_t rem = 0;
+  uint32_t shift = 0;
+  uint32_t i = at + 1u;
+  while (i < tx.len && shift <= 21) {
+    uint8_t b = rt_bytes_get(tx, i);
+    rem = (rem | ((uint32_t)(b & 0x7f) << (shift & 31u)));
+    shift = shift + 7u;
+    i = i + 1u;
+    if ((b & 0x80) == 0) {
+#line 236 "ts-src/mqtt/session.ts"
+      break;
+    }
+  }
+#line 238 "ts-src/mqtt/session.ts"
+  return (i - at) + rem;
+}
+
 /** CONNACK return code -> the reason for the log and closeReason. */
 const char *session_connackReason(uint8_t code) {
   switch (code) {
   case 0: {
     return "accepted";
   }
-#line 224 "ts-src/mqtt/session.ts"
+#line 246 "ts-src/mqtt/session.ts"
   case 1: {
     return "refused: unacceptable protocol version";
   }
-#line 226 "ts-src/mqtt/session.ts"
+#line 248 "ts-src/mqtt/session.ts"
   case 2: {
     return "refused: identifier rejected";
   }
-#line 228 "ts-src/mqtt/session.ts"
+#line 250 "ts-src/mqtt/session.ts"
   case 3: {
     return "refused: server unavailable";
   }
-#line 230 "ts-src/mqtt/session.ts"
+#line 252 "ts-src/mqtt/session.ts"
   case 4: {
     return "refused: bad user name or password";
   }
-#line 232 "ts-src/mqtt/session.ts"
+#line 254 "ts-src/mqtt/session.ts"
   case 5: {
     return "refused: not authorized";
   }
-#line 234 "ts-src/mqtt/session.ts"
+#line 256 "ts-src/mqtt/session.ts"
   default: {
     return "refused: unknown return code";
   }
@@ -176,7 +205,7 @@ const char *session_connackReason(uint8_t code) {
 }
 
 /** Copies a whole config in (the caller's may then go away). */
-#line 288 "ts-src/mqtt/session.ts"
+#line 315 "ts-src/mqtt/session.ts"
 void Session_configure(Session *self, SessionConfig *c) {
   self->cfg = *c;
 }
@@ -193,7 +222,7 @@ bool Session_isConnected(Session *self) {
 // ---------------------------------------------------------------- transport
 /** Starts a connection: queues CONNECT built from cfg. False if one is already
    *  under way or CONNECT does not fit the tx buffer. */
-#line 305 "ts-src/mqtt/session.ts"
+#line 332 "ts-src/mqtt/session.ts"
 bool Session_connect(Session *self, uint32_t now) {
   ConnectOptions *o = &session_connectScratch;
   o->clientId = SessionConfig_str(&self->cfg, CfgStr_CLIENT_ID);
@@ -229,6 +258,7 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
     return false;
   }
   self->txLen = 0;
+  self->txHeadLeft = 0;
   self->rxLen = 0;
   self->ackCount = 0;
   self->ackHead = 0;
@@ -246,6 +276,7 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
   self->pingOutstanding = false;
   self->connectStart = now;
   self->lastTx = now;
+  self->lastRx = now;
   return true;
 }
 
@@ -257,18 +288,40 @@ rt_bytes Session_txView(Session *self) {
 /** The port wrote the first `n` bytes of txView(). */
 void Session_txConsumed(Session *self, uint32_t n) {
   if (n > self->txLen) {
-#line 367 "ts-src/mqtt/session.ts"
+#line 396 "ts-src/mqtt/session.ts"
     n = self->txLen;
   }
-#line 368 "ts-src/mqtt/session.ts"
+#line 397 "ts-src/mqtt/session.ts"
   uint32_t rest = self->txLen - n;
+  // Walk the packets written: the last one may be cut, remember its tail.
+  uint32_t k = n;
+  if (self->txHeadLeft > 0) {
+    uint32_t d = session_minU32(k, self->txHeadLeft);
+    self->txHeadLeft -= d;
+    k -= d;
+  }
+  uint32_t at = n - k;
+  while (k > 0) {
+    uint32_t len = session_packetLenAt(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at);
+    if (len > k) {
+      self->txHeadLeft = len - k;
+      break;
+    }
+    k -= len;
+    at += len;
+  }
   for (uint32_t i = 0; i < rest; i++) {
-#line 369 "ts-src/mqtt/session.ts"
+#line 415 "ts-src/mqtt/session.ts"
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, i, rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, rt_idx_add(i, n)));
   }
-#line 370 "ts-src/mqtt/session.ts"
+#line 416 "ts-src/mqtt/session.ts"
   self->txLen = rest;
+  if (self->state == SessionState_DISCONNECTING && !self->closing) {
+#line 417 "ts-src/mqtt/session.ts"
+    Session_queueDisconnect(self);
+  }
   // Space freed: packets that did not fit may go now.
+#line 419 "ts-src/mqtt/session.ts"
   Session_pump(self);
 }
 
@@ -293,10 +346,10 @@ void Session_connectionLost(Session *self, uint32_t now) {
    *  (CLOSE event) and wantsClose() tells the port to drop the transport. */
 void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
-#line 395 "ts-src/mqtt/session.ts"
+#line 442 "ts-src/mqtt/session.ts"
     return;
   }
-#line 396 "ts-src/mqtt/session.ts"
+#line 443 "ts-src/mqtt/session.ts"
   Session_logNum(self, LogLevel_ERROR, reason, 0);
   Session_enterDisconnected(self, reason);
   self->closing = true;
@@ -305,55 +358,87 @@ void Session_close(Session *self, const char *reason) {
 /** Queues DISCONNECT; wantsClose() turns true once it is flushed. */
 bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
-#line 403 "ts-src/mqtt/session.ts"
+#line 450 "ts-src/mqtt/session.ts"
     return false;
   }
-#line 404 "ts-src/mqtt/session.ts"
-  uint32_t n = codec_encodeSimple(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_DISCONNECT);
-  if (n == 0) {
-    // No room behind the pending bytes: the connection ends anyway, so the
-    // DISCONNECT goes out instead of them.
-    Session_logNum(self, LogLevel_WARN, "disconnect: tx full, dropped", rt_i32_of(self->txLen));
-    self->txLen = 0;
-    n = codec_encodeSimple(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), PacketType_DISCONNECT);
-  }
-  self->txLen += n;
-  self->lastTx = self->now;
+#line 451 "ts-src/mqtt/session.ts"
   self->state = SessionState_DISCONNECTING;
-  self->closing = true;
+  Session_queueDisconnect(self);
   return true;
 }
 
-/** Keepalive and CONNACK timeout. Call every few hundred ms. */
+/** Puts DISCONNECT into tx and lets the port close once it is written. */
+static void Session_queueDisconnect(Session *self) {
+  uint32_t n = codec_encodeSimple(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_DISCONNECT);
+  if (n == 0 && self->txLen > self->txHeadLeft) {
+    // No room: the connection ends anyway, so the whole packets waiting make
+    // way for it. A packet the port has begun must still be finished, or the
+    // broker would read the DISCONNECT as part of it.
+    Session_logNum(self, LogLevel_WARN, "disconnect: tx full, dropped", rt_i32_of((self->txLen - self->txHeadLeft)));
+    self->txLen = self->txHeadLeft;
+    n = codec_encodeSimple(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_DISCONNECT);
+  }
+  // Still no room (the rest of one big packet): txConsumed() calls again.
+  if (n == 0) {
+#line 468 "ts-src/mqtt/session.ts"
+    return;
+  }
+#line 469 "ts-src/mqtt/session.ts"
+  self->txLen += n;
+  self->lastTx = self->now;
+  self->closing = true;
+}
+
+/** Milliseconds until tick() next has something to do, at most `cap`. */
+uint32_t Session_nextTickIn(Session *self, uint32_t now, uint32_t cap) {
+  uint32_t due = cap;
+  uint32_t ka = (uint32_t)(self->cfg.keepAlive * 1000);
+  if (self->state == SessionState_CONNECTING) {
+    due = session_minU32(due, session_left(now, self->connectStart, CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS));
+  } else if (self->state == SessionState_CONNECTED && ka > 0) {
+    if (self->pingOutstanding) {
+#line 481 "ts-src/mqtt/session.ts"
+      due = session_minU32(due, session_left(now, self->pingSentAt, ka >> 1));
+    } else {
+#line 482 "ts-src/mqtt/session.ts"
+      due = session_minU32(due, session_minU32(session_left(now, self->lastTx, ka), session_left(now, self->lastRx, ka)));
+    }
+  }
+#line 484 "ts-src/mqtt/session.ts"
+  return due;
+}
+
+/** Keepalive and CONNACK timeout. Call every few hundred ms, or after nextTickIn(). */
 void Session_tick(Session *self, uint32_t now) {
   self->now = now;
   if (self->state == SessionState_CONNECTING) {
     if (session_elapsed(now, self->connectStart) >= CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS) {
-#line 423 "ts-src/mqtt/session.ts"
+#line 491 "ts-src/mqtt/session.ts"
       Session_close(self, "no CONNACK in time");
     }
-#line 424 "ts-src/mqtt/session.ts"
+#line 492 "ts-src/mqtt/session.ts"
     return;
   }
   if (self->state != SessionState_CONNECTED) {
-#line 426 "ts-src/mqtt/session.ts"
+#line 494 "ts-src/mqtt/session.ts"
     return;
   }
-#line 427 "ts-src/mqtt/session.ts"
+#line 495 "ts-src/mqtt/session.ts"
   uint32_t ka = (uint32_t)(self->cfg.keepAlive * 1000);
   if (ka > 0) {
     if (self->pingOutstanding) {
-      if (session_elapsed(now, self->pingSentAt) >= ka) {
-        Session_close(self, "no PINGRESP within keep_alive");
+      if (session_elapsed(now, self->pingSentAt) >= (ka >> 1)) {
+        Session_close(self, "no PINGRESP within keep_alive / 2");
         return;
       }
-    } else if (session_elapsed(now, self->lastTx) >= ka) {
-      // PINGREQ when keep_alive passed without a sent packet. If tx is full the
-      // ping timer starts anyway: a connection that cannot send for another
-      // keep_alive period is dead.
+    } else if ((session_elapsed(now, self->lastTx) >= ka) || (session_elapsed(now, self->lastRx) >= ka)) {
+      // PINGREQ when keep_alive passed without a sent packet (MQTT-3.1.2-23),
+      // or without a received one: a dead broker is then noticed within
+      // 1.5 x keep_alive of its last word. If tx is full the ping timer
+      // starts anyway: a connection that cannot send for that long is dead.
       uint32_t n = codec_encodeSimple(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_PINGREQ);
       if (n == 0) {
-#line 439 "ts-src/mqtt/session.ts"
+#line 508 "ts-src/mqtt/session.ts"
         Session_logNum(self, LogLevel_WARN, "tx full, no PINGREQ", 0);
       } else {
         self->txLen += n;
@@ -368,16 +453,16 @@ void Session_tick(Session *self, uint32_t now) {
 
 // ---------------------------------------------------------------- API
 /** Next packet id: never 0, wraps after 65535, skips ids in use. */
-#line 454 "ts-src/mqtt/session.ts"
+#line 523 "ts-src/mqtt/session.ts"
 uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
     if (!Session_idInUse(self, self->lastId)) {
-#line 457 "ts-src/mqtt/session.ts"
+#line 526 "ts-src/mqtt/session.ts"
       return self->lastId;
     }
   }
-#line 459 "ts-src/mqtt/session.ts"
+#line 528 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -399,10 +484,10 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   if (q == 0) {
     // QoS 0 is never queued: sent now or not at all.
     if (self->state != SessionState_CONNECTED) {
-#line 479 "ts-src/mqtt/session.ts"
+#line 548 "ts-src/mqtt/session.ts"
       return 0;
     }
-#line 480 "ts-src/mqtt/session.ts"
+#line 549 "ts-src/mqtt/session.ts"
     uint32_t n = codec_encodePublish(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), topic, payload, 0, retain, false, 0);
     if (n == 0) {
       Session_log(self, LogLevel_WARN, "publish: tx buffer full", topic, rt_i32_of(payload.len));
@@ -425,11 +510,11 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       return 0;
     }
     while (Session_queuedCount(self) >= limit) {
-#line 501 "ts-src/mqtt/session.ts"
+#line 570 "ts-src/mqtt/session.ts"
       Session_dropOldestQueued(self, "queue full, oldest dropped");
     }
   }
-#line 503 "ts-src/mqtt/session.ts"
+#line 572 "ts-src/mqtt/session.ts"
   while ((CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed) < size) {
     if (!Session_dropOldestQueued(self, "store full, oldest dropped")) {
       Session_log(self, LogLevel_WARN, "publish: store full", topic, rt_i32_of(payload.len));
@@ -499,15 +584,15 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
-#line 571 "ts-src/mqtt/session.ts"
+#line 640 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 572 "ts-src/mqtt/session.ts"
+#line 641 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
-#line 572 "ts-src/mqtt/session.ts"
+#line 641 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 573 "ts-src/mqtt/session.ts"
+#line 642 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
@@ -524,66 +609,71 @@ uint32_t Session_unsentBytes(Session *self) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state == RecState_QUEUED || (r->unsent && r->state != RecState_WAIT_PUBCOMP)) {
-#line 588 "ts-src/mqtt/session.ts"
+#line 657 "ts-src/mqtt/session.ts"
       n += r->len;
     }
   }
-#line 590 "ts-src/mqtt/session.ts"
+#line 659 "ts-src/mqtt/session.ts"
   return n;
 }
 
 uint32_t Session_inflightCount(Session *self) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 595 "ts-src/mqtt/session.ts"
+#line 664 "ts-src/mqtt/session.ts"
     if (self->recs[i].state >= RecState_WAIT_PUBACK) {
-#line 595 "ts-src/mqtt/session.ts"
+#line 664 "ts-src/mqtt/session.ts"
       n++;
     }
   }
-#line 596 "ts-src/mqtt/session.ts"
+#line 665 "ts-src/mqtt/session.ts"
   return n;
 }
 
 uint32_t Session_queuedCount(Session *self) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 601 "ts-src/mqtt/session.ts"
+#line 670 "ts-src/mqtt/session.ts"
     if (self->recs[i].state == RecState_QUEUED) {
-#line 601 "ts-src/mqtt/session.ts"
+#line 670 "ts-src/mqtt/session.ts"
       n++;
     }
   }
-#line 602 "ts-src/mqtt/session.ts"
+#line 671 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 609 "ts-src/mqtt/session.ts"
+#line 678 "ts-src/mqtt/session.ts"
 void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
   self->now = now;
+  if (data.len > 0) {
+#line 680 "ts-src/mqtt/session.ts"
+    self->lastRx = now;
+  }
+#line 681 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while (off < data.len) {
     if (!Session_receiving(self) || self->epoch != ep) {
-#line 614 "ts-src/mqtt/session.ts"
+#line 684 "ts-src/mqtt/session.ts"
       return;
     }
-#line 615 "ts-src/mqtt/session.ts"
+#line 685 "ts-src/mqtt/session.ts"
     uint32_t n = session_minU32(data.len - off, CONFIG_MGOS_MQTT_RX_BUF_SIZE - self->rxLen);
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), self->rxLen, rt_subarray(data, off, off + n));
     self->rxLen += n;
     off += n;
     Session_parse(self);
     if (!Session_receiving(self) || self->epoch != ep) {
-#line 620 "ts-src/mqtt/session.ts"
+#line 690 "ts-src/mqtt/session.ts"
       return;
     }
     // The decoder rejects packets over the limit from their fixed header, so
     // a full buffer here means the limit exceeds the buffer: never wait forever.
-#line 623 "ts-src/mqtt/session.ts"
+#line 693 "ts-src/mqtt/session.ts"
     if (self->rxLen == CONFIG_MGOS_MQTT_RX_BUF_SIZE) {
       Session_close(self, "rx buffer overflow");
       return;
@@ -607,10 +697,10 @@ static void Session_parse(Session *self) {
   while (Session_receiving(self) && self->epoch == ep) {
     int32_t r = codec_decode(rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), Session_recvLimit(self), true, &self->pkt);
     if (r == 0) {
-#line 645 "ts-src/mqtt/session.ts"
+#line 715 "ts-src/mqtt/session.ts"
       break;
     }
-#line 646 "ts-src/mqtt/session.ts"
+#line 716 "ts-src/mqtt/session.ts"
     if (r < 0) {
       Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
       Session_close(self, packet_decodeErrName((DecodeErr)(uint8_t)(-(int64_t)r)));
@@ -621,16 +711,16 @@ static void Session_parse(Session *self) {
   }
   // An event handler may have closed (and even reconnected): rx is not ours then.
   if (self->epoch != ep || start == 0) {
-#line 655 "ts-src/mqtt/session.ts"
+#line 725 "ts-src/mqtt/session.ts"
     return;
   }
-#line 656 "ts-src/mqtt/session.ts"
+#line 726 "ts-src/mqtt/session.ts"
   uint32_t rest = self->rxLen - start;
   for (uint32_t i = 0; i < rest; i++) {
-#line 657 "ts-src/mqtt/session.ts"
+#line 727 "ts-src/mqtt/session.ts"
     rt_set_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, i, rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, rt_idx_add(i, start)));
   }
-#line 658 "ts-src/mqtt/session.ts"
+#line 728 "ts-src/mqtt/session.ts"
   self->rxLen = rest;
 }
 
@@ -644,48 +734,48 @@ static void Session_handle(Session *self, Packet *p) {
     Session_onConnack(self, p);
     break;
   }
-#line 670 "ts-src/mqtt/session.ts"
+#line 740 "ts-src/mqtt/session.ts"
   case PacketType_PUBLISH: {
     Session_onPublish(self, p);
     break;
   }
-#line 673 "ts-src/mqtt/session.ts"
+#line 743 "ts-src/mqtt/session.ts"
   case PacketType_PUBACK: {
     Session_onDone(self, p, RecState_WAIT_PUBACK, SessionEvent_PUBACK, "PUBACK: unexpected id");
     break;
   }
-#line 676 "ts-src/mqtt/session.ts"
+#line 746 "ts-src/mqtt/session.ts"
   case PacketType_PUBREC: {
     Session_onPubrec(self, p);
     break;
   }
-#line 679 "ts-src/mqtt/session.ts"
+#line 749 "ts-src/mqtt/session.ts"
   case PacketType_PUBREL: {
     Session_onPubrel(self, p);
     break;
   }
-#line 682 "ts-src/mqtt/session.ts"
+#line 752 "ts-src/mqtt/session.ts"
   case PacketType_PUBCOMP: {
     Session_onDone(self, p, RecState_WAIT_PUBCOMP, SessionEvent_PUBCOMP, "PUBCOMP: unexpected id");
     break;
   }
-#line 685 "ts-src/mqtt/session.ts"
+#line 755 "ts-src/mqtt/session.ts"
   case PacketType_SUBACK: {
     Session_onSuback(self, p);
     break;
   }
-#line 688 "ts-src/mqtt/session.ts"
+#line 758 "ts-src/mqtt/session.ts"
   case PacketType_UNSUBACK: {
     Session_onUnsuback(self, p);
     break;
   }
-#line 691 "ts-src/mqtt/session.ts"
+#line 761 "ts-src/mqtt/session.ts"
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
     Session_emit(self, SessionEvent_PINGRESP, p);
     break;
   }
-#line 695 "ts-src/mqtt/session.ts"
+#line 765 "ts-src/mqtt/session.ts"
   default: {
     Session_close(self, "unexpected packet type");
     break;
@@ -693,7 +783,7 @@ static void Session_handle(Session *self, Packet *p) {
   }
 }
 
-#line 701 "ts-src/mqtt/session.ts"
+#line 771 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
     Session_close(self, "unexpected second CONNACK");
@@ -706,10 +796,10 @@ static void Session_onConnack(Session *self, Packet *p) {
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     if (self->epoch == ep) {
-#line 712 "ts-src/mqtt/session.ts"
+#line 782 "ts-src/mqtt/session.ts"
       Session_close(self, why);
     }
-#line 713 "ts-src/mqtt/session.ts"
+#line 783 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
@@ -721,19 +811,19 @@ static void Session_onConnack(Session *self, Packet *p) {
   self->wasConnected = true;
   // Without a stored session the server will not resend its QoS 2 messages.
   if (!p->sessionPresent) {
-#line 723 "ts-src/mqtt/session.ts"
+#line 793 "ts-src/mqtt/session.ts"
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 726 "ts-src/mqtt/session.ts"
+#line 796 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
-#line 728 "ts-src/mqtt/session.ts"
+#line 798 "ts-src/mqtt/session.ts"
     return;
   }
-#line 729 "ts-src/mqtt/session.ts"
+#line 799 "ts-src/mqtt/session.ts"
   Session_pump(self);
 }
 
@@ -746,10 +836,10 @@ static void Session_onPublish(Session *self, Packet *p) {
   if (p->qos == 1) {
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch == ep) {
-#line 740 "ts-src/mqtt/session.ts"
+#line 810 "ts-src/mqtt/session.ts"
       Session_queueAck(self, PacketType_PUBACK, p->packetId);
     }
-#line 741 "ts-src/mqtt/session.ts"
+#line 811 "ts-src/mqtt/session.ts"
     return;
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
@@ -765,11 +855,11 @@ static void Session_onPublish(Session *self, Packet *p) {
     self->rxQos2Count++;
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch != ep) {
-#line 755 "ts-src/mqtt/session.ts"
+#line 825 "ts-src/mqtt/session.ts"
       return;
     }
   }
-#line 757 "ts-src/mqtt/session.ts"
+#line 827 "ts-src/mqtt/session.ts"
   Session_queueAck(self, PacketType_PUBREC, p->packetId);
 }
 
@@ -778,13 +868,13 @@ static void Session_onPublish(Session *self, Packet *p) {
 static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev, const char *msg) {
   int32_t i = Session_findRec(self, p->packetId);
   if (i >= 0 && (self->recs[(uint32_t)i].state == waiting)) {
-#line 764 "ts-src/mqtt/session.ts"
+#line 834 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else {
-#line 765 "ts-src/mqtt/session.ts"
+#line 835 "ts-src/mqtt/session.ts"
     Session_logNum(self, LogLevel_WARN, msg, p->packetId);
   }
-#line 766 "ts-src/mqtt/session.ts"
+#line 836 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, ev, p);
 }
 
@@ -810,22 +900,22 @@ static void Session_onPubrel(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
-#line 790 "ts-src/mqtt/session.ts"
+#line 860 "ts-src/mqtt/session.ts"
     Session_rxQos2Remove(self, (uint32_t)k);
   } else {
-#line 791 "ts-src/mqtt/session.ts"
+#line 861 "ts-src/mqtt/session.ts"
     Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
   }
-#line 792 "ts-src/mqtt/session.ts"
+#line 862 "ts-src/mqtt/session.ts"
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B).
   if (self->epoch == ep) {
-#line 794 "ts-src/mqtt/session.ts"
+#line 864 "ts-src/mqtt/session.ts"
     Session_queueAck(self, PacketType_PUBCOMP, p->packetId);
   }
 }
 
-#line 797 "ts-src/mqtt/session.ts"
+#line 867 "ts-src/mqtt/session.ts"
 static void Session_onSuback(Session *self, Packet *p) {
   self->evTag = -1;
   int32_t i = Session_findSub(self, p->packetId, SubState_SUB_SENT);
@@ -836,10 +926,10 @@ static void Session_onSuback(Session *self, Packet *p) {
     s->granted = (uint8_t)((p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80);
     self->evTag = s->tag;
     if (s->granted == 0x80) {
-#line 806 "ts-src/mqtt/session.ts"
+#line 876 "ts-src/mqtt/session.ts"
       Session_log(self, LogLevel_WARN, "subscription refused", Sub_view(s), s->tag);
     }
-#line 807 "ts-src/mqtt/session.ts"
+#line 877 "ts-src/mqtt/session.ts"
   } else {
     Session_logNum(self, LogLevel_WARN, "SUBACK: unknown id", p->packetId);
   }
@@ -864,32 +954,32 @@ static void Session_onUnsuback(Session *self, Packet *p) {
 /** Fills tx: pending acks, SUBSCRIBE/UNSUBSCRIBE, then PUBLISH/PUBREL in
    *  publish order (queued messages enter flight while slots are free). Stops
    *  at the first packet that does not fit; called again when tx drains. */
-#line 832 "ts-src/mqtt/session.ts"
+#line 902 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpAcksAndSubs(self)) {
-#line 833 "ts-src/mqtt/session.ts"
+#line 903 "ts-src/mqtt/session.ts"
     return;
   }
-#line 834 "ts-src/mqtt/session.ts"
+#line 904 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state == RecState_QUEUED) {
       if (inflight >= CONFIG_MGOS_MQTT_MAX_INFLIGHT) {
-#line 838 "ts-src/mqtt/session.ts"
+#line 908 "ts-src/mqtt/session.ts"
         return;
       }
-#line 839 "ts-src/mqtt/session.ts"
+#line 909 "ts-src/mqtt/session.ts"
       r->state = (r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC;
       r->sent = false;
       r->unsent = true;
       inflight++;
     }
     if (!r->unsent) {
-#line 844 "ts-src/mqtt/session.ts"
+#line 914 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 845 "ts-src/mqtt/session.ts"
+#line 915 "ts-src/mqtt/session.ts"
     rt_bytes free = rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
     uint32_t n = 0;
     if (r->state == RecState_WAIT_PUBCOMP) {
@@ -898,16 +988,16 @@ static void Session_pump(Session *self) {
       n = r->len;
       // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
       if (r->sent) {
-#line 852 "ts-src/mqtt/session.ts"
+#line 922 "ts-src/mqtt/session.ts"
         rt_bytes_set(free, 0, (uint8_t)(rt_bytes_get(free, 0) | 0x8));
       }
     }
-#line 854 "ts-src/mqtt/session.ts"
+#line 924 "ts-src/mqtt/session.ts"
     if (n == 0) {
-#line 854 "ts-src/mqtt/session.ts"
+#line 924 "ts-src/mqtt/session.ts"
       return;
     }
-#line 855 "ts-src/mqtt/session.ts"
+#line 925 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     r->sent = true;
@@ -919,18 +1009,18 @@ static void Session_pump(Session *self) {
    *  subscriptions. False when not connected or tx is full. */
 static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
-#line 865 "ts-src/mqtt/session.ts"
+#line 935 "ts-src/mqtt/session.ts"
     return false;
   }
-#line 866 "ts-src/mqtt/session.ts"
+#line 936 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = codec_encodeAck(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), (uint8_t)(a >> 16), (uint16_t)a);
     if (n == 0) {
-#line 869 "ts-src/mqtt/session.ts"
+#line 939 "ts-src/mqtt/session.ts"
       return false;
     }
-#line 870 "ts-src/mqtt/session.ts"
+#line 940 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -940,23 +1030,23 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     Sub *s = &self->subs[i];
     bool sub = s->state == SubState_SUB_PENDING;
     if (!sub && s->state != SubState_UNSUB_PENDING) {
-#line 878 "ts-src/mqtt/session.ts"
+#line 948 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 879 "ts-src/mqtt/session.ts"
+#line 949 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
-#line 879 "ts-src/mqtt/session.ts"
+#line 949 "ts-src/mqtt/session.ts"
       s->packetId = Session_nextPacketId(self);
     }
-#line 880 "ts-src/mqtt/session.ts"
+#line 950 "ts-src/mqtt/session.ts"
     rt_bytes free = rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
     rt_bytes filter = Sub_view(s);
     uint32_t n = sub ? codec_encodeSubscribe(free, s->packetId, filter, s->qos) : codec_encodeUnsubscribe(free, s->packetId, filter);
     if (n == 0) {
-#line 883 "ts-src/mqtt/session.ts"
+#line 953 "ts-src/mqtt/session.ts"
       return false;
     }
-#line 884 "ts-src/mqtt/session.ts"
+#line 954 "ts-src/mqtt/session.ts"
     s->state = sub ? SubState_SUB_SENT : SubState_UNSUB_SENT;
     self->txLen += n;
     self->lastTx = self->now;
@@ -976,27 +1066,27 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 }
 
 // ---------------------------------------------------------------- helpers
-#line 904 "ts-src/mqtt/session.ts"
+#line 974 "ts-src/mqtt/session.ts"
 static void Session_emit(Session *self, int32_t ev, Packet *p) {
   SessionEventFn f = self->onEvent;
   if (f != NULL) {
-#line 906 "ts-src/mqtt/session.ts"
+#line 976 "ts-src/mqtt/session.ts"
     f(self, ev, p, self->ud);
   }
 }
 
-#line 909 "ts-src/mqtt/session.ts"
+#line 979 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
   if (self->epoch == ep) {
-#line 912 "ts-src/mqtt/session.ts"
+#line 982 "ts-src/mqtt/session.ts"
     Session_pump(self);
   }
 }
 
 /** log() without a detail. */
-#line 916 "ts-src/mqtt/session.ts"
+#line 986 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -1004,18 +1094,19 @@ static void Session_logNum(Session *self, int32_t level, const char *msg, int32_
 static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   SessionLogFn f = self->onLog;
   if (f != NULL) {
-#line 922 "ts-src/mqtt/session.ts"
+#line 992 "ts-src/mqtt/session.ts"
     f(self, level, msg, detail, num);
   }
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 926 "ts-src/mqtt/session.ts"
+#line 996 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
   self->epoch++;
   self->txLen = 0;
+  self->txHeadLeft = 0;
   self->rxLen = 0;
   self->ackCount = 0;
   self->ackHead = 0;
@@ -1034,94 +1125,96 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
     }
   }
   // In-flight messages: kept for a resend with their ids when the session
-  // persists (MQTT-4.4.0-1); with a clean session those that reached the
-  // wire are lost, those that never did go back to the queue.
+  // persists (MQTT-4.4.0-1). With a clean session the broker forgets them,
+  // but the application's message is still ours: unacknowledged PUBLISHes go
+  // back to the queue and are sent as new messages (no DUP) after the next
+  // CONNACK. Only a QoS 2 message the broker already took (PUBREC) is done.
   uint32_t i = 0;
   while (i < self->recCount) {
     OutMsg *r = &self->recs[i];
     if (r->state >= RecState_WAIT_PUBACK) {
-      if (clean && (r->sent || r->state == RecState_WAIT_PUBCOMP)) {
+      if (clean && r->state == RecState_WAIT_PUBCOMP) {
         Session_log(self, LogLevel_WARN, "in-flight dropped (clean session)", Session_recTopic(self, r), r->packetId);
         Session_freeRec(self, i);
         continue;
       }
       if (clean) {
-#line 960 "ts-src/mqtt/session.ts"
+#line 1033 "ts-src/mqtt/session.ts"
         r->state = RecState_QUEUED;
       } else {
-#line 961 "ts-src/mqtt/session.ts"
+#line 1034 "ts-src/mqtt/session.ts"
         r->unsent = true;
       }
     }
-#line 963 "ts-src/mqtt/session.ts"
+#line 1036 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
-#line 965 "ts-src/mqtt/session.ts"
+#line 1038 "ts-src/mqtt/session.ts"
     self->rxQos2Count = 0;
   }
-#line 966 "ts-src/mqtt/session.ts"
+#line 1039 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
 
 static bool Session_idInUse(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 971 "ts-src/mqtt/session.ts"
+#line 1044 "ts-src/mqtt/session.ts"
     if (self->recs[i].packetId == id) {
-#line 971 "ts-src/mqtt/session.ts"
+#line 1044 "ts-src/mqtt/session.ts"
       return true;
     }
   }
-#line 972 "ts-src/mqtt/session.ts"
+#line 1045 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
-#line 972 "ts-src/mqtt/session.ts"
+#line 1045 "ts-src/mqtt/session.ts"
     if (self->subs[i].packetId == id) {
-#line 972 "ts-src/mqtt/session.ts"
+#line 1045 "ts-src/mqtt/session.ts"
       return true;
     }
   }
-#line 973 "ts-src/mqtt/session.ts"
+#line 1046 "ts-src/mqtt/session.ts"
   return false;
 }
 
 static int32_t Session_findRec(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     if (self->recs[i].packetId == id && self->recs[i].state >= RecState_WAIT_PUBACK) {
-#line 978 "ts-src/mqtt/session.ts"
+#line 1051 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 980 "ts-src/mqtt/session.ts"
+#line 1053 "ts-src/mqtt/session.ts"
   return -1;
 }
 
 static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id && self->subs[i].state == state) {
-#line 985 "ts-src/mqtt/session.ts"
+#line 1058 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 987 "ts-src/mqtt/session.ts"
+#line 1060 "ts-src/mqtt/session.ts"
   return -1;
 }
 
 /** The topic of a stored PUBLISH, for logs. */
 static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
-#line 992 "ts-src/mqtt/session.ts"
+#line 1065 "ts-src/mqtt/session.ts"
     return RT_NOBYTES;
   }
-#line 993 "ts-src/mqtt/session.ts"
+#line 1066 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   // Skip the fixed header: type byte and the remaining length's 1..4 bytes.
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
-#line 996 "ts-src/mqtt/session.ts"
+#line 1069 "ts-src/mqtt/session.ts"
     k++;
   }
-#line 997 "ts-src/mqtt/session.ts"
+#line 1070 "ts-src/mqtt/session.ts"
   k++;
   uint32_t tl = (uint32_t)((rt_bytes_get(m, k) << 8) | rt_bytes_get(m, rt_idx_add(k, 1)));
   return rt_subarray(m, k + 2u, (k + 2u) + tl);
@@ -1131,10 +1224,10 @@ static bool Session_dropOldestQueued(Session *self, const char *why) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state != RecState_QUEUED) {
-#line 1005 "ts-src/mqtt/session.ts"
+#line 1078 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 1006 "ts-src/mqtt/session.ts"
+#line 1079 "ts-src/mqtt/session.ts"
     Session_log(self, LogLevel_WARN, why, Session_recTopic(self, r), r->packetId);
     Session_freeRec(self, i);
     return true;
@@ -1145,38 +1238,38 @@ static bool Session_dropOldestQueued(Session *self, const char *why) {
 /** Gives a record's PUBLISH bytes back to the store (compacting it). */
 static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
-#line 1015 "ts-src/mqtt/session.ts"
+#line 1088 "ts-src/mqtt/session.ts"
     return;
   }
-#line 1016 "ts-src/mqtt/session.ts"
+#line 1089 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
   for (uint32_t j = off; j < end; j++) {
-#line 1019 "ts-src/mqtt/session.ts"
+#line 1092 "ts-src/mqtt/session.ts"
     rt_set_u8(self->store, CONFIG_MGOS_MQTT_STORE_SIZE, j, rt_get_u8(self->store, CONFIG_MGOS_MQTT_STORE_SIZE, rt_idx_add(j, len)));
   }
-#line 1020 "ts-src/mqtt/session.ts"
+#line 1093 "ts-src/mqtt/session.ts"
   self->storeUsed = end;
   r->len = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *o = &self->recs[i];
     if (o->len > 0 && o->off > off) {
-#line 1024 "ts-src/mqtt/session.ts"
+#line 1097 "ts-src/mqtt/session.ts"
       o->off = o->off - len;
     }
   }
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 1029 "ts-src/mqtt/session.ts"
+#line 1102 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
-#line 1031 "ts-src/mqtt/session.ts"
+#line 1104 "ts-src/mqtt/session.ts"
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 1032 "ts-src/mqtt/session.ts"
+#line 1105 "ts-src/mqtt/session.ts"
   self->recCount--;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -1187,10 +1280,10 @@ static void Session_freeRec(Session *self, uint32_t i) {
 /** Removes subscription i, keeping the others in the order they were added. */
 static void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
-#line 1041 "ts-src/mqtt/session.ts"
+#line 1114 "ts-src/mqtt/session.ts"
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
   }
-#line 1042 "ts-src/mqtt/session.ts"
+#line 1115 "ts-src/mqtt/session.ts"
   self->subCount--;
   Sub *last = &self->subs[self->subCount];
   last->state = SubState_FREE;
@@ -1200,13 +1293,13 @@ static void Session_freeSub(Session *self, uint32_t i) {
 
 static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->rxQos2Count; i++) {
-#line 1050 "ts-src/mqtt/session.ts"
+#line 1123 "ts-src/mqtt/session.ts"
     if (rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) == id) {
-#line 1050 "ts-src/mqtt/session.ts"
+#line 1123 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 1051 "ts-src/mqtt/session.ts"
+#line 1124 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1216,9 +1309,9 @@ static bool Session_rxQos2Has(Session *self, uint16_t id) {
 
 static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
-#line 1059 "ts-src/mqtt/session.ts"
+#line 1132 "ts-src/mqtt/session.ts"
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 1060 "ts-src/mqtt/session.ts"
+#line 1133 "ts-src/mqtt/session.ts"
   self->rxQos2Count--;
 }

@@ -183,6 +183,9 @@ struct Session {
   bool wasConnected;
   uint8_t tx[CONFIG_MGOS_MQTT_TX_BUF_SIZE];
   uint32_t txLen;
+  /** Bytes at the head of tx that finish a packet the port already began to
+     *  write: they must go out whole before anything else may be dropped. */
+  uint32_t txHeadLeft;
   uint8_t rx[CONFIG_MGOS_MQTT_RX_BUF_SIZE];
   uint32_t rxLen;
   /** The packet being handled (views into rx). */
@@ -202,6 +205,8 @@ struct Session {
   uint16_t lastId;
   uint32_t now;
   uint32_t lastTx;
+  /** When bytes last came from the broker (the keepalive checks it is alive). */
+  uint32_t lastRx;
   uint32_t connectStart;
   bool pingOutstanding;
   uint32_t pingSentAt;
@@ -231,6 +236,7 @@ bool Session_wantsClose(Session *self);
 void Session_connectionLost(Session *self, uint32_t now);
 void Session_close(Session *self, const char *reason);
 bool Session_disconnect(Session *self);
+uint32_t Session_nextTickIn(Session *self, uint32_t now, uint32_t cap);
 void Session_tick(Session *self, uint32_t now);
 uint16_t Session_nextPacketId(Session *self);
 uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, uint32_t now);
