@@ -191,9 +191,10 @@ test("the build writes an ESP-IDF component with only the app's own C", { skip, 
   const r = await buildApp({ app: "cmdresp", root: ROOT, idfOut: path.relative(ROOT, out) });
   assert.deepEqual(r.diagnostics, []);
   const files = fs.readdirSync(out).sort();
-  for (const f of ["CMakeLists.txt", "app_entry.c", "app_json.c", "app_mqtt.c", "app_port.c", "app_timer.c", "main.c", "main.h"]) assert.ok(files.includes(f), `${f} in ${files.join(", ")}`);
+  for (const f of ["CMakeLists.txt", "app_entry.c", "app_json.c", "app_main_esp32.c", "app_mqtt.c", "app_port.c", "app_timer.c", "main.c", "main.h"]) assert.ok(files.includes(f), `${f} in ${files.join(", ")}`);
   // The library stays in components/mgos_mqtt: not copied.
   for (const f of ["conn.c", "session.c", "facade.c", "rt.c"]) assert.ok(!files.includes(f), `${f} must come from the mgos_mqtt component`);
   const cm = fs.readFileSync(path.join(out, "CMakeLists.txt"), "utf8");
-  assert.match(cm, /idf_component_register\(SRCS .*app_entry\.c.*\n\s*INCLUDE_DIRS \.\n\s*REQUIRES mgos_mqtt\)/);
+  assert.match(cm, /idf_component_register\(SRCS .*app_entry\.c.*app_main_esp32\.c.*\n\s*INCLUDE_DIRS \.\n\s*REQUIRES mgos_mqtt\n/);
+  assert.ok(files.includes("Kconfig.projbuild"));
 });
