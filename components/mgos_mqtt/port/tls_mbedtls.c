@@ -235,11 +235,12 @@ static int bio_send(void *ctx, const unsigned char *buf, size_t len) {
   if (n >= 0) return (int) n;
   if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return MBEDTLS_ERR_SSL_WANT_WRITE;
   t->sock_errno = errno;
-  if ((errno == ECONNRESET || errno == EPIPE) && !t->handshake_done) {
-    /* A server that refuses our flight (e.g. an empty client certificate)
-     * sends an alert and closes before reading the rest. Pretend the bytes
-     * went out, so the handshake goes on to read that alert: its reason is
-     * worth more than "broken pipe". The read then fails either way. */
+  if (errno == ECONNRESET || errno == EPIPE) {
+    /* A server that refuses us (an empty client certificate: in TLS 1.2
+     * during the handshake, in TLS 1.3 just after it) sends an alert and
+     * closes before reading the rest. Pretend the bytes went out, so the
+     * next read finds that alert: its reason is worth more than "connection
+     * reset". The read then fails either way (alert, EOF or reset). */
     return (int) len;
   }
   return errno == ECONNRESET || errno == EPIPE ? MBEDTLS_ERR_NET_CONN_RESET : MBEDTLS_ERR_NET_SEND_FAILED;
@@ -463,6 +464,20 @@ static int setup_suites(struct tls_slot *t, const char *list) {
   }
   t->suites[n] = 0;
   if (n > 0) mbedtls_ssl_conf_ciphersuites(&t->conf, t->suites);
+#if MBEDTLS_VERSION_NUMBER >= 0x03020000 && defined(MBEDTLS_SSL_PROTO_TLS1_3)
+  if (n > 0) {
+    /* TLS 1.3 suites (TLS1-3-...) are separate from 1.2's: offering a
+     * version without one of its suites makes servers that pick that
+     * version fail the handshake. Offer only the versions the list covers. */
+    size_t i, n13 = 0;
+    for (i = 0; i < n; i++) {
+      const char *name = mbedtls_ssl_get_ciphersuite_name(t->suites[i]);
+      if (name != NULL && strncmp(name, "TLS1-3-", 7) == 0) n13++;
+    }
+    if (n13 == 0) mbedtls_ssl_conf_max_tls_version(&t->conf, MBEDTLS_SSL_VERSION_TLS1_2);
+    if (n13 == n) mbedtls_ssl_conf_min_tls_version(&t->conf, MBEDTLS_SSL_VERSION_TLS1_3);
+  }
+#endif
   return 0;
 }
 

@@ -61,8 +61,13 @@ const CFLAGS = ["-std=c99", "-g", "-O1", "-fno-omit-frame-pointer", "-fsanitize=
   "-DCONFIG_MGOS_MQTT_TLS_HANDSHAKE_TIMEOUT_MS=3000",
   // Room for a PEM certificate in the config itself (test/tls puts one there; 512 by default).
   "-DCONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE=4096"];
-/** The port's TLS (port/tls_mbedtls.c) uses the system mbedTLS (Debian: libmbedtls-dev). */
-const LIBS = ["-lmbedtls", "-lmbedx509", "-lmbedcrypto"];
+/** The port's TLS (port/tls_mbedtls.c) uses the system mbedTLS (Debian: libmbedtls-dev, 2.28), or
+ *  MGOS_MBEDTLS_DIR=<dir> with <dir>/include and static <dir>/lib/libmbed{tls,x509,crypto}.a (e.g. a
+ *  3.x build, to run the tests against the mbedTLS generation ESP-IDF ships). */
+const MBEDTLS_DIR = process.env.MGOS_MBEDTLS_DIR ? path.resolve(process.env.MGOS_MBEDTLS_DIR) : null;
+const LIBS = MBEDTLS_DIR
+  ? [`-L${path.join(MBEDTLS_DIR, "lib")}`, "-Wl,-Bstatic", "-lmbedtls", "-lmbedx509", "-lmbedcrypto", "-Wl,-Bdynamic"]
+  : ["-lmbedtls", "-lmbedx509", "-lmbedcrypto"];
 
 function listC(dir: string): string[] {
   const abs = path.resolve(ROOT, dir);
@@ -106,11 +111,11 @@ export async function buildPrograms(): Promise<Programs> {
   };
   const haveHeader = fs.existsSync(PUBLIC_HEADER);
   if (haveHeader) mains.refapp = ["app.c", "host_main.c"].map((f) => path.join(ROOT, "test/integration/refapp", f));
-  const includes = [gen, path.join(ROOT, "components/mgos_mqtt/include"), path.join(ROOT, PORT_DIR), path.join(ROOT, "main"),
-    path.join(ROOT, "test/integration")].map((d) => `-I${d}`);
+  const includes = [...(MBEDTLS_DIR ? [path.join(MBEDTLS_DIR, "include")] : []), gen, path.join(ROOT, "components/mgos_mqtt/include"),
+    path.join(ROOT, PORT_DIR), path.join(ROOT, "main"), path.join(ROOT, "test/integration")].map((d) => `-I${d}`);
   // Everything that can change the binaries goes into the cache key.
   const h = crypto.createHash("sha256");
-  h.update(CFLAGS.join(" ") + LIBS.join(" "));
+  h.update(CFLAGS.join(" ") + LIBS.join(" ") + includes.join(" "));
   const hashDirs = [gen, path.join(ROOT, PORT_DIR), path.join(ROOT, "main"), path.join(ROOT, "test/integration"),
     path.join(ROOT, "test/integration/refapp"), path.join(ROOT, "components/mgos_mqtt/include")];
   for (const d of hashDirs) {
