@@ -511,3 +511,17 @@ test("disconnect twice while the DISCONNECT waits for a full socket: it still go
   assert.deepEqual(fp.read(0).map((s) => s.type), [PacketType.DISCONNECT]);
   assert.deepEqual(fp.closes, [0]);
 });
+
+test("session log lines: detail after ': ', packet id in parentheses, unprintable bytes as '.'", () => {
+  connectGlobal("mqtt.clean_session=true");
+  fp.read(0);
+  fp.ack(0, PacketType.PUBACK, 4242);
+  assert.ok(fp.logs.some((l) => /^PUBACK.* \(4242\)$/.test(l.text)), fp.logs.map((l) => l.text).join(" | "));
+  const id = pub_bytes("h/\u00e9", bytes("x"), 2, false);
+  fp.read(0);
+  fp.ack(0, PacketType.PUBREC, id);
+  fp.hangup(0);
+  assert.ok(fp.logs.some((l) => l.text === `in-flight dropped (clean session) (${id})`), fp.logs.map((l) => l.text).join(" | "));
+  assert.equal(pub_bytes("a/+/\u00e9", bytes("x"), 0, false), 0);
+  assert.ok(fp.logs.some((l) => l.text === "publish: invalid topic name: a/+/.."), fp.logs.map((l) => l.text).join(" | "));
+});

@@ -738,8 +738,49 @@ function onSessionEvent(s: Session, ev: i32, p: Packet | null, ud: Ptr): void {
   c.dispatch(ev, p);
 }
 
+/** The detail text of a session log line (one static buffer: logs are not re-entrant). */
+class LogText {
+  buf: Uint8Array = new Uint8Array(100);
+  len: u32 = 0;
+
+  put(c: u8): void {
+    if (this.len < this.buf.length) this.buf[this.len++] = c;
+  }
+}
+
+const logText = new LogText();
+
+/** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
+ *  are not printable ASCII show as '.', so a malformed packet cannot garble
+ *  the log; num (a packet id, a count) only when it is not 0. */
 function onSessionLog(s: Session, level: i32, msg: string, detail: Bytes, num: i32): void {
-  logMsg(level, msg, detail);
+  const t: LogText = logText;
+  t.len = 0;
+  if (detail.length > 0) {
+    t.put(0x3a);
+    t.put(0x20);
+    for (let i: u32 = 0; i < detail.length && i < 64; i++) {
+      const c: u8 = detail[i];
+      t.put(c >= 0x20 && c < 0x7f ? c : 0x2e);
+    }
+  }
+  if (num !== 0) {
+    t.put(0x20);
+    t.put(0x28);
+    let v: i32 = num;
+    if (v < 0) {
+      t.put(0x2d);
+      v = v === -2147483648 ? 2147483647 : i32(-v);
+    }
+    let div: i32 = 1000000000;
+    while (div > 1 && idiv(v, div) === 0) div = idiv(div, 10);
+    while (div > 0) {
+      t.put(u8(0x30 + idiv(v, div) % 10));
+      div = idiv(div, 10);
+    }
+    t.put(0x29);
+  }
+  logMsg(level, msg, t.buf.subarray(0, t.len));
 }
 
 /** Connection `slot`, or null when out of range or unused. */

@@ -17,10 +17,14 @@ static bool mgos_mqtt_conn_callSuback(mgos_mqtt_conn *self, int32_t tag);
 static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i);
 static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload);
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud);
+static void LogText_put(LogText *self, uint8_t c);
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num);
 
 #line 713 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
+
+#line 751 "ts-src/mgos/conn.ts"
+static LogText conn_logText;
 
 /* Sets the fields of a zeroed mgos_mqtt_handler to their initial values. */
 #line 68 "ts-src/mgos/conn.ts"
@@ -886,20 +890,61 @@ static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
 
+#line 746 "ts-src/mgos/conn.ts"
+static void LogText_put(LogText *self, uint8_t c) {
+  if (self->len < 100) {
+#line 747 "ts-src/mgos/conn.ts"
+    rt_set_u8(self->buf, 100, self->len++, c);
+  }
+}
+
+/** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
+ *  are not printable ASCII show as '.', so a malformed packet cannot garble
+ *  the log; num (a packet id, a count) only when it is not 0. */
+#line 756 "ts-src/mgos/conn.ts"
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
-  (void)num;
-#line 742 "ts-src/mgos/conn.ts"
-  port_logMsg(level, msg, detail);
+#line 757 "ts-src/mgos/conn.ts"
+  LogText *t = &conn_logText;
+  t->len = 0;
+  if (detail.len > 0) {
+    LogText_put(t, 0x3a);
+    LogText_put(t, 0x20);
+    for (uint32_t i = 0; i < detail.len && i < 64; i++) {
+      uint8_t c = rt_bytes_get(detail, i);
+      LogText_put(t, (uint8_t)((c >= 0x20 && c < 0x7f) ? c : 0x2e));
+    }
+  }
+  if (num != 0) {
+    LogText_put(t, 0x20);
+    LogText_put(t, 0x28);
+    int32_t v = num;
+    if (v < 0) {
+      LogText_put(t, 0x2d);
+      v = (v == INT32_MIN) ? 2147483647 : rt_i32_of((uint32_t)(-(int64_t)v));
+    }
+    int32_t div = 1000000000;
+    while (div > 1 && (rt_idiv_i64(v, div) == 0)) {
+#line 776 "ts-src/mgos/conn.ts"
+      div = div / 10;
+    }
+#line 777 "ts-src/mgos/conn.ts"
+    while (div > 0) {
+      LogText_put(t, (uint8_t)(0x30 + (int32_t)(rt_idiv_i64(v, div) % 10)));
+      div = div / 10;
+    }
+    LogText_put(t, 0x29);
+  }
+  port_logMsg(level, msg, rt_subarray(RT_BYTES(t->buf, 100), 0, t->len));
 }
 
 /** Connection `slot`, or null when out of range or unused. */
 mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
-#line 747 "ts-src/mgos/conn.ts"
+#line 788 "ts-src/mgos/conn.ts"
     return NULL;
   }
-#line 748 "ts-src/mgos/conn.ts"
+#line 789 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -924,38 +969,38 @@ mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 773 "ts-src/mgos/conn.ts"
+#line 814 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 775 "ts-src/mgos/conn.ts"
+#line 816 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onTcpConnect(c, ok, err, port_nowMs());
   }
 }
 
 /** Bytes received on `slot`. @api */
-#line 779 "ts-src/mgos/conn.ts"
+#line 820 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 781 "ts-src/mgos/conn.ts"
+#line 822 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onRecv(c, data, port_nowMs());
   }
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 785 "ts-src/mgos/conn.ts"
+#line 826 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 787 "ts-src/mgos/conn.ts"
+#line 828 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onPeerClose(c, err, port_nowMs());
   }
 }
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 792 "ts-src/mgos/conn.ts"
+#line 833 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -972,17 +1017,17 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
   for (int32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) {
     mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)i];
     if (!c->inUse) {
-#line 807 "ts-src/mgos/conn.ts"
+#line 848 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 808 "ts-src/mgos/conn.ts"
+#line 849 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
-#line 809 "ts-src/mgos/conn.ts"
+#line 850 "ts-src/mgos/conn.ts"
       wait = w;
     }
   }
-#line 811 "ts-src/mgos/conn.ts"
+#line 852 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -995,14 +1040,14 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 824 "ts-src/mgos/conn.ts"
+#line 865 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
-#line 826 "ts-src/mgos/conn.ts"
+#line 867 "ts-src/mgos/conn.ts"
     return NULL;
   }
-#line 827 "ts-src/mgos/conn.ts"
+#line 868 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (cfg1 != NULL) {

@@ -49,6 +49,7 @@ typedef uint8_t HandlerKind;
 typedef struct mgos_mqtt_handler mgos_mqtt_handler;
 typedef struct mgos_mqtt_conn mgos_mqtt_conn;
 typedef struct ConnTable ConnTable;
+typedef struct LogText LogText;
 
 struct mgos_mqtt_handler {
   uint8_t kind;
@@ -107,6 +108,12 @@ struct mgos_mqtt_conn {
 /** The connection table (one static instance). */
 struct ConnTable {
   mgos_mqtt_conn conns[CONFIG_MGOS_MQTT_MAX_CONNS];
+};
+
+/** The detail text of a session log line (one static buffer: logs are not re-entrant). */
+struct LogText {
+  uint8_t buf[100];
+  uint32_t len;
 };
 
 void ConnTable_init(ConnTable *self);
