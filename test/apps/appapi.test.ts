@@ -141,3 +141,19 @@ test("Log: level filter", () => {
   Log.setLevel(Log.INFO);
   assert.deepEqual(logged, ["W shown", "E text 3", "D debug now"]);
 });
+
+test("apps/support/Kconfig.projbuild defaults equal the @kconfig constants of ts-src/app", () => {
+  const fs = require("node:fs") as typeof import("node:fs");
+  const path = require("node:path") as typeof import("node:path");
+  const root = path.resolve(__dirname, "../../..");
+  const kconfig = fs.readFileSync(path.join(root, "apps/support/Kconfig.projbuild"), "utf8");
+  const defaults = new Map<string, string>();
+  for (const m of kconfig.matchAll(/config (\w+)\n(?:(?!\n\s*config )[\s\S])*?default (\S+)/g)) defaults.set(m[1], m[2]);
+  const consts = new Map<string, string>();
+  for (const f of fs.readdirSync(path.join(root, "ts-src/app"))) {
+    const src = fs.readFileSync(path.join(root, "ts-src/app", f), "utf8");
+    for (const m of src.matchAll(/@kconfig\s+(\w+)[\s\S]*?\*\/\s*export const \w+: \w+ = (\d+);/g)) consts.set(m[1], m[2]);
+  }
+  assert.equal(consts.size, 4);
+  for (const [k, v] of consts) assert.equal(defaults.get(k), v, `${k}: Kconfig default vs ts-src/app`);
+});
