@@ -519,6 +519,7 @@ const scenarios: Scenario[] = [
     },
     log: /connection closed by the server/,
     check: noCloseByClient,
+    gapFromLog: true, // the broker's own loop is busy with the flood: its clock sees the close late
     timeout: 60_000,
   },
   {
@@ -543,6 +544,7 @@ const scenarios: Scenario[] = [
     },
     log: /connection closed by the server/,
     check: noCloseByClient,
+    gapFromLog: true, // the broker's own loop is busy with the flood: its clock sees the close late
     timeout: 60_000,
   },
   {
@@ -565,6 +567,7 @@ const scenarios: Scenario[] = [
     },
     log: /connection closed by the server/,
     check: noCloseByClient,
+    gapFromLog: true, // the broker's own loop is busy with the flood: its clock sees the close late
     timeout: 60_000,
   },
   {
@@ -775,6 +778,7 @@ const scenarios: Scenario[] = [
     },
     log: /connection closed by the server/,
     check: noCloseByClient,
+    gapFromLog: true, // the broker's own loop is busy with the flood: its clock sees the close late
     timeout: 60_000,
   },
   {
