@@ -328,6 +328,26 @@ function checkRemainingLength(type: u8, rem: u32): DecodeErr {
  *  the packets a server never sends (NOT_FOR_CLIENT); without it every type is
  *  accepted, for server-side use and tests. */
 export function decode(input: Bytes, maxPacket: u32, forClient: bool, out: Packet): i32 {
+  return decodeWith(input, maxPacket, forClient, out, decodeServerBody);
+}
+
+/** decode(input, maxPacket, true, out) for a client. It never reaches the
+ *  decoders of CONNECT, SUBSCRIBE and UNSUBSCRIBE (NOT_FOR_CLIENT comes
+ *  first), and does not reference them, so a firmware linked with
+ *  --gc-sections that only uses this one leaves them out. */
+export function decodeForClient(input: Bytes, maxPacket: u32, out: Packet): i32 {
+  return decodeWith(input, maxPacket, true, out, null);
+}
+
+/** Decodes the body of a packet only a server receives (CONNECT, SUBSCRIBE, UNSUBSCRIBE). */
+type ServerBodyFn = (body: Bytes, type: u8, out: Packet) => DecodeErr;
+
+function decodeServerBody(body: Bytes, type: u8, out: Packet): DecodeErr {
+  if (type === PacketType.CONNECT) return decodeConnect(body, out);
+  return decodeFilterList(body, type === PacketType.SUBSCRIBE, out);
+}
+
+function decodeWith(input: Bytes, maxPacket: u32, forClient: bool, out: Packet, serverBody: ServerBodyFn | null): i32 {
   out.reset();
   const n: u32 = input.length;
   if (n === 0) return 0;
@@ -366,7 +386,10 @@ export function decode(input: Bytes, maxPacket: u32, forClient: bool, out: Packe
   let e: DecodeErr = DecodeErr.OK;
   switch (type) {
     case PacketType.CONNECT:
-      e = decodeConnect(body, out);
+    case PacketType.SUBSCRIBE:
+    case PacketType.UNSUBSCRIBE:
+      // Only without forClient (checkFirstByte refused them otherwise).
+      e = serverBody !== null ? serverBody(body, type, out) : DecodeErr.NOT_FOR_CLIENT;
       break;
     case PacketType.CONNACK:
       e = decodeConnack(body, out);
@@ -382,14 +405,8 @@ export function decode(input: Bytes, maxPacket: u32, forClient: bool, out: Packe
       out.packetId = readU16(body, 0);
       if (out.packetId === 0) e = DecodeErr.ZERO_PACKET_ID;
       break;
-    case PacketType.SUBSCRIBE:
-      e = decodeFilterList(body, true, out);
-      break;
     case PacketType.SUBACK:
       e = decodeSuback(body, out);
-      break;
-    case PacketType.UNSUBSCRIBE:
-      e = decodeFilterList(body, false, out);
       break;
     default:
       break; // PINGREQ, PINGRESP, DISCONNECT: no contents, length checked above.

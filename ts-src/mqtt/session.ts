@@ -33,7 +33,7 @@
 import { u8, u16, u32, i32, bool, Ptr, Bytes, copy, copyBytes, bytesEqual, noBytes, structs } from "../rt/rt";
 import { Packet, PacketType, DecodeErr, decodeErrName } from "./packet";
 import {
-  decode, encodeConnect, encodePublish, encodeAck, encodeSubscribe, encodeUnsubscribe,
+  decodeForClient, encodeConnect, encodePublish, encodeAck, encodeSubscribe, encodeUnsubscribe,
   encodeSimple, publishSize, remainingLengthSize, ConnectOptions,
 } from "./codec";
 import { validTopicName, validTopicFilter, validUtf8 } from "./topic";
@@ -711,7 +711,7 @@ export class Session {
     const ep: u32 = this.epoch;
     let start: u32 = 0;
     while (this.receiving() && this.epoch === ep) {
-      const r: i32 = decode(this.rx.subarray(start, this.rxLen), this.recvLimit(), true, this.pkt);
+      const r: i32 = decodeForClient(this.rx.subarray(start, this.rxLen), this.recvLimit(), this.pkt);
       if (r === 0) break;
       if (r < 0) {
         this.log(LogLevel.ERROR, "bad packet", this.rx.subarray(start, this.rxLen), r);

@@ -8,6 +8,8 @@ static uint32_t codec_putString(rt_bytes out, uint32_t off, rt_bytes s);
 static bool codec_validSubackCodes(rt_bytes codes);
 static DecodeErr codec_checkFirstByte(uint8_t type, uint8_t flags, bool forClient);
 static DecodeErr codec_checkRemainingLength(uint8_t type, uint32_t rem);
+static DecodeErr codec_decodeServerBody(rt_bytes body, uint8_t type, Packet *out);
+static int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Packet *out, ServerBodyFn serverBody);
 static uint16_t codec_readU16(rt_bytes b, uint32_t off);
 static int32_t codec_fieldEnd(rt_bytes b, uint32_t off);
 static DecodeErr codec_topicNameErr(rt_bytes t);
@@ -498,19 +500,41 @@ static DecodeErr codec_checkRemainingLength(uint8_t type, uint32_t rem) {
  *  accepted, for server-side use and tests. */
 #line 330 "ts-src/mqtt/codec.ts"
 int32_t codec_decode(rt_bytes input, uint32_t maxPacket, bool forClient, Packet *out) {
+  return codec_decodeWith(input, maxPacket, forClient, out, codec_decodeServerBody);
+}
+
+/** decode(input, maxPacket, true, out) for a client. It never reaches the
+ *  decoders of CONNECT, SUBSCRIBE and UNSUBSCRIBE (NOT_FOR_CLIENT comes
+ *  first), and does not reference them, so a firmware linked with
+ *  --gc-sections that only uses this one leaves them out. */
+int32_t codec_decodeForClient(rt_bytes input, uint32_t maxPacket, Packet *out) {
+  return codec_decodeWith(input, maxPacket, true, out, NULL);
+}
+
+#line 345 "ts-src/mqtt/codec.ts"
+static DecodeErr codec_decodeServerBody(rt_bytes body, uint8_t type, Packet *out) {
+  if (type == PacketType_CONNECT) {
+#line 346 "ts-src/mqtt/codec.ts"
+    return codec_decodeConnect(body, out);
+  }
+#line 347 "ts-src/mqtt/codec.ts"
+  return codec_decodeFilterList(body, type == PacketType_SUBSCRIBE, out);
+}
+
+static int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Packet *out, ServerBodyFn serverBody) {
   Packet_reset(out);
   uint32_t n = input.len;
   if (n == 0) {
-#line 333 "ts-src/mqtt/codec.ts"
+#line 353 "ts-src/mqtt/codec.ts"
     return 0;
   }
-#line 334 "ts-src/mqtt/codec.ts"
+#line 354 "ts-src/mqtt/codec.ts"
   uint8_t first = rt_bytes_get(input, 0);
   uint8_t type = (uint8_t)(first >> 4);
   uint8_t flags = (uint8_t)(first & 0xf);
   DecodeErr e0 = codec_checkFirstByte(type, flags, forClient);
   if (e0 != DecodeErr_OK) {
-#line 338 "ts-src/mqtt/codec.ts"
+#line 358 "ts-src/mqtt/codec.ts"
     return -e0;
   }
   // Remaining length: 7 bits per byte, least significant first, at most 4
@@ -521,23 +545,23 @@ int32_t codec_decode(rt_bytes input, uint32_t maxPacket, bool forClient, Packet 
   uint32_t hdr = 1;
   while (true) {
     if (hdr >= n) {
-#line 347 "ts-src/mqtt/codec.ts"
+#line 367 "ts-src/mqtt/codec.ts"
       return 0;
     }
-#line 348 "ts-src/mqtt/codec.ts"
+#line 368 "ts-src/mqtt/codec.ts"
     uint8_t c = rt_bytes_get(input, hdr);
     rem = (rem | ((uint32_t)(c & 0x7f) << (shift & 31u)));
     hdr++;
     if ((c & 0x80) == 0) {
-#line 351 "ts-src/mqtt/codec.ts"
+#line 371 "ts-src/mqtt/codec.ts"
       break;
     }
-#line 352 "ts-src/mqtt/codec.ts"
+#line 372 "ts-src/mqtt/codec.ts"
     if (hdr == 5) {
-#line 352 "ts-src/mqtt/codec.ts"
+#line 372 "ts-src/mqtt/codec.ts"
       return -DecodeErr_LENGTH_TOO_LONG;
     }
-#line 353 "ts-src/mqtt/codec.ts"
+#line 373 "ts-src/mqtt/codec.ts"
     shift += 7;
   }
   uint32_t total = hdr + rem;
@@ -546,38 +570,41 @@ int32_t codec_decode(rt_bytes input, uint32_t maxPacket, bool forClient, Packet 
   out->remLen = rem;
   out->totalLen = total;
   if (total > maxPacket) {
-#line 360 "ts-src/mqtt/codec.ts"
+#line 380 "ts-src/mqtt/codec.ts"
     return -DecodeErr_TOO_LARGE;
   }
-#line 361 "ts-src/mqtt/codec.ts"
+#line 381 "ts-src/mqtt/codec.ts"
   DecodeErr e1 = codec_checkRemainingLength(type, rem);
   if (e1 != DecodeErr_OK) {
-#line 362 "ts-src/mqtt/codec.ts"
+#line 382 "ts-src/mqtt/codec.ts"
     return -e1;
   }
-#line 363 "ts-src/mqtt/codec.ts"
+#line 383 "ts-src/mqtt/codec.ts"
   if (n < total) {
-#line 363 "ts-src/mqtt/codec.ts"
+#line 383 "ts-src/mqtt/codec.ts"
     return 0;
   }
   rt_bytes body = rt_subarray(input, hdr, total);
   DecodeErr e = DecodeErr_OK;
   switch (type) {
-  case PacketType_CONNECT: {
-    e = codec_decodeConnect(body, out);
+  case PacketType_CONNECT:
+  case PacketType_SUBSCRIBE:
+  case PacketType_UNSUBSCRIBE: {
+    // Only without forClient (checkFirstByte refused them otherwise).
+    e = (serverBody != NULL) ? serverBody(body, type, out) : DecodeErr_NOT_FOR_CLIENT;
     break;
   }
-#line 371 "ts-src/mqtt/codec.ts"
+#line 394 "ts-src/mqtt/codec.ts"
   case PacketType_CONNACK: {
     e = codec_decodeConnack(body, out);
     break;
   }
-#line 374 "ts-src/mqtt/codec.ts"
+#line 397 "ts-src/mqtt/codec.ts"
   case PacketType_PUBLISH: {
     e = codec_decodePublish(body, flags, out);
     break;
   }
-#line 377 "ts-src/mqtt/codec.ts"
+#line 400 "ts-src/mqtt/codec.ts"
   case PacketType_PUBACK:
   case PacketType_PUBREC:
   case PacketType_PUBREL:
@@ -585,38 +612,28 @@ int32_t codec_decode(rt_bytes input, uint32_t maxPacket, bool forClient, Packet 
   case PacketType_UNSUBACK: {
     out->packetId = codec_readU16(body, 0);
     if (out->packetId == 0) {
-#line 383 "ts-src/mqtt/codec.ts"
+#line 406 "ts-src/mqtt/codec.ts"
       e = DecodeErr_ZERO_PACKET_ID;
     }
-#line 384 "ts-src/mqtt/codec.ts"
+#line 407 "ts-src/mqtt/codec.ts"
     break;
   }
-#line 385 "ts-src/mqtt/codec.ts"
-  case PacketType_SUBSCRIBE: {
-    e = codec_decodeFilterList(body, true, out);
-    break;
-  }
-#line 388 "ts-src/mqtt/codec.ts"
+#line 408 "ts-src/mqtt/codec.ts"
   case PacketType_SUBACK: {
     e = codec_decodeSuback(body, out);
     break;
   }
-#line 391 "ts-src/mqtt/codec.ts"
-  case PacketType_UNSUBSCRIBE: {
-    e = codec_decodeFilterList(body, false, out);
-    break;
-  }
-#line 394 "ts-src/mqtt/codec.ts"
+#line 411 "ts-src/mqtt/codec.ts"
   default: {
     break; // PINGREQ, PINGRESP, DISCONNECT: no contents, length checked above.
   }
   }
-#line 397 "ts-src/mqtt/codec.ts"
+#line 414 "ts-src/mqtt/codec.ts"
   if (e != DecodeErr_OK) {
-#line 397 "ts-src/mqtt/codec.ts"
+#line 414 "ts-src/mqtt/codec.ts"
     return -e;
   }
-#line 398 "ts-src/mqtt/codec.ts"
+#line 415 "ts-src/mqtt/codec.ts"
   return rt_i32_of(total);
 }
 
@@ -630,31 +647,31 @@ static uint16_t codec_readU16(rt_bytes b, uint32_t off) {
 static int32_t codec_fieldEnd(rt_bytes b, uint32_t off) {
   // Each difference is taken only once it is known not to be negative.
   if (off > b.len || ((b.len - off) < 2)) {
-#line 410 "ts-src/mqtt/codec.ts"
+#line 427 "ts-src/mqtt/codec.ts"
     return -1;
   }
-#line 411 "ts-src/mqtt/codec.ts"
+#line 428 "ts-src/mqtt/codec.ts"
   uint16_t len = codec_readU16(b, off);
   if (len > ((b.len - off) - 2u)) {
-#line 412 "ts-src/mqtt/codec.ts"
+#line 429 "ts-src/mqtt/codec.ts"
     return -1;
   }
-#line 413 "ts-src/mqtt/codec.ts"
+#line 430 "ts-src/mqtt/codec.ts"
   return rt_i32_of(((off + 2u) + (uint32_t)len));
 }
 
 /** Reason a topic name is refused, or OK (3.3.2.1, 4.7). */
 static DecodeErr codec_topicNameErr(rt_bytes t) {
   if (t.len == 0) {
-#line 418 "ts-src/mqtt/codec.ts"
+#line 435 "ts-src/mqtt/codec.ts"
     return DecodeErr_EMPTY_TOPIC;
   }
-#line 419 "ts-src/mqtt/codec.ts"
+#line 436 "ts-src/mqtt/codec.ts"
   if (!topic_validTopicName(t)) {
-#line 419 "ts-src/mqtt/codec.ts"
+#line 436 "ts-src/mqtt/codec.ts"
     return topic_validUtf8(t) ? DecodeErr_TOPIC_WILDCARD : DecodeErr_BAD_UTF8;
   }
-#line 420 "ts-src/mqtt/codec.ts"
+#line 437 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }
 
@@ -664,30 +681,30 @@ static DecodeErr codec_decodePublish(rt_bytes body, uint8_t flags, Packet *out) 
   out->retain = (flags & packet_PUBLISH_RETAIN) != 0;
   int32_t end = codec_fieldEnd(body, 0);
   if (end < 0) {
-#line 428 "ts-src/mqtt/codec.ts"
+#line 445 "ts-src/mqtt/codec.ts"
     return DecodeErr_STRING_OVERRUN;
   }
-#line 429 "ts-src/mqtt/codec.ts"
+#line 446 "ts-src/mqtt/codec.ts"
   uint32_t at = (uint32_t)end;
   out->topic = rt_subarray(body, 2, at);
   DecodeErr te = codec_topicNameErr(out->topic);
   if (te != DecodeErr_OK) {
-#line 432 "ts-src/mqtt/codec.ts"
+#line 449 "ts-src/mqtt/codec.ts"
     return te;
   }
-#line 433 "ts-src/mqtt/codec.ts"
+#line 450 "ts-src/mqtt/codec.ts"
   if (out->qos > 0) {
     if ((body.len - at) < 2) {
-#line 434 "ts-src/mqtt/codec.ts"
+#line 451 "ts-src/mqtt/codec.ts"
       return DecodeErr_BAD_LENGTH; // at <= length
     }
-#line 435 "ts-src/mqtt/codec.ts"
+#line 452 "ts-src/mqtt/codec.ts"
     out->packetId = codec_readU16(body, at);
     if (out->packetId == 0) {
-#line 436 "ts-src/mqtt/codec.ts"
+#line 453 "ts-src/mqtt/codec.ts"
       return DecodeErr_ZERO_PACKET_ID;
     }
-#line 437 "ts-src/mqtt/codec.ts"
+#line 454 "ts-src/mqtt/codec.ts"
     at = at + 2u;
   }
   out->payload = rt_subarray(body, at, UINT32_MAX);
@@ -697,38 +714,38 @@ static DecodeErr codec_decodePublish(rt_bytes body, uint8_t flags, Packet *out) 
 static DecodeErr codec_decodeConnack(rt_bytes body, Packet *out) {
   // Only bit 0 (session present) of the acknowledge flags is defined.
   if ((rt_bytes_get(body, 0) & 0xfe) != 0) {
-#line 445 "ts-src/mqtt/codec.ts"
+#line 462 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 446 "ts-src/mqtt/codec.ts"
+#line 463 "ts-src/mqtt/codec.ts"
   out->sessionPresent = rt_bytes_get(body, 0) == 1;
   out->returnCode = rt_bytes_get(body, 1);
   if (out->returnCode > codec_MAX_CONNACK_CODE) {
-#line 448 "ts-src/mqtt/codec.ts"
+#line 465 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_RETURN_CODE;
   }
-#line 449 "ts-src/mqtt/codec.ts"
+#line 466 "ts-src/mqtt/codec.ts"
   if (out->sessionPresent && out->returnCode != 0) {
-#line 449 "ts-src/mqtt/codec.ts"
+#line 466 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 450 "ts-src/mqtt/codec.ts"
+#line 467 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }
 
 static DecodeErr codec_decodeSuback(rt_bytes body, Packet *out) {
   out->packetId = codec_readU16(body, 0);
   if (out->packetId == 0) {
-#line 455 "ts-src/mqtt/codec.ts"
+#line 472 "ts-src/mqtt/codec.ts"
     return DecodeErr_ZERO_PACKET_ID;
   }
-#line 456 "ts-src/mqtt/codec.ts"
+#line 473 "ts-src/mqtt/codec.ts"
   out->codes = rt_subarray(body, 2, UINT32_MAX);
   if (!codec_validSubackCodes(out->codes)) {
-#line 457 "ts-src/mqtt/codec.ts"
+#line 474 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_SUBACK_CODE;
   }
-#line 458 "ts-src/mqtt/codec.ts"
+#line 475 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }
 
@@ -736,59 +753,59 @@ static DecodeErr codec_decodeSuback(rt_bytes body, Packet *out) {
  *  filters, each followed by a requested-QoS byte in SUBSCRIBE (3.8.3, 3.10.3). */
 static DecodeErr codec_decodeFilterList(rt_bytes body, bool withQos, Packet *out) {
   if (body.len < 2) {
-#line 464 "ts-src/mqtt/codec.ts"
+#line 481 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_LENGTH;
   }
-#line 465 "ts-src/mqtt/codec.ts"
+#line 482 "ts-src/mqtt/codec.ts"
   out->packetId = codec_readU16(body, 0);
   if (out->packetId == 0) {
-#line 466 "ts-src/mqtt/codec.ts"
+#line 483 "ts-src/mqtt/codec.ts"
     return DecodeErr_ZERO_PACKET_ID;
   }
-#line 467 "ts-src/mqtt/codec.ts"
+#line 484 "ts-src/mqtt/codec.ts"
   out->body = rt_subarray(body, 2, UINT32_MAX);
   if (body.len == 2) {
-#line 468 "ts-src/mqtt/codec.ts"
+#line 485 "ts-src/mqtt/codec.ts"
     return DecodeErr_NO_FILTERS;
   }
-#line 469 "ts-src/mqtt/codec.ts"
+#line 486 "ts-src/mqtt/codec.ts"
   uint32_t at = 2;
   while (at < body.len) {
     int32_t end = codec_fieldEnd(body, at);
     if (end < 0) {
-#line 472 "ts-src/mqtt/codec.ts"
+#line 489 "ts-src/mqtt/codec.ts"
       return DecodeErr_STRING_OVERRUN;
     }
-#line 473 "ts-src/mqtt/codec.ts"
+#line 490 "ts-src/mqtt/codec.ts"
     rt_bytes f = rt_subarray(body, at + 2u, (uint32_t)end);
     if (f.len == 0) {
-#line 474 "ts-src/mqtt/codec.ts"
+#line 491 "ts-src/mqtt/codec.ts"
       return DecodeErr_EMPTY_TOPIC;
     }
-#line 475 "ts-src/mqtt/codec.ts"
+#line 492 "ts-src/mqtt/codec.ts"
     if (!topic_validTopicFilter(f)) {
-#line 475 "ts-src/mqtt/codec.ts"
+#line 492 "ts-src/mqtt/codec.ts"
       return topic_validUtf8(f) ? DecodeErr_BAD_FILTER : DecodeErr_BAD_UTF8;
     }
-#line 476 "ts-src/mqtt/codec.ts"
+#line 493 "ts-src/mqtt/codec.ts"
     at = (uint32_t)end;
     if (withQos) {
       if (at >= body.len) {
-#line 478 "ts-src/mqtt/codec.ts"
+#line 495 "ts-src/mqtt/codec.ts"
         return DecodeErr_BAD_LENGTH;
       }
-#line 479 "ts-src/mqtt/codec.ts"
+#line 496 "ts-src/mqtt/codec.ts"
       uint8_t q = rt_bytes_get(body, at);
       if ((q & 0xfc) != 0) {
-#line 480 "ts-src/mqtt/codec.ts"
+#line 497 "ts-src/mqtt/codec.ts"
         return DecodeErr_BAD_SUBSCRIBE_OPTIONS;
       }
-#line 481 "ts-src/mqtt/codec.ts"
+#line 498 "ts-src/mqtt/codec.ts"
       if (q == 3) {
-#line 481 "ts-src/mqtt/codec.ts"
+#line 498 "ts-src/mqtt/codec.ts"
         return DecodeErr_BAD_QOS;
       }
-#line 482 "ts-src/mqtt/codec.ts"
+#line 499 "ts-src/mqtt/codec.ts"
       at++;
     }
   }
@@ -800,21 +817,21 @@ static DecodeErr codec_decodeFilterList(rt_bytes body, bool withQos, Packet *out
 static DecodeErr codec_decodeConnect(rt_bytes body, Packet *out) {
   int32_t nameEnd = codec_fieldEnd(body, 0);
   if (nameEnd < 0) {
-#line 492 "ts-src/mqtt/codec.ts"
+#line 509 "ts-src/mqtt/codec.ts"
     return DecodeErr_STRING_OVERRUN;
   }
-#line 493 "ts-src/mqtt/codec.ts"
+#line 510 "ts-src/mqtt/codec.ts"
   if (!rt_bytes_equal(rt_subarray(body, 2, (uint32_t)nameEnd), RT_LIT("MQTT"))) {
-#line 493 "ts-src/mqtt/codec.ts"
+#line 510 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_PROTOCOL;
   }
-#line 494 "ts-src/mqtt/codec.ts"
+#line 511 "ts-src/mqtt/codec.ts"
   uint32_t at = (uint32_t)nameEnd;
   if ((body.len - at) < 4) {
-#line 495 "ts-src/mqtt/codec.ts"
+#line 512 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_LENGTH; // at <= length
   }
-#line 496 "ts-src/mqtt/codec.ts"
+#line 513 "ts-src/mqtt/codec.ts"
   out->protocolLevel = rt_bytes_get(body, at);
   uint8_t cf = rt_bytes_get(body, rt_idx_add(at, 1));
   out->connectFlags = cf;
@@ -825,90 +842,90 @@ static DecodeErr codec_decodeConnect(rt_bytes body, Packet *out) {
   // Reserved bit 0 (3.1.2-3); will QoS and retain only with a will
   // (3.1.2-11, -13); will QoS not 3 (3.1.2-14); password only with a user name (3.1.2-22).
   if ((cf & 0x1) != 0) {
-#line 505 "ts-src/mqtt/codec.ts"
+#line 522 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_CONNECT_FLAGS;
   }
-#line 506 "ts-src/mqtt/codec.ts"
+#line 523 "ts-src/mqtt/codec.ts"
   if (!hasWill && (willQos != 0 || ((cf & packet_CONNECT_WILL_RETAIN) != 0))) {
-#line 506 "ts-src/mqtt/codec.ts"
+#line 523 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_CONNECT_FLAGS;
   }
-#line 507 "ts-src/mqtt/codec.ts"
+#line 524 "ts-src/mqtt/codec.ts"
   if (willQos == 3) {
-#line 507 "ts-src/mqtt/codec.ts"
+#line 524 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_QOS;
   }
-#line 508 "ts-src/mqtt/codec.ts"
+#line 525 "ts-src/mqtt/codec.ts"
   if (((cf & packet_CONNECT_USER_NAME) == 0) && ((cf & packet_CONNECT_PASSWORD) != 0)) {
-#line 508 "ts-src/mqtt/codec.ts"
+#line 525 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_CONNECT_FLAGS;
   }
   int32_t end = codec_fieldEnd(body, at);
   if (end < 0) {
-#line 511 "ts-src/mqtt/codec.ts"
+#line 528 "ts-src/mqtt/codec.ts"
     return DecodeErr_STRING_OVERRUN;
   }
-#line 512 "ts-src/mqtt/codec.ts"
+#line 529 "ts-src/mqtt/codec.ts"
   out->clientId = rt_subarray(body, at + 2u, (uint32_t)end);
   if (!topic_validUtf8(out->clientId)) {
-#line 513 "ts-src/mqtt/codec.ts"
+#line 530 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_UTF8;
   }
-#line 514 "ts-src/mqtt/codec.ts"
+#line 531 "ts-src/mqtt/codec.ts"
   at = (uint32_t)end;
   if (hasWill) {
     end = codec_fieldEnd(body, at);
     if (end < 0) {
-#line 517 "ts-src/mqtt/codec.ts"
+#line 534 "ts-src/mqtt/codec.ts"
       return DecodeErr_STRING_OVERRUN;
     }
-#line 518 "ts-src/mqtt/codec.ts"
+#line 535 "ts-src/mqtt/codec.ts"
     out->willTopic = rt_subarray(body, at + 2u, (uint32_t)end);
     DecodeErr te = codec_topicNameErr(out->willTopic);
     if (te != DecodeErr_OK) {
-#line 520 "ts-src/mqtt/codec.ts"
+#line 537 "ts-src/mqtt/codec.ts"
       return te;
     }
-#line 521 "ts-src/mqtt/codec.ts"
+#line 538 "ts-src/mqtt/codec.ts"
     at = (uint32_t)end;
     end = codec_fieldEnd(body, at);
     if (end < 0) {
-#line 523 "ts-src/mqtt/codec.ts"
+#line 540 "ts-src/mqtt/codec.ts"
       return DecodeErr_STRING_OVERRUN;
     }
-#line 524 "ts-src/mqtt/codec.ts"
+#line 541 "ts-src/mqtt/codec.ts"
     out->willMessage = rt_subarray(body, at + 2u, (uint32_t)end);
     at = (uint32_t)end;
   }
   if ((cf & packet_CONNECT_USER_NAME) != 0) {
     end = codec_fieldEnd(body, at);
     if (end < 0) {
-#line 529 "ts-src/mqtt/codec.ts"
+#line 546 "ts-src/mqtt/codec.ts"
       return DecodeErr_STRING_OVERRUN;
     }
-#line 530 "ts-src/mqtt/codec.ts"
+#line 547 "ts-src/mqtt/codec.ts"
     out->userName = rt_subarray(body, at + 2u, (uint32_t)end);
     if (!topic_validUtf8(out->userName)) {
-#line 531 "ts-src/mqtt/codec.ts"
+#line 548 "ts-src/mqtt/codec.ts"
       return DecodeErr_BAD_UTF8;
     }
-#line 532 "ts-src/mqtt/codec.ts"
+#line 549 "ts-src/mqtt/codec.ts"
     at = (uint32_t)end;
   }
   if ((cf & packet_CONNECT_PASSWORD) != 0) {
     end = codec_fieldEnd(body, at);
     if (end < 0) {
-#line 536 "ts-src/mqtt/codec.ts"
+#line 553 "ts-src/mqtt/codec.ts"
       return DecodeErr_STRING_OVERRUN;
     }
-#line 537 "ts-src/mqtt/codec.ts"
+#line 554 "ts-src/mqtt/codec.ts"
     out->password = rt_subarray(body, at + 2u, (uint32_t)end);
     at = (uint32_t)end;
   }
   if (at != body.len) {
-#line 540 "ts-src/mqtt/codec.ts"
+#line 557 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_LENGTH;
   }
-#line 541 "ts-src/mqtt/codec.ts"
+#line 558 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }

@@ -18,6 +18,9 @@ extern "C" {
 
 typedef struct ConnectOptions ConnectOptions;
 
+/** Decodes the body of a packet only a server receives (CONNECT, SUBSCRIBE, UNSUBSCRIBE). */
+typedef DecodeErr (*ServerBodyFn)(rt_bytes body, uint8_t type, Packet *out);
+
 /** What a CONNECT carries (3.1). An empty view means "absent": the will is
  *  sent when willTopic is not empty (willMessage may then be empty), the user
  *  name when userName is not empty, the password when password is not empty
@@ -48,6 +51,7 @@ uint32_t codec_encodeSimple(rt_bytes out, uint8_t type);
 uint32_t codec_encodeConnack(rt_bytes out, bool sessionPresent, uint8_t code);
 uint32_t codec_encodeSuback(rt_bytes out, uint16_t packetId, rt_bytes codes);
 int32_t codec_decode(rt_bytes input, uint32_t maxPacket, bool forClient, Packet *out);
+int32_t codec_decodeForClient(rt_bytes input, uint32_t maxPacket, Packet *out);
 
 #ifdef __cplusplus
 }
