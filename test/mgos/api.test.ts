@@ -525,3 +525,18 @@ test("session log lines: detail after ': ', packet id in parentheses, unprintabl
   assert.equal(pub_bytes("a/+/\u00e9", bytes("x"), 0, false), 0);
   assert.ok(fp.logs.some((l) => l.text === "publish: invalid topic name: a/+/.."), fp.logs.map((l) => l.text).join(" | "));
 });
+
+test("cloud events: a connection that ends before CONNACK (timeout, server close) raises CONNECTERROR once", () => {
+  for (const how of ["no CONNACK", "server close"]) {
+    fp.reset();
+    fp.config("mqtt.enable=true", "mqtt.server=m:1883", "mqtt.cloud_events=true");
+    mgos_mqtt_init();
+    fp.nextConnect();
+    fp.accept(0);
+    if (how === "server close") fp.hangup(0);
+    else fp.advance(60000);
+    const evs = fp.events.map((e) => e.ev).filter((e) => e !== MGOS_EVENT.CLOUD_CONNECTING);
+    assert.equal(evs[0], MGOS_EVENT.CLOUD_CONNECTERROR, `${how}: connect error`);
+    assert.ok(!evs.includes(MGOS_EVENT.CLOUD_DISCONNECTED), `${how}: never connected, so no DISCONNECTED`);
+  }
+});

@@ -274,7 +274,7 @@ export class mgos_mqtt_conn {
     if (this.net !== NetState.CONNECTING) return;
     this.session.now = now;
     if (!ok) {
-      logMsg(LogLevel.ERROR, "TCP connect failed to ", strBytes(this.active().server));
+      logMsg(LogLevel.ERROR, "connect failed to ", strBytes(this.active().server));
       this.net = NetState.IDLE;
       this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTERROR);
       this.failed(now);
@@ -478,8 +478,8 @@ export class mgos_mqtt_conn {
     switch (ev) {
       case SessionEvent.CONNACK: {
         if (p === null || p.returnCode !== 0) {
+          // The CLOSE that follows raises the connect-error event.
           logMsg(LogLevel.ERROR, "server refused the connection: ", strBytes(this.session.closeReason));
-          this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTERROR);
           return;
         }
         this.delayMs = 0;
@@ -500,7 +500,12 @@ export class mgos_mqtt_conn {
         break;
       }
       case SessionEvent.CLOSE: {
-        if (!this.session.wasConnected) return;
+        if (!this.session.wasConnected) {
+          // Ended before an accepted CONNACK (refused, timed out, closed by the
+          // server, e.g. a TLS 1.3 server refusing the client certificate).
+          this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTERROR);
+          return;
+        }
         logMsg(LogLevel.INFO, "disconnected: ", strBytes(this.session.closeReason));
         this.cloudEvent(MGOS_EVENT.CLOUD_DISCONNECTED);
         this.fillMsg(ev, null);
