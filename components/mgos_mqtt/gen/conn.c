@@ -20,10 +20,10 @@ static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud);
 static void LogText_put(LogText *self, uint8_t c);
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num);
 
-#line 713 "ts-src/mgos/conn.ts"
+#line 718 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
 
-#line 751 "ts-src/mgos/conn.ts"
+#line 756 "ts-src/mgos/conn.ts"
 static LogText conn_logText;
 
 /* Sets the fields of a zeroed mgos_mqtt_handler to their initial values. */
@@ -47,7 +47,7 @@ void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
 }
 
 /* Sets the fields of a zeroed ConnTable to their initial values. */
-#line 709 "ts-src/mgos/conn.ts"
+#line 714 "ts-src/mgos/conn.ts"
 void ConnTable_init(ConnTable *self) {
   for (uint32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) mgos_mqtt_conn_init(&self->conns[i]);
 }
@@ -237,7 +237,7 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
 #line 275 "ts-src/mgos/conn.ts"
   self->session.now = now;
   if (!ok) {
-    port_logMsg(LogLevel_ERROR, "TCP connect failed to ", rt_str_bytes(mgos_mqtt_conn_active(self)->server));
+    port_logMsg(LogLevel_ERROR, "connect failed to ", rt_str_bytes(mgos_mqtt_conn_active(self)->server));
     self->net = NetState_IDLE;
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
     mgos_mqtt_conn_failed(self, now);
@@ -523,8 +523,8 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
 #line 479 "ts-src/mgos/conn.ts"
     {
       if (p == NULL || p->returnCode != 0) {
+        // The CLOSE that follows raises the connect-error event.
         port_logMsg(LogLevel_ERROR, "server refused the connection: ", rt_str_bytes(self->session.closeReason));
-        mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
         return;
       }
       self->delayMs = 0;
@@ -566,10 +566,11 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
 #line 502 "ts-src/mgos/conn.ts"
     {
       if (!self->session.wasConnected) {
-#line 503 "ts-src/mgos/conn.ts"
+        // Ended before an accepted CONNACK (refused, timed out, closed by the
+        // server, e.g. a TLS 1.3 server refusing the client certificate).
+        mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
         return;
       }
-#line 504 "ts-src/mgos/conn.ts"
       port_logMsg(LogLevel_INFO, "disconnected: ", rt_str_bytes(self->session.closeReason));
       mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_DISCONNECTED);
       mgos_mqtt_conn_fillMsg(self, ev, NULL);
@@ -577,9 +578,9 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       break;
     }
   }
-#line 510 "ts-src/mgos/conn.ts"
+#line 515 "ts-src/mgos/conn.ts"
   default: {
-#line 510 "ts-src/mgos/conn.ts"
+#line 515 "ts-src/mgos/conn.ts"
     {
       mgos_mqtt_conn_fillMsg(self, ev, p);
       mgos_mqtt_conn_callGlobal(self, ev, true);
@@ -587,7 +588,7 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
     }
   }
   }
-#line 516 "ts-src/mgos/conn.ts"
+#line 521 "ts-src/mgos/conn.ts"
   self->session.now = now;
 }
 
@@ -597,90 +598,90 @@ static void mgos_mqtt_conn_callGlobal(mgos_mqtt_conn *self, int32_t ev, bool wit
     mgos_mqtt_handler *h = &self->handlers[i];
     mg_event_handler_t f = h->ev;
     if (h->kind != HandlerKind_GLOBAL || f == NULL) {
-#line 524 "ts-src/mgos/conn.ts"
+#line 529 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 525 "ts-src/mgos/conn.ts"
+#line 530 "ts-src/mgos/conn.ts"
     if (withMsg) {
-#line 525 "ts-src/mgos/conn.ts"
+#line 530 "ts-src/mgos/conn.ts"
       f(&self->nc, ev, &self->msg, h->ud);
     } else {
-#line 526 "ts-src/mgos/conn.ts"
+#line 531 "ts-src/mgos/conn.ts"
       f(&self->nc, ev, NULL, h->ud);
     }
     // A handler may have removed handlers: stop rather than skip or repeat one.
-#line 528 "ts-src/mgos/conn.ts"
+#line 533 "ts-src/mgos/conn.ts"
     if (i >= self->nHandlers) {
-#line 528 "ts-src/mgos/conn.ts"
+#line 533 "ts-src/mgos/conn.ts"
       break;
     }
   }
 }
 
 /** Topic handlers whose filter matches; false when none did. */
-#line 533 "ts-src/mgos/conn.ts"
+#line 538 "ts-src/mgos/conn.ts"
 static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p) {
   bool matched = false;
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
-#line 537 "ts-src/mgos/conn.ts"
+#line 542 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 538 "ts-src/mgos/conn.ts"
+#line 543 "ts-src/mgos/conn.ts"
     if (!topic_topicMatches(mgos_mqtt_handler_view(h), p->topic)) {
-#line 538 "ts-src/mgos/conn.ts"
+#line 543 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 539 "ts-src/mgos/conn.ts"
+#line 544 "ts-src/mgos/conn.ts"
     matched = true;
     mg_event_handler_t f = h->ev;
     sub_handler_t g = h->sub;
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
-#line 542 "ts-src/mgos/conn.ts"
+#line 547 "ts-src/mgos/conn.ts"
       f(&self->nc, SessionEvent_PUBLISH, &self->msg, h->ud);
     }
-#line 543 "ts-src/mgos/conn.ts"
+#line 548 "ts-src/mgos/conn.ts"
     if (h->kind == HandlerKind_SUB && g != NULL) {
       g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
     }
     if (i >= self->nHandlers) {
-#line 546 "ts-src/mgos/conn.ts"
+#line 551 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 548 "ts-src/mgos/conn.ts"
+#line 553 "ts-src/mgos/conn.ts"
   return matched;
 }
 
 /** The SUBACK to the handler whose SUBSCRIBE it answers; false when there is none. */
 static bool mgos_mqtt_conn_callSuback(mgos_mqtt_conn *self, int32_t tag) {
   if (tag < 0) {
-#line 553 "ts-src/mgos/conn.ts"
+#line 558 "ts-src/mgos/conn.ts"
     return false;
   }
-#line 554 "ts-src/mgos/conn.ts"
+#line 559 "ts-src/mgos/conn.ts"
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if ((h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) || h->tag != tag) {
-#line 556 "ts-src/mgos/conn.ts"
+#line 561 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 557 "ts-src/mgos/conn.ts"
+#line 562 "ts-src/mgos/conn.ts"
     mg_event_handler_t f = h->ev;
     // A sub_handler_t only takes messages: its SUBACK is consumed silently.
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
-#line 559 "ts-src/mgos/conn.ts"
+#line 564 "ts-src/mgos/conn.ts"
       f(&self->nc, SessionEvent_SUBACK, &self->msg, h->ud);
     }
-#line 560 "ts-src/mgos/conn.ts"
+#line 565 "ts-src/mgos/conn.ts"
     return true;
   }
   return false;
 }
 
 // ---------------------------------------------------------------- API
-#line 567 "ts-src/mgos/conn.ts"
+#line 572 "ts-src/mgos/conn.ts"
 int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud, rt_bytes filter) {
   if (self->nHandlers >= CONFIG_MGOS_MQTT_MAX_HANDLERS) {
     port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_HANDLERS reached, handler not added for ", filter);
@@ -704,10 +705,10 @@ int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_h
 
 static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->nHandlers; j++) {
-#line 589 "ts-src/mgos/conn.ts"
+#line 594 "ts-src/mgos/conn.ts"
     self->handlers[j] = self->handlers[rt_idx_add(j, 1)];
   }
-#line 590 "ts-src/mgos/conn.ts"
+#line 595 "ts-src/mgos/conn.ts"
   self->nHandlers--;
   mgos_mqtt_handler *last = &self->handlers[self->nHandlers];
   last->kind = HandlerKind_FREE;
@@ -727,10 +728,10 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
   }
   int32_t k = mgos_mqtt_conn_addHandler(self, kind, ev, sub, ud, filter);
   if (k < 0) {
-#line 608 "ts-src/mgos/conn.ts"
+#line 613 "ts-src/mgos/conn.ts"
     return false;
   }
-#line 609 "ts-src/mgos/conn.ts"
+#line 614 "ts-src/mgos/conn.ts"
   uint8_t q = ((uint8_t)qos > mgos_mqtt_conn_effectiveMaxQos(self)) ? mgos_mqtt_conn_effectiveMaxQos(self) : (uint8_t)qos;
   if (Session_subscribe(&self->session, filter, q, self->handlers[(uint32_t)k].tag) == 0) {
     mgos_mqtt_conn_removeHandler(self, (uint32_t)k);
@@ -747,15 +748,15 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
-#line 624 "ts-src/mgos/conn.ts"
+#line 629 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 625 "ts-src/mgos/conn.ts"
+#line 630 "ts-src/mgos/conn.ts"
     if (!rt_bytes_equal(mgos_mqtt_handler_view(h), filter)) {
-#line 625 "ts-src/mgos/conn.ts"
+#line 630 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 626 "ts-src/mgos/conn.ts"
+#line 631 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_removeHandler(self, i);
     Session_unsubscribe(&self->session, filter);
     mgos_mqtt_conn_service(self, now);
@@ -779,20 +780,20 @@ uint16_t mgos_mqtt_conn_publish(mgos_mqtt_conn *self, rt_bytes topic, rt_bytes p
 /** Attempt to connect now (if enabled and not already connected or connecting). */
 bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
   if (self->followSys) {
-#line 648 "ts-src/mgos/conn.ts"
+#line 653 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_loadSysConfig(self);
   }
-#line 649 "ts-src/mgos/conn.ts"
+#line 654 "ts-src/mgos/conn.ts"
   if (!self->cfg.enable && !(self->useBackup && self->cfg1.enable)) {
     port_logMsg(LogLevel_WARN, "connect: mqtt.enable is false", RT_NOBYTES);
     return false;
   }
   self->wantConnect = true;
   if (self->net != NetState_IDLE) {
-#line 654 "ts-src/mgos/conn.ts"
+#line 659 "ts-src/mgos/conn.ts"
     return true;
   }
-#line 655 "ts-src/mgos/conn.ts"
+#line 660 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_startConnect(self, port_nowMs());
   return self->net != NetState_IDLE || self->reconnectPending;
 }
@@ -809,25 +810,25 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
     return;
   }
   if (self->net != NetState_OPEN) {
-#line 670 "ts-src/mgos/conn.ts"
+#line 675 "ts-src/mgos/conn.ts"
     return;
   }
   // A second disconnect while the DISCONNECT is still queued: let it go out
   // (closing now would make the broker publish the will).
-#line 673 "ts-src/mgos/conn.ts"
+#line 678 "ts-src/mgos/conn.ts"
   if (self->session.state == SessionState_DISCONNECTING) {
-#line 673 "ts-src/mgos/conn.ts"
+#line 678 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_service(self, now);
   } else if (Session_disconnect(&self->session)) {
-#line 674 "ts-src/mgos/conn.ts"
+#line 679 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_service(self, now);
   } else {
-#line 675 "ts-src/mgos/conn.ts"
+#line 680 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
 
-#line 678 "ts-src/mgos/conn.ts"
+#line 683 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   self->userMaxQos = (qos <= 0) ? 0 : ((qos >= 2) ? 2 : qos);
   Session_setMaxQos(&self->session, mgos_mqtt_conn_effectiveMaxQos(self));
@@ -858,7 +859,7 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
 }
 
 /** Seconds (config) to ms, at least 1 ms. */
-#line 716 "ts-src/mgos/conn.ts"
+#line 721 "ts-src/mgos/conn.ts"
 uint32_t conn_secToMs(double s) {
   uint32_t ms = rt_f64_to_u32(s * 1000.0);
   return (ms == 0) ? 1 : ms;
@@ -868,10 +869,10 @@ uint32_t conn_secToMs(double s) {
 uint32_t conn_jitter(uint32_t d) {
   uint32_t j = d / 10;
   if (j == 0) {
-#line 724 "ts-src/mgos/conn.ts"
+#line 729 "ts-src/mgos/conn.ts"
     return d;
   }
-#line 725 "ts-src/mgos/conn.ts"
+#line 730 "ts-src/mgos/conn.ts"
   uint32_t r = rt_mod_u32(port_rand32(), (j * 2u) + 1u);
   return (d - j) + r;
 }
@@ -885,15 +886,15 @@ static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload) {
 
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 737 "ts-src/mgos/conn.ts"
+#line 742 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
 
-#line 746 "ts-src/mgos/conn.ts"
+#line 751 "ts-src/mgos/conn.ts"
 static void LogText_put(LogText *self, uint8_t c) {
   if (self->len < 100) {
-#line 747 "ts-src/mgos/conn.ts"
+#line 752 "ts-src/mgos/conn.ts"
     rt_set_u8(self->buf, 100, self->len++, c);
   }
 }
@@ -901,10 +902,10 @@ static void LogText_put(LogText *self, uint8_t c) {
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. */
-#line 756 "ts-src/mgos/conn.ts"
+#line 761 "ts-src/mgos/conn.ts"
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
-#line 757 "ts-src/mgos/conn.ts"
+#line 762 "ts-src/mgos/conn.ts"
   LogText *t = &conn_logText;
   t->len = 0;
   if (detail.len > 0) {
@@ -925,10 +926,10 @@ static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_byt
     }
     int32_t div = 1000000000;
     while (div > 1 && (rt_idiv_i64(v, div) == 0)) {
-#line 776 "ts-src/mgos/conn.ts"
+#line 781 "ts-src/mgos/conn.ts"
       div = div / 10;
     }
-#line 777 "ts-src/mgos/conn.ts"
+#line 782 "ts-src/mgos/conn.ts"
     while (div > 0) {
       LogText_put(t, (uint8_t)(0x30 + (int32_t)(rt_idiv_i64(v, div) % 10)));
       div = div / 10;
@@ -941,10 +942,10 @@ static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_byt
 /** Connection `slot`, or null when out of range or unused. */
 mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
-#line 788 "ts-src/mgos/conn.ts"
+#line 793 "ts-src/mgos/conn.ts"
     return NULL;
   }
-#line 789 "ts-src/mgos/conn.ts"
+#line 794 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -969,38 +970,38 @@ mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 814 "ts-src/mgos/conn.ts"
+#line 819 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 816 "ts-src/mgos/conn.ts"
+#line 821 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onTcpConnect(c, ok, err, port_nowMs());
   }
 }
 
 /** Bytes received on `slot`. @api */
-#line 820 "ts-src/mgos/conn.ts"
+#line 825 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 822 "ts-src/mgos/conn.ts"
+#line 827 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onRecv(c, data, port_nowMs());
   }
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 826 "ts-src/mgos/conn.ts"
+#line 831 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 828 "ts-src/mgos/conn.ts"
+#line 833 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onPeerClose(c, err, port_nowMs());
   }
 }
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 833 "ts-src/mgos/conn.ts"
+#line 838 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -1017,17 +1018,17 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
   for (int32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) {
     mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)i];
     if (!c->inUse) {
-#line 848 "ts-src/mgos/conn.ts"
+#line 853 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 849 "ts-src/mgos/conn.ts"
+#line 854 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
-#line 850 "ts-src/mgos/conn.ts"
+#line 855 "ts-src/mgos/conn.ts"
       wait = w;
     }
   }
-#line 852 "ts-src/mgos/conn.ts"
+#line 857 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -1040,14 +1041,14 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 865 "ts-src/mgos/conn.ts"
+#line 870 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
-#line 867 "ts-src/mgos/conn.ts"
+#line 872 "ts-src/mgos/conn.ts"
     return NULL;
   }
-#line 868 "ts-src/mgos/conn.ts"
+#line 873 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (cfg1 != NULL) {
