@@ -58,7 +58,13 @@ function ourSources(): string[] {
 }
 
 async function cc(args: string[], what: string): Promise<void> {
-  const r = await runCmd("gcc", args, 300_000);
+  let r = await runCmd("gcc", args, 300_000);
+  if (r.code !== 0) {
+    // Another engineer's `npm run codegen` may be rewriting gen/ right now: once more, a little later.
+    log(`bench: building ${what} failed; trying again in 30 s (gen/ may be being regenerated)`);
+    await new Promise((res) => setTimeout(res, 30_000));
+    r = await runCmd("gcc", args, 300_000);
+  }
   if (r.code !== 0) throw new Error(`building ${what} failed:\n${r.stderr}`);
 }
 
