@@ -8,6 +8,7 @@ import { lit, Ptr } from "../../ts-src/rt/rt";
 import * as Json from "../../ts-src/app/app_json";
 import * as Timer from "../../ts-src/app/app_timer";
 import * as Log from "../../ts-src/app/app_log";
+import * as MQTT from "../../ts-src/app/app_mqtt";
 import { Text, TEXT_SIZE } from "../../ts-src/app/app_text";
 import { JsonOut, JSON_SIZE } from "../../ts-src/app/app_json";
 
@@ -156,4 +157,23 @@ test("apps/support/Kconfig.projbuild defaults equal the @kconfig constants of ts
   }
   assert.equal(consts.size, 4);
   for (const [k, v] of consts) assert.equal(defaults.get(k), v, `${k}: Kconfig default vs ts-src/app`);
+});
+
+test("MQTT.sub: true while the client takes it; false with an error line for a bad filter or a full table", () => {
+  const clientLog: string[] = [];
+  g.port_log = (level: number, msg: string, detail: Uint8Array): void => { clientLog.push(`${msg}${Buffer.from(detail).toString()}`); };
+  g.port_rand = (): number => 4;
+  g.port_device_id = (): string => "test-dev";
+  function h(conn: MQTT.Conn, topic: Uint8Array, msg: Uint8Array, ud: Ptr): void { /* never called: not connected */ }
+  logged.length = 0;
+  assert.equal(MQTT.sub("dev/a/#", h, null), true);
+  assert.equal(MQTT.sub("dev/#/b", h, null), false, "'#' must be last");
+  assert.match(logged.join("\n"), /^E MQTT.sub: the client refused the subscription/m);
+  assert.match(clientLog.join("\n"), /invalid topic filter/);
+  let ok = 1;
+  while (MQTT.sub(`dev/t${ok}`, h, null)) ok++;
+  // MGOS_MQTT_MAX_HANDLERS (8) or MGOS_APP_MAX_SUBS (8), whichever is reached first.
+  assert.equal(ok, 8);
+  assert.equal(MQTT.subCount(), 8);
+  assert.equal(MQTT.isConnected(), false);
 });

@@ -15,10 +15,10 @@
 // - a message to publish is Bytes: lit("text"), a Text's view(), Json's end().
 // Subscriptions are kept and re-sent after every reconnect (mgos_mqtt_sub).
 
-import { u16, u32, i32, int, bool, Ptr, Bytes, structs } from "../rt/rt";
+import { u16, u32, i32, int, bool, Ptr, Bytes, structs, strBytes } from "../rt/rt";
 import { mg_connection, mg_event_handler_t } from "../mgos/mg_types";
-import { mgos_mqtt_conn, mgos_mqtt_conn_from_nc } from "../mgos/conn";
-import { mgos_mqtt_sub, mgos_mqtt_add_global_handler, mgos_mqtt_global_is_connected, pub_bytes } from "../mgos/facade";
+import { mgos_mqtt_conn, mgos_mqtt_conn_from_nc, HandlerKind } from "../mgos/conn";
+import { mgos_mqtt_get_global, mgos_mqtt_add_global_handler, mgos_mqtt_global_is_connected, pub_bytes, GLOBAL_SUB_QOS } from "../mgos/facade";
 import { Packet } from "../mqtt/packet";
 import * as Log from "./app_log";
 
@@ -75,7 +75,9 @@ function onSubMessage(nc: mg_connection, topic: string, topic_len: int, msg: str
 /** Subscribes to `topic` (MQTT wildcards allowed) at QoS 1; `handler(conn,
  *  topic, msg, ud)` gets every matching message. The subscription is sent
  *  when connected and again after every reconnect. False (logged) when
- *  MGOS_APP_MAX_SUBS subscriptions exist already or the library refused it. */
+ *  MGOS_APP_MAX_SUBS subscriptions exist already or the client refused it
+ *  (its handler table, MGOS_MQTT_MAX_HANDLERS, is full; the topic is too long
+ *  or not a valid filter). */
 export function sub(topic: string, handler: SubHandler, ud: Ptr = null): bool {
   if (subs.n >= MAX_SUBS) {
     Log.error("MQTT.sub: all MGOS_APP_MAX_SUBS subscriptions are in use");
@@ -84,8 +86,15 @@ export function sub(topic: string, handler: SubHandler, ud: Ptr = null): bool {
   const s: AppSub = subs.items[subs.n];
   s.handler = handler;
   s.ud = ud;
+  // What mgos_mqtt_sub does, keeping its answer: a full handler table
+  // (MGOS_MQTT_MAX_HANDLERS) or a bad topic is reported, not ignored.
+  if (!mgos_mqtt_get_global().subscribe(strBytes(topic), GLOBAL_SUB_QOS, HandlerKind.SUB, null, onSubMessage, s)) {
+    s.handler = null;
+    s.ud = null;
+    Log.error("MQTT.sub: the client refused the subscription (see its log)");
+    return false;
+  }
   subs.n++;
-  mgos_mqtt_sub(topic, onSubMessage, s);
   return true;
 }
 
