@@ -172,6 +172,8 @@ interface Tally {
   /** ... of which the broker had acknowledged (PUBACK / PUBREC seen on the wire): then the broker owned them. */
   lostByBroker: number[];
   duplicated: number;
+  /** ... of messages the client sent only once (so the broker made the copy). */
+  dupSentOnce: number;
   reconnects: number;
   /** The client broke the resend rules (seen by the proxy). */
   violations: string[];
@@ -212,7 +214,17 @@ function tally(app: App, d: Map<number, number>, c: Proc, proxy: MqttProxy): Tal
     }
   }
   violations.push(...proxy.errors);
+  const sends = new Map<number, number>();
+  for (const p of proxy.seen) {
+    if (p.dir === "c2b" && p.type === PacketType.PUBLISH && p.topic === app.topic) sends.set(p.id, (sends.get(p.id) ?? 0) + 1);
+  }
+  let dupSentOnce = 0;
+  for (let i = 0; i < app.ids.length; i++) {
+    const k = d.get(i) ?? 0;
+    if (k > 1 && (sends.get(app.ids[i]) ?? 0) <= 1) dupSentOnce += k - 1;
+  }
   return {
+    dupSentOnce,
     published: app.ids.length, refused: app.refused, delivered: app.ids.length - lost.length, lost, lostByBroker, duplicated: dup,
     reconnects: Math.max(0, (c.out.match(/^ev 202 /gm) ?? []).length - 1), violations,
   };
@@ -222,7 +234,7 @@ function report(name: string, t: Tally): void {
   const list = (a: number[]) => (a.length ? ` (m${a.slice(0, 10).join(", m")})` : "");
   console.log(`FAULTS ${name}: published ${t.published}, refused by the API ${t.refused}, delivered ${t.delivered}, ` +
     `lost ${t.lost.length}${list(t.lost)} [of which the broker had acknowledged (PUBACK/PUBREC on the wire): ${t.lostByBroker.length}], ` +
-    `duplicated ${t.duplicated}, reconnects ${t.reconnects}, client resend-rule violations ${t.violations.length}`);
+    `duplicated ${t.duplicated} [of messages the client sent only once: ${t.dupSentOnce}], reconnects ${t.reconnects}, client resend-rule violations ${t.violations.length}`);
 }
 
 /** The client's share of the blame: it must lose nothing the broker had not taken over, and follow the resend rules. */
