@@ -72,7 +72,7 @@ test("Json reader: flat fields by key, kinds, defaults", () => {
 
 test("Json reader: what is not one JSON object is refused", () => {
   for (const bad of ["", "ping", "[1]", "{", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "{\"a\":1} x", "{\"a\":01x}", "{\"a\":\"x}",
-    "{\"a\":tru}", "{\"a\":-}", "{\"a\":1.}", "{\"a\":\"ctl\u0001\"}", "{a:1}"]) {
+    "{\"a\":tru}", "{\"a\":-}", "{\"a\":1.}", "{\"a\":\"ctl\u0001\"}", "{a:1}", "{\"a\":\"\\u12\"}", "{\"a\":\"\\x\"}", "{\"a\":\"\\u00g0\"}"]) {
     assert.equal(Json.isObject(bytes(bad)), false, JSON.stringify(bad));
   }
   for (const good of ["{}", " {} ", "{\"a\":0}", "{\"a\":-0.5e-3}", "{\"a\":[],\"b\":{}}"]) assert.equal(Json.isObject(bytes(good)), true, good);

@@ -230,7 +230,20 @@ function skipString(s: JsonScan): bool {
       return true;
     }
     if (c < 32) return false;
-    if (c === 92) s.pos++;
+    if (c === 92) {
+      // An escape: one of \" \\ \/ \b \f \n \r \t, or \u and four hex digits.
+      const e: i32 = s.pos + 1 < s.src.length ? s.src[s.pos + 1] : -1;
+      if (e === 117) {
+        for (let k: u32 = 2; k < 6; k++) {
+          const h: i32 = s.pos + k < s.src.length ? s.src[s.pos + k] : -1;
+          if (!isDigit(h) && !(h >= 97 && h <= 102) && !(h >= 65 && h <= 70)) return false;
+        }
+        s.pos = u32(s.pos + 6);
+        continue;
+      }
+      if (e !== 34 && e !== 92 && e !== 47 && e !== 98 && e !== 102 && e !== 110 && e !== 114 && e !== 116) return false;
+      s.pos++;
+    }
     s.pos++;
   }
   return false;
@@ -451,8 +464,7 @@ export function getStr(js: Bytes, key: string): Bytes {
   return out.subarray(0, n);
 }
 
-/** Four hex digits at b[i..i+4) (a bad digit counts as 0: the scanner already
- *  accepted the string, and U+0000.. is harmless). */
+/** Four hex digits at b[i..i+4) (the scanner has checked them). */
 function hex4(b: Bytes, i: u32): u32 {
   let v: u32 = 0;
   for (let k: u32 = 0; k < 4; k++) {
