@@ -42,7 +42,7 @@ after(async () => {
   if (broker) await broker.close();
 });
 
-interface Run { messages: string[]; log: string[]; /** ms from start to connected, and in all */ connectMs: number; ms: number }
+interface Run { messages: string[]; log: string[]; /** ms until mosquitto_sub was ready, from start to connected, and the run in all */ readyMs: number; connectMs: number; ms: number }
 
 /** Lines of `s` after `from` that start with `prefix`. */
 function linesOf(s: Proc, from: number, prefix: string): string[] {
@@ -63,8 +63,10 @@ async function runApp(way: "C" | "Node", app: string, dev: string,
   const s = broker.sub([`${dev}/#`]);
   let p: Proc | null = null;
   try {
+    const tr = Date.now();
     await subReady(broker, s, `${dev}/ready`);
     const t0 = Date.now();
+    const readyMs = t0 - tr;
     const from = s.out.length;
     const sets = ["mqtt.enable=true", `mqtt.server=127.0.0.1:${broker.port}`, `mqtt.client_id=${dev}`].flatMap((x) => ["--set", x]);
     // --run-ms bounds a run that the test fails to stop.
@@ -79,7 +81,7 @@ async function runApp(way: "C" | "Node", app: string, dev: string,
     assert.equal(sanitizerReport(p.err), null, `${p.name}: sanitizer report`);
     assert.equal(r.code, 0, `${p.name}: exit code ${r.code} signal ${r.signal}\n${p.err.slice(-3000)}`);
     await sleep(150); // anything still on its way to mosquitto_sub
-    return { messages: s.out.slice(from).split("\n").filter((l) => l !== ""), log: p.out.split("\n").filter((l) => l !== ""), connectMs, ms: Date.now() - t0 };
+    return { messages: s.out.slice(from).split("\n").filter((l) => l !== ""), log: p.out.split("\n").filter((l) => l !== ""), readyMs, connectMs, ms: Date.now() - t0 };
   } finally {
     if (p) p.kill("SIGKILL");
     s.kill();
@@ -120,7 +122,8 @@ test("button app: compiled to C and under Node, the same messages reach the brok
   const c = await runApp("C", "button", dev, (p, s, from) => buttonSteps(p, s, from, dev));
   assert.deepEqual(c.messages, buttonExpected(dev), "C: messages on the broker");
   const n = await runApp("Node", "button", dev, (p, s, from) => buttonSteps(p, s, from, dev));
-  t.diagnostic(`C: connected after ${c.connectMs} ms, run ${c.ms} ms; Node: connected after ${n.connectMs} ms, run ${n.ms} ms; ${c.messages.length} messages each`);
+  t.diagnostic(`C: connected after ${c.connectMs} ms, run ${c.ms} ms; Node: connected after ${n.connectMs} ms, run ${n.ms} ms; ` +
+    `${c.messages.length} messages each; mosquitto_sub ready after ${c.readyMs} / ${n.readyMs} ms`);
   assert.deepEqual(n.messages, c.messages, "Node and C: messages on the broker");
   assert.deepEqual(n.log, c.log, "Node and C: app log");
   assert.deepEqual(c.log.slice(0, 3), [`I button app on ${dev}`, "I connected",
@@ -163,7 +166,8 @@ test("cmdresp app: compiled to C and under Node, the same answers reach the brok
   const c = await runApp("C", "cmdresp", dev, (p, s, from) => cmdSteps(p, s, from, dev));
   assert.deepEqual(c.messages, expected, "C: messages on the broker");
   const n = await runApp("Node", "cmdresp", dev, (p, s, from) => cmdSteps(p, s, from, dev));
-  t.diagnostic(`C: connected after ${c.connectMs} ms, run ${c.ms} ms; Node: connected after ${n.connectMs} ms, run ${n.ms} ms; ${c.messages.length} messages each`);
+  t.diagnostic(`C: connected after ${c.connectMs} ms, run ${c.ms} ms; Node: connected after ${n.connectMs} ms, run ${n.ms} ms; ` +
+    `${c.messages.length} messages each; mosquitto_sub ready after ${c.readyMs} / ${n.readyMs} ms`);
   assert.deepEqual(n.messages, c.messages, "Node and C: messages on the broker");
   assert.deepEqual(n.log, c.log, "Node and C: app log");
   assert.ok(c.log.includes("I <- ping") && c.log.includes("I -> pong"), c.log.join("\n"));
