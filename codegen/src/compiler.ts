@@ -2378,6 +2378,12 @@ export class Compiler {
     this.staticInit = savedS;
     return c;
   }
+  /** `E.A` where the enum member's value is 0. */
+  private isZeroEnumMember(e: ts.Expression | undefined): boolean {
+    if (!e || !ts.isPropertyAccessExpression(e)) return false;
+    const d = this.checker.getSymbolAtLocation(e)?.valueDeclaration;
+    return d !== undefined && ts.isEnumMember(d) && this.checker.getConstantValue(d) === 0;
+  }
   /** Whether a class has fields whose initial value is not all-zero bits (it then gets C_init()). */
   needsInit(cls: ClassInfo): boolean {
     return this.classInitBody(cls).length > 0;
@@ -2402,7 +2408,8 @@ export class Compiler {
         continue;
       }
       const c = this.initOf(f.decl.initializer, f.t, f.decl.initializer ?? f.decl, `the initializer of field \`${f.name}\``, false);
-      if (!isZeroInit(c)) body.push(`self->${f.cname} = ${c};`);
+      // Storage starts zeroed: an empty view or an enum member worth 0 needs no code.
+      if (!isZeroInit(c) && c !== "RT_NOBYTES" && !this.isZeroEnumMember(f.decl.initializer)) body.push(`self->${f.cname} = ${c};`);
     }
     cls.initBody = body;
     cls.initState = "done";

@@ -226,7 +226,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   size_t got;
   const uint8_t *stream = rd_bytes(&rd, size, &got);
   uint32_t n = (uint32_t)got, off = 0;
-  Packet_init(&pkt);
+  memset(&pkt, 0, sizeof pkt); /* a fresh Packet: every field starts at zero */
   while (off < n) {
     rt_bytes in = dup_exact(stream + off, n - off);
     int32_t r = codec_decode(in, limit, forClient, &pkt);

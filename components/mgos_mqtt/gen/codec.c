@@ -22,11 +22,6 @@ static DecodeErr codec_decodeConnect(rt_bytes body, Packet *out);
 /* Sets the fields of a zeroed ConnectOptions to their initial values. */
 #line 24 "ts-src/mqtt/codec.ts"
 void ConnectOptions_init(ConnectOptions *self) {
-  self->clientId = RT_NOBYTES;
-  self->userName = RT_NOBYTES;
-  self->password = RT_NOBYTES;
-  self->willTopic = RT_NOBYTES;
-  self->willMessage = RT_NOBYTES;
   self->cleanSession = true;
   self->keepAlive = 60;
 }

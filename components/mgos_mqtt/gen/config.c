@@ -44,9 +44,7 @@ void mgos_config_init(mgos_config *self) {
 /* Sets the fields of a zeroed config_state to their initial values. */
 #line 80 "ts-src/config/config.ts"
 void config_state_init(config_state *self) {
-  json_lexer_init(&self->lx);
   self->name = "";
-  self->last = config_err_OK;
 }
 
 /* Module storage starts zeroed (.bss); this sets the non-zero fields before main. */

@@ -8,14 +8,6 @@ static bool config_json_is_letter(int16_t c);
 static uint32_t config_json_utf8_put(rt_bytes dst, uint32_t at, int32_t cp);
 static double config_json_pow10(int32_t k);
 
-/* Sets the fields of a zeroed json_lexer to their initial values. */
-#line 59 "ts-src/config/config_json.ts"
-void json_lexer_init(json_lexer *self) {
-  self->src = RT_NOBYTES;
-  self->tok = json_tok_EOF;
-  self->err = json_err_NONE;
-}
-
 /** The byte at `p`, or -1 past the end (no out-of-range reads in either language). */
 #line 23 "ts-src/config/config_json.ts"
 int16_t config_json_byte_at(rt_bytes b, uint32_t p) {

@@ -53,7 +53,6 @@ struct json_lexer {
   uint32_t err_pos;
 };
 
-void json_lexer_init(json_lexer *self);
 int16_t config_json_byte_at(rt_bytes b, uint32_t p);
 void json_lexer_reset(json_lexer *self, rt_bytes src);
 json_tok json_lexer_next(json_lexer *self);

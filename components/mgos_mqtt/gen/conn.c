@@ -26,12 +26,6 @@ static ConnTable conn_table;
 #line 756 "ts-src/mgos/conn.ts"
 static LogText conn_logText;
 
-/* Sets the fields of a zeroed mgos_mqtt_handler to their initial values. */
-#line 68 "ts-src/mgos/conn.ts"
-void mgos_mqtt_handler_init(mgos_mqtt_handler *self) {
-  self->kind = HandlerKind_FREE;
-}
-
 /* Sets the fields of a zeroed mgos_mqtt_conn to their initial values. */
 #line 83 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
@@ -40,8 +34,6 @@ void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
   mgos_config_mqtt_init(&self->cfg1);
   mg_mqtt_message_init(&self->msg);
   ConnectOptions_init(&self->hs);
-  self->net = NetState_IDLE;
-  for (uint32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_HANDLERS; i++) mgos_mqtt_handler_init(&self->handlers[i]);
   self->nextTag = 1;
   self->userMaxQos = -1;
 }

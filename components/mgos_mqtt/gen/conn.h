@@ -118,7 +118,6 @@ struct LogText {
 
 void ConnTable_init(ConnTable *self);
 void mgos_mqtt_conn_init(mgos_mqtt_conn *self);
-void mgos_mqtt_handler_init(mgos_mqtt_handler *self);
 rt_bytes mgos_mqtt_handler_view(mgos_mqtt_handler *self);
 mgos_config_mqtt *mgos_mqtt_conn_active(mgos_mqtt_conn *self);
 bool mgos_mqtt_conn_isConnected(mgos_mqtt_conn *self);

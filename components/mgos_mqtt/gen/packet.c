@@ -6,20 +6,6 @@
 #line 106 "ts-src/mqtt/packet.ts"
 static rt_bytes packet_EMPTY;
 
-/* Sets the fields of a zeroed Packet to their initial values. */
-#line 111 "ts-src/mqtt/packet.ts"
-void Packet_init(Packet *self) {
-  self->topic = RT_NOBYTES;
-  self->payload = RT_NOBYTES;
-  self->codes = RT_NOBYTES;
-  self->body = RT_NOBYTES;
-  self->clientId = RT_NOBYTES;
-  self->willTopic = RT_NOBYTES;
-  self->willMessage = RT_NOBYTES;
-  self->userName = RT_NOBYTES;
-  self->password = RT_NOBYTES;
-}
-
 /** A short reason for logs and close messages. */
 #line 76 "ts-src/mqtt/packet.ts"
 const char *packet_decodeErrName(DecodeErr e) {

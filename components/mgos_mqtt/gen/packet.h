@@ -121,7 +121,6 @@ struct Packet {
   uint32_t totalLen;
 };
 
-void Packet_init(Packet *self);
 const char *packet_decodeErrName(DecodeErr e);
 void Packet_reset(Packet *self);
 

@@ -52,28 +52,12 @@ void SessionConfig_init(SessionConfig *self) {
   self->maxQueueLength = 5;
 }
 
-/* Sets the fields of a zeroed OutMsg to their initial values. */
-#line 177 "ts-src/mqtt/session.ts"
-void OutMsg_init(OutMsg *self) {
-  self->state = RecState_FREE;
-}
-
-/* Sets the fields of a zeroed Sub to their initial values. */
-#line 190 "ts-src/mqtt/session.ts"
-void Sub_init(Sub *self) {
-  self->state = SubState_FREE;
-}
-
 /* Sets the fields of a zeroed Session to their initial values. */
 #line 261 "ts-src/mqtt/session.ts"
 void Session_init(Session *self) {
   SessionConfig_init(&self->cfg);
-  self->state = SessionState_DISCONNECTED;
   self->evTag = -1;
   self->closeReason = "";
-  Packet_init(&self->pkt);
-  for (uint32_t i = 0; i < session_STORE_SLOTS; i++) OutMsg_init(&self->recs[i]);
-  for (uint32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS; i++) Sub_init(&self->subs[i]);
 }
 
 /* Module storage starts zeroed (.bss); this sets the non-zero fields before main. */

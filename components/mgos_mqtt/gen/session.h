@@ -218,8 +218,6 @@ struct Session {
 };
 
 void Session_init(Session *self);
-void Sub_init(Sub *self);
-void OutMsg_init(OutMsg *self);
 void SessionConfig_init(SessionConfig *self);
 const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage);
 rt_bytes SessionConfig_str(SessionConfig *self, uint32_t k);

@@ -9,17 +9,6 @@ static uint32_t bytes_sum(rt_bytes b);
 #line 15 "test/codegen/programs/bytes.ts"
 static Buffers bytes_bufs;
 
-/* Sets the fields of a zeroed Buffers to their initial values. */
-#line 8 "test/codegen/programs/bytes.ts"
-void Buffers_init(Buffers *self) {
-  self->view = RT_NOBYTES;
-}
-
-/* Module storage starts zeroed (.bss); this sets the non-zero fields before main. */
-static RT_CONSTRUCTOR void bytes__ctor(void) {
-  Buffers_init(&bytes_bufs);
-}
-
 static void bytes_yn(bool v) {
   rt_print_str(v ? "yes" : "no");
 }

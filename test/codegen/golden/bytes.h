@@ -17,7 +17,6 @@ struct Buffers {
   rt_bytes view;
 };
 
-void Buffers_init(Buffers *self);
 void bytes_main(void);
 
 #ifdef __cplusplus

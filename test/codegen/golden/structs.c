@@ -12,20 +12,6 @@ static Shape structs_second;
 #line 20 "test/codegen/programs/structs.ts"
 static Shape structs_backing;
 
-/* Sets the fields of a zeroed Shape to their initial values. */
-#line 10 "test/codegen/programs/structs.ts"
-void Shape_init(Shape *self) {
-  self->view = RT_NOBYTES;
-}
-
-/* Module storage starts zeroed (.bss); this sets the non-zero fields before main. */
-static RT_CONSTRUCTOR void structs__ctor(void) {
-  Shape_init(&structs_first);
-  Shape_init(&structs_second);
-  Shape_init(&structs_backing);
-}
-
-#line 22 "test/codegen/programs/structs.ts"
 static void structs_show(const char *name, Point *p) {
   rt_print_str(name);
 #line 23 "test/codegen/programs/structs.ts"

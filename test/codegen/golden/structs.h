@@ -24,7 +24,6 @@ struct Shape {
   rt_bytes view;
 };
 
-void Shape_init(Shape *self);
 void structs_main(void);
 
 #ifdef __cplusplus
