@@ -412,7 +412,7 @@ export class Session {
       k -= len;
       at += len;
     }
-    for (let i: u32 = 0; i < rest; i++) this.tx[i] = this.tx[i + n];
+    if (n > 0) copyBytes(this.tx, 0, this.tx.subarray(n, this.txLen));
     this.txLen = rest;
     if (this.state === SessionState.DISCONNECTING && !this.closing) this.queueDisconnect();
     // Space freed: packets that did not fit may go now.
@@ -724,7 +724,7 @@ export class Session {
     // An event handler may have closed (and even reconnected): rx is not ours then.
     if (this.epoch !== ep || start === 0) return;
     const rest: u32 = u32(this.rxLen - start);
-    for (let i: u32 = 0; i < rest; i++) this.rx[i] = this.rx[i + start];
+    if (start > 0) copyBytes(this.rx, 0, this.rx.subarray(start, this.rxLen));
     this.rxLen = rest;
   }
 
@@ -1089,7 +1089,8 @@ export class Session {
     const off: u32 = r.off;
     const len: u32 = r.len;
     const end: u32 = u32(this.storeUsed - len);
-    for (let j: u32 = off; j < end; j++) this.store[j] = this.store[j + len];
+    // One memmove in C (overlap-safe, like TypedArray.set under Node).
+    copyBytes(this.store, off, this.store.subarray(u32(off + len), this.storeUsed));
     this.storeUsed = end;
     r.len = 0;
     for (let i: u32 = 0; i < this.recCount; i++) {

@@ -1,7 +1,7 @@
 // MQTT 3.1.1 topic names, topic filters and matching (section 4.7), and the
 // UTF-8 string rules every MQTT string follows (section 1.5.3).
 
-import { u8, u32, bool, Bytes } from "../rt/rt";
+import { u8, u32, bool, Bytes, bytesEqual } from "../rt/rt";
 
 const SLASH: u8 = 0x2f;
 const PLUS: u8 = 0x2b;
@@ -67,11 +67,14 @@ export function validUtf8(s: Bytes): bool {
  *  the wildcards `+` and `#` (4.7.1, 4.7.3). `$`-topics are valid names. */
 export function validTopicName(t: Bytes): bool {
   if (t.length === 0 || t.length > MAX_STRING_LEN) return false;
+  // One pass: most topics are ASCII, and then the UTF-8 check has nothing to add.
+  let ascii: bool = true;
   for (let i: u32 = 0; i < t.length; i++) {
     const c: u8 = t[i];
-    if (c === PLUS || c === HASH) return false;
+    if (c === PLUS || c === HASH || c === 0) return false;
+    if (c >= 0x80) ascii = false;
   }
-  return validUtf8(t);
+  return ascii || validUtf8(t);
 }
 
 /** A topic filter a SUBSCRIBE may carry (4.7.1): 1..65535 bytes of valid
@@ -117,6 +120,11 @@ export function topicMatches(filter: Bytes, topic: Bytes): bool {
   const fn: u32 = filter.length;
   const tn: u32 = topic.length;
   if (fn === 0 || tn === 0) return false;
+  // Fast paths (the same answers as the walk below): an identical filter
+  // matches unless it holds a wildcard, and a filter without wildcards
+  // matches nothing else.
+  if (fn === tn && bytesEqual(filter, topic)) return !hasWildcard(topic, 0, tn);
+  if (!hasWildcard(filter, 0, fn)) return false;
   if (topic[0] === DOLLAR && (filter[0] === PLUS || filter[0] === HASH)) return false;
   let fi: u32 = 0;
   let ti: u32 = 0;

@@ -294,9 +294,9 @@ void Session_txConsumed(Session *self, uint32_t n) {
     k -= len;
     at += len;
   }
-  for (uint32_t i = 0; i < rest; i++) {
+  if (n > 0) {
 #line 415 "ts-src/mqtt/session.ts"
-    rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, i, rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, rt_idx_add(i, n)));
+    rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
   }
 #line 416 "ts-src/mqtt/session.ts"
   self->txLen = rest;
@@ -700,9 +700,9 @@ static void Session_parse(Session *self) {
   }
 #line 726 "ts-src/mqtt/session.ts"
   uint32_t rest = self->rxLen - start;
-  for (uint32_t i = 0; i < rest; i++) {
+  if (start > 0) {
 #line 727 "ts-src/mqtt/session.ts"
-    rt_set_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, i, rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, rt_idx_add(i, start)));
+    rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
   }
 #line 728 "ts-src/mqtt/session.ts"
   self->rxLen = rest;
@@ -1229,31 +1229,28 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
-  for (uint32_t j = off; j < end; j++) {
-#line 1092 "ts-src/mqtt/session.ts"
-    rt_set_u8(self->store, CONFIG_MGOS_MQTT_STORE_SIZE, j, rt_get_u8(self->store, CONFIG_MGOS_MQTT_STORE_SIZE, rt_idx_add(j, len)));
-  }
-#line 1093 "ts-src/mqtt/session.ts"
+  // One memmove in C (overlap-safe, like TypedArray.set under Node).
+  rt_copy_bytes(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), off, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), off + len, self->storeUsed));
   self->storeUsed = end;
   r->len = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *o = &self->recs[i];
     if (o->len > 0 && o->off > off) {
-#line 1097 "ts-src/mqtt/session.ts"
+#line 1098 "ts-src/mqtt/session.ts"
       o->off = o->off - len;
     }
   }
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 1102 "ts-src/mqtt/session.ts"
+#line 1103 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
-#line 1104 "ts-src/mqtt/session.ts"
+#line 1105 "ts-src/mqtt/session.ts"
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 1105 "ts-src/mqtt/session.ts"
+#line 1106 "ts-src/mqtt/session.ts"
   self->recCount--;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -1264,10 +1261,10 @@ static void Session_freeRec(Session *self, uint32_t i) {
 /** Removes subscription i, keeping the others in the order they were added. */
 static void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
-#line 1114 "ts-src/mqtt/session.ts"
+#line 1115 "ts-src/mqtt/session.ts"
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
   }
-#line 1115 "ts-src/mqtt/session.ts"
+#line 1116 "ts-src/mqtt/session.ts"
   self->subCount--;
   Sub *last = &self->subs[self->subCount];
   last->state = SubState_FREE;
@@ -1277,13 +1274,13 @@ static void Session_freeSub(Session *self, uint32_t i) {
 
 static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->rxQos2Count; i++) {
-#line 1123 "ts-src/mqtt/session.ts"
+#line 1124 "ts-src/mqtt/session.ts"
     if (rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) == id) {
-#line 1123 "ts-src/mqtt/session.ts"
+#line 1124 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 1124 "ts-src/mqtt/session.ts"
+#line 1125 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1293,9 +1290,9 @@ static bool Session_rxQos2Has(Session *self, uint16_t id) {
 
 static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
-#line 1132 "ts-src/mqtt/session.ts"
+#line 1133 "ts-src/mqtt/session.ts"
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 1133 "ts-src/mqtt/session.ts"
+#line 1134 "ts-src/mqtt/session.ts"
   self->rxQos2Count--;
 }

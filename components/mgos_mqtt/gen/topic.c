@@ -82,16 +82,23 @@ bool topic_validTopicName(rt_bytes t) {
 #line 69 "ts-src/mqtt/topic.ts"
     return false;
   }
-#line 70 "ts-src/mqtt/topic.ts"
+  // One pass: most topics are ASCII, and then the UTF-8 check has nothing to add.
+#line 71 "ts-src/mqtt/topic.ts"
+  bool ascii = true;
   for (uint32_t i = 0; i < t.len; i++) {
     uint8_t c = rt_bytes_get(t, i);
-    if (c == topic_PLUS || c == topic_HASH) {
-#line 72 "ts-src/mqtt/topic.ts"
+    if ((c == topic_PLUS || c == topic_HASH) || c == 0) {
+#line 74 "ts-src/mqtt/topic.ts"
       return false;
     }
+#line 75 "ts-src/mqtt/topic.ts"
+    if (c >= 0x80) {
+#line 75 "ts-src/mqtt/topic.ts"
+      ascii = false;
+    }
   }
-#line 74 "ts-src/mqtt/topic.ts"
-  return topic_validUtf8(t);
+#line 77 "ts-src/mqtt/topic.ts"
+  return ascii || topic_validUtf8(t);
 }
 
 /** A topic filter a SUBSCRIBE may carry (4.7.1): 1..65535 bytes of valid
@@ -99,10 +106,10 @@ bool topic_validTopicName(rt_bytes t) {
 bool topic_validTopicFilter(rt_bytes f) {
   uint32_t n = f.len;
   if (n == 0 || n > topic_MAX_STRING_LEN) {
-#line 81 "ts-src/mqtt/topic.ts"
+#line 84 "ts-src/mqtt/topic.ts"
     return false;
   }
-#line 82 "ts-src/mqtt/topic.ts"
+#line 85 "ts-src/mqtt/topic.ts"
   for (uint32_t i = 0; i < n; i++) {
     uint8_t c = rt_bytes_get(f, i);
     if (c == topic_PLUS || c == topic_HASH) {
@@ -110,23 +117,23 @@ bool topic_validTopicFilter(rt_bytes f) {
       // i < n <= 65535: i - 1 (when i > 0) and i + 1 cannot wrap.
       uint32_t next = i + 1u;
       if (i > 0 && (rt_bytes_get(f, i - 1u) != topic_SLASH)) {
-#line 88 "ts-src/mqtt/topic.ts"
+#line 91 "ts-src/mqtt/topic.ts"
         return false;
       }
-#line 89 "ts-src/mqtt/topic.ts"
+#line 92 "ts-src/mqtt/topic.ts"
       if (next < n && (rt_bytes_get(f, next) != topic_SLASH)) {
-#line 89 "ts-src/mqtt/topic.ts"
+#line 92 "ts-src/mqtt/topic.ts"
         return false;
       }
       // `#` must be the last character of the filter.
-#line 91 "ts-src/mqtt/topic.ts"
+#line 94 "ts-src/mqtt/topic.ts"
       if (c == topic_HASH && next != n) {
-#line 91 "ts-src/mqtt/topic.ts"
+#line 94 "ts-src/mqtt/topic.ts"
         return false;
       }
     }
   }
-#line 94 "ts-src/mqtt/topic.ts"
+#line 97 "ts-src/mqtt/topic.ts"
   return topic_validUtf8(f);
 }
 
@@ -134,10 +141,10 @@ bool topic_validTopicFilter(rt_bytes f) {
 static uint32_t topic_levelEnd(rt_bytes s, uint32_t start) {
   uint32_t i = start;
   while (i < s.len && (rt_bytes_get(s, i) != topic_SLASH)) {
-#line 100 "ts-src/mqtt/topic.ts"
+#line 103 "ts-src/mqtt/topic.ts"
     i++;
   }
-#line 101 "ts-src/mqtt/topic.ts"
+#line 104 "ts-src/mqtt/topic.ts"
   return i;
 }
 
@@ -157,15 +164,28 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
   uint32_t fn = filter.len;
   uint32_t tn = topic.len;
   if (fn == 0 || tn == 0) {
-#line 119 "ts-src/mqtt/topic.ts"
+#line 122 "ts-src/mqtt/topic.ts"
     return false;
   }
-#line 120 "ts-src/mqtt/topic.ts"
+  // Fast paths (the same answers as the walk below): an identical filter
+  // matches unless it holds a wildcard, and a filter without wildcards
+  // matches nothing else.
+#line 126 "ts-src/mqtt/topic.ts"
+  if (fn == tn && rt_bytes_equal(filter, topic)) {
+#line 126 "ts-src/mqtt/topic.ts"
+    return !topic_hasWildcard(topic, 0, tn);
+  }
+#line 127 "ts-src/mqtt/topic.ts"
+  if (!topic_hasWildcard(filter, 0, fn)) {
+#line 127 "ts-src/mqtt/topic.ts"
+    return false;
+  }
+#line 128 "ts-src/mqtt/topic.ts"
   if ((rt_bytes_get(topic, 0) == topic_DOLLAR) && ((rt_bytes_get(filter, 0) == topic_PLUS) || (rt_bytes_get(filter, 0) == topic_HASH))) {
-#line 120 "ts-src/mqtt/topic.ts"
+#line 128 "ts-src/mqtt/topic.ts"
     return false;
   }
-#line 121 "ts-src/mqtt/topic.ts"
+#line 129 "ts-src/mqtt/topic.ts"
   uint32_t fi = 0;
   uint32_t ti = 0;
   // Invariant: fi and ti are at the start of a level in each.
@@ -178,34 +198,34 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
     }
     if (topic_levelIs(filter, fi, fe, topic_PLUS)) {
       if (topic_hasWildcard(topic, ti, te)) {
-#line 132 "ts-src/mqtt/topic.ts"
+#line 140 "ts-src/mqtt/topic.ts"
         return false;
       }
-#line 133 "ts-src/mqtt/topic.ts"
+#line 141 "ts-src/mqtt/topic.ts"
     } else {
       // Level lengths (ends are never before starts).
       uint32_t fl = fe - fi;
       if (fl != (te - ti)) {
-#line 136 "ts-src/mqtt/topic.ts"
+#line 144 "ts-src/mqtt/topic.ts"
         return false;
       }
-#line 137 "ts-src/mqtt/topic.ts"
+#line 145 "ts-src/mqtt/topic.ts"
       for (uint32_t k = 0; k < fl; k++) {
         uint8_t c = rt_bytes_get(filter, rt_idx_add(fi, k));
         if ((c == topic_PLUS || c == topic_HASH) || (c != rt_bytes_get(topic, rt_idx_add(ti, k)))) {
-#line 139 "ts-src/mqtt/topic.ts"
+#line 147 "ts-src/mqtt/topic.ts"
           return false;
         }
       }
     }
-#line 142 "ts-src/mqtt/topic.ts"
+#line 150 "ts-src/mqtt/topic.ts"
     if (fe == fn || te == tn) {
       if (fe == fn && te == tn) {
-#line 143 "ts-src/mqtt/topic.ts"
+#line 151 "ts-src/mqtt/topic.ts"
         return true;
       }
       // The topic ended first: only a remaining "/#" matches (the parent level).
-#line 145 "ts-src/mqtt/topic.ts"
+#line 153 "ts-src/mqtt/topic.ts"
       return (te == tn && ((fn - fe) == 2)) && (rt_bytes_get(filter, rt_idx_add(fe, 1)) == topic_HASH);
     }
     fi = fe + 1u;
@@ -215,15 +235,15 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
 }
 
 /** True when s[start, end) contains `+` or `#`. */
-#line 153 "ts-src/mqtt/topic.ts"
+#line 161 "ts-src/mqtt/topic.ts"
 static bool topic_hasWildcard(rt_bytes s, uint32_t start, uint32_t end) {
   for (uint32_t i = start; i < end; i++) {
     uint8_t c = rt_bytes_get(s, i);
     if (c == topic_PLUS || c == topic_HASH) {
-#line 156 "ts-src/mqtt/topic.ts"
+#line 164 "ts-src/mqtt/topic.ts"
       return true;
     }
   }
-#line 158 "ts-src/mqtt/topic.ts"
+#line 166 "ts-src/mqtt/topic.ts"
   return false;
 }
