@@ -17,7 +17,7 @@ import {
   create2, mgos_mqtt_conn_sub, mgos_mqtt_conn_add_handler, mgos_mqtt_conn_is_connected, mgos_mqtt_conn_from_nc,
   pub_bytes as conn_pub_bytes, conn_slot,
 } from "../../ts-src/mgos/conn";
-import { handshake, subscribe_one, mg_mqtt_puback, match_topic } from "../../ts-src/mgos/mg_mqtt";
+import { handshake, subscribe_one, mg_mqtt_puback, match_topic, mg_mqtt_ping } from "../../ts-src/mgos/mg_mqtt";
 import { mgos_config_mqtt } from "../../ts-src/config/config_schema";
 import { bytes } from "./support/fake";
 
@@ -539,4 +539,20 @@ test("cloud events: a connection that ends before CONNACK (timeout, server close
     assert.equal(evs[0], MGOS_EVENT.CLOUD_CONNECTERROR, `${how}: connect error`);
     assert.ok(!evs.includes(MGOS_EVENT.CLOUD_DISCONNECTED), `${how}: never connected, so no DISCONNECTED`);
   }
+});
+
+test("a raw sender (mg_mqtt_ping) from a CLOSE handler is refused; the next connection starts with CONNECT", () => {
+  const pinger = (nc: mg_connection, ev: number, _evd: unknown, _ud: unknown): void => {
+    if (ev === MG_EV.CLOSE) mg_mqtt_ping(nc);
+  };
+  mgos_mqtt_add_global_handler(pinger, null);
+  connectGlobal();
+  fp.read(0);
+  fp.send(0, new Uint8Array([0x00, 0x00])); // reserved packet type 0: the client closes
+  assert.equal(mgos_mqtt_global_is_connected(), false);
+  assert.ok(fp.logs.some((l) => /not connected/.test(l.text)), "the ping is refused with a log line");
+  assert.deepEqual(fp.read(0).map((x) => x.type), [], "nothing queued on the dead session");
+  fp.nextConnect(5000);
+  fp.accept(0);
+  assert.deepEqual(fp.read(0).map((x) => x.type), [PacketType.CONNECT], "CONNECT first on the new connection");
 });

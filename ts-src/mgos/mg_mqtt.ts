@@ -15,7 +15,7 @@
 // C wrapper in components/mgos_mqtt/port/compat.c calling the functions here.
 
 import { u8, u16, u32, i32, bool, int, Bytes, strBytes, noBytes } from "../rt/rt";
-import { LogLevel } from "../mqtt/session";
+import { LogLevel, SessionState } from "../mqtt/session";
 import { PacketType } from "../mqtt/packet";
 import { encodeSimple } from "../mqtt/codec";
 import { topicMatches } from "../mqtt/topic";
@@ -26,7 +26,9 @@ import { logMsg, nowMs } from "./port";
 /** The connection behind `nc`, or null (with a log) when it is not open. */
 function openConn(nc: mg_connection, what: string): mgos_mqtt_conn | null {
   const c: mgos_mqtt_conn | null = conn_at(nc.slot_);
-  if (c === null || c.net !== NetState.OPEN) {
+  // The session must be live too: during its CLOSE event the socket may still
+  // be open, and a packet queued then would precede the next CONNECT.
+  if (c === null || c.net !== NetState.OPEN || (c.session.state !== SessionState.CONNECTED && c.session.state !== SessionState.CONNECTING)) {
     logMsg(LogLevel.ERROR, what, strBytes(": not connected"));
     return null;
   }

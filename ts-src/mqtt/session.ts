@@ -441,8 +441,10 @@ export class Session {
   close(reason: string): void {
     if (this.state === SessionState.DISCONNECTED) return;
     this.logNum(LogLevel.ERROR, reason, 0);
-    this.enterDisconnected(reason);
+    // Before the CLOSE event: a handler that reconnects must see that the old
+    // transport still has to go (connectionLost() clears it).
     this.closing = true;
+    this.enterDisconnected(reason);
   }
 
   /** Queues DISCONNECT; wantsClose() turns true once it is flushed. */

@@ -8,7 +8,9 @@ static void mg_mqtt_sendAck(mg_connection *nc, uint8_t type, uint16_t id, const 
 #line 27 "ts-src/mgos/mg_mqtt.ts"
 static mgos_mqtt_conn *mg_mqtt_openConn(mg_connection *nc, const char *what) {
   mgos_mqtt_conn *c = conn_conn_at(nc->slot_);
-  if (c == NULL || c->net != NetState_OPEN) {
+  // The session must be live too: during its CLOSE event the socket may still
+  // be open, and a packet queued then would precede the next CONNECT.
+  if ((c == NULL || c->net != NetState_OPEN) || (c->session.state != SessionState_CONNECTED && c->session.state != SessionState_CONNECTING)) {
     port_logMsg(LogLevel_ERROR, what, rt_str_bytes(": not connected"));
     return NULL;
   }
@@ -21,10 +23,10 @@ static mgos_mqtt_conn *mg_mqtt_openConn(mg_connection *nc, const char *what) {
 void mg_mqtt_handshake(mg_connection *nc, const char *client_id, mg_send_mqtt_handshake_opts *opts) {
   mgos_mqtt_conn *c = conn_conn_at(nc->slot_);
   if (c == NULL) {
-#line 41 "ts-src/mgos/mg_mqtt.ts"
+#line 43 "ts-src/mgos/mg_mqtt.ts"
     return;
   }
-#line 42 "ts-src/mgos/mg_mqtt.ts"
+#line 44 "ts-src/mgos/mg_mqtt.ts"
   mgos_mqtt_conn_handshake(c, client_id, opts);
   mgos_mqtt_conn_service(c, c->session.now);
 }
@@ -34,13 +36,13 @@ void mg_mqtt_handshake(mg_connection *nc, const char *client_id, mg_send_mqtt_ha
  */
 void mg_mqtt_raw_publish(mg_connection *nc, const char *topic, uint16_t message_id, int flags, rt_bytes data) {
   (void)message_id;
-#line 50 "ts-src/mgos/mg_mqtt.ts"
+#line 52 "ts-src/mgos/mg_mqtt.ts"
   mgos_mqtt_conn *c = mg_mqtt_openConn(nc, "mg_mqtt_publish");
   if (c == NULL) {
-#line 51 "ts-src/mgos/mg_mqtt.ts"
+#line 53 "ts-src/mgos/mg_mqtt.ts"
     return;
   }
-#line 52 "ts-src/mgos/mg_mqtt.ts"
+#line 54 "ts-src/mgos/mg_mqtt.ts"
   mgos_mqtt_conn_publish(c, rt_str_bytes(topic), data, rt_sar32(flags, 1) & 3, (flags & 1) != 0);
 }
 
@@ -50,10 +52,10 @@ void mg_mqtt_raw_publish(mg_connection *nc, const char *topic, uint16_t message_
 void mg_mqtt_subscribe_one(mg_connection *nc, const char *topic, uint8_t qos) {
   mgos_mqtt_conn *c = mg_mqtt_openConn(nc, "mg_mqtt_subscribe");
   if (c == NULL) {
-#line 60 "ts-src/mgos/mg_mqtt.ts"
+#line 62 "ts-src/mgos/mg_mqtt.ts"
     return;
   }
-#line 61 "ts-src/mgos/mg_mqtt.ts"
+#line 63 "ts-src/mgos/mg_mqtt.ts"
   c->session.now = port_nowMs();
   Session_subscribe(&c->session, rt_str_bytes(topic), (qos > mgos_mqtt_conn_effectiveMaxQos(c)) ? mgos_mqtt_conn_effectiveMaxQos(c) : qos, -1);
   mgos_mqtt_conn_service(c, c->session.now);
@@ -65,10 +67,10 @@ void mg_mqtt_subscribe_one(mg_connection *nc, const char *topic, uint8_t qos) {
 void mg_mqtt_unsubscribe_one(mg_connection *nc, const char *topic) {
   mgos_mqtt_conn *c = mg_mqtt_openConn(nc, "mg_mqtt_unsubscribe");
   if (c == NULL) {
-#line 71 "ts-src/mgos/mg_mqtt.ts"
+#line 73 "ts-src/mgos/mg_mqtt.ts"
     return;
   }
-#line 72 "ts-src/mgos/mg_mqtt.ts"
+#line 74 "ts-src/mgos/mg_mqtt.ts"
   c->session.now = port_nowMs();
   Session_unsubscribe(&c->session, rt_str_bytes(topic));
   mgos_mqtt_conn_service(c, c->session.now);
@@ -85,10 +87,10 @@ int mg_mqtt_match_topic(rt_bytes exp, rt_bytes topic) {
 static void mg_mqtt_sendAck(mg_connection *nc, uint8_t type, uint16_t id, const char *what) {
   mgos_mqtt_conn *c = mg_mqtt_openConn(nc, what);
   if (c == NULL) {
-#line 87 "ts-src/mgos/mg_mqtt.ts"
+#line 89 "ts-src/mgos/mg_mqtt.ts"
     return;
   }
-#line 88 "ts-src/mgos/mg_mqtt.ts"
+#line 90 "ts-src/mgos/mg_mqtt.ts"
   Session_queueAck(&c->session, type, id);
   mgos_mqtt_conn_service(c, c->session.now);
 }
@@ -97,10 +99,10 @@ static void mg_mqtt_sendAck(mg_connection *nc, uint8_t type, uint16_t id, const 
 void mg_mqtt_ping(mg_connection *nc) {
   mgos_mqtt_conn *c = mg_mqtt_openConn(nc, "mg_mqtt_ping");
   if (c == NULL) {
-#line 95 "ts-src/mgos/mg_mqtt.ts"
+#line 97 "ts-src/mgos/mg_mqtt.ts"
     return;
   }
-#line 96 "ts-src/mgos/mg_mqtt.ts"
+#line 98 "ts-src/mgos/mg_mqtt.ts"
   Session *s = &c->session;
   uint32_t n = codec_encodeSimple(rt_subarray(RT_BYTES(s->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), s->txLen, UINT32_MAX), PacketType_PINGREQ);
   if (n == 0) {
@@ -136,10 +138,10 @@ void mg_mqtt_pubcomp(mg_connection *nc, uint16_t message_id) {
 void mg_mqtt_disconnect(mg_connection *nc) {
   mgos_mqtt_conn *c = mg_mqtt_openConn(nc, "mg_mqtt_disconnect");
   if (c == NULL) {
-#line 130 "ts-src/mgos/mg_mqtt.ts"
+#line 132 "ts-src/mgos/mg_mqtt.ts"
     return;
   }
-#line 131 "ts-src/mgos/mg_mqtt.ts"
+#line 133 "ts-src/mgos/mg_mqtt.ts"
   Session_disconnect(&c->session);
   mgos_mqtt_conn_service(c, port_nowMs());
 }
