@@ -17,9 +17,8 @@
 #include <string.h>
 
 #include "app_timer.h"      /* mgos_app_poll */
-#include "config.h"         /* mgos_mqtt_config_load_json / _set / _error */
 #include "facade.h"         /* mgos_mqtt_init, mgos_mqtt_global_disconnect, mgos_mqtt_num_unsent_bytes */
-#include "mgos_mqtt_host.h" /* mgos_mqtt_poll, mgos_mqtt_host_cleanup */
+#include "mgos_mqtt_host.h" /* mgos_mqtt_poll, mgos_mqtt_host_config_arg, mgos_mqtt_host_cleanup */
 #include "port.h"           /* port_now_ms */
 
 void mgos_app_init(void);
@@ -36,43 +35,6 @@ static int usage(const char *prog) {
   return 2;
 }
 
-/* Reads a whole file into a NUL-terminated heap string (NULL on error, reported). */
-static char *read_file(const char *path) {
-  FILE *f = fopen(path, "rb");
-  char *text = NULL;
-  size_t len = 0, cap = 0;
-  if (f == NULL) {
-    perror(path);
-    return NULL;
-  }
-  for (;;) {
-    size_t n;
-    if (cap - len < 1024) {
-      char *p = (char *) realloc(text, cap + 4096);
-      if (p == NULL) {
-        fprintf(stderr, "%s: out of memory\n", path);
-        free(text);
-        fclose(f);
-        return NULL;
-      }
-      text = p;
-      cap += 4096;
-    }
-    n = fread(text + len, 1, cap - len - 1, f);
-    len += n;
-    if (n == 0) break;
-  }
-  if (ferror(f)) {
-    perror(path);
-    free(text);
-    text = NULL;
-  } else {
-    text[len] = '\0';
-  }
-  fclose(f);
-  return text;
-}
-
 int main(int argc, char **argv) {
   long run_ms = -1;
   uint32_t t0;
@@ -81,21 +43,10 @@ int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   for (i = 1; i < argc; i++) {
     const char *a = argv[i];
-    if ((strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0) && i + 1 < argc) {
-      char *text = read_file(argv[++i]);
-      int rc;
-      if (text == NULL) return 2;
-      rc = mgos_mqtt_config_load_json(argv[i], text);
-      free(text);
-      if (rc != 0) {
-        fprintf(stderr, "config error: %s\n", mgos_mqtt_config_error());
-        return 2;
-      }
-    } else if (strcmp(a, "--set") == 0 && i + 1 < argc) {
-      if (mgos_mqtt_config_set(argv[++i]) != 0) {
-        fprintf(stderr, "config error: %s\n", mgos_mqtt_config_error());
-        return 2;
-      }
+    int cfg = mgos_mqtt_host_config_arg(argc, argv, &i);
+    if (cfg < 0) return 2;
+    if (cfg > 0) {
+      continue;
     } else if (strcmp(a, "--run-ms") == 0 && i + 1 < argc) {
       char *end;
       run_ms = strtol(argv[++i], &end, 10);

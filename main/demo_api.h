@@ -26,7 +26,7 @@ uint16_t mgos_mqtt_pubv(const char *topic, int qos, bool retain, const char *jso
 #include "config_sys.h" /* mgos_sys_config_get_mqtt_* */
 #include "port.h"       /* port_device_id: the default device id */
 #ifndef ESP_PLATFORM
-#include "mgos_mqtt_host.h" /* mgos_mqtt_poll / _host_cleanup */
+#include "mgos_mqtt_host.h" /* mgos_mqtt_poll / _host_config_arg / _host_cleanup */
 #endif
 
 #endif /* DEMO_API_H */

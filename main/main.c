@@ -242,43 +242,6 @@ static int usage(const char *prog) {
   return 2;
 }
 
-/* Reads a whole file into a NUL-terminated heap string (NULL on error, reported). */
-static char *read_file(const char *path) {
-  FILE *f = fopen(path, "rb");
-  char *text = NULL;
-  size_t len = 0, cap = 0;
-  if (f == NULL) {
-    perror(path);
-    return NULL;
-  }
-  for (;;) {
-    size_t n;
-    if (cap - len < 1024) {
-      char *p = (char *) realloc(text, cap + 4096);
-      if (p == NULL) {
-        fprintf(stderr, "%s: out of memory\n", path);
-        free(text);
-        fclose(f);
-        return NULL;
-      }
-      text = p;
-      cap += 4096;
-    }
-    n = fread(text + len, 1, cap - len - 1, f);
-    len += n;
-    if (n == 0) break;
-  }
-  if (ferror(f)) {
-    perror(path);
-    free(text);
-    text = NULL;
-  } else {
-    text[len] = '\0';
-  }
-  fclose(f);
-  return text;
-}
-
 static bool parse_seconds(const char *s, double *out) {
   char *end;
   double v = strtod(s, &end);
@@ -294,21 +257,10 @@ int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   for (i = 1; i < argc; i++) {
     const char *a = argv[i];
-    if ((strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0) && i + 1 < argc) {
-      char *text = read_file(argv[++i]);
-      int rc;
-      if (text == NULL) return 2;
-      rc = mgos_mqtt_config_load_json(argv[i], text);
-      free(text);
-      if (rc != 0) {
-        fprintf(stderr, "config error: %s\n", mgos_mqtt_config_error());
-        return 2;
-      }
-    } else if (strcmp(a, "--set") == 0 && i + 1 < argc) {
-      if (mgos_mqtt_config_set(argv[++i]) != 0) {
-        fprintf(stderr, "config error: %s\n", mgos_mqtt_config_error());
-        return 2;
-      }
+    int cfg = mgos_mqtt_host_config_arg(argc, argv, &i);
+    if (cfg < 0) return 2;
+    if (cfg > 0) {
+      continue;
     } else if (strcmp(a, "--exit-after") == 0 && i + 1 < argc) {
       if (!parse_seconds(argv[++i], &exit_after)) {
         fprintf(stderr, "--exit-after: expected seconds, got '%s'\n", argv[i]);

@@ -159,27 +159,10 @@ int main(int argc, char **argv) {
 
   setvbuf(stdout, NULL, _IOLBF, 0);
   for (i = 1; i < argc; i++) {
-    int rc;
-    if (strcmp(argv[i], "--set") == 0 && i + 1 < argc) {
-      rc = mgos_mqtt_config_set(argv[++i]);
-    } else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
-      FILE *f = fopen(argv[++i], "rb");
-      static char text[16384];
-      size_t n;
-      if (f == NULL) {
-        fprintf(stderr, "%s: %s\n", argv[i], strerror(errno));
-        return 2;
-      }
-      n = fread(text, 1, sizeof(text) - 1, f);
-      fclose(f);
-      text[n] = '\0';
-      rc = mgos_mqtt_config_load_json(argv[i], text);
-    } else {
+    int rc = mgos_mqtt_host_config_arg(argc, argv, &i);
+    if (rc < 0) return 2;
+    if (rc == 0) {
       fprintf(stderr, "usage: %s [-c config.json] [--set section.key=value]...\n", argv[0]);
-      return 2;
-    }
-    if (rc != 0) {
-      fprintf(stderr, "config error: %s\n", mgos_mqtt_config_error());
       return 2;
     }
   }

@@ -27,6 +27,13 @@ void mgos_mqtt_stop(void);
 typedef void (*mgos_mqtt_host_event_cb_t)(int ev, void *ev_data, void *ud);
 void mgos_mqtt_host_set_event_handler(mgos_mqtt_host_event_cb_t cb, void *ud);
 
+/* Command-line configuration shared by host programs: applies the option at
+ * argv[*i] if it is "-c FILE" / "--config FILE" (a JSON config file, loaded
+ * all or nothing) or "--set section.key=value", advancing *i past its value.
+ * Returns 1 when it applied one, 0 when argv[*i] is not a config option, -1 on
+ * an error (printed to stderr with the key and the reason). */
+int mgos_mqtt_host_config_arg(int argc, char **argv, int *i);
+
 /* Closes every socket and frees what the port holds (before exit). */
 void mgos_mqtt_host_cleanup(void);
 

@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "conn.h"
 #include "mgos_mqtt_host.h"
 #include "port.h"
@@ -561,6 +562,63 @@ void mgos_mqtt_run(void) {
 }
 
 void mgos_mqtt_stop(void) { s_stop = 1; }
+
+/* Reads a whole file into a NUL-terminated heap string (NULL on error, reported). */
+static char *read_text_file(const char *path) {
+  FILE *f = fopen(path, "rb");
+  char *text = NULL;
+  size_t len = 0, cap = 0;
+  if (f == NULL) {
+    fprintf(stderr, "%s: %s\n", path, strerror(errno));
+    return NULL;
+  }
+  for (;;) {
+    size_t n;
+    if (cap - len < 1024) {
+      char *p = (char *) realloc(text, cap + 4096);
+      if (p == NULL) {
+        fprintf(stderr, "%s: out of memory\n", path);
+        free(text);
+        fclose(f);
+        return NULL;
+      }
+      text = p;
+      cap += 4096;
+    }
+    n = fread(text + len, 1, cap - len - 1, f);
+    len += n;
+    if (n == 0) break;
+  }
+  if (ferror(f)) {
+    fprintf(stderr, "%s: %s\n", path, strerror(errno));
+    free(text);
+    text = NULL;
+  } else {
+    text[len] = '\0';
+  }
+  fclose(f);
+  return text;
+}
+
+int mgos_mqtt_host_config_arg(int argc, char **argv, int *i) {
+  const char *a = argv[*i];
+  int rc;
+  if ((strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0) && *i + 1 < argc) {
+    char *text = read_text_file(argv[++*i]);
+    if (text == NULL) return -1;
+    rc = mgos_mqtt_config_load_json(argv[*i], text);
+    free(text);
+  } else if (strcmp(a, "--set") == 0 && *i + 1 < argc) {
+    rc = mgos_mqtt_config_set(argv[++*i]);
+  } else {
+    return 0;
+  }
+  if (rc != 0) {
+    fprintf(stderr, "config error: %s\n", mgos_mqtt_config_error());
+    return -1;
+  }
+  return 1;
+}
 
 void mgos_mqtt_host_cleanup(void) {
   int i;
