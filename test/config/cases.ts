@@ -12,7 +12,7 @@ export const FULL_MQTT: Record<string, boolean | number | string> = {
   ssl_psk_identity: "id1", ssl_psk_key: "00112233445566778899aabbccddeeff",
   clean_session: false, keep_alive: 65535, will_topic: "dev/42/status", will_message: "offline", will_retain: true,
   max_qos: 0, recv_mbuf_limit: 0, require_time: true, cloud_events: false, max_queue_length: 100,
-  debug_use_log_level: true,
+  max_queue_drop_oldest: true, debug_use_log_level: true,
 };
 
 /** Loaded before the BAD cases: every key of mqtt set, and one string of mqtt1. */

@@ -23,6 +23,8 @@ const TABLE: Record<string, boolean | number | string> = {
   ssl_cert: "", ssl_key: "", ssl_ca_cert: "", ssl_cipher_suites: "", ssl_psk_identity: "", ssl_psk_key: "",
   clean_session: true, keep_alive: 60, will_topic: "", will_message: "", will_retain: false,
   max_qos: 2, recv_mbuf_limit: 3072, require_time: false, cloud_events: true, max_queue_length: 5,
+  // Ours, not the reference's (docs/delivery.md): the offline policy, refuse by default.
+  max_queue_drop_oldest: false,
   debug_use_log_level: false,
 };
 

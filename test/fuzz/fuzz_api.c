@@ -226,13 +226,19 @@ static void after_event(mg_connection *nc) {
 static void on_global(mg_connection *nc, int ev, void *ev_data, void *ud) {
   (void)ud;
   check_nc(nc);
-  if (ev_data != NULL) {
+  if (ev == MGOS_MQTT_EV_DROPPED) {
+    mgos_mqtt_dropped *d = (mgos_mqtt_dropped *)ev_data;
+    FUZZ_CHECK(d != NULL && d->packet_id != 0 && d->qos >= 0 && d->qos <= 2, "DROPPED event data");
+    (void)touch(d->topic.p, d->topic.len);
+    (void)touch(d->payload.p, d->payload.len);
+  } else if (ev_data != NULL) {
     mg_mqtt_message *m = (mg_mqtt_message *)ev_data;
     (void)touch(m->topic.p, m->topic.len);
     (void)touch(m->payload.p, m->payload.len);
-    FUZZ_CHECK(m->qos >= 0 && m->qos <= 2, "message qos %d", m->qos);
+    /* SUBACK: the granted QoS, 0x80 for a refused filter (docs/delivery.md). */
+    FUZZ_CHECK((m->qos >= 0 && m->qos <= 2) || (ev == MG_EV_MQTT_SUBACK && m->qos == 0x80), "event %d qos %d", ev, m->qos);
   } else {
-    FUZZ_CHECK(ev == MG_EV_CLOSE, "event %d without ev_data", ev);
+    FUZZ_CHECK(ev == MG_EV_CLOSE || ev == MGOS_MQTT_EV_OUTBOX_ROOM, "event %d without ev_data", ev);
   }
   after_event(nc);
 }

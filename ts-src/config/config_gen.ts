@@ -16,7 +16,7 @@ import { mgos_config_mqtt } from "./config_schema";
 export enum config_kind { BOOL = 1, INT = 2, F64 = 3, STRING = 4 }
 
 /** Keys per section. */
-export const KEY_COUNT: i32 = 24;
+export const KEY_COUNT: i32 = 25;
 /** String keys per section. */
 export const STR_KEY_COUNT: i32 = 12;
 /** Sections: mqtt and mqtt1. */
@@ -71,6 +71,8 @@ export const MGOS_MQTT_REQUIRE_TIME_VALUE: i32 = 0;
 export const MGOS_MQTT_CLOUD_EVENTS_VALUE: i32 = 1;
 /** mqtt.max_queue_length default @kconfig MGOS_MQTT_MAX_QUEUE_LENGTH */
 export const MGOS_MQTT_MAX_QUEUE_LENGTH: i32 = 5;
+/** mqtt.max_queue_drop_oldest default (0 or 1) @kconfig MGOS_MQTT_MAX_QUEUE_DROP_OLDEST_VALUE */
+export const MGOS_MQTT_MAX_QUEUE_DROP_OLDEST_VALUE: i32 = 0;
 /** mqtt.debug_use_log_level default (0 or 1) @kconfig MGOS_MQTT_DEBUG_USE_LOG_LEVEL_VALUE */
 export const MGOS_MQTT_DEBUG_USE_LOG_LEVEL_VALUE: i32 = 0;
 
@@ -121,6 +123,8 @@ export const MGOS_MQTT1_REQUIRE_TIME_VALUE: i32 = 0;
 export const MGOS_MQTT1_CLOUD_EVENTS_VALUE: i32 = 1;
 /** mqtt1.max_queue_length default @kconfig MGOS_MQTT1_MAX_QUEUE_LENGTH */
 export const MGOS_MQTT1_MAX_QUEUE_LENGTH: i32 = 5;
+/** mqtt1.max_queue_drop_oldest default (0 or 1) @kconfig MGOS_MQTT1_MAX_QUEUE_DROP_OLDEST_VALUE */
+export const MGOS_MQTT1_MAX_QUEUE_DROP_OLDEST_VALUE: i32 = 0;
 /** mqtt1.debug_use_log_level default (0 or 1) @kconfig MGOS_MQTT1_DEBUG_USE_LOG_LEVEL_VALUE */
 export const MGOS_MQTT1_DEBUG_USE_LOG_LEVEL_VALUE: i32 = 0;
 
@@ -156,6 +160,7 @@ export function set_defaults(c: mgos_config_mqtt, s: i32): void {
     c.require_time = MGOS_MQTT_REQUIRE_TIME_VALUE !== 0;
     c.cloud_events = MGOS_MQTT_CLOUD_EVENTS_VALUE !== 0;
     c.max_queue_length = MGOS_MQTT_MAX_QUEUE_LENGTH;
+    c.max_queue_drop_oldest = MGOS_MQTT_MAX_QUEUE_DROP_OLDEST_VALUE !== 0;
     c.debug_use_log_level = MGOS_MQTT_DEBUG_USE_LOG_LEVEL_VALUE !== 0;
   } else {
     c.enable = MGOS_MQTT1_ENABLE_VALUE !== 0;
@@ -181,6 +186,7 @@ export function set_defaults(c: mgos_config_mqtt, s: i32): void {
     c.require_time = MGOS_MQTT1_REQUIRE_TIME_VALUE !== 0;
     c.cloud_events = MGOS_MQTT1_CLOUD_EVENTS_VALUE !== 0;
     c.max_queue_length = MGOS_MQTT1_MAX_QUEUE_LENGTH;
+    c.max_queue_drop_oldest = MGOS_MQTT1_MAX_QUEUE_DROP_OLDEST_VALUE !== 0;
     c.debug_use_log_level = MGOS_MQTT1_DEBUG_USE_LOG_LEVEL_VALUE !== 0;
   }
 }
@@ -225,7 +231,8 @@ export function key_find(name: Bytes): i32 {
   if (bytesEqual(name, lit("require_time"))) return 20;
   if (bytesEqual(name, lit("cloud_events"))) return 21;
   if (bytesEqual(name, lit("max_queue_length"))) return 22;
-  if (bytesEqual(name, lit("debug_use_log_level"))) return 23;
+  if (bytesEqual(name, lit("max_queue_drop_oldest"))) return 23;
+  if (bytesEqual(name, lit("debug_use_log_level"))) return 24;
   return -1;
 }
 
@@ -255,7 +262,8 @@ export function key_name(k: i32): string {
     case 20: return "require_time";
     case 21: return "cloud_events";
     case 22: return "max_queue_length";
-    case 23: return "debug_use_log_level";
+    case 23: return "max_queue_drop_oldest";
+    case 24: return "debug_use_log_level";
     default: return "";
   }
 }
@@ -370,7 +378,8 @@ export function set_bool(c: mgos_config_mqtt, k: i32, v: bool): void {
     case 17: c.will_retain = v; break;
     case 20: c.require_time = v; break;
     case 21: c.cloud_events = v; break;
-    case 23: c.debug_use_log_level = v; break;
+    case 23: c.max_queue_drop_oldest = v; break;
+    case 24: c.debug_use_log_level = v; break;
     default: break;
   }
 }
@@ -383,7 +392,8 @@ export function get_bool(c: mgos_config_mqtt, k: i32): bool {
     case 17: return c.will_retain;
     case 20: return c.require_time;
     case 21: return c.cloud_events;
-    case 23: return c.debug_use_log_level;
+    case 23: return c.max_queue_drop_oldest;
+    case 24: return c.debug_use_log_level;
     default: return false;
   }
 }

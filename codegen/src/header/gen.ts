@@ -16,14 +16,18 @@
 //     reference signature the subset cannot express (structs by value,
 //     `const void *`, varargs), implemented in port/compat.c or json_printf.c;
 //   - `@capi_host <prototype>`: host-only functions (under #ifndef ESP_PLATFORM);
-//   - `@cmacro NAME(args) body`: function-like macros (MG_MQTT_QOS ...).
+//   - `@cmacro NAME(args) body`: function-like macros (MG_MQTT_QOS ...);
+//   - `@cdoc` on a declaration: its whole JSDoc text as a comment block near
+//     the top (the delivery rule of ts-src/mqtt/delivery.ts);
+//   - `#include "delivery.h"`: MGOS_MQTT_ERR_*, MGOS_MQTT_EV_*, MGOS_MQTT_DROP_*
+//     and struct mgos_mqtt_dropped (ts-src/mqtt/delivery.ts, imports only mg_types).
 // `--check` exits 1 when the header on disk differs (the staleness check).
 
 import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
 
-const MODULES = ["ts-src/mgos/mg_types.ts", "ts-src/mgos/conn.ts", "ts-src/mgos/facade.ts", "ts-src/mgos/mg_mqtt.ts"];
+const MODULES = ["ts-src/mgos/mg_types.ts", "ts-src/mqtt/delivery.ts", "ts-src/mgos/conn.ts", "ts-src/mgos/facade.ts", "ts-src/mgos/mg_mqtt.ts"];
 const OUT = "components/mgos_mqtt/include/mgos_mqtt.h";
 
 const SCALARS: Record<string, string> = {
@@ -92,6 +96,7 @@ export function generateHeader(root: string): string {
   const capi: string[] = [];
   const host: string[] = [];
   const macros: string[] = [];
+  const cdocs: string[] = [];
   const seen = new Set<string>();
   const add = (list: string[], doc: string, proto: string, where: string): void => {
     const m = /([A-Za-z_][A-Za-z0-9_]*)\s*\(/.exec(proto);
@@ -106,6 +111,11 @@ export function generateHeader(root: string): string {
       const where = `${sf.fileName}:${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1}`;
       for (const c of tags(n, "capi")) add(capi, "", c, where);
       for (const c of tags(n, "capi_host")) add(host, "", c, where);
+      if (ts.getJSDocTags(n).some((t) => t.tagName.text === "cdoc")) {
+        const d = ts.getJSDocCommentsAndTags(n).find(ts.isJSDoc);
+        const c = d && d.comment !== undefined ? (typeof d.comment === "string" ? d.comment : ts.getTextOfJSDocComment(d.comment) ?? "") : "";
+        cdocs.push("/*", ...c.replace(/\*\//g, "* /").split("\n").map((l) => ` *${l.trim() ? " " + l.trimEnd() : ""}`), " */");
+      }
       for (const c of tags(n, "cmacro")) {
         const m = /^([A-Za-z_][A-Za-z0-9_]*\([^)]*\))\s+(.+)$/.exec(c);
         if (!m) throw new HeaderError(`${where}: @cmacro needs \`NAME(args) body\`, got \`${c}\``);
@@ -148,7 +158,13 @@ export function generateHeader(root: string): string {
   L.push("/* struct mg_str, mg_connection, mg_mqtt_message, mg_send_mqtt_handshake_opts,");
   L.push(" * handler typedefs, MG_EV_*, MG_MQTT_*, MGOS_EVENT_* (generated from mg_types.ts). */");
   L.push(`#include "mg_types.h"`);
+  L.push("/* MGOS_MQTT_ERR_*, MGOS_MQTT_EV_*, MGOS_MQTT_DROP_*, struct mgos_mqtt_dropped (generated from delivery.ts). */");
+  L.push(`#include "delivery.h"`);
   L.push("");
+  if (cdocs.length) {
+    L.push(...cdocs);
+    L.push("");
+  }
   L.push("#ifdef __cplusplus");
   L.push(`extern "C" {`);
   L.push("#endif");

@@ -17,7 +17,7 @@ typedef uint8_t config_kind;
 #define config_kind_STRING 4
 
 /** Keys per section. */
-#define config_gen_KEY_COUNT 24
+#define config_gen_KEY_COUNT 25
 
 /** String keys per section. */
 #define config_gen_STR_KEY_COUNT 12
@@ -144,6 +144,11 @@ typedef uint8_t config_kind;
 #define CONFIG_MGOS_MQTT_MAX_QUEUE_LENGTH 5
 #endif
 
+/** mqtt.max_queue_drop_oldest default (0 or 1) @kconfig MGOS_MQTT_MAX_QUEUE_DROP_OLDEST_VALUE */
+#ifndef CONFIG_MGOS_MQTT_MAX_QUEUE_DROP_OLDEST_VALUE
+#define CONFIG_MGOS_MQTT_MAX_QUEUE_DROP_OLDEST_VALUE 0
+#endif
+
 /** mqtt.debug_use_log_level default (0 or 1) @kconfig MGOS_MQTT_DEBUG_USE_LOG_LEVEL_VALUE */
 #ifndef CONFIG_MGOS_MQTT_DEBUG_USE_LOG_LEVEL_VALUE
 #define CONFIG_MGOS_MQTT_DEBUG_USE_LOG_LEVEL_VALUE 0
@@ -263,6 +268,11 @@ typedef uint8_t config_kind;
 /** mqtt1.max_queue_length default @kconfig MGOS_MQTT1_MAX_QUEUE_LENGTH */
 #ifndef CONFIG_MGOS_MQTT1_MAX_QUEUE_LENGTH
 #define CONFIG_MGOS_MQTT1_MAX_QUEUE_LENGTH 5
+#endif
+
+/** mqtt1.max_queue_drop_oldest default (0 or 1) @kconfig MGOS_MQTT1_MAX_QUEUE_DROP_OLDEST_VALUE */
+#ifndef CONFIG_MGOS_MQTT1_MAX_QUEUE_DROP_OLDEST_VALUE
+#define CONFIG_MGOS_MQTT1_MAX_QUEUE_DROP_OLDEST_VALUE 0
 #endif
 
 /** mqtt1.debug_use_log_level default (0 or 1) @kconfig MGOS_MQTT1_DEBUG_USE_LOG_LEVEL_VALUE */

@@ -2,11 +2,17 @@
 #include "session.h"
 
 static void SessionConfig_put(SessionConfig *self, uint32_t k, rt_bytes b);
+static void LogScratch_add(LogScratch *self, rt_bytes b);
+static void LogScratch_num(LogScratch *self, uint32_t v);
 static uint32_t session_minU32(uint32_t a, uint32_t b);
 static uint32_t session_elapsed(uint32_t now, uint32_t then);
 static uint32_t session_left(uint32_t now, uint32_t then, uint32_t period);
 static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at);
 static void Session_queueDisconnect(Session *self);
+static uint16_t Session_refuse(Session *self, uint8_t err, int32_t level, const char *msg, rt_bytes topic, int32_t num);
+static uint16_t Session_refuseSize(Session *self, const char *msg, rt_bytes topic, uint32_t size, uint32_t limit);
+static void Session_maybeRoom(Session *self);
+static uint32_t Session_waitingToSend(Session *self);
 static bool Session_receiving(Session *self);
 static uint32_t Session_recvLimit(Session *self);
 static void Session_parse(Session *self);
@@ -19,6 +25,8 @@ static void Session_onPubrel(Session *self, Packet *p);
 static void Session_onSuback(Session *self, Packet *p);
 static void Session_onUnsuback(Session *self, Packet *p);
 static void Session_pump(Session *self);
+static bool Session_copyOut(Session *self, OutMsg *r);
+static bool Session_pumpStream(Session *self);
 static bool Session_pumpAcksAndSubs(Session *self);
 static void Session_emit(Session *self, int32_t ev, Packet *p);
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p);
@@ -29,7 +37,9 @@ static bool Session_idInUse(Session *self, uint16_t id);
 static int32_t Session_findRec(Session *self, uint16_t id);
 static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state);
 static rt_bytes Session_recTopic(Session *self, OutMsg *r);
-static bool Session_dropOldestQueued(Session *self, const char *why);
+static bool Session_dropOldestWaiting(Session *self, uint8_t reason);
+static rt_bytes Session_recPayload(Session *self, OutMsg *r);
+static uint32_t Session_topicOffset(Session *self, OutMsg *r);
 static void Session_releaseBytes(Session *self, OutMsg *r);
 static void Session_freeRec(Session *self, uint32_t i);
 static void Session_freeSub(Session *self, uint32_t i);
@@ -37,13 +47,15 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id);
 static bool Session_rxQos2Has(Session *self, uint16_t id);
 static void Session_rxQos2Remove(Session *self, uint32_t k);
 
+#line 244 "ts-src/mqtt/session.ts"
+static LogScratch session_logScratch;
+
 /** CONNECT options built by connect(): shared by all sessions, as connectWith()
  *  encodes them at once and keeps nothing (saves the RAM of one per session). */
-#line 208 "ts-src/mqtt/session.ts"
 static ConnectOptions session_connectScratch;
 
 /* Sets the fields of a zeroed SessionConfig to their initial values. */
-#line 130 "ts-src/mqtt/session.ts"
+#line 140 "ts-src/mqtt/session.ts"
 void SessionConfig_init(SessionConfig *self) {
   self->keepAlive = 60;
   self->cleanSession = true;
@@ -53,7 +65,7 @@ void SessionConfig_init(SessionConfig *self) {
 }
 
 /* Sets the fields of a zeroed Session to their initial values. */
-#line 261 "ts-src/mqtt/session.ts"
+#line 301 "ts-src/mqtt/session.ts"
 void Session_init(Session *self) {
   SessionConfig_init(&self->cfg);
   self->evTag = -1;
@@ -67,33 +79,33 @@ static RT_CONSTRUCTOR void session__ctor(void) {
 
 /** Copies the five strings in. Returns null when accepted, else what is wrong
    *  (the config is then left unchanged). */
-#line 146 "ts-src/mqtt/session.ts"
+#line 159 "ts-src/mqtt/session.ts"
 const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
-#line 148 "ts-src/mqtt/session.ts"
+#line 161 "ts-src/mqtt/session.ts"
     return "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
   }
-#line 149 "ts-src/mqtt/session.ts"
+#line 162 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
     return "string over 65535 bytes";
   }
   if (willTopic.len > 0 && !topic_validTopicName(willTopic)) {
-#line 152 "ts-src/mqtt/session.ts"
+#line 165 "ts-src/mqtt/session.ts"
     return "invalid will topic";
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 154 "ts-src/mqtt/session.ts"
+#line 167 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
-#line 154 "ts-src/mqtt/session.ts"
+#line 167 "ts-src/mqtt/session.ts"
     return "password without user name";
   }
-#line 155 "ts-src/mqtt/session.ts"
+#line 168 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
-#line 155 "ts-src/mqtt/session.ts"
+#line 168 "ts-src/mqtt/session.ts"
     return "client id or user name not UTF-8";
   }
-#line 156 "ts-src/mqtt/session.ts"
+#line 169 "ts-src/mqtt/session.ts"
   rt_set_u32(self->offs, 6, 0, 0);
   SessionConfig_put(self, 0, clientId);
   SessionConfig_put(self, 1, user);
@@ -113,12 +125,36 @@ rt_bytes SessionConfig_str(SessionConfig *self, uint32_t k) {
   return rt_subarray(RT_BYTES(self->strs, CONFIG_MGOS_MQTT_CONFIG_STR_SIZE), rt_get_u32(self->offs, 6, k), rt_get_u32(self->offs, 6, rt_idx_add(k, 1)));
 }
 
-#line 201 "ts-src/mqtt/session.ts"
+#line 216 "ts-src/mqtt/session.ts"
 rt_bytes Sub_view(Sub *self) {
   return rt_subarray(RT_BYTES(self->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, self->filterLen);
 }
 
-#line 210 "ts-src/mqtt/session.ts"
+#line 230 "ts-src/mqtt/session.ts"
+static void LogScratch_add(LogScratch *self, rt_bytes b) {
+  for (uint32_t i = 0; i < b.len && self->len < 96; i++) {
+#line 231 "ts-src/mqtt/session.ts"
+    uint32_t tmp = self->len++;
+#line 231 "ts-src/mqtt/session.ts"
+    rt_set_u8(self->buf, 96, tmp, rt_bytes_get(b, i));
+  }
+}
+
+#line 234 "ts-src/mqtt/session.ts"
+static void LogScratch_num(LogScratch *self, uint32_t v) {
+  uint32_t div = 1000000000;
+  while (div > 1 && (rt_idiv_u32(v, div) == 0)) {
+#line 236 "ts-src/mqtt/session.ts"
+    div = div / 10;
+  }
+#line 237 "ts-src/mqtt/session.ts"
+  while (div > 0 && self->len < 96) {
+    rt_set_u8(self->buf, 96, self->len++, (uint8_t)(0x30 + (int32_t)(rt_idiv_u32(v, div) % 10)));
+    div = div / 10;
+  }
+}
+
+#line 250 "ts-src/mqtt/session.ts"
 static uint32_t session_minU32(uint32_t a, uint32_t b) {
   return (a < b) ? a : b;
 }
@@ -146,11 +182,11 @@ static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at) {
     shift = shift + 7u;
     i = i + 1u;
     if ((b & 0x80) == 0) {
-#line 236 "ts-src/mqtt/session.ts"
+#line 276 "ts-src/mqtt/session.ts"
       break;
     }
   }
-#line 238 "ts-src/mqtt/session.ts"
+#line 278 "ts-src/mqtt/session.ts"
   return (i - at) + rem;
 }
 
@@ -160,27 +196,27 @@ const char *session_connackReason(uint8_t code) {
   case 0: {
     return "accepted";
   }
-#line 246 "ts-src/mqtt/session.ts"
+#line 286 "ts-src/mqtt/session.ts"
   case 1: {
     return "refused: unacceptable protocol version";
   }
-#line 248 "ts-src/mqtt/session.ts"
+#line 288 "ts-src/mqtt/session.ts"
   case 2: {
     return "refused: identifier rejected";
   }
-#line 250 "ts-src/mqtt/session.ts"
+#line 290 "ts-src/mqtt/session.ts"
   case 3: {
     return "refused: server unavailable";
   }
-#line 252 "ts-src/mqtt/session.ts"
+#line 292 "ts-src/mqtt/session.ts"
   case 4: {
     return "refused: bad user name or password";
   }
-#line 254 "ts-src/mqtt/session.ts"
+#line 294 "ts-src/mqtt/session.ts"
   case 5: {
     return "refused: not authorized";
   }
-#line 256 "ts-src/mqtt/session.ts"
+#line 296 "ts-src/mqtt/session.ts"
   default: {
     return "refused: unknown return code";
   }
@@ -189,7 +225,7 @@ const char *session_connackReason(uint8_t code) {
 }
 
 /** Copies a whole config in (the caller's may then go away). */
-#line 315 "ts-src/mqtt/session.ts"
+#line 368 "ts-src/mqtt/session.ts"
 void Session_configure(Session *self, SessionConfig *c) {
   self->cfg = *c;
 }
@@ -206,7 +242,7 @@ bool Session_isConnected(Session *self) {
 // ---------------------------------------------------------------- transport
 /** Starts a connection: queues CONNECT built from cfg. False if one is already
    *  under way or CONNECT does not fit the tx buffer. */
-#line 332 "ts-src/mqtt/session.ts"
+#line 385 "ts-src/mqtt/session.ts"
 bool Session_connect(Session *self, uint32_t now) {
   ConnectOptions *o = &session_connectScratch;
   o->clientId = SessionConfig_str(&self->cfg, CfgStr_CLIENT_ID);
@@ -272,10 +308,10 @@ rt_bytes Session_txView(Session *self) {
 /** The port wrote the first `n` bytes of txView(). */
 void Session_txConsumed(Session *self, uint32_t n) {
   if (n > self->txLen) {
-#line 396 "ts-src/mqtt/session.ts"
+#line 449 "ts-src/mqtt/session.ts"
     n = self->txLen;
   }
-#line 397 "ts-src/mqtt/session.ts"
+#line 450 "ts-src/mqtt/session.ts"
   uint32_t rest = self->txLen - n;
   // Walk the packets written: the last one may be cut, remember its tail.
   uint32_t k = n;
@@ -295,18 +331,19 @@ void Session_txConsumed(Session *self, uint32_t n) {
     at += len;
   }
   if (n > 0) {
-#line 415 "ts-src/mqtt/session.ts"
+#line 468 "ts-src/mqtt/session.ts"
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
   }
-#line 416 "ts-src/mqtt/session.ts"
+#line 469 "ts-src/mqtt/session.ts"
   self->txLen = rest;
   if (self->state == SessionState_DISCONNECTING && !self->closing) {
-#line 417 "ts-src/mqtt/session.ts"
+#line 470 "ts-src/mqtt/session.ts"
     Session_queueDisconnect(self);
   }
   // Space freed: packets that did not fit may go now.
-#line 419 "ts-src/mqtt/session.ts"
+#line 472 "ts-src/mqtt/session.ts"
   Session_pump(self);
+  Session_maybeRoom(self);
 }
 
 /** True when the port should close the transport now (after a DISCONNECT was
@@ -330,10 +367,10 @@ void Session_connectionLost(Session *self, uint32_t now) {
    *  (CLOSE event) and wantsClose() tells the port to drop the transport. */
 void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
-#line 442 "ts-src/mqtt/session.ts"
+#line 496 "ts-src/mqtt/session.ts"
     return;
   }
-#line 443 "ts-src/mqtt/session.ts"
+#line 497 "ts-src/mqtt/session.ts"
   Session_logNum(self, LogLevel_ERROR, reason, 0);
   // Before the CLOSE event: a handler that reconnects must see that the old
   // transport still has to go (connectionLost() clears it).
@@ -344,10 +381,10 @@ void Session_close(Session *self, const char *reason) {
 /** Queues DISCONNECT; wantsClose() turns true once it is flushed. */
 bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
-#line 452 "ts-src/mqtt/session.ts"
+#line 506 "ts-src/mqtt/session.ts"
     return false;
   }
-#line 453 "ts-src/mqtt/session.ts"
+#line 507 "ts-src/mqtt/session.ts"
   self->state = SessionState_DISCONNECTING;
   Session_queueDisconnect(self);
   return true;
@@ -355,6 +392,12 @@ bool Session_disconnect(Session *self) {
 
 /** Puts DISCONNECT into tx and lets the port close once it is written. */
 static void Session_queueDisconnect(Session *self) {
+  // A packet half streamed into tx must end first: txConsumed() calls again.
+  if (self->streaming) {
+#line 515 "ts-src/mqtt/session.ts"
+    return;
+  }
+#line 516 "ts-src/mqtt/session.ts"
   uint32_t n = codec_encodeSimple(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_DISCONNECT);
   if (n == 0 && self->txLen > self->txHeadLeft) {
     // No room: the connection ends anyway, so the whole packets waiting make
@@ -366,10 +409,10 @@ static void Session_queueDisconnect(Session *self) {
   }
   // Still no room (the rest of one big packet): txConsumed() calls again.
   if (n == 0) {
-#line 470 "ts-src/mqtt/session.ts"
+#line 526 "ts-src/mqtt/session.ts"
     return;
   }
-#line 471 "ts-src/mqtt/session.ts"
+#line 527 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   self->closing = true;
@@ -383,14 +426,17 @@ uint32_t Session_nextTickIn(Session *self, uint32_t now, uint32_t cap) {
     due = session_minU32(due, session_left(now, self->connectStart, CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS));
   } else if (self->state == SessionState_CONNECTED && ka > 0) {
     if (self->pingOutstanding) {
-#line 483 "ts-src/mqtt/session.ts"
+#line 539 "ts-src/mqtt/session.ts"
       due = session_minU32(due, session_left(now, self->pingSentAt, ka >> 1));
+    } else if (self->streaming) {
+#line 540 "ts-src/mqtt/session.ts"
+      due = session_minU32(due, session_left(now, self->lastTx, ka));
     } else {
-#line 484 "ts-src/mqtt/session.ts"
+#line 541 "ts-src/mqtt/session.ts"
       due = session_minU32(due, session_minU32(session_left(now, self->lastTx, ka), session_left(now, self->lastRx, ka)));
     }
   }
-#line 486 "ts-src/mqtt/session.ts"
+#line 543 "ts-src/mqtt/session.ts"
   return due;
 }
 
@@ -399,17 +445,17 @@ void Session_tick(Session *self, uint32_t now) {
   self->now = now;
   if (self->state == SessionState_CONNECTING) {
     if (session_elapsed(now, self->connectStart) >= CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS) {
-#line 493 "ts-src/mqtt/session.ts"
+#line 550 "ts-src/mqtt/session.ts"
       Session_close(self, "no CONNACK in time");
     }
-#line 494 "ts-src/mqtt/session.ts"
+#line 551 "ts-src/mqtt/session.ts"
     return;
   }
   if (self->state != SessionState_CONNECTED) {
-#line 496 "ts-src/mqtt/session.ts"
+#line 553 "ts-src/mqtt/session.ts"
     return;
   }
-#line 497 "ts-src/mqtt/session.ts"
+#line 554 "ts-src/mqtt/session.ts"
   uint32_t ka = (uint32_t)(self->cfg.keepAlive * 1000);
   if (ka > 0) {
     if (self->pingOutstanding) {
@@ -417,14 +463,16 @@ void Session_tick(Session *self, uint32_t now) {
         Session_close(self, "no PINGRESP within keep_alive / 2");
         return;
       }
-    } else if ((session_elapsed(now, self->lastTx) >= ka) || (session_elapsed(now, self->lastRx) >= ka)) {
+    } else if ((session_elapsed(now, self->lastTx) >= ka) || (!self->streaming && (session_elapsed(now, self->lastRx) >= ka))) {
+      // While a large packet streams out (no PINGREQ can enter tx) a quiet
+      // broker is checked once it is out; a stream that stops moving is not.
       // PINGREQ when keep_alive passed without a sent packet (MQTT-3.1.2-23),
       // or without a received one: a dead broker is then noticed within
       // 1.5 x keep_alive of its last word. If tx is full the ping timer
       // starts anyway: a connection that cannot send for that long is dead.
-      uint32_t n = codec_encodeSimple(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_PINGREQ);
+      uint32_t n = codec_encodeSimple(Session_txFree(self), PacketType_PINGREQ);
       if (n == 0) {
-#line 510 "ts-src/mqtt/session.ts"
+#line 569 "ts-src/mqtt/session.ts"
         Session_logNum(self, LogLevel_WARN, "tx full, no PINGREQ", 0);
       } else {
         self->txLen += n;
@@ -435,89 +483,105 @@ void Session_tick(Session *self, uint32_t now) {
     }
   }
   Session_pump(self);
+  Session_maybeRoom(self);
 }
 
 // ---------------------------------------------------------------- API
 /** Next packet id: never 0, wraps after 65535, skips ids in use. */
-#line 525 "ts-src/mqtt/session.ts"
+#line 585 "ts-src/mqtt/session.ts"
 uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
     if (!Session_idInUse(self, self->lastId)) {
-#line 528 "ts-src/mqtt/session.ts"
+#line 588 "ts-src/mqtt/session.ts"
       return self->lastId;
     }
   }
-#line 530 "ts-src/mqtt/session.ts"
+#line 590 "ts-src/mqtt/session.ts"
   return 0;
 }
 
-/** Publishes. Returns 0 when nothing was sent or queued, else the packet id
-   *  (for QoS 0 a fresh id that is not on the wire, as mgos_mqtt_pub). QoS is
-   *  capped by cfg.maxQos. QoS>0 messages that cannot go out now are queued
-   *  (soft limit cfg.maxQueueLength, the oldest dropped first). */
+/** Publishes (the delivery rule, delivery.ts). Returns the packet id (for
+   *  QoS 0 a fresh id that is not on the wire, as mgos_mqtt_pub) once the
+   *  message is the client's, else 0 with `lastError` set and nothing taken.
+   *  QoS is capped by cfg.maxQos. The message goes into tx now when nothing
+   *  waits before it, else into the outbox (store), in publish order. */
 uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, uint32_t now) {
   self->now = now;
+  self->lastError = MGOS_MQTT_ERR_OK;
   if (qos > 2) {
-    Session_log(self, LogLevel_ERROR, "publish: bad QoS", topic, qos);
-    return 0;
+#line 601 "ts-src/mqtt/session.ts"
+    return Session_refuse(self, MGOS_MQTT_ERR_INVALID, LogLevel_ERROR, "publish: bad QoS", topic, qos);
   }
+#line 602 "ts-src/mqtt/session.ts"
   if (!topic_validTopicName(topic)) {
-    Session_log(self, LogLevel_ERROR, "publish: invalid topic name", topic, 0);
-    return 0;
+#line 602 "ts-src/mqtt/session.ts"
+    return Session_refuse(self, MGOS_MQTT_ERR_INVALID, LogLevel_ERROR, "publish: invalid topic name", topic, 0);
   }
+#line 603 "ts-src/mqtt/session.ts"
   uint8_t q = (qos > self->cfg.maxQos) ? self->cfg.maxQos : qos;
-  if (q == 0) {
-    // QoS 0 is never queued: sent now or not at all.
-    if (self->state != SessionState_CONNECTED) {
-#line 550 "ts-src/mqtt/session.ts"
-      return 0;
-    }
-#line 551 "ts-src/mqtt/session.ts"
-    uint32_t n = codec_encodePublish(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), topic, payload, 0, retain, false, 0);
-    if (n == 0) {
-      Session_log(self, LogLevel_WARN, "publish: tx buffer full", topic, rt_i32_of(payload.len));
-      return 0;
-    }
-    self->txLen += n;
-    self->lastTx = now;
-    return Session_nextPacketId(self);
-  }
   uint32_t size = codec_publishSize(topic.len, payload.len, q);
-  if ((size == 0 || size > CONFIG_MGOS_MQTT_TX_BUF_SIZE) || size > CONFIG_MGOS_MQTT_STORE_SIZE) {
-    Session_log(self, LogLevel_ERROR, "publish: message > TX_BUF/STORE_SIZE", topic, rt_i32_of(payload.len));
-    return 0;
+  if (size == 0) {
+#line 605 "ts-src/mqtt/session.ts"
+    return Session_refuseSize(self, "publish: over the MQTT packet limit, can never be sent", topic, payload.len, session_MAX_PAYLOAD);
   }
-  bool flyNow = (self->state == SessionState_CONNECTED && (Session_inflightCount(self) < CONFIG_MGOS_MQTT_MAX_INFLIGHT)) && (Session_queuedCount(self) == 0);
-  if (!flyNow) {
-    uint32_t limit = session_minU32(self->cfg.maxQueueLength, CONFIG_MGOS_MQTT_MAX_QUEUE);
+#line 606 "ts-src/mqtt/session.ts"
+  bool connected = self->state == SessionState_CONNECTED;
+  if (q == 0) {
+    // QoS 0 is not kept for a later connection (MQTT's "at most once").
+    if (!connected) {
+#line 609 "ts-src/mqtt/session.ts"
+      return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED, LogLevel_DEBUG, "publish: QoS 0 while not connected", topic, 0);
+    }
+#line 610 "ts-src/mqtt/session.ts"
+    if (!self->streaming && (Session_waitingToSend(self) == 0)) {
+      uint32_t n = codec_encodePublish(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), topic, payload, 0, retain, false, 0);
+      if (n > 0) {
+        self->txLen += n;
+        self->lastTx = now;
+        return Session_nextPacketId(self);
+      }
+    }
+  }
+  if (size > CONFIG_MGOS_MQTT_STORE_SIZE) {
+#line 619 "ts-src/mqtt/session.ts"
+    return Session_refuseSize(self, "publish: larger than the outbox (MGOS_MQTT_STORE_SIZE), can never be sent", topic, size, CONFIG_MGOS_MQTT_STORE_SIZE);
+  }
+#line 620 "ts-src/mqtt/session.ts"
+  if (!connected) {
+    uint32_t limit = self->cfg.maxQueueLength;
     if (limit == 0) {
-      Session_log(self, LogLevel_WARN, "publish: offline, no queue", topic, 0);
-      return 0;
+#line 622 "ts-src/mqtt/session.ts"
+      return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED, LogLevel_DEBUG, "publish: offline and max_queue_length is 0", topic, 0);
     }
+#line 623 "ts-src/mqtt/session.ts"
     while (Session_queuedCount(self) >= limit) {
-#line 572 "ts-src/mqtt/session.ts"
-      Session_dropOldestQueued(self, "queue full, oldest dropped");
+      if (!self->cfg.dropOldest || !Session_dropOldestWaiting(self, MGOS_MQTT_DROP_QUEUE_FULL)) {
+        self->roomWanted = true;
+        return Session_refuse(self, MGOS_MQTT_ERR_QUEUE_FULL, LogLevel_DEBUG, "publish: offline queue full (max_queue_length)", topic, rt_i32_of(limit));
+      }
     }
   }
-#line 574 "ts-src/mqtt/session.ts"
-  while ((CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed) < size) {
-    if (!Session_dropOldestQueued(self, "store full, oldest dropped")) {
-      Session_log(self, LogLevel_WARN, "publish: store full", topic, rt_i32_of(payload.len));
-      return 0;
+  while (self->recCount >= session_STORE_SLOTS || ((CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed) < size)) {
+    // Connected, a full outbox is backpressure: never drop, the app retries.
+    if ((connected || !self->cfg.dropOldest) || !Session_dropOldestWaiting(self, MGOS_MQTT_DROP_OUTBOX_FULL)) {
+      self->roomWanted = true;
+      return Session_refuse(self, MGOS_MQTT_ERR_FULL, LogLevel_DEBUG, "publish: outbox full", topic, rt_i32_of(size));
     }
-  }
-  if (self->recCount >= session_STORE_SLOTS) {
-    Session_log(self, LogLevel_WARN, "publish: no slot", topic, 0);
-    return 0;
   }
   uint16_t id = Session_nextPacketId(self);
-  OutMsg *r = &self->recs[self->recCount];
-  uint32_t n = codec_encodePublish(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, id);
-  if (n == 0) {
-    Session_log(self, LogLevel_ERROR, "publish: encoding failed", topic, 0);
-    return 0;
+  if (id == 0) {
+#line 638 "ts-src/mqtt/session.ts"
+    return Session_refuse(self, MGOS_MQTT_ERR_FULL, LogLevel_WARN, "publish: no packet id free", topic, 0);
   }
+#line 639 "ts-src/mqtt/session.ts"
+  OutMsg *r = &self->recs[self->recCount];
+  uint32_t n = codec_encodePublish(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0));
+  if (n == 0) {
+#line 641 "ts-src/mqtt/session.ts"
+    return Session_refuse(self, MGOS_MQTT_ERR_INVALID, LogLevel_ERROR, "publish: encoding failed", topic, 0);
+  }
+#line 642 "ts-src/mqtt/session.ts"
   r->state = RecState_QUEUED;
   r->qos = q;
   r->packetId = id;
@@ -525,10 +589,74 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   r->len = n;
   r->sent = false;
   r->unsent = false;
+  r->done = 0;
   self->recCount++;
   self->storeUsed += n;
   Session_pump(self);
   return id;
+}
+
+/** publish() refusing: sets lastError, logs, returns 0. */
+static uint16_t Session_refuse(Session *self, uint8_t err, int32_t level, const char *msg, rt_bytes topic, int32_t num) {
+  self->lastError = err;
+  Session_log(self, level, msg, topic, num);
+  return 0;
+}
+
+/** A message that can never be sent: the log states its size and the limit. */
+static uint16_t Session_refuseSize(Session *self, const char *msg, rt_bytes topic, uint32_t size, uint32_t limit) {
+  self->lastError = MGOS_MQTT_ERR_TOO_BIG;
+  LogScratch *t = &session_logScratch;
+  t->len = 0;
+  LogScratch_add(t, rt_subarray(topic, 0, 48));
+  LogScratch_add(t, RT_LIT(": "));
+  LogScratch_num(t, size);
+  LogScratch_add(t, RT_LIT(" bytes, limit "));
+  LogScratch_num(t, limit);
+  Session_log(self, LogLevel_ERROR, msg, rt_subarray(RT_BYTES(t->buf, 96), 0, t->len), 0);
+  return 0;
+}
+
+/** Bytes a new message may take now without dropping anything (0: none
+   *  can be taken: no record slot, or offline with max_queue_length waiting).
+   *  A message needs publishSize() bytes: topic + payload + 4..9. */
+uint32_t Session_outboxRoom(Session *self) {
+  if (self->recCount >= session_STORE_SLOTS) {
+#line 681 "ts-src/mqtt/session.ts"
+    return 0;
+  }
+#line 682 "ts-src/mqtt/session.ts"
+  if (self->state != SessionState_CONNECTED && (Session_queuedCount(self) >= self->cfg.maxQueueLength)) {
+#line 682 "ts-src/mqtt/session.ts"
+    return 0;
+  }
+#line 683 "ts-src/mqtt/session.ts"
+  return CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed;
+}
+
+/** OUTBOX_ROOM once room is back after a refusal for lack of it. */
+static void Session_maybeRoom(Session *self) {
+  if (!self->roomWanted || (Session_outboxRoom(self) == 0)) {
+#line 688 "ts-src/mqtt/session.ts"
+    return;
+  }
+#line 689 "ts-src/mqtt/session.ts"
+  self->roomWanted = false;
+  Session_emit(self, SessionEvent_OUTBOX_ROOM, NULL);
+}
+
+/** Records whose packet still has to enter tx. */
+static uint32_t Session_waitingToSend(Session *self) {
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < self->recCount; i++) {
+    OutMsg *r = &self->recs[i];
+    if (r->state == RecState_QUEUED || r->unsent) {
+#line 698 "ts-src/mqtt/session.ts"
+      n++;
+    }
+  }
+#line 700 "ts-src/mqtt/session.ts"
+  return n;
 }
 
 /** Adds a subscription (sent now when connected, else after CONNACK, and
@@ -570,15 +698,15 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
-#line 642 "ts-src/mqtt/session.ts"
+#line 741 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 643 "ts-src/mqtt/session.ts"
+#line 742 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
-#line 643 "ts-src/mqtt/session.ts"
+#line 742 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 644 "ts-src/mqtt/session.ts"
+#line 743 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
@@ -595,71 +723,71 @@ uint32_t Session_unsentBytes(Session *self) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state == RecState_QUEUED || (r->unsent && r->state != RecState_WAIT_PUBCOMP)) {
-#line 659 "ts-src/mqtt/session.ts"
-      n += r->len;
+#line 758 "ts-src/mqtt/session.ts"
+      n += r->len - r->done;
     }
   }
-#line 661 "ts-src/mqtt/session.ts"
+#line 760 "ts-src/mqtt/session.ts"
   return n;
 }
 
 uint32_t Session_inflightCount(Session *self) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 666 "ts-src/mqtt/session.ts"
+#line 765 "ts-src/mqtt/session.ts"
     if (self->recs[i].state >= RecState_WAIT_PUBACK) {
-#line 666 "ts-src/mqtt/session.ts"
+#line 765 "ts-src/mqtt/session.ts"
       n++;
     }
   }
-#line 667 "ts-src/mqtt/session.ts"
+#line 766 "ts-src/mqtt/session.ts"
   return n;
 }
 
 uint32_t Session_queuedCount(Session *self) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 672 "ts-src/mqtt/session.ts"
+#line 771 "ts-src/mqtt/session.ts"
     if (self->recs[i].state == RecState_QUEUED) {
-#line 672 "ts-src/mqtt/session.ts"
+#line 771 "ts-src/mqtt/session.ts"
       n++;
     }
   }
-#line 673 "ts-src/mqtt/session.ts"
+#line 772 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 680 "ts-src/mqtt/session.ts"
+#line 779 "ts-src/mqtt/session.ts"
 void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
   self->now = now;
   if (data.len > 0) {
-#line 682 "ts-src/mqtt/session.ts"
+#line 781 "ts-src/mqtt/session.ts"
     self->lastRx = now;
   }
-#line 683 "ts-src/mqtt/session.ts"
+#line 782 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while (off < data.len) {
     if (!Session_receiving(self) || self->epoch != ep) {
-#line 686 "ts-src/mqtt/session.ts"
+#line 785 "ts-src/mqtt/session.ts"
       return;
     }
-#line 687 "ts-src/mqtt/session.ts"
+#line 786 "ts-src/mqtt/session.ts"
     uint32_t n = session_minU32(data.len - off, CONFIG_MGOS_MQTT_RX_BUF_SIZE - self->rxLen);
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), self->rxLen, rt_subarray(data, off, off + n));
     self->rxLen += n;
     off += n;
     Session_parse(self);
     if (!Session_receiving(self) || self->epoch != ep) {
-#line 692 "ts-src/mqtt/session.ts"
+#line 791 "ts-src/mqtt/session.ts"
       return;
     }
     // The decoder rejects packets over the limit from their fixed header, so
     // a full buffer here means the limit exceeds the buffer: never wait forever.
-#line 695 "ts-src/mqtt/session.ts"
+#line 794 "ts-src/mqtt/session.ts"
     if (self->rxLen == CONFIG_MGOS_MQTT_RX_BUF_SIZE) {
       Session_close(self, "rx buffer overflow");
       return;
@@ -683,10 +811,10 @@ static void Session_parse(Session *self) {
   while (Session_receiving(self) && self->epoch == ep) {
     int32_t r = codec_decodeForClient(rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), Session_recvLimit(self), &self->pkt);
     if (r == 0) {
-#line 717 "ts-src/mqtt/session.ts"
+#line 816 "ts-src/mqtt/session.ts"
       break;
     }
-#line 718 "ts-src/mqtt/session.ts"
+#line 817 "ts-src/mqtt/session.ts"
     if (r < 0) {
       Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
       Session_close(self, packet_decodeErrName((DecodeErr)(uint8_t)(-(int64_t)r)));
@@ -697,16 +825,16 @@ static void Session_parse(Session *self) {
   }
   // An event handler may have closed (and even reconnected): rx is not ours then.
   if (self->epoch != ep || start == 0) {
-#line 727 "ts-src/mqtt/session.ts"
+#line 826 "ts-src/mqtt/session.ts"
     return;
   }
-#line 728 "ts-src/mqtt/session.ts"
+#line 827 "ts-src/mqtt/session.ts"
   uint32_t rest = self->rxLen - start;
   if (start > 0) {
-#line 729 "ts-src/mqtt/session.ts"
+#line 828 "ts-src/mqtt/session.ts"
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
   }
-#line 730 "ts-src/mqtt/session.ts"
+#line 829 "ts-src/mqtt/session.ts"
   self->rxLen = rest;
 }
 
@@ -720,48 +848,48 @@ static void Session_handle(Session *self, Packet *p) {
     Session_onConnack(self, p);
     break;
   }
-#line 742 "ts-src/mqtt/session.ts"
+#line 841 "ts-src/mqtt/session.ts"
   case PacketType_PUBLISH: {
     Session_onPublish(self, p);
     break;
   }
-#line 745 "ts-src/mqtt/session.ts"
+#line 844 "ts-src/mqtt/session.ts"
   case PacketType_PUBACK: {
     Session_onDone(self, p, RecState_WAIT_PUBACK, SessionEvent_PUBACK, "PUBACK: unexpected id");
     break;
   }
-#line 748 "ts-src/mqtt/session.ts"
+#line 847 "ts-src/mqtt/session.ts"
   case PacketType_PUBREC: {
     Session_onPubrec(self, p);
     break;
   }
-#line 751 "ts-src/mqtt/session.ts"
+#line 850 "ts-src/mqtt/session.ts"
   case PacketType_PUBREL: {
     Session_onPubrel(self, p);
     break;
   }
-#line 754 "ts-src/mqtt/session.ts"
+#line 853 "ts-src/mqtt/session.ts"
   case PacketType_PUBCOMP: {
     Session_onDone(self, p, RecState_WAIT_PUBCOMP, SessionEvent_PUBCOMP, "PUBCOMP: unexpected id");
     break;
   }
-#line 757 "ts-src/mqtt/session.ts"
+#line 856 "ts-src/mqtt/session.ts"
   case PacketType_SUBACK: {
     Session_onSuback(self, p);
     break;
   }
-#line 760 "ts-src/mqtt/session.ts"
+#line 859 "ts-src/mqtt/session.ts"
   case PacketType_UNSUBACK: {
     Session_onUnsuback(self, p);
     break;
   }
-#line 763 "ts-src/mqtt/session.ts"
+#line 862 "ts-src/mqtt/session.ts"
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
     Session_emit(self, SessionEvent_PINGRESP, p);
     break;
   }
-#line 767 "ts-src/mqtt/session.ts"
+#line 866 "ts-src/mqtt/session.ts"
   default: {
     Session_close(self, "unexpected packet type");
     break;
@@ -769,7 +897,7 @@ static void Session_handle(Session *self, Packet *p) {
   }
 }
 
-#line 773 "ts-src/mqtt/session.ts"
+#line 872 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
     Session_close(self, "unexpected second CONNACK");
@@ -782,10 +910,10 @@ static void Session_onConnack(Session *self, Packet *p) {
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     if (self->epoch == ep) {
-#line 784 "ts-src/mqtt/session.ts"
+#line 883 "ts-src/mqtt/session.ts"
       Session_close(self, why);
     }
-#line 785 "ts-src/mqtt/session.ts"
+#line 884 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
@@ -797,22 +925,27 @@ static void Session_onConnack(Session *self, Packet *p) {
   self->wasConnected = true;
   // Without a stored session the server will not resend its QoS 2 messages.
   if (!p->sessionPresent) {
-#line 795 "ts-src/mqtt/session.ts"
+#line 894 "ts-src/mqtt/session.ts"
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 798 "ts-src/mqtt/session.ts"
+#line 897 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
-#line 800 "ts-src/mqtt/session.ts"
+#line 899 "ts-src/mqtt/session.ts"
     return;
   }
-#line 801 "ts-src/mqtt/session.ts"
+#line 900 "ts-src/mqtt/session.ts"
   Session_pump(self);
+  if (self->epoch == ep) {
+#line 901 "ts-src/mqtt/session.ts"
+    Session_maybeRoom(self);
+  }
 }
 
+#line 904 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   if (p->qos == 0) {
@@ -822,10 +955,10 @@ static void Session_onPublish(Session *self, Packet *p) {
   if (p->qos == 1) {
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch == ep) {
-#line 812 "ts-src/mqtt/session.ts"
+#line 912 "ts-src/mqtt/session.ts"
       Session_queueAck(self, PacketType_PUBACK, p->packetId);
     }
-#line 813 "ts-src/mqtt/session.ts"
+#line 913 "ts-src/mqtt/session.ts"
     return;
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
@@ -841,11 +974,11 @@ static void Session_onPublish(Session *self, Packet *p) {
     self->rxQos2Count++;
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch != ep) {
-#line 827 "ts-src/mqtt/session.ts"
+#line 927 "ts-src/mqtt/session.ts"
       return;
     }
   }
-#line 829 "ts-src/mqtt/session.ts"
+#line 929 "ts-src/mqtt/session.ts"
   Session_queueAck(self, PacketType_PUBREC, p->packetId);
 }
 
@@ -853,20 +986,21 @@ static void Session_onPublish(Session *self, Packet *p) {
    *  state `waiting`; `ev` is the packet's event, `msg` the log for a stray id. */
 static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev, const char *msg) {
   int32_t i = Session_findRec(self, p->packetId);
-  if (i >= 0 && (self->recs[(uint32_t)i].state == waiting)) {
-#line 836 "ts-src/mqtt/session.ts"
+  // A record still streaming out was never whole on the wire: the ack is bogus.
+  if ((i >= 0 && (self->recs[(uint32_t)i].state == waiting)) && (self->recs[(uint32_t)i].done == 0)) {
+#line 937 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else {
-#line 837 "ts-src/mqtt/session.ts"
+#line 938 "ts-src/mqtt/session.ts"
     Session_logNum(self, LogLevel_WARN, msg, p->packetId);
   }
-#line 838 "ts-src/mqtt/session.ts"
+#line 939 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, ev, p);
 }
 
 static void Session_onPubrec(Session *self, Packet *p) {
   int32_t i = Session_findRec(self, p->packetId);
-  if (i >= 0 && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) {
+  if ((i >= 0 && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) && (self->recs[(uint32_t)i].done == 0)) {
     // The message is now the server's: keep only the id, send PUBREL.
     OutMsg *r = &self->recs[(uint32_t)i];
     Session_releaseBytes(self, r);
@@ -886,22 +1020,22 @@ static void Session_onPubrel(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
-#line 862 "ts-src/mqtt/session.ts"
+#line 963 "ts-src/mqtt/session.ts"
     Session_rxQos2Remove(self, (uint32_t)k);
   } else {
-#line 863 "ts-src/mqtt/session.ts"
+#line 964 "ts-src/mqtt/session.ts"
     Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
   }
-#line 864 "ts-src/mqtt/session.ts"
+#line 965 "ts-src/mqtt/session.ts"
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B).
   if (self->epoch == ep) {
-#line 866 "ts-src/mqtt/session.ts"
+#line 967 "ts-src/mqtt/session.ts"
     Session_queueAck(self, PacketType_PUBCOMP, p->packetId);
   }
 }
 
-#line 869 "ts-src/mqtt/session.ts"
+#line 970 "ts-src/mqtt/session.ts"
 static void Session_onSuback(Session *self, Packet *p) {
   self->evTag = -1;
   int32_t i = Session_findSub(self, p->packetId, SubState_SUB_SENT);
@@ -912,10 +1046,10 @@ static void Session_onSuback(Session *self, Packet *p) {
     s->granted = (uint8_t)((p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80);
     self->evTag = s->tag;
     if (s->granted == 0x80) {
-#line 878 "ts-src/mqtt/session.ts"
+#line 979 "ts-src/mqtt/session.ts"
       Session_log(self, LogLevel_WARN, "subscription refused", Sub_view(s), s->tag);
     }
-#line 879 "ts-src/mqtt/session.ts"
+#line 980 "ts-src/mqtt/session.ts"
   } else {
     Session_logNum(self, LogLevel_WARN, "SUBACK: unknown id", p->packetId);
   }
@@ -937,76 +1071,153 @@ static void Session_onUnsuback(Session *self, Packet *p) {
 }
 
 // ---------------------------------------------------------------- sending
-/** Fills tx: pending acks, SUBSCRIBE/UNSUBSCRIBE, then PUBLISH/PUBREL in
-   *  publish order (queued messages enter flight while slots are free). Stops
-   *  at the first packet that does not fit; called again when tx drains. */
-#line 904 "ts-src/mqtt/session.ts"
+/** Fills tx: the rest of a packet being streamed, pending acks,
+   *  SUBSCRIBE/UNSUBSCRIBE, then PUBLISH/PUBREL in publish order (queued
+   *  messages enter flight while slots are free; QoS 0 ones leave the outbox
+   *  once in tx). Stops at the first packet that does not fit; a packet larger
+   *  than tx is streamed through it. Called again when tx drains. */
+#line 1007 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
-  if (!Session_pumpAcksAndSubs(self)) {
-#line 905 "ts-src/mqtt/session.ts"
+  if (!Session_pumpStream(self)) {
+#line 1008 "ts-src/mqtt/session.ts"
     return;
   }
-#line 906 "ts-src/mqtt/session.ts"
+#line 1009 "ts-src/mqtt/session.ts"
+  if (!Session_pumpAcksAndSubs(self)) {
+#line 1009 "ts-src/mqtt/session.ts"
+    return;
+  }
+#line 1010 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
-  for (uint32_t i = 0; i < self->recCount; i++) {
+  uint32_t i = 0;
+  while (i < self->recCount) {
     OutMsg *r = &self->recs[i];
-    if (r->state == RecState_QUEUED) {
+    if (r->state == RecState_QUEUED && r->qos > 0) {
       if (inflight >= CONFIG_MGOS_MQTT_MAX_INFLIGHT) {
-#line 910 "ts-src/mqtt/session.ts"
+#line 1015 "ts-src/mqtt/session.ts"
         return;
       }
-#line 911 "ts-src/mqtt/session.ts"
+#line 1016 "ts-src/mqtt/session.ts"
       r->state = (r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC;
       r->sent = false;
       r->unsent = true;
       inflight++;
     }
-    if (!r->unsent) {
-#line 916 "ts-src/mqtt/session.ts"
+    if (r->state != RecState_QUEUED && !r->unsent) {
+      i++;
       continue;
     }
-#line 917 "ts-src/mqtt/session.ts"
-    rt_bytes free = rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
-    uint32_t n = 0;
     if (r->state == RecState_WAIT_PUBCOMP) {
-      n = codec_encodeAck(free, PacketType_PUBREL, r->packetId);
-    } else if (rt_copy_bytes(free, 0, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len))) {
-      n = r->len;
-      // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
-      if (r->sent) {
-#line 924 "ts-src/mqtt/session.ts"
-        rt_bytes_set(free, 0, (uint8_t)(rt_bytes_get(free, 0) | 0x8));
+      uint32_t n = codec_encodeAck(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_PUBREL, r->packetId);
+      if (n == 0) {
+#line 1027 "ts-src/mqtt/session.ts"
+        return;
       }
+#line 1028 "ts-src/mqtt/session.ts"
+      self->txLen += n;
+      self->lastTx = self->now;
+      r->sent = true;
+      r->unsent = false;
+      i++;
+      continue;
     }
-#line 926 "ts-src/mqtt/session.ts"
-    if (n == 0) {
-#line 926 "ts-src/mqtt/session.ts"
+    uint32_t free = CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen;
+    // Only a packet that can never fit tx whole is streamed; others wait for room.
+    if (r->len > free && (r->len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
+#line 1037 "ts-src/mqtt/session.ts"
       return;
     }
-#line 927 "ts-src/mqtt/session.ts"
-    self->txLen += n;
-    self->lastTx = self->now;
-    r->sent = true;
-    r->unsent = false;
+#line 1038 "ts-src/mqtt/session.ts"
+    if (!Session_copyOut(self, r)) {
+#line 1038 "ts-src/mqtt/session.ts"
+      return;
+    }
+#line 1039 "ts-src/mqtt/session.ts"
+    if (r->qos == 0) {
+#line 1039 "ts-src/mqtt/session.ts"
+      Session_freeRec(self, i);
+    } else {
+#line 1040 "ts-src/mqtt/session.ts"
+      i++;
+    }
   }
+}
+
+/** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
+   *  when its last byte is in; else tx is full and `streaming` is set. */
+#line 1046 "ts-src/mqtt/session.ts"
+static bool Session_copyOut(Session *self, OutMsg *r) {
+  uint32_t at = self->txLen;
+  uint32_t n = session_minU32(r->len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
+  uint32_t from = r->off + r->done;
+  rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), from, from + n));
+  // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
+  if (r->done == 0 && r->sent) {
+#line 1052 "ts-src/mqtt/session.ts"
+    rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
+  }
+#line 1053 "ts-src/mqtt/session.ts"
+  self->txLen += n;
+  self->lastTx = self->now;
+  r->done += n;
+  if (r->done < r->len) {
+    self->streaming = true;
+    return false;
+  }
+  r->done = 0;
+  self->streaming = false;
+  r->sent = true;
+  r->unsent = false;
+  return true;
+}
+
+/** Continues the packet being streamed. False while it is not whole in tx. */
+static bool Session_pumpStream(Session *self) {
+  if (!self->streaming) {
+#line 1069 "ts-src/mqtt/session.ts"
+    return true;
+  }
+#line 1070 "ts-src/mqtt/session.ts"
+  for (uint32_t i = 0; i < self->recCount; i++) {
+    OutMsg *r = &self->recs[i];
+    if (r->done == 0) {
+#line 1072 "ts-src/mqtt/session.ts"
+      continue;
+    }
+#line 1073 "ts-src/mqtt/session.ts"
+    if (!Session_copyOut(self, r)) {
+#line 1073 "ts-src/mqtt/session.ts"
+      return false;
+    }
+#line 1074 "ts-src/mqtt/session.ts"
+    if (r->qos == 0) {
+#line 1074 "ts-src/mqtt/session.ts"
+      Session_freeRec(self, i);
+    }
+#line 1075 "ts-src/mqtt/session.ts"
+    return true;
+  }
+  // Cannot happen (a streaming record is never freed): tx holds half a packet.
+  Session_close(self, "stream lost");
+  return false;
 }
 
 /** The part of pump() that runs before CONNACK handlers: acks and
    *  subscriptions. False when not connected or tx is full. */
 static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
-#line 937 "ts-src/mqtt/session.ts"
+#line 1085 "ts-src/mqtt/session.ts"
     return false;
   }
-#line 938 "ts-src/mqtt/session.ts"
+#line 1086 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
-    uint32_t n = codec_encodeAck(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), (uint8_t)(a >> 16), (uint16_t)a);
+    uint32_t n = codec_encodeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     if (n == 0) {
-#line 941 "ts-src/mqtt/session.ts"
+#line 1089 "ts-src/mqtt/session.ts"
       return false;
     }
-#line 942 "ts-src/mqtt/session.ts"
+#line 1090 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -1016,23 +1227,23 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     Sub *s = &self->subs[i];
     bool sub = s->state == SubState_SUB_PENDING;
     if (!sub && s->state != SubState_UNSUB_PENDING) {
-#line 950 "ts-src/mqtt/session.ts"
+#line 1098 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 951 "ts-src/mqtt/session.ts"
+#line 1099 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
-#line 951 "ts-src/mqtt/session.ts"
+#line 1099 "ts-src/mqtt/session.ts"
       s->packetId = Session_nextPacketId(self);
     }
-#line 952 "ts-src/mqtt/session.ts"
-    rt_bytes free = rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
+#line 1100 "ts-src/mqtt/session.ts"
+    rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = sub ? codec_encodeSubscribe(free, s->packetId, filter, s->qos) : codec_encodeUnsubscribe(free, s->packetId, filter);
     if (n == 0) {
-#line 955 "ts-src/mqtt/session.ts"
+#line 1103 "ts-src/mqtt/session.ts"
       return false;
     }
-#line 956 "ts-src/mqtt/session.ts"
+#line 1104 "ts-src/mqtt/session.ts"
     s->state = sub ? SubState_SUB_SENT : SubState_UNSUB_SENT;
     self->txLen += n;
     self->lastTx = self->now;
@@ -1052,27 +1263,32 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 }
 
 // ---------------------------------------------------------------- helpers
-#line 976 "ts-src/mqtt/session.ts"
+/** The free part of tx for a new packet (none while a packet streams in). */
+#line 1125 "ts-src/mqtt/session.ts"
+rt_bytes Session_txFree(Session *self) {
+  return self->streaming ? RT_NOBYTES : rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
+}
+
 static void Session_emit(Session *self, int32_t ev, Packet *p) {
   SessionEventFn f = self->onEvent;
   if (f != NULL) {
-#line 978 "ts-src/mqtt/session.ts"
+#line 1131 "ts-src/mqtt/session.ts"
     f(self, ev, p, self->ud);
   }
 }
 
-#line 981 "ts-src/mqtt/session.ts"
+#line 1134 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
   if (self->epoch == ep) {
-#line 984 "ts-src/mqtt/session.ts"
+#line 1137 "ts-src/mqtt/session.ts"
     Session_pump(self);
   }
 }
 
 /** log() without a detail. */
-#line 988 "ts-src/mqtt/session.ts"
+#line 1141 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -1080,13 +1296,13 @@ static void Session_logNum(Session *self, int32_t level, const char *msg, int32_
 static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   SessionLogFn f = self->onLog;
   if (f != NULL) {
-#line 994 "ts-src/mqtt/session.ts"
+#line 1147 "ts-src/mqtt/session.ts"
     f(self, level, msg, detail, num);
   }
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 998 "ts-src/mqtt/session.ts"
+#line 1151 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
@@ -1097,6 +1313,12 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
   self->ackCount = 0;
   self->ackHead = 0;
   self->pingOutstanding = false;
+  self->streaming = false;
+  for (uint32_t k = 0; k < self->recCount; k++) {
+#line 1162 "ts-src/mqtt/session.ts"
+    self->recs[k].done = 0;
+  }
+#line 1163 "ts-src/mqtt/session.ts"
   bool clean = self->cfg.cleanSession;
   // Subscriptions are all sent again after the next CONNACK.
   for (uint32_t i = 0; i < self->subCount; i++) {
@@ -1125,109 +1347,154 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         continue;
       }
       if (clean) {
-#line 1035 "ts-src/mqtt/session.ts"
+#line 1190 "ts-src/mqtt/session.ts"
         r->state = RecState_QUEUED;
       } else {
-#line 1036 "ts-src/mqtt/session.ts"
+#line 1191 "ts-src/mqtt/session.ts"
         r->unsent = true;
       }
     }
-#line 1038 "ts-src/mqtt/session.ts"
+#line 1193 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
-#line 1040 "ts-src/mqtt/session.ts"
+#line 1195 "ts-src/mqtt/session.ts"
     self->rxQos2Count = 0;
   }
-#line 1041 "ts-src/mqtt/session.ts"
+#line 1196 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
 
 static bool Session_idInUse(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 1046 "ts-src/mqtt/session.ts"
+#line 1201 "ts-src/mqtt/session.ts"
     if (self->recs[i].packetId == id) {
-#line 1046 "ts-src/mqtt/session.ts"
+#line 1201 "ts-src/mqtt/session.ts"
       return true;
     }
   }
-#line 1047 "ts-src/mqtt/session.ts"
+#line 1202 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
-#line 1047 "ts-src/mqtt/session.ts"
+#line 1202 "ts-src/mqtt/session.ts"
     if (self->subs[i].packetId == id) {
-#line 1047 "ts-src/mqtt/session.ts"
+#line 1202 "ts-src/mqtt/session.ts"
       return true;
     }
   }
-#line 1048 "ts-src/mqtt/session.ts"
+#line 1203 "ts-src/mqtt/session.ts"
   return false;
 }
 
 static int32_t Session_findRec(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     if (self->recs[i].packetId == id && self->recs[i].state >= RecState_WAIT_PUBACK) {
-#line 1053 "ts-src/mqtt/session.ts"
+#line 1208 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 1055 "ts-src/mqtt/session.ts"
+#line 1210 "ts-src/mqtt/session.ts"
   return -1;
 }
 
 static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id && self->subs[i].state == state) {
-#line 1060 "ts-src/mqtt/session.ts"
+#line 1215 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 1062 "ts-src/mqtt/session.ts"
+#line 1217 "ts-src/mqtt/session.ts"
   return -1;
 }
 
 /** The topic of a stored PUBLISH, for logs. */
 static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
-#line 1067 "ts-src/mqtt/session.ts"
+#line 1222 "ts-src/mqtt/session.ts"
     return RT_NOBYTES;
   }
-#line 1068 "ts-src/mqtt/session.ts"
+#line 1223 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   // Skip the fixed header: type byte and the remaining length's 1..4 bytes.
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
-#line 1071 "ts-src/mqtt/session.ts"
+#line 1226 "ts-src/mqtt/session.ts"
     k++;
   }
-#line 1072 "ts-src/mqtt/session.ts"
+#line 1227 "ts-src/mqtt/session.ts"
   k++;
   uint32_t tl = (uint32_t)((rt_bytes_get(m, k) << 8) | rt_bytes_get(m, rt_idx_add(k, 1)));
   return rt_subarray(m, k + 2u, (k + 2u) + tl);
 }
 
-static bool Session_dropOldestQueued(Session *self, const char *why) {
+/** The offline policy's drop: the oldest waiting message goes, and the
+   *  DROPPED event tells the app (id, QoS, reason, topic and payload). False
+   *  when nothing waits. */
+static bool Session_dropOldestWaiting(Session *self, uint8_t reason) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
-    if (r->state != RecState_QUEUED) {
-#line 1080 "ts-src/mqtt/session.ts"
+    if (r->state != RecState_QUEUED || r->done > 0) {
+#line 1238 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 1081 "ts-src/mqtt/session.ts"
-    Session_log(self, LogLevel_WARN, why, Session_recTopic(self, r), r->packetId);
-    Session_freeRec(self, i);
+#line 1239 "ts-src/mqtt/session.ts"
+    uint16_t id = r->packetId;
+    Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", Session_recTopic(self, r), id);
+    self->evDropId = id;
+    self->evDropQos = r->qos;
+    self->evDropReason = reason;
+    self->evDropTopic = Session_recTopic(self, r);
+    self->evDropPayload = Session_recPayload(self, r);
+    // Out of every queue while the handler runs (it may publish), freed after.
+    r->state = RecState_FREE;
+    Session_emit(self, SessionEvent_DROPPED, NULL);
+    self->evDropTopic = RT_NOBYTES;
+    self->evDropPayload = RT_NOBYTES;
+    for (uint32_t k = 0; k < self->recCount; k++) {
+      if (self->recs[k].state == RecState_FREE && self->recs[k].packetId == id) {
+        Session_freeRec(self, k);
+        break;
+      }
+    }
     return true;
   }
   return false;
 }
 
+/** The payload of a stored PUBLISH, for the DROPPED event. */
+static rt_bytes Session_recPayload(Session *self, OutMsg *r) {
+  rt_bytes t = Session_recTopic(self, r);
+  if (r->len < 4) {
+#line 1265 "ts-src/mqtt/session.ts"
+    return RT_NOBYTES;
+  }
+  // The topic view starts inside the store: the payload follows it (and the id for QoS > 0).
+#line 1267 "ts-src/mqtt/session.ts"
+  uint32_t topicEnd = Session_topicOffset(self, r) + t.len;
+  uint32_t start = topicEnd + (uint32_t)((r->qos > 0) ? 2 : 0);
+  return rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off + start, r->off + r->len);
+}
+
+/** Offset of the topic's first byte in a stored PUBLISH. */
+static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
+  rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
+  uint32_t k = 1;
+  while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
+#line 1276 "ts-src/mqtt/session.ts"
+    k++;
+  }
+#line 1277 "ts-src/mqtt/session.ts"
+  return k + 3u;
+}
+
 /** Gives a record's PUBLISH bytes back to the store (compacting it). */
 static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
-#line 1090 "ts-src/mqtt/session.ts"
+#line 1282 "ts-src/mqtt/session.ts"
     return;
   }
-#line 1091 "ts-src/mqtt/session.ts"
+#line 1283 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -1238,21 +1505,21 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *o = &self->recs[i];
     if (o->len > 0 && o->off > off) {
-#line 1100 "ts-src/mqtt/session.ts"
+#line 1292 "ts-src/mqtt/session.ts"
       o->off = o->off - len;
     }
   }
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 1105 "ts-src/mqtt/session.ts"
+#line 1297 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
-#line 1107 "ts-src/mqtt/session.ts"
+#line 1299 "ts-src/mqtt/session.ts"
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 1108 "ts-src/mqtt/session.ts"
+#line 1300 "ts-src/mqtt/session.ts"
   self->recCount--;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -1263,10 +1530,10 @@ static void Session_freeRec(Session *self, uint32_t i) {
 /** Removes subscription i, keeping the others in the order they were added. */
 static void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
-#line 1117 "ts-src/mqtt/session.ts"
+#line 1309 "ts-src/mqtt/session.ts"
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
   }
-#line 1118 "ts-src/mqtt/session.ts"
+#line 1310 "ts-src/mqtt/session.ts"
   self->subCount--;
   Sub *last = &self->subs[self->subCount];
   last->state = SubState_FREE;
@@ -1276,13 +1543,13 @@ static void Session_freeSub(Session *self, uint32_t i) {
 
 static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->rxQos2Count; i++) {
-#line 1126 "ts-src/mqtt/session.ts"
+#line 1318 "ts-src/mqtt/session.ts"
     if (rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) == id) {
-#line 1126 "ts-src/mqtt/session.ts"
+#line 1318 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 1127 "ts-src/mqtt/session.ts"
+#line 1319 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1292,9 +1559,9 @@ static bool Session_rxQos2Has(Session *self, uint16_t id) {
 
 static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
-#line 1135 "ts-src/mqtt/session.ts"
+#line 1327 "ts-src/mqtt/session.ts"
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 1136 "ts-src/mqtt/session.ts"
+#line 1328 "ts-src/mqtt/session.ts"
   self->rxQos2Count--;
 }

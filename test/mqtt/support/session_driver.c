@@ -64,7 +64,14 @@ static void on_event(Session *ss, int32_t ev, Packet *p, void *ud) {
   } else {
     fputs(" null", stdout);
   }
-  printf(" tag=%d was=%d reason=%s\n", (int) ss->evTag, ss->wasConnected ? 1 : 0, ss->closeReason);
+  printf(" tag=%d was=%d reason=%s", (int) ss->evTag, ss->wasConnected ? 1 : 0, ss->closeReason);
+  if (ev == 240) {
+    printf(" drop=%u,%u,%u,", (unsigned) ss->evDropId, (unsigned) ss->evDropQos, (unsigned) ss->evDropReason);
+    put_hex(ss->evDropTopic.p, ss->evDropTopic.len);
+    putchar(',');
+    put_hex(ss->evDropPayload.p, ss->evDropPayload.len);
+  }
+  putchar('\n');
 }
 
 static void on_log(Session *ss, int32_t level, const char *msg, rt_bytes detail, int32_t num_) {
@@ -82,9 +89,10 @@ static void session_defaults(Session *x) {
 }
 
 static void status(void) {
-  printf("Q st=%u unsent=%u infl=%u queued=%u close=%d rx=%u store=%u subs=%u\n", (unsigned) s.state,
+  printf("Q st=%u unsent=%u infl=%u queued=%u close=%d rx=%u store=%u subs=%u room=%u stream=%d\n", (unsigned) s.state,
          (unsigned) Session_unsentBytes(&s), (unsigned) Session_inflightCount(&s), (unsigned) Session_queuedCount(&s),
-         Session_wantsClose(&s) ? 1 : 0, (unsigned) s.rxLen, (unsigned) s.storeUsed, (unsigned) s.subCount);
+         Session_wantsClose(&s) ? 1 : 0, (unsigned) s.rxLen, (unsigned) s.storeUsed, (unsigned) s.subCount,
+         (unsigned) Session_outboxRoom(&s), s.streaming ? 1 : 0);
 }
 
 int main(void) {
@@ -93,10 +101,10 @@ int main(void) {
     if (len > 0 && line[len - 1] == '\n') line[--len] = 0;
     char *op = strtok(line, " ");
     if (op == NULL) continue;
-    char *a[8] = {0};
-    for (int i = 0; i < 8; i++) a[i] = strtok(NULL, " ");
+    char *a[9] = {0};
+    for (int i = 0; i < 9; i++) a[i] = strtok(NULL, " ");
     switch (op[0]) {
-      case 'N': /* N keepAlive clean maxQos recvLimit maxQueue clientId user pass willTopic willMsg */
+      case 'N': /* N keepAlive clean maxQos recvLimit maxQueue clientId user pass dropOldest */
         session_defaults(&s);
         s.onEvent = on_event;
         s.onLog = on_log;
@@ -105,6 +113,7 @@ int main(void) {
         s.cfg.maxQos = (uint8_t) num(a[2]);
         s.cfg.recvLimit = num(a[3]);
         s.cfg.maxQueueLength = num(a[4]);
+        s.cfg.dropOldest = num(a[8]) != 0;
         {
           rt_bytes id = hex(a[5], 0);
           rt_bytes user = hex(a[6], 1);
@@ -120,7 +129,10 @@ int main(void) {
         Session_onRecv(&s, hex(a[1], 0), num(a[0]));
         break;
       case 'P': /* P now qos retain topic payload */
-        printf("P %u\n", (unsigned) Session_publish(&s, hex(a[3], 0), hex(a[4], 1), (uint8_t) num(a[1]), num(a[2]) != 0, num(a[0])));
+        {
+          unsigned id = (unsigned) Session_publish(&s, hex(a[3], 0), hex(a[4], 1), (uint8_t) num(a[1]), num(a[2]) != 0, num(a[0]));
+          printf("P %u err=%u\n", id, (unsigned) s.lastError);
+        }
         break;
       case 'S': /* S qos tag filter */
         printf("S %u\n", (unsigned) Session_subscribe(&s, hex(a[2], 0), (uint8_t) num(a[0]), (int32_t) strtol(a[1], NULL, 10)));
