@@ -15,8 +15,10 @@
  *   pktid                          -> "pktid N"
  *   maxqos N                       -> "maxqos N"
  *   burst N QOS TOPIC              -> "burst N accepted=A refused=R err=E" (N publishes in a loop, payloads 0..N-1)
- *   flood N QOS TOPIC              -> "flood done N refused=R": N publishes as fast as backpressure allows
- *                                     (a refusal waits for MGOS_MQTT_EV_OUTBOX_ROOM or CONNACK, then retries)
+ *   flood N QOS TOPIC [v]          -> "flood done N refused=R": N publishes as fast as backpressure allows
+ *                                     (a refusal waits for MGOS_MQTT_EV_OUTBOX_ROOM or CONNACK, then retries);
+ *                                     with v, "acc I" after each accepted message I
+ *   storage                        -> "storage bytes=B records=R" (written by the persistent outbox)
  *   slow N QOS TOPIC MS            -> "slow done accepted=A refused=R": one publish every MS ms, no waiting
  *   big LEN QOS TOPIC              -> "big ID err=E" (a LEN-byte payload: bytes i % 251)
  *   pubnull TOPIC LEN              -> "pubnull ID err=E" (mgos_mqtt_pub(topic, NULL, LEN))
@@ -92,7 +94,7 @@ static bool parse_burst(const char *arg, struct burst_spec *b) {
 static struct {
   int n, next, qos, refused;
   char topic[128];
-  bool on;
+  bool on, verbose;
 } s_flood;
 
 static void flood_some(void) {
@@ -109,6 +111,7 @@ static void flood_some(void) {
       s_flood.refused++;
       return; /* MGOS_MQTT_EV_OUTBOX_ROOM or CONNACK calls again */
     }
+    if (s_flood.verbose) printf("acc %d\n", s_flood.next);
     s_flood.next++;
   }
   if (s_flood.on && s_flood.next >= s_flood.n) {
@@ -267,6 +270,7 @@ static void do_line(char *line) {
       s_flood.qos = atoi(q);
       snprintf(s_flood.topic, sizeof(s_flood.topic), "%s", t);
       s_flood.on = true;
+      s_flood.verbose = ms != NULL && strcmp(ms, "v") == 0;
       flood_some();
     } else {
       s_slow.n = atoi(n);
@@ -302,6 +306,9 @@ static void do_line(char *line) {
     }
     id = mgos_mqtt_pub(t, NULL, (size_t) strtoul(l, NULL, 10), 1, false);
     printf("pubnull %u err=%d\n", (unsigned) id, mgos_mqtt_get_last_error());
+  } else if (strcmp(cmd, "storage") == 0) {
+    printf("storage bytes=%lu records=%lu\n", (unsigned long) mgos_mqtt_storage_bytes_written(),
+           (unsigned long) mgos_mqtt_storage_records_written());
   } else if (strcmp(cmd, "lasterr") == 0) {
     printf("lasterr %d\n", mgos_mqtt_get_last_error());
   } else if (strcmp(cmd, "room") == 0) {

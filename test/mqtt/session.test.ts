@@ -819,3 +819,27 @@ test("publish arguments: bad QoS and topics are INVALID, over 256 MiB is TOO_BIG
   assert.ok(p.s.publish(bytes("t"), bytes("x"), 0, false, 0) > 0);
   assert.equal(p.s.lastError, MGOS_MQTT_ERR.OK);
 });
+
+test("persistence hooks: PUT when accepted, PUT again at PUBREC (PUBREL only), DEL when done; restore() puts them back in order", () => {
+  const ops: { op: number; seq: number; meta: number; data: Uint8Array }[] = [];
+  const p = new Peer(withStrings("d"));
+  p.s.onStore = (_s, op, seq, meta, data) => { ops.push({ op, seq, meta, data: data.slice() }); };
+  p.open();
+  const a = p.s.publish(bytes("t/1"), bytes("one"), 1, false, 0);
+  const b = p.s.publish(bytes("t/2"), bytes("two"), 2, false, 0);
+  assert.equal(p.s.publish(bytes("t/0"), bytes("zero"), 0, false, 0) > 0, true);
+  assert.deepEqual(ops.map((o) => [o.op, o.seq, o.meta >>> 24, (o.meta >> 16) & 0xff, o.meta & 0xffff]), [[1, 1, 1, 1, a], [1, 2, 1, 2, b]], "QoS 0 is never stored");
+  p.pull();
+  p.ack(T.PUBREC, b);
+  assert.deepEqual(ops.slice(2).map((o) => [o.op, o.seq, o.meta >>> 24, o.data.length]), [[1, 2, 4, 0]]);
+  // A restart now: a fresh session gets both records back.
+  const q = new Peer((c) => { withStrings("d")(c); c.cleanSession = false; });
+  for (const o of [ops[0], ops[2]]) assert.equal(q.s.restore(o.seq, o.meta, o.data), true);
+  assert.equal(q.s.nextSeq, 3);
+  assert.equal(q.s.restore(ops[0].seq, ops[0].meta, ops[0].data), false, "the same id twice is refused");
+  q.open(true);
+  assert.deepEqual(q.pull().map((x) => [x.type, x.packetId, x.payload]), [[T.PUBLISH, a, "one"], [T.PUBREL, b, ""]]);
+  p.ack(T.PUBACK, a);
+  p.ack(T.PUBCOMP, b);
+  assert.deepEqual(ops.slice(3).map((o) => [o.op, o.seq]), [[2, 1], [2, 2]]);
+});

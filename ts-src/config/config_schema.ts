@@ -95,6 +95,8 @@ export class mgos_config_mqtt {
   max_queue_length: int = 5;
   /** Offline with max_queue_length messages waiting: true drops the oldest (MGOS_MQTT_EV_DROPPED event) to take the new one; false refuses the new one (publish returns 0) */
   max_queue_drop_oldest: bool = false;
+  /** Keep accepted QoS 1/2 messages across restarts: host: a directory; ESP32: an NVS namespace (docs/delivery.md); empty: off */
+  outbox_persist: string = "";
   /** Use the original cs_log_level enum instead of the stdout/stderr flag */
   debug_use_log_level: bool = false;
 }

@@ -29,6 +29,7 @@ import { u8, u16, u32, i32, bool, int, usize, f64, Ptr, Bytes, copy, copyBytes, 
 import { Session, SessionEvent, SessionState, LogLevel, MAX_FILTER_LEN } from "../mqtt/session";
 import { Packet, PacketType } from "../mqtt/packet";
 import { MGOS_MQTT_ERR, mgos_mqtt_dropped } from "../mqtt/delivery";
+import { attach as persistAttach } from "./persist";
 import { ConnectOptions } from "../mqtt/codec";
 import { topicMatches } from "../mqtt/topic";
 import { mgos_config_mqtt } from "../config/config_schema";
@@ -116,6 +117,8 @@ export class mgos_mqtt_conn {
   nextTag: i32 = 1;
   connectFn: mgos_mqtt_connect_fn_t | null = null;
   connectFnArg: Ptr = null;
+  /** The persistent outbox was set up (or failed) for this connection. */
+  persistTried: bool = false;
   /** mgos_mqtt_set_max_qos: overrides the config's max_qos when >= 0. */
   userMaxQos: i32 = -1;
   host: Uint8Array = new Uint8Array(MAX_HOST_LEN);
@@ -182,6 +185,11 @@ export class mgos_mqtt_conn {
     const c: mgos_config_mqtt = this.active();
     this.session.cfg.maxQueueLength = c.max_queue_length <= 0 ? 0 : u32(c.max_queue_length);
     this.session.cfg.dropOldest = c.max_queue_drop_oldest;
+    // The persistent outbox is opened once, before the first publish or connect.
+    if (!this.persistTried && strBytes(this.cfg.outbox_persist).length > 0) {
+      this.persistTried = true;
+      persistAttach(this.session, this.slot, this.cfg.outbox_persist);
+    }
   }
 
   /** Splits `host`, `host:port`, `[v6]` or `[v6]:port` into host and port.

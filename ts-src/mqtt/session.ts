@@ -135,6 +135,21 @@ export enum CfgStr {
 
 export type SessionEventFn = (s: Session, ev: i32, p: Packet | null, ud: Ptr) => void;
 export type SessionLogFn = (s: Session, level: i32, msg: string, detail: Bytes, num: i32) => void;
+/** Persistence of the outbox's QoS 1/2 messages (optional): PUT stores (or
+ *  replaces) record `seq` with `meta` (storeMeta()) and `data` (the encoded
+ *  PUBLISH; empty once only its PUBREL is due), DEL removes it. */
+export type SessionStoreFn = (s: Session, op: u8, seq: u32, meta: u32, data: Bytes) => void;
+
+/** SessionStoreFn operations. */
+export enum StoreOp {
+  PUT = 1,
+  DEL = 2,
+}
+
+/** A persisted record's meta word: state (RecState) << 24 | QoS << 16 | packet id. */
+export function storeMeta(state: u8, qos: u8, id: u16): u32 {
+  return u32((state << 24) | (qos << 16) | id);
+}
 
 /** Connection settings (the mqtt config section's protocol part). Empty string = not set. */
 export class SessionConfig {
@@ -200,6 +215,8 @@ export class OutMsg {
   unsent: bool = false;
   /** Bytes of the packet already copied into tx while it is streamed (0: not begun). */
   done: u32 = 0;
+  /** Its persisted record (0: not persisted). */
+  seq: u32 = 0;
 }
 
 export class Sub {
@@ -304,6 +321,12 @@ export class Session {
 
   onEvent: SessionEventFn | null = null;
   onLog: SessionLogFn | null = null;
+  /** Set to persist the outbox (mgos persist.ts); null: nothing is stored. */
+  onStore: SessionStoreFn | null = null;
+  /** Sequence number of the next persisted record (publish order across restarts). */
+  nextSeq: u32 = 1;
+  /** The port's storage slot for onStore (mgos persist.ts). */
+  storeSlot: i32 = 0;
   ud: Ptr = null;
   /** During SUBACK/UNSUBACK events: the tag of the subscription answered (-1: unknown id). */
   evTag: i32 = -1;
@@ -647,10 +670,56 @@ export class Session {
     r.sent = false;
     r.unsent = false;
     r.done = 0;
+    r.seq = 0;
     this.recCount++;
     this.storeUsed += n;
+    // Persisted before the id is returned: an accepted message survives a restart.
+    if (q > 0 && this.onStore !== null) {
+      r.seq = this.nextSeq;
+      this.nextSeq = this.nextSeq === 0xffffffff ? 1 : u32(this.nextSeq + 1);
+      this.persist(StoreOp.PUT, r);
+    }
     this.pump();
     return id;
+  }
+
+  /** Hands record r to the store callback (PUT: its state and bytes, DEL). */
+  private persist(op: u8, r: OutMsg): void {
+    const f: SessionStoreFn | null = this.onStore;
+    if (f === null || r.seq === 0) return;
+    // Only the state that matters after a restart: waiting for PUBCOMP, or not.
+    const st: u8 = r.state === RecState.WAIT_PUBCOMP ? RecState.WAIT_PUBCOMP : RecState.QUEUED;
+    f(this, op, r.seq, storeMeta(st, r.qos, r.packetId), this.store.subarray(r.off, u32(r.off + r.len)));
+  }
+
+  /** Puts a persisted record back (at start-up, before connecting): a PUBLISH
+   *  waiting to be sent, or (state WAIT_PUBCOMP, no data) a QoS 2 message whose
+   *  PUBREL is due. False when it does not fit or is not a valid record. */
+  restore(seq: u32, meta: u32, data: Bytes): bool {
+    const st: u8 = u8(meta >>> 24);
+    const qos: u8 = u8((meta >>> 16) & 0xff);
+    const id: u16 = u16(meta);
+    if (seq === 0 || id === 0 || (qos !== 1 && qos !== 2) || this.recCount >= STORE_SLOTS || this.idInUse(id)) return false;
+    if (st === RecState.WAIT_PUBCOMP) {
+      if (qos !== 2 || data.length > 0) return false;
+    } else if (st !== RecState.QUEUED || data.length < 4 || data.length > u32(STORE_SIZE - this.storeUsed) || (data[0] >>> 4) !== PacketType.PUBLISH) {
+      return false;
+    }
+    const r: OutMsg = this.recs[this.recCount];
+    r.state = st;
+    r.qos = qos;
+    r.packetId = id;
+    r.off = this.storeUsed;
+    r.len = data.length;
+    r.sent = st === RecState.WAIT_PUBCOMP;
+    r.unsent = st === RecState.WAIT_PUBCOMP;
+    r.done = 0;
+    r.seq = seq;
+    copyBytes(this.store, this.storeUsed, data);
+    this.storeUsed += data.length;
+    this.recCount++;
+    if (seq >= this.nextSeq) this.nextSeq = seq === 0xffffffff ? 1 : u32(seq + 1);
+    return true;
   }
 
   /** publish() refusing: sets lastError, logs, returns 0. */
@@ -948,6 +1017,7 @@ export class Session {
       r.state = RecState.WAIT_PUBCOMP;
       r.sent = false;
       r.unsent = true;
+      this.persist(StoreOp.PUT, r);
     } else if (i >= 0 && this.recs[i].state === RecState.WAIT_PUBCOMP) {
       // A repeated PUBREC: our PUBREL may have been lost, send it again.
       this.recs[i].unsent = true;
@@ -1295,6 +1365,7 @@ export class Session {
 
   /** Removes record i, keeping the others in publish order. */
   private freeRec(i: u32): void {
+    this.persist(StoreOp.DEL, this.recs[i]);
     this.releaseBytes(this.recs[i]);
     for (let j: u32 = i; j + 1 < this.recCount; j++) copy(this.recs[j], this.recs[j + 1]);
     this.recCount--;
@@ -1302,6 +1373,7 @@ export class Session {
     last.state = RecState.FREE;
     last.packetId = 0;
     last.len = 0;
+    last.seq = 0;
   }
 
   /** Removes subscription i, keeping the others in the order they were added. */

@@ -81,6 +81,8 @@ struct mgos_config_mqtt {
   int max_queue_length;
   /** Offline with max_queue_length messages waiting: true drops the oldest (MGOS_MQTT_EV_DROPPED event) to take the new one; false refuses the new one (publish returns 0) */
   bool max_queue_drop_oldest;
+  /** Keep accepted QoS 1/2 messages across restarts: host: a directory; ESP32: an NVS namespace (docs/delivery.md); empty: off */
+  const char *outbox_persist;
   /** Use the original cs_log_level enum instead of the stdout/stderr flag */
   bool debug_use_log_level;
 };

@@ -35,6 +35,7 @@ bool mgos_sys_config_get_mqtt_require_time(void);
 bool mgos_sys_config_get_mqtt_cloud_events(void);
 int mgos_sys_config_get_mqtt_max_queue_length(void);
 bool mgos_sys_config_get_mqtt_max_queue_drop_oldest(void);
+const char *mgos_sys_config_get_mqtt_outbox_persist(void);
 bool mgos_sys_config_get_mqtt_debug_use_log_level(void);
 mgos_config_mqtt *mgos_sys_config_get_mqtt1(void);
 bool mgos_sys_config_get_mqtt1_enable(void);
@@ -61,6 +62,7 @@ bool mgos_sys_config_get_mqtt1_require_time(void);
 bool mgos_sys_config_get_mqtt1_cloud_events(void);
 int mgos_sys_config_get_mqtt1_max_queue_length(void);
 bool mgos_sys_config_get_mqtt1_max_queue_drop_oldest(void);
+const char *mgos_sys_config_get_mqtt1_outbox_persist(void);
 bool mgos_sys_config_get_mqtt1_debug_use_log_level(void);
 
 #ifdef __cplusplus

@@ -6,6 +6,7 @@
 #include "session.h"
 #include "packet.h"
 #include "delivery.h"
+#include "persist.h"
 #include "codec.h"
 #include "topic.h"
 #include "config_schema.h"
@@ -98,6 +99,8 @@ struct mgos_mqtt_conn {
   int32_t nextTag;
   mgos_mqtt_connect_fn_t connectFn;
   void *connectFnArg;
+  /** The persistent outbox was set up (or failed) for this connection. */
+  bool persistTried;
   /** mgos_mqtt_set_max_qos: overrides the config's max_qos when >= 0. */
   int32_t userMaxQos;
   uint8_t host[CONFIG_MGOS_MQTT_MAX_HOST_LEN];

@@ -9,6 +9,7 @@ static uint32_t session_elapsed(uint32_t now, uint32_t then);
 static uint32_t session_left(uint32_t now, uint32_t then, uint32_t period);
 static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at);
 static void Session_queueDisconnect(Session *self);
+static void Session_persist(Session *self, uint8_t op, OutMsg *r);
 static uint16_t Session_refuse(Session *self, uint8_t err, int32_t level, const char *msg, rt_bytes topic, int32_t num);
 static uint16_t Session_refuseSize(Session *self, const char *msg, rt_bytes topic, uint32_t size, uint32_t limit);
 static void Session_maybeRoom(Session *self);
@@ -47,7 +48,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id);
 static bool Session_rxQos2Has(Session *self, uint16_t id);
 static void Session_rxQos2Remove(Session *self, uint32_t k);
 
-#line 244 "ts-src/mqtt/session.ts"
+#line 261 "ts-src/mqtt/session.ts"
 static LogScratch session_logScratch;
 
 /** CONNECT options built by connect(): shared by all sessions, as connectWith()
@@ -55,7 +56,7 @@ static LogScratch session_logScratch;
 static ConnectOptions session_connectScratch;
 
 /* Sets the fields of a zeroed SessionConfig to their initial values. */
-#line 140 "ts-src/mqtt/session.ts"
+#line 155 "ts-src/mqtt/session.ts"
 void SessionConfig_init(SessionConfig *self) {
   self->keepAlive = 60;
   self->cleanSession = true;
@@ -65,9 +66,10 @@ void SessionConfig_init(SessionConfig *self) {
 }
 
 /* Sets the fields of a zeroed Session to their initial values. */
-#line 301 "ts-src/mqtt/session.ts"
+#line 318 "ts-src/mqtt/session.ts"
 void Session_init(Session *self) {
   SessionConfig_init(&self->cfg);
+  self->nextSeq = 1;
   self->evTag = -1;
   self->closeReason = "";
 }
@@ -77,35 +79,41 @@ static RT_CONSTRUCTOR void session__ctor(void) {
   ConnectOptions_init(&session_connectScratch);
 }
 
+/** A persisted record's meta word: state (RecState) << 24 | QoS << 16 | packet id. */
+#line 150 "ts-src/mqtt/session.ts"
+uint32_t session_storeMeta(uint8_t state, uint8_t qos, uint16_t id) {
+  return (uint32_t)((rt_i32_of((uint32_t)state << 24) | (qos << 16)) | id);
+}
+
 /** Copies the five strings in. Returns null when accepted, else what is wrong
    *  (the config is then left unchanged). */
-#line 159 "ts-src/mqtt/session.ts"
+#line 174 "ts-src/mqtt/session.ts"
 const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
-#line 161 "ts-src/mqtt/session.ts"
+#line 176 "ts-src/mqtt/session.ts"
     return "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
   }
-#line 162 "ts-src/mqtt/session.ts"
+#line 177 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
     return "string over 65535 bytes";
   }
   if (willTopic.len > 0 && !topic_validTopicName(willTopic)) {
-#line 165 "ts-src/mqtt/session.ts"
+#line 180 "ts-src/mqtt/session.ts"
     return "invalid will topic";
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 167 "ts-src/mqtt/session.ts"
+#line 182 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
-#line 167 "ts-src/mqtt/session.ts"
+#line 182 "ts-src/mqtt/session.ts"
     return "password without user name";
   }
-#line 168 "ts-src/mqtt/session.ts"
+#line 183 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
-#line 168 "ts-src/mqtt/session.ts"
+#line 183 "ts-src/mqtt/session.ts"
     return "client id or user name not UTF-8";
   }
-#line 169 "ts-src/mqtt/session.ts"
+#line 184 "ts-src/mqtt/session.ts"
   rt_set_u32(self->offs, 6, 0, 0);
   SessionConfig_put(self, 0, clientId);
   SessionConfig_put(self, 1, user);
@@ -125,36 +133,36 @@ rt_bytes SessionConfig_str(SessionConfig *self, uint32_t k) {
   return rt_subarray(RT_BYTES(self->strs, CONFIG_MGOS_MQTT_CONFIG_STR_SIZE), rt_get_u32(self->offs, 6, k), rt_get_u32(self->offs, 6, rt_idx_add(k, 1)));
 }
 
-#line 216 "ts-src/mqtt/session.ts"
+#line 233 "ts-src/mqtt/session.ts"
 rt_bytes Sub_view(Sub *self) {
   return rt_subarray(RT_BYTES(self->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, self->filterLen);
 }
 
-#line 230 "ts-src/mqtt/session.ts"
+#line 247 "ts-src/mqtt/session.ts"
 static void LogScratch_add(LogScratch *self, rt_bytes b) {
   for (uint32_t i = 0; i < b.len && self->len < 96; i++) {
-#line 231 "ts-src/mqtt/session.ts"
+#line 248 "ts-src/mqtt/session.ts"
     uint32_t tmp = self->len++;
-#line 231 "ts-src/mqtt/session.ts"
+#line 248 "ts-src/mqtt/session.ts"
     rt_set_u8(self->buf, 96, tmp, rt_bytes_get(b, i));
   }
 }
 
-#line 234 "ts-src/mqtt/session.ts"
+#line 251 "ts-src/mqtt/session.ts"
 static void LogScratch_num(LogScratch *self, uint32_t v) {
   uint32_t div = 1000000000;
   while (div > 1 && (rt_idiv_u32(v, div) == 0)) {
-#line 236 "ts-src/mqtt/session.ts"
+#line 253 "ts-src/mqtt/session.ts"
     div = div / 10;
   }
-#line 237 "ts-src/mqtt/session.ts"
+#line 254 "ts-src/mqtt/session.ts"
   while (div > 0 && self->len < 96) {
     rt_set_u8(self->buf, 96, self->len++, (uint8_t)(0x30 + (int32_t)(rt_idiv_u32(v, div) % 10)));
     div = div / 10;
   }
 }
 
-#line 250 "ts-src/mqtt/session.ts"
+#line 267 "ts-src/mqtt/session.ts"
 static uint32_t session_minU32(uint32_t a, uint32_t b) {
   return (a < b) ? a : b;
 }
@@ -182,11 +190,11 @@ static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at) {
     shift = shift + 7u;
     i = i + 1u;
     if ((b & 0x80) == 0) {
-#line 276 "ts-src/mqtt/session.ts"
+#line 293 "ts-src/mqtt/session.ts"
       break;
     }
   }
-#line 278 "ts-src/mqtt/session.ts"
+#line 295 "ts-src/mqtt/session.ts"
   return (i - at) + rem;
 }
 
@@ -196,27 +204,27 @@ const char *session_connackReason(uint8_t code) {
   case 0: {
     return "accepted";
   }
-#line 286 "ts-src/mqtt/session.ts"
+#line 303 "ts-src/mqtt/session.ts"
   case 1: {
     return "refused: unacceptable protocol version";
   }
-#line 288 "ts-src/mqtt/session.ts"
+#line 305 "ts-src/mqtt/session.ts"
   case 2: {
     return "refused: identifier rejected";
   }
-#line 290 "ts-src/mqtt/session.ts"
+#line 307 "ts-src/mqtt/session.ts"
   case 3: {
     return "refused: server unavailable";
   }
-#line 292 "ts-src/mqtt/session.ts"
+#line 309 "ts-src/mqtt/session.ts"
   case 4: {
     return "refused: bad user name or password";
   }
-#line 294 "ts-src/mqtt/session.ts"
+#line 311 "ts-src/mqtt/session.ts"
   case 5: {
     return "refused: not authorized";
   }
-#line 296 "ts-src/mqtt/session.ts"
+#line 313 "ts-src/mqtt/session.ts"
   default: {
     return "refused: unknown return code";
   }
@@ -225,7 +233,7 @@ const char *session_connackReason(uint8_t code) {
 }
 
 /** Copies a whole config in (the caller's may then go away). */
-#line 368 "ts-src/mqtt/session.ts"
+#line 391 "ts-src/mqtt/session.ts"
 void Session_configure(Session *self, SessionConfig *c) {
   self->cfg = *c;
 }
@@ -242,7 +250,7 @@ bool Session_isConnected(Session *self) {
 // ---------------------------------------------------------------- transport
 /** Starts a connection: queues CONNECT built from cfg. False if one is already
    *  under way or CONNECT does not fit the tx buffer. */
-#line 385 "ts-src/mqtt/session.ts"
+#line 408 "ts-src/mqtt/session.ts"
 bool Session_connect(Session *self, uint32_t now) {
   ConnectOptions *o = &session_connectScratch;
   o->clientId = SessionConfig_str(&self->cfg, CfgStr_CLIENT_ID);
@@ -308,10 +316,10 @@ rt_bytes Session_txView(Session *self) {
 /** The port wrote the first `n` bytes of txView(). */
 void Session_txConsumed(Session *self, uint32_t n) {
   if (n > self->txLen) {
-#line 449 "ts-src/mqtt/session.ts"
+#line 472 "ts-src/mqtt/session.ts"
     n = self->txLen;
   }
-#line 450 "ts-src/mqtt/session.ts"
+#line 473 "ts-src/mqtt/session.ts"
   uint32_t rest = self->txLen - n;
   // Walk the packets written: the last one may be cut, remember its tail.
   uint32_t k = n;
@@ -331,17 +339,17 @@ void Session_txConsumed(Session *self, uint32_t n) {
     at += len;
   }
   if (n > 0) {
-#line 468 "ts-src/mqtt/session.ts"
+#line 491 "ts-src/mqtt/session.ts"
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
   }
-#line 469 "ts-src/mqtt/session.ts"
+#line 492 "ts-src/mqtt/session.ts"
   self->txLen = rest;
   if (self->state == SessionState_DISCONNECTING && !self->closing) {
-#line 470 "ts-src/mqtt/session.ts"
+#line 493 "ts-src/mqtt/session.ts"
     Session_queueDisconnect(self);
   }
   // Space freed: packets that did not fit may go now.
-#line 472 "ts-src/mqtt/session.ts"
+#line 495 "ts-src/mqtt/session.ts"
   Session_pump(self);
   Session_maybeRoom(self);
 }
@@ -367,10 +375,10 @@ void Session_connectionLost(Session *self, uint32_t now) {
    *  (CLOSE event) and wantsClose() tells the port to drop the transport. */
 void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
-#line 496 "ts-src/mqtt/session.ts"
+#line 519 "ts-src/mqtt/session.ts"
     return;
   }
-#line 497 "ts-src/mqtt/session.ts"
+#line 520 "ts-src/mqtt/session.ts"
   Session_logNum(self, LogLevel_ERROR, reason, 0);
   // Before the CLOSE event: a handler that reconnects must see that the old
   // transport still has to go (connectionLost() clears it).
@@ -381,10 +389,10 @@ void Session_close(Session *self, const char *reason) {
 /** Queues DISCONNECT; wantsClose() turns true once it is flushed. */
 bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
-#line 506 "ts-src/mqtt/session.ts"
+#line 529 "ts-src/mqtt/session.ts"
     return false;
   }
-#line 507 "ts-src/mqtt/session.ts"
+#line 530 "ts-src/mqtt/session.ts"
   self->state = SessionState_DISCONNECTING;
   Session_queueDisconnect(self);
   return true;
@@ -394,10 +402,10 @@ bool Session_disconnect(Session *self) {
 static void Session_queueDisconnect(Session *self) {
   // A packet half streamed into tx must end first: txConsumed() calls again.
   if (self->streaming) {
-#line 515 "ts-src/mqtt/session.ts"
+#line 538 "ts-src/mqtt/session.ts"
     return;
   }
-#line 516 "ts-src/mqtt/session.ts"
+#line 539 "ts-src/mqtt/session.ts"
   uint32_t n = codec_encodeSimple(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_DISCONNECT);
   if (n == 0 && self->txLen > self->txHeadLeft) {
     // No room: the connection ends anyway, so the whole packets waiting make
@@ -409,10 +417,10 @@ static void Session_queueDisconnect(Session *self) {
   }
   // Still no room (the rest of one big packet): txConsumed() calls again.
   if (n == 0) {
-#line 526 "ts-src/mqtt/session.ts"
+#line 549 "ts-src/mqtt/session.ts"
     return;
   }
-#line 527 "ts-src/mqtt/session.ts"
+#line 550 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   self->closing = true;
@@ -426,17 +434,17 @@ uint32_t Session_nextTickIn(Session *self, uint32_t now, uint32_t cap) {
     due = session_minU32(due, session_left(now, self->connectStart, CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS));
   } else if (self->state == SessionState_CONNECTED && ka > 0) {
     if (self->pingOutstanding) {
-#line 539 "ts-src/mqtt/session.ts"
+#line 562 "ts-src/mqtt/session.ts"
       due = session_minU32(due, session_left(now, self->pingSentAt, ka >> 1));
     } else if (self->streaming) {
-#line 540 "ts-src/mqtt/session.ts"
+#line 563 "ts-src/mqtt/session.ts"
       due = session_minU32(due, session_left(now, self->lastTx, ka));
     } else {
-#line 541 "ts-src/mqtt/session.ts"
+#line 564 "ts-src/mqtt/session.ts"
       due = session_minU32(due, session_minU32(session_left(now, self->lastTx, ka), session_left(now, self->lastRx, ka)));
     }
   }
-#line 543 "ts-src/mqtt/session.ts"
+#line 566 "ts-src/mqtt/session.ts"
   return due;
 }
 
@@ -445,17 +453,17 @@ void Session_tick(Session *self, uint32_t now) {
   self->now = now;
   if (self->state == SessionState_CONNECTING) {
     if (session_elapsed(now, self->connectStart) >= CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS) {
-#line 550 "ts-src/mqtt/session.ts"
+#line 573 "ts-src/mqtt/session.ts"
       Session_close(self, "no CONNACK in time");
     }
-#line 551 "ts-src/mqtt/session.ts"
+#line 574 "ts-src/mqtt/session.ts"
     return;
   }
   if (self->state != SessionState_CONNECTED) {
-#line 553 "ts-src/mqtt/session.ts"
+#line 576 "ts-src/mqtt/session.ts"
     return;
   }
-#line 554 "ts-src/mqtt/session.ts"
+#line 577 "ts-src/mqtt/session.ts"
   uint32_t ka = (uint32_t)(self->cfg.keepAlive * 1000);
   if (ka > 0) {
     if (self->pingOutstanding) {
@@ -472,7 +480,7 @@ void Session_tick(Session *self, uint32_t now) {
       // starts anyway: a connection that cannot send for that long is dead.
       uint32_t n = codec_encodeSimple(Session_txFree(self), PacketType_PINGREQ);
       if (n == 0) {
-#line 569 "ts-src/mqtt/session.ts"
+#line 592 "ts-src/mqtt/session.ts"
         Session_logNum(self, LogLevel_WARN, "tx full, no PINGREQ", 0);
       } else {
         self->txLen += n;
@@ -488,16 +496,16 @@ void Session_tick(Session *self, uint32_t now) {
 
 // ---------------------------------------------------------------- API
 /** Next packet id: never 0, wraps after 65535, skips ids in use. */
-#line 585 "ts-src/mqtt/session.ts"
+#line 608 "ts-src/mqtt/session.ts"
 uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
     if (!Session_idInUse(self, self->lastId)) {
-#line 588 "ts-src/mqtt/session.ts"
+#line 611 "ts-src/mqtt/session.ts"
       return self->lastId;
     }
   }
-#line 590 "ts-src/mqtt/session.ts"
+#line 613 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -510,30 +518,30 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   self->now = now;
   self->lastError = MGOS_MQTT_ERR_OK;
   if (qos > 2) {
-#line 601 "ts-src/mqtt/session.ts"
+#line 624 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID, LogLevel_ERROR, "publish: bad QoS", topic, qos);
   }
-#line 602 "ts-src/mqtt/session.ts"
+#line 625 "ts-src/mqtt/session.ts"
   if (!topic_validTopicName(topic)) {
-#line 602 "ts-src/mqtt/session.ts"
+#line 625 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID, LogLevel_ERROR, "publish: invalid topic name", topic, 0);
   }
-#line 603 "ts-src/mqtt/session.ts"
+#line 626 "ts-src/mqtt/session.ts"
   uint8_t q = (qos > self->cfg.maxQos) ? self->cfg.maxQos : qos;
   uint32_t size = codec_publishSize(topic.len, payload.len, q);
   if (size == 0) {
-#line 605 "ts-src/mqtt/session.ts"
+#line 628 "ts-src/mqtt/session.ts"
     return Session_refuseSize(self, "publish: over the MQTT packet limit, can never be sent", topic, payload.len, session_MAX_PAYLOAD);
   }
-#line 606 "ts-src/mqtt/session.ts"
+#line 629 "ts-src/mqtt/session.ts"
   bool connected = self->state == SessionState_CONNECTED;
   if (q == 0) {
     // QoS 0 is not kept for a later connection (MQTT's "at most once").
     if (!connected) {
-#line 609 "ts-src/mqtt/session.ts"
+#line 632 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED, LogLevel_DEBUG, "publish: QoS 0 while not connected", topic, 0);
     }
-#line 610 "ts-src/mqtt/session.ts"
+#line 633 "ts-src/mqtt/session.ts"
     if (!self->streaming && (Session_waitingToSend(self) == 0)) {
       uint32_t n = codec_encodePublish(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), topic, payload, 0, retain, false, 0);
       if (n > 0) {
@@ -544,17 +552,17 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     }
   }
   if (size > CONFIG_MGOS_MQTT_STORE_SIZE) {
-#line 619 "ts-src/mqtt/session.ts"
+#line 642 "ts-src/mqtt/session.ts"
     return Session_refuseSize(self, "publish: larger than the outbox (MGOS_MQTT_STORE_SIZE), can never be sent", topic, size, CONFIG_MGOS_MQTT_STORE_SIZE);
   }
-#line 620 "ts-src/mqtt/session.ts"
+#line 643 "ts-src/mqtt/session.ts"
   if (!connected) {
     uint32_t limit = self->cfg.maxQueueLength;
     if (limit == 0) {
-#line 622 "ts-src/mqtt/session.ts"
+#line 645 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED, LogLevel_DEBUG, "publish: offline and max_queue_length is 0", topic, 0);
     }
-#line 623 "ts-src/mqtt/session.ts"
+#line 646 "ts-src/mqtt/session.ts"
     while (Session_queuedCount(self) >= limit) {
       if (!self->cfg.dropOldest || !Session_dropOldestWaiting(self, MGOS_MQTT_DROP_QUEUE_FULL)) {
         self->roomWanted = true;
@@ -571,17 +579,17 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   }
   uint16_t id = Session_nextPacketId(self);
   if (id == 0) {
-#line 638 "ts-src/mqtt/session.ts"
+#line 661 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_FULL, LogLevel_WARN, "publish: no packet id free", topic, 0);
   }
-#line 639 "ts-src/mqtt/session.ts"
+#line 662 "ts-src/mqtt/session.ts"
   OutMsg *r = &self->recs[self->recCount];
   uint32_t n = codec_encodePublish(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0));
   if (n == 0) {
-#line 641 "ts-src/mqtt/session.ts"
+#line 664 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID, LogLevel_ERROR, "publish: encoding failed", topic, 0);
   }
-#line 642 "ts-src/mqtt/session.ts"
+#line 665 "ts-src/mqtt/session.ts"
   r->state = RecState_QUEUED;
   r->qos = q;
   r->packetId = id;
@@ -590,10 +598,72 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   r->sent = false;
   r->unsent = false;
   r->done = 0;
+  r->seq = 0;
   self->recCount++;
   self->storeUsed += n;
+  // Persisted before the id is returned: an accepted message survives a restart.
+  if (q > 0 && self->onStore != NULL) {
+    r->seq = self->nextSeq;
+    self->nextSeq = (self->nextSeq == 0xffffffffu) ? 1 : (self->nextSeq + 1u);
+    Session_persist(self, StoreOp_PUT, r);
+  }
   Session_pump(self);
   return id;
+}
+
+/** Hands record r to the store callback (PUT: its state and bytes, DEL). */
+static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
+  SessionStoreFn f = self->onStore;
+  if (f == NULL || r->seq == 0) {
+#line 689 "ts-src/mqtt/session.ts"
+    return;
+  }
+  // Only the state that matters after a restart: waiting for PUBCOMP, or not.
+#line 691 "ts-src/mqtt/session.ts"
+  uint8_t st = (r->state == RecState_WAIT_PUBCOMP) ? RecState_WAIT_PUBCOMP : RecState_QUEUED;
+  f(self, op, r->seq, session_storeMeta(st, r->qos, r->packetId), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len));
+}
+
+/** Puts a persisted record back (at start-up, before connecting): a PUBLISH
+   *  waiting to be sent, or (state WAIT_PUBCOMP, no data) a QoS 2 message whose
+   *  PUBREL is due. False when it does not fit or is not a valid record. */
+bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) {
+  uint8_t st = (uint8_t)(meta >> 24);
+  uint8_t qos = (uint8_t)((meta >> 16) & 0xff);
+  uint16_t id = (uint16_t)meta;
+  if ((((seq == 0 || id == 0) || (qos != 1 && qos != 2)) || self->recCount >= session_STORE_SLOTS) || Session_idInUse(self, id)) {
+#line 702 "ts-src/mqtt/session.ts"
+    return false;
+  }
+#line 703 "ts-src/mqtt/session.ts"
+  if (st == RecState_WAIT_PUBCOMP) {
+    if (qos != 2 || data.len > 0) {
+#line 704 "ts-src/mqtt/session.ts"
+      return false;
+    }
+#line 705 "ts-src/mqtt/session.ts"
+  } else if (((st != RecState_QUEUED || data.len < 4) || (data.len > (CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed))) || ((rt_bytes_get(data, 0) >> 4) != PacketType_PUBLISH)) {
+    return false;
+  }
+  OutMsg *r = &self->recs[self->recCount];
+  r->state = st;
+  r->qos = qos;
+  r->packetId = id;
+  r->off = self->storeUsed;
+  r->len = data.len;
+  r->sent = st == RecState_WAIT_PUBCOMP;
+  r->unsent = st == RecState_WAIT_PUBCOMP;
+  r->done = 0;
+  r->seq = seq;
+  rt_copy_bytes(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, data);
+  self->storeUsed += data.len;
+  self->recCount++;
+  if (seq >= self->nextSeq) {
+#line 721 "ts-src/mqtt/session.ts"
+    self->nextSeq = (seq == 0xffffffffu) ? 1 : (seq + 1u);
+  }
+#line 722 "ts-src/mqtt/session.ts"
+  return true;
 }
 
 /** publish() refusing: sets lastError, logs, returns 0. */
@@ -622,25 +692,25 @@ static uint16_t Session_refuseSize(Session *self, const char *msg, rt_bytes topi
    *  A message needs publishSize() bytes: topic + payload + 4..9. */
 uint32_t Session_outboxRoom(Session *self) {
   if (self->recCount >= session_STORE_SLOTS) {
-#line 681 "ts-src/mqtt/session.ts"
+#line 750 "ts-src/mqtt/session.ts"
     return 0;
   }
-#line 682 "ts-src/mqtt/session.ts"
+#line 751 "ts-src/mqtt/session.ts"
   if (self->state != SessionState_CONNECTED && (Session_queuedCount(self) >= self->cfg.maxQueueLength)) {
-#line 682 "ts-src/mqtt/session.ts"
+#line 751 "ts-src/mqtt/session.ts"
     return 0;
   }
-#line 683 "ts-src/mqtt/session.ts"
+#line 752 "ts-src/mqtt/session.ts"
   return CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed;
 }
 
 /** OUTBOX_ROOM once room is back after a refusal for lack of it. */
 static void Session_maybeRoom(Session *self) {
   if (!self->roomWanted || (Session_outboxRoom(self) == 0)) {
-#line 688 "ts-src/mqtt/session.ts"
+#line 757 "ts-src/mqtt/session.ts"
     return;
   }
-#line 689 "ts-src/mqtt/session.ts"
+#line 758 "ts-src/mqtt/session.ts"
   self->roomWanted = false;
   Session_emit(self, SessionEvent_OUTBOX_ROOM, NULL);
 }
@@ -651,11 +721,11 @@ static uint32_t Session_waitingToSend(Session *self) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state == RecState_QUEUED || r->unsent) {
-#line 698 "ts-src/mqtt/session.ts"
+#line 767 "ts-src/mqtt/session.ts"
       n++;
     }
   }
-#line 700 "ts-src/mqtt/session.ts"
+#line 769 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -698,15 +768,15 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
-#line 741 "ts-src/mqtt/session.ts"
+#line 810 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 742 "ts-src/mqtt/session.ts"
+#line 811 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
-#line 742 "ts-src/mqtt/session.ts"
+#line 811 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 743 "ts-src/mqtt/session.ts"
+#line 812 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
@@ -723,71 +793,71 @@ uint32_t Session_unsentBytes(Session *self) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state == RecState_QUEUED || (r->unsent && r->state != RecState_WAIT_PUBCOMP)) {
-#line 758 "ts-src/mqtt/session.ts"
+#line 827 "ts-src/mqtt/session.ts"
       n += r->len - r->done;
     }
   }
-#line 760 "ts-src/mqtt/session.ts"
+#line 829 "ts-src/mqtt/session.ts"
   return n;
 }
 
 uint32_t Session_inflightCount(Session *self) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 765 "ts-src/mqtt/session.ts"
+#line 834 "ts-src/mqtt/session.ts"
     if (self->recs[i].state >= RecState_WAIT_PUBACK) {
-#line 765 "ts-src/mqtt/session.ts"
+#line 834 "ts-src/mqtt/session.ts"
       n++;
     }
   }
-#line 766 "ts-src/mqtt/session.ts"
+#line 835 "ts-src/mqtt/session.ts"
   return n;
 }
 
 uint32_t Session_queuedCount(Session *self) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 771 "ts-src/mqtt/session.ts"
+#line 840 "ts-src/mqtt/session.ts"
     if (self->recs[i].state == RecState_QUEUED) {
-#line 771 "ts-src/mqtt/session.ts"
+#line 840 "ts-src/mqtt/session.ts"
       n++;
     }
   }
-#line 772 "ts-src/mqtt/session.ts"
+#line 841 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 779 "ts-src/mqtt/session.ts"
+#line 848 "ts-src/mqtt/session.ts"
 void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
   self->now = now;
   if (data.len > 0) {
-#line 781 "ts-src/mqtt/session.ts"
+#line 850 "ts-src/mqtt/session.ts"
     self->lastRx = now;
   }
-#line 782 "ts-src/mqtt/session.ts"
+#line 851 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while (off < data.len) {
     if (!Session_receiving(self) || self->epoch != ep) {
-#line 785 "ts-src/mqtt/session.ts"
+#line 854 "ts-src/mqtt/session.ts"
       return;
     }
-#line 786 "ts-src/mqtt/session.ts"
+#line 855 "ts-src/mqtt/session.ts"
     uint32_t n = session_minU32(data.len - off, CONFIG_MGOS_MQTT_RX_BUF_SIZE - self->rxLen);
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), self->rxLen, rt_subarray(data, off, off + n));
     self->rxLen += n;
     off += n;
     Session_parse(self);
     if (!Session_receiving(self) || self->epoch != ep) {
-#line 791 "ts-src/mqtt/session.ts"
+#line 860 "ts-src/mqtt/session.ts"
       return;
     }
     // The decoder rejects packets over the limit from their fixed header, so
     // a full buffer here means the limit exceeds the buffer: never wait forever.
-#line 794 "ts-src/mqtt/session.ts"
+#line 863 "ts-src/mqtt/session.ts"
     if (self->rxLen == CONFIG_MGOS_MQTT_RX_BUF_SIZE) {
       Session_close(self, "rx buffer overflow");
       return;
@@ -811,10 +881,10 @@ static void Session_parse(Session *self) {
   while (Session_receiving(self) && self->epoch == ep) {
     int32_t r = codec_decodeForClient(rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), Session_recvLimit(self), &self->pkt);
     if (r == 0) {
-#line 816 "ts-src/mqtt/session.ts"
+#line 885 "ts-src/mqtt/session.ts"
       break;
     }
-#line 817 "ts-src/mqtt/session.ts"
+#line 886 "ts-src/mqtt/session.ts"
     if (r < 0) {
       Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
       Session_close(self, packet_decodeErrName((DecodeErr)(uint8_t)(-(int64_t)r)));
@@ -825,16 +895,16 @@ static void Session_parse(Session *self) {
   }
   // An event handler may have closed (and even reconnected): rx is not ours then.
   if (self->epoch != ep || start == 0) {
-#line 826 "ts-src/mqtt/session.ts"
+#line 895 "ts-src/mqtt/session.ts"
     return;
   }
-#line 827 "ts-src/mqtt/session.ts"
+#line 896 "ts-src/mqtt/session.ts"
   uint32_t rest = self->rxLen - start;
   if (start > 0) {
-#line 828 "ts-src/mqtt/session.ts"
+#line 897 "ts-src/mqtt/session.ts"
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
   }
-#line 829 "ts-src/mqtt/session.ts"
+#line 898 "ts-src/mqtt/session.ts"
   self->rxLen = rest;
 }
 
@@ -848,48 +918,48 @@ static void Session_handle(Session *self, Packet *p) {
     Session_onConnack(self, p);
     break;
   }
-#line 841 "ts-src/mqtt/session.ts"
+#line 910 "ts-src/mqtt/session.ts"
   case PacketType_PUBLISH: {
     Session_onPublish(self, p);
     break;
   }
-#line 844 "ts-src/mqtt/session.ts"
+#line 913 "ts-src/mqtt/session.ts"
   case PacketType_PUBACK: {
     Session_onDone(self, p, RecState_WAIT_PUBACK, SessionEvent_PUBACK, "PUBACK: unexpected id");
     break;
   }
-#line 847 "ts-src/mqtt/session.ts"
+#line 916 "ts-src/mqtt/session.ts"
   case PacketType_PUBREC: {
     Session_onPubrec(self, p);
     break;
   }
-#line 850 "ts-src/mqtt/session.ts"
+#line 919 "ts-src/mqtt/session.ts"
   case PacketType_PUBREL: {
     Session_onPubrel(self, p);
     break;
   }
-#line 853 "ts-src/mqtt/session.ts"
+#line 922 "ts-src/mqtt/session.ts"
   case PacketType_PUBCOMP: {
     Session_onDone(self, p, RecState_WAIT_PUBCOMP, SessionEvent_PUBCOMP, "PUBCOMP: unexpected id");
     break;
   }
-#line 856 "ts-src/mqtt/session.ts"
+#line 925 "ts-src/mqtt/session.ts"
   case PacketType_SUBACK: {
     Session_onSuback(self, p);
     break;
   }
-#line 859 "ts-src/mqtt/session.ts"
+#line 928 "ts-src/mqtt/session.ts"
   case PacketType_UNSUBACK: {
     Session_onUnsuback(self, p);
     break;
   }
-#line 862 "ts-src/mqtt/session.ts"
+#line 931 "ts-src/mqtt/session.ts"
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
     Session_emit(self, SessionEvent_PINGRESP, p);
     break;
   }
-#line 866 "ts-src/mqtt/session.ts"
+#line 935 "ts-src/mqtt/session.ts"
   default: {
     Session_close(self, "unexpected packet type");
     break;
@@ -897,7 +967,7 @@ static void Session_handle(Session *self, Packet *p) {
   }
 }
 
-#line 872 "ts-src/mqtt/session.ts"
+#line 941 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
     Session_close(self, "unexpected second CONNACK");
@@ -910,10 +980,10 @@ static void Session_onConnack(Session *self, Packet *p) {
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     if (self->epoch == ep) {
-#line 883 "ts-src/mqtt/session.ts"
+#line 952 "ts-src/mqtt/session.ts"
       Session_close(self, why);
     }
-#line 884 "ts-src/mqtt/session.ts"
+#line 953 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
@@ -925,27 +995,27 @@ static void Session_onConnack(Session *self, Packet *p) {
   self->wasConnected = true;
   // Without a stored session the server will not resend its QoS 2 messages.
   if (!p->sessionPresent) {
-#line 894 "ts-src/mqtt/session.ts"
+#line 963 "ts-src/mqtt/session.ts"
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 897 "ts-src/mqtt/session.ts"
+#line 966 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
-#line 899 "ts-src/mqtt/session.ts"
+#line 968 "ts-src/mqtt/session.ts"
     return;
   }
-#line 900 "ts-src/mqtt/session.ts"
+#line 969 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
-#line 901 "ts-src/mqtt/session.ts"
+#line 970 "ts-src/mqtt/session.ts"
     Session_maybeRoom(self);
   }
 }
 
-#line 904 "ts-src/mqtt/session.ts"
+#line 973 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   if (p->qos == 0) {
@@ -955,10 +1025,10 @@ static void Session_onPublish(Session *self, Packet *p) {
   if (p->qos == 1) {
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch == ep) {
-#line 912 "ts-src/mqtt/session.ts"
+#line 981 "ts-src/mqtt/session.ts"
       Session_queueAck(self, PacketType_PUBACK, p->packetId);
     }
-#line 913 "ts-src/mqtt/session.ts"
+#line 982 "ts-src/mqtt/session.ts"
     return;
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
@@ -974,11 +1044,11 @@ static void Session_onPublish(Session *self, Packet *p) {
     self->rxQos2Count++;
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch != ep) {
-#line 927 "ts-src/mqtt/session.ts"
+#line 996 "ts-src/mqtt/session.ts"
       return;
     }
   }
-#line 929 "ts-src/mqtt/session.ts"
+#line 998 "ts-src/mqtt/session.ts"
   Session_queueAck(self, PacketType_PUBREC, p->packetId);
 }
 
@@ -988,13 +1058,13 @@ static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev
   int32_t i = Session_findRec(self, p->packetId);
   // A record still streaming out was never whole on the wire: the ack is bogus.
   if ((i >= 0 && (self->recs[(uint32_t)i].state == waiting)) && (self->recs[(uint32_t)i].done == 0)) {
-#line 937 "ts-src/mqtt/session.ts"
+#line 1006 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else {
-#line 938 "ts-src/mqtt/session.ts"
+#line 1007 "ts-src/mqtt/session.ts"
     Session_logNum(self, LogLevel_WARN, msg, p->packetId);
   }
-#line 939 "ts-src/mqtt/session.ts"
+#line 1008 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, ev, p);
 }
 
@@ -1007,6 +1077,7 @@ static void Session_onPubrec(Session *self, Packet *p) {
     r->state = RecState_WAIT_PUBCOMP;
     r->sent = false;
     r->unsent = true;
+    Session_persist(self, StoreOp_PUT, r);
   } else if (i >= 0 && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBCOMP)) {
     // A repeated PUBREC: our PUBREL may have been lost, send it again.
     self->recs[(uint32_t)i].unsent = true;
@@ -1020,22 +1091,22 @@ static void Session_onPubrel(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
-#line 963 "ts-src/mqtt/session.ts"
+#line 1033 "ts-src/mqtt/session.ts"
     Session_rxQos2Remove(self, (uint32_t)k);
   } else {
-#line 964 "ts-src/mqtt/session.ts"
+#line 1034 "ts-src/mqtt/session.ts"
     Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
   }
-#line 965 "ts-src/mqtt/session.ts"
+#line 1035 "ts-src/mqtt/session.ts"
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B).
   if (self->epoch == ep) {
-#line 967 "ts-src/mqtt/session.ts"
+#line 1037 "ts-src/mqtt/session.ts"
     Session_queueAck(self, PacketType_PUBCOMP, p->packetId);
   }
 }
 
-#line 970 "ts-src/mqtt/session.ts"
+#line 1040 "ts-src/mqtt/session.ts"
 static void Session_onSuback(Session *self, Packet *p) {
   self->evTag = -1;
   int32_t i = Session_findSub(self, p->packetId, SubState_SUB_SENT);
@@ -1046,10 +1117,10 @@ static void Session_onSuback(Session *self, Packet *p) {
     s->granted = (uint8_t)((p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80);
     self->evTag = s->tag;
     if (s->granted == 0x80) {
-#line 979 "ts-src/mqtt/session.ts"
+#line 1049 "ts-src/mqtt/session.ts"
       Session_log(self, LogLevel_WARN, "subscription refused", Sub_view(s), s->tag);
     }
-#line 980 "ts-src/mqtt/session.ts"
+#line 1050 "ts-src/mqtt/session.ts"
   } else {
     Session_logNum(self, LogLevel_WARN, "SUBACK: unknown id", p->packetId);
   }
@@ -1076,28 +1147,28 @@ static void Session_onUnsuback(Session *self, Packet *p) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1007 "ts-src/mqtt/session.ts"
+#line 1077 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpStream(self)) {
-#line 1008 "ts-src/mqtt/session.ts"
+#line 1078 "ts-src/mqtt/session.ts"
     return;
   }
-#line 1009 "ts-src/mqtt/session.ts"
+#line 1079 "ts-src/mqtt/session.ts"
   if (!Session_pumpAcksAndSubs(self)) {
-#line 1009 "ts-src/mqtt/session.ts"
+#line 1079 "ts-src/mqtt/session.ts"
     return;
   }
-#line 1010 "ts-src/mqtt/session.ts"
+#line 1080 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   uint32_t i = 0;
   while (i < self->recCount) {
     OutMsg *r = &self->recs[i];
     if (r->state == RecState_QUEUED && r->qos > 0) {
       if (inflight >= CONFIG_MGOS_MQTT_MAX_INFLIGHT) {
-#line 1015 "ts-src/mqtt/session.ts"
+#line 1085 "ts-src/mqtt/session.ts"
         return;
       }
-#line 1016 "ts-src/mqtt/session.ts"
+#line 1086 "ts-src/mqtt/session.ts"
       r->state = (r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC;
       r->sent = false;
       r->unsent = true;
@@ -1110,10 +1181,10 @@ static void Session_pump(Session *self) {
     if (r->state == RecState_WAIT_PUBCOMP) {
       uint32_t n = codec_encodeAck(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_PUBREL, r->packetId);
       if (n == 0) {
-#line 1027 "ts-src/mqtt/session.ts"
+#line 1097 "ts-src/mqtt/session.ts"
         return;
       }
-#line 1028 "ts-src/mqtt/session.ts"
+#line 1098 "ts-src/mqtt/session.ts"
       self->txLen += n;
       self->lastTx = self->now;
       r->sent = true;
@@ -1124,20 +1195,20 @@ static void Session_pump(Session *self) {
     uint32_t free = CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen;
     // Only a packet that can never fit tx whole is streamed; others wait for room.
     if (r->len > free && (r->len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
-#line 1037 "ts-src/mqtt/session.ts"
+#line 1107 "ts-src/mqtt/session.ts"
       return;
     }
-#line 1038 "ts-src/mqtt/session.ts"
+#line 1108 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
-#line 1038 "ts-src/mqtt/session.ts"
+#line 1108 "ts-src/mqtt/session.ts"
       return;
     }
-#line 1039 "ts-src/mqtt/session.ts"
+#line 1109 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
-#line 1039 "ts-src/mqtt/session.ts"
+#line 1109 "ts-src/mqtt/session.ts"
       Session_freeRec(self, i);
     } else {
-#line 1040 "ts-src/mqtt/session.ts"
+#line 1110 "ts-src/mqtt/session.ts"
       i++;
     }
   }
@@ -1145,7 +1216,7 @@ static void Session_pump(Session *self) {
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
-#line 1046 "ts-src/mqtt/session.ts"
+#line 1116 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   uint32_t at = self->txLen;
   uint32_t n = session_minU32(r->len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
@@ -1153,10 +1224,10 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
   rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), from, from + n));
   // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
   if (r->done == 0 && r->sent) {
-#line 1052 "ts-src/mqtt/session.ts"
+#line 1122 "ts-src/mqtt/session.ts"
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1053 "ts-src/mqtt/session.ts"
+#line 1123 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   r->done += n;
@@ -1174,27 +1245,27 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
 /** Continues the packet being streamed. False while it is not whole in tx. */
 static bool Session_pumpStream(Session *self) {
   if (!self->streaming) {
-#line 1069 "ts-src/mqtt/session.ts"
+#line 1139 "ts-src/mqtt/session.ts"
     return true;
   }
-#line 1070 "ts-src/mqtt/session.ts"
+#line 1140 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->done == 0) {
-#line 1072 "ts-src/mqtt/session.ts"
+#line 1142 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 1073 "ts-src/mqtt/session.ts"
+#line 1143 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
-#line 1073 "ts-src/mqtt/session.ts"
+#line 1143 "ts-src/mqtt/session.ts"
       return false;
     }
-#line 1074 "ts-src/mqtt/session.ts"
+#line 1144 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
-#line 1074 "ts-src/mqtt/session.ts"
+#line 1144 "ts-src/mqtt/session.ts"
       Session_freeRec(self, i);
     }
-#line 1075 "ts-src/mqtt/session.ts"
+#line 1145 "ts-src/mqtt/session.ts"
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
@@ -1206,18 +1277,18 @@ static bool Session_pumpStream(Session *self) {
    *  subscriptions. False when not connected or tx is full. */
 static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
-#line 1085 "ts-src/mqtt/session.ts"
+#line 1155 "ts-src/mqtt/session.ts"
     return false;
   }
-#line 1086 "ts-src/mqtt/session.ts"
+#line 1156 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = codec_encodeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     if (n == 0) {
-#line 1089 "ts-src/mqtt/session.ts"
+#line 1159 "ts-src/mqtt/session.ts"
       return false;
     }
-#line 1090 "ts-src/mqtt/session.ts"
+#line 1160 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -1227,23 +1298,23 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     Sub *s = &self->subs[i];
     bool sub = s->state == SubState_SUB_PENDING;
     if (!sub && s->state != SubState_UNSUB_PENDING) {
-#line 1098 "ts-src/mqtt/session.ts"
+#line 1168 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 1099 "ts-src/mqtt/session.ts"
+#line 1169 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
-#line 1099 "ts-src/mqtt/session.ts"
+#line 1169 "ts-src/mqtt/session.ts"
       s->packetId = Session_nextPacketId(self);
     }
-#line 1100 "ts-src/mqtt/session.ts"
+#line 1170 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = sub ? codec_encodeSubscribe(free, s->packetId, filter, s->qos) : codec_encodeUnsubscribe(free, s->packetId, filter);
     if (n == 0) {
-#line 1103 "ts-src/mqtt/session.ts"
+#line 1173 "ts-src/mqtt/session.ts"
       return false;
     }
-#line 1104 "ts-src/mqtt/session.ts"
+#line 1174 "ts-src/mqtt/session.ts"
     s->state = sub ? SubState_SUB_SENT : SubState_UNSUB_SENT;
     self->txLen += n;
     self->lastTx = self->now;
@@ -1264,7 +1335,7 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 
 // ---------------------------------------------------------------- helpers
 /** The free part of tx for a new packet (none while a packet streams in). */
-#line 1125 "ts-src/mqtt/session.ts"
+#line 1195 "ts-src/mqtt/session.ts"
 rt_bytes Session_txFree(Session *self) {
   return self->streaming ? RT_NOBYTES : rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
 }
@@ -1272,23 +1343,23 @@ rt_bytes Session_txFree(Session *self) {
 static void Session_emit(Session *self, int32_t ev, Packet *p) {
   SessionEventFn f = self->onEvent;
   if (f != NULL) {
-#line 1131 "ts-src/mqtt/session.ts"
+#line 1201 "ts-src/mqtt/session.ts"
     f(self, ev, p, self->ud);
   }
 }
 
-#line 1134 "ts-src/mqtt/session.ts"
+#line 1204 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
   if (self->epoch == ep) {
-#line 1137 "ts-src/mqtt/session.ts"
+#line 1207 "ts-src/mqtt/session.ts"
     Session_pump(self);
   }
 }
 
 /** log() without a detail. */
-#line 1141 "ts-src/mqtt/session.ts"
+#line 1211 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -1296,13 +1367,13 @@ static void Session_logNum(Session *self, int32_t level, const char *msg, int32_
 static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   SessionLogFn f = self->onLog;
   if (f != NULL) {
-#line 1147 "ts-src/mqtt/session.ts"
+#line 1217 "ts-src/mqtt/session.ts"
     f(self, level, msg, detail, num);
   }
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 1151 "ts-src/mqtt/session.ts"
+#line 1221 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
@@ -1315,10 +1386,10 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
   self->pingOutstanding = false;
   self->streaming = false;
   for (uint32_t k = 0; k < self->recCount; k++) {
-#line 1162 "ts-src/mqtt/session.ts"
+#line 1232 "ts-src/mqtt/session.ts"
     self->recs[k].done = 0;
   }
-#line 1163 "ts-src/mqtt/session.ts"
+#line 1233 "ts-src/mqtt/session.ts"
   bool clean = self->cfg.cleanSession;
   // Subscriptions are all sent again after the next CONNACK.
   for (uint32_t i = 0; i < self->subCount; i++) {
@@ -1347,82 +1418,82 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         continue;
       }
       if (clean) {
-#line 1190 "ts-src/mqtt/session.ts"
+#line 1260 "ts-src/mqtt/session.ts"
         r->state = RecState_QUEUED;
       } else {
-#line 1191 "ts-src/mqtt/session.ts"
+#line 1261 "ts-src/mqtt/session.ts"
         r->unsent = true;
       }
     }
-#line 1193 "ts-src/mqtt/session.ts"
+#line 1263 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
-#line 1195 "ts-src/mqtt/session.ts"
+#line 1265 "ts-src/mqtt/session.ts"
     self->rxQos2Count = 0;
   }
-#line 1196 "ts-src/mqtt/session.ts"
+#line 1266 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
 
 static bool Session_idInUse(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 1201 "ts-src/mqtt/session.ts"
+#line 1271 "ts-src/mqtt/session.ts"
     if (self->recs[i].packetId == id) {
-#line 1201 "ts-src/mqtt/session.ts"
+#line 1271 "ts-src/mqtt/session.ts"
       return true;
     }
   }
-#line 1202 "ts-src/mqtt/session.ts"
+#line 1272 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
-#line 1202 "ts-src/mqtt/session.ts"
+#line 1272 "ts-src/mqtt/session.ts"
     if (self->subs[i].packetId == id) {
-#line 1202 "ts-src/mqtt/session.ts"
+#line 1272 "ts-src/mqtt/session.ts"
       return true;
     }
   }
-#line 1203 "ts-src/mqtt/session.ts"
+#line 1273 "ts-src/mqtt/session.ts"
   return false;
 }
 
 static int32_t Session_findRec(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     if (self->recs[i].packetId == id && self->recs[i].state >= RecState_WAIT_PUBACK) {
-#line 1208 "ts-src/mqtt/session.ts"
+#line 1278 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 1210 "ts-src/mqtt/session.ts"
+#line 1280 "ts-src/mqtt/session.ts"
   return -1;
 }
 
 static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id && self->subs[i].state == state) {
-#line 1215 "ts-src/mqtt/session.ts"
+#line 1285 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 1217 "ts-src/mqtt/session.ts"
+#line 1287 "ts-src/mqtt/session.ts"
   return -1;
 }
 
 /** The topic of a stored PUBLISH, for logs. */
 static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
-#line 1222 "ts-src/mqtt/session.ts"
+#line 1292 "ts-src/mqtt/session.ts"
     return RT_NOBYTES;
   }
-#line 1223 "ts-src/mqtt/session.ts"
+#line 1293 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   // Skip the fixed header: type byte and the remaining length's 1..4 bytes.
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
-#line 1226 "ts-src/mqtt/session.ts"
+#line 1296 "ts-src/mqtt/session.ts"
     k++;
   }
-#line 1227 "ts-src/mqtt/session.ts"
+#line 1297 "ts-src/mqtt/session.ts"
   k++;
   uint32_t tl = (uint32_t)((rt_bytes_get(m, k) << 8) | rt_bytes_get(m, rt_idx_add(k, 1)));
   return rt_subarray(m, k + 2u, (k + 2u) + tl);
@@ -1435,10 +1506,10 @@ static bool Session_dropOldestWaiting(Session *self, uint8_t reason) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state != RecState_QUEUED || r->done > 0) {
-#line 1238 "ts-src/mqtt/session.ts"
+#line 1308 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 1239 "ts-src/mqtt/session.ts"
+#line 1309 "ts-src/mqtt/session.ts"
     uint16_t id = r->packetId;
     Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", Session_recTopic(self, r), id);
     self->evDropId = id;
@@ -1466,11 +1537,11 @@ static bool Session_dropOldestWaiting(Session *self, uint8_t reason) {
 static rt_bytes Session_recPayload(Session *self, OutMsg *r) {
   rt_bytes t = Session_recTopic(self, r);
   if (r->len < 4) {
-#line 1265 "ts-src/mqtt/session.ts"
+#line 1335 "ts-src/mqtt/session.ts"
     return RT_NOBYTES;
   }
   // The topic view starts inside the store: the payload follows it (and the id for QoS > 0).
-#line 1267 "ts-src/mqtt/session.ts"
+#line 1337 "ts-src/mqtt/session.ts"
   uint32_t topicEnd = Session_topicOffset(self, r) + t.len;
   uint32_t start = topicEnd + (uint32_t)((r->qos > 0) ? 2 : 0);
   return rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off + start, r->off + r->len);
@@ -1481,20 +1552,20 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
-#line 1276 "ts-src/mqtt/session.ts"
+#line 1346 "ts-src/mqtt/session.ts"
     k++;
   }
-#line 1277 "ts-src/mqtt/session.ts"
+#line 1347 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
 /** Gives a record's PUBLISH bytes back to the store (compacting it). */
 static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
-#line 1282 "ts-src/mqtt/session.ts"
+#line 1352 "ts-src/mqtt/session.ts"
     return;
   }
-#line 1283 "ts-src/mqtt/session.ts"
+#line 1353 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -1505,35 +1576,37 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *o = &self->recs[i];
     if (o->len > 0 && o->off > off) {
-#line 1292 "ts-src/mqtt/session.ts"
+#line 1362 "ts-src/mqtt/session.ts"
       o->off = o->off - len;
     }
   }
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 1297 "ts-src/mqtt/session.ts"
+#line 1367 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
+  Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
-#line 1299 "ts-src/mqtt/session.ts"
+#line 1370 "ts-src/mqtt/session.ts"
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 1300 "ts-src/mqtt/session.ts"
+#line 1371 "ts-src/mqtt/session.ts"
   self->recCount--;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
   last->packetId = 0;
   last->len = 0;
+  last->seq = 0;
 }
 
 /** Removes subscription i, keeping the others in the order they were added. */
 static void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
-#line 1309 "ts-src/mqtt/session.ts"
+#line 1381 "ts-src/mqtt/session.ts"
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
   }
-#line 1310 "ts-src/mqtt/session.ts"
+#line 1382 "ts-src/mqtt/session.ts"
   self->subCount--;
   Sub *last = &self->subs[self->subCount];
   last->state = SubState_FREE;
@@ -1543,13 +1616,13 @@ static void Session_freeSub(Session *self, uint32_t i) {
 
 static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->rxQos2Count; i++) {
-#line 1318 "ts-src/mqtt/session.ts"
+#line 1390 "ts-src/mqtt/session.ts"
     if (rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) == id) {
-#line 1318 "ts-src/mqtt/session.ts"
+#line 1390 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 1319 "ts-src/mqtt/session.ts"
+#line 1391 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1559,9 +1632,9 @@ static bool Session_rxQos2Has(Session *self, uint16_t id) {
 
 static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
-#line 1327 "ts-src/mqtt/session.ts"
+#line 1399 "ts-src/mqtt/session.ts"
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 1328 "ts-src/mqtt/session.ts"
+#line 1400 "ts-src/mqtt/session.ts"
   self->rxQos2Count--;
 }

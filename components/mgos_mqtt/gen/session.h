@@ -122,6 +122,11 @@ typedef uint8_t CfgStr;
 #define CfgStr_WILL_TOPIC 3
 #define CfgStr_WILL_MESSAGE 4
 
+/** SessionStoreFn operations. */
+typedef uint8_t StoreOp;
+#define StoreOp_PUT 1
+#define StoreOp_DEL 2
+
 /** Largest payload MQTT allows (the remaining length's 268,435,455 bytes, for
  *  the refusal's log; the exact limit also counts the topic). */
 #define session_MAX_PAYLOAD 268435455u
@@ -135,6 +140,11 @@ typedef struct Session Session;
 typedef void (*SessionEventFn)(Session *s, int32_t ev, Packet *p, void *ud);
 
 typedef void (*SessionLogFn)(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num);
+
+/** Persistence of the outbox's QoS 1/2 messages (optional): PUT stores (or
+ *  replaces) record `seq` with `meta` (storeMeta()) and `data` (the encoded
+ *  PUBLISH; empty once only its PUBREL is due), DEL removes it. */
+typedef void (*SessionStoreFn)(Session *s, uint8_t op, uint32_t seq, uint32_t meta, rt_bytes data);
 
 /** Connection settings (the mqtt config section's protocol part). Empty string = not set. */
 struct SessionConfig {
@@ -169,6 +179,8 @@ struct OutMsg {
   bool unsent;
   /** Bytes of the packet already copied into tx while it is streamed (0: not begun). */
   uint32_t done;
+  /** Its persisted record (0: not persisted). */
+  uint32_t seq;
 };
 
 struct Sub {
@@ -194,6 +206,12 @@ struct Session {
   uint8_t state;
   SessionEventFn onEvent;
   SessionLogFn onLog;
+  /** Set to persist the outbox (mgos persist.ts); null: nothing is stored. */
+  SessionStoreFn onStore;
+  /** Sequence number of the next persisted record (publish order across restarts). */
+  uint32_t nextSeq;
+  /** The port's storage slot for onStore (mgos persist.ts). */
+  int32_t storeSlot;
   void *ud;
   /** During SUBACK/UNSUBACK events: the tag of the subscription answered (-1: unknown id). */
   int32_t evTag;
@@ -251,6 +269,7 @@ struct Session {
 
 void Session_init(Session *self);
 void SessionConfig_init(SessionConfig *self);
+uint32_t session_storeMeta(uint8_t state, uint8_t qos, uint16_t id);
 const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage);
 rt_bytes SessionConfig_str(SessionConfig *self, uint32_t k);
 rt_bytes Sub_view(Sub *self);
@@ -270,6 +289,7 @@ uint32_t Session_nextTickIn(Session *self, uint32_t now, uint32_t cap);
 void Session_tick(Session *self, uint32_t now);
 uint16_t Session_nextPacketId(Session *self);
 uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, uint32_t now);
+bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data);
 uint32_t Session_outboxRoom(Session *self);
 uint16_t Session_subscribe(Session *self, rt_bytes filter, uint8_t qos, int32_t tag);
 uint16_t Session_unsubscribe(Session *self, rt_bytes filter);
