@@ -181,6 +181,10 @@ test("large messages: 3,000 B QoS 0 and QoS 1 with the default buffers; 5,000 B 
     await c.waitOut(/^big [1-9]\d* err=0\nbig [1-9]\d* err=0$/m, 5000);
     assert.deepEqual(await waitArrived(s, `${p}/b0`, 1, 10_000), [expect(3000)]);
     assert.deepEqual(await waitArrived(s, `${p}/b1`, 1, 10_000), [expect(3000)]);
+    // The RPC-over-MQTT pattern: a 3,000-byte QoS 1 frame through the raw mg_mqtt_publish.
+    c.send(`rawbig 3000 1 ${p}/raw`);
+    await c.waitOut(/^rawbig err=0$/m, 5000);
+    assert.deepEqual(await waitArrived(s, `${p}/raw`, 1, 10_000), [expect(3000)]);
     c.send(`big 5000 1 ${p}/b2`);
     await c.waitOut(/^big 0 err=10$/m, 5000);
     await c.waitErr(/larger than the outbox \(MGOS_MQTT_STORE_SIZE\), can never be sent: \S+\/b2: 50\d\d bytes, limit 4096/, 5000);
@@ -249,5 +253,24 @@ test("SUBACK: granted QoS per filter and the 0x80 refusal reach the handler (aed
     c.kill("SIGKILL");
     await new Promise<void>((r) => aedes.close(() => r()));
     server.close();
+  }
+});
+
+test("QoS 0 while not connected: 0 and MGOS_MQTT_ERR_NOT_CONNECTED (the reference's doc); QoS 1 is kept (max_queue_length)", { skip, timeout: 30_000 }, async () => {
+  // A port nothing listens on: the client keeps trying, never connected.
+  const c = cli("offline0", 1, ["mqtt.reconnect_timeout_min=5"]);
+  try {
+    await c.waitOut(/^ready$/m, 5000);
+    c.send("pub 0 0 d/x/q0 zero");
+    await c.waitOut(/^pub 0$/m, 5000);
+    c.send("lasterr");
+    await c.waitOut(/^lasterr 2$/m, 5000);
+    c.send("pub 1 0 d/x/q1 one");
+    await c.waitOut(/^pub [1-9]\d*$/m, 5000);
+    c.send("lasterr");
+    await c.waitOut(/^lasterr 0$/m, 5000);
+    await stopClean(c);
+  } finally {
+    c.kill("SIGKILL");
   }
 });

@@ -21,6 +21,7 @@
  *   storage                        -> "storage bytes=B records=R" (written by the persistent outbox)
  *   slow N QOS TOPIC MS            -> "slow done accepted=A refused=R": one publish every MS ms, no waiting
  *   big LEN QOS TOPIC              -> "big ID err=E" (a LEN-byte payload: bytes i % 251)
+ *   rawbig LEN QOS TOPIC           -> "rawbig err=E" (the same through mg_mqtt_publish on the global connection)
  *   pubnull TOPIC LEN              -> "pubnull ID err=E" (mgos_mqtt_pub(topic, NULL, LEN))
  *   lasterr / room                 -> "lasterr E" / "room N"
  *   quit                           -> "bye", then a clean exit
@@ -281,7 +282,7 @@ static void do_line(char *line) {
       s_slow.next_at = mono_ms();
       s_slow.on = s_slow.n > 0;
     }
-  } else if (strcmp(cmd, "big") == 0) {
+  } else if (strcmp(cmd, "big") == 0 || strcmp(cmd, "rawbig") == 0) {
     char *l = strtok_r(NULL, " ", &save), *q = strtok_r(NULL, " ", &save), *t = strtok_r(NULL, " ", &save);
     size_t len, i;
     uint8_t *b;
@@ -294,6 +295,13 @@ static void do_line(char *line) {
     b = (uint8_t *) malloc(len + 1);
     if (b == NULL) exit(3);
     for (i = 0; i < len; i++) b[i] = (uint8_t) (i % 251);
+    if (cmd[0] == 'r') {
+      struct mg_connection *nc = mgos_mqtt_get_global_conn();
+      if (nc != NULL) mg_mqtt_publish(nc, t, 0, MG_MQTT_QOS(atoi(q)), b, len);
+      free(b);
+      printf("rawbig err=%d\n", nc != NULL ? mgos_mqtt_get_last_error() : -1);
+      return;
+    }
     id = mgos_mqtt_pub(t, b, len, atoi(q), false);
     free(b); /* the client keeps its own copy */
     printf("big %u err=%d\n", (unsigned) id, mgos_mqtt_get_last_error());
