@@ -81,6 +81,14 @@ static void on_log(Session *ss, int32_t level, const char *msg, rt_bytes detail,
   printf(" %s\n", msg);
 }
 
+/* The persistence hook: every record written or deleted. */
+static void on_store(Session *ss, uint8_t op, uint32_t seq, uint32_t meta, rt_bytes data) {
+  (void) ss;
+  printf("W %u %u %u ", (unsigned) op, (unsigned) seq, (unsigned) meta);
+  put_hex(data.p, data.len);
+  putchar('\n');
+}
+
 /* A fresh Session as TypeScript's `new Session()`: zeroed storage, then the
  * generated field initializers (Session_init sets only the non-zero ones). */
 static void session_defaults(Session *x) {
@@ -108,6 +116,7 @@ int main(void) {
         session_defaults(&s);
         s.onEvent = on_event;
         s.onLog = on_log;
+        s.onStore = on_store;
         s.cfg.keepAlive = (uint16_t) num(a[0]);
         s.cfg.cleanSession = num(a[1]) != 0;
         s.cfg.maxQos = (uint8_t) num(a[2]);

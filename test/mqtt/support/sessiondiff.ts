@@ -27,6 +27,7 @@ export class Replayer {
       this.out.push(`E ${ev}${f} tag=${s.evTag} was=${s.wasConnected ? 1 : 0} reason=${s.closeReason}${d}`);
     };
     this.s.onLog = (_s, level, msg, detail, num) => { this.out.push(`G ${level} ${num} ${hex(detail)} ${msg}`); };
+    this.s.onStore = (_s, op, seq, meta, data) => { this.out.push(`W ${op} ${seq} ${meta} ${hex(data)}`); };
   }
 
   line(l: string): void {
