@@ -15,6 +15,9 @@
  *     event with its id (the offline policy), or, with a clean session, the
  *     warning for a QoS 2 message the broker already took; a refusal (0) sets
  *     lastError, a success clears it; QoS 0 records leave only into tx;
+ *   - persistence (h2 bit 4): the storage the onStore hook keeps (a mirror
+ *     here) holds exactly the session's QoS 1/2 records, each with its
+ *     state, QoS, id and bytes;
  *   - streaming: a record being streamed (done > 0) is the only one, and only
  *     while `streaming`; the wire carries it whole;
  *   - events: none after CLOSE until the next connect, one CLOSE per
@@ -32,7 +35,8 @@
  *       bits 4-5 max_qos, bits 6-7 max_queue_length {0,1,5,16}
  *   h1: bits 0-2 recv limit (table), bits 3-4 start clock {0, 2^32-5000,
  *       1000, 2^31-1000}
- *   h2: bit 0 will, bit 1 user+password, bit 2 will retain, bit 3 max_queue_drop_oldest
+ *   h2: bit 0 will, bit 1 user+password, bit 2 will retain, bit 3 max_queue_drop_oldest,
+ *       bit 4 persistence hook
  *   h3: bit 0 drain all tx after every op, bit 1 close when wantsClose()
  *       after every op (else only op CLOSE_IF_WANTED does)
  *   ops: one byte, op = byte % 16, then its arguments (see run_op). */
@@ -93,11 +97,18 @@ typedef struct {
   uint16_t rxq2[64];
   uint32_t nRxq2;
   Packet wpkt;
+  /* The persistence hook's storage. */
+  bool persist;
+  uint32_t mSeq[64], mMeta[64], mLen[64];
+  uint32_t nM;
   uint8_t scratch[TX_SIZE + 64];
   uint8_t payload[4096];
 } Ctx;
 
 static Ctx C;
+/* The stored bytes, outside Ctx: only the first mLen of each are meaningful,
+ * so they need no clearing between inputs. */
+static uint8_t mData[64][CONFIG_MGOS_MQTT_STORE_SIZE];
 
 static rt_bytes B(const char *str) { return RT_BYTES((uint8_t *)(uintptr_t)str, strlen(str)); }
 
@@ -323,6 +334,54 @@ static void on_log(Session *s, int32_t level, const char *msg, rt_bytes detail, 
   if (level == LogLevel_WARN && strcmp(msg, "in-flight dropped (clean session)") == 0) live_release(c, (uint16_t)num);
 }
 
+static void on_store(Session *s, uint8_t op, uint32_t seq, uint32_t meta, rt_bytes data) {
+  Ctx *c = (Ctx *)s->ud;
+  uint32_t i;
+  FUZZ_CHECK(c->persist && seq != 0, "store op %u for seq %u", op, seq);
+  for (i = 0; i < c->nM && c->mSeq[i] != seq; i++) {}
+  if (op == StoreOp_DEL) {
+    FUZZ_CHECK(i < c->nM, "DEL of seq %u never stored", seq);
+    c->nM--;
+    c->mSeq[i] = c->mSeq[c->nM];
+    c->mMeta[i] = c->mMeta[c->nM];
+    c->mLen[i] = c->mLen[c->nM];
+    memcpy(mData[i], mData[c->nM], c->mLen[c->nM]);
+    return;
+  }
+  FUZZ_CHECK(op == StoreOp_PUT && data.len <= CONFIG_MGOS_MQTT_STORE_SIZE, "store op %u, %u bytes", op, data.len);
+  if (i == c->nM) {
+    FUZZ_CHECK(c->nM < 64, "more stored records than records");
+    c->nM++;
+  }
+  c->mSeq[i] = seq;
+  c->mMeta[i] = meta;
+  c->mLen[i] = data.len;
+  if (data.len) memcpy(mData[i], data.p, data.len);
+}
+
+/* The storage holds exactly the session's QoS 1/2 records. */
+static void check_storage(Ctx *c) {
+  const Session *s = &c->s;
+  uint32_t stored = 0;
+  if (!c->persist) return;
+  for (uint32_t i = 0; i < s->recCount; i++) {
+    const OutMsg *r = &s->recs[i];
+    uint32_t k;
+    if (r->qos == 0) {
+      FUZZ_CHECK(r->seq == 0, "QoS 0 record %u persisted", r->packetId);
+      continue;
+    }
+    FUZZ_CHECK(r->seq != 0, "QoS %u record %u not persisted", r->qos, r->packetId);
+    for (k = 0; k < c->nM && c->mSeq[k] != r->seq; k++) {}
+    FUZZ_CHECK(k < c->nM, "record %u (seq %u) missing from storage", r->packetId, r->seq);
+    FUZZ_CHECK((c->mMeta[k] & 0xffffu) == r->packetId && ((c->mMeta[k] >> 16) & 0xffu) == r->qos, "stored meta %08x for id %u", c->mMeta[k], r->packetId);
+    FUZZ_CHECK((c->mMeta[k] >> 24) == (r->state == RecState_WAIT_PUBCOMP ? RecState_WAIT_PUBCOMP : RecState_QUEUED), "stored state %u, record state %u", c->mMeta[k] >> 24, r->state);
+    FUZZ_CHECK(c->mLen[k] == r->len && (r->len == 0 || memcmp(mData[k], s->store + r->off, r->len) == 0), "stored bytes of %u differ", r->packetId);
+    stored++;
+  }
+  FUZZ_CHECK(stored == c->nM, "storage has %u records, the session %u", c->nM, stored);
+}
+
 static bool in_recs(const Session *s, uint16_t id) {
   for (uint32_t i = 0; i < s->recCount; i++)
     if (s->recs[i].packetId == id) return true;
@@ -374,6 +433,7 @@ static void check_invariants(Ctx *c) {
     for (uint32_t j = 0; j < i; j++) FUZZ_CHECK(s->recs[j].packetId != r->packetId, "records %u and %u share id %u", j, i, r->packetId);
   }
   FUZZ_CHECK(used == s->storeUsed, "records hold %u bytes, storeUsed %u", used, s->storeUsed);
+  check_storage(c);
   FUZZ_CHECK(streamed == (s->streaming ? 1u : 0u), "%u records streaming, streaming %d", streamed, s->streaming);
   FUZZ_CHECK(!s->streaming || s->txLen == TX_SIZE, "streaming with room in tx (%u)", s->txLen);
   FUZZ_CHECK(inflight <= CONFIG_MGOS_MQTT_MAX_INFLIGHT, "%u in flight", inflight);
@@ -638,6 +698,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   c->now = starts[(h1 >> 3) & 3u];
   c->s.cfg.willRetain = (h2 & 4u) != 0;
   c->s.cfg.dropOldest = (h2 & 8u) != 0;
+  c->persist = (h2 & 16u) != 0;
+  if (c->persist) c->s.onStore = on_store;
   err = SessionConfig_setStrings(&c->s.cfg, B("fuzz-client"), (h2 & 2u) ? B("user") : B(""), (h2 & 2u) ? B("pass") : B(""),
                                  (h2 & 1u) ? B("will/topic") : B(""), (h2 & 1u) ? B("gone") : B(""));
   FUZZ_CHECK(err == NULL, "setStrings: %s", err);
