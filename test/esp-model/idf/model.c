@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <netdb.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -241,11 +242,40 @@ TaskHandle_t model_task_by_name(const char *name) {
   return r;
 }
 
+#ifdef MODEL_STACKS
+/* A fault in a task's guard pages is a stack overflow (the device panics). */
+static void on_segv(int sig, siginfo_t *si, void *uc) {
+  (void) uc;
+  uintptr_t a = (uintptr_t) si->si_addr;
+  for (int i = 0; i < g_ntasks; i++) {
+    struct model_task *t = g_tasks[i];
+    if (t->region != NULL && a >= (uintptr_t) t->region && a < (uintptr_t) t->stack_lo) {
+      char msg[160];
+      int n = snprintf(msg, sizeof(msg), "MODEL STACK OVERFLOW: task %s went past its %u bytes (guard page hit)\n", t->name,
+                       (unsigned) t->stack_bytes);
+      ssize_t w = write(2, msg, (size_t) n);
+      (void) w;
+      _exit(134);
+    }
+  }
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+#endif
+
 static void *task_main(void *arg) {
   struct model_task *t = arg;
   t_self = t;
 #ifdef MODEL_STACKS
   {
+    static const size_t alt_len = 65536;
+    stack_t alt = {.ss_sp = malloc(alt_len), .ss_size = alt_len, .ss_flags = 0};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = on_segv;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigaltstack(&alt, NULL);
+    sigaction(SIGSEGV, &sa, NULL);
     volatile uint8_t here = 0;
     uintptr_t page = 4096;
     t->entry_sp = (uintptr_t) &here;
