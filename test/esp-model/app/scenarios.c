@@ -17,6 +17,10 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include <malloc.h>
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#endif
 
 #include "esp_event.h"
 #include "esp_model.h"
@@ -339,10 +343,14 @@ static void sc_measure(int argc, char **argv) {
   base_config(arg_val(argc, argv, "id"), srv);
   if (tls) tls_config(argc, argv, mutual);
   app_start();
+  size_t heap0 = mallinfo2().uordblks;
   wifi_up();
+  int ok = WAIT_FOR(connected(), 20000);
+  sleep_ms(300);
+  /* Heap taken by the connection (sockets are the host's: lwIP's own buffers are not in it). */
+  printf("FIGURE heap_connection_bytes %ld (%s)\n", (long) (mallinfo2().uordblks - heap0), mode);
   atomic_store(&g_api_run, 1);
   for (int i = 0; i < 3; i++) xTaskCreate(api_task, "api", 8192, (void *) (intptr_t) i, 5, &t[i]);
-  int ok = WAIT_FOR(connected(), 20000);
   sleep_ms(2000);
   atomic_store(&g_api_run, 0);
   sleep_ms(100);
@@ -451,6 +459,7 @@ int main(int argc, char **argv) {
              {"measure", sc_measure},     {"dead", sc_dead},         {"disconnect", sc_disconnect}, {"cloud", sc_cloud},
              {"dual", sc_dual},           {"v6only", sc_v6only}};
   setvbuf(stdout, NULL, _IOLBF, 0);
+  mallopt(M_ARENA_MAX, 1); /* one heap, as on the device: mallinfo2() sees every task's blocks */
   if (argc < 2) {
     fprintf(stderr, "usage: %s <scenario> key=value...\n", argv[0]);
     return 2;
@@ -461,6 +470,10 @@ int main(int argc, char **argv) {
     if (strcmp(all[i].name, argv[1]) == 0) {
       all[i].fn(argc, argv);
       if (strcmp(argv[1], "event_task") != 0 && strcmp(argv[1], "lock") != 0 && strcmp(argv[1], "measure") != 0) figures();
+#if defined(__SANITIZE_ADDRESS__)
+      /* The tasks run on (as on a device): check for leaks before leaving. */
+      RESULT("no_leaks", __lsan_do_recoverable_leak_check() == 0, "LeakSanitizer (report above)");
+#endif
       printf("DONE %s\n", g_failed ? "FAIL" : "PASS");
       fflush(stdout);
       _exit(g_failed ? 1 : 0); /* the tasks run forever, as on a device */

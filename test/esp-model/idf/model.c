@@ -269,7 +269,7 @@ static void *task_main(void *arg) {
 #ifdef MODEL_STACKS
   {
     static const size_t alt_len = 65536;
-    stack_t alt = {.ss_sp = malloc(alt_len), .ss_size = alt_len, .ss_flags = 0};
+    stack_t alt = {.ss_sp = mmap(NULL, alt_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), .ss_size = alt_len, .ss_flags = 0};
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_sigaction = on_segv;
