@@ -373,7 +373,7 @@ int32_t port_net_send(int32_t slot, rt_bytes data) {
   if (s->state != SLOT_OPEN) return -1;
   if (data.len == 0) return 0;
   if (s->tls) return tls_send(s, data);
-  n = send(s->fd, data.p, data.len, MSG_DONTWAIT);
+  n = (int) send(s->fd, data.p, data.len, MSG_DONTWAIT);
   if (n < 0) {
     if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
       s->want_write = 1;
@@ -602,7 +602,7 @@ static void handle_open(const fd_set *rd, const fd_set *wr, const unsigned *gens
       continue;
     }
     if (FD_ISSET(s->fd, rd)) {
-      int n = recv(s->fd, buf, sizeof(buf), MSG_DONTWAIT);
+      int n = (int) recv(s->fd, buf, sizeof(buf), MSG_DONTWAIT);
       if (n > 0) {
         mgos_mqtt_port_on_recv(i, RT_BYTES(buf, n));
       } else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {

@@ -239,6 +239,7 @@ static void figures(void) {
            (unsigned) model_stack_size(cl));
   }
   printf("FIGURE lock_max_hold_us %llu (%s)\n", (unsigned long long) model_lock_max_hold_us(0), model_lock_max_holder());
+  printf("FIGURE lock_max_hold_cpu_us %llu\n", (unsigned long long) model_lock_max_hold_cpu_us());
   RESULT("rules", model_violations() == 0, "%d FreeRTOS rule violation(s) (see MODEL VIOLATION lines)", model_violations());
 }
 

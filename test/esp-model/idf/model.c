@@ -123,6 +123,20 @@ void model_log(char level, const char *tag, const char *fmt, ...) {
   (void) w;
 }
 
+/* The model's own messages: the same write(2) path, never stdio's 8 KB. */
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...) {
+  va_list ap;
+  char line[256];
+  va_start(ap, fmt);
+  int n = vsnprintf(line, sizeof(line), fmt, ap);
+  va_end(ap);
+  if (n < 0) return;
+  if ((size_t) n >= sizeof(line)) n = (int) sizeof(line) - 1;
+  ssize_t w = write(2, line, (size_t) n);
+  (void) w;
+}
+
 static void violation(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void violation(const char *fmt, ...) {
   va_list ap;
@@ -133,7 +147,7 @@ static void violation(const char *fmt, ...) {
   pthread_mutex_lock(&g_mu);
   g_violations++;
   pthread_mutex_unlock(&g_mu);
-  fprintf(stderr, "MODEL VIOLATION: %s\n", msg);
+  say("MODEL VIOLATION: %s\n", msg);
 }
 
 const char *esp_err_to_name(esp_err_t code) {
@@ -198,9 +212,8 @@ static void check_stack(void) {
   if (t == NULL || !t->measured) return;
   for (int i = 0; i < CANARY_LEN; i++) {
     if (t->stack_lo[i] != STACK_FILL) {
-      fprintf(stderr, "***ERROR*** A stack overflow in task %s has been detected.\n", t->name);
-      fprintf(stderr, "MODEL STACK OVERFLOW: task %s used more than its %u bytes\n", t->name, (unsigned) t->stack_bytes);
-      fflush(stderr);
+      say("***ERROR*** A stack overflow in task %s has been detected.\n", t->name);
+      say("MODEL STACK OVERFLOW: task %s used more than its %u bytes\n", t->name, (unsigned) t->stack_bytes);
       abort();
     }
   }
@@ -397,11 +410,19 @@ struct model_mutex {
   pthread_cond_t cv;
   struct model_task *owner;
   int count;
-  uint64_t taken_us;
+  uint64_t taken_us, taken_cpu_us;
 };
 
-static uint64_t g_max_hold_us;
+/* Longest hold: wall time (includes the holder being preempted on this
+ * shared machine) and the holder's CPU time (what it computed meanwhile). */
+static uint64_t g_max_hold_us, g_max_hold_cpu_us;
 static char g_max_holder[16];
+
+static uint64_t cpu_us(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (uint64_t) ts.tv_sec * 1000000u + (uint64_t) (ts.tv_nsec / 1000);
+}
 
 static SemaphoreHandle_t mutex_new(void *buf) {
   struct model_mutex *m = buf != NULL ? buf : calloc(1, sizeof(*m));
@@ -447,6 +468,7 @@ BaseType_t xSemaphoreTakeRecursive(SemaphoreHandle_t m, TickType_t ticks) {
   if (m->count++ == 0) {
     m->owner = me;
     m->taken_us = now_us();
+    m->taken_cpu_us = cpu_us();
     me->held++;
   }
   pthread_mutex_unlock(&m->mu);
@@ -463,10 +485,11 @@ BaseType_t xSemaphoreGiveRecursive(SemaphoreHandle_t m) {
     return pdFALSE;
   }
   if (--m->count == 0) {
-    uint64_t held = now_us() - m->taken_us;
+    uint64_t held = now_us() - m->taken_us, cpu = cpu_us() - m->taken_cpu_us;
     m->owner = NULL;
     me->held--;
     pthread_mutex_lock(&g_mu);
+    if (cpu > g_max_hold_cpu_us) g_max_hold_cpu_us = cpu;
     if (held > g_max_hold_us) {
       g_max_hold_us = held;
       snprintf(g_max_holder, sizeof(g_max_holder), "%s", me->name);
@@ -495,6 +518,13 @@ uint64_t model_lock_max_hold_us(int reset) {
 
 const char *model_lock_max_holder(void) { return g_max_holder; }
 
+uint64_t model_lock_max_hold_cpu_us(void) {
+  pthread_mutex_lock(&g_mu);
+  uint64_t v = g_max_hold_cpu_us;
+  pthread_mutex_unlock(&g_mu);
+  return v;
+}
+
 int model_violations(void) {
   pthread_mutex_lock(&g_mu);
   int v = g_violations;
@@ -516,7 +546,7 @@ static void blocking_call(const char *what) {
     pthread_mutex_lock(&g_mu);
     g_blocking_locked++;
     pthread_mutex_unlock(&g_mu);
-    fprintf(stderr, "MODEL: %s called by task %s holding a mutex\n", what, t->name);
+    say("MODEL: %s called by task %s holding a mutex\n", what, t->name);
   }
 }
 
@@ -609,7 +639,7 @@ static void event_task(void *arg) {
   (void) arg;
   for (;;) {
     struct ev e;
-    struct handler hs[MAX_HANDLERS];
+    struct handler *hs; /* IDF walks its handler list in place: no copy on this small stack */
     int n = 0;
     pthread_mutex_lock(&g_evmu);
     while (g_qlen == 0) pthread_cond_wait(&g_ev_nonempty, &g_evmu);
@@ -617,6 +647,8 @@ static void event_task(void *arg) {
     g_qhead = (g_qhead + 1) % EVENT_QUEUE_LEN;
     g_qlen--;
     pthread_cond_broadcast(&g_ev_nonfull);
+    hs = malloc(sizeof(*hs) * MAX_HANDLERS);
+    if (hs == NULL) abort();
     for (int i = 0; i < g_nhandlers; i++) {
       struct handler *h = &g_handlers[i];
       if ((h->base == ESP_EVENT_ANY_BASE || h->base == e.base) && (h->id == ESP_EVENT_ANY_ID || h->id == e.id)) hs[n++] = *h;
@@ -624,6 +656,7 @@ static void event_task(void *arg) {
     pthread_mutex_unlock(&g_evmu);
     check_stack();
     for (int i = 0; i < n; i++) hs[i].fn(hs[i].arg, e.base, e.id, e.data);
+    free(hs);
     free(e.data);
     check_stack();
   }
@@ -639,7 +672,10 @@ esp_err_t esp_event_loop_create_default(void) {
   g_loop_created = 1;
   pthread_mutex_unlock(&g_evmu);
   TaskHandle_t t;
-  return xTaskCreate(event_task, "sys_evt", EVENT_TASK_STACK, NULL, 20, &t) == pdPASS ? ESP_OK : ESP_ERR_NO_MEM;
+  /* MODEL_EVENT_STACK: a larger stack, to compare a port that overflows the default. */
+  const char *env = getenv("MODEL_EVENT_STACK");
+  uint32_t stack = env != NULL ? (uint32_t) atoi(env) : EVENT_TASK_STACK;
+  return xTaskCreate(event_task, "sys_evt", stack, NULL, 20, &t) == pdPASS ? ESP_OK : ESP_ERR_NO_MEM;
 }
 
 esp_err_t esp_event_handler_register(esp_event_base_t base, int32_t id, esp_event_handler_t fn, void *arg) {
@@ -892,6 +928,14 @@ int lwip_getaddrinfo(const char *node, const char *service, const struct addrinf
 void lwip_freeaddrinfo(struct addrinfo *ai) { free(ai); }
 
 /* ---------------------------------------------------------------- the rest */
+
+/* newlib's strerror (the ESP32's libc) is a table lookup; glibc's goes
+ * through gettext and takes kilobytes of stack, which would be charged to
+ * the small task stacks. */
+char *strerror(int e) {
+  const char *d = strerrordesc_np(e);
+  return (char *) (uintptr_t) (d != NULL ? d : "Unknown error");
+}
 
 int64_t esp_timer_get_time(void) { return (int64_t) now_us(); }
 

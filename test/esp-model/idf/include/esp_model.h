@@ -32,6 +32,7 @@ TaskHandle_t model_task_by_name(const char *name);
 int model_stack_measured(void);                  /* 1 in the stack-checking build */
 uint64_t model_lock_max_hold_us(int reset);      /* longest time any mutex was held */
 const char *model_lock_max_holder(void);         /* task that held it */
+uint64_t model_lock_max_hold_cpu_us(void);       /* longest hold in the holder's CPU time */
 int model_violations(void);                      /* rules broken (each is logged) */
 int model_blocking_under_lock(void);             /* DNS/handshake calls made holding a mutex */
 #endif
