@@ -33,65 +33,29 @@ import { test, before, after } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Broker, ROOT, freePort, haveTool, missingTools, runCmd } from "../integration/support/harness";
-import { Pki, makePki } from "../tls/support/pki";
+import { ROOT, haveTool, missingTools } from "../integration/support/harness";
+import { Env, Run, buildModel, runScenario, startEnv, stopEnv } from "./support/env";
 
-const HERE = path.join(ROOT, "test", "esp-model");
-const OUT = path.join(ROOT, "build", "esp-model");
 const VARIANTS = ["plain", "tsan", "asan"] as const;
 const SCENARIOS = ["ip_before", "wifi", "event_task", "lock", "dead", "disconnect", "cloud", "dual", "v6only"];
 const MEASURE_MODES = ["plain", "tls", "mtls"];
 
 const skip = missingTools() ?? (haveTool("openssl") ? undefined : "missing Debian tool: openssl");
 
-let pki: Pki;
-let broker: Broker;
-const port: Record<string, number> = {};
+let env: Env;
 const built: Record<string, string> = {};
 
 before(async () => {
   if (skip) return;
-  fs.mkdirSync(OUT, { recursive: true });
   const portFile = process.env.MGOS_ESP_MODEL_PORT ? path.resolve(process.env.MGOS_ESP_MODEL_PORT) : "";
-  const builds = VARIANTS.map(async (v) => {
-    const out = path.join(OUT, `esp_model_${v}`);
-    const r = await runCmd("sh", [path.join(HERE, "build.sh"), out, v, ...(portFile ? [portFile] : [])], 600_000);
-    if (r.code !== 0) throw new Error(`build ${v} failed:\n${r.stderr.slice(-4000)}`);
-    if (/warning:/.test(r.stderr)) throw new Error(`build ${v} has warnings:\n${r.stderr.slice(-4000)}`);
-    built[v] = out;
-  });
-  pki = await makePki();
-  fs.chmodSync(pki.dir, 0o755);
-  for (const f of fs.readdirSync(pki.dir)) fs.chmodSync(path.join(pki.dir, f), 0o644);
-  for (const k of ["v6", "tls", "mtls"]) port[k] = await freePort();
-  const tls = [`cafile ${pki.pem("ca")}`, `certfile ${pki.pem("server")}`, `keyfile ${pki.key("server")}`];
-  broker = await Broker.start([
-    `listener ${port.v6} ::1`,
-    `listener ${port.tls} 127.0.0.1`, ...tls,
-    `listener ${port.mtls} 127.0.0.1`, ...tls, "require_certificate true",
-  ]);
-  port.plain = broker.port;
+  const builds = VARIANTS.map(async (v) => { built[v] = await buildModel(v, portFile); });
+  env = await startEnv();
   await Promise.all(builds);
 }, { timeout: 900_000 });
 
 after(async () => {
-  if (broker) await broker.close();
-  if (pki) fs.rmSync(pki.dir, { recursive: true, force: true });
+  await stopEnv(env);
 });
-
-interface Run { results: { check: string; ok: boolean; detail: string }[]; figures: string[]; out: string; err: string; code: number | null }
-
-let seq = 0;
-async function runScenario(variant: string, scenario: string, extra: string[] = []): Promise<Run> {
-  const args = [scenario, `plain=${port.plain}`, `v6=${port.v6}`, `tls=${port.tls}`, `mtls=${port.mtls}`,
-    `ca=${pki.pem("ca")}`, `cert=${pki.pem("client")}`, `key=${pki.key("client")}`, `id=espm${process.pid}_${seq++}_${scenario}`, ...extra];
-  const env = { ...process.env, TSAN_OPTIONS: "halt_on_error=0 exitcode=66", ASAN_OPTIONS: "detect_leaks=0 exitcode=86",
-    UBSAN_OPTIONS: "print_stacktrace=1 halt_on_error=1 exitcode=87" };
-  const r = await runCmd(built[variant], args, 120_000, { env });
-  const results = [...r.stdout.matchAll(/^RESULT (\S+) (PASS|FAIL) (.*)$/gm)].map((m) => ({ check: m[1], ok: m[2] === "PASS", detail: m[3] }));
-  const figures = [...r.stdout.matchAll(/^FIGURE (.*)$/gm)].map((m) => m[1]);
-  return { results, figures, out: r.stdout, err: r.stderr, code: r.code };
-}
 
 /** Problems the run shows besides its own checks. */
 function problems(r: Run): string[] {
@@ -112,12 +76,12 @@ function check(t: { diagnostic: (s: string) => void }, r: Run): void {
 }
 
 for (const v of VARIANTS) {
-  test(`ESP-IDF model, ${v} build`, { skip, concurrency: 3 }, async (t) => {
+  test(`ESP-IDF model, ${v} build`, { skip }, async (t) => {
     for (const s of SCENARIOS) {
-      await t.test(s, async (st) => check(st, await runScenario(v, s)));
+      await t.test(s, async (st) => check(st, await runScenario(env, built[v], s)));
     }
     for (const m of MEASURE_MODES) {
-      await t.test(`measure ${m}`, async (st) => check(st, await runScenario(v, "measure", [`mode=${m}`])));
+      await t.test(`measure ${m}`, async (st) => check(st, await runScenario(env, built[v], "measure", [`mode=${m}`])));
     }
   });
 }
