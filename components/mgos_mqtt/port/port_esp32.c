@@ -630,7 +630,7 @@ static void mqtt_task(void *arg) {
     fd_set rd, wr;
     unsigned gens[NSLOTS];
     int fds[NSLOTS];
-    int maxfd = -1, pending_in = 0, families = net_families();
+    int maxfd = -1, pending_in = 0, done = 0, families = net_families();
     int32_t left;
     struct timeval tv;
 
@@ -666,13 +666,16 @@ static void mqtt_task(void *arg) {
         if (d < left) left = d;
       } else if (w->phase == W_DONE) {
         left = 0;
+        done = 1;
       }
     }
     if (left < 0) left = 0;
     if (left > SELECT_MAX_MS) left = SELECT_MAX_MS;
     if (maxfd < 0) {
-      /* Nothing to watch: sleep until a request, an event or the next timer. */
-      ulTaskNotifyTake(pdTRUE, pdMS_TO_TICKS(left) > 0 ? pdMS_TO_TICKS(left) : 1);
+      /* Nothing to watch: sleep until a request, an event or the next timer
+       * (at least a tick: pdMS_TO_TICKS rounds short waits down to 0). */
+      TickType_t ticks = pdMS_TO_TICKS(left);
+      ulTaskNotifyTake(pdTRUE, ticks > 0 || done ? ticks : 1);
       FD_ZERO(&rd);
       FD_ZERO(&wr);
     } else {
