@@ -23,6 +23,8 @@
 //   measure        lock hold times, stacks and heap: plain, TLS, mutual TLS;
 //                  certificates parsed once across a reconnect
 //   dead        5: a primary that never answers SYNs: timeout, failover to mqtt1
+//   stall_tls   5: a TLS primary that accepts TCP and stays silent: the same
+//                  deadline covers the handshake; failover to mqtt1
 //   disconnect  6: the app's disconnect survives Wi-Fi down/up
 //   cloud       7: cloud events kept while the event loop is stuck and full
 //   dual        7: lwIP's one-address getaddrinfo: IPv6 tried after IPv4 fails
@@ -37,7 +39,7 @@ import { ROOT, haveTool, missingTools } from "../integration/support/harness";
 import { Env, Run, buildModel, runScenario, startEnv, stopEnv } from "./support/env";
 
 const VARIANTS = ["plain", "tsan", "asan"] as const;
-const SCENARIOS = ["ip_before", "wifi", "event_task", "lock", "dead", "disconnect", "cloud", "dual", "v6only"];
+const SCENARIOS = ["ip_before", "wifi", "event_task", "lock", "dead", "stall_tls", "disconnect", "cloud", "dual", "v6only"];
 const MEASURE_MODES = ["plain", "tls", "mtls"];
 
 const skip = missingTools() ?? (haveTool("openssl") ? undefined : "missing Debian tool: openssl");

@@ -11,7 +11,8 @@
  *   - port_net_connect() only records the request; the task resolves the
  *     name, sets up TLS (certificates parsed once per configuration) and
  *     runs the TCP connect and every TLS handshake step without the lock;
- *   - an attempt has one deadline for TCP + TLS (CONFIG_MGOS_MQTT_CONNECT_TIMEOUT_MS);
+ *   - an attempt has one deadline for TCP + TLS (CONFIG_MGOS_MQTT_CONNECT_TIMEOUT_MS,
+ *     and the handshake alone CONFIG_MGOS_MQTT_TLS_HANDSHAKE_TIMEOUT_MS);
  *     past it the attempt fails like any other (backoff, failover to mqtt1).
  * Ownership: a slot that is not OPEN belongs to the task (its socket, TLS
  * context and address); other tasks only change the shared fields under the
@@ -493,6 +494,12 @@ static void work_progress(struct work *w, const fd_set *rd, const fd_set *wr) {
   } else if (w->phase == W_HANDSHAKE && (FD_ISSET(w->fd, rd) || FD_ISSET(w->fd, wr))) {
     work_handshake(w);
   }
+  /* The handshake also has its own limit (CONFIG_MGOS_MQTT_TLS_HANDSHAKE_TIMEOUT_MS, from TCP up). */
+  if (w->phase == W_HANDSHAKE && mgos_tls_handshake_ms_left(w->tls_slot, port_now_ms()) == 0) {
+    ESP_LOGE(TAG, "TLS handshake with %s:%u: timed out after %u ms", w->host, (unsigned) w->port,
+             (unsigned) mgos_tls_handshake_timeout_ms());
+    work_fail(w, ETIMEDOUT);
+  }
   if (w->phase != W_DONE && (int32_t) (port_now_ms() - w->deadline) >= 0) {
     ESP_LOGE(TAG, "connect to %s:%u: no %s within %u ms", w->host, (unsigned) w->port,
              w->phase == W_HANDSHAKE ? "TLS handshake" : "TCP connection", (unsigned) CONFIG_MGOS_MQTT_CONNECT_TIMEOUT_MS);
@@ -663,6 +670,10 @@ static void mqtt_task(void *arg) {
         FD_SET(w->fd, w->phase == W_HANDSHAKE && w->tls_want == MGOS_TLS_WANT_READ ? &rd : &wr);
         if (w->fd > maxfd) maxfd = w->fd;
         int32_t d = (int32_t) (w->deadline - port_now_ms());
+        if (w->phase == W_HANDSHAKE) {
+          uint32_t h = mgos_tls_handshake_ms_left(w->tls_slot, port_now_ms());
+          if (h < (uint32_t) SELECT_MAX_MS && (int32_t) h < d) d = (int32_t) h;
+        }
         if (d < left) left = d;
       } else if (w->phase == W_DONE) {
         left = 0;

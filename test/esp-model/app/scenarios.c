@@ -182,6 +182,19 @@ static int dead_port(void) {
   return ntohs(a.sin_port);
 }
 
+/* A port that accepts TCP (the kernel completes the handshake into the
+ * backlog) and then says nothing: a TLS handshake there never finishes. */
+static int silent_port(void) {
+  struct sockaddr_in a = {0};
+  socklen_t len = sizeof(a);
+  int l = socket(AF_INET, SOCK_STREAM, 0);
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (bind(l, (struct sockaddr *) &a, sizeof(a)) != 0 || listen(l, 16) != 0) exit(2);
+  getsockname(l, (struct sockaddr *) &a, &len);
+  return ntohs(a.sin_port);
+}
+
 /* ---------------------------------------------------------------- common set-up */
 
 static void base_config(const char *id, const char *server) {
@@ -387,6 +400,27 @@ static void sc_dead(int argc, char **argv) {
   RESULT("dead_host_fails_over", ok, "connected to mqtt1: %d after %lld ms", connected(), (long long) (now_ms() - t0));
 }
 
+/* Finding 5, TLS side: the same deadline covers a TLS handshake that never
+ * finishes (a server that accepts TCP and stays silent). */
+static void sc_stall_tls(int argc, char **argv) {
+  char srv[64], kv[96];
+  model_dns_add("localhost", "127.0.0.1", 0);
+  snprintf(srv, sizeof(srv), "localhost:%d", silent_port());
+  base_config(arg_val(argc, argv, "id"), srv);
+  tls_config(argc, argv, 0);
+  set("mqtt.reconnect_timeout_max=1");
+  set("mqtt1.enable=true");
+  snprintf(kv, sizeof(kv), "mqtt1.server=127.0.0.1:%s", arg_val(argc, argv, "plain"));
+  set(kv);
+  snprintf(kv, sizeof(kv), "mqtt1.client_id=%s", arg_val(argc, argv, "id"));
+  set(kv);
+  app_start();
+  wifi_up();
+  int64_t t0 = now_ms();
+  int ok = WAIT_FOR(connected(), 25000);
+  RESULT("silent_tls_server_fails_over", ok, "connected to mqtt1: %d after %lld ms", connected(), (long long) (now_ms() - t0));
+}
+
 /* Finding 6: after the app's disconnect, the network coming back must not reconnect. */
 static void sc_disconnect(int argc, char **argv) {
   char srv[64];
@@ -457,7 +491,7 @@ int main(int argc, char **argv) {
     const char *name;
     void (*fn)(int, char **);
   } all[] = {{"ip_before", sc_ip_before}, {"wifi", sc_wifi},         {"event_task", sc_event_task}, {"lock", sc_lock},
-             {"measure", sc_measure},     {"dead", sc_dead},         {"disconnect", sc_disconnect}, {"cloud", sc_cloud},
+             {"measure", sc_measure},     {"dead", sc_dead},         {"stall_tls", sc_stall_tls},         {"disconnect", sc_disconnect}, {"cloud", sc_cloud},
              {"dual", sc_dual},           {"v6only", sc_v6only}};
   setvbuf(stdout, NULL, _IOLBF, 0);
   mallopt(M_ARENA_MAX, 1); /* one heap, as on the device: mallinfo2() sees every task's blocks */
