@@ -77,16 +77,18 @@ function check(t: { diagnostic: (s: string) => void }, r: Run): void {
   assert.deepEqual(all, [], `${all.join("\n")}\n--- stdout:\n${r.out.slice(-2000)}\n--- stderr:\n${r.err.slice(-3000)}`);
 }
 
-for (const v of VARIANTS) {
-  test(`ESP-IDF model, ${v} build`, { skip }, async (t) => {
+// The three builds run side by side (the scenarios mostly wait on the network;
+// their time bounds are generous), each build's scenarios one after another.
+test("ESP-IDF model", { skip, concurrency: true }, async (t) => {
+  await Promise.all(VARIANTS.map((v) => t.test(`${v} build`, async (vt) => {
     for (const s of SCENARIOS) {
-      await t.test(s, async (st) => check(st, await runScenario(env, built[v], s)));
+      await vt.test(s, async (st) => check(st, await runScenario(env, built[v], s)));
     }
     for (const m of MEASURE_MODES) {
-      await t.test(`measure ${m}`, async (st) => check(st, await runScenario(env, built[v], "measure", [`mode=${m}`])));
+      await vt.test(`measure ${m}`, async (st) => check(st, await runScenario(env, built[v], "measure", [`mode=${m}`])));
     }
-  });
-}
+  })));
+});
 
 // Finding 4: every function of the public headers takes the lock on the
 // ESP32, through a WRAP line (CMakeLists.txt makes --wrap from them), except
