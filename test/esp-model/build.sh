@@ -1,6 +1,7 @@
 #!/bin/sh
-# Builds port_esp32.c, unchanged, with the generated client and the portable
-# port files against the ESP-IDF model (idf/), plus the scenarios (app/).
+# Builds port_esp32.c, unchanged, with the generated client and the other
+# port files of the ESP-IDF build against the ESP-IDF model (idf/), plus the
+# scenarios (app/).
 #   build.sh <out-binary> <plain|tsan|asan> [port_esp32.c to use]
 # plain: -Og (ESP-IDF's default optimisation) with measured, guard-paged task
 # stacks; tsan / asan: the sanitizers (tasks on ordinary pthread stacks).
@@ -25,9 +26,11 @@ esac
 STACK=$(awk '/config MGOS_MQTT_TASK_STACK$/{f=1} f&&/default/{print $2; exit}' "$COMP/Kconfig")
 WRAPS=$(sed -n -e 's/^WRAP_VOID(\([A-Za-z0-9_]*\),.*/\1/p' -e 's/^WRAP([^,]*, *\([A-Za-z0-9_]*\),.*/\1/p' "$PORT" |
   sed 's/^/-Wl,--wrap=/' | tr '\n' ' ')
+# The component's ESP-IDF sources, as CMakeLists.txt picks them: every
+# port/*.c but the POSIX ones; port_esp32.c may be replaced by $3.
 PORTS=""
 for f in "$COMP"/port/*.c; do
-  case $(basename "$f") in *posix*|*esp32*) ;; *) PORTS="$PORTS $f" ;; esac
+  case $(basename "$f") in *posix*|port_esp32.c) ;; *) PORTS="$PORTS $f" ;; esac
 done
 mkdir -p "$(dirname "$OUT")"
 # shellcheck disable=SC2086
