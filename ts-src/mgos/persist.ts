@@ -14,7 +14,7 @@
 // message is done (PUBACK, PUBCOMP) or dropped.
 
 import { u8, u32, i32, bool, Bytes, strBytes, noBytes } from "../rt/rt";
-import { Session, STORE_SIZE, StoreOp, LogLevel } from "../mqtt/session";
+import { Session, StoreOp, LogLevel } from "../mqtt/session";
 import { logMsg } from "./port";
 
 /** Opens (creates) the storage `where` (host: a directory; ESP32: an NVS namespace) for `slot`. */
@@ -44,13 +44,6 @@ export class StorageOps {
 }
 
 const ops: StorageOps = new StorageOps();
-
-/** Room for one record read back: seq, meta and the largest PUBLISH. */
-class ReadBuf {
-  buf: Uint8Array = new Uint8Array(STORE_SIZE + 8);
-}
-
-const readBuf: ReadBuf = new ReadBuf();
 
 /** The port's storage (host: storage_posix.c registers it; ESP32: call
  *  mgos_mqtt_esp32_storage_init()). @api */
@@ -106,20 +99,19 @@ export function attach(s: Session, slot: i32, where: string): bool {
   const n: u32 = count(slot);
   let restored: u32 = 0;
   for (let k: u32 = 0; k < n; k++) {
-    const b: Bytes = readBuf.buf;
+    // Read into the outbox's free bytes (no buffer of its own): restore()
+    // moves the PUBLISH 8 bytes down, over the seq and meta read first.
+    const b: Bytes = s.store.subarray(s.storeUsed);
     const len: i32 = read(slot, k, b);
     if (len < 8) {
-      logMsg(LogLevel.ERROR, "outbox_persist: a stored message cannot be read back, skipped", strBytes(where));
+      // Kept in storage: a larger outbox (MGOS_MQTT_STORE_SIZE) takes it after the next restart.
+      logMsg(LogLevel.ERROR, "outbox_persist: a stored message does not fit the outbox (or cannot be read), left in storage", strBytes(where));
       continue;
     }
     const seq: u32 = u32((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]);
     const meta: u32 = u32((b[4] << 24) | (b[5] << 16) | (b[6] << 8) | b[7]);
-    if (s.restore(seq, meta, b.subarray(8, u32(len)))) {
-      restored++;
-    } else {
-      // Kept in storage: a larger outbox (MGOS_MQTT_STORE_SIZE) takes it after the next restart.
-      logMsg(LogLevel.ERROR, "outbox_persist: a stored message does not fit the outbox (or is invalid), left in storage", strBytes(where));
-    }
+    if (s.restore(seq, meta, b.subarray(8, u32(len)))) restored++;
+    else logMsg(LogLevel.ERROR, "outbox_persist: a stored message is not valid, left in storage", strBytes(where));
   }
   s.storeSlot = slot;
   s.onStore = onStore;

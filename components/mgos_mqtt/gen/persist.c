@@ -6,9 +6,6 @@ static void persist_onStore(Session *s, uint8_t op, uint32_t seq, uint32_t meta,
 #line 46 "ts-src/mgos/persist.ts"
 static StorageOps persist_ops;
 
-#line 53 "ts-src/mgos/persist.ts"
-static ReadBuf persist_readBuf;
-
 /** The port's storage (host: storage_posix.c registers it; ESP32: call
  *  mgos_mqtt_esp32_storage_init()). @api */
 void mgos_mqtt_port_set_storage(StoreOpenFn open, StorePutFn put, StoreDelFn del, StoreCountFn count, StoreReadFn read) {
@@ -35,23 +32,23 @@ static void persist_onStore(Session *s, uint8_t op, uint32_t seq, uint32_t meta,
   if (op == StoreOp_DEL) {
     StoreDelFn d = persist_ops.del;
     if (d != NULL) {
-#line 80 "ts-src/mgos/persist.ts"
+#line 73 "ts-src/mgos/persist.ts"
       d(slot, seq);
     }
-#line 81 "ts-src/mgos/persist.ts"
+#line 74 "ts-src/mgos/persist.ts"
     persist_ops.dels++;
     return;
   }
   StorePutFn p = persist_ops.put;
   if (p == NULL) {
-#line 85 "ts-src/mgos/persist.ts"
+#line 78 "ts-src/mgos/persist.ts"
     return;
   }
-#line 86 "ts-src/mgos/persist.ts"
+#line 79 "ts-src/mgos/persist.ts"
   persist_ops.written += 4u + data.len;
   persist_ops.puts++;
   if (!p(slot, seq, meta, data)) {
-#line 88 "ts-src/mgos/persist.ts"
+#line 81 "ts-src/mgos/persist.ts"
     port_logMsg(LogLevel_ERROR, "outbox_persist: writing a message to storage failed", RT_NOBYTES);
   }
 }
@@ -59,7 +56,7 @@ static void persist_onStore(Session *s, uint8_t op, uint32_t seq, uint32_t meta,
 /** Opens the storage `where` for the session of `slot`, puts the records
  *  found back into its outbox (in publish order) and persists from then on.
  *  False (logged) when the port has no storage or it cannot be opened. */
-#line 94 "ts-src/mgos/persist.ts"
+#line 87 "ts-src/mgos/persist.ts"
 bool persist_attach(Session *s, int32_t slot, const char *where) {
   StoreOpenFn open = persist_ops.open;
   StoreCountFn count = persist_ops.count;
@@ -75,27 +72,32 @@ bool persist_attach(Session *s, int32_t slot, const char *where) {
   uint32_t n = count(slot);
   uint32_t restored = 0;
   for (uint32_t k = 0; k < n; k++) {
-    rt_bytes b = RT_BYTES(persist_readBuf.buf, (int64_t)CONFIG_MGOS_MQTT_STORE_SIZE + 8);
+    // Read into the outbox's free bytes (no buffer of its own): restore()
+    // moves the PUBLISH 8 bytes down, over the seq and meta read first.
+    rt_bytes b = rt_subarray(RT_BYTES(s->store, CONFIG_MGOS_MQTT_STORE_SIZE), s->storeUsed, UINT32_MAX);
     int32_t len = read(slot, k, b);
     if (len < 8) {
-      port_logMsg(LogLevel_ERROR, "outbox_persist: a stored message cannot be read back, skipped", rt_str_bytes(where));
+      // Kept in storage: a larger outbox (MGOS_MQTT_STORE_SIZE) takes it after the next restart.
+      port_logMsg(LogLevel_ERROR, "outbox_persist: a stored message does not fit the outbox (or cannot be read), left in storage", rt_str_bytes(where));
       continue;
     }
     uint32_t seq = (uint32_t)(((rt_i32_of((uint32_t)rt_bytes_get(b, 0) << 24) | (rt_bytes_get(b, 1) << 16)) | (rt_bytes_get(b, 2) << 8)) | rt_bytes_get(b, 3));
     uint32_t meta = (uint32_t)(((rt_i32_of((uint32_t)rt_bytes_get(b, 4) << 24) | (rt_bytes_get(b, 5) << 16)) | (rt_bytes_get(b, 6) << 8)) | rt_bytes_get(b, 7));
     if (Session_restore(s, seq, meta, rt_subarray(b, 8, (uint32_t)len))) {
+#line 113 "ts-src/mgos/persist.ts"
       restored++;
     } else {
-      // Kept in storage: a larger outbox (MGOS_MQTT_STORE_SIZE) takes it after the next restart.
-      port_logMsg(LogLevel_ERROR, "outbox_persist: a stored message does not fit the outbox (or is invalid), left in storage", rt_str_bytes(where));
+#line 114 "ts-src/mgos/persist.ts"
+      port_logMsg(LogLevel_ERROR, "outbox_persist: a stored message is not valid, left in storage", rt_str_bytes(where));
     }
   }
+#line 116 "ts-src/mgos/persist.ts"
   s->storeSlot = slot;
   s->onStore = persist_onStore;
   if (restored > 0) {
-#line 126 "ts-src/mgos/persist.ts"
+#line 118 "ts-src/mgos/persist.ts"
     port_logMsg(LogLevel_INFO, "outbox_persist: messages restored from ", rt_str_bytes(where));
   }
-#line 127 "ts-src/mgos/persist.ts"
+#line 119 "ts-src/mgos/persist.ts"
   return true;
 }

@@ -11,7 +11,6 @@ extern "C" {
 #endif
 
 typedef struct StorageOps StorageOps;
-typedef struct ReadBuf ReadBuf;
 
 /** Opens (creates) the storage `where` (host: a directory; ESP32: an NVS namespace) for `slot`. */
 typedef bool (*StoreOpenFn)(int32_t slot, const char *where);
@@ -41,11 +40,6 @@ struct StorageOps {
   /** Records written / deleted. */
   uint32_t puts;
   uint32_t dels;
-};
-
-/** Room for one record read back: seq, meta and the largest PUBLISH. */
-struct ReadBuf {
-  uint8_t buf[(int64_t)CONFIG_MGOS_MQTT_STORE_SIZE + 8];
 };
 
 void mgos_mqtt_port_set_storage(StoreOpenFn open, StorePutFn put, StoreDelFn del, StoreCountFn count, StoreReadFn read);
