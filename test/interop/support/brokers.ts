@@ -88,9 +88,9 @@ export abstract class TestBroker {
     this.d = this.launch();
     const deadline = t0 + this.startLimitMs;
     while (Date.now() < deadline) {
-      if (await canConnect(this.port)) {
+      // Ready when it acknowledges a QoS 1 publish (RabbitMQ opens the port before it serves).
+      if (await canConnect(this.port) && await this.serves()) {
         this.startMs = Date.now() - t0;
-        await this.settle();
         return;
       }
       if (this.d.done) break;
@@ -101,8 +101,10 @@ export abstract class TestBroker {
     throw new Error(`${this.id} did not start on port ${this.port} within ${this.startLimitMs} ms:\n${log.slice(-4000)}`);
   }
 
-  /** After the port opens: anything else the broker needs before it serves. */
-  protected async settle(): Promise<void> { /* nothing */ }
+  private async serves(): Promise<boolean> {
+    const r = await runCmd("mosquitto_pub", [...this.peerArgs(), "-i", `up${process.pid}`, "-t", "interop/up", "-m", "1", "-q", "1"], 15_000);
+    return r.code === 0;
+  }
 
   async stop(): Promise<void> {
     if (this.d) await this.d.stop(this.stopGraceMs);

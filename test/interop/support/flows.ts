@@ -19,6 +19,7 @@ export const TODO = {
   burst: "issue 12: publishes beyond the in-flight window are dropped silently (outbox)",
   rxlarge: "issue 12 (4): a PUBLISH larger than the 3 KiB receive buffer closes the connection",
   txlarge: "issue 12 (4) / issue 16 (5): a message larger than the 2 KiB tx buffer is refused",
+  qos2puback: "found by this tier (not filed yet): a PUBACK answering a QoS 2 PUBLISH (RabbitMQ) leaves the message in flight, so the window fills",
 };
 
 const CONNACK_TEXT: Record<string, number> = {
@@ -160,7 +161,7 @@ export function flowSuite(id: BrokerId): void {
       return;
     }
     const d = dev("badpass", ["mqtt.pass=wrong-password", "mqtt.reconnect_timeout_min=5"]);
-    const m = await d.p.waitErr(/server refused the connection: refused: ([a-z ]+)/, 15_000);
+    const m = await d.p.waitErr(/server refused the connection: refused: ([a-z ]+)\n/, 15_000);
     assert.equal(CONNACK_TEXT[m[1]], prof.authRefusal, `CONNACK ${m[1]}`);
     assert.doesNotMatch(d.out, /^ev 202 /m);
     await d.stop();
@@ -194,10 +195,11 @@ export function flowSuite(id: BrokerId): void {
         assert.ok(id > 0, `pub QoS ${q} refused`);
         await peer.p.waitOut(new RegExp(`^${topic}/q${q} from-device-q${q}$`, "m"), 10_000);
         if (q === 1) await d.wait(new RegExp(`^ev 204 id=${id} `, "m"));
-        if (q === 2) {
+        if (q === 2 && prof.qos2Publish === "pubrec") {
           await d.wait(new RegExp(`^ev 205 id=${id} `, "m"));
           await d.wait(new RegExp(`^ev 207 id=${id} `, "m"));
         }
+        if (q === 2 && prof.qos2Publish === "puback") await d.wait(new RegExp(`^ev 204 id=${id} `, "m"));
       }
       await d.stop();
     } finally {
@@ -212,14 +214,35 @@ export function flowSuite(id: BrokerId): void {
     d.send(`sub 2 ${topic}/#`);
     await sleep(1000); // the SUBACK may not be visible (TODO.suback): give the SUBSCRIBE time
     for (const q of [0, 1, 2]) {
-      await pub(b, `${topic}/q${q}`, `to-device-q${q}`, q);
-      const want = Math.min(q, prof.granted[2]);
+      const sent = prof.qos2Publish === "puback" ? Math.min(q, 1) : q; // no client can publish QoS 2 there
+      await pub(b, `${topic}/q${q}`, `to-device-q${q}`, sent);
+      const want = Math.min(sent, prof.granted[2]);
       await d.wait(new RegExp(`^msg qos=${want} len=\\d+ topic=${topic}/q${q} payload=to-device-q${q}$`, "m"));
     }
     await sleep(500);
     for (const q of [0, 1, 2]) assert.equal((d.out.match(new RegExp(`payload=to-device-q${q}$`, "gm")) ?? []).length, 1, `QoS ${q} count`);
     await d.stop();
   });
+
+  if (prof.qos2Publish === "puback") {
+    test("QoS 2 answered with PUBACK: 12 publishes in a row all arrive (none stays in flight)", opts(60_000, TODO.qos2puback), async () => {
+      const topic = uniq("q2puback");
+      const peer = new Peer(b, [topic], 1);
+      const d = dev("q2puback");
+      try {
+        await peer.ready(topic);
+        await d.connected();
+        for (let i = 0; i < 12; i++) {
+          const id = Number((await d.cmd(`pub 2 0 ${topic} m${i}`, /^pub (\d+)$/m))[1]);
+          assert.ok(id > 0, `publish ${i} refused`);
+          await peer.p.waitOut(new RegExp(`^${topic} m${i}$`, "m"), 5000);
+        }
+        await d.stop();
+      } finally {
+        await peer.close();
+      }
+    });
+  }
 
   test("retained: set by the device, seen by a new subscriber, cleared by an empty retained message", opts(40_000), async () => {
     const topic = uniq("retained");
@@ -409,9 +432,16 @@ export function flowSuite(id: BrokerId): void {
     assert.equal(r, 0, "mosquitto_pub -l failed");
     const count = () => (d.out.match(new RegExp(`topic=${topic} payload=\\d+$`, "gm")) ?? []).length;
     const n = await until(count, 1000, 60_000);
-    assert.equal(n, 1000);
     const seqs = [...d.out.matchAll(new RegExp(`topic=${topic} payload=(\\d+)$`, "gm"))].map((x) => Number(x[1]));
-    assert.deepEqual(seqs, Array.from({ length: 1000 }, (_, i) => i));
+    if (prof.burstInWhole) {
+      assert.equal(n, 1000);
+      assert.deepEqual(seqs, Array.from({ length: 1000 }, (_, i) => i));
+    } else {
+      // The broker drops by its limits: what arrives is in order, once each.
+      console.log(`# ${id}: ${n} of 1,000 arrived`);
+      assert.ok(n >= 6 && n < 1000, `${n} arrived`);
+      assert.ok(seqs.every((x, i) => i === 0 || x > seqs[i - 1]), "out of order or duplicated");
+    }
     await d.stop();
   });
 
@@ -497,7 +527,7 @@ function strictFlows(prof: Profile, broker: () => TestBroker, dev: (name: string
     if (s.keepAliveAboveMax === "accepted") {
       await d.connected();
     } else {
-      const m = await d.p.waitErr(/server refused the connection: refused: ([a-z ]+)/, 15_000);
+      const m = await d.p.waitErr(/server refused the connection: refused: ([a-z ]+)\n/, 15_000);
       assert.equal(CONNACK_TEXT[m[1]], s.keepAliveAboveMax);
     }
     await d.stop();

@@ -28,6 +28,10 @@ export interface Profile {
   sessionAfterRestart: boolean;
   /** Of 20 QoS 1 messages published while the device is offline, how many it gets on resume (20: all). */
   queuedOfTwenty: number;
+  /** How it answers a QoS 2 PUBLISH: PUBREC (the standard), or PUBACK (then no client can publish QoS 2 to it). */
+  qos2Publish: "pubrec" | "puback";
+  /** A burst of 1,000 QoS 1 to an online device arrives whole (false: the broker drops some, by a limit). */
+  burstInWhole: boolean;
   /** Strict configurations only: ACL and limit checks (see flows.ts "strict"). */
   strict?: {
     /** SUBACK return code for a filter the ACL denies. */
@@ -53,6 +57,8 @@ export const PROFILES: Record<BrokerId, Profile> = {
     authRefusal: null,
     sessionAfterRestart: false,
     queuedOfTwenty: 20,
+    burstInWhole: true,
+    qos2Publish: "pubrec",
     deviations: [
       { flow: "session: resumed across a broker restart", what: "the session is lost on restart: `persistence` is false by default",
         spec: "allowed: section 3.1.2.4 keeps the session only as long as the server keeps it; a configuration choice" },
@@ -67,7 +73,9 @@ export const PROFILES: Record<BrokerId, Profile> = {
     authRefusal: 5,
     sessionAfterRestart: true,
     queuedOfTwenty: 5,
-    strict: { deniedSubscribeRc: 0x80, keepAliveAboveMax: 2 },
+    burstInWhole: false,
+    qos2Publish: "pubrec",
+    strict: { deniedSubscribeRc: 0x80, keepAliveAboveMax: "accepted" },
     deviations: [
       { flow: "auth: wrong password refused", what: "a wrong password is refused with CONNACK 5 (not authorized), not 4 (bad user name or password)",
         spec: "section 3.2.2.3 lists both; either is allowed" },
@@ -75,8 +83,11 @@ export const PROFILES: Record<BrokerId, Profile> = {
         spec: "allowed: a server limit (section 4.3.2 asks for delivery only of what the server accepted for the session)" },
       ACL_PUBLISH,
       { flow: "ACL: denied subscribe", what: "SUBACK 0x80 (failure) for a filter the ACL denies", spec: "section 3.9.3: the defined failure code" },
-      { flow: "keepalive above max_keepalive", what: "a CONNECT whose keep_alive is above `max_keepalive` is refused with CONNACK 2 (identifier rejected); 3.1.1 has no way to tell the client the maximum",
-        spec: "not in 3.1.1 (MQTT 5 has Server Keep Alive); mosquitto's choice" },
+      { flow: "keepalive above max_keepalive", what: "a 3.1.1 CONNECT whose keep_alive (60) is above `max_keepalive` (30) is accepted as it is (2.0.11 applies the cap to MQTT 5 clients only)",
+        spec: "3.1.1 has no way to tell the client a maximum (MQTT 5 has Server Keep Alive)" },
+      { flow: "burst: 1,000 QoS 1 to the device, every one arrives once, in order",
+        what: "with `max_inflight_messages 1` and `max_queued_messages 5`, a fast burst to an online device keeps 1 in flight and 5 queued and drops the rest (about 60 of 1,000 arrived); what arrives is in order, without duplicates",
+        spec: "allowed: a server limit; the loss is the broker's, by configuration" },
       { flow: "max_packet_size", what: "a PUBLISH above `max_packet_size` closes the connection", spec: "section 4.8: a server may close on a packet it will not accept" },
     ],
   },
@@ -88,6 +99,8 @@ export const PROFILES: Record<BrokerId, Profile> = {
     authRefusal: 4,
     sessionAfterRestart: false,
     queuedOfTwenty: 20,
+    burstInWhole: true,
+    qos2Publish: "pubrec",
     deviations: [
       { flow: "session: resumed across a broker restart", what: "sessions live in memory (aedes's default persistence): lost on restart",
         spec: "allowed, as for mosquitto without persistence" },
@@ -101,13 +114,16 @@ export const PROFILES: Record<BrokerId, Profile> = {
     authRefusal: 4,
     sessionAfterRestart: true,
     queuedOfTwenty: 20,
+    burstInWhole: true,
+    qos2Publish: "puback",
     deviations: [
       { flow: "subscribe: granted QoS", what: "a QoS 2 subscription is granted QoS 1 (the plugin has no QoS 2)",
         spec: "allowed: section 3.9.3, the server may grant a lower QoS" },
-      { flow: "publish: broker to client QoS 0/1/2", what: "a QoS 2 message reaches the subscriber as QoS 1 (downgraded with the subscription)",
-        spec: "allowed: section 3.8.4 (delivered at the granted QoS)" },
-      { flow: "publish: client to broker QoS 0/1/2", what: "a QoS 2 PUBLISH from the client is accepted with the full PUBREC/PUBREL/PUBCOMP exchange, then handled as QoS 1",
-        spec: "allowed for delivery onwards (section 4.3.3 is about the exchange, which is complete)" },
+      { flow: "publish: client to broker QoS 0/1/2", what: "a QoS 2 PUBLISH is answered with PUBACK, as if it were QoS 1; the message is delivered. " +
+        "mosquitto_pub reports a protocol error; our client logs `PUBACK: unexpected id`, gives the app the PUBACK event, and keeps the message in flight (see the todo below)",
+        spec: "violates section 4.3.3 (the receiver of a QoS 2 PUBLISH must answer PUBREC)" },
+      { flow: "publish: broker to client QoS 0/1/2", what: "nothing reaches a subscriber at QoS 2 (no client can publish QoS 2 to it, and subscriptions are capped at 1): the peer publishes the QoS 2 case at QoS 1",
+        spec: "allowed on the delivery side (section 3.8.4)" },
     ],
   },
   "activemq": {
@@ -119,6 +135,8 @@ export const PROFILES: Record<BrokerId, Profile> = {
     authRefusal: 4,
     sessionAfterRestart: true,
     queuedOfTwenty: 20,
+    burstInWhole: true,
+    qos2Publish: "pubrec",
     deviations: [],
   },
 };
