@@ -132,11 +132,14 @@ export const PROFILES: Record<BrokerId, Profile> = {
     setup: "Debian `activemq` with `libmqtt-client-java` (the transport's codec, which Debian packages separately), KahaDB persistence, " +
       "simple authentication (device) with anonymous access allowed",
     granted: [0, 1, 2],
-    authRefusal: 4,
+    authRefusal: 5,
     sessionAfterRestart: true,
     queuedOfTwenty: 20,
     burstInWhole: true,
     qos2Publish: "pubrec",
-    deviations: [],
+    deviations: [
+      { flow: "auth: wrong password refused", what: "a wrong password is refused with CONNACK 5 (not authorized), not 4 (bad user name or password)",
+        spec: "section 3.2.2.3 lists both; either is allowed" },
+    ],
   },
 };
