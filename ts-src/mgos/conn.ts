@@ -726,14 +726,17 @@ export function secToMs(s: f64): u32 {
   return ms === 0 ? 1 : ms;
 }
 
-/** d +/- up to RECONNECT_JITTER_PCT percent, uniformly (port_rand). */
+/** d +/- up to RECONNECT_JITTER_PCT percent, uniformly (port_rand); saturates at 2^32-1. */
 export function jitter(d: u32): u32 {
   const pct: u32 = RECONNECT_JITTER_PCT > 100 ? 100 : RECONNECT_JITTER_PCT;
   // floor(d * pct / 100) without overflowing 32 bits.
   const j: u32 = u32(mul32(idiv(d, 100), pct) + idiv(mul32(d % 100, pct), 100));
   if (j === 0) return d;
-  const r: u32 = rand32() % u32(j * 2 + 1);
-  return u32(d - j + r);
+  const span: u32 = j > 0x7fffffff ? 0xffffffff : u32(j * 2 + 1);
+  const r: u32 = rand32() % span;
+  if (r < j) return u32(d - (j - r));
+  const up: u32 = u32(r - j);
+  return up > u32(0xffffffff - d) ? 0xffffffff : u32(d + up);
 }
 
 function setStr(m: mg_mqtt_message, topic: Bytes, payload: Bytes): void {

@@ -23,7 +23,7 @@ static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_byt
 #line 721 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
 
-#line 761 "ts-src/mgos/conn.ts"
+#line 764 "ts-src/mgos/conn.ts"
 static LogText conn_logText;
 
 /* Sets the fields of a zeroed mgos_mqtt_conn to their initial values. */
@@ -857,7 +857,7 @@ uint32_t conn_secToMs(double s) {
   return (ms == 0) ? 1 : ms;
 }
 
-/** d +/- up to RECONNECT_JITTER_PCT percent, uniformly (port_rand). */
+/** d +/- up to RECONNECT_JITTER_PCT percent, uniformly (port_rand); saturates at 2^32-1. */
 uint32_t conn_jitter(uint32_t d) {
   uint32_t pct = (CONFIG_MGOS_MQTT_RECONNECT_JITTER_PCT > 100) ? 100 : CONFIG_MGOS_MQTT_RECONNECT_JITTER_PCT;
   // floor(d * pct / 100) without overflowing 32 bits.
@@ -867,8 +867,15 @@ uint32_t conn_jitter(uint32_t d) {
     return d;
   }
 #line 735 "ts-src/mgos/conn.ts"
-  uint32_t r = rt_mod_u32(port_rand32(), (j * 2u) + 1u);
-  return (d - j) + r;
+  uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2u) + 1u);
+  uint32_t r = rt_mod_u32(port_rand32(), span);
+  if (r < j) {
+#line 737 "ts-src/mgos/conn.ts"
+    return d - (j - r);
+  }
+#line 738 "ts-src/mgos/conn.ts"
+  uint32_t up = r - j;
+  return (up > (0xffffffffu - d)) ? 0xffffffffu : (d + up);
 }
 
 static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload) {
@@ -880,15 +887,15 @@ static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload) {
 
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 747 "ts-src/mgos/conn.ts"
+#line 750 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
 
-#line 756 "ts-src/mgos/conn.ts"
+#line 759 "ts-src/mgos/conn.ts"
 static void LogText_put(LogText *self, uint8_t c) {
   if (self->len < 100) {
-#line 757 "ts-src/mgos/conn.ts"
+#line 760 "ts-src/mgos/conn.ts"
     rt_set_u8(self->buf, 100, self->len++, c);
   }
 }
@@ -896,10 +903,10 @@ static void LogText_put(LogText *self, uint8_t c) {
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. */
-#line 766 "ts-src/mgos/conn.ts"
+#line 769 "ts-src/mgos/conn.ts"
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
-#line 767 "ts-src/mgos/conn.ts"
+#line 770 "ts-src/mgos/conn.ts"
   LogText *t = &conn_logText;
   t->len = 0;
   if (detail.len > 0) {
@@ -920,10 +927,10 @@ static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_byt
     }
     int32_t div = 1000000000;
     while (div > 1 && (rt_idiv_i64(v, div) == 0)) {
-#line 786 "ts-src/mgos/conn.ts"
+#line 789 "ts-src/mgos/conn.ts"
       div = div / 10;
     }
-#line 787 "ts-src/mgos/conn.ts"
+#line 790 "ts-src/mgos/conn.ts"
     while (div > 0) {
       LogText_put(t, (uint8_t)(0x30 + (int32_t)(rt_idiv_i64(v, div) % 10)));
       div = div / 10;
@@ -936,10 +943,10 @@ static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_byt
 /** Connection `slot`, or null when out of range or unused. */
 mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
-#line 798 "ts-src/mgos/conn.ts"
+#line 801 "ts-src/mgos/conn.ts"
     return NULL;
   }
-#line 799 "ts-src/mgos/conn.ts"
+#line 802 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -964,38 +971,38 @@ mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 824 "ts-src/mgos/conn.ts"
+#line 827 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 826 "ts-src/mgos/conn.ts"
+#line 829 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onTcpConnect(c, ok, err, port_nowMs());
   }
 }
 
 /** Bytes received on `slot`. @api */
-#line 830 "ts-src/mgos/conn.ts"
+#line 833 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 832 "ts-src/mgos/conn.ts"
+#line 835 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onRecv(c, data, port_nowMs());
   }
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 836 "ts-src/mgos/conn.ts"
+#line 839 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 838 "ts-src/mgos/conn.ts"
+#line 841 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onPeerClose(c, err, port_nowMs());
   }
 }
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 843 "ts-src/mgos/conn.ts"
+#line 846 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -1012,17 +1019,17 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
   for (int32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) {
     mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)i];
     if (!c->inUse) {
-#line 858 "ts-src/mgos/conn.ts"
+#line 861 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 859 "ts-src/mgos/conn.ts"
+#line 862 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
-#line 860 "ts-src/mgos/conn.ts"
+#line 863 "ts-src/mgos/conn.ts"
       wait = w;
     }
   }
-#line 862 "ts-src/mgos/conn.ts"
+#line 865 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -1035,14 +1042,14 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 875 "ts-src/mgos/conn.ts"
+#line 878 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
-#line 877 "ts-src/mgos/conn.ts"
+#line 880 "ts-src/mgos/conn.ts"
     return NULL;
   }
-#line 878 "ts-src/mgos/conn.ts"
+#line 881 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (cfg1 != NULL) {
