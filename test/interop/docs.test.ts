@@ -15,7 +15,7 @@ test("docs/interop.md is current with test/interop/support/profiles.ts", () => {
 
 test("every deviation names a flow of the suite", () => {
   const src = fs.readFileSync(path.join(ROOT, "test/interop/support/flows.ts"), "utf8");
-  const names = [...src.matchAll(/\btest\("([^"]+)"/g)].map((m) => m[1]);
+  const names = [...src.matchAll(/\b(?:test|flow)\("([^"]+)"/g)].map((m) => m[1]);
   assert.ok(names.length > 15, `only ${names.length} flows found`);
   for (const p of Object.values(PROFILES)) {
     for (const d of p.deviations) {

@@ -4,9 +4,12 @@
 // test/interop/interop_cli.c; the other side is mosquitto_pub/sub (a
 // standard client that works with every broker here). What a broker does
 // differently is data (profiles.ts) and asserted, never skipped.
-import { test, before, after } from "node:test";
+import { test, before, after, TestContext } from "node:test";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as assert from "node:assert/strict";
-import { Proc, freePort, runCmd, sanEnv, sanitizerReport } from "../../integration/support/harness";
+import { Proc, ROOT, freePort, runCmd, sanEnv, sanitizerReport } from "../../integration/support/harness";
 import { buildProgram, SAN_FLAGS } from "./build";
 import { TestBroker, missing, startBroker, brokerVersion } from "./brokers";
 import { BrokerId, PROFILES, Profile } from "./profiles";
@@ -117,6 +120,32 @@ async function until(count: () => number, n: number, ms: number, stallMs = 8000)
   return c;
 }
 
+export type Outcome = "pass" | "fail" | "todo-fails" | "todo-passes" | "n/a";
+export interface FlowResult { flow: string; outcome: Outcome; note?: string }
+interface FlowOpts { skip?: string; timeout: number; todo?: string }
+type FlowFn = (name: string, o: FlowOpts, fn: (t: TestContext) => Promise<void | string>) => void;
+/** This file's outcomes, written to build/interop/results/<broker>.json for the matrix in docs/interop.md. */
+const results: FlowResult[] = [];
+
+/** A flow: a test whose outcome is recorded; returning a string means "not applicable here" (why). */
+const flow: FlowFn = (name, o, fn) => {
+  test(name, o, async (t) => {
+    let na: void | string;
+    try {
+      na = await fn(t);
+    } catch (e) {
+      results.push({ flow: name, outcome: o.todo ? "todo-fails" : "fail", note: o.todo ?? String(e).split("\n")[0].slice(0, 200) });
+      throw e;
+    }
+    if (typeof na === "string") {
+      results.push({ flow: name, outcome: "n/a", note: na });
+      t.skip(na);
+      return;
+    }
+    results.push({ flow: name, outcome: o.todo ? "todo-passes" : "pass" });
+  });
+};
+
 /** Registers the flow suite for one broker (call at the top level of a test file). */
 export function flowSuite(id: BrokerId): void {
   const prof: Profile = PROFILES[id];
@@ -132,34 +161,43 @@ export function flowSuite(id: BrokerId): void {
     return d;
   };
   const t0 = Date.now();
+  let firstStartMs = 0;
 
   before(async () => {
     if (skip) return;
     exe = await buildProgram("interop_cli.c", SAN_FLAGS);
     b = await startBroker(id);
+    firstStartMs = b.startMs;
     console.log(`# ${prof.title}: version ${brokerVersion(id)}, started in ${b.startMs} ms on 127.0.0.1:${b.port}`);
   }, { timeout: 900_000 });
 
   after(async () => {
     for (const d of devs) d.kill();
     if (b) await b.close();
-    console.log(`# ${id}: flow suite took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const secs = (Date.now() - t0) / 1000;
+    console.log(`# ${id}: flow suite took ${secs.toFixed(1)} s`);
+    if (skip) return;
+    const git = (args: string[]) => spawnSync("git", args, { cwd: ROOT, encoding: "utf8" }).stdout.trim();
+    const dir = path.join(ROOT, "build", "interop", "results");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `${id}.json`), JSON.stringify({
+      broker: id, version: brokerVersion(id), startMs: b ? firstStartMs : 0, suiteSeconds: Math.round(secs),
+      date: new Date().toISOString(), commit: git(["rev-parse", "--short", "HEAD"]) + (git(["status", "--porcelain", "--untracked-files=no"]) ? "+changes" : ""),
+      results,
+    }, null, 2) + "\n");
   });
 
-  const opts = (ms: number, todo?: string) => (todo ? { skip, timeout: ms, todo } : { skip, timeout: ms });
+  const opts = (ms: number, todo?: string): FlowOpts => (todo ? { skip, timeout: ms, todo } : { skip, timeout: ms });
 
-  test("connect: CONNACK 0, clean stop", opts(30_000), async () => {
+  flow("connect: CONNACK 0, clean stop", opts(30_000), async () => {
     const d = dev("connect");
     await d.connected();
     assert.match(d.out, /^ev 202 id=0 qos=0 code=0$/m);
     await d.stop();
   });
 
-  test("auth: wrong password refused, right one accepted", opts(40_000), async (t) => {
-    if (prof.authRefusal === null) {
-      t.skip(`${id} has no password accounts in this configuration (see mosquitto-strict)`);
-      return;
-    }
+  flow("auth: wrong password refused, right one accepted", opts(40_000), async () => {
+    if (prof.authRefusal === null) return "no password accounts in this configuration (see mosquitto-strict)";
     const d = dev("badpass", ["mqtt.pass=wrong-password", "mqtt.reconnect_timeout_min=5"]);
     const m = await d.p.waitErr(/server refused the connection: refused: ([a-z ]+)\n/, 15_000);
     assert.equal(CONNACK_TEXT[m[1]], prof.authRefusal, `CONNACK ${m[1]}`);
@@ -168,9 +206,10 @@ export function flowSuite(id: BrokerId): void {
     const ok = dev("goodpass");
     await ok.connected();
     await ok.stop();
+    return undefined;
   });
 
-  test("subscribe: granted QoS for 0, 1, 2", opts(30_000, TODO.suback), async () => {
+  flow("subscribe: granted QoS for 0, 1, 2", opts(30_000, TODO.suback), async () => {
     const topic = uniq("granted");
     const d = dev("granted");
     await d.connected();
@@ -183,7 +222,7 @@ export function flowSuite(id: BrokerId): void {
     assert.deepEqual(got, prof.granted);
   });
 
-  test("publish: client to broker QoS 0/1/2 (PUBACK, PUBREC + PUBCOMP)", opts(40_000), async () => {
+  flow("publish: client to broker QoS 0/1/2 (PUBACK, PUBREC + PUBCOMP)", opts(40_000), async () => {
     const topic = uniq("out");
     const peer = new Peer(b, [`${topic}/#`], 2);
     const d = dev("out");
@@ -207,7 +246,7 @@ export function flowSuite(id: BrokerId): void {
     }
   });
 
-  test("publish: broker to client QoS 0/1/2, each exactly once at min(QoS, granted)", opts(40_000), async () => {
+  flow("publish: broker to client QoS 0/1/2, each exactly once at min(QoS, granted)", opts(40_000), async () => {
     const topic = uniq("in");
     const d = dev("in");
     await d.connected();
@@ -225,7 +264,7 @@ export function flowSuite(id: BrokerId): void {
   });
 
   if (prof.qos2Publish === "puback") {
-    test("QoS 2 answered with PUBACK: 12 publishes in a row all arrive (none stays in flight)", opts(60_000, TODO.qos2puback), async () => {
+    flow("QoS 2 answered with PUBACK: 12 publishes in a row all arrive (none stays in flight)", opts(60_000, TODO.qos2puback), async () => {
       const topic = uniq("q2puback");
       const peer = new Peer(b, [topic], 1);
       const d = dev("q2puback");
@@ -244,7 +283,7 @@ export function flowSuite(id: BrokerId): void {
     });
   }
 
-  test("retained: set by the device, seen by a new subscriber, cleared by an empty retained message", opts(40_000), async () => {
+  flow("retained: set by the device, seen by a new subscriber, cleared by an empty retained message", opts(40_000), async () => {
     const topic = uniq("retained");
     const d = dev("retained");
     await d.connected();
@@ -259,7 +298,7 @@ export function flowSuite(id: BrokerId): void {
     await d.stop();
   });
 
-  test("will: published when the device dies, not on a clean stop", opts(40_000), async () => {
+  flow("will: published when the device dies, not on a clean stop", opts(40_000), async () => {
     const topic = uniq("will");
     const peer = new Peer(b, [topic], 1);
     try {
@@ -278,7 +317,7 @@ export function flowSuite(id: BrokerId): void {
     }
   });
 
-  test("unsubscribe: no more messages on that filter", opts(40_000), async () => {
+  flow("unsubscribe: no more messages on that filter", opts(40_000), async () => {
     const topic = uniq("unsub");
     const d = dev("unsub");
     await d.connected();
@@ -324,12 +363,12 @@ export function flowSuite(id: BrokerId): void {
     return n;
   }
 
-  test("session: queued while offline, resumed across a reconnect", opts(90_000), async () => {
+  flow("session: queued while offline, resumed across a reconnect", opts(90_000), async () => {
     const n = await resume("resume", async () => { /* nothing */ });
     assert.equal(n, prof.queuedOfTwenty);
   });
 
-  test("session: resumed across a broker restart", opts(240_000), async () => {
+  flow("session: resumed across a broker restart", opts(240_000), async () => {
     const n = await resume("restart", async () => {
       await sleep(1500); // mosquitto autosave_interval 1
       await b.restart();
@@ -338,7 +377,7 @@ export function flowSuite(id: BrokerId): void {
     assert.equal(n, prof.sessionAfterRestart ? prof.queuedOfTwenty : 0);
   });
 
-  test("keepalive: a 7 s idle with keep_alive 2 keeps the connection (PINGREQ/PINGRESP)", opts(40_000), async () => {
+  flow("keepalive: a 7 s idle with keep_alive 2 keeps the connection (PINGREQ/PINGRESP)", opts(40_000), async () => {
     const d = dev("keepalive", ["mqtt.keep_alive=2"]);
     await d.connected();
     await sleep(7000);
@@ -347,7 +386,7 @@ export function flowSuite(id: BrokerId): void {
     await d.stop();
   });
 
-  test("large-ish: 2,000-byte messages both ways, QoS 1", opts(40_000), async () => {
+  flow("large-ish: 2,000-byte messages both ways, QoS 1", opts(40_000), async () => {
     const topic = uniq("large");
     const peer = new Peer(b, [`${topic}/out`], 1);
     const d = dev("large");
@@ -368,7 +407,7 @@ export function flowSuite(id: BrokerId): void {
   });
 
   if (id !== "mosquitto-strict") {
-    test("large: a 20 KiB message to the device", opts(40_000, TODO.rxlarge), async () => {
+    flow("large: a 20 KiB message to the device", opts(40_000, TODO.rxlarge), async () => {
       const topic = uniq("big-in");
       const d = dev("bigin");
       await d.connected();
@@ -380,7 +419,7 @@ export function flowSuite(id: BrokerId): void {
       await d.stop();
     });
 
-    test("large: a 20 KiB message from the device", opts(40_000, TODO.txlarge), async () => {
+    flow("large: a 20 KiB message from the device", opts(40_000, TODO.txlarge), async () => {
       const topic = uniq("big-out");
       const peer = new Peer(b, [topic], 1);
       const d = dev("bigout");
@@ -397,7 +436,7 @@ export function flowSuite(id: BrokerId): void {
     });
   }
 
-  test("burst: 1,000 QoS 1 from the device, every one arrives", opts(120_000, TODO.burst), async () => {
+  flow("burst: 1,000 QoS 1 from the device, every one arrives", opts(120_000, TODO.burst), async () => {
     const topic = uniq("burst-out");
     const peer = new Peer(b, [topic], 1);
     const d = dev("burstout");
@@ -414,7 +453,7 @@ export function flowSuite(id: BrokerId): void {
     }
   });
 
-  test("burst: 1,000 QoS 1 to the device, every one arrives once, in order", opts(180_000), async () => {
+  flow("burst: 1,000 QoS 1 to the device, every one arrives once, in order", opts(180_000), async () => {
     const topic = uniq("burst-in");
     const d = dev("burstin");
     await d.connected();
@@ -445,7 +484,7 @@ export function flowSuite(id: BrokerId): void {
     await d.stop();
   });
 
-  test("failover: mqtt is down, the device moves to mqtt1", opts(60_000), async () => {
+  flow("failover: mqtt is down, the device moves to mqtt1", opts(60_000), async () => {
     const dead = await freePort(); // nothing listens there
     const d = new Device("failover", exe, null, [`mqtt.server=127.0.0.1:${dead}`, "mqtt.reconnect_timeout_min=0.2",
       "mqtt.reconnect_timeout_max=0.4", `mqtt.client_id=i${process.pid}-failover`, "mqtt1.enable=true", `mqtt1.server=127.0.0.1:${b.port}`,
@@ -456,7 +495,7 @@ export function flowSuite(id: BrokerId): void {
     await d.stop();
   });
 
-  test("max QoS: mgos_mqtt_set_max_qos(1) sends a QoS 2 publish as QoS 1", opts(40_000), async () => {
+  flow("max QoS: mgos_mqtt_set_max_qos(1) sends a QoS 2 publish as QoS 1", opts(40_000), async () => {
     const topic = uniq("maxqos");
     const peer = new Peer(b, [topic], 2);
     const d = dev("maxqos");
@@ -474,15 +513,15 @@ export function flowSuite(id: BrokerId): void {
     }
   });
 
-  if (prof.strict !== undefined) strictFlows(prof, () => b, dev, uniq, opts);
+  if (prof.strict !== undefined) strictFlows(prof, () => b, dev, uniq, opts, flow);
 }
 
 /** The strict configuration's own flows: ACLs and limits. */
 function strictFlows(prof: Profile, broker: () => TestBroker, dev: (name: string, sets?: string[]) => Device,
-  uniq: (flow: string) => string, opts: (ms: number, todo?: string) => object): void {
+  uniq: (flow: string) => string, opts: (ms: number, todo?: string) => FlowOpts, flow: FlowFn): void {
   const s = prof.strict!;
 
-  test("ACL: denied publish is acknowledged and dropped", opts(40_000), async () => {
+  flow("ACL: denied publish is acknowledged and dropped", opts(40_000), async () => {
     const b = broker();
     const topic = `denied/${process.pid}/pub`;
     const peer = new Peer(b, [topic], 1);
@@ -501,7 +540,7 @@ function strictFlows(prof: Profile, broker: () => TestBroker, dev: (name: string
     }
   });
 
-  test("ACL: denied subscribe gets no messages", opts(40_000), async () => {
+  flow("ACL: denied subscribe gets no messages", opts(40_000), async () => {
     const b = broker();
     const topic = `denied/${process.pid}/sub`;
     const d = dev("aclsub");
@@ -514,7 +553,7 @@ function strictFlows(prof: Profile, broker: () => TestBroker, dev: (name: string
     await d.stop();
   });
 
-  test("ACL: denied subscribe is reported as SUBACK 0x80", opts(30_000, TODO.suback), async () => {
+  flow("ACL: denied subscribe is reported as SUBACK 0x80", opts(30_000, TODO.suback), async () => {
     const d = dev("aclsuback");
     await d.connected();
     const m = await d.cmd(`sub 1 denied/${process.pid}/sub2`, /^suback id=\d+ qos=(\d+) rc=([0-9a-f]*)$/m);
@@ -522,7 +561,7 @@ function strictFlows(prof: Profile, broker: () => TestBroker, dev: (name: string
     assert.equal(subackRc(m), s.deniedSubscribeRc);
   });
 
-  test("keepalive above max_keepalive", opts(40_000), async () => {
+  flow("keepalive above max_keepalive", opts(40_000), async () => {
     const d = dev("kamax", ["mqtt.keep_alive=60", "mqtt.reconnect_timeout_min=5"]);
     if (s.keepAliveAboveMax === "accepted") {
       await d.connected();
@@ -533,7 +572,7 @@ function strictFlows(prof: Profile, broker: () => TestBroker, dev: (name: string
     await d.stop();
   });
 
-  test("max_packet_size: a 5,000-byte PUBLISH closes the connection, the device reconnects", opts(60_000, TODO.txlarge), async () => {
+  flow("max_packet_size: a 5,000-byte PUBLISH closes the connection, the device reconnects", opts(60_000, TODO.txlarge), async () => {
     const topic = uniq("maxpacket");
     const d = dev("maxpacket");
     await d.connected();

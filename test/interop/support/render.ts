@@ -9,6 +9,41 @@ import { PROFILES, Profile } from "./profiles";
 export const DOC = path.join(ROOT, "docs/interop.md");
 export const BEGIN = "<!-- generated from test/interop/support/profiles.ts: begin -->";
 export const END = "<!-- generated from test/interop/support/profiles.ts: end -->";
+export const MATRIX_BEGIN = "<!-- matrix from the last run of the tier (build/interop/results): begin -->";
+export const MATRIX_END = "<!-- matrix from the last run of the tier (build/interop/results): end -->";
+const RESULTS = path.join(ROOT, "build", "interop", "results");
+
+interface RunFile {
+  broker: string; version: string; startMs: number; suiteSeconds: number; date: string; commit: string;
+  results: { flow: string; outcome: string; note?: string }[];
+}
+
+/** The broker x flow matrix of the last run of each broker's suite (null when none ran). */
+export function renderMatrix(): string | null {
+  if (!fs.existsSync(RESULTS)) return null;
+  const runs: RunFile[] = Object.keys(PROFILES).filter((id) => fs.existsSync(path.join(RESULTS, `${id}.json`)))
+    .map((id) => JSON.parse(fs.readFileSync(path.join(RESULTS, `${id}.json`), "utf8")));
+  if (!runs.length) return null;
+  const flows: string[] = [];
+  for (const r of runs) for (const x of r.results) if (!flows.includes(x.flow)) flows.push(x.flow);
+  const mark = (r: RunFile, f: string): string => {
+    const x = r.results.find((y) => y.flow === f);
+    if (!x) return "";
+    const dev = PROFILES[r.broker as keyof typeof PROFILES].deviations.some((d) => f.startsWith(d.flow));
+    switch (x.outcome) {
+      case "pass": return dev ? "pass (deviation)" : "pass";
+      case "fail": return "**FAIL**";
+      case "todo-fails": return "todo";
+      case "todo-passes": return "todo, passes";
+      default: return "n/a";
+    }
+  };
+  const out = ["| flow | " + runs.map((r) => r.broker).join(" | ") + " |", "|---|" + runs.map(() => "---").join("|") + "|"];
+  for (const f of flows) out.push(`| ${cell(f)} | ${runs.map((r) => mark(r, f)).join(" | ")} |`);
+  out.push("", "| broker | version | start | suite | run | commit |", "|---|---|---|---|---|---|");
+  for (const r of runs) out.push(`| ${r.broker} | ${r.version} | ${(r.startMs / 1000).toFixed(1)} s | ${r.suiteSeconds} s | ${r.date.slice(0, 16).replace("T", " ")} UTC | ${r.commit} |`);
+  return out.join("\n") + "\n";
+}
 
 const cell = (s: string) => s.replace(/\|/g, "\\|");
 
@@ -42,7 +77,10 @@ export function rendered(doc: string): string {
 
 if (require.main === module) {
   const doc = fs.readFileSync(DOC, "utf8");
-  const next = rendered(doc);
+  let next = rendered(doc);
+  const m = renderMatrix();
+  const a = next.indexOf(MATRIX_BEGIN), b = next.indexOf(MATRIX_END);
+  if (m !== null && a >= 0 && b > a) next = next.slice(0, a + MATRIX_BEGIN.length) + "\n" + m + next.slice(b);
   if (process.argv.includes("--write")) {
     fs.writeFileSync(DOC, next);
     console.log(`${path.relative(ROOT, DOC)}: ${next === doc ? "unchanged" : "rewritten"}`);
