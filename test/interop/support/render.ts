@@ -28,7 +28,7 @@ export function renderMatrix(): string | null {
   for (const r of runs) for (const x of r.results) if (!flows.includes(x.flow)) flows.push(x.flow);
   const mark = (r: RunFile, f: string): string => {
     const x = r.results.find((y) => y.flow === f);
-    if (!x) return "";
+    if (!x) return "—";
     const dev = PROFILES[r.broker as keyof typeof PROFILES].deviations.some((d) => f.startsWith(d.flow));
     switch (x.outcome) {
       case "pass": return dev ? "pass (deviation)" : "pass";
