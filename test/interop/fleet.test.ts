@@ -14,6 +14,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Broker, Proc, ROOT, haveTool, runCmd } from "../integration/support/harness";
 import { buildProgram, FAST_FLAGS } from "./support/build";
+import { histogramSvg } from "./support/svg";
 
 const PER_PROC = 250;
 const DEVICES = Math.max(3, Math.min(2000, Number(process.env.INTEROP_FLEET_DEVICES ?? 1000)));
@@ -32,7 +33,7 @@ after(async () => {
 
 interface Figures {
   jitterPct: number; devices: number; affected: number; back: number; onSurvivor: number;
-  p50: number; p90: number; p99: number; max: number; spreadS: number; peakPer100ms: number; peakPerS: number; otherDrops: number;
+  times: number[]; p50: number; p90: number; p99: number; max: number; spreadS: number; peakPer100ms: number; peakPerS: number; otherDrops: number;
 }
 
 const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((xs.length - 1) * p))];
@@ -94,7 +95,7 @@ async function run(jitterPct: number): Promise<Figures> {
       binsS.set(ks, (binsS.get(ks) ?? 0) + 1);
     }
     return {
-      jitterPct, devices: DEVICES, affected: affected.length, back: backAt.size, onSurvivor,
+      jitterPct, devices: DEVICES, affected: affected.length, back: backAt.size, onSurvivor, times,
       p50: pct(times, 0.5), p90: pct(times, 0.9), p99: pct(times, 0.99), max: times[times.length - 1],
       spreadS: times[times.length - 1] - times[0], peakPer100ms: Math.max(...bins.values()), peakPerS: Math.max(...binsS.values()), otherDrops,
     };
@@ -120,6 +121,10 @@ test(`fleet failover: ${DEVICES} devices on 3 nodes, node 0 killed, with and wit
   }
   fs.mkdirSync(path.join(ROOT, "build", "interop"), { recursive: true });
   fs.writeFileSync(path.join(ROOT, "build", "interop", "fleet-figures.json"), JSON.stringify({ date: new Date().toISOString(), runs: res }, null, 2) + "\n");
+  // The plot docs/interop-fleet.svg is a copy of this file from a run.
+  fs.writeFileSync(path.join(ROOT, "build", "interop", "fleet-reconnect.svg"), histogramSvg(
+    `${res[0].affected} devices of a killed node reconnecting to the survivor`,
+    res.map((f, k) => ({ label: `jitter +/-${f.jitterPct}%: peak ${f.peakPer100ms} per 100 ms`, color: k === 0 ? "#1f77b4" : "#d62728", times: f.times }))));
   for (const f of res) {
     assert.equal(f.back, f.affected, `jitter ${f.jitterPct}%: not every device came back`);
     assert.equal(f.otherDrops, 0, `jitter ${f.jitterPct}%: devices of the surviving nodes dropped`);
