@@ -9,9 +9,14 @@
  *   "ready N"          all connections created
  *   "up D T"           device D got CONNACK 0
  *   "down D T"         device D lost its connection
- * and exits 0 on SIGTERM / SIGINT after disconnecting every device. */
+ * Commands on stdin: "go" starts publishing: every device sends QoS 1
+ * "fleet/D/seq" with payload 0, 1, 2 ... once a second (staggered); "stop"
+ * ends it and prints "sent D N" per device (N messages accepted: 0..N-1) and
+ * "stopped". Exits 0 on SIGTERM / SIGINT after disconnecting every device. */
 #define _POSIX_C_SOURCE 200809L
 
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -19,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "config_schema.h"
 #include "mgos_mqtt.h"
@@ -30,6 +36,9 @@
 static volatile int s_quit;
 static char s_ids[MAX_DEV][24];
 static struct mgos_mqtt_conn *s_conns[MAX_DEV];
+static unsigned s_sent[MAX_DEV], s_refused[MAX_DEV];
+static double s_next[MAX_DEV];
+static int s_publishing;
 
 static void on_signal(int sig) {
   (void) sig;
@@ -73,6 +82,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   setvbuf(stdout, NULL, _IOLBF, 0);
+  fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
   signal(SIGTERM, on_signal);
   signal(SIGINT, on_signal);
   for (i = 0; i < n; i++) {
@@ -97,7 +107,49 @@ int main(int argc, char **argv) {
     mgos_mqtt_conn_connect(s_conns[i]);
   }
   printf("ready %d\n", n);
-  while (!s_quit) mgos_mqtt_poll(100);
+  while (!s_quit) {
+    static char line[64];
+    static size_t len;
+    struct pollfd pfd;
+    pfd.fd = 0;
+    pfd.events = POLLIN;
+    pfd.revents = 0;
+    if (poll(&pfd, 1, 0) > 0) {
+      char ch;
+      while (read(0, &ch, 1) == 1) {
+        if (ch != '\n') {
+          if (len < sizeof(line) - 1) line[len++] = ch;
+          continue;
+        }
+        line[len] = '\0';
+        len = 0;
+        if (strcmp(line, "go") == 0) {
+          double t = now_ms();
+          for (i = 0; i < n; i++) s_next[i] = t + (double) (i % 1000);
+          s_publishing = 1;
+        } else if (strcmp(line, "stop") == 0) {
+          s_publishing = 0;
+          for (i = 0; i < n; i++) printf("sent %d %u %u\n", first + i, s_sent[i], s_refused[i]);
+          printf("stopped\n");
+        }
+        break;
+      }
+    }
+    if (s_publishing) {
+      double t = now_ms();
+      for (i = 0; i < n; i++) {
+        char topic[40], msg[16];
+        int ml;
+        if (t < s_next[i]) continue;
+        s_next[i] += 1000.0;
+        snprintf(topic, sizeof(topic), "fleet/%d/seq", first + i);
+        ml = snprintf(msg, sizeof(msg), "%u", s_sent[i]);
+        if (mgos_mqtt_conn_pub(s_conns[i], topic, mg_mk_str_n(msg, (size_t) ml), 1, false) != 0) s_sent[i]++;
+        else s_refused[i]++;
+      }
+    }
+    mgos_mqtt_poll(20);
+  }
   for (i = 0; i < n; i++) mgos_mqtt_conn_disconnect(s_conns[i]);
   for (i = 0; i < 5; i++) mgos_mqtt_poll(20);
   mgos_mqtt_host_cleanup();
