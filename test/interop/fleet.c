@@ -30,6 +30,9 @@
 #include "mgos_mqtt.h"
 #include "mgos_mqtt_host.h"
 
+#ifndef CONFIG_MGOS_MQTT_MAX_CONNS
+#error "build with -DCONFIG_MGOS_MQTT_MAX_CONNS=<devices + 1> (the same for the client's objects)"
+#endif
 #define MAX_NODES 4
 #define MAX_DEV (CONFIG_MGOS_MQTT_MAX_CONNS - 1)
 
