@@ -478,7 +478,7 @@ export function flowSuite(id: BrokerId): void {
     } else {
       // The broker drops by its limits: what arrives is in order, once each.
       console.log(`# ${id}: ${n} of 1,000 arrived`);
-      assert.ok(n >= 6 && n < 1000, `${n} arrived`);
+      assert.ok(n >= 6, `${n} arrived`); // at least what the broker keeps; how many more depends on speed
       assert.ok(seqs.every((x, i) => i === 0 || x > seqs[i - 1]), "out of order or duplicated");
     }
     await d.stop();
