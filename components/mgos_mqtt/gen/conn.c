@@ -21,14 +21,14 @@ static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud);
 static void LogText_put(LogText *self, uint8_t c);
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num);
 
-#line 782 "ts-src/mgos/conn.ts"
+#line 785 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
 
-#line 820 "ts-src/mgos/conn.ts"
+#line 828 "ts-src/mgos/conn.ts"
 static LogText conn_logText;
 
 /* Sets the fields of a zeroed mgos_mqtt_conn to their initial values. */
-#line 85 "ts-src/mgos/conn.ts"
+#line 88 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
   Session_init(&self->session);
   mgos_config_mqtt_init(&self->cfg);
@@ -41,7 +41,7 @@ void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
 }
 
 /* Sets the fields of a zeroed ConnTable to their initial values. */
-#line 778 "ts-src/mgos/conn.ts"
+#line 781 "ts-src/mgos/conn.ts"
 void ConnTable_init(ConnTable *self) {
   for (uint32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) mgos_mqtt_conn_init(&self->conns[i]);
 }
@@ -51,13 +51,13 @@ static RT_CONSTRUCTOR void conn__ctor(void) {
   ConnTable_init(&conn_table);
 }
 
-#line 80 "ts-src/mgos/conn.ts"
+#line 83 "ts-src/mgos/conn.ts"
 rt_bytes mgos_mqtt_handler_view(mgos_mqtt_handler *self) {
   return rt_subarray(RT_BYTES(self->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, self->filterLen);
 }
 
 /** The config in use: mqtt, or mqtt1 after a failover. */
-#line 132 "ts-src/mgos/conn.ts"
+#line 135 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_conn_active(mgos_mqtt_conn *self) {
   return self->useBackup ? &self->cfg1 : &self->cfg;
 }
@@ -69,29 +69,29 @@ bool mgos_mqtt_conn_isConnected(mgos_mqtt_conn *self) {
 uint8_t mgos_mqtt_conn_effectiveMaxQos(mgos_mqtt_conn *self) {
   int32_t q = (self->userMaxQos >= 0) ? self->userMaxQos : mgos_mqtt_conn_active(self)->max_qos;
   if (q <= 0) {
-#line 142 "ts-src/mgos/conn.ts"
+#line 145 "ts-src/mgos/conn.ts"
     return 0;
   }
-#line 143 "ts-src/mgos/conn.ts"
+#line 146 "ts-src/mgos/conn.ts"
   return (uint8_t)((q >= 2) ? 2 : 1);
 }
 
 // ---------------------------------------------------------------- connecting
 /** Starts a connection attempt now, unless one is under way or up. */
-#line 149 "ts-src/mgos/conn.ts"
+#line 152 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   self->reconnectPending = false;
   if (self->net != NetState_IDLE) {
-#line 151 "ts-src/mgos/conn.ts"
+#line 154 "ts-src/mgos/conn.ts"
     return;
   }
-#line 152 "ts-src/mgos/conn.ts"
+#line 155 "ts-src/mgos/conn.ts"
   self->session.now = now;
   if (self->followSys) {
-#line 153 "ts-src/mgos/conn.ts"
+#line 156 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_loadSysConfig(self);
   }
-#line 154 "ts-src/mgos/conn.ts"
+#line 157 "ts-src/mgos/conn.ts"
   mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
   self->attempts++;
   if (!mgos_mqtt_conn_parseServer(self, rt_str_bytes(c->server), c)) {
@@ -215,10 +215,10 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
   SessionConfig *sc = &self->session.cfg;
   rt_bytes cid = rt_str_bytes(c->client_id);
   if (cid.len == 0) {
-#line 276 "ts-src/mgos/conn.ts"
+#line 279 "ts-src/mgos/conn.ts"
     cid = rt_str_bytes(port_deviceId());
   }
-#line 277 "ts-src/mgos/conn.ts"
+#line 280 "ts-src/mgos/conn.ts"
   const char *err = SessionConfig_setStrings(sc, cid, rt_str_bytes(c->user), rt_str_bytes(c->pass), rt_str_bytes(c->will_topic), rt_str_bytes(c->will_message));
   if (err != NULL) {
     port_logMsg(LogLevel_ERROR, "config: ", rt_str_bytes(err));
@@ -238,12 +238,12 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
 /** The port finished (or failed) the TCP connect. */
 void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now) {
   (void)err;
-#line 295 "ts-src/mgos/conn.ts"
+#line 298 "ts-src/mgos/conn.ts"
   if (self->net != NetState_CONNECTING) {
-#line 295 "ts-src/mgos/conn.ts"
+#line 298 "ts-src/mgos/conn.ts"
     return;
   }
-#line 296 "ts-src/mgos/conn.ts"
+#line 299 "ts-src/mgos/conn.ts"
   self->session.now = now;
   if (!ok) {
     port_logMsg(LogLevel_ERROR, "connect failed to ", rt_str_bytes(mgos_mqtt_conn_active(self)->server));
@@ -258,7 +258,7 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
     mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
     mgos_mqtt_conn_fillHandshakeOpts(self, c);
     const char *tmp = (rt_str_bytes(c->client_id).len > 0) ? c->client_id : port_deviceId();
-#line 309 "ts-src/mgos/conn.ts"
+#line 312 "ts-src/mgos/conn.ts"
     f(&self->nc, tmp, &self->hsOpts, self->connectFnArg);
     if (self->net == NetState_OPEN && self->session.state == SessionState_DISCONNECTED) {
       port_logMsg(LogLevel_ERROR, "connect_fn did not call mg_send_mqtt_handshake_opt", RT_NOBYTES);
@@ -277,10 +277,10 @@ static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_m
   mg_send_mqtt_handshake_opts *o = &self->hsOpts;
   uint8_t flags = (uint8_t)(c->clean_session ? MG_MQTT_CLEAN_SESSION : 0);
   if (c->will_retain) {
-#line 326 "ts-src/mgos/conn.ts"
+#line 329 "ts-src/mgos/conn.ts"
     flags = (uint8_t)(flags | MG_MQTT_WILL_RETAIN);
   }
-#line 327 "ts-src/mgos/conn.ts"
+#line 330 "ts-src/mgos/conn.ts"
   o->flags = flags;
   int32_t ka = c->keep_alive;
   o->keep_alive = (uint16_t)((ka <= 0) ? 0 : ((ka >= 65535) ? 65535 : (uint16_t)ka));
@@ -313,10 +313,10 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
   }
   h->willQos = (uint8_t)((o->flags >> 3) & 3);
   if (h->willQos > 2) {
-#line 358 "ts-src/mgos/conn.ts"
+#line 361 "ts-src/mgos/conn.ts"
     h->willQos = 2;
   }
-#line 359 "ts-src/mgos/conn.ts"
+#line 362 "ts-src/mgos/conn.ts"
   h->willRetain = (o->flags & MG_MQTT_WILL_RETAIN) != 0;
   h->cleanSession = (o->flags & MG_MQTT_CLEAN_SESSION) != 0;
   // The session's clean_session decides what survives a disconnect.
@@ -328,15 +328,15 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
 
 // ---------------------------------------------------------------- failures and backoff
 /** An attempt failed or the connection ended: schedule the next one. */
-#line 371 "ts-src/mgos/conn.ts"
+#line 374 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now) {
   // Callers set net to IDLE themselves: a handler run before this point may
   // already have started a new attempt, and that socket must not be orphaned.
   if ((!self->wantConnect || self->net != NetState_IDLE) || self->reconnectPending) {
-#line 374 "ts-src/mgos/conn.ts"
+#line 377 "ts-src/mgos/conn.ts"
     return;
   }
-#line 375 "ts-src/mgos/conn.ts"
+#line 378 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_scheduleReconnect(self, now);
 }
 
@@ -353,27 +353,27 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
   }
   uint32_t minMs = conn_secToMs(c->reconnect_timeout_min);
   if (maxMs < minMs) {
-#line 390 "ts-src/mgos/conn.ts"
+#line 393 "ts-src/mgos/conn.ts"
     maxMs = minMs;
   }
-#line 391 "ts-src/mgos/conn.ts"
+#line 394 "ts-src/mgos/conn.ts"
   uint32_t d = (self->delayMs == 0) ? minMs : (self->delayMs * 2u);
   // Doubling past 2^31 would wrap; the clamp below keeps it at max anyway.
   if (self->delayMs > 0x7fffffff) {
-#line 393 "ts-src/mgos/conn.ts"
+#line 396 "ts-src/mgos/conn.ts"
     d = maxMs;
   }
-#line 394 "ts-src/mgos/conn.ts"
+#line 397 "ts-src/mgos/conn.ts"
   if (d < minMs) {
-#line 394 "ts-src/mgos/conn.ts"
+#line 397 "ts-src/mgos/conn.ts"
     d = minMs;
   }
-#line 395 "ts-src/mgos/conn.ts"
+#line 398 "ts-src/mgos/conn.ts"
   if (d > maxMs) {
-#line 395 "ts-src/mgos/conn.ts"
+#line 398 "ts-src/mgos/conn.ts"
     d = maxMs;
   }
-#line 396 "ts-src/mgos/conn.ts"
+#line 399 "ts-src/mgos/conn.ts"
   self->delayMs = d;
   self->lastDelayMs = conn_jitter(d);
   self->reconnectAt = now + self->lastDelayMs;
@@ -383,16 +383,16 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
 /** May failover switch to the other config? mqtt1 only when enabled; back to mqtt always. */
 static bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self) {
   if (self->useBackup) {
-#line 404 "ts-src/mgos/conn.ts"
+#line 407 "ts-src/mgos/conn.ts"
     return true;
   }
-#line 405 "ts-src/mgos/conn.ts"
+#line 408 "ts-src/mgos/conn.ts"
   return self->hasCfg1 && self->cfg1.enable;
 }
 
 // ---------------------------------------------------------------- I/O
 /** Writes what the session has queued and closes when it asks to. */
-#line 411 "ts-src/mgos/conn.ts"
+#line 414 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
   Session *s = &self->session;
   while (self->net == NetState_OPEN && s->txLen > 0) {
@@ -403,26 +403,26 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
       return;
     }
     if (n == 0) {
-#line 420 "ts-src/mgos/conn.ts"
+#line 423 "ts-src/mgos/conn.ts"
       break;
     }
-#line 421 "ts-src/mgos/conn.ts"
+#line 424 "ts-src/mgos/conn.ts"
     Session_txConsumed(s, (uint32_t)n);
   }
   if (self->net == NetState_OPEN && Session_wantsClose(s)) {
-#line 423 "ts-src/mgos/conn.ts"
+#line 426 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
 
 /** Closes the socket and settles the session (CLOSE event), then reconnects if wanted. */
-#line 427 "ts-src/mgos/conn.ts"
+#line 430 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
   if (self->net != NetState_IDLE) {
-#line 428 "ts-src/mgos/conn.ts"
+#line 431 "ts-src/mgos/conn.ts"
     port_netClose(self->slot);
   }
-#line 429 "ts-src/mgos/conn.ts"
+#line 432 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -430,20 +430,20 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
 
 void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) {
   if (self->net != NetState_OPEN) {
-#line 435 "ts-src/mgos/conn.ts"
+#line 438 "ts-src/mgos/conn.ts"
     return;
   }
-#line 436 "ts-src/mgos/conn.ts"
+#line 439 "ts-src/mgos/conn.ts"
   Session_onRecv(&self->session, data, now);
   mgos_mqtt_conn_service(self, now);
 }
 
 void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now) {
   if (self->net == NetState_IDLE) {
-#line 441 "ts-src/mgos/conn.ts"
+#line 444 "ts-src/mgos/conn.ts"
     return;
   }
-#line 442 "ts-src/mgos/conn.ts"
+#line 445 "ts-src/mgos/conn.ts"
   if (self->net == NetState_CONNECTING) {
     mgos_mqtt_conn_onTcpConnect(self, false, err, now);
     return;
@@ -457,45 +457,45 @@ void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now)
 /** Timers. Returns ms until this connection next needs a poll. */
 uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   if (self->reconnectPending && (rt_i32_of((self->reconnectAt - now)) <= 0)) {
-#line 454 "ts-src/mgos/conn.ts"
+#line 457 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_startConnect(self, now);
   }
-#line 455 "ts-src/mgos/conn.ts"
+#line 458 "ts-src/mgos/conn.ts"
   uint32_t wait = conn_POLL_MAX_MS;
   if (self->net == NetState_OPEN) {
     Session_tick(&self->session, now);
     mgos_mqtt_conn_service(self, now);
     // The session's own deadlines (PINGREQ, PINGRESP, CONNACK) to the ms.
     if (self->net == NetState_OPEN) {
-#line 460 "ts-src/mgos/conn.ts"
+#line 463 "ts-src/mgos/conn.ts"
       wait = Session_nextTickIn(&self->session, now, wait);
     }
   }
   // Measured after the tick: a close it decided (CONNACK or keepalive timeout)
   // has just scheduled a reconnect, which must not wait a whole POLL_MAX_MS.
-#line 464 "ts-src/mgos/conn.ts"
+#line 467 "ts-src/mgos/conn.ts"
   if (self->reconnectPending) {
     int32_t left = rt_i32_of((self->reconnectAt - now));
     if (left <= 0) {
-#line 466 "ts-src/mgos/conn.ts"
+#line 469 "ts-src/mgos/conn.ts"
       wait = 0;
     } else if ((uint32_t)left < wait) {
-#line 467 "ts-src/mgos/conn.ts"
+#line 470 "ts-src/mgos/conn.ts"
       wait = (uint32_t)left;
     }
   }
-#line 469 "ts-src/mgos/conn.ts"
+#line 472 "ts-src/mgos/conn.ts"
   return wait;
 }
 
 // ---------------------------------------------------------------- events
-#line 474 "ts-src/mgos/conn.ts"
+#line 477 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
   if (!mgos_mqtt_conn_active(self)->cloud_events) {
-#line 475 "ts-src/mgos/conn.ts"
+#line 478 "ts-src/mgos/conn.ts"
     return;
   }
-#line 476 "ts-src/mgos/conn.ts"
+#line 479 "ts-src/mgos/conn.ts"
   self->cloudArg.type = MGOS_CLOUD_MQTT;
   port_eventTrigger(ev, &self->cloudArg);
 }
@@ -510,22 +510,22 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
   m->message_id = 0;
   conn_setStr(m, RT_NOBYTES, RT_NOBYTES);
   if (p == NULL) {
-#line 489 "ts-src/mgos/conn.ts"
+#line 492 "ts-src/mgos/conn.ts"
     return;
   }
-#line 490 "ts-src/mgos/conn.ts"
+#line 493 "ts-src/mgos/conn.ts"
   m->qos = p->qos;
   m->len = rt_i32_of(p->totalLen);
   m->connack_ret_code = p->returnCode;
   m->message_id = p->packetId;
   if (p->type == PacketType_PUBLISH) {
-#line 494 "ts-src/mgos/conn.ts"
+#line 497 "ts-src/mgos/conn.ts"
     conn_setStr(m, p->topic, p->payload);
   }
   // SUBACK: qos is the first filter's granted QoS (0x80: refused) and the
   // payload holds every return code, one byte per filter (an extension:
   // Mongoose left both empty).
-#line 498 "ts-src/mgos/conn.ts"
+#line 501 "ts-src/mgos/conn.ts"
   if (p->type == PacketType_SUBACK) {
     m->qos = (p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80;
     conn_setStr(m, RT_NOBYTES, p->codes);
@@ -536,7 +536,7 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   uint32_t now = self->session.now;
   switch (ev) {
   case SessionEvent_CONNACK: {
-#line 507 "ts-src/mgos/conn.ts"
+#line 510 "ts-src/mgos/conn.ts"
     {
       if (p == NULL || p->returnCode != 0) {
         // The CLOSE that follows raises the connect-error event.
@@ -551,35 +551,35 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       break;
     }
   }
-#line 520 "ts-src/mgos/conn.ts"
+#line 523 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH: {
-#line 520 "ts-src/mgos/conn.ts"
+#line 523 "ts-src/mgos/conn.ts"
     {
       mgos_mqtt_conn_fillMsg(self, ev, p);
       if (p != NULL && !mgos_mqtt_conn_callTopic(self, p)) {
-#line 522 "ts-src/mgos/conn.ts"
+#line 525 "ts-src/mgos/conn.ts"
         mgos_mqtt_conn_callGlobal(self, ev, true);
       }
-#line 523 "ts-src/mgos/conn.ts"
+#line 526 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 525 "ts-src/mgos/conn.ts"
+#line 528 "ts-src/mgos/conn.ts"
   case SessionEvent_SUBACK: {
-#line 525 "ts-src/mgos/conn.ts"
+#line 528 "ts-src/mgos/conn.ts"
     {
       mgos_mqtt_conn_fillMsg(self, ev, p);
       if (!mgos_mqtt_conn_callSuback(self, self->session.evTag)) {
-#line 527 "ts-src/mgos/conn.ts"
+#line 530 "ts-src/mgos/conn.ts"
         mgos_mqtt_conn_callGlobal(self, ev, true);
       }
-#line 528 "ts-src/mgos/conn.ts"
+#line 531 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 530 "ts-src/mgos/conn.ts"
+#line 533 "ts-src/mgos/conn.ts"
   case SessionEvent_DROPPED: {
-#line 530 "ts-src/mgos/conn.ts"
+#line 533 "ts-src/mgos/conn.ts"
     {
       mgos_mqtt_dropped *d = &self->dropped;
       Session *s = &self->session;
@@ -594,17 +594,17 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       break;
     }
   }
-#line 543 "ts-src/mgos/conn.ts"
+#line 546 "ts-src/mgos/conn.ts"
   case SessionEvent_OUTBOX_ROOM: {
-#line 543 "ts-src/mgos/conn.ts"
+#line 546 "ts-src/mgos/conn.ts"
     {
       mgos_mqtt_conn_callGlobal(self, ev, false);
       break;
     }
   }
-#line 547 "ts-src/mgos/conn.ts"
+#line 550 "ts-src/mgos/conn.ts"
   case SessionEvent_CLOSE: {
-#line 547 "ts-src/mgos/conn.ts"
+#line 550 "ts-src/mgos/conn.ts"
     {
       if (!self->session.wasConnected) {
         // Ended before an accepted CONNACK (refused, timed out, closed by the
@@ -619,9 +619,9 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       break;
     }
   }
-#line 560 "ts-src/mgos/conn.ts"
+#line 563 "ts-src/mgos/conn.ts"
   default: {
-#line 560 "ts-src/mgos/conn.ts"
+#line 563 "ts-src/mgos/conn.ts"
     {
       mgos_mqtt_conn_fillMsg(self, ev, p);
       mgos_mqtt_conn_callGlobal(self, ev, true);
@@ -629,7 +629,7 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
     }
   }
   }
-#line 566 "ts-src/mgos/conn.ts"
+#line 569 "ts-src/mgos/conn.ts"
   self->session.now = now;
 }
 
@@ -639,109 +639,109 @@ static void mgos_mqtt_conn_callGlobalWith(mgos_mqtt_conn *self, int32_t ev, void
     mgos_mqtt_handler *h = &self->handlers[i];
     mg_event_handler_t f = h->ev;
     if (h->kind != HandlerKind_GLOBAL || f == NULL) {
-#line 574 "ts-src/mgos/conn.ts"
+#line 577 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 575 "ts-src/mgos/conn.ts"
+#line 578 "ts-src/mgos/conn.ts"
     f(&self->nc, ev, data, h->ud);
     if (i >= self->nHandlers) {
-#line 576 "ts-src/mgos/conn.ts"
+#line 579 "ts-src/mgos/conn.ts"
       break;
     }
   }
 }
 
 /** Global handlers, in the order added. ev_data is the message or NULL. */
-#line 581 "ts-src/mgos/conn.ts"
+#line 584 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_callGlobal(mgos_mqtt_conn *self, int32_t ev, bool withMsg) {
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     mg_event_handler_t f = h->ev;
     if (h->kind != HandlerKind_GLOBAL || f == NULL) {
-#line 585 "ts-src/mgos/conn.ts"
+#line 588 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 586 "ts-src/mgos/conn.ts"
+#line 589 "ts-src/mgos/conn.ts"
     if (withMsg) {
-#line 586 "ts-src/mgos/conn.ts"
+#line 589 "ts-src/mgos/conn.ts"
       f(&self->nc, ev, &self->msg, h->ud);
     } else {
-#line 587 "ts-src/mgos/conn.ts"
+#line 590 "ts-src/mgos/conn.ts"
       f(&self->nc, ev, NULL, h->ud);
     }
     // A handler may have removed handlers: stop rather than skip or repeat one.
-#line 589 "ts-src/mgos/conn.ts"
+#line 592 "ts-src/mgos/conn.ts"
     if (i >= self->nHandlers) {
-#line 589 "ts-src/mgos/conn.ts"
+#line 592 "ts-src/mgos/conn.ts"
       break;
     }
   }
 }
 
 /** Topic handlers whose filter matches; false when none did. */
-#line 594 "ts-src/mgos/conn.ts"
+#line 597 "ts-src/mgos/conn.ts"
 static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p) {
   bool matched = false;
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
-#line 598 "ts-src/mgos/conn.ts"
+#line 601 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 599 "ts-src/mgos/conn.ts"
+#line 602 "ts-src/mgos/conn.ts"
     if (!topic_topicMatches(mgos_mqtt_handler_view(h), p->topic)) {
-#line 599 "ts-src/mgos/conn.ts"
+#line 602 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 600 "ts-src/mgos/conn.ts"
+#line 603 "ts-src/mgos/conn.ts"
     matched = true;
     mg_event_handler_t f = h->ev;
     sub_handler_t g = h->sub;
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
-#line 603 "ts-src/mgos/conn.ts"
+#line 606 "ts-src/mgos/conn.ts"
       f(&self->nc, SessionEvent_PUBLISH, &self->msg, h->ud);
     }
-#line 604 "ts-src/mgos/conn.ts"
+#line 607 "ts-src/mgos/conn.ts"
     if (h->kind == HandlerKind_SUB && g != NULL) {
       g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
     }
     if (i >= self->nHandlers) {
-#line 607 "ts-src/mgos/conn.ts"
+#line 610 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 609 "ts-src/mgos/conn.ts"
+#line 612 "ts-src/mgos/conn.ts"
   return matched;
 }
 
 /** The SUBACK to the handler whose SUBSCRIBE it answers; false when there is none. */
 static bool mgos_mqtt_conn_callSuback(mgos_mqtt_conn *self, int32_t tag) {
   if (tag < 0) {
-#line 614 "ts-src/mgos/conn.ts"
+#line 617 "ts-src/mgos/conn.ts"
     return false;
   }
-#line 615 "ts-src/mgos/conn.ts"
+#line 618 "ts-src/mgos/conn.ts"
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if ((h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) || h->tag != tag) {
-#line 617 "ts-src/mgos/conn.ts"
+#line 620 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 618 "ts-src/mgos/conn.ts"
+#line 621 "ts-src/mgos/conn.ts"
     mg_event_handler_t f = h->ev;
     // A sub_handler_t only takes messages: its SUBACK is consumed silently.
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
-#line 620 "ts-src/mgos/conn.ts"
+#line 623 "ts-src/mgos/conn.ts"
       f(&self->nc, SessionEvent_SUBACK, &self->msg, h->ud);
     }
-#line 621 "ts-src/mgos/conn.ts"
+#line 624 "ts-src/mgos/conn.ts"
     return true;
   }
   return false;
 }
 
 // ---------------------------------------------------------------- API
-#line 628 "ts-src/mgos/conn.ts"
+#line 631 "ts-src/mgos/conn.ts"
 int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud, rt_bytes filter) {
   if (self->nHandlers >= CONFIG_MGOS_MQTT_MAX_HANDLERS) {
     port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_HANDLERS reached, handler not added for ", filter);
@@ -765,10 +765,10 @@ int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_h
 
 static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->nHandlers; j++) {
-#line 650 "ts-src/mgos/conn.ts"
+#line 653 "ts-src/mgos/conn.ts"
     self->handlers[j] = self->handlers[rt_idx_add(j, 1)];
   }
-#line 651 "ts-src/mgos/conn.ts"
+#line 654 "ts-src/mgos/conn.ts"
   self->nHandlers--;
   mgos_mqtt_handler *last = &self->handlers[self->nHandlers];
   last->kind = HandlerKind_FREE;
@@ -788,10 +788,10 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
   }
   int32_t k = mgos_mqtt_conn_addHandler(self, kind, ev, sub, ud, filter);
   if (k < 0) {
-#line 669 "ts-src/mgos/conn.ts"
+#line 672 "ts-src/mgos/conn.ts"
     return false;
   }
-#line 670 "ts-src/mgos/conn.ts"
+#line 673 "ts-src/mgos/conn.ts"
   uint8_t q = ((uint8_t)qos > mgos_mqtt_conn_effectiveMaxQos(self)) ? mgos_mqtt_conn_effectiveMaxQos(self) : (uint8_t)qos;
   if (Session_subscribe(&self->session, filter, q, self->handlers[(uint32_t)k].tag) == 0) {
     mgos_mqtt_conn_removeHandler(self, (uint32_t)k);
@@ -808,15 +808,15 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
-#line 685 "ts-src/mgos/conn.ts"
+#line 688 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 686 "ts-src/mgos/conn.ts"
+#line 689 "ts-src/mgos/conn.ts"
     if (!rt_bytes_equal(mgos_mqtt_handler_view(h), filter)) {
-#line 686 "ts-src/mgos/conn.ts"
+#line 689 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 687 "ts-src/mgos/conn.ts"
+#line 690 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_removeHandler(self, i);
     Session_unsubscribe(&self->session, filter);
     mgos_mqtt_conn_service(self, now);
@@ -841,20 +841,20 @@ uint16_t mgos_mqtt_conn_publish(mgos_mqtt_conn *self, rt_bytes topic, rt_bytes p
 /** Attempt to connect now (if enabled and not already connected or connecting). */
 bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
   if (self->followSys) {
-#line 710 "ts-src/mgos/conn.ts"
+#line 713 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_loadSysConfig(self);
   }
-#line 711 "ts-src/mgos/conn.ts"
+#line 714 "ts-src/mgos/conn.ts"
   if (!self->cfg.enable && !(self->useBackup && self->cfg1.enable)) {
     port_logMsg(LogLevel_WARN, "connect: mqtt.enable is false", RT_NOBYTES);
     return false;
   }
   self->wantConnect = true;
   if (self->net != NetState_IDLE) {
-#line 716 "ts-src/mgos/conn.ts"
+#line 719 "ts-src/mgos/conn.ts"
     return true;
   }
-#line 717 "ts-src/mgos/conn.ts"
+#line 720 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_startConnect(self, port_nowMs());
   return self->net != NetState_IDLE || self->reconnectPending;
 }
@@ -871,27 +871,27 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
     return;
   }
   if (self->net != NetState_OPEN) {
-#line 732 "ts-src/mgos/conn.ts"
+#line 735 "ts-src/mgos/conn.ts"
     return;
   }
   // A second disconnect while the DISCONNECT is still queued: let it go out
   // (closing now would make the broker publish the will).
-#line 735 "ts-src/mgos/conn.ts"
+#line 738 "ts-src/mgos/conn.ts"
   if (self->session.state == SessionState_DISCONNECTING) {
-#line 735 "ts-src/mgos/conn.ts"
+#line 738 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_service(self, now);
   } else if (Session_disconnect(&self->session)) {
-#line 736 "ts-src/mgos/conn.ts"
+#line 739 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_service(self, now);
   } else {
-#line 737 "ts-src/mgos/conn.ts"
+#line 740 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
 
 /** mgos_mqtt_set_max_qos: 0..2 caps, -1 removes the override (the
    *  config's max_qos applies again); anything else is refused, unchanged. */
-#line 742 "ts-src/mgos/conn.ts"
+#line 745 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   if (qos < -1 || qos > 2) {
     port_logMsg(LogLevel_ERROR, "set_max_qos: expected 0, 1, 2 or -1 (no override); unchanged", RT_NOBYTES);
@@ -927,22 +927,31 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
 }
 
 /** Seconds (config) to ms, at least 1 ms. */
-#line 785 "ts-src/mgos/conn.ts"
+#line 788 "ts-src/mgos/conn.ts"
 uint32_t conn_secToMs(double s) {
   uint32_t ms = rt_f64_to_u32(s * 1000.0);
   return (ms == 0) ? 1 : ms;
 }
 
-/** d +/- up to 10%, uniformly (port_rand). */
+/** d +/- up to RECONNECT_JITTER_PCT percent, uniformly (port_rand); saturates at 2^32-1. */
 uint32_t conn_jitter(uint32_t d) {
-  uint32_t j = d / 10;
+  uint32_t pct = (CONFIG_MGOS_MQTT_RECONNECT_JITTER_PCT > 100) ? 100 : CONFIG_MGOS_MQTT_RECONNECT_JITTER_PCT;
+  // floor(d * pct / 100) without overflowing 32 bits.
+  uint32_t j = ((d / 100) * pct) + (((d % 100) * pct) / 100);
   if (j == 0) {
-#line 793 "ts-src/mgos/conn.ts"
+#line 798 "ts-src/mgos/conn.ts"
     return d;
   }
-#line 794 "ts-src/mgos/conn.ts"
-  uint32_t r = rt_mod_u32(port_rand32(), (j * 2u) + 1u);
-  return (d - j) + r;
+#line 799 "ts-src/mgos/conn.ts"
+  uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2u) + 1u);
+  uint32_t r = rt_mod_u32(port_rand32(), span);
+  if (r < j) {
+#line 801 "ts-src/mgos/conn.ts"
+    return d - (j - r);
+  }
+#line 802 "ts-src/mgos/conn.ts"
+  uint32_t up = r - j;
+  return (up > (0xffffffffu - d)) ? 0xffffffffu : (d + up);
 }
 
 static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload) {
@@ -954,15 +963,15 @@ static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload) {
 
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 806 "ts-src/mgos/conn.ts"
+#line 814 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
 
-#line 815 "ts-src/mgos/conn.ts"
+#line 823 "ts-src/mgos/conn.ts"
 static void LogText_put(LogText *self, uint8_t c) {
   if (self->len < 100) {
-#line 816 "ts-src/mgos/conn.ts"
+#line 824 "ts-src/mgos/conn.ts"
     rt_set_u8(self->buf, 100, self->len++, c);
   }
 }
@@ -970,10 +979,10 @@ static void LogText_put(LogText *self, uint8_t c) {
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. */
-#line 825 "ts-src/mgos/conn.ts"
+#line 833 "ts-src/mgos/conn.ts"
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
-#line 826 "ts-src/mgos/conn.ts"
+#line 834 "ts-src/mgos/conn.ts"
   LogText *t = &conn_logText;
   t->len = 0;
   if (detail.len > 0) {
@@ -994,10 +1003,10 @@ static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_byt
     }
     int32_t div = 1000000000;
     while (div > 1 && (rt_idiv_i64(v, div) == 0)) {
-#line 845 "ts-src/mgos/conn.ts"
+#line 853 "ts-src/mgos/conn.ts"
       div = div / 10;
     }
-#line 846 "ts-src/mgos/conn.ts"
+#line 854 "ts-src/mgos/conn.ts"
     while (div > 0) {
       LogText_put(t, (uint8_t)(0x30 + (int32_t)(rt_idiv_i64(v, div) % 10)));
       div = div / 10;
@@ -1010,10 +1019,10 @@ static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_byt
 /** Connection `slot`, or null when out of range or unused. */
 mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
-#line 857 "ts-src/mgos/conn.ts"
+#line 865 "ts-src/mgos/conn.ts"
     return NULL;
   }
-#line 858 "ts-src/mgos/conn.ts"
+#line 866 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -1038,38 +1047,38 @@ mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 883 "ts-src/mgos/conn.ts"
+#line 891 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 885 "ts-src/mgos/conn.ts"
+#line 893 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onTcpConnect(c, ok, err, port_nowMs());
   }
 }
 
 /** Bytes received on `slot`. @api */
-#line 889 "ts-src/mgos/conn.ts"
+#line 897 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 891 "ts-src/mgos/conn.ts"
+#line 899 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onRecv(c, data, port_nowMs());
   }
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 895 "ts-src/mgos/conn.ts"
+#line 903 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 897 "ts-src/mgos/conn.ts"
+#line 905 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onPeerClose(c, err, port_nowMs());
   }
 }
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 902 "ts-src/mgos/conn.ts"
+#line 910 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -1086,17 +1095,17 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
   for (int32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) {
     mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)i];
     if (!c->inUse) {
-#line 917 "ts-src/mgos/conn.ts"
+#line 925 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 918 "ts-src/mgos/conn.ts"
+#line 926 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
-#line 919 "ts-src/mgos/conn.ts"
+#line 927 "ts-src/mgos/conn.ts"
       wait = w;
     }
   }
-#line 921 "ts-src/mgos/conn.ts"
+#line 929 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -1109,14 +1118,14 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 934 "ts-src/mgos/conn.ts"
+#line 942 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
-#line 936 "ts-src/mgos/conn.ts"
+#line 944 "ts-src/mgos/conn.ts"
     return NULL;
   }
-#line 937 "ts-src/mgos/conn.ts"
+#line 945 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (cfg1 != NULL) {
