@@ -33,10 +33,10 @@ function parseKconfig(text: string): Map<string, { type: string; def: string[]; 
   let cur: { type: string; def: string[]; range?: string } | null = null;
   for (const line of text.split("\n")) {
     let m: RegExpMatchArray | null;
-    if ((m = line.match(/^config (\w+)$/))) { cur = { type: "", def: [] }; out.set(m[1], cur); }
-    else if (cur && (m = line.match(/^    (bool|int|string)\b/))) cur.type = m[1];
-    else if (cur && (m = line.match(/^    default (.*)$/))) cur.def.push(m[1]);
-    else if (cur && (m = line.match(/^    range (.*)$/))) cur.range = m[1];
+    if ((m = line.match(/^\s*config (\w+)$/))) { cur = { type: "", def: [] }; out.set(m[1], cur); }
+    else if (cur && (m = line.match(/^\s+(bool|int|string)\b/))) cur.type = m[1];
+    else if (cur && (m = line.match(/^\s+default (.*)$/))) cur.def.push(m[1]);
+    else if (cur && (m = line.match(/^\s+range (.*)$/))) cur.range = m[1];
   }
   return out;
 }
@@ -131,7 +131,7 @@ test("a new key in the schema reaches every output", () => {
     assert.match(files.get("ts-src/config/config_gen.ts")!, /case 0: c\.extra_key = v; break;/);
     assert.match(files.get("ts-src/config/config_gen.ts")!, /export const KEY_COUNT: i32 = 25;/);
     assert.match(files.get("ts-src/config/config_sys.ts")!, /export function mgos_sys_config_get_mqtt1_extra_key\(\): int \{/);
-    assert.match(files.get(OUT_KCONFIG)!, /config MGOS_MQTT_EXTRA_KEY\n    int "mqtt.extra_key"\n    default 3\n    range 1 9\n/);
+    assert.match(files.get(OUT_KCONFIG)!, /    config MGOS_MQTT_EXTRA_KEY\n        int "mqtt.extra_key"\n        default 3\n        range 1 9\n/);
   });
 });
 

@@ -344,30 +344,50 @@ export function genKconfig(keys: Key[], caps: Capacity[]): string {
 # twin <NAME>_VALUE (0 or 1) that the C code reads. Kconfig has no floats:
 # the reconnect timeouts are in milliseconds here (seconds in the config).
 `;
+  // ESP-IDF's Kconfig format (test/build/kconfig_style.test.ts): 4 spaces per
+  // level (menu 0, config 4, attributes 8, help text 12), lines under 120.
+  const entry = (lvl: number, name: string, attrs: string[], help?: string): string => {
+    const ind = " ".repeat(lvl * 4);
+    let e = `\n${ind}config ${name}\n` + attrs.map((a) => `${ind}    ${a}\n`).join("");
+    if (help) e += `${ind}    help\n` + wrap(help, 118 - (lvl * 4 + 8)).map((l) => `${ind}        ${l}\n`).join("");
+    return e;
+  };
   SECTIONS.forEach((sec, si) => {
     s += `\nmenu ${kStr("Config defaults, " + sec.title)}\n`;
     for (const k of keys) {
       const prompt = kStr(`${sec.name}.${k.name}${k.kind === "f64" ? " (ms)" : ""}`);
-      const help = `        ${sec.name}.${k.name}: ${k.doc}.`;
+      const help = `${sec.name}.${k.name}: ${k.doc}.`;
       if (k.kind === "bool") {
         const base = SECTIONS[si].prefix + k.name.toUpperCase();
-        s += `\nconfig ${base}\n    bool ${prompt}\n    default ${k.def ? "y" : "n"}\n    help\n${help}\n`;
-        s += `\nconfig ${base}_VALUE\n    int\n    default 1 if ${base}\n    default 0\n`;
+        s += entry(1, base, [`bool ${prompt}`, `default ${k.def ? "y" : "n"}`], help);
+        s += entry(1, `${base}_VALUE`, ["int", `default 1 if ${base}`, "default 0"]);
       } else if (k.kind === "string") {
-        s += `\nconfig ${kname(si, k)}\n    string ${prompt}\n    default ${kStr(k.def as string)}\n    help\n${help}\n`;
+        s += entry(1, kname(si, k), [`string ${prompt}`, `default ${kStr(k.def as string)}`], help);
       } else {
         const f = k.kind === "f64" ? 1000 : 1;
         const v = Math.round((k.def as number) * f), lo = Math.round(k.min * f), hi = Math.round(k.max * f);
         const extra = k.kind === "f64" ? ` In milliseconds here; ${k.minText}..${k.maxText} s in the config.` : "";
-        s += `\nconfig ${kname(si, k)}\n    int ${prompt}\n    default ${v}\n    range ${lo} ${hi}\n    help\n${help}${extra}\n`;
+        s += entry(1, kname(si, k), [`int ${prompt}`, `default ${v}`, `range ${lo} ${hi}`], help + extra);
       }
     }
     s += `\nendmenu\n`;
   });
   for (const c of caps) {
-    s += `\nconfig ${c.kname}\n    int ${kStr(c.doc.replace(/\.$/, ""))}\n    default ${c.value}\n    range ${c.min} ${c.max}\n`;
+    s += entry(0, c.kname, [`int ${kStr(c.doc.replace(/\.$/, ""))}`, `default ${c.value}`, `range ${c.min} ${c.max}`]);
   }
   return s;
+}
+
+/** Words of `text` in lines of at most `width` characters. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let cur = "";
+  for (const w of text.split(/\s+/).filter((x) => x !== "")) {
+    if (cur && cur.length + 1 + w.length > width) { lines.push(cur); cur = w; }
+    else cur = cur ? `${cur} ${w}` : w;
+  }
+  if (cur) lines.push(cur);
+  return lines;
 }
 
 /** sdkconfig.defaults lines setting every default explicitly (for the lead to pick from). */
