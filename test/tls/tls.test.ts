@@ -231,7 +231,10 @@ test("TLS negative: wrong PSK", { skip, timeout: 60_000 }, async () => {
 
 test("TLS negative: missing client certificate on a require_certificate listener", { skip, timeout: 60_000 }, async () => {
   await failsThenRecovers("no-cert", [`mqtt.server=localhost:${port.mtls}`, `mqtt.ssl_ca_cert=${pki.pem("ca")}`],
-    /fatal alert message was received from our peer: \w+ \(\d+\) \(does the server require a client certificate/);
+    // A TLS 1.2 refusal comes during the handshake, in clear: its alert is named. Under TLS 1.3
+    // (mbedTLS 3.x) it comes encrypted after the handshake, and mbedTLS has no public accessor
+    // for a received alert (port/tls_mbedtls.c reads only clear ones): the hint must still be there.
+    /TLS handshake with [^\n]*fatal alert message was received from our peer: \w+ \(\d+\) \(does the server require a client certificate|TLS recv from [^\n]*fatal alert message was received from our peer(: \w+ \(\d+\))? \(does the server require a client certificate/);
 });
 
 test("TLS negative: a cipher suite the broker does not accept", { skip, timeout: 60_000 }, async () => {
