@@ -62,7 +62,9 @@ test("Kconfig: every key of both sections, defaults that round-trip, bools with 
     }
   }
   assert.deepEqual(k.get("MGOS_MQTT_CONFIG_ARENA_SIZE"), { type: "int", def: ["512"], range: "64 65535" });
-  assert.equal(k.size, 2 * (keys.length + keys.filter((x) => x.kind === "bool").length) + 1);
+  assert.deepEqual(k.get("MGOS_MQTT_MAX_HOST_LEN"), { type: "int", def: ["128"], range: "16 255" });
+  // The keys, their bool twins, and the loader's two capacities.
+  assert.equal(k.size, 2 * (keys.length + keys.filter((x) => x.kind === "bool").length) + 2);
 });
 
 test("config_gen.ts carries the same defaults as @kconfig constants", () => {
@@ -81,7 +83,8 @@ test("sdkconfig.defaults lines for every default", () => {
   assert.match(s, /^CONFIG_MGOS_MQTT_SERVER=""$/m);
   assert.match(s, /^CONFIG_MGOS_MQTT_RECONNECT_TIMEOUT_MIN_MS=2000$/m);
   assert.match(s, /^CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE=512$/m);
-  assert.equal(s.trim().split("\n").length, 1 + 2 * keys.length + 1);
+  assert.match(s, /^CONFIG_MGOS_MQTT_MAX_HOST_LEN=128$/m);
+  assert.equal(s.trim().split("\n").length, 1 + 2 * keys.length + caps.length);
 });
 
 /** A scratch root holding a copy of the schema with `edit` applied. */

@@ -34,7 +34,8 @@ after(async () => {
 /** The scriptable client with `--set` overrides for the given broker port. */
 function cli(name: string, port: number, sets: string[] = [], env: Record<string, string> = {}): Proc {
   const args: string[] = [];
-  for (const s of [`mqtt.enable=true`, `mqtt.server=127.0.0.1:${port}`, ...sets]) args.push("--set", s);
+  // Port 0: the caller names the server in `sets` (port 0 itself is refused by the config loader).
+  for (const s of [`mqtt.enable=true`, ...(port ? [`mqtt.server=127.0.0.1:${port}`] : []), ...sets]) args.push("--set", s);
   return new Proc(name, progs.cli, args, sanEnv(env), true);
 }
 

@@ -166,6 +166,7 @@ int main(int argc, char **argv) {
       return 2;
     }
   }
+  if (mgos_mqtt_host_config_done() < 0) return 2;
   signal(SIGTERM, on_signal);
   signal(SIGINT, on_signal);
   mgos_mqtt_host_set_event_handler(on_cloud, NULL);

@@ -20,6 +20,8 @@ import {
 import { handshake, subscribe_one, mg_mqtt_puback, match_topic, mg_mqtt_ping } from "../../ts-src/mgos/mg_mqtt";
 import { mgos_config_mqtt } from "../../ts-src/config/config_schema";
 import { bytes } from "./support/fake";
+import { mgos_mqtt_config_set } from "../../ts-src/config/config";
+import { mgos_sys_config_get_mqtt } from "../../ts-src/config/config_sys";
 
 const fp = new FakePort().install();
 beforeEach(() => fp.reset());
@@ -83,7 +85,11 @@ test("server forms: bare host 1883, [v6]:port, TLS default 8883, bad port reject
     assert.deepEqual([r.host, r.port, r.tls >= 0], [host, port, tls], cfg.join(" "));
   }
   fp.reset();
-  fp.config("mqtt.enable=true", "mqtt.server=h:99999");
+  // The config loader refuses such a port; a firmware can still write the
+  // struct directly, and the connection checks again.
+  assert.equal(mgos_mqtt_config_set("mqtt.server=h:99999"), 5);
+  fp.config("mqtt.enable=true", "mqtt.server=h:1883");
+  mgos_sys_config_get_mqtt().server = "h:99999";
   mgos_mqtt_init();
   fp.advance(100);
   assert.equal(fp.connects.length, 0);

@@ -32,6 +32,7 @@ import { ConnectOptions } from "../mqtt/codec";
 import { topicMatches } from "../mqtt/topic";
 import { mgos_config_mqtt } from "../config/config_schema";
 import { mgos_sys_config_get_mqtt, mgos_sys_config_get_mqtt1 } from "../config/config_sys";
+import { MAX_HOST_LEN } from "../config/config";
 import {
   mg_connection, mg_mqtt_message, mg_send_mqtt_handshake_opts, mgos_cloud_arg, mg_event_handler_t, sub_handler_t,
   mgos_mqtt_connect_fn_t, MG_MQTT, MGOS_EVENT, MGOS_CLOUD,
@@ -42,8 +43,6 @@ import { nowMs, rand32, logMsg, netConnect, netSend, netClose, deviceId, eventTr
 export const MAX_CONNS: i32 = 2;
 /** Handlers (global and per topic) per connection. @kconfig MGOS_MQTT_MAX_HANDLERS */
 export const MAX_HANDLERS: u32 = 8;
-/** Longest server host name. @kconfig MGOS_MQTT_MAX_HOST_LEN */
-export const MAX_HOST_LEN: u32 = 128;
 /** Longest wait between two calls of mgos_mqtt_port_poll, ms (keepalive granularity). */
 export const POLL_MAX_MS: u32 = 1000;
 

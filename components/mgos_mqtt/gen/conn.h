@@ -9,6 +9,7 @@
 #include "topic.h"
 #include "config_schema.h"
 #include "config_sys.h"
+#include "config.h"
 #include "mg_types.h"
 #include "port.h"
 
@@ -24,11 +25,6 @@ extern "C" {
 /** Handlers (global and per topic) per connection. @kconfig MGOS_MQTT_MAX_HANDLERS */
 #ifndef CONFIG_MGOS_MQTT_MAX_HANDLERS
 #define CONFIG_MGOS_MQTT_MAX_HANDLERS 8
-#endif
-
-/** Longest server host name. @kconfig MGOS_MQTT_MAX_HOST_LEN */
-#ifndef CONFIG_MGOS_MQTT_MAX_HOST_LEN
-#define CONFIG_MGOS_MQTT_MAX_HOST_LEN 128
 #endif
 
 /** Longest wait between two calls of mgos_mqtt_port_poll, ms (keepalive granularity). */
