@@ -14,6 +14,7 @@ DEBIAN_PACKAGES=(
   libmbedtls-dev                 # TLS on the host
   gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm   # Cortex-M3 tier
   gcc-xtensa-lx106               # Xtensa (ESP8266-class) portability build
+  qemu-system-misc picolibc-xtensa-lx106-elf                  # Xtensa QEMU tier (test/qemu-xtensa)
   valgrind clang libclang-rt-14-dev cppcheck                  # analysis, fuzzing
   python3-kconfiglib             # checks the generated Kconfig the way ESP-IDF reads it
   openssl                        # test certificates for the TLS tier
