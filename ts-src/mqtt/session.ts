@@ -441,6 +441,12 @@ export class Session {
   close(reason: string): void {
     if (this.state === SessionState.DISCONNECTED) return;
     this.logNum(LogLevel.ERROR, reason, 0);
+    this.closeQuietly(reason);
+  }
+
+  /** close() without its log line, for a reason the caller has logged. */
+  private closeQuietly(reason: string): void {
+    if (this.state === SessionState.DISCONNECTED) return;
     // Before the CLOSE event: a handler that reconnects must see that the old
     // transport still has to go (connectionLost() clears it).
     this.closing = true;
@@ -511,6 +517,7 @@ export class Session {
         else {
           this.txLen += n;
           this.lastTx = now;
+          this.logNum(LogLevel.DEBUG, "PINGREQ", 0);
         }
         this.pingOutstanding = true;
         this.pingSentAt = now;
@@ -762,6 +769,7 @@ export class Session {
         break;
       case PacketType.PINGRESP:
         this.pingOutstanding = false;
+        this.logNum(LogLevel.DEBUG, "PINGRESP", 0);
         this.emit(SessionEvent.PINGRESP, p);
         break;
       default:
@@ -781,7 +789,8 @@ export class Session {
       const why: string = connackReason(p.returnCode);
       this.closeReason = why;
       this.emit(SessionEvent.CONNACK, p);
-      if (this.epoch === ep) this.close(why);
+      // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
+      if (this.epoch === ep) this.closeQuietly(why);
       return;
     }
     // MQTT-3.2.2-4: session present with a clean session means the server is confused.
