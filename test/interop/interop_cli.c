@@ -151,6 +151,7 @@ int main(int argc, char **argv) {
       return 2;
     }
   }
+  if (mgos_mqtt_host_config_done() < 0) return 2; /* the --set options, applied as one change */
   signal(SIGTERM, on_signal);
   signal(SIGINT, on_signal);
   mgos_mqtt_add_global_handler(on_global, NULL);
