@@ -34,6 +34,8 @@ static int ncloses;
 static int32_t last_cloud_ev;
 
 uint32_t port_now_ms(void) { return now_ms; }
+static double wall_time = 1767225600.0; /* 2026-01-01: the clock is set */
+double port_time(void) { return wall_time; }
 uint32_t port_rand(void) {
   rnd ^= rnd << 13;
   rnd ^= rnd >> 17;

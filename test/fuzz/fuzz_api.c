@@ -80,6 +80,8 @@ static Ctx C;
 
 uint32_t port_now_ms(void) { return C.now; }
 
+double port_time(void) { return 1767225600.0 + C.now / 1000.0; }
+
 uint32_t port_rand(void) {
   C.rnd ^= C.rnd << 13;
   C.rnd ^= C.rnd >> 17;

@@ -17,7 +17,7 @@ import {
   create2, mgos_mqtt_conn_sub, mgos_mqtt_conn_add_handler, mgos_mqtt_conn_is_connected, mgos_mqtt_conn_from_nc,
   pub_bytes as conn_pub_bytes, conn_slot,
 } from "../../ts-src/mgos/conn";
-import { handshake, subscribe_one, mg_mqtt_puback, match_topic, mg_mqtt_ping } from "../../ts-src/mgos/mg_mqtt";
+import { handshake, raw_subscribe, mg_mqtt_puback, match_topic, mg_mqtt_ping } from "../../ts-src/mgos/mg_mqtt";
 import { mgos_config_mqtt } from "../../ts-src/config/config_schema";
 import { bytes } from "./support/fake";
 
@@ -128,8 +128,9 @@ test("dispatch: SUBACK to the handler whose SUBSCRIBE it answers; others always 
   assert.deepEqual(calls.map((c) => [c.who, c.ev]), [["t2", MG_EV.MQTT_SUBACK], ["t1", MG_EV.MQTT_SUBACK]]);
   // A raw mg_mqtt_subscribe has no topic handler: its SUBACK is the global handlers'.
   calls = [];
-  subscribe_one(mgos_mqtt_get_global_conn()!, "raw/t", 0);
+  raw_subscribe(mgos_mqtt_get_global_conn()!, [{ topic: "raw/t", qos: 0 }], 1, 4242);
   const [raw] = ofType(fp.read(0), PacketType.SUBSCRIBE);
+  assert.equal(raw.packetId, 4242, "the caller's message_id");
   fp.suback(0, raw.packetId, [0]);
   assert.deepEqual(calls.map((c) => [c.who, c.ev]), [["g", MG_EV.MQTT_SUBACK]]);
   // Acks of our publishes go to global handlers, topic handlers never see them.

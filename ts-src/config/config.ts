@@ -13,9 +13,10 @@
 //   section"), like an unknown key, so a typo never goes unnoticed. A file
 //   with other firmware sections must be split first.
 // - Strings are copied into a fixed arena owned by the configuration
-//   (NUL-terminated, never pointing into the input). JSON null sets a string
-//   to "" (not set). Pointers from getters stay valid until the next
-//   successful load or set, which may move strings.
+//   (NUL-terminated, never pointing into the input). A string that is not
+//   set is NULL, as in Mongoose OS: the default, JSON null, "" and an empty
+//   --set value all mean "not set". Pointers from getters stay valid until
+//   the next successful load or set, which may move strings.
 // - Errors: a code (config_err) and a message naming the place and reason:
 //     config.json:3:14: mqtt.keep_alive: expected an integer, got "abc"
 //     config.json:2:5: unexpected character '#'
@@ -221,7 +222,7 @@ function store_str(cfg: mgos_config, s: i32, k: i32, src: Bytes, json: bool, sta
   const slot: u32 = slot_index(s, key_str_slot(k));
   // The old value is dead now: forget it first so compaction can reclaim it.
   cfg.offs[slot] = 0;
-  set_str(c, k, "");
+  set_str(c, k, null);
   if (n === 0) return config_err.OK;
   const need: u32 = u32(n + 1);
   if (need > cfg.arena.length - cfg.used) compact(cfg);

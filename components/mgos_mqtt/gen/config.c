@@ -25,24 +25,24 @@ static config_err config_finish(config_err r);
 static config_err config_parse_section(int32_t s);
 static config_err config_parse(rt_bytes data);
 
-#line 97 "ts-src/config/config.ts"
+#line 98 "ts-src/config/config.ts"
 static mgos_config config_live_cfg;
 
-#line 98 "ts-src/config/config.ts"
+#line 99 "ts-src/config/config.ts"
 static mgos_config config_scratch;
 
-#line 99 "ts-src/config/config.ts"
+#line 100 "ts-src/config/config.ts"
 static config_state config_st;
 
 /* Sets the fields of a zeroed mgos_config to their initial values. */
-#line 66 "ts-src/config/config.ts"
+#line 67 "ts-src/config/config.ts"
 void mgos_config_init(mgos_config *self) {
   mgos_config_mqtt_init(&self->mqtt);
   mgos_config_mqtt_init(&self->mqtt1);
 }
 
 /* Sets the fields of a zeroed config_state to their initial values. */
-#line 80 "ts-src/config/config.ts"
+#line 81 "ts-src/config/config.ts"
 void config_state_init(config_state *self) {
   self->name = "";
 }
@@ -55,13 +55,13 @@ static RT_CONSTRUCTOR void config__ctor(void) {
 }
 
 /** The live configuration (at the defaults until something is loaded). */
-#line 102 "ts-src/config/config.ts"
+#line 103 "ts-src/config/config.ts"
 mgos_config *config_live(void) {
   if (!config_live_cfg.ready) {
-#line 103 "ts-src/config/config.ts"
+#line 104 "ts-src/config/config.ts"
     config_reset_store(&config_live_cfg);
   }
-#line 104 "ts-src/config/config.ts"
+#line 105 "ts-src/config/config.ts"
   return &config_live_cfg;
 }
 
@@ -107,16 +107,16 @@ static void config_reset_store(mgos_config *cfg) {
   config_gen_set_defaults(&cfg->mqtt1, 1);
   cfg->used = 0;
   for (int32_t i = 0; i < config_gen_STR_SLOT_COUNT; i++) {
-#line 148 "ts-src/config/config.ts"
+#line 149 "ts-src/config/config.ts"
     rt_set_u32(cfg->offs, config_gen_STR_SLOT_COUNT, (uint32_t)i, 0);
   }
-#line 149 "ts-src/config/config.ts"
+#line 150 "ts-src/config/config.ts"
   cfg->ready = true;
 }
 
 // ---- the string arena ----
 /** Index in `offs` of string slot `slot` of section `s`. */
-#line 155 "ts-src/config/config.ts"
+#line 156 "ts-src/config/config.ts"
 static uint32_t config_slot_index(int32_t s, int32_t slot) {
   return ((uint32_t)s * (uint32_t)config_gen_STR_KEY_COUNT) + (uint32_t)slot;
 }
@@ -127,7 +127,7 @@ static void config_rebind(mgos_config *cfg) {
     for (int32_t slot = 0; slot < config_gen_STR_KEY_COUNT; slot++) {
       uint32_t off = rt_get_u32(cfg->offs, config_gen_STR_SLOT_COUNT, config_slot_index(s, slot));
       if (off != 0) {
-#line 164 "ts-src/config/config.ts"
+#line 165 "ts-src/config/config.ts"
         config_gen_set_str(config_section_of(cfg, s), config_gen_str_slot_key(slot), rt_cstr(rt_subarray(RT_BYTES(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE), off - 1u, UINT32_MAX)));
       }
     }
@@ -135,7 +135,7 @@ static void config_rebind(mgos_config *cfg) {
 }
 
 /** Squeezes out values no longer referenced, keeping the live ones in order. */
-#line 170 "ts-src/config/config.ts"
+#line 171 "ts-src/config/config.ts"
 static void config_compact(mgos_config *cfg) {
   rt_bytes a = RT_BYTES(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE);
   uint32_t w = 0;
@@ -152,11 +152,11 @@ static void config_compact(mgos_config *cfg) {
       }
     }
     if (best < 0) {
-#line 185 "ts-src/config/config.ts"
+#line 186 "ts-src/config/config.ts"
       break;
     }
     // Move it down to `w` (never above its old place, so a forward copy is safe), NUL included.
-#line 187 "ts-src/config/config.ts"
+#line 188 "ts-src/config/config.ts"
     uint32_t r = best_off - 1u;
     rt_set_u32(cfg->offs, config_gen_STR_SLOT_COUNT, (uint32_t)best, w + 1u);
     for (; ; ) {
@@ -165,11 +165,11 @@ static void config_compact(mgos_config *cfg) {
       w++;
       r++;
       if (c == 0 || r >= a.len) {
-#line 194 "ts-src/config/config.ts"
+#line 195 "ts-src/config/config.ts"
         break;
       }
     }
-#line 196 "ts-src/config/config.ts"
+#line 197 "ts-src/config/config.ts"
     last = best_off;
   }
   cfg->used = w;
@@ -186,18 +186,18 @@ static config_err config_store_str(mgos_config *cfg, int32_t s, int32_t k, rt_by
   if (!json) {
     for (uint32_t i = 0; i < src.len; i++) {
       if (rt_bytes_get(src, i) == 0) {
-#line 211 "ts-src/config/config.ts"
+#line 212 "ts-src/config/config.ts"
         n = -1;
       }
     }
   }
-#line 214 "ts-src/config/config.ts"
+#line 215 "ts-src/config/config.ts"
   if (n < 0) {
     if (json) {
-#line 215 "ts-src/config/config.ts"
+#line 216 "ts-src/config/config.ts"
       config_loc_msg(config_st.lx.start);
     }
-#line 216 "ts-src/config/config.ts"
+#line 217 "ts-src/config/config.ts"
     config_path_msg(s, k);
     config_msg_lit(RT_LIT("a string cannot contain the NUL character"));
     return config_err_TYPE;
@@ -206,24 +206,24 @@ static config_err config_store_str(mgos_config *cfg, int32_t s, int32_t k, rt_by
   uint32_t slot = config_slot_index(s, config_gen_key_str_slot(k));
   // The old value is dead now: forget it first so compaction can reclaim it.
   rt_set_u32(cfg->offs, config_gen_STR_SLOT_COUNT, slot, 0);
-  config_gen_set_str(c, k, "");
+  config_gen_set_str(c, k, NULL);
   if (n == 0) {
-#line 225 "ts-src/config/config.ts"
+#line 226 "ts-src/config/config.ts"
     return config_err_OK;
   }
-#line 226 "ts-src/config/config.ts"
+#line 227 "ts-src/config/config.ts"
   uint32_t need = (uint32_t)n + 1u;
   if (need > ((int64_t)CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE - (int64_t)cfg->used)) {
-#line 227 "ts-src/config/config.ts"
+#line 228 "ts-src/config/config.ts"
     config_compact(cfg);
   }
-#line 228 "ts-src/config/config.ts"
+#line 229 "ts-src/config/config.ts"
   if (need > ((int64_t)CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE - (int64_t)cfg->used)) {
     if (json) {
-#line 229 "ts-src/config/config.ts"
+#line 230 "ts-src/config/config.ts"
       config_loc_msg(config_st.lx.start);
     }
-#line 230 "ts-src/config/config.ts"
+#line 231 "ts-src/config/config.ts"
     config_path_msg(s, k);
     config_msg_lit(RT_LIT("a "));
     config_msg_u32((uint32_t)n);
@@ -236,13 +236,13 @@ static config_err config_store_str(mgos_config *cfg, int32_t s, int32_t k, rt_by
   }
   uint32_t at = cfg->used;
   if (json) {
-#line 241 "ts-src/config/config.ts"
+#line 242 "ts-src/config/config.ts"
     config_json_string_decode(src, start, end, RT_BYTES(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE), at);
   } else {
-#line 242 "ts-src/config/config.ts"
+#line 243 "ts-src/config/config.ts"
     rt_copy_bytes(RT_BYTES(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE), at, src);
   }
-#line 243 "ts-src/config/config.ts"
+#line 244 "ts-src/config/config.ts"
   rt_set_u8(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE, at + (uint32_t)n, 0);
   cfg->used = at + need;
   rt_set_u32(cfg->offs, config_gen_STR_SLOT_COUNT, slot, at + 1u);
@@ -251,7 +251,7 @@ static config_err config_store_str(mgos_config *cfg, int32_t s, int32_t k, rt_by
 }
 
 // ---- messages ----
-#line 252 "ts-src/config/config.ts"
+#line 253 "ts-src/config/config.ts"
 static void config_msg_clear(void) {
   config_st.msg_len = 0;
   rt_set_u8(config_st.msg, config_MSG_SIZE, 0, 0);
@@ -261,10 +261,10 @@ static void config_msg_clear(void) {
 static void config_msg_lit(rt_bytes b) {
   for (uint32_t i = 0; i < b.len; i++) {
     if (((int64_t)config_st.msg_len + 1) >= config_MSG_SIZE) {
-#line 260 "ts-src/config/config.ts"
+#line 261 "ts-src/config/config.ts"
       break;
     }
-#line 261 "ts-src/config/config.ts"
+#line 262 "ts-src/config/config.ts"
     rt_set_u8(config_st.msg, config_MSG_SIZE, config_st.msg_len, rt_bytes_get(b, i));
     config_st.msg_len++;
   }
@@ -338,26 +338,26 @@ static void config_msg_token(void) {
   json_lexer *lx = &config_st.lx;
   switch (lx->tok) {
   case json_tok_EOF: {
-#line 333 "ts-src/config/config.ts"
+#line 334 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("end of input"));
-#line 333 "ts-src/config/config.ts"
+#line 334 "ts-src/config/config.ts"
     break;
   }
-#line 334 "ts-src/config/config.ts"
+#line 335 "ts-src/config/config.ts"
   case json_tok_LBRACE: {
-#line 334 "ts-src/config/config.ts"
+#line 335 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("an object"));
-#line 334 "ts-src/config/config.ts"
-    break;
-  }
-#line 335 "ts-src/config/config.ts"
-  case json_tok_LBRACKET: {
-#line 335 "ts-src/config/config.ts"
-    config_msg_lit(RT_LIT("an array"));
 #line 335 "ts-src/config/config.ts"
     break;
   }
 #line 336 "ts-src/config/config.ts"
+  case json_tok_LBRACKET: {
+#line 336 "ts-src/config/config.ts"
+    config_msg_lit(RT_LIT("an array"));
+#line 336 "ts-src/config/config.ts"
+    break;
+  }
+#line 337 "ts-src/config/config.ts"
   case json_tok_STRING:
   case json_tok_NUMBER:
   case json_tok_TRUE:
@@ -366,7 +366,7 @@ static void config_msg_token(void) {
     config_msg_quote(rt_subarray(lx->src, lx->start, lx->end));
     break;
   }
-#line 343 "ts-src/config/config.ts"
+#line 344 "ts-src/config/config.ts"
   default: {
     // A punctuation character.
     config_msg_lit(RT_LIT("'"));
@@ -378,7 +378,7 @@ static void config_msg_token(void) {
 }
 
 /** A tokenizer error as a SYNTAX message. */
-#line 353 "ts-src/config/config.ts"
+#line 354 "ts-src/config/config.ts"
 static config_err config_lex_fail(void) {
   json_lexer *lx = &config_st.lx;
   config_loc_msg(lx->err_pos);
@@ -395,50 +395,50 @@ static config_err config_lex_fail(void) {
     }
     break;
   }
-#line 368 "ts-src/config/config.ts"
+#line 369 "ts-src/config/config.ts"
   case json_err_BAD_WORD: {
-#line 368 "ts-src/config/config.ts"
+#line 369 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("invalid literal (expected true, false or null)"));
-#line 368 "ts-src/config/config.ts"
+#line 369 "ts-src/config/config.ts"
     break;
   }
-#line 369 "ts-src/config/config.ts"
+#line 370 "ts-src/config/config.ts"
   case json_err_UNTERMINATED: {
-#line 369 "ts-src/config/config.ts"
+#line 370 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("unterminated string"));
-#line 369 "ts-src/config/config.ts"
+#line 370 "ts-src/config/config.ts"
     break;
   }
-#line 370 "ts-src/config/config.ts"
+#line 371 "ts-src/config/config.ts"
   case json_err_BAD_ESCAPE: {
-#line 370 "ts-src/config/config.ts"
+#line 371 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("invalid escape in string"));
-#line 370 "ts-src/config/config.ts"
+#line 371 "ts-src/config/config.ts"
     break;
   }
-#line 371 "ts-src/config/config.ts"
+#line 372 "ts-src/config/config.ts"
   case json_err_BAD_UNICODE: {
-#line 371 "ts-src/config/config.ts"
+#line 372 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("invalid \\u escape in string"));
-#line 371 "ts-src/config/config.ts"
+#line 372 "ts-src/config/config.ts"
     break;
   }
-#line 372 "ts-src/config/config.ts"
+#line 373 "ts-src/config/config.ts"
   case json_err_CONTROL: {
-#line 372 "ts-src/config/config.ts"
+#line 373 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("control character in string (escape it)"));
-#line 372 "ts-src/config/config.ts"
+#line 373 "ts-src/config/config.ts"
     break;
   }
-#line 373 "ts-src/config/config.ts"
+#line 374 "ts-src/config/config.ts"
   default: {
-#line 373 "ts-src/config/config.ts"
+#line 374 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("invalid number"));
-#line 373 "ts-src/config/config.ts"
+#line 374 "ts-src/config/config.ts"
     break;
   }
   }
-#line 375 "ts-src/config/config.ts"
+#line 376 "ts-src/config/config.ts"
   return config_err_SYNTAX;
 }
 
@@ -446,10 +446,10 @@ static config_err config_lex_fail(void) {
 static config_err config_expected(rt_bytes what) {
   json_lexer *lx = &config_st.lx;
   if (lx->tok == json_tok_ERROR) {
-#line 381 "ts-src/config/config.ts"
+#line 382 "ts-src/config/config.ts"
     return config_lex_fail();
   }
-#line 382 "ts-src/config/config.ts"
+#line 383 "ts-src/config/config.ts"
   config_loc_msg(lx->start);
   config_msg_lit(RT_LIT("expected "));
   config_msg_lit(what);
@@ -461,10 +461,10 @@ static config_err config_expected(rt_bytes what) {
 /** "[file:l:c: ]section.key: WHAT, got VALUE"; from --set, VALUE is quoted. */
 static config_err config_type_err(int32_t s, int32_t k, rt_bytes what, bool json, rt_bytes value) {
   if (json) {
-#line 392 "ts-src/config/config.ts"
+#line 393 "ts-src/config/config.ts"
     config_loc_msg(config_st.lx.start);
   }
-#line 393 "ts-src/config/config.ts"
+#line 394 "ts-src/config/config.ts"
   config_path_msg(s, k);
   config_msg_lit(what);
   config_msg_lit(RT_LIT(", got "));
@@ -484,10 +484,10 @@ static rt_bytes config_take_key(void) {
   int32_t n = config_json_string_decode(lx->src, lx->start, lx->end, RT_BYTES(config_st.key, config_NAME_SIZE), 0);
   config_st.key_len = (n < 0) ? 0 : ((n > config_NAME_SIZE) ? (uint32_t)config_NAME_SIZE : (uint32_t)n);
   if (n > config_NAME_SIZE) {
-#line 411 "ts-src/config/config.ts"
+#line 412 "ts-src/config/config.ts"
     return RT_LIT("");
   }
-#line 412 "ts-src/config/config.ts"
+#line 413 "ts-src/config/config.ts"
   return rt_subarray(RT_BYTES(config_st.key, config_NAME_SIZE), 0, config_st.key_len);
 }
 
@@ -496,32 +496,32 @@ static rt_bytes config_take_key(void) {
  * Sets key `k` of section `s` of the scratch config. With `json`, the value is
  * the lexer's current token; otherwise it is the text `value` (from --set).
  */
-#line 421 "ts-src/config/config.ts"
+#line 422 "ts-src/config/config.ts"
 static config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value) {
   json_lexer *lx = &config_st.lx;
   mgos_config_mqtt *c = config_section_of(&config_scratch, s);
   if (json && lx->tok == json_tok_ERROR) {
-#line 424 "ts-src/config/config.ts"
+#line 425 "ts-src/config/config.ts"
     return config_lex_fail();
   }
-#line 425 "ts-src/config/config.ts"
+#line 426 "ts-src/config/config.ts"
   config_kind kind = config_gen_key_kind(k);
   if (kind == config_kind_STRING) {
     if (!json) {
-#line 427 "ts-src/config/config.ts"
+#line 428 "ts-src/config/config.ts"
       return config_store_str(&config_scratch, s, k, value, false, 0, 0);
     }
-#line 428 "ts-src/config/config.ts"
+#line 429 "ts-src/config/config.ts"
     if (lx->tok == json_tok_NULL) {
-#line 428 "ts-src/config/config.ts"
+#line 429 "ts-src/config/config.ts"
       return config_store_str(&config_scratch, s, k, RT_LIT("\"\""), true, 0, 2);
     }
-#line 429 "ts-src/config/config.ts"
+#line 430 "ts-src/config/config.ts"
     if (lx->tok != json_tok_STRING) {
-#line 429 "ts-src/config/config.ts"
+#line 430 "ts-src/config/config.ts"
       return config_type_err(s, k, RT_LIT("expected a string"), true, value);
     }
-#line 430 "ts-src/config/config.ts"
+#line 431 "ts-src/config/config.ts"
     return config_store_str(&config_scratch, s, k, lx->src, true, lx->start, lx->end);
   }
   if (kind == config_kind_BOOL) {
@@ -529,21 +529,21 @@ static config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value) 
     if (!json) {
       t = json_tok_ERROR;
       if (rt_bytes_equal(value, RT_LIT("true"))) {
-#line 436 "ts-src/config/config.ts"
+#line 437 "ts-src/config/config.ts"
         t = json_tok_TRUE;
       }
-#line 437 "ts-src/config/config.ts"
+#line 438 "ts-src/config/config.ts"
       if (rt_bytes_equal(value, RT_LIT("false"))) {
-#line 437 "ts-src/config/config.ts"
+#line 438 "ts-src/config/config.ts"
         t = json_tok_FALSE;
       }
     }
-#line 439 "ts-src/config/config.ts"
+#line 440 "ts-src/config/config.ts"
     if (t != json_tok_TRUE && t != json_tok_FALSE) {
-#line 439 "ts-src/config/config.ts"
+#line 440 "ts-src/config/config.ts"
       return config_type_err(s, k, RT_LIT("expected true or false"), json, value);
     }
-#line 440 "ts-src/config/config.ts"
+#line 441 "ts-src/config/config.ts"
     config_gen_set_bool(c, k, t == json_tok_TRUE);
     return config_err_OK;
   }
@@ -552,11 +552,11 @@ static config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value) 
     json_lexer_reset(lx, value);
     json_lexer_next(lx);
     if (lx->tok == json_tok_NUMBER && (lx->start != 0 || lx->end != value.len)) {
-#line 447 "ts-src/config/config.ts"
+#line 448 "ts-src/config/config.ts"
       lx->tok = json_tok_ERROR;
     }
   }
-#line 449 "ts-src/config/config.ts"
+#line 450 "ts-src/config/config.ts"
   bool is_int = kind == config_kind_INT;
   if (lx->tok != json_tok_NUMBER || (is_int && !lx->is_int)) {
     return config_type_err(s, k, is_int ? RT_LIT("expected an integer") : RT_LIT("expected a number"), json, value);
@@ -564,10 +564,10 @@ static config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value) 
   double v = config_json_number_value(lx->src, lx->start, lx->end);
   if (!((v >= config_gen_key_min(k)) && (v <= config_gen_key_max(k)))) {
     if (json) {
-#line 455 "ts-src/config/config.ts"
+#line 456 "ts-src/config/config.ts"
       config_loc_msg(lx->start);
     }
-#line 456 "ts-src/config/config.ts"
+#line 457 "ts-src/config/config.ts"
     config_path_msg(s, k);
     config_msg_quote(rt_subarray(lx->src, lx->start, lx->end));
     config_msg_lit(RT_LIT(" is out of range "));
@@ -575,19 +575,19 @@ static config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value) 
     return config_err_RANGE;
   }
   if (is_int) {
-#line 462 "ts-src/config/config.ts"
+#line 463 "ts-src/config/config.ts"
     config_gen_set_int(c, k, rt_f64_to_i32(v));
   } else {
-#line 463 "ts-src/config/config.ts"
+#line 464 "ts-src/config/config.ts"
     config_gen_set_f64(c, k, v);
   }
-#line 464 "ts-src/config/config.ts"
+#line 465 "ts-src/config/config.ts"
   return config_err_OK;
 }
 
 // ---- whole files ----
 /** Starts a change: the scratch copy becomes the live configuration. */
-#line 470 "ts-src/config/config.ts"
+#line 471 "ts-src/config/config.ts"
 static void config_begin(void) {
   config_scratch = *config_live();
   config_rebind(&config_scratch);
@@ -612,16 +612,16 @@ static config_err config_parse_section(int32_t s) {
   json_lexer *lx = &config_st.lx;
   json_tok t = json_lexer_next(lx);
   if (t == json_tok_RBRACE) {
-#line 493 "ts-src/config/config.ts"
+#line 494 "ts-src/config/config.ts"
     return config_err_OK;
   }
-#line 494 "ts-src/config/config.ts"
+#line 495 "ts-src/config/config.ts"
   for (; ; ) {
     if (t != json_tok_STRING) {
-#line 495 "ts-src/config/config.ts"
+#line 496 "ts-src/config/config.ts"
       return config_expected(RT_LIT("a key"));
     }
-#line 496 "ts-src/config/config.ts"
+#line 497 "ts-src/config/config.ts"
     int32_t k = config_gen_key_find(config_take_key());
     if (k < 0) {
       config_loc_msg(lx->start);
@@ -632,50 +632,50 @@ static config_err config_parse_section(int32_t s) {
       return config_err_UNKNOWN_KEY;
     }
     if (json_lexer_next(lx) != json_tok_COLON) {
-#line 505 "ts-src/config/config.ts"
+#line 506 "ts-src/config/config.ts"
       return config_expected(RT_LIT("':'"));
     }
-#line 506 "ts-src/config/config.ts"
+#line 507 "ts-src/config/config.ts"
     json_lexer_next(lx);
     config_err r = config_apply(s, k, true, RT_NOBYTES);
     if (r != config_err_OK) {
-#line 508 "ts-src/config/config.ts"
+#line 509 "ts-src/config/config.ts"
       return r;
     }
-#line 509 "ts-src/config/config.ts"
+#line 510 "ts-src/config/config.ts"
     t = json_lexer_next(lx);
     if (t == json_tok_RBRACE) {
-#line 510 "ts-src/config/config.ts"
+#line 511 "ts-src/config/config.ts"
       return config_err_OK;
     }
-#line 511 "ts-src/config/config.ts"
+#line 512 "ts-src/config/config.ts"
     if (t != json_tok_COMMA) {
-#line 511 "ts-src/config/config.ts"
+#line 512 "ts-src/config/config.ts"
       return config_expected(RT_LIT("',' or '}'"));
     }
-#line 512 "ts-src/config/config.ts"
+#line 513 "ts-src/config/config.ts"
     t = json_lexer_next(lx);
   }
   return (config_err)0; /* not reached */
 }
 
-#line 516 "ts-src/config/config.ts"
+#line 517 "ts-src/config/config.ts"
 static config_err config_parse(rt_bytes data) {
   json_lexer *lx = &config_st.lx;
   json_lexer_reset(lx, data);
   if (json_lexer_next(lx) != json_tok_LBRACE) {
-#line 519 "ts-src/config/config.ts"
+#line 520 "ts-src/config/config.ts"
     return config_expected(RT_LIT("'{'"));
   }
-#line 520 "ts-src/config/config.ts"
+#line 521 "ts-src/config/config.ts"
   json_tok t = json_lexer_next(lx);
   if (t != json_tok_RBRACE) {
     for (; ; ) {
       if (t != json_tok_STRING) {
-#line 523 "ts-src/config/config.ts"
+#line 524 "ts-src/config/config.ts"
         return config_expected(RT_LIT("a section name"));
       }
-#line 524 "ts-src/config/config.ts"
+#line 525 "ts-src/config/config.ts"
       int32_t s = config_gen_section_find(config_take_key());
       if (s < 0) {
         config_loc_msg(lx->start);
@@ -684,16 +684,16 @@ static config_err config_parse(rt_bytes data) {
         return config_err_UNKNOWN_SECTION;
       }
       if (json_lexer_next(lx) != json_tok_COLON) {
-#line 531 "ts-src/config/config.ts"
+#line 532 "ts-src/config/config.ts"
         return config_expected(RT_LIT("':'"));
       }
-#line 532 "ts-src/config/config.ts"
+#line 533 "ts-src/config/config.ts"
       if (json_lexer_next(lx) != json_tok_LBRACE) {
         if (lx->tok == json_tok_ERROR) {
-#line 533 "ts-src/config/config.ts"
+#line 534 "ts-src/config/config.ts"
           return config_lex_fail();
         }
-#line 534 "ts-src/config/config.ts"
+#line 535 "ts-src/config/config.ts"
         config_loc_msg(lx->start);
         config_msg_str(config_gen_section_name(s));
         config_msg_lit(RT_LIT(": expected an object, got "));
@@ -702,29 +702,29 @@ static config_err config_parse(rt_bytes data) {
       }
       config_err r = config_parse_section(s);
       if (r != config_err_OK) {
-#line 541 "ts-src/config/config.ts"
+#line 542 "ts-src/config/config.ts"
         return r;
       }
-#line 542 "ts-src/config/config.ts"
+#line 543 "ts-src/config/config.ts"
       t = json_lexer_next(lx);
       if (t == json_tok_RBRACE) {
-#line 543 "ts-src/config/config.ts"
+#line 544 "ts-src/config/config.ts"
         break;
       }
-#line 544 "ts-src/config/config.ts"
+#line 545 "ts-src/config/config.ts"
       if (t != json_tok_COMMA) {
-#line 544 "ts-src/config/config.ts"
+#line 545 "ts-src/config/config.ts"
         return config_expected(RT_LIT("',' or '}'"));
       }
-#line 545 "ts-src/config/config.ts"
+#line 546 "ts-src/config/config.ts"
       t = json_lexer_next(lx);
     }
   }
   if (json_lexer_next(lx) != json_tok_EOF) {
-#line 548 "ts-src/config/config.ts"
+#line 549 "ts-src/config/config.ts"
     return config_expected(RT_LIT("end of input"));
   }
-#line 549 "ts-src/config/config.ts"
+#line 550 "ts-src/config/config.ts"
   return config_err_OK;
 }
 
@@ -747,11 +747,11 @@ config_err config_set(rt_bytes path, rt_bytes value) {
   int32_t dot = -1;
   for (uint32_t i = 0; i < path.len; i++) {
     if ((rt_bytes_get(path, i) == 0x2e) && dot < 0) {
-#line 570 "ts-src/config/config.ts"
+#line 571 "ts-src/config/config.ts"
       dot = rt_i32_of(i);
     }
   }
-#line 572 "ts-src/config/config.ts"
+#line 573 "ts-src/config/config.ts"
   if (dot < 0) {
     config_msg_quote(path);
     config_msg_lit(RT_LIT(": expected section.key"));
@@ -779,11 +779,11 @@ config_err config_set(rt_bytes path, rt_bytes value) {
 config_err config_set_arg(rt_bytes arg) {
   for (uint32_t i = 0; i < arg.len; i++) {
     if (rt_bytes_get(arg, i) == 0x3d) {
-#line 598 "ts-src/config/config.ts"
+#line 599 "ts-src/config/config.ts"
       return config_set(rt_subarray(arg, 0, i), rt_subarray(arg, i + 1u, UINT32_MAX));
     }
   }
-#line 600 "ts-src/config/config.ts"
+#line 601 "ts-src/config/config.ts"
   config_begin();
   config_msg_quote(arg);
   config_msg_lit(RT_LIT(": expected section.key=value"));
@@ -792,7 +792,7 @@ config_err config_set_arg(rt_bytes arg) {
 
 // ---- C API for the host program and firmware ----
 /** Loads the JSON text `json` (file `name`); returns 0 (config_err.OK) or the error code. @api */
-#line 609 "ts-src/config/config.ts"
+#line 610 "ts-src/config/config.ts"
 int mgos_mqtt_config_load_json(const char *name, const char *json) {
   return config_load(name, rt_str_bytes(json));
 }

@@ -27,6 +27,8 @@ struct mgos_mqtt_conn;
 #define MG_MQTT_QOS(qos) ((qos) << 1)
 #define MG_MQTT_GET_QOS(flags) (((flags) & 0x6) >> 1)
 #define MG_MQTT_SET_QOS(flags, qos) (flags) = ((flags) & ~0x6) | ((qos) << 1)
+#define MG_MQTT_GET_WILL_QOS(flags) (((flags) & 0x18) >> 3)
+#define MG_MQTT_SET_WILL_QOS(flags, qos) (flags) = ((flags) & ~0x18) | ((qos) << 3)
 
 /* The mgos_mqtt_conn behind a handler's mg_connection. */
 struct mgos_mqtt_conn *mgos_mqtt_conn_from_nc(struct mg_connection *nc);
@@ -74,8 +76,12 @@ size_t mgos_mqtt_num_unsent_bytes(void);
 uint16_t mgos_mqtt_get_packet_id(void);
 /* Caps the QoS of later publishes and subscriptions (0..2). */
 void mgos_mqtt_set_max_qos(int qos);
+/* mg_send_mqtt_handshake: CONNECT with default options. */
+void mg_send_mqtt_handshake(struct mg_connection *nc, const char *client_id);
 /* Sends PINGREQ now. */
 void mg_mqtt_ping(struct mg_connection *nc);
+/* Sends PINGRESP (a broker's packet: a broker closes a client that sends it; here so that Mongoose code compiles). */
+void mg_mqtt_pong(struct mg_connection *nc);
 void mg_mqtt_puback(struct mg_connection *nc, uint16_t message_id);
 void mg_mqtt_pubrec(struct mg_connection *nc, uint16_t message_id);
 void mg_mqtt_pubrel(struct mg_connection *nc, uint16_t message_id);
@@ -101,7 +107,9 @@ void mg_send_mqtt_handshake_opt(struct mg_connection *nc, const char *client_id,
 void mg_mqtt_publish(struct mg_connection *nc, const char *topic, uint16_t message_id, int flags, const void *data, size_t len);
 void mg_mqtt_subscribe(struct mg_connection *nc, const struct mg_mqtt_topic_expression *topics, size_t topics_len, uint16_t message_id);
 void mg_mqtt_unsubscribe(struct mg_connection *nc, char **topics, size_t topics_len, uint16_t message_id);
+int mg_mqtt_next_subscribe_topic(struct mg_mqtt_message *msg, struct mg_str *topic, uint8_t *qos, int pos);
 int mg_mqtt_match_topic_expression(struct mg_str exp, struct mg_str topic);
+int mg_mqtt_vmatch_topic_expression(const char *exp, struct mg_str topic);
 
 #ifndef ESP_PLATFORM
 /* The host port's loop (port_posix.c). */

@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/time.h>
 
 #include "esp_event.h"
 #include "esp_log.h"
@@ -83,6 +84,13 @@ void mgos_mqtt_esp32_unlock(void) { xSemaphoreGiveRecursive(s_lock); }
 uint32_t port_now_ms(void) { return (uint32_t) (esp_timer_get_time() / 1000); }
 
 uint32_t port_rand(void) { return esp_random(); }
+
+/* Wall clock (SNTP or settimeofday): before it is set it reads 1970. */
+double port_time(void) {
+  struct timeval tv;
+  gettimeofday(&tv, NULL);
+  return (double) tv.tv_sec + (double) tv.tv_usec / 1e6;
+}
 
 void port_log(int32_t level, const char *msg, rt_bytes detail) {
   int n = (int) detail.len;
