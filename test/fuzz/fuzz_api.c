@@ -394,7 +394,7 @@ static void check_state(void) {
   FUZZ_CHECK(c->net == NetState_IDLE || C.sockOpen, "net state %u with the socket closed", c->net);
   FUZZ_CHECK(c->net != NetState_IDLE || !C.sockOpen, "the socket is open but the connection is IDLE: it will never be closed (leak)");
   FUZZ_CHECK(c->session.txLen <= CONFIG_MGOS_MQTT_TX_BUF_SIZE && c->session.rxLen < CONFIG_MGOS_MQTT_RX_BUF_SIZE, "session buffers");
-  FUZZ_CHECK(c->nHandlers <= CONFIG_MGOS_MQTT_MAX_HANDLERS, "%u handlers", c->nHandlers);
+  FUZZ_CHECK(c->nHandlers <= CONFIG_MGOS_MQTT_MAX_TOPIC_HANDLERS && c->nGlobal <= CONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS, "%u topic / %u global handlers", c->nHandlers, c->nGlobal);
   FUZZ_CHECK(mgos_mqtt_conn_num_unsent_bytes(c) >= c->session.txLen, "unsent bytes below txLen");
 }
 
