@@ -171,9 +171,15 @@ static void record(char who, int ev, struct mg_mqtt_message *m) {
   if (m != NULL && m->topic.p != NULL) cpy(calls[ncalls].topic, sizeof(calls[0].topic), RT_BYTES((uint8_t *)(uintptr_t)m->topic.p, m->topic.len));
   ncalls++;
 }
+static int npolls;
 static void on_global(struct mg_connection *nc, int ev, void *ev_data, void *ud) {
   (void)nc;
   (void)ud;
+  /* MG_EV_POLL (ev_data: the time, not a message) is counted apart. */
+  if (ev == MG_EV_POLL) {
+    npolls++;
+    return;
+  }
   record('g', ev, (struct mg_mqtt_message *)ev_data);
 }
 static void on_topic(struct mg_connection *nc, int ev, void *ev_data, void *ud) {
@@ -277,9 +283,27 @@ static void test_dispatch(void) {
   TEST_ASSERT_EQUAL_INT(1, ncalls);
   TEST_ASSERT_EQUAL_INT('g', calls[0].who);
   TEST_ASSERT_EQUAL_STRING("zz", calls[0].topic);
+  /* As the reference: no topic handler took it, so acknowledging it is the
+   * global handler's job (mg_mqtt_puback); the library sends nothing. */
+  TEST_ASSERT_EQUAL_INT(0, pull(0));
+  /* A QoS 1 message a topic handler took: the library's PUBACK. */
+  bpublish(0, "a/c", "x", 1, 10);
   TEST_ASSERT_EQUAL_INT(1, pull(0));
   TEST_ASSERT_EQUAL_UINT(PacketType_PUBACK, sent[0].type);
-  TEST_ASSERT_EQUAL_UINT(9, sent[0].id);
+  TEST_ASSERT_EQUAL_UINT(10, sent[0].id);
+  /* QoS 2 the same way: PUBREC and PUBCOMP from the library for a topic
+   * handler's message, nothing for a global handler's (its PUBREL too). */
+  bpublish(0, "a/d", "x", 2, 12);
+  TEST_ASSERT_EQUAL_INT(1, pull(0));
+  TEST_ASSERT_EQUAL_UINT(PacketType_PUBREC, sent[0].type);
+  back(0, PacketType_PUBREL, 12);
+  TEST_ASSERT_EQUAL_INT(1, pull(0));
+  TEST_ASSERT_EQUAL_UINT(PacketType_PUBCOMP, sent[0].type);
+  TEST_ASSERT_EQUAL_UINT(12, sent[0].id);
+  bpublish(0, "zz", "x", 2, 11);
+  TEST_ASSERT_EQUAL_INT(0, pull(0));
+  back(0, PacketType_PUBREL, 11);
+  TEST_ASSERT_EQUAL_INT(0, pull(0));
 }
 
 static void test_publish_acks_and_max_qos(void) {
