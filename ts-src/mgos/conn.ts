@@ -1075,13 +1075,18 @@ export function set_config(c: mgos_mqtt_conn, cfg: mgos_config_mqtt): bool {
   copy(c.cfg, cfg);
   ownStrings(c.cfg, c.strs);
   // The global connection keeps following the system config's mqtt1.
-  c.followSys1 = c.followSys;
+  c.followSys1 = c.followSys || c.followSys1;
   c.followSys = false;
   c.useBackup = false;
   c.session.setMaxQos(c.effectiveMaxQos());
   if (c.net !== NetState.IDLE) {
     c.nc.flags = u32(c.nc.flags | MG_F.CLOSE_IMMEDIATELY);
     c.service(nowMs());
+  } else if (cfg.enable && !c.reconnectPending) {
+    // As a new connection (the reference connects it when the network is up).
+    c.wantConnect = true;
+    c.reconnectAt = nowMs();
+    c.reconnectPending = true;
   }
   return true;
 }

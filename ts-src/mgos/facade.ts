@@ -29,7 +29,8 @@ export function global(): mgos_mqtt_conn {
 /** Starts the global connection: connects at the next poll when mqtt.enable. @api */
 export function mgos_mqtt_init(): bool {
   const c: mgos_mqtt_conn = global();
-  c.loadSysConfig();
+  // A config given by mgos_mqtt_set_config() stays.
+  if (c.followSys) c.loadSysConfig();
   if (c.cfg.enable) {
     c.wantConnect = true;
     c.reconnectAt = nowMs();

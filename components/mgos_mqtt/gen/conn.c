@@ -1249,13 +1249,18 @@ bool conn_set_config(mgos_mqtt_conn *c, mgos_config_mqtt *cfg) {
   c->cfg = *cfg;
   conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   // The global connection keeps following the system config's mqtt1.
-  c->followSys1 = c->followSys;
+  c->followSys1 = c->followSys || c->followSys1;
   c->followSys = false;
   c->useBackup = false;
   Session_setMaxQos(&c->session, mgos_mqtt_conn_effectiveMaxQos(c));
   if (c->net != NetState_IDLE) {
     c->nc.flags = (c->nc.flags | MG_F_CLOSE_IMMEDIATELY);
     mgos_mqtt_conn_service(c, port_nowMs());
+  } else if (cfg->enable && !c->reconnectPending) {
+    // As a new connection (the reference connects it when the network is up).
+    c->wantConnect = true;
+    c->reconnectAt = port_nowMs();
+    c->reconnectPending = true;
   }
   return true;
 }

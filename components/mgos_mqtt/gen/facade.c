@@ -17,7 +17,12 @@ mgos_mqtt_conn *facade_global(void) {
 /** Starts the global connection: connects at the next poll when mqtt.enable. @api */
 bool mgos_mqtt_init(void) {
   mgos_mqtt_conn *c = facade_global();
-  mgos_mqtt_conn_loadSysConfig(c);
+  // A config given by mgos_mqtt_set_config() stays.
+  if (c->followSys) {
+#line 33 "ts-src/mgos/facade.ts"
+    mgos_mqtt_conn_loadSysConfig(c);
+  }
+#line 34 "ts-src/mgos/facade.ts"
   if (c->cfg.enable) {
     c->wantConnect = true;
     c->reconnectAt = port_nowMs();
