@@ -339,6 +339,62 @@ static void test_unsub(void) {
   TEST_ASSERT_EQUAL_INT('s', calls[0].who); /* only a/# is left */
 }
 
+/* As the AWS shadow: a raw mg_mqtt_subscribe of two topics with an id of its
+ * own on every CONNACK, the SUBACK matched against that id. */
+static uint16_t raw_id;
+static int raw_subacks;
+static void raw_sub_ev(struct mg_connection *nc, int ev, void *ev_data, void *ud) {
+  struct mg_mqtt_message *m = (struct mg_mqtt_message *)ev_data;
+  (void)ud;
+  if (ev == MG_EV_MQTT_CONNACK) {
+    struct mg_mqtt_topic_expression te[2];
+    te[0].topic = "raw/a";
+    te[0].qos = 1;
+    te[1].topic = "raw/b";
+    te[1].qos = 0;
+    raw_id = mgos_mqtt_get_packet_id();
+    mg_mqtt_subscribe(nc, te, 2, raw_id);
+  }
+  if (ev == MG_EV_MQTT_SUBACK && m->message_id == raw_id) raw_subacks++;
+}
+
+static void test_poll_reaches_global_handlers(void) {
+  int p0 = npolls;
+  /* MG_EV_POLL: every poll of a live connection reaches the global handlers. */
+  mgos_mqtt_port_poll(now_ms);
+  TEST_ASSERT_TRUE_MESSAGE(npolls > p0, "MG_EV_POLL reached the global handler");
+}
+
+static void test_raw_subscribe_across_reconnects(void) {
+  int i, k, n, mine;
+  mgos_mqtt_add_global_handler(raw_sub_ev, NULL);
+  /* Six reconnects: the raw subscriptions are not kept, so they never fill the table. */
+  for (i = 0; i < 6; i++) {
+    open_slot[0] = false;
+    mgos_mqtt_port_on_close(0, 0);
+    next_connect(10000);
+    accept_slot(0);
+    TEST_ASSERT_EQUAL_INT(1, pull(0));
+    connack(0, 0);
+    n = pull(0);
+    mine = 0;
+    for (k = 0; k < n; k++) {
+      TEST_ASSERT_EQUAL_UINT(PacketType_SUBSCRIBE, sent[k].type);
+      if (sent[k].id == raw_id) {
+        mine++;
+        TEST_ASSERT_EQUAL_STRING("raw/a", sent[k].topic);
+      } else {
+        suback(0, sent[k].id, 1);
+      }
+    }
+    /* One SUBSCRIBE with the caller's id (both topics), plus the library's own a/#. */
+    TEST_ASSERT_EQUAL_INT(1, mine);
+    TEST_ASSERT_EQUAL_INT(2, n);
+    suback(0, raw_id, 1);
+    TEST_ASSERT_EQUAL_INT(i + 1, raw_subacks);
+  }
+}
+
 static void test_packet_id_wraps(void) {
   uint16_t prev = mgos_mqtt_get_packet_id();
   bool wrapped = false;
@@ -423,6 +479,8 @@ int main(void) {
   RUN_TEST(test_dispatch);
   RUN_TEST(test_publish_acks_and_max_qos);
   RUN_TEST(test_unsub);
+  RUN_TEST(test_poll_reaches_global_handlers);
+  RUN_TEST(test_raw_subscribe_across_reconnects);
   RUN_TEST(test_packet_id_wraps);
   RUN_TEST(test_second_connection_with_connect_fn);
   RUN_TEST(test_disconnect_stops_reconnecting);
