@@ -7,7 +7,7 @@ import { test, beforeEach } from "node:test";
 import * as assert from "node:assert/strict";
 import { FakePort, Sent } from "./support/fake";
 import { PacketType } from "../../ts-src/mqtt/packet";
-import { mg_connection, mg_mqtt_message, mg_send_mqtt_handshake_opts, MG_EV, MGOS_EVENT } from "../../ts-src/mgos/mg_types";
+import { mg_connection, mg_mqtt_message, mg_send_mqtt_handshake_opts, MG_EV, MG_F, MGOS_EVENT } from "../../ts-src/mgos/mg_types";
 import {
   mgos_mqtt_init, mgos_mqtt_add_global_handler, mgos_mqtt_sub, mgos_mqtt_unsub, global_subscribe, pub_bytes,
   mgos_mqtt_global_connect, mgos_mqtt_global_disconnect, mgos_mqtt_global_is_connected, mgos_mqtt_get_global_conn,
@@ -557,4 +557,66 @@ test("a raw sender (mg_mqtt_ping) from a CLOSE handler is refused; the next conn
   fp.nextConnect(5000);
   fp.accept(0);
   assert.deepEqual(fp.read(0).map((x) => x.type), [PacketType.CONNECT], "CONNECT first on the new connection");
+});
+
+test("MG_EV_POLL: global handlers get it at every poll while a transport exists (ev_data: the wall time), never while idle", () => {
+  const polls: number[] = [];
+  mgos_mqtt_add_global_handler((_nc, ev, evd) => { if (ev === MG_EV.POLL) polls.push((evd as { now: number }).now); }, null);
+  fp.config("mqtt.enable=true", "mqtt.server=m:1883");
+  fp.advance(5000);
+  assert.equal(polls.length, 0, "not enabled: no connection, no POLL");
+  mgos_mqtt_init();
+  fp.nextConnect();
+  fp.handshake(0);
+  polls.length = 0;
+  fp.advance(10000);
+  assert.ok(polls.length >= 10, `${polls.length} polls in 10 s (at least one a second)`);
+  assert.ok(polls.every((t) => t === fp.wallTime));
+  mgos_mqtt_global_disconnect();
+  polls.length = 0;
+  fp.advance(5000);
+  assert.equal(polls.length, 0, "disconnected: no POLL");
+});
+
+test("require_time: no connection attempt while the clock is unset, then connects; without the key it does not wait", () => {
+  fp.wallTime = 0;
+  fp.config("mqtt.enable=true", "mqtt.server=m:1883", "mqtt.require_time=true", "mqtt.reconnect_timeout_min=0.5", "mqtt.reconnect_timeout_max=1");
+  mgos_mqtt_init();
+  fp.advance(5000);
+  assert.equal(fp.connects.length, 0);
+  assert.ok(fp.logs.some((l) => l.text.includes("time is not set, not connecting")));
+  fp.wallTime = 1767225600;
+  fp.nextConnect(2000);
+  fp.reset();
+  fp.wallTime = 0;
+  fp.config("mqtt.enable=true", "mqtt.server=m:1883");
+  mgos_mqtt_init();
+  fp.nextConnect(100);
+});
+
+test("flags: MG_F_CLOSE_IMMEDIATELY from a handler closes at once and reconnects; MG_F_SEND_AND_CLOSE writes what is queued first", () => {
+  let round = 0;
+  mgos_mqtt_add_global_handler((nc, ev) => {
+    if (ev !== MG_EV.MQTT_CONNACK) return;
+    round++;
+    if (round === 1) nc.flags |= MG_F.CLOSE_IMMEDIATELY;
+    if (round === 2) {
+      pub_bytes("last/words", bytes("bye"), 0, false);
+      nc.flags |= MG_F.SEND_AND_CLOSE;
+    }
+  }, null);
+  fp.config("mqtt.enable=true", "mqtt.server=m:1883", "mqtt.reconnect_timeout_min=0.5");
+  mgos_mqtt_init();
+  fp.nextConnect();
+  fp.handshake(0);
+  assert.equal(mgos_mqtt_global_is_connected(), false, "closed by the flag");
+  assert.ok(fp.closes.includes(0));
+  fp.nextConnect(2000);
+  fp.handshake(0);
+  assert.deepEqual(fp.read(0).map((x) => x.topic), ["last/words"], "queued bytes written before the close");
+  assert.equal(mgos_mqtt_global_is_connected(), false);
+  fp.nextConnect(5000);
+  fp.handshake(0);
+  assert.ok(mgos_mqtt_global_is_connected(), "the third connection stays");
+  assert.equal(round, 3);
 });

@@ -113,6 +113,7 @@ export class FakePort {
     this.open.clear();
     this.connectResult = 0;
     this.sendLimit = Infinity;
+    this.wallTime = 1767225600;
   }
 
   /** Applies `section.key=value` overrides through the real config loader. */
