@@ -77,7 +77,7 @@ export enum NetState {
 
 export enum HandlerKind {
   FREE = 0,
-  /** mgos_mqtt_conn_add_handler: every event not taken by a topic handler. */
+  /** Not used in the topic table: global handlers have a table of their own (ghandlers). */
   GLOBAL = 1,
   /** mgos_mqtt_conn_sub / mgos_mqtt_global_subscribe: an mg_event_handler_t for a filter. */
   TOPIC = 2,
