@@ -19,6 +19,8 @@ import {
 } from "../../ts-src/mgos/conn";
 import { handshake, raw_subscribe, mg_mqtt_puback, match_topic, mg_mqtt_ping } from "../../ts-src/mgos/mg_mqtt";
 import { mgos_config_mqtt } from "../../ts-src/config/config_schema";
+import { mgos_sys_config_get_mqtt, mgos_sys_config_get_mqtt1 } from "../../ts-src/config/config_sys";
+import { set_config as facade_set_config } from "../../ts-src/mgos/facade";
 import { bytes } from "./support/fake";
 
 const fp = new FakePort().install();
@@ -619,4 +621,25 @@ test("flags: MG_F_CLOSE_IMMEDIATELY from a handler closes at once and reconnects
   fp.handshake(0);
   assert.ok(mgos_mqtt_global_is_connected(), "the third connection stays");
   assert.equal(round, 3);
+});
+
+test("create2 / set_config: the app's strings are copied (bounded, refused with a message when too long); the system config's sections are followed, not copied", () => {
+  const cfg = new mgos_config_mqtt();
+  cfg.enable = true;
+  cfg.server = "app:1883";
+  cfg.user = "u".repeat(400);
+  assert.equal(facade_set_config(cfg), false, "400 bytes do not fit 384");
+  assert.ok(fp.logs.some((l) => /strings do not fit MGOS_MQTT_CONN_STR_SIZE \(raise it\); bytes needed: 41\d/.test(l.text)));
+  assert.equal(create2(3, cfg, null), null);
+  cfg.user = "short";
+  assert.ok(facade_set_config(cfg));
+  assert.equal(fp.nextConnect(100).host, "app", "set_config with enable connects");
+  fp.reset();
+  // The system sections: no size limit (their strings live in the config arena), and later changes apply.
+  fp.config("mqtt.enable=true", "mqtt.server=first:1", `mqtt.user=${"u".repeat(400)}`);
+  const c = create2(3, mgos_sys_config_get_mqtt(), mgos_sys_config_get_mqtt1());
+  assert.ok(c !== null);
+  fp.config("mqtt.server=later:1883");
+  const r = fp.nextConnect();
+  assert.deepEqual([r.slot, r.host], [1, "later"]);
 });

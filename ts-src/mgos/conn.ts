@@ -154,7 +154,10 @@ export class mgos_mqtt_conn {
    *  they came from the application (set_config, create2), not the system config. */
   strs: Uint8Array = new Uint8Array(CONN_STR_SIZE);
   strs1: Uint8Array = new Uint8Array(CONN_STR_SIZE);
-  /** The global connection after mgos_mqtt_set_config: mqtt1 still follows the system config. */
+  /** cfg / cfg1 is the system config's mqtt / mqtt1 section (given to
+   *  create2 or set_config, or the global connection's mqtt1 after
+   *  set_config): re-read at every connect, never copied. */
+  followSys0: bool = false;
   followSys1: bool = false;
   nextTag: i32 = 1;
   connectFn: mgos_mqtt_connect_fn_t | null = null;
@@ -190,8 +193,7 @@ export class mgos_mqtt_conn {
     this.reconnectPending = false;
     if (this.net !== NetState.IDLE) return;
     this.session.now = now;
-    if (this.followSys) this.loadSysConfig();
-    else if (this.followSys1) copy(this.cfg1, mgos_sys_config_get_mqtt1());
+    this.refreshSys();
     const c: mgos_config_mqtt = this.active();
     // As Mongoose OS: a device whose clock is not set yet (no SNTP answer)
     // would fail certificate dates and JWTs: wait, retrying with backoff.
@@ -219,6 +221,13 @@ export class mgos_mqtt_conn {
       this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTERROR);
       this.failed(now);
     }
+  }
+
+  /** Re-reads the sections that follow the system config. */
+  refreshSys(): void {
+    if (this.followSys) this.loadSysConfig();
+    if (this.followSys0) copy(this.cfg, mgos_sys_config_get_mqtt());
+    if (this.followSys1) copy(this.cfg1, mgos_sys_config_get_mqtt1());
   }
 
   loadSysConfig(): void {
@@ -773,7 +782,7 @@ export class mgos_mqtt_conn {
 
   /** Attempt to connect now (if enabled and not already connected or connecting). */
   start(): bool {
-    if (this.followSys) this.loadSysConfig();
+    this.refreshSys();
     if (!this.cfg.enable && !(this.useBackup && this.cfg1.enable)) {
       logMsg(LogLevel.WARN, "connect: mqtt.enable is false", noBytes());
       return false;
@@ -823,6 +832,7 @@ export class mgos_mqtt_conn {
     this.nHandlers = 0;
     this.nGlobal = 0;
     this.appQos2Count = 0;
+    this.followSys0 = false;
     this.followSys1 = false;
     this.nc.flags = 0;
     this.connectFn = null;
@@ -1041,16 +1051,22 @@ export function mgos_mqtt_port_poll(now: u32): u32 {
  */
 export function create2(conn_id: int, cfg: mgos_config_mqtt, cfg1: mgos_config_mqtt | null): mgos_mqtt_conn | null {
   const what: string = "mgos_mqtt_conn_create2: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
-  if (!stringsFit(cfg, what)) return null;
-  if (cfg1 !== null && !stringsFit(cfg1!, what)) return null;
+  // The system config's sections are not copied (as the reference): they are
+  // the library's own, re-read at every connect.
+  const sys0: bool = cfg === mgos_sys_config_get_mqtt();
+  const sys1: bool = cfg1 !== null && cfg1 === mgos_sys_config_get_mqtt1();
+  if (!sys0 && !stringsFit(cfg, what)) return null;
+  if (cfg1 !== null && !sys1 && !stringsFit(cfg1!, what)) return null;
   const c: mgos_mqtt_conn | null = conn_alloc(conn_id === 0 ? 0 : 1);
   if (c === null) return null;
   c.id = conn_id;
   copy(c.cfg, cfg);
-  ownStrings(c.cfg, c.strs);
+  if (sys0) c.followSys0 = true;
+  else ownStrings(c.cfg, c.strs);
   if (cfg1 !== null) {
     copy(c.cfg1, cfg1);
-    ownStrings(c.cfg1, c.strs1);
+    if (sys1) c.followSys1 = true;
+    else ownStrings(c.cfg1, c.strs1);
     c.hasCfg1 = true;
   }
   c.session.setMaxQos(c.effectiveMaxQos());
@@ -1069,11 +1085,13 @@ export function create2(conn_id: int, cfg: mgos_config_mqtt, cfg1: mgos_config_m
  *  @capi bool mgos_mqtt_conn_set_config(struct mgos_mqtt_conn *c, const struct mgos_config_mqtt *cfg)
  */
 export function set_config(c: mgos_mqtt_conn, cfg: mgos_config_mqtt): bool {
-  if (!stringsFit(cfg, "mgos_mqtt_set_config: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ")) {
+  const sys0: bool = cfg === mgos_sys_config_get_mqtt();
+  if (!sys0 && !stringsFit(cfg, "mgos_mqtt_set_config: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ")) {
     return false;
   }
   copy(c.cfg, cfg);
-  ownStrings(c.cfg, c.strs);
+  if (!sys0) ownStrings(c.cfg, c.strs);
+  c.followSys0 = sys0;
   // The global connection keeps following the system config's mqtt1.
   c.followSys1 = c.followSys || c.followSys1;
   c.followSys = false;

@@ -136,7 +136,10 @@ struct mgos_mqtt_conn {
      *  they came from the application (set_config, create2), not the system config. */
   uint8_t strs[CONFIG_MGOS_MQTT_CONN_STR_SIZE];
   uint8_t strs1[CONFIG_MGOS_MQTT_CONN_STR_SIZE];
-  /** The global connection after mgos_mqtt_set_config: mqtt1 still follows the system config. */
+  /** cfg / cfg1 is the system config's mqtt / mqtt1 section (given to
+     *  create2 or set_config, or the global connection's mqtt1 after
+     *  set_config): re-read at every connect, never copied. */
+  bool followSys0;
   bool followSys1;
   int32_t nextTag;
   mgos_mqtt_connect_fn_t connectFn;
@@ -168,6 +171,7 @@ rt_bytes mgos_mqtt_handler_view(mgos_mqtt_handler *self);
 mgos_config_mqtt *mgos_mqtt_conn_active(mgos_mqtt_conn *self);
 bool mgos_mqtt_conn_isConnected(mgos_mqtt_conn *self);
 uint8_t mgos_mqtt_conn_effectiveMaxQos(mgos_mqtt_conn *self);
+void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self);
 void mgos_mqtt_conn_loadSysConfig(mgos_mqtt_conn *self);
 void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now);
 bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_send_mqtt_handshake_opts *o);
