@@ -17,7 +17,7 @@ import {
   create2, mgos_mqtt_conn_sub, mgos_mqtt_conn_add_handler, mgos_mqtt_conn_is_connected, mgos_mqtt_conn_from_nc,
   pub_bytes as conn_pub_bytes, conn_slot,
 } from "../../ts-src/mgos/conn";
-import { handshake, raw_subscribe, mg_mqtt_puback, match_topic, mg_mqtt_ping } from "../../ts-src/mgos/mg_mqtt";
+import { handshake, raw_subscribe, raw_unsubscribe, mg_mqtt_puback, match_topic, mg_mqtt_ping } from "../../ts-src/mgos/mg_mqtt";
 import { mgos_config_mqtt } from "../../ts-src/config/config_schema";
 import { mgos_sys_config_get_mqtt, mgos_sys_config_get_mqtt1 } from "../../ts-src/config/config_sys";
 import { set_config as facade_set_config } from "../../ts-src/mgos/facade";
@@ -642,4 +642,35 @@ test("create2 / set_config: the app's strings are copied (bounded, refused with 
   fp.config("mqtt.server=later:1883");
   const r = fp.nextConnect();
   assert.deepEqual([r.slot, r.host], [1, "later"]);
+});
+
+test("mg_mqtt_subscribe / mg_mqtt_unsubscribe: one packet with every topic and the caller's id, QoS capped, nothing kept; bad input sends nothing", () => {
+  const gl: Call[] = [];
+  mgos_mqtt_add_global_handler((_nc, ev, evd) => { if (ev !== MG_EV.POLL) gl.push({ who: "g", ev, topic: "", payload: "", id: evd === null ? 0 : (evd as mg_mqtt_message).message_id }); }, null);
+  connectGlobal("mqtt.max_qos=1");
+  fp.read(0);
+  const nc = mgos_mqtt_get_global_conn()!;
+  raw_subscribe(nc, [{ topic: "s/a", qos: 2 }, { topic: "s/+/b", qos: 0 }, { topic: "s/#", qos: 1 }], 3, 7001);
+  const [s] = fp.read(0);
+  assert.equal(s.type, PacketType.SUBSCRIBE);
+  assert.equal(s.packetId, 7001);
+  assert.deepEqual(s.filters, [["s/a", 1], ["s/+/b", 0], ["s/#", 1]]);
+  gl.length = 0;
+  fp.suback(0, 7001, [1, 0, 1]);
+  assert.deepEqual(gl.map((c) => [c.ev, c.id]), [[MG_EV.MQTT_SUBACK, 7001]]);
+  raw_unsubscribe(nc, ["s/a", "s/#"], 2, 7002);
+  const [u] = fp.read(0);
+  assert.equal(u.type, PacketType.UNSUBSCRIBE);
+  assert.equal(u.packetId, 7002);
+  assert.deepEqual(u.filters.map((f) => f[0]), ["s/a", "s/#"]);
+  // An invalid filter, a NULL topic or id 0: nothing at all is sent.
+  raw_subscribe(nc, [{ topic: "ok", qos: 0 }, { topic: "bad/#/x", qos: 0 }], 2, 7003);
+  raw_subscribe(nc, [{ topic: null, qos: 0 }], 1, 7004);
+  raw_subscribe(nc, [{ topic: "ok", qos: 0 }], 1, 0);
+  assert.deepEqual(fp.read(0), []);
+  // Nothing kept: after a reconnect the library sends no SUBSCRIBE of its own.
+  fp.hangup(0);
+  fp.nextConnect();
+  fp.handshake(0);
+  assert.deepEqual(ofType(fp.read(0), PacketType.SUBSCRIBE), []);
 });
