@@ -810,6 +810,8 @@ WRAP_VOID(mg_mqtt_subscribe, (struct mg_connection *nc, const struct mg_mqtt_top
           (nc, t, n, id))
 WRAP_VOID(mg_mqtt_unsubscribe, (struct mg_connection *nc, char **t, size_t n, uint16_t id), (nc, t, n, id))
 WRAP_VOID(mg_mqtt_ping, (struct mg_connection *nc), (nc))
+WRAP_VOID(mg_mqtt_pong, (struct mg_connection *nc), (nc))
+WRAP_VOID(mg_send_mqtt_handshake, (struct mg_connection *nc, const char *id), (nc, id))
 WRAP_VOID(mg_mqtt_puback, (struct mg_connection *nc, uint16_t id), (nc, id))
 WRAP_VOID(mg_mqtt_pubrec, (struct mg_connection *nc, uint16_t id), (nc, id))
 WRAP_VOID(mg_mqtt_pubrel, (struct mg_connection *nc, uint16_t id), (nc, id))
