@@ -26,14 +26,14 @@ static void LogText_put(LogText *self, uint8_t c);
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num);
 static void conn_logNumber(int32_t num);
 
-#line 855 "ts-src/mgos/conn.ts"
+#line 858 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
 
-#line 931 "ts-src/mgos/conn.ts"
+#line 939 "ts-src/mgos/conn.ts"
 static LogText conn_logText;
 
 /* Sets the fields of a zeroed mgos_mqtt_conn to their initial values. */
-#line 115 "ts-src/mgos/conn.ts"
+#line 118 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
   Session_init(&self->session);
   mgos_config_mqtt_init(&self->cfg);
@@ -45,7 +45,7 @@ void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
 }
 
 /* Sets the fields of a zeroed ConnTable to their initial values. */
-#line 851 "ts-src/mgos/conn.ts"
+#line 854 "ts-src/mgos/conn.ts"
 void ConnTable_init(ConnTable *self) {
   for (uint32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) mgos_mqtt_conn_init(&self->conns[i]);
 }
@@ -55,13 +55,13 @@ static RT_CONSTRUCTOR void conn__ctor(void) {
   ConnTable_init(&conn_table);
 }
 
-#line 110 "ts-src/mgos/conn.ts"
+#line 113 "ts-src/mgos/conn.ts"
 rt_bytes mgos_mqtt_handler_view(mgos_mqtt_handler *self) {
   return rt_subarray(RT_BYTES(self->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, self->filterLen);
 }
 
 /** The config in use: mqtt, or mqtt1 after a failover. */
-#line 175 "ts-src/mgos/conn.ts"
+#line 178 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_conn_active(mgos_mqtt_conn *self) {
   return self->useBackup ? &self->cfg1 : &self->cfg;
 }
@@ -73,23 +73,23 @@ bool mgos_mqtt_conn_isConnected(mgos_mqtt_conn *self) {
 uint8_t mgos_mqtt_conn_effectiveMaxQos(mgos_mqtt_conn *self) {
   int32_t q = (self->userMaxQos >= 0) ? self->userMaxQos : mgos_mqtt_conn_active(self)->max_qos;
   if (q <= 0) {
-#line 185 "ts-src/mgos/conn.ts"
+#line 188 "ts-src/mgos/conn.ts"
     return 0;
   }
-#line 186 "ts-src/mgos/conn.ts"
+#line 189 "ts-src/mgos/conn.ts"
   return (uint8_t)((q >= 2) ? 2 : 1);
 }
 
 // ---------------------------------------------------------------- connecting
 /** Starts a connection attempt now, unless one is under way or up. */
-#line 192 "ts-src/mgos/conn.ts"
+#line 195 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   self->reconnectPending = false;
   if (self->net != NetState_IDLE) {
-#line 194 "ts-src/mgos/conn.ts"
+#line 197 "ts-src/mgos/conn.ts"
     return;
   }
-#line 195 "ts-src/mgos/conn.ts"
+#line 198 "ts-src/mgos/conn.ts"
   self->session.now = now;
   mgos_mqtt_conn_refreshSys(self);
   mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
@@ -124,22 +124,22 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
 /** Re-reads the sections that follow the system config. */
 void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self) {
   if (self->followSys) {
-#line 228 "ts-src/mgos/conn.ts"
+#line 231 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_loadSysConfig(self);
   }
-#line 229 "ts-src/mgos/conn.ts"
+#line 232 "ts-src/mgos/conn.ts"
   if (self->followSys0) {
-#line 229 "ts-src/mgos/conn.ts"
+#line 232 "ts-src/mgos/conn.ts"
     self->cfg = *mgos_sys_config_get_mqtt();
   }
-#line 230 "ts-src/mgos/conn.ts"
+#line 233 "ts-src/mgos/conn.ts"
   if (self->followSys1) {
-#line 230 "ts-src/mgos/conn.ts"
+#line 233 "ts-src/mgos/conn.ts"
     self->cfg1 = *mgos_sys_config_get_mqtt1();
   }
 }
 
-#line 233 "ts-src/mgos/conn.ts"
+#line 236 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_loadSysConfig(mgos_mqtt_conn *self) {
   self->cfg = *mgos_sys_config_get_mqtt();
   self->cfg1 = *mgos_sys_config_get_mqtt1();
@@ -228,10 +228,10 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
   SessionConfig *sc = &self->session.cfg;
   rt_bytes cid = conn_sb(c->client_id);
   if (cid.len == 0) {
-#line 320 "ts-src/mgos/conn.ts"
+#line 323 "ts-src/mgos/conn.ts"
     cid = rt_str_bytes(port_deviceId());
   }
-#line 321 "ts-src/mgos/conn.ts"
+#line 324 "ts-src/mgos/conn.ts"
   const char *err = SessionConfig_setStrings(sc, cid, conn_sb(c->user), conn_sb(c->pass), conn_sb(c->will_topic), conn_sb(c->will_message));
   if (err != NULL) {
     port_logMsg(LogLevel_ERROR, "config: ", rt_str_bytes(err));
@@ -250,12 +250,12 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
 /** The port finished (or failed) the TCP connect. */
 void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now) {
   (void)err;
-#line 338 "ts-src/mgos/conn.ts"
+#line 341 "ts-src/mgos/conn.ts"
   if (self->net != NetState_CONNECTING) {
-#line 338 "ts-src/mgos/conn.ts"
+#line 341 "ts-src/mgos/conn.ts"
     return;
   }
-#line 339 "ts-src/mgos/conn.ts"
+#line 342 "ts-src/mgos/conn.ts"
   self->session.now = now;
   if (!ok) {
     port_logMsg(LogLevel_ERROR, "connect failed to ", conn_sb(mgos_mqtt_conn_active(self)->server));
@@ -271,7 +271,7 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
     mgos_mqtt_conn_fillHandshakeOpts(self, c);
     const char *cid = c->client_id;
     const char *tmp = (cid != NULL && (rt_str_bytes(cid).len > 0)) ? cid : port_deviceId();
-#line 353 "ts-src/mgos/conn.ts"
+#line 356 "ts-src/mgos/conn.ts"
     f(&self->nc, tmp, &self->hsOpts, self->connectFnArg);
     // A connect_fn that gave up (e.g. could not sign its token) closes.
     if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & (MG_F_CLOSE_IMMEDIATELY | MG_F_SEND_AND_CLOSE)) != 0)) {
@@ -296,10 +296,10 @@ static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_m
   mg_send_mqtt_handshake_opts *o = &self->hsOpts;
   uint8_t flags = (uint8_t)(c->clean_session ? MG_MQTT_CLEAN_SESSION : 0);
   if (c->will_retain) {
-#line 376 "ts-src/mgos/conn.ts"
+#line 379 "ts-src/mgos/conn.ts"
     flags = (uint8_t)(flags | MG_MQTT_WILL_RETAIN);
   }
-#line 377 "ts-src/mgos/conn.ts"
+#line 380 "ts-src/mgos/conn.ts"
   o->flags = flags;
   int32_t ka = c->keep_alive;
   o->keep_alive = (uint16_t)((ka <= 0) ? 0 : ((ka >= 65535) ? 65535 : (uint16_t)ka));
@@ -332,10 +332,10 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
   }
   h->willQos = (uint8_t)((o->flags >> 3) & 3);
   if (h->willQos > 2) {
-#line 408 "ts-src/mgos/conn.ts"
+#line 411 "ts-src/mgos/conn.ts"
     h->willQos = 2;
   }
-#line 409 "ts-src/mgos/conn.ts"
+#line 412 "ts-src/mgos/conn.ts"
   h->willRetain = (o->flags & MG_MQTT_WILL_RETAIN) != 0;
   h->cleanSession = (o->flags & MG_MQTT_CLEAN_SESSION) != 0;
   // The session's clean_session decides what survives a disconnect.
@@ -347,15 +347,15 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
 
 // ---------------------------------------------------------------- failures and backoff
 /** An attempt failed or the connection ended: schedule the next one. */
-#line 421 "ts-src/mgos/conn.ts"
+#line 424 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now) {
   // Callers set net to IDLE themselves: a handler run before this point may
   // already have started a new attempt, and that socket must not be orphaned.
   if ((!self->wantConnect || self->net != NetState_IDLE) || self->reconnectPending) {
-#line 424 "ts-src/mgos/conn.ts"
+#line 427 "ts-src/mgos/conn.ts"
     return;
   }
-#line 425 "ts-src/mgos/conn.ts"
+#line 428 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_scheduleReconnect(self, now);
 }
 
@@ -372,27 +372,27 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
   }
   uint32_t minMs = conn_secToMs(c->reconnect_timeout_min);
   if (maxMs < minMs) {
-#line 440 "ts-src/mgos/conn.ts"
+#line 443 "ts-src/mgos/conn.ts"
     maxMs = minMs;
   }
-#line 441 "ts-src/mgos/conn.ts"
+#line 444 "ts-src/mgos/conn.ts"
   uint32_t d = (self->delayMs == 0) ? minMs : (self->delayMs * 2u);
   // Doubling past 2^31 would wrap; the clamp below keeps it at max anyway.
   if (self->delayMs > 0x7fffffff) {
-#line 443 "ts-src/mgos/conn.ts"
+#line 446 "ts-src/mgos/conn.ts"
     d = maxMs;
   }
-#line 444 "ts-src/mgos/conn.ts"
+#line 447 "ts-src/mgos/conn.ts"
   if (d < minMs) {
-#line 444 "ts-src/mgos/conn.ts"
+#line 447 "ts-src/mgos/conn.ts"
     d = minMs;
   }
-#line 445 "ts-src/mgos/conn.ts"
+#line 448 "ts-src/mgos/conn.ts"
   if (d > maxMs) {
-#line 445 "ts-src/mgos/conn.ts"
+#line 448 "ts-src/mgos/conn.ts"
     d = maxMs;
   }
-#line 446 "ts-src/mgos/conn.ts"
+#line 449 "ts-src/mgos/conn.ts"
   self->delayMs = d;
   self->lastDelayMs = conn_jitter(d);
   self->reconnectAt = now + self->lastDelayMs;
@@ -402,16 +402,16 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
 /** May failover switch to the other config? mqtt1 only when enabled; back to mqtt always. */
 static bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self) {
   if (self->useBackup) {
-#line 454 "ts-src/mgos/conn.ts"
+#line 457 "ts-src/mgos/conn.ts"
     return true;
   }
-#line 455 "ts-src/mgos/conn.ts"
+#line 458 "ts-src/mgos/conn.ts"
   return self->hasCfg1 && self->cfg1.enable;
 }
 
 // ---------------------------------------------------------------- I/O
 /** Writes what the session has queued and closes when it asks to. */
-#line 461 "ts-src/mgos/conn.ts"
+#line 464 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
   Session *s = &self->session;
   if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & MG_F_CLOSE_IMMEDIATELY) != 0)) {
@@ -427,14 +427,14 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
       return;
     }
     if (n == 0) {
-#line 475 "ts-src/mgos/conn.ts"
+#line 478 "ts-src/mgos/conn.ts"
       break;
     }
-#line 476 "ts-src/mgos/conn.ts"
+#line 479 "ts-src/mgos/conn.ts"
     Session_txConsumed(s, (uint32_t)n);
   }
   if (self->net == NetState_OPEN && Session_wantsClose(s)) {
-#line 478 "ts-src/mgos/conn.ts"
+#line 481 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
   } else if ((self->net == NetState_OPEN && s->txLen == 0) && ((int32_t)(self->nc.flags & MG_F_SEND_AND_CLOSE) != 0)) {
     port_logMsg(LogLevel_INFO, "closing: MG_F_SEND_AND_CLOSE", RT_NOBYTES);
@@ -445,10 +445,10 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
 /** Closes the socket and settles the session (CLOSE event), then reconnects if wanted. */
 static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
   if (self->net != NetState_IDLE) {
-#line 487 "ts-src/mgos/conn.ts"
+#line 490 "ts-src/mgos/conn.ts"
     port_netClose(self->slot);
   }
-#line 488 "ts-src/mgos/conn.ts"
+#line 491 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -456,20 +456,20 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
 
 void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) {
   if (self->net != NetState_OPEN) {
-#line 494 "ts-src/mgos/conn.ts"
+#line 497 "ts-src/mgos/conn.ts"
     return;
   }
-#line 495 "ts-src/mgos/conn.ts"
+#line 498 "ts-src/mgos/conn.ts"
   Session_onRecv(&self->session, data, now);
   mgos_mqtt_conn_service(self, now);
 }
 
 void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now) {
   if (self->net == NetState_IDLE) {
-#line 500 "ts-src/mgos/conn.ts"
+#line 503 "ts-src/mgos/conn.ts"
     return;
   }
-#line 501 "ts-src/mgos/conn.ts"
+#line 504 "ts-src/mgos/conn.ts"
   if (self->net == NetState_CONNECTING) {
     mgos_mqtt_conn_onTcpConnect(self, false, err, now);
     return;
@@ -483,12 +483,12 @@ void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now)
 /** Timers. Returns ms until this connection next needs a poll. */
 uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   if (self->reconnectPending && (rt_i32_of((self->reconnectAt - now)) <= 0)) {
-#line 513 "ts-src/mgos/conn.ts"
+#line 516 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_startConnect(self, now);
   }
   // MG_EV_POLL while a transport exists, as Mongoose's loop gives every
   // connection one per iteration (the shadows send state requests from it).
-#line 516 "ts-src/mgos/conn.ts"
+#line 519 "ts-src/mgos/conn.ts"
   if (self->net != NetState_IDLE && self->nGlobal > 0) {
     self->session.now = now;
     self->pollArg.now = port_wallTime();
@@ -500,35 +500,35 @@ uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
     mgos_mqtt_conn_service(self, now);
     // The session's own deadlines (PINGREQ, PINGRESP, CONNACK) to the ms.
     if (self->net == NetState_OPEN) {
-#line 526 "ts-src/mgos/conn.ts"
+#line 529 "ts-src/mgos/conn.ts"
       wait = Session_nextTickIn(&self->session, now, wait);
     }
   }
   // Measured after the tick: a close it decided (CONNACK or keepalive timeout)
   // has just scheduled a reconnect, which must not wait a whole POLL_MAX_MS.
-#line 530 "ts-src/mgos/conn.ts"
+#line 533 "ts-src/mgos/conn.ts"
   if (self->reconnectPending) {
     int32_t left = rt_i32_of((self->reconnectAt - now));
     if (left <= 0) {
-#line 532 "ts-src/mgos/conn.ts"
+#line 535 "ts-src/mgos/conn.ts"
       wait = 0;
     } else if ((uint32_t)left < wait) {
-#line 533 "ts-src/mgos/conn.ts"
+#line 536 "ts-src/mgos/conn.ts"
       wait = (uint32_t)left;
     }
   }
-#line 535 "ts-src/mgos/conn.ts"
+#line 538 "ts-src/mgos/conn.ts"
   return wait;
 }
 
 // ---------------------------------------------------------------- events
-#line 540 "ts-src/mgos/conn.ts"
+#line 543 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
   if (!mgos_mqtt_conn_active(self)->cloud_events) {
-#line 541 "ts-src/mgos/conn.ts"
+#line 544 "ts-src/mgos/conn.ts"
     return;
   }
-#line 542 "ts-src/mgos/conn.ts"
+#line 545 "ts-src/mgos/conn.ts"
   self->cloudArg.type = MGOS_CLOUD_MQTT;
   port_eventTrigger(ev, &self->cloudArg);
 }
@@ -543,26 +543,26 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
   m->message_id = 0;
   conn_setStr(m, RT_NOBYTES, RT_NOBYTES);
   if (p == NULL) {
-#line 555 "ts-src/mgos/conn.ts"
+#line 558 "ts-src/mgos/conn.ts"
     return;
   }
-#line 556 "ts-src/mgos/conn.ts"
+#line 559 "ts-src/mgos/conn.ts"
   m->qos = p->qos;
   m->len = rt_i32_of(p->totalLen);
   m->connack_ret_code = p->returnCode;
   m->message_id = p->packetId;
   if (p->type == PacketType_PUBLISH) {
-#line 560 "ts-src/mgos/conn.ts"
+#line 563 "ts-src/mgos/conn.ts"
     conn_setStr(m, p->topic, p->payload);
   }
 }
 
-#line 563 "ts-src/mgos/conn.ts"
+#line 566 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   uint32_t now = self->session.now;
   switch (ev) {
   case SessionEvent_CONNACK: {
-#line 566 "ts-src/mgos/conn.ts"
+#line 569 "ts-src/mgos/conn.ts"
     {
       if (p == NULL || p->returnCode != 0) {
         // The CLOSE that follows raises the connect-error event.
@@ -577,9 +577,9 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       break;
     }
   }
-#line 579 "ts-src/mgos/conn.ts"
+#line 582 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH: {
-#line 579 "ts-src/mgos/conn.ts"
+#line 582 "ts-src/mgos/conn.ts"
     {
       mgos_mqtt_conn_fillMsg(self, ev, p);
       if (p != NULL && !mgos_mqtt_conn_callTopic(self, p)) {
@@ -587,46 +587,46 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
         // to the global handlers (mg_mqtt_puback / mg_mqtt_pubrec).
         self->session.autoAck = false;
         if (p->qos == 2) {
-#line 585 "ts-src/mgos/conn.ts"
+#line 588 "ts-src/mgos/conn.ts"
           mgos_mqtt_conn_appQos2Add(self, p->packetId);
         }
-#line 586 "ts-src/mgos/conn.ts"
+#line 589 "ts-src/mgos/conn.ts"
         mgos_mqtt_conn_callGlobal(self, ev, true);
       }
       break;
     }
   }
-#line 590 "ts-src/mgos/conn.ts"
+#line 593 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBREL: {
-#line 590 "ts-src/mgos/conn.ts"
+#line 593 "ts-src/mgos/conn.ts"
     {
       // The PUBCOMP of an exchange the application runs is its own.
       if (p != NULL && mgos_mqtt_conn_appQos2Take(self, p->packetId)) {
-#line 592 "ts-src/mgos/conn.ts"
+#line 595 "ts-src/mgos/conn.ts"
         self->session.autoAck = false;
       }
-#line 593 "ts-src/mgos/conn.ts"
+#line 596 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_fillMsg(self, ev, p);
       mgos_mqtt_conn_callGlobal(self, ev, true);
       break;
     }
   }
-#line 597 "ts-src/mgos/conn.ts"
+#line 600 "ts-src/mgos/conn.ts"
   case SessionEvent_SUBACK: {
-#line 597 "ts-src/mgos/conn.ts"
+#line 600 "ts-src/mgos/conn.ts"
     {
       mgos_mqtt_conn_fillMsg(self, ev, p);
       if (!mgos_mqtt_conn_callSuback(self, self->session.evTag)) {
-#line 599 "ts-src/mgos/conn.ts"
+#line 602 "ts-src/mgos/conn.ts"
         mgos_mqtt_conn_callGlobal(self, ev, true);
       }
-#line 600 "ts-src/mgos/conn.ts"
+#line 603 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 602 "ts-src/mgos/conn.ts"
+#line 605 "ts-src/mgos/conn.ts"
   case SessionEvent_CLOSE: {
-#line 602 "ts-src/mgos/conn.ts"
+#line 605 "ts-src/mgos/conn.ts"
     {
       if (!self->session.wasConnected) {
         // Ended before an accepted CONNACK (refused, timed out, closed by the
@@ -641,9 +641,9 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       break;
     }
   }
-#line 615 "ts-src/mgos/conn.ts"
+#line 618 "ts-src/mgos/conn.ts"
   default: {
-#line 615 "ts-src/mgos/conn.ts"
+#line 618 "ts-src/mgos/conn.ts"
     {
       mgos_mqtt_conn_fillMsg(self, ev, p);
       mgos_mqtt_conn_callGlobal(self, ev, true);
@@ -651,40 +651,40 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
     }
   }
   }
-#line 621 "ts-src/mgos/conn.ts"
+#line 624 "ts-src/mgos/conn.ts"
   self->session.now = now;
 }
 
 /** Global handlers, in the order added. ev_data is the message or NULL. */
 static void mgos_mqtt_conn_callGlobal(mgos_mqtt_conn *self, int32_t ev, bool withMsg) {
   if (withMsg) {
-#line 626 "ts-src/mgos/conn.ts"
+#line 629 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_callGlobalArg(self, ev, &self->msg);
   } else {
-#line 627 "ts-src/mgos/conn.ts"
+#line 630 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_callGlobalArg(self, ev, NULL);
   }
 }
 
-#line 630 "ts-src/mgos/conn.ts"
+#line 633 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void *arg) {
   for (uint32_t i = 0; i < self->nGlobal; i++) {
     mgos_mqtt_ghandler *h = &self->ghandlers[i];
     mg_event_handler_t f = h->ev;
     if (f != NULL) {
-#line 634 "ts-src/mgos/conn.ts"
+#line 637 "ts-src/mgos/conn.ts"
       f(&self->nc, ev, arg, h->ud);
     }
   }
 }
 
-#line 638 "ts-src/mgos/conn.ts"
+#line 641 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id) {
   if (self->appQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
-#line 639 "ts-src/mgos/conn.ts"
+#line 642 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_appQos2Take(self, rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, 0));
   }
-#line 640 "ts-src/mgos/conn.ts"
+#line 643 "ts-src/mgos/conn.ts"
   rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->appQos2Count, id);
   self->appQos2Count++;
 }
@@ -693,15 +693,15 @@ static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id) {
 static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id) {
   for (uint32_t i = 0; i < self->appQos2Count; i++) {
     if (rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) != id) {
-#line 647 "ts-src/mgos/conn.ts"
+#line 650 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 648 "ts-src/mgos/conn.ts"
+#line 651 "ts-src/mgos/conn.ts"
     for (uint32_t j = i; ((int64_t)j + 1) < self->appQos2Count; j++) {
-#line 648 "ts-src/mgos/conn.ts"
+#line 651 "ts-src/mgos/conn.ts"
       rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
     }
-#line 649 "ts-src/mgos/conn.ts"
+#line 652 "ts-src/mgos/conn.ts"
     self->appQos2Count--;
     return true;
   }
@@ -714,56 +714,56 @@ static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p) {
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
-#line 660 "ts-src/mgos/conn.ts"
+#line 663 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 661 "ts-src/mgos/conn.ts"
+#line 664 "ts-src/mgos/conn.ts"
     if (!topic_topicMatches(mgos_mqtt_handler_view(h), p->topic)) {
-#line 661 "ts-src/mgos/conn.ts"
+#line 664 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 662 "ts-src/mgos/conn.ts"
+#line 665 "ts-src/mgos/conn.ts"
     matched = true;
     mg_event_handler_t f = h->ev;
     sub_handler_t g = h->sub;
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
-#line 665 "ts-src/mgos/conn.ts"
+#line 668 "ts-src/mgos/conn.ts"
       f(&self->nc, SessionEvent_PUBLISH, &self->msg, h->ud);
     }
-#line 666 "ts-src/mgos/conn.ts"
+#line 669 "ts-src/mgos/conn.ts"
     if (h->kind == HandlerKind_SUB && g != NULL) {
       g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
     }
     if (i >= self->nHandlers) {
-#line 669 "ts-src/mgos/conn.ts"
+#line 672 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 671 "ts-src/mgos/conn.ts"
+#line 674 "ts-src/mgos/conn.ts"
   return matched;
 }
 
 /** The SUBACK to the handler whose SUBSCRIBE it answers; false when there is none. */
 static bool mgos_mqtt_conn_callSuback(mgos_mqtt_conn *self, int32_t tag) {
   if (tag < 0) {
-#line 676 "ts-src/mgos/conn.ts"
+#line 679 "ts-src/mgos/conn.ts"
     return false;
   }
-#line 677 "ts-src/mgos/conn.ts"
+#line 680 "ts-src/mgos/conn.ts"
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if ((h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) || h->tag != tag) {
-#line 679 "ts-src/mgos/conn.ts"
+#line 682 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 680 "ts-src/mgos/conn.ts"
+#line 683 "ts-src/mgos/conn.ts"
     mg_event_handler_t f = h->ev;
     // A sub_handler_t only takes messages: its SUBACK is consumed silently.
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
-#line 682 "ts-src/mgos/conn.ts"
+#line 685 "ts-src/mgos/conn.ts"
       f(&self->nc, SessionEvent_SUBACK, &self->msg, h->ud);
     }
-#line 683 "ts-src/mgos/conn.ts"
+#line 686 "ts-src/mgos/conn.ts"
     return true;
   }
   return false;
@@ -771,7 +771,7 @@ static bool mgos_mqtt_conn_callSuback(mgos_mqtt_conn *self, int32_t tag) {
 
 // ---------------------------------------------------------------- API
 /** A global handler; false when MGOS_MQTT_MAX_GLOBAL_HANDLERS are taken. */
-#line 691 "ts-src/mgos/conn.ts"
+#line 694 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void *ud) {
   if (self->nGlobal >= CONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS) {
     port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_GLOBAL_HANDLERS reached, global handler not added", RT_NOBYTES);
@@ -808,10 +808,10 @@ int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_h
 
 static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->nHandlers; j++) {
-#line 726 "ts-src/mgos/conn.ts"
+#line 729 "ts-src/mgos/conn.ts"
     self->handlers[j] = self->handlers[rt_idx_add(j, 1)];
   }
-#line 727 "ts-src/mgos/conn.ts"
+#line 730 "ts-src/mgos/conn.ts"
   self->nHandlers--;
   mgos_mqtt_handler *last = &self->handlers[self->nHandlers];
   last->kind = HandlerKind_FREE;
@@ -831,10 +831,10 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
   }
   int32_t k = mgos_mqtt_conn_addHandler(self, kind, ev, sub, ud, filter);
   if (k < 0) {
-#line 745 "ts-src/mgos/conn.ts"
+#line 748 "ts-src/mgos/conn.ts"
     return false;
   }
-#line 746 "ts-src/mgos/conn.ts"
+#line 749 "ts-src/mgos/conn.ts"
   uint8_t q = ((uint8_t)qos > mgos_mqtt_conn_effectiveMaxQos(self)) ? mgos_mqtt_conn_effectiveMaxQos(self) : (uint8_t)qos;
   if (Session_subscribe(&self->session, filter, q, self->handlers[(uint32_t)k].tag) == 0) {
     mgos_mqtt_conn_removeHandler(self, (uint32_t)k);
@@ -851,15 +851,15 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
-#line 761 "ts-src/mgos/conn.ts"
+#line 764 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 762 "ts-src/mgos/conn.ts"
+#line 765 "ts-src/mgos/conn.ts"
     if (!rt_bytes_equal(mgos_mqtt_handler_view(h), filter)) {
-#line 762 "ts-src/mgos/conn.ts"
+#line 765 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 763 "ts-src/mgos/conn.ts"
+#line 766 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_removeHandler(self, i);
     Session_unsubscribe(&self->session, filter);
     mgos_mqtt_conn_service(self, now);
@@ -889,10 +889,10 @@ bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
   }
   self->wantConnect = true;
   if (self->net != NetState_IDLE) {
-#line 791 "ts-src/mgos/conn.ts"
+#line 794 "ts-src/mgos/conn.ts"
     return true;
   }
-#line 792 "ts-src/mgos/conn.ts"
+#line 795 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_startConnect(self, port_nowMs());
   return self->net != NetState_IDLE || self->reconnectPending;
 }
@@ -909,25 +909,25 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
     return;
   }
   if (self->net != NetState_OPEN) {
-#line 807 "ts-src/mgos/conn.ts"
+#line 810 "ts-src/mgos/conn.ts"
     return;
   }
   // A second disconnect while the DISCONNECT is still queued: let it go out
   // (closing now would make the broker publish the will).
-#line 810 "ts-src/mgos/conn.ts"
+#line 813 "ts-src/mgos/conn.ts"
   if (self->session.state == SessionState_DISCONNECTING) {
-#line 810 "ts-src/mgos/conn.ts"
+#line 813 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_service(self, now);
   } else if (Session_disconnect(&self->session)) {
-#line 811 "ts-src/mgos/conn.ts"
+#line 814 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_service(self, now);
   } else {
-#line 812 "ts-src/mgos/conn.ts"
+#line 815 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
 
-#line 815 "ts-src/mgos/conn.ts"
+#line 818 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   self->userMaxQos = (qos <= 0) ? 0 : ((qos >= 2) ? 2 : qos);
   Session_setMaxQos(&self->session, mgos_mqtt_conn_effectiveMaxQos(self));
@@ -963,22 +963,31 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
 }
 
 /** Seconds (config) to ms, at least 1 ms. */
-#line 859 "ts-src/mgos/conn.ts"
+#line 862 "ts-src/mgos/conn.ts"
 uint32_t conn_secToMs(double s) {
   uint32_t ms = rt_f64_to_u32(s * 1000.0);
   return (ms == 0) ? 1 : ms;
 }
 
-/** d +/- up to 10%, uniformly (port_rand). */
+/** d +/- up to RECONNECT_JITTER_PCT percent, uniformly (port_rand); saturates at 2^32-1. */
 uint32_t conn_jitter(uint32_t d) {
-  uint32_t j = d / 10;
+  uint32_t pct = (CONFIG_MGOS_MQTT_RECONNECT_JITTER_PCT > 100) ? 100 : CONFIG_MGOS_MQTT_RECONNECT_JITTER_PCT;
+  // floor(d * pct / 100) without overflowing 32 bits.
+  uint32_t j = ((d / 100) * pct) + (((d % 100) * pct) / 100);
   if (j == 0) {
-#line 867 "ts-src/mgos/conn.ts"
+#line 872 "ts-src/mgos/conn.ts"
     return d;
   }
-#line 868 "ts-src/mgos/conn.ts"
-  uint32_t r = rt_mod_u32(port_rand32(), (j * 2u) + 1u);
-  return (d - j) + r;
+#line 873 "ts-src/mgos/conn.ts"
+  uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2u) + 1u);
+  uint32_t r = rt_mod_u32(port_rand32(), span);
+  if (r < j) {
+#line 875 "ts-src/mgos/conn.ts"
+    return d - (j - r);
+  }
+#line 876 "ts-src/mgos/conn.ts"
+  uint32_t up = r - j;
+  return (up > (0xffffffffu - d)) ? 0xffffffffu : (d + up);
 }
 
 /** The bytes of a config string; NULL (not set) is empty. */
@@ -992,22 +1001,22 @@ static bool conn_stringsFit(mgos_config_mqtt *c, const char *what) {
   uint32_t need = 0;
   for (int32_t k = 0; k < config_gen_KEY_COUNT; k++) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
-#line 882 "ts-src/mgos/conn.ts"
+#line 890 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 883 "ts-src/mgos/conn.ts"
+#line 891 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s != NULL) {
-#line 884 "ts-src/mgos/conn.ts"
+#line 892 "ts-src/mgos/conn.ts"
       need += rt_str_bytes(s).len + 1u;
     }
   }
-#line 886 "ts-src/mgos/conn.ts"
+#line 894 "ts-src/mgos/conn.ts"
   if (need <= CONFIG_MGOS_MQTT_CONN_STR_SIZE) {
-#line 886 "ts-src/mgos/conn.ts"
+#line 894 "ts-src/mgos/conn.ts"
     return true;
   }
-#line 887 "ts-src/mgos/conn.ts"
+#line 895 "ts-src/mgos/conn.ts"
   conn_logText.len = 0;
   conn_logNumber(rt_i32_of(need));
   port_logMsg(LogLevel_ERROR, what, rt_subarray(RT_BYTES(conn_logText.buf, 100), 0, conn_logText.len));
@@ -1020,16 +1029,16 @@ static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf) {
   uint32_t at = 0;
   for (int32_t k = 0; k < config_gen_KEY_COUNT; k++) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
-#line 898 "ts-src/mgos/conn.ts"
+#line 906 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 899 "ts-src/mgos/conn.ts"
+#line 907 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s == NULL) {
-#line 900 "ts-src/mgos/conn.ts"
+#line 908 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 901 "ts-src/mgos/conn.ts"
+#line 909 "ts-src/mgos/conn.ts"
     rt_bytes b = rt_str_bytes(s);
     rt_copy_bytes(buf, at, b);
     rt_bytes_set(buf, at + b.len, 0);
@@ -1047,15 +1056,15 @@ static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload) {
 
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 917 "ts-src/mgos/conn.ts"
+#line 925 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
 
-#line 926 "ts-src/mgos/conn.ts"
+#line 934 "ts-src/mgos/conn.ts"
 static void LogText_put(LogText *self, uint8_t c) {
   if (self->len < 100) {
-#line 927 "ts-src/mgos/conn.ts"
+#line 935 "ts-src/mgos/conn.ts"
     rt_set_u8(self->buf, 100, self->len++, c);
   }
 }
@@ -1063,10 +1072,10 @@ static void LogText_put(LogText *self, uint8_t c) {
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. */
-#line 936 "ts-src/mgos/conn.ts"
+#line 944 "ts-src/mgos/conn.ts"
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
-#line 937 "ts-src/mgos/conn.ts"
+#line 945 "ts-src/mgos/conn.ts"
   LogText *t = &conn_logText;
   t->len = 0;
   if (detail.len > 0) {
@@ -1096,10 +1105,10 @@ static void conn_logNumber(int32_t num) {
   }
   int32_t div = 1000000000;
   while (div > 1 && (rt_idiv_i64(v, div) == 0)) {
-#line 965 "ts-src/mgos/conn.ts"
+#line 973 "ts-src/mgos/conn.ts"
     div = div / 10;
   }
-#line 966 "ts-src/mgos/conn.ts"
+#line 974 "ts-src/mgos/conn.ts"
   while (div > 0) {
     LogText_put(t, (uint8_t)(0x30 + (int32_t)(rt_idiv_i64(v, div) % 10)));
     div = div / 10;
@@ -1109,10 +1118,10 @@ static void conn_logNumber(int32_t num) {
 /** Connection `slot`, or null when out of range or unused. */
 mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
-#line 974 "ts-src/mgos/conn.ts"
+#line 982 "ts-src/mgos/conn.ts"
     return NULL;
   }
-#line 975 "ts-src/mgos/conn.ts"
+#line 983 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -1137,38 +1146,38 @@ mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 1000 "ts-src/mgos/conn.ts"
+#line 1008 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 1002 "ts-src/mgos/conn.ts"
+#line 1010 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onTcpConnect(c, ok, err, port_nowMs());
   }
 }
 
 /** Bytes received on `slot`. @api */
-#line 1006 "ts-src/mgos/conn.ts"
+#line 1014 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 1008 "ts-src/mgos/conn.ts"
+#line 1016 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onRecv(c, data, port_nowMs());
   }
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 1012 "ts-src/mgos/conn.ts"
+#line 1020 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 1014 "ts-src/mgos/conn.ts"
+#line 1022 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onPeerClose(c, err, port_nowMs());
   }
 }
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 1019 "ts-src/mgos/conn.ts"
+#line 1027 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -1185,17 +1194,17 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
   for (int32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) {
     mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)i];
     if (!c->inUse) {
-#line 1034 "ts-src/mgos/conn.ts"
+#line 1042 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 1035 "ts-src/mgos/conn.ts"
+#line 1043 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
-#line 1036 "ts-src/mgos/conn.ts"
+#line 1044 "ts-src/mgos/conn.ts"
       wait = w;
     }
   }
-#line 1038 "ts-src/mgos/conn.ts"
+#line 1046 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -1209,7 +1218,7 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 1052 "ts-src/mgos/conn.ts"
+#line 1060 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
   const char *what = "mgos_mqtt_conn_create2: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
   // The system config's sections are not copied (as the reference): they are
@@ -1217,41 +1226,41 @@ mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqt
   bool sys0 = cfg == mgos_sys_config_get_mqtt();
   bool sys1 = cfg1 != NULL && (cfg1 == mgos_sys_config_get_mqtt1());
   if (!sys0 && !conn_stringsFit(cfg, what)) {
-#line 1058 "ts-src/mgos/conn.ts"
+#line 1066 "ts-src/mgos/conn.ts"
     return NULL;
   }
-#line 1059 "ts-src/mgos/conn.ts"
+#line 1067 "ts-src/mgos/conn.ts"
   if ((cfg1 != NULL && !sys1) && !conn_stringsFit(cfg1, what)) {
-#line 1059 "ts-src/mgos/conn.ts"
+#line 1067 "ts-src/mgos/conn.ts"
     return NULL;
   }
-#line 1060 "ts-src/mgos/conn.ts"
+#line 1068 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
-#line 1061 "ts-src/mgos/conn.ts"
+#line 1069 "ts-src/mgos/conn.ts"
     return NULL;
   }
-#line 1062 "ts-src/mgos/conn.ts"
+#line 1070 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (sys0) {
-#line 1064 "ts-src/mgos/conn.ts"
+#line 1072 "ts-src/mgos/conn.ts"
     c->followSys0 = true;
   } else {
-#line 1065 "ts-src/mgos/conn.ts"
+#line 1073 "ts-src/mgos/conn.ts"
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1066 "ts-src/mgos/conn.ts"
+#line 1074 "ts-src/mgos/conn.ts"
   if (cfg1 != NULL) {
     c->cfg1 = *cfg1;
     if (sys1) {
-#line 1068 "ts-src/mgos/conn.ts"
+#line 1076 "ts-src/mgos/conn.ts"
       c->followSys1 = true;
     } else {
-#line 1069 "ts-src/mgos/conn.ts"
+#line 1077 "ts-src/mgos/conn.ts"
       conn_ownStrings(&c->cfg1, RT_BYTES(c->strs1, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
     }
-#line 1070 "ts-src/mgos/conn.ts"
+#line 1078 "ts-src/mgos/conn.ts"
     c->hasCfg1 = true;
   }
   Session_setMaxQos(&c->session, mgos_mqtt_conn_effectiveMaxQos(c));
@@ -1276,10 +1285,10 @@ bool conn_set_config(mgos_mqtt_conn *c, mgos_config_mqtt *cfg) {
   }
   c->cfg = *cfg;
   if (!sys0) {
-#line 1093 "ts-src/mgos/conn.ts"
+#line 1101 "ts-src/mgos/conn.ts"
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1094 "ts-src/mgos/conn.ts"
+#line 1102 "ts-src/mgos/conn.ts"
   c->followSys0 = sys0;
   // The global connection keeps following the system config's mqtt1.
   c->followSys1 = c->followSys || c->followSys1;
