@@ -890,7 +890,8 @@ export class Session {
       this.evTag = s.tag;
       if (s.granted === 0x80) this.log(LogLevel.WARN, "subscription refused", s.view(), s.tag);
     } else {
-      this.logNum(LogLevel.WARN, "SUBACK: unknown id", i32(p.packetId));
+      // Normal for mg_mqtt_subscribe's own ids (the application matches them).
+      this.logNum(LogLevel.DEBUG, "SUBACK: unknown id", i32(p.packetId));
     }
     this.emit(SessionEvent.SUBACK, p);
     this.evTag = -1;
@@ -903,7 +904,7 @@ export class Session {
       this.evTag = this.subs[i].tag;
       this.freeSub(u32(i));
     } else {
-      this.logNum(LogLevel.WARN, "UNSUBACK: unknown id", i32(p.packetId));
+      this.logNum(LogLevel.DEBUG, "UNSUBACK: unknown id", i32(p.packetId));
     }
     this.emit(SessionEvent.UNSUBACK, p);
     this.evTag = -1;

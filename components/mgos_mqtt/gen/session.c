@@ -931,7 +931,8 @@ static void Session_onSuback(Session *self, Packet *p) {
     }
 #line 892 "ts-src/mqtt/session.ts"
   } else {
-    Session_logNum(self, LogLevel_WARN, "SUBACK: unknown id", p->packetId);
+    // Normal for mg_mqtt_subscribe's own ids (the application matches them).
+    Session_logNum(self, LogLevel_DEBUG, "SUBACK: unknown id", p->packetId);
   }
   Session_emit(self, SessionEvent_SUBACK, p);
   self->evTag = -1;
@@ -944,7 +945,7 @@ static void Session_onUnsuback(Session *self, Packet *p) {
     self->evTag = self->subs[(uint32_t)i].tag;
     Session_freeSub(self, (uint32_t)i);
   } else {
-    Session_logNum(self, LogLevel_WARN, "UNSUBACK: unknown id", p->packetId);
+    Session_logNum(self, LogLevel_DEBUG, "UNSUBACK: unknown id", p->packetId);
   }
   Session_emit(self, SessionEvent_UNSUBACK, p);
   self->evTag = -1;
@@ -954,32 +955,32 @@ static void Session_onUnsuback(Session *self, Packet *p) {
 /** Fills tx: pending acks, SUBSCRIBE/UNSUBSCRIBE, then PUBLISH/PUBREL in
    *  publish order (queued messages enter flight while slots are free). Stops
    *  at the first packet that does not fit; called again when tx drains. */
-#line 917 "ts-src/mqtt/session.ts"
+#line 918 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpAcksAndSubs(self)) {
-#line 918 "ts-src/mqtt/session.ts"
+#line 919 "ts-src/mqtt/session.ts"
     return;
   }
-#line 919 "ts-src/mqtt/session.ts"
+#line 920 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state == RecState_QUEUED) {
       if (inflight >= CONFIG_MGOS_MQTT_MAX_INFLIGHT) {
-#line 923 "ts-src/mqtt/session.ts"
+#line 924 "ts-src/mqtt/session.ts"
         return;
       }
-#line 924 "ts-src/mqtt/session.ts"
+#line 925 "ts-src/mqtt/session.ts"
       r->state = (r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC;
       r->sent = false;
       r->unsent = true;
       inflight++;
     }
     if (!r->unsent) {
-#line 929 "ts-src/mqtt/session.ts"
+#line 930 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 930 "ts-src/mqtt/session.ts"
+#line 931 "ts-src/mqtt/session.ts"
     rt_bytes free = rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
     uint32_t n = 0;
     if (r->state == RecState_WAIT_PUBCOMP) {
@@ -988,16 +989,16 @@ static void Session_pump(Session *self) {
       n = r->len;
       // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
       if (r->sent) {
-#line 937 "ts-src/mqtt/session.ts"
+#line 938 "ts-src/mqtt/session.ts"
         rt_bytes_set(free, 0, (uint8_t)(rt_bytes_get(free, 0) | 0x8));
       }
     }
-#line 939 "ts-src/mqtt/session.ts"
+#line 940 "ts-src/mqtt/session.ts"
     if (n == 0) {
-#line 939 "ts-src/mqtt/session.ts"
+#line 940 "ts-src/mqtt/session.ts"
       return;
     }
-#line 940 "ts-src/mqtt/session.ts"
+#line 941 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     r->sent = true;
@@ -1009,18 +1010,18 @@ static void Session_pump(Session *self) {
    *  subscriptions. False when not connected or tx is full. */
 static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
-#line 950 "ts-src/mqtt/session.ts"
+#line 951 "ts-src/mqtt/session.ts"
     return false;
   }
-#line 951 "ts-src/mqtt/session.ts"
+#line 952 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = codec_encodeAck(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), (uint8_t)(a >> 16), (uint16_t)a);
     if (n == 0) {
-#line 954 "ts-src/mqtt/session.ts"
+#line 955 "ts-src/mqtt/session.ts"
       return false;
     }
-#line 955 "ts-src/mqtt/session.ts"
+#line 956 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -1030,23 +1031,23 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     Sub *s = &self->subs[i];
     bool sub = s->state == SubState_SUB_PENDING;
     if (!sub && s->state != SubState_UNSUB_PENDING) {
-#line 963 "ts-src/mqtt/session.ts"
+#line 964 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 964 "ts-src/mqtt/session.ts"
+#line 965 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
-#line 964 "ts-src/mqtt/session.ts"
+#line 965 "ts-src/mqtt/session.ts"
       s->packetId = Session_nextPacketId(self);
     }
-#line 965 "ts-src/mqtt/session.ts"
+#line 966 "ts-src/mqtt/session.ts"
     rt_bytes free = rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
     rt_bytes filter = Sub_view(s);
     uint32_t n = sub ? codec_encodeSubscribe(free, s->packetId, filter, s->qos) : codec_encodeUnsubscribe(free, s->packetId, filter);
     if (n == 0) {
-#line 968 "ts-src/mqtt/session.ts"
+#line 969 "ts-src/mqtt/session.ts"
       return false;
     }
-#line 969 "ts-src/mqtt/session.ts"
+#line 970 "ts-src/mqtt/session.ts"
     s->state = sub ? SubState_SUB_SENT : SubState_UNSUB_SENT;
     self->txLen += n;
     self->lastTx = self->now;
@@ -1066,27 +1067,27 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 }
 
 // ---------------------------------------------------------------- helpers
-#line 989 "ts-src/mqtt/session.ts"
+#line 990 "ts-src/mqtt/session.ts"
 static void Session_emit(Session *self, int32_t ev, Packet *p) {
   SessionEventFn f = self->onEvent;
   if (f != NULL) {
-#line 991 "ts-src/mqtt/session.ts"
+#line 992 "ts-src/mqtt/session.ts"
     f(self, ev, p, self->ud);
   }
 }
 
-#line 994 "ts-src/mqtt/session.ts"
+#line 995 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
   if (self->epoch == ep) {
-#line 997 "ts-src/mqtt/session.ts"
+#line 998 "ts-src/mqtt/session.ts"
     Session_pump(self);
   }
 }
 
 /** log() without a detail. */
-#line 1001 "ts-src/mqtt/session.ts"
+#line 1002 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -1094,13 +1095,13 @@ static void Session_logNum(Session *self, int32_t level, const char *msg, int32_
 static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   SessionLogFn f = self->onLog;
   if (f != NULL) {
-#line 1007 "ts-src/mqtt/session.ts"
+#line 1008 "ts-src/mqtt/session.ts"
     f(self, level, msg, detail, num);
   }
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 1011 "ts-src/mqtt/session.ts"
+#line 1012 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
@@ -1139,82 +1140,82 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         continue;
       }
       if (clean) {
-#line 1048 "ts-src/mqtt/session.ts"
+#line 1049 "ts-src/mqtt/session.ts"
         r->state = RecState_QUEUED;
       } else {
-#line 1049 "ts-src/mqtt/session.ts"
+#line 1050 "ts-src/mqtt/session.ts"
         r->unsent = true;
       }
     }
-#line 1051 "ts-src/mqtt/session.ts"
+#line 1052 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
-#line 1053 "ts-src/mqtt/session.ts"
+#line 1054 "ts-src/mqtt/session.ts"
     self->rxQos2Count = 0;
   }
-#line 1054 "ts-src/mqtt/session.ts"
+#line 1055 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
 
 static bool Session_idInUse(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 1059 "ts-src/mqtt/session.ts"
+#line 1060 "ts-src/mqtt/session.ts"
     if (self->recs[i].packetId == id) {
-#line 1059 "ts-src/mqtt/session.ts"
-      return true;
-    }
-  }
-#line 1060 "ts-src/mqtt/session.ts"
-  for (uint32_t i = 0; i < self->subCount; i++) {
-#line 1060 "ts-src/mqtt/session.ts"
-    if (self->subs[i].packetId == id) {
 #line 1060 "ts-src/mqtt/session.ts"
       return true;
     }
   }
 #line 1061 "ts-src/mqtt/session.ts"
+  for (uint32_t i = 0; i < self->subCount; i++) {
+#line 1061 "ts-src/mqtt/session.ts"
+    if (self->subs[i].packetId == id) {
+#line 1061 "ts-src/mqtt/session.ts"
+      return true;
+    }
+  }
+#line 1062 "ts-src/mqtt/session.ts"
   return false;
 }
 
 static int32_t Session_findRec(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     if (self->recs[i].packetId == id && self->recs[i].state >= RecState_WAIT_PUBACK) {
-#line 1066 "ts-src/mqtt/session.ts"
+#line 1067 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 1068 "ts-src/mqtt/session.ts"
+#line 1069 "ts-src/mqtt/session.ts"
   return -1;
 }
 
 static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id && self->subs[i].state == state) {
-#line 1073 "ts-src/mqtt/session.ts"
+#line 1074 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 1075 "ts-src/mqtt/session.ts"
+#line 1076 "ts-src/mqtt/session.ts"
   return -1;
 }
 
 /** The topic of a stored PUBLISH, for logs. */
 static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
-#line 1080 "ts-src/mqtt/session.ts"
+#line 1081 "ts-src/mqtt/session.ts"
     return RT_NOBYTES;
   }
-#line 1081 "ts-src/mqtt/session.ts"
+#line 1082 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   // Skip the fixed header: type byte and the remaining length's 1..4 bytes.
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
-#line 1084 "ts-src/mqtt/session.ts"
+#line 1085 "ts-src/mqtt/session.ts"
     k++;
   }
-#line 1085 "ts-src/mqtt/session.ts"
+#line 1086 "ts-src/mqtt/session.ts"
   k++;
   uint32_t tl = (uint32_t)((rt_bytes_get(m, k) << 8) | rt_bytes_get(m, rt_idx_add(k, 1)));
   return rt_subarray(m, k + 2u, (k + 2u) + tl);
@@ -1224,10 +1225,10 @@ static bool Session_dropOldestQueued(Session *self, const char *why) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state != RecState_QUEUED) {
-#line 1093 "ts-src/mqtt/session.ts"
+#line 1094 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 1094 "ts-src/mqtt/session.ts"
+#line 1095 "ts-src/mqtt/session.ts"
     Session_log(self, LogLevel_WARN, why, Session_recTopic(self, r), r->packetId);
     Session_freeRec(self, i);
     return true;
@@ -1238,10 +1239,10 @@ static bool Session_dropOldestQueued(Session *self, const char *why) {
 /** Gives a record's PUBLISH bytes back to the store (compacting it). */
 static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
-#line 1103 "ts-src/mqtt/session.ts"
+#line 1104 "ts-src/mqtt/session.ts"
     return;
   }
-#line 1104 "ts-src/mqtt/session.ts"
+#line 1105 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -1252,21 +1253,21 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *o = &self->recs[i];
     if (o->len > 0 && o->off > off) {
-#line 1113 "ts-src/mqtt/session.ts"
+#line 1114 "ts-src/mqtt/session.ts"
       o->off = o->off - len;
     }
   }
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 1118 "ts-src/mqtt/session.ts"
+#line 1119 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
-#line 1120 "ts-src/mqtt/session.ts"
+#line 1121 "ts-src/mqtt/session.ts"
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 1121 "ts-src/mqtt/session.ts"
+#line 1122 "ts-src/mqtt/session.ts"
   self->recCount--;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -1277,10 +1278,10 @@ static void Session_freeRec(Session *self, uint32_t i) {
 /** Removes subscription i, keeping the others in the order they were added. */
 static void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
-#line 1130 "ts-src/mqtt/session.ts"
+#line 1131 "ts-src/mqtt/session.ts"
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
   }
-#line 1131 "ts-src/mqtt/session.ts"
+#line 1132 "ts-src/mqtt/session.ts"
   self->subCount--;
   Sub *last = &self->subs[self->subCount];
   last->state = SubState_FREE;
@@ -1290,13 +1291,13 @@ static void Session_freeSub(Session *self, uint32_t i) {
 
 static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->rxQos2Count; i++) {
-#line 1139 "ts-src/mqtt/session.ts"
+#line 1140 "ts-src/mqtt/session.ts"
     if (rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) == id) {
-#line 1139 "ts-src/mqtt/session.ts"
+#line 1140 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 1140 "ts-src/mqtt/session.ts"
+#line 1141 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1306,9 +1307,9 @@ static bool Session_rxQos2Has(Session *self, uint16_t id) {
 
 static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
-#line 1148 "ts-src/mqtt/session.ts"
+#line 1149 "ts-src/mqtt/session.ts"
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 1149 "ts-src/mqtt/session.ts"
+#line 1150 "ts-src/mqtt/session.ts"
   self->rxQos2Count--;
 }
