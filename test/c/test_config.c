@@ -146,22 +146,22 @@ void tearDown(void) {
  * struct (as Mongoose OS firmware reads it). */
 static void check_defaults(const struct mgos_config_mqtt *c) {
   TEST_ASSERT_FALSE(c->enable);
-  TEST_ASSERT_EQUAL_STRING("", c->server);
-  TEST_ASSERT_EQUAL_STRING("", c->client_id);
-  TEST_ASSERT_EQUAL_STRING("", c->user);
-  TEST_ASSERT_EQUAL_STRING("", c->pass);
+  TEST_ASSERT_NULL(c->server);
+  TEST_ASSERT_NULL(c->client_id);
+  TEST_ASSERT_NULL(c->user);
+  TEST_ASSERT_NULL(c->pass);
   TEST_ASSERT_TRUE(c->reconnect_timeout_min == 2.0);
   TEST_ASSERT_TRUE(c->reconnect_timeout_max == 60.0);
-  TEST_ASSERT_EQUAL_STRING("", c->ssl_cert);
-  TEST_ASSERT_EQUAL_STRING("", c->ssl_key);
-  TEST_ASSERT_EQUAL_STRING("", c->ssl_ca_cert);
-  TEST_ASSERT_EQUAL_STRING("", c->ssl_cipher_suites);
-  TEST_ASSERT_EQUAL_STRING("", c->ssl_psk_identity);
-  TEST_ASSERT_EQUAL_STRING("", c->ssl_psk_key);
+  TEST_ASSERT_NULL(c->ssl_cert);
+  TEST_ASSERT_NULL(c->ssl_key);
+  TEST_ASSERT_NULL(c->ssl_ca_cert);
+  TEST_ASSERT_NULL(c->ssl_cipher_suites);
+  TEST_ASSERT_NULL(c->ssl_psk_identity);
+  TEST_ASSERT_NULL(c->ssl_psk_key);
   TEST_ASSERT_TRUE(c->clean_session);
   TEST_ASSERT_EQUAL_INT(60, c->keep_alive);
-  TEST_ASSERT_EQUAL_STRING("", c->will_topic);
-  TEST_ASSERT_EQUAL_STRING("", c->will_message);
+  TEST_ASSERT_NULL(c->will_topic);
+  TEST_ASSERT_NULL(c->will_message);
   TEST_ASSERT_FALSE(c->will_retain);
   TEST_ASSERT_EQUAL_INT(2, c->max_qos);
   TEST_ASSERT_EQUAL_INT(3072, c->recv_mbuf_limit);
@@ -181,22 +181,22 @@ static void test_defaults_both_sections(void) {
 
 static void test_defaults_every_getter(void) {
   TEST_ASSERT_FALSE(mgos_sys_config_get_mqtt_enable());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt_server());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt_client_id());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt_user());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt_pass());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt_server());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt_client_id());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt_user());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt_pass());
   TEST_ASSERT_TRUE(mgos_sys_config_get_mqtt_reconnect_timeout_min() == 2.0);
   TEST_ASSERT_TRUE(mgos_sys_config_get_mqtt_reconnect_timeout_max() == 60.0);
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt_ssl_cert());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt_ssl_key());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt_ssl_ca_cert());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt_ssl_cipher_suites());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt_ssl_psk_identity());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt_ssl_psk_key());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt_ssl_cert());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt_ssl_key());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt_ssl_ca_cert());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt_ssl_cipher_suites());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt_ssl_psk_identity());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt_ssl_psk_key());
   TEST_ASSERT_TRUE(mgos_sys_config_get_mqtt_clean_session());
   TEST_ASSERT_EQUAL_INT(60, mgos_sys_config_get_mqtt_keep_alive());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt_will_topic());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt_will_message());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt_will_topic());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt_will_message());
   TEST_ASSERT_FALSE(mgos_sys_config_get_mqtt_will_retain());
   TEST_ASSERT_EQUAL_INT(2, mgos_sys_config_get_mqtt_max_qos());
   TEST_ASSERT_EQUAL_INT(3072, mgos_sys_config_get_mqtt_recv_mbuf_limit());
@@ -206,22 +206,22 @@ static void test_defaults_every_getter(void) {
   TEST_ASSERT_FALSE(mgos_sys_config_get_mqtt_debug_use_log_level());
 
   TEST_ASSERT_FALSE(mgos_sys_config_get_mqtt1_enable());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt1_server());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt1_client_id());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt1_user());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt1_pass());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt1_server());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt1_client_id());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt1_user());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt1_pass());
   TEST_ASSERT_TRUE(mgos_sys_config_get_mqtt1_reconnect_timeout_min() == 2.0);
   TEST_ASSERT_TRUE(mgos_sys_config_get_mqtt1_reconnect_timeout_max() == 60.0);
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt1_ssl_cert());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt1_ssl_key());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt1_ssl_ca_cert());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt1_ssl_cipher_suites());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt1_ssl_psk_identity());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt1_ssl_psk_key());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt1_ssl_cert());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt1_ssl_key());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt1_ssl_ca_cert());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt1_ssl_cipher_suites());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt1_ssl_psk_identity());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt1_ssl_psk_key());
   TEST_ASSERT_TRUE(mgos_sys_config_get_mqtt1_clean_session());
   TEST_ASSERT_EQUAL_INT(60, mgos_sys_config_get_mqtt1_keep_alive());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt1_will_topic());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt1_will_message());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt1_will_topic());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt1_will_message());
   TEST_ASSERT_FALSE(mgos_sys_config_get_mqtt1_will_retain());
   TEST_ASSERT_EQUAL_INT(2, mgos_sys_config_get_mqtt1_max_qos());
   TEST_ASSERT_EQUAL_INT(3072, mgos_sys_config_get_mqtt1_recv_mbuf_limit());
@@ -336,7 +336,7 @@ static void test_set_each_type(void) {
   TEST_ASSERT_EQUAL_INT(0, mgos_mqtt_config_set("mqtt.will_message=\"q\"\\n"));
   TEST_ASSERT_EQUAL_STRING("\"q\"\\n", mgos_sys_config_get_mqtt_will_message());
   TEST_ASSERT_EQUAL_INT(2, mgos_sys_config_get_mqtt_max_qos());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt1_server());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt1_server());
   /* The path/value form. */
   TEST_ASSERT_EQUAL_INT(config_err_OK, config_set(RT_LIT("mqtt1.server"), RT_LIT("h:1")));
   TEST_ASSERT_EQUAL_STRING("h:1", mgos_sys_config_get_mqtt1_server());
@@ -352,7 +352,7 @@ static void test_set_errors(void) {
     TEST_ASSERT_EQUAL_STRING_MESSAGE(SET_BAD[i].msg, mgos_mqtt_config_error(), SET_BAD[i].text);
   }
   TEST_ASSERT_EQUAL_INT(30, mgos_sys_config_get_mqtt_keep_alive());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt_server());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt_server());
   /* Failures are not changes. */
   TEST_ASSERT_EQUAL_UINT32(gen, mgos_mqtt_config_generation());
   TEST_ASSERT_EQUAL_INT(0, mgos_mqtt_config_set("mqtt.keep_alive=31"));
@@ -437,6 +437,28 @@ static void test_strings_are_copied(void) {
 }
 
 static char big[700];
+/* As Mongoose OS: a string that is not set is NULL, so the connectors'
+ * `if (cfg->ssl_ca_cert == NULL) cfg->ssl_ca_cert = "ca.pem";` (Azure, GCP)
+ * turns TLS on. Every way of "not set" gives NULL: the default, JSON null,
+ * "" in JSON and an empty --set value. */
+static void test_unset_strings_are_null(void) {
+  struct mgos_config_mqtt mcfg = *mgos_sys_config_get_mqtt();
+  if (mcfg.ssl_ca_cert == NULL) mcfg.ssl_ca_cert = "ca.pem";
+  TEST_ASSERT_EQUAL_STRING("ca.pem", mcfg.ssl_ca_cert);
+  TEST_ASSERT_EQUAL_INT(0, mgos_mqtt_config_load_json("c.json",
+      "{\"mqtt\": {\"user\": \"u\", \"pass\": \"p\", \"server\": \"h\"}, \"mqtt1\": {\"server\": \"b\"}}"));
+  TEST_ASSERT_EQUAL_STRING("u", mgos_sys_config_get_mqtt_user());
+  TEST_ASSERT_EQUAL_INT(0, mgos_mqtt_config_load_json("c.json",
+      "{\"mqtt\": {\"user\": null, \"pass\": \"\"}, \"mqtt1\": {}}"));
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt_user());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt()->pass);
+  TEST_ASSERT_EQUAL_STRING("h", mgos_sys_config_get_mqtt_server());
+  TEST_ASSERT_EQUAL_INT(0, mgos_mqtt_config_set("mqtt.server="));
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt_server());
+  TEST_ASSERT_EQUAL_STRING("b", mgos_sys_config_get_mqtt1_server());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt1()->ssl_ca_cert);
+}
+
 static void test_arena(void) {
   int i;
   /* 511 bytes + NUL fill the 512-byte arena exactly. */
@@ -464,8 +486,9 @@ static void test_arena(void) {
              server, user, user, server);
     TEST_ASSERT_EQUAL_INT_MESSAGE(0, load(json), mgos_mqtt_config_error());
     TEST_ASSERT_EQUAL_STRING(server, mgos_sys_config_get_mqtt_server());
-    TEST_ASSERT_EQUAL_STRING(user, mgos_sys_config_get_mqtt_user());
-    TEST_ASSERT_EQUAL_STRING(user, mgos_sys_config_get_mqtt1_server());
+    /* "" is "not set": NULL. */
+    TEST_ASSERT_EQUAL_STRING(user[0] ? user : NULL, mgos_sys_config_get_mqtt_user());
+    TEST_ASSERT_EQUAL_STRING(user[0] ? user : NULL, mgos_sys_config_get_mqtt1_server());
     TEST_ASSERT_EQUAL_STRING(server, mgos_sys_config_get_mqtt1_user());
     TEST_ASSERT_EQUAL_UINT32((uint32_t)(2 * (n + 1) + (i % 50 ? 2 * (i % 50 + 1) : 0)), config_arena_used());
   }
@@ -530,6 +553,7 @@ int main(void) {
   RUN_TEST(test_good_servers);
   RUN_TEST(test_batch);
   RUN_TEST(test_strings_are_copied);
+  RUN_TEST(test_unset_strings_are_null);
   RUN_TEST(test_arena);
   RUN_TEST(test_mutations_match_node);
   return UNITY_END();

@@ -16,12 +16,13 @@ const enc = (s: string) => new TextEncoder().encode(s);
 const load = (json: string, name = "config.json") => cfg.load(name, enc(json));
 const set = (arg: string) => cfg.set_arg(enc(arg));
 
-/** The config table of /work/shared/spec/behaviour.md, transcribed. */
-const TABLE: Record<string, boolean | number | string> = {
-  enable: false, server: "", client_id: "", user: "", pass: "",
+/** The config table of /work/shared/spec/behaviour.md, transcribed; its ""
+ *  ("not set") is NULL, as Mongoose OS stores it (`if (cfg->x == NULL)`). */
+const TABLE: Record<string, boolean | number | string | null> = {
+  enable: false, server: null, client_id: null, user: null, pass: null,
   reconnect_timeout_min: 2.0, reconnect_timeout_max: 60.0,
-  ssl_cert: "", ssl_key: "", ssl_ca_cert: "", ssl_cipher_suites: "", ssl_psk_identity: "", ssl_psk_key: "",
-  clean_session: true, keep_alive: 60, will_topic: "", will_message: "", will_retain: false,
+  ssl_cert: null, ssl_key: null, ssl_ca_cert: null, ssl_cipher_suites: null, ssl_psk_identity: null, ssl_psk_key: null,
+  clean_session: true, keep_alive: 60, will_topic: null, will_message: null, will_retain: false,
   max_qos: 2, recv_mbuf_limit: 3072, require_time: false, cloud_events: true, max_queue_length: 5,
   debug_use_log_level: false,
 };
@@ -82,7 +83,7 @@ test("a file changes only the keys it names; later files layer on top", () => {
   assert.equal(sys.mgos_sys_config_get_mqtt_enable(), false);
   // Empty objects, whitespace of every kind, a BOM, duplicate keys (the last wins), null for a string.
   assert.equal(load(`\ufeff {\r\n\t"mqtt" : { } ,"mqtt1":{"will_topic":"x","will_topic":null}}  \n`), E.OK, cfg.error_msg());
-  assert.equal(sys.mgos_sys_config_get_mqtt1_will_topic(), "");
+  assert.equal(sys.mgos_sys_config_get_mqtt1_will_topic(), null);
   assert.equal(load(`{}`), E.OK);
 });
 
@@ -149,7 +150,7 @@ test("--set overrides of each type", () => {
   assert.equal(set("mqtt1.pass=a=b c"), E.OK);
   assert.equal(sys.mgos_sys_config_get_mqtt1_pass(), "a=b c", "only the first '=' splits");
   assert.equal(set("mqtt.user="), E.OK);
-  assert.equal(sys.mgos_sys_config_get_mqtt_user(), "");
+  assert.equal(sys.mgos_sys_config_get_mqtt_user(), null);
   assert.equal(set("mqtt.enable=true"), E.OK);
   assert.equal(sys.mgos_sys_config_get_mqtt_enable(), true);
   assert.equal(set("mqtt.clean_session=false"), E.OK);
@@ -167,7 +168,7 @@ test("--set overrides of each type", () => {
   assert.equal(sys.mgos_sys_config_get_mqtt_will_message(), `"q"\\n`);
   // None of that touched the other keys.
   assert.equal(sys.mgos_sys_config_get_mqtt_max_qos(), 2);
-  assert.equal(sys.mgos_sys_config_get_mqtt1_server(), "");
+  assert.equal(sys.mgos_sys_config_get_mqtt1_server(), null);
 });
 
 test("--set errors name the key and the reason, and change nothing", () => {
@@ -178,7 +179,7 @@ test("--set errors name the key and the reason, and change nothing", () => {
     assert.equal(cfg.error_msg(), msg, arg);
   }
   assert.equal(sys.mgos_sys_config_get_mqtt_keep_alive(), 30);
-  assert.equal(sys.mgos_sys_config_get_mqtt_server(), "");
+  assert.equal(sys.mgos_sys_config_get_mqtt_server(), null);
   // The path/value form used by code (not argv).
   assert.equal(cfg.set(enc("mqtt1.server"), enc("h:1")), E.OK);
   assert.equal(sys.mgos_sys_config_get_mqtt1_server(), "h:1");
@@ -201,8 +202,8 @@ test("the arena: exact capacity, reuse across loads, and room taken back from re
     const server = `host-${i}.example:${1000 + i}`, user = "u".repeat(i % 50);
     assert.equal(load(JSON.stringify({ mqtt: { server, user }, mqtt1: { server: user, user: server } })), E.OK, cfg.error_msg());
     assert.equal(sys.mgos_sys_config_get_mqtt_server(), server);
-    assert.equal(sys.mgos_sys_config_get_mqtt_user(), user);
-    assert.equal(sys.mgos_sys_config_get_mqtt1_server(), user);
+    assert.equal(sys.mgos_sys_config_get_mqtt_user(), user || null, "\"\" is not set: NULL");
+    assert.equal(sys.mgos_sys_config_get_mqtt1_server(), user || null);
     assert.equal(sys.mgos_sys_config_get_mqtt1_user(), server);
     assert.equal(cfg.arena_used(), 2 * (server.length + 1) + (user.length ? 2 * (user.length + 1) : 0));
   }

@@ -106,7 +106,9 @@ function withSchema(edit: (s: string) => string, fn: (root: string) => void): vo
 
 test("a bad schema is rejected with file:line:col and the reason", () => {
   const cases: [(s: string) => string, RegExp][] = [
-    [(s) => s.replace("max_qos: int = 2;", "max_qos: u8 = 2;"), /config_schema\.ts:\d+:\d+: max_qos: type must be bool, int, f64 or string, not u8/],
+    [(s) => s.replace("max_qos: int = 2;", "max_qos: u8 = 2;"), /config_schema\.ts:\d+:\d+: max_qos: type must be bool, int, f64 or string \| null, not u8/],
+    [(s) => s.replace("user: string | null = null;", "user: string = \"\";"), /user: declare strings as `string \| null` \(NULL = not set, as Mongoose OS\)/],
+    [(s) => s.replace("user: string | null = null;", "user: string | null = \"\";"), /user: write null for "not set", not ""/],
     [(s) => s.replace("keep_alive: int = 60;", "keep_alive: int = 70000;"), /keep_alive: default 70000 is out of range 0\.\.65535/],
     [(s) => s.replace("   * @min 0\n   * @max 2\n", "   * @max 2\n"), /max_qos: needs a @min tag/],
     [(s) => s.replace("/** Enable MQTT functionality */\n", ""), /:\d+:\d+: enable: needs a JSDoc description/],
@@ -123,7 +125,7 @@ test("a bad schema is rejected with file:line:col and the reason", () => {
   withSchema((s) => s.replace("max_qos: int = 2;", "max_qos: number = 2;"), (root) => {
     const r = spawnSync(process.execPath, [path.join(ROOT, "build/codegen/src/config/gen.js"), "--root", root], { encoding: "utf8", timeout: 60000 });
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /^ts-src\/config\/config_schema\.ts:\d+:\d+: max_qos: type must be bool, int, f64 or string, not number\n$/);
+    assert.match(r.stderr, /^ts-src\/config\/config_schema\.ts:\d+:\d+: max_qos: type must be bool, int, f64 or string \| null, not number\n$/);
     assert.equal(fs.existsSync(path.join(root, "ts-src/config/config_gen.ts")), false);
   });
 });

@@ -59,6 +59,7 @@ static void on_global(struct mg_connection *nc, int ev, void *ev_data, void *ud)
   struct mg_mqtt_message *m = (struct mg_mqtt_message *) ev_data;
   (void) nc;
   (void) ud;
+  if (ev == MG_EV_POLL) return; /* at every poll; its ev_data is the time, not a message */
   if (m == NULL) printf("ev %d\n", ev);
   else printf("ev %d id=%u qos=%d code=%u\n", ev, (unsigned) m->message_id, m->qos, (unsigned) m->connack_ret_code);
 }

@@ -13,9 +13,10 @@
 //   section"), like an unknown key, so a typo never goes unnoticed. A file
 //   with other firmware sections must be split first.
 // - Strings are copied into a fixed arena owned by the configuration
-//   (NUL-terminated, never pointing into the input). JSON null sets a string
-//   to "" (not set). Pointers from getters stay valid until the next
-//   successful load or set, which may move strings.
+//   (NUL-terminated, never pointing into the input). A string that is not
+//   set is NULL, as in Mongoose OS: the default, JSON null, "" and an empty
+//   --set value all mean "not set". Pointers from getters stay valid until
+//   the next successful load or set, which may move strings.
 // - Errors: a code (config_err) and a message naming the place and reason:
 //     config.json:3:14: mqtt.keep_alive: expected an integer, got "abc"
 //     config.json:2:5: unexpected character '#'
@@ -249,7 +250,7 @@ function store_str(cfg: mgos_config, s: i32, k: i32, src: Bytes, json: bool, sta
   const slot: u32 = slot_index(s, key_str_slot(k));
   // The old value is dead now: forget it first so compaction can reclaim it.
   cfg.offs[slot] = 0;
-  set_str(c, k, "");
+  set_str(c, k, null);
   if (n === 0) return config_err.OK;
   const need: u32 = u32(n + 1);
   if (need > cfg.arena.length - cfg.used) compact(cfg);
@@ -508,7 +509,7 @@ function value_msg(s: i32, k: i32, json: bool): void {
  *  in which bytes that are not UTF-8 are already replaced). */
 function stored(cfg: mgos_config, s: i32, k: i32): Bytes {
   const off: u32 = cfg.offs[slot_index(s, key_str_slot(k))];
-  if (off === 0) return strBytes(get_str(section_of(cfg, s), k));
+  if (off === 0) return optBytes(get_str(section_of(cfg, s), k));
   const start: u32 = u32(off - 1);
   let end: u32 = start;
   while (end < cfg.arena.length && cfg.arena[end] !== 0) end++;
@@ -633,18 +634,23 @@ function check_server(s: i32, k: i32, json: bool, v: Bytes): config_err {
   return config_err.OK;
 }
 
+/** The bytes of a config string; null (not set) is empty. */
+function optBytes(v: string | null): Bytes {
+  return v === null ? noBytes() : strBytes(v);
+}
+
 /** Keys of one section that contradict each other, on the whole result of a change. */
 function check_section(cfg: mgos_config, s: i32): config_err {
   const c: mgos_config_mqtt = section_of(cfg, s);
   const sec: string = section_name(s);
-  if (c.enable && strBytes(c.server).length === 0) {
+  if (c.enable && optBytes(c.server).length === 0) {
     msg_str(sec);
     msg_lit(lit(".server: not set, but "));
     msg_str(sec);
     msg_lit(lit(".enable is true"));
     return config_err.INVALID;
   }
-  if (strBytes(c.pass).length > 0 && strBytes(c.user).length === 0) {
+  if (optBytes(c.pass).length > 0 && optBytes(c.user).length === 0) {
     msg_str(sec);
     msg_lit(lit(".pass: set without "));
     msg_str(sec);

@@ -84,8 +84,10 @@ export function readSchema(root: string): { keys: Key[]; caps: Capacity[] } {
     const typeText = m.getTypeNode()?.getText();
     const kind: Kind | undefined =
       typeText === "bool" || typeText === "boolean" ? "bool" :
-      typeText === "int" ? "int" : typeText === "f64" ? "f64" : typeText === "string" ? "string" : undefined;
-    if (!kind) throw new SchemaError(`${where(m)}: ${name}: type must be bool, int, f64 or string, not ${typeText ?? "(none)"}`);
+      typeText === "int" ? "int" : typeText === "f64" ? "f64" : typeText === "string | null" ? "string" : undefined;
+    // Strings are NULL when not set, as in Mongoose OS (`if (cfg->x == NULL)`).
+    if (typeText === "string") throw new SchemaError(`${where(m)}: ${name}: declare strings as \`string | null\` (NULL = not set, as Mongoose OS)`);
+    if (!kind) throw new SchemaError(`${where(m)}: ${name}: type must be bool, int, f64 or string | null, not ${typeText ?? "(none)"}`);
     const { doc, tags } = tagsOf(m);
     if (doc === "") throw new SchemaError(`${where(m)}: ${name}: needs a JSDoc description`);
     const init = m.getInitializer();
@@ -96,9 +98,11 @@ export function readSchema(root: string): { keys: Key[]; caps: Capacity[] } {
       else if (init.getKind() === SyntaxKind.FalseKeyword) def = false;
       else throw new SchemaError(`${where(init)}: ${name}: default must be true or false`);
     } else if (kind === "string") {
-      if (!Node.isStringLiteral(init) && !Node.isNoSubstitutionTemplateLiteral(init))
-        throw new SchemaError(`${where(init)}: ${name}: default must be a string literal`);
-      def = init.getLiteralValue();
+      if (init.getKind() === SyntaxKind.NullKeyword) def = "";
+      else if (!Node.isStringLiteral(init) && !Node.isNoSubstitutionTemplateLiteral(init))
+        throw new SchemaError(`${where(init)}: ${name}: default must be null or a string literal`);
+      else def = init.getLiteralValue();
+      if (def === "" && init.getKind() !== SyntaxKind.NullKeyword) throw new SchemaError(`${where(init)}: ${name}: write null for "not set", not ""`);
       if (def.includes("\0")) throw new SchemaError(`${where(init)}: ${name}: default must not contain NUL`);
     } else {
       const t = init.getText();
@@ -164,7 +168,7 @@ function kname(sec: number, k: Key): string {
 function kindEnum(k: Key): string {
   return { bool: "config_kind.BOOL", int: "config_kind.INT", f64: "config_kind.F64", string: "config_kind.STRING" }[k.kind];
 }
-const TS_TYPE: Record<Kind, string> = { bool: "bool", int: "int", f64: "f64", string: "string" };
+const TS_TYPE: Record<Kind, string> = { bool: "bool", int: "int", f64: "f64", string: "string | null" };
 
 /** A switch over key indices; `body(k)` is the statement(s) for key k (null: no case). */
 function keySwitch(keys: Key[], ind: string, body: (k: Key, i: number) => string | null, dflt: string): string {
@@ -190,7 +194,7 @@ export function genConfigGen(keys: Key[]): string {
 // are carried in whole milliseconds (<KEY>_MS) and bools as 0/1 ints
 // (<KEY>_VALUE, derived from the visible bool entry).
 
-import { bool, int, f64, i32, Bytes, lit, bytesEqual } from "../rt/rt";
+import { bool, int, f64, i32, Bytes, lit, bytesEqual, strBytes } from "../rt/rt";
 import { mgos_config_mqtt } from "./config_schema";
 
 /** What a key holds. */
@@ -225,6 +229,11 @@ function ms_to_s(ms: i32): f64 {
   return x / 1000;
 }
 
+/** A string default: "" (Kconfig's "not set") is NULL, as in Mongoose OS. */
+function not_empty(v: string): string | null {
+  return strBytes(v).length > 0 ? v : null;
+}
+
 /** Sets every key of section \`s\` to its default. */
 export function set_defaults(c: mgos_config_mqtt, s: i32): void {
 `;
@@ -232,7 +241,7 @@ export function set_defaults(c: mgos_config_mqtt, s: i32): void {
     s += si === 0 ? `  if (s === 0) {\n` : `  } else {\n`;
     for (const k of keys) {
       const kn = kname(si, k);
-      const rhs = k.kind === "bool" ? `${kn} !== 0` : k.kind === "f64" ? `ms_to_s(${kn})` : kn;
+      const rhs = k.kind === "bool" ? `${kn} !== 0` : k.kind === "f64" ? `ms_to_s(${kn})` : k.kind === "string" ? `not_empty(${kn})` : kn;
       s += `    c.${k.name} = ${rhs};\n`;
     }
   });
@@ -295,7 +304,7 @@ ${keySwitch(keys, "  ", (k) => k.kind === kind ? `c.${k.name} = v; break;` : nul
 
 /** The value of ${kind} key \`k\` of \`c\`. */
 export function get_${fname}(c: mgos_config_mqtt, k: i32): ${ty} {
-${keySwitch(keys, "  ", (k) => k.kind === kind ? `return c.${k.name};` : null, kind === "bool" ? "return false;" : kind === "string" ? `return "";` : "return 0;")}}
+${keySwitch(keys, "  ", (k) => k.kind === kind ? `return c.${k.name};` : null, kind === "bool" ? "return false;" : kind === "string" ? "return null;" : "return 0;")}}
 `;
   }
   return s;

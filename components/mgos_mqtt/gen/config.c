@@ -24,6 +24,7 @@ static void config_value_msg(int32_t s, int32_t k, bool json);
 static rt_bytes config_stored(mgos_config *cfg, int32_t s, int32_t k);
 static config_err config_check_value(int32_t s, int32_t k, bool json);
 static config_err config_check_server(int32_t s, int32_t k, bool json, rt_bytes v);
+static rt_bytes config_optBytes(const char *v);
 static config_err config_check_section(mgos_config *cfg, int32_t s);
 static void config_begin(void);
 static config_err config_commit_scratch(bool whole);
@@ -31,24 +32,24 @@ static config_err config_finish(config_err r, bool whole);
 static config_err config_parse_section(int32_t s);
 static config_err config_parse(rt_bytes data);
 
-#line 124 "ts-src/config/config.ts"
+#line 125 "ts-src/config/config.ts"
 static mgos_config config_live_cfg;
 
-#line 125 "ts-src/config/config.ts"
+#line 126 "ts-src/config/config.ts"
 static mgos_config config_scratch;
 
-#line 126 "ts-src/config/config.ts"
+#line 127 "ts-src/config/config.ts"
 static config_state config_st;
 
 /* Sets the fields of a zeroed mgos_config to their initial values. */
-#line 89 "ts-src/config/config.ts"
+#line 90 "ts-src/config/config.ts"
 void mgos_config_init(mgos_config *self) {
   mgos_config_mqtt_init(&self->mqtt);
   mgos_config_mqtt_init(&self->mqtt1);
 }
 
 /* Sets the fields of a zeroed config_state to their initial values. */
-#line 103 "ts-src/config/config.ts"
+#line 104 "ts-src/config/config.ts"
 void config_state_init(config_state *self) {
   self->name = "";
 }
@@ -61,13 +62,13 @@ static RT_CONSTRUCTOR void config__ctor(void) {
 }
 
 /** The live configuration (at the defaults until something is loaded). */
-#line 129 "ts-src/config/config.ts"
+#line 130 "ts-src/config/config.ts"
 mgos_config *config_live(void) {
   if (!config_live_cfg.ready) {
-#line 130 "ts-src/config/config.ts"
+#line 131 "ts-src/config/config.ts"
     config_reset_store(&config_live_cfg);
   }
-#line 131 "ts-src/config/config.ts"
+#line 132 "ts-src/config/config.ts"
   return &config_live_cfg;
 }
 
@@ -114,16 +115,16 @@ static void config_reset_store(mgos_config *cfg) {
   config_gen_set_defaults(&cfg->mqtt1, 1);
   cfg->used = 0;
   for (int32_t i = 0; i < config_gen_STR_SLOT_COUNT; i++) {
-#line 176 "ts-src/config/config.ts"
+#line 177 "ts-src/config/config.ts"
     rt_set_u32(cfg->offs, config_gen_STR_SLOT_COUNT, (uint32_t)i, 0);
   }
-#line 177 "ts-src/config/config.ts"
+#line 178 "ts-src/config/config.ts"
   cfg->ready = true;
 }
 
 // ---- the string arena ----
 /** Index in `offs` of string slot `slot` of section `s`. */
-#line 183 "ts-src/config/config.ts"
+#line 184 "ts-src/config/config.ts"
 static uint32_t config_slot_index(int32_t s, int32_t slot) {
   return ((uint32_t)s * (uint32_t)config_gen_STR_KEY_COUNT) + (uint32_t)slot;
 }
@@ -134,7 +135,7 @@ static void config_rebind(mgos_config *cfg) {
     for (int32_t slot = 0; slot < config_gen_STR_KEY_COUNT; slot++) {
       uint32_t off = rt_get_u32(cfg->offs, config_gen_STR_SLOT_COUNT, config_slot_index(s, slot));
       if (off != 0) {
-#line 192 "ts-src/config/config.ts"
+#line 193 "ts-src/config/config.ts"
         config_gen_set_str(config_section_of(cfg, s), config_gen_str_slot_key(slot), rt_cstr(rt_subarray(RT_BYTES(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE), off - 1u, UINT32_MAX)));
       }
     }
@@ -142,7 +143,7 @@ static void config_rebind(mgos_config *cfg) {
 }
 
 /** Squeezes out values no longer referenced, keeping the live ones in order. */
-#line 198 "ts-src/config/config.ts"
+#line 199 "ts-src/config/config.ts"
 static void config_compact(mgos_config *cfg) {
   rt_bytes a = RT_BYTES(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE);
   uint32_t w = 0;
@@ -159,11 +160,11 @@ static void config_compact(mgos_config *cfg) {
       }
     }
     if (best < 0) {
-#line 213 "ts-src/config/config.ts"
+#line 214 "ts-src/config/config.ts"
       break;
     }
     // Move it down to `w` (never above its old place, so a forward copy is safe), NUL included.
-#line 215 "ts-src/config/config.ts"
+#line 216 "ts-src/config/config.ts"
     uint32_t r = best_off - 1u;
     rt_set_u32(cfg->offs, config_gen_STR_SLOT_COUNT, (uint32_t)best, w + 1u);
     for (; ; ) {
@@ -172,11 +173,11 @@ static void config_compact(mgos_config *cfg) {
       w++;
       r++;
       if (c == 0 || r >= a.len) {
-#line 222 "ts-src/config/config.ts"
+#line 223 "ts-src/config/config.ts"
         break;
       }
     }
-#line 224 "ts-src/config/config.ts"
+#line 225 "ts-src/config/config.ts"
     last = best_off;
   }
   cfg->used = w;
@@ -193,18 +194,18 @@ static config_err config_store_str(mgos_config *cfg, int32_t s, int32_t k, rt_by
   if (!json) {
     for (uint32_t i = 0; i < src.len; i++) {
       if (rt_bytes_get(src, i) == 0) {
-#line 239 "ts-src/config/config.ts"
+#line 240 "ts-src/config/config.ts"
         n = -1;
       }
     }
   }
-#line 242 "ts-src/config/config.ts"
+#line 243 "ts-src/config/config.ts"
   if (n < 0) {
     if (json) {
-#line 243 "ts-src/config/config.ts"
+#line 244 "ts-src/config/config.ts"
       config_loc_msg(config_st.lx.start);
     }
-#line 244 "ts-src/config/config.ts"
+#line 245 "ts-src/config/config.ts"
     config_path_msg(s, k);
     config_msg_lit(RT_LIT("a string cannot contain the NUL character"));
     return config_err_TYPE;
@@ -213,24 +214,24 @@ static config_err config_store_str(mgos_config *cfg, int32_t s, int32_t k, rt_by
   uint32_t slot = config_slot_index(s, config_gen_key_str_slot(k));
   // The old value is dead now: forget it first so compaction can reclaim it.
   rt_set_u32(cfg->offs, config_gen_STR_SLOT_COUNT, slot, 0);
-  config_gen_set_str(c, k, "");
+  config_gen_set_str(c, k, NULL);
   if (n == 0) {
-#line 253 "ts-src/config/config.ts"
+#line 254 "ts-src/config/config.ts"
     return config_err_OK;
   }
-#line 254 "ts-src/config/config.ts"
+#line 255 "ts-src/config/config.ts"
   uint32_t need = (uint32_t)n + 1u;
   if (need > ((int64_t)CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE - (int64_t)cfg->used)) {
-#line 255 "ts-src/config/config.ts"
+#line 256 "ts-src/config/config.ts"
     config_compact(cfg);
   }
-#line 256 "ts-src/config/config.ts"
+#line 257 "ts-src/config/config.ts"
   if (need > ((int64_t)CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE - (int64_t)cfg->used)) {
     if (json) {
-#line 257 "ts-src/config/config.ts"
+#line 258 "ts-src/config/config.ts"
       config_loc_msg(config_st.lx.start);
     }
-#line 258 "ts-src/config/config.ts"
+#line 259 "ts-src/config/config.ts"
     config_path_msg(s, k);
     config_msg_lit(RT_LIT("a "));
     config_msg_u32((uint32_t)n);
@@ -243,13 +244,13 @@ static config_err config_store_str(mgos_config *cfg, int32_t s, int32_t k, rt_by
   }
   uint32_t at = cfg->used;
   if (json) {
-#line 269 "ts-src/config/config.ts"
+#line 270 "ts-src/config/config.ts"
     config_json_string_decode(src, start, end, RT_BYTES(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE), at);
   } else {
-#line 270 "ts-src/config/config.ts"
+#line 271 "ts-src/config/config.ts"
     rt_copy_bytes(RT_BYTES(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE), at, src);
   }
-#line 271 "ts-src/config/config.ts"
+#line 272 "ts-src/config/config.ts"
   rt_set_u8(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE, at + (uint32_t)n, 0);
   cfg->used = at + need;
   rt_set_u32(cfg->offs, config_gen_STR_SLOT_COUNT, slot, at + 1u);
@@ -258,7 +259,7 @@ static config_err config_store_str(mgos_config *cfg, int32_t s, int32_t k, rt_by
 }
 
 // ---- messages ----
-#line 280 "ts-src/config/config.ts"
+#line 281 "ts-src/config/config.ts"
 static void config_msg_clear(void) {
   config_st.msg_len = 0;
   rt_set_u8(config_st.msg, config_MSG_SIZE, 0, 0);
@@ -268,10 +269,10 @@ static void config_msg_clear(void) {
 static void config_msg_lit(rt_bytes b) {
   for (uint32_t i = 0; i < b.len; i++) {
     if (((int64_t)config_st.msg_len + 1) >= config_MSG_SIZE) {
-#line 288 "ts-src/config/config.ts"
+#line 289 "ts-src/config/config.ts"
       break;
     }
-#line 289 "ts-src/config/config.ts"
+#line 290 "ts-src/config/config.ts"
     rt_set_u8(config_st.msg, config_MSG_SIZE, config_st.msg_len, rt_bytes_get(b, i));
     config_st.msg_len++;
   }
@@ -345,26 +346,26 @@ static void config_msg_token(void) {
   json_lexer *lx = &config_st.lx;
   switch (lx->tok) {
   case json_tok_EOF: {
-#line 361 "ts-src/config/config.ts"
+#line 362 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("end of input"));
-#line 361 "ts-src/config/config.ts"
+#line 362 "ts-src/config/config.ts"
     break;
   }
-#line 362 "ts-src/config/config.ts"
+#line 363 "ts-src/config/config.ts"
   case json_tok_LBRACE: {
-#line 362 "ts-src/config/config.ts"
+#line 363 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("an object"));
-#line 362 "ts-src/config/config.ts"
-    break;
-  }
-#line 363 "ts-src/config/config.ts"
-  case json_tok_LBRACKET: {
-#line 363 "ts-src/config/config.ts"
-    config_msg_lit(RT_LIT("an array"));
 #line 363 "ts-src/config/config.ts"
     break;
   }
 #line 364 "ts-src/config/config.ts"
+  case json_tok_LBRACKET: {
+#line 364 "ts-src/config/config.ts"
+    config_msg_lit(RT_LIT("an array"));
+#line 364 "ts-src/config/config.ts"
+    break;
+  }
+#line 365 "ts-src/config/config.ts"
   case json_tok_STRING:
   case json_tok_NUMBER:
   case json_tok_TRUE:
@@ -373,7 +374,7 @@ static void config_msg_token(void) {
     config_msg_quote(rt_subarray(lx->src, lx->start, lx->end));
     break;
   }
-#line 371 "ts-src/config/config.ts"
+#line 372 "ts-src/config/config.ts"
   default: {
     // A punctuation character.
     config_msg_lit(RT_LIT("'"));
@@ -385,7 +386,7 @@ static void config_msg_token(void) {
 }
 
 /** A tokenizer error as a SYNTAX message. */
-#line 381 "ts-src/config/config.ts"
+#line 382 "ts-src/config/config.ts"
 static config_err config_lex_fail(void) {
   json_lexer *lx = &config_st.lx;
   config_loc_msg(lx->err_pos);
@@ -402,50 +403,50 @@ static config_err config_lex_fail(void) {
     }
     break;
   }
-#line 396 "ts-src/config/config.ts"
+#line 397 "ts-src/config/config.ts"
   case json_err_BAD_WORD: {
-#line 396 "ts-src/config/config.ts"
+#line 397 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("invalid literal (expected true, false or null)"));
-#line 396 "ts-src/config/config.ts"
+#line 397 "ts-src/config/config.ts"
     break;
   }
-#line 397 "ts-src/config/config.ts"
+#line 398 "ts-src/config/config.ts"
   case json_err_UNTERMINATED: {
-#line 397 "ts-src/config/config.ts"
+#line 398 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("unterminated string"));
-#line 397 "ts-src/config/config.ts"
+#line 398 "ts-src/config/config.ts"
     break;
   }
-#line 398 "ts-src/config/config.ts"
+#line 399 "ts-src/config/config.ts"
   case json_err_BAD_ESCAPE: {
-#line 398 "ts-src/config/config.ts"
+#line 399 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("invalid escape in string"));
-#line 398 "ts-src/config/config.ts"
+#line 399 "ts-src/config/config.ts"
     break;
   }
-#line 399 "ts-src/config/config.ts"
+#line 400 "ts-src/config/config.ts"
   case json_err_BAD_UNICODE: {
-#line 399 "ts-src/config/config.ts"
+#line 400 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("invalid \\u escape in string"));
-#line 399 "ts-src/config/config.ts"
+#line 400 "ts-src/config/config.ts"
     break;
   }
-#line 400 "ts-src/config/config.ts"
+#line 401 "ts-src/config/config.ts"
   case json_err_CONTROL: {
-#line 400 "ts-src/config/config.ts"
+#line 401 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("control character in string (escape it)"));
-#line 400 "ts-src/config/config.ts"
+#line 401 "ts-src/config/config.ts"
     break;
   }
-#line 401 "ts-src/config/config.ts"
+#line 402 "ts-src/config/config.ts"
   default: {
-#line 401 "ts-src/config/config.ts"
+#line 402 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("invalid number"));
-#line 401 "ts-src/config/config.ts"
+#line 402 "ts-src/config/config.ts"
     break;
   }
   }
-#line 403 "ts-src/config/config.ts"
+#line 404 "ts-src/config/config.ts"
   return config_err_SYNTAX;
 }
 
@@ -453,10 +454,10 @@ static config_err config_lex_fail(void) {
 static config_err config_expected(rt_bytes what) {
   json_lexer *lx = &config_st.lx;
   if (lx->tok == json_tok_ERROR) {
-#line 409 "ts-src/config/config.ts"
+#line 410 "ts-src/config/config.ts"
     return config_lex_fail();
   }
-#line 410 "ts-src/config/config.ts"
+#line 411 "ts-src/config/config.ts"
   config_loc_msg(lx->start);
   config_msg_lit(RT_LIT("expected "));
   config_msg_lit(what);
@@ -468,10 +469,10 @@ static config_err config_expected(rt_bytes what) {
 /** "[file:l:c: ]section.key: WHAT, got VALUE"; from --set, VALUE is quoted. */
 static config_err config_type_err(int32_t s, int32_t k, rt_bytes what, bool json, rt_bytes value) {
   if (json) {
-#line 420 "ts-src/config/config.ts"
+#line 421 "ts-src/config/config.ts"
     config_loc_msg(config_st.lx.start);
   }
-#line 421 "ts-src/config/config.ts"
+#line 422 "ts-src/config/config.ts"
   config_path_msg(s, k);
   config_msg_lit(what);
   config_msg_lit(RT_LIT(", got "));
@@ -491,10 +492,10 @@ static rt_bytes config_take_key(void) {
   int32_t n = config_json_string_decode(lx->src, lx->start, lx->end, RT_BYTES(config_st.key, config_NAME_SIZE), 0);
   config_st.key_len = (n < 0) ? 0 : ((n > config_NAME_SIZE) ? (uint32_t)config_NAME_SIZE : (uint32_t)n);
   if (n > config_NAME_SIZE) {
-#line 439 "ts-src/config/config.ts"
+#line 440 "ts-src/config/config.ts"
     return RT_LIT("");
   }
-#line 440 "ts-src/config/config.ts"
+#line 441 "ts-src/config/config.ts"
   return rt_subarray(RT_BYTES(config_st.key, config_NAME_SIZE), 0, config_st.key_len);
 }
 
@@ -503,37 +504,37 @@ static rt_bytes config_take_key(void) {
  * Sets key `k` of section `s` of the scratch config. With `json`, the value is
  * the lexer's current token; otherwise it is the text `value` (from --set).
  */
-#line 449 "ts-src/config/config.ts"
+#line 450 "ts-src/config/config.ts"
 static config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value) {
   json_lexer *lx = &config_st.lx;
   mgos_config_mqtt *c = config_section_of(&config_scratch, s);
   if (json && lx->tok == json_tok_ERROR) {
-#line 452 "ts-src/config/config.ts"
+#line 453 "ts-src/config/config.ts"
     return config_lex_fail();
   }
-#line 453 "ts-src/config/config.ts"
+#line 454 "ts-src/config/config.ts"
   config_kind kind = config_gen_key_kind(k);
   if (kind == config_kind_STRING) {
     config_err r = config_err_OK;
     if (!json) {
-#line 456 "ts-src/config/config.ts"
+#line 457 "ts-src/config/config.ts"
       r = config_store_str(&config_scratch, s, k, value, false, 0, 0);
     } else if (lx->tok == json_tok_NULL) {
-#line 457 "ts-src/config/config.ts"
+#line 458 "ts-src/config/config.ts"
       r = config_store_str(&config_scratch, s, k, RT_LIT("\"\""), true, 0, 2);
     } else if (lx->tok != json_tok_STRING) {
-#line 458 "ts-src/config/config.ts"
+#line 459 "ts-src/config/config.ts"
       return config_type_err(s, k, RT_LIT("expected a string"), true, value);
     } else {
-#line 459 "ts-src/config/config.ts"
+#line 460 "ts-src/config/config.ts"
       r = config_store_str(&config_scratch, s, k, lx->src, true, lx->start, lx->end);
     }
-#line 460 "ts-src/config/config.ts"
+#line 461 "ts-src/config/config.ts"
     if (r != config_err_OK) {
-#line 460 "ts-src/config/config.ts"
+#line 461 "ts-src/config/config.ts"
       return r;
     }
-#line 461 "ts-src/config/config.ts"
+#line 462 "ts-src/config/config.ts"
     return config_check_value(s, k, json);
   }
   if (kind == config_kind_BOOL) {
@@ -541,21 +542,21 @@ static config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value) 
     if (!json) {
       t = json_tok_ERROR;
       if (rt_bytes_equal(value, RT_LIT("true"))) {
-#line 467 "ts-src/config/config.ts"
+#line 468 "ts-src/config/config.ts"
         t = json_tok_TRUE;
       }
-#line 468 "ts-src/config/config.ts"
+#line 469 "ts-src/config/config.ts"
       if (rt_bytes_equal(value, RT_LIT("false"))) {
-#line 468 "ts-src/config/config.ts"
+#line 469 "ts-src/config/config.ts"
         t = json_tok_FALSE;
       }
     }
-#line 470 "ts-src/config/config.ts"
+#line 471 "ts-src/config/config.ts"
     if (t != json_tok_TRUE && t != json_tok_FALSE) {
-#line 470 "ts-src/config/config.ts"
+#line 471 "ts-src/config/config.ts"
       return config_type_err(s, k, RT_LIT("expected true or false"), json, value);
     }
-#line 471 "ts-src/config/config.ts"
+#line 472 "ts-src/config/config.ts"
     config_gen_set_bool(c, k, t == json_tok_TRUE);
     return config_err_OK;
   }
@@ -564,11 +565,11 @@ static config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value) 
     json_lexer_reset(lx, value);
     json_lexer_next(lx);
     if (lx->tok == json_tok_NUMBER && (lx->start != 0 || lx->end != value.len)) {
-#line 478 "ts-src/config/config.ts"
+#line 479 "ts-src/config/config.ts"
       lx->tok = json_tok_ERROR;
     }
   }
-#line 480 "ts-src/config/config.ts"
+#line 481 "ts-src/config/config.ts"
   bool is_int = kind == config_kind_INT;
   if (lx->tok != json_tok_NUMBER || (is_int && !lx->is_int)) {
     return config_type_err(s, k, is_int ? RT_LIT("expected an integer") : RT_LIT("expected a number"), json, value);
@@ -576,10 +577,10 @@ static config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value) 
   double v = config_json_number_value(lx->src, lx->start, lx->end);
   if (!((v >= config_gen_key_min(k)) && (v <= config_gen_key_max(k)))) {
     if (json) {
-#line 486 "ts-src/config/config.ts"
+#line 487 "ts-src/config/config.ts"
       config_loc_msg(lx->start);
     }
-#line 487 "ts-src/config/config.ts"
+#line 488 "ts-src/config/config.ts"
     config_path_msg(s, k);
     config_msg_quote(rt_subarray(lx->src, lx->start, lx->end));
     config_msg_lit(RT_LIT(" is out of range "));
@@ -587,25 +588,25 @@ static config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value) 
     return config_err_RANGE;
   }
   if (is_int) {
-#line 493 "ts-src/config/config.ts"
+#line 494 "ts-src/config/config.ts"
     config_gen_set_int(c, k, rt_f64_to_i32(v));
   } else {
-#line 494 "ts-src/config/config.ts"
+#line 495 "ts-src/config/config.ts"
     config_gen_set_f64(c, k, v);
   }
-#line 495 "ts-src/config/config.ts"
+#line 496 "ts-src/config/config.ts"
   return config_err_OK;
 }
 
 // ---- values that parse but cannot work ----
 /** "[file:l:c: ]section.key: " for a value just read. */
-#line 501 "ts-src/config/config.ts"
+#line 502 "ts-src/config/config.ts"
 static void config_value_msg(int32_t s, int32_t k, bool json) {
   if (json) {
-#line 502 "ts-src/config/config.ts"
+#line 503 "ts-src/config/config.ts"
     config_loc_msg(config_st.lx.start);
   }
-#line 503 "ts-src/config/config.ts"
+#line 504 "ts-src/config/config.ts"
   config_path_msg(s, k);
 }
 
@@ -615,17 +616,17 @@ static void config_value_msg(int32_t s, int32_t k, bool json) {
 static rt_bytes config_stored(mgos_config *cfg, int32_t s, int32_t k) {
   uint32_t off = rt_get_u32(cfg->offs, config_gen_STR_SLOT_COUNT, config_slot_index(s, config_gen_key_str_slot(k)));
   if (off == 0) {
-#line 511 "ts-src/config/config.ts"
-    return rt_str_bytes(config_gen_get_str(config_section_of(cfg, s), k));
-  }
 #line 512 "ts-src/config/config.ts"
+    return config_optBytes(config_gen_get_str(config_section_of(cfg, s), k));
+  }
+#line 513 "ts-src/config/config.ts"
   uint32_t start = off - 1u;
   uint32_t end = start;
   while (end < CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE && (rt_get_u8(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE, end) != 0)) {
-#line 514 "ts-src/config/config.ts"
+#line 515 "ts-src/config/config.ts"
     end++;
   }
-#line 515 "ts-src/config/config.ts"
+#line 516 "ts-src/config/config.ts"
   return rt_subarray(RT_BYTES(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE), start, end);
 }
 
@@ -634,25 +635,25 @@ static config_err config_check_value(int32_t s, int32_t k, bool json) {
   rt_bytes name = rt_str_bytes(config_gen_key_name(k));
   rt_bytes v = config_stored(&config_scratch, s, k);
   if (rt_bytes_equal(name, RT_LIT("server"))) {
-#line 522 "ts-src/config/config.ts"
+#line 523 "ts-src/config/config.ts"
     return config_check_server(s, k, json, v);
   }
-#line 523 "ts-src/config/config.ts"
+#line 524 "ts-src/config/config.ts"
   if (rt_bytes_equal(name, RT_LIT("will_topic"))) {
     if (v.len == 0 || topic_validTopicName(v)) {
-#line 524 "ts-src/config/config.ts"
+#line 525 "ts-src/config/config.ts"
       return config_err_OK;
     }
-#line 525 "ts-src/config/config.ts"
+#line 526 "ts-src/config/config.ts"
     config_value_msg(s, k, json);
     bool wild = false;
     for (uint32_t i = 0; i < v.len; i++) {
       if ((rt_bytes_get(v, i) == 0x2b) || (rt_bytes_get(v, i) == 0x23)) {
-#line 528 "ts-src/config/config.ts"
+#line 529 "ts-src/config/config.ts"
         wild = true;
       }
     }
-#line 530 "ts-src/config/config.ts"
+#line 531 "ts-src/config/config.ts"
     if (wild) {
       config_msg_lit(RT_LIT("\""));
       config_msg_quote(v);
@@ -664,10 +665,10 @@ static config_err config_check_value(int32_t s, int32_t k, bool json) {
   }
   if (rt_bytes_equal(name, RT_LIT("client_id")) || rt_bytes_equal(name, RT_LIT("user"))) {
     if (topic_validUtf8(v)) {
-#line 540 "ts-src/config/config.ts"
+#line 541 "ts-src/config/config.ts"
       return config_err_OK;
     }
-#line 541 "ts-src/config/config.ts"
+#line 542 "ts-src/config/config.ts"
     config_value_msg(s, k, json);
     config_msg_lit(RT_LIT("not valid UTF-8 (MQTT strings must be)"));
     return config_err_INVALID;
@@ -683,10 +684,10 @@ static config_err config_check_value(int32_t s, int32_t k, bool json) {
  */
 static config_err config_check_server(int32_t s, int32_t k, bool json, rt_bytes v) {
   if (v.len == 0) {
-#line 555 "ts-src/config/config.ts"
+#line 556 "ts-src/config/config.ts"
     return config_err_OK;
   }
-#line 556 "ts-src/config/config.ts"
+#line 557 "ts-src/config/config.ts"
   uint32_t hostStart = 0;
   uint32_t hostEnd = v.len;
   // Where the port starts; v.length + 1 when there is none.
@@ -695,11 +696,11 @@ static config_err config_check_server(int32_t s, int32_t k, bool json, rt_bytes 
     uint32_t close = 0;
     for (uint32_t i = 1; i < v.len && close == 0; i++) {
       if (rt_bytes_get(v, i) == 0x5d) {
-#line 563 "ts-src/config/config.ts"
+#line 564 "ts-src/config/config.ts"
         close = i;
       }
     }
-#line 565 "ts-src/config/config.ts"
+#line 566 "ts-src/config/config.ts"
     if (close == 0 || ((((int64_t)close + 1) < v.len) && (rt_bytes_get(v, rt_idx_add(close, 1)) != 0x3a))) {
       config_value_msg(s, k, json);
       config_msg_lit(RT_LIT("\""));
@@ -710,10 +711,10 @@ static config_err config_check_server(int32_t s, int32_t k, bool json, rt_bytes 
     hostStart = 1;
     hostEnd = close;
     if (((int64_t)close + 1) < v.len) {
-#line 574 "ts-src/config/config.ts"
+#line 575 "ts-src/config/config.ts"
       portStart = close + 2u;
     }
-#line 575 "ts-src/config/config.ts"
+#line 576 "ts-src/config/config.ts"
   } else {
     uint32_t colons = 0;
     uint32_t last = 0;
@@ -745,10 +746,10 @@ static config_err config_check_server(int32_t s, int32_t k, bool json, rt_bytes 
     return config_err_INVALID;
   }
   if (portStart > v.len) {
-#line 605 "ts-src/config/config.ts"
+#line 606 "ts-src/config/config.ts"
     return config_err_OK;
   }
-#line 606 "ts-src/config/config.ts"
+#line 607 "ts-src/config/config.ts"
   rt_bytes p = rt_subarray(v, portStart, UINT32_MAX);
   if (p.len == 0) {
     config_value_msg(s, k, json);
@@ -768,11 +769,11 @@ static config_err config_check_server(int32_t s, int32_t k, bool json, rt_bytes 
       return config_err_INVALID;
     }
     if (port <= 65535) {
-#line 624 "ts-src/config/config.ts"
+#line 625 "ts-src/config/config.ts"
       port = (port * 10u) + (uint32_t)(d - 0x30);
     }
   }
-#line 626 "ts-src/config/config.ts"
+#line 627 "ts-src/config/config.ts"
   if (port == 0 || port > 65535) {
     config_value_msg(s, k, json);
     config_msg_lit(RT_LIT("port "));
@@ -783,18 +784,23 @@ static config_err config_check_server(int32_t s, int32_t k, bool json, rt_bytes 
   return config_err_OK;
 }
 
+/** The bytes of a config string; null (not set) is empty. */
+static rt_bytes config_optBytes(const char *v) {
+  return (v == NULL) ? RT_NOBYTES : rt_str_bytes(v);
+}
+
 /** Keys of one section that contradict each other, on the whole result of a change. */
 static config_err config_check_section(mgos_config *cfg, int32_t s) {
   mgos_config_mqtt *c = config_section_of(cfg, s);
   const char *sec = config_gen_section_name(s);
-  if (c->enable && (rt_str_bytes(c->server).len == 0)) {
+  if (c->enable && (config_optBytes(c->server).len == 0)) {
     config_msg_str(sec);
     config_msg_lit(RT_LIT(".server: not set, but "));
     config_msg_str(sec);
     config_msg_lit(RT_LIT(".enable is true"));
     return config_err_INVALID;
   }
-  if ((rt_str_bytes(c->pass).len > 0) && (rt_str_bytes(c->user).len == 0)) {
+  if ((config_optBytes(c->pass).len > 0) && (config_optBytes(c->user).len == 0)) {
     config_msg_str(sec);
     config_msg_lit(RT_LIT(".pass: set without "));
     config_msg_str(sec);
@@ -813,7 +819,7 @@ static config_err config_check_section(mgos_config *cfg, int32_t s) {
 
 // ---- whole files ----
 /** Starts a change: the scratch copy becomes the live configuration (in a batch it already holds the batch's changes). */
-#line 667 "ts-src/config/config.ts"
+#line 673 "ts-src/config/config.ts"
 static void config_begin(void) {
   if (!config_st.batch) {
     config_scratch = *config_live();
@@ -826,15 +832,15 @@ static void config_begin(void) {
 static config_err config_commit_scratch(bool whole) {
   config_err r = config_err_OK;
   if (whole) {
-#line 678 "ts-src/config/config.ts"
+#line 684 "ts-src/config/config.ts"
     r = config_check_section(&config_scratch, 0);
   }
-#line 679 "ts-src/config/config.ts"
+#line 685 "ts-src/config/config.ts"
   if (whole && r == config_err_OK) {
-#line 679 "ts-src/config/config.ts"
+#line 685 "ts-src/config/config.ts"
     r = config_check_section(&config_scratch, 1);
   }
-#line 680 "ts-src/config/config.ts"
+#line 686 "ts-src/config/config.ts"
   if (r == config_err_OK) {
     config_compact(&config_scratch);
     config_live_cfg = config_scratch;
@@ -851,10 +857,10 @@ static config_err config_finish(config_err r, bool whole) {
   config_err res = r;
   if (config_st.batch) {
     if (res != config_err_OK) {
-#line 695 "ts-src/config/config.ts"
+#line 701 "ts-src/config/config.ts"
       config_st.batch_failed = true;
     }
-#line 696 "ts-src/config/config.ts"
+#line 702 "ts-src/config/config.ts"
   } else if (res == config_err_OK) {
     res = config_commit_scratch(whole);
   }
@@ -877,16 +883,16 @@ void config_batch_begin(void) {
 /** Ends a batch: applies it, or returns why not (the first failure; the previous config stays). */
 config_err config_batch_commit(void) {
   if (!config_st.batch) {
-#line 717 "ts-src/config/config.ts"
+#line 723 "ts-src/config/config.ts"
     return config_st.last;
   }
-#line 718 "ts-src/config/config.ts"
+#line 724 "ts-src/config/config.ts"
   config_st.batch = false;
   if (config_st.batch_failed) {
-#line 719 "ts-src/config/config.ts"
+#line 725 "ts-src/config/config.ts"
     return config_st.last;
   }
-#line 720 "ts-src/config/config.ts"
+#line 726 "ts-src/config/config.ts"
   config_msg_clear();
   config_err r = config_commit_scratch(true);
   config_st.last = r;
@@ -898,16 +904,16 @@ static config_err config_parse_section(int32_t s) {
   json_lexer *lx = &config_st.lx;
   json_tok t = json_lexer_next(lx);
   if (t == json_tok_RBRACE) {
-#line 730 "ts-src/config/config.ts"
+#line 736 "ts-src/config/config.ts"
     return config_err_OK;
   }
-#line 731 "ts-src/config/config.ts"
+#line 737 "ts-src/config/config.ts"
   for (; ; ) {
     if (t != json_tok_STRING) {
-#line 732 "ts-src/config/config.ts"
+#line 738 "ts-src/config/config.ts"
       return config_expected(RT_LIT("a key"));
     }
-#line 733 "ts-src/config/config.ts"
+#line 739 "ts-src/config/config.ts"
     int32_t k = config_gen_key_find(config_take_key());
     if (k < 0) {
       config_loc_msg(lx->start);
@@ -918,50 +924,50 @@ static config_err config_parse_section(int32_t s) {
       return config_err_UNKNOWN_KEY;
     }
     if (json_lexer_next(lx) != json_tok_COLON) {
-#line 742 "ts-src/config/config.ts"
+#line 748 "ts-src/config/config.ts"
       return config_expected(RT_LIT("':'"));
     }
-#line 743 "ts-src/config/config.ts"
+#line 749 "ts-src/config/config.ts"
     json_lexer_next(lx);
     config_err r = config_apply(s, k, true, RT_NOBYTES);
     if (r != config_err_OK) {
-#line 745 "ts-src/config/config.ts"
+#line 751 "ts-src/config/config.ts"
       return r;
     }
-#line 746 "ts-src/config/config.ts"
+#line 752 "ts-src/config/config.ts"
     t = json_lexer_next(lx);
     if (t == json_tok_RBRACE) {
-#line 747 "ts-src/config/config.ts"
+#line 753 "ts-src/config/config.ts"
       return config_err_OK;
     }
-#line 748 "ts-src/config/config.ts"
+#line 754 "ts-src/config/config.ts"
     if (t != json_tok_COMMA) {
-#line 748 "ts-src/config/config.ts"
+#line 754 "ts-src/config/config.ts"
       return config_expected(RT_LIT("',' or '}'"));
     }
-#line 749 "ts-src/config/config.ts"
+#line 755 "ts-src/config/config.ts"
     t = json_lexer_next(lx);
   }
   return (config_err)0; /* not reached */
 }
 
-#line 753 "ts-src/config/config.ts"
+#line 759 "ts-src/config/config.ts"
 static config_err config_parse(rt_bytes data) {
   json_lexer *lx = &config_st.lx;
   json_lexer_reset(lx, data);
   if (json_lexer_next(lx) != json_tok_LBRACE) {
-#line 756 "ts-src/config/config.ts"
+#line 762 "ts-src/config/config.ts"
     return config_expected(RT_LIT("'{'"));
   }
-#line 757 "ts-src/config/config.ts"
+#line 763 "ts-src/config/config.ts"
   json_tok t = json_lexer_next(lx);
   if (t != json_tok_RBRACE) {
     for (; ; ) {
       if (t != json_tok_STRING) {
-#line 760 "ts-src/config/config.ts"
+#line 766 "ts-src/config/config.ts"
         return config_expected(RT_LIT("a section name"));
       }
-#line 761 "ts-src/config/config.ts"
+#line 767 "ts-src/config/config.ts"
       int32_t s = config_gen_section_find(config_take_key());
       if (s < 0) {
         config_loc_msg(lx->start);
@@ -970,16 +976,16 @@ static config_err config_parse(rt_bytes data) {
         return config_err_UNKNOWN_SECTION;
       }
       if (json_lexer_next(lx) != json_tok_COLON) {
-#line 768 "ts-src/config/config.ts"
+#line 774 "ts-src/config/config.ts"
         return config_expected(RT_LIT("':'"));
       }
-#line 769 "ts-src/config/config.ts"
+#line 775 "ts-src/config/config.ts"
       if (json_lexer_next(lx) != json_tok_LBRACE) {
         if (lx->tok == json_tok_ERROR) {
-#line 770 "ts-src/config/config.ts"
+#line 776 "ts-src/config/config.ts"
           return config_lex_fail();
         }
-#line 771 "ts-src/config/config.ts"
+#line 777 "ts-src/config/config.ts"
         config_loc_msg(lx->start);
         config_msg_str(config_gen_section_name(s));
         config_msg_lit(RT_LIT(": expected an object, got "));
@@ -988,29 +994,29 @@ static config_err config_parse(rt_bytes data) {
       }
       config_err r = config_parse_section(s);
       if (r != config_err_OK) {
-#line 778 "ts-src/config/config.ts"
+#line 784 "ts-src/config/config.ts"
         return r;
       }
-#line 779 "ts-src/config/config.ts"
+#line 785 "ts-src/config/config.ts"
       t = json_lexer_next(lx);
       if (t == json_tok_RBRACE) {
-#line 780 "ts-src/config/config.ts"
+#line 786 "ts-src/config/config.ts"
         break;
       }
-#line 781 "ts-src/config/config.ts"
+#line 787 "ts-src/config/config.ts"
       if (t != json_tok_COMMA) {
-#line 781 "ts-src/config/config.ts"
+#line 787 "ts-src/config/config.ts"
         return config_expected(RT_LIT("',' or '}'"));
       }
-#line 782 "ts-src/config/config.ts"
+#line 788 "ts-src/config/config.ts"
       t = json_lexer_next(lx);
     }
   }
   if (json_lexer_next(lx) != json_tok_EOF) {
-#line 785 "ts-src/config/config.ts"
+#line 791 "ts-src/config/config.ts"
     return config_expected(RT_LIT("end of input"));
   }
-#line 786 "ts-src/config/config.ts"
+#line 792 "ts-src/config/config.ts"
   return config_err_OK;
 }
 
@@ -1033,11 +1039,11 @@ config_err config_set(rt_bytes path, rt_bytes value) {
   int32_t dot = -1;
   for (uint32_t i = 0; i < path.len; i++) {
     if ((rt_bytes_get(path, i) == 0x2e) && dot < 0) {
-#line 807 "ts-src/config/config.ts"
+#line 813 "ts-src/config/config.ts"
       dot = rt_i32_of(i);
     }
   }
-#line 809 "ts-src/config/config.ts"
+#line 815 "ts-src/config/config.ts"
   if (dot < 0) {
     config_msg_quote(path);
     config_msg_lit(RT_LIT(": expected section.key"));
@@ -1065,11 +1071,11 @@ config_err config_set(rt_bytes path, rt_bytes value) {
 config_err config_set_arg(rt_bytes arg) {
   for (uint32_t i = 0; i < arg.len; i++) {
     if (rt_bytes_get(arg, i) == 0x3d) {
-#line 835 "ts-src/config/config.ts"
+#line 841 "ts-src/config/config.ts"
       return config_set(rt_subarray(arg, 0, i), rt_subarray(arg, i + 1u, UINT32_MAX));
     }
   }
-#line 837 "ts-src/config/config.ts"
+#line 843 "ts-src/config/config.ts"
   config_begin();
   config_msg_quote(arg);
   config_msg_lit(RT_LIT(": expected section.key=value"));
@@ -1078,7 +1084,7 @@ config_err config_set_arg(rt_bytes arg) {
 
 // ---- C API for the host program and firmware ----
 /** Loads the JSON text `json` (file `name`); returns 0 (config_err.OK) or the error code. @api */
-#line 846 "ts-src/config/config.ts"
+#line 852 "ts-src/config/config.ts"
 int mgos_mqtt_config_load_json(const char *name, const char *json) {
   return config_load(name, rt_str_bytes(json));
 }

@@ -40,6 +40,12 @@ int mgos_mqtt_host_config_arg(int argc, char **argv, int *i);
  * (e.g. mqtt.enable with no mqtt.server): 0, or -1 with the reason printed. */
 int mgos_mqtt_host_config_done(void);
 
+/* Replaces the wall clock (port_time(), Mongoose's mg_time(): seconds since
+ * the epoch) with `fn`, e.g. a fake clock for tests of mqtt.require_time;
+ * NULL restores the system clock. */
+typedef double (*mgos_mqtt_host_time_fn_t)(void);
+void mgos_mqtt_host_set_time_fn(mgos_mqtt_host_time_fn_t fn);
+
 /* Closes every socket and frees what the port holds (before exit). */
 void mgos_mqtt_host_cleanup(void);
 

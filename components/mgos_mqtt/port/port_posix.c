@@ -109,6 +109,17 @@ uint32_t port_now_ms(void) {
   return (uint32_t) (mono_ms() - base) + start;
 }
 
+static mgos_mqtt_host_time_fn_t s_time_fn;
+
+void mgos_mqtt_host_set_time_fn(mgos_mqtt_host_time_fn_t fn) { s_time_fn = fn; }
+
+double port_time(void) {
+  struct timespec ts;
+  if (s_time_fn != NULL) return s_time_fn();
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
+
 uint32_t port_rand(void) {
   port_init();
   /* random() gives 31 bits; two calls fill 32. */
