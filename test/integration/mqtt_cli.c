@@ -152,6 +152,7 @@ static void slow_tick(void) {
 static void on_global(struct mg_connection *nc, int ev, void *ev_data, void *ud) {
   (void) nc;
   (void) ud;
+  if (ev == MG_EV_POLL) return; /* at every poll; its ev_data is the time, not a message */
   if (ev == MGOS_MQTT_EV_DROPPED) {
     struct mgos_mqtt_dropped *d = (struct mgos_mqtt_dropped *) ev_data;
     printf("dropped id=%u qos=%d reason=%d topic=%.*s payload=%.*s\n", (unsigned) d->packet_id, d->qos, d->reason,
@@ -352,6 +353,7 @@ int main(int argc, char **argv) {
       return 2;
     }
   }
+  if (mgos_mqtt_host_config_done() < 0) return 2;
   signal(SIGTERM, on_signal);
   signal(SIGINT, on_signal);
   mgos_mqtt_host_set_event_handler(on_cloud, NULL);

@@ -1,5 +1,7 @@
-// Generates the public header components/mgos_mqtt/include/mgos_mqtt.h from
-// the TypeScript API modules (ts-src/mgos/*.ts).
+// Generates the public headers components/mgos_mqtt/include/mgos_mqtt.h and
+// mgos_mqtt_conn.h (the per-connection API, a header of its own as in the
+// reference; mgos_mqtt.h includes it) from the TypeScript API modules
+// (ts-src/mgos/*.ts). Functions named mgos_mqtt_conn_* go to mgos_mqtt_conn.h.
 //
 //   node build/codegen/src/header/gen.js [--check] [--root DIR]
 //
@@ -18,9 +20,10 @@
 //   - `@capi_host <prototype>`: host-only functions (under #ifndef ESP_PLATFORM);
 //   - `@cmacro NAME(args) body`: function-like macros (MG_MQTT_QOS ...);
 //   - `@cdoc` on a declaration: its whole JSDoc text as a comment block near
-//     the top (the delivery rule of ts-src/mqtt/delivery.ts);
-//   - `#include "delivery.h"`: MGOS_MQTT_ERR_*, MGOS_MQTT_EV_*, MGOS_MQTT_DROP_*
-//     and struct mgos_mqtt_dropped (ts-src/mqtt/delivery.ts, imports only mg_types).
+//     the top of mgos_mqtt.h (the delivery rule of ts-src/mqtt/delivery.ts);
+//   - `#include "delivery.h"` in mgos_mqtt_conn.h: MGOS_MQTT_ERR_*,
+//     MGOS_MQTT_EV_*, MGOS_MQTT_DROP_*, struct mgos_mqtt_dropped
+//     (ts-src/mqtt/delivery.ts, which imports only mg_types).
 // `--check` exits 1 when the header on disk differs (the staleness check).
 
 import * as fs from "fs";
@@ -29,6 +32,9 @@ import * as ts from "typescript";
 
 const MODULES = ["ts-src/mgos/mg_types.ts", "ts-src/mqtt/delivery.ts", "ts-src/mgos/conn.ts", "ts-src/mgos/persist.ts", "ts-src/mgos/facade.ts", "ts-src/mgos/mg_mqtt.ts"];
 const OUT = "components/mgos_mqtt/include/mgos_mqtt.h";
+const OUT_CONN = "components/mgos_mqtt/include/mgos_mqtt_conn.h";
+/** The functions of mgos_mqtt_conn.h. */
+const isConnApi = (name: string): boolean => name.startsWith("mgos_mqtt_conn_");
 
 const SCALARS: Record<string, string> = {
   u8: "uint8_t", u16: "uint16_t", u32: "uint32_t", i8: "int8_t", i16: "int16_t", i32: "int32_t",
@@ -76,8 +82,8 @@ function decl(ctype: string, name: string): string {
   return ctype.endsWith("*") ? `${ctype}${name}` : `${ctype} ${name}`;
 }
 
-/** Builds the header text from the API modules under `root`. */
-export function generateHeader(root: string): string {
+/** Builds the texts of mgos_mqtt.h and mgos_mqtt_conn.h from the API modules under `root`. */
+export function generateHeaders(root: string): { main: string; conn: string } {
   const sfs = MODULES.map((m) => {
     const p = path.join(root, m);
     return ts.createSourceFile(m, fs.readFileSync(p, "utf8"), ts.ScriptTarget.ES2022, true);
@@ -94,6 +100,8 @@ export function generateHeader(root: string): string {
 
   const protos: string[] = [];
   const capi: string[] = [];
+  const connProtos: string[] = [];
+  const connCapi: string[] = [];
   const host: string[] = [];
   const macros: string[] = [];
   const cdocs: string[] = [];
@@ -109,7 +117,10 @@ export function generateHeader(root: string): string {
   for (const sf of sfs) {
     const visit = (n: ts.Node): void => {
       const where = `${sf.fileName}:${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1}`;
-      for (const c of tags(n, "capi")) add(capi, "", c, where);
+      for (const c of tags(n, "capi")) {
+        const m = /([A-Za-z_][A-Za-z0-9_]*)\s*\(/.exec(c);
+        add(m && isConnApi(m[1]) ? connCapi : capi, "", c, where);
+      }
       for (const c of tags(n, "capi_host")) add(host, "", c, where);
       if (ts.getJSDocTags(n).some((t) => t.tagName.text === "cdoc")) {
         const d = ts.getJSDocCommentsAndTags(n).find(ts.isJSDoc);
@@ -136,7 +147,7 @@ export function generateHeader(root: string): string {
         if (!p.type) throw new HeaderError(`${where}: parameter ${p.name.getText()} needs a type`);
         return decl(cType(p.type, k, where), p.name.getText());
       });
-      add(protos, docText(st), decl(cType(st.type, k, where), `${name}(${ps.length ? ps.join(", ") : "void"})`), where);
+      add(isConnApi(name) ? connProtos : protos, docText(st), decl(cType(st.type, k, where), `${name}(${ps.length ? ps.join(", ") : "void"})`), where);
     }
   }
 
@@ -150,16 +161,8 @@ export function generateHeader(root: string): string {
   L.push("#ifndef MGOS_MQTT_H");
   L.push("#define MGOS_MQTT_H");
   L.push("");
-  L.push("#include <stdarg.h>");
-  L.push("#include <stdbool.h>");
-  L.push("#include <stddef.h>");
-  L.push("#include <stdint.h>");
-  L.push("");
-  L.push("/* struct mg_str, mg_connection, mg_mqtt_message, mg_send_mqtt_handshake_opts,");
-  L.push(" * handler typedefs, MG_EV_*, MG_MQTT_*, MGOS_EVENT_* (generated from mg_types.ts). */");
-  L.push(`#include "mg_types.h"`);
-  L.push("/* MGOS_MQTT_ERR_*, MGOS_MQTT_EV_*, MGOS_MQTT_DROP_*, struct mgos_mqtt_dropped (generated from delivery.ts). */");
-  L.push(`#include "delivery.h"`);
+  L.push("/* The types, the Mongoose constants and the mgos_mqtt_conn_* API. */");
+  L.push(`#include "mgos_mqtt_conn.h"`);
   L.push("");
   if (cdocs.length) {
     L.push(...cdocs);
@@ -168,12 +171,6 @@ export function generateHeader(root: string): string {
   L.push("#ifdef __cplusplus");
   L.push(`extern "C" {`);
   L.push("#endif");
-  L.push("");
-  L.push("/* Opaque here: the configuration (config_schema.h) and a connection. */");
-  L.push("struct mgos_config_mqtt;");
-  L.push("struct mgos_mqtt_conn;");
-  L.push("");
-  L.push(...macros);
   L.push("");
   L.push(...protos);
   L.push("");
@@ -190,7 +187,50 @@ export function generateHeader(root: string): string {
   L.push("#endif");
   L.push("");
   L.push("#endif /* MGOS_MQTT_H */");
-  return L.join("\n") + "\n";
+
+  const C: string[] = [];
+  C.push(`/* Generated by codegen/src/header/gen.ts from ${MODULES.join(", ")}; do not edit. */`);
+  C.push("/*");
+  C.push(" * The per-connection API of the mgos_mqtt component (the reference's");
+  C.push(" * mgos_mqtt_conn.h), with the Mongoose 6 types and constants it uses.");
+  C.push(" * mgos_mqtt.h includes it.");
+  C.push(" */");
+  C.push("#ifndef MGOS_MQTT_CONN_H");
+  C.push("#define MGOS_MQTT_CONN_H");
+  C.push("");
+  C.push("#include <stdarg.h>");
+  C.push("#include <stdbool.h>");
+  C.push("#include <stddef.h>");
+  C.push("#include <stdint.h>");
+  C.push("");
+  C.push("/* struct mg_str, mg_connection, mg_mqtt_message, mg_send_mqtt_handshake_opts,");
+  C.push(" * handler typedefs, MG_EV_*, MG_MQTT_*, MG_F_*, MGOS_EVENT_*, MGOS_CLOUD_*");
+  C.push(" * (generated from mg_types.ts). */");
+  C.push(`#include "mg_types.h"`);
+  C.push("/* MGOS_MQTT_ERR_*, MGOS_MQTT_EV_*, MGOS_MQTT_DROP_*, struct mgos_mqtt_dropped (generated from delivery.ts). */");
+  C.push(`#include "delivery.h"`);
+  C.push("");
+  C.push("#ifdef __cplusplus");
+  C.push(`extern "C" {`);
+  C.push("#endif");
+  C.push("");
+  C.push("/* Opaque here: the configuration (config_schema.h) and a connection. */");
+  C.push("struct mgos_config_mqtt;");
+  C.push("struct mgos_mqtt_conn;");
+  C.push("");
+  C.push(...macros);
+  C.push("");
+  C.push(...connProtos);
+  C.push("");
+  C.push("/* Reference signatures the TypeScript subset cannot express; thin C wrappers. */");
+  C.push(...connCapi);
+  C.push("");
+  C.push("#ifdef __cplusplus");
+  C.push("}");
+  C.push("#endif");
+  C.push("");
+  C.push("#endif /* MGOS_MQTT_CONN_H */");
+  return { main: L.join("\n") + "\n", conn: C.join("\n") + "\n" };
 }
 
 function main(argv: string[]): number {
@@ -204,9 +244,9 @@ function main(argv: string[]): number {
       return 2;
     }
   }
-  let text: string;
+  let texts: { main: string; conn: string };
   try {
-    text = generateHeader(root);
+    texts = generateHeaders(root);
   } catch (e) {
     if (e instanceof HeaderError) {
       process.stderr.write(`header: error: ${e.message}\n`);
@@ -214,22 +254,26 @@ function main(argv: string[]): number {
     }
     throw e;
   }
-  const out = path.join(root, OUT);
-  const old = fs.existsSync(out) ? fs.readFileSync(out, "utf8") : null;
-  if (check) {
-    if (old !== text) {
-      process.stderr.write(`header --check: ${OUT} is out of date; run \`npm run codegen\` and commit the result\n`);
-      return 1;
+  let rc = 0;
+  for (const [rel, text] of [[OUT, texts.main], [OUT_CONN, texts.conn]] as [string, string][]) {
+    const out = path.join(root, rel);
+    const old = fs.existsSync(out) ? fs.readFileSync(out, "utf8") : null;
+    if (check) {
+      if (old !== text) {
+        process.stderr.write(`header --check: ${rel} is out of date; run \`npm run codegen\` and commit the result\n`);
+        rc = 1;
+      } else {
+        process.stdout.write(`header --check: ${rel} up to date\n`);
+      }
+      continue;
     }
-    process.stdout.write(`header --check: ${OUT} up to date\n`);
-    return 0;
+    if (old !== text) {
+      fs.mkdirSync(path.dirname(out), { recursive: true });
+      fs.writeFileSync(out, text);
+    }
+    process.stdout.write(`header: ${rel} (${text.split("\n").length - 1} lines)\n`);
   }
-  if (old !== text) {
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, text);
-  }
-  process.stdout.write(`header: ${OUT} (${text.split("\n").length - 1} lines)\n`);
-  return 0;
+  return rc;
 }
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -8,6 +8,7 @@ static uint32_t session_minU32(uint32_t a, uint32_t b);
 static uint32_t session_elapsed(uint32_t now, uint32_t then);
 static uint32_t session_left(uint32_t now, uint32_t then, uint32_t period);
 static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at);
+static void Session_closeQuietly(Session *self, const char *reason);
 static void Session_queueDisconnect(Session *self);
 static void Session_persist(Session *self, uint8_t op, OutMsg *r);
 static uint16_t Session_refuse(Session *self, uint8_t err, int32_t level, const char *msg, rt_bytes topic, int32_t num);
@@ -72,6 +73,7 @@ void Session_init(Session *self) {
   self->nextSeq = 1;
   self->evTag = -1;
   self->closeReason = "";
+  self->autoAck = true;
 }
 
 /* Module storage starts zeroed (.bss); this sets the non-zero fields before main. */
@@ -233,7 +235,7 @@ const char *session_connackReason(uint8_t code) {
 }
 
 /** Copies a whole config in (the caller's may then go away). */
-#line 391 "ts-src/mqtt/session.ts"
+#line 395 "ts-src/mqtt/session.ts"
 void Session_configure(Session *self, SessionConfig *c) {
   self->cfg = *c;
 }
@@ -250,7 +252,7 @@ bool Session_isConnected(Session *self) {
 // ---------------------------------------------------------------- transport
 /** Starts a connection: queues CONNECT built from cfg. False if one is already
    *  under way or CONNECT does not fit the tx buffer. */
-#line 408 "ts-src/mqtt/session.ts"
+#line 412 "ts-src/mqtt/session.ts"
 bool Session_connect(Session *self, uint32_t now) {
   ConnectOptions *o = &session_connectScratch;
   o->clientId = SessionConfig_str(&self->cfg, CfgStr_CLIENT_ID);
@@ -316,10 +318,10 @@ rt_bytes Session_txView(Session *self) {
 /** The port wrote the first `n` bytes of txView(). */
 void Session_txConsumed(Session *self, uint32_t n) {
   if (n > self->txLen) {
-#line 472 "ts-src/mqtt/session.ts"
+#line 476 "ts-src/mqtt/session.ts"
     n = self->txLen;
   }
-#line 473 "ts-src/mqtt/session.ts"
+#line 477 "ts-src/mqtt/session.ts"
   uint32_t rest = self->txLen - n;
   // Walk the packets written: the last one may be cut, remember its tail.
   uint32_t k = n;
@@ -339,17 +341,17 @@ void Session_txConsumed(Session *self, uint32_t n) {
     at += len;
   }
   if (n > 0) {
-#line 491 "ts-src/mqtt/session.ts"
+#line 495 "ts-src/mqtt/session.ts"
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
   }
-#line 492 "ts-src/mqtt/session.ts"
+#line 496 "ts-src/mqtt/session.ts"
   self->txLen = rest;
   if (self->state == SessionState_DISCONNECTING && !self->closing) {
-#line 493 "ts-src/mqtt/session.ts"
+#line 497 "ts-src/mqtt/session.ts"
     Session_queueDisconnect(self);
   }
   // Space freed: packets that did not fit may go now.
-#line 495 "ts-src/mqtt/session.ts"
+#line 499 "ts-src/mqtt/session.ts"
   Session_pump(self);
   Session_maybeRoom(self);
 }
@@ -375,13 +377,23 @@ void Session_connectionLost(Session *self, uint32_t now) {
    *  (CLOSE event) and wantsClose() tells the port to drop the transport. */
 void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
-#line 519 "ts-src/mqtt/session.ts"
+#line 523 "ts-src/mqtt/session.ts"
     return;
   }
-#line 520 "ts-src/mqtt/session.ts"
+#line 524 "ts-src/mqtt/session.ts"
   Session_logNum(self, LogLevel_ERROR, reason, 0);
+  Session_closeQuietly(self, reason);
+}
+
+/** close() without its log line, for a reason the caller has logged. */
+static void Session_closeQuietly(Session *self, const char *reason) {
+  if (self->state == SessionState_DISCONNECTED) {
+#line 530 "ts-src/mqtt/session.ts"
+    return;
+  }
   // Before the CLOSE event: a handler that reconnects must see that the old
   // transport still has to go (connectionLost() clears it).
+#line 533 "ts-src/mqtt/session.ts"
   self->closing = true;
   Session_enterDisconnected(self, reason);
 }
@@ -389,10 +401,10 @@ void Session_close(Session *self, const char *reason) {
 /** Queues DISCONNECT; wantsClose() turns true once it is flushed. */
 bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
-#line 529 "ts-src/mqtt/session.ts"
+#line 539 "ts-src/mqtt/session.ts"
     return false;
   }
-#line 530 "ts-src/mqtt/session.ts"
+#line 540 "ts-src/mqtt/session.ts"
   self->state = SessionState_DISCONNECTING;
   Session_queueDisconnect(self);
   return true;
@@ -402,10 +414,10 @@ bool Session_disconnect(Session *self) {
 static void Session_queueDisconnect(Session *self) {
   // A packet half streamed into tx must end first: txConsumed() calls again.
   if (self->streaming) {
-#line 538 "ts-src/mqtt/session.ts"
+#line 548 "ts-src/mqtt/session.ts"
     return;
   }
-#line 539 "ts-src/mqtt/session.ts"
+#line 549 "ts-src/mqtt/session.ts"
   uint32_t n = codec_encodeSimple(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_DISCONNECT);
   if (n == 0 && self->txLen > self->txHeadLeft) {
     // No room: the connection ends anyway, so the whole packets waiting make
@@ -417,10 +429,10 @@ static void Session_queueDisconnect(Session *self) {
   }
   // Still no room (the rest of one big packet): txConsumed() calls again.
   if (n == 0) {
-#line 549 "ts-src/mqtt/session.ts"
+#line 559 "ts-src/mqtt/session.ts"
     return;
   }
-#line 550 "ts-src/mqtt/session.ts"
+#line 560 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   self->closing = true;
@@ -434,17 +446,17 @@ uint32_t Session_nextTickIn(Session *self, uint32_t now, uint32_t cap) {
     due = session_minU32(due, session_left(now, self->connectStart, CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS));
   } else if (self->state == SessionState_CONNECTED && ka > 0) {
     if (self->pingOutstanding) {
-#line 562 "ts-src/mqtt/session.ts"
+#line 572 "ts-src/mqtt/session.ts"
       due = session_minU32(due, session_left(now, self->pingSentAt, ka >> 1));
     } else if (self->streaming) {
-#line 563 "ts-src/mqtt/session.ts"
+#line 573 "ts-src/mqtt/session.ts"
       due = session_minU32(due, session_left(now, self->lastTx, ka));
     } else {
-#line 564 "ts-src/mqtt/session.ts"
+#line 574 "ts-src/mqtt/session.ts"
       due = session_minU32(due, session_minU32(session_left(now, self->lastTx, ka), session_left(now, self->lastRx, ka)));
     }
   }
-#line 566 "ts-src/mqtt/session.ts"
+#line 576 "ts-src/mqtt/session.ts"
   return due;
 }
 
@@ -453,17 +465,17 @@ void Session_tick(Session *self, uint32_t now) {
   self->now = now;
   if (self->state == SessionState_CONNECTING) {
     if (session_elapsed(now, self->connectStart) >= CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS) {
-#line 573 "ts-src/mqtt/session.ts"
+#line 583 "ts-src/mqtt/session.ts"
       Session_close(self, "no CONNACK in time");
     }
-#line 574 "ts-src/mqtt/session.ts"
+#line 584 "ts-src/mqtt/session.ts"
     return;
   }
   if (self->state != SessionState_CONNECTED) {
-#line 576 "ts-src/mqtt/session.ts"
+#line 586 "ts-src/mqtt/session.ts"
     return;
   }
-#line 577 "ts-src/mqtt/session.ts"
+#line 587 "ts-src/mqtt/session.ts"
   uint32_t ka = (uint32_t)(self->cfg.keepAlive * 1000);
   if (ka > 0) {
     if (self->pingOutstanding) {
@@ -480,11 +492,12 @@ void Session_tick(Session *self, uint32_t now) {
       // starts anyway: a connection that cannot send for that long is dead.
       uint32_t n = codec_encodeSimple(Session_txFree(self), PacketType_PINGREQ);
       if (n == 0) {
-#line 592 "ts-src/mqtt/session.ts"
+#line 602 "ts-src/mqtt/session.ts"
         Session_logNum(self, LogLevel_WARN, "tx full, no PINGREQ", 0);
       } else {
         self->txLen += n;
         self->lastTx = now;
+        Session_logNum(self, LogLevel_DEBUG, "PINGREQ", 0);
       }
       self->pingOutstanding = true;
       self->pingSentAt = now;
@@ -496,16 +509,16 @@ void Session_tick(Session *self, uint32_t now) {
 
 // ---------------------------------------------------------------- API
 /** Next packet id: never 0, wraps after 65535, skips ids in use. */
-#line 608 "ts-src/mqtt/session.ts"
+#line 619 "ts-src/mqtt/session.ts"
 uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
     if (!Session_idInUse(self, self->lastId)) {
-#line 611 "ts-src/mqtt/session.ts"
+#line 622 "ts-src/mqtt/session.ts"
       return self->lastId;
     }
   }
-#line 613 "ts-src/mqtt/session.ts"
+#line 624 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -518,30 +531,30 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   self->now = now;
   self->lastError = MGOS_MQTT_ERR_OK;
   if (qos > 2) {
-#line 624 "ts-src/mqtt/session.ts"
+#line 635 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID, LogLevel_ERROR, "publish: bad QoS", topic, qos);
   }
-#line 625 "ts-src/mqtt/session.ts"
+#line 636 "ts-src/mqtt/session.ts"
   if (!topic_validTopicName(topic)) {
-#line 625 "ts-src/mqtt/session.ts"
+#line 636 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID, LogLevel_ERROR, "publish: invalid topic name", topic, 0);
   }
-#line 626 "ts-src/mqtt/session.ts"
+#line 637 "ts-src/mqtt/session.ts"
   uint8_t q = (qos > self->cfg.maxQos) ? self->cfg.maxQos : qos;
   uint32_t size = codec_publishSize(topic.len, payload.len, q);
   if (size == 0) {
-#line 628 "ts-src/mqtt/session.ts"
+#line 639 "ts-src/mqtt/session.ts"
     return Session_refuseSize(self, "publish: over the MQTT packet limit, can never be sent", topic, payload.len, session_MAX_PAYLOAD);
   }
-#line 629 "ts-src/mqtt/session.ts"
+#line 640 "ts-src/mqtt/session.ts"
   bool connected = self->state == SessionState_CONNECTED;
   if (q == 0) {
     // QoS 0 is not kept for a later connection (MQTT's "at most once").
     if (!connected) {
-#line 632 "ts-src/mqtt/session.ts"
+#line 643 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED, LogLevel_DEBUG, "publish: QoS 0 while not connected", topic, 0);
     }
-#line 633 "ts-src/mqtt/session.ts"
+#line 644 "ts-src/mqtt/session.ts"
     if (!self->streaming && (Session_waitingToSend(self) == 0)) {
       uint32_t n = codec_encodePublish(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), topic, payload, 0, retain, false, 0);
       if (n > 0) {
@@ -552,17 +565,17 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     }
   }
   if (size > CONFIG_MGOS_MQTT_STORE_SIZE) {
-#line 642 "ts-src/mqtt/session.ts"
+#line 653 "ts-src/mqtt/session.ts"
     return Session_refuseSize(self, "publish: larger than the outbox (MGOS_MQTT_STORE_SIZE), can never be sent", topic, size, CONFIG_MGOS_MQTT_STORE_SIZE);
   }
-#line 643 "ts-src/mqtt/session.ts"
+#line 654 "ts-src/mqtt/session.ts"
   if (!connected) {
     uint32_t limit = self->cfg.maxQueueLength;
     if (limit == 0) {
-#line 645 "ts-src/mqtt/session.ts"
+#line 656 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED, LogLevel_DEBUG, "publish: offline and max_queue_length is 0", topic, 0);
     }
-#line 646 "ts-src/mqtt/session.ts"
+#line 657 "ts-src/mqtt/session.ts"
     while (Session_queuedCount(self) >= limit) {
       if (!self->cfg.dropOldest || !Session_dropOldestWaiting(self, MGOS_MQTT_DROP_QUEUE_FULL)) {
         self->roomWanted = true;
@@ -579,17 +592,17 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   }
   uint16_t id = Session_nextPacketId(self);
   if (id == 0) {
-#line 661 "ts-src/mqtt/session.ts"
+#line 672 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_FULL, LogLevel_WARN, "publish: no packet id free", topic, 0);
   }
-#line 662 "ts-src/mqtt/session.ts"
+#line 673 "ts-src/mqtt/session.ts"
   OutMsg *r = &self->recs[self->recCount];
   uint32_t n = codec_encodePublish(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0));
   if (n == 0) {
-#line 664 "ts-src/mqtt/session.ts"
+#line 675 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID, LogLevel_ERROR, "publish: encoding failed", topic, 0);
   }
-#line 665 "ts-src/mqtt/session.ts"
+#line 676 "ts-src/mqtt/session.ts"
   r->state = RecState_QUEUED;
   r->qos = q;
   r->packetId = id;
@@ -615,11 +628,11 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
 static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
   SessionStoreFn f = self->onStore;
   if (f == NULL || r->seq == 0) {
-#line 689 "ts-src/mqtt/session.ts"
+#line 700 "ts-src/mqtt/session.ts"
     return;
   }
   // Only the state that matters after a restart: waiting for PUBCOMP, or not.
-#line 691 "ts-src/mqtt/session.ts"
+#line 702 "ts-src/mqtt/session.ts"
   uint8_t st = (r->state == RecState_WAIT_PUBCOMP) ? RecState_WAIT_PUBCOMP : RecState_QUEUED;
   f(self, op, r->seq, session_storeMeta(st, r->qos, r->packetId), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len));
 }
@@ -632,16 +645,16 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   uint8_t qos = (uint8_t)((meta >> 16) & 0xff);
   uint16_t id = (uint16_t)meta;
   if ((((seq == 0 || id == 0) || (qos != 1 && qos != 2)) || self->recCount >= session_STORE_SLOTS) || Session_idInUse(self, id)) {
-#line 702 "ts-src/mqtt/session.ts"
+#line 713 "ts-src/mqtt/session.ts"
     return false;
   }
-#line 703 "ts-src/mqtt/session.ts"
+#line 714 "ts-src/mqtt/session.ts"
   if (st == RecState_WAIT_PUBCOMP) {
     if (qos != 2 || data.len > 0) {
-#line 704 "ts-src/mqtt/session.ts"
+#line 715 "ts-src/mqtt/session.ts"
       return false;
     }
-#line 705 "ts-src/mqtt/session.ts"
+#line 716 "ts-src/mqtt/session.ts"
   } else if (((st != RecState_QUEUED || data.len < 4) || (data.len > (CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed))) || ((rt_bytes_get(data, 0) >> 4) != PacketType_PUBLISH)) {
     return false;
   }
@@ -659,10 +672,10 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   self->storeUsed += data.len;
   self->recCount++;
   if (seq >= self->nextSeq) {
-#line 721 "ts-src/mqtt/session.ts"
+#line 732 "ts-src/mqtt/session.ts"
     self->nextSeq = (seq == 0xffffffffu) ? 1 : (seq + 1u);
   }
-#line 722 "ts-src/mqtt/session.ts"
+#line 733 "ts-src/mqtt/session.ts"
   return true;
 }
 
@@ -692,25 +705,25 @@ static uint16_t Session_refuseSize(Session *self, const char *msg, rt_bytes topi
    *  A message needs publishSize() bytes: topic + payload + 4..9. */
 uint32_t Session_outboxRoom(Session *self) {
   if (self->recCount >= session_STORE_SLOTS) {
-#line 750 "ts-src/mqtt/session.ts"
+#line 761 "ts-src/mqtt/session.ts"
     return 0;
   }
-#line 751 "ts-src/mqtt/session.ts"
+#line 762 "ts-src/mqtt/session.ts"
   if (self->state != SessionState_CONNECTED && (Session_queuedCount(self) >= self->cfg.maxQueueLength)) {
-#line 751 "ts-src/mqtt/session.ts"
+#line 762 "ts-src/mqtt/session.ts"
     return 0;
   }
-#line 752 "ts-src/mqtt/session.ts"
+#line 763 "ts-src/mqtt/session.ts"
   return CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed;
 }
 
 /** OUTBOX_ROOM once room is back after a refusal for lack of it. */
 static void Session_maybeRoom(Session *self) {
   if (!self->roomWanted || (Session_outboxRoom(self) == 0)) {
-#line 757 "ts-src/mqtt/session.ts"
+#line 768 "ts-src/mqtt/session.ts"
     return;
   }
-#line 758 "ts-src/mqtt/session.ts"
+#line 769 "ts-src/mqtt/session.ts"
   self->roomWanted = false;
   Session_emit(self, SessionEvent_OUTBOX_ROOM, NULL);
 }
@@ -721,11 +734,11 @@ static uint32_t Session_waitingToSend(Session *self) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state == RecState_QUEUED || r->unsent) {
-#line 767 "ts-src/mqtt/session.ts"
+#line 778 "ts-src/mqtt/session.ts"
       n++;
     }
   }
-#line 769 "ts-src/mqtt/session.ts"
+#line 780 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -768,15 +781,15 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
-#line 810 "ts-src/mqtt/session.ts"
+#line 821 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 811 "ts-src/mqtt/session.ts"
+#line 822 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
-#line 811 "ts-src/mqtt/session.ts"
+#line 822 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 812 "ts-src/mqtt/session.ts"
+#line 823 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
@@ -793,71 +806,71 @@ uint32_t Session_unsentBytes(Session *self) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state == RecState_QUEUED || (r->unsent && r->state != RecState_WAIT_PUBCOMP)) {
-#line 827 "ts-src/mqtt/session.ts"
+#line 838 "ts-src/mqtt/session.ts"
       n += r->len - r->done;
     }
   }
-#line 829 "ts-src/mqtt/session.ts"
+#line 840 "ts-src/mqtt/session.ts"
   return n;
 }
 
 uint32_t Session_inflightCount(Session *self) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 834 "ts-src/mqtt/session.ts"
+#line 845 "ts-src/mqtt/session.ts"
     if (self->recs[i].state >= RecState_WAIT_PUBACK) {
-#line 834 "ts-src/mqtt/session.ts"
+#line 845 "ts-src/mqtt/session.ts"
       n++;
     }
   }
-#line 835 "ts-src/mqtt/session.ts"
+#line 846 "ts-src/mqtt/session.ts"
   return n;
 }
 
 uint32_t Session_queuedCount(Session *self) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 840 "ts-src/mqtt/session.ts"
+#line 851 "ts-src/mqtt/session.ts"
     if (self->recs[i].state == RecState_QUEUED) {
-#line 840 "ts-src/mqtt/session.ts"
+#line 851 "ts-src/mqtt/session.ts"
       n++;
     }
   }
-#line 841 "ts-src/mqtt/session.ts"
+#line 852 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 848 "ts-src/mqtt/session.ts"
+#line 859 "ts-src/mqtt/session.ts"
 void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
   self->now = now;
   if (data.len > 0) {
-#line 850 "ts-src/mqtt/session.ts"
+#line 861 "ts-src/mqtt/session.ts"
     self->lastRx = now;
   }
-#line 851 "ts-src/mqtt/session.ts"
+#line 862 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while (off < data.len) {
     if (!Session_receiving(self) || self->epoch != ep) {
-#line 854 "ts-src/mqtt/session.ts"
+#line 865 "ts-src/mqtt/session.ts"
       return;
     }
-#line 855 "ts-src/mqtt/session.ts"
+#line 866 "ts-src/mqtt/session.ts"
     uint32_t n = session_minU32(data.len - off, CONFIG_MGOS_MQTT_RX_BUF_SIZE - self->rxLen);
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), self->rxLen, rt_subarray(data, off, off + n));
     self->rxLen += n;
     off += n;
     Session_parse(self);
     if (!Session_receiving(self) || self->epoch != ep) {
-#line 860 "ts-src/mqtt/session.ts"
+#line 871 "ts-src/mqtt/session.ts"
       return;
     }
     // The decoder rejects packets over the limit from their fixed header, so
     // a full buffer here means the limit exceeds the buffer: never wait forever.
-#line 863 "ts-src/mqtt/session.ts"
+#line 874 "ts-src/mqtt/session.ts"
     if (self->rxLen == CONFIG_MGOS_MQTT_RX_BUF_SIZE) {
       Session_close(self, "rx buffer overflow");
       return;
@@ -881,10 +894,10 @@ static void Session_parse(Session *self) {
   while (Session_receiving(self) && self->epoch == ep) {
     int32_t r = codec_decodeForClient(rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), Session_recvLimit(self), &self->pkt);
     if (r == 0) {
-#line 885 "ts-src/mqtt/session.ts"
+#line 896 "ts-src/mqtt/session.ts"
       break;
     }
-#line 886 "ts-src/mqtt/session.ts"
+#line 897 "ts-src/mqtt/session.ts"
     if (r < 0) {
       Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
       Session_close(self, packet_decodeErrName((DecodeErr)(uint8_t)(-(int64_t)r)));
@@ -895,16 +908,16 @@ static void Session_parse(Session *self) {
   }
   // An event handler may have closed (and even reconnected): rx is not ours then.
   if (self->epoch != ep || start == 0) {
-#line 895 "ts-src/mqtt/session.ts"
+#line 906 "ts-src/mqtt/session.ts"
     return;
   }
-#line 896 "ts-src/mqtt/session.ts"
+#line 907 "ts-src/mqtt/session.ts"
   uint32_t rest = self->rxLen - start;
   if (start > 0) {
-#line 897 "ts-src/mqtt/session.ts"
+#line 908 "ts-src/mqtt/session.ts"
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
   }
-#line 898 "ts-src/mqtt/session.ts"
+#line 909 "ts-src/mqtt/session.ts"
   self->rxLen = rest;
 }
 
@@ -918,48 +931,49 @@ static void Session_handle(Session *self, Packet *p) {
     Session_onConnack(self, p);
     break;
   }
-#line 910 "ts-src/mqtt/session.ts"
+#line 921 "ts-src/mqtt/session.ts"
   case PacketType_PUBLISH: {
     Session_onPublish(self, p);
     break;
   }
-#line 913 "ts-src/mqtt/session.ts"
+#line 924 "ts-src/mqtt/session.ts"
   case PacketType_PUBACK: {
     Session_onDone(self, p, RecState_WAIT_PUBACK, SessionEvent_PUBACK, "PUBACK: unexpected id");
     break;
   }
-#line 916 "ts-src/mqtt/session.ts"
+#line 927 "ts-src/mqtt/session.ts"
   case PacketType_PUBREC: {
     Session_onPubrec(self, p);
     break;
   }
-#line 919 "ts-src/mqtt/session.ts"
+#line 930 "ts-src/mqtt/session.ts"
   case PacketType_PUBREL: {
     Session_onPubrel(self, p);
     break;
   }
-#line 922 "ts-src/mqtt/session.ts"
+#line 933 "ts-src/mqtt/session.ts"
   case PacketType_PUBCOMP: {
     Session_onDone(self, p, RecState_WAIT_PUBCOMP, SessionEvent_PUBCOMP, "PUBCOMP: unexpected id");
     break;
   }
-#line 925 "ts-src/mqtt/session.ts"
+#line 936 "ts-src/mqtt/session.ts"
   case PacketType_SUBACK: {
     Session_onSuback(self, p);
     break;
   }
-#line 928 "ts-src/mqtt/session.ts"
+#line 939 "ts-src/mqtt/session.ts"
   case PacketType_UNSUBACK: {
     Session_onUnsuback(self, p);
     break;
   }
-#line 931 "ts-src/mqtt/session.ts"
+#line 942 "ts-src/mqtt/session.ts"
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
+    Session_logNum(self, LogLevel_DEBUG, "PINGRESP", 0);
     Session_emit(self, SessionEvent_PINGRESP, p);
     break;
   }
-#line 935 "ts-src/mqtt/session.ts"
+#line 947 "ts-src/mqtt/session.ts"
   default: {
     Session_close(self, "unexpected packet type");
     break;
@@ -967,7 +981,7 @@ static void Session_handle(Session *self, Packet *p) {
   }
 }
 
-#line 941 "ts-src/mqtt/session.ts"
+#line 953 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
     Session_close(self, "unexpected second CONNACK");
@@ -979,11 +993,12 @@ static void Session_onConnack(Session *self, Packet *p) {
     const char *why = session_connackReason(p->returnCode);
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
+    // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
     if (self->epoch == ep) {
-#line 952 "ts-src/mqtt/session.ts"
-      Session_close(self, why);
+#line 965 "ts-src/mqtt/session.ts"
+      Session_closeQuietly(self, why);
     }
-#line 953 "ts-src/mqtt/session.ts"
+#line 966 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
@@ -995,27 +1010,27 @@ static void Session_onConnack(Session *self, Packet *p) {
   self->wasConnected = true;
   // Without a stored session the server will not resend its QoS 2 messages.
   if (!p->sessionPresent) {
-#line 963 "ts-src/mqtt/session.ts"
+#line 976 "ts-src/mqtt/session.ts"
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 966 "ts-src/mqtt/session.ts"
+#line 979 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
-#line 968 "ts-src/mqtt/session.ts"
+#line 981 "ts-src/mqtt/session.ts"
     return;
   }
-#line 969 "ts-src/mqtt/session.ts"
+#line 982 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
-#line 970 "ts-src/mqtt/session.ts"
+#line 983 "ts-src/mqtt/session.ts"
     Session_maybeRoom(self);
   }
 }
 
-#line 973 "ts-src/mqtt/session.ts"
+#line 986 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   if (p->qos == 0) {
@@ -1023,12 +1038,13 @@ static void Session_onPublish(Session *self, Packet *p) {
     return;
   }
   if (p->qos == 1) {
+    self->autoAck = true;
     Session_emit(self, SessionEvent_PUBLISH, p);
-    if (self->epoch == ep) {
-#line 981 "ts-src/mqtt/session.ts"
+    if (self->epoch == ep && self->autoAck) {
+#line 995 "ts-src/mqtt/session.ts"
       Session_queueAck(self, PacketType_PUBACK, p->packetId);
     }
-#line 982 "ts-src/mqtt/session.ts"
+#line 996 "ts-src/mqtt/session.ts"
     return;
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
@@ -1042,13 +1058,24 @@ static void Session_onPublish(Session *self, Packet *p) {
     }
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, p->packetId);
     self->rxQos2Count++;
+    self->autoAck = true;
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch != ep) {
-#line 996 "ts-src/mqtt/session.ts"
+#line 1011 "ts-src/mqtt/session.ts"
+      return;
+    }
+#line 1012 "ts-src/mqtt/session.ts"
+    if (!self->autoAck) {
+      // The application runs this exchange: it is not ours to remember.
+      int32_t k = Session_rxQos2Index(self, p->packetId);
+      if (k >= 0) {
+#line 1015 "ts-src/mqtt/session.ts"
+        Session_rxQos2Remove(self, (uint32_t)k);
+      }
+#line 1016 "ts-src/mqtt/session.ts"
       return;
     }
   }
-#line 998 "ts-src/mqtt/session.ts"
   Session_queueAck(self, PacketType_PUBREC, p->packetId);
 }
 
@@ -1058,13 +1085,13 @@ static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev
   int32_t i = Session_findRec(self, p->packetId);
   // A record still streaming out was never whole on the wire: the ack is bogus.
   if ((i >= 0 && (self->recs[(uint32_t)i].state == waiting)) && (self->recs[(uint32_t)i].done == 0)) {
-#line 1006 "ts-src/mqtt/session.ts"
+#line 1027 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else {
-#line 1007 "ts-src/mqtt/session.ts"
+#line 1028 "ts-src/mqtt/session.ts"
     Session_logNum(self, LogLevel_WARN, msg, p->packetId);
   }
-#line 1008 "ts-src/mqtt/session.ts"
+#line 1029 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, ev, p);
 }
 
@@ -1091,22 +1118,23 @@ static void Session_onPubrel(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
-#line 1033 "ts-src/mqtt/session.ts"
+#line 1054 "ts-src/mqtt/session.ts"
     Session_rxQos2Remove(self, (uint32_t)k);
   } else {
-#line 1034 "ts-src/mqtt/session.ts"
+#line 1055 "ts-src/mqtt/session.ts"
     Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
   }
-#line 1035 "ts-src/mqtt/session.ts"
+#line 1056 "ts-src/mqtt/session.ts"
+  self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B).
-  if (self->epoch == ep) {
-#line 1037 "ts-src/mqtt/session.ts"
+  if (self->epoch == ep && self->autoAck) {
+#line 1059 "ts-src/mqtt/session.ts"
     Session_queueAck(self, PacketType_PUBCOMP, p->packetId);
   }
 }
 
-#line 1040 "ts-src/mqtt/session.ts"
+#line 1062 "ts-src/mqtt/session.ts"
 static void Session_onSuback(Session *self, Packet *p) {
   self->evTag = -1;
   int32_t i = Session_findSub(self, p->packetId, SubState_SUB_SENT);
@@ -1117,12 +1145,13 @@ static void Session_onSuback(Session *self, Packet *p) {
     s->granted = (uint8_t)((p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80);
     self->evTag = s->tag;
     if (s->granted == 0x80) {
-#line 1049 "ts-src/mqtt/session.ts"
+#line 1071 "ts-src/mqtt/session.ts"
       Session_log(self, LogLevel_WARN, "subscription refused", Sub_view(s), s->tag);
     }
-#line 1050 "ts-src/mqtt/session.ts"
+#line 1072 "ts-src/mqtt/session.ts"
   } else {
-    Session_logNum(self, LogLevel_WARN, "SUBACK: unknown id", p->packetId);
+    // Normal for mg_mqtt_subscribe's own ids (the application matches them).
+    Session_logNum(self, LogLevel_DEBUG, "SUBACK: unknown id", p->packetId);
   }
   Session_emit(self, SessionEvent_SUBACK, p);
   self->evTag = -1;
@@ -1135,7 +1164,7 @@ static void Session_onUnsuback(Session *self, Packet *p) {
     self->evTag = self->subs[(uint32_t)i].tag;
     Session_freeSub(self, (uint32_t)i);
   } else {
-    Session_logNum(self, LogLevel_WARN, "UNSUBACK: unknown id", p->packetId);
+    Session_logNum(self, LogLevel_DEBUG, "UNSUBACK: unknown id", p->packetId);
   }
   Session_emit(self, SessionEvent_UNSUBACK, p);
   self->evTag = -1;
@@ -1147,28 +1176,28 @@ static void Session_onUnsuback(Session *self, Packet *p) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1077 "ts-src/mqtt/session.ts"
+#line 1100 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpStream(self)) {
-#line 1078 "ts-src/mqtt/session.ts"
+#line 1101 "ts-src/mqtt/session.ts"
     return;
   }
-#line 1079 "ts-src/mqtt/session.ts"
+#line 1102 "ts-src/mqtt/session.ts"
   if (!Session_pumpAcksAndSubs(self)) {
-#line 1079 "ts-src/mqtt/session.ts"
+#line 1102 "ts-src/mqtt/session.ts"
     return;
   }
-#line 1080 "ts-src/mqtt/session.ts"
+#line 1103 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   uint32_t i = 0;
   while (i < self->recCount) {
     OutMsg *r = &self->recs[i];
     if (r->state == RecState_QUEUED && r->qos > 0) {
       if (inflight >= CONFIG_MGOS_MQTT_MAX_INFLIGHT) {
-#line 1085 "ts-src/mqtt/session.ts"
+#line 1108 "ts-src/mqtt/session.ts"
         return;
       }
-#line 1086 "ts-src/mqtt/session.ts"
+#line 1109 "ts-src/mqtt/session.ts"
       r->state = (r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC;
       r->sent = false;
       r->unsent = true;
@@ -1181,10 +1210,10 @@ static void Session_pump(Session *self) {
     if (r->state == RecState_WAIT_PUBCOMP) {
       uint32_t n = codec_encodeAck(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_PUBREL, r->packetId);
       if (n == 0) {
-#line 1097 "ts-src/mqtt/session.ts"
+#line 1120 "ts-src/mqtt/session.ts"
         return;
       }
-#line 1098 "ts-src/mqtt/session.ts"
+#line 1121 "ts-src/mqtt/session.ts"
       self->txLen += n;
       self->lastTx = self->now;
       r->sent = true;
@@ -1195,20 +1224,20 @@ static void Session_pump(Session *self) {
     uint32_t free = CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen;
     // Only a packet that can never fit tx whole is streamed; others wait for room.
     if (r->len > free && (r->len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
-#line 1107 "ts-src/mqtt/session.ts"
+#line 1130 "ts-src/mqtt/session.ts"
       return;
     }
-#line 1108 "ts-src/mqtt/session.ts"
+#line 1131 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
-#line 1108 "ts-src/mqtt/session.ts"
+#line 1131 "ts-src/mqtt/session.ts"
       return;
     }
-#line 1109 "ts-src/mqtt/session.ts"
+#line 1132 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
-#line 1109 "ts-src/mqtt/session.ts"
+#line 1132 "ts-src/mqtt/session.ts"
       Session_freeRec(self, i);
     } else {
-#line 1110 "ts-src/mqtt/session.ts"
+#line 1133 "ts-src/mqtt/session.ts"
       i++;
     }
   }
@@ -1216,7 +1245,7 @@ static void Session_pump(Session *self) {
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
-#line 1116 "ts-src/mqtt/session.ts"
+#line 1139 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   uint32_t at = self->txLen;
   uint32_t n = session_minU32(r->len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
@@ -1224,10 +1253,10 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
   rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), from, from + n));
   // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
   if (r->done == 0 && r->sent) {
-#line 1122 "ts-src/mqtt/session.ts"
+#line 1145 "ts-src/mqtt/session.ts"
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1123 "ts-src/mqtt/session.ts"
+#line 1146 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   r->done += n;
@@ -1245,27 +1274,27 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
 /** Continues the packet being streamed. False while it is not whole in tx. */
 static bool Session_pumpStream(Session *self) {
   if (!self->streaming) {
-#line 1139 "ts-src/mqtt/session.ts"
+#line 1162 "ts-src/mqtt/session.ts"
     return true;
   }
-#line 1140 "ts-src/mqtt/session.ts"
+#line 1163 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->done == 0) {
-#line 1142 "ts-src/mqtt/session.ts"
+#line 1165 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 1143 "ts-src/mqtt/session.ts"
+#line 1166 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
-#line 1143 "ts-src/mqtt/session.ts"
+#line 1166 "ts-src/mqtt/session.ts"
       return false;
     }
-#line 1144 "ts-src/mqtt/session.ts"
+#line 1167 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
-#line 1144 "ts-src/mqtt/session.ts"
+#line 1167 "ts-src/mqtt/session.ts"
       Session_freeRec(self, i);
     }
-#line 1145 "ts-src/mqtt/session.ts"
+#line 1168 "ts-src/mqtt/session.ts"
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
@@ -1277,18 +1306,18 @@ static bool Session_pumpStream(Session *self) {
    *  subscriptions. False when not connected or tx is full. */
 static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
-#line 1155 "ts-src/mqtt/session.ts"
+#line 1178 "ts-src/mqtt/session.ts"
     return false;
   }
-#line 1156 "ts-src/mqtt/session.ts"
+#line 1179 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = codec_encodeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     if (n == 0) {
-#line 1159 "ts-src/mqtt/session.ts"
+#line 1182 "ts-src/mqtt/session.ts"
       return false;
     }
-#line 1160 "ts-src/mqtt/session.ts"
+#line 1183 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -1298,23 +1327,23 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     Sub *s = &self->subs[i];
     bool sub = s->state == SubState_SUB_PENDING;
     if (!sub && s->state != SubState_UNSUB_PENDING) {
-#line 1168 "ts-src/mqtt/session.ts"
+#line 1191 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 1169 "ts-src/mqtt/session.ts"
+#line 1192 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
-#line 1169 "ts-src/mqtt/session.ts"
+#line 1192 "ts-src/mqtt/session.ts"
       s->packetId = Session_nextPacketId(self);
     }
-#line 1170 "ts-src/mqtt/session.ts"
+#line 1193 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = sub ? codec_encodeSubscribe(free, s->packetId, filter, s->qos) : codec_encodeUnsubscribe(free, s->packetId, filter);
     if (n == 0) {
-#line 1173 "ts-src/mqtt/session.ts"
+#line 1196 "ts-src/mqtt/session.ts"
       return false;
     }
-#line 1174 "ts-src/mqtt/session.ts"
+#line 1197 "ts-src/mqtt/session.ts"
     s->state = sub ? SubState_SUB_SENT : SubState_UNSUB_SENT;
     self->txLen += n;
     self->lastTx = self->now;
@@ -1335,7 +1364,7 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 
 // ---------------------------------------------------------------- helpers
 /** The free part of tx for a new packet (none while a packet streams in). */
-#line 1195 "ts-src/mqtt/session.ts"
+#line 1218 "ts-src/mqtt/session.ts"
 rt_bytes Session_txFree(Session *self) {
   return self->streaming ? RT_NOBYTES : rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
 }
@@ -1343,23 +1372,23 @@ rt_bytes Session_txFree(Session *self) {
 static void Session_emit(Session *self, int32_t ev, Packet *p) {
   SessionEventFn f = self->onEvent;
   if (f != NULL) {
-#line 1201 "ts-src/mqtt/session.ts"
+#line 1224 "ts-src/mqtt/session.ts"
     f(self, ev, p, self->ud);
   }
 }
 
-#line 1204 "ts-src/mqtt/session.ts"
+#line 1227 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
   if (self->epoch == ep) {
-#line 1207 "ts-src/mqtt/session.ts"
+#line 1230 "ts-src/mqtt/session.ts"
     Session_pump(self);
   }
 }
 
 /** log() without a detail. */
-#line 1211 "ts-src/mqtt/session.ts"
+#line 1234 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -1367,13 +1396,13 @@ static void Session_logNum(Session *self, int32_t level, const char *msg, int32_
 static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   SessionLogFn f = self->onLog;
   if (f != NULL) {
-#line 1217 "ts-src/mqtt/session.ts"
+#line 1240 "ts-src/mqtt/session.ts"
     f(self, level, msg, detail, num);
   }
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 1221 "ts-src/mqtt/session.ts"
+#line 1244 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
@@ -1386,10 +1415,10 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
   self->pingOutstanding = false;
   self->streaming = false;
   for (uint32_t k = 0; k < self->recCount; k++) {
-#line 1232 "ts-src/mqtt/session.ts"
+#line 1255 "ts-src/mqtt/session.ts"
     self->recs[k].done = 0;
   }
-#line 1233 "ts-src/mqtt/session.ts"
+#line 1256 "ts-src/mqtt/session.ts"
   bool clean = self->cfg.cleanSession;
   // Subscriptions are all sent again after the next CONNACK.
   for (uint32_t i = 0; i < self->subCount; i++) {
@@ -1418,82 +1447,82 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         continue;
       }
       if (clean) {
-#line 1260 "ts-src/mqtt/session.ts"
+#line 1283 "ts-src/mqtt/session.ts"
         r->state = RecState_QUEUED;
       } else {
-#line 1261 "ts-src/mqtt/session.ts"
+#line 1284 "ts-src/mqtt/session.ts"
         r->unsent = true;
       }
     }
-#line 1263 "ts-src/mqtt/session.ts"
+#line 1286 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
-#line 1265 "ts-src/mqtt/session.ts"
+#line 1288 "ts-src/mqtt/session.ts"
     self->rxQos2Count = 0;
   }
-#line 1266 "ts-src/mqtt/session.ts"
+#line 1289 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
 
 static bool Session_idInUse(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 1271 "ts-src/mqtt/session.ts"
+#line 1294 "ts-src/mqtt/session.ts"
     if (self->recs[i].packetId == id) {
-#line 1271 "ts-src/mqtt/session.ts"
+#line 1294 "ts-src/mqtt/session.ts"
       return true;
     }
   }
-#line 1272 "ts-src/mqtt/session.ts"
+#line 1295 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
-#line 1272 "ts-src/mqtt/session.ts"
+#line 1295 "ts-src/mqtt/session.ts"
     if (self->subs[i].packetId == id) {
-#line 1272 "ts-src/mqtt/session.ts"
+#line 1295 "ts-src/mqtt/session.ts"
       return true;
     }
   }
-#line 1273 "ts-src/mqtt/session.ts"
+#line 1296 "ts-src/mqtt/session.ts"
   return false;
 }
 
 static int32_t Session_findRec(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     if (self->recs[i].packetId == id && self->recs[i].state >= RecState_WAIT_PUBACK) {
-#line 1278 "ts-src/mqtt/session.ts"
+#line 1301 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 1280 "ts-src/mqtt/session.ts"
+#line 1303 "ts-src/mqtt/session.ts"
   return -1;
 }
 
 static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id && self->subs[i].state == state) {
-#line 1285 "ts-src/mqtt/session.ts"
+#line 1308 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 1287 "ts-src/mqtt/session.ts"
+#line 1310 "ts-src/mqtt/session.ts"
   return -1;
 }
 
 /** The topic of a stored PUBLISH, for logs. */
 static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
-#line 1292 "ts-src/mqtt/session.ts"
+#line 1315 "ts-src/mqtt/session.ts"
     return RT_NOBYTES;
   }
-#line 1293 "ts-src/mqtt/session.ts"
+#line 1316 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   // Skip the fixed header: type byte and the remaining length's 1..4 bytes.
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
-#line 1296 "ts-src/mqtt/session.ts"
+#line 1319 "ts-src/mqtt/session.ts"
     k++;
   }
-#line 1297 "ts-src/mqtt/session.ts"
+#line 1320 "ts-src/mqtt/session.ts"
   k++;
   uint32_t tl = (uint32_t)((rt_bytes_get(m, k) << 8) | rt_bytes_get(m, rt_idx_add(k, 1)));
   return rt_subarray(m, k + 2u, (k + 2u) + tl);
@@ -1506,10 +1535,10 @@ static bool Session_dropOldestWaiting(Session *self, uint8_t reason) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state != RecState_QUEUED || r->done > 0) {
-#line 1308 "ts-src/mqtt/session.ts"
+#line 1331 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 1309 "ts-src/mqtt/session.ts"
+#line 1332 "ts-src/mqtt/session.ts"
     uint16_t id = r->packetId;
     Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", Session_recTopic(self, r), id);
     self->evDropId = id;
@@ -1537,11 +1566,11 @@ static bool Session_dropOldestWaiting(Session *self, uint8_t reason) {
 static rt_bytes Session_recPayload(Session *self, OutMsg *r) {
   rt_bytes t = Session_recTopic(self, r);
   if (r->len < 4) {
-#line 1335 "ts-src/mqtt/session.ts"
+#line 1358 "ts-src/mqtt/session.ts"
     return RT_NOBYTES;
   }
   // The topic view starts inside the store: the payload follows it (and the id for QoS > 0).
-#line 1337 "ts-src/mqtt/session.ts"
+#line 1360 "ts-src/mqtt/session.ts"
   uint32_t topicEnd = Session_topicOffset(self, r) + t.len;
   uint32_t start = topicEnd + (uint32_t)((r->qos > 0) ? 2 : 0);
   return rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off + start, r->off + r->len);
@@ -1552,20 +1581,20 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
-#line 1346 "ts-src/mqtt/session.ts"
+#line 1369 "ts-src/mqtt/session.ts"
     k++;
   }
-#line 1347 "ts-src/mqtt/session.ts"
+#line 1370 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
 /** Gives a record's PUBLISH bytes back to the store (compacting it). */
 static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
-#line 1352 "ts-src/mqtt/session.ts"
+#line 1375 "ts-src/mqtt/session.ts"
     return;
   }
-#line 1353 "ts-src/mqtt/session.ts"
+#line 1376 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -1576,22 +1605,22 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *o = &self->recs[i];
     if (o->len > 0 && o->off > off) {
-#line 1362 "ts-src/mqtt/session.ts"
+#line 1385 "ts-src/mqtt/session.ts"
       o->off = o->off - len;
     }
   }
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 1367 "ts-src/mqtt/session.ts"
+#line 1390 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
-#line 1370 "ts-src/mqtt/session.ts"
+#line 1393 "ts-src/mqtt/session.ts"
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 1371 "ts-src/mqtt/session.ts"
+#line 1394 "ts-src/mqtt/session.ts"
   self->recCount--;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -1603,10 +1632,10 @@ static void Session_freeRec(Session *self, uint32_t i) {
 /** Removes subscription i, keeping the others in the order they were added. */
 static void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
-#line 1381 "ts-src/mqtt/session.ts"
+#line 1404 "ts-src/mqtt/session.ts"
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
   }
-#line 1382 "ts-src/mqtt/session.ts"
+#line 1405 "ts-src/mqtt/session.ts"
   self->subCount--;
   Sub *last = &self->subs[self->subCount];
   last->state = SubState_FREE;
@@ -1616,13 +1645,13 @@ static void Session_freeSub(Session *self, uint32_t i) {
 
 static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->rxQos2Count; i++) {
-#line 1390 "ts-src/mqtt/session.ts"
+#line 1413 "ts-src/mqtt/session.ts"
     if (rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) == id) {
-#line 1390 "ts-src/mqtt/session.ts"
+#line 1413 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 1391 "ts-src/mqtt/session.ts"
+#line 1414 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1632,9 +1661,9 @@ static bool Session_rxQos2Has(Session *self, uint16_t id) {
 
 static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
-#line 1399 "ts-src/mqtt/session.ts"
+#line 1422 "ts-src/mqtt/session.ts"
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 1400 "ts-src/mqtt/session.ts"
+#line 1423 "ts-src/mqtt/session.ts"
   self->rxQos2Count--;
 }
