@@ -640,7 +640,7 @@ export class mgos_mqtt_conn {
         d.topic.len = s.evDropTopic.length;
         d.payload.p = cstr(s.evDropPayload);
         d.payload.len = s.evDropPayload.length;
-        this.callGlobalWith(ev, d);
+        this.callGlobalArg(ev, d);
         break;
       }
       case SessionEvent.OUTBOX_ROOM: {
@@ -667,17 +667,6 @@ export class mgos_mqtt_conn {
       }
     }
     this.session.now = now;
-  }
-
-  /** Global handlers with an event's own ev_data. */
-  private callGlobalWith(ev: i32, data: Ptr): void {
-    for (let i: u32 = 0; i < this.nHandlers; i++) {
-      const h: mgos_mqtt_handler = this.handlers[i];
-      const f: mg_event_handler_t | null = h.ev;
-      if (h.kind !== HandlerKind.GLOBAL || f === null) continue;
-      f(this.nc, ev, data, h.ud);
-      if (i >= this.nHandlers) break;
-    }
   }
 
   /** Global handlers, in the order added. ev_data is the message or NULL. */

@@ -11,7 +11,6 @@ static bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self);
 static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev);
 static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p);
-static void mgos_mqtt_conn_callGlobalWith(mgos_mqtt_conn *self, int32_t ev, void *data);
 static void mgos_mqtt_conn_callGlobal(mgos_mqtt_conn *self, int32_t ev, bool withMsg);
 static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void *arg);
 static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id);
@@ -27,10 +26,10 @@ static void LogText_put(LogText *self, uint8_t c);
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num);
 static void conn_logNumber(int32_t num);
 
-#line 922 "ts-src/mgos/conn.ts"
+#line 911 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
 
-#line 1003 "ts-src/mgos/conn.ts"
+#line 992 "ts-src/mgos/conn.ts"
 static LogText conn_logText;
 
 /* Sets the fields of a zeroed mgos_mqtt_conn to their initial values. */
@@ -47,7 +46,7 @@ void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
 }
 
 /* Sets the fields of a zeroed ConnTable to their initial values. */
-#line 918 "ts-src/mgos/conn.ts"
+#line 907 "ts-src/mgos/conn.ts"
 void ConnTable_init(ConnTable *self) {
   for (uint32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) mgos_mqtt_conn_init(&self->conns[i]);
 }
@@ -662,7 +661,7 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       d->topic.len = s->evDropTopic.len;
       d->payload.p = rt_cstr(s->evDropPayload);
       d->payload.len = s->evDropPayload.len;
-      mgos_mqtt_conn_callGlobalWith(self, ev, d);
+      mgos_mqtt_conn_callGlobalArg(self, ev, d);
       break;
     }
   }
@@ -705,55 +704,36 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   self->session.now = now;
 }
 
-/** Global handlers with an event's own ev_data. */
-static void mgos_mqtt_conn_callGlobalWith(mgos_mqtt_conn *self, int32_t ev, void *data) {
-  for (uint32_t i = 0; i < self->nHandlers; i++) {
-    mgos_mqtt_handler *h = &self->handlers[i];
-    mg_event_handler_t f = h->ev;
-    if (h->kind != HandlerKind_GLOBAL || f == NULL) {
-#line 677 "ts-src/mgos/conn.ts"
-      continue;
-    }
-#line 678 "ts-src/mgos/conn.ts"
-    f(&self->nc, ev, data, h->ud);
-    if (i >= self->nHandlers) {
-#line 679 "ts-src/mgos/conn.ts"
-      break;
-    }
-  }
-}
-
 /** Global handlers, in the order added. ev_data is the message or NULL. */
-#line 684 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_callGlobal(mgos_mqtt_conn *self, int32_t ev, bool withMsg) {
   if (withMsg) {
-#line 685 "ts-src/mgos/conn.ts"
+#line 674 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_callGlobalArg(self, ev, &self->msg);
   } else {
-#line 686 "ts-src/mgos/conn.ts"
+#line 675 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_callGlobalArg(self, ev, NULL);
   }
 }
 
-#line 689 "ts-src/mgos/conn.ts"
+#line 678 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void *arg) {
   for (uint32_t i = 0; i < self->nGlobal; i++) {
     mgos_mqtt_ghandler *h = &self->ghandlers[i];
     mg_event_handler_t f = h->ev;
     if (f != NULL) {
-#line 693 "ts-src/mgos/conn.ts"
+#line 682 "ts-src/mgos/conn.ts"
       f(&self->nc, ev, arg, h->ud);
     }
   }
 }
 
-#line 697 "ts-src/mgos/conn.ts"
+#line 686 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id) {
   if (self->appQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
-#line 698 "ts-src/mgos/conn.ts"
+#line 687 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_appQos2Take(self, rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, 0));
   }
-#line 699 "ts-src/mgos/conn.ts"
+#line 688 "ts-src/mgos/conn.ts"
   rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->appQos2Count, id);
   self->appQos2Count++;
 }
@@ -762,15 +742,15 @@ static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id) {
 static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id) {
   for (uint32_t i = 0; i < self->appQos2Count; i++) {
     if (rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) != id) {
-#line 706 "ts-src/mgos/conn.ts"
+#line 695 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 707 "ts-src/mgos/conn.ts"
+#line 696 "ts-src/mgos/conn.ts"
     for (uint32_t j = i; ((int64_t)j + 1) < self->appQos2Count; j++) {
-#line 707 "ts-src/mgos/conn.ts"
+#line 696 "ts-src/mgos/conn.ts"
       rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
     }
-#line 708 "ts-src/mgos/conn.ts"
+#line 697 "ts-src/mgos/conn.ts"
     self->appQos2Count--;
     return true;
   }
@@ -783,56 +763,56 @@ static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p) {
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
-#line 719 "ts-src/mgos/conn.ts"
+#line 708 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 720 "ts-src/mgos/conn.ts"
+#line 709 "ts-src/mgos/conn.ts"
     if (!topic_topicMatches(mgos_mqtt_handler_view(h), p->topic)) {
-#line 720 "ts-src/mgos/conn.ts"
+#line 709 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 721 "ts-src/mgos/conn.ts"
+#line 710 "ts-src/mgos/conn.ts"
     matched = true;
     mg_event_handler_t f = h->ev;
     sub_handler_t g = h->sub;
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
-#line 724 "ts-src/mgos/conn.ts"
+#line 713 "ts-src/mgos/conn.ts"
       f(&self->nc, SessionEvent_PUBLISH, &self->msg, h->ud);
     }
-#line 725 "ts-src/mgos/conn.ts"
+#line 714 "ts-src/mgos/conn.ts"
     if (h->kind == HandlerKind_SUB && g != NULL) {
       g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
     }
     if (i >= self->nHandlers) {
-#line 728 "ts-src/mgos/conn.ts"
+#line 717 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 730 "ts-src/mgos/conn.ts"
+#line 719 "ts-src/mgos/conn.ts"
   return matched;
 }
 
 /** The SUBACK to the handler whose SUBSCRIBE it answers; false when there is none. */
 static bool mgos_mqtt_conn_callSuback(mgos_mqtt_conn *self, int32_t tag) {
   if (tag < 0) {
-#line 735 "ts-src/mgos/conn.ts"
+#line 724 "ts-src/mgos/conn.ts"
     return false;
   }
-#line 736 "ts-src/mgos/conn.ts"
+#line 725 "ts-src/mgos/conn.ts"
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if ((h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) || h->tag != tag) {
-#line 738 "ts-src/mgos/conn.ts"
+#line 727 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 739 "ts-src/mgos/conn.ts"
+#line 728 "ts-src/mgos/conn.ts"
     mg_event_handler_t f = h->ev;
     // A sub_handler_t only takes messages: its SUBACK is consumed silently.
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
-#line 741 "ts-src/mgos/conn.ts"
+#line 730 "ts-src/mgos/conn.ts"
       f(&self->nc, SessionEvent_SUBACK, &self->msg, h->ud);
     }
-#line 742 "ts-src/mgos/conn.ts"
+#line 731 "ts-src/mgos/conn.ts"
     return true;
   }
   return false;
@@ -840,7 +820,7 @@ static bool mgos_mqtt_conn_callSuback(mgos_mqtt_conn *self, int32_t tag) {
 
 // ---------------------------------------------------------------- API
 /** A global handler; false when MGOS_MQTT_MAX_GLOBAL_HANDLERS are taken. */
-#line 750 "ts-src/mgos/conn.ts"
+#line 739 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void *ud) {
   if (self->nGlobal >= CONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS) {
     port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_GLOBAL_HANDLERS reached, global handler not added", RT_NOBYTES);
@@ -877,10 +857,10 @@ int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_h
 
 static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->nHandlers; j++) {
-#line 785 "ts-src/mgos/conn.ts"
+#line 774 "ts-src/mgos/conn.ts"
     self->handlers[j] = self->handlers[rt_idx_add(j, 1)];
   }
-#line 786 "ts-src/mgos/conn.ts"
+#line 775 "ts-src/mgos/conn.ts"
   self->nHandlers--;
   mgos_mqtt_handler *last = &self->handlers[self->nHandlers];
   last->kind = HandlerKind_FREE;
@@ -900,10 +880,10 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
   }
   int32_t k = mgos_mqtt_conn_addHandler(self, kind, ev, sub, ud, filter);
   if (k < 0) {
-#line 804 "ts-src/mgos/conn.ts"
+#line 793 "ts-src/mgos/conn.ts"
     return false;
   }
-#line 805 "ts-src/mgos/conn.ts"
+#line 794 "ts-src/mgos/conn.ts"
   uint8_t q = ((uint8_t)qos > mgos_mqtt_conn_effectiveMaxQos(self)) ? mgos_mqtt_conn_effectiveMaxQos(self) : (uint8_t)qos;
   if (Session_subscribe(&self->session, filter, q, self->handlers[(uint32_t)k].tag) == 0) {
     mgos_mqtt_conn_removeHandler(self, (uint32_t)k);
@@ -920,15 +900,15 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
-#line 820 "ts-src/mgos/conn.ts"
+#line 809 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 821 "ts-src/mgos/conn.ts"
+#line 810 "ts-src/mgos/conn.ts"
     if (!rt_bytes_equal(mgos_mqtt_handler_view(h), filter)) {
-#line 821 "ts-src/mgos/conn.ts"
+#line 810 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 822 "ts-src/mgos/conn.ts"
+#line 811 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_removeHandler(self, i);
     Session_unsubscribe(&self->session, filter);
     mgos_mqtt_conn_service(self, now);
@@ -959,10 +939,10 @@ bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
   }
   self->wantConnect = true;
   if (self->net != NetState_IDLE) {
-#line 851 "ts-src/mgos/conn.ts"
+#line 840 "ts-src/mgos/conn.ts"
     return true;
   }
-#line 852 "ts-src/mgos/conn.ts"
+#line 841 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_startConnect(self, port_nowMs());
   return self->net != NetState_IDLE || self->reconnectPending;
 }
@@ -979,27 +959,27 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
     return;
   }
   if (self->net != NetState_OPEN) {
-#line 867 "ts-src/mgos/conn.ts"
+#line 856 "ts-src/mgos/conn.ts"
     return;
   }
   // A second disconnect while the DISCONNECT is still queued: let it go out
   // (closing now would make the broker publish the will).
-#line 870 "ts-src/mgos/conn.ts"
+#line 859 "ts-src/mgos/conn.ts"
   if (self->session.state == SessionState_DISCONNECTING) {
-#line 870 "ts-src/mgos/conn.ts"
+#line 859 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_service(self, now);
   } else if (Session_disconnect(&self->session)) {
-#line 871 "ts-src/mgos/conn.ts"
+#line 860 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_service(self, now);
   } else {
-#line 872 "ts-src/mgos/conn.ts"
+#line 861 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
 
 /** mgos_mqtt_set_max_qos: 0..2 caps, -1 removes the override (the
    *  config's max_qos applies again); anything else is refused, unchanged. */
-#line 877 "ts-src/mgos/conn.ts"
+#line 866 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   if (qos < -1 || qos > 2) {
     port_logMsg(LogLevel_ERROR, "set_max_qos: expected 0, 1, 2 or -1 (no override); unchanged", RT_NOBYTES);
@@ -1040,7 +1020,7 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
 }
 
 /** Seconds (config) to ms, at least 1 ms. */
-#line 926 "ts-src/mgos/conn.ts"
+#line 915 "ts-src/mgos/conn.ts"
 uint32_t conn_secToMs(double s) {
   uint32_t ms = rt_f64_to_u32(s * 1000.0);
   return (ms == 0) ? 1 : ms;
@@ -1052,17 +1032,17 @@ uint32_t conn_jitter(uint32_t d) {
   // floor(d * pct / 100) without overflowing 32 bits.
   uint32_t j = ((d / 100) * pct) + (((d % 100) * pct) / 100);
   if (j == 0) {
-#line 936 "ts-src/mgos/conn.ts"
+#line 925 "ts-src/mgos/conn.ts"
     return d;
   }
-#line 937 "ts-src/mgos/conn.ts"
+#line 926 "ts-src/mgos/conn.ts"
   uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2u) + 1u);
   uint32_t r = rt_mod_u32(port_rand32(), span);
   if (r < j) {
-#line 939 "ts-src/mgos/conn.ts"
+#line 928 "ts-src/mgos/conn.ts"
     return d - (j - r);
   }
-#line 940 "ts-src/mgos/conn.ts"
+#line 929 "ts-src/mgos/conn.ts"
   uint32_t up = r - j;
   return (up > (0xffffffffu - d)) ? 0xffffffffu : (d + up);
 }
@@ -1078,22 +1058,22 @@ static bool conn_stringsFit(mgos_config_mqtt *c, const char *what) {
   uint32_t need = 0;
   for (int32_t k = 0; k < config_gen_KEY_COUNT; k++) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
-#line 954 "ts-src/mgos/conn.ts"
+#line 943 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 955 "ts-src/mgos/conn.ts"
+#line 944 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s != NULL) {
-#line 956 "ts-src/mgos/conn.ts"
+#line 945 "ts-src/mgos/conn.ts"
       need += rt_str_bytes(s).len + 1u;
     }
   }
-#line 958 "ts-src/mgos/conn.ts"
+#line 947 "ts-src/mgos/conn.ts"
   if (need <= CONFIG_MGOS_MQTT_CONN_STR_SIZE) {
-#line 958 "ts-src/mgos/conn.ts"
+#line 947 "ts-src/mgos/conn.ts"
     return true;
   }
-#line 959 "ts-src/mgos/conn.ts"
+#line 948 "ts-src/mgos/conn.ts"
   conn_logText.len = 0;
   conn_logNumber(rt_i32_of(need));
   port_logMsg(LogLevel_ERROR, what, rt_subarray(RT_BYTES(conn_logText.buf, 100), 0, conn_logText.len));
@@ -1106,16 +1086,16 @@ static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf) {
   uint32_t at = 0;
   for (int32_t k = 0; k < config_gen_KEY_COUNT; k++) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
-#line 970 "ts-src/mgos/conn.ts"
+#line 959 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 971 "ts-src/mgos/conn.ts"
+#line 960 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s == NULL) {
-#line 972 "ts-src/mgos/conn.ts"
+#line 961 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 973 "ts-src/mgos/conn.ts"
+#line 962 "ts-src/mgos/conn.ts"
     rt_bytes b = rt_str_bytes(s);
     rt_copy_bytes(buf, at, b);
     rt_bytes_set(buf, at + b.len, 0);
@@ -1133,15 +1113,15 @@ static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload) {
 
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 989 "ts-src/mgos/conn.ts"
+#line 978 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
 
-#line 998 "ts-src/mgos/conn.ts"
+#line 987 "ts-src/mgos/conn.ts"
 static void LogText_put(LogText *self, uint8_t c) {
   if (self->len < 100) {
-#line 999 "ts-src/mgos/conn.ts"
+#line 988 "ts-src/mgos/conn.ts"
     rt_set_u8(self->buf, 100, self->len++, c);
   }
 }
@@ -1149,10 +1129,10 @@ static void LogText_put(LogText *self, uint8_t c) {
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. */
-#line 1008 "ts-src/mgos/conn.ts"
+#line 997 "ts-src/mgos/conn.ts"
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
-#line 1009 "ts-src/mgos/conn.ts"
+#line 998 "ts-src/mgos/conn.ts"
   LogText *t = &conn_logText;
   t->len = 0;
   if (detail.len > 0) {
@@ -1182,10 +1162,10 @@ static void conn_logNumber(int32_t num) {
   }
   int32_t div = 1000000000;
   while (div > 1 && (rt_idiv_i64(v, div) == 0)) {
-#line 1037 "ts-src/mgos/conn.ts"
+#line 1026 "ts-src/mgos/conn.ts"
     div = div / 10;
   }
-#line 1038 "ts-src/mgos/conn.ts"
+#line 1027 "ts-src/mgos/conn.ts"
   while (div > 0) {
     LogText_put(t, (uint8_t)(0x30 + (int32_t)(rt_idiv_i64(v, div) % 10)));
     div = div / 10;
@@ -1195,10 +1175,10 @@ static void conn_logNumber(int32_t num) {
 /** Connection `slot`, or null when out of range or unused. */
 mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
-#line 1046 "ts-src/mgos/conn.ts"
+#line 1035 "ts-src/mgos/conn.ts"
     return NULL;
   }
-#line 1047 "ts-src/mgos/conn.ts"
+#line 1036 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -1223,38 +1203,38 @@ mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 1072 "ts-src/mgos/conn.ts"
+#line 1061 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 1074 "ts-src/mgos/conn.ts"
+#line 1063 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onTcpConnect(c, ok, err, port_nowMs());
   }
 }
 
 /** Bytes received on `slot`. @api */
-#line 1078 "ts-src/mgos/conn.ts"
+#line 1067 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 1080 "ts-src/mgos/conn.ts"
+#line 1069 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onRecv(c, data, port_nowMs());
   }
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 1084 "ts-src/mgos/conn.ts"
+#line 1073 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 1086 "ts-src/mgos/conn.ts"
+#line 1075 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onPeerClose(c, err, port_nowMs());
   }
 }
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 1091 "ts-src/mgos/conn.ts"
+#line 1080 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -1271,17 +1251,17 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
   for (int32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) {
     mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)i];
     if (!c->inUse) {
-#line 1106 "ts-src/mgos/conn.ts"
+#line 1095 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 1107 "ts-src/mgos/conn.ts"
+#line 1096 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
-#line 1108 "ts-src/mgos/conn.ts"
+#line 1097 "ts-src/mgos/conn.ts"
       wait = w;
     }
   }
-#line 1110 "ts-src/mgos/conn.ts"
+#line 1099 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -1295,7 +1275,7 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 1124 "ts-src/mgos/conn.ts"
+#line 1113 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
   const char *what = "mgos_mqtt_conn_create2: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
   // The system config's sections are not copied (as the reference): they are
@@ -1303,41 +1283,41 @@ mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqt
   bool sys0 = cfg == mgos_sys_config_get_mqtt();
   bool sys1 = cfg1 != NULL && (cfg1 == mgos_sys_config_get_mqtt1());
   if (!sys0 && !conn_stringsFit(cfg, what)) {
-#line 1130 "ts-src/mgos/conn.ts"
+#line 1119 "ts-src/mgos/conn.ts"
     return NULL;
   }
-#line 1131 "ts-src/mgos/conn.ts"
+#line 1120 "ts-src/mgos/conn.ts"
   if ((cfg1 != NULL && !sys1) && !conn_stringsFit(cfg1, what)) {
-#line 1131 "ts-src/mgos/conn.ts"
+#line 1120 "ts-src/mgos/conn.ts"
     return NULL;
   }
-#line 1132 "ts-src/mgos/conn.ts"
+#line 1121 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
-#line 1133 "ts-src/mgos/conn.ts"
+#line 1122 "ts-src/mgos/conn.ts"
     return NULL;
   }
-#line 1134 "ts-src/mgos/conn.ts"
+#line 1123 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (sys0) {
-#line 1136 "ts-src/mgos/conn.ts"
+#line 1125 "ts-src/mgos/conn.ts"
     c->followSys0 = true;
   } else {
-#line 1137 "ts-src/mgos/conn.ts"
+#line 1126 "ts-src/mgos/conn.ts"
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1138 "ts-src/mgos/conn.ts"
+#line 1127 "ts-src/mgos/conn.ts"
   if (cfg1 != NULL) {
     c->cfg1 = *cfg1;
     if (sys1) {
-#line 1140 "ts-src/mgos/conn.ts"
+#line 1129 "ts-src/mgos/conn.ts"
       c->followSys1 = true;
     } else {
-#line 1141 "ts-src/mgos/conn.ts"
+#line 1130 "ts-src/mgos/conn.ts"
       conn_ownStrings(&c->cfg1, RT_BYTES(c->strs1, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
     }
-#line 1142 "ts-src/mgos/conn.ts"
+#line 1131 "ts-src/mgos/conn.ts"
     c->hasCfg1 = true;
   }
   Session_setMaxQos(&c->session, mgos_mqtt_conn_effectiveMaxQos(c));
@@ -1363,10 +1343,10 @@ bool conn_set_config(mgos_mqtt_conn *c, mgos_config_mqtt *cfg) {
   }
   c->cfg = *cfg;
   if (!sys0) {
-#line 1166 "ts-src/mgos/conn.ts"
+#line 1155 "ts-src/mgos/conn.ts"
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1167 "ts-src/mgos/conn.ts"
+#line 1156 "ts-src/mgos/conn.ts"
   c->followSys0 = sys0;
   // The global connection keeps following the system config's mqtt1.
   c->followSys1 = c->followSys || c->followSys1;
