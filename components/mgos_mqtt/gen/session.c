@@ -10,6 +10,14 @@ static void Session_queueDisconnect(Session *self);
 static bool Session_receiving(Session *self);
 static uint32_t Session_recvLimit(Session *self);
 static void Session_parse(Session *self);
+static bool Session_bigFromRx(Session *self, uint32_t start);
+static uint32_t Session_bigFeed(Session *self, rt_bytes d);
+static void Session_bigBad(Session *self, DecodeErr e);
+static void Session_bigLayout(Session *self);
+static void Session_bigHeaderDone(Session *self);
+static void Session_bigSkip(Session *self, const char *why, int32_t num);
+static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off);
+static void Session_bigEnd(Session *self);
 static void Session_handle(Session *self, Packet *p);
 static void Session_onConnack(Session *self, Packet *p);
 static void Session_onPublish(Session *self, Packet *p);
@@ -35,15 +43,16 @@ static void Session_freeRec(Session *self, uint32_t i);
 static void Session_freeSub(Session *self, uint32_t i);
 static int32_t Session_rxQos2Index(Session *self, uint16_t id);
 static bool Session_rxQos2Has(Session *self, uint16_t id);
+static void Session_rxQos2Add(Session *self, uint16_t id);
 static void Session_rxQos2Remove(Session *self, uint32_t k);
 
 /** CONNECT options built by connect(): shared by all sessions, as connectWith()
  *  encodes them at once and keeps nothing (saves the RAM of one per session). */
-#line 208 "ts-src/mqtt/session.ts"
+#line 223 "ts-src/mqtt/session.ts"
 static ConnectOptions session_connectScratch;
 
 /* Sets the fields of a zeroed SessionConfig to their initial values. */
-#line 130 "ts-src/mqtt/session.ts"
+#line 145 "ts-src/mqtt/session.ts"
 void SessionConfig_init(SessionConfig *self) {
   self->keepAlive = 60;
   self->cleanSession = true;
@@ -53,7 +62,7 @@ void SessionConfig_init(SessionConfig *self) {
 }
 
 /* Sets the fields of a zeroed Session to their initial values. */
-#line 261 "ts-src/mqtt/session.ts"
+#line 276 "ts-src/mqtt/session.ts"
 void Session_init(Session *self) {
   SessionConfig_init(&self->cfg);
   self->evTag = -1;
@@ -67,33 +76,33 @@ static RT_CONSTRUCTOR void session__ctor(void) {
 
 /** Copies the five strings in. Returns null when accepted, else what is wrong
    *  (the config is then left unchanged). */
-#line 146 "ts-src/mqtt/session.ts"
+#line 161 "ts-src/mqtt/session.ts"
 const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
-#line 148 "ts-src/mqtt/session.ts"
+#line 163 "ts-src/mqtt/session.ts"
     return "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
   }
-#line 149 "ts-src/mqtt/session.ts"
+#line 164 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
     return "string over 65535 bytes";
   }
   if (willTopic.len > 0 && !topic_validTopicName(willTopic)) {
-#line 152 "ts-src/mqtt/session.ts"
+#line 167 "ts-src/mqtt/session.ts"
     return "invalid will topic";
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 154 "ts-src/mqtt/session.ts"
+#line 169 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
-#line 154 "ts-src/mqtt/session.ts"
+#line 169 "ts-src/mqtt/session.ts"
     return "password without user name";
   }
-#line 155 "ts-src/mqtt/session.ts"
+#line 170 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
-#line 155 "ts-src/mqtt/session.ts"
+#line 170 "ts-src/mqtt/session.ts"
     return "client id or user name not UTF-8";
   }
-#line 156 "ts-src/mqtt/session.ts"
+#line 171 "ts-src/mqtt/session.ts"
   rt_set_u32(self->offs, 6, 0, 0);
   SessionConfig_put(self, 0, clientId);
   SessionConfig_put(self, 1, user);
@@ -113,12 +122,12 @@ rt_bytes SessionConfig_str(SessionConfig *self, uint32_t k) {
   return rt_subarray(RT_BYTES(self->strs, CONFIG_MGOS_MQTT_CONFIG_STR_SIZE), rt_get_u32(self->offs, 6, k), rt_get_u32(self->offs, 6, rt_idx_add(k, 1)));
 }
 
-#line 201 "ts-src/mqtt/session.ts"
+#line 216 "ts-src/mqtt/session.ts"
 rt_bytes Sub_view(Sub *self) {
   return rt_subarray(RT_BYTES(self->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, self->filterLen);
 }
 
-#line 210 "ts-src/mqtt/session.ts"
+#line 225 "ts-src/mqtt/session.ts"
 static uint32_t session_minU32(uint32_t a, uint32_t b) {
   return (a < b) ? a : b;
 }
@@ -146,11 +155,11 @@ static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at) {
     shift = shift + 7u;
     i = i + 1u;
     if ((b & 0x80) == 0) {
-#line 236 "ts-src/mqtt/session.ts"
+#line 251 "ts-src/mqtt/session.ts"
       break;
     }
   }
-#line 238 "ts-src/mqtt/session.ts"
+#line 253 "ts-src/mqtt/session.ts"
   return (i - at) + rem;
 }
 
@@ -160,27 +169,27 @@ const char *session_connackReason(uint8_t code) {
   case 0: {
     return "accepted";
   }
-#line 246 "ts-src/mqtt/session.ts"
+#line 261 "ts-src/mqtt/session.ts"
   case 1: {
     return "refused: unacceptable protocol version";
   }
-#line 248 "ts-src/mqtt/session.ts"
+#line 263 "ts-src/mqtt/session.ts"
   case 2: {
     return "refused: identifier rejected";
   }
-#line 250 "ts-src/mqtt/session.ts"
+#line 265 "ts-src/mqtt/session.ts"
   case 3: {
     return "refused: server unavailable";
   }
-#line 252 "ts-src/mqtt/session.ts"
+#line 267 "ts-src/mqtt/session.ts"
   case 4: {
     return "refused: bad user name or password";
   }
-#line 254 "ts-src/mqtt/session.ts"
+#line 269 "ts-src/mqtt/session.ts"
   case 5: {
     return "refused: not authorized";
   }
-#line 256 "ts-src/mqtt/session.ts"
+#line 271 "ts-src/mqtt/session.ts"
   default: {
     return "refused: unknown return code";
   }
@@ -189,7 +198,7 @@ const char *session_connackReason(uint8_t code) {
 }
 
 /** Copies a whole config in (the caller's may then go away). */
-#line 315 "ts-src/mqtt/session.ts"
+#line 352 "ts-src/mqtt/session.ts"
 void Session_configure(Session *self, SessionConfig *c) {
   self->cfg = *c;
 }
@@ -206,7 +215,7 @@ bool Session_isConnected(Session *self) {
 // ---------------------------------------------------------------- transport
 /** Starts a connection: queues CONNECT built from cfg. False if one is already
    *  under way or CONNECT does not fit the tx buffer. */
-#line 332 "ts-src/mqtt/session.ts"
+#line 369 "ts-src/mqtt/session.ts"
 bool Session_connect(Session *self, uint32_t now) {
   ConnectOptions *o = &session_connectScratch;
   o->clientId = SessionConfig_str(&self->cfg, CfgStr_CLIENT_ID);
@@ -244,6 +253,7 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
   self->txLen = 0;
   self->txHeadLeft = 0;
   self->rxLen = 0;
+  self->big = BigRx_NONE;
   self->ackCount = 0;
   self->ackHead = 0;
   uint32_t n = codec_encodeConnect(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), o);
@@ -272,10 +282,10 @@ rt_bytes Session_txView(Session *self) {
 /** The port wrote the first `n` bytes of txView(). */
 void Session_txConsumed(Session *self, uint32_t n) {
   if (n > self->txLen) {
-#line 396 "ts-src/mqtt/session.ts"
+#line 434 "ts-src/mqtt/session.ts"
     n = self->txLen;
   }
-#line 397 "ts-src/mqtt/session.ts"
+#line 435 "ts-src/mqtt/session.ts"
   uint32_t rest = self->txLen - n;
   // Walk the packets written: the last one may be cut, remember its tail.
   uint32_t k = n;
@@ -295,17 +305,17 @@ void Session_txConsumed(Session *self, uint32_t n) {
     at += len;
   }
   if (n > 0) {
-#line 415 "ts-src/mqtt/session.ts"
+#line 453 "ts-src/mqtt/session.ts"
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
   }
-#line 416 "ts-src/mqtt/session.ts"
+#line 454 "ts-src/mqtt/session.ts"
   self->txLen = rest;
   if (self->state == SessionState_DISCONNECTING && !self->closing) {
-#line 417 "ts-src/mqtt/session.ts"
+#line 455 "ts-src/mqtt/session.ts"
     Session_queueDisconnect(self);
   }
   // Space freed: packets that did not fit may go now.
-#line 419 "ts-src/mqtt/session.ts"
+#line 457 "ts-src/mqtt/session.ts"
   Session_pump(self);
 }
 
@@ -330,10 +340,10 @@ void Session_connectionLost(Session *self, uint32_t now) {
    *  (CLOSE event) and wantsClose() tells the port to drop the transport. */
 void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
-#line 442 "ts-src/mqtt/session.ts"
+#line 480 "ts-src/mqtt/session.ts"
     return;
   }
-#line 443 "ts-src/mqtt/session.ts"
+#line 481 "ts-src/mqtt/session.ts"
   Session_logNum(self, LogLevel_ERROR, reason, 0);
   // Before the CLOSE event: a handler that reconnects must see that the old
   // transport still has to go (connectionLost() clears it).
@@ -344,10 +354,10 @@ void Session_close(Session *self, const char *reason) {
 /** Queues DISCONNECT; wantsClose() turns true once it is flushed. */
 bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
-#line 452 "ts-src/mqtt/session.ts"
+#line 490 "ts-src/mqtt/session.ts"
     return false;
   }
-#line 453 "ts-src/mqtt/session.ts"
+#line 491 "ts-src/mqtt/session.ts"
   self->state = SessionState_DISCONNECTING;
   Session_queueDisconnect(self);
   return true;
@@ -366,10 +376,10 @@ static void Session_queueDisconnect(Session *self) {
   }
   // Still no room (the rest of one big packet): txConsumed() calls again.
   if (n == 0) {
-#line 470 "ts-src/mqtt/session.ts"
+#line 508 "ts-src/mqtt/session.ts"
     return;
   }
-#line 471 "ts-src/mqtt/session.ts"
+#line 509 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   self->closing = true;
@@ -383,14 +393,14 @@ uint32_t Session_nextTickIn(Session *self, uint32_t now, uint32_t cap) {
     due = session_minU32(due, session_left(now, self->connectStart, CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS));
   } else if (self->state == SessionState_CONNECTED && ka > 0) {
     if (self->pingOutstanding) {
-#line 483 "ts-src/mqtt/session.ts"
+#line 521 "ts-src/mqtt/session.ts"
       due = session_minU32(due, session_left(now, self->pingSentAt, ka >> 1));
     } else {
-#line 484 "ts-src/mqtt/session.ts"
+#line 522 "ts-src/mqtt/session.ts"
       due = session_minU32(due, session_minU32(session_left(now, self->lastTx, ka), session_left(now, self->lastRx, ka)));
     }
   }
-#line 486 "ts-src/mqtt/session.ts"
+#line 524 "ts-src/mqtt/session.ts"
   return due;
 }
 
@@ -399,17 +409,17 @@ void Session_tick(Session *self, uint32_t now) {
   self->now = now;
   if (self->state == SessionState_CONNECTING) {
     if (session_elapsed(now, self->connectStart) >= CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS) {
-#line 493 "ts-src/mqtt/session.ts"
+#line 531 "ts-src/mqtt/session.ts"
       Session_close(self, "no CONNACK in time");
     }
-#line 494 "ts-src/mqtt/session.ts"
+#line 532 "ts-src/mqtt/session.ts"
     return;
   }
   if (self->state != SessionState_CONNECTED) {
-#line 496 "ts-src/mqtt/session.ts"
+#line 534 "ts-src/mqtt/session.ts"
     return;
   }
-#line 497 "ts-src/mqtt/session.ts"
+#line 535 "ts-src/mqtt/session.ts"
   uint32_t ka = (uint32_t)(self->cfg.keepAlive * 1000);
   if (ka > 0) {
     if (self->pingOutstanding) {
@@ -424,7 +434,7 @@ void Session_tick(Session *self, uint32_t now) {
       // starts anyway: a connection that cannot send for that long is dead.
       uint32_t n = codec_encodeSimple(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_PINGREQ);
       if (n == 0) {
-#line 510 "ts-src/mqtt/session.ts"
+#line 548 "ts-src/mqtt/session.ts"
         Session_logNum(self, LogLevel_WARN, "tx full, no PINGREQ", 0);
       } else {
         self->txLen += n;
@@ -439,16 +449,16 @@ void Session_tick(Session *self, uint32_t now) {
 
 // ---------------------------------------------------------------- API
 /** Next packet id: never 0, wraps after 65535, skips ids in use. */
-#line 525 "ts-src/mqtt/session.ts"
+#line 563 "ts-src/mqtt/session.ts"
 uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
     if (!Session_idInUse(self, self->lastId)) {
-#line 528 "ts-src/mqtt/session.ts"
+#line 566 "ts-src/mqtt/session.ts"
       return self->lastId;
     }
   }
-#line 530 "ts-src/mqtt/session.ts"
+#line 568 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -470,10 +480,10 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   if (q == 0) {
     // QoS 0 is never queued: sent now or not at all.
     if (self->state != SessionState_CONNECTED) {
-#line 550 "ts-src/mqtt/session.ts"
+#line 588 "ts-src/mqtt/session.ts"
       return 0;
     }
-#line 551 "ts-src/mqtt/session.ts"
+#line 589 "ts-src/mqtt/session.ts"
     uint32_t n = codec_encodePublish(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), topic, payload, 0, retain, false, 0);
     if (n == 0) {
       Session_log(self, LogLevel_WARN, "publish: tx buffer full", topic, rt_i32_of(payload.len));
@@ -496,11 +506,11 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       return 0;
     }
     while (Session_queuedCount(self) >= limit) {
-#line 572 "ts-src/mqtt/session.ts"
+#line 610 "ts-src/mqtt/session.ts"
       Session_dropOldestQueued(self, "queue full, oldest dropped");
     }
   }
-#line 574 "ts-src/mqtt/session.ts"
+#line 612 "ts-src/mqtt/session.ts"
   while ((CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed) < size) {
     if (!Session_dropOldestQueued(self, "store full, oldest dropped")) {
       Session_log(self, LogLevel_WARN, "publish: store full", topic, rt_i32_of(payload.len));
@@ -570,15 +580,15 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
-#line 642 "ts-src/mqtt/session.ts"
+#line 680 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 643 "ts-src/mqtt/session.ts"
+#line 681 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
-#line 643 "ts-src/mqtt/session.ts"
+#line 681 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 644 "ts-src/mqtt/session.ts"
+#line 682 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
@@ -595,72 +605,77 @@ uint32_t Session_unsentBytes(Session *self) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state == RecState_QUEUED || (r->unsent && r->state != RecState_WAIT_PUBCOMP)) {
-#line 659 "ts-src/mqtt/session.ts"
+#line 697 "ts-src/mqtt/session.ts"
       n += r->len;
     }
   }
-#line 661 "ts-src/mqtt/session.ts"
+#line 699 "ts-src/mqtt/session.ts"
   return n;
 }
 
 uint32_t Session_inflightCount(Session *self) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 666 "ts-src/mqtt/session.ts"
+#line 704 "ts-src/mqtt/session.ts"
     if (self->recs[i].state >= RecState_WAIT_PUBACK) {
-#line 666 "ts-src/mqtt/session.ts"
+#line 704 "ts-src/mqtt/session.ts"
       n++;
     }
   }
-#line 667 "ts-src/mqtt/session.ts"
+#line 705 "ts-src/mqtt/session.ts"
   return n;
 }
 
 uint32_t Session_queuedCount(Session *self) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 672 "ts-src/mqtt/session.ts"
+#line 710 "ts-src/mqtt/session.ts"
     if (self->recs[i].state == RecState_QUEUED) {
-#line 672 "ts-src/mqtt/session.ts"
+#line 710 "ts-src/mqtt/session.ts"
       n++;
     }
   }
-#line 673 "ts-src/mqtt/session.ts"
+#line 711 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 680 "ts-src/mqtt/session.ts"
+#line 718 "ts-src/mqtt/session.ts"
 void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
   self->now = now;
   if (data.len > 0) {
-#line 682 "ts-src/mqtt/session.ts"
+#line 720 "ts-src/mqtt/session.ts"
     self->lastRx = now;
   }
-#line 683 "ts-src/mqtt/session.ts"
+#line 721 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while (off < data.len) {
     if (!Session_receiving(self) || self->epoch != ep) {
-#line 686 "ts-src/mqtt/session.ts"
+#line 724 "ts-src/mqtt/session.ts"
       return;
     }
-#line 687 "ts-src/mqtt/session.ts"
+#line 725 "ts-src/mqtt/session.ts"
+    if (self->big != BigRx_NONE) {
+      // The rest of a large PUBLISH goes through without touching rx.
+      off += Session_bigFeed(self, rt_subarray(data, off, UINT32_MAX));
+      continue;
+    }
     uint32_t n = session_minU32(data.len - off, CONFIG_MGOS_MQTT_RX_BUF_SIZE - self->rxLen);
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), self->rxLen, rt_subarray(data, off, off + n));
     self->rxLen += n;
     off += n;
     Session_parse(self);
     if (!Session_receiving(self) || self->epoch != ep) {
-#line 692 "ts-src/mqtt/session.ts"
+#line 735 "ts-src/mqtt/session.ts"
       return;
     }
     // The decoder rejects packets over the limit from their fixed header, so
     // a full buffer here means the limit exceeds the buffer: never wait forever.
-#line 695 "ts-src/mqtt/session.ts"
-    if (self->rxLen == CONFIG_MGOS_MQTT_RX_BUF_SIZE) {
+#line 738 "ts-src/mqtt/session.ts"
+    if (self->big == BigRx_NONE && self->rxLen == CONFIG_MGOS_MQTT_RX_BUF_SIZE) {
       Session_close(self, "rx buffer overflow");
       return;
     }
@@ -683,10 +698,21 @@ static void Session_parse(Session *self) {
   while (Session_receiving(self) && self->epoch == ep) {
     int32_t r = codec_decodeForClient(rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), Session_recvLimit(self), &self->pkt);
     if (r == 0) {
-#line 717 "ts-src/mqtt/session.ts"
+#line 760 "ts-src/mqtt/session.ts"
       break;
     }
-#line 718 "ts-src/mqtt/session.ts"
+#line 761 "ts-src/mqtt/session.ts"
+    if ((r == (-DecodeErr_TOO_LARGE)) && self->pkt.type == PacketType_PUBLISH) {
+      // Too large to buffer, not malformed: stream it (the reference closed
+      // here, and a persistent session then got it again at every reconnect).
+      if (!Session_bigFromRx(self, start)) {
+#line 764 "ts-src/mqtt/session.ts"
+        return;
+      }
+#line 765 "ts-src/mqtt/session.ts"
+      start = 0;
+      continue;
+    }
     if (r < 0) {
       Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
       Session_close(self, packet_decodeErrName((DecodeErr)(uint8_t)(-(int64_t)r)));
@@ -697,17 +723,247 @@ static void Session_parse(Session *self) {
   }
   // An event handler may have closed (and even reconnected): rx is not ours then.
   if (self->epoch != ep || start == 0) {
-#line 727 "ts-src/mqtt/session.ts"
+#line 777 "ts-src/mqtt/session.ts"
     return;
   }
-#line 728 "ts-src/mqtt/session.ts"
+#line 778 "ts-src/mqtt/session.ts"
   uint32_t rest = self->rxLen - start;
   if (start > 0) {
-#line 729 "ts-src/mqtt/session.ts"
+#line 779 "ts-src/mqtt/session.ts"
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
   }
-#line 730 "ts-src/mqtt/session.ts"
+#line 780 "ts-src/mqtt/session.ts"
   self->rxLen = rest;
+}
+
+// ---------------------------------------------------------------- large PUBLISH
+/** parse() met a PUBLISH over the limit at rx[start] (its fixed header is
+   *  complete). Moves it to rx[0] and streams what rx holds of it. True when
+   *  it ended there and the bytes after it are now rx[0, rxLen), to parse. */
+#line 788 "ts-src/mqtt/session.ts"
+static bool Session_bigFromRx(Session *self, uint32_t start) {
+  uint32_t ep = self->epoch;
+  uint32_t avail = self->rxLen - start;
+  rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
+  self->rxLen = 0;
+  if (self->state == SessionState_CONNECTING) {
+    Session_close(self, "packet before CONNACK");
+    return false;
+  }
+  Packet *p = &self->pkt;
+  self->big = BigRx_UNDECIDED;
+  self->bigPos = 0;
+  self->bigTotal = p->totalLen;
+  self->bigHdr = p->totalLen - p->remLen;
+  self->bigTopicEnd = 0;
+  self->bigIdEnd = 0;
+  self->bigId = 0;
+  self->rxPartOff = 0;
+  self->rxPartTotal = 0;
+  self->rxTopicLen = 0;
+  // In place: header bytes are "copied" onto themselves, fragments are views into rx.
+  uint32_t used = Session_bigFeed(self, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, avail));
+  if ((self->epoch != ep || !Session_receiving(self)) || self->big != BigRx_NONE) {
+#line 810 "ts-src/mqtt/session.ts"
+    return false;
+  }
+#line 811 "ts-src/mqtt/session.ts"
+  rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), used, avail));
+  self->rxLen = avail - used;
+  return true;
+}
+
+/** Consumes the bytes of `d` that belong to the large PUBLISH; returns how
+   *  many. Its fixed header and topic length go to rx; the topic too when it
+   *  fits recvLimit() (else only its start, and the message is skipped); the
+   *  packet id is gathered byte by byte; the payload is passed on or dropped.
+   *  Stops early when a handler ended the connection. */
+static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
+  uint32_t ep = self->epoch;
+  uint32_t used = 0;
+  while (((used < d.len && self->big != BigRx_NONE) && self->epoch == ep) && Session_receiving(self)) {
+    uint32_t pos = self->bigPos;
+    rt_bytes rest = rt_subarray(d, used, UINT32_MAX);
+    uint32_t n = 0;
+    if (self->bigIdEnd == 0) {
+      n = session_minU32(rest.len, (self->bigHdr + 2u) - pos);
+      rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), pos, rt_subarray(rest, 0, n));
+      self->rxLen = pos + n;
+      self->bigPos = pos + n;
+      used += n;
+      if (self->bigPos == ((int64_t)self->bigHdr + 2)) {
+#line 834 "ts-src/mqtt/session.ts"
+        Session_bigLayout(self);
+      }
+#line 835 "ts-src/mqtt/session.ts"
+    } else if (pos < self->bigTopicEnd) {
+      n = session_minU32(rest.len, self->bigTopicEnd - pos);
+      uint32_t cap = Session_recvLimit(self);
+      if (pos < cap) {
+        uint32_t k = session_minU32(n, cap - pos);
+        rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), pos, rt_subarray(rest, 0, k));
+        self->rxLen = pos + k;
+      }
+      self->bigPos = pos + n;
+      used += n;
+      if (self->bigPos == self->bigIdEnd) {
+#line 845 "ts-src/mqtt/session.ts"
+        Session_bigHeaderDone(self);
+      }
+#line 846 "ts-src/mqtt/session.ts"
+    } else if (pos < self->bigIdEnd) {
+      n = 1;
+      self->bigId = (uint16_t)((self->bigId << 8) | rt_bytes_get(rest, 0));
+      self->bigPos = pos + 1u;
+      used += 1;
+      if (self->bigPos == self->bigIdEnd) {
+#line 851 "ts-src/mqtt/session.ts"
+        Session_bigHeaderDone(self);
+      }
+#line 852 "ts-src/mqtt/session.ts"
+    } else {
+      n = session_minU32(rest.len, self->bigTotal - pos);
+      if (self->big != BigRx_DISCARD) {
+#line 854 "ts-src/mqtt/session.ts"
+        Session_bigPayload(self, rt_subarray(rest, 0, n), pos - self->bigIdEnd);
+      }
+#line 855 "ts-src/mqtt/session.ts"
+      if (self->epoch != ep || !Session_receiving(self)) {
+#line 855 "ts-src/mqtt/session.ts"
+        break;
+      }
+#line 856 "ts-src/mqtt/session.ts"
+      self->bigPos = pos + n;
+      used += n;
+    }
+    if ((((self->big != BigRx_NONE && self->bigIdEnd > 0) && self->bigPos == self->bigTotal) && self->epoch == ep) && Session_receiving(self)) {
+      Session_bigEnd(self);
+    }
+  }
+  return used;
+}
+
+/** A malformed large PUBLISH: the same close as parse() gives a small one. */
+static void Session_bigBad(Session *self, DecodeErr e) {
+  Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
+  self->big = BigRx_NONE;
+  Session_close(self, packet_decodeErrName(e));
+}
+
+/** The topic length is in: where the topic and the packet id end. */
+static void Session_bigLayout(Session *self) {
+  uint32_t h = self->bigHdr;
+  uint32_t tl = (uint32_t)((rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, h) << 8) | rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, rt_idx_add(h, 1)));
+  uint8_t qos = (uint8_t)((self->pkt.flags >> 1) & 3);
+  uint32_t rem = self->pkt.remLen;
+  if ((2u + tl) > rem) {
+    Session_bigBad(self, DecodeErr_STRING_OVERRUN);
+    return;
+  }
+  if (tl == 0) {
+    Session_bigBad(self, DecodeErr_EMPTY_TOPIC);
+    return;
+  }
+  uint32_t idLen = (uint32_t)((qos > 0) ? 2 : 0);
+  if (((2u + tl) + idLen) > rem) {
+    Session_bigBad(self, DecodeErr_BAD_LENGTH);
+    return;
+  }
+  self->rxTopicLen = tl;
+  self->bigTopicEnd = (h + 2u) + tl;
+  self->bigIdEnd = self->bigTopicEnd + idLen;
+}
+
+/** Topic and packet id are in: check them, then skip or offer the payload. */
+static void Session_bigHeaderDone(Session *self) {
+  Packet *p = &self->pkt;
+  uint8_t f = p->flags;
+  p->qos = (uint8_t)((f >> 1) & 3);
+  p->dup = (f & 0x8) != 0;
+  p->retain = (f & 0x1) != 0;
+  p->packetId = self->bigId;
+  p->payload = RT_NOBYTES;
+  bool whole = self->rxLen == self->bigTopicEnd;
+  uint32_t from = self->bigHdr + 2u;
+  p->topic = (self->rxLen > from) ? rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), from, self->rxLen) : RT_NOBYTES;
+  if (whole && !topic_validTopicName(p->topic)) {
+    Session_bigBad(self, topic_validUtf8(p->topic) ? DecodeErr_TOPIC_WILDCARD : DecodeErr_BAD_UTF8);
+    return;
+  }
+  if (p->qos > 0 && self->bigId == 0) {
+    Session_bigBad(self, DecodeErr_ZERO_PACKET_ID);
+    return;
+  }
+  self->rxPartTotal = self->bigTotal - self->bigIdEnd;
+  if (p->qos == 2 && Session_rxQos2Has(self, self->bigId)) {
+    Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, self->bigId);
+    self->big = BigRx_DISCARD;
+    return;
+  }
+  if (!whole) {
+    // Cannot be matched against any filter: nobody can take it.
+    Session_bigSkip(self, "PUBLISH topic longer than the receive buffer, skipped", rt_i32_of(self->rxTopicLen));
+    return;
+  }
+  if (self->rxPartTotal == 0) {
+    Session_bigSkip(self, "PUBLISH larger than the receive buffer, skipped", 0);
+    return;
+  }
+  self->big = BigRx_UNDECIDED;
+}
+
+/** Drops the rest of the message; the log names the topic, the event too. */
+static void Session_bigSkip(Session *self, const char *why, int32_t num) {
+  self->big = BigRx_DISCARD;
+  Session_log(self, LogLevel_WARN, why, self->pkt.topic, num);
+  self->pkt.payload = RT_NOBYTES;
+  self->rxPartOff = 0;
+  Session_emit(self, SessionEvent_PUBLISH_SKIPPED, &self->pkt);
+}
+
+/** A fragment of the payload at offset `off`: offered to the handlers; when
+   *  nobody takes the first one, the message is skipped. */
+static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
+  uint32_t ep = self->epoch;
+  self->pkt.payload = frag;
+  self->rxPartOff = off;
+  if (self->big == BigRx_DELIVER) {
+    Session_emit(self, SessionEvent_PUBLISH_PART, &self->pkt);
+    return;
+  }
+  self->rxTake = false;
+  Session_emit(self, SessionEvent_PUBLISH_PART, &self->pkt);
+  if (self->epoch != ep || !Session_receiving(self)) {
+#line 956 "ts-src/mqtt/session.ts"
+    return;
+  }
+#line 957 "ts-src/mqtt/session.ts"
+  if (self->rxTake) {
+#line 957 "ts-src/mqtt/session.ts"
+    self->big = BigRx_DELIVER;
+  } else {
+#line 958 "ts-src/mqtt/session.ts"
+    Session_bigSkip(self, "PUBLISH larger than the receive buffer, skipped", rt_i32_of(self->rxPartTotal));
+  }
+}
+
+/** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
+   *  remembered only now, so a resend of a message cut off is taken again). */
+#line 963 "ts-src/mqtt/session.ts"
+static void Session_bigEnd(Session *self) {
+  Packet *p = &self->pkt;
+  self->big = BigRx_NONE;
+  self->rxLen = 0;
+  if (p->qos == 1) {
+    Session_queueAck(self, PacketType_PUBACK, p->packetId);
+  } else if (p->qos == 2) {
+    if (!Session_rxQos2Has(self, p->packetId)) {
+#line 970 "ts-src/mqtt/session.ts"
+      Session_rxQos2Add(self, p->packetId);
+    }
+#line 971 "ts-src/mqtt/session.ts"
+    Session_queueAck(self, PacketType_PUBREC, p->packetId);
+  }
 }
 
 static void Session_handle(Session *self, Packet *p) {
@@ -720,48 +976,48 @@ static void Session_handle(Session *self, Packet *p) {
     Session_onConnack(self, p);
     break;
   }
-#line 742 "ts-src/mqtt/session.ts"
+#line 984 "ts-src/mqtt/session.ts"
   case PacketType_PUBLISH: {
     Session_onPublish(self, p);
     break;
   }
-#line 745 "ts-src/mqtt/session.ts"
+#line 987 "ts-src/mqtt/session.ts"
   case PacketType_PUBACK: {
     Session_onDone(self, p, RecState_WAIT_PUBACK, SessionEvent_PUBACK, "PUBACK: unexpected id");
     break;
   }
-#line 748 "ts-src/mqtt/session.ts"
+#line 990 "ts-src/mqtt/session.ts"
   case PacketType_PUBREC: {
     Session_onPubrec(self, p);
     break;
   }
-#line 751 "ts-src/mqtt/session.ts"
+#line 993 "ts-src/mqtt/session.ts"
   case PacketType_PUBREL: {
     Session_onPubrel(self, p);
     break;
   }
-#line 754 "ts-src/mqtt/session.ts"
+#line 996 "ts-src/mqtt/session.ts"
   case PacketType_PUBCOMP: {
     Session_onDone(self, p, RecState_WAIT_PUBCOMP, SessionEvent_PUBCOMP, "PUBCOMP: unexpected id");
     break;
   }
-#line 757 "ts-src/mqtt/session.ts"
+#line 999 "ts-src/mqtt/session.ts"
   case PacketType_SUBACK: {
     Session_onSuback(self, p);
     break;
   }
-#line 760 "ts-src/mqtt/session.ts"
+#line 1002 "ts-src/mqtt/session.ts"
   case PacketType_UNSUBACK: {
     Session_onUnsuback(self, p);
     break;
   }
-#line 763 "ts-src/mqtt/session.ts"
+#line 1005 "ts-src/mqtt/session.ts"
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
     Session_emit(self, SessionEvent_PINGRESP, p);
     break;
   }
-#line 767 "ts-src/mqtt/session.ts"
+#line 1009 "ts-src/mqtt/session.ts"
   default: {
     Session_close(self, "unexpected packet type");
     break;
@@ -769,7 +1025,7 @@ static void Session_handle(Session *self, Packet *p) {
   }
 }
 
-#line 773 "ts-src/mqtt/session.ts"
+#line 1015 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
     Session_close(self, "unexpected second CONNACK");
@@ -782,10 +1038,10 @@ static void Session_onConnack(Session *self, Packet *p) {
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     if (self->epoch == ep) {
-#line 784 "ts-src/mqtt/session.ts"
+#line 1026 "ts-src/mqtt/session.ts"
       Session_close(self, why);
     }
-#line 785 "ts-src/mqtt/session.ts"
+#line 1027 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
@@ -797,19 +1053,19 @@ static void Session_onConnack(Session *self, Packet *p) {
   self->wasConnected = true;
   // Without a stored session the server will not resend its QoS 2 messages.
   if (!p->sessionPresent) {
-#line 795 "ts-src/mqtt/session.ts"
+#line 1037 "ts-src/mqtt/session.ts"
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 798 "ts-src/mqtt/session.ts"
+#line 1040 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
-#line 800 "ts-src/mqtt/session.ts"
+#line 1042 "ts-src/mqtt/session.ts"
     return;
   }
-#line 801 "ts-src/mqtt/session.ts"
+#line 1043 "ts-src/mqtt/session.ts"
   Session_pump(self);
 }
 
@@ -822,10 +1078,10 @@ static void Session_onPublish(Session *self, Packet *p) {
   if (p->qos == 1) {
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch == ep) {
-#line 812 "ts-src/mqtt/session.ts"
+#line 1054 "ts-src/mqtt/session.ts"
       Session_queueAck(self, PacketType_PUBACK, p->packetId);
     }
-#line 813 "ts-src/mqtt/session.ts"
+#line 1055 "ts-src/mqtt/session.ts"
     return;
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
@@ -841,11 +1097,11 @@ static void Session_onPublish(Session *self, Packet *p) {
     self->rxQos2Count++;
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch != ep) {
-#line 827 "ts-src/mqtt/session.ts"
+#line 1069 "ts-src/mqtt/session.ts"
       return;
     }
   }
-#line 829 "ts-src/mqtt/session.ts"
+#line 1071 "ts-src/mqtt/session.ts"
   Session_queueAck(self, PacketType_PUBREC, p->packetId);
 }
 
@@ -854,13 +1110,13 @@ static void Session_onPublish(Session *self, Packet *p) {
 static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev, const char *msg) {
   int32_t i = Session_findRec(self, p->packetId);
   if (i >= 0 && (self->recs[(uint32_t)i].state == waiting)) {
-#line 836 "ts-src/mqtt/session.ts"
+#line 1078 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else {
-#line 837 "ts-src/mqtt/session.ts"
+#line 1079 "ts-src/mqtt/session.ts"
     Session_logNum(self, LogLevel_WARN, msg, p->packetId);
   }
-#line 838 "ts-src/mqtt/session.ts"
+#line 1080 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, ev, p);
 }
 
@@ -886,22 +1142,22 @@ static void Session_onPubrel(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
-#line 862 "ts-src/mqtt/session.ts"
+#line 1104 "ts-src/mqtt/session.ts"
     Session_rxQos2Remove(self, (uint32_t)k);
   } else {
-#line 863 "ts-src/mqtt/session.ts"
+#line 1105 "ts-src/mqtt/session.ts"
     Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
   }
-#line 864 "ts-src/mqtt/session.ts"
+#line 1106 "ts-src/mqtt/session.ts"
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B).
   if (self->epoch == ep) {
-#line 866 "ts-src/mqtt/session.ts"
+#line 1108 "ts-src/mqtt/session.ts"
     Session_queueAck(self, PacketType_PUBCOMP, p->packetId);
   }
 }
 
-#line 869 "ts-src/mqtt/session.ts"
+#line 1111 "ts-src/mqtt/session.ts"
 static void Session_onSuback(Session *self, Packet *p) {
   self->evTag = -1;
   int32_t i = Session_findSub(self, p->packetId, SubState_SUB_SENT);
@@ -912,10 +1168,10 @@ static void Session_onSuback(Session *self, Packet *p) {
     s->granted = (uint8_t)((p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80);
     self->evTag = s->tag;
     if (s->granted == 0x80) {
-#line 878 "ts-src/mqtt/session.ts"
+#line 1120 "ts-src/mqtt/session.ts"
       Session_log(self, LogLevel_WARN, "subscription refused", Sub_view(s), s->tag);
     }
-#line 879 "ts-src/mqtt/session.ts"
+#line 1121 "ts-src/mqtt/session.ts"
   } else {
     Session_logNum(self, LogLevel_WARN, "SUBACK: unknown id", p->packetId);
   }
@@ -940,32 +1196,32 @@ static void Session_onUnsuback(Session *self, Packet *p) {
 /** Fills tx: pending acks, SUBSCRIBE/UNSUBSCRIBE, then PUBLISH/PUBREL in
    *  publish order (queued messages enter flight while slots are free). Stops
    *  at the first packet that does not fit; called again when tx drains. */
-#line 904 "ts-src/mqtt/session.ts"
+#line 1146 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpAcksAndSubs(self)) {
-#line 905 "ts-src/mqtt/session.ts"
+#line 1147 "ts-src/mqtt/session.ts"
     return;
   }
-#line 906 "ts-src/mqtt/session.ts"
+#line 1148 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state == RecState_QUEUED) {
       if (inflight >= CONFIG_MGOS_MQTT_MAX_INFLIGHT) {
-#line 910 "ts-src/mqtt/session.ts"
+#line 1152 "ts-src/mqtt/session.ts"
         return;
       }
-#line 911 "ts-src/mqtt/session.ts"
+#line 1153 "ts-src/mqtt/session.ts"
       r->state = (r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC;
       r->sent = false;
       r->unsent = true;
       inflight++;
     }
     if (!r->unsent) {
-#line 916 "ts-src/mqtt/session.ts"
+#line 1158 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 917 "ts-src/mqtt/session.ts"
+#line 1159 "ts-src/mqtt/session.ts"
     rt_bytes free = rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
     uint32_t n = 0;
     if (r->state == RecState_WAIT_PUBCOMP) {
@@ -974,16 +1230,16 @@ static void Session_pump(Session *self) {
       n = r->len;
       // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
       if (r->sent) {
-#line 924 "ts-src/mqtt/session.ts"
+#line 1166 "ts-src/mqtt/session.ts"
         rt_bytes_set(free, 0, (uint8_t)(rt_bytes_get(free, 0) | 0x8));
       }
     }
-#line 926 "ts-src/mqtt/session.ts"
+#line 1168 "ts-src/mqtt/session.ts"
     if (n == 0) {
-#line 926 "ts-src/mqtt/session.ts"
+#line 1168 "ts-src/mqtt/session.ts"
       return;
     }
-#line 927 "ts-src/mqtt/session.ts"
+#line 1169 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     r->sent = true;
@@ -995,18 +1251,18 @@ static void Session_pump(Session *self) {
    *  subscriptions. False when not connected or tx is full. */
 static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
-#line 937 "ts-src/mqtt/session.ts"
+#line 1179 "ts-src/mqtt/session.ts"
     return false;
   }
-#line 938 "ts-src/mqtt/session.ts"
+#line 1180 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = codec_encodeAck(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), (uint8_t)(a >> 16), (uint16_t)a);
     if (n == 0) {
-#line 941 "ts-src/mqtt/session.ts"
+#line 1183 "ts-src/mqtt/session.ts"
       return false;
     }
-#line 942 "ts-src/mqtt/session.ts"
+#line 1184 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -1016,23 +1272,23 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     Sub *s = &self->subs[i];
     bool sub = s->state == SubState_SUB_PENDING;
     if (!sub && s->state != SubState_UNSUB_PENDING) {
-#line 950 "ts-src/mqtt/session.ts"
+#line 1192 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 951 "ts-src/mqtt/session.ts"
+#line 1193 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
-#line 951 "ts-src/mqtt/session.ts"
+#line 1193 "ts-src/mqtt/session.ts"
       s->packetId = Session_nextPacketId(self);
     }
-#line 952 "ts-src/mqtt/session.ts"
+#line 1194 "ts-src/mqtt/session.ts"
     rt_bytes free = rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
     rt_bytes filter = Sub_view(s);
     uint32_t n = sub ? codec_encodeSubscribe(free, s->packetId, filter, s->qos) : codec_encodeUnsubscribe(free, s->packetId, filter);
     if (n == 0) {
-#line 955 "ts-src/mqtt/session.ts"
+#line 1197 "ts-src/mqtt/session.ts"
       return false;
     }
-#line 956 "ts-src/mqtt/session.ts"
+#line 1198 "ts-src/mqtt/session.ts"
     s->state = sub ? SubState_SUB_SENT : SubState_UNSUB_SENT;
     self->txLen += n;
     self->lastTx = self->now;
@@ -1052,27 +1308,27 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 }
 
 // ---------------------------------------------------------------- helpers
-#line 976 "ts-src/mqtt/session.ts"
+#line 1218 "ts-src/mqtt/session.ts"
 static void Session_emit(Session *self, int32_t ev, Packet *p) {
   SessionEventFn f = self->onEvent;
   if (f != NULL) {
-#line 978 "ts-src/mqtt/session.ts"
+#line 1220 "ts-src/mqtt/session.ts"
     f(self, ev, p, self->ud);
   }
 }
 
-#line 981 "ts-src/mqtt/session.ts"
+#line 1223 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
   if (self->epoch == ep) {
-#line 984 "ts-src/mqtt/session.ts"
+#line 1226 "ts-src/mqtt/session.ts"
     Session_pump(self);
   }
 }
 
 /** log() without a detail. */
-#line 988 "ts-src/mqtt/session.ts"
+#line 1230 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -1080,13 +1336,13 @@ static void Session_logNum(Session *self, int32_t level, const char *msg, int32_
 static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   SessionLogFn f = self->onLog;
   if (f != NULL) {
-#line 994 "ts-src/mqtt/session.ts"
+#line 1236 "ts-src/mqtt/session.ts"
     f(self, level, msg, detail, num);
   }
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 998 "ts-src/mqtt/session.ts"
+#line 1240 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
@@ -1125,82 +1381,91 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         continue;
       }
       if (clean) {
-#line 1035 "ts-src/mqtt/session.ts"
+#line 1277 "ts-src/mqtt/session.ts"
         r->state = RecState_QUEUED;
       } else {
-#line 1036 "ts-src/mqtt/session.ts"
+#line 1278 "ts-src/mqtt/session.ts"
         r->unsent = true;
       }
     }
-#line 1038 "ts-src/mqtt/session.ts"
+#line 1280 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
-#line 1040 "ts-src/mqtt/session.ts"
+#line 1282 "ts-src/mqtt/session.ts"
     self->rxQos2Count = 0;
   }
-#line 1041 "ts-src/mqtt/session.ts"
+#line 1283 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
+  // A message cut off while a handler took its fragments: a last PART with
+  // no data tells it the rest will not come (the broker resends QoS 1/2 whole).
+  bool cut = self->big == BigRx_DELIVER;
+  self->big = BigRx_NONE;
+  if (cut) {
+    self->pkt.payload = RT_NOBYTES;
+    self->rxPartOff = self->bigPos - self->bigIdEnd;
+    Session_emit(self, SessionEvent_PUBLISH_PART, &self->pkt);
+  }
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
 
 static bool Session_idInUse(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 1046 "ts-src/mqtt/session.ts"
+#line 1297 "ts-src/mqtt/session.ts"
     if (self->recs[i].packetId == id) {
-#line 1046 "ts-src/mqtt/session.ts"
+#line 1297 "ts-src/mqtt/session.ts"
       return true;
     }
   }
-#line 1047 "ts-src/mqtt/session.ts"
+#line 1298 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
-#line 1047 "ts-src/mqtt/session.ts"
+#line 1298 "ts-src/mqtt/session.ts"
     if (self->subs[i].packetId == id) {
-#line 1047 "ts-src/mqtt/session.ts"
+#line 1298 "ts-src/mqtt/session.ts"
       return true;
     }
   }
-#line 1048 "ts-src/mqtt/session.ts"
+#line 1299 "ts-src/mqtt/session.ts"
   return false;
 }
 
 static int32_t Session_findRec(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     if (self->recs[i].packetId == id && self->recs[i].state >= RecState_WAIT_PUBACK) {
-#line 1053 "ts-src/mqtt/session.ts"
+#line 1304 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 1055 "ts-src/mqtt/session.ts"
+#line 1306 "ts-src/mqtt/session.ts"
   return -1;
 }
 
 static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id && self->subs[i].state == state) {
-#line 1060 "ts-src/mqtt/session.ts"
+#line 1311 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 1062 "ts-src/mqtt/session.ts"
+#line 1313 "ts-src/mqtt/session.ts"
   return -1;
 }
 
 /** The topic of a stored PUBLISH, for logs. */
 static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
-#line 1067 "ts-src/mqtt/session.ts"
+#line 1318 "ts-src/mqtt/session.ts"
     return RT_NOBYTES;
   }
-#line 1068 "ts-src/mqtt/session.ts"
+#line 1319 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   // Skip the fixed header: type byte and the remaining length's 1..4 bytes.
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
-#line 1071 "ts-src/mqtt/session.ts"
+#line 1322 "ts-src/mqtt/session.ts"
     k++;
   }
-#line 1072 "ts-src/mqtt/session.ts"
+#line 1323 "ts-src/mqtt/session.ts"
   k++;
   uint32_t tl = (uint32_t)((rt_bytes_get(m, k) << 8) | rt_bytes_get(m, rt_idx_add(k, 1)));
   return rt_subarray(m, k + 2u, (k + 2u) + tl);
@@ -1210,10 +1475,10 @@ static bool Session_dropOldestQueued(Session *self, const char *why) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state != RecState_QUEUED) {
-#line 1080 "ts-src/mqtt/session.ts"
+#line 1331 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 1081 "ts-src/mqtt/session.ts"
+#line 1332 "ts-src/mqtt/session.ts"
     Session_log(self, LogLevel_WARN, why, Session_recTopic(self, r), r->packetId);
     Session_freeRec(self, i);
     return true;
@@ -1224,10 +1489,10 @@ static bool Session_dropOldestQueued(Session *self, const char *why) {
 /** Gives a record's PUBLISH bytes back to the store (compacting it). */
 static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
-#line 1090 "ts-src/mqtt/session.ts"
+#line 1341 "ts-src/mqtt/session.ts"
     return;
   }
-#line 1091 "ts-src/mqtt/session.ts"
+#line 1342 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -1238,21 +1503,21 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *o = &self->recs[i];
     if (o->len > 0 && o->off > off) {
-#line 1100 "ts-src/mqtt/session.ts"
+#line 1351 "ts-src/mqtt/session.ts"
       o->off = o->off - len;
     }
   }
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 1105 "ts-src/mqtt/session.ts"
+#line 1356 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
-#line 1107 "ts-src/mqtt/session.ts"
+#line 1358 "ts-src/mqtt/session.ts"
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 1108 "ts-src/mqtt/session.ts"
+#line 1359 "ts-src/mqtt/session.ts"
   self->recCount--;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -1263,10 +1528,10 @@ static void Session_freeRec(Session *self, uint32_t i) {
 /** Removes subscription i, keeping the others in the order they were added. */
 static void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
-#line 1117 "ts-src/mqtt/session.ts"
+#line 1368 "ts-src/mqtt/session.ts"
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
   }
-#line 1118 "ts-src/mqtt/session.ts"
+#line 1369 "ts-src/mqtt/session.ts"
   self->subCount--;
   Sub *last = &self->subs[self->subCount];
   last->state = SubState_FREE;
@@ -1276,13 +1541,13 @@ static void Session_freeSub(Session *self, uint32_t i) {
 
 static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->rxQos2Count; i++) {
-#line 1126 "ts-src/mqtt/session.ts"
+#line 1377 "ts-src/mqtt/session.ts"
     if (rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) == id) {
-#line 1126 "ts-src/mqtt/session.ts"
+#line 1377 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 1127 "ts-src/mqtt/session.ts"
+#line 1378 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1290,11 +1555,22 @@ static bool Session_rxQos2Has(Session *self, uint16_t id) {
   return Session_rxQos2Index(self, id) >= 0;
 }
 
+/** Remembers an incoming QoS 2 id until its PUBREL (the oldest goes when
+   *  full), for large messages (onPublish does the same inline). */
+static void Session_rxQos2Add(Session *self, uint16_t id) {
+  if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
+    Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, 0));
+    Session_rxQos2Remove(self, 0);
+  }
+  rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
+  self->rxQos2Count++;
+}
+
 static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
-#line 1135 "ts-src/mqtt/session.ts"
+#line 1397 "ts-src/mqtt/session.ts"
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 1136 "ts-src/mqtt/session.ts"
+#line 1398 "ts-src/mqtt/session.ts"
   self->rxQos2Count--;
 }
