@@ -805,6 +805,7 @@ export class Session {
     this.rxPartOff = 0;
     this.rxPartTotal = 0;
     this.rxTopicLen = 0;
+    this.rxTake = false;
     // In place: header bytes are "copied" onto themselves, fragments are views into rx.
     const used: u32 = this.bigFeed(this.rx.subarray(0, avail));
     if (this.epoch !== ep || !this.receiving() || this.big !== BigRx.NONE) return false;
@@ -850,13 +851,15 @@ export class Session {
         used += 1;
         if (this.bigPos === this.bigIdEnd) this.bigHeaderDone();
       } else {
+        // Counted as read before the handler runs: a connection it ends is
+        // cut after this fragment, not before.
         n = minU32(rest.length, u32(this.bigTotal - pos));
-        if (this.big !== BigRx.DISCARD) this.bigPayload(rest.subarray(0, n), u32(pos - this.bigIdEnd));
-        if (this.epoch !== ep || !this.receiving()) break;
         this.bigPos = u32(pos + n);
         used += n;
+        if (this.big !== BigRx.DISCARD) this.bigPayload(rest.subarray(0, n), u32(pos - this.bigIdEnd));
       }
-      if (this.big !== BigRx.NONE && this.bigIdEnd > 0 && this.bigPos === this.bigTotal && this.epoch === ep && this.receiving()) {
+      // Even when a handler called disconnect(): the message was read whole.
+      if (this.big !== BigRx.NONE && this.bigIdEnd > 0 && this.bigPos === this.bigTotal && this.epoch === ep) {
         this.bigEnd();
       }
     }
@@ -945,17 +948,14 @@ export class Session {
    *  nobody takes the first one, the message is skipped. */
   private bigPayload(frag: Bytes, off: u32): void {
     const ep: u32 = this.epoch;
+    const first: bool = this.big === BigRx.UNDECIDED;
     this.pkt.payload = frag;
     this.rxPartOff = off;
-    if (this.big === BigRx.DELIVER) {
-      this.emit(SessionEvent.PUBLISH_PART, this.pkt);
-      return;
-    }
-    this.rxTake = false;
     this.emit(SessionEvent.PUBLISH_PART, this.pkt);
-    if (this.epoch !== ep || !this.receiving()) return;
+    if (!first || this.epoch !== ep) return;
     if (this.rxTake) this.big = BigRx.DELIVER;
-    else this.bigSkip("PUBLISH larger than the receive buffer, skipped", i32(this.rxPartTotal));
+    else if (this.receiving()) this.bigSkip("PUBLISH larger than the receive buffer, skipped", i32(this.rxPartTotal));
+    else this.big = BigRx.DISCARD; // the handler called disconnect(): no more events
   }
 
   /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
@@ -1283,7 +1283,7 @@ export class Session {
     this.closeReason = reason;
     // A message cut off while a handler took its fragments: a last PART with
     // no data tells it the rest will not come (the broker resends QoS 1/2 whole).
-    const cut: bool = this.big === BigRx.DELIVER;
+    const cut: bool = this.big === BigRx.DELIVER || (this.big === BigRx.UNDECIDED && this.rxTake);
     this.big = BigRx.NONE;
     if (cut) {
       this.pkt.payload = noBytes();

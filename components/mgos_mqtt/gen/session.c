@@ -761,13 +761,14 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
   self->rxPartOff = 0;
   self->rxPartTotal = 0;
   self->rxTopicLen = 0;
+  self->rxTake = false;
   // In place: header bytes are "copied" onto themselves, fragments are views into rx.
   uint32_t used = Session_bigFeed(self, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, avail));
   if ((self->epoch != ep || !Session_receiving(self)) || self->big != BigRx_NONE) {
-#line 810 "ts-src/mqtt/session.ts"
+#line 811 "ts-src/mqtt/session.ts"
     return false;
   }
-#line 811 "ts-src/mqtt/session.ts"
+#line 812 "ts-src/mqtt/session.ts"
   rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), used, avail));
   self->rxLen = avail - used;
   return true;
@@ -792,10 +793,10 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       self->bigPos = pos + n;
       used += n;
       if (self->bigPos == ((int64_t)self->bigHdr + 2)) {
-#line 834 "ts-src/mqtt/session.ts"
+#line 835 "ts-src/mqtt/session.ts"
         Session_bigLayout(self);
       }
-#line 835 "ts-src/mqtt/session.ts"
+#line 836 "ts-src/mqtt/session.ts"
     } else if (pos < self->bigTopicEnd) {
       n = session_minU32(rest.len, self->bigTopicEnd - pos);
       uint32_t cap = Session_recvLimit(self);
@@ -807,36 +808,34 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       self->bigPos = pos + n;
       used += n;
       if (self->bigPos == self->bigIdEnd) {
-#line 845 "ts-src/mqtt/session.ts"
+#line 846 "ts-src/mqtt/session.ts"
         Session_bigHeaderDone(self);
       }
-#line 846 "ts-src/mqtt/session.ts"
+#line 847 "ts-src/mqtt/session.ts"
     } else if (pos < self->bigIdEnd) {
       n = 1;
       self->bigId = (uint16_t)((self->bigId << 8) | rt_bytes_get(rest, 0));
       self->bigPos = pos + 1u;
       used += 1;
       if (self->bigPos == self->bigIdEnd) {
-#line 851 "ts-src/mqtt/session.ts"
+#line 852 "ts-src/mqtt/session.ts"
         Session_bigHeaderDone(self);
       }
-#line 852 "ts-src/mqtt/session.ts"
+#line 853 "ts-src/mqtt/session.ts"
     } else {
+      // Counted as read before the handler runs: a connection it ends is
+      // cut after this fragment, not before.
       n = session_minU32(rest.len, self->bigTotal - pos);
-      if (self->big != BigRx_DISCARD) {
-#line 854 "ts-src/mqtt/session.ts"
-        Session_bigPayload(self, rt_subarray(rest, 0, n), pos - self->bigIdEnd);
-      }
-#line 855 "ts-src/mqtt/session.ts"
-      if (self->epoch != ep || !Session_receiving(self)) {
-#line 855 "ts-src/mqtt/session.ts"
-        break;
-      }
-#line 856 "ts-src/mqtt/session.ts"
       self->bigPos = pos + n;
       used += n;
+      if (self->big != BigRx_DISCARD) {
+#line 859 "ts-src/mqtt/session.ts"
+        Session_bigPayload(self, rt_subarray(rest, 0, n), pos - self->bigIdEnd);
+      }
     }
-    if ((((self->big != BigRx_NONE && self->bigIdEnd > 0) && self->bigPos == self->bigTotal) && self->epoch == ep) && Session_receiving(self)) {
+    // Even when a handler called disconnect(): the message was read whole.
+#line 862 "ts-src/mqtt/session.ts"
+    if (((self->big != BigRx_NONE && self->bigIdEnd > 0) && self->bigPos == self->bigTotal) && self->epoch == ep) {
       Session_bigEnd(self);
     }
   }
@@ -925,25 +924,24 @@ static void Session_bigSkip(Session *self, const char *why, int32_t num) {
    *  nobody takes the first one, the message is skipped. */
 static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
   uint32_t ep = self->epoch;
+  bool first = self->big == BigRx_UNDECIDED;
   self->pkt.payload = frag;
   self->rxPartOff = off;
-  if (self->big == BigRx_DELIVER) {
-    Session_emit(self, SessionEvent_PUBLISH_PART, &self->pkt);
-    return;
-  }
-  self->rxTake = false;
   Session_emit(self, SessionEvent_PUBLISH_PART, &self->pkt);
-  if (self->epoch != ep || !Session_receiving(self)) {
-#line 956 "ts-src/mqtt/session.ts"
+  if (!first || self->epoch != ep) {
+#line 955 "ts-src/mqtt/session.ts"
     return;
   }
-#line 957 "ts-src/mqtt/session.ts"
+#line 956 "ts-src/mqtt/session.ts"
   if (self->rxTake) {
-#line 957 "ts-src/mqtt/session.ts"
+#line 956 "ts-src/mqtt/session.ts"
     self->big = BigRx_DELIVER;
+  } else if (Session_receiving(self)) {
+#line 957 "ts-src/mqtt/session.ts"
+    Session_bigSkip(self, "PUBLISH larger than the receive buffer, skipped", rt_i32_of(self->rxPartTotal));
   } else {
 #line 958 "ts-src/mqtt/session.ts"
-    Session_bigSkip(self, "PUBLISH larger than the receive buffer, skipped", rt_i32_of(self->rxPartTotal));
+    self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
   }
 }
 
@@ -1399,7 +1397,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
   self->closeReason = reason;
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2 whole).
-  bool cut = self->big == BigRx_DELIVER;
+  bool cut = self->big == BigRx_DELIVER || (self->big == BigRx_UNDECIDED && self->rxTake);
   self->big = BigRx_NONE;
   if (cut) {
     self->pkt.payload = RT_NOBYTES;
