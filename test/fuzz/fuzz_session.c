@@ -264,6 +264,7 @@ static void check_large(Ctx *c, int32_t ev, Packet *p) {
   if (p->topic.len == s->rxTopicLen) FUZZ_CHECK(topic_validTopicName(p->topic), "large PUBLISH with a bad topic");
   (void)touch(p->topic);
   (void)touch(p->payload);
+  if (c->trace) fprintf(stderr, "  event %d: %u+%u of %u, qos %u id %u\n", ev, s->rxPartOff, p->payload.len, s->rxPartTotal, p->qos, p->packetId);
   if (ev == SessionEvent_PUBLISH_SKIPPED) {
     FUZZ_CHECK(s->state == SessionState_CONNECTED, "SKIPPED in state %u", s->state);
     FUZZ_CHECK(p->payload.len == 0 && s->big == BigRx_DISCARD, "SKIPPED with %u bytes, big %u", p->payload.len, s->big);
@@ -539,14 +540,14 @@ static uint32_t make_server_packet(Ctx *c) {
 }
 
 /* A PUBLISH larger than the receive limit, streamed in pieces (its payload
- * made on the fly: byte k is k * 7). b: qos (b % 3), dup (bit 2), retain
+ * made on the fly: byte k is k * 7). b: qos ((b & 3) % 3), dup (bit 2), retain
  * (bit 3), topic (bits 4-5: three short ones or a long one of (n + 1) * 40
  * bytes), cut short (bit 6); then the payload size in 64-byte units, the id,
  * the piece size (0: one byte), and with bit 6 how much of it to send. */
 static void recv_big(Ctx *c) {
   static const char *const names[3] = {"a/b", "t", "sensors/temperature/room-1"};
   uint8_t b = rd_u8(&c->rd);
-  uint8_t qos = (uint8_t)(b % 3u);
+  uint8_t qos = (uint8_t)((b & 3u) % 3u);
   uint32_t plen = (uint32_t)rd_u16(&c->rd) % 1024u * 64u + rd_u8(&c->rd);
   uint16_t id = qos ? pick_id(c) : 0;
   uint8_t piece = rd_u8(&c->rd);
