@@ -231,6 +231,12 @@ static void on_global(mg_connection *nc, int ev, void *ev_data, void *ud) {
     (void)touch(m->topic.p, m->topic.len);
     (void)touch(m->payload.p, m->payload.len);
     FUZZ_CHECK(m->qos >= 0 && m->qos <= 2, "message qos %d", m->qos);
+    if (ev == MG_EV_MQTT_PUBLISH_PART)
+      FUZZ_CHECK(m->current_data_offset <= m->total_data_len && m->payload.len <= m->total_data_len - m->current_data_offset,
+                 "fragment %lu+%lu of %lu", (unsigned long)m->current_data_offset, (unsigned long)m->payload.len, (unsigned long)m->total_data_len);
+    if (ev == MG_EV_MQTT_PUBLISH_SKIPPED) FUZZ_CHECK(m->payload.len == 0, "skipped message with %lu bytes", (unsigned long)m->payload.len);
+    if (ev != MG_EV_MQTT_PUBLISH_PART && ev != MG_EV_MQTT_PUBLISH_SKIPPED)
+      FUZZ_CHECK(m->current_data_offset == 0 && m->total_data_len == 0, "event %d with fragment fields", ev);
   } else {
     FUZZ_CHECK(ev == MG_EV_CLOSE, "event %d without ev_data", ev);
   }
@@ -424,7 +430,11 @@ static void run_op(void) {
   }
   case OP_SUB: {
     uint8_t b = rd_u8(&C.rd);
-    mgos_mqtt_conn_sub(C.conn, FILTERS[b & 7u], (int)((b >> 3) & 3u), on_global, NULL);
+    /* Bit 5: a handler that takes large PUBLISHes in fragments. */
+    if (b & 0x20u)
+      (void)mgos_mqtt_conn_sub_opt(C.conn, FILTERS[b & 7u], (int)((b >> 3) & 3u), MGOS_MQTT_SUB_FRAGMENTS, on_global, NULL);
+    else
+      mgos_mqtt_conn_sub(C.conn, FILTERS[b & 7u], (int)((b >> 3) & 3u), on_global, NULL);
     break;
   }
   case OP_UNSUB:

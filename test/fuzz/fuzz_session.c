@@ -313,6 +313,9 @@ static void on_event(Session *s, int32_t ev, Packet *p, void *ud) {
     FUZZ_CHECK(p == NULL, "CLOSE with a packet");
     FUZZ_CHECK(s->closeReason != NULL && s->closeReason[0] != 0, "CLOSE without a reason");
     FUZZ_CHECK(s->txLen == 0 && s->rxLen == 0, "CLOSE with tx %u rx %u bytes left", s->txLen, s->rxLen);
+    /* A handler that took a message's fragments hears how it ends: the last
+     * fragment, or an empty one before this CLOSE. */
+    FUZZ_CHECK(!c->fragActive, "CLOSE while a message taken in fragments had neither its end nor a cut (at %u)", c->fragNext);
     c->closed = true;
     wire_reset(c);
     if (s->cfg.cleanSession) c->nRxq2 = 0;
