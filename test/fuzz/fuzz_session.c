@@ -545,19 +545,20 @@ static uint32_t make_server_packet(Ctx *c) {
 /* A PUBLISH larger than the receive limit, streamed in pieces (its payload
  * made on the fly: byte k is k * 7). b: qos ((b & 3) % 3), dup (bit 2), retain
  * (bit 3), topic (bits 4-5: three short ones or a long one of (n + 1) * 40
- * bytes), cut short (bit 6); then the payload size in 64-byte units, the id,
+ * bytes), cut short (bit 6); then the payload size in 64-byte units (up to
+ * 32 KiB; 4 KiB with pieces under 256 bytes), the id,
  * the piece size (0: one byte), and with bit 6 how much of it to send. */
 static void recv_big(Ctx *c) {
   static const char *const names[3] = {"a/b", "t", "sensors/temperature/room-1"};
   uint8_t b = rd_u8(&c->rd);
   uint8_t qos = (uint8_t)((b & 3u) % 3u);
-  uint32_t plen = (uint32_t)rd_u16(&c->rd) % 1024u * 64u + rd_u8(&c->rd);
+  uint32_t plen = (uint32_t)rd_u16(&c->rd) % 512u * 64u + rd_u8(&c->rd);
   uint16_t id = qos ? pick_id(c) : 0;
   uint8_t piece = rd_u8(&c->rd);
   uint32_t tl, head = 0, rem, total, sent = 0, stop;
   uint8_t *h = c->bigHead;
   if (qos && id == 0) id = 1;
-  if (piece == 0 && plen > 4096u) plen = 4096u; /* one byte at a time: keep runs fast */
+  if (piece < 16u && plen > 4096u) plen = 4096u; /* small pieces: keep runs fast */
   if (((b >> 4) & 3u) == 3u) {
     tl = ((uint32_t)rd_u8(&c->rd) % 205u + 1u) * 40u;
     memcpy(h + 8, "l/", 2);
