@@ -96,6 +96,7 @@ typedef struct {
   /* Large PUBLISHes: the app takes fragments; the message being taken. */
   bool take;
   bool fragActive;
+  bool cut; /* the empty fragment came: CLOSE must be next */
   uint32_t fragNext;
   bool verify; /* its payload is RECV_BIG's pattern: byte k is k * 7 */
   Packet wpkt;
@@ -266,18 +267,21 @@ static void check_large(Ctx *c, int32_t ev, Packet *p) {
   (void)touch(p->payload);
   if (c->trace) fprintf(stderr, "  event %d: %u+%u of %u, qos %u id %u\n", ev, s->rxPartOff, p->payload.len, s->rxPartTotal, p->qos, p->packetId);
   if (ev == SessionEvent_PUBLISH_SKIPPED) {
+    FUZZ_CHECK(!c->cut, "SKIPPED after the cut event");
     FUZZ_CHECK(s->state == SessionState_CONNECTED, "SKIPPED in state %u", s->state);
     FUZZ_CHECK(p->payload.len == 0 && s->big == BigRx_DISCARD, "SKIPPED with %u bytes, big %u", p->payload.len, s->big);
     c->fragActive = false;
     return;
   }
   if (p->payload.len == 0) {
-    /* Cut off: only as the connection ends, after what was delivered. */
-    FUZZ_CHECK(s->state == SessionState_DISCONNECTED, "empty fragment in state %u", s->state);
+    /* Cut off: only as the connection ends (CLOSE comes next), after what was delivered. */
+    FUZZ_CHECK(s->state != SessionState_DISCONNECTED && s->big == BigRx_NONE, "empty fragment in state %u, big %u", s->state, s->big);
     FUZZ_CHECK(c->fragActive && s->rxPartOff == c->fragNext, "cut at %u, delivered %u", s->rxPartOff, c->fragNext);
     c->fragActive = false;
+    c->cut = true;
     return;
   }
+  FUZZ_CHECK(!c->cut, "fragment after the cut event");
   FUZZ_CHECK(s->state == SessionState_CONNECTED, "fragment in state %u", s->state);
   FUZZ_CHECK(s->rxPartOff < s->rxPartTotal && p->payload.len <= s->rxPartTotal - s->rxPartOff, "fragment %u+%u of %u",
              s->rxPartOff, p->payload.len, s->rxPartTotal);
@@ -316,6 +320,7 @@ static void on_event(Session *s, int32_t ev, Packet *p, void *ud) {
     /* A handler that took a message's fragments hears how it ends: the last
      * fragment, or an empty one before this CLOSE. */
     FUZZ_CHECK(!c->fragActive, "CLOSE while a message taken in fragments had neither its end nor a cut (at %u)", c->fragNext);
+    c->cut = false;
     c->closed = true;
     wire_reset(c);
     if (s->cfg.cleanSession) c->nRxq2 = 0;
@@ -323,6 +328,7 @@ static void on_event(Session *s, int32_t ev, Packet *p, void *ud) {
     check_large(c, ev, p);
   } else {
     FUZZ_CHECK(!c->closed, "event %d after CLOSE", ev);
+    FUZZ_CHECK(!c->cut, "event %d between the cut event and CLOSE", ev);
     FUZZ_CHECK(p != NULL, "event %d without a packet", ev);
     FUZZ_CHECK(p->type == (uint8_t)(ev - 200), "event %d for packet type %u", ev, p->type);
     (void)touch(p->topic);

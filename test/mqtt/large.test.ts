@@ -248,3 +248,31 @@ test("a handler that closes from a fragment stops the stream; nothing is acked",
   assert.equal(p.s.big, 0);
   assert.deepEqual(p.pull(), []);
 });
+
+test("a handler that closes or reconnects from the cut event: one CLOSE, and a new connection is left alone", () => {
+  for (const act of ["close", "reconnect"]) {
+    const { p, parts } = peer(true);
+    p.open();
+    const inner = p.s.onEvent!;
+    const closeStates: number[] = [];
+    p.s.onEvent = (s, ev, pk, ud) => {
+      inner(s, ev, pk, ud);
+      if (ev === E.CLOSE) closeStates.push(s.state);
+      if (ev !== E.PUBLISH_PART || pk === null || pk.payload.length > 0) return;
+      if (act === "close") s.close("app closed on the cut");
+      else { s.connectionLost(p.now); s.connect(p.now); }
+    };
+    feed(p, publishBytes("z", pattern(9000), 1, 4).subarray(0, 5000), 13);
+    assert.ok(parts.length >= 1);
+    p.drop();
+    assert.equal(parts[parts.length - 1].data.length, 0, act);
+    assert.equal(p.evs(E.CLOSE).length, 1, `${act}: one CLOSE`);
+    assert.deepEqual(closeStates, [SessionState.DISCONNECTED], `${act}: CLOSE belongs to the old connection`);
+    if (act === "reconnect") {
+      assert.equal(p.s.state, SessionState.CONNECTING, "the new connection survives");
+      assert.deepEqual(p.pull().map((x) => x.type), [T.CONNECT]);
+    } else {
+      assert.equal(p.s.state, SessionState.DISCONNECTED);
+    }
+  }
+});

@@ -1238,6 +1238,21 @@ export class Session {
 
   /** Connection gone: settle the session state per clean_session and emit CLOSE. */
   private enterDisconnected(reason: string): void {
+    // A message cut off while a handler took its fragments: a last PART with
+    // no data tells it the rest will not come (the broker resends QoS 1/2
+    // whole). First, while the state is still the old one: a handler that
+    // reconnects from CLOSE must not have this event come after it.
+    if (this.big === BigRx.DELIVER || (this.big === BigRx.UNDECIDED && this.rxTake)) {
+      const ep: u32 = this.epoch;
+      this.big = BigRx.NONE;
+      this.pkt.payload = noBytes();
+      this.rxPartOff = u32(this.bigPos - this.bigIdEnd);
+      this.emit(SessionEvent.PUBLISH_PART, this.pkt);
+      // The handler ended the connection itself (and CLOSE went), maybe even
+      // started a new one: nothing of the old one is left to settle.
+      if (this.epoch !== ep) return;
+    }
+    this.big = BigRx.NONE;
     this.wasConnected = this.state === SessionState.CONNECTED || this.state === SessionState.DISCONNECTING;
     this.state = SessionState.DISCONNECTED;
     this.epoch++;
@@ -1281,15 +1296,6 @@ export class Session {
     }
     if (clean) this.rxQos2Count = 0;
     this.closeReason = reason;
-    // A message cut off while a handler took its fragments: a last PART with
-    // no data tells it the rest will not come (the broker resends QoS 1/2 whole).
-    const cut: bool = this.big === BigRx.DELIVER || (this.big === BigRx.UNDECIDED && this.rxTake);
-    this.big = BigRx.NONE;
-    if (cut) {
-      this.pkt.payload = noBytes();
-      this.rxPartOff = u32(this.bigPos - this.bigIdEnd);
-      this.emit(SessionEvent.PUBLISH_PART, this.pkt);
-    }
     this.emit(SessionEvent.CLOSE, null);
   }
 

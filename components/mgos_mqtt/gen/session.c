@@ -1342,6 +1342,25 @@ static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
 #line 1240 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
+  // A message cut off while a handler took its fragments: a last PART with
+  // no data tells it the rest will not come (the broker resends QoS 1/2
+  // whole). First, while the state is still the old one: a handler that
+  // reconnects from CLOSE must not have this event come after it.
+  if (self->big == BigRx_DELIVER || (self->big == BigRx_UNDECIDED && self->rxTake)) {
+    uint32_t ep = self->epoch;
+    self->big = BigRx_NONE;
+    self->pkt.payload = RT_NOBYTES;
+    self->rxPartOff = self->bigPos - self->bigIdEnd;
+    Session_emit(self, SessionEvent_PUBLISH_PART, &self->pkt);
+    // The handler ended the connection itself (and CLOSE went), maybe even
+    // started a new one: nothing of the old one is left to settle.
+    if (self->epoch != ep) {
+#line 1253 "ts-src/mqtt/session.ts"
+      return;
+    }
+  }
+#line 1255 "ts-src/mqtt/session.ts"
+  self->big = BigRx_NONE;
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
   self->epoch++;
@@ -1379,91 +1398,82 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         continue;
       }
       if (clean) {
-#line 1277 "ts-src/mqtt/session.ts"
+#line 1292 "ts-src/mqtt/session.ts"
         r->state = RecState_QUEUED;
       } else {
-#line 1278 "ts-src/mqtt/session.ts"
+#line 1293 "ts-src/mqtt/session.ts"
         r->unsent = true;
       }
     }
-#line 1280 "ts-src/mqtt/session.ts"
+#line 1295 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
-#line 1282 "ts-src/mqtt/session.ts"
+#line 1297 "ts-src/mqtt/session.ts"
     self->rxQos2Count = 0;
   }
-#line 1283 "ts-src/mqtt/session.ts"
+#line 1298 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
-  // A message cut off while a handler took its fragments: a last PART with
-  // no data tells it the rest will not come (the broker resends QoS 1/2 whole).
-  bool cut = self->big == BigRx_DELIVER || (self->big == BigRx_UNDECIDED && self->rxTake);
-  self->big = BigRx_NONE;
-  if (cut) {
-    self->pkt.payload = RT_NOBYTES;
-    self->rxPartOff = self->bigPos - self->bigIdEnd;
-    Session_emit(self, SessionEvent_PUBLISH_PART, &self->pkt);
-  }
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
 
 static bool Session_idInUse(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 1297 "ts-src/mqtt/session.ts"
+#line 1303 "ts-src/mqtt/session.ts"
     if (self->recs[i].packetId == id) {
-#line 1297 "ts-src/mqtt/session.ts"
+#line 1303 "ts-src/mqtt/session.ts"
       return true;
     }
   }
-#line 1298 "ts-src/mqtt/session.ts"
+#line 1304 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
-#line 1298 "ts-src/mqtt/session.ts"
+#line 1304 "ts-src/mqtt/session.ts"
     if (self->subs[i].packetId == id) {
-#line 1298 "ts-src/mqtt/session.ts"
+#line 1304 "ts-src/mqtt/session.ts"
       return true;
     }
   }
-#line 1299 "ts-src/mqtt/session.ts"
+#line 1305 "ts-src/mqtt/session.ts"
   return false;
 }
 
 static int32_t Session_findRec(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     if (self->recs[i].packetId == id && self->recs[i].state >= RecState_WAIT_PUBACK) {
-#line 1304 "ts-src/mqtt/session.ts"
+#line 1310 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 1306 "ts-src/mqtt/session.ts"
+#line 1312 "ts-src/mqtt/session.ts"
   return -1;
 }
 
 static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id && self->subs[i].state == state) {
-#line 1311 "ts-src/mqtt/session.ts"
+#line 1317 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 1313 "ts-src/mqtt/session.ts"
+#line 1319 "ts-src/mqtt/session.ts"
   return -1;
 }
 
 /** The topic of a stored PUBLISH, for logs. */
 static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
-#line 1318 "ts-src/mqtt/session.ts"
+#line 1324 "ts-src/mqtt/session.ts"
     return RT_NOBYTES;
   }
-#line 1319 "ts-src/mqtt/session.ts"
+#line 1325 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   // Skip the fixed header: type byte and the remaining length's 1..4 bytes.
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
-#line 1322 "ts-src/mqtt/session.ts"
+#line 1328 "ts-src/mqtt/session.ts"
     k++;
   }
-#line 1323 "ts-src/mqtt/session.ts"
+#line 1329 "ts-src/mqtt/session.ts"
   k++;
   uint32_t tl = (uint32_t)((rt_bytes_get(m, k) << 8) | rt_bytes_get(m, rt_idx_add(k, 1)));
   return rt_subarray(m, k + 2u, (k + 2u) + tl);
@@ -1473,10 +1483,10 @@ static bool Session_dropOldestQueued(Session *self, const char *why) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state != RecState_QUEUED) {
-#line 1331 "ts-src/mqtt/session.ts"
+#line 1337 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 1332 "ts-src/mqtt/session.ts"
+#line 1338 "ts-src/mqtt/session.ts"
     Session_log(self, LogLevel_WARN, why, Session_recTopic(self, r), r->packetId);
     Session_freeRec(self, i);
     return true;
@@ -1487,10 +1497,10 @@ static bool Session_dropOldestQueued(Session *self, const char *why) {
 /** Gives a record's PUBLISH bytes back to the store (compacting it). */
 static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
-#line 1341 "ts-src/mqtt/session.ts"
+#line 1347 "ts-src/mqtt/session.ts"
     return;
   }
-#line 1342 "ts-src/mqtt/session.ts"
+#line 1348 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -1501,21 +1511,21 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *o = &self->recs[i];
     if (o->len > 0 && o->off > off) {
-#line 1351 "ts-src/mqtt/session.ts"
+#line 1357 "ts-src/mqtt/session.ts"
       o->off = o->off - len;
     }
   }
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 1356 "ts-src/mqtt/session.ts"
+#line 1362 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
-#line 1358 "ts-src/mqtt/session.ts"
+#line 1364 "ts-src/mqtt/session.ts"
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 1359 "ts-src/mqtt/session.ts"
+#line 1365 "ts-src/mqtt/session.ts"
   self->recCount--;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -1526,10 +1536,10 @@ static void Session_freeRec(Session *self, uint32_t i) {
 /** Removes subscription i, keeping the others in the order they were added. */
 static void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
-#line 1368 "ts-src/mqtt/session.ts"
+#line 1374 "ts-src/mqtt/session.ts"
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
   }
-#line 1369 "ts-src/mqtt/session.ts"
+#line 1375 "ts-src/mqtt/session.ts"
   self->subCount--;
   Sub *last = &self->subs[self->subCount];
   last->state = SubState_FREE;
@@ -1539,13 +1549,13 @@ static void Session_freeSub(Session *self, uint32_t i) {
 
 static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->rxQos2Count; i++) {
-#line 1377 "ts-src/mqtt/session.ts"
+#line 1383 "ts-src/mqtt/session.ts"
     if (rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) == id) {
-#line 1377 "ts-src/mqtt/session.ts"
+#line 1383 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 1378 "ts-src/mqtt/session.ts"
+#line 1384 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1566,9 +1576,9 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
 
 static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
-#line 1397 "ts-src/mqtt/session.ts"
+#line 1403 "ts-src/mqtt/session.ts"
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 1398 "ts-src/mqtt/session.ts"
+#line 1404 "ts-src/mqtt/session.ts"
   self->rxQos2Count--;
 }
