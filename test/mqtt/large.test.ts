@@ -276,3 +276,26 @@ test("a handler that closes or reconnects from the cut event: one CLOSE, and a n
     }
   }
 });
+
+test("a handler that closes inside the last fragment: delivered whole, no cut; a QoS 2 resend is not delivered again", () => {
+  const { p, parts } = peer(true, (pp) => { pp.s.cfg.cleanSession = false; });
+  p.open();
+  const inner = p.s.onEvent!;
+  p.s.onEvent = (s, ev, pk, ud) => {
+    inner(s, ev, pk, ud);
+    if (ev === E.PUBLISH_PART && pk !== null && pk.payload.length > 0 && s.rxPartOff + pk.payload.length === s.rxPartTotal) s.close("done");
+  };
+  const body = pattern(6000, 9);
+  const pkt = publishBytes("q2/last", body, 2, 21);
+  p.s.onRecv(pkt.subarray(0, 4000), p.now);
+  p.s.onRecv(pkt.subarray(4000), p.now);
+  assert.equal(sha(join(parts)), sha(body));
+  assert.equal(parts.filter((q) => q.data.length === 0).length, 0, "no cut event");
+  assert.equal(p.evs(E.CLOSE).length, 1);
+  p.drop();
+  parts.length = 0;
+  p.open(true);
+  feed(p, publishBytes("q2/last", body, 2, 21, true), 3);
+  assert.equal(parts.length, 0, "QoS 2 delivered once");
+  assert.deepEqual(p.pull().map((x) => [x.type, x.packetId]), [[T.PUBREC, 21]]);
+});

@@ -856,6 +856,12 @@ export class Session {
         n = minU32(rest.length, u32(this.bigTotal - pos));
         this.bigPos = u32(pos + n);
         used += n;
+        // Its last bytes: a QoS 2 id counts as received before the handler
+        // runs (as in onPublish), so a handler that ends the connection here
+        // does not get the broker's resend again.
+        if (this.bigPos === this.bigTotal && this.pkt.qos === 2 && !this.rxQos2Has(this.pkt.packetId)) {
+          this.rxQos2Add(this.pkt.packetId);
+        }
         if (this.big !== BigRx.DISCARD) this.bigPayload(rest.subarray(0, n), u32(pos - this.bigIdEnd));
       }
       // Even when a handler called disconnect(): the message was read whole.
@@ -959,7 +965,8 @@ export class Session {
   }
 
   /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
-   *  remembered only now, so a resend of a message cut off is taken again). */
+   *  remembered only with the last byte, so a resend of a message cut off is
+   *  taken again). */
   private bigEnd(): void {
     const p: Packet = this.pkt;
     this.big = BigRx.NONE;
@@ -1242,7 +1249,9 @@ export class Session {
     // no data tells it the rest will not come (the broker resends QoS 1/2
     // whole). First, while the state is still the old one: a handler that
     // reconnects from CLOSE must not have this event come after it.
-    if (this.big === BigRx.DELIVER || (this.big === BigRx.UNDECIDED && this.rxTake)) {
+    const taken: bool = this.big === BigRx.DELIVER || (this.big === BigRx.UNDECIDED && this.rxTake);
+    // (Ended inside its last fragment: it was delivered whole, no cut.)
+    if (taken && this.bigPos < this.bigTotal) {
       const ep: u32 = this.epoch;
       this.big = BigRx.NONE;
       this.pkt.payload = noBytes();

@@ -828,13 +828,19 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       n = session_minU32(rest.len, self->bigTotal - pos);
       self->bigPos = pos + n;
       used += n;
+      // Its last bytes: a QoS 2 id counts as received before the handler
+      // runs (as in onPublish), so a handler that ends the connection here
+      // does not get the broker's resend again.
+      if ((self->bigPos == self->bigTotal && self->pkt.qos == 2) && !Session_rxQos2Has(self, self->pkt.packetId)) {
+        Session_rxQos2Add(self, self->pkt.packetId);
+      }
       if (self->big != BigRx_DISCARD) {
-#line 859 "ts-src/mqtt/session.ts"
+#line 865 "ts-src/mqtt/session.ts"
         Session_bigPayload(self, rt_subarray(rest, 0, n), pos - self->bigIdEnd);
       }
     }
     // Even when a handler called disconnect(): the message was read whole.
-#line 862 "ts-src/mqtt/session.ts"
+#line 868 "ts-src/mqtt/session.ts"
     if (((self->big != BigRx_NONE && self->bigIdEnd > 0) && self->bigPos == self->bigTotal) && self->epoch == ep) {
       Session_bigEnd(self);
     }
@@ -929,25 +935,26 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
   self->rxPartOff = off;
   Session_emit(self, SessionEvent_PUBLISH_PART, &self->pkt);
   if (!first || self->epoch != ep) {
-#line 955 "ts-src/mqtt/session.ts"
+#line 961 "ts-src/mqtt/session.ts"
     return;
   }
-#line 956 "ts-src/mqtt/session.ts"
+#line 962 "ts-src/mqtt/session.ts"
   if (self->rxTake) {
-#line 956 "ts-src/mqtt/session.ts"
+#line 962 "ts-src/mqtt/session.ts"
     self->big = BigRx_DELIVER;
   } else if (Session_receiving(self)) {
-#line 957 "ts-src/mqtt/session.ts"
+#line 963 "ts-src/mqtt/session.ts"
     Session_bigSkip(self, "PUBLISH larger than the receive buffer, skipped", rt_i32_of(self->rxPartTotal));
   } else {
-#line 958 "ts-src/mqtt/session.ts"
+#line 964 "ts-src/mqtt/session.ts"
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
   }
 }
 
 /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
-   *  remembered only now, so a resend of a message cut off is taken again). */
-#line 963 "ts-src/mqtt/session.ts"
+   *  remembered only with the last byte, so a resend of a message cut off is
+   *  taken again). */
+#line 970 "ts-src/mqtt/session.ts"
 static void Session_bigEnd(Session *self) {
   Packet *p = &self->pkt;
   self->big = BigRx_NONE;
@@ -956,10 +963,10 @@ static void Session_bigEnd(Session *self) {
     Session_queueAck(self, PacketType_PUBACK, p->packetId);
   } else if (p->qos == 2) {
     if (!Session_rxQos2Has(self, p->packetId)) {
-#line 970 "ts-src/mqtt/session.ts"
+#line 977 "ts-src/mqtt/session.ts"
       Session_rxQos2Add(self, p->packetId);
     }
-#line 971 "ts-src/mqtt/session.ts"
+#line 978 "ts-src/mqtt/session.ts"
     Session_queueAck(self, PacketType_PUBREC, p->packetId);
   }
 }
@@ -974,48 +981,48 @@ static void Session_handle(Session *self, Packet *p) {
     Session_onConnack(self, p);
     break;
   }
-#line 984 "ts-src/mqtt/session.ts"
+#line 991 "ts-src/mqtt/session.ts"
   case PacketType_PUBLISH: {
     Session_onPublish(self, p);
     break;
   }
-#line 987 "ts-src/mqtt/session.ts"
+#line 994 "ts-src/mqtt/session.ts"
   case PacketType_PUBACK: {
     Session_onDone(self, p, RecState_WAIT_PUBACK, SessionEvent_PUBACK, "PUBACK: unexpected id");
     break;
   }
-#line 990 "ts-src/mqtt/session.ts"
+#line 997 "ts-src/mqtt/session.ts"
   case PacketType_PUBREC: {
     Session_onPubrec(self, p);
     break;
   }
-#line 993 "ts-src/mqtt/session.ts"
+#line 1000 "ts-src/mqtt/session.ts"
   case PacketType_PUBREL: {
     Session_onPubrel(self, p);
     break;
   }
-#line 996 "ts-src/mqtt/session.ts"
+#line 1003 "ts-src/mqtt/session.ts"
   case PacketType_PUBCOMP: {
     Session_onDone(self, p, RecState_WAIT_PUBCOMP, SessionEvent_PUBCOMP, "PUBCOMP: unexpected id");
     break;
   }
-#line 999 "ts-src/mqtt/session.ts"
+#line 1006 "ts-src/mqtt/session.ts"
   case PacketType_SUBACK: {
     Session_onSuback(self, p);
     break;
   }
-#line 1002 "ts-src/mqtt/session.ts"
+#line 1009 "ts-src/mqtt/session.ts"
   case PacketType_UNSUBACK: {
     Session_onUnsuback(self, p);
     break;
   }
-#line 1005 "ts-src/mqtt/session.ts"
+#line 1012 "ts-src/mqtt/session.ts"
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
     Session_emit(self, SessionEvent_PINGRESP, p);
     break;
   }
-#line 1009 "ts-src/mqtt/session.ts"
+#line 1016 "ts-src/mqtt/session.ts"
   default: {
     Session_close(self, "unexpected packet type");
     break;
@@ -1023,7 +1030,7 @@ static void Session_handle(Session *self, Packet *p) {
   }
 }
 
-#line 1015 "ts-src/mqtt/session.ts"
+#line 1022 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
     Session_close(self, "unexpected second CONNACK");
@@ -1036,10 +1043,10 @@ static void Session_onConnack(Session *self, Packet *p) {
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     if (self->epoch == ep) {
-#line 1026 "ts-src/mqtt/session.ts"
+#line 1033 "ts-src/mqtt/session.ts"
       Session_close(self, why);
     }
-#line 1027 "ts-src/mqtt/session.ts"
+#line 1034 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
@@ -1051,19 +1058,19 @@ static void Session_onConnack(Session *self, Packet *p) {
   self->wasConnected = true;
   // Without a stored session the server will not resend its QoS 2 messages.
   if (!p->sessionPresent) {
-#line 1037 "ts-src/mqtt/session.ts"
+#line 1044 "ts-src/mqtt/session.ts"
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1040 "ts-src/mqtt/session.ts"
+#line 1047 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
-#line 1042 "ts-src/mqtt/session.ts"
+#line 1049 "ts-src/mqtt/session.ts"
     return;
   }
-#line 1043 "ts-src/mqtt/session.ts"
+#line 1050 "ts-src/mqtt/session.ts"
   Session_pump(self);
 }
 
@@ -1076,10 +1083,10 @@ static void Session_onPublish(Session *self, Packet *p) {
   if (p->qos == 1) {
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch == ep) {
-#line 1054 "ts-src/mqtt/session.ts"
+#line 1061 "ts-src/mqtt/session.ts"
       Session_queueAck(self, PacketType_PUBACK, p->packetId);
     }
-#line 1055 "ts-src/mqtt/session.ts"
+#line 1062 "ts-src/mqtt/session.ts"
     return;
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
@@ -1095,11 +1102,11 @@ static void Session_onPublish(Session *self, Packet *p) {
     self->rxQos2Count++;
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch != ep) {
-#line 1069 "ts-src/mqtt/session.ts"
+#line 1076 "ts-src/mqtt/session.ts"
       return;
     }
   }
-#line 1071 "ts-src/mqtt/session.ts"
+#line 1078 "ts-src/mqtt/session.ts"
   Session_queueAck(self, PacketType_PUBREC, p->packetId);
 }
 
@@ -1108,13 +1115,13 @@ static void Session_onPublish(Session *self, Packet *p) {
 static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev, const char *msg) {
   int32_t i = Session_findRec(self, p->packetId);
   if (i >= 0 && (self->recs[(uint32_t)i].state == waiting)) {
-#line 1078 "ts-src/mqtt/session.ts"
+#line 1085 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else {
-#line 1079 "ts-src/mqtt/session.ts"
+#line 1086 "ts-src/mqtt/session.ts"
     Session_logNum(self, LogLevel_WARN, msg, p->packetId);
   }
-#line 1080 "ts-src/mqtt/session.ts"
+#line 1087 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, ev, p);
 }
 
@@ -1140,22 +1147,22 @@ static void Session_onPubrel(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
-#line 1104 "ts-src/mqtt/session.ts"
+#line 1111 "ts-src/mqtt/session.ts"
     Session_rxQos2Remove(self, (uint32_t)k);
   } else {
-#line 1105 "ts-src/mqtt/session.ts"
+#line 1112 "ts-src/mqtt/session.ts"
     Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
   }
-#line 1106 "ts-src/mqtt/session.ts"
+#line 1113 "ts-src/mqtt/session.ts"
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B).
   if (self->epoch == ep) {
-#line 1108 "ts-src/mqtt/session.ts"
+#line 1115 "ts-src/mqtt/session.ts"
     Session_queueAck(self, PacketType_PUBCOMP, p->packetId);
   }
 }
 
-#line 1111 "ts-src/mqtt/session.ts"
+#line 1118 "ts-src/mqtt/session.ts"
 static void Session_onSuback(Session *self, Packet *p) {
   self->evTag = -1;
   int32_t i = Session_findSub(self, p->packetId, SubState_SUB_SENT);
@@ -1166,10 +1173,10 @@ static void Session_onSuback(Session *self, Packet *p) {
     s->granted = (uint8_t)((p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80);
     self->evTag = s->tag;
     if (s->granted == 0x80) {
-#line 1120 "ts-src/mqtt/session.ts"
+#line 1127 "ts-src/mqtt/session.ts"
       Session_log(self, LogLevel_WARN, "subscription refused", Sub_view(s), s->tag);
     }
-#line 1121 "ts-src/mqtt/session.ts"
+#line 1128 "ts-src/mqtt/session.ts"
   } else {
     Session_logNum(self, LogLevel_WARN, "SUBACK: unknown id", p->packetId);
   }
@@ -1194,32 +1201,32 @@ static void Session_onUnsuback(Session *self, Packet *p) {
 /** Fills tx: pending acks, SUBSCRIBE/UNSUBSCRIBE, then PUBLISH/PUBREL in
    *  publish order (queued messages enter flight while slots are free). Stops
    *  at the first packet that does not fit; called again when tx drains. */
-#line 1146 "ts-src/mqtt/session.ts"
+#line 1153 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpAcksAndSubs(self)) {
-#line 1147 "ts-src/mqtt/session.ts"
+#line 1154 "ts-src/mqtt/session.ts"
     return;
   }
-#line 1148 "ts-src/mqtt/session.ts"
+#line 1155 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state == RecState_QUEUED) {
       if (inflight >= CONFIG_MGOS_MQTT_MAX_INFLIGHT) {
-#line 1152 "ts-src/mqtt/session.ts"
+#line 1159 "ts-src/mqtt/session.ts"
         return;
       }
-#line 1153 "ts-src/mqtt/session.ts"
+#line 1160 "ts-src/mqtt/session.ts"
       r->state = (r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC;
       r->sent = false;
       r->unsent = true;
       inflight++;
     }
     if (!r->unsent) {
-#line 1158 "ts-src/mqtt/session.ts"
+#line 1165 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 1159 "ts-src/mqtt/session.ts"
+#line 1166 "ts-src/mqtt/session.ts"
     rt_bytes free = rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
     uint32_t n = 0;
     if (r->state == RecState_WAIT_PUBCOMP) {
@@ -1228,16 +1235,16 @@ static void Session_pump(Session *self) {
       n = r->len;
       // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
       if (r->sent) {
-#line 1166 "ts-src/mqtt/session.ts"
+#line 1173 "ts-src/mqtt/session.ts"
         rt_bytes_set(free, 0, (uint8_t)(rt_bytes_get(free, 0) | 0x8));
       }
     }
-#line 1168 "ts-src/mqtt/session.ts"
+#line 1175 "ts-src/mqtt/session.ts"
     if (n == 0) {
-#line 1168 "ts-src/mqtt/session.ts"
+#line 1175 "ts-src/mqtt/session.ts"
       return;
     }
-#line 1169 "ts-src/mqtt/session.ts"
+#line 1176 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     r->sent = true;
@@ -1249,18 +1256,18 @@ static void Session_pump(Session *self) {
    *  subscriptions. False when not connected or tx is full. */
 static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
-#line 1179 "ts-src/mqtt/session.ts"
+#line 1186 "ts-src/mqtt/session.ts"
     return false;
   }
-#line 1180 "ts-src/mqtt/session.ts"
+#line 1187 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = codec_encodeAck(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), (uint8_t)(a >> 16), (uint16_t)a);
     if (n == 0) {
-#line 1183 "ts-src/mqtt/session.ts"
+#line 1190 "ts-src/mqtt/session.ts"
       return false;
     }
-#line 1184 "ts-src/mqtt/session.ts"
+#line 1191 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -1270,23 +1277,23 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     Sub *s = &self->subs[i];
     bool sub = s->state == SubState_SUB_PENDING;
     if (!sub && s->state != SubState_UNSUB_PENDING) {
-#line 1192 "ts-src/mqtt/session.ts"
+#line 1199 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 1193 "ts-src/mqtt/session.ts"
+#line 1200 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
-#line 1193 "ts-src/mqtt/session.ts"
+#line 1200 "ts-src/mqtt/session.ts"
       s->packetId = Session_nextPacketId(self);
     }
-#line 1194 "ts-src/mqtt/session.ts"
+#line 1201 "ts-src/mqtt/session.ts"
     rt_bytes free = rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
     rt_bytes filter = Sub_view(s);
     uint32_t n = sub ? codec_encodeSubscribe(free, s->packetId, filter, s->qos) : codec_encodeUnsubscribe(free, s->packetId, filter);
     if (n == 0) {
-#line 1197 "ts-src/mqtt/session.ts"
+#line 1204 "ts-src/mqtt/session.ts"
       return false;
     }
-#line 1198 "ts-src/mqtt/session.ts"
+#line 1205 "ts-src/mqtt/session.ts"
     s->state = sub ? SubState_SUB_SENT : SubState_UNSUB_SENT;
     self->txLen += n;
     self->lastTx = self->now;
@@ -1306,27 +1313,27 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 }
 
 // ---------------------------------------------------------------- helpers
-#line 1218 "ts-src/mqtt/session.ts"
+#line 1225 "ts-src/mqtt/session.ts"
 static void Session_emit(Session *self, int32_t ev, Packet *p) {
   SessionEventFn f = self->onEvent;
   if (f != NULL) {
-#line 1220 "ts-src/mqtt/session.ts"
+#line 1227 "ts-src/mqtt/session.ts"
     f(self, ev, p, self->ud);
   }
 }
 
-#line 1223 "ts-src/mqtt/session.ts"
+#line 1230 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
   if (self->epoch == ep) {
-#line 1226 "ts-src/mqtt/session.ts"
+#line 1233 "ts-src/mqtt/session.ts"
     Session_pump(self);
   }
 }
 
 /** log() without a detail. */
-#line 1230 "ts-src/mqtt/session.ts"
+#line 1237 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -1334,19 +1341,21 @@ static void Session_logNum(Session *self, int32_t level, const char *msg, int32_
 static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   SessionLogFn f = self->onLog;
   if (f != NULL) {
-#line 1236 "ts-src/mqtt/session.ts"
+#line 1243 "ts-src/mqtt/session.ts"
     f(self, level, msg, detail, num);
   }
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 1240 "ts-src/mqtt/session.ts"
+#line 1247 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
   // whole). First, while the state is still the old one: a handler that
   // reconnects from CLOSE must not have this event come after it.
-  if (self->big == BigRx_DELIVER || (self->big == BigRx_UNDECIDED && self->rxTake)) {
+  bool taken = self->big == BigRx_DELIVER || (self->big == BigRx_UNDECIDED && self->rxTake);
+  // (Ended inside its last fragment: it was delivered whole, no cut.)
+  if (taken && self->bigPos < self->bigTotal) {
     uint32_t ep = self->epoch;
     self->big = BigRx_NONE;
     self->pkt.payload = RT_NOBYTES;
@@ -1355,11 +1364,11 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
     // The handler ended the connection itself (and CLOSE went), maybe even
     // started a new one: nothing of the old one is left to settle.
     if (self->epoch != ep) {
-#line 1253 "ts-src/mqtt/session.ts"
+#line 1262 "ts-src/mqtt/session.ts"
       return;
     }
   }
-#line 1255 "ts-src/mqtt/session.ts"
+#line 1264 "ts-src/mqtt/session.ts"
   self->big = BigRx_NONE;
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
@@ -1398,82 +1407,82 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         continue;
       }
       if (clean) {
-#line 1292 "ts-src/mqtt/session.ts"
+#line 1301 "ts-src/mqtt/session.ts"
         r->state = RecState_QUEUED;
       } else {
-#line 1293 "ts-src/mqtt/session.ts"
+#line 1302 "ts-src/mqtt/session.ts"
         r->unsent = true;
       }
     }
-#line 1295 "ts-src/mqtt/session.ts"
+#line 1304 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
-#line 1297 "ts-src/mqtt/session.ts"
+#line 1306 "ts-src/mqtt/session.ts"
     self->rxQos2Count = 0;
   }
-#line 1298 "ts-src/mqtt/session.ts"
+#line 1307 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
 
 static bool Session_idInUse(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 1303 "ts-src/mqtt/session.ts"
+#line 1312 "ts-src/mqtt/session.ts"
     if (self->recs[i].packetId == id) {
-#line 1303 "ts-src/mqtt/session.ts"
+#line 1312 "ts-src/mqtt/session.ts"
       return true;
     }
   }
-#line 1304 "ts-src/mqtt/session.ts"
+#line 1313 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
-#line 1304 "ts-src/mqtt/session.ts"
+#line 1313 "ts-src/mqtt/session.ts"
     if (self->subs[i].packetId == id) {
-#line 1304 "ts-src/mqtt/session.ts"
+#line 1313 "ts-src/mqtt/session.ts"
       return true;
     }
   }
-#line 1305 "ts-src/mqtt/session.ts"
+#line 1314 "ts-src/mqtt/session.ts"
   return false;
 }
 
 static int32_t Session_findRec(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     if (self->recs[i].packetId == id && self->recs[i].state >= RecState_WAIT_PUBACK) {
-#line 1310 "ts-src/mqtt/session.ts"
+#line 1319 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 1312 "ts-src/mqtt/session.ts"
+#line 1321 "ts-src/mqtt/session.ts"
   return -1;
 }
 
 static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id && self->subs[i].state == state) {
-#line 1317 "ts-src/mqtt/session.ts"
+#line 1326 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 1319 "ts-src/mqtt/session.ts"
+#line 1328 "ts-src/mqtt/session.ts"
   return -1;
 }
 
 /** The topic of a stored PUBLISH, for logs. */
 static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
-#line 1324 "ts-src/mqtt/session.ts"
+#line 1333 "ts-src/mqtt/session.ts"
     return RT_NOBYTES;
   }
-#line 1325 "ts-src/mqtt/session.ts"
+#line 1334 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   // Skip the fixed header: type byte and the remaining length's 1..4 bytes.
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
-#line 1328 "ts-src/mqtt/session.ts"
+#line 1337 "ts-src/mqtt/session.ts"
     k++;
   }
-#line 1329 "ts-src/mqtt/session.ts"
+#line 1338 "ts-src/mqtt/session.ts"
   k++;
   uint32_t tl = (uint32_t)((rt_bytes_get(m, k) << 8) | rt_bytes_get(m, rt_idx_add(k, 1)));
   return rt_subarray(m, k + 2u, (k + 2u) + tl);
@@ -1483,10 +1492,10 @@ static bool Session_dropOldestQueued(Session *self, const char *why) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state != RecState_QUEUED) {
-#line 1337 "ts-src/mqtt/session.ts"
+#line 1346 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 1338 "ts-src/mqtt/session.ts"
+#line 1347 "ts-src/mqtt/session.ts"
     Session_log(self, LogLevel_WARN, why, Session_recTopic(self, r), r->packetId);
     Session_freeRec(self, i);
     return true;
@@ -1497,10 +1506,10 @@ static bool Session_dropOldestQueued(Session *self, const char *why) {
 /** Gives a record's PUBLISH bytes back to the store (compacting it). */
 static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
-#line 1347 "ts-src/mqtt/session.ts"
+#line 1356 "ts-src/mqtt/session.ts"
     return;
   }
-#line 1348 "ts-src/mqtt/session.ts"
+#line 1357 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -1511,21 +1520,21 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *o = &self->recs[i];
     if (o->len > 0 && o->off > off) {
-#line 1357 "ts-src/mqtt/session.ts"
+#line 1366 "ts-src/mqtt/session.ts"
       o->off = o->off - len;
     }
   }
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 1362 "ts-src/mqtt/session.ts"
+#line 1371 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
-#line 1364 "ts-src/mqtt/session.ts"
+#line 1373 "ts-src/mqtt/session.ts"
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 1365 "ts-src/mqtt/session.ts"
+#line 1374 "ts-src/mqtt/session.ts"
   self->recCount--;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -1536,10 +1545,10 @@ static void Session_freeRec(Session *self, uint32_t i) {
 /** Removes subscription i, keeping the others in the order they were added. */
 static void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
-#line 1374 "ts-src/mqtt/session.ts"
+#line 1383 "ts-src/mqtt/session.ts"
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
   }
-#line 1375 "ts-src/mqtt/session.ts"
+#line 1384 "ts-src/mqtt/session.ts"
   self->subCount--;
   Sub *last = &self->subs[self->subCount];
   last->state = SubState_FREE;
@@ -1549,13 +1558,13 @@ static void Session_freeSub(Session *self, uint32_t i) {
 
 static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->rxQos2Count; i++) {
-#line 1383 "ts-src/mqtt/session.ts"
+#line 1392 "ts-src/mqtt/session.ts"
     if (rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) == id) {
-#line 1383 "ts-src/mqtt/session.ts"
+#line 1392 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 1384 "ts-src/mqtt/session.ts"
+#line 1393 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1576,9 +1585,9 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
 
 static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
-#line 1403 "ts-src/mqtt/session.ts"
+#line 1412 "ts-src/mqtt/session.ts"
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 1404 "ts-src/mqtt/session.ts"
+#line 1413 "ts-src/mqtt/session.ts"
   self->rxQos2Count--;
 }
