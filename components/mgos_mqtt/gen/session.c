@@ -6,6 +6,7 @@ static uint32_t session_minU32(uint32_t a, uint32_t b);
 static uint32_t session_elapsed(uint32_t now, uint32_t then);
 static uint32_t session_left(uint32_t now, uint32_t then, uint32_t period);
 static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at);
+static void Session_closeQuietly(Session *self, const char *reason);
 static void Session_queueDisconnect(Session *self);
 static bool Session_receiving(Session *self);
 static uint32_t Session_recvLimit(Session *self);
@@ -67,6 +68,7 @@ void Session_init(Session *self) {
   SessionConfig_init(&self->cfg);
   self->evTag = -1;
   self->closeReason = "";
+  self->autoAck = true;
 }
 
 /* Module storage starts zeroed (.bss); this sets the non-zero fields before main. */
@@ -198,7 +200,7 @@ const char *session_connackReason(uint8_t code) {
 }
 
 /** Copies a whole config in (the caller's may then go away). */
-#line 352 "ts-src/mqtt/session.ts"
+#line 356 "ts-src/mqtt/session.ts"
 void Session_configure(Session *self, SessionConfig *c) {
   self->cfg = *c;
 }
@@ -215,7 +217,7 @@ bool Session_isConnected(Session *self) {
 // ---------------------------------------------------------------- transport
 /** Starts a connection: queues CONNECT built from cfg. False if one is already
    *  under way or CONNECT does not fit the tx buffer. */
-#line 369 "ts-src/mqtt/session.ts"
+#line 373 "ts-src/mqtt/session.ts"
 bool Session_connect(Session *self, uint32_t now) {
   ConnectOptions *o = &session_connectScratch;
   o->clientId = SessionConfig_str(&self->cfg, CfgStr_CLIENT_ID);
@@ -282,10 +284,10 @@ rt_bytes Session_txView(Session *self) {
 /** The port wrote the first `n` bytes of txView(). */
 void Session_txConsumed(Session *self, uint32_t n) {
   if (n > self->txLen) {
-#line 434 "ts-src/mqtt/session.ts"
+#line 438 "ts-src/mqtt/session.ts"
     n = self->txLen;
   }
-#line 435 "ts-src/mqtt/session.ts"
+#line 439 "ts-src/mqtt/session.ts"
   uint32_t rest = self->txLen - n;
   // Walk the packets written: the last one may be cut, remember its tail.
   uint32_t k = n;
@@ -305,17 +307,17 @@ void Session_txConsumed(Session *self, uint32_t n) {
     at += len;
   }
   if (n > 0) {
-#line 453 "ts-src/mqtt/session.ts"
+#line 457 "ts-src/mqtt/session.ts"
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
   }
-#line 454 "ts-src/mqtt/session.ts"
+#line 458 "ts-src/mqtt/session.ts"
   self->txLen = rest;
   if (self->state == SessionState_DISCONNECTING && !self->closing) {
-#line 455 "ts-src/mqtt/session.ts"
+#line 459 "ts-src/mqtt/session.ts"
     Session_queueDisconnect(self);
   }
   // Space freed: packets that did not fit may go now.
-#line 457 "ts-src/mqtt/session.ts"
+#line 461 "ts-src/mqtt/session.ts"
   Session_pump(self);
 }
 
@@ -340,13 +342,23 @@ void Session_connectionLost(Session *self, uint32_t now) {
    *  (CLOSE event) and wantsClose() tells the port to drop the transport. */
 void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
-#line 480 "ts-src/mqtt/session.ts"
+#line 484 "ts-src/mqtt/session.ts"
     return;
   }
-#line 481 "ts-src/mqtt/session.ts"
+#line 485 "ts-src/mqtt/session.ts"
   Session_logNum(self, LogLevel_ERROR, reason, 0);
+  Session_closeQuietly(self, reason);
+}
+
+/** close() without its log line, for a reason the caller has logged. */
+static void Session_closeQuietly(Session *self, const char *reason) {
+  if (self->state == SessionState_DISCONNECTED) {
+#line 491 "ts-src/mqtt/session.ts"
+    return;
+  }
   // Before the CLOSE event: a handler that reconnects must see that the old
   // transport still has to go (connectionLost() clears it).
+#line 494 "ts-src/mqtt/session.ts"
   self->closing = true;
   Session_enterDisconnected(self, reason);
 }
@@ -354,10 +366,10 @@ void Session_close(Session *self, const char *reason) {
 /** Queues DISCONNECT; wantsClose() turns true once it is flushed. */
 bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
-#line 490 "ts-src/mqtt/session.ts"
+#line 500 "ts-src/mqtt/session.ts"
     return false;
   }
-#line 491 "ts-src/mqtt/session.ts"
+#line 501 "ts-src/mqtt/session.ts"
   self->state = SessionState_DISCONNECTING;
   Session_queueDisconnect(self);
   return true;
@@ -376,10 +388,10 @@ static void Session_queueDisconnect(Session *self) {
   }
   // Still no room (the rest of one big packet): txConsumed() calls again.
   if (n == 0) {
-#line 508 "ts-src/mqtt/session.ts"
+#line 518 "ts-src/mqtt/session.ts"
     return;
   }
-#line 509 "ts-src/mqtt/session.ts"
+#line 519 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   self->closing = true;
@@ -393,14 +405,14 @@ uint32_t Session_nextTickIn(Session *self, uint32_t now, uint32_t cap) {
     due = session_minU32(due, session_left(now, self->connectStart, CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS));
   } else if (self->state == SessionState_CONNECTED && ka > 0) {
     if (self->pingOutstanding) {
-#line 521 "ts-src/mqtt/session.ts"
+#line 531 "ts-src/mqtt/session.ts"
       due = session_minU32(due, session_left(now, self->pingSentAt, ka >> 1));
     } else {
-#line 522 "ts-src/mqtt/session.ts"
+#line 532 "ts-src/mqtt/session.ts"
       due = session_minU32(due, session_minU32(session_left(now, self->lastTx, ka), session_left(now, self->lastRx, ka)));
     }
   }
-#line 524 "ts-src/mqtt/session.ts"
+#line 534 "ts-src/mqtt/session.ts"
   return due;
 }
 
@@ -409,17 +421,17 @@ void Session_tick(Session *self, uint32_t now) {
   self->now = now;
   if (self->state == SessionState_CONNECTING) {
     if (session_elapsed(now, self->connectStart) >= CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS) {
-#line 531 "ts-src/mqtt/session.ts"
+#line 541 "ts-src/mqtt/session.ts"
       Session_close(self, "no CONNACK in time");
     }
-#line 532 "ts-src/mqtt/session.ts"
+#line 542 "ts-src/mqtt/session.ts"
     return;
   }
   if (self->state != SessionState_CONNECTED) {
-#line 534 "ts-src/mqtt/session.ts"
+#line 544 "ts-src/mqtt/session.ts"
     return;
   }
-#line 535 "ts-src/mqtt/session.ts"
+#line 545 "ts-src/mqtt/session.ts"
   uint32_t ka = (uint32_t)(self->cfg.keepAlive * 1000);
   if (ka > 0) {
     if (self->pingOutstanding) {
@@ -434,11 +446,12 @@ void Session_tick(Session *self, uint32_t now) {
       // starts anyway: a connection that cannot send for that long is dead.
       uint32_t n = codec_encodeSimple(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_PINGREQ);
       if (n == 0) {
-#line 548 "ts-src/mqtt/session.ts"
+#line 558 "ts-src/mqtt/session.ts"
         Session_logNum(self, LogLevel_WARN, "tx full, no PINGREQ", 0);
       } else {
         self->txLen += n;
         self->lastTx = now;
+        Session_logNum(self, LogLevel_DEBUG, "PINGREQ", 0);
       }
       self->pingOutstanding = true;
       self->pingSentAt = now;
@@ -449,16 +462,16 @@ void Session_tick(Session *self, uint32_t now) {
 
 // ---------------------------------------------------------------- API
 /** Next packet id: never 0, wraps after 65535, skips ids in use. */
-#line 563 "ts-src/mqtt/session.ts"
+#line 574 "ts-src/mqtt/session.ts"
 uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
     if (!Session_idInUse(self, self->lastId)) {
-#line 566 "ts-src/mqtt/session.ts"
+#line 577 "ts-src/mqtt/session.ts"
       return self->lastId;
     }
   }
-#line 568 "ts-src/mqtt/session.ts"
+#line 579 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -480,10 +493,10 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   if (q == 0) {
     // QoS 0 is never queued: sent now or not at all.
     if (self->state != SessionState_CONNECTED) {
-#line 588 "ts-src/mqtt/session.ts"
+#line 599 "ts-src/mqtt/session.ts"
       return 0;
     }
-#line 589 "ts-src/mqtt/session.ts"
+#line 600 "ts-src/mqtt/session.ts"
     uint32_t n = codec_encodePublish(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), topic, payload, 0, retain, false, 0);
     if (n == 0) {
       Session_log(self, LogLevel_WARN, "publish: tx buffer full", topic, rt_i32_of(payload.len));
@@ -506,11 +519,11 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       return 0;
     }
     while (Session_queuedCount(self) >= limit) {
-#line 610 "ts-src/mqtt/session.ts"
+#line 621 "ts-src/mqtt/session.ts"
       Session_dropOldestQueued(self, "queue full, oldest dropped");
     }
   }
-#line 612 "ts-src/mqtt/session.ts"
+#line 623 "ts-src/mqtt/session.ts"
   while ((CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed) < size) {
     if (!Session_dropOldestQueued(self, "store full, oldest dropped")) {
       Session_log(self, LogLevel_WARN, "publish: store full", topic, rt_i32_of(payload.len));
@@ -580,15 +593,15 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
-#line 680 "ts-src/mqtt/session.ts"
+#line 691 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 681 "ts-src/mqtt/session.ts"
+#line 692 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
-#line 681 "ts-src/mqtt/session.ts"
+#line 692 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 682 "ts-src/mqtt/session.ts"
+#line 693 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
@@ -605,59 +618,59 @@ uint32_t Session_unsentBytes(Session *self) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state == RecState_QUEUED || (r->unsent && r->state != RecState_WAIT_PUBCOMP)) {
-#line 697 "ts-src/mqtt/session.ts"
+#line 708 "ts-src/mqtt/session.ts"
       n += r->len;
     }
   }
-#line 699 "ts-src/mqtt/session.ts"
+#line 710 "ts-src/mqtt/session.ts"
   return n;
 }
 
 uint32_t Session_inflightCount(Session *self) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 704 "ts-src/mqtt/session.ts"
+#line 715 "ts-src/mqtt/session.ts"
     if (self->recs[i].state >= RecState_WAIT_PUBACK) {
-#line 704 "ts-src/mqtt/session.ts"
+#line 715 "ts-src/mqtt/session.ts"
       n++;
     }
   }
-#line 705 "ts-src/mqtt/session.ts"
+#line 716 "ts-src/mqtt/session.ts"
   return n;
 }
 
 uint32_t Session_queuedCount(Session *self) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 710 "ts-src/mqtt/session.ts"
+#line 721 "ts-src/mqtt/session.ts"
     if (self->recs[i].state == RecState_QUEUED) {
-#line 710 "ts-src/mqtt/session.ts"
+#line 721 "ts-src/mqtt/session.ts"
       n++;
     }
   }
-#line 711 "ts-src/mqtt/session.ts"
+#line 722 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 718 "ts-src/mqtt/session.ts"
+#line 729 "ts-src/mqtt/session.ts"
 void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
   self->now = now;
   if (data.len > 0) {
-#line 720 "ts-src/mqtt/session.ts"
+#line 731 "ts-src/mqtt/session.ts"
     self->lastRx = now;
   }
-#line 721 "ts-src/mqtt/session.ts"
+#line 732 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while (off < data.len) {
     if (!Session_receiving(self) || self->epoch != ep) {
-#line 724 "ts-src/mqtt/session.ts"
+#line 735 "ts-src/mqtt/session.ts"
       return;
     }
-#line 725 "ts-src/mqtt/session.ts"
+#line 736 "ts-src/mqtt/session.ts"
     if (self->big != BigRx_NONE) {
       // The rest of a large PUBLISH goes through without touching rx.
       off += Session_bigFeed(self, rt_subarray(data, off, UINT32_MAX));
@@ -669,12 +682,12 @@ void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
     off += n;
     Session_parse(self);
     if (!Session_receiving(self) || self->epoch != ep) {
-#line 735 "ts-src/mqtt/session.ts"
+#line 746 "ts-src/mqtt/session.ts"
       return;
     }
     // The decoder rejects packets over the limit from their fixed header, so
     // a full buffer here means the limit exceeds the buffer: never wait forever.
-#line 738 "ts-src/mqtt/session.ts"
+#line 749 "ts-src/mqtt/session.ts"
     if (self->big == BigRx_NONE && self->rxLen == CONFIG_MGOS_MQTT_RX_BUF_SIZE) {
       Session_close(self, "rx buffer overflow");
       return;
@@ -698,18 +711,18 @@ static void Session_parse(Session *self) {
   while (Session_receiving(self) && self->epoch == ep) {
     int32_t r = codec_decodeForClient(rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), Session_recvLimit(self), &self->pkt);
     if (r == 0) {
-#line 760 "ts-src/mqtt/session.ts"
+#line 771 "ts-src/mqtt/session.ts"
       break;
     }
-#line 761 "ts-src/mqtt/session.ts"
+#line 772 "ts-src/mqtt/session.ts"
     if ((r == (-DecodeErr_TOO_LARGE)) && self->pkt.type == PacketType_PUBLISH) {
       // Too large to buffer, not malformed: stream it (the reference closed
       // here, and a persistent session then got it again at every reconnect).
       if (!Session_bigFromRx(self, start)) {
-#line 764 "ts-src/mqtt/session.ts"
+#line 775 "ts-src/mqtt/session.ts"
         return;
       }
-#line 765 "ts-src/mqtt/session.ts"
+#line 776 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
@@ -723,16 +736,16 @@ static void Session_parse(Session *self) {
   }
   // An event handler may have closed (and even reconnected): rx is not ours then.
   if (self->epoch != ep || start == 0) {
-#line 777 "ts-src/mqtt/session.ts"
+#line 788 "ts-src/mqtt/session.ts"
     return;
   }
-#line 778 "ts-src/mqtt/session.ts"
+#line 789 "ts-src/mqtt/session.ts"
   uint32_t rest = self->rxLen - start;
   if (start > 0) {
-#line 779 "ts-src/mqtt/session.ts"
+#line 790 "ts-src/mqtt/session.ts"
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
   }
-#line 780 "ts-src/mqtt/session.ts"
+#line 791 "ts-src/mqtt/session.ts"
   self->rxLen = rest;
 }
 
@@ -740,7 +753,7 @@ static void Session_parse(Session *self) {
 /** parse() met a PUBLISH over the limit at rx[start] (its fixed header is
    *  complete). Moves it to rx[0] and streams what rx holds of it. True when
    *  it ended there and the bytes after it are now rx[0, rxLen), to parse. */
-#line 788 "ts-src/mqtt/session.ts"
+#line 799 "ts-src/mqtt/session.ts"
 static bool Session_bigFromRx(Session *self, uint32_t start) {
   uint32_t ep = self->epoch;
   uint32_t avail = self->rxLen - start;
@@ -765,10 +778,10 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
   // In place: header bytes are "copied" onto themselves, fragments are views into rx.
   uint32_t used = Session_bigFeed(self, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, avail));
   if ((self->epoch != ep || !Session_receiving(self)) || self->big != BigRx_NONE) {
-#line 811 "ts-src/mqtt/session.ts"
+#line 822 "ts-src/mqtt/session.ts"
     return false;
   }
-#line 812 "ts-src/mqtt/session.ts"
+#line 823 "ts-src/mqtt/session.ts"
   rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), used, avail));
   self->rxLen = avail - used;
   return true;
@@ -793,10 +806,10 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       self->bigPos = pos + n;
       used += n;
       if (self->bigPos == ((int64_t)self->bigHdr + 2)) {
-#line 835 "ts-src/mqtt/session.ts"
+#line 846 "ts-src/mqtt/session.ts"
         Session_bigLayout(self);
       }
-#line 836 "ts-src/mqtt/session.ts"
+#line 847 "ts-src/mqtt/session.ts"
     } else if (pos < self->bigTopicEnd) {
       n = session_minU32(rest.len, self->bigTopicEnd - pos);
       uint32_t cap = Session_recvLimit(self);
@@ -808,20 +821,20 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       self->bigPos = pos + n;
       used += n;
       if (self->bigPos == self->bigIdEnd) {
-#line 846 "ts-src/mqtt/session.ts"
+#line 857 "ts-src/mqtt/session.ts"
         Session_bigHeaderDone(self);
       }
-#line 847 "ts-src/mqtt/session.ts"
+#line 858 "ts-src/mqtt/session.ts"
     } else if (pos < self->bigIdEnd) {
       n = 1;
       self->bigId = (uint16_t)((self->bigId << 8) | rt_bytes_get(rest, 0));
       self->bigPos = pos + 1u;
       used += 1;
       if (self->bigPos == self->bigIdEnd) {
-#line 852 "ts-src/mqtt/session.ts"
+#line 863 "ts-src/mqtt/session.ts"
         Session_bigHeaderDone(self);
       }
-#line 853 "ts-src/mqtt/session.ts"
+#line 864 "ts-src/mqtt/session.ts"
     } else {
       // Counted as read before the handler runs: a connection it ends is
       // cut after this fragment, not before.
@@ -835,12 +848,12 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
         Session_rxQos2Add(self, self->pkt.packetId);
       }
       if (self->big != BigRx_DISCARD) {
-#line 865 "ts-src/mqtt/session.ts"
+#line 876 "ts-src/mqtt/session.ts"
         Session_bigPayload(self, rt_subarray(rest, 0, n), pos - self->bigIdEnd);
       }
     }
     // Even when a handler called disconnect(): the message was read whole.
-#line 868 "ts-src/mqtt/session.ts"
+#line 879 "ts-src/mqtt/session.ts"
     if (((self->big != BigRx_NONE && self->bigIdEnd > 0) && self->bigPos == self->bigTotal) && self->epoch == ep) {
       Session_bigEnd(self);
     }
@@ -935,18 +948,18 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
   self->rxPartOff = off;
   Session_emit(self, SessionEvent_PUBLISH_PART, &self->pkt);
   if (!first || self->epoch != ep) {
-#line 961 "ts-src/mqtt/session.ts"
+#line 972 "ts-src/mqtt/session.ts"
     return;
   }
-#line 962 "ts-src/mqtt/session.ts"
+#line 973 "ts-src/mqtt/session.ts"
   if (self->rxTake) {
-#line 962 "ts-src/mqtt/session.ts"
+#line 973 "ts-src/mqtt/session.ts"
     self->big = BigRx_DELIVER;
   } else if (Session_receiving(self)) {
-#line 963 "ts-src/mqtt/session.ts"
+#line 974 "ts-src/mqtt/session.ts"
     Session_bigSkip(self, "PUBLISH larger than the receive buffer, skipped", rt_i32_of(self->rxPartTotal));
   } else {
-#line 964 "ts-src/mqtt/session.ts"
+#line 975 "ts-src/mqtt/session.ts"
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
   }
 }
@@ -954,7 +967,7 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
 /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
    *  remembered only with the last byte, so a resend of a message cut off is
    *  taken again). */
-#line 970 "ts-src/mqtt/session.ts"
+#line 981 "ts-src/mqtt/session.ts"
 static void Session_bigEnd(Session *self) {
   Packet *p = &self->pkt;
   self->big = BigRx_NONE;
@@ -963,10 +976,10 @@ static void Session_bigEnd(Session *self) {
     Session_queueAck(self, PacketType_PUBACK, p->packetId);
   } else if (p->qos == 2) {
     if (!Session_rxQos2Has(self, p->packetId)) {
-#line 977 "ts-src/mqtt/session.ts"
+#line 988 "ts-src/mqtt/session.ts"
       Session_rxQos2Add(self, p->packetId);
     }
-#line 978 "ts-src/mqtt/session.ts"
+#line 989 "ts-src/mqtt/session.ts"
     Session_queueAck(self, PacketType_PUBREC, p->packetId);
   }
 }
@@ -981,48 +994,49 @@ static void Session_handle(Session *self, Packet *p) {
     Session_onConnack(self, p);
     break;
   }
-#line 991 "ts-src/mqtt/session.ts"
+#line 1002 "ts-src/mqtt/session.ts"
   case PacketType_PUBLISH: {
     Session_onPublish(self, p);
     break;
   }
-#line 994 "ts-src/mqtt/session.ts"
+#line 1005 "ts-src/mqtt/session.ts"
   case PacketType_PUBACK: {
     Session_onDone(self, p, RecState_WAIT_PUBACK, SessionEvent_PUBACK, "PUBACK: unexpected id");
     break;
   }
-#line 997 "ts-src/mqtt/session.ts"
+#line 1008 "ts-src/mqtt/session.ts"
   case PacketType_PUBREC: {
     Session_onPubrec(self, p);
     break;
   }
-#line 1000 "ts-src/mqtt/session.ts"
+#line 1011 "ts-src/mqtt/session.ts"
   case PacketType_PUBREL: {
     Session_onPubrel(self, p);
     break;
   }
-#line 1003 "ts-src/mqtt/session.ts"
+#line 1014 "ts-src/mqtt/session.ts"
   case PacketType_PUBCOMP: {
     Session_onDone(self, p, RecState_WAIT_PUBCOMP, SessionEvent_PUBCOMP, "PUBCOMP: unexpected id");
     break;
   }
-#line 1006 "ts-src/mqtt/session.ts"
+#line 1017 "ts-src/mqtt/session.ts"
   case PacketType_SUBACK: {
     Session_onSuback(self, p);
     break;
   }
-#line 1009 "ts-src/mqtt/session.ts"
+#line 1020 "ts-src/mqtt/session.ts"
   case PacketType_UNSUBACK: {
     Session_onUnsuback(self, p);
     break;
   }
-#line 1012 "ts-src/mqtt/session.ts"
+#line 1023 "ts-src/mqtt/session.ts"
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
+    Session_logNum(self, LogLevel_DEBUG, "PINGRESP", 0);
     Session_emit(self, SessionEvent_PINGRESP, p);
     break;
   }
-#line 1016 "ts-src/mqtt/session.ts"
+#line 1028 "ts-src/mqtt/session.ts"
   default: {
     Session_close(self, "unexpected packet type");
     break;
@@ -1030,7 +1044,7 @@ static void Session_handle(Session *self, Packet *p) {
   }
 }
 
-#line 1022 "ts-src/mqtt/session.ts"
+#line 1034 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
     Session_close(self, "unexpected second CONNACK");
@@ -1042,11 +1056,12 @@ static void Session_onConnack(Session *self, Packet *p) {
     const char *why = session_connackReason(p->returnCode);
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
+    // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
     if (self->epoch == ep) {
-#line 1033 "ts-src/mqtt/session.ts"
-      Session_close(self, why);
+#line 1046 "ts-src/mqtt/session.ts"
+      Session_closeQuietly(self, why);
     }
-#line 1034 "ts-src/mqtt/session.ts"
+#line 1047 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
@@ -1058,19 +1073,19 @@ static void Session_onConnack(Session *self, Packet *p) {
   self->wasConnected = true;
   // Without a stored session the server will not resend its QoS 2 messages.
   if (!p->sessionPresent) {
-#line 1044 "ts-src/mqtt/session.ts"
+#line 1057 "ts-src/mqtt/session.ts"
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1047 "ts-src/mqtt/session.ts"
+#line 1060 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
-#line 1049 "ts-src/mqtt/session.ts"
+#line 1062 "ts-src/mqtt/session.ts"
     return;
   }
-#line 1050 "ts-src/mqtt/session.ts"
+#line 1063 "ts-src/mqtt/session.ts"
   Session_pump(self);
 }
 
@@ -1081,12 +1096,13 @@ static void Session_onPublish(Session *self, Packet *p) {
     return;
   }
   if (p->qos == 1) {
+    self->autoAck = true;
     Session_emit(self, SessionEvent_PUBLISH, p);
-    if (self->epoch == ep) {
-#line 1061 "ts-src/mqtt/session.ts"
+    if (self->epoch == ep && self->autoAck) {
+#line 1075 "ts-src/mqtt/session.ts"
       Session_queueAck(self, PacketType_PUBACK, p->packetId);
     }
-#line 1062 "ts-src/mqtt/session.ts"
+#line 1076 "ts-src/mqtt/session.ts"
     return;
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
@@ -1100,13 +1116,24 @@ static void Session_onPublish(Session *self, Packet *p) {
     }
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, p->packetId);
     self->rxQos2Count++;
+    self->autoAck = true;
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch != ep) {
-#line 1076 "ts-src/mqtt/session.ts"
+#line 1091 "ts-src/mqtt/session.ts"
+      return;
+    }
+#line 1092 "ts-src/mqtt/session.ts"
+    if (!self->autoAck) {
+      // The application runs this exchange: it is not ours to remember.
+      int32_t k = Session_rxQos2Index(self, p->packetId);
+      if (k >= 0) {
+#line 1095 "ts-src/mqtt/session.ts"
+        Session_rxQos2Remove(self, (uint32_t)k);
+      }
+#line 1096 "ts-src/mqtt/session.ts"
       return;
     }
   }
-#line 1078 "ts-src/mqtt/session.ts"
   Session_queueAck(self, PacketType_PUBREC, p->packetId);
 }
 
@@ -1115,13 +1142,13 @@ static void Session_onPublish(Session *self, Packet *p) {
 static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev, const char *msg) {
   int32_t i = Session_findRec(self, p->packetId);
   if (i >= 0 && (self->recs[(uint32_t)i].state == waiting)) {
-#line 1085 "ts-src/mqtt/session.ts"
+#line 1106 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else {
-#line 1086 "ts-src/mqtt/session.ts"
+#line 1107 "ts-src/mqtt/session.ts"
     Session_logNum(self, LogLevel_WARN, msg, p->packetId);
   }
-#line 1087 "ts-src/mqtt/session.ts"
+#line 1108 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, ev, p);
 }
 
@@ -1147,22 +1174,23 @@ static void Session_onPubrel(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
-#line 1111 "ts-src/mqtt/session.ts"
+#line 1132 "ts-src/mqtt/session.ts"
     Session_rxQos2Remove(self, (uint32_t)k);
   } else {
-#line 1112 "ts-src/mqtt/session.ts"
+#line 1133 "ts-src/mqtt/session.ts"
     Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
   }
-#line 1113 "ts-src/mqtt/session.ts"
+#line 1134 "ts-src/mqtt/session.ts"
+  self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B).
-  if (self->epoch == ep) {
-#line 1115 "ts-src/mqtt/session.ts"
+  if (self->epoch == ep && self->autoAck) {
+#line 1137 "ts-src/mqtt/session.ts"
     Session_queueAck(self, PacketType_PUBCOMP, p->packetId);
   }
 }
 
-#line 1118 "ts-src/mqtt/session.ts"
+#line 1140 "ts-src/mqtt/session.ts"
 static void Session_onSuback(Session *self, Packet *p) {
   self->evTag = -1;
   int32_t i = Session_findSub(self, p->packetId, SubState_SUB_SENT);
@@ -1173,12 +1201,13 @@ static void Session_onSuback(Session *self, Packet *p) {
     s->granted = (uint8_t)((p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80);
     self->evTag = s->tag;
     if (s->granted == 0x80) {
-#line 1127 "ts-src/mqtt/session.ts"
+#line 1149 "ts-src/mqtt/session.ts"
       Session_log(self, LogLevel_WARN, "subscription refused", Sub_view(s), s->tag);
     }
-#line 1128 "ts-src/mqtt/session.ts"
+#line 1150 "ts-src/mqtt/session.ts"
   } else {
-    Session_logNum(self, LogLevel_WARN, "SUBACK: unknown id", p->packetId);
+    // Normal for mg_mqtt_subscribe's own ids (the application matches them).
+    Session_logNum(self, LogLevel_DEBUG, "SUBACK: unknown id", p->packetId);
   }
   Session_emit(self, SessionEvent_SUBACK, p);
   self->evTag = -1;
@@ -1191,7 +1220,7 @@ static void Session_onUnsuback(Session *self, Packet *p) {
     self->evTag = self->subs[(uint32_t)i].tag;
     Session_freeSub(self, (uint32_t)i);
   } else {
-    Session_logNum(self, LogLevel_WARN, "UNSUBACK: unknown id", p->packetId);
+    Session_logNum(self, LogLevel_DEBUG, "UNSUBACK: unknown id", p->packetId);
   }
   Session_emit(self, SessionEvent_UNSUBACK, p);
   self->evTag = -1;
@@ -1201,32 +1230,32 @@ static void Session_onUnsuback(Session *self, Packet *p) {
 /** Fills tx: pending acks, SUBSCRIBE/UNSUBSCRIBE, then PUBLISH/PUBREL in
    *  publish order (queued messages enter flight while slots are free). Stops
    *  at the first packet that does not fit; called again when tx drains. */
-#line 1153 "ts-src/mqtt/session.ts"
+#line 1176 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpAcksAndSubs(self)) {
-#line 1154 "ts-src/mqtt/session.ts"
+#line 1177 "ts-src/mqtt/session.ts"
     return;
   }
-#line 1155 "ts-src/mqtt/session.ts"
+#line 1178 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state == RecState_QUEUED) {
       if (inflight >= CONFIG_MGOS_MQTT_MAX_INFLIGHT) {
-#line 1159 "ts-src/mqtt/session.ts"
+#line 1182 "ts-src/mqtt/session.ts"
         return;
       }
-#line 1160 "ts-src/mqtt/session.ts"
+#line 1183 "ts-src/mqtt/session.ts"
       r->state = (r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC;
       r->sent = false;
       r->unsent = true;
       inflight++;
     }
     if (!r->unsent) {
-#line 1165 "ts-src/mqtt/session.ts"
+#line 1188 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 1166 "ts-src/mqtt/session.ts"
+#line 1189 "ts-src/mqtt/session.ts"
     rt_bytes free = rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
     uint32_t n = 0;
     if (r->state == RecState_WAIT_PUBCOMP) {
@@ -1235,16 +1264,16 @@ static void Session_pump(Session *self) {
       n = r->len;
       // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
       if (r->sent) {
-#line 1173 "ts-src/mqtt/session.ts"
+#line 1196 "ts-src/mqtt/session.ts"
         rt_bytes_set(free, 0, (uint8_t)(rt_bytes_get(free, 0) | 0x8));
       }
     }
-#line 1175 "ts-src/mqtt/session.ts"
+#line 1198 "ts-src/mqtt/session.ts"
     if (n == 0) {
-#line 1175 "ts-src/mqtt/session.ts"
+#line 1198 "ts-src/mqtt/session.ts"
       return;
     }
-#line 1176 "ts-src/mqtt/session.ts"
+#line 1199 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     r->sent = true;
@@ -1256,18 +1285,18 @@ static void Session_pump(Session *self) {
    *  subscriptions. False when not connected or tx is full. */
 static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
-#line 1186 "ts-src/mqtt/session.ts"
+#line 1209 "ts-src/mqtt/session.ts"
     return false;
   }
-#line 1187 "ts-src/mqtt/session.ts"
+#line 1210 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = codec_encodeAck(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), (uint8_t)(a >> 16), (uint16_t)a);
     if (n == 0) {
-#line 1190 "ts-src/mqtt/session.ts"
+#line 1213 "ts-src/mqtt/session.ts"
       return false;
     }
-#line 1191 "ts-src/mqtt/session.ts"
+#line 1214 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -1277,23 +1306,23 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     Sub *s = &self->subs[i];
     bool sub = s->state == SubState_SUB_PENDING;
     if (!sub && s->state != SubState_UNSUB_PENDING) {
-#line 1199 "ts-src/mqtt/session.ts"
+#line 1222 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 1200 "ts-src/mqtt/session.ts"
+#line 1223 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
-#line 1200 "ts-src/mqtt/session.ts"
+#line 1223 "ts-src/mqtt/session.ts"
       s->packetId = Session_nextPacketId(self);
     }
-#line 1201 "ts-src/mqtt/session.ts"
+#line 1224 "ts-src/mqtt/session.ts"
     rt_bytes free = rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
     rt_bytes filter = Sub_view(s);
     uint32_t n = sub ? codec_encodeSubscribe(free, s->packetId, filter, s->qos) : codec_encodeUnsubscribe(free, s->packetId, filter);
     if (n == 0) {
-#line 1204 "ts-src/mqtt/session.ts"
+#line 1227 "ts-src/mqtt/session.ts"
       return false;
     }
-#line 1205 "ts-src/mqtt/session.ts"
+#line 1228 "ts-src/mqtt/session.ts"
     s->state = sub ? SubState_SUB_SENT : SubState_UNSUB_SENT;
     self->txLen += n;
     self->lastTx = self->now;
@@ -1313,27 +1342,27 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 }
 
 // ---------------------------------------------------------------- helpers
-#line 1225 "ts-src/mqtt/session.ts"
+#line 1248 "ts-src/mqtt/session.ts"
 static void Session_emit(Session *self, int32_t ev, Packet *p) {
   SessionEventFn f = self->onEvent;
   if (f != NULL) {
-#line 1227 "ts-src/mqtt/session.ts"
+#line 1250 "ts-src/mqtt/session.ts"
     f(self, ev, p, self->ud);
   }
 }
 
-#line 1230 "ts-src/mqtt/session.ts"
+#line 1253 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
   if (self->epoch == ep) {
-#line 1233 "ts-src/mqtt/session.ts"
+#line 1256 "ts-src/mqtt/session.ts"
     Session_pump(self);
   }
 }
 
 /** log() without a detail. */
-#line 1237 "ts-src/mqtt/session.ts"
+#line 1260 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -1341,13 +1370,13 @@ static void Session_logNum(Session *self, int32_t level, const char *msg, int32_
 static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   SessionLogFn f = self->onLog;
   if (f != NULL) {
-#line 1243 "ts-src/mqtt/session.ts"
+#line 1266 "ts-src/mqtt/session.ts"
     f(self, level, msg, detail, num);
   }
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 1247 "ts-src/mqtt/session.ts"
+#line 1270 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -1364,11 +1393,11 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
     // The handler ended the connection itself (and CLOSE went), maybe even
     // started a new one: nothing of the old one is left to settle.
     if (self->epoch != ep) {
-#line 1262 "ts-src/mqtt/session.ts"
+#line 1285 "ts-src/mqtt/session.ts"
       return;
     }
   }
-#line 1264 "ts-src/mqtt/session.ts"
+#line 1287 "ts-src/mqtt/session.ts"
   self->big = BigRx_NONE;
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
@@ -1407,82 +1436,82 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         continue;
       }
       if (clean) {
-#line 1301 "ts-src/mqtt/session.ts"
+#line 1324 "ts-src/mqtt/session.ts"
         r->state = RecState_QUEUED;
       } else {
-#line 1302 "ts-src/mqtt/session.ts"
+#line 1325 "ts-src/mqtt/session.ts"
         r->unsent = true;
       }
     }
-#line 1304 "ts-src/mqtt/session.ts"
+#line 1327 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
-#line 1306 "ts-src/mqtt/session.ts"
+#line 1329 "ts-src/mqtt/session.ts"
     self->rxQos2Count = 0;
   }
-#line 1307 "ts-src/mqtt/session.ts"
+#line 1330 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
 
 static bool Session_idInUse(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 1312 "ts-src/mqtt/session.ts"
+#line 1335 "ts-src/mqtt/session.ts"
     if (self->recs[i].packetId == id) {
-#line 1312 "ts-src/mqtt/session.ts"
+#line 1335 "ts-src/mqtt/session.ts"
       return true;
     }
   }
-#line 1313 "ts-src/mqtt/session.ts"
+#line 1336 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
-#line 1313 "ts-src/mqtt/session.ts"
+#line 1336 "ts-src/mqtt/session.ts"
     if (self->subs[i].packetId == id) {
-#line 1313 "ts-src/mqtt/session.ts"
+#line 1336 "ts-src/mqtt/session.ts"
       return true;
     }
   }
-#line 1314 "ts-src/mqtt/session.ts"
+#line 1337 "ts-src/mqtt/session.ts"
   return false;
 }
 
 static int32_t Session_findRec(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     if (self->recs[i].packetId == id && self->recs[i].state >= RecState_WAIT_PUBACK) {
-#line 1319 "ts-src/mqtt/session.ts"
+#line 1342 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 1321 "ts-src/mqtt/session.ts"
+#line 1344 "ts-src/mqtt/session.ts"
   return -1;
 }
 
 static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id && self->subs[i].state == state) {
-#line 1326 "ts-src/mqtt/session.ts"
+#line 1349 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 1328 "ts-src/mqtt/session.ts"
+#line 1351 "ts-src/mqtt/session.ts"
   return -1;
 }
 
 /** The topic of a stored PUBLISH, for logs. */
 static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
-#line 1333 "ts-src/mqtt/session.ts"
+#line 1356 "ts-src/mqtt/session.ts"
     return RT_NOBYTES;
   }
-#line 1334 "ts-src/mqtt/session.ts"
+#line 1357 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   // Skip the fixed header: type byte and the remaining length's 1..4 bytes.
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
-#line 1337 "ts-src/mqtt/session.ts"
+#line 1360 "ts-src/mqtt/session.ts"
     k++;
   }
-#line 1338 "ts-src/mqtt/session.ts"
+#line 1361 "ts-src/mqtt/session.ts"
   k++;
   uint32_t tl = (uint32_t)((rt_bytes_get(m, k) << 8) | rt_bytes_get(m, rt_idx_add(k, 1)));
   return rt_subarray(m, k + 2u, (k + 2u) + tl);
@@ -1492,10 +1521,10 @@ static bool Session_dropOldestQueued(Session *self, const char *why) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state != RecState_QUEUED) {
-#line 1346 "ts-src/mqtt/session.ts"
+#line 1369 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 1347 "ts-src/mqtt/session.ts"
+#line 1370 "ts-src/mqtt/session.ts"
     Session_log(self, LogLevel_WARN, why, Session_recTopic(self, r), r->packetId);
     Session_freeRec(self, i);
     return true;
@@ -1506,10 +1535,10 @@ static bool Session_dropOldestQueued(Session *self, const char *why) {
 /** Gives a record's PUBLISH bytes back to the store (compacting it). */
 static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
-#line 1356 "ts-src/mqtt/session.ts"
+#line 1379 "ts-src/mqtt/session.ts"
     return;
   }
-#line 1357 "ts-src/mqtt/session.ts"
+#line 1380 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -1520,21 +1549,21 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *o = &self->recs[i];
     if (o->len > 0 && o->off > off) {
-#line 1366 "ts-src/mqtt/session.ts"
+#line 1389 "ts-src/mqtt/session.ts"
       o->off = o->off - len;
     }
   }
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 1371 "ts-src/mqtt/session.ts"
+#line 1394 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
-#line 1373 "ts-src/mqtt/session.ts"
+#line 1396 "ts-src/mqtt/session.ts"
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 1374 "ts-src/mqtt/session.ts"
+#line 1397 "ts-src/mqtt/session.ts"
   self->recCount--;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -1545,10 +1574,10 @@ static void Session_freeRec(Session *self, uint32_t i) {
 /** Removes subscription i, keeping the others in the order they were added. */
 static void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
-#line 1383 "ts-src/mqtt/session.ts"
+#line 1406 "ts-src/mqtt/session.ts"
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
   }
-#line 1384 "ts-src/mqtt/session.ts"
+#line 1407 "ts-src/mqtt/session.ts"
   self->subCount--;
   Sub *last = &self->subs[self->subCount];
   last->state = SubState_FREE;
@@ -1558,13 +1587,13 @@ static void Session_freeSub(Session *self, uint32_t i) {
 
 static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->rxQos2Count; i++) {
-#line 1392 "ts-src/mqtt/session.ts"
+#line 1415 "ts-src/mqtt/session.ts"
     if (rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) == id) {
-#line 1392 "ts-src/mqtt/session.ts"
+#line 1415 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 1393 "ts-src/mqtt/session.ts"
+#line 1416 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1585,9 +1614,9 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
 
 static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
-#line 1412 "ts-src/mqtt/session.ts"
+#line 1435 "ts-src/mqtt/session.ts"
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 1413 "ts-src/mqtt/session.ts"
+#line 1436 "ts-src/mqtt/session.ts"
   self->rxQos2Count--;
 }
