@@ -803,6 +803,8 @@ const scenarios: Scenario[] = [
     },
     checkGood: async (good, cli) => {
       const body = pattern(50_000, 4);
+      // After CONNACK (the client subscribes only once it has it).
+      await good.packet(PacketType.SUBSCRIBE, 3000, (p) => p.filters.some((f) => f.filter === "f/#"));
       good.send(pkt.publish("f/cut", body, 1, 8, true));
       await cli.waitOut(new RegExp(`^fdone f/cut total=50000 fnv=${fnv(body)}$`, "m"), 5000);
       await good.packet(PacketType.PUBACK, 3000, (p) => p.id === 8);

@@ -24,6 +24,7 @@ let calls: Call[] = [];
 
 function recorder(who: string) {
   return (_nc: mg_connection, ev: number, evd: unknown): void => {
+    if (ev === MG_EV.POLL) return; // its ev_data is the time
     const m = evd as mg_mqtt_message | null;
     calls.push({
       who, ev, topic: m ? m.topic.p.slice(0, m.topic.len) : "", len: m ? m.payload.len : 0, data: m ? m.payload.p : "",
