@@ -47,6 +47,9 @@ interface Val {
   sumOf?: [Val, Val];
   /** Result of a rejected expression (already diagnosed): absorbs follow-on errors. */
   bad?: boolean;
+  /** May be -0 under Node (-x, x * y, x % y of signed values): C has no -0, so
+   *  such a value may not be stored or converted to f64 (i32(x) makes it 0). */
+  negZero?: boolean;
 }
 
 type Entity =
@@ -300,6 +303,9 @@ export class Compiler {
       hi = Math.max(hi, v);
     }
     if (members.size === 0) { lo = 0; hi = 0; }
+    if (lo < -2147483648 || hi > 4294967295 || (lo < 0 && hi > 2147483647)) {
+      this.err(st, `enum ${st.name.text} has members from ${lo} to ${hi}, which no 32-bit C integer type holds; keep the values within i32 (-2^31..2^31-1) or within u32 (0..2^32-1)`);
+    }
     let base = "int32_t";
     for (const n of ["uint8_t", "int8_t", "uint16_t", "int16_t", "uint32_t", "int32_t"]) {
       const d = Object.values(INTS).find((x) => x.ct === n)!;
@@ -378,6 +384,7 @@ export class Compiler {
         }
         const f = this.declareField(cls, mem);
         if (f) cls.fields.set(name, f);
+        else (cls.badFields ??= new Set()).add(name);
       } else if (ts.isMethodDeclaration(mem)) {
         if (!ts.isIdentifier(mem.name) || !mem.body) {
           this.err(mem, "methods need a plain name and a body; write `name(a: u32): R { ... }`");
@@ -670,12 +677,19 @@ export class Compiler {
   }
 
   /** Implicit conversion of v to type `to`, with the subset's rules. Returns the C text. */
-  conv(v: Val, to: T, at: ts.Node, what: string): string {
+  conv(v: Val, to: T, at: ts.Node, what: string, hint?: (wrap: string) => string): string {
     const fail = (msg: string): string => {
       this.err(at, msg);
       return "0";
     };
     if (v.bad) return "0";
+    if (v.negZero && (to.k === "int" || to.k === "f64") && v.t.k === "int") {
+      let inner = at;
+      while (ts.isParenthesizedExpression(inner)) inner = inner.expression;
+      const src = inner.getText().replace(/\s+/g, " ");
+      const w = to.k === "int" && !to.enumOf && to.name in INTS && to.lo < 0 ? to.name : "i32";
+      return fail(`${what} may be -0 under Node (C has no negative zero), which a conversion to f64 would show; write ${w}(${src.length <= 40 ? src : "x"}) to make it 0`);
+    }
     switch (to.k) {
       case "int": {
         if (v.t.k !== "int") {
@@ -688,7 +702,7 @@ export class Compiler {
         if (v.lo < to.lo || v.hi > to.hi) {
           const range = v.lo === v.hi ? `${v.lo}` : `${fmtRange(v.lo)}..${fmtRange(v.hi)}`;
           const src = at.getText().replace(/\s+/g, " ");
-          const helper = to.enumOf ? "a member" : `${to.name}(${src.length <= 40 ? src : "x"})`;
+          const helper = to.enumOf ? "a member" : hint ? hint(to.name) : `${to.name}(${src.length <= 40 ? src : "x"})`;
           return fail(`${what}: implicit narrowing of ${v.t.enumOf ? v.t.name : "a value"} in ${range} to ${to.name} (${fmtRange(to.lo)}..${fmtRange(to.hi)}); write ${helper} to wrap, or widen the target type`);
         }
         return this.castInt(v, to.ct, to.base);
@@ -770,6 +784,10 @@ export class Compiler {
         return { c: fmtLit(v, rangeCt(v, v), n.getText()), t: intT(rangeCt(v, v) === "int64_t" ? "i64" : v < 0 ? "i32" : v > 2147483647 ? "u32" : "i32"), lo: v, hi: v, atom: true, pure: true, lit: v, litText: n.getText() };
       }
       case ts.SyntaxKind.StringLiteral:
+        if ((e as ts.StringLiteral).text.includes("\0")) {
+          this.err(e, "a string literal with a NUL character is cut there in C (it is a C string); write lit(\"...\") for bytes that contain NUL");
+          return this.bad();
+        }
         return this.mkVal(cString((e as ts.StringLiteral).text), { k: "string", nullable: false });
       case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
       case ts.SyntaxKind.TemplateExpression:
@@ -961,6 +979,7 @@ export class Compiler {
     switch (o.t.k) {
       case "class": {
         const f = o.t.cls.fields.get(name);
+        if (!f && o.t.cls.badFields?.has(name)) return this.bad(); // reported at the field
         if (!f) {
           if (o.t.cls.methods.has(name)) this.err(e, `method \`${name}\` can only be called; to pass a callback, pass a top-level function and the object as Ptr user data`);
           else this.err(e, `class ${o.t.cls.name} has no field \`${name}\`; declare it in the class`);
@@ -1048,7 +1067,7 @@ export class Compiler {
         this.err(e, `the value (${fmtRange(v.lo)}..${fmtRange(v.hi)}) does not fit enum ${t.name} (a ${t.base}); write ${Object.keys(INTS).find((k) => INTS[k].ct === t.base) ?? "u32"}(${e.expression.getText()}) as ${t.name}`);
         return this.bad();
       }
-      return { ...this.mkVal(`(${t.ct})${this.paren(v)}`, t, { pure: v.pure }), lo: v.lo, hi: v.hi };
+      return { ...this.mkVal(`(${t.ct})${this.paren(v)}`, t, { pure: v.pure }), lo: v.lo, hi: v.hi, negZero: v.negZero };
     }
     // Any other `as` converts nothing: it must be an implicit conversion.
     const n = this.diags.length;
@@ -1064,14 +1083,18 @@ export class Compiler {
     const a = this.expr(e.whenTrue), b = this.expr(e.whenFalse);
     this.condDepth--;
     const pure = c.pure && a.pure && b.pure;
+    const negZero = (!!a.negZero || !!b.negZero) || undefined;
     const mk = (ac: string, bc: string, t: T, lo = 0, hi = 0): Val =>
-      ({ c: `${c.atom ? c.c : `(${c.c})`} ? ${ac} : ${bc}`, t, lo, hi, atom: false, pure });
+      ({ c: `${c.atom ? c.c : `(${c.c})`} ? ${ac} : ${bc}`, t, lo, hi, atom: false, pure, negZero });
     if (a.t.k === "int" && b.t.k === "int") {
       const lo = Math.min(a.lo, b.lo), hi = Math.max(a.hi, b.hi);
-      if (a.t.enumOf && a.t.enumOf === b.t.enumOf) return mk(this.paren(a), this.paren(b), a.t, lo, hi);
+      // C promotes the branches of ?: to int: a u8/i16/enum result is cast back
+      // to its type, or -Wconversion reports the int where it is stored.
+      const narrow = (v: Val, t: IntT): Val => (promote(t.base) === t.base ? v : { ...v, c: `(${t.ct})(${v.c})`, atom: true });
+      if (a.t.enumOf && a.t.enumOf === b.t.enumOf) return narrow(mk(this.paren(a), this.paren(b), a.t, lo, hi), a.t);
       const ct = a.t.ct === b.t.ct && !a.t.enumOf ? a.t.ct : rangeCt(lo, hi);
       const t = a.t.ct === ct ? a.t : { ...intT(ct === "int32_t" ? "i32" : ct === "uint32_t" ? "u32" : "i64") };
-      return mk(this.operand(a, ct), this.operand(b, ct), t, lo, hi);
+      return narrow(mk(this.operand(a, ct), this.operand(b, ct), t, lo, hi), t);
     }
     if ((a.t.k === "f64" || b.t.k === "f64") && (a.t.k === "int" || a.t.k === "f64") && (b.t.k === "int" || b.t.k === "f64")) {
       return mk(this.conv(a, F64, e.whenTrue, "the branch"), this.conv(b, F64, e.whenFalse, "the branch"), F64);
@@ -1106,6 +1129,8 @@ export class Compiler {
         this.err(e.operatorToken, `\`${e.operatorToken.getText()}\` is not in the subset; write \`${e.operatorToken.getText()}=\``);
         return this.bad();
       case K.QuestionQuestionToken:
+        this.expr(e.left); // its own errors too (`a?.b ?? c`)
+        this.expr(e.right);
         this.err(e.operatorToken, "`??` is not in the subset; write `x !== null ? x : y`");
         return this.bad();
       case K.InKeyword:
@@ -1198,15 +1223,19 @@ export class Compiler {
     }
     const ct = rangeCt(Math.min(lo, a0.lo, b0.lo), Math.max(hi, a0.hi, b0.hi));
     const pure = a.pure && b.pure;
+    const mayZero = (v: Val) => v.lo <= 0 && v.hi >= 0;
+    const mayNeg = (v: Val) => v.lo < 0 || !!v.negZero;
+    const negZero = (op === "+" ? !!a.negZero && !!b.negZero : op === "-" ? !!a.negZero && mayZero(b) :
+      (mayZero(a) && mayNeg(b)) || (mayZero(b) && mayNeg(a))) || undefined;
     if (this.wrap32 && ct === "int64_t" && a.lit === undefined || this.wrap32 && ct === "int64_t" && b.lit === undefined) {
       // Only the low 32 bits are used: compute modulo 2^32 (no 64-bit arithmetic).
       return { c: `${this.u32operand(a0)} ${op} ${this.u32operand(b0)}`, t: intT("u32"), lo: 0, hi: 4294967295, rlo: lo, rhi: hi, atom: false, pure };
     }
     if (a.lit !== undefined && b.lit !== undefined) {
       const v = op === "+" ? a.lit + b.lit : op === "-" ? a.lit - b.lit : a.lit * b.lit;
-      return { c: fmtLit(v, rangeCt(v, v)), t: intT(rangeCt(v, v) === "int64_t" ? "i64" : v > 2147483647 ? "u32" : "i32"), lo: v, hi: v, atom: v >= 0, pure, lit: v };
+      return { c: fmtLit(v, rangeCt(v, v)), t: intT(rangeCt(v, v) === "int64_t" ? "i64" : v > 2147483647 ? "u32" : "i32"), lo: v + 0, hi: v + 0, atom: v >= 0, pure, lit: v + 0, negZero: Object.is(v, -0) || undefined };
     }
-    return { c: `${this.operand(a, ct)} ${op} ${this.operand(b, ct)}`, t: { ...intT(ct === "int32_t" ? "i32" : ct === "uint32_t" ? "u32" : "i64") }, lo, hi, atom: false, pure, sumOf: op === "+" ? [a0, b0] : undefined };
+    return { c: `${this.operand(a, ct)} ${op} ${this.operand(b, ct)}`, t: { ...intT(ct === "int32_t" ? "i32" : ct === "uint32_t" ? "u32" : "i64") }, lo, hi, atom: false, pure, sumOf: op === "+" ? [a0, b0] : undefined, negZero };
   }
 
   /** Interval of a / b (truncating), b's range split around 0. */
@@ -1239,13 +1268,15 @@ export class Compiler {
     const ct = rangeCt(Math.min(lo, a.lo, b.lo), Math.max(hi, a.hi, b.hi));
     const pure = a.pure && b.pure;
     const t = intT(ct === "int32_t" ? "i32" : ct === "uint32_t" ? "u32" : "i64");
+    // Node: -7 % 7 is -0 (idiv() gives 0: rt.ts adds 0).
+    const negZero = (op === "%" && (a.lo < 0 || !!a.negZero)) || undefined;
     const safe = (b.lo > 0 || b.hi < -1 || (b.lo >= 1) || (b.hi <= -2)) && !(b.lo <= 0 && b.hi >= 0);
     const noMinusOne = b.lo > -1 || b.hi < -1 || a.lo > -2147483648 || ct === "int64_t";
     if (safe && (op === "/" || noMinusOne)) {
-      return { c: `${this.operand(a, ct)} ${op} ${this.operand(b, ct)}`, t, lo, hi, atom: false, pure };
+      return { c: `${this.operand(a, ct)} ${op} ${this.operand(b, ct)}`, t, lo, hi, atom: false, pure, negZero };
     }
     const helper = `rt_${op === "/" ? "idiv" : "mod"}_${ct === "int32_t" ? "i32" : ct === "uint32_t" ? "u32" : "i64"}`;
-    return { c: `${helper}(${this.castInt(a, ct)}, ${this.castInt(b, ct)})`, t, lo, hi, atom: true, pure };
+    return { c: `${helper}(${this.castInt(a, ct)}, ${this.castInt(b, ct)})`, t, lo, hi, atom: true, pure, negZero };
   }
 
   /** The range of ToInt32(v). */
@@ -1356,7 +1387,8 @@ export class Compiler {
       return res(`${ac} ${cop} ${bc}`);
     }
     if ((a.t.k === "f64" || a.t.k === "int") && (b.t.k === "f64" || b.t.k === "int")) {
-      const ac = this.conv(a, F64, e.left, "the operand"), bc = this.conv(b, F64, e.right, "the operand");
+      // -0 === 0: a comparison does not see the sign of zero.
+      const ac = this.conv({ ...a, negZero: undefined }, F64, e.left, "the operand"), bc = this.conv({ ...b, negZero: undefined }, F64, e.right, "the operand");
       return res(`${ac === a.c ? this.paren(a) : ac} ${cop} ${bc === b.c ? this.paren(b) : bc}`);
     }
     if (!eq) {
@@ -1413,11 +1445,11 @@ export class Compiler {
         if (v.t.k !== "int") break;
         if (v.lit !== undefined) {
           const n = -v.lit + 0;
-          return { c: fmtLit(n, rangeCt(n, n), v.litText ? "-" + v.litText : undefined), t: intT(rangeCt(n, n) === "int64_t" ? "i64" : "i32"), lo: n, hi: n, atom: n >= 0, pure: true, lit: n, litText: v.litText ? (n < 0 ? "-" + v.litText : v.litText) : undefined };
+          return { c: fmtLit(n, rangeCt(n, n), v.litText ? "-" + v.litText : undefined), t: intT(rangeCt(n, n) === "int64_t" ? "i64" : "i32"), lo: n, hi: n, atom: n >= 0, pure: true, lit: n, litText: v.litText ? (n < 0 ? "-" + v.litText : v.litText) : undefined, negZero: v.lit === 0 || undefined };
         }
         const lo = -v.hi + 0, hi = -v.lo + 0;
         const ct = rangeCt(Math.min(lo, v.lo), Math.max(hi, v.hi));
-        return { c: `-${this.operand(v, ct)}`, t: intT(ct === "int32_t" ? "i32" : "i64"), lo, hi, atom: false, pure: v.pure };
+        return { c: `-${this.operand(v, ct)}`, t: intT(ct === "int32_t" ? "i32" : "i64"), lo, hi, atom: false, pure: v.pure, negZero: (v.lo <= 0 && v.hi >= 0) || v.negZero || undefined };
       }
       case K.TildeToken: {
         if (v.t.k !== "int") break;
@@ -1701,7 +1733,7 @@ export class Compiler {
         if (v.lo >= t.lo && v.hi <= t.hi) {
           // Already in range: a plain (value-preserving) conversion.
           const c = this.castInt(v, t.ct);
-          return { ...v, c, t, atom: c === v.c ? v.atom : true, lit: v.lit, u32bits: undefined };
+          return { ...v, c, t, atom: c === v.c ? v.atom : true, lit: v.lit, u32bits: undefined, negZero: undefined };
         }
         if (name === "u32" || name === "usize") {
           if (v.u32bits) return this.mkVal(name === "u32" ? v.u32bits : `(size_t)${v.u32bits}`, t, { pure: v.pure, atom: true });
@@ -1940,7 +1972,7 @@ export class Compiler {
       if (v.t.k === "arr" || v.t.k === "sarr" || v.t.k === "table" || v.t.k === "fnref" || v.t.k === "null" || v.t.k === "void") return v;
       const name = this.localName("tmp");
       this.pre.push(`${cDecl(v.t, name)} = ${v.c};`);
-      return { c: name, t: v.t, lo: v.lo, hi: v.hi, atom: true, pure: true };
+      return { c: name, t: v.t, lo: v.lo, hi: v.hi, atom: true, pure: true, negZero: v.negZero };
     });
   }
   private end(at: ts.Node): void {
@@ -2317,7 +2349,11 @@ export class Compiler {
       case "<<": case ">>": case ">>>": r = this.shift(opText, cur, rv, cur.pure && rv.pure); break;
       default: r = this.arith(e, opText, cur, rv);
     }
-    const c = this.conv(r, lv.t, e, `the result of \`${e.getText()}\``);
+    // The hint is the plain assignment, wrapped: `x = u32(x | 0x2)`.
+    const l = e.left.getText(), rt = e.right.getText();
+    const simple = ts.isIdentifier(e.right) || ts.isNumericLiteral(e.right) || ts.isPropertyAccessExpression(e.right) || ts.isCallExpression(e.right) || ts.isParenthesizedExpression(e.right);
+    const hint = (w: string): string => `${l} = ${w}(${l} ${opText} ${simple ? rt : `(${rt})`})`;
+    const c = this.conv(r, lv.t, e, `the result of \`${e.getText()}\``, (l + rt).length <= 40 ? hint : (w) => `${l} = ${w}(...)`);
     return lv.set ? lv.set(c) : `${lv.plain} = ${c}`;
   }
 

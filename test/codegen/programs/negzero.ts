@@ -12,8 +12,8 @@ function show(name: string, x: f64): void {
 }
 
 export function main(): void {
-  const zero: i32 = 0;
-  const m1: i32 = -1;
+  const zero: i16 = 0;
+  const m1: i16 = -1;
   show("1/neg(0)", 1.0 / neg(0));
   show("1/idiv(0,-5)", 1.0 / idiv(0, -5));
   show("1/idiv(zero,m1)", 1.0 / idiv(zero, m1));

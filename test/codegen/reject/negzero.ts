@@ -7,7 +7,7 @@ function neg(a: i16): i32 {
   return -a; //! the returned value may be -0 under Node (C has no negative zero), which a conversion to f64 would show; write i32(-a) to make it 0
 }
 
-export function prod(a: i32, b: i32): i32 {
+export function prod(a: i16, b: i16): i32 {
   const p: i32 = a * b; //! the initial value of `p` may be -0 under Node (C has no negative zero), which a conversion to f64 would show; write i32(a * b) to make it 0
   return p;
 }
