@@ -15,6 +15,7 @@ import {
   Declarations,
 } from "./model";
 import { Ranges, pow2ceil, wrapJs, knownCompare } from "./ranges";
+import { Flow } from "./flow";
 
 export abstract class Expressions extends Ranges {
   /** Statements that must run before the current statement: temporaries that fix
@@ -29,7 +30,9 @@ export abstract class Expressions extends Ranges {
     const saved = this.wrap32;
     if (!keep) this.wrap32 = false;
     try {
-      return this.expr0(e);
+      const v = this.expr0(e);
+      if (this.fs && v.t.k === "int" && !v.bad) this.nodeRange.set(e, [v.lo, v.hi]);
+      return v;
     } finally {
       this.wrap32 = saved;
     }
@@ -187,7 +190,11 @@ export abstract class Expressions extends Ranges {
       case "local": {
         if (this.fs) this.fs.refs.set(d, (this.fs.refs.get(d) ?? 0) + 1);
         ent.read = true;
-        return this.narrow(this.mkVal(ent.cname, ent.t), id);
+        const v = this.narrow(this.mkVal(ent.cname, ent.t), id);
+        // What the checked conditions prove about this local here.
+        const r = this.fs?.flow.range(d);
+        if (r && v.t.k === "int" && (r[0] > v.lo || r[1] < v.hi)) return { ...v, lo: Math.max(v.lo, r[0]), hi: Math.min(v.hi, r[1]), wide: [v.lo, v.hi] };
+        return v;
       }
       case "const":
         return { ...this.mkVal(ent.cname, ent.t), lo: ent.lo, hi: ent.hi };
@@ -338,7 +345,9 @@ export abstract class Expressions extends Ranges {
     const c = this.expr(e.condition);
     this.conv(c, BOOL, e.condition, "the condition");
     this.condDepth++;
-    const a = this.expr(e.whenTrue), b = this.expr(e.whenFalse);
+    // Each branch under what the condition says about it.
+    const a = this.underFacts(e.condition, true, e.whenTrue, () => this.expr(e.whenTrue));
+    const b = this.underFacts(e.condition, false, e.whenFalse, () => this.expr(e.whenFalse));
     this.condDepth--;
     const pure = c.pure && a.pure && b.pure;
     const negZero = (!!a.negZero || !!b.negZero) || undefined;
@@ -403,7 +412,8 @@ export abstract class Expressions extends Ranges {
     const logical = op === K.AmpersandAmpersandToken || op === K.BarBarToken;
     const a0 = this.expr(e.left);
     if (logical) this.condDepth++;
-    const b0 = this.expr(e.right);
+    // `a && b`: b runs only when a is true; `a || b`: only when a is false.
+    const b0 = logical ? this.underFacts(e.left, op === K.AmpersandAmpersandToken, e.right, () => this.expr(e.right)) : this.expr(e.right);
     if (logical) this.condDepth--;
     if (a0.bad || b0.bad) return this.bad();
     const [a, b] = logical ? [a0, b0] : this.order([a0, b0], [e.left, e.right], e);
@@ -446,7 +456,7 @@ export abstract class Expressions extends Ranges {
     if (a.t.k !== "int" || b.t.k !== "int") return this.bad();
     switch (op) {
       case K.PlusToken: case K.MinusToken: case K.AsteriskToken:
-        return this.arith(e, op === K.PlusToken ? "+" : op === K.MinusToken ? "-" : "*", a, b);
+        return this.arith(e, op === K.PlusToken ? "+" : op === K.MinusToken ? "-" : "*", a, b, this.relClamp(e));
       case K.SlashToken:
         this.err(e.operatorToken, "`/` on integers is not in the subset (Node would give a fraction); write idiv(a, b), which truncates toward zero as C does");
         return this.bad();
@@ -473,7 +483,10 @@ export abstract class Expressions extends Ranges {
         return this.bad();
       }
       // Statically known outcomes: C compilers warn (-Wtype-limits), so fold them.
-      const known = knownCompare(cop, a, b);
+      // Only what the types decide is folded: a comparison that flow facts decide
+      // stays (folding it could leave a local unused in C).
+      const widen = (v: Val): Val => (v.wide ? { ...v, lo: v.wide[0], hi: v.wide[1] } : v);
+      const known = knownCompare(cop, widen(a), widen(b));
       if (known !== undefined) {
         if (!pure) {
           this.err(e, `this comparison is always ${known} for the operand ranges (${fmtRange(a.lo)}..${fmtRange(a.hi)} vs ${fmtRange(b.lo)}..${fmtRange(b.hi)}); remove it or store the value in a wider variable first`);
@@ -481,7 +494,8 @@ export abstract class Expressions extends Ranges {
         }
         return { c: `${known} /* ${e.getText().replace(/\*\//g, "* /").replace(/\s+/g, " ")} */`, t: BOOL, lo: 0, hi: 0, atom: true, pure };
       }
-      const ct = rangeCt(Math.min(a.lo, b.lo), Math.max(a.hi, b.hi));
+      // The C type of the comparison follows the declared types (flow facts need no casts).
+      const ct = rangeCt(Math.min(widen(a).lo, widen(b).lo), Math.max(widen(a).hi, widen(b).hi));
       // One side in the common type is enough when the other widens to it silently.
       const reaches = (v: Val) => {
         if (v.lit !== undefined) return ct !== "int64_t" || !fitsI32(v.lit, v.lit);
@@ -585,9 +599,28 @@ export abstract class Expressions extends Ranges {
       this.err(e, `\`${op}\` on an element is not in the subset; write \`b[i] = u8(b[i] + 1)\``);
       return this.bad();
     }
+    if (op === "--" && lv.t.lo >= 0 && this.mayGoNegative(e.operand, 1, null)) {
+      const n = e.operand.getText();
+      this.err(e, `\`--\` on ${lv.t.name} \`${n}\` may go below 0 (Node gives -1, C ${fmtRange(lv.t.hi)}); check \`${n} > 0\` first, or write \`${n} = ${lv.t.name}(${n} - 1)\` to wrap`);
+      return this.bad();
+    }
     if (!stmt && this.fs && lv.decl) this.fs.mutated.add(lv.decl);
+    if (this.fs && lv.decl) this.fs.flow.write(lv.decl);
     const c = prefix ? `${op}${lv.plain}` : `${lv.plain}${op}`;
     return { c, t: lv.t, lo: lv.t.lo, hi: lv.t.hi, atom: stmt, pure: false };
+  }
+  /** Whether `target - k` (k at most `khi`, or the expression `kexpr`) may be negative:
+   *  unless the flow facts of the local `target` prove target >= k. */
+  protected mayGoNegative(target: ts.Expression, khi: number, kexpr: ts.Expression | null): boolean {
+    const d = this.localDecl(target);
+    if (!d || !this.fs) return true;
+    const r = this.fs.flow.range(d);
+    if (r && r[0] >= khi) return false;
+    if (kexpr) {
+      const kt = this.key(target), kk = this.key(kexpr);
+      if (kt !== null && kk !== null && this.fs.flow.relations().some((x) => x.lk === kk && x.rk === kt)) return false;
+    }
+    return true;
   }
   /** An assignable place: a variable, a field, or an element (set through a helper). */
   protected lvalue(e: ts.Expression, rhs?: ts.Expression): { t: T; plain?: string; set?: (v: string) => string; read: () => Val; decl?: ts.Node; rv?: Val } | null {
@@ -835,7 +868,8 @@ export abstract class Expressions extends Ranges {
         if (v.lo >= t.lo && v.hi <= t.hi) {
           // Already in range: a plain (value-preserving) conversion.
           const c = this.castInt(v, t.ct);
-          return { ...v, c, t, atom: c === v.c ? v.atom : true, lit: v.lit, u32bits: undefined, negZero: undefined };
+          const wide: [number, number] | undefined = v.wide ? [Math.max(v.wide[0], t.lo), Math.min(v.wide[1], t.hi)] : undefined;
+          return { ...v, c, t, atom: c === v.c ? v.atom : true, lit: v.lit, u32bits: undefined, negZero: undefined, wide };
         }
         if (name === "u32" || name === "usize") {
           if (v.u32bits) return this.mkVal(name === "u32" ? v.u32bits : `(size_t)${v.u32bits}`, t, { pure: v.pure, atom: true });
@@ -1053,6 +1087,206 @@ export abstract class Expressions extends Ranges {
     });
   }
 
+  // ---------------------------------------------------------------- flow facts of conditions
+  /** Translates `body` (an operand run only when `cond` is `truth`) under the facts
+   *  of that condition; a local written inside it loses its facts afterwards too. */
+  protected underFacts(cond: ts.Expression, truth: boolean, body: ts.Node, f: () => Val): Val {
+    if (!this.fs) return f();
+    const saved = this.fs.flow;
+    this.fs.flow = this.assume(saved, cond, truth);
+    try {
+      return f();
+    } finally {
+      this.fs.flow = saved;
+      for (const d of this.writtenIn(body)) saved.write(d);
+    }
+  }
+  /** The flow after `e` was found `truth` (a fork of `flow`). */
+  assume(flow: Flow, e: ts.Expression, truth: boolean): Flow {
+    const K = ts.SyntaxKind;
+    while (ts.isParenthesizedExpression(e)) e = e.expression;
+    if (ts.isPrefixUnaryExpression(e) && e.operator === K.ExclamationToken) return this.assume(flow, e.operand, !truth);
+    if (ts.isBinaryExpression(e)) {
+      const op = e.operatorToken.kind;
+      if (op === K.AmpersandAmpersandToken) {
+        return truth ? this.assume(this.assume(flow, e.left, true), e.right, true)
+          : Flow.join(this.assume(flow, e.left, false), this.assume(this.assume(flow, e.left, true), e.right, false));
+      }
+      if (op === K.BarBarToken) {
+        return truth ? Flow.join(this.assume(flow, e.left, true), this.assume(this.assume(flow, e.left, false), e.right, true))
+          : this.assume(this.assume(flow, e.left, false), e.right, false);
+      }
+      const ops: Partial<Record<number, string>> = {
+        [K.LessThanToken]: "<", [K.LessThanEqualsToken]: "<=", [K.GreaterThanToken]: ">", [K.GreaterThanEqualsToken]: ">=",
+        [K.EqualsEqualsEqualsToken]: "==", [K.ExclamationEqualsEqualsToken]: "!=",
+      };
+      const cop = ops[op];
+      if (cop) {
+        const f = flow.fork();
+        this.compareFacts(f, e.left, truth ? cop : NEGATE[cop], e.right);
+        return f;
+      }
+    }
+    return flow.fork();
+  }
+  /** Facts of `l op r` (both integers, ranges as translated). */
+  private compareFacts(f: Flow, l: ts.Expression, op: string, r: ts.Expression): void {
+    const rl = this.nodeRange.get(l), rr = this.nodeRange.get(r);
+    if (!rl || !rr) return;
+    const narrowVar = (x: ts.Expression, xr: [number, number], op: string, o: [number, number]): void => {
+      const d = this.localDecl(x);
+      if (d) {
+        switch (op) {
+          case "<": f.narrow(d, -Infinity, o[1] - 1); break;
+          case "<=": f.narrow(d, -Infinity, o[1]); break;
+          case ">": f.narrow(d, o[0] + 1, Infinity); break;
+          case ">=": f.narrow(d, o[0], Infinity); break;
+          case "==": f.narrow(d, o[0], o[1]); break;
+          case "!=":
+            if (o[0] === o[1] && xr[0] === o[0]) f.narrow(d, xr[0] + 1, Infinity);
+            else if (o[0] === o[1] && xr[1] === o[0]) f.narrow(d, -Infinity, xr[1] - 1);
+            break;
+        }
+        return;
+      }
+      // `i * i <= n`: i is at most the square root of n's bound.
+      const sq = this.square(x);
+      if (sq && (op === "<" || op === "<=")) {
+        const d2 = this.localDecl(sq);
+        const top = op === "<" ? o[1] - 1 : o[1];
+        if (d2 && top >= 0) {
+          const root = Math.floor(Math.sqrt(top));
+          f.narrow(d2, -root, root);
+        }
+      }
+    };
+    narrowVar(l, rl, op, rr);
+    narrowVar(r, rr, FLIP[op], rl);
+    const lk = this.key(l), rk = this.key(r);
+    if (lk === null || rk === null) return;
+    const vars = [...this.localsIn(l), ...this.localsIn(r)];
+    if (vars.length === 0) return;
+    const rel = (a: ts.Expression, ak: string, b: ts.Expression, bk: string, strict: boolean): void =>
+      f.relate({ l: a, r: b, lk: ak, rk: bk, strict, vars });
+    switch (op) {
+      case "<": rel(l, lk, r, rk, true); break;
+      case "<=": rel(l, lk, r, rk, false); break;
+      case ">": rel(r, rk, l, lk, true); break;
+      case ">=": rel(r, rk, l, lk, false); break;
+      case "==": rel(l, lk, r, rk, false); rel(r, rk, l, lk, false); break;
+    }
+  }
+  /** Bounds that relations between stable expressions prove for `e` (+ - *). */
+  protected relClamp(e: ts.BinaryExpression): [number, number] | undefined {
+    if (!this.fs) return undefined;
+    const rels = this.fs.flow.relations();
+    if (rels.length === 0) return undefined;
+    const k = this.key(e);
+    if (k === null) return undefined;
+    let lo = -Infinity, hi = Infinity;
+    const K = ts.SyntaxKind;
+    const ka = this.key(e.left), kb = this.key(e.right);
+    for (const r of rels) {
+      const s = r.strict ? 1 : 0;
+      // e <= X, X <= e
+      if (r.lk === k) { const x = this.nodeRange.get(r.r); if (x) hi = Math.min(hi, x[1] - s); }
+      if (r.rk === k) { const x = this.nodeRange.get(r.l); if (x) lo = Math.max(lo, x[0] + s); }
+      // a - b with b <= a
+      if (e.operatorToken.kind === K.MinusToken && r.lk === kb && r.rk === ka) lo = Math.max(lo, s);
+      // a + b with a <= X - b (or b <= X - a)
+      if (e.operatorToken.kind === K.PlusToken) {
+        let rhs: ts.Expression = r.r;
+        while (ts.isParenthesizedExpression(rhs)) rhs = rhs.expression;
+        if (ts.isBinaryExpression(rhs) && rhs.operatorToken.kind === K.MinusToken) {
+          const sub = this.key(rhs.right);
+          if ((r.lk === ka && sub === kb) || (r.lk === kb && sub === ka)) {
+            const x = this.nodeRange.get(rhs.left);
+            if (x) hi = Math.min(hi, x[1] - s);
+          }
+        }
+      }
+    }
+    return lo === -Infinity && hi === Infinity ? undefined : [lo, hi];
+  }
+  /** The local or parameter `e` names (through parentheses), if any. */
+  protected localDecl(e: ts.Expression): ts.Node | undefined {
+    while (ts.isParenthesizedExpression(e)) e = e.expression;
+    if (!ts.isIdentifier(e) || !this.fs) return undefined;
+    const d = this.declOf(e);
+    return d && this.fs.locals.has(d) ? d : undefined;
+  }
+  /** `x * x` of a local x: x. */
+  private square(e: ts.Expression): ts.Expression | undefined {
+    while (ts.isParenthesizedExpression(e)) e = e.expression;
+    if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== ts.SyntaxKind.AsteriskToken) return undefined;
+    const a = this.localDecl(e.left);
+    return a && a === this.localDecl(e.right) ? e.left : undefined;
+  }
+  private keyIds = new Map<ts.Node, number>();
+  /** A canonical text for a stable expression over locals, literals and constants
+   *  (`b.length - start`), or null when it is not one. */
+  protected key(e: ts.Expression): string | null {
+    const K = ts.SyntaxKind;
+    while (ts.isParenthesizedExpression(e)) e = e.expression;
+    if (ts.isNumericLiteral(e)) return String(Number(e.text));
+    if (ts.isIdentifier(e)) {
+      const d = this.declOf(e);
+      if (!d) return null;
+      if (this.fs?.locals.has(d)) {
+        let id = this.keyIds.get(d);
+        if (id === undefined) { id = this.keyIds.size + 1; this.keyIds.set(d, id); }
+        return `v${id}`;
+      }
+      const ent = this.ents.get(d);
+      return ent?.kind === "const" ? `c:${ent.cname}` : null;
+    }
+    if (ts.isPropertyAccessExpression(e) && e.name.text === "length" && !e.questionDotToken) {
+      const o = this.key(e.expression);
+      return o === null || !o.startsWith("v") ? null : `${o}.length`;
+    }
+    if (ts.isBinaryExpression(e) && [K.PlusToken, K.MinusToken, K.AsteriskToken].includes(e.operatorToken.kind)) {
+      const a = this.key(e.left), b = this.key(e.right);
+      return a === null || b === null ? null : `(${a}${e.operatorToken.getText()}${b})`;
+    }
+    return null;
+  }
+  /** The locals an expression reads. */
+  private localsIn(e: ts.Node): ts.Node[] {
+    const res: ts.Node[] = [];
+    const visit = (n: ts.Node): void => {
+      if (ts.isIdentifier(n)) {
+        const d = this.localDecl(n);
+        if (d) res.push(d);
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(e);
+    return res;
+  }
+  /** Locals assigned, incremented or decremented anywhere in `n`. */
+  writtenIn(n: ts.Node): Set<ts.Node> {
+    const K = ts.SyntaxKind;
+    const res = new Set<ts.Node>();
+    const visit = (x: ts.Node): void => {
+      let target: ts.Expression | undefined;
+      if (ts.isBinaryExpression(x) && x.operatorToken.kind >= K.FirstAssignment && x.operatorToken.kind <= K.LastAssignment) target = x.left;
+      else if ((ts.isPrefixUnaryExpression(x) || ts.isPostfixUnaryExpression(x)) && (x.operator === K.PlusPlusToken || x.operator === K.MinusMinusToken)) target = x.operand;
+      if (target) {
+        while (ts.isParenthesizedExpression(target)) target = target.expression;
+        if (ts.isIdentifier(target)) {
+          const d = this.declOf(target);
+          if (d) res.add(d);
+        }
+      }
+      ts.forEachChild(x, visit);
+    };
+    visit(n);
+    return res;
+  }
+
   // Implemented by statements.ts.
   protected abstract localName(name: string): string;
 }
+
+const NEGATE: Record<string, string> = { "<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "==" };
+const FLIP: Record<string, string> = { "<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!=" };

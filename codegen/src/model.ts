@@ -11,6 +11,7 @@ import {
   INTS, intT, BOOL, F64, VOID, BYTES, PTR, NULLT, I64_MAX, fitsI32, fitsU32, rangeCt, promote, castFree,
   typeName, cType, cDecl,
 } from "./types";
+import { Flow } from "./flow";
 import { C_RESERVED, C_MACRO, cIdent, fmtRange, fmtLit, zeroOf, isZeroInit, cString, cComment, initName } from "./ctext";
 
 export interface Diagnostic {
@@ -51,6 +52,8 @@ export interface Val {
   /** May be -0 under Node (-x, x * y, x % y of signed values): C has no -0, so
    *  such a value may not be stored or converted to f64 (i32(x) makes it 0). */
   negZero?: boolean;
+  /** A local's range before flow facts narrowed it (comparisons fold only on these). */
+  wide?: [number, number];
 }
 
 export type Entity =
@@ -78,6 +81,8 @@ export interface FnState {
   /** Per full expression: variables changed by ++/-- and how often each is referenced. */
   mutated: Set<ts.Node>;
   refs: Map<ts.Node, number>;
+  /** What the conditions checked so far prove about the locals (flow.ts). */
+  flow: Flow;
 }
 
 export function makeDiag(file: string, text: string, line: number, col: number, message: string): Diagnostic {
@@ -133,6 +138,8 @@ export function usesThis(n: ts.Node): boolean {
 
 export abstract class Declarations {
   diags: Diagnostic[] = [];
+  /** The range of each integer expression as last translated (flow facts read them). */
+  nodeRange = new Map<ts.Node, [number, number]>();
   mods = new Map<ts.SourceFile, ModInfo>();
   ents = new Map<ts.Node, Entity>();
   classes = new Map<ts.Node, ClassInfo>();

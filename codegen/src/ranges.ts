@@ -155,7 +155,15 @@ export abstract class Ranges extends Declarations {
   }
   /** Inside u8()..u32()/i8()..i32(): + - * chains may be computed in uint32_t. */
   protected wrap32 = false;
-  protected arith(at: ts.Node, op: string, a0: Val, b0: Val): Val {
+  /** The C type computing an operation whose operands and result lie in lo..hi:
+   *  uint32_t when the operands already are (no casts), else the smallest of i32, u32, i64. */
+  protected opCt(lo: number, hi: number, a: Val, b: Val): string {
+    const ct = rangeCt(lo, hi);
+    const u = (v: Val) => (v.lit !== undefined ? v.lit >= 0 : v.t.k === "int" && promote(v.t.base) === "uint32_t");
+    return ct === "int32_t" && lo >= 0 && u(a) && u(b) && (a.lit === undefined || b.lit === undefined) ? "uint32_t" : ct;
+  }
+  /** `clamp`: bounds the flow facts prove for this very expression (flow.ts). */
+  protected arith(at: ts.Node, op: string, a0: Val, b0: Val, clamp?: [number, number]): Val {
     // Ranges of the exact values (a wrapped operand remembers its exact range).
     const a = { ...a0, lo: a0.rlo ?? a0.lo, hi: a0.rhi ?? a0.hi }, b = { ...b0, lo: b0.rlo ?? b0.lo, hi: b0.rhi ?? b0.hi };
     let lo: number, hi: number;
@@ -167,11 +175,15 @@ export abstract class Ranges extends Declarations {
       if (Object.is(lo, -0)) lo = 0;
       if (Object.is(hi, -0)) hi = 0;
     }
+    if (clamp && Math.max(lo, clamp[0]) <= Math.min(hi, clamp[1])) {
+      lo = Math.max(lo, clamp[0]);
+      hi = Math.min(hi, clamp[1]);
+    }
     if (lo < -I64_MAX || hi > I64_MAX) {
       this.err(at, `the result may exceed 2^53 (${typeName(a.t)} ${op} ${typeName(b.t)}), where Node loses precision; ${op === "*" ? "write mul32(a, b) for a wrapped 32-bit product" : "wrap an operand first, e.g. u32(x)"}`);
       return this.bad();
     }
-    const ct = rangeCt(Math.min(lo, a0.lo, b0.lo), Math.max(hi, a0.hi, b0.hi));
+    const ct = this.opCt(Math.min(lo, a0.lo, b0.lo), Math.max(hi, a0.hi, b0.hi), a0, b0);
     const pure = a.pure && b.pure;
     const mayZero = (v: Val) => v.lo <= 0 && v.hi >= 0;
     const mayNeg = (v: Val) => v.lo < 0 || !!v.negZero;
@@ -214,7 +226,7 @@ export abstract class Ranges extends Declarations {
       hi = a.hi <= 0 ? 0 : Math.min(a.hi, m);
       if (m < 0) { lo = 0; hi = 0; }
     }
-    const ct = rangeCt(Math.min(lo, a.lo, b.lo), Math.max(hi, a.hi, b.hi));
+    const ct = this.opCt(Math.min(lo, a.lo, b.lo), Math.max(hi, a.hi, b.hi), a, b);
     const pure = a.pure && b.pure;
     const t = intT(ct === "int32_t" ? "i32" : ct === "uint32_t" ? "u32" : "i64");
     // Node: -7 % 7 is -0 (idiv() gives 0: rt.ts adds 0).

@@ -15,6 +15,7 @@ import {
   Declarations,
 } from "./model";
 import { Expressions } from "./expressions";
+import { Flow } from "./flow";
 
 export abstract class Statements extends Expressions {
   protected newScope(): void { this.fs!.scopes.push(new Set()); }
@@ -108,6 +109,8 @@ export abstract class Statements extends Expressions {
         return;
       case K.WhileStatement: {
         const w = s as ts.WhileStatement;
+        const head = this.loopHead(w);
+        this.fs!.flow = head.fork();
         const cond = this.condition(w.expression);
         if (this.pre.length) {
           // The condition needs temporaries: evaluate them at the top of each iteration.
@@ -119,13 +122,17 @@ export abstract class Statements extends Expressions {
         } else {
           out.push(`while (${cond}) {`, line);
         }
+        this.fs!.flow = this.assume(head, w.expression, true);
         this.block(w.statement, out);
+        this.fs!.flow = this.loopExit(head, w.expression, w.statement);
         out.push("}");
         return;
       }
       case K.DoStatement: {
         const d = s as ts.DoStatement;
         out.push("do {", line);
+        const head = this.loopHead(d);
+        this.fs!.flow = head.fork();
         this.block(d.statement, out);
         const cond = this.condition(d.expression);
         if (this.pre.length) {
@@ -133,6 +140,7 @@ export abstract class Statements extends Expressions {
           this.err(d.expression, "this do..while condition has calls whose order matters; compute them into a local at the end of the body");
         }
         out.push(`} while (${cond});`, this.lineOf(d.expression));
+        this.fs!.flow = this.loopExit(head, d.expression, d.statement);
         return;
       }
       case K.ForStatement: {
@@ -152,9 +160,15 @@ export abstract class Statements extends Expressions {
           }
         }
         this.flush(out, line);
+        const head = this.loopHead(f);
+        this.fs!.flow = head.fork();
         let cond = f.condition ? this.condition(f.condition) : "";
         const condPre = this.pre;
         this.pre = [];
+        const inBody = f.condition ? this.assume(head, f.condition, true) : head.fork();
+        // The step runs after the body: what the body writes is unknown there.
+        this.fs!.flow = inBody.fork();
+        for (const d of this.writtenIn(f.statement)) this.fs!.flow.write(d);
         const inc = f.incrementor ? this.exprStmt(f.incrementor) ?? "" : "";
         if (this.pre.length) {
           this.pre = [];
@@ -170,7 +184,9 @@ export abstract class Statements extends Expressions {
         } else {
           out.push(`for (${init}; ${cond}; ${inc}) {`, line);
         }
+        this.fs!.flow = inBody;
         this.block(f.statement, out);
+        this.fs!.flow = this.loopExit(head, f.condition, f.statement);
         out.push("}");
         this.popScope();
         return;
@@ -181,6 +197,7 @@ export abstract class Statements extends Expressions {
         if (!r.expression) {
           if (ret.k !== "void") this.err(s, `return a ${typeName(ret)} value; write \`return <value>;\``);
           out.push("return;", line);
+          this.fs!.flow = Flow.unreachable();
           return;
         }
         this.begin();
@@ -193,6 +210,7 @@ export abstract class Statements extends Expressions {
         const rc = this.conv(v, ret, r.expression, "the returned value");
         this.flush(out, line);
         out.push(`return ${rc};${this.trailing(s)}`, line);
+        this.fs!.flow = Flow.unreachable();
         return;
       }
       case K.BreakStatement:
@@ -203,6 +221,7 @@ export abstract class Statements extends Expressions {
           return;
         }
         out.push((s.kind === K.BreakStatement ? "break;" : "continue;") + this.trailing(s), line);
+        this.fs!.flow = Flow.unreachable();
         return;
       }
       case K.SwitchStatement:
@@ -234,14 +253,27 @@ export abstract class Statements extends Expressions {
     }
   }
   protected ifStmt(st: ts.IfStatement, out: Out, line: number): void {
+    const fl = this.fs!;
     const cond = this.condition(st.expression);
     this.flush(out, line);
     out.push(`if (${cond}) {`, line);
-    this.block(st.thenStatement, out);
+    // Flow: each branch under its condition; `rest` is the flow where every
+    // condition so far was false; the flows at the branch ends are joined.
+    let rest = fl.flow;
+    const ends: Flow[] = [];
+    const branch = (c: ts.Expression, body: ts.Statement): void => {
+      fl.flow = this.assume(rest, c, true);
+      this.block(body, out);
+      ends.push(fl.flow);
+      rest = this.assume(rest, c, false);
+    };
+    branch(st.expression, st.thenStatement);
     let el = st.elseStatement;
     while (el) {
+      fl.flow = rest.fork();
       if (ts.isIfStatement(el)) {
         const c2 = this.condition(el.expression);
+        rest = fl.flow;
         if (this.pre.length) {
           // The else-if condition needs temporaries: they belong inside the else.
           out.push("} else {", this.lineOf(el));
@@ -250,10 +282,12 @@ export abstract class Statements extends Expressions {
           this.comments(el, out);
           this.flush(out, this.lineOf(el));
           out.push(`if (${c2}) {`, this.lineOf(el));
-          this.block(el.thenStatement, out);
+          branch(el.expression, el.thenStatement);
           if (el.elseStatement) {
             out.push("} else {", this.lineOf(el.elseStatement));
+            fl.flow = rest.fork();
             this.block(el.elseStatement, out);
+            rest = fl.flow;
           }
           out.push("}");
           this.popScope();
@@ -261,15 +295,119 @@ export abstract class Statements extends Expressions {
           break;
         }
         out.push(`} else if (${c2}) {`, this.lineOf(el));
-        this.block(el.thenStatement, out);
+        branch(el.expression, el.thenStatement);
         el = el.elseStatement;
       } else {
         out.push("} else {", this.lineOf(el));
         this.block(el, out);
+        rest = fl.flow;
         break;
       }
     }
+    fl.flow = ends.reduce((a, b) => Flow.join(a, b), rest);
     out.push("}");
+  }
+  /** The flow at the top of a loop: what held before it, except for the locals the loop writes.
+   *  A for-loop index only stepped up by its step (`i++`, `i += 2`) keeps its initial
+   *  lower bound, and is at most one step past what the condition allows in the body. */
+  protected loopHead(loop: ts.IterationStatement): Flow {
+    const f = this.fs!.flow.fork();
+    const written = this.writtenIn(loop);
+    let idx: { d: ts.Node; lo: number; hi: number } | undefined;
+    if (ts.isForStatement(loop) && loop.incrementor) {
+      const step = this.stepOf(loop.incrementor);
+      if (step) {
+        // The index's initial value: `let i: u32 = 0` in the header.
+        const init = loop.initializer && ts.isVariableDeclarationList(loop.initializer) ? loop.initializer.declarations[0] : undefined;
+        const r = init?.initializer && this.fs!.locals.has(init) && init === step.d ? this.nodeRange.get(init.initializer) : undefined;
+        const others = this.writtenIn(loop.statement);
+        if (loop.condition) for (const d of this.writtenIn(loop.condition)) others.add(d);
+        if (r && !others.has(step.d)) {
+          if (step.by > 0) {
+            const top = loop.condition ? this.conditionTop(step.d, loop.condition) : undefined;
+            idx = { d: step.d, lo: r[0], hi: top === undefined ? Infinity : Math.max(r[1], top + step.by) };
+          } else {
+            idx = { d: step.d, lo: -Infinity, hi: r[1] };
+          }
+        }
+      }
+    }
+    for (const d of written) f.write(d);
+    if (idx) f.narrow(idx.d, idx.lo, idx.hi);
+    return f;
+  }
+  /** `i++`, `++i`, `i += k`, `i--`, `--i`, `i -= k` (k a literal) of a local. */
+  private stepOf(e: ts.Expression): { d: ts.Node; by: number } | undefined {
+    const K = ts.SyntaxKind;
+    if ((ts.isPostfixUnaryExpression(e) || ts.isPrefixUnaryExpression(e)) && (e.operator === K.PlusPlusToken || e.operator === K.MinusMinusToken)) {
+      const d = this.localDecl(e.operand);
+      return d ? { d, by: e.operator === K.PlusPlusToken ? 1 : -1 } : undefined;
+    }
+    if (ts.isBinaryExpression(e) && (e.operatorToken.kind === K.PlusEqualsToken || e.operatorToken.kind === K.MinusEqualsToken) && ts.isNumericLiteral(e.right)) {
+      const d = this.localDecl(e.left);
+      const k = Number(e.right.text);
+      return d && k > 0 ? { d, by: e.operatorToken.kind === K.PlusEqualsToken ? k : -k } : undefined;
+    }
+    return undefined;
+  }
+  /** The largest value of local `d` that the loop condition lets into the body
+   *  (`i < n`, `i <= n`, `i * i <= n`, in a chain of &&), from the declared ranges. */
+  private conditionTop(d: ts.Node, c: ts.Expression): number | undefined {
+    const K = ts.SyntaxKind;
+    while (ts.isParenthesizedExpression(c)) c = c.expression;
+    if (!ts.isBinaryExpression(c)) return undefined;
+    const op = c.operatorToken.kind;
+    if (op === K.AmpersandAmpersandToken) {
+      const a = this.conditionTop(d, c.left), b = this.conditionTop(d, c.right);
+      return a === undefined ? b : b === undefined ? a : Math.min(a, b);
+    }
+    let l = c.left, r = c.right, strict: boolean;
+    if (op === K.LessThanToken || op === K.LessThanEqualsToken) strict = op === K.LessThanToken;
+    else if (op === K.GreaterThanToken || op === K.GreaterThanEqualsToken) { [l, r] = [r, l]; strict = op === K.GreaterThanToken; }
+    else return undefined;
+    const bound = this.staticRange(r);
+    if (!bound) return undefined;
+    const top = bound[1] - (strict ? 1 : 0);
+    if (this.localDecl(l) === d) return top;
+    while (ts.isParenthesizedExpression(l)) l = l.expression;
+    if (ts.isBinaryExpression(l) && l.operatorToken.kind === K.AsteriskToken && this.localDecl(l.left) === d && this.localDecl(l.right) === d) {
+      return top < 0 ? undefined : Math.floor(Math.sqrt(top));
+    }
+    return undefined;
+  }
+  /** The range of a literal, a local (its facts), a constant or a `.length`, without translating it. */
+  private staticRange(e: ts.Expression): [number, number] | undefined {
+    while (ts.isParenthesizedExpression(e)) e = e.expression;
+    if (ts.isNumericLiteral(e)) return [Number(e.text), Number(e.text)];
+    if (ts.isIdentifier(e)) {
+      const d = this.declOf(e);
+      const ent = d ? this.fs?.locals.get(d) ?? this.ents.get(d) : undefined;
+      if (!d || !ent) return undefined;
+      if (ent.kind === "const") return [ent.lo, ent.hi];
+      if (ent.kind === "local" && ent.t.k === "int") {
+        const r = this.fs!.flow.range(d);
+        return r ? [Math.max(r[0], ent.t.lo), Math.min(r[1], ent.t.hi)] : [ent.t.lo, ent.t.hi];
+      }
+      return undefined;
+    }
+    if (ts.isPropertyAccessExpression(e) && e.name.text === "length") return [0, 4294967295];
+    return undefined;
+  }
+  /** The flow after a loop: its head, and when no `break` leaves it, the condition was false. */
+  protected loopExit(head: Flow, cond: ts.Expression | undefined, body: ts.Statement): Flow {
+    if (this.hasBreak(body)) return head.fork();
+    if (!cond || cond.kind === ts.SyntaxKind.TrueKeyword) return Flow.unreachable();
+    return this.assume(head, cond, false);
+  }
+  private hasBreak(n: ts.Node): boolean {
+    let found = false;
+    const visit = (x: ts.Node): void => {
+      if (found) return;
+      if (ts.isBreakStatement(x)) found = true;
+      else ts.forEachChild(x, visit);
+    };
+    visit(n);
+    return found;
   }
   protected varDecls(list: ts.VariableDeclarationList, out: Out, line: number): void {
     const isConst = (list.flags & ts.NodeFlags.Const) !== 0;
@@ -311,6 +449,7 @@ export abstract class Statements extends Expressions {
       this.flush(out, line);
       const ent = { kind: "local" as const, cname, t, read: false };
       this.fs!.locals.set(d, ent);
+      this.fs!.flow.write(d);
       out.push(`${cDecl(t, cname)} = ${init};${this.trailing(list.parent)}`, line);
       (out.lines[out.lines.length - 1] as OutLine & { unusedCheck?: typeof ent }).unusedCheck = ent;
     }
@@ -346,7 +485,17 @@ export abstract class Statements extends Expressions {
       this.end(e);
     }
   }
+  /** The range of the value the last assignment stored (flow facts of its target). */
+  private assigned: [number, number] | undefined;
   protected assign(e: ts.BinaryExpression): string | null {
+    this.assigned = undefined;
+    const res = this.assign0(e);
+    // A write ends what was known about the local.
+    const d = this.localDecl(e.left);
+    if (d) this.fs!.flow.write(d);
+    return res;
+  }
+  private assign0(e: ts.BinaryExpression): string | null {
     const K = ts.SyntaxKind;
     const op = e.operatorToken.kind;
     const lv = this.lvalue(e.left, e.right);
@@ -356,6 +505,7 @@ export abstract class Statements extends Expressions {
     const what = `the value assigned to \`${e.left.getText()}\``;
     if (op === K.EqualsToken) {
       const c = this.conv(rv, lv.t, e.right, what);
+      if (lv.t.k === "int" && rv.t.k === "int") this.assigned = [Math.max(rv.lo, lv.t.lo), Math.min(rv.hi, lv.t.hi)];
       return lv.set ? lv.set(c) : `${lv.plain} = ${c}`;
     }
     const opText = e.operatorToken.getText().slice(0, -1);
@@ -379,6 +529,11 @@ export abstract class Statements extends Expressions {
       (lv.t.base === "int32_t" || lv.t.base === "uint32_t" || lv.t.base === "int" || lv.t.base === "size_t");
     if (counter) {
       const c = this.conv(rv, lv.t, e.right, `the operand of \`${e.operatorToken.getText()}\``);
+      if (op === K.MinusEqualsToken && lv.t.lo >= 0 && rv.hi > 0 && this.mayGoNegative(e.left, rv.hi, e.right)) {
+        const n = e.left.getText(), k = e.right.getText();
+        this.err(e, `\`-=\` on ${lv.t.name} \`${n}\` may go below 0 (Node gives a negative number, C wraps); check \`${k} <= ${n}\` first, or write \`${n} = ${lv.t.name}(${n} - ${k})\` to wrap`);
+        return null;
+      }
       if (!rv.pure && !this.stableExpr(e.left)) {
         // JavaScript reads the target before the right-hand side runs.
         const [old] = this.order([{ ...lv.read(), pure: false }, rv], [null, e.right], e);
@@ -418,6 +573,7 @@ export abstract class Statements extends Expressions {
     const simple = ts.isIdentifier(e.right) || ts.isNumericLiteral(e.right) || ts.isPropertyAccessExpression(e.right) || ts.isCallExpression(e.right) || ts.isParenthesizedExpression(e.right);
     const hint = (w: string): string => `${l} = ${w}(${l} ${opText} ${simple ? rt : `(${rt})`})`;
     const c = this.conv(r, lv.t, e, `the result of \`${e.getText()}\``, (l + rt).length <= 40 ? hint : (w) => `${l} = ${w}(...)`);
+    if (r.t.k === "int") this.assigned = [Math.max(r.lo, lv.t.lo), Math.min(r.hi, lv.t.hi)];
     return lv.set ? lv.set(c) : `${lv.plain} = ${c}`;
   }
   protected switchStmt(s: ts.SwitchStatement, out: Out, line: number): void {
@@ -432,7 +588,10 @@ export abstract class Statements extends Expressions {
     const ct = v.t.base === "int64_t" ? "int64_t" : v.t.base === "uint32_t" || v.t.base === "size_t" ? "uint32_t" : "int32_t";
     out.push(`switch (${v.t.base === "size_t" ? `(uint32_t)${this.paren(v)}` : v.c}) {`, line);
     const clauses = s.caseBlock.clauses;
+    // Flow: every case starts from the switch's; after it, what the cases write is unknown.
+    const entry = this.fs!.flow;
     clauses.forEach((cl, idx) => {
+      this.fs!.flow = entry.fork();
       this.comments(cl, out);
       if (ts.isCaseClause(cl)) {
         const saved = this.constMode;
@@ -461,6 +620,8 @@ export abstract class Statements extends Expressions {
       out.ind--;
       out.push("}");
     });
+    this.fs!.flow = entry.fork();
+    for (const d of this.writtenIn(s.caseBlock)) this.fs!.flow.write(d);
     out.push("}");
   }
   protected funcBody(fi: FuncInfo, out: Out): void {
@@ -474,7 +635,7 @@ export abstract class Statements extends Expressions {
     this.comments(d, out);
     // (unused statics get RT_UNUSED on their prototype, decided after all bodies)
     out.push(`${isStatic ? "static " : ""}${sig} {`, this.lineOf(d));
-    const fs: FnState = { fi, scopes: [new Set(fi.params.map((p) => p.cname))], locals: new Map(), mutated: new Set(), refs: new Map() };
+    const fs: FnState = { fi, scopes: [new Set(fi.params.map((p) => p.cname))], locals: new Map(), mutated: new Set(), refs: new Map(), flow: new Flow() };
     if (fi.cls) fs.scopes[0].add("self");
     this.fs = fs;
     for (const p of fi.params) fs.locals.set(p.decl, { kind: "local", cname: p.cname, t: p.t, read: false });

@@ -592,7 +592,7 @@ export class mgos_mqtt_conn {
 
   private removeHandler(i: u32): void {
     for (let j: u32 = i; j + 1 < this.nHandlers; j++) copy(this.handlers[j], this.handlers[j + 1]);
-    this.nHandlers--;
+    this.nHandlers = u32(this.nHandlers - 1);
     const last: mgos_mqtt_handler = this.handlers[this.nHandlers];
     last.kind = HandlerKind.FREE;
     last.ev = null;

@@ -68,7 +68,7 @@ uint32_t codec_encodeRemainingLength(rt_bytes out, uint32_t off, uint32_t n) {
   for (uint32_t i = 0; i < size; i++) {
     uint8_t low = (uint8_t)(v & 0x7fu);
     v = v >> 7;
-    rt_bytes_set(out, rt_idx_add(off, i), ((i + 1u) < size) ? (uint8_t)(low | 0x80) : low);
+    rt_bytes_set(out, rt_idx_add(off, i), (uint8_t)(((i + 1) < size) ? (uint8_t)(low | 0x80) : low));
   }
   return size;
 }
@@ -81,7 +81,7 @@ uint32_t codec_publishSize(uint32_t topicLen, uint32_t payloadLen, uint8_t qos) 
     return 0;
   }
 #line 73 "ts-src/mqtt/codec.ts"
-  uint32_t rem = (2u + topicLen) + (uint32_t)((qos > 0) ? 2 : 0);
+  uint32_t rem = (uint32_t)((int32_t)(2 + topicLen) + ((qos > 0) ? 2 : 0));
   if (payloadLen > (packet_MAX_REMAINING_LENGTH - rem)) {
 #line 74 "ts-src/mqtt/codec.ts"
     return 0; // rem <= 65539: no wrap
@@ -367,12 +367,12 @@ uint32_t codec_encodeSuback(rt_bytes out, uint16_t packetId, rt_bytes codes) {
     return 0;
   }
 #line 249 "ts-src/mqtt/codec.ts"
-  if (codes.len > (uint32_t)((int32_t)packet_MAX_REMAINING_LENGTH - 2)) {
+  if (codes.len > (packet_MAX_REMAINING_LENGTH - 2)) {
 #line 249 "ts-src/mqtt/codec.ts"
     return 0;
   }
 #line 250 "ts-src/mqtt/codec.ts"
-  uint32_t rem = 2u + codes.len;
+  uint32_t rem = 2 + codes.len;
   uint32_t total = codec_packetSize(rem);
   if (total > out.len) {
 #line 252 "ts-src/mqtt/codec.ts"
@@ -444,11 +444,11 @@ static DecodeErr codec_checkFirstByte(uint8_t type, uint8_t flags, bool forClien
   case PacketType_PUBREL:
   case PacketType_SUBSCRIBE:
   case PacketType_UNSUBSCRIBE: {
-    return (flags == 2) ? DecodeErr_OK : DecodeErr_RESERVED_FLAGS;
+    return (DecodeErr)((flags == 2) ? DecodeErr_OK : DecodeErr_RESERVED_FLAGS);
   }
 #line 295 "ts-src/mqtt/codec.ts"
   default: {
-    return (flags == 0) ? DecodeErr_OK : DecodeErr_RESERVED_FLAGS;
+    return (DecodeErr)((flags == 0) ? DecodeErr_OK : DecodeErr_RESERVED_FLAGS);
   }
   }
   return (DecodeErr)0; /* not reached */
@@ -464,18 +464,18 @@ static DecodeErr codec_checkRemainingLength(uint8_t type, uint32_t rem) {
   case PacketType_PUBREL:
   case PacketType_PUBCOMP:
   case PacketType_UNSUBACK: {
-    return (rem == 2) ? DecodeErr_OK : DecodeErr_BAD_LENGTH;
+    return (DecodeErr)((rem == 2) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
 #line 310 "ts-src/mqtt/codec.ts"
   case PacketType_PINGREQ:
   case PacketType_PINGRESP:
   case PacketType_DISCONNECT: {
-    return (rem == 0) ? DecodeErr_OK : DecodeErr_BAD_LENGTH;
+    return (DecodeErr)((rem == 0) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
 #line 314 "ts-src/mqtt/codec.ts"
   case PacketType_SUBACK: {
     // A packet id and at least one return code.
-    return (rem >= 3) ? DecodeErr_OK : DecodeErr_BAD_LENGTH;
+    return (DecodeErr)((rem >= 3) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
 #line 317 "ts-src/mqtt/codec.ts"
   default: {
@@ -586,7 +586,7 @@ static int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClie
   case PacketType_SUBSCRIBE:
   case PacketType_UNSUBSCRIBE: {
     // Only without forClient (checkFirstByte refused them otherwise).
-    e = (serverBody != NULL) ? serverBody(body, type, out) : DecodeErr_NOT_FOR_CLIENT;
+    e = (DecodeErr)((serverBody != NULL) ? serverBody(body, type, out) : DecodeErr_NOT_FOR_CLIENT);
     break;
   }
 #line 394 "ts-src/mqtt/codec.ts"
@@ -664,7 +664,7 @@ static DecodeErr codec_topicNameErr(rt_bytes t) {
 #line 436 "ts-src/mqtt/codec.ts"
   if (!topic_validTopicName(t)) {
 #line 436 "ts-src/mqtt/codec.ts"
-    return topic_validUtf8(t) ? DecodeErr_TOPIC_WILDCARD : DecodeErr_BAD_UTF8;
+    return (DecodeErr)(topic_validUtf8(t) ? DecodeErr_TOPIC_WILDCARD : DecodeErr_BAD_UTF8);
   }
 #line 437 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
@@ -780,7 +780,7 @@ static DecodeErr codec_decodeFilterList(rt_bytes body, bool withQos, Packet *out
 #line 492 "ts-src/mqtt/codec.ts"
     if (!topic_validTopicFilter(f)) {
 #line 492 "ts-src/mqtt/codec.ts"
-      return topic_validUtf8(f) ? DecodeErr_BAD_FILTER : DecodeErr_BAD_UTF8;
+      return (DecodeErr)(topic_validUtf8(f) ? DecodeErr_BAD_FILTER : DecodeErr_BAD_UTF8);
     }
 #line 493 "ts-src/mqtt/codec.ts"
     at = (uint32_t)end;

@@ -128,7 +128,7 @@ static void config_rebind(mgos_config *cfg) {
       uint32_t off = rt_get_u32(cfg->offs, config_gen_STR_SLOT_COUNT, config_slot_index(s, slot));
       if (off != 0) {
 #line 164 "ts-src/config/config.ts"
-        config_gen_set_str(config_section_of(cfg, s), config_gen_str_slot_key(slot), rt_cstr(rt_subarray(RT_BYTES(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE), off - 1u, UINT32_MAX)));
+        config_gen_set_str(config_section_of(cfg, s), config_gen_str_slot_key(slot), rt_cstr(rt_subarray(RT_BYTES(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE), off - 1, UINT32_MAX)));
       }
     }
   }
@@ -212,7 +212,7 @@ static config_err config_store_str(mgos_config *cfg, int32_t s, int32_t k, rt_by
     return config_err_OK;
   }
 #line 226 "ts-src/config/config.ts"
-  uint32_t need = (uint32_t)n + 1u;
+  uint32_t need = (uint32_t)n + 1;
   if (need > ((int64_t)CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE - (int64_t)cfg->used)) {
 #line 227 "ts-src/config/config.ts"
     config_compact(cfg);
@@ -281,8 +281,8 @@ static void config_msg_u32(uint32_t v) {
   uint32_t i = 11;
   rt_bytes d = RT_BYTES(config_st.digits, 12);
   do {
-    i--;
-    rt_bytes_set(d, i, (uint8_t)(0x30 + (int32_t)(x % 10)));
+    i = i - 1u;
+    rt_bytes_set(d, i, (uint8_t)(0x30 + (x % 10)));
     x = x / 10;
   } while (x != 0);
   config_msg_lit(rt_subarray(d, i, 11));
@@ -482,7 +482,7 @@ static config_err config_type_err(int32_t s, int32_t k, rt_bytes what, bool json
 static rt_bytes config_take_key(void) {
   json_lexer *lx = &config_st.lx;
   int32_t n = config_json_string_decode(lx->src, lx->start, lx->end, RT_BYTES(config_st.key, config_NAME_SIZE), 0);
-  config_st.key_len = (n < 0) ? 0 : ((n > config_NAME_SIZE) ? (uint32_t)config_NAME_SIZE : (uint32_t)n);
+  config_st.key_len = (uint32_t)((n < 0) ? 0 : (int32_t)((n > config_NAME_SIZE) ? (uint32_t)config_NAME_SIZE : (uint32_t)n));
   if (n > config_NAME_SIZE) {
 #line 411 "ts-src/config/config.ts"
     return RT_LIT("");
@@ -764,7 +764,7 @@ config_err config_set(rt_bytes path, rt_bytes value) {
     config_msg_lit(RT_LIT(": unknown section (expected mqtt or mqtt1)"));
     return config_finish(config_err_UNKNOWN_SECTION);
   }
-  int32_t k = config_gen_key_find(rt_subarray(path, (uint32_t)dot + 1u, UINT32_MAX));
+  int32_t k = config_gen_key_find(rt_subarray(path, (uint32_t)dot + 1, UINT32_MAX));
   if (k < 0) {
     config_msg_quote(path);
     config_msg_lit(RT_LIT(": unknown key"));
@@ -780,7 +780,7 @@ config_err config_set_arg(rt_bytes arg) {
   for (uint32_t i = 0; i < arg.len; i++) {
     if (rt_bytes_get(arg, i) == 0x3d) {
 #line 598 "ts-src/config/config.ts"
-      return config_set(rt_subarray(arg, 0, i), rt_subarray(arg, i + 1u, UINT32_MAX));
+      return config_set(rt_subarray(arg, 0, i), rt_subarray(arg, i + 1, UINT32_MAX));
     }
   }
 #line 600 "ts-src/config/config.ts"

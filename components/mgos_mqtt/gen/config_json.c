@@ -348,7 +348,7 @@ int32_t config_json_string_decode(rt_bytes src, uint32_t start, uint32_t end, rt
       p++;
       continue;
     }
-    int16_t e = config_json_byte_at(src, p + 1u);
+    int16_t e = config_json_byte_at(src, p + 1);
     int16_t out = -1;
     switch (e) {
     case 0x62: {
@@ -409,7 +409,7 @@ int32_t config_json_string_decode(rt_bytes src, uint32_t start, uint32_t end, rt
     p += 6;
     if (cp >= 0xd800 && cp <= 0xdbff) {
       int32_t lo = config_json_hex4(src, p + 2u);
-      cp = rt_i32_of(((0x10000u + ((uint32_t)((int64_t)cp - 0xd800) << 10)) + ((uint32_t)lo - 0xdc00u)));
+      cp = rt_i32_of(((uint32_t)(0x10000 + ((cp - 0xd800) << 10)) + ((uint32_t)lo - 0xdc00u)));
       p += 6;
     }
     if (cp == 0) {
@@ -435,19 +435,19 @@ static uint32_t config_json_utf8_put(rt_bytes dst, uint32_t at, int32_t cp) {
     return 1;
   }
   if (cp < 0x800) {
-    rt_bytes_set(dst, at, (uint8_t)(0xc0 | rt_sar32(cp, 6)));
+    rt_bytes_set(dst, at, (uint8_t)(0xc0 | (cp >> 6)));
     rt_bytes_set(dst, at + 1u, (uint8_t)(0x80 | (cp & 0x3f)));
     return 2;
   }
   if (cp < 0x10000) {
-    rt_bytes_set(dst, at, (uint8_t)(0xe0 | rt_sar32(cp, 12)));
-    rt_bytes_set(dst, at + 1u, (uint8_t)(0x80 | (rt_sar32(cp, 6) & 0x3f)));
+    rt_bytes_set(dst, at, (uint8_t)(0xe0 | (cp >> 12)));
+    rt_bytes_set(dst, at + 1u, (uint8_t)(0x80 | ((cp >> 6) & 0x3f)));
     rt_bytes_set(dst, at + 2u, (uint8_t)(0x80 | (cp & 0x3f)));
     return 3;
   }
-  rt_bytes_set(dst, at, (uint8_t)(0xf0 | rt_sar32(cp, 18)));
-  rt_bytes_set(dst, at + 1u, (uint8_t)(0x80 | (rt_sar32(cp, 12) & 0x3f)));
-  rt_bytes_set(dst, at + 2u, (uint8_t)(0x80 | (rt_sar32(cp, 6) & 0x3f)));
+  rt_bytes_set(dst, at, (uint8_t)(0xf0 | (cp >> 18)));
+  rt_bytes_set(dst, at + 1u, (uint8_t)(0x80 | ((cp >> 12) & 0x3f)));
+  rt_bytes_set(dst, at + 2u, (uint8_t)(0x80 | ((cp >> 6) & 0x3f)));
   rt_bytes_set(dst, at + 3u, (uint8_t)(0x80 | (cp & 0x3f)));
   return 4;
 }
@@ -524,7 +524,7 @@ double config_json_number_value(rt_bytes src, uint32_t start, uint32_t end) {
       }
       v = v * config_json_pow10(k);
     } else if (exp10 < 0) {
-      int32_t k = (exp10 < -400) ? 400 : rt_i32_of((uint32_t)(-(int64_t)exp10));
+      int32_t k = (exp10 < -400) ? 400 : (-exp10);
       while (k > 22) {
         v = v / 1e+22;
         k -= 22;

@@ -142,7 +142,7 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
         break;
       }
     }
-    if (close == 0 || ((((int64_t)close + 1) < s.len) && (rt_bytes_get(s, rt_idx_add(close, 1)) != 0x3a))) {
+    if (close == 0 || ((((int64_t)close + 1) < s.len) && (rt_bytes_get(s, close + 1) != 0x3a))) {
       port_logMsg(LogLevel_ERROR, "bad server address (expected [v6addr]:port): ", s);
       return false;
     }
@@ -177,7 +177,7 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
         port_logMsg(LogLevel_ERROR, "bad server port in ", s);
         return false;
       }
-      port = (port * 10u) + (uint32_t)(d - 0x30);
+      port = (uint32_t)((int32_t)(port * 10) + (d - 0x30));
     }
     if (port == 0 || port > 65535) {
       port_logMsg(LogLevel_ERROR, "bad server port in ", s);
@@ -486,7 +486,7 @@ static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
 /** Fills `msg` (ev_data) from a decoded packet. */
 static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   mg_mqtt_message *m = &self->msg;
-  m->cmd = (ev >= 200) ? rt_i32_of(((uint32_t)ev - 200u)) : 0;
+  m->cmd = (ev >= 200) ? (ev - 200) : 0;
   m->qos = 0;
   m->len = 0;
   m->connack_ret_code = 0;
@@ -701,7 +701,7 @@ static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
     self->handlers[j] = self->handlers[rt_idx_add(j, 1)];
   }
 #line 595 "ts-src/mgos/conn.ts"
-  self->nHandlers--;
+  self->nHandlers = self->nHandlers - 1u;
   mgos_mqtt_handler *last = &self->handlers[self->nHandlers];
   last->kind = HandlerKind_FREE;
   last->ev = NULL;
@@ -724,7 +724,7 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
     return false;
   }
 #line 614 "ts-src/mgos/conn.ts"
-  uint8_t q = ((uint8_t)qos > mgos_mqtt_conn_effectiveMaxQos(self)) ? mgos_mqtt_conn_effectiveMaxQos(self) : (uint8_t)qos;
+  uint8_t q = (uint8_t)(((uint8_t)qos > mgos_mqtt_conn_effectiveMaxQos(self)) ? mgos_mqtt_conn_effectiveMaxQos(self) : (uint8_t)qos);
   if (Session_subscribe(&self->session, filter, q, self->handlers[(uint32_t)k].tag) == 0) {
     mgos_mqtt_conn_removeHandler(self, (uint32_t)k);
     return false;
@@ -914,16 +914,16 @@ static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_byt
     int32_t v = num;
     if (v < 0) {
       LogText_put(t, 0x2d);
-      v = (v == INT32_MIN) ? 2147483647 : rt_i32_of((uint32_t)(-(int64_t)v));
+      v = (v == INT32_MIN) ? 2147483647 : (-v);
     }
     int32_t div = 1000000000;
-    while (div > 1 && (rt_idiv_i64(v, div) == 0)) {
+    while (div > 1 && ((v / div) == 0)) {
 #line 781 "ts-src/mgos/conn.ts"
       div = div / 10;
     }
 #line 782 "ts-src/mgos/conn.ts"
     while (div > 0) {
-      LogText_put(t, (uint8_t)(0x30 + (int32_t)(rt_idiv_i64(v, div) % 10)));
+      LogText_put(t, (uint8_t)(0x30 + ((v / div) % 10)));
       div = div / 10;
     }
     LogText_put(t, 0x29);

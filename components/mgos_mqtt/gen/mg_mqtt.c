@@ -57,7 +57,7 @@ void mg_mqtt_subscribe_one(mg_connection *nc, const char *topic, uint8_t qos) {
   }
 #line 63 "ts-src/mgos/mg_mqtt.ts"
   c->session.now = port_nowMs();
-  Session_subscribe(&c->session, rt_str_bytes(topic), (qos > mgos_mqtt_conn_effectiveMaxQos(c)) ? mgos_mqtt_conn_effectiveMaxQos(c) : qos, -1);
+  Session_subscribe(&c->session, rt_str_bytes(topic), (uint8_t)((qos > mgos_mqtt_conn_effectiveMaxQos(c)) ? mgos_mqtt_conn_effectiveMaxQos(c) : qos), -1);
   mgos_mqtt_conn_service(c, c->session.now);
 }
 

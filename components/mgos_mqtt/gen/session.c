@@ -142,9 +142,9 @@ static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at) {
   uint32_t i = at + 1u;
   while (i < tx.len && shift <= 21) {
     uint8_t b = rt_bytes_get(tx, i);
-    rem = (rem | ((uint32_t)(b & 0x7f) << (shift & 31u)));
-    shift = shift + 7u;
-    i = i + 1u;
+    rem = (rem | ((uint32_t)(b & 0x7f) << shift));
+    shift = shift + 7;
+    i = i + 1;
     if ((b & 0x80) == 0) {
 #line 236 "ts-src/mqtt/session.ts"
       break;
@@ -281,8 +281,8 @@ void Session_txConsumed(Session *self, uint32_t n) {
   uint32_t k = n;
   if (self->txHeadLeft > 0) {
     uint32_t d = session_minU32(k, self->txHeadLeft);
-    self->txHeadLeft -= d;
-    k -= d;
+    self->txHeadLeft = self->txHeadLeft - d;
+    k = k - d;
   }
   uint32_t at = n - k;
   while (k > 0) {
@@ -466,7 +466,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     Session_log(self, LogLevel_ERROR, "publish: invalid topic name", topic, 0);
     return 0;
   }
-  uint8_t q = (qos > self->cfg.maxQos) ? self->cfg.maxQos : qos;
+  uint8_t q = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
   if (q == 0) {
     // QoS 0 is never queued: sent now or not at all.
     if (self->state != SessionState_CONNECTED) {
@@ -553,7 +553,7 @@ uint16_t Session_subscribe(Session *self, rt_bytes filter, uint8_t qos, int32_t 
   Sub *s = &self->subs[self->subCount];
   rt_copy_bytes(RT_BYTES(s->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, filter);
   s->filterLen = filter.len;
-  s->qos = (qos > self->cfg.maxQos) ? self->cfg.maxQos : qos;
+  s->qos = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
   s->granted = 0;
   s->tag = tag;
   s->state = SubState_SUB_PENDING;
@@ -956,7 +956,7 @@ static void Session_pump(Session *self) {
         return;
       }
 #line 911 "ts-src/mqtt/session.ts"
-      r->state = (r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC;
+      r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       r->sent = false;
       r->unsent = true;
       inflight++;
@@ -1010,7 +1010,7 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
-    self->ackCount--;
+    self->ackCount = self->ackCount - 1u;
   }
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
@@ -1033,7 +1033,7 @@ static bool Session_pumpAcksAndSubs(Session *self) {
       return false;
     }
 #line 956 "ts-src/mqtt/session.ts"
-    s->state = sub ? SubState_SUB_SENT : SubState_UNSUB_SENT;
+    s->state = (SubState)(sub ? SubState_SUB_SENT : SubState_UNSUB_SENT);
     self->txLen += n;
     self->lastTx = self->now;
   }
@@ -1253,7 +1253,7 @@ static void Session_freeRec(Session *self, uint32_t i) {
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
 #line 1108 "ts-src/mqtt/session.ts"
-  self->recCount--;
+  self->recCount = self->recCount - 1u;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
   last->packetId = 0;
@@ -1267,7 +1267,7 @@ static void Session_freeSub(Session *self, uint32_t i) {
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
   }
 #line 1118 "ts-src/mqtt/session.ts"
-  self->subCount--;
+  self->subCount = self->subCount - 1u;
   Sub *last = &self->subs[self->subCount];
   last->state = SubState_FREE;
   last->packetId = 0;
@@ -1296,5 +1296,5 @@ static void Session_rxQos2Remove(Session *self, uint32_t k) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
 #line 1136 "ts-src/mqtt/session.ts"
-  self->rxQos2Count--;
+  self->rxQos2Count = self->rxQos2Count - 1u;
 }

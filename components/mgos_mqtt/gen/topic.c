@@ -51,12 +51,12 @@ bool topic_validUtf8(rt_bytes s) {
       return false; // 0x80..0xc1 (continuation or overlong lead), 0xf5..0xff
     }
     // i < n, so n - i - 1 cannot wrap (u32 keeps the comparison 32-bit in C).
-    if (more > ((n - i) - 1u)) {
+    if (more > ((n - i) - 1)) {
 #line 54 "ts-src/mqtt/topic.ts"
       return false; // truncated sequence
     }
 #line 55 "ts-src/mqtt/topic.ts"
-    uint8_t c1 = rt_bytes_get(s, rt_idx_add(i, 1));
+    uint8_t c1 = rt_bytes_get(s, i + 1);
     if (c1 < lo || c1 > hi) {
 #line 56 "ts-src/mqtt/topic.ts"
       return false;
@@ -115,8 +115,8 @@ bool topic_validTopicFilter(rt_bytes f) {
     if (c == topic_PLUS || c == topic_HASH) {
       // A wildcard must stand alone between separators (or the ends).
       // i < n <= 65535: i - 1 (when i > 0) and i + 1 cannot wrap.
-      uint32_t next = i + 1u;
-      if (i > 0 && (rt_bytes_get(f, i - 1u) != topic_SLASH)) {
+      uint32_t next = i + 1;
+      if (i > 0 && (rt_bytes_get(f, i - 1) != topic_SLASH)) {
 #line 91 "ts-src/mqtt/topic.ts"
         return false;
       }

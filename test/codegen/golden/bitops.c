@@ -39,7 +39,7 @@ static uint32_t bitops_popcount(uint32_t v) {
   uint32_t n = 0;
   uint32_t x = v;
   while (x != 0) {
-    x = (x & (uint32_t)((int64_t)x - 1)) >> 0;
+    x = (x & (x - 1)) >> 0;
     n++;
   }
   return n;

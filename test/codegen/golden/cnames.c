@@ -40,7 +40,7 @@ void cnames_main(void) {
   int32_t x = 1;
   int32_t sum = 0;
   for (int32_t i = 0; i < 3; i++) {
-    int32_t x_2 = rt_i32_of(((uint32_t)i * 10u));
+    int32_t x_2 = i * 10;
     sum += x_2;
   }
   {

@@ -57,7 +57,7 @@ void loops_main(void) {
         break;
       }
 #line 31 "test/codegen/programs/loops.ts"
-      if ((int32_t)(((int64_t)a + (int64_t)b) % 2) == 1) {
+      if ((int32_t)((a + b) % 2) == 1) {
 #line 31 "test/codegen/programs/loops.ts"
         continue;
       }
@@ -72,7 +72,7 @@ void loops_main(void) {
   rt_print_ln();
   // A for with an empty body and no init.
   uint32_t n = 1;
-  for (; n < 1000; n = n * 2u) {
+  for (; n < 1000; n = n * 2) {
   }
 #line 39 "test/codegen/programs/loops.ts"
   rt_print_str("n ");

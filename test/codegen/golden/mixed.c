@@ -122,9 +122,9 @@ void mixed_main(void) {
   Row *r1 = &mixed_grid.rows[1];
   r1->visit = mixed_negate;
   for (uint32_t i = 0; i < 3; i++) {
-    r0->cells[i].v = r0->visit(rt_i32_of((i + 1u)));
-    r0->cells[i].tag = (uint8_t)(0xf0u + i);
-    r1->cells[i].v = r1->visit(rt_i32_of((i + 1u)));
+    r0->cells[i].v = r0->visit((int32_t)(i + 1));
+    r0->cells[i].tag = (uint8_t)(0xf0 + i);
+    r1->cells[i].v = r1->visit((int32_t)(i + 1));
   }
   r1->cells[2] = r0->cells[0];
   r0->cells[0].v = 99;

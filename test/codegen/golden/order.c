@@ -50,7 +50,7 @@ static bool order_isEven(uint32_t n) {
     return true;
   }
 #line 43 "test/codegen/programs/order.ts"
-  return order_isOdd(n - 1u);
+  return order_isOdd(n - 1);
 }
 
 static bool order_isOdd(uint32_t n) {
@@ -59,7 +59,7 @@ static bool order_isOdd(uint32_t n) {
     return false;
   }
 #line 48 "test/codegen/programs/order.ts"
-  return order_isEven(n - 1u);
+  return order_isEven(n - 1);
 }
 
 int32_t order_unused(int32_t x) {

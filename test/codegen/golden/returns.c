@@ -48,7 +48,7 @@ static uint32_t returns_fib(uint32_t n) {
     return n;
   }
 #line 24 "test/codegen/programs/returns.ts"
-  return returns_fib(n - 1u) + returns_fib(n - 2u);
+  return returns_fib(n - 1) + returns_fib(n - 2);
 }
 
 static bool returns_isPrime(uint32_t n) {
@@ -57,8 +57,8 @@ static bool returns_isPrime(uint32_t n) {
     return false;
   }
 #line 29 "test/codegen/programs/returns.ts"
-  for (uint32_t d = 2; rt_idiv_u32(n, d) >= d; d++) {
-    if (rt_mod_u32(n, d) == 0) {
+  for (uint32_t d = 2; (n / d) >= d; d++) {
+    if ((int32_t)(n % d) == 0) {
 #line 30 "test/codegen/programs/returns.ts"
       return false;
     }

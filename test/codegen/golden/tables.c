@@ -21,7 +21,7 @@ void tables_main(void) {
   uint32_t s = 0;
   for (uint32_t i = 0; i < tables_N; i++) {
 #line 15 "test/codegen/programs/tables.ts"
-    s += (i < 5u ? tables_PRIMES[i] : (uint8_t)0);
+    s += tables_PRIMES[i];
   }
 #line 16 "test/codegen/programs/tables.ts"
   rt_print_str("primes ");
@@ -43,11 +43,11 @@ void tables_main(void) {
 #line 17 "test/codegen/programs/tables.ts"
   rt_print_ln();
   for (uint32_t i = 0; i < 5; i++) {
-    rt_print_int((int64_t)((i < 5u ? tables_DELTAS[i] : (int32_t)0)));
+    rt_print_int((int64_t)tables_DELTAS[i]);
 #line 19 "test/codegen/programs/tables.ts"
     rt_print_str(" ");
 #line 19 "test/codegen/programs/tables.ts"
-    rt_print_int((int64_t)((i < 5u ? tables_MASKS[i] : (uint32_t)0)));
+    rt_print_int((int64_t)tables_MASKS[i]);
 #line 19 "test/codegen/programs/tables.ts"
     rt_print_ln();
   }

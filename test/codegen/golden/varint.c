@@ -45,7 +45,7 @@ static int32_t varint_decode(rt_bytes inp) {
     v = v + ((uint32_t)(b & 0x7f) * mult);
     if ((b & 0x80) == 0) {
       varint_codec.value = v;
-      return rt_i32_of((i + 1u));
+      return (int32_t)(i + 1);
     }
     mult = mult * 128u;
   }
