@@ -302,10 +302,13 @@ export abstract class Expressions extends Ranges {
     if (o0.bad || i0.bad) return this.bad();
     const [o, i] = this.order([o0, i0], [e.expression, e.argumentExpression], e);
     const pure = o.pure && i.pure;
+    const inside = this.inBounds(e, o, i);
     switch (o.t.k) {
       case "bytes":
+        if (inside) return this.mkVal(`${this.paren(o)}.p[${this.index(i, e.argumentExpression)}]`, intT("u8"), { pure });
         return this.mkVal(`rt_bytes_get(${o.c}, ${this.index(i, e.argumentExpression)})`, intT("u8"), { pure });
       case "arr":
+        if (inside) return this.mkVal(`${o.c}[${this.index(i, e.argumentExpression)}]`, o.t.elem, { pure });
         return this.mkVal(`rt_get_${o.t.elem.name}(${o.c}, ${o.t.nC}, ${this.index(i, e.argumentExpression)})`, o.t.elem, { pure });
       case "table": {
         if (i.t.k === "int" && i.lo >= 0 && i.hi < o.t.n) return this.mkVal(`${o.c}[${this.index(i, e)}]`, o.t.elem, { pure });
@@ -609,6 +612,16 @@ export abstract class Expressions extends Ranges {
     const c = prefix ? `${op}${lv.plain}` : `${lv.plain}${op}`;
     return { c, t: lv.t, lo: lv.t.lo, hi: lv.t.hi, atom: stmt, pure: false };
   }
+  /** An index proven inside the view or array: its range is below a fixed array's
+   *  size, or a flow fact says `i < b.length` of this very view. C then indexes directly. */
+  protected inBounds(e: ts.ElementAccessExpression, o: Val, i: Val): boolean {
+    if (i.t.k !== "int" || i.lo < 0 || i.bad || o.bad) return false;
+    if (o.t.k === "arr") return i.hi < o.t.nLo;
+    if (o.t.k !== "bytes" || !this.fs) return false;
+    const ki = this.key(e.argumentExpression), kb = this.key(e.expression);
+    if (ki === null || kb === null) return false;
+    return this.fs.flow.relations().some((r) => r.strict && r.lk === ki && r.rk === `${kb}.length`);
+  }
   /** Whether `target - k` (k at most `khi`, or the expression `kexpr`) may be negative:
    *  unless the flow facts of the local `target` prove target >= k. */
   protected mayGoNegative(target: ts.Expression, khi: number, kexpr: ts.Expression | null): boolean {
@@ -678,6 +691,14 @@ export abstract class Expressions extends Ranges {
       const [o, i, rv] = vals;
       if (o.bad || i.bad) return null;
       const idx = this.index(i, e.argumentExpression);
+      const inside = this.inBounds(e, o, i);
+      if (o.t.k === "bytes" && inside) {
+        return { rv, t: intT("u8"), set: (v) => `${this.paren(o)}.p[${idx}] = ${v}`, read: () => this.mkVal(`${this.paren(o)}.p[${idx}]`, intT("u8"), { pure: o.pure && i.pure }) };
+      }
+      if (o.t.k === "arr" && inside) {
+        const a = o.t;
+        return { rv, t: a.elem, set: (v) => `${o.c}[${idx}] = ${v}`, read: () => this.mkVal(`${o.c}[${idx}]`, a.elem, { pure: o.pure && i.pure }) };
+      }
       if (o.t.k === "bytes") {
         return { rv, t: intT("u8"), set: (v) => `rt_bytes_set(${o.c}, ${idx}, ${v})`, read: () => this.mkVal(`rt_bytes_get(${o.c}, ${idx})`, intT("u8"), { pure: o.pure && i.pure }) };
       }

@@ -244,6 +244,10 @@ export abstract class Ranges extends Declarations {
     return fitsI32(v.lo, v.hi) ? [v.lo, v.hi] : [-2147483648, 2147483647];
   }
   protected bitop(op: string, a: Val, b: Val, pure: boolean): Val {
+    // `x | 0`, `x ^ 0` of an i32 value: no operation in C.
+    if ((op === "|" || op === "^") && b.lit === 0 && a.t.k === "int" && fitsI32(a.lo, a.hi)) {
+      return { ...a, pure, negZero: undefined, lit: a.lit !== undefined ? a.lit + 0 : undefined };
+    }
     const [alo, ahi] = this.i32r(a), [blo, bhi] = this.i32r(b);
     let lo = -2147483648, hi = 2147483647;
     if (op === "&") {
@@ -280,6 +284,16 @@ export abstract class Ranges extends Declarations {
     return this.operand(v, "uint32_t");
   }
   protected shift(op: string, a: Val, b: Val, pure: boolean): Val {
+    // `x >> 0`, `x << 0` of an i32 value, `x >>> 0` of a u32 value: no operation in C
+    // (under Node they only turn -0 into 0).
+    if (b.lit !== undefined && (b.lit & 31) === 0 && a.t.k === "int" &&
+      (op === ">>>" ? a.lo >= 0 && a.hi <= 4294967295 : fitsI32(a.lo, a.hi))) {
+      return { ...a, pure, negZero: undefined, lit: a.lit !== undefined ? a.lit + 0 : undefined };
+    }
+    if (op === ">>>" && b.lit !== undefined && (b.lit & 31) === 0 && a.t.k === "int" && a.lit === undefined) {
+      // `x >>> 0` of a negative i32: the u32 bit pattern, nothing to shift.
+      return { c: this.u32operand(a), t: intT("u32"), lo: 0, hi: 4294967295, atom: false, pure };
+    }
     // Count: masked with 31 as JS does; a count known to be in 0..31 needs no mask.
     let nlo: number, nhi: number, nc: string;
     if (b.lit !== undefined) { nlo = nhi = b.lit & 31; nc = String(nlo); }

@@ -58,7 +58,6 @@ static RT_CONSTRUCTOR void config__ctor(void) {
 #line 102 "ts-src/config/config.ts"
 mgos_config *config_live(void) {
   if (!config_live_cfg.ready) {
-#line 103 "ts-src/config/config.ts"
     config_reset_store(&config_live_cfg);
   }
 #line 104 "ts-src/config/config.ts"
@@ -107,8 +106,7 @@ static void config_reset_store(mgos_config *cfg) {
   config_gen_set_defaults(&cfg->mqtt1, 1);
   cfg->used = 0;
   for (int32_t i = 0; i < config_gen_STR_SLOT_COUNT; i++) {
-#line 148 "ts-src/config/config.ts"
-    rt_set_u32(cfg->offs, config_gen_STR_SLOT_COUNT, (uint32_t)i, 0);
+    cfg->offs[(uint32_t)i] = 0;
   }
 #line 149 "ts-src/config/config.ts"
   cfg->ready = true;
@@ -127,7 +125,6 @@ static void config_rebind(mgos_config *cfg) {
     for (int32_t slot = 0; slot < config_gen_STR_KEY_COUNT; slot++) {
       uint32_t off = rt_get_u32(cfg->offs, config_gen_STR_SLOT_COUNT, config_slot_index(s, slot));
       if (off != 0) {
-#line 164 "ts-src/config/config.ts"
         config_gen_set_str(config_section_of(cfg, s), config_gen_str_slot_key(slot), rt_cstr(rt_subarray(RT_BYTES(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE), off - 1, UINT32_MAX)));
       }
     }
@@ -145,14 +142,13 @@ static void config_compact(mgos_config *cfg) {
     int32_t best = -1;
     uint32_t best_off = 0;
     for (int32_t i = 0; i < config_gen_STR_SLOT_COUNT; i++) {
-      uint32_t o = rt_get_u32(cfg->offs, config_gen_STR_SLOT_COUNT, (uint32_t)i);
+      uint32_t o = cfg->offs[(uint32_t)i];
       if (o > last && (best < 0 || o < best_off)) {
         best = i;
         best_off = o;
       }
     }
     if (best < 0) {
-#line 185 "ts-src/config/config.ts"
       break;
     }
     // Move it down to `w` (never above its old place, so a forward copy is safe), NUL included.
@@ -165,7 +161,6 @@ static void config_compact(mgos_config *cfg) {
       w++;
       r++;
       if (c == 0 || r >= a.len) {
-#line 194 "ts-src/config/config.ts"
         break;
       }
     }
@@ -185,8 +180,7 @@ static config_err config_store_str(mgos_config *cfg, int32_t s, int32_t k, rt_by
   int32_t n = json ? config_json_string_decode(src, start, end, RT_NOBYTES, 0) : rt_i32_of(src.len);
   if (!json) {
     for (uint32_t i = 0; i < src.len; i++) {
-      if (rt_bytes_get(src, i) == 0) {
-#line 211 "ts-src/config/config.ts"
+      if (src.p[i] == 0) {
         n = -1;
       }
     }
@@ -194,7 +188,6 @@ static config_err config_store_str(mgos_config *cfg, int32_t s, int32_t k, rt_by
 #line 214 "ts-src/config/config.ts"
   if (n < 0) {
     if (json) {
-#line 215 "ts-src/config/config.ts"
       config_loc_msg(config_st.lx.start);
     }
 #line 216 "ts-src/config/config.ts"
@@ -208,19 +201,16 @@ static config_err config_store_str(mgos_config *cfg, int32_t s, int32_t k, rt_by
   rt_set_u32(cfg->offs, config_gen_STR_SLOT_COUNT, slot, 0);
   config_gen_set_str(c, k, "");
   if (n == 0) {
-#line 225 "ts-src/config/config.ts"
     return config_err_OK;
   }
 #line 226 "ts-src/config/config.ts"
   uint32_t need = (uint32_t)n + 1;
   if (need > ((int64_t)CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE - (int64_t)cfg->used)) {
-#line 227 "ts-src/config/config.ts"
     config_compact(cfg);
   }
 #line 228 "ts-src/config/config.ts"
   if (need > ((int64_t)CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE - (int64_t)cfg->used)) {
     if (json) {
-#line 229 "ts-src/config/config.ts"
       config_loc_msg(config_st.lx.start);
     }
 #line 230 "ts-src/config/config.ts"
@@ -236,10 +226,9 @@ static config_err config_store_str(mgos_config *cfg, int32_t s, int32_t k, rt_by
   }
   uint32_t at = cfg->used;
   if (json) {
-#line 241 "ts-src/config/config.ts"
     config_json_string_decode(src, start, end, RT_BYTES(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE), at);
-  } else {
 #line 242 "ts-src/config/config.ts"
+  } else {
     rt_copy_bytes(RT_BYTES(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE), at, src);
   }
 #line 243 "ts-src/config/config.ts"
@@ -254,18 +243,17 @@ static config_err config_store_str(mgos_config *cfg, int32_t s, int32_t k, rt_by
 #line 252 "ts-src/config/config.ts"
 static void config_msg_clear(void) {
   config_st.msg_len = 0;
-  rt_set_u8(config_st.msg, config_MSG_SIZE, 0, 0);
+  config_st.msg[0] = 0;
 }
 
 /** Appends `b`, cutting at the buffer's end; keeps the message NUL-terminated. */
 static void config_msg_lit(rt_bytes b) {
   for (uint32_t i = 0; i < b.len; i++) {
     if (((int64_t)config_st.msg_len + 1) >= config_MSG_SIZE) {
-#line 260 "ts-src/config/config.ts"
       break;
     }
 #line 261 "ts-src/config/config.ts"
-    rt_set_u8(config_st.msg, config_MSG_SIZE, config_st.msg_len, rt_bytes_get(b, i));
+    rt_set_u8(config_st.msg, config_MSG_SIZE, config_st.msg_len, b.p[i]);
     config_st.msg_len++;
   }
   rt_set_u8(config_st.msg, config_MSG_SIZE, config_st.msg_len, 0);
@@ -310,7 +298,7 @@ static void config_loc_msg(uint32_t pos) {
   uint32_t line = 1;
   uint32_t col = 1;
   for (uint32_t i = 0; i < pos && i < src.len; i++) {
-    if (rt_bytes_get(src, i) == 0xa) {
+    if (src.p[i] == 0xa) {
       line++;
       col = 1;
     } else {
@@ -338,23 +326,17 @@ static void config_msg_token(void) {
   json_lexer *lx = &config_st.lx;
   switch (lx->tok) {
   case json_tok_EOF: {
-#line 333 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("end of input"));
-#line 333 "ts-src/config/config.ts"
     break;
   }
 #line 334 "ts-src/config/config.ts"
   case json_tok_LBRACE: {
-#line 334 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("an object"));
-#line 334 "ts-src/config/config.ts"
     break;
   }
 #line 335 "ts-src/config/config.ts"
   case json_tok_LBRACKET: {
-#line 335 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("an array"));
-#line 335 "ts-src/config/config.ts"
     break;
   }
 #line 336 "ts-src/config/config.ts"
@@ -397,44 +379,32 @@ static config_err config_lex_fail(void) {
   }
 #line 368 "ts-src/config/config.ts"
   case json_err_BAD_WORD: {
-#line 368 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("invalid literal (expected true, false or null)"));
-#line 368 "ts-src/config/config.ts"
     break;
   }
 #line 369 "ts-src/config/config.ts"
   case json_err_UNTERMINATED: {
-#line 369 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("unterminated string"));
-#line 369 "ts-src/config/config.ts"
     break;
   }
 #line 370 "ts-src/config/config.ts"
   case json_err_BAD_ESCAPE: {
-#line 370 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("invalid escape in string"));
-#line 370 "ts-src/config/config.ts"
     break;
   }
 #line 371 "ts-src/config/config.ts"
   case json_err_BAD_UNICODE: {
-#line 371 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("invalid \\u escape in string"));
-#line 371 "ts-src/config/config.ts"
     break;
   }
 #line 372 "ts-src/config/config.ts"
   case json_err_CONTROL: {
-#line 372 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("control character in string (escape it)"));
-#line 372 "ts-src/config/config.ts"
     break;
   }
 #line 373 "ts-src/config/config.ts"
   default: {
-#line 373 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("invalid number"));
-#line 373 "ts-src/config/config.ts"
     break;
   }
   }
@@ -446,7 +416,6 @@ static config_err config_lex_fail(void) {
 static config_err config_expected(rt_bytes what) {
   json_lexer *lx = &config_st.lx;
   if (lx->tok == json_tok_ERROR) {
-#line 381 "ts-src/config/config.ts"
     return config_lex_fail();
   }
 #line 382 "ts-src/config/config.ts"
@@ -461,7 +430,6 @@ static config_err config_expected(rt_bytes what) {
 /** "[file:l:c: ]section.key: WHAT, got VALUE"; from --set, VALUE is quoted. */
 static config_err config_type_err(int32_t s, int32_t k, rt_bytes what, bool json, rt_bytes value) {
   if (json) {
-#line 392 "ts-src/config/config.ts"
     config_loc_msg(config_st.lx.start);
   }
 #line 393 "ts-src/config/config.ts"
@@ -484,7 +452,6 @@ static rt_bytes config_take_key(void) {
   int32_t n = config_json_string_decode(lx->src, lx->start, lx->end, RT_BYTES(config_st.key, config_NAME_SIZE), 0);
   config_st.key_len = (uint32_t)((n < 0) ? 0 : (int32_t)((n > config_NAME_SIZE) ? (uint32_t)config_NAME_SIZE : (uint32_t)n));
   if (n > config_NAME_SIZE) {
-#line 411 "ts-src/config/config.ts"
     return RT_LIT("");
   }
 #line 412 "ts-src/config/config.ts"
@@ -501,24 +468,20 @@ static config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value) 
   json_lexer *lx = &config_st.lx;
   mgos_config_mqtt *c = config_section_of(&config_scratch, s);
   if (json && lx->tok == json_tok_ERROR) {
-#line 424 "ts-src/config/config.ts"
     return config_lex_fail();
   }
 #line 425 "ts-src/config/config.ts"
   config_kind kind = config_gen_key_kind(k);
   if (kind == config_kind_STRING) {
     if (!json) {
-#line 427 "ts-src/config/config.ts"
       return config_store_str(&config_scratch, s, k, value, false, 0, 0);
     }
 #line 428 "ts-src/config/config.ts"
     if (lx->tok == json_tok_NULL) {
-#line 428 "ts-src/config/config.ts"
       return config_store_str(&config_scratch, s, k, RT_LIT("\"\""), true, 0, 2);
     }
 #line 429 "ts-src/config/config.ts"
     if (lx->tok != json_tok_STRING) {
-#line 429 "ts-src/config/config.ts"
       return config_type_err(s, k, RT_LIT("expected a string"), true, value);
     }
 #line 430 "ts-src/config/config.ts"
@@ -529,18 +492,15 @@ static config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value) 
     if (!json) {
       t = json_tok_ERROR;
       if (rt_bytes_equal(value, RT_LIT("true"))) {
-#line 436 "ts-src/config/config.ts"
         t = json_tok_TRUE;
       }
 #line 437 "ts-src/config/config.ts"
       if (rt_bytes_equal(value, RT_LIT("false"))) {
-#line 437 "ts-src/config/config.ts"
         t = json_tok_FALSE;
       }
     }
 #line 439 "ts-src/config/config.ts"
     if (t != json_tok_TRUE && t != json_tok_FALSE) {
-#line 439 "ts-src/config/config.ts"
       return config_type_err(s, k, RT_LIT("expected true or false"), json, value);
     }
 #line 440 "ts-src/config/config.ts"
@@ -552,7 +512,6 @@ static config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value) 
     json_lexer_reset(lx, value);
     json_lexer_next(lx);
     if (lx->tok == json_tok_NUMBER && (lx->start != 0 || lx->end != value.len)) {
-#line 447 "ts-src/config/config.ts"
       lx->tok = json_tok_ERROR;
     }
   }
@@ -564,7 +523,6 @@ static config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value) 
   double v = config_json_number_value(lx->src, lx->start, lx->end);
   if (!((v >= config_gen_key_min(k)) && (v <= config_gen_key_max(k)))) {
     if (json) {
-#line 455 "ts-src/config/config.ts"
       config_loc_msg(lx->start);
     }
 #line 456 "ts-src/config/config.ts"
@@ -575,10 +533,9 @@ static config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value) 
     return config_err_RANGE;
   }
   if (is_int) {
-#line 462 "ts-src/config/config.ts"
     config_gen_set_int(c, k, rt_f64_to_i32(v));
-  } else {
 #line 463 "ts-src/config/config.ts"
+  } else {
     config_gen_set_f64(c, k, v);
   }
 #line 464 "ts-src/config/config.ts"
@@ -612,13 +569,11 @@ static config_err config_parse_section(int32_t s) {
   json_lexer *lx = &config_st.lx;
   json_tok t = json_lexer_next(lx);
   if (t == json_tok_RBRACE) {
-#line 493 "ts-src/config/config.ts"
     return config_err_OK;
   }
 #line 494 "ts-src/config/config.ts"
   for (; ; ) {
     if (t != json_tok_STRING) {
-#line 495 "ts-src/config/config.ts"
       return config_expected(RT_LIT("a key"));
     }
 #line 496 "ts-src/config/config.ts"
@@ -632,25 +587,21 @@ static config_err config_parse_section(int32_t s) {
       return config_err_UNKNOWN_KEY;
     }
     if (json_lexer_next(lx) != json_tok_COLON) {
-#line 505 "ts-src/config/config.ts"
       return config_expected(RT_LIT("':'"));
     }
 #line 506 "ts-src/config/config.ts"
     json_lexer_next(lx);
     config_err r = config_apply(s, k, true, RT_NOBYTES);
     if (r != config_err_OK) {
-#line 508 "ts-src/config/config.ts"
       return r;
     }
 #line 509 "ts-src/config/config.ts"
     t = json_lexer_next(lx);
     if (t == json_tok_RBRACE) {
-#line 510 "ts-src/config/config.ts"
       return config_err_OK;
     }
 #line 511 "ts-src/config/config.ts"
     if (t != json_tok_COMMA) {
-#line 511 "ts-src/config/config.ts"
       return config_expected(RT_LIT("',' or '}'"));
     }
 #line 512 "ts-src/config/config.ts"
@@ -664,7 +615,6 @@ static config_err config_parse(rt_bytes data) {
   json_lexer *lx = &config_st.lx;
   json_lexer_reset(lx, data);
   if (json_lexer_next(lx) != json_tok_LBRACE) {
-#line 519 "ts-src/config/config.ts"
     return config_expected(RT_LIT("'{'"));
   }
 #line 520 "ts-src/config/config.ts"
@@ -672,7 +622,6 @@ static config_err config_parse(rt_bytes data) {
   if (t != json_tok_RBRACE) {
     for (; ; ) {
       if (t != json_tok_STRING) {
-#line 523 "ts-src/config/config.ts"
         return config_expected(RT_LIT("a section name"));
       }
 #line 524 "ts-src/config/config.ts"
@@ -684,13 +633,11 @@ static config_err config_parse(rt_bytes data) {
         return config_err_UNKNOWN_SECTION;
       }
       if (json_lexer_next(lx) != json_tok_COLON) {
-#line 531 "ts-src/config/config.ts"
         return config_expected(RT_LIT("':'"));
       }
 #line 532 "ts-src/config/config.ts"
       if (json_lexer_next(lx) != json_tok_LBRACE) {
         if (lx->tok == json_tok_ERROR) {
-#line 533 "ts-src/config/config.ts"
           return config_lex_fail();
         }
 #line 534 "ts-src/config/config.ts"
@@ -702,18 +649,15 @@ static config_err config_parse(rt_bytes data) {
       }
       config_err r = config_parse_section(s);
       if (r != config_err_OK) {
-#line 541 "ts-src/config/config.ts"
         return r;
       }
 #line 542 "ts-src/config/config.ts"
       t = json_lexer_next(lx);
       if (t == json_tok_RBRACE) {
-#line 543 "ts-src/config/config.ts"
         break;
       }
 #line 544 "ts-src/config/config.ts"
       if (t != json_tok_COMMA) {
-#line 544 "ts-src/config/config.ts"
         return config_expected(RT_LIT("',' or '}'"));
       }
 #line 545 "ts-src/config/config.ts"
@@ -721,7 +665,6 @@ static config_err config_parse(rt_bytes data) {
     }
   }
   if (json_lexer_next(lx) != json_tok_EOF) {
-#line 548 "ts-src/config/config.ts"
     return config_expected(RT_LIT("end of input"));
   }
 #line 549 "ts-src/config/config.ts"
@@ -746,8 +689,7 @@ config_err config_set(rt_bytes path, rt_bytes value) {
   config_begin();
   int32_t dot = -1;
   for (uint32_t i = 0; i < path.len; i++) {
-    if ((rt_bytes_get(path, i) == 0x2e) && dot < 0) {
-#line 570 "ts-src/config/config.ts"
+    if (path.p[i] == 0x2e && dot < 0) {
       dot = rt_i32_of(i);
     }
   }
@@ -778,8 +720,7 @@ config_err config_set(rt_bytes path, rt_bytes value) {
 /** Sets one key from a `section.key=value` argument (the host's --set). */
 config_err config_set_arg(rt_bytes arg) {
   for (uint32_t i = 0; i < arg.len; i++) {
-    if (rt_bytes_get(arg, i) == 0x3d) {
-#line 598 "ts-src/config/config.ts"
+    if (arg.p[i] == 0x3d) {
       return config_set(rt_subarray(arg, 0, i), rt_subarray(arg, i + 1, UINT32_MAX));
     }
   }

@@ -68,12 +68,10 @@ void config_gen_set_defaults(mgos_config_mqtt *c, int32_t s) {
 /** The section index of `name`, or -1. */
 int32_t config_gen_section_find(rt_bytes name) {
   if (rt_bytes_equal(name, RT_LIT("mqtt"))) {
-#line 190 "ts-src/config/config_gen.ts"
     return 0;
   }
 #line 191 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("mqtt1"))) {
-#line 191 "ts-src/config/config_gen.ts"
     return 1;
   }
 #line 192 "ts-src/config/config_gen.ts"
@@ -84,12 +82,10 @@ int32_t config_gen_section_find(rt_bytes name) {
 const char *config_gen_section_name(int32_t s) {
   switch (s) {
   case 0: {
-#line 198 "ts-src/config/config_gen.ts"
     return "mqtt";
   }
 #line 199 "ts-src/config/config_gen.ts"
   default: {
-#line 199 "ts-src/config/config_gen.ts"
     return "mqtt1";
   }
   }
@@ -100,122 +96,98 @@ const char *config_gen_section_name(int32_t s) {
 #line 204 "ts-src/config/config_gen.ts"
 int32_t config_gen_key_find(rt_bytes name) {
   if (rt_bytes_equal(name, RT_LIT("enable"))) {
-#line 205 "ts-src/config/config_gen.ts"
     return 0;
   }
 #line 206 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("server"))) {
-#line 206 "ts-src/config/config_gen.ts"
     return 1;
   }
 #line 207 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("client_id"))) {
-#line 207 "ts-src/config/config_gen.ts"
     return 2;
   }
 #line 208 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("user"))) {
-#line 208 "ts-src/config/config_gen.ts"
     return 3;
   }
 #line 209 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("pass"))) {
-#line 209 "ts-src/config/config_gen.ts"
     return 4;
   }
 #line 210 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("reconnect_timeout_min"))) {
-#line 210 "ts-src/config/config_gen.ts"
     return 5;
   }
 #line 211 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("reconnect_timeout_max"))) {
-#line 211 "ts-src/config/config_gen.ts"
     return 6;
   }
 #line 212 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_cert"))) {
-#line 212 "ts-src/config/config_gen.ts"
     return 7;
   }
 #line 213 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_key"))) {
-#line 213 "ts-src/config/config_gen.ts"
     return 8;
   }
 #line 214 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_ca_cert"))) {
-#line 214 "ts-src/config/config_gen.ts"
     return 9;
   }
 #line 215 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_cipher_suites"))) {
-#line 215 "ts-src/config/config_gen.ts"
     return 10;
   }
 #line 216 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_psk_identity"))) {
-#line 216 "ts-src/config/config_gen.ts"
     return 11;
   }
 #line 217 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_psk_key"))) {
-#line 217 "ts-src/config/config_gen.ts"
     return 12;
   }
 #line 218 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("clean_session"))) {
-#line 218 "ts-src/config/config_gen.ts"
     return 13;
   }
 #line 219 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("keep_alive"))) {
-#line 219 "ts-src/config/config_gen.ts"
     return 14;
   }
 #line 220 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("will_topic"))) {
-#line 220 "ts-src/config/config_gen.ts"
     return 15;
   }
 #line 221 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("will_message"))) {
-#line 221 "ts-src/config/config_gen.ts"
     return 16;
   }
 #line 222 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("will_retain"))) {
-#line 222 "ts-src/config/config_gen.ts"
     return 17;
   }
 #line 223 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("max_qos"))) {
-#line 223 "ts-src/config/config_gen.ts"
     return 18;
   }
 #line 224 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("recv_mbuf_limit"))) {
-#line 224 "ts-src/config/config_gen.ts"
     return 19;
   }
 #line 225 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("require_time"))) {
-#line 225 "ts-src/config/config_gen.ts"
     return 20;
   }
 #line 226 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("cloud_events"))) {
-#line 226 "ts-src/config/config_gen.ts"
     return 21;
   }
 #line 227 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("max_queue_length"))) {
-#line 227 "ts-src/config/config_gen.ts"
     return 22;
   }
 #line 228 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("debug_use_log_level"))) {
-#line 228 "ts-src/config/config_gen.ts"
     return 23;
   }
 #line 229 "ts-src/config/config_gen.ts"
@@ -226,127 +198,102 @@ int32_t config_gen_key_find(rt_bytes name) {
 const char *config_gen_key_name(int32_t k) {
   switch (k) {
   case 0: {
-#line 235 "ts-src/config/config_gen.ts"
     return "enable";
   }
 #line 236 "ts-src/config/config_gen.ts"
   case 1: {
-#line 236 "ts-src/config/config_gen.ts"
     return "server";
   }
 #line 237 "ts-src/config/config_gen.ts"
   case 2: {
-#line 237 "ts-src/config/config_gen.ts"
     return "client_id";
   }
 #line 238 "ts-src/config/config_gen.ts"
   case 3: {
-#line 238 "ts-src/config/config_gen.ts"
     return "user";
   }
 #line 239 "ts-src/config/config_gen.ts"
   case 4: {
-#line 239 "ts-src/config/config_gen.ts"
     return "pass";
   }
 #line 240 "ts-src/config/config_gen.ts"
   case 5: {
-#line 240 "ts-src/config/config_gen.ts"
     return "reconnect_timeout_min";
   }
 #line 241 "ts-src/config/config_gen.ts"
   case 6: {
-#line 241 "ts-src/config/config_gen.ts"
     return "reconnect_timeout_max";
   }
 #line 242 "ts-src/config/config_gen.ts"
   case 7: {
-#line 242 "ts-src/config/config_gen.ts"
     return "ssl_cert";
   }
 #line 243 "ts-src/config/config_gen.ts"
   case 8: {
-#line 243 "ts-src/config/config_gen.ts"
     return "ssl_key";
   }
 #line 244 "ts-src/config/config_gen.ts"
   case 9: {
-#line 244 "ts-src/config/config_gen.ts"
     return "ssl_ca_cert";
   }
 #line 245 "ts-src/config/config_gen.ts"
   case 10: {
-#line 245 "ts-src/config/config_gen.ts"
     return "ssl_cipher_suites";
   }
 #line 246 "ts-src/config/config_gen.ts"
   case 11: {
-#line 246 "ts-src/config/config_gen.ts"
     return "ssl_psk_identity";
   }
 #line 247 "ts-src/config/config_gen.ts"
   case 12: {
-#line 247 "ts-src/config/config_gen.ts"
     return "ssl_psk_key";
   }
 #line 248 "ts-src/config/config_gen.ts"
   case 13: {
-#line 248 "ts-src/config/config_gen.ts"
     return "clean_session";
   }
 #line 249 "ts-src/config/config_gen.ts"
   case 14: {
-#line 249 "ts-src/config/config_gen.ts"
     return "keep_alive";
   }
 #line 250 "ts-src/config/config_gen.ts"
   case 15: {
-#line 250 "ts-src/config/config_gen.ts"
     return "will_topic";
   }
 #line 251 "ts-src/config/config_gen.ts"
   case 16: {
-#line 251 "ts-src/config/config_gen.ts"
     return "will_message";
   }
 #line 252 "ts-src/config/config_gen.ts"
   case 17: {
-#line 252 "ts-src/config/config_gen.ts"
     return "will_retain";
   }
 #line 253 "ts-src/config/config_gen.ts"
   case 18: {
-#line 253 "ts-src/config/config_gen.ts"
     return "max_qos";
   }
 #line 254 "ts-src/config/config_gen.ts"
   case 19: {
-#line 254 "ts-src/config/config_gen.ts"
     return "recv_mbuf_limit";
   }
 #line 255 "ts-src/config/config_gen.ts"
   case 20: {
-#line 255 "ts-src/config/config_gen.ts"
     return "require_time";
   }
 #line 256 "ts-src/config/config_gen.ts"
   case 21: {
-#line 256 "ts-src/config/config_gen.ts"
     return "cloud_events";
   }
 #line 257 "ts-src/config/config_gen.ts"
   case 22: {
-#line 257 "ts-src/config/config_gen.ts"
     return "max_queue_length";
   }
 #line 258 "ts-src/config/config_gen.ts"
   case 23: {
-#line 258 "ts-src/config/config_gen.ts"
     return "debug_use_log_level";
   }
 #line 259 "ts-src/config/config_gen.ts"
   default: {
-#line 259 "ts-src/config/config_gen.ts"
     return "";
   }
   }
@@ -358,97 +305,78 @@ const char *config_gen_key_name(int32_t k) {
 config_kind config_gen_key_kind(int32_t k) {
   switch (k) {
   case 1: {
-#line 266 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 267 "ts-src/config/config_gen.ts"
   case 2: {
-#line 267 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 268 "ts-src/config/config_gen.ts"
   case 3: {
-#line 268 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 269 "ts-src/config/config_gen.ts"
   case 4: {
-#line 269 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 270 "ts-src/config/config_gen.ts"
   case 5: {
-#line 270 "ts-src/config/config_gen.ts"
     return config_kind_F64;
   }
 #line 271 "ts-src/config/config_gen.ts"
   case 6: {
-#line 271 "ts-src/config/config_gen.ts"
     return config_kind_F64;
   }
 #line 272 "ts-src/config/config_gen.ts"
   case 7: {
-#line 272 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 273 "ts-src/config/config_gen.ts"
   case 8: {
-#line 273 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 274 "ts-src/config/config_gen.ts"
   case 9: {
-#line 274 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 275 "ts-src/config/config_gen.ts"
   case 10: {
-#line 275 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 276 "ts-src/config/config_gen.ts"
   case 11: {
-#line 276 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 277 "ts-src/config/config_gen.ts"
   case 12: {
-#line 277 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 278 "ts-src/config/config_gen.ts"
   case 14: {
-#line 278 "ts-src/config/config_gen.ts"
     return config_kind_INT;
   }
 #line 279 "ts-src/config/config_gen.ts"
   case 15: {
-#line 279 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 280 "ts-src/config/config_gen.ts"
   case 16: {
-#line 280 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 281 "ts-src/config/config_gen.ts"
   case 18: {
-#line 281 "ts-src/config/config_gen.ts"
     return config_kind_INT;
   }
 #line 282 "ts-src/config/config_gen.ts"
   case 19: {
-#line 282 "ts-src/config/config_gen.ts"
     return config_kind_INT;
   }
 #line 283 "ts-src/config/config_gen.ts"
   case 22: {
-#line 283 "ts-src/config/config_gen.ts"
     return config_kind_INT;
   }
 #line 284 "ts-src/config/config_gen.ts"
   default: {
-#line 284 "ts-src/config/config_gen.ts"
     return config_kind_BOOL;
   }
   }
@@ -460,37 +388,30 @@ config_kind config_gen_key_kind(int32_t k) {
 double config_gen_key_min(int32_t k) {
   switch (k) {
   case 5: {
-#line 291 "ts-src/config/config_gen.ts"
     return 0.001;
   }
 #line 292 "ts-src/config/config_gen.ts"
   case 6: {
-#line 292 "ts-src/config/config_gen.ts"
     return 0.001;
   }
 #line 293 "ts-src/config/config_gen.ts"
   case 14: {
-#line 293 "ts-src/config/config_gen.ts"
     return 0.0;
   }
 #line 294 "ts-src/config/config_gen.ts"
   case 18: {
-#line 294 "ts-src/config/config_gen.ts"
     return 0.0;
   }
 #line 295 "ts-src/config/config_gen.ts"
   case 19: {
-#line 295 "ts-src/config/config_gen.ts"
     return 0.0;
   }
 #line 296 "ts-src/config/config_gen.ts"
   case 22: {
-#line 296 "ts-src/config/config_gen.ts"
     return 0.0;
   }
 #line 297 "ts-src/config/config_gen.ts"
   default: {
-#line 297 "ts-src/config/config_gen.ts"
     return 0.0;
   }
   }
@@ -502,37 +423,30 @@ double config_gen_key_min(int32_t k) {
 double config_gen_key_max(int32_t k) {
   switch (k) {
   case 5: {
-#line 304 "ts-src/config/config_gen.ts"
     return 86400.0;
   }
 #line 305 "ts-src/config/config_gen.ts"
   case 6: {
-#line 305 "ts-src/config/config_gen.ts"
     return 86400.0;
   }
 #line 306 "ts-src/config/config_gen.ts"
   case 14: {
-#line 306 "ts-src/config/config_gen.ts"
     return 65535.0;
   }
 #line 307 "ts-src/config/config_gen.ts"
   case 18: {
-#line 307 "ts-src/config/config_gen.ts"
     return 2.0;
   }
 #line 308 "ts-src/config/config_gen.ts"
   case 19: {
-#line 308 "ts-src/config/config_gen.ts"
     return 2147483647.0;
   }
 #line 309 "ts-src/config/config_gen.ts"
   case 22: {
-#line 309 "ts-src/config/config_gen.ts"
     return 2147483647.0;
   }
 #line 310 "ts-src/config/config_gen.ts"
   default: {
-#line 310 "ts-src/config/config_gen.ts"
     return 0.0;
   }
   }
@@ -544,37 +458,30 @@ double config_gen_key_max(int32_t k) {
 const char *config_gen_key_range(int32_t k) {
   switch (k) {
   case 5: {
-#line 317 "ts-src/config/config_gen.ts"
     return "0.001..86400";
   }
 #line 318 "ts-src/config/config_gen.ts"
   case 6: {
-#line 318 "ts-src/config/config_gen.ts"
     return "0.001..86400";
   }
 #line 319 "ts-src/config/config_gen.ts"
   case 14: {
-#line 319 "ts-src/config/config_gen.ts"
     return "0..65535";
   }
 #line 320 "ts-src/config/config_gen.ts"
   case 18: {
-#line 320 "ts-src/config/config_gen.ts"
     return "0..2";
   }
 #line 321 "ts-src/config/config_gen.ts"
   case 19: {
-#line 321 "ts-src/config/config_gen.ts"
     return "0..2147483647";
   }
 #line 322 "ts-src/config/config_gen.ts"
   case 22: {
-#line 322 "ts-src/config/config_gen.ts"
     return "0..2147483647";
   }
 #line 323 "ts-src/config/config_gen.ts"
   default: {
-#line 323 "ts-src/config/config_gen.ts"
     return "";
   }
   }
@@ -586,67 +493,54 @@ const char *config_gen_key_range(int32_t k) {
 int32_t config_gen_key_str_slot(int32_t k) {
   switch (k) {
   case 1: {
-#line 330 "ts-src/config/config_gen.ts"
     return 0;
   }
 #line 331 "ts-src/config/config_gen.ts"
   case 2: {
-#line 331 "ts-src/config/config_gen.ts"
     return 1;
   }
 #line 332 "ts-src/config/config_gen.ts"
   case 3: {
-#line 332 "ts-src/config/config_gen.ts"
     return 2;
   }
 #line 333 "ts-src/config/config_gen.ts"
   case 4: {
-#line 333 "ts-src/config/config_gen.ts"
     return 3;
   }
 #line 334 "ts-src/config/config_gen.ts"
   case 7: {
-#line 334 "ts-src/config/config_gen.ts"
     return 4;
   }
 #line 335 "ts-src/config/config_gen.ts"
   case 8: {
-#line 335 "ts-src/config/config_gen.ts"
     return 5;
   }
 #line 336 "ts-src/config/config_gen.ts"
   case 9: {
-#line 336 "ts-src/config/config_gen.ts"
     return 6;
   }
 #line 337 "ts-src/config/config_gen.ts"
   case 10: {
-#line 337 "ts-src/config/config_gen.ts"
     return 7;
   }
 #line 338 "ts-src/config/config_gen.ts"
   case 11: {
-#line 338 "ts-src/config/config_gen.ts"
     return 8;
   }
 #line 339 "ts-src/config/config_gen.ts"
   case 12: {
-#line 339 "ts-src/config/config_gen.ts"
     return 9;
   }
 #line 340 "ts-src/config/config_gen.ts"
   case 15: {
-#line 340 "ts-src/config/config_gen.ts"
     return 10;
   }
 #line 341 "ts-src/config/config_gen.ts"
   case 16: {
-#line 341 "ts-src/config/config_gen.ts"
     return 11;
   }
 #line 342 "ts-src/config/config_gen.ts"
   default: {
-#line 342 "ts-src/config/config_gen.ts"
     return -1;
   }
   }
@@ -658,67 +552,54 @@ int32_t config_gen_key_str_slot(int32_t k) {
 int32_t config_gen_str_slot_key(int32_t slot) {
   switch (slot) {
   case 0: {
-#line 349 "ts-src/config/config_gen.ts"
     return 1;
   }
 #line 350 "ts-src/config/config_gen.ts"
   case 1: {
-#line 350 "ts-src/config/config_gen.ts"
     return 2;
   }
 #line 351 "ts-src/config/config_gen.ts"
   case 2: {
-#line 351 "ts-src/config/config_gen.ts"
     return 3;
   }
 #line 352 "ts-src/config/config_gen.ts"
   case 3: {
-#line 352 "ts-src/config/config_gen.ts"
     return 4;
   }
 #line 353 "ts-src/config/config_gen.ts"
   case 4: {
-#line 353 "ts-src/config/config_gen.ts"
     return 7;
   }
 #line 354 "ts-src/config/config_gen.ts"
   case 5: {
-#line 354 "ts-src/config/config_gen.ts"
     return 8;
   }
 #line 355 "ts-src/config/config_gen.ts"
   case 6: {
-#line 355 "ts-src/config/config_gen.ts"
     return 9;
   }
 #line 356 "ts-src/config/config_gen.ts"
   case 7: {
-#line 356 "ts-src/config/config_gen.ts"
     return 10;
   }
 #line 357 "ts-src/config/config_gen.ts"
   case 8: {
-#line 357 "ts-src/config/config_gen.ts"
     return 11;
   }
 #line 358 "ts-src/config/config_gen.ts"
   case 9: {
-#line 358 "ts-src/config/config_gen.ts"
     return 12;
   }
 #line 359 "ts-src/config/config_gen.ts"
   case 10: {
-#line 359 "ts-src/config/config_gen.ts"
     return 15;
   }
 #line 360 "ts-src/config/config_gen.ts"
   case 11: {
-#line 360 "ts-src/config/config_gen.ts"
     return 16;
   }
 #line 361 "ts-src/config/config_gen.ts"
   default: {
-#line 361 "ts-src/config/config_gen.ts"
     return -1;
   }
   }
@@ -730,49 +611,36 @@ int32_t config_gen_str_slot_key(int32_t slot) {
 void config_gen_set_bool(mgos_config_mqtt *c, int32_t k, bool v) {
   switch (k) {
   case 0: {
-#line 368 "ts-src/config/config_gen.ts"
     c->enable = v;
-#line 368 "ts-src/config/config_gen.ts"
     break;
   }
 #line 369 "ts-src/config/config_gen.ts"
   case 13: {
-#line 369 "ts-src/config/config_gen.ts"
     c->clean_session = v;
-#line 369 "ts-src/config/config_gen.ts"
     break;
   }
 #line 370 "ts-src/config/config_gen.ts"
   case 17: {
-#line 370 "ts-src/config/config_gen.ts"
     c->will_retain = v;
-#line 370 "ts-src/config/config_gen.ts"
     break;
   }
 #line 371 "ts-src/config/config_gen.ts"
   case 20: {
-#line 371 "ts-src/config/config_gen.ts"
     c->require_time = v;
-#line 371 "ts-src/config/config_gen.ts"
     break;
   }
 #line 372 "ts-src/config/config_gen.ts"
   case 21: {
-#line 372 "ts-src/config/config_gen.ts"
     c->cloud_events = v;
-#line 372 "ts-src/config/config_gen.ts"
     break;
   }
 #line 373 "ts-src/config/config_gen.ts"
   case 23: {
-#line 373 "ts-src/config/config_gen.ts"
     c->debug_use_log_level = v;
-#line 373 "ts-src/config/config_gen.ts"
     break;
   }
 #line 374 "ts-src/config/config_gen.ts"
   default: {
-#line 374 "ts-src/config/config_gen.ts"
     break;
   }
   }
@@ -783,37 +651,30 @@ void config_gen_set_bool(mgos_config_mqtt *c, int32_t k, bool v) {
 bool config_gen_get_bool(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 0: {
-#line 381 "ts-src/config/config_gen.ts"
     return c->enable;
   }
 #line 382 "ts-src/config/config_gen.ts"
   case 13: {
-#line 382 "ts-src/config/config_gen.ts"
     return c->clean_session;
   }
 #line 383 "ts-src/config/config_gen.ts"
   case 17: {
-#line 383 "ts-src/config/config_gen.ts"
     return c->will_retain;
   }
 #line 384 "ts-src/config/config_gen.ts"
   case 20: {
-#line 384 "ts-src/config/config_gen.ts"
     return c->require_time;
   }
 #line 385 "ts-src/config/config_gen.ts"
   case 21: {
-#line 385 "ts-src/config/config_gen.ts"
     return c->cloud_events;
   }
 #line 386 "ts-src/config/config_gen.ts"
   case 23: {
-#line 386 "ts-src/config/config_gen.ts"
     return c->debug_use_log_level;
   }
 #line 387 "ts-src/config/config_gen.ts"
   default: {
-#line 387 "ts-src/config/config_gen.ts"
     return false;
   }
   }
@@ -825,35 +686,26 @@ bool config_gen_get_bool(mgos_config_mqtt *c, int32_t k) {
 void config_gen_set_int(mgos_config_mqtt *c, int32_t k, int v) {
   switch (k) {
   case 14: {
-#line 394 "ts-src/config/config_gen.ts"
     c->keep_alive = v;
-#line 394 "ts-src/config/config_gen.ts"
     break;
   }
 #line 395 "ts-src/config/config_gen.ts"
   case 18: {
-#line 395 "ts-src/config/config_gen.ts"
     c->max_qos = v;
-#line 395 "ts-src/config/config_gen.ts"
     break;
   }
 #line 396 "ts-src/config/config_gen.ts"
   case 19: {
-#line 396 "ts-src/config/config_gen.ts"
     c->recv_mbuf_limit = v;
-#line 396 "ts-src/config/config_gen.ts"
     break;
   }
 #line 397 "ts-src/config/config_gen.ts"
   case 22: {
-#line 397 "ts-src/config/config_gen.ts"
     c->max_queue_length = v;
-#line 397 "ts-src/config/config_gen.ts"
     break;
   }
 #line 398 "ts-src/config/config_gen.ts"
   default: {
-#line 398 "ts-src/config/config_gen.ts"
     break;
   }
   }
@@ -864,27 +716,22 @@ void config_gen_set_int(mgos_config_mqtt *c, int32_t k, int v) {
 int config_gen_get_int(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 14: {
-#line 405 "ts-src/config/config_gen.ts"
     return c->keep_alive;
   }
 #line 406 "ts-src/config/config_gen.ts"
   case 18: {
-#line 406 "ts-src/config/config_gen.ts"
     return c->max_qos;
   }
 #line 407 "ts-src/config/config_gen.ts"
   case 19: {
-#line 407 "ts-src/config/config_gen.ts"
     return c->recv_mbuf_limit;
   }
 #line 408 "ts-src/config/config_gen.ts"
   case 22: {
-#line 408 "ts-src/config/config_gen.ts"
     return c->max_queue_length;
   }
 #line 409 "ts-src/config/config_gen.ts"
   default: {
-#line 409 "ts-src/config/config_gen.ts"
     return 0;
   }
   }
@@ -896,21 +743,16 @@ int config_gen_get_int(mgos_config_mqtt *c, int32_t k) {
 void config_gen_set_f64(mgos_config_mqtt *c, int32_t k, double v) {
   switch (k) {
   case 5: {
-#line 416 "ts-src/config/config_gen.ts"
     c->reconnect_timeout_min = v;
-#line 416 "ts-src/config/config_gen.ts"
     break;
   }
 #line 417 "ts-src/config/config_gen.ts"
   case 6: {
-#line 417 "ts-src/config/config_gen.ts"
     c->reconnect_timeout_max = v;
-#line 417 "ts-src/config/config_gen.ts"
     break;
   }
 #line 418 "ts-src/config/config_gen.ts"
   default: {
-#line 418 "ts-src/config/config_gen.ts"
     break;
   }
   }
@@ -921,17 +763,14 @@ void config_gen_set_f64(mgos_config_mqtt *c, int32_t k, double v) {
 double config_gen_get_f64(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 5: {
-#line 425 "ts-src/config/config_gen.ts"
     return c->reconnect_timeout_min;
   }
 #line 426 "ts-src/config/config_gen.ts"
   case 6: {
-#line 426 "ts-src/config/config_gen.ts"
     return c->reconnect_timeout_max;
   }
 #line 427 "ts-src/config/config_gen.ts"
   default: {
-#line 427 "ts-src/config/config_gen.ts"
     return 0.0;
   }
   }
@@ -943,91 +782,66 @@ double config_gen_get_f64(mgos_config_mqtt *c, int32_t k) {
 void config_gen_set_str(mgos_config_mqtt *c, int32_t k, const char *v) {
   switch (k) {
   case 1: {
-#line 434 "ts-src/config/config_gen.ts"
     c->server = v;
-#line 434 "ts-src/config/config_gen.ts"
     break;
   }
 #line 435 "ts-src/config/config_gen.ts"
   case 2: {
-#line 435 "ts-src/config/config_gen.ts"
     c->client_id = v;
-#line 435 "ts-src/config/config_gen.ts"
     break;
   }
 #line 436 "ts-src/config/config_gen.ts"
   case 3: {
-#line 436 "ts-src/config/config_gen.ts"
     c->user = v;
-#line 436 "ts-src/config/config_gen.ts"
     break;
   }
 #line 437 "ts-src/config/config_gen.ts"
   case 4: {
-#line 437 "ts-src/config/config_gen.ts"
     c->pass = v;
-#line 437 "ts-src/config/config_gen.ts"
     break;
   }
 #line 438 "ts-src/config/config_gen.ts"
   case 7: {
-#line 438 "ts-src/config/config_gen.ts"
     c->ssl_cert = v;
-#line 438 "ts-src/config/config_gen.ts"
     break;
   }
 #line 439 "ts-src/config/config_gen.ts"
   case 8: {
-#line 439 "ts-src/config/config_gen.ts"
     c->ssl_key = v;
-#line 439 "ts-src/config/config_gen.ts"
     break;
   }
 #line 440 "ts-src/config/config_gen.ts"
   case 9: {
-#line 440 "ts-src/config/config_gen.ts"
     c->ssl_ca_cert = v;
-#line 440 "ts-src/config/config_gen.ts"
     break;
   }
 #line 441 "ts-src/config/config_gen.ts"
   case 10: {
-#line 441 "ts-src/config/config_gen.ts"
     c->ssl_cipher_suites = v;
-#line 441 "ts-src/config/config_gen.ts"
     break;
   }
 #line 442 "ts-src/config/config_gen.ts"
   case 11: {
-#line 442 "ts-src/config/config_gen.ts"
     c->ssl_psk_identity = v;
-#line 442 "ts-src/config/config_gen.ts"
     break;
   }
 #line 443 "ts-src/config/config_gen.ts"
   case 12: {
-#line 443 "ts-src/config/config_gen.ts"
     c->ssl_psk_key = v;
-#line 443 "ts-src/config/config_gen.ts"
     break;
   }
 #line 444 "ts-src/config/config_gen.ts"
   case 15: {
-#line 444 "ts-src/config/config_gen.ts"
     c->will_topic = v;
-#line 444 "ts-src/config/config_gen.ts"
     break;
   }
 #line 445 "ts-src/config/config_gen.ts"
   case 16: {
-#line 445 "ts-src/config/config_gen.ts"
     c->will_message = v;
-#line 445 "ts-src/config/config_gen.ts"
     break;
   }
 #line 446 "ts-src/config/config_gen.ts"
   default: {
-#line 446 "ts-src/config/config_gen.ts"
     break;
   }
   }
@@ -1038,67 +852,54 @@ void config_gen_set_str(mgos_config_mqtt *c, int32_t k, const char *v) {
 const char *config_gen_get_str(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 1: {
-#line 453 "ts-src/config/config_gen.ts"
     return c->server;
   }
 #line 454 "ts-src/config/config_gen.ts"
   case 2: {
-#line 454 "ts-src/config/config_gen.ts"
     return c->client_id;
   }
 #line 455 "ts-src/config/config_gen.ts"
   case 3: {
-#line 455 "ts-src/config/config_gen.ts"
     return c->user;
   }
 #line 456 "ts-src/config/config_gen.ts"
   case 4: {
-#line 456 "ts-src/config/config_gen.ts"
     return c->pass;
   }
 #line 457 "ts-src/config/config_gen.ts"
   case 7: {
-#line 457 "ts-src/config/config_gen.ts"
     return c->ssl_cert;
   }
 #line 458 "ts-src/config/config_gen.ts"
   case 8: {
-#line 458 "ts-src/config/config_gen.ts"
     return c->ssl_key;
   }
 #line 459 "ts-src/config/config_gen.ts"
   case 9: {
-#line 459 "ts-src/config/config_gen.ts"
     return c->ssl_ca_cert;
   }
 #line 460 "ts-src/config/config_gen.ts"
   case 10: {
-#line 460 "ts-src/config/config_gen.ts"
     return c->ssl_cipher_suites;
   }
 #line 461 "ts-src/config/config_gen.ts"
   case 11: {
-#line 461 "ts-src/config/config_gen.ts"
     return c->ssl_psk_identity;
   }
 #line 462 "ts-src/config/config_gen.ts"
   case 12: {
-#line 462 "ts-src/config/config_gen.ts"
     return c->ssl_psk_key;
   }
 #line 463 "ts-src/config/config_gen.ts"
   case 15: {
-#line 463 "ts-src/config/config_gen.ts"
     return c->will_topic;
   }
 #line 464 "ts-src/config/config_gen.ts"
   case 16: {
-#line 464 "ts-src/config/config_gen.ts"
     return c->will_message;
   }
 #line 465 "ts-src/config/config_gen.ts"
   default: {
-#line 465 "ts-src/config/config_gen.ts"
     return "";
   }
   }

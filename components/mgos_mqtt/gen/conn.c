@@ -67,7 +67,6 @@ bool mgos_mqtt_conn_isConnected(mgos_mqtt_conn *self) {
 uint8_t mgos_mqtt_conn_effectiveMaxQos(mgos_mqtt_conn *self) {
   int32_t q = (self->userMaxQos >= 0) ? self->userMaxQos : mgos_mqtt_conn_active(self)->max_qos;
   if (q <= 0) {
-#line 136 "ts-src/mgos/conn.ts"
     return 0;
   }
 #line 137 "ts-src/mgos/conn.ts"
@@ -80,13 +79,11 @@ uint8_t mgos_mqtt_conn_effectiveMaxQos(mgos_mqtt_conn *self) {
 static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   self->reconnectPending = false;
   if (self->net != NetState_IDLE) {
-#line 145 "ts-src/mgos/conn.ts"
     return;
   }
 #line 146 "ts-src/mgos/conn.ts"
   self->session.now = now;
   if (self->followSys) {
-#line 147 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_loadSysConfig(self);
   }
 #line 148 "ts-src/mgos/conn.ts"
@@ -137,12 +134,12 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
     // [IPv6 literal] with an optional :port after the bracket.
     uint32_t close = 0;
     for (uint32_t i = 1; i < s.len; i++) {
-      if (rt_bytes_get(s, i) == 0x5d) {
+      if (s.p[i] == 0x5d) {
         close = i;
         break;
       }
     }
-    if (close == 0 || ((((int64_t)close + 1) < s.len) && (rt_bytes_get(s, close + 1) != 0x3a))) {
+    if (close == 0 || ((((int64_t)close + 1) < s.len) && s.p[close + 1] != 0x3a)) {
       port_logMsg(LogLevel_ERROR, "bad server address (expected [v6addr]:port): ", s);
       return false;
     }
@@ -153,7 +150,7 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
     uint32_t colons = 0;
     uint32_t last = 0;
     for (uint32_t i = 0; i < s.len; i++) {
-      if (rt_bytes_get(s, i) == 0x3a) {
+      if (s.p[i] == 0x3a) {
         colons++;
         last = i;
       }
@@ -172,7 +169,7 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
       return false;
     }
     for (uint32_t i = portStart; i < s.len; i++) {
-      uint8_t d = rt_bytes_get(s, i);
+      uint8_t d = s.p[i];
       if ((d < 0x30 || d > 0x39) || port > 6553) {
         port_logMsg(LogLevel_ERROR, "bad server port in ", s);
         return false;
@@ -199,7 +196,6 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
   SessionConfig *sc = &self->session.cfg;
   rt_bytes cid = rt_str_bytes(c->client_id);
   if (cid.len == 0) {
-#line 256 "ts-src/mgos/conn.ts"
     cid = rt_str_bytes(port_deviceId());
   }
 #line 257 "ts-src/mgos/conn.ts"
@@ -223,7 +219,6 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
   (void)err;
 #line 274 "ts-src/mgos/conn.ts"
   if (self->net != NetState_CONNECTING) {
-#line 274 "ts-src/mgos/conn.ts"
     return;
   }
 #line 275 "ts-src/mgos/conn.ts"
@@ -241,8 +236,8 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
     mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
     mgos_mqtt_conn_fillHandshakeOpts(self, c);
     const char *tmp = (rt_str_bytes(c->client_id).len > 0) ? c->client_id : port_deviceId();
-#line 288 "ts-src/mgos/conn.ts"
     f(&self->nc, tmp, &self->hsOpts, self->connectFnArg);
+#line 289 "ts-src/mgos/conn.ts"
     if (self->net == NetState_OPEN && self->session.state == SessionState_DISCONNECTED) {
       port_logMsg(LogLevel_ERROR, "connect_fn did not call mg_send_mqtt_handshake_opt", RT_NOBYTES);
       mgos_mqtt_conn_dropTransport(self, now);
@@ -260,7 +255,6 @@ static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_m
   mg_send_mqtt_handshake_opts *o = &self->hsOpts;
   uint8_t flags = (uint8_t)(c->clean_session ? MG_MQTT_CLEAN_SESSION : 0);
   if (c->will_retain) {
-#line 305 "ts-src/mgos/conn.ts"
     flags = (uint8_t)(flags | MG_MQTT_WILL_RETAIN);
   }
 #line 306 "ts-src/mgos/conn.ts"
@@ -296,7 +290,6 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
   }
   h->willQos = (uint8_t)((o->flags >> 3) & 3);
   if (h->willQos > 2) {
-#line 337 "ts-src/mgos/conn.ts"
     h->willQos = 2;
   }
 #line 338 "ts-src/mgos/conn.ts"
@@ -316,7 +309,6 @@ static void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now) {
   // Callers set net to IDLE themselves: a handler run before this point may
   // already have started a new attempt, and that socket must not be orphaned.
   if ((!self->wantConnect || self->net != NetState_IDLE) || self->reconnectPending) {
-#line 353 "ts-src/mgos/conn.ts"
     return;
   }
 #line 354 "ts-src/mgos/conn.ts"
@@ -336,24 +328,20 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
   }
   uint32_t minMs = conn_secToMs(c->reconnect_timeout_min);
   if (maxMs < minMs) {
-#line 369 "ts-src/mgos/conn.ts"
     maxMs = minMs;
   }
 #line 370 "ts-src/mgos/conn.ts"
   uint32_t d = (self->delayMs == 0) ? minMs : (self->delayMs * 2u);
   // Doubling past 2^31 would wrap; the clamp below keeps it at max anyway.
   if (self->delayMs > 0x7fffffff) {
-#line 372 "ts-src/mgos/conn.ts"
     d = maxMs;
   }
 #line 373 "ts-src/mgos/conn.ts"
   if (d < minMs) {
-#line 373 "ts-src/mgos/conn.ts"
     d = minMs;
   }
 #line 374 "ts-src/mgos/conn.ts"
   if (d > maxMs) {
-#line 374 "ts-src/mgos/conn.ts"
     d = maxMs;
   }
 #line 375 "ts-src/mgos/conn.ts"
@@ -366,7 +354,6 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
 /** May failover switch to the other config? mqtt1 only when enabled; back to mqtt always. */
 static bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self) {
   if (self->useBackup) {
-#line 383 "ts-src/mgos/conn.ts"
     return true;
   }
 #line 384 "ts-src/mgos/conn.ts"
@@ -386,14 +373,12 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
       return;
     }
     if (n == 0) {
-#line 399 "ts-src/mgos/conn.ts"
       break;
     }
 #line 400 "ts-src/mgos/conn.ts"
     Session_txConsumed(s, (uint32_t)n);
   }
   if (self->net == NetState_OPEN && Session_wantsClose(s)) {
-#line 402 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
@@ -402,7 +387,6 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
 #line 406 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
   if (self->net != NetState_IDLE) {
-#line 407 "ts-src/mgos/conn.ts"
     port_netClose(self->slot);
   }
 #line 408 "ts-src/mgos/conn.ts"
@@ -413,7 +397,6 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
 
 void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) {
   if (self->net != NetState_OPEN) {
-#line 414 "ts-src/mgos/conn.ts"
     return;
   }
 #line 415 "ts-src/mgos/conn.ts"
@@ -423,7 +406,6 @@ void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) {
 
 void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now) {
   if (self->net == NetState_IDLE) {
-#line 420 "ts-src/mgos/conn.ts"
     return;
   }
 #line 421 "ts-src/mgos/conn.ts"
@@ -440,7 +422,6 @@ void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now)
 /** Timers. Returns ms until this connection next needs a poll. */
 uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   if (self->reconnectPending && (rt_i32_of((self->reconnectAt - now)) <= 0)) {
-#line 433 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_startConnect(self, now);
   }
 #line 434 "ts-src/mgos/conn.ts"
@@ -450,7 +431,6 @@ uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
     mgos_mqtt_conn_service(self, now);
     // The session's own deadlines (PINGREQ, PINGRESP, CONNACK) to the ms.
     if (self->net == NetState_OPEN) {
-#line 439 "ts-src/mgos/conn.ts"
       wait = Session_nextTickIn(&self->session, now, wait);
     }
   }
@@ -460,10 +440,9 @@ uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   if (self->reconnectPending) {
     int32_t left = rt_i32_of((self->reconnectAt - now));
     if (left <= 0) {
-#line 445 "ts-src/mgos/conn.ts"
       wait = 0;
-    } else if ((uint32_t)left < wait) {
 #line 446 "ts-src/mgos/conn.ts"
+    } else if ((uint32_t)left < wait) {
       wait = (uint32_t)left;
     }
   }
@@ -475,7 +454,6 @@ uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
 #line 453 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
   if (!mgos_mqtt_conn_active(self)->cloud_events) {
-#line 454 "ts-src/mgos/conn.ts"
     return;
   }
 #line 455 "ts-src/mgos/conn.ts"
@@ -493,7 +471,6 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
   m->message_id = 0;
   conn_setStr(m, RT_NOBYTES, RT_NOBYTES);
   if (p == NULL) {
-#line 468 "ts-src/mgos/conn.ts"
     return;
   }
 #line 469 "ts-src/mgos/conn.ts"
@@ -502,7 +479,6 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
   m->connack_ret_code = p->returnCode;
   m->message_id = p->packetId;
   if (p->type == PacketType_PUBLISH) {
-#line 473 "ts-src/mgos/conn.ts"
     conn_setStr(m, p->topic, p->payload);
   }
 }
@@ -512,8 +488,8 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   uint32_t now = self->session.now;
   switch (ev) {
   case SessionEvent_CONNACK: {
-#line 479 "ts-src/mgos/conn.ts"
     {
+#line 480 "ts-src/mgos/conn.ts"
       if (p == NULL || p->returnCode != 0) {
         // The CLOSE that follows raises the connect-error event.
         port_logMsg(LogLevel_ERROR, "server refused the connection: ", rt_str_bytes(self->session.closeReason));
@@ -529,11 +505,10 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   }
 #line 492 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH: {
-#line 492 "ts-src/mgos/conn.ts"
     {
+#line 493 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_fillMsg(self, ev, p);
       if (p != NULL && !mgos_mqtt_conn_callTopic(self, p)) {
-#line 494 "ts-src/mgos/conn.ts"
         mgos_mqtt_conn_callGlobal(self, ev, true);
       }
 #line 495 "ts-src/mgos/conn.ts"
@@ -542,11 +517,10 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   }
 #line 497 "ts-src/mgos/conn.ts"
   case SessionEvent_SUBACK: {
-#line 497 "ts-src/mgos/conn.ts"
     {
+#line 498 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_fillMsg(self, ev, p);
       if (!mgos_mqtt_conn_callSuback(self, self->session.evTag)) {
-#line 499 "ts-src/mgos/conn.ts"
         mgos_mqtt_conn_callGlobal(self, ev, true);
       }
 #line 500 "ts-src/mgos/conn.ts"
@@ -555,8 +529,8 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   }
 #line 502 "ts-src/mgos/conn.ts"
   case SessionEvent_CLOSE: {
-#line 502 "ts-src/mgos/conn.ts"
     {
+#line 503 "ts-src/mgos/conn.ts"
       if (!self->session.wasConnected) {
         // Ended before an accepted CONNACK (refused, timed out, closed by the
         // server, e.g. a TLS 1.3 server refusing the client certificate).
@@ -572,8 +546,8 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   }
 #line 515 "ts-src/mgos/conn.ts"
   default: {
-#line 515 "ts-src/mgos/conn.ts"
     {
+#line 516 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_fillMsg(self, ev, p);
       mgos_mqtt_conn_callGlobal(self, ev, true);
       break;
@@ -590,21 +564,18 @@ static void mgos_mqtt_conn_callGlobal(mgos_mqtt_conn *self, int32_t ev, bool wit
     mgos_mqtt_handler *h = &self->handlers[i];
     mg_event_handler_t f = h->ev;
     if (h->kind != HandlerKind_GLOBAL || f == NULL) {
-#line 529 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 530 "ts-src/mgos/conn.ts"
     if (withMsg) {
-#line 530 "ts-src/mgos/conn.ts"
       f(&self->nc, ev, &self->msg, h->ud);
-    } else {
 #line 531 "ts-src/mgos/conn.ts"
+    } else {
       f(&self->nc, ev, NULL, h->ud);
     }
     // A handler may have removed handlers: stop rather than skip or repeat one.
 #line 533 "ts-src/mgos/conn.ts"
     if (i >= self->nHandlers) {
-#line 533 "ts-src/mgos/conn.ts"
       break;
     }
   }
@@ -617,12 +588,10 @@ static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p) {
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
-#line 542 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 543 "ts-src/mgos/conn.ts"
     if (!topic_topicMatches(mgos_mqtt_handler_view(h), p->topic)) {
-#line 543 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 544 "ts-src/mgos/conn.ts"
@@ -630,7 +599,6 @@ static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p) {
     mg_event_handler_t f = h->ev;
     sub_handler_t g = h->sub;
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
-#line 547 "ts-src/mgos/conn.ts"
       f(&self->nc, SessionEvent_PUBLISH, &self->msg, h->ud);
     }
 #line 548 "ts-src/mgos/conn.ts"
@@ -638,7 +606,6 @@ static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p) {
       g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
     }
     if (i >= self->nHandlers) {
-#line 551 "ts-src/mgos/conn.ts"
       break;
     }
   }
@@ -649,21 +616,18 @@ static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p) {
 /** The SUBACK to the handler whose SUBSCRIBE it answers; false when there is none. */
 static bool mgos_mqtt_conn_callSuback(mgos_mqtt_conn *self, int32_t tag) {
   if (tag < 0) {
-#line 558 "ts-src/mgos/conn.ts"
     return false;
   }
 #line 559 "ts-src/mgos/conn.ts"
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if ((h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) || h->tag != tag) {
-#line 561 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 562 "ts-src/mgos/conn.ts"
     mg_event_handler_t f = h->ev;
     // A sub_handler_t only takes messages: its SUBACK is consumed silently.
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
-#line 564 "ts-src/mgos/conn.ts"
       f(&self->nc, SessionEvent_SUBACK, &self->msg, h->ud);
     }
 #line 565 "ts-src/mgos/conn.ts"
@@ -697,7 +661,6 @@ int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_h
 
 static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->nHandlers; j++) {
-#line 594 "ts-src/mgos/conn.ts"
     self->handlers[j] = self->handlers[rt_idx_add(j, 1)];
   }
 #line 595 "ts-src/mgos/conn.ts"
@@ -720,7 +683,6 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
   }
   int32_t k = mgos_mqtt_conn_addHandler(self, kind, ev, sub, ud, filter);
   if (k < 0) {
-#line 613 "ts-src/mgos/conn.ts"
     return false;
   }
 #line 614 "ts-src/mgos/conn.ts"
@@ -740,12 +702,10 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
-#line 629 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 630 "ts-src/mgos/conn.ts"
     if (!rt_bytes_equal(mgos_mqtt_handler_view(h), filter)) {
-#line 630 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 631 "ts-src/mgos/conn.ts"
@@ -772,7 +732,6 @@ uint16_t mgos_mqtt_conn_publish(mgos_mqtt_conn *self, rt_bytes topic, rt_bytes p
 /** Attempt to connect now (if enabled and not already connected or connecting). */
 bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
   if (self->followSys) {
-#line 653 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_loadSysConfig(self);
   }
 #line 654 "ts-src/mgos/conn.ts"
@@ -782,7 +741,6 @@ bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
   }
   self->wantConnect = true;
   if (self->net != NetState_IDLE) {
-#line 659 "ts-src/mgos/conn.ts"
     return true;
   }
 #line 660 "ts-src/mgos/conn.ts"
@@ -802,20 +760,18 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
     return;
   }
   if (self->net != NetState_OPEN) {
-#line 675 "ts-src/mgos/conn.ts"
     return;
   }
   // A second disconnect while the DISCONNECT is still queued: let it go out
   // (closing now would make the broker publish the will).
 #line 678 "ts-src/mgos/conn.ts"
   if (self->session.state == SessionState_DISCONNECTING) {
-#line 678 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_service(self, now);
-  } else if (Session_disconnect(&self->session)) {
 #line 679 "ts-src/mgos/conn.ts"
+  } else if (Session_disconnect(&self->session)) {
     mgos_mqtt_conn_service(self, now);
-  } else {
 #line 680 "ts-src/mgos/conn.ts"
+  } else {
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
@@ -861,7 +817,6 @@ uint32_t conn_secToMs(double s) {
 uint32_t conn_jitter(uint32_t d) {
   uint32_t j = d / 10;
   if (j == 0) {
-#line 729 "ts-src/mgos/conn.ts"
     return d;
   }
 #line 730 "ts-src/mgos/conn.ts"
@@ -886,7 +841,6 @@ static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
 #line 751 "ts-src/mgos/conn.ts"
 static void LogText_put(LogText *self, uint8_t c) {
   if (self->len < 100) {
-#line 752 "ts-src/mgos/conn.ts"
     rt_set_u8(self->buf, 100, self->len++, c);
   }
 }
@@ -904,7 +858,7 @@ static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_byt
     LogText_put(t, 0x3a);
     LogText_put(t, 0x20);
     for (uint32_t i = 0; i < detail.len && i < 64; i++) {
-      uint8_t c = rt_bytes_get(detail, i);
+      uint8_t c = detail.p[i];
       LogText_put(t, (uint8_t)((c >= 0x20 && c < 0x7f) ? c : 0x2e));
     }
   }
@@ -918,7 +872,6 @@ static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_byt
     }
     int32_t div = 1000000000;
     while (div > 1 && ((v / div) == 0)) {
-#line 781 "ts-src/mgos/conn.ts"
       div = div / 10;
     }
 #line 782 "ts-src/mgos/conn.ts"
@@ -934,7 +887,6 @@ static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_byt
 /** Connection `slot`, or null when out of range or unused. */
 mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
-#line 793 "ts-src/mgos/conn.ts"
     return NULL;
   }
 #line 794 "ts-src/mgos/conn.ts"
@@ -966,7 +918,6 @@ mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 821 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onTcpConnect(c, ok, err, port_nowMs());
   }
 }
@@ -976,7 +927,6 @@ void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 827 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onRecv(c, data, port_nowMs());
   }
 }
@@ -986,7 +936,6 @@ void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 833 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onPeerClose(c, err, port_nowMs());
   }
 }
@@ -1010,13 +959,11 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
   for (int32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) {
     mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)i];
     if (!c->inUse) {
-#line 853 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 854 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
-#line 855 "ts-src/mgos/conn.ts"
       wait = w;
     }
   }
@@ -1037,7 +984,6 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
-#line 872 "ts-src/mgos/conn.ts"
     return NULL;
   }
 #line 873 "ts-src/mgos/conn.ts"

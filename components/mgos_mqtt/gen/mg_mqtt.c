@@ -23,7 +23,6 @@ static mgos_mqtt_conn *mg_mqtt_openConn(mg_connection *nc, const char *what) {
 void mg_mqtt_handshake(mg_connection *nc, const char *client_id, mg_send_mqtt_handshake_opts *opts) {
   mgos_mqtt_conn *c = conn_conn_at(nc->slot_);
   if (c == NULL) {
-#line 43 "ts-src/mgos/mg_mqtt.ts"
     return;
   }
 #line 44 "ts-src/mgos/mg_mqtt.ts"
@@ -39,7 +38,6 @@ void mg_mqtt_raw_publish(mg_connection *nc, const char *topic, uint16_t message_
 #line 52 "ts-src/mgos/mg_mqtt.ts"
   mgos_mqtt_conn *c = mg_mqtt_openConn(nc, "mg_mqtt_publish");
   if (c == NULL) {
-#line 53 "ts-src/mgos/mg_mqtt.ts"
     return;
   }
 #line 54 "ts-src/mgos/mg_mqtt.ts"
@@ -52,7 +50,6 @@ void mg_mqtt_raw_publish(mg_connection *nc, const char *topic, uint16_t message_
 void mg_mqtt_subscribe_one(mg_connection *nc, const char *topic, uint8_t qos) {
   mgos_mqtt_conn *c = mg_mqtt_openConn(nc, "mg_mqtt_subscribe");
   if (c == NULL) {
-#line 62 "ts-src/mgos/mg_mqtt.ts"
     return;
   }
 #line 63 "ts-src/mgos/mg_mqtt.ts"
@@ -67,7 +64,6 @@ void mg_mqtt_subscribe_one(mg_connection *nc, const char *topic, uint8_t qos) {
 void mg_mqtt_unsubscribe_one(mg_connection *nc, const char *topic) {
   mgos_mqtt_conn *c = mg_mqtt_openConn(nc, "mg_mqtt_unsubscribe");
   if (c == NULL) {
-#line 73 "ts-src/mgos/mg_mqtt.ts"
     return;
   }
 #line 74 "ts-src/mgos/mg_mqtt.ts"
@@ -87,7 +83,6 @@ int mg_mqtt_match_topic(rt_bytes exp, rt_bytes topic) {
 static void mg_mqtt_sendAck(mg_connection *nc, uint8_t type, uint16_t id, const char *what) {
   mgos_mqtt_conn *c = mg_mqtt_openConn(nc, what);
   if (c == NULL) {
-#line 89 "ts-src/mgos/mg_mqtt.ts"
     return;
   }
 #line 90 "ts-src/mgos/mg_mqtt.ts"
@@ -99,7 +94,6 @@ static void mg_mqtt_sendAck(mg_connection *nc, uint8_t type, uint16_t id, const 
 void mg_mqtt_ping(mg_connection *nc) {
   mgos_mqtt_conn *c = mg_mqtt_openConn(nc, "mg_mqtt_ping");
   if (c == NULL) {
-#line 97 "ts-src/mgos/mg_mqtt.ts"
     return;
   }
 #line 98 "ts-src/mgos/mg_mqtt.ts"
@@ -138,7 +132,6 @@ void mg_mqtt_pubcomp(mg_connection *nc, uint16_t message_id) {
 void mg_mqtt_disconnect(mg_connection *nc) {
   mgos_mqtt_conn *c = mg_mqtt_openConn(nc, "mg_mqtt_disconnect");
   if (c == NULL) {
-#line 132 "ts-src/mgos/mg_mqtt.ts"
     return;
   }
 #line 133 "ts-src/mgos/mg_mqtt.ts"

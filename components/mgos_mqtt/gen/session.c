@@ -71,7 +71,6 @@ static RT_CONSTRUCTOR void session__ctor(void) {
 const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
-#line 148 "ts-src/mqtt/session.ts"
     return "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
   }
 #line 149 "ts-src/mqtt/session.ts"
@@ -79,22 +78,19 @@ const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_
     return "string over 65535 bytes";
   }
   if (willTopic.len > 0 && !topic_validTopicName(willTopic)) {
-#line 152 "ts-src/mqtt/session.ts"
     return "invalid will topic";
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
 #line 154 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
-#line 154 "ts-src/mqtt/session.ts"
     return "password without user name";
   }
 #line 155 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
-#line 155 "ts-src/mqtt/session.ts"
     return "client id or user name not UTF-8";
   }
 #line 156 "ts-src/mqtt/session.ts"
-  rt_set_u32(self->offs, 6, 0, 0);
+  self->offs[0] = 0;
   SessionConfig_put(self, 0, clientId);
   SessionConfig_put(self, 1, user);
   SessionConfig_put(self, 2, pass);
@@ -141,12 +137,11 @@ static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at) {
   uint32_t shift = 0;
   uint32_t i = at + 1u;
   while (i < tx.len && shift <= 21) {
-    uint8_t b = rt_bytes_get(tx, i);
+    uint8_t b = tx.p[i];
     rem = (rem | ((uint32_t)(b & 0x7f) << shift));
     shift = shift + 7;
     i = i + 1;
     if ((b & 0x80) == 0) {
-#line 236 "ts-src/mqtt/session.ts"
       break;
     }
   }
@@ -272,7 +267,6 @@ rt_bytes Session_txView(Session *self) {
 /** The port wrote the first `n` bytes of txView(). */
 void Session_txConsumed(Session *self, uint32_t n) {
   if (n > self->txLen) {
-#line 396 "ts-src/mqtt/session.ts"
     n = self->txLen;
   }
 #line 397 "ts-src/mqtt/session.ts"
@@ -295,13 +289,11 @@ void Session_txConsumed(Session *self, uint32_t n) {
     at += len;
   }
   if (n > 0) {
-#line 415 "ts-src/mqtt/session.ts"
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
   }
 #line 416 "ts-src/mqtt/session.ts"
   self->txLen = rest;
   if (self->state == SessionState_DISCONNECTING && !self->closing) {
-#line 417 "ts-src/mqtt/session.ts"
     Session_queueDisconnect(self);
   }
   // Space freed: packets that did not fit may go now.
@@ -330,7 +322,6 @@ void Session_connectionLost(Session *self, uint32_t now) {
    *  (CLOSE event) and wantsClose() tells the port to drop the transport. */
 void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
-#line 442 "ts-src/mqtt/session.ts"
     return;
   }
 #line 443 "ts-src/mqtt/session.ts"
@@ -344,7 +335,6 @@ void Session_close(Session *self, const char *reason) {
 /** Queues DISCONNECT; wantsClose() turns true once it is flushed. */
 bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
-#line 452 "ts-src/mqtt/session.ts"
     return false;
   }
 #line 453 "ts-src/mqtt/session.ts"
@@ -366,7 +356,6 @@ static void Session_queueDisconnect(Session *self) {
   }
   // Still no room (the rest of one big packet): txConsumed() calls again.
   if (n == 0) {
-#line 470 "ts-src/mqtt/session.ts"
     return;
   }
 #line 471 "ts-src/mqtt/session.ts"
@@ -383,10 +372,9 @@ uint32_t Session_nextTickIn(Session *self, uint32_t now, uint32_t cap) {
     due = session_minU32(due, session_left(now, self->connectStart, CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS));
   } else if (self->state == SessionState_CONNECTED && ka > 0) {
     if (self->pingOutstanding) {
-#line 483 "ts-src/mqtt/session.ts"
       due = session_minU32(due, session_left(now, self->pingSentAt, ka >> 1));
-    } else {
 #line 484 "ts-src/mqtt/session.ts"
+    } else {
       due = session_minU32(due, session_minU32(session_left(now, self->lastTx, ka), session_left(now, self->lastRx, ka)));
     }
   }
@@ -399,14 +387,12 @@ void Session_tick(Session *self, uint32_t now) {
   self->now = now;
   if (self->state == SessionState_CONNECTING) {
     if (session_elapsed(now, self->connectStart) >= CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS) {
-#line 493 "ts-src/mqtt/session.ts"
       Session_close(self, "no CONNACK in time");
     }
 #line 494 "ts-src/mqtt/session.ts"
     return;
   }
   if (self->state != SessionState_CONNECTED) {
-#line 496 "ts-src/mqtt/session.ts"
     return;
   }
 #line 497 "ts-src/mqtt/session.ts"
@@ -424,8 +410,8 @@ void Session_tick(Session *self, uint32_t now) {
       // starts anyway: a connection that cannot send for that long is dead.
       uint32_t n = codec_encodeSimple(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_PINGREQ);
       if (n == 0) {
-#line 510 "ts-src/mqtt/session.ts"
         Session_logNum(self, LogLevel_WARN, "tx full, no PINGREQ", 0);
+#line 511 "ts-src/mqtt/session.ts"
       } else {
         self->txLen += n;
         self->lastTx = now;
@@ -444,7 +430,6 @@ uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
     if (!Session_idInUse(self, self->lastId)) {
-#line 528 "ts-src/mqtt/session.ts"
       return self->lastId;
     }
   }
@@ -470,7 +455,6 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   if (q == 0) {
     // QoS 0 is never queued: sent now or not at all.
     if (self->state != SessionState_CONNECTED) {
-#line 550 "ts-src/mqtt/session.ts"
       return 0;
     }
 #line 551 "ts-src/mqtt/session.ts"
@@ -496,7 +480,6 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       return 0;
     }
     while (Session_queuedCount(self) >= limit) {
-#line 572 "ts-src/mqtt/session.ts"
       Session_dropOldestQueued(self, "queue full, oldest dropped");
     }
   }
@@ -570,12 +553,10 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
-#line 642 "ts-src/mqtt/session.ts"
       continue;
     }
 #line 643 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
-#line 643 "ts-src/mqtt/session.ts"
       continue;
     }
 #line 644 "ts-src/mqtt/session.ts"
@@ -595,7 +576,6 @@ uint32_t Session_unsentBytes(Session *self) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state == RecState_QUEUED || (r->unsent && r->state != RecState_WAIT_PUBCOMP)) {
-#line 659 "ts-src/mqtt/session.ts"
       n += r->len;
     }
   }
@@ -606,9 +586,7 @@ uint32_t Session_unsentBytes(Session *self) {
 uint32_t Session_inflightCount(Session *self) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 666 "ts-src/mqtt/session.ts"
     if (self->recs[i].state >= RecState_WAIT_PUBACK) {
-#line 666 "ts-src/mqtt/session.ts"
       n++;
     }
   }
@@ -619,9 +597,7 @@ uint32_t Session_inflightCount(Session *self) {
 uint32_t Session_queuedCount(Session *self) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 672 "ts-src/mqtt/session.ts"
     if (self->recs[i].state == RecState_QUEUED) {
-#line 672 "ts-src/mqtt/session.ts"
       n++;
     }
   }
@@ -636,7 +612,6 @@ uint32_t Session_queuedCount(Session *self) {
 void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
   self->now = now;
   if (data.len > 0) {
-#line 682 "ts-src/mqtt/session.ts"
     self->lastRx = now;
   }
 #line 683 "ts-src/mqtt/session.ts"
@@ -644,7 +619,6 @@ void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
   uint32_t off = 0;
   while (off < data.len) {
     if (!Session_receiving(self) || self->epoch != ep) {
-#line 686 "ts-src/mqtt/session.ts"
       return;
     }
 #line 687 "ts-src/mqtt/session.ts"
@@ -654,7 +628,6 @@ void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
     off += n;
     Session_parse(self);
     if (!Session_receiving(self) || self->epoch != ep) {
-#line 692 "ts-src/mqtt/session.ts"
       return;
     }
     // The decoder rejects packets over the limit from their fixed header, so
@@ -683,7 +656,6 @@ static void Session_parse(Session *self) {
   while (Session_receiving(self) && self->epoch == ep) {
     int32_t r = codec_decodeForClient(rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), Session_recvLimit(self), &self->pkt);
     if (r == 0) {
-#line 717 "ts-src/mqtt/session.ts"
       break;
     }
 #line 718 "ts-src/mqtt/session.ts"
@@ -697,13 +669,11 @@ static void Session_parse(Session *self) {
   }
   // An event handler may have closed (and even reconnected): rx is not ours then.
   if (self->epoch != ep || start == 0) {
-#line 727 "ts-src/mqtt/session.ts"
     return;
   }
 #line 728 "ts-src/mqtt/session.ts"
   uint32_t rest = self->rxLen - start;
   if (start > 0) {
-#line 729 "ts-src/mqtt/session.ts"
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
   }
 #line 730 "ts-src/mqtt/session.ts"
@@ -782,7 +752,6 @@ static void Session_onConnack(Session *self, Packet *p) {
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     if (self->epoch == ep) {
-#line 784 "ts-src/mqtt/session.ts"
       Session_close(self, why);
     }
 #line 785 "ts-src/mqtt/session.ts"
@@ -797,7 +766,6 @@ static void Session_onConnack(Session *self, Packet *p) {
   self->wasConnected = true;
   // Without a stored session the server will not resend its QoS 2 messages.
   if (!p->sessionPresent) {
-#line 795 "ts-src/mqtt/session.ts"
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
@@ -806,7 +774,6 @@ static void Session_onConnack(Session *self, Packet *p) {
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
-#line 800 "ts-src/mqtt/session.ts"
     return;
   }
 #line 801 "ts-src/mqtt/session.ts"
@@ -822,7 +789,6 @@ static void Session_onPublish(Session *self, Packet *p) {
   if (p->qos == 1) {
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch == ep) {
-#line 812 "ts-src/mqtt/session.ts"
       Session_queueAck(self, PacketType_PUBACK, p->packetId);
     }
 #line 813 "ts-src/mqtt/session.ts"
@@ -834,14 +800,13 @@ static void Session_onPublish(Session *self, Packet *p) {
     Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
   } else {
     if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
-      Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, 0));
+      Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
       Session_rxQos2Remove(self, 0);
     }
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, p->packetId);
     self->rxQos2Count++;
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch != ep) {
-#line 827 "ts-src/mqtt/session.ts"
       return;
     }
   }
@@ -854,10 +819,9 @@ static void Session_onPublish(Session *self, Packet *p) {
 static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev, const char *msg) {
   int32_t i = Session_findRec(self, p->packetId);
   if (i >= 0 && (self->recs[(uint32_t)i].state == waiting)) {
-#line 836 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
-  } else {
 #line 837 "ts-src/mqtt/session.ts"
+  } else {
     Session_logNum(self, LogLevel_WARN, msg, p->packetId);
   }
 #line 838 "ts-src/mqtt/session.ts"
@@ -886,17 +850,15 @@ static void Session_onPubrel(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
-#line 862 "ts-src/mqtt/session.ts"
     Session_rxQos2Remove(self, (uint32_t)k);
-  } else {
 #line 863 "ts-src/mqtt/session.ts"
+  } else {
     Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
   }
 #line 864 "ts-src/mqtt/session.ts"
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B).
   if (self->epoch == ep) {
-#line 866 "ts-src/mqtt/session.ts"
     Session_queueAck(self, PacketType_PUBCOMP, p->packetId);
   }
 }
@@ -912,7 +874,6 @@ static void Session_onSuback(Session *self, Packet *p) {
     s->granted = (uint8_t)((p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80);
     self->evTag = s->tag;
     if (s->granted == 0x80) {
-#line 878 "ts-src/mqtt/session.ts"
       Session_log(self, LogLevel_WARN, "subscription refused", Sub_view(s), s->tag);
     }
 #line 879 "ts-src/mqtt/session.ts"
@@ -943,7 +904,6 @@ static void Session_onUnsuback(Session *self, Packet *p) {
 #line 904 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpAcksAndSubs(self)) {
-#line 905 "ts-src/mqtt/session.ts"
     return;
   }
 #line 906 "ts-src/mqtt/session.ts"
@@ -952,7 +912,6 @@ static void Session_pump(Session *self) {
     OutMsg *r = &self->recs[i];
     if (r->state == RecState_QUEUED) {
       if (inflight >= CONFIG_MGOS_MQTT_MAX_INFLIGHT) {
-#line 910 "ts-src/mqtt/session.ts"
         return;
       }
 #line 911 "ts-src/mqtt/session.ts"
@@ -962,7 +921,6 @@ static void Session_pump(Session *self) {
       inflight++;
     }
     if (!r->unsent) {
-#line 916 "ts-src/mqtt/session.ts"
       continue;
     }
 #line 917 "ts-src/mqtt/session.ts"
@@ -974,13 +932,11 @@ static void Session_pump(Session *self) {
       n = r->len;
       // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
       if (r->sent) {
-#line 924 "ts-src/mqtt/session.ts"
         rt_bytes_set(free, 0, (uint8_t)(rt_bytes_get(free, 0) | 0x8));
       }
     }
 #line 926 "ts-src/mqtt/session.ts"
     if (n == 0) {
-#line 926 "ts-src/mqtt/session.ts"
       return;
     }
 #line 927 "ts-src/mqtt/session.ts"
@@ -995,7 +951,6 @@ static void Session_pump(Session *self) {
    *  subscriptions. False when not connected or tx is full. */
 static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
-#line 937 "ts-src/mqtt/session.ts"
     return false;
   }
 #line 938 "ts-src/mqtt/session.ts"
@@ -1003,7 +958,6 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = codec_encodeAck(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), (uint8_t)(a >> 16), (uint16_t)a);
     if (n == 0) {
-#line 941 "ts-src/mqtt/session.ts"
       return false;
     }
 #line 942 "ts-src/mqtt/session.ts"
@@ -1016,12 +970,10 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     Sub *s = &self->subs[i];
     bool sub = s->state == SubState_SUB_PENDING;
     if (!sub && s->state != SubState_UNSUB_PENDING) {
-#line 950 "ts-src/mqtt/session.ts"
       continue;
     }
 #line 951 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
-#line 951 "ts-src/mqtt/session.ts"
       s->packetId = Session_nextPacketId(self);
     }
 #line 952 "ts-src/mqtt/session.ts"
@@ -1029,7 +981,6 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     rt_bytes filter = Sub_view(s);
     uint32_t n = sub ? codec_encodeSubscribe(free, s->packetId, filter, s->qos) : codec_encodeUnsubscribe(free, s->packetId, filter);
     if (n == 0) {
-#line 955 "ts-src/mqtt/session.ts"
       return false;
     }
 #line 956 "ts-src/mqtt/session.ts"
@@ -1056,7 +1007,6 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 static void Session_emit(Session *self, int32_t ev, Packet *p) {
   SessionEventFn f = self->onEvent;
   if (f != NULL) {
-#line 978 "ts-src/mqtt/session.ts"
     f(self, ev, p, self->ud);
   }
 }
@@ -1066,7 +1016,6 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
   if (self->epoch == ep) {
-#line 984 "ts-src/mqtt/session.ts"
     Session_pump(self);
   }
 }
@@ -1080,7 +1029,6 @@ static void Session_logNum(Session *self, int32_t level, const char *msg, int32_
 static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   SessionLogFn f = self->onLog;
   if (f != NULL) {
-#line 994 "ts-src/mqtt/session.ts"
     f(self, level, msg, detail, num);
   }
 }
@@ -1125,10 +1073,9 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         continue;
       }
       if (clean) {
-#line 1035 "ts-src/mqtt/session.ts"
         r->state = RecState_QUEUED;
-      } else {
 #line 1036 "ts-src/mqtt/session.ts"
+      } else {
         r->unsent = true;
       }
     }
@@ -1136,7 +1083,6 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
     i++;
   }
   if (clean) {
-#line 1040 "ts-src/mqtt/session.ts"
     self->rxQos2Count = 0;
   }
 #line 1041 "ts-src/mqtt/session.ts"
@@ -1146,17 +1092,13 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
 
 static bool Session_idInUse(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 1046 "ts-src/mqtt/session.ts"
     if (self->recs[i].packetId == id) {
-#line 1046 "ts-src/mqtt/session.ts"
       return true;
     }
   }
 #line 1047 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
-#line 1047 "ts-src/mqtt/session.ts"
     if (self->subs[i].packetId == id) {
-#line 1047 "ts-src/mqtt/session.ts"
       return true;
     }
   }
@@ -1167,7 +1109,6 @@ static bool Session_idInUse(Session *self, uint16_t id) {
 static int32_t Session_findRec(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     if (self->recs[i].packetId == id && self->recs[i].state >= RecState_WAIT_PUBACK) {
-#line 1053 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
@@ -1178,7 +1119,6 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
 static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id && self->subs[i].state == state) {
-#line 1060 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
@@ -1189,7 +1129,6 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
 /** The topic of a stored PUBLISH, for logs. */
 static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
-#line 1067 "ts-src/mqtt/session.ts"
     return RT_NOBYTES;
   }
 #line 1068 "ts-src/mqtt/session.ts"
@@ -1197,7 +1136,6 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   // Skip the fixed header: type byte and the remaining length's 1..4 bytes.
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
-#line 1071 "ts-src/mqtt/session.ts"
     k++;
   }
 #line 1072 "ts-src/mqtt/session.ts"
@@ -1210,7 +1148,6 @@ static bool Session_dropOldestQueued(Session *self, const char *why) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state != RecState_QUEUED) {
-#line 1080 "ts-src/mqtt/session.ts"
       continue;
     }
 #line 1081 "ts-src/mqtt/session.ts"
@@ -1224,7 +1161,6 @@ static bool Session_dropOldestQueued(Session *self, const char *why) {
 /** Gives a record's PUBLISH bytes back to the store (compacting it). */
 static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
-#line 1090 "ts-src/mqtt/session.ts"
     return;
   }
 #line 1091 "ts-src/mqtt/session.ts"
@@ -1238,7 +1174,6 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *o = &self->recs[i];
     if (o->len > 0 && o->off > off) {
-#line 1100 "ts-src/mqtt/session.ts"
       o->off = o->off - len;
     }
   }
@@ -1249,7 +1184,6 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
-#line 1107 "ts-src/mqtt/session.ts"
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
 #line 1108 "ts-src/mqtt/session.ts"
@@ -1263,7 +1197,6 @@ static void Session_freeRec(Session *self, uint32_t i) {
 /** Removes subscription i, keeping the others in the order they were added. */
 static void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
-#line 1117 "ts-src/mqtt/session.ts"
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
   }
 #line 1118 "ts-src/mqtt/session.ts"
@@ -1276,9 +1209,7 @@ static void Session_freeSub(Session *self, uint32_t i) {
 
 static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->rxQos2Count; i++) {
-#line 1126 "ts-src/mqtt/session.ts"
     if (rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) == id) {
-#line 1126 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
@@ -1292,7 +1223,6 @@ static bool Session_rxQos2Has(Session *self, uint16_t id) {
 
 static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
-#line 1135 "ts-src/mqtt/session.ts"
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
 #line 1136 "ts-src/mqtt/session.ts"

@@ -14,45 +14,35 @@ void counters_main(void) {
   // A u32 decrement must be proven not to go below 0 (flow facts).
   uint32_t c = 0;
   if (i > 0) {
-#line 19 "test/codegen/programs/counters.ts"
     c = i--;
   }
 #line 20 "test/codegen/programs/counters.ts"
   uint32_t d = 0;
   if (i > 0) {
-#line 21 "test/codegen/programs/counters.ts"
     d = --i;
   }
 #line 22 "test/codegen/programs/counters.ts"
   rt_print_str("post/pre ");
-#line 22 "test/codegen/programs/counters.ts"
   rt_print_int((int64_t)a);
-#line 22 "test/codegen/programs/counters.ts"
   rt_print_str(" ");
-#line 22 "test/codegen/programs/counters.ts"
   rt_print_int((int64_t)b);
-#line 22 "test/codegen/programs/counters.ts"
   rt_print_str(" ");
-#line 22 "test/codegen/programs/counters.ts"
   rt_print_int((int64_t)c);
-#line 22 "test/codegen/programs/counters.ts"
   rt_print_str(" ");
+#line 23 "test/codegen/programs/counters.ts"
   rt_print_int((int64_t)d);
-#line 23 "test/codegen/programs/counters.ts"
   rt_print_str(" ");
-#line 23 "test/codegen/programs/counters.ts"
   rt_print_int((int64_t)i);
-#line 23 "test/codegen/programs/counters.ts"
   rt_print_ln();
+#line 24 "test/codegen/programs/counters.ts"
   int32_t s = -3;
   s += 10;
   s -= 20;
   s--;
   rt_print_str("s ");
-#line 28 "test/codegen/programs/counters.ts"
   rt_print_int((int64_t)s);
-#line 28 "test/codegen/programs/counters.ts"
   rt_print_ln();
+#line 29 "test/codegen/programs/counters.ts"
   counters_tally.up++;
   counters_tally.up += 41;
   counters_tally.down--;
@@ -60,21 +50,15 @@ void counters_main(void) {
   counters_global += counters_tally.down;
   counters_global--;
   rt_print_str("tally ");
-#line 35 "test/codegen/programs/counters.ts"
   rt_print_int((int64_t)counters_tally.up);
-#line 35 "test/codegen/programs/counters.ts"
   rt_print_str(" ");
-#line 35 "test/codegen/programs/counters.ts"
   rt_print_int((int64_t)counters_tally.down);
-#line 35 "test/codegen/programs/counters.ts"
   rt_print_str(" global ");
-#line 35 "test/codegen/programs/counters.ts"
   rt_print_int((int64_t)counters_global);
-#line 35 "test/codegen/programs/counters.ts"
   rt_print_ln();
+#line 36 "test/codegen/programs/counters.ts"
   uint32_t k = 0;
   while ((k++) < 3) {
-#line 37 "test/codegen/programs/counters.ts"
     rt_print_int((int64_t)k);
   }
 #line 38 "test/codegen/programs/counters.ts"

@@ -18,7 +18,7 @@ static const uint8_t flowcodecs_B64[64] = {65, 66, 67, 68, 69, 70, 71, 72, 73, 7
 static uint16_t flowcodecs_crc16(rt_bytes b) {
   uint16_t crc = 0xffff;
   for (uint32_t i = 0; i < b.len; i++) {
-    crc = (uint16_t)(crc ^ (rt_bytes_get(b, i) << 8));
+    crc = (uint16_t)(crc ^ (b.p[i] << 8));
     for (uint32_t k = 0; k < 8; k++) {
       crc = (uint16_t)(((crc & 0x8000) != 0) ? (uint16_t)((crc << 1) ^ 0x1021) : (uint16_t)(crc << 1));
     }
@@ -29,12 +29,11 @@ static uint16_t flowcodecs_crc16(rt_bytes b) {
 static uint32_t flowcodecs_crc32(rt_bytes b) {
   uint32_t crc = 0xffffffffu;
   for (uint32_t i = 0; i < b.len; i++) {
-    crc = (crc ^ (uint32_t)rt_bytes_get(b, i));
+    crc = (crc ^ (uint32_t)b.p[i]);
     for (uint32_t k = 0; k < 8; k++) {
       bool low = (int32_t)(crc & 1u) != 0;
       crc = crc >> 1;
       if (low) {
-#line 37 "test/codegen/programs/flowcodecs.ts"
         crc = (crc ^ 0xedb88320u);
       }
     }
@@ -47,13 +46,11 @@ static uint32_t flowcodecs_crc32(rt_bytes b) {
 static uint32_t flowcodecs_b64(rt_bytes src, rt_bytes out) {
   uint32_t n = src.len;
   if (n > 3000) {
-#line 46 "test/codegen/programs/flowcodecs.ts"
     return 0;
   }
 #line 47 "test/codegen/programs/flowcodecs.ts"
   uint32_t need = ((n + 2) / 3) * 4;
   if (need > out.len) {
-#line 48 "test/codegen/programs/flowcodecs.ts"
     return 0;
   }
 #line 49 "test/codegen/programs/flowcodecs.ts"
@@ -85,14 +82,12 @@ static int32_t flowcodecs_varint(rt_bytes b, uint32_t at) {
   uint32_t v = 0;
   for (uint32_t k = 0; k < 4; k++) {
     if (at >= b.len || (k >= (b.len - at))) {
-#line 76 "test/codegen/programs/flowcodecs.ts"
       return -1;
     }
 #line 77 "test/codegen/programs/flowcodecs.ts"
     uint8_t c = rt_bytes_get(b, at + k);
     v = (v | (uint32_t)((c & 0x7f) << (7 * k)));
     if ((c & 0x80) == 0) {
-#line 79 "test/codegen/programs/flowcodecs.ts"
       return rt_i32_of(v);
     }
   }
@@ -105,33 +100,25 @@ static void flowcodecs_tlv(rt_bytes b) {
   uint32_t at = 0;
   while (at < b.len) {
     if ((b.len - at) < 2) {
-#line 88 "test/codegen/programs/flowcodecs.ts"
       rt_print_str("short header");
-#line 88 "test/codegen/programs/flowcodecs.ts"
       rt_print_ln();
-#line 88 "test/codegen/programs/flowcodecs.ts"
       return;
     }
 #line 89 "test/codegen/programs/flowcodecs.ts"
-    uint8_t t = rt_bytes_get(b, at);
+    uint8_t t = b.p[at];
     uint32_t n = rt_bytes_get(b, at + 1);
     uint32_t start = at + 2;
     if (n > ((int64_t)b.len - (int64_t)start)) {
-#line 92 "test/codegen/programs/flowcodecs.ts"
       rt_print_str("short value");
-#line 92 "test/codegen/programs/flowcodecs.ts"
       rt_print_ln();
-#line 92 "test/codegen/programs/flowcodecs.ts"
       return;
     }
 #line 93 "test/codegen/programs/flowcodecs.ts"
     rt_print_int((int64_t)t);
-#line 93 "test/codegen/programs/flowcodecs.ts"
     rt_print_str(":");
-#line 93 "test/codegen/programs/flowcodecs.ts"
     rt_print_hex(rt_subarray(b, start, start + n));
-#line 93 "test/codegen/programs/flowcodecs.ts"
     rt_print_str(" ");
+#line 94 "test/codegen/programs/flowcodecs.ts"
     at = start + n;
   }
   rt_print_ln();
@@ -140,7 +127,6 @@ static void flowcodecs_tlv(rt_bytes b) {
 static bool flowcodecs_ringPut(uint8_t v) {
   uint32_t count = flowcodecs_sc.count;
   if (count >= 8) {
-#line 101 "test/codegen/programs/flowcodecs.ts"
     return false;
   }
 #line 102 "test/codegen/programs/flowcodecs.ts"
@@ -154,7 +140,6 @@ static bool flowcodecs_ringPut(uint8_t v) {
 static int32_t flowcodecs_ringGet(void) {
   uint32_t count = flowcodecs_sc.count;
   if (count == 0) {
-#line 109 "test/codegen/programs/flowcodecs.ts"
     return -1;
   }
 #line 110 "test/codegen/programs/flowcodecs.ts"
@@ -166,35 +151,27 @@ static int32_t flowcodecs_ringGet(void) {
 
 void flowcodecs_main(void) {
   rt_print_int((int64_t)flowcodecs_crc16(RT_LIT("123456789")));
-#line 117 "test/codegen/programs/flowcodecs.ts"
   rt_print_str(" ");
-#line 117 "test/codegen/programs/flowcodecs.ts"
   rt_print_int((int64_t)flowcodecs_crc32(RT_LIT("123456789")));
-#line 117 "test/codegen/programs/flowcodecs.ts"
   rt_print_str(" ");
-#line 117 "test/codegen/programs/flowcodecs.ts"
   rt_print_int((int64_t)flowcodecs_crc32(RT_LIT("")));
-#line 117 "test/codegen/programs/flowcodecs.ts"
   rt_print_ln();
+#line 118 "test/codegen/programs/flowcodecs.ts"
   rt_bytes out = RT_BYTES(flowcodecs_sc.out, 64);
   for (uint32_t k = 0; k < 7; k++) {
     uint32_t n = flowcodecs_b64(rt_subarray(RT_LIT("foobar!"), 0, k), out);
     rt_print_int((int64_t)n);
-#line 121 "test/codegen/programs/flowcodecs.ts"
     rt_print_str(" ");
-#line 121 "test/codegen/programs/flowcodecs.ts"
     rt_print_hex(rt_subarray(out, 0, n));
-#line 121 "test/codegen/programs/flowcodecs.ts"
     rt_print_ln();
   }
-  rt_print_int((int64_t)flowcodecs_b64(RT_LIT("0123456789012345678901234567890123456789012345678901234567890"), out));
 #line 123 "test/codegen/programs/flowcodecs.ts"
+  rt_print_int((int64_t)flowcodecs_b64(RT_LIT("0123456789012345678901234567890123456789012345678901234567890"), out));
   rt_print_ln();
+#line 124 "test/codegen/programs/flowcodecs.ts"
   rt_bytes vi = RT_LIT("\005\302\201\001\303\277\303\277\303\277\177\303\277\303\277\303\277\303\277\302\200");
   for (uint32_t at = 0; at < 14; at++) {
-#line 125 "test/codegen/programs/flowcodecs.ts"
     rt_print_int((int64_t)flowcodecs_varint(vi, at));
-#line 125 "test/codegen/programs/flowcodecs.ts"
     rt_print_str(" ");
   }
 #line 126 "test/codegen/programs/flowcodecs.ts"
@@ -203,28 +180,22 @@ void flowcodecs_main(void) {
   flowcodecs_tlv(RT_LIT("\001\005abc"));
   flowcodecs_tlv(RT_LIT("\001"));
   for (uint32_t k = 0; k < 10; k++) {
-#line 130 "test/codegen/programs/flowcodecs.ts"
     rt_print_int((int64_t)(flowcodecs_ringPut((uint8_t)(k + 40)) ? 1 : 0));
   }
 #line 131 "test/codegen/programs/flowcodecs.ts"
   rt_print_ln();
   for (uint32_t k = 0; k < 5; k++) {
-#line 132 "test/codegen/programs/flowcodecs.ts"
     rt_print_int((int64_t)flowcodecs_ringGet());
-#line 132 "test/codegen/programs/flowcodecs.ts"
     rt_print_str(" ");
   }
 #line 133 "test/codegen/programs/flowcodecs.ts"
   for (uint32_t k = 0; k < 6; k++) {
-#line 133 "test/codegen/programs/flowcodecs.ts"
     rt_print_int((int64_t)(flowcodecs_ringPut((uint8_t)(k + 70)) ? 1 : 0));
   }
 #line 134 "test/codegen/programs/flowcodecs.ts"
   rt_print_ln();
   for (uint32_t k = 0; k < 10; k++) {
-#line 135 "test/codegen/programs/flowcodecs.ts"
     rt_print_int((int64_t)flowcodecs_ringGet());
-#line 135 "test/codegen/programs/flowcodecs.ts"
     rt_print_str(" ");
   }
 #line 136 "test/codegen/programs/flowcodecs.ts"

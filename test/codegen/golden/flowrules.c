@@ -28,21 +28,18 @@ static const uint32_t flowrules_EDGES[23] = {0, 1, 2, 9, 10, 50, 99, 100, 101, 1
 #line 12 "test/codegen/programs/flowrules.ts"
 static void flowrules_show(const char *name, int32_t v) {
   rt_print_str(name);
-#line 13 "test/codegen/programs/flowrules.ts"
   rt_print_str(" ");
-#line 13 "test/codegen/programs/flowrules.ts"
   rt_print_int((int64_t)v);
-#line 13 "test/codegen/programs/flowrules.ts"
   rt_print_ln();
 }
 
 /** if: the then-branch; else: the negation. */
+#line 17 "test/codegen/programs/flowrules.ts"
 static uint8_t flowrules_ifElse(uint32_t n) {
   if (n < 256) {
-#line 18 "test/codegen/programs/flowrules.ts"
     return (uint8_t)n;
-  } else if (n >= 4294967040u) {
 #line 19 "test/codegen/programs/flowrules.ts"
+  } else if (n >= 4294967040u) {
     return (uint8_t)n; // the other end: still needs a wrap
   }
 #line 20 "test/codegen/programs/flowrules.ts"
@@ -53,12 +50,10 @@ static uint8_t flowrules_ifElse(uint32_t n) {
 #line 23 "test/codegen/programs/flowrules.ts"
 static uint16_t flowrules_early(int32_t n) {
   if (n < 0) {
-#line 24 "test/codegen/programs/flowrules.ts"
     return 0;
   }
 #line 25 "test/codegen/programs/flowrules.ts"
   if (n > 65535) {
-#line 25 "test/codegen/programs/flowrules.ts"
     return 65535;
   }
 #line 26 "test/codegen/programs/flowrules.ts"
@@ -69,12 +64,10 @@ static uint16_t flowrules_early(int32_t n) {
 #line 29 "test/codegen/programs/flowrules.ts"
 static int32_t flowrules_notZero(uint8_t e, uint32_t n) {
   if (e != 0) {
-#line 30 "test/codegen/programs/flowrules.ts"
     return -e;
   }
 #line 31 "test/codegen/programs/flowrules.ts"
   if (n != 0) {
-#line 31 "test/codegen/programs/flowrules.ts"
     return (int32_t)((n - 1) & 0xffu);
   }
 #line 32 "test/codegen/programs/flowrules.ts"
@@ -99,7 +92,6 @@ static bool flowrules_logic(uint32_t a, uint32_t b) {
 #line 45 "test/codegen/programs/flowrules.ts"
 static int8_t flowrules_negated(int32_t n) {
   if (!(n >= -128 && n <= 127)) {
-#line 46 "test/codegen/programs/flowrules.ts"
     return 0;
   }
 #line 47 "test/codegen/programs/flowrules.ts"
@@ -122,13 +114,11 @@ static uint32_t flowrules_countDown(uint32_t start) {
 #line 60 "test/codegen/programs/flowrules.ts"
 static bool flowrules_isPrime(uint32_t n) {
   if (n < 2) {
-#line 61 "test/codegen/programs/flowrules.ts"
     return false;
   }
 #line 62 "test/codegen/programs/flowrules.ts"
   for (uint32_t d = 2; ((int64_t)d * (int64_t)d) <= n; d++) {
     if ((int32_t)(n % d) == 0) {
-#line 63 "test/codegen/programs/flowrules.ts"
       return false;
     }
   }
@@ -141,8 +131,7 @@ static bool flowrules_isPrime(uint32_t n) {
 static uint32_t flowrules_sumFirst(rt_bytes b, uint32_t k) {
   uint32_t s = 0;
   for (uint32_t i = 0; i < k && i < 16; i++) {
-#line 70 "test/codegen/programs/flowrules.ts"
-    s = s + (uint32_t)rt_get_u8(flowrules_buf.data, 16, i);
+    s = s + (uint32_t)flowrules_buf.data[i];
   }
 #line 71 "test/codegen/programs/flowrules.ts"
   return s + b.len;
@@ -152,7 +141,6 @@ static uint32_t flowrules_sumFirst(rt_bytes b, uint32_t k) {
 #line 74 "test/codegen/programs/flowrules.ts"
 static rt_bytes flowrules_field(rt_bytes b, uint32_t start, uint32_t n) {
   if (start > b.len || (n > (b.len - start))) {
-#line 75 "test/codegen/programs/flowrules.ts"
     return rt_subarray(b, start, start);
   }
 #line 76 "test/codegen/programs/flowrules.ts"
@@ -163,7 +151,6 @@ static rt_bytes flowrules_field(rt_bytes b, uint32_t start, uint32_t n) {
 #line 79 "test/codegen/programs/flowrules.ts"
 static uint32_t flowrules_gap(uint32_t a, uint32_t b) {
   if (b > a) {
-#line 80 "test/codegen/programs/flowrules.ts"
     return 0;
   }
 #line 81 "test/codegen/programs/flowrules.ts"
@@ -198,23 +185,19 @@ static uint8_t flowrules_digits(uint32_t v) {
 #line 104 "test/codegen/programs/flowrules.ts"
 static uint8_t flowrules_sw(uint32_t kind, uint32_t n) {
   if (n > 100) {
-#line 105 "test/codegen/programs/flowrules.ts"
     return 0;
   }
 #line 106 "test/codegen/programs/flowrules.ts"
   switch (kind) {
   case 0: {
-#line 107 "test/codegen/programs/flowrules.ts"
     return (uint8_t)n;
   }
 #line 108 "test/codegen/programs/flowrules.ts"
   case 1: {
-#line 108 "test/codegen/programs/flowrules.ts"
     return (uint8_t)(n + 100);
   }
 #line 109 "test/codegen/programs/flowrules.ts"
   default: {
-#line 109 "test/codegen/programs/flowrules.ts"
     break;
   }
   }
@@ -226,12 +209,10 @@ static uint8_t flowrules_sw(uint32_t kind, uint32_t n) {
 #line 114 "test/codegen/programs/flowrules.ts"
 static int16_t flowrules_clampTo(int32_t v, int16_t lo, int16_t hi) {
   if (v < lo) {
-#line 115 "test/codegen/programs/flowrules.ts"
     return lo;
   }
 #line 116 "test/codegen/programs/flowrules.ts"
   if (v > hi) {
-#line 116 "test/codegen/programs/flowrules.ts"
     return hi;
   }
 #line 117 "test/codegen/programs/flowrules.ts"
@@ -242,89 +223,64 @@ static int16_t flowrules_clampTo(int32_t v, int16_t lo, int16_t hi) {
 void flowrules_main(void) {
   rt_bytes d = RT_BYTES(flowrules_buf.data, 16);
   for (uint32_t i = 0; i < d.len; i++) {
-#line 126 "test/codegen/programs/flowrules.ts"
-    rt_bytes_set(d, i, (uint8_t)((i * 7u) + 1u));
+    d.p[i] = (uint8_t)((i * 7u) + 1u);
   }
 #line 127 "test/codegen/programs/flowrules.ts"
   for (uint32_t k = 0; k < 23; k++) {
     uint32_t n = flowrules_EDGES[k];
     uint32_t m = flowrules_EDGES[22 - k];
     rt_print_int((int64_t)n);
-#line 130 "test/codegen/programs/flowrules.ts"
     rt_print_str(": ");
+#line 131 "test/codegen/programs/flowrules.ts"
     rt_print_int((int64_t)flowrules_ifElse(n));
-#line 131 "test/codegen/programs/flowrules.ts"
     rt_print_str(" ");
-#line 131 "test/codegen/programs/flowrules.ts"
     rt_print_int((int64_t)flowrules_early(rt_i32_of(n)));
-#line 131 "test/codegen/programs/flowrules.ts"
     rt_print_str(" ");
-#line 131 "test/codegen/programs/flowrules.ts"
     rt_print_int((int64_t)flowrules_notZero((uint8_t)n, n));
-#line 131 "test/codegen/programs/flowrules.ts"
     rt_print_str(" ");
+#line 132 "test/codegen/programs/flowrules.ts"
     rt_print_int((int64_t)(flowrules_logic(n, m) ? 1 : 0));
-#line 132 "test/codegen/programs/flowrules.ts"
     rt_print_str(" ");
-#line 132 "test/codegen/programs/flowrules.ts"
     rt_print_int((int64_t)flowrules_negated(rt_i32_of(n)));
-#line 132 "test/codegen/programs/flowrules.ts"
     rt_print_str(" ");
-#line 132 "test/codegen/programs/flowrules.ts"
     rt_print_int((int64_t)(flowrules_isPrime(n) ? 1 : 0));
-#line 132 "test/codegen/programs/flowrules.ts"
     rt_print_str(" ");
+#line 133 "test/codegen/programs/flowrules.ts"
     rt_print_int((int64_t)flowrules_sumFirst(d, n));
-#line 133 "test/codegen/programs/flowrules.ts"
     rt_print_str(" ");
-#line 133 "test/codegen/programs/flowrules.ts"
     rt_print_int((int64_t)flowrules_gap(n, m));
-#line 133 "test/codegen/programs/flowrules.ts"
     rt_print_str(" ");
-#line 133 "test/codegen/programs/flowrules.ts"
     rt_print_int((int64_t)flowrules_written(n, m));
-#line 133 "test/codegen/programs/flowrules.ts"
     rt_print_str(" ");
+#line 134 "test/codegen/programs/flowrules.ts"
     rt_print_int((int64_t)flowrules_digits(n));
-#line 134 "test/codegen/programs/flowrules.ts"
     rt_print_str(" ");
-#line 134 "test/codegen/programs/flowrules.ts"
     rt_print_int((int64_t)flowrules_sw(n % 3, m));
-#line 134 "test/codegen/programs/flowrules.ts"
     rt_print_str(" ");
-#line 134 "test/codegen/programs/flowrules.ts"
     rt_print_int((int64_t)flowrules_clampTo(rt_i32_of(n), -5, 300));
-#line 134 "test/codegen/programs/flowrules.ts"
     rt_print_str(" ");
+#line 135 "test/codegen/programs/flowrules.ts"
     rt_print_int((int64_t)flowrules_clampTo(rt_i32_of(m), rt_i16_of(n), 300));
     rt_print_ln();
     rt_bytes f = flowrules_field(d, n, m);
     rt_print_int((int64_t)f.len);
-#line 138 "test/codegen/programs/flowrules.ts"
     rt_print_str(" ");
-#line 138 "test/codegen/programs/flowrules.ts"
     rt_print_hex(f);
-#line 138 "test/codegen/programs/flowrules.ts"
     rt_print_ln();
   }
+#line 140 "test/codegen/programs/flowrules.ts"
   for (uint32_t k = 0; k < 25; k++) {
-#line 140 "test/codegen/programs/flowrules.ts"
     rt_print_int((int64_t)flowrules_fib(k));
-#line 140 "test/codegen/programs/flowrules.ts"
     rt_print_str(" ");
   }
 #line 141 "test/codegen/programs/flowrules.ts"
   rt_print_ln();
   rt_print_int((int64_t)flowrules_countDown(5));
-#line 142 "test/codegen/programs/flowrules.ts"
   rt_print_str(" ");
-#line 142 "test/codegen/programs/flowrules.ts"
   rt_print_int((int64_t)flowrules_countDown(0));
-#line 142 "test/codegen/programs/flowrules.ts"
   rt_print_str(" ");
-#line 142 "test/codegen/programs/flowrules.ts"
   rt_print_int((int64_t)flowrules_countDown(100000));
-#line 142 "test/codegen/programs/flowrules.ts"
   rt_print_ln();
+#line 143 "test/codegen/programs/flowrules.ts"
   flowrules_show("field", rt_i32_of(flowrules_field(RT_LIT("abcdef"), 2, 3).len));
 }

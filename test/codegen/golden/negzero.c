@@ -11,14 +11,12 @@ static int32_t negzero_neg(int16_t a) {
 
 static void negzero_show(const char *name, double x) {
   rt_print_str(name);
-#line 11 "test/codegen/programs/negzero.ts"
   rt_print_str(" ");
-#line 11 "test/codegen/programs/negzero.ts"
   rt_print_int((int64_t)rt_f64_to_i32(x));
-#line 11 "test/codegen/programs/negzero.ts"
   rt_print_ln();
 }
 
+#line 14 "test/codegen/programs/negzero.ts"
 void negzero_main(void) {
   int16_t zero = 0;
   int16_t m1 = -1;
@@ -30,25 +28,16 @@ void negzero_main(void) {
   negzero_show("1/f64ToI32(-0.5)", 1.0 / (double)rt_f64_to_i32(-0.5));
   negzero_show("1/(zero*m1+1)", 1.0 / (double)((zero * m1) + 1));
   rt_print_str(((zero * m1) == 0) ? "eq" : "ne");
-#line 24 "test/codegen/programs/negzero.ts"
   rt_print_str(" ");
-#line 24 "test/codegen/programs/negzero.ts"
   rt_print_int((int64_t)(zero * m1));
-#line 24 "test/codegen/programs/negzero.ts"
   rt_print_str(" ");
-#line 24 "test/codegen/programs/negzero.ts"
   rt_print_int((int64_t)(-zero));
-#line 24 "test/codegen/programs/negzero.ts"
   rt_print_ln();
+#line 25 "test/codegen/programs/negzero.ts"
   rt_print_int((int64_t)((-7) / 2));
-#line 25 "test/codegen/programs/negzero.ts"
   rt_print_str(" ");
-#line 25 "test/codegen/programs/negzero.ts"
   rt_print_int((int64_t)((-7) % 2));
-#line 25 "test/codegen/programs/negzero.ts"
   rt_print_str(" ");
-#line 25 "test/codegen/programs/negzero.ts"
   rt_print_int((int64_t)negzero_neg(5));
-#line 25 "test/codegen/programs/negzero.ts"
   rt_print_ln();
 }
