@@ -495,6 +495,8 @@ export abstract class Expressions extends Ranges {
           this.err(e, `this comparison is always ${known} for the operand ranges (${fmtRange(a.lo)}..${fmtRange(a.hi)} vs ${fmtRange(b.lo)}..${fmtRange(b.hi)}); remove it or store the value in a wider variable first`);
           return this.bad();
         }
+        // The locals of a folded comparison may be read nowhere else in C: (void) them.
+        if (this.fs) for (const d of this.localsIn(e)) { const l = this.fs.locals.get(d); if (l) this.fs.folded.add(l.cname); }
         return { c: `${known} /* ${e.getText().replace(/\*\//g, "* /").replace(/\s+/g, " ")} */`, t: BOOL, lo: 0, hi: 0, atom: true, pure };
       }
       // The C type of the comparison follows the declared types (flow facts need no casts).

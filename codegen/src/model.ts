@@ -83,6 +83,8 @@ export interface FnState {
   refs: Map<ts.Node, number>;
   /** What the conditions checked so far prove about the locals (flow.ts). */
   flow: Flow;
+  /** C names of locals read in a comparison folded to a constant (they get `(void)x;`). */
+  folded: Set<string>;
 }
 
 export function makeDiag(file: string, text: string, line: number, col: number, message: string): Diagnostic {

@@ -635,7 +635,7 @@ export abstract class Statements extends Expressions {
     this.comments(d, out);
     // (unused statics get RT_UNUSED on their prototype, decided after all bodies)
     out.push(`${isStatic ? "static " : ""}${sig} {`, this.lineOf(d));
-    const fs: FnState = { fi, scopes: [new Set(fi.params.map((p) => p.cname))], locals: new Map(), mutated: new Set(), refs: new Map(), flow: new Flow() };
+    const fs: FnState = { fi, scopes: [new Set(fi.params.map((p) => p.cname))], locals: new Map(), mutated: new Set(), refs: new Map(), flow: new Flow(), folded: new Set() };
     if (fi.cls) fs.scopes[0].add("self");
     this.fs = fs;
     for (const p of fi.params) fs.locals.set(p.decl, { kind: "local", cname: p.cname, t: p.t, read: false });
@@ -646,12 +646,12 @@ export abstract class Statements extends Expressions {
     // Unused parameters and locals: C warns (-Wunused-*), TypeScript does not.
     const voids: string[] = [];
     if (fi.cls && !usesThis(d)) voids.push("(void)self;");
-    for (const p of fi.params) if (!fs.locals.get(p.decl)!.read) voids.push(`(void)${p.cname};`);
+    for (const p of fi.params) if (!fs.locals.get(p.decl)!.read || fs.folded.has(p.cname)) voids.push(`(void)${p.cname};`);
     for (const v of voids) out.push("  " + v);
     for (const l of body.lines) {
       out.lines.push(l);
       const u = (l as OutLine & { unusedCheck?: { read: boolean; cname: string } }).unusedCheck;
-      if (u && !u.read) out.lines.push({ s: l.s.replace(/^(\s*).*$/, `$1(void)${u.cname};`) });
+      if (u && (!u.read || fs.folded.has(u.cname))) out.lines.push({ s: l.s.replace(/^(\s*).*$/, `$1(void)${u.cname};`) });
     }
     const last = stmts[stmts.length - 1];
     if (fi.ret.k !== "void" && !(last && ts.isReturnStatement(last))) {
