@@ -324,7 +324,7 @@ export abstract class Statements extends Expressions {
         if (loop.condition) for (const d of this.writtenIn(loop.condition)) others.add(d);
         if (r && !others.has(step.d)) {
           if (step.by > 0) {
-            const top = loop.condition ? this.conditionTop(step.d, loop.condition) : undefined;
+            const top = loop.condition ? this.conditionTop(step.d, loop.condition, written) : undefined;
             idx = { d: step.d, lo: r[0], hi: top === undefined ? Infinity : Math.max(r[1], top + step.by) };
           } else {
             idx = { d: step.d, lo: -Infinity, hi: r[1] };
@@ -352,20 +352,20 @@ export abstract class Statements extends Expressions {
   }
   /** The largest value of local `d` that the loop condition lets into the body
    *  (`i < n`, `i <= n`, `i * i <= n`, in a chain of &&), from the declared ranges. */
-  private conditionTop(d: ts.Node, c: ts.Expression): number | undefined {
+  private conditionTop(d: ts.Node, c: ts.Expression, written: Set<ts.Node>): number | undefined {
     const K = ts.SyntaxKind;
     while (ts.isParenthesizedExpression(c)) c = c.expression;
     if (!ts.isBinaryExpression(c)) return undefined;
     const op = c.operatorToken.kind;
     if (op === K.AmpersandAmpersandToken) {
-      const a = this.conditionTop(d, c.left), b = this.conditionTop(d, c.right);
+      const a = this.conditionTop(d, c.left, written), b = this.conditionTop(d, c.right, written);
       return a === undefined ? b : b === undefined ? a : Math.min(a, b);
     }
     let l = c.left, r = c.right, strict: boolean;
     if (op === K.LessThanToken || op === K.LessThanEqualsToken) strict = op === K.LessThanToken;
     else if (op === K.GreaterThanToken || op === K.GreaterThanEqualsToken) { [l, r] = [r, l]; strict = op === K.GreaterThanToken; }
     else return undefined;
-    const bound = this.staticRange(r);
+    const bound = this.staticRange(r, written);
     if (!bound) return undefined;
     const top = bound[1] - (strict ? 1 : 0);
     if (this.localDecl(l) === d) return top;
@@ -375,8 +375,9 @@ export abstract class Statements extends Expressions {
     }
     return undefined;
   }
-  /** The range of a literal, a local (its facts), a constant or a `.length`, without translating it. */
-  private staticRange(e: ts.Expression): [number, number] | undefined {
+  /** The range of a literal, a local (its facts, unless the loop writes it), a constant
+   *  or a `.length`, without translating it. */
+  private staticRange(e: ts.Expression, written: Set<ts.Node>): [number, number] | undefined {
     while (ts.isParenthesizedExpression(e)) e = e.expression;
     if (ts.isNumericLiteral(e)) return [Number(e.text), Number(e.text)];
     if (ts.isIdentifier(e)) {
@@ -385,7 +386,7 @@ export abstract class Statements extends Expressions {
       if (!d || !ent) return undefined;
       if (ent.kind === "const") return [ent.lo, ent.hi];
       if (ent.kind === "local" && ent.t.k === "int") {
-        const r = this.fs!.flow.range(d);
+        const r = written.has(d) ? undefined : this.fs!.flow.range(d);
         return r ? [Math.max(r[0], ent.t.lo), Math.min(r[1], ent.t.hi)] : [ent.t.lo, ent.t.hi];
       }
       return undefined;

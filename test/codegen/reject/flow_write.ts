@@ -67,3 +67,19 @@ export function decrement(n: u32): u32 {
   if (i > 0) i--;
   return i;
 }
+
+function take(x: u8): bool {
+  return x < 100;
+}
+
+export function boundWritten(m: u32): u32 {
+  let n: u32 = m;
+  if (n > 10) return 0;
+  let c: u32 = 0;
+  // The loop writes n: its range before the loop does not bound i.
+  for (let i: u32 = 0; i < n && take(i); i++) { //! argument `x` of take(): implicit narrowing of a value in 0..4294967294 to u8 (0..255); write u8(i) to wrap, or widen the target type
+    n = 1000;
+    c++;
+  }
+  return c;
+}
