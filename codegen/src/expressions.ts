@@ -193,7 +193,8 @@ export abstract class Expressions extends Ranges {
         const v = this.narrow(this.mkVal(ent.cname, ent.t), id);
         // What the checked conditions prove about this local here.
         const r = this.fs?.flow.range(d);
-        if (r && v.t.k === "int" && (r[0] > v.lo || r[1] < v.hi)) return { ...v, lo: Math.max(v.lo, r[0]), hi: Math.min(v.hi, r[1]), wide: [v.lo, v.hi] };
+        // (An empty intersection is code no execution reaches: the declared range is kept.)
+        if (r && v.t.k === "int" && (r[0] > v.lo || r[1] < v.hi) && Math.max(v.lo, r[0]) <= Math.min(v.hi, r[1])) return { ...v, lo: Math.max(v.lo, r[0]), hi: Math.min(v.hi, r[1]), wide: [v.lo, v.hi] };
         return v;
       }
       case "const":

@@ -486,10 +486,7 @@ export abstract class Statements extends Expressions {
       this.end(e);
     }
   }
-  /** The range of the value the last assignment stored (flow facts of its target). */
-  private assigned: [number, number] | undefined;
   protected assign(e: ts.BinaryExpression): string | null {
-    this.assigned = undefined;
     const res = this.assign0(e);
     // A write ends what was known about the local.
     const d = this.localDecl(e.left);
@@ -506,7 +503,6 @@ export abstract class Statements extends Expressions {
     const what = `the value assigned to \`${e.left.getText()}\``;
     if (op === K.EqualsToken) {
       const c = this.conv(rv, lv.t, e.right, what);
-      if (lv.t.k === "int" && rv.t.k === "int") this.assigned = [Math.max(rv.lo, lv.t.lo), Math.min(rv.hi, lv.t.hi)];
       return lv.set ? lv.set(c) : `${lv.plain} = ${c}`;
     }
     const opText = e.operatorToken.getText().slice(0, -1);
@@ -574,7 +570,6 @@ export abstract class Statements extends Expressions {
     const simple = ts.isIdentifier(e.right) || ts.isNumericLiteral(e.right) || ts.isPropertyAccessExpression(e.right) || ts.isCallExpression(e.right) || ts.isParenthesizedExpression(e.right);
     const hint = (w: string): string => `${l} = ${w}(${l} ${opText} ${simple ? rt : `(${rt})`})`;
     const c = this.conv(r, lv.t, e, `the result of \`${e.getText()}\``, (l + rt).length <= 40 ? hint : (w) => `${l} = ${w}(...)`);
-    if (r.t.k === "int") this.assigned = [Math.max(r.lo, lv.t.lo), Math.min(r.hi, lv.t.hi)];
     return lv.set ? lv.set(c) : `${lv.plain} = ${c}`;
   }
   protected switchStmt(s: ts.SwitchStatement, out: Out, line: number): void {

@@ -17,12 +17,13 @@ static uint8_t flowrules_written(uint32_t n, uint32_t m);
 static uint8_t flowrules_digits(uint32_t v);
 static uint8_t flowrules_sw(uint32_t kind, uint32_t n);
 static int16_t flowrules_clampTo(int32_t v, int16_t lo, int16_t hi);
+static uint32_t flowrules_never(uint32_t n);
 
 #line 10 "test/codegen/programs/flowrules.ts"
 static FlowBuf flowrules_buf;
 
 /** Edge inputs: 0, 1, 2, small, at each width's edges, and the u32 maximum. */
-#line 121 "test/codegen/programs/flowrules.ts"
+#line 128 "test/codegen/programs/flowrules.ts"
 static const uint32_t flowrules_EDGES[23] = {0, 1, 2, 9, 10, 50, 99, 100, 101, 127, 128, 255, 256, 1000, 32767, 32768, 65535, 65536, 2147483647, 2147483648u, 4294967040u, 4294967294u, 4294967295u};
 
 #line 12 "test/codegen/programs/flowrules.ts"
@@ -219,47 +220,62 @@ static int16_t flowrules_clampTo(int32_t v, int16_t lo, int16_t hi) {
   return (int16_t)v;
 }
 
+/** A branch no execution reaches (a u32 below 0): the declared range is kept there. */
+static uint32_t flowrules_never(uint32_t n) {
+  (void)n;
+#line 122 "test/codegen/programs/flowrules.ts"
+  if (false /* n < 0 */) {
+    return n + 1u;
+  }
+#line 123 "test/codegen/programs/flowrules.ts"
+  if (n > 5 && n < 3) {
+    return n * 3u;
+  }
 #line 124 "test/codegen/programs/flowrules.ts"
+  return n;
+}
+
+#line 131 "test/codegen/programs/flowrules.ts"
 void flowrules_main(void) {
   rt_bytes d = RT_BYTES(flowrules_buf.data, 16);
   for (uint32_t i = 0; i < d.len; i++) {
     d.p[i] = (uint8_t)((i * 7u) + 1u);
   }
-#line 127 "test/codegen/programs/flowrules.ts"
+#line 134 "test/codegen/programs/flowrules.ts"
   for (uint32_t k = 0; k < 23; k++) {
     uint32_t n = flowrules_EDGES[k];
     uint32_t m = flowrules_EDGES[22 - k];
     rt_print_int((int64_t)n);
     rt_print_str(": ");
-#line 131 "test/codegen/programs/flowrules.ts"
+#line 138 "test/codegen/programs/flowrules.ts"
     rt_print_int((int64_t)flowrules_ifElse(n));
     rt_print_str(" ");
     rt_print_int((int64_t)flowrules_early(rt_i32_of(n)));
     rt_print_str(" ");
     rt_print_int((int64_t)flowrules_notZero((uint8_t)n, n));
     rt_print_str(" ");
-#line 132 "test/codegen/programs/flowrules.ts"
+#line 139 "test/codegen/programs/flowrules.ts"
     rt_print_int((int64_t)(flowrules_logic(n, m) ? 1 : 0));
     rt_print_str(" ");
     rt_print_int((int64_t)flowrules_negated(rt_i32_of(n)));
     rt_print_str(" ");
     rt_print_int((int64_t)(flowrules_isPrime(n) ? 1 : 0));
     rt_print_str(" ");
-#line 133 "test/codegen/programs/flowrules.ts"
+#line 140 "test/codegen/programs/flowrules.ts"
     rt_print_int((int64_t)flowrules_sumFirst(d, n));
     rt_print_str(" ");
     rt_print_int((int64_t)flowrules_gap(n, m));
     rt_print_str(" ");
     rt_print_int((int64_t)flowrules_written(n, m));
     rt_print_str(" ");
-#line 134 "test/codegen/programs/flowrules.ts"
+#line 141 "test/codegen/programs/flowrules.ts"
     rt_print_int((int64_t)flowrules_digits(n));
     rt_print_str(" ");
     rt_print_int((int64_t)flowrules_sw(n % 3, m));
     rt_print_str(" ");
     rt_print_int((int64_t)flowrules_clampTo(rt_i32_of(n), -5, 300));
     rt_print_str(" ");
-#line 135 "test/codegen/programs/flowrules.ts"
+#line 142 "test/codegen/programs/flowrules.ts"
     rt_print_int((int64_t)flowrules_clampTo(rt_i32_of(m), rt_i16_of(n), 300));
     rt_print_ln();
     rt_bytes f = flowrules_field(d, n, m);
@@ -268,19 +284,22 @@ void flowrules_main(void) {
     rt_print_hex(f);
     rt_print_ln();
   }
-#line 140 "test/codegen/programs/flowrules.ts"
+#line 147 "test/codegen/programs/flowrules.ts"
   for (uint32_t k = 0; k < 25; k++) {
     rt_print_int((int64_t)flowrules_fib(k));
     rt_print_str(" ");
   }
-#line 141 "test/codegen/programs/flowrules.ts"
+#line 148 "test/codegen/programs/flowrules.ts"
   rt_print_ln();
+  rt_print_int((int64_t)flowrules_never(7));
+  rt_print_str(" ");
+#line 150 "test/codegen/programs/flowrules.ts"
   rt_print_int((int64_t)flowrules_countDown(5));
   rt_print_str(" ");
   rt_print_int((int64_t)flowrules_countDown(0));
   rt_print_str(" ");
   rt_print_int((int64_t)flowrules_countDown(100000));
   rt_print_ln();
-#line 143 "test/codegen/programs/flowrules.ts"
+#line 151 "test/codegen/programs/flowrules.ts"
   flowrules_show("field", rt_i32_of(flowrules_field(RT_LIT("abcdef"), 2, 3).len));
 }

@@ -117,6 +117,13 @@ function clampTo(v: i32, lo: i16, hi: i16): i16 {
   return v;
 }
 
+/** A branch no execution reaches (a u32 below 0): the declared range is kept there. */
+function never(n: u32): u32 {
+  if (n < 0) return u32(n + 1);
+  if (n > 5 && n < 3) return u32(n * 3);
+  return n;
+}
+
 /** Edge inputs: 0, 1, 2, small, at each width's edges, and the u32 maximum. */
 const EDGES: readonly u32[] = [0, 1, 2, 9, 10, 50, 99, 100, 101, 127, 128, 255, 256, 1000, 32767, 32768, 65535, 65536,
   2147483647, 2147483648, 4294967040, 4294967294, 4294967295];
@@ -139,6 +146,7 @@ export function main(): void {
   }
   for (let k: u32 = 0; k < 25; k++) { printInt(fib(k)); printStr(" "); }
   printLn();
+  printInt(never(7)); printStr(" ");
   printInt(countDown(5)); printStr(" "); printInt(countDown(0)); printStr(" "); printInt(countDown(100000)); printLn();
   show("field", i32(field(lit("abcdef"), 2, 3).length));
 }
