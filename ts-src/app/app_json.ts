@@ -295,7 +295,7 @@ function skipNested(s: JsonScan): bool {
     }
     if (c === 123 || c === 91) depth++;
     else if (c === 125 || c === 93) {
-      depth--;
+      depth = u32(depth - 1);
       if (depth === 0) {
         s.pos++;
         return true;

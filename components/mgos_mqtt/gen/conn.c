@@ -73,7 +73,6 @@ bool mgos_mqtt_conn_isConnected(mgos_mqtt_conn *self) {
 uint8_t mgos_mqtt_conn_effectiveMaxQos(mgos_mqtt_conn *self) {
   int32_t q = (self->userMaxQos >= 0) ? self->userMaxQos : mgos_mqtt_conn_active(self)->max_qos;
   if (q <= 0) {
-#line 187 "ts-src/mgos/conn.ts"
     return 0;
   }
 #line 188 "ts-src/mgos/conn.ts"
@@ -86,7 +85,6 @@ uint8_t mgos_mqtt_conn_effectiveMaxQos(mgos_mqtt_conn *self) {
 static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   self->reconnectPending = false;
   if (self->net != NetState_IDLE) {
-#line 196 "ts-src/mgos/conn.ts"
     return;
   }
 #line 197 "ts-src/mgos/conn.ts"
@@ -124,17 +122,14 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
 /** Re-reads the sections that follow the system config. */
 void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self) {
   if (self->followSys) {
-#line 230 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_loadSysConfig(self);
   }
 #line 231 "ts-src/mgos/conn.ts"
   if (self->followSys0) {
-#line 231 "ts-src/mgos/conn.ts"
     self->cfg = *mgos_sys_config_get_mqtt();
   }
 #line 232 "ts-src/mgos/conn.ts"
   if (self->followSys1) {
-#line 232 "ts-src/mgos/conn.ts"
     self->cfg1 = *mgos_sys_config_get_mqtt1();
   }
 }
@@ -166,12 +161,12 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
     // [IPv6 literal] with an optional :port after the bracket.
     uint32_t close = 0;
     for (uint32_t i = 1; i < s.len; i++) {
-      if (rt_bytes_get(s, i) == 0x5d) {
+      if (s.p[i] == 0x5d) {
         close = i;
         break;
       }
     }
-    if (close == 0 || ((((int64_t)close + 1) < s.len) && (rt_bytes_get(s, rt_idx_add(close, 1)) != 0x3a))) {
+    if (close == 0 || ((((int64_t)close + 1) < s.len) && s.p[close + 1] != 0x3a)) {
       port_logMsg(LogLevel_ERROR, "bad server address (expected [v6addr]:port): ", s);
       return false;
     }
@@ -182,7 +177,7 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
     uint32_t colons = 0;
     uint32_t last = 0;
     for (uint32_t i = 0; i < s.len; i++) {
-      if (rt_bytes_get(s, i) == 0x3a) {
+      if (s.p[i] == 0x3a) {
         colons++;
         last = i;
       }
@@ -201,12 +196,12 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
       return false;
     }
     for (uint32_t i = portStart; i < s.len; i++) {
-      uint8_t d = rt_bytes_get(s, i);
+      uint8_t d = s.p[i];
       if ((d < 0x30 || d > 0x39) || port > 6553) {
         port_logMsg(LogLevel_ERROR, "bad server port in ", s);
         return false;
       }
-      port = (port * 10u) + (uint32_t)(d - 0x30);
+      port = (uint32_t)((int32_t)(port * 10) + (d - 0x30));
     }
     if (port == 0 || port > 65535) {
       port_logMsg(LogLevel_ERROR, "bad server port in ", s);
@@ -228,7 +223,6 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
   SessionConfig *sc = &self->session.cfg;
   rt_bytes cid = conn_sb(c->client_id);
   if (cid.len == 0) {
-#line 322 "ts-src/mgos/conn.ts"
     cid = rt_str_bytes(port_deviceId());
   }
 #line 323 "ts-src/mgos/conn.ts"
@@ -252,7 +246,6 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
   (void)err;
 #line 340 "ts-src/mgos/conn.ts"
   if (self->net != NetState_CONNECTING) {
-#line 340 "ts-src/mgos/conn.ts"
     return;
   }
 #line 341 "ts-src/mgos/conn.ts"
@@ -271,9 +264,9 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
     mgos_mqtt_conn_fillHandshakeOpts(self, c);
     const char *cid = c->client_id;
     const char *tmp = (cid != NULL && (rt_str_bytes(cid).len > 0)) ? cid : port_deviceId();
-#line 355 "ts-src/mgos/conn.ts"
     f(&self->nc, tmp, &self->hsOpts, self->connectFnArg);
     // A connect_fn that gave up (e.g. could not sign its token) closes.
+#line 357 "ts-src/mgos/conn.ts"
     if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & (MG_F_CLOSE_IMMEDIATELY | MG_F_SEND_AND_CLOSE)) != 0)) {
       port_logMsg(LogLevel_WARN, "connect_fn closed the connection", RT_NOBYTES);
       mgos_mqtt_conn_dropTransport(self, now);
@@ -296,7 +289,6 @@ static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_m
   mg_send_mqtt_handshake_opts *o = &self->hsOpts;
   uint8_t flags = (uint8_t)(c->clean_session ? MG_MQTT_CLEAN_SESSION : 0);
   if (c->will_retain) {
-#line 378 "ts-src/mgos/conn.ts"
     flags = (uint8_t)(flags | MG_MQTT_WILL_RETAIN);
   }
 #line 379 "ts-src/mgos/conn.ts"
@@ -332,7 +324,6 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
   }
   h->willQos = (uint8_t)((o->flags >> 3) & 3);
   if (h->willQos > 2) {
-#line 410 "ts-src/mgos/conn.ts"
     h->willQos = 2;
   }
 #line 411 "ts-src/mgos/conn.ts"
@@ -352,7 +343,6 @@ static void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now) {
   // Callers set net to IDLE themselves: a handler run before this point may
   // already have started a new attempt, and that socket must not be orphaned.
   if ((!self->wantConnect || self->net != NetState_IDLE) || self->reconnectPending) {
-#line 426 "ts-src/mgos/conn.ts"
     return;
   }
 #line 427 "ts-src/mgos/conn.ts"
@@ -372,24 +362,20 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
   }
   uint32_t minMs = conn_secToMs(c->reconnect_timeout_min);
   if (maxMs < minMs) {
-#line 442 "ts-src/mgos/conn.ts"
     maxMs = minMs;
   }
 #line 443 "ts-src/mgos/conn.ts"
   uint32_t d = (self->delayMs == 0) ? minMs : (self->delayMs * 2u);
   // Doubling past 2^31 would wrap; the clamp below keeps it at max anyway.
   if (self->delayMs > 0x7fffffff) {
-#line 445 "ts-src/mgos/conn.ts"
     d = maxMs;
   }
 #line 446 "ts-src/mgos/conn.ts"
   if (d < minMs) {
-#line 446 "ts-src/mgos/conn.ts"
     d = minMs;
   }
 #line 447 "ts-src/mgos/conn.ts"
   if (d > maxMs) {
-#line 447 "ts-src/mgos/conn.ts"
     d = maxMs;
   }
 #line 448 "ts-src/mgos/conn.ts"
@@ -402,7 +388,6 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
 /** May failover switch to the other config? mqtt1 only when enabled; back to mqtt always. */
 static bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self) {
   if (self->useBackup) {
-#line 456 "ts-src/mgos/conn.ts"
     return true;
   }
 #line 457 "ts-src/mgos/conn.ts"
@@ -427,15 +412,14 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
       return;
     }
     if (n == 0) {
-#line 477 "ts-src/mgos/conn.ts"
       break;
     }
 #line 478 "ts-src/mgos/conn.ts"
     Session_txConsumed(s, (uint32_t)n);
   }
   if (self->net == NetState_OPEN && Session_wantsClose(s)) {
-#line 480 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
+#line 481 "ts-src/mgos/conn.ts"
   } else if ((self->net == NetState_OPEN && s->txLen == 0) && ((int32_t)(self->nc.flags & MG_F_SEND_AND_CLOSE) != 0)) {
     port_logMsg(LogLevel_INFO, "closing: MG_F_SEND_AND_CLOSE", RT_NOBYTES);
     mgos_mqtt_conn_dropTransport(self, now);
@@ -445,7 +429,6 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
 /** Closes the socket and settles the session (CLOSE event), then reconnects if wanted. */
 static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
   if (self->net != NetState_IDLE) {
-#line 489 "ts-src/mgos/conn.ts"
     port_netClose(self->slot);
   }
 #line 490 "ts-src/mgos/conn.ts"
@@ -456,7 +439,6 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
 
 void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) {
   if (self->net != NetState_OPEN) {
-#line 496 "ts-src/mgos/conn.ts"
     return;
   }
 #line 497 "ts-src/mgos/conn.ts"
@@ -466,7 +448,6 @@ void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) {
 
 void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now) {
   if (self->net == NetState_IDLE) {
-#line 502 "ts-src/mgos/conn.ts"
     return;
   }
 #line 503 "ts-src/mgos/conn.ts"
@@ -483,7 +464,6 @@ void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now)
 /** Timers. Returns ms until this connection next needs a poll. */
 uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   if (self->reconnectPending && (rt_i32_of((self->reconnectAt - now)) <= 0)) {
-#line 515 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_startConnect(self, now);
   }
   // MG_EV_POLL while a transport exists, as Mongoose's loop gives every
@@ -500,7 +480,6 @@ uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
     mgos_mqtt_conn_service(self, now);
     // The session's own deadlines (PINGREQ, PINGRESP, CONNACK) to the ms.
     if (self->net == NetState_OPEN) {
-#line 528 "ts-src/mgos/conn.ts"
       wait = Session_nextTickIn(&self->session, now, wait);
     }
   }
@@ -510,10 +489,9 @@ uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   if (self->reconnectPending) {
     int32_t left = rt_i32_of((self->reconnectAt - now));
     if (left <= 0) {
-#line 534 "ts-src/mgos/conn.ts"
       wait = 0;
-    } else if ((uint32_t)left < wait) {
 #line 535 "ts-src/mgos/conn.ts"
+    } else if ((uint32_t)left < wait) {
       wait = (uint32_t)left;
     }
   }
@@ -525,7 +503,6 @@ uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
 #line 542 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
   if (!mgos_mqtt_conn_active(self)->cloud_events) {
-#line 543 "ts-src/mgos/conn.ts"
     return;
   }
 #line 544 "ts-src/mgos/conn.ts"
@@ -536,14 +513,13 @@ static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
 /** Fills `msg` (ev_data) from a decoded packet. */
 static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   mg_mqtt_message *m = &self->msg;
-  m->cmd = (ev >= 200) ? rt_i32_of(((uint32_t)ev - 200u)) : 0;
+  m->cmd = (ev >= 200) ? (ev - 200) : 0;
   m->qos = 0;
   m->len = 0;
   m->connack_ret_code = 0;
   m->message_id = 0;
   conn_setStr(m, RT_NOBYTES, RT_NOBYTES);
   if (p == NULL) {
-#line 557 "ts-src/mgos/conn.ts"
     return;
   }
 #line 558 "ts-src/mgos/conn.ts"
@@ -552,7 +528,6 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
   m->connack_ret_code = p->returnCode;
   m->message_id = p->packetId;
   if (p->type == PacketType_PUBLISH) {
-#line 562 "ts-src/mgos/conn.ts"
     conn_setStr(m, p->topic, p->payload);
   }
 }
@@ -562,8 +537,8 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   uint32_t now = self->session.now;
   switch (ev) {
   case SessionEvent_CONNACK: {
-#line 568 "ts-src/mgos/conn.ts"
     {
+#line 569 "ts-src/mgos/conn.ts"
       if (p == NULL || p->returnCode != 0) {
         // The CLOSE that follows raises the connect-error event.
         port_logMsg(LogLevel_ERROR, "server refused the connection: ", rt_str_bytes(self->session.closeReason));
@@ -579,15 +554,14 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   }
 #line 581 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH: {
-#line 581 "ts-src/mgos/conn.ts"
     {
+#line 582 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_fillMsg(self, ev, p);
       if (p != NULL && !mgos_mqtt_conn_callTopic(self, p)) {
         // No topic handler took it: as the reference, acknowledging is up
         // to the global handlers (mg_mqtt_puback / mg_mqtt_pubrec).
         self->session.autoAck = false;
         if (p->qos == 2) {
-#line 587 "ts-src/mgos/conn.ts"
           mgos_mqtt_conn_appQos2Add(self, p->packetId);
         }
 #line 588 "ts-src/mgos/conn.ts"
@@ -598,11 +572,10 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   }
 #line 592 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBREL: {
-#line 592 "ts-src/mgos/conn.ts"
     {
       // The PUBCOMP of an exchange the application runs is its own.
-      if (p != NULL && mgos_mqtt_conn_appQos2Take(self, p->packetId)) {
 #line 594 "ts-src/mgos/conn.ts"
+      if (p != NULL && mgos_mqtt_conn_appQos2Take(self, p->packetId)) {
         self->session.autoAck = false;
       }
 #line 595 "ts-src/mgos/conn.ts"
@@ -613,11 +586,10 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   }
 #line 599 "ts-src/mgos/conn.ts"
   case SessionEvent_SUBACK: {
-#line 599 "ts-src/mgos/conn.ts"
     {
+#line 600 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_fillMsg(self, ev, p);
       if (!mgos_mqtt_conn_callSuback(self, self->session.evTag)) {
-#line 601 "ts-src/mgos/conn.ts"
         mgos_mqtt_conn_callGlobal(self, ev, true);
       }
 #line 602 "ts-src/mgos/conn.ts"
@@ -626,8 +598,8 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   }
 #line 604 "ts-src/mgos/conn.ts"
   case SessionEvent_CLOSE: {
-#line 604 "ts-src/mgos/conn.ts"
     {
+#line 605 "ts-src/mgos/conn.ts"
       if (!self->session.wasConnected) {
         // Ended before an accepted CONNACK (refused, timed out, closed by the
         // server, e.g. a TLS 1.3 server refusing the client certificate).
@@ -643,8 +615,8 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   }
 #line 617 "ts-src/mgos/conn.ts"
   default: {
-#line 617 "ts-src/mgos/conn.ts"
     {
+#line 618 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_fillMsg(self, ev, p);
       mgos_mqtt_conn_callGlobal(self, ev, true);
       break;
@@ -658,10 +630,9 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
 /** Global handlers, in the order added. ev_data is the message or NULL. */
 static void mgos_mqtt_conn_callGlobal(mgos_mqtt_conn *self, int32_t ev, bool withMsg) {
   if (withMsg) {
-#line 628 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_callGlobalArg(self, ev, &self->msg);
-  } else {
 #line 629 "ts-src/mgos/conn.ts"
+  } else {
     mgos_mqtt_conn_callGlobalArg(self, ev, NULL);
   }
 }
@@ -672,7 +643,6 @@ static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void 
     mgos_mqtt_ghandler *h = &self->ghandlers[i];
     mg_event_handler_t f = h->ev;
     if (f != NULL) {
-#line 636 "ts-src/mgos/conn.ts"
       f(&self->nc, ev, arg, h->ud);
     }
   }
@@ -681,8 +651,7 @@ static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void 
 #line 640 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id) {
   if (self->appQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
-#line 641 "ts-src/mgos/conn.ts"
-    mgos_mqtt_conn_appQos2Take(self, rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, 0));
+    mgos_mqtt_conn_appQos2Take(self, self->appQos2[0]);
   }
 #line 642 "ts-src/mgos/conn.ts"
   rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->appQos2Count, id);
@@ -693,16 +662,14 @@ static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id) {
 static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id) {
   for (uint32_t i = 0; i < self->appQos2Count; i++) {
     if (rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) != id) {
-#line 649 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 650 "ts-src/mgos/conn.ts"
     for (uint32_t j = i; ((int64_t)j + 1) < self->appQos2Count; j++) {
-#line 650 "ts-src/mgos/conn.ts"
       rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
     }
 #line 651 "ts-src/mgos/conn.ts"
-    self->appQos2Count--;
+    self->appQos2Count = self->appQos2Count - 1u;
     return true;
   }
   return false;
@@ -714,12 +681,10 @@ static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p) {
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
-#line 662 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 663 "ts-src/mgos/conn.ts"
     if (!topic_topicMatches(mgos_mqtt_handler_view(h), p->topic)) {
-#line 663 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 664 "ts-src/mgos/conn.ts"
@@ -727,7 +692,6 @@ static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p) {
     mg_event_handler_t f = h->ev;
     sub_handler_t g = h->sub;
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
-#line 667 "ts-src/mgos/conn.ts"
       f(&self->nc, SessionEvent_PUBLISH, &self->msg, h->ud);
     }
 #line 668 "ts-src/mgos/conn.ts"
@@ -735,7 +699,6 @@ static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p) {
       g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
     }
     if (i >= self->nHandlers) {
-#line 671 "ts-src/mgos/conn.ts"
       break;
     }
   }
@@ -746,21 +709,18 @@ static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p) {
 /** The SUBACK to the handler whose SUBSCRIBE it answers; false when there is none. */
 static bool mgos_mqtt_conn_callSuback(mgos_mqtt_conn *self, int32_t tag) {
   if (tag < 0) {
-#line 678 "ts-src/mgos/conn.ts"
     return false;
   }
 #line 679 "ts-src/mgos/conn.ts"
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if ((h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) || h->tag != tag) {
-#line 681 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 682 "ts-src/mgos/conn.ts"
     mg_event_handler_t f = h->ev;
     // A sub_handler_t only takes messages: its SUBACK is consumed silently.
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
-#line 684 "ts-src/mgos/conn.ts"
       f(&self->nc, SessionEvent_SUBACK, &self->msg, h->ud);
     }
 #line 685 "ts-src/mgos/conn.ts"
@@ -808,11 +768,10 @@ int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_h
 
 static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->nHandlers; j++) {
-#line 728 "ts-src/mgos/conn.ts"
     self->handlers[j] = self->handlers[rt_idx_add(j, 1)];
   }
 #line 729 "ts-src/mgos/conn.ts"
-  self->nHandlers--;
+  self->nHandlers = self->nHandlers - 1u;
   mgos_mqtt_handler *last = &self->handlers[self->nHandlers];
   last->kind = HandlerKind_FREE;
   last->ev = NULL;
@@ -831,11 +790,10 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
   }
   int32_t k = mgos_mqtt_conn_addHandler(self, kind, ev, sub, ud, filter);
   if (k < 0) {
-#line 747 "ts-src/mgos/conn.ts"
     return false;
   }
 #line 748 "ts-src/mgos/conn.ts"
-  uint8_t q = ((uint8_t)qos > mgos_mqtt_conn_effectiveMaxQos(self)) ? mgos_mqtt_conn_effectiveMaxQos(self) : (uint8_t)qos;
+  uint8_t q = (uint8_t)(((uint8_t)qos > mgos_mqtt_conn_effectiveMaxQos(self)) ? mgos_mqtt_conn_effectiveMaxQos(self) : (uint8_t)qos);
   if (Session_subscribe(&self->session, filter, q, self->handlers[(uint32_t)k].tag) == 0) {
     mgos_mqtt_conn_removeHandler(self, (uint32_t)k);
     return false;
@@ -851,12 +809,10 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
-#line 763 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 764 "ts-src/mgos/conn.ts"
     if (!rt_bytes_equal(mgos_mqtt_handler_view(h), filter)) {
-#line 764 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 765 "ts-src/mgos/conn.ts"
@@ -889,7 +845,6 @@ bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
   }
   self->wantConnect = true;
   if (self->net != NetState_IDLE) {
-#line 793 "ts-src/mgos/conn.ts"
     return true;
   }
 #line 794 "ts-src/mgos/conn.ts"
@@ -909,20 +864,18 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
     return;
   }
   if (self->net != NetState_OPEN) {
-#line 809 "ts-src/mgos/conn.ts"
     return;
   }
   // A second disconnect while the DISCONNECT is still queued: let it go out
   // (closing now would make the broker publish the will).
 #line 812 "ts-src/mgos/conn.ts"
   if (self->session.state == SessionState_DISCONNECTING) {
-#line 812 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_service(self, now);
-  } else if (Session_disconnect(&self->session)) {
 #line 813 "ts-src/mgos/conn.ts"
+  } else if (Session_disconnect(&self->session)) {
     mgos_mqtt_conn_service(self, now);
-  } else {
 #line 814 "ts-src/mgos/conn.ts"
+  } else {
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
@@ -975,14 +928,12 @@ uint32_t conn_jitter(uint32_t d) {
   // floor(d * pct / 100) without overflowing 32 bits.
   uint32_t j = ((d / 100) * pct) + (((d % 100) * pct) / 100);
   if (j == 0) {
-#line 871 "ts-src/mgos/conn.ts"
     return d;
   }
 #line 872 "ts-src/mgos/conn.ts"
-  uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2u) + 1u);
+  uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2) + 1);
   uint32_t r = rt_mod_u32(port_rand32(), span);
   if (r < j) {
-#line 874 "ts-src/mgos/conn.ts"
     return d - (j - r);
   }
 #line 875 "ts-src/mgos/conn.ts"
@@ -1001,19 +952,16 @@ static bool conn_stringsFit(mgos_config_mqtt *c, const char *what) {
   uint32_t need = 0;
   for (int32_t k = 0; k < config_gen_KEY_COUNT; k++) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
-#line 889 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 890 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s != NULL) {
-#line 891 "ts-src/mgos/conn.ts"
       need += rt_str_bytes(s).len + 1u;
     }
   }
 #line 893 "ts-src/mgos/conn.ts"
   if (need <= CONFIG_MGOS_MQTT_CONN_STR_SIZE) {
-#line 893 "ts-src/mgos/conn.ts"
     return true;
   }
 #line 894 "ts-src/mgos/conn.ts"
@@ -1029,13 +977,11 @@ static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf) {
   uint32_t at = 0;
   for (int32_t k = 0; k < config_gen_KEY_COUNT; k++) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
-#line 905 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 906 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s == NULL) {
-#line 907 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 908 "ts-src/mgos/conn.ts"
@@ -1064,7 +1010,6 @@ static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
 #line 933 "ts-src/mgos/conn.ts"
 static void LogText_put(LogText *self, uint8_t c) {
   if (self->len < 100) {
-#line 934 "ts-src/mgos/conn.ts"
     rt_set_u8(self->buf, 100, self->len++, c);
   }
 }
@@ -1082,7 +1027,7 @@ static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_byt
     LogText_put(t, 0x3a);
     LogText_put(t, 0x20);
     for (uint32_t i = 0; i < detail.len && i < 64; i++) {
-      uint8_t c = rt_bytes_get(detail, i);
+      uint8_t c = detail.p[i];
       LogText_put(t, (uint8_t)((c >= 0x20 && c < 0x7f) ? c : 0x2e));
     }
   }
@@ -1101,16 +1046,15 @@ static void conn_logNumber(int32_t num) {
   int32_t v = num;
   if (v < 0) {
     LogText_put(t, 0x2d);
-    v = (v == INT32_MIN) ? 2147483647 : rt_i32_of((uint32_t)(-(int64_t)v));
+    v = (v == INT32_MIN) ? 2147483647 : (-v);
   }
   int32_t div = 1000000000;
-  while (div > 1 && (rt_idiv_i64(v, div) == 0)) {
-#line 972 "ts-src/mgos/conn.ts"
+  while (div > 1 && ((v / div) == 0)) {
     div = div / 10;
   }
 #line 973 "ts-src/mgos/conn.ts"
   while (div > 0) {
-    LogText_put(t, (uint8_t)(0x30 + (int32_t)(rt_idiv_i64(v, div) % 10)));
+    LogText_put(t, (uint8_t)(0x30 + ((v / div) % 10)));
     div = div / 10;
   }
 }
@@ -1118,7 +1062,6 @@ static void conn_logNumber(int32_t num) {
 /** Connection `slot`, or null when out of range or unused. */
 mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
-#line 981 "ts-src/mgos/conn.ts"
     return NULL;
   }
 #line 982 "ts-src/mgos/conn.ts"
@@ -1150,7 +1093,6 @@ mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 1009 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onTcpConnect(c, ok, err, port_nowMs());
   }
 }
@@ -1160,7 +1102,6 @@ void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 1015 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onRecv(c, data, port_nowMs());
   }
 }
@@ -1170,7 +1111,6 @@ void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 1021 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onPeerClose(c, err, port_nowMs());
   }
 }
@@ -1194,13 +1134,11 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
   for (int32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) {
     mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)i];
     if (!c->inUse) {
-#line 1041 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 1042 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
-#line 1043 "ts-src/mgos/conn.ts"
       wait = w;
     }
   }
@@ -1226,38 +1164,33 @@ mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqt
   bool sys0 = cfg == mgos_sys_config_get_mqtt();
   bool sys1 = cfg1 != NULL && (cfg1 == mgos_sys_config_get_mqtt1());
   if (!sys0 && !conn_stringsFit(cfg, what)) {
-#line 1065 "ts-src/mgos/conn.ts"
     return NULL;
   }
 #line 1066 "ts-src/mgos/conn.ts"
   if ((cfg1 != NULL && !sys1) && !conn_stringsFit(cfg1, what)) {
-#line 1066 "ts-src/mgos/conn.ts"
     return NULL;
   }
 #line 1067 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
-#line 1068 "ts-src/mgos/conn.ts"
     return NULL;
   }
 #line 1069 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (sys0) {
-#line 1071 "ts-src/mgos/conn.ts"
     c->followSys0 = true;
-  } else {
 #line 1072 "ts-src/mgos/conn.ts"
+  } else {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
 #line 1073 "ts-src/mgos/conn.ts"
   if (cfg1 != NULL) {
     c->cfg1 = *cfg1;
     if (sys1) {
-#line 1075 "ts-src/mgos/conn.ts"
       c->followSys1 = true;
-    } else {
 #line 1076 "ts-src/mgos/conn.ts"
+    } else {
       conn_ownStrings(&c->cfg1, RT_BYTES(c->strs1, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
     }
 #line 1077 "ts-src/mgos/conn.ts"
@@ -1285,7 +1218,6 @@ bool conn_set_config(mgos_mqtt_conn *c, mgos_config_mqtt *cfg) {
   }
   c->cfg = *cfg;
   if (!sys0) {
-#line 1100 "ts-src/mgos/conn.ts"
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
 #line 1101 "ts-src/mgos/conn.ts"
