@@ -127,7 +127,9 @@ function compileKey(root: string, entry: string): string {
   const h = crypto.createHash("sha256");
   const inputs = [
     ...filesUnder(path.join(root, "ts-src"), [".ts"]),
+    // The app's folder, and apps/ (where an app may import a shared module from).
     ...filesUnder(path.dirname(entry), [".ts"]),
+    ...filesUnder(path.join(root, "apps"), [".ts"]),
     entry,
     ...filesUnder(path.join(root, "build", "codegen", "src"), [".js"]),
     ...filesUnder(path.join(root, "codegen", "runtime"), [".c", ".h"]),
