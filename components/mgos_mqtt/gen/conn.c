@@ -20,14 +20,14 @@ static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud);
 static void LogText_put(LogText *self, uint8_t c);
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num);
 
-#line 718 "ts-src/mgos/conn.ts"
+#line 721 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
 
-#line 756 "ts-src/mgos/conn.ts"
+#line 764 "ts-src/mgos/conn.ts"
 static LogText conn_logText;
 
 /* Sets the fields of a zeroed mgos_mqtt_conn to their initial values. */
-#line 83 "ts-src/mgos/conn.ts"
+#line 86 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
   Session_init(&self->session);
   mgos_config_mqtt_init(&self->cfg);
@@ -39,7 +39,7 @@ void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
 }
 
 /* Sets the fields of a zeroed ConnTable to their initial values. */
-#line 714 "ts-src/mgos/conn.ts"
+#line 717 "ts-src/mgos/conn.ts"
 void ConnTable_init(ConnTable *self) {
   for (uint32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) mgos_mqtt_conn_init(&self->conns[i]);
 }
@@ -49,13 +49,13 @@ static RT_CONSTRUCTOR void conn__ctor(void) {
   ConnTable_init(&conn_table);
 }
 
-#line 78 "ts-src/mgos/conn.ts"
+#line 81 "ts-src/mgos/conn.ts"
 rt_bytes mgos_mqtt_handler_view(mgos_mqtt_handler *self) {
   return rt_subarray(RT_BYTES(self->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, self->filterLen);
 }
 
 /** The config in use: mqtt, or mqtt1 after a failover. */
-#line 126 "ts-src/mgos/conn.ts"
+#line 129 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_conn_active(mgos_mqtt_conn *self) {
   return self->useBackup ? &self->cfg1 : &self->cfg;
 }
@@ -67,29 +67,29 @@ bool mgos_mqtt_conn_isConnected(mgos_mqtt_conn *self) {
 uint8_t mgos_mqtt_conn_effectiveMaxQos(mgos_mqtt_conn *self) {
   int32_t q = (self->userMaxQos >= 0) ? self->userMaxQos : mgos_mqtt_conn_active(self)->max_qos;
   if (q <= 0) {
-#line 136 "ts-src/mgos/conn.ts"
+#line 139 "ts-src/mgos/conn.ts"
     return 0;
   }
-#line 137 "ts-src/mgos/conn.ts"
+#line 140 "ts-src/mgos/conn.ts"
   return (uint8_t)((q >= 2) ? 2 : 1);
 }
 
 // ---------------------------------------------------------------- connecting
 /** Starts a connection attempt now, unless one is under way or up. */
-#line 143 "ts-src/mgos/conn.ts"
+#line 146 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   self->reconnectPending = false;
   if (self->net != NetState_IDLE) {
-#line 145 "ts-src/mgos/conn.ts"
+#line 148 "ts-src/mgos/conn.ts"
     return;
   }
-#line 146 "ts-src/mgos/conn.ts"
+#line 149 "ts-src/mgos/conn.ts"
   self->session.now = now;
   if (self->followSys) {
-#line 147 "ts-src/mgos/conn.ts"
+#line 150 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_loadSysConfig(self);
   }
-#line 148 "ts-src/mgos/conn.ts"
+#line 151 "ts-src/mgos/conn.ts"
   mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
   self->attempts++;
   if (!mgos_mqtt_conn_parseServer(self, rt_str_bytes(c->server), c)) {
@@ -199,10 +199,10 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
   SessionConfig *sc = &self->session.cfg;
   rt_bytes cid = rt_str_bytes(c->client_id);
   if (cid.len == 0) {
-#line 256 "ts-src/mgos/conn.ts"
+#line 259 "ts-src/mgos/conn.ts"
     cid = rt_str_bytes(port_deviceId());
   }
-#line 257 "ts-src/mgos/conn.ts"
+#line 260 "ts-src/mgos/conn.ts"
   const char *err = SessionConfig_setStrings(sc, cid, rt_str_bytes(c->user), rt_str_bytes(c->pass), rt_str_bytes(c->will_topic), rt_str_bytes(c->will_message));
   if (err != NULL) {
     port_logMsg(LogLevel_ERROR, "config: ", rt_str_bytes(err));
@@ -221,12 +221,12 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
 /** The port finished (or failed) the TCP connect. */
 void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now) {
   (void)err;
-#line 274 "ts-src/mgos/conn.ts"
+#line 277 "ts-src/mgos/conn.ts"
   if (self->net != NetState_CONNECTING) {
-#line 274 "ts-src/mgos/conn.ts"
+#line 277 "ts-src/mgos/conn.ts"
     return;
   }
-#line 275 "ts-src/mgos/conn.ts"
+#line 278 "ts-src/mgos/conn.ts"
   self->session.now = now;
   if (!ok) {
     port_logMsg(LogLevel_ERROR, "connect failed to ", rt_str_bytes(mgos_mqtt_conn_active(self)->server));
@@ -241,7 +241,7 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
     mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
     mgos_mqtt_conn_fillHandshakeOpts(self, c);
     const char *tmp = (rt_str_bytes(c->client_id).len > 0) ? c->client_id : port_deviceId();
-#line 288 "ts-src/mgos/conn.ts"
+#line 291 "ts-src/mgos/conn.ts"
     f(&self->nc, tmp, &self->hsOpts, self->connectFnArg);
     if (self->net == NetState_OPEN && self->session.state == SessionState_DISCONNECTED) {
       port_logMsg(LogLevel_ERROR, "connect_fn did not call mg_send_mqtt_handshake_opt", RT_NOBYTES);
@@ -260,10 +260,10 @@ static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_m
   mg_send_mqtt_handshake_opts *o = &self->hsOpts;
   uint8_t flags = (uint8_t)(c->clean_session ? MG_MQTT_CLEAN_SESSION : 0);
   if (c->will_retain) {
-#line 305 "ts-src/mgos/conn.ts"
+#line 308 "ts-src/mgos/conn.ts"
     flags = (uint8_t)(flags | MG_MQTT_WILL_RETAIN);
   }
-#line 306 "ts-src/mgos/conn.ts"
+#line 309 "ts-src/mgos/conn.ts"
   o->flags = flags;
   int32_t ka = c->keep_alive;
   o->keep_alive = (uint16_t)((ka <= 0) ? 0 : ((ka >= 65535) ? 65535 : (uint16_t)ka));
@@ -296,10 +296,10 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
   }
   h->willQos = (uint8_t)((o->flags >> 3) & 3);
   if (h->willQos > 2) {
-#line 337 "ts-src/mgos/conn.ts"
+#line 340 "ts-src/mgos/conn.ts"
     h->willQos = 2;
   }
-#line 338 "ts-src/mgos/conn.ts"
+#line 341 "ts-src/mgos/conn.ts"
   h->willRetain = (o->flags & MG_MQTT_WILL_RETAIN) != 0;
   h->cleanSession = (o->flags & MG_MQTT_CLEAN_SESSION) != 0;
   // The session's clean_session decides what survives a disconnect.
@@ -311,15 +311,15 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
 
 // ---------------------------------------------------------------- failures and backoff
 /** An attempt failed or the connection ended: schedule the next one. */
-#line 350 "ts-src/mgos/conn.ts"
+#line 353 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now) {
   // Callers set net to IDLE themselves: a handler run before this point may
   // already have started a new attempt, and that socket must not be orphaned.
   if ((!self->wantConnect || self->net != NetState_IDLE) || self->reconnectPending) {
-#line 353 "ts-src/mgos/conn.ts"
+#line 356 "ts-src/mgos/conn.ts"
     return;
   }
-#line 354 "ts-src/mgos/conn.ts"
+#line 357 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_scheduleReconnect(self, now);
 }
 
@@ -336,27 +336,27 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
   }
   uint32_t minMs = conn_secToMs(c->reconnect_timeout_min);
   if (maxMs < minMs) {
-#line 369 "ts-src/mgos/conn.ts"
+#line 372 "ts-src/mgos/conn.ts"
     maxMs = minMs;
   }
-#line 370 "ts-src/mgos/conn.ts"
+#line 373 "ts-src/mgos/conn.ts"
   uint32_t d = (self->delayMs == 0) ? minMs : (self->delayMs * 2u);
   // Doubling past 2^31 would wrap; the clamp below keeps it at max anyway.
   if (self->delayMs > 0x7fffffff) {
-#line 372 "ts-src/mgos/conn.ts"
+#line 375 "ts-src/mgos/conn.ts"
     d = maxMs;
   }
-#line 373 "ts-src/mgos/conn.ts"
+#line 376 "ts-src/mgos/conn.ts"
   if (d < minMs) {
-#line 373 "ts-src/mgos/conn.ts"
+#line 376 "ts-src/mgos/conn.ts"
     d = minMs;
   }
-#line 374 "ts-src/mgos/conn.ts"
+#line 377 "ts-src/mgos/conn.ts"
   if (d > maxMs) {
-#line 374 "ts-src/mgos/conn.ts"
+#line 377 "ts-src/mgos/conn.ts"
     d = maxMs;
   }
-#line 375 "ts-src/mgos/conn.ts"
+#line 378 "ts-src/mgos/conn.ts"
   self->delayMs = d;
   self->lastDelayMs = conn_jitter(d);
   self->reconnectAt = now + self->lastDelayMs;
@@ -366,16 +366,16 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
 /** May failover switch to the other config? mqtt1 only when enabled; back to mqtt always. */
 static bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self) {
   if (self->useBackup) {
-#line 383 "ts-src/mgos/conn.ts"
+#line 386 "ts-src/mgos/conn.ts"
     return true;
   }
-#line 384 "ts-src/mgos/conn.ts"
+#line 387 "ts-src/mgos/conn.ts"
   return self->hasCfg1 && self->cfg1.enable;
 }
 
 // ---------------------------------------------------------------- I/O
 /** Writes what the session has queued and closes when it asks to. */
-#line 390 "ts-src/mgos/conn.ts"
+#line 393 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
   Session *s = &self->session;
   while (self->net == NetState_OPEN && s->txLen > 0) {
@@ -386,26 +386,26 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
       return;
     }
     if (n == 0) {
-#line 399 "ts-src/mgos/conn.ts"
+#line 402 "ts-src/mgos/conn.ts"
       break;
     }
-#line 400 "ts-src/mgos/conn.ts"
+#line 403 "ts-src/mgos/conn.ts"
     Session_txConsumed(s, (uint32_t)n);
   }
   if (self->net == NetState_OPEN && Session_wantsClose(s)) {
-#line 402 "ts-src/mgos/conn.ts"
+#line 405 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
 
 /** Closes the socket and settles the session (CLOSE event), then reconnects if wanted. */
-#line 406 "ts-src/mgos/conn.ts"
+#line 409 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
   if (self->net != NetState_IDLE) {
-#line 407 "ts-src/mgos/conn.ts"
+#line 410 "ts-src/mgos/conn.ts"
     port_netClose(self->slot);
   }
-#line 408 "ts-src/mgos/conn.ts"
+#line 411 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -413,20 +413,20 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
 
 void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) {
   if (self->net != NetState_OPEN) {
-#line 414 "ts-src/mgos/conn.ts"
+#line 417 "ts-src/mgos/conn.ts"
     return;
   }
-#line 415 "ts-src/mgos/conn.ts"
+#line 418 "ts-src/mgos/conn.ts"
   Session_onRecv(&self->session, data, now);
   mgos_mqtt_conn_service(self, now);
 }
 
 void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now) {
   if (self->net == NetState_IDLE) {
-#line 420 "ts-src/mgos/conn.ts"
+#line 423 "ts-src/mgos/conn.ts"
     return;
   }
-#line 421 "ts-src/mgos/conn.ts"
+#line 424 "ts-src/mgos/conn.ts"
   if (self->net == NetState_CONNECTING) {
     mgos_mqtt_conn_onTcpConnect(self, false, err, now);
     return;
@@ -440,45 +440,45 @@ void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now)
 /** Timers. Returns ms until this connection next needs a poll. */
 uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   if (self->reconnectPending && (rt_i32_of((self->reconnectAt - now)) <= 0)) {
-#line 433 "ts-src/mgos/conn.ts"
+#line 436 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_startConnect(self, now);
   }
-#line 434 "ts-src/mgos/conn.ts"
+#line 437 "ts-src/mgos/conn.ts"
   uint32_t wait = conn_POLL_MAX_MS;
   if (self->net == NetState_OPEN) {
     Session_tick(&self->session, now);
     mgos_mqtt_conn_service(self, now);
     // The session's own deadlines (PINGREQ, PINGRESP, CONNACK) to the ms.
     if (self->net == NetState_OPEN) {
-#line 439 "ts-src/mgos/conn.ts"
+#line 442 "ts-src/mgos/conn.ts"
       wait = Session_nextTickIn(&self->session, now, wait);
     }
   }
   // Measured after the tick: a close it decided (CONNACK or keepalive timeout)
   // has just scheduled a reconnect, which must not wait a whole POLL_MAX_MS.
-#line 443 "ts-src/mgos/conn.ts"
+#line 446 "ts-src/mgos/conn.ts"
   if (self->reconnectPending) {
     int32_t left = rt_i32_of((self->reconnectAt - now));
     if (left <= 0) {
-#line 445 "ts-src/mgos/conn.ts"
+#line 448 "ts-src/mgos/conn.ts"
       wait = 0;
     } else if ((uint32_t)left < wait) {
-#line 446 "ts-src/mgos/conn.ts"
+#line 449 "ts-src/mgos/conn.ts"
       wait = (uint32_t)left;
     }
   }
-#line 448 "ts-src/mgos/conn.ts"
+#line 451 "ts-src/mgos/conn.ts"
   return wait;
 }
 
 // ---------------------------------------------------------------- events
-#line 453 "ts-src/mgos/conn.ts"
+#line 456 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
   if (!mgos_mqtt_conn_active(self)->cloud_events) {
-#line 454 "ts-src/mgos/conn.ts"
+#line 457 "ts-src/mgos/conn.ts"
     return;
   }
-#line 455 "ts-src/mgos/conn.ts"
+#line 458 "ts-src/mgos/conn.ts"
   self->cloudArg.type = MGOS_CLOUD_MQTT;
   port_eventTrigger(ev, &self->cloudArg);
 }
@@ -493,26 +493,26 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
   m->message_id = 0;
   conn_setStr(m, RT_NOBYTES, RT_NOBYTES);
   if (p == NULL) {
-#line 468 "ts-src/mgos/conn.ts"
+#line 471 "ts-src/mgos/conn.ts"
     return;
   }
-#line 469 "ts-src/mgos/conn.ts"
+#line 472 "ts-src/mgos/conn.ts"
   m->qos = p->qos;
   m->len = rt_i32_of(p->totalLen);
   m->connack_ret_code = p->returnCode;
   m->message_id = p->packetId;
   if (p->type == PacketType_PUBLISH) {
-#line 473 "ts-src/mgos/conn.ts"
+#line 476 "ts-src/mgos/conn.ts"
     conn_setStr(m, p->topic, p->payload);
   }
 }
 
-#line 476 "ts-src/mgos/conn.ts"
+#line 479 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   uint32_t now = self->session.now;
   switch (ev) {
   case SessionEvent_CONNACK: {
-#line 479 "ts-src/mgos/conn.ts"
+#line 482 "ts-src/mgos/conn.ts"
     {
       if (p == NULL || p->returnCode != 0) {
         // The CLOSE that follows raises the connect-error event.
@@ -527,35 +527,35 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       break;
     }
   }
-#line 492 "ts-src/mgos/conn.ts"
+#line 495 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH: {
-#line 492 "ts-src/mgos/conn.ts"
+#line 495 "ts-src/mgos/conn.ts"
     {
       mgos_mqtt_conn_fillMsg(self, ev, p);
       if (p != NULL && !mgos_mqtt_conn_callTopic(self, p)) {
-#line 494 "ts-src/mgos/conn.ts"
+#line 497 "ts-src/mgos/conn.ts"
         mgos_mqtt_conn_callGlobal(self, ev, true);
       }
-#line 495 "ts-src/mgos/conn.ts"
+#line 498 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 497 "ts-src/mgos/conn.ts"
+#line 500 "ts-src/mgos/conn.ts"
   case SessionEvent_SUBACK: {
-#line 497 "ts-src/mgos/conn.ts"
+#line 500 "ts-src/mgos/conn.ts"
     {
       mgos_mqtt_conn_fillMsg(self, ev, p);
       if (!mgos_mqtt_conn_callSuback(self, self->session.evTag)) {
-#line 499 "ts-src/mgos/conn.ts"
+#line 502 "ts-src/mgos/conn.ts"
         mgos_mqtt_conn_callGlobal(self, ev, true);
       }
-#line 500 "ts-src/mgos/conn.ts"
+#line 503 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 502 "ts-src/mgos/conn.ts"
+#line 505 "ts-src/mgos/conn.ts"
   case SessionEvent_CLOSE: {
-#line 502 "ts-src/mgos/conn.ts"
+#line 505 "ts-src/mgos/conn.ts"
     {
       if (!self->session.wasConnected) {
         // Ended before an accepted CONNACK (refused, timed out, closed by the
@@ -570,9 +570,9 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       break;
     }
   }
-#line 515 "ts-src/mgos/conn.ts"
+#line 518 "ts-src/mgos/conn.ts"
   default: {
-#line 515 "ts-src/mgos/conn.ts"
+#line 518 "ts-src/mgos/conn.ts"
     {
       mgos_mqtt_conn_fillMsg(self, ev, p);
       mgos_mqtt_conn_callGlobal(self, ev, true);
@@ -580,7 +580,7 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
     }
   }
   }
-#line 521 "ts-src/mgos/conn.ts"
+#line 524 "ts-src/mgos/conn.ts"
   self->session.now = now;
 }
 
@@ -590,90 +590,90 @@ static void mgos_mqtt_conn_callGlobal(mgos_mqtt_conn *self, int32_t ev, bool wit
     mgos_mqtt_handler *h = &self->handlers[i];
     mg_event_handler_t f = h->ev;
     if (h->kind != HandlerKind_GLOBAL || f == NULL) {
-#line 529 "ts-src/mgos/conn.ts"
+#line 532 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 530 "ts-src/mgos/conn.ts"
+#line 533 "ts-src/mgos/conn.ts"
     if (withMsg) {
-#line 530 "ts-src/mgos/conn.ts"
+#line 533 "ts-src/mgos/conn.ts"
       f(&self->nc, ev, &self->msg, h->ud);
     } else {
-#line 531 "ts-src/mgos/conn.ts"
+#line 534 "ts-src/mgos/conn.ts"
       f(&self->nc, ev, NULL, h->ud);
     }
     // A handler may have removed handlers: stop rather than skip or repeat one.
-#line 533 "ts-src/mgos/conn.ts"
+#line 536 "ts-src/mgos/conn.ts"
     if (i >= self->nHandlers) {
-#line 533 "ts-src/mgos/conn.ts"
+#line 536 "ts-src/mgos/conn.ts"
       break;
     }
   }
 }
 
 /** Topic handlers whose filter matches; false when none did. */
-#line 538 "ts-src/mgos/conn.ts"
+#line 541 "ts-src/mgos/conn.ts"
 static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p) {
   bool matched = false;
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
-#line 542 "ts-src/mgos/conn.ts"
+#line 545 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 543 "ts-src/mgos/conn.ts"
+#line 546 "ts-src/mgos/conn.ts"
     if (!topic_topicMatches(mgos_mqtt_handler_view(h), p->topic)) {
-#line 543 "ts-src/mgos/conn.ts"
+#line 546 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 544 "ts-src/mgos/conn.ts"
+#line 547 "ts-src/mgos/conn.ts"
     matched = true;
     mg_event_handler_t f = h->ev;
     sub_handler_t g = h->sub;
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
-#line 547 "ts-src/mgos/conn.ts"
+#line 550 "ts-src/mgos/conn.ts"
       f(&self->nc, SessionEvent_PUBLISH, &self->msg, h->ud);
     }
-#line 548 "ts-src/mgos/conn.ts"
+#line 551 "ts-src/mgos/conn.ts"
     if (h->kind == HandlerKind_SUB && g != NULL) {
       g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
     }
     if (i >= self->nHandlers) {
-#line 551 "ts-src/mgos/conn.ts"
+#line 554 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 553 "ts-src/mgos/conn.ts"
+#line 556 "ts-src/mgos/conn.ts"
   return matched;
 }
 
 /** The SUBACK to the handler whose SUBSCRIBE it answers; false when there is none. */
 static bool mgos_mqtt_conn_callSuback(mgos_mqtt_conn *self, int32_t tag) {
   if (tag < 0) {
-#line 558 "ts-src/mgos/conn.ts"
+#line 561 "ts-src/mgos/conn.ts"
     return false;
   }
-#line 559 "ts-src/mgos/conn.ts"
+#line 562 "ts-src/mgos/conn.ts"
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if ((h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) || h->tag != tag) {
-#line 561 "ts-src/mgos/conn.ts"
+#line 564 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 562 "ts-src/mgos/conn.ts"
+#line 565 "ts-src/mgos/conn.ts"
     mg_event_handler_t f = h->ev;
     // A sub_handler_t only takes messages: its SUBACK is consumed silently.
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
-#line 564 "ts-src/mgos/conn.ts"
+#line 567 "ts-src/mgos/conn.ts"
       f(&self->nc, SessionEvent_SUBACK, &self->msg, h->ud);
     }
-#line 565 "ts-src/mgos/conn.ts"
+#line 568 "ts-src/mgos/conn.ts"
     return true;
   }
   return false;
 }
 
 // ---------------------------------------------------------------- API
-#line 572 "ts-src/mgos/conn.ts"
+#line 575 "ts-src/mgos/conn.ts"
 int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud, rt_bytes filter) {
   if (self->nHandlers >= CONFIG_MGOS_MQTT_MAX_HANDLERS) {
     port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_HANDLERS reached, handler not added for ", filter);
@@ -697,10 +697,10 @@ int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_h
 
 static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->nHandlers; j++) {
-#line 594 "ts-src/mgos/conn.ts"
+#line 597 "ts-src/mgos/conn.ts"
     self->handlers[j] = self->handlers[rt_idx_add(j, 1)];
   }
-#line 595 "ts-src/mgos/conn.ts"
+#line 598 "ts-src/mgos/conn.ts"
   self->nHandlers--;
   mgos_mqtt_handler *last = &self->handlers[self->nHandlers];
   last->kind = HandlerKind_FREE;
@@ -720,10 +720,10 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
   }
   int32_t k = mgos_mqtt_conn_addHandler(self, kind, ev, sub, ud, filter);
   if (k < 0) {
-#line 613 "ts-src/mgos/conn.ts"
+#line 616 "ts-src/mgos/conn.ts"
     return false;
   }
-#line 614 "ts-src/mgos/conn.ts"
+#line 617 "ts-src/mgos/conn.ts"
   uint8_t q = ((uint8_t)qos > mgos_mqtt_conn_effectiveMaxQos(self)) ? mgos_mqtt_conn_effectiveMaxQos(self) : (uint8_t)qos;
   if (Session_subscribe(&self->session, filter, q, self->handlers[(uint32_t)k].tag) == 0) {
     mgos_mqtt_conn_removeHandler(self, (uint32_t)k);
@@ -740,15 +740,15 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
-#line 629 "ts-src/mgos/conn.ts"
+#line 632 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 630 "ts-src/mgos/conn.ts"
+#line 633 "ts-src/mgos/conn.ts"
     if (!rt_bytes_equal(mgos_mqtt_handler_view(h), filter)) {
-#line 630 "ts-src/mgos/conn.ts"
+#line 633 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 631 "ts-src/mgos/conn.ts"
+#line 634 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_removeHandler(self, i);
     Session_unsubscribe(&self->session, filter);
     mgos_mqtt_conn_service(self, now);
@@ -772,20 +772,20 @@ uint16_t mgos_mqtt_conn_publish(mgos_mqtt_conn *self, rt_bytes topic, rt_bytes p
 /** Attempt to connect now (if enabled and not already connected or connecting). */
 bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
   if (self->followSys) {
-#line 653 "ts-src/mgos/conn.ts"
+#line 656 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_loadSysConfig(self);
   }
-#line 654 "ts-src/mgos/conn.ts"
+#line 657 "ts-src/mgos/conn.ts"
   if (!self->cfg.enable && !(self->useBackup && self->cfg1.enable)) {
     port_logMsg(LogLevel_WARN, "connect: mqtt.enable is false", RT_NOBYTES);
     return false;
   }
   self->wantConnect = true;
   if (self->net != NetState_IDLE) {
-#line 659 "ts-src/mgos/conn.ts"
+#line 662 "ts-src/mgos/conn.ts"
     return true;
   }
-#line 660 "ts-src/mgos/conn.ts"
+#line 663 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_startConnect(self, port_nowMs());
   return self->net != NetState_IDLE || self->reconnectPending;
 }
@@ -802,25 +802,25 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
     return;
   }
   if (self->net != NetState_OPEN) {
-#line 675 "ts-src/mgos/conn.ts"
+#line 678 "ts-src/mgos/conn.ts"
     return;
   }
   // A second disconnect while the DISCONNECT is still queued: let it go out
   // (closing now would make the broker publish the will).
-#line 678 "ts-src/mgos/conn.ts"
+#line 681 "ts-src/mgos/conn.ts"
   if (self->session.state == SessionState_DISCONNECTING) {
-#line 678 "ts-src/mgos/conn.ts"
+#line 681 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_service(self, now);
   } else if (Session_disconnect(&self->session)) {
-#line 679 "ts-src/mgos/conn.ts"
+#line 682 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_service(self, now);
   } else {
-#line 680 "ts-src/mgos/conn.ts"
+#line 683 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
 
-#line 683 "ts-src/mgos/conn.ts"
+#line 686 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   self->userMaxQos = (qos <= 0) ? 0 : ((qos >= 2) ? 2 : qos);
   Session_setMaxQos(&self->session, mgos_mqtt_conn_effectiveMaxQos(self));
@@ -851,22 +851,31 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
 }
 
 /** Seconds (config) to ms, at least 1 ms. */
-#line 721 "ts-src/mgos/conn.ts"
+#line 724 "ts-src/mgos/conn.ts"
 uint32_t conn_secToMs(double s) {
   uint32_t ms = rt_f64_to_u32(s * 1000.0);
   return (ms == 0) ? 1 : ms;
 }
 
-/** d +/- up to 10%, uniformly (port_rand). */
+/** d +/- up to RECONNECT_JITTER_PCT percent, uniformly (port_rand); saturates at 2^32-1. */
 uint32_t conn_jitter(uint32_t d) {
-  uint32_t j = d / 10;
+  uint32_t pct = (CONFIG_MGOS_MQTT_RECONNECT_JITTER_PCT > 100) ? 100 : CONFIG_MGOS_MQTT_RECONNECT_JITTER_PCT;
+  // floor(d * pct / 100) without overflowing 32 bits.
+  uint32_t j = ((d / 100) * pct) + (((d % 100) * pct) / 100);
   if (j == 0) {
-#line 729 "ts-src/mgos/conn.ts"
+#line 734 "ts-src/mgos/conn.ts"
     return d;
   }
-#line 730 "ts-src/mgos/conn.ts"
-  uint32_t r = rt_mod_u32(port_rand32(), (j * 2u) + 1u);
-  return (d - j) + r;
+#line 735 "ts-src/mgos/conn.ts"
+  uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2u) + 1u);
+  uint32_t r = rt_mod_u32(port_rand32(), span);
+  if (r < j) {
+#line 737 "ts-src/mgos/conn.ts"
+    return d - (j - r);
+  }
+#line 738 "ts-src/mgos/conn.ts"
+  uint32_t up = r - j;
+  return (up > (0xffffffffu - d)) ? 0xffffffffu : (d + up);
 }
 
 static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload) {
@@ -878,15 +887,15 @@ static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload) {
 
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 742 "ts-src/mgos/conn.ts"
+#line 750 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
 
-#line 751 "ts-src/mgos/conn.ts"
+#line 759 "ts-src/mgos/conn.ts"
 static void LogText_put(LogText *self, uint8_t c) {
   if (self->len < 100) {
-#line 752 "ts-src/mgos/conn.ts"
+#line 760 "ts-src/mgos/conn.ts"
     rt_set_u8(self->buf, 100, self->len++, c);
   }
 }
@@ -894,10 +903,10 @@ static void LogText_put(LogText *self, uint8_t c) {
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. */
-#line 761 "ts-src/mgos/conn.ts"
+#line 769 "ts-src/mgos/conn.ts"
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
-#line 762 "ts-src/mgos/conn.ts"
+#line 770 "ts-src/mgos/conn.ts"
   LogText *t = &conn_logText;
   t->len = 0;
   if (detail.len > 0) {
@@ -918,10 +927,10 @@ static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_byt
     }
     int32_t div = 1000000000;
     while (div > 1 && (rt_idiv_i64(v, div) == 0)) {
-#line 781 "ts-src/mgos/conn.ts"
+#line 789 "ts-src/mgos/conn.ts"
       div = div / 10;
     }
-#line 782 "ts-src/mgos/conn.ts"
+#line 790 "ts-src/mgos/conn.ts"
     while (div > 0) {
       LogText_put(t, (uint8_t)(0x30 + (int32_t)(rt_idiv_i64(v, div) % 10)));
       div = div / 10;
@@ -934,10 +943,10 @@ static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_byt
 /** Connection `slot`, or null when out of range or unused. */
 mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
-#line 793 "ts-src/mgos/conn.ts"
+#line 801 "ts-src/mgos/conn.ts"
     return NULL;
   }
-#line 794 "ts-src/mgos/conn.ts"
+#line 802 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -962,38 +971,38 @@ mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 819 "ts-src/mgos/conn.ts"
+#line 827 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 821 "ts-src/mgos/conn.ts"
+#line 829 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onTcpConnect(c, ok, err, port_nowMs());
   }
 }
 
 /** Bytes received on `slot`. @api */
-#line 825 "ts-src/mgos/conn.ts"
+#line 833 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 827 "ts-src/mgos/conn.ts"
+#line 835 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onRecv(c, data, port_nowMs());
   }
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 831 "ts-src/mgos/conn.ts"
+#line 839 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 833 "ts-src/mgos/conn.ts"
+#line 841 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onPeerClose(c, err, port_nowMs());
   }
 }
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 838 "ts-src/mgos/conn.ts"
+#line 846 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -1010,17 +1019,17 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
   for (int32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) {
     mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)i];
     if (!c->inUse) {
-#line 853 "ts-src/mgos/conn.ts"
+#line 861 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 854 "ts-src/mgos/conn.ts"
+#line 862 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
-#line 855 "ts-src/mgos/conn.ts"
+#line 863 "ts-src/mgos/conn.ts"
       wait = w;
     }
   }
-#line 857 "ts-src/mgos/conn.ts"
+#line 865 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -1033,14 +1042,14 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 870 "ts-src/mgos/conn.ts"
+#line 878 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
-#line 872 "ts-src/mgos/conn.ts"
+#line 880 "ts-src/mgos/conn.ts"
     return NULL;
   }
-#line 873 "ts-src/mgos/conn.ts"
+#line 881 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (cfg1 != NULL) {
