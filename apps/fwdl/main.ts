@@ -69,6 +69,7 @@ function crcByte(c: u32, b: u8): u32 {
 }
 
 function onBegin(conn: MQTT.Conn, tp: Bytes, msg: Bytes, ud: Ptr): void {
+  // 2 is Json.NUMBER: the compiler refuses the constant in an || operand for now (issue 19, bug 1).
   if (Json.kind(msg, "size") !== 2 || Json.kind(msg, "crc") !== 2) { fail("begin needs size and crc"); return; }
   size = Json.getUint(msg, "size", 0);
   want = Json.getUint(msg, "crc", 0);

@@ -33,7 +33,7 @@ function onReading(conn: MQTT.Conn, tp: Bytes, msg: Bytes, ud: Ptr): void {
 }
 
 function onThreshold(conn: MQTT.Conn, tp: Bytes, msg: Bytes, ud: Ptr): void {
-  if (Json.kind(msg, "threshold") !== 2) {
+  if (Json.kind(msg, "threshold") !== Json.NUMBER) {
     Log.warn("threshold: expected {\"threshold\":N}");
     return;
   }
