@@ -12,22 +12,28 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev);
 static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p);
 static void mgos_mqtt_conn_callGlobal(mgos_mqtt_conn *self, int32_t ev, bool withMsg);
+static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void *arg);
+static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id);
+static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id);
 static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p);
 static bool mgos_mqtt_conn_callSuback(mgos_mqtt_conn *self, int32_t tag);
 static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i);
+static bool conn_stringsFit(mgos_config_mqtt *c, const char *what);
+static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf);
 static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload);
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud);
 static void LogText_put(LogText *self, uint8_t c);
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num);
+static void conn_logNumber(int32_t num);
 
-#line 721 "ts-src/mgos/conn.ts"
+#line 857 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
 
-#line 764 "ts-src/mgos/conn.ts"
+#line 938 "ts-src/mgos/conn.ts"
 static LogText conn_logText;
 
 /* Sets the fields of a zeroed mgos_mqtt_conn to their initial values. */
-#line 86 "ts-src/mgos/conn.ts"
+#line 117 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
   Session_init(&self->session);
   mgos_config_mqtt_init(&self->cfg);
@@ -39,7 +45,7 @@ void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
 }
 
 /* Sets the fields of a zeroed ConnTable to their initial values. */
-#line 717 "ts-src/mgos/conn.ts"
+#line 853 "ts-src/mgos/conn.ts"
 void ConnTable_init(ConnTable *self) {
   for (uint32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) mgos_mqtt_conn_init(&self->conns[i]);
 }
@@ -49,13 +55,13 @@ static RT_CONSTRUCTOR void conn__ctor(void) {
   ConnTable_init(&conn_table);
 }
 
-#line 81 "ts-src/mgos/conn.ts"
+#line 112 "ts-src/mgos/conn.ts"
 rt_bytes mgos_mqtt_handler_view(mgos_mqtt_handler *self) {
   return rt_subarray(RT_BYTES(self->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, self->filterLen);
 }
 
 /** The config in use: mqtt, or mqtt1 after a failover. */
-#line 129 "ts-src/mgos/conn.ts"
+#line 177 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_conn_active(mgos_mqtt_conn *self) {
   return self->useBackup ? &self->cfg1 : &self->cfg;
 }
@@ -67,32 +73,36 @@ bool mgos_mqtt_conn_isConnected(mgos_mqtt_conn *self) {
 uint8_t mgos_mqtt_conn_effectiveMaxQos(mgos_mqtt_conn *self) {
   int32_t q = (self->userMaxQos >= 0) ? self->userMaxQos : mgos_mqtt_conn_active(self)->max_qos;
   if (q <= 0) {
-#line 139 "ts-src/mgos/conn.ts"
+#line 187 "ts-src/mgos/conn.ts"
     return 0;
   }
-#line 140 "ts-src/mgos/conn.ts"
+#line 188 "ts-src/mgos/conn.ts"
   return (uint8_t)((q >= 2) ? 2 : 1);
 }
 
 // ---------------------------------------------------------------- connecting
 /** Starts a connection attempt now, unless one is under way or up. */
-#line 146 "ts-src/mgos/conn.ts"
+#line 194 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   self->reconnectPending = false;
   if (self->net != NetState_IDLE) {
-#line 148 "ts-src/mgos/conn.ts"
+#line 196 "ts-src/mgos/conn.ts"
     return;
   }
-#line 149 "ts-src/mgos/conn.ts"
+#line 197 "ts-src/mgos/conn.ts"
   self->session.now = now;
-  if (self->followSys) {
-#line 150 "ts-src/mgos/conn.ts"
-    mgos_mqtt_conn_loadSysConfig(self);
-  }
-#line 151 "ts-src/mgos/conn.ts"
+  mgos_mqtt_conn_refreshSys(self);
   mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
+  // As Mongoose OS: a device whose clock is not set yet (no SNTP answer)
+  // would fail certificate dates and JWTs: wait, retrying with backoff.
+  if (c->require_time && (port_wallTime() < conn_TIME_SET_MIN)) {
+    port_logMsg(LogLevel_ERROR, "time is not set, not connecting (mqtt.require_time)", RT_NOBYTES);
+    mgos_mqtt_conn_failed(self, now);
+    return;
+  }
   self->attempts++;
-  if (!mgos_mqtt_conn_parseServer(self, rt_str_bytes(c->server), c)) {
+  self->nc.flags = 0;
+  if (!mgos_mqtt_conn_parseServer(self, conn_sb(c->server), c)) {
     mgos_mqtt_conn_failed(self, now);
     return;
   }
@@ -101,16 +111,35 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
     return;
   }
   mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTING);
-  port_logMsg(LogLevel_INFO, self->useBackup ? "connecting (mqtt1) to " : "connecting to ", rt_str_bytes(c->server));
+  port_logMsg(LogLevel_INFO, self->useBackup ? "connecting (mqtt1) to " : "connecting to ", conn_sb(c->server));
   self->net = NetState_CONNECTING;
   if (port_netConnect(self->slot, rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls ? self->slot : (-1)) < 0) {
-    port_logMsg(LogLevel_ERROR, "cannot start connecting to ", rt_str_bytes(c->server));
+    port_logMsg(LogLevel_ERROR, "cannot start connecting to ", conn_sb(c->server));
     self->net = NetState_IDLE;
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
     mgos_mqtt_conn_failed(self, now);
   }
 }
 
+/** Re-reads the sections that follow the system config. */
+void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self) {
+  if (self->followSys) {
+#line 230 "ts-src/mgos/conn.ts"
+    mgos_mqtt_conn_loadSysConfig(self);
+  }
+#line 231 "ts-src/mgos/conn.ts"
+  if (self->followSys0) {
+#line 231 "ts-src/mgos/conn.ts"
+    self->cfg = *mgos_sys_config_get_mqtt();
+  }
+#line 232 "ts-src/mgos/conn.ts"
+  if (self->followSys1) {
+#line 232 "ts-src/mgos/conn.ts"
+    self->cfg1 = *mgos_sys_config_get_mqtt1();
+  }
+}
+
+#line 235 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_loadSysConfig(mgos_mqtt_conn *self) {
   self->cfg = *mgos_sys_config_get_mqtt();
   self->cfg1 = *mgos_sys_config_get_mqtt1();
@@ -120,10 +149,10 @@ void mgos_mqtt_conn_loadSysConfig(mgos_mqtt_conn *self) {
 /** Splits `host`, `host:port`, `[v6]` or `[v6]:port` into host and port.
    *  Without a port: 8883 when TLS is configured, else 1883. */
 static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_config_mqtt *c) {
-  self->tls = (rt_str_bytes(c->ssl_ca_cert).len > 0) || (rt_str_bytes(c->ssl_psk_identity).len > 0);
+  self->tls = (conn_sb(c->ssl_ca_cert).len > 0) || (conn_sb(c->ssl_psk_identity).len > 0);
   // As in the reference, a client certificate alone does not turn TLS on:
   // say so, or a device would silently talk plain TCP.
-  if (!self->tls && ((rt_str_bytes(c->ssl_cert).len > 0) || (rt_str_bytes(c->ssl_key).len > 0))) {
+  if (!self->tls && ((conn_sb(c->ssl_cert).len > 0) || (conn_sb(c->ssl_key).len > 0))) {
     port_logMsg(LogLevel_WARN, "ssl_cert/ssl_key are set but ssl_ca_cert is not: TLS stays off (set ssl_ca_cert)", RT_NOBYTES);
   }
   uint32_t hostStart = 0;
@@ -197,13 +226,13 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
 /** Copies the config's protocol settings into the session. */
 static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c) {
   SessionConfig *sc = &self->session.cfg;
-  rt_bytes cid = rt_str_bytes(c->client_id);
+  rt_bytes cid = conn_sb(c->client_id);
   if (cid.len == 0) {
-#line 259 "ts-src/mgos/conn.ts"
+#line 322 "ts-src/mgos/conn.ts"
     cid = rt_str_bytes(port_deviceId());
   }
-#line 260 "ts-src/mgos/conn.ts"
-  const char *err = SessionConfig_setStrings(sc, cid, rt_str_bytes(c->user), rt_str_bytes(c->pass), rt_str_bytes(c->will_topic), rt_str_bytes(c->will_message));
+#line 323 "ts-src/mgos/conn.ts"
+  const char *err = SessionConfig_setStrings(sc, cid, conn_sb(c->user), conn_sb(c->pass), conn_sb(c->will_topic), conn_sb(c->will_message));
   if (err != NULL) {
     port_logMsg(LogLevel_ERROR, "config: ", rt_str_bytes(err));
     return false;
@@ -221,15 +250,15 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
 /** The port finished (or failed) the TCP connect. */
 void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now) {
   (void)err;
-#line 277 "ts-src/mgos/conn.ts"
+#line 340 "ts-src/mgos/conn.ts"
   if (self->net != NetState_CONNECTING) {
-#line 277 "ts-src/mgos/conn.ts"
+#line 340 "ts-src/mgos/conn.ts"
     return;
   }
-#line 278 "ts-src/mgos/conn.ts"
+#line 341 "ts-src/mgos/conn.ts"
   self->session.now = now;
   if (!ok) {
-    port_logMsg(LogLevel_ERROR, "connect failed to ", rt_str_bytes(mgos_mqtt_conn_active(self)->server));
+    port_logMsg(LogLevel_ERROR, "connect failed to ", conn_sb(mgos_mqtt_conn_active(self)->server));
     self->net = NetState_IDLE;
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
     mgos_mqtt_conn_failed(self, now);
@@ -240,9 +269,16 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
   if (f != NULL) {
     mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
     mgos_mqtt_conn_fillHandshakeOpts(self, c);
-    const char *tmp = (rt_str_bytes(c->client_id).len > 0) ? c->client_id : port_deviceId();
-#line 291 "ts-src/mgos/conn.ts"
+    const char *cid = c->client_id;
+    const char *tmp = (cid != NULL && (rt_str_bytes(cid).len > 0)) ? cid : port_deviceId();
+#line 355 "ts-src/mgos/conn.ts"
     f(&self->nc, tmp, &self->hsOpts, self->connectFnArg);
+    // A connect_fn that gave up (e.g. could not sign its token) closes.
+    if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & (MG_F_CLOSE_IMMEDIATELY | MG_F_SEND_AND_CLOSE)) != 0)) {
+      port_logMsg(LogLevel_WARN, "connect_fn closed the connection", RT_NOBYTES);
+      mgos_mqtt_conn_dropTransport(self, now);
+      return;
+    }
     if (self->net == NetState_OPEN && self->session.state == SessionState_DISCONNECTED) {
       port_logMsg(LogLevel_ERROR, "connect_fn did not call mg_send_mqtt_handshake_opt", RT_NOBYTES);
       mgos_mqtt_conn_dropTransport(self, now);
@@ -260,16 +296,16 @@ static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_m
   mg_send_mqtt_handshake_opts *o = &self->hsOpts;
   uint8_t flags = (uint8_t)(c->clean_session ? MG_MQTT_CLEAN_SESSION : 0);
   if (c->will_retain) {
-#line 308 "ts-src/mgos/conn.ts"
+#line 378 "ts-src/mgos/conn.ts"
     flags = (uint8_t)(flags | MG_MQTT_WILL_RETAIN);
   }
-#line 309 "ts-src/mgos/conn.ts"
+#line 379 "ts-src/mgos/conn.ts"
   o->flags = flags;
   int32_t ka = c->keep_alive;
   o->keep_alive = (uint16_t)((ka <= 0) ? 0 : ((ka >= 65535) ? 65535 : (uint16_t)ka));
-  o->user_name = (rt_str_bytes(c->user).len > 0) ? c->user : NULL;
-  o->password = (rt_str_bytes(c->pass).len > 0) ? c->pass : NULL;
-  bool will = (rt_str_bytes(c->will_topic).len > 0) && (rt_str_bytes(c->will_message).len > 0);
+  o->user_name = (conn_sb(c->user).len > 0) ? c->user : NULL;
+  o->password = (conn_sb(c->pass).len > 0) ? c->pass : NULL;
+  bool will = (conn_sb(c->will_topic).len > 0) && (conn_sb(c->will_message).len > 0);
   o->will_topic = will ? c->will_topic : NULL;
   o->will_message = will ? c->will_message : NULL;
 }
@@ -296,10 +332,10 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
   }
   h->willQos = (uint8_t)((o->flags >> 3) & 3);
   if (h->willQos > 2) {
-#line 340 "ts-src/mgos/conn.ts"
+#line 410 "ts-src/mgos/conn.ts"
     h->willQos = 2;
   }
-#line 341 "ts-src/mgos/conn.ts"
+#line 411 "ts-src/mgos/conn.ts"
   h->willRetain = (o->flags & MG_MQTT_WILL_RETAIN) != 0;
   h->cleanSession = (o->flags & MG_MQTT_CLEAN_SESSION) != 0;
   // The session's clean_session decides what survives a disconnect.
@@ -311,15 +347,15 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
 
 // ---------------------------------------------------------------- failures and backoff
 /** An attempt failed or the connection ended: schedule the next one. */
-#line 353 "ts-src/mgos/conn.ts"
+#line 423 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now) {
   // Callers set net to IDLE themselves: a handler run before this point may
   // already have started a new attempt, and that socket must not be orphaned.
   if ((!self->wantConnect || self->net != NetState_IDLE) || self->reconnectPending) {
-#line 356 "ts-src/mgos/conn.ts"
+#line 426 "ts-src/mgos/conn.ts"
     return;
   }
-#line 357 "ts-src/mgos/conn.ts"
+#line 427 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_scheduleReconnect(self, now);
 }
 
@@ -332,31 +368,31 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
     c = mgos_mqtt_conn_active(self);
     maxMs = conn_secToMs(c->reconnect_timeout_max);
     self->delayMs = 0;
-    port_logMsg(LogLevel_WARN, self->useBackup ? "switching to the backup server mqtt1: " : "switching back to the main server mqtt: ", rt_str_bytes(c->server));
+    port_logMsg(LogLevel_WARN, self->useBackup ? "switching to the backup server mqtt1: " : "switching back to the main server mqtt: ", conn_sb(c->server));
   }
   uint32_t minMs = conn_secToMs(c->reconnect_timeout_min);
   if (maxMs < minMs) {
-#line 372 "ts-src/mgos/conn.ts"
+#line 442 "ts-src/mgos/conn.ts"
     maxMs = minMs;
   }
-#line 373 "ts-src/mgos/conn.ts"
+#line 443 "ts-src/mgos/conn.ts"
   uint32_t d = (self->delayMs == 0) ? minMs : (self->delayMs * 2u);
   // Doubling past 2^31 would wrap; the clamp below keeps it at max anyway.
   if (self->delayMs > 0x7fffffff) {
-#line 375 "ts-src/mgos/conn.ts"
+#line 445 "ts-src/mgos/conn.ts"
     d = maxMs;
   }
-#line 376 "ts-src/mgos/conn.ts"
+#line 446 "ts-src/mgos/conn.ts"
   if (d < minMs) {
-#line 376 "ts-src/mgos/conn.ts"
+#line 446 "ts-src/mgos/conn.ts"
     d = minMs;
   }
-#line 377 "ts-src/mgos/conn.ts"
+#line 447 "ts-src/mgos/conn.ts"
   if (d > maxMs) {
-#line 377 "ts-src/mgos/conn.ts"
+#line 447 "ts-src/mgos/conn.ts"
     d = maxMs;
   }
-#line 378 "ts-src/mgos/conn.ts"
+#line 448 "ts-src/mgos/conn.ts"
   self->delayMs = d;
   self->lastDelayMs = conn_jitter(d);
   self->reconnectAt = now + self->lastDelayMs;
@@ -366,18 +402,23 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
 /** May failover switch to the other config? mqtt1 only when enabled; back to mqtt always. */
 static bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self) {
   if (self->useBackup) {
-#line 386 "ts-src/mgos/conn.ts"
+#line 456 "ts-src/mgos/conn.ts"
     return true;
   }
-#line 387 "ts-src/mgos/conn.ts"
+#line 457 "ts-src/mgos/conn.ts"
   return self->hasCfg1 && self->cfg1.enable;
 }
 
 // ---------------------------------------------------------------- I/O
 /** Writes what the session has queued and closes when it asks to. */
-#line 393 "ts-src/mgos/conn.ts"
+#line 463 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
   Session *s = &self->session;
+  if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & MG_F_CLOSE_IMMEDIATELY) != 0)) {
+    port_logMsg(LogLevel_INFO, "closing: MG_F_CLOSE_IMMEDIATELY", RT_NOBYTES);
+    mgos_mqtt_conn_dropTransport(self, now);
+    return;
+  }
   while (self->net == NetState_OPEN && s->txLen > 0) {
     int32_t n = port_netSend(self->slot, Session_txView(s));
     if (n < 0) {
@@ -386,26 +427,28 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
       return;
     }
     if (n == 0) {
-#line 402 "ts-src/mgos/conn.ts"
+#line 477 "ts-src/mgos/conn.ts"
       break;
     }
-#line 403 "ts-src/mgos/conn.ts"
+#line 478 "ts-src/mgos/conn.ts"
     Session_txConsumed(s, (uint32_t)n);
   }
   if (self->net == NetState_OPEN && Session_wantsClose(s)) {
-#line 405 "ts-src/mgos/conn.ts"
+#line 480 "ts-src/mgos/conn.ts"
+    mgos_mqtt_conn_dropTransport(self, now);
+  } else if ((self->net == NetState_OPEN && s->txLen == 0) && ((int32_t)(self->nc.flags & MG_F_SEND_AND_CLOSE) != 0)) {
+    port_logMsg(LogLevel_INFO, "closing: MG_F_SEND_AND_CLOSE", RT_NOBYTES);
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
 
 /** Closes the socket and settles the session (CLOSE event), then reconnects if wanted. */
-#line 409 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
   if (self->net != NetState_IDLE) {
-#line 410 "ts-src/mgos/conn.ts"
+#line 489 "ts-src/mgos/conn.ts"
     port_netClose(self->slot);
   }
-#line 411 "ts-src/mgos/conn.ts"
+#line 490 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -413,20 +456,20 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
 
 void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) {
   if (self->net != NetState_OPEN) {
-#line 417 "ts-src/mgos/conn.ts"
+#line 496 "ts-src/mgos/conn.ts"
     return;
   }
-#line 418 "ts-src/mgos/conn.ts"
+#line 497 "ts-src/mgos/conn.ts"
   Session_onRecv(&self->session, data, now);
   mgos_mqtt_conn_service(self, now);
 }
 
 void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now) {
   if (self->net == NetState_IDLE) {
-#line 423 "ts-src/mgos/conn.ts"
+#line 502 "ts-src/mgos/conn.ts"
     return;
   }
-#line 424 "ts-src/mgos/conn.ts"
+#line 503 "ts-src/mgos/conn.ts"
   if (self->net == NetState_CONNECTING) {
     mgos_mqtt_conn_onTcpConnect(self, false, err, now);
     return;
@@ -440,45 +483,52 @@ void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now)
 /** Timers. Returns ms until this connection next needs a poll. */
 uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   if (self->reconnectPending && (rt_i32_of((self->reconnectAt - now)) <= 0)) {
-#line 436 "ts-src/mgos/conn.ts"
+#line 515 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_startConnect(self, now);
   }
-#line 437 "ts-src/mgos/conn.ts"
+  // MG_EV_POLL while a transport exists, as Mongoose's loop gives every
+  // connection one per iteration (the shadows send state requests from it).
+#line 518 "ts-src/mgos/conn.ts"
+  if (self->net != NetState_IDLE && self->nGlobal > 0) {
+    self->session.now = now;
+    self->pollArg.now = port_wallTime();
+    mgos_mqtt_conn_callGlobalArg(self, MG_EV_POLL, &self->pollArg);
+  }
   uint32_t wait = conn_POLL_MAX_MS;
   if (self->net == NetState_OPEN) {
     Session_tick(&self->session, now);
     mgos_mqtt_conn_service(self, now);
     // The session's own deadlines (PINGREQ, PINGRESP, CONNACK) to the ms.
     if (self->net == NetState_OPEN) {
-#line 442 "ts-src/mgos/conn.ts"
+#line 528 "ts-src/mgos/conn.ts"
       wait = Session_nextTickIn(&self->session, now, wait);
     }
   }
   // Measured after the tick: a close it decided (CONNACK or keepalive timeout)
   // has just scheduled a reconnect, which must not wait a whole POLL_MAX_MS.
-#line 446 "ts-src/mgos/conn.ts"
+#line 532 "ts-src/mgos/conn.ts"
   if (self->reconnectPending) {
     int32_t left = rt_i32_of((self->reconnectAt - now));
     if (left <= 0) {
-#line 448 "ts-src/mgos/conn.ts"
+#line 534 "ts-src/mgos/conn.ts"
       wait = 0;
     } else if ((uint32_t)left < wait) {
-#line 449 "ts-src/mgos/conn.ts"
+#line 535 "ts-src/mgos/conn.ts"
       wait = (uint32_t)left;
     }
   }
-#line 451 "ts-src/mgos/conn.ts"
+#line 537 "ts-src/mgos/conn.ts"
   return wait;
 }
 
 // ---------------------------------------------------------------- events
-#line 456 "ts-src/mgos/conn.ts"
+#line 542 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
   if (!mgos_mqtt_conn_active(self)->cloud_events) {
-#line 457 "ts-src/mgos/conn.ts"
+#line 543 "ts-src/mgos/conn.ts"
     return;
   }
-#line 458 "ts-src/mgos/conn.ts"
+#line 544 "ts-src/mgos/conn.ts"
   self->cloudArg.type = MGOS_CLOUD_MQTT;
   port_eventTrigger(ev, &self->cloudArg);
 }
@@ -493,26 +543,26 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
   m->message_id = 0;
   conn_setStr(m, RT_NOBYTES, RT_NOBYTES);
   if (p == NULL) {
-#line 471 "ts-src/mgos/conn.ts"
+#line 557 "ts-src/mgos/conn.ts"
     return;
   }
-#line 472 "ts-src/mgos/conn.ts"
+#line 558 "ts-src/mgos/conn.ts"
   m->qos = p->qos;
   m->len = rt_i32_of(p->totalLen);
   m->connack_ret_code = p->returnCode;
   m->message_id = p->packetId;
   if (p->type == PacketType_PUBLISH) {
-#line 476 "ts-src/mgos/conn.ts"
+#line 562 "ts-src/mgos/conn.ts"
     conn_setStr(m, p->topic, p->payload);
   }
 }
 
-#line 479 "ts-src/mgos/conn.ts"
+#line 565 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   uint32_t now = self->session.now;
   switch (ev) {
   case SessionEvent_CONNACK: {
-#line 482 "ts-src/mgos/conn.ts"
+#line 568 "ts-src/mgos/conn.ts"
     {
       if (p == NULL || p->returnCode != 0) {
         // The CLOSE that follows raises the connect-error event.
@@ -520,42 +570,63 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
         return;
       }
       self->delayMs = 0;
-      port_logMsg(LogLevel_INFO, "connected to ", rt_str_bytes(mgos_mqtt_conn_active(self)->server));
+      port_logMsg(LogLevel_INFO, "connected to ", conn_sb(mgos_mqtt_conn_active(self)->server));
       mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTED);
       mgos_mqtt_conn_fillMsg(self, ev, p);
       mgos_mqtt_conn_callGlobal(self, ev, true);
       break;
     }
   }
-#line 495 "ts-src/mgos/conn.ts"
+#line 581 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH: {
-#line 495 "ts-src/mgos/conn.ts"
+#line 581 "ts-src/mgos/conn.ts"
     {
       mgos_mqtt_conn_fillMsg(self, ev, p);
       if (p != NULL && !mgos_mqtt_conn_callTopic(self, p)) {
-#line 497 "ts-src/mgos/conn.ts"
+        // No topic handler took it: as the reference, acknowledging is up
+        // to the global handlers (mg_mqtt_puback / mg_mqtt_pubrec).
+        self->session.autoAck = false;
+        if (p->qos == 2) {
+#line 587 "ts-src/mgos/conn.ts"
+          mgos_mqtt_conn_appQos2Add(self, p->packetId);
+        }
+#line 588 "ts-src/mgos/conn.ts"
         mgos_mqtt_conn_callGlobal(self, ev, true);
       }
-#line 498 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 500 "ts-src/mgos/conn.ts"
+#line 592 "ts-src/mgos/conn.ts"
+  case SessionEvent_PUBREL: {
+#line 592 "ts-src/mgos/conn.ts"
+    {
+      // The PUBCOMP of an exchange the application runs is its own.
+      if (p != NULL && mgos_mqtt_conn_appQos2Take(self, p->packetId)) {
+#line 594 "ts-src/mgos/conn.ts"
+        self->session.autoAck = false;
+      }
+#line 595 "ts-src/mgos/conn.ts"
+      mgos_mqtt_conn_fillMsg(self, ev, p);
+      mgos_mqtt_conn_callGlobal(self, ev, true);
+      break;
+    }
+  }
+#line 599 "ts-src/mgos/conn.ts"
   case SessionEvent_SUBACK: {
-#line 500 "ts-src/mgos/conn.ts"
+#line 599 "ts-src/mgos/conn.ts"
     {
       mgos_mqtt_conn_fillMsg(self, ev, p);
       if (!mgos_mqtt_conn_callSuback(self, self->session.evTag)) {
-#line 502 "ts-src/mgos/conn.ts"
+#line 601 "ts-src/mgos/conn.ts"
         mgos_mqtt_conn_callGlobal(self, ev, true);
       }
-#line 503 "ts-src/mgos/conn.ts"
+#line 602 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 505 "ts-src/mgos/conn.ts"
+#line 604 "ts-src/mgos/conn.ts"
   case SessionEvent_CLOSE: {
-#line 505 "ts-src/mgos/conn.ts"
+#line 604 "ts-src/mgos/conn.ts"
     {
       if (!self->session.wasConnected) {
         // Ended before an accepted CONNACK (refused, timed out, closed by the
@@ -570,9 +641,9 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       break;
     }
   }
-#line 518 "ts-src/mgos/conn.ts"
+#line 617 "ts-src/mgos/conn.ts"
   default: {
-#line 518 "ts-src/mgos/conn.ts"
+#line 617 "ts-src/mgos/conn.ts"
     {
       mgos_mqtt_conn_fillMsg(self, ev, p);
       mgos_mqtt_conn_callGlobal(self, ev, true);
@@ -580,103 +651,143 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
     }
   }
   }
-#line 524 "ts-src/mgos/conn.ts"
+#line 623 "ts-src/mgos/conn.ts"
   self->session.now = now;
 }
 
 /** Global handlers, in the order added. ev_data is the message or NULL. */
 static void mgos_mqtt_conn_callGlobal(mgos_mqtt_conn *self, int32_t ev, bool withMsg) {
-  for (uint32_t i = 0; i < self->nHandlers; i++) {
-    mgos_mqtt_handler *h = &self->handlers[i];
+  if (withMsg) {
+#line 628 "ts-src/mgos/conn.ts"
+    mgos_mqtt_conn_callGlobalArg(self, ev, &self->msg);
+  } else {
+#line 629 "ts-src/mgos/conn.ts"
+    mgos_mqtt_conn_callGlobalArg(self, ev, NULL);
+  }
+}
+
+#line 632 "ts-src/mgos/conn.ts"
+static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void *arg) {
+  for (uint32_t i = 0; i < self->nGlobal; i++) {
+    mgos_mqtt_ghandler *h = &self->ghandlers[i];
     mg_event_handler_t f = h->ev;
-    if (h->kind != HandlerKind_GLOBAL || f == NULL) {
-#line 532 "ts-src/mgos/conn.ts"
-      continue;
-    }
-#line 533 "ts-src/mgos/conn.ts"
-    if (withMsg) {
-#line 533 "ts-src/mgos/conn.ts"
-      f(&self->nc, ev, &self->msg, h->ud);
-    } else {
-#line 534 "ts-src/mgos/conn.ts"
-      f(&self->nc, ev, NULL, h->ud);
-    }
-    // A handler may have removed handlers: stop rather than skip or repeat one.
-#line 536 "ts-src/mgos/conn.ts"
-    if (i >= self->nHandlers) {
-#line 536 "ts-src/mgos/conn.ts"
-      break;
+    if (f != NULL) {
+#line 636 "ts-src/mgos/conn.ts"
+      f(&self->nc, ev, arg, h->ud);
     }
   }
 }
 
+#line 640 "ts-src/mgos/conn.ts"
+static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id) {
+  if (self->appQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
+#line 641 "ts-src/mgos/conn.ts"
+    mgos_mqtt_conn_appQos2Take(self, rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, 0));
+  }
+#line 642 "ts-src/mgos/conn.ts"
+  rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->appQos2Count, id);
+  self->appQos2Count++;
+}
+
+/** Removes `id`; true when it was there. */
+static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id) {
+  for (uint32_t i = 0; i < self->appQos2Count; i++) {
+    if (rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) != id) {
+#line 649 "ts-src/mgos/conn.ts"
+      continue;
+    }
+#line 650 "ts-src/mgos/conn.ts"
+    for (uint32_t j = i; ((int64_t)j + 1) < self->appQos2Count; j++) {
+#line 650 "ts-src/mgos/conn.ts"
+      rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
+    }
+#line 651 "ts-src/mgos/conn.ts"
+    self->appQos2Count--;
+    return true;
+  }
+  return false;
+}
+
 /** Topic handlers whose filter matches; false when none did. */
-#line 541 "ts-src/mgos/conn.ts"
 static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p) {
   bool matched = false;
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
-#line 545 "ts-src/mgos/conn.ts"
+#line 662 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 546 "ts-src/mgos/conn.ts"
+#line 663 "ts-src/mgos/conn.ts"
     if (!topic_topicMatches(mgos_mqtt_handler_view(h), p->topic)) {
-#line 546 "ts-src/mgos/conn.ts"
+#line 663 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 547 "ts-src/mgos/conn.ts"
+#line 664 "ts-src/mgos/conn.ts"
     matched = true;
     mg_event_handler_t f = h->ev;
     sub_handler_t g = h->sub;
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
-#line 550 "ts-src/mgos/conn.ts"
+#line 667 "ts-src/mgos/conn.ts"
       f(&self->nc, SessionEvent_PUBLISH, &self->msg, h->ud);
     }
-#line 551 "ts-src/mgos/conn.ts"
+#line 668 "ts-src/mgos/conn.ts"
     if (h->kind == HandlerKind_SUB && g != NULL) {
       g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
     }
     if (i >= self->nHandlers) {
-#line 554 "ts-src/mgos/conn.ts"
+#line 671 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 556 "ts-src/mgos/conn.ts"
+#line 673 "ts-src/mgos/conn.ts"
   return matched;
 }
 
 /** The SUBACK to the handler whose SUBSCRIBE it answers; false when there is none. */
 static bool mgos_mqtt_conn_callSuback(mgos_mqtt_conn *self, int32_t tag) {
   if (tag < 0) {
-#line 561 "ts-src/mgos/conn.ts"
+#line 678 "ts-src/mgos/conn.ts"
     return false;
   }
-#line 562 "ts-src/mgos/conn.ts"
+#line 679 "ts-src/mgos/conn.ts"
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if ((h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) || h->tag != tag) {
-#line 564 "ts-src/mgos/conn.ts"
+#line 681 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 565 "ts-src/mgos/conn.ts"
+#line 682 "ts-src/mgos/conn.ts"
     mg_event_handler_t f = h->ev;
     // A sub_handler_t only takes messages: its SUBACK is consumed silently.
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
-#line 567 "ts-src/mgos/conn.ts"
+#line 684 "ts-src/mgos/conn.ts"
       f(&self->nc, SessionEvent_SUBACK, &self->msg, h->ud);
     }
-#line 568 "ts-src/mgos/conn.ts"
+#line 685 "ts-src/mgos/conn.ts"
     return true;
   }
   return false;
 }
 
 // ---------------------------------------------------------------- API
-#line 575 "ts-src/mgos/conn.ts"
+/** A global handler; false when MGOS_MQTT_MAX_GLOBAL_HANDLERS are taken. */
+#line 693 "ts-src/mgos/conn.ts"
+bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void *ud) {
+  if (self->nGlobal >= CONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS) {
+    port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_GLOBAL_HANDLERS reached, global handler not added", RT_NOBYTES);
+    return false;
+  }
+  mgos_mqtt_ghandler *h = &self->ghandlers[self->nGlobal];
+  h->ev = ev;
+  h->ud = ud;
+  self->nGlobal++;
+  return true;
+}
+
+/** A topic handler (kind TOPIC or SUB); its index, -1 when the table is full. */
 int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud, rt_bytes filter) {
-  if (self->nHandlers >= CONFIG_MGOS_MQTT_MAX_HANDLERS) {
-    port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_HANDLERS reached, handler not added for ", filter);
+  if (self->nHandlers >= CONFIG_MGOS_MQTT_MAX_TOPIC_HANDLERS) {
+    port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_TOPIC_HANDLERS reached, handler not added for ", filter);
     return -1;
   }
   mgos_mqtt_handler *h = &self->handlers[self->nHandlers];
@@ -697,10 +808,10 @@ int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_h
 
 static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->nHandlers; j++) {
-#line 597 "ts-src/mgos/conn.ts"
+#line 728 "ts-src/mgos/conn.ts"
     self->handlers[j] = self->handlers[rt_idx_add(j, 1)];
   }
-#line 598 "ts-src/mgos/conn.ts"
+#line 729 "ts-src/mgos/conn.ts"
   self->nHandlers--;
   mgos_mqtt_handler *last = &self->handlers[self->nHandlers];
   last->kind = HandlerKind_FREE;
@@ -720,10 +831,10 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
   }
   int32_t k = mgos_mqtt_conn_addHandler(self, kind, ev, sub, ud, filter);
   if (k < 0) {
-#line 616 "ts-src/mgos/conn.ts"
+#line 747 "ts-src/mgos/conn.ts"
     return false;
   }
-#line 617 "ts-src/mgos/conn.ts"
+#line 748 "ts-src/mgos/conn.ts"
   uint8_t q = ((uint8_t)qos > mgos_mqtt_conn_effectiveMaxQos(self)) ? mgos_mqtt_conn_effectiveMaxQos(self) : (uint8_t)qos;
   if (Session_subscribe(&self->session, filter, q, self->handlers[(uint32_t)k].tag) == 0) {
     mgos_mqtt_conn_removeHandler(self, (uint32_t)k);
@@ -740,15 +851,15 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
-#line 632 "ts-src/mgos/conn.ts"
+#line 763 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 633 "ts-src/mgos/conn.ts"
+#line 764 "ts-src/mgos/conn.ts"
     if (!rt_bytes_equal(mgos_mqtt_handler_view(h), filter)) {
-#line 633 "ts-src/mgos/conn.ts"
+#line 764 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 634 "ts-src/mgos/conn.ts"
+#line 765 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_removeHandler(self, i);
     Session_unsubscribe(&self->session, filter);
     mgos_mqtt_conn_service(self, now);
@@ -771,21 +882,17 @@ uint16_t mgos_mqtt_conn_publish(mgos_mqtt_conn *self, rt_bytes topic, rt_bytes p
 
 /** Attempt to connect now (if enabled and not already connected or connecting). */
 bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
-  if (self->followSys) {
-#line 656 "ts-src/mgos/conn.ts"
-    mgos_mqtt_conn_loadSysConfig(self);
-  }
-#line 657 "ts-src/mgos/conn.ts"
+  mgos_mqtt_conn_refreshSys(self);
   if (!self->cfg.enable && !(self->useBackup && self->cfg1.enable)) {
     port_logMsg(LogLevel_WARN, "connect: mqtt.enable is false", RT_NOBYTES);
     return false;
   }
   self->wantConnect = true;
   if (self->net != NetState_IDLE) {
-#line 662 "ts-src/mgos/conn.ts"
+#line 793 "ts-src/mgos/conn.ts"
     return true;
   }
-#line 663 "ts-src/mgos/conn.ts"
+#line 794 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_startConnect(self, port_nowMs());
   return self->net != NetState_IDLE || self->reconnectPending;
 }
@@ -802,25 +909,25 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
     return;
   }
   if (self->net != NetState_OPEN) {
-#line 678 "ts-src/mgos/conn.ts"
+#line 809 "ts-src/mgos/conn.ts"
     return;
   }
   // A second disconnect while the DISCONNECT is still queued: let it go out
   // (closing now would make the broker publish the will).
-#line 681 "ts-src/mgos/conn.ts"
+#line 812 "ts-src/mgos/conn.ts"
   if (self->session.state == SessionState_DISCONNECTING) {
-#line 681 "ts-src/mgos/conn.ts"
+#line 812 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_service(self, now);
   } else if (Session_disconnect(&self->session)) {
-#line 682 "ts-src/mgos/conn.ts"
+#line 813 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_service(self, now);
   } else {
-#line 683 "ts-src/mgos/conn.ts"
+#line 814 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
 
-#line 686 "ts-src/mgos/conn.ts"
+#line 817 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   self->userMaxQos = (qos <= 0) ? 0 : ((qos >= 2) ? 2 : qos);
   Session_setMaxQos(&self->session, mgos_mqtt_conn_effectiveMaxQos(self));
@@ -839,6 +946,11 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
   self->delayMs = 0;
   self->lastDelayMs = 0;
   self->nHandlers = 0;
+  self->nGlobal = 0;
+  self->appQos2Count = 0;
+  self->followSys0 = false;
+  self->followSys1 = false;
+  self->nc.flags = 0;
   self->connectFn = NULL;
   self->connectFnArg = NULL;
   self->userMaxQos = -1;
@@ -851,7 +963,7 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
 }
 
 /** Seconds (config) to ms, at least 1 ms. */
-#line 724 "ts-src/mgos/conn.ts"
+#line 861 "ts-src/mgos/conn.ts"
 uint32_t conn_secToMs(double s) {
   uint32_t ms = rt_f64_to_u32(s * 1000.0);
   return (ms == 0) ? 1 : ms;
@@ -863,19 +975,76 @@ uint32_t conn_jitter(uint32_t d) {
   // floor(d * pct / 100) without overflowing 32 bits.
   uint32_t j = ((d / 100) * pct) + (((d % 100) * pct) / 100);
   if (j == 0) {
-#line 734 "ts-src/mgos/conn.ts"
+#line 871 "ts-src/mgos/conn.ts"
     return d;
   }
-#line 735 "ts-src/mgos/conn.ts"
+#line 872 "ts-src/mgos/conn.ts"
   uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2u) + 1u);
   uint32_t r = rt_mod_u32(port_rand32(), span);
   if (r < j) {
-#line 737 "ts-src/mgos/conn.ts"
+#line 874 "ts-src/mgos/conn.ts"
     return d - (j - r);
   }
-#line 738 "ts-src/mgos/conn.ts"
+#line 875 "ts-src/mgos/conn.ts"
   uint32_t up = r - j;
   return (up > (0xffffffffu - d)) ? 0xffffffffu : (d + up);
+}
+
+/** The bytes of a config string; NULL (not set) is empty. */
+rt_bytes conn_sb(const char *s) {
+  return (s == NULL) ? RT_NOBYTES : rt_str_bytes(s);
+}
+
+/** True when the strings of `c` fit a connection's storage; else logs
+ *  `what` with the bytes they need. */
+static bool conn_stringsFit(mgos_config_mqtt *c, const char *what) {
+  uint32_t need = 0;
+  for (int32_t k = 0; k < config_gen_KEY_COUNT; k++) {
+    if (config_gen_key_kind(k) != config_kind_STRING) {
+#line 889 "ts-src/mgos/conn.ts"
+      continue;
+    }
+#line 890 "ts-src/mgos/conn.ts"
+    const char *s = config_gen_get_str(c, k);
+    if (s != NULL) {
+#line 891 "ts-src/mgos/conn.ts"
+      need += rt_str_bytes(s).len + 1u;
+    }
+  }
+#line 893 "ts-src/mgos/conn.ts"
+  if (need <= CONFIG_MGOS_MQTT_CONN_STR_SIZE) {
+#line 893 "ts-src/mgos/conn.ts"
+    return true;
+  }
+#line 894 "ts-src/mgos/conn.ts"
+  conn_logText.len = 0;
+  conn_logNumber(rt_i32_of(need));
+  port_logMsg(LogLevel_ERROR, what, rt_subarray(RT_BYTES(conn_logText.buf, 100), 0, conn_logText.len));
+  return false;
+}
+
+/** Copies every string of `c` into `buf` (NUL-terminated, back to back) and
+ *  points `c` at the copies, so the caller may free its own (stringsFit first). */
+static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf) {
+  uint32_t at = 0;
+  for (int32_t k = 0; k < config_gen_KEY_COUNT; k++) {
+    if (config_gen_key_kind(k) != config_kind_STRING) {
+#line 905 "ts-src/mgos/conn.ts"
+      continue;
+    }
+#line 906 "ts-src/mgos/conn.ts"
+    const char *s = config_gen_get_str(c, k);
+    if (s == NULL) {
+#line 907 "ts-src/mgos/conn.ts"
+      continue;
+    }
+#line 908 "ts-src/mgos/conn.ts"
+    rt_bytes b = rt_str_bytes(s);
+    rt_copy_bytes(buf, at, b);
+    rt_bytes_set(buf, at + b.len, 0);
+    config_gen_set_str(c, k, rt_cstr(rt_subarray(buf, at, UINT32_MAX)));
+    at = (at + b.len) + 1u;
+  }
 }
 
 static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload) {
@@ -887,15 +1056,15 @@ static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload) {
 
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 750 "ts-src/mgos/conn.ts"
+#line 924 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
 
-#line 759 "ts-src/mgos/conn.ts"
+#line 933 "ts-src/mgos/conn.ts"
 static void LogText_put(LogText *self, uint8_t c) {
   if (self->len < 100) {
-#line 760 "ts-src/mgos/conn.ts"
+#line 934 "ts-src/mgos/conn.ts"
     rt_set_u8(self->buf, 100, self->len++, c);
   }
 }
@@ -903,10 +1072,10 @@ static void LogText_put(LogText *self, uint8_t c) {
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. */
-#line 769 "ts-src/mgos/conn.ts"
+#line 943 "ts-src/mgos/conn.ts"
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
-#line 770 "ts-src/mgos/conn.ts"
+#line 944 "ts-src/mgos/conn.ts"
   LogText *t = &conn_logText;
   t->len = 0;
   if (detail.len > 0) {
@@ -920,33 +1089,39 @@ static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_byt
   if (num != 0) {
     LogText_put(t, 0x20);
     LogText_put(t, 0x28);
-    int32_t v = num;
-    if (v < 0) {
-      LogText_put(t, 0x2d);
-      v = (v == INT32_MIN) ? 2147483647 : rt_i32_of((uint32_t)(-(int64_t)v));
-    }
-    int32_t div = 1000000000;
-    while (div > 1 && (rt_idiv_i64(v, div) == 0)) {
-#line 789 "ts-src/mgos/conn.ts"
-      div = div / 10;
-    }
-#line 790 "ts-src/mgos/conn.ts"
-    while (div > 0) {
-      LogText_put(t, (uint8_t)(0x30 + (int32_t)(rt_idiv_i64(v, div) % 10)));
-      div = div / 10;
-    }
+    conn_logNumber(num);
     LogText_put(t, 0x29);
   }
   port_logMsg(level, msg, rt_subarray(RT_BYTES(t->buf, 100), 0, t->len));
 }
 
+/** Appends `num` in decimal to the log text. */
+static void conn_logNumber(int32_t num) {
+  LogText *t = &conn_logText;
+  int32_t v = num;
+  if (v < 0) {
+    LogText_put(t, 0x2d);
+    v = (v == INT32_MIN) ? 2147483647 : rt_i32_of((uint32_t)(-(int64_t)v));
+  }
+  int32_t div = 1000000000;
+  while (div > 1 && (rt_idiv_i64(v, div) == 0)) {
+#line 972 "ts-src/mgos/conn.ts"
+    div = div / 10;
+  }
+#line 973 "ts-src/mgos/conn.ts"
+  while (div > 0) {
+    LogText_put(t, (uint8_t)(0x30 + (int32_t)(rt_idiv_i64(v, div) % 10)));
+    div = div / 10;
+  }
+}
+
 /** Connection `slot`, or null when out of range or unused. */
 mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
-#line 801 "ts-src/mgos/conn.ts"
+#line 981 "ts-src/mgos/conn.ts"
     return NULL;
   }
-#line 802 "ts-src/mgos/conn.ts"
+#line 982 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -971,38 +1146,38 @@ mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 827 "ts-src/mgos/conn.ts"
+#line 1007 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 829 "ts-src/mgos/conn.ts"
+#line 1009 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onTcpConnect(c, ok, err, port_nowMs());
   }
 }
 
 /** Bytes received on `slot`. @api */
-#line 833 "ts-src/mgos/conn.ts"
+#line 1013 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 835 "ts-src/mgos/conn.ts"
+#line 1015 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onRecv(c, data, port_nowMs());
   }
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 839 "ts-src/mgos/conn.ts"
+#line 1019 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 841 "ts-src/mgos/conn.ts"
+#line 1021 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onPeerClose(c, err, port_nowMs());
   }
 }
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 846 "ts-src/mgos/conn.ts"
+#line 1026 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -1019,41 +1194,73 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
   for (int32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) {
     mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)i];
     if (!c->inUse) {
-#line 861 "ts-src/mgos/conn.ts"
+#line 1041 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 862 "ts-src/mgos/conn.ts"
+#line 1042 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
-#line 863 "ts-src/mgos/conn.ts"
+#line 1043 "ts-src/mgos/conn.ts"
       wait = w;
     }
   }
-#line 865 "ts-src/mgos/conn.ts"
+#line 1045 "ts-src/mgos/conn.ts"
   return wait;
 }
 
 // ---------------------------------------------------------------- mgos_mqtt_conn_* API
 /** Creates connection `conn_id` with config `cfg` and the failover config
- *  `cfg1` (may be NULL); both are copied, their strings must stay valid (as
- *  the system config's do). Connects when cfg.enable. Slot 0 stays free for
- *  the global connection unless conn_id is 0. C name conn_create2; compat.c
- *  wraps it (the C API takes const pointers):
+ *  `cfg1` (may be NULL); both are copied, strings included (into
+ *  MGOS_MQTT_CONN_STR_SIZE bytes each: NULL with an error when they do not
+ *  fit), so the caller may free its own. Connects when cfg.enable. Slot 0
+ *  stays free for the global connection unless conn_id is 0. C name
+ *  conn_create2; compat.c wraps it (the C API takes const pointers):
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 878 "ts-src/mgos/conn.ts"
+#line 1059 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
-  mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
-  if (c == NULL) {
-#line 880 "ts-src/mgos/conn.ts"
+  const char *what = "mgos_mqtt_conn_create2: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
+  // The system config's sections are not copied (as the reference): they are
+  // the library's own, re-read at every connect.
+  bool sys0 = cfg == mgos_sys_config_get_mqtt();
+  bool sys1 = cfg1 != NULL && (cfg1 == mgos_sys_config_get_mqtt1());
+  if (!sys0 && !conn_stringsFit(cfg, what)) {
+#line 1065 "ts-src/mgos/conn.ts"
     return NULL;
   }
-#line 881 "ts-src/mgos/conn.ts"
+#line 1066 "ts-src/mgos/conn.ts"
+  if ((cfg1 != NULL && !sys1) && !conn_stringsFit(cfg1, what)) {
+#line 1066 "ts-src/mgos/conn.ts"
+    return NULL;
+  }
+#line 1067 "ts-src/mgos/conn.ts"
+  mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
+  if (c == NULL) {
+#line 1068 "ts-src/mgos/conn.ts"
+    return NULL;
+  }
+#line 1069 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
+  if (sys0) {
+#line 1071 "ts-src/mgos/conn.ts"
+    c->followSys0 = true;
+  } else {
+#line 1072 "ts-src/mgos/conn.ts"
+    conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
+  }
+#line 1073 "ts-src/mgos/conn.ts"
   if (cfg1 != NULL) {
     c->cfg1 = *cfg1;
+    if (sys1) {
+#line 1075 "ts-src/mgos/conn.ts"
+      c->followSys1 = true;
+    } else {
+#line 1076 "ts-src/mgos/conn.ts"
+      conn_ownStrings(&c->cfg1, RT_BYTES(c->strs1, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
+    }
+#line 1077 "ts-src/mgos/conn.ts"
     c->hasCfg1 = true;
   }
   Session_setMaxQos(&c->session, mgos_mqtt_conn_effectiveMaxQos(c));
@@ -1065,15 +1272,38 @@ mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqt
   return c;
 }
 
-/** Replaces the main config; takes effect at the next connect. C name
+/** Replaces the main config, strings copied (false, with an error and the
+ *  old config kept, when they do not fit MGOS_MQTT_CONN_STR_SIZE). As the
+ *  reference, an open connection closes and reconnects with it. C name
  *  conn_set_config, wrapped by compat.c:
  *  @capi bool mgos_mqtt_conn_set_config(struct mgos_mqtt_conn *c, const struct mgos_config_mqtt *cfg)
  */
 bool conn_set_config(mgos_mqtt_conn *c, mgos_config_mqtt *cfg) {
+  bool sys0 = cfg == mgos_sys_config_get_mqtt();
+  if (!sys0 && !conn_stringsFit(cfg, "mgos_mqtt_set_config: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ")) {
+    return false;
+  }
   c->cfg = *cfg;
+  if (!sys0) {
+#line 1100 "ts-src/mgos/conn.ts"
+    conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
+  }
+#line 1101 "ts-src/mgos/conn.ts"
+  c->followSys0 = sys0;
+  // The global connection keeps following the system config's mqtt1.
+  c->followSys1 = c->followSys || c->followSys1;
   c->followSys = false;
   c->useBackup = false;
   Session_setMaxQos(&c->session, mgos_mqtt_conn_effectiveMaxQos(c));
+  if (c->net != NetState_IDLE) {
+    c->nc.flags = (c->nc.flags | MG_F_CLOSE_IMMEDIATELY);
+    mgos_mqtt_conn_service(c, port_nowMs());
+  } else if (cfg->enable && !c->reconnectPending) {
+    // As a new connection (the reference connects it when the network is up).
+    c->wantConnect = true;
+    c->reconnectAt = port_nowMs();
+    c->reconnectPending = true;
+  }
   return true;
 }
 
@@ -1084,7 +1314,7 @@ mgos_mqtt_conn *mgos_mqtt_conn_from_nc(mg_connection *nc) {
 
 /** Adds a handler for all events (see the dispatch rules at the top). @api */
 void mgos_mqtt_conn_add_handler(mgos_mqtt_conn *c, mg_event_handler_t handler, void *user_data) {
-  mgos_mqtt_conn_addHandler(c, HandlerKind_GLOBAL, handler, NULL, user_data, RT_NOBYTES);
+  mgos_mqtt_conn_addGlobal(c, handler, user_data);
 }
 
 /** Sets the callback that sends CONNECT (via mg_send_mqtt_handshake_opt). @api */
