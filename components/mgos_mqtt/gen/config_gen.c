@@ -74,12 +74,10 @@ void config_gen_set_defaults(mgos_config_mqtt *c, int32_t s) {
 /** The section index of `name`, or -1. */
 int32_t config_gen_section_find(rt_bytes name) {
   if (rt_bytes_equal(name, RT_LIT("mqtt"))) {
-#line 195 "ts-src/config/config_gen.ts"
     return 0;
   }
 #line 196 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("mqtt1"))) {
-#line 196 "ts-src/config/config_gen.ts"
     return 1;
   }
 #line 197 "ts-src/config/config_gen.ts"
@@ -90,12 +88,10 @@ int32_t config_gen_section_find(rt_bytes name) {
 const char *config_gen_section_name(int32_t s) {
   switch (s) {
   case 0: {
-#line 203 "ts-src/config/config_gen.ts"
     return "mqtt";
   }
 #line 204 "ts-src/config/config_gen.ts"
   default: {
-#line 204 "ts-src/config/config_gen.ts"
     return "mqtt1";
   }
   }
@@ -106,122 +102,98 @@ const char *config_gen_section_name(int32_t s) {
 #line 209 "ts-src/config/config_gen.ts"
 int32_t config_gen_key_find(rt_bytes name) {
   if (rt_bytes_equal(name, RT_LIT("enable"))) {
-#line 210 "ts-src/config/config_gen.ts"
     return 0;
   }
 #line 211 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("server"))) {
-#line 211 "ts-src/config/config_gen.ts"
     return 1;
   }
 #line 212 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("client_id"))) {
-#line 212 "ts-src/config/config_gen.ts"
     return 2;
   }
 #line 213 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("user"))) {
-#line 213 "ts-src/config/config_gen.ts"
     return 3;
   }
 #line 214 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("pass"))) {
-#line 214 "ts-src/config/config_gen.ts"
     return 4;
   }
 #line 215 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("reconnect_timeout_min"))) {
-#line 215 "ts-src/config/config_gen.ts"
     return 5;
   }
 #line 216 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("reconnect_timeout_max"))) {
-#line 216 "ts-src/config/config_gen.ts"
     return 6;
   }
 #line 217 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_cert"))) {
-#line 217 "ts-src/config/config_gen.ts"
     return 7;
   }
 #line 218 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_key"))) {
-#line 218 "ts-src/config/config_gen.ts"
     return 8;
   }
 #line 219 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_ca_cert"))) {
-#line 219 "ts-src/config/config_gen.ts"
     return 9;
   }
 #line 220 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_cipher_suites"))) {
-#line 220 "ts-src/config/config_gen.ts"
     return 10;
   }
 #line 221 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_psk_identity"))) {
-#line 221 "ts-src/config/config_gen.ts"
     return 11;
   }
 #line 222 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_psk_key"))) {
-#line 222 "ts-src/config/config_gen.ts"
     return 12;
   }
 #line 223 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("clean_session"))) {
-#line 223 "ts-src/config/config_gen.ts"
     return 13;
   }
 #line 224 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("keep_alive"))) {
-#line 224 "ts-src/config/config_gen.ts"
     return 14;
   }
 #line 225 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("will_topic"))) {
-#line 225 "ts-src/config/config_gen.ts"
     return 15;
   }
 #line 226 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("will_message"))) {
-#line 226 "ts-src/config/config_gen.ts"
     return 16;
   }
 #line 227 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("will_retain"))) {
-#line 227 "ts-src/config/config_gen.ts"
     return 17;
   }
 #line 228 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("max_qos"))) {
-#line 228 "ts-src/config/config_gen.ts"
     return 18;
   }
 #line 229 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("recv_mbuf_limit"))) {
-#line 229 "ts-src/config/config_gen.ts"
     return 19;
   }
 #line 230 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("require_time"))) {
-#line 230 "ts-src/config/config_gen.ts"
     return 20;
   }
 #line 231 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("cloud_events"))) {
-#line 231 "ts-src/config/config_gen.ts"
     return 21;
   }
 #line 232 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("max_queue_length"))) {
-#line 232 "ts-src/config/config_gen.ts"
     return 22;
   }
 #line 233 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("debug_use_log_level"))) {
-#line 233 "ts-src/config/config_gen.ts"
     return 23;
   }
 #line 234 "ts-src/config/config_gen.ts"
@@ -232,127 +204,102 @@ int32_t config_gen_key_find(rt_bytes name) {
 const char *config_gen_key_name(int32_t k) {
   switch (k) {
   case 0: {
-#line 240 "ts-src/config/config_gen.ts"
     return "enable";
   }
 #line 241 "ts-src/config/config_gen.ts"
   case 1: {
-#line 241 "ts-src/config/config_gen.ts"
     return "server";
   }
 #line 242 "ts-src/config/config_gen.ts"
   case 2: {
-#line 242 "ts-src/config/config_gen.ts"
     return "client_id";
   }
 #line 243 "ts-src/config/config_gen.ts"
   case 3: {
-#line 243 "ts-src/config/config_gen.ts"
     return "user";
   }
 #line 244 "ts-src/config/config_gen.ts"
   case 4: {
-#line 244 "ts-src/config/config_gen.ts"
     return "pass";
   }
 #line 245 "ts-src/config/config_gen.ts"
   case 5: {
-#line 245 "ts-src/config/config_gen.ts"
     return "reconnect_timeout_min";
   }
 #line 246 "ts-src/config/config_gen.ts"
   case 6: {
-#line 246 "ts-src/config/config_gen.ts"
     return "reconnect_timeout_max";
   }
 #line 247 "ts-src/config/config_gen.ts"
   case 7: {
-#line 247 "ts-src/config/config_gen.ts"
     return "ssl_cert";
   }
 #line 248 "ts-src/config/config_gen.ts"
   case 8: {
-#line 248 "ts-src/config/config_gen.ts"
     return "ssl_key";
   }
 #line 249 "ts-src/config/config_gen.ts"
   case 9: {
-#line 249 "ts-src/config/config_gen.ts"
     return "ssl_ca_cert";
   }
 #line 250 "ts-src/config/config_gen.ts"
   case 10: {
-#line 250 "ts-src/config/config_gen.ts"
     return "ssl_cipher_suites";
   }
 #line 251 "ts-src/config/config_gen.ts"
   case 11: {
-#line 251 "ts-src/config/config_gen.ts"
     return "ssl_psk_identity";
   }
 #line 252 "ts-src/config/config_gen.ts"
   case 12: {
-#line 252 "ts-src/config/config_gen.ts"
     return "ssl_psk_key";
   }
 #line 253 "ts-src/config/config_gen.ts"
   case 13: {
-#line 253 "ts-src/config/config_gen.ts"
     return "clean_session";
   }
 #line 254 "ts-src/config/config_gen.ts"
   case 14: {
-#line 254 "ts-src/config/config_gen.ts"
     return "keep_alive";
   }
 #line 255 "ts-src/config/config_gen.ts"
   case 15: {
-#line 255 "ts-src/config/config_gen.ts"
     return "will_topic";
   }
 #line 256 "ts-src/config/config_gen.ts"
   case 16: {
-#line 256 "ts-src/config/config_gen.ts"
     return "will_message";
   }
 #line 257 "ts-src/config/config_gen.ts"
   case 17: {
-#line 257 "ts-src/config/config_gen.ts"
     return "will_retain";
   }
 #line 258 "ts-src/config/config_gen.ts"
   case 18: {
-#line 258 "ts-src/config/config_gen.ts"
     return "max_qos";
   }
 #line 259 "ts-src/config/config_gen.ts"
   case 19: {
-#line 259 "ts-src/config/config_gen.ts"
     return "recv_mbuf_limit";
   }
 #line 260 "ts-src/config/config_gen.ts"
   case 20: {
-#line 260 "ts-src/config/config_gen.ts"
     return "require_time";
   }
 #line 261 "ts-src/config/config_gen.ts"
   case 21: {
-#line 261 "ts-src/config/config_gen.ts"
     return "cloud_events";
   }
 #line 262 "ts-src/config/config_gen.ts"
   case 22: {
-#line 262 "ts-src/config/config_gen.ts"
     return "max_queue_length";
   }
 #line 263 "ts-src/config/config_gen.ts"
   case 23: {
-#line 263 "ts-src/config/config_gen.ts"
     return "debug_use_log_level";
   }
 #line 264 "ts-src/config/config_gen.ts"
   default: {
-#line 264 "ts-src/config/config_gen.ts"
     return "";
   }
   }
@@ -364,97 +311,78 @@ const char *config_gen_key_name(int32_t k) {
 config_kind config_gen_key_kind(int32_t k) {
   switch (k) {
   case 1: {
-#line 271 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 272 "ts-src/config/config_gen.ts"
   case 2: {
-#line 272 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 273 "ts-src/config/config_gen.ts"
   case 3: {
-#line 273 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 274 "ts-src/config/config_gen.ts"
   case 4: {
-#line 274 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 275 "ts-src/config/config_gen.ts"
   case 5: {
-#line 275 "ts-src/config/config_gen.ts"
     return config_kind_F64;
   }
 #line 276 "ts-src/config/config_gen.ts"
   case 6: {
-#line 276 "ts-src/config/config_gen.ts"
     return config_kind_F64;
   }
 #line 277 "ts-src/config/config_gen.ts"
   case 7: {
-#line 277 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 278 "ts-src/config/config_gen.ts"
   case 8: {
-#line 278 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 279 "ts-src/config/config_gen.ts"
   case 9: {
-#line 279 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 280 "ts-src/config/config_gen.ts"
   case 10: {
-#line 280 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 281 "ts-src/config/config_gen.ts"
   case 11: {
-#line 281 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 282 "ts-src/config/config_gen.ts"
   case 12: {
-#line 282 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 283 "ts-src/config/config_gen.ts"
   case 14: {
-#line 283 "ts-src/config/config_gen.ts"
     return config_kind_INT;
   }
 #line 284 "ts-src/config/config_gen.ts"
   case 15: {
-#line 284 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 285 "ts-src/config/config_gen.ts"
   case 16: {
-#line 285 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 286 "ts-src/config/config_gen.ts"
   case 18: {
-#line 286 "ts-src/config/config_gen.ts"
     return config_kind_INT;
   }
 #line 287 "ts-src/config/config_gen.ts"
   case 19: {
-#line 287 "ts-src/config/config_gen.ts"
     return config_kind_INT;
   }
 #line 288 "ts-src/config/config_gen.ts"
   case 22: {
-#line 288 "ts-src/config/config_gen.ts"
     return config_kind_INT;
   }
 #line 289 "ts-src/config/config_gen.ts"
   default: {
-#line 289 "ts-src/config/config_gen.ts"
     return config_kind_BOOL;
   }
   }
@@ -466,37 +394,30 @@ config_kind config_gen_key_kind(int32_t k) {
 double config_gen_key_min(int32_t k) {
   switch (k) {
   case 5: {
-#line 296 "ts-src/config/config_gen.ts"
     return 0.001;
   }
 #line 297 "ts-src/config/config_gen.ts"
   case 6: {
-#line 297 "ts-src/config/config_gen.ts"
     return 0.001;
   }
 #line 298 "ts-src/config/config_gen.ts"
   case 14: {
-#line 298 "ts-src/config/config_gen.ts"
     return 0.0;
   }
 #line 299 "ts-src/config/config_gen.ts"
   case 18: {
-#line 299 "ts-src/config/config_gen.ts"
     return 0.0;
   }
 #line 300 "ts-src/config/config_gen.ts"
   case 19: {
-#line 300 "ts-src/config/config_gen.ts"
     return 0.0;
   }
 #line 301 "ts-src/config/config_gen.ts"
   case 22: {
-#line 301 "ts-src/config/config_gen.ts"
     return 0.0;
   }
 #line 302 "ts-src/config/config_gen.ts"
   default: {
-#line 302 "ts-src/config/config_gen.ts"
     return 0.0;
   }
   }
@@ -508,37 +429,30 @@ double config_gen_key_min(int32_t k) {
 double config_gen_key_max(int32_t k) {
   switch (k) {
   case 5: {
-#line 309 "ts-src/config/config_gen.ts"
     return 86400.0;
   }
 #line 310 "ts-src/config/config_gen.ts"
   case 6: {
-#line 310 "ts-src/config/config_gen.ts"
     return 86400.0;
   }
 #line 311 "ts-src/config/config_gen.ts"
   case 14: {
-#line 311 "ts-src/config/config_gen.ts"
     return 65535.0;
   }
 #line 312 "ts-src/config/config_gen.ts"
   case 18: {
-#line 312 "ts-src/config/config_gen.ts"
     return 2.0;
   }
 #line 313 "ts-src/config/config_gen.ts"
   case 19: {
-#line 313 "ts-src/config/config_gen.ts"
     return 2147483647.0;
   }
 #line 314 "ts-src/config/config_gen.ts"
   case 22: {
-#line 314 "ts-src/config/config_gen.ts"
     return 2147483647.0;
   }
 #line 315 "ts-src/config/config_gen.ts"
   default: {
-#line 315 "ts-src/config/config_gen.ts"
     return 0.0;
   }
   }
@@ -550,37 +464,30 @@ double config_gen_key_max(int32_t k) {
 const char *config_gen_key_range(int32_t k) {
   switch (k) {
   case 5: {
-#line 322 "ts-src/config/config_gen.ts"
     return "0.001..86400";
   }
 #line 323 "ts-src/config/config_gen.ts"
   case 6: {
-#line 323 "ts-src/config/config_gen.ts"
     return "0.001..86400";
   }
 #line 324 "ts-src/config/config_gen.ts"
   case 14: {
-#line 324 "ts-src/config/config_gen.ts"
     return "0..65535";
   }
 #line 325 "ts-src/config/config_gen.ts"
   case 18: {
-#line 325 "ts-src/config/config_gen.ts"
     return "0..2";
   }
 #line 326 "ts-src/config/config_gen.ts"
   case 19: {
-#line 326 "ts-src/config/config_gen.ts"
     return "0..2147483647";
   }
 #line 327 "ts-src/config/config_gen.ts"
   case 22: {
-#line 327 "ts-src/config/config_gen.ts"
     return "0..2147483647";
   }
 #line 328 "ts-src/config/config_gen.ts"
   default: {
-#line 328 "ts-src/config/config_gen.ts"
     return "";
   }
   }
@@ -592,67 +499,54 @@ const char *config_gen_key_range(int32_t k) {
 int32_t config_gen_key_str_slot(int32_t k) {
   switch (k) {
   case 1: {
-#line 335 "ts-src/config/config_gen.ts"
     return 0;
   }
 #line 336 "ts-src/config/config_gen.ts"
   case 2: {
-#line 336 "ts-src/config/config_gen.ts"
     return 1;
   }
 #line 337 "ts-src/config/config_gen.ts"
   case 3: {
-#line 337 "ts-src/config/config_gen.ts"
     return 2;
   }
 #line 338 "ts-src/config/config_gen.ts"
   case 4: {
-#line 338 "ts-src/config/config_gen.ts"
     return 3;
   }
 #line 339 "ts-src/config/config_gen.ts"
   case 7: {
-#line 339 "ts-src/config/config_gen.ts"
     return 4;
   }
 #line 340 "ts-src/config/config_gen.ts"
   case 8: {
-#line 340 "ts-src/config/config_gen.ts"
     return 5;
   }
 #line 341 "ts-src/config/config_gen.ts"
   case 9: {
-#line 341 "ts-src/config/config_gen.ts"
     return 6;
   }
 #line 342 "ts-src/config/config_gen.ts"
   case 10: {
-#line 342 "ts-src/config/config_gen.ts"
     return 7;
   }
 #line 343 "ts-src/config/config_gen.ts"
   case 11: {
-#line 343 "ts-src/config/config_gen.ts"
     return 8;
   }
 #line 344 "ts-src/config/config_gen.ts"
   case 12: {
-#line 344 "ts-src/config/config_gen.ts"
     return 9;
   }
 #line 345 "ts-src/config/config_gen.ts"
   case 15: {
-#line 345 "ts-src/config/config_gen.ts"
     return 10;
   }
 #line 346 "ts-src/config/config_gen.ts"
   case 16: {
-#line 346 "ts-src/config/config_gen.ts"
     return 11;
   }
 #line 347 "ts-src/config/config_gen.ts"
   default: {
-#line 347 "ts-src/config/config_gen.ts"
     return -1;
   }
   }
@@ -664,67 +558,54 @@ int32_t config_gen_key_str_slot(int32_t k) {
 int32_t config_gen_str_slot_key(int32_t slot) {
   switch (slot) {
   case 0: {
-#line 354 "ts-src/config/config_gen.ts"
     return 1;
   }
 #line 355 "ts-src/config/config_gen.ts"
   case 1: {
-#line 355 "ts-src/config/config_gen.ts"
     return 2;
   }
 #line 356 "ts-src/config/config_gen.ts"
   case 2: {
-#line 356 "ts-src/config/config_gen.ts"
     return 3;
   }
 #line 357 "ts-src/config/config_gen.ts"
   case 3: {
-#line 357 "ts-src/config/config_gen.ts"
     return 4;
   }
 #line 358 "ts-src/config/config_gen.ts"
   case 4: {
-#line 358 "ts-src/config/config_gen.ts"
     return 7;
   }
 #line 359 "ts-src/config/config_gen.ts"
   case 5: {
-#line 359 "ts-src/config/config_gen.ts"
     return 8;
   }
 #line 360 "ts-src/config/config_gen.ts"
   case 6: {
-#line 360 "ts-src/config/config_gen.ts"
     return 9;
   }
 #line 361 "ts-src/config/config_gen.ts"
   case 7: {
-#line 361 "ts-src/config/config_gen.ts"
     return 10;
   }
 #line 362 "ts-src/config/config_gen.ts"
   case 8: {
-#line 362 "ts-src/config/config_gen.ts"
     return 11;
   }
 #line 363 "ts-src/config/config_gen.ts"
   case 9: {
-#line 363 "ts-src/config/config_gen.ts"
     return 12;
   }
 #line 364 "ts-src/config/config_gen.ts"
   case 10: {
-#line 364 "ts-src/config/config_gen.ts"
     return 15;
   }
 #line 365 "ts-src/config/config_gen.ts"
   case 11: {
-#line 365 "ts-src/config/config_gen.ts"
     return 16;
   }
 #line 366 "ts-src/config/config_gen.ts"
   default: {
-#line 366 "ts-src/config/config_gen.ts"
     return -1;
   }
   }
@@ -736,49 +617,36 @@ int32_t config_gen_str_slot_key(int32_t slot) {
 void config_gen_set_bool(mgos_config_mqtt *c, int32_t k, bool v) {
   switch (k) {
   case 0: {
-#line 373 "ts-src/config/config_gen.ts"
     c->enable = v;
-#line 373 "ts-src/config/config_gen.ts"
     break;
   }
 #line 374 "ts-src/config/config_gen.ts"
   case 13: {
-#line 374 "ts-src/config/config_gen.ts"
     c->clean_session = v;
-#line 374 "ts-src/config/config_gen.ts"
     break;
   }
 #line 375 "ts-src/config/config_gen.ts"
   case 17: {
-#line 375 "ts-src/config/config_gen.ts"
     c->will_retain = v;
-#line 375 "ts-src/config/config_gen.ts"
     break;
   }
 #line 376 "ts-src/config/config_gen.ts"
   case 20: {
-#line 376 "ts-src/config/config_gen.ts"
     c->require_time = v;
-#line 376 "ts-src/config/config_gen.ts"
     break;
   }
 #line 377 "ts-src/config/config_gen.ts"
   case 21: {
-#line 377 "ts-src/config/config_gen.ts"
     c->cloud_events = v;
-#line 377 "ts-src/config/config_gen.ts"
     break;
   }
 #line 378 "ts-src/config/config_gen.ts"
   case 23: {
-#line 378 "ts-src/config/config_gen.ts"
     c->debug_use_log_level = v;
-#line 378 "ts-src/config/config_gen.ts"
     break;
   }
 #line 379 "ts-src/config/config_gen.ts"
   default: {
-#line 379 "ts-src/config/config_gen.ts"
     break;
   }
   }
@@ -789,37 +657,30 @@ void config_gen_set_bool(mgos_config_mqtt *c, int32_t k, bool v) {
 bool config_gen_get_bool(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 0: {
-#line 386 "ts-src/config/config_gen.ts"
     return c->enable;
   }
 #line 387 "ts-src/config/config_gen.ts"
   case 13: {
-#line 387 "ts-src/config/config_gen.ts"
     return c->clean_session;
   }
 #line 388 "ts-src/config/config_gen.ts"
   case 17: {
-#line 388 "ts-src/config/config_gen.ts"
     return c->will_retain;
   }
 #line 389 "ts-src/config/config_gen.ts"
   case 20: {
-#line 389 "ts-src/config/config_gen.ts"
     return c->require_time;
   }
 #line 390 "ts-src/config/config_gen.ts"
   case 21: {
-#line 390 "ts-src/config/config_gen.ts"
     return c->cloud_events;
   }
 #line 391 "ts-src/config/config_gen.ts"
   case 23: {
-#line 391 "ts-src/config/config_gen.ts"
     return c->debug_use_log_level;
   }
 #line 392 "ts-src/config/config_gen.ts"
   default: {
-#line 392 "ts-src/config/config_gen.ts"
     return false;
   }
   }
@@ -831,35 +692,26 @@ bool config_gen_get_bool(mgos_config_mqtt *c, int32_t k) {
 void config_gen_set_int(mgos_config_mqtt *c, int32_t k, int v) {
   switch (k) {
   case 14: {
-#line 399 "ts-src/config/config_gen.ts"
     c->keep_alive = v;
-#line 399 "ts-src/config/config_gen.ts"
     break;
   }
 #line 400 "ts-src/config/config_gen.ts"
   case 18: {
-#line 400 "ts-src/config/config_gen.ts"
     c->max_qos = v;
-#line 400 "ts-src/config/config_gen.ts"
     break;
   }
 #line 401 "ts-src/config/config_gen.ts"
   case 19: {
-#line 401 "ts-src/config/config_gen.ts"
     c->recv_mbuf_limit = v;
-#line 401 "ts-src/config/config_gen.ts"
     break;
   }
 #line 402 "ts-src/config/config_gen.ts"
   case 22: {
-#line 402 "ts-src/config/config_gen.ts"
     c->max_queue_length = v;
-#line 402 "ts-src/config/config_gen.ts"
     break;
   }
 #line 403 "ts-src/config/config_gen.ts"
   default: {
-#line 403 "ts-src/config/config_gen.ts"
     break;
   }
   }
@@ -870,27 +722,22 @@ void config_gen_set_int(mgos_config_mqtt *c, int32_t k, int v) {
 int config_gen_get_int(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 14: {
-#line 410 "ts-src/config/config_gen.ts"
     return c->keep_alive;
   }
 #line 411 "ts-src/config/config_gen.ts"
   case 18: {
-#line 411 "ts-src/config/config_gen.ts"
     return c->max_qos;
   }
 #line 412 "ts-src/config/config_gen.ts"
   case 19: {
-#line 412 "ts-src/config/config_gen.ts"
     return c->recv_mbuf_limit;
   }
 #line 413 "ts-src/config/config_gen.ts"
   case 22: {
-#line 413 "ts-src/config/config_gen.ts"
     return c->max_queue_length;
   }
 #line 414 "ts-src/config/config_gen.ts"
   default: {
-#line 414 "ts-src/config/config_gen.ts"
     return 0;
   }
   }
@@ -902,21 +749,16 @@ int config_gen_get_int(mgos_config_mqtt *c, int32_t k) {
 void config_gen_set_f64(mgos_config_mqtt *c, int32_t k, double v) {
   switch (k) {
   case 5: {
-#line 421 "ts-src/config/config_gen.ts"
     c->reconnect_timeout_min = v;
-#line 421 "ts-src/config/config_gen.ts"
     break;
   }
 #line 422 "ts-src/config/config_gen.ts"
   case 6: {
-#line 422 "ts-src/config/config_gen.ts"
     c->reconnect_timeout_max = v;
-#line 422 "ts-src/config/config_gen.ts"
     break;
   }
 #line 423 "ts-src/config/config_gen.ts"
   default: {
-#line 423 "ts-src/config/config_gen.ts"
     break;
   }
   }
@@ -927,17 +769,14 @@ void config_gen_set_f64(mgos_config_mqtt *c, int32_t k, double v) {
 double config_gen_get_f64(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 5: {
-#line 430 "ts-src/config/config_gen.ts"
     return c->reconnect_timeout_min;
   }
 #line 431 "ts-src/config/config_gen.ts"
   case 6: {
-#line 431 "ts-src/config/config_gen.ts"
     return c->reconnect_timeout_max;
   }
 #line 432 "ts-src/config/config_gen.ts"
   default: {
-#line 432 "ts-src/config/config_gen.ts"
     return 0.0;
   }
   }
@@ -949,91 +788,66 @@ double config_gen_get_f64(mgos_config_mqtt *c, int32_t k) {
 void config_gen_set_str(mgos_config_mqtt *c, int32_t k, const char *v) {
   switch (k) {
   case 1: {
-#line 439 "ts-src/config/config_gen.ts"
     c->server = v;
-#line 439 "ts-src/config/config_gen.ts"
     break;
   }
 #line 440 "ts-src/config/config_gen.ts"
   case 2: {
-#line 440 "ts-src/config/config_gen.ts"
     c->client_id = v;
-#line 440 "ts-src/config/config_gen.ts"
     break;
   }
 #line 441 "ts-src/config/config_gen.ts"
   case 3: {
-#line 441 "ts-src/config/config_gen.ts"
     c->user = v;
-#line 441 "ts-src/config/config_gen.ts"
     break;
   }
 #line 442 "ts-src/config/config_gen.ts"
   case 4: {
-#line 442 "ts-src/config/config_gen.ts"
     c->pass = v;
-#line 442 "ts-src/config/config_gen.ts"
     break;
   }
 #line 443 "ts-src/config/config_gen.ts"
   case 7: {
-#line 443 "ts-src/config/config_gen.ts"
     c->ssl_cert = v;
-#line 443 "ts-src/config/config_gen.ts"
     break;
   }
 #line 444 "ts-src/config/config_gen.ts"
   case 8: {
-#line 444 "ts-src/config/config_gen.ts"
     c->ssl_key = v;
-#line 444 "ts-src/config/config_gen.ts"
     break;
   }
 #line 445 "ts-src/config/config_gen.ts"
   case 9: {
-#line 445 "ts-src/config/config_gen.ts"
     c->ssl_ca_cert = v;
-#line 445 "ts-src/config/config_gen.ts"
     break;
   }
 #line 446 "ts-src/config/config_gen.ts"
   case 10: {
-#line 446 "ts-src/config/config_gen.ts"
     c->ssl_cipher_suites = v;
-#line 446 "ts-src/config/config_gen.ts"
     break;
   }
 #line 447 "ts-src/config/config_gen.ts"
   case 11: {
-#line 447 "ts-src/config/config_gen.ts"
     c->ssl_psk_identity = v;
-#line 447 "ts-src/config/config_gen.ts"
     break;
   }
 #line 448 "ts-src/config/config_gen.ts"
   case 12: {
-#line 448 "ts-src/config/config_gen.ts"
     c->ssl_psk_key = v;
-#line 448 "ts-src/config/config_gen.ts"
     break;
   }
 #line 449 "ts-src/config/config_gen.ts"
   case 15: {
-#line 449 "ts-src/config/config_gen.ts"
     c->will_topic = v;
-#line 449 "ts-src/config/config_gen.ts"
     break;
   }
 #line 450 "ts-src/config/config_gen.ts"
   case 16: {
-#line 450 "ts-src/config/config_gen.ts"
     c->will_message = v;
-#line 450 "ts-src/config/config_gen.ts"
     break;
   }
 #line 451 "ts-src/config/config_gen.ts"
   default: {
-#line 451 "ts-src/config/config_gen.ts"
     break;
   }
   }
@@ -1044,67 +858,54 @@ void config_gen_set_str(mgos_config_mqtt *c, int32_t k, const char *v) {
 const char *config_gen_get_str(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 1: {
-#line 458 "ts-src/config/config_gen.ts"
     return c->server;
   }
 #line 459 "ts-src/config/config_gen.ts"
   case 2: {
-#line 459 "ts-src/config/config_gen.ts"
     return c->client_id;
   }
 #line 460 "ts-src/config/config_gen.ts"
   case 3: {
-#line 460 "ts-src/config/config_gen.ts"
     return c->user;
   }
 #line 461 "ts-src/config/config_gen.ts"
   case 4: {
-#line 461 "ts-src/config/config_gen.ts"
     return c->pass;
   }
 #line 462 "ts-src/config/config_gen.ts"
   case 7: {
-#line 462 "ts-src/config/config_gen.ts"
     return c->ssl_cert;
   }
 #line 463 "ts-src/config/config_gen.ts"
   case 8: {
-#line 463 "ts-src/config/config_gen.ts"
     return c->ssl_key;
   }
 #line 464 "ts-src/config/config_gen.ts"
   case 9: {
-#line 464 "ts-src/config/config_gen.ts"
     return c->ssl_ca_cert;
   }
 #line 465 "ts-src/config/config_gen.ts"
   case 10: {
-#line 465 "ts-src/config/config_gen.ts"
     return c->ssl_cipher_suites;
   }
 #line 466 "ts-src/config/config_gen.ts"
   case 11: {
-#line 466 "ts-src/config/config_gen.ts"
     return c->ssl_psk_identity;
   }
 #line 467 "ts-src/config/config_gen.ts"
   case 12: {
-#line 467 "ts-src/config/config_gen.ts"
     return c->ssl_psk_key;
   }
 #line 468 "ts-src/config/config_gen.ts"
   case 15: {
-#line 468 "ts-src/config/config_gen.ts"
     return c->will_topic;
   }
 #line 469 "ts-src/config/config_gen.ts"
   case 16: {
-#line 469 "ts-src/config/config_gen.ts"
     return c->will_message;
   }
 #line 470 "ts-src/config/config_gen.ts"
   default: {
-#line 470 "ts-src/config/config_gen.ts"
     return NULL;
   }
   }

@@ -75,7 +75,6 @@ bool mgos_mqtt_conn_isConnected(mgos_mqtt_conn *self) {
 uint8_t mgos_mqtt_conn_effectiveMaxQos(mgos_mqtt_conn *self) {
   int32_t q = (self->userMaxQos >= 0) ? self->userMaxQos : mgos_mqtt_conn_active(self)->max_qos;
   if (q <= 0) {
-#line 191 "ts-src/mgos/conn.ts"
     return 0;
   }
 #line 192 "ts-src/mgos/conn.ts"
@@ -88,7 +87,6 @@ uint8_t mgos_mqtt_conn_effectiveMaxQos(mgos_mqtt_conn *self) {
 static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   self->reconnectPending = false;
   if (self->net != NetState_IDLE) {
-#line 200 "ts-src/mgos/conn.ts"
     return;
   }
 #line 201 "ts-src/mgos/conn.ts"
@@ -126,17 +124,14 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
 /** Re-reads the sections that follow the system config. */
 void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self) {
   if (self->followSys) {
-#line 234 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_loadSysConfig(self);
   }
 #line 235 "ts-src/mgos/conn.ts"
   if (self->followSys0) {
-#line 235 "ts-src/mgos/conn.ts"
     self->cfg = *mgos_sys_config_get_mqtt();
   }
 #line 236 "ts-src/mgos/conn.ts"
   if (self->followSys1) {
-#line 236 "ts-src/mgos/conn.ts"
     self->cfg1 = *mgos_sys_config_get_mqtt1();
   }
 }
@@ -168,12 +163,12 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
     // [IPv6 literal] with an optional :port after the bracket.
     uint32_t close = 0;
     for (uint32_t i = 1; i < s.len; i++) {
-      if (rt_bytes_get(s, i) == 0x5d) {
+      if (s.p[i] == 0x5d) {
         close = i;
         break;
       }
     }
-    if (close == 0 || ((((int64_t)close + 1) < s.len) && (rt_bytes_get(s, rt_idx_add(close, 1)) != 0x3a))) {
+    if (close == 0 || ((((int64_t)close + 1) < s.len) && s.p[close + 1] != 0x3a)) {
       port_logMsg(LogLevel_ERROR, "bad server address (expected [v6addr]:port): ", s);
       return false;
     }
@@ -184,7 +179,7 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
     uint32_t colons = 0;
     uint32_t last = 0;
     for (uint32_t i = 0; i < s.len; i++) {
-      if (rt_bytes_get(s, i) == 0x3a) {
+      if (s.p[i] == 0x3a) {
         colons++;
         last = i;
       }
@@ -203,12 +198,12 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
       return false;
     }
     for (uint32_t i = portStart; i < s.len; i++) {
-      uint8_t d = rt_bytes_get(s, i);
+      uint8_t d = s.p[i];
       if ((d < 0x30 || d > 0x39) || port > 6553) {
         port_logMsg(LogLevel_ERROR, "bad server port in ", s);
         return false;
       }
-      port = (port * 10u) + (uint32_t)(d - 0x30);
+      port = (uint32_t)((int32_t)(port * 10) + (d - 0x30));
     }
     if (port == 0 || port > 65535) {
       port_logMsg(LogLevel_ERROR, "bad server port in ", s);
@@ -230,7 +225,6 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
   SessionConfig *sc = &self->session.cfg;
   rt_bytes cid = conn_sb(c->client_id);
   if (cid.len == 0) {
-#line 326 "ts-src/mgos/conn.ts"
     cid = rt_str_bytes(port_deviceId());
   }
 #line 327 "ts-src/mgos/conn.ts"
@@ -254,7 +248,6 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
   (void)err;
 #line 344 "ts-src/mgos/conn.ts"
   if (self->net != NetState_CONNECTING) {
-#line 344 "ts-src/mgos/conn.ts"
     return;
   }
 #line 345 "ts-src/mgos/conn.ts"
@@ -273,9 +266,9 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
     mgos_mqtt_conn_fillHandshakeOpts(self, c);
     const char *cid = c->client_id;
     const char *tmp = (cid != NULL && (rt_str_bytes(cid).len > 0)) ? cid : port_deviceId();
-#line 359 "ts-src/mgos/conn.ts"
     f(&self->nc, tmp, &self->hsOpts, self->connectFnArg);
     // A connect_fn that gave up (e.g. could not sign its token) closes.
+#line 361 "ts-src/mgos/conn.ts"
     if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & (MG_F_CLOSE_IMMEDIATELY | MG_F_SEND_AND_CLOSE)) != 0)) {
       port_logMsg(LogLevel_WARN, "connect_fn closed the connection", RT_NOBYTES);
       mgos_mqtt_conn_dropTransport(self, now);
@@ -298,7 +291,6 @@ static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_m
   mg_send_mqtt_handshake_opts *o = &self->hsOpts;
   uint8_t flags = (uint8_t)(c->clean_session ? MG_MQTT_CLEAN_SESSION : 0);
   if (c->will_retain) {
-#line 382 "ts-src/mgos/conn.ts"
     flags = (uint8_t)(flags | MG_MQTT_WILL_RETAIN);
   }
 #line 383 "ts-src/mgos/conn.ts"
@@ -334,7 +326,6 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
   }
   h->willQos = (uint8_t)((o->flags >> 3) & 3);
   if (h->willQos > 2) {
-#line 414 "ts-src/mgos/conn.ts"
     h->willQos = 2;
   }
 #line 415 "ts-src/mgos/conn.ts"
@@ -354,7 +345,6 @@ static void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now) {
   // Callers set net to IDLE themselves: a handler run before this point may
   // already have started a new attempt, and that socket must not be orphaned.
   if ((!self->wantConnect || self->net != NetState_IDLE) || self->reconnectPending) {
-#line 430 "ts-src/mgos/conn.ts"
     return;
   }
 #line 431 "ts-src/mgos/conn.ts"
@@ -374,24 +364,20 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
   }
   uint32_t minMs = conn_secToMs(c->reconnect_timeout_min);
   if (maxMs < minMs) {
-#line 446 "ts-src/mgos/conn.ts"
     maxMs = minMs;
   }
 #line 447 "ts-src/mgos/conn.ts"
   uint32_t d = (self->delayMs == 0) ? minMs : (self->delayMs * 2u);
   // Doubling past 2^31 would wrap; the clamp below keeps it at max anyway.
   if (self->delayMs > 0x7fffffff) {
-#line 449 "ts-src/mgos/conn.ts"
     d = maxMs;
   }
 #line 450 "ts-src/mgos/conn.ts"
   if (d < minMs) {
-#line 450 "ts-src/mgos/conn.ts"
     d = minMs;
   }
 #line 451 "ts-src/mgos/conn.ts"
   if (d > maxMs) {
-#line 451 "ts-src/mgos/conn.ts"
     d = maxMs;
   }
 #line 452 "ts-src/mgos/conn.ts"
@@ -404,7 +390,6 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
 /** May failover switch to the other config? mqtt1 only when enabled; back to mqtt always. */
 static bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self) {
   if (self->useBackup) {
-#line 460 "ts-src/mgos/conn.ts"
     return true;
   }
 #line 461 "ts-src/mgos/conn.ts"
@@ -429,15 +414,14 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
       return;
     }
     if (n == 0) {
-#line 481 "ts-src/mgos/conn.ts"
       break;
     }
 #line 482 "ts-src/mgos/conn.ts"
     Session_txConsumed(s, (uint32_t)n);
   }
   if (self->net == NetState_OPEN && Session_wantsClose(s)) {
-#line 484 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
+#line 485 "ts-src/mgos/conn.ts"
   } else if ((self->net == NetState_OPEN && s->txLen == 0) && ((int32_t)(self->nc.flags & MG_F_SEND_AND_CLOSE) != 0)) {
     port_logMsg(LogLevel_INFO, "closing: MG_F_SEND_AND_CLOSE", RT_NOBYTES);
     mgos_mqtt_conn_dropTransport(self, now);
@@ -447,7 +431,6 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
 /** Closes the socket and settles the session (CLOSE event), then reconnects if wanted. */
 static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
   if (self->net != NetState_IDLE) {
-#line 493 "ts-src/mgos/conn.ts"
     port_netClose(self->slot);
   }
 #line 494 "ts-src/mgos/conn.ts"
@@ -458,7 +441,6 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
 
 void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) {
   if (self->net != NetState_OPEN) {
-#line 500 "ts-src/mgos/conn.ts"
     return;
   }
 #line 501 "ts-src/mgos/conn.ts"
@@ -468,7 +450,6 @@ void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) {
 
 void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now) {
   if (self->net == NetState_IDLE) {
-#line 506 "ts-src/mgos/conn.ts"
     return;
   }
 #line 507 "ts-src/mgos/conn.ts"
@@ -485,7 +466,6 @@ void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now)
 /** Timers. Returns ms until this connection next needs a poll. */
 uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   if (self->reconnectPending && (rt_i32_of((self->reconnectAt - now)) <= 0)) {
-#line 519 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_startConnect(self, now);
   }
   // MG_EV_POLL while a transport exists, as Mongoose's loop gives every
@@ -502,7 +482,6 @@ uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
     mgos_mqtt_conn_service(self, now);
     // The session's own deadlines (PINGREQ, PINGRESP, CONNACK) to the ms.
     if (self->net == NetState_OPEN) {
-#line 532 "ts-src/mgos/conn.ts"
       wait = Session_nextTickIn(&self->session, now, wait);
     }
   }
@@ -512,10 +491,9 @@ uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   if (self->reconnectPending) {
     int32_t left = rt_i32_of((self->reconnectAt - now));
     if (left <= 0) {
-#line 538 "ts-src/mgos/conn.ts"
       wait = 0;
-    } else if ((uint32_t)left < wait) {
 #line 539 "ts-src/mgos/conn.ts"
+    } else if ((uint32_t)left < wait) {
       wait = (uint32_t)left;
     }
   }
@@ -527,7 +505,6 @@ uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
 #line 546 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
   if (!mgos_mqtt_conn_active(self)->cloud_events) {
-#line 547 "ts-src/mgos/conn.ts"
     return;
   }
 #line 548 "ts-src/mgos/conn.ts"
@@ -538,14 +515,13 @@ static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
 /** Fills `msg` (ev_data) from a decoded packet. */
 static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   mg_mqtt_message *m = &self->msg;
-  m->cmd = (ev >= 200) ? rt_i32_of(((uint32_t)ev - 200u)) : 0;
+  m->cmd = (ev >= 200) ? (ev - 200) : 0;
   m->qos = 0;
   m->len = 0;
   m->connack_ret_code = 0;
   m->message_id = 0;
   conn_setStr(m, RT_NOBYTES, RT_NOBYTES);
   if (p == NULL) {
-#line 561 "ts-src/mgos/conn.ts"
     return;
   }
 #line 562 "ts-src/mgos/conn.ts"
@@ -554,7 +530,6 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
   m->connack_ret_code = p->returnCode;
   m->message_id = p->packetId;
   if (p->type == PacketType_PUBLISH) {
-#line 566 "ts-src/mgos/conn.ts"
     conn_setStr(m, p->topic, p->payload);
   }
 #line 567 "ts-src/mgos/conn.ts"
@@ -570,8 +545,8 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   uint32_t now = self->session.now;
   switch (ev) {
   case SessionEvent_CONNACK: {
-#line 578 "ts-src/mgos/conn.ts"
     {
+#line 579 "ts-src/mgos/conn.ts"
       if (p == NULL || p->returnCode != 0) {
         // The CLOSE that follows raises the connect-error event.
         port_logMsg(LogLevel_ERROR, "server refused the connection: ", rt_str_bytes(self->session.closeReason));
@@ -587,15 +562,14 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   }
 #line 591 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH: {
-#line 591 "ts-src/mgos/conn.ts"
     {
+#line 592 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_fillMsg(self, ev, p);
       if (p != NULL && !mgos_mqtt_conn_callTopic(self, p)) {
         // No topic handler took it: as the reference, acknowledging is up
         // to the global handlers (mg_mqtt_puback / mg_mqtt_pubrec).
         self->session.autoAck = false;
         if (p->qos == 2) {
-#line 597 "ts-src/mgos/conn.ts"
           mgos_mqtt_conn_appQos2Add(self, p->packetId);
         }
 #line 598 "ts-src/mgos/conn.ts"
@@ -606,11 +580,10 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   }
 #line 602 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBREL: {
-#line 602 "ts-src/mgos/conn.ts"
     {
       // The PUBCOMP of an exchange the application runs is its own.
-      if (p != NULL && mgos_mqtt_conn_appQos2Take(self, p->packetId)) {
 #line 604 "ts-src/mgos/conn.ts"
+      if (p != NULL && mgos_mqtt_conn_appQos2Take(self, p->packetId)) {
         self->session.autoAck = false;
       }
 #line 605 "ts-src/mgos/conn.ts"
@@ -621,13 +594,12 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   }
 #line 609 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH_PART: {
-#line 609 "ts-src/mgos/conn.ts"
     {
       // Fragments go only to handlers that asked for them; the first one
       // decides: when none matched, the session skips the message.
+#line 612 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_fillMsg(self, ev, p);
       if (p != NULL && mgos_mqtt_conn_callParts(self, p)) {
-#line 613 "ts-src/mgos/conn.ts"
         self->session.rxTake = true;
       }
 #line 614 "ts-src/mgos/conn.ts"
@@ -636,13 +608,12 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   }
 #line 616 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH_SKIPPED: {
-#line 616 "ts-src/mgos/conn.ts"
     {
+#line 617 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_fillMsg(self, ev, p);
       // A topic cut short cannot be matched: global handlers only.
       bool whole = p != NULL && p->topic.len == self->session.rxTopicLen;
       if (!whole || !mgos_mqtt_conn_callTopicEvent(self, ev, p)) {
-#line 620 "ts-src/mgos/conn.ts"
         mgos_mqtt_conn_callGlobal(self, ev, true);
       }
 #line 621 "ts-src/mgos/conn.ts"
@@ -651,11 +622,10 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   }
 #line 623 "ts-src/mgos/conn.ts"
   case SessionEvent_SUBACK: {
-#line 623 "ts-src/mgos/conn.ts"
     {
+#line 624 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_fillMsg(self, ev, p);
       if (!mgos_mqtt_conn_callSuback(self, self->session.evTag)) {
-#line 625 "ts-src/mgos/conn.ts"
         mgos_mqtt_conn_callGlobal(self, ev, true);
       }
 #line 626 "ts-src/mgos/conn.ts"
@@ -664,8 +634,8 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   }
 #line 628 "ts-src/mgos/conn.ts"
   case SessionEvent_CLOSE: {
-#line 628 "ts-src/mgos/conn.ts"
     {
+#line 629 "ts-src/mgos/conn.ts"
       if (!self->session.wasConnected) {
         // Ended before an accepted CONNACK (refused, timed out, closed by the
         // server, e.g. a TLS 1.3 server refusing the client certificate).
@@ -681,8 +651,8 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   }
 #line 641 "ts-src/mgos/conn.ts"
   default: {
-#line 641 "ts-src/mgos/conn.ts"
     {
+#line 642 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_fillMsg(self, ev, p);
       mgos_mqtt_conn_callGlobal(self, ev, true);
       break;
@@ -696,10 +666,9 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
 /** Global handlers, in the order added. ev_data is the message or NULL. */
 static void mgos_mqtt_conn_callGlobal(mgos_mqtt_conn *self, int32_t ev, bool withMsg) {
   if (withMsg) {
-#line 652 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_callGlobalArg(self, ev, &self->msg);
-  } else {
 #line 653 "ts-src/mgos/conn.ts"
+  } else {
     mgos_mqtt_conn_callGlobalArg(self, ev, NULL);
   }
 }
@@ -710,7 +679,6 @@ static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void 
     mgos_mqtt_ghandler *h = &self->ghandlers[i];
     mg_event_handler_t f = h->ev;
     if (f != NULL) {
-#line 660 "ts-src/mgos/conn.ts"
       f(&self->nc, ev, arg, h->ud);
     }
   }
@@ -719,8 +687,7 @@ static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void 
 #line 664 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id) {
   if (self->appQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
-#line 665 "ts-src/mgos/conn.ts"
-    mgos_mqtt_conn_appQos2Take(self, rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, 0));
+    mgos_mqtt_conn_appQos2Take(self, self->appQos2[0]);
   }
 #line 666 "ts-src/mgos/conn.ts"
   rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->appQos2Count, id);
@@ -731,16 +698,14 @@ static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id) {
 static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id) {
   for (uint32_t i = 0; i < self->appQos2Count; i++) {
     if (rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) != id) {
-#line 673 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 674 "ts-src/mgos/conn.ts"
     for (uint32_t j = i; ((int64_t)j + 1) < self->appQos2Count; j++) {
-#line 674 "ts-src/mgos/conn.ts"
       rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
     }
 #line 675 "ts-src/mgos/conn.ts"
-    self->appQos2Count--;
+    self->appQos2Count = self->appQos2Count - 1u;
     return true;
   }
   return false;
@@ -752,12 +717,10 @@ static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p) {
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
-#line 686 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 687 "ts-src/mgos/conn.ts"
     if (!topic_topicMatches(mgos_mqtt_handler_view(h), p->topic)) {
-#line 687 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 688 "ts-src/mgos/conn.ts"
@@ -765,7 +728,6 @@ static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p) {
     mg_event_handler_t f = h->ev;
     sub_handler_t g = h->sub;
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
-#line 691 "ts-src/mgos/conn.ts"
       f(&self->nc, SessionEvent_PUBLISH, &self->msg, h->ud);
     }
 #line 692 "ts-src/mgos/conn.ts"
@@ -773,7 +735,6 @@ static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p) {
       g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
     }
     if (i >= self->nHandlers) {
-#line 695 "ts-src/mgos/conn.ts"
       break;
     }
   }
@@ -789,19 +750,16 @@ static bool mgos_mqtt_conn_callParts(mgos_mqtt_conn *self, Packet *p) {
     mgos_mqtt_handler *h = &self->handlers[i];
     mg_event_handler_t f = h->ev;
     if ((h->kind != HandlerKind_TOPIC || !h->fragments) || f == NULL) {
-#line 707 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 708 "ts-src/mgos/conn.ts"
     if (!topic_topicMatches(mgos_mqtt_handler_view(h), p->topic)) {
-#line 708 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 709 "ts-src/mgos/conn.ts"
     took = true;
     f(&self->nc, SessionEvent_PUBLISH_PART, &self->msg, h->ud);
     if (i >= self->nHandlers) {
-#line 711 "ts-src/mgos/conn.ts"
       break;
     }
   }
@@ -816,19 +774,16 @@ static bool mgos_mqtt_conn_callTopicEvent(mgos_mqtt_conn *self, int32_t ev, Pack
     mgos_mqtt_handler *h = &self->handlers[i];
     mg_event_handler_t f = h->ev;
     if (h->kind != HandlerKind_TOPIC || f == NULL) {
-#line 722 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 723 "ts-src/mgos/conn.ts"
     if (!topic_topicMatches(mgos_mqtt_handler_view(h), p->topic)) {
-#line 723 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 724 "ts-src/mgos/conn.ts"
     took = true;
     f(&self->nc, ev, &self->msg, h->ud);
     if (i >= self->nHandlers) {
-#line 726 "ts-src/mgos/conn.ts"
       break;
     }
   }
@@ -839,21 +794,18 @@ static bool mgos_mqtt_conn_callTopicEvent(mgos_mqtt_conn *self, int32_t ev, Pack
 /** The SUBACK to the handler whose SUBSCRIBE it answers; false when there is none. */
 static bool mgos_mqtt_conn_callSuback(mgos_mqtt_conn *self, int32_t tag) {
   if (tag < 0) {
-#line 733 "ts-src/mgos/conn.ts"
     return false;
   }
 #line 734 "ts-src/mgos/conn.ts"
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if ((h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) || h->tag != tag) {
-#line 736 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 737 "ts-src/mgos/conn.ts"
     mg_event_handler_t f = h->ev;
     // A sub_handler_t only takes messages: its SUBACK is consumed silently.
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
-#line 739 "ts-src/mgos/conn.ts"
       f(&self->nc, SessionEvent_SUBACK, &self->msg, h->ud);
     }
 #line 740 "ts-src/mgos/conn.ts"
@@ -903,11 +855,10 @@ int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_h
 
 static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->nHandlers; j++) {
-#line 785 "ts-src/mgos/conn.ts"
     self->handlers[j] = self->handlers[rt_idx_add(j, 1)];
   }
 #line 786 "ts-src/mgos/conn.ts"
-  self->nHandlers--;
+  self->nHandlers = self->nHandlers - 1u;
   mgos_mqtt_handler *last = &self->handlers[self->nHandlers];
   last->kind = HandlerKind_FREE;
   last->ev = NULL;
@@ -926,11 +877,10 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
   }
   int32_t k = mgos_mqtt_conn_addHandler(self, kind, ev, sub, ud, filter);
   if (k < 0) {
-#line 804 "ts-src/mgos/conn.ts"
     return false;
   }
 #line 805 "ts-src/mgos/conn.ts"
-  uint8_t q = ((uint8_t)qos > mgos_mqtt_conn_effectiveMaxQos(self)) ? mgos_mqtt_conn_effectiveMaxQos(self) : (uint8_t)qos;
+  uint8_t q = (uint8_t)(((uint8_t)qos > mgos_mqtt_conn_effectiveMaxQos(self)) ? mgos_mqtt_conn_effectiveMaxQos(self) : (uint8_t)qos);
   if (Session_subscribe(&self->session, filter, q, self->handlers[(uint32_t)k].tag) == 0) {
     mgos_mqtt_conn_removeHandler(self, (uint32_t)k);
     return false;
@@ -958,12 +908,10 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
-#line 832 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 833 "ts-src/mgos/conn.ts"
     if (!rt_bytes_equal(mgos_mqtt_handler_view(h), filter)) {
-#line 833 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 834 "ts-src/mgos/conn.ts"
@@ -996,7 +944,6 @@ bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
   }
   self->wantConnect = true;
   if (self->net != NetState_IDLE) {
-#line 862 "ts-src/mgos/conn.ts"
     return true;
   }
 #line 863 "ts-src/mgos/conn.ts"
@@ -1016,20 +963,18 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
     return;
   }
   if (self->net != NetState_OPEN) {
-#line 878 "ts-src/mgos/conn.ts"
     return;
   }
   // A second disconnect while the DISCONNECT is still queued: let it go out
   // (closing now would make the broker publish the will).
 #line 881 "ts-src/mgos/conn.ts"
   if (self->session.state == SessionState_DISCONNECTING) {
-#line 881 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_service(self, now);
-  } else if (Session_disconnect(&self->session)) {
 #line 882 "ts-src/mgos/conn.ts"
+  } else if (Session_disconnect(&self->session)) {
     mgos_mqtt_conn_service(self, now);
-  } else {
 #line 883 "ts-src/mgos/conn.ts"
+  } else {
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
@@ -1082,14 +1027,12 @@ uint32_t conn_jitter(uint32_t d) {
   // floor(d * pct / 100) without overflowing 32 bits.
   uint32_t j = ((d / 100) * pct) + (((d % 100) * pct) / 100);
   if (j == 0) {
-#line 940 "ts-src/mgos/conn.ts"
     return d;
   }
 #line 941 "ts-src/mgos/conn.ts"
-  uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2u) + 1u);
+  uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2) + 1);
   uint32_t r = rt_mod_u32(port_rand32(), span);
   if (r < j) {
-#line 943 "ts-src/mgos/conn.ts"
     return d - (j - r);
   }
 #line 944 "ts-src/mgos/conn.ts"
@@ -1108,19 +1051,16 @@ static bool conn_stringsFit(mgos_config_mqtt *c, const char *what) {
   uint32_t need = 0;
   for (int32_t k = 0; k < config_gen_KEY_COUNT; k++) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
-#line 958 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 959 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s != NULL) {
-#line 960 "ts-src/mgos/conn.ts"
       need += rt_str_bytes(s).len + 1u;
     }
   }
 #line 962 "ts-src/mgos/conn.ts"
   if (need <= CONFIG_MGOS_MQTT_CONN_STR_SIZE) {
-#line 962 "ts-src/mgos/conn.ts"
     return true;
   }
 #line 963 "ts-src/mgos/conn.ts"
@@ -1136,13 +1076,11 @@ static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf) {
   uint32_t at = 0;
   for (int32_t k = 0; k < config_gen_KEY_COUNT; k++) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
-#line 974 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 975 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s == NULL) {
-#line 976 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 977 "ts-src/mgos/conn.ts"
@@ -1171,7 +1109,6 @@ static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
 #line 1002 "ts-src/mgos/conn.ts"
 static void LogText_put(LogText *self, uint8_t c) {
   if (self->len < 100) {
-#line 1003 "ts-src/mgos/conn.ts"
     rt_set_u8(self->buf, 100, self->len++, c);
   }
 }
@@ -1189,7 +1126,7 @@ static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_byt
     LogText_put(t, 0x3a);
     LogText_put(t, 0x20);
     for (uint32_t i = 0; i < detail.len && i < 64; i++) {
-      uint8_t c = rt_bytes_get(detail, i);
+      uint8_t c = detail.p[i];
       LogText_put(t, (uint8_t)((c >= 0x20 && c < 0x7f) ? c : 0x2e));
     }
   }
@@ -1208,16 +1145,15 @@ static void conn_logNumber(int32_t num) {
   int32_t v = num;
   if (v < 0) {
     LogText_put(t, 0x2d);
-    v = (v == INT32_MIN) ? 2147483647 : rt_i32_of((uint32_t)(-(int64_t)v));
+    v = (v == INT32_MIN) ? 2147483647 : (-v);
   }
   int32_t div = 1000000000;
-  while (div > 1 && (rt_idiv_i64(v, div) == 0)) {
-#line 1041 "ts-src/mgos/conn.ts"
+  while (div > 1 && ((v / div) == 0)) {
     div = div / 10;
   }
 #line 1042 "ts-src/mgos/conn.ts"
   while (div > 0) {
-    LogText_put(t, (uint8_t)(0x30 + (int32_t)(rt_idiv_i64(v, div) % 10)));
+    LogText_put(t, (uint8_t)(0x30 + ((v / div) % 10)));
     div = div / 10;
   }
 }
@@ -1225,7 +1161,6 @@ static void conn_logNumber(int32_t num) {
 /** Connection `slot`, or null when out of range or unused. */
 mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
-#line 1050 "ts-src/mgos/conn.ts"
     return NULL;
   }
 #line 1051 "ts-src/mgos/conn.ts"
@@ -1257,7 +1192,6 @@ mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 1078 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onTcpConnect(c, ok, err, port_nowMs());
   }
 }
@@ -1267,7 +1201,6 @@ void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 1084 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onRecv(c, data, port_nowMs());
   }
 }
@@ -1277,7 +1210,6 @@ void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 1090 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onPeerClose(c, err, port_nowMs());
   }
 }
@@ -1301,13 +1233,11 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
   for (int32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) {
     mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)i];
     if (!c->inUse) {
-#line 1110 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 1111 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
-#line 1112 "ts-src/mgos/conn.ts"
       wait = w;
     }
   }
@@ -1333,38 +1263,33 @@ mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqt
   bool sys0 = cfg == mgos_sys_config_get_mqtt();
   bool sys1 = cfg1 != NULL && (cfg1 == mgos_sys_config_get_mqtt1());
   if (!sys0 && !conn_stringsFit(cfg, what)) {
-#line 1134 "ts-src/mgos/conn.ts"
     return NULL;
   }
 #line 1135 "ts-src/mgos/conn.ts"
   if ((cfg1 != NULL && !sys1) && !conn_stringsFit(cfg1, what)) {
-#line 1135 "ts-src/mgos/conn.ts"
     return NULL;
   }
 #line 1136 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
-#line 1137 "ts-src/mgos/conn.ts"
     return NULL;
   }
 #line 1138 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (sys0) {
-#line 1140 "ts-src/mgos/conn.ts"
     c->followSys0 = true;
-  } else {
 #line 1141 "ts-src/mgos/conn.ts"
+  } else {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
 #line 1142 "ts-src/mgos/conn.ts"
   if (cfg1 != NULL) {
     c->cfg1 = *cfg1;
     if (sys1) {
-#line 1144 "ts-src/mgos/conn.ts"
       c->followSys1 = true;
-    } else {
 #line 1145 "ts-src/mgos/conn.ts"
+    } else {
       conn_ownStrings(&c->cfg1, RT_BYTES(c->strs1, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
     }
 #line 1146 "ts-src/mgos/conn.ts"
@@ -1392,7 +1317,6 @@ bool conn_set_config(mgos_mqtt_conn *c, mgos_config_mqtt *cfg) {
   }
   c->cfg = *cfg;
   if (!sys0) {
-#line 1169 "ts-src/mgos/conn.ts"
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
 #line 1170 "ts-src/mgos/conn.ts"

@@ -82,7 +82,6 @@ static RT_CONSTRUCTOR void session__ctor(void) {
 const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
-#line 163 "ts-src/mqtt/session.ts"
     return "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
   }
 #line 164 "ts-src/mqtt/session.ts"
@@ -90,22 +89,19 @@ const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_
     return "string over 65535 bytes";
   }
   if (willTopic.len > 0 && !topic_validTopicName(willTopic)) {
-#line 167 "ts-src/mqtt/session.ts"
     return "invalid will topic";
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
 #line 169 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
-#line 169 "ts-src/mqtt/session.ts"
     return "password without user name";
   }
 #line 170 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
-#line 170 "ts-src/mqtt/session.ts"
     return "client id or user name not UTF-8";
   }
 #line 171 "ts-src/mqtt/session.ts"
-  rt_set_u32(self->offs, 6, 0, 0);
+  self->offs[0] = 0;
   SessionConfig_put(self, 0, clientId);
   SessionConfig_put(self, 1, user);
   SessionConfig_put(self, 2, pass);
@@ -152,12 +148,11 @@ static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at) {
   uint32_t shift = 0;
   uint32_t i = at + 1u;
   while (i < tx.len && shift <= 21) {
-    uint8_t b = rt_bytes_get(tx, i);
-    rem = (rem | ((uint32_t)(b & 0x7f) << (shift & 31u)));
-    shift = shift + 7u;
-    i = i + 1u;
+    uint8_t b = tx.p[i];
+    rem = (rem | ((uint32_t)(b & 0x7f) << shift));
+    shift = shift + 7;
+    i = i + 1;
     if ((b & 0x80) == 0) {
-#line 251 "ts-src/mqtt/session.ts"
       break;
     }
   }
@@ -284,7 +279,6 @@ rt_bytes Session_txView(Session *self) {
 /** The port wrote the first `n` bytes of txView(). */
 void Session_txConsumed(Session *self, uint32_t n) {
   if (n > self->txLen) {
-#line 438 "ts-src/mqtt/session.ts"
     n = self->txLen;
   }
 #line 439 "ts-src/mqtt/session.ts"
@@ -293,8 +287,8 @@ void Session_txConsumed(Session *self, uint32_t n) {
   uint32_t k = n;
   if (self->txHeadLeft > 0) {
     uint32_t d = session_minU32(k, self->txHeadLeft);
-    self->txHeadLeft -= d;
-    k -= d;
+    self->txHeadLeft = self->txHeadLeft - d;
+    k = k - d;
   }
   uint32_t at = n - k;
   while (k > 0) {
@@ -307,13 +301,11 @@ void Session_txConsumed(Session *self, uint32_t n) {
     at += len;
   }
   if (n > 0) {
-#line 457 "ts-src/mqtt/session.ts"
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
   }
 #line 458 "ts-src/mqtt/session.ts"
   self->txLen = rest;
   if (self->state == SessionState_DISCONNECTING && !self->closing) {
-#line 459 "ts-src/mqtt/session.ts"
     Session_queueDisconnect(self);
   }
   // Space freed: packets that did not fit may go now.
@@ -342,7 +334,6 @@ void Session_connectionLost(Session *self, uint32_t now) {
    *  (CLOSE event) and wantsClose() tells the port to drop the transport. */
 void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
-#line 484 "ts-src/mqtt/session.ts"
     return;
   }
 #line 485 "ts-src/mqtt/session.ts"
@@ -353,7 +344,6 @@ void Session_close(Session *self, const char *reason) {
 /** close() without its log line, for a reason the caller has logged. */
 static void Session_closeQuietly(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
-#line 491 "ts-src/mqtt/session.ts"
     return;
   }
   // Before the CLOSE event: a handler that reconnects must see that the old
@@ -366,7 +356,6 @@ static void Session_closeQuietly(Session *self, const char *reason) {
 /** Queues DISCONNECT; wantsClose() turns true once it is flushed. */
 bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
-#line 500 "ts-src/mqtt/session.ts"
     return false;
   }
 #line 501 "ts-src/mqtt/session.ts"
@@ -388,7 +377,6 @@ static void Session_queueDisconnect(Session *self) {
   }
   // Still no room (the rest of one big packet): txConsumed() calls again.
   if (n == 0) {
-#line 518 "ts-src/mqtt/session.ts"
     return;
   }
 #line 519 "ts-src/mqtt/session.ts"
@@ -405,10 +393,9 @@ uint32_t Session_nextTickIn(Session *self, uint32_t now, uint32_t cap) {
     due = session_minU32(due, session_left(now, self->connectStart, CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS));
   } else if (self->state == SessionState_CONNECTED && ka > 0) {
     if (self->pingOutstanding) {
-#line 531 "ts-src/mqtt/session.ts"
       due = session_minU32(due, session_left(now, self->pingSentAt, ka >> 1));
-    } else {
 #line 532 "ts-src/mqtt/session.ts"
+    } else {
       due = session_minU32(due, session_minU32(session_left(now, self->lastTx, ka), session_left(now, self->lastRx, ka)));
     }
   }
@@ -421,14 +408,12 @@ void Session_tick(Session *self, uint32_t now) {
   self->now = now;
   if (self->state == SessionState_CONNECTING) {
     if (session_elapsed(now, self->connectStart) >= CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS) {
-#line 541 "ts-src/mqtt/session.ts"
       Session_close(self, "no CONNACK in time");
     }
 #line 542 "ts-src/mqtt/session.ts"
     return;
   }
   if (self->state != SessionState_CONNECTED) {
-#line 544 "ts-src/mqtt/session.ts"
     return;
   }
 #line 545 "ts-src/mqtt/session.ts"
@@ -446,8 +431,8 @@ void Session_tick(Session *self, uint32_t now) {
       // starts anyway: a connection that cannot send for that long is dead.
       uint32_t n = codec_encodeSimple(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_PINGREQ);
       if (n == 0) {
-#line 558 "ts-src/mqtt/session.ts"
         Session_logNum(self, LogLevel_WARN, "tx full, no PINGREQ", 0);
+#line 559 "ts-src/mqtt/session.ts"
       } else {
         self->txLen += n;
         self->lastTx = now;
@@ -467,7 +452,6 @@ uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
     if (!Session_idInUse(self, self->lastId)) {
-#line 577 "ts-src/mqtt/session.ts"
       return self->lastId;
     }
   }
@@ -489,11 +473,10 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     Session_log(self, LogLevel_ERROR, "publish: invalid topic name", topic, 0);
     return 0;
   }
-  uint8_t q = (qos > self->cfg.maxQos) ? self->cfg.maxQos : qos;
+  uint8_t q = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
   if (q == 0) {
     // QoS 0 is never queued: sent now or not at all.
     if (self->state != SessionState_CONNECTED) {
-#line 599 "ts-src/mqtt/session.ts"
       return 0;
     }
 #line 600 "ts-src/mqtt/session.ts"
@@ -519,7 +502,6 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       return 0;
     }
     while (Session_queuedCount(self) >= limit) {
-#line 621 "ts-src/mqtt/session.ts"
       Session_dropOldestQueued(self, "queue full, oldest dropped");
     }
   }
@@ -576,7 +558,7 @@ uint16_t Session_subscribe(Session *self, rt_bytes filter, uint8_t qos, int32_t 
   Sub *s = &self->subs[self->subCount];
   rt_copy_bytes(RT_BYTES(s->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, filter);
   s->filterLen = filter.len;
-  s->qos = (qos > self->cfg.maxQos) ? self->cfg.maxQos : qos;
+  s->qos = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
   s->granted = 0;
   s->tag = tag;
   s->state = SubState_SUB_PENDING;
@@ -593,12 +575,10 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
-#line 691 "ts-src/mqtt/session.ts"
       continue;
     }
 #line 692 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
-#line 692 "ts-src/mqtt/session.ts"
       continue;
     }
 #line 693 "ts-src/mqtt/session.ts"
@@ -618,7 +598,6 @@ uint32_t Session_unsentBytes(Session *self) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state == RecState_QUEUED || (r->unsent && r->state != RecState_WAIT_PUBCOMP)) {
-#line 708 "ts-src/mqtt/session.ts"
       n += r->len;
     }
   }
@@ -629,9 +608,7 @@ uint32_t Session_unsentBytes(Session *self) {
 uint32_t Session_inflightCount(Session *self) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 715 "ts-src/mqtt/session.ts"
     if (self->recs[i].state >= RecState_WAIT_PUBACK) {
-#line 715 "ts-src/mqtt/session.ts"
       n++;
     }
   }
@@ -642,9 +619,7 @@ uint32_t Session_inflightCount(Session *self) {
 uint32_t Session_queuedCount(Session *self) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 721 "ts-src/mqtt/session.ts"
     if (self->recs[i].state == RecState_QUEUED) {
-#line 721 "ts-src/mqtt/session.ts"
       n++;
     }
   }
@@ -659,7 +634,6 @@ uint32_t Session_queuedCount(Session *self) {
 void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
   self->now = now;
   if (data.len > 0) {
-#line 731 "ts-src/mqtt/session.ts"
     self->lastRx = now;
   }
 #line 732 "ts-src/mqtt/session.ts"
@@ -667,7 +641,6 @@ void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
   uint32_t off = 0;
   while (off < data.len) {
     if (!Session_receiving(self) || self->epoch != ep) {
-#line 735 "ts-src/mqtt/session.ts"
       return;
     }
 #line 736 "ts-src/mqtt/session.ts"
@@ -682,7 +655,6 @@ void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
     off += n;
     Session_parse(self);
     if (!Session_receiving(self) || self->epoch != ep) {
-#line 746 "ts-src/mqtt/session.ts"
       return;
     }
     // The decoder rejects packets over the limit from their fixed header, so
@@ -711,7 +683,6 @@ static void Session_parse(Session *self) {
   while (Session_receiving(self) && self->epoch == ep) {
     int32_t r = codec_decodeForClient(rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), Session_recvLimit(self), &self->pkt);
     if (r == 0) {
-#line 771 "ts-src/mqtt/session.ts"
       break;
     }
 #line 772 "ts-src/mqtt/session.ts"
@@ -719,7 +690,6 @@ static void Session_parse(Session *self) {
       // Too large to buffer, not malformed: stream it (the reference closed
       // here, and a persistent session then got it again at every reconnect).
       if (!Session_bigFromRx(self, start)) {
-#line 775 "ts-src/mqtt/session.ts"
         return;
       }
 #line 776 "ts-src/mqtt/session.ts"
@@ -736,13 +706,11 @@ static void Session_parse(Session *self) {
   }
   // An event handler may have closed (and even reconnected): rx is not ours then.
   if (self->epoch != ep || start == 0) {
-#line 788 "ts-src/mqtt/session.ts"
     return;
   }
 #line 789 "ts-src/mqtt/session.ts"
   uint32_t rest = self->rxLen - start;
   if (start > 0) {
-#line 790 "ts-src/mqtt/session.ts"
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
   }
 #line 791 "ts-src/mqtt/session.ts"
@@ -778,7 +746,6 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
   // In place: header bytes are "copied" onto themselves, fragments are views into rx.
   uint32_t used = Session_bigFeed(self, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, avail));
   if ((self->epoch != ep || !Session_receiving(self)) || self->big != BigRx_NONE) {
-#line 822 "ts-src/mqtt/session.ts"
     return false;
   }
 #line 823 "ts-src/mqtt/session.ts"
@@ -806,7 +773,6 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       self->bigPos = pos + n;
       used += n;
       if (self->bigPos == ((int64_t)self->bigHdr + 2)) {
-#line 846 "ts-src/mqtt/session.ts"
         Session_bigLayout(self);
       }
 #line 847 "ts-src/mqtt/session.ts"
@@ -821,17 +787,15 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       self->bigPos = pos + n;
       used += n;
       if (self->bigPos == self->bigIdEnd) {
-#line 857 "ts-src/mqtt/session.ts"
         Session_bigHeaderDone(self);
       }
 #line 858 "ts-src/mqtt/session.ts"
     } else if (pos < self->bigIdEnd) {
       n = 1;
       self->bigId = (uint16_t)((self->bigId << 8) | rt_bytes_get(rest, 0));
-      self->bigPos = pos + 1u;
+      self->bigPos = pos + 1;
       used += 1;
       if (self->bigPos == self->bigIdEnd) {
-#line 863 "ts-src/mqtt/session.ts"
         Session_bigHeaderDone(self);
       }
 #line 864 "ts-src/mqtt/session.ts"
@@ -848,7 +812,6 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
         Session_rxQos2Add(self, self->pkt.packetId);
       }
       if (self->big != BigRx_DISCARD) {
-#line 876 "ts-src/mqtt/session.ts"
         Session_bigPayload(self, rt_subarray(rest, 0, n), pos - self->bigIdEnd);
       }
     }
@@ -905,7 +868,7 @@ static void Session_bigHeaderDone(Session *self) {
   uint32_t from = self->bigHdr + 2u;
   p->topic = (self->rxLen > from) ? rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), from, self->rxLen) : RT_NOBYTES;
   if (whole && !topic_validTopicName(p->topic)) {
-    Session_bigBad(self, topic_validUtf8(p->topic) ? DecodeErr_TOPIC_WILDCARD : DecodeErr_BAD_UTF8);
+    Session_bigBad(self, (DecodeErr)(topic_validUtf8(p->topic) ? DecodeErr_TOPIC_WILDCARD : DecodeErr_BAD_UTF8));
     return;
   }
   if (p->qos > 0 && self->bigId == 0) {
@@ -948,18 +911,16 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
   self->rxPartOff = off;
   Session_emit(self, SessionEvent_PUBLISH_PART, &self->pkt);
   if (!first || self->epoch != ep) {
-#line 972 "ts-src/mqtt/session.ts"
     return;
   }
 #line 973 "ts-src/mqtt/session.ts"
   if (self->rxTake) {
-#line 973 "ts-src/mqtt/session.ts"
     self->big = BigRx_DELIVER;
-  } else if (Session_receiving(self)) {
 #line 974 "ts-src/mqtt/session.ts"
+  } else if (Session_receiving(self)) {
     Session_bigSkip(self, "PUBLISH larger than the receive buffer, skipped", rt_i32_of(self->rxPartTotal));
-  } else {
 #line 975 "ts-src/mqtt/session.ts"
+  } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
   }
 }
@@ -976,7 +937,6 @@ static void Session_bigEnd(Session *self) {
     Session_queueAck(self, PacketType_PUBACK, p->packetId);
   } else if (p->qos == 2) {
     if (!Session_rxQos2Has(self, p->packetId)) {
-#line 988 "ts-src/mqtt/session.ts"
       Session_rxQos2Add(self, p->packetId);
     }
 #line 989 "ts-src/mqtt/session.ts"
@@ -1058,7 +1018,6 @@ static void Session_onConnack(Session *self, Packet *p) {
     Session_emit(self, SessionEvent_CONNACK, p);
     // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
     if (self->epoch == ep) {
-#line 1046 "ts-src/mqtt/session.ts"
       Session_closeQuietly(self, why);
     }
 #line 1047 "ts-src/mqtt/session.ts"
@@ -1073,7 +1032,6 @@ static void Session_onConnack(Session *self, Packet *p) {
   self->wasConnected = true;
   // Without a stored session the server will not resend its QoS 2 messages.
   if (!p->sessionPresent) {
-#line 1057 "ts-src/mqtt/session.ts"
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
@@ -1082,7 +1040,6 @@ static void Session_onConnack(Session *self, Packet *p) {
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
-#line 1062 "ts-src/mqtt/session.ts"
     return;
   }
 #line 1063 "ts-src/mqtt/session.ts"
@@ -1099,7 +1056,6 @@ static void Session_onPublish(Session *self, Packet *p) {
     self->autoAck = true;
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch == ep && self->autoAck) {
-#line 1075 "ts-src/mqtt/session.ts"
       Session_queueAck(self, PacketType_PUBACK, p->packetId);
     }
 #line 1076 "ts-src/mqtt/session.ts"
@@ -1111,7 +1067,7 @@ static void Session_onPublish(Session *self, Packet *p) {
     Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
   } else {
     if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
-      Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, 0));
+      Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
       Session_rxQos2Remove(self, 0);
     }
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, p->packetId);
@@ -1119,7 +1075,6 @@ static void Session_onPublish(Session *self, Packet *p) {
     self->autoAck = true;
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch != ep) {
-#line 1091 "ts-src/mqtt/session.ts"
       return;
     }
 #line 1092 "ts-src/mqtt/session.ts"
@@ -1127,7 +1082,6 @@ static void Session_onPublish(Session *self, Packet *p) {
       // The application runs this exchange: it is not ours to remember.
       int32_t k = Session_rxQos2Index(self, p->packetId);
       if (k >= 0) {
-#line 1095 "ts-src/mqtt/session.ts"
         Session_rxQos2Remove(self, (uint32_t)k);
       }
 #line 1096 "ts-src/mqtt/session.ts"
@@ -1142,10 +1096,9 @@ static void Session_onPublish(Session *self, Packet *p) {
 static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev, const char *msg) {
   int32_t i = Session_findRec(self, p->packetId);
   if (i >= 0 && (self->recs[(uint32_t)i].state == waiting)) {
-#line 1106 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
-  } else {
 #line 1107 "ts-src/mqtt/session.ts"
+  } else {
     Session_logNum(self, LogLevel_WARN, msg, p->packetId);
   }
 #line 1108 "ts-src/mqtt/session.ts"
@@ -1174,10 +1127,9 @@ static void Session_onPubrel(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
-#line 1132 "ts-src/mqtt/session.ts"
     Session_rxQos2Remove(self, (uint32_t)k);
-  } else {
 #line 1133 "ts-src/mqtt/session.ts"
+  } else {
     Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
   }
 #line 1134 "ts-src/mqtt/session.ts"
@@ -1185,7 +1137,6 @@ static void Session_onPubrel(Session *self, Packet *p) {
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B).
   if (self->epoch == ep && self->autoAck) {
-#line 1137 "ts-src/mqtt/session.ts"
     Session_queueAck(self, PacketType_PUBCOMP, p->packetId);
   }
 }
@@ -1201,7 +1152,6 @@ static void Session_onSuback(Session *self, Packet *p) {
     s->granted = (uint8_t)((p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80);
     self->evTag = s->tag;
     if (s->granted == 0x80) {
-#line 1149 "ts-src/mqtt/session.ts"
       Session_log(self, LogLevel_WARN, "subscription refused", Sub_view(s), s->tag);
     }
 #line 1150 "ts-src/mqtt/session.ts"
@@ -1233,7 +1183,6 @@ static void Session_onUnsuback(Session *self, Packet *p) {
 #line 1176 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpAcksAndSubs(self)) {
-#line 1177 "ts-src/mqtt/session.ts"
     return;
   }
 #line 1178 "ts-src/mqtt/session.ts"
@@ -1242,17 +1191,15 @@ static void Session_pump(Session *self) {
     OutMsg *r = &self->recs[i];
     if (r->state == RecState_QUEUED) {
       if (inflight >= CONFIG_MGOS_MQTT_MAX_INFLIGHT) {
-#line 1182 "ts-src/mqtt/session.ts"
         return;
       }
 #line 1183 "ts-src/mqtt/session.ts"
-      r->state = (r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC;
+      r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       r->sent = false;
       r->unsent = true;
       inflight++;
     }
     if (!r->unsent) {
-#line 1188 "ts-src/mqtt/session.ts"
       continue;
     }
 #line 1189 "ts-src/mqtt/session.ts"
@@ -1264,13 +1211,11 @@ static void Session_pump(Session *self) {
       n = r->len;
       // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
       if (r->sent) {
-#line 1196 "ts-src/mqtt/session.ts"
         rt_bytes_set(free, 0, (uint8_t)(rt_bytes_get(free, 0) | 0x8));
       }
     }
 #line 1198 "ts-src/mqtt/session.ts"
     if (n == 0) {
-#line 1198 "ts-src/mqtt/session.ts"
       return;
     }
 #line 1199 "ts-src/mqtt/session.ts"
@@ -1285,7 +1230,6 @@ static void Session_pump(Session *self) {
    *  subscriptions. False when not connected or tx is full. */
 static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
-#line 1209 "ts-src/mqtt/session.ts"
     return false;
   }
 #line 1210 "ts-src/mqtt/session.ts"
@@ -1293,25 +1237,22 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = codec_encodeAck(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), (uint8_t)(a >> 16), (uint16_t)a);
     if (n == 0) {
-#line 1213 "ts-src/mqtt/session.ts"
       return false;
     }
 #line 1214 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
-    self->ackCount--;
+    self->ackCount = self->ackCount - 1u;
   }
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     bool sub = s->state == SubState_SUB_PENDING;
     if (!sub && s->state != SubState_UNSUB_PENDING) {
-#line 1222 "ts-src/mqtt/session.ts"
       continue;
     }
 #line 1223 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
-#line 1223 "ts-src/mqtt/session.ts"
       s->packetId = Session_nextPacketId(self);
     }
 #line 1224 "ts-src/mqtt/session.ts"
@@ -1319,11 +1260,10 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     rt_bytes filter = Sub_view(s);
     uint32_t n = sub ? codec_encodeSubscribe(free, s->packetId, filter, s->qos) : codec_encodeUnsubscribe(free, s->packetId, filter);
     if (n == 0) {
-#line 1227 "ts-src/mqtt/session.ts"
       return false;
     }
 #line 1228 "ts-src/mqtt/session.ts"
-    s->state = sub ? SubState_SUB_SENT : SubState_UNSUB_SENT;
+    s->state = (SubState)(sub ? SubState_SUB_SENT : SubState_UNSUB_SENT);
     self->txLen += n;
     self->lastTx = self->now;
   }
@@ -1346,7 +1286,6 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 static void Session_emit(Session *self, int32_t ev, Packet *p) {
   SessionEventFn f = self->onEvent;
   if (f != NULL) {
-#line 1250 "ts-src/mqtt/session.ts"
     f(self, ev, p, self->ud);
   }
 }
@@ -1356,7 +1295,6 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
   if (self->epoch == ep) {
-#line 1256 "ts-src/mqtt/session.ts"
     Session_pump(self);
   }
 }
@@ -1370,7 +1308,6 @@ static void Session_logNum(Session *self, int32_t level, const char *msg, int32_
 static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   SessionLogFn f = self->onLog;
   if (f != NULL) {
-#line 1266 "ts-src/mqtt/session.ts"
     f(self, level, msg, detail, num);
   }
 }
@@ -1393,7 +1330,6 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
     // The handler ended the connection itself (and CLOSE went), maybe even
     // started a new one: nothing of the old one is left to settle.
     if (self->epoch != ep) {
-#line 1285 "ts-src/mqtt/session.ts"
       return;
     }
   }
@@ -1436,10 +1372,9 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         continue;
       }
       if (clean) {
-#line 1324 "ts-src/mqtt/session.ts"
         r->state = RecState_QUEUED;
-      } else {
 #line 1325 "ts-src/mqtt/session.ts"
+      } else {
         r->unsent = true;
       }
     }
@@ -1447,7 +1382,6 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
     i++;
   }
   if (clean) {
-#line 1329 "ts-src/mqtt/session.ts"
     self->rxQos2Count = 0;
   }
 #line 1330 "ts-src/mqtt/session.ts"
@@ -1457,17 +1391,13 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
 
 static bool Session_idInUse(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 1335 "ts-src/mqtt/session.ts"
     if (self->recs[i].packetId == id) {
-#line 1335 "ts-src/mqtt/session.ts"
       return true;
     }
   }
 #line 1336 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
-#line 1336 "ts-src/mqtt/session.ts"
     if (self->subs[i].packetId == id) {
-#line 1336 "ts-src/mqtt/session.ts"
       return true;
     }
   }
@@ -1478,7 +1408,6 @@ static bool Session_idInUse(Session *self, uint16_t id) {
 static int32_t Session_findRec(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     if (self->recs[i].packetId == id && self->recs[i].state >= RecState_WAIT_PUBACK) {
-#line 1342 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
@@ -1489,7 +1418,6 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
 static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id && self->subs[i].state == state) {
-#line 1349 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
@@ -1500,7 +1428,6 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
 /** The topic of a stored PUBLISH, for logs. */
 static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
-#line 1356 "ts-src/mqtt/session.ts"
     return RT_NOBYTES;
   }
 #line 1357 "ts-src/mqtt/session.ts"
@@ -1508,7 +1435,6 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   // Skip the fixed header: type byte and the remaining length's 1..4 bytes.
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
-#line 1360 "ts-src/mqtt/session.ts"
     k++;
   }
 #line 1361 "ts-src/mqtt/session.ts"
@@ -1521,7 +1447,6 @@ static bool Session_dropOldestQueued(Session *self, const char *why) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state != RecState_QUEUED) {
-#line 1369 "ts-src/mqtt/session.ts"
       continue;
     }
 #line 1370 "ts-src/mqtt/session.ts"
@@ -1535,7 +1460,6 @@ static bool Session_dropOldestQueued(Session *self, const char *why) {
 /** Gives a record's PUBLISH bytes back to the store (compacting it). */
 static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
-#line 1379 "ts-src/mqtt/session.ts"
     return;
   }
 #line 1380 "ts-src/mqtt/session.ts"
@@ -1549,7 +1473,6 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *o = &self->recs[i];
     if (o->len > 0 && o->off > off) {
-#line 1389 "ts-src/mqtt/session.ts"
       o->off = o->off - len;
     }
   }
@@ -1560,11 +1483,10 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
-#line 1396 "ts-src/mqtt/session.ts"
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
 #line 1397 "ts-src/mqtt/session.ts"
-  self->recCount--;
+  self->recCount = self->recCount - 1u;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
   last->packetId = 0;
@@ -1574,11 +1496,10 @@ static void Session_freeRec(Session *self, uint32_t i) {
 /** Removes subscription i, keeping the others in the order they were added. */
 static void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
-#line 1406 "ts-src/mqtt/session.ts"
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
   }
 #line 1407 "ts-src/mqtt/session.ts"
-  self->subCount--;
+  self->subCount = self->subCount - 1u;
   Sub *last = &self->subs[self->subCount];
   last->state = SubState_FREE;
   last->packetId = 0;
@@ -1587,9 +1508,7 @@ static void Session_freeSub(Session *self, uint32_t i) {
 
 static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->rxQos2Count; i++) {
-#line 1415 "ts-src/mqtt/session.ts"
     if (rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) == id) {
-#line 1415 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
@@ -1605,7 +1524,7 @@ static bool Session_rxQos2Has(Session *self, uint16_t id) {
    *  full), for large messages (onPublish does the same inline). */
 static void Session_rxQos2Add(Session *self, uint16_t id) {
   if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
-    Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, 0));
+    Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
     Session_rxQos2Remove(self, 0);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
@@ -1614,9 +1533,8 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
 
 static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
-#line 1435 "ts-src/mqtt/session.ts"
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
 #line 1436 "ts-src/mqtt/session.ts"
-  self->rxQos2Count--;
+  self->rxQos2Count = self->rxQos2Count - 1u;
 }
