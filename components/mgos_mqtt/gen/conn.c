@@ -16,6 +16,8 @@ static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void 
 static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id);
 static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id);
 static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p);
+static bool mgos_mqtt_conn_callParts(mgos_mqtt_conn *self, Packet *p);
+static bool mgos_mqtt_conn_callTopicEvent(mgos_mqtt_conn *self, int32_t ev, Packet *p);
 static bool mgos_mqtt_conn_callSuback(mgos_mqtt_conn *self, int32_t tag);
 static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i);
 static bool conn_stringsFit(mgos_config_mqtt *c, const char *what);
@@ -26,14 +28,14 @@ static void LogText_put(LogText *self, uint8_t c);
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num);
 static void conn_logNumber(int32_t num);
 
-#line 911 "ts-src/mgos/conn.ts"
+#line 980 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
 
-#line 992 "ts-src/mgos/conn.ts"
+#line 1061 "ts-src/mgos/conn.ts"
 static LogText conn_logText;
 
 /* Sets the fields of a zeroed mgos_mqtt_conn to their initial values. */
-#line 119 "ts-src/mgos/conn.ts"
+#line 121 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
   Session_init(&self->session);
   mgos_config_mqtt_init(&self->cfg);
@@ -46,7 +48,7 @@ void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
 }
 
 /* Sets the fields of a zeroed ConnTable to their initial values. */
-#line 907 "ts-src/mgos/conn.ts"
+#line 976 "ts-src/mgos/conn.ts"
 void ConnTable_init(ConnTable *self) {
   for (uint32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) mgos_mqtt_conn_init(&self->conns[i]);
 }
@@ -56,13 +58,13 @@ static RT_CONSTRUCTOR void conn__ctor(void) {
   ConnTable_init(&conn_table);
 }
 
-#line 114 "ts-src/mgos/conn.ts"
+#line 116 "ts-src/mgos/conn.ts"
 rt_bytes mgos_mqtt_handler_view(mgos_mqtt_handler *self) {
   return rt_subarray(RT_BYTES(self->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, self->filterLen);
 }
 
 /** The config in use: mqtt, or mqtt1 after a failover. */
-#line 183 "ts-src/mgos/conn.ts"
+#line 187 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_conn_active(mgos_mqtt_conn *self) {
   return self->useBackup ? &self->cfg1 : &self->cfg;
 }
@@ -74,23 +76,21 @@ bool mgos_mqtt_conn_isConnected(mgos_mqtt_conn *self) {
 uint8_t mgos_mqtt_conn_effectiveMaxQos(mgos_mqtt_conn *self) {
   int32_t q = (self->userMaxQos >= 0) ? self->userMaxQos : mgos_mqtt_conn_active(self)->max_qos;
   if (q <= 0) {
-#line 193 "ts-src/mgos/conn.ts"
     return 0;
   }
-#line 194 "ts-src/mgos/conn.ts"
+#line 198 "ts-src/mgos/conn.ts"
   return (uint8_t)((q >= 2) ? 2 : 1);
 }
 
 // ---------------------------------------------------------------- connecting
 /** Starts a connection attempt now, unless one is under way or up. */
-#line 200 "ts-src/mgos/conn.ts"
+#line 204 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   self->reconnectPending = false;
   if (self->net != NetState_IDLE) {
-#line 202 "ts-src/mgos/conn.ts"
     return;
   }
-#line 203 "ts-src/mgos/conn.ts"
+#line 207 "ts-src/mgos/conn.ts"
   self->session.now = now;
   mgos_mqtt_conn_refreshSys(self);
   mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
@@ -125,22 +125,19 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
 /** Re-reads the sections that follow the system config. */
 void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self) {
   if (self->followSys) {
-#line 236 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_loadSysConfig(self);
   }
-#line 237 "ts-src/mgos/conn.ts"
+#line 241 "ts-src/mgos/conn.ts"
   if (self->followSys0) {
-#line 237 "ts-src/mgos/conn.ts"
     self->cfg = *mgos_sys_config_get_mqtt();
   }
-#line 238 "ts-src/mgos/conn.ts"
+#line 242 "ts-src/mgos/conn.ts"
   if (self->followSys1) {
-#line 238 "ts-src/mgos/conn.ts"
     self->cfg1 = *mgos_sys_config_get_mqtt1();
   }
 }
 
-#line 241 "ts-src/mgos/conn.ts"
+#line 245 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_loadSysConfig(mgos_mqtt_conn *self) {
   self->cfg = *mgos_sys_config_get_mqtt();
   self->cfg1 = *mgos_sys_config_get_mqtt1();
@@ -182,12 +179,12 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
     // [IPv6 literal] with an optional :port after the bracket.
     uint32_t close = 0;
     for (uint32_t i = 1; i < s.len; i++) {
-      if (rt_bytes_get(s, i) == 0x5d) {
+      if (s.p[i] == 0x5d) {
         close = i;
         break;
       }
     }
-    if (close == 0 || ((((int64_t)close + 1) < s.len) && (rt_bytes_get(s, rt_idx_add(close, 1)) != 0x3a))) {
+    if (close == 0 || ((((int64_t)close + 1) < s.len) && s.p[close + 1] != 0x3a)) {
       port_logMsg(LogLevel_ERROR, "bad server address (expected [v6addr]:port): ", s);
       return false;
     }
@@ -198,7 +195,7 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
     uint32_t colons = 0;
     uint32_t last = 0;
     for (uint32_t i = 0; i < s.len; i++) {
-      if (rt_bytes_get(s, i) == 0x3a) {
+      if (s.p[i] == 0x3a) {
         colons++;
         last = i;
       }
@@ -217,12 +214,12 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
       return false;
     }
     for (uint32_t i = portStart; i < s.len; i++) {
-      uint8_t d = rt_bytes_get(s, i);
+      uint8_t d = s.p[i];
       if ((d < 0x30 || d > 0x39) || port > 6553) {
         port_logMsg(LogLevel_ERROR, "bad server port in ", s);
         return false;
       }
-      port = (port * 10u) + (uint32_t)(d - 0x30);
+      port = (uint32_t)((int32_t)(port * 10) + (d - 0x30));
     }
     if (port == 0 || port > 65535) {
       port_logMsg(LogLevel_ERROR, "bad server port in ", s);
@@ -244,10 +241,9 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
   SessionConfig *sc = &self->session.cfg;
   rt_bytes cid = conn_sb(c->client_id);
   if (cid.len == 0) {
-#line 343 "ts-src/mgos/conn.ts"
     cid = rt_str_bytes(port_deviceId());
   }
-#line 344 "ts-src/mgos/conn.ts"
+#line 348 "ts-src/mgos/conn.ts"
   const char *err = SessionConfig_setStrings(sc, cid, conn_sb(c->user), conn_sb(c->pass), conn_sb(c->will_topic), conn_sb(c->will_message));
   if (err != NULL) {
     port_logMsg(LogLevel_ERROR, "config: ", rt_str_bytes(err));
@@ -267,12 +263,11 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
 /** The port finished (or failed) the TCP connect. */
 void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now) {
   (void)err;
-#line 362 "ts-src/mgos/conn.ts"
+#line 366 "ts-src/mgos/conn.ts"
   if (self->net != NetState_CONNECTING) {
-#line 362 "ts-src/mgos/conn.ts"
     return;
   }
-#line 363 "ts-src/mgos/conn.ts"
+#line 367 "ts-src/mgos/conn.ts"
   self->session.now = now;
   if (!ok) {
     port_logMsg(LogLevel_ERROR, "connect failed to ", conn_sb(mgos_mqtt_conn_active(self)->server));
@@ -288,9 +283,9 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
     mgos_mqtt_conn_fillHandshakeOpts(self, c);
     const char *cid = c->client_id;
     const char *tmp = (cid != NULL && (rt_str_bytes(cid).len > 0)) ? cid : port_deviceId();
-#line 377 "ts-src/mgos/conn.ts"
     f(&self->nc, tmp, &self->hsOpts, self->connectFnArg);
     // A connect_fn that gave up (e.g. could not sign its token) closes.
+#line 383 "ts-src/mgos/conn.ts"
     if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & (MG_F_CLOSE_IMMEDIATELY | MG_F_SEND_AND_CLOSE)) != 0)) {
       port_logMsg(LogLevel_WARN, "connect_fn closed the connection", RT_NOBYTES);
       mgos_mqtt_conn_dropTransport(self, now);
@@ -313,10 +308,9 @@ static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_m
   mg_send_mqtt_handshake_opts *o = &self->hsOpts;
   uint8_t flags = (uint8_t)(c->clean_session ? MG_MQTT_CLEAN_SESSION : 0);
   if (c->will_retain) {
-#line 400 "ts-src/mgos/conn.ts"
     flags = (uint8_t)(flags | MG_MQTT_WILL_RETAIN);
   }
-#line 401 "ts-src/mgos/conn.ts"
+#line 405 "ts-src/mgos/conn.ts"
   o->flags = flags;
   int32_t ka = c->keep_alive;
   o->keep_alive = (uint16_t)((ka <= 0) ? 0 : ((ka >= 65535) ? 65535 : (uint16_t)ka));
@@ -349,10 +343,9 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
   }
   h->willQos = (uint8_t)((o->flags >> 3) & 3);
   if (h->willQos > 2) {
-#line 432 "ts-src/mgos/conn.ts"
     h->willQos = 2;
   }
-#line 433 "ts-src/mgos/conn.ts"
+#line 437 "ts-src/mgos/conn.ts"
   h->willRetain = (o->flags & MG_MQTT_WILL_RETAIN) != 0;
   h->cleanSession = (o->flags & MG_MQTT_CLEAN_SESSION) != 0;
   // The session's clean_session decides what survives a disconnect.
@@ -364,15 +357,14 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
 
 // ---------------------------------------------------------------- failures and backoff
 /** An attempt failed or the connection ended: schedule the next one. */
-#line 445 "ts-src/mgos/conn.ts"
+#line 449 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now) {
   // Callers set net to IDLE themselves: a handler run before this point may
   // already have started a new attempt, and that socket must not be orphaned.
   if ((!self->wantConnect || self->net != NetState_IDLE) || self->reconnectPending) {
-#line 448 "ts-src/mgos/conn.ts"
     return;
   }
-#line 449 "ts-src/mgos/conn.ts"
+#line 453 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_scheduleReconnect(self, now);
 }
 
@@ -389,27 +381,23 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
   }
   uint32_t minMs = conn_secToMs(c->reconnect_timeout_min);
   if (maxMs < minMs) {
-#line 464 "ts-src/mgos/conn.ts"
     maxMs = minMs;
   }
-#line 465 "ts-src/mgos/conn.ts"
+#line 469 "ts-src/mgos/conn.ts"
   uint32_t d = (self->delayMs == 0) ? minMs : (self->delayMs * 2u);
   // Doubling past 2^31 would wrap; the clamp below keeps it at max anyway.
   if (self->delayMs > 0x7fffffff) {
-#line 467 "ts-src/mgos/conn.ts"
     d = maxMs;
   }
-#line 468 "ts-src/mgos/conn.ts"
+#line 472 "ts-src/mgos/conn.ts"
   if (d < minMs) {
-#line 468 "ts-src/mgos/conn.ts"
     d = minMs;
   }
-#line 469 "ts-src/mgos/conn.ts"
+#line 473 "ts-src/mgos/conn.ts"
   if (d > maxMs) {
-#line 469 "ts-src/mgos/conn.ts"
     d = maxMs;
   }
-#line 470 "ts-src/mgos/conn.ts"
+#line 474 "ts-src/mgos/conn.ts"
   self->delayMs = d;
   self->lastDelayMs = conn_jitter(d);
   self->reconnectAt = now + self->lastDelayMs;
@@ -419,16 +407,15 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
 /** May failover switch to the other config? mqtt1 only when enabled; back to mqtt always. */
 static bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self) {
   if (self->useBackup) {
-#line 478 "ts-src/mgos/conn.ts"
     return true;
   }
-#line 479 "ts-src/mgos/conn.ts"
+#line 483 "ts-src/mgos/conn.ts"
   return self->hasCfg1 && self->cfg1.enable;
 }
 
 // ---------------------------------------------------------------- I/O
 /** Writes what the session has queued and closes when it asks to. */
-#line 485 "ts-src/mgos/conn.ts"
+#line 489 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
   Session *s = &self->session;
   if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & MG_F_CLOSE_IMMEDIATELY) != 0)) {
@@ -444,15 +431,14 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
       return;
     }
     if (n == 0) {
-#line 499 "ts-src/mgos/conn.ts"
       break;
     }
-#line 500 "ts-src/mgos/conn.ts"
+#line 504 "ts-src/mgos/conn.ts"
     Session_txConsumed(s, (uint32_t)n);
   }
   if (self->net == NetState_OPEN && Session_wantsClose(s)) {
-#line 502 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
+#line 507 "ts-src/mgos/conn.ts"
   } else if ((self->net == NetState_OPEN && s->txLen == 0) && ((int32_t)(self->nc.flags & MG_F_SEND_AND_CLOSE) != 0)) {
     port_logMsg(LogLevel_INFO, "closing: MG_F_SEND_AND_CLOSE", RT_NOBYTES);
     mgos_mqtt_conn_dropTransport(self, now);
@@ -462,10 +448,9 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
 /** Closes the socket and settles the session (CLOSE event), then reconnects if wanted. */
 static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
   if (self->net != NetState_IDLE) {
-#line 511 "ts-src/mgos/conn.ts"
     port_netClose(self->slot);
   }
-#line 512 "ts-src/mgos/conn.ts"
+#line 516 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -473,20 +458,18 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
 
 void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) {
   if (self->net != NetState_OPEN) {
-#line 518 "ts-src/mgos/conn.ts"
     return;
   }
-#line 519 "ts-src/mgos/conn.ts"
+#line 523 "ts-src/mgos/conn.ts"
   Session_onRecv(&self->session, data, now);
   mgos_mqtt_conn_service(self, now);
 }
 
 void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now) {
   if (self->net == NetState_IDLE) {
-#line 524 "ts-src/mgos/conn.ts"
     return;
   }
-#line 525 "ts-src/mgos/conn.ts"
+#line 529 "ts-src/mgos/conn.ts"
   if (self->net == NetState_CONNECTING) {
     mgos_mqtt_conn_onTcpConnect(self, false, err, now);
     return;
@@ -500,12 +483,11 @@ void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now)
 /** Timers. Returns ms until this connection next needs a poll. */
 uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   if (self->reconnectPending && (rt_i32_of((self->reconnectAt - now)) <= 0)) {
-#line 537 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_startConnect(self, now);
   }
   // MG_EV_POLL while a transport exists, as Mongoose's loop gives every
   // connection one per iteration (the shadows send state requests from it).
-#line 540 "ts-src/mgos/conn.ts"
+#line 544 "ts-src/mgos/conn.ts"
   if (self->net != NetState_IDLE && self->nGlobal > 0) {
     self->session.now = now;
     self->pollArg.now = port_wallTime();
@@ -517,35 +499,32 @@ uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
     mgos_mqtt_conn_service(self, now);
     // The session's own deadlines (PINGREQ, PINGRESP, CONNACK) to the ms.
     if (self->net == NetState_OPEN) {
-#line 550 "ts-src/mgos/conn.ts"
       wait = Session_nextTickIn(&self->session, now, wait);
     }
   }
   // Measured after the tick: a close it decided (CONNACK or keepalive timeout)
   // has just scheduled a reconnect, which must not wait a whole POLL_MAX_MS.
-#line 554 "ts-src/mgos/conn.ts"
+#line 558 "ts-src/mgos/conn.ts"
   if (self->reconnectPending) {
     int32_t left = rt_i32_of((self->reconnectAt - now));
     if (left <= 0) {
-#line 556 "ts-src/mgos/conn.ts"
       wait = 0;
+#line 561 "ts-src/mgos/conn.ts"
     } else if ((uint32_t)left < wait) {
-#line 557 "ts-src/mgos/conn.ts"
       wait = (uint32_t)left;
     }
   }
-#line 559 "ts-src/mgos/conn.ts"
+#line 563 "ts-src/mgos/conn.ts"
   return wait;
 }
 
 // ---------------------------------------------------------------- events
-#line 564 "ts-src/mgos/conn.ts"
+#line 568 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
   if (!mgos_mqtt_conn_active(self)->cloud_events) {
-#line 565 "ts-src/mgos/conn.ts"
     return;
   }
-#line 566 "ts-src/mgos/conn.ts"
+#line 570 "ts-src/mgos/conn.ts"
   self->cloudArg.type = MGOS_CLOUD_MQTT;
   port_eventTrigger(ev, &self->cloudArg);
 }
@@ -553,32 +532,36 @@ static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
 /** Fills `msg` (ev_data) from a decoded packet. */
 static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   mg_mqtt_message *m = &self->msg;
-  m->cmd = (ev >= 200) ? rt_i32_of(((uint32_t)ev - 200u)) : 0;
+  m->cmd = (ev >= 200) ? (ev - 200) : 0;
   m->qos = 0;
   m->len = 0;
   m->connack_ret_code = 0;
   m->message_id = 0;
   conn_setStr(m, RT_NOBYTES, RT_NOBYTES);
   if (p == NULL) {
-#line 579 "ts-src/mgos/conn.ts"
     return;
   }
-#line 580 "ts-src/mgos/conn.ts"
+#line 584 "ts-src/mgos/conn.ts"
   m->qos = p->qos;
   m->len = rt_i32_of(p->totalLen);
   m->connack_ret_code = p->returnCode;
   m->message_id = p->packetId;
   if (p->type == PacketType_PUBLISH) {
-#line 584 "ts-src/mgos/conn.ts"
     conn_setStr(m, p->topic, p->payload);
   }
   // SUBACK: qos is the first filter's granted QoS (0x80: refused) and the
   // payload holds every return code, one byte per filter (an extension:
   // Mongoose left both empty).
-#line 588 "ts-src/mgos/conn.ts"
+#line 592 "ts-src/mgos/conn.ts"
   if (p->type == PacketType_SUBACK) {
     m->qos = (p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80;
     conn_setStr(m, RT_NOBYTES, p->codes);
+  }
+  m->current_data_offset = 0;
+  m->total_data_len = 0;
+  if (ev == SessionEvent_PUBLISH_PART || ev == SessionEvent_PUBLISH_SKIPPED) {
+    m->current_data_offset = self->session.rxPartOff;
+    m->total_data_len = self->session.rxPartTotal;
   }
 }
 
@@ -586,8 +569,8 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   uint32_t now = self->session.now;
   switch (ev) {
   case SessionEvent_CONNACK: {
-#line 597 "ts-src/mgos/conn.ts"
     {
+#line 608 "ts-src/mgos/conn.ts"
       if (p == NULL || p->returnCode != 0) {
         // The CLOSE that follows raises the connect-error event.
         port_logMsg(LogLevel_ERROR, "server refused the connection: ", rt_str_bytes(self->session.closeReason));
@@ -601,57 +584,82 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       break;
     }
   }
-#line 610 "ts-src/mgos/conn.ts"
+#line 620 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH: {
-#line 610 "ts-src/mgos/conn.ts"
     {
+#line 621 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_fillMsg(self, ev, p);
       if (p != NULL && !mgos_mqtt_conn_callTopic(self, p)) {
         // No topic handler took it: as the reference, acknowledging is up
         // to the global handlers (mg_mqtt_puback / mg_mqtt_pubrec).
         self->session.autoAck = false;
         if (p->qos == 2) {
-#line 616 "ts-src/mgos/conn.ts"
           mgos_mqtt_conn_appQos2Add(self, p->packetId);
         }
-#line 617 "ts-src/mgos/conn.ts"
+#line 627 "ts-src/mgos/conn.ts"
         mgos_mqtt_conn_callGlobal(self, ev, true);
       }
       break;
     }
   }
-#line 621 "ts-src/mgos/conn.ts"
+#line 631 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBREL: {
-#line 621 "ts-src/mgos/conn.ts"
     {
       // The PUBCOMP of an exchange the application runs is its own.
+#line 633 "ts-src/mgos/conn.ts"
       if (p != NULL && mgos_mqtt_conn_appQos2Take(self, p->packetId)) {
-#line 623 "ts-src/mgos/conn.ts"
         self->session.autoAck = false;
       }
-#line 624 "ts-src/mgos/conn.ts"
+#line 634 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_fillMsg(self, ev, p);
       mgos_mqtt_conn_callGlobal(self, ev, true);
       break;
     }
   }
-#line 628 "ts-src/mgos/conn.ts"
-  case SessionEvent_SUBACK: {
-#line 628 "ts-src/mgos/conn.ts"
+#line 638 "ts-src/mgos/conn.ts"
+  case SessionEvent_PUBLISH_PART: {
     {
+      // Fragments go only to handlers that asked for them; the first one
+      // decides: when none matched, the session skips the message.
+#line 641 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_fillMsg(self, ev, p);
-      if (!mgos_mqtt_conn_callSuback(self, self->session.evTag)) {
-#line 630 "ts-src/mgos/conn.ts"
-        mgos_mqtt_conn_callGlobal(self, ev, true);
+      if (p != NULL && mgos_mqtt_conn_callParts(self, p)) {
+        self->session.rxTake = true;
       }
-#line 631 "ts-src/mgos/conn.ts"
+#line 643 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 633 "ts-src/mgos/conn.ts"
-  case SessionEvent_DROPPED: {
-#line 633 "ts-src/mgos/conn.ts"
+#line 645 "ts-src/mgos/conn.ts"
+  case SessionEvent_PUBLISH_SKIPPED: {
     {
+#line 646 "ts-src/mgos/conn.ts"
+      mgos_mqtt_conn_fillMsg(self, ev, p);
+      // A topic cut short cannot be matched: global handlers only.
+      bool whole = p != NULL && p->topic.len == self->session.rxTopicLen;
+      if (!whole || !mgos_mqtt_conn_callTopicEvent(self, ev, p)) {
+        mgos_mqtt_conn_callGlobal(self, ev, true);
+      }
+#line 650 "ts-src/mgos/conn.ts"
+      break;
+    }
+  }
+#line 652 "ts-src/mgos/conn.ts"
+  case SessionEvent_SUBACK: {
+    {
+#line 653 "ts-src/mgos/conn.ts"
+      mgos_mqtt_conn_fillMsg(self, ev, p);
+      if (!mgos_mqtt_conn_callSuback(self, self->session.evTag)) {
+        mgos_mqtt_conn_callGlobal(self, ev, true);
+      }
+#line 655 "ts-src/mgos/conn.ts"
+      break;
+    }
+  }
+#line 657 "ts-src/mgos/conn.ts"
+  case SessionEvent_DROPPED: {
+    {
+#line 658 "ts-src/mgos/conn.ts"
       mgos_mqtt_dropped *d = &self->dropped;
       Session *s = &self->session;
       d->packet_id = s->evDropId;
@@ -665,18 +673,18 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       break;
     }
   }
-#line 646 "ts-src/mgos/conn.ts"
+#line 670 "ts-src/mgos/conn.ts"
   case SessionEvent_OUTBOX_ROOM: {
-#line 646 "ts-src/mgos/conn.ts"
     {
+#line 671 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_callGlobal(self, ev, false);
       break;
     }
   }
-#line 650 "ts-src/mgos/conn.ts"
+#line 674 "ts-src/mgos/conn.ts"
   case SessionEvent_CLOSE: {
-#line 650 "ts-src/mgos/conn.ts"
     {
+#line 675 "ts-src/mgos/conn.ts"
       if (!self->session.wasConnected) {
         // Ended before an accepted CONNACK (refused, timed out, closed by the
         // server, e.g. a TLS 1.3 server refusing the client certificate).
@@ -690,50 +698,47 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       break;
     }
   }
-#line 663 "ts-src/mgos/conn.ts"
+#line 687 "ts-src/mgos/conn.ts"
   default: {
-#line 663 "ts-src/mgos/conn.ts"
     {
+#line 688 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_fillMsg(self, ev, p);
       mgos_mqtt_conn_callGlobal(self, ev, true);
       break;
     }
   }
   }
-#line 669 "ts-src/mgos/conn.ts"
+#line 693 "ts-src/mgos/conn.ts"
   self->session.now = now;
 }
 
 /** Global handlers, in the order added. ev_data is the message or NULL. */
 static void mgos_mqtt_conn_callGlobal(mgos_mqtt_conn *self, int32_t ev, bool withMsg) {
   if (withMsg) {
-#line 674 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_callGlobalArg(self, ev, &self->msg);
+#line 699 "ts-src/mgos/conn.ts"
   } else {
-#line 675 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_callGlobalArg(self, ev, NULL);
   }
 }
 
-#line 678 "ts-src/mgos/conn.ts"
+#line 702 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void *arg) {
   for (uint32_t i = 0; i < self->nGlobal; i++) {
     mgos_mqtt_ghandler *h = &self->ghandlers[i];
     mg_event_handler_t f = h->ev;
     if (f != NULL) {
-#line 682 "ts-src/mgos/conn.ts"
       f(&self->nc, ev, arg, h->ud);
     }
   }
 }
 
-#line 686 "ts-src/mgos/conn.ts"
+#line 710 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id) {
   if (self->appQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
-#line 687 "ts-src/mgos/conn.ts"
-    mgos_mqtt_conn_appQos2Take(self, rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, 0));
+    mgos_mqtt_conn_appQos2Take(self, self->appQos2[0]);
   }
-#line 688 "ts-src/mgos/conn.ts"
+#line 712 "ts-src/mgos/conn.ts"
   rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->appQos2Count, id);
   self->appQos2Count++;
 }
@@ -742,16 +747,14 @@ static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id) {
 static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id) {
   for (uint32_t i = 0; i < self->appQos2Count; i++) {
     if (rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) != id) {
-#line 695 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 696 "ts-src/mgos/conn.ts"
+#line 720 "ts-src/mgos/conn.ts"
     for (uint32_t j = i; ((int64_t)j + 1) < self->appQos2Count; j++) {
-#line 696 "ts-src/mgos/conn.ts"
       rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
     }
-#line 697 "ts-src/mgos/conn.ts"
-    self->appQos2Count--;
+#line 721 "ts-src/mgos/conn.ts"
+    self->appQos2Count = self->appQos2Count - 1u;
     return true;
   }
   return false;
@@ -763,56 +766,98 @@ static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p) {
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
-#line 708 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 709 "ts-src/mgos/conn.ts"
+#line 733 "ts-src/mgos/conn.ts"
     if (!topic_topicMatches(mgos_mqtt_handler_view(h), p->topic)) {
-#line 709 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 710 "ts-src/mgos/conn.ts"
+#line 734 "ts-src/mgos/conn.ts"
     matched = true;
     mg_event_handler_t f = h->ev;
     sub_handler_t g = h->sub;
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
-#line 713 "ts-src/mgos/conn.ts"
       f(&self->nc, SessionEvent_PUBLISH, &self->msg, h->ud);
     }
-#line 714 "ts-src/mgos/conn.ts"
+#line 738 "ts-src/mgos/conn.ts"
     if (h->kind == HandlerKind_SUB && g != NULL) {
       g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
     }
     if (i >= self->nHandlers) {
-#line 717 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 719 "ts-src/mgos/conn.ts"
+#line 743 "ts-src/mgos/conn.ts"
   return matched;
+}
+
+/** A large PUBLISH's fragment to the MGOS_MQTT_SUB_FRAGMENTS handlers whose
+   *  filter matches; false when there is none. */
+static bool mgos_mqtt_conn_callParts(mgos_mqtt_conn *self, Packet *p) {
+  bool took = false;
+  for (uint32_t i = 0; i < self->nHandlers; i++) {
+    mgos_mqtt_handler *h = &self->handlers[i];
+    mg_event_handler_t f = h->ev;
+    if ((h->kind != HandlerKind_TOPIC || !h->fragments) || f == NULL) {
+      continue;
+    }
+#line 754 "ts-src/mgos/conn.ts"
+    if (!topic_topicMatches(mgos_mqtt_handler_view(h), p->topic)) {
+      continue;
+    }
+#line 755 "ts-src/mgos/conn.ts"
+    took = true;
+    f(&self->nc, SessionEvent_PUBLISH_PART, &self->msg, h->ud);
+    if (i >= self->nHandlers) {
+      break;
+    }
+  }
+#line 759 "ts-src/mgos/conn.ts"
+  return took;
+}
+
+/** `ev` to the mg_event_handler_t topic handlers whose filter matches; false when none did. */
+static bool mgos_mqtt_conn_callTopicEvent(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
+  bool took = false;
+  for (uint32_t i = 0; i < self->nHandlers; i++) {
+    mgos_mqtt_handler *h = &self->handlers[i];
+    mg_event_handler_t f = h->ev;
+    if (h->kind != HandlerKind_TOPIC || f == NULL) {
+      continue;
+    }
+#line 769 "ts-src/mgos/conn.ts"
+    if (!topic_topicMatches(mgos_mqtt_handler_view(h), p->topic)) {
+      continue;
+    }
+#line 770 "ts-src/mgos/conn.ts"
+    took = true;
+    f(&self->nc, ev, &self->msg, h->ud);
+    if (i >= self->nHandlers) {
+      break;
+    }
+  }
+#line 774 "ts-src/mgos/conn.ts"
+  return took;
 }
 
 /** The SUBACK to the handler whose SUBSCRIBE it answers; false when there is none. */
 static bool mgos_mqtt_conn_callSuback(mgos_mqtt_conn *self, int32_t tag) {
   if (tag < 0) {
-#line 724 "ts-src/mgos/conn.ts"
     return false;
   }
-#line 725 "ts-src/mgos/conn.ts"
+#line 780 "ts-src/mgos/conn.ts"
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if ((h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) || h->tag != tag) {
-#line 727 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 728 "ts-src/mgos/conn.ts"
+#line 783 "ts-src/mgos/conn.ts"
     mg_event_handler_t f = h->ev;
     // A sub_handler_t only takes messages: its SUBACK is consumed silently.
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
-#line 730 "ts-src/mgos/conn.ts"
       f(&self->nc, SessionEvent_SUBACK, &self->msg, h->ud);
     }
-#line 731 "ts-src/mgos/conn.ts"
+#line 786 "ts-src/mgos/conn.ts"
     return true;
   }
   return false;
@@ -820,7 +865,7 @@ static bool mgos_mqtt_conn_callSuback(mgos_mqtt_conn *self, int32_t tag) {
 
 // ---------------------------------------------------------------- API
 /** A global handler; false when MGOS_MQTT_MAX_GLOBAL_HANDLERS are taken. */
-#line 739 "ts-src/mgos/conn.ts"
+#line 794 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void *ud) {
   if (self->nGlobal >= CONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS) {
     port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_GLOBAL_HANDLERS reached, global handler not added", RT_NOBYTES);
@@ -850,6 +895,8 @@ int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_h
   h->sub = sub;
   h->ud = ud;
   h->tag = self->nextTag;
+  h->fragments = (self->nextSubFlags & MGOS_MQTT_SUB_FRAGMENTS) != 0;
+  self->nextSubFlags = 0;
   self->nextTag = (self->nextTag >= 0x7fffffff) ? 1 : rt_i32_of(((uint32_t)self->nextTag + 1u));
   self->nHandlers++;
   return rt_i32_of((self->nHandlers - 1u));
@@ -857,11 +904,10 @@ int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_h
 
 static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->nHandlers; j++) {
-#line 774 "ts-src/mgos/conn.ts"
     self->handlers[j] = self->handlers[rt_idx_add(j, 1)];
   }
-#line 775 "ts-src/mgos/conn.ts"
-  self->nHandlers--;
+#line 832 "ts-src/mgos/conn.ts"
+  self->nHandlers = self->nHandlers - 1u;
   mgos_mqtt_handler *last = &self->handlers[self->nHandlers];
   last->kind = HandlerKind_FREE;
   last->ev = NULL;
@@ -880,17 +926,28 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
   }
   int32_t k = mgos_mqtt_conn_addHandler(self, kind, ev, sub, ud, filter);
   if (k < 0) {
-#line 793 "ts-src/mgos/conn.ts"
     return false;
   }
-#line 794 "ts-src/mgos/conn.ts"
-  uint8_t q = ((uint8_t)qos > mgos_mqtt_conn_effectiveMaxQos(self)) ? mgos_mqtt_conn_effectiveMaxQos(self) : (uint8_t)qos;
+#line 851 "ts-src/mgos/conn.ts"
+  uint8_t q = (uint8_t)(((uint8_t)qos > mgos_mqtt_conn_effectiveMaxQos(self)) ? mgos_mqtt_conn_effectiveMaxQos(self) : (uint8_t)qos);
   if (Session_subscribe(&self->session, filter, q, self->handlers[(uint32_t)k].tag) == 0) {
     mgos_mqtt_conn_removeHandler(self, (uint32_t)k);
     return false;
   }
   mgos_mqtt_conn_service(self, now);
   return true;
+}
+
+/** subscribe() of an mg_event_handler_t with MGOS_MQTT_SUB_* flags. */
+bool mgos_mqtt_conn_subscribeOpt(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos, int32_t flags, mg_event_handler_t ev, void *ud) {
+  if ((flags & (~MGOS_MQTT_SUB_FRAGMENTS)) != 0) {
+    port_logMsg(LogLevel_ERROR, "subscribe: unknown MGOS_MQTT_SUB_* flags for ", filter);
+    return false;
+  }
+  self->nextSubFlags = flags;
+  bool ok = mgos_mqtt_conn_subscribe(self, filter, qos, HandlerKind_TOPIC, ev, NULL, ud);
+  self->nextSubFlags = 0;
+  return ok;
 }
 
 /** Removes the first handler subscribed to exactly `filter` and sends UNSUBSCRIBE. */
@@ -900,15 +957,13 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
-#line 809 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 810 "ts-src/mgos/conn.ts"
+#line 879 "ts-src/mgos/conn.ts"
     if (!rt_bytes_equal(mgos_mqtt_handler_view(h), filter)) {
-#line 810 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 811 "ts-src/mgos/conn.ts"
+#line 880 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_removeHandler(self, i);
     Session_unsubscribe(&self->session, filter);
     mgos_mqtt_conn_service(self, now);
@@ -939,10 +994,9 @@ bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
   }
   self->wantConnect = true;
   if (self->net != NetState_IDLE) {
-#line 840 "ts-src/mgos/conn.ts"
     return true;
   }
-#line 841 "ts-src/mgos/conn.ts"
+#line 910 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_startConnect(self, port_nowMs());
   return self->net != NetState_IDLE || self->reconnectPending;
 }
@@ -959,27 +1013,25 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
     return;
   }
   if (self->net != NetState_OPEN) {
-#line 856 "ts-src/mgos/conn.ts"
     return;
   }
   // A second disconnect while the DISCONNECT is still queued: let it go out
   // (closing now would make the broker publish the will).
-#line 859 "ts-src/mgos/conn.ts"
+#line 928 "ts-src/mgos/conn.ts"
   if (self->session.state == SessionState_DISCONNECTING) {
-#line 859 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_service(self, now);
+#line 929 "ts-src/mgos/conn.ts"
   } else if (Session_disconnect(&self->session)) {
-#line 860 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_service(self, now);
+#line 930 "ts-src/mgos/conn.ts"
   } else {
-#line 861 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
 
 /** mgos_mqtt_set_max_qos: 0..2 caps, -1 removes the override (the
    *  config's max_qos applies again); anything else is refused, unchanged. */
-#line 866 "ts-src/mgos/conn.ts"
+#line 935 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   if (qos < -1 || qos > 2) {
     port_logMsg(LogLevel_ERROR, "set_max_qos: expected 0, 1, 2 or -1 (no override); unchanged", RT_NOBYTES);
@@ -1020,7 +1072,7 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
 }
 
 /** Seconds (config) to ms, at least 1 ms. */
-#line 915 "ts-src/mgos/conn.ts"
+#line 984 "ts-src/mgos/conn.ts"
 uint32_t conn_secToMs(double s) {
   uint32_t ms = rt_f64_to_u32(s * 1000.0);
   return (ms == 0) ? 1 : ms;
@@ -1032,17 +1084,15 @@ uint32_t conn_jitter(uint32_t d) {
   // floor(d * pct / 100) without overflowing 32 bits.
   uint32_t j = ((d / 100) * pct) + (((d % 100) * pct) / 100);
   if (j == 0) {
-#line 925 "ts-src/mgos/conn.ts"
     return d;
   }
-#line 926 "ts-src/mgos/conn.ts"
-  uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2u) + 1u);
+#line 995 "ts-src/mgos/conn.ts"
+  uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2) + 1);
   uint32_t r = rt_mod_u32(port_rand32(), span);
   if (r < j) {
-#line 928 "ts-src/mgos/conn.ts"
     return d - (j - r);
   }
-#line 929 "ts-src/mgos/conn.ts"
+#line 998 "ts-src/mgos/conn.ts"
   uint32_t up = r - j;
   return (up > (0xffffffffu - d)) ? 0xffffffffu : (d + up);
 }
@@ -1058,22 +1108,19 @@ static bool conn_stringsFit(mgos_config_mqtt *c, const char *what) {
   uint32_t need = 0;
   for (int32_t k = 0; k < config_gen_KEY_COUNT; k++) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
-#line 943 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 944 "ts-src/mgos/conn.ts"
+#line 1013 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s != NULL) {
-#line 945 "ts-src/mgos/conn.ts"
       need += rt_str_bytes(s).len + 1u;
     }
   }
-#line 947 "ts-src/mgos/conn.ts"
+#line 1016 "ts-src/mgos/conn.ts"
   if (need <= CONFIG_MGOS_MQTT_CONN_STR_SIZE) {
-#line 947 "ts-src/mgos/conn.ts"
     return true;
   }
-#line 948 "ts-src/mgos/conn.ts"
+#line 1017 "ts-src/mgos/conn.ts"
   conn_logText.len = 0;
   conn_logNumber(rt_i32_of(need));
   port_logMsg(LogLevel_ERROR, what, rt_subarray(RT_BYTES(conn_logText.buf, 100), 0, conn_logText.len));
@@ -1086,16 +1133,14 @@ static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf) {
   uint32_t at = 0;
   for (int32_t k = 0; k < config_gen_KEY_COUNT; k++) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
-#line 959 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 960 "ts-src/mgos/conn.ts"
+#line 1029 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s == NULL) {
-#line 961 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 962 "ts-src/mgos/conn.ts"
+#line 1031 "ts-src/mgos/conn.ts"
     rt_bytes b = rt_str_bytes(s);
     rt_copy_bytes(buf, at, b);
     rt_bytes_set(buf, at + b.len, 0);
@@ -1113,15 +1158,14 @@ static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload) {
 
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 978 "ts-src/mgos/conn.ts"
+#line 1047 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
 
-#line 987 "ts-src/mgos/conn.ts"
+#line 1056 "ts-src/mgos/conn.ts"
 static void LogText_put(LogText *self, uint8_t c) {
   if (self->len < 100) {
-#line 988 "ts-src/mgos/conn.ts"
     rt_set_u8(self->buf, 100, self->len++, c);
   }
 }
@@ -1129,17 +1173,17 @@ static void LogText_put(LogText *self, uint8_t c) {
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. */
-#line 997 "ts-src/mgos/conn.ts"
+#line 1066 "ts-src/mgos/conn.ts"
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
-#line 998 "ts-src/mgos/conn.ts"
+#line 1067 "ts-src/mgos/conn.ts"
   LogText *t = &conn_logText;
   t->len = 0;
   if (detail.len > 0) {
     LogText_put(t, 0x3a);
     LogText_put(t, 0x20);
     for (uint32_t i = 0; i < detail.len && i < 64; i++) {
-      uint8_t c = rt_bytes_get(detail, i);
+      uint8_t c = detail.p[i];
       LogText_put(t, (uint8_t)((c >= 0x20 && c < 0x7f) ? c : 0x2e));
     }
   }
@@ -1158,16 +1202,15 @@ static void conn_logNumber(int32_t num) {
   int32_t v = num;
   if (v < 0) {
     LogText_put(t, 0x2d);
-    v = (v == INT32_MIN) ? 2147483647 : rt_i32_of((uint32_t)(-(int64_t)v));
+    v = (v == INT32_MIN) ? 2147483647 : (-v);
   }
   int32_t div = 1000000000;
-  while (div > 1 && (rt_idiv_i64(v, div) == 0)) {
-#line 1026 "ts-src/mgos/conn.ts"
+  while (div > 1 && ((v / div) == 0)) {
     div = div / 10;
   }
-#line 1027 "ts-src/mgos/conn.ts"
+#line 1096 "ts-src/mgos/conn.ts"
   while (div > 0) {
-    LogText_put(t, (uint8_t)(0x30 + (int32_t)(rt_idiv_i64(v, div) % 10)));
+    LogText_put(t, (uint8_t)(0x30 + ((v / div) % 10)));
     div = div / 10;
   }
 }
@@ -1175,10 +1218,9 @@ static void conn_logNumber(int32_t num) {
 /** Connection `slot`, or null when out of range or unused. */
 mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
-#line 1035 "ts-src/mgos/conn.ts"
     return NULL;
   }
-#line 1036 "ts-src/mgos/conn.ts"
+#line 1105 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -1203,38 +1245,35 @@ mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 1061 "ts-src/mgos/conn.ts"
+#line 1130 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 1063 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onTcpConnect(c, ok, err, port_nowMs());
   }
 }
 
 /** Bytes received on `slot`. @api */
-#line 1067 "ts-src/mgos/conn.ts"
+#line 1136 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 1069 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onRecv(c, data, port_nowMs());
   }
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 1073 "ts-src/mgos/conn.ts"
+#line 1142 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 1075 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onPeerClose(c, err, port_nowMs());
   }
 }
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 1080 "ts-src/mgos/conn.ts"
+#line 1149 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -1251,17 +1290,15 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
   for (int32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) {
     mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)i];
     if (!c->inUse) {
-#line 1095 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 1096 "ts-src/mgos/conn.ts"
+#line 1165 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
-#line 1097 "ts-src/mgos/conn.ts"
       wait = w;
     }
   }
-#line 1099 "ts-src/mgos/conn.ts"
+#line 1168 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -1275,7 +1312,7 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 1113 "ts-src/mgos/conn.ts"
+#line 1182 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
   const char *what = "mgos_mqtt_conn_create2: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
   // The system config's sections are not copied (as the reference): they are
@@ -1283,41 +1320,36 @@ mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqt
   bool sys0 = cfg == mgos_sys_config_get_mqtt();
   bool sys1 = cfg1 != NULL && (cfg1 == mgos_sys_config_get_mqtt1());
   if (!sys0 && !conn_stringsFit(cfg, what)) {
-#line 1119 "ts-src/mgos/conn.ts"
     return NULL;
   }
-#line 1120 "ts-src/mgos/conn.ts"
+#line 1189 "ts-src/mgos/conn.ts"
   if ((cfg1 != NULL && !sys1) && !conn_stringsFit(cfg1, what)) {
-#line 1120 "ts-src/mgos/conn.ts"
     return NULL;
   }
-#line 1121 "ts-src/mgos/conn.ts"
+#line 1190 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
-#line 1122 "ts-src/mgos/conn.ts"
     return NULL;
   }
-#line 1123 "ts-src/mgos/conn.ts"
+#line 1192 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (sys0) {
-#line 1125 "ts-src/mgos/conn.ts"
     c->followSys0 = true;
+#line 1195 "ts-src/mgos/conn.ts"
   } else {
-#line 1126 "ts-src/mgos/conn.ts"
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1127 "ts-src/mgos/conn.ts"
+#line 1196 "ts-src/mgos/conn.ts"
   if (cfg1 != NULL) {
     c->cfg1 = *cfg1;
     if (sys1) {
-#line 1129 "ts-src/mgos/conn.ts"
       c->followSys1 = true;
+#line 1199 "ts-src/mgos/conn.ts"
     } else {
-#line 1130 "ts-src/mgos/conn.ts"
       conn_ownStrings(&c->cfg1, RT_BYTES(c->strs1, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
     }
-#line 1131 "ts-src/mgos/conn.ts"
+#line 1200 "ts-src/mgos/conn.ts"
     c->hasCfg1 = true;
   }
   Session_setMaxQos(&c->session, mgos_mqtt_conn_effectiveMaxQos(c));
@@ -1343,10 +1375,9 @@ bool conn_set_config(mgos_mqtt_conn *c, mgos_config_mqtt *cfg) {
   }
   c->cfg = *cfg;
   if (!sys0) {
-#line 1155 "ts-src/mgos/conn.ts"
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1156 "ts-src/mgos/conn.ts"
+#line 1225 "ts-src/mgos/conn.ts"
   c->followSys0 = sys0;
   // The global connection keeps following the system config's mqtt1.
   c->followSys1 = c->followSys || c->followSys1;
@@ -1411,6 +1442,14 @@ uint16_t conn_pub_bytes(mgos_mqtt_conn *c, const char *topic, rt_bytes msg, int 
 /** Subscribes; `handler` gets the matching PUBLISHes and this SUBACK. @api */
 void mgos_mqtt_conn_sub(mgos_mqtt_conn *c, const char *topic, int qos, mg_event_handler_t handler, void *user_data) {
   mgos_mqtt_conn_subscribe(c, rt_str_bytes(topic), qos, HandlerKind_TOPIC, handler, NULL, user_data);
+}
+
+/** mgos_mqtt_conn_sub with flags (MGOS_MQTT_SUB_*): with
+ *  MGOS_MQTT_SUB_FRAGMENTS the handler also gets PUBLISHes larger than the
+ *  receive buffer, as MG_EV_MQTT_PUBLISH_PART fragments (docs/large-messages.md).
+ *  False when refused (bad QoS or flags, tables full). @api */
+bool mgos_mqtt_conn_sub_opt(mgos_mqtt_conn *c, const char *topic, int qos, int flags, mg_event_handler_t handler, void *user_data) {
+  return mgos_mqtt_conn_subscribeOpt(c, rt_str_bytes(topic), qos, flags, handler, user_data);
 }
 
 /** Removes the first subscription to exactly `topic` and sends UNSUBSCRIBE. @api */

@@ -32,7 +32,6 @@ static void persist_onStore(Session *s, uint8_t op, uint32_t seq, uint32_t meta,
   if (op == StoreOp_DEL) {
     StoreDelFn d = persist_ops.del;
     if (d != NULL) {
-#line 73 "ts-src/mgos/persist.ts"
       d(slot, seq);
     }
 #line 74 "ts-src/mgos/persist.ts"
@@ -41,14 +40,12 @@ static void persist_onStore(Session *s, uint8_t op, uint32_t seq, uint32_t meta,
   }
   StorePutFn p = persist_ops.put;
   if (p == NULL) {
-#line 78 "ts-src/mgos/persist.ts"
     return;
   }
 #line 79 "ts-src/mgos/persist.ts"
   persist_ops.written += 4u + data.len;
   persist_ops.puts++;
   if (!p(slot, seq, meta, data)) {
-#line 81 "ts-src/mgos/persist.ts"
     port_logMsg(LogLevel_ERROR, "outbox_persist: writing a message to storage failed", RT_NOBYTES);
   }
 }
@@ -84,10 +81,9 @@ bool persist_attach(Session *s, int32_t slot, const char *where) {
     uint32_t seq = (uint32_t)(((rt_i32_of((uint32_t)rt_bytes_get(b, 0) << 24) | (rt_bytes_get(b, 1) << 16)) | (rt_bytes_get(b, 2) << 8)) | rt_bytes_get(b, 3));
     uint32_t meta = (uint32_t)(((rt_i32_of((uint32_t)rt_bytes_get(b, 4) << 24) | (rt_bytes_get(b, 5) << 16)) | (rt_bytes_get(b, 6) << 8)) | rt_bytes_get(b, 7));
     if (Session_restore(s, seq, meta, rt_subarray(b, 8, (uint32_t)len))) {
-#line 113 "ts-src/mgos/persist.ts"
       restored++;
-    } else {
 #line 114 "ts-src/mgos/persist.ts"
+    } else {
       port_logMsg(LogLevel_ERROR, "outbox_persist: a stored message is not valid, left in storage", rt_str_bytes(where));
     }
   }
@@ -95,7 +91,6 @@ bool persist_attach(Session *s, int32_t slot, const char *where) {
   s->storeSlot = slot;
   s->onStore = persist_onStore;
   if (restored > 0) {
-#line 118 "ts-src/mgos/persist.ts"
     port_logMsg(LogLevel_INFO, "outbox_persist: messages restored from ", rt_str_bytes(where));
   }
 #line 119 "ts-src/mgos/persist.ts"

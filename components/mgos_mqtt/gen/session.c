@@ -18,6 +18,14 @@ static uint32_t Session_waitingToSend(Session *self);
 static bool Session_receiving(Session *self);
 static uint32_t Session_recvLimit(Session *self);
 static void Session_parse(Session *self);
+static bool Session_bigFromRx(Session *self, uint32_t start);
+static uint32_t Session_bigFeed(Session *self, rt_bytes d);
+static void Session_bigBad(Session *self, DecodeErr e);
+static void Session_bigLayout(Session *self);
+static void Session_bigHeaderDone(Session *self);
+static void Session_bigSkip(Session *self, const char *why, int32_t num);
+static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off);
+static void Session_bigEnd(Session *self);
 static void Session_handle(Session *self, Packet *p);
 static void Session_onConnack(Session *self, Packet *p);
 static void Session_onPublish(Session *self, Packet *p);
@@ -47,9 +55,10 @@ static void Session_freeRec(Session *self, uint32_t i);
 static void Session_freeSub(Session *self, uint32_t i);
 static int32_t Session_rxQos2Index(Session *self, uint16_t id);
 static bool Session_rxQos2Has(Session *self, uint16_t id);
+static void Session_rxQos2Add(Session *self, uint16_t id);
 static void Session_rxQos2Remove(Session *self, uint32_t k);
 
-#line 261 "ts-src/mqtt/session.ts"
+#line 276 "ts-src/mqtt/session.ts"
 static LogScratch session_logScratch;
 
 /** CONNECT options built by connect(): shared by all sessions, as connectWith()
@@ -57,7 +66,7 @@ static LogScratch session_logScratch;
 static ConnectOptions session_connectScratch;
 
 /* Sets the fields of a zeroed SessionConfig to their initial values. */
-#line 155 "ts-src/mqtt/session.ts"
+#line 170 "ts-src/mqtt/session.ts"
 void SessionConfig_init(SessionConfig *self) {
   self->keepAlive = 60;
   self->cleanSession = true;
@@ -67,7 +76,7 @@ void SessionConfig_init(SessionConfig *self) {
 }
 
 /* Sets the fields of a zeroed Session to their initial values. */
-#line 318 "ts-src/mqtt/session.ts"
+#line 333 "ts-src/mqtt/session.ts"
 void Session_init(Session *self) {
   SessionConfig_init(&self->cfg);
   self->nextSeq = 1;
@@ -82,41 +91,37 @@ static RT_CONSTRUCTOR void session__ctor(void) {
 }
 
 /** A persisted record's meta word: state (RecState) << 24 | QoS << 16 | packet id. */
-#line 150 "ts-src/mqtt/session.ts"
+#line 165 "ts-src/mqtt/session.ts"
 uint32_t session_storeMeta(uint8_t state, uint8_t qos, uint16_t id) {
   return (uint32_t)((rt_i32_of((uint32_t)state << 24) | (qos << 16)) | id);
 }
 
 /** Copies the five strings in. Returns null when accepted, else what is wrong
    *  (the config is then left unchanged). */
-#line 174 "ts-src/mqtt/session.ts"
+#line 189 "ts-src/mqtt/session.ts"
 const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
-#line 176 "ts-src/mqtt/session.ts"
     return "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
   }
-#line 177 "ts-src/mqtt/session.ts"
+#line 192 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
     return "string over 65535 bytes";
   }
   if (willTopic.len > 0 && !topic_validTopicName(willTopic)) {
-#line 180 "ts-src/mqtt/session.ts"
     return "invalid will topic";
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 182 "ts-src/mqtt/session.ts"
+#line 197 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
-#line 182 "ts-src/mqtt/session.ts"
     return "password without user name";
   }
-#line 183 "ts-src/mqtt/session.ts"
+#line 198 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
-#line 183 "ts-src/mqtt/session.ts"
     return "client id or user name not UTF-8";
   }
-#line 184 "ts-src/mqtt/session.ts"
-  rt_set_u32(self->offs, 6, 0, 0);
+#line 199 "ts-src/mqtt/session.ts"
+  self->offs[0] = 0;
   SessionConfig_put(self, 0, clientId);
   SessionConfig_put(self, 1, user);
   SessionConfig_put(self, 2, pass);
@@ -135,36 +140,33 @@ rt_bytes SessionConfig_str(SessionConfig *self, uint32_t k) {
   return rt_subarray(RT_BYTES(self->strs, CONFIG_MGOS_MQTT_CONFIG_STR_SIZE), rt_get_u32(self->offs, 6, k), rt_get_u32(self->offs, 6, rt_idx_add(k, 1)));
 }
 
-#line 233 "ts-src/mqtt/session.ts"
+#line 248 "ts-src/mqtt/session.ts"
 rt_bytes Sub_view(Sub *self) {
   return rt_subarray(RT_BYTES(self->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, self->filterLen);
 }
 
-#line 247 "ts-src/mqtt/session.ts"
+#line 262 "ts-src/mqtt/session.ts"
 static void LogScratch_add(LogScratch *self, rt_bytes b) {
   for (uint32_t i = 0; i < b.len && self->len < 96; i++) {
-#line 248 "ts-src/mqtt/session.ts"
     uint32_t tmp = self->len++;
-#line 248 "ts-src/mqtt/session.ts"
-    rt_set_u8(self->buf, 96, tmp, rt_bytes_get(b, i));
+    rt_set_u8(self->buf, 96, tmp, b.p[i]);
   }
 }
 
-#line 251 "ts-src/mqtt/session.ts"
+#line 266 "ts-src/mqtt/session.ts"
 static void LogScratch_num(LogScratch *self, uint32_t v) {
   uint32_t div = 1000000000;
-  while (div > 1 && (rt_idiv_u32(v, div) == 0)) {
-#line 253 "ts-src/mqtt/session.ts"
+  while (div > 1 && ((int32_t)(v / div) == 0)) {
     div = div / 10;
   }
-#line 254 "ts-src/mqtt/session.ts"
+#line 269 "ts-src/mqtt/session.ts"
   while (div > 0 && self->len < 96) {
-    rt_set_u8(self->buf, 96, self->len++, (uint8_t)(0x30 + (int32_t)(rt_idiv_u32(v, div) % 10)));
+    rt_set_u8(self->buf, 96, self->len++, (uint8_t)(0x30 + ((v / div) % 10)));
     div = div / 10;
   }
 }
 
-#line 267 "ts-src/mqtt/session.ts"
+#line 282 "ts-src/mqtt/session.ts"
 static uint32_t session_minU32(uint32_t a, uint32_t b) {
   return (a < b) ? a : b;
 }
@@ -187,16 +189,15 @@ static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at) {
   uint32_t shift = 0;
   uint32_t i = at + 1u;
   while (i < tx.len && shift <= 21) {
-    uint8_t b = rt_bytes_get(tx, i);
-    rem = (rem | ((uint32_t)(b & 0x7f) << (shift & 31u)));
-    shift = shift + 7u;
-    i = i + 1u;
+    uint8_t b = tx.p[i];
+    rem = (rem | ((uint32_t)(b & 0x7f) << shift));
+    shift = shift + 7;
+    i = i + 1;
     if ((b & 0x80) == 0) {
-#line 293 "ts-src/mqtt/session.ts"
       break;
     }
   }
-#line 295 "ts-src/mqtt/session.ts"
+#line 310 "ts-src/mqtt/session.ts"
   return (i - at) + rem;
 }
 
@@ -206,27 +207,27 @@ const char *session_connackReason(uint8_t code) {
   case 0: {
     return "accepted";
   }
-#line 303 "ts-src/mqtt/session.ts"
+#line 318 "ts-src/mqtt/session.ts"
   case 1: {
     return "refused: unacceptable protocol version";
   }
-#line 305 "ts-src/mqtt/session.ts"
+#line 320 "ts-src/mqtt/session.ts"
   case 2: {
     return "refused: identifier rejected";
   }
-#line 307 "ts-src/mqtt/session.ts"
+#line 322 "ts-src/mqtt/session.ts"
   case 3: {
     return "refused: server unavailable";
   }
-#line 309 "ts-src/mqtt/session.ts"
+#line 324 "ts-src/mqtt/session.ts"
   case 4: {
     return "refused: bad user name or password";
   }
-#line 311 "ts-src/mqtt/session.ts"
+#line 326 "ts-src/mqtt/session.ts"
   case 5: {
     return "refused: not authorized";
   }
-#line 313 "ts-src/mqtt/session.ts"
+#line 328 "ts-src/mqtt/session.ts"
   default: {
     return "refused: unknown return code";
   }
@@ -235,7 +236,7 @@ const char *session_connackReason(uint8_t code) {
 }
 
 /** Copies a whole config in (the caller's may then go away). */
-#line 395 "ts-src/mqtt/session.ts"
+#line 432 "ts-src/mqtt/session.ts"
 void Session_configure(Session *self, SessionConfig *c) {
   self->cfg = *c;
 }
@@ -252,7 +253,7 @@ bool Session_isConnected(Session *self) {
 // ---------------------------------------------------------------- transport
 /** Starts a connection: queues CONNECT built from cfg. False if one is already
    *  under way or CONNECT does not fit the tx buffer. */
-#line 412 "ts-src/mqtt/session.ts"
+#line 449 "ts-src/mqtt/session.ts"
 bool Session_connect(Session *self, uint32_t now) {
   ConnectOptions *o = &session_connectScratch;
   o->clientId = SessionConfig_str(&self->cfg, CfgStr_CLIENT_ID);
@@ -290,6 +291,7 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
   self->txLen = 0;
   self->txHeadLeft = 0;
   self->rxLen = 0;
+  self->big = BigRx_NONE;
   self->ackCount = 0;
   self->ackHead = 0;
   uint32_t n = codec_encodeConnect(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), o);
@@ -318,17 +320,16 @@ rt_bytes Session_txView(Session *self) {
 /** The port wrote the first `n` bytes of txView(). */
 void Session_txConsumed(Session *self, uint32_t n) {
   if (n > self->txLen) {
-#line 476 "ts-src/mqtt/session.ts"
     n = self->txLen;
   }
-#line 477 "ts-src/mqtt/session.ts"
+#line 515 "ts-src/mqtt/session.ts"
   uint32_t rest = self->txLen - n;
   // Walk the packets written: the last one may be cut, remember its tail.
   uint32_t k = n;
   if (self->txHeadLeft > 0) {
     uint32_t d = session_minU32(k, self->txHeadLeft);
-    self->txHeadLeft -= d;
-    k -= d;
+    self->txHeadLeft = self->txHeadLeft - d;
+    k = k - d;
   }
   uint32_t at = n - k;
   while (k > 0) {
@@ -341,17 +342,15 @@ void Session_txConsumed(Session *self, uint32_t n) {
     at += len;
   }
   if (n > 0) {
-#line 495 "ts-src/mqtt/session.ts"
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
   }
-#line 496 "ts-src/mqtt/session.ts"
+#line 534 "ts-src/mqtt/session.ts"
   self->txLen = rest;
   if (self->state == SessionState_DISCONNECTING && !self->closing) {
-#line 497 "ts-src/mqtt/session.ts"
     Session_queueDisconnect(self);
   }
   // Space freed: packets that did not fit may go now.
-#line 499 "ts-src/mqtt/session.ts"
+#line 537 "ts-src/mqtt/session.ts"
   Session_pump(self);
   Session_maybeRoom(self);
 }
@@ -377,10 +376,9 @@ void Session_connectionLost(Session *self, uint32_t now) {
    *  (CLOSE event) and wantsClose() tells the port to drop the transport. */
 void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
-#line 523 "ts-src/mqtt/session.ts"
     return;
   }
-#line 524 "ts-src/mqtt/session.ts"
+#line 562 "ts-src/mqtt/session.ts"
   Session_logNum(self, LogLevel_ERROR, reason, 0);
   Session_closeQuietly(self, reason);
 }
@@ -388,12 +386,11 @@ void Session_close(Session *self, const char *reason) {
 /** close() without its log line, for a reason the caller has logged. */
 static void Session_closeQuietly(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
-#line 530 "ts-src/mqtt/session.ts"
     return;
   }
   // Before the CLOSE event: a handler that reconnects must see that the old
   // transport still has to go (connectionLost() clears it).
-#line 533 "ts-src/mqtt/session.ts"
+#line 571 "ts-src/mqtt/session.ts"
   self->closing = true;
   Session_enterDisconnected(self, reason);
 }
@@ -401,10 +398,9 @@ static void Session_closeQuietly(Session *self, const char *reason) {
 /** Queues DISCONNECT; wantsClose() turns true once it is flushed. */
 bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
-#line 539 "ts-src/mqtt/session.ts"
     return false;
   }
-#line 540 "ts-src/mqtt/session.ts"
+#line 578 "ts-src/mqtt/session.ts"
   self->state = SessionState_DISCONNECTING;
   Session_queueDisconnect(self);
   return true;
@@ -414,10 +410,9 @@ bool Session_disconnect(Session *self) {
 static void Session_queueDisconnect(Session *self) {
   // A packet half streamed into tx must end first: txConsumed() calls again.
   if (self->streaming) {
-#line 548 "ts-src/mqtt/session.ts"
     return;
   }
-#line 549 "ts-src/mqtt/session.ts"
+#line 587 "ts-src/mqtt/session.ts"
   uint32_t n = codec_encodeSimple(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_DISCONNECT);
   if (n == 0 && self->txLen > self->txHeadLeft) {
     // No room: the connection ends anyway, so the whole packets waiting make
@@ -429,10 +424,9 @@ static void Session_queueDisconnect(Session *self) {
   }
   // Still no room (the rest of one big packet): txConsumed() calls again.
   if (n == 0) {
-#line 559 "ts-src/mqtt/session.ts"
     return;
   }
-#line 560 "ts-src/mqtt/session.ts"
+#line 598 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   self->closing = true;
@@ -446,17 +440,16 @@ uint32_t Session_nextTickIn(Session *self, uint32_t now, uint32_t cap) {
     due = session_minU32(due, session_left(now, self->connectStart, CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS));
   } else if (self->state == SessionState_CONNECTED && ka > 0) {
     if (self->pingOutstanding) {
-#line 572 "ts-src/mqtt/session.ts"
       due = session_minU32(due, session_left(now, self->pingSentAt, ka >> 1));
+#line 611 "ts-src/mqtt/session.ts"
     } else if (self->streaming) {
-#line 573 "ts-src/mqtt/session.ts"
       due = session_minU32(due, session_left(now, self->lastTx, ka));
+#line 612 "ts-src/mqtt/session.ts"
     } else {
-#line 574 "ts-src/mqtt/session.ts"
       due = session_minU32(due, session_minU32(session_left(now, self->lastTx, ka), session_left(now, self->lastRx, ka)));
     }
   }
-#line 576 "ts-src/mqtt/session.ts"
+#line 614 "ts-src/mqtt/session.ts"
   return due;
 }
 
@@ -465,17 +458,15 @@ void Session_tick(Session *self, uint32_t now) {
   self->now = now;
   if (self->state == SessionState_CONNECTING) {
     if (session_elapsed(now, self->connectStart) >= CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS) {
-#line 583 "ts-src/mqtt/session.ts"
       Session_close(self, "no CONNACK in time");
     }
-#line 584 "ts-src/mqtt/session.ts"
+#line 622 "ts-src/mqtt/session.ts"
     return;
   }
   if (self->state != SessionState_CONNECTED) {
-#line 586 "ts-src/mqtt/session.ts"
     return;
   }
-#line 587 "ts-src/mqtt/session.ts"
+#line 625 "ts-src/mqtt/session.ts"
   uint32_t ka = (uint32_t)(self->cfg.keepAlive * 1000);
   if (ka > 0) {
     if (self->pingOutstanding) {
@@ -492,8 +483,8 @@ void Session_tick(Session *self, uint32_t now) {
       // starts anyway: a connection that cannot send for that long is dead.
       uint32_t n = codec_encodeSimple(Session_txFree(self), PacketType_PINGREQ);
       if (n == 0) {
-#line 602 "ts-src/mqtt/session.ts"
         Session_logNum(self, LogLevel_WARN, "tx full, no PINGREQ", 0);
+#line 641 "ts-src/mqtt/session.ts"
       } else {
         self->txLen += n;
         self->lastTx = now;
@@ -509,16 +500,15 @@ void Session_tick(Session *self, uint32_t now) {
 
 // ---------------------------------------------------------------- API
 /** Next packet id: never 0, wraps after 65535, skips ids in use. */
-#line 619 "ts-src/mqtt/session.ts"
+#line 657 "ts-src/mqtt/session.ts"
 uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
     if (!Session_idInUse(self, self->lastId)) {
-#line 622 "ts-src/mqtt/session.ts"
       return self->lastId;
     }
   }
-#line 624 "ts-src/mqtt/session.ts"
+#line 662 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -531,30 +521,26 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   self->now = now;
   self->lastError = MGOS_MQTT_ERR_OK;
   if (qos > 2) {
-#line 635 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID, LogLevel_ERROR, "publish: bad QoS", topic, qos);
   }
-#line 636 "ts-src/mqtt/session.ts"
+#line 674 "ts-src/mqtt/session.ts"
   if (!topic_validTopicName(topic)) {
-#line 636 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID, LogLevel_ERROR, "publish: invalid topic name", topic, 0);
   }
-#line 637 "ts-src/mqtt/session.ts"
-  uint8_t q = (qos > self->cfg.maxQos) ? self->cfg.maxQos : qos;
+#line 675 "ts-src/mqtt/session.ts"
+  uint8_t q = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
   uint32_t size = codec_publishSize(topic.len, payload.len, q);
   if (size == 0) {
-#line 639 "ts-src/mqtt/session.ts"
     return Session_refuseSize(self, "publish: over the MQTT packet limit, can never be sent", topic, payload.len, session_MAX_PAYLOAD);
   }
-#line 640 "ts-src/mqtt/session.ts"
+#line 678 "ts-src/mqtt/session.ts"
   bool connected = self->state == SessionState_CONNECTED;
   if (q == 0) {
     // QoS 0 is not kept for a later connection (MQTT's "at most once").
     if (!connected) {
-#line 643 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED, LogLevel_DEBUG, "publish: QoS 0 while not connected", topic, 0);
     }
-#line 644 "ts-src/mqtt/session.ts"
+#line 682 "ts-src/mqtt/session.ts"
     if (!self->streaming && (Session_waitingToSend(self) == 0)) {
       uint32_t n = codec_encodePublish(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), topic, payload, 0, retain, false, 0);
       if (n > 0) {
@@ -565,17 +551,15 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     }
   }
   if (size > CONFIG_MGOS_MQTT_STORE_SIZE) {
-#line 653 "ts-src/mqtt/session.ts"
     return Session_refuseSize(self, "publish: larger than the outbox (MGOS_MQTT_STORE_SIZE), can never be sent", topic, size, CONFIG_MGOS_MQTT_STORE_SIZE);
   }
-#line 654 "ts-src/mqtt/session.ts"
+#line 692 "ts-src/mqtt/session.ts"
   if (!connected) {
     uint32_t limit = self->cfg.maxQueueLength;
     if (limit == 0) {
-#line 656 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED, LogLevel_DEBUG, "publish: offline and max_queue_length is 0", topic, 0);
     }
-#line 657 "ts-src/mqtt/session.ts"
+#line 695 "ts-src/mqtt/session.ts"
     while (Session_queuedCount(self) >= limit) {
       if (!self->cfg.dropOldest || !Session_dropOldestWaiting(self, MGOS_MQTT_DROP_QUEUE_FULL)) {
         self->roomWanted = true;
@@ -592,17 +576,15 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   }
   uint16_t id = Session_nextPacketId(self);
   if (id == 0) {
-#line 672 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_FULL, LogLevel_WARN, "publish: no packet id free", topic, 0);
   }
-#line 673 "ts-src/mqtt/session.ts"
+#line 711 "ts-src/mqtt/session.ts"
   OutMsg *r = &self->recs[self->recCount];
   uint32_t n = codec_encodePublish(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0));
   if (n == 0) {
-#line 675 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID, LogLevel_ERROR, "publish: encoding failed", topic, 0);
   }
-#line 676 "ts-src/mqtt/session.ts"
+#line 714 "ts-src/mqtt/session.ts"
   r->state = RecState_QUEUED;
   r->qos = q;
   r->packetId = id;
@@ -628,12 +610,11 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
 static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
   SessionStoreFn f = self->onStore;
   if (f == NULL || r->seq == 0) {
-#line 700 "ts-src/mqtt/session.ts"
     return;
   }
   // Only the state that matters after a restart: waiting for PUBCOMP, or not.
-#line 702 "ts-src/mqtt/session.ts"
-  uint8_t st = (r->state == RecState_WAIT_PUBCOMP) ? RecState_WAIT_PUBCOMP : RecState_QUEUED;
+#line 740 "ts-src/mqtt/session.ts"
+  uint8_t st = (RecState)((r->state == RecState_WAIT_PUBCOMP) ? RecState_WAIT_PUBCOMP : RecState_QUEUED);
   f(self, op, r->seq, session_storeMeta(st, r->qos, r->packetId), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len));
 }
 
@@ -645,16 +626,14 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   uint8_t qos = (uint8_t)((meta >> 16) & 0xff);
   uint16_t id = (uint16_t)meta;
   if ((((seq == 0 || id == 0) || (qos != 1 && qos != 2)) || self->recCount >= session_STORE_SLOTS) || Session_idInUse(self, id)) {
-#line 713 "ts-src/mqtt/session.ts"
     return false;
   }
-#line 714 "ts-src/mqtt/session.ts"
+#line 752 "ts-src/mqtt/session.ts"
   if (st == RecState_WAIT_PUBCOMP) {
     if (qos != 2 || data.len > 0) {
-#line 715 "ts-src/mqtt/session.ts"
       return false;
     }
-#line 716 "ts-src/mqtt/session.ts"
+#line 754 "ts-src/mqtt/session.ts"
   } else if (((st != RecState_QUEUED || data.len < 4) || (data.len > (CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed))) || ((rt_bytes_get(data, 0) >> 4) != PacketType_PUBLISH)) {
     return false;
   }
@@ -672,10 +651,9 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   self->storeUsed += data.len;
   self->recCount++;
   if (seq >= self->nextSeq) {
-#line 732 "ts-src/mqtt/session.ts"
-    self->nextSeq = (seq == 0xffffffffu) ? 1 : (seq + 1u);
+    self->nextSeq = (seq == 0xffffffffu) ? 1 : (seq + 1);
   }
-#line 733 "ts-src/mqtt/session.ts"
+#line 771 "ts-src/mqtt/session.ts"
   return true;
 }
 
@@ -705,25 +683,22 @@ static uint16_t Session_refuseSize(Session *self, const char *msg, rt_bytes topi
    *  A message needs publishSize() bytes: topic + payload + 4..9. */
 uint32_t Session_outboxRoom(Session *self) {
   if (self->recCount >= session_STORE_SLOTS) {
-#line 761 "ts-src/mqtt/session.ts"
     return 0;
   }
-#line 762 "ts-src/mqtt/session.ts"
+#line 800 "ts-src/mqtt/session.ts"
   if (self->state != SessionState_CONNECTED && (Session_queuedCount(self) >= self->cfg.maxQueueLength)) {
-#line 762 "ts-src/mqtt/session.ts"
     return 0;
   }
-#line 763 "ts-src/mqtt/session.ts"
+#line 801 "ts-src/mqtt/session.ts"
   return CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed;
 }
 
 /** OUTBOX_ROOM once room is back after a refusal for lack of it. */
 static void Session_maybeRoom(Session *self) {
   if (!self->roomWanted || (Session_outboxRoom(self) == 0)) {
-#line 768 "ts-src/mqtt/session.ts"
     return;
   }
-#line 769 "ts-src/mqtt/session.ts"
+#line 807 "ts-src/mqtt/session.ts"
   self->roomWanted = false;
   Session_emit(self, SessionEvent_OUTBOX_ROOM, NULL);
 }
@@ -734,11 +709,10 @@ static uint32_t Session_waitingToSend(Session *self) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state == RecState_QUEUED || r->unsent) {
-#line 778 "ts-src/mqtt/session.ts"
       n++;
     }
   }
-#line 780 "ts-src/mqtt/session.ts"
+#line 818 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -764,7 +738,7 @@ uint16_t Session_subscribe(Session *self, rt_bytes filter, uint8_t qos, int32_t 
   Sub *s = &self->subs[self->subCount];
   rt_copy_bytes(RT_BYTES(s->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, filter);
   s->filterLen = filter.len;
-  s->qos = (qos > self->cfg.maxQos) ? self->cfg.maxQos : qos;
+  s->qos = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
   s->granted = 0;
   s->tag = tag;
   s->state = SubState_SUB_PENDING;
@@ -781,15 +755,13 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
-#line 821 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 822 "ts-src/mqtt/session.ts"
+#line 860 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
-#line 822 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 823 "ts-src/mqtt/session.ts"
+#line 861 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
@@ -806,72 +778,69 @@ uint32_t Session_unsentBytes(Session *self) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state == RecState_QUEUED || (r->unsent && r->state != RecState_WAIT_PUBCOMP)) {
-#line 838 "ts-src/mqtt/session.ts"
       n += r->len - r->done;
     }
   }
-#line 840 "ts-src/mqtt/session.ts"
+#line 878 "ts-src/mqtt/session.ts"
   return n;
 }
 
 uint32_t Session_inflightCount(Session *self) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 845 "ts-src/mqtt/session.ts"
     if (self->recs[i].state >= RecState_WAIT_PUBACK) {
-#line 845 "ts-src/mqtt/session.ts"
       n++;
     }
   }
-#line 846 "ts-src/mqtt/session.ts"
+#line 884 "ts-src/mqtt/session.ts"
   return n;
 }
 
 uint32_t Session_queuedCount(Session *self) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 851 "ts-src/mqtt/session.ts"
     if (self->recs[i].state == RecState_QUEUED) {
-#line 851 "ts-src/mqtt/session.ts"
       n++;
     }
   }
-#line 852 "ts-src/mqtt/session.ts"
+#line 890 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 859 "ts-src/mqtt/session.ts"
+#line 897 "ts-src/mqtt/session.ts"
 void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
   self->now = now;
   if (data.len > 0) {
-#line 861 "ts-src/mqtt/session.ts"
     self->lastRx = now;
   }
-#line 862 "ts-src/mqtt/session.ts"
+#line 900 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while (off < data.len) {
     if (!Session_receiving(self) || self->epoch != ep) {
-#line 865 "ts-src/mqtt/session.ts"
       return;
     }
-#line 866 "ts-src/mqtt/session.ts"
+#line 904 "ts-src/mqtt/session.ts"
+    if (self->big != BigRx_NONE) {
+      // The rest of a large PUBLISH goes through without touching rx.
+      off += Session_bigFeed(self, rt_subarray(data, off, UINT32_MAX));
+      continue;
+    }
     uint32_t n = session_minU32(data.len - off, CONFIG_MGOS_MQTT_RX_BUF_SIZE - self->rxLen);
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), self->rxLen, rt_subarray(data, off, off + n));
     self->rxLen += n;
     off += n;
     Session_parse(self);
     if (!Session_receiving(self) || self->epoch != ep) {
-#line 871 "ts-src/mqtt/session.ts"
       return;
     }
     // The decoder rejects packets over the limit from their fixed header, so
     // a full buffer here means the limit exceeds the buffer: never wait forever.
-#line 874 "ts-src/mqtt/session.ts"
-    if (self->rxLen == CONFIG_MGOS_MQTT_RX_BUF_SIZE) {
+#line 917 "ts-src/mqtt/session.ts"
+    if (self->big == BigRx_NONE && self->rxLen == CONFIG_MGOS_MQTT_RX_BUF_SIZE) {
       Session_close(self, "rx buffer overflow");
       return;
     }
@@ -894,10 +863,19 @@ static void Session_parse(Session *self) {
   while (Session_receiving(self) && self->epoch == ep) {
     int32_t r = codec_decodeForClient(rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), Session_recvLimit(self), &self->pkt);
     if (r == 0) {
-#line 896 "ts-src/mqtt/session.ts"
       break;
     }
-#line 897 "ts-src/mqtt/session.ts"
+#line 940 "ts-src/mqtt/session.ts"
+    if ((r == (-DecodeErr_TOO_LARGE)) && self->pkt.type == PacketType_PUBLISH) {
+      // Too large to buffer, not malformed: stream it (the reference closed
+      // here, and a persistent session then got it again at every reconnect).
+      if (!Session_bigFromRx(self, start)) {
+        return;
+      }
+#line 944 "ts-src/mqtt/session.ts"
+      start = 0;
+      continue;
+    }
     if (r < 0) {
       Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
       Session_close(self, packet_decodeErrName((DecodeErr)(uint8_t)(-(int64_t)r)));
@@ -908,17 +886,242 @@ static void Session_parse(Session *self) {
   }
   // An event handler may have closed (and even reconnected): rx is not ours then.
   if (self->epoch != ep || start == 0) {
-#line 906 "ts-src/mqtt/session.ts"
     return;
   }
-#line 907 "ts-src/mqtt/session.ts"
+#line 957 "ts-src/mqtt/session.ts"
   uint32_t rest = self->rxLen - start;
   if (start > 0) {
-#line 908 "ts-src/mqtt/session.ts"
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
   }
-#line 909 "ts-src/mqtt/session.ts"
+#line 959 "ts-src/mqtt/session.ts"
   self->rxLen = rest;
+}
+
+// ---------------------------------------------------------------- large PUBLISH
+/** parse() met a PUBLISH over the limit at rx[start] (its fixed header is
+   *  complete). Moves it to rx[0] and streams what rx holds of it. True when
+   *  it ended there and the bytes after it are now rx[0, rxLen), to parse. */
+#line 967 "ts-src/mqtt/session.ts"
+static bool Session_bigFromRx(Session *self, uint32_t start) {
+  uint32_t ep = self->epoch;
+  uint32_t avail = self->rxLen - start;
+  rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
+  self->rxLen = 0;
+  if (self->state == SessionState_CONNECTING) {
+    Session_close(self, "packet before CONNACK");
+    return false;
+  }
+  Packet *p = &self->pkt;
+  self->big = BigRx_UNDECIDED;
+  self->bigPos = 0;
+  self->bigTotal = p->totalLen;
+  self->bigHdr = p->totalLen - p->remLen;
+  self->bigTopicEnd = 0;
+  self->bigIdEnd = 0;
+  self->bigId = 0;
+  self->rxPartOff = 0;
+  self->rxPartTotal = 0;
+  self->rxTopicLen = 0;
+  self->rxTake = false;
+  // In place: header bytes are "copied" onto themselves, fragments are views into rx.
+  uint32_t used = Session_bigFeed(self, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, avail));
+  if ((self->epoch != ep || !Session_receiving(self)) || self->big != BigRx_NONE) {
+    return false;
+  }
+#line 991 "ts-src/mqtt/session.ts"
+  rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), used, avail));
+  self->rxLen = avail - used;
+  return true;
+}
+
+/** Consumes the bytes of `d` that belong to the large PUBLISH; returns how
+   *  many. Its fixed header and topic length go to rx; the topic too when it
+   *  fits recvLimit() (else only its start, and the message is skipped); the
+   *  packet id is gathered byte by byte; the payload is passed on or dropped.
+   *  Stops early when a handler ended the connection. */
+static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
+  uint32_t ep = self->epoch;
+  uint32_t used = 0;
+  while (((used < d.len && self->big != BigRx_NONE) && self->epoch == ep) && Session_receiving(self)) {
+    uint32_t pos = self->bigPos;
+    rt_bytes rest = rt_subarray(d, used, UINT32_MAX);
+    uint32_t n = 0;
+    if (self->bigIdEnd == 0) {
+      n = session_minU32(rest.len, (self->bigHdr + 2u) - pos);
+      rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), pos, rt_subarray(rest, 0, n));
+      self->rxLen = pos + n;
+      self->bigPos = pos + n;
+      used += n;
+      if (self->bigPos == ((int64_t)self->bigHdr + 2)) {
+        Session_bigLayout(self);
+      }
+#line 1015 "ts-src/mqtt/session.ts"
+    } else if (pos < self->bigTopicEnd) {
+      n = session_minU32(rest.len, self->bigTopicEnd - pos);
+      uint32_t cap = Session_recvLimit(self);
+      if (pos < cap) {
+        uint32_t k = session_minU32(n, cap - pos);
+        rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), pos, rt_subarray(rest, 0, k));
+        self->rxLen = pos + k;
+      }
+      self->bigPos = pos + n;
+      used += n;
+      if (self->bigPos == self->bigIdEnd) {
+        Session_bigHeaderDone(self);
+      }
+#line 1026 "ts-src/mqtt/session.ts"
+    } else if (pos < self->bigIdEnd) {
+      n = 1;
+      self->bigId = (uint16_t)((self->bigId << 8) | rt_bytes_get(rest, 0));
+      self->bigPos = pos + 1;
+      used += 1;
+      if (self->bigPos == self->bigIdEnd) {
+        Session_bigHeaderDone(self);
+      }
+#line 1032 "ts-src/mqtt/session.ts"
+    } else {
+      // Counted as read before the handler runs: a connection it ends is
+      // cut after this fragment, not before.
+      n = session_minU32(rest.len, self->bigTotal - pos);
+      self->bigPos = pos + n;
+      used += n;
+      // Its last bytes: a QoS 2 id counts as received before the handler
+      // runs (as in onPublish), so a handler that ends the connection here
+      // does not get the broker's resend again.
+      if ((self->bigPos == self->bigTotal && self->pkt.qos == 2) && !Session_rxQos2Has(self, self->pkt.packetId)) {
+        Session_rxQos2Add(self, self->pkt.packetId);
+      }
+      if (self->big != BigRx_DISCARD) {
+        Session_bigPayload(self, rt_subarray(rest, 0, n), pos - self->bigIdEnd);
+      }
+    }
+    // Even when a handler called disconnect(): the message was read whole.
+#line 1047 "ts-src/mqtt/session.ts"
+    if (((self->big != BigRx_NONE && self->bigIdEnd > 0) && self->bigPos == self->bigTotal) && self->epoch == ep) {
+      Session_bigEnd(self);
+    }
+  }
+  return used;
+}
+
+/** A malformed large PUBLISH: the same close as parse() gives a small one. */
+static void Session_bigBad(Session *self, DecodeErr e) {
+  Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
+  self->big = BigRx_NONE;
+  Session_close(self, packet_decodeErrName(e));
+}
+
+/** The topic length is in: where the topic and the packet id end. */
+static void Session_bigLayout(Session *self) {
+  uint32_t h = self->bigHdr;
+  uint32_t tl = (uint32_t)((rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, h) << 8) | rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, rt_idx_add(h, 1)));
+  uint8_t qos = (uint8_t)((self->pkt.flags >> 1) & 3);
+  uint32_t rem = self->pkt.remLen;
+  if ((2u + tl) > rem) {
+    Session_bigBad(self, DecodeErr_STRING_OVERRUN);
+    return;
+  }
+  if (tl == 0) {
+    Session_bigBad(self, DecodeErr_EMPTY_TOPIC);
+    return;
+  }
+  uint32_t idLen = (uint32_t)((qos > 0) ? 2 : 0);
+  if (((2u + tl) + idLen) > rem) {
+    Session_bigBad(self, DecodeErr_BAD_LENGTH);
+    return;
+  }
+  self->rxTopicLen = tl;
+  self->bigTopicEnd = (h + 2u) + tl;
+  self->bigIdEnd = self->bigTopicEnd + idLen;
+}
+
+/** Topic and packet id are in: check them, then skip or offer the payload. */
+static void Session_bigHeaderDone(Session *self) {
+  Packet *p = &self->pkt;
+  uint8_t f = p->flags;
+  p->qos = (uint8_t)((f >> 1) & 3);
+  p->dup = (f & 0x8) != 0;
+  p->retain = (f & 0x1) != 0;
+  p->packetId = self->bigId;
+  p->payload = RT_NOBYTES;
+  bool whole = self->rxLen == self->bigTopicEnd;
+  uint32_t from = self->bigHdr + 2u;
+  p->topic = (self->rxLen > from) ? rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), from, self->rxLen) : RT_NOBYTES;
+  if (whole && !topic_validTopicName(p->topic)) {
+    Session_bigBad(self, (DecodeErr)(topic_validUtf8(p->topic) ? DecodeErr_TOPIC_WILDCARD : DecodeErr_BAD_UTF8));
+    return;
+  }
+  if (p->qos > 0 && self->bigId == 0) {
+    Session_bigBad(self, DecodeErr_ZERO_PACKET_ID);
+    return;
+  }
+  self->rxPartTotal = self->bigTotal - self->bigIdEnd;
+  if (p->qos == 2 && Session_rxQos2Has(self, self->bigId)) {
+    Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, self->bigId);
+    self->big = BigRx_DISCARD;
+    return;
+  }
+  if (!whole) {
+    // Cannot be matched against any filter: nobody can take it.
+    Session_bigSkip(self, "PUBLISH topic longer than the receive buffer, skipped", rt_i32_of(self->rxTopicLen));
+    return;
+  }
+  if (self->rxPartTotal == 0) {
+    Session_bigSkip(self, "PUBLISH larger than the receive buffer, skipped", 0);
+    return;
+  }
+  self->big = BigRx_UNDECIDED;
+}
+
+/** Drops the rest of the message; the log names the topic, the event too. */
+static void Session_bigSkip(Session *self, const char *why, int32_t num) {
+  self->big = BigRx_DISCARD;
+  Session_log(self, LogLevel_WARN, why, self->pkt.topic, num);
+  self->pkt.payload = RT_NOBYTES;
+  self->rxPartOff = 0;
+  Session_emit(self, SessionEvent_PUBLISH_SKIPPED, &self->pkt);
+}
+
+/** A fragment of the payload at offset `off`: offered to the handlers; when
+   *  nobody takes the first one, the message is skipped. */
+static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
+  uint32_t ep = self->epoch;
+  bool first = self->big == BigRx_UNDECIDED;
+  self->pkt.payload = frag;
+  self->rxPartOff = off;
+  Session_emit(self, SessionEvent_PUBLISH_PART, &self->pkt);
+  if (!first || self->epoch != ep) {
+    return;
+  }
+#line 1141 "ts-src/mqtt/session.ts"
+  if (self->rxTake) {
+    self->big = BigRx_DELIVER;
+#line 1142 "ts-src/mqtt/session.ts"
+  } else if (Session_receiving(self)) {
+    Session_bigSkip(self, "PUBLISH larger than the receive buffer, skipped", rt_i32_of(self->rxPartTotal));
+#line 1143 "ts-src/mqtt/session.ts"
+  } else {
+    self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
+  }
+}
+
+/** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
+   *  remembered only with the last byte, so a resend of a message cut off is
+   *  taken again). */
+#line 1149 "ts-src/mqtt/session.ts"
+static void Session_bigEnd(Session *self) {
+  Packet *p = &self->pkt;
+  self->big = BigRx_NONE;
+  self->rxLen = 0;
+  if (p->qos == 1) {
+    Session_queueAck(self, PacketType_PUBACK, p->packetId);
+  } else if (p->qos == 2) {
+    if (!Session_rxQos2Has(self, p->packetId)) {
+      Session_rxQos2Add(self, p->packetId);
+    }
+#line 1157 "ts-src/mqtt/session.ts"
+    Session_queueAck(self, PacketType_PUBREC, p->packetId);
+  }
 }
 
 static void Session_handle(Session *self, Packet *p) {
@@ -931,49 +1134,49 @@ static void Session_handle(Session *self, Packet *p) {
     Session_onConnack(self, p);
     break;
   }
-#line 921 "ts-src/mqtt/session.ts"
+#line 1170 "ts-src/mqtt/session.ts"
   case PacketType_PUBLISH: {
     Session_onPublish(self, p);
     break;
   }
-#line 924 "ts-src/mqtt/session.ts"
+#line 1173 "ts-src/mqtt/session.ts"
   case PacketType_PUBACK: {
     Session_onDone(self, p, RecState_WAIT_PUBACK, SessionEvent_PUBACK, "PUBACK: unexpected id");
     break;
   }
-#line 927 "ts-src/mqtt/session.ts"
+#line 1176 "ts-src/mqtt/session.ts"
   case PacketType_PUBREC: {
     Session_onPubrec(self, p);
     break;
   }
-#line 930 "ts-src/mqtt/session.ts"
+#line 1179 "ts-src/mqtt/session.ts"
   case PacketType_PUBREL: {
     Session_onPubrel(self, p);
     break;
   }
-#line 933 "ts-src/mqtt/session.ts"
+#line 1182 "ts-src/mqtt/session.ts"
   case PacketType_PUBCOMP: {
     Session_onDone(self, p, RecState_WAIT_PUBCOMP, SessionEvent_PUBCOMP, "PUBCOMP: unexpected id");
     break;
   }
-#line 936 "ts-src/mqtt/session.ts"
+#line 1185 "ts-src/mqtt/session.ts"
   case PacketType_SUBACK: {
     Session_onSuback(self, p);
     break;
   }
-#line 939 "ts-src/mqtt/session.ts"
+#line 1188 "ts-src/mqtt/session.ts"
   case PacketType_UNSUBACK: {
     Session_onUnsuback(self, p);
     break;
   }
-#line 942 "ts-src/mqtt/session.ts"
+#line 1191 "ts-src/mqtt/session.ts"
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
     Session_logNum(self, LogLevel_DEBUG, "PINGRESP", 0);
     Session_emit(self, SessionEvent_PINGRESP, p);
     break;
   }
-#line 947 "ts-src/mqtt/session.ts"
+#line 1196 "ts-src/mqtt/session.ts"
   default: {
     Session_close(self, "unexpected packet type");
     break;
@@ -981,7 +1184,7 @@ static void Session_handle(Session *self, Packet *p) {
   }
 }
 
-#line 953 "ts-src/mqtt/session.ts"
+#line 1202 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
     Session_close(self, "unexpected second CONNACK");
@@ -995,10 +1198,9 @@ static void Session_onConnack(Session *self, Packet *p) {
     Session_emit(self, SessionEvent_CONNACK, p);
     // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
     if (self->epoch == ep) {
-#line 965 "ts-src/mqtt/session.ts"
       Session_closeQuietly(self, why);
     }
-#line 966 "ts-src/mqtt/session.ts"
+#line 1215 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
@@ -1010,27 +1212,24 @@ static void Session_onConnack(Session *self, Packet *p) {
   self->wasConnected = true;
   // Without a stored session the server will not resend its QoS 2 messages.
   if (!p->sessionPresent) {
-#line 976 "ts-src/mqtt/session.ts"
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 979 "ts-src/mqtt/session.ts"
+#line 1228 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
-#line 981 "ts-src/mqtt/session.ts"
     return;
   }
-#line 982 "ts-src/mqtt/session.ts"
+#line 1231 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
-#line 983 "ts-src/mqtt/session.ts"
     Session_maybeRoom(self);
   }
 }
 
-#line 986 "ts-src/mqtt/session.ts"
+#line 1235 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   if (p->qos == 0) {
@@ -1041,10 +1240,9 @@ static void Session_onPublish(Session *self, Packet *p) {
     self->autoAck = true;
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch == ep && self->autoAck) {
-#line 995 "ts-src/mqtt/session.ts"
       Session_queueAck(self, PacketType_PUBACK, p->packetId);
     }
-#line 996 "ts-src/mqtt/session.ts"
+#line 1245 "ts-src/mqtt/session.ts"
     return;
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
@@ -1053,7 +1251,7 @@ static void Session_onPublish(Session *self, Packet *p) {
     Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
   } else {
     if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
-      Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, 0));
+      Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
       Session_rxQos2Remove(self, 0);
     }
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, p->packetId);
@@ -1061,18 +1259,16 @@ static void Session_onPublish(Session *self, Packet *p) {
     self->autoAck = true;
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch != ep) {
-#line 1011 "ts-src/mqtt/session.ts"
       return;
     }
-#line 1012 "ts-src/mqtt/session.ts"
+#line 1261 "ts-src/mqtt/session.ts"
     if (!self->autoAck) {
       // The application runs this exchange: it is not ours to remember.
       int32_t k = Session_rxQos2Index(self, p->packetId);
       if (k >= 0) {
-#line 1015 "ts-src/mqtt/session.ts"
         Session_rxQos2Remove(self, (uint32_t)k);
       }
-#line 1016 "ts-src/mqtt/session.ts"
+#line 1265 "ts-src/mqtt/session.ts"
       return;
     }
   }
@@ -1085,13 +1281,12 @@ static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev
   int32_t i = Session_findRec(self, p->packetId);
   // A record still streaming out was never whole on the wire: the ack is bogus.
   if ((i >= 0 && (self->recs[(uint32_t)i].state == waiting)) && (self->recs[(uint32_t)i].done == 0)) {
-#line 1027 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
+#line 1277 "ts-src/mqtt/session.ts"
   } else {
-#line 1028 "ts-src/mqtt/session.ts"
     Session_logNum(self, LogLevel_WARN, msg, p->packetId);
   }
-#line 1029 "ts-src/mqtt/session.ts"
+#line 1278 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, ev, p);
 }
 
@@ -1118,23 +1313,21 @@ static void Session_onPubrel(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
-#line 1054 "ts-src/mqtt/session.ts"
     Session_rxQos2Remove(self, (uint32_t)k);
+#line 1304 "ts-src/mqtt/session.ts"
   } else {
-#line 1055 "ts-src/mqtt/session.ts"
     Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
   }
-#line 1056 "ts-src/mqtt/session.ts"
+#line 1305 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B).
   if (self->epoch == ep && self->autoAck) {
-#line 1059 "ts-src/mqtt/session.ts"
     Session_queueAck(self, PacketType_PUBCOMP, p->packetId);
   }
 }
 
-#line 1062 "ts-src/mqtt/session.ts"
+#line 1311 "ts-src/mqtt/session.ts"
 static void Session_onSuback(Session *self, Packet *p) {
   self->evTag = -1;
   int32_t i = Session_findSub(self, p->packetId, SubState_SUB_SENT);
@@ -1145,10 +1338,9 @@ static void Session_onSuback(Session *self, Packet *p) {
     s->granted = (uint8_t)((p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80);
     self->evTag = s->tag;
     if (s->granted == 0x80) {
-#line 1071 "ts-src/mqtt/session.ts"
       Session_log(self, LogLevel_WARN, "subscription refused", Sub_view(s), s->tag);
     }
-#line 1072 "ts-src/mqtt/session.ts"
+#line 1321 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     Session_logNum(self, LogLevel_DEBUG, "SUBACK: unknown id", p->packetId);
@@ -1176,29 +1368,26 @@ static void Session_onUnsuback(Session *self, Packet *p) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1100 "ts-src/mqtt/session.ts"
+#line 1349 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpStream(self)) {
-#line 1101 "ts-src/mqtt/session.ts"
     return;
   }
-#line 1102 "ts-src/mqtt/session.ts"
+#line 1351 "ts-src/mqtt/session.ts"
   if (!Session_pumpAcksAndSubs(self)) {
-#line 1102 "ts-src/mqtt/session.ts"
     return;
   }
-#line 1103 "ts-src/mqtt/session.ts"
+#line 1352 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   uint32_t i = 0;
   while (i < self->recCount) {
     OutMsg *r = &self->recs[i];
     if (r->state == RecState_QUEUED && r->qos > 0) {
       if (inflight >= CONFIG_MGOS_MQTT_MAX_INFLIGHT) {
-#line 1108 "ts-src/mqtt/session.ts"
         return;
       }
-#line 1109 "ts-src/mqtt/session.ts"
-      r->state = (r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC;
+#line 1358 "ts-src/mqtt/session.ts"
+      r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       r->sent = false;
       r->unsent = true;
       inflight++;
@@ -1210,10 +1399,9 @@ static void Session_pump(Session *self) {
     if (r->state == RecState_WAIT_PUBCOMP) {
       uint32_t n = codec_encodeAck(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_PUBREL, r->packetId);
       if (n == 0) {
-#line 1120 "ts-src/mqtt/session.ts"
         return;
       }
-#line 1121 "ts-src/mqtt/session.ts"
+#line 1370 "ts-src/mqtt/session.ts"
       self->txLen += n;
       self->lastTx = self->now;
       r->sent = true;
@@ -1224,20 +1412,17 @@ static void Session_pump(Session *self) {
     uint32_t free = CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen;
     // Only a packet that can never fit tx whole is streamed; others wait for room.
     if (r->len > free && (r->len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
-#line 1130 "ts-src/mqtt/session.ts"
       return;
     }
-#line 1131 "ts-src/mqtt/session.ts"
+#line 1380 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
-#line 1131 "ts-src/mqtt/session.ts"
       return;
     }
-#line 1132 "ts-src/mqtt/session.ts"
+#line 1381 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
-#line 1132 "ts-src/mqtt/session.ts"
       Session_freeRec(self, i);
+#line 1382 "ts-src/mqtt/session.ts"
     } else {
-#line 1133 "ts-src/mqtt/session.ts"
       i++;
     }
   }
@@ -1245,7 +1430,7 @@ static void Session_pump(Session *self) {
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
-#line 1139 "ts-src/mqtt/session.ts"
+#line 1388 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   uint32_t at = self->txLen;
   uint32_t n = session_minU32(r->len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
@@ -1253,10 +1438,9 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
   rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), from, from + n));
   // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
   if (r->done == 0 && r->sent) {
-#line 1145 "ts-src/mqtt/session.ts"
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1146 "ts-src/mqtt/session.ts"
+#line 1395 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   r->done += n;
@@ -1274,27 +1458,23 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
 /** Continues the packet being streamed. False while it is not whole in tx. */
 static bool Session_pumpStream(Session *self) {
   if (!self->streaming) {
-#line 1162 "ts-src/mqtt/session.ts"
     return true;
   }
-#line 1163 "ts-src/mqtt/session.ts"
+#line 1412 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->done == 0) {
-#line 1165 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 1166 "ts-src/mqtt/session.ts"
+#line 1415 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
-#line 1166 "ts-src/mqtt/session.ts"
       return false;
     }
-#line 1167 "ts-src/mqtt/session.ts"
+#line 1416 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
-#line 1167 "ts-src/mqtt/session.ts"
       Session_freeRec(self, i);
     }
-#line 1168 "ts-src/mqtt/session.ts"
+#line 1417 "ts-src/mqtt/session.ts"
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
@@ -1306,45 +1486,40 @@ static bool Session_pumpStream(Session *self) {
    *  subscriptions. False when not connected or tx is full. */
 static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
-#line 1178 "ts-src/mqtt/session.ts"
     return false;
   }
-#line 1179 "ts-src/mqtt/session.ts"
+#line 1428 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = codec_encodeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     if (n == 0) {
-#line 1182 "ts-src/mqtt/session.ts"
       return false;
     }
-#line 1183 "ts-src/mqtt/session.ts"
+#line 1432 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
-    self->ackCount--;
+    self->ackCount = self->ackCount - 1u;
   }
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     bool sub = s->state == SubState_SUB_PENDING;
     if (!sub && s->state != SubState_UNSUB_PENDING) {
-#line 1191 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 1192 "ts-src/mqtt/session.ts"
+#line 1441 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
-#line 1192 "ts-src/mqtt/session.ts"
       s->packetId = Session_nextPacketId(self);
     }
-#line 1193 "ts-src/mqtt/session.ts"
+#line 1442 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = sub ? codec_encodeSubscribe(free, s->packetId, filter, s->qos) : codec_encodeUnsubscribe(free, s->packetId, filter);
     if (n == 0) {
-#line 1196 "ts-src/mqtt/session.ts"
       return false;
     }
-#line 1197 "ts-src/mqtt/session.ts"
-    s->state = sub ? SubState_SUB_SENT : SubState_UNSUB_SENT;
+#line 1446 "ts-src/mqtt/session.ts"
+    s->state = (SubState)(sub ? SubState_SUB_SENT : SubState_UNSUB_SENT);
     self->txLen += n;
     self->lastTx = self->now;
   }
@@ -1364,7 +1539,7 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 
 // ---------------------------------------------------------------- helpers
 /** The free part of tx for a new packet (none while a packet streams in). */
-#line 1218 "ts-src/mqtt/session.ts"
+#line 1467 "ts-src/mqtt/session.ts"
 rt_bytes Session_txFree(Session *self) {
   return self->streaming ? RT_NOBYTES : rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
 }
@@ -1372,23 +1547,21 @@ rt_bytes Session_txFree(Session *self) {
 static void Session_emit(Session *self, int32_t ev, Packet *p) {
   SessionEventFn f = self->onEvent;
   if (f != NULL) {
-#line 1224 "ts-src/mqtt/session.ts"
     f(self, ev, p, self->ud);
   }
 }
 
-#line 1227 "ts-src/mqtt/session.ts"
+#line 1476 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
   if (self->epoch == ep) {
-#line 1230 "ts-src/mqtt/session.ts"
     Session_pump(self);
   }
 }
 
 /** log() without a detail. */
-#line 1234 "ts-src/mqtt/session.ts"
+#line 1483 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -1396,14 +1569,33 @@ static void Session_logNum(Session *self, int32_t level, const char *msg, int32_
 static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   SessionLogFn f = self->onLog;
   if (f != NULL) {
-#line 1240 "ts-src/mqtt/session.ts"
     f(self, level, msg, detail, num);
   }
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 1244 "ts-src/mqtt/session.ts"
+#line 1493 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
+  // A message cut off while a handler took its fragments: a last PART with
+  // no data tells it the rest will not come (the broker resends QoS 1/2
+  // whole). First, while the state is still the old one: a handler that
+  // reconnects from CLOSE must not have this event come after it.
+  bool taken = self->big == BigRx_DELIVER || (self->big == BigRx_UNDECIDED && self->rxTake);
+  // (Ended inside its last fragment: it was delivered whole, no cut.)
+  if (taken && self->bigPos < self->bigTotal) {
+    uint32_t ep = self->epoch;
+    self->big = BigRx_NONE;
+    self->pkt.payload = RT_NOBYTES;
+    self->rxPartOff = self->bigPos - self->bigIdEnd;
+    Session_emit(self, SessionEvent_PUBLISH_PART, &self->pkt);
+    // The handler ended the connection itself (and CLOSE went), maybe even
+    // started a new one: nothing of the old one is left to settle.
+    if (self->epoch != ep) {
+      return;
+    }
+  }
+#line 1510 "ts-src/mqtt/session.ts"
+  self->big = BigRx_NONE;
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
   self->epoch++;
@@ -1415,10 +1607,9 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
   self->pingOutstanding = false;
   self->streaming = false;
   for (uint32_t k = 0; k < self->recCount; k++) {
-#line 1255 "ts-src/mqtt/session.ts"
     self->recs[k].done = 0;
   }
-#line 1256 "ts-src/mqtt/session.ts"
+#line 1522 "ts-src/mqtt/session.ts"
   bool clean = self->cfg.cleanSession;
   // Subscriptions are all sent again after the next CONNACK.
   for (uint32_t i = 0; i < self->subCount; i++) {
@@ -1447,82 +1638,72 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         continue;
       }
       if (clean) {
-#line 1283 "ts-src/mqtt/session.ts"
         r->state = RecState_QUEUED;
+#line 1550 "ts-src/mqtt/session.ts"
       } else {
-#line 1284 "ts-src/mqtt/session.ts"
         r->unsent = true;
       }
     }
-#line 1286 "ts-src/mqtt/session.ts"
+#line 1552 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
-#line 1288 "ts-src/mqtt/session.ts"
     self->rxQos2Count = 0;
   }
-#line 1289 "ts-src/mqtt/session.ts"
+#line 1555 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
 
 static bool Session_idInUse(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 1294 "ts-src/mqtt/session.ts"
     if (self->recs[i].packetId == id) {
-#line 1294 "ts-src/mqtt/session.ts"
       return true;
     }
   }
-#line 1295 "ts-src/mqtt/session.ts"
+#line 1561 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
-#line 1295 "ts-src/mqtt/session.ts"
     if (self->subs[i].packetId == id) {
-#line 1295 "ts-src/mqtt/session.ts"
       return true;
     }
   }
-#line 1296 "ts-src/mqtt/session.ts"
+#line 1562 "ts-src/mqtt/session.ts"
   return false;
 }
 
 static int32_t Session_findRec(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     if (self->recs[i].packetId == id && self->recs[i].state >= RecState_WAIT_PUBACK) {
-#line 1301 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 1303 "ts-src/mqtt/session.ts"
+#line 1569 "ts-src/mqtt/session.ts"
   return -1;
 }
 
 static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id && self->subs[i].state == state) {
-#line 1308 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 1310 "ts-src/mqtt/session.ts"
+#line 1576 "ts-src/mqtt/session.ts"
   return -1;
 }
 
 /** The topic of a stored PUBLISH, for logs. */
 static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
-#line 1315 "ts-src/mqtt/session.ts"
     return RT_NOBYTES;
   }
-#line 1316 "ts-src/mqtt/session.ts"
+#line 1582 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   // Skip the fixed header: type byte and the remaining length's 1..4 bytes.
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
-#line 1319 "ts-src/mqtt/session.ts"
     k++;
   }
-#line 1320 "ts-src/mqtt/session.ts"
+#line 1586 "ts-src/mqtt/session.ts"
   k++;
   uint32_t tl = (uint32_t)((rt_bytes_get(m, k) << 8) | rt_bytes_get(m, rt_idx_add(k, 1)));
   return rt_subarray(m, k + 2u, (k + 2u) + tl);
@@ -1535,10 +1716,9 @@ static bool Session_dropOldestWaiting(Session *self, uint8_t reason) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state != RecState_QUEUED || r->done > 0) {
-#line 1331 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 1332 "ts-src/mqtt/session.ts"
+#line 1598 "ts-src/mqtt/session.ts"
     uint16_t id = r->packetId;
     Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", Session_recTopic(self, r), id);
     self->evDropId = id;
@@ -1566,11 +1746,10 @@ static bool Session_dropOldestWaiting(Session *self, uint8_t reason) {
 static rt_bytes Session_recPayload(Session *self, OutMsg *r) {
   rt_bytes t = Session_recTopic(self, r);
   if (r->len < 4) {
-#line 1358 "ts-src/mqtt/session.ts"
     return RT_NOBYTES;
   }
   // The topic view starts inside the store: the payload follows it (and the id for QoS > 0).
-#line 1360 "ts-src/mqtt/session.ts"
+#line 1626 "ts-src/mqtt/session.ts"
   uint32_t topicEnd = Session_topicOffset(self, r) + t.len;
   uint32_t start = topicEnd + (uint32_t)((r->qos > 0) ? 2 : 0);
   return rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off + start, r->off + r->len);
@@ -1581,20 +1760,18 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
-#line 1369 "ts-src/mqtt/session.ts"
     k++;
   }
-#line 1370 "ts-src/mqtt/session.ts"
+#line 1636 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
 /** Gives a record's PUBLISH bytes back to the store (compacting it). */
 static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
-#line 1375 "ts-src/mqtt/session.ts"
     return;
   }
-#line 1376 "ts-src/mqtt/session.ts"
+#line 1642 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -1605,23 +1782,21 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *o = &self->recs[i];
     if (o->len > 0 && o->off > off) {
-#line 1385 "ts-src/mqtt/session.ts"
       o->off = o->off - len;
     }
   }
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 1390 "ts-src/mqtt/session.ts"
+#line 1656 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
-#line 1393 "ts-src/mqtt/session.ts"
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 1394 "ts-src/mqtt/session.ts"
-  self->recCount--;
+#line 1660 "ts-src/mqtt/session.ts"
+  self->recCount = self->recCount - 1u;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
   last->packetId = 0;
@@ -1632,11 +1807,10 @@ static void Session_freeRec(Session *self, uint32_t i) {
 /** Removes subscription i, keeping the others in the order they were added. */
 static void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
-#line 1404 "ts-src/mqtt/session.ts"
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
   }
-#line 1405 "ts-src/mqtt/session.ts"
-  self->subCount--;
+#line 1671 "ts-src/mqtt/session.ts"
+  self->subCount = self->subCount - 1u;
   Sub *last = &self->subs[self->subCount];
   last->state = SubState_FREE;
   last->packetId = 0;
@@ -1645,13 +1819,11 @@ static void Session_freeSub(Session *self, uint32_t i) {
 
 static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->rxQos2Count; i++) {
-#line 1413 "ts-src/mqtt/session.ts"
     if (rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) == id) {
-#line 1413 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 1414 "ts-src/mqtt/session.ts"
+#line 1680 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1659,11 +1831,21 @@ static bool Session_rxQos2Has(Session *self, uint16_t id) {
   return Session_rxQos2Index(self, id) >= 0;
 }
 
+/** Remembers an incoming QoS 2 id until its PUBREL (the oldest goes when
+   *  full), for large messages (onPublish does the same inline). */
+static void Session_rxQos2Add(Session *self, uint16_t id) {
+  if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
+    Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
+    Session_rxQos2Remove(self, 0);
+  }
+  rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
+  self->rxQos2Count++;
+}
+
 static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
-#line 1422 "ts-src/mqtt/session.ts"
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 1423 "ts-src/mqtt/session.ts"
-  self->rxQos2Count--;
+#line 1700 "ts-src/mqtt/session.ts"
+  self->rxQos2Count = self->rxQos2Count - 1u;
 }

@@ -19,7 +19,6 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** Known client bugs fixed in parallel: the flows that fail only because of them. */
 export const TODO = {
   aclSuback: "seen in this run: mosquitto 2.0.11 answers the ACL-denied SUBSCRIBE with the QoS granted (it filters the messages instead), and the client now reports exactly what came (qos=1, rc=01); the profile expects 0x80",
-  rxlarge: "issue 12 (4): a PUBLISH larger than the 3 KiB receive buffer closes the connection",
   txlarge: "by design with the defaults (docs/delivery.md): a message larger than the outbox (MGOS_MQTT_STORE_SIZE, 4 KiB) is refused, MGOS_MQTT_ERR_TOO_BIG",
   qos2puback: "found by this tier (not filed yet): a PUBACK answering a QoS 2 PUBLISH (RabbitMQ) leaves the message in flight, so the window fills",
 };
@@ -406,14 +405,29 @@ export function flowSuite(id: BrokerId): void {
   });
 
   if (id !== "mosquitto-strict") {
-    flow("large: a 20 KiB message to the device", opts(40_000, TODO.rxlarge), async () => {
+    flow("large: a 20 KiB message to the device, in fragments (MGOS_MQTT_SUB_FRAGMENTS)", opts(40_000), async () => {
       const topic = uniq("big-in");
       const d = dev("bigin");
+      await d.connected();
+      await d.cmd(`subfrag 1 ${topic}`, /^subfrag 1$/m);
+      await sleep(1000);
+      await pub(b, topic, "z".repeat(20 * 1024), 1);
+      await d.wait(new RegExp(`^joined qos=1 len=${20 * 1024} frags=\\d+ topic=${topic} bad=0$`, "m"));
+      assert.doesNotMatch(d.out, /^ev 5$/m);
+      await d.stop();
+    });
+
+    flow("large: a 20 KiB message to a plain subscription is skipped and acknowledged, the connection stays", opts(40_000), async () => {
+      const topic = uniq("big-skip");
+      const d = dev("bigskip");
       await d.connected();
       d.send(`sub 1 ${topic}`);
       await sleep(1000);
       await pub(b, topic, "z".repeat(20 * 1024), 1);
-      await d.wait(new RegExp(`^msg qos=1 len=${20 * 1024} topic=${topic} `, "m"));
+      await d.wait(new RegExp(`^skipped len=${20 * 1024} topic=${topic}$`, "m"));
+      // The connection is still usable: a small message after it arrives.
+      await pub(b, topic, "after", 1);
+      await d.wait(new RegExp(`^msg qos=1 len=5 topic=${topic} payload=after$`, "m"));
       assert.doesNotMatch(d.out, /^ev 5$/m);
       await d.stop();
     });

@@ -11,6 +11,7 @@
 #include "session.h"
 
 static Session s;
+static bool take; /* F 1: the app takes the fragments of large PUBLISHes */
 static char line[65536];
 static uint8_t buf[3][16384];
 
@@ -65,6 +66,7 @@ static void on_event(Session *ss, int32_t ev, Packet *p, void *ud) {
     fputs(" null", stdout);
   }
   printf(" tag=%d was=%d reason=%s", (int) ss->evTag, ss->wasConnected ? 1 : 0, ss->closeReason);
+  if (ev == 230 || ev == 231) printf(" part=%u/%u/%u", (unsigned) ss->rxPartOff, (unsigned) ss->rxPartTotal, (unsigned) ss->rxTopicLen);
   if (ev == 240) {
     printf(" drop=%u,%u,%u,", (unsigned) ss->evDropId, (unsigned) ss->evDropQos, (unsigned) ss->evDropReason);
     put_hex(ss->evDropTopic.p, ss->evDropTopic.len);
@@ -72,6 +74,7 @@ static void on_event(Session *ss, int32_t ev, Packet *p, void *ud) {
     put_hex(ss->evDropPayload.p, ss->evDropPayload.len);
   }
   putchar('\n');
+  if (ev == 230 && take) ss->rxTake = true;
 }
 
 static void on_log(Session *ss, int32_t level, const char *msg, rt_bytes detail, int32_t num_) {
@@ -97,10 +100,10 @@ static void session_defaults(Session *x) {
 }
 
 static void status(void) {
-  printf("Q st=%u unsent=%u infl=%u queued=%u close=%d rx=%u store=%u subs=%u room=%u stream=%d\n", (unsigned) s.state,
+  printf("Q st=%u unsent=%u infl=%u queued=%u close=%d rx=%u store=%u subs=%u big=%u pos=%u room=%u stream=%d\n", (unsigned) s.state,
          (unsigned) Session_unsentBytes(&s), (unsigned) Session_inflightCount(&s), (unsigned) Session_queuedCount(&s),
          Session_wantsClose(&s) ? 1 : 0, (unsigned) s.rxLen, (unsigned) s.storeUsed, (unsigned) s.subCount,
-         (unsigned) Session_outboxRoom(&s), s.streaming ? 1 : 0);
+         (unsigned) s.big, (unsigned) s.bigPos, (unsigned) Session_outboxRoom(&s), s.streaming ? 1 : 0);
 }
 
 int main(void) {
@@ -112,8 +115,12 @@ int main(void) {
     char *a[9] = {0};
     for (int i = 0; i < 9; i++) a[i] = strtok(NULL, " ");
     switch (op[0]) {
+      case 'F':
+        take = num(a[0]) != 0;
+        break;
       case 'N': /* N keepAlive clean maxQos recvLimit maxQueue clientId user pass dropOldest */
         session_defaults(&s);
+        take = false;
         s.onEvent = on_event;
         s.onLog = on_log;
         s.onStore = on_store;
