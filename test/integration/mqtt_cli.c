@@ -152,6 +152,8 @@ static void slow_tick(void) {
       printf("slow done accepted=%d refused=%d\n", s_slow.acc, s_slow.ref);
     }
   }
+}
+
 static void print_skipped(const char *who, int ev, void *ev_data) {
   struct mg_mqtt_message *m = (struct mg_mqtt_message *) ev_data;
   if (ev != MG_EV_MQTT_PUBLISH_SKIPPED || m == NULL) return;
@@ -169,14 +171,13 @@ static void on_global(struct mg_connection *nc, int ev, void *ev_data, void *ud)
            (int) d->topic.len, d->topic.p, (int) d->payload.len, d->payload.p);
     return;
   }
-  print_ev("ev", ev, ev_data);
+  if (ev != MG_EV_MQTT_PUBLISH_SKIPPED) print_ev("ev", ev, ev_data);
+  print_skipped("global", ev, ev_data);
   if (ev == MG_EV_MQTT_CONNACK && s_connack_burst.n > 0) {
     burst("connack-burst", s_connack_burst.n, s_connack_burst.qos, s_connack_burst.topic);
     s_connack_burst.n = 0;
   }
   if (ev == MGOS_MQTT_EV_OUTBOX_ROOM || ev == MG_EV_MQTT_CONNACK) flood_some();
-  if (ev != MG_EV_MQTT_PUBLISH_SKIPPED) print_ev("ev", ev, ev_data);
-  print_skipped("global", ev, ev_data);
 }
 
 static void on_topic(struct mg_connection *nc, int ev, void *ev_data, void *ud) {
