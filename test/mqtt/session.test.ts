@@ -223,12 +223,29 @@ test("QoS 2 out: PUBLISH -> PUBREC -> PUBREL -> PUBCOMP", () => {
   p.ack(T.PUBCOMP, id);
   assert.equal(p.s.inflightCount(), 0);
   assert.deepEqual(p.events.map((e) => e.ev), [E.CONNACK, E.PUBREC, E.PUBREC, E.PUBCOMP]);
-  // PUBACK for a QoS 2 message is a mismatch: logged, record kept
+  // PUBACK for a QoS 2 message awaiting PUBREC (RabbitMQ downgrades to QoS 1):
+  // the server has it, the record ends with a warning and the PUBACK event
   const id2 = p.s.publish(bytes("x/y"), bytes("2"), 2, false, 0);
   p.pull();
   p.ack(T.PUBACK, id2);
+  assert.equal(p.s.inflightCount(), 0);
+  assert.match(p.logs.at(-1)!.msg, /PUBACK for a QoS 2 message/);
+  assert.deepEqual(p.evs(E.PUBACK).map((e) => e.packetId), [id2]);
+  // ... but not once PUBREC came (then only PUBCOMP ends it)
+  const id3 = p.s.publish(bytes("x/y"), bytes("3"), 2, false, 0);
+  p.pull();
+  p.ack(T.PUBREC, id3);
+  p.pull();
+  p.ack(T.PUBACK, id3);
   assert.equal(p.s.inflightCount(), 1);
-  assert.match(p.logs.at(-1)!.msg, /PUBACK/);
+  assert.match(p.logs.at(-1)!.msg, /PUBACK: unexpected id/);
+  // 12 in a row, each answered with PUBACK: none stays in flight, the window never fills
+  for (let k = 0; k < 12; k++) {
+    const idk = p.s.publish(bytes("x/y"), bytes("k"), 2, false, 0);
+    assert.ok(idk > 0);
+    for (const m of p.pull()) if (m.type === T.PUBLISH) p.ack(T.PUBACK, m.packetId);
+  }
+  assert.equal(p.s.inflightCount(), 1);
 });
 
 test("QoS 0 and 1 in: delivered, QoS 1 acknowledged", () => {

@@ -1273,8 +1273,18 @@ export class Session {
   private onDone(p: Packet, waiting: u8, ev: i32, msg: string): void {
     const i: i32 = this.findRec(p.packetId);
     // A record still streaming out was never whole on the wire: the ack is bogus.
-    if (i >= 0 && this.recs[i].state === waiting && this.recs[i].done === 0) this.freeRec(u32(i));
-    else this.logNum(LogLevel.WARN, msg, i32(p.packetId));
+    if (i >= 0 && this.recs[i].state === waiting && this.recs[i].done === 0) {
+      this.freeRec(u32(i));
+    } else if (i >= 0 && waiting === RecState.WAIT_PUBACK && this.recs[i].state === RecState.WAIT_PUBREC &&
+               this.recs[i].done === 0) {
+      // A PUBACK for a QoS 2 PUBLISH: the server took it at QoS 1 (RabbitMQ
+      // does; MQTT 3.1.1 4.3.3 wants PUBREC). It has the message, so the
+      // exchange is over; keeping the record would only fill the window.
+      this.logNum(LogLevel.WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", i32(p.packetId));
+      this.freeRec(u32(i));
+    } else {
+      this.logNum(LogLevel.WARN, msg, i32(p.packetId));
+    }
     this.emitThenPump(ev, p);
   }
 

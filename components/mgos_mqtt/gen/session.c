@@ -1282,11 +1282,16 @@ static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev
   // A record still streaming out was never whole on the wire: the ack is bogus.
   if ((i >= 0 && (self->recs[(uint32_t)i].state == waiting)) && (self->recs[(uint32_t)i].done == 0)) {
     Session_freeRec(self, (uint32_t)i);
-#line 1277 "ts-src/mqtt/session.ts"
+  } else if (((i >= 0 && waiting == RecState_WAIT_PUBACK) && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) && (self->recs[(uint32_t)i].done == 0)) {
+    // A PUBACK for a QoS 2 PUBLISH: the server took it at QoS 1 (RabbitMQ
+    // does; MQTT 3.1.1 4.3.3 wants PUBREC). It has the message, so the
+    // exchange is over; keeping the record would only fill the window.
+#line 1283 "ts-src/mqtt/session.ts"
+    Session_logNum(self, LogLevel_WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", p->packetId);
+    Session_freeRec(self, (uint32_t)i);
   } else {
     Session_logNum(self, LogLevel_WARN, msg, p->packetId);
   }
-#line 1278 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, ev, p);
 }
 
@@ -1314,11 +1319,11 @@ static void Session_onPubrel(Session *self, Packet *p) {
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
     Session_rxQos2Remove(self, (uint32_t)k);
-#line 1304 "ts-src/mqtt/session.ts"
+#line 1314 "ts-src/mqtt/session.ts"
   } else {
     Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
   }
-#line 1305 "ts-src/mqtt/session.ts"
+#line 1315 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B).
@@ -1327,7 +1332,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
   }
 }
 
-#line 1311 "ts-src/mqtt/session.ts"
+#line 1321 "ts-src/mqtt/session.ts"
 static void Session_onSuback(Session *self, Packet *p) {
   self->evTag = -1;
   int32_t i = Session_findSub(self, p->packetId, SubState_SUB_SENT);
@@ -1340,7 +1345,7 @@ static void Session_onSuback(Session *self, Packet *p) {
     if (s->granted == 0x80) {
       Session_log(self, LogLevel_WARN, "subscription refused", Sub_view(s), s->tag);
     }
-#line 1321 "ts-src/mqtt/session.ts"
+#line 1331 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     Session_logNum(self, LogLevel_DEBUG, "SUBACK: unknown id", p->packetId);
@@ -1368,16 +1373,16 @@ static void Session_onUnsuback(Session *self, Packet *p) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1349 "ts-src/mqtt/session.ts"
+#line 1359 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpStream(self)) {
     return;
   }
-#line 1351 "ts-src/mqtt/session.ts"
+#line 1361 "ts-src/mqtt/session.ts"
   if (!Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1352 "ts-src/mqtt/session.ts"
+#line 1362 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   uint32_t i = 0;
   while (i < self->recCount) {
@@ -1386,7 +1391,7 @@ static void Session_pump(Session *self) {
       if (inflight >= CONFIG_MGOS_MQTT_MAX_INFLIGHT) {
         return;
       }
-#line 1358 "ts-src/mqtt/session.ts"
+#line 1368 "ts-src/mqtt/session.ts"
       r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       r->sent = false;
       r->unsent = true;
@@ -1401,7 +1406,7 @@ static void Session_pump(Session *self) {
       if (n == 0) {
         return;
       }
-#line 1370 "ts-src/mqtt/session.ts"
+#line 1380 "ts-src/mqtt/session.ts"
       self->txLen += n;
       self->lastTx = self->now;
       r->sent = true;
@@ -1414,14 +1419,14 @@ static void Session_pump(Session *self) {
     if (r->len > free && (r->len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1380 "ts-src/mqtt/session.ts"
+#line 1390 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
-#line 1381 "ts-src/mqtt/session.ts"
+#line 1391 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
-#line 1382 "ts-src/mqtt/session.ts"
+#line 1392 "ts-src/mqtt/session.ts"
     } else {
       i++;
     }
@@ -1430,7 +1435,7 @@ static void Session_pump(Session *self) {
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
-#line 1388 "ts-src/mqtt/session.ts"
+#line 1398 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   uint32_t at = self->txLen;
   uint32_t n = session_minU32(r->len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
@@ -1440,7 +1445,7 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
   if (r->done == 0 && r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1395 "ts-src/mqtt/session.ts"
+#line 1405 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   r->done += n;
@@ -1460,21 +1465,21 @@ static bool Session_pumpStream(Session *self) {
   if (!self->streaming) {
     return true;
   }
-#line 1412 "ts-src/mqtt/session.ts"
+#line 1422 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->done == 0) {
       continue;
     }
-#line 1415 "ts-src/mqtt/session.ts"
+#line 1425 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return false;
     }
-#line 1416 "ts-src/mqtt/session.ts"
+#line 1426 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
-#line 1417 "ts-src/mqtt/session.ts"
+#line 1427 "ts-src/mqtt/session.ts"
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
@@ -1488,14 +1493,14 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1428 "ts-src/mqtt/session.ts"
+#line 1438 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = codec_encodeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     if (n == 0) {
       return false;
     }
-#line 1432 "ts-src/mqtt/session.ts"
+#line 1442 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -1507,18 +1512,18 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1441 "ts-src/mqtt/session.ts"
+#line 1451 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1442 "ts-src/mqtt/session.ts"
+#line 1452 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = sub ? codec_encodeSubscribe(free, s->packetId, filter, s->qos) : codec_encodeUnsubscribe(free, s->packetId, filter);
     if (n == 0) {
       return false;
     }
-#line 1446 "ts-src/mqtt/session.ts"
+#line 1456 "ts-src/mqtt/session.ts"
     s->state = (SubState)(sub ? SubState_SUB_SENT : SubState_UNSUB_SENT);
     self->txLen += n;
     self->lastTx = self->now;
@@ -1539,7 +1544,7 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 
 // ---------------------------------------------------------------- helpers
 /** The free part of tx for a new packet (none while a packet streams in). */
-#line 1467 "ts-src/mqtt/session.ts"
+#line 1477 "ts-src/mqtt/session.ts"
 rt_bytes Session_txFree(Session *self) {
   return self->streaming ? RT_NOBYTES : rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
 }
@@ -1551,7 +1556,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 1476 "ts-src/mqtt/session.ts"
+#line 1486 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -1561,7 +1566,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. */
-#line 1483 "ts-src/mqtt/session.ts"
+#line 1493 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -1574,7 +1579,7 @@ static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes 
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 1493 "ts-src/mqtt/session.ts"
+#line 1503 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -1594,7 +1599,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 1510 "ts-src/mqtt/session.ts"
+#line 1520 "ts-src/mqtt/session.ts"
   self->big = BigRx_NONE;
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
@@ -1609,7 +1614,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
   for (uint32_t k = 0; k < self->recCount; k++) {
     self->recs[k].done = 0;
   }
-#line 1522 "ts-src/mqtt/session.ts"
+#line 1532 "ts-src/mqtt/session.ts"
   bool clean = self->cfg.cleanSession;
   // Subscriptions are all sent again after the next CONNACK.
   for (uint32_t i = 0; i < self->subCount; i++) {
@@ -1639,18 +1644,18 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       }
       if (clean) {
         r->state = RecState_QUEUED;
-#line 1550 "ts-src/mqtt/session.ts"
+#line 1560 "ts-src/mqtt/session.ts"
       } else {
         r->unsent = true;
       }
     }
-#line 1552 "ts-src/mqtt/session.ts"
+#line 1562 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 1555 "ts-src/mqtt/session.ts"
+#line 1565 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -1661,13 +1666,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 1561 "ts-src/mqtt/session.ts"
+#line 1571 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 1562 "ts-src/mqtt/session.ts"
+#line 1572 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -1677,7 +1682,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 1569 "ts-src/mqtt/session.ts"
+#line 1579 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1687,7 +1692,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 1576 "ts-src/mqtt/session.ts"
+#line 1586 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1696,14 +1701,14 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 1582 "ts-src/mqtt/session.ts"
+#line 1592 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   // Skip the fixed header: type byte and the remaining length's 1..4 bytes.
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 1586 "ts-src/mqtt/session.ts"
+#line 1596 "ts-src/mqtt/session.ts"
   k++;
   uint32_t tl = (uint32_t)((rt_bytes_get(m, k) << 8) | rt_bytes_get(m, rt_idx_add(k, 1)));
   return rt_subarray(m, k + 2u, (k + 2u) + tl);
@@ -1718,7 +1723,7 @@ static bool Session_dropOldestWaiting(Session *self, uint8_t reason) {
     if (r->state != RecState_QUEUED || r->done > 0) {
       continue;
     }
-#line 1598 "ts-src/mqtt/session.ts"
+#line 1608 "ts-src/mqtt/session.ts"
     uint16_t id = r->packetId;
     Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", Session_recTopic(self, r), id);
     self->evDropId = id;
@@ -1749,7 +1754,7 @@ static rt_bytes Session_recPayload(Session *self, OutMsg *r) {
     return RT_NOBYTES;
   }
   // The topic view starts inside the store: the payload follows it (and the id for QoS > 0).
-#line 1626 "ts-src/mqtt/session.ts"
+#line 1636 "ts-src/mqtt/session.ts"
   uint32_t topicEnd = Session_topicOffset(self, r) + t.len;
   uint32_t start = topicEnd + (uint32_t)((r->qos > 0) ? 2 : 0);
   return rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off + start, r->off + r->len);
@@ -1762,7 +1767,7 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 1636 "ts-src/mqtt/session.ts"
+#line 1646 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -1771,7 +1776,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
     return;
   }
-#line 1642 "ts-src/mqtt/session.ts"
+#line 1652 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -1788,14 +1793,14 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 1656 "ts-src/mqtt/session.ts"
+#line 1666 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 1660 "ts-src/mqtt/session.ts"
+#line 1670 "ts-src/mqtt/session.ts"
   self->recCount = self->recCount - 1u;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -1809,7 +1814,7 @@ static void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
   }
-#line 1671 "ts-src/mqtt/session.ts"
+#line 1681 "ts-src/mqtt/session.ts"
   self->subCount = self->subCount - 1u;
   Sub *last = &self->subs[self->subCount];
   last->state = SubState_FREE;
@@ -1823,7 +1828,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 1680 "ts-src/mqtt/session.ts"
+#line 1690 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1846,6 +1851,6 @@ static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 1700 "ts-src/mqtt/session.ts"
+#line 1710 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
 }

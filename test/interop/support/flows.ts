@@ -16,11 +16,8 @@ import { BrokerId, PROFILES, Profile } from "./profiles";
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Known client bugs fixed in parallel: the flows that fail only because of them. */
+/** Known client bugs: the flows that fail only because of them (none open now; a flow here runs as a todo). */
 export const TODO = {
-  aclSuback: "seen in this run: mosquitto 2.0.11 answers the ACL-denied SUBSCRIBE with the QoS granted (it filters the messages instead), and the client now reports exactly what came (qos=1, rc=01); the profile expects 0x80",
-  txlarge: "by design with the defaults (docs/delivery.md): a message larger than the outbox (MGOS_MQTT_STORE_SIZE, 4 KiB) is refused, MGOS_MQTT_ERR_TOO_BIG",
-  qos2puback: "found by this tier (not filed yet): a PUBACK answering a QoS 2 PUBLISH (RabbitMQ) leaves the message in flight, so the window fills",
 };
 
 const CONNACK_TEXT: Record<string, number> = {
@@ -262,7 +259,7 @@ export function flowSuite(id: BrokerId): void {
   });
 
   if (prof.qos2Publish === "puback") {
-    flow("QoS 2 answered with PUBACK: 12 publishes in a row all arrive (none stays in flight)", opts(60_000, TODO.qos2puback), async () => {
+    flow("QoS 2 answered with PUBACK: 12 publishes in a row all arrive (none stays in flight)", opts(60_000), async () => {
       const topic = uniq("q2puback");
       const peer = new Peer(b, [topic], 1);
       const d = dev("q2puback");
@@ -432,7 +429,7 @@ export function flowSuite(id: BrokerId): void {
       await d.stop();
     });
 
-    flow("large: a 20 KiB message from the device", opts(40_000, TODO.txlarge), async () => {
+    flow("large: a 20 KiB message from the device (streamed from a 64 KiB outbox)", opts(40_000), async () => {
       const topic = uniq("big-out");
       const peer = new Peer(b, [topic], 1);
       const d = dev("bigout");
@@ -572,7 +569,7 @@ function strictFlows(prof: Profile, broker: () => TestBroker, dev: (name: string
     await d.stop();
   });
 
-  flow("ACL: denied subscribe is reported as SUBACK 0x80", opts(30_000, TODO.aclSuback), async () => {
+  flow("ACL: denied subscribe: the SUBACK code the broker sends reaches the app", opts(30_000), async () => {
     const d = dev("aclsuback");
     await d.connected();
     const m = await d.cmd(`sub 1 denied/${process.pid}/sub2`, /^suback id=\d+ qos=(\d+) rc=([0-9a-f]*)$/m);
@@ -591,7 +588,7 @@ function strictFlows(prof: Profile, broker: () => TestBroker, dev: (name: string
     await d.stop();
   });
 
-  flow("max_packet_size: a 5,000-byte PUBLISH closes the connection, the device reconnects", opts(60_000, TODO.txlarge), async () => {
+  flow("max_packet_size: a 5,000-byte PUBLISH closes the connection, the device reconnects", opts(60_000), async () => {
     const topic = uniq("maxpacket");
     const d = dev("maxpacket");
     await d.connected();
