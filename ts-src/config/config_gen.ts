@@ -16,13 +16,13 @@ import { mgos_config_mqtt } from "./config_schema";
 export enum config_kind { BOOL = 1, INT = 2, F64 = 3, STRING = 4 }
 
 /** Keys per section. */
-export const KEY_COUNT: i32 = 24;
+export const KEY_COUNT: i32 = 26;
 /** String keys per section. */
-export const STR_KEY_COUNT: i32 = 12;
+export const STR_KEY_COUNT: i32 = 13;
 /** Sections: mqtt and mqtt1. */
 export const SECTION_COUNT: i32 = 2;
 /** String keys of all sections. */
-export const STR_SLOT_COUNT: i32 = 24;
+export const STR_SLOT_COUNT: i32 = 26;
 
 // ---- defaults of the mqtt section ----
 /** mqtt.enable default (0 or 1) @kconfig MGOS_MQTT_ENABLE_VALUE */
@@ -73,6 +73,10 @@ export const MGOS_MQTT_CLOUD_EVENTS_VALUE: i32 = 1;
 export const MGOS_MQTT_MAX_QUEUE_LENGTH: i32 = 5;
 /** mqtt.debug_use_log_level default (0 or 1) @kconfig MGOS_MQTT_DEBUG_USE_LOG_LEVEL_VALUE */
 export const MGOS_MQTT_DEBUG_USE_LOG_LEVEL_VALUE: i32 = 0;
+/** mqtt.ws_enable default (0 or 1) @kconfig MGOS_MQTT_WS_ENABLE_VALUE */
+export const MGOS_MQTT_WS_ENABLE_VALUE: i32 = 0;
+/** mqtt.ws_path default @kconfig MGOS_MQTT_WS_PATH */
+export const MGOS_MQTT_WS_PATH: string = "/mqtt";
 
 // ---- defaults of the mqtt1 section ----
 /** mqtt1.enable default (0 or 1) @kconfig MGOS_MQTT1_ENABLE_VALUE */
@@ -123,6 +127,10 @@ export const MGOS_MQTT1_CLOUD_EVENTS_VALUE: i32 = 1;
 export const MGOS_MQTT1_MAX_QUEUE_LENGTH: i32 = 5;
 /** mqtt1.debug_use_log_level default (0 or 1) @kconfig MGOS_MQTT1_DEBUG_USE_LOG_LEVEL_VALUE */
 export const MGOS_MQTT1_DEBUG_USE_LOG_LEVEL_VALUE: i32 = 0;
+/** mqtt1.ws_enable default (0 or 1) @kconfig MGOS_MQTT1_WS_ENABLE_VALUE */
+export const MGOS_MQTT1_WS_ENABLE_VALUE: i32 = 0;
+/** mqtt1.ws_path default @kconfig MGOS_MQTT1_WS_PATH */
+export const MGOS_MQTT1_WS_PATH: string = "/mqtt";
 
 /** Seconds from a whole number of milliseconds. */
 function ms_to_s(ms: i32): f64 {
@@ -157,6 +165,8 @@ export function set_defaults(c: mgos_config_mqtt, s: i32): void {
     c.cloud_events = MGOS_MQTT_CLOUD_EVENTS_VALUE !== 0;
     c.max_queue_length = MGOS_MQTT_MAX_QUEUE_LENGTH;
     c.debug_use_log_level = MGOS_MQTT_DEBUG_USE_LOG_LEVEL_VALUE !== 0;
+    c.ws_enable = MGOS_MQTT_WS_ENABLE_VALUE !== 0;
+    c.ws_path = MGOS_MQTT_WS_PATH;
   } else {
     c.enable = MGOS_MQTT1_ENABLE_VALUE !== 0;
     c.server = MGOS_MQTT1_SERVER;
@@ -182,6 +192,8 @@ export function set_defaults(c: mgos_config_mqtt, s: i32): void {
     c.cloud_events = MGOS_MQTT1_CLOUD_EVENTS_VALUE !== 0;
     c.max_queue_length = MGOS_MQTT1_MAX_QUEUE_LENGTH;
     c.debug_use_log_level = MGOS_MQTT1_DEBUG_USE_LOG_LEVEL_VALUE !== 0;
+    c.ws_enable = MGOS_MQTT1_WS_ENABLE_VALUE !== 0;
+    c.ws_path = MGOS_MQTT1_WS_PATH;
   }
 }
 
@@ -226,6 +238,8 @@ export function key_find(name: Bytes): i32 {
   if (bytesEqual(name, lit("cloud_events"))) return 21;
   if (bytesEqual(name, lit("max_queue_length"))) return 22;
   if (bytesEqual(name, lit("debug_use_log_level"))) return 23;
+  if (bytesEqual(name, lit("ws_enable"))) return 24;
+  if (bytesEqual(name, lit("ws_path"))) return 25;
   return -1;
 }
 
@@ -256,6 +270,8 @@ export function key_name(k: i32): string {
     case 21: return "cloud_events";
     case 22: return "max_queue_length";
     case 23: return "debug_use_log_level";
+    case 24: return "ws_enable";
+    case 25: return "ws_path";
     default: return "";
   }
 }
@@ -281,6 +297,7 @@ export function key_kind(k: i32): config_kind {
     case 18: return config_kind.INT;
     case 19: return config_kind.INT;
     case 22: return config_kind.INT;
+    case 25: return config_kind.STRING;
     default: return config_kind.BOOL;
   }
 }
@@ -339,6 +356,7 @@ export function key_str_slot(k: i32): i32 {
     case 12: return 9;
     case 15: return 10;
     case 16: return 11;
+    case 25: return 12;
     default: return -1;
   }
 }
@@ -358,6 +376,7 @@ export function str_slot_key(slot: i32): i32 {
     case 9: return 12;
     case 10: return 15;
     case 11: return 16;
+    case 12: return 25;
     default: return -1;
   }
 }
@@ -371,6 +390,7 @@ export function set_bool(c: mgos_config_mqtt, k: i32, v: bool): void {
     case 20: c.require_time = v; break;
     case 21: c.cloud_events = v; break;
     case 23: c.debug_use_log_level = v; break;
+    case 24: c.ws_enable = v; break;
     default: break;
   }
 }
@@ -384,6 +404,7 @@ export function get_bool(c: mgos_config_mqtt, k: i32): bool {
     case 20: return c.require_time;
     case 21: return c.cloud_events;
     case 23: return c.debug_use_log_level;
+    case 24: return c.ws_enable;
     default: return false;
   }
 }
@@ -443,6 +464,7 @@ export function set_str(c: mgos_config_mqtt, k: i32, v: string): void {
     case 12: c.ssl_psk_key = v; break;
     case 15: c.will_topic = v; break;
     case 16: c.will_message = v; break;
+    case 25: c.ws_path = v; break;
     default: break;
   }
 }
@@ -462,6 +484,7 @@ export function get_str(c: mgos_config_mqtt, k: i32): string {
     case 12: return c.ssl_psk_key;
     case 15: return c.will_topic;
     case 16: return c.will_message;
+    case 25: return c.ws_path;
     default: return "";
   }
 }

@@ -95,4 +95,8 @@ export class mgos_config_mqtt {
   max_queue_length: int = 5;
   /** Use the original cs_log_level enum instead of the stdout/stderr flag */
   debug_use_log_level: bool = false;
+  /** Enable WebSocket encapsulation: MQTT over ws:// (wss:// when TLS is configured) */
+  ws_enable: bool = false;
+  /** Path to use for the WebSocket handshake */
+  ws_path: string = "/mqtt";
 }

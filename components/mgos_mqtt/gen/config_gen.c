@@ -4,7 +4,7 @@
 static double config_gen_ms_to_s(int32_t ms);
 
 /** Seconds from a whole number of milliseconds. */
-#line 128 "ts-src/config/config_gen.ts"
+#line 136 "ts-src/config/config_gen.ts"
 static double config_gen_ms_to_s(int32_t ms) {
   double x = (double)ms;
   return x / 1000.0;
@@ -37,6 +37,8 @@ void config_gen_set_defaults(mgos_config_mqtt *c, int32_t s) {
     c->cloud_events = CONFIG_MGOS_MQTT_CLOUD_EVENTS_VALUE != 0;
     c->max_queue_length = CONFIG_MGOS_MQTT_MAX_QUEUE_LENGTH;
     c->debug_use_log_level = CONFIG_MGOS_MQTT_DEBUG_USE_LOG_LEVEL_VALUE != 0;
+    c->ws_enable = CONFIG_MGOS_MQTT_WS_ENABLE_VALUE != 0;
+    c->ws_path = CONFIG_MGOS_MQTT_WS_PATH;
   } else {
     c->enable = CONFIG_MGOS_MQTT1_ENABLE_VALUE != 0;
     c->server = CONFIG_MGOS_MQTT1_SERVER;
@@ -62,21 +64,23 @@ void config_gen_set_defaults(mgos_config_mqtt *c, int32_t s) {
     c->cloud_events = CONFIG_MGOS_MQTT1_CLOUD_EVENTS_VALUE != 0;
     c->max_queue_length = CONFIG_MGOS_MQTT1_MAX_QUEUE_LENGTH;
     c->debug_use_log_level = CONFIG_MGOS_MQTT1_DEBUG_USE_LOG_LEVEL_VALUE != 0;
+    c->ws_enable = CONFIG_MGOS_MQTT1_WS_ENABLE_VALUE != 0;
+    c->ws_path = CONFIG_MGOS_MQTT1_WS_PATH;
   }
 }
 
 /** The section index of `name`, or -1. */
 int32_t config_gen_section_find(rt_bytes name) {
   if (rt_bytes_equal(name, RT_LIT("mqtt"))) {
-#line 190 "ts-src/config/config_gen.ts"
+#line 202 "ts-src/config/config_gen.ts"
     return 0;
   }
-#line 191 "ts-src/config/config_gen.ts"
+#line 203 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("mqtt1"))) {
-#line 191 "ts-src/config/config_gen.ts"
+#line 203 "ts-src/config/config_gen.ts"
     return 1;
   }
-#line 192 "ts-src/config/config_gen.ts"
+#line 204 "ts-src/config/config_gen.ts"
   return -1;
 }
 
@@ -84,12 +88,12 @@ int32_t config_gen_section_find(rt_bytes name) {
 const char *config_gen_section_name(int32_t s) {
   switch (s) {
   case 0: {
-#line 198 "ts-src/config/config_gen.ts"
+#line 210 "ts-src/config/config_gen.ts"
     return "mqtt";
   }
-#line 199 "ts-src/config/config_gen.ts"
+#line 211 "ts-src/config/config_gen.ts"
   default: {
-#line 199 "ts-src/config/config_gen.ts"
+#line 211 "ts-src/config/config_gen.ts"
     return "mqtt1";
   }
   }
@@ -97,128 +101,138 @@ const char *config_gen_section_name(int32_t s) {
 }
 
 /** The key index of `name`, or -1. */
-#line 204 "ts-src/config/config_gen.ts"
+#line 216 "ts-src/config/config_gen.ts"
 int32_t config_gen_key_find(rt_bytes name) {
   if (rt_bytes_equal(name, RT_LIT("enable"))) {
-#line 205 "ts-src/config/config_gen.ts"
+#line 217 "ts-src/config/config_gen.ts"
     return 0;
   }
-#line 206 "ts-src/config/config_gen.ts"
+#line 218 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("server"))) {
-#line 206 "ts-src/config/config_gen.ts"
+#line 218 "ts-src/config/config_gen.ts"
     return 1;
   }
-#line 207 "ts-src/config/config_gen.ts"
+#line 219 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("client_id"))) {
-#line 207 "ts-src/config/config_gen.ts"
+#line 219 "ts-src/config/config_gen.ts"
     return 2;
   }
-#line 208 "ts-src/config/config_gen.ts"
+#line 220 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("user"))) {
-#line 208 "ts-src/config/config_gen.ts"
+#line 220 "ts-src/config/config_gen.ts"
     return 3;
   }
-#line 209 "ts-src/config/config_gen.ts"
+#line 221 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("pass"))) {
-#line 209 "ts-src/config/config_gen.ts"
+#line 221 "ts-src/config/config_gen.ts"
     return 4;
   }
-#line 210 "ts-src/config/config_gen.ts"
+#line 222 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("reconnect_timeout_min"))) {
-#line 210 "ts-src/config/config_gen.ts"
+#line 222 "ts-src/config/config_gen.ts"
     return 5;
   }
-#line 211 "ts-src/config/config_gen.ts"
+#line 223 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("reconnect_timeout_max"))) {
-#line 211 "ts-src/config/config_gen.ts"
+#line 223 "ts-src/config/config_gen.ts"
     return 6;
   }
-#line 212 "ts-src/config/config_gen.ts"
+#line 224 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_cert"))) {
-#line 212 "ts-src/config/config_gen.ts"
+#line 224 "ts-src/config/config_gen.ts"
     return 7;
   }
-#line 213 "ts-src/config/config_gen.ts"
+#line 225 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_key"))) {
-#line 213 "ts-src/config/config_gen.ts"
+#line 225 "ts-src/config/config_gen.ts"
     return 8;
   }
-#line 214 "ts-src/config/config_gen.ts"
+#line 226 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_ca_cert"))) {
-#line 214 "ts-src/config/config_gen.ts"
+#line 226 "ts-src/config/config_gen.ts"
     return 9;
   }
-#line 215 "ts-src/config/config_gen.ts"
+#line 227 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_cipher_suites"))) {
-#line 215 "ts-src/config/config_gen.ts"
+#line 227 "ts-src/config/config_gen.ts"
     return 10;
   }
-#line 216 "ts-src/config/config_gen.ts"
+#line 228 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_psk_identity"))) {
-#line 216 "ts-src/config/config_gen.ts"
+#line 228 "ts-src/config/config_gen.ts"
     return 11;
   }
-#line 217 "ts-src/config/config_gen.ts"
+#line 229 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_psk_key"))) {
-#line 217 "ts-src/config/config_gen.ts"
+#line 229 "ts-src/config/config_gen.ts"
     return 12;
   }
-#line 218 "ts-src/config/config_gen.ts"
+#line 230 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("clean_session"))) {
-#line 218 "ts-src/config/config_gen.ts"
+#line 230 "ts-src/config/config_gen.ts"
     return 13;
   }
-#line 219 "ts-src/config/config_gen.ts"
+#line 231 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("keep_alive"))) {
-#line 219 "ts-src/config/config_gen.ts"
+#line 231 "ts-src/config/config_gen.ts"
     return 14;
   }
-#line 220 "ts-src/config/config_gen.ts"
+#line 232 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("will_topic"))) {
-#line 220 "ts-src/config/config_gen.ts"
+#line 232 "ts-src/config/config_gen.ts"
     return 15;
   }
-#line 221 "ts-src/config/config_gen.ts"
+#line 233 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("will_message"))) {
-#line 221 "ts-src/config/config_gen.ts"
+#line 233 "ts-src/config/config_gen.ts"
     return 16;
   }
-#line 222 "ts-src/config/config_gen.ts"
+#line 234 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("will_retain"))) {
-#line 222 "ts-src/config/config_gen.ts"
+#line 234 "ts-src/config/config_gen.ts"
     return 17;
   }
-#line 223 "ts-src/config/config_gen.ts"
+#line 235 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("max_qos"))) {
-#line 223 "ts-src/config/config_gen.ts"
+#line 235 "ts-src/config/config_gen.ts"
     return 18;
   }
-#line 224 "ts-src/config/config_gen.ts"
+#line 236 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("recv_mbuf_limit"))) {
-#line 224 "ts-src/config/config_gen.ts"
+#line 236 "ts-src/config/config_gen.ts"
     return 19;
   }
-#line 225 "ts-src/config/config_gen.ts"
+#line 237 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("require_time"))) {
-#line 225 "ts-src/config/config_gen.ts"
+#line 237 "ts-src/config/config_gen.ts"
     return 20;
   }
-#line 226 "ts-src/config/config_gen.ts"
+#line 238 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("cloud_events"))) {
-#line 226 "ts-src/config/config_gen.ts"
+#line 238 "ts-src/config/config_gen.ts"
     return 21;
   }
-#line 227 "ts-src/config/config_gen.ts"
+#line 239 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("max_queue_length"))) {
-#line 227 "ts-src/config/config_gen.ts"
+#line 239 "ts-src/config/config_gen.ts"
     return 22;
   }
-#line 228 "ts-src/config/config_gen.ts"
+#line 240 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("debug_use_log_level"))) {
-#line 228 "ts-src/config/config_gen.ts"
+#line 240 "ts-src/config/config_gen.ts"
     return 23;
   }
-#line 229 "ts-src/config/config_gen.ts"
+#line 241 "ts-src/config/config_gen.ts"
+  if (rt_bytes_equal(name, RT_LIT("ws_enable"))) {
+#line 241 "ts-src/config/config_gen.ts"
+    return 24;
+  }
+#line 242 "ts-src/config/config_gen.ts"
+  if (rt_bytes_equal(name, RT_LIT("ws_path"))) {
+#line 242 "ts-src/config/config_gen.ts"
+    return 25;
+  }
+#line 243 "ts-src/config/config_gen.ts"
   return -1;
 }
 
@@ -226,127 +240,137 @@ int32_t config_gen_key_find(rt_bytes name) {
 const char *config_gen_key_name(int32_t k) {
   switch (k) {
   case 0: {
-#line 235 "ts-src/config/config_gen.ts"
+#line 249 "ts-src/config/config_gen.ts"
     return "enable";
   }
-#line 236 "ts-src/config/config_gen.ts"
+#line 250 "ts-src/config/config_gen.ts"
   case 1: {
-#line 236 "ts-src/config/config_gen.ts"
+#line 250 "ts-src/config/config_gen.ts"
     return "server";
   }
-#line 237 "ts-src/config/config_gen.ts"
+#line 251 "ts-src/config/config_gen.ts"
   case 2: {
-#line 237 "ts-src/config/config_gen.ts"
+#line 251 "ts-src/config/config_gen.ts"
     return "client_id";
   }
-#line 238 "ts-src/config/config_gen.ts"
+#line 252 "ts-src/config/config_gen.ts"
   case 3: {
-#line 238 "ts-src/config/config_gen.ts"
+#line 252 "ts-src/config/config_gen.ts"
     return "user";
   }
-#line 239 "ts-src/config/config_gen.ts"
+#line 253 "ts-src/config/config_gen.ts"
   case 4: {
-#line 239 "ts-src/config/config_gen.ts"
+#line 253 "ts-src/config/config_gen.ts"
     return "pass";
   }
-#line 240 "ts-src/config/config_gen.ts"
+#line 254 "ts-src/config/config_gen.ts"
   case 5: {
-#line 240 "ts-src/config/config_gen.ts"
+#line 254 "ts-src/config/config_gen.ts"
     return "reconnect_timeout_min";
   }
-#line 241 "ts-src/config/config_gen.ts"
+#line 255 "ts-src/config/config_gen.ts"
   case 6: {
-#line 241 "ts-src/config/config_gen.ts"
+#line 255 "ts-src/config/config_gen.ts"
     return "reconnect_timeout_max";
   }
-#line 242 "ts-src/config/config_gen.ts"
+#line 256 "ts-src/config/config_gen.ts"
   case 7: {
-#line 242 "ts-src/config/config_gen.ts"
+#line 256 "ts-src/config/config_gen.ts"
     return "ssl_cert";
   }
-#line 243 "ts-src/config/config_gen.ts"
+#line 257 "ts-src/config/config_gen.ts"
   case 8: {
-#line 243 "ts-src/config/config_gen.ts"
+#line 257 "ts-src/config/config_gen.ts"
     return "ssl_key";
   }
-#line 244 "ts-src/config/config_gen.ts"
+#line 258 "ts-src/config/config_gen.ts"
   case 9: {
-#line 244 "ts-src/config/config_gen.ts"
+#line 258 "ts-src/config/config_gen.ts"
     return "ssl_ca_cert";
   }
-#line 245 "ts-src/config/config_gen.ts"
+#line 259 "ts-src/config/config_gen.ts"
   case 10: {
-#line 245 "ts-src/config/config_gen.ts"
+#line 259 "ts-src/config/config_gen.ts"
     return "ssl_cipher_suites";
   }
-#line 246 "ts-src/config/config_gen.ts"
+#line 260 "ts-src/config/config_gen.ts"
   case 11: {
-#line 246 "ts-src/config/config_gen.ts"
+#line 260 "ts-src/config/config_gen.ts"
     return "ssl_psk_identity";
   }
-#line 247 "ts-src/config/config_gen.ts"
+#line 261 "ts-src/config/config_gen.ts"
   case 12: {
-#line 247 "ts-src/config/config_gen.ts"
+#line 261 "ts-src/config/config_gen.ts"
     return "ssl_psk_key";
   }
-#line 248 "ts-src/config/config_gen.ts"
+#line 262 "ts-src/config/config_gen.ts"
   case 13: {
-#line 248 "ts-src/config/config_gen.ts"
+#line 262 "ts-src/config/config_gen.ts"
     return "clean_session";
   }
-#line 249 "ts-src/config/config_gen.ts"
+#line 263 "ts-src/config/config_gen.ts"
   case 14: {
-#line 249 "ts-src/config/config_gen.ts"
+#line 263 "ts-src/config/config_gen.ts"
     return "keep_alive";
   }
-#line 250 "ts-src/config/config_gen.ts"
+#line 264 "ts-src/config/config_gen.ts"
   case 15: {
-#line 250 "ts-src/config/config_gen.ts"
+#line 264 "ts-src/config/config_gen.ts"
     return "will_topic";
   }
-#line 251 "ts-src/config/config_gen.ts"
+#line 265 "ts-src/config/config_gen.ts"
   case 16: {
-#line 251 "ts-src/config/config_gen.ts"
+#line 265 "ts-src/config/config_gen.ts"
     return "will_message";
   }
-#line 252 "ts-src/config/config_gen.ts"
+#line 266 "ts-src/config/config_gen.ts"
   case 17: {
-#line 252 "ts-src/config/config_gen.ts"
+#line 266 "ts-src/config/config_gen.ts"
     return "will_retain";
   }
-#line 253 "ts-src/config/config_gen.ts"
+#line 267 "ts-src/config/config_gen.ts"
   case 18: {
-#line 253 "ts-src/config/config_gen.ts"
+#line 267 "ts-src/config/config_gen.ts"
     return "max_qos";
   }
-#line 254 "ts-src/config/config_gen.ts"
+#line 268 "ts-src/config/config_gen.ts"
   case 19: {
-#line 254 "ts-src/config/config_gen.ts"
+#line 268 "ts-src/config/config_gen.ts"
     return "recv_mbuf_limit";
   }
-#line 255 "ts-src/config/config_gen.ts"
+#line 269 "ts-src/config/config_gen.ts"
   case 20: {
-#line 255 "ts-src/config/config_gen.ts"
+#line 269 "ts-src/config/config_gen.ts"
     return "require_time";
   }
-#line 256 "ts-src/config/config_gen.ts"
+#line 270 "ts-src/config/config_gen.ts"
   case 21: {
-#line 256 "ts-src/config/config_gen.ts"
+#line 270 "ts-src/config/config_gen.ts"
     return "cloud_events";
   }
-#line 257 "ts-src/config/config_gen.ts"
+#line 271 "ts-src/config/config_gen.ts"
   case 22: {
-#line 257 "ts-src/config/config_gen.ts"
+#line 271 "ts-src/config/config_gen.ts"
     return "max_queue_length";
   }
-#line 258 "ts-src/config/config_gen.ts"
+#line 272 "ts-src/config/config_gen.ts"
   case 23: {
-#line 258 "ts-src/config/config_gen.ts"
+#line 272 "ts-src/config/config_gen.ts"
     return "debug_use_log_level";
   }
-#line 259 "ts-src/config/config_gen.ts"
+#line 273 "ts-src/config/config_gen.ts"
+  case 24: {
+#line 273 "ts-src/config/config_gen.ts"
+    return "ws_enable";
+  }
+#line 274 "ts-src/config/config_gen.ts"
+  case 25: {
+#line 274 "ts-src/config/config_gen.ts"
+    return "ws_path";
+  }
+#line 275 "ts-src/config/config_gen.ts"
   default: {
-#line 259 "ts-src/config/config_gen.ts"
+#line 275 "ts-src/config/config_gen.ts"
     return "";
   }
   }
@@ -354,101 +378,106 @@ const char *config_gen_key_name(int32_t k) {
 }
 
 /** The kind of key `k` (BOOL when out of range). */
-#line 264 "ts-src/config/config_gen.ts"
+#line 280 "ts-src/config/config_gen.ts"
 config_kind config_gen_key_kind(int32_t k) {
   switch (k) {
   case 1: {
-#line 266 "ts-src/config/config_gen.ts"
+#line 282 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
-#line 267 "ts-src/config/config_gen.ts"
+#line 283 "ts-src/config/config_gen.ts"
   case 2: {
-#line 267 "ts-src/config/config_gen.ts"
+#line 283 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
-#line 268 "ts-src/config/config_gen.ts"
+#line 284 "ts-src/config/config_gen.ts"
   case 3: {
-#line 268 "ts-src/config/config_gen.ts"
+#line 284 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
-#line 269 "ts-src/config/config_gen.ts"
+#line 285 "ts-src/config/config_gen.ts"
   case 4: {
-#line 269 "ts-src/config/config_gen.ts"
+#line 285 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
-#line 270 "ts-src/config/config_gen.ts"
+#line 286 "ts-src/config/config_gen.ts"
   case 5: {
-#line 270 "ts-src/config/config_gen.ts"
+#line 286 "ts-src/config/config_gen.ts"
     return config_kind_F64;
   }
-#line 271 "ts-src/config/config_gen.ts"
+#line 287 "ts-src/config/config_gen.ts"
   case 6: {
-#line 271 "ts-src/config/config_gen.ts"
+#line 287 "ts-src/config/config_gen.ts"
     return config_kind_F64;
   }
-#line 272 "ts-src/config/config_gen.ts"
+#line 288 "ts-src/config/config_gen.ts"
   case 7: {
-#line 272 "ts-src/config/config_gen.ts"
+#line 288 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
-#line 273 "ts-src/config/config_gen.ts"
+#line 289 "ts-src/config/config_gen.ts"
   case 8: {
-#line 273 "ts-src/config/config_gen.ts"
+#line 289 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
-#line 274 "ts-src/config/config_gen.ts"
+#line 290 "ts-src/config/config_gen.ts"
   case 9: {
-#line 274 "ts-src/config/config_gen.ts"
+#line 290 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
-#line 275 "ts-src/config/config_gen.ts"
+#line 291 "ts-src/config/config_gen.ts"
   case 10: {
-#line 275 "ts-src/config/config_gen.ts"
+#line 291 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
-#line 276 "ts-src/config/config_gen.ts"
+#line 292 "ts-src/config/config_gen.ts"
   case 11: {
-#line 276 "ts-src/config/config_gen.ts"
+#line 292 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
-#line 277 "ts-src/config/config_gen.ts"
+#line 293 "ts-src/config/config_gen.ts"
   case 12: {
-#line 277 "ts-src/config/config_gen.ts"
+#line 293 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
-#line 278 "ts-src/config/config_gen.ts"
+#line 294 "ts-src/config/config_gen.ts"
   case 14: {
-#line 278 "ts-src/config/config_gen.ts"
+#line 294 "ts-src/config/config_gen.ts"
     return config_kind_INT;
   }
-#line 279 "ts-src/config/config_gen.ts"
+#line 295 "ts-src/config/config_gen.ts"
   case 15: {
-#line 279 "ts-src/config/config_gen.ts"
+#line 295 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
-#line 280 "ts-src/config/config_gen.ts"
+#line 296 "ts-src/config/config_gen.ts"
   case 16: {
-#line 280 "ts-src/config/config_gen.ts"
+#line 296 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
-#line 281 "ts-src/config/config_gen.ts"
+#line 297 "ts-src/config/config_gen.ts"
   case 18: {
-#line 281 "ts-src/config/config_gen.ts"
+#line 297 "ts-src/config/config_gen.ts"
     return config_kind_INT;
   }
-#line 282 "ts-src/config/config_gen.ts"
+#line 298 "ts-src/config/config_gen.ts"
   case 19: {
-#line 282 "ts-src/config/config_gen.ts"
+#line 298 "ts-src/config/config_gen.ts"
     return config_kind_INT;
   }
-#line 283 "ts-src/config/config_gen.ts"
+#line 299 "ts-src/config/config_gen.ts"
   case 22: {
-#line 283 "ts-src/config/config_gen.ts"
+#line 299 "ts-src/config/config_gen.ts"
     return config_kind_INT;
   }
-#line 284 "ts-src/config/config_gen.ts"
+#line 300 "ts-src/config/config_gen.ts"
+  case 25: {
+#line 300 "ts-src/config/config_gen.ts"
+    return config_kind_STRING;
+  }
+#line 301 "ts-src/config/config_gen.ts"
   default: {
-#line 284 "ts-src/config/config_gen.ts"
+#line 301 "ts-src/config/config_gen.ts"
     return config_kind_BOOL;
   }
   }
@@ -456,41 +485,41 @@ config_kind config_gen_key_kind(int32_t k) {
 }
 
 /** Smallest value of numeric key `k`. */
-#line 289 "ts-src/config/config_gen.ts"
+#line 306 "ts-src/config/config_gen.ts"
 double config_gen_key_min(int32_t k) {
   switch (k) {
   case 5: {
-#line 291 "ts-src/config/config_gen.ts"
+#line 308 "ts-src/config/config_gen.ts"
     return 0.001;
   }
-#line 292 "ts-src/config/config_gen.ts"
+#line 309 "ts-src/config/config_gen.ts"
   case 6: {
-#line 292 "ts-src/config/config_gen.ts"
+#line 309 "ts-src/config/config_gen.ts"
     return 0.001;
   }
-#line 293 "ts-src/config/config_gen.ts"
+#line 310 "ts-src/config/config_gen.ts"
   case 14: {
-#line 293 "ts-src/config/config_gen.ts"
+#line 310 "ts-src/config/config_gen.ts"
     return 0.0;
   }
-#line 294 "ts-src/config/config_gen.ts"
+#line 311 "ts-src/config/config_gen.ts"
   case 18: {
-#line 294 "ts-src/config/config_gen.ts"
+#line 311 "ts-src/config/config_gen.ts"
     return 0.0;
   }
-#line 295 "ts-src/config/config_gen.ts"
+#line 312 "ts-src/config/config_gen.ts"
   case 19: {
-#line 295 "ts-src/config/config_gen.ts"
+#line 312 "ts-src/config/config_gen.ts"
     return 0.0;
   }
-#line 296 "ts-src/config/config_gen.ts"
+#line 313 "ts-src/config/config_gen.ts"
   case 22: {
-#line 296 "ts-src/config/config_gen.ts"
+#line 313 "ts-src/config/config_gen.ts"
     return 0.0;
   }
-#line 297 "ts-src/config/config_gen.ts"
+#line 314 "ts-src/config/config_gen.ts"
   default: {
-#line 297 "ts-src/config/config_gen.ts"
+#line 314 "ts-src/config/config_gen.ts"
     return 0.0;
   }
   }
@@ -498,41 +527,41 @@ double config_gen_key_min(int32_t k) {
 }
 
 /** Largest value of numeric key `k`. */
-#line 302 "ts-src/config/config_gen.ts"
+#line 319 "ts-src/config/config_gen.ts"
 double config_gen_key_max(int32_t k) {
   switch (k) {
   case 5: {
-#line 304 "ts-src/config/config_gen.ts"
+#line 321 "ts-src/config/config_gen.ts"
     return 86400.0;
   }
-#line 305 "ts-src/config/config_gen.ts"
+#line 322 "ts-src/config/config_gen.ts"
   case 6: {
-#line 305 "ts-src/config/config_gen.ts"
+#line 322 "ts-src/config/config_gen.ts"
     return 86400.0;
   }
-#line 306 "ts-src/config/config_gen.ts"
+#line 323 "ts-src/config/config_gen.ts"
   case 14: {
-#line 306 "ts-src/config/config_gen.ts"
+#line 323 "ts-src/config/config_gen.ts"
     return 65535.0;
   }
-#line 307 "ts-src/config/config_gen.ts"
+#line 324 "ts-src/config/config_gen.ts"
   case 18: {
-#line 307 "ts-src/config/config_gen.ts"
+#line 324 "ts-src/config/config_gen.ts"
     return 2.0;
   }
-#line 308 "ts-src/config/config_gen.ts"
+#line 325 "ts-src/config/config_gen.ts"
   case 19: {
-#line 308 "ts-src/config/config_gen.ts"
+#line 325 "ts-src/config/config_gen.ts"
     return 2147483647.0;
   }
-#line 309 "ts-src/config/config_gen.ts"
+#line 326 "ts-src/config/config_gen.ts"
   case 22: {
-#line 309 "ts-src/config/config_gen.ts"
+#line 326 "ts-src/config/config_gen.ts"
     return 2147483647.0;
   }
-#line 310 "ts-src/config/config_gen.ts"
+#line 327 "ts-src/config/config_gen.ts"
   default: {
-#line 310 "ts-src/config/config_gen.ts"
+#line 327 "ts-src/config/config_gen.ts"
     return 0.0;
   }
   }
@@ -540,41 +569,41 @@ double config_gen_key_max(int32_t k) {
 }
 
 /** The range of numeric key `k` as written in the schema, for messages. */
-#line 315 "ts-src/config/config_gen.ts"
+#line 332 "ts-src/config/config_gen.ts"
 const char *config_gen_key_range(int32_t k) {
   switch (k) {
   case 5: {
-#line 317 "ts-src/config/config_gen.ts"
+#line 334 "ts-src/config/config_gen.ts"
     return "0.001..86400";
   }
-#line 318 "ts-src/config/config_gen.ts"
+#line 335 "ts-src/config/config_gen.ts"
   case 6: {
-#line 318 "ts-src/config/config_gen.ts"
+#line 335 "ts-src/config/config_gen.ts"
     return "0.001..86400";
   }
-#line 319 "ts-src/config/config_gen.ts"
+#line 336 "ts-src/config/config_gen.ts"
   case 14: {
-#line 319 "ts-src/config/config_gen.ts"
+#line 336 "ts-src/config/config_gen.ts"
     return "0..65535";
   }
-#line 320 "ts-src/config/config_gen.ts"
+#line 337 "ts-src/config/config_gen.ts"
   case 18: {
-#line 320 "ts-src/config/config_gen.ts"
+#line 337 "ts-src/config/config_gen.ts"
     return "0..2";
   }
-#line 321 "ts-src/config/config_gen.ts"
+#line 338 "ts-src/config/config_gen.ts"
   case 19: {
-#line 321 "ts-src/config/config_gen.ts"
+#line 338 "ts-src/config/config_gen.ts"
     return "0..2147483647";
   }
-#line 322 "ts-src/config/config_gen.ts"
+#line 339 "ts-src/config/config_gen.ts"
   case 22: {
-#line 322 "ts-src/config/config_gen.ts"
+#line 339 "ts-src/config/config_gen.ts"
     return "0..2147483647";
   }
-#line 323 "ts-src/config/config_gen.ts"
+#line 340 "ts-src/config/config_gen.ts"
   default: {
-#line 323 "ts-src/config/config_gen.ts"
+#line 340 "ts-src/config/config_gen.ts"
     return "";
   }
   }
@@ -582,71 +611,76 @@ const char *config_gen_key_range(int32_t k) {
 }
 
 /** The slot of string key `k` among the string keys (0..STR_KEY_COUNT-1), or -1. */
-#line 328 "ts-src/config/config_gen.ts"
+#line 345 "ts-src/config/config_gen.ts"
 int32_t config_gen_key_str_slot(int32_t k) {
   switch (k) {
   case 1: {
-#line 330 "ts-src/config/config_gen.ts"
+#line 347 "ts-src/config/config_gen.ts"
     return 0;
   }
-#line 331 "ts-src/config/config_gen.ts"
+#line 348 "ts-src/config/config_gen.ts"
   case 2: {
-#line 331 "ts-src/config/config_gen.ts"
+#line 348 "ts-src/config/config_gen.ts"
     return 1;
   }
-#line 332 "ts-src/config/config_gen.ts"
+#line 349 "ts-src/config/config_gen.ts"
   case 3: {
-#line 332 "ts-src/config/config_gen.ts"
+#line 349 "ts-src/config/config_gen.ts"
     return 2;
   }
-#line 333 "ts-src/config/config_gen.ts"
+#line 350 "ts-src/config/config_gen.ts"
   case 4: {
-#line 333 "ts-src/config/config_gen.ts"
+#line 350 "ts-src/config/config_gen.ts"
     return 3;
   }
-#line 334 "ts-src/config/config_gen.ts"
+#line 351 "ts-src/config/config_gen.ts"
   case 7: {
-#line 334 "ts-src/config/config_gen.ts"
+#line 351 "ts-src/config/config_gen.ts"
     return 4;
   }
-#line 335 "ts-src/config/config_gen.ts"
+#line 352 "ts-src/config/config_gen.ts"
   case 8: {
-#line 335 "ts-src/config/config_gen.ts"
+#line 352 "ts-src/config/config_gen.ts"
     return 5;
   }
-#line 336 "ts-src/config/config_gen.ts"
+#line 353 "ts-src/config/config_gen.ts"
   case 9: {
-#line 336 "ts-src/config/config_gen.ts"
+#line 353 "ts-src/config/config_gen.ts"
     return 6;
   }
-#line 337 "ts-src/config/config_gen.ts"
+#line 354 "ts-src/config/config_gen.ts"
   case 10: {
-#line 337 "ts-src/config/config_gen.ts"
+#line 354 "ts-src/config/config_gen.ts"
     return 7;
   }
-#line 338 "ts-src/config/config_gen.ts"
+#line 355 "ts-src/config/config_gen.ts"
   case 11: {
-#line 338 "ts-src/config/config_gen.ts"
+#line 355 "ts-src/config/config_gen.ts"
     return 8;
   }
-#line 339 "ts-src/config/config_gen.ts"
+#line 356 "ts-src/config/config_gen.ts"
   case 12: {
-#line 339 "ts-src/config/config_gen.ts"
+#line 356 "ts-src/config/config_gen.ts"
     return 9;
   }
-#line 340 "ts-src/config/config_gen.ts"
+#line 357 "ts-src/config/config_gen.ts"
   case 15: {
-#line 340 "ts-src/config/config_gen.ts"
+#line 357 "ts-src/config/config_gen.ts"
     return 10;
   }
-#line 341 "ts-src/config/config_gen.ts"
+#line 358 "ts-src/config/config_gen.ts"
   case 16: {
-#line 341 "ts-src/config/config_gen.ts"
+#line 358 "ts-src/config/config_gen.ts"
     return 11;
   }
-#line 342 "ts-src/config/config_gen.ts"
+#line 359 "ts-src/config/config_gen.ts"
+  case 25: {
+#line 359 "ts-src/config/config_gen.ts"
+    return 12;
+  }
+#line 360 "ts-src/config/config_gen.ts"
   default: {
-#line 342 "ts-src/config/config_gen.ts"
+#line 360 "ts-src/config/config_gen.ts"
     return -1;
   }
   }
@@ -654,71 +688,76 @@ int32_t config_gen_key_str_slot(int32_t k) {
 }
 
 /** The key index of string slot `slot`, or -1. */
-#line 347 "ts-src/config/config_gen.ts"
+#line 365 "ts-src/config/config_gen.ts"
 int32_t config_gen_str_slot_key(int32_t slot) {
   switch (slot) {
   case 0: {
-#line 349 "ts-src/config/config_gen.ts"
+#line 367 "ts-src/config/config_gen.ts"
     return 1;
   }
-#line 350 "ts-src/config/config_gen.ts"
+#line 368 "ts-src/config/config_gen.ts"
   case 1: {
-#line 350 "ts-src/config/config_gen.ts"
+#line 368 "ts-src/config/config_gen.ts"
     return 2;
   }
-#line 351 "ts-src/config/config_gen.ts"
+#line 369 "ts-src/config/config_gen.ts"
   case 2: {
-#line 351 "ts-src/config/config_gen.ts"
+#line 369 "ts-src/config/config_gen.ts"
     return 3;
   }
-#line 352 "ts-src/config/config_gen.ts"
+#line 370 "ts-src/config/config_gen.ts"
   case 3: {
-#line 352 "ts-src/config/config_gen.ts"
+#line 370 "ts-src/config/config_gen.ts"
     return 4;
   }
-#line 353 "ts-src/config/config_gen.ts"
+#line 371 "ts-src/config/config_gen.ts"
   case 4: {
-#line 353 "ts-src/config/config_gen.ts"
+#line 371 "ts-src/config/config_gen.ts"
     return 7;
   }
-#line 354 "ts-src/config/config_gen.ts"
+#line 372 "ts-src/config/config_gen.ts"
   case 5: {
-#line 354 "ts-src/config/config_gen.ts"
+#line 372 "ts-src/config/config_gen.ts"
     return 8;
   }
-#line 355 "ts-src/config/config_gen.ts"
+#line 373 "ts-src/config/config_gen.ts"
   case 6: {
-#line 355 "ts-src/config/config_gen.ts"
+#line 373 "ts-src/config/config_gen.ts"
     return 9;
   }
-#line 356 "ts-src/config/config_gen.ts"
+#line 374 "ts-src/config/config_gen.ts"
   case 7: {
-#line 356 "ts-src/config/config_gen.ts"
+#line 374 "ts-src/config/config_gen.ts"
     return 10;
   }
-#line 357 "ts-src/config/config_gen.ts"
+#line 375 "ts-src/config/config_gen.ts"
   case 8: {
-#line 357 "ts-src/config/config_gen.ts"
+#line 375 "ts-src/config/config_gen.ts"
     return 11;
   }
-#line 358 "ts-src/config/config_gen.ts"
+#line 376 "ts-src/config/config_gen.ts"
   case 9: {
-#line 358 "ts-src/config/config_gen.ts"
+#line 376 "ts-src/config/config_gen.ts"
     return 12;
   }
-#line 359 "ts-src/config/config_gen.ts"
+#line 377 "ts-src/config/config_gen.ts"
   case 10: {
-#line 359 "ts-src/config/config_gen.ts"
+#line 377 "ts-src/config/config_gen.ts"
     return 15;
   }
-#line 360 "ts-src/config/config_gen.ts"
+#line 378 "ts-src/config/config_gen.ts"
   case 11: {
-#line 360 "ts-src/config/config_gen.ts"
+#line 378 "ts-src/config/config_gen.ts"
     return 16;
   }
-#line 361 "ts-src/config/config_gen.ts"
+#line 379 "ts-src/config/config_gen.ts"
+  case 12: {
+#line 379 "ts-src/config/config_gen.ts"
+    return 25;
+  }
+#line 380 "ts-src/config/config_gen.ts"
   default: {
-#line 361 "ts-src/config/config_gen.ts"
+#line 380 "ts-src/config/config_gen.ts"
     return -1;
   }
   }
@@ -726,94 +765,106 @@ int32_t config_gen_str_slot_key(int32_t slot) {
 }
 
 /** Sets bool key `k` of `c` (other keys: no effect). */
-#line 366 "ts-src/config/config_gen.ts"
+#line 385 "ts-src/config/config_gen.ts"
 void config_gen_set_bool(mgos_config_mqtt *c, int32_t k, bool v) {
   switch (k) {
   case 0: {
-#line 368 "ts-src/config/config_gen.ts"
+#line 387 "ts-src/config/config_gen.ts"
     c->enable = v;
-#line 368 "ts-src/config/config_gen.ts"
+#line 387 "ts-src/config/config_gen.ts"
     break;
   }
-#line 369 "ts-src/config/config_gen.ts"
+#line 388 "ts-src/config/config_gen.ts"
   case 13: {
-#line 369 "ts-src/config/config_gen.ts"
+#line 388 "ts-src/config/config_gen.ts"
     c->clean_session = v;
-#line 369 "ts-src/config/config_gen.ts"
+#line 388 "ts-src/config/config_gen.ts"
     break;
   }
-#line 370 "ts-src/config/config_gen.ts"
+#line 389 "ts-src/config/config_gen.ts"
   case 17: {
-#line 370 "ts-src/config/config_gen.ts"
+#line 389 "ts-src/config/config_gen.ts"
     c->will_retain = v;
-#line 370 "ts-src/config/config_gen.ts"
+#line 389 "ts-src/config/config_gen.ts"
     break;
   }
-#line 371 "ts-src/config/config_gen.ts"
+#line 390 "ts-src/config/config_gen.ts"
   case 20: {
-#line 371 "ts-src/config/config_gen.ts"
+#line 390 "ts-src/config/config_gen.ts"
     c->require_time = v;
-#line 371 "ts-src/config/config_gen.ts"
+#line 390 "ts-src/config/config_gen.ts"
     break;
   }
-#line 372 "ts-src/config/config_gen.ts"
+#line 391 "ts-src/config/config_gen.ts"
   case 21: {
-#line 372 "ts-src/config/config_gen.ts"
+#line 391 "ts-src/config/config_gen.ts"
     c->cloud_events = v;
-#line 372 "ts-src/config/config_gen.ts"
+#line 391 "ts-src/config/config_gen.ts"
     break;
   }
-#line 373 "ts-src/config/config_gen.ts"
+#line 392 "ts-src/config/config_gen.ts"
   case 23: {
-#line 373 "ts-src/config/config_gen.ts"
+#line 392 "ts-src/config/config_gen.ts"
     c->debug_use_log_level = v;
-#line 373 "ts-src/config/config_gen.ts"
+#line 392 "ts-src/config/config_gen.ts"
     break;
   }
-#line 374 "ts-src/config/config_gen.ts"
+#line 393 "ts-src/config/config_gen.ts"
+  case 24: {
+#line 393 "ts-src/config/config_gen.ts"
+    c->ws_enable = v;
+#line 393 "ts-src/config/config_gen.ts"
+    break;
+  }
+#line 394 "ts-src/config/config_gen.ts"
   default: {
-#line 374 "ts-src/config/config_gen.ts"
+#line 394 "ts-src/config/config_gen.ts"
     break;
   }
   }
 }
 
 /** The value of bool key `k` of `c`. */
-#line 379 "ts-src/config/config_gen.ts"
+#line 399 "ts-src/config/config_gen.ts"
 bool config_gen_get_bool(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 0: {
-#line 381 "ts-src/config/config_gen.ts"
+#line 401 "ts-src/config/config_gen.ts"
     return c->enable;
   }
-#line 382 "ts-src/config/config_gen.ts"
+#line 402 "ts-src/config/config_gen.ts"
   case 13: {
-#line 382 "ts-src/config/config_gen.ts"
+#line 402 "ts-src/config/config_gen.ts"
     return c->clean_session;
   }
-#line 383 "ts-src/config/config_gen.ts"
+#line 403 "ts-src/config/config_gen.ts"
   case 17: {
-#line 383 "ts-src/config/config_gen.ts"
+#line 403 "ts-src/config/config_gen.ts"
     return c->will_retain;
   }
-#line 384 "ts-src/config/config_gen.ts"
+#line 404 "ts-src/config/config_gen.ts"
   case 20: {
-#line 384 "ts-src/config/config_gen.ts"
+#line 404 "ts-src/config/config_gen.ts"
     return c->require_time;
   }
-#line 385 "ts-src/config/config_gen.ts"
+#line 405 "ts-src/config/config_gen.ts"
   case 21: {
-#line 385 "ts-src/config/config_gen.ts"
+#line 405 "ts-src/config/config_gen.ts"
     return c->cloud_events;
   }
-#line 386 "ts-src/config/config_gen.ts"
+#line 406 "ts-src/config/config_gen.ts"
   case 23: {
-#line 386 "ts-src/config/config_gen.ts"
+#line 406 "ts-src/config/config_gen.ts"
     return c->debug_use_log_level;
   }
-#line 387 "ts-src/config/config_gen.ts"
+#line 407 "ts-src/config/config_gen.ts"
+  case 24: {
+#line 407 "ts-src/config/config_gen.ts"
+    return c->ws_enable;
+  }
+#line 408 "ts-src/config/config_gen.ts"
   default: {
-#line 387 "ts-src/config/config_gen.ts"
+#line 408 "ts-src/config/config_gen.ts"
     return false;
   }
   }
@@ -821,70 +872,70 @@ bool config_gen_get_bool(mgos_config_mqtt *c, int32_t k) {
 }
 
 /** Sets int key `k` of `c` (other keys: no effect). */
-#line 392 "ts-src/config/config_gen.ts"
+#line 413 "ts-src/config/config_gen.ts"
 void config_gen_set_int(mgos_config_mqtt *c, int32_t k, int v) {
   switch (k) {
   case 14: {
-#line 394 "ts-src/config/config_gen.ts"
+#line 415 "ts-src/config/config_gen.ts"
     c->keep_alive = v;
-#line 394 "ts-src/config/config_gen.ts"
+#line 415 "ts-src/config/config_gen.ts"
     break;
   }
-#line 395 "ts-src/config/config_gen.ts"
+#line 416 "ts-src/config/config_gen.ts"
   case 18: {
-#line 395 "ts-src/config/config_gen.ts"
+#line 416 "ts-src/config/config_gen.ts"
     c->max_qos = v;
-#line 395 "ts-src/config/config_gen.ts"
+#line 416 "ts-src/config/config_gen.ts"
     break;
   }
-#line 396 "ts-src/config/config_gen.ts"
+#line 417 "ts-src/config/config_gen.ts"
   case 19: {
-#line 396 "ts-src/config/config_gen.ts"
+#line 417 "ts-src/config/config_gen.ts"
     c->recv_mbuf_limit = v;
-#line 396 "ts-src/config/config_gen.ts"
+#line 417 "ts-src/config/config_gen.ts"
     break;
   }
-#line 397 "ts-src/config/config_gen.ts"
+#line 418 "ts-src/config/config_gen.ts"
   case 22: {
-#line 397 "ts-src/config/config_gen.ts"
+#line 418 "ts-src/config/config_gen.ts"
     c->max_queue_length = v;
-#line 397 "ts-src/config/config_gen.ts"
+#line 418 "ts-src/config/config_gen.ts"
     break;
   }
-#line 398 "ts-src/config/config_gen.ts"
+#line 419 "ts-src/config/config_gen.ts"
   default: {
-#line 398 "ts-src/config/config_gen.ts"
+#line 419 "ts-src/config/config_gen.ts"
     break;
   }
   }
 }
 
 /** The value of int key `k` of `c`. */
-#line 403 "ts-src/config/config_gen.ts"
+#line 424 "ts-src/config/config_gen.ts"
 int config_gen_get_int(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 14: {
-#line 405 "ts-src/config/config_gen.ts"
+#line 426 "ts-src/config/config_gen.ts"
     return c->keep_alive;
   }
-#line 406 "ts-src/config/config_gen.ts"
+#line 427 "ts-src/config/config_gen.ts"
   case 18: {
-#line 406 "ts-src/config/config_gen.ts"
+#line 427 "ts-src/config/config_gen.ts"
     return c->max_qos;
   }
-#line 407 "ts-src/config/config_gen.ts"
+#line 428 "ts-src/config/config_gen.ts"
   case 19: {
-#line 407 "ts-src/config/config_gen.ts"
+#line 428 "ts-src/config/config_gen.ts"
     return c->recv_mbuf_limit;
   }
-#line 408 "ts-src/config/config_gen.ts"
+#line 429 "ts-src/config/config_gen.ts"
   case 22: {
-#line 408 "ts-src/config/config_gen.ts"
+#line 429 "ts-src/config/config_gen.ts"
     return c->max_queue_length;
   }
-#line 409 "ts-src/config/config_gen.ts"
+#line 430 "ts-src/config/config_gen.ts"
   default: {
-#line 409 "ts-src/config/config_gen.ts"
+#line 430 "ts-src/config/config_gen.ts"
     return 0;
   }
   }
@@ -892,46 +943,46 @@ int config_gen_get_int(mgos_config_mqtt *c, int32_t k) {
 }
 
 /** Sets f64 key `k` of `c` (other keys: no effect). */
-#line 414 "ts-src/config/config_gen.ts"
+#line 435 "ts-src/config/config_gen.ts"
 void config_gen_set_f64(mgos_config_mqtt *c, int32_t k, double v) {
   switch (k) {
   case 5: {
-#line 416 "ts-src/config/config_gen.ts"
+#line 437 "ts-src/config/config_gen.ts"
     c->reconnect_timeout_min = v;
-#line 416 "ts-src/config/config_gen.ts"
+#line 437 "ts-src/config/config_gen.ts"
     break;
   }
-#line 417 "ts-src/config/config_gen.ts"
+#line 438 "ts-src/config/config_gen.ts"
   case 6: {
-#line 417 "ts-src/config/config_gen.ts"
+#line 438 "ts-src/config/config_gen.ts"
     c->reconnect_timeout_max = v;
-#line 417 "ts-src/config/config_gen.ts"
+#line 438 "ts-src/config/config_gen.ts"
     break;
   }
-#line 418 "ts-src/config/config_gen.ts"
+#line 439 "ts-src/config/config_gen.ts"
   default: {
-#line 418 "ts-src/config/config_gen.ts"
+#line 439 "ts-src/config/config_gen.ts"
     break;
   }
   }
 }
 
 /** The value of f64 key `k` of `c`. */
-#line 423 "ts-src/config/config_gen.ts"
+#line 444 "ts-src/config/config_gen.ts"
 double config_gen_get_f64(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 5: {
-#line 425 "ts-src/config/config_gen.ts"
+#line 446 "ts-src/config/config_gen.ts"
     return c->reconnect_timeout_min;
   }
-#line 426 "ts-src/config/config_gen.ts"
+#line 447 "ts-src/config/config_gen.ts"
   case 6: {
-#line 426 "ts-src/config/config_gen.ts"
+#line 447 "ts-src/config/config_gen.ts"
     return c->reconnect_timeout_max;
   }
-#line 427 "ts-src/config/config_gen.ts"
+#line 448 "ts-src/config/config_gen.ts"
   default: {
-#line 427 "ts-src/config/config_gen.ts"
+#line 448 "ts-src/config/config_gen.ts"
     return 0.0;
   }
   }
@@ -939,166 +990,178 @@ double config_gen_get_f64(mgos_config_mqtt *c, int32_t k) {
 }
 
 /** Sets string key `k` of `c` (other keys: no effect). */
-#line 432 "ts-src/config/config_gen.ts"
+#line 453 "ts-src/config/config_gen.ts"
 void config_gen_set_str(mgos_config_mqtt *c, int32_t k, const char *v) {
   switch (k) {
   case 1: {
-#line 434 "ts-src/config/config_gen.ts"
+#line 455 "ts-src/config/config_gen.ts"
     c->server = v;
-#line 434 "ts-src/config/config_gen.ts"
+#line 455 "ts-src/config/config_gen.ts"
     break;
   }
-#line 435 "ts-src/config/config_gen.ts"
+#line 456 "ts-src/config/config_gen.ts"
   case 2: {
-#line 435 "ts-src/config/config_gen.ts"
+#line 456 "ts-src/config/config_gen.ts"
     c->client_id = v;
-#line 435 "ts-src/config/config_gen.ts"
+#line 456 "ts-src/config/config_gen.ts"
     break;
   }
-#line 436 "ts-src/config/config_gen.ts"
+#line 457 "ts-src/config/config_gen.ts"
   case 3: {
-#line 436 "ts-src/config/config_gen.ts"
+#line 457 "ts-src/config/config_gen.ts"
     c->user = v;
-#line 436 "ts-src/config/config_gen.ts"
+#line 457 "ts-src/config/config_gen.ts"
     break;
   }
-#line 437 "ts-src/config/config_gen.ts"
+#line 458 "ts-src/config/config_gen.ts"
   case 4: {
-#line 437 "ts-src/config/config_gen.ts"
+#line 458 "ts-src/config/config_gen.ts"
     c->pass = v;
-#line 437 "ts-src/config/config_gen.ts"
+#line 458 "ts-src/config/config_gen.ts"
     break;
   }
-#line 438 "ts-src/config/config_gen.ts"
+#line 459 "ts-src/config/config_gen.ts"
   case 7: {
-#line 438 "ts-src/config/config_gen.ts"
+#line 459 "ts-src/config/config_gen.ts"
     c->ssl_cert = v;
-#line 438 "ts-src/config/config_gen.ts"
+#line 459 "ts-src/config/config_gen.ts"
     break;
   }
-#line 439 "ts-src/config/config_gen.ts"
+#line 460 "ts-src/config/config_gen.ts"
   case 8: {
-#line 439 "ts-src/config/config_gen.ts"
+#line 460 "ts-src/config/config_gen.ts"
     c->ssl_key = v;
-#line 439 "ts-src/config/config_gen.ts"
+#line 460 "ts-src/config/config_gen.ts"
     break;
   }
-#line 440 "ts-src/config/config_gen.ts"
+#line 461 "ts-src/config/config_gen.ts"
   case 9: {
-#line 440 "ts-src/config/config_gen.ts"
+#line 461 "ts-src/config/config_gen.ts"
     c->ssl_ca_cert = v;
-#line 440 "ts-src/config/config_gen.ts"
+#line 461 "ts-src/config/config_gen.ts"
     break;
   }
-#line 441 "ts-src/config/config_gen.ts"
+#line 462 "ts-src/config/config_gen.ts"
   case 10: {
-#line 441 "ts-src/config/config_gen.ts"
+#line 462 "ts-src/config/config_gen.ts"
     c->ssl_cipher_suites = v;
-#line 441 "ts-src/config/config_gen.ts"
+#line 462 "ts-src/config/config_gen.ts"
     break;
   }
-#line 442 "ts-src/config/config_gen.ts"
+#line 463 "ts-src/config/config_gen.ts"
   case 11: {
-#line 442 "ts-src/config/config_gen.ts"
+#line 463 "ts-src/config/config_gen.ts"
     c->ssl_psk_identity = v;
-#line 442 "ts-src/config/config_gen.ts"
+#line 463 "ts-src/config/config_gen.ts"
     break;
   }
-#line 443 "ts-src/config/config_gen.ts"
+#line 464 "ts-src/config/config_gen.ts"
   case 12: {
-#line 443 "ts-src/config/config_gen.ts"
+#line 464 "ts-src/config/config_gen.ts"
     c->ssl_psk_key = v;
-#line 443 "ts-src/config/config_gen.ts"
+#line 464 "ts-src/config/config_gen.ts"
     break;
   }
-#line 444 "ts-src/config/config_gen.ts"
+#line 465 "ts-src/config/config_gen.ts"
   case 15: {
-#line 444 "ts-src/config/config_gen.ts"
+#line 465 "ts-src/config/config_gen.ts"
     c->will_topic = v;
-#line 444 "ts-src/config/config_gen.ts"
+#line 465 "ts-src/config/config_gen.ts"
     break;
   }
-#line 445 "ts-src/config/config_gen.ts"
+#line 466 "ts-src/config/config_gen.ts"
   case 16: {
-#line 445 "ts-src/config/config_gen.ts"
+#line 466 "ts-src/config/config_gen.ts"
     c->will_message = v;
-#line 445 "ts-src/config/config_gen.ts"
+#line 466 "ts-src/config/config_gen.ts"
     break;
   }
-#line 446 "ts-src/config/config_gen.ts"
+#line 467 "ts-src/config/config_gen.ts"
+  case 25: {
+#line 467 "ts-src/config/config_gen.ts"
+    c->ws_path = v;
+#line 467 "ts-src/config/config_gen.ts"
+    break;
+  }
+#line 468 "ts-src/config/config_gen.ts"
   default: {
-#line 446 "ts-src/config/config_gen.ts"
+#line 468 "ts-src/config/config_gen.ts"
     break;
   }
   }
 }
 
 /** The value of string key `k` of `c`. */
-#line 451 "ts-src/config/config_gen.ts"
+#line 473 "ts-src/config/config_gen.ts"
 const char *config_gen_get_str(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 1: {
-#line 453 "ts-src/config/config_gen.ts"
+#line 475 "ts-src/config/config_gen.ts"
     return c->server;
   }
-#line 454 "ts-src/config/config_gen.ts"
+#line 476 "ts-src/config/config_gen.ts"
   case 2: {
-#line 454 "ts-src/config/config_gen.ts"
+#line 476 "ts-src/config/config_gen.ts"
     return c->client_id;
   }
-#line 455 "ts-src/config/config_gen.ts"
+#line 477 "ts-src/config/config_gen.ts"
   case 3: {
-#line 455 "ts-src/config/config_gen.ts"
+#line 477 "ts-src/config/config_gen.ts"
     return c->user;
   }
-#line 456 "ts-src/config/config_gen.ts"
+#line 478 "ts-src/config/config_gen.ts"
   case 4: {
-#line 456 "ts-src/config/config_gen.ts"
+#line 478 "ts-src/config/config_gen.ts"
     return c->pass;
   }
-#line 457 "ts-src/config/config_gen.ts"
+#line 479 "ts-src/config/config_gen.ts"
   case 7: {
-#line 457 "ts-src/config/config_gen.ts"
+#line 479 "ts-src/config/config_gen.ts"
     return c->ssl_cert;
   }
-#line 458 "ts-src/config/config_gen.ts"
+#line 480 "ts-src/config/config_gen.ts"
   case 8: {
-#line 458 "ts-src/config/config_gen.ts"
+#line 480 "ts-src/config/config_gen.ts"
     return c->ssl_key;
   }
-#line 459 "ts-src/config/config_gen.ts"
+#line 481 "ts-src/config/config_gen.ts"
   case 9: {
-#line 459 "ts-src/config/config_gen.ts"
+#line 481 "ts-src/config/config_gen.ts"
     return c->ssl_ca_cert;
   }
-#line 460 "ts-src/config/config_gen.ts"
+#line 482 "ts-src/config/config_gen.ts"
   case 10: {
-#line 460 "ts-src/config/config_gen.ts"
+#line 482 "ts-src/config/config_gen.ts"
     return c->ssl_cipher_suites;
   }
-#line 461 "ts-src/config/config_gen.ts"
+#line 483 "ts-src/config/config_gen.ts"
   case 11: {
-#line 461 "ts-src/config/config_gen.ts"
+#line 483 "ts-src/config/config_gen.ts"
     return c->ssl_psk_identity;
   }
-#line 462 "ts-src/config/config_gen.ts"
+#line 484 "ts-src/config/config_gen.ts"
   case 12: {
-#line 462 "ts-src/config/config_gen.ts"
+#line 484 "ts-src/config/config_gen.ts"
     return c->ssl_psk_key;
   }
-#line 463 "ts-src/config/config_gen.ts"
+#line 485 "ts-src/config/config_gen.ts"
   case 15: {
-#line 463 "ts-src/config/config_gen.ts"
+#line 485 "ts-src/config/config_gen.ts"
     return c->will_topic;
   }
-#line 464 "ts-src/config/config_gen.ts"
+#line 486 "ts-src/config/config_gen.ts"
   case 16: {
-#line 464 "ts-src/config/config_gen.ts"
+#line 486 "ts-src/config/config_gen.ts"
     return c->will_message;
   }
-#line 465 "ts-src/config/config_gen.ts"
+#line 487 "ts-src/config/config_gen.ts"
+  case 25: {
+#line 487 "ts-src/config/config_gen.ts"
+    return c->ws_path;
+  }
+#line 488 "ts-src/config/config_gen.ts"
   default: {
-#line 465 "ts-src/config/config_gen.ts"
+#line 488 "ts-src/config/config_gen.ts"
     return "";
   }
   }

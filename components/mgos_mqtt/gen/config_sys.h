@@ -35,6 +35,8 @@ bool mgos_sys_config_get_mqtt_require_time(void);
 bool mgos_sys_config_get_mqtt_cloud_events(void);
 int mgos_sys_config_get_mqtt_max_queue_length(void);
 bool mgos_sys_config_get_mqtt_debug_use_log_level(void);
+bool mgos_sys_config_get_mqtt_ws_enable(void);
+const char *mgos_sys_config_get_mqtt_ws_path(void);
 mgos_config_mqtt *mgos_sys_config_get_mqtt1(void);
 bool mgos_sys_config_get_mqtt1_enable(void);
 const char *mgos_sys_config_get_mqtt1_server(void);
@@ -60,6 +62,8 @@ bool mgos_sys_config_get_mqtt1_require_time(void);
 bool mgos_sys_config_get_mqtt1_cloud_events(void);
 int mgos_sys_config_get_mqtt1_max_queue_length(void);
 bool mgos_sys_config_get_mqtt1_debug_use_log_level(void);
+bool mgos_sys_config_get_mqtt1_ws_enable(void);
+const char *mgos_sys_config_get_mqtt1_ws_path(void);
 
 #ifdef __cplusplus
 }

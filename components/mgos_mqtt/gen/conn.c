@@ -8,6 +8,8 @@ static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_m
 static void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now);
 static bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self);
+static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now);
+static void mgos_mqtt_conn_dropWs(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev);
 static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p);
@@ -17,17 +19,19 @@ static bool mgos_mqtt_conn_callSuback(mgos_mqtt_conn *self, int32_t tag);
 static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i);
 static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload);
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud);
+static bool conn_onWsData(void *ud, rt_bytes data, uint32_t now);
+static bool conn_onWsOpen(void *ud, uint32_t now);
 static void LogText_put(LogText *self, uint8_t c);
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num);
 
-#line 718 "ts-src/mgos/conn.ts"
+#line 774 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
 
-#line 756 "ts-src/mgos/conn.ts"
+#line 827 "ts-src/mgos/conn.ts"
 static LogText conn_logText;
 
 /* Sets the fields of a zeroed mgos_mqtt_conn to their initial values. */
-#line 83 "ts-src/mgos/conn.ts"
+#line 84 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
   Session_init(&self->session);
   mgos_config_mqtt_init(&self->cfg);
@@ -36,10 +40,11 @@ void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
   ConnectOptions_init(&self->hs);
   self->nextTag = 1;
   self->userMaxQos = -1;
+  WsLink_init(&self->ws);
 }
 
 /* Sets the fields of a zeroed ConnTable to their initial values. */
-#line 714 "ts-src/mgos/conn.ts"
+#line 770 "ts-src/mgos/conn.ts"
 void ConnTable_init(ConnTable *self) {
   for (uint32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) mgos_mqtt_conn_init(&self->conns[i]);
 }
@@ -49,13 +54,13 @@ static RT_CONSTRUCTOR void conn__ctor(void) {
   ConnTable_init(&conn_table);
 }
 
-#line 78 "ts-src/mgos/conn.ts"
+#line 79 "ts-src/mgos/conn.ts"
 rt_bytes mgos_mqtt_handler_view(mgos_mqtt_handler *self) {
   return rt_subarray(RT_BYTES(self->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, self->filterLen);
 }
 
 /** The config in use: mqtt, or mqtt1 after a failover. */
-#line 126 "ts-src/mgos/conn.ts"
+#line 129 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_conn_active(mgos_mqtt_conn *self) {
   return self->useBackup ? &self->cfg1 : &self->cfg;
 }
@@ -67,29 +72,29 @@ bool mgos_mqtt_conn_isConnected(mgos_mqtt_conn *self) {
 uint8_t mgos_mqtt_conn_effectiveMaxQos(mgos_mqtt_conn *self) {
   int32_t q = (self->userMaxQos >= 0) ? self->userMaxQos : mgos_mqtt_conn_active(self)->max_qos;
   if (q <= 0) {
-#line 136 "ts-src/mgos/conn.ts"
+#line 139 "ts-src/mgos/conn.ts"
     return 0;
   }
-#line 137 "ts-src/mgos/conn.ts"
+#line 140 "ts-src/mgos/conn.ts"
   return (uint8_t)((q >= 2) ? 2 : 1);
 }
 
 // ---------------------------------------------------------------- connecting
 /** Starts a connection attempt now, unless one is under way or up. */
-#line 143 "ts-src/mgos/conn.ts"
+#line 146 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   self->reconnectPending = false;
   if (self->net != NetState_IDLE) {
-#line 145 "ts-src/mgos/conn.ts"
+#line 148 "ts-src/mgos/conn.ts"
     return;
   }
-#line 146 "ts-src/mgos/conn.ts"
+#line 149 "ts-src/mgos/conn.ts"
   self->session.now = now;
   if (self->followSys) {
-#line 147 "ts-src/mgos/conn.ts"
+#line 150 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_loadSysConfig(self);
   }
-#line 148 "ts-src/mgos/conn.ts"
+#line 151 "ts-src/mgos/conn.ts"
   mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
   self->attempts++;
   if (!mgos_mqtt_conn_parseServer(self, rt_str_bytes(c->server), c)) {
@@ -100,6 +105,7 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
     mgos_mqtt_conn_failed(self, now);
     return;
   }
+  WsLink_reset(&self->ws);
   mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTING);
   port_logMsg(LogLevel_INFO, self->useBackup ? "connecting (mqtt1) to " : "connecting to ", rt_str_bytes(c->server));
   self->net = NetState_CONNECTING;
@@ -199,10 +205,10 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
   SessionConfig *sc = &self->session.cfg;
   rt_bytes cid = rt_str_bytes(c->client_id);
   if (cid.len == 0) {
-#line 256 "ts-src/mgos/conn.ts"
+#line 260 "ts-src/mgos/conn.ts"
     cid = rt_str_bytes(port_deviceId());
   }
-#line 257 "ts-src/mgos/conn.ts"
+#line 261 "ts-src/mgos/conn.ts"
   const char *err = SessionConfig_setStrings(sc, cid, rt_str_bytes(c->user), rt_str_bytes(c->pass), rt_str_bytes(c->will_topic), rt_str_bytes(c->will_message));
   if (err != NULL) {
     port_logMsg(LogLevel_ERROR, "config: ", rt_str_bytes(err));
@@ -221,12 +227,12 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
 /** The port finished (or failed) the TCP connect. */
 void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now) {
   (void)err;
-#line 274 "ts-src/mgos/conn.ts"
+#line 278 "ts-src/mgos/conn.ts"
   if (self->net != NetState_CONNECTING) {
-#line 274 "ts-src/mgos/conn.ts"
+#line 278 "ts-src/mgos/conn.ts"
     return;
   }
-#line 275 "ts-src/mgos/conn.ts"
+#line 279 "ts-src/mgos/conn.ts"
   self->session.now = now;
   if (!ok) {
     port_logMsg(LogLevel_ERROR, "connect failed to ", rt_str_bytes(mgos_mqtt_conn_active(self)->server));
@@ -236,12 +242,24 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
     return;
   }
   self->net = NetState_OPEN;
+  // ws_enable: the HTTP Upgrade first; a valid 101 calls onWsOpen, which comes back here.
+  if (mgos_mqtt_conn_active(self)->ws_enable && !WsLink_isOpen(&self->ws)) {
+    if (!WsLink_begin(&self->ws, rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls, rt_str_bytes(mgos_mqtt_conn_active(self)->ws_path), now)) {
+#line 290 "ts-src/mgos/conn.ts"
+      mgos_mqtt_conn_dropWs(self, now);
+    } else {
+#line 291 "ts-src/mgos/conn.ts"
+      mgos_mqtt_conn_service(self, now);
+    }
+#line 292 "ts-src/mgos/conn.ts"
+    return;
+  }
   mgos_mqtt_connect_fn_t f = self->connectFn;
   if (f != NULL) {
     mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
     mgos_mqtt_conn_fillHandshakeOpts(self, c);
     const char *tmp = (rt_str_bytes(c->client_id).len > 0) ? c->client_id : port_deviceId();
-#line 288 "ts-src/mgos/conn.ts"
+#line 298 "ts-src/mgos/conn.ts"
     f(&self->nc, tmp, &self->hsOpts, self->connectFnArg);
     if (self->net == NetState_OPEN && self->session.state == SessionState_DISCONNECTED) {
       port_logMsg(LogLevel_ERROR, "connect_fn did not call mg_send_mqtt_handshake_opt", RT_NOBYTES);
@@ -260,10 +278,10 @@ static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_m
   mg_send_mqtt_handshake_opts *o = &self->hsOpts;
   uint8_t flags = (uint8_t)(c->clean_session ? MG_MQTT_CLEAN_SESSION : 0);
   if (c->will_retain) {
-#line 305 "ts-src/mgos/conn.ts"
+#line 315 "ts-src/mgos/conn.ts"
     flags = (uint8_t)(flags | MG_MQTT_WILL_RETAIN);
   }
-#line 306 "ts-src/mgos/conn.ts"
+#line 316 "ts-src/mgos/conn.ts"
   o->flags = flags;
   int32_t ka = c->keep_alive;
   o->keep_alive = (uint16_t)((ka <= 0) ? 0 : ((ka >= 65535) ? 65535 : (uint16_t)ka));
@@ -296,10 +314,10 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
   }
   h->willQos = (uint8_t)((o->flags >> 3) & 3);
   if (h->willQos > 2) {
-#line 337 "ts-src/mgos/conn.ts"
+#line 347 "ts-src/mgos/conn.ts"
     h->willQos = 2;
   }
-#line 338 "ts-src/mgos/conn.ts"
+#line 348 "ts-src/mgos/conn.ts"
   h->willRetain = (o->flags & MG_MQTT_WILL_RETAIN) != 0;
   h->cleanSession = (o->flags & MG_MQTT_CLEAN_SESSION) != 0;
   // The session's clean_session decides what survives a disconnect.
@@ -311,15 +329,15 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
 
 // ---------------------------------------------------------------- failures and backoff
 /** An attempt failed or the connection ended: schedule the next one. */
-#line 350 "ts-src/mgos/conn.ts"
+#line 360 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now) {
   // Callers set net to IDLE themselves: a handler run before this point may
   // already have started a new attempt, and that socket must not be orphaned.
   if ((!self->wantConnect || self->net != NetState_IDLE) || self->reconnectPending) {
-#line 353 "ts-src/mgos/conn.ts"
+#line 363 "ts-src/mgos/conn.ts"
     return;
   }
-#line 354 "ts-src/mgos/conn.ts"
+#line 364 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_scheduleReconnect(self, now);
 }
 
@@ -336,27 +354,27 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
   }
   uint32_t minMs = conn_secToMs(c->reconnect_timeout_min);
   if (maxMs < minMs) {
-#line 369 "ts-src/mgos/conn.ts"
+#line 379 "ts-src/mgos/conn.ts"
     maxMs = minMs;
   }
-#line 370 "ts-src/mgos/conn.ts"
+#line 380 "ts-src/mgos/conn.ts"
   uint32_t d = (self->delayMs == 0) ? minMs : (self->delayMs * 2u);
   // Doubling past 2^31 would wrap; the clamp below keeps it at max anyway.
   if (self->delayMs > 0x7fffffff) {
-#line 372 "ts-src/mgos/conn.ts"
+#line 382 "ts-src/mgos/conn.ts"
     d = maxMs;
   }
-#line 373 "ts-src/mgos/conn.ts"
+#line 383 "ts-src/mgos/conn.ts"
   if (d < minMs) {
-#line 373 "ts-src/mgos/conn.ts"
+#line 383 "ts-src/mgos/conn.ts"
     d = minMs;
   }
-#line 374 "ts-src/mgos/conn.ts"
+#line 384 "ts-src/mgos/conn.ts"
   if (d > maxMs) {
-#line 374 "ts-src/mgos/conn.ts"
+#line 384 "ts-src/mgos/conn.ts"
     d = maxMs;
   }
-#line 375 "ts-src/mgos/conn.ts"
+#line 385 "ts-src/mgos/conn.ts"
   self->delayMs = d;
   self->lastDelayMs = conn_jitter(d);
   self->reconnectAt = now + self->lastDelayMs;
@@ -366,18 +384,22 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
 /** May failover switch to the other config? mqtt1 only when enabled; back to mqtt always. */
 static bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self) {
   if (self->useBackup) {
-#line 383 "ts-src/mgos/conn.ts"
+#line 393 "ts-src/mgos/conn.ts"
     return true;
   }
-#line 384 "ts-src/mgos/conn.ts"
+#line 394 "ts-src/mgos/conn.ts"
   return self->hasCfg1 && self->cfg1.enable;
 }
 
 // ---------------------------------------------------------------- I/O
 /** Writes what the session has queued and closes when it asks to. */
-#line 390 "ts-src/mgos/conn.ts"
+#line 400 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
   Session *s = &self->session;
+  if (WsLink_active(&self->ws)) {
+    mgos_mqtt_conn_serviceWs(self, now);
+    return;
+  }
   while (self->net == NetState_OPEN && s->txLen > 0) {
     int32_t n = port_netSend(self->slot, Session_txView(s));
     if (n < 0) {
@@ -386,26 +408,85 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
       return;
     }
     if (n == 0) {
-#line 399 "ts-src/mgos/conn.ts"
+#line 413 "ts-src/mgos/conn.ts"
       break;
     }
-#line 400 "ts-src/mgos/conn.ts"
+#line 414 "ts-src/mgos/conn.ts"
     Session_txConsumed(s, (uint32_t)n);
   }
   if (self->net == NetState_OPEN && Session_wantsClose(s)) {
-#line 402 "ts-src/mgos/conn.ts"
+#line 416 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
 
+/** service() over WebSocket: session bytes go out in binary frames once the
+   *  link is open; a session that ends starts the close handshake. */
+#line 421 "ts-src/mgos/conn.ts"
+static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
+  Session *s = &self->session;
+  WsLink *w = &self->ws;
+  while (self->net == NetState_OPEN) {
+    if (WsLink_isOpen(w) && s->txLen > 0) {
+      uint32_t k = WsLink_wrap(w, Session_txView(s));
+      if (k > 0) {
+#line 427 "ts-src/mgos/conn.ts"
+        Session_txConsumed(s, k);
+      }
+    }
+#line 429 "ts-src/mgos/conn.ts"
+    if (w->txLen == 0) {
+#line 429 "ts-src/mgos/conn.ts"
+      break;
+    }
+#line 430 "ts-src/mgos/conn.ts"
+    int32_t n = port_netSend(self->slot, WsLink_txView(w));
+    if (n < 0) {
+      port_logMsg(LogLevel_ERROR, "send failed", RT_NOBYTES);
+      mgos_mqtt_conn_dropTransport(self, now);
+      return;
+    }
+    if (n == 0) {
+#line 436 "ts-src/mgos/conn.ts"
+      break;
+    }
+#line 437 "ts-src/mgos/conn.ts"
+    WsLink_txConsumed(w, (uint32_t)n);
+  }
+  if (self->net != NetState_OPEN) {
+#line 439 "ts-src/mgos/conn.ts"
+    return;
+  }
+#line 440 "ts-src/mgos/conn.ts"
+  if (Session_wantsClose(s) && WsLink_isOpen(w)) {
+    WsLink_close(w, WsCode_NORMAL, now);
+    mgos_mqtt_conn_serviceWs(self, now);
+    return;
+  }
+  if (WsLink_wantsClose(w)) {
+#line 445 "ts-src/mgos/conn.ts"
+    mgos_mqtt_conn_dropWs(self, now);
+  }
+}
+
+/** Drops a WebSocket connection; one that never got its 101 is a connect error. */
+#line 449 "ts-src/mgos/conn.ts"
+static void mgos_mqtt_conn_dropWs(mgos_mqtt_conn *self, uint32_t now) {
+  if (!self->ws.opened) {
+#line 450 "ts-src/mgos/conn.ts"
+    mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
+  }
+#line 451 "ts-src/mgos/conn.ts"
+  mgos_mqtt_conn_dropTransport(self, now);
+}
+
 /** Closes the socket and settles the session (CLOSE event), then reconnects if wanted. */
-#line 406 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
   if (self->net != NetState_IDLE) {
-#line 407 "ts-src/mgos/conn.ts"
+#line 456 "ts-src/mgos/conn.ts"
     port_netClose(self->slot);
   }
-#line 408 "ts-src/mgos/conn.ts"
+#line 457 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -413,25 +494,37 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
 
 void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) {
   if (self->net != NetState_OPEN) {
-#line 414 "ts-src/mgos/conn.ts"
+#line 463 "ts-src/mgos/conn.ts"
     return;
   }
-#line 415 "ts-src/mgos/conn.ts"
-  Session_onRecv(&self->session, data, now);
+#line 464 "ts-src/mgos/conn.ts"
+  if (WsLink_active(&self->ws)) {
+#line 464 "ts-src/mgos/conn.ts"
+    WsLink_onRecv(&self->ws, data, now);
+  } else {
+#line 465 "ts-src/mgos/conn.ts"
+    Session_onRecv(&self->session, data, now);
+  }
+#line 466 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_service(self, now);
 }
 
 void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now) {
   if (self->net == NetState_IDLE) {
-#line 420 "ts-src/mgos/conn.ts"
+#line 470 "ts-src/mgos/conn.ts"
     return;
   }
-#line 421 "ts-src/mgos/conn.ts"
+#line 471 "ts-src/mgos/conn.ts"
   if (self->net == NetState_CONNECTING) {
     mgos_mqtt_conn_onTcpConnect(self, false, err, now);
     return;
   }
   port_logMsg(LogLevel_WARN, (err != 0) ? "connection closed with an error" : "connection closed by the server", RT_NOBYTES);
+  if (WsLink_active(&self->ws) && !self->ws.opened) {
+#line 476 "ts-src/mgos/conn.ts"
+    mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
+  }
+#line 477 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -440,45 +533,55 @@ void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now)
 /** Timers. Returns ms until this connection next needs a poll. */
 uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   if (self->reconnectPending && (rt_i32_of((self->reconnectAt - now)) <= 0)) {
-#line 433 "ts-src/mgos/conn.ts"
+#line 484 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_startConnect(self, now);
   }
-#line 434 "ts-src/mgos/conn.ts"
+#line 485 "ts-src/mgos/conn.ts"
   uint32_t wait = conn_POLL_MAX_MS;
+  if ((self->net == NetState_OPEN && WsLink_active(&self->ws)) && WsLink_expired(&self->ws, now)) {
+#line 486 "ts-src/mgos/conn.ts"
+    mgos_mqtt_conn_dropWs(self, now);
+  }
+#line 487 "ts-src/mgos/conn.ts"
   if (self->net == NetState_OPEN) {
     Session_tick(&self->session, now);
     mgos_mqtt_conn_service(self, now);
+    if (self->net == NetState_OPEN && WsLink_active(&self->ws)) {
+#line 490 "ts-src/mgos/conn.ts"
+      wait = WsLink_nextIn(&self->ws, now, wait);
+    }
     // The session's own deadlines (PINGREQ, PINGRESP, CONNACK) to the ms.
+#line 492 "ts-src/mgos/conn.ts"
     if (self->net == NetState_OPEN) {
-#line 439 "ts-src/mgos/conn.ts"
+#line 492 "ts-src/mgos/conn.ts"
       wait = Session_nextTickIn(&self->session, now, wait);
     }
   }
   // Measured after the tick: a close it decided (CONNACK or keepalive timeout)
   // has just scheduled a reconnect, which must not wait a whole POLL_MAX_MS.
-#line 443 "ts-src/mgos/conn.ts"
+#line 496 "ts-src/mgos/conn.ts"
   if (self->reconnectPending) {
     int32_t left = rt_i32_of((self->reconnectAt - now));
     if (left <= 0) {
-#line 445 "ts-src/mgos/conn.ts"
+#line 498 "ts-src/mgos/conn.ts"
       wait = 0;
     } else if ((uint32_t)left < wait) {
-#line 446 "ts-src/mgos/conn.ts"
+#line 499 "ts-src/mgos/conn.ts"
       wait = (uint32_t)left;
     }
   }
-#line 448 "ts-src/mgos/conn.ts"
+#line 501 "ts-src/mgos/conn.ts"
   return wait;
 }
 
 // ---------------------------------------------------------------- events
-#line 453 "ts-src/mgos/conn.ts"
+#line 506 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
   if (!mgos_mqtt_conn_active(self)->cloud_events) {
-#line 454 "ts-src/mgos/conn.ts"
+#line 507 "ts-src/mgos/conn.ts"
     return;
   }
-#line 455 "ts-src/mgos/conn.ts"
+#line 508 "ts-src/mgos/conn.ts"
   self->cloudArg.type = MGOS_CLOUD_MQTT;
   port_eventTrigger(ev, &self->cloudArg);
 }
@@ -493,26 +596,26 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
   m->message_id = 0;
   conn_setStr(m, RT_NOBYTES, RT_NOBYTES);
   if (p == NULL) {
-#line 468 "ts-src/mgos/conn.ts"
+#line 521 "ts-src/mgos/conn.ts"
     return;
   }
-#line 469 "ts-src/mgos/conn.ts"
+#line 522 "ts-src/mgos/conn.ts"
   m->qos = p->qos;
   m->len = rt_i32_of(p->totalLen);
   m->connack_ret_code = p->returnCode;
   m->message_id = p->packetId;
   if (p->type == PacketType_PUBLISH) {
-#line 473 "ts-src/mgos/conn.ts"
+#line 526 "ts-src/mgos/conn.ts"
     conn_setStr(m, p->topic, p->payload);
   }
 }
 
-#line 476 "ts-src/mgos/conn.ts"
+#line 529 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   uint32_t now = self->session.now;
   switch (ev) {
   case SessionEvent_CONNACK: {
-#line 479 "ts-src/mgos/conn.ts"
+#line 532 "ts-src/mgos/conn.ts"
     {
       if (p == NULL || p->returnCode != 0) {
         // The CLOSE that follows raises the connect-error event.
@@ -527,35 +630,35 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       break;
     }
   }
-#line 492 "ts-src/mgos/conn.ts"
+#line 545 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH: {
-#line 492 "ts-src/mgos/conn.ts"
+#line 545 "ts-src/mgos/conn.ts"
     {
       mgos_mqtt_conn_fillMsg(self, ev, p);
       if (p != NULL && !mgos_mqtt_conn_callTopic(self, p)) {
-#line 494 "ts-src/mgos/conn.ts"
+#line 547 "ts-src/mgos/conn.ts"
         mgos_mqtt_conn_callGlobal(self, ev, true);
       }
-#line 495 "ts-src/mgos/conn.ts"
+#line 548 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 497 "ts-src/mgos/conn.ts"
+#line 550 "ts-src/mgos/conn.ts"
   case SessionEvent_SUBACK: {
-#line 497 "ts-src/mgos/conn.ts"
+#line 550 "ts-src/mgos/conn.ts"
     {
       mgos_mqtt_conn_fillMsg(self, ev, p);
       if (!mgos_mqtt_conn_callSuback(self, self->session.evTag)) {
-#line 499 "ts-src/mgos/conn.ts"
+#line 552 "ts-src/mgos/conn.ts"
         mgos_mqtt_conn_callGlobal(self, ev, true);
       }
-#line 500 "ts-src/mgos/conn.ts"
+#line 553 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 502 "ts-src/mgos/conn.ts"
+#line 555 "ts-src/mgos/conn.ts"
   case SessionEvent_CLOSE: {
-#line 502 "ts-src/mgos/conn.ts"
+#line 555 "ts-src/mgos/conn.ts"
     {
       if (!self->session.wasConnected) {
         // Ended before an accepted CONNACK (refused, timed out, closed by the
@@ -570,9 +673,9 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       break;
     }
   }
-#line 515 "ts-src/mgos/conn.ts"
+#line 568 "ts-src/mgos/conn.ts"
   default: {
-#line 515 "ts-src/mgos/conn.ts"
+#line 568 "ts-src/mgos/conn.ts"
     {
       mgos_mqtt_conn_fillMsg(self, ev, p);
       mgos_mqtt_conn_callGlobal(self, ev, true);
@@ -580,7 +683,7 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
     }
   }
   }
-#line 521 "ts-src/mgos/conn.ts"
+#line 574 "ts-src/mgos/conn.ts"
   self->session.now = now;
 }
 
@@ -590,90 +693,90 @@ static void mgos_mqtt_conn_callGlobal(mgos_mqtt_conn *self, int32_t ev, bool wit
     mgos_mqtt_handler *h = &self->handlers[i];
     mg_event_handler_t f = h->ev;
     if (h->kind != HandlerKind_GLOBAL || f == NULL) {
-#line 529 "ts-src/mgos/conn.ts"
+#line 582 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 530 "ts-src/mgos/conn.ts"
+#line 583 "ts-src/mgos/conn.ts"
     if (withMsg) {
-#line 530 "ts-src/mgos/conn.ts"
+#line 583 "ts-src/mgos/conn.ts"
       f(&self->nc, ev, &self->msg, h->ud);
     } else {
-#line 531 "ts-src/mgos/conn.ts"
+#line 584 "ts-src/mgos/conn.ts"
       f(&self->nc, ev, NULL, h->ud);
     }
     // A handler may have removed handlers: stop rather than skip or repeat one.
-#line 533 "ts-src/mgos/conn.ts"
+#line 586 "ts-src/mgos/conn.ts"
     if (i >= self->nHandlers) {
-#line 533 "ts-src/mgos/conn.ts"
+#line 586 "ts-src/mgos/conn.ts"
       break;
     }
   }
 }
 
 /** Topic handlers whose filter matches; false when none did. */
-#line 538 "ts-src/mgos/conn.ts"
+#line 591 "ts-src/mgos/conn.ts"
 static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p) {
   bool matched = false;
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
-#line 542 "ts-src/mgos/conn.ts"
+#line 595 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 543 "ts-src/mgos/conn.ts"
+#line 596 "ts-src/mgos/conn.ts"
     if (!topic_topicMatches(mgos_mqtt_handler_view(h), p->topic)) {
-#line 543 "ts-src/mgos/conn.ts"
+#line 596 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 544 "ts-src/mgos/conn.ts"
+#line 597 "ts-src/mgos/conn.ts"
     matched = true;
     mg_event_handler_t f = h->ev;
     sub_handler_t g = h->sub;
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
-#line 547 "ts-src/mgos/conn.ts"
+#line 600 "ts-src/mgos/conn.ts"
       f(&self->nc, SessionEvent_PUBLISH, &self->msg, h->ud);
     }
-#line 548 "ts-src/mgos/conn.ts"
+#line 601 "ts-src/mgos/conn.ts"
     if (h->kind == HandlerKind_SUB && g != NULL) {
       g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
     }
     if (i >= self->nHandlers) {
-#line 551 "ts-src/mgos/conn.ts"
+#line 604 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 553 "ts-src/mgos/conn.ts"
+#line 606 "ts-src/mgos/conn.ts"
   return matched;
 }
 
 /** The SUBACK to the handler whose SUBSCRIBE it answers; false when there is none. */
 static bool mgos_mqtt_conn_callSuback(mgos_mqtt_conn *self, int32_t tag) {
   if (tag < 0) {
-#line 558 "ts-src/mgos/conn.ts"
+#line 611 "ts-src/mgos/conn.ts"
     return false;
   }
-#line 559 "ts-src/mgos/conn.ts"
+#line 612 "ts-src/mgos/conn.ts"
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if ((h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) || h->tag != tag) {
-#line 561 "ts-src/mgos/conn.ts"
+#line 614 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 562 "ts-src/mgos/conn.ts"
+#line 615 "ts-src/mgos/conn.ts"
     mg_event_handler_t f = h->ev;
     // A sub_handler_t only takes messages: its SUBACK is consumed silently.
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
-#line 564 "ts-src/mgos/conn.ts"
+#line 617 "ts-src/mgos/conn.ts"
       f(&self->nc, SessionEvent_SUBACK, &self->msg, h->ud);
     }
-#line 565 "ts-src/mgos/conn.ts"
+#line 618 "ts-src/mgos/conn.ts"
     return true;
   }
   return false;
 }
 
 // ---------------------------------------------------------------- API
-#line 572 "ts-src/mgos/conn.ts"
+#line 625 "ts-src/mgos/conn.ts"
 int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud, rt_bytes filter) {
   if (self->nHandlers >= CONFIG_MGOS_MQTT_MAX_HANDLERS) {
     port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_HANDLERS reached, handler not added for ", filter);
@@ -697,10 +800,10 @@ int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_h
 
 static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->nHandlers; j++) {
-#line 594 "ts-src/mgos/conn.ts"
+#line 647 "ts-src/mgos/conn.ts"
     self->handlers[j] = self->handlers[rt_idx_add(j, 1)];
   }
-#line 595 "ts-src/mgos/conn.ts"
+#line 648 "ts-src/mgos/conn.ts"
   self->nHandlers--;
   mgos_mqtt_handler *last = &self->handlers[self->nHandlers];
   last->kind = HandlerKind_FREE;
@@ -720,10 +823,10 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
   }
   int32_t k = mgos_mqtt_conn_addHandler(self, kind, ev, sub, ud, filter);
   if (k < 0) {
-#line 613 "ts-src/mgos/conn.ts"
+#line 666 "ts-src/mgos/conn.ts"
     return false;
   }
-#line 614 "ts-src/mgos/conn.ts"
+#line 667 "ts-src/mgos/conn.ts"
   uint8_t q = ((uint8_t)qos > mgos_mqtt_conn_effectiveMaxQos(self)) ? mgos_mqtt_conn_effectiveMaxQos(self) : (uint8_t)qos;
   if (Session_subscribe(&self->session, filter, q, self->handlers[(uint32_t)k].tag) == 0) {
     mgos_mqtt_conn_removeHandler(self, (uint32_t)k);
@@ -740,15 +843,15 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
-#line 629 "ts-src/mgos/conn.ts"
+#line 682 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 630 "ts-src/mgos/conn.ts"
+#line 683 "ts-src/mgos/conn.ts"
     if (!rt_bytes_equal(mgos_mqtt_handler_view(h), filter)) {
-#line 630 "ts-src/mgos/conn.ts"
+#line 683 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 631 "ts-src/mgos/conn.ts"
+#line 684 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_removeHandler(self, i);
     Session_unsubscribe(&self->session, filter);
     mgos_mqtt_conn_service(self, now);
@@ -772,20 +875,20 @@ uint16_t mgos_mqtt_conn_publish(mgos_mqtt_conn *self, rt_bytes topic, rt_bytes p
 /** Attempt to connect now (if enabled and not already connected or connecting). */
 bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
   if (self->followSys) {
-#line 653 "ts-src/mgos/conn.ts"
+#line 706 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_loadSysConfig(self);
   }
-#line 654 "ts-src/mgos/conn.ts"
+#line 707 "ts-src/mgos/conn.ts"
   if (!self->cfg.enable && !(self->useBackup && self->cfg1.enable)) {
     port_logMsg(LogLevel_WARN, "connect: mqtt.enable is false", RT_NOBYTES);
     return false;
   }
   self->wantConnect = true;
   if (self->net != NetState_IDLE) {
-#line 659 "ts-src/mgos/conn.ts"
+#line 712 "ts-src/mgos/conn.ts"
     return true;
   }
-#line 660 "ts-src/mgos/conn.ts"
+#line 713 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_startConnect(self, port_nowMs());
   return self->net != NetState_IDLE || self->reconnectPending;
 }
@@ -802,25 +905,25 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
     return;
   }
   if (self->net != NetState_OPEN) {
-#line 675 "ts-src/mgos/conn.ts"
+#line 728 "ts-src/mgos/conn.ts"
     return;
   }
   // A second disconnect while the DISCONNECT is still queued: let it go out
   // (closing now would make the broker publish the will).
-#line 678 "ts-src/mgos/conn.ts"
+#line 731 "ts-src/mgos/conn.ts"
   if (self->session.state == SessionState_DISCONNECTING) {
-#line 678 "ts-src/mgos/conn.ts"
+#line 731 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_service(self, now);
   } else if (Session_disconnect(&self->session)) {
-#line 679 "ts-src/mgos/conn.ts"
+#line 732 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_service(self, now);
   } else {
-#line 680 "ts-src/mgos/conn.ts"
+#line 733 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
 
-#line 683 "ts-src/mgos/conn.ts"
+#line 736 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   self->userMaxQos = (qos <= 0) ? 0 : ((qos >= 2) ? 2 : qos);
   Session_setMaxQos(&self->session, mgos_mqtt_conn_effectiveMaxQos(self));
@@ -848,10 +951,13 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
   self->session.onEvent = conn_onSessionEvent;
   self->session.onLog = conn_onSessionLog;
   self->session.ud = self;
+  self->ws.onData = conn_onWsData;
+  self->ws.onOpen = conn_onWsOpen;
+  self->ws.ud = self;
 }
 
 /** Seconds (config) to ms, at least 1 ms. */
-#line 721 "ts-src/mgos/conn.ts"
+#line 777 "ts-src/mgos/conn.ts"
 uint32_t conn_secToMs(double s) {
   uint32_t ms = rt_f64_to_u32(s * 1000.0);
   return (ms == 0) ? 1 : ms;
@@ -861,10 +967,10 @@ uint32_t conn_secToMs(double s) {
 uint32_t conn_jitter(uint32_t d) {
   uint32_t j = d / 10;
   if (j == 0) {
-#line 729 "ts-src/mgos/conn.ts"
+#line 785 "ts-src/mgos/conn.ts"
     return d;
   }
-#line 730 "ts-src/mgos/conn.ts"
+#line 786 "ts-src/mgos/conn.ts"
   uint32_t r = rt_mod_u32(port_rand32(), (j * 2u) + 1u);
   return (d - j) + r;
 }
@@ -878,15 +984,30 @@ static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload) {
 
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 742 "ts-src/mgos/conn.ts"
+#line 798 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
 
-#line 751 "ts-src/mgos/conn.ts"
+/** WebSocket payload to the session; false once the socket is gone (a handler closed it). */
+static bool conn_onWsData(void *ud, rt_bytes data, uint32_t now) {
+  mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
+  Session_onRecv(&c->session, data, now);
+  return c->net == NetState_OPEN && WsLink_isOpen(&c->ws);
+}
+
+/** The WebSocket handshake succeeded: MQTT starts as after a plain TCP connect. */
+static bool conn_onWsOpen(void *ud, uint32_t now) {
+  mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
+  c->net = NetState_CONNECTING;
+  mgos_mqtt_conn_onTcpConnect(c, true, 0, now);
+  return c->net == NetState_OPEN && WsLink_isOpen(&c->ws);
+}
+
+#line 822 "ts-src/mgos/conn.ts"
 static void LogText_put(LogText *self, uint8_t c) {
   if (self->len < 100) {
-#line 752 "ts-src/mgos/conn.ts"
+#line 823 "ts-src/mgos/conn.ts"
     rt_set_u8(self->buf, 100, self->len++, c);
   }
 }
@@ -894,10 +1015,10 @@ static void LogText_put(LogText *self, uint8_t c) {
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. */
-#line 761 "ts-src/mgos/conn.ts"
+#line 832 "ts-src/mgos/conn.ts"
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
-#line 762 "ts-src/mgos/conn.ts"
+#line 833 "ts-src/mgos/conn.ts"
   LogText *t = &conn_logText;
   t->len = 0;
   if (detail.len > 0) {
@@ -918,10 +1039,10 @@ static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_byt
     }
     int32_t div = 1000000000;
     while (div > 1 && (rt_idiv_i64(v, div) == 0)) {
-#line 781 "ts-src/mgos/conn.ts"
+#line 852 "ts-src/mgos/conn.ts"
       div = div / 10;
     }
-#line 782 "ts-src/mgos/conn.ts"
+#line 853 "ts-src/mgos/conn.ts"
     while (div > 0) {
       LogText_put(t, (uint8_t)(0x30 + (int32_t)(rt_idiv_i64(v, div) % 10)));
       div = div / 10;
@@ -934,10 +1055,10 @@ static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_byt
 /** Connection `slot`, or null when out of range or unused. */
 mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
-#line 793 "ts-src/mgos/conn.ts"
+#line 864 "ts-src/mgos/conn.ts"
     return NULL;
   }
-#line 794 "ts-src/mgos/conn.ts"
+#line 865 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -962,38 +1083,38 @@ mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 819 "ts-src/mgos/conn.ts"
+#line 890 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 821 "ts-src/mgos/conn.ts"
+#line 892 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onTcpConnect(c, ok, err, port_nowMs());
   }
 }
 
 /** Bytes received on `slot`. @api */
-#line 825 "ts-src/mgos/conn.ts"
+#line 896 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 827 "ts-src/mgos/conn.ts"
+#line 898 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onRecv(c, data, port_nowMs());
   }
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 831 "ts-src/mgos/conn.ts"
+#line 902 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 833 "ts-src/mgos/conn.ts"
+#line 904 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onPeerClose(c, err, port_nowMs());
   }
 }
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 838 "ts-src/mgos/conn.ts"
+#line 909 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -1010,17 +1131,17 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
   for (int32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) {
     mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)i];
     if (!c->inUse) {
-#line 853 "ts-src/mgos/conn.ts"
+#line 924 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 854 "ts-src/mgos/conn.ts"
+#line 925 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
-#line 855 "ts-src/mgos/conn.ts"
+#line 926 "ts-src/mgos/conn.ts"
       wait = w;
     }
   }
-#line 857 "ts-src/mgos/conn.ts"
+#line 928 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -1033,14 +1154,14 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 870 "ts-src/mgos/conn.ts"
+#line 941 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
-#line 872 "ts-src/mgos/conn.ts"
+#line 943 "ts-src/mgos/conn.ts"
     return NULL;
   }
-#line 873 "ts-src/mgos/conn.ts"
+#line 944 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (cfg1 != NULL) {

@@ -11,6 +11,7 @@
 #include "config_sys.h"
 #include "mg_types.h"
 #include "port.h"
+#include "ws.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -103,6 +104,8 @@ struct mgos_mqtt_conn {
   bool tls;
   /** Connection attempts started (for logs and tests). */
   uint32_t attempts;
+  /** MQTT over WebSocket (ws_enable): framing between the socket and the session. */
+  WsLink ws;
 };
 
 /** The connection table (one static instance). */
