@@ -22,6 +22,7 @@ import * as net from "node:net";
 import { Proc, Programs, buildPrograms, missingTools, sanEnv, stopClean, haveTool } from "../integration/support/harness";
 import { Pki, makePki } from "../tls/support/pki";
 import { WsBroker, readPem } from "./support/wsbroker";
+import { decodeClient } from "./support/frames";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const mqtt = require("mqtt") as typeof import("mqtt");
 
@@ -244,8 +245,10 @@ function acceptFor(key: string): string {
   return crypto.createHash("sha1").update(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest("base64");
 }
 
-/** A TCP server that answers each Upgrade with `reply(key)` and counts connections. */
-async function hostile(reply: (key: string) => Buffer): Promise<{ port: number; conns: () => number; close: () => Promise<void> }> {
+/** A TCP server that answers each Upgrade with `reply(key)` and counts connections;
+ *  `onData` sees every byte the client sends, `onEnd` when a client closes. */
+async function hostile(reply: (key: string) => Buffer, onData?: (d: Buffer) => void, onEnd?: () => void):
+  Promise<{ port: number; conns: () => number; close: () => Promise<void> }> {
   let n = 0;
   const socks = new Set<net.Socket>();
   const srv = net.createServer((s) => {
@@ -254,11 +257,16 @@ async function hostile(reply: (key: string) => Buffer): Promise<{ port: number; 
     s.on("close", () => socks.delete(s));
     s.on("error", () => { /* the client closed */ });
     let buf = "";
+    s.on("end", () => onEnd?.());
     s.on("data", (d) => {
+      onData?.(d);
       if (buf.includes("\r\n\r\n")) return;
       buf += d.toString("latin1");
       const m = /Sec-WebSocket-Key: (\S+)/i.exec(buf);
-      if (buf.includes("\r\n\r\n") && m) s.write(reply(m[1]));
+      if (buf.includes("\r\n\r\n") && m) {
+        const r = reply(m[1]);
+        if (r.length > 0) s.write(r);
+      }
     });
   });
   await new Promise<void>((r) => srv.listen(0, "127.0.0.1", () => r()));
@@ -295,6 +303,49 @@ const hostileCases: { name: string; reply: (key: string) => Buffer; log: RegExp 
     log: /WebSocket: frame too big/,
   },
 ];
+
+test("a server that never answers the Upgrade: given up after the handshake timeout, connect error, retried", { skip, timeout: 60_000 }, async () => {
+  const h = await hostile(() => Buffer.alloc(0));
+  const c = cli(uniq("silent"), [`mqtt.server=127.0.0.1:${h.port}`]);
+  try {
+    const t0 = Date.now();
+    await c.waitErr(/WebSocket: no handshake response in time/, 20_000);
+    assert.ok(Date.now() - t0 >= 2500, "not before the 3 s timeout of the test build");
+    await c.waitOut(/^cloud CONNECTERROR$/m, 5000);
+    await until("a second connection", () => h.conns() >= 2, 10_000);
+    await stopClean(c);
+  } finally {
+    c.kill("SIGKILL");
+    await h.close();
+  }
+});
+
+test("a server that upgrades, then stays silent: no CONNACK in time, Close 1000, socket closed after the close wait", { skip, timeout: 60_000 }, async () => {
+  const got: Buffer[] = [];
+  let closedAt = 0;
+  const h = await hostile((key) => Buffer.from(ok101(key), "latin1"), (d) => got.push(d), () => { if (closedAt === 0) closedAt = Date.now(); });
+  const c = cli(uniq("mute"), [`mqtt.server=127.0.0.1:${h.port}`]);
+  try {
+    await c.waitErr(/no CONNACK in time/, 20_000);
+    const closeSent = Date.now();
+    await until("the client to close the socket", () => closedAt !== 0, 10_000);
+    // The bytes after the Upgrade: a masked binary frame holding CONNECT, then Close 1000.
+    const all = Buffer.concat(got);
+    const frames = decodeClient(all.subarray(all.indexOf("\r\n\r\n") + 4));
+    assert.equal(frames[0].op, 2);
+    assert.equal(frames[0].masked, true);
+    assert.equal(frames[0].payload[0], 0x10, "CONNECT");
+    const close = frames.find((f) => f.op === 8);
+    assert.ok(close, "a Close frame");
+    assert.equal(close.payload.readUInt16BE(0), 1000);
+    assert.ok(closedAt - closeSent >= 1000, `the client waited for the server's Close (${closedAt - closeSent} ms)`);
+    await until("a second connection", () => h.conns() >= 2, 10_000);
+    await stopClean(c);
+  } finally {
+    c.kill("SIGKILL");
+    await h.close();
+  }
+});
 
 for (const hc of hostileCases) {
   test(`a hostile server sends ${hc.name}: logged, closed, retried`, { skip, timeout: 60_000 }, async () => {
