@@ -125,6 +125,12 @@ export class mgos_mqtt_conn {
   /** MQTT over WebSocket (ws_enable): framing between the socket and the session. */
   ws: WsLink = new WsLink();
 
+  /** Bytes waiting to go out: the session's, and WebSocket frames not yet written. */
+  unsentBytes(): u32 {
+    const w: u32 = this.net === NetState.OPEN && this.ws.active() ? this.ws.txLen : 0;
+    return u32(this.session.unsentBytes() + w);
+  }
+
   /** The config in use: mqtt, or mqtt1 after a failover. */
   active(): mgos_config_mqtt {
     return this.useBackup ? this.cfg1 : this.cfg;
@@ -1022,7 +1028,7 @@ export function mgos_mqtt_conn_unsub(c: mgos_mqtt_conn, topic: string): bool {
 
 /** Bytes waiting to go out, queued messages included. @api */
 export function mgos_mqtt_conn_num_unsent_bytes(c: mgos_mqtt_conn): usize {
-  return c.session.unsentBytes();
+  return c.unsentBytes();
 }
 
 /** The next packet id: never 0, wraps after 0xffff, skips ids in flight. @api */
