@@ -386,3 +386,13 @@ test("a handler that ends the connection stops the loop: no further bytes are ha
   d.feed(Buffer.concat([frame(2, Buffer.from("one")), frame(2, Buffer.from("two"))]));
   assert.equal(d.all().toString(), "one");
 });
+
+test("refused while the request is still being written: the rest of it is dropped, the socket may close", () => {
+  const r = new Rig();
+  r.link.begin(Buffer.from("h"), 1883, false, Buffer.from("/mqtt"), 0);
+  r.link.txConsumed(10); // the socket took only part of the request
+  assert.ok(r.link.txLen > 0);
+  r.feed(Buffer.from("HTTP/1.1 503 Service Unavailable\r\n\r\n"));
+  assert.equal(r.link.txLen, 0);
+  assert.equal(r.link.wantsClose(), true);
+});

@@ -490,6 +490,9 @@ export class WsLink {
       this.closeCode = code;
       this.closeDue = true;
       this.flushControl();
+    } else if (!wasOpen) {
+      // Refused before the 101: the rest of our request is moot.
+      this.txLen = 0;
     }
     this.setDeadline(WS_CLOSE_WAIT_MS);
   }
