@@ -10,6 +10,7 @@
 //     comes back: backoff, then reconnect
 //   - mgos_mqtt_global_disconnect: DISCONNECT, then a Close 1000 from the client
 //   - a wrong ws_path: the 400 is logged, connect-error event, retried
+//   - mqtt1 with its own ws_enable: failover from a dead plain-TCP server
 //   - a hostile server of our own (bad Sec-WebSocket-Accept, a masked frame,
 //     a text frame, an oversized frame): each logged with its reason, the
 //     connection closed, and the client tries again
@@ -232,6 +233,25 @@ test("a wrong ws_path: the server's answer is logged, connect error, retried wit
     await c.waitOut(/^cloud CONNECTERROR$/m, 10_000);
     await until("a second attempt", () => count(c.err, /handshake refused/) >= 2, 10_000);
     assert.ok(!/^ev 202 /m.test(c.out));
+    await stopClean(c);
+  } finally {
+    c.kill("SIGKILL");
+  }
+});
+
+test("mqtt1 has its own ws_enable: a dead plain-TCP main server fails over to a WebSocket backup", { skip, timeout: 60_000 }, async () => {
+  const t = uniq("failover");
+  const dead = await new Promise<number>((resolve) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => { const p = (srv.address() as net.AddressInfo).port; srv.close(() => resolve(p)); });
+  });
+  const before = broker.upgrades.length;
+  const c = cli(t, ["mqtt.ws_enable=false", `mqtt.server=127.0.0.1:${dead}`, "mqtt1.enable=true", "mqtt1.ws_enable=true",
+    `mqtt1.server=127.0.0.1:${broker.wsPort}`, `mqtt1.client_id=${t}`, "mqtt1.reconnect_timeout_min=0.2", "mqtt1.reconnect_timeout_max=0.4"]);
+  try {
+    await c.waitErr(/switching to the backup server mqtt1/, 20_000);
+    await c.waitOut(/^ev 202 /m, 20_000);
+    assert.ok(broker.upgrades.length > before, "the backup was reached through the WebSocket");
     await stopClean(c);
   } finally {
     c.kill("SIGKILL");
