@@ -396,3 +396,19 @@ test("refused while the request is still being written: the rest of it is droppe
   assert.equal(r.link.txLen, 0);
   assert.equal(r.link.wantsClose(), true);
 });
+
+test("a protocol error while our Close is still owed (tx full): the queued frames and our Close still go out", () => {
+  const r = new Rig();
+  r.open();
+  while (r.link.wrap(Buffer.alloc(5000)) > 0) { /* fill tx */ }
+  r.link.close(1000, 0);
+  r.feed(frame(2, Buffer.from("ab"), true, { mask: [1, 2, 3, 4] }));
+  assert.equal(r.link.state, WsState.CLOSED);
+  assert.equal(r.link.wantsClose(), false, "tx not written yet");
+  assert.ok(r.link.txLen > 0, "the frames already queued are kept");
+  const out = decodeClient(Buffer.concat([r.drain(), r.drain()]));
+  assert.ok(out.length > 1 && out.slice(0, -1).every((f) => f.op === 2), "the data frames first");
+  assert.equal(out[out.length - 1].op, 8, "our Close went out after the data");
+  assert.equal(out[out.length - 1].payload.readUInt16BE(0), 1000);
+  assert.equal(r.link.wantsClose(), true);
+});

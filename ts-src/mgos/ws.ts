@@ -483,15 +483,16 @@ export class WsLink {
    *  handshake finished), then the socket closes once it is written. */
   private fail(code: u16, why: string, detail: Bytes): void {
     logMsg(0, why, detail);
-    const wasOpen: bool = this.state === WsState.OPEN;
+    const prev: u8 = this.state;
     this.state = WsState.CLOSED;
     this.pongDue = false;
-    if (wasOpen && code !== 0) {
+    if (prev === WsState.OPEN && code !== 0) {
       this.closeCode = code;
       this.closeDue = true;
       this.flushControl();
-    } else if (!wasOpen) {
-      // Refused before the 101: the rest of our request is moot.
+    } else if (prev === WsState.HANDSHAKE) {
+      // Refused before the 101: the rest of our request is moot. (While CLOSING
+      // our own Close may still be owed: it goes out before the socket closes.)
       this.txLen = 0;
     }
     this.setDeadline(WS_CLOSE_WAIT_MS);

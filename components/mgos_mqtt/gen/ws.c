@@ -25,7 +25,7 @@ static bool WsLink_checkResponse(WsLink *self);
 #line 251 "ts-src/mgos/ws.ts"
 static WsNote ws_note;
 
-#line 724 "ts-src/mgos/ws.ts"
+#line 725 "ts-src/mgos/ws.ts"
 static AcceptWork ws_work;
 
 /* Sets the fields of a zeroed WsLink to their initial values. */
@@ -526,15 +526,16 @@ static void WsLink_frame(WsLink *self, uint8_t op, rt_bytes payload) {
    *  handshake finished), then the socket closes once it is written. */
 static void WsLink_fail(WsLink *self, uint16_t code, const char *why, rt_bytes detail) {
   port_logMsg(0, why, detail);
-  bool wasOpen = self->state == WsState_OPEN;
+  uint8_t prev = self->state;
   self->state = WsState_CLOSED;
   self->pongDue = false;
-  if (wasOpen && code != 0) {
+  if (prev == WsState_OPEN && code != 0) {
     self->closeCode = code;
     self->closeDue = true;
     WsLink_flushControl(self);
-  } else if (!wasOpen) {
-    // Refused before the 101: the rest of our request is moot.
+  } else if (prev == WsState_HANDSHAKE) {
+    // Refused before the 101: the rest of our request is moot. (While CLOSING
+    // our own Close may still be owed: it goes out before the socket closes.)
     self->txLen = 0;
   }
   WsLink_setDeadline(self, ws_WS_CLOSE_WAIT_MS);
@@ -542,7 +543,7 @@ static void WsLink_fail(WsLink *self, uint16_t code, const char *why, rt_bytes d
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the socket. */
-#line 503 "ts-src/mgos/ws.ts"
+#line 504 "ts-src/mgos/ws.ts"
 void WsLink_onRecv(WsLink *self, rt_bytes data, uint32_t now) {
   self->now = now;
   uint32_t off = 0;
@@ -550,49 +551,49 @@ void WsLink_onRecv(WsLink *self, rt_bytes data, uint32_t now) {
     if (self->state == WsState_HANDSHAKE) {
       int32_t r = WsLink_headerBytes(self, rt_subarray(data, off, UINT32_MAX));
       if (r < 0) {
-#line 509 "ts-src/mgos/ws.ts"
+#line 510 "ts-src/mgos/ws.ts"
         return;
       }
-#line 510 "ts-src/mgos/ws.ts"
+#line 511 "ts-src/mgos/ws.ts"
       off += (uint32_t)r;
       if (WsLink_isOpen(self)) {
         WsOpenFn f = self->onOpen;
         if (f != NULL && !f(self->ud, now)) {
-#line 513 "ts-src/mgos/ws.ts"
+#line 514 "ts-src/mgos/ws.ts"
           return;
         }
       }
-#line 515 "ts-src/mgos/ws.ts"
+#line 516 "ts-src/mgos/ws.ts"
       continue;
     }
     if (self->state != WsState_OPEN && self->state != WsState_CLOSING) {
-#line 517 "ts-src/mgos/ws.ts"
+#line 518 "ts-src/mgos/ws.ts"
       return;
     }
-#line 518 "ts-src/mgos/ws.ts"
+#line 519 "ts-src/mgos/ws.ts"
     if (self->hdrLen < self->hdrNeed) {
       uint32_t tmp = self->hdrLen++;
-#line 519 "ts-src/mgos/ws.ts"
+#line 520 "ts-src/mgos/ws.ts"
       rt_set_u8(self->hdr, 10, tmp, rt_bytes_get(data, off++));
       if (self->hdrLen == self->hdrNeed && !WsLink_headerDone(self)) {
-#line 520 "ts-src/mgos/ws.ts"
+#line 521 "ts-src/mgos/ws.ts"
         return;
       }
       // A frame with an empty payload is complete with its header.
-#line 522 "ts-src/mgos/ws.ts"
+#line 523 "ts-src/mgos/ws.ts"
       if ((self->hdrLen == self->hdrNeed && self->left == 0) && !WsLink_frameDone(self)) {
-#line 522 "ts-src/mgos/ws.ts"
+#line 523 "ts-src/mgos/ws.ts"
         return;
       }
-#line 523 "ts-src/mgos/ws.ts"
+#line 524 "ts-src/mgos/ws.ts"
       continue;
     }
     uint32_t n = data.len - off;
     if (n > self->left) {
-#line 526 "ts-src/mgos/ws.ts"
+#line 527 "ts-src/mgos/ws.ts"
       n = self->left;
     }
-#line 527 "ts-src/mgos/ws.ts"
+#line 528 "ts-src/mgos/ws.ts"
     rt_bytes part = rt_subarray(data, off, off + n);
     off += n;
     self->left -= n;
@@ -602,20 +603,20 @@ void WsLink_onRecv(WsLink *self, rt_bytes data, uint32_t now) {
     } else if (self->state == WsState_OPEN) {
       WsDataFn f = self->onData;
       if (f != NULL && !f(self->ud, part, now)) {
-#line 535 "ts-src/mgos/ws.ts"
+#line 536 "ts-src/mgos/ws.ts"
         return;
       }
     }
-#line 537 "ts-src/mgos/ws.ts"
+#line 538 "ts-src/mgos/ws.ts"
     if (self->left == 0 && !WsLink_frameDone(self)) {
-#line 537 "ts-src/mgos/ws.ts"
+#line 538 "ts-src/mgos/ws.ts"
       return;
     }
   }
 }
 
 /** The frame header is complete: check it. False when the link failed. */
-#line 542 "ts-src/mgos/ws.ts"
+#line 543 "ts-src/mgos/ws.ts"
 static bool WsLink_headerDone(WsLink *self) {
   rt_bytes h = RT_BYTES(self->hdr, 10);
   if (self->hdrNeed == 2) {
@@ -623,44 +624,44 @@ static bool WsLink_headerDone(WsLink *self) {
     self->op = (uint8_t)(rt_bytes_get(h, 0) & 0xf);
     uint32_t len7 = (uint32_t)(rt_bytes_get(h, 1) & 0x7f);
     if ((rt_bytes_get(h, 0) & 0x70) != 0) {
-#line 548 "ts-src/mgos/ws.ts"
+#line 549 "ts-src/mgos/ws.ts"
       return WsLink_bad(self, WsCode_PROTOCOL, "WebSocket: reserved bits set (no extension was agreed)");
     }
-#line 549 "ts-src/mgos/ws.ts"
+#line 550 "ts-src/mgos/ws.ts"
     if ((rt_bytes_get(h, 1) & 0x80) != 0) {
-#line 549 "ts-src/mgos/ws.ts"
+#line 550 "ts-src/mgos/ws.ts"
       return WsLink_bad(self, WsCode_PROTOCOL, "WebSocket: masked frame from the server");
     }
-#line 550 "ts-src/mgos/ws.ts"
+#line 551 "ts-src/mgos/ws.ts"
     bool control = self->op >= 8;
     if (self->op == WsOp_TEXT) {
-#line 551 "ts-src/mgos/ws.ts"
+#line 552 "ts-src/mgos/ws.ts"
       return WsLink_bad(self, WsCode_UNSUPPORTED, "WebSocket: text frame (MQTT needs binary frames)");
     }
-#line 552 "ts-src/mgos/ws.ts"
+#line 553 "ts-src/mgos/ws.ts"
     if ((((self->op != WsOp_CONT && self->op != WsOp_BINARY) && self->op != WsOp_CLOSE) && self->op != WsOp_PING) && self->op != WsOp_PONG) {
       return WsLink_bad(self, WsCode_PROTOCOL, "WebSocket: unknown opcode");
     }
     if (control && !self->fin) {
-#line 555 "ts-src/mgos/ws.ts"
+#line 556 "ts-src/mgos/ws.ts"
       return WsLink_bad(self, WsCode_PROTOCOL, "WebSocket: fragmented control frame");
     }
-#line 556 "ts-src/mgos/ws.ts"
+#line 557 "ts-src/mgos/ws.ts"
     if (control && len7 > 125) {
-#line 556 "ts-src/mgos/ws.ts"
+#line 557 "ts-src/mgos/ws.ts"
       return WsLink_bad(self, WsCode_PROTOCOL, "WebSocket: control frame longer than 125 bytes");
     }
-#line 557 "ts-src/mgos/ws.ts"
+#line 558 "ts-src/mgos/ws.ts"
     if (self->op == WsOp_CONT && !self->inMessage) {
-#line 557 "ts-src/mgos/ws.ts"
+#line 558 "ts-src/mgos/ws.ts"
       return WsLink_bad(self, WsCode_PROTOCOL, "WebSocket: continuation frame without a message");
     }
-#line 558 "ts-src/mgos/ws.ts"
+#line 559 "ts-src/mgos/ws.ts"
     if (self->op == WsOp_BINARY && self->inMessage) {
-#line 558 "ts-src/mgos/ws.ts"
+#line 559 "ts-src/mgos/ws.ts"
       return WsLink_bad(self, WsCode_PROTOCOL, "WebSocket: new message inside a fragmented one");
     }
-#line 559 "ts-src/mgos/ws.ts"
+#line 560 "ts-src/mgos/ws.ts"
     if (len7 == 126) {
       self->hdrNeed = 4;
       return true;
@@ -674,17 +675,17 @@ static bool WsLink_headerDone(WsLink *self) {
     self->left = (uint32_t)((rt_bytes_get(h, 2) * 256) + rt_bytes_get(h, 3));
   } else {
     if ((((rt_bytes_get(h, 2) != 0) || (rt_bytes_get(h, 3) != 0)) || (rt_bytes_get(h, 4) != 0)) || (rt_bytes_get(h, 5) != 0)) {
-#line 571 "ts-src/mgos/ws.ts"
+#line 572 "ts-src/mgos/ws.ts"
       return WsLink_bad(self, WsCode_TOO_BIG, "WebSocket: frame too big (over 4 GiB)");
     }
-#line 572 "ts-src/mgos/ws.ts"
+#line 573 "ts-src/mgos/ws.ts"
     self->left = ((((uint32_t)rt_bytes_get(h, 6) * 16777216) + (uint32_t)(rt_bytes_get(h, 7) * 65536)) + (uint32_t)(rt_bytes_get(h, 8) * 256)) + (uint32_t)rt_bytes_get(h, 9);
   }
   if (self->left > ws_WS_MAX_FRAME) {
-#line 574 "ts-src/mgos/ws.ts"
+#line 575 "ts-src/mgos/ws.ts"
     return WsLink_bad(self, WsCode_TOO_BIG, "WebSocket: frame larger than the largest MQTT packet");
   }
-#line 575 "ts-src/mgos/ws.ts"
+#line 576 "ts-src/mgos/ws.ts"
   self->ctlLen = 0;
   return true;
 }
@@ -699,16 +700,16 @@ static bool WsLink_frameDone(WsLink *self) {
     return true;
   }
   if (op == WsOp_PONG) {
-#line 588 "ts-src/mgos/ws.ts"
+#line 589 "ts-src/mgos/ws.ts"
     return true;
   }
-#line 589 "ts-src/mgos/ws.ts"
+#line 590 "ts-src/mgos/ws.ts"
   if (op == WsOp_PING) {
     if (self->state != WsState_OPEN) {
-#line 590 "ts-src/mgos/ws.ts"
+#line 591 "ts-src/mgos/ws.ts"
       return true;
     }
-#line 591 "ts-src/mgos/ws.ts"
+#line 592 "ts-src/mgos/ws.ts"
     rt_copy_bytes(RT_BYTES(self->pong, 125), 0, rt_subarray(RT_BYTES(self->ctl, 125), 0, self->ctlLen));
     self->pongLen = self->ctlLen;
     self->pongDue = true;
@@ -717,20 +718,20 @@ static bool WsLink_frameDone(WsLink *self) {
   }
   // Close: a code of 1 byte is malformed; else log code and reason, answer, done.
   if (self->ctlLen == 1) {
-#line 598 "ts-src/mgos/ws.ts"
+#line 599 "ts-src/mgos/ws.ts"
     return WsLink_bad(self, WsCode_PROTOCOL, "WebSocket: Close frame with a 1-byte payload");
   }
-#line 599 "ts-src/mgos/ws.ts"
+#line 600 "ts-src/mgos/ws.ts"
   uint16_t code = (uint16_t)((self->ctlLen >= 2) ? (uint16_t)((rt_get_u8(self->ctl, 125, 0) * 256) + rt_get_u8(self->ctl, 125, 1)) : WsCode_NONE);
   self->peerCode = code;
   WsNote_num(WsNote_clear(&ws_note), code);
   if (self->ctlLen > 2) {
-#line 602 "ts-src/mgos/ws.ts"
+#line 603 "ts-src/mgos/ws.ts"
     WsNote *tmp = WsNote_add(&ws_note, RT_LIT(" "));
-#line 602 "ts-src/mgos/ws.ts"
+#line 603 "ts-src/mgos/ws.ts"
     WsNote_add(tmp, rt_subarray(RT_BYTES(self->ctl, 125), 2, self->ctlLen));
   }
-#line 603 "ts-src/mgos/ws.ts"
+#line 604 "ts-src/mgos/ws.ts"
   bool answer = self->state == WsState_OPEN;
   port_logMsg(answer ? 1 : 2, answer ? "WebSocket: server closed the connection: " : "WebSocket: close acknowledged: ", WsNote_view(&ws_note));
   self->state = WsState_CLOSED;
@@ -753,7 +754,7 @@ static bool WsLink_bad(WsLink *self, uint16_t code, const char *why) {
 // ---------------------------------------------------------------- handshake response
 /** Reads response header bytes; the count taken, or -1 when the link failed.
    *  Stops right after the header: what follows is frames. */
-#line 626 "ts-src/mgos/ws.ts"
+#line 627 "ts-src/mgos/ws.ts"
 static int32_t WsLink_headerBytes(WsLink *self, rt_bytes d) {
   uint32_t i = 0;
   while (i < d.len) {
@@ -765,31 +766,31 @@ static int32_t WsLink_headerBytes(WsLink *self, rt_bytes d) {
     }
     if (c != 0xa) {
       if (self->lineLen < ws_WS_LINE_SIZE) {
-#line 636 "ts-src/mgos/ws.ts"
+#line 637 "ts-src/mgos/ws.ts"
         rt_set_u8(self->line, ws_WS_LINE_SIZE, self->lineLen++, c);
       } else {
-#line 637 "ts-src/mgos/ws.ts"
+#line 638 "ts-src/mgos/ws.ts"
         self->lineOver = true;
       }
-#line 638 "ts-src/mgos/ws.ts"
+#line 639 "ts-src/mgos/ws.ts"
       continue;
     }
     uint32_t n = self->lineLen;
     if (n > 0 && (rt_get_u8(self->line, ws_WS_LINE_SIZE, rt_idx64((int64_t)n - 1)) == 0xd)) {
-#line 641 "ts-src/mgos/ws.ts"
+#line 642 "ts-src/mgos/ws.ts"
       n--;
     }
-#line 642 "ts-src/mgos/ws.ts"
+#line 643 "ts-src/mgos/ws.ts"
     rt_bytes ln = rt_subarray(RT_BYTES(self->line, ws_WS_LINE_SIZE), 0, n);
     bool over = self->lineOver;
     self->lineLen = 0;
     self->lineOver = false;
     if (n == 0 && !over) {
       if (!WsLink_checkResponse(self)) {
-#line 647 "ts-src/mgos/ws.ts"
+#line 648 "ts-src/mgos/ws.ts"
         return -1;
       }
-#line 648 "ts-src/mgos/ws.ts"
+#line 649 "ts-src/mgos/ws.ts"
       self->state = WsState_OPEN;
       self->opened = true;
       self->hasDeadline = false;
@@ -797,11 +798,11 @@ static int32_t WsLink_headerBytes(WsLink *self, rt_bytes d) {
       return rt_i32_of(i);
     }
     if (!WsLink_headerLine(self, ln, over)) {
-#line 654 "ts-src/mgos/ws.ts"
+#line 655 "ts-src/mgos/ws.ts"
       return -1;
     }
   }
-#line 656 "ts-src/mgos/ws.ts"
+#line 657 "ts-src/mgos/ws.ts"
   return rt_i32_of(i);
 }
 
@@ -811,7 +812,7 @@ static bool WsLink_headerLine(WsLink *self, rt_bytes ln, bool over) {
     self->gotStatus = true;
     // "HTTP/1.1 101 Switching Protocols"
     bool ok = (((((ln.len >= 12 && ws_asciiEqualNoCase(rt_subarray(ln, 0, 7), RT_LIT("HTTP/1."))) && (rt_bytes_get(ln, 8) == 0x20)) && (rt_bytes_get(ln, 9) == 0x31)) && (rt_bytes_get(ln, 10) == 0x30)) && (rt_bytes_get(ln, 11) == 0x31)) && (ln.len == 12 || (rt_bytes_get(ln, 12) == 0x20));
-#line 666 "ts-src/mgos/ws.ts"
+#line 667 "ts-src/mgos/ws.ts"
     if (!ok) {
       WsLink_fail(self, 0, "WebSocket: handshake refused, the server answered: ", ln);
       return false;
@@ -820,10 +821,10 @@ static bool WsLink_headerLine(WsLink *self, rt_bytes ln, bool over) {
   }
   uint32_t colon = 0;
   while (colon < ln.len && (rt_bytes_get(ln, colon) != 0x3a)) {
-#line 673 "ts-src/mgos/ws.ts"
+#line 674 "ts-src/mgos/ws.ts"
     colon++;
   }
-#line 674 "ts-src/mgos/ws.ts"
+#line 675 "ts-src/mgos/ws.ts"
   if (colon >= ln.len) {
     WsLink_fail(self, 0, "WebSocket: malformed response header line: ", ln);
     return false;
@@ -832,57 +833,57 @@ static bool WsLink_headerLine(WsLink *self, rt_bytes ln, bool over) {
   uint32_t s = colon + 1u;
   uint32_t e = ln.len;
   while (s < e && ((rt_bytes_get(ln, s) == 0x20) || (rt_bytes_get(ln, s) == 0x9))) {
-#line 681 "ts-src/mgos/ws.ts"
+#line 682 "ts-src/mgos/ws.ts"
     s++;
   }
-#line 682 "ts-src/mgos/ws.ts"
+#line 683 "ts-src/mgos/ws.ts"
   while (e > s && ((rt_bytes_get(ln, rt_idx64((int64_t)e - 1)) == 0x20) || (rt_bytes_get(ln, rt_idx64((int64_t)e - 1)) == 0x9))) {
-#line 682 "ts-src/mgos/ws.ts"
+#line 683 "ts-src/mgos/ws.ts"
     e--;
   }
-#line 683 "ts-src/mgos/ws.ts"
+#line 684 "ts-src/mgos/ws.ts"
   rt_bytes val = rt_subarray(ln, s, e);
   if (ws_asciiEqualNoCase(name, RT_LIT("Upgrade"))) {
     if (over || !ws_asciiEqualNoCase(val, RT_LIT("websocket"))) {
-#line 685 "ts-src/mgos/ws.ts"
+#line 686 "ts-src/mgos/ws.ts"
       return WsLink_badHeader(self, "WebSocket: bad Upgrade header: ", val);
     }
-#line 686 "ts-src/mgos/ws.ts"
+#line 687 "ts-src/mgos/ws.ts"
     self->gotUpgrade = true;
   } else if (ws_asciiEqualNoCase(name, RT_LIT("Connection"))) {
     if (over || !ws_hasToken(val, RT_LIT("upgrade"))) {
-#line 688 "ts-src/mgos/ws.ts"
+#line 689 "ts-src/mgos/ws.ts"
       return WsLink_badHeader(self, "WebSocket: bad Connection header: ", val);
     }
-#line 689 "ts-src/mgos/ws.ts"
+#line 690 "ts-src/mgos/ws.ts"
     self->gotConnection = true;
   } else if (ws_asciiEqualNoCase(name, RT_LIT("Sec-WebSocket-Accept"))) {
     if (over || val.len != 28) {
-#line 691 "ts-src/mgos/ws.ts"
+#line 692 "ts-src/mgos/ws.ts"
       return WsLink_badHeader(self, "WebSocket: wrong Sec-WebSocket-Accept: ", val);
     }
-#line 692 "ts-src/mgos/ws.ts"
+#line 693 "ts-src/mgos/ws.ts"
     for (uint32_t i = 0; i < 28; i++) {
       if (rt_bytes_get(val, i) != rt_get_u8(self->accept, 28, i)) {
-#line 693 "ts-src/mgos/ws.ts"
+#line 694 "ts-src/mgos/ws.ts"
         return WsLink_badHeader(self, "WebSocket: wrong Sec-WebSocket-Accept: ", val);
       }
     }
-#line 695 "ts-src/mgos/ws.ts"
+#line 696 "ts-src/mgos/ws.ts"
     self->gotAccept = true;
   } else if (ws_asciiEqualNoCase(name, RT_LIT("Sec-WebSocket-Protocol"))) {
     if (over || !ws_asciiEqualNoCase(val, RT_LIT("mqtt"))) {
-#line 697 "ts-src/mgos/ws.ts"
+#line 698 "ts-src/mgos/ws.ts"
       return WsLink_badHeader(self, "WebSocket: server chose another subprotocol: ", val);
     }
-#line 698 "ts-src/mgos/ws.ts"
+#line 699 "ts-src/mgos/ws.ts"
   } else if (ws_asciiEqualNoCase(name, RT_LIT("Sec-WebSocket-Extensions"))) {
     if (val.len > 0) {
-#line 699 "ts-src/mgos/ws.ts"
+#line 700 "ts-src/mgos/ws.ts"
       return WsLink_badHeader(self, "WebSocket: server chose an extension we did not offer: ", val);
     }
   }
-#line 701 "ts-src/mgos/ws.ts"
+#line 702 "ts-src/mgos/ws.ts"
   return true;
 }
 
@@ -893,30 +894,30 @@ static bool WsLink_badHeader(WsLink *self, const char *why, rt_bytes val) {
 
 static bool WsLink_checkResponse(WsLink *self) {
   if (!self->gotStatus) {
-#line 710 "ts-src/mgos/ws.ts"
+#line 711 "ts-src/mgos/ws.ts"
     return WsLink_badHeader(self, "WebSocket: empty handshake response", RT_NOBYTES);
   }
-#line 711 "ts-src/mgos/ws.ts"
+#line 712 "ts-src/mgos/ws.ts"
   if (!self->gotUpgrade) {
-#line 711 "ts-src/mgos/ws.ts"
+#line 712 "ts-src/mgos/ws.ts"
     return WsLink_badHeader(self, "WebSocket: response without Upgrade: websocket", RT_NOBYTES);
   }
-#line 712 "ts-src/mgos/ws.ts"
+#line 713 "ts-src/mgos/ws.ts"
   if (!self->gotConnection) {
-#line 712 "ts-src/mgos/ws.ts"
+#line 713 "ts-src/mgos/ws.ts"
     return WsLink_badHeader(self, "WebSocket: response without Connection: Upgrade", RT_NOBYTES);
   }
-#line 713 "ts-src/mgos/ws.ts"
+#line 714 "ts-src/mgos/ws.ts"
   if (!self->gotAccept) {
-#line 713 "ts-src/mgos/ws.ts"
+#line 714 "ts-src/mgos/ws.ts"
     return WsLink_badHeader(self, "WebSocket: response without Sec-WebSocket-Accept", RT_NOBYTES);
   }
-#line 714 "ts-src/mgos/ws.ts"
+#line 715 "ts-src/mgos/ws.ts"
   return true;
 }
 
 /** Sec-WebSocket-Accept for `key`: base64(SHA-1(key + GUID)), 28 bytes into `out`. */
-#line 727 "ts-src/mgos/ws.ts"
+#line 728 "ts-src/mgos/ws.ts"
 void ws_computeAccept(rt_bytes key, rt_bytes out) {
   AcceptWork *w = &ws_work;
   Sha1_start(&w->sha);
