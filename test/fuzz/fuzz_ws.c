@@ -75,11 +75,12 @@ static void check_frames(const WsLink *l, uint32_t from) {
     FUZZ_CHECK(op == 2 || op == 8 || op == 10, "opcode %u", op);
     FUZZ_CHECK((t[i + 1] & 0x80) != 0, "unmasked client frame");
     uint32_t len = t[i + 1] & 0x7fu, h = 6;
+    FUZZ_CHECK(len != 127, "64-bit length from the client");
     if (len == 126) {
       len = (uint32_t)t[i + 2] << 8 | t[i + 3];
       h = 8;
+      FUZZ_CHECK(len >= 126, "16-bit length %u where 7 bits do", (unsigned)len);
     }
-    FUZZ_CHECK(len != 127, "64-bit length from the client");
     FUZZ_CHECK(op == 2 || len <= 125, "control frame of %u", (unsigned)len);
     FUZZ_CHECK(i + h + len <= n, "frame past tx: %u + %u + %u > %u", (unsigned)i, (unsigned)h, (unsigned)len, (unsigned)n);
     i += h + len;
