@@ -1,22 +1,39 @@
 /* ESP-IDF port of mgos_mqtt: lwIP BSD sockets, TLS over them with IDF's
- * mbedTLS (tls_mbedtls.c; the handshake is driven by the task's select loop,
- * with the lock held while mbedTLS computes), esp_timer, esp_random,
- * ESP_LOG, cloud events on the default event loop, and a FreeRTOS task that
- * runs the same loop as the host's mgos_mqtt_poll().
+ * mbedTLS (tls_mbedtls.c), esp_timer, esp_random, ESP_LOG, cloud events on
+ * the default event loop, and one FreeRTOS task that runs the client.
  *
- * Threads: the client (generated C) is not re-entrant. Everything it does
- * runs under one recursive mutex: the task holds it while it handles socket
- * events and timers (so handlers run with it held and may call the API), and
- * the public API functions take it through linker wrappers (below), so any
- * task may call them. The task does not hold it while it waits in select().
+ * Threads. The client (generated C) is not re-entrant: everything it does
+ * runs under one recursive mutex. The task holds it while it runs timers and
+ * socket events (handlers run with it held and may call the API); the public
+ * API takes it through linker wrappers (the WRAP lines below), so any task
+ * may call it. The lock is never held across anything that waits for the
+ * network or computes for long:
+ *   - port_net_connect() only records the request; the task resolves the
+ *     name, sets up TLS (certificates parsed once per configuration) and
+ *     runs the TCP connect and every TLS handshake step without the lock;
+ *   - an attempt has one deadline for TCP + TLS (CONFIG_MGOS_MQTT_CONNECT_TIMEOUT_MS,
+ *     and the handshake alone CONFIG_MGOS_MQTT_TLS_HANDSHAKE_TIMEOUT_MS);
+ *     past it the attempt fails like any other (backoff, failover to mqtt1).
+ * Ownership: a slot that is not OPEN belongs to the task (its socket, TLS
+ * context and address); other tasks only change the shared fields under the
+ * lock and the task cleans up. An OPEN slot is used only under the lock.
  *
- * Written from the ESP-IDF (v5) API reference; it cannot be built on the
- * host. Guarded by ESP_PLATFORM so the component can list every port file. */
+ * Network state. The IP event handlers run in the default event loop task
+ * (2304 B of stack by default): they only wake the client task, which reads
+ * the interfaces' addresses itself (also when it starts: the station may
+ * have its IP already). Connect requests wait while no interface has an
+ * address and start as soon as one has; an app's mgos_mqtt_*_disconnect()
+ * is never undone by the network coming back.
+ *
+ * Written against the ESP-IDF v5 API reference; tested on the host against
+ * the model in test/esp-model. Guarded by ESP_PLATFORM so the component can
+ * list every port file. */
 #ifdef ESP_PLATFORM
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "esp_event.h"
@@ -26,13 +43,12 @@
 #include "esp_random.h"
 #include "esp_timer.h"
 #include "freertos/FreeRTOS.h"
-#include "freertos/event_groups.h"
 #include "freertos/semphr.h"
 #include "freertos/task.h"
 #include "lwip/netdb.h"
 #include "lwip/sockets.h"
 
-#include "config_sys.h"
+#include "config_schema.h"
 #include "conn.h"
 #include "mgos_mqtt.h"
 #include "mgos_mqtt_esp32.h"
@@ -43,18 +59,22 @@
 #define CONFIG_MGOS_MQTT_MAX_CONNS 2
 #endif
 #ifndef CONFIG_MGOS_MQTT_TASK_STACK
-#define CONFIG_MGOS_MQTT_TASK_STACK 6144
+#define CONFIG_MGOS_MQTT_TASK_STACK 8192
 #endif
 #ifndef CONFIG_MGOS_MQTT_TASK_PRIORITY
 #define CONFIG_MGOS_MQTT_TASK_PRIORITY 5
+#endif
+#ifndef CONFIG_MGOS_MQTT_CONNECT_TIMEOUT_MS
+#define CONFIG_MGOS_MQTT_CONNECT_TIMEOUT_MS 10000
 #endif
 #define NSLOTS CONFIG_MGOS_MQTT_MAX_CONNS
 #define RECV_CHUNK 1024
 /* TLS reads per wake-up: mbedTLS may hold more than the socket shows. */
 #define TLS_READS_PER_POLL 16
-/* Longest select() wait: API calls from other tasks may open a socket that
- * the current select() does not watch yet; it is picked up within this. */
+/* Longest select() wait: requests and closes from other tasks are picked up within this. */
 #define SELECT_MAX_MS 100
+/* Cloud events waiting for room in the default loop's queue. */
+#define CLOUD_QUEUE_LEN 8
 
 static const char *TAG = "mgos_mqtt";
 
@@ -62,23 +82,32 @@ ESP_EVENT_DEFINE_BASE(MGOS_MQTT_EVENT);
 
 /* ---------------------------------------------------------------- the lock */
 
-static StaticSemaphore_t s_lock_buf;
 static SemaphoreHandle_t s_lock;
-static portMUX_TYPE s_lock_init_mux = portMUX_INITIALIZER_UNLOCKED;
 
-void mgos_mqtt_esp32_lock(void) {
-  if (s_lock == NULL) {
-    /* Created on first use, so app code may lock before mgos_mqtt_esp32_start(). */
-    taskENTER_CRITICAL(&s_lock_init_mux);
-    if (s_lock == NULL) s_lock = xSemaphoreCreateRecursiveMutexStatic(&s_lock_buf);
-    taskEXIT_CRITICAL(&s_lock_init_mux);
+/* Created on first use (app code may lock before mgos_mqtt_esp32_start());
+ * two tasks racing here each create one and the loser deletes its own: no
+ * critical section around a FreeRTOS call. */
+static SemaphoreHandle_t lock_get(void) {
+  SemaphoreHandle_t m = __atomic_load_n(&s_lock, __ATOMIC_ACQUIRE);
+  if (m == NULL) {
+    SemaphoreHandle_t mine = xSemaphoreCreateRecursiveMutex();
+    SemaphoreHandle_t expected = NULL;
+    if (mine == NULL) abort(); /* out of memory at start-up */
+    if (__atomic_compare_exchange_n(&s_lock, &expected, mine, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+      m = mine;
+    } else {
+      vSemaphoreDelete(mine);
+      m = expected;
+    }
   }
-  xSemaphoreTakeRecursive(s_lock, portMAX_DELAY);
+  return m;
 }
 
-void mgos_mqtt_esp32_unlock(void) { xSemaphoreGiveRecursive(s_lock); }
+void mgos_mqtt_esp32_lock(void) { xSemaphoreTakeRecursive(lock_get(), portMAX_DELAY); }
 
-/* ---------------------------------------------------------------- clock, rand, log, id, events */
+void mgos_mqtt_esp32_unlock(void) { xSemaphoreGiveRecursive(lock_get()); }
+
+/* ---------------------------------------------------------------- clock, rand, log, id */
 
 uint32_t port_now_ms(void) { return (uint32_t) (esp_timer_get_time() / 1000); }
 
@@ -107,38 +136,130 @@ const char *port_device_id(void) {
   return id;
 }
 
-void port_event_trigger(int32_t ev, void *arg) {
-  /* The loop copies the data; never block the client task on a full queue. */
-  esp_err_t err = esp_event_post(MGOS_MQTT_EVENT, ev, arg, sizeof(struct mgos_cloud_arg), 0);
-  if (err != ESP_OK) ESP_LOGW(TAG, "cloud event %ld not posted: %s", (long) ev, esp_err_to_name(err));
+/* ---------------------------------------------------------------- the task's wake-up */
+
+static TaskHandle_t s_task;
+
+static void wake_task(void) {
+  TaskHandle_t t = __atomic_load_n(&s_task, __ATOMIC_ACQUIRE);
+  if (t != NULL) xTaskNotifyGive(t);
 }
 
-/* ---------------------------------------------------------------- sockets */
+/* ---------------------------------------------------------------- cloud events
+ * Called under the lock by the client. esp_event_post() with a timeout would
+ * stall the client whenever the event task is busy, and timeout 0 drops the
+ * event when the loop's queue is full: keep them here, in order, and let the
+ * task post them as room appears. */
 
-/* SLOT_HANDSHAKE: TCP is up, the TLS handshake is under way. */
-enum slot_state { SLOT_FREE = 0, SLOT_CONNECTING, SLOT_HANDSHAKE, SLOT_OPEN };
+struct cloud_ev {
+  int32_t ev;
+  struct mgos_cloud_arg arg;
+};
+static struct cloud_ev s_cloud[CLOUD_QUEUE_LEN];
+static unsigned s_cloud_head, s_cloud_len, s_cloud_lost;
+
+void port_event_trigger(int32_t ev, void *arg) {
+  if (s_cloud_len == CLOUD_QUEUE_LEN) {
+    /* The event loop has been stuck for CLOUD_QUEUE_LEN events: keep the newest. */
+    s_cloud_head = (s_cloud_head + 1) % CLOUD_QUEUE_LEN;
+    s_cloud_len--;
+    s_cloud_lost++;
+  }
+  struct cloud_ev *e = &s_cloud[(s_cloud_head + s_cloud_len) % CLOUD_QUEUE_LEN];
+  e->ev = ev;
+  memcpy(&e->arg, arg, sizeof(e->arg));
+  s_cloud_len++;
+  wake_task();
+}
+
+/* Under the lock, in the task. */
+static void cloud_flush(void) {
+  if (s_cloud_lost > 0) {
+    ESP_LOGW(TAG, "%u cloud event(s) dropped: the default event loop was stuck", s_cloud_lost);
+    s_cloud_lost = 0;
+  }
+  while (s_cloud_len > 0) {
+    struct cloud_ev *e = &s_cloud[s_cloud_head];
+    if (esp_event_post(MGOS_MQTT_EVENT, e->ev, &e->arg, sizeof(e->arg), 0) != ESP_OK) return; /* next round */
+    s_cloud_head = (s_cloud_head + 1) % CLOUD_QUEUE_LEN;
+    s_cloud_len--;
+  }
+}
+
+/* ---------------------------------------------------------------- network state */
+
+/* Address families some interface has an address of (bit 0: IPv4, bit 1: IPv6). */
+static int net_families(void) {
+  static const char *const keys[] = {"WIFI_STA_DEF", "ETH_DEF"};
+  int f = 0;
+  for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+    esp_netif_t *n = esp_netif_get_handle_from_ifkey(keys[i]);
+    esp_netif_ip_info_t ip;
+    esp_ip6_addr_t ip6;
+    if (n == NULL) continue;
+    if (esp_netif_get_ip_info(n, &ip) == ESP_OK && ip.ip.addr != 0) f |= 1;
+    if (esp_netif_get_ip6_global(n, &ip6) == ESP_OK) f |= 2;
+  }
+  return f;
+}
+
+/* In the default event loop task: record nothing here but wake the client
+ * task, which reads the addresses itself. */
+static void on_ip_event(void *arg, esp_event_base_t base, int32_t id, void *data) {
+  (void) arg;
+  (void) base;
+  (void) id;
+  (void) data;
+  wake_task();
+}
+
+/* ---------------------------------------------------------------- slots
+ * Shared state (under the lock): */
+enum slot_state { SLOT_FREE = 0, SLOT_PENDING, SLOT_CONNECTING, SLOT_OPEN };
 
 struct slot {
-  int fd;
   enum slot_state state;
-  struct addrinfo *ai_all, *ai_next;
-  unsigned gen; /* bumped on close: the loop skips results of a replaced socket */
-  int want_write;
-  /* TLS on: the tls.h slot, and which readiness the handshake waits for. */
+  unsigned gen; /* bumped on close and on each request: the task drops stale work */
+  /* OPEN */
+  int fd;
   int tls;
   int tls_slot;
-  int tls_want;
-  char host[128]; /* for log lines */
+  int want_write;
+  /* PENDING: the request; `cfg` is a private copy of the TLS settings */
+  char host[128];
   uint16_t port;
+  int req_tls;
+  struct mgos_config_mqtt *cfg;
+  /* The address family to ask DNS for next (0: lwIP's default, IPv4 first). */
+  int family;
+  /* Sockets closed by other tasks, closed by the task after its select(). */
+  int dead_fd;
+};
+
+/* The task's private state of an attempt (no lock needed). */
+enum work_phase { W_IDLE = 0, W_RESOLVE, W_TCP, W_HANDSHAKE, W_DONE };
+
+struct work {
+  enum work_phase phase;
+  unsigned gen;
+  int fd;
+  int tls, tls_slot, tls_want, tls_ready;
+  int family;
+  int ok, err;
+  uint32_t deadline;
+  char host[128];
+  uint16_t port;
+  struct mgos_config_mqtt *cfg;
 };
 
 static struct slot s_slots[NSLOTS];
+static struct work s_work[NSLOTS];
 static uint32_t s_next_timer;
 
 static struct slot *slot_get(int32_t slot) {
   static bool inited;
   if (!inited) {
-    for (int i = 0; i < NSLOTS; i++) s_slots[i].fd = -1;
+    for (int i = 0; i < NSLOTS; i++) s_slots[i].fd = s_slots[i].dead_fd = s_work[i].fd = -1;
     inited = true;
   }
   if (slot < 0 || slot >= NSLOTS) {
@@ -148,88 +269,81 @@ static struct slot *slot_get(int32_t slot) {
   return &s_slots[slot];
 }
 
+static char *dup_str(const char *s) {
+  if (s == NULL) return NULL;
+  size_t n = strlen(s) + 1;
+  char *d = malloc(n);
+  if (d != NULL) memcpy(d, s, n);
+  return d;
+}
+
+static void cfg_free(struct mgos_config_mqtt *c) {
+  if (c == NULL) return;
+  const char *strs[] = {c->ssl_ca_cert, c->ssl_cert, c->ssl_key, c->ssl_psk_identity, c->ssl_psk_key, c->ssl_cipher_suites};
+  for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
+    if (strs[i] == NULL) continue;
+    memset((char *) (uintptr_t) strs[i], 0, strlen(strs[i])); /* keys and PSKs */
+    free((void *) (uintptr_t) strs[i]);
+  }
+  free(c);
+}
+
+/* The TLS settings as they are now: the app may change the config (and
+ * free what its strings point to) while the task parses them unlocked. */
+static struct mgos_config_mqtt *cfg_copy(const struct mgos_config_mqtt *src) {
+  struct mgos_config_mqtt *c;
+  if (src == NULL || (c = calloc(1, sizeof(*c))) == NULL) return NULL;
+  c->ssl_ca_cert = dup_str(src->ssl_ca_cert);
+  c->ssl_cert = dup_str(src->ssl_cert);
+  c->ssl_key = dup_str(src->ssl_key);
+  c->ssl_psk_identity = dup_str(src->ssl_psk_identity);
+  c->ssl_psk_key = dup_str(src->ssl_psk_key);
+  c->ssl_cipher_suites = dup_str(src->ssl_cipher_suites);
+  if ((src->ssl_ca_cert && !c->ssl_ca_cert) || (src->ssl_cert && !c->ssl_cert) || (src->ssl_key && !c->ssl_key) ||
+      (src->ssl_psk_identity && !c->ssl_psk_identity) || (src->ssl_psk_key && !c->ssl_psk_key) ||
+      (src->ssl_cipher_suites && !c->ssl_cipher_suites)) {
+    cfg_free(c);
+    return NULL;
+  }
+  return c;
+}
+
+/* Under the lock, from any task. */
 static void slot_close(struct slot *s) {
-  if (s->tls) mgos_tls_free(s->tls_slot); /* also wipes the key material */
-  s->tls = 0;
-  if (s->fd >= 0) close(s->fd);
+  if (s->state == SLOT_OPEN) {
+    if (s->tls) mgos_tls_end(s->tls_slot); /* wipes the session keys; the parsed certificates stay */
+    /* The task may be in select() on it: it closes the socket after. */
+    if (s->dead_fd >= 0) close(s->dead_fd);
+    s->dead_fd = s->fd;
+  }
+  cfg_free(s->cfg);
+  s->cfg = NULL;
   s->fd = -1;
-  if (s->ai_all != NULL) freeaddrinfo(s->ai_all);
-  s->ai_all = s->ai_next = NULL;
+  s->tls = 0;
   s->state = SLOT_FREE;
   s->want_write = 0;
   s->gen++;
 }
 
-static int slot_try_next(struct slot *s) {
-  int err = EHOSTUNREACH;
-  while (s->ai_next != NULL) {
-    struct addrinfo *ai = s->ai_next;
-    int fd;
-    s->ai_next = ai->ai_next;
-    fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-    if (fd < 0) {
-      err = errno;
-      continue;
-    }
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK);
-    if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 || errno == EINPROGRESS) {
-      int one = 1;
-      setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-      s->fd = fd;
-      s->state = SLOT_CONNECTING;
-      return 0;
-    }
-    err = errno;
-    close(fd);
-  }
-  return err;
-}
-
 int32_t port_net_connect(int32_t slot, rt_bytes host, uint16_t port, int32_t tlsSlot) {
   struct slot *s = slot_get(slot);
-  struct addrinfo hints;
-  char name[128], portstr[8];
-  int rc, err;
   if (s == NULL) return -1;
   if (s->state != SLOT_FREE) slot_close(s);
-  if (host.len == 0 || host.len >= sizeof(name)) {
+  if (host.len == 0 || host.len >= sizeof(s->host)) {
     ESP_LOGE(TAG, "port: host name empty or too long");
     return -1;
   }
-  memcpy(name, host.p, host.len);
-  name[host.len] = '\0';
-  memcpy(s->host, name, host.len + 1);
+  memcpy(s->host, host.p, host.len);
+  s->host[host.len] = '\0';
   s->port = port;
-  snprintf(portstr, sizeof(portstr), "%u", (unsigned) port);
-  if (tlsSlot >= 0) {
-    /* Certificates, key and PSK are read now: a bad setting fails at once
-     * (connect error, then the normal backoff). */
-    if (mgos_tls_setup(tlsSlot, mgos_mqtt_port_config(slot), name) != 0) {
-      ESP_LOGE(TAG, "TLS setup for %s:%s failed: %s", name, portstr, mgos_tls_error(tlsSlot));
-      return -1;
-    }
-    s->tls = 1;
-    s->tls_slot = tlsSlot;
-    s->tls_want = MGOS_TLS_WANT_WRITE;
-  }
-  memset(&hints, 0, sizeof(hints));
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  /* lwIP's resolver blocks this task (holding the lock) until DNS answers. */
-  rc = getaddrinfo(name, portstr, &hints, &s->ai_all);
-  if (rc != 0 || s->ai_all == NULL) {
-    ESP_LOGE(TAG, "cannot resolve %s: error %d", name, rc);
-    s->ai_all = NULL;
-    slot_close(s);
+  s->req_tls = tlsSlot;
+  if (tlsSlot >= 0 && (s->cfg = cfg_copy(mgos_mqtt_port_config(slot))) == NULL) {
+    ESP_LOGE(TAG, "TLS setup for %s:%u: out of memory", s->host, (unsigned) port);
     return -1;
   }
-  s->ai_next = s->ai_all;
-  err = slot_try_next(s);
-  if (err != 0) {
-    ESP_LOGE(TAG, "cannot connect to %s:%s: %s", name, portstr, strerror(err));
-    slot_close(s);
-    return -1;
-  }
+  s->state = SLOT_PENDING;
+  s->gen++;
+  wake_task();
   return 0;
 }
 
@@ -256,11 +370,11 @@ int32_t port_net_send(int32_t slot, rt_bytes data) {
   struct slot *s = slot_get(slot);
   int n;
   if (s == NULL) return -1;
-  if (s->state == SLOT_CONNECTING || s->state == SLOT_HANDSHAKE) return 0;
+  if (s->state == SLOT_PENDING || s->state == SLOT_CONNECTING) return 0;
   if (s->state != SLOT_OPEN) return -1;
   if (data.len == 0) return 0;
   if (s->tls) return tls_send(s, data);
-  n = send(s->fd, data.p, data.len, MSG_DONTWAIT);
+  n = (int) send(s->fd, data.p, data.len, MSG_DONTWAIT);
   if (n < 0) {
     if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
       s->want_write = 1;
@@ -280,33 +394,188 @@ void port_net_close(int32_t slot) {
   slot_close(s);
 }
 
-/* ---------------------------------------------------------------- the task */
+/* ---------------------------------------------------------------- an attempt, in the task */
 
-#define NET_UP_BIT BIT0
-static EventGroupHandle_t s_net;
-static TaskHandle_t s_task;
+static void work_fail(struct work *w, int err) {
+  w->phase = W_DONE;
+  w->ok = 0;
+  w->err = err;
+}
+
+/* Without the lock: DNS, TLS set-up, the non-blocking TCP connect. */
+static void work_start(struct work *w) {
+  struct addrinfo hints, *ai = NULL;
+  char portstr[8];
+  int rc, fd;
+  snprintf(portstr, sizeof(portstr), "%u", (unsigned) w->port);
+  if (w->tls && mgos_tls_setup(w->tls_slot, w->cfg, w->host) != 0) {
+    ESP_LOGE(TAG, "TLS setup for %s:%s failed: %s", w->host, portstr, mgos_tls_error(w->tls_slot));
+    w->tls = 0;
+    work_fail(w, -1);
+    return;
+  }
+  memset(&hints, 0, sizeof(hints));
+  hints.ai_family = w->family != 0 ? w->family : AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  /* lwIP returns one address: IPv4 first unless asked for IPv6. */
+  rc = getaddrinfo(w->host, portstr, &hints, &ai);
+  if ((rc != 0 || ai == NULL) && w->family != 0) {
+    w->family = 0;
+    hints.ai_family = AF_UNSPEC;
+    rc = getaddrinfo(w->host, portstr, &hints, &ai);
+  }
+  if (rc != 0 || ai == NULL) {
+    ESP_LOGE(TAG, "cannot resolve %s: error %d", w->host, rc);
+    work_fail(w, EHOSTUNREACH);
+    return;
+  }
+  w->family = ai->ai_family;
+  /* The deadline covers TCP and TLS; lwIP's DNS has its own timeouts. */
+  w->deadline = port_now_ms() + CONFIG_MGOS_MQTT_CONNECT_TIMEOUT_MS;
+  fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+  if (fd < 0) {
+    int err = errno;
+    freeaddrinfo(ai);
+    ESP_LOGE(TAG, "socket: %s", strerror(err));
+    work_fail(w, err);
+    return;
+  }
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK);
+  if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 && errno != EINPROGRESS) {
+    int err = errno;
+    freeaddrinfo(ai);
+    close(fd);
+    ESP_LOGE(TAG, "cannot connect to %s:%s: %s", w->host, portstr, strerror(err));
+    work_fail(w, err);
+    return;
+  }
+  freeaddrinfo(ai);
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  w->fd = fd;
+  w->phase = W_TCP;
+}
+
+/* Without the lock: one handshake step (the EC arithmetic happens here). */
+static void work_handshake(struct work *w) {
+  int r = mgos_tls_handshake(w->tls_slot);
+  if (r == MGOS_TLS_WANT_READ || r == MGOS_TLS_WANT_WRITE) {
+    w->tls_want = r;
+    return;
+  }
+  if (r == MGOS_TLS_DONE) {
+    w->phase = W_DONE;
+    w->ok = 1;
+    return;
+  }
+  ESP_LOGE(TAG, "TLS handshake with %s:%u: %s", w->host, (unsigned) w->port, mgos_tls_error(w->tls_slot));
+  work_fail(w, mgos_tls_error_code(w->tls_slot));
+}
+
+/* Without the lock: what select() said about the attempt's socket. */
+static void work_progress(struct work *w, const fd_set *rd, const fd_set *wr) {
+  if (w->phase == W_TCP && FD_ISSET(w->fd, wr)) {
+    int err = 0;
+    socklen_t len = sizeof(err);
+    if (getsockopt(w->fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+    if (err != 0) {
+      ESP_LOGW(TAG, "connect to %s:%u: %s", w->host, (unsigned) w->port, strerror(err));
+      work_fail(w, err);
+      return;
+    }
+    if (!w->tls) {
+      w->phase = W_DONE;
+      w->ok = 1;
+      return;
+    }
+    w->phase = W_HANDSHAKE;
+    mgos_tls_start(w->tls_slot, w->fd, port_now_ms());
+    work_handshake(w);
+  } else if (w->phase == W_HANDSHAKE && (FD_ISSET(w->fd, rd) || FD_ISSET(w->fd, wr))) {
+    work_handshake(w);
+  }
+  /* The handshake also has its own limit (CONFIG_MGOS_MQTT_TLS_HANDSHAKE_TIMEOUT_MS, from TCP up). */
+  if (w->phase == W_HANDSHAKE && mgos_tls_handshake_ms_left(w->tls_slot, port_now_ms()) == 0) {
+    ESP_LOGE(TAG, "TLS handshake with %s:%u: timed out after %u ms", w->host, (unsigned) w->port,
+             (unsigned) mgos_tls_handshake_timeout_ms());
+    work_fail(w, ETIMEDOUT);
+  }
+  if (w->phase != W_DONE && (int32_t) (port_now_ms() - w->deadline) >= 0) {
+    ESP_LOGE(TAG, "connect to %s:%u: no %s within %u ms", w->host, (unsigned) w->port,
+             w->phase == W_HANDSHAKE ? "TLS handshake" : "TCP connection", (unsigned) CONFIG_MGOS_MQTT_CONNECT_TIMEOUT_MS);
+    work_fail(w, ETIMEDOUT);
+  }
+}
+
+static void work_release(struct work *w) {
+  if (w->tls) mgos_tls_end(w->tls_slot);
+  if (w->fd >= 0) close(w->fd);
+  cfg_free(w->cfg);
+  memset(w, 0, sizeof(*w));
+  w->fd = -1;
+}
+
+/* Under the lock: take the requests (while some interface has an address). */
+static void work_adopt(int families) {
+  for (int i = 0; i < NSLOTS; i++) {
+    struct slot *s = &s_slots[i];
+    struct work *w = &s_work[i];
+    if (w->phase != W_IDLE && w->gen != s->gen) work_release(w); /* closed or replaced meanwhile */
+    if (w->phase != W_IDLE || s->state != SLOT_PENDING || families == 0) continue;
+    w->phase = W_RESOLVE;
+    w->gen = s->gen;
+    w->fd = -1;
+    memcpy(w->host, s->host, sizeof(w->host));
+    w->port = s->port;
+    w->tls = s->req_tls >= 0;
+    w->tls_slot = s->req_tls;
+    w->cfg = s->cfg; /* the work owns it now */
+    s->cfg = NULL;
+    /* Ask for the family we have, or the other one after a failure. */
+    w->family = (s->family == AF_INET6 && (families & 2)) || families == 2 ? AF_INET6 : 0;
+    s->state = SLOT_CONNECTING;
+  }
+}
+
+/* Under the lock: hand finished attempts to the client. */
+static void work_finish(int families) {
+  for (int i = 0; i < NSLOTS; i++) {
+    struct slot *s = &s_slots[i];
+    struct work *w = &s_work[i];
+    if (w->phase == W_IDLE) continue;
+    if (w->gen != s->gen) {
+      work_release(w);
+      continue;
+    }
+    if (w->phase != W_DONE) continue;
+    if (w->ok) {
+      s->state = SLOT_OPEN;
+      s->fd = w->fd;
+      s->tls = w->tls;
+      s->tls_slot = w->tls_slot;
+      s->want_write = 0;
+      cfg_free(w->cfg);
+      memset(w, 0, sizeof(*w));
+      w->fd = -1;
+      mgos_mqtt_port_on_connect(i, true, 0);
+      continue;
+    }
+    /* lwIP gives one address per lookup: after a failure try the other
+     * family next time, when an interface has both. */
+    s->family = (families & 3) == 3 && w->family != AF_INET6 ? AF_INET6 : 0;
+    int err = w->err;
+    work_release(w);
+    s->state = SLOT_FREE;
+    s->gen++;
+    mgos_mqtt_port_on_connect(i, false, err);
+  }
+}
+
+/* ---------------------------------------------------------------- open connections, under the lock */
 
 static void run_timers(void) {
   uint32_t now = port_now_ms();
   s_next_timer = now + mgos_mqtt_port_poll(now);
-}
-
-/* One handshake step; the connect succeeds or fails when the handshake does. */
-static void tls_step(int i, struct slot *s) {
-  int r = mgos_tls_handshake(s->tls_slot);
-  if (r == MGOS_TLS_WANT_READ || r == MGOS_TLS_WANT_WRITE) {
-    s->tls_want = r;
-    return;
-  }
-  if (r == MGOS_TLS_DONE) {
-    s->state = SLOT_OPEN;
-    mgos_mqtt_port_on_connect(i, true, 0);
-    return;
-  }
-  int code = mgos_tls_error_code(s->tls_slot);
-  ESP_LOGE(TAG, "TLS handshake with %s:%u: %s", s->host, (unsigned) s->port, mgos_tls_error(s->tls_slot));
-  slot_close(s);
-  mgos_mqtt_port_on_connect(i, false, code);
 }
 
 /* Decrypted bytes to the client, until mbedTLS has no more for now. */
@@ -328,55 +597,11 @@ static void tls_readable(int i, struct slot *s, uint8_t *buf, size_t len) {
   }
 }
 
-/* Handshakes past their deadline fail like any other connect. */
-static void tls_timeouts(void) {
-  uint32_t now = port_now_ms();
-  for (int i = 0; i < NSLOTS; i++) {
-    struct slot *s = &s_slots[i];
-    if (s->state == SLOT_HANDSHAKE && mgos_tls_handshake_ms_left(s->tls_slot, now) == 0) {
-      ESP_LOGE(TAG, "TLS handshake with %s:%u: timed out after %u ms", s->host, (unsigned) s->port,
-               (unsigned) mgos_tls_handshake_timeout_ms());
-      slot_close(s);
-      mgos_mqtt_port_on_connect(i, false, ETIMEDOUT);
-    }
-  }
-}
-
-static void handle_events(const fd_set *rd, const fd_set *wr, const unsigned *gens) {
+static void handle_open(const fd_set *rd, const fd_set *wr, const unsigned *gens, const int *fds) {
   static uint8_t buf[RECV_CHUNK];
   for (int i = 0; i < NSLOTS; i++) {
     struct slot *s = &s_slots[i];
-    if (s->state == SLOT_FREE || s->gen != gens[i] || s->fd < 0) continue;
-    if (s->state == SLOT_HANDSHAKE) {
-      if (FD_ISSET(s->fd, rd) || FD_ISSET(s->fd, wr)) tls_step(i, s);
-      continue;
-    }
-    if (s->state == SLOT_CONNECTING) {
-      int err = 0;
-      socklen_t len = sizeof(err);
-      if (!FD_ISSET(s->fd, wr)) continue;
-      if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
-      if (err == 0) {
-        freeaddrinfo(s->ai_all);
-        s->ai_all = s->ai_next = NULL;
-        if (s->tls) {
-          s->state = SLOT_HANDSHAKE;
-          mgos_tls_start(s->tls_slot, s->fd, port_now_ms());
-          tls_step(i, s);
-          continue;
-        }
-        s->state = SLOT_OPEN;
-        mgos_mqtt_port_on_connect(i, true, 0);
-        continue;
-      }
-      ESP_LOGW(TAG, "connect: %s", strerror(err));
-      close(s->fd);
-      s->fd = -1;
-      if (slot_try_next(s) == 0) continue;
-      slot_close(s);
-      mgos_mqtt_port_on_connect(i, false, err);
-      continue;
-    }
+    if (s->state != SLOT_OPEN || s->gen != gens[i] || fds[i] < 0) continue;
     if (FD_ISSET(s->fd, wr)) s->want_write = 0; /* run_timers flushes */
     if (s->tls) {
       /* Records mbedTLS already holds count as readable. */
@@ -384,7 +609,7 @@ static void handle_events(const fd_set *rd, const fd_set *wr, const unsigned *ge
       continue;
     }
     if (FD_ISSET(s->fd, rd)) {
-      int n = recv(s->fd, buf, sizeof(buf), MSG_DONTWAIT);
+      int n = (int) recv(s->fd, buf, sizeof(buf), MSG_DONTWAIT);
       if (n > 0) {
         mgos_mqtt_port_on_recv(i, RT_BYTES(buf, n));
       } else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
@@ -397,101 +622,125 @@ static void handle_events(const fd_set *rd, const fd_set *wr, const unsigned *ge
   }
 }
 
+static void close_dead(void) {
+  for (int i = 0; i < NSLOTS; i++) {
+    if (s_slots[i].dead_fd >= 0) close(s_slots[i].dead_fd);
+    s_slots[i].dead_fd = -1;
+  }
+}
+
+/* ---------------------------------------------------------------- the task */
+
 static void mqtt_task(void *arg) {
   (void) arg;
-  /* No point in trying before the network is up. */
-  xEventGroupWaitBits(s_net, NET_UP_BIT, pdFALSE, pdTRUE, portMAX_DELAY);
   for (;;) {
     fd_set rd, wr;
     unsigned gens[NSLOTS];
-    int maxfd = -1, pending_in = 0;
-    int32_t left, hs_left = SELECT_MAX_MS;
+    int fds[NSLOTS];
+    int maxfd = -1, pending_in = 0, done = 0, families = net_families();
+    int32_t left;
     struct timeval tv;
 
+    /* 1. Under the lock: timers, events, new requests, the sockets to watch. */
     mgos_mqtt_esp32_lock();
+    close_dead();
     run_timers();
+    work_adopt(families);
+    cloud_flush();
     FD_ZERO(&rd);
     FD_ZERO(&wr);
     for (int i = 0; i < NSLOTS; i++) {
       struct slot *s = &s_slots[i];
       gens[i] = s->gen;
-      if (s->state == SLOT_FREE || s->fd < 0) continue;
-      if (s->state == SLOT_HANDSHAKE) {
-        FD_SET(s->fd, s->tls_want == MGOS_TLS_WANT_READ ? &rd : &wr);
-        uint32_t ms = mgos_tls_handshake_ms_left(s->tls_slot, port_now_ms());
-        if (ms < (uint32_t) hs_left) hs_left = (int32_t) ms; /* wake up for the handshake deadline */
-      } else {
-        if (s->state == SLOT_CONNECTING || s->want_write) FD_SET(s->fd, &wr);
-        if (s->state == SLOT_OPEN) FD_SET(s->fd, &rd);
-        if (s->state == SLOT_OPEN && s->tls && mgos_tls_pending(s->tls_slot)) pending_in = 1;
-      }
+      fds[i] = s->state == SLOT_OPEN ? s->fd : -1;
+      if (fds[i] < 0) continue;
+      FD_SET(s->fd, &rd);
+      if (s->want_write) FD_SET(s->fd, &wr);
+      if (s->tls && mgos_tls_pending(s->tls_slot)) pending_in = 1;
       if (s->fd > maxfd) maxfd = s->fd;
     }
-    left = pending_in ? 0 : (int32_t) (s_next_timer - port_now_ms());
-    if (left > hs_left) left = hs_left;
+    left = pending_in || s_cloud_len > 0 ? 0 : (int32_t) (s_next_timer - port_now_ms());
     mgos_mqtt_esp32_unlock();
 
+    /* 2. Without the lock: attempts (DNS, TLS set-up, connect, handshake) and the wait. */
+    for (int i = 0; i < NSLOTS; i++) {
+      struct work *w = &s_work[i];
+      if (w->phase == W_RESOLVE) work_start(w);
+      if (w->phase == W_TCP || w->phase == W_HANDSHAKE) {
+        FD_SET(w->fd, w->phase == W_HANDSHAKE && w->tls_want == MGOS_TLS_WANT_READ ? &rd : &wr);
+        if (w->fd > maxfd) maxfd = w->fd;
+        int32_t d = (int32_t) (w->deadline - port_now_ms());
+        if (w->phase == W_HANDSHAKE) {
+          uint32_t h = mgos_tls_handshake_ms_left(w->tls_slot, port_now_ms());
+          if (h < (uint32_t) SELECT_MAX_MS && (int32_t) h < d) d = (int32_t) h;
+        }
+        if (d < left) left = d;
+      } else if (w->phase == W_DONE) {
+        left = 0;
+        done = 1;
+      }
+    }
     if (left < 0) left = 0;
     if (left > SELECT_MAX_MS) left = SELECT_MAX_MS;
-    tv.tv_sec = 0;
-    tv.tv_usec = left * 1000;
     if (maxfd < 0) {
-      vTaskDelay(pdMS_TO_TICKS(left > 0 ? left : 1));
-      continue;
-    }
-    int rc = select(maxfd + 1, &rd, &wr, NULL, &tv);
-    mgos_mqtt_esp32_lock();
-    if (rc < 0) {
+      /* Nothing to watch: sleep until a request, an event or the next timer
+       * (at least a tick: pdMS_TO_TICKS rounds short waits down to 0). */
+      TickType_t ticks = pdMS_TO_TICKS(left);
+      ulTaskNotifyTake(pdTRUE, ticks > 0 || done ? ticks : 1);
       FD_ZERO(&rd);
       FD_ZERO(&wr);
+    } else {
+      tv.tv_sec = 0;
+      tv.tv_usec = left * 1000;
+      if (select(maxfd + 1, &rd, &wr, NULL, &tv) < 0) {
+        FD_ZERO(&rd);
+        FD_ZERO(&wr);
+      }
     }
-    if (rc > 0 || pending_in) {
-      handle_events(&rd, &wr, gens);
-      run_timers();
+    for (int i = 0; i < NSLOTS; i++) {
+      struct work *w = &s_work[i];
+      if (w->phase == W_TCP || w->phase == W_HANDSHAKE) work_progress(w, &rd, &wr);
     }
-    tls_timeouts();
-    mgos_mqtt_esp32_unlock();
-  }
-}
 
-static void on_ip_event(void *arg, esp_event_base_t base, int32_t id, void *data) {
-  (void) arg;
-  (void) base;
-  (void) data;
-  if (id == IP_EVENT_STA_GOT_IP || id == IP_EVENT_ETH_GOT_IP) {
-    xEventGroupSetBits(s_net, NET_UP_BIT);
-    /* The network came (back) up: connect now rather than after the backoff. */
+    /* 3. Under the lock: finished attempts, socket events, timers. */
     mgos_mqtt_esp32_lock();
-    if (mgos_sys_config_get_mqtt_enable()) mgos_mqtt_global_connect();
+    work_finish(families);
+    handle_open(&rd, &wr, gens, fds);
+    run_timers();
+    cloud_flush();
     mgos_mqtt_esp32_unlock();
-  } else if (id == IP_EVENT_STA_LOST_IP) {
-    xEventGroupClearBits(s_net, NET_UP_BIT);
   }
 }
 
 esp_err_t mgos_mqtt_esp32_start(void) {
-  esp_err_t err;
-  if (s_task != NULL) return ESP_OK;
-  mgos_mqtt_esp32_lock(); /* creates the lock */
+  static const int32_t ids[] = {IP_EVENT_STA_GOT_IP, IP_EVENT_STA_LOST_IP, IP_EVENT_ETH_GOT_IP, IP_EVENT_ETH_LOST_IP, IP_EVENT_GOT_IP6};
+  TaskHandle_t t = NULL;
+  esp_err_t err = ESP_OK;
+  if (__atomic_load_n(&s_task, __ATOMIC_ACQUIRE) != NULL) return ESP_OK;
+  lock_get();
+  mgos_mqtt_esp32_lock();
+  slot_get(0); /* initialises the slot table */
   mgos_mqtt_esp32_unlock();
-  s_net = xEventGroupCreate();
-  if (s_net == NULL) return ESP_ERR_NO_MEM;
-  err = esp_event_handler_register(IP_EVENT, IP_EVENT_STA_GOT_IP, on_ip_event, NULL);
-  if (err == ESP_OK) err = esp_event_handler_register(IP_EVENT, IP_EVENT_ETH_GOT_IP, on_ip_event, NULL);
-  if (err == ESP_OK) err = esp_event_handler_register(IP_EVENT, IP_EVENT_STA_LOST_IP, on_ip_event, NULL);
+  for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]) && err == ESP_OK; i++) {
+    err = esp_event_handler_register(IP_EVENT, ids[i], on_ip_event, NULL);
+  }
   if (err != ESP_OK) return err;
-  if (xTaskCreate(mqtt_task, "mgos_mqtt", CONFIG_MGOS_MQTT_TASK_STACK, NULL, CONFIG_MGOS_MQTT_TASK_PRIORITY, &s_task) != pdPASS) {
+  if (xTaskCreate(mqtt_task, "mgos_mqtt", CONFIG_MGOS_MQTT_TASK_STACK, NULL, CONFIG_MGOS_MQTT_TASK_PRIORITY, &t) != pdPASS) {
     return ESP_ERR_NO_MEM;
   }
+  __atomic_store_n(&s_task, t, __ATOMIC_RELEASE);
   return ESP_OK;
 }
 
 /* ---------------------------------------------------------------- thread-safe API
- * The component links with -Wl,--wrap=<name> for each function below, so a
- * call to <name> from any object lands in __wrap_<name>, which takes the lock
- * around the generated __real_<name>. The lock is recursive: handlers (run
- * by the task with the lock held) may call the API. pubf/pubv lock inside
- * mgos_mqtt_pubf.c (varargs cannot be forwarded by a wrapper). */
+ * The component links with -Wl,--wrap=<name> for each WRAP line below
+ * (components/mgos_mqtt/CMakeLists.txt reads them), so a call to <name> from
+ * any object lands in __wrap_<name>, which takes the lock around the real
+ * function. The lock is recursive: handlers (run by the task with the lock
+ * held) may call the API. Every function of the public header is here except
+ * the pure ones (mg_mk_str*, mg_mqtt_match_topic_expression) and
+ * pubf/pubv, which lock inside mgos_mqtt_pubf.c (varargs cannot be
+ * forwarded); test/esp-model checks that list against the header. */
 #define WRAP(ret, name, params, args)   \
   ret __real_##name params;             \
   ret __wrap_##name params;             \
@@ -512,6 +761,7 @@ esp_err_t mgos_mqtt_esp32_start(void) {
   }
 
 WRAP(bool, mgos_mqtt_init, (void), ())
+WRAP(struct mgos_mqtt_conn *, mgos_mqtt_get_global, (void), ())
 WRAP_VOID(mgos_mqtt_add_global_handler, (mg_event_handler_t h, void *ud), (h, ud))
 WRAP_VOID(mgos_mqtt_set_connect_fn, (mgos_mqtt_connect_fn_t cb, void *arg), (cb, arg))
 WRAP(struct mg_connection *, mgos_mqtt_get_global_conn, (void), ())
@@ -529,8 +779,10 @@ WRAP(bool, mgos_mqtt_set_config, (const struct mgos_config_mqtt *cfg), (cfg))
 WRAP(struct mgos_mqtt_conn *, mgos_mqtt_conn_create, (int id, const struct mgos_config_mqtt *cfg), (id, cfg))
 WRAP(struct mgos_mqtt_conn *, mgos_mqtt_conn_create2,
      (int id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1), (id, cfg, cfg1))
+WRAP(struct mgos_mqtt_conn *, mgos_mqtt_conn_from_nc, (struct mg_connection *nc), (nc))
 WRAP(bool, mgos_mqtt_conn_set_config, (struct mgos_mqtt_conn *c, const struct mgos_config_mqtt *cfg), (c, cfg))
 WRAP_VOID(mgos_mqtt_conn_add_handler, (struct mgos_mqtt_conn *c, mg_event_handler_t h, void *ud), (c, h, ud))
+WRAP_VOID(mgos_mqtt_conn_set_connect_fn, (struct mgos_mqtt_conn *c, mgos_mqtt_connect_fn_t fn, void *arg), (c, fn, arg))
 WRAP(bool, mgos_mqtt_conn_connect, (struct mgos_mqtt_conn *c), (c))
 WRAP_VOID(mgos_mqtt_conn_disconnect, (struct mgos_mqtt_conn *c), (c))
 WRAP(bool, mgos_mqtt_conn_is_connected, (struct mgos_mqtt_conn *c), (c))
@@ -542,5 +794,21 @@ WRAP(bool, mgos_mqtt_conn_unsub, (struct mgos_mqtt_conn *c, const char *t), (c, 
 WRAP(size_t, mgos_mqtt_conn_num_unsent_bytes, (struct mgos_mqtt_conn *c), (c))
 WRAP(uint16_t, mgos_mqtt_conn_get_packet_id, (struct mgos_mqtt_conn *c), (c))
 WRAP_VOID(mgos_mqtt_conn_set_max_qos, (struct mgos_mqtt_conn *c, int qos), (c, qos))
+WRAP_VOID(mg_send_mqtt_handshake_opt, (struct mg_connection *nc, const char *id, struct mg_send_mqtt_handshake_opts o),
+          (nc, id, o))
+WRAP_VOID(mg_mqtt_publish, (struct mg_connection *nc, const char *t, uint16_t id, int flags, const void *d, size_t len),
+          (nc, t, id, flags, d, len))
+WRAP_VOID(mg_mqtt_subscribe, (struct mg_connection *nc, const struct mg_mqtt_topic_expression *t, size_t n, uint16_t id),
+          (nc, t, n, id))
+WRAP_VOID(mg_mqtt_unsubscribe, (struct mg_connection *nc, char **t, size_t n, uint16_t id), (nc, t, n, id))
+WRAP_VOID(mg_mqtt_ping, (struct mg_connection *nc), (nc))
+WRAP_VOID(mg_mqtt_puback, (struct mg_connection *nc, uint16_t id), (nc, id))
+WRAP_VOID(mg_mqtt_pubrec, (struct mg_connection *nc, uint16_t id), (nc, id))
+WRAP_VOID(mg_mqtt_pubrel, (struct mg_connection *nc, uint16_t id), (nc, id))
+WRAP_VOID(mg_mqtt_pubcomp, (struct mg_connection *nc, uint16_t id), (nc, id))
+WRAP_VOID(mg_mqtt_disconnect, (struct mg_connection *nc), (nc))
+/* The configuration API (config.h): the task reads the system config when it connects. */
+WRAP(int, mgos_mqtt_config_set, (const char *arg), (arg))
+WRAP(int, mgos_mqtt_config_load_json, (const char *name, const char *json), (name, json))
 
 #endif /* ESP_PLATFORM */

@@ -12,6 +12,7 @@
  *   mgos_tls_send / mgos_tls_recv  application data
  *   mgos_tls_free(N)               always, also after a failure: frees the
  *                                  session and wipes the key material
+ *   (or mgos_tls_end(N)            frees the session, keeps the parsed settings)
  * Storage: a fixed pool of contexts (no malloc here beyond a file being read);
  * mbedTLS allocates its record buffers and parsed certificates itself. */
 #ifndef MGOS_MQTT_TLS_H
@@ -72,6 +73,11 @@ int mgos_tls_pending(int slot);
 
 /* Sends close_notify if the socket takes it now (best effort, never blocks). */
 void mgos_tls_close_notify(int slot);
+
+/* Ends the session of `slot` (its session keys wiped) but keeps the parsed
+ * certificates, key and PSK for the next mgos_tls_setup() of this slot with
+ * the same settings and host, which then parses nothing (the ESP32 port). */
+void mgos_tls_end(int slot);
 
 /* Frees the session of `slot` and wipes its key material; a no-op when unused. */
 void mgos_tls_free(int slot);

@@ -48,6 +48,7 @@
 #include "mbedtls/error.h"
 #include "mbedtls/net_sockets.h"
 #include "mbedtls/pk.h"
+#include "mbedtls/sha256.h"
 #include "mbedtls/platform_util.h"
 #include "mbedtls/ssl.h"
 #include "mbedtls/version.h"
@@ -99,6 +100,14 @@ struct tls_slot {
    * iPAddress names by verify_ip (mbedTLS 2.28 only matches DNS names). */
   uint8_t ip[16];
   size_t ip_len;
+  /* The parsed settings below (conf, ca, cert, key, PSK, suites, drbg) are
+   * kept by mgos_tls_end() for the next mgos_tls_setup() with the same
+   * settings and host (digest): certificates are parsed once per change. */
+  int creds;
+  unsigned char digest[32];
+  /* The slot's own generator, seeded from the shared entropy at set-up: a
+   * port may run one slot's handshake while another slot encrypts. */
+  mbedtls_ctr_drbg_context drbg;
   mbedtls_ssl_context ssl;
   mbedtls_ssl_config conf;
   mbedtls_x509_crt ca;
@@ -372,7 +381,7 @@ static int load_key(struct tls_slot *t, const char *spec) {
   int owned, ret;
   if (load_blob(t, "ssl_key", spec, &buf, &len, &owned) != 0) return t->err_code;
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000
-  ret = mbedtls_pk_parse_key(&t->key, buf, len, NULL, 0, mbedtls_ctr_drbg_random, &s_rng->drbg);
+  ret = mbedtls_pk_parse_key(&t->key, buf, len, NULL, 0, mbedtls_ctr_drbg_random, &t->drbg);
 #else
   ret = mbedtls_pk_parse_key(&t->key, buf, len, NULL, 0);
 #endif
@@ -500,16 +509,58 @@ static int verify_ip(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flag
 
 static const char *str_or_empty(const char *s) { return s != NULL ? s : ""; }
 
+/* SHA-256 of the TLS settings and the host name (each with its NUL). */
+static void settings_digest(const struct mgos_config_mqtt *cfg, const char *host, unsigned char out[32]) {
+  mbedtls_sha256_context h;
+  const char *parts[7] = {host, "", "", "", "", "", ""};
+  if (cfg != NULL) {
+    parts[1] = str_or_empty(cfg->ssl_ca_cert);
+    parts[2] = str_or_empty(cfg->ssl_cert);
+    parts[3] = str_or_empty(cfg->ssl_key);
+    parts[4] = str_or_empty(cfg->ssl_psk_identity);
+    parts[5] = str_or_empty(cfg->ssl_psk_key);
+    parts[6] = str_or_empty(cfg->ssl_cipher_suites);
+  }
+  mbedtls_sha256_init(&h);
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+  mbedtls_sha256_starts(&h, 0);
+  for (int i = 0; i < 7; i++) mbedtls_sha256_update(&h, (const unsigned char *) parts[i], strlen(parts[i]) + 1);
+  mbedtls_sha256_finish(&h, out);
+#else
+  mbedtls_sha256_starts_ret(&h, 0);
+  for (int i = 0; i < 7; i++) mbedtls_sha256_update_ret(&h, (const unsigned char *) parts[i], strlen(parts[i]) + 1);
+  mbedtls_sha256_finish_ret(&h, out);
+#endif
+  mbedtls_sha256_free(&h);
+}
+
+/* A new session over the settings already parsed (after mgos_tls_end). */
+static int session_again(struct tls_slot *t, const char *host) {
+  int ret;
+  mbedtls_ssl_free(&t->ssl);
+  mbedtls_ssl_init(&t->ssl);
+  t->fd = -1;
+  t->err[0] = '\0';
+  t->err_code = 0;
+  if ((ret = mbedtls_ssl_setup(&t->ssl, &t->conf)) != 0) return fail(t, ret, "TLS: mbedtls_ssl_setup");
+  if ((ret = mbedtls_ssl_set_hostname(&t->ssl, t->ip_len > 0 ? NULL : host)) != 0) return fail(t, ret, "TLS: server name %s", host);
+  return 0;
+}
+
 /* ---------------------------------------------------------------- the interface */
 
 int mgos_tls_setup(int slot, const struct mgos_config_mqtt *cfg, const char *host) {
   struct tls_slot *t = slot_at(slot);
   const char *ca, *cert, *key, *psk_id, *psk_key, *suites;
+  unsigned char digest[32];
   int ret;
   if (t == NULL) return -1;
+  settings_digest(cfg, host, digest);
+  if (t->in_use && t->creds && memcmp(digest, t->digest, sizeof(digest)) == 0) return session_again(t, host);
   mgos_tls_free(slot);
   t->in_use = 1;
   t->fd = -1;
+  mbedtls_ctr_drbg_init(&t->drbg);
   mbedtls_ssl_init(&t->ssl);
   mbedtls_ssl_config_init(&t->conf);
   mbedtls_x509_crt_init(&t->ca);
@@ -539,7 +590,17 @@ int mgos_tls_setup(int slot, const struct mgos_config_mqtt *cfg, const char *hos
     fail(t, ret, "TLS: mbedtls_ssl_config_defaults");
     goto out;
   }
-  mbedtls_ssl_conf_rng(&t->conf, mbedtls_ctr_drbg_random, &s_rng->drbg);
+  {
+    static const unsigned char pers[] = "mgos_mqtt slot";
+    ret = mbedtls_ctr_drbg_seed(&t->drbg, mbedtls_entropy_func, &s_rng->entropy, pers, sizeof(pers) - 1);
+    if (ret != 0) {
+      fail(t, ret, "TLS: seeding the random generator failed");
+      goto out;
+    }
+    /* Never reseed from the shared entropy later (NIST SP 800-90A allows 2^48 requests). */
+    mbedtls_ctr_drbg_set_reseed_interval(&t->drbg, 0x7fffffff);
+  }
+  mbedtls_ssl_conf_rng(&t->conf, mbedtls_ctr_drbg_random, &t->drbg);
 
   if (t->has_ca) {
     if ((ret = load_certs(t, &t->ca, "ssl_ca_cert", ca)) != 0) goto out;
@@ -559,7 +620,7 @@ int mgos_tls_setup(int slot, const struct mgos_config_mqtt *cfg, const char *hos
     if ((ret = load_certs(t, &t->cert, "ssl_cert", cert)) != 0) goto out;
     if ((ret = load_key(t, key)) != 0) goto out;
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000
-    ret = mbedtls_pk_check_pair(&t->cert.pk, &t->key, mbedtls_ctr_drbg_random, &s_rng->drbg);
+    ret = mbedtls_pk_check_pair(&t->cert.pk, &t->key, mbedtls_ctr_drbg_random, &t->drbg);
 #else
     ret = mbedtls_pk_check_pair(&t->cert.pk, &t->key);
 #endif
@@ -609,6 +670,8 @@ int mgos_tls_setup(int slot, const struct mgos_config_mqtt *cfg, const char *hos
              suites[0] != '\0' || !t->has_ca ? "restricted cipher suites" : "default cipher suites");
     port_log(3, msg, RT_NOBYTES);
   }
+  t->creds = 1;
+  memcpy(t->digest, digest, sizeof(digest));
   return 0;
 out:
   {
@@ -724,10 +787,26 @@ void mgos_tls_close_notify(int slot) {
   if (t->handshake_done) (void) mbedtls_ssl_close_notify(&t->ssl);
 }
 
+void mgos_tls_end(int slot) {
+  struct tls_slot *t = slot_at(slot);
+  if (t == NULL || !t->in_use) return;
+  if (!t->creds) {
+    mgos_tls_free(slot);
+    return;
+  }
+  mbedtls_ssl_free(&t->ssl); /* wipes the session keys */
+  mbedtls_ssl_init(&t->ssl);
+  t->fd = -1;
+  t->pending_write = 0;
+  t->handshake_done = 0;
+  t->sock_errno = 0;
+}
+
 void mgos_tls_free(int slot) {
   struct tls_slot *t = slot_at(slot);
   if (t == NULL || !t->in_use) return;
   /* The *_free functions wipe what they held (private key, PSK, session keys). */
+  mbedtls_ctr_drbg_free(&t->drbg);
   mbedtls_ssl_free(&t->ssl);
   mbedtls_ssl_config_free(&t->conf);
   mbedtls_x509_crt_free(&t->ca);
