@@ -17,6 +17,7 @@ DEBIAN_PACKAGES=(
   valgrind clang libclang-rt-14-dev cppcheck                  # analysis, fuzzing
   python3-kconfiglib             # checks the generated Kconfig the way ESP-IDF reads it
   openssl                        # test certificates for the TLS tier
+  rabbitmq-server activemq libmqtt-client-java   # interop tier: more brokers (ActiveMQ's MQTT codec is a separate package)
 )
 
 installed() {

@@ -11,7 +11,7 @@
 //   CONNACK 0: connected, backoff reset, cloud CONNECTED, handlers get CONNACK.
 //   Any failure (TCP, CONNACK refusal, peer close, protocol error) schedules a
 //   reconnect: delay = previous x 2 clamped to [min, max] (2, 4, 8, 16, 32,
-//   60, 60 ... s with the defaults), +/-10% jitter. A failure after waiting the
+//   60, 60 ... s with the defaults), +/-10% jitter (RECONNECT_JITTER_PCT). A failure after waiting the
 //   max delay switches to the other config (mqtt <-> mqtt1, when mqtt1.enable)
 //   and restarts from its min. disconnect() stops reconnecting until connect().
 //
@@ -25,7 +25,7 @@
 // Everything runs on the port's loop thread; the ESP-IDF port serializes
 // calls from other tasks with its mutex.
 
-import { u8, u16, u32, i32, bool, int, usize, f64, Ptr, Bytes, copy, copyBytes, bytesEqual, strBytes, cstr, noBytes, structs, f64ToU32, idiv } from "../rt/rt";
+import { u8, u16, u32, i32, bool, int, usize, f64, Ptr, Bytes, copy, copyBytes, bytesEqual, strBytes, cstr, noBytes, structs, f64ToU32, idiv, mul32 } from "../rt/rt";
 import { Session, SessionEvent, SessionState, LogLevel, MAX_FILTER_LEN } from "../mqtt/session";
 import { Packet, PacketType } from "../mqtt/packet";
 import { ConnectOptions } from "../mqtt/codec";
@@ -45,6 +45,9 @@ export const MAX_CONNS: i32 = 2;
 export const MAX_HANDLERS: u32 = 8;
 /** Longest server host name. @kconfig MGOS_MQTT_MAX_HOST_LEN */
 export const MAX_HOST_LEN: u32 = 128;
+/** Reconnect delay jitter, percent either side (0..100; 0: none). Spreads a fleet's
+ *  reconnects after a broker dies. @kconfig MGOS_MQTT_RECONNECT_JITTER_PCT */
+export const RECONNECT_JITTER_PCT: u32 = 10;
 /** Longest wait between two calls of mgos_mqtt_port_poll, ms (keepalive granularity). */
 export const POLL_MAX_MS: u32 = 1000;
 
@@ -785,12 +788,17 @@ export function secToMs(s: f64): u32 {
   return ms === 0 ? 1 : ms;
 }
 
-/** d +/- up to 10%, uniformly (port_rand). */
+/** d +/- up to RECONNECT_JITTER_PCT percent, uniformly (port_rand); saturates at 2^32-1. */
 export function jitter(d: u32): u32 {
-  const j: u32 = idiv(d, 10);
+  const pct: u32 = RECONNECT_JITTER_PCT > 100 ? 100 : RECONNECT_JITTER_PCT;
+  // floor(d * pct / 100) without overflowing 32 bits.
+  const j: u32 = u32(mul32(idiv(d, 100), pct) + idiv(mul32(d % 100, pct), 100));
   if (j === 0) return d;
-  const r: u32 = rand32() % u32(j * 2 + 1);
-  return u32(d - j + r);
+  const span: u32 = j > 0x7fffffff ? 0xffffffff : u32(j * 2 + 1);
+  const r: u32 = rand32() % span;
+  if (r < j) return u32(d - (j - r));
+  const up: u32 = u32(r - j);
+  return up > u32(0xffffffff - d) ? 0xffffffff : u32(d + up);
 }
 
 function setStr(m: mg_mqtt_message, topic: Bytes, payload: Bytes): void {

@@ -24,14 +24,14 @@ static bool conn_onWsOpen(void *ud, uint32_t now);
 static void LogText_put(LogText *self, uint8_t c);
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num);
 
-#line 780 "ts-src/mgos/conn.ts"
+#line 783 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
 
-#line 833 "ts-src/mgos/conn.ts"
+#line 841 "ts-src/mgos/conn.ts"
 static LogText conn_logText;
 
 /* Sets the fields of a zeroed mgos_mqtt_conn to their initial values. */
-#line 84 "ts-src/mgos/conn.ts"
+#line 87 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
   Session_init(&self->session);
   mgos_config_mqtt_init(&self->cfg);
@@ -44,7 +44,7 @@ void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
 }
 
 /* Sets the fields of a zeroed ConnTable to their initial values. */
-#line 776 "ts-src/mgos/conn.ts"
+#line 779 "ts-src/mgos/conn.ts"
 void ConnTable_init(ConnTable *self) {
   for (uint32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) mgos_mqtt_conn_init(&self->conns[i]);
 }
@@ -54,13 +54,13 @@ static RT_CONSTRUCTOR void conn__ctor(void) {
   ConnTable_init(&conn_table);
 }
 
-#line 79 "ts-src/mgos/conn.ts"
+#line 82 "ts-src/mgos/conn.ts"
 rt_bytes mgos_mqtt_handler_view(mgos_mqtt_handler *self) {
   return rt_subarray(RT_BYTES(self->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, self->filterLen);
 }
 
 /** Bytes waiting to go out: the session's, and WebSocket frames not yet written. */
-#line 129 "ts-src/mgos/conn.ts"
+#line 132 "ts-src/mgos/conn.ts"
 uint32_t mgos_mqtt_conn_unsentBytes(mgos_mqtt_conn *self) {
   uint32_t w = (self->net == NetState_OPEN && WsLink_active(&self->ws)) ? self->ws.txLen : 0;
   return Session_unsentBytes(&self->session) + w;
@@ -78,29 +78,29 @@ bool mgos_mqtt_conn_isConnected(mgos_mqtt_conn *self) {
 uint8_t mgos_mqtt_conn_effectiveMaxQos(mgos_mqtt_conn *self) {
   int32_t q = (self->userMaxQos >= 0) ? self->userMaxQos : mgos_mqtt_conn_active(self)->max_qos;
   if (q <= 0) {
-#line 145 "ts-src/mgos/conn.ts"
+#line 148 "ts-src/mgos/conn.ts"
     return 0;
   }
-#line 146 "ts-src/mgos/conn.ts"
+#line 149 "ts-src/mgos/conn.ts"
   return (uint8_t)((q >= 2) ? 2 : 1);
 }
 
 // ---------------------------------------------------------------- connecting
 /** Starts a connection attempt now, unless one is under way or up. */
-#line 152 "ts-src/mgos/conn.ts"
+#line 155 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   self->reconnectPending = false;
   if (self->net != NetState_IDLE) {
-#line 154 "ts-src/mgos/conn.ts"
+#line 157 "ts-src/mgos/conn.ts"
     return;
   }
-#line 155 "ts-src/mgos/conn.ts"
+#line 158 "ts-src/mgos/conn.ts"
   self->session.now = now;
   if (self->followSys) {
-#line 156 "ts-src/mgos/conn.ts"
+#line 159 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_loadSysConfig(self);
   }
-#line 157 "ts-src/mgos/conn.ts"
+#line 160 "ts-src/mgos/conn.ts"
   mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
   self->attempts++;
   if (!mgos_mqtt_conn_parseServer(self, rt_str_bytes(c->server), c)) {
@@ -211,10 +211,10 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
   SessionConfig *sc = &self->session.cfg;
   rt_bytes cid = rt_str_bytes(c->client_id);
   if (cid.len == 0) {
-#line 266 "ts-src/mgos/conn.ts"
+#line 269 "ts-src/mgos/conn.ts"
     cid = rt_str_bytes(port_deviceId());
   }
-#line 267 "ts-src/mgos/conn.ts"
+#line 270 "ts-src/mgos/conn.ts"
   const char *err = SessionConfig_setStrings(sc, cid, rt_str_bytes(c->user), rt_str_bytes(c->pass), rt_str_bytes(c->will_topic), rt_str_bytes(c->will_message));
   if (err != NULL) {
     port_logMsg(LogLevel_ERROR, "config: ", rt_str_bytes(err));
@@ -233,12 +233,12 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
 /** The port finished (or failed) the TCP connect. */
 void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now) {
   (void)err;
-#line 284 "ts-src/mgos/conn.ts"
+#line 287 "ts-src/mgos/conn.ts"
   if (self->net != NetState_CONNECTING) {
-#line 284 "ts-src/mgos/conn.ts"
+#line 287 "ts-src/mgos/conn.ts"
     return;
   }
-#line 285 "ts-src/mgos/conn.ts"
+#line 288 "ts-src/mgos/conn.ts"
   self->session.now = now;
   if (!ok) {
     port_logMsg(LogLevel_ERROR, "connect failed to ", rt_str_bytes(mgos_mqtt_conn_active(self)->server));
@@ -251,13 +251,13 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
   // ws_enable: the HTTP Upgrade first; a valid 101 calls onWsOpen, which comes back here.
   if (mgos_mqtt_conn_active(self)->ws_enable && !WsLink_isOpen(&self->ws)) {
     if (!WsLink_begin(&self->ws, rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls, rt_str_bytes(mgos_mqtt_conn_active(self)->ws_path), now)) {
-#line 296 "ts-src/mgos/conn.ts"
+#line 299 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropWs(self, now);
     } else {
-#line 297 "ts-src/mgos/conn.ts"
+#line 300 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_service(self, now);
     }
-#line 298 "ts-src/mgos/conn.ts"
+#line 301 "ts-src/mgos/conn.ts"
     return;
   }
   mgos_mqtt_connect_fn_t f = self->connectFn;
@@ -265,7 +265,7 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
     mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
     mgos_mqtt_conn_fillHandshakeOpts(self, c);
     const char *tmp = (rt_str_bytes(c->client_id).len > 0) ? c->client_id : port_deviceId();
-#line 304 "ts-src/mgos/conn.ts"
+#line 307 "ts-src/mgos/conn.ts"
     f(&self->nc, tmp, &self->hsOpts, self->connectFnArg);
     if (self->net == NetState_OPEN && self->session.state == SessionState_DISCONNECTED) {
       port_logMsg(LogLevel_ERROR, "connect_fn did not call mg_send_mqtt_handshake_opt", RT_NOBYTES);
@@ -284,10 +284,10 @@ static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_m
   mg_send_mqtt_handshake_opts *o = &self->hsOpts;
   uint8_t flags = (uint8_t)(c->clean_session ? MG_MQTT_CLEAN_SESSION : 0);
   if (c->will_retain) {
-#line 321 "ts-src/mgos/conn.ts"
+#line 324 "ts-src/mgos/conn.ts"
     flags = (uint8_t)(flags | MG_MQTT_WILL_RETAIN);
   }
-#line 322 "ts-src/mgos/conn.ts"
+#line 325 "ts-src/mgos/conn.ts"
   o->flags = flags;
   int32_t ka = c->keep_alive;
   o->keep_alive = (uint16_t)((ka <= 0) ? 0 : ((ka >= 65535) ? 65535 : (uint16_t)ka));
@@ -320,10 +320,10 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
   }
   h->willQos = (uint8_t)((o->flags >> 3) & 3);
   if (h->willQos > 2) {
-#line 353 "ts-src/mgos/conn.ts"
+#line 356 "ts-src/mgos/conn.ts"
     h->willQos = 2;
   }
-#line 354 "ts-src/mgos/conn.ts"
+#line 357 "ts-src/mgos/conn.ts"
   h->willRetain = (o->flags & MG_MQTT_WILL_RETAIN) != 0;
   h->cleanSession = (o->flags & MG_MQTT_CLEAN_SESSION) != 0;
   // The session's clean_session decides what survives a disconnect.
@@ -335,15 +335,15 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
 
 // ---------------------------------------------------------------- failures and backoff
 /** An attempt failed or the connection ended: schedule the next one. */
-#line 366 "ts-src/mgos/conn.ts"
+#line 369 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now) {
   // Callers set net to IDLE themselves: a handler run before this point may
   // already have started a new attempt, and that socket must not be orphaned.
   if ((!self->wantConnect || self->net != NetState_IDLE) || self->reconnectPending) {
-#line 369 "ts-src/mgos/conn.ts"
+#line 372 "ts-src/mgos/conn.ts"
     return;
   }
-#line 370 "ts-src/mgos/conn.ts"
+#line 373 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_scheduleReconnect(self, now);
 }
 
@@ -360,27 +360,27 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
   }
   uint32_t minMs = conn_secToMs(c->reconnect_timeout_min);
   if (maxMs < minMs) {
-#line 385 "ts-src/mgos/conn.ts"
+#line 388 "ts-src/mgos/conn.ts"
     maxMs = minMs;
   }
-#line 386 "ts-src/mgos/conn.ts"
+#line 389 "ts-src/mgos/conn.ts"
   uint32_t d = (self->delayMs == 0) ? minMs : (self->delayMs * 2u);
   // Doubling past 2^31 would wrap; the clamp below keeps it at max anyway.
   if (self->delayMs > 0x7fffffff) {
-#line 388 "ts-src/mgos/conn.ts"
+#line 391 "ts-src/mgos/conn.ts"
     d = maxMs;
   }
-#line 389 "ts-src/mgos/conn.ts"
+#line 392 "ts-src/mgos/conn.ts"
   if (d < minMs) {
-#line 389 "ts-src/mgos/conn.ts"
+#line 392 "ts-src/mgos/conn.ts"
     d = minMs;
   }
-#line 390 "ts-src/mgos/conn.ts"
+#line 393 "ts-src/mgos/conn.ts"
   if (d > maxMs) {
-#line 390 "ts-src/mgos/conn.ts"
+#line 393 "ts-src/mgos/conn.ts"
     d = maxMs;
   }
-#line 391 "ts-src/mgos/conn.ts"
+#line 394 "ts-src/mgos/conn.ts"
   self->delayMs = d;
   self->lastDelayMs = conn_jitter(d);
   self->reconnectAt = now + self->lastDelayMs;
@@ -390,16 +390,16 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
 /** May failover switch to the other config? mqtt1 only when enabled; back to mqtt always. */
 static bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self) {
   if (self->useBackup) {
-#line 399 "ts-src/mgos/conn.ts"
+#line 402 "ts-src/mgos/conn.ts"
     return true;
   }
-#line 400 "ts-src/mgos/conn.ts"
+#line 403 "ts-src/mgos/conn.ts"
   return self->hasCfg1 && self->cfg1.enable;
 }
 
 // ---------------------------------------------------------------- I/O
 /** Writes what the session has queued and closes when it asks to. */
-#line 406 "ts-src/mgos/conn.ts"
+#line 409 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
   Session *s = &self->session;
   if (WsLink_active(&self->ws)) {
@@ -414,21 +414,21 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
       return;
     }
     if (n == 0) {
-#line 419 "ts-src/mgos/conn.ts"
+#line 422 "ts-src/mgos/conn.ts"
       break;
     }
-#line 420 "ts-src/mgos/conn.ts"
+#line 423 "ts-src/mgos/conn.ts"
     Session_txConsumed(s, (uint32_t)n);
   }
   if (self->net == NetState_OPEN && Session_wantsClose(s)) {
-#line 422 "ts-src/mgos/conn.ts"
+#line 425 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
 
 /** service() over WebSocket: session bytes go out in binary frames once the
    *  link is open; a session that ends starts the close handshake. */
-#line 427 "ts-src/mgos/conn.ts"
+#line 430 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
   Session *s = &self->session;
   WsLink *w = &self->ws;
@@ -436,16 +436,16 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
     if (WsLink_isOpen(w) && s->txLen > 0) {
       uint32_t k = WsLink_wrap(w, Session_txView(s));
       if (k > 0) {
-#line 433 "ts-src/mgos/conn.ts"
+#line 436 "ts-src/mgos/conn.ts"
         Session_txConsumed(s, k);
       }
     }
-#line 435 "ts-src/mgos/conn.ts"
+#line 438 "ts-src/mgos/conn.ts"
     if (w->txLen == 0) {
-#line 435 "ts-src/mgos/conn.ts"
+#line 438 "ts-src/mgos/conn.ts"
       break;
     }
-#line 436 "ts-src/mgos/conn.ts"
+#line 439 "ts-src/mgos/conn.ts"
     int32_t n = port_netSend(self->slot, WsLink_txView(w));
     if (n < 0) {
       port_logMsg(LogLevel_ERROR, "send failed", RT_NOBYTES);
@@ -453,46 +453,46 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
       return;
     }
     if (n == 0) {
-#line 442 "ts-src/mgos/conn.ts"
+#line 445 "ts-src/mgos/conn.ts"
       break;
     }
-#line 443 "ts-src/mgos/conn.ts"
+#line 446 "ts-src/mgos/conn.ts"
     WsLink_txConsumed(w, (uint32_t)n);
   }
   if (self->net != NetState_OPEN) {
-#line 445 "ts-src/mgos/conn.ts"
+#line 448 "ts-src/mgos/conn.ts"
     return;
   }
-#line 446 "ts-src/mgos/conn.ts"
+#line 449 "ts-src/mgos/conn.ts"
   if (Session_wantsClose(s) && WsLink_isOpen(w)) {
     WsLink_close(w, WsCode_NORMAL, now);
     mgos_mqtt_conn_serviceWs(self, now);
     return;
   }
   if (WsLink_wantsClose(w)) {
-#line 451 "ts-src/mgos/conn.ts"
+#line 454 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropWs(self, now);
   }
 }
 
 /** Drops a WebSocket connection; one that never got its 101 is a connect error. */
-#line 455 "ts-src/mgos/conn.ts"
+#line 458 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_dropWs(mgos_mqtt_conn *self, uint32_t now) {
   if (!self->ws.opened) {
-#line 456 "ts-src/mgos/conn.ts"
+#line 459 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
-#line 457 "ts-src/mgos/conn.ts"
+#line 460 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_dropTransport(self, now);
 }
 
 /** Closes the socket and settles the session (CLOSE event), then reconnects if wanted. */
 static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
   if (self->net != NetState_IDLE) {
-#line 462 "ts-src/mgos/conn.ts"
+#line 465 "ts-src/mgos/conn.ts"
     port_netClose(self->slot);
   }
-#line 463 "ts-src/mgos/conn.ts"
+#line 466 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -500,37 +500,37 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
 
 void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) {
   if (self->net != NetState_OPEN) {
-#line 469 "ts-src/mgos/conn.ts"
+#line 472 "ts-src/mgos/conn.ts"
     return;
   }
-#line 470 "ts-src/mgos/conn.ts"
+#line 473 "ts-src/mgos/conn.ts"
   if (WsLink_active(&self->ws)) {
-#line 470 "ts-src/mgos/conn.ts"
+#line 473 "ts-src/mgos/conn.ts"
     WsLink_onRecv(&self->ws, data, now);
   } else {
-#line 471 "ts-src/mgos/conn.ts"
+#line 474 "ts-src/mgos/conn.ts"
     Session_onRecv(&self->session, data, now);
   }
-#line 472 "ts-src/mgos/conn.ts"
+#line 475 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_service(self, now);
 }
 
 void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now) {
   if (self->net == NetState_IDLE) {
-#line 476 "ts-src/mgos/conn.ts"
+#line 479 "ts-src/mgos/conn.ts"
     return;
   }
-#line 477 "ts-src/mgos/conn.ts"
+#line 480 "ts-src/mgos/conn.ts"
   if (self->net == NetState_CONNECTING) {
     mgos_mqtt_conn_onTcpConnect(self, false, err, now);
     return;
   }
   port_logMsg(LogLevel_WARN, (err != 0) ? "connection closed with an error" : "connection closed by the server", RT_NOBYTES);
   if (WsLink_active(&self->ws) && !self->ws.opened) {
-#line 482 "ts-src/mgos/conn.ts"
+#line 485 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
-#line 483 "ts-src/mgos/conn.ts"
+#line 486 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -539,55 +539,55 @@ void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now)
 /** Timers. Returns ms until this connection next needs a poll. */
 uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   if (self->reconnectPending && (rt_i32_of((self->reconnectAt - now)) <= 0)) {
-#line 490 "ts-src/mgos/conn.ts"
+#line 493 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_startConnect(self, now);
   }
-#line 491 "ts-src/mgos/conn.ts"
+#line 494 "ts-src/mgos/conn.ts"
   uint32_t wait = conn_POLL_MAX_MS;
   if ((self->net == NetState_OPEN && WsLink_active(&self->ws)) && WsLink_expired(&self->ws, now)) {
-#line 492 "ts-src/mgos/conn.ts"
+#line 495 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropWs(self, now);
   }
-#line 493 "ts-src/mgos/conn.ts"
+#line 496 "ts-src/mgos/conn.ts"
   if (self->net == NetState_OPEN) {
     Session_tick(&self->session, now);
     mgos_mqtt_conn_service(self, now);
     if (self->net == NetState_OPEN && WsLink_active(&self->ws)) {
-#line 496 "ts-src/mgos/conn.ts"
+#line 499 "ts-src/mgos/conn.ts"
       wait = WsLink_nextIn(&self->ws, now, wait);
     }
     // The session's own deadlines (PINGREQ, PINGRESP, CONNACK) to the ms.
-#line 498 "ts-src/mgos/conn.ts"
+#line 501 "ts-src/mgos/conn.ts"
     if (self->net == NetState_OPEN) {
-#line 498 "ts-src/mgos/conn.ts"
+#line 501 "ts-src/mgos/conn.ts"
       wait = Session_nextTickIn(&self->session, now, wait);
     }
   }
   // Measured after the tick: a close it decided (CONNACK or keepalive timeout)
   // has just scheduled a reconnect, which must not wait a whole POLL_MAX_MS.
-#line 502 "ts-src/mgos/conn.ts"
+#line 505 "ts-src/mgos/conn.ts"
   if (self->reconnectPending) {
     int32_t left = rt_i32_of((self->reconnectAt - now));
     if (left <= 0) {
-#line 504 "ts-src/mgos/conn.ts"
+#line 507 "ts-src/mgos/conn.ts"
       wait = 0;
     } else if ((uint32_t)left < wait) {
-#line 505 "ts-src/mgos/conn.ts"
+#line 508 "ts-src/mgos/conn.ts"
       wait = (uint32_t)left;
     }
   }
-#line 507 "ts-src/mgos/conn.ts"
+#line 510 "ts-src/mgos/conn.ts"
   return wait;
 }
 
 // ---------------------------------------------------------------- events
-#line 512 "ts-src/mgos/conn.ts"
+#line 515 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
   if (!mgos_mqtt_conn_active(self)->cloud_events) {
-#line 513 "ts-src/mgos/conn.ts"
+#line 516 "ts-src/mgos/conn.ts"
     return;
   }
-#line 514 "ts-src/mgos/conn.ts"
+#line 517 "ts-src/mgos/conn.ts"
   self->cloudArg.type = MGOS_CLOUD_MQTT;
   port_eventTrigger(ev, &self->cloudArg);
 }
@@ -602,26 +602,26 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
   m->message_id = 0;
   conn_setStr(m, RT_NOBYTES, RT_NOBYTES);
   if (p == NULL) {
-#line 527 "ts-src/mgos/conn.ts"
+#line 530 "ts-src/mgos/conn.ts"
     return;
   }
-#line 528 "ts-src/mgos/conn.ts"
+#line 531 "ts-src/mgos/conn.ts"
   m->qos = p->qos;
   m->len = rt_i32_of(p->totalLen);
   m->connack_ret_code = p->returnCode;
   m->message_id = p->packetId;
   if (p->type == PacketType_PUBLISH) {
-#line 532 "ts-src/mgos/conn.ts"
+#line 535 "ts-src/mgos/conn.ts"
     conn_setStr(m, p->topic, p->payload);
   }
 }
 
-#line 535 "ts-src/mgos/conn.ts"
+#line 538 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   uint32_t now = self->session.now;
   switch (ev) {
   case SessionEvent_CONNACK: {
-#line 538 "ts-src/mgos/conn.ts"
+#line 541 "ts-src/mgos/conn.ts"
     {
       if (p == NULL || p->returnCode != 0) {
         // The CLOSE that follows raises the connect-error event.
@@ -636,35 +636,35 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       break;
     }
   }
-#line 551 "ts-src/mgos/conn.ts"
+#line 554 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH: {
-#line 551 "ts-src/mgos/conn.ts"
+#line 554 "ts-src/mgos/conn.ts"
     {
       mgos_mqtt_conn_fillMsg(self, ev, p);
       if (p != NULL && !mgos_mqtt_conn_callTopic(self, p)) {
-#line 553 "ts-src/mgos/conn.ts"
+#line 556 "ts-src/mgos/conn.ts"
         mgos_mqtt_conn_callGlobal(self, ev, true);
       }
-#line 554 "ts-src/mgos/conn.ts"
+#line 557 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 556 "ts-src/mgos/conn.ts"
+#line 559 "ts-src/mgos/conn.ts"
   case SessionEvent_SUBACK: {
-#line 556 "ts-src/mgos/conn.ts"
+#line 559 "ts-src/mgos/conn.ts"
     {
       mgos_mqtt_conn_fillMsg(self, ev, p);
       if (!mgos_mqtt_conn_callSuback(self, self->session.evTag)) {
-#line 558 "ts-src/mgos/conn.ts"
+#line 561 "ts-src/mgos/conn.ts"
         mgos_mqtt_conn_callGlobal(self, ev, true);
       }
-#line 559 "ts-src/mgos/conn.ts"
+#line 562 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 561 "ts-src/mgos/conn.ts"
+#line 564 "ts-src/mgos/conn.ts"
   case SessionEvent_CLOSE: {
-#line 561 "ts-src/mgos/conn.ts"
+#line 564 "ts-src/mgos/conn.ts"
     {
       if (!self->session.wasConnected) {
         // Ended before an accepted CONNACK (refused, timed out, closed by the
@@ -679,9 +679,9 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       break;
     }
   }
-#line 574 "ts-src/mgos/conn.ts"
+#line 577 "ts-src/mgos/conn.ts"
   default: {
-#line 574 "ts-src/mgos/conn.ts"
+#line 577 "ts-src/mgos/conn.ts"
     {
       mgos_mqtt_conn_fillMsg(self, ev, p);
       mgos_mqtt_conn_callGlobal(self, ev, true);
@@ -689,7 +689,7 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
     }
   }
   }
-#line 580 "ts-src/mgos/conn.ts"
+#line 583 "ts-src/mgos/conn.ts"
   self->session.now = now;
 }
 
@@ -699,90 +699,90 @@ static void mgos_mqtt_conn_callGlobal(mgos_mqtt_conn *self, int32_t ev, bool wit
     mgos_mqtt_handler *h = &self->handlers[i];
     mg_event_handler_t f = h->ev;
     if (h->kind != HandlerKind_GLOBAL || f == NULL) {
-#line 588 "ts-src/mgos/conn.ts"
+#line 591 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 589 "ts-src/mgos/conn.ts"
+#line 592 "ts-src/mgos/conn.ts"
     if (withMsg) {
-#line 589 "ts-src/mgos/conn.ts"
+#line 592 "ts-src/mgos/conn.ts"
       f(&self->nc, ev, &self->msg, h->ud);
     } else {
-#line 590 "ts-src/mgos/conn.ts"
+#line 593 "ts-src/mgos/conn.ts"
       f(&self->nc, ev, NULL, h->ud);
     }
     // A handler may have removed handlers: stop rather than skip or repeat one.
-#line 592 "ts-src/mgos/conn.ts"
+#line 595 "ts-src/mgos/conn.ts"
     if (i >= self->nHandlers) {
-#line 592 "ts-src/mgos/conn.ts"
+#line 595 "ts-src/mgos/conn.ts"
       break;
     }
   }
 }
 
 /** Topic handlers whose filter matches; false when none did. */
-#line 597 "ts-src/mgos/conn.ts"
+#line 600 "ts-src/mgos/conn.ts"
 static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p) {
   bool matched = false;
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
-#line 601 "ts-src/mgos/conn.ts"
+#line 604 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 602 "ts-src/mgos/conn.ts"
+#line 605 "ts-src/mgos/conn.ts"
     if (!topic_topicMatches(mgos_mqtt_handler_view(h), p->topic)) {
-#line 602 "ts-src/mgos/conn.ts"
+#line 605 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 603 "ts-src/mgos/conn.ts"
+#line 606 "ts-src/mgos/conn.ts"
     matched = true;
     mg_event_handler_t f = h->ev;
     sub_handler_t g = h->sub;
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
-#line 606 "ts-src/mgos/conn.ts"
+#line 609 "ts-src/mgos/conn.ts"
       f(&self->nc, SessionEvent_PUBLISH, &self->msg, h->ud);
     }
-#line 607 "ts-src/mgos/conn.ts"
+#line 610 "ts-src/mgos/conn.ts"
     if (h->kind == HandlerKind_SUB && g != NULL) {
       g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
     }
     if (i >= self->nHandlers) {
-#line 610 "ts-src/mgos/conn.ts"
+#line 613 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 612 "ts-src/mgos/conn.ts"
+#line 615 "ts-src/mgos/conn.ts"
   return matched;
 }
 
 /** The SUBACK to the handler whose SUBSCRIBE it answers; false when there is none. */
 static bool mgos_mqtt_conn_callSuback(mgos_mqtt_conn *self, int32_t tag) {
   if (tag < 0) {
-#line 617 "ts-src/mgos/conn.ts"
+#line 620 "ts-src/mgos/conn.ts"
     return false;
   }
-#line 618 "ts-src/mgos/conn.ts"
+#line 621 "ts-src/mgos/conn.ts"
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if ((h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) || h->tag != tag) {
-#line 620 "ts-src/mgos/conn.ts"
+#line 623 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 621 "ts-src/mgos/conn.ts"
+#line 624 "ts-src/mgos/conn.ts"
     mg_event_handler_t f = h->ev;
     // A sub_handler_t only takes messages: its SUBACK is consumed silently.
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
-#line 623 "ts-src/mgos/conn.ts"
+#line 626 "ts-src/mgos/conn.ts"
       f(&self->nc, SessionEvent_SUBACK, &self->msg, h->ud);
     }
-#line 624 "ts-src/mgos/conn.ts"
+#line 627 "ts-src/mgos/conn.ts"
     return true;
   }
   return false;
 }
 
 // ---------------------------------------------------------------- API
-#line 631 "ts-src/mgos/conn.ts"
+#line 634 "ts-src/mgos/conn.ts"
 int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud, rt_bytes filter) {
   if (self->nHandlers >= CONFIG_MGOS_MQTT_MAX_HANDLERS) {
     port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_HANDLERS reached, handler not added for ", filter);
@@ -806,10 +806,10 @@ int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_h
 
 static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->nHandlers; j++) {
-#line 653 "ts-src/mgos/conn.ts"
+#line 656 "ts-src/mgos/conn.ts"
     self->handlers[j] = self->handlers[rt_idx_add(j, 1)];
   }
-#line 654 "ts-src/mgos/conn.ts"
+#line 657 "ts-src/mgos/conn.ts"
   self->nHandlers--;
   mgos_mqtt_handler *last = &self->handlers[self->nHandlers];
   last->kind = HandlerKind_FREE;
@@ -829,10 +829,10 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
   }
   int32_t k = mgos_mqtt_conn_addHandler(self, kind, ev, sub, ud, filter);
   if (k < 0) {
-#line 672 "ts-src/mgos/conn.ts"
+#line 675 "ts-src/mgos/conn.ts"
     return false;
   }
-#line 673 "ts-src/mgos/conn.ts"
+#line 676 "ts-src/mgos/conn.ts"
   uint8_t q = ((uint8_t)qos > mgos_mqtt_conn_effectiveMaxQos(self)) ? mgos_mqtt_conn_effectiveMaxQos(self) : (uint8_t)qos;
   if (Session_subscribe(&self->session, filter, q, self->handlers[(uint32_t)k].tag) == 0) {
     mgos_mqtt_conn_removeHandler(self, (uint32_t)k);
@@ -849,15 +849,15 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
-#line 688 "ts-src/mgos/conn.ts"
+#line 691 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 689 "ts-src/mgos/conn.ts"
+#line 692 "ts-src/mgos/conn.ts"
     if (!rt_bytes_equal(mgos_mqtt_handler_view(h), filter)) {
-#line 689 "ts-src/mgos/conn.ts"
+#line 692 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 690 "ts-src/mgos/conn.ts"
+#line 693 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_removeHandler(self, i);
     Session_unsubscribe(&self->session, filter);
     mgos_mqtt_conn_service(self, now);
@@ -881,20 +881,20 @@ uint16_t mgos_mqtt_conn_publish(mgos_mqtt_conn *self, rt_bytes topic, rt_bytes p
 /** Attempt to connect now (if enabled and not already connected or connecting). */
 bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
   if (self->followSys) {
-#line 712 "ts-src/mgos/conn.ts"
+#line 715 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_loadSysConfig(self);
   }
-#line 713 "ts-src/mgos/conn.ts"
+#line 716 "ts-src/mgos/conn.ts"
   if (!self->cfg.enable && !(self->useBackup && self->cfg1.enable)) {
     port_logMsg(LogLevel_WARN, "connect: mqtt.enable is false", RT_NOBYTES);
     return false;
   }
   self->wantConnect = true;
   if (self->net != NetState_IDLE) {
-#line 718 "ts-src/mgos/conn.ts"
+#line 721 "ts-src/mgos/conn.ts"
     return true;
   }
-#line 719 "ts-src/mgos/conn.ts"
+#line 722 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_startConnect(self, port_nowMs());
   return self->net != NetState_IDLE || self->reconnectPending;
 }
@@ -911,25 +911,25 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
     return;
   }
   if (self->net != NetState_OPEN) {
-#line 734 "ts-src/mgos/conn.ts"
+#line 737 "ts-src/mgos/conn.ts"
     return;
   }
   // A second disconnect while the DISCONNECT is still queued: let it go out
   // (closing now would make the broker publish the will).
-#line 737 "ts-src/mgos/conn.ts"
+#line 740 "ts-src/mgos/conn.ts"
   if (self->session.state == SessionState_DISCONNECTING) {
-#line 737 "ts-src/mgos/conn.ts"
+#line 740 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_service(self, now);
   } else if (Session_disconnect(&self->session)) {
-#line 738 "ts-src/mgos/conn.ts"
+#line 741 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_service(self, now);
   } else {
-#line 739 "ts-src/mgos/conn.ts"
+#line 742 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
 
-#line 742 "ts-src/mgos/conn.ts"
+#line 745 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   self->userMaxQos = (qos <= 0) ? 0 : ((qos >= 2) ? 2 : qos);
   Session_setMaxQos(&self->session, mgos_mqtt_conn_effectiveMaxQos(self));
@@ -963,22 +963,31 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
 }
 
 /** Seconds (config) to ms, at least 1 ms. */
-#line 783 "ts-src/mgos/conn.ts"
+#line 786 "ts-src/mgos/conn.ts"
 uint32_t conn_secToMs(double s) {
   uint32_t ms = rt_f64_to_u32(s * 1000.0);
   return (ms == 0) ? 1 : ms;
 }
 
-/** d +/- up to 10%, uniformly (port_rand). */
+/** d +/- up to RECONNECT_JITTER_PCT percent, uniformly (port_rand); saturates at 2^32-1. */
 uint32_t conn_jitter(uint32_t d) {
-  uint32_t j = d / 10;
+  uint32_t pct = (CONFIG_MGOS_MQTT_RECONNECT_JITTER_PCT > 100) ? 100 : CONFIG_MGOS_MQTT_RECONNECT_JITTER_PCT;
+  // floor(d * pct / 100) without overflowing 32 bits.
+  uint32_t j = ((d / 100) * pct) + (((d % 100) * pct) / 100);
   if (j == 0) {
-#line 791 "ts-src/mgos/conn.ts"
+#line 796 "ts-src/mgos/conn.ts"
     return d;
   }
-#line 792 "ts-src/mgos/conn.ts"
-  uint32_t r = rt_mod_u32(port_rand32(), (j * 2u) + 1u);
-  return (d - j) + r;
+#line 797 "ts-src/mgos/conn.ts"
+  uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2u) + 1u);
+  uint32_t r = rt_mod_u32(port_rand32(), span);
+  if (r < j) {
+#line 799 "ts-src/mgos/conn.ts"
+    return d - (j - r);
+  }
+#line 800 "ts-src/mgos/conn.ts"
+  uint32_t up = r - j;
+  return (up > (0xffffffffu - d)) ? 0xffffffffu : (d + up);
 }
 
 static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload) {
@@ -990,7 +999,7 @@ static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload) {
 
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 804 "ts-src/mgos/conn.ts"
+#line 812 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
@@ -1010,10 +1019,10 @@ static bool conn_onWsOpen(void *ud, uint32_t now) {
   return c->net == NetState_OPEN && WsLink_isOpen(&c->ws);
 }
 
-#line 828 "ts-src/mgos/conn.ts"
+#line 836 "ts-src/mgos/conn.ts"
 static void LogText_put(LogText *self, uint8_t c) {
   if (self->len < 100) {
-#line 829 "ts-src/mgos/conn.ts"
+#line 837 "ts-src/mgos/conn.ts"
     rt_set_u8(self->buf, 100, self->len++, c);
   }
 }
@@ -1021,10 +1030,10 @@ static void LogText_put(LogText *self, uint8_t c) {
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. */
-#line 838 "ts-src/mgos/conn.ts"
+#line 846 "ts-src/mgos/conn.ts"
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
-#line 839 "ts-src/mgos/conn.ts"
+#line 847 "ts-src/mgos/conn.ts"
   LogText *t = &conn_logText;
   t->len = 0;
   if (detail.len > 0) {
@@ -1045,10 +1054,10 @@ static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_byt
     }
     int32_t div = 1000000000;
     while (div > 1 && (rt_idiv_i64(v, div) == 0)) {
-#line 858 "ts-src/mgos/conn.ts"
+#line 866 "ts-src/mgos/conn.ts"
       div = div / 10;
     }
-#line 859 "ts-src/mgos/conn.ts"
+#line 867 "ts-src/mgos/conn.ts"
     while (div > 0) {
       LogText_put(t, (uint8_t)(0x30 + (int32_t)(rt_idiv_i64(v, div) % 10)));
       div = div / 10;
@@ -1061,10 +1070,10 @@ static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_byt
 /** Connection `slot`, or null when out of range or unused. */
 mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
-#line 870 "ts-src/mgos/conn.ts"
+#line 878 "ts-src/mgos/conn.ts"
     return NULL;
   }
-#line 871 "ts-src/mgos/conn.ts"
+#line 879 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -1089,38 +1098,38 @@ mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 896 "ts-src/mgos/conn.ts"
+#line 904 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 898 "ts-src/mgos/conn.ts"
+#line 906 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onTcpConnect(c, ok, err, port_nowMs());
   }
 }
 
 /** Bytes received on `slot`. @api */
-#line 902 "ts-src/mgos/conn.ts"
+#line 910 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 904 "ts-src/mgos/conn.ts"
+#line 912 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onRecv(c, data, port_nowMs());
   }
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 908 "ts-src/mgos/conn.ts"
+#line 916 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 910 "ts-src/mgos/conn.ts"
+#line 918 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onPeerClose(c, err, port_nowMs());
   }
 }
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 915 "ts-src/mgos/conn.ts"
+#line 923 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -1137,17 +1146,17 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
   for (int32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) {
     mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)i];
     if (!c->inUse) {
-#line 930 "ts-src/mgos/conn.ts"
+#line 938 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 931 "ts-src/mgos/conn.ts"
+#line 939 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
-#line 932 "ts-src/mgos/conn.ts"
+#line 940 "ts-src/mgos/conn.ts"
       wait = w;
     }
   }
-#line 934 "ts-src/mgos/conn.ts"
+#line 942 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -1160,14 +1169,14 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 947 "ts-src/mgos/conn.ts"
+#line 955 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
-#line 949 "ts-src/mgos/conn.ts"
+#line 957 "ts-src/mgos/conn.ts"
     return NULL;
   }
-#line 950 "ts-src/mgos/conn.ts"
+#line 958 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (cfg1 != NULL) {

@@ -32,6 +32,12 @@ extern "C" {
 #define CONFIG_MGOS_MQTT_MAX_HOST_LEN 128
 #endif
 
+/** Reconnect delay jitter, percent either side (0..100; 0: none). Spreads a fleet's
+ *  reconnects after a broker dies. @kconfig MGOS_MQTT_RECONNECT_JITTER_PCT */
+#ifndef CONFIG_MGOS_MQTT_RECONNECT_JITTER_PCT
+#define CONFIG_MGOS_MQTT_RECONNECT_JITTER_PCT 10
+#endif
+
 /** Longest wait between two calls of mgos_mqtt_port_poll, ms (keepalive granularity). */
 #define conn_POLL_MAX_MS 1000u
 

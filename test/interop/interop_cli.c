@@ -1,0 +1,189 @@
+/* The interop tier's scriptable client: one connection (the global one,
+ * driven through the public mgos_mqtt_conn_* API so a subscription can ask
+ * for any QoS), one command per stdin line, one stdout line per result or
+ * event. Written only against the public API plus the host loop.
+ *
+ * Usage: interop_cli [--set section.key=value]...
+ * Commands:
+ *   sub QOS TOPIC              -> "sub TOPIC"; then "suback id=ID qos=Q rc=HEX" and
+ *                                 "msg qos=Q dup=D retain=R len=N topic=T payload=P"
+ *   pub QOS RETAIN TOPIC [P]   -> "pub ID"
+ *   pubsize QOS TOPIC SIZE     -> "pub ID" (a payload of SIZE bytes: "big:" then 'x')
+ *   burst QOS N TOPIC          -> "burst accepted=K" (N publishes "0".."N-1" in a loop)
+ *   unsub TOPIC                -> "unsub 0|1"
+ *   connect / disconnect       -> "connect 0|1" / "disconnect"
+ *   maxqos N                   -> "maxqos N"
+ * Global handler events: "ev EV id=ID qos=Q code=C". Payloads longer than 64
+ * bytes are printed as their first 16 bytes and the length. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mgos_mqtt.h"
+#include "mgos_mqtt_host.h"
+
+static volatile int s_quit;
+
+static void on_signal(int sig) {
+  (void) sig;
+  s_quit = 1;
+}
+
+static void on_topic(struct mg_connection *nc, int ev, void *ev_data, void *ud) {
+  struct mg_mqtt_message *m = (struct mg_mqtt_message *) ev_data;
+  (void) nc;
+  (void) ud;
+  if (m == NULL) return;
+  if (ev == MG_EV_MQTT_SUBACK) {
+    size_t i;
+    /* The granted QoS, as the event reports it: the qos field and the raw
+     * return codes (payload), whichever the client fills. */
+    printf("suback id=%u qos=%d rc=", (unsigned) m->message_id, m->qos);
+    for (i = 0; i < m->payload.len && m->payload.p != NULL; i++) printf("%02x", (unsigned char) m->payload.p[i]);
+    printf("\n");
+  } else if (ev == MG_EV_MQTT_PUBLISH) {
+    int n = (int) m->payload.len;
+    printf("msg qos=%d len=%d topic=%.*s payload=%.*s\n", m->qos, n, (int) m->topic.len, m->topic.p, n > 64 ? 16 : n,
+           m->payload.p != NULL ? m->payload.p : "");
+  }
+}
+
+static void on_global(struct mg_connection *nc, int ev, void *ev_data, void *ud) {
+  struct mg_mqtt_message *m = (struct mg_mqtt_message *) ev_data;
+  (void) nc;
+  (void) ud;
+  if (m == NULL) printf("ev %d\n", ev);
+  else printf("ev %d id=%u qos=%d code=%u\n", ev, (unsigned) m->message_id, m->qos, (unsigned) m->connack_ret_code);
+}
+
+/* Filters stay allocated for the life of the process (see mqtt_cli.c). */
+static char *s_kept[64];
+static int s_nkept;
+
+static const char *kept(const char *s) {
+  size_t n = strlen(s) + 1;
+  char *p;
+  if (s_nkept >= 64 || (p = (char *) malloc(n)) == NULL) return s;
+  memcpy(p, s, n);
+  return s_kept[s_nkept++] = p;
+}
+
+static void do_line(char *line) {
+  struct mgos_mqtt_conn *c = mgos_mqtt_get_global();
+  char *save = NULL, *cmd = strtok_r(line, " ", &save);
+  if (cmd == NULL) return;
+  if (strcmp(cmd, "sub") == 0) {
+    char *q = strtok_r(NULL, " ", &save), *t = strtok_r(NULL, " ", &save);
+    if (q == NULL || t == NULL) {
+      printf("error usage: sub QOS TOPIC\n");
+      return;
+    }
+    mgos_mqtt_conn_sub(c, kept(t), atoi(q), on_topic, NULL);
+    printf("sub %s\n", t);
+  } else if (strcmp(cmd, "pub") == 0) {
+    char *q = strtok_r(NULL, " ", &save), *r = strtok_r(NULL, " ", &save), *t = strtok_r(NULL, " ", &save);
+    char *p = strtok_r(NULL, "", &save);
+    if (q == NULL || r == NULL || t == NULL) {
+      printf("error usage: pub QOS RETAIN TOPIC [PAYLOAD]\n");
+      return;
+    }
+    if (p == NULL) p = (char *) "";
+    printf("pub %u\n", (unsigned) mgos_mqtt_pub(t, p, strlen(p), atoi(q), atoi(r) != 0));
+  } else if (strcmp(cmd, "pubsize") == 0) {
+    char *q = strtok_r(NULL, " ", &save), *t = strtok_r(NULL, " ", &save), *n = strtok_r(NULL, " ", &save);
+    size_t len = n != NULL ? (size_t) atol(n) : 0;
+    char *p;
+    if (q == NULL || t == NULL || len < 4 || (p = (char *) malloc(len)) == NULL) {
+      printf("error usage: pubsize QOS TOPIC SIZE(>=4)\n");
+      return;
+    }
+    memset(p, 'x', len);
+    memcpy(p, "big:", 4);
+    printf("pub %u\n", (unsigned) mgos_mqtt_pub(t, p, len, atoi(q), false));
+    free(p);
+  } else if (strcmp(cmd, "burst") == 0) {
+    char *q = strtok_r(NULL, " ", &save), *n = strtok_r(NULL, " ", &save), *t = strtok_r(NULL, " ", &save);
+    int i, count = n != NULL ? atoi(n) : 0, ok = 0;
+    char buf[16];
+    if (q == NULL || t == NULL) {
+      printf("error usage: burst QOS N TOPIC\n");
+      return;
+    }
+    for (i = 0; i < count; i++) {
+      int len = snprintf(buf, sizeof(buf), "%d", i);
+      if (mgos_mqtt_pub(t, buf, (size_t) len, atoi(q), false) != 0) ok++;
+    }
+    printf("burst accepted=%d\n", ok);
+  } else if (strcmp(cmd, "unsub") == 0) {
+    char *t = strtok_r(NULL, " ", &save);
+    printf("unsub %d\n", t != NULL && mgos_mqtt_conn_unsub(c, t) ? 1 : 0);
+  } else if (strcmp(cmd, "connect") == 0) {
+    printf("connect %d\n", mgos_mqtt_global_connect() ? 1 : 0);
+  } else if (strcmp(cmd, "disconnect") == 0) {
+    mgos_mqtt_global_disconnect();
+    printf("disconnect\n");
+  } else if (strcmp(cmd, "maxqos") == 0) {
+    char *q = strtok_r(NULL, " ", &save);
+    mgos_mqtt_set_max_qos(q != NULL ? atoi(q) : 2);
+    printf("maxqos %d\n", q != NULL ? atoi(q) : 2);
+  } else {
+    printf("error unknown command %s\n", cmd);
+  }
+}
+
+int main(int argc, char **argv) {
+  static char inbuf[8192];
+  size_t inlen = 0;
+  int i, stdin_open = 1;
+
+  setvbuf(stdout, NULL, _IOLBF, 0);
+  for (i = 1; i < argc; i++) {
+    int rc = mgos_mqtt_host_config_arg(argc, argv, &i);
+    if (rc <= 0) {
+      fprintf(stderr, "usage: %s [--set section.key=value]...\n", argv[0]);
+      return 2;
+    }
+  }
+  signal(SIGTERM, on_signal);
+  signal(SIGINT, on_signal);
+  mgos_mqtt_add_global_handler(on_global, NULL);
+  mgos_mqtt_init();
+  printf("ready\n");
+  while (!s_quit) {
+    struct pollfd pfd;
+    pfd.fd = 0;
+    pfd.events = POLLIN;
+    pfd.revents = 0;
+    if (stdin_open && poll(&pfd, 1, 0) > 0) {
+      ssize_t n = read(0, inbuf + inlen, sizeof(inbuf) - 1 - inlen);
+      char *nl;
+      if (n <= 0) {
+        stdin_open = 0;
+      } else {
+        inlen += (size_t) n;
+        inbuf[inlen] = '\0';
+        while ((nl = strchr(inbuf, '\n')) != NULL) {
+          *nl = '\0';
+          do_line(inbuf);
+          memmove(inbuf, nl + 1, inlen - (size_t) (nl + 1 - inbuf) + 1);
+          inlen -= (size_t) (nl + 1 - inbuf);
+        }
+        if (inlen >= sizeof(inbuf) - 1) inlen = 0;
+      }
+    }
+    mgos_mqtt_poll(20);
+  }
+  mgos_mqtt_global_disconnect();
+  for (i = 0; i < 5 && mgos_mqtt_num_unsent_bytes() > 0; i++) mgos_mqtt_poll(20);
+  mgos_mqtt_poll(0);
+  mgos_mqtt_host_cleanup();
+  for (i = 0; i < s_nkept; i++) free(s_kept[i]);
+  return 0;
+}
