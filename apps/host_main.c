@@ -59,6 +59,7 @@ int main(int argc, char **argv) {
       return usage(argv[0]);
     }
   }
+  if (mgos_mqtt_host_config_done() < 0) return 2;
 
   signal(SIGINT, on_signal);
   signal(SIGTERM, on_signal);

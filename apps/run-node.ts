@@ -11,7 +11,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { NodePort } from "../ts-src/node/port";
-import { mgos_mqtt_config_load_json, mgos_mqtt_config_set, mgos_mqtt_config_error } from "../ts-src/config/config";
+import { mgos_mqtt_config_load_json, mgos_mqtt_config_set, mgos_mqtt_config_error, mgos_mqtt_config_begin, mgos_mqtt_config_commit } from "../ts-src/config/config";
 import { mgos_mqtt_init, mgos_mqtt_global_disconnect } from "../ts-src/mgos/facade";
 import { mgos_app_poll } from "../ts-src/app/app_timer";
 
@@ -117,11 +117,13 @@ export function main(argv: string[]): number {
   const lvl = process.env.MGOS_MQTT_LOG_LEVEL;
   port.printLevel = lvl !== undefined && /^[0-4]$/.test(lvl) ? Number(lvl) : 2;
   installAppPort();
-  // Config in command-line order, as the host does.
+  // Config in command-line order, one change checked as a whole, as the host does.
+  mgos_mqtt_config_begin();
   for (const apply of configs) {
     const err = apply();
     if (err) return fail(err);
   }
+  if (mgos_mqtt_config_commit() !== 0) return fail(`config error: ${mgos_mqtt_config_error()}`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const entry = require(mod) as { init?: () => void };
   if (typeof entry.init !== "function") return fail(`${mod}: the app's entry module must export function init(): void`);

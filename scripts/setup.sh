@@ -14,6 +14,7 @@ DEBIAN_PACKAGES=(
   libmbedtls-dev                 # TLS on the host
   gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm   # Cortex-M3 tier
   gcc-xtensa-lx106               # Xtensa (ESP8266-class) portability build
+  qemu-system-misc picolibc-xtensa-lx106-elf                  # Xtensa QEMU tier (test/qemu-xtensa)
   valgrind clang libclang-rt-14-dev cppcheck                  # analysis, fuzzing
   python3-kconfiglib             # checks the generated Kconfig the way ESP-IDF reads it
   openssl                        # test certificates for the TLS tier
@@ -58,9 +59,22 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   echo "setup: node and npm are required (Node 20)" >&2
   exit 1
 fi
-# npm records what it installed in node_modules/.package-lock.json.
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# npm records what it installed in node_modules/.package-lock.json: install
+# when a package or version there differs from package-lock.json. (Compared by
+# content: file times say nothing in a fresh clone or a second worktree.)
+lock_matches() {
+  [ -f node_modules/.package-lock.json ] && node -e '
+    const list = (f) => Object.entries(require(f).packages).filter(([k, v]) => k !== "" && !v.optional)
+      .map(([k, v]) => k + "@" + v.version).sort().join("\n");
+    process.exit(list("./package-lock.json") === list("./node_modules/.package-lock.json") ? 0 : 1);'
+}
+if ! lock_matches; then
+  if [ -L node_modules ]; then
+    # Shared with another checkout: npm ci would empty it for everyone using it.
+    echo "setup: node_modules links to $(readlink node_modules), which does not match package-lock.json;" \
+      "run npm ci there, or remove the link to install here" >&2
+    exit 1
+  fi
   echo "setup: npm ci"
   npm ci --no-audit --no-fund
-  touch node_modules/.package-lock.json
 fi

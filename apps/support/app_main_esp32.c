@@ -1,5 +1,5 @@
 /* ESP-IDF firmware for an application written in TypeScript: app_main() joins
- * Wi-Fi (CONFIG_APP_WIFI_SSID / CONFIG_APP_WIFI_PASSWORD), runs the app's
+ * Wi-Fi (CONFIG_MGOS_APP_WIFI_SSID / CONFIG_MGOS_APP_WIFI_PASSWORD), runs the app's
  * init() (mgos_app_init, generated), starts the client task, then runs the
  * app's timers (mgos_app_poll) in this task.
  *
@@ -25,11 +25,11 @@
 #include "mgos_mqtt_esp32.h"
 #include "port.h"
 
-#ifndef CONFIG_APP_WIFI_SSID
-#define CONFIG_APP_WIFI_SSID ""
+#ifndef CONFIG_MGOS_APP_WIFI_SSID
+#define CONFIG_MGOS_APP_WIFI_SSID ""
 #endif
-#ifndef CONFIG_APP_WIFI_PASSWORD
-#define CONFIG_APP_WIFI_PASSWORD ""
+#ifndef CONFIG_MGOS_APP_WIFI_PASSWORD
+#define CONFIG_MGOS_APP_WIFI_PASSWORD ""
 #endif
 #define APP_TIMER_SLICE_MS 20
 
@@ -57,8 +57,8 @@ void app_main(void) {
   ESP_ERROR_CHECK(esp_wifi_init(&wcfg));
   ESP_ERROR_CHECK(esp_event_handler_register(WIFI_EVENT, ESP_EVENT_ANY_ID, on_wifi, NULL));
   wifi_config_t sta = {0};
-  strncpy((char *) sta.sta.ssid, CONFIG_APP_WIFI_SSID, sizeof(sta.sta.ssid) - 1);
-  strncpy((char *) sta.sta.password, CONFIG_APP_WIFI_PASSWORD, sizeof(sta.sta.password) - 1);
+  strncpy((char *) sta.sta.ssid, CONFIG_MGOS_APP_WIFI_SSID, sizeof(sta.sta.ssid) - 1);
+  strncpy((char *) sta.sta.password, CONFIG_MGOS_APP_WIFI_PASSWORD, sizeof(sta.sta.password) - 1);
   ESP_ERROR_CHECK(esp_wifi_set_mode(WIFI_MODE_STA));
   ESP_ERROR_CHECK(esp_wifi_set_config(WIFI_IF_STA, &sta));
 

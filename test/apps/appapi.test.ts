@@ -17,6 +17,7 @@ const logged: string[] = [];
 g.port_app_log = (level: number, line: Uint8Array): void => { logged.push(`${"EWID"[level]} ${Buffer.from(line).toString("utf8")}`); };
 let clock = 1000;
 g.port_now_ms = (): number => clock >>> 0;
+g.port_time = (): number => 1767225600 + clock / 1000;
 
 const text = (b: Uint8Array): string => Buffer.from(b).toString("utf8");
 const bytes = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, "utf8"));

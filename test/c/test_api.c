@@ -34,6 +34,8 @@ static int ncloses;
 static int32_t last_cloud_ev;
 
 uint32_t port_now_ms(void) { return now_ms; }
+static double wall_time = 1767225600.0; /* 2026-01-01: the clock is set */
+double port_time(void) { return wall_time; }
 uint32_t port_rand(void) {
   rnd ^= rnd << 13;
   rnd ^= rnd >> 17;
@@ -172,9 +174,15 @@ static void record(char who, int ev, struct mg_mqtt_message *m) {
   if (m != NULL && m->topic.p != NULL) cpy(calls[ncalls].topic, sizeof(calls[0].topic), RT_BYTES((uint8_t *)(uintptr_t)m->topic.p, m->topic.len));
   ncalls++;
 }
+static int npolls;
 static void on_global(struct mg_connection *nc, int ev, void *ev_data, void *ud) {
   (void)nc;
   (void)ud;
+  /* MG_EV_POLL (ev_data: the time, not a message) is counted apart. */
+  if (ev == MG_EV_POLL) {
+    npolls++;
+    return;
+  }
   record('g', ev, (struct mg_mqtt_message *)ev_data);
 }
 static void on_topic(struct mg_connection *nc, int ev, void *ev_data, void *ud) {
@@ -278,9 +286,27 @@ static void test_dispatch(void) {
   TEST_ASSERT_EQUAL_INT(1, ncalls);
   TEST_ASSERT_EQUAL_INT('g', calls[0].who);
   TEST_ASSERT_EQUAL_STRING("zz", calls[0].topic);
+  /* As the reference: no topic handler took it, so acknowledging it is the
+   * global handler's job (mg_mqtt_puback); the library sends nothing. */
+  TEST_ASSERT_EQUAL_INT(0, pull(0));
+  /* A QoS 1 message a topic handler took: the library's PUBACK. */
+  bpublish(0, "a/c", "x", 1, 10);
   TEST_ASSERT_EQUAL_INT(1, pull(0));
   TEST_ASSERT_EQUAL_UINT(PacketType_PUBACK, sent[0].type);
-  TEST_ASSERT_EQUAL_UINT(9, sent[0].id);
+  TEST_ASSERT_EQUAL_UINT(10, sent[0].id);
+  /* QoS 2 the same way: PUBREC and PUBCOMP from the library for a topic
+   * handler's message, nothing for a global handler's (its PUBREL too). */
+  bpublish(0, "a/d", "x", 2, 12);
+  TEST_ASSERT_EQUAL_INT(1, pull(0));
+  TEST_ASSERT_EQUAL_UINT(PacketType_PUBREC, sent[0].type);
+  back(0, PacketType_PUBREL, 12);
+  TEST_ASSERT_EQUAL_INT(1, pull(0));
+  TEST_ASSERT_EQUAL_UINT(PacketType_PUBCOMP, sent[0].type);
+  TEST_ASSERT_EQUAL_UINT(12, sent[0].id);
+  bpublish(0, "zz", "x", 2, 11);
+  TEST_ASSERT_EQUAL_INT(0, pull(0));
+  back(0, PacketType_PUBREL, 11);
+  TEST_ASSERT_EQUAL_INT(0, pull(0));
 }
 
 static void test_publish_acks_and_max_qos(void) {
@@ -314,6 +340,62 @@ static void test_unsub(void) {
   bpublish(0, "a/b", "x", 0, 0);
   TEST_ASSERT_EQUAL_INT(1, ncalls);
   TEST_ASSERT_EQUAL_INT('s', calls[0].who); /* only a/# is left */
+}
+
+/* As the AWS shadow: a raw mg_mqtt_subscribe of two topics with an id of its
+ * own on every CONNACK, the SUBACK matched against that id. */
+static uint16_t raw_id;
+static int raw_subacks;
+static void raw_sub_ev(struct mg_connection *nc, int ev, void *ev_data, void *ud) {
+  struct mg_mqtt_message *m = (struct mg_mqtt_message *)ev_data;
+  (void)ud;
+  if (ev == MG_EV_MQTT_CONNACK) {
+    struct mg_mqtt_topic_expression te[2];
+    te[0].topic = "raw/a";
+    te[0].qos = 1;
+    te[1].topic = "raw/b";
+    te[1].qos = 0;
+    raw_id = mgos_mqtt_get_packet_id();
+    mg_mqtt_subscribe(nc, te, 2, raw_id);
+  }
+  if (ev == MG_EV_MQTT_SUBACK && m->message_id == raw_id) raw_subacks++;
+}
+
+static void test_poll_reaches_global_handlers(void) {
+  int p0 = npolls;
+  /* MG_EV_POLL: every poll of a live connection reaches the global handlers. */
+  mgos_mqtt_port_poll(now_ms);
+  TEST_ASSERT_TRUE_MESSAGE(npolls > p0, "MG_EV_POLL reached the global handler");
+}
+
+static void test_raw_subscribe_across_reconnects(void) {
+  int i, k, n, mine;
+  mgos_mqtt_add_global_handler(raw_sub_ev, NULL);
+  /* Six reconnects: the raw subscriptions are not kept, so they never fill the table. */
+  for (i = 0; i < 6; i++) {
+    open_slot[0] = false;
+    mgos_mqtt_port_on_close(0, 0);
+    next_connect(10000);
+    accept_slot(0);
+    TEST_ASSERT_EQUAL_INT(1, pull(0));
+    connack(0, 0);
+    n = pull(0);
+    mine = 0;
+    for (k = 0; k < n; k++) {
+      TEST_ASSERT_EQUAL_UINT(PacketType_SUBSCRIBE, sent[k].type);
+      if (sent[k].id == raw_id) {
+        mine++;
+        TEST_ASSERT_EQUAL_STRING("raw/a", sent[k].topic);
+      } else {
+        suback(0, sent[k].id, 1);
+      }
+    }
+    /* One SUBSCRIBE with the caller's id (both topics), plus the library's own a/#. */
+    TEST_ASSERT_EQUAL_INT(1, mine);
+    TEST_ASSERT_EQUAL_INT(2, n);
+    suback(0, raw_id, 1);
+    TEST_ASSERT_EQUAL_INT(i + 1, raw_subacks);
+  }
 }
 
 static void test_packet_id_wraps(void) {
@@ -400,6 +482,8 @@ int main(void) {
   RUN_TEST(test_dispatch);
   RUN_TEST(test_publish_acks_and_max_qos);
   RUN_TEST(test_unsub);
+  RUN_TEST(test_poll_reaches_global_handlers);
+  RUN_TEST(test_raw_subscribe_across_reconnects);
   RUN_TEST(test_packet_id_wraps);
   RUN_TEST(test_second_connection_with_connect_fn);
   RUN_TEST(test_disconnect_stops_reconnecting);

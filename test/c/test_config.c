@@ -65,6 +65,23 @@ static const struct config_case BAD[] = {
   {"{\"mqtt\": {\"server\": \"a\"}}\001", 1, "config.json:1:26: unexpected byte 0x01"},
   {"{\"mqtt\": {\"server\": \"a\\u0000b\"}}", 4, "config.json:1:21: mqtt.server: a string cannot contain the NUL character"},
   {"{\"mqtt\": {\"will_message\": \"mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm\"}}", 6, "config.json:1:27: mqtt.will_message: a 600-byte string does not fit in the config arena (512 bytes, 159 in use; raise CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE)"},
+  {"{\"mqtt\": {\"server\": \"host:99999\"}}", 5, "config.json:1:21: mqtt.server: port 99999 is out of range 1..65535"},
+  {"{\"mqtt\": {\"server\": \"host:0\"}}", 5, "config.json:1:21: mqtt.server: port 0 is out of range 1..65535"},
+  {"{\"mqtt\": {\"server\": \":1883\"}}", 8, "config.json:1:21: mqtt.server: \":1883\" has no host name"},
+  {"{\"mqtt1\": {\"server\": \"host:\"}}", 8, "config.json:1:22: mqtt1.server: \"host:\" has no port after ':'"},
+  {"{\"mqtt\": {\"server\": \"host:1883x\"}}", 8, "config.json:1:21: mqtt.server: port \"1883x\" is not a number"},
+  {"{\"mqtt\": {\"server\": \"host:-1\"}}", 8, "config.json:1:21: mqtt.server: port \"-1\" is not a number"},
+  {"{\"mqtt\": {\"server\": \"hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh\"}}", 8, "config.json:1:21: mqtt.server: the host name is 300 bytes, longer than MGOS_MQTT_MAX_HOST_LEN (128)"},
+  {"{\"mqtt\": {\"server\": \"[::1\"}}", 8, "config.json:1:21: mqtt.server: \"[::1\": expected [IPv6 address] or [IPv6 address]:port"},
+  {"{\"mqtt\": {\"server\": \"[::1]x\"}}", 8, "config.json:1:21: mqtt.server: \"[::1]x\": expected [IPv6 address] or [IPv6 address]:port"},
+  {"{\"mqtt\": {\"server\": \"[]:1883\"}}", 8, "config.json:1:21: mqtt.server: \"[]:1883\" has no host name"},
+  {"{\"mqtt\": {\"will_topic\": \"dev/+/status\"}}", 8, "config.json:1:25: mqtt.will_topic: \"dev/+/status\" contains a wildcard (+ or #): a will is published to one topic"},
+  {"{\"mqtt1\": {\012  \"will_topic\": \"#\"}}", 8, "config.json:2:17: mqtt1.will_topic: \"#\" contains a wildcard (+ or #): a will is published to one topic"},
+  {"{\"mqtt\": {\"server\": \"\"}}", 8, "mqtt.server: not set, but mqtt.enable is true"},
+  {"{\"mqtt1\": {\"enable\": true, \"server\": null}}", 8, "mqtt1.server: not set, but mqtt1.enable is true"},
+  {"{\"mqtt\": {\"user\": \"\"}}", 8, "mqtt.pass: set without mqtt.user (MQTT 3.1.1 3.1.2.9: a password needs a user name)"},
+  {"{\"mqtt\": {\"reconnect_timeout_max\": 0.25}}", 8, "mqtt.reconnect_timeout_max: below mqtt.reconnect_timeout_min"},
+  {"{\"mqtt1\": {\"reconnect_timeout_min\": 61}}", 8, "mqtt1.reconnect_timeout_max: below mqtt1.reconnect_timeout_min"},
 };
 static const struct config_case SET_BAD[] = {
   {"mqtt.keep_alive=abc", 4, "mqtt.keep_alive: expected an integer, got \"abc\""},
@@ -83,11 +100,33 @@ static const struct config_case SET_BAD[] = {
   {"mqtt2.server=h", 2, "mqtt2: unknown section (expected mqtt or mqtt1)"},
   {"server=h", 7, "server: expected section.key"},
   {"mqtt.server", 7, "mqtt.server: expected section.key=value"},
+  {"mqtt.server=host:99999", 5, "mqtt.server: port 99999 is out of range 1..65535"},
+  {"mqtt.server=:1883", 8, "mqtt.server: \":1883\" has no host name"},
+  {"mqtt1.will_topic=a/#", 8, "mqtt1.will_topic: \"a/#\" contains a wildcard (+ or #): a will is published to one topic"},
   {"mqtt.server=ssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssss", 6, "mqtt.server: a 512-byte string does not fit in the config arena (512 bytes, 0 in use; raise CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE)"},
 };
-static const char FUZZ_BASE[] = "{\"mqtt\": {\"enable\": true, \"server\": \"h\\u00e9:1883\", \"keep_alive\": 30,\012 \"reconnect_timeout_min\": 2.5e0, \"max_qos\": 1, \"user\": \"a\\\"b\", \"will_message\": null},\012 \"mqtt1\": {\"clean_session\": false, \"reconnect_timeout_max\": 0.125, \"pass\": \"\"}}";
+static const struct config_case BAD_BYTES[] = {
+  {"{\"mqtt\": {\"client_id\": \"a\377b\"}}", 8, "config.json:1:24: mqtt.client_id: not valid UTF-8 (MQTT strings must be)"},
+  {"{\"mqtt\": {\"user\": \"\300\200\"}}", 8, "config.json:1:19: mqtt.user: not valid UTF-8 (MQTT strings must be)"},
+  {"{\"mqtt1\": {\"user\": \"x\355\240\200\"}}", 8, "config.json:1:20: mqtt1.user: not valid UTF-8 (MQTT strings must be)"},
+};
+static const struct config_case SET_BAD_BYTES[] = {
+  {"mqtt.client_id=dev\303(", 8, "mqtt.client_id: not valid UTF-8 (MQTT strings must be)"},
+  {"mqtt1.user=\377", 8, "mqtt1.user: not valid UTF-8 (MQTT strings must be)"},
+};
+static const char *const GOOD_SERVERS[] = {
+  "[::1]:1883",
+  "[::1]",
+  "::1",
+  "[fe80::1%eth0]:8883",
+  "host",
+  "host:1",
+  "h.example.com:65535",
+  "10.0.0.1:1883",
+};
+static const char FUZZ_BASE[] = "{\"mqtt\": {\"enable\": true, \"server\": \"h\\u00e9:1883\", \"keep_alive\": 30,\012 \"reconnect_timeout_min\": 2.5e0, \"max_qos\": 1, \"user\": \"a\\\"b\", \"will_message\": null},\012 \"mqtt1\": {\"clean_session\": false, \"reconnect_timeout_max\": 12.5, \"pass\": \"\"}}";
 #define FUZZ_ITER 3000
-#define FUZZ_HASH 0x32627d05u
+#define FUZZ_HASH 0xbb1fd2a4u
 /* END cases */
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -107,22 +146,22 @@ void tearDown(void) {
  * struct (as Mongoose OS firmware reads it). */
 static void check_defaults(const struct mgos_config_mqtt *c) {
   TEST_ASSERT_FALSE(c->enable);
-  TEST_ASSERT_EQUAL_STRING("", c->server);
-  TEST_ASSERT_EQUAL_STRING("", c->client_id);
-  TEST_ASSERT_EQUAL_STRING("", c->user);
-  TEST_ASSERT_EQUAL_STRING("", c->pass);
+  TEST_ASSERT_NULL(c->server);
+  TEST_ASSERT_NULL(c->client_id);
+  TEST_ASSERT_NULL(c->user);
+  TEST_ASSERT_NULL(c->pass);
   TEST_ASSERT_TRUE(c->reconnect_timeout_min == 2.0);
   TEST_ASSERT_TRUE(c->reconnect_timeout_max == 60.0);
-  TEST_ASSERT_EQUAL_STRING("", c->ssl_cert);
-  TEST_ASSERT_EQUAL_STRING("", c->ssl_key);
-  TEST_ASSERT_EQUAL_STRING("", c->ssl_ca_cert);
-  TEST_ASSERT_EQUAL_STRING("", c->ssl_cipher_suites);
-  TEST_ASSERT_EQUAL_STRING("", c->ssl_psk_identity);
-  TEST_ASSERT_EQUAL_STRING("", c->ssl_psk_key);
+  TEST_ASSERT_NULL(c->ssl_cert);
+  TEST_ASSERT_NULL(c->ssl_key);
+  TEST_ASSERT_NULL(c->ssl_ca_cert);
+  TEST_ASSERT_NULL(c->ssl_cipher_suites);
+  TEST_ASSERT_NULL(c->ssl_psk_identity);
+  TEST_ASSERT_NULL(c->ssl_psk_key);
   TEST_ASSERT_TRUE(c->clean_session);
   TEST_ASSERT_EQUAL_INT(60, c->keep_alive);
-  TEST_ASSERT_EQUAL_STRING("", c->will_topic);
-  TEST_ASSERT_EQUAL_STRING("", c->will_message);
+  TEST_ASSERT_NULL(c->will_topic);
+  TEST_ASSERT_NULL(c->will_message);
   TEST_ASSERT_FALSE(c->will_retain);
   TEST_ASSERT_EQUAL_INT(2, c->max_qos);
   TEST_ASSERT_EQUAL_INT(3072, c->recv_mbuf_limit);
@@ -142,22 +181,22 @@ static void test_defaults_both_sections(void) {
 
 static void test_defaults_every_getter(void) {
   TEST_ASSERT_FALSE(mgos_sys_config_get_mqtt_enable());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt_server());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt_client_id());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt_user());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt_pass());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt_server());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt_client_id());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt_user());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt_pass());
   TEST_ASSERT_TRUE(mgos_sys_config_get_mqtt_reconnect_timeout_min() == 2.0);
   TEST_ASSERT_TRUE(mgos_sys_config_get_mqtt_reconnect_timeout_max() == 60.0);
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt_ssl_cert());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt_ssl_key());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt_ssl_ca_cert());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt_ssl_cipher_suites());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt_ssl_psk_identity());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt_ssl_psk_key());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt_ssl_cert());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt_ssl_key());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt_ssl_ca_cert());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt_ssl_cipher_suites());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt_ssl_psk_identity());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt_ssl_psk_key());
   TEST_ASSERT_TRUE(mgos_sys_config_get_mqtt_clean_session());
   TEST_ASSERT_EQUAL_INT(60, mgos_sys_config_get_mqtt_keep_alive());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt_will_topic());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt_will_message());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt_will_topic());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt_will_message());
   TEST_ASSERT_FALSE(mgos_sys_config_get_mqtt_will_retain());
   TEST_ASSERT_EQUAL_INT(2, mgos_sys_config_get_mqtt_max_qos());
   TEST_ASSERT_EQUAL_INT(3072, mgos_sys_config_get_mqtt_recv_mbuf_limit());
@@ -167,22 +206,22 @@ static void test_defaults_every_getter(void) {
   TEST_ASSERT_FALSE(mgos_sys_config_get_mqtt_debug_use_log_level());
 
   TEST_ASSERT_FALSE(mgos_sys_config_get_mqtt1_enable());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt1_server());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt1_client_id());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt1_user());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt1_pass());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt1_server());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt1_client_id());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt1_user());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt1_pass());
   TEST_ASSERT_TRUE(mgos_sys_config_get_mqtt1_reconnect_timeout_min() == 2.0);
   TEST_ASSERT_TRUE(mgos_sys_config_get_mqtt1_reconnect_timeout_max() == 60.0);
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt1_ssl_cert());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt1_ssl_key());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt1_ssl_ca_cert());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt1_ssl_cipher_suites());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt1_ssl_psk_identity());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt1_ssl_psk_key());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt1_ssl_cert());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt1_ssl_key());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt1_ssl_ca_cert());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt1_ssl_cipher_suites());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt1_ssl_psk_identity());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt1_ssl_psk_key());
   TEST_ASSERT_TRUE(mgos_sys_config_get_mqtt1_clean_session());
   TEST_ASSERT_EQUAL_INT(60, mgos_sys_config_get_mqtt1_keep_alive());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt1_will_topic());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt1_will_message());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt1_will_topic());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt1_will_message());
   TEST_ASSERT_FALSE(mgos_sys_config_get_mqtt1_will_retain());
   TEST_ASSERT_EQUAL_INT(2, mgos_sys_config_get_mqtt1_max_qos());
   TEST_ASSERT_EQUAL_INT(3072, mgos_sys_config_get_mqtt1_recv_mbuf_limit());
@@ -235,13 +274,13 @@ static void test_escapes_and_numbers(void) {
   TEST_ASSERT_EQUAL_STRING("esc", mgos_sys_config_get_mqtt_server());
   TEST_ASSERT_EQUAL_INT(config_err_OK,
       load("{\"mqtt\": {\"reconnect_timeout_min\": 1e-3, \"reconnect_timeout_max\": 6.5E1, "
-           "\"recv_mbuf_limit\": 2147483647}, \"mqtt1\": {\"reconnect_timeout_min\": 0.000123e7, "
-           "\"reconnect_timeout_max\": 12.3456789012345}}"));
+           "\"recv_mbuf_limit\": 2147483647}, \"mqtt1\": {\"reconnect_timeout_max\": 0.000123e7, "
+           "\"reconnect_timeout_min\": 12.3456789012345}}"));
   TEST_ASSERT_TRUE(mgos_sys_config_get_mqtt_reconnect_timeout_min() == 0.001);
   TEST_ASSERT_TRUE(mgos_sys_config_get_mqtt_reconnect_timeout_max() == 65.0);
   TEST_ASSERT_EQUAL_INT(2147483647, mgos_sys_config_get_mqtt_recv_mbuf_limit());
-  TEST_ASSERT_TRUE(mgos_sys_config_get_mqtt1_reconnect_timeout_min() == 1230.0);
-  TEST_ASSERT_TRUE(mgos_sys_config_get_mqtt1_reconnect_timeout_max() == 12.3456789012345);
+  TEST_ASSERT_TRUE(mgos_sys_config_get_mqtt1_reconnect_timeout_max() == 1230.0);
+  TEST_ASSERT_TRUE(mgos_sys_config_get_mqtt1_reconnect_timeout_min() == 12.3456789012345);
 }
 
 /* Every error kind: the code and the exact message (the same as under Node),
@@ -297,7 +336,7 @@ static void test_set_each_type(void) {
   TEST_ASSERT_EQUAL_INT(0, mgos_mqtt_config_set("mqtt.will_message=\"q\"\\n"));
   TEST_ASSERT_EQUAL_STRING("\"q\"\\n", mgos_sys_config_get_mqtt_will_message());
   TEST_ASSERT_EQUAL_INT(2, mgos_sys_config_get_mqtt_max_qos());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt1_server());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt1_server());
   /* The path/value form. */
   TEST_ASSERT_EQUAL_INT(config_err_OK, config_set(RT_LIT("mqtt1.server"), RT_LIT("h:1")));
   TEST_ASSERT_EQUAL_STRING("h:1", mgos_sys_config_get_mqtt1_server());
@@ -313,11 +352,73 @@ static void test_set_errors(void) {
     TEST_ASSERT_EQUAL_STRING_MESSAGE(SET_BAD[i].msg, mgos_mqtt_config_error(), SET_BAD[i].text);
   }
   TEST_ASSERT_EQUAL_INT(30, mgos_sys_config_get_mqtt_keep_alive());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt_server());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt_server());
   /* Failures are not changes. */
   TEST_ASSERT_EQUAL_UINT32(gen, mgos_mqtt_config_generation());
   TEST_ASSERT_EQUAL_INT(0, mgos_mqtt_config_set("mqtt.keep_alive=31"));
   TEST_ASSERT_EQUAL_UINT32(gen + 1u, mgos_mqtt_config_generation());
+}
+
+/* Text that is not UTF-8 in client_id or user: refused with the key, at load
+ * and --set, nothing changes (the same cases as under Node). */
+static void test_not_utf8(void) {
+  size_t i;
+  TEST_ASSERT_EQUAL_INT(config_err_OK, load(PRELOAD_JSON));
+  for (i = 0; i < COUNT(BAD_BYTES); i++) {
+    TEST_ASSERT_EQUAL_INT_MESSAGE(BAD_BYTES[i].code, load(BAD_BYTES[i].text), BAD_BYTES[i].msg);
+    TEST_ASSERT_EQUAL_STRING(BAD_BYTES[i].msg, mgos_mqtt_config_error());
+  }
+  for (i = 0; i < COUNT(SET_BAD_BYTES); i++) {
+    TEST_ASSERT_EQUAL_INT_MESSAGE(SET_BAD_BYTES[i].code, mgos_mqtt_config_set(SET_BAD_BYTES[i].text), SET_BAD_BYTES[i].msg);
+    TEST_ASSERT_EQUAL_STRING(SET_BAD_BYTES[i].msg, mgos_mqtt_config_error());
+  }
+  TEST_ASSERT_EQUAL_STRING("dev-42", mgos_sys_config_get_mqtt_client_id());
+  TEST_ASSERT_EQUAL_STRING("alice", mgos_sys_config_get_mqtt_user());
+  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt1_user());
+}
+
+/* Server addresses that work: IPv6 in brackets with and without a port, bare IPv6, names, IPv4. */
+static void test_good_servers(void) {
+  size_t i;
+  for (i = 0; i < COUNT(GOOD_SERVERS); i++) {
+    char json[160], arg[160];
+    mgos_mqtt_config_reset();
+    snprintf(json, sizeof json, "{\"mqtt\": {\"enable\": true, \"server\": \"%s\"}}", GOOD_SERVERS[i]);
+    TEST_ASSERT_EQUAL_INT_MESSAGE(config_err_OK, load(json), mgos_mqtt_config_error());
+    TEST_ASSERT_EQUAL_STRING(GOOD_SERVERS[i], mgos_sys_config_get_mqtt_server());
+    snprintf(arg, sizeof arg, "mqtt1.server=%s", GOOD_SERVERS[i]);
+    TEST_ASSERT_EQUAL_INT_MESSAGE(config_err_OK, mgos_mqtt_config_set(arg), mgos_mqtt_config_error());
+  }
+}
+
+/* A batch is one change, checked as a whole: its parts may come in any order;
+ * a contradiction left at the end, or a failing part, applies nothing. */
+static void test_batch(void) {
+  mgos_mqtt_config_begin();
+  TEST_ASSERT_EQUAL_INT(0, mgos_mqtt_config_set("mqtt.enable=true"));
+  TEST_ASSERT_EQUAL_INT(0, mgos_mqtt_config_set("mqtt.pass=secret"));
+  TEST_ASSERT_EQUAL_INT(0, mgos_mqtt_config_set("mqtt.reconnect_timeout_min=100"));
+  TEST_ASSERT_FALSE(mgos_sys_config_get_mqtt_enable());
+  TEST_ASSERT_EQUAL_INT(0, load("{\"mqtt\": {\"server\": \"h:1\", \"user\": \"u\"}}"));
+  TEST_ASSERT_EQUAL_INT(0, mgos_mqtt_config_set("mqtt.reconnect_timeout_max=200"));
+  TEST_ASSERT_EQUAL_INT(0, mgos_mqtt_config_commit());
+  TEST_ASSERT_TRUE(mgos_sys_config_get_mqtt_enable());
+  TEST_ASSERT_EQUAL_STRING("h:1", mgos_sys_config_get_mqtt_server());
+  TEST_ASSERT_EQUAL_STRING("secret", mgos_sys_config_get_mqtt_pass());
+  mgos_mqtt_config_begin();
+  TEST_ASSERT_EQUAL_INT(0, mgos_mqtt_config_set("mqtt.keep_alive=5"));
+  TEST_ASSERT_EQUAL_INT(0, mgos_mqtt_config_set("mqtt.user="));
+  TEST_ASSERT_EQUAL_INT(config_err_INVALID, mgos_mqtt_config_commit());
+  TEST_ASSERT_EQUAL_STRING("mqtt.pass: set without mqtt.user (MQTT 3.1.1 3.1.2.9: a password needs a user name)", mgos_mqtt_config_error());
+  TEST_ASSERT_EQUAL_INT(60, mgos_sys_config_get_mqtt_keep_alive());
+  TEST_ASSERT_EQUAL_STRING("u", mgos_sys_config_get_mqtt_user());
+  mgos_mqtt_config_begin();
+  TEST_ASSERT_EQUAL_INT(0, mgos_mqtt_config_set("mqtt.keep_alive=6"));
+  TEST_ASSERT_EQUAL_INT(config_err_INVALID, mgos_mqtt_config_set("mqtt.server=h:x"));
+  TEST_ASSERT_EQUAL_INT(config_err_INVALID, mgos_mqtt_config_commit());
+  TEST_ASSERT_EQUAL_STRING("mqtt.server: port \"x\" is not a number", mgos_mqtt_config_error());
+  TEST_ASSERT_EQUAL_INT(60, mgos_sys_config_get_mqtt_keep_alive());
+  TEST_ASSERT_EQUAL_STRING("h:1", mgos_sys_config_get_mqtt_server());
 }
 
 /* Strings are copied: nothing points into the loaded text. */
@@ -336,22 +437,44 @@ static void test_strings_are_copied(void) {
 }
 
 static char big[700];
+/* As Mongoose OS: a string that is not set is NULL, so the connectors'
+ * `if (cfg->ssl_ca_cert == NULL) cfg->ssl_ca_cert = "ca.pem";` (Azure, GCP)
+ * turns TLS on. Every way of "not set" gives NULL: the default, JSON null,
+ * "" in JSON and an empty --set value. */
+static void test_unset_strings_are_null(void) {
+  struct mgos_config_mqtt mcfg = *mgos_sys_config_get_mqtt();
+  if (mcfg.ssl_ca_cert == NULL) mcfg.ssl_ca_cert = "ca.pem";
+  TEST_ASSERT_EQUAL_STRING("ca.pem", mcfg.ssl_ca_cert);
+  TEST_ASSERT_EQUAL_INT(0, mgos_mqtt_config_load_json("c.json",
+      "{\"mqtt\": {\"user\": \"u\", \"pass\": \"p\", \"server\": \"h\"}, \"mqtt1\": {\"server\": \"b\"}}"));
+  TEST_ASSERT_EQUAL_STRING("u", mgos_sys_config_get_mqtt_user());
+  TEST_ASSERT_EQUAL_INT(0, mgos_mqtt_config_load_json("c.json",
+      "{\"mqtt\": {\"user\": null, \"pass\": \"\"}, \"mqtt1\": {}}"));
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt_user());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt()->pass);
+  TEST_ASSERT_EQUAL_STRING("h", mgos_sys_config_get_mqtt_server());
+  TEST_ASSERT_EQUAL_INT(0, mgos_mqtt_config_set("mqtt.server="));
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt_server());
+  TEST_ASSERT_EQUAL_STRING("b", mgos_sys_config_get_mqtt1_server());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt1()->ssl_ca_cert);
+}
+
 static void test_arena(void) {
   int i;
   /* 511 bytes + NUL fill the 512-byte arena exactly. */
-  strcpy(big, "mqtt.server=");
-  memset(big + 12, 'a', 511);
-  big[12 + 511] = '\0';
+  strcpy(big, "mqtt.will_message=");
+  memset(big + 18, 'a', 511);
+  big[18 + 511] = '\0';
   TEST_ASSERT_EQUAL_INT(0, mgos_mqtt_config_set(big));
   TEST_ASSERT_EQUAL_UINT32(512, config_arena_used());
-  TEST_ASSERT_EQUAL_size_t(511, strlen(mgos_sys_config_get_mqtt_server()));
-  memset(big + 12, 'b', 511);
+  TEST_ASSERT_EQUAL_size_t(511, strlen(mgos_sys_config_get_mqtt_will_message()));
+  memset(big + 18, 'b', 511);
   TEST_ASSERT_EQUAL_INT(0, mgos_mqtt_config_set(big));
-  TEST_ASSERT_EQUAL_STRING(big + 12, mgos_sys_config_get_mqtt_server());
+  TEST_ASSERT_EQUAL_STRING(big + 18, mgos_sys_config_get_mqtt_will_message());
   TEST_ASSERT_EQUAL_INT(config_err_NO_SPACE, mgos_mqtt_config_set("mqtt1.user=x"));
   TEST_ASSERT_EQUAL_STRING("mqtt1.user: a 1-byte string does not fit in the config arena (512 bytes, 512 in use; raise CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE)",
                            mgos_mqtt_config_error());
-  TEST_ASSERT_EQUAL_INT(0, mgos_mqtt_config_set("mqtt.server="));
+  TEST_ASSERT_EQUAL_INT(0, mgos_mqtt_config_set("mqtt.will_message="));
   TEST_ASSERT_EQUAL_UINT32(0, config_arena_used());
   /* Many loads with changing strings: the arena holds only the current values. */
   for (i = 0; i < 200; i++) {
@@ -359,13 +482,14 @@ static void test_arena(void) {
     int n = snprintf(server, sizeof server, "host-%d.example:%d", i, 1000 + i);
     memset(user, 'u', (size_t)(i % 50));
     user[i % 50] = '\0';
-    snprintf(json, sizeof json, "{\"mqtt\": {\"server\": \"%s\", \"user\": \"%s\"}, \"mqtt1\": {\"server\": \"%s\", \"pass\": \"%s\"}}",
+    snprintf(json, sizeof json, "{\"mqtt\": {\"server\": \"%s\", \"user\": \"%s\"}, \"mqtt1\": {\"server\": \"%s\", \"user\": \"%s\"}}",
              server, user, user, server);
     TEST_ASSERT_EQUAL_INT_MESSAGE(0, load(json), mgos_mqtt_config_error());
     TEST_ASSERT_EQUAL_STRING(server, mgos_sys_config_get_mqtt_server());
-    TEST_ASSERT_EQUAL_STRING(user, mgos_sys_config_get_mqtt_user());
-    TEST_ASSERT_EQUAL_STRING(user, mgos_sys_config_get_mqtt1_server());
-    TEST_ASSERT_EQUAL_STRING(server, mgos_sys_config_get_mqtt1_pass());
+    /* "" is "not set": NULL. */
+    TEST_ASSERT_EQUAL_STRING(user[0] ? user : NULL, mgos_sys_config_get_mqtt_user());
+    TEST_ASSERT_EQUAL_STRING(user[0] ? user : NULL, mgos_sys_config_get_mqtt1_server());
+    TEST_ASSERT_EQUAL_STRING(server, mgos_sys_config_get_mqtt1_user());
     TEST_ASSERT_EQUAL_UINT32((uint32_t)(2 * (n + 1) + (i % 50 ? 2 * (i % 50 + 1) : 0)), config_arena_used());
   }
 }
@@ -425,7 +549,11 @@ int main(void) {
   RUN_TEST(test_errors_leave_config);
   RUN_TEST(test_set_each_type);
   RUN_TEST(test_set_errors);
+  RUN_TEST(test_not_utf8);
+  RUN_TEST(test_good_servers);
+  RUN_TEST(test_batch);
   RUN_TEST(test_strings_are_copied);
+  RUN_TEST(test_unset_strings_are_null);
   RUN_TEST(test_arena);
   RUN_TEST(test_mutations_match_node);
   return UNITY_END();

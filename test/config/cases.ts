@@ -76,7 +76,49 @@ export const BAD: [string, E, string][] = [
   [`{"mqtt": {"server": "a\\u0000b"}}`, E.TYPE, `config.json:1:21: mqtt.server: a string cannot contain the NUL character`],
   [`{"mqtt": {"will_message": "${"m".repeat(600)}"}}`, E.NO_SPACE,
     `config.json:1:27: mqtt.will_message: a 600-byte string does not fit in the config arena (512 bytes, 159 in use; raise CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE)`],
+  // values that parse but cannot work: a server address that does not split into host and port
+  [`{"mqtt": {"server": "host:99999"}}`, E.RANGE, `config.json:1:21: mqtt.server: port 99999 is out of range 1..65535`],
+  [`{"mqtt": {"server": "host:0"}}`, E.RANGE, `config.json:1:21: mqtt.server: port 0 is out of range 1..65535`],
+  [`{"mqtt": {"server": ":1883"}}`, E.INVALID, `config.json:1:21: mqtt.server: ":1883" has no host name`],
+  [`{"mqtt1": {"server": "host:"}}`, E.INVALID, `config.json:1:22: mqtt1.server: "host:" has no port after ':'`],
+  [`{"mqtt": {"server": "host:1883x"}}`, E.INVALID, `config.json:1:21: mqtt.server: port "1883x" is not a number`],
+  [`{"mqtt": {"server": "host:-1"}}`, E.INVALID, `config.json:1:21: mqtt.server: port "-1" is not a number`],
+  [`{"mqtt": {"server": "${"h".repeat(300)}"}}`, E.INVALID,
+    `config.json:1:21: mqtt.server: the host name is 300 bytes, longer than MGOS_MQTT_MAX_HOST_LEN (128)`],
+  [`{"mqtt": {"server": "[::1"}}`, E.INVALID, `config.json:1:21: mqtt.server: "[::1": expected [IPv6 address] or [IPv6 address]:port`],
+  [`{"mqtt": {"server": "[::1]x"}}`, E.INVALID, `config.json:1:21: mqtt.server: "[::1]x": expected [IPv6 address] or [IPv6 address]:port`],
+  [`{"mqtt": {"server": "[]:1883"}}`, E.INVALID, `config.json:1:21: mqtt.server: "[]:1883" has no host name`],
+  // a will goes to one topic
+  [`{"mqtt": {"will_topic": "dev/+/status"}}`, E.INVALID,
+    `config.json:1:25: mqtt.will_topic: "dev/+/status" contains a wildcard (+ or #): a will is published to one topic`],
+  [`{"mqtt1": {\n  "will_topic": "#"}}`, E.INVALID,
+    `config.json:2:17: mqtt1.will_topic: "#" contains a wildcard (+ or #): a will is published to one topic`],
+  // keys that contradict each other (checked on the whole result, so without a location)
+  [`{"mqtt": {"server": ""}}`, E.INVALID, `mqtt.server: not set, but mqtt.enable is true`],
+  [`{"mqtt1": {"enable": true, "server": null}}`, E.INVALID, `mqtt1.server: not set, but mqtt1.enable is true`],
+  [`{"mqtt": {"user": ""}}`, E.INVALID, `mqtt.pass: set without mqtt.user (MQTT 3.1.1 3.1.2.9: a password needs a user name)`],
+  [`{"mqtt": {"reconnect_timeout_max": 0.25}}`, E.INVALID, `mqtt.reconnect_timeout_max: below mqtt.reconnect_timeout_min`],
+  [`{"mqtt1": {"reconnect_timeout_min": 61}}`, E.INVALID, `mqtt1.reconnect_timeout_max: below mqtt1.reconnect_timeout_min`],
 ];
+
+/** [file bytes, code, exact message]: text that is not UTF-8, which a JavaScript string cannot hold. */
+export const BAD_BYTES: [number[], E, string][] = [
+  [[...Buffer.from(`{"mqtt": {"client_id": "a`), 0xff, ...Buffer.from(`b"}}`)], E.INVALID,
+    `config.json:1:24: mqtt.client_id: not valid UTF-8 (MQTT strings must be)`],
+  [[...Buffer.from(`{"mqtt": {"user": "`), 0xc0, 0x80, ...Buffer.from(`"}}`)], E.INVALID,
+    `config.json:1:19: mqtt.user: not valid UTF-8 (MQTT strings must be)`],
+  [[...Buffer.from(`{"mqtt1": {"user": "x`), 0xed, 0xa0, 0x80, ...Buffer.from(`"}}`)], E.INVALID,
+    `config.json:1:20: mqtt1.user: not valid UTF-8 (MQTT strings must be)`],
+];
+
+/** [--set argument bytes, code, exact message], as SET_BAD. */
+export const SET_BAD_BYTES: [number[], E, string][] = [
+  [[...Buffer.from("mqtt.client_id=dev"), 0xc3, 0x28], E.INVALID, `mqtt.client_id: not valid UTF-8 (MQTT strings must be)`],
+  [[...Buffer.from("mqtt1.user="), 0xff], E.INVALID, `mqtt1.user: not valid UTF-8 (MQTT strings must be)`],
+];
+
+/** Files and batches that must load: IPv6 literals, bare IPv6, host names (after reset). */
+export const GOOD_SERVERS: string[] = ["[::1]:1883", "[::1]", "::1", "[fe80::1%eth0]:8883", "host", "host:1", "h.example.com:65535", "10.0.0.1:1883"];
 
 /** [--set argument, code, exact message], applied after --set mqtt.keep_alive=30. */
 export const SET_BAD: [string, E, string][] = [
@@ -96,13 +138,16 @@ export const SET_BAD: [string, E, string][] = [
   ["mqtt2.server=h", E.UNKNOWN_SECTION, `mqtt2: unknown section (expected mqtt or mqtt1)`],
   ["server=h", E.BAD_ARG, `server: expected section.key`],
   ["mqtt.server", E.BAD_ARG, `mqtt.server: expected section.key=value`],
+  ["mqtt.server=host:99999", E.RANGE, `mqtt.server: port 99999 is out of range 1..65535`],
+  ["mqtt.server=:1883", E.INVALID, `mqtt.server: ":1883" has no host name`],
+  ["mqtt1.will_topic=a/#", E.INVALID, `mqtt1.will_topic: "a/#" contains a wildcard (+ or #): a will is published to one topic`],
   [`mqtt.server=${"s".repeat(512)}`, E.NO_SPACE, `mqtt.server: a 512-byte string does not fit in the config arena (512 bytes, 0 in use; raise CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE)`],
 ];
 
 /** A C string literal holding the UTF-8 bytes of `s` (octal escapes outside printable ASCII; no trigraphs). */
-export function cString(s: string): string {
+export function cString(s: string | number[]): string {
   let out = '"';
-  for (const b of Buffer.from(s, "utf8")) {
+  for (const b of typeof s === "string" ? Buffer.from(s, "utf8") : s) {
     if (b === 0x22 || b === 0x5c || b === 0x3f) out += "\\" + String.fromCharCode(b);
     else if (b >= 0x20 && b < 0x7f) out += String.fromCharCode(b);
     else out += "\\" + b.toString(8).padStart(3, "0");
@@ -113,7 +158,7 @@ export function cString(s: string): string {
 /** The file the mutation test starts from: every kind of value, escapes, both sections. */
 export const FUZZ_BASE = `{"mqtt": {"enable": true, "server": "h\\u00e9:1883", "keep_alive": 30,
  "reconnect_timeout_min": 2.5e0, "max_qos": 1, "user": "a\\"b", "will_message": null},
- "mqtt1": {"clean_session": false, "reconnect_timeout_max": 0.125, "pass": ""}}`;
+ "mqtt1": {"clean_session": false, "reconnect_timeout_max": 12.5, "pass": ""}}`;
 export const FUZZ_ITER = 3000;
 
 /**
@@ -162,6 +207,15 @@ export function cTable(): string {
   lines.push("};");
   lines.push("static const struct config_case SET_BAD[] = {");
   for (const [arg, code, msg] of SET_BAD) lines.push(`  {${cString(arg)}, ${code}, ${cString(msg)}},`);
+  lines.push("};");
+  lines.push("static const struct config_case BAD_BYTES[] = {");
+  for (const [text, code, msg] of BAD_BYTES) lines.push(`  {${cString(text)}, ${code}, ${cString(msg)}},`);
+  lines.push("};");
+  lines.push("static const struct config_case SET_BAD_BYTES[] = {");
+  for (const [arg, code, msg] of SET_BAD_BYTES) lines.push(`  {${cString(arg)}, ${code}, ${cString(msg)}},`);
+  lines.push("};");
+  lines.push("static const char *const GOOD_SERVERS[] = {");
+  for (const g of GOOD_SERVERS) lines.push(`  ${cString(g)},`);
   lines.push("};");
   lines.push(`static const char FUZZ_BASE[] = ${cString(FUZZ_BASE)};`);
   lines.push(`#define FUZZ_ITER ${FUZZ_ITER}`);

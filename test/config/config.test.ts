@@ -10,18 +10,19 @@ import { config_err as E } from "../../ts-src/config/config";
 import * as sys from "../../ts-src/config/config_sys";
 import { KEY_COUNT, key_name, key_kind, config_kind, get_bool, get_int, get_f64, get_str } from "../../ts-src/config/config_gen";
 import { mgos_config_mqtt } from "../../ts-src/config/config_schema";
-import { BAD, SET_BAD, FULL_MQTT, PRELOAD_JSON, fuzzHash, FUZZ_ITER } from "./cases";
+import { BAD, SET_BAD, BAD_BYTES, SET_BAD_BYTES, GOOD_SERVERS, FULL_MQTT, PRELOAD_JSON, fuzzHash, FUZZ_ITER } from "./cases";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const load = (json: string, name = "config.json") => cfg.load(name, enc(json));
 const set = (arg: string) => cfg.set_arg(enc(arg));
 
-/** The config table of /work/shared/spec/behaviour.md, transcribed. */
-const TABLE: Record<string, boolean | number | string> = {
-  enable: false, server: "", client_id: "", user: "", pass: "",
+/** The config table of /work/shared/spec/behaviour.md, transcribed; its ""
+ *  ("not set") is NULL, as Mongoose OS stores it (`if (cfg->x == NULL)`). */
+const TABLE: Record<string, boolean | number | string | null> = {
+  enable: false, server: null, client_id: null, user: null, pass: null,
   reconnect_timeout_min: 2.0, reconnect_timeout_max: 60.0,
-  ssl_cert: "", ssl_key: "", ssl_ca_cert: "", ssl_cipher_suites: "", ssl_psk_identity: "", ssl_psk_key: "",
-  clean_session: true, keep_alive: 60, will_topic: "", will_message: "", will_retain: false,
+  ssl_cert: null, ssl_key: null, ssl_ca_cert: null, ssl_cipher_suites: null, ssl_psk_identity: null, ssl_psk_key: null,
+  clean_session: true, keep_alive: 60, will_topic: null, will_message: null, will_retain: false,
   max_qos: 2, recv_mbuf_limit: 3072, require_time: false, cloud_events: true, max_queue_length: 5,
   debug_use_log_level: false,
   // Not in behaviour.md's table: the reference's mos.yml (MQTT over WebSocket).
@@ -77,14 +78,14 @@ test("a full valid file sets every key of both sections", () => {
 
 test("a file changes only the keys it names; later files layer on top", () => {
   assert.equal(load(`{"mqtt": {"server": "a:1"}}`), E.OK);
-  assert.equal(load(`{"mqtt1": {"enable": true}, "mqtt": {"keep_alive": 10}}`), E.OK);
+  assert.equal(load(`{"mqtt1": {"enable": true, "server": "b:1"}, "mqtt": {"keep_alive": 10}}`), E.OK, cfg.error_msg());
   assert.equal(sys.mgos_sys_config_get_mqtt_server(), "a:1");
   assert.equal(sys.mgos_sys_config_get_mqtt_keep_alive(), 10);
   assert.equal(sys.mgos_sys_config_get_mqtt1_enable(), true);
   assert.equal(sys.mgos_sys_config_get_mqtt_enable(), false);
   // Empty objects, whitespace of every kind, a BOM, duplicate keys (the last wins), null for a string.
-  assert.equal(load(`\ufeff {\r\n\t"mqtt" : { } ,"mqtt1":{"server":"x","server":null}}  \n`), E.OK, cfg.error_msg());
-  assert.equal(sys.mgos_sys_config_get_mqtt1_server(), "");
+  assert.equal(load(`\ufeff {\r\n\t"mqtt" : { } ,"mqtt1":{"will_topic":"x","will_topic":null}}  \n`), E.OK, cfg.error_msg());
+  assert.equal(sys.mgos_sys_config_get_mqtt1_will_topic(), null);
   assert.equal(load(`{}`), E.OK);
 });
 
@@ -103,9 +104,9 @@ test("numbers: integers, fractions and exponents where each kind allows them", (
   assert.equal(sys.mgos_sys_config_get_mqtt_reconnect_timeout_min(), 0.001);
   assert.equal(sys.mgos_sys_config_get_mqtt_reconnect_timeout_max(), 65);
   assert.equal(sys.mgos_sys_config_get_mqtt_recv_mbuf_limit(), 2147483647);
-  assert.equal(load(`{"mqtt": {"reconnect_timeout_min": 3, "reconnect_timeout_max": 0.1}}`), E.OK);
-  assert.equal(sys.mgos_sys_config_get_mqtt_reconnect_timeout_min(), 3);
-  assert.equal(sys.mgos_sys_config_get_mqtt_reconnect_timeout_max(), 0.1);
+  assert.equal(load(`{"mqtt": {"reconnect_timeout_min": 0.1, "reconnect_timeout_max": 3}}`), E.OK);
+  assert.equal(sys.mgos_sys_config_get_mqtt_reconnect_timeout_min(), 0.1);
+  assert.equal(sys.mgos_sys_config_get_mqtt_reconnect_timeout_max(), 3);
   assert.equal(load(`{"mqtt": {"reconnect_timeout_max": 86400}}`), E.OK);
   // Up to 15 significant digits the value is exact; past that, within an ulp or two.
   assert.equal(load(`{"mqtt": {"reconnect_timeout_max": 12.3456789012345}}`), E.OK);
@@ -151,7 +152,7 @@ test("--set overrides of each type", () => {
   assert.equal(set("mqtt1.pass=a=b c"), E.OK);
   assert.equal(sys.mgos_sys_config_get_mqtt1_pass(), "a=b c", "only the first '=' splits");
   assert.equal(set("mqtt.user="), E.OK);
-  assert.equal(sys.mgos_sys_config_get_mqtt_user(), "");
+  assert.equal(sys.mgos_sys_config_get_mqtt_user(), null);
   assert.equal(set("mqtt.enable=true"), E.OK);
   assert.equal(sys.mgos_sys_config_get_mqtt_enable(), true);
   assert.equal(set("mqtt.clean_session=false"), E.OK);
@@ -169,7 +170,7 @@ test("--set overrides of each type", () => {
   assert.equal(sys.mgos_sys_config_get_mqtt_will_message(), `"q"\\n`);
   // None of that touched the other keys.
   assert.equal(sys.mgos_sys_config_get_mqtt_max_qos(), 2);
-  assert.equal(sys.mgos_sys_config_get_mqtt1_server(), "");
+  assert.equal(sys.mgos_sys_config_get_mqtt1_server(), null);
 });
 
 test("--set errors name the key and the reason, and change nothing", () => {
@@ -180,7 +181,7 @@ test("--set errors name the key and the reason, and change nothing", () => {
     assert.equal(cfg.error_msg(), msg, arg);
   }
   assert.equal(sys.mgos_sys_config_get_mqtt_keep_alive(), 30);
-  assert.equal(sys.mgos_sys_config_get_mqtt_server(), "");
+  assert.equal(sys.mgos_sys_config_get_mqtt_server(), null);
   // The path/value form used by code (not argv).
   assert.equal(cfg.set(enc("mqtt1.server"), enc("h:1")), E.OK);
   assert.equal(sys.mgos_sys_config_get_mqtt1_server(), "h:1");
@@ -188,31 +189,31 @@ test("--set errors name the key and the reason, and change nothing", () => {
 
 test("the arena: exact capacity, reuse across loads, and room taken back from replaced values", () => {
   // 511 bytes + NUL fill the 512-byte arena exactly; one more byte does not fit.
-  assert.equal(set(`mqtt.server=${"a".repeat(511)}`), E.OK, cfg.error_msg());
+  assert.equal(set(`mqtt.will_message=${"a".repeat(511)}`), E.OK, cfg.error_msg());
   assert.equal(cfg.arena_used(), 512);
-  assert.equal(sys.mgos_sys_config_get_mqtt_server(), "a".repeat(511));
+  assert.equal(sys.mgos_sys_config_get_mqtt_will_message(), "a".repeat(511));
   // Replacing the only value must not count the old one against the new.
-  assert.equal(set(`mqtt.server=${"b".repeat(511)}`), E.OK, cfg.error_msg());
-  assert.equal(sys.mgos_sys_config_get_mqtt_server(), "b".repeat(511));
+  assert.equal(set(`mqtt.will_message=${"b".repeat(511)}`), E.OK, cfg.error_msg());
+  assert.equal(sys.mgos_sys_config_get_mqtt_will_message(), "b".repeat(511));
   assert.equal(set(`mqtt1.user=x`), E.NO_SPACE);
   assert.equal(cfg.error_msg(), `mqtt1.user: a 1-byte string does not fit in the config arena (512 bytes, 512 in use; raise CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE)`);
-  assert.equal(set(`mqtt.server=`), E.OK);
+  assert.equal(set(`mqtt.will_message=`), E.OK);
   assert.equal(cfg.arena_used(), 0, "an empty string takes no room");
   // Many loads of changing strings: the arena never grows past what the current values need.
   for (let i = 0; i < 200; i++) {
     const server = `host-${i}.example:${1000 + i}`, user = "u".repeat(i % 50);
-    assert.equal(load(JSON.stringify({ mqtt: { server, user }, mqtt1: { server: user, pass: server } })), E.OK, cfg.error_msg());
+    assert.equal(load(JSON.stringify({ mqtt: { server, user }, mqtt1: { server: user, user: server } })), E.OK, cfg.error_msg());
     assert.equal(sys.mgos_sys_config_get_mqtt_server(), server);
-    assert.equal(sys.mgos_sys_config_get_mqtt_user(), user);
-    assert.equal(sys.mgos_sys_config_get_mqtt1_server(), user);
-    assert.equal(sys.mgos_sys_config_get_mqtt1_pass(), server);
+    assert.equal(sys.mgos_sys_config_get_mqtt_user(), user || null, "\"\" is not set: NULL");
+    assert.equal(sys.mgos_sys_config_get_mqtt1_server(), user || null);
+    assert.equal(sys.mgos_sys_config_get_mqtt1_user(), server);
     assert.equal(cfg.arena_used(), 2 * (server.length + 1) + (user.length ? 2 * (user.length + 1) : 0));
   }
   // Values that only fit once the ones they replace are dropped, in one file.
   cfg.reset();
-  assert.equal(set(`mqtt.server=${"c".repeat(300)}`), E.OK);
-  assert.equal(load(JSON.stringify({ mqtt: { user: "u".repeat(200), server: "d".repeat(300) } })), E.OK, cfg.error_msg());
-  assert.equal(sys.mgos_sys_config_get_mqtt_server(), "d".repeat(300));
+  assert.equal(set(`mqtt.will_message=${"c".repeat(300)}`), E.OK);
+  assert.equal(load(JSON.stringify({ mqtt: { user: "u".repeat(200), will_message: "d".repeat(300) } })), E.OK, cfg.error_msg());
+  assert.equal(sys.mgos_sys_config_get_mqtt_will_message(), "d".repeat(300));
   assert.equal(sys.mgos_sys_config_get_mqtt_user(), "u".repeat(200));
 });
 
@@ -236,7 +237,7 @@ test("the C API wrappers take C strings and return the codes", () => {
 test("mutated files: never a crash, a located message for each failure, nothing applied on failure", () => {
   let ok = 0, failed = 0;
   fuzzHash((code, text) => {
-    assert.ok(code >= E.OK && code <= E.BAD_ARG, `code ${code}`);
+    assert.ok(code >= E.OK && code <= E.INVALID, `code ${code}`);
     if (code === E.OK) {
       ok++;
       assert.equal(cfg.error_msg(), "");
@@ -244,7 +245,8 @@ test("mutated files: never a crash, a located message for each failure, nothing 
       assert.doesNotThrow(() => JSON.parse(new TextDecoder().decode(text)), new TextDecoder().decode(text));
     } else {
       failed++;
-      assert.match(cfg.error_msg(), /^f\.json:\d+:\d+: \S/, new TextDecoder().decode(text));
+      // Located, or (keys that contradict each other, checked on the whole file) naming the key.
+      assert.match(cfg.error_msg(), /^(f\.json:\d+:\d+: |mqtt1?\.\w+: )\S/, new TextDecoder().decode(text));
       assert.deepEqual(sectionValues(sys.mgos_sys_config_get_mqtt()), TABLE);
       assert.deepEqual(sectionValues(sys.mgos_sys_config_get_mqtt1()), TABLE);
     }
@@ -263,4 +265,66 @@ test("generation() counts successful changes only", () => {
   assert.equal(set("mqtt.max_qos=0"), E.OK);
   cfg.reset();
   assert.equal(cfg.mgos_mqtt_config_generation(), g + 3);
+});
+
+test("text that is not UTF-8 in client_id or user is refused with the key, at load and --set; nothing changes", () => {
+  assert.equal(load(PRELOAD_JSON), E.OK, cfg.error_msg());
+  const before = [sectionValues(sys.mgos_sys_config_get_mqtt()), sectionValues(sys.mgos_sys_config_get_mqtt1())];
+  for (const [bytes, code, msg] of BAD_BYTES) {
+    assert.equal(cfg.load("config.json", new Uint8Array(bytes)), code, msg);
+    assert.equal(cfg.error_msg(), msg);
+  }
+  for (const [bytes, code, msg] of SET_BAD_BYTES) {
+    assert.equal(cfg.set_arg(new Uint8Array(bytes)), code, msg);
+    assert.equal(cfg.error_msg(), msg);
+  }
+  assert.deepEqual([sectionValues(sys.mgos_sys_config_get_mqtt()), sectionValues(sys.mgos_sys_config_get_mqtt1())], before);
+});
+
+test("server addresses that work load: IPv6 in brackets with and without a port, bare IPv6, names, IPv4", () => {
+  for (const s of GOOD_SERVERS) {
+    cfg.reset();
+    assert.equal(load(JSON.stringify({ mqtt: { enable: true, server: s } })), E.OK, `${s}: ${cfg.error_msg()}`);
+    assert.equal(sys.mgos_sys_config_get_mqtt_server(), s);
+    assert.equal(set(`mqtt1.server=${s}`), E.OK, `${s}: ${cfg.error_msg()}`);
+  }
+  // A host name of exactly MGOS_MQTT_MAX_HOST_LEN bytes is fine.
+  assert.equal(set(`mqtt.server=${"h".repeat(Number(cfg.MAX_HOST_LEN))}:1`), E.OK, cfg.error_msg());
+});
+
+test("keys that depend on each other: a single --set is a partial edit; a batch is checked as a whole, in any order", () => {
+  // One key at a time may pass through a contradiction (the next set completes it)...
+  assert.equal(set("mqtt.enable=true"), E.OK, cfg.error_msg());
+  assert.equal(set("mqtt.server=h:1883"), E.OK, cfg.error_msg());
+  // ...a batch is one change: the order of its parts does not matter.
+  cfg.reset();
+  cfg.batch_begin();
+  assert.equal(set("mqtt.enable=true"), E.OK);
+  assert.equal(set("mqtt.pass=secret"), E.OK);
+  assert.equal(set("mqtt.reconnect_timeout_min=100"), E.OK);
+  assert.equal(sys.mgos_sys_config_get_mqtt_enable(), false, "nothing is live before commit");
+  assert.equal(load(`{"mqtt": {"server": "h:1", "user": "u"}}`), E.OK);
+  assert.equal(set("mqtt.reconnect_timeout_max=200"), E.OK);
+  const gen = cfg.generation();
+  assert.equal(cfg.batch_commit(), E.OK, cfg.error_msg());
+  assert.equal(cfg.generation(), gen + 1);
+  assert.equal(sys.mgos_sys_config_get_mqtt_server(), "h:1");
+  assert.equal(sys.mgos_sys_config_get_mqtt_pass(), "secret");
+  assert.equal(sys.mgos_sys_config_get_mqtt_reconnect_timeout_max(), 200);
+  // A contradiction left at the end refuses the whole batch; the previous config stays.
+  cfg.batch_begin();
+  assert.equal(set("mqtt.keep_alive=5"), E.OK);
+  assert.equal(set("mqtt.user="), E.OK);
+  assert.equal(cfg.batch_commit(), E.INVALID);
+  assert.equal(cfg.error_msg(), "mqtt.pass: set without mqtt.user (MQTT 3.1.1 3.1.2.9: a password needs a user name)");
+  assert.equal(sys.mgos_sys_config_get_mqtt_keep_alive(), 60);
+  assert.equal(sys.mgos_sys_config_get_mqtt_user(), "u");
+  // A failing part ends the batch: commit reports it and applies nothing.
+  cfg.batch_begin();
+  assert.equal(set("mqtt.keep_alive=6"), E.OK);
+  assert.equal(set("mqtt.server=h:x"), E.INVALID);
+  assert.equal(cfg.batch_commit(), E.INVALID);
+  assert.equal(cfg.error_msg(), `mqtt.server: port "x" is not a number`);
+  assert.equal(sys.mgos_sys_config_get_mqtt_keep_alive(), 60);
+  assert.equal(sys.mgos_sys_config_get_mqtt_server(), "h:1");
 });

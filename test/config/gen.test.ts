@@ -33,10 +33,10 @@ function parseKconfig(text: string): Map<string, { type: string; def: string[]; 
   let cur: { type: string; def: string[]; range?: string } | null = null;
   for (const line of text.split("\n")) {
     let m: RegExpMatchArray | null;
-    if ((m = line.match(/^config (\w+)$/))) { cur = { type: "", def: [] }; out.set(m[1], cur); }
-    else if (cur && (m = line.match(/^    (bool|int|string)\b/))) cur.type = m[1];
-    else if (cur && (m = line.match(/^    default (.*)$/))) cur.def.push(m[1]);
-    else if (cur && (m = line.match(/^    range (.*)$/))) cur.range = m[1];
+    if ((m = line.match(/^\s*config (\w+)$/))) { cur = { type: "", def: [] }; out.set(m[1], cur); }
+    else if (cur && (m = line.match(/^\s+(bool|int|string)\b/))) cur.type = m[1];
+    else if (cur && (m = line.match(/^\s+default (.*)$/))) cur.def.push(m[1]);
+    else if (cur && (m = line.match(/^\s+range (.*)$/))) cur.range = m[1];
   }
   return out;
 }
@@ -62,7 +62,9 @@ test("Kconfig: every key of both sections, defaults that round-trip, bools with 
     }
   }
   assert.deepEqual(k.get("MGOS_MQTT_CONFIG_ARENA_SIZE"), { type: "int", def: ["512"], range: "64 65535" });
-  assert.equal(k.size, 2 * (keys.length + keys.filter((x) => x.kind === "bool").length) + 1);
+  assert.deepEqual(k.get("MGOS_MQTT_MAX_HOST_LEN"), { type: "int", def: ["128"], range: "16 255" });
+  // The keys, their bool twins, and the loader's two capacities.
+  assert.equal(k.size, 2 * (keys.length + keys.filter((x) => x.kind === "bool").length) + 2);
 });
 
 test("config_gen.ts carries the same defaults as @kconfig constants", () => {
@@ -81,7 +83,8 @@ test("sdkconfig.defaults lines for every default", () => {
   assert.match(s, /^CONFIG_MGOS_MQTT_SERVER=""$/m);
   assert.match(s, /^CONFIG_MGOS_MQTT_RECONNECT_TIMEOUT_MIN_MS=2000$/m);
   assert.match(s, /^CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE=512$/m);
-  assert.equal(s.trim().split("\n").length, 1 + 2 * keys.length + 1);
+  assert.match(s, /^CONFIG_MGOS_MQTT_MAX_HOST_LEN=128$/m);
+  assert.equal(s.trim().split("\n").length, 1 + 2 * keys.length + caps.length);
 });
 
 /** A scratch root holding a copy of the schema with `edit` applied. */
@@ -103,7 +106,9 @@ function withSchema(edit: (s: string) => string, fn: (root: string) => void): vo
 
 test("a bad schema is rejected with file:line:col and the reason", () => {
   const cases: [(s: string) => string, RegExp][] = [
-    [(s) => s.replace("max_qos: int = 2;", "max_qos: u8 = 2;"), /config_schema\.ts:\d+:\d+: max_qos: type must be bool, int, f64 or string, not u8/],
+    [(s) => s.replace("max_qos: int = 2;", "max_qos: u8 = 2;"), /config_schema\.ts:\d+:\d+: max_qos: type must be bool, int, f64 or string \| null, not u8/],
+    [(s) => s.replace("user: string | null = null;", "user: string = \"\";"), /user: declare strings as `string \| null` \(NULL = not set, as Mongoose OS\)/],
+    [(s) => s.replace("user: string | null = null;", "user: string | null = \"\";"), /user: write null for "not set", not ""/],
     [(s) => s.replace("keep_alive: int = 60;", "keep_alive: int = 70000;"), /keep_alive: default 70000 is out of range 0\.\.65535/],
     [(s) => s.replace("   * @min 0\n   * @max 2\n", "   * @max 2\n"), /max_qos: needs a @min tag/],
     [(s) => s.replace("/** Enable MQTT functionality */\n", ""), /:\d+:\d+: enable: needs a JSDoc description/],
@@ -120,7 +125,7 @@ test("a bad schema is rejected with file:line:col and the reason", () => {
   withSchema((s) => s.replace("max_qos: int = 2;", "max_qos: number = 2;"), (root) => {
     const r = spawnSync(process.execPath, [path.join(ROOT, "build/codegen/src/config/gen.js"), "--root", root], { encoding: "utf8", timeout: 60000 });
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /^ts-src\/config\/config_schema\.ts:\d+:\d+: max_qos: type must be bool, int, f64 or string, not number\n$/);
+    assert.match(r.stderr, /^ts-src\/config\/config_schema\.ts:\d+:\d+: max_qos: type must be bool, int, f64 or string \| null, not number\n$/);
     assert.equal(fs.existsSync(path.join(root, "ts-src/config/config_gen.ts")), false);
   });
 });
@@ -131,7 +136,7 @@ test("a new key in the schema reaches every output", () => {
     assert.match(files.get("ts-src/config/config_gen.ts")!, /case 0: c\.extra_key = v; break;/);
     assert.match(files.get("ts-src/config/config_gen.ts")!, /export const KEY_COUNT: i32 = 27;/);
     assert.match(files.get("ts-src/config/config_sys.ts")!, /export function mgos_sys_config_get_mqtt1_extra_key\(\): int \{/);
-    assert.match(files.get(OUT_KCONFIG)!, /config MGOS_MQTT_EXTRA_KEY\n    int "mqtt.extra_key"\n    default 3\n    range 1 9\n/);
+    assert.match(files.get(OUT_KCONFIG)!, /    config MGOS_MQTT_EXTRA_KEY\n        int "mqtt.extra_key"\n        default 3\n        range 1 9\n/);
   });
 });
 

@@ -28,15 +28,17 @@ function hasGcc(): boolean {
 const MAIN_C = `
 #include <stdio.h>
 #include "config_sys.h"
+/* Unset strings are NULL (as Mongoose OS): shown as "". */
+static const char *S(const char *s) { return s != NULL ? s : ""; }
 static void dump(const char *name, const struct mgos_config_mqtt *c) {
   printf("%s enable=%d server=%s clean_session=%d keep_alive=%d min=%.3f max=%.3f will_retain=%d cloud_events=%d max_qos=%d\\n",
-         name, (int)c->enable, c->server, (int)c->clean_session, c->keep_alive,
+         name, (int)c->enable, S(c->server), (int)c->clean_session, c->keep_alive,
          c->reconnect_timeout_min, c->reconnect_timeout_max, (int)c->will_retain, (int)c->cloud_events, c->max_qos);
 }
 int main(void) {
   dump("mqtt", mgos_sys_config_get_mqtt());
   dump("mqtt1", mgos_sys_config_get_mqtt1());
-  printf("getters %d %s %d\\n", (int)mgos_sys_config_get_mqtt_clean_session(), mgos_sys_config_get_mqtt1_user(), mgos_sys_config_get_mqtt1_max_qos());
+  printf("getters %d %s %d\\n", (int)mgos_sys_config_get_mqtt_clean_session(), S(mgos_sys_config_get_mqtt1_user()), mgos_sys_config_get_mqtt1_max_qos());
   return 0;
 }
 `;

@@ -98,6 +98,8 @@ const NO_WRAP: Record<string, string> = {
   mg_mk_str: "pure: builds a struct from its argument",
   mg_mk_str_n: "pure: builds a struct from its arguments",
   mg_mqtt_match_topic_expression: "pure: compares two strings",
+  mg_mqtt_vmatch_topic_expression: "pure: compares two strings",
+  mg_mqtt_next_subscribe_topic: "pure: parses the message it is given",
   mgos_mqtt_pubf: "varargs: locks inside mgos_mqtt_pubf.c",
   mgos_mqtt_pubv: "locks inside mgos_mqtt_pubf.c",
   mgos_mqtt_conn_pubf: "varargs: locks inside mgos_mqtt_pubf.c",

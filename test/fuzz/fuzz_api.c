@@ -80,6 +80,26 @@ static Ctx C;
 
 uint32_t port_now_ms(void) { return C.now; }
 
+double port_time(void) { return 1767225600.0 + C.now / 1000.0; }
+
+/* The array accessors of mg_mqtt_subscribe (compat.c, not linked here; raw
+ * subscribes are not among the fuzzed calls). */
+const char *mg_topic_expr_topic(void *topics, uint32_t i) {
+  (void)topics;
+  (void)i;
+  return NULL;
+}
+uint8_t mg_topic_expr_qos(void *topics, uint32_t i) {
+  (void)topics;
+  (void)i;
+  return 0;
+}
+const char *mg_topic_list_at(void *topics, uint32_t i) {
+  (void)topics;
+  (void)i;
+  return NULL;
+}
+
 uint32_t port_rand(void) {
   C.rnd ^= C.rnd << 13;
   C.rnd ^= C.rnd >> 17;
@@ -230,6 +250,11 @@ static void after_event(mg_connection *nc) {
 static void on_global(mg_connection *nc, int ev, void *ev_data, void *ud) {
   (void)ud;
   check_nc(nc);
+  if (ev == MG_EV_POLL) {
+    /* ev_data is the wall time (a double), not a message. */
+    FUZZ_CHECK(ev_data != NULL && *(const double *)ev_data > 1.5e9, "MG_EV_POLL without the time");
+    return;
+  }
   if (ev_data != NULL) {
     mg_mqtt_message *m = (mg_mqtt_message *)ev_data;
     (void)touch(m->topic.p, m->topic.len);
@@ -396,7 +421,7 @@ static void check_state(void) {
   FUZZ_CHECK(c->net == NetState_IDLE || C.sockOpen, "net state %u with the socket closed", c->net);
   FUZZ_CHECK(c->net != NetState_IDLE || !C.sockOpen, "the socket is open but the connection is IDLE: it will never be closed (leak)");
   FUZZ_CHECK(c->session.txLen <= CONFIG_MGOS_MQTT_TX_BUF_SIZE && c->session.rxLen < CONFIG_MGOS_MQTT_RX_BUF_SIZE, "session buffers");
-  FUZZ_CHECK(c->nHandlers <= CONFIG_MGOS_MQTT_MAX_HANDLERS, "%u handlers", c->nHandlers);
+  FUZZ_CHECK(c->nHandlers <= CONFIG_MGOS_MQTT_MAX_TOPIC_HANDLERS && c->nGlobal <= CONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS, "%u topic / %u global handlers", c->nHandlers, c->nGlobal);
   FUZZ_CHECK(mgos_mqtt_conn_num_unsent_bytes(c) >= c->session.txLen, "unsent bytes below txLen");
 }
 

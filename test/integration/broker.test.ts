@@ -34,7 +34,8 @@ after(async () => {
 /** The scriptable client with `--set` overrides for the given broker port. */
 function cli(name: string, port: number, sets: string[] = [], env: Record<string, string> = {}): Proc {
   const args: string[] = [];
-  for (const s of [`mqtt.enable=true`, `mqtt.server=127.0.0.1:${port}`, ...sets]) args.push("--set", s);
+  // Port 0: the caller names the server in `sets` (port 0 itself is refused by the config loader).
+  for (const s of [`mqtt.enable=true`, ...(port ? [`mqtt.server=127.0.0.1:${port}`] : []), ...sets]) args.push("--set", s);
   return new Proc(name, progs.cli, args, sanEnv(env), true);
 }
 
@@ -252,9 +253,13 @@ test("CONNACK refusal: bad password is logged, handlers not called; good passwor
     const bad = cli("bad", b.port, ["mqtt.user=alice", "mqtt.pass=wrong", "mqtt.reconnect_timeout_min=0.3", "mqtt.reconnect_timeout_max=0.3"]);
     await bad.waitErr(/server refused the connection/, 5000);
     await bad.waitErr(/server refused the connection[\s\S]*server refused the connection/, 5000); // and it retries
-    assert.doesNotMatch(bad.out, /^ev 202 /m);
-    assert.match(bad.out, /^cloud CONNECTERROR$/m);
+    await bad.waitOut(/^cloud CONNECTERROR$/m, 3000); // stdout: its own pipe
     await stopClean(bad);
+    assert.doesNotMatch(bad.out, /^ev 202 /m); // all of stdout, now that it has exited
+    // Each refusal is logged once, with its reason (not a second bare "refused: ..." line).
+    const refusals = bad.err.split("\n").filter((l) => /refused: /.test(l));
+    assert.ok(refusals.length >= 2, bad.err);
+    for (const l of refusals) assert.match(l, /server refused the connection: refused: (bad user name or password|not authorized)$/, bad.err);
     const anon = cli("anon", b.port, ["mqtt.reconnect_timeout_min=5"]);
     await anon.waitErr(/server refused the connection/, 5000);
     await stopClean(anon);
@@ -321,7 +326,7 @@ test("backoff: 0.25, 0.5, 1, 2, 2 s (min 0.25, max 2) within the +/-10% jitter",
       assert.ok(gaps[i] >= want[i] * 0.9 - 0.01 && gaps[i] <= want[i] * 1.1 + 0.08,
         `gap ${i}: ${gaps[i].toFixed(3)} s, want ${want[i]} s +/-10% (all: ${gaps.map((g) => g.toFixed(3)).join(", ")})`);
     }
-    assert.match(c.out, /^cloud CONNECTERROR$/m);
+    await c.waitOut(/^cloud CONNECTERROR$/m, 3000); // stdout: its own pipe
     await stopClean(c);
   } finally {
     c.kill("SIGKILL");
@@ -442,5 +447,20 @@ test("the port clock wrapping past 2^32 ms keeps the connection and its timers",
     await stopClean(c);
   } finally {
     c.kill("SIGKILL");
+  }
+});
+
+test("log: each PINGREQ and PINGRESP at the debug level (MGOS_MQTT_LOG_LEVEL=3), not at the info level (2, the default outside the tests)", { skip, timeout: 30_000 }, async () => {
+  const debug = cli("cli-ping-debug", broker.port, [`mqtt.client_id=${uniq("pingd")}`, "mqtt.keep_alive=1"], { MGOS_MQTT_LOG_LEVEL: "3" });
+  const quiet = cli("cli-ping-quiet", broker.port, [`mqtt.client_id=${uniq("pingq")}`, "mqtt.keep_alive=1"], { MGOS_MQTT_LOG_LEVEL: "2" });
+  try {
+    await debug.waitErr(/ D mgos_mqtt: PINGREQ\n[\s\S]* D mgos_mqtt: PINGRESP\n/, 6000);
+    await quiet.waitOut(/^ev 213/m, 6000); // a PINGRESP reached the application
+    await stopClean(debug);
+    await stopClean(quiet);
+    assert.doesNotMatch(quiet.err, /PINGREQ|PINGRESP/);
+  } finally {
+    debug.kill("SIGKILL");
+    quiet.kill("SIGKILL");
   }
 });

@@ -54,6 +54,7 @@ static void print_ev(const char *tag, int ev, void *ev_data) {
 static void on_global(struct mg_connection *nc, int ev, void *ev_data, void *ud) {
   (void) nc;
   (void) ud;
+  if (ev == MG_EV_POLL) return; /* at every poll; its ev_data is the time, not a message */
   print_ev("ev", ev, ev_data);
 }
 
@@ -178,6 +179,7 @@ int main(int argc, char **argv) {
       return 2;
     }
   }
+  if (mgos_mqtt_host_config_done() < 0) return 2;
   signal(SIGTERM, on_signal);
   signal(SIGINT, on_signal);
   mgos_mqtt_host_set_event_handler(on_cloud, NULL);

@@ -59,6 +59,7 @@ static void on_global(struct mg_connection *nc, int ev, void *ev_data, void *ud)
   struct mg_mqtt_message *m = (struct mg_mqtt_message *) ev_data;
   (void) nc;
   (void) ud;
+  if (ev == MG_EV_POLL) return; /* at every poll; its ev_data is the time, not a message */
   if (m == NULL) printf("ev %d\n", ev);
   else printf("ev %d id=%u qos=%d code=%u\n", ev, (unsigned) m->message_id, m->qos, (unsigned) m->connack_ret_code);
 }
@@ -151,6 +152,7 @@ int main(int argc, char **argv) {
       return 2;
     }
   }
+  if (mgos_mqtt_host_config_done() < 0) return 2; /* the --set options, applied as one change */
   signal(SIGTERM, on_signal);
   signal(SIGINT, on_signal);
   mgos_mqtt_add_global_handler(on_global, NULL);

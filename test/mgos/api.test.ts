@@ -7,7 +7,7 @@ import { test, beforeEach } from "node:test";
 import * as assert from "node:assert/strict";
 import { FakePort, Sent } from "./support/fake";
 import { PacketType } from "../../ts-src/mqtt/packet";
-import { mg_connection, mg_mqtt_message, mg_send_mqtt_handshake_opts, MG_EV, MGOS_EVENT } from "../../ts-src/mgos/mg_types";
+import { mg_connection, mg_mqtt_message, mg_send_mqtt_handshake_opts, MG_EV, MG_F, MGOS_EVENT } from "../../ts-src/mgos/mg_types";
 import {
   mgos_mqtt_init, mgos_mqtt_add_global_handler, mgos_mqtt_sub, mgos_mqtt_unsub, global_subscribe, pub_bytes,
   mgos_mqtt_global_connect, mgos_mqtt_global_disconnect, mgos_mqtt_global_is_connected, mgos_mqtt_get_global_conn,
@@ -17,9 +17,12 @@ import {
   create2, mgos_mqtt_conn_sub, mgos_mqtt_conn_add_handler, mgos_mqtt_conn_is_connected, mgos_mqtt_conn_from_nc,
   pub_bytes as conn_pub_bytes, conn_slot,
 } from "../../ts-src/mgos/conn";
-import { handshake, subscribe_one, mg_mqtt_puback, match_topic, mg_mqtt_ping } from "../../ts-src/mgos/mg_mqtt";
+import { handshake, raw_subscribe, raw_unsubscribe, mg_mqtt_puback, match_topic, mg_mqtt_ping } from "../../ts-src/mgos/mg_mqtt";
 import { mgos_config_mqtt } from "../../ts-src/config/config_schema";
+import { mgos_sys_config_get_mqtt, mgos_sys_config_get_mqtt1 } from "../../ts-src/config/config_sys";
+import { set_config as facade_set_config } from "../../ts-src/mgos/facade";
 import { bytes } from "./support/fake";
+import { mgos_mqtt_config_set } from "../../ts-src/config/config";
 
 const fp = new FakePort().install();
 beforeEach(() => fp.reset());
@@ -30,6 +33,7 @@ let calls: Call[] = [];
 /** An mg_event_handler_t that records what it gets, labelled `who`. */
 function recorder(who: string) {
   return (_nc: mg_connection, ev: number, evd: unknown, _ud: unknown): void => {
+    if (ev === MG_EV.POLL) return; // ev_data is the poll's time, not a message (test "MG_EV_POLL" counts them)
     const m = evd as mg_mqtt_message | null;
     calls.push({ who, ev, topic: m ? m.topic.p.slice(0, m.topic.len) : "", payload: m ? m.payload.p : "", id: m ? m.message_id : -1 });
   };
@@ -83,7 +87,11 @@ test("server forms: bare host 1883, [v6]:port, TLS default 8883, bad port reject
     assert.deepEqual([r.host, r.port, r.tls >= 0], [host, port, tls], cfg.join(" "));
   }
   fp.reset();
-  fp.config("mqtt.enable=true", "mqtt.server=h:99999");
+  // The config loader refuses such a port; a firmware can still write the
+  // struct directly, and the connection checks again.
+  assert.equal(mgos_mqtt_config_set("mqtt.server=h:99999"), 5);
+  fp.config("mqtt.enable=true", "mqtt.server=h:1883");
+  mgos_sys_config_get_mqtt().server = "h:99999";
   mgos_mqtt_init();
   fp.advance(100);
   assert.equal(fp.connects.length, 0);
@@ -128,8 +136,9 @@ test("dispatch: SUBACK to the handler whose SUBSCRIBE it answers; others always 
   assert.deepEqual(calls.map((c) => [c.who, c.ev]), [["t2", MG_EV.MQTT_SUBACK], ["t1", MG_EV.MQTT_SUBACK]]);
   // A raw mg_mqtt_subscribe has no topic handler: its SUBACK is the global handlers'.
   calls = [];
-  subscribe_one(mgos_mqtt_get_global_conn()!, "raw/t", 0);
+  raw_subscribe(mgos_mqtt_get_global_conn()!, [{ topic: "raw/t", qos: 0 }], 1, 4242);
   const [raw] = ofType(fp.read(0), PacketType.SUBSCRIBE);
+  assert.equal(raw.packetId, 4242, "the caller's message_id");
   fp.suback(0, raw.packetId, [0]);
   assert.deepEqual(calls.map((c) => [c.who, c.ev]), [["g", MG_EV.MQTT_SUBACK]]);
   // Acks of our publishes go to global handlers, topic handlers never see them.
@@ -555,4 +564,118 @@ test("a raw sender (mg_mqtt_ping) from a CLOSE handler is refused; the next conn
   fp.nextConnect(5000);
   fp.accept(0);
   assert.deepEqual(fp.read(0).map((x) => x.type), [PacketType.CONNECT], "CONNECT first on the new connection");
+});
+
+test("MG_EV_POLL: global handlers get it at every poll while a transport exists (ev_data: the wall time), never while idle", () => {
+  const polls: number[] = [];
+  mgos_mqtt_add_global_handler((_nc, ev, evd) => { if (ev === MG_EV.POLL) polls.push((evd as { now: number }).now); }, null);
+  fp.config("mqtt.enable=true", "mqtt.server=m:1883");
+  fp.advance(5000);
+  assert.equal(polls.length, 0, "not enabled: no connection, no POLL");
+  mgos_mqtt_init();
+  fp.nextConnect();
+  fp.handshake(0);
+  polls.length = 0;
+  fp.advance(10000);
+  assert.ok(polls.length >= 10, `${polls.length} polls in 10 s (at least one a second)`);
+  assert.ok(polls.every((t) => t === fp.wallTime));
+  mgos_mqtt_global_disconnect();
+  polls.length = 0;
+  fp.advance(5000);
+  assert.equal(polls.length, 0, "disconnected: no POLL");
+});
+
+test("require_time: no connection attempt while the clock is unset, then connects; without the key it does not wait", () => {
+  fp.wallTime = 0;
+  fp.config("mqtt.enable=true", "mqtt.server=m:1883", "mqtt.require_time=true", "mqtt.reconnect_timeout_min=0.5", "mqtt.reconnect_timeout_max=1");
+  mgos_mqtt_init();
+  fp.advance(5000);
+  assert.equal(fp.connects.length, 0);
+  assert.ok(fp.logs.some((l) => l.text.includes("time is not set, not connecting")));
+  fp.wallTime = 1767225600;
+  fp.nextConnect(2000);
+  fp.reset();
+  fp.wallTime = 0;
+  fp.config("mqtt.enable=true", "mqtt.server=m:1883");
+  mgos_mqtt_init();
+  fp.nextConnect(100);
+});
+
+test("flags: MG_F_CLOSE_IMMEDIATELY from a handler closes at once and reconnects; MG_F_SEND_AND_CLOSE writes what is queued first", () => {
+  let round = 0;
+  mgos_mqtt_add_global_handler((nc, ev) => {
+    if (ev !== MG_EV.MQTT_CONNACK) return;
+    round++;
+    if (round === 1) nc.flags |= MG_F.CLOSE_IMMEDIATELY;
+    if (round === 2) {
+      pub_bytes("last/words", bytes("bye"), 0, false);
+      nc.flags |= MG_F.SEND_AND_CLOSE;
+    }
+  }, null);
+  fp.config("mqtt.enable=true", "mqtt.server=m:1883", "mqtt.reconnect_timeout_min=0.5");
+  mgos_mqtt_init();
+  fp.nextConnect();
+  fp.handshake(0);
+  assert.equal(mgos_mqtt_global_is_connected(), false, "closed by the flag");
+  assert.ok(fp.closes.includes(0));
+  fp.nextConnect(2000);
+  fp.handshake(0);
+  assert.deepEqual(fp.read(0).map((x) => x.topic), ["last/words"], "queued bytes written before the close");
+  assert.equal(mgos_mqtt_global_is_connected(), false);
+  fp.nextConnect(5000);
+  fp.handshake(0);
+  assert.ok(mgos_mqtt_global_is_connected(), "the third connection stays");
+  assert.equal(round, 3);
+});
+
+test("create2 / set_config: the app's strings are copied (bounded, refused with a message when too long); the system config's sections are followed, not copied", () => {
+  const cfg = new mgos_config_mqtt();
+  cfg.enable = true;
+  cfg.server = "app:1883";
+  cfg.user = "u".repeat(400);
+  assert.equal(facade_set_config(cfg), false, "400 bytes do not fit 384");
+  assert.ok(fp.logs.some((l) => /strings do not fit MGOS_MQTT_CONN_STR_SIZE \(raise it\); bytes needed: 41\d/.test(l.text)));
+  assert.equal(create2(3, cfg, null), null);
+  cfg.user = "short";
+  assert.ok(facade_set_config(cfg));
+  assert.equal(fp.nextConnect(100).host, "app", "set_config with enable connects");
+  fp.reset();
+  // The system sections: no size limit (their strings live in the config arena), and later changes apply.
+  fp.config("mqtt.enable=true", "mqtt.server=first:1", `mqtt.user=${"u".repeat(400)}`);
+  const c = create2(3, mgos_sys_config_get_mqtt(), mgos_sys_config_get_mqtt1());
+  assert.ok(c !== null);
+  fp.config("mqtt.server=later:1883");
+  const r = fp.nextConnect();
+  assert.deepEqual([r.slot, r.host], [1, "later"]);
+});
+
+test("mg_mqtt_subscribe / mg_mqtt_unsubscribe: one packet with every topic and the caller's id, QoS capped, nothing kept; bad input sends nothing", () => {
+  const gl: Call[] = [];
+  mgos_mqtt_add_global_handler((_nc, ev, evd) => { if (ev !== MG_EV.POLL) gl.push({ who: "g", ev, topic: "", payload: "", id: evd === null ? 0 : (evd as mg_mqtt_message).message_id }); }, null);
+  connectGlobal("mqtt.max_qos=1");
+  fp.read(0);
+  const nc = mgos_mqtt_get_global_conn()!;
+  raw_subscribe(nc, [{ topic: "s/a", qos: 2 }, { topic: "s/+/b", qos: 0 }, { topic: "s/#", qos: 1 }], 3, 7001);
+  const [s] = fp.read(0);
+  assert.equal(s.type, PacketType.SUBSCRIBE);
+  assert.equal(s.packetId, 7001);
+  assert.deepEqual(s.filters, [["s/a", 1], ["s/+/b", 0], ["s/#", 1]]);
+  gl.length = 0;
+  fp.suback(0, 7001, [1, 0, 1]);
+  assert.deepEqual(gl.map((c) => [c.ev, c.id]), [[MG_EV.MQTT_SUBACK, 7001]]);
+  raw_unsubscribe(nc, ["s/a", "s/#"], 2, 7002);
+  const [u] = fp.read(0);
+  assert.equal(u.type, PacketType.UNSUBSCRIBE);
+  assert.equal(u.packetId, 7002);
+  assert.deepEqual(u.filters.map((f) => f[0]), ["s/a", "s/#"]);
+  // An invalid filter, a NULL topic or id 0: nothing at all is sent.
+  raw_subscribe(nc, [{ topic: "ok", qos: 0 }, { topic: "bad/#/x", qos: 0 }], 2, 7003);
+  raw_subscribe(nc, [{ topic: null, qos: 0 }], 1, 7004);
+  raw_subscribe(nc, [{ topic: "ok", qos: 0 }], 1, 0);
+  assert.deepEqual(fp.read(0), []);
+  // Nothing kept: after a reconnect the library sends no SUBSCRIBE of its own.
+  fp.hangup(0);
+  fp.nextConnect();
+  fp.handshake(0);
+  assert.deepEqual(ofType(fp.read(0), PacketType.SUBSCRIBE), []);
 });

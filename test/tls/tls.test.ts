@@ -95,8 +95,9 @@ async function roundTrip(listener: string, sets: string[], suite = /TLS-/): Prom
   const c = cli(`cli-${listener}`, sets);
   try {
     await c.waitOut(/^ev 202 /m, 8000);
-    // TLS 1.3 (mbedTLS 3.x) names its suites TLS1-3-...
-    assert.match(c.err, new RegExp(`TLS handshake done: TLSv1\\.[23], (${suite.source}|TLS1-3-)`));
+    // TLS 1.3 (mbedTLS 3.x) names its suites TLS1-3-... The log is stderr, a
+    // pipe of its own: wait for the line there, do not assume it was read.
+    await c.waitErr(new RegExp(`TLS handshake done: TLSv1\\.[23], (${suite.source}|TLS1-3-)`), 3000);
     c.send(`sub ${t}/in/#`);
     await c.waitOut(new RegExp(`^sub ${t}/in/#`, "m"), 3000);
     for (const qos of [0, 1, 2]) {
@@ -163,7 +164,7 @@ test("TLS: PEM text in the config (as embedded blobs are used), server named by 
   const c = new Proc("cli-embedded", progs.cli, ["-c", cfg], sanEnv(), true);
   try {
     await c.waitOut(/^ev 202 /m, 8000);
-    assert.match(c.err, /TLS handshake done: TLSv1\.2, TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256/);
+    await c.waitErr(/TLS handshake done: TLSv1\.2, TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256/, 3000);
     await stopClean(c);
   } finally {
     c.kill("SIGKILL");
@@ -175,7 +176,7 @@ test("PSK with ssl_cipher_suites: the ECDHE-PSK suite asked for is the one used 
     "mqtt.ssl_cipher_suites=TLS-ECDHE-PSK-WITH-AES-128-CBC-SHA256,TLS-ECDHE-PSK-WITH-CHACHA20-POLY1305-SHA256"]);
   try {
     await c.waitOut(/^ev 202 /m, 8000);
-    assert.match(c.err, /TLS handshake done: TLSv1\.2, TLS-ECDHE-PSK-WITH-(AES-128-CBC-SHA256|CHACHA20-POLY1305-SHA256) /);
+    await c.waitErr(/TLS handshake done: TLSv1\.2, TLS-ECDHE-PSK-WITH-(AES-128-CBC-SHA256|CHACHA20-POLY1305-SHA256) /, 3000);
     await stopClean(c);
   } finally {
     c.kill("SIGKILL");
@@ -200,7 +201,7 @@ async function failsThenRecovers(name: string, bad: string[], reason: RegExp, wh
     await c.waitErr(new RegExp(`(${prefix.source}[^\\n]*[\\s\\S]*){2}`), 12_000);
     await c.waitErr(/switching to the backup server mqtt1/, 12_000);
     await c.waitOut(/^ev 202 /m, 12_000);
-    assert.match(c.err, /TLS handshake done/);
+    await c.waitErr(/TLS handshake done/, 3000);
     await stopClean(c);
   } finally {
     c.kill("SIGKILL");
@@ -231,7 +232,10 @@ test("TLS negative: wrong PSK", { skip, timeout: 60_000 }, async () => {
 
 test("TLS negative: missing client certificate on a require_certificate listener", { skip, timeout: 60_000 }, async () => {
   await failsThenRecovers("no-cert", [`mqtt.server=localhost:${port.mtls}`, `mqtt.ssl_ca_cert=${pki.pem("ca")}`],
-    /fatal alert message was received from our peer: \w+ \(\d+\) \(does the server require a client certificate/);
+    // A TLS 1.2 refusal comes during the handshake, in clear: its alert is named. Under TLS 1.3
+    // (mbedTLS 3.x) it comes encrypted after the handshake, and mbedTLS has no public accessor
+    // for a received alert (port/tls_mbedtls.c reads only clear ones): the hint must still be there.
+    /TLS handshake with [^\n]*fatal alert message was received from our peer: \w+ \(\d+\) \(does the server require a client certificate|TLS recv from [^\n]*fatal alert message was received from our peer(: \w+ \(\d+\))? \(does the server require a client certificate/);
 });
 
 test("TLS negative: a cipher suite the broker does not accept", { skip, timeout: 60_000 }, async () => {
@@ -285,7 +289,11 @@ test("TLS: ssl_cert without ssl_ca_cert leaves TLS off with a warning (as in the
   const c = cli("cli-cert-only", [`mqtt.server=127.0.0.1:${broker.port}`, `mqtt.ssl_cert=${pki.pem("client")}`, `mqtt.ssl_key=${pki.key("client")}`]);
   try {
     await c.waitOut(/^ev 202 /m, 8000);
-    assert.match(c.err, /ssl_cert\/ssl_key are set but ssl_ca_cert is not: TLS stays off/);
+    // stdout and stderr are two pipes: a line on one says nothing about what
+    // has been read from the other. Wait on stderr itself, up to a line logged
+    // after the connect, so the absence of a handshake line means something.
+    await c.waitErr(/ssl_cert\/ssl_key are set but ssl_ca_cert is not: TLS stays off/, 3000);
+    await c.waitErr(/connected to 127\.0\.0\.1:/, 3000);
     assert.doesNotMatch(c.err, /TLS handshake/);
     await stopClean(c);
   } finally {

@@ -76,7 +76,7 @@ function onSubMessage(nc: mg_connection, topic: string, topic_len: int, msg: str
  *  topic, msg, ud)` gets every matching message. The subscription is sent
  *  when connected and again after every reconnect. False (logged) when
  *  MGOS_APP_MAX_SUBS subscriptions exist already or the client refused it
- *  (its handler table, MGOS_MQTT_MAX_HANDLERS, is full; the topic is too long
+ *  (its handler table, MGOS_MQTT_MAX_TOPIC_HANDLERS, is full; the topic is too long
  *  or not a valid filter). */
 export function sub(topic: string, handler: SubHandler, ud: Ptr = null): bool {
   if (subs.n >= MAX_SUBS) {
@@ -87,7 +87,7 @@ export function sub(topic: string, handler: SubHandler, ud: Ptr = null): bool {
   s.handler = handler;
   s.ud = ud;
   // What mgos_mqtt_sub does, keeping its answer: a full handler table
-  // (MGOS_MQTT_MAX_HANDLERS) or a bad topic is reported, not ignored.
+  // (MGOS_MQTT_MAX_TOPIC_HANDLERS) or a bad topic is reported, not ignored.
   if (!mgos_mqtt_get_global().subscribe(strBytes(topic), GLOBAL_SUB_QOS, HandlerKind.SUB, null, onSubMessage, s)) {
     s.handler = null;
     s.ud = null;

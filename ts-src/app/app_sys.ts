@@ -9,8 +9,9 @@ import { nowMs, deviceId as portDeviceId } from "../mgos/port";
  *  also the client id the connection uses, so topics built from it are the
  *  device's own. */
 export function deviceId(): string {
-  const cid: string = mgos_sys_config_get_mqtt_client_id();
-  return strBytes(cid).length > 0 ? cid : portDeviceId();
+  const cid: string | null = mgos_sys_config_get_mqtt_client_id();
+  if (cid === null || strBytes(cid).length === 0) return portDeviceId();
+  return cid;
 }
 
 /** Milliseconds of the platform's monotonic clock; wraps at 2^32 (compare with u32(a - b)). */

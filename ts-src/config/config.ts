@@ -13,9 +13,10 @@
 //   section"), like an unknown key, so a typo never goes unnoticed. A file
 //   with other firmware sections must be split first.
 // - Strings are copied into a fixed arena owned by the configuration
-//   (NUL-terminated, never pointing into the input). JSON null sets a string
-//   to "" (not set). Pointers from getters stay valid until the next
-//   successful load or set, which may move strings.
+//   (NUL-terminated, never pointing into the input). A string that is not
+//   set is NULL, as in Mongoose OS: the default, JSON null, "" and an empty
+//   --set value all mean "not set". Pointers from getters stay valid until
+//   the next successful load or set, which may move strings.
 // - Errors: a code (config_err) and a message naming the place and reason:
 //     config.json:3:14: mqtt.keep_alive: expected an integer, got "abc"
 //     config.json:2:5: unexpected character '#'
@@ -23,14 +24,26 @@
 //   Lines and columns are 1-based; columns count bytes.
 // - generation() counts successful changes: a copy of the struct holds string
 //   pointers into the arena, which the next change may move; re-copy then.
+// - Values that parse but cannot work are refused too, with the same
+//   messages: a server address that does not split into host and port, a
+//   will topic with a wildcard, a client id or user name that is not UTF-8
+//   (checked as each value is read, with its location), and keys that
+//   contradict each other (checked on the whole result): mqtt.enable without
+//   a server, a password without a user name, reconnect_timeout_max below
+//   reconnect_timeout_min.
+//   A single set() is a partial edit and skips the cross-key rules (a later
+//   set may complete it); a load, and a batch (begin() ... commit()) as a
+//   whole, check them. The host programs apply `-c file --set a=b --set c=d`
+//   as one batch, so the order of the arguments does not matter.
 
 import { u8, u32, i32, f64, bool, int, Bytes, lit, strBytes, cstr, copy, copyBytes, bytesEqual, f64ToI32, noBytes, idiv } from "../rt/rt";
 import { mgos_config_mqtt } from "./config_schema";
 import {
   config_kind, STR_KEY_COUNT, STR_SLOT_COUNT, set_defaults, section_find, section_name, key_find, key_name, key_kind,
-  key_min, key_max, key_range, key_str_slot, str_slot_key, set_bool, set_int, set_f64, set_str,
+  key_min, key_max, key_range, key_str_slot, str_slot_key, set_bool, set_int, set_f64, set_str, get_str,
 } from "./config_gen";
 import { json_tok, json_err, json_lexer, byte_at, string_decode, number_value } from "./config_json";
+import { validUtf8, validTopicName } from "../mqtt/topic";
 
 /**
  * Bytes of string storage for both sections, NUL terminators included
@@ -39,6 +52,13 @@ import { json_tok, json_err, json_lexer, byte_at, string_decode, number_value } 
  * @max 65535
  */
 export const ARENA_SIZE: i32 = 512;
+/**
+ * Longest server host name, bytes (the connection's host buffer)
+ * @kconfig MGOS_MQTT_MAX_HOST_LEN
+ * @min 16
+ * @max 255
+ */
+export const MAX_HOST_LEN: u32 = 128;
 /** Room for one error message (longer ones are cut). */
 const MSG_SIZE: i32 = 192;
 /** Longest key or section name that can match (longer ones are unknown). */
@@ -60,6 +80,10 @@ export enum config_err {
   NO_SPACE = 6,
   /** A --set argument that is not section.key=value. */
   BAD_ARG = 7,
+  /** A value that parses but cannot be used (a server address without a
+   *  host or with a bad port, a will topic with a wildcard, text that is not
+   *  UTF-8), or keys that contradict each other. */
+  INVALID = 8,
 }
 
 /** One complete configuration: both sections and the storage of their strings. */
@@ -92,6 +116,10 @@ class config_state {
   last: config_err = config_err.OK;
   /** Successful changes so far (load, set, reset). */
   generation: u32 = 0;
+  /** Inside begin() ... commit(): changes gather in the scratch copy. */
+  batch: bool = false;
+  /** A change of the current batch failed: commit() drops it all. */
+  batch_failed: bool = false;
 }
 
 const live_cfg = new mgos_config();
@@ -106,6 +134,7 @@ export function live(): mgos_config {
 
 /** Back to the defaults; forgets everything loaded or set. */
 export function reset(): void {
+  st.batch = false;
   reset_store(live_cfg);
   st.generation++;
   msg_clear();
@@ -221,7 +250,7 @@ function store_str(cfg: mgos_config, s: i32, k: i32, src: Bytes, json: bool, sta
   const slot: u32 = slot_index(s, key_str_slot(k));
   // The old value is dead now: forget it first so compaction can reclaim it.
   cfg.offs[slot] = 0;
-  set_str(c, k, "");
+  set_str(c, k, null);
   if (n === 0) return config_err.OK;
   const need: u32 = u32(n + 1);
   if (need > cfg.arena.length - cfg.used) compact(cfg);
@@ -424,10 +453,13 @@ function apply(s: i32, k: i32, json: bool, value: Bytes): config_err {
   if (json && lx.tok === json_tok.ERROR) return lex_fail();
   const kind: config_kind = key_kind(k);
   if (kind === config_kind.STRING) {
-    if (!json) return store_str(scratch, s, k, value, false, 0, 0);
-    if (lx.tok === json_tok.NULL) return store_str(scratch, s, k, lit("\"\""), true, 0, 2);
-    if (lx.tok !== json_tok.STRING) return type_err(s, k, lit("expected a string"), true, value);
-    return store_str(scratch, s, k, lx.src, true, lx.start, lx.end);
+    let r: config_err = config_err.OK;
+    if (!json) r = store_str(scratch, s, k, value, false, 0, 0);
+    else if (lx.tok === json_tok.NULL) r = store_str(scratch, s, k, lit("\"\""), true, 0, 2);
+    else if (lx.tok !== json_tok.STRING) return type_err(s, k, lit("expected a string"), true, value);
+    else r = store_str(scratch, s, k, lx.src, true, lx.start, lx.end);
+    if (r !== config_err.OK) return r;
+    return check_value(s, k, json);
   }
   if (kind === config_kind.BOOL) {
     let t: json_tok = lx.tok;
@@ -464,17 +496,193 @@ function apply(s: i32, k: i32, json: bool, value: Bytes): config_err {
   return config_err.OK;
 }
 
+// ---- values that parse but cannot work ----
+
+/** "[file:l:c: ]section.key: " for a value just read. */
+function value_msg(s: i32, k: i32, json: bool): void {
+  if (json) loc_msg(st.lx.start);
+  path_msg(s, k);
+}
+
+/** The bytes of string key `k` of section `s` of `cfg` as stored in its arena
+ *  (not through the string field: under Node that would be decoded text,
+ *  in which bytes that are not UTF-8 are already replaced). */
+function stored(cfg: mgos_config, s: i32, k: i32): Bytes {
+  const off: u32 = cfg.offs[slot_index(s, key_str_slot(k))];
+  if (off === 0) return optBytes(get_str(section_of(cfg, s), k));
+  const start: u32 = u32(off - 1);
+  let end: u32 = start;
+  while (end < cfg.arena.length && cfg.arena[end] !== 0) end++;
+  return cfg.arena.subarray(start, end);
+}
+
+/** Checks string key `k` of section `s` of the scratch copy, just stored. */
+function check_value(s: i32, k: i32, json: bool): config_err {
+  const name: Bytes = strBytes(key_name(k));
+  const v: Bytes = stored(scratch, s, k);
+  if (bytesEqual(name, lit("server"))) return check_server(s, k, json, v);
+  if (bytesEqual(name, lit("will_topic"))) {
+    if (v.length === 0 || validTopicName(v)) return config_err.OK;
+    value_msg(s, k, json);
+    let wild: bool = false;
+    for (let i: u32 = 0; i < v.length; i++) {
+      if (v[i] === 0x2b || v[i] === 0x23) wild = true;
+    }
+    if (wild) {
+      msg_lit(lit("\""));
+      msg_quote(v);
+      msg_lit(lit("\" contains a wildcard (+ or #): a will is published to one topic"));
+    } else {
+      msg_lit(lit("not a valid topic name (UTF-8, at most 65535 bytes)"));
+    }
+    return config_err.INVALID;
+  }
+  if (bytesEqual(name, lit("client_id")) || bytesEqual(name, lit("user"))) {
+    if (validUtf8(v)) return config_err.OK;
+    value_msg(s, k, json);
+    msg_lit(lit("not valid UTF-8 (MQTT strings must be)"));
+    return config_err.INVALID;
+  }
+  return config_err.OK;
+}
+
+/**
+ * A server address: `host`, `host:port`, `[v6]` or `[v6]:port` (a bare IPv6
+ * address with more than one ':' has no port), the host at most MAX_HOST_LEN
+ * bytes, the port 1..65535 in decimal. The connection splits it the same way
+ * (mgos/conn.ts parseServer).
+ */
+function check_server(s: i32, k: i32, json: bool, v: Bytes): config_err {
+  if (v.length === 0) return config_err.OK;
+  let hostStart: u32 = 0;
+  let hostEnd: u32 = v.length;
+  // Where the port starts; v.length + 1 when there is none.
+  let portStart: u32 = u32(v.length + 1);
+  if (v[0] === 0x5b) {
+    let close: u32 = 0;
+    for (let i: u32 = 1; i < v.length && close === 0; i++) {
+      if (v[i] === 0x5d) close = i;
+    }
+    if (close === 0 || (close + 1 < v.length && v[close + 1] !== 0x3a)) {
+      value_msg(s, k, json);
+      msg_lit(lit("\""));
+      msg_quote(v);
+      msg_lit(lit("\": expected [IPv6 address] or [IPv6 address]:port"));
+      return config_err.INVALID;
+    }
+    hostStart = 1;
+    hostEnd = close;
+    if (close + 1 < v.length) portStart = u32(close + 2);
+  } else {
+    let colons: u32 = 0;
+    let last: u32 = 0;
+    for (let i: u32 = 0; i < v.length; i++) {
+      if (v[i] === 0x3a) {
+        colons++;
+        last = i;
+      }
+    }
+    if (colons === 1) {
+      hostEnd = last;
+      portStart = u32(last + 1);
+    }
+  }
+  if (hostEnd === hostStart) {
+    value_msg(s, k, json);
+    msg_lit(lit("\""));
+    msg_quote(v);
+    msg_lit(lit("\" has no host name"));
+    return config_err.INVALID;
+  }
+  if (u32(hostEnd - hostStart) > MAX_HOST_LEN) {
+    value_msg(s, k, json);
+    msg_lit(lit("the host name is "));
+    msg_u32(u32(hostEnd - hostStart));
+    msg_lit(lit(" bytes, longer than MGOS_MQTT_MAX_HOST_LEN ("));
+    msg_u32(MAX_HOST_LEN);
+    msg_lit(lit(")"));
+    return config_err.INVALID;
+  }
+  if (portStart > v.length) return config_err.OK;
+  const p: Bytes = v.subarray(portStart);
+  if (p.length === 0) {
+    value_msg(s, k, json);
+    msg_lit(lit("\""));
+    msg_quote(v);
+    msg_lit(lit("\" has no port after ':'"));
+    return config_err.INVALID;
+  }
+  let port: u32 = 0;
+  for (let i: u32 = 0; i < p.length; i++) {
+    const d: u8 = p[i];
+    if (d < 0x30 || d > 0x39) {
+      value_msg(s, k, json);
+      msg_lit(lit("port \""));
+      msg_quote(p);
+      msg_lit(lit("\" is not a number"));
+      return config_err.INVALID;
+    }
+    if (port <= 65535) port = u32(port * 10 + (d - 0x30));
+  }
+  if (port === 0 || port > 65535) {
+    value_msg(s, k, json);
+    msg_lit(lit("port "));
+    msg_quote(p);
+    msg_lit(lit(" is out of range 1..65535"));
+    return config_err.RANGE;
+  }
+  return config_err.OK;
+}
+
+/** The bytes of a config string; null (not set) is empty. */
+function optBytes(v: string | null): Bytes {
+  return v === null ? noBytes() : strBytes(v);
+}
+
+/** Keys of one section that contradict each other, on the whole result of a change. */
+function check_section(cfg: mgos_config, s: i32): config_err {
+  const c: mgos_config_mqtt = section_of(cfg, s);
+  const sec: string = section_name(s);
+  if (c.enable && optBytes(c.server).length === 0) {
+    msg_str(sec);
+    msg_lit(lit(".server: not set, but "));
+    msg_str(sec);
+    msg_lit(lit(".enable is true"));
+    return config_err.INVALID;
+  }
+  if (optBytes(c.pass).length > 0 && optBytes(c.user).length === 0) {
+    msg_str(sec);
+    msg_lit(lit(".pass: set without "));
+    msg_str(sec);
+    msg_lit(lit(".user (MQTT 3.1.1 3.1.2.9: a password needs a user name)"));
+    return config_err.INVALID;
+  }
+  if (c.reconnect_timeout_max < c.reconnect_timeout_min) {
+    msg_str(sec);
+    msg_lit(lit(".reconnect_timeout_max: below "));
+    msg_str(sec);
+    msg_lit(lit(".reconnect_timeout_min"));
+    return config_err.INVALID;
+  }
+  return config_err.OK;
+}
+
 // ---- whole files ----
 
-/** Starts a change: the scratch copy becomes the live configuration. */
+/** Starts a change: the scratch copy becomes the live configuration (in a batch it already holds the batch's changes). */
 function begin(): void {
-  copy(scratch, live());
-  rebind(scratch);
+  if (!st.batch) {
+    copy(scratch, live());
+    rebind(scratch);
+  }
   msg_clear();
 }
 
-/** Ends a change: `r` OK makes the scratch copy live; anything else drops it. */
-function finish(r: config_err): config_err {
+/** The scratch copy becomes live (when `whole`: only if its sections are consistent). */
+function commit_scratch(whole: bool): config_err {
+  let r: config_err = config_err.OK;
+  if (whole) r = check_section(scratch, 0);
+  if (whole && r === config_err.OK) r = check_section(scratch, 1);
   if (r === config_err.OK) {
     compact(scratch);
     copy(live_cfg, scratch);
@@ -482,6 +690,41 @@ function finish(r: config_err): config_err {
     msg_clear();
     st.generation++;
   }
+  return r;
+}
+
+/** Ends a change: `r` OK makes the scratch copy live (in a batch: at commit); anything else drops it.
+ *  `whole`: check the keys that depend on each other (a load; not a single set). */
+function finish(r: config_err, whole: bool): config_err {
+  let res: config_err = r;
+  if (st.batch) {
+    if (res !== config_err.OK) st.batch_failed = true;
+  } else if (res === config_err.OK) {
+    res = commit_scratch(whole);
+  }
+  st.last = res;
+  return res;
+}
+
+/**
+ * Starts a batch: the loads and sets until commit() are one change, checked
+ * as a whole (keys that depend on each other may come in any order) and
+ * applied only if all of them are good.
+ */
+export function batch_begin(): void {
+  st.batch = false;
+  begin();
+  st.batch = true;
+  st.batch_failed = false;
+}
+
+/** Ends a batch: applies it, or returns why not (the first failure; the previous config stays). */
+export function batch_commit(): config_err {
+  if (!st.batch) return st.last;
+  st.batch = false;
+  if (st.batch_failed) return st.last;
+  msg_clear();
+  const r: config_err = commit_scratch(true);
   st.last = r;
   return r;
 }
@@ -559,7 +802,7 @@ export function load(name: string, data: Bytes): config_err {
   st.name = name;
   const r: config_err = parse(data);
   st.lx.reset(noBytes());
-  return finish(r);
+  return finish(r, true);
 }
 
 /** Sets one key from text, e.g. path "mqtt.server", value "host:1883". */
@@ -572,24 +815,24 @@ export function set(path: Bytes, value: Bytes): config_err {
   if (dot < 0) {
     msg_quote(path);
     msg_lit(lit(": expected section.key"));
-    return finish(config_err.BAD_ARG);
+    return finish(config_err.BAD_ARG, false);
   }
   const sec: Bytes = path.subarray(0, u32(dot));
   const s: i32 = section_find(sec);
   if (s < 0) {
     msg_quote(sec);
     msg_lit(lit(": unknown section (expected mqtt or mqtt1)"));
-    return finish(config_err.UNKNOWN_SECTION);
+    return finish(config_err.UNKNOWN_SECTION, false);
   }
   const k: i32 = key_find(path.subarray(u32(dot + 1)));
   if (k < 0) {
     msg_quote(path);
     msg_lit(lit(": unknown key"));
-    return finish(config_err.UNKNOWN_KEY);
+    return finish(config_err.UNKNOWN_KEY, false);
   }
   const r: config_err = apply(s, k, false, value);
   st.lx.reset(noBytes());
-  return finish(r);
+  return finish(r, false);
 }
 
 /** Sets one key from a `section.key=value` argument (the host's --set). */
@@ -600,7 +843,7 @@ export function set_arg(arg: Bytes): config_err {
   begin();
   msg_quote(arg);
   msg_lit(lit(": expected section.key=value"));
-  return finish(config_err.BAD_ARG);
+  return finish(config_err.BAD_ARG, false);
 }
 
 // ---- C API for the host program and firmware ----
@@ -623,6 +866,16 @@ export function mgos_mqtt_config_error(): string {
 /** Counts successful loads, sets and resets: re-read copies of the config when it changes. @api */
 export function mgos_mqtt_config_generation(): u32 {
   return generation();
+}
+
+/** Starts a batch of loads and sets that apply as one change (see mgos_mqtt_config_commit). @api */
+export function mgos_mqtt_config_begin(): void {
+  batch_begin();
+}
+
+/** Applies the batch since mgos_mqtt_config_begin(): 0, or the error code (nothing applied; mgos_mqtt_config_error() says why). @api */
+export function mgos_mqtt_config_commit(): int {
+  return batch_commit();
 }
 
 /** Back to the compiled-in defaults. @api */

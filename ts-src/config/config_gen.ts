@@ -9,7 +9,7 @@
 // are carried in whole milliseconds (<KEY>_MS) and bools as 0/1 ints
 // (<KEY>_VALUE, derived from the visible bool entry).
 
-import { bool, int, f64, i32, Bytes, lit, bytesEqual } from "../rt/rt";
+import { bool, int, f64, i32, Bytes, lit, bytesEqual, strBytes } from "../rt/rt";
 import { mgos_config_mqtt } from "./config_schema";
 
 /** What a key holds. */
@@ -138,26 +138,31 @@ function ms_to_s(ms: i32): f64 {
   return x / 1000;
 }
 
+/** A string default: "" (Kconfig's "not set") is NULL, as in Mongoose OS. */
+function not_empty(v: string): string | null {
+  return strBytes(v).length > 0 ? v : null;
+}
+
 /** Sets every key of section `s` to its default. */
 export function set_defaults(c: mgos_config_mqtt, s: i32): void {
   if (s === 0) {
     c.enable = MGOS_MQTT_ENABLE_VALUE !== 0;
-    c.server = MGOS_MQTT_SERVER;
-    c.client_id = MGOS_MQTT_CLIENT_ID;
-    c.user = MGOS_MQTT_USER;
-    c.pass = MGOS_MQTT_PASS;
+    c.server = not_empty(MGOS_MQTT_SERVER);
+    c.client_id = not_empty(MGOS_MQTT_CLIENT_ID);
+    c.user = not_empty(MGOS_MQTT_USER);
+    c.pass = not_empty(MGOS_MQTT_PASS);
     c.reconnect_timeout_min = ms_to_s(MGOS_MQTT_RECONNECT_TIMEOUT_MIN_MS);
     c.reconnect_timeout_max = ms_to_s(MGOS_MQTT_RECONNECT_TIMEOUT_MAX_MS);
-    c.ssl_cert = MGOS_MQTT_SSL_CERT;
-    c.ssl_key = MGOS_MQTT_SSL_KEY;
-    c.ssl_ca_cert = MGOS_MQTT_SSL_CA_CERT;
-    c.ssl_cipher_suites = MGOS_MQTT_SSL_CIPHER_SUITES;
-    c.ssl_psk_identity = MGOS_MQTT_SSL_PSK_IDENTITY;
-    c.ssl_psk_key = MGOS_MQTT_SSL_PSK_KEY;
+    c.ssl_cert = not_empty(MGOS_MQTT_SSL_CERT);
+    c.ssl_key = not_empty(MGOS_MQTT_SSL_KEY);
+    c.ssl_ca_cert = not_empty(MGOS_MQTT_SSL_CA_CERT);
+    c.ssl_cipher_suites = not_empty(MGOS_MQTT_SSL_CIPHER_SUITES);
+    c.ssl_psk_identity = not_empty(MGOS_MQTT_SSL_PSK_IDENTITY);
+    c.ssl_psk_key = not_empty(MGOS_MQTT_SSL_PSK_KEY);
     c.clean_session = MGOS_MQTT_CLEAN_SESSION_VALUE !== 0;
     c.keep_alive = MGOS_MQTT_KEEP_ALIVE;
-    c.will_topic = MGOS_MQTT_WILL_TOPIC;
-    c.will_message = MGOS_MQTT_WILL_MESSAGE;
+    c.will_topic = not_empty(MGOS_MQTT_WILL_TOPIC);
+    c.will_message = not_empty(MGOS_MQTT_WILL_MESSAGE);
     c.will_retain = MGOS_MQTT_WILL_RETAIN_VALUE !== 0;
     c.max_qos = MGOS_MQTT_MAX_QOS;
     c.recv_mbuf_limit = MGOS_MQTT_RECV_MBUF_LIMIT;
@@ -166,25 +171,25 @@ export function set_defaults(c: mgos_config_mqtt, s: i32): void {
     c.max_queue_length = MGOS_MQTT_MAX_QUEUE_LENGTH;
     c.debug_use_log_level = MGOS_MQTT_DEBUG_USE_LOG_LEVEL_VALUE !== 0;
     c.ws_enable = MGOS_MQTT_WS_ENABLE_VALUE !== 0;
-    c.ws_path = MGOS_MQTT_WS_PATH;
+    c.ws_path = not_empty(MGOS_MQTT_WS_PATH);
   } else {
     c.enable = MGOS_MQTT1_ENABLE_VALUE !== 0;
-    c.server = MGOS_MQTT1_SERVER;
-    c.client_id = MGOS_MQTT1_CLIENT_ID;
-    c.user = MGOS_MQTT1_USER;
-    c.pass = MGOS_MQTT1_PASS;
+    c.server = not_empty(MGOS_MQTT1_SERVER);
+    c.client_id = not_empty(MGOS_MQTT1_CLIENT_ID);
+    c.user = not_empty(MGOS_MQTT1_USER);
+    c.pass = not_empty(MGOS_MQTT1_PASS);
     c.reconnect_timeout_min = ms_to_s(MGOS_MQTT1_RECONNECT_TIMEOUT_MIN_MS);
     c.reconnect_timeout_max = ms_to_s(MGOS_MQTT1_RECONNECT_TIMEOUT_MAX_MS);
-    c.ssl_cert = MGOS_MQTT1_SSL_CERT;
-    c.ssl_key = MGOS_MQTT1_SSL_KEY;
-    c.ssl_ca_cert = MGOS_MQTT1_SSL_CA_CERT;
-    c.ssl_cipher_suites = MGOS_MQTT1_SSL_CIPHER_SUITES;
-    c.ssl_psk_identity = MGOS_MQTT1_SSL_PSK_IDENTITY;
-    c.ssl_psk_key = MGOS_MQTT1_SSL_PSK_KEY;
+    c.ssl_cert = not_empty(MGOS_MQTT1_SSL_CERT);
+    c.ssl_key = not_empty(MGOS_MQTT1_SSL_KEY);
+    c.ssl_ca_cert = not_empty(MGOS_MQTT1_SSL_CA_CERT);
+    c.ssl_cipher_suites = not_empty(MGOS_MQTT1_SSL_CIPHER_SUITES);
+    c.ssl_psk_identity = not_empty(MGOS_MQTT1_SSL_PSK_IDENTITY);
+    c.ssl_psk_key = not_empty(MGOS_MQTT1_SSL_PSK_KEY);
     c.clean_session = MGOS_MQTT1_CLEAN_SESSION_VALUE !== 0;
     c.keep_alive = MGOS_MQTT1_KEEP_ALIVE;
-    c.will_topic = MGOS_MQTT1_WILL_TOPIC;
-    c.will_message = MGOS_MQTT1_WILL_MESSAGE;
+    c.will_topic = not_empty(MGOS_MQTT1_WILL_TOPIC);
+    c.will_message = not_empty(MGOS_MQTT1_WILL_MESSAGE);
     c.will_retain = MGOS_MQTT1_WILL_RETAIN_VALUE !== 0;
     c.max_qos = MGOS_MQTT1_MAX_QOS;
     c.recv_mbuf_limit = MGOS_MQTT1_RECV_MBUF_LIMIT;
@@ -193,7 +198,7 @@ export function set_defaults(c: mgos_config_mqtt, s: i32): void {
     c.max_queue_length = MGOS_MQTT1_MAX_QUEUE_LENGTH;
     c.debug_use_log_level = MGOS_MQTT1_DEBUG_USE_LOG_LEVEL_VALUE !== 0;
     c.ws_enable = MGOS_MQTT1_WS_ENABLE_VALUE !== 0;
-    c.ws_path = MGOS_MQTT1_WS_PATH;
+    c.ws_path = not_empty(MGOS_MQTT1_WS_PATH);
   }
 }
 
@@ -450,7 +455,7 @@ export function get_f64(c: mgos_config_mqtt, k: i32): f64 {
 }
 
 /** Sets string key `k` of `c` (other keys: no effect). */
-export function set_str(c: mgos_config_mqtt, k: i32, v: string): void {
+export function set_str(c: mgos_config_mqtt, k: i32, v: string | null): void {
   switch (k) {
     case 1: c.server = v; break;
     case 2: c.client_id = v; break;
@@ -470,7 +475,7 @@ export function set_str(c: mgos_config_mqtt, k: i32, v: string): void {
 }
 
 /** The value of string key `k` of `c`. */
-export function get_str(c: mgos_config_mqtt, k: i32): string {
+export function get_str(c: mgos_config_mqtt, k: i32): string | null {
   switch (k) {
     case 1: return c.server;
     case 2: return c.client_id;
@@ -485,6 +490,6 @@ export function get_str(c: mgos_config_mqtt, k: i32): string {
     case 15: return c.will_topic;
     case 16: return c.will_message;
     case 25: return c.ws_path;
-    default: return "";
+    default: return null;
   }
 }

@@ -19,7 +19,7 @@
 //   - types: `bool`, `int` (needs `@min`, optional `@max`, default INT32_MAX),
 //     `f64` (seconds: needs `@min`/`@max`; ESP-IDF's Kconfig has no floats, so
 //     its Kconfig entry is in milliseconds and the default must be whole ms),
-//     `string` (an empty string means "not set"; never NULL).
+//     `string | null` (null: "not set", as Mongoose OS; a non-empty literal default).
 //   - ranges are inclusive.
 
 import { bool, int, f64 } from "../rt/rt";
@@ -28,13 +28,13 @@ export class mgos_config_mqtt {
   /** Enable MQTT functionality */
   enable: bool = false;
   /** Server to connect to: `host` or `host:port`; without a port, 8883 when TLS is configured, else 1883 */
-  server: string = "";
+  server: string | null = null;
   /** Client ID; if not set, the device ID is used */
-  client_id: string = "";
+  client_id: string | null = null;
   /** MQTT user name, if MQTT auth is used */
-  user: string = "";
+  user: string | null = null;
   /** User password */
-  pass: string = "";
+  pass: string | null = null;
   /**
    * Minimum reconnection timeout in seconds
    * @min 0.001
@@ -48,17 +48,17 @@ export class mgos_config_mqtt {
    */
   reconnect_timeout_max: f64 = 60.0;
   /** Client certificate for mutual TLS */
-  ssl_cert: string = "";
+  ssl_cert: string | null = null;
   /** Private key for the client certificate */
-  ssl_key: string = "";
+  ssl_key: string | null = null;
   /** Set this to a file name with CA certs to enable TLS */
-  ssl_ca_cert: string = "";
+  ssl_ca_cert: string | null = null;
   /** TLS cipher suites */
-  ssl_cipher_suites: string = "";
+  ssl_cipher_suites: string | null = null;
   /** If set, pre-shared key authentication is used */
-  ssl_psk_identity: string = "";
+  ssl_psk_identity: string | null = null;
   /** Pre-shared key (hex) */
-  ssl_psk_key: string = "";
+  ssl_psk_key: string | null = null;
   /** Clean session info stored on server */
   clean_session: bool = true;
   /**
@@ -68,9 +68,9 @@ export class mgos_config_mqtt {
    */
   keep_alive: int = 60;
   /** MQTT last will topic */
-  will_topic: string = "";
+  will_topic: string | null = null;
   /** MQTT last will message */
-  will_message: string = "";
+  will_message: string | null = null;
   /** Set the retain flag on the last will message */
   will_retain: bool = false;
   /**
@@ -98,5 +98,5 @@ export class mgos_config_mqtt {
   /** Enable WebSocket encapsulation: MQTT over ws:// (wss:// when TLS is configured) */
   ws_enable: bool = false;
   /** Path to use for the WebSocket handshake */
-  ws_path: string = "/mqtt";
+  ws_path: string | null = "/mqtt";
 }

@@ -20,22 +20,22 @@ export function mgos_sys_config_get_mqtt_enable(): bool {
 }
 
 /** mqtt.server: Server to connect to: `host` or `host:port`; without a port, 8883 when TLS is configured, else 1883 @api */
-export function mgos_sys_config_get_mqtt_server(): string {
+export function mgos_sys_config_get_mqtt_server(): string | null {
   return live().mqtt.server;
 }
 
 /** mqtt.client_id: Client ID; if not set, the device ID is used @api */
-export function mgos_sys_config_get_mqtt_client_id(): string {
+export function mgos_sys_config_get_mqtt_client_id(): string | null {
   return live().mqtt.client_id;
 }
 
 /** mqtt.user: MQTT user name, if MQTT auth is used @api */
-export function mgos_sys_config_get_mqtt_user(): string {
+export function mgos_sys_config_get_mqtt_user(): string | null {
   return live().mqtt.user;
 }
 
 /** mqtt.pass: User password @api */
-export function mgos_sys_config_get_mqtt_pass(): string {
+export function mgos_sys_config_get_mqtt_pass(): string | null {
   return live().mqtt.pass;
 }
 
@@ -50,32 +50,32 @@ export function mgos_sys_config_get_mqtt_reconnect_timeout_max(): f64 {
 }
 
 /** mqtt.ssl_cert: Client certificate for mutual TLS @api */
-export function mgos_sys_config_get_mqtt_ssl_cert(): string {
+export function mgos_sys_config_get_mqtt_ssl_cert(): string | null {
   return live().mqtt.ssl_cert;
 }
 
 /** mqtt.ssl_key: Private key for the client certificate @api */
-export function mgos_sys_config_get_mqtt_ssl_key(): string {
+export function mgos_sys_config_get_mqtt_ssl_key(): string | null {
   return live().mqtt.ssl_key;
 }
 
 /** mqtt.ssl_ca_cert: Set this to a file name with CA certs to enable TLS @api */
-export function mgos_sys_config_get_mqtt_ssl_ca_cert(): string {
+export function mgos_sys_config_get_mqtt_ssl_ca_cert(): string | null {
   return live().mqtt.ssl_ca_cert;
 }
 
 /** mqtt.ssl_cipher_suites: TLS cipher suites @api */
-export function mgos_sys_config_get_mqtt_ssl_cipher_suites(): string {
+export function mgos_sys_config_get_mqtt_ssl_cipher_suites(): string | null {
   return live().mqtt.ssl_cipher_suites;
 }
 
 /** mqtt.ssl_psk_identity: If set, pre-shared key authentication is used @api */
-export function mgos_sys_config_get_mqtt_ssl_psk_identity(): string {
+export function mgos_sys_config_get_mqtt_ssl_psk_identity(): string | null {
   return live().mqtt.ssl_psk_identity;
 }
 
 /** mqtt.ssl_psk_key: Pre-shared key (hex) @api */
-export function mgos_sys_config_get_mqtt_ssl_psk_key(): string {
+export function mgos_sys_config_get_mqtt_ssl_psk_key(): string | null {
   return live().mqtt.ssl_psk_key;
 }
 
@@ -90,12 +90,12 @@ export function mgos_sys_config_get_mqtt_keep_alive(): int {
 }
 
 /** mqtt.will_topic: MQTT last will topic @api */
-export function mgos_sys_config_get_mqtt_will_topic(): string {
+export function mgos_sys_config_get_mqtt_will_topic(): string | null {
   return live().mqtt.will_topic;
 }
 
 /** mqtt.will_message: MQTT last will message @api */
-export function mgos_sys_config_get_mqtt_will_message(): string {
+export function mgos_sys_config_get_mqtt_will_message(): string | null {
   return live().mqtt.will_message;
 }
 
@@ -140,7 +140,7 @@ export function mgos_sys_config_get_mqtt_ws_enable(): bool {
 }
 
 /** mqtt.ws_path: Path to use for the WebSocket handshake @api */
-export function mgos_sys_config_get_mqtt_ws_path(): string {
+export function mgos_sys_config_get_mqtt_ws_path(): string | null {
   return live().mqtt.ws_path;
 }
 
@@ -155,22 +155,22 @@ export function mgos_sys_config_get_mqtt1_enable(): bool {
 }
 
 /** mqtt1.server: Server to connect to: `host` or `host:port`; without a port, 8883 when TLS is configured, else 1883 @api */
-export function mgos_sys_config_get_mqtt1_server(): string {
+export function mgos_sys_config_get_mqtt1_server(): string | null {
   return live().mqtt1.server;
 }
 
 /** mqtt1.client_id: Client ID; if not set, the device ID is used @api */
-export function mgos_sys_config_get_mqtt1_client_id(): string {
+export function mgos_sys_config_get_mqtt1_client_id(): string | null {
   return live().mqtt1.client_id;
 }
 
 /** mqtt1.user: MQTT user name, if MQTT auth is used @api */
-export function mgos_sys_config_get_mqtt1_user(): string {
+export function mgos_sys_config_get_mqtt1_user(): string | null {
   return live().mqtt1.user;
 }
 
 /** mqtt1.pass: User password @api */
-export function mgos_sys_config_get_mqtt1_pass(): string {
+export function mgos_sys_config_get_mqtt1_pass(): string | null {
   return live().mqtt1.pass;
 }
 
@@ -185,32 +185,32 @@ export function mgos_sys_config_get_mqtt1_reconnect_timeout_max(): f64 {
 }
 
 /** mqtt1.ssl_cert: Client certificate for mutual TLS @api */
-export function mgos_sys_config_get_mqtt1_ssl_cert(): string {
+export function mgos_sys_config_get_mqtt1_ssl_cert(): string | null {
   return live().mqtt1.ssl_cert;
 }
 
 /** mqtt1.ssl_key: Private key for the client certificate @api */
-export function mgos_sys_config_get_mqtt1_ssl_key(): string {
+export function mgos_sys_config_get_mqtt1_ssl_key(): string | null {
   return live().mqtt1.ssl_key;
 }
 
 /** mqtt1.ssl_ca_cert: Set this to a file name with CA certs to enable TLS @api */
-export function mgos_sys_config_get_mqtt1_ssl_ca_cert(): string {
+export function mgos_sys_config_get_mqtt1_ssl_ca_cert(): string | null {
   return live().mqtt1.ssl_ca_cert;
 }
 
 /** mqtt1.ssl_cipher_suites: TLS cipher suites @api */
-export function mgos_sys_config_get_mqtt1_ssl_cipher_suites(): string {
+export function mgos_sys_config_get_mqtt1_ssl_cipher_suites(): string | null {
   return live().mqtt1.ssl_cipher_suites;
 }
 
 /** mqtt1.ssl_psk_identity: If set, pre-shared key authentication is used @api */
-export function mgos_sys_config_get_mqtt1_ssl_psk_identity(): string {
+export function mgos_sys_config_get_mqtt1_ssl_psk_identity(): string | null {
   return live().mqtt1.ssl_psk_identity;
 }
 
 /** mqtt1.ssl_psk_key: Pre-shared key (hex) @api */
-export function mgos_sys_config_get_mqtt1_ssl_psk_key(): string {
+export function mgos_sys_config_get_mqtt1_ssl_psk_key(): string | null {
   return live().mqtt1.ssl_psk_key;
 }
 
@@ -225,12 +225,12 @@ export function mgos_sys_config_get_mqtt1_keep_alive(): int {
 }
 
 /** mqtt1.will_topic: MQTT last will topic @api */
-export function mgos_sys_config_get_mqtt1_will_topic(): string {
+export function mgos_sys_config_get_mqtt1_will_topic(): string | null {
   return live().mqtt1.will_topic;
 }
 
 /** mqtt1.will_message: MQTT last will message @api */
-export function mgos_sys_config_get_mqtt1_will_message(): string {
+export function mgos_sys_config_get_mqtt1_will_message(): string | null {
   return live().mqtt1.will_message;
 }
 
@@ -275,6 +275,6 @@ export function mgos_sys_config_get_mqtt1_ws_enable(): bool {
 }
 
 /** mqtt1.ws_path: Path to use for the WebSocket handshake @api */
-export function mgos_sys_config_get_mqtt1_ws_path(): string {
+export function mgos_sys_config_get_mqtt1_ws_path(): string | null {
   return live().mqtt1.ws_path;
 }

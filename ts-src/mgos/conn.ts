@@ -19,32 +19,51 @@
 // matches and the SUBACK of their own SUBSCRIBE; global handlers get PUBLISH /
 // SUBACK only when no topic handler took it, and always PUBACK, PUBREC, PUBREL,
 // PUBCOMP, UNSUBACK, PINGRESP, CONNACK (accepted) and CLOSE (when it had been
-// connected). Each group runs in the order its handlers were added. A refused
-// CONNACK reaches no handler.
+// connected), and MG_EV_POLL (ev_data: a double, the wall time) at every
+// poll while a transport exists (at least once a second, and after I/O, as
+// Mongoose OS's loop). Each group runs in the order its handlers were added.
+// A refused CONNACK reaches no handler.
+//
+// Acknowledgements (as the reference): an incoming QoS 1/2 PUBLISH that a
+// topic handler took is acknowledged by the library (PUBACK; QoS 2: PUBREC,
+// then PUBCOMP for its PUBREL); one that only global handlers got is theirs
+// to acknowledge (mg_mqtt_puback, mg_mqtt_pubrec / mg_mqtt_pubcomp).
+// mg_connection.flags: MG_F_CLOSE_IMMEDIATELY closes at the next service,
+// MG_F_SEND_AND_CLOSE once tx is written; both then reconnect with backoff.
 //
 // Everything runs on the port's loop thread; the ESP-IDF port serializes
 // calls from other tasks with its mutex.
 
 import { u8, u16, u32, i32, bool, int, usize, f64, Ptr, Bytes, copy, copyBytes, bytesEqual, strBytes, cstr, noBytes, structs, f64ToU32, idiv, mul32 } from "../rt/rt";
-import { Session, SessionEvent, SessionState, LogLevel, MAX_FILTER_LEN } from "../mqtt/session";
+import { Session, SessionEvent, SessionState, LogLevel, MAX_FILTER_LEN, MAX_RX_QOS2 } from "../mqtt/session";
 import { Packet, PacketType } from "../mqtt/packet";
 import { ConnectOptions } from "../mqtt/codec";
 import { topicMatches } from "../mqtt/topic";
 import { mgos_config_mqtt } from "../config/config_schema";
 import { mgos_sys_config_get_mqtt, mgos_sys_config_get_mqtt1 } from "../config/config_sys";
+import { MAX_HOST_LEN } from "../config/config";
+import { config_kind, KEY_COUNT, key_kind, get_str, set_str } from "../config/config_gen";
 import {
   mg_connection, mg_mqtt_message, mg_send_mqtt_handshake_opts, mgos_cloud_arg, mg_event_handler_t, sub_handler_t,
-  mgos_mqtt_connect_fn_t, MG_MQTT, MGOS_EVENT, MGOS_CLOUD,
+  mgos_mqtt_connect_fn_t, MG_MQTT, MG_EV, MG_F, MGOS_EVENT, MGOS_CLOUD,
 } from "./mg_types";
-import { nowMs, rand32, logMsg, netConnect, netSend, netClose, deviceId, eventTrigger } from "./port";
+import { nowMs, wallTime, rand32, logMsg, netConnect, netSend, netClose, deviceId, eventTrigger } from "./port";
 import { WsLink, WsCode } from "./ws";
 
 /** Connection slots (slot 0 is the global connection). @kconfig MGOS_MQTT_MAX_CONNS */
 export const MAX_CONNS: i32 = 2;
-/** Handlers (global and per topic) per connection. @kconfig MGOS_MQTT_MAX_HANDLERS */
-export const MAX_HANDLERS: u32 = 8;
-/** Longest server host name. @kconfig MGOS_MQTT_MAX_HOST_LEN */
-export const MAX_HOST_LEN: u32 = 128;
+/** Topic handlers (mgos_mqtt_sub, mgos_mqtt_global_subscribe,
+ *  mgos_mqtt_conn_sub) per connection. @kconfig MGOS_MQTT_MAX_TOPIC_HANDLERS */
+export const MAX_TOPIC_HANDLERS: u32 = 8;
+/** Global handlers (mgos_mqtt_add_global_handler, mgos_mqtt_conn_add_handler)
+ *  per connection; a table apart from the topic handlers. @kconfig MGOS_MQTT_MAX_GLOBAL_HANDLERS */
+export const MAX_GLOBAL_HANDLERS: u32 = 8;
+/** Bytes of string storage per config (mqtt and mqtt1 each) of a connection,
+ *  for the strings mgos_mqtt_set_config / mgos_mqtt_conn_create2 copy.
+ *  @kconfig MGOS_MQTT_CONN_STR_SIZE */
+export const CONN_STR_SIZE: u32 = 384;
+/** mqtt.require_time: a wall clock below this (2017-07-14) is "not set", as Mongoose OS. */
+export const TIME_SET_MIN: f64 = 1500000000.0;
 /** Reconnect delay jitter, percent either side (0..100; 0: none). Spreads a fleet's
  *  reconnects after a broker dies. @kconfig MGOS_MQTT_RECONNECT_JITTER_PCT */
 export const RECONNECT_JITTER_PCT: u32 = 10;
@@ -61,12 +80,24 @@ export enum NetState {
 
 export enum HandlerKind {
   FREE = 0,
-  /** mgos_mqtt_conn_add_handler: every event not taken by a topic handler. */
+  /** Not used in the topic table: global handlers have a table of their own (ghandlers). */
   GLOBAL = 1,
   /** mgos_mqtt_conn_sub / mgos_mqtt_global_subscribe: an mg_event_handler_t for a filter. */
   TOPIC = 2,
   /** mgos_mqtt_sub: a sub_handler_t for a filter (PUBLISH only). */
   SUB = 3,
+}
+
+/** A global handler (its own table: they never compete with topic handlers for slots). */
+export class mgos_mqtt_ghandler {
+  ev: mg_event_handler_t | null = null;
+  ud: Ptr = null;
+}
+
+/** ev_data of MG_EV_POLL: a struct whose only member is a double, so handlers
+ *  read it as Mongoose's `*(double *) ev_data` (mg_time() of the poll). */
+export class mgos_mqtt_poll_arg {
+  now: f64 = 0.0;
 }
 
 export class mgos_mqtt_handler {
@@ -112,8 +143,25 @@ export class mgos_mqtt_conn {
   delayMs: u32 = 0;
   /** The last delay actually used, jitter included (for logs and tests). */
   lastDelayMs: u32 = 0;
-  handlers: mgos_mqtt_handler[] = structs(MAX_HANDLERS, mgos_mqtt_handler);
+  /** Topic handlers (kinds TOPIC and SUB). */
+  handlers: mgos_mqtt_handler[] = structs(MAX_TOPIC_HANDLERS, mgos_mqtt_handler);
   nHandlers: u32 = 0;
+  ghandlers: mgos_mqtt_ghandler[] = structs(MAX_GLOBAL_HANDLERS, mgos_mqtt_ghandler);
+  nGlobal: u32 = 0;
+  /** Incoming QoS 2 ids whose exchange the application runs (no topic handler
+   *  took the PUBLISH): their PUBREL is the application's to answer. */
+  appQos2: Uint16Array = new Uint16Array(MAX_RX_QOS2);
+  appQos2Count: u32 = 0;
+  pollArg: mgos_mqtt_poll_arg = new mgos_mqtt_poll_arg();
+  /** Copies of the strings of cfg (first half) and cfg1 (second half) when
+   *  they came from the application (set_config, create2), not the system config. */
+  strs: Uint8Array = new Uint8Array(CONN_STR_SIZE);
+  strs1: Uint8Array = new Uint8Array(CONN_STR_SIZE);
+  /** cfg / cfg1 is the system config's mqtt / mqtt1 section (given to
+   *  create2 or set_config, or the global connection's mqtt1 after
+   *  set_config): re-read at every connect, never copied. */
+  followSys0: bool = false;
+  followSys1: bool = false;
   nextTag: i32 = 1;
   connectFn: mgos_mqtt_connect_fn_t | null = null;
   connectFnArg: Ptr = null;
@@ -156,10 +204,18 @@ export class mgos_mqtt_conn {
     this.reconnectPending = false;
     if (this.net !== NetState.IDLE) return;
     this.session.now = now;
-    if (this.followSys) this.loadSysConfig();
+    this.refreshSys();
     const c: mgos_config_mqtt = this.active();
+    // As Mongoose OS: a device whose clock is not set yet (no SNTP answer)
+    // would fail certificate dates and JWTs: wait, retrying with backoff.
+    if (c.require_time && wallTime() < TIME_SET_MIN) {
+      logMsg(LogLevel.ERROR, "time is not set, not connecting (mqtt.require_time)", noBytes());
+      this.failed(now);
+      return;
+    }
     this.attempts++;
-    if (!this.parseServer(strBytes(c.server), c)) {
+    this.nc.flags = 0;
+    if (!this.parseServer(sb(c.server), c)) {
       this.failed(now);
       return;
     }
@@ -169,14 +225,21 @@ export class mgos_mqtt_conn {
     }
     this.ws.reset();
     this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTING);
-    logMsg(LogLevel.INFO, this.useBackup ? "connecting (mqtt1) to " : "connecting to ", strBytes(c.server));
+    logMsg(LogLevel.INFO, this.useBackup ? "connecting (mqtt1) to " : "connecting to ", sb(c.server));
     this.net = NetState.CONNECTING;
     if (netConnect(this.slot, this.host.subarray(0, this.hostLen), this.port, this.tls ? this.slot : -1) < 0) {
-      logMsg(LogLevel.ERROR, "cannot start connecting to ", strBytes(c.server));
+      logMsg(LogLevel.ERROR, "cannot start connecting to ", sb(c.server));
       this.net = NetState.IDLE;
       this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTERROR);
       this.failed(now);
     }
+  }
+
+  /** Re-reads the sections that follow the system config. */
+  refreshSys(): void {
+    if (this.followSys) this.loadSysConfig();
+    if (this.followSys0) copy(this.cfg, mgos_sys_config_get_mqtt());
+    if (this.followSys1) copy(this.cfg1, mgos_sys_config_get_mqtt1());
   }
 
   loadSysConfig(): void {
@@ -188,10 +251,10 @@ export class mgos_mqtt_conn {
   /** Splits `host`, `host:port`, `[v6]` or `[v6]:port` into host and port.
    *  Without a port: 8883 when TLS is configured, else 1883. */
   private parseServer(s: Bytes, c: mgos_config_mqtt): bool {
-    this.tls = strBytes(c.ssl_ca_cert).length > 0 || strBytes(c.ssl_psk_identity).length > 0;
+    this.tls = sb(c.ssl_ca_cert).length > 0 || sb(c.ssl_psk_identity).length > 0;
     // As in the reference, a client certificate alone does not turn TLS on:
     // say so, or a device would silently talk plain TCP.
-    if (!this.tls && (strBytes(c.ssl_cert).length > 0 || strBytes(c.ssl_key).length > 0)) {
+    if (!this.tls && (sb(c.ssl_cert).length > 0 || sb(c.ssl_key).length > 0)) {
       logMsg(LogLevel.WARN, "ssl_cert/ssl_key are set but ssl_ca_cert is not: TLS stays off (set ssl_ca_cert)", noBytes());
     }
     let hostStart: u32 = 0;
@@ -265,9 +328,9 @@ export class mgos_mqtt_conn {
   /** Copies the config's protocol settings into the session. */
   private applyConfig(c: mgos_config_mqtt): bool {
     const sc = this.session.cfg;
-    let cid: Bytes = strBytes(c.client_id);
+    let cid: Bytes = sb(c.client_id);
     if (cid.length === 0) cid = strBytes(deviceId());
-    const err: string | null = sc.setStrings(cid, strBytes(c.user), strBytes(c.pass), strBytes(c.will_topic), strBytes(c.will_message));
+    const err: string | null = sc.setStrings(cid, sb(c.user), sb(c.pass), sb(c.will_topic), sb(c.will_message));
     if (err !== null) {
       logMsg(LogLevel.ERROR, "config: ", strBytes(err));
       return false;
@@ -287,7 +350,7 @@ export class mgos_mqtt_conn {
     if (this.net !== NetState.CONNECTING) return;
     this.session.now = now;
     if (!ok) {
-      logMsg(LogLevel.ERROR, "connect failed to ", strBytes(this.active().server));
+      logMsg(LogLevel.ERROR, "connect failed to ", sb(this.active().server));
       this.net = NetState.IDLE;
       this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTERROR);
       this.failed(now);
@@ -296,7 +359,7 @@ export class mgos_mqtt_conn {
     this.net = NetState.OPEN;
     // ws_enable: the HTTP Upgrade first; a valid 101 calls onWsOpen, which comes back here.
     if (this.active().ws_enable && !this.ws.isOpen()) {
-      if (!this.ws.begin(this.host.subarray(0, this.hostLen), this.port, this.tls, strBytes(this.active().ws_path), now)) this.dropWs(now);
+      if (!this.ws.begin(this.host.subarray(0, this.hostLen), this.port, this.tls, sb(this.active().ws_path), now)) this.dropWs(now);
       else this.service(now);
       return;
     }
@@ -304,7 +367,14 @@ export class mgos_mqtt_conn {
     if (f !== null) {
       const c: mgos_config_mqtt = this.active();
       this.fillHandshakeOpts(c);
-      f(this.nc, strBytes(c.client_id).length > 0 ? c.client_id : deviceId(), this.hsOpts, this.connectFnArg);
+      const cid: string | null = c.client_id;
+      f(this.nc, cid !== null && strBytes(cid).length > 0 ? cid : deviceId(), this.hsOpts, this.connectFnArg);
+      // A connect_fn that gave up (e.g. could not sign its token) closes.
+      if (this.net === NetState.OPEN && (this.nc.flags & (MG_F.CLOSE_IMMEDIATELY | MG_F.SEND_AND_CLOSE)) !== 0) {
+        logMsg(LogLevel.WARN, "connect_fn closed the connection", noBytes());
+        this.dropTransport(now);
+        return;
+      }
       if (this.net === NetState.OPEN && this.session.state === SessionState.DISCONNECTED) {
         logMsg(LogLevel.ERROR, "connect_fn did not call mg_send_mqtt_handshake_opt", noBytes());
         this.dropTransport(now);
@@ -325,9 +395,9 @@ export class mgos_mqtt_conn {
     o.flags = flags;
     const ka: i32 = c.keep_alive;
     o.keep_alive = ka <= 0 ? 0 : ka >= 65535 ? 65535 : u16(ka);
-    o.user_name = strBytes(c.user).length > 0 ? c.user : null;
-    o.password = strBytes(c.pass).length > 0 ? c.pass : null;
-    const will: bool = strBytes(c.will_topic).length > 0 && strBytes(c.will_message).length > 0;
+    o.user_name = sb(c.user).length > 0 ? c.user : null;
+    o.password = sb(c.pass).length > 0 ? c.pass : null;
+    const will: bool = sb(c.will_topic).length > 0 && sb(c.will_message).length > 0;
     o.will_topic = will ? c.will_topic : null;
     o.will_message = will ? c.will_message : null;
   }
@@ -382,7 +452,7 @@ export class mgos_mqtt_conn {
       c = this.active();
       maxMs = secToMs(c.reconnect_timeout_max);
       this.delayMs = 0;
-      logMsg(LogLevel.WARN, this.useBackup ? "switching to the backup server mqtt1: " : "switching back to the main server mqtt: ", strBytes(c.server));
+      logMsg(LogLevel.WARN, this.useBackup ? "switching to the backup server mqtt1: " : "switching back to the main server mqtt: ", sb(c.server));
     }
     const minMs: u32 = secToMs(c.reconnect_timeout_min);
     if (maxMs < minMs) maxMs = minMs;
@@ -408,6 +478,11 @@ export class mgos_mqtt_conn {
   /** Writes what the session has queued and closes when it asks to. */
   service(now: u32): void {
     const s: Session = this.session;
+    if (this.net === NetState.OPEN && (this.nc.flags & MG_F.CLOSE_IMMEDIATELY) !== 0) {
+      logMsg(LogLevel.INFO, "closing: MG_F_CLOSE_IMMEDIATELY", noBytes());
+      this.dropTransport(now);
+      return;
+    }
     if (this.ws.active()) {
       this.serviceWs(now);
       return;
@@ -423,6 +498,10 @@ export class mgos_mqtt_conn {
       s.txConsumed(u32(n));
     }
     if (this.net === NetState.OPEN && s.wantsClose()) this.dropTransport(now);
+    else if (this.net === NetState.OPEN && s.txLen === 0 && (this.nc.flags & MG_F.SEND_AND_CLOSE) !== 0) {
+      logMsg(LogLevel.INFO, "closing: MG_F_SEND_AND_CLOSE", noBytes());
+      this.dropTransport(now);
+    }
   }
 
   /** service() over WebSocket: session bytes go out in binary frames once the
@@ -491,6 +570,13 @@ export class mgos_mqtt_conn {
   /** Timers. Returns ms until this connection next needs a poll. */
   poll(now: u32): u32 {
     if (this.reconnectPending && i32(u32(this.reconnectAt - now)) <= 0) this.startConnect(now);
+    // MG_EV_POLL while a transport exists, as Mongoose's loop gives every
+    // connection one per iteration (the shadows send state requests from it).
+    if (this.net !== NetState.IDLE && this.nGlobal > 0) {
+      this.session.now = now;
+      this.pollArg.now = wallTime();
+      this.callGlobalArg(MG_EV.POLL, this.pollArg);
+    }
     let wait: u32 = POLL_MAX_MS;
     if (this.net === NetState.OPEN && this.ws.active() && this.ws.expired(now)) this.dropWs(now);
     if (this.net === NetState.OPEN) {
@@ -545,7 +631,7 @@ export class mgos_mqtt_conn {
           return;
         }
         this.delayMs = 0;
-        logMsg(LogLevel.INFO, "connected to ", strBytes(this.active().server));
+        logMsg(LogLevel.INFO, "connected to ", sb(this.active().server));
         this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTED);
         this.fillMsg(ev, p);
         this.callGlobal(ev, true);
@@ -553,7 +639,20 @@ export class mgos_mqtt_conn {
       }
       case SessionEvent.PUBLISH: {
         this.fillMsg(ev, p);
-        if (p !== null && !this.callTopic(p!)) this.callGlobal(ev, true);
+        if (p !== null && !this.callTopic(p!)) {
+          // No topic handler took it: as the reference, acknowledging is up
+          // to the global handlers (mg_mqtt_puback / mg_mqtt_pubrec).
+          this.session.autoAck = false;
+          if (p!.qos === 2) this.appQos2Add(p!.packetId);
+          this.callGlobal(ev, true);
+        }
+        break;
+      }
+      case SessionEvent.PUBREL: {
+        // The PUBCOMP of an exchange the application runs is its own.
+        if (p !== null && this.appQos2Take(p!.packetId)) this.session.autoAck = false;
+        this.fillMsg(ev, p);
+        this.callGlobal(ev, true);
         break;
       }
       case SessionEvent.SUBACK: {
@@ -585,15 +684,33 @@ export class mgos_mqtt_conn {
 
   /** Global handlers, in the order added. ev_data is the message or NULL. */
   private callGlobal(ev: i32, withMsg: bool): void {
-    for (let i: u32 = 0; i < this.nHandlers; i++) {
-      const h: mgos_mqtt_handler = this.handlers[i];
+    if (withMsg) this.callGlobalArg(ev, this.msg);
+    else this.callGlobalArg(ev, null);
+  }
+
+  private callGlobalArg(ev: i32, arg: Ptr): void {
+    for (let i: u32 = 0; i < this.nGlobal; i++) {
+      const h: mgos_mqtt_ghandler = this.ghandlers[i];
       const f: mg_event_handler_t | null = h.ev;
-      if (h.kind !== HandlerKind.GLOBAL || f === null) continue;
-      if (withMsg) f(this.nc, ev, this.msg, h.ud);
-      else f(this.nc, ev, null, h.ud);
-      // A handler may have removed handlers: stop rather than skip or repeat one.
-      if (i >= this.nHandlers) break;
+      if (f !== null) f(this.nc, ev, arg, h.ud);
     }
+  }
+
+  private appQos2Add(id: u16): void {
+    if (this.appQos2Count >= MAX_RX_QOS2) this.appQos2Take(this.appQos2[0]);
+    this.appQos2[this.appQos2Count] = id;
+    this.appQos2Count++;
+  }
+
+  /** Removes `id`; true when it was there. */
+  private appQos2Take(id: u16): bool {
+    for (let i: u32 = 0; i < this.appQos2Count; i++) {
+      if (this.appQos2[i] !== id) continue;
+      for (let j: u32 = i; j + 1 < this.appQos2Count; j++) this.appQos2[j] = this.appQos2[j + 1];
+      this.appQos2Count--;
+      return true;
+    }
+    return false;
   }
 
   /** Topic handlers whose filter matches; false when none did. */
@@ -631,9 +748,23 @@ export class mgos_mqtt_conn {
 
   // ---------------------------------------------------------------- API
 
+  /** A global handler; false when MGOS_MQTT_MAX_GLOBAL_HANDLERS are taken. */
+  addGlobal(ev: mg_event_handler_t, ud: Ptr): bool {
+    if (this.nGlobal >= MAX_GLOBAL_HANDLERS) {
+      logMsg(LogLevel.ERROR, "MGOS_MQTT_MAX_GLOBAL_HANDLERS reached, global handler not added", noBytes());
+      return false;
+    }
+    const h: mgos_mqtt_ghandler = this.ghandlers[this.nGlobal];
+    h.ev = ev;
+    h.ud = ud;
+    this.nGlobal++;
+    return true;
+  }
+
+  /** A topic handler (kind TOPIC or SUB); its index, -1 when the table is full. */
   addHandler(kind: u8, ev: mg_event_handler_t | null, sub: sub_handler_t | null, ud: Ptr, filter: Bytes): i32 {
-    if (this.nHandlers >= MAX_HANDLERS) {
-      logMsg(LogLevel.ERROR, "MGOS_MQTT_MAX_HANDLERS reached, handler not added for ", filter);
+    if (this.nHandlers >= MAX_TOPIC_HANDLERS) {
+      logMsg(LogLevel.ERROR, "MGOS_MQTT_MAX_TOPIC_HANDLERS reached, handler not added for ", filter);
       return -1;
     }
     const h: mgos_mqtt_handler = this.handlers[this.nHandlers];
@@ -712,7 +843,7 @@ export class mgos_mqtt_conn {
 
   /** Attempt to connect now (if enabled and not already connected or connecting). */
   start(): bool {
-    if (this.followSys) this.loadSysConfig();
+    this.refreshSys();
     if (!this.cfg.enable && !(this.useBackup && this.cfg1.enable)) {
       logMsg(LogLevel.WARN, "connect: mqtt.enable is false", noBytes());
       return false;
@@ -760,6 +891,11 @@ export class mgos_mqtt_conn {
     this.delayMs = 0;
     this.lastDelayMs = 0;
     this.nHandlers = 0;
+    this.nGlobal = 0;
+    this.appQos2Count = 0;
+    this.followSys0 = false;
+    this.followSys1 = false;
+    this.nc.flags = 0;
     this.connectFn = null;
     this.connectFnArg = null;
     this.userMaxQos = -1;
@@ -782,6 +918,7 @@ export class ConnTable {
 
 const table = new ConnTable();
 
+
 /** Seconds (config) to ms, at least 1 ms. */
 export function secToMs(s: f64): u32 {
   const ms: u32 = f64ToU32(s * 1000);
@@ -799,6 +936,43 @@ export function jitter(d: u32): u32 {
   if (r < j) return u32(d - (j - r));
   const up: u32 = u32(r - j);
   return up > u32(0xffffffff - d) ? 0xffffffff : u32(d + up);
+}
+
+/** The bytes of a config string; NULL (not set) is empty. */
+export function sb(s: string | null): Bytes {
+  return s === null ? noBytes() : strBytes(s);
+}
+
+/** True when the strings of `c` fit a connection's storage; else logs
+ *  `what` with the bytes they need. */
+function stringsFit(c: mgos_config_mqtt, what: string): bool {
+  let need: u32 = 0;
+  for (let k: i32 = 0; k < KEY_COUNT; k++) {
+    if (key_kind(k) !== config_kind.STRING) continue;
+    const s: string | null = get_str(c, k);
+    if (s !== null) need += u32(strBytes(s).length + 1);
+  }
+  if (need <= CONN_STR_SIZE) return true;
+  logText.len = 0;
+  logNumber(i32(need));
+  logMsg(LogLevel.ERROR, what, logText.buf.subarray(0, logText.len));
+  return false;
+}
+
+/** Copies every string of `c` into `buf` (NUL-terminated, back to back) and
+ *  points `c` at the copies, so the caller may free its own (stringsFit first). */
+function ownStrings(c: mgos_config_mqtt, buf: Bytes): void {
+  let at: u32 = 0;
+  for (let k: i32 = 0; k < KEY_COUNT; k++) {
+    if (key_kind(k) !== config_kind.STRING) continue;
+    const s: string | null = get_str(c, k);
+    if (s === null) continue;
+    const b: Bytes = strBytes(s);
+    copyBytes(buf, at, b);
+    buf[u32(at + b.length)] = 0;
+    set_str(c, k, cstr(buf.subarray(at)));
+    at = u32(at + b.length + 1);
+  }
 }
 
 function setStr(m: mg_mqtt_message, topic: Bytes, payload: Bytes): void {
@@ -857,20 +1031,26 @@ function onSessionLog(s: Session, level: i32, msg: string, detail: Bytes, num: i
   if (num !== 0) {
     t.put(0x20);
     t.put(0x28);
-    let v: i32 = num;
-    if (v < 0) {
-      t.put(0x2d);
-      v = v === -2147483648 ? 2147483647 : i32(-v);
-    }
-    let div: i32 = 1000000000;
-    while (div > 1 && idiv(v, div) === 0) div = idiv(div, 10);
-    while (div > 0) {
-      t.put(u8(0x30 + idiv(v, div) % 10));
-      div = idiv(div, 10);
-    }
+    logNumber(num);
     t.put(0x29);
   }
   logMsg(level, msg, t.buf.subarray(0, t.len));
+}
+
+/** Appends `num` in decimal to the log text. */
+function logNumber(num: i32): void {
+  const t: LogText = logText;
+  let v: i32 = num;
+  if (v < 0) {
+    t.put(0x2d);
+    v = v === -2147483648 ? 2147483647 : i32(-v);
+  }
+  let div: i32 = 1000000000;
+  while (div > 1 && idiv(v, div) === 0) div = idiv(div, 10);
+  while (div > 0) {
+    t.put(u8(0x30 + idiv(v, div) % 10));
+    div = idiv(div, 10);
+  }
 }
 
 /** Connection `slot`, or null when out of range or unused. */
@@ -945,20 +1125,32 @@ export function mgos_mqtt_port_poll(now: u32): u32 {
 // ---------------------------------------------------------------- mgos_mqtt_conn_* API
 
 /** Creates connection `conn_id` with config `cfg` and the failover config
- *  `cfg1` (may be NULL); both are copied, their strings must stay valid (as
- *  the system config's do). Connects when cfg.enable. Slot 0 stays free for
- *  the global connection unless conn_id is 0. C name conn_create2; compat.c
- *  wraps it (the C API takes const pointers):
+ *  `cfg1` (may be NULL); both are copied, strings included (into
+ *  MGOS_MQTT_CONN_STR_SIZE bytes each: NULL with an error when they do not
+ *  fit), so the caller may free its own. Connects when cfg.enable. Slot 0
+ *  stays free for the global connection unless conn_id is 0. C name
+ *  conn_create2; compat.c wraps it (the C API takes const pointers):
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
 export function create2(conn_id: int, cfg: mgos_config_mqtt, cfg1: mgos_config_mqtt | null): mgos_mqtt_conn | null {
+  const what: string = "mgos_mqtt_conn_create2: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
+  // The system config's sections are not copied (as the reference): they are
+  // the library's own, re-read at every connect.
+  const sys0: bool = cfg === mgos_sys_config_get_mqtt();
+  const sys1: bool = cfg1 !== null && cfg1 === mgos_sys_config_get_mqtt1();
+  if (!sys0 && !stringsFit(cfg, what)) return null;
+  if (cfg1 !== null && !sys1 && !stringsFit(cfg1!, what)) return null;
   const c: mgos_mqtt_conn | null = conn_alloc(conn_id === 0 ? 0 : 1);
   if (c === null) return null;
   c.id = conn_id;
   copy(c.cfg, cfg);
+  if (sys0) c.followSys0 = true;
+  else ownStrings(c.cfg, c.strs);
   if (cfg1 !== null) {
     copy(c.cfg1, cfg1);
+    if (sys1) c.followSys1 = true;
+    else ownStrings(c.cfg1, c.strs1);
     c.hasCfg1 = true;
   }
   c.session.setMaxQos(c.effectiveMaxQos());
@@ -970,15 +1162,34 @@ export function create2(conn_id: int, cfg: mgos_config_mqtt, cfg1: mgos_config_m
   return c;
 }
 
-/** Replaces the main config; takes effect at the next connect. C name
+/** Replaces the main config, strings copied (false, with an error and the
+ *  old config kept, when they do not fit MGOS_MQTT_CONN_STR_SIZE). As the
+ *  reference, an open connection closes and reconnects with it. C name
  *  conn_set_config, wrapped by compat.c:
  *  @capi bool mgos_mqtt_conn_set_config(struct mgos_mqtt_conn *c, const struct mgos_config_mqtt *cfg)
  */
 export function set_config(c: mgos_mqtt_conn, cfg: mgos_config_mqtt): bool {
+  const sys0: bool = cfg === mgos_sys_config_get_mqtt();
+  if (!sys0 && !stringsFit(cfg, "mgos_mqtt_set_config: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ")) {
+    return false;
+  }
   copy(c.cfg, cfg);
+  if (!sys0) ownStrings(c.cfg, c.strs);
+  c.followSys0 = sys0;
+  // The global connection keeps following the system config's mqtt1.
+  c.followSys1 = c.followSys || c.followSys1;
   c.followSys = false;
   c.useBackup = false;
   c.session.setMaxQos(c.effectiveMaxQos());
+  if (c.net !== NetState.IDLE) {
+    c.nc.flags = u32(c.nc.flags | MG_F.CLOSE_IMMEDIATELY);
+    c.service(nowMs());
+  } else if (cfg.enable && !c.reconnectPending) {
+    // As a new connection (the reference connects it when the network is up).
+    c.wantConnect = true;
+    c.reconnectAt = nowMs();
+    c.reconnectPending = true;
+  }
   return true;
 }
 
@@ -989,7 +1200,7 @@ export function mgos_mqtt_conn_from_nc(nc: mg_connection): mgos_mqtt_conn | null
 
 /** Adds a handler for all events (see the dispatch rules at the top). @api */
 export function mgos_mqtt_conn_add_handler(c: mgos_mqtt_conn, handler: mg_event_handler_t, user_data: Ptr): void {
-  c.addHandler(HandlerKind.GLOBAL, handler, null, user_data, noBytes());
+  c.addGlobal(handler, user_data);
 }
 
 /** Sets the callback that sends CONNECT (via mg_send_mqtt_handshake_opt). @api */

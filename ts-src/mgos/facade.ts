@@ -29,7 +29,8 @@ export function global(): mgos_mqtt_conn {
 /** Starts the global connection: connects at the next poll when mqtt.enable. @api */
 export function mgos_mqtt_init(): bool {
   const c: mgos_mqtt_conn = global();
-  c.loadSysConfig();
+  // A config given by mgos_mqtt_set_config() stays.
+  if (c.followSys) c.loadSysConfig();
   if (c.cfg.enable) {
     c.wantConnect = true;
     c.reconnectAt = nowMs();
@@ -45,7 +46,7 @@ export function mgos_mqtt_get_global(): mgos_mqtt_conn {
 
 /** Registers a handler for the global connection's events. @api */
 export function mgos_mqtt_add_global_handler(handler: mg_event_handler_t, ud: Ptr): void {
-  global().addHandler(HandlerKind.GLOBAL, handler, null, ud, noBytes());
+  global().addGlobal(handler, ud);
 }
 
 /** The callback that sends CONNECT instead of the library (it must call
@@ -119,9 +120,11 @@ export function mgos_mqtt_set_max_qos(qos: int): void {
   global().setMaxQos(qos);
 }
 
-/** Uses `cfg` (copied; its strings must stay valid) instead of the system
- *  config's mqtt section (mqtt1 stays the system's); takes effect at the next
- *  connect. C name facade_set_config, wrapped by compat.c:
+/** Uses `cfg` instead of the system config's mqtt section (mqtt1 stays the
+ *  system's). Copied, strings included (false with an error when they do not
+ *  fit MGOS_MQTT_CONN_STR_SIZE): the caller may free its own. An open
+ *  connection closes and reconnects with it (as the reference). C name
+ *  facade_set_config, wrapped by compat.c:
  *  @capi bool mgos_mqtt_set_config(const struct mgos_config_mqtt *cfg)
  */
 export function set_config(cfg: mgos_config_mqtt): bool {

@@ -8,7 +8,7 @@
 // This module imports nothing but rt, so the public header can include its
 // generated header (mg_types.h) without pulling in the client's internals.
 
-import { u8, u16, i32, int, usize, Ptr } from "../rt/rt";
+import { u8, u16, u32, i32, int, usize, Ptr } from "../rt/rt";
 
 /** A string view: pointer and length, not necessarily NUL-terminated.
  *  Made in C by (compat.c):
@@ -20,10 +20,15 @@ export class mg_str {
   len: usize = 0;
 }
 
-/** A connection as handlers see it: opaque except `user_data`. */
+/** A connection as handlers see it: opaque except `user_data` and `flags`. */
 export class mg_connection {
   /** Free for the application. */
   user_data: Ptr = null;
+  /** MG_F_*: the application sets MG_F_CLOSE_IMMEDIATELY (close now) or
+   *  MG_F_SEND_AND_CLOSE (close once the queued bytes are written); the
+   *  connection then reconnects as after any drop. MG_F_USER_* are its own.
+   *  (Mongoose has `unsigned long`; 32 bits hold every MG_F_* value.) */
+  flags: u32 = 0;
   /** Index of the mgos_mqtt_conn that owns this connection (internal). */
   slot_: i32 = 0;
 }
@@ -118,8 +123,12 @@ export enum MG_EV {
  *  @cmacro MG_MQTT_QOS(qos) ((qos) << 1)
  *  @cmacro MG_MQTT_GET_QOS(flags) (((flags) & 0x6) >> 1)
  *  @cmacro MG_MQTT_SET_QOS(flags, qos) (flags) = ((flags) & ~0x6) | ((qos) << 1)
+ *  @cmacro MG_MQTT_GET_WILL_QOS(flags) (((flags) & 0x18) >> 3)
+ *  @cmacro MG_MQTT_SET_WILL_QOS(flags, qos) (flags) = ((flags) & ~0x18) | ((qos) << 3)
  */
 export enum MG_MQTT {
+  /** MG_EV_MQTT_x = MG_MQTT_EVENT_BASE + MG_MQTT_CMD_x. */
+  EVENT_BASE = 200,
   RETAIN = 0x1,
   DUP = 0x8,
   CLEAN_SESSION = 0x02,
@@ -152,7 +161,26 @@ export enum MGOS_EVENT {
   CLOUD_CONNECTERROR = 0x4d4f5307,
 }
 
-/** mgos_cloud_arg.type values. */
+/** mgos_cloud_arg.type values (Mongoose OS's enum mgos_cloud_type). */
 export enum MGOS_CLOUD {
   MQTT = 0,
+  DASH = 1,
+  AWS = 2,
+  AZURE = 3,
+  GCP = 4,
+  WATSON = 5,
+}
+
+/** mg_connection.flags (Mongoose 6 numbers). */
+export enum MG_F {
+  /** Write what is queued, then close. */
+  SEND_AND_CLOSE = 0x400,
+  /** Close at once. */
+  CLOSE_IMMEDIATELY = 0x800,
+  USER_1 = 0x100000,
+  USER_2 = 0x200000,
+  USER_3 = 0x400000,
+  USER_4 = 0x800000,
+  USER_5 = 0x1000000,
+  USER_6 = 0x2000000,
 }

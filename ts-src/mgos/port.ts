@@ -10,10 +10,13 @@
 // globalThis only when called from its own module, so other modules call the
 // small exported wrappers below (nowMs, netSend, ...).
 
-import { u16, u32, i32, Bytes, Ptr } from "../rt/rt";
+import { u16, u32, i32, f64, Bytes, Ptr } from "../rt/rt";
 
 /** Monotonic milliseconds; wraps at 2^32 (compare with u32(a - b)). */
 declare function port_now_ms(): u32;
+/** Wall-clock time in seconds since the epoch (Mongoose's mg_time()); small
+ *  (before 2017) while the clock is not set yet. */
+declare function port_time(): f64;
 /** A random number, for reconnect jitter. */
 declare function port_rand(): u32;
 /** Logs `mgos_mqtt: <msg><detail>` at level 0 error, 1 warn, 2 info, 3 debug. */
@@ -33,6 +36,10 @@ declare function port_event_trigger(ev: i32, arg: Ptr): void;
 
 export function nowMs(): u32 {
   return port_now_ms();
+}
+
+export function wallTime(): f64 {
+  return port_time();
 }
 
 export function rand32(): u32 {

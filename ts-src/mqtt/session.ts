@@ -270,6 +270,10 @@ export class Session {
   /** During and after CLOSE: why, and whether CONNACK had been accepted. */
   closeReason: string = "";
   wasConnected: bool = false;
+  /** During PUBLISH (QoS > 0) and PUBREL events: the session acknowledges
+   *  (PUBACK, PUBREC, PUBCOMP) after the event unless the handler clears it;
+   *  then the application acknowledges itself (mg_mqtt_puback & co.). */
+  autoAck: bool = true;
 
   tx: Uint8Array = new Uint8Array(TX_BUF_SIZE);
   txLen: u32 = 0;
@@ -441,6 +445,12 @@ export class Session {
   close(reason: string): void {
     if (this.state === SessionState.DISCONNECTED) return;
     this.logNum(LogLevel.ERROR, reason, 0);
+    this.closeQuietly(reason);
+  }
+
+  /** close() without its log line, for a reason the caller has logged. */
+  private closeQuietly(reason: string): void {
+    if (this.state === SessionState.DISCONNECTED) return;
     // Before the CLOSE event: a handler that reconnects must see that the old
     // transport still has to go (connectionLost() clears it).
     this.closing = true;
@@ -511,6 +521,7 @@ export class Session {
         else {
           this.txLen += n;
           this.lastTx = now;
+          this.logNum(LogLevel.DEBUG, "PINGREQ", 0);
         }
         this.pingOutstanding = true;
         this.pingSentAt = now;
@@ -762,6 +773,7 @@ export class Session {
         break;
       case PacketType.PINGRESP:
         this.pingOutstanding = false;
+        this.logNum(LogLevel.DEBUG, "PINGRESP", 0);
         this.emit(SessionEvent.PINGRESP, p);
         break;
       default:
@@ -781,7 +793,8 @@ export class Session {
       const why: string = connackReason(p.returnCode);
       this.closeReason = why;
       this.emit(SessionEvent.CONNACK, p);
-      if (this.epoch === ep) this.close(why);
+      // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
+      if (this.epoch === ep) this.closeQuietly(why);
       return;
     }
     // MQTT-3.2.2-4: session present with a clean session means the server is confused.
@@ -808,8 +821,9 @@ export class Session {
       return;
     }
     if (p.qos === 1) {
+      this.autoAck = true;
       this.emit(SessionEvent.PUBLISH, p);
-      if (this.epoch === ep) this.queueAck(PacketType.PUBACK, p.packetId);
+      if (this.epoch === ep && this.autoAck) this.queueAck(PacketType.PUBACK, p.packetId);
       return;
     }
     // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
@@ -823,8 +837,15 @@ export class Session {
       }
       this.rxQos2[this.rxQos2Count] = p.packetId;
       this.rxQos2Count++;
+      this.autoAck = true;
       this.emit(SessionEvent.PUBLISH, p);
       if (this.epoch !== ep) return;
+      if (!this.autoAck) {
+        // The application runs this exchange: it is not ours to remember.
+        const k: i32 = this.rxQos2Index(p.packetId);
+        if (k >= 0) this.rxQos2Remove(u32(k));
+        return;
+      }
     }
     this.queueAck(PacketType.PUBREC, p.packetId);
   }
@@ -861,9 +882,10 @@ export class Session {
     const k: i32 = this.rxQos2Index(p.packetId);
     if (k >= 0) this.rxQos2Remove(u32(k));
     else this.logNum(LogLevel.DEBUG, "PUBREL: unknown id", i32(p.packetId));
+    this.autoAck = true;
     this.emit(SessionEvent.PUBREL, p);
     // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B).
-    if (this.epoch === ep) this.queueAck(PacketType.PUBCOMP, p.packetId);
+    if (this.epoch === ep && this.autoAck) this.queueAck(PacketType.PUBCOMP, p.packetId);
   }
 
   private onSuback(p: Packet): void {
@@ -877,7 +899,8 @@ export class Session {
       this.evTag = s.tag;
       if (s.granted === 0x80) this.log(LogLevel.WARN, "subscription refused", s.view(), s.tag);
     } else {
-      this.logNum(LogLevel.WARN, "SUBACK: unknown id", i32(p.packetId));
+      // Normal for mg_mqtt_subscribe's own ids (the application matches them).
+      this.logNum(LogLevel.DEBUG, "SUBACK: unknown id", i32(p.packetId));
     }
     this.emit(SessionEvent.SUBACK, p);
     this.evTag = -1;
@@ -890,7 +913,7 @@ export class Session {
       this.evTag = this.subs[i].tag;
       this.freeSub(u32(i));
     } else {
-      this.logNum(LogLevel.WARN, "UNSUBACK: unknown id", i32(p.packetId));
+      this.logNum(LogLevel.DEBUG, "UNSUBACK: unknown id", i32(p.packetId));
     }
     this.emit(SessionEvent.UNSUBACK, p);
     this.evTag = -1;

@@ -34,6 +34,11 @@ export class NodePort {
   install(): this {
     const g = globalThis as Record<string, unknown>;
     g.port_now_ms = (): number => this.nowMs();
+    g.port_time = (): number => Date.now() / 1000;
+    // The array accessors of mg_mqtt_subscribe / mg_mqtt_unsubscribe (compat.c in C).
+    g.mg_topic_expr_topic = (t: { topic: string | null }[], i: number): string | null => t[i].topic;
+    g.mg_topic_expr_qos = (t: { qos: number }[], i: number): number => t[i].qos;
+    g.mg_topic_list_at = (t: (string | null)[], i: number): string | null => t[i];
     g.port_rand = (): number => (Math.random() * 0x100000000) >>> 0;
     g.port_random_fill = (dst: Uint8Array): void => { crypto.randomFillSync(dst); };
     g.port_log = (level: number, msg: string, detail: Uint8Array): void => {

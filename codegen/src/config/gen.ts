@@ -84,8 +84,10 @@ export function readSchema(root: string): { keys: Key[]; caps: Capacity[] } {
     const typeText = m.getTypeNode()?.getText();
     const kind: Kind | undefined =
       typeText === "bool" || typeText === "boolean" ? "bool" :
-      typeText === "int" ? "int" : typeText === "f64" ? "f64" : typeText === "string" ? "string" : undefined;
-    if (!kind) throw new SchemaError(`${where(m)}: ${name}: type must be bool, int, f64 or string, not ${typeText ?? "(none)"}`);
+      typeText === "int" ? "int" : typeText === "f64" ? "f64" : typeText === "string | null" ? "string" : undefined;
+    // Strings are NULL when not set, as in Mongoose OS (`if (cfg->x == NULL)`).
+    if (typeText === "string") throw new SchemaError(`${where(m)}: ${name}: declare strings as \`string | null\` (NULL = not set, as Mongoose OS)`);
+    if (!kind) throw new SchemaError(`${where(m)}: ${name}: type must be bool, int, f64 or string | null, not ${typeText ?? "(none)"}`);
     const { doc, tags } = tagsOf(m);
     if (doc === "") throw new SchemaError(`${where(m)}: ${name}: needs a JSDoc description`);
     const init = m.getInitializer();
@@ -96,9 +98,11 @@ export function readSchema(root: string): { keys: Key[]; caps: Capacity[] } {
       else if (init.getKind() === SyntaxKind.FalseKeyword) def = false;
       else throw new SchemaError(`${where(init)}: ${name}: default must be true or false`);
     } else if (kind === "string") {
-      if (!Node.isStringLiteral(init) && !Node.isNoSubstitutionTemplateLiteral(init))
-        throw new SchemaError(`${where(init)}: ${name}: default must be a string literal`);
-      def = init.getLiteralValue();
+      if (init.getKind() === SyntaxKind.NullKeyword) def = "";
+      else if (!Node.isStringLiteral(init) && !Node.isNoSubstitutionTemplateLiteral(init))
+        throw new SchemaError(`${where(init)}: ${name}: default must be null or a string literal`);
+      else def = init.getLiteralValue();
+      if (def === "" && init.getKind() !== SyntaxKind.NullKeyword) throw new SchemaError(`${where(init)}: ${name}: write null for "not set", not ""`);
       if (def.includes("\0")) throw new SchemaError(`${where(init)}: ${name}: default must not contain NUL`);
     } else {
       const t = init.getText();
@@ -164,7 +168,7 @@ function kname(sec: number, k: Key): string {
 function kindEnum(k: Key): string {
   return { bool: "config_kind.BOOL", int: "config_kind.INT", f64: "config_kind.F64", string: "config_kind.STRING" }[k.kind];
 }
-const TS_TYPE: Record<Kind, string> = { bool: "bool", int: "int", f64: "f64", string: "string" };
+const TS_TYPE: Record<Kind, string> = { bool: "bool", int: "int", f64: "f64", string: "string | null" };
 
 /** A switch over key indices; `body(k)` is the statement(s) for key k (null: no case). */
 function keySwitch(keys: Key[], ind: string, body: (k: Key, i: number) => string | null, dflt: string): string {
@@ -190,7 +194,7 @@ export function genConfigGen(keys: Key[]): string {
 // are carried in whole milliseconds (<KEY>_MS) and bools as 0/1 ints
 // (<KEY>_VALUE, derived from the visible bool entry).
 
-import { bool, int, f64, i32, Bytes, lit, bytesEqual } from "../rt/rt";
+import { bool, int, f64, i32, Bytes, lit, bytesEqual, strBytes } from "../rt/rt";
 import { mgos_config_mqtt } from "./config_schema";
 
 /** What a key holds. */
@@ -225,6 +229,11 @@ function ms_to_s(ms: i32): f64 {
   return x / 1000;
 }
 
+/** A string default: "" (Kconfig's "not set") is NULL, as in Mongoose OS. */
+function not_empty(v: string): string | null {
+  return strBytes(v).length > 0 ? v : null;
+}
+
 /** Sets every key of section \`s\` to its default. */
 export function set_defaults(c: mgos_config_mqtt, s: i32): void {
 `;
@@ -232,7 +241,7 @@ export function set_defaults(c: mgos_config_mqtt, s: i32): void {
     s += si === 0 ? `  if (s === 0) {\n` : `  } else {\n`;
     for (const k of keys) {
       const kn = kname(si, k);
-      const rhs = k.kind === "bool" ? `${kn} !== 0` : k.kind === "f64" ? `ms_to_s(${kn})` : kn;
+      const rhs = k.kind === "bool" ? `${kn} !== 0` : k.kind === "f64" ? `ms_to_s(${kn})` : k.kind === "string" ? `not_empty(${kn})` : kn;
       s += `    c.${k.name} = ${rhs};\n`;
     }
   });
@@ -295,7 +304,7 @@ ${keySwitch(keys, "  ", (k) => k.kind === kind ? `c.${k.name} = v; break;` : nul
 
 /** The value of ${kind} key \`k\` of \`c\`. */
 export function get_${fname}(c: mgos_config_mqtt, k: i32): ${ty} {
-${keySwitch(keys, "  ", (k) => k.kind === kind ? `return c.${k.name};` : null, kind === "bool" ? "return false;" : kind === "string" ? `return "";` : "return 0;")}}
+${keySwitch(keys, "  ", (k) => k.kind === kind ? `return c.${k.name};` : null, kind === "bool" ? "return false;" : kind === "string" ? "return null;" : "return 0;")}}
 `;
   }
   return s;
@@ -344,30 +353,50 @@ export function genKconfig(keys: Key[], caps: Capacity[]): string {
 # twin <NAME>_VALUE (0 or 1) that the C code reads. Kconfig has no floats:
 # the reconnect timeouts are in milliseconds here (seconds in the config).
 `;
+  // ESP-IDF's Kconfig format (test/build/kconfig_style.test.ts): 4 spaces per
+  // level (menu 0, config 4, attributes 8, help text 12), lines under 120.
+  const entry = (lvl: number, name: string, attrs: string[], help?: string): string => {
+    const ind = " ".repeat(lvl * 4);
+    let e = `\n${ind}config ${name}\n` + attrs.map((a) => `${ind}    ${a}\n`).join("");
+    if (help) e += `${ind}    help\n` + wrap(help, 118 - (lvl * 4 + 8)).map((l) => `${ind}        ${l}\n`).join("");
+    return e;
+  };
   SECTIONS.forEach((sec, si) => {
     s += `\nmenu ${kStr("Config defaults, " + sec.title)}\n`;
     for (const k of keys) {
       const prompt = kStr(`${sec.name}.${k.name}${k.kind === "f64" ? " (ms)" : ""}`);
-      const help = `        ${sec.name}.${k.name}: ${k.doc}.`;
+      const help = `${sec.name}.${k.name}: ${k.doc}.`;
       if (k.kind === "bool") {
         const base = SECTIONS[si].prefix + k.name.toUpperCase();
-        s += `\nconfig ${base}\n    bool ${prompt}\n    default ${k.def ? "y" : "n"}\n    help\n${help}\n`;
-        s += `\nconfig ${base}_VALUE\n    int\n    default 1 if ${base}\n    default 0\n`;
+        s += entry(1, base, [`bool ${prompt}`, `default ${k.def ? "y" : "n"}`], help);
+        s += entry(1, `${base}_VALUE`, ["int", `default 1 if ${base}`, "default 0"]);
       } else if (k.kind === "string") {
-        s += `\nconfig ${kname(si, k)}\n    string ${prompt}\n    default ${kStr(k.def as string)}\n    help\n${help}\n`;
+        s += entry(1, kname(si, k), [`string ${prompt}`, `default ${kStr(k.def as string)}`], help);
       } else {
         const f = k.kind === "f64" ? 1000 : 1;
         const v = Math.round((k.def as number) * f), lo = Math.round(k.min * f), hi = Math.round(k.max * f);
         const extra = k.kind === "f64" ? ` In milliseconds here; ${k.minText}..${k.maxText} s in the config.` : "";
-        s += `\nconfig ${kname(si, k)}\n    int ${prompt}\n    default ${v}\n    range ${lo} ${hi}\n    help\n${help}${extra}\n`;
+        s += entry(1, kname(si, k), [`int ${prompt}`, `default ${v}`, `range ${lo} ${hi}`], help + extra);
       }
     }
     s += `\nendmenu\n`;
   });
   for (const c of caps) {
-    s += `\nconfig ${c.kname}\n    int ${kStr(c.doc.replace(/\.$/, ""))}\n    default ${c.value}\n    range ${c.min} ${c.max}\n`;
+    s += entry(0, c.kname, [`int ${kStr(c.doc.replace(/\.$/, ""))}`, `default ${c.value}`, `range ${c.min} ${c.max}`]);
   }
   return s;
+}
+
+/** Words of `text` in lines of at most `width` characters. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let cur = "";
+  for (const w of text.split(/\s+/).filter((x) => x !== "")) {
+    if (cur && cur.length + 1 + w.length > width) { lines.push(cur); cur = w; }
+    else cur = cur ? `${cur} ${w}` : w;
+  }
+  if (cur) lines.push(cur);
+  return lines;
 }
 
 /** sdkconfig.defaults lines setting every default explicitly (for the lead to pick from). */

@@ -20,29 +20,36 @@ static config_err config_expected(rt_bytes what);
 static config_err config_type_err(int32_t s, int32_t k, rt_bytes what, bool json, rt_bytes value);
 static rt_bytes config_take_key(void);
 static config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value);
+static void config_value_msg(int32_t s, int32_t k, bool json);
+static rt_bytes config_stored(mgos_config *cfg, int32_t s, int32_t k);
+static config_err config_check_value(int32_t s, int32_t k, bool json);
+static config_err config_check_server(int32_t s, int32_t k, bool json, rt_bytes v);
+static rt_bytes config_optBytes(const char *v);
+static config_err config_check_section(mgos_config *cfg, int32_t s);
 static void config_begin(void);
-static config_err config_finish(config_err r);
+static config_err config_commit_scratch(bool whole);
+static config_err config_finish(config_err r, bool whole);
 static config_err config_parse_section(int32_t s);
 static config_err config_parse(rt_bytes data);
 
-#line 97 "ts-src/config/config.ts"
+#line 125 "ts-src/config/config.ts"
 static mgos_config config_live_cfg;
 
-#line 98 "ts-src/config/config.ts"
+#line 126 "ts-src/config/config.ts"
 static mgos_config config_scratch;
 
-#line 99 "ts-src/config/config.ts"
+#line 127 "ts-src/config/config.ts"
 static config_state config_st;
 
 /* Sets the fields of a zeroed mgos_config to their initial values. */
-#line 66 "ts-src/config/config.ts"
+#line 90 "ts-src/config/config.ts"
 void mgos_config_init(mgos_config *self) {
   mgos_config_mqtt_init(&self->mqtt);
   mgos_config_mqtt_init(&self->mqtt1);
 }
 
 /* Sets the fields of a zeroed config_state to their initial values. */
-#line 80 "ts-src/config/config.ts"
+#line 104 "ts-src/config/config.ts"
 void config_state_init(config_state *self) {
   self->name = "";
 }
@@ -55,18 +62,19 @@ static RT_CONSTRUCTOR void config__ctor(void) {
 }
 
 /** The live configuration (at the defaults until something is loaded). */
-#line 102 "ts-src/config/config.ts"
+#line 130 "ts-src/config/config.ts"
 mgos_config *config_live(void) {
   if (!config_live_cfg.ready) {
-#line 103 "ts-src/config/config.ts"
+#line 131 "ts-src/config/config.ts"
     config_reset_store(&config_live_cfg);
   }
-#line 104 "ts-src/config/config.ts"
+#line 132 "ts-src/config/config.ts"
   return &config_live_cfg;
 }
 
 /** Back to the defaults; forgets everything loaded or set. */
 void config_reset(void) {
+  config_st.batch = false;
   config_reset_store(&config_live_cfg);
   config_st.generation++;
   config_msg_clear();
@@ -107,16 +115,16 @@ static void config_reset_store(mgos_config *cfg) {
   config_gen_set_defaults(&cfg->mqtt1, 1);
   cfg->used = 0;
   for (int32_t i = 0; i < config_gen_STR_SLOT_COUNT; i++) {
-#line 148 "ts-src/config/config.ts"
+#line 177 "ts-src/config/config.ts"
     rt_set_u32(cfg->offs, config_gen_STR_SLOT_COUNT, (uint32_t)i, 0);
   }
-#line 149 "ts-src/config/config.ts"
+#line 178 "ts-src/config/config.ts"
   cfg->ready = true;
 }
 
 // ---- the string arena ----
 /** Index in `offs` of string slot `slot` of section `s`. */
-#line 155 "ts-src/config/config.ts"
+#line 184 "ts-src/config/config.ts"
 static uint32_t config_slot_index(int32_t s, int32_t slot) {
   return ((uint32_t)s * (uint32_t)config_gen_STR_KEY_COUNT) + (uint32_t)slot;
 }
@@ -127,7 +135,7 @@ static void config_rebind(mgos_config *cfg) {
     for (int32_t slot = 0; slot < config_gen_STR_KEY_COUNT; slot++) {
       uint32_t off = rt_get_u32(cfg->offs, config_gen_STR_SLOT_COUNT, config_slot_index(s, slot));
       if (off != 0) {
-#line 164 "ts-src/config/config.ts"
+#line 193 "ts-src/config/config.ts"
         config_gen_set_str(config_section_of(cfg, s), config_gen_str_slot_key(slot), rt_cstr(rt_subarray(RT_BYTES(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE), off - 1u, UINT32_MAX)));
       }
     }
@@ -135,7 +143,7 @@ static void config_rebind(mgos_config *cfg) {
 }
 
 /** Squeezes out values no longer referenced, keeping the live ones in order. */
-#line 170 "ts-src/config/config.ts"
+#line 199 "ts-src/config/config.ts"
 static void config_compact(mgos_config *cfg) {
   rt_bytes a = RT_BYTES(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE);
   uint32_t w = 0;
@@ -152,11 +160,11 @@ static void config_compact(mgos_config *cfg) {
       }
     }
     if (best < 0) {
-#line 185 "ts-src/config/config.ts"
+#line 214 "ts-src/config/config.ts"
       break;
     }
     // Move it down to `w` (never above its old place, so a forward copy is safe), NUL included.
-#line 187 "ts-src/config/config.ts"
+#line 216 "ts-src/config/config.ts"
     uint32_t r = best_off - 1u;
     rt_set_u32(cfg->offs, config_gen_STR_SLOT_COUNT, (uint32_t)best, w + 1u);
     for (; ; ) {
@@ -165,11 +173,11 @@ static void config_compact(mgos_config *cfg) {
       w++;
       r++;
       if (c == 0 || r >= a.len) {
-#line 194 "ts-src/config/config.ts"
+#line 223 "ts-src/config/config.ts"
         break;
       }
     }
-#line 196 "ts-src/config/config.ts"
+#line 225 "ts-src/config/config.ts"
     last = best_off;
   }
   cfg->used = w;
@@ -186,18 +194,18 @@ static config_err config_store_str(mgos_config *cfg, int32_t s, int32_t k, rt_by
   if (!json) {
     for (uint32_t i = 0; i < src.len; i++) {
       if (rt_bytes_get(src, i) == 0) {
-#line 211 "ts-src/config/config.ts"
+#line 240 "ts-src/config/config.ts"
         n = -1;
       }
     }
   }
-#line 214 "ts-src/config/config.ts"
+#line 243 "ts-src/config/config.ts"
   if (n < 0) {
     if (json) {
-#line 215 "ts-src/config/config.ts"
+#line 244 "ts-src/config/config.ts"
       config_loc_msg(config_st.lx.start);
     }
-#line 216 "ts-src/config/config.ts"
+#line 245 "ts-src/config/config.ts"
     config_path_msg(s, k);
     config_msg_lit(RT_LIT("a string cannot contain the NUL character"));
     return config_err_TYPE;
@@ -206,24 +214,24 @@ static config_err config_store_str(mgos_config *cfg, int32_t s, int32_t k, rt_by
   uint32_t slot = config_slot_index(s, config_gen_key_str_slot(k));
   // The old value is dead now: forget it first so compaction can reclaim it.
   rt_set_u32(cfg->offs, config_gen_STR_SLOT_COUNT, slot, 0);
-  config_gen_set_str(c, k, "");
+  config_gen_set_str(c, k, NULL);
   if (n == 0) {
-#line 225 "ts-src/config/config.ts"
+#line 254 "ts-src/config/config.ts"
     return config_err_OK;
   }
-#line 226 "ts-src/config/config.ts"
+#line 255 "ts-src/config/config.ts"
   uint32_t need = (uint32_t)n + 1u;
   if (need > ((int64_t)CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE - (int64_t)cfg->used)) {
-#line 227 "ts-src/config/config.ts"
+#line 256 "ts-src/config/config.ts"
     config_compact(cfg);
   }
-#line 228 "ts-src/config/config.ts"
+#line 257 "ts-src/config/config.ts"
   if (need > ((int64_t)CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE - (int64_t)cfg->used)) {
     if (json) {
-#line 229 "ts-src/config/config.ts"
+#line 258 "ts-src/config/config.ts"
       config_loc_msg(config_st.lx.start);
     }
-#line 230 "ts-src/config/config.ts"
+#line 259 "ts-src/config/config.ts"
     config_path_msg(s, k);
     config_msg_lit(RT_LIT("a "));
     config_msg_u32((uint32_t)n);
@@ -236,13 +244,13 @@ static config_err config_store_str(mgos_config *cfg, int32_t s, int32_t k, rt_by
   }
   uint32_t at = cfg->used;
   if (json) {
-#line 241 "ts-src/config/config.ts"
+#line 270 "ts-src/config/config.ts"
     config_json_string_decode(src, start, end, RT_BYTES(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE), at);
   } else {
-#line 242 "ts-src/config/config.ts"
+#line 271 "ts-src/config/config.ts"
     rt_copy_bytes(RT_BYTES(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE), at, src);
   }
-#line 243 "ts-src/config/config.ts"
+#line 272 "ts-src/config/config.ts"
   rt_set_u8(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE, at + (uint32_t)n, 0);
   cfg->used = at + need;
   rt_set_u32(cfg->offs, config_gen_STR_SLOT_COUNT, slot, at + 1u);
@@ -251,7 +259,7 @@ static config_err config_store_str(mgos_config *cfg, int32_t s, int32_t k, rt_by
 }
 
 // ---- messages ----
-#line 252 "ts-src/config/config.ts"
+#line 281 "ts-src/config/config.ts"
 static void config_msg_clear(void) {
   config_st.msg_len = 0;
   rt_set_u8(config_st.msg, config_MSG_SIZE, 0, 0);
@@ -261,10 +269,10 @@ static void config_msg_clear(void) {
 static void config_msg_lit(rt_bytes b) {
   for (uint32_t i = 0; i < b.len; i++) {
     if (((int64_t)config_st.msg_len + 1) >= config_MSG_SIZE) {
-#line 260 "ts-src/config/config.ts"
+#line 289 "ts-src/config/config.ts"
       break;
     }
-#line 261 "ts-src/config/config.ts"
+#line 290 "ts-src/config/config.ts"
     rt_set_u8(config_st.msg, config_MSG_SIZE, config_st.msg_len, rt_bytes_get(b, i));
     config_st.msg_len++;
   }
@@ -338,26 +346,26 @@ static void config_msg_token(void) {
   json_lexer *lx = &config_st.lx;
   switch (lx->tok) {
   case json_tok_EOF: {
-#line 333 "ts-src/config/config.ts"
+#line 362 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("end of input"));
-#line 333 "ts-src/config/config.ts"
+#line 362 "ts-src/config/config.ts"
     break;
   }
-#line 334 "ts-src/config/config.ts"
+#line 363 "ts-src/config/config.ts"
   case json_tok_LBRACE: {
-#line 334 "ts-src/config/config.ts"
+#line 363 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("an object"));
-#line 334 "ts-src/config/config.ts"
+#line 363 "ts-src/config/config.ts"
     break;
   }
-#line 335 "ts-src/config/config.ts"
+#line 364 "ts-src/config/config.ts"
   case json_tok_LBRACKET: {
-#line 335 "ts-src/config/config.ts"
+#line 364 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("an array"));
-#line 335 "ts-src/config/config.ts"
+#line 364 "ts-src/config/config.ts"
     break;
   }
-#line 336 "ts-src/config/config.ts"
+#line 365 "ts-src/config/config.ts"
   case json_tok_STRING:
   case json_tok_NUMBER:
   case json_tok_TRUE:
@@ -366,7 +374,7 @@ static void config_msg_token(void) {
     config_msg_quote(rt_subarray(lx->src, lx->start, lx->end));
     break;
   }
-#line 343 "ts-src/config/config.ts"
+#line 372 "ts-src/config/config.ts"
   default: {
     // A punctuation character.
     config_msg_lit(RT_LIT("'"));
@@ -378,7 +386,7 @@ static void config_msg_token(void) {
 }
 
 /** A tokenizer error as a SYNTAX message. */
-#line 353 "ts-src/config/config.ts"
+#line 382 "ts-src/config/config.ts"
 static config_err config_lex_fail(void) {
   json_lexer *lx = &config_st.lx;
   config_loc_msg(lx->err_pos);
@@ -395,50 +403,50 @@ static config_err config_lex_fail(void) {
     }
     break;
   }
-#line 368 "ts-src/config/config.ts"
+#line 397 "ts-src/config/config.ts"
   case json_err_BAD_WORD: {
-#line 368 "ts-src/config/config.ts"
+#line 397 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("invalid literal (expected true, false or null)"));
-#line 368 "ts-src/config/config.ts"
+#line 397 "ts-src/config/config.ts"
     break;
   }
-#line 369 "ts-src/config/config.ts"
+#line 398 "ts-src/config/config.ts"
   case json_err_UNTERMINATED: {
-#line 369 "ts-src/config/config.ts"
+#line 398 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("unterminated string"));
-#line 369 "ts-src/config/config.ts"
+#line 398 "ts-src/config/config.ts"
     break;
   }
-#line 370 "ts-src/config/config.ts"
+#line 399 "ts-src/config/config.ts"
   case json_err_BAD_ESCAPE: {
-#line 370 "ts-src/config/config.ts"
+#line 399 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("invalid escape in string"));
-#line 370 "ts-src/config/config.ts"
+#line 399 "ts-src/config/config.ts"
     break;
   }
-#line 371 "ts-src/config/config.ts"
+#line 400 "ts-src/config/config.ts"
   case json_err_BAD_UNICODE: {
-#line 371 "ts-src/config/config.ts"
+#line 400 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("invalid \\u escape in string"));
-#line 371 "ts-src/config/config.ts"
+#line 400 "ts-src/config/config.ts"
     break;
   }
-#line 372 "ts-src/config/config.ts"
+#line 401 "ts-src/config/config.ts"
   case json_err_CONTROL: {
-#line 372 "ts-src/config/config.ts"
+#line 401 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("control character in string (escape it)"));
-#line 372 "ts-src/config/config.ts"
+#line 401 "ts-src/config/config.ts"
     break;
   }
-#line 373 "ts-src/config/config.ts"
+#line 402 "ts-src/config/config.ts"
   default: {
-#line 373 "ts-src/config/config.ts"
+#line 402 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("invalid number"));
-#line 373 "ts-src/config/config.ts"
+#line 402 "ts-src/config/config.ts"
     break;
   }
   }
-#line 375 "ts-src/config/config.ts"
+#line 404 "ts-src/config/config.ts"
   return config_err_SYNTAX;
 }
 
@@ -446,10 +454,10 @@ static config_err config_lex_fail(void) {
 static config_err config_expected(rt_bytes what) {
   json_lexer *lx = &config_st.lx;
   if (lx->tok == json_tok_ERROR) {
-#line 381 "ts-src/config/config.ts"
+#line 410 "ts-src/config/config.ts"
     return config_lex_fail();
   }
-#line 382 "ts-src/config/config.ts"
+#line 411 "ts-src/config/config.ts"
   config_loc_msg(lx->start);
   config_msg_lit(RT_LIT("expected "));
   config_msg_lit(what);
@@ -461,10 +469,10 @@ static config_err config_expected(rt_bytes what) {
 /** "[file:l:c: ]section.key: WHAT, got VALUE"; from --set, VALUE is quoted. */
 static config_err config_type_err(int32_t s, int32_t k, rt_bytes what, bool json, rt_bytes value) {
   if (json) {
-#line 392 "ts-src/config/config.ts"
+#line 421 "ts-src/config/config.ts"
     config_loc_msg(config_st.lx.start);
   }
-#line 393 "ts-src/config/config.ts"
+#line 422 "ts-src/config/config.ts"
   config_path_msg(s, k);
   config_msg_lit(what);
   config_msg_lit(RT_LIT(", got "));
@@ -484,10 +492,10 @@ static rt_bytes config_take_key(void) {
   int32_t n = config_json_string_decode(lx->src, lx->start, lx->end, RT_BYTES(config_st.key, config_NAME_SIZE), 0);
   config_st.key_len = (n < 0) ? 0 : ((n > config_NAME_SIZE) ? (uint32_t)config_NAME_SIZE : (uint32_t)n);
   if (n > config_NAME_SIZE) {
-#line 411 "ts-src/config/config.ts"
+#line 440 "ts-src/config/config.ts"
     return RT_LIT("");
   }
-#line 412 "ts-src/config/config.ts"
+#line 441 "ts-src/config/config.ts"
   return rt_subarray(RT_BYTES(config_st.key, config_NAME_SIZE), 0, config_st.key_len);
 }
 
@@ -496,54 +504,59 @@ static rt_bytes config_take_key(void) {
  * Sets key `k` of section `s` of the scratch config. With `json`, the value is
  * the lexer's current token; otherwise it is the text `value` (from --set).
  */
-#line 421 "ts-src/config/config.ts"
+#line 450 "ts-src/config/config.ts"
 static config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value) {
   json_lexer *lx = &config_st.lx;
   mgos_config_mqtt *c = config_section_of(&config_scratch, s);
   if (json && lx->tok == json_tok_ERROR) {
-#line 424 "ts-src/config/config.ts"
+#line 453 "ts-src/config/config.ts"
     return config_lex_fail();
   }
-#line 425 "ts-src/config/config.ts"
+#line 454 "ts-src/config/config.ts"
   config_kind kind = config_gen_key_kind(k);
   if (kind == config_kind_STRING) {
+    config_err r = config_err_OK;
     if (!json) {
-#line 427 "ts-src/config/config.ts"
-      return config_store_str(&config_scratch, s, k, value, false, 0, 0);
-    }
-#line 428 "ts-src/config/config.ts"
-    if (lx->tok == json_tok_NULL) {
-#line 428 "ts-src/config/config.ts"
-      return config_store_str(&config_scratch, s, k, RT_LIT("\"\""), true, 0, 2);
-    }
-#line 429 "ts-src/config/config.ts"
-    if (lx->tok != json_tok_STRING) {
-#line 429 "ts-src/config/config.ts"
+#line 457 "ts-src/config/config.ts"
+      r = config_store_str(&config_scratch, s, k, value, false, 0, 0);
+    } else if (lx->tok == json_tok_NULL) {
+#line 458 "ts-src/config/config.ts"
+      r = config_store_str(&config_scratch, s, k, RT_LIT("\"\""), true, 0, 2);
+    } else if (lx->tok != json_tok_STRING) {
+#line 459 "ts-src/config/config.ts"
       return config_type_err(s, k, RT_LIT("expected a string"), true, value);
+    } else {
+#line 460 "ts-src/config/config.ts"
+      r = config_store_str(&config_scratch, s, k, lx->src, true, lx->start, lx->end);
     }
-#line 430 "ts-src/config/config.ts"
-    return config_store_str(&config_scratch, s, k, lx->src, true, lx->start, lx->end);
+#line 461 "ts-src/config/config.ts"
+    if (r != config_err_OK) {
+#line 461 "ts-src/config/config.ts"
+      return r;
+    }
+#line 462 "ts-src/config/config.ts"
+    return config_check_value(s, k, json);
   }
   if (kind == config_kind_BOOL) {
     json_tok t = lx->tok;
     if (!json) {
       t = json_tok_ERROR;
       if (rt_bytes_equal(value, RT_LIT("true"))) {
-#line 436 "ts-src/config/config.ts"
+#line 468 "ts-src/config/config.ts"
         t = json_tok_TRUE;
       }
-#line 437 "ts-src/config/config.ts"
+#line 469 "ts-src/config/config.ts"
       if (rt_bytes_equal(value, RT_LIT("false"))) {
-#line 437 "ts-src/config/config.ts"
+#line 469 "ts-src/config/config.ts"
         t = json_tok_FALSE;
       }
     }
-#line 439 "ts-src/config/config.ts"
+#line 471 "ts-src/config/config.ts"
     if (t != json_tok_TRUE && t != json_tok_FALSE) {
-#line 439 "ts-src/config/config.ts"
+#line 471 "ts-src/config/config.ts"
       return config_type_err(s, k, RT_LIT("expected true or false"), json, value);
     }
-#line 440 "ts-src/config/config.ts"
+#line 472 "ts-src/config/config.ts"
     config_gen_set_bool(c, k, t == json_tok_TRUE);
     return config_err_OK;
   }
@@ -552,11 +565,11 @@ static config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value) 
     json_lexer_reset(lx, value);
     json_lexer_next(lx);
     if (lx->tok == json_tok_NUMBER && (lx->start != 0 || lx->end != value.len)) {
-#line 447 "ts-src/config/config.ts"
+#line 479 "ts-src/config/config.ts"
       lx->tok = json_tok_ERROR;
     }
   }
-#line 449 "ts-src/config/config.ts"
+#line 481 "ts-src/config/config.ts"
   bool is_int = kind == config_kind_INT;
   if (lx->tok != json_tok_NUMBER || (is_int && !lx->is_int)) {
     return config_type_err(s, k, is_int ? RT_LIT("expected an integer") : RT_LIT("expected a number"), json, value);
@@ -564,10 +577,10 @@ static config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value) 
   double v = config_json_number_value(lx->src, lx->start, lx->end);
   if (!((v >= config_gen_key_min(k)) && (v <= config_gen_key_max(k)))) {
     if (json) {
-#line 455 "ts-src/config/config.ts"
+#line 487 "ts-src/config/config.ts"
       config_loc_msg(lx->start);
     }
-#line 456 "ts-src/config/config.ts"
+#line 488 "ts-src/config/config.ts"
     config_path_msg(s, k);
     config_msg_quote(rt_subarray(lx->src, lx->start, lx->end));
     config_msg_lit(RT_LIT(" is out of range "));
@@ -575,27 +588,259 @@ static config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value) 
     return config_err_RANGE;
   }
   if (is_int) {
-#line 462 "ts-src/config/config.ts"
+#line 494 "ts-src/config/config.ts"
     config_gen_set_int(c, k, rt_f64_to_i32(v));
   } else {
-#line 463 "ts-src/config/config.ts"
+#line 495 "ts-src/config/config.ts"
     config_gen_set_f64(c, k, v);
   }
-#line 464 "ts-src/config/config.ts"
+#line 496 "ts-src/config/config.ts"
+  return config_err_OK;
+}
+
+// ---- values that parse but cannot work ----
+/** "[file:l:c: ]section.key: " for a value just read. */
+#line 502 "ts-src/config/config.ts"
+static void config_value_msg(int32_t s, int32_t k, bool json) {
+  if (json) {
+#line 503 "ts-src/config/config.ts"
+    config_loc_msg(config_st.lx.start);
+  }
+#line 504 "ts-src/config/config.ts"
+  config_path_msg(s, k);
+}
+
+/** The bytes of string key `k` of section `s` of `cfg` as stored in its arena
+ *  (not through the string field: under Node that would be decoded text,
+ *  in which bytes that are not UTF-8 are already replaced). */
+static rt_bytes config_stored(mgos_config *cfg, int32_t s, int32_t k) {
+  uint32_t off = rt_get_u32(cfg->offs, config_gen_STR_SLOT_COUNT, config_slot_index(s, config_gen_key_str_slot(k)));
+  if (off == 0) {
+#line 512 "ts-src/config/config.ts"
+    return config_optBytes(config_gen_get_str(config_section_of(cfg, s), k));
+  }
+#line 513 "ts-src/config/config.ts"
+  uint32_t start = off - 1u;
+  uint32_t end = start;
+  while (end < CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE && (rt_get_u8(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE, end) != 0)) {
+#line 515 "ts-src/config/config.ts"
+    end++;
+  }
+#line 516 "ts-src/config/config.ts"
+  return rt_subarray(RT_BYTES(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE), start, end);
+}
+
+/** Checks string key `k` of section `s` of the scratch copy, just stored. */
+static config_err config_check_value(int32_t s, int32_t k, bool json) {
+  rt_bytes name = rt_str_bytes(config_gen_key_name(k));
+  rt_bytes v = config_stored(&config_scratch, s, k);
+  if (rt_bytes_equal(name, RT_LIT("server"))) {
+#line 523 "ts-src/config/config.ts"
+    return config_check_server(s, k, json, v);
+  }
+#line 524 "ts-src/config/config.ts"
+  if (rt_bytes_equal(name, RT_LIT("will_topic"))) {
+    if (v.len == 0 || topic_validTopicName(v)) {
+#line 525 "ts-src/config/config.ts"
+      return config_err_OK;
+    }
+#line 526 "ts-src/config/config.ts"
+    config_value_msg(s, k, json);
+    bool wild = false;
+    for (uint32_t i = 0; i < v.len; i++) {
+      if ((rt_bytes_get(v, i) == 0x2b) || (rt_bytes_get(v, i) == 0x23)) {
+#line 529 "ts-src/config/config.ts"
+        wild = true;
+      }
+    }
+#line 531 "ts-src/config/config.ts"
+    if (wild) {
+      config_msg_lit(RT_LIT("\""));
+      config_msg_quote(v);
+      config_msg_lit(RT_LIT("\" contains a wildcard (+ or #): a will is published to one topic"));
+    } else {
+      config_msg_lit(RT_LIT("not a valid topic name (UTF-8, at most 65535 bytes)"));
+    }
+    return config_err_INVALID;
+  }
+  if (rt_bytes_equal(name, RT_LIT("client_id")) || rt_bytes_equal(name, RT_LIT("user"))) {
+    if (topic_validUtf8(v)) {
+#line 541 "ts-src/config/config.ts"
+      return config_err_OK;
+    }
+#line 542 "ts-src/config/config.ts"
+    config_value_msg(s, k, json);
+    config_msg_lit(RT_LIT("not valid UTF-8 (MQTT strings must be)"));
+    return config_err_INVALID;
+  }
+  return config_err_OK;
+}
+
+/**
+ * A server address: `host`, `host:port`, `[v6]` or `[v6]:port` (a bare IPv6
+ * address with more than one ':' has no port), the host at most MAX_HOST_LEN
+ * bytes, the port 1..65535 in decimal. The connection splits it the same way
+ * (mgos/conn.ts parseServer).
+ */
+static config_err config_check_server(int32_t s, int32_t k, bool json, rt_bytes v) {
+  if (v.len == 0) {
+#line 556 "ts-src/config/config.ts"
+    return config_err_OK;
+  }
+#line 557 "ts-src/config/config.ts"
+  uint32_t hostStart = 0;
+  uint32_t hostEnd = v.len;
+  // Where the port starts; v.length + 1 when there is none.
+  uint32_t portStart = v.len + 1u;
+  if (rt_bytes_get(v, 0) == 0x5b) {
+    uint32_t close = 0;
+    for (uint32_t i = 1; i < v.len && close == 0; i++) {
+      if (rt_bytes_get(v, i) == 0x5d) {
+#line 564 "ts-src/config/config.ts"
+        close = i;
+      }
+    }
+#line 566 "ts-src/config/config.ts"
+    if (close == 0 || ((((int64_t)close + 1) < v.len) && (rt_bytes_get(v, rt_idx_add(close, 1)) != 0x3a))) {
+      config_value_msg(s, k, json);
+      config_msg_lit(RT_LIT("\""));
+      config_msg_quote(v);
+      config_msg_lit(RT_LIT("\": expected [IPv6 address] or [IPv6 address]:port"));
+      return config_err_INVALID;
+    }
+    hostStart = 1;
+    hostEnd = close;
+    if (((int64_t)close + 1) < v.len) {
+#line 575 "ts-src/config/config.ts"
+      portStart = close + 2u;
+    }
+#line 576 "ts-src/config/config.ts"
+  } else {
+    uint32_t colons = 0;
+    uint32_t last = 0;
+    for (uint32_t i = 0; i < v.len; i++) {
+      if (rt_bytes_get(v, i) == 0x3a) {
+        colons++;
+        last = i;
+      }
+    }
+    if (colons == 1) {
+      hostEnd = last;
+      portStart = last + 1u;
+    }
+  }
+  if (hostEnd == hostStart) {
+    config_value_msg(s, k, json);
+    config_msg_lit(RT_LIT("\""));
+    config_msg_quote(v);
+    config_msg_lit(RT_LIT("\" has no host name"));
+    return config_err_INVALID;
+  }
+  if ((hostEnd - hostStart) > CONFIG_MGOS_MQTT_MAX_HOST_LEN) {
+    config_value_msg(s, k, json);
+    config_msg_lit(RT_LIT("the host name is "));
+    config_msg_u32(hostEnd - hostStart);
+    config_msg_lit(RT_LIT(" bytes, longer than MGOS_MQTT_MAX_HOST_LEN ("));
+    config_msg_u32(CONFIG_MGOS_MQTT_MAX_HOST_LEN);
+    config_msg_lit(RT_LIT(")"));
+    return config_err_INVALID;
+  }
+  if (portStart > v.len) {
+#line 606 "ts-src/config/config.ts"
+    return config_err_OK;
+  }
+#line 607 "ts-src/config/config.ts"
+  rt_bytes p = rt_subarray(v, portStart, UINT32_MAX);
+  if (p.len == 0) {
+    config_value_msg(s, k, json);
+    config_msg_lit(RT_LIT("\""));
+    config_msg_quote(v);
+    config_msg_lit(RT_LIT("\" has no port after ':'"));
+    return config_err_INVALID;
+  }
+  uint32_t port = 0;
+  for (uint32_t i = 0; i < p.len; i++) {
+    uint8_t d = rt_bytes_get(p, i);
+    if (d < 0x30 || d > 0x39) {
+      config_value_msg(s, k, json);
+      config_msg_lit(RT_LIT("port \""));
+      config_msg_quote(p);
+      config_msg_lit(RT_LIT("\" is not a number"));
+      return config_err_INVALID;
+    }
+    if (port <= 65535) {
+#line 625 "ts-src/config/config.ts"
+      port = (port * 10u) + (uint32_t)(d - 0x30);
+    }
+  }
+#line 627 "ts-src/config/config.ts"
+  if (port == 0 || port > 65535) {
+    config_value_msg(s, k, json);
+    config_msg_lit(RT_LIT("port "));
+    config_msg_quote(p);
+    config_msg_lit(RT_LIT(" is out of range 1..65535"));
+    return config_err_RANGE;
+  }
+  return config_err_OK;
+}
+
+/** The bytes of a config string; null (not set) is empty. */
+static rt_bytes config_optBytes(const char *v) {
+  return (v == NULL) ? RT_NOBYTES : rt_str_bytes(v);
+}
+
+/** Keys of one section that contradict each other, on the whole result of a change. */
+static config_err config_check_section(mgos_config *cfg, int32_t s) {
+  mgos_config_mqtt *c = config_section_of(cfg, s);
+  const char *sec = config_gen_section_name(s);
+  if (c->enable && (config_optBytes(c->server).len == 0)) {
+    config_msg_str(sec);
+    config_msg_lit(RT_LIT(".server: not set, but "));
+    config_msg_str(sec);
+    config_msg_lit(RT_LIT(".enable is true"));
+    return config_err_INVALID;
+  }
+  if ((config_optBytes(c->pass).len > 0) && (config_optBytes(c->user).len == 0)) {
+    config_msg_str(sec);
+    config_msg_lit(RT_LIT(".pass: set without "));
+    config_msg_str(sec);
+    config_msg_lit(RT_LIT(".user (MQTT 3.1.1 3.1.2.9: a password needs a user name)"));
+    return config_err_INVALID;
+  }
+  if (c->reconnect_timeout_max < c->reconnect_timeout_min) {
+    config_msg_str(sec);
+    config_msg_lit(RT_LIT(".reconnect_timeout_max: below "));
+    config_msg_str(sec);
+    config_msg_lit(RT_LIT(".reconnect_timeout_min"));
+    return config_err_INVALID;
+  }
   return config_err_OK;
 }
 
 // ---- whole files ----
-/** Starts a change: the scratch copy becomes the live configuration. */
-#line 470 "ts-src/config/config.ts"
+/** Starts a change: the scratch copy becomes the live configuration (in a batch it already holds the batch's changes). */
+#line 673 "ts-src/config/config.ts"
 static void config_begin(void) {
-  config_scratch = *config_live();
-  config_rebind(&config_scratch);
+  if (!config_st.batch) {
+    config_scratch = *config_live();
+    config_rebind(&config_scratch);
+  }
   config_msg_clear();
 }
 
-/** Ends a change: `r` OK makes the scratch copy live; anything else drops it. */
-static config_err config_finish(config_err r) {
+/** The scratch copy becomes live (when `whole`: only if its sections are consistent). */
+static config_err config_commit_scratch(bool whole) {
+  config_err r = config_err_OK;
+  if (whole) {
+#line 684 "ts-src/config/config.ts"
+    r = config_check_section(&config_scratch, 0);
+  }
+#line 685 "ts-src/config/config.ts"
+  if (whole && r == config_err_OK) {
+#line 685 "ts-src/config/config.ts"
+    r = config_check_section(&config_scratch, 1);
+  }
+#line 686 "ts-src/config/config.ts"
   if (r == config_err_OK) {
     config_compact(&config_scratch);
     config_live_cfg = config_scratch;
@@ -603,6 +848,53 @@ static config_err config_finish(config_err r) {
     config_msg_clear();
     config_st.generation++;
   }
+  return r;
+}
+
+/** Ends a change: `r` OK makes the scratch copy live (in a batch: at commit); anything else drops it.
+ *  `whole`: check the keys that depend on each other (a load; not a single set). */
+static config_err config_finish(config_err r, bool whole) {
+  config_err res = r;
+  if (config_st.batch) {
+    if (res != config_err_OK) {
+#line 701 "ts-src/config/config.ts"
+      config_st.batch_failed = true;
+    }
+#line 702 "ts-src/config/config.ts"
+  } else if (res == config_err_OK) {
+    res = config_commit_scratch(whole);
+  }
+  config_st.last = res;
+  return res;
+}
+
+/**
+ * Starts a batch: the loads and sets until commit() are one change, checked
+ * as a whole (keys that depend on each other may come in any order) and
+ * applied only if all of them are good.
+ */
+void config_batch_begin(void) {
+  config_st.batch = false;
+  config_begin();
+  config_st.batch = true;
+  config_st.batch_failed = false;
+}
+
+/** Ends a batch: applies it, or returns why not (the first failure; the previous config stays). */
+config_err config_batch_commit(void) {
+  if (!config_st.batch) {
+#line 723 "ts-src/config/config.ts"
+    return config_st.last;
+  }
+#line 724 "ts-src/config/config.ts"
+  config_st.batch = false;
+  if (config_st.batch_failed) {
+#line 725 "ts-src/config/config.ts"
+    return config_st.last;
+  }
+#line 726 "ts-src/config/config.ts"
+  config_msg_clear();
+  config_err r = config_commit_scratch(true);
   config_st.last = r;
   return r;
 }
@@ -612,16 +904,16 @@ static config_err config_parse_section(int32_t s) {
   json_lexer *lx = &config_st.lx;
   json_tok t = json_lexer_next(lx);
   if (t == json_tok_RBRACE) {
-#line 493 "ts-src/config/config.ts"
+#line 736 "ts-src/config/config.ts"
     return config_err_OK;
   }
-#line 494 "ts-src/config/config.ts"
+#line 737 "ts-src/config/config.ts"
   for (; ; ) {
     if (t != json_tok_STRING) {
-#line 495 "ts-src/config/config.ts"
+#line 738 "ts-src/config/config.ts"
       return config_expected(RT_LIT("a key"));
     }
-#line 496 "ts-src/config/config.ts"
+#line 739 "ts-src/config/config.ts"
     int32_t k = config_gen_key_find(config_take_key());
     if (k < 0) {
       config_loc_msg(lx->start);
@@ -632,50 +924,50 @@ static config_err config_parse_section(int32_t s) {
       return config_err_UNKNOWN_KEY;
     }
     if (json_lexer_next(lx) != json_tok_COLON) {
-#line 505 "ts-src/config/config.ts"
+#line 748 "ts-src/config/config.ts"
       return config_expected(RT_LIT("':'"));
     }
-#line 506 "ts-src/config/config.ts"
+#line 749 "ts-src/config/config.ts"
     json_lexer_next(lx);
     config_err r = config_apply(s, k, true, RT_NOBYTES);
     if (r != config_err_OK) {
-#line 508 "ts-src/config/config.ts"
+#line 751 "ts-src/config/config.ts"
       return r;
     }
-#line 509 "ts-src/config/config.ts"
+#line 752 "ts-src/config/config.ts"
     t = json_lexer_next(lx);
     if (t == json_tok_RBRACE) {
-#line 510 "ts-src/config/config.ts"
+#line 753 "ts-src/config/config.ts"
       return config_err_OK;
     }
-#line 511 "ts-src/config/config.ts"
+#line 754 "ts-src/config/config.ts"
     if (t != json_tok_COMMA) {
-#line 511 "ts-src/config/config.ts"
+#line 754 "ts-src/config/config.ts"
       return config_expected(RT_LIT("',' or '}'"));
     }
-#line 512 "ts-src/config/config.ts"
+#line 755 "ts-src/config/config.ts"
     t = json_lexer_next(lx);
   }
   return (config_err)0; /* not reached */
 }
 
-#line 516 "ts-src/config/config.ts"
+#line 759 "ts-src/config/config.ts"
 static config_err config_parse(rt_bytes data) {
   json_lexer *lx = &config_st.lx;
   json_lexer_reset(lx, data);
   if (json_lexer_next(lx) != json_tok_LBRACE) {
-#line 519 "ts-src/config/config.ts"
+#line 762 "ts-src/config/config.ts"
     return config_expected(RT_LIT("'{'"));
   }
-#line 520 "ts-src/config/config.ts"
+#line 763 "ts-src/config/config.ts"
   json_tok t = json_lexer_next(lx);
   if (t != json_tok_RBRACE) {
     for (; ; ) {
       if (t != json_tok_STRING) {
-#line 523 "ts-src/config/config.ts"
+#line 766 "ts-src/config/config.ts"
         return config_expected(RT_LIT("a section name"));
       }
-#line 524 "ts-src/config/config.ts"
+#line 767 "ts-src/config/config.ts"
       int32_t s = config_gen_section_find(config_take_key());
       if (s < 0) {
         config_loc_msg(lx->start);
@@ -684,16 +976,16 @@ static config_err config_parse(rt_bytes data) {
         return config_err_UNKNOWN_SECTION;
       }
       if (json_lexer_next(lx) != json_tok_COLON) {
-#line 531 "ts-src/config/config.ts"
+#line 774 "ts-src/config/config.ts"
         return config_expected(RT_LIT("':'"));
       }
-#line 532 "ts-src/config/config.ts"
+#line 775 "ts-src/config/config.ts"
       if (json_lexer_next(lx) != json_tok_LBRACE) {
         if (lx->tok == json_tok_ERROR) {
-#line 533 "ts-src/config/config.ts"
+#line 776 "ts-src/config/config.ts"
           return config_lex_fail();
         }
-#line 534 "ts-src/config/config.ts"
+#line 777 "ts-src/config/config.ts"
         config_loc_msg(lx->start);
         config_msg_str(config_gen_section_name(s));
         config_msg_lit(RT_LIT(": expected an object, got "));
@@ -702,29 +994,29 @@ static config_err config_parse(rt_bytes data) {
       }
       config_err r = config_parse_section(s);
       if (r != config_err_OK) {
-#line 541 "ts-src/config/config.ts"
+#line 784 "ts-src/config/config.ts"
         return r;
       }
-#line 542 "ts-src/config/config.ts"
+#line 785 "ts-src/config/config.ts"
       t = json_lexer_next(lx);
       if (t == json_tok_RBRACE) {
-#line 543 "ts-src/config/config.ts"
+#line 786 "ts-src/config/config.ts"
         break;
       }
-#line 544 "ts-src/config/config.ts"
+#line 787 "ts-src/config/config.ts"
       if (t != json_tok_COMMA) {
-#line 544 "ts-src/config/config.ts"
+#line 787 "ts-src/config/config.ts"
         return config_expected(RT_LIT("',' or '}'"));
       }
-#line 545 "ts-src/config/config.ts"
+#line 788 "ts-src/config/config.ts"
       t = json_lexer_next(lx);
     }
   }
   if (json_lexer_next(lx) != json_tok_EOF) {
-#line 548 "ts-src/config/config.ts"
+#line 791 "ts-src/config/config.ts"
     return config_expected(RT_LIT("end of input"));
   }
-#line 549 "ts-src/config/config.ts"
+#line 792 "ts-src/config/config.ts"
   return config_err_OK;
 }
 
@@ -738,7 +1030,7 @@ config_err config_load(const char *name, rt_bytes data) {
   config_st.name = name;
   config_err r = config_parse(data);
   json_lexer_reset(&config_st.lx, RT_NOBYTES);
-  return config_finish(r);
+  return config_finish(r, true);
 }
 
 /** Sets one key from text, e.g. path "mqtt.server", value "host:1883". */
@@ -747,52 +1039,52 @@ config_err config_set(rt_bytes path, rt_bytes value) {
   int32_t dot = -1;
   for (uint32_t i = 0; i < path.len; i++) {
     if ((rt_bytes_get(path, i) == 0x2e) && dot < 0) {
-#line 570 "ts-src/config/config.ts"
+#line 813 "ts-src/config/config.ts"
       dot = rt_i32_of(i);
     }
   }
-#line 572 "ts-src/config/config.ts"
+#line 815 "ts-src/config/config.ts"
   if (dot < 0) {
     config_msg_quote(path);
     config_msg_lit(RT_LIT(": expected section.key"));
-    return config_finish(config_err_BAD_ARG);
+    return config_finish(config_err_BAD_ARG, false);
   }
   rt_bytes sec = rt_subarray(path, 0, (uint32_t)dot);
   int32_t s = config_gen_section_find(sec);
   if (s < 0) {
     config_msg_quote(sec);
     config_msg_lit(RT_LIT(": unknown section (expected mqtt or mqtt1)"));
-    return config_finish(config_err_UNKNOWN_SECTION);
+    return config_finish(config_err_UNKNOWN_SECTION, false);
   }
   int32_t k = config_gen_key_find(rt_subarray(path, (uint32_t)dot + 1u, UINT32_MAX));
   if (k < 0) {
     config_msg_quote(path);
     config_msg_lit(RT_LIT(": unknown key"));
-    return config_finish(config_err_UNKNOWN_KEY);
+    return config_finish(config_err_UNKNOWN_KEY, false);
   }
   config_err r = config_apply(s, k, false, value);
   json_lexer_reset(&config_st.lx, RT_NOBYTES);
-  return config_finish(r);
+  return config_finish(r, false);
 }
 
 /** Sets one key from a `section.key=value` argument (the host's --set). */
 config_err config_set_arg(rt_bytes arg) {
   for (uint32_t i = 0; i < arg.len; i++) {
     if (rt_bytes_get(arg, i) == 0x3d) {
-#line 598 "ts-src/config/config.ts"
+#line 841 "ts-src/config/config.ts"
       return config_set(rt_subarray(arg, 0, i), rt_subarray(arg, i + 1u, UINT32_MAX));
     }
   }
-#line 600 "ts-src/config/config.ts"
+#line 843 "ts-src/config/config.ts"
   config_begin();
   config_msg_quote(arg);
   config_msg_lit(RT_LIT(": expected section.key=value"));
-  return config_finish(config_err_BAD_ARG);
+  return config_finish(config_err_BAD_ARG, false);
 }
 
 // ---- C API for the host program and firmware ----
 /** Loads the JSON text `json` (file `name`); returns 0 (config_err.OK) or the error code. @api */
-#line 609 "ts-src/config/config.ts"
+#line 852 "ts-src/config/config.ts"
 int mgos_mqtt_config_load_json(const char *name, const char *json) {
   return config_load(name, rt_str_bytes(json));
 }
@@ -810,6 +1102,16 @@ const char *mgos_mqtt_config_error(void) {
 /** Counts successful loads, sets and resets: re-read copies of the config when it changes. @api */
 uint32_t mgos_mqtt_config_generation(void) {
   return config_generation();
+}
+
+/** Starts a batch of loads and sets that apply as one change (see mgos_mqtt_config_commit). @api */
+void mgos_mqtt_config_begin(void) {
+  config_batch_begin();
+}
+
+/** Applies the batch since mgos_mqtt_config_begin(): 0, or the error code (nothing applied; mgos_mqtt_config_error() says why). @api */
+int mgos_mqtt_config_commit(void) {
+  return config_batch_commit();
 }
 
 /** Back to the compiled-in defaults. @api */

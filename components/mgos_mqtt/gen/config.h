@@ -6,6 +6,7 @@
 #include "config_schema.h"
 #include "config_gen.h"
 #include "config_json.h"
+#include "topic.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -19,6 +20,16 @@ extern "C" {
  */
 #ifndef CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE
 #define CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE 512
+#endif
+
+/**
+ * Longest server host name, bytes (the connection's host buffer)
+ * @kconfig MGOS_MQTT_MAX_HOST_LEN
+ * @min 16
+ * @max 255
+ */
+#ifndef CONFIG_MGOS_MQTT_MAX_HOST_LEN
+#define CONFIG_MGOS_MQTT_MAX_HOST_LEN 128
 #endif
 
 /** Room for one error message (longer ones are cut). */
@@ -40,6 +51,7 @@ typedef uint8_t config_err;
 #define config_err_RANGE 5
 #define config_err_NO_SPACE 6
 #define config_err_BAD_ARG 7
+#define config_err_INVALID 8
 
 typedef struct mgos_config mgos_config;
 typedef struct config_state config_state;
@@ -74,6 +86,10 @@ struct config_state {
   config_err last;
   /** Successful changes so far (load, set, reset). */
   uint32_t generation;
+  /** Inside begin() ... commit(): changes gather in the scratch copy. */
+  bool batch;
+  /** A change of the current batch failed: commit() drops it all. */
+  bool batch_failed;
 };
 
 void config_state_init(config_state *self);
@@ -85,6 +101,8 @@ const char *config_error_msg(void);
 config_err config_last_error(void);
 uint32_t config_generation(void);
 uint32_t config_arena_used(void);
+void config_batch_begin(void);
+config_err config_batch_commit(void);
 config_err config_load(const char *name, rt_bytes data);
 config_err config_set(rt_bytes path, rt_bytes value);
 config_err config_set_arg(rt_bytes arg);
@@ -92,6 +110,8 @@ int mgos_mqtt_config_load_json(const char *name, const char *json);
 int mgos_mqtt_config_set(const char *arg);
 const char *mgos_mqtt_config_error(void);
 uint32_t mgos_mqtt_config_generation(void);
+void mgos_mqtt_config_begin(void);
+int mgos_mqtt_config_commit(void);
 void mgos_mqtt_config_reset(void);
 
 #ifdef __cplusplus

@@ -2,6 +2,7 @@
 #include "config_gen.h"
 
 static double config_gen_ms_to_s(int32_t ms);
+static const char *config_gen_not_empty(const char *v);
 
 /** Seconds from a whole number of milliseconds. */
 #line 136 "ts-src/config/config_gen.ts"
@@ -10,26 +11,31 @@ static double config_gen_ms_to_s(int32_t ms) {
   return x / 1000.0;
 }
 
+/** A string default: "" (Kconfig's "not set") is NULL, as in Mongoose OS. */
+static const char *config_gen_not_empty(const char *v) {
+  return (rt_str_bytes(v).len > 0) ? v : NULL;
+}
+
 /** Sets every key of section `s` to its default. */
 void config_gen_set_defaults(mgos_config_mqtt *c, int32_t s) {
   if (s == 0) {
     c->enable = CONFIG_MGOS_MQTT_ENABLE_VALUE != 0;
-    c->server = CONFIG_MGOS_MQTT_SERVER;
-    c->client_id = CONFIG_MGOS_MQTT_CLIENT_ID;
-    c->user = CONFIG_MGOS_MQTT_USER;
-    c->pass = CONFIG_MGOS_MQTT_PASS;
+    c->server = config_gen_not_empty(CONFIG_MGOS_MQTT_SERVER);
+    c->client_id = config_gen_not_empty(CONFIG_MGOS_MQTT_CLIENT_ID);
+    c->user = config_gen_not_empty(CONFIG_MGOS_MQTT_USER);
+    c->pass = config_gen_not_empty(CONFIG_MGOS_MQTT_PASS);
     c->reconnect_timeout_min = config_gen_ms_to_s(CONFIG_MGOS_MQTT_RECONNECT_TIMEOUT_MIN_MS);
     c->reconnect_timeout_max = config_gen_ms_to_s(CONFIG_MGOS_MQTT_RECONNECT_TIMEOUT_MAX_MS);
-    c->ssl_cert = CONFIG_MGOS_MQTT_SSL_CERT;
-    c->ssl_key = CONFIG_MGOS_MQTT_SSL_KEY;
-    c->ssl_ca_cert = CONFIG_MGOS_MQTT_SSL_CA_CERT;
-    c->ssl_cipher_suites = CONFIG_MGOS_MQTT_SSL_CIPHER_SUITES;
-    c->ssl_psk_identity = CONFIG_MGOS_MQTT_SSL_PSK_IDENTITY;
-    c->ssl_psk_key = CONFIG_MGOS_MQTT_SSL_PSK_KEY;
+    c->ssl_cert = config_gen_not_empty(CONFIG_MGOS_MQTT_SSL_CERT);
+    c->ssl_key = config_gen_not_empty(CONFIG_MGOS_MQTT_SSL_KEY);
+    c->ssl_ca_cert = config_gen_not_empty(CONFIG_MGOS_MQTT_SSL_CA_CERT);
+    c->ssl_cipher_suites = config_gen_not_empty(CONFIG_MGOS_MQTT_SSL_CIPHER_SUITES);
+    c->ssl_psk_identity = config_gen_not_empty(CONFIG_MGOS_MQTT_SSL_PSK_IDENTITY);
+    c->ssl_psk_key = config_gen_not_empty(CONFIG_MGOS_MQTT_SSL_PSK_KEY);
     c->clean_session = CONFIG_MGOS_MQTT_CLEAN_SESSION_VALUE != 0;
     c->keep_alive = CONFIG_MGOS_MQTT_KEEP_ALIVE;
-    c->will_topic = CONFIG_MGOS_MQTT_WILL_TOPIC;
-    c->will_message = CONFIG_MGOS_MQTT_WILL_MESSAGE;
+    c->will_topic = config_gen_not_empty(CONFIG_MGOS_MQTT_WILL_TOPIC);
+    c->will_message = config_gen_not_empty(CONFIG_MGOS_MQTT_WILL_MESSAGE);
     c->will_retain = CONFIG_MGOS_MQTT_WILL_RETAIN_VALUE != 0;
     c->max_qos = CONFIG_MGOS_MQTT_MAX_QOS;
     c->recv_mbuf_limit = CONFIG_MGOS_MQTT_RECV_MBUF_LIMIT;
@@ -38,25 +44,25 @@ void config_gen_set_defaults(mgos_config_mqtt *c, int32_t s) {
     c->max_queue_length = CONFIG_MGOS_MQTT_MAX_QUEUE_LENGTH;
     c->debug_use_log_level = CONFIG_MGOS_MQTT_DEBUG_USE_LOG_LEVEL_VALUE != 0;
     c->ws_enable = CONFIG_MGOS_MQTT_WS_ENABLE_VALUE != 0;
-    c->ws_path = CONFIG_MGOS_MQTT_WS_PATH;
+    c->ws_path = config_gen_not_empty(CONFIG_MGOS_MQTT_WS_PATH);
   } else {
     c->enable = CONFIG_MGOS_MQTT1_ENABLE_VALUE != 0;
-    c->server = CONFIG_MGOS_MQTT1_SERVER;
-    c->client_id = CONFIG_MGOS_MQTT1_CLIENT_ID;
-    c->user = CONFIG_MGOS_MQTT1_USER;
-    c->pass = CONFIG_MGOS_MQTT1_PASS;
+    c->server = config_gen_not_empty(CONFIG_MGOS_MQTT1_SERVER);
+    c->client_id = config_gen_not_empty(CONFIG_MGOS_MQTT1_CLIENT_ID);
+    c->user = config_gen_not_empty(CONFIG_MGOS_MQTT1_USER);
+    c->pass = config_gen_not_empty(CONFIG_MGOS_MQTT1_PASS);
     c->reconnect_timeout_min = config_gen_ms_to_s(CONFIG_MGOS_MQTT1_RECONNECT_TIMEOUT_MIN_MS);
     c->reconnect_timeout_max = config_gen_ms_to_s(CONFIG_MGOS_MQTT1_RECONNECT_TIMEOUT_MAX_MS);
-    c->ssl_cert = CONFIG_MGOS_MQTT1_SSL_CERT;
-    c->ssl_key = CONFIG_MGOS_MQTT1_SSL_KEY;
-    c->ssl_ca_cert = CONFIG_MGOS_MQTT1_SSL_CA_CERT;
-    c->ssl_cipher_suites = CONFIG_MGOS_MQTT1_SSL_CIPHER_SUITES;
-    c->ssl_psk_identity = CONFIG_MGOS_MQTT1_SSL_PSK_IDENTITY;
-    c->ssl_psk_key = CONFIG_MGOS_MQTT1_SSL_PSK_KEY;
+    c->ssl_cert = config_gen_not_empty(CONFIG_MGOS_MQTT1_SSL_CERT);
+    c->ssl_key = config_gen_not_empty(CONFIG_MGOS_MQTT1_SSL_KEY);
+    c->ssl_ca_cert = config_gen_not_empty(CONFIG_MGOS_MQTT1_SSL_CA_CERT);
+    c->ssl_cipher_suites = config_gen_not_empty(CONFIG_MGOS_MQTT1_SSL_CIPHER_SUITES);
+    c->ssl_psk_identity = config_gen_not_empty(CONFIG_MGOS_MQTT1_SSL_PSK_IDENTITY);
+    c->ssl_psk_key = config_gen_not_empty(CONFIG_MGOS_MQTT1_SSL_PSK_KEY);
     c->clean_session = CONFIG_MGOS_MQTT1_CLEAN_SESSION_VALUE != 0;
     c->keep_alive = CONFIG_MGOS_MQTT1_KEEP_ALIVE;
-    c->will_topic = CONFIG_MGOS_MQTT1_WILL_TOPIC;
-    c->will_message = CONFIG_MGOS_MQTT1_WILL_MESSAGE;
+    c->will_topic = config_gen_not_empty(CONFIG_MGOS_MQTT1_WILL_TOPIC);
+    c->will_message = config_gen_not_empty(CONFIG_MGOS_MQTT1_WILL_MESSAGE);
     c->will_retain = CONFIG_MGOS_MQTT1_WILL_RETAIN_VALUE != 0;
     c->max_qos = CONFIG_MGOS_MQTT1_MAX_QOS;
     c->recv_mbuf_limit = CONFIG_MGOS_MQTT1_RECV_MBUF_LIMIT;
@@ -65,22 +71,22 @@ void config_gen_set_defaults(mgos_config_mqtt *c, int32_t s) {
     c->max_queue_length = CONFIG_MGOS_MQTT1_MAX_QUEUE_LENGTH;
     c->debug_use_log_level = CONFIG_MGOS_MQTT1_DEBUG_USE_LOG_LEVEL_VALUE != 0;
     c->ws_enable = CONFIG_MGOS_MQTT1_WS_ENABLE_VALUE != 0;
-    c->ws_path = CONFIG_MGOS_MQTT1_WS_PATH;
+    c->ws_path = config_gen_not_empty(CONFIG_MGOS_MQTT1_WS_PATH);
   }
 }
 
 /** The section index of `name`, or -1. */
 int32_t config_gen_section_find(rt_bytes name) {
   if (rt_bytes_equal(name, RT_LIT("mqtt"))) {
-#line 202 "ts-src/config/config_gen.ts"
+#line 207 "ts-src/config/config_gen.ts"
     return 0;
   }
-#line 203 "ts-src/config/config_gen.ts"
+#line 208 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("mqtt1"))) {
-#line 203 "ts-src/config/config_gen.ts"
+#line 208 "ts-src/config/config_gen.ts"
     return 1;
   }
-#line 204 "ts-src/config/config_gen.ts"
+#line 209 "ts-src/config/config_gen.ts"
   return -1;
 }
 
@@ -88,12 +94,12 @@ int32_t config_gen_section_find(rt_bytes name) {
 const char *config_gen_section_name(int32_t s) {
   switch (s) {
   case 0: {
-#line 210 "ts-src/config/config_gen.ts"
+#line 215 "ts-src/config/config_gen.ts"
     return "mqtt";
   }
-#line 211 "ts-src/config/config_gen.ts"
+#line 216 "ts-src/config/config_gen.ts"
   default: {
-#line 211 "ts-src/config/config_gen.ts"
+#line 216 "ts-src/config/config_gen.ts"
     return "mqtt1";
   }
   }
@@ -101,138 +107,138 @@ const char *config_gen_section_name(int32_t s) {
 }
 
 /** The key index of `name`, or -1. */
-#line 216 "ts-src/config/config_gen.ts"
+#line 221 "ts-src/config/config_gen.ts"
 int32_t config_gen_key_find(rt_bytes name) {
   if (rt_bytes_equal(name, RT_LIT("enable"))) {
-#line 217 "ts-src/config/config_gen.ts"
+#line 222 "ts-src/config/config_gen.ts"
     return 0;
   }
-#line 218 "ts-src/config/config_gen.ts"
+#line 223 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("server"))) {
-#line 218 "ts-src/config/config_gen.ts"
+#line 223 "ts-src/config/config_gen.ts"
     return 1;
   }
-#line 219 "ts-src/config/config_gen.ts"
+#line 224 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("client_id"))) {
-#line 219 "ts-src/config/config_gen.ts"
+#line 224 "ts-src/config/config_gen.ts"
     return 2;
   }
-#line 220 "ts-src/config/config_gen.ts"
+#line 225 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("user"))) {
-#line 220 "ts-src/config/config_gen.ts"
+#line 225 "ts-src/config/config_gen.ts"
     return 3;
   }
-#line 221 "ts-src/config/config_gen.ts"
+#line 226 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("pass"))) {
-#line 221 "ts-src/config/config_gen.ts"
+#line 226 "ts-src/config/config_gen.ts"
     return 4;
   }
-#line 222 "ts-src/config/config_gen.ts"
+#line 227 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("reconnect_timeout_min"))) {
-#line 222 "ts-src/config/config_gen.ts"
+#line 227 "ts-src/config/config_gen.ts"
     return 5;
   }
-#line 223 "ts-src/config/config_gen.ts"
+#line 228 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("reconnect_timeout_max"))) {
-#line 223 "ts-src/config/config_gen.ts"
+#line 228 "ts-src/config/config_gen.ts"
     return 6;
   }
-#line 224 "ts-src/config/config_gen.ts"
+#line 229 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_cert"))) {
-#line 224 "ts-src/config/config_gen.ts"
+#line 229 "ts-src/config/config_gen.ts"
     return 7;
   }
-#line 225 "ts-src/config/config_gen.ts"
+#line 230 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_key"))) {
-#line 225 "ts-src/config/config_gen.ts"
+#line 230 "ts-src/config/config_gen.ts"
     return 8;
   }
-#line 226 "ts-src/config/config_gen.ts"
+#line 231 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_ca_cert"))) {
-#line 226 "ts-src/config/config_gen.ts"
+#line 231 "ts-src/config/config_gen.ts"
     return 9;
   }
-#line 227 "ts-src/config/config_gen.ts"
+#line 232 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_cipher_suites"))) {
-#line 227 "ts-src/config/config_gen.ts"
+#line 232 "ts-src/config/config_gen.ts"
     return 10;
   }
-#line 228 "ts-src/config/config_gen.ts"
+#line 233 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_psk_identity"))) {
-#line 228 "ts-src/config/config_gen.ts"
+#line 233 "ts-src/config/config_gen.ts"
     return 11;
   }
-#line 229 "ts-src/config/config_gen.ts"
+#line 234 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_psk_key"))) {
-#line 229 "ts-src/config/config_gen.ts"
+#line 234 "ts-src/config/config_gen.ts"
     return 12;
   }
-#line 230 "ts-src/config/config_gen.ts"
+#line 235 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("clean_session"))) {
-#line 230 "ts-src/config/config_gen.ts"
+#line 235 "ts-src/config/config_gen.ts"
     return 13;
   }
-#line 231 "ts-src/config/config_gen.ts"
+#line 236 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("keep_alive"))) {
-#line 231 "ts-src/config/config_gen.ts"
+#line 236 "ts-src/config/config_gen.ts"
     return 14;
   }
-#line 232 "ts-src/config/config_gen.ts"
+#line 237 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("will_topic"))) {
-#line 232 "ts-src/config/config_gen.ts"
+#line 237 "ts-src/config/config_gen.ts"
     return 15;
   }
-#line 233 "ts-src/config/config_gen.ts"
+#line 238 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("will_message"))) {
-#line 233 "ts-src/config/config_gen.ts"
+#line 238 "ts-src/config/config_gen.ts"
     return 16;
   }
-#line 234 "ts-src/config/config_gen.ts"
+#line 239 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("will_retain"))) {
-#line 234 "ts-src/config/config_gen.ts"
+#line 239 "ts-src/config/config_gen.ts"
     return 17;
   }
-#line 235 "ts-src/config/config_gen.ts"
+#line 240 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("max_qos"))) {
-#line 235 "ts-src/config/config_gen.ts"
+#line 240 "ts-src/config/config_gen.ts"
     return 18;
   }
-#line 236 "ts-src/config/config_gen.ts"
+#line 241 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("recv_mbuf_limit"))) {
-#line 236 "ts-src/config/config_gen.ts"
+#line 241 "ts-src/config/config_gen.ts"
     return 19;
   }
-#line 237 "ts-src/config/config_gen.ts"
+#line 242 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("require_time"))) {
-#line 237 "ts-src/config/config_gen.ts"
+#line 242 "ts-src/config/config_gen.ts"
     return 20;
   }
-#line 238 "ts-src/config/config_gen.ts"
+#line 243 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("cloud_events"))) {
-#line 238 "ts-src/config/config_gen.ts"
+#line 243 "ts-src/config/config_gen.ts"
     return 21;
   }
-#line 239 "ts-src/config/config_gen.ts"
+#line 244 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("max_queue_length"))) {
-#line 239 "ts-src/config/config_gen.ts"
+#line 244 "ts-src/config/config_gen.ts"
     return 22;
   }
-#line 240 "ts-src/config/config_gen.ts"
+#line 245 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("debug_use_log_level"))) {
-#line 240 "ts-src/config/config_gen.ts"
+#line 245 "ts-src/config/config_gen.ts"
     return 23;
   }
-#line 241 "ts-src/config/config_gen.ts"
+#line 246 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ws_enable"))) {
-#line 241 "ts-src/config/config_gen.ts"
+#line 246 "ts-src/config/config_gen.ts"
     return 24;
   }
-#line 242 "ts-src/config/config_gen.ts"
+#line 247 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ws_path"))) {
-#line 242 "ts-src/config/config_gen.ts"
+#line 247 "ts-src/config/config_gen.ts"
     return 25;
   }
-#line 243 "ts-src/config/config_gen.ts"
+#line 248 "ts-src/config/config_gen.ts"
   return -1;
 }
 
@@ -240,137 +246,137 @@ int32_t config_gen_key_find(rt_bytes name) {
 const char *config_gen_key_name(int32_t k) {
   switch (k) {
   case 0: {
-#line 249 "ts-src/config/config_gen.ts"
+#line 254 "ts-src/config/config_gen.ts"
     return "enable";
   }
-#line 250 "ts-src/config/config_gen.ts"
+#line 255 "ts-src/config/config_gen.ts"
   case 1: {
-#line 250 "ts-src/config/config_gen.ts"
+#line 255 "ts-src/config/config_gen.ts"
     return "server";
   }
-#line 251 "ts-src/config/config_gen.ts"
+#line 256 "ts-src/config/config_gen.ts"
   case 2: {
-#line 251 "ts-src/config/config_gen.ts"
+#line 256 "ts-src/config/config_gen.ts"
     return "client_id";
   }
-#line 252 "ts-src/config/config_gen.ts"
+#line 257 "ts-src/config/config_gen.ts"
   case 3: {
-#line 252 "ts-src/config/config_gen.ts"
+#line 257 "ts-src/config/config_gen.ts"
     return "user";
   }
-#line 253 "ts-src/config/config_gen.ts"
+#line 258 "ts-src/config/config_gen.ts"
   case 4: {
-#line 253 "ts-src/config/config_gen.ts"
+#line 258 "ts-src/config/config_gen.ts"
     return "pass";
   }
-#line 254 "ts-src/config/config_gen.ts"
+#line 259 "ts-src/config/config_gen.ts"
   case 5: {
-#line 254 "ts-src/config/config_gen.ts"
+#line 259 "ts-src/config/config_gen.ts"
     return "reconnect_timeout_min";
   }
-#line 255 "ts-src/config/config_gen.ts"
+#line 260 "ts-src/config/config_gen.ts"
   case 6: {
-#line 255 "ts-src/config/config_gen.ts"
+#line 260 "ts-src/config/config_gen.ts"
     return "reconnect_timeout_max";
   }
-#line 256 "ts-src/config/config_gen.ts"
+#line 261 "ts-src/config/config_gen.ts"
   case 7: {
-#line 256 "ts-src/config/config_gen.ts"
+#line 261 "ts-src/config/config_gen.ts"
     return "ssl_cert";
   }
-#line 257 "ts-src/config/config_gen.ts"
+#line 262 "ts-src/config/config_gen.ts"
   case 8: {
-#line 257 "ts-src/config/config_gen.ts"
+#line 262 "ts-src/config/config_gen.ts"
     return "ssl_key";
   }
-#line 258 "ts-src/config/config_gen.ts"
+#line 263 "ts-src/config/config_gen.ts"
   case 9: {
-#line 258 "ts-src/config/config_gen.ts"
+#line 263 "ts-src/config/config_gen.ts"
     return "ssl_ca_cert";
   }
-#line 259 "ts-src/config/config_gen.ts"
+#line 264 "ts-src/config/config_gen.ts"
   case 10: {
-#line 259 "ts-src/config/config_gen.ts"
+#line 264 "ts-src/config/config_gen.ts"
     return "ssl_cipher_suites";
   }
-#line 260 "ts-src/config/config_gen.ts"
+#line 265 "ts-src/config/config_gen.ts"
   case 11: {
-#line 260 "ts-src/config/config_gen.ts"
+#line 265 "ts-src/config/config_gen.ts"
     return "ssl_psk_identity";
   }
-#line 261 "ts-src/config/config_gen.ts"
+#line 266 "ts-src/config/config_gen.ts"
   case 12: {
-#line 261 "ts-src/config/config_gen.ts"
+#line 266 "ts-src/config/config_gen.ts"
     return "ssl_psk_key";
   }
-#line 262 "ts-src/config/config_gen.ts"
+#line 267 "ts-src/config/config_gen.ts"
   case 13: {
-#line 262 "ts-src/config/config_gen.ts"
+#line 267 "ts-src/config/config_gen.ts"
     return "clean_session";
   }
-#line 263 "ts-src/config/config_gen.ts"
+#line 268 "ts-src/config/config_gen.ts"
   case 14: {
-#line 263 "ts-src/config/config_gen.ts"
+#line 268 "ts-src/config/config_gen.ts"
     return "keep_alive";
   }
-#line 264 "ts-src/config/config_gen.ts"
+#line 269 "ts-src/config/config_gen.ts"
   case 15: {
-#line 264 "ts-src/config/config_gen.ts"
+#line 269 "ts-src/config/config_gen.ts"
     return "will_topic";
   }
-#line 265 "ts-src/config/config_gen.ts"
+#line 270 "ts-src/config/config_gen.ts"
   case 16: {
-#line 265 "ts-src/config/config_gen.ts"
+#line 270 "ts-src/config/config_gen.ts"
     return "will_message";
   }
-#line 266 "ts-src/config/config_gen.ts"
+#line 271 "ts-src/config/config_gen.ts"
   case 17: {
-#line 266 "ts-src/config/config_gen.ts"
+#line 271 "ts-src/config/config_gen.ts"
     return "will_retain";
   }
-#line 267 "ts-src/config/config_gen.ts"
+#line 272 "ts-src/config/config_gen.ts"
   case 18: {
-#line 267 "ts-src/config/config_gen.ts"
+#line 272 "ts-src/config/config_gen.ts"
     return "max_qos";
   }
-#line 268 "ts-src/config/config_gen.ts"
+#line 273 "ts-src/config/config_gen.ts"
   case 19: {
-#line 268 "ts-src/config/config_gen.ts"
+#line 273 "ts-src/config/config_gen.ts"
     return "recv_mbuf_limit";
   }
-#line 269 "ts-src/config/config_gen.ts"
+#line 274 "ts-src/config/config_gen.ts"
   case 20: {
-#line 269 "ts-src/config/config_gen.ts"
+#line 274 "ts-src/config/config_gen.ts"
     return "require_time";
   }
-#line 270 "ts-src/config/config_gen.ts"
+#line 275 "ts-src/config/config_gen.ts"
   case 21: {
-#line 270 "ts-src/config/config_gen.ts"
+#line 275 "ts-src/config/config_gen.ts"
     return "cloud_events";
   }
-#line 271 "ts-src/config/config_gen.ts"
+#line 276 "ts-src/config/config_gen.ts"
   case 22: {
-#line 271 "ts-src/config/config_gen.ts"
+#line 276 "ts-src/config/config_gen.ts"
     return "max_queue_length";
   }
-#line 272 "ts-src/config/config_gen.ts"
+#line 277 "ts-src/config/config_gen.ts"
   case 23: {
-#line 272 "ts-src/config/config_gen.ts"
+#line 277 "ts-src/config/config_gen.ts"
     return "debug_use_log_level";
   }
-#line 273 "ts-src/config/config_gen.ts"
+#line 278 "ts-src/config/config_gen.ts"
   case 24: {
-#line 273 "ts-src/config/config_gen.ts"
+#line 278 "ts-src/config/config_gen.ts"
     return "ws_enable";
   }
-#line 274 "ts-src/config/config_gen.ts"
+#line 279 "ts-src/config/config_gen.ts"
   case 25: {
-#line 274 "ts-src/config/config_gen.ts"
+#line 279 "ts-src/config/config_gen.ts"
     return "ws_path";
   }
-#line 275 "ts-src/config/config_gen.ts"
+#line 280 "ts-src/config/config_gen.ts"
   default: {
-#line 275 "ts-src/config/config_gen.ts"
+#line 280 "ts-src/config/config_gen.ts"
     return "";
   }
   }
@@ -378,106 +384,106 @@ const char *config_gen_key_name(int32_t k) {
 }
 
 /** The kind of key `k` (BOOL when out of range). */
-#line 280 "ts-src/config/config_gen.ts"
+#line 285 "ts-src/config/config_gen.ts"
 config_kind config_gen_key_kind(int32_t k) {
   switch (k) {
   case 1: {
-#line 282 "ts-src/config/config_gen.ts"
+#line 287 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
-#line 283 "ts-src/config/config_gen.ts"
+#line 288 "ts-src/config/config_gen.ts"
   case 2: {
-#line 283 "ts-src/config/config_gen.ts"
+#line 288 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
-#line 284 "ts-src/config/config_gen.ts"
+#line 289 "ts-src/config/config_gen.ts"
   case 3: {
-#line 284 "ts-src/config/config_gen.ts"
+#line 289 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
-#line 285 "ts-src/config/config_gen.ts"
+#line 290 "ts-src/config/config_gen.ts"
   case 4: {
-#line 285 "ts-src/config/config_gen.ts"
+#line 290 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
-#line 286 "ts-src/config/config_gen.ts"
+#line 291 "ts-src/config/config_gen.ts"
   case 5: {
-#line 286 "ts-src/config/config_gen.ts"
+#line 291 "ts-src/config/config_gen.ts"
     return config_kind_F64;
   }
-#line 287 "ts-src/config/config_gen.ts"
+#line 292 "ts-src/config/config_gen.ts"
   case 6: {
-#line 287 "ts-src/config/config_gen.ts"
+#line 292 "ts-src/config/config_gen.ts"
     return config_kind_F64;
   }
-#line 288 "ts-src/config/config_gen.ts"
+#line 293 "ts-src/config/config_gen.ts"
   case 7: {
-#line 288 "ts-src/config/config_gen.ts"
+#line 293 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
-#line 289 "ts-src/config/config_gen.ts"
+#line 294 "ts-src/config/config_gen.ts"
   case 8: {
-#line 289 "ts-src/config/config_gen.ts"
+#line 294 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
-#line 290 "ts-src/config/config_gen.ts"
+#line 295 "ts-src/config/config_gen.ts"
   case 9: {
-#line 290 "ts-src/config/config_gen.ts"
+#line 295 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
-#line 291 "ts-src/config/config_gen.ts"
+#line 296 "ts-src/config/config_gen.ts"
   case 10: {
-#line 291 "ts-src/config/config_gen.ts"
+#line 296 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
-#line 292 "ts-src/config/config_gen.ts"
+#line 297 "ts-src/config/config_gen.ts"
   case 11: {
-#line 292 "ts-src/config/config_gen.ts"
+#line 297 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
-#line 293 "ts-src/config/config_gen.ts"
+#line 298 "ts-src/config/config_gen.ts"
   case 12: {
-#line 293 "ts-src/config/config_gen.ts"
+#line 298 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
-#line 294 "ts-src/config/config_gen.ts"
+#line 299 "ts-src/config/config_gen.ts"
   case 14: {
-#line 294 "ts-src/config/config_gen.ts"
+#line 299 "ts-src/config/config_gen.ts"
     return config_kind_INT;
   }
-#line 295 "ts-src/config/config_gen.ts"
+#line 300 "ts-src/config/config_gen.ts"
   case 15: {
-#line 295 "ts-src/config/config_gen.ts"
+#line 300 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
-#line 296 "ts-src/config/config_gen.ts"
+#line 301 "ts-src/config/config_gen.ts"
   case 16: {
-#line 296 "ts-src/config/config_gen.ts"
+#line 301 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
-#line 297 "ts-src/config/config_gen.ts"
+#line 302 "ts-src/config/config_gen.ts"
   case 18: {
-#line 297 "ts-src/config/config_gen.ts"
+#line 302 "ts-src/config/config_gen.ts"
     return config_kind_INT;
   }
-#line 298 "ts-src/config/config_gen.ts"
+#line 303 "ts-src/config/config_gen.ts"
   case 19: {
-#line 298 "ts-src/config/config_gen.ts"
+#line 303 "ts-src/config/config_gen.ts"
     return config_kind_INT;
   }
-#line 299 "ts-src/config/config_gen.ts"
+#line 304 "ts-src/config/config_gen.ts"
   case 22: {
-#line 299 "ts-src/config/config_gen.ts"
+#line 304 "ts-src/config/config_gen.ts"
     return config_kind_INT;
   }
-#line 300 "ts-src/config/config_gen.ts"
+#line 305 "ts-src/config/config_gen.ts"
   case 25: {
-#line 300 "ts-src/config/config_gen.ts"
+#line 305 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
-#line 301 "ts-src/config/config_gen.ts"
+#line 306 "ts-src/config/config_gen.ts"
   default: {
-#line 301 "ts-src/config/config_gen.ts"
+#line 306 "ts-src/config/config_gen.ts"
     return config_kind_BOOL;
   }
   }
@@ -485,41 +491,41 @@ config_kind config_gen_key_kind(int32_t k) {
 }
 
 /** Smallest value of numeric key `k`. */
-#line 306 "ts-src/config/config_gen.ts"
+#line 311 "ts-src/config/config_gen.ts"
 double config_gen_key_min(int32_t k) {
   switch (k) {
   case 5: {
-#line 308 "ts-src/config/config_gen.ts"
+#line 313 "ts-src/config/config_gen.ts"
     return 0.001;
   }
-#line 309 "ts-src/config/config_gen.ts"
+#line 314 "ts-src/config/config_gen.ts"
   case 6: {
-#line 309 "ts-src/config/config_gen.ts"
+#line 314 "ts-src/config/config_gen.ts"
     return 0.001;
   }
-#line 310 "ts-src/config/config_gen.ts"
+#line 315 "ts-src/config/config_gen.ts"
   case 14: {
-#line 310 "ts-src/config/config_gen.ts"
+#line 315 "ts-src/config/config_gen.ts"
     return 0.0;
   }
-#line 311 "ts-src/config/config_gen.ts"
+#line 316 "ts-src/config/config_gen.ts"
   case 18: {
-#line 311 "ts-src/config/config_gen.ts"
+#line 316 "ts-src/config/config_gen.ts"
     return 0.0;
   }
-#line 312 "ts-src/config/config_gen.ts"
+#line 317 "ts-src/config/config_gen.ts"
   case 19: {
-#line 312 "ts-src/config/config_gen.ts"
+#line 317 "ts-src/config/config_gen.ts"
     return 0.0;
   }
-#line 313 "ts-src/config/config_gen.ts"
+#line 318 "ts-src/config/config_gen.ts"
   case 22: {
-#line 313 "ts-src/config/config_gen.ts"
+#line 318 "ts-src/config/config_gen.ts"
     return 0.0;
   }
-#line 314 "ts-src/config/config_gen.ts"
+#line 319 "ts-src/config/config_gen.ts"
   default: {
-#line 314 "ts-src/config/config_gen.ts"
+#line 319 "ts-src/config/config_gen.ts"
     return 0.0;
   }
   }
@@ -527,41 +533,41 @@ double config_gen_key_min(int32_t k) {
 }
 
 /** Largest value of numeric key `k`. */
-#line 319 "ts-src/config/config_gen.ts"
+#line 324 "ts-src/config/config_gen.ts"
 double config_gen_key_max(int32_t k) {
   switch (k) {
   case 5: {
-#line 321 "ts-src/config/config_gen.ts"
+#line 326 "ts-src/config/config_gen.ts"
     return 86400.0;
   }
-#line 322 "ts-src/config/config_gen.ts"
+#line 327 "ts-src/config/config_gen.ts"
   case 6: {
-#line 322 "ts-src/config/config_gen.ts"
+#line 327 "ts-src/config/config_gen.ts"
     return 86400.0;
   }
-#line 323 "ts-src/config/config_gen.ts"
+#line 328 "ts-src/config/config_gen.ts"
   case 14: {
-#line 323 "ts-src/config/config_gen.ts"
+#line 328 "ts-src/config/config_gen.ts"
     return 65535.0;
   }
-#line 324 "ts-src/config/config_gen.ts"
+#line 329 "ts-src/config/config_gen.ts"
   case 18: {
-#line 324 "ts-src/config/config_gen.ts"
+#line 329 "ts-src/config/config_gen.ts"
     return 2.0;
   }
-#line 325 "ts-src/config/config_gen.ts"
+#line 330 "ts-src/config/config_gen.ts"
   case 19: {
-#line 325 "ts-src/config/config_gen.ts"
+#line 330 "ts-src/config/config_gen.ts"
     return 2147483647.0;
   }
-#line 326 "ts-src/config/config_gen.ts"
+#line 331 "ts-src/config/config_gen.ts"
   case 22: {
-#line 326 "ts-src/config/config_gen.ts"
+#line 331 "ts-src/config/config_gen.ts"
     return 2147483647.0;
   }
-#line 327 "ts-src/config/config_gen.ts"
+#line 332 "ts-src/config/config_gen.ts"
   default: {
-#line 327 "ts-src/config/config_gen.ts"
+#line 332 "ts-src/config/config_gen.ts"
     return 0.0;
   }
   }
@@ -569,41 +575,41 @@ double config_gen_key_max(int32_t k) {
 }
 
 /** The range of numeric key `k` as written in the schema, for messages. */
-#line 332 "ts-src/config/config_gen.ts"
+#line 337 "ts-src/config/config_gen.ts"
 const char *config_gen_key_range(int32_t k) {
   switch (k) {
   case 5: {
-#line 334 "ts-src/config/config_gen.ts"
+#line 339 "ts-src/config/config_gen.ts"
     return "0.001..86400";
   }
-#line 335 "ts-src/config/config_gen.ts"
+#line 340 "ts-src/config/config_gen.ts"
   case 6: {
-#line 335 "ts-src/config/config_gen.ts"
+#line 340 "ts-src/config/config_gen.ts"
     return "0.001..86400";
   }
-#line 336 "ts-src/config/config_gen.ts"
+#line 341 "ts-src/config/config_gen.ts"
   case 14: {
-#line 336 "ts-src/config/config_gen.ts"
+#line 341 "ts-src/config/config_gen.ts"
     return "0..65535";
   }
-#line 337 "ts-src/config/config_gen.ts"
+#line 342 "ts-src/config/config_gen.ts"
   case 18: {
-#line 337 "ts-src/config/config_gen.ts"
+#line 342 "ts-src/config/config_gen.ts"
     return "0..2";
   }
-#line 338 "ts-src/config/config_gen.ts"
+#line 343 "ts-src/config/config_gen.ts"
   case 19: {
-#line 338 "ts-src/config/config_gen.ts"
+#line 343 "ts-src/config/config_gen.ts"
     return "0..2147483647";
   }
-#line 339 "ts-src/config/config_gen.ts"
+#line 344 "ts-src/config/config_gen.ts"
   case 22: {
-#line 339 "ts-src/config/config_gen.ts"
+#line 344 "ts-src/config/config_gen.ts"
     return "0..2147483647";
   }
-#line 340 "ts-src/config/config_gen.ts"
+#line 345 "ts-src/config/config_gen.ts"
   default: {
-#line 340 "ts-src/config/config_gen.ts"
+#line 345 "ts-src/config/config_gen.ts"
     return "";
   }
   }
@@ -611,76 +617,76 @@ const char *config_gen_key_range(int32_t k) {
 }
 
 /** The slot of string key `k` among the string keys (0..STR_KEY_COUNT-1), or -1. */
-#line 345 "ts-src/config/config_gen.ts"
+#line 350 "ts-src/config/config_gen.ts"
 int32_t config_gen_key_str_slot(int32_t k) {
   switch (k) {
   case 1: {
-#line 347 "ts-src/config/config_gen.ts"
+#line 352 "ts-src/config/config_gen.ts"
     return 0;
   }
-#line 348 "ts-src/config/config_gen.ts"
+#line 353 "ts-src/config/config_gen.ts"
   case 2: {
-#line 348 "ts-src/config/config_gen.ts"
+#line 353 "ts-src/config/config_gen.ts"
     return 1;
   }
-#line 349 "ts-src/config/config_gen.ts"
+#line 354 "ts-src/config/config_gen.ts"
   case 3: {
-#line 349 "ts-src/config/config_gen.ts"
+#line 354 "ts-src/config/config_gen.ts"
     return 2;
   }
-#line 350 "ts-src/config/config_gen.ts"
+#line 355 "ts-src/config/config_gen.ts"
   case 4: {
-#line 350 "ts-src/config/config_gen.ts"
+#line 355 "ts-src/config/config_gen.ts"
     return 3;
   }
-#line 351 "ts-src/config/config_gen.ts"
+#line 356 "ts-src/config/config_gen.ts"
   case 7: {
-#line 351 "ts-src/config/config_gen.ts"
+#line 356 "ts-src/config/config_gen.ts"
     return 4;
   }
-#line 352 "ts-src/config/config_gen.ts"
+#line 357 "ts-src/config/config_gen.ts"
   case 8: {
-#line 352 "ts-src/config/config_gen.ts"
+#line 357 "ts-src/config/config_gen.ts"
     return 5;
   }
-#line 353 "ts-src/config/config_gen.ts"
+#line 358 "ts-src/config/config_gen.ts"
   case 9: {
-#line 353 "ts-src/config/config_gen.ts"
+#line 358 "ts-src/config/config_gen.ts"
     return 6;
   }
-#line 354 "ts-src/config/config_gen.ts"
+#line 359 "ts-src/config/config_gen.ts"
   case 10: {
-#line 354 "ts-src/config/config_gen.ts"
+#line 359 "ts-src/config/config_gen.ts"
     return 7;
   }
-#line 355 "ts-src/config/config_gen.ts"
+#line 360 "ts-src/config/config_gen.ts"
   case 11: {
-#line 355 "ts-src/config/config_gen.ts"
+#line 360 "ts-src/config/config_gen.ts"
     return 8;
   }
-#line 356 "ts-src/config/config_gen.ts"
+#line 361 "ts-src/config/config_gen.ts"
   case 12: {
-#line 356 "ts-src/config/config_gen.ts"
+#line 361 "ts-src/config/config_gen.ts"
     return 9;
   }
-#line 357 "ts-src/config/config_gen.ts"
+#line 362 "ts-src/config/config_gen.ts"
   case 15: {
-#line 357 "ts-src/config/config_gen.ts"
+#line 362 "ts-src/config/config_gen.ts"
     return 10;
   }
-#line 358 "ts-src/config/config_gen.ts"
+#line 363 "ts-src/config/config_gen.ts"
   case 16: {
-#line 358 "ts-src/config/config_gen.ts"
+#line 363 "ts-src/config/config_gen.ts"
     return 11;
   }
-#line 359 "ts-src/config/config_gen.ts"
+#line 364 "ts-src/config/config_gen.ts"
   case 25: {
-#line 359 "ts-src/config/config_gen.ts"
+#line 364 "ts-src/config/config_gen.ts"
     return 12;
   }
-#line 360 "ts-src/config/config_gen.ts"
+#line 365 "ts-src/config/config_gen.ts"
   default: {
-#line 360 "ts-src/config/config_gen.ts"
+#line 365 "ts-src/config/config_gen.ts"
     return -1;
   }
   }
@@ -688,76 +694,76 @@ int32_t config_gen_key_str_slot(int32_t k) {
 }
 
 /** The key index of string slot `slot`, or -1. */
-#line 365 "ts-src/config/config_gen.ts"
+#line 370 "ts-src/config/config_gen.ts"
 int32_t config_gen_str_slot_key(int32_t slot) {
   switch (slot) {
   case 0: {
-#line 367 "ts-src/config/config_gen.ts"
+#line 372 "ts-src/config/config_gen.ts"
     return 1;
   }
-#line 368 "ts-src/config/config_gen.ts"
+#line 373 "ts-src/config/config_gen.ts"
   case 1: {
-#line 368 "ts-src/config/config_gen.ts"
+#line 373 "ts-src/config/config_gen.ts"
     return 2;
   }
-#line 369 "ts-src/config/config_gen.ts"
+#line 374 "ts-src/config/config_gen.ts"
   case 2: {
-#line 369 "ts-src/config/config_gen.ts"
+#line 374 "ts-src/config/config_gen.ts"
     return 3;
   }
-#line 370 "ts-src/config/config_gen.ts"
+#line 375 "ts-src/config/config_gen.ts"
   case 3: {
-#line 370 "ts-src/config/config_gen.ts"
+#line 375 "ts-src/config/config_gen.ts"
     return 4;
   }
-#line 371 "ts-src/config/config_gen.ts"
+#line 376 "ts-src/config/config_gen.ts"
   case 4: {
-#line 371 "ts-src/config/config_gen.ts"
+#line 376 "ts-src/config/config_gen.ts"
     return 7;
   }
-#line 372 "ts-src/config/config_gen.ts"
+#line 377 "ts-src/config/config_gen.ts"
   case 5: {
-#line 372 "ts-src/config/config_gen.ts"
+#line 377 "ts-src/config/config_gen.ts"
     return 8;
   }
-#line 373 "ts-src/config/config_gen.ts"
+#line 378 "ts-src/config/config_gen.ts"
   case 6: {
-#line 373 "ts-src/config/config_gen.ts"
+#line 378 "ts-src/config/config_gen.ts"
     return 9;
   }
-#line 374 "ts-src/config/config_gen.ts"
+#line 379 "ts-src/config/config_gen.ts"
   case 7: {
-#line 374 "ts-src/config/config_gen.ts"
+#line 379 "ts-src/config/config_gen.ts"
     return 10;
   }
-#line 375 "ts-src/config/config_gen.ts"
+#line 380 "ts-src/config/config_gen.ts"
   case 8: {
-#line 375 "ts-src/config/config_gen.ts"
+#line 380 "ts-src/config/config_gen.ts"
     return 11;
   }
-#line 376 "ts-src/config/config_gen.ts"
+#line 381 "ts-src/config/config_gen.ts"
   case 9: {
-#line 376 "ts-src/config/config_gen.ts"
+#line 381 "ts-src/config/config_gen.ts"
     return 12;
   }
-#line 377 "ts-src/config/config_gen.ts"
+#line 382 "ts-src/config/config_gen.ts"
   case 10: {
-#line 377 "ts-src/config/config_gen.ts"
+#line 382 "ts-src/config/config_gen.ts"
     return 15;
   }
-#line 378 "ts-src/config/config_gen.ts"
+#line 383 "ts-src/config/config_gen.ts"
   case 11: {
-#line 378 "ts-src/config/config_gen.ts"
+#line 383 "ts-src/config/config_gen.ts"
     return 16;
   }
-#line 379 "ts-src/config/config_gen.ts"
+#line 384 "ts-src/config/config_gen.ts"
   case 12: {
-#line 379 "ts-src/config/config_gen.ts"
+#line 384 "ts-src/config/config_gen.ts"
     return 25;
   }
-#line 380 "ts-src/config/config_gen.ts"
+#line 385 "ts-src/config/config_gen.ts"
   default: {
-#line 380 "ts-src/config/config_gen.ts"
+#line 385 "ts-src/config/config_gen.ts"
     return -1;
   }
   }
@@ -765,106 +771,106 @@ int32_t config_gen_str_slot_key(int32_t slot) {
 }
 
 /** Sets bool key `k` of `c` (other keys: no effect). */
-#line 385 "ts-src/config/config_gen.ts"
+#line 390 "ts-src/config/config_gen.ts"
 void config_gen_set_bool(mgos_config_mqtt *c, int32_t k, bool v) {
   switch (k) {
   case 0: {
-#line 387 "ts-src/config/config_gen.ts"
+#line 392 "ts-src/config/config_gen.ts"
     c->enable = v;
-#line 387 "ts-src/config/config_gen.ts"
+#line 392 "ts-src/config/config_gen.ts"
     break;
   }
-#line 388 "ts-src/config/config_gen.ts"
+#line 393 "ts-src/config/config_gen.ts"
   case 13: {
-#line 388 "ts-src/config/config_gen.ts"
+#line 393 "ts-src/config/config_gen.ts"
     c->clean_session = v;
-#line 388 "ts-src/config/config_gen.ts"
+#line 393 "ts-src/config/config_gen.ts"
     break;
   }
-#line 389 "ts-src/config/config_gen.ts"
+#line 394 "ts-src/config/config_gen.ts"
   case 17: {
-#line 389 "ts-src/config/config_gen.ts"
+#line 394 "ts-src/config/config_gen.ts"
     c->will_retain = v;
-#line 389 "ts-src/config/config_gen.ts"
+#line 394 "ts-src/config/config_gen.ts"
     break;
   }
-#line 390 "ts-src/config/config_gen.ts"
+#line 395 "ts-src/config/config_gen.ts"
   case 20: {
-#line 390 "ts-src/config/config_gen.ts"
+#line 395 "ts-src/config/config_gen.ts"
     c->require_time = v;
-#line 390 "ts-src/config/config_gen.ts"
+#line 395 "ts-src/config/config_gen.ts"
     break;
   }
-#line 391 "ts-src/config/config_gen.ts"
+#line 396 "ts-src/config/config_gen.ts"
   case 21: {
-#line 391 "ts-src/config/config_gen.ts"
+#line 396 "ts-src/config/config_gen.ts"
     c->cloud_events = v;
-#line 391 "ts-src/config/config_gen.ts"
+#line 396 "ts-src/config/config_gen.ts"
     break;
   }
-#line 392 "ts-src/config/config_gen.ts"
+#line 397 "ts-src/config/config_gen.ts"
   case 23: {
-#line 392 "ts-src/config/config_gen.ts"
+#line 397 "ts-src/config/config_gen.ts"
     c->debug_use_log_level = v;
-#line 392 "ts-src/config/config_gen.ts"
+#line 397 "ts-src/config/config_gen.ts"
     break;
   }
-#line 393 "ts-src/config/config_gen.ts"
+#line 398 "ts-src/config/config_gen.ts"
   case 24: {
-#line 393 "ts-src/config/config_gen.ts"
+#line 398 "ts-src/config/config_gen.ts"
     c->ws_enable = v;
-#line 393 "ts-src/config/config_gen.ts"
+#line 398 "ts-src/config/config_gen.ts"
     break;
   }
-#line 394 "ts-src/config/config_gen.ts"
+#line 399 "ts-src/config/config_gen.ts"
   default: {
-#line 394 "ts-src/config/config_gen.ts"
+#line 399 "ts-src/config/config_gen.ts"
     break;
   }
   }
 }
 
 /** The value of bool key `k` of `c`. */
-#line 399 "ts-src/config/config_gen.ts"
+#line 404 "ts-src/config/config_gen.ts"
 bool config_gen_get_bool(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 0: {
-#line 401 "ts-src/config/config_gen.ts"
+#line 406 "ts-src/config/config_gen.ts"
     return c->enable;
   }
-#line 402 "ts-src/config/config_gen.ts"
+#line 407 "ts-src/config/config_gen.ts"
   case 13: {
-#line 402 "ts-src/config/config_gen.ts"
+#line 407 "ts-src/config/config_gen.ts"
     return c->clean_session;
   }
-#line 403 "ts-src/config/config_gen.ts"
+#line 408 "ts-src/config/config_gen.ts"
   case 17: {
-#line 403 "ts-src/config/config_gen.ts"
+#line 408 "ts-src/config/config_gen.ts"
     return c->will_retain;
   }
-#line 404 "ts-src/config/config_gen.ts"
+#line 409 "ts-src/config/config_gen.ts"
   case 20: {
-#line 404 "ts-src/config/config_gen.ts"
+#line 409 "ts-src/config/config_gen.ts"
     return c->require_time;
   }
-#line 405 "ts-src/config/config_gen.ts"
+#line 410 "ts-src/config/config_gen.ts"
   case 21: {
-#line 405 "ts-src/config/config_gen.ts"
+#line 410 "ts-src/config/config_gen.ts"
     return c->cloud_events;
   }
-#line 406 "ts-src/config/config_gen.ts"
+#line 411 "ts-src/config/config_gen.ts"
   case 23: {
-#line 406 "ts-src/config/config_gen.ts"
+#line 411 "ts-src/config/config_gen.ts"
     return c->debug_use_log_level;
   }
-#line 407 "ts-src/config/config_gen.ts"
+#line 412 "ts-src/config/config_gen.ts"
   case 24: {
-#line 407 "ts-src/config/config_gen.ts"
+#line 412 "ts-src/config/config_gen.ts"
     return c->ws_enable;
   }
-#line 408 "ts-src/config/config_gen.ts"
+#line 413 "ts-src/config/config_gen.ts"
   default: {
-#line 408 "ts-src/config/config_gen.ts"
+#line 413 "ts-src/config/config_gen.ts"
     return false;
   }
   }
@@ -872,70 +878,70 @@ bool config_gen_get_bool(mgos_config_mqtt *c, int32_t k) {
 }
 
 /** Sets int key `k` of `c` (other keys: no effect). */
-#line 413 "ts-src/config/config_gen.ts"
+#line 418 "ts-src/config/config_gen.ts"
 void config_gen_set_int(mgos_config_mqtt *c, int32_t k, int v) {
   switch (k) {
   case 14: {
-#line 415 "ts-src/config/config_gen.ts"
+#line 420 "ts-src/config/config_gen.ts"
     c->keep_alive = v;
-#line 415 "ts-src/config/config_gen.ts"
+#line 420 "ts-src/config/config_gen.ts"
     break;
   }
-#line 416 "ts-src/config/config_gen.ts"
+#line 421 "ts-src/config/config_gen.ts"
   case 18: {
-#line 416 "ts-src/config/config_gen.ts"
+#line 421 "ts-src/config/config_gen.ts"
     c->max_qos = v;
-#line 416 "ts-src/config/config_gen.ts"
+#line 421 "ts-src/config/config_gen.ts"
     break;
   }
-#line 417 "ts-src/config/config_gen.ts"
+#line 422 "ts-src/config/config_gen.ts"
   case 19: {
-#line 417 "ts-src/config/config_gen.ts"
+#line 422 "ts-src/config/config_gen.ts"
     c->recv_mbuf_limit = v;
-#line 417 "ts-src/config/config_gen.ts"
+#line 422 "ts-src/config/config_gen.ts"
     break;
   }
-#line 418 "ts-src/config/config_gen.ts"
+#line 423 "ts-src/config/config_gen.ts"
   case 22: {
-#line 418 "ts-src/config/config_gen.ts"
+#line 423 "ts-src/config/config_gen.ts"
     c->max_queue_length = v;
-#line 418 "ts-src/config/config_gen.ts"
+#line 423 "ts-src/config/config_gen.ts"
     break;
   }
-#line 419 "ts-src/config/config_gen.ts"
+#line 424 "ts-src/config/config_gen.ts"
   default: {
-#line 419 "ts-src/config/config_gen.ts"
+#line 424 "ts-src/config/config_gen.ts"
     break;
   }
   }
 }
 
 /** The value of int key `k` of `c`. */
-#line 424 "ts-src/config/config_gen.ts"
+#line 429 "ts-src/config/config_gen.ts"
 int config_gen_get_int(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 14: {
-#line 426 "ts-src/config/config_gen.ts"
+#line 431 "ts-src/config/config_gen.ts"
     return c->keep_alive;
   }
-#line 427 "ts-src/config/config_gen.ts"
+#line 432 "ts-src/config/config_gen.ts"
   case 18: {
-#line 427 "ts-src/config/config_gen.ts"
+#line 432 "ts-src/config/config_gen.ts"
     return c->max_qos;
   }
-#line 428 "ts-src/config/config_gen.ts"
+#line 433 "ts-src/config/config_gen.ts"
   case 19: {
-#line 428 "ts-src/config/config_gen.ts"
+#line 433 "ts-src/config/config_gen.ts"
     return c->recv_mbuf_limit;
   }
-#line 429 "ts-src/config/config_gen.ts"
+#line 434 "ts-src/config/config_gen.ts"
   case 22: {
-#line 429 "ts-src/config/config_gen.ts"
+#line 434 "ts-src/config/config_gen.ts"
     return c->max_queue_length;
   }
-#line 430 "ts-src/config/config_gen.ts"
+#line 435 "ts-src/config/config_gen.ts"
   default: {
-#line 430 "ts-src/config/config_gen.ts"
+#line 435 "ts-src/config/config_gen.ts"
     return 0;
   }
   }
@@ -943,46 +949,46 @@ int config_gen_get_int(mgos_config_mqtt *c, int32_t k) {
 }
 
 /** Sets f64 key `k` of `c` (other keys: no effect). */
-#line 435 "ts-src/config/config_gen.ts"
+#line 440 "ts-src/config/config_gen.ts"
 void config_gen_set_f64(mgos_config_mqtt *c, int32_t k, double v) {
   switch (k) {
   case 5: {
-#line 437 "ts-src/config/config_gen.ts"
+#line 442 "ts-src/config/config_gen.ts"
     c->reconnect_timeout_min = v;
-#line 437 "ts-src/config/config_gen.ts"
+#line 442 "ts-src/config/config_gen.ts"
     break;
   }
-#line 438 "ts-src/config/config_gen.ts"
+#line 443 "ts-src/config/config_gen.ts"
   case 6: {
-#line 438 "ts-src/config/config_gen.ts"
+#line 443 "ts-src/config/config_gen.ts"
     c->reconnect_timeout_max = v;
-#line 438 "ts-src/config/config_gen.ts"
+#line 443 "ts-src/config/config_gen.ts"
     break;
   }
-#line 439 "ts-src/config/config_gen.ts"
+#line 444 "ts-src/config/config_gen.ts"
   default: {
-#line 439 "ts-src/config/config_gen.ts"
+#line 444 "ts-src/config/config_gen.ts"
     break;
   }
   }
 }
 
 /** The value of f64 key `k` of `c`. */
-#line 444 "ts-src/config/config_gen.ts"
+#line 449 "ts-src/config/config_gen.ts"
 double config_gen_get_f64(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 5: {
-#line 446 "ts-src/config/config_gen.ts"
+#line 451 "ts-src/config/config_gen.ts"
     return c->reconnect_timeout_min;
   }
-#line 447 "ts-src/config/config_gen.ts"
+#line 452 "ts-src/config/config_gen.ts"
   case 6: {
-#line 447 "ts-src/config/config_gen.ts"
+#line 452 "ts-src/config/config_gen.ts"
     return c->reconnect_timeout_max;
   }
-#line 448 "ts-src/config/config_gen.ts"
+#line 453 "ts-src/config/config_gen.ts"
   default: {
-#line 448 "ts-src/config/config_gen.ts"
+#line 453 "ts-src/config/config_gen.ts"
     return 0.0;
   }
   }
@@ -990,179 +996,179 @@ double config_gen_get_f64(mgos_config_mqtt *c, int32_t k) {
 }
 
 /** Sets string key `k` of `c` (other keys: no effect). */
-#line 453 "ts-src/config/config_gen.ts"
+#line 458 "ts-src/config/config_gen.ts"
 void config_gen_set_str(mgos_config_mqtt *c, int32_t k, const char *v) {
   switch (k) {
   case 1: {
-#line 455 "ts-src/config/config_gen.ts"
+#line 460 "ts-src/config/config_gen.ts"
     c->server = v;
-#line 455 "ts-src/config/config_gen.ts"
+#line 460 "ts-src/config/config_gen.ts"
     break;
   }
-#line 456 "ts-src/config/config_gen.ts"
+#line 461 "ts-src/config/config_gen.ts"
   case 2: {
-#line 456 "ts-src/config/config_gen.ts"
+#line 461 "ts-src/config/config_gen.ts"
     c->client_id = v;
-#line 456 "ts-src/config/config_gen.ts"
+#line 461 "ts-src/config/config_gen.ts"
     break;
   }
-#line 457 "ts-src/config/config_gen.ts"
+#line 462 "ts-src/config/config_gen.ts"
   case 3: {
-#line 457 "ts-src/config/config_gen.ts"
+#line 462 "ts-src/config/config_gen.ts"
     c->user = v;
-#line 457 "ts-src/config/config_gen.ts"
+#line 462 "ts-src/config/config_gen.ts"
     break;
   }
-#line 458 "ts-src/config/config_gen.ts"
+#line 463 "ts-src/config/config_gen.ts"
   case 4: {
-#line 458 "ts-src/config/config_gen.ts"
+#line 463 "ts-src/config/config_gen.ts"
     c->pass = v;
-#line 458 "ts-src/config/config_gen.ts"
+#line 463 "ts-src/config/config_gen.ts"
     break;
   }
-#line 459 "ts-src/config/config_gen.ts"
+#line 464 "ts-src/config/config_gen.ts"
   case 7: {
-#line 459 "ts-src/config/config_gen.ts"
+#line 464 "ts-src/config/config_gen.ts"
     c->ssl_cert = v;
-#line 459 "ts-src/config/config_gen.ts"
+#line 464 "ts-src/config/config_gen.ts"
     break;
   }
-#line 460 "ts-src/config/config_gen.ts"
+#line 465 "ts-src/config/config_gen.ts"
   case 8: {
-#line 460 "ts-src/config/config_gen.ts"
+#line 465 "ts-src/config/config_gen.ts"
     c->ssl_key = v;
-#line 460 "ts-src/config/config_gen.ts"
+#line 465 "ts-src/config/config_gen.ts"
     break;
   }
-#line 461 "ts-src/config/config_gen.ts"
+#line 466 "ts-src/config/config_gen.ts"
   case 9: {
-#line 461 "ts-src/config/config_gen.ts"
+#line 466 "ts-src/config/config_gen.ts"
     c->ssl_ca_cert = v;
-#line 461 "ts-src/config/config_gen.ts"
+#line 466 "ts-src/config/config_gen.ts"
     break;
   }
-#line 462 "ts-src/config/config_gen.ts"
+#line 467 "ts-src/config/config_gen.ts"
   case 10: {
-#line 462 "ts-src/config/config_gen.ts"
+#line 467 "ts-src/config/config_gen.ts"
     c->ssl_cipher_suites = v;
-#line 462 "ts-src/config/config_gen.ts"
+#line 467 "ts-src/config/config_gen.ts"
     break;
   }
-#line 463 "ts-src/config/config_gen.ts"
+#line 468 "ts-src/config/config_gen.ts"
   case 11: {
-#line 463 "ts-src/config/config_gen.ts"
+#line 468 "ts-src/config/config_gen.ts"
     c->ssl_psk_identity = v;
-#line 463 "ts-src/config/config_gen.ts"
+#line 468 "ts-src/config/config_gen.ts"
     break;
   }
-#line 464 "ts-src/config/config_gen.ts"
+#line 469 "ts-src/config/config_gen.ts"
   case 12: {
-#line 464 "ts-src/config/config_gen.ts"
+#line 469 "ts-src/config/config_gen.ts"
     c->ssl_psk_key = v;
-#line 464 "ts-src/config/config_gen.ts"
+#line 469 "ts-src/config/config_gen.ts"
     break;
   }
-#line 465 "ts-src/config/config_gen.ts"
+#line 470 "ts-src/config/config_gen.ts"
   case 15: {
-#line 465 "ts-src/config/config_gen.ts"
+#line 470 "ts-src/config/config_gen.ts"
     c->will_topic = v;
-#line 465 "ts-src/config/config_gen.ts"
+#line 470 "ts-src/config/config_gen.ts"
     break;
   }
-#line 466 "ts-src/config/config_gen.ts"
+#line 471 "ts-src/config/config_gen.ts"
   case 16: {
-#line 466 "ts-src/config/config_gen.ts"
+#line 471 "ts-src/config/config_gen.ts"
     c->will_message = v;
-#line 466 "ts-src/config/config_gen.ts"
+#line 471 "ts-src/config/config_gen.ts"
     break;
   }
-#line 467 "ts-src/config/config_gen.ts"
+#line 472 "ts-src/config/config_gen.ts"
   case 25: {
-#line 467 "ts-src/config/config_gen.ts"
+#line 472 "ts-src/config/config_gen.ts"
     c->ws_path = v;
-#line 467 "ts-src/config/config_gen.ts"
+#line 472 "ts-src/config/config_gen.ts"
     break;
   }
-#line 468 "ts-src/config/config_gen.ts"
+#line 473 "ts-src/config/config_gen.ts"
   default: {
-#line 468 "ts-src/config/config_gen.ts"
+#line 473 "ts-src/config/config_gen.ts"
     break;
   }
   }
 }
 
 /** The value of string key `k` of `c`. */
-#line 473 "ts-src/config/config_gen.ts"
+#line 478 "ts-src/config/config_gen.ts"
 const char *config_gen_get_str(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 1: {
-#line 475 "ts-src/config/config_gen.ts"
+#line 480 "ts-src/config/config_gen.ts"
     return c->server;
   }
-#line 476 "ts-src/config/config_gen.ts"
+#line 481 "ts-src/config/config_gen.ts"
   case 2: {
-#line 476 "ts-src/config/config_gen.ts"
+#line 481 "ts-src/config/config_gen.ts"
     return c->client_id;
   }
-#line 477 "ts-src/config/config_gen.ts"
+#line 482 "ts-src/config/config_gen.ts"
   case 3: {
-#line 477 "ts-src/config/config_gen.ts"
+#line 482 "ts-src/config/config_gen.ts"
     return c->user;
   }
-#line 478 "ts-src/config/config_gen.ts"
+#line 483 "ts-src/config/config_gen.ts"
   case 4: {
-#line 478 "ts-src/config/config_gen.ts"
+#line 483 "ts-src/config/config_gen.ts"
     return c->pass;
   }
-#line 479 "ts-src/config/config_gen.ts"
+#line 484 "ts-src/config/config_gen.ts"
   case 7: {
-#line 479 "ts-src/config/config_gen.ts"
+#line 484 "ts-src/config/config_gen.ts"
     return c->ssl_cert;
   }
-#line 480 "ts-src/config/config_gen.ts"
+#line 485 "ts-src/config/config_gen.ts"
   case 8: {
-#line 480 "ts-src/config/config_gen.ts"
+#line 485 "ts-src/config/config_gen.ts"
     return c->ssl_key;
   }
-#line 481 "ts-src/config/config_gen.ts"
+#line 486 "ts-src/config/config_gen.ts"
   case 9: {
-#line 481 "ts-src/config/config_gen.ts"
+#line 486 "ts-src/config/config_gen.ts"
     return c->ssl_ca_cert;
   }
-#line 482 "ts-src/config/config_gen.ts"
+#line 487 "ts-src/config/config_gen.ts"
   case 10: {
-#line 482 "ts-src/config/config_gen.ts"
+#line 487 "ts-src/config/config_gen.ts"
     return c->ssl_cipher_suites;
   }
-#line 483 "ts-src/config/config_gen.ts"
+#line 488 "ts-src/config/config_gen.ts"
   case 11: {
-#line 483 "ts-src/config/config_gen.ts"
+#line 488 "ts-src/config/config_gen.ts"
     return c->ssl_psk_identity;
   }
-#line 484 "ts-src/config/config_gen.ts"
+#line 489 "ts-src/config/config_gen.ts"
   case 12: {
-#line 484 "ts-src/config/config_gen.ts"
+#line 489 "ts-src/config/config_gen.ts"
     return c->ssl_psk_key;
   }
-#line 485 "ts-src/config/config_gen.ts"
+#line 490 "ts-src/config/config_gen.ts"
   case 15: {
-#line 485 "ts-src/config/config_gen.ts"
+#line 490 "ts-src/config/config_gen.ts"
     return c->will_topic;
   }
-#line 486 "ts-src/config/config_gen.ts"
+#line 491 "ts-src/config/config_gen.ts"
   case 16: {
-#line 486 "ts-src/config/config_gen.ts"
+#line 491 "ts-src/config/config_gen.ts"
     return c->will_message;
   }
-#line 487 "ts-src/config/config_gen.ts"
+#line 492 "ts-src/config/config_gen.ts"
   case 25: {
-#line 487 "ts-src/config/config_gen.ts"
+#line 492 "ts-src/config/config_gen.ts"
     return c->ws_path;
   }
-#line 488 "ts-src/config/config_gen.ts"
+#line 493 "ts-src/config/config_gen.ts"
   default: {
-#line 488 "ts-src/config/config_gen.ts"
-    return "";
+#line 493 "ts-src/config/config_gen.ts"
+    return NULL;
   }
   }
   return NULL; /* not reached */

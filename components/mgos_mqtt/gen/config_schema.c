@@ -4,22 +4,10 @@
 /* Sets the fields of a zeroed mgos_config_mqtt to their initial values. */
 #line 27 "ts-src/config/config_schema.ts"
 void mgos_config_mqtt_init(mgos_config_mqtt *self) {
-  self->server = "";
-  self->client_id = "";
-  self->user = "";
-  self->pass = "";
   self->reconnect_timeout_min = 2.0;
   self->reconnect_timeout_max = 60.0;
-  self->ssl_cert = "";
-  self->ssl_key = "";
-  self->ssl_ca_cert = "";
-  self->ssl_cipher_suites = "";
-  self->ssl_psk_identity = "";
-  self->ssl_psk_key = "";
   self->clean_session = true;
   self->keep_alive = 60;
-  self->will_topic = "";
-  self->will_message = "";
   self->max_qos = 2;
   self->recv_mbuf_limit = 3072;
   self->cloud_events = true;

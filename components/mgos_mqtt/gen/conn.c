@@ -14,24 +14,30 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev);
 static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p);
 static void mgos_mqtt_conn_callGlobal(mgos_mqtt_conn *self, int32_t ev, bool withMsg);
+static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void *arg);
+static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id);
+static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id);
 static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p);
 static bool mgos_mqtt_conn_callSuback(mgos_mqtt_conn *self, int32_t tag);
 static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i);
+static bool conn_stringsFit(mgos_config_mqtt *c, const char *what);
+static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf);
 static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload);
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud);
 static bool conn_onWsData(void *ud, rt_bytes data, uint32_t now);
 static bool conn_onWsOpen(void *ud, uint32_t now);
 static void LogText_put(LogText *self, uint8_t c);
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num);
+static void conn_logNumber(int32_t num);
 
-#line 783 "ts-src/mgos/conn.ts"
+#line 919 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
 
-#line 841 "ts-src/mgos/conn.ts"
+#line 1015 "ts-src/mgos/conn.ts"
 static LogText conn_logText;
 
 /* Sets the fields of a zeroed mgos_mqtt_conn to their initial values. */
-#line 87 "ts-src/mgos/conn.ts"
+#line 118 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
   Session_init(&self->session);
   mgos_config_mqtt_init(&self->cfg);
@@ -44,7 +50,7 @@ void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
 }
 
 /* Sets the fields of a zeroed ConnTable to their initial values. */
-#line 779 "ts-src/mgos/conn.ts"
+#line 915 "ts-src/mgos/conn.ts"
 void ConnTable_init(ConnTable *self) {
   for (uint32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) mgos_mqtt_conn_init(&self->conns[i]);
 }
@@ -54,13 +60,13 @@ static RT_CONSTRUCTOR void conn__ctor(void) {
   ConnTable_init(&conn_table);
 }
 
-#line 82 "ts-src/mgos/conn.ts"
+#line 113 "ts-src/mgos/conn.ts"
 rt_bytes mgos_mqtt_handler_view(mgos_mqtt_handler *self) {
   return rt_subarray(RT_BYTES(self->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, self->filterLen);
 }
 
 /** Bytes waiting to go out: the session's, and WebSocket frames not yet written. */
-#line 132 "ts-src/mgos/conn.ts"
+#line 180 "ts-src/mgos/conn.ts"
 uint32_t mgos_mqtt_conn_unsentBytes(mgos_mqtt_conn *self) {
   uint32_t w = (self->net == NetState_OPEN && WsLink_active(&self->ws)) ? self->ws.txLen : 0;
   return Session_unsentBytes(&self->session) + w;
@@ -78,32 +84,36 @@ bool mgos_mqtt_conn_isConnected(mgos_mqtt_conn *self) {
 uint8_t mgos_mqtt_conn_effectiveMaxQos(mgos_mqtt_conn *self) {
   int32_t q = (self->userMaxQos >= 0) ? self->userMaxQos : mgos_mqtt_conn_active(self)->max_qos;
   if (q <= 0) {
-#line 148 "ts-src/mgos/conn.ts"
+#line 196 "ts-src/mgos/conn.ts"
     return 0;
   }
-#line 149 "ts-src/mgos/conn.ts"
+#line 197 "ts-src/mgos/conn.ts"
   return (uint8_t)((q >= 2) ? 2 : 1);
 }
 
 // ---------------------------------------------------------------- connecting
 /** Starts a connection attempt now, unless one is under way or up. */
-#line 155 "ts-src/mgos/conn.ts"
+#line 203 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   self->reconnectPending = false;
   if (self->net != NetState_IDLE) {
-#line 157 "ts-src/mgos/conn.ts"
+#line 205 "ts-src/mgos/conn.ts"
     return;
   }
-#line 158 "ts-src/mgos/conn.ts"
+#line 206 "ts-src/mgos/conn.ts"
   self->session.now = now;
-  if (self->followSys) {
-#line 159 "ts-src/mgos/conn.ts"
-    mgos_mqtt_conn_loadSysConfig(self);
-  }
-#line 160 "ts-src/mgos/conn.ts"
+  mgos_mqtt_conn_refreshSys(self);
   mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
+  // As Mongoose OS: a device whose clock is not set yet (no SNTP answer)
+  // would fail certificate dates and JWTs: wait, retrying with backoff.
+  if (c->require_time && (port_wallTime() < conn_TIME_SET_MIN)) {
+    port_logMsg(LogLevel_ERROR, "time is not set, not connecting (mqtt.require_time)", RT_NOBYTES);
+    mgos_mqtt_conn_failed(self, now);
+    return;
+  }
   self->attempts++;
-  if (!mgos_mqtt_conn_parseServer(self, rt_str_bytes(c->server), c)) {
+  self->nc.flags = 0;
+  if (!mgos_mqtt_conn_parseServer(self, conn_sb(c->server), c)) {
     mgos_mqtt_conn_failed(self, now);
     return;
   }
@@ -113,16 +123,35 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   }
   WsLink_reset(&self->ws);
   mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTING);
-  port_logMsg(LogLevel_INFO, self->useBackup ? "connecting (mqtt1) to " : "connecting to ", rt_str_bytes(c->server));
+  port_logMsg(LogLevel_INFO, self->useBackup ? "connecting (mqtt1) to " : "connecting to ", conn_sb(c->server));
   self->net = NetState_CONNECTING;
   if (port_netConnect(self->slot, rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls ? self->slot : (-1)) < 0) {
-    port_logMsg(LogLevel_ERROR, "cannot start connecting to ", rt_str_bytes(c->server));
+    port_logMsg(LogLevel_ERROR, "cannot start connecting to ", conn_sb(c->server));
     self->net = NetState_IDLE;
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
     mgos_mqtt_conn_failed(self, now);
   }
 }
 
+/** Re-reads the sections that follow the system config. */
+void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self) {
+  if (self->followSys) {
+#line 240 "ts-src/mgos/conn.ts"
+    mgos_mqtt_conn_loadSysConfig(self);
+  }
+#line 241 "ts-src/mgos/conn.ts"
+  if (self->followSys0) {
+#line 241 "ts-src/mgos/conn.ts"
+    self->cfg = *mgos_sys_config_get_mqtt();
+  }
+#line 242 "ts-src/mgos/conn.ts"
+  if (self->followSys1) {
+#line 242 "ts-src/mgos/conn.ts"
+    self->cfg1 = *mgos_sys_config_get_mqtt1();
+  }
+}
+
+#line 245 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_loadSysConfig(mgos_mqtt_conn *self) {
   self->cfg = *mgos_sys_config_get_mqtt();
   self->cfg1 = *mgos_sys_config_get_mqtt1();
@@ -132,10 +161,10 @@ void mgos_mqtt_conn_loadSysConfig(mgos_mqtt_conn *self) {
 /** Splits `host`, `host:port`, `[v6]` or `[v6]:port` into host and port.
    *  Without a port: 8883 when TLS is configured, else 1883. */
 static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_config_mqtt *c) {
-  self->tls = (rt_str_bytes(c->ssl_ca_cert).len > 0) || (rt_str_bytes(c->ssl_psk_identity).len > 0);
+  self->tls = (conn_sb(c->ssl_ca_cert).len > 0) || (conn_sb(c->ssl_psk_identity).len > 0);
   // As in the reference, a client certificate alone does not turn TLS on:
   // say so, or a device would silently talk plain TCP.
-  if (!self->tls && ((rt_str_bytes(c->ssl_cert).len > 0) || (rt_str_bytes(c->ssl_key).len > 0))) {
+  if (!self->tls && ((conn_sb(c->ssl_cert).len > 0) || (conn_sb(c->ssl_key).len > 0))) {
     port_logMsg(LogLevel_WARN, "ssl_cert/ssl_key are set but ssl_ca_cert is not: TLS stays off (set ssl_ca_cert)", RT_NOBYTES);
   }
   uint32_t hostStart = 0;
@@ -209,13 +238,13 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
 /** Copies the config's protocol settings into the session. */
 static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c) {
   SessionConfig *sc = &self->session.cfg;
-  rt_bytes cid = rt_str_bytes(c->client_id);
+  rt_bytes cid = conn_sb(c->client_id);
   if (cid.len == 0) {
-#line 269 "ts-src/mgos/conn.ts"
+#line 332 "ts-src/mgos/conn.ts"
     cid = rt_str_bytes(port_deviceId());
   }
-#line 270 "ts-src/mgos/conn.ts"
-  const char *err = SessionConfig_setStrings(sc, cid, rt_str_bytes(c->user), rt_str_bytes(c->pass), rt_str_bytes(c->will_topic), rt_str_bytes(c->will_message));
+#line 333 "ts-src/mgos/conn.ts"
+  const char *err = SessionConfig_setStrings(sc, cid, conn_sb(c->user), conn_sb(c->pass), conn_sb(c->will_topic), conn_sb(c->will_message));
   if (err != NULL) {
     port_logMsg(LogLevel_ERROR, "config: ", rt_str_bytes(err));
     return false;
@@ -233,15 +262,15 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
 /** The port finished (or failed) the TCP connect. */
 void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now) {
   (void)err;
-#line 287 "ts-src/mgos/conn.ts"
+#line 350 "ts-src/mgos/conn.ts"
   if (self->net != NetState_CONNECTING) {
-#line 287 "ts-src/mgos/conn.ts"
+#line 350 "ts-src/mgos/conn.ts"
     return;
   }
-#line 288 "ts-src/mgos/conn.ts"
+#line 351 "ts-src/mgos/conn.ts"
   self->session.now = now;
   if (!ok) {
-    port_logMsg(LogLevel_ERROR, "connect failed to ", rt_str_bytes(mgos_mqtt_conn_active(self)->server));
+    port_logMsg(LogLevel_ERROR, "connect failed to ", conn_sb(mgos_mqtt_conn_active(self)->server));
     self->net = NetState_IDLE;
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
     mgos_mqtt_conn_failed(self, now);
@@ -250,23 +279,30 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
   self->net = NetState_OPEN;
   // ws_enable: the HTTP Upgrade first; a valid 101 calls onWsOpen, which comes back here.
   if (mgos_mqtt_conn_active(self)->ws_enable && !WsLink_isOpen(&self->ws)) {
-    if (!WsLink_begin(&self->ws, rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls, rt_str_bytes(mgos_mqtt_conn_active(self)->ws_path), now)) {
-#line 299 "ts-src/mgos/conn.ts"
+    if (!WsLink_begin(&self->ws, rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls, conn_sb(mgos_mqtt_conn_active(self)->ws_path), now)) {
+#line 362 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropWs(self, now);
     } else {
-#line 300 "ts-src/mgos/conn.ts"
+#line 363 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_service(self, now);
     }
-#line 301 "ts-src/mgos/conn.ts"
+#line 364 "ts-src/mgos/conn.ts"
     return;
   }
   mgos_mqtt_connect_fn_t f = self->connectFn;
   if (f != NULL) {
     mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
     mgos_mqtt_conn_fillHandshakeOpts(self, c);
-    const char *tmp = (rt_str_bytes(c->client_id).len > 0) ? c->client_id : port_deviceId();
-#line 307 "ts-src/mgos/conn.ts"
+    const char *cid = c->client_id;
+    const char *tmp = (cid != NULL && (rt_str_bytes(cid).len > 0)) ? cid : port_deviceId();
+#line 371 "ts-src/mgos/conn.ts"
     f(&self->nc, tmp, &self->hsOpts, self->connectFnArg);
+    // A connect_fn that gave up (e.g. could not sign its token) closes.
+    if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & (MG_F_CLOSE_IMMEDIATELY | MG_F_SEND_AND_CLOSE)) != 0)) {
+      port_logMsg(LogLevel_WARN, "connect_fn closed the connection", RT_NOBYTES);
+      mgos_mqtt_conn_dropTransport(self, now);
+      return;
+    }
     if (self->net == NetState_OPEN && self->session.state == SessionState_DISCONNECTED) {
       port_logMsg(LogLevel_ERROR, "connect_fn did not call mg_send_mqtt_handshake_opt", RT_NOBYTES);
       mgos_mqtt_conn_dropTransport(self, now);
@@ -284,16 +320,16 @@ static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_m
   mg_send_mqtt_handshake_opts *o = &self->hsOpts;
   uint8_t flags = (uint8_t)(c->clean_session ? MG_MQTT_CLEAN_SESSION : 0);
   if (c->will_retain) {
-#line 324 "ts-src/mgos/conn.ts"
+#line 394 "ts-src/mgos/conn.ts"
     flags = (uint8_t)(flags | MG_MQTT_WILL_RETAIN);
   }
-#line 325 "ts-src/mgos/conn.ts"
+#line 395 "ts-src/mgos/conn.ts"
   o->flags = flags;
   int32_t ka = c->keep_alive;
   o->keep_alive = (uint16_t)((ka <= 0) ? 0 : ((ka >= 65535) ? 65535 : (uint16_t)ka));
-  o->user_name = (rt_str_bytes(c->user).len > 0) ? c->user : NULL;
-  o->password = (rt_str_bytes(c->pass).len > 0) ? c->pass : NULL;
-  bool will = (rt_str_bytes(c->will_topic).len > 0) && (rt_str_bytes(c->will_message).len > 0);
+  o->user_name = (conn_sb(c->user).len > 0) ? c->user : NULL;
+  o->password = (conn_sb(c->pass).len > 0) ? c->pass : NULL;
+  bool will = (conn_sb(c->will_topic).len > 0) && (conn_sb(c->will_message).len > 0);
   o->will_topic = will ? c->will_topic : NULL;
   o->will_message = will ? c->will_message : NULL;
 }
@@ -320,10 +356,10 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
   }
   h->willQos = (uint8_t)((o->flags >> 3) & 3);
   if (h->willQos > 2) {
-#line 356 "ts-src/mgos/conn.ts"
+#line 426 "ts-src/mgos/conn.ts"
     h->willQos = 2;
   }
-#line 357 "ts-src/mgos/conn.ts"
+#line 427 "ts-src/mgos/conn.ts"
   h->willRetain = (o->flags & MG_MQTT_WILL_RETAIN) != 0;
   h->cleanSession = (o->flags & MG_MQTT_CLEAN_SESSION) != 0;
   // The session's clean_session decides what survives a disconnect.
@@ -335,15 +371,15 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
 
 // ---------------------------------------------------------------- failures and backoff
 /** An attempt failed or the connection ended: schedule the next one. */
-#line 369 "ts-src/mgos/conn.ts"
+#line 439 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now) {
   // Callers set net to IDLE themselves: a handler run before this point may
   // already have started a new attempt, and that socket must not be orphaned.
   if ((!self->wantConnect || self->net != NetState_IDLE) || self->reconnectPending) {
-#line 372 "ts-src/mgos/conn.ts"
+#line 442 "ts-src/mgos/conn.ts"
     return;
   }
-#line 373 "ts-src/mgos/conn.ts"
+#line 443 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_scheduleReconnect(self, now);
 }
 
@@ -356,31 +392,31 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
     c = mgos_mqtt_conn_active(self);
     maxMs = conn_secToMs(c->reconnect_timeout_max);
     self->delayMs = 0;
-    port_logMsg(LogLevel_WARN, self->useBackup ? "switching to the backup server mqtt1: " : "switching back to the main server mqtt: ", rt_str_bytes(c->server));
+    port_logMsg(LogLevel_WARN, self->useBackup ? "switching to the backup server mqtt1: " : "switching back to the main server mqtt: ", conn_sb(c->server));
   }
   uint32_t minMs = conn_secToMs(c->reconnect_timeout_min);
   if (maxMs < minMs) {
-#line 388 "ts-src/mgos/conn.ts"
+#line 458 "ts-src/mgos/conn.ts"
     maxMs = minMs;
   }
-#line 389 "ts-src/mgos/conn.ts"
+#line 459 "ts-src/mgos/conn.ts"
   uint32_t d = (self->delayMs == 0) ? minMs : (self->delayMs * 2u);
   // Doubling past 2^31 would wrap; the clamp below keeps it at max anyway.
   if (self->delayMs > 0x7fffffff) {
-#line 391 "ts-src/mgos/conn.ts"
+#line 461 "ts-src/mgos/conn.ts"
     d = maxMs;
   }
-#line 392 "ts-src/mgos/conn.ts"
+#line 462 "ts-src/mgos/conn.ts"
   if (d < minMs) {
-#line 392 "ts-src/mgos/conn.ts"
+#line 462 "ts-src/mgos/conn.ts"
     d = minMs;
   }
-#line 393 "ts-src/mgos/conn.ts"
+#line 463 "ts-src/mgos/conn.ts"
   if (d > maxMs) {
-#line 393 "ts-src/mgos/conn.ts"
+#line 463 "ts-src/mgos/conn.ts"
     d = maxMs;
   }
-#line 394 "ts-src/mgos/conn.ts"
+#line 464 "ts-src/mgos/conn.ts"
   self->delayMs = d;
   self->lastDelayMs = conn_jitter(d);
   self->reconnectAt = now + self->lastDelayMs;
@@ -390,18 +426,23 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
 /** May failover switch to the other config? mqtt1 only when enabled; back to mqtt always. */
 static bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self) {
   if (self->useBackup) {
-#line 402 "ts-src/mgos/conn.ts"
+#line 472 "ts-src/mgos/conn.ts"
     return true;
   }
-#line 403 "ts-src/mgos/conn.ts"
+#line 473 "ts-src/mgos/conn.ts"
   return self->hasCfg1 && self->cfg1.enable;
 }
 
 // ---------------------------------------------------------------- I/O
 /** Writes what the session has queued and closes when it asks to. */
-#line 409 "ts-src/mgos/conn.ts"
+#line 479 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
   Session *s = &self->session;
+  if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & MG_F_CLOSE_IMMEDIATELY) != 0)) {
+    port_logMsg(LogLevel_INFO, "closing: MG_F_CLOSE_IMMEDIATELY", RT_NOBYTES);
+    mgos_mqtt_conn_dropTransport(self, now);
+    return;
+  }
   if (WsLink_active(&self->ws)) {
     mgos_mqtt_conn_serviceWs(self, now);
     return;
@@ -414,21 +455,23 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
       return;
     }
     if (n == 0) {
-#line 422 "ts-src/mgos/conn.ts"
+#line 497 "ts-src/mgos/conn.ts"
       break;
     }
-#line 423 "ts-src/mgos/conn.ts"
+#line 498 "ts-src/mgos/conn.ts"
     Session_txConsumed(s, (uint32_t)n);
   }
   if (self->net == NetState_OPEN && Session_wantsClose(s)) {
-#line 425 "ts-src/mgos/conn.ts"
+#line 500 "ts-src/mgos/conn.ts"
+    mgos_mqtt_conn_dropTransport(self, now);
+  } else if ((self->net == NetState_OPEN && s->txLen == 0) && ((int32_t)(self->nc.flags & MG_F_SEND_AND_CLOSE) != 0)) {
+    port_logMsg(LogLevel_INFO, "closing: MG_F_SEND_AND_CLOSE", RT_NOBYTES);
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
 
 /** service() over WebSocket: session bytes go out in binary frames once the
    *  link is open; a session that ends starts the close handshake. */
-#line 430 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
   Session *s = &self->session;
   WsLink *w = &self->ws;
@@ -436,16 +479,16 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
     if (WsLink_isOpen(w) && s->txLen > 0) {
       uint32_t k = WsLink_wrap(w, Session_txView(s));
       if (k > 0) {
-#line 436 "ts-src/mgos/conn.ts"
+#line 515 "ts-src/mgos/conn.ts"
         Session_txConsumed(s, k);
       }
     }
-#line 438 "ts-src/mgos/conn.ts"
+#line 517 "ts-src/mgos/conn.ts"
     if (w->txLen == 0) {
-#line 438 "ts-src/mgos/conn.ts"
+#line 517 "ts-src/mgos/conn.ts"
       break;
     }
-#line 439 "ts-src/mgos/conn.ts"
+#line 518 "ts-src/mgos/conn.ts"
     int32_t n = port_netSend(self->slot, WsLink_txView(w));
     if (n < 0) {
       port_logMsg(LogLevel_ERROR, "send failed", RT_NOBYTES);
@@ -453,46 +496,46 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
       return;
     }
     if (n == 0) {
-#line 445 "ts-src/mgos/conn.ts"
+#line 524 "ts-src/mgos/conn.ts"
       break;
     }
-#line 446 "ts-src/mgos/conn.ts"
+#line 525 "ts-src/mgos/conn.ts"
     WsLink_txConsumed(w, (uint32_t)n);
   }
   if (self->net != NetState_OPEN) {
-#line 448 "ts-src/mgos/conn.ts"
+#line 527 "ts-src/mgos/conn.ts"
     return;
   }
-#line 449 "ts-src/mgos/conn.ts"
+#line 528 "ts-src/mgos/conn.ts"
   if (Session_wantsClose(s) && WsLink_isOpen(w)) {
     WsLink_close(w, WsCode_NORMAL, now);
     mgos_mqtt_conn_serviceWs(self, now);
     return;
   }
   if (WsLink_wantsClose(w)) {
-#line 454 "ts-src/mgos/conn.ts"
+#line 533 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropWs(self, now);
   }
 }
 
 /** Drops a WebSocket connection; one that never got its 101 is a connect error. */
-#line 458 "ts-src/mgos/conn.ts"
+#line 537 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_dropWs(mgos_mqtt_conn *self, uint32_t now) {
   if (!self->ws.opened) {
-#line 459 "ts-src/mgos/conn.ts"
+#line 538 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
-#line 460 "ts-src/mgos/conn.ts"
+#line 539 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_dropTransport(self, now);
 }
 
 /** Closes the socket and settles the session (CLOSE event), then reconnects if wanted. */
 static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
   if (self->net != NetState_IDLE) {
-#line 465 "ts-src/mgos/conn.ts"
+#line 544 "ts-src/mgos/conn.ts"
     port_netClose(self->slot);
   }
-#line 466 "ts-src/mgos/conn.ts"
+#line 545 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -500,37 +543,37 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
 
 void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) {
   if (self->net != NetState_OPEN) {
-#line 472 "ts-src/mgos/conn.ts"
+#line 551 "ts-src/mgos/conn.ts"
     return;
   }
-#line 473 "ts-src/mgos/conn.ts"
+#line 552 "ts-src/mgos/conn.ts"
   if (WsLink_active(&self->ws)) {
-#line 473 "ts-src/mgos/conn.ts"
+#line 552 "ts-src/mgos/conn.ts"
     WsLink_onRecv(&self->ws, data, now);
   } else {
-#line 474 "ts-src/mgos/conn.ts"
+#line 553 "ts-src/mgos/conn.ts"
     Session_onRecv(&self->session, data, now);
   }
-#line 475 "ts-src/mgos/conn.ts"
+#line 554 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_service(self, now);
 }
 
 void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now) {
   if (self->net == NetState_IDLE) {
-#line 479 "ts-src/mgos/conn.ts"
+#line 558 "ts-src/mgos/conn.ts"
     return;
   }
-#line 480 "ts-src/mgos/conn.ts"
+#line 559 "ts-src/mgos/conn.ts"
   if (self->net == NetState_CONNECTING) {
     mgos_mqtt_conn_onTcpConnect(self, false, err, now);
     return;
   }
   port_logMsg(LogLevel_WARN, (err != 0) ? "connection closed with an error" : "connection closed by the server", RT_NOBYTES);
   if (WsLink_active(&self->ws) && !self->ws.opened) {
-#line 485 "ts-src/mgos/conn.ts"
+#line 564 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
-#line 486 "ts-src/mgos/conn.ts"
+#line 565 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -539,55 +582,62 @@ void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now)
 /** Timers. Returns ms until this connection next needs a poll. */
 uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   if (self->reconnectPending && (rt_i32_of((self->reconnectAt - now)) <= 0)) {
-#line 493 "ts-src/mgos/conn.ts"
+#line 572 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_startConnect(self, now);
   }
-#line 494 "ts-src/mgos/conn.ts"
+  // MG_EV_POLL while a transport exists, as Mongoose's loop gives every
+  // connection one per iteration (the shadows send state requests from it).
+#line 575 "ts-src/mgos/conn.ts"
+  if (self->net != NetState_IDLE && self->nGlobal > 0) {
+    self->session.now = now;
+    self->pollArg.now = port_wallTime();
+    mgos_mqtt_conn_callGlobalArg(self, MG_EV_POLL, &self->pollArg);
+  }
   uint32_t wait = conn_POLL_MAX_MS;
   if ((self->net == NetState_OPEN && WsLink_active(&self->ws)) && WsLink_expired(&self->ws, now)) {
-#line 495 "ts-src/mgos/conn.ts"
+#line 581 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropWs(self, now);
   }
-#line 496 "ts-src/mgos/conn.ts"
+#line 582 "ts-src/mgos/conn.ts"
   if (self->net == NetState_OPEN) {
     Session_tick(&self->session, now);
     mgos_mqtt_conn_service(self, now);
     if (self->net == NetState_OPEN && WsLink_active(&self->ws)) {
-#line 499 "ts-src/mgos/conn.ts"
+#line 585 "ts-src/mgos/conn.ts"
       wait = WsLink_nextIn(&self->ws, now, wait);
     }
     // The session's own deadlines (PINGREQ, PINGRESP, CONNACK) to the ms.
-#line 501 "ts-src/mgos/conn.ts"
+#line 587 "ts-src/mgos/conn.ts"
     if (self->net == NetState_OPEN) {
-#line 501 "ts-src/mgos/conn.ts"
+#line 587 "ts-src/mgos/conn.ts"
       wait = Session_nextTickIn(&self->session, now, wait);
     }
   }
   // Measured after the tick: a close it decided (CONNACK or keepalive timeout)
   // has just scheduled a reconnect, which must not wait a whole POLL_MAX_MS.
-#line 505 "ts-src/mgos/conn.ts"
+#line 591 "ts-src/mgos/conn.ts"
   if (self->reconnectPending) {
     int32_t left = rt_i32_of((self->reconnectAt - now));
     if (left <= 0) {
-#line 507 "ts-src/mgos/conn.ts"
+#line 593 "ts-src/mgos/conn.ts"
       wait = 0;
     } else if ((uint32_t)left < wait) {
-#line 508 "ts-src/mgos/conn.ts"
+#line 594 "ts-src/mgos/conn.ts"
       wait = (uint32_t)left;
     }
   }
-#line 510 "ts-src/mgos/conn.ts"
+#line 596 "ts-src/mgos/conn.ts"
   return wait;
 }
 
 // ---------------------------------------------------------------- events
-#line 515 "ts-src/mgos/conn.ts"
+#line 601 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
   if (!mgos_mqtt_conn_active(self)->cloud_events) {
-#line 516 "ts-src/mgos/conn.ts"
+#line 602 "ts-src/mgos/conn.ts"
     return;
   }
-#line 517 "ts-src/mgos/conn.ts"
+#line 603 "ts-src/mgos/conn.ts"
   self->cloudArg.type = MGOS_CLOUD_MQTT;
   port_eventTrigger(ev, &self->cloudArg);
 }
@@ -602,26 +652,26 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
   m->message_id = 0;
   conn_setStr(m, RT_NOBYTES, RT_NOBYTES);
   if (p == NULL) {
-#line 530 "ts-src/mgos/conn.ts"
+#line 616 "ts-src/mgos/conn.ts"
     return;
   }
-#line 531 "ts-src/mgos/conn.ts"
+#line 617 "ts-src/mgos/conn.ts"
   m->qos = p->qos;
   m->len = rt_i32_of(p->totalLen);
   m->connack_ret_code = p->returnCode;
   m->message_id = p->packetId;
   if (p->type == PacketType_PUBLISH) {
-#line 535 "ts-src/mgos/conn.ts"
+#line 621 "ts-src/mgos/conn.ts"
     conn_setStr(m, p->topic, p->payload);
   }
 }
 
-#line 538 "ts-src/mgos/conn.ts"
+#line 624 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   uint32_t now = self->session.now;
   switch (ev) {
   case SessionEvent_CONNACK: {
-#line 541 "ts-src/mgos/conn.ts"
+#line 627 "ts-src/mgos/conn.ts"
     {
       if (p == NULL || p->returnCode != 0) {
         // The CLOSE that follows raises the connect-error event.
@@ -629,42 +679,63 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
         return;
       }
       self->delayMs = 0;
-      port_logMsg(LogLevel_INFO, "connected to ", rt_str_bytes(mgos_mqtt_conn_active(self)->server));
+      port_logMsg(LogLevel_INFO, "connected to ", conn_sb(mgos_mqtt_conn_active(self)->server));
       mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTED);
       mgos_mqtt_conn_fillMsg(self, ev, p);
       mgos_mqtt_conn_callGlobal(self, ev, true);
       break;
     }
   }
-#line 554 "ts-src/mgos/conn.ts"
+#line 640 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH: {
-#line 554 "ts-src/mgos/conn.ts"
+#line 640 "ts-src/mgos/conn.ts"
     {
       mgos_mqtt_conn_fillMsg(self, ev, p);
       if (p != NULL && !mgos_mqtt_conn_callTopic(self, p)) {
-#line 556 "ts-src/mgos/conn.ts"
+        // No topic handler took it: as the reference, acknowledging is up
+        // to the global handlers (mg_mqtt_puback / mg_mqtt_pubrec).
+        self->session.autoAck = false;
+        if (p->qos == 2) {
+#line 646 "ts-src/mgos/conn.ts"
+          mgos_mqtt_conn_appQos2Add(self, p->packetId);
+        }
+#line 647 "ts-src/mgos/conn.ts"
         mgos_mqtt_conn_callGlobal(self, ev, true);
       }
-#line 557 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 559 "ts-src/mgos/conn.ts"
+#line 651 "ts-src/mgos/conn.ts"
+  case SessionEvent_PUBREL: {
+#line 651 "ts-src/mgos/conn.ts"
+    {
+      // The PUBCOMP of an exchange the application runs is its own.
+      if (p != NULL && mgos_mqtt_conn_appQos2Take(self, p->packetId)) {
+#line 653 "ts-src/mgos/conn.ts"
+        self->session.autoAck = false;
+      }
+#line 654 "ts-src/mgos/conn.ts"
+      mgos_mqtt_conn_fillMsg(self, ev, p);
+      mgos_mqtt_conn_callGlobal(self, ev, true);
+      break;
+    }
+  }
+#line 658 "ts-src/mgos/conn.ts"
   case SessionEvent_SUBACK: {
-#line 559 "ts-src/mgos/conn.ts"
+#line 658 "ts-src/mgos/conn.ts"
     {
       mgos_mqtt_conn_fillMsg(self, ev, p);
       if (!mgos_mqtt_conn_callSuback(self, self->session.evTag)) {
-#line 561 "ts-src/mgos/conn.ts"
+#line 660 "ts-src/mgos/conn.ts"
         mgos_mqtt_conn_callGlobal(self, ev, true);
       }
-#line 562 "ts-src/mgos/conn.ts"
+#line 661 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 564 "ts-src/mgos/conn.ts"
+#line 663 "ts-src/mgos/conn.ts"
   case SessionEvent_CLOSE: {
-#line 564 "ts-src/mgos/conn.ts"
+#line 663 "ts-src/mgos/conn.ts"
     {
       if (!self->session.wasConnected) {
         // Ended before an accepted CONNACK (refused, timed out, closed by the
@@ -679,9 +750,9 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       break;
     }
   }
-#line 577 "ts-src/mgos/conn.ts"
+#line 676 "ts-src/mgos/conn.ts"
   default: {
-#line 577 "ts-src/mgos/conn.ts"
+#line 676 "ts-src/mgos/conn.ts"
     {
       mgos_mqtt_conn_fillMsg(self, ev, p);
       mgos_mqtt_conn_callGlobal(self, ev, true);
@@ -689,103 +760,143 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
     }
   }
   }
-#line 583 "ts-src/mgos/conn.ts"
+#line 682 "ts-src/mgos/conn.ts"
   self->session.now = now;
 }
 
 /** Global handlers, in the order added. ev_data is the message or NULL. */
 static void mgos_mqtt_conn_callGlobal(mgos_mqtt_conn *self, int32_t ev, bool withMsg) {
-  for (uint32_t i = 0; i < self->nHandlers; i++) {
-    mgos_mqtt_handler *h = &self->handlers[i];
+  if (withMsg) {
+#line 687 "ts-src/mgos/conn.ts"
+    mgos_mqtt_conn_callGlobalArg(self, ev, &self->msg);
+  } else {
+#line 688 "ts-src/mgos/conn.ts"
+    mgos_mqtt_conn_callGlobalArg(self, ev, NULL);
+  }
+}
+
+#line 691 "ts-src/mgos/conn.ts"
+static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void *arg) {
+  for (uint32_t i = 0; i < self->nGlobal; i++) {
+    mgos_mqtt_ghandler *h = &self->ghandlers[i];
     mg_event_handler_t f = h->ev;
-    if (h->kind != HandlerKind_GLOBAL || f == NULL) {
-#line 591 "ts-src/mgos/conn.ts"
-      continue;
-    }
-#line 592 "ts-src/mgos/conn.ts"
-    if (withMsg) {
-#line 592 "ts-src/mgos/conn.ts"
-      f(&self->nc, ev, &self->msg, h->ud);
-    } else {
-#line 593 "ts-src/mgos/conn.ts"
-      f(&self->nc, ev, NULL, h->ud);
-    }
-    // A handler may have removed handlers: stop rather than skip or repeat one.
-#line 595 "ts-src/mgos/conn.ts"
-    if (i >= self->nHandlers) {
-#line 595 "ts-src/mgos/conn.ts"
-      break;
+    if (f != NULL) {
+#line 695 "ts-src/mgos/conn.ts"
+      f(&self->nc, ev, arg, h->ud);
     }
   }
 }
 
+#line 699 "ts-src/mgos/conn.ts"
+static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id) {
+  if (self->appQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
+#line 700 "ts-src/mgos/conn.ts"
+    mgos_mqtt_conn_appQos2Take(self, rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, 0));
+  }
+#line 701 "ts-src/mgos/conn.ts"
+  rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->appQos2Count, id);
+  self->appQos2Count++;
+}
+
+/** Removes `id`; true when it was there. */
+static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id) {
+  for (uint32_t i = 0; i < self->appQos2Count; i++) {
+    if (rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) != id) {
+#line 708 "ts-src/mgos/conn.ts"
+      continue;
+    }
+#line 709 "ts-src/mgos/conn.ts"
+    for (uint32_t j = i; ((int64_t)j + 1) < self->appQos2Count; j++) {
+#line 709 "ts-src/mgos/conn.ts"
+      rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
+    }
+#line 710 "ts-src/mgos/conn.ts"
+    self->appQos2Count--;
+    return true;
+  }
+  return false;
+}
+
 /** Topic handlers whose filter matches; false when none did. */
-#line 600 "ts-src/mgos/conn.ts"
 static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p) {
   bool matched = false;
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
-#line 604 "ts-src/mgos/conn.ts"
+#line 721 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 605 "ts-src/mgos/conn.ts"
+#line 722 "ts-src/mgos/conn.ts"
     if (!topic_topicMatches(mgos_mqtt_handler_view(h), p->topic)) {
-#line 605 "ts-src/mgos/conn.ts"
+#line 722 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 606 "ts-src/mgos/conn.ts"
+#line 723 "ts-src/mgos/conn.ts"
     matched = true;
     mg_event_handler_t f = h->ev;
     sub_handler_t g = h->sub;
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
-#line 609 "ts-src/mgos/conn.ts"
+#line 726 "ts-src/mgos/conn.ts"
       f(&self->nc, SessionEvent_PUBLISH, &self->msg, h->ud);
     }
-#line 610 "ts-src/mgos/conn.ts"
+#line 727 "ts-src/mgos/conn.ts"
     if (h->kind == HandlerKind_SUB && g != NULL) {
       g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
     }
     if (i >= self->nHandlers) {
-#line 613 "ts-src/mgos/conn.ts"
+#line 730 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 615 "ts-src/mgos/conn.ts"
+#line 732 "ts-src/mgos/conn.ts"
   return matched;
 }
 
 /** The SUBACK to the handler whose SUBSCRIBE it answers; false when there is none. */
 static bool mgos_mqtt_conn_callSuback(mgos_mqtt_conn *self, int32_t tag) {
   if (tag < 0) {
-#line 620 "ts-src/mgos/conn.ts"
+#line 737 "ts-src/mgos/conn.ts"
     return false;
   }
-#line 621 "ts-src/mgos/conn.ts"
+#line 738 "ts-src/mgos/conn.ts"
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if ((h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) || h->tag != tag) {
-#line 623 "ts-src/mgos/conn.ts"
+#line 740 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 624 "ts-src/mgos/conn.ts"
+#line 741 "ts-src/mgos/conn.ts"
     mg_event_handler_t f = h->ev;
     // A sub_handler_t only takes messages: its SUBACK is consumed silently.
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
-#line 626 "ts-src/mgos/conn.ts"
+#line 743 "ts-src/mgos/conn.ts"
       f(&self->nc, SessionEvent_SUBACK, &self->msg, h->ud);
     }
-#line 627 "ts-src/mgos/conn.ts"
+#line 744 "ts-src/mgos/conn.ts"
     return true;
   }
   return false;
 }
 
 // ---------------------------------------------------------------- API
-#line 634 "ts-src/mgos/conn.ts"
+/** A global handler; false when MGOS_MQTT_MAX_GLOBAL_HANDLERS are taken. */
+#line 752 "ts-src/mgos/conn.ts"
+bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void *ud) {
+  if (self->nGlobal >= CONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS) {
+    port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_GLOBAL_HANDLERS reached, global handler not added", RT_NOBYTES);
+    return false;
+  }
+  mgos_mqtt_ghandler *h = &self->ghandlers[self->nGlobal];
+  h->ev = ev;
+  h->ud = ud;
+  self->nGlobal++;
+  return true;
+}
+
+/** A topic handler (kind TOPIC or SUB); its index, -1 when the table is full. */
 int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud, rt_bytes filter) {
-  if (self->nHandlers >= CONFIG_MGOS_MQTT_MAX_HANDLERS) {
-    port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_HANDLERS reached, handler not added for ", filter);
+  if (self->nHandlers >= CONFIG_MGOS_MQTT_MAX_TOPIC_HANDLERS) {
+    port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_TOPIC_HANDLERS reached, handler not added for ", filter);
     return -1;
   }
   mgos_mqtt_handler *h = &self->handlers[self->nHandlers];
@@ -806,10 +917,10 @@ int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_h
 
 static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->nHandlers; j++) {
-#line 656 "ts-src/mgos/conn.ts"
+#line 787 "ts-src/mgos/conn.ts"
     self->handlers[j] = self->handlers[rt_idx_add(j, 1)];
   }
-#line 657 "ts-src/mgos/conn.ts"
+#line 788 "ts-src/mgos/conn.ts"
   self->nHandlers--;
   mgos_mqtt_handler *last = &self->handlers[self->nHandlers];
   last->kind = HandlerKind_FREE;
@@ -829,10 +940,10 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
   }
   int32_t k = mgos_mqtt_conn_addHandler(self, kind, ev, sub, ud, filter);
   if (k < 0) {
-#line 675 "ts-src/mgos/conn.ts"
+#line 806 "ts-src/mgos/conn.ts"
     return false;
   }
-#line 676 "ts-src/mgos/conn.ts"
+#line 807 "ts-src/mgos/conn.ts"
   uint8_t q = ((uint8_t)qos > mgos_mqtt_conn_effectiveMaxQos(self)) ? mgos_mqtt_conn_effectiveMaxQos(self) : (uint8_t)qos;
   if (Session_subscribe(&self->session, filter, q, self->handlers[(uint32_t)k].tag) == 0) {
     mgos_mqtt_conn_removeHandler(self, (uint32_t)k);
@@ -849,15 +960,15 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
-#line 691 "ts-src/mgos/conn.ts"
+#line 822 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 692 "ts-src/mgos/conn.ts"
+#line 823 "ts-src/mgos/conn.ts"
     if (!rt_bytes_equal(mgos_mqtt_handler_view(h), filter)) {
-#line 692 "ts-src/mgos/conn.ts"
+#line 823 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 693 "ts-src/mgos/conn.ts"
+#line 824 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_removeHandler(self, i);
     Session_unsubscribe(&self->session, filter);
     mgos_mqtt_conn_service(self, now);
@@ -880,21 +991,17 @@ uint16_t mgos_mqtt_conn_publish(mgos_mqtt_conn *self, rt_bytes topic, rt_bytes p
 
 /** Attempt to connect now (if enabled and not already connected or connecting). */
 bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
-  if (self->followSys) {
-#line 715 "ts-src/mgos/conn.ts"
-    mgos_mqtt_conn_loadSysConfig(self);
-  }
-#line 716 "ts-src/mgos/conn.ts"
+  mgos_mqtt_conn_refreshSys(self);
   if (!self->cfg.enable && !(self->useBackup && self->cfg1.enable)) {
     port_logMsg(LogLevel_WARN, "connect: mqtt.enable is false", RT_NOBYTES);
     return false;
   }
   self->wantConnect = true;
   if (self->net != NetState_IDLE) {
-#line 721 "ts-src/mgos/conn.ts"
+#line 852 "ts-src/mgos/conn.ts"
     return true;
   }
-#line 722 "ts-src/mgos/conn.ts"
+#line 853 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_startConnect(self, port_nowMs());
   return self->net != NetState_IDLE || self->reconnectPending;
 }
@@ -911,25 +1018,25 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
     return;
   }
   if (self->net != NetState_OPEN) {
-#line 737 "ts-src/mgos/conn.ts"
+#line 868 "ts-src/mgos/conn.ts"
     return;
   }
   // A second disconnect while the DISCONNECT is still queued: let it go out
   // (closing now would make the broker publish the will).
-#line 740 "ts-src/mgos/conn.ts"
+#line 871 "ts-src/mgos/conn.ts"
   if (self->session.state == SessionState_DISCONNECTING) {
-#line 740 "ts-src/mgos/conn.ts"
+#line 871 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_service(self, now);
   } else if (Session_disconnect(&self->session)) {
-#line 741 "ts-src/mgos/conn.ts"
+#line 872 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_service(self, now);
   } else {
-#line 742 "ts-src/mgos/conn.ts"
+#line 873 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
 
-#line 745 "ts-src/mgos/conn.ts"
+#line 876 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   self->userMaxQos = (qos <= 0) ? 0 : ((qos >= 2) ? 2 : qos);
   Session_setMaxQos(&self->session, mgos_mqtt_conn_effectiveMaxQos(self));
@@ -948,6 +1055,11 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
   self->delayMs = 0;
   self->lastDelayMs = 0;
   self->nHandlers = 0;
+  self->nGlobal = 0;
+  self->appQos2Count = 0;
+  self->followSys0 = false;
+  self->followSys1 = false;
+  self->nc.flags = 0;
   self->connectFn = NULL;
   self->connectFnArg = NULL;
   self->userMaxQos = -1;
@@ -963,7 +1075,7 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
 }
 
 /** Seconds (config) to ms, at least 1 ms. */
-#line 786 "ts-src/mgos/conn.ts"
+#line 923 "ts-src/mgos/conn.ts"
 uint32_t conn_secToMs(double s) {
   uint32_t ms = rt_f64_to_u32(s * 1000.0);
   return (ms == 0) ? 1 : ms;
@@ -975,19 +1087,76 @@ uint32_t conn_jitter(uint32_t d) {
   // floor(d * pct / 100) without overflowing 32 bits.
   uint32_t j = ((d / 100) * pct) + (((d % 100) * pct) / 100);
   if (j == 0) {
-#line 796 "ts-src/mgos/conn.ts"
+#line 933 "ts-src/mgos/conn.ts"
     return d;
   }
-#line 797 "ts-src/mgos/conn.ts"
+#line 934 "ts-src/mgos/conn.ts"
   uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2u) + 1u);
   uint32_t r = rt_mod_u32(port_rand32(), span);
   if (r < j) {
-#line 799 "ts-src/mgos/conn.ts"
+#line 936 "ts-src/mgos/conn.ts"
     return d - (j - r);
   }
-#line 800 "ts-src/mgos/conn.ts"
+#line 937 "ts-src/mgos/conn.ts"
   uint32_t up = r - j;
   return (up > (0xffffffffu - d)) ? 0xffffffffu : (d + up);
+}
+
+/** The bytes of a config string; NULL (not set) is empty. */
+rt_bytes conn_sb(const char *s) {
+  return (s == NULL) ? RT_NOBYTES : rt_str_bytes(s);
+}
+
+/** True when the strings of `c` fit a connection's storage; else logs
+ *  `what` with the bytes they need. */
+static bool conn_stringsFit(mgos_config_mqtt *c, const char *what) {
+  uint32_t need = 0;
+  for (int32_t k = 0; k < config_gen_KEY_COUNT; k++) {
+    if (config_gen_key_kind(k) != config_kind_STRING) {
+#line 951 "ts-src/mgos/conn.ts"
+      continue;
+    }
+#line 952 "ts-src/mgos/conn.ts"
+    const char *s = config_gen_get_str(c, k);
+    if (s != NULL) {
+#line 953 "ts-src/mgos/conn.ts"
+      need += rt_str_bytes(s).len + 1u;
+    }
+  }
+#line 955 "ts-src/mgos/conn.ts"
+  if (need <= CONFIG_MGOS_MQTT_CONN_STR_SIZE) {
+#line 955 "ts-src/mgos/conn.ts"
+    return true;
+  }
+#line 956 "ts-src/mgos/conn.ts"
+  conn_logText.len = 0;
+  conn_logNumber(rt_i32_of(need));
+  port_logMsg(LogLevel_ERROR, what, rt_subarray(RT_BYTES(conn_logText.buf, 100), 0, conn_logText.len));
+  return false;
+}
+
+/** Copies every string of `c` into `buf` (NUL-terminated, back to back) and
+ *  points `c` at the copies, so the caller may free its own (stringsFit first). */
+static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf) {
+  uint32_t at = 0;
+  for (int32_t k = 0; k < config_gen_KEY_COUNT; k++) {
+    if (config_gen_key_kind(k) != config_kind_STRING) {
+#line 967 "ts-src/mgos/conn.ts"
+      continue;
+    }
+#line 968 "ts-src/mgos/conn.ts"
+    const char *s = config_gen_get_str(c, k);
+    if (s == NULL) {
+#line 969 "ts-src/mgos/conn.ts"
+      continue;
+    }
+#line 970 "ts-src/mgos/conn.ts"
+    rt_bytes b = rt_str_bytes(s);
+    rt_copy_bytes(buf, at, b);
+    rt_bytes_set(buf, at + b.len, 0);
+    config_gen_set_str(c, k, rt_cstr(rt_subarray(buf, at, UINT32_MAX)));
+    at = (at + b.len) + 1u;
+  }
 }
 
 static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload) {
@@ -999,7 +1168,7 @@ static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload) {
 
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 812 "ts-src/mgos/conn.ts"
+#line 986 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
@@ -1019,10 +1188,10 @@ static bool conn_onWsOpen(void *ud, uint32_t now) {
   return c->net == NetState_OPEN && WsLink_isOpen(&c->ws);
 }
 
-#line 836 "ts-src/mgos/conn.ts"
+#line 1010 "ts-src/mgos/conn.ts"
 static void LogText_put(LogText *self, uint8_t c) {
   if (self->len < 100) {
-#line 837 "ts-src/mgos/conn.ts"
+#line 1011 "ts-src/mgos/conn.ts"
     rt_set_u8(self->buf, 100, self->len++, c);
   }
 }
@@ -1030,10 +1199,10 @@ static void LogText_put(LogText *self, uint8_t c) {
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. */
-#line 846 "ts-src/mgos/conn.ts"
+#line 1020 "ts-src/mgos/conn.ts"
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
-#line 847 "ts-src/mgos/conn.ts"
+#line 1021 "ts-src/mgos/conn.ts"
   LogText *t = &conn_logText;
   t->len = 0;
   if (detail.len > 0) {
@@ -1047,33 +1216,39 @@ static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_byt
   if (num != 0) {
     LogText_put(t, 0x20);
     LogText_put(t, 0x28);
-    int32_t v = num;
-    if (v < 0) {
-      LogText_put(t, 0x2d);
-      v = (v == INT32_MIN) ? 2147483647 : rt_i32_of((uint32_t)(-(int64_t)v));
-    }
-    int32_t div = 1000000000;
-    while (div > 1 && (rt_idiv_i64(v, div) == 0)) {
-#line 866 "ts-src/mgos/conn.ts"
-      div = div / 10;
-    }
-#line 867 "ts-src/mgos/conn.ts"
-    while (div > 0) {
-      LogText_put(t, (uint8_t)(0x30 + (int32_t)(rt_idiv_i64(v, div) % 10)));
-      div = div / 10;
-    }
+    conn_logNumber(num);
     LogText_put(t, 0x29);
   }
   port_logMsg(level, msg, rt_subarray(RT_BYTES(t->buf, 100), 0, t->len));
 }
 
+/** Appends `num` in decimal to the log text. */
+static void conn_logNumber(int32_t num) {
+  LogText *t = &conn_logText;
+  int32_t v = num;
+  if (v < 0) {
+    LogText_put(t, 0x2d);
+    v = (v == INT32_MIN) ? 2147483647 : rt_i32_of((uint32_t)(-(int64_t)v));
+  }
+  int32_t div = 1000000000;
+  while (div > 1 && (rt_idiv_i64(v, div) == 0)) {
+#line 1049 "ts-src/mgos/conn.ts"
+    div = div / 10;
+  }
+#line 1050 "ts-src/mgos/conn.ts"
+  while (div > 0) {
+    LogText_put(t, (uint8_t)(0x30 + (int32_t)(rt_idiv_i64(v, div) % 10)));
+    div = div / 10;
+  }
+}
+
 /** Connection `slot`, or null when out of range or unused. */
 mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
-#line 878 "ts-src/mgos/conn.ts"
+#line 1058 "ts-src/mgos/conn.ts"
     return NULL;
   }
-#line 879 "ts-src/mgos/conn.ts"
+#line 1059 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -1098,38 +1273,38 @@ mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 904 "ts-src/mgos/conn.ts"
+#line 1084 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 906 "ts-src/mgos/conn.ts"
+#line 1086 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onTcpConnect(c, ok, err, port_nowMs());
   }
 }
 
 /** Bytes received on `slot`. @api */
-#line 910 "ts-src/mgos/conn.ts"
+#line 1090 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 912 "ts-src/mgos/conn.ts"
+#line 1092 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onRecv(c, data, port_nowMs());
   }
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 916 "ts-src/mgos/conn.ts"
+#line 1096 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 918 "ts-src/mgos/conn.ts"
+#line 1098 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onPeerClose(c, err, port_nowMs());
   }
 }
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 923 "ts-src/mgos/conn.ts"
+#line 1103 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -1146,41 +1321,73 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
   for (int32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) {
     mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)i];
     if (!c->inUse) {
-#line 938 "ts-src/mgos/conn.ts"
+#line 1118 "ts-src/mgos/conn.ts"
       continue;
     }
-#line 939 "ts-src/mgos/conn.ts"
+#line 1119 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
-#line 940 "ts-src/mgos/conn.ts"
+#line 1120 "ts-src/mgos/conn.ts"
       wait = w;
     }
   }
-#line 942 "ts-src/mgos/conn.ts"
+#line 1122 "ts-src/mgos/conn.ts"
   return wait;
 }
 
 // ---------------------------------------------------------------- mgos_mqtt_conn_* API
 /** Creates connection `conn_id` with config `cfg` and the failover config
- *  `cfg1` (may be NULL); both are copied, their strings must stay valid (as
- *  the system config's do). Connects when cfg.enable. Slot 0 stays free for
- *  the global connection unless conn_id is 0. C name conn_create2; compat.c
- *  wraps it (the C API takes const pointers):
+ *  `cfg1` (may be NULL); both are copied, strings included (into
+ *  MGOS_MQTT_CONN_STR_SIZE bytes each: NULL with an error when they do not
+ *  fit), so the caller may free its own. Connects when cfg.enable. Slot 0
+ *  stays free for the global connection unless conn_id is 0. C name
+ *  conn_create2; compat.c wraps it (the C API takes const pointers):
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 955 "ts-src/mgos/conn.ts"
+#line 1136 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
-  mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
-  if (c == NULL) {
-#line 957 "ts-src/mgos/conn.ts"
+  const char *what = "mgos_mqtt_conn_create2: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
+  // The system config's sections are not copied (as the reference): they are
+  // the library's own, re-read at every connect.
+  bool sys0 = cfg == mgos_sys_config_get_mqtt();
+  bool sys1 = cfg1 != NULL && (cfg1 == mgos_sys_config_get_mqtt1());
+  if (!sys0 && !conn_stringsFit(cfg, what)) {
+#line 1142 "ts-src/mgos/conn.ts"
     return NULL;
   }
-#line 958 "ts-src/mgos/conn.ts"
+#line 1143 "ts-src/mgos/conn.ts"
+  if ((cfg1 != NULL && !sys1) && !conn_stringsFit(cfg1, what)) {
+#line 1143 "ts-src/mgos/conn.ts"
+    return NULL;
+  }
+#line 1144 "ts-src/mgos/conn.ts"
+  mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
+  if (c == NULL) {
+#line 1145 "ts-src/mgos/conn.ts"
+    return NULL;
+  }
+#line 1146 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
+  if (sys0) {
+#line 1148 "ts-src/mgos/conn.ts"
+    c->followSys0 = true;
+  } else {
+#line 1149 "ts-src/mgos/conn.ts"
+    conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
+  }
+#line 1150 "ts-src/mgos/conn.ts"
   if (cfg1 != NULL) {
     c->cfg1 = *cfg1;
+    if (sys1) {
+#line 1152 "ts-src/mgos/conn.ts"
+      c->followSys1 = true;
+    } else {
+#line 1153 "ts-src/mgos/conn.ts"
+      conn_ownStrings(&c->cfg1, RT_BYTES(c->strs1, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
+    }
+#line 1154 "ts-src/mgos/conn.ts"
     c->hasCfg1 = true;
   }
   Session_setMaxQos(&c->session, mgos_mqtt_conn_effectiveMaxQos(c));
@@ -1192,15 +1399,38 @@ mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqt
   return c;
 }
 
-/** Replaces the main config; takes effect at the next connect. C name
+/** Replaces the main config, strings copied (false, with an error and the
+ *  old config kept, when they do not fit MGOS_MQTT_CONN_STR_SIZE). As the
+ *  reference, an open connection closes and reconnects with it. C name
  *  conn_set_config, wrapped by compat.c:
  *  @capi bool mgos_mqtt_conn_set_config(struct mgos_mqtt_conn *c, const struct mgos_config_mqtt *cfg)
  */
 bool conn_set_config(mgos_mqtt_conn *c, mgos_config_mqtt *cfg) {
+  bool sys0 = cfg == mgos_sys_config_get_mqtt();
+  if (!sys0 && !conn_stringsFit(cfg, "mgos_mqtt_set_config: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ")) {
+    return false;
+  }
   c->cfg = *cfg;
+  if (!sys0) {
+#line 1177 "ts-src/mgos/conn.ts"
+    conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
+  }
+#line 1178 "ts-src/mgos/conn.ts"
+  c->followSys0 = sys0;
+  // The global connection keeps following the system config's mqtt1.
+  c->followSys1 = c->followSys || c->followSys1;
   c->followSys = false;
   c->useBackup = false;
   Session_setMaxQos(&c->session, mgos_mqtt_conn_effectiveMaxQos(c));
+  if (c->net != NetState_IDLE) {
+    c->nc.flags = (c->nc.flags | MG_F_CLOSE_IMMEDIATELY);
+    mgos_mqtt_conn_service(c, port_nowMs());
+  } else if (cfg->enable && !c->reconnectPending) {
+    // As a new connection (the reference connects it when the network is up).
+    c->wantConnect = true;
+    c->reconnectAt = port_nowMs();
+    c->reconnectPending = true;
+  }
   return true;
 }
 
@@ -1211,7 +1441,7 @@ mgos_mqtt_conn *mgos_mqtt_conn_from_nc(mg_connection *nc) {
 
 /** Adds a handler for all events (see the dispatch rules at the top). @api */
 void mgos_mqtt_conn_add_handler(mgos_mqtt_conn *c, mg_event_handler_t handler, void *user_data) {
-  mgos_mqtt_conn_addHandler(c, HandlerKind_GLOBAL, handler, NULL, user_data, RT_NOBYTES);
+  mgos_mqtt_conn_addGlobal(c, handler, user_data);
 }
 
 /** Sets the callback that sends CONNECT (via mg_send_mqtt_handshake_opt). @api */

@@ -9,6 +9,8 @@
 #include "topic.h"
 #include "config_schema.h"
 #include "config_sys.h"
+#include "config.h"
+#include "config_gen.h"
 #include "mg_types.h"
 #include "port.h"
 #include "ws.h"
@@ -22,15 +24,27 @@ extern "C" {
 #define CONFIG_MGOS_MQTT_MAX_CONNS 2
 #endif
 
-/** Handlers (global and per topic) per connection. @kconfig MGOS_MQTT_MAX_HANDLERS */
-#ifndef CONFIG_MGOS_MQTT_MAX_HANDLERS
-#define CONFIG_MGOS_MQTT_MAX_HANDLERS 8
+/** Topic handlers (mgos_mqtt_sub, mgos_mqtt_global_subscribe,
+ *  mgos_mqtt_conn_sub) per connection. @kconfig MGOS_MQTT_MAX_TOPIC_HANDLERS */
+#ifndef CONFIG_MGOS_MQTT_MAX_TOPIC_HANDLERS
+#define CONFIG_MGOS_MQTT_MAX_TOPIC_HANDLERS 8
 #endif
 
-/** Longest server host name. @kconfig MGOS_MQTT_MAX_HOST_LEN */
-#ifndef CONFIG_MGOS_MQTT_MAX_HOST_LEN
-#define CONFIG_MGOS_MQTT_MAX_HOST_LEN 128
+/** Global handlers (mgos_mqtt_add_global_handler, mgos_mqtt_conn_add_handler)
+ *  per connection; a table apart from the topic handlers. @kconfig MGOS_MQTT_MAX_GLOBAL_HANDLERS */
+#ifndef CONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS
+#define CONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS 8
 #endif
+
+/** Bytes of string storage per config (mqtt and mqtt1 each) of a connection,
+ *  for the strings mgos_mqtt_set_config / mgos_mqtt_conn_create2 copy.
+ *  @kconfig MGOS_MQTT_CONN_STR_SIZE */
+#ifndef CONFIG_MGOS_MQTT_CONN_STR_SIZE
+#define CONFIG_MGOS_MQTT_CONN_STR_SIZE 384
+#endif
+
+/** mqtt.require_time: a wall clock below this (2017-07-14) is "not set", as Mongoose OS. */
+#define conn_TIME_SET_MIN 1500000000.0
 
 /** Reconnect delay jitter, percent either side (0..100; 0: none). Spreads a fleet's
  *  reconnects after a broker dies. @kconfig MGOS_MQTT_RECONNECT_JITTER_PCT */
@@ -53,10 +67,24 @@ typedef uint8_t HandlerKind;
 #define HandlerKind_TOPIC 2
 #define HandlerKind_SUB 3
 
+typedef struct mgos_mqtt_ghandler mgos_mqtt_ghandler;
+typedef struct mgos_mqtt_poll_arg mgos_mqtt_poll_arg;
 typedef struct mgos_mqtt_handler mgos_mqtt_handler;
 typedef struct mgos_mqtt_conn mgos_mqtt_conn;
 typedef struct ConnTable ConnTable;
 typedef struct LogText LogText;
+
+/** A global handler (its own table: they never compete with topic handlers for slots). */
+struct mgos_mqtt_ghandler {
+  mg_event_handler_t ev;
+  void *ud;
+};
+
+/** ev_data of MG_EV_POLL: a struct whose only member is a double, so handlers
+ *  read it as Mongoose's `*(double *) ev_data` (mg_time() of the poll). */
+struct mgos_mqtt_poll_arg {
+  double now;
+};
 
 struct mgos_mqtt_handler {
   uint8_t kind;
@@ -97,8 +125,25 @@ struct mgos_mqtt_conn {
   uint32_t delayMs;
   /** The last delay actually used, jitter included (for logs and tests). */
   uint32_t lastDelayMs;
-  mgos_mqtt_handler handlers[CONFIG_MGOS_MQTT_MAX_HANDLERS];
+  /** Topic handlers (kinds TOPIC and SUB). */
+  mgos_mqtt_handler handlers[CONFIG_MGOS_MQTT_MAX_TOPIC_HANDLERS];
   uint32_t nHandlers;
+  mgos_mqtt_ghandler ghandlers[CONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS];
+  uint32_t nGlobal;
+  /** Incoming QoS 2 ids whose exchange the application runs (no topic handler
+     *  took the PUBLISH): their PUBREL is the application's to answer. */
+  uint16_t appQos2[CONFIG_MGOS_MQTT_MAX_RX_QOS2];
+  uint32_t appQos2Count;
+  mgos_mqtt_poll_arg pollArg;
+  /** Copies of the strings of cfg (first half) and cfg1 (second half) when
+     *  they came from the application (set_config, create2), not the system config. */
+  uint8_t strs[CONFIG_MGOS_MQTT_CONN_STR_SIZE];
+  uint8_t strs1[CONFIG_MGOS_MQTT_CONN_STR_SIZE];
+  /** cfg / cfg1 is the system config's mqtt / mqtt1 section (given to
+     *  create2 or set_config, or the global connection's mqtt1 after
+     *  set_config): re-read at every connect, never copied. */
+  bool followSys0;
+  bool followSys1;
   int32_t nextTag;
   mgos_mqtt_connect_fn_t connectFn;
   void *connectFnArg;
@@ -132,6 +177,7 @@ uint32_t mgos_mqtt_conn_unsentBytes(mgos_mqtt_conn *self);
 mgos_config_mqtt *mgos_mqtt_conn_active(mgos_mqtt_conn *self);
 bool mgos_mqtt_conn_isConnected(mgos_mqtt_conn *self);
 uint8_t mgos_mqtt_conn_effectiveMaxQos(mgos_mqtt_conn *self);
+void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self);
 void mgos_mqtt_conn_loadSysConfig(mgos_mqtt_conn *self);
 void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now);
 bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_send_mqtt_handshake_opts *o);
@@ -140,6 +186,7 @@ void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now);
 void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now);
 uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now);
 void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p);
+bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void *ud);
 int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud, rt_bytes filter);
 bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud);
 bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter);
@@ -150,6 +197,7 @@ void mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos);
 void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot);
 uint32_t conn_secToMs(double s);
 uint32_t conn_jitter(uint32_t d);
+rt_bytes conn_sb(const char *s);
 mgos_mqtt_conn *conn_conn_at(int32_t slot);
 mgos_mqtt_conn *conn_conn_slot(int32_t slot);
 mgos_mqtt_conn *conn_conn_alloc(int32_t from);

@@ -17,7 +17,12 @@ mgos_mqtt_conn *facade_global(void) {
 /** Starts the global connection: connects at the next poll when mqtt.enable. @api */
 bool mgos_mqtt_init(void) {
   mgos_mqtt_conn *c = facade_global();
-  mgos_mqtt_conn_loadSysConfig(c);
+  // A config given by mgos_mqtt_set_config() stays.
+  if (c->followSys) {
+#line 33 "ts-src/mgos/facade.ts"
+    mgos_mqtt_conn_loadSysConfig(c);
+  }
+#line 34 "ts-src/mgos/facade.ts"
   if (c->cfg.enable) {
     c->wantConnect = true;
     c->reconnectAt = port_nowMs();
@@ -33,7 +38,7 @@ mgos_mqtt_conn *mgos_mqtt_get_global(void) {
 
 /** Registers a handler for the global connection's events. @api */
 void mgos_mqtt_add_global_handler(mg_event_handler_t handler, void *ud) {
-  mgos_mqtt_conn_addHandler(facade_global(), HandlerKind_GLOBAL, handler, NULL, ud, RT_NOBYTES);
+  mgos_mqtt_conn_addGlobal(facade_global(), handler, ud);
 }
 
 /** The callback that sends CONNECT instead of the library (it must call
@@ -107,9 +112,11 @@ void mgos_mqtt_set_max_qos(int qos) {
   mgos_mqtt_conn_setMaxQos(facade_global(), qos);
 }
 
-/** Uses `cfg` (copied; its strings must stay valid) instead of the system
- *  config's mqtt section (mqtt1 stays the system's); takes effect at the next
- *  connect. C name facade_set_config, wrapped by compat.c:
+/** Uses `cfg` instead of the system config's mqtt section (mqtt1 stays the
+ *  system's). Copied, strings included (false with an error when they do not
+ *  fit MGOS_MQTT_CONN_STR_SIZE): the caller may free its own. An open
+ *  connection closes and reconnects with it (as the reference). C name
+ *  facade_set_config, wrapped by compat.c:
  *  @capi bool mgos_mqtt_set_config(const struct mgos_config_mqtt *cfg)
  */
 bool facade_set_config(mgos_config_mqtt *cfg) {

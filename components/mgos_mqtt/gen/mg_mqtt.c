@@ -2,10 +2,15 @@
 #include "mg_mqtt.h"
 
 static mgos_mqtt_conn *mg_mqtt_openConn(mg_connection *nc, const char *what);
+static const char *mg_mqtt_rawTopic(void *topics, uint32_t i, bool sub, const char *what);
+static void mg_mqtt_rawSubscribe(mg_connection *nc, void *topics, uint32_t n, uint16_t message_id, bool sub);
 static void mg_mqtt_sendAck(mg_connection *nc, uint8_t type, uint16_t id, const char *what);
 
+/** mg_send_mqtt_handshake's options: all zero (no clean session, keep-alive 60 s). */
+#line 35 "ts-src/mgos/mg_mqtt.ts"
+static mg_send_mqtt_handshake_opts mg_mqtt_zeroOpts;
+
 /** The connection behind `nc`, or null (with a log) when it is not open. */
-#line 27 "ts-src/mgos/mg_mqtt.ts"
 static mgos_mqtt_conn *mg_mqtt_openConn(mg_connection *nc, const char *what) {
   mgos_mqtt_conn *c = conn_conn_at(nc->slot_);
   // The session must be live too: during its CLOSE event the socket may still
@@ -23,10 +28,10 @@ static mgos_mqtt_conn *mg_mqtt_openConn(mg_connection *nc, const char *what) {
 void mg_mqtt_handshake(mg_connection *nc, const char *client_id, mg_send_mqtt_handshake_opts *opts) {
   mgos_mqtt_conn *c = conn_conn_at(nc->slot_);
   if (c == NULL) {
-#line 43 "ts-src/mgos/mg_mqtt.ts"
+#line 54 "ts-src/mgos/mg_mqtt.ts"
     return;
   }
-#line 44 "ts-src/mgos/mg_mqtt.ts"
+#line 55 "ts-src/mgos/mg_mqtt.ts"
   mgos_mqtt_conn_handshake(c, client_id, opts);
   mgos_mqtt_conn_service(c, c->session.now);
 }
@@ -36,48 +41,137 @@ void mg_mqtt_handshake(mg_connection *nc, const char *client_id, mg_send_mqtt_ha
  */
 void mg_mqtt_raw_publish(mg_connection *nc, const char *topic, uint16_t message_id, int flags, rt_bytes data) {
   (void)message_id;
-#line 52 "ts-src/mgos/mg_mqtt.ts"
+#line 63 "ts-src/mgos/mg_mqtt.ts"
   mgos_mqtt_conn *c = mg_mqtt_openConn(nc, "mg_mqtt_publish");
   if (c == NULL) {
-#line 53 "ts-src/mgos/mg_mqtt.ts"
+#line 64 "ts-src/mgos/mg_mqtt.ts"
     return;
   }
-#line 54 "ts-src/mgos/mg_mqtt.ts"
+#line 65 "ts-src/mgos/mg_mqtt.ts"
   mgos_mqtt_conn_publish(c, rt_str_bytes(topic), data, rt_sar32(flags, 1) & 3, (flags & 1) != 0);
 }
 
-/** One topic of mg_mqtt_subscribe (message_id is not used: see the top):
- *  @capi void mg_mqtt_subscribe(struct mg_connection *nc, const struct mg_mqtt_topic_expression *topics, size_t topics_len, uint16_t message_id)
- */
-void mg_mqtt_subscribe_one(mg_connection *nc, const char *topic, uint8_t qos) {
-  mgos_mqtt_conn *c = mg_mqtt_openConn(nc, "mg_mqtt_subscribe");
-  if (c == NULL) {
-#line 62 "ts-src/mgos/mg_mqtt.ts"
-    return;
-  }
-#line 63 "ts-src/mgos/mg_mqtt.ts"
-  c->session.now = port_nowMs();
-  Session_subscribe(&c->session, rt_str_bytes(topic), (qos > mgos_mqtt_conn_effectiveMaxQos(c)) ? mgos_mqtt_conn_effectiveMaxQos(c) : qos, -1);
-  mgos_mqtt_conn_service(c, c->session.now);
+/** mg_send_mqtt_handshake: CONNECT with default options. @api */
+void mg_send_mqtt_handshake(mg_connection *nc, const char *client_id) {
+  mg_mqtt_handshake(nc, client_id, &mg_mqtt_zeroOpts);
 }
 
-/** One topic of mg_mqtt_unsubscribe:
- *  @capi void mg_mqtt_unsubscribe(struct mg_connection *nc, char **topics, size_t topics_len, uint16_t message_id)
- */
-void mg_mqtt_unsubscribe_one(mg_connection *nc, const char *topic) {
-  mgos_mqtt_conn *c = mg_mqtt_openConn(nc, "mg_mqtt_unsubscribe");
+/** The topic at `i` of a raw (UN)SUBSCRIBE's list, or null when it is not a valid filter. */
+static const char *mg_mqtt_rawTopic(void *topics, uint32_t i, bool sub, const char *what) {
+  const char *t = sub ? mg_topic_expr_topic(topics, i) : mg_topic_list_at(topics, i);
+  if (t == NULL) {
+    port_logMsg(LogLevel_ERROR, what, rt_str_bytes(": NULL topic, nothing sent"));
+    return NULL;
+  }
+  rt_bytes f = rt_str_bytes(t);
+  if (!topic_validTopicFilter(f) || (sub && (mg_topic_expr_qos(topics, i) > 2))) {
+    port_logMsg(LogLevel_ERROR, what, rt_str_bytes(": invalid topic filter or QoS, nothing sent"));
+    return NULL;
+  }
+  return t;
+}
+
+/** One SUBSCRIBE (`sub`) or UNSUBSCRIBE with all `n` topics and the caller's
+ *  id, queued behind what is pending. The session keeps nothing of it. */
+static void mg_mqtt_rawSubscribe(mg_connection *nc, void *topics, uint32_t n, uint16_t message_id, bool sub) {
+  const char *what = sub ? "mg_mqtt_subscribe" : "mg_mqtt_unsubscribe";
+  mgos_mqtt_conn *c = mg_mqtt_openConn(nc, what);
   if (c == NULL) {
-#line 73 "ts-src/mgos/mg_mqtt.ts"
+#line 93 "ts-src/mgos/mg_mqtt.ts"
     return;
   }
-#line 74 "ts-src/mgos/mg_mqtt.ts"
-  c->session.now = port_nowMs();
-  Session_unsubscribe(&c->session, rt_str_bytes(topic));
-  mgos_mqtt_conn_service(c, c->session.now);
+#line 94 "ts-src/mgos/mg_mqtt.ts"
+  if (n == 0 || message_id == 0) {
+    port_logMsg(LogLevel_ERROR, what, rt_str_bytes(": no topics or message_id 0, nothing sent"));
+    return;
+  }
+  uint32_t rem = 2;
+  for (uint32_t i = 0; i < n; i++) {
+    const char *t = mg_mqtt_rawTopic(topics, i, sub, what);
+    if (t == NULL) {
+#line 101 "ts-src/mgos/mg_mqtt.ts"
+      return;
+    }
+#line 102 "ts-src/mgos/mg_mqtt.ts"
+    rem = ((rem + 2u) + rt_str_bytes(t).len) + (uint32_t)(sub ? 1 : 0);
+  }
+  Session *s = &c->session;
+  rt_bytes out = rt_subarray(RT_BYTES(s->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), s->txLen, UINT32_MAX);
+  uint32_t hdr = codec_encodeRemainingLength(out, 1, rem);
+  if (hdr == 0 || (((1u + hdr) + rem) > out.len)) {
+    port_logMsg(LogLevel_ERROR, what, rt_str_bytes(": does not fit the tx buffer (MGOS_MQTT_TX_BUF_SIZE), nothing sent"));
+    return;
+  }
+  rt_bytes_set(out, 0, (uint8_t)(sub ? 0x82 : 0xa2));
+  uint32_t at = 1u + hdr;
+  rt_bytes_set(out, at, (uint8_t)(message_id >> 8));
+  rt_bytes_set(out, rt_idx_add(at, 1), (uint8_t)message_id);
+  at = at + 2u;
+  uint8_t maxQos = mgos_mqtt_conn_effectiveMaxQos(c);
+  for (uint32_t i = 0; i < n; i++) {
+    rt_bytes f = rt_str_bytes(mg_mqtt_rawTopic(topics, i, sub, what));
+    rt_bytes_set(out, at, (uint8_t)rt_sar32(rt_i32_of(f.len), 8));
+    rt_bytes_set(out, rt_idx_add(at, 1), (uint8_t)f.len);
+    for (uint32_t k = 0; k < f.len; k++) {
+#line 121 "ts-src/mgos/mg_mqtt.ts"
+      rt_bytes_set(out, rt_idx64(((int64_t)at + 2) + (int64_t)k), rt_bytes_get(f, k));
+    }
+#line 122 "ts-src/mgos/mg_mqtt.ts"
+    at = (at + 2u) + f.len;
+    if (sub) {
+      uint8_t q = mg_topic_expr_qos(topics, i);
+      rt_bytes_set(out, at, (q > maxQos) ? maxQos : q);
+      at = at + 1u;
+    }
+  }
+  s->txLen = s->txLen + at;
+  s->now = port_nowMs();
+  s->lastTx = s->now;
+  mgos_mqtt_conn_service(c, s->now);
+}
+
+/** mg_mqtt_subscribe: one SUBSCRIBE with all topics (QoS capped by max_qos)
+ *  and the caller's message_id, whose SUBACK the global handlers get:
+ *  @capi void mg_mqtt_subscribe(struct mg_connection *nc, const struct mg_mqtt_topic_expression *topics, size_t topics_len, uint16_t message_id)
+ */
+void mg_mqtt_raw_subscribe(mg_connection *nc, void *topics, uint32_t n, uint16_t message_id) {
+  mg_mqtt_rawSubscribe(nc, topics, n, message_id, true);
+}
+
+/** mg_mqtt_unsubscribe: one UNSUBSCRIBE with all topics and the caller's message_id:
+ *  @capi void mg_mqtt_unsubscribe(struct mg_connection *nc, char **topics, size_t topics_len, uint16_t message_id)
+ */
+void mg_mqtt_raw_unsubscribe(mg_connection *nc, void *topics, uint32_t n, uint16_t message_id) {
+  mg_mqtt_rawSubscribe(nc, topics, n, message_id, false);
+}
+
+/** The topic filter at `pos` of a SUBSCRIBE payload (a broker's job; as
+ *  Mongoose, with the bounds checked): sets `topic`, returns (next pos) * 4 +
+ *  QoS, or -1 at the end or on a malformed entry. compat.c splits the result:
+ *  @capi int mg_mqtt_next_subscribe_topic(struct mg_mqtt_message *msg, struct mg_str *topic, uint8_t *qos, int pos)
+ */
+int32_t mg_mqtt_next_sub_topic(rt_bytes payload, mg_str *topic, int32_t pos) {
+  if (pos < 0 || (((int64_t)(uint32_t)pos + 2) > payload.len)) {
+#line 156 "ts-src/mgos/mg_mqtt.ts"
+    return -1;
+  }
+#line 157 "ts-src/mgos/mg_mqtt.ts"
+  uint32_t p = (uint32_t)pos;
+  uint32_t len = (uint32_t)((rt_bytes_get(payload, p) << 8) | rt_bytes_get(payload, rt_idx_add(p, 1)));
+  uint32_t next = ((p + 2u) + len) + 1u;
+  if (next > payload.len || next > 0x1fffffff) {
+#line 160 "ts-src/mgos/mg_mqtt.ts"
+    return -1;
+  }
+#line 161 "ts-src/mgos/mg_mqtt.ts"
+  topic->p = rt_cstr(rt_subarray(payload, p + 2u, UINT32_MAX));
+  topic->len = len;
+  return rt_i32_of(((next * 4u) + (uint32_t)(rt_bytes_get(payload, rt_idx64((int64_t)next - 1)) & 3)));
 }
 
 /** mg_mqtt_match_topic_expression on byte views: 1 when `topic` matches `exp`.
  *  @capi int mg_mqtt_match_topic_expression(struct mg_str exp, struct mg_str topic)
+ *  @capi int mg_mqtt_vmatch_topic_expression(const char *exp, struct mg_str topic)
  */
 int mg_mqtt_match_topic(rt_bytes exp, rt_bytes topic) {
   return topic_topicMatches(exp, topic) ? 1 : 0;
@@ -87,10 +181,10 @@ int mg_mqtt_match_topic(rt_bytes exp, rt_bytes topic) {
 static void mg_mqtt_sendAck(mg_connection *nc, uint8_t type, uint16_t id, const char *what) {
   mgos_mqtt_conn *c = mg_mqtt_openConn(nc, what);
   if (c == NULL) {
-#line 89 "ts-src/mgos/mg_mqtt.ts"
+#line 177 "ts-src/mgos/mg_mqtt.ts"
     return;
   }
-#line 90 "ts-src/mgos/mg_mqtt.ts"
+#line 178 "ts-src/mgos/mg_mqtt.ts"
   Session_queueAck(&c->session, type, id);
   mgos_mqtt_conn_service(c, c->session.now);
 }
@@ -99,14 +193,33 @@ static void mg_mqtt_sendAck(mg_connection *nc, uint8_t type, uint16_t id, const 
 void mg_mqtt_ping(mg_connection *nc) {
   mgos_mqtt_conn *c = mg_mqtt_openConn(nc, "mg_mqtt_ping");
   if (c == NULL) {
-#line 97 "ts-src/mgos/mg_mqtt.ts"
+#line 185 "ts-src/mgos/mg_mqtt.ts"
     return;
   }
-#line 98 "ts-src/mgos/mg_mqtt.ts"
+#line 186 "ts-src/mgos/mg_mqtt.ts"
   Session *s = &c->session;
   uint32_t n = codec_encodeSimple(rt_subarray(RT_BYTES(s->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), s->txLen, UINT32_MAX), PacketType_PINGREQ);
   if (n == 0) {
     port_logMsg(LogLevel_WARN, "mg_mqtt_ping: tx buffer full", RT_NOBYTES);
+    return;
+  }
+  s->txLen += n;
+  mgos_mqtt_conn_service(c, port_nowMs());
+}
+
+/** Sends PINGRESP (a broker's packet: a broker closes a client that sends it;
+ *  here so that Mongoose code compiles). @api */
+void mg_mqtt_pong(mg_connection *nc) {
+  mgos_mqtt_conn *c = mg_mqtt_openConn(nc, "mg_mqtt_pong");
+  if (c == NULL) {
+#line 200 "ts-src/mgos/mg_mqtt.ts"
+    return;
+  }
+#line 201 "ts-src/mgos/mg_mqtt.ts"
+  Session *s = &c->session;
+  uint32_t n = codec_encodeSimple(rt_subarray(RT_BYTES(s->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), s->txLen, UINT32_MAX), PacketType_PINGRESP);
+  if (n == 0) {
+    port_logMsg(LogLevel_WARN, "mg_mqtt_pong: tx buffer full", RT_NOBYTES);
     return;
   }
   s->txLen += n;
@@ -138,10 +251,10 @@ void mg_mqtt_pubcomp(mg_connection *nc, uint16_t message_id) {
 void mg_mqtt_disconnect(mg_connection *nc) {
   mgos_mqtt_conn *c = mg_mqtt_openConn(nc, "mg_mqtt_disconnect");
   if (c == NULL) {
-#line 132 "ts-src/mgos/mg_mqtt.ts"
+#line 235 "ts-src/mgos/mg_mqtt.ts"
     return;
   }
-#line 133 "ts-src/mgos/mg_mqtt.ts"
+#line 236 "ts-src/mgos/mg_mqtt.ts"
   Session_disconnect(&c->session);
   mgos_mqtt_conn_service(c, port_nowMs());
 }

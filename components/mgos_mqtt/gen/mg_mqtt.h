@@ -15,12 +15,18 @@
 extern "C" {
 #endif
 
+extern const char *mg_topic_expr_topic(void *topics, uint32_t i);
+extern uint8_t mg_topic_expr_qos(void *topics, uint32_t i);
+extern const char *mg_topic_list_at(void *topics, uint32_t i);
 void mg_mqtt_handshake(mg_connection *nc, const char *client_id, mg_send_mqtt_handshake_opts *opts);
 void mg_mqtt_raw_publish(mg_connection *nc, const char *topic, uint16_t message_id, int flags, rt_bytes data);
-void mg_mqtt_subscribe_one(mg_connection *nc, const char *topic, uint8_t qos);
-void mg_mqtt_unsubscribe_one(mg_connection *nc, const char *topic);
+void mg_send_mqtt_handshake(mg_connection *nc, const char *client_id);
+void mg_mqtt_raw_subscribe(mg_connection *nc, void *topics, uint32_t n, uint16_t message_id);
+void mg_mqtt_raw_unsubscribe(mg_connection *nc, void *topics, uint32_t n, uint16_t message_id);
+int32_t mg_mqtt_next_sub_topic(rt_bytes payload, mg_str *topic, int32_t pos);
 int mg_mqtt_match_topic(rt_bytes exp, rt_bytes topic);
 void mg_mqtt_ping(mg_connection *nc);
+void mg_mqtt_pong(mg_connection *nc);
 void mg_mqtt_puback(mg_connection *nc, uint16_t message_id);
 void mg_mqtt_pubrec(mg_connection *nc, uint16_t message_id);
 void mg_mqtt_pubrel(mg_connection *nc, uint16_t message_id);

@@ -8,7 +8,7 @@ void mg_str_init(mg_str *self) {
 }
 
 /* Sets the fields of a zeroed mg_mqtt_message to their initial values. */
-#line 33 "ts-src/mgos/mg_types.ts"
+#line 38 "ts-src/mgos/mg_types.ts"
 void mg_mqtt_message_init(mg_mqtt_message *self) {
   mg_str_init(&self->topic);
   mg_str_init(&self->payload);
@@ -21,7 +21,7 @@ void mg_mqtt_message_init(mg_mqtt_message *self) {
 }
 
 /* Sets the fields of a zeroed mg_mqtt_topic_expression to their initial values. */
-#line 65 "ts-src/mgos/mg_types.ts"
+#line 70 "ts-src/mgos/mg_types.ts"
 void mg_mqtt_topic_expression_init(mg_mqtt_topic_expression *self) {
   self->topic = "";
 }

@@ -42,8 +42,11 @@ typedef uint8_t MG_EV;
  *  @cmacro MG_MQTT_QOS(qos) ((qos) << 1)
  *  @cmacro MG_MQTT_GET_QOS(flags) (((flags) & 0x6) >> 1)
  *  @cmacro MG_MQTT_SET_QOS(flags, qos) (flags) = ((flags) & ~0x6) | ((qos) << 1)
+ *  @cmacro MG_MQTT_GET_WILL_QOS(flags) (((flags) & 0x18) >> 3)
+ *  @cmacro MG_MQTT_SET_WILL_QOS(flags, qos) (flags) = ((flags) & ~0x18) | ((qos) << 3)
  */
 typedef uint8_t MG_MQTT;
+#define MG_MQTT_EVENT_BASE 200
 #define MG_MQTT_RETAIN 1
 #define MG_MQTT_DUP 8
 #define MG_MQTT_CLEAN_SESSION 2
@@ -74,9 +77,25 @@ typedef uint32_t MGOS_EVENT;
 #define MGOS_EVENT_CLOUD_CONNECTING 1297044230
 #define MGOS_EVENT_CLOUD_CONNECTERROR 1297044231
 
-/** mgos_cloud_arg.type values. */
+/** mgos_cloud_arg.type values (Mongoose OS's enum mgos_cloud_type). */
 typedef uint8_t MGOS_CLOUD;
 #define MGOS_CLOUD_MQTT 0
+#define MGOS_CLOUD_DASH 1
+#define MGOS_CLOUD_AWS 2
+#define MGOS_CLOUD_AZURE 3
+#define MGOS_CLOUD_GCP 4
+#define MGOS_CLOUD_WATSON 5
+
+/** mg_connection.flags (Mongoose 6 numbers). */
+typedef uint32_t MG_F;
+#define MG_F_SEND_AND_CLOSE 1024
+#define MG_F_CLOSE_IMMEDIATELY 2048
+#define MG_F_USER_1 1048576
+#define MG_F_USER_2 2097152
+#define MG_F_USER_3 4194304
+#define MG_F_USER_4 8388608
+#define MG_F_USER_5 16777216
+#define MG_F_USER_6 33554432
 
 typedef struct mg_str mg_str;
 typedef struct mg_connection mg_connection;
@@ -104,10 +123,15 @@ struct mg_str {
   size_t len;
 };
 
-/** A connection as handlers see it: opaque except `user_data`. */
+/** A connection as handlers see it: opaque except `user_data` and `flags`. */
 struct mg_connection {
   /** Free for the application. */
   void *user_data;
+  /** MG_F_*: the application sets MG_F_CLOSE_IMMEDIATELY (close now) or
+     *  MG_F_SEND_AND_CLOSE (close once the queued bytes are written); the
+     *  connection then reconnects as after any drop. MG_F_USER_* are its own.
+     *  (Mongoose has `unsigned long`; 32 bits hold every MG_F_* value.) */
+  uint32_t flags;
   /** Index of the mgos_mqtt_conn that owns this connection (internal). */
   int32_t slot_;
 };

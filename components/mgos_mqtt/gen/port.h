@@ -9,6 +9,7 @@ extern "C" {
 #endif
 
 extern uint32_t port_now_ms(void);
+extern double port_time(void);
 extern uint32_t port_rand(void);
 extern void port_log(int32_t level, const char *msg, rt_bytes detail);
 extern int32_t port_net_connect(int32_t slot, rt_bytes host, uint16_t port, int32_t tlsSlot);
@@ -17,6 +18,7 @@ extern void port_net_close(int32_t slot);
 extern const char *port_device_id(void);
 extern void port_event_trigger(int32_t ev, void *arg);
 uint32_t port_nowMs(void);
+double port_wallTime(void);
 uint32_t port_rand32(void);
 void port_logMsg(int32_t level, const char *msg, rt_bytes detail);
 int32_t port_netConnect(int32_t slot, rt_bytes host, uint16_t port, int32_t tlsSlot);

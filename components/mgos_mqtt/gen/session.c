@@ -6,6 +6,7 @@ static uint32_t session_minU32(uint32_t a, uint32_t b);
 static uint32_t session_elapsed(uint32_t now, uint32_t then);
 static uint32_t session_left(uint32_t now, uint32_t then, uint32_t period);
 static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at);
+static void Session_closeQuietly(Session *self, const char *reason);
 static void Session_queueDisconnect(Session *self);
 static bool Session_receiving(Session *self);
 static uint32_t Session_recvLimit(Session *self);
@@ -58,6 +59,7 @@ void Session_init(Session *self) {
   SessionConfig_init(&self->cfg);
   self->evTag = -1;
   self->closeReason = "";
+  self->autoAck = true;
 }
 
 /* Module storage starts zeroed (.bss); this sets the non-zero fields before main. */
@@ -189,7 +191,7 @@ const char *session_connackReason(uint8_t code) {
 }
 
 /** Copies a whole config in (the caller's may then go away). */
-#line 315 "ts-src/mqtt/session.ts"
+#line 319 "ts-src/mqtt/session.ts"
 void Session_configure(Session *self, SessionConfig *c) {
   self->cfg = *c;
 }
@@ -206,7 +208,7 @@ bool Session_isConnected(Session *self) {
 // ---------------------------------------------------------------- transport
 /** Starts a connection: queues CONNECT built from cfg. False if one is already
    *  under way or CONNECT does not fit the tx buffer. */
-#line 332 "ts-src/mqtt/session.ts"
+#line 336 "ts-src/mqtt/session.ts"
 bool Session_connect(Session *self, uint32_t now) {
   ConnectOptions *o = &session_connectScratch;
   o->clientId = SessionConfig_str(&self->cfg, CfgStr_CLIENT_ID);
@@ -272,10 +274,10 @@ rt_bytes Session_txView(Session *self) {
 /** The port wrote the first `n` bytes of txView(). */
 void Session_txConsumed(Session *self, uint32_t n) {
   if (n > self->txLen) {
-#line 396 "ts-src/mqtt/session.ts"
+#line 400 "ts-src/mqtt/session.ts"
     n = self->txLen;
   }
-#line 397 "ts-src/mqtt/session.ts"
+#line 401 "ts-src/mqtt/session.ts"
   uint32_t rest = self->txLen - n;
   // Walk the packets written: the last one may be cut, remember its tail.
   uint32_t k = n;
@@ -295,17 +297,17 @@ void Session_txConsumed(Session *self, uint32_t n) {
     at += len;
   }
   if (n > 0) {
-#line 415 "ts-src/mqtt/session.ts"
+#line 419 "ts-src/mqtt/session.ts"
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
   }
-#line 416 "ts-src/mqtt/session.ts"
+#line 420 "ts-src/mqtt/session.ts"
   self->txLen = rest;
   if (self->state == SessionState_DISCONNECTING && !self->closing) {
-#line 417 "ts-src/mqtt/session.ts"
+#line 421 "ts-src/mqtt/session.ts"
     Session_queueDisconnect(self);
   }
   // Space freed: packets that did not fit may go now.
-#line 419 "ts-src/mqtt/session.ts"
+#line 423 "ts-src/mqtt/session.ts"
   Session_pump(self);
 }
 
@@ -330,13 +332,23 @@ void Session_connectionLost(Session *self, uint32_t now) {
    *  (CLOSE event) and wantsClose() tells the port to drop the transport. */
 void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
-#line 442 "ts-src/mqtt/session.ts"
+#line 446 "ts-src/mqtt/session.ts"
     return;
   }
-#line 443 "ts-src/mqtt/session.ts"
+#line 447 "ts-src/mqtt/session.ts"
   Session_logNum(self, LogLevel_ERROR, reason, 0);
+  Session_closeQuietly(self, reason);
+}
+
+/** close() without its log line, for a reason the caller has logged. */
+static void Session_closeQuietly(Session *self, const char *reason) {
+  if (self->state == SessionState_DISCONNECTED) {
+#line 453 "ts-src/mqtt/session.ts"
+    return;
+  }
   // Before the CLOSE event: a handler that reconnects must see that the old
   // transport still has to go (connectionLost() clears it).
+#line 456 "ts-src/mqtt/session.ts"
   self->closing = true;
   Session_enterDisconnected(self, reason);
 }
@@ -344,10 +356,10 @@ void Session_close(Session *self, const char *reason) {
 /** Queues DISCONNECT; wantsClose() turns true once it is flushed. */
 bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
-#line 452 "ts-src/mqtt/session.ts"
+#line 462 "ts-src/mqtt/session.ts"
     return false;
   }
-#line 453 "ts-src/mqtt/session.ts"
+#line 463 "ts-src/mqtt/session.ts"
   self->state = SessionState_DISCONNECTING;
   Session_queueDisconnect(self);
   return true;
@@ -366,10 +378,10 @@ static void Session_queueDisconnect(Session *self) {
   }
   // Still no room (the rest of one big packet): txConsumed() calls again.
   if (n == 0) {
-#line 470 "ts-src/mqtt/session.ts"
+#line 480 "ts-src/mqtt/session.ts"
     return;
   }
-#line 471 "ts-src/mqtt/session.ts"
+#line 481 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   self->closing = true;
@@ -383,14 +395,14 @@ uint32_t Session_nextTickIn(Session *self, uint32_t now, uint32_t cap) {
     due = session_minU32(due, session_left(now, self->connectStart, CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS));
   } else if (self->state == SessionState_CONNECTED && ka > 0) {
     if (self->pingOutstanding) {
-#line 483 "ts-src/mqtt/session.ts"
+#line 493 "ts-src/mqtt/session.ts"
       due = session_minU32(due, session_left(now, self->pingSentAt, ka >> 1));
     } else {
-#line 484 "ts-src/mqtt/session.ts"
+#line 494 "ts-src/mqtt/session.ts"
       due = session_minU32(due, session_minU32(session_left(now, self->lastTx, ka), session_left(now, self->lastRx, ka)));
     }
   }
-#line 486 "ts-src/mqtt/session.ts"
+#line 496 "ts-src/mqtt/session.ts"
   return due;
 }
 
@@ -399,17 +411,17 @@ void Session_tick(Session *self, uint32_t now) {
   self->now = now;
   if (self->state == SessionState_CONNECTING) {
     if (session_elapsed(now, self->connectStart) >= CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS) {
-#line 493 "ts-src/mqtt/session.ts"
+#line 503 "ts-src/mqtt/session.ts"
       Session_close(self, "no CONNACK in time");
     }
-#line 494 "ts-src/mqtt/session.ts"
+#line 504 "ts-src/mqtt/session.ts"
     return;
   }
   if (self->state != SessionState_CONNECTED) {
-#line 496 "ts-src/mqtt/session.ts"
+#line 506 "ts-src/mqtt/session.ts"
     return;
   }
-#line 497 "ts-src/mqtt/session.ts"
+#line 507 "ts-src/mqtt/session.ts"
   uint32_t ka = (uint32_t)(self->cfg.keepAlive * 1000);
   if (ka > 0) {
     if (self->pingOutstanding) {
@@ -424,11 +436,12 @@ void Session_tick(Session *self, uint32_t now) {
       // starts anyway: a connection that cannot send for that long is dead.
       uint32_t n = codec_encodeSimple(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_PINGREQ);
       if (n == 0) {
-#line 510 "ts-src/mqtt/session.ts"
+#line 520 "ts-src/mqtt/session.ts"
         Session_logNum(self, LogLevel_WARN, "tx full, no PINGREQ", 0);
       } else {
         self->txLen += n;
         self->lastTx = now;
+        Session_logNum(self, LogLevel_DEBUG, "PINGREQ", 0);
       }
       self->pingOutstanding = true;
       self->pingSentAt = now;
@@ -439,16 +452,16 @@ void Session_tick(Session *self, uint32_t now) {
 
 // ---------------------------------------------------------------- API
 /** Next packet id: never 0, wraps after 65535, skips ids in use. */
-#line 525 "ts-src/mqtt/session.ts"
+#line 536 "ts-src/mqtt/session.ts"
 uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
     if (!Session_idInUse(self, self->lastId)) {
-#line 528 "ts-src/mqtt/session.ts"
+#line 539 "ts-src/mqtt/session.ts"
       return self->lastId;
     }
   }
-#line 530 "ts-src/mqtt/session.ts"
+#line 541 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -470,10 +483,10 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   if (q == 0) {
     // QoS 0 is never queued: sent now or not at all.
     if (self->state != SessionState_CONNECTED) {
-#line 550 "ts-src/mqtt/session.ts"
+#line 561 "ts-src/mqtt/session.ts"
       return 0;
     }
-#line 551 "ts-src/mqtt/session.ts"
+#line 562 "ts-src/mqtt/session.ts"
     uint32_t n = codec_encodePublish(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), topic, payload, 0, retain, false, 0);
     if (n == 0) {
       Session_log(self, LogLevel_WARN, "publish: tx buffer full", topic, rt_i32_of(payload.len));
@@ -496,11 +509,11 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       return 0;
     }
     while (Session_queuedCount(self) >= limit) {
-#line 572 "ts-src/mqtt/session.ts"
+#line 583 "ts-src/mqtt/session.ts"
       Session_dropOldestQueued(self, "queue full, oldest dropped");
     }
   }
-#line 574 "ts-src/mqtt/session.ts"
+#line 585 "ts-src/mqtt/session.ts"
   while ((CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed) < size) {
     if (!Session_dropOldestQueued(self, "store full, oldest dropped")) {
       Session_log(self, LogLevel_WARN, "publish: store full", topic, rt_i32_of(payload.len));
@@ -570,15 +583,15 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
-#line 642 "ts-src/mqtt/session.ts"
+#line 653 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 643 "ts-src/mqtt/session.ts"
+#line 654 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
-#line 643 "ts-src/mqtt/session.ts"
+#line 654 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 644 "ts-src/mqtt/session.ts"
+#line 655 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
@@ -595,71 +608,71 @@ uint32_t Session_unsentBytes(Session *self) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state == RecState_QUEUED || (r->unsent && r->state != RecState_WAIT_PUBCOMP)) {
-#line 659 "ts-src/mqtt/session.ts"
+#line 670 "ts-src/mqtt/session.ts"
       n += r->len;
     }
   }
-#line 661 "ts-src/mqtt/session.ts"
+#line 672 "ts-src/mqtt/session.ts"
   return n;
 }
 
 uint32_t Session_inflightCount(Session *self) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 666 "ts-src/mqtt/session.ts"
+#line 677 "ts-src/mqtt/session.ts"
     if (self->recs[i].state >= RecState_WAIT_PUBACK) {
-#line 666 "ts-src/mqtt/session.ts"
+#line 677 "ts-src/mqtt/session.ts"
       n++;
     }
   }
-#line 667 "ts-src/mqtt/session.ts"
+#line 678 "ts-src/mqtt/session.ts"
   return n;
 }
 
 uint32_t Session_queuedCount(Session *self) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 672 "ts-src/mqtt/session.ts"
+#line 683 "ts-src/mqtt/session.ts"
     if (self->recs[i].state == RecState_QUEUED) {
-#line 672 "ts-src/mqtt/session.ts"
+#line 683 "ts-src/mqtt/session.ts"
       n++;
     }
   }
-#line 673 "ts-src/mqtt/session.ts"
+#line 684 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 680 "ts-src/mqtt/session.ts"
+#line 691 "ts-src/mqtt/session.ts"
 void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
   self->now = now;
   if (data.len > 0) {
-#line 682 "ts-src/mqtt/session.ts"
+#line 693 "ts-src/mqtt/session.ts"
     self->lastRx = now;
   }
-#line 683 "ts-src/mqtt/session.ts"
+#line 694 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while (off < data.len) {
     if (!Session_receiving(self) || self->epoch != ep) {
-#line 686 "ts-src/mqtt/session.ts"
+#line 697 "ts-src/mqtt/session.ts"
       return;
     }
-#line 687 "ts-src/mqtt/session.ts"
+#line 698 "ts-src/mqtt/session.ts"
     uint32_t n = session_minU32(data.len - off, CONFIG_MGOS_MQTT_RX_BUF_SIZE - self->rxLen);
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), self->rxLen, rt_subarray(data, off, off + n));
     self->rxLen += n;
     off += n;
     Session_parse(self);
     if (!Session_receiving(self) || self->epoch != ep) {
-#line 692 "ts-src/mqtt/session.ts"
+#line 703 "ts-src/mqtt/session.ts"
       return;
     }
     // The decoder rejects packets over the limit from their fixed header, so
     // a full buffer here means the limit exceeds the buffer: never wait forever.
-#line 695 "ts-src/mqtt/session.ts"
+#line 706 "ts-src/mqtt/session.ts"
     if (self->rxLen == CONFIG_MGOS_MQTT_RX_BUF_SIZE) {
       Session_close(self, "rx buffer overflow");
       return;
@@ -683,10 +696,10 @@ static void Session_parse(Session *self) {
   while (Session_receiving(self) && self->epoch == ep) {
     int32_t r = codec_decodeForClient(rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), Session_recvLimit(self), &self->pkt);
     if (r == 0) {
-#line 717 "ts-src/mqtt/session.ts"
+#line 728 "ts-src/mqtt/session.ts"
       break;
     }
-#line 718 "ts-src/mqtt/session.ts"
+#line 729 "ts-src/mqtt/session.ts"
     if (r < 0) {
       Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
       Session_close(self, packet_decodeErrName((DecodeErr)(uint8_t)(-(int64_t)r)));
@@ -697,16 +710,16 @@ static void Session_parse(Session *self) {
   }
   // An event handler may have closed (and even reconnected): rx is not ours then.
   if (self->epoch != ep || start == 0) {
-#line 727 "ts-src/mqtt/session.ts"
+#line 738 "ts-src/mqtt/session.ts"
     return;
   }
-#line 728 "ts-src/mqtt/session.ts"
+#line 739 "ts-src/mqtt/session.ts"
   uint32_t rest = self->rxLen - start;
   if (start > 0) {
-#line 729 "ts-src/mqtt/session.ts"
+#line 740 "ts-src/mqtt/session.ts"
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
   }
-#line 730 "ts-src/mqtt/session.ts"
+#line 741 "ts-src/mqtt/session.ts"
   self->rxLen = rest;
 }
 
@@ -720,48 +733,49 @@ static void Session_handle(Session *self, Packet *p) {
     Session_onConnack(self, p);
     break;
   }
-#line 742 "ts-src/mqtt/session.ts"
+#line 753 "ts-src/mqtt/session.ts"
   case PacketType_PUBLISH: {
     Session_onPublish(self, p);
     break;
   }
-#line 745 "ts-src/mqtt/session.ts"
+#line 756 "ts-src/mqtt/session.ts"
   case PacketType_PUBACK: {
     Session_onDone(self, p, RecState_WAIT_PUBACK, SessionEvent_PUBACK, "PUBACK: unexpected id");
     break;
   }
-#line 748 "ts-src/mqtt/session.ts"
+#line 759 "ts-src/mqtt/session.ts"
   case PacketType_PUBREC: {
     Session_onPubrec(self, p);
     break;
   }
-#line 751 "ts-src/mqtt/session.ts"
+#line 762 "ts-src/mqtt/session.ts"
   case PacketType_PUBREL: {
     Session_onPubrel(self, p);
     break;
   }
-#line 754 "ts-src/mqtt/session.ts"
+#line 765 "ts-src/mqtt/session.ts"
   case PacketType_PUBCOMP: {
     Session_onDone(self, p, RecState_WAIT_PUBCOMP, SessionEvent_PUBCOMP, "PUBCOMP: unexpected id");
     break;
   }
-#line 757 "ts-src/mqtt/session.ts"
+#line 768 "ts-src/mqtt/session.ts"
   case PacketType_SUBACK: {
     Session_onSuback(self, p);
     break;
   }
-#line 760 "ts-src/mqtt/session.ts"
+#line 771 "ts-src/mqtt/session.ts"
   case PacketType_UNSUBACK: {
     Session_onUnsuback(self, p);
     break;
   }
-#line 763 "ts-src/mqtt/session.ts"
+#line 774 "ts-src/mqtt/session.ts"
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
+    Session_logNum(self, LogLevel_DEBUG, "PINGRESP", 0);
     Session_emit(self, SessionEvent_PINGRESP, p);
     break;
   }
-#line 767 "ts-src/mqtt/session.ts"
+#line 779 "ts-src/mqtt/session.ts"
   default: {
     Session_close(self, "unexpected packet type");
     break;
@@ -769,7 +783,7 @@ static void Session_handle(Session *self, Packet *p) {
   }
 }
 
-#line 773 "ts-src/mqtt/session.ts"
+#line 785 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
     Session_close(self, "unexpected second CONNACK");
@@ -781,11 +795,12 @@ static void Session_onConnack(Session *self, Packet *p) {
     const char *why = session_connackReason(p->returnCode);
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
+    // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
     if (self->epoch == ep) {
-#line 784 "ts-src/mqtt/session.ts"
-      Session_close(self, why);
+#line 797 "ts-src/mqtt/session.ts"
+      Session_closeQuietly(self, why);
     }
-#line 785 "ts-src/mqtt/session.ts"
+#line 798 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
@@ -797,19 +812,19 @@ static void Session_onConnack(Session *self, Packet *p) {
   self->wasConnected = true;
   // Without a stored session the server will not resend its QoS 2 messages.
   if (!p->sessionPresent) {
-#line 795 "ts-src/mqtt/session.ts"
+#line 808 "ts-src/mqtt/session.ts"
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 798 "ts-src/mqtt/session.ts"
+#line 811 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
-#line 800 "ts-src/mqtt/session.ts"
+#line 813 "ts-src/mqtt/session.ts"
     return;
   }
-#line 801 "ts-src/mqtt/session.ts"
+#line 814 "ts-src/mqtt/session.ts"
   Session_pump(self);
 }
 
@@ -820,12 +835,13 @@ static void Session_onPublish(Session *self, Packet *p) {
     return;
   }
   if (p->qos == 1) {
+    self->autoAck = true;
     Session_emit(self, SessionEvent_PUBLISH, p);
-    if (self->epoch == ep) {
-#line 812 "ts-src/mqtt/session.ts"
+    if (self->epoch == ep && self->autoAck) {
+#line 826 "ts-src/mqtt/session.ts"
       Session_queueAck(self, PacketType_PUBACK, p->packetId);
     }
-#line 813 "ts-src/mqtt/session.ts"
+#line 827 "ts-src/mqtt/session.ts"
     return;
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
@@ -839,13 +855,24 @@ static void Session_onPublish(Session *self, Packet *p) {
     }
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, p->packetId);
     self->rxQos2Count++;
+    self->autoAck = true;
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch != ep) {
-#line 827 "ts-src/mqtt/session.ts"
+#line 842 "ts-src/mqtt/session.ts"
+      return;
+    }
+#line 843 "ts-src/mqtt/session.ts"
+    if (!self->autoAck) {
+      // The application runs this exchange: it is not ours to remember.
+      int32_t k = Session_rxQos2Index(self, p->packetId);
+      if (k >= 0) {
+#line 846 "ts-src/mqtt/session.ts"
+        Session_rxQos2Remove(self, (uint32_t)k);
+      }
+#line 847 "ts-src/mqtt/session.ts"
       return;
     }
   }
-#line 829 "ts-src/mqtt/session.ts"
   Session_queueAck(self, PacketType_PUBREC, p->packetId);
 }
 
@@ -854,13 +881,13 @@ static void Session_onPublish(Session *self, Packet *p) {
 static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev, const char *msg) {
   int32_t i = Session_findRec(self, p->packetId);
   if (i >= 0 && (self->recs[(uint32_t)i].state == waiting)) {
-#line 836 "ts-src/mqtt/session.ts"
+#line 857 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else {
-#line 837 "ts-src/mqtt/session.ts"
+#line 858 "ts-src/mqtt/session.ts"
     Session_logNum(self, LogLevel_WARN, msg, p->packetId);
   }
-#line 838 "ts-src/mqtt/session.ts"
+#line 859 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, ev, p);
 }
 
@@ -886,22 +913,23 @@ static void Session_onPubrel(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
-#line 862 "ts-src/mqtt/session.ts"
+#line 883 "ts-src/mqtt/session.ts"
     Session_rxQos2Remove(self, (uint32_t)k);
   } else {
-#line 863 "ts-src/mqtt/session.ts"
+#line 884 "ts-src/mqtt/session.ts"
     Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
   }
-#line 864 "ts-src/mqtt/session.ts"
+#line 885 "ts-src/mqtt/session.ts"
+  self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B).
-  if (self->epoch == ep) {
-#line 866 "ts-src/mqtt/session.ts"
+  if (self->epoch == ep && self->autoAck) {
+#line 888 "ts-src/mqtt/session.ts"
     Session_queueAck(self, PacketType_PUBCOMP, p->packetId);
   }
 }
 
-#line 869 "ts-src/mqtt/session.ts"
+#line 891 "ts-src/mqtt/session.ts"
 static void Session_onSuback(Session *self, Packet *p) {
   self->evTag = -1;
   int32_t i = Session_findSub(self, p->packetId, SubState_SUB_SENT);
@@ -912,12 +940,13 @@ static void Session_onSuback(Session *self, Packet *p) {
     s->granted = (uint8_t)((p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80);
     self->evTag = s->tag;
     if (s->granted == 0x80) {
-#line 878 "ts-src/mqtt/session.ts"
+#line 900 "ts-src/mqtt/session.ts"
       Session_log(self, LogLevel_WARN, "subscription refused", Sub_view(s), s->tag);
     }
-#line 879 "ts-src/mqtt/session.ts"
+#line 901 "ts-src/mqtt/session.ts"
   } else {
-    Session_logNum(self, LogLevel_WARN, "SUBACK: unknown id", p->packetId);
+    // Normal for mg_mqtt_subscribe's own ids (the application matches them).
+    Session_logNum(self, LogLevel_DEBUG, "SUBACK: unknown id", p->packetId);
   }
   Session_emit(self, SessionEvent_SUBACK, p);
   self->evTag = -1;
@@ -930,7 +959,7 @@ static void Session_onUnsuback(Session *self, Packet *p) {
     self->evTag = self->subs[(uint32_t)i].tag;
     Session_freeSub(self, (uint32_t)i);
   } else {
-    Session_logNum(self, LogLevel_WARN, "UNSUBACK: unknown id", p->packetId);
+    Session_logNum(self, LogLevel_DEBUG, "UNSUBACK: unknown id", p->packetId);
   }
   Session_emit(self, SessionEvent_UNSUBACK, p);
   self->evTag = -1;
@@ -940,32 +969,32 @@ static void Session_onUnsuback(Session *self, Packet *p) {
 /** Fills tx: pending acks, SUBSCRIBE/UNSUBSCRIBE, then PUBLISH/PUBREL in
    *  publish order (queued messages enter flight while slots are free). Stops
    *  at the first packet that does not fit; called again when tx drains. */
-#line 904 "ts-src/mqtt/session.ts"
+#line 927 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpAcksAndSubs(self)) {
-#line 905 "ts-src/mqtt/session.ts"
+#line 928 "ts-src/mqtt/session.ts"
     return;
   }
-#line 906 "ts-src/mqtt/session.ts"
+#line 929 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state == RecState_QUEUED) {
       if (inflight >= CONFIG_MGOS_MQTT_MAX_INFLIGHT) {
-#line 910 "ts-src/mqtt/session.ts"
+#line 933 "ts-src/mqtt/session.ts"
         return;
       }
-#line 911 "ts-src/mqtt/session.ts"
+#line 934 "ts-src/mqtt/session.ts"
       r->state = (r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC;
       r->sent = false;
       r->unsent = true;
       inflight++;
     }
     if (!r->unsent) {
-#line 916 "ts-src/mqtt/session.ts"
+#line 939 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 917 "ts-src/mqtt/session.ts"
+#line 940 "ts-src/mqtt/session.ts"
     rt_bytes free = rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
     uint32_t n = 0;
     if (r->state == RecState_WAIT_PUBCOMP) {
@@ -974,16 +1003,16 @@ static void Session_pump(Session *self) {
       n = r->len;
       // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
       if (r->sent) {
-#line 924 "ts-src/mqtt/session.ts"
+#line 947 "ts-src/mqtt/session.ts"
         rt_bytes_set(free, 0, (uint8_t)(rt_bytes_get(free, 0) | 0x8));
       }
     }
-#line 926 "ts-src/mqtt/session.ts"
+#line 949 "ts-src/mqtt/session.ts"
     if (n == 0) {
-#line 926 "ts-src/mqtt/session.ts"
+#line 949 "ts-src/mqtt/session.ts"
       return;
     }
-#line 927 "ts-src/mqtt/session.ts"
+#line 950 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     r->sent = true;
@@ -995,18 +1024,18 @@ static void Session_pump(Session *self) {
    *  subscriptions. False when not connected or tx is full. */
 static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
-#line 937 "ts-src/mqtt/session.ts"
+#line 960 "ts-src/mqtt/session.ts"
     return false;
   }
-#line 938 "ts-src/mqtt/session.ts"
+#line 961 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = codec_encodeAck(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), (uint8_t)(a >> 16), (uint16_t)a);
     if (n == 0) {
-#line 941 "ts-src/mqtt/session.ts"
+#line 964 "ts-src/mqtt/session.ts"
       return false;
     }
-#line 942 "ts-src/mqtt/session.ts"
+#line 965 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -1016,23 +1045,23 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     Sub *s = &self->subs[i];
     bool sub = s->state == SubState_SUB_PENDING;
     if (!sub && s->state != SubState_UNSUB_PENDING) {
-#line 950 "ts-src/mqtt/session.ts"
+#line 973 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 951 "ts-src/mqtt/session.ts"
+#line 974 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
-#line 951 "ts-src/mqtt/session.ts"
+#line 974 "ts-src/mqtt/session.ts"
       s->packetId = Session_nextPacketId(self);
     }
-#line 952 "ts-src/mqtt/session.ts"
+#line 975 "ts-src/mqtt/session.ts"
     rt_bytes free = rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
     rt_bytes filter = Sub_view(s);
     uint32_t n = sub ? codec_encodeSubscribe(free, s->packetId, filter, s->qos) : codec_encodeUnsubscribe(free, s->packetId, filter);
     if (n == 0) {
-#line 955 "ts-src/mqtt/session.ts"
+#line 978 "ts-src/mqtt/session.ts"
       return false;
     }
-#line 956 "ts-src/mqtt/session.ts"
+#line 979 "ts-src/mqtt/session.ts"
     s->state = sub ? SubState_SUB_SENT : SubState_UNSUB_SENT;
     self->txLen += n;
     self->lastTx = self->now;
@@ -1052,27 +1081,27 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 }
 
 // ---------------------------------------------------------------- helpers
-#line 976 "ts-src/mqtt/session.ts"
+#line 999 "ts-src/mqtt/session.ts"
 static void Session_emit(Session *self, int32_t ev, Packet *p) {
   SessionEventFn f = self->onEvent;
   if (f != NULL) {
-#line 978 "ts-src/mqtt/session.ts"
+#line 1001 "ts-src/mqtt/session.ts"
     f(self, ev, p, self->ud);
   }
 }
 
-#line 981 "ts-src/mqtt/session.ts"
+#line 1004 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
   if (self->epoch == ep) {
-#line 984 "ts-src/mqtt/session.ts"
+#line 1007 "ts-src/mqtt/session.ts"
     Session_pump(self);
   }
 }
 
 /** log() without a detail. */
-#line 988 "ts-src/mqtt/session.ts"
+#line 1011 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -1080,13 +1109,13 @@ static void Session_logNum(Session *self, int32_t level, const char *msg, int32_
 static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   SessionLogFn f = self->onLog;
   if (f != NULL) {
-#line 994 "ts-src/mqtt/session.ts"
+#line 1017 "ts-src/mqtt/session.ts"
     f(self, level, msg, detail, num);
   }
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 998 "ts-src/mqtt/session.ts"
+#line 1021 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
@@ -1125,82 +1154,82 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         continue;
       }
       if (clean) {
-#line 1035 "ts-src/mqtt/session.ts"
+#line 1058 "ts-src/mqtt/session.ts"
         r->state = RecState_QUEUED;
       } else {
-#line 1036 "ts-src/mqtt/session.ts"
+#line 1059 "ts-src/mqtt/session.ts"
         r->unsent = true;
       }
     }
-#line 1038 "ts-src/mqtt/session.ts"
+#line 1061 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
-#line 1040 "ts-src/mqtt/session.ts"
+#line 1063 "ts-src/mqtt/session.ts"
     self->rxQos2Count = 0;
   }
-#line 1041 "ts-src/mqtt/session.ts"
+#line 1064 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
 
 static bool Session_idInUse(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 1046 "ts-src/mqtt/session.ts"
+#line 1069 "ts-src/mqtt/session.ts"
     if (self->recs[i].packetId == id) {
-#line 1046 "ts-src/mqtt/session.ts"
+#line 1069 "ts-src/mqtt/session.ts"
       return true;
     }
   }
-#line 1047 "ts-src/mqtt/session.ts"
+#line 1070 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
-#line 1047 "ts-src/mqtt/session.ts"
+#line 1070 "ts-src/mqtt/session.ts"
     if (self->subs[i].packetId == id) {
-#line 1047 "ts-src/mqtt/session.ts"
+#line 1070 "ts-src/mqtt/session.ts"
       return true;
     }
   }
-#line 1048 "ts-src/mqtt/session.ts"
+#line 1071 "ts-src/mqtt/session.ts"
   return false;
 }
 
 static int32_t Session_findRec(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     if (self->recs[i].packetId == id && self->recs[i].state >= RecState_WAIT_PUBACK) {
-#line 1053 "ts-src/mqtt/session.ts"
+#line 1076 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 1055 "ts-src/mqtt/session.ts"
+#line 1078 "ts-src/mqtt/session.ts"
   return -1;
 }
 
 static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id && self->subs[i].state == state) {
-#line 1060 "ts-src/mqtt/session.ts"
+#line 1083 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 1062 "ts-src/mqtt/session.ts"
+#line 1085 "ts-src/mqtt/session.ts"
   return -1;
 }
 
 /** The topic of a stored PUBLISH, for logs. */
 static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
-#line 1067 "ts-src/mqtt/session.ts"
+#line 1090 "ts-src/mqtt/session.ts"
     return RT_NOBYTES;
   }
-#line 1068 "ts-src/mqtt/session.ts"
+#line 1091 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   // Skip the fixed header: type byte and the remaining length's 1..4 bytes.
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
-#line 1071 "ts-src/mqtt/session.ts"
+#line 1094 "ts-src/mqtt/session.ts"
     k++;
   }
-#line 1072 "ts-src/mqtt/session.ts"
+#line 1095 "ts-src/mqtt/session.ts"
   k++;
   uint32_t tl = (uint32_t)((rt_bytes_get(m, k) << 8) | rt_bytes_get(m, rt_idx_add(k, 1)));
   return rt_subarray(m, k + 2u, (k + 2u) + tl);
@@ -1210,10 +1239,10 @@ static bool Session_dropOldestQueued(Session *self, const char *why) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state != RecState_QUEUED) {
-#line 1080 "ts-src/mqtt/session.ts"
+#line 1103 "ts-src/mqtt/session.ts"
       continue;
     }
-#line 1081 "ts-src/mqtt/session.ts"
+#line 1104 "ts-src/mqtt/session.ts"
     Session_log(self, LogLevel_WARN, why, Session_recTopic(self, r), r->packetId);
     Session_freeRec(self, i);
     return true;
@@ -1224,10 +1253,10 @@ static bool Session_dropOldestQueued(Session *self, const char *why) {
 /** Gives a record's PUBLISH bytes back to the store (compacting it). */
 static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
-#line 1090 "ts-src/mqtt/session.ts"
+#line 1113 "ts-src/mqtt/session.ts"
     return;
   }
-#line 1091 "ts-src/mqtt/session.ts"
+#line 1114 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -1238,21 +1267,21 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *o = &self->recs[i];
     if (o->len > 0 && o->off > off) {
-#line 1100 "ts-src/mqtt/session.ts"
+#line 1123 "ts-src/mqtt/session.ts"
       o->off = o->off - len;
     }
   }
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 1105 "ts-src/mqtt/session.ts"
+#line 1128 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
-#line 1107 "ts-src/mqtt/session.ts"
+#line 1130 "ts-src/mqtt/session.ts"
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 1108 "ts-src/mqtt/session.ts"
+#line 1131 "ts-src/mqtt/session.ts"
   self->recCount--;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -1263,10 +1292,10 @@ static void Session_freeRec(Session *self, uint32_t i) {
 /** Removes subscription i, keeping the others in the order they were added. */
 static void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
-#line 1117 "ts-src/mqtt/session.ts"
+#line 1140 "ts-src/mqtt/session.ts"
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
   }
-#line 1118 "ts-src/mqtt/session.ts"
+#line 1141 "ts-src/mqtt/session.ts"
   self->subCount--;
   Sub *last = &self->subs[self->subCount];
   last->state = SubState_FREE;
@@ -1276,13 +1305,13 @@ static void Session_freeSub(Session *self, uint32_t i) {
 
 static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->rxQos2Count; i++) {
-#line 1126 "ts-src/mqtt/session.ts"
+#line 1149 "ts-src/mqtt/session.ts"
     if (rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) == id) {
-#line 1126 "ts-src/mqtt/session.ts"
+#line 1149 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
-#line 1127 "ts-src/mqtt/session.ts"
+#line 1150 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1292,9 +1321,9 @@ static bool Session_rxQos2Has(Session *self, uint16_t id) {
 
 static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
-#line 1135 "ts-src/mqtt/session.ts"
+#line 1158 "ts-src/mqtt/session.ts"
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 1136 "ts-src/mqtt/session.ts"
+#line 1159 "ts-src/mqtt/session.ts"
   self->rxQos2Count--;
 }

@@ -181,6 +181,10 @@ struct Session {
   /** During and after CLOSE: why, and whether CONNACK had been accepted. */
   const char *closeReason;
   bool wasConnected;
+  /** During PUBLISH (QoS > 0) and PUBREL events: the session acknowledges
+     *  (PUBACK, PUBREC, PUBCOMP) after the event unless the handler clears it;
+     *  then the application acknowledges itself (mg_mqtt_puback & co.). */
+  bool autoAck;
   uint8_t tx[CONFIG_MGOS_MQTT_TX_BUF_SIZE];
   uint32_t txLen;
   /** Bytes at the head of tx that finish a packet the port already began to

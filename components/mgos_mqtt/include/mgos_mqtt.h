@@ -7,48 +7,13 @@
 #ifndef MGOS_MQTT_H
 #define MGOS_MQTT_H
 
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-
-/* struct mg_str, mg_connection, mg_mqtt_message, mg_send_mqtt_handshake_opts,
- * handler typedefs, MG_EV_*, MG_MQTT_*, MGOS_EVENT_* (generated from mg_types.ts). */
-#include "mg_types.h"
+/* The types, the Mongoose constants and the mgos_mqtt_conn_* API. */
+#include "mgos_mqtt_conn.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* Opaque here: the configuration (config_schema.h) and a connection. */
-struct mgos_config_mqtt;
-struct mgos_mqtt_conn;
-
-#define MG_MQTT_QOS(qos) ((qos) << 1)
-#define MG_MQTT_GET_QOS(flags) (((flags) & 0x6) >> 1)
-#define MG_MQTT_SET_QOS(flags, qos) (flags) = ((flags) & ~0x6) | ((qos) << 1)
-
-/* The mgos_mqtt_conn behind a handler's mg_connection. */
-struct mgos_mqtt_conn *mgos_mqtt_conn_from_nc(struct mg_connection *nc);
-/* Adds a handler for all events (see the dispatch rules at the top). */
-void mgos_mqtt_conn_add_handler(struct mgos_mqtt_conn *c, mg_event_handler_t handler, void *user_data);
-/* Sets the callback that sends CONNECT (via mg_send_mqtt_handshake_opt). */
-void mgos_mqtt_conn_set_connect_fn(struct mgos_mqtt_conn *c, mgos_mqtt_connect_fn_t fn, void *fn_arg);
-/* Attempts to connect now (if enabled and not already connected). */
-bool mgos_mqtt_conn_connect(struct mgos_mqtt_conn *c);
-/* Disconnects and stops reconnecting until mgos_mqtt_conn_connect(). */
-void mgos_mqtt_conn_disconnect(struct mgos_mqtt_conn *c);
-bool mgos_mqtt_conn_is_connected(struct mgos_mqtt_conn *c);
-/* Subscribes; `handler` gets the matching PUBLISHes and this SUBACK. */
-void mgos_mqtt_conn_sub(struct mgos_mqtt_conn *c, const char *topic, int qos, mg_event_handler_t handler, void *user_data);
-/* Removes the first subscription to exactly `topic` and sends UNSUBSCRIBE. */
-bool mgos_mqtt_conn_unsub(struct mgos_mqtt_conn *c, const char *topic);
-/* Bytes waiting to go out, queued messages included. */
-size_t mgos_mqtt_conn_num_unsent_bytes(struct mgos_mqtt_conn *c);
-/* The next packet id: never 0, wraps after 0xffff, skips ids in flight. */
-uint16_t mgos_mqtt_conn_get_packet_id(struct mgos_mqtt_conn *c);
-/* Caps the QoS of later publishes and subscriptions (0..2). */
-void mgos_mqtt_conn_set_max_qos(struct mgos_mqtt_conn *c, int qos);
 /* Starts the global connection: connects at the next poll when mqtt.enable. */
 bool mgos_mqtt_init(void);
 /* The global connection object, for the mgos_mqtt_conn_* API (and pubf/pubv). */
@@ -74,8 +39,12 @@ size_t mgos_mqtt_num_unsent_bytes(void);
 uint16_t mgos_mqtt_get_packet_id(void);
 /* Caps the QoS of later publishes and subscriptions (0..2). */
 void mgos_mqtt_set_max_qos(int qos);
+/* mg_send_mqtt_handshake: CONNECT with default options. */
+void mg_send_mqtt_handshake(struct mg_connection *nc, const char *client_id);
 /* Sends PINGREQ now. */
 void mg_mqtt_ping(struct mg_connection *nc);
+/* Sends PINGRESP (a broker's packet: a broker closes a client that sends it; here so that Mongoose code compiles). */
+void mg_mqtt_pong(struct mg_connection *nc);
 void mg_mqtt_puback(struct mg_connection *nc, uint16_t message_id);
 void mg_mqtt_pubrec(struct mg_connection *nc, uint16_t message_id);
 void mg_mqtt_pubrel(struct mg_connection *nc, uint16_t message_id);
@@ -86,12 +55,6 @@ void mg_mqtt_disconnect(struct mg_connection *nc);
 /* Reference signatures the TypeScript subset cannot express; thin C wrappers. */
 struct mg_str mg_mk_str(const char *s);
 struct mg_str mg_mk_str_n(const char *s, size_t len);
-struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg);
-struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1);
-bool mgos_mqtt_conn_set_config(struct mgos_mqtt_conn *c, const struct mgos_config_mqtt *cfg);
-uint16_t mgos_mqtt_conn_pub(struct mgos_mqtt_conn *c, const char *topic, struct mg_str msg, int qos, bool retain);
-uint16_t mgos_mqtt_conn_pubf(struct mgos_mqtt_conn *c, const char *topic, int qos, bool retain, const char *json_fmt, ...);
-uint16_t mgos_mqtt_conn_pubv(struct mgos_mqtt_conn *c, const char *topic, int qos, bool retain, const char *json_fmt, va_list ap);
 uint16_t mgos_mqtt_pub(const char *topic, const void *message, size_t len, int qos, bool retain);
 uint16_t mgos_mqtt_pubf(const char *topic, int qos, bool retain, const char *json_fmt, ...);
 uint16_t mgos_mqtt_pubv(const char *topic, int qos, bool retain, const char *json_fmt, va_list ap);
@@ -101,7 +64,9 @@ void mg_send_mqtt_handshake_opt(struct mg_connection *nc, const char *client_id,
 void mg_mqtt_publish(struct mg_connection *nc, const char *topic, uint16_t message_id, int flags, const void *data, size_t len);
 void mg_mqtt_subscribe(struct mg_connection *nc, const struct mg_mqtt_topic_expression *topics, size_t topics_len, uint16_t message_id);
 void mg_mqtt_unsubscribe(struct mg_connection *nc, char **topics, size_t topics_len, uint16_t message_id);
+int mg_mqtt_next_subscribe_topic(struct mg_mqtt_message *msg, struct mg_str *topic, uint8_t *qos, int pos);
 int mg_mqtt_match_topic_expression(struct mg_str exp, struct mg_str topic);
+int mg_mqtt_vmatch_topic_expression(const char *exp, struct mg_str topic);
 
 #ifndef ESP_PLATFORM
 /* The host port's loop (port_posix.c). */

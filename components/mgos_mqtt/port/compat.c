@@ -87,25 +87,42 @@ void mg_mqtt_publish(struct mg_connection *nc, const char *topic, uint16_t messa
   mg_mqtt_raw_publish(nc, topic, message_id, flags, bytes_of(data, len));
 }
 
+/* Element accessors for the arrays mg_mqtt.ts walks (declared there as externs). */
+const char *mg_topic_expr_topic(void *topics, uint32_t i) {
+  return ((const struct mg_mqtt_topic_expression *)topics)[i].topic;
+}
+
+uint8_t mg_topic_expr_qos(void *topics, uint32_t i) {
+  return ((const struct mg_mqtt_topic_expression *)topics)[i].qos;
+}
+
+const char *mg_topic_list_at(void *topics, uint32_t i) { return ((char **)topics)[i]; }
+
 void mg_mqtt_subscribe(struct mg_connection *nc, const struct mg_mqtt_topic_expression *topics,
                        size_t topics_len, uint16_t message_id) {
-  size_t i;
-  (void)message_id; /* the session numbers its SUBSCRIBEs (see mg_mqtt.ts) */
-  if (nc == NULL || topics == NULL) return;
-  for (i = 0; i < topics_len; i++) {
-    if (topics[i].topic != NULL) mg_mqtt_subscribe_one(nc, topics[i].topic, topics[i].qos);
-  }
+  if (nc == NULL || topics == NULL || topics_len > UINT32_MAX) return;
+  mg_mqtt_raw_subscribe(nc, (void *)(uintptr_t)topics, (uint32_t)topics_len, message_id);
 }
 
 void mg_mqtt_unsubscribe(struct mg_connection *nc, char **topics, size_t topics_len, uint16_t message_id) {
-  size_t i;
-  (void)message_id;
-  if (nc == NULL || topics == NULL) return;
-  for (i = 0; i < topics_len; i++) {
-    if (topics[i] != NULL) mg_mqtt_unsubscribe_one(nc, topics[i]);
-  }
+  if (nc == NULL || topics == NULL || topics_len > UINT32_MAX) return;
+  mg_mqtt_raw_unsubscribe(nc, (void *)topics, (uint32_t)topics_len, message_id);
+}
+
+int mg_mqtt_next_subscribe_topic(struct mg_mqtt_message *msg, struct mg_str *topic, uint8_t *qos, int pos) {
+  int32_t r;
+  if (msg == NULL || topic == NULL || qos == NULL) return -1;
+  r = mg_mqtt_next_sub_topic(bytes_of(msg->payload.p, msg->payload.len), topic, pos);
+  if (r < 0) return -1;
+  *qos = (uint8_t)(r & 3);
+  return (int)(r >> 2);
 }
 
 int mg_mqtt_match_topic_expression(struct mg_str exp, struct mg_str topic) {
   return mg_mqtt_match_topic(bytes_of(exp.p, exp.len), bytes_of(topic.p, topic.len));
+}
+
+int mg_mqtt_vmatch_topic_expression(const char *exp, struct mg_str topic) {
+  if (exp == NULL) return 0;
+  return mg_mqtt_match_topic(bytes_of(exp, strlen(exp)), bytes_of(topic.p, topic.len));
 }

@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 
 #include "esp_event.h"
 #include "esp_log.h"
@@ -112,6 +113,13 @@ void mgos_mqtt_esp32_unlock(void) { xSemaphoreGiveRecursive(lock_get()); }
 uint32_t port_now_ms(void) { return (uint32_t) (esp_timer_get_time() / 1000); }
 
 uint32_t port_rand(void) { return esp_random(); }
+
+/* Wall clock (SNTP or settimeofday): before it is set it reads 1970. */
+double port_time(void) {
+  struct timeval tv;
+  gettimeofday(&tv, NULL);
+  return (double) tv.tv_sec + (double) tv.tv_usec / 1e6;
+}
 
 void port_log(int32_t level, const char *msg, rt_bytes detail) {
   int n = (int) detail.len;
@@ -802,6 +810,8 @@ WRAP_VOID(mg_mqtt_subscribe, (struct mg_connection *nc, const struct mg_mqtt_top
           (nc, t, n, id))
 WRAP_VOID(mg_mqtt_unsubscribe, (struct mg_connection *nc, char **t, size_t n, uint16_t id), (nc, t, n, id))
 WRAP_VOID(mg_mqtt_ping, (struct mg_connection *nc), (nc))
+WRAP_VOID(mg_mqtt_pong, (struct mg_connection *nc), (nc))
+WRAP_VOID(mg_send_mqtt_handshake, (struct mg_connection *nc, const char *id), (nc, id))
 WRAP_VOID(mg_mqtt_puback, (struct mg_connection *nc, uint16_t id), (nc, id))
 WRAP_VOID(mg_mqtt_pubrec, (struct mg_connection *nc, uint16_t id), (nc, id))
 WRAP_VOID(mg_mqtt_pubrel, (struct mg_connection *nc, uint16_t id), (nc, id))

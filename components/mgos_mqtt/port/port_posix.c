@@ -109,6 +109,17 @@ uint32_t port_now_ms(void) {
   return (uint32_t) (mono_ms() - base) + start;
 }
 
+static mgos_mqtt_host_time_fn_t s_time_fn;
+
+void mgos_mqtt_host_set_time_fn(mgos_mqtt_host_time_fn_t fn) { s_time_fn = fn; }
+
+double port_time(void) {
+  struct timespec ts;
+  if (s_time_fn != NULL) return s_time_fn();
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
+
 uint32_t port_rand(void) {
   port_init();
   /* random() gives 31 bits; two calls fill 32. */
@@ -600,24 +611,40 @@ static char *read_text_file(const char *path) {
   return text;
 }
 
+static int s_config_batch;
+
 int mgos_mqtt_host_config_arg(int argc, char **argv, int *i) {
   const char *a = argv[*i];
   int rc;
-  if ((strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0) && *i + 1 < argc) {
+  int is_file = (strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0) && *i + 1 < argc;
+  if (!is_file && !(strcmp(a, "--set") == 0 && *i + 1 < argc)) return 0;
+  if (!s_config_batch) {
+    mgos_mqtt_config_begin();
+    s_config_batch = 1;
+  }
+  if (is_file) {
     char *text = read_text_file(argv[++*i]);
     if (text == NULL) return -1;
     rc = mgos_mqtt_config_load_json(argv[*i], text);
     free(text);
-  } else if (strcmp(a, "--set") == 0 && *i + 1 < argc) {
-    rc = mgos_mqtt_config_set(argv[++*i]);
   } else {
-    return 0;
+    rc = mgos_mqtt_config_set(argv[++*i]);
   }
   if (rc != 0) {
     fprintf(stderr, "config error: %s\n", mgos_mqtt_config_error());
     return -1;
   }
   return 1;
+}
+
+int mgos_mqtt_host_config_done(void) {
+  if (!s_config_batch) return 0;
+  s_config_batch = 0;
+  if (mgos_mqtt_config_commit() != 0) {
+    fprintf(stderr, "config error: %s\n", mgos_mqtt_config_error());
+    return -1;
+  }
+  return 0;
 }
 
 void mgos_mqtt_host_cleanup(void) {

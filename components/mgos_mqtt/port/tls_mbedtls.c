@@ -113,6 +113,14 @@ struct tls_slot {
   mbedtls_x509_crt ca;
   mbedtls_x509_crt cert;
   mbedtls_pk_context key;
+  /* The record layer as it arrives (see watch_records): the header of the
+   * record being read, how much of it and of its body is still to come, and
+   * the description of the last alert that came in clear (-1: none). */
+  unsigned char rec_hdr[5];
+  size_t rec_hdr_len;
+  size_t rec_left;
+  unsigned char rec_alert[2];
+  int alert;
   int suites[MAX_SUITES + 1]; /* 0-terminated, as mbedtls_ssl_conf_ciphersuites wants */
   char err[ERR_LEN];
 };
@@ -188,19 +196,42 @@ static const char *alert_name(unsigned d) {
   }
 }
 
-/* The alert the server just sent, if the last record was one. mbedTLS has no
- * public accessor; 3.x marks the fields private, hence MBEDTLS_PRIVATE. */
-static int last_alert(const struct tls_slot *t) {
-#if MBEDTLS_VERSION_NUMBER >= 0x03000000
-  const unsigned char *msg = t->ssl.MBEDTLS_PRIVATE(in_msg);
-  int type = t->ssl.MBEDTLS_PRIVATE(in_msgtype);
-#else
-  const unsigned char *msg = t->ssl.in_msg;
-  int type = t->ssl.in_msgtype;
-#endif
-  if (msg == NULL || type != MBEDTLS_SSL_MSG_ALERT) return -1;
-  return msg[1];
+/* The alert the server sent, if it came in clear (TLS 1.2 handshakes, where
+ * the configuration errors happen). mbedTLS 2.28 and 3.x have no public
+ * accessor for a received alert, so bio_recv watches the records go by: a
+ * TLS record is a 5-byte header (type, version, length) and its body, and an
+ * unencrypted alert is a type-21 record of exactly 2 bytes (level,
+ * description). An encrypted one (after the server's ChangeCipherSpec, or
+ * any TLS 1.3 alert after ServerHello) is longer or typed as application
+ * data: it is not decoded and only mbedTLS's reason is given. */
+static void watch_records(struct tls_slot *t, const unsigned char *p, size_t n) {
+  while (n > 0) {
+    if (t->rec_hdr_len < sizeof(t->rec_hdr)) {
+      t->rec_hdr[t->rec_hdr_len++] = *p++;
+      n--;
+      if (t->rec_hdr_len == sizeof(t->rec_hdr)) {
+        t->rec_left = ((size_t) t->rec_hdr[3] << 8) | t->rec_hdr[4];
+        if (t->rec_left == 0) t->rec_hdr_len = 0;
+      }
+      continue;
+    }
+    {
+      size_t len = ((size_t) t->rec_hdr[3] << 8) | t->rec_hdr[4];
+      size_t k = n < t->rec_left ? n : t->rec_left;
+      if (t->rec_hdr[0] == MBEDTLS_SSL_MSG_ALERT && len == 2) {
+        size_t i;
+        for (i = 0; i < k; i++) t->rec_alert[len - t->rec_left + i] = p[i];
+        if (k == t->rec_left) t->alert = t->rec_alert[1];
+      }
+      t->rec_left -= k;
+      p += k;
+      n -= k;
+      if (t->rec_left == 0) t->rec_hdr_len = 0;
+    }
+  }
 }
+
+static int last_alert(const struct tls_slot *t) { return t->alert; }
 
 /* Why a handshake failed, with what the configuration suggests. */
 static void handshake_failure(struct tls_slot *t, int ret) {
@@ -258,6 +289,7 @@ static int bio_send(void *ctx, const unsigned char *buf, size_t len) {
 static int bio_recv(void *ctx, unsigned char *buf, size_t len) {
   struct tls_slot *t = (struct tls_slot *) ctx;
   ssize_t n = recv(t->fd, buf, len, 0);
+  if (n > 0) watch_records(t, buf, (size_t) n);
   if (n >= 0) return (int) n; /* 0: EOF, which mbedTLS reports as such */
   if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return MBEDTLS_ERR_SSL_WANT_READ;
   t->sock_errno = errno;
@@ -694,6 +726,9 @@ void mgos_tls_start(int slot, int fd, uint32_t now_ms) {
   t->sock_errno = 0;
   t->pending_write = 0;
   t->handshake_done = 0;
+  t->rec_hdr_len = 0;
+  t->rec_left = 0;
+  t->alert = -1;
   mbedtls_ssl_set_bio(&t->ssl, t, bio_send, bio_recv, NULL);
 }
 

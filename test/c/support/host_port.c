@@ -35,6 +35,9 @@ WEAK uint32_t port_now_ms(void) {
 #endif
 }
 
+/* A set clock (2026-01-01): require_time tests use their own port. */
+WEAK double port_time(void) { return 1767225600.0; }
+
 /* xorshift32: deterministic, so a failing test run can be repeated exactly. */
 WEAK uint32_t port_rand(void) {
   static uint32_t state = 2463534242u;

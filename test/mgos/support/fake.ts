@@ -50,6 +50,8 @@ export class FakePort {
   /** Bytes the client wrote per slot, not yet read by the broker. */
   wire = new Map<number, Buffer>();
   open = new Set<number>();
+  /** port_time(): seconds since the epoch (2026-01-01 unless a test unsets the clock). */
+  wallTime = 1767225600;
   /** port_net_connect's result (a negative value simulates an immediate failure). */
   connectResult = 0;
   /** Max bytes port_net_send accepts per call (Infinity: all). */
@@ -59,7 +61,12 @@ export class FakePort {
   install(): this {
     const g = globalThis as Record<string, unknown>;
     g.port_now_ms = (): number => this.now >>> 0;
+    g.port_time = (): number => this.wallTime;
     // xorshift32: deterministic jitter.
+    // The array accessors of mg_mqtt_subscribe / mg_mqtt_unsubscribe (compat.c in C).
+    g.mg_topic_expr_topic = (t: { topic: string | null }[], i: number): string | null => t[i].topic;
+    g.mg_topic_expr_qos = (t: { qos: number }[], i: number): number => t[i].qos;
+    g.mg_topic_list_at = (t: (string | null)[], i: number): string | null => t[i];
     g.port_rand = (): number => {
       let x = this.seed;
       x ^= x << 13; x >>>= 0;
@@ -106,6 +113,7 @@ export class FakePort {
     this.open.clear();
     this.connectResult = 0;
     this.sendLimit = Infinity;
+    this.wallTime = 1767225600;
   }
 
   /** Applies `section.key=value` overrides through the real config loader. */
