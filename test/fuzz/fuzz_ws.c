@@ -36,6 +36,7 @@ void port_random_fill(rt_bytes dst) {
 }
 void port_log(int32_t level, const char *msg, rt_bytes detail) { (void)level, (void)msg, (void)detail; }
 uint32_t port_now_ms(void) { return 0; }
+double port_time(void) { return 0; }
 uint32_t port_rand(void) { return 4; }
 int32_t port_net_connect(int32_t slot, rt_bytes host, uint16_t port, int32_t tls) {
   (void)slot, (void)host, (void)port, (void)tls;
