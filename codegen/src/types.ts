@@ -62,6 +62,8 @@ export interface ClassInfo {
   mod: ModInfo;
   fields: Map<string, FieldInfo>;
   methods: Map<string, FuncInfo>;
+  /** Fields whose declaration was rejected (their uses are not reported again). */
+  badFields?: Set<string>;
   /** Statements of C_init(self) (non-zero fields), empty when every field starts zero. */
   initBody?: string[];
   initState?: "busy" | "done";

@@ -48,6 +48,46 @@ test("Json builder: a text longer than MGOS_APP_JSON_SIZE gives an empty view an
   assert.equal(text(Json.begin().int("a", 1).end()), `{"a":1}`);
 });
 
+test("Json builder: one level of nesting on the shared builders is right; two levels, or one builder in itself, give an empty view and an error line", () => {
+  assert.equal(text(Json.begin().int("a", 1).raw("inner", Json.begin().int("b", 2).end()).int("c", 3).end()),
+    JSON.stringify({ a: 1, inner: { b: 2 }, c: 3 }));
+  logged.length = 0;
+  const deep = Json.begin().int("a", 1).raw("x", Json.begin().raw("y", Json.begin().int("z", 1).end()).end()).end();
+  assert.equal(deep.length, 0);
+  assert.equal(logged.length, 1);
+  assert.match(logged[0], /^E Json: a member or end\(\) came after this builder's end\(\)/);
+  const own = new JsonOut();
+  const self = own.begin().int("a", 1).raw("inner", own.begin().int("b", 2).end()).end();
+  assert.equal(self.length, 0);
+  assert.equal(own.ok, false);
+  // An abandoned object is no misuse: begin() starts over.
+  own.begin().int("a", 1);
+  assert.equal(text(own.begin().int("b", 2).end()), `{"b":2}`);
+  assert.equal(own.ok, true);
+});
+
+test("Json reader: getStr of an escaped string longer than MGOS_APP_JSON_SIZE unescaped is empty, flagged and logged, never cut", () => {
+  logged.length = 0;
+  const fits = "x".repeat(JSON_SIZE - 1) + "\n";
+  assert.equal(text(Json.getStr(bytes(JSON.stringify({ s: fits })), "s")), fits);
+  assert.equal(Json.strTooLong(), false);
+  const long = "x".repeat(799) + "\n";
+  assert.equal(Json.getStr(bytes(JSON.stringify({ s: long })), "s").length, 0);
+  assert.equal(Json.strTooLong(), true);
+  assert.equal(Json.kind(bytes(JSON.stringify({ s: long })), "s"), Json.STRING);
+  assert.deepEqual(logged, ["E Json.getStr: the string, unescaped, is longer than MGOS_APP_JSON_SIZE; returned empty"]);
+  // Without escapes it is a view into the message, any length.
+  assert.equal(Json.getStr(bytes(JSON.stringify({ s: "y".repeat(800) })), "s").length, 800);
+  assert.equal(Json.strTooLong(), false);
+});
+
+test("Json reader: getUint reads the whole u32 range (a CRC-32) and refuses the rest", () => {
+  const js = bytes(`{"crc":3735928559,"max":4294967295,"over":4294967296,"neg":-1,"f":1.5,"s":"7"}`);
+  assert.equal(Json.getUint(js, "crc", 0), 0xdeadbeef);
+  assert.equal(Json.getUint(js, "max", 0), 4294967295);
+  for (const k of ["over", "neg", "f", "s", "absent"]) assert.equal(Json.getUint(js, k, 5), 5, k);
+});
+
 test("Json reader: flat fields by key, kinds, defaults", () => {
   const m = bytes(` { "op" : "add", "a": -12, "b": 2147483647, "big": 2147483648, "f": 2.5, "e": 1e3, ` +
     `"t": true, "n": null, "o": {"x": [1, "}", {"y": 2}]}, "arr": [1, 2], "s": "a\\"b\\\\c\\n\\u00e9\\ud83d\\ude00\\ud800" } `);

@@ -374,7 +374,7 @@ static void test_not_utf8(void) {
   }
   TEST_ASSERT_EQUAL_STRING("dev-42", mgos_sys_config_get_mqtt_client_id());
   TEST_ASSERT_EQUAL_STRING("alice", mgos_sys_config_get_mqtt_user());
-  TEST_ASSERT_EQUAL_STRING("", mgos_sys_config_get_mqtt1_user());
+  TEST_ASSERT_NULL(mgos_sys_config_get_mqtt1_user()); /* unset: NULL */
 }
 
 /* Server addresses that work: IPv6 in brackets with and without a port, bare IPv6, names, IPv4. */

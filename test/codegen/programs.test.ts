@@ -243,6 +243,11 @@ for (const name of programs) {
       assert.match(c, new RegExp(`#include "${name}\\.h"`), `${name}.c does not include its own header`);
       assert.match(files.get(`${name}.h`)!, new RegExp(`\\b${name}_main\\s*\\(\\s*void\\s*\\)`), `${name}.h does not declare ${name}_main(void)`);
       assert.ok(!/\bmalloc\b|\bcalloc\b|\bfree\s*\(/.test(c), `${name}.c uses the heap`);
+      // At most one #line per TypeScript line in a row, and no no-op shifts.
+      const lines = [...c.matchAll(/^#line (\d+) /gm)].map((m) => Number(m[1]));
+      const repeated = lines.filter((n, k) => k > 0 && lines[k - 1] === n);
+      assert.deepEqual(repeated, [], `${name}.c repeats #line for one TypeScript line`);
+      assert.ok(!/(>>|<<) 0\b(?!x)/.test(c.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "")), `${name}.c has a no-op shift by 0`);
     });
 
     await t.test(`${name}: golden files`, () => {

@@ -1,9 +1,9 @@
 // Rejection tests: each test/codegen/reject/<name>.ts breaks the subset on the
-// lines marked `//! <text>` (alternatives separated by `|`). The compiler must
-// report a diagnostic on each marked line whose message contains the text, with
-// a column, the source line and a caret; nothing on unmarked lines; and no C.
-// `//? <text>` marks a line where a follow-up diagnostic (a use of something
-// already rejected) is allowed but not required.
+// lines marked `//! <message>`. The compiler must report each marked message,
+// whole and exactly, on its line, with a column, the source line and a caret;
+// nothing else (no other message, not even on a marked line); and no C.
+// `//? <message>` marks a follow-up diagnostic (a use of something already
+// rejected) that is allowed but not required.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -13,15 +13,20 @@ import { ROOT, REJECT_DIR, Diagnostic, loadCompiler, formatDiagnostics } from ".
 /** Rejection files whose diagnostics are known missing because of an open compiler bug. */
 const TODO: Record<string, string> = {};
 
-interface Marker { line: number; alternatives: string[] }
+interface Marker { line: number; message: string }
 
-/** `//! text` (required) or `//? text` (allowed) markers, 1-based line numbers. */
+/** `//! message` (required) or `//? message` (allowed) markers with 1-based line
+ *  numbers. The message is the WHOLE diagnostic message, compared exactly. A
+ *  marker alone on its line is one more diagnostic of the nearest code line above. */
 export function parseMarkers(source: string, kind: "!" | "?" = "!"): Marker[] {
   const out: Marker[] = [];
-  const re = kind === "!" ? /\/\/!\s*(.+?)\s*$/ : /\/\/\?\s*(.+?)\s*$/;
+  const re = kind === "!" ? /^(.*?)\/\/!\s*(.+?)\s*$/ : /^(.*?)\/\/\?\s*(.+?)\s*$/;
+  let codeLine = 0;
   source.split("\n").forEach((l, i) => {
+    const code = l.replace(/\s*\/\/[!?].*$/, "");
+    if (code.trim() !== "") codeLine = i + 1;
     const m = re.exec(l);
-    if (m) out.push({ line: i + 1, alternatives: m[1].split("|").map((s) => s.trim()).filter((s) => s !== "") });
+    if (m) out.push({ line: m[1].trim() === "" ? codeLine : i + 1, message: m[2] });
   });
   return out;
 }
@@ -52,9 +57,9 @@ for (const f of files) {
 
     for (const m of markers) {
       const onLine = r.diagnostics.filter((d) => d.file === rel && d.line === m.line);
-      const hit = onLine.find((d) => m.alternatives.some((a) => d.message.toLowerCase().includes(a.toLowerCase())));
+      const hit = onLine.find((d) => d.message === m.message);
       assert.ok(hit !== undefined,
-        `${rel}:${m.line}: expected a diagnostic containing ${m.alternatives.map((a) => JSON.stringify(a)).join(" or ")}\n` +
+        `${rel}:${m.line}: expected the diagnostic ${JSON.stringify(m.message)}\n` +
         `  line: ${lines[m.line - 1].trim()}\n  got:\n${all || "  (no diagnostics)"}`);
       assert.ok(Number.isInteger(hit.col) && hit.col >= 1 && hit.col <= lines[m.line - 1].length + 1,
         `${rel}:${m.line}: bad column ${hit.col}`);
@@ -64,11 +69,10 @@ for (const f of files) {
         assert.match(hit.message, /;|instead|\b(use|write|give|declare|make|add|rename|replace|remove|call|check|wrap|change|split|move)\b/i, `${rel}:${m.line}: the message does not say what to write instead: ${hit.message}`);
       }
     }
-    const marked = new Set(markers.map((m) => m.line));
     const allowed = parseMarkers(source, "?");
-    const isAllowed = (d: Diagnostic): boolean => allowed.some((m) => m.line === d.line &&
-      m.alternatives.some((a) => d.message.toLowerCase().includes(a.toLowerCase())));
-    const unexpected = r.diagnostics.filter((d: Diagnostic) => d.file !== rel || (!marked.has(d.line) && !isAllowed(d)));
+    const isAllowed = (d: Diagnostic): boolean => allowed.some((m) => m.line === d.line && m.message === d.message);
+    const isRequired = (d: Diagnostic): boolean => markers.some((m) => m.line === d.line && m.message === d.message);
+    const unexpected = r.diagnostics.filter((d: Diagnostic) => d.file !== rel || (!isRequired(d) && !isAllowed(d)));
     assert.deepEqual(unexpected.map((d) => `${d.file}:${d.line}:${d.col}: ${d.message}`), [], "diagnostics on unmarked lines");
     assert.equal(r.files.size, 0, `C was emitted despite diagnostics: ${[...r.files.keys()].join(", ")}`);
   });

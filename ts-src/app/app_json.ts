@@ -13,7 +13,7 @@
 // No heap here either: the builder writes into a fixed buffer and the reader
 // returns views into the message.
 
-import { u8, u32, i32, f64, bool, Bytes, strBytes, bytesEqual, noBytes, f64ToI32, idiv } from "../rt/rt";
+import { u8, u32, i32, f64, bool, Bytes, strBytes, bytesEqual, noBytes, f64ToI32, f64ToU32, idiv } from "../rt/rt";
 import * as Log from "./app_log";
 
 /** Largest JSON text a builder holds, and the largest decoded string getStr()
@@ -35,19 +35,27 @@ const HEX: readonly u8[] = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 
 
 /** A JSON object under construction in a fixed buffer. Each method appends a
  *  member and returns the builder, so calls chain; end() closes the object.
- *  When the text does not fit, end() returns an empty view and logs it. */
+ *  When the text does not fit, or a member is added after end() (a begin()
+ *  of the same builder inside the chain: it restarted the object), end()
+ *  returns an empty view and logs why; `ok` is then false. */
 export class JsonOut {
   buf: Uint8Array = new Uint8Array(JSON_SIZE);
   len: u32 = 0;
   members: u32 = 0;
-  /** False once something did not fit. */
+  /** False once something did not fit or the builder was misused. */
   ok: bool = true;
+  /** The object was restarted or closed under the chain that is adding to it. */
+  misused: bool = false;
+  /** Between begin() and end(). */
+  open: bool = false;
 
   /** Starts a new object (forgets the previous one). */
   begin(): JsonOut {
     this.len = 0;
     this.members = 0;
     this.ok = true;
+    this.misused = false;
+    this.open = true;
     this.put(123);
     return this;
   }
@@ -112,6 +120,12 @@ export class JsonOut {
 
   /** The separator and `"k":`. */
   key(k: string): void {
+    if (!this.open) {
+      // Writing after end() would corrupt the text end() returned.
+      this.ok = false;
+      this.misused = true;
+      return;
+    }
     if (this.members > 0) this.put(44);
     this.members++;
     this.putString(strBytes(k));
@@ -175,7 +189,14 @@ export class JsonOut {
   /** Closes the object: its text (a view into the buffer, valid until the
    *  next begin()), or an empty view when it did not fit (logged). */
   end(): Bytes {
-    this.put(125);
+    if (!this.open) this.misused = true;
+    else this.put(125);
+    this.open = false;
+    if (this.misused) {
+      Log.error("Json: a member or end() came after this builder's end(): a begin() of the same builder inside the chain restarted it (nest with Json.begin(), which alternates two builders, or a JsonOut of your own); nothing built");
+      this.ok = false;
+      return noBytes();
+    }
     if (!this.ok) {
       Log.error("Json: the object is longer than MGOS_APP_JSON_SIZE; nothing built");
       return noBytes();
@@ -184,12 +205,21 @@ export class JsonOut {
   }
 }
 
-const shared = new JsonOut();
+// Two shared builders, used in turn: an object built inside another's chain
+// (`Json.begin()...raw("k", Json.begin()...end())...end()`) gets the other one.
+const shared0 = new JsonOut();
+const shared1 = new JsonOut();
+let turn: u32 = 0;
 
-/** Starts an object in the shared builder (its previous text becomes invalid).
- *  A module with its own `const j = new JsonOut();` can keep several at once. */
+/** Starts an object in a shared builder. The text of an end() stays valid
+ *  until the next begin() but one: one level of nesting works; deeper
+ *  nesting restarts an open object, which its end() reports (empty view,
+ *  logged). A module with its own `const j = new JsonOut();` keeps its text
+ *  as long as it likes. */
 export function begin(): JsonOut {
-  return shared.begin();
+  turn = turn === 0 ? 1 : 0;
+  if (turn === 0) return shared0.begin();
+  return shared1.begin();
 }
 
 // ---------------------------------------------------------------- reader
@@ -295,7 +325,7 @@ function skipNested(s: JsonScan): bool {
     }
     if (c === 123 || c === 91) depth++;
     else if (c === 125 || c === 93) {
-      depth--;
+      depth = u32(depth - 1);
       if (depth === 0) {
         s.pos++;
         return true;
@@ -408,16 +438,43 @@ export function getInt(js: Bytes, key: string, def: i32): i32 {
   return f64ToI32(acc);
 }
 
+/** Member `key` as an unsigned 32-bit integer (a CRC-32, a counter): `def`
+ *  when absent, not a number, signed, not an integer or above 4294967295. */
+export function getUint(js: Bytes, key: string, def: u32): u32 {
+  if (!walk(js, strBytes(key), true) || scan.kind !== NUMBER) return def;
+  const v: Bytes = js.subarray(scan.vs, scan.ve);
+  let acc: f64 = 0;
+  for (let i: u32 = 0; i < v.length; i++) {
+    const c: u8 = v[i];
+    if (c < 48 || c > 57) return def;
+    acc = acc * 10 + (c - 48);
+    if (acc > 4294967295.0) return def;
+  }
+  return f64ToU32(acc);
+}
+
 /** Member `key` as a bool: `def` when absent or not true/false. */
 export function getBool(js: Bytes, key: string, def: bool): bool {
   if (!walk(js, strBytes(key), true) || scan.kind !== BOOL) return def;
   return js[scan.vs] === 116;
 }
 
+let strTooLongFlag: bool = false;
+
+/** Whether the last getStr() met a string with escapes that, unescaped, is
+ *  longer than MGOS_APP_JSON_SIZE: it then returned an empty view (and
+ *  logged it) rather than a cut-off string. */
+export function strTooLong(): bool {
+  return strTooLongFlag;
+}
+
 /** Member `key` as a string, unescaped: a view into `js` when it has no
- *  escapes, else into a shared buffer valid until the next getStr(). Empty
- *  when absent or not a string (kind() tells an empty string apart). */
+ *  escapes (any length), else into a shared buffer valid until the next
+ *  getStr(). Empty when absent or not a string (kind() tells an empty
+ *  string apart), and when the unescaped text does not fit the buffer
+ *  (MGOS_APP_JSON_SIZE bytes; strTooLong() tells, and it is logged). */
 export function getStr(js: Bytes, key: string): Bytes {
+  strTooLongFlag = false;
   if (!walk(js, strBytes(key), true) || scan.kind !== STRING) return noBytes();
   // A string value is at least its two quotes.
   const v: Bytes = js.subarray(u32(scan.vs + 1), u32(scan.ve - 1));
@@ -431,6 +488,7 @@ export function getStr(js: Bytes, key: string): Bytes {
     let c: u8 = v[i];
     i++;
     if (c !== 92) {
+      if (n >= JSON_SIZE) return tooLong();
       out[n] = c;
       n++;
       continue;
@@ -449,6 +507,7 @@ export function getStr(js: Bytes, key: string): Bytes {
         }
       }
       if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd;
+      if (u32(n + utf8Len(cp)) > JSON_SIZE) return tooLong();
       n = putUtf8(out, n, cp);
       continue;
     }
@@ -458,10 +517,24 @@ export function getStr(js: Bytes, key: string): Bytes {
     else if (e === 114) c = 13;
     else if (e === 116) c = 9;
     else c = e;
+    if (n >= JSON_SIZE) return tooLong();
     out[n] = c;
     n++;
   }
   return out.subarray(0, n);
+}
+
+function tooLong(): Bytes {
+  strTooLongFlag = true;
+  Log.error("Json.getStr: the string, unescaped, is longer than MGOS_APP_JSON_SIZE; returned empty");
+  return noBytes();
+}
+
+function utf8Len(cp: u32): u32 {
+  if (cp < 0x80) return 1;
+  if (cp < 0x800) return 2;
+  if (cp < 0x10000) return 3;
+  return 4;
 }
 
 /** Four hex digits at b[i..i+4) (the scanner has checked them). */

@@ -303,7 +303,7 @@ function msg_u32(v: u32): void {
   let i: u32 = 11;
   const d: Bytes = st.digits;
   do {
-    i--;
+    i = u32(i - 1);
     d[i] = u8(0x30 + (x % 10));
     x = idiv(x, 10);
   } while (x !== 0);

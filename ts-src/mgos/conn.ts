@@ -707,7 +707,7 @@ export class mgos_mqtt_conn {
     for (let i: u32 = 0; i < this.appQos2Count; i++) {
       if (this.appQos2[i] !== id) continue;
       for (let j: u32 = i; j + 1 < this.appQos2Count; j++) this.appQos2[j] = this.appQos2[j + 1];
-      this.appQos2Count--;
+      this.appQos2Count = u32(this.appQos2Count - 1);
       return true;
     }
     return false;
@@ -785,7 +785,7 @@ export class mgos_mqtt_conn {
 
   private removeHandler(i: u32): void {
     for (let j: u32 = i; j + 1 < this.nHandlers; j++) copy(this.handlers[j], this.handlers[j + 1]);
-    this.nHandlers--;
+    this.nHandlers = u32(this.nHandlers - 1);
     const last: mgos_mqtt_handler = this.handlers[this.nHandlers];
     last.kind = HandlerKind.FREE;
     last.ev = null;

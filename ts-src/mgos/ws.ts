@@ -527,7 +527,7 @@ export class WsLink {
       if (n > this.left) n = this.left;
       const part: Bytes = data.subarray(off, u32(off + n));
       off += n;
-      this.left -= n;
+      this.left = u32(this.left - n); // n <= left: clamped above
       if (this.op === WsOp.CLOSE || this.op === WsOp.PING || this.op === WsOp.PONG) {
         copyBytes(this.ctl, this.ctlLen, part);
         this.ctlLen += n;

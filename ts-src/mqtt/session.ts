@@ -403,8 +403,8 @@ export class Session {
     let k: u32 = n;
     if (this.txHeadLeft > 0) {
       const d: u32 = minU32(k, this.txHeadLeft);
-      this.txHeadLeft -= d;
-      k -= d;
+      this.txHeadLeft = u32(this.txHeadLeft - d);
+      k = u32(k - d);
     }
     let at: u32 = u32(n - k);
     while (k > 0) {
@@ -965,7 +965,7 @@ export class Session {
       this.txLen += n;
       this.lastTx = this.now;
       this.ackHead = u32(this.ackHead + 1) % MAX_PENDING_ACKS;
-      this.ackCount--;
+      this.ackCount = u32(this.ackCount - 1);
     }
     for (let i: u32 = 0; i < this.subCount; i++) {
       const s: Sub = this.subs[i];
@@ -1128,7 +1128,7 @@ export class Session {
   private freeRec(i: u32): void {
     this.releaseBytes(this.recs[i]);
     for (let j: u32 = i; j + 1 < this.recCount; j++) copy(this.recs[j], this.recs[j + 1]);
-    this.recCount--;
+    this.recCount = u32(this.recCount - 1);
     const last: OutMsg = this.recs[this.recCount];
     last.state = RecState.FREE;
     last.packetId = 0;
@@ -1138,7 +1138,7 @@ export class Session {
   /** Removes subscription i, keeping the others in the order they were added. */
   private freeSub(i: u32): void {
     for (let j: u32 = i; j + 1 < this.subCount; j++) copy(this.subs[j], this.subs[j + 1]);
-    this.subCount--;
+    this.subCount = u32(this.subCount - 1);
     const last: Sub = this.subs[this.subCount];
     last.state = SubState.FREE;
     last.packetId = 0;
@@ -1156,6 +1156,6 @@ export class Session {
 
   private rxQos2Remove(k: u32): void {
     for (let j: u32 = k; j + 1 < this.rxQos2Count; j++) this.rxQos2[j] = this.rxQos2[j + 1];
-    this.rxQos2Count--;
+    this.rxQos2Count = u32(this.rxQos2Count - 1);
   }
 }

@@ -33,8 +33,9 @@ export function i32(x: number): i32 { return x | 0; }
 export function int(x: number): int { return x | 0; }
 export function usize(x: number): usize { return x >>> 0; }
 
-/** Integer division truncating toward zero, as C's `/`. A zero divisor gives 0 (in C too). */
-export function idiv(a: number, b: number): number { return b === 0 ? 0 : Math.trunc(a / b); }
+/** Integer division truncating toward zero, as C's `/`. A zero divisor gives 0 (in C too).
+ *  `+ 0` turns -0 (idiv(0, -5)) into 0: C has no negative zero. */
+export function idiv(a: number, b: number): number { return b === 0 ? 0 : Math.trunc(a / b) + 0; }
 /** 32-bit multiplication, wrapped, for products that may exceed 2^53 under Node. */
 export function mul32(a: number, b: number): u32 { return Math.imul(a, b) >>> 0; }
 
@@ -49,7 +50,7 @@ export function f64ToI32(x: f64): i32 {
   if (x !== x) return 0;
   if (x <= -2147483648) return -2147483648;
   if (x >= 2147483647) return 2147483647;
-  return Math.trunc(x);
+  return Math.trunc(x) + 0; // -0.5 truncates to -0 under Node; C has no negative zero
 }
 
 // ---- storage ----

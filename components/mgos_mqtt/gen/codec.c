@@ -32,22 +32,18 @@ void ConnectOptions_init(ConnectOptions *self) {
 #line 46 "ts-src/mqtt/codec.ts"
 uint32_t codec_remainingLengthSize(uint32_t n) {
   if (n < 128) {
-#line 47 "ts-src/mqtt/codec.ts"
     return 1;
   }
 #line 48 "ts-src/mqtt/codec.ts"
   if (n < 16384) {
-#line 48 "ts-src/mqtt/codec.ts"
     return 2;
   }
 #line 49 "ts-src/mqtt/codec.ts"
   if (n < 2097152) {
-#line 49 "ts-src/mqtt/codec.ts"
     return 3;
   }
 #line 50 "ts-src/mqtt/codec.ts"
   if (n <= packet_MAX_REMAINING_LENGTH) {
-#line 50 "ts-src/mqtt/codec.ts"
     return 4;
   }
 #line 51 "ts-src/mqtt/codec.ts"
@@ -60,7 +56,6 @@ uint32_t codec_encodeRemainingLength(rt_bytes out, uint32_t off, uint32_t n) {
   uint32_t size = codec_remainingLengthSize(n);
   // off <= length is checked first, so length - off cannot wrap.
   if ((size == 0 || off > out.len) || (size > (out.len - off))) {
-#line 59 "ts-src/mqtt/codec.ts"
     return 0;
   }
 #line 60 "ts-src/mqtt/codec.ts"
@@ -68,7 +63,7 @@ uint32_t codec_encodeRemainingLength(rt_bytes out, uint32_t off, uint32_t n) {
   for (uint32_t i = 0; i < size; i++) {
     uint8_t low = (uint8_t)(v & 0x7fu);
     v = v >> 7;
-    rt_bytes_set(out, rt_idx_add(off, i), ((i + 1u) < size) ? (uint8_t)(low | 0x80) : low);
+    rt_bytes_set(out, rt_idx_add(off, i), (uint8_t)(((i + 1) < size) ? (uint8_t)(low | 0x80) : low));
   }
   return size;
 }
@@ -77,13 +72,11 @@ uint32_t codec_encodeRemainingLength(rt_bytes out, uint32_t off, uint32_t n) {
  *  topic longer than 65535 bytes, remaining length over the maximum). */
 uint32_t codec_publishSize(uint32_t topicLen, uint32_t payloadLen, uint8_t qos) {
   if (qos > 2 || topicLen > topic_MAX_STRING_LEN) {
-#line 72 "ts-src/mqtt/codec.ts"
     return 0;
   }
 #line 73 "ts-src/mqtt/codec.ts"
-  uint32_t rem = (2u + topicLen) + (uint32_t)((qos > 0) ? 2 : 0);
+  uint32_t rem = (uint32_t)((int32_t)(2 + topicLen) + ((qos > 0) ? 2 : 0));
   if (payloadLen > (packet_MAX_REMAINING_LENGTH - rem)) {
-#line 74 "ts-src/mqtt/codec.ts"
     return 0; // rem <= 65539: no wrap
   }
 #line 75 "ts-src/mqtt/codec.ts"
@@ -94,7 +87,6 @@ uint32_t codec_publishSize(uint32_t topicLen, uint32_t payloadLen, uint8_t qos) 
 static uint32_t codec_packetSize(uint32_t rem) {
   uint32_t rl = codec_remainingLengthSize(rem);
   if (rl == 0) {
-#line 81 "ts-src/mqtt/codec.ts"
     return 0;
   }
 #line 82 "ts-src/mqtt/codec.ts"
@@ -130,27 +122,22 @@ uint32_t codec_encodeConnect(rt_bytes out, ConnectOptions *o) {
   bool hasUser = o->userName.len > 0;
   bool hasPass = o->password.len > 0;
   if (hasPass && !hasUser) {
-#line 113 "ts-src/mqtt/codec.ts"
     return 0;
   }
 #line 114 "ts-src/mqtt/codec.ts"
   if (o->clientId.len > topic_MAX_STRING_LEN || !topic_validUtf8(o->clientId)) {
-#line 114 "ts-src/mqtt/codec.ts"
     return 0;
   }
 #line 115 "ts-src/mqtt/codec.ts"
   if (o->userName.len > topic_MAX_STRING_LEN || !topic_validUtf8(o->userName)) {
-#line 115 "ts-src/mqtt/codec.ts"
     return 0;
   }
 #line 116 "ts-src/mqtt/codec.ts"
   if (o->password.len > topic_MAX_STRING_LEN || o->willMessage.len > topic_MAX_STRING_LEN) {
-#line 116 "ts-src/mqtt/codec.ts"
     return 0;
   }
 #line 117 "ts-src/mqtt/codec.ts"
   if (hasWill && (!topic_validTopicName(o->willTopic) || o->willQos > 2)) {
-#line 117 "ts-src/mqtt/codec.ts"
     return 0;
   }
   // Protocol name (6) + level (1) + flags (1) + keep alive (2) + client id.
@@ -161,7 +148,6 @@ uint32_t codec_encodeConnect(rt_bytes out, ConnectOptions *o) {
     rem = ((rem + 4u) + o->willTopic.len) + o->willMessage.len;
     flags = (uint8_t)((flags | packet_CONNECT_WILL) | (o->willQos << packet_CONNECT_WILL_QOS_SHIFT));
     if (o->willRetain) {
-#line 124 "ts-src/mqtt/codec.ts"
       flags = (uint8_t)(flags | packet_CONNECT_WILL_RETAIN);
     }
   }
@@ -176,7 +162,6 @@ uint32_t codec_encodeConnect(rt_bytes out, ConnectOptions *o) {
   }
   uint32_t total = codec_packetSize(rem);
   if (total == 0 || total > out.len) {
-#line 135 "ts-src/mqtt/codec.ts"
     return 0;
   }
 #line 136 "ts-src/mqtt/codec.ts"
@@ -191,12 +176,10 @@ uint32_t codec_encodeConnect(rt_bytes out, ConnectOptions *o) {
     at = codec_putString(out, at, o->willMessage);
   }
   if (hasUser) {
-#line 146 "ts-src/mqtt/codec.ts"
     at = codec_putString(out, at, o->userName);
   }
 #line 147 "ts-src/mqtt/codec.ts"
   if (hasPass) {
-#line 147 "ts-src/mqtt/codec.ts"
     at = codec_putString(out, at, o->password);
   }
 #line 148 "ts-src/mqtt/codec.ts"
@@ -208,29 +191,24 @@ uint32_t codec_encodeConnect(rt_bytes out, ConnectOptions *o) {
  *  qos > 0, DUP with qos 0 (3.3.1-2). With qos 0 `packetId` is ignored. */
 uint32_t codec_encodePublish(rt_bytes out, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, bool dup, uint16_t packetId) {
   if ((qos > 2 || (qos > 0 && packetId == 0)) || (qos == 0 && dup)) {
-#line 155 "ts-src/mqtt/codec.ts"
     return 0;
   }
 #line 156 "ts-src/mqtt/codec.ts"
   if (!topic_validTopicName(topic)) {
-#line 156 "ts-src/mqtt/codec.ts"
     return 0;
   }
 #line 157 "ts-src/mqtt/codec.ts"
   uint32_t total = codec_publishSize(topic.len, payload.len, qos);
   if (total == 0 || total > out.len) {
-#line 158 "ts-src/mqtt/codec.ts"
     return 0;
   }
 #line 159 "ts-src/mqtt/codec.ts"
   uint8_t first = (uint8_t)((PacketType_PUBLISH << 4) | (qos << 1));
   if (dup) {
-#line 160 "ts-src/mqtt/codec.ts"
     first = (uint8_t)(first | packet_PUBLISH_DUP);
   }
 #line 161 "ts-src/mqtt/codec.ts"
   if (retain) {
-#line 161 "ts-src/mqtt/codec.ts"
     first = (uint8_t)(first | packet_PUBLISH_RETAIN);
   }
 #line 162 "ts-src/mqtt/codec.ts"
@@ -238,7 +216,6 @@ uint32_t codec_encodePublish(rt_bytes out, rt_bytes topic, rt_bytes payload, uin
   uint32_t at = codec_putHeader(out, first, rem);
   at = codec_putString(out, at, topic);
   if (qos > 0) {
-#line 165 "ts-src/mqtt/codec.ts"
     at = codec_putU16(out, at, packetId);
   }
 #line 166 "ts-src/mqtt/codec.ts"
@@ -251,7 +228,6 @@ uint32_t codec_encodePublish(rt_bytes out, rt_bytes topic, rt_bytes payload, uin
  *  `out` shorter than 4 bytes. */
 uint32_t codec_encodeAck(rt_bytes out, uint8_t type, uint16_t packetId) {
   if (packetId == 0 || out.len < 4) {
-#line 174 "ts-src/mqtt/codec.ts"
     return 0;
   }
 #line 175 "ts-src/mqtt/codec.ts"
@@ -285,14 +261,12 @@ uint32_t codec_encodeAck(rt_bytes out, uint8_t type, uint16_t packetId) {
  *  when it does not fit or is invalid (id 0, qos above 2, bad filter). */
 uint32_t codec_encodeSubscribe(rt_bytes out, uint16_t packetId, rt_bytes filter, uint8_t qos) {
   if ((packetId == 0 || qos > 2) || !topic_validTopicFilter(filter)) {
-#line 198 "ts-src/mqtt/codec.ts"
     return 0;
   }
 #line 199 "ts-src/mqtt/codec.ts"
   uint32_t rem = 5u + filter.len;
   uint32_t total = codec_packetSize(rem);
   if (total > out.len) {
-#line 201 "ts-src/mqtt/codec.ts"
     return 0;
   }
 #line 202 "ts-src/mqtt/codec.ts"
@@ -307,14 +281,12 @@ uint32_t codec_encodeSubscribe(rt_bytes out, uint16_t packetId, rt_bytes filter,
  *  when it does not fit or is invalid (id 0, bad filter). */
 uint32_t codec_encodeUnsubscribe(rt_bytes out, uint16_t packetId, rt_bytes filter) {
   if (packetId == 0 || !topic_validTopicFilter(filter)) {
-#line 212 "ts-src/mqtt/codec.ts"
     return 0;
   }
 #line 213 "ts-src/mqtt/codec.ts"
   uint32_t rem = 4u + filter.len;
   uint32_t total = codec_packetSize(rem);
   if (total > out.len) {
-#line 215 "ts-src/mqtt/codec.ts"
     return 0;
   }
 #line 216 "ts-src/mqtt/codec.ts"
@@ -328,12 +300,10 @@ uint32_t codec_encodeUnsubscribe(rt_bytes out, uint16_t packetId, rt_bytes filte
  *  Returns 2, or 0 for another type or an `out` shorter than 2 bytes. */
 uint32_t codec_encodeSimple(rt_bytes out, uint8_t type) {
   if ((type != PacketType_PINGREQ && type != PacketType_PINGRESP) && type != PacketType_DISCONNECT) {
-#line 225 "ts-src/mqtt/codec.ts"
     return 0;
   }
 #line 226 "ts-src/mqtt/codec.ts"
   if (out.len < 2) {
-#line 226 "ts-src/mqtt/codec.ts"
     return 0;
   }
 #line 227 "ts-src/mqtt/codec.ts"
@@ -347,7 +317,6 @@ uint32_t codec_encodeSimple(rt_bytes out, uint8_t type) {
  *  refusal). */
 uint32_t codec_encodeConnack(rt_bytes out, bool sessionPresent, uint8_t code) {
   if ((code > codec_MAX_CONNACK_CODE || (sessionPresent && code != 0)) || out.len < 4) {
-#line 236 "ts-src/mqtt/codec.ts"
     return 0;
   }
 #line 237 "ts-src/mqtt/codec.ts"
@@ -363,19 +332,16 @@ uint32_t codec_encodeConnack(rt_bytes out, bool sessionPresent, uint8_t code) {
  *  invalid (id 0, no codes, a bad code). */
 uint32_t codec_encodeSuback(rt_bytes out, uint16_t packetId, rt_bytes codes) {
   if ((packetId == 0 || codes.len == 0) || !codec_validSubackCodes(codes)) {
-#line 248 "ts-src/mqtt/codec.ts"
     return 0;
   }
 #line 249 "ts-src/mqtt/codec.ts"
-  if (codes.len > (uint32_t)((int32_t)packet_MAX_REMAINING_LENGTH - 2)) {
-#line 249 "ts-src/mqtt/codec.ts"
+  if (codes.len > (packet_MAX_REMAINING_LENGTH - 2)) {
     return 0;
   }
 #line 250 "ts-src/mqtt/codec.ts"
-  uint32_t rem = 2u + codes.len;
+  uint32_t rem = 2 + codes.len;
   uint32_t total = codec_packetSize(rem);
   if (total > out.len) {
-#line 252 "ts-src/mqtt/codec.ts"
     return 0;
   }
 #line 253 "ts-src/mqtt/codec.ts"
@@ -387,9 +353,8 @@ uint32_t codec_encodeSuback(rt_bytes out, uint16_t packetId, rt_bytes codes) {
 
 static bool codec_validSubackCodes(rt_bytes codes) {
   for (uint32_t i = 0; i < codes.len; i++) {
-    uint8_t c = rt_bytes_get(codes, i);
+    uint8_t c = codes.p[i];
     if (c > 2 && c != packet_SUBACK_FAILURE) {
-#line 262 "ts-src/mqtt/codec.ts"
       return false;
     }
   }
@@ -402,7 +367,6 @@ static bool codec_validSubackCodes(rt_bytes codes) {
 #line 270 "ts-src/mqtt/codec.ts"
 static DecodeErr codec_checkFirstByte(uint8_t type, uint8_t flags, bool forClient) {
   if (type == 0 || type == 15) {
-#line 271 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_TYPE;
   }
 #line 272 "ts-src/mqtt/codec.ts"
@@ -424,16 +388,14 @@ static DecodeErr codec_checkFirstByte(uint8_t type, uint8_t flags, bool forClien
 #line 284 "ts-src/mqtt/codec.ts"
   switch (type) {
   case PacketType_PUBLISH: {
-#line 285 "ts-src/mqtt/codec.ts"
     {
+#line 286 "ts-src/mqtt/codec.ts"
       uint8_t qos = (uint8_t)((flags >> 1) & 3);
       if (qos == 3) {
-#line 287 "ts-src/mqtt/codec.ts"
         return DecodeErr_BAD_QOS;
       }
 #line 288 "ts-src/mqtt/codec.ts"
       if (qos == 0 && ((flags & packet_PUBLISH_DUP) != 0)) {
-#line 288 "ts-src/mqtt/codec.ts"
         return DecodeErr_BAD_DUP;
       }
 #line 289 "ts-src/mqtt/codec.ts"
@@ -444,11 +406,11 @@ static DecodeErr codec_checkFirstByte(uint8_t type, uint8_t flags, bool forClien
   case PacketType_PUBREL:
   case PacketType_SUBSCRIBE:
   case PacketType_UNSUBSCRIBE: {
-    return (flags == 2) ? DecodeErr_OK : DecodeErr_RESERVED_FLAGS;
+    return (DecodeErr)((flags == 2) ? DecodeErr_OK : DecodeErr_RESERVED_FLAGS);
   }
 #line 295 "ts-src/mqtt/codec.ts"
   default: {
-    return (flags == 0) ? DecodeErr_OK : DecodeErr_RESERVED_FLAGS;
+    return (DecodeErr)((flags == 0) ? DecodeErr_OK : DecodeErr_RESERVED_FLAGS);
   }
   }
   return (DecodeErr)0; /* not reached */
@@ -464,18 +426,18 @@ static DecodeErr codec_checkRemainingLength(uint8_t type, uint32_t rem) {
   case PacketType_PUBREL:
   case PacketType_PUBCOMP:
   case PacketType_UNSUBACK: {
-    return (rem == 2) ? DecodeErr_OK : DecodeErr_BAD_LENGTH;
+    return (DecodeErr)((rem == 2) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
 #line 310 "ts-src/mqtt/codec.ts"
   case PacketType_PINGREQ:
   case PacketType_PINGRESP:
   case PacketType_DISCONNECT: {
-    return (rem == 0) ? DecodeErr_OK : DecodeErr_BAD_LENGTH;
+    return (DecodeErr)((rem == 0) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
 #line 314 "ts-src/mqtt/codec.ts"
   case PacketType_SUBACK: {
     // A packet id and at least one return code.
-    return (rem >= 3) ? DecodeErr_OK : DecodeErr_BAD_LENGTH;
+    return (DecodeErr)((rem >= 3) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
 #line 317 "ts-src/mqtt/codec.ts"
   default: {
@@ -509,7 +471,6 @@ int32_t codec_decodeForClient(rt_bytes input, uint32_t maxPacket, Packet *out) {
 #line 345 "ts-src/mqtt/codec.ts"
 static DecodeErr codec_decodeServerBody(rt_bytes body, uint8_t type, Packet *out) {
   if (type == PacketType_CONNECT) {
-#line 346 "ts-src/mqtt/codec.ts"
     return codec_decodeConnect(body, out);
   }
 #line 347 "ts-src/mqtt/codec.ts"
@@ -520,7 +481,6 @@ static int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClie
   Packet_reset(out);
   uint32_t n = input.len;
   if (n == 0) {
-#line 353 "ts-src/mqtt/codec.ts"
     return 0;
   }
 #line 354 "ts-src/mqtt/codec.ts"
@@ -529,18 +489,17 @@ static int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClie
   uint8_t flags = (uint8_t)(first & 0xf);
   DecodeErr e0 = codec_checkFirstByte(type, flags, forClient);
   if (e0 != DecodeErr_OK) {
-#line 358 "ts-src/mqtt/codec.ts"
     return -e0;
   }
   // Remaining length: 7 bits per byte, least significant first, at most 4
   // bytes (2.2.3). 3.1.1 (unlike MQTT 5) does not require the minimal form,
   // so e.g. 0x80 0x00 is a valid 0.
+#line 363 "ts-src/mqtt/codec.ts"
   uint32_t rem = 0;
   uint32_t shift = 0;
   uint32_t hdr = 1;
   while (true) {
     if (hdr >= n) {
-#line 367 "ts-src/mqtt/codec.ts"
       return 0;
     }
 #line 368 "ts-src/mqtt/codec.ts"
@@ -548,12 +507,10 @@ static int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClie
     rem = (rem | ((uint32_t)(c & 0x7f) << (shift & 31u)));
     hdr++;
     if ((c & 0x80) == 0) {
-#line 371 "ts-src/mqtt/codec.ts"
       break;
     }
 #line 372 "ts-src/mqtt/codec.ts"
     if (hdr == 5) {
-#line 372 "ts-src/mqtt/codec.ts"
       return -DecodeErr_LENGTH_TOO_LONG;
     }
 #line 373 "ts-src/mqtt/codec.ts"
@@ -565,20 +522,18 @@ static int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClie
   out->remLen = rem;
   out->totalLen = total;
   if (total > maxPacket) {
-#line 380 "ts-src/mqtt/codec.ts"
     return -DecodeErr_TOO_LARGE;
   }
 #line 381 "ts-src/mqtt/codec.ts"
   DecodeErr e1 = codec_checkRemainingLength(type, rem);
   if (e1 != DecodeErr_OK) {
-#line 382 "ts-src/mqtt/codec.ts"
     return -e1;
   }
 #line 383 "ts-src/mqtt/codec.ts"
   if (n < total) {
-#line 383 "ts-src/mqtt/codec.ts"
     return 0;
   }
+#line 385 "ts-src/mqtt/codec.ts"
   rt_bytes body = rt_subarray(input, hdr, total);
   DecodeErr e = DecodeErr_OK;
   switch (type) {
@@ -586,7 +541,7 @@ static int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClie
   case PacketType_SUBSCRIBE:
   case PacketType_UNSUBSCRIBE: {
     // Only without forClient (checkFirstByte refused them otherwise).
-    e = (serverBody != NULL) ? serverBody(body, type, out) : DecodeErr_NOT_FOR_CLIENT;
+    e = (DecodeErr)((serverBody != NULL) ? serverBody(body, type, out) : DecodeErr_NOT_FOR_CLIENT);
     break;
   }
 #line 394 "ts-src/mqtt/codec.ts"
@@ -607,7 +562,6 @@ static int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClie
   case PacketType_UNSUBACK: {
     out->packetId = codec_readU16(body, 0);
     if (out->packetId == 0) {
-#line 406 "ts-src/mqtt/codec.ts"
       e = DecodeErr_ZERO_PACKET_ID;
     }
 #line 407 "ts-src/mqtt/codec.ts"
@@ -625,7 +579,6 @@ static int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClie
   }
 #line 414 "ts-src/mqtt/codec.ts"
   if (e != DecodeErr_OK) {
-#line 414 "ts-src/mqtt/codec.ts"
     return -e;
   }
 #line 415 "ts-src/mqtt/codec.ts"
@@ -642,13 +595,11 @@ static uint16_t codec_readU16(rt_bytes b, uint32_t off) {
 static int32_t codec_fieldEnd(rt_bytes b, uint32_t off) {
   // Each difference is taken only once it is known not to be negative.
   if (off > b.len || ((b.len - off) < 2)) {
-#line 427 "ts-src/mqtt/codec.ts"
     return -1;
   }
 #line 428 "ts-src/mqtt/codec.ts"
   uint16_t len = codec_readU16(b, off);
   if (len > ((b.len - off) - 2u)) {
-#line 429 "ts-src/mqtt/codec.ts"
     return -1;
   }
 #line 430 "ts-src/mqtt/codec.ts"
@@ -658,13 +609,11 @@ static int32_t codec_fieldEnd(rt_bytes b, uint32_t off) {
 /** Reason a topic name is refused, or OK (3.3.2.1, 4.7). */
 static DecodeErr codec_topicNameErr(rt_bytes t) {
   if (t.len == 0) {
-#line 435 "ts-src/mqtt/codec.ts"
     return DecodeErr_EMPTY_TOPIC;
   }
 #line 436 "ts-src/mqtt/codec.ts"
   if (!topic_validTopicName(t)) {
-#line 436 "ts-src/mqtt/codec.ts"
-    return topic_validUtf8(t) ? DecodeErr_TOPIC_WILDCARD : DecodeErr_BAD_UTF8;
+    return (DecodeErr)(topic_validUtf8(t) ? DecodeErr_TOPIC_WILDCARD : DecodeErr_BAD_UTF8);
   }
 #line 437 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
@@ -676,7 +625,6 @@ static DecodeErr codec_decodePublish(rt_bytes body, uint8_t flags, Packet *out) 
   out->retain = (flags & packet_PUBLISH_RETAIN) != 0;
   int32_t end = codec_fieldEnd(body, 0);
   if (end < 0) {
-#line 445 "ts-src/mqtt/codec.ts"
     return DecodeErr_STRING_OVERRUN;
   }
 #line 446 "ts-src/mqtt/codec.ts"
@@ -684,19 +632,16 @@ static DecodeErr codec_decodePublish(rt_bytes body, uint8_t flags, Packet *out) 
   out->topic = rt_subarray(body, 2, at);
   DecodeErr te = codec_topicNameErr(out->topic);
   if (te != DecodeErr_OK) {
-#line 449 "ts-src/mqtt/codec.ts"
     return te;
   }
 #line 450 "ts-src/mqtt/codec.ts"
   if (out->qos > 0) {
     if ((body.len - at) < 2) {
-#line 451 "ts-src/mqtt/codec.ts"
       return DecodeErr_BAD_LENGTH; // at <= length
     }
 #line 452 "ts-src/mqtt/codec.ts"
     out->packetId = codec_readU16(body, at);
     if (out->packetId == 0) {
-#line 453 "ts-src/mqtt/codec.ts"
       return DecodeErr_ZERO_PACKET_ID;
     }
 #line 454 "ts-src/mqtt/codec.ts"
@@ -709,19 +654,16 @@ static DecodeErr codec_decodePublish(rt_bytes body, uint8_t flags, Packet *out) 
 static DecodeErr codec_decodeConnack(rt_bytes body, Packet *out) {
   // Only bit 0 (session present) of the acknowledge flags is defined.
   if ((rt_bytes_get(body, 0) & 0xfe) != 0) {
-#line 462 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
 #line 463 "ts-src/mqtt/codec.ts"
   out->sessionPresent = rt_bytes_get(body, 0) == 1;
   out->returnCode = rt_bytes_get(body, 1);
   if (out->returnCode > codec_MAX_CONNACK_CODE) {
-#line 465 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_RETURN_CODE;
   }
 #line 466 "ts-src/mqtt/codec.ts"
   if (out->sessionPresent && out->returnCode != 0) {
-#line 466 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
 #line 467 "ts-src/mqtt/codec.ts"
@@ -731,13 +673,11 @@ static DecodeErr codec_decodeConnack(rt_bytes body, Packet *out) {
 static DecodeErr codec_decodeSuback(rt_bytes body, Packet *out) {
   out->packetId = codec_readU16(body, 0);
   if (out->packetId == 0) {
-#line 472 "ts-src/mqtt/codec.ts"
     return DecodeErr_ZERO_PACKET_ID;
   }
 #line 473 "ts-src/mqtt/codec.ts"
   out->codes = rt_subarray(body, 2, UINT32_MAX);
   if (!codec_validSubackCodes(out->codes)) {
-#line 474 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_SUBACK_CODE;
   }
 #line 475 "ts-src/mqtt/codec.ts"
@@ -748,19 +688,16 @@ static DecodeErr codec_decodeSuback(rt_bytes body, Packet *out) {
  *  filters, each followed by a requested-QoS byte in SUBSCRIBE (3.8.3, 3.10.3). */
 static DecodeErr codec_decodeFilterList(rt_bytes body, bool withQos, Packet *out) {
   if (body.len < 2) {
-#line 481 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_LENGTH;
   }
 #line 482 "ts-src/mqtt/codec.ts"
   out->packetId = codec_readU16(body, 0);
   if (out->packetId == 0) {
-#line 483 "ts-src/mqtt/codec.ts"
     return DecodeErr_ZERO_PACKET_ID;
   }
 #line 484 "ts-src/mqtt/codec.ts"
   out->body = rt_subarray(body, 2, UINT32_MAX);
   if (body.len == 2) {
-#line 485 "ts-src/mqtt/codec.ts"
     return DecodeErr_NO_FILTERS;
   }
 #line 486 "ts-src/mqtt/codec.ts"
@@ -768,36 +705,30 @@ static DecodeErr codec_decodeFilterList(rt_bytes body, bool withQos, Packet *out
   while (at < body.len) {
     int32_t end = codec_fieldEnd(body, at);
     if (end < 0) {
-#line 489 "ts-src/mqtt/codec.ts"
       return DecodeErr_STRING_OVERRUN;
     }
 #line 490 "ts-src/mqtt/codec.ts"
     rt_bytes f = rt_subarray(body, at + 2u, (uint32_t)end);
     if (f.len == 0) {
-#line 491 "ts-src/mqtt/codec.ts"
       return DecodeErr_EMPTY_TOPIC;
     }
 #line 492 "ts-src/mqtt/codec.ts"
     if (!topic_validTopicFilter(f)) {
-#line 492 "ts-src/mqtt/codec.ts"
-      return topic_validUtf8(f) ? DecodeErr_BAD_FILTER : DecodeErr_BAD_UTF8;
+      return (DecodeErr)(topic_validUtf8(f) ? DecodeErr_BAD_FILTER : DecodeErr_BAD_UTF8);
     }
 #line 493 "ts-src/mqtt/codec.ts"
     at = (uint32_t)end;
     if (withQos) {
       if (at >= body.len) {
-#line 495 "ts-src/mqtt/codec.ts"
         return DecodeErr_BAD_LENGTH;
       }
 #line 496 "ts-src/mqtt/codec.ts"
-      uint8_t q = rt_bytes_get(body, at);
+      uint8_t q = body.p[at];
       if ((q & 0xfc) != 0) {
-#line 497 "ts-src/mqtt/codec.ts"
         return DecodeErr_BAD_SUBSCRIBE_OPTIONS;
       }
 #line 498 "ts-src/mqtt/codec.ts"
       if (q == 3) {
-#line 498 "ts-src/mqtt/codec.ts"
         return DecodeErr_BAD_QOS;
       }
 #line 499 "ts-src/mqtt/codec.ts"
@@ -812,18 +743,15 @@ static DecodeErr codec_decodeFilterList(rt_bytes body, bool withQos, Packet *out
 static DecodeErr codec_decodeConnect(rt_bytes body, Packet *out) {
   int32_t nameEnd = codec_fieldEnd(body, 0);
   if (nameEnd < 0) {
-#line 509 "ts-src/mqtt/codec.ts"
     return DecodeErr_STRING_OVERRUN;
   }
 #line 510 "ts-src/mqtt/codec.ts"
   if (!rt_bytes_equal(rt_subarray(body, 2, (uint32_t)nameEnd), RT_LIT("MQTT"))) {
-#line 510 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_PROTOCOL;
   }
 #line 511 "ts-src/mqtt/codec.ts"
   uint32_t at = (uint32_t)nameEnd;
   if ((body.len - at) < 4) {
-#line 512 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_LENGTH; // at <= length
   }
 #line 513 "ts-src/mqtt/codec.ts"
@@ -837,33 +765,28 @@ static DecodeErr codec_decodeConnect(rt_bytes body, Packet *out) {
   // Reserved bit 0 (3.1.2-3); will QoS and retain only with a will
   // (3.1.2-11, -13); will QoS not 3 (3.1.2-14); password only with a user name (3.1.2-22).
   if ((cf & 0x1) != 0) {
-#line 522 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_CONNECT_FLAGS;
   }
 #line 523 "ts-src/mqtt/codec.ts"
   if (!hasWill && (willQos != 0 || ((cf & packet_CONNECT_WILL_RETAIN) != 0))) {
-#line 523 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_CONNECT_FLAGS;
   }
 #line 524 "ts-src/mqtt/codec.ts"
   if (willQos == 3) {
-#line 524 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_QOS;
   }
 #line 525 "ts-src/mqtt/codec.ts"
   if (((cf & packet_CONNECT_USER_NAME) == 0) && ((cf & packet_CONNECT_PASSWORD) != 0)) {
-#line 525 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_CONNECT_FLAGS;
   }
+#line 527 "ts-src/mqtt/codec.ts"
   int32_t end = codec_fieldEnd(body, at);
   if (end < 0) {
-#line 528 "ts-src/mqtt/codec.ts"
     return DecodeErr_STRING_OVERRUN;
   }
 #line 529 "ts-src/mqtt/codec.ts"
   out->clientId = rt_subarray(body, at + 2u, (uint32_t)end);
   if (!topic_validUtf8(out->clientId)) {
-#line 530 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_UTF8;
   }
 #line 531 "ts-src/mqtt/codec.ts"
@@ -871,21 +794,18 @@ static DecodeErr codec_decodeConnect(rt_bytes body, Packet *out) {
   if (hasWill) {
     end = codec_fieldEnd(body, at);
     if (end < 0) {
-#line 534 "ts-src/mqtt/codec.ts"
       return DecodeErr_STRING_OVERRUN;
     }
 #line 535 "ts-src/mqtt/codec.ts"
     out->willTopic = rt_subarray(body, at + 2u, (uint32_t)end);
     DecodeErr te = codec_topicNameErr(out->willTopic);
     if (te != DecodeErr_OK) {
-#line 537 "ts-src/mqtt/codec.ts"
       return te;
     }
 #line 538 "ts-src/mqtt/codec.ts"
     at = (uint32_t)end;
     end = codec_fieldEnd(body, at);
     if (end < 0) {
-#line 540 "ts-src/mqtt/codec.ts"
       return DecodeErr_STRING_OVERRUN;
     }
 #line 541 "ts-src/mqtt/codec.ts"
@@ -895,13 +815,11 @@ static DecodeErr codec_decodeConnect(rt_bytes body, Packet *out) {
   if ((cf & packet_CONNECT_USER_NAME) != 0) {
     end = codec_fieldEnd(body, at);
     if (end < 0) {
-#line 546 "ts-src/mqtt/codec.ts"
       return DecodeErr_STRING_OVERRUN;
     }
 #line 547 "ts-src/mqtt/codec.ts"
     out->userName = rt_subarray(body, at + 2u, (uint32_t)end);
     if (!topic_validUtf8(out->userName)) {
-#line 548 "ts-src/mqtt/codec.ts"
       return DecodeErr_BAD_UTF8;
     }
 #line 549 "ts-src/mqtt/codec.ts"
@@ -910,7 +828,6 @@ static DecodeErr codec_decodeConnect(rt_bytes body, Packet *out) {
   if ((cf & packet_CONNECT_PASSWORD) != 0) {
     end = codec_fieldEnd(body, at);
     if (end < 0) {
-#line 553 "ts-src/mqtt/codec.ts"
       return DecodeErr_STRING_OVERRUN;
     }
 #line 554 "ts-src/mqtt/codec.ts"
@@ -918,7 +835,6 @@ static DecodeErr codec_decodeConnect(rt_bytes body, Packet *out) {
     at = (uint32_t)end;
   }
   if (at != body.len) {
-#line 557 "ts-src/mqtt/codec.ts"
     return DecodeErr_BAD_LENGTH;
   }
 #line 558 "ts-src/mqtt/codec.ts"

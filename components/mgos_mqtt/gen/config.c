@@ -65,7 +65,6 @@ static RT_CONSTRUCTOR void config__ctor(void) {
 #line 130 "ts-src/config/config.ts"
 mgos_config *config_live(void) {
   if (!config_live_cfg.ready) {
-#line 131 "ts-src/config/config.ts"
     config_reset_store(&config_live_cfg);
   }
 #line 132 "ts-src/config/config.ts"
@@ -115,8 +114,7 @@ static void config_reset_store(mgos_config *cfg) {
   config_gen_set_defaults(&cfg->mqtt1, 1);
   cfg->used = 0;
   for (int32_t i = 0; i < config_gen_STR_SLOT_COUNT; i++) {
-#line 177 "ts-src/config/config.ts"
-    rt_set_u32(cfg->offs, config_gen_STR_SLOT_COUNT, (uint32_t)i, 0);
+    cfg->offs[(uint32_t)i] = 0;
   }
 #line 178 "ts-src/config/config.ts"
   cfg->ready = true;
@@ -135,8 +133,7 @@ static void config_rebind(mgos_config *cfg) {
     for (int32_t slot = 0; slot < config_gen_STR_KEY_COUNT; slot++) {
       uint32_t off = rt_get_u32(cfg->offs, config_gen_STR_SLOT_COUNT, config_slot_index(s, slot));
       if (off != 0) {
-#line 193 "ts-src/config/config.ts"
-        config_gen_set_str(config_section_of(cfg, s), config_gen_str_slot_key(slot), rt_cstr(rt_subarray(RT_BYTES(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE), off - 1u, UINT32_MAX)));
+        config_gen_set_str(config_section_of(cfg, s), config_gen_str_slot_key(slot), rt_cstr(rt_subarray(RT_BYTES(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE), off - 1, UINT32_MAX)));
       }
     }
   }
@@ -153,14 +150,13 @@ static void config_compact(mgos_config *cfg) {
     int32_t best = -1;
     uint32_t best_off = 0;
     for (int32_t i = 0; i < config_gen_STR_SLOT_COUNT; i++) {
-      uint32_t o = rt_get_u32(cfg->offs, config_gen_STR_SLOT_COUNT, (uint32_t)i);
+      uint32_t o = cfg->offs[(uint32_t)i];
       if (o > last && (best < 0 || o < best_off)) {
         best = i;
         best_off = o;
       }
     }
     if (best < 0) {
-#line 214 "ts-src/config/config.ts"
       break;
     }
     // Move it down to `w` (never above its old place, so a forward copy is safe), NUL included.
@@ -173,7 +169,6 @@ static void config_compact(mgos_config *cfg) {
       w++;
       r++;
       if (c == 0 || r >= a.len) {
-#line 223 "ts-src/config/config.ts"
         break;
       }
     }
@@ -193,8 +188,7 @@ static config_err config_store_str(mgos_config *cfg, int32_t s, int32_t k, rt_by
   int32_t n = json ? config_json_string_decode(src, start, end, RT_NOBYTES, 0) : rt_i32_of(src.len);
   if (!json) {
     for (uint32_t i = 0; i < src.len; i++) {
-      if (rt_bytes_get(src, i) == 0) {
-#line 240 "ts-src/config/config.ts"
+      if (src.p[i] == 0) {
         n = -1;
       }
     }
@@ -202,7 +196,6 @@ static config_err config_store_str(mgos_config *cfg, int32_t s, int32_t k, rt_by
 #line 243 "ts-src/config/config.ts"
   if (n < 0) {
     if (json) {
-#line 244 "ts-src/config/config.ts"
       config_loc_msg(config_st.lx.start);
     }
 #line 245 "ts-src/config/config.ts"
@@ -216,19 +209,16 @@ static config_err config_store_str(mgos_config *cfg, int32_t s, int32_t k, rt_by
   rt_set_u32(cfg->offs, config_gen_STR_SLOT_COUNT, slot, 0);
   config_gen_set_str(c, k, NULL);
   if (n == 0) {
-#line 254 "ts-src/config/config.ts"
     return config_err_OK;
   }
 #line 255 "ts-src/config/config.ts"
-  uint32_t need = (uint32_t)n + 1u;
+  uint32_t need = (uint32_t)n + 1;
   if (need > ((int64_t)CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE - (int64_t)cfg->used)) {
-#line 256 "ts-src/config/config.ts"
     config_compact(cfg);
   }
 #line 257 "ts-src/config/config.ts"
   if (need > ((int64_t)CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE - (int64_t)cfg->used)) {
     if (json) {
-#line 258 "ts-src/config/config.ts"
       config_loc_msg(config_st.lx.start);
     }
 #line 259 "ts-src/config/config.ts"
@@ -244,10 +234,9 @@ static config_err config_store_str(mgos_config *cfg, int32_t s, int32_t k, rt_by
   }
   uint32_t at = cfg->used;
   if (json) {
-#line 270 "ts-src/config/config.ts"
     config_json_string_decode(src, start, end, RT_BYTES(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE), at);
-  } else {
 #line 271 "ts-src/config/config.ts"
+  } else {
     rt_copy_bytes(RT_BYTES(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE), at, src);
   }
 #line 272 "ts-src/config/config.ts"
@@ -262,18 +251,17 @@ static config_err config_store_str(mgos_config *cfg, int32_t s, int32_t k, rt_by
 #line 281 "ts-src/config/config.ts"
 static void config_msg_clear(void) {
   config_st.msg_len = 0;
-  rt_set_u8(config_st.msg, config_MSG_SIZE, 0, 0);
+  config_st.msg[0] = 0;
 }
 
 /** Appends `b`, cutting at the buffer's end; keeps the message NUL-terminated. */
 static void config_msg_lit(rt_bytes b) {
   for (uint32_t i = 0; i < b.len; i++) {
     if (((int64_t)config_st.msg_len + 1) >= config_MSG_SIZE) {
-#line 289 "ts-src/config/config.ts"
       break;
     }
 #line 290 "ts-src/config/config.ts"
-    rt_set_u8(config_st.msg, config_MSG_SIZE, config_st.msg_len, rt_bytes_get(b, i));
+    rt_set_u8(config_st.msg, config_MSG_SIZE, config_st.msg_len, b.p[i]);
     config_st.msg_len++;
   }
   rt_set_u8(config_st.msg, config_MSG_SIZE, config_st.msg_len, 0);
@@ -289,8 +277,8 @@ static void config_msg_u32(uint32_t v) {
   uint32_t i = 11;
   rt_bytes d = RT_BYTES(config_st.digits, 12);
   do {
-    i--;
-    rt_bytes_set(d, i, (uint8_t)(0x30 + (int32_t)(x % 10)));
+    i = i - 1u;
+    rt_bytes_set(d, i, (uint8_t)(0x30 + (x % 10)));
     x = x / 10;
   } while (x != 0);
   config_msg_lit(rt_subarray(d, i, 11));
@@ -318,7 +306,7 @@ static void config_loc_msg(uint32_t pos) {
   uint32_t line = 1;
   uint32_t col = 1;
   for (uint32_t i = 0; i < pos && i < src.len; i++) {
-    if (rt_bytes_get(src, i) == 0xa) {
+    if (src.p[i] == 0xa) {
       line++;
       col = 1;
     } else {
@@ -346,23 +334,17 @@ static void config_msg_token(void) {
   json_lexer *lx = &config_st.lx;
   switch (lx->tok) {
   case json_tok_EOF: {
-#line 362 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("end of input"));
-#line 362 "ts-src/config/config.ts"
     break;
   }
 #line 363 "ts-src/config/config.ts"
   case json_tok_LBRACE: {
-#line 363 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("an object"));
-#line 363 "ts-src/config/config.ts"
     break;
   }
 #line 364 "ts-src/config/config.ts"
   case json_tok_LBRACKET: {
-#line 364 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("an array"));
-#line 364 "ts-src/config/config.ts"
     break;
   }
 #line 365 "ts-src/config/config.ts"
@@ -405,44 +387,32 @@ static config_err config_lex_fail(void) {
   }
 #line 397 "ts-src/config/config.ts"
   case json_err_BAD_WORD: {
-#line 397 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("invalid literal (expected true, false or null)"));
-#line 397 "ts-src/config/config.ts"
     break;
   }
 #line 398 "ts-src/config/config.ts"
   case json_err_UNTERMINATED: {
-#line 398 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("unterminated string"));
-#line 398 "ts-src/config/config.ts"
     break;
   }
 #line 399 "ts-src/config/config.ts"
   case json_err_BAD_ESCAPE: {
-#line 399 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("invalid escape in string"));
-#line 399 "ts-src/config/config.ts"
     break;
   }
 #line 400 "ts-src/config/config.ts"
   case json_err_BAD_UNICODE: {
-#line 400 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("invalid \\u escape in string"));
-#line 400 "ts-src/config/config.ts"
     break;
   }
 #line 401 "ts-src/config/config.ts"
   case json_err_CONTROL: {
-#line 401 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("control character in string (escape it)"));
-#line 401 "ts-src/config/config.ts"
     break;
   }
 #line 402 "ts-src/config/config.ts"
   default: {
-#line 402 "ts-src/config/config.ts"
     config_msg_lit(RT_LIT("invalid number"));
-#line 402 "ts-src/config/config.ts"
     break;
   }
   }
@@ -454,7 +424,6 @@ static config_err config_lex_fail(void) {
 static config_err config_expected(rt_bytes what) {
   json_lexer *lx = &config_st.lx;
   if (lx->tok == json_tok_ERROR) {
-#line 410 "ts-src/config/config.ts"
     return config_lex_fail();
   }
 #line 411 "ts-src/config/config.ts"
@@ -469,7 +438,6 @@ static config_err config_expected(rt_bytes what) {
 /** "[file:l:c: ]section.key: WHAT, got VALUE"; from --set, VALUE is quoted. */
 static config_err config_type_err(int32_t s, int32_t k, rt_bytes what, bool json, rt_bytes value) {
   if (json) {
-#line 421 "ts-src/config/config.ts"
     config_loc_msg(config_st.lx.start);
   }
 #line 422 "ts-src/config/config.ts"
@@ -490,9 +458,8 @@ static config_err config_type_err(int32_t s, int32_t k, rt_bytes what, bool json
 static rt_bytes config_take_key(void) {
   json_lexer *lx = &config_st.lx;
   int32_t n = config_json_string_decode(lx->src, lx->start, lx->end, RT_BYTES(config_st.key, config_NAME_SIZE), 0);
-  config_st.key_len = (n < 0) ? 0 : ((n > config_NAME_SIZE) ? (uint32_t)config_NAME_SIZE : (uint32_t)n);
+  config_st.key_len = (uint32_t)((n < 0) ? 0 : (int32_t)((n > config_NAME_SIZE) ? (uint32_t)config_NAME_SIZE : (uint32_t)n));
   if (n > config_NAME_SIZE) {
-#line 440 "ts-src/config/config.ts"
     return RT_LIT("");
   }
 #line 441 "ts-src/config/config.ts"
@@ -509,7 +476,6 @@ static config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value) 
   json_lexer *lx = &config_st.lx;
   mgos_config_mqtt *c = config_section_of(&config_scratch, s);
   if (json && lx->tok == json_tok_ERROR) {
-#line 453 "ts-src/config/config.ts"
     return config_lex_fail();
   }
 #line 454 "ts-src/config/config.ts"
@@ -517,21 +483,19 @@ static config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value) 
   if (kind == config_kind_STRING) {
     config_err r = config_err_OK;
     if (!json) {
-#line 457 "ts-src/config/config.ts"
       r = config_store_str(&config_scratch, s, k, value, false, 0, 0);
-    } else if (lx->tok == json_tok_NULL) {
 #line 458 "ts-src/config/config.ts"
+    } else if (lx->tok == json_tok_NULL) {
       r = config_store_str(&config_scratch, s, k, RT_LIT("\"\""), true, 0, 2);
-    } else if (lx->tok != json_tok_STRING) {
 #line 459 "ts-src/config/config.ts"
+    } else if (lx->tok != json_tok_STRING) {
       return config_type_err(s, k, RT_LIT("expected a string"), true, value);
-    } else {
 #line 460 "ts-src/config/config.ts"
+    } else {
       r = config_store_str(&config_scratch, s, k, lx->src, true, lx->start, lx->end);
     }
 #line 461 "ts-src/config/config.ts"
     if (r != config_err_OK) {
-#line 461 "ts-src/config/config.ts"
       return r;
     }
 #line 462 "ts-src/config/config.ts"
@@ -542,18 +506,15 @@ static config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value) 
     if (!json) {
       t = json_tok_ERROR;
       if (rt_bytes_equal(value, RT_LIT("true"))) {
-#line 468 "ts-src/config/config.ts"
         t = json_tok_TRUE;
       }
 #line 469 "ts-src/config/config.ts"
       if (rt_bytes_equal(value, RT_LIT("false"))) {
-#line 469 "ts-src/config/config.ts"
         t = json_tok_FALSE;
       }
     }
 #line 471 "ts-src/config/config.ts"
     if (t != json_tok_TRUE && t != json_tok_FALSE) {
-#line 471 "ts-src/config/config.ts"
       return config_type_err(s, k, RT_LIT("expected true or false"), json, value);
     }
 #line 472 "ts-src/config/config.ts"
@@ -565,7 +526,6 @@ static config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value) 
     json_lexer_reset(lx, value);
     json_lexer_next(lx);
     if (lx->tok == json_tok_NUMBER && (lx->start != 0 || lx->end != value.len)) {
-#line 479 "ts-src/config/config.ts"
       lx->tok = json_tok_ERROR;
     }
   }
@@ -577,7 +537,6 @@ static config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value) 
   double v = config_json_number_value(lx->src, lx->start, lx->end);
   if (!((v >= config_gen_key_min(k)) && (v <= config_gen_key_max(k)))) {
     if (json) {
-#line 487 "ts-src/config/config.ts"
       config_loc_msg(lx->start);
     }
 #line 488 "ts-src/config/config.ts"
@@ -588,10 +547,9 @@ static config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value) 
     return config_err_RANGE;
   }
   if (is_int) {
-#line 494 "ts-src/config/config.ts"
     config_gen_set_int(c, k, rt_f64_to_i32(v));
-  } else {
 #line 495 "ts-src/config/config.ts"
+  } else {
     config_gen_set_f64(c, k, v);
   }
 #line 496 "ts-src/config/config.ts"
@@ -603,7 +561,6 @@ static config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value) 
 #line 502 "ts-src/config/config.ts"
 static void config_value_msg(int32_t s, int32_t k, bool json) {
   if (json) {
-#line 503 "ts-src/config/config.ts"
     config_loc_msg(config_st.lx.start);
   }
 #line 504 "ts-src/config/config.ts"
@@ -616,14 +573,12 @@ static void config_value_msg(int32_t s, int32_t k, bool json) {
 static rt_bytes config_stored(mgos_config *cfg, int32_t s, int32_t k) {
   uint32_t off = rt_get_u32(cfg->offs, config_gen_STR_SLOT_COUNT, config_slot_index(s, config_gen_key_str_slot(k)));
   if (off == 0) {
-#line 512 "ts-src/config/config.ts"
     return config_optBytes(config_gen_get_str(config_section_of(cfg, s), k));
   }
 #line 513 "ts-src/config/config.ts"
-  uint32_t start = off - 1u;
+  uint32_t start = off - 1;
   uint32_t end = start;
   while (end < CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE && (rt_get_u8(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE, end) != 0)) {
-#line 515 "ts-src/config/config.ts"
     end++;
   }
 #line 516 "ts-src/config/config.ts"
@@ -635,21 +590,18 @@ static config_err config_check_value(int32_t s, int32_t k, bool json) {
   rt_bytes name = rt_str_bytes(config_gen_key_name(k));
   rt_bytes v = config_stored(&config_scratch, s, k);
   if (rt_bytes_equal(name, RT_LIT("server"))) {
-#line 523 "ts-src/config/config.ts"
     return config_check_server(s, k, json, v);
   }
 #line 524 "ts-src/config/config.ts"
   if (rt_bytes_equal(name, RT_LIT("will_topic"))) {
     if (v.len == 0 || topic_validTopicName(v)) {
-#line 525 "ts-src/config/config.ts"
       return config_err_OK;
     }
 #line 526 "ts-src/config/config.ts"
     config_value_msg(s, k, json);
     bool wild = false;
     for (uint32_t i = 0; i < v.len; i++) {
-      if ((rt_bytes_get(v, i) == 0x2b) || (rt_bytes_get(v, i) == 0x23)) {
-#line 529 "ts-src/config/config.ts"
+      if (v.p[i] == 0x2b || v.p[i] == 0x23) {
         wild = true;
       }
     }
@@ -665,7 +617,6 @@ static config_err config_check_value(int32_t s, int32_t k, bool json) {
   }
   if (rt_bytes_equal(name, RT_LIT("client_id")) || rt_bytes_equal(name, RT_LIT("user"))) {
     if (topic_validUtf8(v)) {
-#line 541 "ts-src/config/config.ts"
       return config_err_OK;
     }
 #line 542 "ts-src/config/config.ts"
@@ -684,7 +635,6 @@ static config_err config_check_value(int32_t s, int32_t k, bool json) {
  */
 static config_err config_check_server(int32_t s, int32_t k, bool json, rt_bytes v) {
   if (v.len == 0) {
-#line 556 "ts-src/config/config.ts"
     return config_err_OK;
   }
 #line 557 "ts-src/config/config.ts"
@@ -695,13 +645,12 @@ static config_err config_check_server(int32_t s, int32_t k, bool json, rt_bytes 
   if (rt_bytes_get(v, 0) == 0x5b) {
     uint32_t close = 0;
     for (uint32_t i = 1; i < v.len && close == 0; i++) {
-      if (rt_bytes_get(v, i) == 0x5d) {
-#line 564 "ts-src/config/config.ts"
+      if (v.p[i] == 0x5d) {
         close = i;
       }
     }
 #line 566 "ts-src/config/config.ts"
-    if (close == 0 || ((((int64_t)close + 1) < v.len) && (rt_bytes_get(v, rt_idx_add(close, 1)) != 0x3a))) {
+    if (close == 0 || ((((int64_t)close + 1) < v.len) && v.p[close + 1] != 0x3a)) {
       config_value_msg(s, k, json);
       config_msg_lit(RT_LIT("\""));
       config_msg_quote(v);
@@ -711,7 +660,6 @@ static config_err config_check_server(int32_t s, int32_t k, bool json, rt_bytes 
     hostStart = 1;
     hostEnd = close;
     if (((int64_t)close + 1) < v.len) {
-#line 575 "ts-src/config/config.ts"
       portStart = close + 2u;
     }
 #line 576 "ts-src/config/config.ts"
@@ -719,7 +667,7 @@ static config_err config_check_server(int32_t s, int32_t k, bool json, rt_bytes 
     uint32_t colons = 0;
     uint32_t last = 0;
     for (uint32_t i = 0; i < v.len; i++) {
-      if (rt_bytes_get(v, i) == 0x3a) {
+      if (v.p[i] == 0x3a) {
         colons++;
         last = i;
       }
@@ -746,7 +694,6 @@ static config_err config_check_server(int32_t s, int32_t k, bool json, rt_bytes 
     return config_err_INVALID;
   }
   if (portStart > v.len) {
-#line 606 "ts-src/config/config.ts"
     return config_err_OK;
   }
 #line 607 "ts-src/config/config.ts"
@@ -760,7 +707,7 @@ static config_err config_check_server(int32_t s, int32_t k, bool json, rt_bytes 
   }
   uint32_t port = 0;
   for (uint32_t i = 0; i < p.len; i++) {
-    uint8_t d = rt_bytes_get(p, i);
+    uint8_t d = p.p[i];
     if (d < 0x30 || d > 0x39) {
       config_value_msg(s, k, json);
       config_msg_lit(RT_LIT("port \""));
@@ -769,8 +716,7 @@ static config_err config_check_server(int32_t s, int32_t k, bool json, rt_bytes 
       return config_err_INVALID;
     }
     if (port <= 65535) {
-#line 625 "ts-src/config/config.ts"
-      port = (port * 10u) + (uint32_t)(d - 0x30);
+      port = (uint32_t)((int32_t)(port * 10) + (d - 0x30));
     }
   }
 #line 627 "ts-src/config/config.ts"
@@ -832,12 +778,10 @@ static void config_begin(void) {
 static config_err config_commit_scratch(bool whole) {
   config_err r = config_err_OK;
   if (whole) {
-#line 684 "ts-src/config/config.ts"
     r = config_check_section(&config_scratch, 0);
   }
 #line 685 "ts-src/config/config.ts"
   if (whole && r == config_err_OK) {
-#line 685 "ts-src/config/config.ts"
     r = config_check_section(&config_scratch, 1);
   }
 #line 686 "ts-src/config/config.ts"
@@ -857,7 +801,6 @@ static config_err config_finish(config_err r, bool whole) {
   config_err res = r;
   if (config_st.batch) {
     if (res != config_err_OK) {
-#line 701 "ts-src/config/config.ts"
       config_st.batch_failed = true;
     }
 #line 702 "ts-src/config/config.ts"
@@ -883,13 +826,11 @@ void config_batch_begin(void) {
 /** Ends a batch: applies it, or returns why not (the first failure; the previous config stays). */
 config_err config_batch_commit(void) {
   if (!config_st.batch) {
-#line 723 "ts-src/config/config.ts"
     return config_st.last;
   }
 #line 724 "ts-src/config/config.ts"
   config_st.batch = false;
   if (config_st.batch_failed) {
-#line 725 "ts-src/config/config.ts"
     return config_st.last;
   }
 #line 726 "ts-src/config/config.ts"
@@ -904,13 +845,11 @@ static config_err config_parse_section(int32_t s) {
   json_lexer *lx = &config_st.lx;
   json_tok t = json_lexer_next(lx);
   if (t == json_tok_RBRACE) {
-#line 736 "ts-src/config/config.ts"
     return config_err_OK;
   }
 #line 737 "ts-src/config/config.ts"
   for (; ; ) {
     if (t != json_tok_STRING) {
-#line 738 "ts-src/config/config.ts"
       return config_expected(RT_LIT("a key"));
     }
 #line 739 "ts-src/config/config.ts"
@@ -924,25 +863,21 @@ static config_err config_parse_section(int32_t s) {
       return config_err_UNKNOWN_KEY;
     }
     if (json_lexer_next(lx) != json_tok_COLON) {
-#line 748 "ts-src/config/config.ts"
       return config_expected(RT_LIT("':'"));
     }
 #line 749 "ts-src/config/config.ts"
     json_lexer_next(lx);
     config_err r = config_apply(s, k, true, RT_NOBYTES);
     if (r != config_err_OK) {
-#line 751 "ts-src/config/config.ts"
       return r;
     }
 #line 752 "ts-src/config/config.ts"
     t = json_lexer_next(lx);
     if (t == json_tok_RBRACE) {
-#line 753 "ts-src/config/config.ts"
       return config_err_OK;
     }
 #line 754 "ts-src/config/config.ts"
     if (t != json_tok_COMMA) {
-#line 754 "ts-src/config/config.ts"
       return config_expected(RT_LIT("',' or '}'"));
     }
 #line 755 "ts-src/config/config.ts"
@@ -956,7 +891,6 @@ static config_err config_parse(rt_bytes data) {
   json_lexer *lx = &config_st.lx;
   json_lexer_reset(lx, data);
   if (json_lexer_next(lx) != json_tok_LBRACE) {
-#line 762 "ts-src/config/config.ts"
     return config_expected(RT_LIT("'{'"));
   }
 #line 763 "ts-src/config/config.ts"
@@ -964,7 +898,6 @@ static config_err config_parse(rt_bytes data) {
   if (t != json_tok_RBRACE) {
     for (; ; ) {
       if (t != json_tok_STRING) {
-#line 766 "ts-src/config/config.ts"
         return config_expected(RT_LIT("a section name"));
       }
 #line 767 "ts-src/config/config.ts"
@@ -976,13 +909,11 @@ static config_err config_parse(rt_bytes data) {
         return config_err_UNKNOWN_SECTION;
       }
       if (json_lexer_next(lx) != json_tok_COLON) {
-#line 774 "ts-src/config/config.ts"
         return config_expected(RT_LIT("':'"));
       }
 #line 775 "ts-src/config/config.ts"
       if (json_lexer_next(lx) != json_tok_LBRACE) {
         if (lx->tok == json_tok_ERROR) {
-#line 776 "ts-src/config/config.ts"
           return config_lex_fail();
         }
 #line 777 "ts-src/config/config.ts"
@@ -994,18 +925,15 @@ static config_err config_parse(rt_bytes data) {
       }
       config_err r = config_parse_section(s);
       if (r != config_err_OK) {
-#line 784 "ts-src/config/config.ts"
         return r;
       }
 #line 785 "ts-src/config/config.ts"
       t = json_lexer_next(lx);
       if (t == json_tok_RBRACE) {
-#line 786 "ts-src/config/config.ts"
         break;
       }
 #line 787 "ts-src/config/config.ts"
       if (t != json_tok_COMMA) {
-#line 787 "ts-src/config/config.ts"
         return config_expected(RT_LIT("',' or '}'"));
       }
 #line 788 "ts-src/config/config.ts"
@@ -1013,7 +941,6 @@ static config_err config_parse(rt_bytes data) {
     }
   }
   if (json_lexer_next(lx) != json_tok_EOF) {
-#line 791 "ts-src/config/config.ts"
     return config_expected(RT_LIT("end of input"));
   }
 #line 792 "ts-src/config/config.ts"
@@ -1038,8 +965,7 @@ config_err config_set(rt_bytes path, rt_bytes value) {
   config_begin();
   int32_t dot = -1;
   for (uint32_t i = 0; i < path.len; i++) {
-    if ((rt_bytes_get(path, i) == 0x2e) && dot < 0) {
-#line 813 "ts-src/config/config.ts"
+    if (path.p[i] == 0x2e && dot < 0) {
       dot = rt_i32_of(i);
     }
   }
@@ -1056,7 +982,7 @@ config_err config_set(rt_bytes path, rt_bytes value) {
     config_msg_lit(RT_LIT(": unknown section (expected mqtt or mqtt1)"));
     return config_finish(config_err_UNKNOWN_SECTION, false);
   }
-  int32_t k = config_gen_key_find(rt_subarray(path, (uint32_t)dot + 1u, UINT32_MAX));
+  int32_t k = config_gen_key_find(rt_subarray(path, (uint32_t)dot + 1, UINT32_MAX));
   if (k < 0) {
     config_msg_quote(path);
     config_msg_lit(RT_LIT(": unknown key"));
@@ -1070,9 +996,8 @@ config_err config_set(rt_bytes path, rt_bytes value) {
 /** Sets one key from a `section.key=value` argument (the host's --set). */
 config_err config_set_arg(rt_bytes arg) {
   for (uint32_t i = 0; i < arg.len; i++) {
-    if (rt_bytes_get(arg, i) == 0x3d) {
-#line 841 "ts-src/config/config.ts"
-      return config_set(rt_subarray(arg, 0, i), rt_subarray(arg, i + 1u, UINT32_MAX));
+    if (arg.p[i] == 0x3d) {
+      return config_set(rt_subarray(arg, 0, i), rt_subarray(arg, i + 1, UINT32_MAX));
     }
   }
 #line 843 "ts-src/config/config.ts"

@@ -78,12 +78,10 @@ void config_gen_set_defaults(mgos_config_mqtt *c, int32_t s) {
 /** The section index of `name`, or -1. */
 int32_t config_gen_section_find(rt_bytes name) {
   if (rt_bytes_equal(name, RT_LIT("mqtt"))) {
-#line 207 "ts-src/config/config_gen.ts"
     return 0;
   }
 #line 208 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("mqtt1"))) {
-#line 208 "ts-src/config/config_gen.ts"
     return 1;
   }
 #line 209 "ts-src/config/config_gen.ts"
@@ -94,12 +92,10 @@ int32_t config_gen_section_find(rt_bytes name) {
 const char *config_gen_section_name(int32_t s) {
   switch (s) {
   case 0: {
-#line 215 "ts-src/config/config_gen.ts"
     return "mqtt";
   }
 #line 216 "ts-src/config/config_gen.ts"
   default: {
-#line 216 "ts-src/config/config_gen.ts"
     return "mqtt1";
   }
   }
@@ -110,132 +106,106 @@ const char *config_gen_section_name(int32_t s) {
 #line 221 "ts-src/config/config_gen.ts"
 int32_t config_gen_key_find(rt_bytes name) {
   if (rt_bytes_equal(name, RT_LIT("enable"))) {
-#line 222 "ts-src/config/config_gen.ts"
     return 0;
   }
 #line 223 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("server"))) {
-#line 223 "ts-src/config/config_gen.ts"
     return 1;
   }
 #line 224 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("client_id"))) {
-#line 224 "ts-src/config/config_gen.ts"
     return 2;
   }
 #line 225 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("user"))) {
-#line 225 "ts-src/config/config_gen.ts"
     return 3;
   }
 #line 226 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("pass"))) {
-#line 226 "ts-src/config/config_gen.ts"
     return 4;
   }
 #line 227 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("reconnect_timeout_min"))) {
-#line 227 "ts-src/config/config_gen.ts"
     return 5;
   }
 #line 228 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("reconnect_timeout_max"))) {
-#line 228 "ts-src/config/config_gen.ts"
     return 6;
   }
 #line 229 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_cert"))) {
-#line 229 "ts-src/config/config_gen.ts"
     return 7;
   }
 #line 230 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_key"))) {
-#line 230 "ts-src/config/config_gen.ts"
     return 8;
   }
 #line 231 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_ca_cert"))) {
-#line 231 "ts-src/config/config_gen.ts"
     return 9;
   }
 #line 232 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_cipher_suites"))) {
-#line 232 "ts-src/config/config_gen.ts"
     return 10;
   }
 #line 233 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_psk_identity"))) {
-#line 233 "ts-src/config/config_gen.ts"
     return 11;
   }
 #line 234 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_psk_key"))) {
-#line 234 "ts-src/config/config_gen.ts"
     return 12;
   }
 #line 235 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("clean_session"))) {
-#line 235 "ts-src/config/config_gen.ts"
     return 13;
   }
 #line 236 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("keep_alive"))) {
-#line 236 "ts-src/config/config_gen.ts"
     return 14;
   }
 #line 237 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("will_topic"))) {
-#line 237 "ts-src/config/config_gen.ts"
     return 15;
   }
 #line 238 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("will_message"))) {
-#line 238 "ts-src/config/config_gen.ts"
     return 16;
   }
 #line 239 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("will_retain"))) {
-#line 239 "ts-src/config/config_gen.ts"
     return 17;
   }
 #line 240 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("max_qos"))) {
-#line 240 "ts-src/config/config_gen.ts"
     return 18;
   }
 #line 241 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("recv_mbuf_limit"))) {
-#line 241 "ts-src/config/config_gen.ts"
     return 19;
   }
 #line 242 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("require_time"))) {
-#line 242 "ts-src/config/config_gen.ts"
     return 20;
   }
 #line 243 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("cloud_events"))) {
-#line 243 "ts-src/config/config_gen.ts"
     return 21;
   }
 #line 244 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("max_queue_length"))) {
-#line 244 "ts-src/config/config_gen.ts"
     return 22;
   }
 #line 245 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("debug_use_log_level"))) {
-#line 245 "ts-src/config/config_gen.ts"
     return 23;
   }
 #line 246 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ws_enable"))) {
-#line 246 "ts-src/config/config_gen.ts"
     return 24;
   }
 #line 247 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ws_path"))) {
-#line 247 "ts-src/config/config_gen.ts"
     return 25;
   }
 #line 248 "ts-src/config/config_gen.ts"
@@ -246,137 +216,110 @@ int32_t config_gen_key_find(rt_bytes name) {
 const char *config_gen_key_name(int32_t k) {
   switch (k) {
   case 0: {
-#line 254 "ts-src/config/config_gen.ts"
     return "enable";
   }
 #line 255 "ts-src/config/config_gen.ts"
   case 1: {
-#line 255 "ts-src/config/config_gen.ts"
     return "server";
   }
 #line 256 "ts-src/config/config_gen.ts"
   case 2: {
-#line 256 "ts-src/config/config_gen.ts"
     return "client_id";
   }
 #line 257 "ts-src/config/config_gen.ts"
   case 3: {
-#line 257 "ts-src/config/config_gen.ts"
     return "user";
   }
 #line 258 "ts-src/config/config_gen.ts"
   case 4: {
-#line 258 "ts-src/config/config_gen.ts"
     return "pass";
   }
 #line 259 "ts-src/config/config_gen.ts"
   case 5: {
-#line 259 "ts-src/config/config_gen.ts"
     return "reconnect_timeout_min";
   }
 #line 260 "ts-src/config/config_gen.ts"
   case 6: {
-#line 260 "ts-src/config/config_gen.ts"
     return "reconnect_timeout_max";
   }
 #line 261 "ts-src/config/config_gen.ts"
   case 7: {
-#line 261 "ts-src/config/config_gen.ts"
     return "ssl_cert";
   }
 #line 262 "ts-src/config/config_gen.ts"
   case 8: {
-#line 262 "ts-src/config/config_gen.ts"
     return "ssl_key";
   }
 #line 263 "ts-src/config/config_gen.ts"
   case 9: {
-#line 263 "ts-src/config/config_gen.ts"
     return "ssl_ca_cert";
   }
 #line 264 "ts-src/config/config_gen.ts"
   case 10: {
-#line 264 "ts-src/config/config_gen.ts"
     return "ssl_cipher_suites";
   }
 #line 265 "ts-src/config/config_gen.ts"
   case 11: {
-#line 265 "ts-src/config/config_gen.ts"
     return "ssl_psk_identity";
   }
 #line 266 "ts-src/config/config_gen.ts"
   case 12: {
-#line 266 "ts-src/config/config_gen.ts"
     return "ssl_psk_key";
   }
 #line 267 "ts-src/config/config_gen.ts"
   case 13: {
-#line 267 "ts-src/config/config_gen.ts"
     return "clean_session";
   }
 #line 268 "ts-src/config/config_gen.ts"
   case 14: {
-#line 268 "ts-src/config/config_gen.ts"
     return "keep_alive";
   }
 #line 269 "ts-src/config/config_gen.ts"
   case 15: {
-#line 269 "ts-src/config/config_gen.ts"
     return "will_topic";
   }
 #line 270 "ts-src/config/config_gen.ts"
   case 16: {
-#line 270 "ts-src/config/config_gen.ts"
     return "will_message";
   }
 #line 271 "ts-src/config/config_gen.ts"
   case 17: {
-#line 271 "ts-src/config/config_gen.ts"
     return "will_retain";
   }
 #line 272 "ts-src/config/config_gen.ts"
   case 18: {
-#line 272 "ts-src/config/config_gen.ts"
     return "max_qos";
   }
 #line 273 "ts-src/config/config_gen.ts"
   case 19: {
-#line 273 "ts-src/config/config_gen.ts"
     return "recv_mbuf_limit";
   }
 #line 274 "ts-src/config/config_gen.ts"
   case 20: {
-#line 274 "ts-src/config/config_gen.ts"
     return "require_time";
   }
 #line 275 "ts-src/config/config_gen.ts"
   case 21: {
-#line 275 "ts-src/config/config_gen.ts"
     return "cloud_events";
   }
 #line 276 "ts-src/config/config_gen.ts"
   case 22: {
-#line 276 "ts-src/config/config_gen.ts"
     return "max_queue_length";
   }
 #line 277 "ts-src/config/config_gen.ts"
   case 23: {
-#line 277 "ts-src/config/config_gen.ts"
     return "debug_use_log_level";
   }
 #line 278 "ts-src/config/config_gen.ts"
   case 24: {
-#line 278 "ts-src/config/config_gen.ts"
     return "ws_enable";
   }
 #line 279 "ts-src/config/config_gen.ts"
   case 25: {
-#line 279 "ts-src/config/config_gen.ts"
     return "ws_path";
   }
 #line 280 "ts-src/config/config_gen.ts"
   default: {
-#line 280 "ts-src/config/config_gen.ts"
     return "";
   }
   }
@@ -388,102 +331,82 @@ const char *config_gen_key_name(int32_t k) {
 config_kind config_gen_key_kind(int32_t k) {
   switch (k) {
   case 1: {
-#line 287 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 288 "ts-src/config/config_gen.ts"
   case 2: {
-#line 288 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 289 "ts-src/config/config_gen.ts"
   case 3: {
-#line 289 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 290 "ts-src/config/config_gen.ts"
   case 4: {
-#line 290 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 291 "ts-src/config/config_gen.ts"
   case 5: {
-#line 291 "ts-src/config/config_gen.ts"
     return config_kind_F64;
   }
 #line 292 "ts-src/config/config_gen.ts"
   case 6: {
-#line 292 "ts-src/config/config_gen.ts"
     return config_kind_F64;
   }
 #line 293 "ts-src/config/config_gen.ts"
   case 7: {
-#line 293 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 294 "ts-src/config/config_gen.ts"
   case 8: {
-#line 294 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 295 "ts-src/config/config_gen.ts"
   case 9: {
-#line 295 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 296 "ts-src/config/config_gen.ts"
   case 10: {
-#line 296 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 297 "ts-src/config/config_gen.ts"
   case 11: {
-#line 297 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 298 "ts-src/config/config_gen.ts"
   case 12: {
-#line 298 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 299 "ts-src/config/config_gen.ts"
   case 14: {
-#line 299 "ts-src/config/config_gen.ts"
     return config_kind_INT;
   }
 #line 300 "ts-src/config/config_gen.ts"
   case 15: {
-#line 300 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 301 "ts-src/config/config_gen.ts"
   case 16: {
-#line 301 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 302 "ts-src/config/config_gen.ts"
   case 18: {
-#line 302 "ts-src/config/config_gen.ts"
     return config_kind_INT;
   }
 #line 303 "ts-src/config/config_gen.ts"
   case 19: {
-#line 303 "ts-src/config/config_gen.ts"
     return config_kind_INT;
   }
 #line 304 "ts-src/config/config_gen.ts"
   case 22: {
-#line 304 "ts-src/config/config_gen.ts"
     return config_kind_INT;
   }
 #line 305 "ts-src/config/config_gen.ts"
   case 25: {
-#line 305 "ts-src/config/config_gen.ts"
     return config_kind_STRING;
   }
 #line 306 "ts-src/config/config_gen.ts"
   default: {
-#line 306 "ts-src/config/config_gen.ts"
     return config_kind_BOOL;
   }
   }
@@ -495,37 +418,30 @@ config_kind config_gen_key_kind(int32_t k) {
 double config_gen_key_min(int32_t k) {
   switch (k) {
   case 5: {
-#line 313 "ts-src/config/config_gen.ts"
     return 0.001;
   }
 #line 314 "ts-src/config/config_gen.ts"
   case 6: {
-#line 314 "ts-src/config/config_gen.ts"
     return 0.001;
   }
 #line 315 "ts-src/config/config_gen.ts"
   case 14: {
-#line 315 "ts-src/config/config_gen.ts"
     return 0.0;
   }
 #line 316 "ts-src/config/config_gen.ts"
   case 18: {
-#line 316 "ts-src/config/config_gen.ts"
     return 0.0;
   }
 #line 317 "ts-src/config/config_gen.ts"
   case 19: {
-#line 317 "ts-src/config/config_gen.ts"
     return 0.0;
   }
 #line 318 "ts-src/config/config_gen.ts"
   case 22: {
-#line 318 "ts-src/config/config_gen.ts"
     return 0.0;
   }
 #line 319 "ts-src/config/config_gen.ts"
   default: {
-#line 319 "ts-src/config/config_gen.ts"
     return 0.0;
   }
   }
@@ -537,37 +453,30 @@ double config_gen_key_min(int32_t k) {
 double config_gen_key_max(int32_t k) {
   switch (k) {
   case 5: {
-#line 326 "ts-src/config/config_gen.ts"
     return 86400.0;
   }
 #line 327 "ts-src/config/config_gen.ts"
   case 6: {
-#line 327 "ts-src/config/config_gen.ts"
     return 86400.0;
   }
 #line 328 "ts-src/config/config_gen.ts"
   case 14: {
-#line 328 "ts-src/config/config_gen.ts"
     return 65535.0;
   }
 #line 329 "ts-src/config/config_gen.ts"
   case 18: {
-#line 329 "ts-src/config/config_gen.ts"
     return 2.0;
   }
 #line 330 "ts-src/config/config_gen.ts"
   case 19: {
-#line 330 "ts-src/config/config_gen.ts"
     return 2147483647.0;
   }
 #line 331 "ts-src/config/config_gen.ts"
   case 22: {
-#line 331 "ts-src/config/config_gen.ts"
     return 2147483647.0;
   }
 #line 332 "ts-src/config/config_gen.ts"
   default: {
-#line 332 "ts-src/config/config_gen.ts"
     return 0.0;
   }
   }
@@ -579,37 +488,30 @@ double config_gen_key_max(int32_t k) {
 const char *config_gen_key_range(int32_t k) {
   switch (k) {
   case 5: {
-#line 339 "ts-src/config/config_gen.ts"
     return "0.001..86400";
   }
 #line 340 "ts-src/config/config_gen.ts"
   case 6: {
-#line 340 "ts-src/config/config_gen.ts"
     return "0.001..86400";
   }
 #line 341 "ts-src/config/config_gen.ts"
   case 14: {
-#line 341 "ts-src/config/config_gen.ts"
     return "0..65535";
   }
 #line 342 "ts-src/config/config_gen.ts"
   case 18: {
-#line 342 "ts-src/config/config_gen.ts"
     return "0..2";
   }
 #line 343 "ts-src/config/config_gen.ts"
   case 19: {
-#line 343 "ts-src/config/config_gen.ts"
     return "0..2147483647";
   }
 #line 344 "ts-src/config/config_gen.ts"
   case 22: {
-#line 344 "ts-src/config/config_gen.ts"
     return "0..2147483647";
   }
 #line 345 "ts-src/config/config_gen.ts"
   default: {
-#line 345 "ts-src/config/config_gen.ts"
     return "";
   }
   }
@@ -621,72 +523,58 @@ const char *config_gen_key_range(int32_t k) {
 int32_t config_gen_key_str_slot(int32_t k) {
   switch (k) {
   case 1: {
-#line 352 "ts-src/config/config_gen.ts"
     return 0;
   }
 #line 353 "ts-src/config/config_gen.ts"
   case 2: {
-#line 353 "ts-src/config/config_gen.ts"
     return 1;
   }
 #line 354 "ts-src/config/config_gen.ts"
   case 3: {
-#line 354 "ts-src/config/config_gen.ts"
     return 2;
   }
 #line 355 "ts-src/config/config_gen.ts"
   case 4: {
-#line 355 "ts-src/config/config_gen.ts"
     return 3;
   }
 #line 356 "ts-src/config/config_gen.ts"
   case 7: {
-#line 356 "ts-src/config/config_gen.ts"
     return 4;
   }
 #line 357 "ts-src/config/config_gen.ts"
   case 8: {
-#line 357 "ts-src/config/config_gen.ts"
     return 5;
   }
 #line 358 "ts-src/config/config_gen.ts"
   case 9: {
-#line 358 "ts-src/config/config_gen.ts"
     return 6;
   }
 #line 359 "ts-src/config/config_gen.ts"
   case 10: {
-#line 359 "ts-src/config/config_gen.ts"
     return 7;
   }
 #line 360 "ts-src/config/config_gen.ts"
   case 11: {
-#line 360 "ts-src/config/config_gen.ts"
     return 8;
   }
 #line 361 "ts-src/config/config_gen.ts"
   case 12: {
-#line 361 "ts-src/config/config_gen.ts"
     return 9;
   }
 #line 362 "ts-src/config/config_gen.ts"
   case 15: {
-#line 362 "ts-src/config/config_gen.ts"
     return 10;
   }
 #line 363 "ts-src/config/config_gen.ts"
   case 16: {
-#line 363 "ts-src/config/config_gen.ts"
     return 11;
   }
 #line 364 "ts-src/config/config_gen.ts"
   case 25: {
-#line 364 "ts-src/config/config_gen.ts"
     return 12;
   }
 #line 365 "ts-src/config/config_gen.ts"
   default: {
-#line 365 "ts-src/config/config_gen.ts"
     return -1;
   }
   }
@@ -698,72 +586,58 @@ int32_t config_gen_key_str_slot(int32_t k) {
 int32_t config_gen_str_slot_key(int32_t slot) {
   switch (slot) {
   case 0: {
-#line 372 "ts-src/config/config_gen.ts"
     return 1;
   }
 #line 373 "ts-src/config/config_gen.ts"
   case 1: {
-#line 373 "ts-src/config/config_gen.ts"
     return 2;
   }
 #line 374 "ts-src/config/config_gen.ts"
   case 2: {
-#line 374 "ts-src/config/config_gen.ts"
     return 3;
   }
 #line 375 "ts-src/config/config_gen.ts"
   case 3: {
-#line 375 "ts-src/config/config_gen.ts"
     return 4;
   }
 #line 376 "ts-src/config/config_gen.ts"
   case 4: {
-#line 376 "ts-src/config/config_gen.ts"
     return 7;
   }
 #line 377 "ts-src/config/config_gen.ts"
   case 5: {
-#line 377 "ts-src/config/config_gen.ts"
     return 8;
   }
 #line 378 "ts-src/config/config_gen.ts"
   case 6: {
-#line 378 "ts-src/config/config_gen.ts"
     return 9;
   }
 #line 379 "ts-src/config/config_gen.ts"
   case 7: {
-#line 379 "ts-src/config/config_gen.ts"
     return 10;
   }
 #line 380 "ts-src/config/config_gen.ts"
   case 8: {
-#line 380 "ts-src/config/config_gen.ts"
     return 11;
   }
 #line 381 "ts-src/config/config_gen.ts"
   case 9: {
-#line 381 "ts-src/config/config_gen.ts"
     return 12;
   }
 #line 382 "ts-src/config/config_gen.ts"
   case 10: {
-#line 382 "ts-src/config/config_gen.ts"
     return 15;
   }
 #line 383 "ts-src/config/config_gen.ts"
   case 11: {
-#line 383 "ts-src/config/config_gen.ts"
     return 16;
   }
 #line 384 "ts-src/config/config_gen.ts"
   case 12: {
-#line 384 "ts-src/config/config_gen.ts"
     return 25;
   }
 #line 385 "ts-src/config/config_gen.ts"
   default: {
-#line 385 "ts-src/config/config_gen.ts"
     return -1;
   }
   }
@@ -775,56 +649,41 @@ int32_t config_gen_str_slot_key(int32_t slot) {
 void config_gen_set_bool(mgos_config_mqtt *c, int32_t k, bool v) {
   switch (k) {
   case 0: {
-#line 392 "ts-src/config/config_gen.ts"
     c->enable = v;
-#line 392 "ts-src/config/config_gen.ts"
     break;
   }
 #line 393 "ts-src/config/config_gen.ts"
   case 13: {
-#line 393 "ts-src/config/config_gen.ts"
     c->clean_session = v;
-#line 393 "ts-src/config/config_gen.ts"
     break;
   }
 #line 394 "ts-src/config/config_gen.ts"
   case 17: {
-#line 394 "ts-src/config/config_gen.ts"
     c->will_retain = v;
-#line 394 "ts-src/config/config_gen.ts"
     break;
   }
 #line 395 "ts-src/config/config_gen.ts"
   case 20: {
-#line 395 "ts-src/config/config_gen.ts"
     c->require_time = v;
-#line 395 "ts-src/config/config_gen.ts"
     break;
   }
 #line 396 "ts-src/config/config_gen.ts"
   case 21: {
-#line 396 "ts-src/config/config_gen.ts"
     c->cloud_events = v;
-#line 396 "ts-src/config/config_gen.ts"
     break;
   }
 #line 397 "ts-src/config/config_gen.ts"
   case 23: {
-#line 397 "ts-src/config/config_gen.ts"
     c->debug_use_log_level = v;
-#line 397 "ts-src/config/config_gen.ts"
     break;
   }
 #line 398 "ts-src/config/config_gen.ts"
   case 24: {
-#line 398 "ts-src/config/config_gen.ts"
     c->ws_enable = v;
-#line 398 "ts-src/config/config_gen.ts"
     break;
   }
 #line 399 "ts-src/config/config_gen.ts"
   default: {
-#line 399 "ts-src/config/config_gen.ts"
     break;
   }
   }
@@ -835,42 +694,34 @@ void config_gen_set_bool(mgos_config_mqtt *c, int32_t k, bool v) {
 bool config_gen_get_bool(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 0: {
-#line 406 "ts-src/config/config_gen.ts"
     return c->enable;
   }
 #line 407 "ts-src/config/config_gen.ts"
   case 13: {
-#line 407 "ts-src/config/config_gen.ts"
     return c->clean_session;
   }
 #line 408 "ts-src/config/config_gen.ts"
   case 17: {
-#line 408 "ts-src/config/config_gen.ts"
     return c->will_retain;
   }
 #line 409 "ts-src/config/config_gen.ts"
   case 20: {
-#line 409 "ts-src/config/config_gen.ts"
     return c->require_time;
   }
 #line 410 "ts-src/config/config_gen.ts"
   case 21: {
-#line 410 "ts-src/config/config_gen.ts"
     return c->cloud_events;
   }
 #line 411 "ts-src/config/config_gen.ts"
   case 23: {
-#line 411 "ts-src/config/config_gen.ts"
     return c->debug_use_log_level;
   }
 #line 412 "ts-src/config/config_gen.ts"
   case 24: {
-#line 412 "ts-src/config/config_gen.ts"
     return c->ws_enable;
   }
 #line 413 "ts-src/config/config_gen.ts"
   default: {
-#line 413 "ts-src/config/config_gen.ts"
     return false;
   }
   }
@@ -882,35 +733,26 @@ bool config_gen_get_bool(mgos_config_mqtt *c, int32_t k) {
 void config_gen_set_int(mgos_config_mqtt *c, int32_t k, int v) {
   switch (k) {
   case 14: {
-#line 420 "ts-src/config/config_gen.ts"
     c->keep_alive = v;
-#line 420 "ts-src/config/config_gen.ts"
     break;
   }
 #line 421 "ts-src/config/config_gen.ts"
   case 18: {
-#line 421 "ts-src/config/config_gen.ts"
     c->max_qos = v;
-#line 421 "ts-src/config/config_gen.ts"
     break;
   }
 #line 422 "ts-src/config/config_gen.ts"
   case 19: {
-#line 422 "ts-src/config/config_gen.ts"
     c->recv_mbuf_limit = v;
-#line 422 "ts-src/config/config_gen.ts"
     break;
   }
 #line 423 "ts-src/config/config_gen.ts"
   case 22: {
-#line 423 "ts-src/config/config_gen.ts"
     c->max_queue_length = v;
-#line 423 "ts-src/config/config_gen.ts"
     break;
   }
 #line 424 "ts-src/config/config_gen.ts"
   default: {
-#line 424 "ts-src/config/config_gen.ts"
     break;
   }
   }
@@ -921,27 +763,22 @@ void config_gen_set_int(mgos_config_mqtt *c, int32_t k, int v) {
 int config_gen_get_int(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 14: {
-#line 431 "ts-src/config/config_gen.ts"
     return c->keep_alive;
   }
 #line 432 "ts-src/config/config_gen.ts"
   case 18: {
-#line 432 "ts-src/config/config_gen.ts"
     return c->max_qos;
   }
 #line 433 "ts-src/config/config_gen.ts"
   case 19: {
-#line 433 "ts-src/config/config_gen.ts"
     return c->recv_mbuf_limit;
   }
 #line 434 "ts-src/config/config_gen.ts"
   case 22: {
-#line 434 "ts-src/config/config_gen.ts"
     return c->max_queue_length;
   }
 #line 435 "ts-src/config/config_gen.ts"
   default: {
-#line 435 "ts-src/config/config_gen.ts"
     return 0;
   }
   }
@@ -953,21 +790,16 @@ int config_gen_get_int(mgos_config_mqtt *c, int32_t k) {
 void config_gen_set_f64(mgos_config_mqtt *c, int32_t k, double v) {
   switch (k) {
   case 5: {
-#line 442 "ts-src/config/config_gen.ts"
     c->reconnect_timeout_min = v;
-#line 442 "ts-src/config/config_gen.ts"
     break;
   }
 #line 443 "ts-src/config/config_gen.ts"
   case 6: {
-#line 443 "ts-src/config/config_gen.ts"
     c->reconnect_timeout_max = v;
-#line 443 "ts-src/config/config_gen.ts"
     break;
   }
 #line 444 "ts-src/config/config_gen.ts"
   default: {
-#line 444 "ts-src/config/config_gen.ts"
     break;
   }
   }
@@ -978,17 +810,14 @@ void config_gen_set_f64(mgos_config_mqtt *c, int32_t k, double v) {
 double config_gen_get_f64(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 5: {
-#line 451 "ts-src/config/config_gen.ts"
     return c->reconnect_timeout_min;
   }
 #line 452 "ts-src/config/config_gen.ts"
   case 6: {
-#line 452 "ts-src/config/config_gen.ts"
     return c->reconnect_timeout_max;
   }
 #line 453 "ts-src/config/config_gen.ts"
   default: {
-#line 453 "ts-src/config/config_gen.ts"
     return 0.0;
   }
   }
@@ -1000,98 +829,71 @@ double config_gen_get_f64(mgos_config_mqtt *c, int32_t k) {
 void config_gen_set_str(mgos_config_mqtt *c, int32_t k, const char *v) {
   switch (k) {
   case 1: {
-#line 460 "ts-src/config/config_gen.ts"
     c->server = v;
-#line 460 "ts-src/config/config_gen.ts"
     break;
   }
 #line 461 "ts-src/config/config_gen.ts"
   case 2: {
-#line 461 "ts-src/config/config_gen.ts"
     c->client_id = v;
-#line 461 "ts-src/config/config_gen.ts"
     break;
   }
 #line 462 "ts-src/config/config_gen.ts"
   case 3: {
-#line 462 "ts-src/config/config_gen.ts"
     c->user = v;
-#line 462 "ts-src/config/config_gen.ts"
     break;
   }
 #line 463 "ts-src/config/config_gen.ts"
   case 4: {
-#line 463 "ts-src/config/config_gen.ts"
     c->pass = v;
-#line 463 "ts-src/config/config_gen.ts"
     break;
   }
 #line 464 "ts-src/config/config_gen.ts"
   case 7: {
-#line 464 "ts-src/config/config_gen.ts"
     c->ssl_cert = v;
-#line 464 "ts-src/config/config_gen.ts"
     break;
   }
 #line 465 "ts-src/config/config_gen.ts"
   case 8: {
-#line 465 "ts-src/config/config_gen.ts"
     c->ssl_key = v;
-#line 465 "ts-src/config/config_gen.ts"
     break;
   }
 #line 466 "ts-src/config/config_gen.ts"
   case 9: {
-#line 466 "ts-src/config/config_gen.ts"
     c->ssl_ca_cert = v;
-#line 466 "ts-src/config/config_gen.ts"
     break;
   }
 #line 467 "ts-src/config/config_gen.ts"
   case 10: {
-#line 467 "ts-src/config/config_gen.ts"
     c->ssl_cipher_suites = v;
-#line 467 "ts-src/config/config_gen.ts"
     break;
   }
 #line 468 "ts-src/config/config_gen.ts"
   case 11: {
-#line 468 "ts-src/config/config_gen.ts"
     c->ssl_psk_identity = v;
-#line 468 "ts-src/config/config_gen.ts"
     break;
   }
 #line 469 "ts-src/config/config_gen.ts"
   case 12: {
-#line 469 "ts-src/config/config_gen.ts"
     c->ssl_psk_key = v;
-#line 469 "ts-src/config/config_gen.ts"
     break;
   }
 #line 470 "ts-src/config/config_gen.ts"
   case 15: {
-#line 470 "ts-src/config/config_gen.ts"
     c->will_topic = v;
-#line 470 "ts-src/config/config_gen.ts"
     break;
   }
 #line 471 "ts-src/config/config_gen.ts"
   case 16: {
-#line 471 "ts-src/config/config_gen.ts"
     c->will_message = v;
-#line 471 "ts-src/config/config_gen.ts"
     break;
   }
 #line 472 "ts-src/config/config_gen.ts"
   case 25: {
-#line 472 "ts-src/config/config_gen.ts"
     c->ws_path = v;
-#line 472 "ts-src/config/config_gen.ts"
     break;
   }
 #line 473 "ts-src/config/config_gen.ts"
   default: {
-#line 473 "ts-src/config/config_gen.ts"
     break;
   }
   }
@@ -1102,72 +904,58 @@ void config_gen_set_str(mgos_config_mqtt *c, int32_t k, const char *v) {
 const char *config_gen_get_str(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 1: {
-#line 480 "ts-src/config/config_gen.ts"
     return c->server;
   }
 #line 481 "ts-src/config/config_gen.ts"
   case 2: {
-#line 481 "ts-src/config/config_gen.ts"
     return c->client_id;
   }
 #line 482 "ts-src/config/config_gen.ts"
   case 3: {
-#line 482 "ts-src/config/config_gen.ts"
     return c->user;
   }
 #line 483 "ts-src/config/config_gen.ts"
   case 4: {
-#line 483 "ts-src/config/config_gen.ts"
     return c->pass;
   }
 #line 484 "ts-src/config/config_gen.ts"
   case 7: {
-#line 484 "ts-src/config/config_gen.ts"
     return c->ssl_cert;
   }
 #line 485 "ts-src/config/config_gen.ts"
   case 8: {
-#line 485 "ts-src/config/config_gen.ts"
     return c->ssl_key;
   }
 #line 486 "ts-src/config/config_gen.ts"
   case 9: {
-#line 486 "ts-src/config/config_gen.ts"
     return c->ssl_ca_cert;
   }
 #line 487 "ts-src/config/config_gen.ts"
   case 10: {
-#line 487 "ts-src/config/config_gen.ts"
     return c->ssl_cipher_suites;
   }
 #line 488 "ts-src/config/config_gen.ts"
   case 11: {
-#line 488 "ts-src/config/config_gen.ts"
     return c->ssl_psk_identity;
   }
 #line 489 "ts-src/config/config_gen.ts"
   case 12: {
-#line 489 "ts-src/config/config_gen.ts"
     return c->ssl_psk_key;
   }
 #line 490 "ts-src/config/config_gen.ts"
   case 15: {
-#line 490 "ts-src/config/config_gen.ts"
     return c->will_topic;
   }
 #line 491 "ts-src/config/config_gen.ts"
   case 16: {
-#line 491 "ts-src/config/config_gen.ts"
     return c->will_message;
   }
 #line 492 "ts-src/config/config_gen.ts"
   case 25: {
-#line 492 "ts-src/config/config_gen.ts"
     return c->ws_path;
   }
 #line 493 "ts-src/config/config_gen.ts"
   default: {
-#line 493 "ts-src/config/config_gen.ts"
     return NULL;
   }
   }

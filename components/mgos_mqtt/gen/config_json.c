@@ -12,8 +12,7 @@ static double config_json_pow10(int32_t k);
 #line 23 "ts-src/config/config_json.ts"
 int16_t config_json_byte_at(rt_bytes b, uint32_t p) {
   if (p < b.len) {
-#line 24 "ts-src/config/config_json.ts"
-    return rt_bytes_get(b, p);
+    return b.p[p];
   }
 #line 25 "ts-src/config/config_json.ts"
   return -1;
@@ -30,18 +29,16 @@ static int32_t config_json_hex4(rt_bytes b, uint32_t p) {
     int16_t c = config_json_byte_at(b, p + i);
     int32_t d = -1;
     if (c >= 0x30 && c <= 0x39) {
-#line 38 "ts-src/config/config_json.ts"
       d = c - 0x30;
-    } else if (c >= 0x61 && c <= 0x66) {
 #line 39 "ts-src/config/config_json.ts"
+    } else if (c >= 0x61 && c <= 0x66) {
       d = (c - 0x61) + 10;
-    } else if (c >= 0x41 && c <= 0x46) {
 #line 40 "ts-src/config/config_json.ts"
+    } else if (c >= 0x41 && c <= 0x46) {
       d = (c - 0x41) + 10;
     }
 #line 41 "ts-src/config/config_json.ts"
     if (d < 0) {
-#line 41 "ts-src/config/config_json.ts"
       return -1;
     }
 #line 42 "ts-src/config/config_json.ts"
@@ -53,8 +50,7 @@ static int32_t config_json_hex4(rt_bytes b, uint32_t p) {
 /** Does `b` hold `word` at `p`? */
 static bool config_json_has_word(rt_bytes b, uint32_t p, rt_bytes word) {
   for (uint32_t i = 0; i < word.len; i++) {
-    if (config_json_byte_at(b, p + i) != rt_bytes_get(word, i)) {
-#line 50 "ts-src/config/config_json.ts"
+    if (config_json_byte_at(b, p + i) != word.p[i]) {
       return false;
     }
   }
@@ -72,7 +68,6 @@ void json_lexer_reset(json_lexer *self, rt_bytes src) {
   self->src = src;
   self->pos = 0;
   if (((config_json_byte_at(src, 0) == 0xef) && (config_json_byte_at(src, 1) == 0xbb)) && (config_json_byte_at(src, 2) == 0xbf)) {
-#line 76 "ts-src/config/config_json.ts"
     self->pos = 3;
   }
 #line 77 "ts-src/config/config_json.ts"
@@ -91,7 +86,6 @@ json_tok json_lexer_next(json_lexer *self) {
   for (; ; ) {
     int16_t w = config_json_byte_at(src, p);
     if (((w != 0x20 && w != 0x9) && w != 0xa) && w != 0xd) {
-#line 91 "ts-src/config/config_json.ts"
       break;
     }
 #line 92 "ts-src/config/config_json.ts"
@@ -101,76 +95,62 @@ json_tok json_lexer_next(json_lexer *self) {
   int16_t c = config_json_byte_at(src, p);
   switch (c) {
   case -1: {
-#line 97 "ts-src/config/config_json.ts"
     return json_lexer_token(self, json_tok_EOF, p);
   }
 #line 98 "ts-src/config/config_json.ts"
   case 0x7b: {
-#line 98 "ts-src/config/config_json.ts"
     return json_lexer_token(self, json_tok_LBRACE, p + 1u);
   }
 #line 99 "ts-src/config/config_json.ts"
   case 0x7d: {
-#line 99 "ts-src/config/config_json.ts"
     return json_lexer_token(self, json_tok_RBRACE, p + 1u);
   }
 #line 100 "ts-src/config/config_json.ts"
   case 0x5b: {
-#line 100 "ts-src/config/config_json.ts"
     return json_lexer_token(self, json_tok_LBRACKET, p + 1u);
   }
 #line 101 "ts-src/config/config_json.ts"
   case 0x5d: {
-#line 101 "ts-src/config/config_json.ts"
     return json_lexer_token(self, json_tok_RBRACKET, p + 1u);
   }
 #line 102 "ts-src/config/config_json.ts"
   case 0x3a: {
-#line 102 "ts-src/config/config_json.ts"
     return json_lexer_token(self, json_tok_COLON, p + 1u);
   }
 #line 103 "ts-src/config/config_json.ts"
   case 0x2c: {
-#line 103 "ts-src/config/config_json.ts"
     return json_lexer_token(self, json_tok_COMMA, p + 1u);
   }
 #line 104 "ts-src/config/config_json.ts"
   case 0x22: {
-#line 104 "ts-src/config/config_json.ts"
     return json_lexer_scan_string(self, p);
   }
 #line 105 "ts-src/config/config_json.ts"
   default: {
-#line 105 "ts-src/config/config_json.ts"
     break;
   }
   }
 #line 107 "ts-src/config/config_json.ts"
   if (c == 0x2d || config_json_is_digit(c)) {
-#line 107 "ts-src/config/config_json.ts"
     return json_lexer_scan_number(self, p);
   }
 #line 108 "ts-src/config/config_json.ts"
   if (config_json_is_letter(c)) {
     // A word must be exactly true/false/null, not a prefix of a longer word.
     if (config_json_has_word(src, p, RT_LIT("true")) && !config_json_is_letter(config_json_byte_at(src, p + 4u))) {
-#line 110 "ts-src/config/config_json.ts"
       return json_lexer_token(self, json_tok_TRUE, p + 4u);
     }
 #line 111 "ts-src/config/config_json.ts"
     if (config_json_has_word(src, p, RT_LIT("false")) && !config_json_is_letter(config_json_byte_at(src, p + 5u))) {
-#line 111 "ts-src/config/config_json.ts"
       return json_lexer_token(self, json_tok_FALSE, p + 5u);
     }
 #line 112 "ts-src/config/config_json.ts"
     if (config_json_has_word(src, p, RT_LIT("null")) && !config_json_is_letter(config_json_byte_at(src, p + 4u))) {
-#line 112 "ts-src/config/config_json.ts"
       return json_lexer_token(self, json_tok_NULL, p + 4u);
     }
     // Only a misspelt literal is "invalid literal"; other letters are just unexpected.
 #line 114 "ts-src/config/config_json.ts"
     if ((c == 0x74 || c == 0x66) || c == 0x6e) {
-#line 114 "ts-src/config/config_json.ts"
       return json_lexer_fail(self, json_err_BAD_WORD, p);
     }
   }
@@ -200,17 +180,14 @@ json_tok json_lexer_scan_string(json_lexer *self, uint32_t p0) {
   for (; ; ) {
     int16_t c = config_json_byte_at(src, p);
     if (c < 0) {
-#line 140 "ts-src/config/config_json.ts"
       return json_lexer_fail(self, json_err_UNTERMINATED, p0);
     }
 #line 141 "ts-src/config/config_json.ts"
     if (c == 0x22) {
-#line 141 "ts-src/config/config_json.ts"
       break;
     }
 #line 142 "ts-src/config/config_json.ts"
     if (c < 0x20) {
-#line 142 "ts-src/config/config_json.ts"
       return json_lexer_fail(self, json_err_CONTROL, p);
     }
 #line 143 "ts-src/config/config_json.ts"
@@ -220,7 +197,6 @@ json_tok json_lexer_scan_string(json_lexer *self, uint32_t p0) {
     }
     int16_t e = config_json_byte_at(src, p + 1u);
     if (e < 0) {
-#line 148 "ts-src/config/config_json.ts"
       return json_lexer_fail(self, json_err_UNTERMINATED, p0);
     }
 #line 149 "ts-src/config/config_json.ts"
@@ -229,26 +205,22 @@ json_tok json_lexer_scan_string(json_lexer *self, uint32_t p0) {
       continue;
     }
     if (e != 0x75) {
-#line 153 "ts-src/config/config_json.ts"
       return json_lexer_fail(self, json_err_BAD_ESCAPE, p);
     }
 #line 154 "ts-src/config/config_json.ts"
     int32_t cp = config_json_hex4(src, p + 2u);
     if (cp < 0 || (cp >= 0xdc00 && cp <= 0xdfff)) {
-#line 155 "ts-src/config/config_json.ts"
       return json_lexer_fail(self, json_err_BAD_UNICODE, p);
     }
 #line 156 "ts-src/config/config_json.ts"
     if (cp >= 0xd800 && cp <= 0xdbff) {
       // A high surrogate must be followed by an escaped low surrogate.
       if ((config_json_byte_at(src, p + 6u) != 0x5c) || (config_json_byte_at(src, p + 7u) != 0x75)) {
-#line 158 "ts-src/config/config_json.ts"
         return json_lexer_fail(self, json_err_BAD_UNICODE, p);
       }
 #line 159 "ts-src/config/config_json.ts"
       int32_t lo = config_json_hex4(src, p + 8u);
       if (lo < 0xdc00 || lo > 0xdfff) {
-#line 160 "ts-src/config/config_json.ts"
         return json_lexer_fail(self, json_err_BAD_UNICODE, p + 6u);
       }
 #line 161 "ts-src/config/config_json.ts"
@@ -264,12 +236,10 @@ json_tok json_lexer_scan_number(json_lexer *self, uint32_t p0) {
   rt_bytes src = self->src;
   uint32_t p = p0;
   if (config_json_byte_at(src, p) == 0x2d) {
-#line 172 "ts-src/config/config_json.ts"
     p++;
   }
 #line 173 "ts-src/config/config_json.ts"
   if (!config_json_is_digit(config_json_byte_at(src, p))) {
-#line 173 "ts-src/config/config_json.ts"
     return json_lexer_fail(self, json_err_BAD_NUMBER, p0);
   }
 #line 174 "ts-src/config/config_json.ts"
@@ -277,13 +247,11 @@ json_tok json_lexer_scan_number(json_lexer *self, uint32_t p0) {
     p++;
     // No leading zeros: "012" is not JSON.
     if (config_json_is_digit(config_json_byte_at(src, p))) {
-#line 177 "ts-src/config/config_json.ts"
       return json_lexer_fail(self, json_err_BAD_NUMBER, p0);
     }
 #line 178 "ts-src/config/config_json.ts"
   } else {
     while (config_json_is_digit(config_json_byte_at(src, p))) {
-#line 179 "ts-src/config/config_json.ts"
       p++;
     }
   }
@@ -293,12 +261,10 @@ json_tok json_lexer_scan_number(json_lexer *self, uint32_t p0) {
     is_int = false;
     p++;
     if (!config_json_is_digit(config_json_byte_at(src, p))) {
-#line 185 "ts-src/config/config_json.ts"
       return json_lexer_fail(self, json_err_BAD_NUMBER, p0);
     }
 #line 186 "ts-src/config/config_json.ts"
     while (config_json_is_digit(config_json_byte_at(src, p))) {
-#line 186 "ts-src/config/config_json.ts"
       p++;
     }
   }
@@ -309,17 +275,14 @@ json_tok json_lexer_scan_number(json_lexer *self, uint32_t p0) {
     p++;
     int16_t sign = config_json_byte_at(src, p);
     if (sign == 0x2b || sign == 0x2d) {
-#line 193 "ts-src/config/config_json.ts"
       p++;
     }
 #line 194 "ts-src/config/config_json.ts"
     if (!config_json_is_digit(config_json_byte_at(src, p))) {
-#line 194 "ts-src/config/config_json.ts"
       return json_lexer_fail(self, json_err_BAD_NUMBER, p0);
     }
 #line 195 "ts-src/config/config_json.ts"
     while (config_json_is_digit(config_json_byte_at(src, p))) {
-#line 195 "ts-src/config/config_json.ts"
       p++;
     }
   }
@@ -348,53 +311,40 @@ int32_t config_json_string_decode(rt_bytes src, uint32_t start, uint32_t end, rt
       p++;
       continue;
     }
-    int16_t e = config_json_byte_at(src, p + 1u);
+    int16_t e = config_json_byte_at(src, p + 1);
     int16_t out = -1;
     switch (e) {
     case 0x62: {
-#line 224 "ts-src/config/config_json.ts"
       out = 0x8;
-#line 224 "ts-src/config/config_json.ts"
       break;
     }
 #line 225 "ts-src/config/config_json.ts"
     case 0x66: {
-#line 225 "ts-src/config/config_json.ts"
       out = 0xc;
-#line 225 "ts-src/config/config_json.ts"
       break;
     }
 #line 226 "ts-src/config/config_json.ts"
     case 0x6e: {
-#line 226 "ts-src/config/config_json.ts"
       out = 0xa;
-#line 226 "ts-src/config/config_json.ts"
       break;
     }
 #line 227 "ts-src/config/config_json.ts"
     case 0x72: {
-#line 227 "ts-src/config/config_json.ts"
       out = 0xd;
-#line 227 "ts-src/config/config_json.ts"
       break;
     }
 #line 228 "ts-src/config/config_json.ts"
     case 0x74: {
-#line 228 "ts-src/config/config_json.ts"
       out = 0x9;
-#line 228 "ts-src/config/config_json.ts"
       break;
     }
 #line 229 "ts-src/config/config_json.ts"
     case 0x75: {
-#line 229 "ts-src/config/config_json.ts"
       break;
     }
 #line 230 "ts-src/config/config_json.ts"
     default: {
-#line 230 "ts-src/config/config_json.ts"
       out = e;
-#line 230 "ts-src/config/config_json.ts"
       break;
     }
     }
@@ -409,18 +359,16 @@ int32_t config_json_string_decode(rt_bytes src, uint32_t start, uint32_t end, rt
     p += 6;
     if (cp >= 0xd800 && cp <= 0xdbff) {
       int32_t lo = config_json_hex4(src, p + 2u);
-      cp = rt_i32_of(((0x10000u + ((uint32_t)((int64_t)cp - 0xd800) << 10)) + ((uint32_t)lo - 0xdc00u)));
+      cp = rt_i32_of(((uint32_t)(0x10000 + ((cp - 0xd800) << 10)) + ((uint32_t)lo - 0xdc00u)));
       p += 6;
     }
     if (cp == 0) {
-#line 245 "ts-src/config/config_json.ts"
       nul = true;
     }
 #line 246 "ts-src/config/config_json.ts"
     n += config_json_utf8_put(dst, off + n, cp);
   }
   if (nul) {
-#line 248 "ts-src/config/config_json.ts"
     return -1;
   }
   // Token lengths are bounded by the input length, far below 2^31.
@@ -435,19 +383,19 @@ static uint32_t config_json_utf8_put(rt_bytes dst, uint32_t at, int32_t cp) {
     return 1;
   }
   if (cp < 0x800) {
-    rt_bytes_set(dst, at, (uint8_t)(0xc0 | rt_sar32(cp, 6)));
+    rt_bytes_set(dst, at, (uint8_t)(0xc0 | (cp >> 6)));
     rt_bytes_set(dst, at + 1u, (uint8_t)(0x80 | (cp & 0x3f)));
     return 2;
   }
   if (cp < 0x10000) {
-    rt_bytes_set(dst, at, (uint8_t)(0xe0 | rt_sar32(cp, 12)));
-    rt_bytes_set(dst, at + 1u, (uint8_t)(0x80 | (rt_sar32(cp, 6) & 0x3f)));
+    rt_bytes_set(dst, at, (uint8_t)(0xe0 | (cp >> 12)));
+    rt_bytes_set(dst, at + 1u, (uint8_t)(0x80 | ((cp >> 6) & 0x3f)));
     rt_bytes_set(dst, at + 2u, (uint8_t)(0x80 | (cp & 0x3f)));
     return 3;
   }
-  rt_bytes_set(dst, at, (uint8_t)(0xf0 | rt_sar32(cp, 18)));
-  rt_bytes_set(dst, at + 1u, (uint8_t)(0x80 | (rt_sar32(cp, 12) & 0x3f)));
-  rt_bytes_set(dst, at + 2u, (uint8_t)(0x80 | (rt_sar32(cp, 6) & 0x3f)));
+  rt_bytes_set(dst, at, (uint8_t)(0xf0 | (cp >> 18)));
+  rt_bytes_set(dst, at + 1u, (uint8_t)(0x80 | ((cp >> 12) & 0x3f)));
+  rt_bytes_set(dst, at + 2u, (uint8_t)(0x80 | ((cp >> 6) & 0x3f)));
   rt_bytes_set(dst, at + 3u, (uint8_t)(0x80 | (cp & 0x3f)));
   return 4;
 }
@@ -470,10 +418,9 @@ double config_json_number_value(rt_bytes src, uint32_t start, uint32_t end) {
   int32_t exp10 = 0;
   while (p < end && config_json_is_digit(config_json_byte_at(src, p))) {
     if (mant < config_json_MANT_LIMIT) {
-#line 296 "ts-src/config/config_json.ts"
       mant = (mant * 10.0) + (double)(config_json_byte_at(src, p) - 0x30);
-    } else if (exp10 < 100000) {
 #line 297 "ts-src/config/config_json.ts"
+    } else if (exp10 < 100000) {
       exp10++;
     }
 #line 298 "ts-src/config/config_json.ts"
@@ -485,7 +432,6 @@ double config_json_number_value(rt_bytes src, uint32_t start, uint32_t end) {
       if (mant < config_json_MANT_LIMIT) {
         mant = (mant * 10.0) + (double)(config_json_byte_at(src, p) - 0x30);
         if (exp10 > -100000) {
-#line 305 "ts-src/config/config_json.ts"
           exp10--;
         }
       }
@@ -505,7 +451,6 @@ double config_json_number_value(rt_bytes src, uint32_t start, uint32_t end) {
     int32_t ev = 0;
     while (p < end && config_json_is_digit(config_json_byte_at(src, p))) {
       if (ev < 100000) {
-#line 321 "ts-src/config/config_json.ts"
         ev = rt_i32_of((((uint32_t)ev * 10u) + (uint32_t)(config_json_byte_at(src, p) - 0x30)));
       }
 #line 322 "ts-src/config/config_json.ts"
@@ -524,7 +469,7 @@ double config_json_number_value(rt_bytes src, uint32_t start, uint32_t end) {
       }
       v = v * config_json_pow10(k);
     } else if (exp10 < 0) {
-      int32_t k = (exp10 < -400) ? 400 : rt_i32_of((uint32_t)(-(int64_t)exp10));
+      int32_t k = (exp10 < -400) ? 400 : (-exp10);
       while (k > 22) {
         v = v / 1e+22;
         k -= 22;
@@ -539,7 +484,6 @@ double config_json_number_value(rt_bytes src, uint32_t start, uint32_t end) {
 static double config_json_pow10(int32_t k) {
   double r = 1.0;
   for (int32_t i = 0; i < k; i++) {
-#line 351 "ts-src/config/config_json.ts"
     r = r * 10.0;
   }
 #line 352 "ts-src/config/config_json.ts"

@@ -84,7 +84,6 @@ bool mgos_mqtt_conn_isConnected(mgos_mqtt_conn *self) {
 uint8_t mgos_mqtt_conn_effectiveMaxQos(mgos_mqtt_conn *self) {
   int32_t q = (self->userMaxQos >= 0) ? self->userMaxQos : mgos_mqtt_conn_active(self)->max_qos;
   if (q <= 0) {
-#line 196 "ts-src/mgos/conn.ts"
     return 0;
   }
 #line 197 "ts-src/mgos/conn.ts"
@@ -97,7 +96,6 @@ uint8_t mgos_mqtt_conn_effectiveMaxQos(mgos_mqtt_conn *self) {
 static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   self->reconnectPending = false;
   if (self->net != NetState_IDLE) {
-#line 205 "ts-src/mgos/conn.ts"
     return;
   }
 #line 206 "ts-src/mgos/conn.ts"
@@ -136,17 +134,14 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
 /** Re-reads the sections that follow the system config. */
 void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self) {
   if (self->followSys) {
-#line 240 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_loadSysConfig(self);
   }
 #line 241 "ts-src/mgos/conn.ts"
   if (self->followSys0) {
-#line 241 "ts-src/mgos/conn.ts"
     self->cfg = *mgos_sys_config_get_mqtt();
   }
 #line 242 "ts-src/mgos/conn.ts"
   if (self->followSys1) {
-#line 242 "ts-src/mgos/conn.ts"
     self->cfg1 = *mgos_sys_config_get_mqtt1();
   }
 }
@@ -178,12 +173,12 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
     // [IPv6 literal] with an optional :port after the bracket.
     uint32_t close = 0;
     for (uint32_t i = 1; i < s.len; i++) {
-      if (rt_bytes_get(s, i) == 0x5d) {
+      if (s.p[i] == 0x5d) {
         close = i;
         break;
       }
     }
-    if (close == 0 || ((((int64_t)close + 1) < s.len) && (rt_bytes_get(s, rt_idx_add(close, 1)) != 0x3a))) {
+    if (close == 0 || ((((int64_t)close + 1) < s.len) && s.p[close + 1] != 0x3a)) {
       port_logMsg(LogLevel_ERROR, "bad server address (expected [v6addr]:port): ", s);
       return false;
     }
@@ -194,7 +189,7 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
     uint32_t colons = 0;
     uint32_t last = 0;
     for (uint32_t i = 0; i < s.len; i++) {
-      if (rt_bytes_get(s, i) == 0x3a) {
+      if (s.p[i] == 0x3a) {
         colons++;
         last = i;
       }
@@ -213,12 +208,12 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
       return false;
     }
     for (uint32_t i = portStart; i < s.len; i++) {
-      uint8_t d = rt_bytes_get(s, i);
+      uint8_t d = s.p[i];
       if ((d < 0x30 || d > 0x39) || port > 6553) {
         port_logMsg(LogLevel_ERROR, "bad server port in ", s);
         return false;
       }
-      port = (port * 10u) + (uint32_t)(d - 0x30);
+      port = (uint32_t)((int32_t)(port * 10) + (d - 0x30));
     }
     if (port == 0 || port > 65535) {
       port_logMsg(LogLevel_ERROR, "bad server port in ", s);
@@ -240,7 +235,6 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
   SessionConfig *sc = &self->session.cfg;
   rt_bytes cid = conn_sb(c->client_id);
   if (cid.len == 0) {
-#line 332 "ts-src/mgos/conn.ts"
     cid = rt_str_bytes(port_deviceId());
   }
 #line 333 "ts-src/mgos/conn.ts"
@@ -264,7 +258,6 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
   (void)err;
 #line 350 "ts-src/mgos/conn.ts"
   if (self->net != NetState_CONNECTING) {
-#line 350 "ts-src/mgos/conn.ts"
     return;
   }
 #line 351 "ts-src/mgos/conn.ts"
@@ -280,10 +273,9 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
   // ws_enable: the HTTP Upgrade first; a valid 101 calls onWsOpen, which comes back here.
   if (mgos_mqtt_conn_active(self)->ws_enable && !WsLink_isOpen(&self->ws)) {
     if (!WsLink_begin(&self->ws, rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls, conn_sb(mgos_mqtt_conn_active(self)->ws_path), now)) {
-#line 362 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropWs(self, now);
-    } else {
 #line 363 "ts-src/mgos/conn.ts"
+    } else {
       mgos_mqtt_conn_service(self, now);
     }
 #line 364 "ts-src/mgos/conn.ts"
@@ -295,9 +287,9 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
     mgos_mqtt_conn_fillHandshakeOpts(self, c);
     const char *cid = c->client_id;
     const char *tmp = (cid != NULL && (rt_str_bytes(cid).len > 0)) ? cid : port_deviceId();
-#line 371 "ts-src/mgos/conn.ts"
     f(&self->nc, tmp, &self->hsOpts, self->connectFnArg);
     // A connect_fn that gave up (e.g. could not sign its token) closes.
+#line 373 "ts-src/mgos/conn.ts"
     if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & (MG_F_CLOSE_IMMEDIATELY | MG_F_SEND_AND_CLOSE)) != 0)) {
       port_logMsg(LogLevel_WARN, "connect_fn closed the connection", RT_NOBYTES);
       mgos_mqtt_conn_dropTransport(self, now);
@@ -320,7 +312,6 @@ static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_m
   mg_send_mqtt_handshake_opts *o = &self->hsOpts;
   uint8_t flags = (uint8_t)(c->clean_session ? MG_MQTT_CLEAN_SESSION : 0);
   if (c->will_retain) {
-#line 394 "ts-src/mgos/conn.ts"
     flags = (uint8_t)(flags | MG_MQTT_WILL_RETAIN);
   }
 #line 395 "ts-src/mgos/conn.ts"
@@ -356,7 +347,6 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
   }
   h->willQos = (uint8_t)((o->flags >> 3) & 3);
   if (h->willQos > 2) {
-#line 426 "ts-src/mgos/conn.ts"
     h->willQos = 2;
   }
 #line 427 "ts-src/mgos/conn.ts"
@@ -376,7 +366,6 @@ static void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now) {
   // Callers set net to IDLE themselves: a handler run before this point may
   // already have started a new attempt, and that socket must not be orphaned.
   if ((!self->wantConnect || self->net != NetState_IDLE) || self->reconnectPending) {
-#line 442 "ts-src/mgos/conn.ts"
     return;
   }
 #line 443 "ts-src/mgos/conn.ts"
@@ -396,24 +385,20 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
   }
   uint32_t minMs = conn_secToMs(c->reconnect_timeout_min);
   if (maxMs < minMs) {
-#line 458 "ts-src/mgos/conn.ts"
     maxMs = minMs;
   }
 #line 459 "ts-src/mgos/conn.ts"
   uint32_t d = (self->delayMs == 0) ? minMs : (self->delayMs * 2u);
   // Doubling past 2^31 would wrap; the clamp below keeps it at max anyway.
   if (self->delayMs > 0x7fffffff) {
-#line 461 "ts-src/mgos/conn.ts"
     d = maxMs;
   }
 #line 462 "ts-src/mgos/conn.ts"
   if (d < minMs) {
-#line 462 "ts-src/mgos/conn.ts"
     d = minMs;
   }
 #line 463 "ts-src/mgos/conn.ts"
   if (d > maxMs) {
-#line 463 "ts-src/mgos/conn.ts"
     d = maxMs;
   }
 #line 464 "ts-src/mgos/conn.ts"
@@ -426,7 +411,6 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
 /** May failover switch to the other config? mqtt1 only when enabled; back to mqtt always. */
 static bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self) {
   if (self->useBackup) {
-#line 472 "ts-src/mgos/conn.ts"
     return true;
   }
 #line 473 "ts-src/mgos/conn.ts"
@@ -455,15 +439,14 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
       return;
     }
     if (n == 0) {
-#line 497 "ts-src/mgos/conn.ts"
       break;
     }
 #line 498 "ts-src/mgos/conn.ts"
     Session_txConsumed(s, (uint32_t)n);
   }
   if (self->net == NetState_OPEN && Session_wantsClose(s)) {
-#line 500 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
+#line 501 "ts-src/mgos/conn.ts"
   } else if ((self->net == NetState_OPEN && s->txLen == 0) && ((int32_t)(self->nc.flags & MG_F_SEND_AND_CLOSE) != 0)) {
     port_logMsg(LogLevel_INFO, "closing: MG_F_SEND_AND_CLOSE", RT_NOBYTES);
     mgos_mqtt_conn_dropTransport(self, now);
@@ -479,13 +462,11 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
     if (WsLink_isOpen(w) && s->txLen > 0) {
       uint32_t k = WsLink_wrap(w, Session_txView(s));
       if (k > 0) {
-#line 515 "ts-src/mgos/conn.ts"
         Session_txConsumed(s, k);
       }
     }
 #line 517 "ts-src/mgos/conn.ts"
     if (w->txLen == 0) {
-#line 517 "ts-src/mgos/conn.ts"
       break;
     }
 #line 518 "ts-src/mgos/conn.ts"
@@ -496,14 +477,12 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
       return;
     }
     if (n == 0) {
-#line 524 "ts-src/mgos/conn.ts"
       break;
     }
 #line 525 "ts-src/mgos/conn.ts"
     WsLink_txConsumed(w, (uint32_t)n);
   }
   if (self->net != NetState_OPEN) {
-#line 527 "ts-src/mgos/conn.ts"
     return;
   }
 #line 528 "ts-src/mgos/conn.ts"
@@ -513,7 +492,6 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
     return;
   }
   if (WsLink_wantsClose(w)) {
-#line 533 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropWs(self, now);
   }
 }
@@ -522,7 +500,6 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
 #line 537 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_dropWs(mgos_mqtt_conn *self, uint32_t now) {
   if (!self->ws.opened) {
-#line 538 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
 #line 539 "ts-src/mgos/conn.ts"
@@ -532,7 +509,6 @@ static void mgos_mqtt_conn_dropWs(mgos_mqtt_conn *self, uint32_t now) {
 /** Closes the socket and settles the session (CLOSE event), then reconnects if wanted. */
 static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
   if (self->net != NetState_IDLE) {
-#line 544 "ts-src/mgos/conn.ts"
     port_netClose(self->slot);
   }
 #line 545 "ts-src/mgos/conn.ts"
@@ -543,15 +519,13 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
 
 void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) {
   if (self->net != NetState_OPEN) {
-#line 551 "ts-src/mgos/conn.ts"
     return;
   }
 #line 552 "ts-src/mgos/conn.ts"
   if (WsLink_active(&self->ws)) {
-#line 552 "ts-src/mgos/conn.ts"
     WsLink_onRecv(&self->ws, data, now);
-  } else {
 #line 553 "ts-src/mgos/conn.ts"
+  } else {
     Session_onRecv(&self->session, data, now);
   }
 #line 554 "ts-src/mgos/conn.ts"
@@ -560,7 +534,6 @@ void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) {
 
 void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now) {
   if (self->net == NetState_IDLE) {
-#line 558 "ts-src/mgos/conn.ts"
     return;
   }
 #line 559 "ts-src/mgos/conn.ts"
@@ -570,7 +543,6 @@ void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now)
   }
   port_logMsg(LogLevel_WARN, (err != 0) ? "connection closed with an error" : "connection closed by the server", RT_NOBYTES);
   if (WsLink_active(&self->ws) && !self->ws.opened) {
-#line 564 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
 #line 565 "ts-src/mgos/conn.ts"
@@ -582,7 +554,6 @@ void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now)
 /** Timers. Returns ms until this connection next needs a poll. */
 uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   if (self->reconnectPending && (rt_i32_of((self->reconnectAt - now)) <= 0)) {
-#line 572 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_startConnect(self, now);
   }
   // MG_EV_POLL while a transport exists, as Mongoose's loop gives every
@@ -595,7 +566,6 @@ uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   }
   uint32_t wait = conn_POLL_MAX_MS;
   if ((self->net == NetState_OPEN && WsLink_active(&self->ws)) && WsLink_expired(&self->ws, now)) {
-#line 581 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropWs(self, now);
   }
 #line 582 "ts-src/mgos/conn.ts"
@@ -603,13 +573,11 @@ uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
     Session_tick(&self->session, now);
     mgos_mqtt_conn_service(self, now);
     if (self->net == NetState_OPEN && WsLink_active(&self->ws)) {
-#line 585 "ts-src/mgos/conn.ts"
       wait = WsLink_nextIn(&self->ws, now, wait);
     }
     // The session's own deadlines (PINGREQ, PINGRESP, CONNACK) to the ms.
 #line 587 "ts-src/mgos/conn.ts"
     if (self->net == NetState_OPEN) {
-#line 587 "ts-src/mgos/conn.ts"
       wait = Session_nextTickIn(&self->session, now, wait);
     }
   }
@@ -619,10 +587,9 @@ uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   if (self->reconnectPending) {
     int32_t left = rt_i32_of((self->reconnectAt - now));
     if (left <= 0) {
-#line 593 "ts-src/mgos/conn.ts"
       wait = 0;
-    } else if ((uint32_t)left < wait) {
 #line 594 "ts-src/mgos/conn.ts"
+    } else if ((uint32_t)left < wait) {
       wait = (uint32_t)left;
     }
   }
@@ -634,7 +601,6 @@ uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
 #line 601 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
   if (!mgos_mqtt_conn_active(self)->cloud_events) {
-#line 602 "ts-src/mgos/conn.ts"
     return;
   }
 #line 603 "ts-src/mgos/conn.ts"
@@ -645,14 +611,13 @@ static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
 /** Fills `msg` (ev_data) from a decoded packet. */
 static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   mg_mqtt_message *m = &self->msg;
-  m->cmd = (ev >= 200) ? rt_i32_of(((uint32_t)ev - 200u)) : 0;
+  m->cmd = (ev >= 200) ? (ev - 200) : 0;
   m->qos = 0;
   m->len = 0;
   m->connack_ret_code = 0;
   m->message_id = 0;
   conn_setStr(m, RT_NOBYTES, RT_NOBYTES);
   if (p == NULL) {
-#line 616 "ts-src/mgos/conn.ts"
     return;
   }
 #line 617 "ts-src/mgos/conn.ts"
@@ -661,7 +626,6 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
   m->connack_ret_code = p->returnCode;
   m->message_id = p->packetId;
   if (p->type == PacketType_PUBLISH) {
-#line 621 "ts-src/mgos/conn.ts"
     conn_setStr(m, p->topic, p->payload);
   }
 }
@@ -671,8 +635,8 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   uint32_t now = self->session.now;
   switch (ev) {
   case SessionEvent_CONNACK: {
-#line 627 "ts-src/mgos/conn.ts"
     {
+#line 628 "ts-src/mgos/conn.ts"
       if (p == NULL || p->returnCode != 0) {
         // The CLOSE that follows raises the connect-error event.
         port_logMsg(LogLevel_ERROR, "server refused the connection: ", rt_str_bytes(self->session.closeReason));
@@ -688,15 +652,14 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   }
 #line 640 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH: {
-#line 640 "ts-src/mgos/conn.ts"
     {
+#line 641 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_fillMsg(self, ev, p);
       if (p != NULL && !mgos_mqtt_conn_callTopic(self, p)) {
         // No topic handler took it: as the reference, acknowledging is up
         // to the global handlers (mg_mqtt_puback / mg_mqtt_pubrec).
         self->session.autoAck = false;
         if (p->qos == 2) {
-#line 646 "ts-src/mgos/conn.ts"
           mgos_mqtt_conn_appQos2Add(self, p->packetId);
         }
 #line 647 "ts-src/mgos/conn.ts"
@@ -707,11 +670,10 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   }
 #line 651 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBREL: {
-#line 651 "ts-src/mgos/conn.ts"
     {
       // The PUBCOMP of an exchange the application runs is its own.
-      if (p != NULL && mgos_mqtt_conn_appQos2Take(self, p->packetId)) {
 #line 653 "ts-src/mgos/conn.ts"
+      if (p != NULL && mgos_mqtt_conn_appQos2Take(self, p->packetId)) {
         self->session.autoAck = false;
       }
 #line 654 "ts-src/mgos/conn.ts"
@@ -722,11 +684,10 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   }
 #line 658 "ts-src/mgos/conn.ts"
   case SessionEvent_SUBACK: {
-#line 658 "ts-src/mgos/conn.ts"
     {
+#line 659 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_fillMsg(self, ev, p);
       if (!mgos_mqtt_conn_callSuback(self, self->session.evTag)) {
-#line 660 "ts-src/mgos/conn.ts"
         mgos_mqtt_conn_callGlobal(self, ev, true);
       }
 #line 661 "ts-src/mgos/conn.ts"
@@ -735,8 +696,8 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   }
 #line 663 "ts-src/mgos/conn.ts"
   case SessionEvent_CLOSE: {
-#line 663 "ts-src/mgos/conn.ts"
     {
+#line 664 "ts-src/mgos/conn.ts"
       if (!self->session.wasConnected) {
         // Ended before an accepted CONNACK (refused, timed out, closed by the
         // server, e.g. a TLS 1.3 server refusing the client certificate).
@@ -752,8 +713,8 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   }
 #line 676 "ts-src/mgos/conn.ts"
   default: {
-#line 676 "ts-src/mgos/conn.ts"
     {
+#line 677 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_fillMsg(self, ev, p);
       mgos_mqtt_conn_callGlobal(self, ev, true);
       break;
@@ -767,10 +728,9 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
 /** Global handlers, in the order added. ev_data is the message or NULL. */
 static void mgos_mqtt_conn_callGlobal(mgos_mqtt_conn *self, int32_t ev, bool withMsg) {
   if (withMsg) {
-#line 687 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_callGlobalArg(self, ev, &self->msg);
-  } else {
 #line 688 "ts-src/mgos/conn.ts"
+  } else {
     mgos_mqtt_conn_callGlobalArg(self, ev, NULL);
   }
 }
@@ -781,7 +741,6 @@ static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void 
     mgos_mqtt_ghandler *h = &self->ghandlers[i];
     mg_event_handler_t f = h->ev;
     if (f != NULL) {
-#line 695 "ts-src/mgos/conn.ts"
       f(&self->nc, ev, arg, h->ud);
     }
   }
@@ -790,8 +749,7 @@ static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void 
 #line 699 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id) {
   if (self->appQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
-#line 700 "ts-src/mgos/conn.ts"
-    mgos_mqtt_conn_appQos2Take(self, rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, 0));
+    mgos_mqtt_conn_appQos2Take(self, self->appQos2[0]);
   }
 #line 701 "ts-src/mgos/conn.ts"
   rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->appQos2Count, id);
@@ -802,16 +760,14 @@ static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id) {
 static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id) {
   for (uint32_t i = 0; i < self->appQos2Count; i++) {
     if (rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) != id) {
-#line 708 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 709 "ts-src/mgos/conn.ts"
     for (uint32_t j = i; ((int64_t)j + 1) < self->appQos2Count; j++) {
-#line 709 "ts-src/mgos/conn.ts"
       rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
     }
 #line 710 "ts-src/mgos/conn.ts"
-    self->appQos2Count--;
+    self->appQos2Count = self->appQos2Count - 1u;
     return true;
   }
   return false;
@@ -823,12 +779,10 @@ static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p) {
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
-#line 721 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 722 "ts-src/mgos/conn.ts"
     if (!topic_topicMatches(mgos_mqtt_handler_view(h), p->topic)) {
-#line 722 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 723 "ts-src/mgos/conn.ts"
@@ -836,7 +790,6 @@ static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p) {
     mg_event_handler_t f = h->ev;
     sub_handler_t g = h->sub;
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
-#line 726 "ts-src/mgos/conn.ts"
       f(&self->nc, SessionEvent_PUBLISH, &self->msg, h->ud);
     }
 #line 727 "ts-src/mgos/conn.ts"
@@ -844,7 +797,6 @@ static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p) {
       g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
     }
     if (i >= self->nHandlers) {
-#line 730 "ts-src/mgos/conn.ts"
       break;
     }
   }
@@ -855,21 +807,18 @@ static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p) {
 /** The SUBACK to the handler whose SUBSCRIBE it answers; false when there is none. */
 static bool mgos_mqtt_conn_callSuback(mgos_mqtt_conn *self, int32_t tag) {
   if (tag < 0) {
-#line 737 "ts-src/mgos/conn.ts"
     return false;
   }
 #line 738 "ts-src/mgos/conn.ts"
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if ((h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) || h->tag != tag) {
-#line 740 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 741 "ts-src/mgos/conn.ts"
     mg_event_handler_t f = h->ev;
     // A sub_handler_t only takes messages: its SUBACK is consumed silently.
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
-#line 743 "ts-src/mgos/conn.ts"
       f(&self->nc, SessionEvent_SUBACK, &self->msg, h->ud);
     }
 #line 744 "ts-src/mgos/conn.ts"
@@ -917,11 +866,10 @@ int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_h
 
 static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->nHandlers; j++) {
-#line 787 "ts-src/mgos/conn.ts"
     self->handlers[j] = self->handlers[rt_idx_add(j, 1)];
   }
 #line 788 "ts-src/mgos/conn.ts"
-  self->nHandlers--;
+  self->nHandlers = self->nHandlers - 1u;
   mgos_mqtt_handler *last = &self->handlers[self->nHandlers];
   last->kind = HandlerKind_FREE;
   last->ev = NULL;
@@ -940,11 +888,10 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
   }
   int32_t k = mgos_mqtt_conn_addHandler(self, kind, ev, sub, ud, filter);
   if (k < 0) {
-#line 806 "ts-src/mgos/conn.ts"
     return false;
   }
 #line 807 "ts-src/mgos/conn.ts"
-  uint8_t q = ((uint8_t)qos > mgos_mqtt_conn_effectiveMaxQos(self)) ? mgos_mqtt_conn_effectiveMaxQos(self) : (uint8_t)qos;
+  uint8_t q = (uint8_t)(((uint8_t)qos > mgos_mqtt_conn_effectiveMaxQos(self)) ? mgos_mqtt_conn_effectiveMaxQos(self) : (uint8_t)qos);
   if (Session_subscribe(&self->session, filter, q, self->handlers[(uint32_t)k].tag) == 0) {
     mgos_mqtt_conn_removeHandler(self, (uint32_t)k);
     return false;
@@ -960,12 +907,10 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
-#line 822 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 823 "ts-src/mgos/conn.ts"
     if (!rt_bytes_equal(mgos_mqtt_handler_view(h), filter)) {
-#line 823 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 824 "ts-src/mgos/conn.ts"
@@ -998,7 +943,6 @@ bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
   }
   self->wantConnect = true;
   if (self->net != NetState_IDLE) {
-#line 852 "ts-src/mgos/conn.ts"
     return true;
   }
 #line 853 "ts-src/mgos/conn.ts"
@@ -1018,20 +962,18 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
     return;
   }
   if (self->net != NetState_OPEN) {
-#line 868 "ts-src/mgos/conn.ts"
     return;
   }
   // A second disconnect while the DISCONNECT is still queued: let it go out
   // (closing now would make the broker publish the will).
 #line 871 "ts-src/mgos/conn.ts"
   if (self->session.state == SessionState_DISCONNECTING) {
-#line 871 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_service(self, now);
-  } else if (Session_disconnect(&self->session)) {
 #line 872 "ts-src/mgos/conn.ts"
+  } else if (Session_disconnect(&self->session)) {
     mgos_mqtt_conn_service(self, now);
-  } else {
 #line 873 "ts-src/mgos/conn.ts"
+  } else {
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
@@ -1087,14 +1029,12 @@ uint32_t conn_jitter(uint32_t d) {
   // floor(d * pct / 100) without overflowing 32 bits.
   uint32_t j = ((d / 100) * pct) + (((d % 100) * pct) / 100);
   if (j == 0) {
-#line 933 "ts-src/mgos/conn.ts"
     return d;
   }
 #line 934 "ts-src/mgos/conn.ts"
-  uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2u) + 1u);
+  uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2) + 1);
   uint32_t r = rt_mod_u32(port_rand32(), span);
   if (r < j) {
-#line 936 "ts-src/mgos/conn.ts"
     return d - (j - r);
   }
 #line 937 "ts-src/mgos/conn.ts"
@@ -1113,19 +1053,16 @@ static bool conn_stringsFit(mgos_config_mqtt *c, const char *what) {
   uint32_t need = 0;
   for (int32_t k = 0; k < config_gen_KEY_COUNT; k++) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
-#line 951 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 952 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s != NULL) {
-#line 953 "ts-src/mgos/conn.ts"
       need += rt_str_bytes(s).len + 1u;
     }
   }
 #line 955 "ts-src/mgos/conn.ts"
   if (need <= CONFIG_MGOS_MQTT_CONN_STR_SIZE) {
-#line 955 "ts-src/mgos/conn.ts"
     return true;
   }
 #line 956 "ts-src/mgos/conn.ts"
@@ -1141,13 +1078,11 @@ static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf) {
   uint32_t at = 0;
   for (int32_t k = 0; k < config_gen_KEY_COUNT; k++) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
-#line 967 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 968 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s == NULL) {
-#line 969 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 970 "ts-src/mgos/conn.ts"
@@ -1191,7 +1126,6 @@ static bool conn_onWsOpen(void *ud, uint32_t now) {
 #line 1010 "ts-src/mgos/conn.ts"
 static void LogText_put(LogText *self, uint8_t c) {
   if (self->len < 100) {
-#line 1011 "ts-src/mgos/conn.ts"
     rt_set_u8(self->buf, 100, self->len++, c);
   }
 }
@@ -1209,7 +1143,7 @@ static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_byt
     LogText_put(t, 0x3a);
     LogText_put(t, 0x20);
     for (uint32_t i = 0; i < detail.len && i < 64; i++) {
-      uint8_t c = rt_bytes_get(detail, i);
+      uint8_t c = detail.p[i];
       LogText_put(t, (uint8_t)((c >= 0x20 && c < 0x7f) ? c : 0x2e));
     }
   }
@@ -1228,16 +1162,15 @@ static void conn_logNumber(int32_t num) {
   int32_t v = num;
   if (v < 0) {
     LogText_put(t, 0x2d);
-    v = (v == INT32_MIN) ? 2147483647 : rt_i32_of((uint32_t)(-(int64_t)v));
+    v = (v == INT32_MIN) ? 2147483647 : (-v);
   }
   int32_t div = 1000000000;
-  while (div > 1 && (rt_idiv_i64(v, div) == 0)) {
-#line 1049 "ts-src/mgos/conn.ts"
+  while (div > 1 && ((v / div) == 0)) {
     div = div / 10;
   }
 #line 1050 "ts-src/mgos/conn.ts"
   while (div > 0) {
-    LogText_put(t, (uint8_t)(0x30 + (int32_t)(rt_idiv_i64(v, div) % 10)));
+    LogText_put(t, (uint8_t)(0x30 + ((v / div) % 10)));
     div = div / 10;
   }
 }
@@ -1245,7 +1178,6 @@ static void conn_logNumber(int32_t num) {
 /** Connection `slot`, or null when out of range or unused. */
 mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
-#line 1058 "ts-src/mgos/conn.ts"
     return NULL;
   }
 #line 1059 "ts-src/mgos/conn.ts"
@@ -1277,7 +1209,6 @@ mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 1086 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onTcpConnect(c, ok, err, port_nowMs());
   }
 }
@@ -1287,7 +1218,6 @@ void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 1092 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onRecv(c, data, port_nowMs());
   }
 }
@@ -1297,7 +1227,6 @@ void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
-#line 1098 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_onPeerClose(c, err, port_nowMs());
   }
 }
@@ -1321,13 +1250,11 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
   for (int32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) {
     mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)i];
     if (!c->inUse) {
-#line 1118 "ts-src/mgos/conn.ts"
       continue;
     }
 #line 1119 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
-#line 1120 "ts-src/mgos/conn.ts"
       wait = w;
     }
   }
@@ -1353,38 +1280,33 @@ mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqt
   bool sys0 = cfg == mgos_sys_config_get_mqtt();
   bool sys1 = cfg1 != NULL && (cfg1 == mgos_sys_config_get_mqtt1());
   if (!sys0 && !conn_stringsFit(cfg, what)) {
-#line 1142 "ts-src/mgos/conn.ts"
     return NULL;
   }
 #line 1143 "ts-src/mgos/conn.ts"
   if ((cfg1 != NULL && !sys1) && !conn_stringsFit(cfg1, what)) {
-#line 1143 "ts-src/mgos/conn.ts"
     return NULL;
   }
 #line 1144 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
-#line 1145 "ts-src/mgos/conn.ts"
     return NULL;
   }
 #line 1146 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (sys0) {
-#line 1148 "ts-src/mgos/conn.ts"
     c->followSys0 = true;
-  } else {
 #line 1149 "ts-src/mgos/conn.ts"
+  } else {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
 #line 1150 "ts-src/mgos/conn.ts"
   if (cfg1 != NULL) {
     c->cfg1 = *cfg1;
     if (sys1) {
-#line 1152 "ts-src/mgos/conn.ts"
       c->followSys1 = true;
-    } else {
 #line 1153 "ts-src/mgos/conn.ts"
+    } else {
       conn_ownStrings(&c->cfg1, RT_BYTES(c->strs1, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
     }
 #line 1154 "ts-src/mgos/conn.ts"
@@ -1412,7 +1334,6 @@ bool conn_set_config(mgos_mqtt_conn *c, mgos_config_mqtt *cfg) {
   }
   c->cfg = *cfg;
   if (!sys0) {
-#line 1177 "ts-src/mgos/conn.ts"
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
 #line 1178 "ts-src/mgos/conn.ts"

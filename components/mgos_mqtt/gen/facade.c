@@ -19,7 +19,6 @@ bool mgos_mqtt_init(void) {
   mgos_mqtt_conn *c = facade_global();
   // A config given by mgos_mqtt_set_config() stays.
   if (c->followSys) {
-#line 33 "ts-src/mgos/facade.ts"
     mgos_mqtt_conn_loadSysConfig(c);
   }
 #line 34 "ts-src/mgos/facade.ts"

@@ -28,7 +28,6 @@ static mgos_mqtt_conn *mg_mqtt_openConn(mg_connection *nc, const char *what) {
 void mg_mqtt_handshake(mg_connection *nc, const char *client_id, mg_send_mqtt_handshake_opts *opts) {
   mgos_mqtt_conn *c = conn_conn_at(nc->slot_);
   if (c == NULL) {
-#line 54 "ts-src/mgos/mg_mqtt.ts"
     return;
   }
 #line 55 "ts-src/mgos/mg_mqtt.ts"
@@ -44,7 +43,6 @@ void mg_mqtt_raw_publish(mg_connection *nc, const char *topic, uint16_t message_
 #line 63 "ts-src/mgos/mg_mqtt.ts"
   mgos_mqtt_conn *c = mg_mqtt_openConn(nc, "mg_mqtt_publish");
   if (c == NULL) {
-#line 64 "ts-src/mgos/mg_mqtt.ts"
     return;
   }
 #line 65 "ts-src/mgos/mg_mqtt.ts"
@@ -77,7 +75,6 @@ static void mg_mqtt_rawSubscribe(mg_connection *nc, void *topics, uint32_t n, ui
   const char *what = sub ? "mg_mqtt_subscribe" : "mg_mqtt_unsubscribe";
   mgos_mqtt_conn *c = mg_mqtt_openConn(nc, what);
   if (c == NULL) {
-#line 93 "ts-src/mgos/mg_mqtt.ts"
     return;
   }
 #line 94 "ts-src/mgos/mg_mqtt.ts"
@@ -89,7 +86,6 @@ static void mg_mqtt_rawSubscribe(mg_connection *nc, void *topics, uint32_t n, ui
   for (uint32_t i = 0; i < n; i++) {
     const char *t = mg_mqtt_rawTopic(topics, i, sub, what);
     if (t == NULL) {
-#line 101 "ts-src/mgos/mg_mqtt.ts"
       return;
     }
 #line 102 "ts-src/mgos/mg_mqtt.ts"
@@ -113,14 +109,13 @@ static void mg_mqtt_rawSubscribe(mg_connection *nc, void *topics, uint32_t n, ui
     rt_bytes_set(out, at, (uint8_t)rt_sar32(rt_i32_of(f.len), 8));
     rt_bytes_set(out, rt_idx_add(at, 1), (uint8_t)f.len);
     for (uint32_t k = 0; k < f.len; k++) {
-#line 121 "ts-src/mgos/mg_mqtt.ts"
-      rt_bytes_set(out, rt_idx64(((int64_t)at + 2) + (int64_t)k), rt_bytes_get(f, k));
+      rt_bytes_set(out, rt_idx64(((int64_t)at + 2) + (int64_t)k), f.p[k]);
     }
 #line 122 "ts-src/mgos/mg_mqtt.ts"
     at = (at + 2u) + f.len;
     if (sub) {
       uint8_t q = mg_topic_expr_qos(topics, i);
-      rt_bytes_set(out, at, (q > maxQos) ? maxQos : q);
+      rt_bytes_set(out, at, (uint8_t)((q > maxQos) ? maxQos : q));
       at = at + 1u;
     }
   }
@@ -151,8 +146,7 @@ void mg_mqtt_raw_unsubscribe(mg_connection *nc, void *topics, uint32_t n, uint16
  *  @capi int mg_mqtt_next_subscribe_topic(struct mg_mqtt_message *msg, struct mg_str *topic, uint8_t *qos, int pos)
  */
 int32_t mg_mqtt_next_sub_topic(rt_bytes payload, mg_str *topic, int32_t pos) {
-  if (pos < 0 || (((int64_t)(uint32_t)pos + 2) > payload.len)) {
-#line 156 "ts-src/mgos/mg_mqtt.ts"
+  if (pos < 0 || (((uint32_t)pos + 2) > payload.len)) {
     return -1;
   }
 #line 157 "ts-src/mgos/mg_mqtt.ts"
@@ -160,13 +154,12 @@ int32_t mg_mqtt_next_sub_topic(rt_bytes payload, mg_str *topic, int32_t pos) {
   uint32_t len = (uint32_t)((rt_bytes_get(payload, p) << 8) | rt_bytes_get(payload, rt_idx_add(p, 1)));
   uint32_t next = ((p + 2u) + len) + 1u;
   if (next > payload.len || next > 0x1fffffff) {
-#line 160 "ts-src/mgos/mg_mqtt.ts"
     return -1;
   }
 #line 161 "ts-src/mgos/mg_mqtt.ts"
   topic->p = rt_cstr(rt_subarray(payload, p + 2u, UINT32_MAX));
   topic->len = len;
-  return rt_i32_of(((next * 4u) + (uint32_t)(rt_bytes_get(payload, rt_idx64((int64_t)next - 1)) & 3)));
+  return (int32_t)(next * 4) + (rt_bytes_get(payload, (uint32_t)((int32_t)next - 1)) & 3);
 }
 
 /** mg_mqtt_match_topic_expression on byte views: 1 when `topic` matches `exp`.
@@ -181,7 +174,6 @@ int mg_mqtt_match_topic(rt_bytes exp, rt_bytes topic) {
 static void mg_mqtt_sendAck(mg_connection *nc, uint8_t type, uint16_t id, const char *what) {
   mgos_mqtt_conn *c = mg_mqtt_openConn(nc, what);
   if (c == NULL) {
-#line 177 "ts-src/mgos/mg_mqtt.ts"
     return;
   }
 #line 178 "ts-src/mgos/mg_mqtt.ts"
@@ -193,7 +185,6 @@ static void mg_mqtt_sendAck(mg_connection *nc, uint8_t type, uint16_t id, const 
 void mg_mqtt_ping(mg_connection *nc) {
   mgos_mqtt_conn *c = mg_mqtt_openConn(nc, "mg_mqtt_ping");
   if (c == NULL) {
-#line 185 "ts-src/mgos/mg_mqtt.ts"
     return;
   }
 #line 186 "ts-src/mgos/mg_mqtt.ts"
@@ -212,7 +203,6 @@ void mg_mqtt_ping(mg_connection *nc) {
 void mg_mqtt_pong(mg_connection *nc) {
   mgos_mqtt_conn *c = mg_mqtt_openConn(nc, "mg_mqtt_pong");
   if (c == NULL) {
-#line 200 "ts-src/mgos/mg_mqtt.ts"
     return;
   }
 #line 201 "ts-src/mgos/mg_mqtt.ts"
@@ -251,7 +241,6 @@ void mg_mqtt_pubcomp(mg_connection *nc, uint16_t message_id) {
 void mg_mqtt_disconnect(mg_connection *nc) {
   mgos_mqtt_conn *c = mg_mqtt_openConn(nc, "mg_mqtt_disconnect");
   if (c == NULL) {
-#line 235 "ts-src/mgos/mg_mqtt.ts"
     return;
   }
 #line 236 "ts-src/mgos/mg_mqtt.ts"

@@ -11,117 +11,94 @@ static rt_bytes packet_EMPTY;
 const char *packet_decodeErrName(DecodeErr e) {
   switch (e) {
   case DecodeErr_OK: {
-#line 78 "ts-src/mqtt/packet.ts"
     return "ok";
   }
 #line 79 "ts-src/mqtt/packet.ts"
   case DecodeErr_BAD_TYPE: {
-#line 79 "ts-src/mqtt/packet.ts"
     return "reserved packet type";
   }
 #line 80 "ts-src/mqtt/packet.ts"
   case DecodeErr_RESERVED_FLAGS: {
-#line 80 "ts-src/mqtt/packet.ts"
     return "bad fixed-header flags";
   }
 #line 81 "ts-src/mqtt/packet.ts"
   case DecodeErr_BAD_QOS: {
-#line 81 "ts-src/mqtt/packet.ts"
     return "QoS 3";
   }
 #line 82 "ts-src/mqtt/packet.ts"
   case DecodeErr_ZERO_PACKET_ID: {
-#line 82 "ts-src/mqtt/packet.ts"
     return "packet id 0";
   }
 #line 83 "ts-src/mqtt/packet.ts"
   case DecodeErr_LENGTH_TOO_LONG: {
-#line 83 "ts-src/mqtt/packet.ts"
     return "remaining length over 4 bytes";
   }
 #line 84 "ts-src/mqtt/packet.ts"
   case DecodeErr_TOO_LARGE: {
-#line 84 "ts-src/mqtt/packet.ts"
     return "packet larger than the limit";
   }
 #line 85 "ts-src/mqtt/packet.ts"
   case DecodeErr_STRING_OVERRUN: {
-#line 85 "ts-src/mqtt/packet.ts"
     return "field runs past the packet end";
   }
 #line 86 "ts-src/mqtt/packet.ts"
   case DecodeErr_BAD_UTF8: {
-#line 86 "ts-src/mqtt/packet.ts"
     return "ill-formed UTF-8 string";
   }
 #line 87 "ts-src/mqtt/packet.ts"
   case DecodeErr_TOPIC_WILDCARD: {
-#line 87 "ts-src/mqtt/packet.ts"
     return "wildcard in topic name";
   }
 #line 88 "ts-src/mqtt/packet.ts"
   case DecodeErr_EMPTY_TOPIC: {
-#line 88 "ts-src/mqtt/packet.ts"
     return "empty topic";
   }
 #line 89 "ts-src/mqtt/packet.ts"
   case DecodeErr_NOT_FOR_CLIENT: {
-#line 89 "ts-src/mqtt/packet.ts"
     return "packet type a server must not send";
   }
 #line 90 "ts-src/mqtt/packet.ts"
   case DecodeErr_BAD_LENGTH: {
-#line 90 "ts-src/mqtt/packet.ts"
     return "remaining length does not match the packet";
   }
 #line 91 "ts-src/mqtt/packet.ts"
   case DecodeErr_BAD_PROTOCOL: {
-#line 91 "ts-src/mqtt/packet.ts"
     return "protocol name is not MQTT";
   }
 #line 92 "ts-src/mqtt/packet.ts"
   case DecodeErr_BAD_CONNACK_FLAGS: {
-#line 92 "ts-src/mqtt/packet.ts"
     return "bad CONNACK flags";
   }
 #line 93 "ts-src/mqtt/packet.ts"
   case DecodeErr_BAD_RETURN_CODE: {
-#line 93 "ts-src/mqtt/packet.ts"
     return "bad CONNACK return code";
   }
 #line 94 "ts-src/mqtt/packet.ts"
   case DecodeErr_BAD_SUBACK_CODE: {
-#line 94 "ts-src/mqtt/packet.ts"
     return "bad SUBACK return code";
   }
 #line 95 "ts-src/mqtt/packet.ts"
   case DecodeErr_BAD_CONNECT_FLAGS: {
-#line 95 "ts-src/mqtt/packet.ts"
     return "bad CONNECT flags";
   }
 #line 96 "ts-src/mqtt/packet.ts"
   case DecodeErr_BAD_FILTER: {
-#line 96 "ts-src/mqtt/packet.ts"
     return "malformed topic filter";
   }
 #line 97 "ts-src/mqtt/packet.ts"
   case DecodeErr_NO_FILTERS: {
-#line 97 "ts-src/mqtt/packet.ts"
     return "no topic filter";
   }
 #line 98 "ts-src/mqtt/packet.ts"
   case DecodeErr_BAD_DUP: {
-#line 98 "ts-src/mqtt/packet.ts"
     return "DUP set on QoS 0";
   }
 #line 99 "ts-src/mqtt/packet.ts"
   case DecodeErr_BAD_SUBSCRIBE_OPTIONS: {
-#line 99 "ts-src/mqtt/packet.ts"
     return "reserved bits in requested QoS";
   }
 #line 100 "ts-src/mqtt/packet.ts"
   default: {
-#line 100 "ts-src/mqtt/packet.ts"
     return "unknown decode error";
   }
   }

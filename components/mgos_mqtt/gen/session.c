@@ -73,7 +73,6 @@ static RT_CONSTRUCTOR void session__ctor(void) {
 const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
-#line 148 "ts-src/mqtt/session.ts"
     return "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
   }
 #line 149 "ts-src/mqtt/session.ts"
@@ -81,22 +80,19 @@ const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_
     return "string over 65535 bytes";
   }
   if (willTopic.len > 0 && !topic_validTopicName(willTopic)) {
-#line 152 "ts-src/mqtt/session.ts"
     return "invalid will topic";
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
 #line 154 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
-#line 154 "ts-src/mqtt/session.ts"
     return "password without user name";
   }
 #line 155 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
-#line 155 "ts-src/mqtt/session.ts"
     return "client id or user name not UTF-8";
   }
 #line 156 "ts-src/mqtt/session.ts"
-  rt_set_u32(self->offs, 6, 0, 0);
+  self->offs[0] = 0;
   SessionConfig_put(self, 0, clientId);
   SessionConfig_put(self, 1, user);
   SessionConfig_put(self, 2, pass);
@@ -143,12 +139,11 @@ static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at) {
   uint32_t shift = 0;
   uint32_t i = at + 1u;
   while (i < tx.len && shift <= 21) {
-    uint8_t b = rt_bytes_get(tx, i);
-    rem = (rem | ((uint32_t)(b & 0x7f) << (shift & 31u)));
-    shift = shift + 7u;
-    i = i + 1u;
+    uint8_t b = tx.p[i];
+    rem = (rem | ((uint32_t)(b & 0x7f) << shift));
+    shift = shift + 7;
+    i = i + 1;
     if ((b & 0x80) == 0) {
-#line 236 "ts-src/mqtt/session.ts"
       break;
     }
   }
@@ -274,7 +269,6 @@ rt_bytes Session_txView(Session *self) {
 /** The port wrote the first `n` bytes of txView(). */
 void Session_txConsumed(Session *self, uint32_t n) {
   if (n > self->txLen) {
-#line 400 "ts-src/mqtt/session.ts"
     n = self->txLen;
   }
 #line 401 "ts-src/mqtt/session.ts"
@@ -283,8 +277,8 @@ void Session_txConsumed(Session *self, uint32_t n) {
   uint32_t k = n;
   if (self->txHeadLeft > 0) {
     uint32_t d = session_minU32(k, self->txHeadLeft);
-    self->txHeadLeft -= d;
-    k -= d;
+    self->txHeadLeft = self->txHeadLeft - d;
+    k = k - d;
   }
   uint32_t at = n - k;
   while (k > 0) {
@@ -297,13 +291,11 @@ void Session_txConsumed(Session *self, uint32_t n) {
     at += len;
   }
   if (n > 0) {
-#line 419 "ts-src/mqtt/session.ts"
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
   }
 #line 420 "ts-src/mqtt/session.ts"
   self->txLen = rest;
   if (self->state == SessionState_DISCONNECTING && !self->closing) {
-#line 421 "ts-src/mqtt/session.ts"
     Session_queueDisconnect(self);
   }
   // Space freed: packets that did not fit may go now.
@@ -332,7 +324,6 @@ void Session_connectionLost(Session *self, uint32_t now) {
    *  (CLOSE event) and wantsClose() tells the port to drop the transport. */
 void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
-#line 446 "ts-src/mqtt/session.ts"
     return;
   }
 #line 447 "ts-src/mqtt/session.ts"
@@ -343,7 +334,6 @@ void Session_close(Session *self, const char *reason) {
 /** close() without its log line, for a reason the caller has logged. */
 static void Session_closeQuietly(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
-#line 453 "ts-src/mqtt/session.ts"
     return;
   }
   // Before the CLOSE event: a handler that reconnects must see that the old
@@ -356,7 +346,6 @@ static void Session_closeQuietly(Session *self, const char *reason) {
 /** Queues DISCONNECT; wantsClose() turns true once it is flushed. */
 bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
-#line 462 "ts-src/mqtt/session.ts"
     return false;
   }
 #line 463 "ts-src/mqtt/session.ts"
@@ -378,7 +367,6 @@ static void Session_queueDisconnect(Session *self) {
   }
   // Still no room (the rest of one big packet): txConsumed() calls again.
   if (n == 0) {
-#line 480 "ts-src/mqtt/session.ts"
     return;
   }
 #line 481 "ts-src/mqtt/session.ts"
@@ -395,10 +383,9 @@ uint32_t Session_nextTickIn(Session *self, uint32_t now, uint32_t cap) {
     due = session_minU32(due, session_left(now, self->connectStart, CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS));
   } else if (self->state == SessionState_CONNECTED && ka > 0) {
     if (self->pingOutstanding) {
-#line 493 "ts-src/mqtt/session.ts"
       due = session_minU32(due, session_left(now, self->pingSentAt, ka >> 1));
-    } else {
 #line 494 "ts-src/mqtt/session.ts"
+    } else {
       due = session_minU32(due, session_minU32(session_left(now, self->lastTx, ka), session_left(now, self->lastRx, ka)));
     }
   }
@@ -411,14 +398,12 @@ void Session_tick(Session *self, uint32_t now) {
   self->now = now;
   if (self->state == SessionState_CONNECTING) {
     if (session_elapsed(now, self->connectStart) >= CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS) {
-#line 503 "ts-src/mqtt/session.ts"
       Session_close(self, "no CONNACK in time");
     }
 #line 504 "ts-src/mqtt/session.ts"
     return;
   }
   if (self->state != SessionState_CONNECTED) {
-#line 506 "ts-src/mqtt/session.ts"
     return;
   }
 #line 507 "ts-src/mqtt/session.ts"
@@ -436,8 +421,8 @@ void Session_tick(Session *self, uint32_t now) {
       // starts anyway: a connection that cannot send for that long is dead.
       uint32_t n = codec_encodeSimple(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_PINGREQ);
       if (n == 0) {
-#line 520 "ts-src/mqtt/session.ts"
         Session_logNum(self, LogLevel_WARN, "tx full, no PINGREQ", 0);
+#line 521 "ts-src/mqtt/session.ts"
       } else {
         self->txLen += n;
         self->lastTx = now;
@@ -457,7 +442,6 @@ uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
     if (!Session_idInUse(self, self->lastId)) {
-#line 539 "ts-src/mqtt/session.ts"
       return self->lastId;
     }
   }
@@ -479,11 +463,10 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     Session_log(self, LogLevel_ERROR, "publish: invalid topic name", topic, 0);
     return 0;
   }
-  uint8_t q = (qos > self->cfg.maxQos) ? self->cfg.maxQos : qos;
+  uint8_t q = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
   if (q == 0) {
     // QoS 0 is never queued: sent now or not at all.
     if (self->state != SessionState_CONNECTED) {
-#line 561 "ts-src/mqtt/session.ts"
       return 0;
     }
 #line 562 "ts-src/mqtt/session.ts"
@@ -509,7 +492,6 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       return 0;
     }
     while (Session_queuedCount(self) >= limit) {
-#line 583 "ts-src/mqtt/session.ts"
       Session_dropOldestQueued(self, "queue full, oldest dropped");
     }
   }
@@ -566,7 +548,7 @@ uint16_t Session_subscribe(Session *self, rt_bytes filter, uint8_t qos, int32_t 
   Sub *s = &self->subs[self->subCount];
   rt_copy_bytes(RT_BYTES(s->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, filter);
   s->filterLen = filter.len;
-  s->qos = (qos > self->cfg.maxQos) ? self->cfg.maxQos : qos;
+  s->qos = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
   s->granted = 0;
   s->tag = tag;
   s->state = SubState_SUB_PENDING;
@@ -583,12 +565,10 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
-#line 653 "ts-src/mqtt/session.ts"
       continue;
     }
 #line 654 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
-#line 654 "ts-src/mqtt/session.ts"
       continue;
     }
 #line 655 "ts-src/mqtt/session.ts"
@@ -608,7 +588,6 @@ uint32_t Session_unsentBytes(Session *self) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state == RecState_QUEUED || (r->unsent && r->state != RecState_WAIT_PUBCOMP)) {
-#line 670 "ts-src/mqtt/session.ts"
       n += r->len;
     }
   }
@@ -619,9 +598,7 @@ uint32_t Session_unsentBytes(Session *self) {
 uint32_t Session_inflightCount(Session *self) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 677 "ts-src/mqtt/session.ts"
     if (self->recs[i].state >= RecState_WAIT_PUBACK) {
-#line 677 "ts-src/mqtt/session.ts"
       n++;
     }
   }
@@ -632,9 +609,7 @@ uint32_t Session_inflightCount(Session *self) {
 uint32_t Session_queuedCount(Session *self) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 683 "ts-src/mqtt/session.ts"
     if (self->recs[i].state == RecState_QUEUED) {
-#line 683 "ts-src/mqtt/session.ts"
       n++;
     }
   }
@@ -649,7 +624,6 @@ uint32_t Session_queuedCount(Session *self) {
 void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
   self->now = now;
   if (data.len > 0) {
-#line 693 "ts-src/mqtt/session.ts"
     self->lastRx = now;
   }
 #line 694 "ts-src/mqtt/session.ts"
@@ -657,7 +631,6 @@ void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
   uint32_t off = 0;
   while (off < data.len) {
     if (!Session_receiving(self) || self->epoch != ep) {
-#line 697 "ts-src/mqtt/session.ts"
       return;
     }
 #line 698 "ts-src/mqtt/session.ts"
@@ -667,7 +640,6 @@ void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
     off += n;
     Session_parse(self);
     if (!Session_receiving(self) || self->epoch != ep) {
-#line 703 "ts-src/mqtt/session.ts"
       return;
     }
     // The decoder rejects packets over the limit from their fixed header, so
@@ -696,7 +668,6 @@ static void Session_parse(Session *self) {
   while (Session_receiving(self) && self->epoch == ep) {
     int32_t r = codec_decodeForClient(rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), Session_recvLimit(self), &self->pkt);
     if (r == 0) {
-#line 728 "ts-src/mqtt/session.ts"
       break;
     }
 #line 729 "ts-src/mqtt/session.ts"
@@ -710,13 +681,11 @@ static void Session_parse(Session *self) {
   }
   // An event handler may have closed (and even reconnected): rx is not ours then.
   if (self->epoch != ep || start == 0) {
-#line 738 "ts-src/mqtt/session.ts"
     return;
   }
 #line 739 "ts-src/mqtt/session.ts"
   uint32_t rest = self->rxLen - start;
   if (start > 0) {
-#line 740 "ts-src/mqtt/session.ts"
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
   }
 #line 741 "ts-src/mqtt/session.ts"
@@ -797,7 +766,6 @@ static void Session_onConnack(Session *self, Packet *p) {
     Session_emit(self, SessionEvent_CONNACK, p);
     // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
     if (self->epoch == ep) {
-#line 797 "ts-src/mqtt/session.ts"
       Session_closeQuietly(self, why);
     }
 #line 798 "ts-src/mqtt/session.ts"
@@ -812,7 +780,6 @@ static void Session_onConnack(Session *self, Packet *p) {
   self->wasConnected = true;
   // Without a stored session the server will not resend its QoS 2 messages.
   if (!p->sessionPresent) {
-#line 808 "ts-src/mqtt/session.ts"
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
@@ -821,7 +788,6 @@ static void Session_onConnack(Session *self, Packet *p) {
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
-#line 813 "ts-src/mqtt/session.ts"
     return;
   }
 #line 814 "ts-src/mqtt/session.ts"
@@ -838,7 +804,6 @@ static void Session_onPublish(Session *self, Packet *p) {
     self->autoAck = true;
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch == ep && self->autoAck) {
-#line 826 "ts-src/mqtt/session.ts"
       Session_queueAck(self, PacketType_PUBACK, p->packetId);
     }
 #line 827 "ts-src/mqtt/session.ts"
@@ -850,7 +815,7 @@ static void Session_onPublish(Session *self, Packet *p) {
     Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
   } else {
     if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
-      Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, 0));
+      Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
       Session_rxQos2Remove(self, 0);
     }
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, p->packetId);
@@ -858,7 +823,6 @@ static void Session_onPublish(Session *self, Packet *p) {
     self->autoAck = true;
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch != ep) {
-#line 842 "ts-src/mqtt/session.ts"
       return;
     }
 #line 843 "ts-src/mqtt/session.ts"
@@ -866,7 +830,6 @@ static void Session_onPublish(Session *self, Packet *p) {
       // The application runs this exchange: it is not ours to remember.
       int32_t k = Session_rxQos2Index(self, p->packetId);
       if (k >= 0) {
-#line 846 "ts-src/mqtt/session.ts"
         Session_rxQos2Remove(self, (uint32_t)k);
       }
 #line 847 "ts-src/mqtt/session.ts"
@@ -881,10 +844,9 @@ static void Session_onPublish(Session *self, Packet *p) {
 static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev, const char *msg) {
   int32_t i = Session_findRec(self, p->packetId);
   if (i >= 0 && (self->recs[(uint32_t)i].state == waiting)) {
-#line 857 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
-  } else {
 #line 858 "ts-src/mqtt/session.ts"
+  } else {
     Session_logNum(self, LogLevel_WARN, msg, p->packetId);
   }
 #line 859 "ts-src/mqtt/session.ts"
@@ -913,10 +875,9 @@ static void Session_onPubrel(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
-#line 883 "ts-src/mqtt/session.ts"
     Session_rxQos2Remove(self, (uint32_t)k);
-  } else {
 #line 884 "ts-src/mqtt/session.ts"
+  } else {
     Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
   }
 #line 885 "ts-src/mqtt/session.ts"
@@ -924,7 +885,6 @@ static void Session_onPubrel(Session *self, Packet *p) {
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B).
   if (self->epoch == ep && self->autoAck) {
-#line 888 "ts-src/mqtt/session.ts"
     Session_queueAck(self, PacketType_PUBCOMP, p->packetId);
   }
 }
@@ -940,7 +900,6 @@ static void Session_onSuback(Session *self, Packet *p) {
     s->granted = (uint8_t)((p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80);
     self->evTag = s->tag;
     if (s->granted == 0x80) {
-#line 900 "ts-src/mqtt/session.ts"
       Session_log(self, LogLevel_WARN, "subscription refused", Sub_view(s), s->tag);
     }
 #line 901 "ts-src/mqtt/session.ts"
@@ -972,7 +931,6 @@ static void Session_onUnsuback(Session *self, Packet *p) {
 #line 927 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpAcksAndSubs(self)) {
-#line 928 "ts-src/mqtt/session.ts"
     return;
   }
 #line 929 "ts-src/mqtt/session.ts"
@@ -981,17 +939,15 @@ static void Session_pump(Session *self) {
     OutMsg *r = &self->recs[i];
     if (r->state == RecState_QUEUED) {
       if (inflight >= CONFIG_MGOS_MQTT_MAX_INFLIGHT) {
-#line 933 "ts-src/mqtt/session.ts"
         return;
       }
 #line 934 "ts-src/mqtt/session.ts"
-      r->state = (r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC;
+      r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       r->sent = false;
       r->unsent = true;
       inflight++;
     }
     if (!r->unsent) {
-#line 939 "ts-src/mqtt/session.ts"
       continue;
     }
 #line 940 "ts-src/mqtt/session.ts"
@@ -1003,13 +959,11 @@ static void Session_pump(Session *self) {
       n = r->len;
       // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
       if (r->sent) {
-#line 947 "ts-src/mqtt/session.ts"
         rt_bytes_set(free, 0, (uint8_t)(rt_bytes_get(free, 0) | 0x8));
       }
     }
 #line 949 "ts-src/mqtt/session.ts"
     if (n == 0) {
-#line 949 "ts-src/mqtt/session.ts"
       return;
     }
 #line 950 "ts-src/mqtt/session.ts"
@@ -1024,7 +978,6 @@ static void Session_pump(Session *self) {
    *  subscriptions. False when not connected or tx is full. */
 static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
-#line 960 "ts-src/mqtt/session.ts"
     return false;
   }
 #line 961 "ts-src/mqtt/session.ts"
@@ -1032,25 +985,22 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = codec_encodeAck(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), (uint8_t)(a >> 16), (uint16_t)a);
     if (n == 0) {
-#line 964 "ts-src/mqtt/session.ts"
       return false;
     }
 #line 965 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
-    self->ackCount--;
+    self->ackCount = self->ackCount - 1u;
   }
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     bool sub = s->state == SubState_SUB_PENDING;
     if (!sub && s->state != SubState_UNSUB_PENDING) {
-#line 973 "ts-src/mqtt/session.ts"
       continue;
     }
 #line 974 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
-#line 974 "ts-src/mqtt/session.ts"
       s->packetId = Session_nextPacketId(self);
     }
 #line 975 "ts-src/mqtt/session.ts"
@@ -1058,11 +1008,10 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     rt_bytes filter = Sub_view(s);
     uint32_t n = sub ? codec_encodeSubscribe(free, s->packetId, filter, s->qos) : codec_encodeUnsubscribe(free, s->packetId, filter);
     if (n == 0) {
-#line 978 "ts-src/mqtt/session.ts"
       return false;
     }
 #line 979 "ts-src/mqtt/session.ts"
-    s->state = sub ? SubState_SUB_SENT : SubState_UNSUB_SENT;
+    s->state = (SubState)(sub ? SubState_SUB_SENT : SubState_UNSUB_SENT);
     self->txLen += n;
     self->lastTx = self->now;
   }
@@ -1085,7 +1034,6 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 static void Session_emit(Session *self, int32_t ev, Packet *p) {
   SessionEventFn f = self->onEvent;
   if (f != NULL) {
-#line 1001 "ts-src/mqtt/session.ts"
     f(self, ev, p, self->ud);
   }
 }
@@ -1095,7 +1043,6 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
   if (self->epoch == ep) {
-#line 1007 "ts-src/mqtt/session.ts"
     Session_pump(self);
   }
 }
@@ -1109,7 +1056,6 @@ static void Session_logNum(Session *self, int32_t level, const char *msg, int32_
 static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   SessionLogFn f = self->onLog;
   if (f != NULL) {
-#line 1017 "ts-src/mqtt/session.ts"
     f(self, level, msg, detail, num);
   }
 }
@@ -1154,10 +1100,9 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         continue;
       }
       if (clean) {
-#line 1058 "ts-src/mqtt/session.ts"
         r->state = RecState_QUEUED;
-      } else {
 #line 1059 "ts-src/mqtt/session.ts"
+      } else {
         r->unsent = true;
       }
     }
@@ -1165,7 +1110,6 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
     i++;
   }
   if (clean) {
-#line 1063 "ts-src/mqtt/session.ts"
     self->rxQos2Count = 0;
   }
 #line 1064 "ts-src/mqtt/session.ts"
@@ -1175,17 +1119,13 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
 
 static bool Session_idInUse(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->recCount; i++) {
-#line 1069 "ts-src/mqtt/session.ts"
     if (self->recs[i].packetId == id) {
-#line 1069 "ts-src/mqtt/session.ts"
       return true;
     }
   }
 #line 1070 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
-#line 1070 "ts-src/mqtt/session.ts"
     if (self->subs[i].packetId == id) {
-#line 1070 "ts-src/mqtt/session.ts"
       return true;
     }
   }
@@ -1196,7 +1136,6 @@ static bool Session_idInUse(Session *self, uint16_t id) {
 static int32_t Session_findRec(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     if (self->recs[i].packetId == id && self->recs[i].state >= RecState_WAIT_PUBACK) {
-#line 1076 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
@@ -1207,7 +1146,6 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
 static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id && self->subs[i].state == state) {
-#line 1083 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
@@ -1218,7 +1156,6 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
 /** The topic of a stored PUBLISH, for logs. */
 static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
-#line 1090 "ts-src/mqtt/session.ts"
     return RT_NOBYTES;
   }
 #line 1091 "ts-src/mqtt/session.ts"
@@ -1226,7 +1163,6 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   // Skip the fixed header: type byte and the remaining length's 1..4 bytes.
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
-#line 1094 "ts-src/mqtt/session.ts"
     k++;
   }
 #line 1095 "ts-src/mqtt/session.ts"
@@ -1239,7 +1175,6 @@ static bool Session_dropOldestQueued(Session *self, const char *why) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state != RecState_QUEUED) {
-#line 1103 "ts-src/mqtt/session.ts"
       continue;
     }
 #line 1104 "ts-src/mqtt/session.ts"
@@ -1253,7 +1188,6 @@ static bool Session_dropOldestQueued(Session *self, const char *why) {
 /** Gives a record's PUBLISH bytes back to the store (compacting it). */
 static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
-#line 1113 "ts-src/mqtt/session.ts"
     return;
   }
 #line 1114 "ts-src/mqtt/session.ts"
@@ -1267,7 +1201,6 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *o = &self->recs[i];
     if (o->len > 0 && o->off > off) {
-#line 1123 "ts-src/mqtt/session.ts"
       o->off = o->off - len;
     }
   }
@@ -1278,11 +1211,10 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
-#line 1130 "ts-src/mqtt/session.ts"
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
 #line 1131 "ts-src/mqtt/session.ts"
-  self->recCount--;
+  self->recCount = self->recCount - 1u;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
   last->packetId = 0;
@@ -1292,11 +1224,10 @@ static void Session_freeRec(Session *self, uint32_t i) {
 /** Removes subscription i, keeping the others in the order they were added. */
 static void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
-#line 1140 "ts-src/mqtt/session.ts"
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
   }
 #line 1141 "ts-src/mqtt/session.ts"
-  self->subCount--;
+  self->subCount = self->subCount - 1u;
   Sub *last = &self->subs[self->subCount];
   last->state = SubState_FREE;
   last->packetId = 0;
@@ -1305,9 +1236,7 @@ static void Session_freeSub(Session *self, uint32_t i) {
 
 static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
   for (uint32_t i = 0; i < self->rxQos2Count; i++) {
-#line 1149 "ts-src/mqtt/session.ts"
     if (rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) == id) {
-#line 1149 "ts-src/mqtt/session.ts"
       return rt_i32_of(i);
     }
   }
@@ -1321,9 +1250,8 @@ static bool Session_rxQos2Has(Session *self, uint16_t id) {
 
 static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
-#line 1158 "ts-src/mqtt/session.ts"
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
 #line 1159 "ts-src/mqtt/session.ts"
-  self->rxQos2Count--;
+  self->rxQos2Count = self->rxQos2Count - 1u;
 }

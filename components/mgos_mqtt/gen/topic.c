@@ -17,7 +17,6 @@ bool topic_validUtf8(rt_bytes s) {
     uint8_t c = rt_bytes_get(s, i);
     if (c < 0x80) {
       if (c == 0) {
-#line 23 "ts-src/mqtt/topic.ts"
         return false;
       }
 #line 24 "ts-src/mqtt/topic.ts"
@@ -51,21 +50,18 @@ bool topic_validUtf8(rt_bytes s) {
       return false; // 0x80..0xc1 (continuation or overlong lead), 0xf5..0xff
     }
     // i < n, so n - i - 1 cannot wrap (u32 keeps the comparison 32-bit in C).
-    if (more > ((n - i) - 1u)) {
-#line 54 "ts-src/mqtt/topic.ts"
+    if (more > ((n - i) - 1)) {
       return false; // truncated sequence
     }
 #line 55 "ts-src/mqtt/topic.ts"
-    uint8_t c1 = rt_bytes_get(s, rt_idx_add(i, 1));
+    uint8_t c1 = rt_bytes_get(s, i + 1);
     if (c1 < lo || c1 > hi) {
-#line 56 "ts-src/mqtt/topic.ts"
       return false;
     }
 #line 57 "ts-src/mqtt/topic.ts"
     for (uint32_t k = 2; k <= more; k++) {
       uint8_t ck = rt_bytes_get(s, rt_idx_add(i, k));
       if (ck < 0x80 || ck > 0xbf) {
-#line 59 "ts-src/mqtt/topic.ts"
         return false;
       }
     }
@@ -79,21 +75,18 @@ bool topic_validUtf8(rt_bytes s) {
  *  the wildcards `+` and `#` (4.7.1, 4.7.3). `$`-topics are valid names. */
 bool topic_validTopicName(rt_bytes t) {
   if (t.len == 0 || t.len > topic_MAX_STRING_LEN) {
-#line 69 "ts-src/mqtt/topic.ts"
     return false;
   }
   // One pass: most topics are ASCII, and then the UTF-8 check has nothing to add.
 #line 71 "ts-src/mqtt/topic.ts"
   bool ascii = true;
   for (uint32_t i = 0; i < t.len; i++) {
-    uint8_t c = rt_bytes_get(t, i);
+    uint8_t c = t.p[i];
     if ((c == topic_PLUS || c == topic_HASH) || c == 0) {
-#line 74 "ts-src/mqtt/topic.ts"
       return false;
     }
 #line 75 "ts-src/mqtt/topic.ts"
     if (c >= 0x80) {
-#line 75 "ts-src/mqtt/topic.ts"
       ascii = false;
     }
   }
@@ -106,7 +99,6 @@ bool topic_validTopicName(rt_bytes t) {
 bool topic_validTopicFilter(rt_bytes f) {
   uint32_t n = f.len;
   if (n == 0 || n > topic_MAX_STRING_LEN) {
-#line 84 "ts-src/mqtt/topic.ts"
     return false;
   }
 #line 85 "ts-src/mqtt/topic.ts"
@@ -115,20 +107,17 @@ bool topic_validTopicFilter(rt_bytes f) {
     if (c == topic_PLUS || c == topic_HASH) {
       // A wildcard must stand alone between separators (or the ends).
       // i < n <= 65535: i - 1 (when i > 0) and i + 1 cannot wrap.
-      uint32_t next = i + 1u;
-      if (i > 0 && (rt_bytes_get(f, i - 1u) != topic_SLASH)) {
-#line 91 "ts-src/mqtt/topic.ts"
+      uint32_t next = i + 1;
+      if (i > 0 && (rt_bytes_get(f, i - 1) != topic_SLASH)) {
         return false;
       }
 #line 92 "ts-src/mqtt/topic.ts"
       if (next < n && (rt_bytes_get(f, next) != topic_SLASH)) {
-#line 92 "ts-src/mqtt/topic.ts"
         return false;
       }
       // `#` must be the last character of the filter.
 #line 94 "ts-src/mqtt/topic.ts"
       if (c == topic_HASH && next != n) {
-#line 94 "ts-src/mqtt/topic.ts"
         return false;
       }
     }
@@ -140,8 +129,7 @@ bool topic_validTopicFilter(rt_bytes f) {
 /** End (exclusive) of the level that starts at `start` in `s`. */
 static uint32_t topic_levelEnd(rt_bytes s, uint32_t start) {
   uint32_t i = start;
-  while (i < s.len && (rt_bytes_get(s, i) != topic_SLASH)) {
-#line 103 "ts-src/mqtt/topic.ts"
+  while (i < s.len && s.p[i] != topic_SLASH) {
     i++;
   }
 #line 104 "ts-src/mqtt/topic.ts"
@@ -164,7 +152,6 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
   uint32_t fn = filter.len;
   uint32_t tn = topic.len;
   if (fn == 0 || tn == 0) {
-#line 122 "ts-src/mqtt/topic.ts"
     return false;
   }
   // Fast paths (the same answers as the walk below): an identical filter
@@ -172,17 +159,14 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
   // matches nothing else.
 #line 126 "ts-src/mqtt/topic.ts"
   if (fn == tn && rt_bytes_equal(filter, topic)) {
-#line 126 "ts-src/mqtt/topic.ts"
     return !topic_hasWildcard(topic, 0, tn);
   }
 #line 127 "ts-src/mqtt/topic.ts"
   if (!topic_hasWildcard(filter, 0, fn)) {
-#line 127 "ts-src/mqtt/topic.ts"
     return false;
   }
 #line 128 "ts-src/mqtt/topic.ts"
   if ((rt_bytes_get(topic, 0) == topic_DOLLAR) && ((rt_bytes_get(filter, 0) == topic_PLUS) || (rt_bytes_get(filter, 0) == topic_HASH))) {
-#line 128 "ts-src/mqtt/topic.ts"
     return false;
   }
 #line 129 "ts-src/mqtt/topic.ts"
@@ -198,7 +182,6 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
     }
     if (topic_levelIs(filter, fi, fe, topic_PLUS)) {
       if (topic_hasWildcard(topic, ti, te)) {
-#line 140 "ts-src/mqtt/topic.ts"
         return false;
       }
 #line 141 "ts-src/mqtt/topic.ts"
@@ -206,14 +189,12 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
       // Level lengths (ends are never before starts).
       uint32_t fl = fe - fi;
       if (fl != (te - ti)) {
-#line 144 "ts-src/mqtt/topic.ts"
         return false;
       }
 #line 145 "ts-src/mqtt/topic.ts"
       for (uint32_t k = 0; k < fl; k++) {
         uint8_t c = rt_bytes_get(filter, rt_idx_add(fi, k));
         if ((c == topic_PLUS || c == topic_HASH) || (c != rt_bytes_get(topic, rt_idx_add(ti, k)))) {
-#line 147 "ts-src/mqtt/topic.ts"
           return false;
         }
       }
@@ -221,7 +202,6 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
 #line 150 "ts-src/mqtt/topic.ts"
     if (fe == fn || te == tn) {
       if (fe == fn && te == tn) {
-#line 151 "ts-src/mqtt/topic.ts"
         return true;
       }
       // The topic ended first: only a remaining "/#" matches (the parent level).
@@ -240,7 +220,6 @@ static bool topic_hasWildcard(rt_bytes s, uint32_t start, uint32_t end) {
   for (uint32_t i = start; i < end; i++) {
     uint8_t c = rt_bytes_get(s, i);
     if (c == topic_PLUS || c == topic_HASH) {
-#line 164 "ts-src/mqtt/topic.ts"
       return true;
     }
   }

@@ -36,18 +36,18 @@ void WsLink_init(WsLink *self) {
 
 #line 81 "ts-src/mgos/ws.ts"
 void Sha1_start(Sha1 *self) {
-  rt_set_u32(self->h, 5, 0, 0x67452301);
-  rt_set_u32(self->h, 5, 1, 0xefcdab89u);
-  rt_set_u32(self->h, 5, 2, 0x98badcfeu);
-  rt_set_u32(self->h, 5, 3, 0x10325476);
-  rt_set_u32(self->h, 5, 4, 0xc3d2e1f0u);
+  self->h[0] = 0x67452301;
+  self->h[1] = 0xefcdab89u;
+  self->h[2] = 0x98badcfeu;
+  self->h[3] = 0x10325476;
+  self->h[4] = 0xc3d2e1f0u;
   self->used = 0;
   self->total = 0;
 }
 
 void Sha1_update(Sha1 *self, rt_bytes b) {
   for (uint32_t i = 0; i < b.len; i++) {
-    rt_set_u8(self->block, 64, self->used, rt_bytes_get(b, i));
+    rt_set_u8(self->block, 64, self->used, b.p[i]);
     self->used++;
     if (self->used == 64) {
       Sha1_compress(self);
@@ -64,7 +64,6 @@ void Sha1_finish(Sha1 *self, rt_bytes out) {
   self->used++;
   if (self->used > 56) {
     while (self->used < 64) {
-#line 109 "ts-src/mgos/ws.ts"
       rt_set_u8(self->block, 64, self->used++, 0);
     }
 #line 110 "ts-src/mgos/ws.ts"
@@ -72,39 +71,37 @@ void Sha1_finish(Sha1 *self, rt_bytes out) {
     self->used = 0;
   }
   while (self->used < 60) {
-#line 113 "ts-src/mgos/ws.ts"
     rt_set_u8(self->block, 64, self->used++, 0);
   }
 #line 114 "ts-src/mgos/ws.ts"
-  rt_set_u8(self->block, 64, 60, (uint8_t)(bits >> 24));
-  rt_set_u8(self->block, 64, 61, (uint8_t)(bits >> 16));
-  rt_set_u8(self->block, 64, 62, (uint8_t)(bits >> 8));
-  rt_set_u8(self->block, 64, 63, (uint8_t)bits);
+  self->block[60] = (uint8_t)(bits >> 24);
+  self->block[61] = (uint8_t)(bits >> 16);
+  self->block[62] = (uint8_t)(bits >> 8);
+  self->block[63] = (uint8_t)bits;
   Sha1_compress(self);
   for (uint32_t i = 0; i < 5; i++) {
-    uint32_t v = rt_get_u32(self->h, 5, i);
-    rt_bytes_set(out, rt_idx64((int64_t)i * 4), (uint8_t)(v >> 24));
-    rt_bytes_set(out, rt_idx64(((int64_t)i * 4) + 1), (uint8_t)(v >> 16));
-    rt_bytes_set(out, rt_idx64(((int64_t)i * 4) + 2), (uint8_t)(v >> 8));
-    rt_bytes_set(out, rt_idx64(((int64_t)i * 4) + 3), (uint8_t)v);
+    uint32_t v = self->h[i];
+    rt_bytes_set(out, i * 4, (uint8_t)(v >> 24));
+    rt_bytes_set(out, (i * 4) + 1, (uint8_t)(v >> 16));
+    rt_bytes_set(out, (i * 4) + 2, (uint8_t)(v >> 8));
+    rt_bytes_set(out, (i * 4) + 3, (uint8_t)v);
   }
 }
 
 static void Sha1_compress(Sha1 *self) {
   for (uint32_t t = 0; t < 16; t++) {
-    uint32_t k = t * 4u;
-    rt_set_u32(self->w, 80, t, ((((uint32_t)rt_get_u8(self->block, 64, k) * 16777216) + (uint32_t)(rt_get_u8(self->block, 64, rt_idx_add(k, 1)) * 65536)) + (uint32_t)(rt_get_u8(self->block, 64, rt_idx_add(k, 2)) * 256)) + (uint32_t)rt_get_u8(self->block, 64, rt_idx_add(k, 3)));
+    uint32_t k = t * 4;
+    self->w[t] = ((((uint32_t)rt_get_u8(self->block, 64, k) * 16777216) + (uint32_t)(rt_get_u8(self->block, 64, rt_idx_add(k, 1)) * 65536)) + (uint32_t)(rt_get_u8(self->block, 64, rt_idx_add(k, 2)) * 256)) + (uint32_t)rt_get_u8(self->block, 64, rt_idx_add(k, 3));
   }
   for (uint32_t t = 16; t < 80; t++) {
-#line 133 "ts-src/mgos/ws.ts"
-    rt_set_u32(self->w, 80, t, ws_rotl((((rt_get_u32(self->w, 80, rt_idx64((int64_t)t - 3)) ^ rt_get_u32(self->w, 80, rt_idx64((int64_t)t - 8))) ^ rt_get_u32(self->w, 80, rt_idx64((int64_t)t - 14))) ^ rt_get_u32(self->w, 80, rt_idx64((int64_t)t - 16))), 1));
+    self->w[t] = ws_rotl((((self->w[t - 3] ^ self->w[t - 8]) ^ self->w[t - 14]) ^ self->w[t - 16]), 1);
   }
 #line 134 "ts-src/mgos/ws.ts"
-  uint32_t a = rt_get_u32(self->h, 5, 0);
-  uint32_t b = rt_get_u32(self->h, 5, 1);
-  uint32_t c = rt_get_u32(self->h, 5, 2);
-  uint32_t d = rt_get_u32(self->h, 5, 3);
-  uint32_t e = rt_get_u32(self->h, 5, 4);
+  uint32_t a = self->h[0];
+  uint32_t b = self->h[1];
+  uint32_t c = self->h[2];
+  uint32_t d = self->h[3];
+  uint32_t e = self->h[4];
   for (uint32_t t = 0; t < 80; t++) {
     uint32_t f = 0;
     uint32_t k = 0;
@@ -121,18 +118,18 @@ static void Sha1_compress(Sha1 *self) {
       f = ((b ^ c) ^ d);
       k = 0xca62c1d6u;
     }
-    uint32_t tmp = (((ws_rotl(a, 5) + f) + e) + k) + rt_get_u32(self->w, 80, t);
+    uint32_t tmp = (((ws_rotl(a, 5) + f) + e) + k) + self->w[t];
     e = d;
     d = c;
     c = ws_rotl(b, 30);
     b = a;
     a = tmp;
   }
-  rt_set_u32(self->h, 5, 0, rt_get_u32(self->h, 5, 0) + a);
-  rt_set_u32(self->h, 5, 1, rt_get_u32(self->h, 5, 1) + b);
-  rt_set_u32(self->h, 5, 2, rt_get_u32(self->h, 5, 2) + c);
-  rt_set_u32(self->h, 5, 3, rt_get_u32(self->h, 5, 3) + d);
-  rt_set_u32(self->h, 5, 4, rt_get_u32(self->h, 5, 4) + e);
+  self->h[0] = self->h[0] + a;
+  self->h[1] = self->h[1] + b;
+  self->h[2] = self->h[2] + c;
+  self->h[3] = self->h[3] + d;
+  self->h[4] = self->h[4] + e;
 }
 
 #line 170 "ts-src/mgos/ws.ts"
@@ -146,12 +143,11 @@ uint32_t ws_base64(rt_bytes src, rt_bytes dst) {
   uint32_t o = 0;
   for (uint32_t i = 0; i < src.len; i += 3) {
     if (((int64_t)o + 4) > dst.len) {
-#line 179 "ts-src/mgos/ws.ts"
       return 0;
     }
 #line 180 "ts-src/mgos/ws.ts"
     uint32_t n = src.len - i;
-    uint32_t v = (uint32_t)(((rt_bytes_get(src, i) * 65536) + ((n > 1) ? (rt_bytes_get(src, rt_idx_add(i, 1)) * 256) : 0)) + ((n > 2) ? rt_bytes_get(src, rt_idx_add(i, 2)) : 0));
+    uint32_t v = (uint32_t)(((src.p[i] * 65536) + ((n > 1) ? (rt_bytes_get(src, i + 1) * 256) : 0)) + ((n > 2) ? rt_bytes_get(src, rt_idx_add(i, 2)) : 0));
     rt_bytes_set(dst, o, rt_bytes_get(tab, (v >> 18) & 63));
     rt_bytes_set(dst, rt_idx_add(o, 1), rt_bytes_get(tab, (v >> 12) & 63));
     rt_bytes_set(dst, rt_idx_add(o, 2), (uint8_t)((n > 1) ? rt_bytes_get(tab, (v >> 6) & 63) : 0x3d));
@@ -163,20 +159,17 @@ uint32_t ws_base64(rt_bytes src, rt_bytes dst) {
 
 /** ASCII lower case of one byte. */
 static uint8_t ws_lower(uint8_t c) {
-  return (c >= 0x41 && c <= 0x5a) ? (uint8_t)(c + 32) : c;
+  return (uint8_t)((c >= 0x41 && c <= 0x5a) ? (uint8_t)(c + 32) : c);
 }
 
 /** Case-insensitive equality of two byte strings (HTTP tokens). */
 bool ws_asciiEqualNoCase(rt_bytes a, rt_bytes b) {
   if (a.len != b.len) {
-#line 198 "ts-src/mgos/ws.ts"
     return false;
   }
 #line 199 "ts-src/mgos/ws.ts"
   for (uint32_t i = 0; i < a.len; i++) {
-#line 199 "ts-src/mgos/ws.ts"
-    if (ws_lower(rt_bytes_get(a, i)) != ws_lower(rt_bytes_get(b, i))) {
-#line 199 "ts-src/mgos/ws.ts"
+    if (ws_lower(a.p[i]) != ws_lower(rt_bytes_get(b, i))) {
       return false;
     }
   }
@@ -188,25 +181,21 @@ bool ws_asciiEqualNoCase(rt_bytes a, rt_bytes b) {
 bool ws_hasToken(rt_bytes list, rt_bytes tok) {
   uint32_t i = 0;
   while (i < list.len) {
-    while (i < list.len && (((rt_bytes_get(list, i) == 0x20) || (rt_bytes_get(list, i) == 0x9)) || (rt_bytes_get(list, i) == 0x2c))) {
-#line 207 "ts-src/mgos/ws.ts"
+    while (i < list.len && ((list.p[i] == 0x20 || list.p[i] == 0x9) || list.p[i] == 0x2c)) {
       i++;
     }
 #line 208 "ts-src/mgos/ws.ts"
     uint32_t s = i;
-    while (i < list.len && (rt_bytes_get(list, i) != 0x2c)) {
-#line 209 "ts-src/mgos/ws.ts"
+    while (i < list.len && list.p[i] != 0x2c) {
       i++;
     }
 #line 210 "ts-src/mgos/ws.ts"
     uint32_t e = i;
-    while (e > s && ((rt_bytes_get(list, rt_idx64((int64_t)e - 1)) == 0x20) || (rt_bytes_get(list, rt_idx64((int64_t)e - 1)) == 0x9))) {
-#line 211 "ts-src/mgos/ws.ts"
+    while (e > s && ((rt_bytes_get(list, e - 1) == 0x20) || (rt_bytes_get(list, e - 1) == 0x9))) {
       e--;
     }
 #line 212 "ts-src/mgos/ws.ts"
     if (e > s && ws_asciiEqualNoCase(rt_subarray(list, s, e), tok)) {
-#line 212 "ts-src/mgos/ws.ts"
       return true;
     }
   }
@@ -223,11 +212,10 @@ static WsNote *WsNote_clear(WsNote *self) {
 static WsNote *WsNote_add(WsNote *self, rt_bytes b) {
   for (uint32_t i = 0; i < b.len; i++) {
     if (self->len >= 96) {
-#line 229 "ts-src/mgos/ws.ts"
       break;
     }
 #line 230 "ts-src/mgos/ws.ts"
-    uint8_t c = rt_bytes_get(b, i);
+    uint8_t c = b.p[i];
     rt_set_u8(self->buf, 96, self->len++, (uint8_t)((c >= 0x20 && c < 0x7f) ? c : 0x2e));
   }
   return self;
@@ -236,14 +224,12 @@ static WsNote *WsNote_add(WsNote *self, rt_bytes b) {
 static WsNote *WsNote_num(WsNote *self, uint32_t v) {
   uint32_t div = 1000000000;
   while (div > 1 && v < div) {
-#line 238 "ts-src/mgos/ws.ts"
     div = div / 10;
   }
 #line 239 "ts-src/mgos/ws.ts"
   while (div > 0) {
     if (self->len < 96) {
-#line 240 "ts-src/mgos/ws.ts"
-      rt_set_u8(self->buf, 96, self->len++, (uint8_t)(0x30 + (int32_t)(rt_idiv_u32(v, div) % 10)));
+      rt_set_u8(self->buf, 96, self->len++, (uint8_t)(0x30 + ((v / div) % 10)));
     }
 #line 241 "ts-src/mgos/ws.ts"
     div = div / 10;
@@ -294,7 +280,6 @@ bool WsLink_begin(WsLink *self, rt_bytes host, uint16_t port, bool tls, rt_bytes
   self->now = now;
   rt_bytes p = path;
   if (p.len == 0) {
-#line 340 "ts-src/mgos/ws.ts"
     p = RT_LIT("/");
   }
 #line 341 "ts-src/mgos/ws.ts"
@@ -303,7 +288,7 @@ bool WsLink_begin(WsLink *self, rt_bytes host, uint16_t port, bool tls, rt_bytes
     return false;
   }
   for (uint32_t i = 0; i < p.len; i++) {
-    if ((rt_bytes_get(p, i) <= 0x20) || (rt_bytes_get(p, i) >= 0x7f)) {
+    if (p.p[i] <= 0x20 || p.p[i] >= 0x7f) {
       port_logMsg(1, "WebSocket: ws_path has a space or a non-ASCII byte: ", p);
       return false;
     }
@@ -314,9 +299,7 @@ bool WsLink_begin(WsLink *self, rt_bytes host, uint16_t port, bool tls, rt_bytes
   ws_computeAccept(RT_BYTES(self->key, 24), RT_BYTES(self->accept, 28));
   bool v6 = false;
   for (uint32_t i = 0; i < host.len; i++) {
-#line 356 "ts-src/mgos/ws.ts"
-    if (rt_bytes_get(host, i) == 0x3a) {
-#line 356 "ts-src/mgos/ws.ts"
+    if (host.p[i] == 0x3a) {
       v6 = true;
     }
   }
@@ -324,18 +307,15 @@ bool WsLink_begin(WsLink *self, rt_bytes host, uint16_t port, bool tls, rt_bytes
   self->txLen = 0;
   bool ok = (WsLink_put(self, RT_LIT("GET ")) && WsLink_put(self, p)) && WsLink_put(self, RT_LIT(" HTTP/1.1\r\nHost: "));
   if (v6) {
-#line 359 "ts-src/mgos/ws.ts"
     ok = ok && WsLink_put(self, RT_LIT("["));
   }
 #line 360 "ts-src/mgos/ws.ts"
   ok = ok && WsLink_put(self, host);
   if (v6) {
-#line 361 "ts-src/mgos/ws.ts"
     ok = ok && WsLink_put(self, RT_LIT("]"));
   }
 #line 362 "ts-src/mgos/ws.ts"
   if (port != (tls ? 443 : 80)) {
-#line 362 "ts-src/mgos/ws.ts"
     ok = (ok && WsLink_put(self, RT_LIT(":"))) && WsLink_putNum(self, port);
   }
 #line 363 "ts-src/mgos/ws.ts"
@@ -354,7 +334,6 @@ bool WsLink_begin(WsLink *self, rt_bytes host, uint16_t port, bool tls, rt_bytes
 
 static bool WsLink_put(WsLink *self, rt_bytes b) {
   if (!rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_WS_TX_SIZE), self->txLen, b)) {
-#line 377 "ts-src/mgos/ws.ts"
     return false;
   }
 #line 378 "ts-src/mgos/ws.ts"
@@ -374,12 +353,10 @@ static void WsLink_setDeadline(WsLink *self, uint32_t ms) {
 /** A deadline passed (no 101 in time, or no Close answer): drop the socket. */
 bool WsLink_expired(WsLink *self, uint32_t now) {
   if (!self->hasDeadline || (rt_i32_of((now - self->deadline)) < 0)) {
-#line 393 "ts-src/mgos/ws.ts"
     return false;
   }
 #line 394 "ts-src/mgos/ws.ts"
   if (self->state == WsState_HANDSHAKE) {
-#line 394 "ts-src/mgos/ws.ts"
     port_logMsg(0, "WebSocket: no handshake response in time", RT_NOBYTES);
   }
 #line 395 "ts-src/mgos/ws.ts"
@@ -389,13 +366,11 @@ bool WsLink_expired(WsLink *self, uint32_t now) {
 /** Milliseconds until expired() turns true, at most `cap`. */
 uint32_t WsLink_nextIn(WsLink *self, uint32_t now, uint32_t cap) {
   if (!self->hasDeadline) {
-#line 400 "ts-src/mgos/ws.ts"
     return cap;
   }
 #line 401 "ts-src/mgos/ws.ts"
   int32_t d = rt_i32_of((self->deadline - now));
   if (d <= 0) {
-#line 402 "ts-src/mgos/ws.ts"
     return 0;
   }
 #line 403 "ts-src/mgos/ws.ts"
@@ -414,12 +389,10 @@ rt_bytes WsLink_txView(WsLink *self) {
 /** The socket wrote the first `n` bytes of txView(). */
 void WsLink_txConsumed(WsLink *self, uint32_t n) {
   if (n > self->txLen) {
-#line 417 "ts-src/mgos/ws.ts"
     n = self->txLen;
   }
 #line 418 "ts-src/mgos/ws.ts"
   if (n > 0) {
-#line 418 "ts-src/mgos/ws.ts"
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_WS_TX_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_WS_TX_SIZE), n, self->txLen));
   }
 #line 419 "ts-src/mgos/ws.ts"
@@ -430,26 +403,22 @@ void WsLink_txConsumed(WsLink *self, uint32_t n) {
 /** Frames a prefix of `src` as one masked binary frame in tx; the bytes taken. */
 uint32_t WsLink_wrap(WsLink *self, rt_bytes src) {
   if (self->state != WsState_OPEN || src.len == 0) {
-#line 425 "ts-src/mgos/ws.ts"
     return 0;
   }
 #line 426 "ts-src/mgos/ws.ts"
   WsLink_flushControl(self);
   if (self->pongDue) {
-#line 427 "ts-src/mgos/ws.ts"
     return 0;
   }
 #line 428 "ts-src/mgos/ws.ts"
   uint32_t room = CONFIG_MGOS_MQTT_WS_TX_SIZE - self->txLen;
   if (room < 9) {
-#line 429 "ts-src/mgos/ws.ts"
     return 0;
   }
 #line 430 "ts-src/mgos/ws.ts"
   uint32_t n = src.len;
-  if (n > ((int64_t)room - 8)) {
-#line 431 "ts-src/mgos/ws.ts"
-    n = room - 8u;
+  if (n > (room - 8)) {
+    n = room - 8;
   }
 #line 432 "ts-src/mgos/ws.ts"
   WsLink_frame(self, WsOp_BINARY, rt_subarray(src, 0, n));
@@ -460,7 +429,6 @@ uint32_t WsLink_wrap(WsLink *self, rt_bytes src) {
 void WsLink_close(WsLink *self, uint16_t code, uint32_t now) {
   self->now = now;
   if (self->state != WsState_OPEN) {
-#line 439 "ts-src/mgos/ws.ts"
     return;
   }
 #line 440 "ts-src/mgos/ws.ts"
@@ -479,11 +447,11 @@ static void WsLink_flushControl(WsLink *self) {
   }
   if ((self->closeDue && !self->pongDue) && (((int64_t)CONFIG_MGOS_MQTT_WS_TX_SIZE - (int64_t)self->txLen) >= 8)) {
     if (self->closeCode == WsCode_NONE) {
-#line 454 "ts-src/mgos/ws.ts"
       WsLink_frame(self, WsOp_CLOSE, RT_NOBYTES);
+#line 455 "ts-src/mgos/ws.ts"
     } else {
-      rt_set_u8(self->closeBuf, 2, 0, (uint8_t)(self->closeCode >> 8));
-      rt_set_u8(self->closeBuf, 2, 1, (uint8_t)self->closeCode);
+      self->closeBuf[0] = (uint8_t)(self->closeCode >> 8);
+      self->closeBuf[1] = (uint8_t)self->closeCode;
       WsLink_frame(self, WsOp_CLOSE, RT_BYTES(self->closeBuf, 2));
     }
     self->closeDue = false;
@@ -497,8 +465,8 @@ static void WsLink_frame(WsLink *self, uint8_t op, rt_bytes payload) {
   uint32_t o = self->txLen;
   rt_bytes_set(t, o++, (uint8_t)(0x80 | op));
   if (n < 126) {
-#line 470 "ts-src/mgos/ws.ts"
-    rt_bytes_set(t, o++, (uint8_t)rt_i32_of(0x80u | n));
+    rt_bytes_set(t, o++, (uint8_t)(0x80 | n));
+#line 471 "ts-src/mgos/ws.ts"
   } else {
     rt_bytes_set(t, o++, 0xfe);
     rt_bytes_set(t, o++, (uint8_t)(n >> 8));
@@ -506,17 +474,13 @@ static void WsLink_frame(WsLink *self, uint8_t op, rt_bytes payload) {
   }
   port_random_fill(RT_BYTES(self->mask, 4));
   for (uint32_t i = 0; i < 4; i++) {
-#line 477 "ts-src/mgos/ws.ts"
     uint32_t tmp = o++;
-#line 477 "ts-src/mgos/ws.ts"
-    rt_bytes_set(t, tmp, rt_get_u8(self->mask, 4, i));
+    rt_bytes_set(t, tmp, self->mask[i]);
   }
 #line 478 "ts-src/mgos/ws.ts"
   for (uint32_t i = 0; i < n; i++) {
-#line 478 "ts-src/mgos/ws.ts"
     uint32_t tmp = o++;
-#line 478 "ts-src/mgos/ws.ts"
-    rt_bytes_set(t, tmp, (uint8_t)(rt_bytes_get(payload, i) ^ rt_get_u8(self->mask, 4, i & 3u)));
+    rt_bytes_set(t, tmp, (uint8_t)(rt_bytes_get(payload, i) ^ self->mask[i & 3u]));
   }
 #line 479 "ts-src/mgos/ws.ts"
   self->txLen = o;
@@ -551,7 +515,6 @@ void WsLink_onRecv(WsLink *self, rt_bytes data, uint32_t now) {
     if (self->state == WsState_HANDSHAKE) {
       int32_t r = WsLink_headerBytes(self, rt_subarray(data, off, UINT32_MAX));
       if (r < 0) {
-#line 510 "ts-src/mgos/ws.ts"
         return;
       }
 #line 511 "ts-src/mgos/ws.ts"
@@ -559,7 +522,6 @@ void WsLink_onRecv(WsLink *self, rt_bytes data, uint32_t now) {
       if (WsLink_isOpen(self)) {
         WsOpenFn f = self->onOpen;
         if (f != NULL && !f(self->ud, now)) {
-#line 514 "ts-src/mgos/ws.ts"
           return;
         }
       }
@@ -567,22 +529,19 @@ void WsLink_onRecv(WsLink *self, rt_bytes data, uint32_t now) {
       continue;
     }
     if (self->state != WsState_OPEN && self->state != WsState_CLOSING) {
-#line 518 "ts-src/mgos/ws.ts"
       return;
     }
 #line 519 "ts-src/mgos/ws.ts"
     if (self->hdrLen < self->hdrNeed) {
       uint32_t tmp = self->hdrLen++;
-#line 520 "ts-src/mgos/ws.ts"
       rt_set_u8(self->hdr, 10, tmp, rt_bytes_get(data, off++));
-      if (self->hdrLen == self->hdrNeed && !WsLink_headerDone(self)) {
 #line 521 "ts-src/mgos/ws.ts"
+      if (self->hdrLen == self->hdrNeed && !WsLink_headerDone(self)) {
         return;
       }
       // A frame with an empty payload is complete with its header.
 #line 523 "ts-src/mgos/ws.ts"
       if ((self->hdrLen == self->hdrNeed && self->left == 0) && !WsLink_frameDone(self)) {
-#line 523 "ts-src/mgos/ws.ts"
         return;
       }
 #line 524 "ts-src/mgos/ws.ts"
@@ -590,26 +549,23 @@ void WsLink_onRecv(WsLink *self, rt_bytes data, uint32_t now) {
     }
     uint32_t n = data.len - off;
     if (n > self->left) {
-#line 527 "ts-src/mgos/ws.ts"
       n = self->left;
     }
 #line 528 "ts-src/mgos/ws.ts"
     rt_bytes part = rt_subarray(data, off, off + n);
     off += n;
-    self->left -= n;
+    self->left = self->left - n; // n <= left: clamped above
     if ((self->op == WsOp_CLOSE || self->op == WsOp_PING) || self->op == WsOp_PONG) {
       rt_copy_bytes(RT_BYTES(self->ctl, 125), self->ctlLen, part);
       self->ctlLen += n;
     } else if (self->state == WsState_OPEN) {
       WsDataFn f = self->onData;
       if (f != NULL && !f(self->ud, part, now)) {
-#line 536 "ts-src/mgos/ws.ts"
         return;
       }
     }
 #line 538 "ts-src/mgos/ws.ts"
     if (self->left == 0 && !WsLink_frameDone(self)) {
-#line 538 "ts-src/mgos/ws.ts"
       return;
     }
   }
@@ -624,18 +580,15 @@ static bool WsLink_headerDone(WsLink *self) {
     self->op = (uint8_t)(rt_bytes_get(h, 0) & 0xf);
     uint32_t len7 = (uint32_t)(rt_bytes_get(h, 1) & 0x7f);
     if ((rt_bytes_get(h, 0) & 0x70) != 0) {
-#line 549 "ts-src/mgos/ws.ts"
       return WsLink_bad(self, WsCode_PROTOCOL, "WebSocket: reserved bits set (no extension was agreed)");
     }
 #line 550 "ts-src/mgos/ws.ts"
     if ((rt_bytes_get(h, 1) & 0x80) != 0) {
-#line 550 "ts-src/mgos/ws.ts"
       return WsLink_bad(self, WsCode_PROTOCOL, "WebSocket: masked frame from the server");
     }
 #line 551 "ts-src/mgos/ws.ts"
     bool control = self->op >= 8;
     if (self->op == WsOp_TEXT) {
-#line 552 "ts-src/mgos/ws.ts"
       return WsLink_bad(self, WsCode_UNSUPPORTED, "WebSocket: text frame (MQTT needs binary frames)");
     }
 #line 553 "ts-src/mgos/ws.ts"
@@ -643,22 +596,18 @@ static bool WsLink_headerDone(WsLink *self) {
       return WsLink_bad(self, WsCode_PROTOCOL, "WebSocket: unknown opcode");
     }
     if (control && !self->fin) {
-#line 556 "ts-src/mgos/ws.ts"
       return WsLink_bad(self, WsCode_PROTOCOL, "WebSocket: fragmented control frame");
     }
 #line 557 "ts-src/mgos/ws.ts"
     if (control && len7 > 125) {
-#line 557 "ts-src/mgos/ws.ts"
       return WsLink_bad(self, WsCode_PROTOCOL, "WebSocket: control frame longer than 125 bytes");
     }
 #line 558 "ts-src/mgos/ws.ts"
     if (self->op == WsOp_CONT && !self->inMessage) {
-#line 558 "ts-src/mgos/ws.ts"
       return WsLink_bad(self, WsCode_PROTOCOL, "WebSocket: continuation frame without a message");
     }
 #line 559 "ts-src/mgos/ws.ts"
     if (self->op == WsOp_BINARY && self->inMessage) {
-#line 559 "ts-src/mgos/ws.ts"
       return WsLink_bad(self, WsCode_PROTOCOL, "WebSocket: new message inside a fragmented one");
     }
 #line 560 "ts-src/mgos/ws.ts"
@@ -675,14 +624,12 @@ static bool WsLink_headerDone(WsLink *self) {
     self->left = (uint32_t)((rt_bytes_get(h, 2) * 256) + rt_bytes_get(h, 3));
   } else {
     if ((((rt_bytes_get(h, 2) != 0) || (rt_bytes_get(h, 3) != 0)) || (rt_bytes_get(h, 4) != 0)) || (rt_bytes_get(h, 5) != 0)) {
-#line 572 "ts-src/mgos/ws.ts"
       return WsLink_bad(self, WsCode_TOO_BIG, "WebSocket: frame too big (over 4 GiB)");
     }
 #line 573 "ts-src/mgos/ws.ts"
     self->left = ((((uint32_t)rt_bytes_get(h, 6) * 16777216) + (uint32_t)(rt_bytes_get(h, 7) * 65536)) + (uint32_t)(rt_bytes_get(h, 8) * 256)) + (uint32_t)rt_bytes_get(h, 9);
   }
   if (self->left > ws_WS_MAX_FRAME) {
-#line 575 "ts-src/mgos/ws.ts"
     return WsLink_bad(self, WsCode_TOO_BIG, "WebSocket: frame larger than the largest MQTT packet");
   }
 #line 576 "ts-src/mgos/ws.ts"
@@ -700,13 +647,11 @@ static bool WsLink_frameDone(WsLink *self) {
     return true;
   }
   if (op == WsOp_PONG) {
-#line 589 "ts-src/mgos/ws.ts"
     return true;
   }
 #line 590 "ts-src/mgos/ws.ts"
   if (op == WsOp_PING) {
     if (self->state != WsState_OPEN) {
-#line 591 "ts-src/mgos/ws.ts"
       return true;
     }
 #line 592 "ts-src/mgos/ws.ts"
@@ -718,17 +663,14 @@ static bool WsLink_frameDone(WsLink *self) {
   }
   // Close: a code of 1 byte is malformed; else log code and reason, answer, done.
   if (self->ctlLen == 1) {
-#line 599 "ts-src/mgos/ws.ts"
     return WsLink_bad(self, WsCode_PROTOCOL, "WebSocket: Close frame with a 1-byte payload");
   }
 #line 600 "ts-src/mgos/ws.ts"
-  uint16_t code = (uint16_t)((self->ctlLen >= 2) ? (uint16_t)((rt_get_u8(self->ctl, 125, 0) * 256) + rt_get_u8(self->ctl, 125, 1)) : WsCode_NONE);
+  uint16_t code = (uint16_t)((self->ctlLen >= 2) ? (uint16_t)((self->ctl[0] * 256) + self->ctl[1]) : WsCode_NONE);
   self->peerCode = code;
   WsNote_num(WsNote_clear(&ws_note), code);
   if (self->ctlLen > 2) {
-#line 603 "ts-src/mgos/ws.ts"
     WsNote *tmp = WsNote_add(&ws_note, RT_LIT(" "));
-#line 603 "ts-src/mgos/ws.ts"
     WsNote_add(tmp, rt_subarray(RT_BYTES(self->ctl, 125), 2, self->ctlLen));
   }
 #line 604 "ts-src/mgos/ws.ts"
@@ -766,18 +708,16 @@ static int32_t WsLink_headerBytes(WsLink *self, rt_bytes d) {
     }
     if (c != 0xa) {
       if (self->lineLen < ws_WS_LINE_SIZE) {
-#line 637 "ts-src/mgos/ws.ts"
         rt_set_u8(self->line, ws_WS_LINE_SIZE, self->lineLen++, c);
-      } else {
 #line 638 "ts-src/mgos/ws.ts"
+      } else {
         self->lineOver = true;
       }
 #line 639 "ts-src/mgos/ws.ts"
       continue;
     }
     uint32_t n = self->lineLen;
-    if (n > 0 && (rt_get_u8(self->line, ws_WS_LINE_SIZE, rt_idx64((int64_t)n - 1)) == 0xd)) {
-#line 642 "ts-src/mgos/ws.ts"
+    if (n > 0 && (rt_get_u8(self->line, ws_WS_LINE_SIZE, n - 1) == 0xd)) {
       n--;
     }
 #line 643 "ts-src/mgos/ws.ts"
@@ -787,7 +727,6 @@ static int32_t WsLink_headerBytes(WsLink *self, rt_bytes d) {
     self->lineOver = false;
     if (n == 0 && !over) {
       if (!WsLink_checkResponse(self)) {
-#line 648 "ts-src/mgos/ws.ts"
         return -1;
       }
 #line 649 "ts-src/mgos/ws.ts"
@@ -798,7 +737,6 @@ static int32_t WsLink_headerBytes(WsLink *self, rt_bytes d) {
       return rt_i32_of(i);
     }
     if (!WsLink_headerLine(self, ln, over)) {
-#line 655 "ts-src/mgos/ws.ts"
       return -1;
     }
   }
@@ -820,8 +758,7 @@ static bool WsLink_headerLine(WsLink *self, rt_bytes ln, bool over) {
     return true;
   }
   uint32_t colon = 0;
-  while (colon < ln.len && (rt_bytes_get(ln, colon) != 0x3a)) {
-#line 674 "ts-src/mgos/ws.ts"
+  while (colon < ln.len && ln.p[colon] != 0x3a) {
     colon++;
   }
 #line 675 "ts-src/mgos/ws.ts"
@@ -830,42 +767,36 @@ static bool WsLink_headerLine(WsLink *self, rt_bytes ln, bool over) {
     return false;
   }
   rt_bytes name = rt_subarray(ln, 0, colon);
-  uint32_t s = colon + 1u;
+  uint32_t s = colon + 1;
   uint32_t e = ln.len;
   while (s < e && ((rt_bytes_get(ln, s) == 0x20) || (rt_bytes_get(ln, s) == 0x9))) {
-#line 682 "ts-src/mgos/ws.ts"
     s++;
   }
 #line 683 "ts-src/mgos/ws.ts"
-  while (e > s && ((rt_bytes_get(ln, rt_idx64((int64_t)e - 1)) == 0x20) || (rt_bytes_get(ln, rt_idx64((int64_t)e - 1)) == 0x9))) {
-#line 683 "ts-src/mgos/ws.ts"
+  while (e > s && ((rt_bytes_get(ln, e - 1) == 0x20) || (rt_bytes_get(ln, e - 1) == 0x9))) {
     e--;
   }
 #line 684 "ts-src/mgos/ws.ts"
   rt_bytes val = rt_subarray(ln, s, e);
   if (ws_asciiEqualNoCase(name, RT_LIT("Upgrade"))) {
     if (over || !ws_asciiEqualNoCase(val, RT_LIT("websocket"))) {
-#line 686 "ts-src/mgos/ws.ts"
       return WsLink_badHeader(self, "WebSocket: bad Upgrade header: ", val);
     }
 #line 687 "ts-src/mgos/ws.ts"
     self->gotUpgrade = true;
   } else if (ws_asciiEqualNoCase(name, RT_LIT("Connection"))) {
     if (over || !ws_hasToken(val, RT_LIT("upgrade"))) {
-#line 689 "ts-src/mgos/ws.ts"
       return WsLink_badHeader(self, "WebSocket: bad Connection header: ", val);
     }
 #line 690 "ts-src/mgos/ws.ts"
     self->gotConnection = true;
   } else if (ws_asciiEqualNoCase(name, RT_LIT("Sec-WebSocket-Accept"))) {
     if (over || val.len != 28) {
-#line 692 "ts-src/mgos/ws.ts"
       return WsLink_badHeader(self, "WebSocket: wrong Sec-WebSocket-Accept: ", val);
     }
 #line 693 "ts-src/mgos/ws.ts"
     for (uint32_t i = 0; i < 28; i++) {
-      if (rt_bytes_get(val, i) != rt_get_u8(self->accept, 28, i)) {
-#line 694 "ts-src/mgos/ws.ts"
+      if (rt_bytes_get(val, i) != self->accept[i]) {
         return WsLink_badHeader(self, "WebSocket: wrong Sec-WebSocket-Accept: ", val);
       }
     }
@@ -873,13 +804,11 @@ static bool WsLink_headerLine(WsLink *self, rt_bytes ln, bool over) {
     self->gotAccept = true;
   } else if (ws_asciiEqualNoCase(name, RT_LIT("Sec-WebSocket-Protocol"))) {
     if (over || !ws_asciiEqualNoCase(val, RT_LIT("mqtt"))) {
-#line 698 "ts-src/mgos/ws.ts"
       return WsLink_badHeader(self, "WebSocket: server chose another subprotocol: ", val);
     }
 #line 699 "ts-src/mgos/ws.ts"
   } else if (ws_asciiEqualNoCase(name, RT_LIT("Sec-WebSocket-Extensions"))) {
     if (val.len > 0) {
-#line 700 "ts-src/mgos/ws.ts"
       return WsLink_badHeader(self, "WebSocket: server chose an extension we did not offer: ", val);
     }
   }
@@ -894,22 +823,18 @@ static bool WsLink_badHeader(WsLink *self, const char *why, rt_bytes val) {
 
 static bool WsLink_checkResponse(WsLink *self) {
   if (!self->gotStatus) {
-#line 711 "ts-src/mgos/ws.ts"
     return WsLink_badHeader(self, "WebSocket: empty handshake response", RT_NOBYTES);
   }
 #line 712 "ts-src/mgos/ws.ts"
   if (!self->gotUpgrade) {
-#line 712 "ts-src/mgos/ws.ts"
     return WsLink_badHeader(self, "WebSocket: response without Upgrade: websocket", RT_NOBYTES);
   }
 #line 713 "ts-src/mgos/ws.ts"
   if (!self->gotConnection) {
-#line 713 "ts-src/mgos/ws.ts"
     return WsLink_badHeader(self, "WebSocket: response without Connection: Upgrade", RT_NOBYTES);
   }
 #line 714 "ts-src/mgos/ws.ts"
   if (!self->gotAccept) {
-#line 714 "ts-src/mgos/ws.ts"
     return WsLink_badHeader(self, "WebSocket: response without Sec-WebSocket-Accept", RT_NOBYTES);
   }
 #line 715 "ts-src/mgos/ws.ts"

@@ -18,18 +18,14 @@ int32_t my_api_negate(int32_t x) {
 
 void api_main(void) {
   rt_print_str("direct ");
-#line 22 "test/codegen/programs/api.ts"
   rt_print_int((int64_t)my_api_add(5));
-#line 22 "test/codegen/programs/api.ts"
   rt_print_ln();
+#line 23 "test/codegen/programs/api.ts"
   rt_print_str("via C ");
-#line 23 "test/codegen/programs/api.ts"
   rt_print_int((int64_t)ext_call_api(9));
-#line 23 "test/codegen/programs/api.ts"
   rt_print_ln();
+#line 24 "test/codegen/programs/api.ts"
   rt_print_str("total ");
-#line 24 "test/codegen/programs/api.ts"
   rt_print_int((int64_t)api_total);
-#line 24 "test/codegen/programs/api.ts"
   rt_print_ln();
 }

@@ -23,22 +23,18 @@ static void Emitter_emit(Emitter *self, int32_t ev) {
     h(self, ev, self->ud);
   } else {
     rt_print_str("no handler ");
-#line 19 "test/codegen/programs/callbacks.ts"
     rt_print_int((int64_t)ev);
-#line 19 "test/codegen/programs/callbacks.ts"
     rt_print_ln();
   }
 }
 
 #line 31 "test/codegen/programs/callbacks.ts"
 static int32_t callbacks_add(int32_t a, int32_t b) {
-#line 31 "test/codegen/programs/callbacks.ts"
   return rt_i32_of(((uint32_t)a + (uint32_t)b));
 }
 
 #line 32 "test/codegen/programs/callbacks.ts"
 static int32_t callbacks_sub(int32_t a, int32_t b) {
-#line 32 "test/codegen/programs/callbacks.ts"
   return rt_i32_of(((uint32_t)a - (uint32_t)b));
 }
 
@@ -49,7 +45,6 @@ static int32_t callbacks_apply(BinOp f, int32_t a, int32_t b) {
 
 static BinOp callbacks_pick(bool plus) {
   if (plus) {
-#line 39 "test/codegen/programs/callbacks.ts"
     return callbacks_add;
   }
 #line 40 "test/codegen/programs/callbacks.ts"
@@ -58,28 +53,23 @@ static BinOp callbacks_pick(bool plus) {
 
 static void callbacks_onEvent(Emitter *src, int32_t ev, void *ud) {
   rt_print_str("event ");
-#line 44 "test/codegen/programs/callbacks.ts"
   rt_print_int((int64_t)ev);
-#line 44 "test/codegen/programs/callbacks.ts"
   rt_print_str((ud == NULL) ? " no-ud" : " ud");
-#line 44 "test/codegen/programs/callbacks.ts"
   rt_print_str(" fired ");
-  rt_print_int((int64_t)src->fired);
 #line 45 "test/codegen/programs/callbacks.ts"
+  rt_print_int((int64_t)src->fired);
   rt_print_ln();
 }
 
+#line 48 "test/codegen/programs/callbacks.ts"
 static void callbacks_onEventCounting(Emitter *src, int32_t ev, void *ud) {
   callbacks_ctx.total = rt_i32_of(((uint32_t)callbacks_ctx.total + (uint32_t)ev));
   rt_print_str("count ");
-#line 50 "test/codegen/programs/callbacks.ts"
   rt_print_int((int64_t)callbacks_ctx.total);
-#line 50 "test/codegen/programs/callbacks.ts"
   rt_print_str((ud != NULL) ? " ud" : " no-ud");
-#line 50 "test/codegen/programs/callbacks.ts"
   rt_print_ln();
-  if (ev > 100) {
 #line 51 "test/codegen/programs/callbacks.ts"
+  if (ev > 100) {
     src->handler = NULL;
   }
 }
@@ -87,30 +77,24 @@ static void callbacks_onEventCounting(Emitter *src, int32_t ev, void *ud) {
 #line 54 "test/codegen/programs/callbacks.ts"
 void callbacks_main(void) {
   rt_print_str("apply ");
-#line 55 "test/codegen/programs/callbacks.ts"
   rt_print_int((int64_t)callbacks_apply(callbacks_add, 2, 3));
-#line 55 "test/codegen/programs/callbacks.ts"
   rt_print_str(" ");
-#line 55 "test/codegen/programs/callbacks.ts"
   rt_print_int((int64_t)callbacks_apply(callbacks_sub, 2, 3));
-#line 55 "test/codegen/programs/callbacks.ts"
   rt_print_ln();
+#line 56 "test/codegen/programs/callbacks.ts"
   rt_print_str("pick ");
-#line 56 "test/codegen/programs/callbacks.ts"
   rt_print_int((int64_t)callbacks_apply(callbacks_pick(true), 10, 1));
-#line 56 "test/codegen/programs/callbacks.ts"
   rt_print_str(" ");
-#line 56 "test/codegen/programs/callbacks.ts"
   BinOp minus = callbacks_pick(false);
-  rt_print_int((int64_t)minus(10, 1));
 #line 57 "test/codegen/programs/callbacks.ts"
+  rt_print_int((int64_t)minus(10, 1));
   rt_print_ln();
+#line 58 "test/codegen/programs/callbacks.ts"
   BinOp op = callbacks_sub;
   rt_print_str("op ");
-#line 59 "test/codegen/programs/callbacks.ts"
   rt_print_int((int64_t)op(1, -1));
-#line 59 "test/codegen/programs/callbacks.ts"
   rt_print_ln();
+#line 60 "test/codegen/programs/callbacks.ts"
   Emitter_emit(&callbacks_emitter, 1);
   callbacks_emitter.handler = callbacks_onEvent;
   Emitter_emit(&callbacks_emitter, 2);
@@ -121,9 +105,7 @@ void callbacks_main(void) {
   Emitter_emit(&callbacks_emitter, 200);
   Emitter_emit(&callbacks_emitter, 5);
   if (callbacks_emitter.handler == NULL) {
-#line 69 "test/codegen/programs/callbacks.ts"
     rt_print_str("cleared");
-#line 69 "test/codegen/programs/callbacks.ts"
     rt_print_ln();
   }
 }

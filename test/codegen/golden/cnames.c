@@ -23,24 +23,20 @@ static int32_t cnames_mix(uint8_t char_, int32_t signed_, uint32_t register_, ui
 
 void cnames_main(void) {
   rt_print_str("mix ");
-#line 26 "test/codegen/programs/cnames.ts"
   rt_print_int((int64_t)cnames_mix(200, -50, 7, 3));
-#line 26 "test/codegen/programs/cnames.ts"
   rt_print_ln();
+#line 27 "test/codegen/programs/cnames.ts"
   Reg_set(&cnames_reg, 123456, 42);
   rt_print_str("reg ");
-#line 28 "test/codegen/programs/cnames.ts"
   rt_print_int((int64_t)cnames_reg.long_);
-#line 28 "test/codegen/programs/cnames.ts"
   rt_print_str(" ");
-#line 28 "test/codegen/programs/cnames.ts"
   rt_print_int((int64_t)cnames_reg.char_);
-#line 28 "test/codegen/programs/cnames.ts"
   rt_print_ln();
+#line 29 "test/codegen/programs/cnames.ts"
   int32_t x = 1;
   int32_t sum = 0;
   for (int32_t i = 0; i < 3; i++) {
-    int32_t x_2 = rt_i32_of(((uint32_t)i * 10u));
+    int32_t x_2 = i * 10;
     sum += x_2;
   }
   {
@@ -48,32 +44,27 @@ void cnames_main(void) {
     sum += x_2;
   }
   rt_print_str("shadow ");
-#line 39 "test/codegen/programs/cnames.ts"
   rt_print_int((int64_t)x);
-#line 39 "test/codegen/programs/cnames.ts"
   rt_print_str(" ");
-#line 39 "test/codegen/programs/cnames.ts"
   rt_print_int((int64_t)sum);
-#line 39 "test/codegen/programs/cnames.ts"
   rt_print_ln();
+#line 40 "test/codegen/programs/cnames.ts"
   uint32_t goto_ = 5;
   uint32_t volatile_ = 6;
   uint32_t struct_ = 7;
   uint32_t union_ = 8;
   rt_print_str("kw ");
-#line 44 "test/codegen/programs/cnames.ts"
   rt_print_int((((int64_t)goto_ + (int64_t)volatile_) + (int64_t)struct_) + (int64_t)union_);
-#line 44 "test/codegen/programs/cnames.ts"
   rt_print_ln();
+#line 45 "test/codegen/programs/cnames.ts"
   rt_print_str("libnames ");
-#line 45 "test/codegen/programs/cnames.ts"
   rt_print_int((int64_t)cnames_libNames(RT_LIT("abc"), 2));
-#line 45 "test/codegen/programs/cnames.ts"
   rt_print_ln();
 }
 
 /** Locals named like C library functions and macros that the generated C sees
  *  through rt.h (<stdint.h>, <stddef.h>, <string.h>). */
+#line 50 "test/codegen/programs/cnames.ts"
 static uint32_t cnames_libNames(rt_bytes b, uint32_t strlen) {
   uint32_t memcmp = b.len;
   uint32_t NULL_ = 0;

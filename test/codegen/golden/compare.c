@@ -6,12 +6,11 @@ static void compare_b(const char *name, bool v);
 #line 5 "test/codegen/programs/compare.ts"
 static void compare_b(const char *name, bool v) {
   rt_print_str(name);
-#line 6 "test/codegen/programs/compare.ts"
   rt_print_str(v ? " T" : " F");
-#line 6 "test/codegen/programs/compare.ts"
   rt_print_ln();
 }
 
+#line 9 "test/codegen/programs/compare.ts"
 void compare_main(void) {
   int32_t m1 = -1;
   uint32_t one = 1;

@@ -31,66 +31,44 @@ void compound_main(void) {
   int32_t us = 0x7fffffff;
   us = rt_sar32(us, 30);
   rt_print_str("compound ");
-#line 33 "test/codegen/programs/compound.ts"
   rt_print_int((int64_t)flags);
-#line 33 "test/codegen/programs/compound.ts"
   rt_print_str(" ");
-#line 33 "test/codegen/programs/compound.ts"
   rt_print_int((int64_t)w);
-#line 33 "test/codegen/programs/compound.ts"
   rt_print_str(" ");
-#line 33 "test/codegen/programs/compound.ts"
   rt_print_int((int64_t)sh);
-#line 33 "test/codegen/programs/compound.ts"
   rt_print_str(" ");
-#line 33 "test/codegen/programs/compound.ts"
   rt_print_int((int64_t)us);
-#line 33 "test/codegen/programs/compound.ts"
   rt_print_ln();
+#line 34 "test/codegen/programs/compound.ts"
   rt_print_str("literals ");
-#line 34 "test/codegen/programs/compound.ts"
   rt_print_int(10);
-#line 34 "test/codegen/programs/compound.ts"
   rt_print_str(" ");
-#line 34 "test/codegen/programs/compound.ts"
   rt_print_int(15);
-#line 34 "test/codegen/programs/compound.ts"
   rt_print_str(" ");
-#line 34 "test/codegen/programs/compound.ts"
   rt_print_int(1000000);
-#line 34 "test/codegen/programs/compound.ts"
   rt_print_str(" ");
+#line 35 "test/codegen/programs/compound.ts"
   rt_print_int(65535);
-#line 35 "test/codegen/programs/compound.ts"
   rt_print_str(" ");
-#line 35 "test/codegen/programs/compound.ts"
   rt_print_int(171);
-#line 35 "test/codegen/programs/compound.ts"
   rt_print_ln();
+#line 36 "test/codegen/programs/compound.ts"
   compound_buf.len = 3;
-  rt_set_u8(compound_buf.data, 4, 1, 0x7e);
+  compound_buf.data[1] = 0x7e;
   uint32_t m = compound_buf.len;
   uint32_t k = m;
   Buf *b = compound_current();
   rt_bytes v = Buf_view(b);
   rt_print_str("inferred ");
-#line 42 "test/codegen/programs/compound.ts"
   rt_print_int((int64_t)m);
-#line 42 "test/codegen/programs/compound.ts"
   rt_print_str(" ");
-#line 42 "test/codegen/programs/compound.ts"
   rt_print_int((int64_t)k);
-#line 42 "test/codegen/programs/compound.ts"
   rt_print_str(" ");
-#line 42 "test/codegen/programs/compound.ts"
   rt_print_int((int64_t)b->len);
-#line 42 "test/codegen/programs/compound.ts"
   rt_print_str(" ");
+#line 43 "test/codegen/programs/compound.ts"
   rt_print_int((int64_t)v.len);
-#line 43 "test/codegen/programs/compound.ts"
   rt_print_str(" ");
-#line 43 "test/codegen/programs/compound.ts"
   rt_print_hex(v);
-#line 43 "test/codegen/programs/compound.ts"
   rt_print_ln();
 }

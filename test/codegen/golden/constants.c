@@ -4,77 +4,50 @@
 #line 14 "test/codegen/programs/constants.ts"
 void constants_main(void) {
   rt_print_int((int64_t)constants_BIG + 1);
-#line 15 "test/codegen/programs/constants.ts"
   rt_print_str(" ");
-#line 15 "test/codegen/programs/constants.ts"
   rt_print_int((int64_t)constants_NEG - 1);
-#line 15 "test/codegen/programs/constants.ts"
   rt_print_str(" ");
-#line 15 "test/codegen/programs/constants.ts"
   rt_print_int((int64_t)(constants_SMALL + constants_SMALL));
-#line 15 "test/codegen/programs/constants.ts"
   rt_print_str(" ");
+#line 16 "test/codegen/programs/constants.ts"
   rt_print_int((int64_t)(constants_SMALL + constants_SMALL) + 2);
-#line 16 "test/codegen/programs/constants.ts"
   rt_print_str(" ");
-#line 16 "test/codegen/programs/constants.ts"
   rt_print_int((int64_t)constants_BIG * 2);
-#line 16 "test/codegen/programs/constants.ts"
   rt_print_ln();
+#line 17 "test/codegen/programs/constants.ts"
   rt_print_int(-(int64_t)constants_BIG);
-#line 17 "test/codegen/programs/constants.ts"
   rt_print_str(" ");
-#line 17 "test/codegen/programs/constants.ts"
   rt_print_int(-(int64_t)constants_NEG);
-#line 17 "test/codegen/programs/constants.ts"
   rt_print_str(" ");
-#line 17 "test/codegen/programs/constants.ts"
   rt_print_int((int64_t)((uint32_t)(constants_HALF * constants_HALF) * 2));
-#line 17 "test/codegen/programs/constants.ts"
   rt_print_str(" ");
+#line 18 "test/codegen/programs/constants.ts"
   rt_print_int((int64_t)constants_PUBLIC + (int64_t)constants_PUBLIC);
-#line 18 "test/codegen/programs/constants.ts"
   rt_print_str(" ");
-#line 18 "test/codegen/programs/constants.ts"
   rt_print_int((int64_t)((constants_SMALL + constants_SMALL) + 2u));
-#line 18 "test/codegen/programs/constants.ts"
   rt_print_str(" ");
-#line 18 "test/codegen/programs/constants.ts"
   rt_print_int((int64_t)((uint32_t)constants_WIDE * (uint32_t)constants_WIDE));
-#line 18 "test/codegen/programs/constants.ts"
   rt_print_ln();
+#line 19 "test/codegen/programs/constants.ts"
   int8_t s8 = -128;
   uint32_t x = 0xffffffffu;
-  rt_print_int((int64_t)((uint32_t)s8 >> 0));
-#line 21 "test/codegen/programs/constants.ts"
+  rt_print_int((int64_t)((uint32_t)s8));
   rt_print_str(" ");
-#line 21 "test/codegen/programs/constants.ts"
   rt_print_int(-(int64_t)x);
-#line 21 "test/codegen/programs/constants.ts"
   rt_print_str(" ");
-#line 21 "test/codegen/programs/constants.ts"
   rt_print_int(INT64_C(4294967296));
-#line 21 "test/codegen/programs/constants.ts"
   rt_print_str(" ");
-#line 21 "test/codegen/programs/constants.ts"
-  rt_print_int((int64_t)(constants_BIG >> 0));
-#line 21 "test/codegen/programs/constants.ts"
+  rt_print_int((int64_t)constants_BIG);
   rt_print_ln();
+#line 22 "test/codegen/programs/constants.ts"
   uint8_t k = 40;
   int32_t one = 1;
   rt_print_int((int64_t)rt_i32_of((uint32_t)one << (k & 31u)));
-#line 24 "test/codegen/programs/constants.ts"
   rt_print_str(" ");
-#line 24 "test/codegen/programs/constants.ts"
   rt_print_int((int64_t)rt_sar32(constants_NEG, (k & 31u)));
-#line 24 "test/codegen/programs/constants.ts"
   rt_print_str(" ");
-#line 24 "test/codegen/programs/constants.ts"
   rt_print_int((int64_t)(constants_BIG % 7));
-#line 24 "test/codegen/programs/constants.ts"
   rt_print_str(" ");
-#line 24 "test/codegen/programs/constants.ts"
   rt_print_int((int64_t)(constants_NEG % 7));
-#line 24 "test/codegen/programs/constants.ts"
   rt_print_ln();
 }

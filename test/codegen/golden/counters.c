@@ -11,37 +11,38 @@ void counters_main(void) {
   uint32_t i = 5;
   uint32_t a = i++;
   uint32_t b = ++i;
-  uint32_t c = i--;
-  uint32_t d = --i;
+  // A u32 decrement must be proven not to go below 0 (flow facts).
+  uint32_t c = 0;
+  if (i > 0) {
+    c = i--;
+  }
+#line 20 "test/codegen/programs/counters.ts"
+  uint32_t d = 0;
+  if (i > 0) {
+    d = --i;
+  }
+#line 22 "test/codegen/programs/counters.ts"
   rt_print_str("post/pre ");
-#line 19 "test/codegen/programs/counters.ts"
   rt_print_int((int64_t)a);
-#line 19 "test/codegen/programs/counters.ts"
   rt_print_str(" ");
-#line 19 "test/codegen/programs/counters.ts"
   rt_print_int((int64_t)b);
-#line 19 "test/codegen/programs/counters.ts"
   rt_print_str(" ");
-#line 19 "test/codegen/programs/counters.ts"
   rt_print_int((int64_t)c);
-#line 19 "test/codegen/programs/counters.ts"
   rt_print_str(" ");
+#line 23 "test/codegen/programs/counters.ts"
   rt_print_int((int64_t)d);
-#line 20 "test/codegen/programs/counters.ts"
   rt_print_str(" ");
-#line 20 "test/codegen/programs/counters.ts"
   rt_print_int((int64_t)i);
-#line 20 "test/codegen/programs/counters.ts"
   rt_print_ln();
+#line 24 "test/codegen/programs/counters.ts"
   int32_t s = -3;
   s += 10;
   s -= 20;
   s--;
   rt_print_str("s ");
-#line 25 "test/codegen/programs/counters.ts"
   rt_print_int((int64_t)s);
-#line 25 "test/codegen/programs/counters.ts"
   rt_print_ln();
+#line 29 "test/codegen/programs/counters.ts"
   counters_tally.up++;
   counters_tally.up += 41;
   counters_tally.down--;
@@ -49,23 +50,17 @@ void counters_main(void) {
   counters_global += counters_tally.down;
   counters_global--;
   rt_print_str("tally ");
-#line 32 "test/codegen/programs/counters.ts"
   rt_print_int((int64_t)counters_tally.up);
-#line 32 "test/codegen/programs/counters.ts"
   rt_print_str(" ");
-#line 32 "test/codegen/programs/counters.ts"
   rt_print_int((int64_t)counters_tally.down);
-#line 32 "test/codegen/programs/counters.ts"
   rt_print_str(" global ");
-#line 32 "test/codegen/programs/counters.ts"
   rt_print_int((int64_t)counters_global);
-#line 32 "test/codegen/programs/counters.ts"
   rt_print_ln();
+#line 36 "test/codegen/programs/counters.ts"
   uint32_t k = 0;
   while ((k++) < 3) {
-#line 34 "test/codegen/programs/counters.ts"
     rt_print_int((int64_t)k);
   }
-#line 35 "test/codegen/programs/counters.ts"
+#line 38 "test/codegen/programs/counters.ts"
   rt_print_ln();
 }

@@ -23,14 +23,12 @@ static RT_CONSTRUCTOR void defaults__ctor(void) {
 static void defaults_line(const char *text, int32_t times, const char *sep, Mode mode) {
   for (int32_t i = 0; i < times; i++) {
     if (i > 0) {
-#line 8 "test/codegen/programs/defaults.ts"
       rt_print_str(sep);
     }
 #line 9 "test/codegen/programs/defaults.ts"
     rt_print_str(text);
   }
   rt_print_str((mode == Mode_Loud) ? "!" : ".");
-#line 11 "test/codegen/programs/defaults.ts"
   rt_print_ln();
 }
 
@@ -50,25 +48,16 @@ void defaults_main(void) {
   defaults_line("c", 2, "-", Mode_Loud);
   defaults_line("d", 2, "+", Mode_Quiet);
   rt_print_str("port ");
-#line 33 "test/codegen/programs/defaults.ts"
   rt_print_int((int64_t)Port_at(&defaults_port, 3, false));
-#line 33 "test/codegen/programs/defaults.ts"
   rt_print_str(" ");
-#line 33 "test/codegen/programs/defaults.ts"
   rt_print_int((int64_t)Port_at(&defaults_port, 0, false));
-#line 33 "test/codegen/programs/defaults.ts"
   rt_print_str(" ");
-#line 33 "test/codegen/programs/defaults.ts"
   rt_print_int((int64_t)Port_at(&defaults_port, 3, true));
-#line 33 "test/codegen/programs/defaults.ts"
   rt_print_ln();
+#line 34 "test/codegen/programs/defaults.ts"
   rt_print_str("mask ");
-#line 34 "test/codegen/programs/defaults.ts"
   rt_print_int((int64_t)defaults_mask(0x1ff, 8));
-#line 34 "test/codegen/programs/defaults.ts"
   rt_print_str(" ");
-#line 34 "test/codegen/programs/defaults.ts"
   rt_print_int((int64_t)defaults_mask(0x1ff, 4));
-#line 34 "test/codegen/programs/defaults.ts"
   rt_print_ln();
 }

@@ -14,23 +14,17 @@ static SubTable dispatch_marker;
 
 #line 16 "test/codegen/programs/dispatch.ts"
 static uint32_t dispatch_count(rt_bytes data, void *ud) {
-#line 16 "test/codegen/programs/dispatch.ts"
   rt_print_str("count ");
-#line 16 "test/codegen/programs/dispatch.ts"
   rt_print_hex(data);
-#line 16 "test/codegen/programs/dispatch.ts"
   rt_print_str((ud != NULL) ? " ud" : " -");
-#line 16 "test/codegen/programs/dispatch.ts"
   rt_print_ln();
-#line 16 "test/codegen/programs/dispatch.ts"
   return data.len;
 }
 
 #line 17 "test/codegen/programs/dispatch.ts"
 static uint32_t dispatch_first(rt_bytes data, void *ud) {
   (void)ud;
-#line 17 "test/codegen/programs/dispatch.ts"
-  return (uint32_t)((data.len > 0) ? rt_bytes_get(data, 0) : 0);
+  return (uint32_t)((data.len > 0) ? data.p[0] : 0);
 }
 
 #line 18 "test/codegen/programs/dispatch.ts"
@@ -47,7 +41,6 @@ static uint32_t dispatch_dispatch(rt_bytes data) {
     Slot2 *s = &dispatch_table.subs[i];
     OnData cb = s->cb;
     if (cb == NULL) {
-#line 28 "test/codegen/programs/dispatch.ts"
       continue;
     }
 #line 29 "test/codegen/programs/dispatch.ts"
@@ -63,16 +56,12 @@ void dispatch_main(void) {
   dispatch_add(1, NULL, NULL);
   dispatch_add(2, dispatch_first, NULL);
   rt_print_int((int64_t)dispatch_dispatch(RT_LIT("hey")));
-#line 38 "test/codegen/programs/dispatch.ts"
   rt_print_ln();
+#line 39 "test/codegen/programs/dispatch.ts"
   dispatch_add(0, NULL, NULL);
   rt_print_int((int64_t)dispatch_dispatch(RT_LIT("A")));
-#line 40 "test/codegen/programs/dispatch.ts"
   rt_print_str(" ");
-#line 40 "test/codegen/programs/dispatch.ts"
   rt_print_int((int64_t)dispatch_table.subs[0].hits);
-#line 40 "test/codegen/programs/dispatch.ts"
   rt_print_int((int64_t)dispatch_table.subs[2].hits);
-#line 40 "test/codegen/programs/dispatch.ts"
   rt_print_ln();
 }

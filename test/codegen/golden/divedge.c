@@ -6,35 +6,27 @@ void divedge_main(void) {
   int32_t lo = INT32_MIN;
   int32_t m1 = -1;
   rt_print_str("q ");
-#line 9 "test/codegen/programs/divedge.ts"
   rt_print_int(rt_idiv_i64(lo, m1));
-#line 9 "test/codegen/programs/divedge.ts"
   rt_print_ln();
+#line 10 "test/codegen/programs/divedge.ts"
   rt_print_str("r ");
-#line 10 "test/codegen/programs/divedge.ts"
   rt_print_int((int64_t)rt_mod_i32(lo, m1));
-#line 10 "test/codegen/programs/divedge.ts"
   rt_print_ln();
+#line 11 "test/codegen/programs/divedge.ts"
   rt_print_str("wrapped ");
-#line 11 "test/codegen/programs/divedge.ts"
   rt_print_int((int64_t)rt_i32_of((uint32_t)rt_idiv_i64(lo, m1)));
-#line 11 "test/codegen/programs/divedge.ts"
   rt_print_ln();
+#line 12 "test/codegen/programs/divedge.ts"
   rt_print_str("u32 ");
-#line 12 "test/codegen/programs/divedge.ts"
   rt_print_int((int64_t)(uint32_t)rt_idiv_i64(lo, m1));
-#line 12 "test/codegen/programs/divedge.ts"
   rt_print_ln();
   // idiv by zero is defined as 0 in both (rt.ts and rt.h).
+#line 14 "test/codegen/programs/divedge.ts"
   int32_t zero = 0;
   uint32_t uzero = 0;
   rt_print_str("by zero ");
-#line 16 "test/codegen/programs/divedge.ts"
   rt_print_int(rt_idiv_i64(lo, zero));
-#line 16 "test/codegen/programs/divedge.ts"
   rt_print_str(" ");
-#line 16 "test/codegen/programs/divedge.ts"
   rt_print_int((int64_t)rt_idiv_u32(7, uzero));
-#line 16 "test/codegen/programs/divedge.ts"
   rt_print_ln();
 }

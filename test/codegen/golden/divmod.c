@@ -6,21 +6,17 @@ static void divmod_pair(int32_t a, int32_t b);
 #line 5 "test/codegen/programs/divmod.ts"
 static void divmod_pair(int32_t a, int32_t b) {
   rt_print_int((int64_t)a);
-#line 6 "test/codegen/programs/divmod.ts"
   rt_print_str(" / ");
-#line 6 "test/codegen/programs/divmod.ts"
   rt_print_int((int64_t)b);
-#line 6 "test/codegen/programs/divmod.ts"
   rt_print_str(" = ");
-#line 6 "test/codegen/programs/divmod.ts"
   rt_print_int(rt_idiv_i64(a, b));
+#line 7 "test/codegen/programs/divmod.ts"
   rt_print_str(" rem ");
-#line 7 "test/codegen/programs/divmod.ts"
   rt_print_int((int64_t)rt_mod_i32(a, b));
-#line 7 "test/codegen/programs/divmod.ts"
   rt_print_ln();
 }
 
+#line 10 "test/codegen/programs/divmod.ts"
 void divmod_main(void) {
   divmod_pair(7, 2);
   divmod_pair(-7, 2);
@@ -35,50 +31,41 @@ void divmod_main(void) {
 #line 22 "test/codegen/programs/divmod.ts"
   uint32_t big = 0xffffffffu;
   rt_print_str("big/2 ");
-#line 23 "test/codegen/programs/divmod.ts"
   rt_print_int((int64_t)(big / 2));
-#line 23 "test/codegen/programs/divmod.ts"
   rt_print_ln();
+#line 24 "test/codegen/programs/divmod.ts"
   rt_print_str("big%10 ");
-#line 24 "test/codegen/programs/divmod.ts"
   rt_print_int((int64_t)(big % 10));
-#line 24 "test/codegen/programs/divmod.ts"
   rt_print_ln();
   // Mixed signedness: an exact result, not C's unsigned conversion.
+#line 26 "test/codegen/programs/divmod.ts"
   int32_t m = -7;
   uint32_t three = 3;
   rt_print_str("-7%u3 ");
-#line 28 "test/codegen/programs/divmod.ts"
   rt_print_int(rt_mod_i64(m, three));
-#line 28 "test/codegen/programs/divmod.ts"
   rt_print_ln();
+#line 29 "test/codegen/programs/divmod.ts"
   rt_print_str("-7/u3 ");
-#line 29 "test/codegen/programs/divmod.ts"
   rt_print_int(rt_idiv_i64(m, three));
-#line 29 "test/codegen/programs/divmod.ts"
   rt_print_ln();
+#line 30 "test/codegen/programs/divmod.ts"
   rt_print_str("u3/-7 ");
-#line 30 "test/codegen/programs/divmod.ts"
   rt_print_int(rt_idiv_i64(three, m));
-#line 30 "test/codegen/programs/divmod.ts"
   rt_print_ln();
+#line 31 "test/codegen/programs/divmod.ts"
   int8_t small = -100;
   uint8_t k = 7;
   rt_print_str("i8%u8 ");
-#line 33 "test/codegen/programs/divmod.ts"
   rt_print_int((int64_t)rt_mod_i32(small, k));
-#line 33 "test/codegen/programs/divmod.ts"
   rt_print_ln();
+#line 34 "test/codegen/programs/divmod.ts"
   rt_print_str("i8/u8 ");
-#line 34 "test/codegen/programs/divmod.ts"
   rt_print_int((int64_t)rt_idiv_i32(small, k));
-#line 34 "test/codegen/programs/divmod.ts"
   rt_print_ln();
   // The result of idiv can be stored back once it is wrapped.
+#line 36 "test/codegen/programs/divmod.ts"
   int32_t q = rt_i32_of(rt_idiv_u32(big, three));
   rt_print_str("q ");
-#line 37 "test/codegen/programs/divmod.ts"
   rt_print_int((int64_t)q);
-#line 37 "test/codegen/programs/divmod.ts"
   rt_print_ln();
 }

@@ -14,8 +14,8 @@ static Slot *Table_add(Table *self, uint16_t id) {
     if (!s->used) {
       s->used = true;
       s->id = id;
-      rt_set_u8(s->data, 4, 0, (uint8_t)id);
-      rt_set_u8(s->data, 4, 3, (uint8_t)(id >> 8));
+      s->data[0] = (uint8_t)id;
+      s->data[3] = (uint8_t)(id >> 8);
       self->inner.hits++;
       self->inner.last = *s;
       return s;
@@ -28,14 +28,11 @@ static void Table_dump(Table *self) {
   for (uint32_t i = 0; i < embedded_SLOTS; i++) {
     Slot *s = &self->slots[i];
     rt_print_int((int64_t)i);
-#line 43 "test/codegen/programs/embedded.ts"
     rt_print_str(":");
-#line 43 "test/codegen/programs/embedded.ts"
     rt_print_int((int64_t)s->id);
-#line 43 "test/codegen/programs/embedded.ts"
     rt_print_str(s->used ? " used " : " free ");
-    rt_print_hex(RT_BYTES(s->data, 4));
 #line 44 "test/codegen/programs/embedded.ts"
+    rt_print_hex(RT_BYTES(s->data, 4));
     rt_print_ln();
   }
 }
@@ -47,67 +44,53 @@ void embedded_main(void) {
   Table_add(&embedded_table, 7);
   Slot *none = Table_add(&embedded_table, 8);
   rt_print_str((none == NULL) ? "full" : "not full");
-#line 56 "test/codegen/programs/embedded.ts"
   rt_print_ln();
+#line 57 "test/codegen/programs/embedded.ts"
   if (s != NULL) {
-    rt_set_u8(s->data, 4, 1, 0x99);
+    s->data[1] = 0x99;
     s->used = false;
   }
   Table_dump(&embedded_table);
   rt_print_str("hits ");
-#line 62 "test/codegen/programs/embedded.ts"
   rt_print_int((int64_t)embedded_table.inner.hits);
-#line 62 "test/codegen/programs/embedded.ts"
   rt_print_str(" last ");
-#line 62 "test/codegen/programs/embedded.ts"
   rt_print_int((int64_t)embedded_table.inner.last.id);
+#line 63 "test/codegen/programs/embedded.ts"
   rt_print_str(" ");
-#line 63 "test/codegen/programs/embedded.ts"
   rt_print_hex(RT_BYTES(embedded_table.inner.last.data, 4));
-#line 63 "test/codegen/programs/embedded.ts"
   rt_print_ln();
   // Fixed integer arrays: index and length.
-  rt_set_u16(embedded_table.words, 4, 0, 65535);
-  rt_set_u16(embedded_table.words, 4, 3, 1);
-  rt_set_u32(embedded_table.longs, 2, 1, 0xffffffffu);
-  rt_set_i32(embedded_table.signed_, 3, 0, -5);
-  rt_set_i32(embedded_table.signed_, 3, 2, 2147483647);
+#line 65 "test/codegen/programs/embedded.ts"
+  embedded_table.words[0] = 65535;
+  embedded_table.words[3] = 1;
+  embedded_table.longs[1] = 0xffffffffu;
+  embedded_table.signed_[0] = -5;
+  embedded_table.signed_[2] = 2147483647;
   int32_t total = 0;
   for (uint32_t i = 0; i < 3; i++) {
-#line 71 "test/codegen/programs/embedded.ts"
-    total += rt_get_i32(embedded_table.signed_, 3, i) & 0xffff;
+    total += embedded_table.signed_[i] & 0xffff;
   }
 #line 72 "test/codegen/programs/embedded.ts"
   rt_print_str("words ");
-#line 72 "test/codegen/programs/embedded.ts"
   rt_print_int((int64_t)4);
-#line 72 "test/codegen/programs/embedded.ts"
   rt_print_str(" ");
-#line 72 "test/codegen/programs/embedded.ts"
-  rt_print_int((int64_t)(rt_get_u16(embedded_table.words, 4, 0) + rt_get_u16(embedded_table.words, 4, 3)));
+  rt_print_int((int64_t)(embedded_table.words[0] + embedded_table.words[3]));
+#line 73 "test/codegen/programs/embedded.ts"
   rt_print_str(" longs ");
-#line 73 "test/codegen/programs/embedded.ts"
-  rt_print_int((int64_t)rt_get_u32(embedded_table.longs, 2, 1));
-#line 73 "test/codegen/programs/embedded.ts"
+  rt_print_int((int64_t)embedded_table.longs[1]);
   rt_print_str(" ");
-#line 73 "test/codegen/programs/embedded.ts"
-  rt_print_int((int64_t)rt_get_u32(embedded_table.longs, 2, 0));
+  rt_print_int((int64_t)embedded_table.longs[0]);
+#line 74 "test/codegen/programs/embedded.ts"
   rt_print_str(" signed ");
-#line 74 "test/codegen/programs/embedded.ts"
-  rt_print_int((int64_t)rt_get_i32(embedded_table.signed_, 3, 0));
-#line 74 "test/codegen/programs/embedded.ts"
+  rt_print_int((int64_t)embedded_table.signed_[0]);
   rt_print_str(" total ");
-#line 74 "test/codegen/programs/embedded.ts"
   rt_print_int((int64_t)total);
-#line 74 "test/codegen/programs/embedded.ts"
   rt_print_ln();
+#line 75 "test/codegen/programs/embedded.ts"
   Slot *again = Table_add(&embedded_table, 9);
   if (again != NULL) {
-#line 76 "test/codegen/programs/embedded.ts"
     rt_print_str("reused ");
-#line 76 "test/codegen/programs/embedded.ts"
     rt_print_int((int64_t)again->id);
-#line 76 "test/codegen/programs/embedded.ts"
     rt_print_ln();
   }
 #line 77 "test/codegen/programs/embedded.ts"

@@ -26,7 +26,6 @@ static bool enums_needsAck(QoS q) {
 
 static QoS enums_upgrade(QoS q) {
   if (q == QoS_AtMostOnce) {
-#line 21 "test/codegen/programs/enums.ts"
     return QoS_AtLeastOnce;
   }
 #line 22 "test/codegen/programs/enums.ts"
@@ -35,73 +34,51 @@ static QoS enums_upgrade(QoS q) {
 
 void enums_main(void) {
   rt_print_str("values ");
-#line 26 "test/codegen/programs/enums.ts"
   rt_print_int((int64_t)QoS_AtMostOnce);
-#line 26 "test/codegen/programs/enums.ts"
   rt_print_str(" ");
-#line 26 "test/codegen/programs/enums.ts"
   rt_print_int((int64_t)QoS_ExactlyOnce);
-#line 26 "test/codegen/programs/enums.ts"
   rt_print_str(" ");
+#line 27 "test/codegen/programs/enums.ts"
   rt_print_int((int64_t)Signed_Low);
-#line 27 "test/codegen/programs/enums.ts"
   rt_print_str(" ");
-#line 27 "test/codegen/programs/enums.ts"
   rt_print_int((int64_t)Signed_High);
-#line 27 "test/codegen/programs/enums.ts"
   rt_print_str(" ");
-#line 27 "test/codegen/programs/enums.ts"
   rt_print_int((int64_t)Wide_Max);
-#line 27 "test/codegen/programs/enums.ts"
   rt_print_ln();
+#line 28 "test/codegen/programs/enums.ts"
   rt_print_str("field ");
-#line 28 "test/codegen/programs/enums.ts"
   rt_print_int((int64_t)enums_msg.qos);
-#line 28 "test/codegen/programs/enums.ts"
   rt_print_str(" ");
-#line 28 "test/codegen/programs/enums.ts"
   rt_print_int((int64_t)enums_msg.sig);
-#line 28 "test/codegen/programs/enums.ts"
   rt_print_ln();
+#line 29 "test/codegen/programs/enums.ts"
   enums_msg.qos = enums_upgrade(enums_msg.qos);
   enums_msg.sig = Signed_High;
   rt_print_str("after ");
-#line 31 "test/codegen/programs/enums.ts"
   rt_print_int((int64_t)enums_msg.qos);
-#line 31 "test/codegen/programs/enums.ts"
   rt_print_str(" ");
-#line 31 "test/codegen/programs/enums.ts"
   rt_print_int((int64_t)enums_msg.sig);
-#line 31 "test/codegen/programs/enums.ts"
   rt_print_ln();
+#line 32 "test/codegen/programs/enums.ts"
   rt_print_str("ack ");
-#line 32 "test/codegen/programs/enums.ts"
   rt_print_str(enums_needsAck(QoS_AtMostOnce) ? "y" : "n");
-#line 32 "test/codegen/programs/enums.ts"
   rt_print_str(enums_needsAck(enums_msg.qos) ? "y" : "n");
-#line 32 "test/codegen/programs/enums.ts"
   rt_print_ln();
+#line 33 "test/codegen/programs/enums.ts"
   int32_t asInt = enums_msg.sig;
   rt_print_str("arith ");
-#line 34 "test/codegen/programs/enums.ts"
   rt_print_int((int64_t)asInt + (int64_t)Signed_Low);
-#line 34 "test/codegen/programs/enums.ts"
   rt_print_str(" ");
-#line 34 "test/codegen/programs/enums.ts"
   rt_print_int((int64_t)(enums_msg.qos * 10));
-#line 34 "test/codegen/programs/enums.ts"
   rt_print_ln();
+#line 35 "test/codegen/programs/enums.ts"
   rt_print_str("cmp ");
-#line 35 "test/codegen/programs/enums.ts"
   rt_print_str(true /* Signed.Low < Signed.Mid */ ? "lt" : "ge");
-#line 35 "test/codegen/programs/enums.ts"
   rt_print_str((enums_msg.qos > QoS_AtLeastOnce) ? " gt" : " le");
-#line 35 "test/codegen/programs/enums.ts"
   rt_print_ln();
+#line 36 "test/codegen/programs/enums.ts"
   uint8_t b = (uint8_t)Wide_Max;
   rt_print_str("wrapped ");
-#line 37 "test/codegen/programs/enums.ts"
   rt_print_int((int64_t)b);
-#line 37 "test/codegen/programs/enums.ts"
   rt_print_ln();
 }

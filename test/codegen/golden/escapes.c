@@ -28,36 +28,31 @@ static rt_bytes escapes_pick(bool c, rt_bytes a) {
 
 void escapes_main(void) {
   rt_print_str("what\?\?! really\?\?= yes\?\?/ \?\?( \?\?) \?\?' \?\?< \?\?> \?\?-");
-#line 19 "test/codegen/programs/escapes.ts"
   rt_print_ln();
-  rt_print_str("tab\there\nnew line \"q\" back\\slash %d %s %%");
 #line 20 "test/codegen/programs/escapes.ts"
+  rt_print_str("tab\there\nnew line \"q\" back\\slash %d %s %%");
   rt_print_ln();
-  rt_print_str("h\303\251llo \342\234\223 caf\303\251");
 #line 21 "test/codegen/programs/escapes.ts"
+  rt_print_str("h\303\251llo \342\234\223 caf\303\251");
   rt_print_ln();
+#line 22 "test/codegen/programs/escapes.ts"
   rt_print_hex(RT_LIT("\303\251\342\234\223"));
-#line 22 "test/codegen/programs/escapes.ts"
   rt_print_str(" ");
-#line 22 "test/codegen/programs/escapes.ts"
   rt_print_int((int64_t)RT_LIT("\303\251\342\234\223").len);
-#line 22 "test/codegen/programs/escapes.ts"
   rt_print_ln();
-  rt_print_hex(rt_str_bytes("a\177b\001"));
 #line 23 "test/codegen/programs/escapes.ts"
+  rt_print_hex(rt_str_bytes("a\177b\001"));
   rt_print_ln();
-  rt_print_int((int64_t)rt_f64_to_i32(((escapes_ratio.ratio * 100.0) + escapes_ratio.count) + escapes_scale));
 #line 24 "test/codegen/programs/escapes.ts"
+  rt_print_int((int64_t)rt_f64_to_i32(((escapes_ratio.ratio * 100.0) + escapes_ratio.count) + escapes_scale));
   rt_print_ln();
+#line 25 "test/codegen/programs/escapes.ts"
   escapes_scale = escapes_scale * 4.0;
   rt_print_int((int64_t)rt_f64_to_i32(escapes_scale));
-#line 26 "test/codegen/programs/escapes.ts"
   rt_print_ln();
+#line 27 "test/codegen/programs/escapes.ts"
   rt_print_hex(escapes_pick(true, RT_LIT("ab")));
-#line 27 "test/codegen/programs/escapes.ts"
   rt_print_str("|");
-#line 27 "test/codegen/programs/escapes.ts"
   rt_print_hex(escapes_pick(false, RT_LIT("ab")));
-#line 27 "test/codegen/programs/escapes.ts"
   rt_print_ln();
 }

@@ -20,66 +20,54 @@ static int32_t evalloops_pair(int32_t a, int32_t b) {
 void evalloops_main(void) {
   int32_t loops = 0;
   for (;;) {
-#line 20 "test/codegen/programs/evalloops.ts"
     int32_t tmp = evalloops_next();
-#line 20 "test/codegen/programs/evalloops.ts"
     if (!(evalloops_pair(tmp, evalloops_next()) < 60)) break;
-#line 20 "test/codegen/programs/evalloops.ts"
     loops++;
   }
 #line 21 "test/codegen/programs/evalloops.ts"
   rt_print_str(" while ");
-#line 21 "test/codegen/programs/evalloops.ts"
   rt_print_int((int64_t)loops);
-#line 21 "test/codegen/programs/evalloops.ts"
   rt_print_ln();
+#line 22 "test/codegen/programs/evalloops.ts"
   evalloops_c = 0;
   loops = 0;
   for (int32_t i = 0; ; i++) {
-#line 24 "test/codegen/programs/evalloops.ts"
     int32_t tmp_2 = evalloops_next();
-#line 24 "test/codegen/programs/evalloops.ts"
     if (!(evalloops_pair(tmp_2, evalloops_next()) < 80)) break;
-    if ((i % 2) == 0) {
 #line 25 "test/codegen/programs/evalloops.ts"
+    if ((i % 2) == 0) {
       continue;
     }
 #line 26 "test/codegen/programs/evalloops.ts"
     loops++;
   }
   rt_print_str(" for ");
-#line 28 "test/codegen/programs/evalloops.ts"
   rt_print_int((int64_t)loops);
-#line 28 "test/codegen/programs/evalloops.ts"
   rt_print_ln();
+#line 29 "test/codegen/programs/evalloops.ts"
   evalloops_c = 0;
   loops = 0;
   for (;;) {
-#line 31 "test/codegen/programs/evalloops.ts"
     int32_t tmp_2 = evalloops_next();
-#line 31 "test/codegen/programs/evalloops.ts"
     if (!(evalloops_pair(tmp_2, evalloops_next()) < 80)) break;
+#line 32 "test/codegen/programs/evalloops.ts"
     loops++;
     if (loops > 1) {
-#line 33 "test/codegen/programs/evalloops.ts"
       continue;
     }
 #line 34 "test/codegen/programs/evalloops.ts"
     rt_print_str("first");
   }
   rt_print_str(" while-continue ");
-#line 36 "test/codegen/programs/evalloops.ts"
   rt_print_int((int64_t)loops);
-#line 36 "test/codegen/programs/evalloops.ts"
   rt_print_ln();
+#line 37 "test/codegen/programs/evalloops.ts"
   evalloops_c = 0;
   int32_t tmp_3 = evalloops_next();
-#line 38 "test/codegen/programs/evalloops.ts"
   if (evalloops_pair(tmp_3, evalloops_next()) == 12) {
-#line 38 "test/codegen/programs/evalloops.ts"
     rt_print_str(" if ok");
-  } else {
 #line 39 "test/codegen/programs/evalloops.ts"
+  } else {
     rt_print_str(" if wrong");
   }
 #line 40 "test/codegen/programs/evalloops.ts"

@@ -20,10 +20,9 @@ static int32_t evalorder_total = 100;
 static int32_t evalorder_next(void) {
   evalorder_counter++;
   rt_print_str("n");
-#line 10 "test/codegen/programs/evalorder.ts"
   rt_print_int((int64_t)evalorder_counter);
-#line 10 "test/codegen/programs/evalorder.ts"
   rt_print_str(" ");
+#line 11 "test/codegen/programs/evalorder.ts"
   return evalorder_counter;
 }
 
@@ -50,64 +49,54 @@ static int32_t evalorder_bump(void) {
 
 void evalorder_main(void) {
   int32_t tmp = evalorder_next();
-#line 43 "test/codegen/programs/evalorder.ts"
   int32_t p = evalorder_pair(tmp, evalorder_next());
+#line 44 "test/codegen/programs/evalorder.ts"
   rt_print_str("pair ");
-#line 44 "test/codegen/programs/evalorder.ts"
   rt_print_int((int64_t)p);
-#line 44 "test/codegen/programs/evalorder.ts"
   rt_print_ln();
+#line 45 "test/codegen/programs/evalorder.ts"
   int32_t tmp_2 = evalorder_next();
-#line 45 "test/codegen/programs/evalorder.ts"
   int32_t tmp_3 = evalorder_next();
-#line 45 "test/codegen/programs/evalorder.ts"
   int32_t t = evalorder_triple(tmp_2, tmp_3, evalorder_next());
+#line 46 "test/codegen/programs/evalorder.ts"
   rt_print_str("triple ");
-#line 46 "test/codegen/programs/evalorder.ts"
   rt_print_int((int64_t)t);
-#line 46 "test/codegen/programs/evalorder.ts"
   rt_print_ln();
-  int32_t tmp_4 = evalorder_next();
 #line 47 "test/codegen/programs/evalorder.ts"
+  int32_t tmp_4 = evalorder_next();
   int32_t d = rt_i32_of(((uint32_t)tmp_4 - (uint32_t)evalorder_next()));
+#line 48 "test/codegen/programs/evalorder.ts"
   rt_print_str("diff ");
-#line 48 "test/codegen/programs/evalorder.ts"
   rt_print_int((int64_t)d);
-#line 48 "test/codegen/programs/evalorder.ts"
   rt_print_ln();
+#line 49 "test/codegen/programs/evalorder.ts"
   rt_print_str("mixed ");
-#line 49 "test/codegen/programs/evalorder.ts"
   int32_t tmp_5 = evalorder_pair(evalorder_next(), 5);
-#line 49 "test/codegen/programs/evalorder.ts"
   rt_print_int((int64_t)tmp_5 + (int64_t)evalorder_pair(7, evalorder_next()));
-#line 49 "test/codegen/programs/evalorder.ts"
   rt_print_ln();
-  uint32_t tmp_6 = evalorder_out.n;
 #line 50 "test/codegen/programs/evalorder.ts"
+  uint32_t tmp_6 = evalorder_out.n;
   rt_set_u8(evalorder_out.buf, 4, tmp_6, evalorder_take());
-  uint32_t tmp_7 = evalorder_out.n;
 #line 51 "test/codegen/programs/evalorder.ts"
+  uint32_t tmp_7 = evalorder_out.n;
   rt_set_u8(evalorder_out.buf, 4, tmp_7, evalorder_take());
+#line 52 "test/codegen/programs/evalorder.ts"
   rt_print_str("store ");
-#line 52 "test/codegen/programs/evalorder.ts"
   rt_print_hex(RT_BYTES(evalorder_out.buf, 4));
-#line 52 "test/codegen/programs/evalorder.ts"
   rt_print_ln();
-  int32_t tmp_8 = evalorder_total;
 #line 53 "test/codegen/programs/evalorder.ts"
+  int32_t tmp_8 = evalorder_total;
   evalorder_total = tmp_8 + evalorder_bump();
+#line 54 "test/codegen/programs/evalorder.ts"
   rt_print_str("compound ");
-#line 54 "test/codegen/programs/evalorder.ts"
   rt_print_int((int64_t)evalorder_total);
-#line 54 "test/codegen/programs/evalorder.ts"
   rt_print_ln();
+#line 55 "test/codegen/programs/evalorder.ts"
   evalorder_total = 5;
   int32_t tmp_9 = evalorder_total;
-#line 56 "test/codegen/programs/evalorder.ts"
   evalorder_total = rt_i32_of(((uint32_t)tmp_9 + (uint32_t)evalorder_bump()));
+#line 57 "test/codegen/programs/evalorder.ts"
   rt_print_str("operand ");
-#line 57 "test/codegen/programs/evalorder.ts"
   rt_print_int((int64_t)evalorder_total);
-#line 57 "test/codegen/programs/evalorder.ts"
   rt_print_ln();
 }

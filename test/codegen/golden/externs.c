@@ -4,36 +4,27 @@
 #line 14 "test/codegen/programs/externs.ts"
 void externs_main(void) {
   rt_print_str("scale ");
-#line 15 "test/codegen/programs/externs.ts"
   rt_print_int((int64_t)ext_scale(7, -3));
-#line 15 "test/codegen/programs/externs.ts"
   rt_print_ln();
+#line 16 "test/codegen/programs/externs.ts"
   rt_print_str("sum ");
-#line 16 "test/codegen/programs/externs.ts"
   rt_print_int((int64_t)ext_sum(RT_LIT("abc")));
-#line 16 "test/codegen/programs/externs.ts"
   rt_print_ln();
+#line 17 "test/codegen/programs/externs.ts"
   rt_print_str("flag ");
-#line 17 "test/codegen/programs/externs.ts"
   rt_print_str(ext_flag(true) ? "T" : "F");
-#line 17 "test/codegen/programs/externs.ts"
   rt_print_str(ext_flag(false) ? "T" : "F");
-#line 17 "test/codegen/programs/externs.ts"
   rt_print_ln();
+#line 18 "test/codegen/programs/externs.ts"
   ext_tick();
   ext_tick();
   rt_print_str("ticks ");
-#line 20 "test/codegen/programs/externs.ts"
   rt_print_int((int64_t)ext_ticks());
-#line 20 "test/codegen/programs/externs.ts"
   rt_print_ln();
+#line 21 "test/codegen/programs/externs.ts"
   rt_print_str("len ");
-#line 21 "test/codegen/programs/externs.ts"
   rt_print_int((int64_t)ext_len("hello"));
-#line 21 "test/codegen/programs/externs.ts"
   rt_print_str(" view ");
-#line 21 "test/codegen/programs/externs.ts"
   rt_print_hex(ext_view());
-#line 21 "test/codegen/programs/externs.ts"
   rt_print_ln();
 }

@@ -11,18 +11,14 @@ static double floats_half(double x) {
 
 static void floats_row(const char *name, double x) {
   rt_print_str(name);
-#line 10 "test/codegen/programs/floats.ts"
   rt_print_str(" u ");
-#line 10 "test/codegen/programs/floats.ts"
   rt_print_int((int64_t)rt_f64_to_u32(x));
-#line 10 "test/codegen/programs/floats.ts"
   rt_print_str(" i ");
-#line 10 "test/codegen/programs/floats.ts"
   rt_print_int((int64_t)rt_f64_to_i32(x));
-#line 10 "test/codegen/programs/floats.ts"
   rt_print_ln();
 }
 
+#line 13 "test/codegen/programs/floats.ts"
 void floats_main(void) {
   double a = 1.5;
   double b = 2.25;
@@ -50,33 +46,29 @@ void floats_main(void) {
   double third = 1.0 / 3.0;
   floats_row("third*3e6", third * 3000000.0);
   rt_print_str((a < b) ? "lt" : "ge");
-#line 39 "test/codegen/programs/floats.ts"
   rt_print_str(" ");
-#line 39 "test/codegen/programs/floats.ts"
   rt_print_str((a == 1.5) ? "eq" : "ne");
-#line 39 "test/codegen/programs/floats.ts"
   rt_print_ln();
+#line 40 "test/codegen/programs/floats.ts"
   double acc = 0.0;
   for (uint32_t i = 0; i < 10; i++) {
-#line 41 "test/codegen/programs/floats.ts"
     acc = acc + 0.1;
   }
 #line 42 "test/codegen/programs/floats.ts"
   floats_row("acc*1e9", acc * 1000000000.0);
   rt_print_str((acc == 1.0) ? "exact" : "inexact");
-#line 43 "test/codegen/programs/floats.ts"
   rt_print_ln();
   // NaN compares unequal to everything, itself included; -0 equals 0.
+#line 45 "test/codegen/programs/floats.ts"
   double nan = zero / zero;
   double negZero = -0.0;
   rt_print_str((nan != nan) ? "nan-ne " : "nan-eq ");
-#line 47 "test/codegen/programs/floats.ts"
   rt_print_str((nan < 1.0 || nan >= 1.0) ? "ordered " : "unordered ");
+#line 48 "test/codegen/programs/floats.ts"
   rt_print_str((negZero == zero) ? "zero-eq " : "zero-ne ");
-#line 48 "test/codegen/programs/floats.ts"
   rt_print_str(((0.1 + 0.2) == 0.3) ? "sum-eq" : "sum-ne");
-#line 48 "test/codegen/programs/floats.ts"
   rt_print_ln();
+#line 49 "test/codegen/programs/floats.ts"
   floats_row("1e22/1e13", 1e+22 / 10000000000000.0);
   floats_row("-0", negZero);
 }

@@ -43,17 +43,14 @@ static void globals_record(int32_t v) {
   globals_lastValue = v;
   globals_stats.count++;
   if (v < globals_stats.min) {
-#line 29 "test/codegen/programs/globals.ts"
     globals_stats.min = v;
   }
 #line 30 "test/codegen/programs/globals.ts"
   if (v > globals_stats.max) {
-#line 30 "test/codegen/programs/globals.ts"
     globals_stats.max = v;
   }
 #line 31 "test/codegen/programs/globals.ts"
   if (globals_calls >= globals_LIMIT) {
-#line 31 "test/codegen/programs/globals.ts"
     globals_flag = true;
   }
 #line 32 "test/codegen/programs/globals.ts"
@@ -62,61 +59,42 @@ static void globals_record(int32_t v) {
 
 void globals_main(void) {
   rt_print_str(globals_label);
-#line 36 "test/codegen/programs/globals.ts"
   rt_print_str(" ");
-#line 36 "test/codegen/programs/globals.ts"
   rt_print_int((int64_t)globals_calls);
-#line 36 "test/codegen/programs/globals.ts"
   rt_print_str(" ");
-#line 36 "test/codegen/programs/globals.ts"
   rt_print_int((int64_t)globals_lastValue);
-#line 36 "test/codegen/programs/globals.ts"
   rt_print_str(" ");
+#line 37 "test/codegen/programs/globals.ts"
   rt_print_str(globals_stats.name);
-#line 37 "test/codegen/programs/globals.ts"
   rt_print_str(" ");
-#line 37 "test/codegen/programs/globals.ts"
   rt_print_int((int64_t)globals_stats.count);
-#line 37 "test/codegen/programs/globals.ts"
   rt_print_str(" ");
-#line 37 "test/codegen/programs/globals.ts"
   rt_print_int((int64_t)globals_stats.min);
-#line 37 "test/codegen/programs/globals.ts"
   rt_print_str(" ");
+#line 38 "test/codegen/programs/globals.ts"
   rt_print_int((int64_t)globals_stats.max);
-#line 38 "test/codegen/programs/globals.ts"
   rt_print_str(globals_stats.ok ? " ok " : " bad ");
-#line 38 "test/codegen/programs/globals.ts"
   rt_print_int((int64_t)globals_stats.ratio);
-#line 38 "test/codegen/programs/globals.ts"
   rt_print_ln();
+#line 39 "test/codegen/programs/globals.ts"
   globals_record(5);
   globals_record(-20);
   globals_record(100);
   globals_label = "after";
   rt_print_str(globals_label);
-#line 43 "test/codegen/programs/globals.ts"
   rt_print_str(" ");
-#line 43 "test/codegen/programs/globals.ts"
   rt_print_int((int64_t)globals_calls);
-#line 43 "test/codegen/programs/globals.ts"
   rt_print_str(" ");
-#line 43 "test/codegen/programs/globals.ts"
   rt_print_int((int64_t)globals_lastValue);
-#line 43 "test/codegen/programs/globals.ts"
   rt_print_str(" ");
+#line 44 "test/codegen/programs/globals.ts"
   rt_print_int((int64_t)globals_stats.count);
-#line 44 "test/codegen/programs/globals.ts"
   rt_print_str(" ");
-#line 44 "test/codegen/programs/globals.ts"
   rt_print_int((int64_t)globals_stats.min);
-#line 44 "test/codegen/programs/globals.ts"
   rt_print_str(" ");
-#line 44 "test/codegen/programs/globals.ts"
   rt_print_int((int64_t)globals_stats.max);
+#line 45 "test/codegen/programs/globals.ts"
   rt_print_str(globals_flag ? " flag " : " noflag ");
-#line 45 "test/codegen/programs/globals.ts"
   rt_print_int((int64_t)globals_small);
-#line 45 "test/codegen/programs/globals.ts"
   rt_print_ln();
 }

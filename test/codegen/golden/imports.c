@@ -9,61 +9,42 @@ void imports_main(void) {
   Acc_apply(&imports_holder.acc, Op_Mul, mathlib_SCALE);
   Acc_apply(&imports_holder.acc, Op_Add, -3);
   rt_print_str("acc ");
-#line 15 "test/codegen/programs/imports.ts"
   rt_print_int((int64_t)imports_holder.acc.value);
-#line 15 "test/codegen/programs/imports.ts"
   rt_print_str(" applied ");
-#line 15 "test/codegen/programs/imports.ts"
   rt_print_int((int64_t)mathlib_applied);
-#line 15 "test/codegen/programs/imports.ts"
   rt_print_ln();
+#line 16 "test/codegen/programs/imports.ts"
   rt_print_str("clamp ");
-#line 16 "test/codegen/programs/imports.ts"
   rt_print_int((int64_t)mathlib_clamp(500, 0, 255));
-#line 16 "test/codegen/programs/imports.ts"
   rt_print_str(" ");
-#line 16 "test/codegen/programs/imports.ts"
   rt_print_int((int64_t)mathlib_clamp(-5, 0, 255));
-#line 16 "test/codegen/programs/imports.ts"
   rt_print_ln();
+#line 17 "test/codegen/programs/imports.ts"
   rt_print_str("defaults ");
-#line 17 "test/codegen/programs/imports.ts"
   rt_print_int((int64_t)mathlib_clamp(300, 0, 255));
-#line 17 "test/codegen/programs/imports.ts"
   rt_print_str(" ");
-#line 17 "test/codegen/programs/imports.ts"
   rt_print_int((int64_t)mathlib_clamp(-3, 0, 255));
-#line 17 "test/codegen/programs/imports.ts"
   rt_print_str(" ");
-#line 17 "test/codegen/programs/imports.ts"
   rt_print_int((int64_t)mathlib_clamp(50, 60, 255));
-#line 17 "test/codegen/programs/imports.ts"
   rt_print_ln();
+#line 18 "test/codegen/programs/imports.ts"
   Acc_apply(&mathlib_shared, Op_Add, 21);
   Acc_apply(&mathlib_shared, Op_Mul, 2);
   Op op = Op_Mul;
   rt_print_str("shared ");
-#line 21 "test/codegen/programs/imports.ts"
   rt_print_int((int64_t)mathlib_shared.value);
-#line 21 "test/codegen/programs/imports.ts"
   rt_print_str(" op ");
-#line 21 "test/codegen/programs/imports.ts"
   rt_print_int((int64_t)op);
-#line 21 "test/codegen/programs/imports.ts"
   rt_print_str(" applied ");
-#line 21 "test/codegen/programs/imports.ts"
   rt_print_int((int64_t)mathlib_applied);
-#line 21 "test/codegen/programs/imports.ts"
   rt_print_ln();
+#line 22 "test/codegen/programs/imports.ts"
   rt_print_str("weights ");
-#line 22 "test/codegen/programs/imports.ts"
   rt_print_int((((int64_t)mathlib_WEIGHTS[0] + (int64_t)mathlib_WEIGHTS[1]) + (int64_t)mathlib_WEIGHTS[2]) + (int64_t)mathlib_WEIGHTS[3]);
-#line 22 "test/codegen/programs/imports.ts"
   rt_print_ln();
+#line 23 "test/codegen/programs/imports.ts"
   int32_t e = mathlib_isEven(mathlib_SCALE) ? 1 : 0;
   rt_print_str("even ");
-#line 24 "test/codegen/programs/imports.ts"
   rt_print_int((int64_t)e);
-#line 24 "test/codegen/programs/imports.ts"
   rt_print_ln();
 }

@@ -31,26 +31,17 @@ static int32_t initmethod__init(void) {
 
 void initmethod_main(void) {
   rt_print_str("before ");
-#line 24 "test/codegen/programs/initmethod.ts"
   rt_print_int((int64_t)initmethod_conf.port);
-#line 24 "test/codegen/programs/initmethod.ts"
   rt_print_str(" ");
-#line 24 "test/codegen/programs/initmethod.ts"
   rt_print_int((int64_t)initmethod_conf.retries);
-#line 24 "test/codegen/programs/initmethod.ts"
   rt_print_ln();
+#line 25 "test/codegen/programs/initmethod.ts"
   Conf_init(&initmethod_conf, 8883);
   rt_print_str("after ");
-#line 26 "test/codegen/programs/initmethod.ts"
   rt_print_int((int64_t)initmethod_conf.port);
-#line 26 "test/codegen/programs/initmethod.ts"
   rt_print_str(" ");
-#line 26 "test/codegen/programs/initmethod.ts"
   rt_print_int((int64_t)initmethod_conf.retries);
-#line 26 "test/codegen/programs/initmethod.ts"
   rt_print_str(" ");
-#line 26 "test/codegen/programs/initmethod.ts"
   rt_print_int((int64_t)initmethod__init());
-#line 26 "test/codegen/programs/initmethod.ts"
   rt_print_ln();
 }

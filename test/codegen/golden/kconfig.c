@@ -15,24 +15,17 @@ static void Ring_put(Ring *self, uint8_t v) {
 #line 24 "test/codegen/programs/kconfig.ts"
 void kconfig_main(void) {
   rt_print_str("size ");
-#line 25 "test/codegen/programs/kconfig.ts"
   rt_print_int((int64_t)CONFIG_CG_TEST_RING_SIZE);
-#line 25 "test/codegen/programs/kconfig.ts"
   rt_print_str(" len ");
-#line 25 "test/codegen/programs/kconfig.ts"
   rt_print_int((int64_t)CONFIG_CG_TEST_RING_SIZE);
-#line 25 "test/codegen/programs/kconfig.ts"
   rt_print_ln();
-  for (uint32_t i = 0; i < 10; i++) {
 #line 26 "test/codegen/programs/kconfig.ts"
+  for (uint32_t i = 0; i < 10; i++) {
     Ring_put(&kconfig_ring, (uint8_t)(CONFIG_CG_TEST_FILL + i));
   }
 #line 27 "test/codegen/programs/kconfig.ts"
   rt_print_hex(RT_BYTES(kconfig_ring.data, CONFIG_CG_TEST_RING_SIZE));
-#line 27 "test/codegen/programs/kconfig.ts"
   rt_print_str(" head ");
-#line 27 "test/codegen/programs/kconfig.ts"
   rt_print_int((int64_t)kconfig_ring.head);
-#line 27 "test/codegen/programs/kconfig.ts"
   rt_print_ln();
 }

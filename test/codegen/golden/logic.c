@@ -36,62 +36,51 @@ static bool logic_between(int32_t x, int32_t lo, int32_t hi) {
 
 void logic_main(void) {
   if (logic_f("1") && logic_t("2")) {
-#line 27 "test/codegen/programs/logic.ts"
     rt_print_str("!");
   }
 #line 28 "test/codegen/programs/logic.ts"
   rt_print_ln();
   if (logic_t("3") || logic_f("4")) {
-#line 29 "test/codegen/programs/logic.ts"
     rt_print_str("+");
   }
 #line 30 "test/codegen/programs/logic.ts"
   rt_print_ln();
   if (!(logic_f("5") || logic_f("6")) && logic_t("7")) {
-#line 31 "test/codegen/programs/logic.ts"
     rt_print_str("+");
   }
 #line 32 "test/codegen/programs/logic.ts"
   rt_print_ln();
   bool v = logic_t("8") && (logic_f("9") || logic_t("10"));
   rt_print_str(v ? " T" : " F");
-#line 34 "test/codegen/programs/logic.ts"
   rt_print_ln();
+#line 35 "test/codegen/programs/logic.ts"
   logic_fl.a = !logic_fl.a;
   logic_fl.b = logic_fl.a && !logic_fl.b;
   rt_print_str(logic_fl.a ? "T" : "F");
-#line 37 "test/codegen/programs/logic.ts"
   rt_print_str(logic_fl.b ? "T" : "F");
-#line 37 "test/codegen/programs/logic.ts"
   rt_print_ln();
+#line 38 "test/codegen/programs/logic.ts"
   int32_t n = logic_between(5, 1, 9) ? 1 : (logic_between(5, 6, 9) ? 2 : 3);
   rt_print_str("n ");
-#line 39 "test/codegen/programs/logic.ts"
   rt_print_int((int64_t)n);
-#line 39 "test/codegen/programs/logic.ts"
   rt_print_str(" ");
-#line 39 "test/codegen/programs/logic.ts"
   rt_print_int((int64_t)(logic_between(-1, 0, 0) ? 1 : 0));
-#line 39 "test/codegen/programs/logic.ts"
   rt_print_ln();
+#line 40 "test/codegen/programs/logic.ts"
   int32_t toggles = 0;
   bool state = false;
   for (int32_t i = 0; i < 5; i++) {
     state = !state;
     if (state != ((i % 2) == 0)) {
-#line 44 "test/codegen/programs/logic.ts"
       toggles = 100;
     }
 #line 45 "test/codegen/programs/logic.ts"
     if (state) {
-#line 45 "test/codegen/programs/logic.ts"
       toggles++;
     }
   }
 #line 47 "test/codegen/programs/logic.ts"
   rt_print_str("toggles ");
-#line 47 "test/codegen/programs/logic.ts"
   rt_print_int((int64_t)toggles);
-#line 47 "test/codegen/programs/logic.ts"
   rt_print_ln();
 }

@@ -7,12 +7,10 @@ void loops_main(void) {
   while (i < 10) {
     i++;
     if (i == 3) {
-#line 8 "test/codegen/programs/loops.ts"
       continue;
     }
 #line 9 "test/codegen/programs/loops.ts"
     if (i == 7) {
-#line 9 "test/codegen/programs/loops.ts"
       break;
     }
 #line 10 "test/codegen/programs/loops.ts"
@@ -24,7 +22,6 @@ void loops_main(void) {
   do {
     j++;
     if ((j % 2) == 0) {
-#line 17 "test/codegen/programs/loops.ts"
       continue;
     }
 #line 18 "test/codegen/programs/loops.ts"
@@ -33,17 +30,14 @@ void loops_main(void) {
   rt_print_ln();
   uint32_t once = 0;
   do {
-#line 22 "test/codegen/programs/loops.ts"
     once++;
-#line 22 "test/codegen/programs/loops.ts"
   } while (false);
+#line 23 "test/codegen/programs/loops.ts"
   rt_print_str("once ");
-#line 23 "test/codegen/programs/loops.ts"
   rt_print_int((int64_t)once);
-#line 23 "test/codegen/programs/loops.ts"
   rt_print_ln();
-  for (int32_t k = 10; k > 0; k -= 3) {
 #line 24 "test/codegen/programs/loops.ts"
+  for (int32_t k = 10; k > 0; k -= 3) {
     rt_print_int((int64_t)k);
   }
 #line 25 "test/codegen/programs/loops.ts"
@@ -53,12 +47,10 @@ void loops_main(void) {
   for (uint32_t a = 0; a < 5; a++) {
     for (uint32_t b = 0; b < 5; b++) {
       if (b > a) {
-#line 30 "test/codegen/programs/loops.ts"
         break;
       }
 #line 31 "test/codegen/programs/loops.ts"
-      if ((int32_t)(((int64_t)a + (int64_t)b) % 2) == 1) {
-#line 31 "test/codegen/programs/loops.ts"
+      if ((int32_t)((a + b) % 2) == 1) {
         continue;
       }
 #line 32 "test/codegen/programs/loops.ts"
@@ -66,26 +58,23 @@ void loops_main(void) {
     }
   }
   rt_print_str("pairs ");
-#line 35 "test/codegen/programs/loops.ts"
   rt_print_int((int64_t)pairs);
-#line 35 "test/codegen/programs/loops.ts"
   rt_print_ln();
   // A for with an empty body and no init.
+#line 37 "test/codegen/programs/loops.ts"
   uint32_t n = 1;
-  for (; n < 1000; n = n * 2u) {
+  for (; n < 1000; n = n * 2) {
   }
 #line 39 "test/codegen/programs/loops.ts"
   rt_print_str("n ");
-#line 39 "test/codegen/programs/loops.ts"
   rt_print_int((int64_t)n);
-#line 39 "test/codegen/programs/loops.ts"
   rt_print_ln();
   // while (true) left with break.
+#line 41 "test/codegen/programs/loops.ts"
   uint32_t steps = 0;
   uint32_t x = 27;
   while (true) {
     if (x == 1) {
-#line 44 "test/codegen/programs/loops.ts"
       break;
     }
 #line 45 "test/codegen/programs/loops.ts"
@@ -93,8 +82,6 @@ void loops_main(void) {
     steps++;
   }
   rt_print_str("collatz ");
-#line 48 "test/codegen/programs/loops.ts"
   rt_print_int((int64_t)steps);
-#line 48 "test/codegen/programs/loops.ts"
   rt_print_ln();
 }

@@ -14,10 +14,9 @@ Acc mathlib_shared;
 void Acc_apply(Acc *self, Op op, int32_t v) {
   mathlib_applied++;
   if (op == Op_Add) {
-#line 16 "test/codegen/programs/lib/mathlib.ts"
     self->value = rt_i32_of(((uint32_t)self->value + (uint32_t)v));
-  } else {
 #line 17 "test/codegen/programs/lib/mathlib.ts"
+  } else {
     self->value = rt_i32_of(((uint32_t)self->value * (uint32_t)v));
   }
 }
@@ -25,12 +24,10 @@ void Acc_apply(Acc *self, Op op, int32_t v) {
 #line 26 "test/codegen/programs/lib/mathlib.ts"
 int32_t mathlib_clamp(int32_t v, int32_t lo, int32_t hi) {
   if (v < lo) {
-#line 27 "test/codegen/programs/lib/mathlib.ts"
     return lo;
   }
 #line 28 "test/codegen/programs/lib/mathlib.ts"
   if (v > hi) {
-#line 28 "test/codegen/programs/lib/mathlib.ts"
     return hi;
   }
 #line 29 "test/codegen/programs/lib/mathlib.ts"

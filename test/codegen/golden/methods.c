@@ -39,7 +39,6 @@ static void Account_deposit(Account *self, int32_t n) {
 
 static bool Account_withdraw(Account *self, int32_t n) {
   if (!Account_canWithdraw(self, n)) {
-#line 15 "test/codegen/programs/methods.ts"
     return false;
   }
 #line 16 "test/codegen/programs/methods.ts"
@@ -57,7 +56,6 @@ static void Account_touch(Account *self) {
 
 static bool Account_transfer(Account *self, Account *to, int32_t n) {
   if (!Account_withdraw(self, n)) {
-#line 29 "test/codegen/programs/methods.ts"
     return false;
   }
 #line 30 "test/codegen/programs/methods.ts"
@@ -67,19 +65,13 @@ static bool Account_transfer(Account *self, Account *to, int32_t n) {
 
 static void Account_report(Account *self, const char *name) {
   rt_print_str(name);
-#line 35 "test/codegen/programs/methods.ts"
   rt_print_str(" ");
-#line 35 "test/codegen/programs/methods.ts"
   rt_print_int((int64_t)self->balance);
-#line 35 "test/codegen/programs/methods.ts"
   rt_print_str(" ops ");
-#line 35 "test/codegen/programs/methods.ts"
   rt_print_int((int64_t)self->ops);
-#line 35 "test/codegen/programs/methods.ts"
   rt_print_ln();
 }
 
-#line 43 "test/codegen/programs/methods.ts"
 static int32_t Bank_settle(Bank *self) {
   Account_transfer(&self->a, &self->b, 30);
   Account_transfer(&self->b, &self->a, 500);
@@ -94,17 +86,16 @@ static int32_t Bank_total(Bank *self) {
 void methods_main(void) {
   Account_report(&methods_bank.a, "a");
   rt_print_str("total ");
-#line 58 "test/codegen/programs/methods.ts"
   rt_print_int((int64_t)Bank_settle(&methods_bank));
-#line 58 "test/codegen/programs/methods.ts"
   rt_print_ln();
+#line 59 "test/codegen/programs/methods.ts"
   Account_report(&methods_bank.a, "a");
   Account_report(&methods_bank.b, "b");
   rt_print_str(Account_withdraw(&methods_bank.b, 130) ? "ok" : "no");
-#line 61 "test/codegen/programs/methods.ts"
   rt_print_str(" ");
-  rt_print_str(Account_withdraw(&methods_bank.b, 1) ? "ok" : "no");
 #line 62 "test/codegen/programs/methods.ts"
+  rt_print_str(Account_withdraw(&methods_bank.b, 1) ? "ok" : "no");
   rt_print_ln();
+#line 63 "test/codegen/programs/methods.ts"
   Account_report(&methods_bank.b, "b");
 }

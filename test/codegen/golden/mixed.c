@@ -31,42 +31,36 @@ static RT_CONSTRUCTOR void mixed__ctor(void) {
 
 #line 9 "test/codegen/programs/mixed.ts"
 static int32_t mixed_twice(int32_t v) {
-#line 9 "test/codegen/programs/mixed.ts"
   return rt_i32_of(((uint32_t)v * 2u));
 }
 
 #line 10 "test/codegen/programs/mixed.ts"
 static int32_t mixed_negate(int32_t v) {
-#line 10 "test/codegen/programs/mixed.ts"
   return rt_i32_of((0u - (uint32_t)v));
 }
 
 #line 29 "test/codegen/programs/mixed.ts"
 static void mixed_pickVal(bool big, uint32_t a, int32_t b) {
   rt_print_int(big ? (int64_t)a : (int64_t)b);
-#line 30 "test/codegen/programs/mixed.ts"
   rt_print_str(" ");
 }
 
+#line 33 "test/codegen/programs/mixed.ts"
 static const char *mixed_sign(int32_t x) {
   switch (x) {
   case INT32_MIN: {
-#line 35 "test/codegen/programs/mixed.ts"
     return "min";
   }
 #line 36 "test/codegen/programs/mixed.ts"
   case -1: {
-#line 36 "test/codegen/programs/mixed.ts"
     return "minus one";
   }
 #line 37 "test/codegen/programs/mixed.ts"
   case 0: {
-#line 37 "test/codegen/programs/mixed.ts"
     return "zero";
   }
 #line 38 "test/codegen/programs/mixed.ts"
   default: {
-#line 38 "test/codegen/programs/mixed.ts"
     return (x < 0) ? "negative" : "positive";
   }
   }
@@ -78,66 +72,53 @@ void mixed_main(void) {
   uint32_t all = 0xffffffffu;
   int32_t m1 = -1;
   mixed_pickVal(true, all, m1);
-#line 45 "test/codegen/programs/mixed.ts"
   mixed_pickVal(false, all, m1);
-#line 45 "test/codegen/programs/mixed.ts"
   rt_print_ln();
+#line 46 "test/codegen/programs/mixed.ts"
   int8_t s8 = -128;
   uint16_t w16 = 65535;
   rt_print_str("tern ");
-#line 48 "test/codegen/programs/mixed.ts"
   rt_print_int((int64_t)((m1 < 0) ? s8 : w16));
-#line 48 "test/codegen/programs/mixed.ts"
   rt_print_str(" ");
-#line 48 "test/codegen/programs/mixed.ts"
   rt_print_int((int64_t)((m1 > 0) ? s8 : w16));
-#line 48 "test/codegen/programs/mixed.ts"
   rt_print_ln();
+#line 49 "test/codegen/programs/mixed.ts"
   int32_t lo = ((int64_t)all > m1) ? m1 : 0;
   rt_print_str("lo ");
-#line 50 "test/codegen/programs/mixed.ts"
   rt_print_int((int64_t)lo);
-#line 50 "test/codegen/programs/mixed.ts"
   rt_print_ln();
+#line 51 "test/codegen/programs/mixed.ts"
   rt_print_str(mixed_sign(INT32_MIN));
-#line 51 "test/codegen/programs/mixed.ts"
   rt_print_str(", ");
-#line 51 "test/codegen/programs/mixed.ts"
   rt_print_str(mixed_sign(-1));
-#line 51 "test/codegen/programs/mixed.ts"
   rt_print_str(", ");
-#line 51 "test/codegen/programs/mixed.ts"
   rt_print_str(mixed_sign(0));
-#line 51 "test/codegen/programs/mixed.ts"
   rt_print_str(", ");
+#line 52 "test/codegen/programs/mixed.ts"
   rt_print_str(mixed_sign(-5));
-#line 52 "test/codegen/programs/mixed.ts"
   rt_print_str(", ");
-#line 52 "test/codegen/programs/mixed.ts"
   rt_print_str(mixed_sign(5));
-#line 52 "test/codegen/programs/mixed.ts"
   rt_print_ln();
   // Function-typed field with an initializer, replaced later.
+#line 54 "test/codegen/programs/mixed.ts"
   Row *r0 = &mixed_grid.rows[0];
   Row *r1 = &mixed_grid.rows[1];
   r1->visit = mixed_negate;
   for (uint32_t i = 0; i < 3; i++) {
-    r0->cells[i].v = r0->visit(rt_i32_of((i + 1u)));
-    r0->cells[i].tag = (uint8_t)(0xf0u + i);
-    r1->cells[i].v = r1->visit(rt_i32_of((i + 1u)));
+    r0->cells[i].v = r0->visit((int32_t)(i + 1));
+    r0->cells[i].tag = (uint8_t)(0xf0 + i);
+    r1->cells[i].v = r1->visit((int32_t)(i + 1));
   }
   r1->cells[2] = r0->cells[0];
   r0->cells[0].v = 99;
   for (uint32_t y = 0; y < 2; y++) {
     for (uint32_t x = 0; x < 3; x++) {
       rt_print_int((int64_t)mixed_grid.rows[y].cells[x].v);
-#line 66 "test/codegen/programs/mixed.ts"
       rt_print_str("/");
-#line 66 "test/codegen/programs/mixed.ts"
       rt_print_int((int64_t)mixed_grid.rows[y].cells[x].tag);
-#line 66 "test/codegen/programs/mixed.ts"
       rt_print_str(" ");
     }
+#line 68 "test/codegen/programs/mixed.ts"
     rt_print_ln();
   }
   // Whole-struct copy of nested struct arrays (and the function field in them).
@@ -145,16 +126,12 @@ void mixed_main(void) {
   mixed_grid.rows[1].cells[0].v = 1234;
   mixed_grid.rows[1].visit = mixed_twice;
   rt_print_str("snapshot ");
-#line 74 "test/codegen/programs/mixed.ts"
   rt_print_int((int64_t)mixed_snapshot.rows[1].cells[0].v);
-#line 74 "test/codegen/programs/mixed.ts"
   rt_print_str(" ");
-#line 74 "test/codegen/programs/mixed.ts"
   rt_print_int((int64_t)mixed_snapshot.rows[1].visit(10));
-#line 74 "test/codegen/programs/mixed.ts"
   rt_print_ln();
+#line 75 "test/codegen/programs/mixed.ts"
   bool same = (m1 < 0) == (s8 < 0);
   rt_print_str(same ? "same" : "differ");
-#line 76 "test/codegen/programs/mixed.ts"
   rt_print_ln();
 }

@@ -12,18 +12,14 @@ void modzero_main(void) {
   int32_t zero = 0;
   int32_t seven = 7;
   rt_print_str("i32 ");
-#line 13 "test/codegen/programs/modzero.ts"
   rt_print_int((int64_t)rt_mod_i32(seven, zero));
-#line 13 "test/codegen/programs/modzero.ts"
   rt_print_ln();
+#line 14 "test/codegen/programs/modzero.ts"
   rt_print_str("u32 ");
-#line 14 "test/codegen/programs/modzero.ts"
   rt_print_int((int64_t)modzero_rem(7, 0));
-#line 14 "test/codegen/programs/modzero.ts"
   rt_print_ln();
+#line 15 "test/codegen/programs/modzero.ts"
   rt_print_str("guarded ");
-#line 15 "test/codegen/programs/modzero.ts"
   rt_print_int((int64_t)((zero != 0) ? rt_mod_i32(seven, zero) : 0));
-#line 15 "test/codegen/programs/modzero.ts"
   rt_print_ln();
 }

@@ -9,29 +9,23 @@ void mul_main(void) {
   uint32_t d = 987654321;
   int32_t neg = -1;
   rt_print_str("m1 ");
-#line 10 "test/codegen/programs/mul.ts"
   rt_print_int((int64_t)(a * a));
-#line 10 "test/codegen/programs/mul.ts"
   rt_print_ln();
+#line 11 "test/codegen/programs/mul.ts"
   rt_print_str("m2 ");
-#line 11 "test/codegen/programs/mul.ts"
   rt_print_int((int64_t)(b * b));
-#line 11 "test/codegen/programs/mul.ts"
   rt_print_ln();
+#line 12 "test/codegen/programs/mul.ts"
   rt_print_str("m3 ");
-#line 12 "test/codegen/programs/mul.ts"
   rt_print_int((int64_t)(c * d));
-#line 12 "test/codegen/programs/mul.ts"
   rt_print_ln();
+#line 13 "test/codegen/programs/mul.ts"
   rt_print_str("m4 ");
-#line 13 "test/codegen/programs/mul.ts"
   rt_print_int((int64_t)((uint32_t)neg * 5u));
-#line 13 "test/codegen/programs/mul.ts"
   rt_print_ln();
+#line 14 "test/codegen/programs/mul.ts"
   rt_print_str("m5 ");
-#line 14 "test/codegen/programs/mul.ts"
   rt_print_int((int64_t)(0x7fffffffu * 2u));
-#line 14 "test/codegen/programs/mul.ts"
   rt_print_ln();
 #line 16 "test/codegen/programs/mul.ts"
   uint16_t x = 65535;
@@ -39,45 +33,36 @@ void mul_main(void) {
   int32_t lo = INT32_MIN;
   int16_t s = -32768;
   rt_print_str("u16*u16 ");
-#line 20 "test/codegen/programs/mul.ts"
   rt_print_int((int64_t)((uint32_t)x * (uint32_t)y));
-#line 20 "test/codegen/programs/mul.ts"
   rt_print_ln();
+#line 21 "test/codegen/programs/mul.ts"
   rt_print_str("u16*i32 ");
-#line 21 "test/codegen/programs/mul.ts"
   rt_print_int((int64_t)x * (int64_t)lo);
-#line 21 "test/codegen/programs/mul.ts"
   rt_print_ln();
+#line 22 "test/codegen/programs/mul.ts"
   rt_print_str("i16*i16 ");
-#line 22 "test/codegen/programs/mul.ts"
   rt_print_int((int64_t)(s * s));
-#line 22 "test/codegen/programs/mul.ts"
   rt_print_ln();
+#line 23 "test/codegen/programs/mul.ts"
   rt_print_str("u32*u16 ");
-#line 23 "test/codegen/programs/mul.ts"
   rt_print_int((int64_t)a * (int64_t)x);
-#line 23 "test/codegen/programs/mul.ts"
   rt_print_ln();
+#line 24 "test/codegen/programs/mul.ts"
   uint32_t p = (uint32_t)x * (uint32_t)y;
   rt_print_str("stored ");
-#line 25 "test/codegen/programs/mul.ts"
   rt_print_int((int64_t)p);
-#line 25 "test/codegen/programs/mul.ts"
   rt_print_ln();
   // A product wrapped into u16 at the end.
+#line 27 "test/codegen/programs/mul.ts"
   rt_print_str("wrap16 ");
-#line 27 "test/codegen/programs/mul.ts"
   rt_print_int((int64_t)(uint16_t)((uint32_t)x * (uint32_t)y));
-#line 27 "test/codegen/programs/mul.ts"
   rt_print_ln();
+#line 28 "test/codegen/programs/mul.ts"
   rt_print_str("sum ");
-#line 28 "test/codegen/programs/mul.ts"
   rt_print_int(((int64_t)a + (int64_t)a) + (int64_t)a);
-#line 28 "test/codegen/programs/mul.ts"
   rt_print_ln();
+#line 29 "test/codegen/programs/mul.ts"
   rt_print_str("diff ");
-#line 29 "test/codegen/programs/mul.ts"
   rt_print_int((int64_t)lo - (int64_t)a);
-#line 29 "test/codegen/programs/mul.ts"
   rt_print_ln();
 }

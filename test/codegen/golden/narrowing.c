@@ -17,13 +17,11 @@ static Box narrowing_a;
 static Box narrowing_b;
 
 static int32_t narrowing_add(int32_t x, int32_t y) {
-#line 16 "test/codegen/programs/narrowing.ts"
   return rt_i32_of(((uint32_t)x + (uint32_t)y));
 }
 
 #line 17 "test/codegen/programs/narrowing.ts"
 static int32_t narrowing_sub(int32_t x, int32_t y) {
-#line 17 "test/codegen/programs/narrowing.ts"
   return rt_i32_of(((uint32_t)x - (uint32_t)y));
 }
 
@@ -38,7 +36,6 @@ static const char *narrowing_orElse(const char *s, const char *dflt) {
 
 static const char *narrowing_orElse2(const char *s, const char *dflt) {
   if (s != NULL) {
-#line 28 "test/codegen/programs/narrowing.ts"
     return s;
   }
 #line 29 "test/codegen/programs/narrowing.ts"
@@ -51,60 +48,47 @@ static int32_t narrowing_weight(Box *bx) {
 
 static void narrowing_show(Box *bx) {
   rt_print_str("show ");
-#line 37 "test/codegen/programs/narrowing.ts"
   rt_print_int((int64_t)bx->v);
-#line 37 "test/codegen/programs/narrowing.ts"
   rt_print_ln();
 }
 
+#line 40 "test/codegen/programs/narrowing.ts"
 static Box *narrowing_firstBox(Box *p, Box *q) {
   return (p != NULL) ? p : q;
 }
 
 void narrowing_main(void) {
   rt_print_str("pick ");
-#line 45 "test/codegen/programs/narrowing.ts"
   rt_print_int((int64_t)narrowing_pick(true)(10, 1));
-#line 45 "test/codegen/programs/narrowing.ts"
   rt_print_str(" ");
-#line 45 "test/codegen/programs/narrowing.ts"
   rt_print_int((int64_t)narrowing_pick(false)(10, 1));
-#line 45 "test/codegen/programs/narrowing.ts"
   rt_print_ln();
+#line 46 "test/codegen/programs/narrowing.ts"
   rt_print_str(narrowing_orElse(NULL, "dflt"));
-#line 46 "test/codegen/programs/narrowing.ts"
   rt_print_str(" ");
-#line 46 "test/codegen/programs/narrowing.ts"
   rt_print_str(narrowing_orElse("given", "dflt"));
-#line 46 "test/codegen/programs/narrowing.ts"
   rt_print_ln();
+#line 47 "test/codegen/programs/narrowing.ts"
   narrowing_a.v = 1;
   narrowing_b.v = 2;
   rt_print_str("box ");
-#line 49 "test/codegen/programs/narrowing.ts"
   rt_print_int((int64_t)narrowing_firstBox(NULL, &narrowing_b)->v);
-#line 49 "test/codegen/programs/narrowing.ts"
   rt_print_str(" ");
-#line 49 "test/codegen/programs/narrowing.ts"
   rt_print_int((int64_t)narrowing_firstBox(&narrowing_a, &narrowing_b)->v);
-#line 49 "test/codegen/programs/narrowing.ts"
   rt_print_ln();
+#line 50 "test/codegen/programs/narrowing.ts"
   const char *s = narrowing_orElse(NULL, "x");
   rt_print_str(s);
-#line 51 "test/codegen/programs/narrowing.ts"
   rt_print_str(narrowing_orElse2("y", "z"));
-#line 51 "test/codegen/programs/narrowing.ts"
   rt_print_ln();
+#line 52 "test/codegen/programs/narrowing.ts"
   Box *maybe = (narrowing_a.v == 1) ? &narrowing_a : NULL;
   if (maybe != NULL) {
-#line 53 "test/codegen/programs/narrowing.ts"
     narrowing_show(maybe);
   }
 #line 54 "test/codegen/programs/narrowing.ts"
   int32_t wt = narrowing_weight(&narrowing_a);
   rt_print_str("weight ");
-#line 55 "test/codegen/programs/narrowing.ts"
   rt_print_int((int64_t)wt);
-#line 55 "test/codegen/programs/narrowing.ts"
   rt_print_ln();
 }

@@ -21,38 +21,24 @@ void nsimport_main(void) {
   Acc_apply(&mathlib_shared, op, 3);
   uint32_t w = mathlib_WEIGHTS[2];
   rt_print_str("acc ");
-#line 29 "test/codegen/programs/nsimport.ts"
   rt_print_int((int64_t)nsimport_box.acc.value);
-#line 29 "test/codegen/programs/nsimport.ts"
   rt_print_str(" shared +");
-#line 29 "test/codegen/programs/nsimport.ts"
   rt_print_int((int64_t)mathlib_shared.value - (int64_t)shared0);
-#line 29 "test/codegen/programs/nsimport.ts"
   rt_print_str(" applied +");
-#line 29 "test/codegen/programs/nsimport.ts"
   rt_print_int((int64_t)mathlib_applied - (int64_t)applied0);
-#line 29 "test/codegen/programs/nsimport.ts"
   rt_print_ln();
+#line 30 "test/codegen/programs/nsimport.ts"
   rt_print_str("clamp ");
-#line 30 "test/codegen/programs/nsimport.ts"
   rt_print_int((int64_t)mathlib_clamp(500, 0, 255));
-#line 30 "test/codegen/programs/nsimport.ts"
   rt_print_str(" ");
-#line 30 "test/codegen/programs/nsimport.ts"
   rt_print_int((int64_t)mathlib_clamp(-5, 1, 255));
-#line 30 "test/codegen/programs/nsimport.ts"
   rt_print_str(" twice ");
-#line 30 "test/codegen/programs/nsimport.ts"
   rt_print_int((int64_t)nsimport_twice(mathlib_clamp, 80));
-#line 30 "test/codegen/programs/nsimport.ts"
   rt_print_ln();
+#line 31 "test/codegen/programs/nsimport.ts"
   rt_print_str("weight ");
-#line 31 "test/codegen/programs/nsimport.ts"
   rt_print_int((int64_t)w);
-#line 31 "test/codegen/programs/nsimport.ts"
   rt_print_str(" even ");
-#line 31 "test/codegen/programs/nsimport.ts"
   rt_print_int((int64_t)(mathlib_isEven(mathlib_SCALE) ? 1 : 0));
-#line 31 "test/codegen/programs/nsimport.ts"
   rt_print_ln();
 }

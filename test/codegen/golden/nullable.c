@@ -28,7 +28,6 @@ static Item *nullable_find(int32_t v) {
   Item *cur = nullable_head;
   while (cur != NULL) {
     if (cur->value == v) {
-#line 25 "test/codegen/programs/nullable.ts"
       return cur;
     }
 #line 26 "test/codegen/programs/nullable.ts"
@@ -40,7 +39,6 @@ static Item *nullable_find(int32_t v) {
 static uint32_t nullable_length(void) {
   uint32_t n = 0;
   for (Item *cur = nullable_head; cur != NULL; cur = cur->next) {
-#line 33 "test/codegen/programs/nullable.ts"
     n++;
   }
 #line 34 "test/codegen/programs/nullable.ts"
@@ -50,62 +48,54 @@ static uint32_t nullable_length(void) {
 static void nullable_describe(Item *it) {
   if (it == NULL) {
     rt_print_str("none");
-#line 39 "test/codegen/programs/nullable.ts"
     rt_print_ln();
+#line 40 "test/codegen/programs/nullable.ts"
     return;
   }
   rt_print_str("item ");
-#line 42 "test/codegen/programs/nullable.ts"
   rt_print_int((int64_t)it->value);
+#line 43 "test/codegen/programs/nullable.ts"
   const char *l = it->label;
   rt_print_str((l != NULL) ? l : "(no label)");
-#line 44 "test/codegen/programs/nullable.ts"
   rt_print_ln();
 }
 
+#line 47 "test/codegen/programs/nullable.ts"
 void nullable_main(void) {
   rt_print_str("len ");
-#line 48 "test/codegen/programs/nullable.ts"
   rt_print_int((int64_t)nullable_length());
-#line 48 "test/codegen/programs/nullable.ts"
   rt_print_ln();
+#line 49 "test/codegen/programs/nullable.ts"
   nullable_push(&nullable_n1, 10);
   nullable_push(&nullable_n2, 20);
   nullable_push(&nullable_n3, 30);
   nullable_n2.label = " twenty";
   rt_print_str("len ");
-#line 53 "test/codegen/programs/nullable.ts"
   rt_print_int((int64_t)nullable_length());
-#line 53 "test/codegen/programs/nullable.ts"
   rt_print_ln();
+#line 54 "test/codegen/programs/nullable.ts"
   nullable_describe(nullable_find(20));
   nullable_describe(nullable_find(10));
   nullable_describe(nullable_find(99));
   // Unlink the middle item.
   Item *h = nullable_head;
   if (h != NULL && h->next != NULL) {
-#line 59 "test/codegen/programs/nullable.ts"
     h->next = h->next->next;
   }
 #line 60 "test/codegen/programs/nullable.ts"
   rt_print_str("len ");
-#line 60 "test/codegen/programs/nullable.ts"
   rt_print_int((int64_t)nullable_length());
-#line 60 "test/codegen/programs/nullable.ts"
   rt_print_ln();
+#line 61 "test/codegen/programs/nullable.ts"
   nullable_describe(nullable_find(20));
   Item *last = NULL;
   for (Item *cur = nullable_head; cur != NULL; cur = cur->next) {
-#line 63 "test/codegen/programs/nullable.ts"
     last = cur;
   }
 #line 64 "test/codegen/programs/nullable.ts"
   if (last != NULL) {
-#line 64 "test/codegen/programs/nullable.ts"
     rt_print_str("last ");
-#line 64 "test/codegen/programs/nullable.ts"
     rt_print_int((int64_t)last->value);
-#line 64 "test/codegen/programs/nullable.ts"
     rt_print_ln();
   }
 }

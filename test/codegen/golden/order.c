@@ -18,16 +18,12 @@ void order_main(void) {
   order_outer.link = &order_later;
   order_later.back = &order_outer;
   rt_print_str("even ");
-#line 10 "test/codegen/programs/order.ts"
   rt_print_str(order_isEven(10) ? "T" : "F");
-#line 10 "test/codegen/programs/order.ts"
   rt_print_str(order_isEven(7) ? "T" : "F");
-#line 10 "test/codegen/programs/order.ts"
   rt_print_ln();
+#line 11 "test/codegen/programs/order.ts"
   rt_print_str("total ");
-#line 11 "test/codegen/programs/order.ts"
   rt_print_int((int64_t)Outer_total(&order_outer));
-#line 11 "test/codegen/programs/order.ts"
   rt_print_ln();
 }
 
@@ -46,20 +42,18 @@ static uint32_t Later_weight(Later *self) {
 #line 41 "test/codegen/programs/order.ts"
 static bool order_isEven(uint32_t n) {
   if (n == 0) {
-#line 42 "test/codegen/programs/order.ts"
     return true;
   }
 #line 43 "test/codegen/programs/order.ts"
-  return order_isOdd(n - 1u);
+  return order_isOdd(n - 1);
 }
 
 static bool order_isOdd(uint32_t n) {
   if (n == 0) {
-#line 47 "test/codegen/programs/order.ts"
     return false;
   }
 #line 48 "test/codegen/programs/order.ts"
-  return order_isEven(n - 1u);
+  return order_isEven(n - 1);
 }
 
 int32_t order_unused(int32_t x) {

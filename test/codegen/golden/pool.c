@@ -15,12 +15,10 @@ static PoolMsg *pool_alloc(rt_bytes payload) {
   for (uint32_t i = 0; i < CONFIG_CG_TEST_POOL_SIZE; i++) {
     PoolMsg *m = &pool_pool[i];
     if (m->busy) {
-#line 21 "test/codegen/programs/pool.ts"
       continue;
     }
 #line 22 "test/codegen/programs/pool.ts"
     if (!rt_copy_bytes(RT_BYTES(m->body, 8), 0, payload)) {
-#line 22 "test/codegen/programs/pool.ts"
       return NULL;
     }
 #line 23 "test/codegen/programs/pool.ts"
@@ -46,9 +44,7 @@ static bool pool_release(uint16_t id) {
 static int32_t pool_busyCount(void) {
   int32_t n = 0;
   for (uint32_t i = 0; i < CONFIG_CG_TEST_POOL_SIZE; i++) {
-#line 44 "test/codegen/programs/pool.ts"
     if (pool_pool[i].busy) {
-#line 44 "test/codegen/programs/pool.ts"
       n++;
     }
   }
@@ -61,45 +57,37 @@ void pool_main(void) {
   pool_alloc(RT_LIT("beta"));
   PoolMsg *tooBig = pool_alloc(RT_LIT("way too long"));
   rt_print_str((tooBig == NULL) ? "rejected" : "accepted");
-#line 52 "test/codegen/programs/pool.ts"
   rt_print_str(" busy ");
-#line 52 "test/codegen/programs/pool.ts"
   rt_print_int((int64_t)pool_busyCount());
-#line 52 "test/codegen/programs/pool.ts"
   rt_print_ln();
+#line 53 "test/codegen/programs/pool.ts"
   pool_alloc(RT_LIT("c"));
   pool_alloc(RT_LIT("d"));
   rt_print_str((pool_alloc(RT_LIT("e")) == NULL) ? "full" : "room");
-#line 55 "test/codegen/programs/pool.ts"
   rt_print_ln();
+#line 56 "test/codegen/programs/pool.ts"
   rt_print_str("release ");
-#line 56 "test/codegen/programs/pool.ts"
   rt_print_str(pool_release(2) ? "T" : "F");
-#line 56 "test/codegen/programs/pool.ts"
   rt_print_str(pool_release(2) ? "T" : "F");
-#line 56 "test/codegen/programs/pool.ts"
   rt_print_ln();
+#line 57 "test/codegen/programs/pool.ts"
   PoolMsg *e = pool_alloc(RT_LIT("epsilon"));
   if (a != NULL && e != NULL) {
     rt_print_int((int64_t)a->id);
-#line 59 "test/codegen/programs/pool.ts"
     rt_print_str(" ");
-#line 59 "test/codegen/programs/pool.ts"
     rt_print_hex(rt_subarray(RT_BYTES(a->body, 8), 0, a->len));
-#line 59 "test/codegen/programs/pool.ts"
     rt_print_str(" ");
+#line 60 "test/codegen/programs/pool.ts"
     rt_print_int((int64_t)e->id);
-#line 60 "test/codegen/programs/pool.ts"
     rt_print_str(" ");
-#line 60 "test/codegen/programs/pool.ts"
     rt_print_hex(rt_subarray(RT_BYTES(e->body, 8), 0, e->len));
-#line 60 "test/codegen/programs/pool.ts"
     rt_print_ln();
   }
+#line 62 "test/codegen/programs/pool.ts"
   for (uint32_t i = 0; i < CONFIG_CG_TEST_POOL_SIZE; i++) {
     rt_print_int((int64_t)pool_pool[i].id);
-#line 63 "test/codegen/programs/pool.ts"
     rt_print_str(pool_pool[i].busy ? "+" : "-");
   }
+#line 65 "test/codegen/programs/pool.ts"
   rt_print_ln();
 }

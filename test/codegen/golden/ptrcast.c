@@ -28,19 +28,15 @@ static void ptrcast_countingSink(Level level, int32_t v, void *ud) {
   c->calls++;
   c->total = rt_i32_of(((uint32_t)c->total + (uint32_t)v));
   rt_print_str("level ");
-#line 38 "test/codegen/programs/ptrcast.ts"
   rt_print_int((int64_t)level);
-#line 38 "test/codegen/programs/ptrcast.ts"
   rt_print_str(" total ");
-#line 38 "test/codegen/programs/ptrcast.ts"
   rt_print_int((int64_t)c->total);
-#line 38 "test/codegen/programs/ptrcast.ts"
   rt_print_ln();
 }
 
+#line 41 "test/codegen/programs/ptrcast.ts"
 static Level ptrcast_levelOf(uint8_t code) {
   if (code > 3) {
-#line 42 "test/codegen/programs/ptrcast.ts"
     return Level_Error;
   }
 #line 43 "test/codegen/programs/ptrcast.ts"
@@ -58,23 +54,19 @@ void ptrcast_main(void) {
     s(ptrcast_levelOf(9), -20, ptrcast_logger.ud);
   }
   rt_print_str("calls ");
-#line 56 "test/codegen/programs/ptrcast.ts"
   rt_print_int((int64_t)ptrcast_counter.calls);
-#line 56 "test/codegen/programs/ptrcast.ts"
   rt_print_ln();
   // `!`: the programmer knows next is set.
+#line 58 "test/codegen/programs/ptrcast.ts"
   ptrcast_logger.next->ud = &ptrcast_counter;
   rt_print_str((ptrcast_tail.ud == NULL) ? "unset" : "set");
-#line 59 "test/codegen/programs/ptrcast.ts"
   rt_print_ln();
+#line 60 "test/codegen/programs/ptrcast.ts"
   Writer_put(&ptrcast_writer, 0x10);
   Writer_put(&ptrcast_writer, 0x20);
   Writer_put(&ptrcast_writer, 0x30);
   rt_print_hex(rt_subarray(RT_BYTES(ptrcast_writer.out, 6), 0, ptrcast_writer.n));
-#line 63 "test/codegen/programs/ptrcast.ts"
   rt_print_str(" n ");
-#line 63 "test/codegen/programs/ptrcast.ts"
   rt_print_int((int64_t)ptrcast_writer.n);
-#line 63 "test/codegen/programs/ptrcast.ts"
   rt_print_ln();
 }

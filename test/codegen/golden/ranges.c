@@ -9,12 +9,11 @@ static uint32_t ranges_elapsed(uint32_t now, uint32_t start);
 #line 5 "test/codegen/programs/ranges.ts"
 static void ranges_b(const char *name, bool v) {
   rt_print_str(name);
-#line 6 "test/codegen/programs/ranges.ts"
   rt_print_str(v ? " T" : " F");
-#line 6 "test/codegen/programs/ranges.ts"
   rt_print_ln();
 }
 
+#line 9 "test/codegen/programs/ranges.ts"
 static uint8_t ranges_lowByte(uint32_t x) {
   return (uint8_t)(x & 0xffu);
 }
@@ -33,74 +32,62 @@ void ranges_main(void) {
   uint32_t c = 2;
   ranges_b("a-c<0", ((int64_t)a - (int64_t)c) < 0);
   rt_print_str("a-c ");
-#line 26 "test/codegen/programs/ranges.ts"
   rt_print_int((int64_t)a - (int64_t)c);
-#line 26 "test/codegen/programs/ranges.ts"
   rt_print_ln();
+#line 27 "test/codegen/programs/ranges.ts"
   uint32_t big = 0xfffffff0u;
   uint32_t small = 0x10;
   ranges_b("small-big<0", ((int64_t)small - (int64_t)big) < 0);
   ranges_b("big-small>0", ((int64_t)big - (int64_t)small) > 0);
   rt_print_str("small-big ");
-#line 31 "test/codegen/programs/ranges.ts"
   rt_print_int((int64_t)small - (int64_t)big);
-#line 31 "test/codegen/programs/ranges.ts"
   rt_print_ln();
+#line 32 "test/codegen/programs/ranges.ts"
   rt_print_str("elapsed ");
-#line 32 "test/codegen/programs/ranges.ts"
   rt_print_int((int64_t)ranges_elapsed(small, big));
-#line 32 "test/codegen/programs/ranges.ts"
   rt_print_ln();
+#line 33 "test/codegen/programs/ranges.ts"
   uint8_t x = 200;
   uint8_t y = 100;
   rt_print_str("u8+u8 ");
-#line 35 "test/codegen/programs/ranges.ts"
   rt_print_int((int64_t)(x + y));
-#line 35 "test/codegen/programs/ranges.ts"
   rt_print_ln();
+#line 36 "test/codegen/programs/ranges.ts"
   ranges_b("u8+u8>255", (x + y) > 255);
   rt_print_str("u8-u8 ");
-#line 37 "test/codegen/programs/ranges.ts"
   rt_print_int((int64_t)(y - x));
-#line 37 "test/codegen/programs/ranges.ts"
   rt_print_ln();
+#line 38 "test/codegen/programs/ranges.ts"
   int32_t hi = 2147483647;
   rt_print_str("hi+1 ");
-#line 39 "test/codegen/programs/ranges.ts"
   rt_print_int((int64_t)hi + 1);
-#line 39 "test/codegen/programs/ranges.ts"
   rt_print_ln();
+#line 40 "test/codegen/programs/ranges.ts"
   ranges_b("hi+1>hi", ((int64_t)hi + 1) > hi);
   rt_print_str("low ");
-#line 41 "test/codegen/programs/ranges.ts"
   rt_print_int((int64_t)ranges_lowByte(0x12345678));
-#line 41 "test/codegen/programs/ranges.ts"
   rt_print_ln();
+#line 42 "test/codegen/programs/ranges.ts"
   rt_print_str("hi ");
-#line 42 "test/codegen/programs/ranges.ts"
   rt_print_int((int64_t)ranges_hiByte(0xabcd));
-#line 42 "test/codegen/programs/ranges.ts"
   rt_print_ln();
   // Widening needs no helper.
+#line 44 "test/codegen/programs/ranges.ts"
   uint32_t w = x;
   int32_t s = y;
   uint16_t v16 = x;
   rt_print_str("widen ");
-#line 47 "test/codegen/programs/ranges.ts"
   rt_print_int(((int64_t)w + (int64_t)s) + (int64_t)v16);
-#line 47 "test/codegen/programs/ranges.ts"
   rt_print_ln();
   // Sum of a u8 and a u16 fits an i32 and a u32.
+#line 49 "test/codegen/programs/ranges.ts"
   uint32_t sum = (uint32_t)(x + v16);
   rt_print_str("sum ");
-#line 50 "test/codegen/programs/ranges.ts"
   rt_print_int((int64_t)sum);
-#line 50 "test/codegen/programs/ranges.ts"
   rt_print_ln();
+#line 51 "test/codegen/programs/ranges.ts"
   int32_t neg = y - x;
   rt_print_str("neg ");
-#line 52 "test/codegen/programs/ranges.ts"
   rt_print_int((int64_t)neg);
-#line 52 "test/codegen/programs/ranges.ts"
   rt_print_ln();
 }

@@ -10,8 +10,7 @@ static bool returns_isPrime(uint32_t n);
 #line 4 "test/codegen/programs/returns.ts"
 static int32_t returns_indexOf(rt_bytes b, uint32_t c) {
   for (uint32_t i = 0; i < b.len; i++) {
-    if (rt_bytes_get(b, i) == c) {
-#line 6 "test/codegen/programs/returns.ts"
+    if (b.p[i] == c) {
       return rt_i32_of(i);
     }
   }
@@ -21,10 +20,9 @@ static int32_t returns_indexOf(rt_bytes b, uint32_t c) {
 
 static int32_t returns_sign(int32_t x) {
   if (x < 0) {
-#line 12 "test/codegen/programs/returns.ts"
     return -1;
-  } else if (x > 0) {
 #line 13 "test/codegen/programs/returns.ts"
+  } else if (x > 0) {
     return 1;
   }
 #line 14 "test/codegen/programs/returns.ts"
@@ -33,33 +31,29 @@ static int32_t returns_sign(int32_t x) {
 
 static void returns_maybePrint(int32_t x) {
   if (x < 0) {
-#line 18 "test/codegen/programs/returns.ts"
     return;
   }
 #line 19 "test/codegen/programs/returns.ts"
   rt_print_int((int64_t)x);
-#line 19 "test/codegen/programs/returns.ts"
   rt_print_str(" ");
 }
 
+#line 22 "test/codegen/programs/returns.ts"
 static uint32_t returns_fib(uint32_t n) {
   if (n < 2) {
-#line 23 "test/codegen/programs/returns.ts"
     return n;
   }
 #line 24 "test/codegen/programs/returns.ts"
-  return returns_fib(n - 1u) + returns_fib(n - 2u);
+  return returns_fib(n - 1) + returns_fib(n - 2);
 }
 
 static bool returns_isPrime(uint32_t n) {
   if (n < 2) {
-#line 28 "test/codegen/programs/returns.ts"
     return false;
   }
 #line 29 "test/codegen/programs/returns.ts"
-  for (uint32_t d = 2; rt_idiv_u32(n, d) >= d; d++) {
-    if (rt_mod_u32(n, d) == 0) {
-#line 30 "test/codegen/programs/returns.ts"
+  for (uint32_t d = 2; (n / d) >= d; d++) {
+    if ((int32_t)(n % d) == 0) {
       return false;
     }
   }
@@ -70,40 +64,29 @@ static bool returns_isPrime(uint32_t n) {
 void returns_main(void) {
   rt_bytes s = RT_LIT("hello/world");
   rt_print_str("idx ");
-#line 37 "test/codegen/programs/returns.ts"
   rt_print_int((int64_t)returns_indexOf(s, 0x2f));
-#line 37 "test/codegen/programs/returns.ts"
   rt_print_str(" ");
-#line 37 "test/codegen/programs/returns.ts"
   rt_print_int((int64_t)returns_indexOf(s, 0x21));
-#line 37 "test/codegen/programs/returns.ts"
   rt_print_ln();
+#line 38 "test/codegen/programs/returns.ts"
   rt_print_str("sign ");
-#line 38 "test/codegen/programs/returns.ts"
   rt_print_int((int64_t)returns_sign(-5));
-#line 38 "test/codegen/programs/returns.ts"
   rt_print_int((int64_t)returns_sign(0));
-#line 38 "test/codegen/programs/returns.ts"
   rt_print_int((int64_t)returns_sign(9));
-#line 38 "test/codegen/programs/returns.ts"
   rt_print_ln();
+#line 39 "test/codegen/programs/returns.ts"
   returns_maybePrint(-1);
-#line 39 "test/codegen/programs/returns.ts"
   returns_maybePrint(4);
-#line 39 "test/codegen/programs/returns.ts"
   rt_print_ln();
+#line 40 "test/codegen/programs/returns.ts"
   rt_print_str("fib ");
-#line 40 "test/codegen/programs/returns.ts"
   rt_print_int((int64_t)returns_fib(20));
-#line 40 "test/codegen/programs/returns.ts"
   rt_print_ln();
+#line 41 "test/codegen/programs/returns.ts"
   rt_print_str("primes ");
   for (uint32_t n = 0; n < 30; n++) {
-#line 42 "test/codegen/programs/returns.ts"
     if (returns_isPrime(n)) {
-#line 42 "test/codegen/programs/returns.ts"
       rt_print_int((int64_t)n);
-#line 42 "test/codegen/programs/returns.ts"
       rt_print_str(" ");
     }
   }

@@ -7,24 +7,20 @@ static void shifts_rowU(const char *name, uint32_t v);
 #line 4 "test/codegen/programs/shifts.ts"
 static void shifts_row(const char *name, int32_t v) {
   rt_print_str(name);
-#line 5 "test/codegen/programs/shifts.ts"
   rt_print_str(" ");
-#line 5 "test/codegen/programs/shifts.ts"
   rt_print_int((int64_t)v);
-#line 5 "test/codegen/programs/shifts.ts"
   rt_print_ln();
 }
 
+#line 8 "test/codegen/programs/shifts.ts"
 static void shifts_rowU(const char *name, uint32_t v) {
   rt_print_str(name);
-#line 9 "test/codegen/programs/shifts.ts"
   rt_print_str(" ");
-#line 9 "test/codegen/programs/shifts.ts"
   rt_print_int((int64_t)v);
-#line 9 "test/codegen/programs/shifts.ts"
   rt_print_ln();
 }
 
+#line 12 "test/codegen/programs/shifts.ts"
 void shifts_main(void) {
   int32_t one = 1;
   int32_t neg = -8;
@@ -44,7 +40,7 @@ void shifts_main(void) {
   shifts_row("-8>>1", rt_sar32(neg, 1));
   shifts_row("-8>>n33", rt_sar32(neg, (n33 & 31u)));
   shifts_rowU("-8>>>1", (uint32_t)neg >> 1);
-  shifts_rowU("-8>>>0", (uint32_t)neg >> 0);
+  shifts_rowU("-8>>>0", (uint32_t)neg);
   shifts_rowU("-8>>>n32", (uint32_t)neg >> (n32 & 31u));
   shifts_row("top>>31", rt_sar32(rt_i32_of(top), 31));
   shifts_rowU("top>>>31", top >> 31);
@@ -57,7 +53,7 @@ void shifts_main(void) {
   uint32_t b1 = 0xad;
   int32_t w = (rt_i32_of(b0 << 24) | rt_i32_of(b1 << 16)) | 0xbeef;
   shifts_row("word", w);
-  shifts_rowU("word>>>0", (uint32_t)w >> 0);
+  shifts_rowU("word>>>0", (uint32_t)w);
   shifts_rowU("u32(word)", (uint32_t)w);
   shifts_row("~0", ~0);
   shifts_row("~all", rt_i32_of(~all));

@@ -21,8 +21,8 @@ static RT_CONSTRUCTOR void strings__ctor(void) {
 #line 11 "test/codegen/programs/strings.ts"
 static const char *strings_greet(const char *who, bool loud) {
   rt_print_str("hello, ");
-#line 12 "test/codegen/programs/strings.ts"
   rt_print_str(who);
+#line 13 "test/codegen/programs/strings.ts"
   return loud ? "!" : ".";
 }
 
@@ -32,39 +32,32 @@ static bool strings_hasAlias(Named *n) {
 
 void strings_main(void) {
   rt_print_str(strings_greet("world", false));
-#line 21 "test/codegen/programs/strings.ts"
   rt_print_ln();
-  rt_print_str(strings_greet(strings_named.name, true));
 #line 22 "test/codegen/programs/strings.ts"
+  rt_print_str(strings_greet(strings_named.name, true));
   rt_print_ln();
+#line 23 "test/codegen/programs/strings.ts"
   strings_named.name = "renamed";
   rt_print_str(strings_hasAlias(&strings_named) ? "alias" : "no alias");
-#line 24 "test/codegen/programs/strings.ts"
   rt_print_str(" ");
-#line 24 "test/codegen/programs/strings.ts"
   rt_print_str(strings_named.name);
-#line 24 "test/codegen/programs/strings.ts"
   rt_print_ln();
+#line 25 "test/codegen/programs/strings.ts"
   strings_named.alias = "al";
   rt_print_str(strings_hasAlias(&strings_named) ? "alias" : "no alias");
-#line 26 "test/codegen/programs/strings.ts"
   rt_print_ln();
-  rt_print_str("tab\tquote\"backslash\\ 'single'");
 #line 27 "test/codegen/programs/strings.ts"
+  rt_print_str("tab\tquote\"backslash\\ 'single'");
   rt_print_ln();
+#line 28 "test/codegen/programs/strings.ts"
   const char *s = "len7abc";
   rt_print_str("bytes ");
-#line 29 "test/codegen/programs/strings.ts"
   rt_print_int((int64_t)rt_str_bytes(s).len);
-#line 29 "test/codegen/programs/strings.ts"
   rt_print_str(" ");
-#line 29 "test/codegen/programs/strings.ts"
   rt_print_hex(rt_str_bytes("AZ"));
-#line 29 "test/codegen/programs/strings.ts"
   rt_print_ln();
+#line 30 "test/codegen/programs/strings.ts"
   rt_print_str("");
-#line 30 "test/codegen/programs/strings.ts"
   rt_print_str("end");
-#line 30 "test/codegen/programs/strings.ts"
   rt_print_ln();
 }

@@ -14,18 +14,14 @@ static Shape structs_backing;
 
 static void structs_show(const char *name, Point *p) {
   rt_print_str(name);
-#line 23 "test/codegen/programs/structs.ts"
   rt_print_str(" ");
-#line 23 "test/codegen/programs/structs.ts"
   rt_print_int((int64_t)p->x);
-#line 23 "test/codegen/programs/structs.ts"
   rt_print_str(",");
-#line 23 "test/codegen/programs/structs.ts"
   rt_print_int((int64_t)p->y);
-#line 23 "test/codegen/programs/structs.ts"
   rt_print_ln();
 }
 
+#line 26 "test/codegen/programs/structs.ts"
 void structs_main(void) {
   // A local of class type is a reference into the module instance.
   Point *o = &structs_first.origin;
@@ -38,41 +34,34 @@ void structs_main(void) {
   structs_show("corner", &structs_first.corner);
   structs_show("origin", &structs_first.origin);
   structs_first.ref = &structs_first.origin;
-  rt_set_u8(structs_first.tag, 3, 0, 0xaa);
-  rt_set_u8(structs_first.tag, 3, 2, 0x55);
-  rt_set_u8(structs_backing.tag, 3, 1, 0x11);
+  structs_first.tag[0] = 0xaa;
+  structs_first.tag[2] = 0x55;
+  structs_backing.tag[1] = 0x11;
   structs_first.view = RT_BYTES(structs_backing.tag, 3);
   // Whole-struct copy.
   structs_second = structs_first;
   structs_first.origin.x = 9;
-  rt_set_u8(structs_first.tag, 3, 0, 0x1);
-  rt_set_u8(structs_backing.tag, 3, 1, 0x22);
+  structs_first.tag[0] = 0x1;
+  structs_backing.tag[1] = 0x22;
   structs_show("second.origin", &structs_second.origin);
   Point *r = structs_second.ref;
   if (r != NULL) {
-#line 49 "test/codegen/programs/structs.ts"
     rt_print_str("second.ref ");
-#line 49 "test/codegen/programs/structs.ts"
     rt_print_int((int64_t)r->x);
-#line 49 "test/codegen/programs/structs.ts"
     rt_print_str(",");
-#line 49 "test/codegen/programs/structs.ts"
     rt_print_int((int64_t)r->y);
-#line 49 "test/codegen/programs/structs.ts"
     rt_print_ln();
   }
 #line 50 "test/codegen/programs/structs.ts"
   rt_print_str("second.tag ");
-#line 50 "test/codegen/programs/structs.ts"
   rt_print_hex(RT_BYTES(structs_second.tag, 3));
-#line 50 "test/codegen/programs/structs.ts"
   rt_print_ln();
+#line 51 "test/codegen/programs/structs.ts"
   rt_print_str("second.view ");
-#line 51 "test/codegen/programs/structs.ts"
   rt_print_hex(structs_second.view);
-#line 51 "test/codegen/programs/structs.ts"
   rt_print_ln();
   // Reference assignment: both names see the same struct.
+#line 53 "test/codegen/programs/structs.ts"
   Point *p = &structs_second.corner;
   p->y = 42;
   structs_show("second.corner", &structs_second.corner);

@@ -19,7 +19,6 @@ static Kind switches_classify(int32_t n) {
 #line 15 "test/codegen/programs/switches.ts"
   default: {
     if ((n % 2) != 0) {
-#line 16 "test/codegen/programs/switches.ts"
       return Kind_Odd;
     }
 #line 17 "test/codegen/programs/switches.ts"
@@ -34,30 +33,22 @@ static const char *switches_name(Kind k) {
   const char *s = "\?";
   switch (k) {
   case Kind_Zero: {
-#line 24 "test/codegen/programs/switches.ts"
     s = "zero";
-#line 24 "test/codegen/programs/switches.ts"
     break;
   }
 #line 25 "test/codegen/programs/switches.ts"
   case Kind_Small: {
-#line 25 "test/codegen/programs/switches.ts"
     s = "small";
-#line 25 "test/codegen/programs/switches.ts"
     break;
   }
 #line 26 "test/codegen/programs/switches.ts"
   default: {
-#line 26 "test/codegen/programs/switches.ts"
     s = "other";
-#line 26 "test/codegen/programs/switches.ts"
     break;
   }
 #line 27 "test/codegen/programs/switches.ts"
   case Kind_Odd: {
-#line 27 "test/codegen/programs/switches.ts"
     s = "odd";
-#line 27 "test/codegen/programs/switches.ts"
     break;
   }
   }
@@ -68,14 +59,12 @@ static const char *switches_name(Kind k) {
 void switches_main(void) {
   for (int32_t i = -3; i < 8; i++) {
     rt_print_int((int64_t)i);
-#line 34 "test/codegen/programs/switches.ts"
     rt_print_str(" ");
-#line 34 "test/codegen/programs/switches.ts"
     rt_print_str(switches_name(switches_classify(i)));
-#line 34 "test/codegen/programs/switches.ts"
     rt_print_ln();
   }
   // continue inside a switch continues the loop.
+#line 37 "test/codegen/programs/switches.ts"
   uint32_t kept = 0;
   for (uint32_t b = 0; b < 20; b++) {
     uint8_t t = (uint8_t)b;
@@ -99,32 +88,25 @@ void switches_main(void) {
     kept += 100;
   }
   rt_print_str("kept ");
-#line 53 "test/codegen/programs/switches.ts"
   rt_print_int((int64_t)kept);
-#line 53 "test/codegen/programs/switches.ts"
   rt_print_ln();
   // No case matches and there is no default.
+#line 55 "test/codegen/programs/switches.ts"
   int32_t hit = 0;
   int32_t v = 99;
   switch (v) {
   case 1: {
-#line 58 "test/codegen/programs/switches.ts"
     hit = 1;
-#line 58 "test/codegen/programs/switches.ts"
     break;
   }
 #line 59 "test/codegen/programs/switches.ts"
   case 2: {
-#line 59 "test/codegen/programs/switches.ts"
     hit = 2;
-#line 59 "test/codegen/programs/switches.ts"
     break;
   }
   }
 #line 61 "test/codegen/programs/switches.ts"
   rt_print_str("hit ");
-#line 61 "test/codegen/programs/switches.ts"
   rt_print_int((int64_t)hit);
-#line 61 "test/codegen/programs/switches.ts"
   rt_print_ln();
 }

@@ -20,40 +20,29 @@ static const uint32_t tables_POW[4] = {1, 128, 16384, 2097152};
 void tables_main(void) {
   uint32_t s = 0;
   for (uint32_t i = 0; i < tables_N; i++) {
-#line 15 "test/codegen/programs/tables.ts"
-    s += (i < 5u ? tables_PRIMES[i] : (uint8_t)0);
+    s += tables_PRIMES[i];
   }
 #line 16 "test/codegen/programs/tables.ts"
   rt_print_str("primes ");
-#line 16 "test/codegen/programs/tables.ts"
   rt_print_int((int64_t)s);
-#line 16 "test/codegen/programs/tables.ts"
   rt_print_str(" twice ");
-#line 16 "test/codegen/programs/tables.ts"
   rt_print_int((int64_t)tables_TWICE);
-#line 16 "test/codegen/programs/tables.ts"
   rt_print_ln();
+#line 17 "test/codegen/programs/tables.ts"
   rt_print_str("ports ");
-#line 17 "test/codegen/programs/tables.ts"
   rt_print_int((int64_t)tables_PORTS[0]);
-#line 17 "test/codegen/programs/tables.ts"
   rt_print_str(" ");
-#line 17 "test/codegen/programs/tables.ts"
   rt_print_int((int64_t)tables_PORTS[2]);
-#line 17 "test/codegen/programs/tables.ts"
   rt_print_ln();
+#line 18 "test/codegen/programs/tables.ts"
   for (uint32_t i = 0; i < 5; i++) {
-    rt_print_int((int64_t)((i < 5u ? tables_DELTAS[i] : (int32_t)0)));
-#line 19 "test/codegen/programs/tables.ts"
+    rt_print_int((int64_t)tables_DELTAS[i]);
     rt_print_str(" ");
-#line 19 "test/codegen/programs/tables.ts"
-    rt_print_int((int64_t)((i < 5u ? tables_MASKS[i] : (uint32_t)0)));
-#line 19 "test/codegen/programs/tables.ts"
+    rt_print_int((int64_t)tables_MASKS[i]);
     rt_print_ln();
   }
+#line 21 "test/codegen/programs/tables.ts"
   rt_print_str("pow ");
-#line 21 "test/codegen/programs/tables.ts"
   rt_print_int(((((int64_t)tables_POW[3] * 127) + ((int64_t)tables_POW[2] * 127)) + ((int64_t)tables_POW[1] * 127)) + ((int64_t)tables_POW[0] * 127));
-#line 21 "test/codegen/programs/tables.ts"
   rt_print_ln();
 }

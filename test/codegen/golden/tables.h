@@ -10,7 +10,7 @@ extern "C" {
 
 #define tables_N 5u
 
-#define tables_TWICE (((int32_t)tables_N * 2) + 1)
+#define tables_TWICE ((int32_t)((tables_N * 2) + 1))
 
 extern const int32_t tables_DELTAS[5];
 extern const uint32_t tables_MASKS[5];

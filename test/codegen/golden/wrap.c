@@ -22,153 +22,93 @@ void wrap_main(void) {
   int32_t hi = 2147483647;
 #line 22 "test/codegen/programs/wrap.ts"
   wrap_show("u8");
-#line 22 "test/codegen/programs/wrap.ts"
   rt_print_int((int64_t)(uint8_t)m8);
-#line 22 "test/codegen/programs/wrap.ts"
   rt_print_str(" ");
-#line 22 "test/codegen/programs/wrap.ts"
   rt_print_int((int64_t)(uint8_t)p8);
-#line 22 "test/codegen/programs/wrap.ts"
   rt_print_str(" ");
-#line 22 "test/codegen/programs/wrap.ts"
   rt_print_int((int64_t)(uint8_t)((uint32_t)p8 + 1u));
-  rt_print_str(" ");
 #line 23 "test/codegen/programs/wrap.ts"
+  rt_print_str(" ");
   rt_print_int((int64_t)(uint8_t)neg);
-#line 23 "test/codegen/programs/wrap.ts"
   rt_print_str(" ");
-#line 23 "test/codegen/programs/wrap.ts"
   rt_print_int((int64_t)(uint8_t)big);
-#line 23 "test/codegen/programs/wrap.ts"
   rt_print_str(" ");
-#line 23 "test/codegen/programs/wrap.ts"
   rt_print_int((int64_t)(uint8_t)lo);
-#line 23 "test/codegen/programs/wrap.ts"
   rt_print_ln();
 #line 25 "test/codegen/programs/wrap.ts"
   wrap_show("u16");
-#line 25 "test/codegen/programs/wrap.ts"
   rt_print_int((int64_t)(uint16_t)m16);
-#line 25 "test/codegen/programs/wrap.ts"
   rt_print_str(" ");
-#line 25 "test/codegen/programs/wrap.ts"
   rt_print_int((int64_t)(uint16_t)p16);
-#line 25 "test/codegen/programs/wrap.ts"
   rt_print_str(" ");
-#line 25 "test/codegen/programs/wrap.ts"
   rt_print_int((int64_t)(uint16_t)((uint32_t)p16 + 1u));
-  rt_print_str(" ");
 #line 26 "test/codegen/programs/wrap.ts"
+  rt_print_str(" ");
   rt_print_int((int64_t)(uint16_t)neg);
-#line 26 "test/codegen/programs/wrap.ts"
   rt_print_str(" ");
-#line 26 "test/codegen/programs/wrap.ts"
   rt_print_int((int64_t)(uint16_t)big);
-#line 26 "test/codegen/programs/wrap.ts"
   rt_print_str(" ");
-#line 26 "test/codegen/programs/wrap.ts"
   rt_print_int((int64_t)(uint16_t)hi);
-#line 26 "test/codegen/programs/wrap.ts"
   rt_print_ln();
 #line 28 "test/codegen/programs/wrap.ts"
   wrap_show("u32");
-#line 28 "test/codegen/programs/wrap.ts"
   rt_print_int((int64_t)(uint32_t)neg);
-#line 28 "test/codegen/programs/wrap.ts"
   rt_print_str(" ");
-#line 28 "test/codegen/programs/wrap.ts"
   rt_print_int((int64_t)(uint32_t)lo);
-#line 28 "test/codegen/programs/wrap.ts"
   rt_print_str(" ");
-#line 28 "test/codegen/programs/wrap.ts"
   rt_print_int((int64_t)(uint32_t)hi);
-  rt_print_str(" ");
 #line 29 "test/codegen/programs/wrap.ts"
+  rt_print_str(" ");
   rt_print_int((int64_t)(big + 1u));
-#line 29 "test/codegen/programs/wrap.ts"
   rt_print_str(" ");
-#line 29 "test/codegen/programs/wrap.ts"
   rt_print_int((int64_t)(big + big));
-#line 29 "test/codegen/programs/wrap.ts"
   rt_print_str(" ");
-#line 29 "test/codegen/programs/wrap.ts"
   rt_print_int((int64_t)((uint32_t)neg - 1u));
-#line 29 "test/codegen/programs/wrap.ts"
   rt_print_ln();
 #line 31 "test/codegen/programs/wrap.ts"
   wrap_show("i8");
-#line 31 "test/codegen/programs/wrap.ts"
   rt_print_int((int64_t)rt_i8_of(((uint32_t)s8 - 1u)));
-#line 31 "test/codegen/programs/wrap.ts"
   rt_print_str(" ");
-#line 31 "test/codegen/programs/wrap.ts"
   rt_print_int((int64_t)rt_i8_of((uint32_t)s8));
-#line 31 "test/codegen/programs/wrap.ts"
   rt_print_str(" ");
-#line 31 "test/codegen/programs/wrap.ts"
   rt_print_int((int64_t)rt_i8_of((uint32_t)m8));
-  rt_print_str(" ");
 #line 32 "test/codegen/programs/wrap.ts"
+  rt_print_str(" ");
   rt_print_int((int64_t)rt_i8_of((uint32_t)p8));
-#line 32 "test/codegen/programs/wrap.ts"
   rt_print_str(" ");
-#line 32 "test/codegen/programs/wrap.ts"
   rt_print_int(127);
-#line 32 "test/codegen/programs/wrap.ts"
   rt_print_str(" ");
-#line 32 "test/codegen/programs/wrap.ts"
   rt_print_int((int64_t)rt_i8_of(big));
-#line 32 "test/codegen/programs/wrap.ts"
   rt_print_ln();
 #line 34 "test/codegen/programs/wrap.ts"
   wrap_show("i16");
-#line 34 "test/codegen/programs/wrap.ts"
   rt_print_int((int64_t)rt_i16_of(((uint32_t)s16 - 1u)));
-#line 34 "test/codegen/programs/wrap.ts"
   rt_print_str(" ");
-#line 34 "test/codegen/programs/wrap.ts"
   rt_print_int((int64_t)rt_i16_of((uint32_t)s16));
-#line 34 "test/codegen/programs/wrap.ts"
   rt_print_str(" ");
-#line 34 "test/codegen/programs/wrap.ts"
   rt_print_int((int64_t)rt_i16_of((uint32_t)m16));
-  rt_print_str(" ");
 #line 35 "test/codegen/programs/wrap.ts"
+  rt_print_str(" ");
   rt_print_int((int64_t)rt_i16_of((uint32_t)p16));
-#line 35 "test/codegen/programs/wrap.ts"
   rt_print_str(" ");
-#line 35 "test/codegen/programs/wrap.ts"
   rt_print_int(32767);
-#line 35 "test/codegen/programs/wrap.ts"
   rt_print_str(" ");
-#line 35 "test/codegen/programs/wrap.ts"
   rt_print_int((int64_t)rt_i16_of(big));
-#line 35 "test/codegen/programs/wrap.ts"
   rt_print_ln();
 #line 37 "test/codegen/programs/wrap.ts"
   wrap_show("i32");
-#line 37 "test/codegen/programs/wrap.ts"
   rt_print_int((int64_t)rt_i32_of(big));
-#line 37 "test/codegen/programs/wrap.ts"
   rt_print_str(" ");
-#line 37 "test/codegen/programs/wrap.ts"
   rt_print_int((int64_t)rt_i32_of(((uint32_t)hi + 1u)));
-#line 37 "test/codegen/programs/wrap.ts"
   rt_print_str(" ");
-#line 37 "test/codegen/programs/wrap.ts"
   rt_print_int((int64_t)rt_i32_of(((uint32_t)lo - 1u)));
-  rt_print_str(" ");
 #line 38 "test/codegen/programs/wrap.ts"
+  rt_print_str(" ");
   rt_print_int((int64_t)rt_i32_of((big + 2u)));
-#line 38 "test/codegen/programs/wrap.ts"
   rt_print_str(" ");
-#line 38 "test/codegen/programs/wrap.ts"
   rt_print_int((int64_t)hi);
-#line 38 "test/codegen/programs/wrap.ts"
   rt_print_str(" ");
-#line 38 "test/codegen/programs/wrap.ts"
   rt_print_int((int64_t)lo);
-#line 38 "test/codegen/programs/wrap.ts"
   rt_print_ln();
   // A wrapped counter stored back into its own width.
 #line 41 "test/codegen/programs/wrap.ts"
@@ -179,12 +119,8 @@ void wrap_main(void) {
     c16 = rt_i16_of((uint32_t)(c16 + 1));
   }
   wrap_show("counters");
-#line 47 "test/codegen/programs/wrap.ts"
   rt_print_int((int64_t)c8);
-#line 47 "test/codegen/programs/wrap.ts"
   rt_print_str(" ");
-#line 47 "test/codegen/programs/wrap.ts"
   rt_print_int((int64_t)c16);
-#line 47 "test/codegen/programs/wrap.ts"
   rt_print_ln();
 }

@@ -14,8 +14,11 @@ export function main(): void {
   let i: u32 = 5;
   const a: u32 = i++;
   const b: u32 = ++i;
-  const c: u32 = i--;
-  const d: u32 = --i;
+  // A u32 decrement must be proven not to go below 0 (flow facts).
+  let c: u32 = 0;
+  if (i > 0) c = i--;
+  let d: u32 = 0;
+  if (i > 0) d = --i;
   printStr("post/pre "); printInt(a); printStr(" "); printInt(b); printStr(" "); printInt(c); printStr(" ");
   printInt(d); printStr(" "); printInt(i); printLn();
   let s: i32 = -3;

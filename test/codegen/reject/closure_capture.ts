@@ -10,5 +10,5 @@ function later(cb: Cb): void {
 
 export function arm(count: i32): void {
   const step: i32 = 2;
-  later((ud: Ptr) => { if (count + step > 0) last = null; }); //! captures the local `count`
+  later((ud: Ptr) => { if (count + step > 0) last = null; }); //! this function captures the local `count` (a closure); C has no closures: declare a top-level function and keep `count` in a module variable, or pass it in an object as the user data (Ptr)
 }

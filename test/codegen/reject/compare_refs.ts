@@ -2,9 +2,9 @@
 import { Bytes, bool, lit } from "../../../ts-src/rt/rt";
 
 export function isPing(s: string): bool {
-  return s === "ping"; //! bytesEqual
+  return s === "ping"; //! strings cannot be compared with ===/!== in the subset (C would compare pointers); compare bytes: bytesEqual(strBytes(a), strBytes(b))
 }
 
 export function sameView(a: Bytes): bool {
-  return a === lit("x"); //! bytesEqual
+  return a === lit("x"); //! byte views cannot be compared with ===/!==; write bytesEqual(a, b) (contents) or compare lengths
 }

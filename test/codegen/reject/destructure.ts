@@ -9,6 +9,7 @@ class P {
 const p = new P();
 
 export function sum(): i32 {
-  const { x, y } = p; //! destructuring
-  return i32(x + y); //? not declared in a form
+  const { x, y } = p; //! destructuring is not in the subset; declare one variable per value
+  return i32(x + y); //? `x` is not declared in a form the subset supports (see the diagnostic on its declaration)
+  //? `y` is not declared in a form the subset supports (see the diagnostic on its declaration)
 }

@@ -8,5 +8,5 @@ class Box {
 const box = new Box();
 
 export function get(): i32 {
-  return box["value"]; //! property access
+  return box["value"]; //! indexing Box is dynamic property access, which is not in the subset; use a field name, or a byte view / fixed array
 }

@@ -10,5 +10,5 @@ function next(): u8 {
 }
 
 export function f(): bool {
-  return next() < 256; //! always true
+  return next() < 256; //! this comparison is always true for the operand ranges (0..255 vs 256..256); remove it or store the value in a wider variable first
 }

@@ -9,5 +9,5 @@ const w = new W();
 
 export function f(): void {
   let n: u32 = 0;
-  w.out[n++] = u8(n); //! ++/--
+  w.out[n++] = u8(n); //! a variable is changed by ++/-- and also used elsewhere in the same expression (the order is unspecified in C); split it into two statements
 }

@@ -9,9 +9,9 @@ const c = new C();
 
 export function bump(): void {
   let a: u8 = 0;
-  a++; //! ++
+  a++; //! `++` is only accepted on i32/u32 counters (u8 would silently wrap differently in C); write `a = u8(a + 1)`
   let b: i8 = 0;
-  b--; //! --
-  c.n += 1; //! +=
+  b--; //! `--` is only accepted on i32/u32 counters (i8 would silently wrap differently in C); write `b = i8(b - 1)`
+  c.n += 1; //! `+=` on u16 may wrap differently in C; write `c.n = u16(c.n + 1)`
   a = u8(a + b + c.n);
 }

@@ -1,6 +1,6 @@
 // Interfaces are rejected: use a class.
 import { i32 } from "../../../ts-src/rt/rt";
 
-export interface Shape { //! interface
+export interface Shape { //! interfaces are not in the subset; declare a class (a struct) instead
   area: i32;
 }

@@ -5,7 +5,7 @@ function takesU8(v: u8): u8 { return v; }
 function takesI16(v: i16): i16 { return v; }
 
 export function f(x: u16, y: u32): void {
-  takesU8(x); //! narrowing
-  takesI16(x); //! narrowing
+  takesU8(x); //! argument `v` of takesU8(): implicit narrowing of a value in 0..65535 to u8 (0..255); write u8(x) to wrap, or widen the target type
+  takesI16(x); //! argument `v` of takesI16(): implicit narrowing of a value in 0..65535 to i16 (-32768..32767); write i16(x) to wrap, or widen the target type
   takesU8(u8(y));
 }

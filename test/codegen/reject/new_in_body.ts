@@ -6,6 +6,6 @@ class Point {
 }
 
 export function make(): Point {
-  const p: Point = new Point(); //! new
+  const p: Point = new Point(); //! `new` in a function body is not in the subset (no heap); declare the storage as a field initializer or a module-level `const x = new C();`
   return p;
 }

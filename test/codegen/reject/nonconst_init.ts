@@ -6,10 +6,10 @@ function start(): u32 {
   return 5;
 }
 
-let counter: u32 = start(); //! constant
+let counter: u32 = start(); //! a function call is not a constant; an initializer may only use literals, constants and enum members
 
 export class Conf {
-  port: u32 = start(); //! constant
+  port: u32 = start(); //! a function call is not a constant; an initializer may only use literals, constants and enum members
 }
 
 export function get(): u32 {

@@ -8,6 +8,6 @@ class Item {
 }
 
 export class Store {
-  buf: Uint8Array = new Uint8Array(n); //! constant
-  items: Item[] = structs(n, Item); //! constant
+  buf: Uint8Array = new Uint8Array(n); //! `n` is not a constant; an initializer may only use literals, constants, enum members and function names
+  items: Item[] = structs(n, Item); //! `n` is not a constant; an initializer may only use literals, constants, enum members and function names
 }

@@ -3,6 +3,6 @@ import { Ptr } from "../../../ts-src/rt/rt";
 import * as M from "../programs/lib/mathlib";
 
 export function keep(): Ptr {
-  const m = M; //! module namespace
+  const m = M; //! `M` is a module namespace (`import * as M`); it is not a value: use its members, `M.name`
   return null;
 }

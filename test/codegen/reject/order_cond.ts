@@ -16,9 +16,9 @@ function pair(a: i32, b: i32): i32 {
 
 export function f(flag: bool): i32 {
   let n: i32 = 0;
-  for (let i: i32 = 0; i < 3; i = pair(next(), next())) n++; //! for-loop step
-  do { n++; } while (pair(next(), next()) < 60); //! do..while
-  const t: bool = flag && pair(next(), next()) > 0; //! conditional operand
-  const u: i32 = flag ? pair(next(), next()) : 5; //! conditional operand
+  for (let i: i32 = 0; i < 3; i = pair(next(), next())) n++; //! this for-loop step has calls whose order matters; move it to the end of the body
+  do { n++; } while (pair(next(), next()) < 60); //! this do..while condition has calls whose order matters; compute them into a local at the end of the body
+  const t: bool = flag && pair(next(), next()) > 0; //! calls whose order matters inside a conditional operand (&&, ||, ?:); compute them into locals in statements first
+  const u: i32 = flag ? pair(next(), next()) : 5; //! calls whose order matters inside a conditional operand (&&, ||, ?:); compute them into locals in statements first
   return t ? u : n;
 }

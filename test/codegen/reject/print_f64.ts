@@ -2,5 +2,5 @@
 import { printInt, f64 } from "../../../ts-src/rt/rt";
 
 export function show(x: f64): void {
-  printInt(x); //! f64ToI32
+  printInt(x); //! printInt() prints integers; write printInt(f64ToI32(x))
 }

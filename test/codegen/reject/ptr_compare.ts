@@ -8,5 +8,5 @@ class Ctx {
 const ctx = new Ctx();
 
 export function isCtx(ud: Ptr): bool {
-  return ud === ctx; //! Ptr
+  return ud === ctx; //! cannot compare Ptr with Ctx; compare values of the same type, or a reference with null
 }

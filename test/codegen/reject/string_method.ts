@@ -2,9 +2,9 @@
 import { bool } from "../../../ts-src/rt/rt";
 
 export function shout(s: string): string {
-  return s.toUpperCase(); //! string methods
+  return s.toUpperCase(); //! string methods are not in the subset; work on bytes: strBytes(s)
 }
 
 export function starts(s: string): bool {
-  return s.startsWith("$"); //! string methods
+  return s.startsWith("$"); //! string methods are not in the subset; work on bytes: strBytes(s)
 }

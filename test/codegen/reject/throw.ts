@@ -2,6 +2,6 @@
 import { i32 } from "../../../ts-src/rt/rt";
 
 export function check(v: i32): i32 {
-  if (v < 0) throw 1; //! throw
+  if (v < 0) throw 1; //! `throw` is not in the subset (no exceptions); return an error code or bool
   return v;
 }

@@ -6,6 +6,6 @@ class A {
 }
 
 export function kinds(p: Ptr): bool {
-  const s: bool = typeof p === "string"; //! typeof
-  return s || p instanceof A; //! instanceof
+  const s: bool = typeof p === "string"; //! `typeof` is not in the subset; types are static, compare values instead
+  return s || p instanceof A; //! `instanceof` is not in the subset; types are static (use an enum field to tell kinds apart)
 }

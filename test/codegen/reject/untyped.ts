@@ -2,9 +2,9 @@
 import { u8 } from "../../../ts-src/rt/rt";
 
 class C {
-  n = 0; //! type
+  n = 0; //! field `n` has no type; write its type explicitly (e.g. `: u32`)
 }
 
-export function f(v: u8) { //! return type
+export function f(v: u8) { //! the function needs an explicit return type; write `: void` or the type
   return v;
 }
