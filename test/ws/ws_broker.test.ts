@@ -134,7 +134,10 @@ test("ws://: the Upgrade request, QoS 0/1/2 both ways, a message over several fr
     c.send("disconnect");
     await c.waitOut(/^ev 5$/m, 10_000);
     await until("the server to see the client's Close", () => broker.closes.length > closesBefore, 5000);
-    assert.equal(broker.closes[closesBefore].code, 1000);
+    // aedes destroys the stream on DISCONNECT: when the Close frame arrives in a
+    // later read than the DISCONNECT, the socket is already gone (1006). The
+    // Close 1000 bytes themselves are checked in the "stays silent" test below.
+    assert.ok([1000, 1006].includes(broker.closes[closesBefore].code), `close code ${broker.closes[closesBefore].code}`);
     await stopClean(c);
   } finally {
     c.kill("SIGKILL");
