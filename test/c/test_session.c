@@ -309,15 +309,28 @@ static void test_offline_queue_overflow(void) {
   TEST_ASSERT_EQUAL_UINT16(m3, sent[1].id);
 }
 
-static void test_recv_limit_closes(void) {
+/* A PUBLISH over recv_mbuf_limit is skipped and acknowledged, not a close
+ * (docs/large-messages.md; test/mqtt/large.test.ts has the rest). */
+static void test_recv_limit_skips(void) {
   s.cfg.recvLimit = 64;
   open_session(false);
-  uint32_t n = codec_encodePublish(SCR(), B("t"), B("0123456789012345678901234567890123456789012345678901234567890123456789"), 0, false, false, 0);
+  uint32_t n = codec_encodePublish(SCR(), B("t"), B("0123456789012345678901234567890123456789012345678901234567890123456789"), 1, false, false, 9);
   TEST_ASSERT_GREATER_THAN(64u, n);
-  feed(3); /* the fixed header is enough */
-  TEST_ASSERT_FALSE(Session_isConnected(&s));
-  TEST_ASSERT_TRUE(Session_wantsClose(&s));
-  TEST_ASSERT_EQUAL_INT(1, count_ev(SessionEvent_CLOSE));
+  feed(3); /* the fixed header: waits for the rest */
+  TEST_ASSERT_TRUE(Session_isConnected(&s));
+  rt_bytes rest;
+  rest.p = scratch + 3;
+  rest.len = n - 3u;
+  Session_onRecv(&s, rest, now);
+  TEST_ASSERT_TRUE(Session_isConnected(&s));
+  TEST_ASSERT_FALSE(Session_wantsClose(&s));
+  TEST_ASSERT_EQUAL_INT(1, count_ev(SessionEvent_PUBLISH_SKIPPED));
+  TEST_ASSERT_EQUAL_INT(0, count_ev(SessionEvent_PUBLISH));
+  TEST_ASSERT_EQUAL_UINT32(70u, s.rxPartTotal);
+  pull();
+  TEST_ASSERT_EQUAL_INT(1, nsent);
+  TEST_ASSERT_EQUAL_UINT8(PacketType_PUBACK, sent[0].type);
+  TEST_ASSERT_EQUAL_UINT16(9, sent[0].id);
 }
 
 static void test_resubscribe_after_reconnect(void) {
@@ -464,7 +477,7 @@ int main(void) {
   RUN_TEST(test_resend_with_dup_after_reconnect);
   RUN_TEST(test_clean_session_requeues_inflight);
   RUN_TEST(test_offline_queue_overflow);
-  RUN_TEST(test_recv_limit_closes);
+  RUN_TEST(test_recv_limit_skips);
   RUN_TEST(test_resubscribe_after_reconnect);
   RUN_TEST(test_packet_id_wrap_and_skip);
   RUN_TEST(test_unsent_bytes);

@@ -20,7 +20,12 @@
  *     packets: CONNECT first, nothing but DISCONNECT before CONNACK was
  *     accepted, nothing after DISCONNECT;
  *   - timers: after tick() no CONNECTING past the CONNACK timeout, no
- *     unanswered PINGREQ older than keep_alive.
+ *     unanswered PINGREQ older than keep_alive;
+ *   - PUBLISHes over the receive limit (streamed): fragments contiguous and
+ *     in order, within the announced size, their bytes those sent (op
+ *     RECV_BIG), a cut-off message ends with an empty fragment, a QoS 2 one
+ *     taken whole is not delivered again before PUBREL; skipped ones raise
+ *     SKIPPED and never a fragment more.
  *
  * Input: 4 header bytes, then ops until the input ends.
  *   h0: bit 0 clean session, bit 1 CONNACK-first (every connect is answered
@@ -28,7 +33,8 @@
  *       bits 4-5 max_qos, bits 6-7 max_queue_length {0,1,5,16}
  *   h1: bits 0-2 recv limit (table), bits 3-4 start clock {0, 2^32-5000,
  *       1000, 2^31-1000}
- *   h2: bit 0 will, bit 1 user+password, bit 2 will retain
+ *   h2: bit 0 will, bit 1 user+password, bit 2 will retain, bit 3 the app
+ *       takes the fragments of large PUBLISHes (else they are skipped)
  *   h3: bit 0 drain all tx after every op, bit 1 close when wantsClose()
  *       after every op (else only op CLOSE_IF_WANTED does)
  *   ops: one byte, op = byte % 16, then its arguments (see run_op). */
@@ -49,7 +55,7 @@
 enum {
   OP_RECV_RAW = 0, OP_RECV_PKT, OP_TICK, OP_PUBLISH, OP_SUBSCRIBE, OP_UNSUBSCRIBE, OP_DRAIN, OP_CONN_LOST,
   OP_CONNECT, OP_DISCONNECT, OP_CLOSE_IF_WANTED, OP_HANDLER_ACTION, OP_SET_MAX_QOS, OP_RECV_SPLIT,
-  OP_RECV_PKT2, OP_RECV_PKT3
+  OP_RECV_PKT2, OP_RECV_BIG
 };
 
 /* What an event handler does once (OP_HANDLER_ACTION). */
@@ -87,8 +93,15 @@ typedef struct {
    * PUBLISH event for one of them is a duplicate delivery (4.3.3). */
   uint16_t rxq2[64];
   uint32_t nRxq2;
+  /* Large PUBLISHes: the app takes fragments; the message being taken. */
+  bool take;
+  bool fragActive;
+  bool cut; /* the empty fragment came: CLOSE must be next */
+  uint32_t fragNext;
+  bool verify; /* its payload is RECV_BIG's pattern: byte k is k * 7 */
   Packet wpkt;
   uint8_t scratch[TX_SIZE + 64];
+  uint8_t bigHead[8 + 8192];
   uint8_t payload[4096];
 } Ctx;
 
@@ -242,6 +255,59 @@ static void run_action(Ctx *c) {
   }
 }
 
+/* PUBLISH_PART / PUBLISH_SKIPPED of a PUBLISH over the receive limit. */
+static void check_large(Ctx *c, int32_t ev, Packet *p) {
+  Session *s = &c->s;
+  FUZZ_CHECK(!c->closed, "event %d after CLOSE", ev);
+  FUZZ_CHECK(p != NULL && p->type == PacketType_PUBLISH, "event %d without its PUBLISH", ev);
+  FUZZ_CHECK(p->qos <= 2 && (p->qos == 0 || p->packetId != 0), "event %d qos %u id %u", ev, p->qos, p->packetId);
+  FUZZ_CHECK(p->topic.len <= s->rxTopicLen, "topic view %u of %u bytes", p->topic.len, s->rxTopicLen);
+  if (p->topic.len == s->rxTopicLen) FUZZ_CHECK(topic_validTopicName(p->topic), "large PUBLISH with a bad topic");
+  (void)touch(p->topic);
+  (void)touch(p->payload);
+  if (c->trace) fprintf(stderr, "  event %d: %u+%u of %u, qos %u id %u\n", ev, s->rxPartOff, p->payload.len, s->rxPartTotal, p->qos, p->packetId);
+  if (ev == SessionEvent_PUBLISH_SKIPPED) {
+    FUZZ_CHECK(!c->cut, "SKIPPED after the cut event");
+    FUZZ_CHECK(s->state == SessionState_CONNECTED, "SKIPPED in state %u", s->state);
+    FUZZ_CHECK(p->payload.len == 0 && s->big == BigRx_DISCARD, "SKIPPED with %u bytes, big %u", p->payload.len, s->big);
+    c->fragActive = false;
+    return;
+  }
+  if (p->payload.len == 0) {
+    /* Cut off: only as the connection ends (CLOSE comes next), after what was delivered. */
+    FUZZ_CHECK(s->state != SessionState_DISCONNECTED && s->big == BigRx_NONE, "empty fragment in state %u, big %u", s->state, s->big);
+    FUZZ_CHECK(c->fragActive && s->rxPartOff == c->fragNext, "cut at %u, delivered %u", s->rxPartOff, c->fragNext);
+    c->fragActive = false;
+    c->cut = true;
+    return;
+  }
+  FUZZ_CHECK(!c->cut, "fragment after the cut event");
+  FUZZ_CHECK(s->state == SessionState_CONNECTED, "fragment in state %u", s->state);
+  FUZZ_CHECK(s->rxPartOff < s->rxPartTotal && p->payload.len <= s->rxPartTotal - s->rxPartOff, "fragment %u+%u of %u",
+             s->rxPartOff, p->payload.len, s->rxPartTotal);
+  if (s->rxPartOff == 0) {
+    FUZZ_CHECK(s->big == BigRx_UNDECIDED, "first fragment with big %u", s->big);
+    if (p->qos == 2)
+      for (uint32_t i = 0; i < c->nRxq2; i++) FUZZ_CHECK(c->rxq2[i] != p->packetId, "QoS 2 message id %u delivered twice before its PUBREL", p->packetId);
+  } else {
+    FUZZ_CHECK(c->fragActive && s->big == BigRx_DELIVER && s->rxPartOff == c->fragNext, "fragment at %u, expected %u (active %d, big %u)",
+               s->rxPartOff, c->fragNext, c->fragActive, s->big);
+  }
+  if (c->verify)
+    for (uint32_t i = 0; i < p->payload.len; i++)
+      FUZZ_CHECK(p->payload.p[i] == (uint8_t)((s->rxPartOff + i) * 7u), "fragment byte %u differs", s->rxPartOff + i);
+  c->fragNext = s->rxPartOff + p->payload.len;
+  c->fragActive = c->take;
+  if (c->take) s->rxTake = true;
+  if (c->take && c->fragNext == s->rxPartTotal) {
+    c->fragActive = false;
+    if (p->qos == 2) {
+      FUZZ_CHECK(c->nRxq2 < 64, "more unreleased QoS 2 ids than the session can remember");
+      c->rxq2[c->nRxq2++] = p->packetId;
+    }
+  }
+}
+
 static void on_event(Session *s, int32_t ev, Packet *p, void *ud) {
   Ctx *c = (Ctx *)ud;
   FUZZ_CHECK(s == &c->s, "event for another session");
@@ -251,11 +317,18 @@ static void on_event(Session *s, int32_t ev, Packet *p, void *ud) {
     FUZZ_CHECK(p == NULL, "CLOSE with a packet");
     FUZZ_CHECK(s->closeReason != NULL && s->closeReason[0] != 0, "CLOSE without a reason");
     FUZZ_CHECK(s->txLen == 0 && s->rxLen == 0, "CLOSE with tx %u rx %u bytes left", s->txLen, s->rxLen);
+    /* A handler that took a message's fragments hears how it ends: the last
+     * fragment, or an empty one before this CLOSE. */
+    FUZZ_CHECK(!c->fragActive, "CLOSE while a message taken in fragments had neither its end nor a cut (at %u)", c->fragNext);
+    c->cut = false;
     c->closed = true;
     wire_reset(c);
     if (s->cfg.cleanSession) c->nRxq2 = 0;
+  } else if (ev == SessionEvent_PUBLISH_PART || ev == SessionEvent_PUBLISH_SKIPPED) {
+    check_large(c, ev, p);
   } else {
     FUZZ_CHECK(!c->closed, "event %d after CLOSE", ev);
+    FUZZ_CHECK(!c->cut, "event %d between the cut event and CLOSE", ev);
     FUZZ_CHECK(p != NULL, "event %d without a packet", ev);
     FUZZ_CHECK(p->type == (uint8_t)(ev - 200), "event %d for packet type %u", ev, p->type);
     (void)touch(p->topic);
@@ -315,7 +388,13 @@ static void check_invariants(Ctx *c) {
   uint32_t inflight = 0, used = 0;
   FUZZ_CHECK(s->state <= SessionState_DISCONNECTING, "state %u", s->state);
   FUZZ_CHECK(s->txLen <= TX_SIZE, "txLen %u", s->txLen);
-  FUZZ_CHECK(s->rxLen < RX_SIZE, "rxLen %u", s->rxLen);
+  FUZZ_CHECK(s->big != BigRx_NONE ? s->rxLen <= RX_SIZE : s->rxLen < RX_SIZE, "rxLen %u (big %u)", s->rxLen, s->big);
+  FUZZ_CHECK(s->big <= BigRx_DISCARD, "big %u", s->big);
+  if (s->big != BigRx_NONE) {
+    FUZZ_CHECK(s->state == SessionState_CONNECTED || s->state == SessionState_DISCONNECTING, "large PUBLISH in state %u", s->state);
+    FUZZ_CHECK(s->bigPos < s->bigTotal && (s->bigIdEnd == 0 || s->bigIdEnd <= s->bigTotal), "large PUBLISH at %u of %u (id end %u)",
+               s->bigPos, s->bigTotal, s->bigIdEnd);
+  }
   FUZZ_CHECK(s->storeUsed <= CONFIG_MGOS_MQTT_STORE_SIZE, "storeUsed %u", s->storeUsed);
   FUZZ_CHECK(s->recCount <= session_STORE_SLOTS, "recCount %u", s->recCount);
   FUZZ_CHECK(s->subCount <= CONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS, "subCount %u", s->subCount);
@@ -469,6 +548,73 @@ static uint32_t make_server_packet(Ctx *c) {
   }
 }
 
+/* A PUBLISH larger than the receive limit, streamed in pieces (its payload
+ * made on the fly: byte k is k * 7). b: qos ((b & 3) % 3), dup (bit 2), retain
+ * (bit 3), topic (bits 4-5: three short ones or a long one of (n + 1) * 40
+ * bytes), cut short (bit 6); then the payload size in 64-byte units (up to
+ * 8 KiB; 2 KiB with pieces under 256 bytes), the id,
+ * the piece size (0: one byte), and with bit 6 how much of it to send. */
+static void recv_big(Ctx *c) {
+  static const char *const names[3] = {"a/b", "t", "sensors/temperature/room-1"};
+  uint8_t b = rd_u8(&c->rd);
+  uint8_t qos = (uint8_t)((b & 3u) % 3u);
+  uint32_t plen = (uint32_t)rd_u16(&c->rd) % 128u * 64u + rd_u8(&c->rd);
+  uint16_t id = qos ? pick_id(c) : 0;
+  uint8_t piece = rd_u8(&c->rd);
+  uint32_t tl, head = 0, rem, total, sent = 0, stop;
+  uint8_t *h = c->bigHead;
+  if (qos && id == 0) id = 1;
+  if (piece < 16u && plen > 2048u) plen = 2048u; /* small pieces: keep runs fast */
+  if (((b >> 4) & 3u) == 3u) {
+    tl = ((uint32_t)rd_u8(&c->rd) % 205u + 1u) * 40u;
+    memcpy(h + 8, "l/", 2);
+    memset(h + 10, 'L', tl - 2u);
+  } else {
+    const char *t = names[(b >> 4) & 3u];
+    tl = (uint32_t)strlen(t);
+    memcpy(h + 8, t, tl);
+  }
+  rem = 2u + tl + (qos ? 2u : 0u) + plen;
+  /* Fixed header right before the topic length field. */
+  {
+    uint8_t fh[5];
+    uint32_t n = 0, v = rem;
+    fh[n++] = (uint8_t)(0x30u | (uint32_t)qos << 1 | (qos && (b & 4u) ? 8u : 0u) | ((b & 8u) ? 1u : 0u));
+    do {
+      uint8_t d = (uint8_t)(v & 0x7fu);
+      v >>= 7;
+      fh[n++] = (uint8_t)(d | (v ? 0x80u : 0u));
+    } while (v);
+    head = 8u - n - 2u;
+    memcpy(h + head, fh, n);
+    h[6] = (uint8_t)(tl >> 8);
+    h[7] = (uint8_t)tl;
+    if (qos) {
+      h[8 + tl] = (uint8_t)(id >> 8);
+      h[8 + tl + 1] = (uint8_t)id;
+    }
+  }
+  {
+    uint32_t hlen = 8u + tl + (qos ? 2u : 0u) - head;
+    uint32_t step = piece == 0 ? 1u : (uint32_t)piece * 16u;
+    total = hlen + plen;
+    stop = (b & 0x40u) ? (uint32_t)((uint64_t)total * rd_u8(&c->rd) / 256u) : total;
+    /* One exact heap copy of what is sent (ASan sees a read past its end),
+     * fed in views of `step` bytes. */
+    uint8_t *q = (uint8_t *)malloc(stop ? stop : 1u);
+    FUZZ_CHECK(q != NULL, "out of memory");
+    for (uint32_t at = 0; at < stop; at++) q[at] = at < hlen ? h[head + at] : (uint8_t)((at - hlen) * 7u);
+    c->verify = c->s.big == BigRx_NONE && c->s.rxLen == 0;
+    while (sent < stop) {
+      uint32_t k = stop - sent < step ? stop - sent : step;
+      Session_onRecv(&c->s, RT_BYTES(q + sent, k), c->now);
+      sent += k;
+    }
+    c->verify = false;
+    free(q);
+  }
+}
+
 static uint32_t pick_step(Ctx *c) {
   static const uint32_t big[8] = {29999u, 30000u, 60000u, 0x7fffffffu, 0xffffffffu, 999u, 1000u, 10001u};
   uint8_t b = rd_u8(&c->rd);
@@ -487,9 +633,11 @@ static void run_op(Ctx *c) {
     feed(c, p, (uint32_t)got);
     break;
   }
+  case OP_RECV_BIG:
+    recv_big(c);
+    break;
   case OP_RECV_PKT:
-  case OP_RECV_PKT2:
-  case OP_RECV_PKT3: {
+  case OP_RECV_PKT2: {
     uint32_t n = make_server_packet(c);
     feed_split(c, c->scratch, n, rd_u8(&c->rd));
     break;
@@ -605,6 +753,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   c->s.cfg.recvLimit = limits[h1 & 7u];
   c->now = starts[(h1 >> 3) & 3u];
   c->s.cfg.willRetain = (h2 & 4u) != 0;
+  c->take = (h2 & 8u) != 0;
   err = SessionConfig_setStrings(&c->s.cfg, B("fuzz-client"), (h2 & 2u) ? B("user") : B(""), (h2 & 2u) ? B("pass") : B(""),
                                  (h2 & 1u) ? B("will/topic") : B(""), (h2 & 1u) ? B("gone") : B(""));
   FUZZ_CHECK(err == NULL, "setStrings: %s", err);

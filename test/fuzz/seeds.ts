@@ -114,7 +114,12 @@ function brokenStreams(): [string, Uint8Array][] {
 
 // ---------------------------------------------------------------- programs
 // The op numbers of fuzz_session.c and fuzz_api.c (which share most of them).
-const S = { RECV_RAW: 0, RECV_PKT: 1, TICK: 2, PUBLISH: 3, SUBSCRIBE: 4, UNSUBSCRIBE: 5, DRAIN: 6, CONN_LOST: 7, CONNECT: 8, DISCONNECT: 9, CLOSE_IF_WANTED: 10, HANDLER_ACTION: 11, SET_MAX_QOS: 12, RECV_SPLIT: 13 };
+const S = { RECV_RAW: 0, RECV_PKT: 1, TICK: 2, PUBLISH: 3, SUBSCRIBE: 4, UNSUBSCRIBE: 5, DRAIN: 6, CONN_LOST: 7, CONNECT: 8, DISCONNECT: 9, CLOSE_IF_WANTED: 10, HANDLER_ACTION: 11, SET_MAX_QOS: 12, RECV_SPLIT: 13, RECV_BIG: 15 };
+/** fuzz_session's RECV_BIG: b (qos | dup 4 | retain 8 | topic << 4 | cut 0x40), payload
+ *  size (u16 in 64-byte units, then u8 more), id pick, piece size (0: 1 byte,
+ *  else n * 16), [topic length (n + 1) * 40 when topic is 3], [cut point n / 256]. */
+const big = (b: number, units: number, extra: number, piece: number, more: number[] = []) =>
+  [S.RECV_BIG, b, units >> 8, units & 0xff, extra, ...(((b & 3) % 3) > 0 ? [0xfe] : []), piece, ...more];
 const A = { RECV_RAW: 0, RECV_PKT: 1, POLL: 2, PUB: 3, SUB: 4, UNSUB: 5, SEND_MODE: 6, PEER_CLOSE: 7, CONNECT: 8, DISCONNECT: 9, TCP_RESULT: 10, HANDLER_ACTION: 11, SET_MAX_QOS: 12, RECV_SPLIT: 13 };
 // RECV_PKT kinds and their arguments (make_server_packet). The id argument
 // 0 picks the id the client sent last, 1 the one before.
@@ -201,6 +206,26 @@ function sessionPrograms(): [string, Uint8Array][] {
     ["connack-timeout", Uint8Array.from([0, 5, 0, 3, S.TICK, 201, S.TICK, 201])],
   ];
   for (const stride of [0, 1, 3, 7, 64]) out.push([`stream-split-${stride}`, cat([h0, 5, 0, 3, S.RECV_SPLIT, stride], serverStream)]);
+  // PUBLISHes over the receive limit: taken in fragments (h2 bit 3) or skipped,
+  // QoS 0/1/2, 1-byte and larger pieces, a long topic, cut off then lost, a
+  // QoS 2 resent (DUP) after it was taken, a handler closing inside a fragment.
+  const large = [
+    ...big(1, 100, 7, 200), S.DRAIN, 0, // QoS 1, 6407 bytes in 3200-byte pieces
+    ...big(2, 20, 0, 0), S.DRAIN, 0, // QoS 2, 1280 bytes one at a time
+    ...big(2 | 4, 20, 0, 0), S.DRAIN, 0, // its DUP resend: not delivered again
+    ...pkt(S.RECV_PKT, K.pubrel(0)), S.DRAIN, 0,
+    ...big(0, 60, 1, 7), // QoS 0 in 112-byte pieces
+    ...big(1 | (3 << 4), 2, 0, 20, [100]), S.DRAIN, 0, // a 4040-byte topic: skipped
+    ...big(1 | 0x40, 300, 0, 64, [128]), // cut at half...
+    S.CONN_LOST, S.CONNECT, S.DRAIN, 0, // ...then the connection is lost
+    ...big(1 | 4, 300, 0, 64), S.DRAIN, 0, // and the resend arrives whole
+  ];
+  const closing = [S.HANDLER_ACTION, 0x02, ...big(1, 100, 0, 10), S.CONNECT, ...big(2, 100, 0, 10)];
+  for (const take of [0, 8]) {
+    out.push([`large-${take ? "fragments" : "skipped"}`, Uint8Array.from([h0 & ~1, 5, take, 1, ...large])]);
+    out.push([`large-${take ? "fragments" : "skipped"}-limit-100`, Uint8Array.from([h0 & ~1, 4, take, 1, ...large])]);
+    out.push([`large-${take ? "fragments" : "skipped"}-handler-closes`, Uint8Array.from([h0, 5, take, 3, ...closing])]);
+  }
   return out;
 }
 

@@ -26,6 +26,24 @@ before(async () => {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** Bytes that depend on their offset (a reordering or a gap shows). */
+function pattern(n: number, seed: number): Uint8Array {
+  const b = new Uint8Array(n);
+  let x = seed;
+  for (let i = 0; i < n; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    b[i] = x >>> 24;
+  }
+  return b;
+}
+
+/** FNV-1a, as mqtt_cli prints it for a message joined from fragments. */
+function fnv(b: Uint8Array): string {
+  let h = 2166136261;
+  for (const c of b) h = Math.imul(h ^ c, 16777619) >>> 0;
+  return h.toString(16).padStart(8, "0");
+}
+
 /** Reconnect backoff the scenarios use: the first retry comes after RECONNECT_MIN s +/-10%. */
 const RECONNECT_MIN = 0.3;
 const RECONNECT_MAX = 0.6;
@@ -110,25 +128,54 @@ const scenarios: Scenario[] = [
     neverConnected: true,
   },
   {
-    name: "PUBLISH longer than recv_mbuf_limit: refused from its fixed header, body never sent",
+    name: "PUBLISH over recv_mbuf_limit (1024), its body 300 ms after the header: skipped, not a close; PUBACK; connection kept",
     sets: ["mqtt.recv_mbuf_limit=1024"],
-    // Only the header and the topic: the client must not wait for 5000 bytes.
-    act: malformed(raw(0x32, remLen(5000), str("h/big"))),
-    log: /packet larger than the limit/,
-    notDelivered: ["h/big"],
+    act: async (c, cli) => {
+      await subscribed(c);
+      // 5000 = topic field 7 + id 2 + payload 4991.
+      c.send(raw(0x32, remLen(5000), str("h/big")));
+      await sleep(300);
+      assert.equal(c.clientClosed, false, "closed on a large PUBLISH");
+      c.send(Buffer.concat([Buffer.from([0, 44]), Buffer.alloc(4991, "b")]));
+      await c.packet(PacketType.PUBACK, 3000, (p) => p.id === 44);
+      await cli.waitOut(/^skipped global h\/big id=44 qos=1 total=4991$/m, 3000);
+      await stillWorks(c, cli, "after-big");
+      c.end();
+    },
+    log: /PUBLISH larger than the receive buffer, skipped: h\/big \(4991\)/,
+    notDelivered: ["bbbbbbbb"],
+    check: noCloseByClient,
   },
   {
-    name: "PUBLISH of 3000 bytes, over recv_mbuf_limit 2048, sent whole",
+    name: "PUBLISH of 3000 bytes, over recv_mbuf_limit 2048, sent whole: skipped and acknowledged",
     sets: ["mqtt.recv_mbuf_limit=2048"],
-    act: malformed(pkt.publish("h/big2", "B".repeat(2990), 1, 5)),
-    log: /packet larger than the limit/,
-    notDelivered: ["h/big2"],
-    check: (c0) => assert.equal(c0.count(PacketType.PUBACK), 0),
+    act: async (c, cli) => {
+      await subscribed(c);
+      c.send(pkt.publish("h/big2", "B".repeat(2990), 1, 5));
+      await c.packet(PacketType.PUBACK, 3000, (p) => p.id === 5);
+      await stillWorks(c, cli, "after-big2");
+      c.end();
+    },
+    log: /PUBLISH larger than the receive buffer, skipped: h\/big2/,
+    notDelivered: ["BBBBBBBB"],
+    check: noCloseByClient,
   },
   {
-    name: "remaining length 268435455 (the largest encodable)",
-    act: malformed(raw(0x30, [0xff, 0xff, 0xff, 0x7f])),
-    log: /packet larger than the limit/,
+    name: "remaining length 268435455 (the largest encodable): read past (64 KiB of it), then the server closes; nothing acked",
+    act: async (c, cli) => {
+      await subscribed(c);
+      c.send(Buffer.concat([raw(0x32, [0xff, 0xff, 0xff, 0x7f], str("h/huge")), Buffer.from([0, 45]), Buffer.alloc(65536, "H")]));
+      await cli.waitOut(/^skipped global h\/huge id=45 qos=1 total=268435445$/m, 3000);
+      await sleep(200);
+      assert.equal(c.clientClosed, false);
+      c.end();
+    },
+    log: /connection closed by the server/,
+    notDelivered: ["HHHHHHHH"],
+    check: (c0, cli) => {
+      assert.equal(c0.count(PacketType.PUBACK), 0);
+      assert.match(cli.err, /PUBLISH larger than the receive buffer, skipped: h\/huge \(268435445\)/);
+    },
   },
   {
     name: "truncated PUBLISH, then the server closes",
@@ -685,7 +732,7 @@ const scenarios: Scenario[] = [
     },
   },
   {
-    name: "PUBLISH of exactly recv_mbuf_limit (3072) bytes is delivered; one byte more is refused",
+    name: "PUBLISH of exactly recv_mbuf_limit (3072) bytes is delivered; one byte more is skipped and acknowledged",
     act: async (c, cli) => {
       await subscribed(c);
       // Fixed header 1 + 2 (remaining length 3069) + topic 2 + 6 + id 2 = 13 bytes before the payload.
@@ -695,17 +742,73 @@ const scenarios: Scenario[] = [
       await cli.waitOut(/^msg h\/edge e{3059}$/m, 3000);
       await c.packet(PacketType.PUBACK, 3000, (p) => p.id === 31);
       c.send(pkt.publish("h/edge", "E".repeat(3072 - 12), 1, 32));
-      await c.clientCloses();
+      await c.packet(PacketType.PUBACK, 3000, (p) => p.id === 32);
+      await cli.waitOut(/^skipped global h\/edge id=32 qos=1 total=3060$/m, 3000);
+      c.end();
     },
-    log: /packet larger than the limit/,
+    log: /PUBLISH larger than the receive buffer, skipped: h\/edge \(3060\)/,
     notDelivered: ["EEEEEEEE"],
-    check: (c0) => assert.equal(c0.count(PacketType.PUBACK, (p) => p.id === 32), 0),
+    check: noCloseByClient,
   },
   {
-    name: "recv_mbuf_limit above the rx buffer (10000): capped at the buffer (3072), refused from the header",
+    name: "recv_mbuf_limit above the rx buffer (10000): capped at the buffer (3072), a 5000-byte PUBLISH is skipped",
     sets: ["mqtt.recv_mbuf_limit=10000"],
-    act: malformed(raw(0x30, remLen(5000), str("h/capped"))),
-    log: /packet larger than the limit/,
+    act: async (c, cli) => {
+      await subscribed(c);
+      c.send(pkt.publish("h/capped", "C".repeat(4980), 1, 33));
+      await c.packet(PacketType.PUBACK, 3000, (p) => p.id === 33);
+      await stillWorks(c, cli, "after-capped");
+      c.end();
+    },
+    log: /PUBLISH larger than the receive buffer, skipped: h\/capped \(4980\)/,
+    notDelivered: ["CCCCCCCC"],
+    check: noCloseByClient,
+  },
+  {
+    name: "a large PUBLISH (4000-byte QoS 1) one byte per TCP segment: fragments to an opted-in handler, joined exactly; PUBACK",
+    act: async (c, cli) => {
+      cli.send("osub 1 1 f/#");
+      c.good();
+      await c.packet(PacketType.SUBSCRIBE, 3000, (p) => p.filters.some((f) => f.filter === "f/#"));
+      await sleep(50);
+      const body = pattern(4000, 3);
+      await c.dribble(pkt.publish("f/drip", body, 1, 21), 0);
+      await cli.waitOut(new RegExp(`^fdone f/drip total=4000 fnv=${fnv(body)}$`, "m"), 30_000);
+      const parts = (cli.out.match(/^part f\/drip /gm) ?? []).length;
+      assert.ok(parts > 100, `only ${parts} fragments: the bytes were not split`);
+      await c.packet(PacketType.PUBACK, 3000, (p) => p.id === 21);
+      assert.equal((cli.out.match(/^error /gm) ?? []).length, 0);
+      c.end();
+    },
+    log: /connection closed by the server/,
+    check: noCloseByClient,
+    timeout: 60_000,
+  },
+  {
+    name: "a large PUBLISH cut off mid-payload by a reset: the handler hears it was cut, nothing acked; after reconnect the resend arrives whole",
+    act: async (c, cli) => {
+      cli.send("osub 1 1 f/#");
+      c.good();
+      await c.packet(PacketType.SUBSCRIBE, 3000, (p) => p.filters.some((f) => f.filter === "f/#"));
+      await sleep(50);
+      c.send(pkt.publish("f/cut", pattern(50_000, 4), 1, 8).subarray(0, 20_000));
+      await cli.waitOut(/^part f\/cut off=\d+ len=\d+ total=50000$/m, 3000);
+      await sleep(100);
+      c.reset();
+    },
+    log: /Connection reset by peer/,
+    check: (c0, cli) => {
+      assert.equal(c0.count(PacketType.PUBACK, (p) => p.id === 8), 0);
+      assert.match(cli.out, /^fcut off=\d+$/m);
+    },
+    checkGood: async (good, cli) => {
+      const body = pattern(50_000, 4);
+      // After CONNACK (the client subscribes only once it has it).
+      await good.packet(PacketType.SUBSCRIBE, 3000, (p) => p.filters.some((f) => f.filter === "f/#"));
+      good.send(pkt.publish("f/cut", body, 1, 8, true));
+      await cli.waitOut(new RegExp(`^fdone f/cut total=50000 fnv=${fnv(body)}$`, "m"), 5000);
+      await good.packet(PacketType.PUBACK, 3000, (p) => p.id === 8);
+    },
   },
   {
     name: "PUBACK with a 4-byte non-minimal remaining length (valid in 3.1.1) is accepted",

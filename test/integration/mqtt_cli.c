@@ -10,6 +10,10 @@
  *   sub TOPIC                      -> "msg TOPIC PAYLOAD" per message (mgos_mqtt_sub)
  *   gsub TOPIC                     -> "tev EV ..." per event (mgos_mqtt_global_subscribe)
  *   subq QOS TOPIC                 -> "tev EV ..." per event (mgos_mqtt_conn_sub at QOS; when connected)
+ *   osub QOS FLAGS TOPIC [FILE]    -> "osub 0|1" (mgos_mqtt_global_subscribe_opt); its events as "tev";
+ *                                     fragments (MG_EV_MQTT_PUBLISH_PART) as "part TOPIC off=O len=L total=T",
+ *                                     a whole message as "fdone TOPIC total=T fnv=HEX" (FNV-1a of the
+ *                                     bytes joined; also written to FILE), a cut one as "fcut off=O"
  *   unsub TOPIC                    -> "unsub 0|1"
  *   connect / disconnect           -> "connect 0|1" / "disconnect"
  *   status                         -> "status connected=0|1 conn=0|1 unsent=N"
@@ -17,6 +21,7 @@
  *   maxqos N                       -> "maxqos N"
  *   quit                           -> "bye", then a clean exit
  * Events of the global handler: "ev EV id=ID qos=Q topic=T payload=P";
+ * MG_EV_MQTT_PUBLISH_SKIPPED also as "skipped WHO TOPIC id=ID qos=Q total=T";
  * cloud events: "cloud NAME". Bad commands: "error ...". */
 #define _POSIX_C_SOURCE 200809L
 
@@ -51,17 +56,81 @@ static void print_ev(const char *tag, int ev, void *ev_data) {
          m->payload.p != NULL ? m->payload.p : "");
 }
 
+static void print_skipped(const char *who, int ev, void *ev_data) {
+  struct mg_mqtt_message *m = (struct mg_mqtt_message *) ev_data;
+  if (ev != MG_EV_MQTT_PUBLISH_SKIPPED || m == NULL) return;
+  printf("skipped %s %.*s id=%u qos=%d total=%lu\n", who, (int) m->topic.len, m->topic.p, (unsigned) m->message_id, m->qos,
+         (unsigned long) m->total_data_len);
+}
+
 static void on_global(struct mg_connection *nc, int ev, void *ev_data, void *ud) {
   (void) nc;
   (void) ud;
   if (ev == MG_EV_POLL) return; /* at every poll; its ev_data is the time, not a message */
-  print_ev("ev", ev, ev_data);
+  if (ev != MG_EV_MQTT_PUBLISH_SKIPPED) print_ev("ev", ev, ev_data);
+  print_skipped("global", ev, ev_data);
 }
 
 static void on_topic(struct mg_connection *nc, int ev, void *ev_data, void *ud) {
   (void) nc;
   (void) ud;
   print_ev("tev", ev, ev_data);
+  print_skipped("topic", ev, ev_data);
+}
+
+/* Fragments of large messages (osub with MGOS_MQTT_SUB_FRAGMENTS): joined in
+ * a buffer of the announced size, checked for order, hashed and saved. */
+static struct {
+  unsigned char *buf;
+  size_t total, next;
+  char file[256];
+} s_frag;
+
+static void on_frag(struct mg_connection *nc, int ev, void *ev_data, void *ud) {
+  struct mg_mqtt_message *m = (struct mg_mqtt_message *) ev_data;
+  (void) nc;
+  (void) ud;
+  if (ev != MG_EV_MQTT_PUBLISH_PART) {
+    print_ev("tev", ev, ev_data);
+    print_skipped("topic", ev, ev_data);
+    return;
+  }
+  printf("part %.*s off=%lu len=%lu total=%lu\n", (int) m->topic.len, m->topic.p, (unsigned long) m->current_data_offset,
+         (unsigned long) m->payload.len, (unsigned long) m->total_data_len);
+  if (m->payload.len == 0) { /* the connection was lost mid-message */
+    printf("fcut off=%lu\n", (unsigned long) m->current_data_offset);
+    s_frag.next = 0;
+    return;
+  }
+  if (m->current_data_offset == 0) {
+    free(s_frag.buf);
+    s_frag.buf = (unsigned char *) malloc(m->total_data_len);
+    s_frag.total = m->total_data_len;
+    s_frag.next = 0;
+  }
+  if (s_frag.buf == NULL || m->current_data_offset != s_frag.next || m->total_data_len != s_frag.total ||
+      s_frag.next + m->payload.len > s_frag.total) {
+    printf("error fragment out of order: off=%lu expected=%lu\n", (unsigned long) m->current_data_offset, (unsigned long) s_frag.next);
+    return;
+  }
+  memcpy(s_frag.buf + s_frag.next, m->payload.p, m->payload.len);
+  s_frag.next += m->payload.len;
+  if (s_frag.next == s_frag.total) {
+    uint32_t h = 2166136261u;
+    size_t i;
+    for (i = 0; i < s_frag.total; i++) h = (h ^ s_frag.buf[i]) * 16777619u;
+    if (s_frag.file[0] != '\0') {
+      FILE *f = fopen(s_frag.file, "wb");
+      if (f != NULL) {
+        fwrite(s_frag.buf, 1, s_frag.total, f);
+        fclose(f);
+      }
+    }
+    printf("fdone %.*s total=%lu fnv=%08x\n", (int) m->topic.len, m->topic.p, (unsigned long) s_frag.total, (unsigned) h);
+    free(s_frag.buf);
+    s_frag.buf = NULL;
+    s_frag.next = 0;
+  }
 }
 
 static void on_cloud(int ev, void *ev_data, void *ud) {
@@ -144,6 +213,15 @@ static void do_line(char *line) {
     }
     mgos_mqtt_conn_sub(c, kept(t), atoi(q), on_topic, NULL);
     printf("subq %s\n", t);
+  } else if (strcmp(cmd, "osub") == 0) {
+    char *q = strtok_r(NULL, " ", &save), *fl = strtok_r(NULL, " ", &save), *t = strtok_r(NULL, " ", &save);
+    char *file = strtok_r(NULL, " ", &save);
+    if (q == NULL || fl == NULL || t == NULL) {
+      printf("error usage: osub QOS FLAGS TOPIC [FILE]\n");
+      return;
+    }
+    snprintf(s_frag.file, sizeof(s_frag.file), "%s", file != NULL ? file : "");
+    printf("osub %d\n", mgos_mqtt_global_subscribe_opt(kept(t), atoi(q), atoi(fl), on_frag, NULL) ? 1 : 0);
   } else if (strcmp(cmd, "connect") == 0) {
     printf("connect %d\n", mgos_mqtt_global_connect() ? 1 : 0);
   } else if (strcmp(cmd, "disconnect") == 0) {
@@ -218,5 +296,6 @@ int main(int argc, char **argv) {
   mgos_mqtt_poll(0);
   mgos_mqtt_host_cleanup();
   for (i = 0; i < s_nkept; i++) free(s_kept[i]);
+  free(s_frag.buf);
   return 0;
 }

@@ -6,7 +6,12 @@
  * Usage: interop_cli [--set section.key=value]...
  * Commands:
  *   sub QOS TOPIC              -> "sub TOPIC"; then "suback id=ID qos=Q rc=HEX" and
- *                                 "msg qos=Q dup=D retain=R len=N topic=T payload=P"
+ *                                 "msg qos=Q dup=D retain=R len=N topic=T payload=P";
+ *                                 a PUBLISH over the receive buffer: "skipped len=N topic=T"
+ *   subfrag QOS TOPIC          -> as sub, with MGOS_MQTT_SUB_FRAGMENTS: a large PUBLISH
+ *                                 comes as fragments, printed once joined as
+ *                                 "joined qos=Q len=N frags=F topic=T bad=B" (B: bytes
+ *                                 that differ from the first payload byte)
  *   pub QOS RETAIN TOPIC [P]   -> "pub ID"
  *   pubsize QOS TOPIC SIZE     -> "pub ID" (a payload of SIZE bytes: "big:" then 'x')
  *   burst QOS N TOPIC          -> "burst accepted=K" (N publishes "0".."N-1" in a loop)
@@ -48,6 +53,27 @@ static void on_topic(struct mg_connection *nc, int ev, void *ev_data, void *ud) 
     printf("suback id=%u qos=%d rc=", (unsigned) m->message_id, m->qos);
     for (i = 0; i < m->payload.len && m->payload.p != NULL; i++) printf("%02x", (unsigned char) m->payload.p[i]);
     printf("\n");
+  } else if (ev == MG_EV_MQTT_PUBLISH_SKIPPED) {
+    printf("skipped len=%lu topic=%.*s\n", (unsigned long) m->total_data_len, (int) m->topic.len, m->topic.p);
+  } else if (ev == MG_EV_MQTT_PUBLISH_PART) {
+    /* Fragments in order: count them, check the offsets join up, and compare
+     * every byte with the first one (the tests send one repeated byte). */
+    static size_t s_next, s_frags, s_bad;
+    static char s_first;
+    size_t i;
+    if (m->current_data_offset == 0) s_next = s_frags = s_bad = 0;
+    if (m->payload.len == 0 && s_next < m->total_data_len) {
+      printf("cut at %lu\n", (unsigned long) s_next);
+      return;
+    }
+    if (m->current_data_offset != s_next) s_bad++;
+    if (m->current_data_offset == 0 && m->payload.len > 0) s_first = m->payload.p[0];
+    for (i = 0; i < m->payload.len; i++) s_bad += m->payload.p[i] != s_first;
+    s_next = m->current_data_offset + m->payload.len;
+    s_frags++;
+    if (s_next == m->total_data_len)
+      printf("joined qos=%d len=%lu frags=%lu topic=%.*s bad=%lu\n", m->qos, (unsigned long) s_next,
+             (unsigned long) s_frags, (int) m->topic.len, m->topic.p, (unsigned long) s_bad);
   } else if (ev == MG_EV_MQTT_PUBLISH) {
     int n = (int) m->payload.len;
     printf("msg qos=%d len=%d topic=%.*s payload=%.*s\n", m->qos, n, (int) m->topic.len, m->topic.p, n > 64 ? 16 : n,
@@ -88,6 +114,13 @@ static void do_line(char *line) {
     }
     mgos_mqtt_conn_sub(c, kept(t), atoi(q), on_topic, NULL);
     printf("sub %s\n", t);
+  } else if (strcmp(cmd, "subfrag") == 0) {
+    char *q = strtok_r(NULL, " ", &save), *t = strtok_r(NULL, " ", &save);
+    if (q == NULL || t == NULL) {
+      printf("error usage: subfrag QOS TOPIC\n");
+      return;
+    }
+    printf("subfrag %d\n", mgos_mqtt_conn_sub_opt(c, kept(t), atoi(q), MGOS_MQTT_SUB_FRAGMENTS, on_topic, NULL) ? 1 : 0);
   } else if (strcmp(cmd, "pub") == 0) {
     char *q = strtok_r(NULL, " ", &save), *r = strtok_r(NULL, " ", &save), *t = strtok_r(NULL, " ", &save);
     char *p = strtok_r(NULL, "", &save);

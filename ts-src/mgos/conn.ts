@@ -45,7 +45,7 @@ import { MAX_HOST_LEN } from "../config/config";
 import { config_kind, KEY_COUNT, key_kind, get_str, set_str } from "../config/config_gen";
 import {
   mg_connection, mg_mqtt_message, mg_send_mqtt_handshake_opts, mgos_cloud_arg, mg_event_handler_t, sub_handler_t,
-  mgos_mqtt_connect_fn_t, MG_MQTT, MG_EV, MG_F, MGOS_EVENT, MGOS_CLOUD,
+  mgos_mqtt_connect_fn_t, MG_MQTT, MG_EV, MG_F, MGOS_EVENT, MGOS_CLOUD, MGOS_MQTT_SUB,
 } from "./mg_types";
 import { nowMs, wallTime, rand32, logMsg, netConnect, netSend, netClose, deviceId, eventTrigger } from "./port";
 import { WsLink, WsCode } from "./ws";
@@ -109,6 +109,8 @@ export class mgos_mqtt_handler {
   filterLen: u32 = 0;
   /** The session subscription's tag (SUBACK routing). */
   tag: i32 = 0;
+  /** MGOS_MQTT_SUB_FRAGMENTS: takes large PUBLISHes in fragments. */
+  fragments: bool = false;
 
   view(): Bytes {
     return this.filter.subarray(0, this.filterLen);
@@ -181,6 +183,8 @@ export class mgos_mqtt_conn {
     const w: u32 = this.net === NetState.OPEN && this.ws.active() ? this.ws.txLen : 0;
     return u32(this.session.unsentBytes() + w);
   }
+  /** MGOS_MQTT_SUB_* flags for the next handler added (subscribeOpt). */
+  nextSubFlags: i32 = 0;
 
   /** The config in use: mqtt, or mqtt1 after a failover. */
   active(): mgos_config_mqtt {
@@ -619,6 +623,12 @@ export class mgos_mqtt_conn {
     m.connack_ret_code = p.returnCode;
     m.message_id = p.packetId;
     if (p.type === PacketType.PUBLISH) setStr(m, p.topic, p.payload);
+    m.current_data_offset = 0;
+    m.total_data_len = 0;
+    if (ev === SessionEvent.PUBLISH_PART || ev === SessionEvent.PUBLISH_SKIPPED) {
+      m.current_data_offset = this.session.rxPartOff;
+      m.total_data_len = this.session.rxPartTotal;
+    }
   }
 
   dispatch(ev: i32, p: Packet | null): void {
@@ -653,6 +663,20 @@ export class mgos_mqtt_conn {
         if (p !== null && this.appQos2Take(p!.packetId)) this.session.autoAck = false;
         this.fillMsg(ev, p);
         this.callGlobal(ev, true);
+        break;
+      }
+      case SessionEvent.PUBLISH_PART: {
+        // Fragments go only to handlers that asked for them; the first one
+        // decides: when none matched, the session skips the message.
+        this.fillMsg(ev, p);
+        if (p !== null && this.callParts(p!)) this.session.rxTake = true;
+        break;
+      }
+      case SessionEvent.PUBLISH_SKIPPED: {
+        this.fillMsg(ev, p);
+        // A topic cut short cannot be matched: global handlers only.
+        const whole: bool = p !== null && p!.topic.length === this.session.rxTopicLen;
+        if (!whole || !this.callTopicEvent(ev, p!)) this.callGlobal(ev, true);
         break;
       }
       case SessionEvent.SUBACK: {
@@ -732,6 +756,37 @@ export class mgos_mqtt_conn {
     return matched;
   }
 
+  /** A large PUBLISH's fragment to the MGOS_MQTT_SUB_FRAGMENTS handlers whose
+   *  filter matches; false when there is none. */
+  private callParts(p: Packet): bool {
+    let took: bool = false;
+    for (let i: u32 = 0; i < this.nHandlers; i++) {
+      const h: mgos_mqtt_handler = this.handlers[i];
+      const f: mg_event_handler_t | null = h.ev;
+      if (h.kind !== HandlerKind.TOPIC || !h.fragments || f === null) continue;
+      if (!topicMatches(h.view(), p.topic)) continue;
+      took = true;
+      f(this.nc, SessionEvent.PUBLISH_PART, this.msg, h.ud);
+      if (i >= this.nHandlers) break;
+    }
+    return took;
+  }
+
+  /** `ev` to the mg_event_handler_t topic handlers whose filter matches; false when none did. */
+  private callTopicEvent(ev: i32, p: Packet): bool {
+    let took: bool = false;
+    for (let i: u32 = 0; i < this.nHandlers; i++) {
+      const h: mgos_mqtt_handler = this.handlers[i];
+      const f: mg_event_handler_t | null = h.ev;
+      if (h.kind !== HandlerKind.TOPIC || f === null) continue;
+      if (!topicMatches(h.view(), p.topic)) continue;
+      took = true;
+      f(this.nc, ev, this.msg, h.ud);
+      if (i >= this.nHandlers) break;
+    }
+    return took;
+  }
+
   /** The SUBACK to the handler whose SUBSCRIBE it answers; false when there is none. */
   private callSuback(tag: i32): bool {
     if (tag < 0) return false;
@@ -778,6 +833,8 @@ export class mgos_mqtt_conn {
     h.sub = sub;
     h.ud = ud;
     h.tag = this.nextTag;
+    h.fragments = (this.nextSubFlags & MGOS_MQTT_SUB.FRAGMENTS) !== 0;
+    this.nextSubFlags = 0;
     this.nextTag = this.nextTag >= 0x7fffffff ? 1 : i32(this.nextTag + 1);
     this.nHandlers++;
     return i32(this.nHandlers - 1);
@@ -811,6 +868,18 @@ export class mgos_mqtt_conn {
     }
     this.service(now);
     return true;
+  }
+
+  /** subscribe() of an mg_event_handler_t with MGOS_MQTT_SUB_* flags. */
+  subscribeOpt(filter: Bytes, qos: i32, flags: i32, ev: mg_event_handler_t, ud: Ptr): bool {
+    if ((flags & ~MGOS_MQTT_SUB.FRAGMENTS) !== 0) {
+      logMsg(LogLevel.ERROR, "subscribe: unknown MGOS_MQTT_SUB_* flags for ", filter);
+      return false;
+    }
+    this.nextSubFlags = flags;
+    const ok: bool = this.subscribe(filter, qos, HandlerKind.TOPIC, ev, null, ud);
+    this.nextSubFlags = 0;
+    return ok;
   }
 
   /** Removes the first handler subscribed to exactly `filter` and sends UNSUBSCRIBE. */
@@ -1238,6 +1307,14 @@ export function pub_bytes(c: mgos_mqtt_conn, topic: string, msg: Bytes, qos: int
 /** Subscribes; `handler` gets the matching PUBLISHes and this SUBACK. @api */
 export function mgos_mqtt_conn_sub(c: mgos_mqtt_conn, topic: string, qos: int, handler: mg_event_handler_t, user_data: Ptr): void {
   c.subscribe(strBytes(topic), qos, HandlerKind.TOPIC, handler, null, user_data);
+}
+
+/** mgos_mqtt_conn_sub with flags (MGOS_MQTT_SUB_*): with
+ *  MGOS_MQTT_SUB_FRAGMENTS the handler also gets PUBLISHes larger than the
+ *  receive buffer, as MG_EV_MQTT_PUBLISH_PART fragments (docs/large-messages.md).
+ *  False when refused (bad QoS or flags, tables full). @api */
+export function mgos_mqtt_conn_sub_opt(c: mgos_mqtt_conn, topic: string, qos: int, flags: int, handler: mg_event_handler_t, user_data: Ptr): bool {
+  return c.subscribeOpt(strBytes(topic), qos, flags, handler, user_data);
 }
 
 /** Removes the first subscription to exactly `topic` and sends UNSUBSCRIBE. @api */

@@ -100,6 +100,14 @@ export function mgos_mqtt_sub(topic: string, handler: sub_handler_t, ud: Ptr): v
   global().subscribe(strBytes(topic), GLOBAL_SUB_QOS, HandlerKind.SUB, null, handler, ud);
 }
 
+/** mgos_mqtt_global_subscribe with a QoS and flags (MGOS_MQTT_SUB_*): with
+ *  MGOS_MQTT_SUB_FRAGMENTS the handler also gets PUBLISHes larger than the
+ *  receive buffer, as MG_EV_MQTT_PUBLISH_PART fragments (docs/large-messages.md).
+ *  False when refused. @api */
+export function mgos_mqtt_global_subscribe_opt(topic: string, qos: int, flags: int, handler: mg_event_handler_t, ud: Ptr): bool {
+  return global().subscribeOpt(strBytes(topic), qos, flags, handler, ud);
+}
+
 /** Removes the first subscription to exactly `topic` and sends UNSUBSCRIBE. @api */
 export function mgos_mqtt_unsub(topic: string): bool {
   return global().unsubscribe(strBytes(topic));

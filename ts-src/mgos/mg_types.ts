@@ -52,6 +52,11 @@ export class mg_mqtt_message {
   will_message: mg_str = new mg_str();
   user_name: mg_str = new mg_str();
   password: mg_str = new mg_str();
+  /** MG_EV_MQTT_PUBLISH_PART: where `payload` starts in the message's
+   *  payload, and that payload's whole size (also in
+   *  MG_EV_MQTT_PUBLISH_SKIPPED). 0 in every other event. */
+  current_data_offset: usize = 0;
+  total_data_len: usize = 0;
 }
 
 /** Options of mg_send_mqtt_handshake_opt (NULL strings are left out). */
@@ -110,6 +115,15 @@ export enum MG_EV {
   MQTT_PINGREQ = 212,
   MQTT_PINGRESP = 213,
   MQTT_DISCONNECT = 214,
+  /** Not in the reference (docs/large-messages.md): a fragment of a PUBLISH
+   *  larger than the receive buffer, to handlers subscribed with
+   *  MGOS_MQTT_SUB_FRAGMENTS; `payload` is the fragment (empty: the
+   *  connection was lost mid-message, the rest will not come). */
+  MQTT_PUBLISH_PART = 230,
+  /** Not in the reference: a PUBLISH larger than the receive buffer that no
+   *  handler takes in fragments was read past, dropped and acknowledged;
+   *  `topic` (its start when the topic itself did not fit) and `total_data_len`. */
+  MQTT_PUBLISH_SKIPPED = 231,
   /** CONNACK return codes (mg_mqtt_message.connack_ret_code). */
   MQTT_CONNACK_ACCEPTED = 0,
   MQTT_CONNACK_UNACCEPTABLE_VERSION = 1,
@@ -150,6 +164,32 @@ export enum MG_MQTT {
   CMD_PINGREQ = 12,
   CMD_PINGRESP = 13,
   CMD_DISCONNECT = 14,
+}
+
+/** Flags of mgos_mqtt_conn_sub_opt / mgos_mqtt_global_subscribe_opt.
+ *  @hdoc Large incoming messages (not in the reference; docs/large-messages.md).
+ *  A PUBLISH larger than the receive buffer (mqtt.recv_mbuf_limit, at most
+ *  CONFIG_MGOS_MQTT_RX_BUF_SIZE) never closes the connection. Handlers
+ *  subscribed with MGOS_MQTT_SUB_FRAGMENTS whose filter matches get it as
+ *  MG_EV_MQTT_PUBLISH_PART events, in order: payload is the fragment,
+ *  current_data_offset its offset in the message, total_data_len the whole
+ *  payload's size; topic, qos and message_id are in every one. The last one
+ *  ends at total_data_len. An empty payload before that means the connection
+ *  was lost mid-message (a QoS 1/2 message comes again, from offset 0).
+ *  QoS 1 and 2 are acknowledged after the last byte. When no such handler
+ *  matches, the message is skipped: read past without being buffered,
+ *  acknowledged as its QoS requires (PUBACK, or PUBREC then PUBCOMP), logged,
+ *  and MG_EV_MQTT_PUBLISH_SKIPPED (topic, total_data_len, message_id, qos)
+ *  goes to the matching topic handlers, or to the global handlers when none
+ *  matches. A topic longer than the buffer is skipped the same way; the
+ *  event then carries the topic's start, to the global handlers only.
+ *  A malformed PUBLISH (bad topic, packet id 0, lengths that disagree) still
+ *  closes the connection, as MQTT 3.1.1 requires.
+ */
+export enum MGOS_MQTT_SUB {
+  /** The handler takes PUBLISHes larger than the receive buffer in
+   *  MG_EV_MQTT_PUBLISH_PART fragments (otherwise they are skipped). */
+  FRAGMENTS = 0x1,
 }
 
 /** System events: MGOS_EVENT_SYS = 'M'<<24 | 'O'<<16 | 'S'<<8. */

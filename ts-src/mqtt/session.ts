@@ -75,6 +75,21 @@ export enum SessionEvent {
   SUBACK = 209,
   UNSUBACK = 211,
   PINGRESP = 213,
+  /** A fragment of a PUBLISH larger than the receive limit (rxPartOff, rxPartTotal). */
+  PUBLISH_PART = 230,
+  /** A PUBLISH larger than the receive limit was read past, discarded and acknowledged. */
+  PUBLISH_SKIPPED = 231,
+}
+
+/** How a PUBLISH larger than the receive limit is being read (Session.big). */
+export enum BigRx {
+  NONE = 0,
+  /** Its header is being read, or its payload not yet offered. */
+  UNDECIDED = 1,
+  /** A handler takes the payload in fragments (PUBLISH_PART events). */
+  DELIVER = 2,
+  /** Read past and dropped: skipped, or a QoS 2 duplicate. */
+  DISCARD = 3,
 }
 
 export enum SessionState {
@@ -285,6 +300,28 @@ export class Session {
   /** The packet being handled (views into rx). */
   pkt: Packet = new Packet();
 
+  // A PUBLISH larger than recvLimit() is streamed instead of buffered: the
+  // fixed header and topic stay in rx (when they fit), the payload passes
+  // through in fragments, the ack goes after its last byte (see bigFeed).
+  big: u8 = BigRx.NONE;
+  /** Bytes of that packet consumed so far, of bigTotal. */
+  bigPos: u32 = 0;
+  bigTotal: u32 = 0;
+  /** Its fixed header's length; where the topic ends; where the packet id ends (0: not known yet). */
+  bigHdr: u32 = 0;
+  bigTopicEnd: u32 = 0;
+  bigIdEnd: u32 = 0;
+  bigId: u16 = 0;
+  /** During PUBLISH_PART: the fragment's offset in the payload. During
+   *  PUBLISH_PART and PUBLISH_SKIPPED: the payload's whole size and the
+   *  topic's real length (the topic view is cut when it did not fit). */
+  rxPartOff: u32 = 0;
+  rxPartTotal: u32 = 0;
+  rxTopicLen: u32 = 0;
+  /** A PUBLISH_PART handler sets this on a message's first fragment to take
+   *  the rest; otherwise the message is skipped (PUBLISH_SKIPPED). */
+  rxTake: bool = false;
+
   store: Uint8Array = new Uint8Array(STORE_SIZE);
   storeUsed: u32 = 0;
   recs: OutMsg[] = structs(STORE_SLOTS, OutMsg);
@@ -370,6 +407,7 @@ export class Session {
     this.txLen = 0;
     this.txHeadLeft = 0;
     this.rxLen = 0;
+    this.big = BigRx.NONE;
     this.ackCount = 0;
     this.ackHead = 0;
     const n: u32 = encodeConnect(this.tx, o);
@@ -695,6 +733,11 @@ export class Session {
     let off: u32 = 0;
     while (off < data.length) {
       if (!this.receiving() || this.epoch !== ep) return;
+      if (this.big !== BigRx.NONE) {
+        // The rest of a large PUBLISH goes through without touching rx.
+        off += this.bigFeed(data.subarray(off));
+        continue;
+      }
       const n: u32 = minU32(u32(data.length - off), u32(RX_BUF_SIZE - this.rxLen));
       copyBytes(this.rx, this.rxLen, data.subarray(off, u32(off + n)));
       this.rxLen += n;
@@ -703,7 +746,7 @@ export class Session {
       if (!this.receiving() || this.epoch !== ep) return;
       // The decoder rejects packets over the limit from their fixed header, so
       // a full buffer here means the limit exceeds the buffer: never wait forever.
-      if (this.rxLen === RX_BUF_SIZE) {
+      if (this.big === BigRx.NONE && this.rxLen === RX_BUF_SIZE) {
         this.close("rx buffer overflow");
         return;
       }
@@ -726,6 +769,13 @@ export class Session {
     while (this.receiving() && this.epoch === ep) {
       const r: i32 = decodeForClient(this.rx.subarray(start, this.rxLen), this.recvLimit(), this.pkt);
       if (r === 0) break;
+      if (r === -DecodeErr.TOO_LARGE && this.pkt.type === PacketType.PUBLISH) {
+        // Too large to buffer, not malformed: stream it (the reference closed
+        // here, and a persistent session then got it again at every reconnect).
+        if (!this.bigFromRx(start)) return;
+        start = 0;
+        continue;
+      }
       if (r < 0) {
         this.log(LogLevel.ERROR, "bad packet", this.rx.subarray(start, this.rxLen), r);
         this.close(decodeErrName(u8(-r) as DecodeErr));
@@ -739,6 +789,205 @@ export class Session {
     const rest: u32 = u32(this.rxLen - start);
     if (start > 0) copyBytes(this.rx, 0, this.rx.subarray(start, this.rxLen));
     this.rxLen = rest;
+  }
+
+  // ---------------------------------------------------------------- large PUBLISH
+
+  /** parse() met a PUBLISH over the limit at rx[start] (its fixed header is
+   *  complete). Moves it to rx[0] and streams what rx holds of it. True when
+   *  it ended there and the bytes after it are now rx[0, rxLen), to parse. */
+  private bigFromRx(start: u32): bool {
+    const ep: u32 = this.epoch;
+    const avail: u32 = u32(this.rxLen - start);
+    copyBytes(this.rx, 0, this.rx.subarray(start, this.rxLen));
+    this.rxLen = 0;
+    if (this.state === SessionState.CONNECTING) {
+      this.close("packet before CONNACK");
+      return false;
+    }
+    const p: Packet = this.pkt;
+    this.big = BigRx.UNDECIDED;
+    this.bigPos = 0;
+    this.bigTotal = p.totalLen;
+    this.bigHdr = u32(p.totalLen - p.remLen);
+    this.bigTopicEnd = 0;
+    this.bigIdEnd = 0;
+    this.bigId = 0;
+    this.rxPartOff = 0;
+    this.rxPartTotal = 0;
+    this.rxTopicLen = 0;
+    this.rxTake = false;
+    // In place: header bytes are "copied" onto themselves, fragments are views into rx.
+    const used: u32 = this.bigFeed(this.rx.subarray(0, avail));
+    if (this.epoch !== ep || !this.receiving() || this.big !== BigRx.NONE) return false;
+    copyBytes(this.rx, 0, this.rx.subarray(used, avail));
+    this.rxLen = u32(avail - used);
+    return true;
+  }
+
+  /** Consumes the bytes of `d` that belong to the large PUBLISH; returns how
+   *  many. Its fixed header and topic length go to rx; the topic too when it
+   *  fits recvLimit() (else only its start, and the message is skipped); the
+   *  packet id is gathered byte by byte; the payload is passed on or dropped.
+   *  Stops early when a handler ended the connection. */
+  private bigFeed(d: Bytes): u32 {
+    const ep: u32 = this.epoch;
+    let used: u32 = 0;
+    while (used < d.length && this.big !== BigRx.NONE && this.epoch === ep && this.receiving()) {
+      const pos: u32 = this.bigPos;
+      const rest: Bytes = d.subarray(used);
+      let n: u32 = 0;
+      if (this.bigIdEnd === 0) {
+        n = minU32(rest.length, u32(this.bigHdr + 2 - pos));
+        copyBytes(this.rx, pos, rest.subarray(0, n));
+        this.rxLen = u32(pos + n);
+        this.bigPos = u32(pos + n);
+        used += n;
+        if (this.bigPos === this.bigHdr + 2) this.bigLayout();
+      } else if (pos < this.bigTopicEnd) {
+        n = minU32(rest.length, u32(this.bigTopicEnd - pos));
+        const cap: u32 = this.recvLimit();
+        if (pos < cap) {
+          const k: u32 = minU32(n, u32(cap - pos));
+          copyBytes(this.rx, pos, rest.subarray(0, k));
+          this.rxLen = u32(pos + k);
+        }
+        this.bigPos = u32(pos + n);
+        used += n;
+        if (this.bigPos === this.bigIdEnd) this.bigHeaderDone();
+      } else if (pos < this.bigIdEnd) {
+        n = 1;
+        this.bigId = u16((this.bigId << 8) | rest[0]);
+        this.bigPos = u32(pos + 1);
+        used += 1;
+        if (this.bigPos === this.bigIdEnd) this.bigHeaderDone();
+      } else {
+        // Counted as read before the handler runs: a connection it ends is
+        // cut after this fragment, not before.
+        n = minU32(rest.length, u32(this.bigTotal - pos));
+        this.bigPos = u32(pos + n);
+        used += n;
+        // Its last bytes: a QoS 2 id counts as received before the handler
+        // runs (as in onPublish), so a handler that ends the connection here
+        // does not get the broker's resend again.
+        if (this.bigPos === this.bigTotal && this.pkt.qos === 2 && !this.rxQos2Has(this.pkt.packetId)) {
+          this.rxQos2Add(this.pkt.packetId);
+        }
+        if (this.big !== BigRx.DISCARD) this.bigPayload(rest.subarray(0, n), u32(pos - this.bigIdEnd));
+      }
+      // Even when a handler called disconnect(): the message was read whole.
+      if (this.big !== BigRx.NONE && this.bigIdEnd > 0 && this.bigPos === this.bigTotal && this.epoch === ep) {
+        this.bigEnd();
+      }
+    }
+    return used;
+  }
+
+  /** A malformed large PUBLISH: the same close as parse() gives a small one. */
+  private bigBad(e: DecodeErr): void {
+    this.log(LogLevel.ERROR, "bad packet", this.rx.subarray(0, this.rxLen), i32(-i32(e)));
+    this.big = BigRx.NONE;
+    this.close(decodeErrName(e));
+  }
+
+  /** The topic length is in: where the topic and the packet id end. */
+  private bigLayout(): void {
+    const h: u32 = this.bigHdr;
+    const tl: u32 = u32((this.rx[h] << 8) | this.rx[h + 1]);
+    const qos: u8 = u8((this.pkt.flags >>> 1) & 3);
+    const rem: u32 = this.pkt.remLen;
+    if (u32(2 + tl) > rem) {
+      this.bigBad(DecodeErr.STRING_OVERRUN);
+      return;
+    }
+    if (tl === 0) {
+      this.bigBad(DecodeErr.EMPTY_TOPIC);
+      return;
+    }
+    const idLen: u32 = qos > 0 ? 2 : 0;
+    if (u32(2 + tl + idLen) > rem) {
+      this.bigBad(DecodeErr.BAD_LENGTH);
+      return;
+    }
+    this.rxTopicLen = tl;
+    this.bigTopicEnd = u32(h + 2 + tl);
+    this.bigIdEnd = u32(this.bigTopicEnd + idLen);
+  }
+
+  /** Topic and packet id are in: check them, then skip or offer the payload. */
+  private bigHeaderDone(): void {
+    const p: Packet = this.pkt;
+    const f: u8 = p.flags;
+    p.qos = u8((f >>> 1) & 3);
+    p.dup = (f & 0x08) !== 0;
+    p.retain = (f & 0x01) !== 0;
+    p.packetId = this.bigId;
+    p.payload = noBytes();
+    const whole: bool = this.rxLen === this.bigTopicEnd;
+    const from: u32 = u32(this.bigHdr + 2);
+    p.topic = this.rxLen > from ? this.rx.subarray(from, this.rxLen) : noBytes();
+    if (whole && !validTopicName(p.topic)) {
+      this.bigBad(validUtf8(p.topic) ? DecodeErr.TOPIC_WILDCARD : DecodeErr.BAD_UTF8);
+      return;
+    }
+    if (p.qos > 0 && this.bigId === 0) {
+      this.bigBad(DecodeErr.ZERO_PACKET_ID);
+      return;
+    }
+    this.rxPartTotal = u32(this.bigTotal - this.bigIdEnd);
+    if (p.qos === 2 && this.rxQos2Has(this.bigId)) {
+      this.log(LogLevel.DEBUG, "duplicate QoS 2 PUBLISH", p.topic, i32(this.bigId));
+      this.big = BigRx.DISCARD;
+      return;
+    }
+    if (!whole) {
+      // Cannot be matched against any filter: nobody can take it.
+      this.bigSkip("PUBLISH topic longer than the receive buffer, skipped", i32(this.rxTopicLen));
+      return;
+    }
+    if (this.rxPartTotal === 0) {
+      this.bigSkip("PUBLISH larger than the receive buffer, skipped", 0);
+      return;
+    }
+    this.big = BigRx.UNDECIDED;
+  }
+
+  /** Drops the rest of the message; the log names the topic, the event too. */
+  private bigSkip(why: string, num: i32): void {
+    this.big = BigRx.DISCARD;
+    this.log(LogLevel.WARN, why, this.pkt.topic, num);
+    this.pkt.payload = noBytes();
+    this.rxPartOff = 0;
+    this.emit(SessionEvent.PUBLISH_SKIPPED, this.pkt);
+  }
+
+  /** A fragment of the payload at offset `off`: offered to the handlers; when
+   *  nobody takes the first one, the message is skipped. */
+  private bigPayload(frag: Bytes, off: u32): void {
+    const ep: u32 = this.epoch;
+    const first: bool = this.big === BigRx.UNDECIDED;
+    this.pkt.payload = frag;
+    this.rxPartOff = off;
+    this.emit(SessionEvent.PUBLISH_PART, this.pkt);
+    if (!first || this.epoch !== ep) return;
+    if (this.rxTake) this.big = BigRx.DELIVER;
+    else if (this.receiving()) this.bigSkip("PUBLISH larger than the receive buffer, skipped", i32(this.rxPartTotal));
+    else this.big = BigRx.DISCARD; // the handler called disconnect(): no more events
+  }
+
+  /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
+   *  remembered only with the last byte, so a resend of a message cut off is
+   *  taken again). */
+  private bigEnd(): void {
+    const p: Packet = this.pkt;
+    this.big = BigRx.NONE;
+    this.rxLen = 0;
+    if (p.qos === 1) {
+      this.queueAck(PacketType.PUBACK, p.packetId);
+    } else if (p.qos === 2) {
+      if (!this.rxQos2Has(p.packetId)) this.rxQos2Add(p.packetId);
+      this.queueAck(PacketType.PUBREC, p.packetId);
+    }
   }
 
   private handle(p: Packet): void {
@@ -1019,6 +1268,23 @@ export class Session {
 
   /** Connection gone: settle the session state per clean_session and emit CLOSE. */
   private enterDisconnected(reason: string): void {
+    // A message cut off while a handler took its fragments: a last PART with
+    // no data tells it the rest will not come (the broker resends QoS 1/2
+    // whole). First, while the state is still the old one: a handler that
+    // reconnects from CLOSE must not have this event come after it.
+    const taken: bool = this.big === BigRx.DELIVER || (this.big === BigRx.UNDECIDED && this.rxTake);
+    // (Ended inside its last fragment: it was delivered whole, no cut.)
+    if (taken && this.bigPos < this.bigTotal) {
+      const ep: u32 = this.epoch;
+      this.big = BigRx.NONE;
+      this.pkt.payload = noBytes();
+      this.rxPartOff = u32(this.bigPos - this.bigIdEnd);
+      this.emit(SessionEvent.PUBLISH_PART, this.pkt);
+      // The handler ended the connection itself (and CLOSE went), maybe even
+      // started a new one: nothing of the old one is left to settle.
+      if (this.epoch !== ep) return;
+    }
+    this.big = BigRx.NONE;
     this.wasConnected = this.state === SessionState.CONNECTED || this.state === SessionState.DISCONNECTING;
     this.state = SessionState.DISCONNECTED;
     this.epoch++;
@@ -1152,6 +1418,17 @@ export class Session {
 
   private rxQos2Has(id: u16): bool {
     return this.rxQos2Index(id) >= 0;
+  }
+
+  /** Remembers an incoming QoS 2 id until its PUBREL (the oldest goes when
+   *  full), for large messages (onPublish does the same inline). */
+  private rxQos2Add(id: u16): void {
+    if (this.rxQos2Count >= MAX_RX_QOS2) {
+      this.logNum(LogLevel.WARN, "rx QoS 2 table full", i32(this.rxQos2[0]));
+      this.rxQos2Remove(0);
+    }
+    this.rxQos2[this.rxQos2Count] = id;
+    this.rxQos2Count++;
   }
 
   private rxQos2Remove(k: u32): void {

@@ -18,7 +18,9 @@
 //     reference signature the subset cannot express (structs by value,
 //     `const void *`, varargs), implemented in port/compat.c or json_printf.c;
 //   - `@capi_host <prototype>`: host-only functions (under #ifndef ESP_PLATFORM);
-//   - `@cmacro NAME(args) body`: function-like macros (MG_MQTT_QOS ...).
+//   - `@cmacro NAME(args) body`: function-like macros (MG_MQTT_QOS ...);
+//   - `@hdoc text`: a paragraph for users of the header (behaviour beyond the
+//     reference), emitted as a comment block before the prototypes.
 // `--check` exits 1 when the header on disk differs (the staleness check).
 
 import * as fs from "fs";
@@ -73,6 +75,23 @@ function cType(t: ts.TypeNode, k: Known, where: string): string {
   throw new HeaderError(`${where}: type \`${name}\` has no public C type (add it to mg_types.ts or use @capi)`);
 }
 
+/** A paragraph as a C block comment of lines under 80 columns. */
+function wrapComment(text: string): string[] {
+  const out: string[] = ["/*"];
+  let line = "";
+  for (const w of text.replace(/\*\//g, "* /").split(" ")) {
+    if (line.length > 0 && line.length + 1 + w.length > 76) {
+      out.push(` * ${line}`);
+      line = w;
+    } else {
+      line = line.length > 0 ? `${line} ${w}` : w;
+    }
+  }
+  if (line.length > 0) out.push(` * ${line}`);
+  out.push(" */");
+  return out;
+}
+
 function decl(ctype: string, name: string): string {
   return ctype.endsWith("*") ? `${ctype}${name}` : `${ctype} ${name}`;
 }
@@ -99,6 +118,7 @@ export function generateHeaders(root: string): { main: string; conn: string } {
   const connCapi: string[] = [];
   const host: string[] = [];
   const macros: string[] = [];
+  const notes: string[] = [];
   const seen = new Set<string>();
   const add = (list: string[], doc: string, proto: string, where: string): void => {
     const m = /([A-Za-z_][A-Za-z0-9_]*)\s*\(/.exec(proto);
@@ -116,6 +136,7 @@ export function generateHeaders(root: string): { main: string; conn: string } {
         add(m && isConnApi(m[1]) ? connCapi : capi, "", c, where);
       }
       for (const c of tags(n, "capi_host")) add(host, "", c, where);
+      for (const c of tags(n, "hdoc")) notes.push(...wrapComment(c));
       for (const c of tags(n, "cmacro")) {
         const m = /^([A-Za-z_][A-Za-z0-9_]*\([^)]*\))\s+(.+)$/.exec(c);
         if (!m) throw new HeaderError(`${where}: @cmacro needs \`NAME(args) body\`, got \`${c}\``);
@@ -157,6 +178,10 @@ export function generateHeaders(root: string): { main: string; conn: string } {
   L.push(`extern "C" {`);
   L.push("#endif");
   L.push("");
+  if (notes.length > 0) {
+    L.push(...notes);
+    L.push("");
+  }
   L.push(...protos);
   L.push("");
   L.push("/* Reference signatures the TypeScript subset cannot express; thin C wrappers. */");

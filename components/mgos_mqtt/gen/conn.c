@@ -18,6 +18,8 @@ static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void 
 static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id);
 static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id);
 static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p);
+static bool mgos_mqtt_conn_callParts(mgos_mqtt_conn *self, Packet *p);
+static bool mgos_mqtt_conn_callTopicEvent(mgos_mqtt_conn *self, int32_t ev, Packet *p);
 static bool mgos_mqtt_conn_callSuback(mgos_mqtt_conn *self, int32_t tag);
 static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i);
 static bool conn_stringsFit(mgos_config_mqtt *c, const char *what);
@@ -30,14 +32,14 @@ static void LogText_put(LogText *self, uint8_t c);
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num);
 static void conn_logNumber(int32_t num);
 
-#line 919 "ts-src/mgos/conn.ts"
+#line 988 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
 
-#line 1015 "ts-src/mgos/conn.ts"
+#line 1084 "ts-src/mgos/conn.ts"
 static LogText conn_logText;
 
 /* Sets the fields of a zeroed mgos_mqtt_conn to their initial values. */
-#line 118 "ts-src/mgos/conn.ts"
+#line 120 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
   Session_init(&self->session);
   mgos_config_mqtt_init(&self->cfg);
@@ -50,7 +52,7 @@ void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
 }
 
 /* Sets the fields of a zeroed ConnTable to their initial values. */
-#line 915 "ts-src/mgos/conn.ts"
+#line 984 "ts-src/mgos/conn.ts"
 void ConnTable_init(ConnTable *self) {
   for (uint32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) mgos_mqtt_conn_init(&self->conns[i]);
 }
@@ -60,19 +62,20 @@ static RT_CONSTRUCTOR void conn__ctor(void) {
   ConnTable_init(&conn_table);
 }
 
-#line 113 "ts-src/mgos/conn.ts"
+#line 115 "ts-src/mgos/conn.ts"
 rt_bytes mgos_mqtt_handler_view(mgos_mqtt_handler *self) {
   return rt_subarray(RT_BYTES(self->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, self->filterLen);
 }
 
 /** Bytes waiting to go out: the session's, and WebSocket frames not yet written. */
-#line 180 "ts-src/mgos/conn.ts"
+#line 182 "ts-src/mgos/conn.ts"
 uint32_t mgos_mqtt_conn_unsentBytes(mgos_mqtt_conn *self) {
   uint32_t w = (self->net == NetState_OPEN && WsLink_active(&self->ws)) ? self->ws.txLen : 0;
   return Session_unsentBytes(&self->session) + w;
 }
 
 /** The config in use: mqtt, or mqtt1 after a failover. */
+#line 190 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_conn_active(mgos_mqtt_conn *self) {
   return self->useBackup ? &self->cfg1 : &self->cfg;
 }
@@ -86,19 +89,19 @@ uint8_t mgos_mqtt_conn_effectiveMaxQos(mgos_mqtt_conn *self) {
   if (q <= 0) {
     return 0;
   }
-#line 197 "ts-src/mgos/conn.ts"
+#line 201 "ts-src/mgos/conn.ts"
   return (uint8_t)((q >= 2) ? 2 : 1);
 }
 
 // ---------------------------------------------------------------- connecting
 /** Starts a connection attempt now, unless one is under way or up. */
-#line 203 "ts-src/mgos/conn.ts"
+#line 207 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   self->reconnectPending = false;
   if (self->net != NetState_IDLE) {
     return;
   }
-#line 206 "ts-src/mgos/conn.ts"
+#line 210 "ts-src/mgos/conn.ts"
   self->session.now = now;
   mgos_mqtt_conn_refreshSys(self);
   mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
@@ -136,17 +139,17 @@ void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self) {
   if (self->followSys) {
     mgos_mqtt_conn_loadSysConfig(self);
   }
-#line 241 "ts-src/mgos/conn.ts"
+#line 245 "ts-src/mgos/conn.ts"
   if (self->followSys0) {
     self->cfg = *mgos_sys_config_get_mqtt();
   }
-#line 242 "ts-src/mgos/conn.ts"
+#line 246 "ts-src/mgos/conn.ts"
   if (self->followSys1) {
     self->cfg1 = *mgos_sys_config_get_mqtt1();
   }
 }
 
-#line 245 "ts-src/mgos/conn.ts"
+#line 249 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_loadSysConfig(mgos_mqtt_conn *self) {
   self->cfg = *mgos_sys_config_get_mqtt();
   self->cfg1 = *mgos_sys_config_get_mqtt1();
@@ -237,7 +240,7 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
   if (cid.len == 0) {
     cid = rt_str_bytes(port_deviceId());
   }
-#line 333 "ts-src/mgos/conn.ts"
+#line 337 "ts-src/mgos/conn.ts"
   const char *err = SessionConfig_setStrings(sc, cid, conn_sb(c->user), conn_sb(c->pass), conn_sb(c->will_topic), conn_sb(c->will_message));
   if (err != NULL) {
     port_logMsg(LogLevel_ERROR, "config: ", rt_str_bytes(err));
@@ -256,11 +259,11 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
 /** The port finished (or failed) the TCP connect. */
 void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now) {
   (void)err;
-#line 350 "ts-src/mgos/conn.ts"
+#line 354 "ts-src/mgos/conn.ts"
   if (self->net != NetState_CONNECTING) {
     return;
   }
-#line 351 "ts-src/mgos/conn.ts"
+#line 355 "ts-src/mgos/conn.ts"
   self->session.now = now;
   if (!ok) {
     port_logMsg(LogLevel_ERROR, "connect failed to ", conn_sb(mgos_mqtt_conn_active(self)->server));
@@ -274,11 +277,11 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
   if (mgos_mqtt_conn_active(self)->ws_enable && !WsLink_isOpen(&self->ws)) {
     if (!WsLink_begin(&self->ws, rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls, conn_sb(mgos_mqtt_conn_active(self)->ws_path), now)) {
       mgos_mqtt_conn_dropWs(self, now);
-#line 363 "ts-src/mgos/conn.ts"
+#line 367 "ts-src/mgos/conn.ts"
     } else {
       mgos_mqtt_conn_service(self, now);
     }
-#line 364 "ts-src/mgos/conn.ts"
+#line 368 "ts-src/mgos/conn.ts"
     return;
   }
   mgos_mqtt_connect_fn_t f = self->connectFn;
@@ -289,7 +292,7 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
     const char *tmp = (cid != NULL && (rt_str_bytes(cid).len > 0)) ? cid : port_deviceId();
     f(&self->nc, tmp, &self->hsOpts, self->connectFnArg);
     // A connect_fn that gave up (e.g. could not sign its token) closes.
-#line 373 "ts-src/mgos/conn.ts"
+#line 377 "ts-src/mgos/conn.ts"
     if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & (MG_F_CLOSE_IMMEDIATELY | MG_F_SEND_AND_CLOSE)) != 0)) {
       port_logMsg(LogLevel_WARN, "connect_fn closed the connection", RT_NOBYTES);
       mgos_mqtt_conn_dropTransport(self, now);
@@ -314,7 +317,7 @@ static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_m
   if (c->will_retain) {
     flags = (uint8_t)(flags | MG_MQTT_WILL_RETAIN);
   }
-#line 395 "ts-src/mgos/conn.ts"
+#line 399 "ts-src/mgos/conn.ts"
   o->flags = flags;
   int32_t ka = c->keep_alive;
   o->keep_alive = (uint16_t)((ka <= 0) ? 0 : ((ka >= 65535) ? 65535 : (uint16_t)ka));
@@ -349,7 +352,7 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
   if (h->willQos > 2) {
     h->willQos = 2;
   }
-#line 427 "ts-src/mgos/conn.ts"
+#line 431 "ts-src/mgos/conn.ts"
   h->willRetain = (o->flags & MG_MQTT_WILL_RETAIN) != 0;
   h->cleanSession = (o->flags & MG_MQTT_CLEAN_SESSION) != 0;
   // The session's clean_session decides what survives a disconnect.
@@ -361,14 +364,14 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
 
 // ---------------------------------------------------------------- failures and backoff
 /** An attempt failed or the connection ended: schedule the next one. */
-#line 439 "ts-src/mgos/conn.ts"
+#line 443 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now) {
   // Callers set net to IDLE themselves: a handler run before this point may
   // already have started a new attempt, and that socket must not be orphaned.
   if ((!self->wantConnect || self->net != NetState_IDLE) || self->reconnectPending) {
     return;
   }
-#line 443 "ts-src/mgos/conn.ts"
+#line 447 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_scheduleReconnect(self, now);
 }
 
@@ -387,21 +390,21 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
   if (maxMs < minMs) {
     maxMs = minMs;
   }
-#line 459 "ts-src/mgos/conn.ts"
+#line 463 "ts-src/mgos/conn.ts"
   uint32_t d = (self->delayMs == 0) ? minMs : (self->delayMs * 2u);
   // Doubling past 2^31 would wrap; the clamp below keeps it at max anyway.
   if (self->delayMs > 0x7fffffff) {
     d = maxMs;
   }
-#line 462 "ts-src/mgos/conn.ts"
+#line 466 "ts-src/mgos/conn.ts"
   if (d < minMs) {
     d = minMs;
   }
-#line 463 "ts-src/mgos/conn.ts"
+#line 467 "ts-src/mgos/conn.ts"
   if (d > maxMs) {
     d = maxMs;
   }
-#line 464 "ts-src/mgos/conn.ts"
+#line 468 "ts-src/mgos/conn.ts"
   self->delayMs = d;
   self->lastDelayMs = conn_jitter(d);
   self->reconnectAt = now + self->lastDelayMs;
@@ -413,13 +416,13 @@ static bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self) {
   if (self->useBackup) {
     return true;
   }
-#line 473 "ts-src/mgos/conn.ts"
+#line 477 "ts-src/mgos/conn.ts"
   return self->hasCfg1 && self->cfg1.enable;
 }
 
 // ---------------------------------------------------------------- I/O
 /** Writes what the session has queued and closes when it asks to. */
-#line 479 "ts-src/mgos/conn.ts"
+#line 483 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
   Session *s = &self->session;
   if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & MG_F_CLOSE_IMMEDIATELY) != 0)) {
@@ -441,12 +444,12 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
     if (n == 0) {
       break;
     }
-#line 498 "ts-src/mgos/conn.ts"
+#line 502 "ts-src/mgos/conn.ts"
     Session_txConsumed(s, (uint32_t)n);
   }
   if (self->net == NetState_OPEN && Session_wantsClose(s)) {
     mgos_mqtt_conn_dropTransport(self, now);
-#line 501 "ts-src/mgos/conn.ts"
+#line 505 "ts-src/mgos/conn.ts"
   } else if ((self->net == NetState_OPEN && s->txLen == 0) && ((int32_t)(self->nc.flags & MG_F_SEND_AND_CLOSE) != 0)) {
     port_logMsg(LogLevel_INFO, "closing: MG_F_SEND_AND_CLOSE", RT_NOBYTES);
     mgos_mqtt_conn_dropTransport(self, now);
@@ -465,11 +468,11 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
         Session_txConsumed(s, k);
       }
     }
-#line 517 "ts-src/mgos/conn.ts"
+#line 521 "ts-src/mgos/conn.ts"
     if (w->txLen == 0) {
       break;
     }
-#line 518 "ts-src/mgos/conn.ts"
+#line 522 "ts-src/mgos/conn.ts"
     int32_t n = port_netSend(self->slot, WsLink_txView(w));
     if (n < 0) {
       port_logMsg(LogLevel_ERROR, "send failed", RT_NOBYTES);
@@ -479,13 +482,13 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
     if (n == 0) {
       break;
     }
-#line 525 "ts-src/mgos/conn.ts"
+#line 529 "ts-src/mgos/conn.ts"
     WsLink_txConsumed(w, (uint32_t)n);
   }
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 528 "ts-src/mgos/conn.ts"
+#line 532 "ts-src/mgos/conn.ts"
   if (Session_wantsClose(s) && WsLink_isOpen(w)) {
     WsLink_close(w, WsCode_NORMAL, now);
     mgos_mqtt_conn_serviceWs(self, now);
@@ -497,12 +500,12 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
 }
 
 /** Drops a WebSocket connection; one that never got its 101 is a connect error. */
-#line 537 "ts-src/mgos/conn.ts"
+#line 541 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_dropWs(mgos_mqtt_conn *self, uint32_t now) {
   if (!self->ws.opened) {
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
-#line 539 "ts-src/mgos/conn.ts"
+#line 543 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_dropTransport(self, now);
 }
 
@@ -511,7 +514,7 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
   if (self->net != NetState_IDLE) {
     port_netClose(self->slot);
   }
-#line 545 "ts-src/mgos/conn.ts"
+#line 549 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -521,14 +524,14 @@ void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) {
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 552 "ts-src/mgos/conn.ts"
+#line 556 "ts-src/mgos/conn.ts"
   if (WsLink_active(&self->ws)) {
     WsLink_onRecv(&self->ws, data, now);
-#line 553 "ts-src/mgos/conn.ts"
+#line 557 "ts-src/mgos/conn.ts"
   } else {
     Session_onRecv(&self->session, data, now);
   }
-#line 554 "ts-src/mgos/conn.ts"
+#line 558 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_service(self, now);
 }
 
@@ -536,7 +539,7 @@ void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now)
   if (self->net == NetState_IDLE) {
     return;
   }
-#line 559 "ts-src/mgos/conn.ts"
+#line 563 "ts-src/mgos/conn.ts"
   if (self->net == NetState_CONNECTING) {
     mgos_mqtt_conn_onTcpConnect(self, false, err, now);
     return;
@@ -545,7 +548,7 @@ void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now)
   if (WsLink_active(&self->ws) && !self->ws.opened) {
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
-#line 565 "ts-src/mgos/conn.ts"
+#line 569 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -558,7 +561,7 @@ uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   }
   // MG_EV_POLL while a transport exists, as Mongoose's loop gives every
   // connection one per iteration (the shadows send state requests from it).
-#line 575 "ts-src/mgos/conn.ts"
+#line 579 "ts-src/mgos/conn.ts"
   if (self->net != NetState_IDLE && self->nGlobal > 0) {
     self->session.now = now;
     self->pollArg.now = port_wallTime();
@@ -568,7 +571,7 @@ uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   if ((self->net == NetState_OPEN && WsLink_active(&self->ws)) && WsLink_expired(&self->ws, now)) {
     mgos_mqtt_conn_dropWs(self, now);
   }
-#line 582 "ts-src/mgos/conn.ts"
+#line 586 "ts-src/mgos/conn.ts"
   if (self->net == NetState_OPEN) {
     Session_tick(&self->session, now);
     mgos_mqtt_conn_service(self, now);
@@ -576,34 +579,34 @@ uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
       wait = WsLink_nextIn(&self->ws, now, wait);
     }
     // The session's own deadlines (PINGREQ, PINGRESP, CONNACK) to the ms.
-#line 587 "ts-src/mgos/conn.ts"
+#line 591 "ts-src/mgos/conn.ts"
     if (self->net == NetState_OPEN) {
       wait = Session_nextTickIn(&self->session, now, wait);
     }
   }
   // Measured after the tick: a close it decided (CONNACK or keepalive timeout)
   // has just scheduled a reconnect, which must not wait a whole POLL_MAX_MS.
-#line 591 "ts-src/mgos/conn.ts"
+#line 595 "ts-src/mgos/conn.ts"
   if (self->reconnectPending) {
     int32_t left = rt_i32_of((self->reconnectAt - now));
     if (left <= 0) {
       wait = 0;
-#line 594 "ts-src/mgos/conn.ts"
+#line 598 "ts-src/mgos/conn.ts"
     } else if ((uint32_t)left < wait) {
       wait = (uint32_t)left;
     }
   }
-#line 596 "ts-src/mgos/conn.ts"
+#line 600 "ts-src/mgos/conn.ts"
   return wait;
 }
 
 // ---------------------------------------------------------------- events
-#line 601 "ts-src/mgos/conn.ts"
+#line 605 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
   if (!mgos_mqtt_conn_active(self)->cloud_events) {
     return;
   }
-#line 603 "ts-src/mgos/conn.ts"
+#line 607 "ts-src/mgos/conn.ts"
   self->cloudArg.type = MGOS_CLOUD_MQTT;
   port_eventTrigger(ev, &self->cloudArg);
 }
@@ -620,7 +623,7 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
   if (p == NULL) {
     return;
   }
-#line 617 "ts-src/mgos/conn.ts"
+#line 621 "ts-src/mgos/conn.ts"
   m->qos = p->qos;
   m->len = rt_i32_of(p->totalLen);
   m->connack_ret_code = p->returnCode;
@@ -628,15 +631,21 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
   if (p->type == PacketType_PUBLISH) {
     conn_setStr(m, p->topic, p->payload);
   }
+#line 626 "ts-src/mgos/conn.ts"
+  m->current_data_offset = 0;
+  m->total_data_len = 0;
+  if (ev == SessionEvent_PUBLISH_PART || ev == SessionEvent_PUBLISH_SKIPPED) {
+    m->current_data_offset = self->session.rxPartOff;
+    m->total_data_len = self->session.rxPartTotal;
+  }
 }
 
-#line 624 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   uint32_t now = self->session.now;
   switch (ev) {
   case SessionEvent_CONNACK: {
     {
-#line 628 "ts-src/mgos/conn.ts"
+#line 638 "ts-src/mgos/conn.ts"
       if (p == NULL || p->returnCode != 0) {
         // The CLOSE that follows raises the connect-error event.
         port_logMsg(LogLevel_ERROR, "server refused the connection: ", rt_str_bytes(self->session.closeReason));
@@ -650,10 +659,10 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       break;
     }
   }
-#line 640 "ts-src/mgos/conn.ts"
+#line 650 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH: {
     {
-#line 641 "ts-src/mgos/conn.ts"
+#line 651 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_fillMsg(self, ev, p);
       if (p != NULL && !mgos_mqtt_conn_callTopic(self, p)) {
         // No topic handler took it: as the reference, acknowledging is up
@@ -662,42 +671,70 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
         if (p->qos == 2) {
           mgos_mqtt_conn_appQos2Add(self, p->packetId);
         }
-#line 647 "ts-src/mgos/conn.ts"
+#line 657 "ts-src/mgos/conn.ts"
         mgos_mqtt_conn_callGlobal(self, ev, true);
       }
       break;
     }
   }
-#line 651 "ts-src/mgos/conn.ts"
+#line 661 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBREL: {
     {
       // The PUBCOMP of an exchange the application runs is its own.
-#line 653 "ts-src/mgos/conn.ts"
+#line 663 "ts-src/mgos/conn.ts"
       if (p != NULL && mgos_mqtt_conn_appQos2Take(self, p->packetId)) {
         self->session.autoAck = false;
       }
-#line 654 "ts-src/mgos/conn.ts"
+#line 664 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_fillMsg(self, ev, p);
       mgos_mqtt_conn_callGlobal(self, ev, true);
       break;
     }
   }
-#line 658 "ts-src/mgos/conn.ts"
+#line 668 "ts-src/mgos/conn.ts"
+  case SessionEvent_PUBLISH_PART: {
+    {
+      // Fragments go only to handlers that asked for them; the first one
+      // decides: when none matched, the session skips the message.
+#line 671 "ts-src/mgos/conn.ts"
+      mgos_mqtt_conn_fillMsg(self, ev, p);
+      if (p != NULL && mgos_mqtt_conn_callParts(self, p)) {
+        self->session.rxTake = true;
+      }
+#line 673 "ts-src/mgos/conn.ts"
+      break;
+    }
+  }
+#line 675 "ts-src/mgos/conn.ts"
+  case SessionEvent_PUBLISH_SKIPPED: {
+    {
+#line 676 "ts-src/mgos/conn.ts"
+      mgos_mqtt_conn_fillMsg(self, ev, p);
+      // A topic cut short cannot be matched: global handlers only.
+      bool whole = p != NULL && p->topic.len == self->session.rxTopicLen;
+      if (!whole || !mgos_mqtt_conn_callTopicEvent(self, ev, p)) {
+        mgos_mqtt_conn_callGlobal(self, ev, true);
+      }
+#line 680 "ts-src/mgos/conn.ts"
+      break;
+    }
+  }
+#line 682 "ts-src/mgos/conn.ts"
   case SessionEvent_SUBACK: {
     {
-#line 659 "ts-src/mgos/conn.ts"
+#line 683 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_fillMsg(self, ev, p);
       if (!mgos_mqtt_conn_callSuback(self, self->session.evTag)) {
         mgos_mqtt_conn_callGlobal(self, ev, true);
       }
-#line 661 "ts-src/mgos/conn.ts"
+#line 685 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 663 "ts-src/mgos/conn.ts"
+#line 687 "ts-src/mgos/conn.ts"
   case SessionEvent_CLOSE: {
     {
-#line 664 "ts-src/mgos/conn.ts"
+#line 688 "ts-src/mgos/conn.ts"
       if (!self->session.wasConnected) {
         // Ended before an accepted CONNACK (refused, timed out, closed by the
         // server, e.g. a TLS 1.3 server refusing the client certificate).
@@ -711,17 +748,17 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       break;
     }
   }
-#line 676 "ts-src/mgos/conn.ts"
+#line 700 "ts-src/mgos/conn.ts"
   default: {
     {
-#line 677 "ts-src/mgos/conn.ts"
+#line 701 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_fillMsg(self, ev, p);
       mgos_mqtt_conn_callGlobal(self, ev, true);
       break;
     }
   }
   }
-#line 682 "ts-src/mgos/conn.ts"
+#line 706 "ts-src/mgos/conn.ts"
   self->session.now = now;
 }
 
@@ -729,13 +766,13 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
 static void mgos_mqtt_conn_callGlobal(mgos_mqtt_conn *self, int32_t ev, bool withMsg) {
   if (withMsg) {
     mgos_mqtt_conn_callGlobalArg(self, ev, &self->msg);
-#line 688 "ts-src/mgos/conn.ts"
+#line 712 "ts-src/mgos/conn.ts"
   } else {
     mgos_mqtt_conn_callGlobalArg(self, ev, NULL);
   }
 }
 
-#line 691 "ts-src/mgos/conn.ts"
+#line 715 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void *arg) {
   for (uint32_t i = 0; i < self->nGlobal; i++) {
     mgos_mqtt_ghandler *h = &self->ghandlers[i];
@@ -746,12 +783,12 @@ static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void 
   }
 }
 
-#line 699 "ts-src/mgos/conn.ts"
+#line 723 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id) {
   if (self->appQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     mgos_mqtt_conn_appQos2Take(self, self->appQos2[0]);
   }
-#line 701 "ts-src/mgos/conn.ts"
+#line 725 "ts-src/mgos/conn.ts"
   rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->appQos2Count, id);
   self->appQos2Count++;
 }
@@ -762,11 +799,11 @@ static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id) {
     if (rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) != id) {
       continue;
     }
-#line 709 "ts-src/mgos/conn.ts"
+#line 733 "ts-src/mgos/conn.ts"
     for (uint32_t j = i; ((int64_t)j + 1) < self->appQos2Count; j++) {
       rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
     }
-#line 710 "ts-src/mgos/conn.ts"
+#line 734 "ts-src/mgos/conn.ts"
     self->appQos2Count = self->appQos2Count - 1u;
     return true;
   }
@@ -781,18 +818,18 @@ static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p) {
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
       continue;
     }
-#line 722 "ts-src/mgos/conn.ts"
+#line 746 "ts-src/mgos/conn.ts"
     if (!topic_topicMatches(mgos_mqtt_handler_view(h), p->topic)) {
       continue;
     }
-#line 723 "ts-src/mgos/conn.ts"
+#line 747 "ts-src/mgos/conn.ts"
     matched = true;
     mg_event_handler_t f = h->ev;
     sub_handler_t g = h->sub;
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
       f(&self->nc, SessionEvent_PUBLISH, &self->msg, h->ud);
     }
-#line 727 "ts-src/mgos/conn.ts"
+#line 751 "ts-src/mgos/conn.ts"
     if (h->kind == HandlerKind_SUB && g != NULL) {
       g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
     }
@@ -800,8 +837,57 @@ static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p) {
       break;
     }
   }
-#line 732 "ts-src/mgos/conn.ts"
+#line 756 "ts-src/mgos/conn.ts"
   return matched;
+}
+
+/** A large PUBLISH's fragment to the MGOS_MQTT_SUB_FRAGMENTS handlers whose
+   *  filter matches; false when there is none. */
+static bool mgos_mqtt_conn_callParts(mgos_mqtt_conn *self, Packet *p) {
+  bool took = false;
+  for (uint32_t i = 0; i < self->nHandlers; i++) {
+    mgos_mqtt_handler *h = &self->handlers[i];
+    mg_event_handler_t f = h->ev;
+    if ((h->kind != HandlerKind_TOPIC || !h->fragments) || f == NULL) {
+      continue;
+    }
+#line 767 "ts-src/mgos/conn.ts"
+    if (!topic_topicMatches(mgos_mqtt_handler_view(h), p->topic)) {
+      continue;
+    }
+#line 768 "ts-src/mgos/conn.ts"
+    took = true;
+    f(&self->nc, SessionEvent_PUBLISH_PART, &self->msg, h->ud);
+    if (i >= self->nHandlers) {
+      break;
+    }
+  }
+#line 772 "ts-src/mgos/conn.ts"
+  return took;
+}
+
+/** `ev` to the mg_event_handler_t topic handlers whose filter matches; false when none did. */
+static bool mgos_mqtt_conn_callTopicEvent(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
+  bool took = false;
+  for (uint32_t i = 0; i < self->nHandlers; i++) {
+    mgos_mqtt_handler *h = &self->handlers[i];
+    mg_event_handler_t f = h->ev;
+    if (h->kind != HandlerKind_TOPIC || f == NULL) {
+      continue;
+    }
+#line 782 "ts-src/mgos/conn.ts"
+    if (!topic_topicMatches(mgos_mqtt_handler_view(h), p->topic)) {
+      continue;
+    }
+#line 783 "ts-src/mgos/conn.ts"
+    took = true;
+    f(&self->nc, ev, &self->msg, h->ud);
+    if (i >= self->nHandlers) {
+      break;
+    }
+  }
+#line 787 "ts-src/mgos/conn.ts"
+  return took;
 }
 
 /** The SUBACK to the handler whose SUBSCRIBE it answers; false when there is none. */
@@ -809,19 +895,19 @@ static bool mgos_mqtt_conn_callSuback(mgos_mqtt_conn *self, int32_t tag) {
   if (tag < 0) {
     return false;
   }
-#line 738 "ts-src/mgos/conn.ts"
+#line 793 "ts-src/mgos/conn.ts"
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if ((h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) || h->tag != tag) {
       continue;
     }
-#line 741 "ts-src/mgos/conn.ts"
+#line 796 "ts-src/mgos/conn.ts"
     mg_event_handler_t f = h->ev;
     // A sub_handler_t only takes messages: its SUBACK is consumed silently.
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
       f(&self->nc, SessionEvent_SUBACK, &self->msg, h->ud);
     }
-#line 744 "ts-src/mgos/conn.ts"
+#line 799 "ts-src/mgos/conn.ts"
     return true;
   }
   return false;
@@ -829,7 +915,7 @@ static bool mgos_mqtt_conn_callSuback(mgos_mqtt_conn *self, int32_t tag) {
 
 // ---------------------------------------------------------------- API
 /** A global handler; false when MGOS_MQTT_MAX_GLOBAL_HANDLERS are taken. */
-#line 752 "ts-src/mgos/conn.ts"
+#line 807 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void *ud) {
   if (self->nGlobal >= CONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS) {
     port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_GLOBAL_HANDLERS reached, global handler not added", RT_NOBYTES);
@@ -859,6 +945,8 @@ int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_h
   h->sub = sub;
   h->ud = ud;
   h->tag = self->nextTag;
+  h->fragments = (self->nextSubFlags & MGOS_MQTT_SUB_FRAGMENTS) != 0;
+  self->nextSubFlags = 0;
   self->nextTag = (self->nextTag >= 0x7fffffff) ? 1 : rt_i32_of(((uint32_t)self->nextTag + 1u));
   self->nHandlers++;
   return rt_i32_of((self->nHandlers - 1u));
@@ -868,7 +956,7 @@ static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->nHandlers; j++) {
     self->handlers[j] = self->handlers[rt_idx_add(j, 1)];
   }
-#line 788 "ts-src/mgos/conn.ts"
+#line 845 "ts-src/mgos/conn.ts"
   self->nHandlers = self->nHandlers - 1u;
   mgos_mqtt_handler *last = &self->handlers[self->nHandlers];
   last->kind = HandlerKind_FREE;
@@ -890,7 +978,7 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
   if (k < 0) {
     return false;
   }
-#line 807 "ts-src/mgos/conn.ts"
+#line 864 "ts-src/mgos/conn.ts"
   uint8_t q = (uint8_t)(((uint8_t)qos > mgos_mqtt_conn_effectiveMaxQos(self)) ? mgos_mqtt_conn_effectiveMaxQos(self) : (uint8_t)qos);
   if (Session_subscribe(&self->session, filter, q, self->handlers[(uint32_t)k].tag) == 0) {
     mgos_mqtt_conn_removeHandler(self, (uint32_t)k);
@@ -898,6 +986,18 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
   }
   mgos_mqtt_conn_service(self, now);
   return true;
+}
+
+/** subscribe() of an mg_event_handler_t with MGOS_MQTT_SUB_* flags. */
+bool mgos_mqtt_conn_subscribeOpt(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos, int32_t flags, mg_event_handler_t ev, void *ud) {
+  if ((flags & (~MGOS_MQTT_SUB_FRAGMENTS)) != 0) {
+    port_logMsg(LogLevel_ERROR, "subscribe: unknown MGOS_MQTT_SUB_* flags for ", filter);
+    return false;
+  }
+  self->nextSubFlags = flags;
+  bool ok = mgos_mqtt_conn_subscribe(self, filter, qos, HandlerKind_TOPIC, ev, NULL, ud);
+  self->nextSubFlags = 0;
+  return ok;
 }
 
 /** Removes the first handler subscribed to exactly `filter` and sends UNSUBSCRIBE. */
@@ -909,11 +1009,11 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
       continue;
     }
-#line 823 "ts-src/mgos/conn.ts"
+#line 892 "ts-src/mgos/conn.ts"
     if (!rt_bytes_equal(mgos_mqtt_handler_view(h), filter)) {
       continue;
     }
-#line 824 "ts-src/mgos/conn.ts"
+#line 893 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_removeHandler(self, i);
     Session_unsubscribe(&self->session, filter);
     mgos_mqtt_conn_service(self, now);
@@ -945,7 +1045,7 @@ bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
   if (self->net != NetState_IDLE) {
     return true;
   }
-#line 853 "ts-src/mgos/conn.ts"
+#line 922 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_startConnect(self, port_nowMs());
   return self->net != NetState_IDLE || self->reconnectPending;
 }
@@ -966,19 +1066,19 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
   }
   // A second disconnect while the DISCONNECT is still queued: let it go out
   // (closing now would make the broker publish the will).
-#line 871 "ts-src/mgos/conn.ts"
+#line 940 "ts-src/mgos/conn.ts"
   if (self->session.state == SessionState_DISCONNECTING) {
     mgos_mqtt_conn_service(self, now);
-#line 872 "ts-src/mgos/conn.ts"
+#line 941 "ts-src/mgos/conn.ts"
   } else if (Session_disconnect(&self->session)) {
     mgos_mqtt_conn_service(self, now);
-#line 873 "ts-src/mgos/conn.ts"
+#line 942 "ts-src/mgos/conn.ts"
   } else {
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
 
-#line 876 "ts-src/mgos/conn.ts"
+#line 945 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   self->userMaxQos = (qos <= 0) ? 0 : ((qos >= 2) ? 2 : qos);
   Session_setMaxQos(&self->session, mgos_mqtt_conn_effectiveMaxQos(self));
@@ -1017,7 +1117,7 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
 }
 
 /** Seconds (config) to ms, at least 1 ms. */
-#line 923 "ts-src/mgos/conn.ts"
+#line 992 "ts-src/mgos/conn.ts"
 uint32_t conn_secToMs(double s) {
   uint32_t ms = rt_f64_to_u32(s * 1000.0);
   return (ms == 0) ? 1 : ms;
@@ -1031,13 +1131,13 @@ uint32_t conn_jitter(uint32_t d) {
   if (j == 0) {
     return d;
   }
-#line 934 "ts-src/mgos/conn.ts"
+#line 1003 "ts-src/mgos/conn.ts"
   uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2) + 1);
   uint32_t r = rt_mod_u32(port_rand32(), span);
   if (r < j) {
     return d - (j - r);
   }
-#line 937 "ts-src/mgos/conn.ts"
+#line 1006 "ts-src/mgos/conn.ts"
   uint32_t up = r - j;
   return (up > (0xffffffffu - d)) ? 0xffffffffu : (d + up);
 }
@@ -1055,17 +1155,17 @@ static bool conn_stringsFit(mgos_config_mqtt *c, const char *what) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 952 "ts-src/mgos/conn.ts"
+#line 1021 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s != NULL) {
       need += rt_str_bytes(s).len + 1u;
     }
   }
-#line 955 "ts-src/mgos/conn.ts"
+#line 1024 "ts-src/mgos/conn.ts"
   if (need <= CONFIG_MGOS_MQTT_CONN_STR_SIZE) {
     return true;
   }
-#line 956 "ts-src/mgos/conn.ts"
+#line 1025 "ts-src/mgos/conn.ts"
   conn_logText.len = 0;
   conn_logNumber(rt_i32_of(need));
   port_logMsg(LogLevel_ERROR, what, rt_subarray(RT_BYTES(conn_logText.buf, 100), 0, conn_logText.len));
@@ -1080,12 +1180,12 @@ static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 968 "ts-src/mgos/conn.ts"
+#line 1037 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s == NULL) {
       continue;
     }
-#line 970 "ts-src/mgos/conn.ts"
+#line 1039 "ts-src/mgos/conn.ts"
     rt_bytes b = rt_str_bytes(s);
     rt_copy_bytes(buf, at, b);
     rt_bytes_set(buf, at + b.len, 0);
@@ -1103,7 +1203,7 @@ static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload) {
 
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 986 "ts-src/mgos/conn.ts"
+#line 1055 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
@@ -1123,7 +1223,7 @@ static bool conn_onWsOpen(void *ud, uint32_t now) {
   return c->net == NetState_OPEN && WsLink_isOpen(&c->ws);
 }
 
-#line 1010 "ts-src/mgos/conn.ts"
+#line 1079 "ts-src/mgos/conn.ts"
 static void LogText_put(LogText *self, uint8_t c) {
   if (self->len < 100) {
     rt_set_u8(self->buf, 100, self->len++, c);
@@ -1133,10 +1233,10 @@ static void LogText_put(LogText *self, uint8_t c) {
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. */
-#line 1020 "ts-src/mgos/conn.ts"
+#line 1089 "ts-src/mgos/conn.ts"
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
-#line 1021 "ts-src/mgos/conn.ts"
+#line 1090 "ts-src/mgos/conn.ts"
   LogText *t = &conn_logText;
   t->len = 0;
   if (detail.len > 0) {
@@ -1168,7 +1268,7 @@ static void conn_logNumber(int32_t num) {
   while (div > 1 && ((v / div) == 0)) {
     div = div / 10;
   }
-#line 1050 "ts-src/mgos/conn.ts"
+#line 1119 "ts-src/mgos/conn.ts"
   while (div > 0) {
     LogText_put(t, (uint8_t)(0x30 + ((v / div) % 10)));
     div = div / 10;
@@ -1180,7 +1280,7 @@ mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
     return NULL;
   }
-#line 1059 "ts-src/mgos/conn.ts"
+#line 1128 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -1205,7 +1305,7 @@ mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 1084 "ts-src/mgos/conn.ts"
+#line 1153 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1214,7 +1314,7 @@ void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
 }
 
 /** Bytes received on `slot`. @api */
-#line 1090 "ts-src/mgos/conn.ts"
+#line 1159 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1223,7 +1323,7 @@ void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 1096 "ts-src/mgos/conn.ts"
+#line 1165 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1233,7 +1333,7 @@ void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 1103 "ts-src/mgos/conn.ts"
+#line 1172 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -1252,13 +1352,13 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
     if (!c->inUse) {
       continue;
     }
-#line 1119 "ts-src/mgos/conn.ts"
+#line 1188 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
       wait = w;
     }
   }
-#line 1122 "ts-src/mgos/conn.ts"
+#line 1191 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -1272,7 +1372,7 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 1136 "ts-src/mgos/conn.ts"
+#line 1205 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
   const char *what = "mgos_mqtt_conn_create2: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
   // The system config's sections are not copied (as the reference): they are
@@ -1282,34 +1382,34 @@ mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqt
   if (!sys0 && !conn_stringsFit(cfg, what)) {
     return NULL;
   }
-#line 1143 "ts-src/mgos/conn.ts"
+#line 1212 "ts-src/mgos/conn.ts"
   if ((cfg1 != NULL && !sys1) && !conn_stringsFit(cfg1, what)) {
     return NULL;
   }
-#line 1144 "ts-src/mgos/conn.ts"
+#line 1213 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
     return NULL;
   }
-#line 1146 "ts-src/mgos/conn.ts"
+#line 1215 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (sys0) {
     c->followSys0 = true;
-#line 1149 "ts-src/mgos/conn.ts"
+#line 1218 "ts-src/mgos/conn.ts"
   } else {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1150 "ts-src/mgos/conn.ts"
+#line 1219 "ts-src/mgos/conn.ts"
   if (cfg1 != NULL) {
     c->cfg1 = *cfg1;
     if (sys1) {
       c->followSys1 = true;
-#line 1153 "ts-src/mgos/conn.ts"
+#line 1222 "ts-src/mgos/conn.ts"
     } else {
       conn_ownStrings(&c->cfg1, RT_BYTES(c->strs1, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
     }
-#line 1154 "ts-src/mgos/conn.ts"
+#line 1223 "ts-src/mgos/conn.ts"
     c->hasCfg1 = true;
   }
   Session_setMaxQos(&c->session, mgos_mqtt_conn_effectiveMaxQos(c));
@@ -1336,7 +1436,7 @@ bool conn_set_config(mgos_mqtt_conn *c, mgos_config_mqtt *cfg) {
   if (!sys0) {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1178 "ts-src/mgos/conn.ts"
+#line 1247 "ts-src/mgos/conn.ts"
   c->followSys0 = sys0;
   // The global connection keeps following the system config's mqtt1.
   c->followSys1 = c->followSys || c->followSys1;
@@ -1400,6 +1500,14 @@ uint16_t conn_pub_bytes(mgos_mqtt_conn *c, const char *topic, rt_bytes msg, int 
 /** Subscribes; `handler` gets the matching PUBLISHes and this SUBACK. @api */
 void mgos_mqtt_conn_sub(mgos_mqtt_conn *c, const char *topic, int qos, mg_event_handler_t handler, void *user_data) {
   mgos_mqtt_conn_subscribe(c, rt_str_bytes(topic), qos, HandlerKind_TOPIC, handler, NULL, user_data);
+}
+
+/** mgos_mqtt_conn_sub with flags (MGOS_MQTT_SUB_*): with
+ *  MGOS_MQTT_SUB_FRAGMENTS the handler also gets PUBLISHes larger than the
+ *  receive buffer, as MG_EV_MQTT_PUBLISH_PART fragments (docs/large-messages.md).
+ *  False when refused (bad QoS or flags, tables full). @api */
+bool mgos_mqtt_conn_sub_opt(mgos_mqtt_conn *c, const char *topic, int qos, int flags, mg_event_handler_t handler, void *user_data) {
+  return mgos_mqtt_conn_subscribeOpt(c, rt_str_bytes(topic), qos, flags, handler, user_data);
 }
 
 /** Removes the first subscription to exactly `topic` and sends UNSUBSCRIBE. @api */

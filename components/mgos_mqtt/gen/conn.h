@@ -95,6 +95,8 @@ struct mgos_mqtt_handler {
   uint32_t filterLen;
   /** The session subscription's tag (SUBACK routing). */
   int32_t tag;
+  /** MGOS_MQTT_SUB_FRAGMENTS: takes large PUBLISHes in fragments. */
+  bool fragments;
 };
 
 struct mgos_mqtt_conn {
@@ -157,6 +159,8 @@ struct mgos_mqtt_conn {
   uint32_t attempts;
   /** MQTT over WebSocket (ws_enable): framing between the socket and the session. */
   WsLink ws;
+  /** MGOS_MQTT_SUB_* flags for the next handler added (subscribeOpt). */
+  int32_t nextSubFlags;
 };
 
 /** The connection table (one static instance). */
@@ -189,6 +193,7 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p);
 bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void *ud);
 int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud, rt_bytes filter);
 bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud);
+bool mgos_mqtt_conn_subscribeOpt(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos, int32_t flags, mg_event_handler_t ev, void *ud);
 bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter);
 uint16_t mgos_mqtt_conn_publish(mgos_mqtt_conn *self, rt_bytes topic, rt_bytes payload, int32_t qos, bool retain);
 bool mgos_mqtt_conn_start(mgos_mqtt_conn *self);
@@ -216,6 +221,7 @@ void mgos_mqtt_conn_disconnect(mgos_mqtt_conn *c);
 bool mgos_mqtt_conn_is_connected(mgos_mqtt_conn *c);
 uint16_t conn_pub_bytes(mgos_mqtt_conn *c, const char *topic, rt_bytes msg, int qos, bool retain);
 void mgos_mqtt_conn_sub(mgos_mqtt_conn *c, const char *topic, int qos, mg_event_handler_t handler, void *user_data);
+bool mgos_mqtt_conn_sub_opt(mgos_mqtt_conn *c, const char *topic, int qos, int flags, mg_event_handler_t handler, void *user_data);
 bool mgos_mqtt_conn_unsub(mgos_mqtt_conn *c, const char *topic);
 size_t mgos_mqtt_conn_num_unsent_bytes(mgos_mqtt_conn *c);
 uint16_t mgos_mqtt_conn_get_packet_id(mgos_mqtt_conn *c);

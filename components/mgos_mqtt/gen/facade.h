@@ -27,6 +27,7 @@ bool mgos_mqtt_global_is_connected(void);
 uint16_t facade_pub_bytes(const char *topic, rt_bytes msg, int qos, bool retain);
 void facade_global_subscribe(rt_bytes topic, mg_event_handler_t handler, void *ud);
 void mgos_mqtt_sub(const char *topic, sub_handler_t handler, void *ud);
+bool mgos_mqtt_global_subscribe_opt(const char *topic, int qos, int flags, mg_event_handler_t handler, void *ud);
 bool mgos_mqtt_unsub(const char *topic);
 size_t mgos_mqtt_num_unsent_bytes(void);
 uint16_t mgos_mqtt_get_packet_id(void);

@@ -31,6 +31,8 @@ typedef uint8_t MG_EV;
 #define MG_EV_MQTT_PINGREQ 212
 #define MG_EV_MQTT_PINGRESP 213
 #define MG_EV_MQTT_DISCONNECT 214
+#define MG_EV_MQTT_PUBLISH_PART 230
+#define MG_EV_MQTT_PUBLISH_SKIPPED 231
 #define MG_EV_MQTT_CONNACK_ACCEPTED 0
 #define MG_EV_MQTT_CONNACK_UNACCEPTABLE_VERSION 1
 #define MG_EV_MQTT_CONNACK_IDENTIFIER_REJECTED 2
@@ -68,6 +70,29 @@ typedef uint8_t MG_MQTT;
 #define MG_MQTT_CMD_PINGREQ 12
 #define MG_MQTT_CMD_PINGRESP 13
 #define MG_MQTT_CMD_DISCONNECT 14
+
+/** Flags of mgos_mqtt_conn_sub_opt / mgos_mqtt_global_subscribe_opt.
+ *  @hdoc Large incoming messages (not in the reference; docs/large-messages.md).
+ *  A PUBLISH larger than the receive buffer (mqtt.recv_mbuf_limit, at most
+ *  CONFIG_MGOS_MQTT_RX_BUF_SIZE) never closes the connection. Handlers
+ *  subscribed with MGOS_MQTT_SUB_FRAGMENTS whose filter matches get it as
+ *  MG_EV_MQTT_PUBLISH_PART events, in order: payload is the fragment,
+ *  current_data_offset its offset in the message, total_data_len the whole
+ *  payload's size; topic, qos and message_id are in every one. The last one
+ *  ends at total_data_len. An empty payload before that means the connection
+ *  was lost mid-message (a QoS 1/2 message comes again, from offset 0).
+ *  QoS 1 and 2 are acknowledged after the last byte. When no such handler
+ *  matches, the message is skipped: read past without being buffered,
+ *  acknowledged as its QoS requires (PUBACK, or PUBREC then PUBCOMP), logged,
+ *  and MG_EV_MQTT_PUBLISH_SKIPPED (topic, total_data_len, message_id, qos)
+ *  goes to the matching topic handlers, or to the global handlers when none
+ *  matches. A topic longer than the buffer is skipped the same way; the
+ *  event then carries the topic's start, to the global handlers only.
+ *  A malformed PUBLISH (bad topic, packet id 0, lengths that disagree) still
+ *  closes the connection, as MQTT 3.1.1 requires.
+ */
+typedef uint8_t MGOS_MQTT_SUB;
+#define MGOS_MQTT_SUB_FRAGMENTS 1
 
 /** System events: MGOS_EVENT_SYS = 'M'<<24 | 'O'<<16 | 'S'<<8. */
 typedef uint32_t MGOS_EVENT;
@@ -155,6 +180,11 @@ struct mg_mqtt_message {
   mg_str will_message;
   mg_str user_name;
   mg_str password;
+  /** MG_EV_MQTT_PUBLISH_PART: where `payload` starts in the message's
+     *  payload, and that payload's whole size (also in
+     *  MG_EV_MQTT_PUBLISH_SKIPPED). 0 in every other event. */
+  size_t current_data_offset;
+  size_t total_data_len;
 };
 
 /** Options of mg_send_mqtt_handshake_opt (NULL strings are left out). */

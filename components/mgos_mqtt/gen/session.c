@@ -11,6 +11,14 @@ static void Session_queueDisconnect(Session *self);
 static bool Session_receiving(Session *self);
 static uint32_t Session_recvLimit(Session *self);
 static void Session_parse(Session *self);
+static bool Session_bigFromRx(Session *self, uint32_t start);
+static uint32_t Session_bigFeed(Session *self, rt_bytes d);
+static void Session_bigBad(Session *self, DecodeErr e);
+static void Session_bigLayout(Session *self);
+static void Session_bigHeaderDone(Session *self);
+static void Session_bigSkip(Session *self, const char *why, int32_t num);
+static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off);
+static void Session_bigEnd(Session *self);
 static void Session_handle(Session *self, Packet *p);
 static void Session_onConnack(Session *self, Packet *p);
 static void Session_onPublish(Session *self, Packet *p);
@@ -36,15 +44,16 @@ static void Session_freeRec(Session *self, uint32_t i);
 static void Session_freeSub(Session *self, uint32_t i);
 static int32_t Session_rxQos2Index(Session *self, uint16_t id);
 static bool Session_rxQos2Has(Session *self, uint16_t id);
+static void Session_rxQos2Add(Session *self, uint16_t id);
 static void Session_rxQos2Remove(Session *self, uint32_t k);
 
 /** CONNECT options built by connect(): shared by all sessions, as connectWith()
  *  encodes them at once and keeps nothing (saves the RAM of one per session). */
-#line 208 "ts-src/mqtt/session.ts"
+#line 223 "ts-src/mqtt/session.ts"
 static ConnectOptions session_connectScratch;
 
 /* Sets the fields of a zeroed SessionConfig to their initial values. */
-#line 130 "ts-src/mqtt/session.ts"
+#line 145 "ts-src/mqtt/session.ts"
 void SessionConfig_init(SessionConfig *self) {
   self->keepAlive = 60;
   self->cleanSession = true;
@@ -54,7 +63,7 @@ void SessionConfig_init(SessionConfig *self) {
 }
 
 /* Sets the fields of a zeroed Session to their initial values. */
-#line 261 "ts-src/mqtt/session.ts"
+#line 276 "ts-src/mqtt/session.ts"
 void Session_init(Session *self) {
   SessionConfig_init(&self->cfg);
   self->evTag = -1;
@@ -69,13 +78,13 @@ static RT_CONSTRUCTOR void session__ctor(void) {
 
 /** Copies the five strings in. Returns null when accepted, else what is wrong
    *  (the config is then left unchanged). */
-#line 146 "ts-src/mqtt/session.ts"
+#line 161 "ts-src/mqtt/session.ts"
 const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
     return "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
   }
-#line 149 "ts-src/mqtt/session.ts"
+#line 164 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
     return "string over 65535 bytes";
   }
@@ -83,15 +92,15 @@ const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_
     return "invalid will topic";
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 154 "ts-src/mqtt/session.ts"
+#line 169 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
     return "password without user name";
   }
-#line 155 "ts-src/mqtt/session.ts"
+#line 170 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
     return "client id or user name not UTF-8";
   }
-#line 156 "ts-src/mqtt/session.ts"
+#line 171 "ts-src/mqtt/session.ts"
   self->offs[0] = 0;
   SessionConfig_put(self, 0, clientId);
   SessionConfig_put(self, 1, user);
@@ -111,12 +120,12 @@ rt_bytes SessionConfig_str(SessionConfig *self, uint32_t k) {
   return rt_subarray(RT_BYTES(self->strs, CONFIG_MGOS_MQTT_CONFIG_STR_SIZE), rt_get_u32(self->offs, 6, k), rt_get_u32(self->offs, 6, rt_idx_add(k, 1)));
 }
 
-#line 201 "ts-src/mqtt/session.ts"
+#line 216 "ts-src/mqtt/session.ts"
 rt_bytes Sub_view(Sub *self) {
   return rt_subarray(RT_BYTES(self->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, self->filterLen);
 }
 
-#line 210 "ts-src/mqtt/session.ts"
+#line 225 "ts-src/mqtt/session.ts"
 static uint32_t session_minU32(uint32_t a, uint32_t b) {
   return (a < b) ? a : b;
 }
@@ -147,7 +156,7 @@ static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at) {
       break;
     }
   }
-#line 238 "ts-src/mqtt/session.ts"
+#line 253 "ts-src/mqtt/session.ts"
   return (i - at) + rem;
 }
 
@@ -157,27 +166,27 @@ const char *session_connackReason(uint8_t code) {
   case 0: {
     return "accepted";
   }
-#line 246 "ts-src/mqtt/session.ts"
+#line 261 "ts-src/mqtt/session.ts"
   case 1: {
     return "refused: unacceptable protocol version";
   }
-#line 248 "ts-src/mqtt/session.ts"
+#line 263 "ts-src/mqtt/session.ts"
   case 2: {
     return "refused: identifier rejected";
   }
-#line 250 "ts-src/mqtt/session.ts"
+#line 265 "ts-src/mqtt/session.ts"
   case 3: {
     return "refused: server unavailable";
   }
-#line 252 "ts-src/mqtt/session.ts"
+#line 267 "ts-src/mqtt/session.ts"
   case 4: {
     return "refused: bad user name or password";
   }
-#line 254 "ts-src/mqtt/session.ts"
+#line 269 "ts-src/mqtt/session.ts"
   case 5: {
     return "refused: not authorized";
   }
-#line 256 "ts-src/mqtt/session.ts"
+#line 271 "ts-src/mqtt/session.ts"
   default: {
     return "refused: unknown return code";
   }
@@ -186,7 +195,7 @@ const char *session_connackReason(uint8_t code) {
 }
 
 /** Copies a whole config in (the caller's may then go away). */
-#line 319 "ts-src/mqtt/session.ts"
+#line 356 "ts-src/mqtt/session.ts"
 void Session_configure(Session *self, SessionConfig *c) {
   self->cfg = *c;
 }
@@ -203,7 +212,7 @@ bool Session_isConnected(Session *self) {
 // ---------------------------------------------------------------- transport
 /** Starts a connection: queues CONNECT built from cfg. False if one is already
    *  under way or CONNECT does not fit the tx buffer. */
-#line 336 "ts-src/mqtt/session.ts"
+#line 373 "ts-src/mqtt/session.ts"
 bool Session_connect(Session *self, uint32_t now) {
   ConnectOptions *o = &session_connectScratch;
   o->clientId = SessionConfig_str(&self->cfg, CfgStr_CLIENT_ID);
@@ -241,6 +250,7 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
   self->txLen = 0;
   self->txHeadLeft = 0;
   self->rxLen = 0;
+  self->big = BigRx_NONE;
   self->ackCount = 0;
   self->ackHead = 0;
   uint32_t n = codec_encodeConnect(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), o);
@@ -271,7 +281,7 @@ void Session_txConsumed(Session *self, uint32_t n) {
   if (n > self->txLen) {
     n = self->txLen;
   }
-#line 401 "ts-src/mqtt/session.ts"
+#line 439 "ts-src/mqtt/session.ts"
   uint32_t rest = self->txLen - n;
   // Walk the packets written: the last one may be cut, remember its tail.
   uint32_t k = n;
@@ -293,13 +303,13 @@ void Session_txConsumed(Session *self, uint32_t n) {
   if (n > 0) {
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
   }
-#line 420 "ts-src/mqtt/session.ts"
+#line 458 "ts-src/mqtt/session.ts"
   self->txLen = rest;
   if (self->state == SessionState_DISCONNECTING && !self->closing) {
     Session_queueDisconnect(self);
   }
   // Space freed: packets that did not fit may go now.
-#line 423 "ts-src/mqtt/session.ts"
+#line 461 "ts-src/mqtt/session.ts"
   Session_pump(self);
 }
 
@@ -326,7 +336,7 @@ void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 447 "ts-src/mqtt/session.ts"
+#line 485 "ts-src/mqtt/session.ts"
   Session_logNum(self, LogLevel_ERROR, reason, 0);
   Session_closeQuietly(self, reason);
 }
@@ -338,7 +348,7 @@ static void Session_closeQuietly(Session *self, const char *reason) {
   }
   // Before the CLOSE event: a handler that reconnects must see that the old
   // transport still has to go (connectionLost() clears it).
-#line 456 "ts-src/mqtt/session.ts"
+#line 494 "ts-src/mqtt/session.ts"
   self->closing = true;
   Session_enterDisconnected(self, reason);
 }
@@ -348,7 +358,7 @@ bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
     return false;
   }
-#line 463 "ts-src/mqtt/session.ts"
+#line 501 "ts-src/mqtt/session.ts"
   self->state = SessionState_DISCONNECTING;
   Session_queueDisconnect(self);
   return true;
@@ -369,7 +379,7 @@ static void Session_queueDisconnect(Session *self) {
   if (n == 0) {
     return;
   }
-#line 481 "ts-src/mqtt/session.ts"
+#line 519 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   self->closing = true;
@@ -384,12 +394,12 @@ uint32_t Session_nextTickIn(Session *self, uint32_t now, uint32_t cap) {
   } else if (self->state == SessionState_CONNECTED && ka > 0) {
     if (self->pingOutstanding) {
       due = session_minU32(due, session_left(now, self->pingSentAt, ka >> 1));
-#line 494 "ts-src/mqtt/session.ts"
+#line 532 "ts-src/mqtt/session.ts"
     } else {
       due = session_minU32(due, session_minU32(session_left(now, self->lastTx, ka), session_left(now, self->lastRx, ka)));
     }
   }
-#line 496 "ts-src/mqtt/session.ts"
+#line 534 "ts-src/mqtt/session.ts"
   return due;
 }
 
@@ -400,13 +410,13 @@ void Session_tick(Session *self, uint32_t now) {
     if (session_elapsed(now, self->connectStart) >= CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS) {
       Session_close(self, "no CONNACK in time");
     }
-#line 504 "ts-src/mqtt/session.ts"
+#line 542 "ts-src/mqtt/session.ts"
     return;
   }
   if (self->state != SessionState_CONNECTED) {
     return;
   }
-#line 507 "ts-src/mqtt/session.ts"
+#line 545 "ts-src/mqtt/session.ts"
   uint32_t ka = (uint32_t)(self->cfg.keepAlive * 1000);
   if (ka > 0) {
     if (self->pingOutstanding) {
@@ -422,7 +432,7 @@ void Session_tick(Session *self, uint32_t now) {
       uint32_t n = codec_encodeSimple(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_PINGREQ);
       if (n == 0) {
         Session_logNum(self, LogLevel_WARN, "tx full, no PINGREQ", 0);
-#line 521 "ts-src/mqtt/session.ts"
+#line 559 "ts-src/mqtt/session.ts"
       } else {
         self->txLen += n;
         self->lastTx = now;
@@ -437,7 +447,7 @@ void Session_tick(Session *self, uint32_t now) {
 
 // ---------------------------------------------------------------- API
 /** Next packet id: never 0, wraps after 65535, skips ids in use. */
-#line 536 "ts-src/mqtt/session.ts"
+#line 574 "ts-src/mqtt/session.ts"
 uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
@@ -445,7 +455,7 @@ uint16_t Session_nextPacketId(Session *self) {
       return self->lastId;
     }
   }
-#line 541 "ts-src/mqtt/session.ts"
+#line 579 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -469,7 +479,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (self->state != SessionState_CONNECTED) {
       return 0;
     }
-#line 562 "ts-src/mqtt/session.ts"
+#line 600 "ts-src/mqtt/session.ts"
     uint32_t n = codec_encodePublish(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), topic, payload, 0, retain, false, 0);
     if (n == 0) {
       Session_log(self, LogLevel_WARN, "publish: tx buffer full", topic, rt_i32_of(payload.len));
@@ -495,7 +505,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       Session_dropOldestQueued(self, "queue full, oldest dropped");
     }
   }
-#line 585 "ts-src/mqtt/session.ts"
+#line 623 "ts-src/mqtt/session.ts"
   while ((CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed) < size) {
     if (!Session_dropOldestQueued(self, "store full, oldest dropped")) {
       Session_log(self, LogLevel_WARN, "publish: store full", topic, rt_i32_of(payload.len));
@@ -567,11 +577,11 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
     if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
       continue;
     }
-#line 654 "ts-src/mqtt/session.ts"
+#line 692 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
       continue;
     }
-#line 655 "ts-src/mqtt/session.ts"
+#line 693 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
@@ -591,7 +601,7 @@ uint32_t Session_unsentBytes(Session *self) {
       n += r->len;
     }
   }
-#line 672 "ts-src/mqtt/session.ts"
+#line 710 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -602,7 +612,7 @@ uint32_t Session_inflightCount(Session *self) {
       n++;
     }
   }
-#line 678 "ts-src/mqtt/session.ts"
+#line 716 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -613,27 +623,32 @@ uint32_t Session_queuedCount(Session *self) {
       n++;
     }
   }
-#line 684 "ts-src/mqtt/session.ts"
+#line 722 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 691 "ts-src/mqtt/session.ts"
+#line 729 "ts-src/mqtt/session.ts"
 void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
   self->now = now;
   if (data.len > 0) {
     self->lastRx = now;
   }
-#line 694 "ts-src/mqtt/session.ts"
+#line 732 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while (off < data.len) {
     if (!Session_receiving(self) || self->epoch != ep) {
       return;
     }
-#line 698 "ts-src/mqtt/session.ts"
+#line 736 "ts-src/mqtt/session.ts"
+    if (self->big != BigRx_NONE) {
+      // The rest of a large PUBLISH goes through without touching rx.
+      off += Session_bigFeed(self, rt_subarray(data, off, UINT32_MAX));
+      continue;
+    }
     uint32_t n = session_minU32(data.len - off, CONFIG_MGOS_MQTT_RX_BUF_SIZE - self->rxLen);
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), self->rxLen, rt_subarray(data, off, off + n));
     self->rxLen += n;
@@ -644,8 +659,8 @@ void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
     }
     // The decoder rejects packets over the limit from their fixed header, so
     // a full buffer here means the limit exceeds the buffer: never wait forever.
-#line 706 "ts-src/mqtt/session.ts"
-    if (self->rxLen == CONFIG_MGOS_MQTT_RX_BUF_SIZE) {
+#line 749 "ts-src/mqtt/session.ts"
+    if (self->big == BigRx_NONE && self->rxLen == CONFIG_MGOS_MQTT_RX_BUF_SIZE) {
       Session_close(self, "rx buffer overflow");
       return;
     }
@@ -670,7 +685,17 @@ static void Session_parse(Session *self) {
     if (r == 0) {
       break;
     }
-#line 729 "ts-src/mqtt/session.ts"
+#line 772 "ts-src/mqtt/session.ts"
+    if ((r == (-DecodeErr_TOO_LARGE)) && self->pkt.type == PacketType_PUBLISH) {
+      // Too large to buffer, not malformed: stream it (the reference closed
+      // here, and a persistent session then got it again at every reconnect).
+      if (!Session_bigFromRx(self, start)) {
+        return;
+      }
+#line 776 "ts-src/mqtt/session.ts"
+      start = 0;
+      continue;
+    }
     if (r < 0) {
       Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
       Session_close(self, packet_decodeErrName((DecodeErr)(uint8_t)(-(int64_t)r)));
@@ -683,13 +708,240 @@ static void Session_parse(Session *self) {
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 739 "ts-src/mqtt/session.ts"
+#line 789 "ts-src/mqtt/session.ts"
   uint32_t rest = self->rxLen - start;
   if (start > 0) {
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
   }
-#line 741 "ts-src/mqtt/session.ts"
+#line 791 "ts-src/mqtt/session.ts"
   self->rxLen = rest;
+}
+
+// ---------------------------------------------------------------- large PUBLISH
+/** parse() met a PUBLISH over the limit at rx[start] (its fixed header is
+   *  complete). Moves it to rx[0] and streams what rx holds of it. True when
+   *  it ended there and the bytes after it are now rx[0, rxLen), to parse. */
+#line 799 "ts-src/mqtt/session.ts"
+static bool Session_bigFromRx(Session *self, uint32_t start) {
+  uint32_t ep = self->epoch;
+  uint32_t avail = self->rxLen - start;
+  rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
+  self->rxLen = 0;
+  if (self->state == SessionState_CONNECTING) {
+    Session_close(self, "packet before CONNACK");
+    return false;
+  }
+  Packet *p = &self->pkt;
+  self->big = BigRx_UNDECIDED;
+  self->bigPos = 0;
+  self->bigTotal = p->totalLen;
+  self->bigHdr = p->totalLen - p->remLen;
+  self->bigTopicEnd = 0;
+  self->bigIdEnd = 0;
+  self->bigId = 0;
+  self->rxPartOff = 0;
+  self->rxPartTotal = 0;
+  self->rxTopicLen = 0;
+  self->rxTake = false;
+  // In place: header bytes are "copied" onto themselves, fragments are views into rx.
+  uint32_t used = Session_bigFeed(self, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, avail));
+  if ((self->epoch != ep || !Session_receiving(self)) || self->big != BigRx_NONE) {
+    return false;
+  }
+#line 823 "ts-src/mqtt/session.ts"
+  rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), used, avail));
+  self->rxLen = avail - used;
+  return true;
+}
+
+/** Consumes the bytes of `d` that belong to the large PUBLISH; returns how
+   *  many. Its fixed header and topic length go to rx; the topic too when it
+   *  fits recvLimit() (else only its start, and the message is skipped); the
+   *  packet id is gathered byte by byte; the payload is passed on or dropped.
+   *  Stops early when a handler ended the connection. */
+static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
+  uint32_t ep = self->epoch;
+  uint32_t used = 0;
+  while (((used < d.len && self->big != BigRx_NONE) && self->epoch == ep) && Session_receiving(self)) {
+    uint32_t pos = self->bigPos;
+    rt_bytes rest = rt_subarray(d, used, UINT32_MAX);
+    uint32_t n = 0;
+    if (self->bigIdEnd == 0) {
+      n = session_minU32(rest.len, (self->bigHdr + 2u) - pos);
+      rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), pos, rt_subarray(rest, 0, n));
+      self->rxLen = pos + n;
+      self->bigPos = pos + n;
+      used += n;
+      if (self->bigPos == ((int64_t)self->bigHdr + 2)) {
+        Session_bigLayout(self);
+      }
+#line 847 "ts-src/mqtt/session.ts"
+    } else if (pos < self->bigTopicEnd) {
+      n = session_minU32(rest.len, self->bigTopicEnd - pos);
+      uint32_t cap = Session_recvLimit(self);
+      if (pos < cap) {
+        uint32_t k = session_minU32(n, cap - pos);
+        rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), pos, rt_subarray(rest, 0, k));
+        self->rxLen = pos + k;
+      }
+      self->bigPos = pos + n;
+      used += n;
+      if (self->bigPos == self->bigIdEnd) {
+        Session_bigHeaderDone(self);
+      }
+#line 858 "ts-src/mqtt/session.ts"
+    } else if (pos < self->bigIdEnd) {
+      n = 1;
+      self->bigId = (uint16_t)((self->bigId << 8) | rt_bytes_get(rest, 0));
+      self->bigPos = pos + 1;
+      used += 1;
+      if (self->bigPos == self->bigIdEnd) {
+        Session_bigHeaderDone(self);
+      }
+#line 864 "ts-src/mqtt/session.ts"
+    } else {
+      // Counted as read before the handler runs: a connection it ends is
+      // cut after this fragment, not before.
+      n = session_minU32(rest.len, self->bigTotal - pos);
+      self->bigPos = pos + n;
+      used += n;
+      // Its last bytes: a QoS 2 id counts as received before the handler
+      // runs (as in onPublish), so a handler that ends the connection here
+      // does not get the broker's resend again.
+      if ((self->bigPos == self->bigTotal && self->pkt.qos == 2) && !Session_rxQos2Has(self, self->pkt.packetId)) {
+        Session_rxQos2Add(self, self->pkt.packetId);
+      }
+      if (self->big != BigRx_DISCARD) {
+        Session_bigPayload(self, rt_subarray(rest, 0, n), pos - self->bigIdEnd);
+      }
+    }
+    // Even when a handler called disconnect(): the message was read whole.
+#line 879 "ts-src/mqtt/session.ts"
+    if (((self->big != BigRx_NONE && self->bigIdEnd > 0) && self->bigPos == self->bigTotal) && self->epoch == ep) {
+      Session_bigEnd(self);
+    }
+  }
+  return used;
+}
+
+/** A malformed large PUBLISH: the same close as parse() gives a small one. */
+static void Session_bigBad(Session *self, DecodeErr e) {
+  Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
+  self->big = BigRx_NONE;
+  Session_close(self, packet_decodeErrName(e));
+}
+
+/** The topic length is in: where the topic and the packet id end. */
+static void Session_bigLayout(Session *self) {
+  uint32_t h = self->bigHdr;
+  uint32_t tl = (uint32_t)((rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, h) << 8) | rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, rt_idx_add(h, 1)));
+  uint8_t qos = (uint8_t)((self->pkt.flags >> 1) & 3);
+  uint32_t rem = self->pkt.remLen;
+  if ((2u + tl) > rem) {
+    Session_bigBad(self, DecodeErr_STRING_OVERRUN);
+    return;
+  }
+  if (tl == 0) {
+    Session_bigBad(self, DecodeErr_EMPTY_TOPIC);
+    return;
+  }
+  uint32_t idLen = (uint32_t)((qos > 0) ? 2 : 0);
+  if (((2u + tl) + idLen) > rem) {
+    Session_bigBad(self, DecodeErr_BAD_LENGTH);
+    return;
+  }
+  self->rxTopicLen = tl;
+  self->bigTopicEnd = (h + 2u) + tl;
+  self->bigIdEnd = self->bigTopicEnd + idLen;
+}
+
+/** Topic and packet id are in: check them, then skip or offer the payload. */
+static void Session_bigHeaderDone(Session *self) {
+  Packet *p = &self->pkt;
+  uint8_t f = p->flags;
+  p->qos = (uint8_t)((f >> 1) & 3);
+  p->dup = (f & 0x8) != 0;
+  p->retain = (f & 0x1) != 0;
+  p->packetId = self->bigId;
+  p->payload = RT_NOBYTES;
+  bool whole = self->rxLen == self->bigTopicEnd;
+  uint32_t from = self->bigHdr + 2u;
+  p->topic = (self->rxLen > from) ? rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), from, self->rxLen) : RT_NOBYTES;
+  if (whole && !topic_validTopicName(p->topic)) {
+    Session_bigBad(self, (DecodeErr)(topic_validUtf8(p->topic) ? DecodeErr_TOPIC_WILDCARD : DecodeErr_BAD_UTF8));
+    return;
+  }
+  if (p->qos > 0 && self->bigId == 0) {
+    Session_bigBad(self, DecodeErr_ZERO_PACKET_ID);
+    return;
+  }
+  self->rxPartTotal = self->bigTotal - self->bigIdEnd;
+  if (p->qos == 2 && Session_rxQos2Has(self, self->bigId)) {
+    Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, self->bigId);
+    self->big = BigRx_DISCARD;
+    return;
+  }
+  if (!whole) {
+    // Cannot be matched against any filter: nobody can take it.
+    Session_bigSkip(self, "PUBLISH topic longer than the receive buffer, skipped", rt_i32_of(self->rxTopicLen));
+    return;
+  }
+  if (self->rxPartTotal == 0) {
+    Session_bigSkip(self, "PUBLISH larger than the receive buffer, skipped", 0);
+    return;
+  }
+  self->big = BigRx_UNDECIDED;
+}
+
+/** Drops the rest of the message; the log names the topic, the event too. */
+static void Session_bigSkip(Session *self, const char *why, int32_t num) {
+  self->big = BigRx_DISCARD;
+  Session_log(self, LogLevel_WARN, why, self->pkt.topic, num);
+  self->pkt.payload = RT_NOBYTES;
+  self->rxPartOff = 0;
+  Session_emit(self, SessionEvent_PUBLISH_SKIPPED, &self->pkt);
+}
+
+/** A fragment of the payload at offset `off`: offered to the handlers; when
+   *  nobody takes the first one, the message is skipped. */
+static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
+  uint32_t ep = self->epoch;
+  bool first = self->big == BigRx_UNDECIDED;
+  self->pkt.payload = frag;
+  self->rxPartOff = off;
+  Session_emit(self, SessionEvent_PUBLISH_PART, &self->pkt);
+  if (!first || self->epoch != ep) {
+    return;
+  }
+#line 973 "ts-src/mqtt/session.ts"
+  if (self->rxTake) {
+    self->big = BigRx_DELIVER;
+#line 974 "ts-src/mqtt/session.ts"
+  } else if (Session_receiving(self)) {
+    Session_bigSkip(self, "PUBLISH larger than the receive buffer, skipped", rt_i32_of(self->rxPartTotal));
+#line 975 "ts-src/mqtt/session.ts"
+  } else {
+    self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
+  }
+}
+
+/** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
+   *  remembered only with the last byte, so a resend of a message cut off is
+   *  taken again). */
+#line 981 "ts-src/mqtt/session.ts"
+static void Session_bigEnd(Session *self) {
+  Packet *p = &self->pkt;
+  self->big = BigRx_NONE;
+  self->rxLen = 0;
+  if (p->qos == 1) {
+    Session_queueAck(self, PacketType_PUBACK, p->packetId);
+  } else if (p->qos == 2) {
+    if (!Session_rxQos2Has(self, p->packetId)) {
+      Session_rxQos2Add(self, p->packetId);
+    }
+#line 989 "ts-src/mqtt/session.ts"
+    Session_queueAck(self, PacketType_PUBREC, p->packetId);
+  }
 }
 
 static void Session_handle(Session *self, Packet *p) {
@@ -702,49 +954,49 @@ static void Session_handle(Session *self, Packet *p) {
     Session_onConnack(self, p);
     break;
   }
-#line 753 "ts-src/mqtt/session.ts"
+#line 1002 "ts-src/mqtt/session.ts"
   case PacketType_PUBLISH: {
     Session_onPublish(self, p);
     break;
   }
-#line 756 "ts-src/mqtt/session.ts"
+#line 1005 "ts-src/mqtt/session.ts"
   case PacketType_PUBACK: {
     Session_onDone(self, p, RecState_WAIT_PUBACK, SessionEvent_PUBACK, "PUBACK: unexpected id");
     break;
   }
-#line 759 "ts-src/mqtt/session.ts"
+#line 1008 "ts-src/mqtt/session.ts"
   case PacketType_PUBREC: {
     Session_onPubrec(self, p);
     break;
   }
-#line 762 "ts-src/mqtt/session.ts"
+#line 1011 "ts-src/mqtt/session.ts"
   case PacketType_PUBREL: {
     Session_onPubrel(self, p);
     break;
   }
-#line 765 "ts-src/mqtt/session.ts"
+#line 1014 "ts-src/mqtt/session.ts"
   case PacketType_PUBCOMP: {
     Session_onDone(self, p, RecState_WAIT_PUBCOMP, SessionEvent_PUBCOMP, "PUBCOMP: unexpected id");
     break;
   }
-#line 768 "ts-src/mqtt/session.ts"
+#line 1017 "ts-src/mqtt/session.ts"
   case PacketType_SUBACK: {
     Session_onSuback(self, p);
     break;
   }
-#line 771 "ts-src/mqtt/session.ts"
+#line 1020 "ts-src/mqtt/session.ts"
   case PacketType_UNSUBACK: {
     Session_onUnsuback(self, p);
     break;
   }
-#line 774 "ts-src/mqtt/session.ts"
+#line 1023 "ts-src/mqtt/session.ts"
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
     Session_logNum(self, LogLevel_DEBUG, "PINGRESP", 0);
     Session_emit(self, SessionEvent_PINGRESP, p);
     break;
   }
-#line 779 "ts-src/mqtt/session.ts"
+#line 1028 "ts-src/mqtt/session.ts"
   default: {
     Session_close(self, "unexpected packet type");
     break;
@@ -752,7 +1004,7 @@ static void Session_handle(Session *self, Packet *p) {
   }
 }
 
-#line 785 "ts-src/mqtt/session.ts"
+#line 1034 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
     Session_close(self, "unexpected second CONNACK");
@@ -768,7 +1020,7 @@ static void Session_onConnack(Session *self, Packet *p) {
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 798 "ts-src/mqtt/session.ts"
+#line 1047 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
@@ -784,13 +1036,13 @@ static void Session_onConnack(Session *self, Packet *p) {
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 811 "ts-src/mqtt/session.ts"
+#line 1060 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 814 "ts-src/mqtt/session.ts"
+#line 1063 "ts-src/mqtt/session.ts"
   Session_pump(self);
 }
 
@@ -806,7 +1058,7 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (self->epoch == ep && self->autoAck) {
       Session_queueAck(self, PacketType_PUBACK, p->packetId);
     }
-#line 827 "ts-src/mqtt/session.ts"
+#line 1076 "ts-src/mqtt/session.ts"
     return;
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
@@ -825,14 +1077,14 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (self->epoch != ep) {
       return;
     }
-#line 843 "ts-src/mqtt/session.ts"
+#line 1092 "ts-src/mqtt/session.ts"
     if (!self->autoAck) {
       // The application runs this exchange: it is not ours to remember.
       int32_t k = Session_rxQos2Index(self, p->packetId);
       if (k >= 0) {
         Session_rxQos2Remove(self, (uint32_t)k);
       }
-#line 847 "ts-src/mqtt/session.ts"
+#line 1096 "ts-src/mqtt/session.ts"
       return;
     }
   }
@@ -845,11 +1097,11 @@ static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev
   int32_t i = Session_findRec(self, p->packetId);
   if (i >= 0 && (self->recs[(uint32_t)i].state == waiting)) {
     Session_freeRec(self, (uint32_t)i);
-#line 858 "ts-src/mqtt/session.ts"
+#line 1107 "ts-src/mqtt/session.ts"
   } else {
     Session_logNum(self, LogLevel_WARN, msg, p->packetId);
   }
-#line 859 "ts-src/mqtt/session.ts"
+#line 1108 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, ev, p);
 }
 
@@ -876,11 +1128,11 @@ static void Session_onPubrel(Session *self, Packet *p) {
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
     Session_rxQos2Remove(self, (uint32_t)k);
-#line 884 "ts-src/mqtt/session.ts"
+#line 1133 "ts-src/mqtt/session.ts"
   } else {
     Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
   }
-#line 885 "ts-src/mqtt/session.ts"
+#line 1134 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B).
@@ -889,7 +1141,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
   }
 }
 
-#line 891 "ts-src/mqtt/session.ts"
+#line 1140 "ts-src/mqtt/session.ts"
 static void Session_onSuback(Session *self, Packet *p) {
   self->evTag = -1;
   int32_t i = Session_findSub(self, p->packetId, SubState_SUB_SENT);
@@ -902,7 +1154,7 @@ static void Session_onSuback(Session *self, Packet *p) {
     if (s->granted == 0x80) {
       Session_log(self, LogLevel_WARN, "subscription refused", Sub_view(s), s->tag);
     }
-#line 901 "ts-src/mqtt/session.ts"
+#line 1150 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     Session_logNum(self, LogLevel_DEBUG, "SUBACK: unknown id", p->packetId);
@@ -928,12 +1180,12 @@ static void Session_onUnsuback(Session *self, Packet *p) {
 /** Fills tx: pending acks, SUBSCRIBE/UNSUBSCRIBE, then PUBLISH/PUBREL in
    *  publish order (queued messages enter flight while slots are free). Stops
    *  at the first packet that does not fit; called again when tx drains. */
-#line 927 "ts-src/mqtt/session.ts"
+#line 1176 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 929 "ts-src/mqtt/session.ts"
+#line 1178 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
@@ -941,7 +1193,7 @@ static void Session_pump(Session *self) {
       if (inflight >= CONFIG_MGOS_MQTT_MAX_INFLIGHT) {
         return;
       }
-#line 934 "ts-src/mqtt/session.ts"
+#line 1183 "ts-src/mqtt/session.ts"
       r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       r->sent = false;
       r->unsent = true;
@@ -950,7 +1202,7 @@ static void Session_pump(Session *self) {
     if (!r->unsent) {
       continue;
     }
-#line 940 "ts-src/mqtt/session.ts"
+#line 1189 "ts-src/mqtt/session.ts"
     rt_bytes free = rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
     uint32_t n = 0;
     if (r->state == RecState_WAIT_PUBCOMP) {
@@ -962,11 +1214,11 @@ static void Session_pump(Session *self) {
         rt_bytes_set(free, 0, (uint8_t)(rt_bytes_get(free, 0) | 0x8));
       }
     }
-#line 949 "ts-src/mqtt/session.ts"
+#line 1198 "ts-src/mqtt/session.ts"
     if (n == 0) {
       return;
     }
-#line 950 "ts-src/mqtt/session.ts"
+#line 1199 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     r->sent = true;
@@ -980,14 +1232,14 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 961 "ts-src/mqtt/session.ts"
+#line 1210 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = codec_encodeAck(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), (uint8_t)(a >> 16), (uint16_t)a);
     if (n == 0) {
       return false;
     }
-#line 965 "ts-src/mqtt/session.ts"
+#line 1214 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -999,18 +1251,18 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 974 "ts-src/mqtt/session.ts"
+#line 1223 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 975 "ts-src/mqtt/session.ts"
+#line 1224 "ts-src/mqtt/session.ts"
     rt_bytes free = rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
     rt_bytes filter = Sub_view(s);
     uint32_t n = sub ? codec_encodeSubscribe(free, s->packetId, filter, s->qos) : codec_encodeUnsubscribe(free, s->packetId, filter);
     if (n == 0) {
       return false;
     }
-#line 979 "ts-src/mqtt/session.ts"
+#line 1228 "ts-src/mqtt/session.ts"
     s->state = (SubState)(sub ? SubState_SUB_SENT : SubState_UNSUB_SENT);
     self->txLen += n;
     self->lastTx = self->now;
@@ -1030,7 +1282,7 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 }
 
 // ---------------------------------------------------------------- helpers
-#line 999 "ts-src/mqtt/session.ts"
+#line 1248 "ts-src/mqtt/session.ts"
 static void Session_emit(Session *self, int32_t ev, Packet *p) {
   SessionEventFn f = self->onEvent;
   if (f != NULL) {
@@ -1038,7 +1290,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 1004 "ts-src/mqtt/session.ts"
+#line 1253 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -1048,7 +1300,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. */
-#line 1011 "ts-src/mqtt/session.ts"
+#line 1260 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -1061,8 +1313,28 @@ static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes 
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 1021 "ts-src/mqtt/session.ts"
+#line 1270 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
+  // A message cut off while a handler took its fragments: a last PART with
+  // no data tells it the rest will not come (the broker resends QoS 1/2
+  // whole). First, while the state is still the old one: a handler that
+  // reconnects from CLOSE must not have this event come after it.
+  bool taken = self->big == BigRx_DELIVER || (self->big == BigRx_UNDECIDED && self->rxTake);
+  // (Ended inside its last fragment: it was delivered whole, no cut.)
+  if (taken && self->bigPos < self->bigTotal) {
+    uint32_t ep = self->epoch;
+    self->big = BigRx_NONE;
+    self->pkt.payload = RT_NOBYTES;
+    self->rxPartOff = self->bigPos - self->bigIdEnd;
+    Session_emit(self, SessionEvent_PUBLISH_PART, &self->pkt);
+    // The handler ended the connection itself (and CLOSE went), maybe even
+    // started a new one: nothing of the old one is left to settle.
+    if (self->epoch != ep) {
+      return;
+    }
+  }
+#line 1287 "ts-src/mqtt/session.ts"
+  self->big = BigRx_NONE;
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
   self->epoch++;
@@ -1101,18 +1373,18 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       }
       if (clean) {
         r->state = RecState_QUEUED;
-#line 1059 "ts-src/mqtt/session.ts"
+#line 1325 "ts-src/mqtt/session.ts"
       } else {
         r->unsent = true;
       }
     }
-#line 1061 "ts-src/mqtt/session.ts"
+#line 1327 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 1064 "ts-src/mqtt/session.ts"
+#line 1330 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -1123,13 +1395,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 1070 "ts-src/mqtt/session.ts"
+#line 1336 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 1071 "ts-src/mqtt/session.ts"
+#line 1337 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -1139,7 +1411,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 1078 "ts-src/mqtt/session.ts"
+#line 1344 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1149,7 +1421,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 1085 "ts-src/mqtt/session.ts"
+#line 1351 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1158,14 +1430,14 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 1091 "ts-src/mqtt/session.ts"
+#line 1357 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   // Skip the fixed header: type byte and the remaining length's 1..4 bytes.
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 1095 "ts-src/mqtt/session.ts"
+#line 1361 "ts-src/mqtt/session.ts"
   k++;
   uint32_t tl = (uint32_t)((rt_bytes_get(m, k) << 8) | rt_bytes_get(m, rt_idx_add(k, 1)));
   return rt_subarray(m, k + 2u, (k + 2u) + tl);
@@ -1177,7 +1449,7 @@ static bool Session_dropOldestQueued(Session *self, const char *why) {
     if (r->state != RecState_QUEUED) {
       continue;
     }
-#line 1104 "ts-src/mqtt/session.ts"
+#line 1370 "ts-src/mqtt/session.ts"
     Session_log(self, LogLevel_WARN, why, Session_recTopic(self, r), r->packetId);
     Session_freeRec(self, i);
     return true;
@@ -1190,7 +1462,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
     return;
   }
-#line 1114 "ts-src/mqtt/session.ts"
+#line 1380 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -1207,13 +1479,13 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 1128 "ts-src/mqtt/session.ts"
+#line 1394 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 1131 "ts-src/mqtt/session.ts"
+#line 1397 "ts-src/mqtt/session.ts"
   self->recCount = self->recCount - 1u;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -1226,7 +1498,7 @@ static void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
   }
-#line 1141 "ts-src/mqtt/session.ts"
+#line 1407 "ts-src/mqtt/session.ts"
   self->subCount = self->subCount - 1u;
   Sub *last = &self->subs[self->subCount];
   last->state = SubState_FREE;
@@ -1240,7 +1512,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 1150 "ts-src/mqtt/session.ts"
+#line 1416 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1248,10 +1520,21 @@ static bool Session_rxQos2Has(Session *self, uint16_t id) {
   return Session_rxQos2Index(self, id) >= 0;
 }
 
+/** Remembers an incoming QoS 2 id until its PUBREL (the oldest goes when
+   *  full), for large messages (onPublish does the same inline). */
+static void Session_rxQos2Add(Session *self, uint16_t id) {
+  if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
+    Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
+    Session_rxQos2Remove(self, 0);
+  }
+  rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
+  self->rxQos2Count++;
+}
+
 static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 1159 "ts-src/mqtt/session.ts"
+#line 1436 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
 }

@@ -80,6 +80,15 @@ typedef uint8_t SessionEvent;
 #define SessionEvent_SUBACK 209
 #define SessionEvent_UNSUBACK 211
 #define SessionEvent_PINGRESP 213
+#define SessionEvent_PUBLISH_PART 230
+#define SessionEvent_PUBLISH_SKIPPED 231
+
+/** How a PUBLISH larger than the receive limit is being read (Session.big). */
+typedef uint8_t BigRx;
+#define BigRx_NONE 0
+#define BigRx_UNDECIDED 1
+#define BigRx_DELIVER 2
+#define BigRx_DISCARD 3
 
 typedef uint8_t SessionState;
 #define SessionState_DISCONNECTED 0
@@ -194,6 +203,27 @@ struct Session {
   uint32_t rxLen;
   /** The packet being handled (views into rx). */
   Packet pkt;
+  // A PUBLISH larger than recvLimit() is streamed instead of buffered: the
+  // fixed header and topic stay in rx (when they fit), the payload passes
+  // through in fragments, the ack goes after its last byte (see bigFeed).
+  uint8_t big;
+  /** Bytes of that packet consumed so far, of bigTotal. */
+  uint32_t bigPos;
+  uint32_t bigTotal;
+  /** Its fixed header's length; where the topic ends; where the packet id ends (0: not known yet). */
+  uint32_t bigHdr;
+  uint32_t bigTopicEnd;
+  uint32_t bigIdEnd;
+  uint16_t bigId;
+  /** During PUBLISH_PART: the fragment's offset in the payload. During
+     *  PUBLISH_PART and PUBLISH_SKIPPED: the payload's whole size and the
+     *  topic's real length (the topic view is cut when it did not fit). */
+  uint32_t rxPartOff;
+  uint32_t rxPartTotal;
+  uint32_t rxTopicLen;
+  /** A PUBLISH_PART handler sets this on a message's first fragment to take
+     *  the rest; otherwise the message is skipped (PUBLISH_SKIPPED). */
+  bool rxTake;
   uint8_t store[CONFIG_MGOS_MQTT_STORE_SIZE];
   uint32_t storeUsed;
   OutMsg recs[session_STORE_SLOTS];

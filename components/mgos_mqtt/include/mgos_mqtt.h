@@ -14,6 +14,27 @@
 extern "C" {
 #endif
 
+/*
+ * Large incoming messages (not in the reference; docs/large-messages.md). A
+ * PUBLISH larger than the receive buffer (mqtt.recv_mbuf_limit, at most
+ * CONFIG_MGOS_MQTT_RX_BUF_SIZE) never closes the connection. Handlers
+ * subscribed with MGOS_MQTT_SUB_FRAGMENTS whose filter matches get it as
+ * MG_EV_MQTT_PUBLISH_PART events, in order: payload is the fragment,
+ * current_data_offset its offset in the message, total_data_len the whole
+ * payload's size; topic, qos and message_id are in every one. The last one
+ * ends at total_data_len. An empty payload before that means the connection
+ * was lost mid-message (a QoS 1/2 message comes again, from offset 0). QoS 1
+ * and 2 are acknowledged after the last byte. When no such handler matches,
+ * the message is skipped: read past without being buffered, acknowledged as
+ * its QoS requires (PUBACK, or PUBREC then PUBCOMP), logged, and
+ * MG_EV_MQTT_PUBLISH_SKIPPED (topic, total_data_len, message_id, qos) goes to
+ * the matching topic handlers, or to the global handlers when none matches. A
+ * topic longer than the buffer is skipped the same way; the event then carries
+ * the topic's start, to the global handlers only. A malformed PUBLISH (bad
+ * topic, packet id 0, lengths that disagree) still closes the connection, as
+ * MQTT 3.1.1 requires.
+ */
+
 /* Starts the global connection: connects at the next poll when mqtt.enable. */
 bool mgos_mqtt_init(void);
 /* The global connection object, for the mgos_mqtt_conn_* API (and pubf/pubv). */
@@ -31,6 +52,8 @@ void mgos_mqtt_global_disconnect(void);
 bool mgos_mqtt_global_is_connected(void);
 /* Subscribes; `handler` gets the topic and message of every matching PUBLISH. */
 void mgos_mqtt_sub(const char *topic, sub_handler_t handler, void *ud);
+/* mgos_mqtt_global_subscribe with a QoS and flags (MGOS_MQTT_SUB_*): with MGOS_MQTT_SUB_FRAGMENTS the handler also gets PUBLISHes larger than the receive buffer, as MG_EV_MQTT_PUBLISH_PART fragments (docs/large-messages.md). False when refused. */
+bool mgos_mqtt_global_subscribe_opt(const char *topic, int qos, int flags, mg_event_handler_t handler, void *ud);
 /* Removes the first subscription to exactly `topic` and sends UNSUBSCRIBE. */
 bool mgos_mqtt_unsub(const char *topic);
 /* Bytes waiting to go out, queued messages included. */

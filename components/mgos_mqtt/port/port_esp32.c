@@ -779,6 +779,7 @@ WRAP(bool, mgos_mqtt_global_is_connected, (void), ())
 WRAP(uint16_t, mgos_mqtt_pub, (const char *t, const void *m, size_t len, int qos, bool retain), (t, m, len, qos, retain))
 WRAP_VOID(mgos_mqtt_sub, (const char *t, sub_handler_t h, void *ud), (t, h, ud))
 WRAP_VOID(mgos_mqtt_global_subscribe, (const struct mg_str t, mg_event_handler_t h, void *ud), (t, h, ud))
+WRAP(bool, mgos_mqtt_global_subscribe_opt, (const char *t, int qos, int flags, mg_event_handler_t h, void *ud), (t, qos, flags, h, ud))
 WRAP(bool, mgos_mqtt_unsub, (const char *t), (t))
 WRAP(size_t, mgos_mqtt_num_unsent_bytes, (void), ())
 WRAP(uint16_t, mgos_mqtt_get_packet_id, (void), ())
@@ -798,6 +799,8 @@ WRAP(uint16_t, mgos_mqtt_conn_pub, (struct mgos_mqtt_conn *c, const char *t, str
      (c, t, m, qos, retain))
 WRAP_VOID(mgos_mqtt_conn_sub, (struct mgos_mqtt_conn *c, const char *t, int qos, mg_event_handler_t h, void *ud),
           (c, t, qos, h, ud))
+WRAP(bool, mgos_mqtt_conn_sub_opt, (struct mgos_mqtt_conn *c, const char *t, int qos, int flags, mg_event_handler_t h, void *ud),
+     (c, t, qos, flags, h, ud))
 WRAP(bool, mgos_mqtt_conn_unsub, (struct mgos_mqtt_conn *c, const char *t), (c, t))
 WRAP(size_t, mgos_mqtt_conn_num_unsent_bytes, (struct mgos_mqtt_conn *c), (c))
 WRAP(uint16_t, mgos_mqtt_conn_get_packet_id, (struct mgos_mqtt_conn *c), (c))

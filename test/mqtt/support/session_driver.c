@@ -11,6 +11,7 @@
 #include "session.h"
 
 static Session s;
+static bool take; /* F 1: the app takes the fragments of large PUBLISHes */
 static char line[65536];
 static uint8_t buf[3][16384];
 
@@ -64,7 +65,10 @@ static void on_event(Session *ss, int32_t ev, Packet *p, void *ud) {
   } else {
     fputs(" null", stdout);
   }
-  printf(" tag=%d was=%d reason=%s\n", (int) ss->evTag, ss->wasConnected ? 1 : 0, ss->closeReason);
+  printf(" tag=%d was=%d reason=%s", (int) ss->evTag, ss->wasConnected ? 1 : 0, ss->closeReason);
+  if (ev == 230 || ev == 231) printf(" part=%u/%u/%u", (unsigned) ss->rxPartOff, (unsigned) ss->rxPartTotal, (unsigned) ss->rxTopicLen);
+  putchar('\n');
+  if (ev == 230 && take) ss->rxTake = true;
 }
 
 static void on_log(Session *ss, int32_t level, const char *msg, rt_bytes detail, int32_t num_) {
@@ -82,9 +86,10 @@ static void session_defaults(Session *x) {
 }
 
 static void status(void) {
-  printf("Q st=%u unsent=%u infl=%u queued=%u close=%d rx=%u store=%u subs=%u\n", (unsigned) s.state,
+  printf("Q st=%u unsent=%u infl=%u queued=%u close=%d rx=%u store=%u subs=%u big=%u pos=%u\n", (unsigned) s.state,
          (unsigned) Session_unsentBytes(&s), (unsigned) Session_inflightCount(&s), (unsigned) Session_queuedCount(&s),
-         Session_wantsClose(&s) ? 1 : 0, (unsigned) s.rxLen, (unsigned) s.storeUsed, (unsigned) s.subCount);
+         Session_wantsClose(&s) ? 1 : 0, (unsigned) s.rxLen, (unsigned) s.storeUsed, (unsigned) s.subCount,
+         (unsigned) s.big, (unsigned) s.bigPos);
 }
 
 int main(void) {
@@ -96,8 +101,12 @@ int main(void) {
     char *a[8] = {0};
     for (int i = 0; i < 8; i++) a[i] = strtok(NULL, " ");
     switch (op[0]) {
+      case 'F':
+        take = num(a[0]) != 0;
+        break;
       case 'N': /* N keepAlive clean maxQos recvLimit maxQueue clientId user pass willTopic willMsg */
         session_defaults(&s);
+        take = false;
         s.onEvent = on_event;
         s.onLog = on_log;
         s.cfg.keepAlive = (uint16_t) num(a[0]);

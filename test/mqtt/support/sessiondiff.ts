@@ -18,12 +18,16 @@ const unhex = (h: string | undefined): Uint8Array =>
 export class Replayer {
   s = new Session();
   out: string[] = [];
+  /** `F 1`: the app takes the fragments of large PUBLISHes (sets rxTake on PUBLISH_PART). */
+  take = false;
 
   private hook(): void {
     this.s.onEvent = (s, ev, p) => {
       const f = p === null ? " null"
         : ` ${p.type} ${p.packetId} ${p.qos} ${p.dup ? 1 : 0} ${p.retain ? 1 : 0} ${p.returnCode} ${p.sessionPresent ? 1 : 0} ${hex(p.topic)} ${hex(p.payload)} ${hex(p.codes)}`;
-      this.out.push(`E ${ev}${f} tag=${s.evTag} was=${s.wasConnected ? 1 : 0} reason=${s.closeReason}`);
+      const part = ev === 230 || ev === 231 ? ` part=${s.rxPartOff}/${s.rxPartTotal}/${s.rxTopicLen}` : "";
+      this.out.push(`E ${ev}${f} tag=${s.evTag} was=${s.wasConnected ? 1 : 0} reason=${s.closeReason}${part}`);
+      if (ev === 230 && this.take) s.rxTake = true;
     };
     this.s.onLog = (_s, level, msg, detail, num) => { this.out.push(`G ${level} ${num} ${hex(detail)} ${msg}`); };
   }
@@ -33,7 +37,9 @@ export class Replayer {
     const n = (i: number): number => Number(a[i] ?? 0);
     const s = this.s;
     switch (op) {
+      case "F": this.take = n(0) !== 0; break;
       case "N": {
+        this.take = false;
         this.s = new Session();
         this.hook();
         const c = this.s.cfg;
@@ -53,7 +59,7 @@ export class Replayer {
       case "D": this.out.push(`D ${s.disconnect() ? 1 : 0}`); break;
       case "I": this.out.push(`I ${s.nextPacketId()}`); break;
       case "Q":
-        this.out.push(`Q st=${s.state} unsent=${s.unsentBytes()} infl=${s.inflightCount()} queued=${s.queuedCount()} close=${s.wantsClose() ? 1 : 0} rx=${s.rxLen} store=${s.storeUsed} subs=${s.subCount}`);
+        this.out.push(`Q st=${s.state} unsent=${s.unsentBytes()} infl=${s.inflightCount()} queued=${s.queuedCount()} close=${s.wantsClose() ? 1 : 0} rx=${s.rxLen} store=${s.storeUsed} subs=${s.subCount} big=${s.big} pos=${s.bigPos}`);
         break;
       default: throw new Error(`bad op ${op}`);
     }
@@ -154,6 +160,24 @@ export function generate(seed: number, steps: number): string[] {
       const qos = r.int(3);
       const payload = Buffer.alloc(r.pick([0, 5, 100, 400]), 0x30 + r.int(10));
       recv(built(encodePublish(scratch, Buffer.from(r.pick(TOPICS.slice(0, 5))), payload, qos, r.chance(0.1), qos > 0 && r.chance(0.2), qos > 0 ? 1 + r.int(4) : 0)));
+    } else if (choice < 82) {
+      // A PUBLISH over the receive limit (sometimes with a topic over it too),
+      // in many random pieces, 1-byte ones included; now and then cut short
+      // (the bytes that follow are then read as its payload).
+      if (r.chance(0.3)) run(`F ${r.int(2)}`);
+      const qos = r.int(3);
+      const big = new Uint8Array(r.pick([200, 1500, 3100, 9000]) + r.int(100));
+      for (let i = 0; i < big.length; i++) big[i] = (i * 7 + seed) & 0xff;
+      const topic = r.chance(0.15) ? "t/" + "L".repeat(r.pick([70, 400, 3200])) : r.pick(TOPICS.slice(0, 5));
+      const msg = new Uint8Array(big.length + topic.length + 16);
+      let m = encodePublish(msg, Buffer.from(topic), big, qos, r.chance(0.1), qos > 0 && r.chance(0.2), qos > 0 ? 1 + r.int(4) : 0);
+      if (r.chance(0.15)) m = 1 + r.int(m);
+      let off = 0;
+      while (off < m) {
+        const k = Math.min(m - off, r.chance(0.2) ? 1 : 1 + r.int(r.pick([8, 700, 4000])));
+        run(`R ${now} ${hex(msg.subarray(off, off + k))}`);
+        off += k;
+      }
     } else if (choice < 84) {
       recv(built(encodeAck(scratch, r.pick([T.PUBACK, T.PUBREC, T.PUBREL, T.PUBCOMP, T.UNSUBACK]), 1 + r.int(6))));
     } else if (choice < 86) {
