@@ -30,6 +30,7 @@ const QUICK = process.env.BENCH_QUICK === "1";
 const N = {
   thr0: QUICK ? 20000 : 100000, // QoS 0 throughput and allocation counts
   thr1: QUICK ? 4000 : 20000,   // QoS 1 throughput
+  flood: QUICK ? 20000 : 100000, // QoS 1 as fast as backpressure allows (ours, libmosquitto)
   lat: QUICK ? 300 : 2000,      // round trips
   cg: QUICK ? 500 : 5000,       // messages per callgrind run
   cgJs: QUICK ? 500 : 1000,     // the same for MQTT.js
@@ -159,9 +160,9 @@ async function feed(port: number, id: string, topic: string, n: number, size: nu
 
 // ---------------------------------------------------------------- one run
 
-interface RunSpec { mode: "pub0" | "pub1" | "recv" | "lat"; n: number; size: number; subs?: number; big?: boolean }
+interface RunSpec { mode: "pub0" | "pub1" | "recv" | "lat" | "flood"; n: number; size: number; subs?: number; big?: boolean }
 interface RunOut {
-  result: { n: number; done: number; us: number; p50_us?: number; p99_us?: number };
+  result: { n: number; done: number; us: number; p50_us?: number; p99_us?: number; lost?: number; refused?: number };
   ir?: number;          // callgrind: instructions of the whole process
   alloc?: { allocs: number; frees: number; peak_bytes: number };
   cgFile?: string;
@@ -596,7 +597,8 @@ function moduleTable(sizes: Record<string, TargetSizes>): { mods: Record<string,
 // ---------------------------------------------------------------- main
 
 interface ClientResults {
-  throughput: { pub0_msgs_s: number; pub1_msgs_s: number; recv0_msgs_s: number; lat_p50_us: number; lat_p99_us: number };
+  throughput: { pub0_msgs_s: number; pub1_msgs_s: number; recv0_msgs_s: number; lat_p50_us: number; lat_p99_us: number;
+    flood_msgs_s?: number; flood_lost?: number; flood_refused?: number };
   heap: { peak_idle_bytes: number; peak_bytes: number; allocs_per_100k_pub0: number; allocs_per_100k_recv0: number; allocs_baseline: number };
   ir: Record<string, number>;      // instructions per message, by workload
   subs: Record<string, number>;    // recv 16 B, by number of subscriptions
@@ -649,6 +651,7 @@ async function main(): Promise<void> {
       const rbase = await runOne(c, { mode: "recv", n: 0, size: 16 }, broker, { alloc: true });
       const r0 = await runOne(c, { mode: "recv", n: N.thr0, size: 16 }, broker, { alloc: true });
       const lat = await runOne(c, { mode: "lat", n: N.lat, size: 16 }, broker);
+      const fl = c.key === "ours" || c.key === "mosquitto" ? await runOne(c, { mode: "flood", n: N.flood, size: 16 }, broker) : null;
       const per100k = (a: RunOut, b: RunOut): number => ((a.alloc!.allocs - b.alloc!.allocs) * 100000) / N.thr0;
       res[c.key] = {
         throughput: {
@@ -657,6 +660,7 @@ async function main(): Promise<void> {
           recv0_msgs_s: r0.result.us > 0 ? ((N.thr0 - 1) * 1e6) / r0.result.us : 0,
           lat_p50_us: lat.result.p50_us ?? 0,
           lat_p99_us: lat.result.p99_us ?? 0,
+          ...(fl ? { flood_msgs_s: (fl.result.done * 1e6) / fl.result.us, flood_lost: fl.result.lost ?? -1, flood_refused: fl.result.refused ?? 0 } : {}),
         },
         heap: {
           peak_idle_bytes: Math.max(base.alloc!.peak_bytes, rbase.alloc!.peak_bytes),
@@ -819,6 +823,8 @@ async function main(): Promise<void> {
     ...SIZES.map((s): [string, Cell[]] => [`  received QoS 0, ${kib(s)} payload`, col((r, k) => irc(k !== "ours" && s === 16 ? r.ir.recv0_16 : k !== "ours" && s === 1024 ? r.ir.recv0_1024 : s === 16 ? r.subs["1"] : r.payload_recv0[String(s)]))]),
     [`QoS 0 publishes/s (${int(N.thr0)} x 16 B)`, col((r) => int(r.throughput.pub0_msgs_s))],
     [`QoS 1 publishes/s (${int(N.thr1)} x 16 B, window ${WINDOW})`, col((r) => int(r.throughput.pub1_msgs_s))],
+    [`QoS 1 as fast as backpressure allows (${int(N.flood)} x 16 B): publishes/s, lost`,
+      col((r) => (r.throughput.flood_msgs_s === undefined ? "n/a" : `${int(r.throughput.flood_msgs_s)}, lost ${r.throughput.flood_lost}`))],
     [`received QoS 0/s (${int(N.thr0)} x 16 B)`, col((r) => int(r.throughput.recv0_msgs_s))],
     [`round trip p50 / p99, us (${int(N.lat)} x 16 B)`, col((r) => `${r.throughput.lat_p50_us} / ${r.throughput.lat_p99_us}`)],
   ];

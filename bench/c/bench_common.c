@@ -12,7 +12,7 @@
 static void usage(const char *prog, const char *why) {
   fprintf(stderr,
           "ERROR %s\n"
-          "usage: %s --mode pub0|pub1|recv|lat --port P --id ID [--n N] [--size BYTES] [--subs K] [--window W]\n",
+          "usage: %s --mode pub0|pub1|recv|lat|flood --port P --id ID [--n N] [--size BYTES] [--subs K] [--window W]\n",
           why, prog);
   exit(2);
 }
@@ -60,7 +60,8 @@ void bench_parse(int argc, char **argv, struct bench_args *a) {
   else if (strcmp(a->mode_name, "pub1") == 0) a->mode = MODE_PUB1;
   else if (strcmp(a->mode_name, "recv") == 0) a->mode = MODE_RECV;
   else if (strcmp(a->mode_name, "lat") == 0) a->mode = MODE_LAT;
-  else usage(argv[0], "--mode: pub0, pub1, recv or lat");
+  else if (strcmp(a->mode_name, "flood") == 0) a->mode = MODE_FLOOD;
+  else usage(argv[0], "--mode: pub0, pub1, recv, lat or flood");
   snprintf(a->base, sizeof(a->base), "bench/%s", a->id);
   snprintf(a->pub_topic, sizeof(a->pub_topic), "%s/p", a->base);
   snprintf(a->fence_topic, sizeof(a->fence_topic), "%s/f", a->base);

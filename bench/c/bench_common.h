@@ -19,6 +19,11 @@
  *         so a linear matcher walks them all); count them through the
  *         library's (or, where it has none, the application's) dispatch to the
  *         matching filter's handler; disconnect. us = first .. last message.
+ *   flood connect; publish --n QoS 1 messages as fast as the library's
+ *         backpressure allows (ours: retry a refused publish after polling;
+ *         libmosquitto: it queues everything, without a limit); wait for the
+ *         PUBACKs (20 s without progress ends the wait). Result: done = PUBACKs,
+ *         extra "lost" = accepted - acknowledged, "refused" = publish calls refused.
  *   lat   connect; subscribe to <base>/l; --n times: publish one QoS 0
  *         message to it and wait until it comes back. p50/p99 in us.
  * --n 0 runs everything except the messages: the baseline that callgrind
@@ -33,7 +38,7 @@
 #define BENCH_MAX_SIZE (64 * 1024)
 #define BENCH_TOPIC_MAX 96
 
-enum bench_mode { MODE_PUB0, MODE_PUB1, MODE_RECV, MODE_LAT };
+enum bench_mode { MODE_PUB0, MODE_PUB1, MODE_RECV, MODE_LAT, MODE_FLOOD };
 
 struct bench_args {
   enum bench_mode mode;

@@ -127,6 +127,42 @@ int main(int argc, char **argv) {
       t1 = bench_now_us();
       bench_result(&A, s_acked, t1 - t0, "");
       break;
+    case MODE_FLOOD: {
+      /* As an app would: a refused publish (full outbox) is retried once the
+       * client has run (MGOS_MQTT_EV_OUTBOX_ROOM comes from that poll). */
+      long refused = 0, lost;
+      char extra[64];
+      uint64_t since;
+      t0 = bench_now_us();
+      since = t0;
+      for (i = 0; i < A.n;) {
+        if (mgos_mqtt_pub(A.pub_topic, bench_payload((size_t) A.size), (size_t) A.size, 1, false) != 0) {
+          i++;
+          since = bench_now_us();
+          continue;
+        }
+        if (!MGOS_MQTT_ERR_IS_TEMPORARY(mgos_mqtt_get_last_error())) bench_fail("publish refused for good: %d", mgos_mqtt_get_last_error());
+        if (bench_now_us() - since > 20000000u) bench_fail("publish: outbox full for 20 s");
+        refused++;
+        mgos_mqtt_poll(1);
+      }
+      {
+        long last = s_acked;
+        since = bench_now_us();
+        while (s_acked < A.n && bench_now_us() - since < 20000000u) {
+          mgos_mqtt_poll(100);
+          if (s_acked != last) {
+            last = s_acked;
+            since = bench_now_us();
+          }
+        }
+      }
+      t1 = bench_now_us();
+      lost = A.n - s_acked;
+      snprintf(extra, sizeof(extra), ",\"lost\":%ld,\"refused\":%ld", lost, refused);
+      bench_result(&A, s_acked, t1 - t0, extra);
+      break;
+    }
     case MODE_RECV:
       for (i = 0; i < A.subs; i++) mgos_mqtt_conn_sub(g, A.filters[i], 0, on_sub, (void *) (intptr_t) i);
       wait_count(&s_subacks, A.subs, "SUBACKs");

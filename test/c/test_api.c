@@ -327,6 +327,43 @@ static void test_publish_acks_and_max_qos(void) {
   TEST_ASSERT_EQUAL_UINT(0, sent[0].qos);
   mgos_mqtt_set_max_qos(2);
   TEST_ASSERT_EQUAL_UINT(0, mgos_mqtt_pub("out/3", "x", 1, 3, false)); /* QoS 3: rejected */
+  TEST_ASSERT_EQUAL_INT(MGOS_MQTT_ERR_INVALID, mgos_mqtt_get_last_error());
+}
+
+/* The delivery rule's argument checks in compat.c and set_max_qos's -1. */
+static void test_bad_arguments(void) {
+  static const char buf[8] = "payload";
+  TEST_ASSERT_EQUAL_UINT(0, mgos_mqtt_pub("out/n", NULL, 5, 1, false)); /* never an empty message instead */
+  TEST_ASSERT_EQUAL_INT(MGOS_MQTT_ERR_INVALID, mgos_mqtt_get_last_error());
+  TEST_ASSERT_EQUAL_UINT(0, mgos_mqtt_pub(NULL, buf, 1, 1, false));
+  TEST_ASSERT_EQUAL_INT(MGOS_MQTT_ERR_INVALID, mgos_mqtt_get_last_error());
+  /* Over MQTT's 256 MiB; and, where size_t has 64 bits, 4 GiB + 7, which a
+   * 32-bit cut would turn into 7 bytes. Refused from the length: never read. */
+  TEST_ASSERT_EQUAL_UINT(0, mgos_mqtt_pub("out/n", buf, (size_t) 268435456u, 1, false));
+  TEST_ASSERT_EQUAL_INT(MGOS_MQTT_ERR_TOO_BIG, mgos_mqtt_get_last_error());
+#if SIZE_MAX > 0xffffffffu
+  TEST_ASSERT_EQUAL_UINT(0, mgos_mqtt_pub("out/n", buf, ((size_t) 1 << 32) + 7u, 1, false));
+  TEST_ASSERT_EQUAL_INT(MGOS_MQTT_ERR_TOO_BIG, mgos_mqtt_get_last_error());
+#endif
+  TEST_ASSERT_EQUAL_INT(0, pull(0));
+  /* -1: no override (the config's max_qos 2), not QoS 0; 7: refused, unchanged. */
+  mgos_mqtt_set_max_qos(1);
+  mgos_mqtt_set_max_qos(7);
+  uint16_t id = mgos_mqtt_pub("out/m", "x", 1, 2, false);
+  TEST_ASSERT_NOT_EQUAL(0, id);
+  TEST_ASSERT_EQUAL_INT(1, pull(0));
+  TEST_ASSERT_EQUAL_UINT(1, sent[0].qos);
+  back(0, PacketType_PUBACK, id);
+  mgos_mqtt_set_max_qos(-1);
+  id = mgos_mqtt_pub("out/m", "x", 1, 2, false);
+  TEST_ASSERT_NOT_EQUAL(0, id);
+  TEST_ASSERT_EQUAL_INT(1, pull(0));
+  TEST_ASSERT_EQUAL_UINT(2, sent[0].qos);
+  TEST_ASSERT_EQUAL_INT(MGOS_MQTT_ERR_OK, mgos_mqtt_get_last_error());
+  back(0, PacketType_PUBREC, id);
+  TEST_ASSERT_EQUAL_INT(1, pull(0)); /* PUBREL */
+  back(0, PacketType_PUBCOMP, id);
+  TEST_ASSERT_EQUAL_UINT(0, mgos_mqtt_num_unsent_bytes());
 }
 
 static void test_unsub(void) {
@@ -481,6 +518,7 @@ int main(void) {
   RUN_TEST(test_backoff_and_failover);
   RUN_TEST(test_dispatch);
   RUN_TEST(test_publish_acks_and_max_qos);
+  RUN_TEST(test_bad_arguments);
   RUN_TEST(test_unsub);
   RUN_TEST(test_poll_reaches_global_handlers);
   RUN_TEST(test_raw_subscribe_across_reconnects);

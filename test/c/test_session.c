@@ -293,20 +293,68 @@ static void test_clean_session_requeues_inflight(void) {
 }
 
 static void test_offline_queue_overflow(void) {
+  /* The delivery rule: offline QoS 0 is refused, QoS > 0 waits up to
+   * max_queue_length, then the new message is refused (nothing dropped). */
   s.cfg.maxQueueLength = 2;
   TEST_ASSERT_EQUAL_UINT16(0, Session_publish(&s, B("t"), B("q0"), 0, false, now));
+  TEST_ASSERT_EQUAL_UINT8(MGOS_MQTT_ERR_NOT_CONNECTED, s.lastError);
+  uint16_t m1 = Session_publish(&s, B("t"), B("m1"), 1, false, now);
+  uint16_t m2 = Session_publish(&s, B("t"), B("m2"), 2, false, now);
+  uint16_t m3 = Session_publish(&s, B("t"), B("m3"), 2, false, now);
+  TEST_ASSERT_TRUE(m1 != 0 && m2 != 0);
+  TEST_ASSERT_EQUAL_UINT16(0, m3);
+  TEST_ASSERT_EQUAL_UINT8(MGOS_MQTT_ERR_QUEUE_FULL, s.lastError);
+  TEST_ASSERT_EQUAL_INT(0, count_ev(SessionEvent_DROPPED));
+  TEST_ASSERT_EQUAL_UINT32(2, Session_queuedCount(&s));
+  open_session(false);
+  pull();
+  TEST_ASSERT_EQUAL_INT(2, nsent);
+  TEST_ASSERT_EQUAL_STRING("m1", sent[0].payload);
+  TEST_ASSERT_EQUAL_STRING("m2", sent[1].payload);
+  TEST_ASSERT_EQUAL_UINT16(m2, sent[1].id);
+  TEST_ASSERT_EQUAL_INT(1, count_ev(SessionEvent_OUTBOX_ROOM));
+}
+
+static void test_offline_drop_oldest(void) {
+  s.cfg.maxQueueLength = 2;
+  s.cfg.dropOldest = true;
   uint16_t m1 = Session_publish(&s, B("t"), B("m1"), 1, false, now);
   uint16_t m2 = Session_publish(&s, B("t"), B("m2"), 1, false, now);
   uint16_t m3 = Session_publish(&s, B("t"), B("m3"), 2, false, now);
   TEST_ASSERT_TRUE(m1 != 0 && m2 != 0 && m3 != 0);
+  TEST_ASSERT_EQUAL_INT(1, count_ev(SessionEvent_DROPPED));
   TEST_ASSERT_EQUAL_INT(1, nwarn);
-  TEST_ASSERT_EQUAL_UINT32(2, Session_queuedCount(&s));
   open_session(false);
   pull();
   TEST_ASSERT_EQUAL_INT(2, nsent);
   TEST_ASSERT_EQUAL_STRING("m2", sent[0].payload);
   TEST_ASSERT_EQUAL_STRING("m3", sent[1].payload);
-  TEST_ASSERT_EQUAL_UINT16(m3, sent[1].id);
+}
+
+static void test_large_message_streams(void) {
+  /* 3,000 bytes: larger than the 2,048-byte tx buffer, streamed from the outbox. */
+  static char big[3001];
+  memset(big, 'q', 3000);
+  open_session(false);
+  uint16_t id = Session_publish(&s, B("big"), B(big), 1, false, now);
+  TEST_ASSERT_TRUE(id != 0);
+  TEST_ASSERT_TRUE(s.streaming);
+  /* Written in two parts; the broker sees one whole PUBLISH. */
+  static uint8_t wire[4096];
+  uint32_t have = 0;
+  for (int k = 0; k < 3 && s.txLen > 0; k++) {
+    rt_bytes tx = Session_txView(&s);
+    memcpy(wire + have, tx.p, tx.len);
+    have += tx.len;
+    Session_txConsumed(&s, tx.len);
+  }
+  Packet pk;
+  memset(&pk, 0, sizeof(pk));
+  TEST_ASSERT_EQUAL_INT32((int32_t) have, codec_decode(RT_BYTES(wire, have), 1u << 20, false, &pk));
+  TEST_ASSERT_EQUAL_UINT32(3000, pk.payload.len);
+  TEST_ASSERT_EQUAL_UINT16(id, pk.packetId);
+  ack(PacketType_PUBACK, id);
+  TEST_ASSERT_EQUAL_UINT32(0, s.recCount);
 }
 
 /* A PUBLISH over recv_mbuf_limit is skipped and acknowledged, not a close
@@ -477,6 +525,8 @@ int main(void) {
   RUN_TEST(test_resend_with_dup_after_reconnect);
   RUN_TEST(test_clean_session_requeues_inflight);
   RUN_TEST(test_offline_queue_overflow);
+  RUN_TEST(test_offline_drop_oldest);
+  RUN_TEST(test_large_message_streams);
   RUN_TEST(test_recv_limit_skips);
   RUN_TEST(test_resubscribe_after_reconnect);
   RUN_TEST(test_packet_id_wrap_and_skip);

@@ -37,6 +37,6 @@ mkdir -p "$(dirname "$OUT")"
 $CC -std=gnu11 -g -fno-omit-frame-pointer $SAN -Wall -Wextra -Wno-unused-parameter \
   -DESP_PLATFORM=1 -DCONFIG_MGOS_MQTT_TASK_STACK="$STACK" -DCONFIG_MGOS_MQTT_CONNECT_TIMEOUT_MS=2000 \
   -I"$HERE/idf/include" -I"$COMP/include" -I"$COMP/gen" -I"$COMP/port" \
-  "$COMP"/gen/*.c $PORTS "$PORT" "$HERE/idf/model.c" "$HERE/app/scenarios.c" \
+  "$COMP"/gen/*.c $PORTS "$PORT" "$HERE/idf/model.c" "$HERE/idf/nvs_model.c" "$HERE/app/scenarios.c" \
   -Wl,--wrap=mbedtls_ssl_handshake -Wl,--wrap=mbedtls_x509_crt_parse $WRAPS \
   -Wl,-z,now -lmbedtls -lmbedx509 -lmbedcrypto -lpthread -o "$OUT"

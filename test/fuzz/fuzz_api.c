@@ -255,11 +255,17 @@ static void on_global(mg_connection *nc, int ev, void *ev_data, void *ud) {
     FUZZ_CHECK(ev_data != NULL && *(const double *)ev_data > 1.5e9, "MG_EV_POLL without the time");
     return;
   }
-  if (ev_data != NULL) {
+  if (ev == MGOS_MQTT_EV_DROPPED) {
+    mgos_mqtt_dropped *d = (mgos_mqtt_dropped *)ev_data;
+    FUZZ_CHECK(d != NULL && d->packet_id != 0 && d->qos >= 0 && d->qos <= 2, "DROPPED event data");
+    (void)touch(d->topic.p, d->topic.len);
+    (void)touch(d->payload.p, d->payload.len);
+  } else if (ev_data != NULL) {
     mg_mqtt_message *m = (mg_mqtt_message *)ev_data;
     (void)touch(m->topic.p, m->topic.len);
     (void)touch(m->payload.p, m->payload.len);
-    FUZZ_CHECK(m->qos >= 0 && m->qos <= 2, "message qos %d", m->qos);
+    /* SUBACK: the granted QoS, 0x80 for a refused filter (docs/delivery.md). */
+    FUZZ_CHECK((m->qos >= 0 && m->qos <= 2) || (ev == MG_EV_MQTT_SUBACK && m->qos == 0x80), "event %d qos %d", ev, m->qos);
     if (ev == MG_EV_MQTT_PUBLISH_PART)
       FUZZ_CHECK(m->current_data_offset <= m->total_data_len && m->payload.len <= m->total_data_len - m->current_data_offset,
                  "fragment %lu+%lu of %lu", (unsigned long)m->current_data_offset, (unsigned long)m->payload.len, (unsigned long)m->total_data_len);
@@ -267,7 +273,7 @@ static void on_global(mg_connection *nc, int ev, void *ev_data, void *ud) {
     if (ev != MG_EV_MQTT_PUBLISH_PART && ev != MG_EV_MQTT_PUBLISH_SKIPPED)
       FUZZ_CHECK(m->current_data_offset == 0 && m->total_data_len == 0, "event %d with fragment fields", ev);
   } else {
-    FUZZ_CHECK(ev == MG_EV_CLOSE, "event %d without ev_data", ev);
+    FUZZ_CHECK(ev == MG_EV_CLOSE || ev == MGOS_MQTT_EV_OUTBOX_ROOM, "event %d without ev_data", ev);
   }
   after_event(nc);
 }

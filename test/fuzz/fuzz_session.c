@@ -10,9 +10,16 @@
  *     subscriptions, QoS 2 ids, ack ring); in flight <= MAX_INFLIGHT;
  *   - the store: records' bytes are disjoint, add up to storeUsed, and each
  *     decodes as the PUBLISH the record says (qos, packet id); ids unique;
- *   - no QoS 1/2 message the session accepted (publish returned its id)
- *     disappears without its PUBACK/PUBCOMP or a warning that names it
- *     (queue/store full, in-flight dropped with a clean session);
+ *   - the delivery rule: no QoS 1/2 message the session accepted (publish
+ *     returned its id) disappears without its PUBACK/PUBCOMP, a DROPPED
+ *     event with its id (the offline policy), or, with a clean session, the
+ *     warning for a QoS 2 message the broker already took; a refusal (0) sets
+ *     lastError, a success clears it; QoS 0 records leave only into tx;
+ *   - persistence (h2 bit 4): the storage the onStore hook keeps (a mirror
+ *     here) holds exactly the session's QoS 1/2 records, each with its
+ *     state, QoS, id and bytes;
+ *   - streaming: a record being streamed (done > 0) is the only one, and only
+ *     while `streaming`; the wire carries it whole;
  *   - events: none after CLOSE until the next connect, one CLOSE per
  *     connection, CONNACK only while connecting, the others only while
  *     connected; views in events readable (ASan) and topics valid;
@@ -34,7 +41,8 @@
  *   h1: bits 0-2 recv limit (table), bits 3-4 start clock {0, 2^32-5000,
  *       1000, 2^31-1000}
  *   h2: bit 0 will, bit 1 user+password, bit 2 will retain, bit 3 the app
- *       takes the fragments of large PUBLISHes (else they are skipped)
+ *       takes the fragments of large PUBLISHes (else they are skipped),
+ *       bit 4 max_queue_drop_oldest, bit 5 persistence hook
  *   h3: bit 0 drain all tx after every op, bit 1 close when wantsClose()
  *       after every op (else only op CLOSE_IF_WANTED does)
  *   ops: one byte, op = byte % 16, then its arguments (see run_op). */
@@ -80,7 +88,7 @@ typedef struct {
   uint8_t act;      /* pending handler action */
   int32_t actEv;    /* on which event (0: any) */
   /* The wire: bytes the port drained, decoded packet by packet. */
-  uint8_t wire[TX_SIZE * 2];
+  uint8_t wire[TX_SIZE * 2 + CONFIG_MGOS_MQTT_STORE_SIZE];
   uint32_t wireLen;
   bool sawConnect, connackOk, sawDisconnect;
   uint16_t ring[16]; /* recent ids the client sent, for acks that match */
@@ -88,6 +96,7 @@ typedef struct {
   /* Accepted QoS 1/2 messages: 1 = must be in the store, 2 = may leave (acked or dropped with a warning). */
   uint16_t liveIds[64];
   uint8_t liveSt[64];
+  bool liveQ0[64]; /* a QoS 0 message in the outbox: leaves when it is in tx */
   uint32_t nLive;
   /* Incoming QoS 2 ids delivered and not yet released by PUBREL: a second
    * PUBLISH event for one of them is a duplicate delivery (4.3.3). */
@@ -100,12 +109,19 @@ typedef struct {
   uint32_t fragNext;
   bool verify; /* its payload is RECV_BIG's pattern: byte k is k * 7 */
   Packet wpkt;
+  /* The persistence hook's storage. */
+  bool persist;
+  uint32_t mSeq[64], mMeta[64], mLen[64];
+  uint32_t nM;
   uint8_t scratch[TX_SIZE + 64];
   uint8_t bigHead[8 + 8192];
   uint8_t payload[4096];
 } Ctx;
 
 static Ctx C;
+/* The stored bytes, outside Ctx: only the first mLen of each are meaningful,
+ * so they need no clearing between inputs. */
+static uint8_t mData[64][CONFIG_MGOS_MQTT_STORE_SIZE];
 
 static rt_bytes B(const char *str) { return RT_BYTES((uint8_t *)(uintptr_t)str, strlen(str)); }
 
@@ -116,18 +132,20 @@ static void wire_reset(Ctx *c) {
   c->sawDisconnect = false;
 }
 
-static void live_add(Ctx *c, uint16_t id) {
+static void live_add(Ctx *c, uint16_t id, bool q0) {
   for (uint32_t i = 0; i < c->nLive; i++) {
     if (c->liveIds[i] == id) {
       /* The id came back after its message left: fine only if it may leave. */
-      FUZZ_CHECK(c->liveSt[i] == 2, "publish returned id %u which is still in use", id);
+      FUZZ_CHECK(c->liveSt[i] == 2 || c->liveQ0[i], "publish returned id %u which is still in use", id);
       c->liveSt[i] = 1;
+      c->liveQ0[i] = q0;
       return;
     }
   }
   FUZZ_CHECK(c->nLive < 64, "more accepted messages than the store can hold");
   c->liveIds[c->nLive] = id;
   c->liveSt[c->nLive] = 1;
+  c->liveQ0[c->nLive] = q0;
   c->nLive++;
 }
 
@@ -225,6 +243,8 @@ static uint32_t touch(rt_bytes b) {
   return h;
 }
 
+static bool in_recs(const Session *s, uint16_t id);
+
 static void run_action(Ctx *c) {
   uint8_t a = c->act;
   uint16_t id;
@@ -232,7 +252,8 @@ static void run_action(Ctx *c) {
   switch (a) {
   case ACT_PUBLISH:
     id = Session_publish(&c->s, B("h/x"), RT_BYTES(c->payload, 10), 1, false, c->now);
-    if (id != 0 && c->s.cfg.maxQos > 0) live_add(c, id);
+    if (id != 0 && c->s.cfg.maxQos > 0) live_add(c, id, false);
+    if (id != 0 && c->s.cfg.maxQos == 0 && in_recs(&c->s, id)) live_add(c, id, true);
     break;
   case ACT_CLOSE:
     Session_close(&c->s, "closed by a handler");
@@ -311,7 +332,18 @@ static void check_large(Ctx *c, int32_t ev, Packet *p) {
 static void on_event(Session *s, int32_t ev, Packet *p, void *ud) {
   Ctx *c = (Ctx *)ud;
   FUZZ_CHECK(s == &c->s, "event for another session");
-  if (ev == SessionEvent_CLOSE) {
+  if (c->trace) fprintf(stderr, "  event %d id %u recs %u\n", ev, p != NULL ? p->packetId : s->evDropId, s->recCount);
+  if (ev == SessionEvent_DROPPED) {
+    /* Only the offline policy drops, and it says which message. */
+    FUZZ_CHECK(s->cfg.dropOldest && s->state != SessionState_CONNECTED, "DROPPED in state %u, policy %d", s->state, s->cfg.dropOldest);
+    FUZZ_CHECK(p == NULL && s->evDropId != 0, "DROPPED without an id");
+    FUZZ_CHECK(s->evDropReason == MGOS_MQTT_DROP_QUEUE_FULL || s->evDropReason == MGOS_MQTT_DROP_OUTBOX_FULL, "DROPPED reason %u", s->evDropReason);
+    FUZZ_CHECK(topic_validTopicName(s->evDropTopic), "DROPPED with a bad topic");
+    (void)touch(s->evDropPayload);
+    live_release(c, s->evDropId);
+  } else if (ev == SessionEvent_OUTBOX_ROOM) {
+    FUZZ_CHECK(p == NULL && Session_outboxRoom(s) > 0, "OUTBOX_ROOM without room");
+  } else if (ev == SessionEvent_CLOSE) {
     FUZZ_CHECK(!c->closed, "second CLOSE without a connect between");
     FUZZ_CHECK(s->state == SessionState_DISCONNECTED, "CLOSE in state %u", s->state);
     FUZZ_CHECK(p == NULL, "CLOSE with a packet");
@@ -372,9 +404,55 @@ static void on_log(Session *s, int32_t level, const char *msg, rt_bytes detail, 
   (void)touch(detail);
   /* The documented ways an accepted message may go without its ack, each with
    * a warning that names its packet id. */
-  if (level == LogLevel_WARN && (strcmp(msg, "queue full, oldest dropped") == 0 || strcmp(msg, "store full, oldest dropped") == 0 ||
-                                 strcmp(msg, "in-flight dropped (clean session)") == 0))
-    live_release(c, (uint16_t)num);
+  if (level == LogLevel_WARN && strcmp(msg, "in-flight dropped (clean session)") == 0) live_release(c, (uint16_t)num);
+}
+
+static void on_store(Session *s, uint8_t op, uint32_t seq, uint32_t meta, rt_bytes data) {
+  Ctx *c = (Ctx *)s->ud;
+  uint32_t i;
+  FUZZ_CHECK(c->persist && seq != 0, "store op %u for seq %u", op, seq);
+  for (i = 0; i < c->nM && c->mSeq[i] != seq; i++) {}
+  if (op == StoreOp_DEL) {
+    FUZZ_CHECK(i < c->nM, "DEL of seq %u never stored", seq);
+    c->nM--;
+    c->mSeq[i] = c->mSeq[c->nM];
+    c->mMeta[i] = c->mMeta[c->nM];
+    c->mLen[i] = c->mLen[c->nM];
+    memcpy(mData[i], mData[c->nM], c->mLen[c->nM]);
+    return;
+  }
+  FUZZ_CHECK(op == StoreOp_PUT && data.len <= CONFIG_MGOS_MQTT_STORE_SIZE, "store op %u, %u bytes", op, data.len);
+  if (i == c->nM) {
+    FUZZ_CHECK(c->nM < 64, "more stored records than records");
+    c->nM++;
+  }
+  c->mSeq[i] = seq;
+  c->mMeta[i] = meta;
+  c->mLen[i] = data.len;
+  if (data.len) memcpy(mData[i], data.p, data.len);
+}
+
+/* The storage holds exactly the session's QoS 1/2 records. */
+static void check_storage(Ctx *c) {
+  const Session *s = &c->s;
+  uint32_t stored = 0;
+  if (!c->persist) return;
+  for (uint32_t i = 0; i < s->recCount; i++) {
+    const OutMsg *r = &s->recs[i];
+    uint32_t k;
+    if (r->qos == 0) {
+      FUZZ_CHECK(r->seq == 0, "QoS 0 record %u persisted", r->packetId);
+      continue;
+    }
+    FUZZ_CHECK(r->seq != 0, "QoS %u record %u not persisted", r->qos, r->packetId);
+    for (k = 0; k < c->nM && c->mSeq[k] != r->seq; k++) {}
+    FUZZ_CHECK(k < c->nM, "record %u (seq %u) missing from storage", r->packetId, r->seq);
+    FUZZ_CHECK((c->mMeta[k] & 0xffffu) == r->packetId && ((c->mMeta[k] >> 16) & 0xffu) == r->qos, "stored meta %08x for id %u", c->mMeta[k], r->packetId);
+    FUZZ_CHECK((c->mMeta[k] >> 24) == (r->state == RecState_WAIT_PUBCOMP ? RecState_WAIT_PUBCOMP : RecState_QUEUED), "stored state %u, record state %u", c->mMeta[k] >> 24, r->state);
+    FUZZ_CHECK(c->mLen[k] == r->len && (r->len == 0 || memcmp(mData[k], s->store + r->off, r->len) == 0), "stored bytes of %u differ", r->packetId);
+    stored++;
+  }
+  FUZZ_CHECK(stored == c->nM, "storage has %u records, the session %u", c->nM, stored);
 }
 
 static bool in_recs(const Session *s, uint16_t id) {
@@ -404,10 +482,14 @@ static void check_invariants(Ctx *c) {
     FUZZ_CHECK(s->txLen == 0 && s->rxLen == 0, "disconnected with tx %u rx %u", s->txLen, s->rxLen);
     FUZZ_CHECK(s->ackCount == 0, "disconnected with %u acks pending", s->ackCount);
   }
+  uint32_t streamed = 0;
   for (uint32_t i = 0; i < s->recCount; i++) {
     const OutMsg *r = &s->recs[i];
     FUZZ_CHECK(r->state >= RecState_QUEUED && r->state <= RecState_WAIT_PUBCOMP, "record %u state %u", i, r->state);
-    FUZZ_CHECK(r->packetId != 0 && (r->qos == 1 || r->qos == 2), "record %u id %u qos %u", i, r->packetId, r->qos);
+    FUZZ_CHECK(r->packetId != 0 && r->qos <= 2, "record %u id %u qos %u", i, r->packetId, r->qos);
+    FUZZ_CHECK(r->qos > 0 || r->state == RecState_QUEUED, "QoS 0 record %u in state %u", i, r->state);
+    FUZZ_CHECK(r->done < r->len || (r->done == 0 && r->len == 0), "record %u done %u of %u", i, r->done, r->len);
+    if (r->done > 0) streamed++;
     if (r->state >= RecState_WAIT_PUBACK) inflight++;
     if (r->state == RecState_WAIT_PUBCOMP) {
       FUZZ_CHECK(r->len == 0 && r->qos == 2, "record %u waits PUBCOMP with %u bytes, qos %u", i, r->len, r->qos);
@@ -423,13 +505,16 @@ static void check_invariants(Ctx *c) {
       }
       FUZZ_CHECK(codec_decode(RT_BYTES(s->store + r->off, r->len), UINT32_MAX, false, &p) == (int32_t)r->len,
                  "record %u: the store does not hold a whole packet", i);
-      FUZZ_CHECK(p.type == PacketType_PUBLISH && p.qos == r->qos && p.packetId == r->packetId && !p.dup,
+      FUZZ_CHECK(p.type == PacketType_PUBLISH && p.qos == r->qos && p.packetId == (r->qos > 0 ? r->packetId : 0) && !p.dup,
                  "record %u: stored packet type %u qos %u id %u dup %d", i, p.type, p.qos, p.packetId, p.dup);
       used += r->len;
     }
     for (uint32_t j = 0; j < i; j++) FUZZ_CHECK(s->recs[j].packetId != r->packetId, "records %u and %u share id %u", j, i, r->packetId);
   }
   FUZZ_CHECK(used == s->storeUsed, "records hold %u bytes, storeUsed %u", used, s->storeUsed);
+  check_storage(c);
+  FUZZ_CHECK(streamed == (s->streaming ? 1u : 0u), "%u records streaming, streaming %d", streamed, s->streaming);
+  FUZZ_CHECK(!s->streaming || s->txLen == TX_SIZE, "streaming with room in tx (%u)", s->txLen);
   FUZZ_CHECK(inflight <= CONFIG_MGOS_MQTT_MAX_INFLIGHT, "%u in flight", inflight);
   FUZZ_CHECK(inflight == Session_inflightCount(s), "inflightCount");
   FUZZ_CHECK(Session_unsentBytes(s) >= s->txLen && Session_unsentBytes(s) <= s->txLen + s->storeUsed, "unsentBytes %u, txLen %u, store %u",
@@ -450,10 +535,11 @@ static void check_invariants(Ctx *c) {
       i++;
       continue;
     }
-    FUZZ_CHECK(c->liveSt[i] == 2, "QoS>0 message id %u vanished without PUBACK/PUBCOMP or a warning (state %u)", c->liveIds[i], s->state);
+    FUZZ_CHECK(c->liveSt[i] == 2 || c->liveQ0[i], "QoS>0 message id %u vanished without PUBACK/PUBCOMP or a DROPPED event (state %u)", c->liveIds[i], s->state);
     c->nLive--;
     c->liveIds[i] = c->liveIds[c->nLive];
     c->liveSt[i] = c->liveSt[c->nLive];
+    c->liveQ0[i] = c->liveQ0[c->nLive];
   }
   /* And nothing is in the store that was not accepted. */
   for (uint32_t i = 0; i < s->recCount; i++) {
@@ -626,6 +712,9 @@ static uint32_t pick_step(Ctx *c) {
 static void run_op(Ctx *c) {
   uint8_t op = rd_u8(&c->rd) % 16u;
   if (c->trace) fprintf(stderr, "op %u at %u: state %u txLen %u rxLen %u recs %u subs %u wire %u\n", op, c->now, c->s.state, c->s.txLen, c->s.rxLen, c->s.recCount, c->s.subCount, c->wireLen);
+  if (c->trace)
+    for (uint32_t i = 0; i < c->s.recCount; i++)
+      fprintf(stderr, "  rec %u: id %u qos %u state %u len %u done %u\n", i, c->s.recs[i].packetId, c->s.recs[i].qos, c->s.recs[i].state, c->s.recs[i].len, c->s.recs[i].done);
   switch (op) {
   case OP_RECV_RAW: {
     size_t got;
@@ -663,10 +752,13 @@ static void run_op(Ctx *c) {
     uint8_t eff = qos > c->s.cfg.maxQos ? c->s.cfg.maxQos : qos;
     uint32_t before = c->s.recCount;
     uint16_t id = Session_publish(&c->s, B(TOPICS[(b >> 5) & 7u]), RT_BYTES(c->payload, plen), qos, (b & 4u) != 0, c->now);
+    FUZZ_CHECK((id == 0) == (c->s.lastError != MGOS_MQTT_ERR_OK), "publish returned %u with lastError %u", id, c->s.lastError);
     if (id != 0 && qos <= 2 && eff > 0) {
-      live_add(c, id);
+      live_add(c, id, false);
       FUZZ_CHECK(in_recs(&c->s, id), "publish returned id %u but did not store it", id);
     }
+    if (id != 0 && eff == 0 && in_recs(&c->s, id)) live_add(c, id, true);
+    if (id == 0 && c->s.lastError == MGOS_MQTT_ERR_NOT_CONNECTED) FUZZ_CHECK(c->s.state != SessionState_CONNECTED, "NOT_CONNECTED while connected");
     if (qos > 2 || !topic_validTopicName(B(TOPICS[(b >> 5) & 7u]))) FUZZ_CHECK(id == 0, "invalid publish accepted");
     (void)before;
     break;
@@ -754,6 +846,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   c->now = starts[(h1 >> 3) & 3u];
   c->s.cfg.willRetain = (h2 & 4u) != 0;
   c->take = (h2 & 8u) != 0;
+  c->s.cfg.dropOldest = (h2 & 16u) != 0;
+  c->persist = (h2 & 32u) != 0;
+  if (c->persist) c->s.onStore = on_store;
   err = SessionConfig_setStrings(&c->s.cfg, B("fuzz-client"), (h2 & 2u) ? B("user") : B(""), (h2 & 2u) ? B("pass") : B(""),
                                  (h2 & 1u) ? B("will/topic") : B(""), (h2 & 1u) ? B("gone") : B(""));
   FUZZ_CHECK(err == NULL, "setStrings: %s", err);

@@ -19,8 +19,21 @@
  *   status                         -> "status connected=0|1 conn=0|1 unsent=N"
  *   pktid                          -> "pktid N"
  *   maxqos N                       -> "maxqos N"
+ *   burst N QOS TOPIC              -> "burst N accepted=A refused=R err=E" (N publishes in a loop, payloads 0..N-1)
+ *   flood N QOS TOPIC [v]          -> "flood done N refused=R": N publishes as fast as backpressure allows
+ *                                     (a refusal waits for MGOS_MQTT_EV_OUTBOX_ROOM or CONNACK, then retries);
+ *                                     with v, "acc I" after each accepted message I
+ *   storage                        -> "storage bytes=B records=R" (written by the persistent outbox)
+ *   slow N QOS TOPIC MS            -> "slow done accepted=A refused=R": one publish every MS ms, no waiting
+ *   big LEN QOS TOPIC              -> "big ID err=E" (a LEN-byte payload: bytes i % 251)
+ *   rawbig LEN QOS TOPIC           -> "rawbig err=E" (the same through mg_mqtt_publish on the global connection)
+ *   pubnull TOPIC LEN              -> "pubnull ID err=E" (mgos_mqtt_pub(topic, NULL, LEN))
+ *   lasterr / room                 -> "lasterr E" / "room N"
  *   quit                           -> "bye", then a clean exit
+ * Options: --burst-before-init N:QOS:TOPIC (a burst before mgos_mqtt_init(): offline),
+ *          --connack-burst N:QOS:TOPIC (a burst from the first CONNACK handler call).
  * Events of the global handler: "ev EV id=ID qos=Q topic=T payload=P";
+ * MGOS_MQTT_EV_DROPPED: "dropped id=ID qos=Q reason=R topic=T payload=P"; MGOS_MQTT_EV_OUTBOX_ROOM: "ev 241";
  * MG_EV_MQTT_PUBLISH_SKIPPED also as "skipped WHO TOPIC id=ID qos=Q total=T";
  * cloud events: "cloud NAME". Bad commands: "error ...". */
 #define _POSIX_C_SOURCE 200809L
@@ -33,6 +46,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli_api.h"
@@ -56,6 +70,91 @@ static void print_ev(const char *tag, int ev, void *ev_data) {
          m->payload.p != NULL ? m->payload.p : "");
 }
 
+/* A burst: n publishes in a loop, payloads "0".."n-1". */
+static void burst(const char *tag, int n, int qos, const char *topic) {
+  int i, acc = 0, ref = 0, err = 0;
+  char pl[16];
+  for (i = 0; i < n; i++) {
+    snprintf(pl, sizeof(pl), "%d", i);
+    if (mgos_mqtt_pub(topic, pl, strlen(pl), qos, false) != 0) {
+      acc++;
+    } else {
+      ref++;
+      err = mgos_mqtt_get_last_error();
+    }
+  }
+  printf("%s %d accepted=%d refused=%d err=%d\n", tag, n, acc, ref, err);
+}
+
+/* --burst-before-init / --connack-burst: "N:QOS:TOPIC". */
+struct burst_spec {
+  int n, qos;
+  char topic[128];
+};
+static struct burst_spec s_connack_burst;
+
+static bool parse_burst(const char *arg, struct burst_spec *b) {
+  return sscanf(arg, "%d:%d:%127s", &b->n, &b->qos, b->topic) == 3;
+}
+
+/* flood: publish as fast as backpressure allows, never losing a message. */
+static struct {
+  int n, next, qos, refused;
+  char topic[128];
+  bool on, verbose;
+} s_flood;
+
+static void flood_some(void) {
+  char pl[16];
+  while (s_flood.on && s_flood.next < s_flood.n) {
+    snprintf(pl, sizeof(pl), "%d", s_flood.next);
+    if (mgos_mqtt_pub(s_flood.topic, pl, strlen(pl), s_flood.qos, false) == 0) {
+      int err = mgos_mqtt_get_last_error();
+      if (!MGOS_MQTT_ERR_IS_TEMPORARY(err)) {
+        printf("error flood: permanent error %d\n", err);
+        s_flood.on = false;
+        return;
+      }
+      s_flood.refused++;
+      return; /* MGOS_MQTT_EV_OUTBOX_ROOM or CONNACK calls again */
+    }
+    if (s_flood.verbose) printf("acc %d\n", s_flood.next);
+    s_flood.next++;
+  }
+  if (s_flood.on && s_flood.next >= s_flood.n) {
+    s_flood.on = false;
+    printf("flood done %d refused=%d\n", s_flood.n, s_flood.refused);
+  }
+}
+
+/* slow: one publish every `ms`, not waiting for anything. */
+static struct {
+  int n, i, qos, ms, acc, ref;
+  char topic[128];
+  bool on;
+  long long next_at;
+} s_slow;
+
+static long long mono_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void slow_tick(void) {
+  char pl[16];
+  while (s_slow.on && mono_ms() >= s_slow.next_at) {
+    snprintf(pl, sizeof(pl), "%d", s_slow.i);
+    if (mgos_mqtt_pub(s_slow.topic, pl, strlen(pl), s_slow.qos, false) != 0) s_slow.acc++;
+    else s_slow.ref++;
+    s_slow.next_at += s_slow.ms;
+    if (++s_slow.i >= s_slow.n) {
+      s_slow.on = false;
+      printf("slow done accepted=%d refused=%d\n", s_slow.acc, s_slow.ref);
+    }
+  }
+}
+
 static void print_skipped(const char *who, int ev, void *ev_data) {
   struct mg_mqtt_message *m = (struct mg_mqtt_message *) ev_data;
   if (ev != MG_EV_MQTT_PUBLISH_SKIPPED || m == NULL) return;
@@ -67,8 +166,19 @@ static void on_global(struct mg_connection *nc, int ev, void *ev_data, void *ud)
   (void) nc;
   (void) ud;
   if (ev == MG_EV_POLL) return; /* at every poll; its ev_data is the time, not a message */
+  if (ev == MGOS_MQTT_EV_DROPPED) {
+    struct mgos_mqtt_dropped *d = (struct mgos_mqtt_dropped *) ev_data;
+    printf("dropped id=%u qos=%d reason=%d topic=%.*s payload=%.*s\n", (unsigned) d->packet_id, d->qos, d->reason,
+           (int) d->topic.len, d->topic.p, (int) d->payload.len, d->payload.p);
+    return;
+  }
   if (ev != MG_EV_MQTT_PUBLISH_SKIPPED) print_ev("ev", ev, ev_data);
   print_skipped("global", ev, ev_data);
+  if (ev == MG_EV_MQTT_CONNACK && s_connack_burst.n > 0) {
+    burst("connack-burst", s_connack_burst.n, s_connack_burst.qos, s_connack_burst.topic);
+    s_connack_burst.n = 0;
+  }
+  if (ev == MGOS_MQTT_EV_OUTBOX_ROOM || ev == MG_EV_MQTT_CONNACK) flood_some();
 }
 
 static void on_topic(struct mg_connection *nc, int ev, void *ev_data, void *ud) {
@@ -236,6 +346,72 @@ static void do_line(char *line) {
     char *q = strtok_r(NULL, " ", &save);
     mgos_mqtt_set_max_qos(q != NULL ? atoi(q) : 2);
     printf("maxqos %d\n", q != NULL ? atoi(q) : 2);
+  } else if (strcmp(cmd, "burst") == 0 || strcmp(cmd, "flood") == 0 || strcmp(cmd, "slow") == 0) {
+    char *n = strtok_r(NULL, " ", &save), *q = strtok_r(NULL, " ", &save), *t = strtok_r(NULL, " ", &save);
+    char *ms = strtok_r(NULL, " ", &save);
+    if (n == NULL || q == NULL || t == NULL || (cmd[0] == 's' && ms == NULL)) {
+      printf("error usage: %s N QOS TOPIC%s\n", cmd, cmd[0] == 's' ? " MS" : "");
+      return;
+    }
+    if (cmd[0] == 'b') {
+      burst("burst", atoi(n), atoi(q), t);
+    } else if (cmd[0] == 'f') {
+      s_flood.n = atoi(n);
+      s_flood.next = 0;
+      s_flood.refused = 0;
+      s_flood.qos = atoi(q);
+      snprintf(s_flood.topic, sizeof(s_flood.topic), "%s", t);
+      s_flood.on = true;
+      s_flood.verbose = ms != NULL && strcmp(ms, "v") == 0;
+      flood_some();
+    } else {
+      s_slow.n = atoi(n);
+      s_slow.i = s_slow.acc = s_slow.ref = 0;
+      s_slow.qos = atoi(q);
+      s_slow.ms = atoi(ms);
+      snprintf(s_slow.topic, sizeof(s_slow.topic), "%s", t);
+      s_slow.next_at = mono_ms();
+      s_slow.on = s_slow.n > 0;
+    }
+  } else if (strcmp(cmd, "big") == 0 || strcmp(cmd, "rawbig") == 0) {
+    char *l = strtok_r(NULL, " ", &save), *q = strtok_r(NULL, " ", &save), *t = strtok_r(NULL, " ", &save);
+    size_t len, i;
+    uint8_t *b;
+    uint16_t id;
+    if (l == NULL || q == NULL || t == NULL) {
+      printf("error usage: big LEN QOS TOPIC\n");
+      return;
+    }
+    len = (size_t) strtoul(l, NULL, 10);
+    b = (uint8_t *) malloc(len + 1);
+    if (b == NULL) exit(3);
+    for (i = 0; i < len; i++) b[i] = (uint8_t) (i % 251);
+    if (cmd[0] == 'r') {
+      struct mg_connection *nc = mgos_mqtt_get_global_conn();
+      if (nc != NULL) mg_mqtt_publish(nc, t, 0, MG_MQTT_QOS(atoi(q)), b, len);
+      free(b);
+      printf("rawbig err=%d\n", nc != NULL ? mgos_mqtt_get_last_error() : -1);
+      return;
+    }
+    id = mgos_mqtt_pub(t, b, len, atoi(q), false);
+    free(b); /* the client keeps its own copy */
+    printf("big %u err=%d\n", (unsigned) id, mgos_mqtt_get_last_error());
+  } else if (strcmp(cmd, "pubnull") == 0) {
+    char *t = strtok_r(NULL, " ", &save), *l = strtok_r(NULL, " ", &save);
+    uint16_t id;
+    if (t == NULL || l == NULL) {
+      printf("error usage: pubnull TOPIC LEN\n");
+      return;
+    }
+    id = mgos_mqtt_pub(t, NULL, (size_t) strtoul(l, NULL, 10), 1, false);
+    printf("pubnull %u err=%d\n", (unsigned) id, mgos_mqtt_get_last_error());
+  } else if (strcmp(cmd, "storage") == 0) {
+    printf("storage bytes=%lu records=%lu\n", (unsigned long) mgos_mqtt_storage_bytes_written(),
+           (unsigned long) mgos_mqtt_storage_records_written());
+  } else if (strcmp(cmd, "lasterr") == 0) {
+    printf("lasterr %d\n", mgos_mqtt_get_last_error());
+  } else if (strcmp(cmd, "room") == 0) {
+    printf("room %lu\n", (unsigned long) mgos_mqtt_outbox_room());
   } else if (strcmp(cmd, "quit") == 0) {
     s_quit = 1;
   } else {
@@ -249,8 +425,18 @@ int main(int argc, char **argv) {
   int i, stdin_open = 1;
 
   setvbuf(stdout, NULL, _IOLBF, 0);
+  struct burst_spec before_init = {0, 0, ""};
   for (i = 1; i < argc; i++) {
-    int rc = mgos_mqtt_host_config_arg(argc, argv, &i);
+    int rc;
+    if (strcmp(argv[i], "--burst-before-init") == 0 && i + 1 < argc) {
+      if (!parse_burst(argv[++i], &before_init)) return 2;
+      continue;
+    }
+    if (strcmp(argv[i], "--connack-burst") == 0 && i + 1 < argc) {
+      if (!parse_burst(argv[++i], &s_connack_burst)) return 2;
+      continue;
+    }
+    rc = mgos_mqtt_host_config_arg(argc, argv, &i);
     if (rc < 0) return 2;
     if (rc == 0) {
       fprintf(stderr, "usage: %s [-c config.json] [--set section.key=value]...\n", argv[0]);
@@ -262,6 +448,7 @@ int main(int argc, char **argv) {
   signal(SIGINT, on_signal);
   mgos_mqtt_host_set_event_handler(on_cloud, NULL);
   mgos_mqtt_add_global_handler(on_global, NULL);
+  if (before_init.n > 0) burst("init-burst", before_init.n, before_init.qos, before_init.topic);
   mgos_mqtt_init();
   printf("ready\n");
 
@@ -288,7 +475,8 @@ int main(int argc, char **argv) {
         if (inlen >= sizeof(inbuf) - 1) inlen = 0; /* an over-long line is dropped */
       }
     }
-    mgos_mqtt_poll(20);
+    slow_tick();
+    mgos_mqtt_poll(s_slow.on || s_flood.on ? 2 : 20);
   }
   printf("bye\n");
   mgos_mqtt_global_disconnect();

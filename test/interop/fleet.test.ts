@@ -168,10 +168,8 @@ test("fleet failover: a lost QoS 1 message is only ever one the client logged as
 });
 
 // QoS 1 is at least once: duplicates (a message in flight when its node died, sent again) are counted, not failed.
-test("fleet failover: no QoS 1 message the devices accepted is lost", {
-  skip, timeout: 10_000,
-  todo: "issue 12: while offline past max_queue_length (5) messages, the oldest accepted one is dropped with only a log line",
-}, () => {
+// Issue 12's delivery rule: an accepted message is never dropped without the app's policy.
+test("fleet failover: no QoS 1 message the devices accepted is lost", { skip, timeout: 10_000 }, () => {
   assert.equal(res.length, 2, "the failover runs did not finish");
   for (const f of res) {
     assert.equal(f.lost, 0, `jitter ${f.jitterPct}%: ${f.lost} of ${f.accepted} lost`);

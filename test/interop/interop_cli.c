@@ -14,7 +14,9 @@
  *                                 that differ from the first payload byte)
  *   pub QOS RETAIN TOPIC [P]   -> "pub ID"
  *   pubsize QOS TOPIC SIZE     -> "pub ID" (a payload of SIZE bytes: "big:" then 'x')
- *   burst QOS N TOPIC          -> "burst accepted=K" (N publishes "0".."N-1" in a loop)
+ *   burst QOS N TOPIC          -> "burst accepted=K" (N publishes "0".."N-1" in a loop; a
+ *                                 publish refused for lack of room is retried after a poll,
+ *                                 as docs/delivery.md tells apps to; 30 s at most)
  *   unsub TOPIC                -> "unsub 0|1"
  *   connect / disconnect       -> "connect 0|1" / "disconnect"
  *   maxqos N                   -> "maxqos N"
@@ -151,8 +153,12 @@ static void do_line(char *line) {
       return;
     }
     for (i = 0; i < count; i++) {
-      int len = snprintf(buf, sizeof(buf), "%d", i);
-      if (mgos_mqtt_pub(t, buf, (size_t) len, atoi(q), false) != 0) ok++;
+      int len = snprintf(buf, sizeof(buf), "%d", i), tries = 0;
+      while (mgos_mqtt_pub(t, buf, (size_t) len, atoi(q), false) == 0) {
+        if (!MGOS_MQTT_ERR_IS_TEMPORARY(mgos_mqtt_get_last_error()) || ++tries > 6000) break;
+        mgos_mqtt_poll(5); /* the outbox is full: let the link drain it */
+      }
+      if (tries <= 6000 && mgos_mqtt_get_last_error() == MGOS_MQTT_ERR_OK) ok++;
     }
     printf("burst accepted=%d\n", ok);
   } else if (strcmp(cmd, "unsub") == 0) {

@@ -85,7 +85,8 @@ test("session: Node and generated C print the same transcript for random scripts
       lines += e.length;
     }
     // The scripts must really exercise the session: every event kind shows up.
-    for (const ev of [5, 202, 203, 204, 205, 206, 207, 209, 211, 213, 230, 231]) assert.ok(kinds.has(`E ${ev}`), `event ${ev} never happened`);
+    for (const ev of [5, 202, 203, 204, 205, 206, 207, 209, 211, 213, 230, 231, 240, 241]) assert.ok(kinds.has(`E ${ev}`), `event ${ev} never happened`);
+    for (const op of [1, 2]) assert.ok(kinds.has(`W ${op}`), `no persistence op ${op}`);
     t.diagnostic(`${SCRIPTS} scripts, ${scripts.reduce((n, s) => n + s.length, 0)} operations, ${lines} transcript lines equal`);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

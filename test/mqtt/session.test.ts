@@ -6,9 +6,13 @@ import { test } from "node:test";
 import { strict as assert } from "node:assert";
 import { Peer, bytes } from "./support/peer";
 import {
-  SessionEvent as E, SessionState, LogLevel, MAX_INFLIGHT, TX_BUF_SIZE, CONNACK_TIMEOUT_MS,
+  SessionEvent as E, SessionState, LogLevel, MAX_INFLIGHT, TX_BUF_SIZE, CONNACK_TIMEOUT_MS, STORE_SIZE,
 } from "../../ts-src/mqtt/session";
 import { PacketType as T } from "../../ts-src/mqtt/packet";
+import { MGOS_MQTT_ERR, MGOS_MQTT_DROP } from "../../ts-src/mqtt/delivery";
+import { publishSize } from "../../ts-src/mqtt/codec";
+
+const text = (b: Uint8Array): string => Buffer.from(b).toString("latin1");
 
 const withStrings = (clientId: string, user = "", pass = "", willTopic = "", willMessage = "") =>
   (c: import("../../ts-src/mqtt/session").SessionConfig) => {
@@ -219,12 +223,29 @@ test("QoS 2 out: PUBLISH -> PUBREC -> PUBREL -> PUBCOMP", () => {
   p.ack(T.PUBCOMP, id);
   assert.equal(p.s.inflightCount(), 0);
   assert.deepEqual(p.events.map((e) => e.ev), [E.CONNACK, E.PUBREC, E.PUBREC, E.PUBCOMP]);
-  // PUBACK for a QoS 2 message is a mismatch: logged, record kept
+  // PUBACK for a QoS 2 message awaiting PUBREC (RabbitMQ downgrades to QoS 1):
+  // the server has it, the record ends with a warning and the PUBACK event
   const id2 = p.s.publish(bytes("x/y"), bytes("2"), 2, false, 0);
   p.pull();
   p.ack(T.PUBACK, id2);
+  assert.equal(p.s.inflightCount(), 0);
+  assert.match(p.logs.at(-1)!.msg, /PUBACK for a QoS 2 message/);
+  assert.deepEqual(p.evs(E.PUBACK).map((e) => e.packetId), [id2]);
+  // ... but not once PUBREC came (then only PUBCOMP ends it)
+  const id3 = p.s.publish(bytes("x/y"), bytes("3"), 2, false, 0);
+  p.pull();
+  p.ack(T.PUBREC, id3);
+  p.pull();
+  p.ack(T.PUBACK, id3);
   assert.equal(p.s.inflightCount(), 1);
-  assert.match(p.logs.at(-1)!.msg, /PUBACK/);
+  assert.match(p.logs.at(-1)!.msg, /PUBACK: unexpected id/);
+  // 12 in a row, each answered with PUBACK: none stays in flight, the window never fills
+  for (let k = 0; k < 12; k++) {
+    const idk = p.s.publish(bytes("x/y"), bytes("k"), 2, false, 0);
+    assert.ok(idk > 0);
+    for (const m of p.pull()) if (m.type === T.PUBLISH) p.ack(T.PUBACK, m.packetId);
+  }
+  assert.equal(p.s.inflightCount(), 1);
 });
 
 test("QoS 0 and 1 in: delivered, QoS 1 acknowledged", () => {
@@ -317,15 +338,15 @@ test("clean_session true: an unacknowledged QoS 1/2 PUBLISH is sent again as a n
 test("clean_session true: a message still in tx when the link dropped is sent after reconnect", () => {
   const p = new Peer(withStrings("d"));
   p.open();
-  // fill tx so the QoS 1 message cannot be written yet
-  while (p.s.publish(bytes("fill"), new Uint8Array(200), 0, false, 0) !== 0) { /* fill */ }
-  // as big as the QoS 0 ones: it cannot fit either
+  // fill tx so the QoS 1 message cannot be written yet (the last QoS 0 waits in the outbox)
+  while (p.s.recCount === 0) assert.ok(p.s.publish(bytes("fill"), new Uint8Array(200), 0, false, 0) > 0);
   const id = p.s.publish(bytes("keep"), new Uint8Array(200), 1, false, 0);
   assert.ok(id > 0);
-  assert.equal(p.s.recs[0].sent, false);
+  assert.equal(p.s.recs[1].sent, false);
   p.drop();
   p.open();
-  assert.deepEqual(p.pull().map((x) => [x.type, x.packetId, x.dup, x.topic]), [[T.PUBLISH, id, false, "keep"]]);
+  // The accepted QoS 0 that waited in the outbox is sent too, before it (publish order).
+  assert.deepEqual(p.pull().map((x) => [x.type, x.packetId, x.dup, x.topic]), [[T.PUBLISH, 0, false, "fill"], [T.PUBLISH, id, false, "keep"]]);
 });
 
 test("packet ids: never 0, wrap after 65535, skip ids in flight and in subscriptions", () => {
@@ -373,21 +394,41 @@ test("bad input: QoS 3, wildcard topic, invalid filter are refused with an error
   assert.deepEqual(p.pull(), []);
 });
 
-test("offline: QoS 0 not sent (0); QoS>0 queued up to max_queue_length, oldest dropped with a warning", () => {
+test("offline: QoS 0 refused (NOT_CONNECTED); QoS>0 queued up to max_queue_length, then refused (QUEUE_FULL), nothing dropped", () => {
   const p = new Peer((c) => { withStrings("d")(c); c.maxQueueLength = 2; });
   assert.equal(p.s.publish(bytes("t"), bytes("q0"), 0, false, 0), 0);
+  assert.equal(p.s.lastError, MGOS_MQTT_ERR.NOT_CONNECTED);
   const ids = ["m1", "m2", "m3"].map((m) => p.s.publish(bytes("q/" + m), bytes(m), 1, false, 0));
-  assert.ok(ids.every((i) => i > 0));
+  assert.deepEqual(ids.map((i) => i > 0), [true, true, false]);
+  assert.equal(p.s.lastError, MGOS_MQTT_ERR.QUEUE_FULL);
   assert.equal(p.s.queuedCount(), 2);
-  const w = p.logs.filter((l) => l.level === LogLevel.WARN && /queue full/.test(l.msg));
-  assert.equal(w.length, 1);
-  assert.equal(w[0].detail, "q/m1");
-  assert.equal(w[0].num, ids[0]);
+  assert.equal(p.evs(E.DROPPED).length, 0);
   p.open();
-  assert.deepEqual(p.pull().map((x) => [x.packetId, x.payload, x.dup]), [[ids[1], "m2", false], [ids[2], "m3", false]]);
+  assert.deepEqual(p.pull().map((x) => [x.packetId, x.payload, x.dup]), [[ids[0], "m1", false], [ids[1], "m2", false]]);
+  // The app was refused for lack of room: it hears when there is room again.
+  assert.equal(p.evs(E.OUTBOX_ROOM).length, 1);
   // max_queue_length 0: nothing queued
   const z = new Peer((c) => { withStrings("d")(c); c.maxQueueLength = 0; });
   assert.equal(z.s.publish(bytes("t"), bytes("x"), 1, false, 0), 0);
+  assert.equal(z.s.lastError, MGOS_MQTT_ERR.NOT_CONNECTED);
+});
+
+test("offline, max_queue_drop_oldest: the oldest waiting message is dropped with a DROPPED event (id, QoS, reason, topic, payload)", () => {
+  const p = new Peer((c) => { withStrings("d")(c); c.maxQueueLength = 2; c.dropOldest = true; });
+  const drops: string[] = [];
+  const prev = p.s.onEvent!;
+  p.s.onEvent = (s, ev, pk, ud) => {
+    if (ev === E.DROPPED) drops.push(`${s.evDropId} ${s.evDropQos} ${s.evDropReason} ${text(s.evDropTopic)} ${text(s.evDropPayload)}`);
+    prev(s, ev, pk, ud);
+  };
+  const ids = ["m1", "m2", "m3"].map((m, i) => p.s.publish(bytes("q/" + m), bytes(m), i === 0 ? 2 : 1, false, 0));
+  assert.ok(ids.every((i) => i > 0));
+  assert.equal(p.s.lastError, MGOS_MQTT_ERR.OK);
+  assert.deepEqual(drops, [`${ids[0]} 2 ${MGOS_MQTT_DROP.QUEUE_FULL} q/m1 m1`]);
+  const w = p.logs.filter((l) => l.level === LogLevel.WARN && /queue full/.test(l.msg));
+  assert.equal(w.length, 1);
+  p.open();
+  assert.deepEqual(p.pull().map((x) => [x.packetId, x.payload, x.dup]), [[ids[1], "m2", false], [ids[2], "m3", false]]);
 });
 
 test("in-flight window: beyond MGOS_MQTT_MAX_INFLIGHT messages wait and go as acks arrive", () => {
@@ -505,18 +546,23 @@ test("unsentBytes: tx plus queued messages", () => {
   assert.equal(p.s.unsentBytes(), 0);
 });
 
-test("tx full: QoS 0 refused, QoS 1 waits in flight and goes when the port drains tx", () => {
+test("tx full: QoS 0 waits in the outbox until it is full (FULL, then OUTBOX_ROOM); QoS 1 behind it keeps the order", () => {
   const p = new Peer(withStrings("d"));
   p.open();
   let n = 0;
   while (p.s.publish(bytes("fill"), new Uint8Array(100), 0, false, 0) !== 0) n++;
-  assert.ok(n > 0 && p.s.txLen <= TX_BUF_SIZE);
-  assert.ok(p.logs.some((l) => /tx buffer full/.test(l.msg)));
-  const id = p.s.publish(bytes("later"), new Uint8Array(100), 1, false, 0); // no smaller than the rest: does not fit
-  assert.ok(id > 0);
-  const first = p.pull(); // the port writes everything; pump refills
-  assert.equal(first.length, n);
-  assert.deepEqual(p.pull().map((x) => [x.type, x.packetId, x.dup]), [[T.PUBLISH, id, false]]);
+  assert.equal(p.s.lastError, MGOS_MQTT_ERR.FULL);
+  assert.ok(n > 20 && p.s.txLen <= TX_BUF_SIZE && p.s.recCount > 0, `${n} accepted`);
+  assert.equal(p.s.outboxRoom() < 107 || p.s.recCount === 32, true);
+  const id = p.s.publish(bytes("later"), new Uint8Array(100), 1, false, 0);
+  assert.equal(id, 0, "no room for it either");
+  const got: { type: number; packetId: number; topic: string }[] = [];
+  for (let k = 0; k < 10 && (got.length === 0 || p.s.txLen > 0); k++) got.push(...p.pull());
+  assert.equal(got.length, n, "every accepted QoS 0 message went out");
+  assert.equal(p.evs(E.OUTBOX_ROOM).length, 1);
+  const id2 = p.s.publish(bytes("later"), new Uint8Array(100), 1, false, 0);
+  assert.ok(id2 > 0);
+  assert.deepEqual(p.pull().map((x) => [x.type, x.packetId, x.dup]), [[T.PUBLISH, id2, false]]);
 });
 
 test("partial writes: txConsumed keeps the rest in order", () => {
@@ -593,8 +639,9 @@ test("QoS 2 in: the id survives a reconnect with a persistent session, forgotten
 
 /** Fills the tx buffer to the last byte with one QoS 0 message. */
 function fillTx(p: Peer): void {
-  for (let n = TX_BUF_SIZE - p.s.txLen; n >= 0; n--) if (p.s.publish(bytes("f"), new Uint8Array(n), 0, false, p.now) !== 0) break;
+  for (let n = TX_BUF_SIZE - p.s.txLen; n >= 0; n--) if (publishSize(1, n, 0) <= TX_BUF_SIZE - p.s.txLen && p.s.publish(bytes("f"), new Uint8Array(n), 0, false, p.now) !== 0) break;
   assert.equal(p.s.txLen, TX_BUF_SIZE);
+  assert.equal(p.s.recCount, 0);
 }
 
 test("acks wait for tx space and keep their order", () => {
@@ -621,21 +668,31 @@ test("while disconnecting, QoS 0 is refused and nothing else goes out", () => {
   assert.equal(p.evs(E.PUBLISH).length, 0);
 });
 
-test("store full: oldest queued messages make room; a message over TX_BUF_SIZE is refused", () => {
-  const p = new Peer((c) => { withStrings("d")(c); c.maxQueueLength = 16; });
-  const ids: number[] = [];
-  for (let i = 0; i < 6; i++) ids.push(p.s.publish(bytes("big"), new Uint8Array(1000).fill(0x30 + i), 1, false, 0));
-  assert.ok(ids.every((x) => x > 0));
-  assert.equal(p.s.queuedCount(), 4, "4 x 1008 bytes fit MGOS_MQTT_STORE_SIZE 4096");
-  assert.deepEqual(p.logs.filter((l) => /store full/.test(l.msg)).map((l) => l.num), [ids[0], ids[1]]);
-  assert.equal(p.s.publish(bytes("huge"), new Uint8Array(TX_BUF_SIZE), 1, false, 0), 0);
-  assert.equal(p.logs.at(-1)!.level, LogLevel.ERROR);
-  p.open();
-  // the tx buffer (2048) takes two at a time
-  const got: number[] = [];
-  for (let k = 0; k < 3; k++) got.push(...p.pull().map((x) => x.packetId));
-  assert.deepEqual(got, ids.slice(2));
-  assert.equal(p.s.inflightCount(), 4);
+test("outbox bytes full offline: refused (FULL) by default, oldest dropped with max_queue_drop_oldest; over the outbox: TOO_BIG with the limit", () => {
+  for (const dropOldest of [false, true]) {
+    const p = new Peer((c) => { withStrings("d")(c); c.maxQueueLength = 16; c.dropOldest = dropOldest; });
+    const ids: number[] = [];
+    for (let i = 0; i < 6; i++) ids.push(p.s.publish(bytes("big"), new Uint8Array(1000).fill(0x30 + i), 1, false, 0));
+    assert.equal(p.s.queuedCount(), 4, "4 x 1008 bytes fit MGOS_MQTT_STORE_SIZE 4096");
+    const kept = dropOldest ? ids.slice(2) : ids.slice(0, 4);
+    if (dropOldest) {
+      assert.ok(ids.every((x) => x > 0));
+      assert.deepEqual(p.evs(E.DROPPED).length, 2);
+    } else {
+      assert.deepEqual(ids.slice(4), [0, 0]);
+      assert.equal(p.s.lastError, MGOS_MQTT_ERR.FULL);
+      assert.equal(p.evs(E.DROPPED).length, 0);
+    }
+    assert.equal(p.s.publish(bytes("huge"), new Uint8Array(STORE_SIZE), 1, false, 0), 0);
+    assert.equal(p.s.lastError, MGOS_MQTT_ERR.TOO_BIG);
+    assert.equal(p.logs.at(-1)!.level, LogLevel.ERROR);
+    assert.equal(p.logs.at(-1)!.detail, `huge: ${publishSize(4, STORE_SIZE, 1)} bytes, limit ${STORE_SIZE}`);
+    p.open();
+    const got: number[] = [];
+    for (let k = 0; k < 3; k++) got.push(...p.pull().map((x) => x.packetId));
+    assert.deepEqual(got, kept);
+    assert.equal(p.s.inflightCount(), 4);
+  }
 });
 
 test("disconnect with tx full after a partial write: the begun packet is finished, the waiting ones dropped, then DISCONNECT", () => {
@@ -677,4 +734,134 @@ test("disconnect when only the tail of a begun packet fits: DISCONNECT follows o
   assert.deepEqual([...p.s.txView()].slice(-2), [0xe0, 0x00], "queued as soon as there is room");
   p.s.txConsumed(p.s.txLen);
   assert.equal(p.s.wantsClose(), true);
+});
+
+// ---------------------------------------------------------------- delivery rule: outbox, streaming, backpressure
+
+test("a message larger than tx streams out of the outbox: QoS 0 and QoS 1 of 3,000 bytes, in order with the rest", () => {
+  const p = new Peer(withStrings("d"));
+  p.open();
+  const big0 = "a".repeat(3000), big1 = "b".repeat(3000);
+  const a = p.s.publish(bytes("big/0"), bytes(big0), 0, false, 0);
+  assert.ok(a > 0);
+  assert.equal(p.s.streaming, true, "tx holds the first part");
+  // Nothing else may enter tx mid-packet: a PUBACK due now waits.
+  p.publish("in", "x", 1, 77);
+  assert.equal(p.s.ackCount, 1);
+  const small = p.s.publish(bytes("small"), bytes("s"), 0, false, 0);
+  assert.ok(small > 0);
+  const got: { type: number; topic: string; payload: string; packetId: number }[] = [];
+  for (let k = 0; k < 5; k++) got.push(...p.pull());
+  // The 3,000-byte QoS 1 message waits for tx room too (the outbox holds one such at a time).
+  const b = p.s.publish(bytes("big/1"), bytes(big1), 1, false, 0);
+  assert.ok(b > 0);
+  for (let k = 0; k < 5; k++) got.push(...p.pull());
+  assert.deepEqual(got.map((x) => [x.type, x.topic, x.payload.length, x.packetId]),
+    [[T.PUBLISH, "big/0", 3000, 0], [T.PUBACK, "", 0, 77], [T.PUBLISH, "small", 1, 0], [T.PUBLISH, "big/1", 3000, b]]);
+  assert.equal(got[0].payload, big0);
+  assert.equal(got[3].payload, big1);
+  p.ack(T.PUBACK, b);
+  assert.equal(p.s.recCount, 0);
+  assert.equal(p.s.unsentBytes(), 0);
+});
+
+test("streaming: an ack for the message still streaming is refused, a lost link resends it whole, DISCONNECT waits for its end", () => {
+  const p = new Peer((c) => { withStrings("d")(c); c.cleanSession = false; });
+  p.open();
+  const id = p.s.publish(bytes("big"), bytes("z".repeat(3000)), 1, false, 0);
+  assert.equal(p.s.streaming, true);
+  p.ack(T.PUBACK, id);
+  assert.equal(p.s.recCount, 1, "not freed: it never was whole on the wire");
+  assert.ok(p.logs.some((l) => /PUBACK: unexpected id/.test(l.msg)));
+  p.drop();
+  p.open(true);
+  const out: { packetId: number; dup: boolean; payload: string }[] = [];
+  for (let k = 0; k < 4; k++) out.push(...p.pull());
+  // It never went out whole: sent again without DUP.
+  assert.deepEqual(out.map((x) => [x.packetId, x.dup, x.payload.length]), [[id, false, 3000]]);
+  // Resent after it went out whole once: DUP.
+  p.drop();
+  p.open(true);
+  const again: { packetId: number; dup: boolean }[] = [];
+  for (let k = 0; k < 4; k++) again.push(...p.pull());
+  assert.deepEqual(again.map((x) => [x.packetId, x.dup]), [[id, true]]);
+  p.ack(T.PUBACK, id);
+  // DISCONNECT during a stream goes after the last byte.
+  p.s.publish(bytes("big2"), bytes("y".repeat(3000)), 0, false, 0);
+  assert.equal(p.s.disconnect(), true);
+  const fin: { type: number }[] = [];
+  for (let k = 0; k < 4; k++) fin.push(...p.pull());
+  assert.deepEqual(fin.map((x) => x.type), [T.PUBLISH, T.DISCONNECT]);
+  assert.equal(p.s.wantsClose(), true);
+});
+
+test("backpressure: 1,000 QoS 1 publishes, each retried after OUTBOX_ROOM when refused: all arrive once, in order", () => {
+  const p = new Peer(withStrings("d"));
+  p.open();
+  let next = 0, refused = 0;
+  const arrived: string[] = [];
+  const publishSome = (): void => {
+    while (next < 1000) {
+      if (p.s.publish(bytes("bp"), bytes(`m${next}`), 1, false, 0) === 0) {
+        assert.ok(MGOS_MQTT_ERR.FULL === p.s.lastError);
+        refused++;
+        return;
+      }
+      next++;
+    }
+  };
+  let rounds = 0;
+  while (arrived.length < 1000 && rounds++ < 5000) {
+    const room = p.evs(E.OUTBOX_ROOM).length;
+    publishSome();
+    for (const x of p.pull()) {
+      if (x.type !== T.PUBLISH) continue;
+      arrived.push(x.payload);
+      p.ack(T.PUBACK, x.packetId);
+    }
+    if (next < 1000) assert.ok(p.evs(E.OUTBOX_ROOM).length > room || p.s.outboxRoom() > 0, "room was announced");
+  }
+  assert.equal(arrived.length, 1000);
+  assert.deepEqual(arrived, Array.from({ length: 1000 }, (_, i) => `m${i}`));
+  assert.ok(refused > 0, "the outbox did fill up");
+});
+
+test("publish arguments: bad QoS and topics are INVALID, over 256 MiB is TOO_BIG, max QoS -1 is no override", () => {
+  const p = new Peer(withStrings("d"));
+  p.open();
+  assert.equal(p.s.publish(bytes("t"), bytes("x"), 3, false, 0), 0);
+  assert.equal(p.s.lastError, MGOS_MQTT_ERR.INVALID);
+  assert.equal(p.s.publish(bytes("a/+"), bytes("x"), 1, false, 0), 0);
+  assert.equal(p.s.lastError, MGOS_MQTT_ERR.INVALID);
+  // A view claiming 256 MiB + 1: refused from its length, never read.
+  const fake = { length: 268435456, subarray: () => new Uint8Array(0) } as unknown as Uint8Array;
+  assert.equal(p.s.publish(bytes("t"), fake, 0, false, 0), 0);
+  assert.equal(p.s.lastError, MGOS_MQTT_ERR.TOO_BIG);
+  assert.match(p.logs.at(-1)!.detail, /^t: 268435456 bytes, limit 268435455$/);
+  assert.ok(p.s.publish(bytes("t"), bytes("x"), 0, false, 0) > 0);
+  assert.equal(p.s.lastError, MGOS_MQTT_ERR.OK);
+});
+
+test("persistence hooks: PUT when accepted, PUT again at PUBREC (PUBREL only), DEL when done; restore() puts them back in order", () => {
+  const ops: { op: number; seq: number; meta: number; data: Uint8Array }[] = [];
+  const p = new Peer(withStrings("d"));
+  p.s.onStore = (_s, op, seq, meta, data) => { ops.push({ op, seq, meta, data: data.slice() }); };
+  p.open();
+  const a = p.s.publish(bytes("t/1"), bytes("one"), 1, false, 0);
+  const b = p.s.publish(bytes("t/2"), bytes("two"), 2, false, 0);
+  assert.equal(p.s.publish(bytes("t/0"), bytes("zero"), 0, false, 0) > 0, true);
+  assert.deepEqual(ops.map((o) => [o.op, o.seq, o.meta >>> 24, (o.meta >> 16) & 0xff, o.meta & 0xffff]), [[1, 1, 1, 1, a], [1, 2, 1, 2, b]], "QoS 0 is never stored");
+  p.pull();
+  p.ack(T.PUBREC, b);
+  assert.deepEqual(ops.slice(2).map((o) => [o.op, o.seq, o.meta >>> 24, o.data.length]), [[1, 2, 4, 0]]);
+  // A restart now: a fresh session gets both records back.
+  const q = new Peer((c) => { withStrings("d")(c); c.cleanSession = false; });
+  for (const o of [ops[0], ops[2]]) assert.equal(q.s.restore(o.seq, o.meta, o.data), true);
+  assert.equal(q.s.nextSeq, 3);
+  assert.equal(q.s.restore(ops[0].seq, ops[0].meta, ops[0].data), false, "the same id twice is refused");
+  q.open(true);
+  assert.deepEqual(q.pull().map((x) => [x.type, x.packetId, x.payload]), [[T.PUBLISH, a, "one"], [T.PUBREL, b, ""]]);
+  p.ack(T.PUBACK, a);
+  p.ack(T.PUBCOMP, b);
+  assert.deepEqual(ops.slice(3).map((o) => [o.op, o.seq]), [[2, 1], [2, 2]]);
 });

@@ -89,10 +89,14 @@ export class mgos_config_mqtt {
   /** Trigger cloud events when connected / disconnected */
   cloud_events: bool = true;
   /**
-   * QoS > 0 messages kept while offline; 0 means no queue
+   * QoS > 0 messages kept while offline; 0 means none (publish returns 0 while offline)
    * @min 0
    */
   max_queue_length: int = 5;
+  /** Offline with max_queue_length messages waiting: true drops the oldest (MGOS_MQTT_EV_DROPPED event) to take the new one; false refuses the new one (publish returns 0) */
+  max_queue_drop_oldest: bool = false;
+  /** Keep accepted QoS 1/2 messages across restarts: host: a directory; ESP32: an NVS namespace (docs/delivery.md); empty: off */
+  outbox_persist: string | null = null;
   /** Use the original cs_log_level enum instead of the stdout/stderr flag */
   debug_use_log_level: bool = false;
   /** Enable WebSocket encapsulation: MQTT over ws:// (wss:// when TLS is configured) */

@@ -37,6 +37,8 @@
 import { u8, u16, u32, i32, bool, int, usize, f64, Ptr, Bytes, copy, copyBytes, bytesEqual, strBytes, cstr, noBytes, structs, f64ToU32, idiv, mul32 } from "../rt/rt";
 import { Session, SessionEvent, SessionState, LogLevel, MAX_FILTER_LEN, MAX_RX_QOS2 } from "../mqtt/session";
 import { Packet, PacketType } from "../mqtt/packet";
+import { MGOS_MQTT_ERR, mgos_mqtt_dropped } from "../mqtt/delivery";
+import { attach as persistAttach } from "./persist";
 import { ConnectOptions } from "../mqtt/codec";
 import { topicMatches } from "../mqtt/topic";
 import { mgos_config_mqtt } from "../config/config_schema";
@@ -133,6 +135,8 @@ export class mgos_mqtt_conn {
   /** What handlers see; its user_data belongs to the app. */
   nc: mg_connection = new mg_connection();
   msg: mg_mqtt_message = new mg_mqtt_message();
+  /** ev_data of MGOS_MQTT_EV_DROPPED. */
+  dropped: mgos_mqtt_dropped = new mgos_mqtt_dropped();
   cloudArg: mgos_cloud_arg = new mgos_cloud_arg();
   hsOpts: mg_send_mqtt_handshake_opts = new mg_send_mqtt_handshake_opts();
   hs: ConnectOptions = new ConnectOptions();
@@ -167,6 +171,8 @@ export class mgos_mqtt_conn {
   nextTag: i32 = 1;
   connectFn: mgos_mqtt_connect_fn_t | null = null;
   connectFnArg: Ptr = null;
+  /** The persistent outbox was set up (or failed) for this connection. */
+  persistTried: bool = false;
   /** mgos_mqtt_set_max_qos: overrides the config's max_qos when >= 0. */
   userMaxQos: i32 = -1;
   host: Uint8Array = new Uint8Array(MAX_HOST_LEN);
@@ -250,6 +256,21 @@ export class mgos_mqtt_conn {
     copy(this.cfg, mgos_sys_config_get_mqtt());
     copy(this.cfg1, mgos_sys_config_get_mqtt1());
     this.hasCfg1 = true;
+    this.syncOutbox();
+  }
+
+  /** The offline queue settings reach the session as soon as the config does:
+   *  publishes before the first connect follow them too. */
+  syncOutbox(): void {
+    const c: mgos_config_mqtt = this.active();
+    this.session.cfg.maxQueueLength = c.max_queue_length <= 0 ? 0 : u32(c.max_queue_length);
+    this.session.cfg.dropOldest = c.max_queue_drop_oldest;
+    // The persistent outbox is opened once, before the first publish or connect.
+    const where: string | null = this.cfg.outbox_persist;
+    if (!this.persistTried && where !== null && sb(where).length > 0) {
+      this.persistTried = true;
+      persistAttach(this.session, this.slot, where!);
+    }
   }
 
   /** Splits `host`, `host:port`, `[v6]` or `[v6]:port` into host and port.
@@ -346,6 +367,7 @@ export class mgos_mqtt_conn {
     sc.maxQos = this.effectiveMaxQos();
     sc.recvLimit = c.recv_mbuf_limit <= 0 ? 0 : u32(c.recv_mbuf_limit);
     sc.maxQueueLength = c.max_queue_length <= 0 ? 0 : u32(c.max_queue_length);
+    sc.dropOldest = c.max_queue_drop_oldest;
     return true;
   }
 
@@ -623,6 +645,13 @@ export class mgos_mqtt_conn {
     m.connack_ret_code = p.returnCode;
     m.message_id = p.packetId;
     if (p.type === PacketType.PUBLISH) setStr(m, p.topic, p.payload);
+    // SUBACK: qos is the first filter's granted QoS (0x80: refused) and the
+    // payload holds every return code, one byte per filter (an extension:
+    // Mongoose left both empty).
+    if (p.type === PacketType.SUBACK) {
+      m.qos = p.codes.length > 0 ? p.codes[0] : 0x80;
+      setStr(m, noBytes(), p.codes);
+    }
     m.current_data_offset = 0;
     m.total_data_len = 0;
     if (ev === SessionEvent.PUBLISH_PART || ev === SessionEvent.PUBLISH_SKIPPED) {
@@ -682,6 +711,23 @@ export class mgos_mqtt_conn {
       case SessionEvent.SUBACK: {
         this.fillMsg(ev, p);
         if (!this.callSuback(this.session.evTag)) this.callGlobal(ev, true);
+        break;
+      }
+      case SessionEvent.DROPPED: {
+        const d: mgos_mqtt_dropped = this.dropped;
+        const s: Session = this.session;
+        d.packet_id = s.evDropId;
+        d.qos = s.evDropQos;
+        d.reason = s.evDropReason;
+        d.topic.p = cstr(s.evDropTopic);
+        d.topic.len = s.evDropTopic.length;
+        d.payload.p = cstr(s.evDropPayload);
+        d.payload.len = s.evDropPayload.length;
+        this.callGlobalArg(ev, d);
+        break;
+      }
+      case SessionEvent.OUTBOX_ROOM: {
+        this.callGlobal(ev, false);
         break;
       }
       case SessionEvent.CLOSE: {
@@ -903,6 +949,7 @@ export class mgos_mqtt_conn {
     const now: u32 = nowMs();
     if (qos < 0 || qos > 2) {
       logMsg(LogLevel.ERROR, "publish: QoS must be 0, 1 or 2 for ", topic);
+      this.session.lastError = MGOS_MQTT_ERR.INVALID;
       return 0;
     }
     const id: u16 = this.session.publish(topic, payload, u8(qos), retain, now);
@@ -942,9 +989,16 @@ export class mgos_mqtt_conn {
     else this.dropTransport(now);
   }
 
-  setMaxQos(qos: i32): void {
-    this.userMaxQos = qos <= 0 ? 0 : qos >= 2 ? 2 : qos;
+  /** mgos_mqtt_set_max_qos: 0..2 caps, -1 removes the override (the
+   *  config's max_qos applies again); anything else is refused, unchanged. */
+  setMaxQos(qos: i32): bool {
+    if (qos < -1 || qos > 2) {
+      logMsg(LogLevel.ERROR, "set_max_qos: expected 0, 1, 2 or -1 (no override); unchanged", noBytes());
+      return false;
+    }
+    this.userMaxQos = qos;
     this.session.setMaxQos(this.effectiveMaxQos());
+    return true;
   }
 
   /** Takes a slot: defaults, no handlers, not connecting. */
@@ -1223,6 +1277,7 @@ export function create2(conn_id: int, cfg: mgos_config_mqtt, cfg1: mgos_config_m
     c.hasCfg1 = true;
   }
   c.session.setMaxQos(c.effectiveMaxQos());
+  c.syncOutbox();
   if (cfg.enable) {
     c.wantConnect = true;
     c.reconnectAt = nowMs();
@@ -1250,6 +1305,7 @@ export function set_config(c: mgos_mqtt_conn, cfg: mgos_config_mqtt): bool {
   c.followSys = false;
   c.useBackup = false;
   c.session.setMaxQos(c.effectiveMaxQos());
+  c.syncOutbox();
   if (c.net !== NetState.IDLE) {
     c.nc.flags = u32(c.nc.flags | MG_F.CLOSE_IMMEDIATELY);
     c.service(nowMs());
@@ -1332,7 +1388,29 @@ export function mgos_mqtt_conn_get_packet_id(c: mgos_mqtt_conn): u16 {
   return c.session.nextPacketId();
 }
 
-/** Caps the QoS of later publishes and subscriptions (0..2). @api */
+/** Caps the QoS of later publishes and subscriptions: 0, 1 or 2; -1 removes
+ *  the cap set before (the config's max_qos applies); other values are
+ *  refused with an error log and change nothing. @api */
 export function mgos_mqtt_conn_set_max_qos(c: mgos_mqtt_conn, qos: int): void {
   c.setMaxQos(qos);
+}
+
+/** Why the last publish on `c` returned 0: MGOS_MQTT_ERR_* (0 after a
+ *  success). MGOS_MQTT_ERR_IS_TEMPORARY(err): full now, retry later. @api */
+export function mgos_mqtt_conn_get_last_error(c: mgos_mqtt_conn): int {
+  return c.session.lastError;
+}
+
+/** Outbox bytes a new message may take now (0: none can be taken). A message
+ *  needs strlen(topic) + len + 9 bytes at most. @api */
+export function mgos_mqtt_conn_outbox_room(c: mgos_mqtt_conn): usize {
+  return c.session.outboxRoom();
+}
+
+/** A publish whose arguments cannot be taken (compat.c: NULL message with a
+ *  length): refused with MGOS_MQTT_ERR_INVALID and a log naming the topic. */
+export function refuse_pub(c: mgos_mqtt_conn, topic: string, why: string): u16 {
+  logMsg(LogLevel.ERROR, why, strBytes(topic));
+  c.session.lastError = MGOS_MQTT_ERR.INVALID;
+  return 0;
 }

@@ -123,9 +123,23 @@ export function mgos_mqtt_get_packet_id(): u16 {
   return global().session.nextPacketId();
 }
 
-/** Caps the QoS of later publishes and subscriptions (0..2). @api */
+/** Caps the QoS of later publishes and subscriptions: 0, 1 or 2; -1 removes
+ *  the cap set before (the config's max_qos applies); other values are
+ *  refused with an error log and change nothing. @api */
 export function mgos_mqtt_set_max_qos(qos: int): void {
   global().setMaxQos(qos);
+}
+
+/** Why the last publish on the global connection returned 0: MGOS_MQTT_ERR_*
+ *  (0 after a success). MGOS_MQTT_ERR_IS_TEMPORARY(err): full now, retry. @api */
+export function mgos_mqtt_get_last_error(): int {
+  return global().session.lastError;
+}
+
+/** Outbox bytes a new message may take now on the global connection (0: none
+ *  can be taken). A message needs strlen(topic) + len + 9 bytes at most. @api */
+export function mgos_mqtt_outbox_room(): usize {
+  return global().session.outboxRoom();
 }
 
 /** Uses `cfg` instead of the system config's mqtt section (mqtt1 stays the

@@ -19,10 +19,15 @@
 //   - Time is a u32 millisecond clock passed in; wrap-around is handled.
 //   - A connect_fn (mg_send_mqtt_handshake_opt) uses connectWith(options, now).
 //
-// Storage: no heap. Outgoing QoS>0 messages live in `store` as encoded PUBLISH
-// packets (so a resend is a copy plus the DUP bit), described by `recs` in
-// publish order. A record is QUEUED (offline or no in-flight slot free) or in
-// flight (waiting PUBACK / PUBREC / PUBCOMP). Subscriptions live in `subs`
+// Storage: no heap. The outbox: outgoing messages live in `store` as encoded
+// PUBLISH packets (so a resend is a copy plus the DUP bit), described by
+// `recs` in publish order. A record is QUEUED (offline, no in-flight slot
+// free, or, for QoS 0, no tx room yet) or in flight (waiting PUBACK / PUBREC /
+// PUBCOMP). The delivery rule (delivery.ts): a publish either takes the
+// message (returns its id) or refuses it with `lastError`; a message is only
+// ever dropped by the app's offline policy, with a DROPPED event.
+// A packet larger than the tx buffer is streamed: pump() copies it into tx
+// chunk by chunk (`OutMsg.done`); nothing else enters tx until it is whole. Subscriptions live in `subs`
 // with their filter copied in. Incoming QoS 2 ids awaiting PUBREL are kept in
 // `rxQos2` for duplicate suppression (MQTT 3.1.1 4.3.3, method B).
 //
@@ -30,13 +35,14 @@
 // is produced by pump(), which fills the tx buffer in order and stops at the
 // first packet that does not fit; it runs again when the port frees tx space.
 
-import { u8, u16, u32, i32, bool, Ptr, Bytes, copy, copyBytes, bytesEqual, noBytes, structs } from "../rt/rt";
+import { u8, u16, u32, i32, bool, Ptr, Bytes, copy, copyBytes, bytesEqual, noBytes, structs, lit, idiv } from "../rt/rt";
 import { Packet, PacketType, DecodeErr, decodeErrName } from "./packet";
 import {
   decodeForClient, encodeConnect, encodePublish, encodeAck, encodeSubscribe, encodeUnsubscribe,
   encodeSimple, publishSize, remainingLengthSize, ConnectOptions,
 } from "./codec";
 import { validTopicName, validTopicFilter, validUtf8 } from "./topic";
+import { MGOS_MQTT_ERR, MGOS_MQTT_EV, MGOS_MQTT_DROP } from "./delivery";
 
 /** @kconfig MGOS_MQTT_MAX_SUBSCRIPTIONS */
 export const MAX_SUBSCRIPTIONS: u32 = 8;
@@ -44,9 +50,9 @@ export const MAX_SUBSCRIPTIONS: u32 = 8;
 export const MAX_FILTER_LEN: u32 = 128;
 /** Outgoing QoS>0 messages awaiting their acknowledgement. @kconfig MGOS_MQTT_MAX_INFLIGHT */
 export const MAX_INFLIGHT: u16 = 8;
-/** Hard cap on queued (not yet in flight) messages; cfg.maxQueueLength is the soft limit. @kconfig MGOS_MQTT_MAX_QUEUE */
-export const MAX_QUEUE: u16 = 16;
-/** Bytes of storage for queued and in-flight PUBLISH packets. @kconfig MGOS_MQTT_STORE_SIZE */
+/** Outbox messages waiting beyond the in-flight window (cfg.maxQueueLength limits them while offline). @kconfig MGOS_MQTT_MAX_QUEUE */
+export const MAX_QUEUE: u16 = 24;
+/** The outbox: bytes for waiting and in-flight PUBLISH packets; the largest message that can be sent. @kconfig MGOS_MQTT_STORE_SIZE */
 export const STORE_SIZE: u32 = 4096;
 /** Outgoing byte buffer. @kconfig MGOS_MQTT_TX_BUF_SIZE */
 export const TX_BUF_SIZE: u32 = 2048;
@@ -75,6 +81,10 @@ export enum SessionEvent {
   SUBACK = 209,
   UNSUBACK = 211,
   PINGRESP = 213,
+  /** A message dropped by the offline policy (evDrop* fields hold it). */
+  DROPPED = 240,
+  /** Room in the outbox after a refusal for lack of it. */
+  OUTBOX_ROOM = 241,
   /** A fragment of a PUBLISH larger than the receive limit (rxPartOff, rxPartTotal). */
   PUBLISH_PART = 230,
   /** A PUBLISH larger than the receive limit was read past, discarded and acknowledged. */
@@ -140,6 +150,21 @@ export enum CfgStr {
 
 export type SessionEventFn = (s: Session, ev: i32, p: Packet | null, ud: Ptr) => void;
 export type SessionLogFn = (s: Session, level: i32, msg: string, detail: Bytes, num: i32) => void;
+/** Persistence of the outbox's QoS 1/2 messages (optional): PUT stores (or
+ *  replaces) record `seq` with `meta` (storeMeta()) and `data` (the encoded
+ *  PUBLISH; empty once only its PUBREL is due), DEL removes it. */
+export type SessionStoreFn = (s: Session, op: u8, seq: u32, meta: u32, data: Bytes) => void;
+
+/** SessionStoreFn operations. */
+export enum StoreOp {
+  PUT = 1,
+  DEL = 2,
+}
+
+/** A persisted record's meta word: state (RecState) << 24 | QoS << 16 | packet id. */
+export function storeMeta(state: u8, qos: u8, id: u16): u32 {
+  return u32((state << 24) | (qos << 16) | id);
+}
 
 /** Connection settings (the mqtt config section's protocol part). Empty string = not set. */
 export class SessionConfig {
@@ -153,8 +178,11 @@ export class SessionConfig {
   maxQos: u8 = 2;
   /** Largest incoming packet accepted (recv_mbuf_limit); capped by RX_BUF_SIZE. */
   recvLimit: u32 = 3072;
-  /** Soft limit of queued QoS>0 messages (max_queue_length); 0 = no queue. */
+  /** Messages kept waiting while offline (max_queue_length); 0 = none. */
   maxQueueLength: u32 = 5;
+  /** Offline and max_queue_length reached: drop the oldest waiting message
+   *  (DROPPED event) instead of refusing the new one (max_queue_drop_oldest). */
+  dropOldest: bool = false;
 
   /** Copies the five strings in. Returns null when accepted, else what is wrong
    *  (the config is then left unchanged). */
@@ -200,6 +228,10 @@ export class OutMsg {
   sent: bool = false;
   /** The packet for the current state must be (re)sent. */
   unsent: bool = false;
+  /** Bytes of the packet already copied into tx while it is streamed (0: not begun). */
+  done: u32 = 0;
+  /** Its persisted record (0: not persisted). */
+  seq: u32 = 0;
 }
 
 export class Sub {
@@ -217,6 +249,31 @@ export class Sub {
     return this.filter.subarray(0, this.filterLen);
   }
 }
+
+/** Largest payload MQTT allows (the remaining length's 268,435,455 bytes, for
+ *  the refusal's log; the exact limit also counts the topic). */
+const MAX_PAYLOAD: u32 = 268435455;
+
+/** Scratch text for a log detail (logs are not re-entrant). */
+class LogScratch {
+  buf: Uint8Array = new Uint8Array(96);
+  len: u32 = 0;
+
+  add(b: Bytes): void {
+    for (let i: u32 = 0; i < b.length && this.len < this.buf.length; i++) this.buf[this.len++] = b[i];
+  }
+
+  num(v: u32): void {
+    let div: u32 = 1000000000;
+    while (div > 1 && idiv(v, div) === 0) div = idiv(div, 10);
+    while (div > 0 && this.len < this.buf.length) {
+      this.buf[this.len++] = u8(0x30 + idiv(v, div) % 10);
+      div = idiv(div, 10);
+    }
+  }
+}
+
+const logScratch: LogScratch = new LogScratch();
 
 /** CONNECT options built by connect(): shared by all sessions, as connectWith()
  *  encodes them at once and keeps nothing (saves the RAM of one per session). */
@@ -279,12 +336,28 @@ export class Session {
 
   onEvent: SessionEventFn | null = null;
   onLog: SessionLogFn | null = null;
+  /** Set to persist the outbox (mgos persist.ts); null: nothing is stored. */
+  onStore: SessionStoreFn | null = null;
+  /** Sequence number of the next persisted record (publish order across restarts). */
+  nextSeq: u32 = 1;
+  /** The port's storage slot for onStore (mgos persist.ts). */
+  storeSlot: i32 = 0;
   ud: Ptr = null;
   /** During SUBACK/UNSUBACK events: the tag of the subscription answered (-1: unknown id). */
   evTag: i32 = -1;
   /** During and after CLOSE: why, and whether CONNACK had been accepted. */
   closeReason: string = "";
   wasConnected: bool = false;
+  /** Why the last publish() returned 0 (MGOS_MQTT_ERR; OK after a success). */
+  lastError: u8 = MGOS_MQTT_ERR.OK;
+  /** A publish was refused for lack of room: OUTBOX_ROOM is due when room frees. */
+  roomWanted: bool = false;
+  /** During DROPPED: the message's id, QoS, reason (MGOS_MQTT_DROP), topic and payload (views into store). */
+  evDropId: u16 = 0;
+  evDropQos: u8 = 0;
+  evDropReason: u8 = 0;
+  evDropTopic: Bytes = noBytes();
+  evDropPayload: Bytes = noBytes();
   /** During PUBLISH (QoS > 0) and PUBREL events: the session acknowledges
    *  (PUBACK, PUBREC, PUBCOMP) after the event unless the handler clears it;
    *  then the application acknowledges itself (mg_mqtt_puback & co.). */
@@ -295,6 +368,9 @@ export class Session {
   /** Bytes at the head of tx that finish a packet the port already began to
    *  write: they must go out whole before anything else may be dropped. */
   txHeadLeft: u32 = 0;
+  /** tx ends inside a packet being streamed from the store (the record with
+   *  done > 0): nothing else may enter tx until its last byte has. */
+  streaming: bool = false;
   rx: Uint8Array = new Uint8Array(RX_BUF_SIZE);
   rxLen: u32 = 0;
   /** The packet being handled (views into rx). */
@@ -459,6 +535,7 @@ export class Session {
     if (this.state === SessionState.DISCONNECTING && !this.closing) this.queueDisconnect();
     // Space freed: packets that did not fit may go now.
     this.pump();
+    this.maybeRoom();
   }
 
   /** True when the port should close the transport now (after a DISCONNECT was
@@ -505,6 +582,8 @@ export class Session {
 
   /** Puts DISCONNECT into tx and lets the port close once it is written. */
   private queueDisconnect(): void {
+    // A packet half streamed into tx must end first: txConsumed() calls again.
+    if (this.streaming) return;
     let n: u32 = encodeSimple(this.tx.subarray(this.txLen), PacketType.DISCONNECT);
     if (n === 0 && this.txLen > this.txHeadLeft) {
       // No room: the connection ends anyway, so the whole packets waiting make
@@ -529,6 +608,7 @@ export class Session {
       due = minU32(due, left(now, this.connectStart, CONNACK_TIMEOUT_MS));
     } else if (this.state === SessionState.CONNECTED && ka > 0) {
       if (this.pingOutstanding) due = minU32(due, left(now, this.pingSentAt, ka >>> 1));
+      else if (this.streaming) due = minU32(due, left(now, this.lastTx, ka));
       else due = minU32(due, minU32(left(now, this.lastTx, ka), left(now, this.lastRx, ka)));
     }
     return due;
@@ -549,12 +629,14 @@ export class Session {
           this.close("no PINGRESP within keep_alive / 2");
           return;
         }
-      } else if (elapsed(now, this.lastTx) >= ka || elapsed(now, this.lastRx) >= ka) {
+      } else if (elapsed(now, this.lastTx) >= ka || (!this.streaming && elapsed(now, this.lastRx) >= ka)) {
+        // While a large packet streams out (no PINGREQ can enter tx) a quiet
+        // broker is checked once it is out; a stream that stops moving is not.
         // PINGREQ when keep_alive passed without a sent packet (MQTT-3.1.2-23),
         // or without a received one: a dead broker is then noticed within
         // 1.5 x keep_alive of its last word. If tx is full the ping timer
         // starts anyway: a connection that cannot send for that long is dead.
-        const n: u32 = encodeSimple(this.tx.subarray(this.txLen), PacketType.PINGREQ);
+        const n: u32 = encodeSimple(this.txFree(), PacketType.PINGREQ);
         if (n === 0) this.logNum(LogLevel.WARN, "tx full, no PINGREQ", 0);
         else {
           this.txLen += n;
@@ -566,6 +648,7 @@ export class Session {
       }
     }
     this.pump();
+    this.maybeRoom();
   }
 
   // ---------------------------------------------------------------- API
@@ -579,64 +662,55 @@ export class Session {
     return 0;
   }
 
-  /** Publishes. Returns 0 when nothing was sent or queued, else the packet id
-   *  (for QoS 0 a fresh id that is not on the wire, as mgos_mqtt_pub). QoS is
-   *  capped by cfg.maxQos. QoS>0 messages that cannot go out now are queued
-   *  (soft limit cfg.maxQueueLength, the oldest dropped first). */
+  /** Publishes (the delivery rule, delivery.ts). Returns the packet id (for
+   *  QoS 0 a fresh id that is not on the wire, as mgos_mqtt_pub) once the
+   *  message is the client's, else 0 with `lastError` set and nothing taken.
+   *  QoS is capped by cfg.maxQos. The message goes into tx now when nothing
+   *  waits before it, else into the outbox (store), in publish order. */
   publish(topic: Bytes, payload: Bytes, qos: u8, retain: bool, now: u32): u16 {
     this.now = now;
-    if (qos > 2) {
-      this.log(LogLevel.ERROR, "publish: bad QoS", topic, i32(qos));
-      return 0;
-    }
-    if (!validTopicName(topic)) {
-      this.log(LogLevel.ERROR, "publish: invalid topic name", topic, 0);
-      return 0;
-    }
+    this.lastError = MGOS_MQTT_ERR.OK;
+    if (qos > 2) return this.refuse(MGOS_MQTT_ERR.INVALID, LogLevel.ERROR, "publish: bad QoS", topic, i32(qos));
+    if (!validTopicName(topic)) return this.refuse(MGOS_MQTT_ERR.INVALID, LogLevel.ERROR, "publish: invalid topic name", topic, 0);
     const q: u8 = qos > this.cfg.maxQos ? this.cfg.maxQos : qos;
-    if (q === 0) {
-      // QoS 0 is never queued: sent now or not at all.
-      if (this.state !== SessionState.CONNECTED) return 0;
-      const n: u32 = encodePublish(this.tx.subarray(this.txLen), topic, payload, 0, retain, false, 0);
-      if (n === 0) {
-        this.log(LogLevel.WARN, "publish: tx buffer full", topic, i32(payload.length));
-        return 0;
-      }
-      this.txLen += n;
-      this.lastTx = now;
-      return this.nextPacketId();
-    }
     const size: u32 = publishSize(topic.length, payload.length, q);
-    if (size === 0 || size > TX_BUF_SIZE || size > STORE_SIZE) {
-      this.log(LogLevel.ERROR, "publish: message > TX_BUF/STORE_SIZE", topic, i32(payload.length));
-      return 0;
-    }
-    const flyNow: bool = this.state === SessionState.CONNECTED && this.inflightCount() < MAX_INFLIGHT && this.queuedCount() === 0;
-    if (!flyNow) {
-      const limit: u32 = minU32(this.cfg.maxQueueLength, MAX_QUEUE);
-      if (limit === 0) {
-        this.log(LogLevel.WARN, "publish: offline, no queue", topic, 0);
-        return 0;
-      }
-      while (this.queuedCount() >= limit) this.dropOldestQueued("queue full, oldest dropped");
-    }
-    while (u32(STORE_SIZE - this.storeUsed) < size) {
-      if (!this.dropOldestQueued("store full, oldest dropped")) {
-        this.log(LogLevel.WARN, "publish: store full", topic, i32(payload.length));
-        return 0;
+    if (size === 0) return this.refuseSize("publish: over the MQTT packet limit, can never be sent", topic, payload.length, MAX_PAYLOAD);
+    const connected: bool = this.state === SessionState.CONNECTED;
+    if (q === 0) {
+      // QoS 0 is not kept for a later connection (MQTT's "at most once").
+      if (!connected) return this.refuse(MGOS_MQTT_ERR.NOT_CONNECTED, LogLevel.DEBUG, "publish: QoS 0 while not connected", topic, 0);
+      if (!this.streaming && this.waitingToSend() === 0) {
+        const n: u32 = encodePublish(this.tx.subarray(this.txLen), topic, payload, 0, retain, false, 0);
+        if (n > 0) {
+          this.txLen += n;
+          this.lastTx = now;
+          return this.nextPacketId();
+        }
       }
     }
-    if (this.recCount >= STORE_SLOTS) {
-      this.log(LogLevel.WARN, "publish: no slot", topic, 0);
-      return 0;
+    if (size > STORE_SIZE) return this.refuseSize("publish: larger than the outbox (MGOS_MQTT_STORE_SIZE), can never be sent", topic, size, STORE_SIZE);
+    if (!connected) {
+      const limit: u32 = this.cfg.maxQueueLength;
+      if (limit === 0) return this.refuse(MGOS_MQTT_ERR.NOT_CONNECTED, LogLevel.DEBUG, "publish: offline and max_queue_length is 0", topic, 0);
+      while (this.queuedCount() >= limit) {
+        if (!this.cfg.dropOldest || !this.dropOldestWaiting(MGOS_MQTT_DROP.QUEUE_FULL)) {
+          this.roomWanted = true;
+          return this.refuse(MGOS_MQTT_ERR.QUEUE_FULL, LogLevel.DEBUG, "publish: offline queue full (max_queue_length)", topic, i32(limit));
+        }
+      }
+    }
+    while (this.recCount >= STORE_SLOTS || u32(STORE_SIZE - this.storeUsed) < size) {
+      // Connected, a full outbox is backpressure: never drop, the app retries.
+      if (connected || !this.cfg.dropOldest || !this.dropOldestWaiting(MGOS_MQTT_DROP.OUTBOX_FULL)) {
+        this.roomWanted = true;
+        return this.refuse(MGOS_MQTT_ERR.FULL, LogLevel.DEBUG, "publish: outbox full", topic, i32(size));
+      }
     }
     const id: u16 = this.nextPacketId();
+    if (id === 0) return this.refuse(MGOS_MQTT_ERR.FULL, LogLevel.WARN, "publish: no packet id free", topic, 0);
     const r: OutMsg = this.recs[this.recCount];
-    const n: u32 = encodePublish(this.store.subarray(this.storeUsed), topic, payload, q, retain, false, id);
-    if (n === 0) {
-      this.log(LogLevel.ERROR, "publish: encoding failed", topic, 0);
-      return 0;
-    }
+    const n: u32 = encodePublish(this.store.subarray(this.storeUsed), topic, payload, q, retain, false, q > 0 ? id : 0);
+    if (n === 0) return this.refuse(MGOS_MQTT_ERR.INVALID, LogLevel.ERROR, "publish: encoding failed", topic, 0);
     r.state = RecState.QUEUED;
     r.qos = q;
     r.packetId = id;
@@ -644,10 +718,104 @@ export class Session {
     r.len = n;
     r.sent = false;
     r.unsent = false;
+    r.done = 0;
+    r.seq = 0;
     this.recCount++;
     this.storeUsed += n;
+    // Persisted before the id is returned: an accepted message survives a restart.
+    if (q > 0 && this.onStore !== null) {
+      r.seq = this.nextSeq;
+      this.nextSeq = this.nextSeq === 0xffffffff ? 1 : u32(this.nextSeq + 1);
+      this.persist(StoreOp.PUT, r);
+    }
     this.pump();
     return id;
+  }
+
+  /** Hands record r to the store callback (PUT: its state and bytes, DEL). */
+  private persist(op: u8, r: OutMsg): void {
+    const f: SessionStoreFn | null = this.onStore;
+    if (f === null || r.seq === 0) return;
+    // Only the state that matters after a restart: waiting for PUBCOMP, or not.
+    const st: u8 = r.state === RecState.WAIT_PUBCOMP ? RecState.WAIT_PUBCOMP : RecState.QUEUED;
+    f(this, op, r.seq, storeMeta(st, r.qos, r.packetId), this.store.subarray(r.off, u32(r.off + r.len)));
+  }
+
+  /** Puts a persisted record back (at start-up, before connecting): a PUBLISH
+   *  waiting to be sent, or (state WAIT_PUBCOMP, no data) a QoS 2 message whose
+   *  PUBREL is due. False when it does not fit or is not a valid record. */
+  restore(seq: u32, meta: u32, data: Bytes): bool {
+    const st: u8 = u8(meta >>> 24);
+    const qos: u8 = u8((meta >>> 16) & 0xff);
+    const id: u16 = u16(meta);
+    if (seq === 0 || id === 0 || (qos !== 1 && qos !== 2) || this.recCount >= STORE_SLOTS || this.idInUse(id)) return false;
+    if (st === RecState.WAIT_PUBCOMP) {
+      if (qos !== 2 || data.length > 0) return false;
+    } else if (st !== RecState.QUEUED || data.length < 4 || data.length > u32(STORE_SIZE - this.storeUsed) || (data[0] >>> 4) !== PacketType.PUBLISH) {
+      return false;
+    }
+    const r: OutMsg = this.recs[this.recCount];
+    r.state = st;
+    r.qos = qos;
+    r.packetId = id;
+    r.off = this.storeUsed;
+    r.len = data.length;
+    r.sent = st === RecState.WAIT_PUBCOMP;
+    r.unsent = st === RecState.WAIT_PUBCOMP;
+    r.done = 0;
+    r.seq = seq;
+    copyBytes(this.store, this.storeUsed, data);
+    this.storeUsed += data.length;
+    this.recCount++;
+    if (seq >= this.nextSeq) this.nextSeq = seq === 0xffffffff ? 1 : u32(seq + 1);
+    return true;
+  }
+
+  /** publish() refusing: sets lastError, logs, returns 0. */
+  private refuse(err: u8, level: i32, msg: string, topic: Bytes, num: i32): u16 {
+    this.lastError = err;
+    this.log(level, msg, topic, num);
+    return 0;
+  }
+
+  /** A message that can never be sent: the log states its size and the limit. */
+  private refuseSize(msg: string, topic: Bytes, size: u32, limit: u32): u16 {
+    this.lastError = MGOS_MQTT_ERR.TOO_BIG;
+    const t: LogScratch = logScratch;
+    t.len = 0;
+    t.add(topic.subarray(0, 48));
+    t.add(lit(": "));
+    t.num(size);
+    t.add(lit(" bytes, limit "));
+    t.num(limit);
+    this.log(LogLevel.ERROR, msg, t.buf.subarray(0, t.len), 0);
+    return 0;
+  }
+
+  /** Bytes a new message may take now without dropping anything (0: none
+   *  can be taken: no record slot, or offline with max_queue_length waiting).
+   *  A message needs publishSize() bytes: topic + payload + 4..9. */
+  outboxRoom(): u32 {
+    if (this.recCount >= STORE_SLOTS) return 0;
+    if (this.state !== SessionState.CONNECTED && this.queuedCount() >= this.cfg.maxQueueLength) return 0;
+    return u32(STORE_SIZE - this.storeUsed);
+  }
+
+  /** OUTBOX_ROOM once room is back after a refusal for lack of it. */
+  private maybeRoom(): void {
+    if (!this.roomWanted || this.outboxRoom() === 0) return;
+    this.roomWanted = false;
+    this.emit(SessionEvent.OUTBOX_ROOM, null);
+  }
+
+  /** Records whose packet still has to enter tx. */
+  private waitingToSend(): u32 {
+    let n: u32 = 0;
+    for (let i: u32 = 0; i < this.recCount; i++) {
+      const r: OutMsg = this.recs[i];
+      if (r.state === RecState.QUEUED || r.unsent) n++;
+    }
+    return n;
   }
 
   /** Adds a subscription (sent now when connected, else after CONNACK, and
@@ -705,7 +873,7 @@ export class Session {
     let n: u32 = this.txLen;
     for (let i: u32 = 0; i < this.recCount; i++) {
       const r: OutMsg = this.recs[i];
-      if (r.state === RecState.QUEUED || (r.unsent && r.state !== RecState.WAIT_PUBCOMP)) n += r.len;
+      if (r.state === RecState.QUEUED || (r.unsent && r.state !== RecState.WAIT_PUBCOMP)) n += u32(r.len - r.done);
     }
     return n;
   }
@@ -1061,6 +1229,7 @@ export class Session {
     this.emit(SessionEvent.CONNACK, p);
     if (this.epoch !== ep) return;
     this.pump();
+    if (this.epoch === ep) this.maybeRoom();
   }
 
   private onPublish(p: Packet): void {
@@ -1103,20 +1272,32 @@ export class Session {
    *  state `waiting`; `ev` is the packet's event, `msg` the log for a stray id. */
   private onDone(p: Packet, waiting: u8, ev: i32, msg: string): void {
     const i: i32 = this.findRec(p.packetId);
-    if (i >= 0 && this.recs[i].state === waiting) this.freeRec(u32(i));
-    else this.logNum(LogLevel.WARN, msg, i32(p.packetId));
+    // A record still streaming out was never whole on the wire: the ack is bogus.
+    if (i >= 0 && this.recs[i].state === waiting && this.recs[i].done === 0) {
+      this.freeRec(u32(i));
+    } else if (i >= 0 && waiting === RecState.WAIT_PUBACK && this.recs[i].state === RecState.WAIT_PUBREC &&
+               this.recs[i].done === 0) {
+      // A PUBACK for a QoS 2 PUBLISH: the server took it at QoS 1 (RabbitMQ
+      // does; MQTT 3.1.1 4.3.3 wants PUBREC). It has the message, so the
+      // exchange is over; keeping the record would only fill the window.
+      this.logNum(LogLevel.WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", i32(p.packetId));
+      this.freeRec(u32(i));
+    } else {
+      this.logNum(LogLevel.WARN, msg, i32(p.packetId));
+    }
     this.emitThenPump(ev, p);
   }
 
   private onPubrec(p: Packet): void {
     const i: i32 = this.findRec(p.packetId);
-    if (i >= 0 && this.recs[i].state === RecState.WAIT_PUBREC) {
+    if (i >= 0 && this.recs[i].state === RecState.WAIT_PUBREC && this.recs[i].done === 0) {
       // The message is now the server's: keep only the id, send PUBREL.
       const r: OutMsg = this.recs[i];
       this.releaseBytes(r);
       r.state = RecState.WAIT_PUBCOMP;
       r.sent = false;
       r.unsent = true;
+      this.persist(StoreOp.PUT, r);
     } else if (i >= 0 && this.recs[i].state === RecState.WAIT_PUBCOMP) {
       // A repeated PUBREC: our PUBREL may have been lost, send it again.
       this.recs[i].unsent = true;
@@ -1170,37 +1351,84 @@ export class Session {
 
   // ---------------------------------------------------------------- sending
 
-  /** Fills tx: pending acks, SUBSCRIBE/UNSUBSCRIBE, then PUBLISH/PUBREL in
-   *  publish order (queued messages enter flight while slots are free). Stops
-   *  at the first packet that does not fit; called again when tx drains. */
+  /** Fills tx: the rest of a packet being streamed, pending acks,
+   *  SUBSCRIBE/UNSUBSCRIBE, then PUBLISH/PUBREL in publish order (queued
+   *  messages enter flight while slots are free; QoS 0 ones leave the outbox
+   *  once in tx). Stops at the first packet that does not fit; a packet larger
+   *  than tx is streamed through it. Called again when tx drains. */
   private pump(): void {
+    if (!this.pumpStream()) return;
     if (!this.pumpAcksAndSubs()) return;
     let inflight: u32 = this.inflightCount();
-    for (let i: u32 = 0; i < this.recCount; i++) {
+    let i: u32 = 0;
+    while (i < this.recCount) {
       const r: OutMsg = this.recs[i];
-      if (r.state === RecState.QUEUED) {
+      if (r.state === RecState.QUEUED && r.qos > 0) {
         if (inflight >= MAX_INFLIGHT) return;
         r.state = r.qos === 1 ? RecState.WAIT_PUBACK : RecState.WAIT_PUBREC;
         r.sent = false;
         r.unsent = true;
         inflight++;
       }
-      if (!r.unsent) continue;
-      const free: Bytes = this.tx.subarray(this.txLen);
-      let n: u32 = 0;
-      if (r.state === RecState.WAIT_PUBCOMP) {
-        n = encodeAck(free, PacketType.PUBREL, r.packetId);
-      } else if (copyBytes(free, 0, this.store.subarray(r.off, u32(r.off + r.len)))) {
-        n = r.len;
-        // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
-        if (r.sent) free[0] = u8(free[0] | 0x08);
+      if (r.state !== RecState.QUEUED && !r.unsent) {
+        i++;
+        continue;
       }
-      if (n === 0) return;
-      this.txLen += n;
-      this.lastTx = this.now;
-      r.sent = true;
-      r.unsent = false;
+      if (r.state === RecState.WAIT_PUBCOMP) {
+        const n: u32 = encodeAck(this.tx.subarray(this.txLen), PacketType.PUBREL, r.packetId);
+        if (n === 0) return;
+        this.txLen += n;
+        this.lastTx = this.now;
+        r.sent = true;
+        r.unsent = false;
+        i++;
+        continue;
+      }
+      const free: u32 = u32(TX_BUF_SIZE - this.txLen);
+      // Only a packet that can never fit tx whole is streamed; others wait for room.
+      if (r.len > free && (r.len <= TX_BUF_SIZE || free < 8)) return;
+      if (!this.copyOut(r)) return;
+      if (r.qos === 0) this.freeRec(i);
+      else i++;
     }
+  }
+
+  /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
+   *  when its last byte is in; else tx is full and `streaming` is set. */
+  private copyOut(r: OutMsg): bool {
+    const at: u32 = this.txLen;
+    const n: u32 = minU32(u32(r.len - r.done), u32(TX_BUF_SIZE - at));
+    const from: u32 = u32(r.off + r.done);
+    copyBytes(this.tx, at, this.store.subarray(from, u32(from + n)));
+    // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
+    if (r.done === 0 && r.sent) this.tx[at] = u8(this.tx[at] | 0x08);
+    this.txLen += n;
+    this.lastTx = this.now;
+    r.done += n;
+    if (r.done < r.len) {
+      this.streaming = true;
+      return false;
+    }
+    r.done = 0;
+    this.streaming = false;
+    r.sent = true;
+    r.unsent = false;
+    return true;
+  }
+
+  /** Continues the packet being streamed. False while it is not whole in tx. */
+  private pumpStream(): bool {
+    if (!this.streaming) return true;
+    for (let i: u32 = 0; i < this.recCount; i++) {
+      const r: OutMsg = this.recs[i];
+      if (r.done === 0) continue;
+      if (!this.copyOut(r)) return false;
+      if (r.qos === 0) this.freeRec(i);
+      return true;
+    }
+    // Cannot happen (a streaming record is never freed): tx holds half a packet.
+    this.close("stream lost");
+    return false;
   }
 
   /** The part of pump() that runs before CONNACK handlers: acks and
@@ -1209,7 +1437,7 @@ export class Session {
     if (this.state !== SessionState.CONNECTED) return false;
     while (this.ackCount > 0) {
       const a: u32 = this.acks[this.ackHead];
-      const n: u32 = encodeAck(this.tx.subarray(this.txLen), u8(a >>> 16), u16(a));
+      const n: u32 = encodeAck(this.txFree(), u8(a >>> 16), u16(a));
       if (n === 0) return false;
       this.txLen += n;
       this.lastTx = this.now;
@@ -1221,7 +1449,7 @@ export class Session {
       const sub: bool = s.state === SubState.SUB_PENDING;
       if (!sub && s.state !== SubState.UNSUB_PENDING) continue;
       if (s.packetId === 0) s.packetId = this.nextPacketId();
-      const free: Bytes = this.tx.subarray(this.txLen);
+      const free: Bytes = this.txFree();
       const filter: Bytes = s.view();
       const n: u32 = sub ? encodeSubscribe(free, s.packetId, filter, s.qos) : encodeUnsubscribe(free, s.packetId, filter);
       if (n === 0) return false;
@@ -1244,6 +1472,11 @@ export class Session {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** The free part of tx for a new packet (none while a packet streams in). */
+  txFree(): Bytes {
+    return this.streaming ? noBytes() : this.tx.subarray(this.txLen);
+  }
 
   private emit(ev: i32, p: Packet | null): void {
     const f: SessionEventFn | null = this.onEvent;
@@ -1294,6 +1527,8 @@ export class Session {
     this.ackCount = 0;
     this.ackHead = 0;
     this.pingOutstanding = false;
+    this.streaming = false;
+    for (let k: u32 = 0; k < this.recCount; k++) this.recs[k].done = 0;
     const clean: bool = this.cfg.cleanSession;
     // Subscriptions are all sent again after the next CONNACK.
     for (let i: u32 = 0; i < this.subCount; i++) {
@@ -1363,15 +1598,52 @@ export class Session {
     return m.subarray(u32(k + 2), u32(k + 2 + tl));
   }
 
-  private dropOldestQueued(why: string): bool {
+  /** The offline policy's drop: the oldest waiting message goes, and the
+   *  DROPPED event tells the app (id, QoS, reason, topic and payload). False
+   *  when nothing waits. */
+  private dropOldestWaiting(reason: u8): bool {
     for (let i: u32 = 0; i < this.recCount; i++) {
       const r: OutMsg = this.recs[i];
-      if (r.state !== RecState.QUEUED) continue;
-      this.log(LogLevel.WARN, why, this.recTopic(r), i32(r.packetId));
-      this.freeRec(i);
+      if (r.state !== RecState.QUEUED || r.done > 0) continue;
+      const id: u16 = r.packetId;
+      this.log(LogLevel.WARN, "queue full, oldest dropped (DROPPED event)", this.recTopic(r), i32(id));
+      this.evDropId = id;
+      this.evDropQos = r.qos;
+      this.evDropReason = reason;
+      this.evDropTopic = this.recTopic(r);
+      this.evDropPayload = this.recPayload(r);
+      // Out of every queue while the handler runs (it may publish), freed after.
+      r.state = RecState.FREE;
+      this.emit(SessionEvent.DROPPED, null);
+      this.evDropTopic = noBytes();
+      this.evDropPayload = noBytes();
+      for (let k: u32 = 0; k < this.recCount; k++) {
+        if (this.recs[k].state === RecState.FREE && this.recs[k].packetId === id) {
+          this.freeRec(k);
+          break;
+        }
+      }
       return true;
     }
     return false;
+  }
+
+  /** The payload of a stored PUBLISH, for the DROPPED event. */
+  private recPayload(r: OutMsg): Bytes {
+    const t: Bytes = this.recTopic(r);
+    if (r.len < 4) return noBytes();
+    // The topic view starts inside the store: the payload follows it (and the id for QoS > 0).
+    const topicEnd: u32 = u32(this.topicOffset(r) + t.length);
+    const start: u32 = u32(topicEnd + (r.qos > 0 ? 2 : 0));
+    return this.store.subarray(u32(r.off + start), u32(r.off + r.len));
+  }
+
+  /** Offset of the topic's first byte in a stored PUBLISH. */
+  private topicOffset(r: OutMsg): u32 {
+    const m: Bytes = this.store.subarray(r.off, u32(r.off + r.len));
+    let k: u32 = 1;
+    while (k < 5 && (m[k] & 0x80) !== 0) k++;
+    return u32(k + 3);
   }
 
   /** Gives a record's PUBLISH bytes back to the store (compacting it). */
@@ -1392,6 +1664,7 @@ export class Session {
 
   /** Removes record i, keeping the others in publish order. */
   private freeRec(i: u32): void {
+    this.persist(StoreOp.DEL, this.recs[i]);
     this.releaseBytes(this.recs[i]);
     for (let j: u32 = i; j + 1 < this.recCount; j++) copy(this.recs[j], this.recs[j + 1]);
     this.recCount = u32(this.recCount - 1);
@@ -1399,6 +1672,7 @@ export class Session {
     last.state = RecState.FREE;
     last.packetId = 0;
     last.len = 0;
+    last.seq = 0;
   }
 
   /** Removes subscription i, keeping the others in the order they were added. */

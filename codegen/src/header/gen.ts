@@ -19,6 +19,11 @@
 //     `const void *`, varargs), implemented in port/compat.c or json_printf.c;
 //   - `@capi_host <prototype>`: host-only functions (under #ifndef ESP_PLATFORM);
 //   - `@cmacro NAME(args) body`: function-like macros (MG_MQTT_QOS ...);
+//   - `@cdoc` on a declaration: its whole JSDoc text as a comment block near
+//     the top of mgos_mqtt.h (the delivery rule of ts-src/mqtt/delivery.ts);
+//   - `#include "delivery.h"` in mgos_mqtt_conn.h: MGOS_MQTT_ERR_*,
+//     MGOS_MQTT_EV_*, MGOS_MQTT_DROP_*, struct mgos_mqtt_dropped
+//     (ts-src/mqtt/delivery.ts, which imports only mg_types).
 //   - `@hdoc text`: a paragraph for users of the header (behaviour beyond the
 //     reference), emitted as a comment block before the prototypes.
 // `--check` exits 1 when the header on disk differs (the staleness check).
@@ -27,7 +32,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
 
-const MODULES = ["ts-src/mgos/mg_types.ts", "ts-src/mgos/conn.ts", "ts-src/mgos/facade.ts", "ts-src/mgos/mg_mqtt.ts"];
+const MODULES = ["ts-src/mgos/mg_types.ts", "ts-src/mqtt/delivery.ts", "ts-src/mgos/conn.ts", "ts-src/mgos/persist.ts", "ts-src/mgos/facade.ts", "ts-src/mgos/mg_mqtt.ts"];
 const OUT = "components/mgos_mqtt/include/mgos_mqtt.h";
 const OUT_CONN = "components/mgos_mqtt/include/mgos_mqtt_conn.h";
 /** The functions of mgos_mqtt_conn.h. */
@@ -118,6 +123,7 @@ export function generateHeaders(root: string): { main: string; conn: string } {
   const connCapi: string[] = [];
   const host: string[] = [];
   const macros: string[] = [];
+  const cdocs: string[] = [];
   const notes: string[] = [];
   const seen = new Set<string>();
   const add = (list: string[], doc: string, proto: string, where: string): void => {
@@ -136,6 +142,11 @@ export function generateHeaders(root: string): { main: string; conn: string } {
         add(m && isConnApi(m[1]) ? connCapi : capi, "", c, where);
       }
       for (const c of tags(n, "capi_host")) add(host, "", c, where);
+      if (ts.getJSDocTags(n).some((t) => t.tagName.text === "cdoc")) {
+        const d = ts.getJSDocCommentsAndTags(n).find(ts.isJSDoc);
+        const c = d && d.comment !== undefined ? (typeof d.comment === "string" ? d.comment : ts.getTextOfJSDocComment(d.comment) ?? "") : "";
+        cdocs.push("/*", ...c.replace(/\*\//g, "* /").split("\n").map((l) => ` *${l.trim() ? " " + l.trimEnd() : ""}`), " */");
+      }
       for (const c of tags(n, "hdoc")) notes.push(...wrapComment(c));
       for (const c of tags(n, "cmacro")) {
         const m = /^([A-Za-z_][A-Za-z0-9_]*\([^)]*\))\s+(.+)$/.exec(c);
@@ -174,6 +185,10 @@ export function generateHeaders(root: string): { main: string; conn: string } {
   L.push("/* The types, the Mongoose constants and the mgos_mqtt_conn_* API. */");
   L.push(`#include "mgos_mqtt_conn.h"`);
   L.push("");
+  if (cdocs.length) {
+    L.push(...cdocs);
+    L.push("");
+  }
   L.push("#ifdef __cplusplus");
   L.push(`extern "C" {`);
   L.push("#endif");
@@ -217,6 +232,8 @@ export function generateHeaders(root: string): { main: string; conn: string } {
   C.push(" * handler typedefs, MG_EV_*, MG_MQTT_*, MG_F_*, MGOS_EVENT_*, MGOS_CLOUD_*");
   C.push(" * (generated from mg_types.ts). */");
   C.push(`#include "mg_types.h"`);
+  C.push("/* MGOS_MQTT_ERR_*, MGOS_MQTT_EV_*, MGOS_MQTT_DROP_*, struct mgos_mqtt_dropped (generated from delivery.ts). */");
+  C.push(`#include "delivery.h"`);
   C.push("");
   C.push("#ifdef __cplusplus");
   C.push(`extern "C" {`);

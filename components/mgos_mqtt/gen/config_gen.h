@@ -17,16 +17,16 @@ typedef uint8_t config_kind;
 #define config_kind_STRING 4
 
 /** Keys per section. */
-#define config_gen_KEY_COUNT 26
+#define config_gen_KEY_COUNT 28
 
 /** String keys per section. */
-#define config_gen_STR_KEY_COUNT 13
+#define config_gen_STR_KEY_COUNT 14
 
 /** Sections: mqtt and mqtt1. */
 #define config_gen_SECTION_COUNT 2
 
 /** String keys of all sections. */
-#define config_gen_STR_SLOT_COUNT 26
+#define config_gen_STR_SLOT_COUNT 28
 
 // ---- defaults of the mqtt section ----
 /** mqtt.enable default (0 or 1) @kconfig MGOS_MQTT_ENABLE_VALUE */
@@ -142,6 +142,16 @@ typedef uint8_t config_kind;
 /** mqtt.max_queue_length default @kconfig MGOS_MQTT_MAX_QUEUE_LENGTH */
 #ifndef CONFIG_MGOS_MQTT_MAX_QUEUE_LENGTH
 #define CONFIG_MGOS_MQTT_MAX_QUEUE_LENGTH 5
+#endif
+
+/** mqtt.max_queue_drop_oldest default (0 or 1) @kconfig MGOS_MQTT_MAX_QUEUE_DROP_OLDEST_VALUE */
+#ifndef CONFIG_MGOS_MQTT_MAX_QUEUE_DROP_OLDEST_VALUE
+#define CONFIG_MGOS_MQTT_MAX_QUEUE_DROP_OLDEST_VALUE 0
+#endif
+
+/** mqtt.outbox_persist default @kconfig MGOS_MQTT_OUTBOX_PERSIST */
+#ifndef CONFIG_MGOS_MQTT_OUTBOX_PERSIST
+#define CONFIG_MGOS_MQTT_OUTBOX_PERSIST ""
 #endif
 
 /** mqtt.debug_use_log_level default (0 or 1) @kconfig MGOS_MQTT_DEBUG_USE_LOG_LEVEL_VALUE */
@@ -273,6 +283,16 @@ typedef uint8_t config_kind;
 /** mqtt1.max_queue_length default @kconfig MGOS_MQTT1_MAX_QUEUE_LENGTH */
 #ifndef CONFIG_MGOS_MQTT1_MAX_QUEUE_LENGTH
 #define CONFIG_MGOS_MQTT1_MAX_QUEUE_LENGTH 5
+#endif
+
+/** mqtt1.max_queue_drop_oldest default (0 or 1) @kconfig MGOS_MQTT1_MAX_QUEUE_DROP_OLDEST_VALUE */
+#ifndef CONFIG_MGOS_MQTT1_MAX_QUEUE_DROP_OLDEST_VALUE
+#define CONFIG_MGOS_MQTT1_MAX_QUEUE_DROP_OLDEST_VALUE 0
+#endif
+
+/** mqtt1.outbox_persist default @kconfig MGOS_MQTT1_OUTBOX_PERSIST */
+#ifndef CONFIG_MGOS_MQTT1_OUTBOX_PERSIST
+#define CONFIG_MGOS_MQTT1_OUTBOX_PERSIST ""
 #endif
 
 /** mqtt1.debug_use_log_level default (0 or 1) @kconfig MGOS_MQTT1_DEBUG_USE_LOG_LEVEL_VALUE */

@@ -75,10 +75,14 @@ struct mgos_config_mqtt {
   /** Trigger cloud events when connected / disconnected */
   bool cloud_events;
   /**
-     * QoS > 0 messages kept while offline; 0 means no queue
+     * QoS > 0 messages kept while offline; 0 means none (publish returns 0 while offline)
      * @min 0
      */
   int max_queue_length;
+  /** Offline with max_queue_length messages waiting: true drops the oldest (MGOS_MQTT_EV_DROPPED event) to take the new one; false refuses the new one (publish returns 0) */
+  bool max_queue_drop_oldest;
+  /** Keep accepted QoS 1/2 messages across restarts: host: a directory; ESP32: an NVS namespace (docs/delivery.md); empty: off */
+  const char *outbox_persist;
   /** Use the original cs_log_level enum instead of the stdout/stderr flag */
   bool debug_use_log_level;
   /** Enable WebSocket encapsulation: MQTT over ws:// (wss:// when TLS is configured) */

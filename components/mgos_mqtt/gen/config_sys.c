@@ -117,9 +117,19 @@ bool mgos_sys_config_get_mqtt_cloud_events(void) {
   return config_live()->mqtt.cloud_events;
 }
 
-/** mqtt.max_queue_length: QoS > 0 messages kept while offline; 0 means no queue @api */
+/** mqtt.max_queue_length: QoS > 0 messages kept while offline; 0 means none (publish returns 0 while offline) @api */
 int mgos_sys_config_get_mqtt_max_queue_length(void) {
   return config_live()->mqtt.max_queue_length;
+}
+
+/** mqtt.max_queue_drop_oldest: Offline with max_queue_length messages waiting: true drops the oldest (MGOS_MQTT_EV_DROPPED event) to take the new one; false refuses the new one (publish returns 0) @api */
+bool mgos_sys_config_get_mqtt_max_queue_drop_oldest(void) {
+  return config_live()->mqtt.max_queue_drop_oldest;
+}
+
+/** mqtt.outbox_persist: Keep accepted QoS 1/2 messages across restarts: host: a directory; ESP32: an NVS namespace (docs/delivery.md); empty: off @api */
+const char *mgos_sys_config_get_mqtt_outbox_persist(void) {
+  return config_live()->mqtt.outbox_persist;
 }
 
 /** mqtt.debug_use_log_level: Use the original cs_log_level enum instead of the stdout/stderr flag @api */
@@ -252,9 +262,19 @@ bool mgos_sys_config_get_mqtt1_cloud_events(void) {
   return config_live()->mqtt1.cloud_events;
 }
 
-/** mqtt1.max_queue_length: QoS > 0 messages kept while offline; 0 means no queue @api */
+/** mqtt1.max_queue_length: QoS > 0 messages kept while offline; 0 means none (publish returns 0 while offline) @api */
 int mgos_sys_config_get_mqtt1_max_queue_length(void) {
   return config_live()->mqtt1.max_queue_length;
+}
+
+/** mqtt1.max_queue_drop_oldest: Offline with max_queue_length messages waiting: true drops the oldest (MGOS_MQTT_EV_DROPPED event) to take the new one; false refuses the new one (publish returns 0) @api */
+bool mgos_sys_config_get_mqtt1_max_queue_drop_oldest(void) {
+  return config_live()->mqtt1.max_queue_drop_oldest;
+}
+
+/** mqtt1.outbox_persist: Keep accepted QoS 1/2 messages across restarts: host: a directory; ESP32: an NVS namespace (docs/delivery.md); empty: off @api */
+const char *mgos_sys_config_get_mqtt1_outbox_persist(void) {
+  return config_live()->mqtt1.outbox_persist;
 }
 
 /** mqtt1.debug_use_log_level: Use the original cs_log_level enum instead of the stdout/stderr flag @api */

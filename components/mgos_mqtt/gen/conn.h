@@ -5,6 +5,8 @@
 #include "rt.h"
 #include "session.h"
 #include "packet.h"
+#include "delivery.h"
+#include "persist.h"
 #include "codec.h"
 #include "topic.h"
 #include "config_schema.h"
@@ -115,6 +117,8 @@ struct mgos_mqtt_conn {
   /** What handlers see; its user_data belongs to the app. */
   mg_connection nc;
   mg_mqtt_message msg;
+  /** ev_data of MGOS_MQTT_EV_DROPPED. */
+  mgos_mqtt_dropped dropped;
   mgos_cloud_arg cloudArg;
   mg_send_mqtt_handshake_opts hsOpts;
   ConnectOptions hs;
@@ -149,6 +153,8 @@ struct mgos_mqtt_conn {
   int32_t nextTag;
   mgos_mqtt_connect_fn_t connectFn;
   void *connectFnArg;
+  /** The persistent outbox was set up (or failed) for this connection. */
+  bool persistTried;
   /** mgos_mqtt_set_max_qos: overrides the config's max_qos when >= 0. */
   int32_t userMaxQos;
   uint8_t host[CONFIG_MGOS_MQTT_MAX_HOST_LEN];
@@ -183,6 +189,7 @@ bool mgos_mqtt_conn_isConnected(mgos_mqtt_conn *self);
 uint8_t mgos_mqtt_conn_effectiveMaxQos(mgos_mqtt_conn *self);
 void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self);
 void mgos_mqtt_conn_loadSysConfig(mgos_mqtt_conn *self);
+void mgos_mqtt_conn_syncOutbox(mgos_mqtt_conn *self);
 void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now);
 bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_send_mqtt_handshake_opts *o);
 void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now);
@@ -198,7 +205,7 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter);
 uint16_t mgos_mqtt_conn_publish(mgos_mqtt_conn *self, rt_bytes topic, rt_bytes payload, int32_t qos, bool retain);
 bool mgos_mqtt_conn_start(mgos_mqtt_conn *self);
 void mgos_mqtt_conn_stop(mgos_mqtt_conn *self);
-void mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos);
+bool mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos);
 void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot);
 uint32_t conn_secToMs(double s);
 uint32_t conn_jitter(uint32_t d);
@@ -226,6 +233,9 @@ bool mgos_mqtt_conn_unsub(mgos_mqtt_conn *c, const char *topic);
 size_t mgos_mqtt_conn_num_unsent_bytes(mgos_mqtt_conn *c);
 uint16_t mgos_mqtt_conn_get_packet_id(mgos_mqtt_conn *c);
 void mgos_mqtt_conn_set_max_qos(mgos_mqtt_conn *c, int qos);
+int mgos_mqtt_conn_get_last_error(mgos_mqtt_conn *c);
+size_t mgos_mqtt_conn_outbox_room(mgos_mqtt_conn *c);
+uint16_t conn_refuse_pub(mgos_mqtt_conn *c, const char *topic, const char *why);
 
 #ifdef __cplusplus
 }

@@ -114,9 +114,23 @@ uint16_t mgos_mqtt_get_packet_id(void) {
   return Session_nextPacketId(&facade_global()->session);
 }
 
-/** Caps the QoS of later publishes and subscriptions (0..2). @api */
+/** Caps the QoS of later publishes and subscriptions: 0, 1 or 2; -1 removes
+ *  the cap set before (the config's max_qos applies); other values are
+ *  refused with an error log and change nothing. @api */
 void mgos_mqtt_set_max_qos(int qos) {
   mgos_mqtt_conn_setMaxQos(facade_global(), qos);
+}
+
+/** Why the last publish on the global connection returned 0: MGOS_MQTT_ERR_*
+ *  (0 after a success). MGOS_MQTT_ERR_IS_TEMPORARY(err): full now, retry. @api */
+int mgos_mqtt_get_last_error(void) {
+  return facade_global()->session.lastError;
+}
+
+/** Outbox bytes a new message may take now on the global connection (0: none
+ *  can be taken). A message needs strlen(topic) + len + 9 bytes at most. @api */
+size_t mgos_mqtt_outbox_room(void) {
+  return Session_outboxRoom(&facade_global()->session);
 }
 
 /** Uses `cfg` instead of the system config's mqtt section (mqtt1 stays the

@@ -32,6 +32,8 @@ bool mgos_mqtt_unsub(const char *topic);
 size_t mgos_mqtt_num_unsent_bytes(void);
 uint16_t mgos_mqtt_get_packet_id(void);
 void mgos_mqtt_set_max_qos(int qos);
+int mgos_mqtt_get_last_error(void);
+size_t mgos_mqtt_outbox_room(void);
 bool facade_set_config(mgos_config_mqtt *cfg);
 
 #ifdef __cplusplus

@@ -2,12 +2,19 @@
 #include "session.h"
 
 static void SessionConfig_put(SessionConfig *self, uint32_t k, rt_bytes b);
+static void LogScratch_add(LogScratch *self, rt_bytes b);
+static void LogScratch_num(LogScratch *self, uint32_t v);
 static uint32_t session_minU32(uint32_t a, uint32_t b);
 static uint32_t session_elapsed(uint32_t now, uint32_t then);
 static uint32_t session_left(uint32_t now, uint32_t then, uint32_t period);
 static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at);
 static void Session_closeQuietly(Session *self, const char *reason);
 static void Session_queueDisconnect(Session *self);
+static void Session_persist(Session *self, uint8_t op, OutMsg *r);
+static uint16_t Session_refuse(Session *self, uint8_t err, int32_t level, const char *msg, rt_bytes topic, int32_t num);
+static uint16_t Session_refuseSize(Session *self, const char *msg, rt_bytes topic, uint32_t size, uint32_t limit);
+static void Session_maybeRoom(Session *self);
+static uint32_t Session_waitingToSend(Session *self);
 static bool Session_receiving(Session *self);
 static uint32_t Session_recvLimit(Session *self);
 static void Session_parse(Session *self);
@@ -28,6 +35,8 @@ static void Session_onPubrel(Session *self, Packet *p);
 static void Session_onSuback(Session *self, Packet *p);
 static void Session_onUnsuback(Session *self, Packet *p);
 static void Session_pump(Session *self);
+static bool Session_copyOut(Session *self, OutMsg *r);
+static bool Session_pumpStream(Session *self);
 static bool Session_pumpAcksAndSubs(Session *self);
 static void Session_emit(Session *self, int32_t ev, Packet *p);
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p);
@@ -38,7 +47,9 @@ static bool Session_idInUse(Session *self, uint16_t id);
 static int32_t Session_findRec(Session *self, uint16_t id);
 static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state);
 static rt_bytes Session_recTopic(Session *self, OutMsg *r);
-static bool Session_dropOldestQueued(Session *self, const char *why);
+static bool Session_dropOldestWaiting(Session *self, uint8_t reason);
+static rt_bytes Session_recPayload(Session *self, OutMsg *r);
+static uint32_t Session_topicOffset(Session *self, OutMsg *r);
 static void Session_releaseBytes(Session *self, OutMsg *r);
 static void Session_freeRec(Session *self, uint32_t i);
 static void Session_freeSub(Session *self, uint32_t i);
@@ -47,13 +58,15 @@ static bool Session_rxQos2Has(Session *self, uint16_t id);
 static void Session_rxQos2Add(Session *self, uint16_t id);
 static void Session_rxQos2Remove(Session *self, uint32_t k);
 
+#line 276 "ts-src/mqtt/session.ts"
+static LogScratch session_logScratch;
+
 /** CONNECT options built by connect(): shared by all sessions, as connectWith()
  *  encodes them at once and keeps nothing (saves the RAM of one per session). */
-#line 223 "ts-src/mqtt/session.ts"
 static ConnectOptions session_connectScratch;
 
 /* Sets the fields of a zeroed SessionConfig to their initial values. */
-#line 145 "ts-src/mqtt/session.ts"
+#line 170 "ts-src/mqtt/session.ts"
 void SessionConfig_init(SessionConfig *self) {
   self->keepAlive = 60;
   self->cleanSession = true;
@@ -63,9 +76,10 @@ void SessionConfig_init(SessionConfig *self) {
 }
 
 /* Sets the fields of a zeroed Session to their initial values. */
-#line 276 "ts-src/mqtt/session.ts"
+#line 333 "ts-src/mqtt/session.ts"
 void Session_init(Session *self) {
   SessionConfig_init(&self->cfg);
+  self->nextSeq = 1;
   self->evTag = -1;
   self->closeReason = "";
   self->autoAck = true;
@@ -76,15 +90,21 @@ static RT_CONSTRUCTOR void session__ctor(void) {
   ConnectOptions_init(&session_connectScratch);
 }
 
+/** A persisted record's meta word: state (RecState) << 24 | QoS << 16 | packet id. */
+#line 165 "ts-src/mqtt/session.ts"
+uint32_t session_storeMeta(uint8_t state, uint8_t qos, uint16_t id) {
+  return (uint32_t)((rt_i32_of((uint32_t)state << 24) | (qos << 16)) | id);
+}
+
 /** Copies the five strings in. Returns null when accepted, else what is wrong
    *  (the config is then left unchanged). */
-#line 161 "ts-src/mqtt/session.ts"
+#line 189 "ts-src/mqtt/session.ts"
 const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
     return "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
   }
-#line 164 "ts-src/mqtt/session.ts"
+#line 192 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
     return "string over 65535 bytes";
   }
@@ -92,15 +112,15 @@ const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_
     return "invalid will topic";
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 169 "ts-src/mqtt/session.ts"
+#line 197 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
     return "password without user name";
   }
-#line 170 "ts-src/mqtt/session.ts"
+#line 198 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
     return "client id or user name not UTF-8";
   }
-#line 171 "ts-src/mqtt/session.ts"
+#line 199 "ts-src/mqtt/session.ts"
   self->offs[0] = 0;
   SessionConfig_put(self, 0, clientId);
   SessionConfig_put(self, 1, user);
@@ -120,12 +140,33 @@ rt_bytes SessionConfig_str(SessionConfig *self, uint32_t k) {
   return rt_subarray(RT_BYTES(self->strs, CONFIG_MGOS_MQTT_CONFIG_STR_SIZE), rt_get_u32(self->offs, 6, k), rt_get_u32(self->offs, 6, rt_idx_add(k, 1)));
 }
 
-#line 216 "ts-src/mqtt/session.ts"
+#line 248 "ts-src/mqtt/session.ts"
 rt_bytes Sub_view(Sub *self) {
   return rt_subarray(RT_BYTES(self->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, self->filterLen);
 }
 
-#line 225 "ts-src/mqtt/session.ts"
+#line 262 "ts-src/mqtt/session.ts"
+static void LogScratch_add(LogScratch *self, rt_bytes b) {
+  for (uint32_t i = 0; i < b.len && self->len < 96; i++) {
+    uint32_t tmp = self->len++;
+    rt_set_u8(self->buf, 96, tmp, b.p[i]);
+  }
+}
+
+#line 266 "ts-src/mqtt/session.ts"
+static void LogScratch_num(LogScratch *self, uint32_t v) {
+  uint32_t div = 1000000000;
+  while (div > 1 && ((int32_t)(v / div) == 0)) {
+    div = div / 10;
+  }
+#line 269 "ts-src/mqtt/session.ts"
+  while (div > 0 && self->len < 96) {
+    rt_set_u8(self->buf, 96, self->len++, (uint8_t)(0x30 + ((v / div) % 10)));
+    div = div / 10;
+  }
+}
+
+#line 282 "ts-src/mqtt/session.ts"
 static uint32_t session_minU32(uint32_t a, uint32_t b) {
   return (a < b) ? a : b;
 }
@@ -156,7 +197,7 @@ static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at) {
       break;
     }
   }
-#line 253 "ts-src/mqtt/session.ts"
+#line 310 "ts-src/mqtt/session.ts"
   return (i - at) + rem;
 }
 
@@ -166,27 +207,27 @@ const char *session_connackReason(uint8_t code) {
   case 0: {
     return "accepted";
   }
-#line 261 "ts-src/mqtt/session.ts"
+#line 318 "ts-src/mqtt/session.ts"
   case 1: {
     return "refused: unacceptable protocol version";
   }
-#line 263 "ts-src/mqtt/session.ts"
+#line 320 "ts-src/mqtt/session.ts"
   case 2: {
     return "refused: identifier rejected";
   }
-#line 265 "ts-src/mqtt/session.ts"
+#line 322 "ts-src/mqtt/session.ts"
   case 3: {
     return "refused: server unavailable";
   }
-#line 267 "ts-src/mqtt/session.ts"
+#line 324 "ts-src/mqtt/session.ts"
   case 4: {
     return "refused: bad user name or password";
   }
-#line 269 "ts-src/mqtt/session.ts"
+#line 326 "ts-src/mqtt/session.ts"
   case 5: {
     return "refused: not authorized";
   }
-#line 271 "ts-src/mqtt/session.ts"
+#line 328 "ts-src/mqtt/session.ts"
   default: {
     return "refused: unknown return code";
   }
@@ -195,7 +236,7 @@ const char *session_connackReason(uint8_t code) {
 }
 
 /** Copies a whole config in (the caller's may then go away). */
-#line 356 "ts-src/mqtt/session.ts"
+#line 432 "ts-src/mqtt/session.ts"
 void Session_configure(Session *self, SessionConfig *c) {
   self->cfg = *c;
 }
@@ -212,7 +253,7 @@ bool Session_isConnected(Session *self) {
 // ---------------------------------------------------------------- transport
 /** Starts a connection: queues CONNECT built from cfg. False if one is already
    *  under way or CONNECT does not fit the tx buffer. */
-#line 373 "ts-src/mqtt/session.ts"
+#line 449 "ts-src/mqtt/session.ts"
 bool Session_connect(Session *self, uint32_t now) {
   ConnectOptions *o = &session_connectScratch;
   o->clientId = SessionConfig_str(&self->cfg, CfgStr_CLIENT_ID);
@@ -281,7 +322,7 @@ void Session_txConsumed(Session *self, uint32_t n) {
   if (n > self->txLen) {
     n = self->txLen;
   }
-#line 439 "ts-src/mqtt/session.ts"
+#line 515 "ts-src/mqtt/session.ts"
   uint32_t rest = self->txLen - n;
   // Walk the packets written: the last one may be cut, remember its tail.
   uint32_t k = n;
@@ -303,14 +344,15 @@ void Session_txConsumed(Session *self, uint32_t n) {
   if (n > 0) {
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
   }
-#line 458 "ts-src/mqtt/session.ts"
+#line 534 "ts-src/mqtt/session.ts"
   self->txLen = rest;
   if (self->state == SessionState_DISCONNECTING && !self->closing) {
     Session_queueDisconnect(self);
   }
   // Space freed: packets that did not fit may go now.
-#line 461 "ts-src/mqtt/session.ts"
+#line 537 "ts-src/mqtt/session.ts"
   Session_pump(self);
+  Session_maybeRoom(self);
 }
 
 /** True when the port should close the transport now (after a DISCONNECT was
@@ -336,7 +378,7 @@ void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 485 "ts-src/mqtt/session.ts"
+#line 562 "ts-src/mqtt/session.ts"
   Session_logNum(self, LogLevel_ERROR, reason, 0);
   Session_closeQuietly(self, reason);
 }
@@ -348,7 +390,7 @@ static void Session_closeQuietly(Session *self, const char *reason) {
   }
   // Before the CLOSE event: a handler that reconnects must see that the old
   // transport still has to go (connectionLost() clears it).
-#line 494 "ts-src/mqtt/session.ts"
+#line 571 "ts-src/mqtt/session.ts"
   self->closing = true;
   Session_enterDisconnected(self, reason);
 }
@@ -358,7 +400,7 @@ bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
     return false;
   }
-#line 501 "ts-src/mqtt/session.ts"
+#line 578 "ts-src/mqtt/session.ts"
   self->state = SessionState_DISCONNECTING;
   Session_queueDisconnect(self);
   return true;
@@ -366,6 +408,11 @@ bool Session_disconnect(Session *self) {
 
 /** Puts DISCONNECT into tx and lets the port close once it is written. */
 static void Session_queueDisconnect(Session *self) {
+  // A packet half streamed into tx must end first: txConsumed() calls again.
+  if (self->streaming) {
+    return;
+  }
+#line 587 "ts-src/mqtt/session.ts"
   uint32_t n = codec_encodeSimple(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_DISCONNECT);
   if (n == 0 && self->txLen > self->txHeadLeft) {
     // No room: the connection ends anyway, so the whole packets waiting make
@@ -379,7 +426,7 @@ static void Session_queueDisconnect(Session *self) {
   if (n == 0) {
     return;
   }
-#line 519 "ts-src/mqtt/session.ts"
+#line 598 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   self->closing = true;
@@ -394,12 +441,15 @@ uint32_t Session_nextTickIn(Session *self, uint32_t now, uint32_t cap) {
   } else if (self->state == SessionState_CONNECTED && ka > 0) {
     if (self->pingOutstanding) {
       due = session_minU32(due, session_left(now, self->pingSentAt, ka >> 1));
-#line 532 "ts-src/mqtt/session.ts"
+#line 611 "ts-src/mqtt/session.ts"
+    } else if (self->streaming) {
+      due = session_minU32(due, session_left(now, self->lastTx, ka));
+#line 612 "ts-src/mqtt/session.ts"
     } else {
       due = session_minU32(due, session_minU32(session_left(now, self->lastTx, ka), session_left(now, self->lastRx, ka)));
     }
   }
-#line 534 "ts-src/mqtt/session.ts"
+#line 614 "ts-src/mqtt/session.ts"
   return due;
 }
 
@@ -410,13 +460,13 @@ void Session_tick(Session *self, uint32_t now) {
     if (session_elapsed(now, self->connectStart) >= CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS) {
       Session_close(self, "no CONNACK in time");
     }
-#line 542 "ts-src/mqtt/session.ts"
+#line 622 "ts-src/mqtt/session.ts"
     return;
   }
   if (self->state != SessionState_CONNECTED) {
     return;
   }
-#line 545 "ts-src/mqtt/session.ts"
+#line 625 "ts-src/mqtt/session.ts"
   uint32_t ka = (uint32_t)(self->cfg.keepAlive * 1000);
   if (ka > 0) {
     if (self->pingOutstanding) {
@@ -424,15 +474,17 @@ void Session_tick(Session *self, uint32_t now) {
         Session_close(self, "no PINGRESP within keep_alive / 2");
         return;
       }
-    } else if ((session_elapsed(now, self->lastTx) >= ka) || (session_elapsed(now, self->lastRx) >= ka)) {
+    } else if ((session_elapsed(now, self->lastTx) >= ka) || (!self->streaming && (session_elapsed(now, self->lastRx) >= ka))) {
+      // While a large packet streams out (no PINGREQ can enter tx) a quiet
+      // broker is checked once it is out; a stream that stops moving is not.
       // PINGREQ when keep_alive passed without a sent packet (MQTT-3.1.2-23),
       // or without a received one: a dead broker is then noticed within
       // 1.5 x keep_alive of its last word. If tx is full the ping timer
       // starts anyway: a connection that cannot send for that long is dead.
-      uint32_t n = codec_encodeSimple(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_PINGREQ);
+      uint32_t n = codec_encodeSimple(Session_txFree(self), PacketType_PINGREQ);
       if (n == 0) {
         Session_logNum(self, LogLevel_WARN, "tx full, no PINGREQ", 0);
-#line 559 "ts-src/mqtt/session.ts"
+#line 641 "ts-src/mqtt/session.ts"
       } else {
         self->txLen += n;
         self->lastTx = now;
@@ -443,11 +495,12 @@ void Session_tick(Session *self, uint32_t now) {
     }
   }
   Session_pump(self);
+  Session_maybeRoom(self);
 }
 
 // ---------------------------------------------------------------- API
 /** Next packet id: never 0, wraps after 65535, skips ids in use. */
-#line 574 "ts-src/mqtt/session.ts"
+#line 657 "ts-src/mqtt/session.ts"
 uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
@@ -455,74 +508,83 @@ uint16_t Session_nextPacketId(Session *self) {
       return self->lastId;
     }
   }
-#line 579 "ts-src/mqtt/session.ts"
+#line 662 "ts-src/mqtt/session.ts"
   return 0;
 }
 
-/** Publishes. Returns 0 when nothing was sent or queued, else the packet id
-   *  (for QoS 0 a fresh id that is not on the wire, as mgos_mqtt_pub). QoS is
-   *  capped by cfg.maxQos. QoS>0 messages that cannot go out now are queued
-   *  (soft limit cfg.maxQueueLength, the oldest dropped first). */
+/** Publishes (the delivery rule, delivery.ts). Returns the packet id (for
+   *  QoS 0 a fresh id that is not on the wire, as mgos_mqtt_pub) once the
+   *  message is the client's, else 0 with `lastError` set and nothing taken.
+   *  QoS is capped by cfg.maxQos. The message goes into tx now when nothing
+   *  waits before it, else into the outbox (store), in publish order. */
 uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, uint32_t now) {
   self->now = now;
+  self->lastError = MGOS_MQTT_ERR_OK;
   if (qos > 2) {
-    Session_log(self, LogLevel_ERROR, "publish: bad QoS", topic, qos);
-    return 0;
+    return Session_refuse(self, MGOS_MQTT_ERR_INVALID, LogLevel_ERROR, "publish: bad QoS", topic, qos);
   }
+#line 674 "ts-src/mqtt/session.ts"
   if (!topic_validTopicName(topic)) {
-    Session_log(self, LogLevel_ERROR, "publish: invalid topic name", topic, 0);
-    return 0;
+    return Session_refuse(self, MGOS_MQTT_ERR_INVALID, LogLevel_ERROR, "publish: invalid topic name", topic, 0);
   }
+#line 675 "ts-src/mqtt/session.ts"
   uint8_t q = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
-  if (q == 0) {
-    // QoS 0 is never queued: sent now or not at all.
-    if (self->state != SessionState_CONNECTED) {
-      return 0;
-    }
-#line 600 "ts-src/mqtt/session.ts"
-    uint32_t n = codec_encodePublish(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), topic, payload, 0, retain, false, 0);
-    if (n == 0) {
-      Session_log(self, LogLevel_WARN, "publish: tx buffer full", topic, rt_i32_of(payload.len));
-      return 0;
-    }
-    self->txLen += n;
-    self->lastTx = now;
-    return Session_nextPacketId(self);
-  }
   uint32_t size = codec_publishSize(topic.len, payload.len, q);
-  if ((size == 0 || size > CONFIG_MGOS_MQTT_TX_BUF_SIZE) || size > CONFIG_MGOS_MQTT_STORE_SIZE) {
-    Session_log(self, LogLevel_ERROR, "publish: message > TX_BUF/STORE_SIZE", topic, rt_i32_of(payload.len));
-    return 0;
+  if (size == 0) {
+    return Session_refuseSize(self, "publish: over the MQTT packet limit, can never be sent", topic, payload.len, session_MAX_PAYLOAD);
   }
-  bool flyNow = (self->state == SessionState_CONNECTED && (Session_inflightCount(self) < CONFIG_MGOS_MQTT_MAX_INFLIGHT)) && (Session_queuedCount(self) == 0);
-  if (!flyNow) {
-    uint32_t limit = session_minU32(self->cfg.maxQueueLength, CONFIG_MGOS_MQTT_MAX_QUEUE);
+#line 678 "ts-src/mqtt/session.ts"
+  bool connected = self->state == SessionState_CONNECTED;
+  if (q == 0) {
+    // QoS 0 is not kept for a later connection (MQTT's "at most once").
+    if (!connected) {
+      return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED, LogLevel_DEBUG, "publish: QoS 0 while not connected", topic, 0);
+    }
+#line 682 "ts-src/mqtt/session.ts"
+    if (!self->streaming && (Session_waitingToSend(self) == 0)) {
+      uint32_t n = codec_encodePublish(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), topic, payload, 0, retain, false, 0);
+      if (n > 0) {
+        self->txLen += n;
+        self->lastTx = now;
+        return Session_nextPacketId(self);
+      }
+    }
+  }
+  if (size > CONFIG_MGOS_MQTT_STORE_SIZE) {
+    return Session_refuseSize(self, "publish: larger than the outbox (MGOS_MQTT_STORE_SIZE), can never be sent", topic, size, CONFIG_MGOS_MQTT_STORE_SIZE);
+  }
+#line 692 "ts-src/mqtt/session.ts"
+  if (!connected) {
+    uint32_t limit = self->cfg.maxQueueLength;
     if (limit == 0) {
-      Session_log(self, LogLevel_WARN, "publish: offline, no queue", topic, 0);
-      return 0;
+      return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED, LogLevel_DEBUG, "publish: offline and max_queue_length is 0", topic, 0);
     }
+#line 695 "ts-src/mqtt/session.ts"
     while (Session_queuedCount(self) >= limit) {
-      Session_dropOldestQueued(self, "queue full, oldest dropped");
+      if (!self->cfg.dropOldest || !Session_dropOldestWaiting(self, MGOS_MQTT_DROP_QUEUE_FULL)) {
+        self->roomWanted = true;
+        return Session_refuse(self, MGOS_MQTT_ERR_QUEUE_FULL, LogLevel_DEBUG, "publish: offline queue full (max_queue_length)", topic, rt_i32_of(limit));
+      }
     }
   }
-#line 623 "ts-src/mqtt/session.ts"
-  while ((CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed) < size) {
-    if (!Session_dropOldestQueued(self, "store full, oldest dropped")) {
-      Session_log(self, LogLevel_WARN, "publish: store full", topic, rt_i32_of(payload.len));
-      return 0;
+  while (self->recCount >= session_STORE_SLOTS || ((CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed) < size)) {
+    // Connected, a full outbox is backpressure: never drop, the app retries.
+    if ((connected || !self->cfg.dropOldest) || !Session_dropOldestWaiting(self, MGOS_MQTT_DROP_OUTBOX_FULL)) {
+      self->roomWanted = true;
+      return Session_refuse(self, MGOS_MQTT_ERR_FULL, LogLevel_DEBUG, "publish: outbox full", topic, rt_i32_of(size));
     }
-  }
-  if (self->recCount >= session_STORE_SLOTS) {
-    Session_log(self, LogLevel_WARN, "publish: no slot", topic, 0);
-    return 0;
   }
   uint16_t id = Session_nextPacketId(self);
-  OutMsg *r = &self->recs[self->recCount];
-  uint32_t n = codec_encodePublish(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, id);
-  if (n == 0) {
-    Session_log(self, LogLevel_ERROR, "publish: encoding failed", topic, 0);
-    return 0;
+  if (id == 0) {
+    return Session_refuse(self, MGOS_MQTT_ERR_FULL, LogLevel_WARN, "publish: no packet id free", topic, 0);
   }
+#line 711 "ts-src/mqtt/session.ts"
+  OutMsg *r = &self->recs[self->recCount];
+  uint32_t n = codec_encodePublish(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0));
+  if (n == 0) {
+    return Session_refuse(self, MGOS_MQTT_ERR_INVALID, LogLevel_ERROR, "publish: encoding failed", topic, 0);
+  }
+#line 714 "ts-src/mqtt/session.ts"
   r->state = RecState_QUEUED;
   r->qos = q;
   r->packetId = id;
@@ -530,10 +592,128 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   r->len = n;
   r->sent = false;
   r->unsent = false;
+  r->done = 0;
+  r->seq = 0;
   self->recCount++;
   self->storeUsed += n;
+  // Persisted before the id is returned: an accepted message survives a restart.
+  if (q > 0 && self->onStore != NULL) {
+    r->seq = self->nextSeq;
+    self->nextSeq = (self->nextSeq == 0xffffffffu) ? 1 : (self->nextSeq + 1u);
+    Session_persist(self, StoreOp_PUT, r);
+  }
   Session_pump(self);
   return id;
+}
+
+/** Hands record r to the store callback (PUT: its state and bytes, DEL). */
+static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
+  SessionStoreFn f = self->onStore;
+  if (f == NULL || r->seq == 0) {
+    return;
+  }
+  // Only the state that matters after a restart: waiting for PUBCOMP, or not.
+#line 740 "ts-src/mqtt/session.ts"
+  uint8_t st = (RecState)((r->state == RecState_WAIT_PUBCOMP) ? RecState_WAIT_PUBCOMP : RecState_QUEUED);
+  f(self, op, r->seq, session_storeMeta(st, r->qos, r->packetId), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len));
+}
+
+/** Puts a persisted record back (at start-up, before connecting): a PUBLISH
+   *  waiting to be sent, or (state WAIT_PUBCOMP, no data) a QoS 2 message whose
+   *  PUBREL is due. False when it does not fit or is not a valid record. */
+bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) {
+  uint8_t st = (uint8_t)(meta >> 24);
+  uint8_t qos = (uint8_t)((meta >> 16) & 0xff);
+  uint16_t id = (uint16_t)meta;
+  if ((((seq == 0 || id == 0) || (qos != 1 && qos != 2)) || self->recCount >= session_STORE_SLOTS) || Session_idInUse(self, id)) {
+    return false;
+  }
+#line 752 "ts-src/mqtt/session.ts"
+  if (st == RecState_WAIT_PUBCOMP) {
+    if (qos != 2 || data.len > 0) {
+      return false;
+    }
+#line 754 "ts-src/mqtt/session.ts"
+  } else if (((st != RecState_QUEUED || data.len < 4) || (data.len > (CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed))) || ((rt_bytes_get(data, 0) >> 4) != PacketType_PUBLISH)) {
+    return false;
+  }
+  OutMsg *r = &self->recs[self->recCount];
+  r->state = st;
+  r->qos = qos;
+  r->packetId = id;
+  r->off = self->storeUsed;
+  r->len = data.len;
+  r->sent = st == RecState_WAIT_PUBCOMP;
+  r->unsent = st == RecState_WAIT_PUBCOMP;
+  r->done = 0;
+  r->seq = seq;
+  rt_copy_bytes(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, data);
+  self->storeUsed += data.len;
+  self->recCount++;
+  if (seq >= self->nextSeq) {
+    self->nextSeq = (seq == 0xffffffffu) ? 1 : (seq + 1);
+  }
+#line 771 "ts-src/mqtt/session.ts"
+  return true;
+}
+
+/** publish() refusing: sets lastError, logs, returns 0. */
+static uint16_t Session_refuse(Session *self, uint8_t err, int32_t level, const char *msg, rt_bytes topic, int32_t num) {
+  self->lastError = err;
+  Session_log(self, level, msg, topic, num);
+  return 0;
+}
+
+/** A message that can never be sent: the log states its size and the limit. */
+static uint16_t Session_refuseSize(Session *self, const char *msg, rt_bytes topic, uint32_t size, uint32_t limit) {
+  self->lastError = MGOS_MQTT_ERR_TOO_BIG;
+  LogScratch *t = &session_logScratch;
+  t->len = 0;
+  LogScratch_add(t, rt_subarray(topic, 0, 48));
+  LogScratch_add(t, RT_LIT(": "));
+  LogScratch_num(t, size);
+  LogScratch_add(t, RT_LIT(" bytes, limit "));
+  LogScratch_num(t, limit);
+  Session_log(self, LogLevel_ERROR, msg, rt_subarray(RT_BYTES(t->buf, 96), 0, t->len), 0);
+  return 0;
+}
+
+/** Bytes a new message may take now without dropping anything (0: none
+   *  can be taken: no record slot, or offline with max_queue_length waiting).
+   *  A message needs publishSize() bytes: topic + payload + 4..9. */
+uint32_t Session_outboxRoom(Session *self) {
+  if (self->recCount >= session_STORE_SLOTS) {
+    return 0;
+  }
+#line 800 "ts-src/mqtt/session.ts"
+  if (self->state != SessionState_CONNECTED && (Session_queuedCount(self) >= self->cfg.maxQueueLength)) {
+    return 0;
+  }
+#line 801 "ts-src/mqtt/session.ts"
+  return CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed;
+}
+
+/** OUTBOX_ROOM once room is back after a refusal for lack of it. */
+static void Session_maybeRoom(Session *self) {
+  if (!self->roomWanted || (Session_outboxRoom(self) == 0)) {
+    return;
+  }
+#line 807 "ts-src/mqtt/session.ts"
+  self->roomWanted = false;
+  Session_emit(self, SessionEvent_OUTBOX_ROOM, NULL);
+}
+
+/** Records whose packet still has to enter tx. */
+static uint32_t Session_waitingToSend(Session *self) {
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < self->recCount; i++) {
+    OutMsg *r = &self->recs[i];
+    if (r->state == RecState_QUEUED || r->unsent) {
+      n++;
+    }
+  }
+#line 818 "ts-src/mqtt/session.ts"
+  return n;
 }
 
 /** Adds a subscription (sent now when connected, else after CONNACK, and
@@ -577,11 +757,11 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
     if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
       continue;
     }
-#line 692 "ts-src/mqtt/session.ts"
+#line 860 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
       continue;
     }
-#line 693 "ts-src/mqtt/session.ts"
+#line 861 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
@@ -598,10 +778,10 @@ uint32_t Session_unsentBytes(Session *self) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->state == RecState_QUEUED || (r->unsent && r->state != RecState_WAIT_PUBCOMP)) {
-      n += r->len;
+      n += r->len - r->done;
     }
   }
-#line 710 "ts-src/mqtt/session.ts"
+#line 878 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -612,7 +792,7 @@ uint32_t Session_inflightCount(Session *self) {
       n++;
     }
   }
-#line 716 "ts-src/mqtt/session.ts"
+#line 884 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -623,27 +803,27 @@ uint32_t Session_queuedCount(Session *self) {
       n++;
     }
   }
-#line 722 "ts-src/mqtt/session.ts"
+#line 890 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 729 "ts-src/mqtt/session.ts"
+#line 897 "ts-src/mqtt/session.ts"
 void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
   self->now = now;
   if (data.len > 0) {
     self->lastRx = now;
   }
-#line 732 "ts-src/mqtt/session.ts"
+#line 900 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while (off < data.len) {
     if (!Session_receiving(self) || self->epoch != ep) {
       return;
     }
-#line 736 "ts-src/mqtt/session.ts"
+#line 904 "ts-src/mqtt/session.ts"
     if (self->big != BigRx_NONE) {
       // The rest of a large PUBLISH goes through without touching rx.
       off += Session_bigFeed(self, rt_subarray(data, off, UINT32_MAX));
@@ -659,7 +839,7 @@ void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
     }
     // The decoder rejects packets over the limit from their fixed header, so
     // a full buffer here means the limit exceeds the buffer: never wait forever.
-#line 749 "ts-src/mqtt/session.ts"
+#line 917 "ts-src/mqtt/session.ts"
     if (self->big == BigRx_NONE && self->rxLen == CONFIG_MGOS_MQTT_RX_BUF_SIZE) {
       Session_close(self, "rx buffer overflow");
       return;
@@ -685,14 +865,14 @@ static void Session_parse(Session *self) {
     if (r == 0) {
       break;
     }
-#line 772 "ts-src/mqtt/session.ts"
+#line 940 "ts-src/mqtt/session.ts"
     if ((r == (-DecodeErr_TOO_LARGE)) && self->pkt.type == PacketType_PUBLISH) {
       // Too large to buffer, not malformed: stream it (the reference closed
       // here, and a persistent session then got it again at every reconnect).
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 776 "ts-src/mqtt/session.ts"
+#line 944 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
@@ -708,12 +888,12 @@ static void Session_parse(Session *self) {
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 789 "ts-src/mqtt/session.ts"
+#line 957 "ts-src/mqtt/session.ts"
   uint32_t rest = self->rxLen - start;
   if (start > 0) {
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
   }
-#line 791 "ts-src/mqtt/session.ts"
+#line 959 "ts-src/mqtt/session.ts"
   self->rxLen = rest;
 }
 
@@ -721,7 +901,7 @@ static void Session_parse(Session *self) {
 /** parse() met a PUBLISH over the limit at rx[start] (its fixed header is
    *  complete). Moves it to rx[0] and streams what rx holds of it. True when
    *  it ended there and the bytes after it are now rx[0, rxLen), to parse. */
-#line 799 "ts-src/mqtt/session.ts"
+#line 967 "ts-src/mqtt/session.ts"
 static bool Session_bigFromRx(Session *self, uint32_t start) {
   uint32_t ep = self->epoch;
   uint32_t avail = self->rxLen - start;
@@ -748,7 +928,7 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
   if ((self->epoch != ep || !Session_receiving(self)) || self->big != BigRx_NONE) {
     return false;
   }
-#line 823 "ts-src/mqtt/session.ts"
+#line 991 "ts-src/mqtt/session.ts"
   rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), used, avail));
   self->rxLen = avail - used;
   return true;
@@ -775,7 +955,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       if (self->bigPos == ((int64_t)self->bigHdr + 2)) {
         Session_bigLayout(self);
       }
-#line 847 "ts-src/mqtt/session.ts"
+#line 1015 "ts-src/mqtt/session.ts"
     } else if (pos < self->bigTopicEnd) {
       n = session_minU32(rest.len, self->bigTopicEnd - pos);
       uint32_t cap = Session_recvLimit(self);
@@ -789,7 +969,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       if (self->bigPos == self->bigIdEnd) {
         Session_bigHeaderDone(self);
       }
-#line 858 "ts-src/mqtt/session.ts"
+#line 1026 "ts-src/mqtt/session.ts"
     } else if (pos < self->bigIdEnd) {
       n = 1;
       self->bigId = (uint16_t)((self->bigId << 8) | rt_bytes_get(rest, 0));
@@ -798,7 +978,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       if (self->bigPos == self->bigIdEnd) {
         Session_bigHeaderDone(self);
       }
-#line 864 "ts-src/mqtt/session.ts"
+#line 1032 "ts-src/mqtt/session.ts"
     } else {
       // Counted as read before the handler runs: a connection it ends is
       // cut after this fragment, not before.
@@ -816,7 +996,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       }
     }
     // Even when a handler called disconnect(): the message was read whole.
-#line 879 "ts-src/mqtt/session.ts"
+#line 1047 "ts-src/mqtt/session.ts"
     if (((self->big != BigRx_NONE && self->bigIdEnd > 0) && self->bigPos == self->bigTotal) && self->epoch == ep) {
       Session_bigEnd(self);
     }
@@ -913,13 +1093,13 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
   if (!first || self->epoch != ep) {
     return;
   }
-#line 973 "ts-src/mqtt/session.ts"
+#line 1141 "ts-src/mqtt/session.ts"
   if (self->rxTake) {
     self->big = BigRx_DELIVER;
-#line 974 "ts-src/mqtt/session.ts"
+#line 1142 "ts-src/mqtt/session.ts"
   } else if (Session_receiving(self)) {
     Session_bigSkip(self, "PUBLISH larger than the receive buffer, skipped", rt_i32_of(self->rxPartTotal));
-#line 975 "ts-src/mqtt/session.ts"
+#line 1143 "ts-src/mqtt/session.ts"
   } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
   }
@@ -928,7 +1108,7 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
 /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
    *  remembered only with the last byte, so a resend of a message cut off is
    *  taken again). */
-#line 981 "ts-src/mqtt/session.ts"
+#line 1149 "ts-src/mqtt/session.ts"
 static void Session_bigEnd(Session *self) {
   Packet *p = &self->pkt;
   self->big = BigRx_NONE;
@@ -939,7 +1119,7 @@ static void Session_bigEnd(Session *self) {
     if (!Session_rxQos2Has(self, p->packetId)) {
       Session_rxQos2Add(self, p->packetId);
     }
-#line 989 "ts-src/mqtt/session.ts"
+#line 1157 "ts-src/mqtt/session.ts"
     Session_queueAck(self, PacketType_PUBREC, p->packetId);
   }
 }
@@ -954,49 +1134,49 @@ static void Session_handle(Session *self, Packet *p) {
     Session_onConnack(self, p);
     break;
   }
-#line 1002 "ts-src/mqtt/session.ts"
+#line 1170 "ts-src/mqtt/session.ts"
   case PacketType_PUBLISH: {
     Session_onPublish(self, p);
     break;
   }
-#line 1005 "ts-src/mqtt/session.ts"
+#line 1173 "ts-src/mqtt/session.ts"
   case PacketType_PUBACK: {
     Session_onDone(self, p, RecState_WAIT_PUBACK, SessionEvent_PUBACK, "PUBACK: unexpected id");
     break;
   }
-#line 1008 "ts-src/mqtt/session.ts"
+#line 1176 "ts-src/mqtt/session.ts"
   case PacketType_PUBREC: {
     Session_onPubrec(self, p);
     break;
   }
-#line 1011 "ts-src/mqtt/session.ts"
+#line 1179 "ts-src/mqtt/session.ts"
   case PacketType_PUBREL: {
     Session_onPubrel(self, p);
     break;
   }
-#line 1014 "ts-src/mqtt/session.ts"
+#line 1182 "ts-src/mqtt/session.ts"
   case PacketType_PUBCOMP: {
     Session_onDone(self, p, RecState_WAIT_PUBCOMP, SessionEvent_PUBCOMP, "PUBCOMP: unexpected id");
     break;
   }
-#line 1017 "ts-src/mqtt/session.ts"
+#line 1185 "ts-src/mqtt/session.ts"
   case PacketType_SUBACK: {
     Session_onSuback(self, p);
     break;
   }
-#line 1020 "ts-src/mqtt/session.ts"
+#line 1188 "ts-src/mqtt/session.ts"
   case PacketType_UNSUBACK: {
     Session_onUnsuback(self, p);
     break;
   }
-#line 1023 "ts-src/mqtt/session.ts"
+#line 1191 "ts-src/mqtt/session.ts"
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
     Session_logNum(self, LogLevel_DEBUG, "PINGRESP", 0);
     Session_emit(self, SessionEvent_PINGRESP, p);
     break;
   }
-#line 1028 "ts-src/mqtt/session.ts"
+#line 1196 "ts-src/mqtt/session.ts"
   default: {
     Session_close(self, "unexpected packet type");
     break;
@@ -1004,7 +1184,7 @@ static void Session_handle(Session *self, Packet *p) {
   }
 }
 
-#line 1034 "ts-src/mqtt/session.ts"
+#line 1202 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
     Session_close(self, "unexpected second CONNACK");
@@ -1020,7 +1200,7 @@ static void Session_onConnack(Session *self, Packet *p) {
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 1047 "ts-src/mqtt/session.ts"
+#line 1215 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
@@ -1036,16 +1216,20 @@ static void Session_onConnack(Session *self, Packet *p) {
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1060 "ts-src/mqtt/session.ts"
+#line 1228 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 1063 "ts-src/mqtt/session.ts"
+#line 1231 "ts-src/mqtt/session.ts"
   Session_pump(self);
+  if (self->epoch == ep) {
+    Session_maybeRoom(self);
+  }
 }
 
+#line 1235 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   if (p->qos == 0) {
@@ -1058,7 +1242,7 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (self->epoch == ep && self->autoAck) {
       Session_queueAck(self, PacketType_PUBACK, p->packetId);
     }
-#line 1076 "ts-src/mqtt/session.ts"
+#line 1245 "ts-src/mqtt/session.ts"
     return;
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
@@ -1077,14 +1261,14 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (self->epoch != ep) {
       return;
     }
-#line 1092 "ts-src/mqtt/session.ts"
+#line 1261 "ts-src/mqtt/session.ts"
     if (!self->autoAck) {
       // The application runs this exchange: it is not ours to remember.
       int32_t k = Session_rxQos2Index(self, p->packetId);
       if (k >= 0) {
         Session_rxQos2Remove(self, (uint32_t)k);
       }
-#line 1096 "ts-src/mqtt/session.ts"
+#line 1265 "ts-src/mqtt/session.ts"
       return;
     }
   }
@@ -1095,25 +1279,32 @@ static void Session_onPublish(Session *self, Packet *p) {
    *  state `waiting`; `ev` is the packet's event, `msg` the log for a stray id. */
 static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev, const char *msg) {
   int32_t i = Session_findRec(self, p->packetId);
-  if (i >= 0 && (self->recs[(uint32_t)i].state == waiting)) {
+  // A record still streaming out was never whole on the wire: the ack is bogus.
+  if ((i >= 0 && (self->recs[(uint32_t)i].state == waiting)) && (self->recs[(uint32_t)i].done == 0)) {
     Session_freeRec(self, (uint32_t)i);
-#line 1107 "ts-src/mqtt/session.ts"
+  } else if (((i >= 0 && waiting == RecState_WAIT_PUBACK) && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) && (self->recs[(uint32_t)i].done == 0)) {
+    // A PUBACK for a QoS 2 PUBLISH: the server took it at QoS 1 (RabbitMQ
+    // does; MQTT 3.1.1 4.3.3 wants PUBREC). It has the message, so the
+    // exchange is over; keeping the record would only fill the window.
+#line 1283 "ts-src/mqtt/session.ts"
+    Session_logNum(self, LogLevel_WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", p->packetId);
+    Session_freeRec(self, (uint32_t)i);
   } else {
     Session_logNum(self, LogLevel_WARN, msg, p->packetId);
   }
-#line 1108 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, ev, p);
 }
 
 static void Session_onPubrec(Session *self, Packet *p) {
   int32_t i = Session_findRec(self, p->packetId);
-  if (i >= 0 && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) {
+  if ((i >= 0 && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) && (self->recs[(uint32_t)i].done == 0)) {
     // The message is now the server's: keep only the id, send PUBREL.
     OutMsg *r = &self->recs[(uint32_t)i];
     Session_releaseBytes(self, r);
     r->state = RecState_WAIT_PUBCOMP;
     r->sent = false;
     r->unsent = true;
+    Session_persist(self, StoreOp_PUT, r);
   } else if (i >= 0 && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBCOMP)) {
     // A repeated PUBREC: our PUBREL may have been lost, send it again.
     self->recs[(uint32_t)i].unsent = true;
@@ -1128,11 +1319,11 @@ static void Session_onPubrel(Session *self, Packet *p) {
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
     Session_rxQos2Remove(self, (uint32_t)k);
-#line 1133 "ts-src/mqtt/session.ts"
+#line 1314 "ts-src/mqtt/session.ts"
   } else {
     Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
   }
-#line 1134 "ts-src/mqtt/session.ts"
+#line 1315 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B).
@@ -1141,7 +1332,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
   }
 }
 
-#line 1140 "ts-src/mqtt/session.ts"
+#line 1321 "ts-src/mqtt/session.ts"
 static void Session_onSuback(Session *self, Packet *p) {
   self->evTag = -1;
   int32_t i = Session_findSub(self, p->packetId, SubState_SUB_SENT);
@@ -1154,7 +1345,7 @@ static void Session_onSuback(Session *self, Packet *p) {
     if (s->granted == 0x80) {
       Session_log(self, LogLevel_WARN, "subscription refused", Sub_view(s), s->tag);
     }
-#line 1150 "ts-src/mqtt/session.ts"
+#line 1331 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     Session_logNum(self, LogLevel_DEBUG, "SUBACK: unknown id", p->packetId);
@@ -1177,53 +1368,123 @@ static void Session_onUnsuback(Session *self, Packet *p) {
 }
 
 // ---------------------------------------------------------------- sending
-/** Fills tx: pending acks, SUBSCRIBE/UNSUBSCRIBE, then PUBLISH/PUBREL in
-   *  publish order (queued messages enter flight while slots are free). Stops
-   *  at the first packet that does not fit; called again when tx drains. */
-#line 1176 "ts-src/mqtt/session.ts"
+/** Fills tx: the rest of a packet being streamed, pending acks,
+   *  SUBSCRIBE/UNSUBSCRIBE, then PUBLISH/PUBREL in publish order (queued
+   *  messages enter flight while slots are free; QoS 0 ones leave the outbox
+   *  once in tx). Stops at the first packet that does not fit; a packet larger
+   *  than tx is streamed through it. Called again when tx drains. */
+#line 1359 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
+  if (!Session_pumpStream(self)) {
+    return;
+  }
+#line 1361 "ts-src/mqtt/session.ts"
   if (!Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1178 "ts-src/mqtt/session.ts"
+#line 1362 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
-  for (uint32_t i = 0; i < self->recCount; i++) {
+  uint32_t i = 0;
+  while (i < self->recCount) {
     OutMsg *r = &self->recs[i];
-    if (r->state == RecState_QUEUED) {
+    if (r->state == RecState_QUEUED && r->qos > 0) {
       if (inflight >= CONFIG_MGOS_MQTT_MAX_INFLIGHT) {
         return;
       }
-#line 1183 "ts-src/mqtt/session.ts"
+#line 1368 "ts-src/mqtt/session.ts"
       r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       r->sent = false;
       r->unsent = true;
       inflight++;
     }
-    if (!r->unsent) {
+    if (r->state != RecState_QUEUED && !r->unsent) {
+      i++;
       continue;
     }
-#line 1189 "ts-src/mqtt/session.ts"
-    rt_bytes free = rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
-    uint32_t n = 0;
     if (r->state == RecState_WAIT_PUBCOMP) {
-      n = codec_encodeAck(free, PacketType_PUBREL, r->packetId);
-    } else if (rt_copy_bytes(free, 0, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len))) {
-      n = r->len;
-      // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
-      if (r->sent) {
-        rt_bytes_set(free, 0, (uint8_t)(rt_bytes_get(free, 0) | 0x8));
+      uint32_t n = codec_encodeAck(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_PUBREL, r->packetId);
+      if (n == 0) {
+        return;
       }
+#line 1380 "ts-src/mqtt/session.ts"
+      self->txLen += n;
+      self->lastTx = self->now;
+      r->sent = true;
+      r->unsent = false;
+      i++;
+      continue;
     }
-#line 1198 "ts-src/mqtt/session.ts"
-    if (n == 0) {
+    uint32_t free = CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen;
+    // Only a packet that can never fit tx whole is streamed; others wait for room.
+    if (r->len > free && (r->len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1199 "ts-src/mqtt/session.ts"
-    self->txLen += n;
-    self->lastTx = self->now;
-    r->sent = true;
-    r->unsent = false;
+#line 1390 "ts-src/mqtt/session.ts"
+    if (!Session_copyOut(self, r)) {
+      return;
+    }
+#line 1391 "ts-src/mqtt/session.ts"
+    if (r->qos == 0) {
+      Session_freeRec(self, i);
+#line 1392 "ts-src/mqtt/session.ts"
+    } else {
+      i++;
+    }
   }
+}
+
+/** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
+   *  when its last byte is in; else tx is full and `streaming` is set. */
+#line 1398 "ts-src/mqtt/session.ts"
+static bool Session_copyOut(Session *self, OutMsg *r) {
+  uint32_t at = self->txLen;
+  uint32_t n = session_minU32(r->len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
+  uint32_t from = r->off + r->done;
+  rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), from, from + n));
+  // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
+  if (r->done == 0 && r->sent) {
+    rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
+  }
+#line 1405 "ts-src/mqtt/session.ts"
+  self->txLen += n;
+  self->lastTx = self->now;
+  r->done += n;
+  if (r->done < r->len) {
+    self->streaming = true;
+    return false;
+  }
+  r->done = 0;
+  self->streaming = false;
+  r->sent = true;
+  r->unsent = false;
+  return true;
+}
+
+/** Continues the packet being streamed. False while it is not whole in tx. */
+static bool Session_pumpStream(Session *self) {
+  if (!self->streaming) {
+    return true;
+  }
+#line 1422 "ts-src/mqtt/session.ts"
+  for (uint32_t i = 0; i < self->recCount; i++) {
+    OutMsg *r = &self->recs[i];
+    if (r->done == 0) {
+      continue;
+    }
+#line 1425 "ts-src/mqtt/session.ts"
+    if (!Session_copyOut(self, r)) {
+      return false;
+    }
+#line 1426 "ts-src/mqtt/session.ts"
+    if (r->qos == 0) {
+      Session_freeRec(self, i);
+    }
+#line 1427 "ts-src/mqtt/session.ts"
+    return true;
+  }
+  // Cannot happen (a streaming record is never freed): tx holds half a packet.
+  Session_close(self, "stream lost");
+  return false;
 }
 
 /** The part of pump() that runs before CONNACK handlers: acks and
@@ -1232,14 +1493,14 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1210 "ts-src/mqtt/session.ts"
+#line 1438 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
-    uint32_t n = codec_encodeAck(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), (uint8_t)(a >> 16), (uint16_t)a);
+    uint32_t n = codec_encodeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     if (n == 0) {
       return false;
     }
-#line 1214 "ts-src/mqtt/session.ts"
+#line 1442 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -1251,18 +1512,18 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1223 "ts-src/mqtt/session.ts"
+#line 1451 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1224 "ts-src/mqtt/session.ts"
-    rt_bytes free = rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
+#line 1452 "ts-src/mqtt/session.ts"
+    rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = sub ? codec_encodeSubscribe(free, s->packetId, filter, s->qos) : codec_encodeUnsubscribe(free, s->packetId, filter);
     if (n == 0) {
       return false;
     }
-#line 1228 "ts-src/mqtt/session.ts"
+#line 1456 "ts-src/mqtt/session.ts"
     s->state = (SubState)(sub ? SubState_SUB_SENT : SubState_UNSUB_SENT);
     self->txLen += n;
     self->lastTx = self->now;
@@ -1282,7 +1543,12 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 }
 
 // ---------------------------------------------------------------- helpers
-#line 1248 "ts-src/mqtt/session.ts"
+/** The free part of tx for a new packet (none while a packet streams in). */
+#line 1477 "ts-src/mqtt/session.ts"
+rt_bytes Session_txFree(Session *self) {
+  return self->streaming ? RT_NOBYTES : rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
+}
+
 static void Session_emit(Session *self, int32_t ev, Packet *p) {
   SessionEventFn f = self->onEvent;
   if (f != NULL) {
@@ -1290,7 +1556,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 1253 "ts-src/mqtt/session.ts"
+#line 1486 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -1300,7 +1566,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. */
-#line 1260 "ts-src/mqtt/session.ts"
+#line 1493 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -1313,7 +1579,7 @@ static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes 
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 1270 "ts-src/mqtt/session.ts"
+#line 1503 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -1333,7 +1599,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 1287 "ts-src/mqtt/session.ts"
+#line 1520 "ts-src/mqtt/session.ts"
   self->big = BigRx_NONE;
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
@@ -1344,6 +1610,11 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
   self->ackCount = 0;
   self->ackHead = 0;
   self->pingOutstanding = false;
+  self->streaming = false;
+  for (uint32_t k = 0; k < self->recCount; k++) {
+    self->recs[k].done = 0;
+  }
+#line 1532 "ts-src/mqtt/session.ts"
   bool clean = self->cfg.cleanSession;
   // Subscriptions are all sent again after the next CONNACK.
   for (uint32_t i = 0; i < self->subCount; i++) {
@@ -1373,18 +1644,18 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       }
       if (clean) {
         r->state = RecState_QUEUED;
-#line 1325 "ts-src/mqtt/session.ts"
+#line 1560 "ts-src/mqtt/session.ts"
       } else {
         r->unsent = true;
       }
     }
-#line 1327 "ts-src/mqtt/session.ts"
+#line 1562 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 1330 "ts-src/mqtt/session.ts"
+#line 1565 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -1395,13 +1666,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 1336 "ts-src/mqtt/session.ts"
+#line 1571 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 1337 "ts-src/mqtt/session.ts"
+#line 1572 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -1411,7 +1682,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 1344 "ts-src/mqtt/session.ts"
+#line 1579 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1421,7 +1692,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 1351 "ts-src/mqtt/session.ts"
+#line 1586 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1430,31 +1701,74 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 1357 "ts-src/mqtt/session.ts"
+#line 1592 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   // Skip the fixed header: type byte and the remaining length's 1..4 bytes.
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 1361 "ts-src/mqtt/session.ts"
+#line 1596 "ts-src/mqtt/session.ts"
   k++;
   uint32_t tl = (uint32_t)((rt_bytes_get(m, k) << 8) | rt_bytes_get(m, rt_idx_add(k, 1)));
   return rt_subarray(m, k + 2u, (k + 2u) + tl);
 }
 
-static bool Session_dropOldestQueued(Session *self, const char *why) {
+/** The offline policy's drop: the oldest waiting message goes, and the
+   *  DROPPED event tells the app (id, QoS, reason, topic and payload). False
+   *  when nothing waits. */
+static bool Session_dropOldestWaiting(Session *self, uint8_t reason) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
-    if (r->state != RecState_QUEUED) {
+    if (r->state != RecState_QUEUED || r->done > 0) {
       continue;
     }
-#line 1370 "ts-src/mqtt/session.ts"
-    Session_log(self, LogLevel_WARN, why, Session_recTopic(self, r), r->packetId);
-    Session_freeRec(self, i);
+#line 1608 "ts-src/mqtt/session.ts"
+    uint16_t id = r->packetId;
+    Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", Session_recTopic(self, r), id);
+    self->evDropId = id;
+    self->evDropQos = r->qos;
+    self->evDropReason = reason;
+    self->evDropTopic = Session_recTopic(self, r);
+    self->evDropPayload = Session_recPayload(self, r);
+    // Out of every queue while the handler runs (it may publish), freed after.
+    r->state = RecState_FREE;
+    Session_emit(self, SessionEvent_DROPPED, NULL);
+    self->evDropTopic = RT_NOBYTES;
+    self->evDropPayload = RT_NOBYTES;
+    for (uint32_t k = 0; k < self->recCount; k++) {
+      if (self->recs[k].state == RecState_FREE && self->recs[k].packetId == id) {
+        Session_freeRec(self, k);
+        break;
+      }
+    }
     return true;
   }
   return false;
+}
+
+/** The payload of a stored PUBLISH, for the DROPPED event. */
+static rt_bytes Session_recPayload(Session *self, OutMsg *r) {
+  rt_bytes t = Session_recTopic(self, r);
+  if (r->len < 4) {
+    return RT_NOBYTES;
+  }
+  // The topic view starts inside the store: the payload follows it (and the id for QoS > 0).
+#line 1636 "ts-src/mqtt/session.ts"
+  uint32_t topicEnd = Session_topicOffset(self, r) + t.len;
+  uint32_t start = topicEnd + (uint32_t)((r->qos > 0) ? 2 : 0);
+  return rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off + start, r->off + r->len);
+}
+
+/** Offset of the topic's first byte in a stored PUBLISH. */
+static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
+  rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
+  uint32_t k = 1;
+  while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
+    k++;
+  }
+#line 1646 "ts-src/mqtt/session.ts"
+  return k + 3u;
 }
 
 /** Gives a record's PUBLISH bytes back to the store (compacting it). */
@@ -1462,7 +1776,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
     return;
   }
-#line 1380 "ts-src/mqtt/session.ts"
+#line 1652 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -1479,18 +1793,20 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 1394 "ts-src/mqtt/session.ts"
+#line 1666 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
+  Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 1397 "ts-src/mqtt/session.ts"
+#line 1670 "ts-src/mqtt/session.ts"
   self->recCount = self->recCount - 1u;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
   last->packetId = 0;
   last->len = 0;
+  last->seq = 0;
 }
 
 /** Removes subscription i, keeping the others in the order they were added. */
@@ -1498,7 +1814,7 @@ static void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
   }
-#line 1407 "ts-src/mqtt/session.ts"
+#line 1681 "ts-src/mqtt/session.ts"
   self->subCount = self->subCount - 1u;
   Sub *last = &self->subs[self->subCount];
   last->state = SubState_FREE;
@@ -1512,7 +1828,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 1416 "ts-src/mqtt/session.ts"
+#line 1690 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1535,6 +1851,6 @@ static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 1436 "ts-src/mqtt/session.ts"
+#line 1710 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
 }

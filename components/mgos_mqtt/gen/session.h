@@ -6,6 +6,7 @@
 #include "packet.h"
 #include "codec.h"
 #include "topic.h"
+#include "delivery.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -26,12 +27,12 @@ extern "C" {
 #define CONFIG_MGOS_MQTT_MAX_INFLIGHT 8
 #endif
 
-/** Hard cap on queued (not yet in flight) messages; cfg.maxQueueLength is the soft limit. @kconfig MGOS_MQTT_MAX_QUEUE */
+/** Outbox messages waiting beyond the in-flight window (cfg.maxQueueLength limits them while offline). @kconfig MGOS_MQTT_MAX_QUEUE */
 #ifndef CONFIG_MGOS_MQTT_MAX_QUEUE
-#define CONFIG_MGOS_MQTT_MAX_QUEUE 16
+#define CONFIG_MGOS_MQTT_MAX_QUEUE 24
 #endif
 
-/** Bytes of storage for queued and in-flight PUBLISH packets. @kconfig MGOS_MQTT_STORE_SIZE */
+/** The outbox: bytes for waiting and in-flight PUBLISH packets; the largest message that can be sent. @kconfig MGOS_MQTT_STORE_SIZE */
 #ifndef CONFIG_MGOS_MQTT_STORE_SIZE
 #define CONFIG_MGOS_MQTT_STORE_SIZE 4096
 #endif
@@ -80,6 +81,8 @@ typedef uint8_t SessionEvent;
 #define SessionEvent_SUBACK 209
 #define SessionEvent_UNSUBACK 211
 #define SessionEvent_PINGRESP 213
+#define SessionEvent_DROPPED 240
+#define SessionEvent_OUTBOX_ROOM 241
 #define SessionEvent_PUBLISH_PART 230
 #define SessionEvent_PUBLISH_SKIPPED 231
 
@@ -128,14 +131,29 @@ typedef uint8_t CfgStr;
 #define CfgStr_WILL_TOPIC 3
 #define CfgStr_WILL_MESSAGE 4
 
+/** SessionStoreFn operations. */
+typedef uint8_t StoreOp;
+#define StoreOp_PUT 1
+#define StoreOp_DEL 2
+
+/** Largest payload MQTT allows (the remaining length's 268,435,455 bytes, for
+ *  the refusal's log; the exact limit also counts the topic). */
+#define session_MAX_PAYLOAD 268435455u
+
 typedef struct SessionConfig SessionConfig;
 typedef struct OutMsg OutMsg;
 typedef struct Sub Sub;
+typedef struct LogScratch LogScratch;
 typedef struct Session Session;
 
 typedef void (*SessionEventFn)(Session *s, int32_t ev, Packet *p, void *ud);
 
 typedef void (*SessionLogFn)(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num);
+
+/** Persistence of the outbox's QoS 1/2 messages (optional): PUT stores (or
+ *  replaces) record `seq` with `meta` (storeMeta()) and `data` (the encoded
+ *  PUBLISH; empty once only its PUBREL is due), DEL removes it. */
+typedef void (*SessionStoreFn)(Session *s, uint8_t op, uint32_t seq, uint32_t meta, rt_bytes data);
 
 /** Connection settings (the mqtt config section's protocol part). Empty string = not set. */
 struct SessionConfig {
@@ -149,8 +167,11 @@ struct SessionConfig {
   uint8_t maxQos;
   /** Largest incoming packet accepted (recv_mbuf_limit); capped by RX_BUF_SIZE. */
   uint32_t recvLimit;
-  /** Soft limit of queued QoS>0 messages (max_queue_length); 0 = no queue. */
+  /** Messages kept waiting while offline (max_queue_length); 0 = none. */
   uint32_t maxQueueLength;
+  /** Offline and max_queue_length reached: drop the oldest waiting message
+     *  (DROPPED event) instead of refusing the new one (max_queue_drop_oldest). */
+  bool dropOldest;
 };
 
 /** One outgoing QoS>0 message (or, once PUBREC came, just its PUBREL). */
@@ -165,6 +186,10 @@ struct OutMsg {
   bool sent;
   /** The packet for the current state must be (re)sent. */
   bool unsent;
+  /** Bytes of the packet already copied into tx while it is streamed (0: not begun). */
+  uint32_t done;
+  /** Its persisted record (0: not persisted). */
+  uint32_t seq;
 };
 
 struct Sub {
@@ -179,17 +204,39 @@ struct Sub {
   uint16_t packetId;
 };
 
+/** Scratch text for a log detail (logs are not re-entrant). */
+struct LogScratch {
+  uint8_t buf[96];
+  uint32_t len;
+};
+
 struct Session {
   SessionConfig cfg;
   uint8_t state;
   SessionEventFn onEvent;
   SessionLogFn onLog;
+  /** Set to persist the outbox (mgos persist.ts); null: nothing is stored. */
+  SessionStoreFn onStore;
+  /** Sequence number of the next persisted record (publish order across restarts). */
+  uint32_t nextSeq;
+  /** The port's storage slot for onStore (mgos persist.ts). */
+  int32_t storeSlot;
   void *ud;
   /** During SUBACK/UNSUBACK events: the tag of the subscription answered (-1: unknown id). */
   int32_t evTag;
   /** During and after CLOSE: why, and whether CONNACK had been accepted. */
   const char *closeReason;
   bool wasConnected;
+  /** Why the last publish() returned 0 (MGOS_MQTT_ERR; OK after a success). */
+  uint8_t lastError;
+  /** A publish was refused for lack of room: OUTBOX_ROOM is due when room frees. */
+  bool roomWanted;
+  /** During DROPPED: the message's id, QoS, reason (MGOS_MQTT_DROP), topic and payload (views into store). */
+  uint16_t evDropId;
+  uint8_t evDropQos;
+  uint8_t evDropReason;
+  rt_bytes evDropTopic;
+  rt_bytes evDropPayload;
   /** During PUBLISH (QoS > 0) and PUBREL events: the session acknowledges
      *  (PUBACK, PUBREC, PUBCOMP) after the event unless the handler clears it;
      *  then the application acknowledges itself (mg_mqtt_puback & co.). */
@@ -199,6 +246,9 @@ struct Session {
   /** Bytes at the head of tx that finish a packet the port already began to
      *  write: they must go out whole before anything else may be dropped. */
   uint32_t txHeadLeft;
+  /** tx ends inside a packet being streamed from the store (the record with
+     *  done > 0): nothing else may enter tx until its last byte has. */
+  bool streaming;
   uint8_t rx[CONFIG_MGOS_MQTT_RX_BUF_SIZE];
   uint32_t rxLen;
   /** The packet being handled (views into rx). */
@@ -253,6 +303,7 @@ struct Session {
 
 void Session_init(Session *self);
 void SessionConfig_init(SessionConfig *self);
+uint32_t session_storeMeta(uint8_t state, uint8_t qos, uint16_t id);
 const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage);
 rt_bytes SessionConfig_str(SessionConfig *self, uint32_t k);
 rt_bytes Sub_view(Sub *self);
@@ -272,6 +323,8 @@ uint32_t Session_nextTickIn(Session *self, uint32_t now, uint32_t cap);
 void Session_tick(Session *self, uint32_t now);
 uint16_t Session_nextPacketId(Session *self);
 uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, uint32_t now);
+bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data);
+uint32_t Session_outboxRoom(Session *self);
 uint16_t Session_subscribe(Session *self, rt_bytes filter, uint8_t qos, int32_t tag);
 uint16_t Session_unsubscribe(Session *self, rt_bytes filter);
 uint32_t Session_unsentBytes(Session *self);
@@ -279,6 +332,7 @@ uint32_t Session_inflightCount(Session *self);
 uint32_t Session_queuedCount(Session *self);
 void Session_onRecv(Session *self, rt_bytes data, uint32_t now);
 void Session_queueAck(Session *self, uint8_t type, uint16_t id);
+rt_bytes Session_txFree(Session *self);
 
 #ifdef __cplusplus
 }

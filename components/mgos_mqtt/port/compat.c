@@ -24,6 +24,29 @@ static rt_bytes bytes_of(const void *p, size_t len) {
   return b;
 }
 
+/* A message as a byte view for a publish. A length beyond 32 bits becomes
+ * 0xFFFFFFFF, still over MQTT's 256 MiB, so the publish is refused as too big
+ * (MGOS_MQTT_ERR_TOO_BIG) instead of being cut; nothing reads that far. */
+static rt_bytes msg_of(const void *p, size_t len) {
+  rt_bytes b;
+  b.p = (uint8_t *)(uintptr_t)p;
+#if SIZE_MAX > UINT32_MAX
+  b.len = len > (size_t)UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+#else
+  b.len = (uint32_t)len;
+#endif
+  return b;
+}
+
+/* Publishes `msg` on c, refusing what the generated code cannot see: a NULL
+ * topic, or a NULL message with a length (MGOS_MQTT_ERR_INVALID, logged). */
+static uint16_t pub_checked(struct mgos_mqtt_conn *c, const char *topic, const void *msg, size_t len, int qos,
+                            bool retain) {
+  if (topic == NULL) return conn_refuse_pub(c, "", "publish: topic is NULL");
+  if (msg == NULL && len > 0) return conn_refuse_pub(c, topic, "publish: message is NULL with a non-zero length: ");
+  return conn_pub_bytes(c, topic, msg_of(msg, len), qos, retain);
+}
+
 struct mg_str mg_mk_str(const char *s) {
   struct mg_str r;
   r.p = s;
@@ -61,13 +84,12 @@ bool mgos_mqtt_set_config(const struct mgos_config_mqtt *cfg) {
 }
 
 uint16_t mgos_mqtt_conn_pub(struct mgos_mqtt_conn *c, const char *topic, struct mg_str msg, int qos, bool retain) {
-  if (c == NULL || topic == NULL) return 0;
-  return conn_pub_bytes(c, topic, bytes_of(msg.p, msg.len), qos, retain);
+  if (c == NULL) return 0;
+  return pub_checked(c, topic, msg.p, msg.len, qos, retain);
 }
 
 uint16_t mgos_mqtt_pub(const char *topic, const void *message, size_t len, int qos, bool retain) {
-  if (topic == NULL) return 0;
-  return facade_pub_bytes(topic, bytes_of(message, len), qos, retain);
+  return pub_checked(mgos_mqtt_get_global(), topic, message, len, qos, retain);
 }
 
 void mgos_mqtt_global_subscribe(const struct mg_str topic, mg_event_handler_t handler, void *ud) {
@@ -84,7 +106,12 @@ void mg_send_mqtt_handshake_opt(struct mg_connection *nc, const char *client_id,
 void mg_mqtt_publish(struct mg_connection *nc, const char *topic, uint16_t message_id, int flags,
                      const void *data, size_t len) {
   if (nc == NULL || topic == NULL) return;
-  mg_mqtt_raw_publish(nc, topic, message_id, flags, bytes_of(data, len));
+  if (data == NULL && len > 0) {
+    struct mgos_mqtt_conn *c = mgos_mqtt_conn_from_nc(nc);
+    if (c != NULL) conn_refuse_pub(c, topic, "mg_mqtt_publish: message is NULL with a non-zero length: ");
+    return;
+  }
+  mg_mqtt_raw_publish(nc, topic, message_id, flags, msg_of(data, len));
 }
 
 /* Element accessors for the arrays mg_mqtt.ts walks (declared there as externs). */

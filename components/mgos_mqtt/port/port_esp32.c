@@ -820,6 +820,14 @@ WRAP_VOID(mg_mqtt_pubrec, (struct mg_connection *nc, uint16_t id), (nc, id))
 WRAP_VOID(mg_mqtt_pubrel, (struct mg_connection *nc, uint16_t id), (nc, id))
 WRAP_VOID(mg_mqtt_pubcomp, (struct mg_connection *nc, uint16_t id), (nc, id))
 WRAP_VOID(mg_mqtt_disconnect, (struct mg_connection *nc), (nc))
+/* The delivery rule's calls (docs/delivery.md). The last error is the
+ * connection's: read it right after the call, from the same task. */
+WRAP(int, mgos_mqtt_get_last_error, (void), ())
+WRAP(size_t, mgos_mqtt_outbox_room, (void), ())
+WRAP(int, mgos_mqtt_conn_get_last_error, (struct mgos_mqtt_conn *c), (c))
+WRAP(size_t, mgos_mqtt_conn_outbox_room, (struct mgos_mqtt_conn *c), (c))
+WRAP(uint32_t, mgos_mqtt_storage_bytes_written, (void), ())
+WRAP(uint32_t, mgos_mqtt_storage_records_written, (void), ())
 /* The configuration API (config.h): the task reads the system config when it connects. */
 WRAP(int, mgos_mqtt_config_set, (const char *arg), (arg))
 WRAP(int, mgos_mqtt_config_load_json, (const char *name, const char *json), (name, json))

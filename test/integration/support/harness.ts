@@ -54,7 +54,7 @@ export function runCmd(cmd: string, args: string[], timeoutMs: number, opts: { c
 
 const GEN_DEFAULT = "components/mgos_mqtt/gen";
 const PORT_DIR = "components/mgos_mqtt/port";
-const CFLAGS = ["-std=c99", "-g", "-O1", "-fno-omit-frame-pointer", "-fsanitize=address,undefined", "-fno-sanitize-recover=undefined", "-Wall",
+const BASE_CFLAGS = ["-std=c99", "-g", "-O1", "-fno-omit-frame-pointer", "-fsanitize=address,undefined", "-fno-sanitize-recover=undefined", "-Wall",
   // A primary that never answers CONNECT is given up after 2 s instead of 30 (Kconfig knob).
   "-DCONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS=2000",
   // A TLS server that never answers the handshake is given up after 3 s instead of 10 (Kconfig knob).
@@ -103,8 +103,10 @@ export interface Programs {
 /** The public header a reference-API app includes. */
 export const PUBLIC_HEADER = path.join(ROOT, "components/mgos_mqtt/include/mgos_mqtt.h");
 
-/** Builds (or reuses, by content hash) the host programs with ASan/UBSan. */
-export async function buildPrograms(): Promise<Programs> {
+/** Builds (or reuses, by content hash) the host programs with ASan/UBSan;
+ *  `defines` adds compiler flags (e.g. `-DCONFIG_MGOS_MQTT_STORE_SIZE=131072`). */
+export async function buildPrograms(defines: string[] = []): Promise<Programs> {
+  const CFLAGS = [...BASE_CFLAGS, ...defines];
   const gen = await genDir();
   const common = [...listC(gen), ...listC(PORT_DIR)];
   const mains: Record<string, string[]> = {

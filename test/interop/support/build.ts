@@ -14,7 +14,10 @@ const LIBS = ["-lmbedtls", "-lmbedx509", "-lmbedcrypto"];
 
 /** Sanitized build for the flow suite (leaks, UB and overflows fail the run). */
 export const SAN_FLAGS = ["-std=c99", "-g", "-O1", "-fno-omit-frame-pointer", "-fsanitize=address,undefined",
-  "-fno-sanitize-recover=undefined", "-Wall", "-DCONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS=5000"];
+  "-fno-sanitize-recover=undefined", "-Wall", "-DCONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS=5000",
+  // The flows send 20 KiB from the device: an outbox that holds it, as a firmware
+  // sending large messages configures (the default 4 KiB refuses it: TOO_BIG).
+  "-DCONFIG_MGOS_MQTT_STORE_SIZE=65536"];
 /** Plain optimized build for the fleet (hundreds of connections in one process). */
 export const FAST_FLAGS = ["-std=c99", "-O2", "-Wall"];
 

@@ -96,15 +96,24 @@ export class Peer {
     };
   }
 
+  /** What the broker read of the current connection that is not a whole packet yet
+   *  (a packet streamed through tx arrives over several pulls). */
+  wire = new Uint8Array(0);
+
   /** Decodes and consumes everything the client has queued for sending. */
   pull(): Sent[] {
     const out: Sent[] = [];
-    const tx = this.s.txView();
+    const fresh = this.s.txView();
+    const tx = new Uint8Array(this.wire.length + fresh.length);
+    tx.set(this.wire);
+    tx.set(fresh, this.wire.length);
+    const consumed = fresh.length;
     const p = new Packet();
     let off = 0;
     while (off < tx.length) {
       const r = decode(tx.subarray(off), 1 << 28, false, p);
-      if (r <= 0) throw new Error(`client sent an undecodable packet (decode ${r}) at ${off}: ${Buffer.from(tx.subarray(off)).toString("hex")}`);
+      if (r === 0) break; // the rest of a streamed packet comes with the next pull
+      if (r < 0) throw new Error(`client sent an undecodable packet (decode ${r}) at ${off}: ${Buffer.from(tx.subarray(off)).toString("hex")}`);
       out.push({
         type: p.type, flags: p.flags, dup: p.dup, qos: p.qos, retain: p.retain, packetId: p.packetId,
         topic: p.type === PacketType.PUBLISH ? text(p.topic) : "",
@@ -117,7 +126,8 @@ export class Peer {
       });
       off += r;
     }
-    this.s.txConsumed(tx.length);
+    this.wire = tx.slice(off);
+    this.s.txConsumed(consumed);
     return out;
   }
 
@@ -154,6 +164,7 @@ export class Peer {
 
   /** connect() + pull the CONNECT + CONNACK; returns the CONNECT seen. */
   open(sessionPresent = false): Sent {
+    this.wire = new Uint8Array(0);
     if (!this.s.connect(this.now)) throw new Error("connect() refused");
     const c = this.pull();
     if (c.length !== 1 || c[0].type !== PacketType.CONNECT) throw new Error("expected one CONNECT");

@@ -67,6 +67,12 @@ static void on_event(Session *ss, int32_t ev, Packet *p, void *ud) {
   }
   printf(" tag=%d was=%d reason=%s", (int) ss->evTag, ss->wasConnected ? 1 : 0, ss->closeReason);
   if (ev == 230 || ev == 231) printf(" part=%u/%u/%u", (unsigned) ss->rxPartOff, (unsigned) ss->rxPartTotal, (unsigned) ss->rxTopicLen);
+  if (ev == 240) {
+    printf(" drop=%u,%u,%u,", (unsigned) ss->evDropId, (unsigned) ss->evDropQos, (unsigned) ss->evDropReason);
+    put_hex(ss->evDropTopic.p, ss->evDropTopic.len);
+    putchar(',');
+    put_hex(ss->evDropPayload.p, ss->evDropPayload.len);
+  }
   putchar('\n');
   if (ev == 230 && take) ss->rxTake = true;
 }
@@ -78,6 +84,14 @@ static void on_log(Session *ss, int32_t level, const char *msg, rt_bytes detail,
   printf(" %s\n", msg);
 }
 
+/* The persistence hook: every record written or deleted. */
+static void on_store(Session *ss, uint8_t op, uint32_t seq, uint32_t meta, rt_bytes data) {
+  (void) ss;
+  printf("W %u %u %u ", (unsigned) op, (unsigned) seq, (unsigned) meta);
+  put_hex(data.p, data.len);
+  putchar('\n');
+}
+
 /* A fresh Session as TypeScript's `new Session()`: zeroed storage, then the
  * generated field initializers (Session_init sets only the non-zero ones). */
 static void session_defaults(Session *x) {
@@ -86,10 +100,10 @@ static void session_defaults(Session *x) {
 }
 
 static void status(void) {
-  printf("Q st=%u unsent=%u infl=%u queued=%u close=%d rx=%u store=%u subs=%u big=%u pos=%u\n", (unsigned) s.state,
+  printf("Q st=%u unsent=%u infl=%u queued=%u close=%d rx=%u store=%u subs=%u big=%u pos=%u room=%u stream=%d\n", (unsigned) s.state,
          (unsigned) Session_unsentBytes(&s), (unsigned) Session_inflightCount(&s), (unsigned) Session_queuedCount(&s),
          Session_wantsClose(&s) ? 1 : 0, (unsigned) s.rxLen, (unsigned) s.storeUsed, (unsigned) s.subCount,
-         (unsigned) s.big, (unsigned) s.bigPos);
+         (unsigned) s.big, (unsigned) s.bigPos, (unsigned) Session_outboxRoom(&s), s.streaming ? 1 : 0);
 }
 
 int main(void) {
@@ -98,22 +112,24 @@ int main(void) {
     if (len > 0 && line[len - 1] == '\n') line[--len] = 0;
     char *op = strtok(line, " ");
     if (op == NULL) continue;
-    char *a[8] = {0};
-    for (int i = 0; i < 8; i++) a[i] = strtok(NULL, " ");
+    char *a[9] = {0};
+    for (int i = 0; i < 9; i++) a[i] = strtok(NULL, " ");
     switch (op[0]) {
       case 'F':
         take = num(a[0]) != 0;
         break;
-      case 'N': /* N keepAlive clean maxQos recvLimit maxQueue clientId user pass willTopic willMsg */
+      case 'N': /* N keepAlive clean maxQos recvLimit maxQueue clientId user pass dropOldest */
         session_defaults(&s);
         take = false;
         s.onEvent = on_event;
         s.onLog = on_log;
+        s.onStore = on_store;
         s.cfg.keepAlive = (uint16_t) num(a[0]);
         s.cfg.cleanSession = num(a[1]) != 0;
         s.cfg.maxQos = (uint8_t) num(a[2]);
         s.cfg.recvLimit = num(a[3]);
         s.cfg.maxQueueLength = num(a[4]);
+        s.cfg.dropOldest = num(a[8]) != 0;
         {
           rt_bytes id = hex(a[5], 0);
           rt_bytes user = hex(a[6], 1);
@@ -129,7 +145,10 @@ int main(void) {
         Session_onRecv(&s, hex(a[1], 0), num(a[0]));
         break;
       case 'P': /* P now qos retain topic payload */
-        printf("P %u\n", (unsigned) Session_publish(&s, hex(a[3], 0), hex(a[4], 1), (uint8_t) num(a[1]), num(a[2]) != 0, num(a[0])));
+        {
+          unsigned id = (unsigned) Session_publish(&s, hex(a[3], 0), hex(a[4], 1), (uint8_t) num(a[1]), num(a[2]) != 0, num(a[0]));
+          printf("P %u err=%u\n", id, (unsigned) s.lastError);
+        }
         break;
       case 'S': /* S qos tag filter */
         printf("S %u\n", (unsigned) Session_subscribe(&s, hex(a[2], 0), (uint8_t) num(a[0]), (int32_t) strtol(a[1], NULL, 10)));

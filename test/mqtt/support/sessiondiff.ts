@@ -25,11 +25,13 @@ export class Replayer {
     this.s.onEvent = (s, ev, p) => {
       const f = p === null ? " null"
         : ` ${p.type} ${p.packetId} ${p.qos} ${p.dup ? 1 : 0} ${p.retain ? 1 : 0} ${p.returnCode} ${p.sessionPresent ? 1 : 0} ${hex(p.topic)} ${hex(p.payload)} ${hex(p.codes)}`;
+      const d = ev === 240 ? ` drop=${s.evDropId},${s.evDropQos},${s.evDropReason},${hex(s.evDropTopic)},${hex(s.evDropPayload)}` : "";
       const part = ev === 230 || ev === 231 ? ` part=${s.rxPartOff}/${s.rxPartTotal}/${s.rxTopicLen}` : "";
-      this.out.push(`E ${ev}${f} tag=${s.evTag} was=${s.wasConnected ? 1 : 0} reason=${s.closeReason}${part}`);
+      this.out.push(`E ${ev}${f} tag=${s.evTag} was=${s.wasConnected ? 1 : 0} reason=${s.closeReason}${part}${d}`);
       if (ev === 230 && this.take) s.rxTake = true;
     };
     this.s.onLog = (_s, level, msg, detail, num) => { this.out.push(`G ${level} ${num} ${hex(detail)} ${msg}`); };
+    this.s.onStore = (_s, op, seq, meta, data) => { this.out.push(`W ${op} ${seq} ${meta} ${hex(data)}`); };
   }
 
   line(l: string): void {
@@ -43,14 +45,18 @@ export class Replayer {
         this.s = new Session();
         this.hook();
         const c = this.s.cfg;
-        c.keepAlive = n(0); c.cleanSession = n(1) !== 0; c.maxQos = n(2); c.recvLimit = n(3); c.maxQueueLength = n(4);
+        c.keepAlive = n(0); c.cleanSession = n(1) !== 0; c.maxQos = n(2); c.recvLimit = n(3); c.maxQueueLength = n(4); c.dropOldest = n(8) !== 0;
         const err = c.setStrings(unhex(a[5]), unhex(a[6]), unhex(a[7]), new Uint8Array(0), new Uint8Array(0));
         this.out.push(`N ${err === null ? "ok" : err}`);
         break;
       }
       case "C": this.out.push(`C ${s.connect(n(0)) ? 1 : 0}`); break;
       case "R": s.onRecv(unhex(a[1]), n(0)); break;
-      case "P": this.out.push(`P ${s.publish(unhex(a[3]), unhex(a[4]), n(1), n(2) !== 0, n(0))}`); break;
+      case "P": {
+        const id = s.publish(unhex(a[3]), unhex(a[4]), n(1), n(2) !== 0, n(0));
+        this.out.push(`P ${id} err=${s.lastError}`);
+        break;
+      }
       case "S": this.out.push(`S ${s.subscribe(unhex(a[2]), n(0), n(1))}`); break;
       case "U": this.out.push(`U ${s.unsubscribe(unhex(a[0]))}`); break;
       case "T": s.tick(n(0)); break;
@@ -59,7 +65,7 @@ export class Replayer {
       case "D": this.out.push(`D ${s.disconnect() ? 1 : 0}`); break;
       case "I": this.out.push(`I ${s.nextPacketId()}`); break;
       case "Q":
-        this.out.push(`Q st=${s.state} unsent=${s.unsentBytes()} infl=${s.inflightCount()} queued=${s.queuedCount()} close=${s.wantsClose() ? 1 : 0} rx=${s.rxLen} store=${s.storeUsed} subs=${s.subCount} big=${s.big} pos=${s.bigPos}`);
+        this.out.push(`Q st=${s.state} unsent=${s.unsentBytes()} infl=${s.inflightCount()} queued=${s.queuedCount()} close=${s.wantsClose() ? 1 : 0} rx=${s.rxLen} store=${s.storeUsed} subs=${s.subCount} big=${s.big} pos=${s.bigPos} room=${s.outboxRoom()} stream=${s.streaming ? 1 : 0}`);
         break;
       default: throw new Error(`bad op ${op}`);
     }
@@ -88,7 +94,7 @@ export function generate(seed: number, steps: number): string[] {
   const pkt = new Packet();
   let now = r.int(1000) === 0 ? 4294960000 : r.int(100000);
   const keepAlive = r.pick([0, 5, 30]);
-  run(`N ${keepAlive} ${r.int(2)} ${r.pick([0, 1, 2, 2])} ${r.pick([0, 64, 300, 3072])} ${r.pick([0, 2, 5, 16])} ${hex(Buffer.from("dev" + seed))} ${r.chance(0.5) ? hex(Buffer.from("user")) : "-"} ${r.chance(0.5) ? hex(Buffer.from("pw")) : "-"}`);
+  run(`N ${keepAlive} ${r.int(2)} ${r.pick([0, 1, 2, 2])} ${r.pick([0, 64, 300, 3072])} ${r.pick([0, 2, 5, 16])} ${hex(Buffer.from("dev" + seed))} ${r.chance(0.5) ? hex(Buffer.from("user")) : "-"} ${r.chance(0.5) ? hex(Buffer.from("pw")) : "-"} ${r.int(2)}`);
   const recv = (b: Uint8Array): void => {
     // Deliver in 1..3 random pieces.
     let off = 0;
@@ -99,15 +105,18 @@ export function generate(seed: number, steps: number): string[] {
     }
   };
   const built = (n: number): Uint8Array => scratch.slice(0, n);
+  /** Bytes the broker has read of the current connection, not yet a whole packet. */
+  let wire = new Uint8Array(0);
   for (let step = 0; step < steps; step++) {
     now = (now + r.pick([0, 1, 10, 500, 2000, 5000, 31000])) >>> 0;
     const s = rp.s;
     const choice = r.int(100);
-    if (s.state === 0 && choice < 30) { run(`C ${now}`); continue; }
+    if (s.state === 0 && choice < 30) { wire = new Uint8Array(0); run(`C ${now}`); continue; }
     // A real broker mostly speaks only after CONNACK; now and then it does not.
     if (choice >= 60 && choice < 87 && s.state !== 2 && r.chance(0.9)) { run(`T ${now}`); continue; }
     if (choice < 12) {
-      const payload = Buffer.alloc(r.pick([0, 3, 40, 250]), 0x61 + r.int(26));
+      // Sizes past the tx buffer (2048: streamed) and past the outbox (4096: refused).
+      const payload = Buffer.alloc(r.pick([0, 3, 40, 250, 0, 3, 40, 250, 1500, 2100, 3000, 5000]), 0x61 + r.int(26));
       run(`P ${now} ${r.int(4) === 3 ? 3 : r.int(3)} ${r.int(2)} ${hex(Buffer.from(r.pick(TOPICS)))} ${hex(payload)}`);
     } else if (choice < 16) {
       run(`S ${r.int(3)} ${r.int(50)} ${hex(Buffer.from(r.pick(FILTERS)))}`);
@@ -121,9 +130,14 @@ export function generate(seed: number, steps: number): string[] {
       const n = r.chance(0.8) ? tx.length : r.int(tx.length + 1);
       const seen = tx.slice(0, n);
       run(`X ${n}`);
+      // The broker reads the stream: a packet written in parts is answered once whole.
+      const joined = new Uint8Array(wire.length + seen.length);
+      joined.set(wire);
+      joined.set(seen, wire.length);
+      wire = joined;
       let off = 0;
-      while (off < seen.length) {
-        const k = decode(seen.subarray(off), 1 << 20, false, pkt);
+      for (;;) {
+        const k = decode(wire.subarray(off), 1 << 20, false, pkt);
         if (k <= 0) break; // a partly written packet: the rest comes later
         off += k;
         const id = pkt.packetId;
@@ -155,6 +169,7 @@ export function generate(seed: number, steps: number): string[] {
             break;
         }
       }
+      wire = wire.slice(off);
     } else if (choice < 80) {
       // The broker publishes; small ids so duplicates and reuse happen.
       const qos = r.int(3);
