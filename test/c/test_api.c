@@ -42,6 +42,9 @@ uint32_t port_rand(void) {
   rnd ^= rnd << 5;
   return rnd;
 }
+void port_random_fill(rt_bytes dst) {
+  for (uint32_t i = 0; i < dst.len; i++) dst.p[i] = (uint8_t)port_rand();
+}
 void port_log(int32_t level, const char *msg, rt_bytes detail) {
   (void)level;
   (void)msg;

@@ -13,7 +13,7 @@
 #include "config_sys.h"
 
 /* BEGIN cases generated from test/config/cases.ts (cTable); do not edit by hand */
-static const char PRELOAD_JSON[] = "{\"mqtt\":{\"enable\":true,\"server\":\"broker.example.com:8883\",\"client_id\":\"dev-42\",\"user\":\"alice\",\"pass\":\"s3cr\\\"t\",\"reconnect_timeout_min\":0.5,\"reconnect_timeout_max\":120.25,\"ssl_cert\":\"cert.pem\",\"ssl_key\":\"key.pem\",\"ssl_ca_cert\":\"ca.pem\",\"ssl_cipher_suites\":\"TLS-PSK-WITH-AES-128-GCM-SHA256\",\"ssl_psk_identity\":\"id1\",\"ssl_psk_key\":\"00112233445566778899aabbccddeeff\",\"clean_session\":false,\"keep_alive\":65535,\"will_topic\":\"dev/42/status\",\"will_message\":\"offline\",\"will_retain\":true,\"max_qos\":0,\"recv_mbuf_limit\":0,\"require_time\":true,\"cloud_events\":false,\"max_queue_length\":100,\"max_queue_drop_oldest\":true,\"outbox_persist\":\"/var/lib/dev-42/outbox\",\"debug_use_log_level\":true},\"mqtt1\":{\"server\":\"b:2\"}}";
+static const char PRELOAD_JSON[] = "{\"mqtt\":{\"enable\":true,\"server\":\"broker.example.com:8883\",\"client_id\":\"dev-42\",\"user\":\"alice\",\"pass\":\"s3cr\\\"t\",\"reconnect_timeout_min\":0.5,\"reconnect_timeout_max\":120.25,\"ssl_cert\":\"cert.pem\",\"ssl_key\":\"key.pem\",\"ssl_ca_cert\":\"ca.pem\",\"ssl_cipher_suites\":\"TLS-PSK-WITH-AES-128-GCM-SHA256\",\"ssl_psk_identity\":\"id1\",\"ssl_psk_key\":\"00112233445566778899aabbccddeeff\",\"clean_session\":false,\"keep_alive\":65535,\"will_topic\":\"dev/42/status\",\"will_message\":\"offline\",\"will_retain\":true,\"max_qos\":0,\"recv_mbuf_limit\":0,\"require_time\":true,\"cloud_events\":false,\"max_queue_length\":100,\"max_queue_drop_oldest\":true,\"outbox_persist\":\"/var/lib/dev-42/outbox\",\"debug_use_log_level\":true,\"ws_enable\":true,\"ws_path\":\"/ws\"},\"mqtt1\":{\"server\":\"b:2\"}}";
 struct config_case { const char *text; int code; const char *msg; };
 static const struct config_case BAD[] = {
   {"{\"mqtt2\": {}}", 2, "config.json:1:2: mqtt2: unknown section (expected mqtt or mqtt1)"},
@@ -64,7 +64,7 @@ static const struct config_case BAD[] = {
   {"{\"mqtt\": {\"reconnect_timeout_min\": 1e+}}", 1, "config.json:1:36: invalid number"},
   {"{\"mqtt\": {\"server\": \"a\"}}\001", 1, "config.json:1:26: unexpected byte 0x01"},
   {"{\"mqtt\": {\"server\": \"a\\u0000b\"}}", 4, "config.json:1:21: mqtt.server: a string cannot contain the NUL character"},
-  {"{\"mqtt\": {\"will_message\": \"mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm\"}}", 6, "config.json:1:27: mqtt.will_message: a 600-byte string does not fit in the config arena (512 bytes, 178 in use; raise CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE)"},
+  {"{\"mqtt\": {\"will_message\": \"mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm\"}}", 6, "config.json:1:27: mqtt.will_message: a 600-byte string does not fit in the config arena (512 bytes, 182 in use; raise CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE)"},
   {"{\"mqtt\": {\"server\": \"host:99999\"}}", 5, "config.json:1:21: mqtt.server: port 99999 is out of range 1..65535"},
   {"{\"mqtt\": {\"server\": \"host:0\"}}", 5, "config.json:1:21: mqtt.server: port 0 is out of range 1..65535"},
   {"{\"mqtt\": {\"server\": \":1883\"}}", 8, "config.json:1:21: mqtt.server: \":1883\" has no host name"},
@@ -262,7 +262,7 @@ static void test_full_file(void) {
   TEST_ASSERT_TRUE(c->debug_use_log_level);
   TEST_ASSERT_EQUAL_STRING("b:2", mgos_sys_config_get_mqtt1_server());
   TEST_ASSERT_EQUAL_INT(60, mgos_sys_config_get_mqtt1_keep_alive());
-  TEST_ASSERT_EQUAL_UINT32(186, config_arena_used());
+  TEST_ASSERT_EQUAL_UINT32(190, config_arena_used());
 }
 
 static void test_escapes_and_numbers(void) {
@@ -303,7 +303,7 @@ static void test_errors_leave_config(void) {
     TEST_ASSERT_EQUAL_STRING_MESSAGE("offline", c->will_message, what);
     TEST_ASSERT_EQUAL_INT_MESSAGE(65535, c->keep_alive, what);
     TEST_ASSERT_EQUAL_STRING_MESSAGE("b:2", mgos_sys_config_get_mqtt1_server(), what);
-    TEST_ASSERT_EQUAL_UINT32_MESSAGE(186, config_arena_used(), what);
+    TEST_ASSERT_EQUAL_UINT32_MESSAGE(190, config_arena_used(), what);
   }
   /* A byte the NUL-terminated API cannot carry, through the view API. */
   {

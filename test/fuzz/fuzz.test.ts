@@ -14,7 +14,7 @@ import { spawnSync } from "node:child_process";
 import { ROOT, run, cFailure } from "../c/support/ctier";
 import { writeSeeds } from "./seeds";
 
-const HARNESSES = ["decode", "session", "api"];
+const HARNESSES = ["decode", "session", "api", "ws"];
 const OUT = path.join(ROOT, "build", "fuzz");
 const SMOKE_S = Math.max(1, Number(process.env.FUZZ_SMOKE_SECONDS ?? 45) | 0);
 // A small ASan quarantine (the generated code has no heap; the machine is shared); leaks are errors.

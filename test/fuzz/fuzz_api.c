@@ -107,6 +107,10 @@ uint32_t port_rand(void) {
   return C.rnd;
 }
 
+void port_random_fill(rt_bytes dst) {
+  for (uint32_t i = 0; i < dst.len; i++) dst.p[i] = (uint8_t)port_rand();
+}
+
 static uint32_t touch(const void *p, size_t n) {
   const uint8_t *b = (const uint8_t *)p;
   uint32_t h = 0;

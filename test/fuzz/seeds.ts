@@ -292,8 +292,33 @@ function decodeSeeds(): [string, Uint8Array][] {
   return out;
 }
 
+/** fuzz_ws inputs (see test/fuzz/fuzz_ws.c): a 101 then frames of each kind, and a few raw responses. */
+function wsSeeds(): [string, Uint8Array][] {
+  const fr = (op: number, payload: number[], fin = true): number[] => [(fin ? 0x80 : 0) | op, payload.length, ...payload];
+  const feed = (bytes: number[]): number[] => {
+    const out: number[] = [];
+    for (let i = 0; i < bytes.length; i += 64) {
+      const part = bytes.slice(i, i + 64);
+      out.push(part.length - 1, ...part);
+    }
+    return out;
+  };
+  const text = (s: string): number[] => [...Buffer.from(s, "latin1")];
+  const seeds: [string, number[]][] = [
+    ["frames", [1, ...feed([...fr(2, [0x20, 2, 0, 0]), ...fr(9, text("hi")), ...fr(2, [1], false), ...fr(0, [2], false), ...fr(10, []), ...fr(0, [3])]),
+      200, 230, 255, 220, 230, 255, 240, 230, 255, 255]],
+    ["close", [1, ...feed([...fr(2, [0x30, 0]), ...fr(8, [0x03, 0xe9, ...text("bye")])]), 230, 255]],
+    ["errors", [1, ...feed([0x81, 0x01, 0x41, 0x82, 0x7e, 0x01, 0x00])]],
+    ["long", [1, ...feed([0x82, 0x7e, 0x01, 0x00, ...new Array(256).fill(7)]), 230, 255]],
+    ["refused", [0, ...feed(text("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"))]],
+    ["badaccept", [0, ...feed(text("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: AAAAAAAAAAAAAAAAAAAAAAAAAAA=\r\n\r\n"))]],
+  ];
+  return seeds.map(([n, b]) => [n, new Uint8Array(b)]);
+}
+
 export function writeSeeds(dir: string): number {
-  const sets: [string, [string, Uint8Array][]][] = [["decode", decodeSeeds()], ["session", sessionPrograms()], ["api", apiPrograms()]];
+  const sets: [string, [string, Uint8Array][]][] = [["decode", decodeSeeds()], ["session", sessionPrograms()], ["api", apiPrograms()],
+    ["ws", wsSeeds()]];
   let n = 0;
   for (const [h, seeds] of sets) {
     const d = path.join(dir, h);

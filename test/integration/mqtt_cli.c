@@ -9,6 +9,7 @@
  *   pubf QOS TOPIC N STR           -> "pubf ID"        ({"n": N, "s": "STR"} via mgos_mqtt_pubf)
  *   sub TOPIC                      -> "msg TOPIC PAYLOAD" per message (mgos_mqtt_sub)
  *   gsub TOPIC                     -> "tev EV ..." per event (mgos_mqtt_global_subscribe)
+ *   subq QOS TOPIC                 -> "tev EV ..." per event (mgos_mqtt_conn_sub at QOS; when connected)
  *   osub QOS FLAGS TOPIC [FILE]    -> "osub 0|1" (mgos_mqtt_global_subscribe_opt); its events as "tev";
  *                                     fragments (MG_EV_MQTT_PUBLISH_PART) as "part TOPIC off=O len=L total=T",
  *                                     a whole message as "fdone TOPIC total=T fnv=HEX" (FNV-1a of the
@@ -311,6 +312,17 @@ static void do_line(char *line) {
     } else {
       printf("unsub %d\n", mgos_mqtt_unsub(t) ? 1 : 0);
     }
+  } else if (strcmp(cmd, "subq") == 0) {
+    /* A subscription at any QoS (mgos_mqtt_sub uses 1): mgos_mqtt_conn_sub on the global connection. */
+    char *q = strtok_r(NULL, " ", &save), *t = strtok_r(NULL, " ", &save);
+    struct mg_connection *nc = mgos_mqtt_get_global_conn();
+    struct mgos_mqtt_conn *c = nc != NULL ? mgos_mqtt_conn_from_nc(nc) : NULL;
+    if (q == NULL || t == NULL || c == NULL) {
+      printf("error usage: subq QOS TOPIC (when connected)\n");
+      return;
+    }
+    mgos_mqtt_conn_sub(c, kept(t), atoi(q), on_topic, NULL);
+    printf("subq %s\n", t);
   } else if (strcmp(cmd, "osub") == 0) {
     char *q = strtok_r(NULL, " ", &save), *fl = strtok_r(NULL, " ", &save), *t = strtok_r(NULL, " ", &save);
     char *file = strtok_r(NULL, " ", &save);

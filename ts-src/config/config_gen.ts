@@ -16,13 +16,13 @@ import { mgos_config_mqtt } from "./config_schema";
 export enum config_kind { BOOL = 1, INT = 2, F64 = 3, STRING = 4 }
 
 /** Keys per section. */
-export const KEY_COUNT: i32 = 26;
+export const KEY_COUNT: i32 = 28;
 /** String keys per section. */
-export const STR_KEY_COUNT: i32 = 13;
+export const STR_KEY_COUNT: i32 = 14;
 /** Sections: mqtt and mqtt1. */
 export const SECTION_COUNT: i32 = 2;
 /** String keys of all sections. */
-export const STR_SLOT_COUNT: i32 = 26;
+export const STR_SLOT_COUNT: i32 = 28;
 
 // ---- defaults of the mqtt section ----
 /** mqtt.enable default (0 or 1) @kconfig MGOS_MQTT_ENABLE_VALUE */
@@ -77,6 +77,10 @@ export const MGOS_MQTT_MAX_QUEUE_DROP_OLDEST_VALUE: i32 = 0;
 export const MGOS_MQTT_OUTBOX_PERSIST: string = "";
 /** mqtt.debug_use_log_level default (0 or 1) @kconfig MGOS_MQTT_DEBUG_USE_LOG_LEVEL_VALUE */
 export const MGOS_MQTT_DEBUG_USE_LOG_LEVEL_VALUE: i32 = 0;
+/** mqtt.ws_enable default (0 or 1) @kconfig MGOS_MQTT_WS_ENABLE_VALUE */
+export const MGOS_MQTT_WS_ENABLE_VALUE: i32 = 0;
+/** mqtt.ws_path default @kconfig MGOS_MQTT_WS_PATH */
+export const MGOS_MQTT_WS_PATH: string = "/mqtt";
 
 // ---- defaults of the mqtt1 section ----
 /** mqtt1.enable default (0 or 1) @kconfig MGOS_MQTT1_ENABLE_VALUE */
@@ -131,6 +135,10 @@ export const MGOS_MQTT1_MAX_QUEUE_DROP_OLDEST_VALUE: i32 = 0;
 export const MGOS_MQTT1_OUTBOX_PERSIST: string = "";
 /** mqtt1.debug_use_log_level default (0 or 1) @kconfig MGOS_MQTT1_DEBUG_USE_LOG_LEVEL_VALUE */
 export const MGOS_MQTT1_DEBUG_USE_LOG_LEVEL_VALUE: i32 = 0;
+/** mqtt1.ws_enable default (0 or 1) @kconfig MGOS_MQTT1_WS_ENABLE_VALUE */
+export const MGOS_MQTT1_WS_ENABLE_VALUE: i32 = 0;
+/** mqtt1.ws_path default @kconfig MGOS_MQTT1_WS_PATH */
+export const MGOS_MQTT1_WS_PATH: string = "/mqtt";
 
 /** Seconds from a whole number of milliseconds. */
 function ms_to_s(ms: i32): f64 {
@@ -172,6 +180,8 @@ export function set_defaults(c: mgos_config_mqtt, s: i32): void {
     c.max_queue_drop_oldest = MGOS_MQTT_MAX_QUEUE_DROP_OLDEST_VALUE !== 0;
     c.outbox_persist = not_empty(MGOS_MQTT_OUTBOX_PERSIST);
     c.debug_use_log_level = MGOS_MQTT_DEBUG_USE_LOG_LEVEL_VALUE !== 0;
+    c.ws_enable = MGOS_MQTT_WS_ENABLE_VALUE !== 0;
+    c.ws_path = not_empty(MGOS_MQTT_WS_PATH);
   } else {
     c.enable = MGOS_MQTT1_ENABLE_VALUE !== 0;
     c.server = not_empty(MGOS_MQTT1_SERVER);
@@ -199,6 +209,8 @@ export function set_defaults(c: mgos_config_mqtt, s: i32): void {
     c.max_queue_drop_oldest = MGOS_MQTT1_MAX_QUEUE_DROP_OLDEST_VALUE !== 0;
     c.outbox_persist = not_empty(MGOS_MQTT1_OUTBOX_PERSIST);
     c.debug_use_log_level = MGOS_MQTT1_DEBUG_USE_LOG_LEVEL_VALUE !== 0;
+    c.ws_enable = MGOS_MQTT1_WS_ENABLE_VALUE !== 0;
+    c.ws_path = not_empty(MGOS_MQTT1_WS_PATH);
   }
 }
 
@@ -245,6 +257,8 @@ export function key_find(name: Bytes): i32 {
   if (bytesEqual(name, lit("max_queue_drop_oldest"))) return 23;
   if (bytesEqual(name, lit("outbox_persist"))) return 24;
   if (bytesEqual(name, lit("debug_use_log_level"))) return 25;
+  if (bytesEqual(name, lit("ws_enable"))) return 26;
+  if (bytesEqual(name, lit("ws_path"))) return 27;
   return -1;
 }
 
@@ -277,6 +291,8 @@ export function key_name(k: i32): string {
     case 23: return "max_queue_drop_oldest";
     case 24: return "outbox_persist";
     case 25: return "debug_use_log_level";
+    case 26: return "ws_enable";
+    case 27: return "ws_path";
     default: return "";
   }
 }
@@ -303,6 +319,7 @@ export function key_kind(k: i32): config_kind {
     case 19: return config_kind.INT;
     case 22: return config_kind.INT;
     case 24: return config_kind.STRING;
+    case 27: return config_kind.STRING;
     default: return config_kind.BOOL;
   }
 }
@@ -362,6 +379,7 @@ export function key_str_slot(k: i32): i32 {
     case 15: return 10;
     case 16: return 11;
     case 24: return 12;
+    case 27: return 13;
     default: return -1;
   }
 }
@@ -382,6 +400,7 @@ export function str_slot_key(slot: i32): i32 {
     case 10: return 15;
     case 11: return 16;
     case 12: return 24;
+    case 13: return 27;
     default: return -1;
   }
 }
@@ -396,6 +415,7 @@ export function set_bool(c: mgos_config_mqtt, k: i32, v: bool): void {
     case 21: c.cloud_events = v; break;
     case 23: c.max_queue_drop_oldest = v; break;
     case 25: c.debug_use_log_level = v; break;
+    case 26: c.ws_enable = v; break;
     default: break;
   }
 }
@@ -410,6 +430,7 @@ export function get_bool(c: mgos_config_mqtt, k: i32): bool {
     case 21: return c.cloud_events;
     case 23: return c.max_queue_drop_oldest;
     case 25: return c.debug_use_log_level;
+    case 26: return c.ws_enable;
     default: return false;
   }
 }
@@ -470,6 +491,7 @@ export function set_str(c: mgos_config_mqtt, k: i32, v: string | null): void {
     case 15: c.will_topic = v; break;
     case 16: c.will_message = v; break;
     case 24: c.outbox_persist = v; break;
+    case 27: c.ws_path = v; break;
     default: break;
   }
 }
@@ -490,6 +512,7 @@ export function get_str(c: mgos_config_mqtt, k: i32): string | null {
     case 15: return c.will_topic;
     case 16: return c.will_message;
     case 24: return c.outbox_persist;
+    case 27: return c.ws_path;
     default: return null;
   }
 }

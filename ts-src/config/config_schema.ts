@@ -99,4 +99,8 @@ export class mgos_config_mqtt {
   outbox_persist: string | null = null;
   /** Use the original cs_log_level enum instead of the stdout/stderr flag */
   debug_use_log_level: bool = false;
+  /** Enable WebSocket encapsulation: MQTT over ws:// (wss:// when TLS is configured) */
+  ws_enable: bool = false;
+  /** Path to use for the WebSocket handshake */
+  ws_path: string | null = "/mqtt";
 }

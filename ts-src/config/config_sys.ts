@@ -144,6 +144,16 @@ export function mgos_sys_config_get_mqtt_debug_use_log_level(): bool {
   return live().mqtt.debug_use_log_level;
 }
 
+/** mqtt.ws_enable: Enable WebSocket encapsulation: MQTT over ws:// (wss:// when TLS is configured) @api */
+export function mgos_sys_config_get_mqtt_ws_enable(): bool {
+  return live().mqtt.ws_enable;
+}
+
+/** mqtt.ws_path: Path to use for the WebSocket handshake @api */
+export function mgos_sys_config_get_mqtt_ws_path(): string | null {
+  return live().mqtt.ws_path;
+}
+
 /** The whole mqtt1 section. @api */
 export function mgos_sys_config_get_mqtt1(): mgos_config_mqtt {
   return live().mqtt1;
@@ -277,4 +287,14 @@ export function mgos_sys_config_get_mqtt1_outbox_persist(): string | null {
 /** mqtt1.debug_use_log_level: Use the original cs_log_level enum instead of the stdout/stderr flag @api */
 export function mgos_sys_config_get_mqtt1_debug_use_log_level(): bool {
   return live().mqtt1.debug_use_log_level;
+}
+
+/** mqtt1.ws_enable: Enable WebSocket encapsulation: MQTT over ws:// (wss:// when TLS is configured) @api */
+export function mgos_sys_config_get_mqtt1_ws_enable(): bool {
+  return live().mqtt1.ws_enable;
+}
+
+/** mqtt1.ws_path: Path to use for the WebSocket handshake @api */
+export function mgos_sys_config_get_mqtt1_ws_path(): string | null {
+  return live().mqtt1.ws_path;
 }

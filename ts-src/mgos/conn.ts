@@ -50,6 +50,7 @@ import {
   mgos_mqtt_connect_fn_t, MG_MQTT, MG_EV, MG_F, MGOS_EVENT, MGOS_CLOUD, MGOS_MQTT_SUB,
 } from "./mg_types";
 import { nowMs, wallTime, rand32, logMsg, netConnect, netSend, netClose, deviceId, eventTrigger } from "./port";
+import { WsLink, WsCode } from "./ws";
 
 /** Connection slots (slot 0 is the global connection). @kconfig MGOS_MQTT_MAX_CONNS */
 export const MAX_CONNS: i32 = 2;
@@ -180,6 +181,14 @@ export class mgos_mqtt_conn {
   tls: bool = false;
   /** Connection attempts started (for logs and tests). */
   attempts: u32 = 0;
+  /** MQTT over WebSocket (ws_enable): framing between the socket and the session. */
+  ws: WsLink = new WsLink();
+
+  /** Bytes waiting to go out: the session's, and WebSocket frames not yet written. */
+  unsentBytes(): u32 {
+    const w: u32 = this.net === NetState.OPEN && this.ws.active() ? this.ws.txLen : 0;
+    return u32(this.session.unsentBytes() + w);
+  }
   /** MGOS_MQTT_SUB_* flags for the next handler added (subscribeOpt). */
   nextSubFlags: i32 = 0;
 
@@ -224,6 +233,7 @@ export class mgos_mqtt_conn {
       this.failed(now);
       return;
     }
+    this.ws.reset();
     this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTING);
     logMsg(LogLevel.INFO, this.useBackup ? "connecting (mqtt1) to " : "connecting to ", sb(c.server));
     this.net = NetState.CONNECTING;
@@ -373,6 +383,12 @@ export class mgos_mqtt_conn {
       return;
     }
     this.net = NetState.OPEN;
+    // ws_enable: the HTTP Upgrade first; a valid 101 calls onWsOpen, which comes back here.
+    if (this.active().ws_enable && !this.ws.isOpen()) {
+      if (!this.ws.begin(this.host.subarray(0, this.hostLen), this.port, this.tls, sb(this.active().ws_path), now)) this.dropWs(now);
+      else this.service(now);
+      return;
+    }
     const f: mgos_mqtt_connect_fn_t | null = this.connectFn;
     if (f !== null) {
       const c: mgos_config_mqtt = this.active();
@@ -493,6 +509,10 @@ export class mgos_mqtt_conn {
       this.dropTransport(now);
       return;
     }
+    if (this.ws.active()) {
+      this.serviceWs(now);
+      return;
+    }
     while (this.net === NetState.OPEN && s.txLen > 0) {
       const n: i32 = netSend(this.slot, s.txView());
       if (n < 0) {
@@ -510,6 +530,41 @@ export class mgos_mqtt_conn {
     }
   }
 
+  /** service() over WebSocket: session bytes go out in binary frames once the
+   *  link is open; a session that ends starts the close handshake. */
+  private serviceWs(now: u32): void {
+    const s: Session = this.session;
+    const w: WsLink = this.ws;
+    while (this.net === NetState.OPEN) {
+      if (w.isOpen() && s.txLen > 0) {
+        const k: u32 = w.wrap(s.txView());
+        if (k > 0) s.txConsumed(k);
+      }
+      if (w.txLen === 0) break;
+      const n: i32 = netSend(this.slot, w.txView());
+      if (n < 0) {
+        logMsg(LogLevel.ERROR, "send failed", noBytes());
+        this.dropTransport(now);
+        return;
+      }
+      if (n === 0) break;
+      w.txConsumed(u32(n));
+    }
+    if (this.net !== NetState.OPEN) return;
+    if (s.wantsClose() && w.isOpen()) {
+      w.close(WsCode.NORMAL, now);
+      this.serviceWs(now);
+      return;
+    }
+    if (w.wantsClose()) this.dropWs(now);
+  }
+
+  /** Drops a WebSocket connection; one that never got its 101 is a connect error. */
+  private dropWs(now: u32): void {
+    if (!this.ws.opened) this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTERROR);
+    this.dropTransport(now);
+  }
+
   /** Closes the socket and settles the session (CLOSE event), then reconnects if wanted. */
   private dropTransport(now: u32): void {
     if (this.net !== NetState.IDLE) netClose(this.slot);
@@ -520,7 +575,8 @@ export class mgos_mqtt_conn {
 
   onRecv(data: Bytes, now: u32): void {
     if (this.net !== NetState.OPEN) return;
-    this.session.onRecv(data, now);
+    if (this.ws.active()) this.ws.onRecv(data, now);
+    else this.session.onRecv(data, now);
     this.service(now);
   }
 
@@ -531,6 +587,7 @@ export class mgos_mqtt_conn {
       return;
     }
     logMsg(LogLevel.WARN, err !== 0 ? "connection closed with an error" : "connection closed by the server", noBytes());
+    if (this.ws.active() && !this.ws.opened) this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTERROR);
     this.net = NetState.IDLE;
     this.session.connectionLost(now);
     this.failed(now);
@@ -547,9 +604,11 @@ export class mgos_mqtt_conn {
       this.callGlobalArg(MG_EV.POLL, this.pollArg);
     }
     let wait: u32 = POLL_MAX_MS;
+    if (this.net === NetState.OPEN && this.ws.active() && this.ws.expired(now)) this.dropWs(now);
     if (this.net === NetState.OPEN) {
       this.session.tick(now);
       this.service(now);
+      if (this.net === NetState.OPEN && this.ws.active()) wait = this.ws.nextIn(now, wait);
       // The session's own deadlines (PINGREQ, PINGRESP, CONNACK) to the ms.
       if (this.net === NetState.OPEN) wait = this.session.nextTickIn(now, wait);
     }
@@ -969,6 +1028,9 @@ export class mgos_mqtt_conn {
     this.session.onEvent = onSessionEvent;
     this.session.onLog = onSessionLog;
     this.session.ud = this;
+    this.ws.onData = onWsData;
+    this.ws.onOpen = onWsOpen;
+    this.ws.ud = this;
   }
 }
 
@@ -1046,6 +1108,21 @@ function setStr(m: mg_mqtt_message, topic: Bytes, payload: Bytes): void {
 function onSessionEvent(s: Session, ev: i32, p: Packet | null, ud: Ptr): void {
   const c: mgos_mqtt_conn = ud as mgos_mqtt_conn;
   c.dispatch(ev, p);
+}
+
+/** WebSocket payload to the session; false once the socket is gone (a handler closed it). */
+function onWsData(ud: Ptr, data: Bytes, now: u32): bool {
+  const c: mgos_mqtt_conn = ud as mgos_mqtt_conn;
+  c.session.onRecv(data, now);
+  return c.net === NetState.OPEN && c.ws.isOpen();
+}
+
+/** The WebSocket handshake succeeded: MQTT starts as after a plain TCP connect. */
+function onWsOpen(ud: Ptr, now: u32): bool {
+  const c: mgos_mqtt_conn = ud as mgos_mqtt_conn;
+  c.net = NetState.CONNECTING;
+  c.onTcpConnect(true, 0, now);
+  return c.net === NetState.OPEN && c.ws.isOpen();
 }
 
 /** The detail text of a session log line (one static buffer: logs are not re-entrant). */
@@ -1303,7 +1380,7 @@ export function mgos_mqtt_conn_unsub(c: mgos_mqtt_conn, topic: string): bool {
 
 /** Bytes waiting to go out, queued messages included. @api */
 export function mgos_mqtt_conn_num_unsent_bytes(c: mgos_mqtt_conn): usize {
-  return c.session.unsentBytes();
+  return c.unsentBytes();
 }
 
 /** The next packet id: never 0, wraps after 0xffff, skips ids in flight. @api */

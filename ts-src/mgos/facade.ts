@@ -115,7 +115,7 @@ export function mgos_mqtt_unsub(topic: string): bool {
 
 /** Bytes waiting to go out, queued messages included. @api */
 export function mgos_mqtt_num_unsent_bytes(): usize {
-  return global().session.unsentBytes();
+  return global().unsentBytes();
 }
 
 /** The next packet id: never 0, wraps after 0xffff. @api */

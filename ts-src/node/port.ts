@@ -8,6 +8,7 @@
 
 import * as net from "net";
 import * as os from "os";
+import * as crypto from "crypto";
 import {
   mgos_mqtt_port_on_connect, mgos_mqtt_port_on_recv, mgos_mqtt_port_on_close, mgos_mqtt_port_poll,
 } from "../mgos/conn";
@@ -39,6 +40,7 @@ export class NodePort {
     g.mg_topic_expr_qos = (t: { qos: number }[], i: number): number => t[i].qos;
     g.mg_topic_list_at = (t: (string | null)[], i: number): string | null => t[i];
     g.port_rand = (): number => (Math.random() * 0x100000000) >>> 0;
+    g.port_random_fill = (dst: Uint8Array): void => { crypto.randomFillSync(dst); };
     g.port_log = (level: number, msg: string, detail: Uint8Array): void => {
       const text = `mgos_mqtt: ${msg}${Buffer.from(detail).toString("latin1")}`;
       this.logs.push({ level, text });

@@ -5,7 +5,7 @@ static double config_gen_ms_to_s(int32_t ms);
 static const char *config_gen_not_empty(const char *v);
 
 /** Seconds from a whole number of milliseconds. */
-#line 136 "ts-src/config/config_gen.ts"
+#line 144 "ts-src/config/config_gen.ts"
 static double config_gen_ms_to_s(int32_t ms) {
   double x = (double)ms;
   return x / 1000.0;
@@ -45,6 +45,8 @@ void config_gen_set_defaults(mgos_config_mqtt *c, int32_t s) {
     c->max_queue_drop_oldest = CONFIG_MGOS_MQTT_MAX_QUEUE_DROP_OLDEST_VALUE != 0;
     c->outbox_persist = config_gen_not_empty(CONFIG_MGOS_MQTT_OUTBOX_PERSIST);
     c->debug_use_log_level = CONFIG_MGOS_MQTT_DEBUG_USE_LOG_LEVEL_VALUE != 0;
+    c->ws_enable = CONFIG_MGOS_MQTT_WS_ENABLE_VALUE != 0;
+    c->ws_path = config_gen_not_empty(CONFIG_MGOS_MQTT_WS_PATH);
   } else {
     c->enable = CONFIG_MGOS_MQTT1_ENABLE_VALUE != 0;
     c->server = config_gen_not_empty(CONFIG_MGOS_MQTT1_SERVER);
@@ -72,6 +74,8 @@ void config_gen_set_defaults(mgos_config_mqtt *c, int32_t s) {
     c->max_queue_drop_oldest = CONFIG_MGOS_MQTT1_MAX_QUEUE_DROP_OLDEST_VALUE != 0;
     c->outbox_persist = config_gen_not_empty(CONFIG_MGOS_MQTT1_OUTBOX_PERSIST);
     c->debug_use_log_level = CONFIG_MGOS_MQTT1_DEBUG_USE_LOG_LEVEL_VALUE != 0;
+    c->ws_enable = CONFIG_MGOS_MQTT1_WS_ENABLE_VALUE != 0;
+    c->ws_path = config_gen_not_empty(CONFIG_MGOS_MQTT1_WS_PATH);
   }
 }
 
@@ -80,11 +84,11 @@ int32_t config_gen_section_find(rt_bytes name) {
   if (rt_bytes_equal(name, RT_LIT("mqtt"))) {
     return 0;
   }
-#line 208 "ts-src/config/config_gen.ts"
+#line 220 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("mqtt1"))) {
     return 1;
   }
-#line 209 "ts-src/config/config_gen.ts"
+#line 221 "ts-src/config/config_gen.ts"
   return -1;
 }
 
@@ -94,7 +98,7 @@ const char *config_gen_section_name(int32_t s) {
   case 0: {
     return "mqtt";
   }
-#line 216 "ts-src/config/config_gen.ts"
+#line 228 "ts-src/config/config_gen.ts"
   default: {
     return "mqtt1";
   }
@@ -103,112 +107,120 @@ const char *config_gen_section_name(int32_t s) {
 }
 
 /** The key index of `name`, or -1. */
-#line 221 "ts-src/config/config_gen.ts"
+#line 233 "ts-src/config/config_gen.ts"
 int32_t config_gen_key_find(rt_bytes name) {
   if (rt_bytes_equal(name, RT_LIT("enable"))) {
     return 0;
   }
-#line 223 "ts-src/config/config_gen.ts"
+#line 235 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("server"))) {
     return 1;
   }
-#line 224 "ts-src/config/config_gen.ts"
+#line 236 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("client_id"))) {
     return 2;
   }
-#line 225 "ts-src/config/config_gen.ts"
+#line 237 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("user"))) {
     return 3;
   }
-#line 226 "ts-src/config/config_gen.ts"
+#line 238 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("pass"))) {
     return 4;
   }
-#line 227 "ts-src/config/config_gen.ts"
+#line 239 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("reconnect_timeout_min"))) {
     return 5;
   }
-#line 228 "ts-src/config/config_gen.ts"
+#line 240 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("reconnect_timeout_max"))) {
     return 6;
   }
-#line 229 "ts-src/config/config_gen.ts"
+#line 241 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_cert"))) {
     return 7;
   }
-#line 230 "ts-src/config/config_gen.ts"
+#line 242 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_key"))) {
     return 8;
   }
-#line 231 "ts-src/config/config_gen.ts"
+#line 243 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_ca_cert"))) {
     return 9;
   }
-#line 232 "ts-src/config/config_gen.ts"
+#line 244 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_cipher_suites"))) {
     return 10;
   }
-#line 233 "ts-src/config/config_gen.ts"
+#line 245 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_psk_identity"))) {
     return 11;
   }
-#line 234 "ts-src/config/config_gen.ts"
+#line 246 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_psk_key"))) {
     return 12;
   }
-#line 235 "ts-src/config/config_gen.ts"
+#line 247 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("clean_session"))) {
     return 13;
   }
-#line 236 "ts-src/config/config_gen.ts"
+#line 248 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("keep_alive"))) {
     return 14;
   }
-#line 237 "ts-src/config/config_gen.ts"
+#line 249 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("will_topic"))) {
     return 15;
   }
-#line 238 "ts-src/config/config_gen.ts"
+#line 250 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("will_message"))) {
     return 16;
   }
-#line 239 "ts-src/config/config_gen.ts"
+#line 251 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("will_retain"))) {
     return 17;
   }
-#line 240 "ts-src/config/config_gen.ts"
+#line 252 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("max_qos"))) {
     return 18;
   }
-#line 241 "ts-src/config/config_gen.ts"
+#line 253 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("recv_mbuf_limit"))) {
     return 19;
   }
-#line 242 "ts-src/config/config_gen.ts"
+#line 254 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("require_time"))) {
     return 20;
   }
-#line 243 "ts-src/config/config_gen.ts"
+#line 255 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("cloud_events"))) {
     return 21;
   }
-#line 244 "ts-src/config/config_gen.ts"
+#line 256 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("max_queue_length"))) {
     return 22;
   }
-#line 245 "ts-src/config/config_gen.ts"
+#line 257 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("max_queue_drop_oldest"))) {
     return 23;
   }
-#line 246 "ts-src/config/config_gen.ts"
+#line 258 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("outbox_persist"))) {
     return 24;
   }
-#line 247 "ts-src/config/config_gen.ts"
+#line 259 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("debug_use_log_level"))) {
     return 25;
   }
-#line 248 "ts-src/config/config_gen.ts"
+#line 260 "ts-src/config/config_gen.ts"
+  if (rt_bytes_equal(name, RT_LIT("ws_enable"))) {
+    return 26;
+  }
+#line 261 "ts-src/config/config_gen.ts"
+  if (rt_bytes_equal(name, RT_LIT("ws_path"))) {
+    return 27;
+  }
+#line 262 "ts-src/config/config_gen.ts"
   return -1;
 }
 
@@ -218,107 +230,115 @@ const char *config_gen_key_name(int32_t k) {
   case 0: {
     return "enable";
   }
-#line 255 "ts-src/config/config_gen.ts"
+#line 269 "ts-src/config/config_gen.ts"
   case 1: {
     return "server";
   }
-#line 256 "ts-src/config/config_gen.ts"
+#line 270 "ts-src/config/config_gen.ts"
   case 2: {
     return "client_id";
   }
-#line 257 "ts-src/config/config_gen.ts"
+#line 271 "ts-src/config/config_gen.ts"
   case 3: {
     return "user";
   }
-#line 258 "ts-src/config/config_gen.ts"
+#line 272 "ts-src/config/config_gen.ts"
   case 4: {
     return "pass";
   }
-#line 259 "ts-src/config/config_gen.ts"
+#line 273 "ts-src/config/config_gen.ts"
   case 5: {
     return "reconnect_timeout_min";
   }
-#line 260 "ts-src/config/config_gen.ts"
+#line 274 "ts-src/config/config_gen.ts"
   case 6: {
     return "reconnect_timeout_max";
   }
-#line 261 "ts-src/config/config_gen.ts"
+#line 275 "ts-src/config/config_gen.ts"
   case 7: {
     return "ssl_cert";
   }
-#line 262 "ts-src/config/config_gen.ts"
+#line 276 "ts-src/config/config_gen.ts"
   case 8: {
     return "ssl_key";
   }
-#line 263 "ts-src/config/config_gen.ts"
+#line 277 "ts-src/config/config_gen.ts"
   case 9: {
     return "ssl_ca_cert";
   }
-#line 264 "ts-src/config/config_gen.ts"
+#line 278 "ts-src/config/config_gen.ts"
   case 10: {
     return "ssl_cipher_suites";
   }
-#line 265 "ts-src/config/config_gen.ts"
+#line 279 "ts-src/config/config_gen.ts"
   case 11: {
     return "ssl_psk_identity";
   }
-#line 266 "ts-src/config/config_gen.ts"
+#line 280 "ts-src/config/config_gen.ts"
   case 12: {
     return "ssl_psk_key";
   }
-#line 267 "ts-src/config/config_gen.ts"
+#line 281 "ts-src/config/config_gen.ts"
   case 13: {
     return "clean_session";
   }
-#line 268 "ts-src/config/config_gen.ts"
+#line 282 "ts-src/config/config_gen.ts"
   case 14: {
     return "keep_alive";
   }
-#line 269 "ts-src/config/config_gen.ts"
+#line 283 "ts-src/config/config_gen.ts"
   case 15: {
     return "will_topic";
   }
-#line 270 "ts-src/config/config_gen.ts"
+#line 284 "ts-src/config/config_gen.ts"
   case 16: {
     return "will_message";
   }
-#line 271 "ts-src/config/config_gen.ts"
+#line 285 "ts-src/config/config_gen.ts"
   case 17: {
     return "will_retain";
   }
-#line 272 "ts-src/config/config_gen.ts"
+#line 286 "ts-src/config/config_gen.ts"
   case 18: {
     return "max_qos";
   }
-#line 273 "ts-src/config/config_gen.ts"
+#line 287 "ts-src/config/config_gen.ts"
   case 19: {
     return "recv_mbuf_limit";
   }
-#line 274 "ts-src/config/config_gen.ts"
+#line 288 "ts-src/config/config_gen.ts"
   case 20: {
     return "require_time";
   }
-#line 275 "ts-src/config/config_gen.ts"
+#line 289 "ts-src/config/config_gen.ts"
   case 21: {
     return "cloud_events";
   }
-#line 276 "ts-src/config/config_gen.ts"
+#line 290 "ts-src/config/config_gen.ts"
   case 22: {
     return "max_queue_length";
   }
-#line 277 "ts-src/config/config_gen.ts"
+#line 291 "ts-src/config/config_gen.ts"
   case 23: {
     return "max_queue_drop_oldest";
   }
-#line 278 "ts-src/config/config_gen.ts"
+#line 292 "ts-src/config/config_gen.ts"
   case 24: {
     return "outbox_persist";
   }
-#line 279 "ts-src/config/config_gen.ts"
+#line 293 "ts-src/config/config_gen.ts"
   case 25: {
     return "debug_use_log_level";
   }
-#line 280 "ts-src/config/config_gen.ts"
+#line 294 "ts-src/config/config_gen.ts"
+  case 26: {
+    return "ws_enable";
+  }
+#line 295 "ts-src/config/config_gen.ts"
+  case 27: {
+    return "ws_path";
+  }
+#line 296 "ts-src/config/config_gen.ts"
   default: {
     return "";
   }
@@ -327,85 +347,89 @@ const char *config_gen_key_name(int32_t k) {
 }
 
 /** The kind of key `k` (BOOL when out of range). */
-#line 285 "ts-src/config/config_gen.ts"
+#line 301 "ts-src/config/config_gen.ts"
 config_kind config_gen_key_kind(int32_t k) {
   switch (k) {
   case 1: {
     return config_kind_STRING;
   }
-#line 288 "ts-src/config/config_gen.ts"
+#line 304 "ts-src/config/config_gen.ts"
   case 2: {
     return config_kind_STRING;
   }
-#line 289 "ts-src/config/config_gen.ts"
+#line 305 "ts-src/config/config_gen.ts"
   case 3: {
     return config_kind_STRING;
   }
-#line 290 "ts-src/config/config_gen.ts"
+#line 306 "ts-src/config/config_gen.ts"
   case 4: {
     return config_kind_STRING;
   }
-#line 291 "ts-src/config/config_gen.ts"
+#line 307 "ts-src/config/config_gen.ts"
   case 5: {
     return config_kind_F64;
   }
-#line 292 "ts-src/config/config_gen.ts"
+#line 308 "ts-src/config/config_gen.ts"
   case 6: {
     return config_kind_F64;
   }
-#line 293 "ts-src/config/config_gen.ts"
+#line 309 "ts-src/config/config_gen.ts"
   case 7: {
     return config_kind_STRING;
   }
-#line 294 "ts-src/config/config_gen.ts"
+#line 310 "ts-src/config/config_gen.ts"
   case 8: {
     return config_kind_STRING;
   }
-#line 295 "ts-src/config/config_gen.ts"
+#line 311 "ts-src/config/config_gen.ts"
   case 9: {
     return config_kind_STRING;
   }
-#line 296 "ts-src/config/config_gen.ts"
+#line 312 "ts-src/config/config_gen.ts"
   case 10: {
     return config_kind_STRING;
   }
-#line 297 "ts-src/config/config_gen.ts"
+#line 313 "ts-src/config/config_gen.ts"
   case 11: {
     return config_kind_STRING;
   }
-#line 298 "ts-src/config/config_gen.ts"
+#line 314 "ts-src/config/config_gen.ts"
   case 12: {
     return config_kind_STRING;
   }
-#line 299 "ts-src/config/config_gen.ts"
+#line 315 "ts-src/config/config_gen.ts"
   case 14: {
     return config_kind_INT;
   }
-#line 300 "ts-src/config/config_gen.ts"
+#line 316 "ts-src/config/config_gen.ts"
   case 15: {
     return config_kind_STRING;
   }
-#line 301 "ts-src/config/config_gen.ts"
+#line 317 "ts-src/config/config_gen.ts"
   case 16: {
     return config_kind_STRING;
   }
-#line 302 "ts-src/config/config_gen.ts"
+#line 318 "ts-src/config/config_gen.ts"
   case 18: {
     return config_kind_INT;
   }
-#line 303 "ts-src/config/config_gen.ts"
+#line 319 "ts-src/config/config_gen.ts"
   case 19: {
     return config_kind_INT;
   }
-#line 304 "ts-src/config/config_gen.ts"
+#line 320 "ts-src/config/config_gen.ts"
   case 22: {
     return config_kind_INT;
   }
-#line 305 "ts-src/config/config_gen.ts"
+#line 321 "ts-src/config/config_gen.ts"
   case 24: {
     return config_kind_STRING;
   }
-#line 306 "ts-src/config/config_gen.ts"
+#line 322 "ts-src/config/config_gen.ts"
+  case 27: {
+    return config_kind_STRING;
+  }
+#line 323 "ts-src/config/config_gen.ts"
   default: {
     return config_kind_BOOL;
   }
@@ -414,33 +438,33 @@ config_kind config_gen_key_kind(int32_t k) {
 }
 
 /** Smallest value of numeric key `k`. */
-#line 311 "ts-src/config/config_gen.ts"
+#line 328 "ts-src/config/config_gen.ts"
 double config_gen_key_min(int32_t k) {
   switch (k) {
   case 5: {
     return 0.001;
   }
-#line 314 "ts-src/config/config_gen.ts"
+#line 331 "ts-src/config/config_gen.ts"
   case 6: {
     return 0.001;
   }
-#line 315 "ts-src/config/config_gen.ts"
+#line 332 "ts-src/config/config_gen.ts"
   case 14: {
     return 0.0;
   }
-#line 316 "ts-src/config/config_gen.ts"
+#line 333 "ts-src/config/config_gen.ts"
   case 18: {
     return 0.0;
   }
-#line 317 "ts-src/config/config_gen.ts"
+#line 334 "ts-src/config/config_gen.ts"
   case 19: {
     return 0.0;
   }
-#line 318 "ts-src/config/config_gen.ts"
+#line 335 "ts-src/config/config_gen.ts"
   case 22: {
     return 0.0;
   }
-#line 319 "ts-src/config/config_gen.ts"
+#line 336 "ts-src/config/config_gen.ts"
   default: {
     return 0.0;
   }
@@ -449,33 +473,33 @@ double config_gen_key_min(int32_t k) {
 }
 
 /** Largest value of numeric key `k`. */
-#line 324 "ts-src/config/config_gen.ts"
+#line 341 "ts-src/config/config_gen.ts"
 double config_gen_key_max(int32_t k) {
   switch (k) {
   case 5: {
     return 86400.0;
   }
-#line 327 "ts-src/config/config_gen.ts"
+#line 344 "ts-src/config/config_gen.ts"
   case 6: {
     return 86400.0;
   }
-#line 328 "ts-src/config/config_gen.ts"
+#line 345 "ts-src/config/config_gen.ts"
   case 14: {
     return 65535.0;
   }
-#line 329 "ts-src/config/config_gen.ts"
+#line 346 "ts-src/config/config_gen.ts"
   case 18: {
     return 2.0;
   }
-#line 330 "ts-src/config/config_gen.ts"
+#line 347 "ts-src/config/config_gen.ts"
   case 19: {
     return 2147483647.0;
   }
-#line 331 "ts-src/config/config_gen.ts"
+#line 348 "ts-src/config/config_gen.ts"
   case 22: {
     return 2147483647.0;
   }
-#line 332 "ts-src/config/config_gen.ts"
+#line 349 "ts-src/config/config_gen.ts"
   default: {
     return 0.0;
   }
@@ -484,33 +508,33 @@ double config_gen_key_max(int32_t k) {
 }
 
 /** The range of numeric key `k` as written in the schema, for messages. */
-#line 337 "ts-src/config/config_gen.ts"
+#line 354 "ts-src/config/config_gen.ts"
 const char *config_gen_key_range(int32_t k) {
   switch (k) {
   case 5: {
     return "0.001..86400";
   }
-#line 340 "ts-src/config/config_gen.ts"
+#line 357 "ts-src/config/config_gen.ts"
   case 6: {
     return "0.001..86400";
   }
-#line 341 "ts-src/config/config_gen.ts"
+#line 358 "ts-src/config/config_gen.ts"
   case 14: {
     return "0..65535";
   }
-#line 342 "ts-src/config/config_gen.ts"
+#line 359 "ts-src/config/config_gen.ts"
   case 18: {
     return "0..2";
   }
-#line 343 "ts-src/config/config_gen.ts"
+#line 360 "ts-src/config/config_gen.ts"
   case 19: {
     return "0..2147483647";
   }
-#line 344 "ts-src/config/config_gen.ts"
+#line 361 "ts-src/config/config_gen.ts"
   case 22: {
     return "0..2147483647";
   }
-#line 345 "ts-src/config/config_gen.ts"
+#line 362 "ts-src/config/config_gen.ts"
   default: {
     return "";
   }
@@ -519,61 +543,65 @@ const char *config_gen_key_range(int32_t k) {
 }
 
 /** The slot of string key `k` among the string keys (0..STR_KEY_COUNT-1), or -1. */
-#line 350 "ts-src/config/config_gen.ts"
+#line 367 "ts-src/config/config_gen.ts"
 int32_t config_gen_key_str_slot(int32_t k) {
   switch (k) {
   case 1: {
     return 0;
   }
-#line 353 "ts-src/config/config_gen.ts"
+#line 370 "ts-src/config/config_gen.ts"
   case 2: {
     return 1;
   }
-#line 354 "ts-src/config/config_gen.ts"
+#line 371 "ts-src/config/config_gen.ts"
   case 3: {
     return 2;
   }
-#line 355 "ts-src/config/config_gen.ts"
+#line 372 "ts-src/config/config_gen.ts"
   case 4: {
     return 3;
   }
-#line 356 "ts-src/config/config_gen.ts"
+#line 373 "ts-src/config/config_gen.ts"
   case 7: {
     return 4;
   }
-#line 357 "ts-src/config/config_gen.ts"
+#line 374 "ts-src/config/config_gen.ts"
   case 8: {
     return 5;
   }
-#line 358 "ts-src/config/config_gen.ts"
+#line 375 "ts-src/config/config_gen.ts"
   case 9: {
     return 6;
   }
-#line 359 "ts-src/config/config_gen.ts"
+#line 376 "ts-src/config/config_gen.ts"
   case 10: {
     return 7;
   }
-#line 360 "ts-src/config/config_gen.ts"
+#line 377 "ts-src/config/config_gen.ts"
   case 11: {
     return 8;
   }
-#line 361 "ts-src/config/config_gen.ts"
+#line 378 "ts-src/config/config_gen.ts"
   case 12: {
     return 9;
   }
-#line 362 "ts-src/config/config_gen.ts"
+#line 379 "ts-src/config/config_gen.ts"
   case 15: {
     return 10;
   }
-#line 363 "ts-src/config/config_gen.ts"
+#line 380 "ts-src/config/config_gen.ts"
   case 16: {
     return 11;
   }
-#line 364 "ts-src/config/config_gen.ts"
+#line 381 "ts-src/config/config_gen.ts"
   case 24: {
     return 12;
   }
-#line 365 "ts-src/config/config_gen.ts"
+#line 382 "ts-src/config/config_gen.ts"
+  case 27: {
+    return 13;
+  }
+#line 383 "ts-src/config/config_gen.ts"
   default: {
     return -1;
   }
@@ -582,61 +610,65 @@ int32_t config_gen_key_str_slot(int32_t k) {
 }
 
 /** The key index of string slot `slot`, or -1. */
-#line 370 "ts-src/config/config_gen.ts"
+#line 388 "ts-src/config/config_gen.ts"
 int32_t config_gen_str_slot_key(int32_t slot) {
   switch (slot) {
   case 0: {
     return 1;
   }
-#line 373 "ts-src/config/config_gen.ts"
+#line 391 "ts-src/config/config_gen.ts"
   case 1: {
     return 2;
   }
-#line 374 "ts-src/config/config_gen.ts"
+#line 392 "ts-src/config/config_gen.ts"
   case 2: {
     return 3;
   }
-#line 375 "ts-src/config/config_gen.ts"
+#line 393 "ts-src/config/config_gen.ts"
   case 3: {
     return 4;
   }
-#line 376 "ts-src/config/config_gen.ts"
+#line 394 "ts-src/config/config_gen.ts"
   case 4: {
     return 7;
   }
-#line 377 "ts-src/config/config_gen.ts"
+#line 395 "ts-src/config/config_gen.ts"
   case 5: {
     return 8;
   }
-#line 378 "ts-src/config/config_gen.ts"
+#line 396 "ts-src/config/config_gen.ts"
   case 6: {
     return 9;
   }
-#line 379 "ts-src/config/config_gen.ts"
+#line 397 "ts-src/config/config_gen.ts"
   case 7: {
     return 10;
   }
-#line 380 "ts-src/config/config_gen.ts"
+#line 398 "ts-src/config/config_gen.ts"
   case 8: {
     return 11;
   }
-#line 381 "ts-src/config/config_gen.ts"
+#line 399 "ts-src/config/config_gen.ts"
   case 9: {
     return 12;
   }
-#line 382 "ts-src/config/config_gen.ts"
+#line 400 "ts-src/config/config_gen.ts"
   case 10: {
     return 15;
   }
-#line 383 "ts-src/config/config_gen.ts"
+#line 401 "ts-src/config/config_gen.ts"
   case 11: {
     return 16;
   }
-#line 384 "ts-src/config/config_gen.ts"
+#line 402 "ts-src/config/config_gen.ts"
   case 12: {
     return 24;
   }
-#line 385 "ts-src/config/config_gen.ts"
+#line 403 "ts-src/config/config_gen.ts"
+  case 13: {
+    return 27;
+  }
+#line 404 "ts-src/config/config_gen.ts"
   default: {
     return -1;
   }
@@ -645,44 +677,49 @@ int32_t config_gen_str_slot_key(int32_t slot) {
 }
 
 /** Sets bool key `k` of `c` (other keys: no effect). */
-#line 390 "ts-src/config/config_gen.ts"
+#line 409 "ts-src/config/config_gen.ts"
 void config_gen_set_bool(mgos_config_mqtt *c, int32_t k, bool v) {
   switch (k) {
   case 0: {
     c->enable = v;
     break;
   }
-#line 393 "ts-src/config/config_gen.ts"
+#line 412 "ts-src/config/config_gen.ts"
   case 13: {
     c->clean_session = v;
     break;
   }
-#line 394 "ts-src/config/config_gen.ts"
+#line 413 "ts-src/config/config_gen.ts"
   case 17: {
     c->will_retain = v;
     break;
   }
-#line 395 "ts-src/config/config_gen.ts"
+#line 414 "ts-src/config/config_gen.ts"
   case 20: {
     c->require_time = v;
     break;
   }
-#line 396 "ts-src/config/config_gen.ts"
+#line 415 "ts-src/config/config_gen.ts"
   case 21: {
     c->cloud_events = v;
     break;
   }
-#line 397 "ts-src/config/config_gen.ts"
+#line 416 "ts-src/config/config_gen.ts"
   case 23: {
     c->max_queue_drop_oldest = v;
     break;
   }
-#line 398 "ts-src/config/config_gen.ts"
+#line 417 "ts-src/config/config_gen.ts"
   case 25: {
     c->debug_use_log_level = v;
     break;
   }
-#line 399 "ts-src/config/config_gen.ts"
+#line 418 "ts-src/config/config_gen.ts"
+  case 26: {
+    c->ws_enable = v;
+    break;
+  }
+#line 419 "ts-src/config/config_gen.ts"
   default: {
     break;
   }
@@ -690,37 +727,41 @@ void config_gen_set_bool(mgos_config_mqtt *c, int32_t k, bool v) {
 }
 
 /** The value of bool key `k` of `c`. */
-#line 404 "ts-src/config/config_gen.ts"
+#line 424 "ts-src/config/config_gen.ts"
 bool config_gen_get_bool(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 0: {
     return c->enable;
   }
-#line 407 "ts-src/config/config_gen.ts"
+#line 427 "ts-src/config/config_gen.ts"
   case 13: {
     return c->clean_session;
   }
-#line 408 "ts-src/config/config_gen.ts"
+#line 428 "ts-src/config/config_gen.ts"
   case 17: {
     return c->will_retain;
   }
-#line 409 "ts-src/config/config_gen.ts"
+#line 429 "ts-src/config/config_gen.ts"
   case 20: {
     return c->require_time;
   }
-#line 410 "ts-src/config/config_gen.ts"
+#line 430 "ts-src/config/config_gen.ts"
   case 21: {
     return c->cloud_events;
   }
-#line 411 "ts-src/config/config_gen.ts"
+#line 431 "ts-src/config/config_gen.ts"
   case 23: {
     return c->max_queue_drop_oldest;
   }
-#line 412 "ts-src/config/config_gen.ts"
+#line 432 "ts-src/config/config_gen.ts"
   case 25: {
     return c->debug_use_log_level;
   }
-#line 413 "ts-src/config/config_gen.ts"
+#line 433 "ts-src/config/config_gen.ts"
+  case 26: {
+    return c->ws_enable;
+  }
+#line 434 "ts-src/config/config_gen.ts"
   default: {
     return false;
   }
@@ -729,29 +770,29 @@ bool config_gen_get_bool(mgos_config_mqtt *c, int32_t k) {
 }
 
 /** Sets int key `k` of `c` (other keys: no effect). */
-#line 418 "ts-src/config/config_gen.ts"
+#line 439 "ts-src/config/config_gen.ts"
 void config_gen_set_int(mgos_config_mqtt *c, int32_t k, int v) {
   switch (k) {
   case 14: {
     c->keep_alive = v;
     break;
   }
-#line 421 "ts-src/config/config_gen.ts"
+#line 442 "ts-src/config/config_gen.ts"
   case 18: {
     c->max_qos = v;
     break;
   }
-#line 422 "ts-src/config/config_gen.ts"
+#line 443 "ts-src/config/config_gen.ts"
   case 19: {
     c->recv_mbuf_limit = v;
     break;
   }
-#line 423 "ts-src/config/config_gen.ts"
+#line 444 "ts-src/config/config_gen.ts"
   case 22: {
     c->max_queue_length = v;
     break;
   }
-#line 424 "ts-src/config/config_gen.ts"
+#line 445 "ts-src/config/config_gen.ts"
   default: {
     break;
   }
@@ -759,25 +800,25 @@ void config_gen_set_int(mgos_config_mqtt *c, int32_t k, int v) {
 }
 
 /** The value of int key `k` of `c`. */
-#line 429 "ts-src/config/config_gen.ts"
+#line 450 "ts-src/config/config_gen.ts"
 int config_gen_get_int(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 14: {
     return c->keep_alive;
   }
-#line 432 "ts-src/config/config_gen.ts"
+#line 453 "ts-src/config/config_gen.ts"
   case 18: {
     return c->max_qos;
   }
-#line 433 "ts-src/config/config_gen.ts"
+#line 454 "ts-src/config/config_gen.ts"
   case 19: {
     return c->recv_mbuf_limit;
   }
-#line 434 "ts-src/config/config_gen.ts"
+#line 455 "ts-src/config/config_gen.ts"
   case 22: {
     return c->max_queue_length;
   }
-#line 435 "ts-src/config/config_gen.ts"
+#line 456 "ts-src/config/config_gen.ts"
   default: {
     return 0;
   }
@@ -786,19 +827,19 @@ int config_gen_get_int(mgos_config_mqtt *c, int32_t k) {
 }
 
 /** Sets f64 key `k` of `c` (other keys: no effect). */
-#line 440 "ts-src/config/config_gen.ts"
+#line 461 "ts-src/config/config_gen.ts"
 void config_gen_set_f64(mgos_config_mqtt *c, int32_t k, double v) {
   switch (k) {
   case 5: {
     c->reconnect_timeout_min = v;
     break;
   }
-#line 443 "ts-src/config/config_gen.ts"
+#line 464 "ts-src/config/config_gen.ts"
   case 6: {
     c->reconnect_timeout_max = v;
     break;
   }
-#line 444 "ts-src/config/config_gen.ts"
+#line 465 "ts-src/config/config_gen.ts"
   default: {
     break;
   }
@@ -806,17 +847,17 @@ void config_gen_set_f64(mgos_config_mqtt *c, int32_t k, double v) {
 }
 
 /** The value of f64 key `k` of `c`. */
-#line 449 "ts-src/config/config_gen.ts"
+#line 470 "ts-src/config/config_gen.ts"
 double config_gen_get_f64(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 5: {
     return c->reconnect_timeout_min;
   }
-#line 452 "ts-src/config/config_gen.ts"
+#line 473 "ts-src/config/config_gen.ts"
   case 6: {
     return c->reconnect_timeout_max;
   }
-#line 453 "ts-src/config/config_gen.ts"
+#line 474 "ts-src/config/config_gen.ts"
   default: {
     return 0.0;
   }
@@ -825,74 +866,79 @@ double config_gen_get_f64(mgos_config_mqtt *c, int32_t k) {
 }
 
 /** Sets string key `k` of `c` (other keys: no effect). */
-#line 458 "ts-src/config/config_gen.ts"
+#line 479 "ts-src/config/config_gen.ts"
 void config_gen_set_str(mgos_config_mqtt *c, int32_t k, const char *v) {
   switch (k) {
   case 1: {
     c->server = v;
     break;
   }
-#line 461 "ts-src/config/config_gen.ts"
+#line 482 "ts-src/config/config_gen.ts"
   case 2: {
     c->client_id = v;
     break;
   }
-#line 462 "ts-src/config/config_gen.ts"
+#line 483 "ts-src/config/config_gen.ts"
   case 3: {
     c->user = v;
     break;
   }
-#line 463 "ts-src/config/config_gen.ts"
+#line 484 "ts-src/config/config_gen.ts"
   case 4: {
     c->pass = v;
     break;
   }
-#line 464 "ts-src/config/config_gen.ts"
+#line 485 "ts-src/config/config_gen.ts"
   case 7: {
     c->ssl_cert = v;
     break;
   }
-#line 465 "ts-src/config/config_gen.ts"
+#line 486 "ts-src/config/config_gen.ts"
   case 8: {
     c->ssl_key = v;
     break;
   }
-#line 466 "ts-src/config/config_gen.ts"
+#line 487 "ts-src/config/config_gen.ts"
   case 9: {
     c->ssl_ca_cert = v;
     break;
   }
-#line 467 "ts-src/config/config_gen.ts"
+#line 488 "ts-src/config/config_gen.ts"
   case 10: {
     c->ssl_cipher_suites = v;
     break;
   }
-#line 468 "ts-src/config/config_gen.ts"
+#line 489 "ts-src/config/config_gen.ts"
   case 11: {
     c->ssl_psk_identity = v;
     break;
   }
-#line 469 "ts-src/config/config_gen.ts"
+#line 490 "ts-src/config/config_gen.ts"
   case 12: {
     c->ssl_psk_key = v;
     break;
   }
-#line 470 "ts-src/config/config_gen.ts"
+#line 491 "ts-src/config/config_gen.ts"
   case 15: {
     c->will_topic = v;
     break;
   }
-#line 471 "ts-src/config/config_gen.ts"
+#line 492 "ts-src/config/config_gen.ts"
   case 16: {
     c->will_message = v;
     break;
   }
-#line 472 "ts-src/config/config_gen.ts"
+#line 493 "ts-src/config/config_gen.ts"
   case 24: {
     c->outbox_persist = v;
     break;
   }
-#line 473 "ts-src/config/config_gen.ts"
+#line 494 "ts-src/config/config_gen.ts"
+  case 27: {
+    c->ws_path = v;
+    break;
+  }
+#line 495 "ts-src/config/config_gen.ts"
   default: {
     break;
   }
@@ -900,61 +946,65 @@ void config_gen_set_str(mgos_config_mqtt *c, int32_t k, const char *v) {
 }
 
 /** The value of string key `k` of `c`. */
-#line 478 "ts-src/config/config_gen.ts"
+#line 500 "ts-src/config/config_gen.ts"
 const char *config_gen_get_str(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 1: {
     return c->server;
   }
-#line 481 "ts-src/config/config_gen.ts"
+#line 503 "ts-src/config/config_gen.ts"
   case 2: {
     return c->client_id;
   }
-#line 482 "ts-src/config/config_gen.ts"
+#line 504 "ts-src/config/config_gen.ts"
   case 3: {
     return c->user;
   }
-#line 483 "ts-src/config/config_gen.ts"
+#line 505 "ts-src/config/config_gen.ts"
   case 4: {
     return c->pass;
   }
-#line 484 "ts-src/config/config_gen.ts"
+#line 506 "ts-src/config/config_gen.ts"
   case 7: {
     return c->ssl_cert;
   }
-#line 485 "ts-src/config/config_gen.ts"
+#line 507 "ts-src/config/config_gen.ts"
   case 8: {
     return c->ssl_key;
   }
-#line 486 "ts-src/config/config_gen.ts"
+#line 508 "ts-src/config/config_gen.ts"
   case 9: {
     return c->ssl_ca_cert;
   }
-#line 487 "ts-src/config/config_gen.ts"
+#line 509 "ts-src/config/config_gen.ts"
   case 10: {
     return c->ssl_cipher_suites;
   }
-#line 488 "ts-src/config/config_gen.ts"
+#line 510 "ts-src/config/config_gen.ts"
   case 11: {
     return c->ssl_psk_identity;
   }
-#line 489 "ts-src/config/config_gen.ts"
+#line 511 "ts-src/config/config_gen.ts"
   case 12: {
     return c->ssl_psk_key;
   }
-#line 490 "ts-src/config/config_gen.ts"
+#line 512 "ts-src/config/config_gen.ts"
   case 15: {
     return c->will_topic;
   }
-#line 491 "ts-src/config/config_gen.ts"
+#line 513 "ts-src/config/config_gen.ts"
   case 16: {
     return c->will_message;
   }
-#line 492 "ts-src/config/config_gen.ts"
+#line 514 "ts-src/config/config_gen.ts"
   case 24: {
     return c->outbox_persist;
   }
-#line 493 "ts-src/config/config_gen.ts"
+#line 515 "ts-src/config/config_gen.ts"
+  case 27: {
+    return c->ws_path;
+  }
+#line 516 "ts-src/config/config_gen.ts"
   default: {
     return NULL;
   }

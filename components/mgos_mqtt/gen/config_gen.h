@@ -17,16 +17,16 @@ typedef uint8_t config_kind;
 #define config_kind_STRING 4
 
 /** Keys per section. */
-#define config_gen_KEY_COUNT 26
+#define config_gen_KEY_COUNT 28
 
 /** String keys per section. */
-#define config_gen_STR_KEY_COUNT 13
+#define config_gen_STR_KEY_COUNT 14
 
 /** Sections: mqtt and mqtt1. */
 #define config_gen_SECTION_COUNT 2
 
 /** String keys of all sections. */
-#define config_gen_STR_SLOT_COUNT 26
+#define config_gen_STR_SLOT_COUNT 28
 
 // ---- defaults of the mqtt section ----
 /** mqtt.enable default (0 or 1) @kconfig MGOS_MQTT_ENABLE_VALUE */
@@ -159,6 +159,16 @@ typedef uint8_t config_kind;
 #define CONFIG_MGOS_MQTT_DEBUG_USE_LOG_LEVEL_VALUE 0
 #endif
 
+/** mqtt.ws_enable default (0 or 1) @kconfig MGOS_MQTT_WS_ENABLE_VALUE */
+#ifndef CONFIG_MGOS_MQTT_WS_ENABLE_VALUE
+#define CONFIG_MGOS_MQTT_WS_ENABLE_VALUE 0
+#endif
+
+/** mqtt.ws_path default @kconfig MGOS_MQTT_WS_PATH */
+#ifndef CONFIG_MGOS_MQTT_WS_PATH
+#define CONFIG_MGOS_MQTT_WS_PATH "/mqtt"
+#endif
+
 // ---- defaults of the mqtt1 section ----
 /** mqtt1.enable default (0 or 1) @kconfig MGOS_MQTT1_ENABLE_VALUE */
 #ifndef CONFIG_MGOS_MQTT1_ENABLE_VALUE
@@ -288,6 +298,16 @@ typedef uint8_t config_kind;
 /** mqtt1.debug_use_log_level default (0 or 1) @kconfig MGOS_MQTT1_DEBUG_USE_LOG_LEVEL_VALUE */
 #ifndef CONFIG_MGOS_MQTT1_DEBUG_USE_LOG_LEVEL_VALUE
 #define CONFIG_MGOS_MQTT1_DEBUG_USE_LOG_LEVEL_VALUE 0
+#endif
+
+/** mqtt1.ws_enable default (0 or 1) @kconfig MGOS_MQTT1_WS_ENABLE_VALUE */
+#ifndef CONFIG_MGOS_MQTT1_WS_ENABLE_VALUE
+#define CONFIG_MGOS_MQTT1_WS_ENABLE_VALUE 0
+#endif
+
+/** mqtt1.ws_path default @kconfig MGOS_MQTT1_WS_PATH */
+#ifndef CONFIG_MGOS_MQTT1_WS_PATH
+#define CONFIG_MGOS_MQTT1_WS_PATH "/mqtt"
 #endif
 
 void config_gen_set_defaults(mgos_config_mqtt *c, int32_t s);

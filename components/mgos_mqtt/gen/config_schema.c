@@ -12,4 +12,5 @@ void mgos_config_mqtt_init(mgos_config_mqtt *self) {
   self->recv_mbuf_limit = 3072;
   self->cloud_events = true;
   self->max_queue_length = 5;
+  self->ws_path = "/mqtt";
 }

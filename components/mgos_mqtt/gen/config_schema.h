@@ -85,6 +85,10 @@ struct mgos_config_mqtt {
   const char *outbox_persist;
   /** Use the original cs_log_level enum instead of the stdout/stderr flag */
   bool debug_use_log_level;
+  /** Enable WebSocket encapsulation: MQTT over ws:// (wss:// when TLS is configured) */
+  bool ws_enable;
+  /** Path to use for the WebSocket handshake */
+  const char *ws_path;
 };
 
 void mgos_config_mqtt_init(mgos_config_mqtt *self);

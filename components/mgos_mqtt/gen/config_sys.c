@@ -137,6 +137,16 @@ bool mgos_sys_config_get_mqtt_debug_use_log_level(void) {
   return config_live()->mqtt.debug_use_log_level;
 }
 
+/** mqtt.ws_enable: Enable WebSocket encapsulation: MQTT over ws:// (wss:// when TLS is configured) @api */
+bool mgos_sys_config_get_mqtt_ws_enable(void) {
+  return config_live()->mqtt.ws_enable;
+}
+
+/** mqtt.ws_path: Path to use for the WebSocket handshake @api */
+const char *mgos_sys_config_get_mqtt_ws_path(void) {
+  return config_live()->mqtt.ws_path;
+}
+
 /** The whole mqtt1 section. @api */
 mgos_config_mqtt *mgos_sys_config_get_mqtt1(void) {
   return &config_live()->mqtt1;
@@ -270,4 +280,14 @@ const char *mgos_sys_config_get_mqtt1_outbox_persist(void) {
 /** mqtt1.debug_use_log_level: Use the original cs_log_level enum instead of the stdout/stderr flag @api */
 bool mgos_sys_config_get_mqtt1_debug_use_log_level(void) {
   return config_live()->mqtt1.debug_use_log_level;
+}
+
+/** mqtt1.ws_enable: Enable WebSocket encapsulation: MQTT over ws:// (wss:// when TLS is configured) @api */
+bool mgos_sys_config_get_mqtt1_ws_enable(void) {
+  return config_live()->mqtt1.ws_enable;
+}
+
+/** mqtt1.ws_path: Path to use for the WebSocket handshake @api */
+const char *mgos_sys_config_get_mqtt1_ws_path(void) {
+  return config_live()->mqtt1.ws_path;
 }

@@ -37,6 +37,8 @@ int mgos_sys_config_get_mqtt_max_queue_length(void);
 bool mgos_sys_config_get_mqtt_max_queue_drop_oldest(void);
 const char *mgos_sys_config_get_mqtt_outbox_persist(void);
 bool mgos_sys_config_get_mqtt_debug_use_log_level(void);
+bool mgos_sys_config_get_mqtt_ws_enable(void);
+const char *mgos_sys_config_get_mqtt_ws_path(void);
 mgos_config_mqtt *mgos_sys_config_get_mqtt1(void);
 bool mgos_sys_config_get_mqtt1_enable(void);
 const char *mgos_sys_config_get_mqtt1_server(void);
@@ -64,6 +66,8 @@ int mgos_sys_config_get_mqtt1_max_queue_length(void);
 bool mgos_sys_config_get_mqtt1_max_queue_drop_oldest(void);
 const char *mgos_sys_config_get_mqtt1_outbox_persist(void);
 bool mgos_sys_config_get_mqtt1_debug_use_log_level(void);
+bool mgos_sys_config_get_mqtt1_ws_enable(void);
+const char *mgos_sys_config_get_mqtt1_ws_path(void);
 
 #ifdef __cplusplus
 }

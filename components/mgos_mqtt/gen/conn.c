@@ -8,6 +8,8 @@ static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_m
 static void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now);
 static bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self);
+static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now);
+static void mgos_mqtt_conn_dropWs(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev);
 static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p);
@@ -24,18 +26,20 @@ static bool conn_stringsFit(mgos_config_mqtt *c, const char *what);
 static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf);
 static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload);
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud);
+static bool conn_onWsData(void *ud, rt_bytes data, uint32_t now);
+static bool conn_onWsOpen(void *ud, uint32_t now);
 static void LogText_put(LogText *self, uint8_t c);
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num);
 static void conn_logNumber(int32_t num);
 
-#line 980 "ts-src/mgos/conn.ts"
+#line 1042 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
 
-#line 1061 "ts-src/mgos/conn.ts"
+#line 1138 "ts-src/mgos/conn.ts"
 static LogText conn_logText;
 
 /* Sets the fields of a zeroed mgos_mqtt_conn to their initial values. */
-#line 121 "ts-src/mgos/conn.ts"
+#line 122 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
   Session_init(&self->session);
   mgos_config_mqtt_init(&self->cfg);
@@ -45,10 +49,11 @@ void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
   ConnectOptions_init(&self->hs);
   self->nextTag = 1;
   self->userMaxQos = -1;
+  WsLink_init(&self->ws);
 }
 
 /* Sets the fields of a zeroed ConnTable to their initial values. */
-#line 976 "ts-src/mgos/conn.ts"
+#line 1038 "ts-src/mgos/conn.ts"
 void ConnTable_init(ConnTable *self) {
   for (uint32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) mgos_mqtt_conn_init(&self->conns[i]);
 }
@@ -58,13 +63,20 @@ static RT_CONSTRUCTOR void conn__ctor(void) {
   ConnTable_init(&conn_table);
 }
 
-#line 116 "ts-src/mgos/conn.ts"
+#line 117 "ts-src/mgos/conn.ts"
 rt_bytes mgos_mqtt_handler_view(mgos_mqtt_handler *self) {
   return rt_subarray(RT_BYTES(self->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, self->filterLen);
 }
 
+/** Bytes waiting to go out: the session's, and WebSocket frames not yet written. */
+#line 188 "ts-src/mgos/conn.ts"
+uint32_t mgos_mqtt_conn_unsentBytes(mgos_mqtt_conn *self) {
+  uint32_t w = (self->net == NetState_OPEN && WsLink_active(&self->ws)) ? self->ws.txLen : 0;
+  return Session_unsentBytes(&self->session) + w;
+}
+
 /** The config in use: mqtt, or mqtt1 after a failover. */
-#line 187 "ts-src/mgos/conn.ts"
+#line 196 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_conn_active(mgos_mqtt_conn *self) {
   return self->useBackup ? &self->cfg1 : &self->cfg;
 }
@@ -78,19 +90,19 @@ uint8_t mgos_mqtt_conn_effectiveMaxQos(mgos_mqtt_conn *self) {
   if (q <= 0) {
     return 0;
   }
-#line 198 "ts-src/mgos/conn.ts"
+#line 207 "ts-src/mgos/conn.ts"
   return (uint8_t)((q >= 2) ? 2 : 1);
 }
 
 // ---------------------------------------------------------------- connecting
 /** Starts a connection attempt now, unless one is under way or up. */
-#line 204 "ts-src/mgos/conn.ts"
+#line 213 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   self->reconnectPending = false;
   if (self->net != NetState_IDLE) {
     return;
   }
-#line 207 "ts-src/mgos/conn.ts"
+#line 216 "ts-src/mgos/conn.ts"
   self->session.now = now;
   mgos_mqtt_conn_refreshSys(self);
   mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
@@ -111,6 +123,7 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
     mgos_mqtt_conn_failed(self, now);
     return;
   }
+  WsLink_reset(&self->ws);
   mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTING);
   port_logMsg(LogLevel_INFO, self->useBackup ? "connecting (mqtt1) to " : "connecting to ", conn_sb(c->server));
   self->net = NetState_CONNECTING;
@@ -127,17 +140,17 @@ void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self) {
   if (self->followSys) {
     mgos_mqtt_conn_loadSysConfig(self);
   }
-#line 241 "ts-src/mgos/conn.ts"
+#line 251 "ts-src/mgos/conn.ts"
   if (self->followSys0) {
     self->cfg = *mgos_sys_config_get_mqtt();
   }
-#line 242 "ts-src/mgos/conn.ts"
+#line 252 "ts-src/mgos/conn.ts"
   if (self->followSys1) {
     self->cfg1 = *mgos_sys_config_get_mqtt1();
   }
 }
 
-#line 245 "ts-src/mgos/conn.ts"
+#line 255 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_loadSysConfig(mgos_mqtt_conn *self) {
   self->cfg = *mgos_sys_config_get_mqtt();
   self->cfg1 = *mgos_sys_config_get_mqtt1();
@@ -243,7 +256,7 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
   if (cid.len == 0) {
     cid = rt_str_bytes(port_deviceId());
   }
-#line 348 "ts-src/mgos/conn.ts"
+#line 358 "ts-src/mgos/conn.ts"
   const char *err = SessionConfig_setStrings(sc, cid, conn_sb(c->user), conn_sb(c->pass), conn_sb(c->will_topic), conn_sb(c->will_message));
   if (err != NULL) {
     port_logMsg(LogLevel_ERROR, "config: ", rt_str_bytes(err));
@@ -263,11 +276,11 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
 /** The port finished (or failed) the TCP connect. */
 void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now) {
   (void)err;
-#line 366 "ts-src/mgos/conn.ts"
+#line 376 "ts-src/mgos/conn.ts"
   if (self->net != NetState_CONNECTING) {
     return;
   }
-#line 367 "ts-src/mgos/conn.ts"
+#line 377 "ts-src/mgos/conn.ts"
   self->session.now = now;
   if (!ok) {
     port_logMsg(LogLevel_ERROR, "connect failed to ", conn_sb(mgos_mqtt_conn_active(self)->server));
@@ -277,6 +290,17 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
     return;
   }
   self->net = NetState_OPEN;
+  // ws_enable: the HTTP Upgrade first; a valid 101 calls onWsOpen, which comes back here.
+  if (mgos_mqtt_conn_active(self)->ws_enable && !WsLink_isOpen(&self->ws)) {
+    if (!WsLink_begin(&self->ws, rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls, conn_sb(mgos_mqtt_conn_active(self)->ws_path), now)) {
+      mgos_mqtt_conn_dropWs(self, now);
+#line 389 "ts-src/mgos/conn.ts"
+    } else {
+      mgos_mqtt_conn_service(self, now);
+    }
+#line 390 "ts-src/mgos/conn.ts"
+    return;
+  }
   mgos_mqtt_connect_fn_t f = self->connectFn;
   if (f != NULL) {
     mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
@@ -285,7 +309,7 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
     const char *tmp = (cid != NULL && (rt_str_bytes(cid).len > 0)) ? cid : port_deviceId();
     f(&self->nc, tmp, &self->hsOpts, self->connectFnArg);
     // A connect_fn that gave up (e.g. could not sign its token) closes.
-#line 383 "ts-src/mgos/conn.ts"
+#line 399 "ts-src/mgos/conn.ts"
     if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & (MG_F_CLOSE_IMMEDIATELY | MG_F_SEND_AND_CLOSE)) != 0)) {
       port_logMsg(LogLevel_WARN, "connect_fn closed the connection", RT_NOBYTES);
       mgos_mqtt_conn_dropTransport(self, now);
@@ -310,7 +334,7 @@ static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_m
   if (c->will_retain) {
     flags = (uint8_t)(flags | MG_MQTT_WILL_RETAIN);
   }
-#line 405 "ts-src/mgos/conn.ts"
+#line 421 "ts-src/mgos/conn.ts"
   o->flags = flags;
   int32_t ka = c->keep_alive;
   o->keep_alive = (uint16_t)((ka <= 0) ? 0 : ((ka >= 65535) ? 65535 : (uint16_t)ka));
@@ -345,7 +369,7 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
   if (h->willQos > 2) {
     h->willQos = 2;
   }
-#line 437 "ts-src/mgos/conn.ts"
+#line 453 "ts-src/mgos/conn.ts"
   h->willRetain = (o->flags & MG_MQTT_WILL_RETAIN) != 0;
   h->cleanSession = (o->flags & MG_MQTT_CLEAN_SESSION) != 0;
   // The session's clean_session decides what survives a disconnect.
@@ -357,14 +381,14 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
 
 // ---------------------------------------------------------------- failures and backoff
 /** An attempt failed or the connection ended: schedule the next one. */
-#line 449 "ts-src/mgos/conn.ts"
+#line 465 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now) {
   // Callers set net to IDLE themselves: a handler run before this point may
   // already have started a new attempt, and that socket must not be orphaned.
   if ((!self->wantConnect || self->net != NetState_IDLE) || self->reconnectPending) {
     return;
   }
-#line 453 "ts-src/mgos/conn.ts"
+#line 469 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_scheduleReconnect(self, now);
 }
 
@@ -383,21 +407,21 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
   if (maxMs < minMs) {
     maxMs = minMs;
   }
-#line 469 "ts-src/mgos/conn.ts"
+#line 485 "ts-src/mgos/conn.ts"
   uint32_t d = (self->delayMs == 0) ? minMs : (self->delayMs * 2u);
   // Doubling past 2^31 would wrap; the clamp below keeps it at max anyway.
   if (self->delayMs > 0x7fffffff) {
     d = maxMs;
   }
-#line 472 "ts-src/mgos/conn.ts"
+#line 488 "ts-src/mgos/conn.ts"
   if (d < minMs) {
     d = minMs;
   }
-#line 473 "ts-src/mgos/conn.ts"
+#line 489 "ts-src/mgos/conn.ts"
   if (d > maxMs) {
     d = maxMs;
   }
-#line 474 "ts-src/mgos/conn.ts"
+#line 490 "ts-src/mgos/conn.ts"
   self->delayMs = d;
   self->lastDelayMs = conn_jitter(d);
   self->reconnectAt = now + self->lastDelayMs;
@@ -409,18 +433,22 @@ static bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self) {
   if (self->useBackup) {
     return true;
   }
-#line 483 "ts-src/mgos/conn.ts"
+#line 499 "ts-src/mgos/conn.ts"
   return self->hasCfg1 && self->cfg1.enable;
 }
 
 // ---------------------------------------------------------------- I/O
 /** Writes what the session has queued and closes when it asks to. */
-#line 489 "ts-src/mgos/conn.ts"
+#line 505 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
   Session *s = &self->session;
   if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & MG_F_CLOSE_IMMEDIATELY) != 0)) {
     port_logMsg(LogLevel_INFO, "closing: MG_F_CLOSE_IMMEDIATELY", RT_NOBYTES);
     mgos_mqtt_conn_dropTransport(self, now);
+    return;
+  }
+  if (WsLink_active(&self->ws)) {
+    mgos_mqtt_conn_serviceWs(self, now);
     return;
   }
   while (self->net == NetState_OPEN && s->txLen > 0) {
@@ -433,16 +461,69 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
     if (n == 0) {
       break;
     }
-#line 504 "ts-src/mgos/conn.ts"
+#line 524 "ts-src/mgos/conn.ts"
     Session_txConsumed(s, (uint32_t)n);
   }
   if (self->net == NetState_OPEN && Session_wantsClose(s)) {
     mgos_mqtt_conn_dropTransport(self, now);
-#line 507 "ts-src/mgos/conn.ts"
+#line 527 "ts-src/mgos/conn.ts"
   } else if ((self->net == NetState_OPEN && s->txLen == 0) && ((int32_t)(self->nc.flags & MG_F_SEND_AND_CLOSE) != 0)) {
     port_logMsg(LogLevel_INFO, "closing: MG_F_SEND_AND_CLOSE", RT_NOBYTES);
     mgos_mqtt_conn_dropTransport(self, now);
   }
+}
+
+/** service() over WebSocket: session bytes go out in binary frames once the
+   *  link is open; a session that ends starts the close handshake. */
+static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
+  Session *s = &self->session;
+  WsLink *w = &self->ws;
+  while (self->net == NetState_OPEN) {
+    if (WsLink_isOpen(w) && s->txLen > 0) {
+      uint32_t k = WsLink_wrap(w, Session_txView(s));
+      if (k > 0) {
+        Session_txConsumed(s, k);
+      }
+    }
+#line 543 "ts-src/mgos/conn.ts"
+    if (w->txLen == 0) {
+      break;
+    }
+#line 544 "ts-src/mgos/conn.ts"
+    int32_t n = port_netSend(self->slot, WsLink_txView(w));
+    if (n < 0) {
+      port_logMsg(LogLevel_ERROR, "send failed", RT_NOBYTES);
+      mgos_mqtt_conn_dropTransport(self, now);
+      return;
+    }
+    if (n == 0) {
+      break;
+    }
+#line 551 "ts-src/mgos/conn.ts"
+    WsLink_txConsumed(w, (uint32_t)n);
+  }
+  if (self->net != NetState_OPEN) {
+    return;
+  }
+#line 554 "ts-src/mgos/conn.ts"
+  if (Session_wantsClose(s) && WsLink_isOpen(w)) {
+    WsLink_close(w, WsCode_NORMAL, now);
+    mgos_mqtt_conn_serviceWs(self, now);
+    return;
+  }
+  if (WsLink_wantsClose(w)) {
+    mgos_mqtt_conn_dropWs(self, now);
+  }
+}
+
+/** Drops a WebSocket connection; one that never got its 101 is a connect error. */
+#line 563 "ts-src/mgos/conn.ts"
+static void mgos_mqtt_conn_dropWs(mgos_mqtt_conn *self, uint32_t now) {
+  if (!self->ws.opened) {
+    mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
+  }
+#line 565 "ts-src/mgos/conn.ts"
+  mgos_mqtt_conn_dropTransport(self, now);
 }
 
 /** Closes the socket and settles the session (CLOSE event), then reconnects if wanted. */
@@ -450,7 +531,7 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
   if (self->net != NetState_IDLE) {
     port_netClose(self->slot);
   }
-#line 516 "ts-src/mgos/conn.ts"
+#line 571 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -460,8 +541,14 @@ void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) {
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 523 "ts-src/mgos/conn.ts"
-  Session_onRecv(&self->session, data, now);
+#line 578 "ts-src/mgos/conn.ts"
+  if (WsLink_active(&self->ws)) {
+    WsLink_onRecv(&self->ws, data, now);
+#line 579 "ts-src/mgos/conn.ts"
+  } else {
+    Session_onRecv(&self->session, data, now);
+  }
+#line 580 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_service(self, now);
 }
 
@@ -469,12 +556,16 @@ void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now)
   if (self->net == NetState_IDLE) {
     return;
   }
-#line 529 "ts-src/mgos/conn.ts"
+#line 585 "ts-src/mgos/conn.ts"
   if (self->net == NetState_CONNECTING) {
     mgos_mqtt_conn_onTcpConnect(self, false, err, now);
     return;
   }
   port_logMsg(LogLevel_WARN, (err != 0) ? "connection closed with an error" : "connection closed by the server", RT_NOBYTES);
+  if (WsLink_active(&self->ws) && !self->ws.opened) {
+    mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
+  }
+#line 591 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -487,44 +578,52 @@ uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   }
   // MG_EV_POLL while a transport exists, as Mongoose's loop gives every
   // connection one per iteration (the shadows send state requests from it).
-#line 544 "ts-src/mgos/conn.ts"
+#line 601 "ts-src/mgos/conn.ts"
   if (self->net != NetState_IDLE && self->nGlobal > 0) {
     self->session.now = now;
     self->pollArg.now = port_wallTime();
     mgos_mqtt_conn_callGlobalArg(self, MG_EV_POLL, &self->pollArg);
   }
   uint32_t wait = conn_POLL_MAX_MS;
+  if ((self->net == NetState_OPEN && WsLink_active(&self->ws)) && WsLink_expired(&self->ws, now)) {
+    mgos_mqtt_conn_dropWs(self, now);
+  }
+#line 608 "ts-src/mgos/conn.ts"
   if (self->net == NetState_OPEN) {
     Session_tick(&self->session, now);
     mgos_mqtt_conn_service(self, now);
+    if (self->net == NetState_OPEN && WsLink_active(&self->ws)) {
+      wait = WsLink_nextIn(&self->ws, now, wait);
+    }
     // The session's own deadlines (PINGREQ, PINGRESP, CONNACK) to the ms.
+#line 613 "ts-src/mgos/conn.ts"
     if (self->net == NetState_OPEN) {
       wait = Session_nextTickIn(&self->session, now, wait);
     }
   }
   // Measured after the tick: a close it decided (CONNACK or keepalive timeout)
   // has just scheduled a reconnect, which must not wait a whole POLL_MAX_MS.
-#line 558 "ts-src/mgos/conn.ts"
+#line 617 "ts-src/mgos/conn.ts"
   if (self->reconnectPending) {
     int32_t left = rt_i32_of((self->reconnectAt - now));
     if (left <= 0) {
       wait = 0;
-#line 561 "ts-src/mgos/conn.ts"
+#line 620 "ts-src/mgos/conn.ts"
     } else if ((uint32_t)left < wait) {
       wait = (uint32_t)left;
     }
   }
-#line 563 "ts-src/mgos/conn.ts"
+#line 622 "ts-src/mgos/conn.ts"
   return wait;
 }
 
 // ---------------------------------------------------------------- events
-#line 568 "ts-src/mgos/conn.ts"
+#line 627 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
   if (!mgos_mqtt_conn_active(self)->cloud_events) {
     return;
   }
-#line 570 "ts-src/mgos/conn.ts"
+#line 629 "ts-src/mgos/conn.ts"
   self->cloudArg.type = MGOS_CLOUD_MQTT;
   port_eventTrigger(ev, &self->cloudArg);
 }
@@ -541,7 +640,7 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
   if (p == NULL) {
     return;
   }
-#line 584 "ts-src/mgos/conn.ts"
+#line 643 "ts-src/mgos/conn.ts"
   m->qos = p->qos;
   m->len = rt_i32_of(p->totalLen);
   m->connack_ret_code = p->returnCode;
@@ -552,7 +651,7 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
   // SUBACK: qos is the first filter's granted QoS (0x80: refused) and the
   // payload holds every return code, one byte per filter (an extension:
   // Mongoose left both empty).
-#line 592 "ts-src/mgos/conn.ts"
+#line 651 "ts-src/mgos/conn.ts"
   if (p->type == PacketType_SUBACK) {
     m->qos = (p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80;
     conn_setStr(m, RT_NOBYTES, p->codes);
@@ -570,7 +669,7 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   switch (ev) {
   case SessionEvent_CONNACK: {
     {
-#line 608 "ts-src/mgos/conn.ts"
+#line 667 "ts-src/mgos/conn.ts"
       if (p == NULL || p->returnCode != 0) {
         // The CLOSE that follows raises the connect-error event.
         port_logMsg(LogLevel_ERROR, "server refused the connection: ", rt_str_bytes(self->session.closeReason));
@@ -584,10 +683,10 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       break;
     }
   }
-#line 620 "ts-src/mgos/conn.ts"
+#line 679 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH: {
     {
-#line 621 "ts-src/mgos/conn.ts"
+#line 680 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_fillMsg(self, ev, p);
       if (p != NULL && !mgos_mqtt_conn_callTopic(self, p)) {
         // No topic handler took it: as the reference, acknowledging is up
@@ -596,70 +695,70 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
         if (p->qos == 2) {
           mgos_mqtt_conn_appQos2Add(self, p->packetId);
         }
-#line 627 "ts-src/mgos/conn.ts"
+#line 686 "ts-src/mgos/conn.ts"
         mgos_mqtt_conn_callGlobal(self, ev, true);
       }
       break;
     }
   }
-#line 631 "ts-src/mgos/conn.ts"
+#line 690 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBREL: {
     {
       // The PUBCOMP of an exchange the application runs is its own.
-#line 633 "ts-src/mgos/conn.ts"
+#line 692 "ts-src/mgos/conn.ts"
       if (p != NULL && mgos_mqtt_conn_appQos2Take(self, p->packetId)) {
         self->session.autoAck = false;
       }
-#line 634 "ts-src/mgos/conn.ts"
+#line 693 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_fillMsg(self, ev, p);
       mgos_mqtt_conn_callGlobal(self, ev, true);
       break;
     }
   }
-#line 638 "ts-src/mgos/conn.ts"
+#line 697 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH_PART: {
     {
       // Fragments go only to handlers that asked for them; the first one
       // decides: when none matched, the session skips the message.
-#line 641 "ts-src/mgos/conn.ts"
+#line 700 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_fillMsg(self, ev, p);
       if (p != NULL && mgos_mqtt_conn_callParts(self, p)) {
         self->session.rxTake = true;
       }
-#line 643 "ts-src/mgos/conn.ts"
+#line 702 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 645 "ts-src/mgos/conn.ts"
+#line 704 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH_SKIPPED: {
     {
-#line 646 "ts-src/mgos/conn.ts"
+#line 705 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_fillMsg(self, ev, p);
       // A topic cut short cannot be matched: global handlers only.
       bool whole = p != NULL && p->topic.len == self->session.rxTopicLen;
       if (!whole || !mgos_mqtt_conn_callTopicEvent(self, ev, p)) {
         mgos_mqtt_conn_callGlobal(self, ev, true);
       }
-#line 650 "ts-src/mgos/conn.ts"
+#line 709 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 652 "ts-src/mgos/conn.ts"
+#line 711 "ts-src/mgos/conn.ts"
   case SessionEvent_SUBACK: {
     {
-#line 653 "ts-src/mgos/conn.ts"
+#line 712 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_fillMsg(self, ev, p);
       if (!mgos_mqtt_conn_callSuback(self, self->session.evTag)) {
         mgos_mqtt_conn_callGlobal(self, ev, true);
       }
-#line 655 "ts-src/mgos/conn.ts"
+#line 714 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 657 "ts-src/mgos/conn.ts"
+#line 716 "ts-src/mgos/conn.ts"
   case SessionEvent_DROPPED: {
     {
-#line 658 "ts-src/mgos/conn.ts"
+#line 717 "ts-src/mgos/conn.ts"
       mgos_mqtt_dropped *d = &self->dropped;
       Session *s = &self->session;
       d->packet_id = s->evDropId;
@@ -673,18 +772,18 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       break;
     }
   }
-#line 670 "ts-src/mgos/conn.ts"
+#line 729 "ts-src/mgos/conn.ts"
   case SessionEvent_OUTBOX_ROOM: {
     {
-#line 671 "ts-src/mgos/conn.ts"
+#line 730 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_callGlobal(self, ev, false);
       break;
     }
   }
-#line 674 "ts-src/mgos/conn.ts"
+#line 733 "ts-src/mgos/conn.ts"
   case SessionEvent_CLOSE: {
     {
-#line 675 "ts-src/mgos/conn.ts"
+#line 734 "ts-src/mgos/conn.ts"
       if (!self->session.wasConnected) {
         // Ended before an accepted CONNACK (refused, timed out, closed by the
         // server, e.g. a TLS 1.3 server refusing the client certificate).
@@ -698,17 +797,17 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       break;
     }
   }
-#line 687 "ts-src/mgos/conn.ts"
+#line 746 "ts-src/mgos/conn.ts"
   default: {
     {
-#line 688 "ts-src/mgos/conn.ts"
+#line 747 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_fillMsg(self, ev, p);
       mgos_mqtt_conn_callGlobal(self, ev, true);
       break;
     }
   }
   }
-#line 693 "ts-src/mgos/conn.ts"
+#line 752 "ts-src/mgos/conn.ts"
   self->session.now = now;
 }
 
@@ -716,13 +815,13 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
 static void mgos_mqtt_conn_callGlobal(mgos_mqtt_conn *self, int32_t ev, bool withMsg) {
   if (withMsg) {
     mgos_mqtt_conn_callGlobalArg(self, ev, &self->msg);
-#line 699 "ts-src/mgos/conn.ts"
+#line 758 "ts-src/mgos/conn.ts"
   } else {
     mgos_mqtt_conn_callGlobalArg(self, ev, NULL);
   }
 }
 
-#line 702 "ts-src/mgos/conn.ts"
+#line 761 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void *arg) {
   for (uint32_t i = 0; i < self->nGlobal; i++) {
     mgos_mqtt_ghandler *h = &self->ghandlers[i];
@@ -733,12 +832,12 @@ static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void 
   }
 }
 
-#line 710 "ts-src/mgos/conn.ts"
+#line 769 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id) {
   if (self->appQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     mgos_mqtt_conn_appQos2Take(self, self->appQos2[0]);
   }
-#line 712 "ts-src/mgos/conn.ts"
+#line 771 "ts-src/mgos/conn.ts"
   rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->appQos2Count, id);
   self->appQos2Count++;
 }
@@ -749,11 +848,11 @@ static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id) {
     if (rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) != id) {
       continue;
     }
-#line 720 "ts-src/mgos/conn.ts"
+#line 779 "ts-src/mgos/conn.ts"
     for (uint32_t j = i; ((int64_t)j + 1) < self->appQos2Count; j++) {
       rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
     }
-#line 721 "ts-src/mgos/conn.ts"
+#line 780 "ts-src/mgos/conn.ts"
     self->appQos2Count = self->appQos2Count - 1u;
     return true;
   }
@@ -768,18 +867,18 @@ static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p) {
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
       continue;
     }
-#line 733 "ts-src/mgos/conn.ts"
+#line 792 "ts-src/mgos/conn.ts"
     if (!topic_topicMatches(mgos_mqtt_handler_view(h), p->topic)) {
       continue;
     }
-#line 734 "ts-src/mgos/conn.ts"
+#line 793 "ts-src/mgos/conn.ts"
     matched = true;
     mg_event_handler_t f = h->ev;
     sub_handler_t g = h->sub;
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
       f(&self->nc, SessionEvent_PUBLISH, &self->msg, h->ud);
     }
-#line 738 "ts-src/mgos/conn.ts"
+#line 797 "ts-src/mgos/conn.ts"
     if (h->kind == HandlerKind_SUB && g != NULL) {
       g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
     }
@@ -787,7 +886,7 @@ static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p) {
       break;
     }
   }
-#line 743 "ts-src/mgos/conn.ts"
+#line 802 "ts-src/mgos/conn.ts"
   return matched;
 }
 
@@ -801,18 +900,18 @@ static bool mgos_mqtt_conn_callParts(mgos_mqtt_conn *self, Packet *p) {
     if ((h->kind != HandlerKind_TOPIC || !h->fragments) || f == NULL) {
       continue;
     }
-#line 754 "ts-src/mgos/conn.ts"
+#line 813 "ts-src/mgos/conn.ts"
     if (!topic_topicMatches(mgos_mqtt_handler_view(h), p->topic)) {
       continue;
     }
-#line 755 "ts-src/mgos/conn.ts"
+#line 814 "ts-src/mgos/conn.ts"
     took = true;
     f(&self->nc, SessionEvent_PUBLISH_PART, &self->msg, h->ud);
     if (i >= self->nHandlers) {
       break;
     }
   }
-#line 759 "ts-src/mgos/conn.ts"
+#line 818 "ts-src/mgos/conn.ts"
   return took;
 }
 
@@ -825,18 +924,18 @@ static bool mgos_mqtt_conn_callTopicEvent(mgos_mqtt_conn *self, int32_t ev, Pack
     if (h->kind != HandlerKind_TOPIC || f == NULL) {
       continue;
     }
-#line 769 "ts-src/mgos/conn.ts"
+#line 828 "ts-src/mgos/conn.ts"
     if (!topic_topicMatches(mgos_mqtt_handler_view(h), p->topic)) {
       continue;
     }
-#line 770 "ts-src/mgos/conn.ts"
+#line 829 "ts-src/mgos/conn.ts"
     took = true;
     f(&self->nc, ev, &self->msg, h->ud);
     if (i >= self->nHandlers) {
       break;
     }
   }
-#line 774 "ts-src/mgos/conn.ts"
+#line 833 "ts-src/mgos/conn.ts"
   return took;
 }
 
@@ -845,19 +944,19 @@ static bool mgos_mqtt_conn_callSuback(mgos_mqtt_conn *self, int32_t tag) {
   if (tag < 0) {
     return false;
   }
-#line 780 "ts-src/mgos/conn.ts"
+#line 839 "ts-src/mgos/conn.ts"
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     if ((h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) || h->tag != tag) {
       continue;
     }
-#line 783 "ts-src/mgos/conn.ts"
+#line 842 "ts-src/mgos/conn.ts"
     mg_event_handler_t f = h->ev;
     // A sub_handler_t only takes messages: its SUBACK is consumed silently.
     if (h->kind == HandlerKind_TOPIC && f != NULL) {
       f(&self->nc, SessionEvent_SUBACK, &self->msg, h->ud);
     }
-#line 786 "ts-src/mgos/conn.ts"
+#line 845 "ts-src/mgos/conn.ts"
     return true;
   }
   return false;
@@ -865,7 +964,7 @@ static bool mgos_mqtt_conn_callSuback(mgos_mqtt_conn *self, int32_t tag) {
 
 // ---------------------------------------------------------------- API
 /** A global handler; false when MGOS_MQTT_MAX_GLOBAL_HANDLERS are taken. */
-#line 794 "ts-src/mgos/conn.ts"
+#line 853 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void *ud) {
   if (self->nGlobal >= CONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS) {
     port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_GLOBAL_HANDLERS reached, global handler not added", RT_NOBYTES);
@@ -906,7 +1005,7 @@ static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->nHandlers; j++) {
     self->handlers[j] = self->handlers[rt_idx_add(j, 1)];
   }
-#line 832 "ts-src/mgos/conn.ts"
+#line 891 "ts-src/mgos/conn.ts"
   self->nHandlers = self->nHandlers - 1u;
   mgos_mqtt_handler *last = &self->handlers[self->nHandlers];
   last->kind = HandlerKind_FREE;
@@ -928,7 +1027,7 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
   if (k < 0) {
     return false;
   }
-#line 851 "ts-src/mgos/conn.ts"
+#line 910 "ts-src/mgos/conn.ts"
   uint8_t q = (uint8_t)(((uint8_t)qos > mgos_mqtt_conn_effectiveMaxQos(self)) ? mgos_mqtt_conn_effectiveMaxQos(self) : (uint8_t)qos);
   if (Session_subscribe(&self->session, filter, q, self->handlers[(uint32_t)k].tag) == 0) {
     mgos_mqtt_conn_removeHandler(self, (uint32_t)k);
@@ -959,11 +1058,11 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
       continue;
     }
-#line 879 "ts-src/mgos/conn.ts"
+#line 938 "ts-src/mgos/conn.ts"
     if (!rt_bytes_equal(mgos_mqtt_handler_view(h), filter)) {
       continue;
     }
-#line 880 "ts-src/mgos/conn.ts"
+#line 939 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_removeHandler(self, i);
     Session_unsubscribe(&self->session, filter);
     mgos_mqtt_conn_service(self, now);
@@ -996,7 +1095,7 @@ bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
   if (self->net != NetState_IDLE) {
     return true;
   }
-#line 910 "ts-src/mgos/conn.ts"
+#line 969 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_startConnect(self, port_nowMs());
   return self->net != NetState_IDLE || self->reconnectPending;
 }
@@ -1017,13 +1116,13 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
   }
   // A second disconnect while the DISCONNECT is still queued: let it go out
   // (closing now would make the broker publish the will).
-#line 928 "ts-src/mgos/conn.ts"
+#line 987 "ts-src/mgos/conn.ts"
   if (self->session.state == SessionState_DISCONNECTING) {
     mgos_mqtt_conn_service(self, now);
-#line 929 "ts-src/mgos/conn.ts"
+#line 988 "ts-src/mgos/conn.ts"
   } else if (Session_disconnect(&self->session)) {
     mgos_mqtt_conn_service(self, now);
-#line 930 "ts-src/mgos/conn.ts"
+#line 989 "ts-src/mgos/conn.ts"
   } else {
     mgos_mqtt_conn_dropTransport(self, now);
   }
@@ -1031,7 +1130,7 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
 
 /** mgos_mqtt_set_max_qos: 0..2 caps, -1 removes the override (the
    *  config's max_qos applies again); anything else is refused, unchanged. */
-#line 935 "ts-src/mgos/conn.ts"
+#line 994 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   if (qos < -1 || qos > 2) {
     port_logMsg(LogLevel_ERROR, "set_max_qos: expected 0, 1, 2 or -1 (no override); unchanged", RT_NOBYTES);
@@ -1069,10 +1168,13 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
   self->session.onEvent = conn_onSessionEvent;
   self->session.onLog = conn_onSessionLog;
   self->session.ud = self;
+  self->ws.onData = conn_onWsData;
+  self->ws.onOpen = conn_onWsOpen;
+  self->ws.ud = self;
 }
 
 /** Seconds (config) to ms, at least 1 ms. */
-#line 984 "ts-src/mgos/conn.ts"
+#line 1046 "ts-src/mgos/conn.ts"
 uint32_t conn_secToMs(double s) {
   uint32_t ms = rt_f64_to_u32(s * 1000.0);
   return (ms == 0) ? 1 : ms;
@@ -1086,13 +1188,13 @@ uint32_t conn_jitter(uint32_t d) {
   if (j == 0) {
     return d;
   }
-#line 995 "ts-src/mgos/conn.ts"
+#line 1057 "ts-src/mgos/conn.ts"
   uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2) + 1);
   uint32_t r = rt_mod_u32(port_rand32(), span);
   if (r < j) {
     return d - (j - r);
   }
-#line 998 "ts-src/mgos/conn.ts"
+#line 1060 "ts-src/mgos/conn.ts"
   uint32_t up = r - j;
   return (up > (0xffffffffu - d)) ? 0xffffffffu : (d + up);
 }
@@ -1110,17 +1212,17 @@ static bool conn_stringsFit(mgos_config_mqtt *c, const char *what) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1013 "ts-src/mgos/conn.ts"
+#line 1075 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s != NULL) {
       need += rt_str_bytes(s).len + 1u;
     }
   }
-#line 1016 "ts-src/mgos/conn.ts"
+#line 1078 "ts-src/mgos/conn.ts"
   if (need <= CONFIG_MGOS_MQTT_CONN_STR_SIZE) {
     return true;
   }
-#line 1017 "ts-src/mgos/conn.ts"
+#line 1079 "ts-src/mgos/conn.ts"
   conn_logText.len = 0;
   conn_logNumber(rt_i32_of(need));
   port_logMsg(LogLevel_ERROR, what, rt_subarray(RT_BYTES(conn_logText.buf, 100), 0, conn_logText.len));
@@ -1135,12 +1237,12 @@ static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1029 "ts-src/mgos/conn.ts"
+#line 1091 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s == NULL) {
       continue;
     }
-#line 1031 "ts-src/mgos/conn.ts"
+#line 1093 "ts-src/mgos/conn.ts"
     rt_bytes b = rt_str_bytes(s);
     rt_copy_bytes(buf, at, b);
     rt_bytes_set(buf, at + b.len, 0);
@@ -1158,12 +1260,27 @@ static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload) {
 
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 1047 "ts-src/mgos/conn.ts"
+#line 1109 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
 
-#line 1056 "ts-src/mgos/conn.ts"
+/** WebSocket payload to the session; false once the socket is gone (a handler closed it). */
+static bool conn_onWsData(void *ud, rt_bytes data, uint32_t now) {
+  mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
+  Session_onRecv(&c->session, data, now);
+  return c->net == NetState_OPEN && WsLink_isOpen(&c->ws);
+}
+
+/** The WebSocket handshake succeeded: MQTT starts as after a plain TCP connect. */
+static bool conn_onWsOpen(void *ud, uint32_t now) {
+  mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
+  c->net = NetState_CONNECTING;
+  mgos_mqtt_conn_onTcpConnect(c, true, 0, now);
+  return c->net == NetState_OPEN && WsLink_isOpen(&c->ws);
+}
+
+#line 1133 "ts-src/mgos/conn.ts"
 static void LogText_put(LogText *self, uint8_t c) {
   if (self->len < 100) {
     rt_set_u8(self->buf, 100, self->len++, c);
@@ -1173,10 +1290,10 @@ static void LogText_put(LogText *self, uint8_t c) {
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. */
-#line 1066 "ts-src/mgos/conn.ts"
+#line 1143 "ts-src/mgos/conn.ts"
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
-#line 1067 "ts-src/mgos/conn.ts"
+#line 1144 "ts-src/mgos/conn.ts"
   LogText *t = &conn_logText;
   t->len = 0;
   if (detail.len > 0) {
@@ -1208,7 +1325,7 @@ static void conn_logNumber(int32_t num) {
   while (div > 1 && ((v / div) == 0)) {
     div = div / 10;
   }
-#line 1096 "ts-src/mgos/conn.ts"
+#line 1173 "ts-src/mgos/conn.ts"
   while (div > 0) {
     LogText_put(t, (uint8_t)(0x30 + ((v / div) % 10)));
     div = div / 10;
@@ -1220,7 +1337,7 @@ mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
     return NULL;
   }
-#line 1105 "ts-src/mgos/conn.ts"
+#line 1182 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -1245,7 +1362,7 @@ mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 1130 "ts-src/mgos/conn.ts"
+#line 1207 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1254,7 +1371,7 @@ void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
 }
 
 /** Bytes received on `slot`. @api */
-#line 1136 "ts-src/mgos/conn.ts"
+#line 1213 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1263,7 +1380,7 @@ void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 1142 "ts-src/mgos/conn.ts"
+#line 1219 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1273,7 +1390,7 @@ void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 1149 "ts-src/mgos/conn.ts"
+#line 1226 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -1292,13 +1409,13 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
     if (!c->inUse) {
       continue;
     }
-#line 1165 "ts-src/mgos/conn.ts"
+#line 1242 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
       wait = w;
     }
   }
-#line 1168 "ts-src/mgos/conn.ts"
+#line 1245 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -1312,7 +1429,7 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 1182 "ts-src/mgos/conn.ts"
+#line 1259 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
   const char *what = "mgos_mqtt_conn_create2: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
   // The system config's sections are not copied (as the reference): they are
@@ -1322,34 +1439,34 @@ mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqt
   if (!sys0 && !conn_stringsFit(cfg, what)) {
     return NULL;
   }
-#line 1189 "ts-src/mgos/conn.ts"
+#line 1266 "ts-src/mgos/conn.ts"
   if ((cfg1 != NULL && !sys1) && !conn_stringsFit(cfg1, what)) {
     return NULL;
   }
-#line 1190 "ts-src/mgos/conn.ts"
+#line 1267 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
     return NULL;
   }
-#line 1192 "ts-src/mgos/conn.ts"
+#line 1269 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (sys0) {
     c->followSys0 = true;
-#line 1195 "ts-src/mgos/conn.ts"
+#line 1272 "ts-src/mgos/conn.ts"
   } else {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1196 "ts-src/mgos/conn.ts"
+#line 1273 "ts-src/mgos/conn.ts"
   if (cfg1 != NULL) {
     c->cfg1 = *cfg1;
     if (sys1) {
       c->followSys1 = true;
-#line 1199 "ts-src/mgos/conn.ts"
+#line 1276 "ts-src/mgos/conn.ts"
     } else {
       conn_ownStrings(&c->cfg1, RT_BYTES(c->strs1, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
     }
-#line 1200 "ts-src/mgos/conn.ts"
+#line 1277 "ts-src/mgos/conn.ts"
     c->hasCfg1 = true;
   }
   Session_setMaxQos(&c->session, mgos_mqtt_conn_effectiveMaxQos(c));
@@ -1377,7 +1494,7 @@ bool conn_set_config(mgos_mqtt_conn *c, mgos_config_mqtt *cfg) {
   if (!sys0) {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1225 "ts-src/mgos/conn.ts"
+#line 1302 "ts-src/mgos/conn.ts"
   c->followSys0 = sys0;
   // The global connection keeps following the system config's mqtt1.
   c->followSys1 = c->followSys || c->followSys1;
@@ -1459,7 +1576,7 @@ bool mgos_mqtt_conn_unsub(mgos_mqtt_conn *c, const char *topic) {
 
 /** Bytes waiting to go out, queued messages included. @api */
 size_t mgos_mqtt_conn_num_unsent_bytes(mgos_mqtt_conn *c) {
-  return Session_unsentBytes(&c->session);
+  return mgos_mqtt_conn_unsentBytes(c);
 }
 
 /** The next packet id: never 0, wraps after 0xffff, skips ids in flight. @api */

@@ -15,6 +15,7 @@
 #include "config_gen.h"
 #include "mg_types.h"
 #include "port.h"
+#include "ws.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -162,6 +163,8 @@ struct mgos_mqtt_conn {
   bool tls;
   /** Connection attempts started (for logs and tests). */
   uint32_t attempts;
+  /** MQTT over WebSocket (ws_enable): framing between the socket and the session. */
+  WsLink ws;
   /** MGOS_MQTT_SUB_* flags for the next handler added (subscribeOpt). */
   int32_t nextSubFlags;
 };
@@ -180,6 +183,7 @@ struct LogText {
 void ConnTable_init(ConnTable *self);
 void mgos_mqtt_conn_init(mgos_mqtt_conn *self);
 rt_bytes mgos_mqtt_handler_view(mgos_mqtt_handler *self);
+uint32_t mgos_mqtt_conn_unsentBytes(mgos_mqtt_conn *self);
 mgos_config_mqtt *mgos_mqtt_conn_active(mgos_mqtt_conn *self);
 bool mgos_mqtt_conn_isConnected(mgos_mqtt_conn *self);
 uint8_t mgos_mqtt_conn_effectiveMaxQos(mgos_mqtt_conn *self);

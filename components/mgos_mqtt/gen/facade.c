@@ -106,7 +106,7 @@ bool mgos_mqtt_unsub(const char *topic) {
 
 /** Bytes waiting to go out, queued messages included. @api */
 size_t mgos_mqtt_num_unsent_bytes(void) {
-  return Session_unsentBytes(&facade_global()->session);
+  return mgos_mqtt_conn_unsentBytes(facade_global());
 }
 
 /** The next packet id: never 0, wraps after 0xffff. @api */

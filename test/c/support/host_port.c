@@ -80,4 +80,16 @@ WEAK void port_event_trigger(int32_t ev, void *arg) {
 /* No generated port.h yet: nothing in gen/ needs these externs. ISO C wants
  * at least one declaration in a translation unit. */
 typedef int host_port_unused;
+
+/* ws.ts's random source (handshake key, frame masks): port_rand's bytes, so
+ * a test run is repeatable. */
+#if defined(__has_include)
+#if __has_include("ws.h")
+#include "ws.h"
+WEAK void port_random_fill(rt_bytes dst) {
+  uint32_t i;
+  for (i = 0; i < dst.len; i++) dst.p[i] = (uint8_t)port_rand();
+}
+#endif
+#endif
 #endif

@@ -59,6 +59,8 @@ const BASE_CFLAGS = ["-std=c99", "-g", "-O1", "-fno-omit-frame-pointer", "-fsani
   "-DCONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS=2000",
   // A TLS server that never answers the handshake is given up after 3 s instead of 10 (Kconfig knob).
   "-DCONFIG_MGOS_MQTT_TLS_HANDSHAKE_TIMEOUT_MS=3000",
+  // A WebSocket server that never answers the Upgrade is given up after 3 s instead of 10 (Kconfig knob).
+  "-DCONFIG_MGOS_MQTT_WS_HANDSHAKE_TIMEOUT_MS=3000",
   // Room for a PEM certificate in the config itself (test/tls puts one there; 512 by default).
   "-DCONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE=4096"];
 /** The port's TLS (port/tls_mbedtls.c) uses the system mbedTLS (Debian: libmbedtls-dev, 2.28), or
