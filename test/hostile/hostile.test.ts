@@ -334,21 +334,21 @@ const scenarios: Scenario[] = [
     check: noCloseByClient,
   },
   {
-    name: "PUBACK instead of PUBREC for a QoS 2 message: ignored, the QoS 2 flow still completes",
+    name: "PUBACK instead of PUBREC for a QoS 2 message: the server took it at QoS 1 (RabbitMQ does): the exchange ends with a warning, nothing stays in flight",
     act: async (c, cli) => {
       await subscribed(c);
       const mark = cli.out.length;
       cli.send("pub 2 0 h/q2out wrong-ack");
       const p = await c.packet(PacketType.PUBLISH, 3000, (x) => x.topic === "h/q2out");
       c.send(pkt.ack(PacketType.PUBACK, p.id));
-      await sleep(50);
+      await cli.waitOut(new RegExp(`^ev 204 id=${p.id} `, "m"), 3000, mark);
+      // A PUBREC after that is for an id no longer in flight: logged, no PUBREL.
       c.send(pkt.ack(PacketType.PUBREC, p.id));
-      await c.packet(PacketType.PUBREL, 3000, (x) => x.id === p.id);
-      c.send(pkt.ack(PacketType.PUBCOMP, p.id));
-      await cli.waitOut(new RegExp(`^ev 207 id=${p.id} `, "m"), 3000, mark);
+      await stillWorks(c, cli, "after-puback-for-qos2");
+      assert.equal(c.count(PacketType.PUBREL), 0);
       c.end();
     },
-    log: /PUBACK: unexpected id/,
+    log: /PUBACK for a QoS 2 message: the server took it at QoS 1/,
     check: noCloseByClient,
   },
   {

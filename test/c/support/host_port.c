@@ -76,10 +76,6 @@ WEAK void port_event_trigger(int32_t ev, void *arg) {
   (void)ev;
   (void)arg;
 }
-#else
-/* No generated port.h yet: nothing in gen/ needs these externs. ISO C wants
- * at least one declaration in a translation unit. */
-typedef int host_port_unused;
 
 /* ws.ts's random source (handshake key, frame masks): port_rand's bytes, so
  * a test run is repeatable. */
@@ -92,4 +88,8 @@ WEAK void port_random_fill(rt_bytes dst) {
 }
 #endif
 #endif
+#else
+/* No generated port.h yet: nothing in gen/ needs these externs. ISO C wants
+ * at least one declaration in a translation unit. */
+typedef int host_port_unused;
 #endif
