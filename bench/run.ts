@@ -70,7 +70,7 @@ async function cc(args: string[], what: string): Promise<void> {
 }
 
 /** Extra -D for the large build: 100 subscriptions, 64 KiB payloads in and out. */
-const BIG_DEFS = ["-DBENCH_BIG", "-DCONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS=128", "-DCONFIG_MGOS_MQTT_MAX_HANDLERS=136",
+const BIG_DEFS = ["-DBENCH_BIG", "-DCONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS=128", "-DCONFIG_MGOS_MQTT_MAX_TOPIC_HANDLERS=136", "-DCONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS=8",
   "-DCONFIG_MGOS_MQTT_TX_BUF_SIZE=70000", "-DCONFIG_MGOS_MQTT_RX_BUF_SIZE=70000", "-DCONFIG_MGOS_MQTT_STORE_SIZE=140000"];
 
 async function buildAll(): Promise<void> {
