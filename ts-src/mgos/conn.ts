@@ -51,6 +51,8 @@ import {
 } from "./mg_types";
 import { nowMs, wallTime, rand32, logMsg, netConnect, netSend, netClose, deviceId, eventTrigger } from "./port";
 import { WsLink, WsCode } from "./ws";
+import { MQTT5_SUPPORT } from "../mqtt/session5";
+import { serverReferenceTarget, reason5Of } from "./mqtt5";
 
 /** Connection slots (slot 0 is the global connection). @kconfig MGOS_MQTT_MAX_CONNS */
 export const MAX_CONNS: i32 = 2;
@@ -225,7 +227,11 @@ export class mgos_mqtt_conn {
     }
     this.attempts++;
     this.nc.flags = 0;
-    if (!this.parseServer(sb(c.server), c)) {
+    // MQTT 5 "Use another server" / "Server moved" with a Server Reference:
+    // this one attempt goes there (then the configured servers again).
+    const ref: Bytes = serverReferenceTarget(this.session);
+    if (ref.length > 0) logMsg(LogLevel.INFO, "following the broker's Server Reference: ", ref);
+    if (!this.parseServer(ref.length > 0 ? ref : sb(c.server), c)) {
       this.failed(now);
       return;
     }
@@ -368,6 +374,15 @@ export class mgos_mqtt_conn {
     sc.recvLimit = c.recv_mbuf_limit <= 0 ? 0 : u32(c.recv_mbuf_limit);
     sc.maxQueueLength = c.max_queue_length <= 0 ? 0 : u32(c.max_queue_length);
     sc.dropOldest = c.max_queue_drop_oldest;
+    if (c.protocol_version === 5 && MQTT5_SUPPORT === 0) {
+      logMsg(LogLevel.ERROR, "protocol_version 5, but MQTT 5 is compiled out (CONFIG_MGOS_MQTT_V5_SUPPORT)", noBytes());
+      return false;
+    }
+    sc.version = c.protocol_version === 5 ? 5 : 4;
+    // -1: as clean_session says (3.1.1's meaning): kept forever, or not at all.
+    const se: i32 = c.session_expiry;
+    sc.sessionExpiry = se >= 0 ? u32(se) : c.clean_session ? 0 : 0xffffffff;
+    sc.maxPacket = c.max_packet_size <= 0 ? 0 : u32(c.max_packet_size);
     return true;
   }
 
@@ -638,12 +653,14 @@ export class mgos_mqtt_conn {
     m.len = 0;
     m.connack_ret_code = 0;
     m.message_id = 0;
+    m.reason_code = 0;
     setStr(m, noBytes(), noBytes());
     if (p === null) return;
     m.qos = p.qos;
     m.len = i32(p.totalLen);
     m.connack_ret_code = p.returnCode;
     m.message_id = p.packetId;
+    if (this.session.isV5()) m.reason_code = reason5Of(this.session, p);
     if (p.type === PacketType.PUBLISH) setStr(m, p.topic, p.payload);
     // SUBACK: qos is the first filter's granted QoS (0x80: refused) and the
     // payload holds every return code, one byte per filter (an extension:

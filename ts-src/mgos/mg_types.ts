@@ -57,6 +57,10 @@ export class mg_mqtt_message {
    *  MG_EV_MQTT_PUBLISH_SKIPPED). 0 in every other event. */
   current_data_offset: usize = 0;
   total_data_len: usize = 0;
+  /** MQTT 5 (docs/mqtt5.md): the packet's reason code (CONNACK, PUBACK,
+   *  PUBREC, PUBREL, PUBCOMP, DISCONNECT, AUTH; SUBACK / UNSUBACK: the first
+   *  filter's). 0 on an MQTT 3.1.1 connection. */
+  reason_code: u8 = 0;
 }
 
 /** Options of mg_send_mqtt_handshake_opt (NULL strings are left out). */
@@ -115,6 +119,8 @@ export enum MG_EV {
   MQTT_PINGREQ = 212,
   MQTT_PINGRESP = 213,
   MQTT_DISCONNECT = 214,
+  /** Not in the reference: MQTT 5 AUTH from the broker (docs/mqtt5.md). */
+  MQTT_AUTH = 215,
   /** Not in the reference (docs/large-messages.md): a fragment of a PUBLISH
    *  larger than the receive buffer, to handlers subscribed with
    *  MGOS_MQTT_SUB_FRAGMENTS; `payload` is the fragment (empty: the

@@ -16,6 +16,8 @@
 #include "mg_types.h"
 #include "port.h"
 #include "ws.h"
+#include "session5.h"
+#include "mqtt5.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -21,7 +21,7 @@ void mg_mqtt_message_init(mg_mqtt_message *self) {
 }
 
 /* Sets the fields of a zeroed mg_mqtt_topic_expression to their initial values. */
-#line 75 "ts-src/mgos/mg_types.ts"
+#line 79 "ts-src/mgos/mg_types.ts"
 void mg_mqtt_topic_expression_init(mg_mqtt_topic_expression *self) {
   self->topic = "";
 }

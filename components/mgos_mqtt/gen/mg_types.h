@@ -31,6 +31,7 @@ typedef uint8_t MG_EV;
 #define MG_EV_MQTT_PINGREQ 212
 #define MG_EV_MQTT_PINGRESP 213
 #define MG_EV_MQTT_DISCONNECT 214
+#define MG_EV_MQTT_AUTH 215
 #define MG_EV_MQTT_PUBLISH_PART 230
 #define MG_EV_MQTT_PUBLISH_SKIPPED 231
 #define MG_EV_MQTT_CONNACK_ACCEPTED 0
@@ -185,6 +186,10 @@ struct mg_mqtt_message {
      *  MG_EV_MQTT_PUBLISH_SKIPPED). 0 in every other event. */
   size_t current_data_offset;
   size_t total_data_len;
+  /** MQTT 5 (docs/mqtt5.md): the packet's reason code (CONNACK, PUBACK,
+     *  PUBREC, PUBREL, PUBCOMP, DISCONNECT, AUTH; SUBACK / UNSUBACK: the first
+     *  filter's). 0 on an MQTT 3.1.1 connection. */
+  uint8_t reason_code;
 };
 
 /** Options of mg_send_mqtt_handshake_opt (NULL strings are left out). */

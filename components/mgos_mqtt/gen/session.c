@@ -8,8 +8,10 @@ static uint32_t session_minU32(uint32_t a, uint32_t b);
 static uint32_t session_elapsed(uint32_t now, uint32_t then);
 static uint32_t session_left(uint32_t now, uint32_t then, uint32_t period);
 static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at);
+static uint32_t Session_encodeConnect5(Session *self, ConnectOptions *o);
 static void Session_closeQuietly(Session *self, const char *reason);
 static void Session_queueDisconnect(Session *self);
+static uint32_t Session_encodeDisconnect(Session *self, rt_bytes out);
 static void Session_persist(Session *self, uint8_t op, OutMsg *r);
 static uint16_t Session_refuse(Session *self, uint8_t err, int32_t level, const char *msg, rt_bytes topic, int32_t num);
 static uint16_t Session_refuseSize(Session *self, const char *msg, rt_bytes topic, uint32_t size, uint32_t limit);
@@ -18,6 +20,7 @@ static uint32_t Session_waitingToSend(Session *self);
 static bool Session_receiving(Session *self);
 static uint32_t Session_recvLimit(Session *self);
 static void Session_parse(Session *self);
+static void Session_parse5(Session *self);
 static bool Session_bigFromRx(Session *self, uint32_t start);
 static uint32_t Session_bigFeed(Session *self, rt_bytes d);
 static void Session_bigBad(Session *self, DecodeErr e);
@@ -36,8 +39,14 @@ static void Session_onSuback(Session *self, Packet *p);
 static void Session_onUnsuback(Session *self, Packet *p);
 static void Session_pump(Session *self);
 static bool Session_copyOut(Session *self, OutMsg *r);
+static bool Session_copyAliased(Session *self, OutMsg *r);
+static void Session_dropRec(Session *self, uint32_t i, uint8_t reason, const char *why);
 static bool Session_pumpStream(Session *self);
 static bool Session_pumpAcksAndSubs(Session *self);
+static Props5 *Session_noProps(Session *self);
+static void Session_logAckReason(Session *self, Packet *p);
+static void Session_onDisconnect5(Session *self);
+static void Session_onAuth5(Session *self);
 static void Session_emit(Session *self, int32_t ev, Packet *p);
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p);
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num);
@@ -58,7 +67,7 @@ static bool Session_rxQos2Has(Session *self, uint16_t id);
 static void Session_rxQos2Add(Session *self, uint16_t id);
 static void Session_rxQos2Remove(Session *self, uint32_t k);
 
-#line 276 "ts-src/mqtt/session.ts"
+#line 297 "ts-src/mqtt/session.ts"
 static LogScratch session_logScratch;
 
 /** CONNECT options built by connect(): shared by all sessions, as connectWith()
@@ -66,23 +75,25 @@ static LogScratch session_logScratch;
 static ConnectOptions session_connectScratch;
 
 /* Sets the fields of a zeroed SessionConfig to their initial values. */
-#line 170 "ts-src/mqtt/session.ts"
+#line 180 "ts-src/mqtt/session.ts"
 void SessionConfig_init(SessionConfig *self) {
   self->keepAlive = 60;
   self->cleanSession = true;
   self->maxQos = 2;
   self->recvLimit = 3072;
   self->maxQueueLength = 5;
+  self->version = 4;
 }
 
 /* Sets the fields of a zeroed Session to their initial values. */
-#line 333 "ts-src/mqtt/session.ts"
+#line 354 "ts-src/mqtt/session.ts"
 void Session_init(Session *self) {
   SessionConfig_init(&self->cfg);
   self->nextSeq = 1;
   self->evTag = -1;
   self->closeReason = "";
   self->autoAck = true;
+  V5State_init(&self->v5);
 }
 
 /* Module storage starts zeroed (.bss); this sets the non-zero fields before main. */
@@ -91,20 +102,20 @@ static RT_CONSTRUCTOR void session__ctor(void) {
 }
 
 /** A persisted record's meta word: state (RecState) << 24 | QoS << 16 | packet id. */
-#line 165 "ts-src/mqtt/session.ts"
+#line 175 "ts-src/mqtt/session.ts"
 uint32_t session_storeMeta(uint8_t state, uint8_t qos, uint16_t id) {
   return (uint32_t)((rt_i32_of((uint32_t)state << 24) | (qos << 16)) | id);
 }
 
 /** Copies the five strings in. Returns null when accepted, else what is wrong
    *  (the config is then left unchanged). */
-#line 189 "ts-src/mqtt/session.ts"
+#line 205 "ts-src/mqtt/session.ts"
 const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
     return "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
   }
-#line 192 "ts-src/mqtt/session.ts"
+#line 208 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
     return "string over 65535 bytes";
   }
@@ -112,15 +123,15 @@ const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_
     return "invalid will topic";
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 197 "ts-src/mqtt/session.ts"
+#line 213 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
     return "password without user name";
   }
-#line 198 "ts-src/mqtt/session.ts"
+#line 214 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
     return "client id or user name not UTF-8";
   }
-#line 199 "ts-src/mqtt/session.ts"
+#line 215 "ts-src/mqtt/session.ts"
   self->offs[0] = 0;
   SessionConfig_put(self, 0, clientId);
   SessionConfig_put(self, 1, user);
@@ -140,12 +151,12 @@ rt_bytes SessionConfig_str(SessionConfig *self, uint32_t k) {
   return rt_subarray(RT_BYTES(self->strs, CONFIG_MGOS_MQTT_CONFIG_STR_SIZE), rt_get_u32(self->offs, 6, k), rt_get_u32(self->offs, 6, rt_idx_add(k, 1)));
 }
 
-#line 248 "ts-src/mqtt/session.ts"
+#line 269 "ts-src/mqtt/session.ts"
 rt_bytes Sub_view(Sub *self) {
   return rt_subarray(RT_BYTES(self->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, self->filterLen);
 }
 
-#line 262 "ts-src/mqtt/session.ts"
+#line 283 "ts-src/mqtt/session.ts"
 static void LogScratch_add(LogScratch *self, rt_bytes b) {
   for (uint32_t i = 0; i < b.len && self->len < 96; i++) {
     uint32_t tmp = self->len++;
@@ -153,20 +164,20 @@ static void LogScratch_add(LogScratch *self, rt_bytes b) {
   }
 }
 
-#line 266 "ts-src/mqtt/session.ts"
+#line 287 "ts-src/mqtt/session.ts"
 static void LogScratch_num(LogScratch *self, uint32_t v) {
   uint32_t div = 1000000000;
   while (div > 1 && ((int32_t)(v / div) == 0)) {
     div = div / 10;
   }
-#line 269 "ts-src/mqtt/session.ts"
+#line 290 "ts-src/mqtt/session.ts"
   while (div > 0 && self->len < 96) {
     rt_set_u8(self->buf, 96, self->len++, (uint8_t)(0x30 + ((v / div) % 10)));
     div = div / 10;
   }
 }
 
-#line 282 "ts-src/mqtt/session.ts"
+#line 303 "ts-src/mqtt/session.ts"
 static uint32_t session_minU32(uint32_t a, uint32_t b) {
   return (a < b) ? a : b;
 }
@@ -197,7 +208,7 @@ static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at) {
       break;
     }
   }
-#line 310 "ts-src/mqtt/session.ts"
+#line 331 "ts-src/mqtt/session.ts"
   return (i - at) + rem;
 }
 
@@ -207,27 +218,27 @@ const char *session_connackReason(uint8_t code) {
   case 0: {
     return "accepted";
   }
-#line 318 "ts-src/mqtt/session.ts"
+#line 339 "ts-src/mqtt/session.ts"
   case 1: {
     return "refused: unacceptable protocol version";
   }
-#line 320 "ts-src/mqtt/session.ts"
+#line 341 "ts-src/mqtt/session.ts"
   case 2: {
     return "refused: identifier rejected";
   }
-#line 322 "ts-src/mqtt/session.ts"
+#line 343 "ts-src/mqtt/session.ts"
   case 3: {
     return "refused: server unavailable";
   }
-#line 324 "ts-src/mqtt/session.ts"
+#line 345 "ts-src/mqtt/session.ts"
   case 4: {
     return "refused: bad user name or password";
   }
-#line 326 "ts-src/mqtt/session.ts"
+#line 347 "ts-src/mqtt/session.ts"
   case 5: {
     return "refused: not authorized";
   }
-#line 328 "ts-src/mqtt/session.ts"
+#line 349 "ts-src/mqtt/session.ts"
   default: {
     return "refused: unknown return code";
   }
@@ -235,8 +246,13 @@ const char *session_connackReason(uint8_t code) {
   return NULL; /* not reached */
 }
 
+/** This session speaks MQTT 5 (cfg.version 5, and compiled in). */
+#line 459 "ts-src/mqtt/session.ts"
+bool Session_isV5(Session *self) {
+  return CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && self->cfg.version == 5;
+}
+
 /** Copies a whole config in (the caller's may then go away). */
-#line 432 "ts-src/mqtt/session.ts"
 void Session_configure(Session *self, SessionConfig *c) {
   self->cfg = *c;
 }
@@ -253,7 +269,7 @@ bool Session_isConnected(Session *self) {
 // ---------------------------------------------------------------- transport
 /** Starts a connection: queues CONNECT built from cfg. False if one is already
    *  under way or CONNECT does not fit the tx buffer. */
-#line 449 "ts-src/mqtt/session.ts"
+#line 481 "ts-src/mqtt/session.ts"
 bool Session_connect(Session *self, uint32_t now) {
   ConnectOptions *o = &session_connectScratch;
   o->clientId = SessionConfig_str(&self->cfg, CfgStr_CLIENT_ID);
@@ -294,7 +310,7 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
   self->big = BigRx_NONE;
   self->ackCount = 0;
   self->ackHead = 0;
-  uint32_t n = codec_encodeConnect(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), o);
+  uint32_t n = Session_isV5(self) ? Session_encodeConnect5(self, o) : codec_encodeConnect(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), o);
   if (n == 0) {
     bool bad = o->password.len > 0 && o->userName.len == 0;
     // The same words as setStrings() for the same mistake.
@@ -302,6 +318,7 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
     return false;
   }
   self->txLen = n;
+  self->discReason = 0;
   self->state = SessionState_CONNECTING;
   self->epoch++;
   self->closing = false;
@@ -310,6 +327,54 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
   self->lastTx = now;
   self->lastRx = now;
   return true;
+}
+
+/** CONNECT for MQTT 5 (3.1.2.11): Session Expiry, Receive Maximum, Maximum
+   *  Packet Size, Topic Alias Maximum, and what the application set. */
+static uint32_t Session_encodeConnect5(Session *self, ConnectOptions *o) {
+  V5State *v = &self->v5;
+  Props5 *p = &v->props;
+  V5State_startConnection(v);
+  Props5_reset(p);
+  if (self->cfg.sessionExpiry > 0) {
+    p->sessionExpiry = self->cfg.sessionExpiry;
+    Props5_set(p, PropId_SESSION_EXPIRY);
+  }
+  // Incoming QoS 1/2 exchanges we keep track of (the QoS 2 table).
+  p->receiveMaximum = (uint16_t)CONFIG_MGOS_MQTT_MAX_RX_QOS2;
+  Props5_set(p, PropId_RECEIVE_MAXIMUM);
+  p->maximumPacketSize = Session_maxPacket5(self);
+  Props5_set(p, PropId_MAXIMUM_PACKET_SIZE);
+  if (CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) {
+    p->topicAliasMaximum = CONFIG_MGOS_MQTT_TOPIC_ALIASES;
+    Props5_set(p, PropId_TOPIC_ALIAS_MAXIMUM);
+  }
+  if (v->requestResponseInfo) {
+    p->requestResponseInfo = 1;
+    Props5_set(p, PropId_REQUEST_RESPONSE_INFO);
+  }
+  if (v->authMethodLen > 0) {
+    p->authMethod = rt_subarray(RT_BYTES(v->authMethod, CONFIG_MGOS_MQTT_V5_STR_SIZE), 0, v->authMethodLen);
+    Props5_set(p, PropId_AUTH_METHOD);
+    if (v->authDataLen > 0) {
+      p->authData = rt_subarray(RT_BYTES(v->authData, CONFIG_MGOS_MQTT_V5_STR_SIZE), 0, v->authDataLen);
+      Props5_set(p, PropId_AUTH_DATA);
+    }
+  }
+  p->extra = rt_subarray(RT_BYTES(v->connectUser, CONFIG_MGOS_MQTT_V5_STR_SIZE), 0, v->connectUserLen);
+  Props5 *w = &v->pkt.willProps;
+  Props5_reset(w);
+  uint32_t n = codec5_encodeConnect5(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), o, p, w);
+  Props5_reset(p);
+  return n;
+}
+
+/** MQTT 5: the Maximum Packet Size we announce: the configured one within
+   *  what we can receive (larger PUBLISHes are not streamed under MQTT 5). */
+uint32_t Session_maxPacket5(Session *self) {
+  uint32_t l = Session_recvLimit(self);
+  uint32_t m = self->cfg.maxPacket;
+  return (m == 0 || m > l) ? l : m;
 }
 
 /** Bytes waiting to be written to the transport. */
@@ -322,7 +387,7 @@ void Session_txConsumed(Session *self, uint32_t n) {
   if (n > self->txLen) {
     n = self->txLen;
   }
-#line 515 "ts-src/mqtt/session.ts"
+#line 596 "ts-src/mqtt/session.ts"
   uint32_t rest = self->txLen - n;
   // Walk the packets written: the last one may be cut, remember its tail.
   uint32_t k = n;
@@ -344,13 +409,13 @@ void Session_txConsumed(Session *self, uint32_t n) {
   if (n > 0) {
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
   }
-#line 534 "ts-src/mqtt/session.ts"
+#line 615 "ts-src/mqtt/session.ts"
   self->txLen = rest;
   if (self->state == SessionState_DISCONNECTING && !self->closing) {
     Session_queueDisconnect(self);
   }
   // Space freed: packets that did not fit may go now.
-#line 537 "ts-src/mqtt/session.ts"
+#line 618 "ts-src/mqtt/session.ts"
   Session_pump(self);
   Session_maybeRoom(self);
 }
@@ -378,7 +443,7 @@ void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 562 "ts-src/mqtt/session.ts"
+#line 643 "ts-src/mqtt/session.ts"
   Session_logNum(self, LogLevel_ERROR, reason, 0);
   Session_closeQuietly(self, reason);
 }
@@ -390,7 +455,7 @@ static void Session_closeQuietly(Session *self, const char *reason) {
   }
   // Before the CLOSE event: a handler that reconnects must see that the old
   // transport still has to go (connectionLost() clears it).
-#line 571 "ts-src/mqtt/session.ts"
+#line 652 "ts-src/mqtt/session.ts"
   self->closing = true;
   Session_enterDisconnected(self, reason);
 }
@@ -400,7 +465,7 @@ bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
     return false;
   }
-#line 578 "ts-src/mqtt/session.ts"
+#line 659 "ts-src/mqtt/session.ts"
   self->state = SessionState_DISCONNECTING;
   Session_queueDisconnect(self);
   return true;
@@ -412,24 +477,60 @@ static void Session_queueDisconnect(Session *self) {
   if (self->streaming) {
     return;
   }
-#line 587 "ts-src/mqtt/session.ts"
-  uint32_t n = codec_encodeSimple(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_DISCONNECT);
+#line 668 "ts-src/mqtt/session.ts"
+  uint32_t n = Session_encodeDisconnect(self, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX));
   if (n == 0 && self->txLen > self->txHeadLeft) {
     // No room: the connection ends anyway, so the whole packets waiting make
     // way for it. A packet the port has begun must still be finished, or the
     // broker would read the DISCONNECT as part of it.
     Session_logNum(self, LogLevel_WARN, "disconnect: tx full, dropped", rt_i32_of((self->txLen - self->txHeadLeft)));
     self->txLen = self->txHeadLeft;
-    n = codec_encodeSimple(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_DISCONNECT);
+    n = Session_encodeDisconnect(self, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX));
   }
   // Still no room (the rest of one big packet): txConsumed() calls again.
   if (n == 0) {
     return;
   }
-#line 598 "ts-src/mqtt/session.ts"
+#line 679 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   self->closing = true;
+}
+
+/** DISCONNECT: MQTT 5 with discReason (the same 2 bytes for 0). */
+static uint32_t Session_encodeDisconnect(Session *self, rt_bytes out) {
+  if (!Session_isV5(self)) {
+    return codec_encodeSimple(out, PacketType_DISCONNECT);
+  }
+#line 687 "ts-src/mqtt/session.ts"
+  Props5 *p = &self->v5.props;
+  Props5_reset(p);
+  return codec5_encodeDisconnect5(out, self->discReason, p);
+}
+
+/** MQTT 5: a protocol error of the broker's is answered by DISCONNECT with
+   *  `code` (4.13.1) before the connection closes; 3.1.1 just closes. */
+void Session_protocolError(Session *self, uint8_t code, const char *why) {
+  if (self->state == SessionState_DISCONNECTED) {
+    return;
+  }
+#line 696 "ts-src/mqtt/session.ts"
+  if (!Session_isV5(self)) {
+    Session_close(self, why);
+    return;
+  }
+  Session_log(self, LogLevel_ERROR, why, rt_str_bytes(packet5_reasonName(PacketType_DISCONNECT, code)), code);
+  // Only when no packet is cut half way in tx: the DISCONNECT must be whole on the wire.
+  bool clean = self->txHeadLeft == 0 && !self->streaming;
+  uint32_t ep = self->epoch;
+  Session_closeQuietly(self, why);
+  if ((!clean || (self->epoch != (ep + 1u))) || !self->closing) {
+    return;
+  }
+#line 706 "ts-src/mqtt/session.ts"
+  self->discReason = code;
+  self->txLen = Session_encodeDisconnect(self, RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE));
+  self->discReason = 0;
 }
 
 /** Milliseconds until tick() next has something to do, at most `cap`. */
@@ -441,15 +542,15 @@ uint32_t Session_nextTickIn(Session *self, uint32_t now, uint32_t cap) {
   } else if (self->state == SessionState_CONNECTED && ka > 0) {
     if (self->pingOutstanding) {
       due = session_minU32(due, session_left(now, self->pingSentAt, ka >> 1));
-#line 611 "ts-src/mqtt/session.ts"
+#line 719 "ts-src/mqtt/session.ts"
     } else if (self->streaming) {
       due = session_minU32(due, session_left(now, self->lastTx, ka));
-#line 612 "ts-src/mqtt/session.ts"
+#line 720 "ts-src/mqtt/session.ts"
     } else {
       due = session_minU32(due, session_minU32(session_left(now, self->lastTx, ka), session_left(now, self->lastRx, ka)));
     }
   }
-#line 614 "ts-src/mqtt/session.ts"
+#line 722 "ts-src/mqtt/session.ts"
   return due;
 }
 
@@ -460,13 +561,13 @@ void Session_tick(Session *self, uint32_t now) {
     if (session_elapsed(now, self->connectStart) >= CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS) {
       Session_close(self, "no CONNACK in time");
     }
-#line 622 "ts-src/mqtt/session.ts"
+#line 730 "ts-src/mqtt/session.ts"
     return;
   }
   if (self->state != SessionState_CONNECTED) {
     return;
   }
-#line 625 "ts-src/mqtt/session.ts"
+#line 733 "ts-src/mqtt/session.ts"
   uint32_t ka = (uint32_t)(self->cfg.keepAlive * 1000);
   if (ka > 0) {
     if (self->pingOutstanding) {
@@ -484,7 +585,7 @@ void Session_tick(Session *self, uint32_t now) {
       uint32_t n = codec_encodeSimple(Session_txFree(self), PacketType_PINGREQ);
       if (n == 0) {
         Session_logNum(self, LogLevel_WARN, "tx full, no PINGREQ", 0);
-#line 641 "ts-src/mqtt/session.ts"
+#line 749 "ts-src/mqtt/session.ts"
       } else {
         self->txLen += n;
         self->lastTx = now;
@@ -500,7 +601,7 @@ void Session_tick(Session *self, uint32_t now) {
 
 // ---------------------------------------------------------------- API
 /** Next packet id: never 0, wraps after 65535, skips ids in use. */
-#line 657 "ts-src/mqtt/session.ts"
+#line 765 "ts-src/mqtt/session.ts"
 uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
@@ -508,7 +609,7 @@ uint16_t Session_nextPacketId(Session *self) {
       return self->lastId;
     }
   }
-#line 662 "ts-src/mqtt/session.ts"
+#line 770 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -523,25 +624,44 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   if (qos > 2) {
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID, LogLevel_ERROR, "publish: bad QoS", topic, qos);
   }
-#line 674 "ts-src/mqtt/session.ts"
+#line 782 "ts-src/mqtt/session.ts"
   if (!topic_validTopicName(topic)) {
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID, LogLevel_ERROR, "publish: invalid topic name", topic, 0);
   }
-#line 675 "ts-src/mqtt/session.ts"
+#line 783 "ts-src/mqtt/session.ts"
   uint8_t q = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
-  uint32_t size = codec_publishSize(topic.len, payload.len, q);
+  bool v5 = Session_isV5(self);
+  int32_t pl = 0;
+  if (v5) {
+    // The broker's Maximum QoS (3.2.2.3.4): a higher QoS would be a protocol error.
+    if (q > self->v5.serverMaxQos) {
+      q = self->v5.serverMaxQos;
+    }
+#line 789 "ts-src/mqtt/session.ts"
+    pl = codec5_propsSize(&self->pubProps, PacketType_PUBLISH);
+    if (pl < 0) {
+      return Session_refuse(self, MGOS_MQTT_ERR_INVALID, LogLevel_ERROR, "publish: invalid MQTT 5 properties", topic, 0);
+    }
+  }
+#line 792 "ts-src/mqtt/session.ts"
+  uint32_t size = v5 ? codec5_publishSize5(topic.len, payload.len, q, (uint32_t)pl) : codec_publishSize(topic.len, payload.len, q);
   if (size == 0) {
     return Session_refuseSize(self, "publish: over the MQTT packet limit, can never be sent", topic, payload.len, session_MAX_PAYLOAD);
   }
-#line 678 "ts-src/mqtt/session.ts"
+#line 794 "ts-src/mqtt/session.ts"
   bool connected = self->state == SessionState_CONNECTED;
+  uint32_t smax = self->v5.serverMaxPacket;
+  if (((v5 && connected) && smax > 0) && size > smax) {
+    return Session_refuseSize(self, "publish: larger than the broker's Maximum Packet Size, can never be sent", topic, size, smax);
+  }
   if (q == 0) {
     // QoS 0 is not kept for a later connection (MQTT's "at most once").
     if (!connected) {
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED, LogLevel_DEBUG, "publish: QoS 0 while not connected", topic, 0);
     }
-#line 682 "ts-src/mqtt/session.ts"
-    if (!self->streaming && (Session_waitingToSend(self) == 0)) {
+    // MQTT 5 QoS 0 goes through the outbox too (topic aliases are put in on the way out).
+#line 803 "ts-src/mqtt/session.ts"
+    if ((!v5 && !self->streaming) && (Session_waitingToSend(self) == 0)) {
       uint32_t n = codec_encodePublish(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), topic, payload, 0, retain, false, 0);
       if (n > 0) {
         self->txLen += n;
@@ -553,13 +673,13 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   if (size > CONFIG_MGOS_MQTT_STORE_SIZE) {
     return Session_refuseSize(self, "publish: larger than the outbox (MGOS_MQTT_STORE_SIZE), can never be sent", topic, size, CONFIG_MGOS_MQTT_STORE_SIZE);
   }
-#line 692 "ts-src/mqtt/session.ts"
+#line 813 "ts-src/mqtt/session.ts"
   if (!connected) {
     uint32_t limit = self->cfg.maxQueueLength;
     if (limit == 0) {
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED, LogLevel_DEBUG, "publish: offline and max_queue_length is 0", topic, 0);
     }
-#line 695 "ts-src/mqtt/session.ts"
+#line 816 "ts-src/mqtt/session.ts"
     while (Session_queuedCount(self) >= limit) {
       if (!self->cfg.dropOldest || !Session_dropOldestWaiting(self, MGOS_MQTT_DROP_QUEUE_FULL)) {
         self->roomWanted = true;
@@ -578,13 +698,14 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   if (id == 0) {
     return Session_refuse(self, MGOS_MQTT_ERR_FULL, LogLevel_WARN, "publish: no packet id free", topic, 0);
   }
-#line 711 "ts-src/mqtt/session.ts"
+#line 832 "ts-src/mqtt/session.ts"
   OutMsg *r = &self->recs[self->recCount];
-  uint32_t n = codec_encodePublish(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0));
+  uint32_t n = v5 ? codec5_encodePublish5(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), &self->pubProps) : codec_encodePublish(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0));
+#line 835 "ts-src/mqtt/session.ts"
   if (n == 0) {
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID, LogLevel_ERROR, "publish: encoding failed", topic, 0);
   }
-#line 714 "ts-src/mqtt/session.ts"
+#line 836 "ts-src/mqtt/session.ts"
   r->state = RecState_QUEUED;
   r->qos = q;
   r->packetId = id;
@@ -613,7 +734,7 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
     return;
   }
   // Only the state that matters after a restart: waiting for PUBCOMP, or not.
-#line 740 "ts-src/mqtt/session.ts"
+#line 862 "ts-src/mqtt/session.ts"
   uint8_t st = (RecState)((r->state == RecState_WAIT_PUBCOMP) ? RecState_WAIT_PUBCOMP : RecState_QUEUED);
   f(self, op, r->seq, session_storeMeta(st, r->qos, r->packetId), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len));
 }
@@ -628,12 +749,12 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   if ((((seq == 0 || id == 0) || (qos != 1 && qos != 2)) || self->recCount >= session_STORE_SLOTS) || Session_idInUse(self, id)) {
     return false;
   }
-#line 752 "ts-src/mqtt/session.ts"
+#line 874 "ts-src/mqtt/session.ts"
   if (st == RecState_WAIT_PUBCOMP) {
     if (qos != 2 || data.len > 0) {
       return false;
     }
-#line 754 "ts-src/mqtt/session.ts"
+#line 876 "ts-src/mqtt/session.ts"
   } else if (((st != RecState_QUEUED || data.len < 4) || (data.len > (CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed))) || ((rt_bytes_get(data, 0) >> 4) != PacketType_PUBLISH)) {
     return false;
   }
@@ -653,7 +774,7 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   if (seq >= self->nextSeq) {
     self->nextSeq = (seq == 0xffffffffu) ? 1 : (seq + 1);
   }
-#line 771 "ts-src/mqtt/session.ts"
+#line 893 "ts-src/mqtt/session.ts"
   return true;
 }
 
@@ -685,11 +806,11 @@ uint32_t Session_outboxRoom(Session *self) {
   if (self->recCount >= session_STORE_SLOTS) {
     return 0;
   }
-#line 800 "ts-src/mqtt/session.ts"
+#line 922 "ts-src/mqtt/session.ts"
   if (self->state != SessionState_CONNECTED && (Session_queuedCount(self) >= self->cfg.maxQueueLength)) {
     return 0;
   }
-#line 801 "ts-src/mqtt/session.ts"
+#line 923 "ts-src/mqtt/session.ts"
   return CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed;
 }
 
@@ -698,7 +819,7 @@ static void Session_maybeRoom(Session *self) {
   if (!self->roomWanted || (Session_outboxRoom(self) == 0)) {
     return;
   }
-#line 807 "ts-src/mqtt/session.ts"
+#line 929 "ts-src/mqtt/session.ts"
   self->roomWanted = false;
   Session_emit(self, SessionEvent_OUTBOX_ROOM, NULL);
 }
@@ -712,7 +833,7 @@ static uint32_t Session_waitingToSend(Session *self) {
       n++;
     }
   }
-#line 818 "ts-src/mqtt/session.ts"
+#line 940 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -757,11 +878,11 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
     if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
       continue;
     }
-#line 860 "ts-src/mqtt/session.ts"
+#line 982 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
       continue;
     }
-#line 861 "ts-src/mqtt/session.ts"
+#line 983 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
@@ -781,7 +902,7 @@ uint32_t Session_unsentBytes(Session *self) {
       n += r->len - r->done;
     }
   }
-#line 878 "ts-src/mqtt/session.ts"
+#line 1000 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -792,7 +913,7 @@ uint32_t Session_inflightCount(Session *self) {
       n++;
     }
   }
-#line 884 "ts-src/mqtt/session.ts"
+#line 1006 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -803,27 +924,27 @@ uint32_t Session_queuedCount(Session *self) {
       n++;
     }
   }
-#line 890 "ts-src/mqtt/session.ts"
+#line 1012 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 897 "ts-src/mqtt/session.ts"
+#line 1019 "ts-src/mqtt/session.ts"
 void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
   self->now = now;
   if (data.len > 0) {
     self->lastRx = now;
   }
-#line 900 "ts-src/mqtt/session.ts"
+#line 1022 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while (off < data.len) {
     if (!Session_receiving(self) || self->epoch != ep) {
       return;
     }
-#line 904 "ts-src/mqtt/session.ts"
+#line 1026 "ts-src/mqtt/session.ts"
     if (self->big != BigRx_NONE) {
       // The rest of a large PUBLISH goes through without touching rx.
       off += Session_bigFeed(self, rt_subarray(data, off, UINT32_MAX));
@@ -839,7 +960,7 @@ void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
     }
     // The decoder rejects packets over the limit from their fixed header, so
     // a full buffer here means the limit exceeds the buffer: never wait forever.
-#line 917 "ts-src/mqtt/session.ts"
+#line 1039 "ts-src/mqtt/session.ts"
     if (self->big == BigRx_NONE && self->rxLen == CONFIG_MGOS_MQTT_RX_BUF_SIZE) {
       Session_close(self, "rx buffer overflow");
       return;
@@ -858,6 +979,10 @@ static uint32_t Session_recvLimit(Session *self) {
 }
 
 static void Session_parse(Session *self) {
+  if (Session_isV5(self)) {
+    Session_parse5(self);
+    return;
+  }
   uint32_t ep = self->epoch;
   uint32_t start = 0;
   while (Session_receiving(self) && self->epoch == ep) {
@@ -865,14 +990,14 @@ static void Session_parse(Session *self) {
     if (r == 0) {
       break;
     }
-#line 940 "ts-src/mqtt/session.ts"
+#line 1066 "ts-src/mqtt/session.ts"
     if ((r == (-DecodeErr_TOO_LARGE)) && self->pkt.type == PacketType_PUBLISH) {
       // Too large to buffer, not malformed: stream it (the reference closed
       // here, and a persistent session then got it again at every reconnect).
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 944 "ts-src/mqtt/session.ts"
+#line 1070 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
@@ -888,12 +1013,56 @@ static void Session_parse(Session *self) {
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 957 "ts-src/mqtt/session.ts"
+#line 1083 "ts-src/mqtt/session.ts"
   uint32_t rest = self->rxLen - start;
   if (start > 0) {
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
   }
-#line 959 "ts-src/mqtt/session.ts"
+#line 1085 "ts-src/mqtt/session.ts"
+  self->rxLen = rest;
+}
+
+/** parse() for MQTT 5: every packet within our Maximum Packet Size (a
+   *  compliant broker sends none larger, 3.1.2.11.4); a bad one is answered
+   *  with DISCONNECT and its reason code. */
+static void Session_parse5(Session *self) {
+  uint32_t ep = self->epoch;
+  uint32_t start = 0;
+  V5State *v = &self->v5;
+  while (Session_receiving(self) && self->epoch == ep) {
+    int32_t r = codec5_decode5ForClient(rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), Session_maxPacket5(self), &v->pkt);
+    if (r == 0) {
+      break;
+    }
+#line 1098 "ts-src/mqtt/session.ts"
+    if (r < 0) {
+      uint8_t e = (uint8_t)(-(int64_t)r);
+      Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
+      Session_protocolError(self, packet5_reason5ForErr(e), (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
+      return;
+    }
+    start += (uint32_t)r;
+    Packet *p = &v->pkt.base;
+    // The 3.1.1 code reads a refusal from returnCode.
+    if (p->type == PacketType_CONNACK) {
+      p->returnCode = v->pkt.reasonCode;
+    }
+#line 1108 "ts-src/mqtt/session.ts"
+    if (p->type == PacketType_PUBLISH && self->state == SessionState_CONNECTED) {
+      uint8_t bad = V5State_resolveInAlias(v);
+      if (bad != 0) {
+        Session_protocolError(self, bad, (bad == Reason_TOPIC_ALIAS_INVALID) ? "topic alias above our Topic Alias Maximum" : "topic alias never set");
+        return;
+      }
+    }
+    Session_handle(self, p);
+  }
+  if (self->epoch != ep || start == 0) {
+    return;
+  }
+#line 1118 "ts-src/mqtt/session.ts"
+  uint32_t rest = self->rxLen - start;
+  rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
   self->rxLen = rest;
 }
 
@@ -901,7 +1070,7 @@ static void Session_parse(Session *self) {
 /** parse() met a PUBLISH over the limit at rx[start] (its fixed header is
    *  complete). Moves it to rx[0] and streams what rx holds of it. True when
    *  it ended there and the bytes after it are now rx[0, rxLen), to parse. */
-#line 967 "ts-src/mqtt/session.ts"
+#line 1128 "ts-src/mqtt/session.ts"
 static bool Session_bigFromRx(Session *self, uint32_t start) {
   uint32_t ep = self->epoch;
   uint32_t avail = self->rxLen - start;
@@ -928,7 +1097,7 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
   if ((self->epoch != ep || !Session_receiving(self)) || self->big != BigRx_NONE) {
     return false;
   }
-#line 991 "ts-src/mqtt/session.ts"
+#line 1152 "ts-src/mqtt/session.ts"
   rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), used, avail));
   self->rxLen = avail - used;
   return true;
@@ -955,7 +1124,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       if (self->bigPos == ((int64_t)self->bigHdr + 2)) {
         Session_bigLayout(self);
       }
-#line 1015 "ts-src/mqtt/session.ts"
+#line 1176 "ts-src/mqtt/session.ts"
     } else if (pos < self->bigTopicEnd) {
       n = session_minU32(rest.len, self->bigTopicEnd - pos);
       uint32_t cap = Session_recvLimit(self);
@@ -969,7 +1138,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       if (self->bigPos == self->bigIdEnd) {
         Session_bigHeaderDone(self);
       }
-#line 1026 "ts-src/mqtt/session.ts"
+#line 1187 "ts-src/mqtt/session.ts"
     } else if (pos < self->bigIdEnd) {
       n = 1;
       self->bigId = (uint16_t)((self->bigId << 8) | rt_bytes_get(rest, 0));
@@ -978,7 +1147,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       if (self->bigPos == self->bigIdEnd) {
         Session_bigHeaderDone(self);
       }
-#line 1032 "ts-src/mqtt/session.ts"
+#line 1193 "ts-src/mqtt/session.ts"
     } else {
       // Counted as read before the handler runs: a connection it ends is
       // cut after this fragment, not before.
@@ -996,7 +1165,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       }
     }
     // Even when a handler called disconnect(): the message was read whole.
-#line 1047 "ts-src/mqtt/session.ts"
+#line 1208 "ts-src/mqtt/session.ts"
     if (((self->big != BigRx_NONE && self->bigIdEnd > 0) && self->bigPos == self->bigTotal) && self->epoch == ep) {
       Session_bigEnd(self);
     }
@@ -1093,13 +1262,13 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
   if (!first || self->epoch != ep) {
     return;
   }
-#line 1141 "ts-src/mqtt/session.ts"
+#line 1302 "ts-src/mqtt/session.ts"
   if (self->rxTake) {
     self->big = BigRx_DELIVER;
-#line 1142 "ts-src/mqtt/session.ts"
+#line 1303 "ts-src/mqtt/session.ts"
   } else if (Session_receiving(self)) {
     Session_bigSkip(self, "PUBLISH larger than the receive buffer, skipped", rt_i32_of(self->rxPartTotal));
-#line 1143 "ts-src/mqtt/session.ts"
+#line 1304 "ts-src/mqtt/session.ts"
   } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
   }
@@ -1108,7 +1277,7 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
 /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
    *  remembered only with the last byte, so a resend of a message cut off is
    *  taken again). */
-#line 1149 "ts-src/mqtt/session.ts"
+#line 1310 "ts-src/mqtt/session.ts"
 static void Session_bigEnd(Session *self) {
   Packet *p = &self->pkt;
   self->big = BigRx_NONE;
@@ -1119,7 +1288,7 @@ static void Session_bigEnd(Session *self) {
     if (!Session_rxQos2Has(self, p->packetId)) {
       Session_rxQos2Add(self, p->packetId);
     }
-#line 1157 "ts-src/mqtt/session.ts"
+#line 1318 "ts-src/mqtt/session.ts"
     Session_queueAck(self, PacketType_PUBREC, p->packetId);
   }
 }
@@ -1134,49 +1303,60 @@ static void Session_handle(Session *self, Packet *p) {
     Session_onConnack(self, p);
     break;
   }
-#line 1170 "ts-src/mqtt/session.ts"
+#line 1331 "ts-src/mqtt/session.ts"
   case PacketType_PUBLISH: {
     Session_onPublish(self, p);
     break;
   }
-#line 1173 "ts-src/mqtt/session.ts"
+#line 1334 "ts-src/mqtt/session.ts"
   case PacketType_PUBACK: {
     Session_onDone(self, p, RecState_WAIT_PUBACK, SessionEvent_PUBACK, "PUBACK: unexpected id");
     break;
   }
-#line 1176 "ts-src/mqtt/session.ts"
+#line 1337 "ts-src/mqtt/session.ts"
   case PacketType_PUBREC: {
     Session_onPubrec(self, p);
     break;
   }
-#line 1179 "ts-src/mqtt/session.ts"
+#line 1340 "ts-src/mqtt/session.ts"
   case PacketType_PUBREL: {
     Session_onPubrel(self, p);
     break;
   }
-#line 1182 "ts-src/mqtt/session.ts"
+#line 1343 "ts-src/mqtt/session.ts"
   case PacketType_PUBCOMP: {
     Session_onDone(self, p, RecState_WAIT_PUBCOMP, SessionEvent_PUBCOMP, "PUBCOMP: unexpected id");
     break;
   }
-#line 1185 "ts-src/mqtt/session.ts"
+#line 1346 "ts-src/mqtt/session.ts"
   case PacketType_SUBACK: {
     Session_onSuback(self, p);
     break;
   }
-#line 1188 "ts-src/mqtt/session.ts"
+#line 1349 "ts-src/mqtt/session.ts"
   case PacketType_UNSUBACK: {
     Session_onUnsuback(self, p);
     break;
   }
-#line 1191 "ts-src/mqtt/session.ts"
+#line 1352 "ts-src/mqtt/session.ts"
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
     Session_logNum(self, LogLevel_DEBUG, "PINGRESP", 0);
     Session_emit(self, SessionEvent_PINGRESP, p);
     break;
   }
-#line 1196 "ts-src/mqtt/session.ts"
+#line 1357 "ts-src/mqtt/session.ts"
+  case PacketType_DISCONNECT: {
+    // Only MQTT 5's decoder lets a server's DISCONNECT through (3.14).
+    Session_onDisconnect5(self);
+    break;
+  }
+#line 1361 "ts-src/mqtt/session.ts"
+  case packet5_PACKET_AUTH: {
+    Session_onAuth5(self);
+    break;
+  }
+#line 1364 "ts-src/mqtt/session.ts"
   default: {
     Session_close(self, "unexpected packet type");
     break;
@@ -1184,23 +1364,32 @@ static void Session_handle(Session *self, Packet *p) {
   }
 }
 
-#line 1202 "ts-src/mqtt/session.ts"
+#line 1370 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
     Session_close(self, "unexpected second CONNACK");
     return;
   }
   uint32_t ep = self->epoch;
+  bool v5 = Session_isV5(self);
+  if (v5) {
+    V5State_takeConnack(&self->v5);
+  }
+#line 1378 "ts-src/mqtt/session.ts"
   if (p->returnCode != 0) {
     // The reason is readable during the CONNACK event already.
-    const char *why = session_connackReason(p->returnCode);
+    const char *why = v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
+    if (v5 && self->v5.reasonStrLen > 0) {
+      Session_log(self, LogLevel_ERROR, "CONNACK reason string: ", V5State_reasonString(&self->v5), p->returnCode);
+    }
+#line 1382 "ts-src/mqtt/session.ts"
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 1215 "ts-src/mqtt/session.ts"
+#line 1386 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
@@ -1210,26 +1399,31 @@ static void Session_onConnack(Session *self, Packet *p) {
   }
   self->state = SessionState_CONNECTED;
   self->wasConnected = true;
+  // Server Keep Alive replaces ours (3.2.2.3.14).
+  if (v5 && self->v5.serverKeepAlive >= 0) {
+    self->cfg.keepAlive = (uint16_t)self->v5.serverKeepAlive;
+  }
   // Without a stored session the server will not resend its QoS 2 messages.
+#line 1398 "ts-src/mqtt/session.ts"
   if (!p->sessionPresent) {
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1228 "ts-src/mqtt/session.ts"
+#line 1401 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 1231 "ts-src/mqtt/session.ts"
+#line 1404 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
     Session_maybeRoom(self);
   }
 }
 
-#line 1235 "ts-src/mqtt/session.ts"
+#line 1408 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   if (p->qos == 0) {
@@ -1242,7 +1436,7 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (self->epoch == ep && self->autoAck) {
       Session_queueAck(self, PacketType_PUBACK, p->packetId);
     }
-#line 1245 "ts-src/mqtt/session.ts"
+#line 1418 "ts-src/mqtt/session.ts"
     return;
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
@@ -1251,6 +1445,11 @@ static void Session_onPublish(Session *self, Packet *p) {
     Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
   } else {
     if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
+      // Our Receive Maximum is the table's size: an MQTT 5 broker broke it.
+      if (Session_isV5(self)) {
+        Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, "broker exceeded our Receive Maximum");
+        return;
+      }
       Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
       Session_rxQos2Remove(self, 0);
     }
@@ -1261,14 +1460,14 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (self->epoch != ep) {
       return;
     }
-#line 1261 "ts-src/mqtt/session.ts"
+#line 1439 "ts-src/mqtt/session.ts"
     if (!self->autoAck) {
       // The application runs this exchange: it is not ours to remember.
       int32_t k = Session_rxQos2Index(self, p->packetId);
       if (k >= 0) {
         Session_rxQos2Remove(self, (uint32_t)k);
       }
-#line 1265 "ts-src/mqtt/session.ts"
+#line 1443 "ts-src/mqtt/session.ts"
       return;
     }
   }
@@ -1279,14 +1478,18 @@ static void Session_onPublish(Session *self, Packet *p) {
    *  state `waiting`; `ev` is the packet's event, `msg` the log for a stray id. */
 static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev, const char *msg) {
   int32_t i = Session_findRec(self, p->packetId);
+  if (Session_isV5(self)) {
+    Session_logAckReason(self, p);
+  }
   // A record still streaming out was never whole on the wire: the ack is bogus.
+#line 1455 "ts-src/mqtt/session.ts"
   if ((i >= 0 && (self->recs[(uint32_t)i].state == waiting)) && (self->recs[(uint32_t)i].done == 0)) {
     Session_freeRec(self, (uint32_t)i);
   } else if (((i >= 0 && waiting == RecState_WAIT_PUBACK) && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) && (self->recs[(uint32_t)i].done == 0)) {
     // A PUBACK for a QoS 2 PUBLISH: the server took it at QoS 1 (RabbitMQ
     // does; MQTT 3.1.1 4.3.3 wants PUBREC). It has the message, so the
     // exchange is over; keeping the record would only fill the window.
-#line 1283 "ts-src/mqtt/session.ts"
+#line 1462 "ts-src/mqtt/session.ts"
     Session_logNum(self, LogLevel_WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", p->packetId);
     Session_freeRec(self, (uint32_t)i);
   } else {
@@ -1297,7 +1500,15 @@ static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev
 
 static void Session_onPubrec(Session *self, Packet *p) {
   int32_t i = Session_findRec(self, p->packetId);
-  if ((i >= 0 && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) && (self->recs[(uint32_t)i].done == 0)) {
+  bool refused = Session_isV5(self) && self->v5.pkt.reasonCode >= 0x80;
+  if (Session_isV5(self)) {
+    Session_logAckReason(self, p);
+  }
+#line 1474 "ts-src/mqtt/session.ts"
+  if (((refused && i >= 0) && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) && (self->recs[(uint32_t)i].done == 0)) {
+    // A PUBREC with an error ends the exchange: no PUBREL (4.3.3).
+    Session_freeRec(self, (uint32_t)i);
+  } else if ((i >= 0 && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) && (self->recs[(uint32_t)i].done == 0)) {
     // The message is now the server's: keep only the id, send PUBREL.
     OutMsg *r = &self->recs[(uint32_t)i];
     Session_releaseBytes(self, r);
@@ -1319,20 +1530,22 @@ static void Session_onPubrel(Session *self, Packet *p) {
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
     Session_rxQos2Remove(self, (uint32_t)k);
-#line 1314 "ts-src/mqtt/session.ts"
+#line 1498 "ts-src/mqtt/session.ts"
   } else {
     Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
   }
-#line 1315 "ts-src/mqtt/session.ts"
+#line 1499 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
-  // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B).
+  // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B); MQTT 5
+  // says so with "Packet Identifier not found".
+  uint8_t reason = (uint8_t)((k < 0 && Session_isV5(self)) ? Reason_PACKET_ID_NOT_FOUND : 0);
   if (self->epoch == ep && self->autoAck) {
-    Session_queueAck(self, PacketType_PUBCOMP, p->packetId);
+    Session_queueAckReason(self, PacketType_PUBCOMP, p->packetId, reason);
   }
 }
 
-#line 1321 "ts-src/mqtt/session.ts"
+#line 1507 "ts-src/mqtt/session.ts"
 static void Session_onSuback(Session *self, Packet *p) {
   self->evTag = -1;
   int32_t i = Session_findSub(self, p->packetId, SubState_SUB_SENT);
@@ -1342,10 +1555,11 @@ static void Session_onSuback(Session *self, Packet *p) {
     s->packetId = 0;
     s->granted = (uint8_t)((p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80);
     self->evTag = s->tag;
-    if (s->granted == 0x80) {
-      Session_log(self, LogLevel_WARN, "subscription refused", Sub_view(s), s->tag);
+    // 0x80 in 3.1.1; MQTT 5 has a reason code per refusal (0x80..0xA2).
+    if (s->granted >= 0x80) {
+      Session_log(self, LogLevel_WARN, "subscription refused", Sub_view(s), s->granted);
     }
-#line 1331 "ts-src/mqtt/session.ts"
+#line 1518 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     Session_logNum(self, LogLevel_DEBUG, "SUBACK: unknown id", p->packetId);
@@ -1373,25 +1587,38 @@ static void Session_onUnsuback(Session *self, Packet *p) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1359 "ts-src/mqtt/session.ts"
+#line 1546 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpStream(self)) {
     return;
   }
-#line 1361 "ts-src/mqtt/session.ts"
+#line 1548 "ts-src/mqtt/session.ts"
   if (!Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1362 "ts-src/mqtt/session.ts"
+#line 1549 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
+  bool v5 = Session_isV5(self);
+  // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
+  uint32_t window = (uint16_t)((v5 && self->v5.serverReceiveMax < CONFIG_MGOS_MQTT_MAX_INFLIGHT) ? self->v5.serverReceiveMax : CONFIG_MGOS_MQTT_MAX_INFLIGHT);
   uint32_t i = 0;
   while (i < self->recCount) {
     OutMsg *r = &self->recs[i];
-    if (r->state == RecState_QUEUED && r->qos > 0) {
-      if (inflight >= CONFIG_MGOS_MQTT_MAX_INFLIGHT) {
+    if ((((v5 && r->state == RecState_QUEUED) && r->done == 0) && self->v5.serverMaxPacket > 0) && r->len > self->v5.serverMaxPacket) {
+      // Accepted while offline, and this broker takes nothing that big.
+      uint32_t ep = self->epoch;
+      Session_dropRec(self, i, MGOS_MQTT_DROP_TOO_BIG_FOR_SERVER, "larger than the broker's Maximum Packet Size, dropped (DROPPED event)");
+      if (self->epoch != ep || self->state != SessionState_CONNECTED) {
         return;
       }
-#line 1368 "ts-src/mqtt/session.ts"
+#line 1561 "ts-src/mqtt/session.ts"
+      continue;
+    }
+    if (r->state == RecState_QUEUED && r->qos > 0) {
+      if (inflight >= window) {
+        return;
+      }
+#line 1565 "ts-src/mqtt/session.ts"
       r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       r->sent = false;
       r->unsent = true;
@@ -1406,7 +1633,7 @@ static void Session_pump(Session *self) {
       if (n == 0) {
         return;
       }
-#line 1380 "ts-src/mqtt/session.ts"
+#line 1577 "ts-src/mqtt/session.ts"
       self->txLen += n;
       self->lastTx = self->now;
       r->sent = true;
@@ -1419,14 +1646,14 @@ static void Session_pump(Session *self) {
     if (r->len > free && (r->len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1390 "ts-src/mqtt/session.ts"
+#line 1587 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
-#line 1391 "ts-src/mqtt/session.ts"
+#line 1588 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
-#line 1392 "ts-src/mqtt/session.ts"
+#line 1589 "ts-src/mqtt/session.ts"
     } else {
       i++;
     }
@@ -1435,8 +1662,12 @@ static void Session_pump(Session *self) {
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
-#line 1398 "ts-src/mqtt/session.ts"
+#line 1595 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
+  if ((((r->done == 0 && CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) && Session_isV5(self)) && self->v5.serverAliasMax > 0) && Session_copyAliased(self, r)) {
+    return true;
+  }
+#line 1597 "ts-src/mqtt/session.ts"
   uint32_t at = self->txLen;
   uint32_t n = session_minU32(r->len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
   uint32_t from = r->off + r->done;
@@ -1445,7 +1676,7 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
   if (r->done == 0 && r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1405 "ts-src/mqtt/session.ts"
+#line 1603 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   r->done += n;
@@ -1460,26 +1691,87 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
   return true;
 }
 
+/** MQTT 5: copies record r's PUBLISH into tx with a topic alias (a topic
+   *  sent before goes with an empty topic). False, nothing done, when the
+   *  aliased packet does not fit tx or the broker's Maximum Packet Size. */
+static bool Session_copyAliased(Session *self, OutMsg *r) {
+  rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
+  uint32_t most = session5_aliasedSize(m, r->qos, false);
+  uint32_t smax = self->v5.serverMaxPacket;
+  if ((most > (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen)) || (smax > 0 && most > smax)) {
+    return false;
+  }
+#line 1625 "ts-src/mqtt/session.ts"
+  uint32_t a = V5State_outAlias(&self->v5, Session_recTopic(self, r));
+  if (a == 0) {
+    return false;
+  }
+#line 1627 "ts-src/mqtt/session.ts"
+  bool bound = (int32_t)(a & 0x10000u) != 0;
+  uint32_t at = self->txLen;
+  uint32_t n = session5_putAliased(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, UINT32_MAX), m, r->qos, (uint16_t)a, bound);
+  if (n == 0) {
+    return false;
+  }
+#line 1631 "ts-src/mqtt/session.ts"
+  if (bound) {
+    self->v5.aliasHits++;
+  }
+#line 1632 "ts-src/mqtt/session.ts"
+  if (r->sent) {
+    rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
+  }
+#line 1633 "ts-src/mqtt/session.ts"
+  self->txLen += n;
+  self->lastTx = self->now;
+  self->streaming = false;
+  r->sent = true;
+  r->unsent = false;
+  return true;
+}
+
+/** Drops record i (not in flight) with a DROPPED event, as the offline policy does. */
+static void Session_dropRec(Session *self, uint32_t i, uint8_t reason, const char *why) {
+  OutMsg *r = &self->recs[i];
+  uint16_t id = r->packetId;
+  Session_log(self, LogLevel_WARN, why, Session_recTopic(self, r), id);
+  self->evDropId = id;
+  self->evDropQos = r->qos;
+  self->evDropReason = reason;
+  self->evDropTopic = Session_recTopic(self, r);
+  self->evDropPayload = Session_recPayload(self, r);
+  r->state = RecState_FREE;
+  Session_emit(self, SessionEvent_DROPPED, NULL);
+  self->evDropTopic = RT_NOBYTES;
+  self->evDropPayload = RT_NOBYTES;
+  for (uint32_t k = 0; k < self->recCount; k++) {
+    if (self->recs[k].state == RecState_FREE && self->recs[k].packetId == id) {
+      Session_freeRec(self, k);
+      break;
+    }
+  }
+}
+
 /** Continues the packet being streamed. False while it is not whole in tx. */
 static bool Session_pumpStream(Session *self) {
   if (!self->streaming) {
     return true;
   }
-#line 1422 "ts-src/mqtt/session.ts"
+#line 1666 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->done == 0) {
       continue;
     }
-#line 1425 "ts-src/mqtt/session.ts"
+#line 1669 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return false;
     }
-#line 1426 "ts-src/mqtt/session.ts"
+#line 1670 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
-#line 1427 "ts-src/mqtt/session.ts"
+#line 1671 "ts-src/mqtt/session.ts"
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
@@ -1493,14 +1785,22 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1438 "ts-src/mqtt/session.ts"
+#line 1682 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
-    uint32_t n = codec_encodeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
+    uint32_t n = 0;
+    if (Session_isV5(self)) {
+      rt_bytes tmp = Session_txFree(self);
+      n = codec5_encodeAck5(tmp, (uint8_t)((a >> 16) & 0xff), (uint16_t)a, (uint8_t)(a >> 24), Session_noProps(self));
+#line 1686 "ts-src/mqtt/session.ts"
+    } else {
+      n = codec_encodeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
+    }
+#line 1687 "ts-src/mqtt/session.ts"
     if (n == 0) {
       return false;
     }
-#line 1442 "ts-src/mqtt/session.ts"
+#line 1688 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -1512,18 +1812,28 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1451 "ts-src/mqtt/session.ts"
+#line 1697 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1452 "ts-src/mqtt/session.ts"
+#line 1698 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
-    uint32_t n = sub ? codec_encodeSubscribe(free, s->packetId, filter, s->qos) : codec_encodeUnsubscribe(free, s->packetId, filter);
+    uint32_t n = 0;
+    if (Session_isV5(self)) {
+      Props5 *pp = Session_noProps(self);
+      if (sub && s->subId > 0) {
+        pp->subscriptionId = s->subId;
+        Props5_set(pp, PropId_SUBSCRIPTION_ID);
+      }
+      n = sub ? codec5_encodeSubscribe5(free, s->packetId, filter, (uint8_t)(s->qos | s->opts5), pp) : codec5_encodeUnsubscribe5(free, s->packetId, filter, pp);
+    } else {
+      n = sub ? codec_encodeSubscribe(free, s->packetId, filter, s->qos) : codec_encodeUnsubscribe(free, s->packetId, filter);
+    }
     if (n == 0) {
       return false;
     }
-#line 1456 "ts-src/mqtt/session.ts"
+#line 1712 "ts-src/mqtt/session.ts"
     s->state = (SubState)(sub ? SubState_SUB_SENT : SubState_UNSUB_SENT);
     self->txLen += n;
     self->lastTx = self->now;
@@ -1532,19 +1842,69 @@ static bool Session_pumpAcksAndSubs(Session *self) {
 }
 
 void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
+  Session_queueAckReason(self, type, id, 0);
+}
+
+/** queueAck() with an MQTT 5 reason code (bits 24-31 of the queue entry). */
+void Session_queueAckReason(Session *self, uint8_t type, uint16_t id, uint8_t reason) {
   if (self->ackCount >= CONFIG_MGOS_MQTT_MAX_PENDING_ACKS) {
     Session_close(self, "too many acks pending");
     return;
   }
   uint32_t slot = rt_mod_u32(self->ackHead + self->ackCount, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
-  rt_set_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, slot, (uint32_t)((type << 16) | id));
+  rt_set_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, slot, (uint32_t)((rt_i32_of((uint32_t)reason << 24) | (type << 16)) | id));
   self->ackCount++;
   Session_pump(self);
 }
 
 // ---------------------------------------------------------------- helpers
+/** The scratch properties, emptied. */
+#line 1738 "ts-src/mqtt/session.ts"
+static Props5 *Session_noProps(Session *self) {
+  Props5 *p = &self->v5.props;
+  Props5_reset(p);
+  return p;
+}
+
+/** MQTT 5: an ack's error reason code (and reason string) goes to the log;
+   *  handlers read it in the event data. */
+static void Session_logAckReason(Session *self, Packet *p) {
+  uint8_t code = self->v5.pkt.reasonCode;
+  if (code < 0x80) {
+    return;
+  }
+#line 1749 "ts-src/mqtt/session.ts"
+  V5State_takeReason(&self->v5);
+  Session_log(self, LogLevel_WARN, packet5_reasonName(p->type, code), V5State_reasonString(&self->v5), p->packetId);
+}
+
+/** MQTT 5: the broker ends the connection, saying why (3.14). */
+static void Session_onDisconnect5(Session *self) {
+  V5State *v = &self->v5;
+  V5State_takeReason(v);
+  const char *why = packet5_reasonName(PacketType_DISCONNECT, v->pkt.reasonCode);
+  Session_log(self, LogLevel_WARN, "DISCONNECT from the broker: ", V5State_reasonString(v), v->pkt.reasonCode);
+  uint32_t ep = self->epoch;
+  Session_emit(self, SessionEvent_DISCONNECT, &v->pkt.base);
+  if (self->epoch == ep) {
+    Session_closeQuietly(self, why);
+  }
+}
+
+/** MQTT 5: AUTH (3.15, 4.12): the exchange is the application's (the AUTH
+   *  event and authContinue()); without an Authentication Method it is a
+   *  protocol error. */
+#line 1767 "ts-src/mqtt/session.ts"
+static void Session_onAuth5(Session *self) {
+  if (self->v5.authMethodLen == 0) {
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, "AUTH without an authentication method");
+    return;
+  }
+  V5State_takeReason(&self->v5);
+  Session_emit(self, SessionEvent_AUTH, &self->v5.pkt.base);
+}
+
 /** The free part of tx for a new packet (none while a packet streams in). */
-#line 1477 "ts-src/mqtt/session.ts"
 rt_bytes Session_txFree(Session *self) {
   return self->streaming ? RT_NOBYTES : rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
 }
@@ -1556,7 +1916,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 1486 "ts-src/mqtt/session.ts"
+#line 1786 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -1566,7 +1926,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. */
-#line 1493 "ts-src/mqtt/session.ts"
+#line 1793 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -1579,7 +1939,7 @@ static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes 
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 1503 "ts-src/mqtt/session.ts"
+#line 1803 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -1599,7 +1959,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 1520 "ts-src/mqtt/session.ts"
+#line 1820 "ts-src/mqtt/session.ts"
   self->big = BigRx_NONE;
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
@@ -1614,7 +1974,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
   for (uint32_t k = 0; k < self->recCount; k++) {
     self->recs[k].done = 0;
   }
-#line 1532 "ts-src/mqtt/session.ts"
+#line 1832 "ts-src/mqtt/session.ts"
   bool clean = self->cfg.cleanSession;
   // Subscriptions are all sent again after the next CONNACK.
   for (uint32_t i = 0; i < self->subCount; i++) {
@@ -1644,18 +2004,18 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       }
       if (clean) {
         r->state = RecState_QUEUED;
-#line 1560 "ts-src/mqtt/session.ts"
+#line 1860 "ts-src/mqtt/session.ts"
       } else {
         r->unsent = true;
       }
     }
-#line 1562 "ts-src/mqtt/session.ts"
+#line 1862 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 1565 "ts-src/mqtt/session.ts"
+#line 1865 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -1666,13 +2026,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 1571 "ts-src/mqtt/session.ts"
+#line 1871 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 1572 "ts-src/mqtt/session.ts"
+#line 1872 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -1682,7 +2042,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 1579 "ts-src/mqtt/session.ts"
+#line 1879 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1692,7 +2052,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 1586 "ts-src/mqtt/session.ts"
+#line 1886 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1701,14 +2061,14 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 1592 "ts-src/mqtt/session.ts"
+#line 1892 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   // Skip the fixed header: type byte and the remaining length's 1..4 bytes.
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 1596 "ts-src/mqtt/session.ts"
+#line 1896 "ts-src/mqtt/session.ts"
   k++;
   uint32_t tl = (uint32_t)((rt_bytes_get(m, k) << 8) | rt_bytes_get(m, rt_idx_add(k, 1)));
   return rt_subarray(m, k + 2u, (k + 2u) + tl);
@@ -1723,7 +2083,7 @@ static bool Session_dropOldestWaiting(Session *self, uint8_t reason) {
     if (r->state != RecState_QUEUED || r->done > 0) {
       continue;
     }
-#line 1608 "ts-src/mqtt/session.ts"
+#line 1908 "ts-src/mqtt/session.ts"
     uint16_t id = r->packetId;
     Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", Session_recTopic(self, r), id);
     self->evDropId = id;
@@ -1753,8 +2113,12 @@ static rt_bytes Session_recPayload(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
+#line 1935 "ts-src/mqtt/session.ts"
+  if (Session_isV5(self)) {
+    return session5_payload5(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos);
+  }
   // The topic view starts inside the store: the payload follows it (and the id for QoS > 0).
-#line 1636 "ts-src/mqtt/session.ts"
+#line 1937 "ts-src/mqtt/session.ts"
   uint32_t topicEnd = Session_topicOffset(self, r) + t.len;
   uint32_t start = topicEnd + (uint32_t)((r->qos > 0) ? 2 : 0);
   return rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off + start, r->off + r->len);
@@ -1767,7 +2131,7 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 1646 "ts-src/mqtt/session.ts"
+#line 1947 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -1776,7 +2140,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
     return;
   }
-#line 1652 "ts-src/mqtt/session.ts"
+#line 1953 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -1793,14 +2157,14 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 1666 "ts-src/mqtt/session.ts"
+#line 1967 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 1670 "ts-src/mqtt/session.ts"
+#line 1971 "ts-src/mqtt/session.ts"
   self->recCount = self->recCount - 1u;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -1814,7 +2178,7 @@ static void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
   }
-#line 1681 "ts-src/mqtt/session.ts"
+#line 1982 "ts-src/mqtt/session.ts"
   self->subCount = self->subCount - 1u;
   Sub *last = &self->subs[self->subCount];
   last->state = SubState_FREE;
@@ -1828,7 +2192,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 1690 "ts-src/mqtt/session.ts"
+#line 1991 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1851,6 +2215,6 @@ static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 1710 "ts-src/mqtt/session.ts"
+#line 2011 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
 }
