@@ -198,7 +198,7 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
     port_logMsg(LogLevel_ERROR, self->useBackup ? "mqtt1.server is not set" : "mqtt.server is not set", RT_NOBYTES);
     return false;
   }
-  if (rt_bytes_get(s, 0) == 0x5b) {
+  if (s.p[0] == 0x5b) {
     // [IPv6 literal] with an optional :port after the bracket.
     uint32_t close = 0;
     for (uint32_t i = 1; i < s.len; i++) {
@@ -230,7 +230,7 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
     }
   }
   uint32_t port = (uint32_t)(self->tls ? 8883 : 1883);
-  if (portStart < s.len || ((portStart == s.len && hostEnd < s.len) && (rt_bytes_get(s, 0) != 0x5b))) {
+  if (portStart < s.len || ((portStart == s.len && hostEnd < s.len) && s.p[0] != 0x5b)) {
     port = 0;
     if (portStart >= s.len) {
       port_logMsg(LogLevel_ERROR, "bad server port in ", s);
