@@ -32,7 +32,7 @@ export abstract class Expressions extends Ranges {
     try {
       const v = this.expr0(e);
       if (this.fs && v.t.k === "int" && !v.bad) this.nodeRange.set(e, [v.lo, v.hi]);
-      return v;
+      return { ...v, preEnd: this.pre.length };
     } finally {
       this.wrap32 = saved;
     }
@@ -1138,6 +1138,9 @@ export abstract class Expressions extends Ranges {
         (ent.kind === "global" && (ent.t.k === "arr" || ent.t.k === "sarr" || ent.t.k === "table" || (ent.t.k === "class" && !ent.t.nullable))));
     }
     if (ts.isPropertyAccessExpression(e)) {
+      // `NS.name` through a namespace import is the imported name itself (`Json.NUMBER`).
+      const nm = this.nsMember(e);
+      if (nm) return this.stableExpr(nm);
       const d = ts.isIdentifier(e.expression) ? this.declOf(e.expression) : undefined;
       if (d && ts.isEnumDeclaration(d)) return true;
       // `base.sub` of an embedded struct or fixed array is an address, not a read.
@@ -1229,12 +1232,18 @@ export abstract class Expressions extends Ranges {
       return vals;
     }
     const laterReads = unstable.some((u, j) => u && j > last);
+    // Each temporary goes where its value was computed: after the temporaries of its
+    // own operands, before those of the operands after it (`a.m(b.m(c.m()))`: a, b, c).
+    let at0 = -1, added = 0;
     return vals.map((v, i) => {
       if (i > last || !unstable[i] || v.bad || (i === last && !laterReads)) return v;
       if (v.t.k === "arr" || v.t.k === "sarr" || v.t.k === "table" || v.t.k === "fnref" || v.t.k === "null" || v.t.k === "void") return v;
       const name = this.localName("tmp");
-      this.pre.push(`${cDecl(v.t, name)} = ${v.c};`);
-      return { c: name, t: v.t, lo: v.lo, hi: v.hi, atom: true, pure: true, negZero: v.negZero };
+      const pos = Math.max(at0 + 1, Math.min((v.preEnd ?? this.pre.length) + added, this.pre.length));
+      this.pre.splice(pos, 0, `${cDecl(v.t, name)} = ${v.c};`);
+      at0 = pos;
+      added++;
+      return { c: name, t: v.t, lo: v.lo, hi: v.hi, atom: true, pure: true, negZero: v.negZero, preEnd: pos + 1 };
     });
   }
 
@@ -1387,6 +1396,8 @@ export abstract class Expressions extends Ranges {
     const K = ts.SyntaxKind;
     while (ts.isParenthesizedExpression(e)) e = e.expression;
     if (ts.isNumericLiteral(e)) return String(Number(e.text));
+    const nm = this.nsMember(e);
+    if (nm) e = nm;
     if (ts.isIdentifier(e)) {
       const d = this.declOf(e);
       if (!d) return null;

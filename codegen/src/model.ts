@@ -54,6 +54,9 @@ export interface Val {
   negZero?: boolean;
   /** A local's range before flow facts narrowed it (comparisons fold only on these). */
   wide?: [number, number];
+  /** How many `pre` statements existed when this value was computed: a temporary
+   *  for it goes there, before those of the operands evaluated after it. */
+  preEnd?: number;
 }
 
 export type Entity =
