@@ -13,14 +13,10 @@ static void mgos_mqtt_conn_dropWs(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev);
 static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p);
-static void mgos_mqtt_conn_callGlobal(mgos_mqtt_conn *self, int32_t ev, bool withMsg);
 static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void *arg);
 static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id);
 static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id);
-static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p);
-static bool mgos_mqtt_conn_callParts(mgos_mqtt_conn *self, Packet *p);
-static bool mgos_mqtt_conn_callTopicEvent(mgos_mqtt_conn *self, int32_t ev, Packet *p);
-static bool mgos_mqtt_conn_callSuback(mgos_mqtt_conn *self, int32_t tag);
+static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *p, int32_t tag);
 static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i);
 static bool conn_stringsFit(mgos_config_mqtt *c, const char *what);
 static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf);
@@ -32,10 +28,10 @@ static void LogText_put(LogText *self, uint8_t c);
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num);
 static void conn_logNumber(int32_t num);
 
-#line 1059 "ts-src/mgos/conn.ts"
+#line 1031 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
 
-#line 1155 "ts-src/mgos/conn.ts"
+#line 1127 "ts-src/mgos/conn.ts"
 static LogText conn_logText;
 
 /* Sets the fields of a zeroed mgos_mqtt_conn to their initial values. */
@@ -53,7 +49,7 @@ void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
 }
 
 /* Sets the fields of a zeroed ConnTable to their initial values. */
-#line 1055 "ts-src/mgos/conn.ts"
+#line 1027 "ts-src/mgos/conn.ts"
 void ConnTable_init(ConnTable *self) {
   for (uint32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) mgos_mqtt_conn_init(&self->conns[i]);
 }
@@ -68,15 +64,21 @@ rt_bytes mgos_mqtt_handler_view(mgos_mqtt_handler *self) {
   return rt_subarray(RT_BYTES(self->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, self->filterLen);
 }
 
+/** The WebSocket link carries this connection (never when compiled out:
+   *  the linker then drops the link's code). */
+#line 191 "ts-src/mgos/conn.ts"
+bool mgos_mqtt_conn_wsOn(mgos_mqtt_conn *self) {
+  return CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0 && WsLink_active(&self->ws);
+}
+
 /** Bytes waiting to go out: the session's, and WebSocket frames not yet written. */
-#line 190 "ts-src/mgos/conn.ts"
 uint32_t mgos_mqtt_conn_unsentBytes(mgos_mqtt_conn *self) {
-  uint32_t w = (self->net == NetState_OPEN && WsLink_active(&self->ws)) ? self->ws.txLen : 0;
+  uint32_t w = (self->net == NetState_OPEN && mgos_mqtt_conn_wsOn(self)) ? self->ws.txLen : 0;
   return Session_unsentBytes(&self->session) + w;
 }
 
 /** The config in use: mqtt, or mqtt1 after a failover. */
-#line 198 "ts-src/mgos/conn.ts"
+#line 204 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_conn_active(mgos_mqtt_conn *self) {
   return self->useBackup ? &self->cfg1 : &self->cfg;
 }
@@ -90,19 +92,19 @@ uint8_t mgos_mqtt_conn_effectiveMaxQos(mgos_mqtt_conn *self) {
   if (q <= 0) {
     return 0;
   }
-#line 209 "ts-src/mgos/conn.ts"
+#line 215 "ts-src/mgos/conn.ts"
   return (uint8_t)((q >= 2) ? 2 : 1);
 }
 
 // ---------------------------------------------------------------- connecting
 /** Starts a connection attempt now, unless one is under way or up. */
-#line 215 "ts-src/mgos/conn.ts"
+#line 221 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   self->reconnectPending = false;
   if (self->net != NetState_IDLE) {
     return;
   }
-#line 218 "ts-src/mgos/conn.ts"
+#line 224 "ts-src/mgos/conn.ts"
   self->session.now = now;
   mgos_mqtt_conn_refreshSys(self);
   mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
@@ -110,6 +112,11 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   // would fail certificate dates and JWTs: wait, retrying with backoff.
   if (c->require_time && (port_wallTime() < conn_TIME_SET_MIN)) {
     port_logMsg(LogLevel_ERROR, "time is not set, not connecting (mqtt.require_time)", RT_NOBYTES);
+    mgos_mqtt_conn_failed(self, now);
+    return;
+  }
+  if (CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE == 0 && c->ws_enable) {
+    port_logMsg(LogLevel_ERROR, "ws_enable is set but WebSocket support is compiled out (CONFIG_MGOS_MQTT_WS_SUPPORT)", RT_NOBYTES);
     mgos_mqtt_conn_failed(self, now);
     return;
   }
@@ -121,7 +128,7 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   if (ref.len > 0) {
     port_logMsg(LogLevel_INFO, "following the broker's Server Reference: ", ref);
   }
-#line 234 "ts-src/mgos/conn.ts"
+#line 245 "ts-src/mgos/conn.ts"
   if (!mgos_mqtt_conn_parseServer(self, (ref.len > 0) ? ref : conn_sb(c->server), c)) {
     mgos_mqtt_conn_failed(self, now);
     return;
@@ -130,7 +137,10 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
     mgos_mqtt_conn_failed(self, now);
     return;
   }
-  WsLink_reset(&self->ws);
+  if (CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0) {
+    WsLink_reset(&self->ws);
+  }
+#line 254 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTING);
   port_logMsg(LogLevel_INFO, self->useBackup ? "connecting (mqtt1) to " : "connecting to ", conn_sb(c->server));
   self->net = NetState_CONNECTING;
@@ -147,17 +157,17 @@ void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self) {
   if (self->followSys) {
     mgos_mqtt_conn_loadSysConfig(self);
   }
-#line 257 "ts-src/mgos/conn.ts"
+#line 268 "ts-src/mgos/conn.ts"
   if (self->followSys0) {
     self->cfg = *mgos_sys_config_get_mqtt();
   }
-#line 258 "ts-src/mgos/conn.ts"
+#line 269 "ts-src/mgos/conn.ts"
   if (self->followSys1) {
     self->cfg1 = *mgos_sys_config_get_mqtt1();
   }
 }
 
-#line 261 "ts-src/mgos/conn.ts"
+#line 272 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_loadSysConfig(mgos_mqtt_conn *self) {
   self->cfg = *mgos_sys_config_get_mqtt();
   self->cfg1 = *mgos_sys_config_get_mqtt1();
@@ -195,7 +205,7 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
     port_logMsg(LogLevel_ERROR, self->useBackup ? "mqtt1.server is not set" : "mqtt.server is not set", RT_NOBYTES);
     return false;
   }
-  if (rt_bytes_get(s, 0) == 0x5b) {
+  if (s.p[0] == 0x5b) {
     // [IPv6 literal] with an optional :port after the bracket.
     uint32_t close = 0;
     for (uint32_t i = 1; i < s.len; i++) {
@@ -227,7 +237,7 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
     }
   }
   uint32_t port = (uint32_t)(self->tls ? 8883 : 1883);
-  if (portStart < s.len || ((portStart == s.len && hostEnd < s.len) && (rt_bytes_get(s, 0) != 0x5b))) {
+  if (portStart < s.len || ((portStart == s.len && hostEnd < s.len) && s.p[0] != 0x5b)) {
     port = 0;
     if (portStart >= s.len) {
       port_logMsg(LogLevel_ERROR, "bad server port in ", s);
@@ -263,7 +273,7 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
   if (cid.len == 0) {
     cid = rt_str_bytes(port_deviceId());
   }
-#line 364 "ts-src/mgos/conn.ts"
+#line 375 "ts-src/mgos/conn.ts"
   const char *err = SessionConfig_setStrings(sc, cid, conn_sb(c->user), conn_sb(c->pass), conn_sb(c->will_topic), conn_sb(c->will_message));
   if (err != NULL) {
     port_logMsg(LogLevel_ERROR, "config: ", rt_str_bytes(err));
@@ -292,11 +302,11 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
 /** The port finished (or failed) the TCP connect. */
 void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now) {
   (void)err;
-#line 391 "ts-src/mgos/conn.ts"
+#line 402 "ts-src/mgos/conn.ts"
   if (self->net != NetState_CONNECTING) {
     return;
   }
-#line 392 "ts-src/mgos/conn.ts"
+#line 403 "ts-src/mgos/conn.ts"
   self->session.now = now;
   if (!ok) {
     port_logMsg(LogLevel_ERROR, "connect failed to ", conn_sb(mgos_mqtt_conn_active(self)->server));
@@ -307,14 +317,14 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
   }
   self->net = NetState_OPEN;
   // ws_enable: the HTTP Upgrade first; a valid 101 calls onWsOpen, which comes back here.
-  if (mgos_mqtt_conn_active(self)->ws_enable && !WsLink_isOpen(&self->ws)) {
+  if ((CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0 && mgos_mqtt_conn_active(self)->ws_enable) && !WsLink_isOpen(&self->ws)) {
     if (!WsLink_begin(&self->ws, rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls, conn_sb(mgos_mqtt_conn_active(self)->ws_path), now)) {
       mgos_mqtt_conn_dropWs(self, now);
-#line 404 "ts-src/mgos/conn.ts"
+#line 415 "ts-src/mgos/conn.ts"
     } else {
       mgos_mqtt_conn_service(self, now);
     }
-#line 405 "ts-src/mgos/conn.ts"
+#line 416 "ts-src/mgos/conn.ts"
     return;
   }
   mgos_mqtt_connect_fn_t f = self->connectFn;
@@ -325,7 +335,7 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
     const char *tmp = (cid != NULL && (rt_str_bytes(cid).len > 0)) ? cid : port_deviceId();
     f(&self->nc, tmp, &self->hsOpts, self->connectFnArg);
     // A connect_fn that gave up (e.g. could not sign its token) closes.
-#line 414 "ts-src/mgos/conn.ts"
+#line 425 "ts-src/mgos/conn.ts"
     if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & (MG_F_CLOSE_IMMEDIATELY | MG_F_SEND_AND_CLOSE)) != 0)) {
       port_logMsg(LogLevel_WARN, "connect_fn closed the connection", RT_NOBYTES);
       mgos_mqtt_conn_dropTransport(self, now);
@@ -350,7 +360,7 @@ static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_m
   if (c->will_retain) {
     flags = (uint8_t)(flags | MG_MQTT_WILL_RETAIN);
   }
-#line 436 "ts-src/mgos/conn.ts"
+#line 447 "ts-src/mgos/conn.ts"
   o->flags = flags;
   int32_t ka = c->keep_alive;
   o->keep_alive = (uint16_t)((ka <= 0) ? 0 : ((ka >= 65535) ? 65535 : (uint16_t)ka));
@@ -385,7 +395,7 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
   if (h->willQos > 2) {
     h->willQos = 2;
   }
-#line 468 "ts-src/mgos/conn.ts"
+#line 479 "ts-src/mgos/conn.ts"
   h->willRetain = (o->flags & MG_MQTT_WILL_RETAIN) != 0;
   h->cleanSession = (o->flags & MG_MQTT_CLEAN_SESSION) != 0;
   // The session's clean_session decides what survives a disconnect.
@@ -397,14 +407,14 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
 
 // ---------------------------------------------------------------- failures and backoff
 /** An attempt failed or the connection ended: schedule the next one. */
-#line 480 "ts-src/mgos/conn.ts"
+#line 491 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now) {
   // Callers set net to IDLE themselves: a handler run before this point may
   // already have started a new attempt, and that socket must not be orphaned.
   if ((!self->wantConnect || self->net != NetState_IDLE) || self->reconnectPending) {
     return;
   }
-#line 484 "ts-src/mgos/conn.ts"
+#line 495 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_scheduleReconnect(self, now);
 }
 
@@ -423,21 +433,21 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
   if (maxMs < minMs) {
     maxMs = minMs;
   }
-#line 500 "ts-src/mgos/conn.ts"
+#line 511 "ts-src/mgos/conn.ts"
   uint32_t d = (self->delayMs == 0) ? minMs : (self->delayMs * 2u);
   // Doubling past 2^31 would wrap; the clamp below keeps it at max anyway.
   if (self->delayMs > 0x7fffffff) {
     d = maxMs;
   }
-#line 503 "ts-src/mgos/conn.ts"
+#line 514 "ts-src/mgos/conn.ts"
   if (d < minMs) {
     d = minMs;
   }
-#line 504 "ts-src/mgos/conn.ts"
+#line 515 "ts-src/mgos/conn.ts"
   if (d > maxMs) {
     d = maxMs;
   }
-#line 505 "ts-src/mgos/conn.ts"
+#line 516 "ts-src/mgos/conn.ts"
   self->delayMs = d;
   self->lastDelayMs = conn_jitter(d);
   self->reconnectAt = now + self->lastDelayMs;
@@ -449,13 +459,13 @@ static bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self) {
   if (self->useBackup) {
     return true;
   }
-#line 514 "ts-src/mgos/conn.ts"
+#line 525 "ts-src/mgos/conn.ts"
   return self->hasCfg1 && self->cfg1.enable;
 }
 
 // ---------------------------------------------------------------- I/O
 /** Writes what the session has queued and closes when it asks to. */
-#line 520 "ts-src/mgos/conn.ts"
+#line 531 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
   Session *s = &self->session;
   if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & MG_F_CLOSE_IMMEDIATELY) != 0)) {
@@ -463,7 +473,7 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
     mgos_mqtt_conn_dropTransport(self, now);
     return;
   }
-  if (WsLink_active(&self->ws)) {
+  if (mgos_mqtt_conn_wsOn(self)) {
     mgos_mqtt_conn_serviceWs(self, now);
     return;
   }
@@ -477,12 +487,12 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
     if (n == 0) {
       break;
     }
-#line 539 "ts-src/mgos/conn.ts"
+#line 550 "ts-src/mgos/conn.ts"
     Session_txConsumed(s, (uint32_t)n);
   }
   if (self->net == NetState_OPEN && Session_wantsClose(s)) {
     mgos_mqtt_conn_dropTransport(self, now);
-#line 542 "ts-src/mgos/conn.ts"
+#line 553 "ts-src/mgos/conn.ts"
   } else if ((self->net == NetState_OPEN && s->txLen == 0) && ((int32_t)(self->nc.flags & MG_F_SEND_AND_CLOSE) != 0)) {
     port_logMsg(LogLevel_INFO, "closing: MG_F_SEND_AND_CLOSE", RT_NOBYTES);
     mgos_mqtt_conn_dropTransport(self, now);
@@ -501,11 +511,11 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
         Session_txConsumed(s, k);
       }
     }
-#line 558 "ts-src/mgos/conn.ts"
+#line 569 "ts-src/mgos/conn.ts"
     if (w->txLen == 0) {
       break;
     }
-#line 559 "ts-src/mgos/conn.ts"
+#line 570 "ts-src/mgos/conn.ts"
     int32_t n = port_netSend(self->slot, WsLink_txView(w));
     if (n < 0) {
       port_logMsg(LogLevel_ERROR, "send failed", RT_NOBYTES);
@@ -515,13 +525,13 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
     if (n == 0) {
       break;
     }
-#line 566 "ts-src/mgos/conn.ts"
+#line 577 "ts-src/mgos/conn.ts"
     WsLink_txConsumed(w, (uint32_t)n);
   }
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 569 "ts-src/mgos/conn.ts"
+#line 580 "ts-src/mgos/conn.ts"
   if (Session_wantsClose(s) && WsLink_isOpen(w)) {
     WsLink_close(w, WsCode_NORMAL, now);
     mgos_mqtt_conn_serviceWs(self, now);
@@ -533,12 +543,12 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
 }
 
 /** Drops a WebSocket connection; one that never got its 101 is a connect error. */
-#line 578 "ts-src/mgos/conn.ts"
+#line 589 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_dropWs(mgos_mqtt_conn *self, uint32_t now) {
   if (!self->ws.opened) {
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
-#line 580 "ts-src/mgos/conn.ts"
+#line 591 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_dropTransport(self, now);
 }
 
@@ -547,7 +557,7 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
   if (self->net != NetState_IDLE) {
     port_netClose(self->slot);
   }
-#line 586 "ts-src/mgos/conn.ts"
+#line 597 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -557,14 +567,14 @@ void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) {
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 593 "ts-src/mgos/conn.ts"
-  if (WsLink_active(&self->ws)) {
+#line 604 "ts-src/mgos/conn.ts"
+  if (mgos_mqtt_conn_wsOn(self)) {
     WsLink_onRecv(&self->ws, data, now);
-#line 594 "ts-src/mgos/conn.ts"
+#line 605 "ts-src/mgos/conn.ts"
   } else {
     Session_onRecv(&self->session, data, now);
   }
-#line 595 "ts-src/mgos/conn.ts"
+#line 606 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_service(self, now);
 }
 
@@ -572,16 +582,16 @@ void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now)
   if (self->net == NetState_IDLE) {
     return;
   }
-#line 600 "ts-src/mgos/conn.ts"
+#line 611 "ts-src/mgos/conn.ts"
   if (self->net == NetState_CONNECTING) {
     mgos_mqtt_conn_onTcpConnect(self, false, err, now);
     return;
   }
   port_logMsg(LogLevel_WARN, (err != 0) ? "connection closed with an error" : "connection closed by the server", RT_NOBYTES);
-  if (WsLink_active(&self->ws) && !self->ws.opened) {
+  if (mgos_mqtt_conn_wsOn(self) && !self->ws.opened) {
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
-#line 606 "ts-src/mgos/conn.ts"
+#line 617 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -594,52 +604,52 @@ uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   }
   // MG_EV_POLL while a transport exists, as Mongoose's loop gives every
   // connection one per iteration (the shadows send state requests from it).
-#line 616 "ts-src/mgos/conn.ts"
+#line 627 "ts-src/mgos/conn.ts"
   if (self->net != NetState_IDLE && self->nGlobal > 0) {
     self->session.now = now;
     self->pollArg.now = port_wallTime();
     mgos_mqtt_conn_callGlobalArg(self, MG_EV_POLL, &self->pollArg);
   }
   uint32_t wait = conn_POLL_MAX_MS;
-  if ((self->net == NetState_OPEN && WsLink_active(&self->ws)) && WsLink_expired(&self->ws, now)) {
+  if ((self->net == NetState_OPEN && mgos_mqtt_conn_wsOn(self)) && WsLink_expired(&self->ws, now)) {
     mgos_mqtt_conn_dropWs(self, now);
   }
-#line 623 "ts-src/mgos/conn.ts"
+#line 634 "ts-src/mgos/conn.ts"
   if (self->net == NetState_OPEN) {
     Session_tick(&self->session, now);
     mgos_mqtt_conn_service(self, now);
-    if (self->net == NetState_OPEN && WsLink_active(&self->ws)) {
+    if (self->net == NetState_OPEN && mgos_mqtt_conn_wsOn(self)) {
       wait = WsLink_nextIn(&self->ws, now, wait);
     }
     // The session's own deadlines (PINGREQ, PINGRESP, CONNACK) to the ms.
-#line 628 "ts-src/mgos/conn.ts"
+#line 639 "ts-src/mgos/conn.ts"
     if (self->net == NetState_OPEN) {
       wait = Session_nextTickIn(&self->session, now, wait);
     }
   }
   // Measured after the tick: a close it decided (CONNACK or keepalive timeout)
   // has just scheduled a reconnect, which must not wait a whole POLL_MAX_MS.
-#line 632 "ts-src/mgos/conn.ts"
+#line 643 "ts-src/mgos/conn.ts"
   if (self->reconnectPending) {
     int32_t left = rt_i32_of((self->reconnectAt - now));
     if (left <= 0) {
       wait = 0;
-#line 635 "ts-src/mgos/conn.ts"
+#line 646 "ts-src/mgos/conn.ts"
     } else if ((uint32_t)left < wait) {
       wait = (uint32_t)left;
     }
   }
-#line 637 "ts-src/mgos/conn.ts"
+#line 648 "ts-src/mgos/conn.ts"
   return wait;
 }
 
 // ---------------------------------------------------------------- events
-#line 642 "ts-src/mgos/conn.ts"
+#line 653 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
   if (!mgos_mqtt_conn_active(self)->cloud_events) {
     return;
   }
-#line 644 "ts-src/mgos/conn.ts"
+#line 655 "ts-src/mgos/conn.ts"
   self->cloudArg.type = MGOS_CLOUD_MQTT;
   port_eventTrigger(ev, &self->cloudArg);
 }
@@ -657,7 +667,7 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
   if (p == NULL) {
     return;
   }
-#line 659 "ts-src/mgos/conn.ts"
+#line 670 "ts-src/mgos/conn.ts"
   m->qos = p->qos;
   m->len = rt_i32_of(p->totalLen);
   m->connack_ret_code = p->returnCode;
@@ -665,14 +675,14 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
   if (Session_isV5(&self->session)) {
     m->reason_code = mqtt5_reason5Of(&self->session, p);
   }
-#line 664 "ts-src/mgos/conn.ts"
+#line 675 "ts-src/mgos/conn.ts"
   if (p->type == PacketType_PUBLISH) {
     conn_setStr(m, p->topic, p->payload);
   }
   // SUBACK: qos is the first filter's granted QoS (0x80: refused) and the
   // payload holds every return code, one byte per filter (an extension:
   // Mongoose left both empty).
-#line 668 "ts-src/mgos/conn.ts"
+#line 679 "ts-src/mgos/conn.ts"
   if (p->type == PacketType_SUBACK) {
     m->qos = (p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80;
     conn_setStr(m, RT_NOBYTES, p->codes);
@@ -687,10 +697,24 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
 
 void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   uint32_t now = self->session.now;
+  // What the global handlers get (when no topic handler took the event).
+  bool toGlobal = true;
+  void *arg = &self->msg;
+  // CONNACK and CLOSE fill the message after their cloud event (whose
+  // handlers may reenter the API); DROPPED and OUTBOX_ROOM do not use it.
+  if (((ev != SessionEvent_CONNACK && ev != SessionEvent_CLOSE) && ev != SessionEvent_DROPPED) && ev != SessionEvent_OUTBOX_ROOM) {
+    // The PUBCOMP of an exchange the application runs is its own.
+#line 701 "ts-src/mgos/conn.ts"
+    if ((ev == SessionEvent_PUBREL && p != NULL) && mgos_mqtt_conn_appQos2Take(self, p->packetId)) {
+      self->session.autoAck = false;
+    }
+#line 702 "ts-src/mgos/conn.ts"
+    mgos_mqtt_conn_fillMsg(self, ev, p);
+  }
   switch (ev) {
   case SessionEvent_CONNACK: {
     {
-#line 684 "ts-src/mgos/conn.ts"
+#line 706 "ts-src/mgos/conn.ts"
       if (p == NULL || p->returnCode != 0) {
         // The CLOSE that follows raises the connect-error event.
         port_logMsg(LogLevel_ERROR, "server refused the connection: ", rt_str_bytes(self->session.closeReason));
@@ -700,86 +724,69 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       port_logMsg(LogLevel_INFO, "connected to ", conn_sb(mgos_mqtt_conn_active(self)->server));
       mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTED);
       mgos_mqtt_conn_fillMsg(self, ev, p);
-      mgos_mqtt_conn_callGlobal(self, ev, true);
       break;
     }
   }
-#line 696 "ts-src/mgos/conn.ts"
+#line 717 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH: {
     {
-#line 697 "ts-src/mgos/conn.ts"
-      mgos_mqtt_conn_fillMsg(self, ev, p);
-      if (p != NULL && !mgos_mqtt_conn_callTopic(self, p)) {
+#line 718 "ts-src/mgos/conn.ts"
+      if (p == NULL || mgos_mqtt_conn_callTopics(self, ev, p, 0)) {
+        toGlobal = false;
+      } else {
         // No topic handler took it: as the reference, acknowledging is up
         // to the global handlers (mg_mqtt_puback / mg_mqtt_pubrec).
         self->session.autoAck = false;
         if (p->qos == 2) {
           mgos_mqtt_conn_appQos2Add(self, p->packetId);
         }
-#line 703 "ts-src/mgos/conn.ts"
-        mgos_mqtt_conn_callGlobal(self, ev, true);
-      }
-      break;
-    }
-  }
-#line 707 "ts-src/mgos/conn.ts"
-  case SessionEvent_PUBREL: {
-    {
-      // The PUBCOMP of an exchange the application runs is its own.
-#line 709 "ts-src/mgos/conn.ts"
-      if (p != NULL && mgos_mqtt_conn_appQos2Take(self, p->packetId)) {
-        self->session.autoAck = false;
-      }
-#line 710 "ts-src/mgos/conn.ts"
-      mgos_mqtt_conn_fillMsg(self, ev, p);
-      mgos_mqtt_conn_callGlobal(self, ev, true);
-      break;
-    }
-  }
-#line 714 "ts-src/mgos/conn.ts"
-  case SessionEvent_PUBLISH_PART: {
-    {
-      // Fragments go only to handlers that asked for them; the first one
-      // decides: when none matched, the session skips the message.
-#line 717 "ts-src/mgos/conn.ts"
-      mgos_mqtt_conn_fillMsg(self, ev, p);
-      if (p != NULL && mgos_mqtt_conn_callParts(self, p)) {
-        self->session.rxTake = true;
-      }
-#line 719 "ts-src/mgos/conn.ts"
-      break;
-    }
-  }
-#line 721 "ts-src/mgos/conn.ts"
-  case SessionEvent_PUBLISH_SKIPPED: {
-    {
-#line 722 "ts-src/mgos/conn.ts"
-      mgos_mqtt_conn_fillMsg(self, ev, p);
-      // A topic cut short cannot be matched: global handlers only.
-      bool whole = p != NULL && p->topic.len == self->session.rxTopicLen;
-      if (!whole || !mgos_mqtt_conn_callTopicEvent(self, ev, p)) {
-        mgos_mqtt_conn_callGlobal(self, ev, true);
       }
 #line 726 "ts-src/mgos/conn.ts"
       break;
     }
   }
 #line 728 "ts-src/mgos/conn.ts"
-  case SessionEvent_SUBACK: {
+  case SessionEvent_PUBLISH_PART: {
     {
-#line 729 "ts-src/mgos/conn.ts"
-      mgos_mqtt_conn_fillMsg(self, ev, p);
-      if (!mgos_mqtt_conn_callSuback(self, self->session.evTag)) {
-        mgos_mqtt_conn_callGlobal(self, ev, true);
-      }
+      // Fragments go only to handlers that asked for them; the first one
+      // decides: when none matched, the session skips the message.
 #line 731 "ts-src/mgos/conn.ts"
+      toGlobal = false;
+      if (p != NULL && mgos_mqtt_conn_callTopics(self, ev, p, 0)) {
+        self->session.rxTake = true;
+      }
+#line 733 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 733 "ts-src/mgos/conn.ts"
+#line 735 "ts-src/mgos/conn.ts"
+  case SessionEvent_PUBLISH_SKIPPED: {
+    {
+      // A topic cut short cannot be matched: global handlers only.
+#line 737 "ts-src/mgos/conn.ts"
+      bool whole = p != NULL && p->topic.len == self->session.rxTopicLen;
+      if (whole && mgos_mqtt_conn_callTopics(self, ev, p, 0)) {
+        toGlobal = false;
+      }
+#line 739 "ts-src/mgos/conn.ts"
+      break;
+    }
+  }
+#line 741 "ts-src/mgos/conn.ts"
+  case SessionEvent_SUBACK: {
+    {
+#line 742 "ts-src/mgos/conn.ts"
+      if (mgos_mqtt_conn_callTopics(self, ev, NULL, self->session.evTag)) {
+        toGlobal = false;
+      }
+#line 743 "ts-src/mgos/conn.ts"
+      break;
+    }
+  }
+#line 745 "ts-src/mgos/conn.ts"
   case SessionEvent_DROPPED: {
     {
-#line 734 "ts-src/mgos/conn.ts"
+#line 746 "ts-src/mgos/conn.ts"
       mgos_mqtt_dropped *d = &self->dropped;
       Session *s = &self->session;
       d->packet_id = s->evDropId;
@@ -789,22 +796,22 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       d->topic.len = s->evDropTopic.len;
       d->payload.p = rt_cstr(s->evDropPayload);
       d->payload.len = s->evDropPayload.len;
-      mgos_mqtt_conn_callGlobalArg(self, ev, d);
+      arg = d;
       break;
     }
   }
-#line 746 "ts-src/mgos/conn.ts"
+#line 758 "ts-src/mgos/conn.ts"
   case SessionEvent_OUTBOX_ROOM: {
     {
-#line 747 "ts-src/mgos/conn.ts"
-      mgos_mqtt_conn_callGlobal(self, ev, false);
+#line 759 "ts-src/mgos/conn.ts"
+      arg = NULL;
       break;
     }
   }
-#line 750 "ts-src/mgos/conn.ts"
+#line 762 "ts-src/mgos/conn.ts"
   case SessionEvent_CLOSE: {
     {
-#line 751 "ts-src/mgos/conn.ts"
+#line 763 "ts-src/mgos/conn.ts"
       if (!self->session.wasConnected) {
         // Ended before an accepted CONNACK (refused, timed out, closed by the
         // server, e.g. a TLS 1.3 server refusing the client certificate).
@@ -814,35 +821,24 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       port_logMsg(LogLevel_INFO, "disconnected: ", rt_str_bytes(self->session.closeReason));
       mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_DISCONNECTED);
       mgos_mqtt_conn_fillMsg(self, ev, NULL);
-      mgos_mqtt_conn_callGlobal(self, ev, false);
+      arg = NULL;
       break;
     }
   }
-#line 763 "ts-src/mgos/conn.ts"
+#line 775 "ts-src/mgos/conn.ts"
   default: {
-    {
-#line 764 "ts-src/mgos/conn.ts"
-      mgos_mqtt_conn_fillMsg(self, ev, p);
-      mgos_mqtt_conn_callGlobal(self, ev, true);
-      break;
-    }
+    break;
   }
   }
-#line 769 "ts-src/mgos/conn.ts"
+#line 778 "ts-src/mgos/conn.ts"
+  if (toGlobal) {
+    mgos_mqtt_conn_callGlobalArg(self, ev, arg);
+  }
+#line 779 "ts-src/mgos/conn.ts"
   self->session.now = now;
 }
 
-/** Global handlers, in the order added. ev_data is the message or NULL. */
-static void mgos_mqtt_conn_callGlobal(mgos_mqtt_conn *self, int32_t ev, bool withMsg) {
-  if (withMsg) {
-    mgos_mqtt_conn_callGlobalArg(self, ev, &self->msg);
-#line 775 "ts-src/mgos/conn.ts"
-  } else {
-    mgos_mqtt_conn_callGlobalArg(self, ev, NULL);
-  }
-}
-
-#line 778 "ts-src/mgos/conn.ts"
+/** Global handlers, in the order added; `arg` is the ev_data. */
 static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void *arg) {
   for (uint32_t i = 0; i < self->nGlobal; i++) {
     mgos_mqtt_ghandler *h = &self->ghandlers[i];
@@ -853,12 +849,12 @@ static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void 
   }
 }
 
-#line 786 "ts-src/mgos/conn.ts"
+#line 791 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id) {
   if (self->appQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     mgos_mqtt_conn_appQos2Take(self, self->appQos2[0]);
   }
-#line 788 "ts-src/mgos/conn.ts"
+#line 793 "ts-src/mgos/conn.ts"
   rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->appQos2Count, id);
   self->appQos2Count++;
 }
@@ -869,123 +865,69 @@ static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id) {
     if (rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) != id) {
       continue;
     }
-#line 796 "ts-src/mgos/conn.ts"
+#line 801 "ts-src/mgos/conn.ts"
     for (uint32_t j = i; ((int64_t)j + 1) < self->appQos2Count; j++) {
       rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
     }
-#line 797 "ts-src/mgos/conn.ts"
+#line 802 "ts-src/mgos/conn.ts"
     self->appQos2Count = self->appQos2Count - 1u;
     return true;
   }
   return false;
 }
 
-/** Topic handlers whose filter matches; false when none did. */
-static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p) {
-  bool matched = false;
-  for (uint32_t i = 0; i < self->nHandlers; i++) {
-    mgos_mqtt_handler *h = &self->handlers[i];
-    if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
-      continue;
-    }
-#line 809 "ts-src/mgos/conn.ts"
-    if (!topic_topicMatches(mgos_mqtt_handler_view(h), p->topic)) {
-      continue;
-    }
-#line 810 "ts-src/mgos/conn.ts"
-    matched = true;
-    mg_event_handler_t f = h->ev;
-    sub_handler_t g = h->sub;
-    if (h->kind == HandlerKind_TOPIC && f != NULL) {
-      f(&self->nc, SessionEvent_PUBLISH, &self->msg, h->ud);
-    }
-#line 814 "ts-src/mgos/conn.ts"
-    if (h->kind == HandlerKind_SUB && g != NULL) {
-      g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
-    }
-    if (i >= self->nHandlers) {
-      break;
-    }
-  }
-#line 819 "ts-src/mgos/conn.ts"
-  return matched;
-}
-
-/** A large PUBLISH's fragment to the MGOS_MQTT_SUB_FRAGMENTS handlers whose
-   *  filter matches; false when there is none. */
-static bool mgos_mqtt_conn_callParts(mgos_mqtt_conn *self, Packet *p) {
-  bool took = false;
-  for (uint32_t i = 0; i < self->nHandlers; i++) {
-    mgos_mqtt_handler *h = &self->handlers[i];
-    mg_event_handler_t f = h->ev;
-    if ((h->kind != HandlerKind_TOPIC || !h->fragments) || f == NULL) {
-      continue;
-    }
-#line 830 "ts-src/mgos/conn.ts"
-    if (!topic_topicMatches(mgos_mqtt_handler_view(h), p->topic)) {
-      continue;
-    }
-#line 831 "ts-src/mgos/conn.ts"
-    took = true;
-    f(&self->nc, SessionEvent_PUBLISH_PART, &self->msg, h->ud);
-    if (i >= self->nHandlers) {
-      break;
-    }
-  }
-#line 835 "ts-src/mgos/conn.ts"
-  return took;
-}
-
-/** `ev` to the mg_event_handler_t topic handlers whose filter matches; false when none did. */
-static bool mgos_mqtt_conn_callTopicEvent(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
-  bool took = false;
-  for (uint32_t i = 0; i < self->nHandlers; i++) {
-    mgos_mqtt_handler *h = &self->handlers[i];
-    mg_event_handler_t f = h->ev;
-    if (h->kind != HandlerKind_TOPIC || f == NULL) {
-      continue;
-    }
-#line 845 "ts-src/mgos/conn.ts"
-    if (!topic_topicMatches(mgos_mqtt_handler_view(h), p->topic)) {
-      continue;
-    }
-#line 846 "ts-src/mgos/conn.ts"
-    took = true;
-    f(&self->nc, ev, &self->msg, h->ud);
-    if (i >= self->nHandlers) {
-      break;
-    }
-  }
-#line 850 "ts-src/mgos/conn.ts"
-  return took;
-}
-
-/** The SUBACK to the handler whose SUBSCRIBE it answers; false when there is none. */
-static bool mgos_mqtt_conn_callSuback(mgos_mqtt_conn *self, int32_t tag) {
-  if (tag < 0) {
+/** Topic handlers, in the order added; false when none took the event.
+   *  PUBLISH: every handler whose filter matches (a sub_handler_t gets
+   *  topic and payload). PUBLISH_PART: the matching MGOS_MQTT_SUB_FRAGMENTS
+   *  event handlers. PUBLISH_SKIPPED: the matching event handlers. SUBACK:
+   *  the one handler whose SUBSCRIBE has `tag` (a sub_handler_t only takes
+   *  messages: its SUBACK is consumed silently). */
+static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *p, int32_t tag) {
+  bool suback = ev == SessionEvent_SUBACK;
+  if (suback ? tag < 0 : p == NULL) {
     return false;
   }
-#line 856 "ts-src/mgos/conn.ts"
+#line 817 "ts-src/mgos/conn.ts"
+  bool took = false;
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
-    if ((h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) || h->tag != tag) {
+    mg_event_handler_t f = h->ev;
+    bool isSub = h->kind == HandlerKind_SUB;
+    if (h->kind != HandlerKind_TOPIC && !isSub) {
       continue;
     }
-#line 859 "ts-src/mgos/conn.ts"
-    mg_event_handler_t f = h->ev;
-    // A sub_handler_t only takes messages: its SUBACK is consumed silently.
-    if (h->kind == HandlerKind_TOPIC && f != NULL) {
-      f(&self->nc, SessionEvent_SUBACK, &self->msg, h->ud);
+#line 823 "ts-src/mgos/conn.ts"
+    if ((ev != SessionEvent_PUBLISH && !suback) && (isSub || f == NULL)) {
+      continue;
     }
-#line 862 "ts-src/mgos/conn.ts"
-    return true;
+#line 824 "ts-src/mgos/conn.ts"
+    if (ev == SessionEvent_PUBLISH_PART && !h->fragments) {
+      continue;
+    }
+#line 825 "ts-src/mgos/conn.ts"
+    if (suback ? h->tag != tag : !topic_topicMatches(mgos_mqtt_handler_view(h), p->topic)) {
+      continue;
+    }
+#line 826 "ts-src/mgos/conn.ts"
+    took = true;
+    sub_handler_t g = h->sub;
+    if (!isSub && f != NULL) {
+      f(&self->nc, ev, &self->msg, h->ud);
+#line 829 "ts-src/mgos/conn.ts"
+    } else if ((isSub && !suback) && g != NULL) {
+      g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
+    }
+    if (suback || i >= self->nHandlers) {
+      break;
+    }
   }
-  return false;
+#line 834 "ts-src/mgos/conn.ts"
+  return took;
 }
 
 // ---------------------------------------------------------------- API
 /** A global handler; false when MGOS_MQTT_MAX_GLOBAL_HANDLERS are taken. */
-#line 870 "ts-src/mgos/conn.ts"
+#line 840 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void *ud) {
   if (self->nGlobal >= CONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS) {
     port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_GLOBAL_HANDLERS reached, global handler not added", RT_NOBYTES);
@@ -1026,7 +968,7 @@ static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->nHandlers; j++) {
     self->handlers[j] = self->handlers[rt_idx_add(j, 1)];
   }
-#line 908 "ts-src/mgos/conn.ts"
+#line 878 "ts-src/mgos/conn.ts"
   self->nHandlers = self->nHandlers - 1u;
   mgos_mqtt_handler *last = &self->handlers[self->nHandlers];
   last->kind = HandlerKind_FREE;
@@ -1048,7 +990,7 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
   if (k < 0) {
     return false;
   }
-#line 927 "ts-src/mgos/conn.ts"
+#line 897 "ts-src/mgos/conn.ts"
   uint8_t q = (uint8_t)(((uint8_t)qos > mgos_mqtt_conn_effectiveMaxQos(self)) ? mgos_mqtt_conn_effectiveMaxQos(self) : (uint8_t)qos);
   if (Session_subscribe(&self->session, filter, q, self->handlers[(uint32_t)k].tag) == 0) {
     mgos_mqtt_conn_removeHandler(self, (uint32_t)k);
@@ -1079,11 +1021,11 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
       continue;
     }
-#line 955 "ts-src/mgos/conn.ts"
+#line 925 "ts-src/mgos/conn.ts"
     if (!rt_bytes_equal(mgos_mqtt_handler_view(h), filter)) {
       continue;
     }
-#line 956 "ts-src/mgos/conn.ts"
+#line 926 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_removeHandler(self, i);
     Session_unsubscribe(&self->session, filter);
     mgos_mqtt_conn_service(self, now);
@@ -1116,7 +1058,7 @@ bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
   if (self->net != NetState_IDLE) {
     return true;
   }
-#line 986 "ts-src/mgos/conn.ts"
+#line 956 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_startConnect(self, port_nowMs());
   return self->net != NetState_IDLE || self->reconnectPending;
 }
@@ -1137,13 +1079,13 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
   }
   // A second disconnect while the DISCONNECT is still queued: let it go out
   // (closing now would make the broker publish the will).
-#line 1004 "ts-src/mgos/conn.ts"
+#line 974 "ts-src/mgos/conn.ts"
   if (self->session.state == SessionState_DISCONNECTING) {
     mgos_mqtt_conn_service(self, now);
-#line 1005 "ts-src/mgos/conn.ts"
+#line 975 "ts-src/mgos/conn.ts"
   } else if (Session_disconnect(&self->session)) {
     mgos_mqtt_conn_service(self, now);
-#line 1006 "ts-src/mgos/conn.ts"
+#line 976 "ts-src/mgos/conn.ts"
   } else {
     mgos_mqtt_conn_dropTransport(self, now);
   }
@@ -1151,7 +1093,7 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
 
 /** mgos_mqtt_set_max_qos: 0..2 caps, -1 removes the override (the
    *  config's max_qos applies again); anything else is refused, unchanged. */
-#line 1011 "ts-src/mgos/conn.ts"
+#line 981 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   if (qos < -1 || qos > 2) {
     port_logMsg(LogLevel_ERROR, "set_max_qos: expected 0, 1, 2 or -1 (no override); unchanged", RT_NOBYTES);
@@ -1189,13 +1131,15 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
   self->session.onEvent = conn_onSessionEvent;
   self->session.onLog = conn_onSessionLog;
   self->session.ud = self;
-  self->ws.onData = conn_onWsData;
-  self->ws.onOpen = conn_onWsOpen;
-  self->ws.ud = self;
+  if (CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0) {
+    self->ws.onData = conn_onWsData;
+    self->ws.onOpen = conn_onWsOpen;
+    self->ws.ud = self;
+  }
 }
 
 /** Seconds (config) to ms, at least 1 ms. */
-#line 1063 "ts-src/mgos/conn.ts"
+#line 1035 "ts-src/mgos/conn.ts"
 uint32_t conn_secToMs(double s) {
   uint32_t ms = rt_f64_to_u32(s * 1000.0);
   return (ms == 0) ? 1 : ms;
@@ -1209,13 +1153,13 @@ uint32_t conn_jitter(uint32_t d) {
   if (j == 0) {
     return d;
   }
-#line 1074 "ts-src/mgos/conn.ts"
+#line 1046 "ts-src/mgos/conn.ts"
   uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2) + 1);
   uint32_t r = rt_mod_u32(port_rand32(), span);
   if (r < j) {
     return d - (j - r);
   }
-#line 1077 "ts-src/mgos/conn.ts"
+#line 1049 "ts-src/mgos/conn.ts"
   uint32_t up = r - j;
   return (up > (0xffffffffu - d)) ? 0xffffffffu : (d + up);
 }
@@ -1233,17 +1177,17 @@ static bool conn_stringsFit(mgos_config_mqtt *c, const char *what) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1092 "ts-src/mgos/conn.ts"
+#line 1064 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s != NULL) {
       need += rt_str_bytes(s).len + 1u;
     }
   }
-#line 1095 "ts-src/mgos/conn.ts"
+#line 1067 "ts-src/mgos/conn.ts"
   if (need <= CONFIG_MGOS_MQTT_CONN_STR_SIZE) {
     return true;
   }
-#line 1096 "ts-src/mgos/conn.ts"
+#line 1068 "ts-src/mgos/conn.ts"
   conn_logText.len = 0;
   conn_logNumber(rt_i32_of(need));
   port_logMsg(LogLevel_ERROR, what, rt_subarray(RT_BYTES(conn_logText.buf, 100), 0, conn_logText.len));
@@ -1258,12 +1202,12 @@ static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1108 "ts-src/mgos/conn.ts"
+#line 1080 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s == NULL) {
       continue;
     }
-#line 1110 "ts-src/mgos/conn.ts"
+#line 1082 "ts-src/mgos/conn.ts"
     rt_bytes b = rt_str_bytes(s);
     rt_copy_bytes(buf, at, b);
     rt_bytes_set(buf, at + b.len, 0);
@@ -1281,7 +1225,7 @@ static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload) {
 
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 1126 "ts-src/mgos/conn.ts"
+#line 1098 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
@@ -1301,7 +1245,7 @@ static bool conn_onWsOpen(void *ud, uint32_t now) {
   return c->net == NetState_OPEN && WsLink_isOpen(&c->ws);
 }
 
-#line 1150 "ts-src/mgos/conn.ts"
+#line 1122 "ts-src/mgos/conn.ts"
 static void LogText_put(LogText *self, uint8_t c) {
   if (self->len < 100) {
     rt_set_u8(self->buf, 100, self->len++, c);
@@ -1311,10 +1255,10 @@ static void LogText_put(LogText *self, uint8_t c) {
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. */
-#line 1160 "ts-src/mgos/conn.ts"
+#line 1132 "ts-src/mgos/conn.ts"
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
-#line 1161 "ts-src/mgos/conn.ts"
+#line 1133 "ts-src/mgos/conn.ts"
   LogText *t = &conn_logText;
   t->len = 0;
   if (detail.len > 0) {
@@ -1346,7 +1290,7 @@ static void conn_logNumber(int32_t num) {
   while (div > 1 && ((v / div) == 0)) {
     div = div / 10;
   }
-#line 1190 "ts-src/mgos/conn.ts"
+#line 1162 "ts-src/mgos/conn.ts"
   while (div > 0) {
     LogText_put(t, (uint8_t)(0x30 + ((v / div) % 10)));
     div = div / 10;
@@ -1358,7 +1302,7 @@ mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
     return NULL;
   }
-#line 1199 "ts-src/mgos/conn.ts"
+#line 1171 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -1383,7 +1327,7 @@ mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 1224 "ts-src/mgos/conn.ts"
+#line 1196 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1392,7 +1336,7 @@ void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
 }
 
 /** Bytes received on `slot`. @api */
-#line 1230 "ts-src/mgos/conn.ts"
+#line 1202 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1401,7 +1345,7 @@ void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 1236 "ts-src/mgos/conn.ts"
+#line 1208 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1411,7 +1355,7 @@ void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 1243 "ts-src/mgos/conn.ts"
+#line 1215 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -1430,13 +1374,13 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
     if (!c->inUse) {
       continue;
     }
-#line 1259 "ts-src/mgos/conn.ts"
+#line 1231 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
       wait = w;
     }
   }
-#line 1262 "ts-src/mgos/conn.ts"
+#line 1234 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -1450,7 +1394,7 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 1276 "ts-src/mgos/conn.ts"
+#line 1248 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
   const char *what = "mgos_mqtt_conn_create2: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
   // The system config's sections are not copied (as the reference): they are
@@ -1460,34 +1404,34 @@ mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqt
   if (!sys0 && !conn_stringsFit(cfg, what)) {
     return NULL;
   }
-#line 1283 "ts-src/mgos/conn.ts"
+#line 1255 "ts-src/mgos/conn.ts"
   if ((cfg1 != NULL && !sys1) && !conn_stringsFit(cfg1, what)) {
     return NULL;
   }
-#line 1284 "ts-src/mgos/conn.ts"
+#line 1256 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
     return NULL;
   }
-#line 1286 "ts-src/mgos/conn.ts"
+#line 1258 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (sys0) {
     c->followSys0 = true;
-#line 1289 "ts-src/mgos/conn.ts"
+#line 1261 "ts-src/mgos/conn.ts"
   } else {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1290 "ts-src/mgos/conn.ts"
+#line 1262 "ts-src/mgos/conn.ts"
   if (cfg1 != NULL) {
     c->cfg1 = *cfg1;
     if (sys1) {
       c->followSys1 = true;
-#line 1293 "ts-src/mgos/conn.ts"
+#line 1265 "ts-src/mgos/conn.ts"
     } else {
       conn_ownStrings(&c->cfg1, RT_BYTES(c->strs1, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
     }
-#line 1294 "ts-src/mgos/conn.ts"
+#line 1266 "ts-src/mgos/conn.ts"
     c->hasCfg1 = true;
   }
   Session_setMaxQos(&c->session, mgos_mqtt_conn_effectiveMaxQos(c));
@@ -1515,7 +1459,7 @@ bool conn_set_config(mgos_mqtt_conn *c, mgos_config_mqtt *cfg) {
   if (!sys0) {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1319 "ts-src/mgos/conn.ts"
+#line 1291 "ts-src/mgos/conn.ts"
   c->followSys0 = sys0;
   // The global connection keeps following the system config's mqtt1.
   c->followSys1 = c->followSys || c->followSys1;
