@@ -486,15 +486,19 @@ export function encodeUnsubscribe5(out: Bytes, packetId: u16, filter: Bytes, pro
   return total;
 }
 
-/** Reason code + properties packets: DISCONNECT (3.14) and AUTH (3.15). Both
- *  omit everything for reason 0 without properties (remaining length 0);
- *  DISCONNECT also omits only the property length (3.14.2.2.1). */
+/** Reason code + properties packets: DISCONNECT (3.14) and AUTH (3.15).
+ *  DISCONNECT omits everything for reason 0 without properties (remaining
+ *  length 0) and only the property length for another reason without
+ *  properties (3.14.2.2.1). AUTH is always written whole (reason code and
+ *  property length): 3.15.2.1 allows an empty AUTH for Success, but some
+ *  parsers (mqtt-packet 9) refuse it, and AUTH is rare enough that 2 bytes
+ *  do not matter. The decoder accepts all forms. */
 function encodeReasonPacket(out: Bytes, type: u8, reason: u8, props: Props5): u32 {
   if (!reasonValid(type, reason)) return 0;
   const pl: i32 = propsSize(props, type);
   if (pl < 0) return 0;
   let rem: u32 = 0;
-  if (pl > 0 || (reason !== 0 && type === PACKET_AUTH)) rem = u32(1 + propsFieldSize(u32(pl)));
+  if (pl > 0 || type === PACKET_AUTH) rem = u32(1 + propsFieldSize(u32(pl)));
   else if (reason !== 0) rem = 1;
   const total: u32 = packetSize5(rem);
   if (total === 0 || total > out.length) return 0;
