@@ -85,16 +85,12 @@ function props(tag: string, p: Props5): void {
 }
 
 /** Rebuilds the repeatable properties of `p` as an `extra` block in `buf`
- *  (User Properties, and Subscription Identifiers when `withSubIds`) and
+ *  (Subscription Identifiers when `withSubIds` and there are several, then User
+ *  Properties: the order gen5.ts's toProps5 writes) and
  *  leaves `p` ready for the encoders. False when they do not fit. */
 function rebuildExtra(p: Props5, buf: Bytes, withSubIds: bool): bool {
   let at: u32 = 0;
-  IT.reset();
-  while (nextProp(p.raw, IT, PropId.USER_PROPERTY)) {
-    at = putUserProp(buf, at, IT.key, IT.value);
-    if (at === 0) return false;
-  }
-  if (withSubIds && p.subIdCount > 0) {
+  if (withSubIds && p.subIdCount > 1) { // one stays in its field
     p.present = u32(p.present & ~propMask(PropId.SUBSCRIPTION_ID));
     IT.reset();
     while (nextProp(p.raw, IT, PropId.SUBSCRIPTION_ID)) {
@@ -102,6 +98,11 @@ function rebuildExtra(p: Props5, buf: Bytes, withSubIds: bool): bool {
       buf[at] = PropId.SUBSCRIPTION_ID;
       at = putVarint(buf, u32(at + 1), IT.num);
     }
+  }
+  IT.reset();
+  while (nextProp(p.raw, IT, PropId.USER_PROPERTY)) {
+    at = putUserProp(buf, at, IT.key, IT.value);
+    if (at === 0) return false;
   }
   p.extra = buf.subarray(0, at);
   return true;

@@ -181,7 +181,8 @@ export function propsSize(p: Props5, where: u8): i32 {
   let n: u32 = 0;
   for (let id: u8 = 1; id <= MAX_PROP_ID; id = u8(id + 1)) {
     const m: u32 = propMask(id);
-    if (m === 0 || (p.present & m) === 0) continue;
+    // User Properties come only from `extra` (a decoded Props5 marks them present).
+    if (m === 0 || (p.present & m) === 0 || id === PropId.USER_PROPERTY) continue;
     if (!propAllowed(id, where)) return -1;
     const kind: u8 = propKind(id);
     if (kind === PropKind.UTF8 || kind === PropKind.BINARY) {
@@ -235,7 +236,7 @@ export function putProps(out: Bytes, off: u32, p: Props5, len: u32): u32 {
   let at: u32 = putVarint(out, off, len);
   for (let id: u8 = 1; id <= MAX_PROP_ID; id = u8(id + 1)) {
     const m: u32 = propMask(id);
-    if (m === 0 || (p.present & m) === 0) continue;
+    if (m === 0 || (p.present & m) === 0 || id === PropId.USER_PROPERTY) continue;
     out[at] = id;
     at++;
     const kind: u8 = propKind(id);

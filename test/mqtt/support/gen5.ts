@@ -286,6 +286,7 @@ export function toProps5(props: Record<string, unknown> | undefined, p: Props5, 
     if (v === undefined) continue;
     if (kind === "utf8") (p as unknown as Record<string, unknown>)[field] = u(v as string);
     else if (kind === "bin") (p as unknown as Record<string, unknown>)[field] = new Uint8Array(v as Buffer);
+    else if (Array.isArray(v) && v.length === 1) (p as unknown as Record<string, unknown>)[field] = v[0];
     else if (Array.isArray(v)) {
       for (const n of v as number[]) { extraBuf[at] = id; at = putVarint(extraBuf, at + 1, n); }
       continue;
