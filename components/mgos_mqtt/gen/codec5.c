@@ -880,7 +880,7 @@ int32_t codec5_decodePropList(rt_bytes block, uint8_t where, Props5 *p) {
   uint32_t at = 0;
   uint32_t n = block.len;
   while (at < n) {
-    uint8_t id = rt_bytes_get(block, at);
+    uint8_t id = block.p[at];
     at++;
     uint32_t m = packet5_propMask(id);
     if (m == 0) {
@@ -899,14 +899,14 @@ int32_t codec5_decodePropList(rt_bytes block, uint8_t where, Props5 *p) {
 #line 562 "ts-src/mqtt/codec5.ts"
     uint8_t kind = packet5_propKind(id);
     uint32_t v = 0;
-    rt_bytes s = rt_subarray(block, 0, 0);
+    rt_bytes s = rt_slice(block, 0, 0);
     switch (kind) {
     case PropKind_BYTE: {
       if (at >= n) {
         return Decode5Err_PROPERTY_LENGTH;
       }
 #line 568 "ts-src/mqtt/codec5.ts"
-      v = rt_bytes_get(block, at);
+      v = block.p[at];
       at++;
       break;
     }
@@ -1194,14 +1194,14 @@ bool codec5_nextProp(rt_bytes block, PropIter *it, uint8_t id) {
     uint32_t at = at0 + 1u;
     uint8_t kind = packet5_propKind(pid);
     uint32_t num = 0;
-    rt_bytes key = rt_subarray(block, 0, 0);
-    rt_bytes val = rt_subarray(block, 0, 0);
+    rt_bytes key = rt_slice(block, 0, 0);
+    rt_bytes val = rt_slice(block, 0, 0);
     if (kind == PropKind_BYTE) {
       if (at >= n) {
         break;
       }
 #line 688 "ts-src/mqtt/codec5.ts"
-      num = rt_bytes_get(block, at);
+      num = block.p[at];
       at++;
     } else if (kind == PropKind_U16) {
       if ((n - at) < 2) {
@@ -1386,7 +1386,7 @@ int32_t codec5_decode5With(rt_bytes input, uint32_t maxPacket, bool forClient, P
       return 0;
     }
 #line 819 "ts-src/mqtt/codec5.ts"
-    uint8_t c = rt_bytes_get(input, hdr);
+    uint8_t c = input.p[hdr];
     rem = (rem | ((uint32_t)(c & 0x7f) << (shift & 31u)));
     hdr++;
     if ((c & 0x80) == 0) {
@@ -1626,7 +1626,7 @@ static int32_t codec5_decodeReasonPacket5(rt_bytes body, uint8_t type, bool forC
     return 0;
   }
 #line 961 "ts-src/mqtt/codec5.ts"
-  out->reasonCode = rt_bytes_get(body, 0);
+  out->reasonCode = body.p[0];
   if (!packet5_reasonValid(type, out->reasonCode)) {
     return Decode5Err_BAD_REASON_CODE;
   }
