@@ -217,8 +217,7 @@ function extraOk(extra: Bytes, where: u8): bool {
   if (extra.length === 0) return true;
   const scratch: Props5 = SCRATCH;
   scratch.reset();
-  const r: i32 = decodePropList(extra, where, scratch);
-  if (r < 0) return false;
+  if (decodePropList(extra, where, scratch) !== 0) return false;
   return (scratch.present & ~u32(propMask(PropId.USER_PROPERTY) | propMask(PropId.SUBSCRIPTION_ID))) === 0;
 }
 
