@@ -181,7 +181,8 @@ export function propsSize(p: Props5, where: u8): i32 {
   let n: u32 = 0;
   for (let id: u8 = 1; id <= MAX_PROP_ID; id = u8(id + 1)) {
     const m: u32 = propMask(id);
-    if (m === 0 || (p.present & m) === 0) continue;
+    // User Properties come only from `extra` (a decoded Props5 marks them present).
+    if (m === 0 || (p.present & m) === 0 || id === PropId.USER_PROPERTY) continue;
     if (!propAllowed(id, where)) return -1;
     const kind: u8 = propKind(id);
     if (kind === PropKind.UTF8 || kind === PropKind.BINARY) {
@@ -216,8 +217,7 @@ function extraOk(extra: Bytes, where: u8): bool {
   if (extra.length === 0) return true;
   const scratch: Props5 = SCRATCH;
   scratch.reset();
-  const r: i32 = decodePropList(extra, where, scratch);
-  if (r < 0) return false;
+  if (decodePropList(extra, where, scratch) !== 0) return false;
   return (scratch.present & ~u32(propMask(PropId.USER_PROPERTY) | propMask(PropId.SUBSCRIPTION_ID))) === 0;
 }
 
@@ -235,7 +235,7 @@ export function putProps(out: Bytes, off: u32, p: Props5, len: u32): u32 {
   let at: u32 = putVarint(out, off, len);
   for (let id: u8 = 1; id <= MAX_PROP_ID; id = u8(id + 1)) {
     const m: u32 = propMask(id);
-    if (m === 0 || (p.present & m) === 0) continue;
+    if (m === 0 || (p.present & m) === 0 || id === PropId.USER_PROPERTY) continue;
     out[at] = id;
     at++;
     const kind: u8 = propKind(id);
@@ -486,15 +486,19 @@ export function encodeUnsubscribe5(out: Bytes, packetId: u16, filter: Bytes, pro
   return total;
 }
 
-/** Reason code + properties packets: DISCONNECT (3.14) and AUTH (3.15). Both
- *  omit everything for reason 0 without properties (remaining length 0);
- *  DISCONNECT also omits only the property length (3.14.2.2.1). */
+/** Reason code + properties packets: DISCONNECT (3.14) and AUTH (3.15).
+ *  DISCONNECT omits everything for reason 0 without properties (remaining
+ *  length 0) and only the property length for another reason without
+ *  properties (3.14.2.2.1). AUTH is always written whole (reason code and
+ *  property length): 3.15.2.1 allows an empty AUTH for Success, but some
+ *  parsers (mqtt-packet 9) refuse it, and AUTH is rare enough that 2 bytes
+ *  do not matter. The decoder accepts all forms. */
 function encodeReasonPacket(out: Bytes, type: u8, reason: u8, props: Props5): u32 {
   if (!reasonValid(type, reason)) return 0;
   const pl: i32 = propsSize(props, type);
   if (pl < 0) return 0;
   let rem: u32 = 0;
-  if (pl > 0 || (reason !== 0 && type === PACKET_AUTH)) rem = u32(1 + propsFieldSize(u32(pl)));
+  if (pl > 0 || type === PACKET_AUTH) rem = u32(1 + propsFieldSize(u32(pl)));
   else if (reason !== 0) rem = 1;
   const total: u32 = packetSize5(rem);
   if (total === 0 || total > out.length) return 0;

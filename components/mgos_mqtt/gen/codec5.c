@@ -308,39 +308,40 @@ int32_t codec5_propsSize(Props5 *p, uint8_t where) {
   uint32_t n = 0;
   for (uint8_t id = 1; id <= packet5_MAX_PROP_ID; id = (uint8_t)(id + 1)) {
     uint32_t m = packet5_propMask(id);
-    if (m == 0 || (rt_i32_of(p->present & m) == 0)) {
+    // User Properties come only from `extra` (a decoded Props5 marks them present).
+    if ((m == 0 || (rt_i32_of(p->present & m) == 0)) || id == PropId_USER_PROPERTY) {
       continue;
     }
-#line 185 "ts-src/mqtt/codec5.ts"
+#line 186 "ts-src/mqtt/codec5.ts"
     if (!packet5_propAllowed(id, where)) {
       return -1;
     }
-#line 186 "ts-src/mqtt/codec5.ts"
+#line 187 "ts-src/mqtt/codec5.ts"
     uint8_t kind = packet5_propKind(id);
     if (kind == PropKind_UTF8 || kind == PropKind_BINARY) {
       rt_bytes s = codec5_propBytes(p, id);
       if (s.len > topic_MAX_STRING_LEN || (codec5_bytesValueOk(id, s) != 0)) {
         return -1;
       }
-#line 190 "ts-src/mqtt/codec5.ts"
+#line 191 "ts-src/mqtt/codec5.ts"
       n = (n + 3u) + s.len;
     } else {
       uint32_t v = codec5_propNum(p, id);
       if (codec5_numValueOk(id, v) != 0) {
         return -1;
       }
-#line 194 "ts-src/mqtt/codec5.ts"
+#line 195 "ts-src/mqtt/codec5.ts"
       if (kind == PropKind_BYTE) {
         if (v > 0xff) {
           return -1;
         }
-#line 196 "ts-src/mqtt/codec5.ts"
+#line 197 "ts-src/mqtt/codec5.ts"
         n = n + 2u;
       } else if (kind == PropKind_U16) {
         if (v > 0xffff) {
           return -1;
         }
-#line 199 "ts-src/mqtt/codec5.ts"
+#line 200 "ts-src/mqtt/codec5.ts"
         n = n + 3u;
       } else if (kind == PropKind_U32) {
         n = n + 5u;
@@ -352,19 +353,19 @@ int32_t codec5_propsSize(Props5 *p, uint8_t where) {
       return -1;
     }
   }
-#line 208 "ts-src/mqtt/codec5.ts"
+#line 209 "ts-src/mqtt/codec5.ts"
   if (Props5_has(p, PropId_AUTH_DATA) && !Props5_has(p, PropId_AUTH_METHOD)) {
     return -1;
   }
-#line 209 "ts-src/mqtt/codec5.ts"
+#line 210 "ts-src/mqtt/codec5.ts"
   if (!codec5_extraOk(p->extra, where)) {
     return -1;
   }
-#line 210 "ts-src/mqtt/codec5.ts"
+#line 211 "ts-src/mqtt/codec5.ts"
   if (p->extra.len > (packet_MAX_REMAINING_LENGTH - n)) {
     return -1;
   }
-#line 211 "ts-src/mqtt/codec5.ts"
+#line 212 "ts-src/mqtt/codec5.ts"
   return rt_i32_of((n + p->extra.len));
 }
 
@@ -373,11 +374,10 @@ static bool codec5_extraOk(rt_bytes extra, uint8_t where) {
   if (extra.len == 0) {
     return true;
   }
-#line 217 "ts-src/mqtt/codec5.ts"
+#line 218 "ts-src/mqtt/codec5.ts"
   Props5 *scratch = &codec5_SCRATCH;
   Props5_reset(scratch);
-  int32_t r = codec5_decodePropList(extra, where, scratch);
-  if (r < 0) {
+  if (codec5_decodePropList(extra, where, scratch) != 0) {
     return false;
   }
 #line 221 "ts-src/mqtt/codec5.ts"
@@ -396,7 +396,7 @@ uint32_t codec5_putProps(rt_bytes out, uint32_t off, Props5 *p, uint32_t len) {
   uint32_t at = codec5_putVarint(out, off, len);
   for (uint8_t id = 1; id <= packet5_MAX_PROP_ID; id = (uint8_t)(id + 1)) {
     uint32_t m = packet5_propMask(id);
-    if (m == 0 || (rt_i32_of(p->present & m) == 0)) {
+    if ((m == 0 || (rt_i32_of(p->present & m) == 0)) || id == PropId_USER_PROPERTY) {
       continue;
     }
 #line 239 "ts-src/mqtt/codec5.ts"
@@ -789,41 +789,45 @@ uint32_t codec5_encodeUnsubscribe5(rt_bytes out, uint16_t packetId, rt_bytes fil
   return total;
 }
 
-/** Reason code + properties packets: DISCONNECT (3.14) and AUTH (3.15). Both
- *  omit everything for reason 0 without properties (remaining length 0);
- *  DISCONNECT also omits only the property length (3.14.2.2.1). */
+/** Reason code + properties packets: DISCONNECT (3.14) and AUTH (3.15).
+ *  DISCONNECT omits everything for reason 0 without properties (remaining
+ *  length 0) and only the property length for another reason without
+ *  properties (3.14.2.2.1). AUTH is always written whole (reason code and
+ *  property length): 3.15.2.1 allows an empty AUTH for Success, but some
+ *  parsers (mqtt-packet 9) refuse it, and AUTH is rare enough that 2 bytes
+ *  do not matter. The decoder accepts all forms. */
 static uint32_t codec5_encodeReasonPacket(rt_bytes out, uint8_t type, uint8_t reason, Props5 *props) {
   if (!packet5_reasonValid(type, reason)) {
     return 0;
   }
-#line 494 "ts-src/mqtt/codec5.ts"
+#line 498 "ts-src/mqtt/codec5.ts"
   int32_t pl = codec5_propsSize(props, type);
   if (pl < 0) {
     return 0;
   }
-#line 496 "ts-src/mqtt/codec5.ts"
+#line 500 "ts-src/mqtt/codec5.ts"
   uint32_t rem = 0;
-  if (pl > 0 || (reason != 0 && type == packet5_PACKET_AUTH)) {
+  if (pl > 0 || type == packet5_PACKET_AUTH) {
     rem = 1u + codec5_propsFieldSize((uint32_t)pl);
-#line 498 "ts-src/mqtt/codec5.ts"
+#line 502 "ts-src/mqtt/codec5.ts"
   } else if (reason != 0) {
     rem = 1;
   }
-#line 499 "ts-src/mqtt/codec5.ts"
+#line 503 "ts-src/mqtt/codec5.ts"
   uint32_t total = codec5_packetSize5(rem);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 501 "ts-src/mqtt/codec5.ts"
+#line 505 "ts-src/mqtt/codec5.ts"
   uint32_t at = codec5_putHeader5(out, (uint8_t)(type << 4), rem);
   if (rem > 0) {
     rt_bytes_set(out, at, reason);
   }
-#line 503 "ts-src/mqtt/codec5.ts"
+#line 507 "ts-src/mqtt/codec5.ts"
   if (rem > 1) {
     codec5_putProps(out, at + 1u, props, (uint32_t)pl);
   }
-#line 504 "ts-src/mqtt/codec5.ts"
+#line 508 "ts-src/mqtt/codec5.ts"
   return total;
 }
 
@@ -842,7 +846,7 @@ uint32_t codec5_encodeAuth5(rt_bytes out, uint8_t reason, Props5 *props) {
 }
 
 // ---------------------------------------------------------------- properties: decoding
-#line 523 "ts-src/mqtt/codec5.ts"
+#line 527 "ts-src/mqtt/codec5.ts"
 static uint16_t codec5_readU16(rt_bytes b, uint32_t off) {
   return (uint16_t)((rt_bytes_get(b, off) << 8) | rt_bytes_get(b, rt_idx_add(off, 1)));
 }
@@ -857,12 +861,12 @@ int32_t codec5_fieldEnd(rt_bytes b, uint32_t off) {
   if (off > b.len || ((b.len - off) < 2)) {
     return -1;
   }
-#line 535 "ts-src/mqtt/codec5.ts"
+#line 539 "ts-src/mqtt/codec5.ts"
   uint16_t len = codec5_readU16(b, off);
   if (len > ((b.len - off) - 2u)) {
     return -1;
   }
-#line 537 "ts-src/mqtt/codec5.ts"
+#line 541 "ts-src/mqtt/codec5.ts"
   return rt_i32_of(((off + 2u) + (uint32_t)len));
 }
 
@@ -881,17 +885,17 @@ int32_t codec5_decodePropList(rt_bytes block, uint8_t where, Props5 *p) {
     if (m == 0) {
       return Decode5Err_UNKNOWN_PROPERTY; // also ids >= 0x80 (1-byte ids only in 5.0)
     }
-#line 553 "ts-src/mqtt/codec5.ts"
+#line 557 "ts-src/mqtt/codec5.ts"
     if (!packet5_propAllowed(id, where)) {
       return Decode5Err_PROPERTY_NOT_ALLOWED;
     }
     // Subscription Identifier repeats only in PUBLISH (3.3.2.3.8 vs 3.8.2.1.2).
-#line 555 "ts-src/mqtt/codec5.ts"
+#line 559 "ts-src/mqtt/codec5.ts"
     bool rep = packet5_propRepeatable(id) && (id == PropId_USER_PROPERTY || where == PacketType_PUBLISH);
     if (!rep && (rt_i32_of(p->present & m) != 0)) {
       return Decode5Err_DUPLICATE_PROPERTY;
     }
-#line 557 "ts-src/mqtt/codec5.ts"
+#line 561 "ts-src/mqtt/codec5.ts"
     uint8_t kind = packet5_propKind(id);
     uint32_t v = 0;
     rt_bytes s = rt_slice(block, 0, 0);
@@ -900,97 +904,97 @@ int32_t codec5_decodePropList(rt_bytes block, uint8_t where, Props5 *p) {
       if (at >= n) {
         return Decode5Err_PROPERTY_LENGTH;
       }
-#line 563 "ts-src/mqtt/codec5.ts"
+#line 567 "ts-src/mqtt/codec5.ts"
       v = block.p[at];
       at++;
       break;
     }
-#line 566 "ts-src/mqtt/codec5.ts"
+#line 570 "ts-src/mqtt/codec5.ts"
     case PropKind_U16: {
       if ((n - at) < 2) {
         return Decode5Err_PROPERTY_LENGTH;
       }
-#line 568 "ts-src/mqtt/codec5.ts"
+#line 572 "ts-src/mqtt/codec5.ts"
       v = codec5_readU16(block, at);
       at = at + 2u;
       break;
     }
-#line 571 "ts-src/mqtt/codec5.ts"
+#line 575 "ts-src/mqtt/codec5.ts"
     case PropKind_U32: {
       if ((n - at) < 4) {
         return Decode5Err_PROPERTY_LENGTH;
       }
-#line 573 "ts-src/mqtt/codec5.ts"
+#line 577 "ts-src/mqtt/codec5.ts"
       v = codec5_readU32(block, at);
       at = at + 4u;
       break;
     }
-#line 576 "ts-src/mqtt/codec5.ts"
+#line 580 "ts-src/mqtt/codec5.ts"
     case PropKind_VARINT: {
       {
-#line 577 "ts-src/mqtt/codec5.ts"
+#line 581 "ts-src/mqtt/codec5.ts"
         int32_t r = codec5_readVarint(block, at);
         if (r < 0) {
           return rt_i32_of((uint32_t)(-(int64_t)r));
         }
-#line 579 "ts-src/mqtt/codec5.ts"
+#line 583 "ts-src/mqtt/codec5.ts"
         v = (uint32_t)r;
         at = at + codec5_varintSize(v);
         break;
       }
     }
-#line 583 "ts-src/mqtt/codec5.ts"
+#line 587 "ts-src/mqtt/codec5.ts"
     case PropKind_PAIR: {
       {
-#line 584 "ts-src/mqtt/codec5.ts"
+#line 588 "ts-src/mqtt/codec5.ts"
         int32_t ke = codec5_fieldEnd(block, at);
         if (ke < 0) {
           return Decode5Err_PROPERTY_LENGTH;
         }
-#line 586 "ts-src/mqtt/codec5.ts"
+#line 590 "ts-src/mqtt/codec5.ts"
         int32_t ve = codec5_fieldEnd(block, (uint32_t)ke);
         if (ve < 0) {
           return Decode5Err_PROPERTY_LENGTH;
         }
-#line 588 "ts-src/mqtt/codec5.ts"
+#line 592 "ts-src/mqtt/codec5.ts"
         if (!topic_validUtf8(rt_subarray(block, at + 2u, (uint32_t)ke))) {
           return DecodeErr_BAD_UTF8;
         }
-#line 589 "ts-src/mqtt/codec5.ts"
+#line 593 "ts-src/mqtt/codec5.ts"
         if (!topic_validUtf8(rt_subarray(block, (uint32_t)ke + 2, (uint32_t)ve))) {
           return DecodeErr_BAD_UTF8;
         }
-#line 590 "ts-src/mqtt/codec5.ts"
+#line 594 "ts-src/mqtt/codec5.ts"
         at = (uint32_t)ve;
         break;
       }
     }
-#line 593 "ts-src/mqtt/codec5.ts"
+#line 597 "ts-src/mqtt/codec5.ts"
     default: {
       {
-#line 594 "ts-src/mqtt/codec5.ts"
+#line 598 "ts-src/mqtt/codec5.ts"
         int32_t e = codec5_fieldEnd(block, at);
         if (e < 0) {
           return Decode5Err_PROPERTY_LENGTH;
         }
-#line 596 "ts-src/mqtt/codec5.ts"
+#line 600 "ts-src/mqtt/codec5.ts"
         s = rt_subarray(block, at + 2u, (uint32_t)e);
         at = (uint32_t)e;
         uint8_t se = codec5_bytesValueOk(id, s);
         if (se != 0) {
           return se;
         }
-#line 600 "ts-src/mqtt/codec5.ts"
+#line 604 "ts-src/mqtt/codec5.ts"
         break;
       }
     }
     }
-#line 603 "ts-src/mqtt/codec5.ts"
+#line 607 "ts-src/mqtt/codec5.ts"
     uint8_t ve2 = codec5_numValueOk(id, v);
     if (ve2 != 0) {
       return ve2;
     }
-#line 605 "ts-src/mqtt/codec5.ts"
+#line 609 "ts-src/mqtt/codec5.ts"
     codec5_storeProp(p, id, v, s);
     p->present = (p->present | m);
   }
@@ -1004,141 +1008,141 @@ static void codec5_storeProp(Props5 *p, uint8_t id, uint32_t v, rt_bytes s) {
     p->payloadFormat = (uint8_t)v;
     break;
   }
-#line 615 "ts-src/mqtt/codec5.ts"
+#line 619 "ts-src/mqtt/codec5.ts"
   case PropId_MESSAGE_EXPIRY: {
     p->messageExpiry = v;
     break;
   }
-#line 616 "ts-src/mqtt/codec5.ts"
+#line 620 "ts-src/mqtt/codec5.ts"
   case PropId_CONTENT_TYPE: {
     p->contentType = s;
     break;
   }
-#line 617 "ts-src/mqtt/codec5.ts"
+#line 621 "ts-src/mqtt/codec5.ts"
   case PropId_RESPONSE_TOPIC: {
     p->responseTopic = s;
     break;
   }
-#line 618 "ts-src/mqtt/codec5.ts"
+#line 622 "ts-src/mqtt/codec5.ts"
   case PropId_CORRELATION_DATA: {
     p->correlationData = s;
     break;
   }
-#line 619 "ts-src/mqtt/codec5.ts"
+#line 623 "ts-src/mqtt/codec5.ts"
   case PropId_SUBSCRIPTION_ID: {
     if (p->subIdCount == 0) {
       p->subscriptionId = v;
     }
-#line 621 "ts-src/mqtt/codec5.ts"
+#line 625 "ts-src/mqtt/codec5.ts"
     p->subIdCount++;
     break;
   }
-#line 623 "ts-src/mqtt/codec5.ts"
+#line 627 "ts-src/mqtt/codec5.ts"
   case PropId_SESSION_EXPIRY: {
     p->sessionExpiry = v;
     break;
   }
-#line 624 "ts-src/mqtt/codec5.ts"
+#line 628 "ts-src/mqtt/codec5.ts"
   case PropId_ASSIGNED_CLIENT_ID: {
     p->assignedClientId = s;
     break;
   }
-#line 625 "ts-src/mqtt/codec5.ts"
+#line 629 "ts-src/mqtt/codec5.ts"
   case PropId_SERVER_KEEP_ALIVE: {
     p->serverKeepAlive = (uint16_t)v;
     break;
   }
-#line 626 "ts-src/mqtt/codec5.ts"
+#line 630 "ts-src/mqtt/codec5.ts"
   case PropId_AUTH_METHOD: {
     p->authMethod = s;
     break;
   }
-#line 627 "ts-src/mqtt/codec5.ts"
+#line 631 "ts-src/mqtt/codec5.ts"
   case PropId_AUTH_DATA: {
     p->authData = s;
     break;
   }
-#line 628 "ts-src/mqtt/codec5.ts"
+#line 632 "ts-src/mqtt/codec5.ts"
   case PropId_REQUEST_PROBLEM_INFO: {
     p->requestProblemInfo = (uint8_t)v;
     break;
   }
-#line 629 "ts-src/mqtt/codec5.ts"
+#line 633 "ts-src/mqtt/codec5.ts"
   case PropId_WILL_DELAY: {
     p->willDelay = v;
     break;
   }
-#line 630 "ts-src/mqtt/codec5.ts"
+#line 634 "ts-src/mqtt/codec5.ts"
   case PropId_REQUEST_RESPONSE_INFO: {
     p->requestResponseInfo = (uint8_t)v;
     break;
   }
-#line 631 "ts-src/mqtt/codec5.ts"
+#line 635 "ts-src/mqtt/codec5.ts"
   case PropId_RESPONSE_INFO: {
     p->responseInfo = s;
     break;
   }
-#line 632 "ts-src/mqtt/codec5.ts"
+#line 636 "ts-src/mqtt/codec5.ts"
   case PropId_SERVER_REFERENCE: {
     p->serverReference = s;
     break;
   }
-#line 633 "ts-src/mqtt/codec5.ts"
+#line 637 "ts-src/mqtt/codec5.ts"
   case PropId_REASON_STRING: {
     p->reasonString = s;
     break;
   }
-#line 634 "ts-src/mqtt/codec5.ts"
+#line 638 "ts-src/mqtt/codec5.ts"
   case PropId_RECEIVE_MAXIMUM: {
     p->receiveMaximum = (uint16_t)v;
     break;
   }
-#line 635 "ts-src/mqtt/codec5.ts"
+#line 639 "ts-src/mqtt/codec5.ts"
   case PropId_TOPIC_ALIAS_MAXIMUM: {
     p->topicAliasMaximum = (uint16_t)v;
     break;
   }
-#line 636 "ts-src/mqtt/codec5.ts"
+#line 640 "ts-src/mqtt/codec5.ts"
   case PropId_TOPIC_ALIAS: {
     p->topicAlias = (uint16_t)v;
     break;
   }
-#line 637 "ts-src/mqtt/codec5.ts"
+#line 641 "ts-src/mqtt/codec5.ts"
   case PropId_MAXIMUM_QOS: {
     p->maximumQos = (uint8_t)v;
     break;
   }
-#line 638 "ts-src/mqtt/codec5.ts"
+#line 642 "ts-src/mqtt/codec5.ts"
   case PropId_RETAIN_AVAILABLE: {
     p->retainAvailable = (uint8_t)v;
     break;
   }
-#line 639 "ts-src/mqtt/codec5.ts"
+#line 643 "ts-src/mqtt/codec5.ts"
   case PropId_USER_PROPERTY: {
     p->userCount++;
     break;
   }
-#line 640 "ts-src/mqtt/codec5.ts"
+#line 644 "ts-src/mqtt/codec5.ts"
   case PropId_MAXIMUM_PACKET_SIZE: {
     p->maximumPacketSize = v;
     break;
   }
-#line 641 "ts-src/mqtt/codec5.ts"
+#line 645 "ts-src/mqtt/codec5.ts"
   case PropId_WILDCARD_SUB_AVAILABLE: {
     p->wildcardSubAvailable = (uint8_t)v;
     break;
   }
-#line 642 "ts-src/mqtt/codec5.ts"
+#line 646 "ts-src/mqtt/codec5.ts"
   case PropId_SUB_ID_AVAILABLE: {
     p->subIdAvailable = (uint8_t)v;
     break;
   }
-#line 643 "ts-src/mqtt/codec5.ts"
+#line 647 "ts-src/mqtt/codec5.ts"
   case PropId_SHARED_SUB_AVAILABLE: {
     p->sharedSubAvailable = (uint8_t)v;
     break;
   }
-#line 644 "ts-src/mqtt/codec5.ts"
+#line 648 "ts-src/mqtt/codec5.ts"
   default: {
     break;
   }
@@ -1147,20 +1151,20 @@ static void codec5_storeProp(Props5 *p, uint8_t id, uint32_t v, rt_bytes s) {
 
 /** Reads the property length at `off` in `body` and the block after it into
  *  `p` (which it resets). Returns the offset after the block, or -error. */
-#line 650 "ts-src/mqtt/codec5.ts"
+#line 654 "ts-src/mqtt/codec5.ts"
 int32_t codec5_decodeProps(rt_bytes body, uint32_t off, uint8_t where, Props5 *p) {
   Props5_reset(p);
   int32_t r = codec5_readVarint(body, off);
   if (r < 0) {
     return r;
   }
-#line 654 "ts-src/mqtt/codec5.ts"
+#line 658 "ts-src/mqtt/codec5.ts"
   uint32_t len = (uint32_t)r;
   uint32_t start = off + codec5_varintSize(len);
   if (len > (body.len - start)) {
     return -Decode5Err_PROPERTY_LENGTH; // start <= length
   }
-#line 657 "ts-src/mqtt/codec5.ts"
+#line 661 "ts-src/mqtt/codec5.ts"
   uint32_t end = start + len;
   p->raw = rt_subarray(body, start, end);
   int32_t e = codec5_decodePropList(p->raw, where, p);
@@ -1168,11 +1172,11 @@ int32_t codec5_decodeProps(rt_bytes body, uint32_t off, uint8_t where, Props5 *p
     return rt_i32_of((uint32_t)(-(int64_t)e));
   }
   // 3.1.2.11.10, 3.2.2.3.18, 3.15.2.2.3: data only with a method.
-#line 662 "ts-src/mqtt/codec5.ts"
+#line 666 "ts-src/mqtt/codec5.ts"
   if (Props5_has(p, PropId_AUTH_DATA) && !Props5_has(p, PropId_AUTH_METHOD)) {
     return -Decode5Err_AUTH_DATA_WITHOUT_METHOD;
   }
-#line 663 "ts-src/mqtt/codec5.ts"
+#line 667 "ts-src/mqtt/codec5.ts"
   return rt_i32_of(end);
 }
 
@@ -1195,21 +1199,21 @@ bool codec5_nextProp(rt_bytes block, PropIter *it, uint8_t id) {
       if (at >= n) {
         break;
       }
-#line 683 "ts-src/mqtt/codec5.ts"
+#line 687 "ts-src/mqtt/codec5.ts"
       num = block.p[at];
       at++;
     } else if (kind == PropKind_U16) {
       if ((n - at) < 2) {
         break;
       }
-#line 687 "ts-src/mqtt/codec5.ts"
+#line 691 "ts-src/mqtt/codec5.ts"
       num = codec5_readU16(block, at);
       at = at + 2u;
     } else if (kind == PropKind_U32) {
       if ((n - at) < 4) {
         break;
       }
-#line 691 "ts-src/mqtt/codec5.ts"
+#line 695 "ts-src/mqtt/codec5.ts"
       num = codec5_readU32(block, at);
       at = at + 4u;
     } else if (kind == PropKind_VARINT) {
@@ -1217,7 +1221,7 @@ bool codec5_nextProp(rt_bytes block, PropIter *it, uint8_t id) {
       if (r < 0) {
         break;
       }
-#line 696 "ts-src/mqtt/codec5.ts"
+#line 700 "ts-src/mqtt/codec5.ts"
       num = (uint32_t)r;
       at = at + codec5_varintSize(num);
     } else if ((kind == PropKind_UTF8 || kind == PropKind_BINARY) || kind == PropKind_PAIR) {
@@ -1225,7 +1229,7 @@ bool codec5_nextProp(rt_bytes block, PropIter *it, uint8_t id) {
       if (e < 0) {
         break;
       }
-#line 701 "ts-src/mqtt/codec5.ts"
+#line 705 "ts-src/mqtt/codec5.ts"
       key = rt_subarray(block, at + 2u, (uint32_t)e);
       at = (uint32_t)e;
       if (kind == PropKind_PAIR) {
@@ -1233,7 +1237,7 @@ bool codec5_nextProp(rt_bytes block, PropIter *it, uint8_t id) {
         if (e2 < 0) {
           break;
         }
-#line 706 "ts-src/mqtt/codec5.ts"
+#line 710 "ts-src/mqtt/codec5.ts"
         val = rt_subarray(block, at + 2u, (uint32_t)e2);
         at = (uint32_t)e2;
       }
@@ -1255,12 +1259,12 @@ bool codec5_nextProp(rt_bytes block, PropIter *it, uint8_t id) {
 
 // ---------------------------------------------------------------- packet decoder
 /** Checks the first byte alone (2.1.2, 2.1.3). */
-#line 728 "ts-src/mqtt/codec5.ts"
+#line 732 "ts-src/mqtt/codec5.ts"
 static DecodeErr codec5_checkFirstByte5(uint8_t type, uint8_t flags, bool forClient) {
   if (type == 0) {
     return DecodeErr_BAD_TYPE;
   }
-#line 730 "ts-src/mqtt/codec5.ts"
+#line 734 "ts-src/mqtt/codec5.ts"
   if (forClient) {
     switch (type) {
     case PacketType_CONNECT:
@@ -1269,36 +1273,36 @@ static DecodeErr codec5_checkFirstByte5(uint8_t type, uint8_t flags, bool forCli
     case PacketType_PINGREQ: {
       return DecodeErr_NOT_FOR_CLIENT;
     }
-#line 737 "ts-src/mqtt/codec5.ts"
+#line 741 "ts-src/mqtt/codec5.ts"
     default: {
       break;
     }
     }
   }
-#line 741 "ts-src/mqtt/codec5.ts"
+#line 745 "ts-src/mqtt/codec5.ts"
   switch (type) {
   case PacketType_PUBLISH: {
     {
-#line 743 "ts-src/mqtt/codec5.ts"
+#line 747 "ts-src/mqtt/codec5.ts"
       uint8_t qos = (uint8_t)((flags >> 1) & 3);
       if (qos == 3) {
         return DecodeErr_BAD_QOS; // [MQTT-3.3.1-4]
       }
-#line 745 "ts-src/mqtt/codec5.ts"
+#line 749 "ts-src/mqtt/codec5.ts"
       if (qos == 0 && ((flags & packet_PUBLISH_DUP) != 0)) {
         return DecodeErr_BAD_DUP; // [MQTT-3.3.1-2]
       }
-#line 746 "ts-src/mqtt/codec5.ts"
+#line 750 "ts-src/mqtt/codec5.ts"
       return DecodeErr_OK;
     }
   }
-#line 748 "ts-src/mqtt/codec5.ts"
+#line 752 "ts-src/mqtt/codec5.ts"
   case PacketType_PUBREL:
   case PacketType_SUBSCRIBE:
   case PacketType_UNSUBSCRIBE: {
     return (DecodeErr)((flags == 2) ? DecodeErr_OK : DecodeErr_RESERVED_FLAGS);
   }
-#line 752 "ts-src/mqtt/codec5.ts"
+#line 756 "ts-src/mqtt/codec5.ts"
   default: {
     return (DecodeErr)((flags == 0) ? DecodeErr_OK : DecodeErr_RESERVED_FLAGS);
   }
@@ -1307,34 +1311,34 @@ static DecodeErr codec5_checkFirstByte5(uint8_t type, uint8_t flags, bool forCli
 }
 
 /** Remaining lengths the fixed header alone shows to be wrong (3.x.2). */
-#line 758 "ts-src/mqtt/codec5.ts"
+#line 762 "ts-src/mqtt/codec5.ts"
 static DecodeErr codec5_checkRemainingLength5(uint8_t type, uint32_t rem) {
   switch (type) {
   case PacketType_CONNACK: {
     return (DecodeErr)((rem >= 3) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
-#line 762 "ts-src/mqtt/codec5.ts"
+#line 766 "ts-src/mqtt/codec5.ts"
   case PacketType_PUBACK:
   case PacketType_PUBREC:
   case PacketType_PUBREL:
   case PacketType_PUBCOMP: {
     return (DecodeErr)((rem >= 2) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
-#line 767 "ts-src/mqtt/codec5.ts"
+#line 771 "ts-src/mqtt/codec5.ts"
   case PacketType_SUBACK:
   case PacketType_UNSUBACK: {
     return (DecodeErr)((rem >= 4) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
-#line 770 "ts-src/mqtt/codec5.ts"
+#line 774 "ts-src/mqtt/codec5.ts"
   case PacketType_PINGREQ:
   case PacketType_PINGRESP: {
     return (DecodeErr)((rem == 0) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
-#line 773 "ts-src/mqtt/codec5.ts"
+#line 777 "ts-src/mqtt/codec5.ts"
   case packet5_PACKET_AUTH: {
     return (DecodeErr)((rem != 1) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
-#line 775 "ts-src/mqtt/codec5.ts"
+#line 779 "ts-src/mqtt/codec5.ts"
   default: {
     return DecodeErr_OK;
   }
@@ -1349,7 +1353,7 @@ static DecodeErr codec5_checkRemainingLength5(uint8_t type, uint32_t rem) {
  *  < 0: -error (DecodeErr or Decode5Err, reason5ForErr() gives the DISCONNECT
  *  reason code); the stream is unusable. `maxPacket` limits the whole packet
  *  (the client's Maximum Packet Size, 3.1.2.11.4: TOO_LARGE). */
-#line 791 "ts-src/mqtt/codec5.ts"
+#line 795 "ts-src/mqtt/codec5.ts"
 int32_t codec5_decode5ForClient(rt_bytes input, uint32_t maxPacket, Packet5 *out) {
   return codec5_decode5With(input, maxPacket, true, out, NULL);
 }
@@ -1363,7 +1367,7 @@ int32_t codec5_decode5With(rt_bytes input, uint32_t maxPacket, bool forClient, P
   if (n == 0) {
     return 0;
   }
-#line 802 "ts-src/mqtt/codec5.ts"
+#line 806 "ts-src/mqtt/codec5.ts"
   uint8_t first = rt_bytes_get(input, 0);
   uint8_t type = (uint8_t)(first >> 4);
   uint8_t flags = (uint8_t)(first & 0xf);
@@ -1372,7 +1376,7 @@ int32_t codec5_decode5With(rt_bytes input, uint32_t maxPacket, bool forClient, P
     return -e0;
   }
   // Remaining length: a Variable Byte Integer, minimal form (1.5.5, 2.1.4).
-#line 809 "ts-src/mqtt/codec5.ts"
+#line 813 "ts-src/mqtt/codec5.ts"
   uint32_t rem = 0;
   uint32_t shift = 0;
   uint32_t hdr = 1;
@@ -1380,7 +1384,7 @@ int32_t codec5_decode5With(rt_bytes input, uint32_t maxPacket, bool forClient, P
     if (hdr >= n) {
       return 0;
     }
-#line 814 "ts-src/mqtt/codec5.ts"
+#line 818 "ts-src/mqtt/codec5.ts"
     uint8_t c = input.p[hdr];
     rem = (rem | ((uint32_t)(c & 0x7f) << (shift & 31u)));
     hdr++;
@@ -1388,13 +1392,13 @@ int32_t codec5_decode5With(rt_bytes input, uint32_t maxPacket, bool forClient, P
       if (hdr > 2 && c == 0) {
         return -Decode5Err_VARINT_NOT_MINIMAL;
       }
-#line 819 "ts-src/mqtt/codec5.ts"
+#line 823 "ts-src/mqtt/codec5.ts"
       break;
     }
     if (hdr == 5) {
       return -DecodeErr_LENGTH_TOO_LONG;
     }
-#line 822 "ts-src/mqtt/codec5.ts"
+#line 826 "ts-src/mqtt/codec5.ts"
     shift += 7;
   }
   uint32_t total = hdr + rem;
@@ -1405,16 +1409,16 @@ int32_t codec5_decode5With(rt_bytes input, uint32_t maxPacket, bool forClient, P
   if (total > maxPacket) {
     return -DecodeErr_TOO_LARGE;
   }
-#line 830 "ts-src/mqtt/codec5.ts"
+#line 834 "ts-src/mqtt/codec5.ts"
   DecodeErr e1 = codec5_checkRemainingLength5(type, rem);
   if (e1 != DecodeErr_OK) {
     return -e1;
   }
-#line 832 "ts-src/mqtt/codec5.ts"
+#line 836 "ts-src/mqtt/codec5.ts"
   if (n < total) {
     return 0;
   }
-#line 834 "ts-src/mqtt/codec5.ts"
+#line 838 "ts-src/mqtt/codec5.ts"
   rt_bytes body = rt_subarray(input, hdr, total);
   int32_t e = 0;
   switch (type) {
@@ -1424,17 +1428,17 @@ int32_t codec5_decode5With(rt_bytes input, uint32_t maxPacket, bool forClient, P
     e = (serverBody != NULL) ? serverBody(body, type, out) : DecodeErr_NOT_FOR_CLIENT;
     break;
   }
-#line 842 "ts-src/mqtt/codec5.ts"
+#line 846 "ts-src/mqtt/codec5.ts"
   case PacketType_CONNACK: {
     e = codec5_decodeConnack5(body, out);
     break;
   }
-#line 845 "ts-src/mqtt/codec5.ts"
+#line 849 "ts-src/mqtt/codec5.ts"
   case PacketType_PUBLISH: {
     e = codec5_decodePublish5(body, flags, out);
     break;
   }
-#line 848 "ts-src/mqtt/codec5.ts"
+#line 852 "ts-src/mqtt/codec5.ts"
   case PacketType_PUBACK:
   case PacketType_PUBREC:
   case PacketType_PUBREL:
@@ -1442,28 +1446,28 @@ int32_t codec5_decode5With(rt_bytes input, uint32_t maxPacket, bool forClient, P
     e = codec5_decodeAck5(body, type, out);
     break;
   }
-#line 854 "ts-src/mqtt/codec5.ts"
+#line 858 "ts-src/mqtt/codec5.ts"
   case PacketType_SUBACK:
   case PacketType_UNSUBACK: {
     e = codec5_decodeSubUnsuback5(body, type, out);
     break;
   }
-#line 858 "ts-src/mqtt/codec5.ts"
+#line 862 "ts-src/mqtt/codec5.ts"
   case PacketType_DISCONNECT:
   case packet5_PACKET_AUTH: {
     e = codec5_decodeReasonPacket5(body, type, forClient, out);
     break;
   }
-#line 862 "ts-src/mqtt/codec5.ts"
+#line 866 "ts-src/mqtt/codec5.ts"
   default: {
     break; // PINGREQ, PINGRESP: no contents, length checked above.
   }
   }
-#line 865 "ts-src/mqtt/codec5.ts"
+#line 869 "ts-src/mqtt/codec5.ts"
   if (e != 0) {
     return rt_i32_of((uint32_t)(-(int64_t)e));
   }
-#line 866 "ts-src/mqtt/codec5.ts"
+#line 870 "ts-src/mqtt/codec5.ts"
   return rt_i32_of(total);
 }
 
@@ -1472,11 +1476,11 @@ DecodeErr codec5_topicNameErr(rt_bytes t) {
   if (t.len == 0) {
     return DecodeErr_EMPTY_TOPIC;
   }
-#line 872 "ts-src/mqtt/codec5.ts"
+#line 876 "ts-src/mqtt/codec5.ts"
   if (!topic_validTopicName(t)) {
     return (DecodeErr)(topic_validUtf8(t) ? DecodeErr_TOPIC_WILDCARD : DecodeErr_BAD_UTF8);
   }
-#line 873 "ts-src/mqtt/codec5.ts"
+#line 877 "ts-src/mqtt/codec5.ts"
   return DecodeErr_OK;
 }
 
@@ -1486,7 +1490,7 @@ static int32_t codec5_propsEnd(int32_t r, uint32_t want) {
   if (r < 0) {
     return rt_i32_of((uint32_t)(-(int64_t)r));
   }
-#line 880 "ts-src/mqtt/codec5.ts"
+#line 884 "ts-src/mqtt/codec5.ts"
   return ((uint32_t)r == want) ? 0 : DecodeErr_BAD_LENGTH;
 }
 
@@ -1496,23 +1500,23 @@ static int32_t codec5_decodeConnack5(rt_bytes body, Packet5 *out) {
   if ((rt_bytes_get(body, 0) & 0xfe) != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 887 "ts-src/mqtt/codec5.ts"
+#line 891 "ts-src/mqtt/codec5.ts"
   b->sessionPresent = rt_bytes_get(body, 0) == 1;
   out->reasonCode = rt_bytes_get(body, 1);
   if (!packet5_reasonValid(PacketType_CONNACK, out->reasonCode)) {
     return Decode5Err_BAD_REASON_CODE;
   }
   // Session Present 0 with a refusal [MQTT-3.2.2-6].
-#line 891 "ts-src/mqtt/codec5.ts"
+#line 895 "ts-src/mqtt/codec5.ts"
   if (b->sessionPresent && out->reasonCode != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 892 "ts-src/mqtt/codec5.ts"
+#line 896 "ts-src/mqtt/codec5.ts"
   int32_t tmp = codec5_decodeProps(body, 2, PacketType_CONNACK, &out->props);
   return codec5_propsEnd(tmp, body.len);
 }
 
-#line 895 "ts-src/mqtt/codec5.ts"
+#line 899 "ts-src/mqtt/codec5.ts"
 static int32_t codec5_decodePublish5(rt_bytes body, uint8_t flags, Packet5 *out) {
   Packet *b = &out->base;
   b->qos = (uint8_t)((flags >> 1) & 3);
@@ -1522,7 +1526,7 @@ static int32_t codec5_decodePublish5(rt_bytes body, uint8_t flags, Packet5 *out)
   if (end < 0) {
     return DecodeErr_STRING_OVERRUN;
   }
-#line 902 "ts-src/mqtt/codec5.ts"
+#line 906 "ts-src/mqtt/codec5.ts"
   uint32_t at = (uint32_t)end;
   b->topic = rt_subarray(body, 2, at);
   if (b->topic.len > 0) {
@@ -1531,17 +1535,17 @@ static int32_t codec5_decodePublish5(rt_bytes body, uint8_t flags, Packet5 *out)
       return te;
     }
   }
-#line 908 "ts-src/mqtt/codec5.ts"
+#line 912 "ts-src/mqtt/codec5.ts"
   if (b->qos > 0) {
     if ((body.len - at) < 2) {
       return DecodeErr_BAD_LENGTH;
     }
-#line 910 "ts-src/mqtt/codec5.ts"
+#line 914 "ts-src/mqtt/codec5.ts"
     b->packetId = codec5_readU16(body, at);
     if (b->packetId == 0) {
       return DecodeErr_ZERO_PACKET_ID;
     }
-#line 912 "ts-src/mqtt/codec5.ts"
+#line 916 "ts-src/mqtt/codec5.ts"
     at = at + 2u;
   }
   int32_t r = codec5_decodeProps(body, at, PacketType_PUBLISH, &out->props);
@@ -1550,11 +1554,11 @@ static int32_t codec5_decodePublish5(rt_bytes body, uint8_t flags, Packet5 *out)
   }
   // An empty topic needs a Topic Alias (3.3.2.3.4); whether the alias was
   // ever set is the session's to check (it holds the alias table).
-#line 918 "ts-src/mqtt/codec5.ts"
+#line 922 "ts-src/mqtt/codec5.ts"
   if (b->topic.len == 0 && !Props5_has(&out->props, PropId_TOPIC_ALIAS)) {
     return Decode5Err_EMPTY_TOPIC_NO_ALIAS;
   }
-#line 919 "ts-src/mqtt/codec5.ts"
+#line 923 "ts-src/mqtt/codec5.ts"
   b->payload = rt_subarray(body, (uint32_t)r, UINT32_MAX);
   return 0;
 }
@@ -1566,49 +1570,49 @@ static int32_t codec5_decodeAck5(rt_bytes body, uint8_t type, Packet5 *out) {
   if (out->base.packetId == 0) {
     return DecodeErr_ZERO_PACKET_ID;
   }
-#line 928 "ts-src/mqtt/codec5.ts"
+#line 932 "ts-src/mqtt/codec5.ts"
   if (body.len == 2) {
     return 0;
   }
-#line 929 "ts-src/mqtt/codec5.ts"
+#line 933 "ts-src/mqtt/codec5.ts"
   out->reasonCode = rt_bytes_get(body, 2);
   if (!packet5_reasonValid(type, out->reasonCode)) {
     return Decode5Err_BAD_REASON_CODE;
   }
-#line 931 "ts-src/mqtt/codec5.ts"
+#line 935 "ts-src/mqtt/codec5.ts"
   if (body.len == 3) {
     return 0;
   }
-#line 932 "ts-src/mqtt/codec5.ts"
+#line 936 "ts-src/mqtt/codec5.ts"
   int32_t tmp = codec5_decodeProps(body, 3, type, &out->props);
   return codec5_propsEnd(tmp, body.len);
 }
 
 /** SUBACK, UNSUBACK (3.9, 3.11): packet id, properties, one reason code per filter. */
-#line 936 "ts-src/mqtt/codec5.ts"
+#line 940 "ts-src/mqtt/codec5.ts"
 static int32_t codec5_decodeSubUnsuback5(rt_bytes body, uint8_t type, Packet5 *out) {
   Packet *b = &out->base;
   b->packetId = codec5_readU16(body, 0);
   if (b->packetId == 0) {
     return DecodeErr_ZERO_PACKET_ID;
   }
-#line 940 "ts-src/mqtt/codec5.ts"
+#line 944 "ts-src/mqtt/codec5.ts"
   int32_t r = codec5_decodeProps(body, 2, type, &out->props);
   if (r < 0) {
     return rt_i32_of((uint32_t)(-(int64_t)r));
   }
-#line 942 "ts-src/mqtt/codec5.ts"
+#line 946 "ts-src/mqtt/codec5.ts"
   b->codes = rt_subarray(body, (uint32_t)r, UINT32_MAX);
   if (b->codes.len == 0) {
     return DecodeErr_BAD_LENGTH;
   }
-#line 944 "ts-src/mqtt/codec5.ts"
+#line 948 "ts-src/mqtt/codec5.ts"
   for (uint32_t i = 0; i < b->codes.len; i++) {
     if (!packet5_reasonValid(type, rt_bytes_get(b->codes, i))) {
       return (type == PacketType_SUBACK) ? DecodeErr_BAD_SUBACK_CODE : Decode5Err_BAD_REASON_CODE;
     }
   }
-#line 947 "ts-src/mqtt/codec5.ts"
+#line 951 "ts-src/mqtt/codec5.ts"
   return 0;
 }
 
@@ -1620,26 +1624,26 @@ static int32_t codec5_decodeReasonPacket5(rt_bytes body, uint8_t type, bool forC
   if (body.len == 0) {
     return 0;
   }
-#line 956 "ts-src/mqtt/codec5.ts"
+#line 960 "ts-src/mqtt/codec5.ts"
   out->reasonCode = body.p[0];
   if (!packet5_reasonValid(type, out->reasonCode)) {
     return Decode5Err_BAD_REASON_CODE;
   }
-#line 958 "ts-src/mqtt/codec5.ts"
+#line 962 "ts-src/mqtt/codec5.ts"
   if (body.len == 1) {
     return 0;
   }
-#line 959 "ts-src/mqtt/codec5.ts"
+#line 963 "ts-src/mqtt/codec5.ts"
   int32_t tmp = codec5_decodeProps(body, 1, type, &out->props);
   int32_t e = codec5_propsEnd(tmp, body.len);
-#line 960 "ts-src/mqtt/codec5.ts"
+#line 964 "ts-src/mqtt/codec5.ts"
   if (e != 0) {
     return e;
   }
-#line 961 "ts-src/mqtt/codec5.ts"
+#line 965 "ts-src/mqtt/codec5.ts"
   if ((forClient && type == PacketType_DISCONNECT) && Props5_has(&out->props, PropId_SESSION_EXPIRY)) {
     return Decode5Err_PROPERTY_NOT_ALLOWED;
   }
-#line 962 "ts-src/mqtt/codec5.ts"
+#line 966 "ts-src/mqtt/codec5.ts"
   return 0;
 }
