@@ -47,12 +47,12 @@ import { MAX_HOST_LEN } from "../config/config";
 import { config_kind, KEY_COUNT, key_kind, get_str, set_str } from "../config/config_gen";
 import {
   mg_connection, mg_mqtt_message, mg_send_mqtt_handshake_opts, mgos_cloud_arg, mg_event_handler_t, sub_handler_t,
-  mgos_mqtt_connect_fn_t, MG_MQTT, MG_EV, MG_F, MGOS_EVENT, MGOS_CLOUD, MGOS_MQTT_SUB,
+  mgos_mqtt_connect_fn_t, MG_MQTT, MG_EV, MG_F, MGOS_EVENT, MGOS_CLOUD, MGOS_MQTT_SUB, mgos_mqtt_props, mgos_mqtt_v5_info,
 } from "./mg_types";
 import { nowMs, wallTime, rand32, logMsg, netConnect, netSend, netClose, deviceId, eventTrigger } from "./port";
 import { WsLink, WsCode, WS_SUPPORT } from "./ws";
 import { MQTT5_SUPPORT } from "../mqtt/session5";
-import { serverReferenceTarget, reason5Of } from "./mqtt5";
+import { serverReferenceTarget, reason5Of, sharedFilter, fillProps } from "./mqtt5";
 
 /** Connection slots (slot 0 is the global connection). @kconfig MGOS_MQTT_MAX_CONNS */
 export const MAX_CONNS: i32 = 2;
@@ -137,6 +137,10 @@ export class mgos_mqtt_conn {
   /** What handlers see; its user_data belongs to the app. */
   nc: mg_connection = new mg_connection();
   msg: mg_mqtt_message = new mg_mqtt_message();
+  /** MQTT 5: the properties of the packet an event is about (msg.props). */
+  props5: mgos_mqtt_props = new mgos_mqtt_props();
+  /** MQTT 5: what mgos_mqtt_conn_v5_info() returns. */
+  info5: mgos_mqtt_v5_info = new mgos_mqtt_v5_info();
   /** ev_data of MGOS_MQTT_EV_DROPPED. */
   dropped: mgos_mqtt_dropped = new mgos_mqtt_dropped();
   cloudArg: mgos_cloud_arg = new mgos_cloud_arg();
@@ -665,13 +669,18 @@ export class mgos_mqtt_conn {
     m.connack_ret_code = 0;
     m.message_id = 0;
     m.reason_code = 0;
+    m.props = null;
     setStr(m, noBytes(), noBytes());
     if (p === null) return;
     m.qos = p.qos;
     m.len = i32(p.totalLen);
     m.connack_ret_code = p.returnCode;
     m.message_id = p.packetId;
-    if (this.session.isV5()) m.reason_code = reason5Of(this.session, p);
+    if (this.session.isV5()) {
+      m.reason_code = reason5Of(this.session, p);
+      fillProps(this.props5, this.session);
+      m.props = this.props5;
+    }
     if (p.type === PacketType.PUBLISH) setStr(m, p.topic, p.payload);
     // SUBACK: qos is the first filter's granted QoS (0x80: refused) and the
     // payload holds every return code, one byte per filter (an extension:
@@ -822,7 +831,8 @@ export class mgos_mqtt_conn {
       if (h.kind !== HandlerKind.TOPIC && !isSub) continue;
       if (ev !== SessionEvent.PUBLISH && !suback && (isSub || f === null)) continue;
       if (ev === SessionEvent.PUBLISH_PART && !h.fragments) continue;
-      if (suback ? h.tag !== tag : !topicMatches(h.view(), p!.topic)) continue;
+      // A shared subscription ($share/<group>/<filter>) matches by its filter.
+      if (suback ? h.tag !== tag : !topicMatches(sharedFilter(h.view()), p!.topic)) continue;
       took = true;
       const g: sub_handler_t | null = h.sub;
       if (!isSub && f !== null) f(this.nc, ev, this.msg, h.ud);

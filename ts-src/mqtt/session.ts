@@ -46,7 +46,7 @@ import { MGOS_MQTT_ERR, MGOS_MQTT_EV, MGOS_MQTT_DROP } from "./delivery";
 import { Props5, PropId, Reason, PACKET_AUTH, reasonName, reason5ForErr, decode5ErrName, DECODE5_ERR_FIRST } from "./packet5";
 import {
   encodeConnect5, encodePublish5, encodeAck5, encodeSubscribe5, encodeUnsubscribe5, encodeDisconnect5,
-  decode5ForClient, publishSize5, propsSize,
+  decode5ForClient, publishSize5, propsSize, encodeAuth5,
 } from "./codec5";
 import { V5State, MQTT5_SUPPORT, TOPIC_ALIASES, aliasedSize, putAliased, payload5 } from "./session5";
 
@@ -454,6 +454,10 @@ export class Session {
   pubProps: Props5 = new Props5();
   /** MQTT 5: reason code of the DISCONNECT we send. */
   discReason: u8 = 0;
+  /** MQTT 5: subscription options (bits 2-5) and Subscription Identifier
+   *  for the next subscribe() (the API sets and clears them). */
+  nextOpts5: u8 = 0;
+  nextSubId: u32 = 0;
 
   /** This session speaks MQTT 5 (cfg.version 5, and compiled in). */
   isV5(): bool {
@@ -968,6 +972,8 @@ export class Session {
     s.qos = qos > this.cfg.maxQos ? this.cfg.maxQos : qos;
     s.granted = 0;
     s.tag = tag;
+    s.opts5 = this.nextOpts5;
+    s.subId = this.nextSubId;
     s.state = SubState.SUB_PENDING;
     s.packetId = 0;
     this.subCount++;
@@ -1323,7 +1329,8 @@ export class Session {
   }
 
   private handle(p: Packet): void {
-    if (this.state === SessionState.CONNECTING && p.type !== PacketType.CONNACK) {
+    // MQTT 5 extended authentication exchanges AUTH before the CONNACK (4.12).
+    if (this.state === SessionState.CONNECTING && p.type !== PacketType.CONNACK && (p.type !== PACKET_AUTH || !this.isV5())) {
       this.close("packet before CONNACK");
       return;
     }
@@ -1762,6 +1769,27 @@ export class Session {
     const ep: u32 = this.epoch;
     this.emit(SessionEvent.DISCONNECT, v.pkt.base);
     if (this.epoch === ep) this.closeQuietly(why);
+  }
+
+  /** MQTT 5: sends AUTH (3.15) with `reason` and Authentication Data, the
+   *  method being the CONNECT's. False when not MQTT 5, no method was set,
+   *  or it does not fit tx now. */
+  sendAuth(reason: u8, data: Bytes): bool {
+    const v: V5State = this.v5;
+    if (!this.isV5() || v.authMethodLen === 0 || this.state === SessionState.DISCONNECTED) return false;
+    const p: Props5 = this.noProps();
+    p.authMethod = v.authMethod.subarray(0, v.authMethodLen);
+    p.set(PropId.AUTH_METHOD);
+    if (data.length > 0) {
+      p.authData = data;
+      p.set(PropId.AUTH_DATA);
+    }
+    const n: u32 = encodeAuth5(this.txFree(), reason, p);
+    p.reset();
+    if (n === 0) return false;
+    this.txLen += n;
+    this.lastTx = this.now;
+    return true;
   }
 
   /** MQTT 5: AUTH (3.15, 4.12): the exchange is the application's (the AUTH

@@ -28,10 +28,10 @@ static void LogText_put(LogText *self, uint8_t c);
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num);
 static void conn_logNumber(int32_t num);
 
-#line 1031 "ts-src/mgos/conn.ts"
+#line 1041 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
 
-#line 1127 "ts-src/mgos/conn.ts"
+#line 1137 "ts-src/mgos/conn.ts"
 static LogText conn_logText;
 
 /* Sets the fields of a zeroed mgos_mqtt_conn to their initial values. */
@@ -41,6 +41,8 @@ void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
   mgos_config_mqtt_init(&self->cfg);
   mgos_config_mqtt_init(&self->cfg1);
   mg_mqtt_message_init(&self->msg);
+  mgos_mqtt_props_init(&self->props5);
+  mgos_mqtt_v5_info_init(&self->info5);
   mgos_mqtt_dropped_init(&self->dropped);
   ConnectOptions_init(&self->hs);
   self->nextTag = 1;
@@ -49,7 +51,7 @@ void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
 }
 
 /* Sets the fields of a zeroed ConnTable to their initial values. */
-#line 1027 "ts-src/mgos/conn.ts"
+#line 1037 "ts-src/mgos/conn.ts"
 void ConnTable_init(ConnTable *self) {
   for (uint32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) mgos_mqtt_conn_init(&self->conns[i]);
 }
@@ -66,7 +68,7 @@ rt_bytes mgos_mqtt_handler_view(mgos_mqtt_handler *self) {
 
 /** The WebSocket link carries this connection (never when compiled out:
    *  the linker then drops the link's code). */
-#line 191 "ts-src/mgos/conn.ts"
+#line 195 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_wsOn(mgos_mqtt_conn *self) {
   return CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0 && WsLink_active(&self->ws);
 }
@@ -78,7 +80,7 @@ uint32_t mgos_mqtt_conn_unsentBytes(mgos_mqtt_conn *self) {
 }
 
 /** The config in use: mqtt, or mqtt1 after a failover. */
-#line 204 "ts-src/mgos/conn.ts"
+#line 208 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_conn_active(mgos_mqtt_conn *self) {
   return self->useBackup ? &self->cfg1 : &self->cfg;
 }
@@ -92,19 +94,19 @@ uint8_t mgos_mqtt_conn_effectiveMaxQos(mgos_mqtt_conn *self) {
   if (q <= 0) {
     return 0;
   }
-#line 215 "ts-src/mgos/conn.ts"
+#line 219 "ts-src/mgos/conn.ts"
   return (uint8_t)((q >= 2) ? 2 : 1);
 }
 
 // ---------------------------------------------------------------- connecting
 /** Starts a connection attempt now, unless one is under way or up. */
-#line 221 "ts-src/mgos/conn.ts"
+#line 225 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   self->reconnectPending = false;
   if (self->net != NetState_IDLE) {
     return;
   }
-#line 224 "ts-src/mgos/conn.ts"
+#line 228 "ts-src/mgos/conn.ts"
   self->session.now = now;
   mgos_mqtt_conn_refreshSys(self);
   mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
@@ -128,7 +130,7 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   if (ref.len > 0) {
     port_logMsg(LogLevel_INFO, "following the broker's Server Reference: ", ref);
   }
-#line 245 "ts-src/mgos/conn.ts"
+#line 249 "ts-src/mgos/conn.ts"
   if (!mgos_mqtt_conn_parseServer(self, (ref.len > 0) ? ref : conn_sb(c->server), c)) {
     mgos_mqtt_conn_failed(self, now);
     return;
@@ -140,7 +142,7 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   if (CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0) {
     WsLink_reset(&self->ws);
   }
-#line 254 "ts-src/mgos/conn.ts"
+#line 258 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTING);
   port_logMsg(LogLevel_INFO, self->useBackup ? "connecting (mqtt1) to " : "connecting to ", conn_sb(c->server));
   self->net = NetState_CONNECTING;
@@ -157,17 +159,17 @@ void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self) {
   if (self->followSys) {
     mgos_mqtt_conn_loadSysConfig(self);
   }
-#line 268 "ts-src/mgos/conn.ts"
+#line 272 "ts-src/mgos/conn.ts"
   if (self->followSys0) {
     self->cfg = *mgos_sys_config_get_mqtt();
   }
-#line 269 "ts-src/mgos/conn.ts"
+#line 273 "ts-src/mgos/conn.ts"
   if (self->followSys1) {
     self->cfg1 = *mgos_sys_config_get_mqtt1();
   }
 }
 
-#line 272 "ts-src/mgos/conn.ts"
+#line 276 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_loadSysConfig(mgos_mqtt_conn *self) {
   self->cfg = *mgos_sys_config_get_mqtt();
   self->cfg1 = *mgos_sys_config_get_mqtt1();
@@ -273,7 +275,7 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
   if (cid.len == 0) {
     cid = rt_str_bytes(port_deviceId());
   }
-#line 375 "ts-src/mgos/conn.ts"
+#line 379 "ts-src/mgos/conn.ts"
   const char *err = SessionConfig_setStrings(sc, cid, conn_sb(c->user), conn_sb(c->pass), conn_sb(c->will_topic), conn_sb(c->will_message));
   if (err != NULL) {
     port_logMsg(LogLevel_ERROR, "config: ", rt_str_bytes(err));
@@ -302,11 +304,11 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
 /** The port finished (or failed) the TCP connect. */
 void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now) {
   (void)err;
-#line 402 "ts-src/mgos/conn.ts"
+#line 406 "ts-src/mgos/conn.ts"
   if (self->net != NetState_CONNECTING) {
     return;
   }
-#line 403 "ts-src/mgos/conn.ts"
+#line 407 "ts-src/mgos/conn.ts"
   self->session.now = now;
   if (!ok) {
     port_logMsg(LogLevel_ERROR, "connect failed to ", conn_sb(mgos_mqtt_conn_active(self)->server));
@@ -320,11 +322,11 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
   if ((CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0 && mgos_mqtt_conn_active(self)->ws_enable) && !WsLink_isOpen(&self->ws)) {
     if (!WsLink_begin(&self->ws, rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls, conn_sb(mgos_mqtt_conn_active(self)->ws_path), now)) {
       mgos_mqtt_conn_dropWs(self, now);
-#line 415 "ts-src/mgos/conn.ts"
+#line 419 "ts-src/mgos/conn.ts"
     } else {
       mgos_mqtt_conn_service(self, now);
     }
-#line 416 "ts-src/mgos/conn.ts"
+#line 420 "ts-src/mgos/conn.ts"
     return;
   }
   mgos_mqtt_connect_fn_t f = self->connectFn;
@@ -335,7 +337,7 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
     const char *tmp = (cid != NULL && (rt_str_bytes(cid).len > 0)) ? cid : port_deviceId();
     f(&self->nc, tmp, &self->hsOpts, self->connectFnArg);
     // A connect_fn that gave up (e.g. could not sign its token) closes.
-#line 425 "ts-src/mgos/conn.ts"
+#line 429 "ts-src/mgos/conn.ts"
     if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & (MG_F_CLOSE_IMMEDIATELY | MG_F_SEND_AND_CLOSE)) != 0)) {
       port_logMsg(LogLevel_WARN, "connect_fn closed the connection", RT_NOBYTES);
       mgos_mqtt_conn_dropTransport(self, now);
@@ -360,7 +362,7 @@ static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_m
   if (c->will_retain) {
     flags = (uint8_t)(flags | MG_MQTT_WILL_RETAIN);
   }
-#line 447 "ts-src/mgos/conn.ts"
+#line 451 "ts-src/mgos/conn.ts"
   o->flags = flags;
   int32_t ka = c->keep_alive;
   o->keep_alive = (uint16_t)((ka <= 0) ? 0 : ((ka >= 65535) ? 65535 : (uint16_t)ka));
@@ -395,7 +397,7 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
   if (h->willQos > 2) {
     h->willQos = 2;
   }
-#line 479 "ts-src/mgos/conn.ts"
+#line 483 "ts-src/mgos/conn.ts"
   h->willRetain = (o->flags & MG_MQTT_WILL_RETAIN) != 0;
   h->cleanSession = (o->flags & MG_MQTT_CLEAN_SESSION) != 0;
   // The session's clean_session decides what survives a disconnect.
@@ -407,14 +409,14 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
 
 // ---------------------------------------------------------------- failures and backoff
 /** An attempt failed or the connection ended: schedule the next one. */
-#line 491 "ts-src/mgos/conn.ts"
+#line 495 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now) {
   // Callers set net to IDLE themselves: a handler run before this point may
   // already have started a new attempt, and that socket must not be orphaned.
   if ((!self->wantConnect || self->net != NetState_IDLE) || self->reconnectPending) {
     return;
   }
-#line 495 "ts-src/mgos/conn.ts"
+#line 499 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_scheduleReconnect(self, now);
 }
 
@@ -433,21 +435,21 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
   if (maxMs < minMs) {
     maxMs = minMs;
   }
-#line 511 "ts-src/mgos/conn.ts"
+#line 515 "ts-src/mgos/conn.ts"
   uint32_t d = (self->delayMs == 0) ? minMs : (self->delayMs * 2u);
   // Doubling past 2^31 would wrap; the clamp below keeps it at max anyway.
   if (self->delayMs > 0x7fffffff) {
     d = maxMs;
   }
-#line 514 "ts-src/mgos/conn.ts"
+#line 518 "ts-src/mgos/conn.ts"
   if (d < minMs) {
     d = minMs;
   }
-#line 515 "ts-src/mgos/conn.ts"
+#line 519 "ts-src/mgos/conn.ts"
   if (d > maxMs) {
     d = maxMs;
   }
-#line 516 "ts-src/mgos/conn.ts"
+#line 520 "ts-src/mgos/conn.ts"
   self->delayMs = d;
   self->lastDelayMs = conn_jitter(d);
   self->reconnectAt = now + self->lastDelayMs;
@@ -459,13 +461,13 @@ static bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self) {
   if (self->useBackup) {
     return true;
   }
-#line 525 "ts-src/mgos/conn.ts"
+#line 529 "ts-src/mgos/conn.ts"
   return self->hasCfg1 && self->cfg1.enable;
 }
 
 // ---------------------------------------------------------------- I/O
 /** Writes what the session has queued and closes when it asks to. */
-#line 531 "ts-src/mgos/conn.ts"
+#line 535 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
   Session *s = &self->session;
   if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & MG_F_CLOSE_IMMEDIATELY) != 0)) {
@@ -487,12 +489,12 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
     if (n == 0) {
       break;
     }
-#line 550 "ts-src/mgos/conn.ts"
+#line 554 "ts-src/mgos/conn.ts"
     Session_txConsumed(s, (uint32_t)n);
   }
   if (self->net == NetState_OPEN && Session_wantsClose(s)) {
     mgos_mqtt_conn_dropTransport(self, now);
-#line 553 "ts-src/mgos/conn.ts"
+#line 557 "ts-src/mgos/conn.ts"
   } else if ((self->net == NetState_OPEN && s->txLen == 0) && ((int32_t)(self->nc.flags & MG_F_SEND_AND_CLOSE) != 0)) {
     port_logMsg(LogLevel_INFO, "closing: MG_F_SEND_AND_CLOSE", RT_NOBYTES);
     mgos_mqtt_conn_dropTransport(self, now);
@@ -511,11 +513,11 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
         Session_txConsumed(s, k);
       }
     }
-#line 569 "ts-src/mgos/conn.ts"
+#line 573 "ts-src/mgos/conn.ts"
     if (w->txLen == 0) {
       break;
     }
-#line 570 "ts-src/mgos/conn.ts"
+#line 574 "ts-src/mgos/conn.ts"
     int32_t n = port_netSend(self->slot, WsLink_txView(w));
     if (n < 0) {
       port_logMsg(LogLevel_ERROR, "send failed", RT_NOBYTES);
@@ -525,13 +527,13 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
     if (n == 0) {
       break;
     }
-#line 577 "ts-src/mgos/conn.ts"
+#line 581 "ts-src/mgos/conn.ts"
     WsLink_txConsumed(w, (uint32_t)n);
   }
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 580 "ts-src/mgos/conn.ts"
+#line 584 "ts-src/mgos/conn.ts"
   if (Session_wantsClose(s) && WsLink_isOpen(w)) {
     WsLink_close(w, WsCode_NORMAL, now);
     mgos_mqtt_conn_serviceWs(self, now);
@@ -543,12 +545,12 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
 }
 
 /** Drops a WebSocket connection; one that never got its 101 is a connect error. */
-#line 589 "ts-src/mgos/conn.ts"
+#line 593 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_dropWs(mgos_mqtt_conn *self, uint32_t now) {
   if (!self->ws.opened) {
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
-#line 591 "ts-src/mgos/conn.ts"
+#line 595 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_dropTransport(self, now);
 }
 
@@ -557,7 +559,7 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
   if (self->net != NetState_IDLE) {
     port_netClose(self->slot);
   }
-#line 597 "ts-src/mgos/conn.ts"
+#line 601 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -567,14 +569,14 @@ void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) {
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 604 "ts-src/mgos/conn.ts"
+#line 608 "ts-src/mgos/conn.ts"
   if (mgos_mqtt_conn_wsOn(self)) {
     WsLink_onRecv(&self->ws, data, now);
-#line 605 "ts-src/mgos/conn.ts"
+#line 609 "ts-src/mgos/conn.ts"
   } else {
     Session_onRecv(&self->session, data, now);
   }
-#line 606 "ts-src/mgos/conn.ts"
+#line 610 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_service(self, now);
 }
 
@@ -582,7 +584,7 @@ void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now)
   if (self->net == NetState_IDLE) {
     return;
   }
-#line 611 "ts-src/mgos/conn.ts"
+#line 615 "ts-src/mgos/conn.ts"
   if (self->net == NetState_CONNECTING) {
     mgos_mqtt_conn_onTcpConnect(self, false, err, now);
     return;
@@ -591,7 +593,7 @@ void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now)
   if (mgos_mqtt_conn_wsOn(self) && !self->ws.opened) {
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
-#line 617 "ts-src/mgos/conn.ts"
+#line 621 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -604,7 +606,7 @@ uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   }
   // MG_EV_POLL while a transport exists, as Mongoose's loop gives every
   // connection one per iteration (the shadows send state requests from it).
-#line 627 "ts-src/mgos/conn.ts"
+#line 631 "ts-src/mgos/conn.ts"
   if (self->net != NetState_IDLE && self->nGlobal > 0) {
     self->session.now = now;
     self->pollArg.now = port_wallTime();
@@ -614,7 +616,7 @@ uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   if ((self->net == NetState_OPEN && mgos_mqtt_conn_wsOn(self)) && WsLink_expired(&self->ws, now)) {
     mgos_mqtt_conn_dropWs(self, now);
   }
-#line 634 "ts-src/mgos/conn.ts"
+#line 638 "ts-src/mgos/conn.ts"
   if (self->net == NetState_OPEN) {
     Session_tick(&self->session, now);
     mgos_mqtt_conn_service(self, now);
@@ -622,34 +624,34 @@ uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
       wait = WsLink_nextIn(&self->ws, now, wait);
     }
     // The session's own deadlines (PINGREQ, PINGRESP, CONNACK) to the ms.
-#line 639 "ts-src/mgos/conn.ts"
+#line 643 "ts-src/mgos/conn.ts"
     if (self->net == NetState_OPEN) {
       wait = Session_nextTickIn(&self->session, now, wait);
     }
   }
   // Measured after the tick: a close it decided (CONNACK or keepalive timeout)
   // has just scheduled a reconnect, which must not wait a whole POLL_MAX_MS.
-#line 643 "ts-src/mgos/conn.ts"
+#line 647 "ts-src/mgos/conn.ts"
   if (self->reconnectPending) {
     int32_t left = rt_i32_of((self->reconnectAt - now));
     if (left <= 0) {
       wait = 0;
-#line 646 "ts-src/mgos/conn.ts"
+#line 650 "ts-src/mgos/conn.ts"
     } else if ((uint32_t)left < wait) {
       wait = (uint32_t)left;
     }
   }
-#line 648 "ts-src/mgos/conn.ts"
+#line 652 "ts-src/mgos/conn.ts"
   return wait;
 }
 
 // ---------------------------------------------------------------- events
-#line 653 "ts-src/mgos/conn.ts"
+#line 657 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
   if (!mgos_mqtt_conn_active(self)->cloud_events) {
     return;
   }
-#line 655 "ts-src/mgos/conn.ts"
+#line 659 "ts-src/mgos/conn.ts"
   self->cloudArg.type = MGOS_CLOUD_MQTT;
   port_eventTrigger(ev, &self->cloudArg);
 }
@@ -663,26 +665,28 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
   m->connack_ret_code = 0;
   m->message_id = 0;
   m->reason_code = 0;
+  m->props = NULL;
   conn_setStr(m, RT_NOBYTES, RT_NOBYTES);
   if (p == NULL) {
     return;
   }
-#line 670 "ts-src/mgos/conn.ts"
+#line 675 "ts-src/mgos/conn.ts"
   m->qos = p->qos;
   m->len = rt_i32_of(p->totalLen);
   m->connack_ret_code = p->returnCode;
   m->message_id = p->packetId;
   if (Session_isV5(&self->session)) {
     m->reason_code = mqtt5_reason5Of(&self->session, p);
+    mqtt5_fillProps(&self->props5, &self->session);
+    m->props = &self->props5;
   }
-#line 675 "ts-src/mgos/conn.ts"
   if (p->type == PacketType_PUBLISH) {
     conn_setStr(m, p->topic, p->payload);
   }
   // SUBACK: qos is the first filter's granted QoS (0x80: refused) and the
   // payload holds every return code, one byte per filter (an extension:
   // Mongoose left both empty).
-#line 679 "ts-src/mgos/conn.ts"
+#line 688 "ts-src/mgos/conn.ts"
   if (p->type == PacketType_SUBACK) {
     m->qos = (p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80;
     conn_setStr(m, RT_NOBYTES, p->codes);
@@ -704,17 +708,17 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   // handlers may reenter the API); DROPPED and OUTBOX_ROOM do not use it.
   if (((ev != SessionEvent_CONNACK && ev != SessionEvent_CLOSE) && ev != SessionEvent_DROPPED) && ev != SessionEvent_OUTBOX_ROOM) {
     // The PUBCOMP of an exchange the application runs is its own.
-#line 701 "ts-src/mgos/conn.ts"
+#line 710 "ts-src/mgos/conn.ts"
     if ((ev == SessionEvent_PUBREL && p != NULL) && mgos_mqtt_conn_appQos2Take(self, p->packetId)) {
       self->session.autoAck = false;
     }
-#line 702 "ts-src/mgos/conn.ts"
+#line 711 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_fillMsg(self, ev, p);
   }
   switch (ev) {
   case SessionEvent_CONNACK: {
     {
-#line 706 "ts-src/mgos/conn.ts"
+#line 715 "ts-src/mgos/conn.ts"
       if (p == NULL || p->returnCode != 0) {
         // The CLOSE that follows raises the connect-error event.
         port_logMsg(LogLevel_ERROR, "server refused the connection: ", rt_str_bytes(self->session.closeReason));
@@ -727,10 +731,10 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       break;
     }
   }
-#line 717 "ts-src/mgos/conn.ts"
+#line 726 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH: {
     {
-#line 718 "ts-src/mgos/conn.ts"
+#line 727 "ts-src/mgos/conn.ts"
       if (p == NULL || mgos_mqtt_conn_callTopics(self, ev, p, 0)) {
         toGlobal = false;
       } else {
@@ -741,52 +745,52 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
           mgos_mqtt_conn_appQos2Add(self, p->packetId);
         }
       }
-#line 726 "ts-src/mgos/conn.ts"
+#line 735 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 728 "ts-src/mgos/conn.ts"
+#line 737 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH_PART: {
     {
       // Fragments go only to handlers that asked for them; the first one
       // decides: when none matched, the session skips the message.
-#line 731 "ts-src/mgos/conn.ts"
+#line 740 "ts-src/mgos/conn.ts"
       toGlobal = false;
       if (p != NULL && mgos_mqtt_conn_callTopics(self, ev, p, 0)) {
         self->session.rxTake = true;
       }
-#line 733 "ts-src/mgos/conn.ts"
+#line 742 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 735 "ts-src/mgos/conn.ts"
+#line 744 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH_SKIPPED: {
     {
       // A topic cut short cannot be matched: global handlers only.
-#line 737 "ts-src/mgos/conn.ts"
+#line 746 "ts-src/mgos/conn.ts"
       bool whole = p != NULL && p->topic.len == self->session.rxTopicLen;
       if (whole && mgos_mqtt_conn_callTopics(self, ev, p, 0)) {
         toGlobal = false;
       }
-#line 739 "ts-src/mgos/conn.ts"
+#line 748 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 741 "ts-src/mgos/conn.ts"
+#line 750 "ts-src/mgos/conn.ts"
   case SessionEvent_SUBACK: {
     {
-#line 742 "ts-src/mgos/conn.ts"
+#line 751 "ts-src/mgos/conn.ts"
       if (mgos_mqtt_conn_callTopics(self, ev, NULL, self->session.evTag)) {
         toGlobal = false;
       }
-#line 743 "ts-src/mgos/conn.ts"
+#line 752 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 745 "ts-src/mgos/conn.ts"
+#line 754 "ts-src/mgos/conn.ts"
   case SessionEvent_DROPPED: {
     {
-#line 746 "ts-src/mgos/conn.ts"
+#line 755 "ts-src/mgos/conn.ts"
       mgos_mqtt_dropped *d = &self->dropped;
       Session *s = &self->session;
       d->packet_id = s->evDropId;
@@ -800,18 +804,18 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       break;
     }
   }
-#line 758 "ts-src/mgos/conn.ts"
+#line 767 "ts-src/mgos/conn.ts"
   case SessionEvent_OUTBOX_ROOM: {
     {
-#line 759 "ts-src/mgos/conn.ts"
+#line 768 "ts-src/mgos/conn.ts"
       arg = NULL;
       break;
     }
   }
-#line 762 "ts-src/mgos/conn.ts"
+#line 771 "ts-src/mgos/conn.ts"
   case SessionEvent_CLOSE: {
     {
-#line 763 "ts-src/mgos/conn.ts"
+#line 772 "ts-src/mgos/conn.ts"
       if (!self->session.wasConnected) {
         // Ended before an accepted CONNACK (refused, timed out, closed by the
         // server, e.g. a TLS 1.3 server refusing the client certificate).
@@ -825,16 +829,16 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       break;
     }
   }
-#line 775 "ts-src/mgos/conn.ts"
+#line 784 "ts-src/mgos/conn.ts"
   default: {
     break;
   }
   }
-#line 778 "ts-src/mgos/conn.ts"
+#line 787 "ts-src/mgos/conn.ts"
   if (toGlobal) {
     mgos_mqtt_conn_callGlobalArg(self, ev, arg);
   }
-#line 779 "ts-src/mgos/conn.ts"
+#line 788 "ts-src/mgos/conn.ts"
   self->session.now = now;
 }
 
@@ -849,12 +853,12 @@ static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void 
   }
 }
 
-#line 791 "ts-src/mgos/conn.ts"
+#line 800 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id) {
   if (self->appQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     mgos_mqtt_conn_appQos2Take(self, self->appQos2[0]);
   }
-#line 793 "ts-src/mgos/conn.ts"
+#line 802 "ts-src/mgos/conn.ts"
   rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->appQos2Count, id);
   self->appQos2Count++;
 }
@@ -865,11 +869,11 @@ static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id) {
     if (rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) != id) {
       continue;
     }
-#line 801 "ts-src/mgos/conn.ts"
+#line 810 "ts-src/mgos/conn.ts"
     for (uint32_t j = i; ((int64_t)j + 1) < self->appQos2Count; j++) {
       rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
     }
-#line 802 "ts-src/mgos/conn.ts"
+#line 811 "ts-src/mgos/conn.ts"
     self->appQos2Count = self->appQos2Count - 1u;
     return true;
   }
@@ -887,7 +891,7 @@ static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *
   if (suback ? tag < 0 : p == NULL) {
     return false;
   }
-#line 817 "ts-src/mgos/conn.ts"
+#line 826 "ts-src/mgos/conn.ts"
   bool took = false;
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
@@ -896,24 +900,25 @@ static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *
     if (h->kind != HandlerKind_TOPIC && !isSub) {
       continue;
     }
-#line 823 "ts-src/mgos/conn.ts"
+#line 832 "ts-src/mgos/conn.ts"
     if ((ev != SessionEvent_PUBLISH && !suback) && (isSub || f == NULL)) {
       continue;
     }
-#line 824 "ts-src/mgos/conn.ts"
+#line 833 "ts-src/mgos/conn.ts"
     if (ev == SessionEvent_PUBLISH_PART && !h->fragments) {
       continue;
     }
-#line 825 "ts-src/mgos/conn.ts"
-    if (suback ? h->tag != tag : !topic_topicMatches(mgos_mqtt_handler_view(h), p->topic)) {
+    // A shared subscription ($share/<group>/<filter>) matches by its filter.
+#line 835 "ts-src/mgos/conn.ts"
+    if (suback ? h->tag != tag : !topic_topicMatches(mqtt5_sharedFilter(mgos_mqtt_handler_view(h)), p->topic)) {
       continue;
     }
-#line 826 "ts-src/mgos/conn.ts"
+#line 836 "ts-src/mgos/conn.ts"
     took = true;
     sub_handler_t g = h->sub;
     if (!isSub && f != NULL) {
       f(&self->nc, ev, &self->msg, h->ud);
-#line 829 "ts-src/mgos/conn.ts"
+#line 839 "ts-src/mgos/conn.ts"
     } else if ((isSub && !suback) && g != NULL) {
       g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
     }
@@ -921,13 +926,13 @@ static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *
       break;
     }
   }
-#line 834 "ts-src/mgos/conn.ts"
+#line 844 "ts-src/mgos/conn.ts"
   return took;
 }
 
 // ---------------------------------------------------------------- API
 /** A global handler; false when MGOS_MQTT_MAX_GLOBAL_HANDLERS are taken. */
-#line 840 "ts-src/mgos/conn.ts"
+#line 850 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void *ud) {
   if (self->nGlobal >= CONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS) {
     port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_GLOBAL_HANDLERS reached, global handler not added", RT_NOBYTES);
@@ -968,7 +973,7 @@ static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->nHandlers; j++) {
     self->handlers[j] = self->handlers[rt_idx_add(j, 1)];
   }
-#line 878 "ts-src/mgos/conn.ts"
+#line 888 "ts-src/mgos/conn.ts"
   self->nHandlers = self->nHandlers - 1u;
   mgos_mqtt_handler *last = &self->handlers[self->nHandlers];
   last->kind = HandlerKind_FREE;
@@ -990,7 +995,7 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
   if (k < 0) {
     return false;
   }
-#line 897 "ts-src/mgos/conn.ts"
+#line 907 "ts-src/mgos/conn.ts"
   uint8_t q = (uint8_t)(((uint8_t)qos > mgos_mqtt_conn_effectiveMaxQos(self)) ? mgos_mqtt_conn_effectiveMaxQos(self) : (uint8_t)qos);
   if (Session_subscribe(&self->session, filter, q, self->handlers[(uint32_t)k].tag) == 0) {
     mgos_mqtt_conn_removeHandler(self, (uint32_t)k);
@@ -1021,11 +1026,11 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
       continue;
     }
-#line 925 "ts-src/mgos/conn.ts"
+#line 935 "ts-src/mgos/conn.ts"
     if (!rt_bytes_equal(mgos_mqtt_handler_view(h), filter)) {
       continue;
     }
-#line 926 "ts-src/mgos/conn.ts"
+#line 936 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_removeHandler(self, i);
     Session_unsubscribe(&self->session, filter);
     mgos_mqtt_conn_service(self, now);
@@ -1058,7 +1063,7 @@ bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
   if (self->net != NetState_IDLE) {
     return true;
   }
-#line 956 "ts-src/mgos/conn.ts"
+#line 966 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_startConnect(self, port_nowMs());
   return self->net != NetState_IDLE || self->reconnectPending;
 }
@@ -1079,13 +1084,13 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
   }
   // A second disconnect while the DISCONNECT is still queued: let it go out
   // (closing now would make the broker publish the will).
-#line 974 "ts-src/mgos/conn.ts"
+#line 984 "ts-src/mgos/conn.ts"
   if (self->session.state == SessionState_DISCONNECTING) {
     mgos_mqtt_conn_service(self, now);
-#line 975 "ts-src/mgos/conn.ts"
+#line 985 "ts-src/mgos/conn.ts"
   } else if (Session_disconnect(&self->session)) {
     mgos_mqtt_conn_service(self, now);
-#line 976 "ts-src/mgos/conn.ts"
+#line 986 "ts-src/mgos/conn.ts"
   } else {
     mgos_mqtt_conn_dropTransport(self, now);
   }
@@ -1093,7 +1098,7 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
 
 /** mgos_mqtt_set_max_qos: 0..2 caps, -1 removes the override (the
    *  config's max_qos applies again); anything else is refused, unchanged. */
-#line 981 "ts-src/mgos/conn.ts"
+#line 991 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   if (qos < -1 || qos > 2) {
     port_logMsg(LogLevel_ERROR, "set_max_qos: expected 0, 1, 2 or -1 (no override); unchanged", RT_NOBYTES);
@@ -1139,7 +1144,7 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
 }
 
 /** Seconds (config) to ms, at least 1 ms. */
-#line 1035 "ts-src/mgos/conn.ts"
+#line 1045 "ts-src/mgos/conn.ts"
 uint32_t conn_secToMs(double s) {
   uint32_t ms = rt_f64_to_u32(s * 1000.0);
   return (ms == 0) ? 1 : ms;
@@ -1153,13 +1158,13 @@ uint32_t conn_jitter(uint32_t d) {
   if (j == 0) {
     return d;
   }
-#line 1046 "ts-src/mgos/conn.ts"
+#line 1056 "ts-src/mgos/conn.ts"
   uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2) + 1);
   uint32_t r = rt_mod_u32(port_rand32(), span);
   if (r < j) {
     return d - (j - r);
   }
-#line 1049 "ts-src/mgos/conn.ts"
+#line 1059 "ts-src/mgos/conn.ts"
   uint32_t up = r - j;
   return (up > (0xffffffffu - d)) ? 0xffffffffu : (d + up);
 }
@@ -1177,17 +1182,17 @@ static bool conn_stringsFit(mgos_config_mqtt *c, const char *what) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1064 "ts-src/mgos/conn.ts"
+#line 1074 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s != NULL) {
       need += rt_str_bytes(s).len + 1u;
     }
   }
-#line 1067 "ts-src/mgos/conn.ts"
+#line 1077 "ts-src/mgos/conn.ts"
   if (need <= CONFIG_MGOS_MQTT_CONN_STR_SIZE) {
     return true;
   }
-#line 1068 "ts-src/mgos/conn.ts"
+#line 1078 "ts-src/mgos/conn.ts"
   conn_logText.len = 0;
   conn_logNumber(rt_i32_of(need));
   port_logMsg(LogLevel_ERROR, what, rt_subarray(RT_BYTES(conn_logText.buf, 100), 0, conn_logText.len));
@@ -1202,12 +1207,12 @@ static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1080 "ts-src/mgos/conn.ts"
+#line 1090 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s == NULL) {
       continue;
     }
-#line 1082 "ts-src/mgos/conn.ts"
+#line 1092 "ts-src/mgos/conn.ts"
     rt_bytes b = rt_str_bytes(s);
     rt_copy_bytes(buf, at, b);
     rt_bytes_set(buf, at + b.len, 0);
@@ -1225,7 +1230,7 @@ static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload) {
 
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 1098 "ts-src/mgos/conn.ts"
+#line 1108 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
@@ -1245,7 +1250,7 @@ static bool conn_onWsOpen(void *ud, uint32_t now) {
   return c->net == NetState_OPEN && WsLink_isOpen(&c->ws);
 }
 
-#line 1122 "ts-src/mgos/conn.ts"
+#line 1132 "ts-src/mgos/conn.ts"
 static void LogText_put(LogText *self, uint8_t c) {
   if (self->len < 100) {
     rt_set_u8(self->buf, 100, self->len++, c);
@@ -1255,10 +1260,10 @@ static void LogText_put(LogText *self, uint8_t c) {
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. */
-#line 1132 "ts-src/mgos/conn.ts"
+#line 1142 "ts-src/mgos/conn.ts"
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
-#line 1133 "ts-src/mgos/conn.ts"
+#line 1143 "ts-src/mgos/conn.ts"
   LogText *t = &conn_logText;
   t->len = 0;
   if (detail.len > 0) {
@@ -1290,7 +1295,7 @@ static void conn_logNumber(int32_t num) {
   while (div > 1 && ((v / div) == 0)) {
     div = div / 10;
   }
-#line 1162 "ts-src/mgos/conn.ts"
+#line 1172 "ts-src/mgos/conn.ts"
   while (div > 0) {
     LogText_put(t, (uint8_t)(0x30 + ((v / div) % 10)));
     div = div / 10;
@@ -1302,7 +1307,7 @@ mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
     return NULL;
   }
-#line 1171 "ts-src/mgos/conn.ts"
+#line 1181 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -1327,7 +1332,7 @@ mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 1196 "ts-src/mgos/conn.ts"
+#line 1206 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1336,7 +1341,7 @@ void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
 }
 
 /** Bytes received on `slot`. @api */
-#line 1202 "ts-src/mgos/conn.ts"
+#line 1212 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1345,7 +1350,7 @@ void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 1208 "ts-src/mgos/conn.ts"
+#line 1218 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1355,7 +1360,7 @@ void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 1215 "ts-src/mgos/conn.ts"
+#line 1225 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -1374,13 +1379,13 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
     if (!c->inUse) {
       continue;
     }
-#line 1231 "ts-src/mgos/conn.ts"
+#line 1241 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
       wait = w;
     }
   }
-#line 1234 "ts-src/mgos/conn.ts"
+#line 1244 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -1394,7 +1399,7 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 1248 "ts-src/mgos/conn.ts"
+#line 1258 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
   const char *what = "mgos_mqtt_conn_create2: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
   // The system config's sections are not copied (as the reference): they are
@@ -1404,34 +1409,34 @@ mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqt
   if (!sys0 && !conn_stringsFit(cfg, what)) {
     return NULL;
   }
-#line 1255 "ts-src/mgos/conn.ts"
+#line 1265 "ts-src/mgos/conn.ts"
   if ((cfg1 != NULL && !sys1) && !conn_stringsFit(cfg1, what)) {
     return NULL;
   }
-#line 1256 "ts-src/mgos/conn.ts"
+#line 1266 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
     return NULL;
   }
-#line 1258 "ts-src/mgos/conn.ts"
+#line 1268 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (sys0) {
     c->followSys0 = true;
-#line 1261 "ts-src/mgos/conn.ts"
+#line 1271 "ts-src/mgos/conn.ts"
   } else {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1262 "ts-src/mgos/conn.ts"
+#line 1272 "ts-src/mgos/conn.ts"
   if (cfg1 != NULL) {
     c->cfg1 = *cfg1;
     if (sys1) {
       c->followSys1 = true;
-#line 1265 "ts-src/mgos/conn.ts"
+#line 1275 "ts-src/mgos/conn.ts"
     } else {
       conn_ownStrings(&c->cfg1, RT_BYTES(c->strs1, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
     }
-#line 1266 "ts-src/mgos/conn.ts"
+#line 1276 "ts-src/mgos/conn.ts"
     c->hasCfg1 = true;
   }
   Session_setMaxQos(&c->session, mgos_mqtt_conn_effectiveMaxQos(c));
@@ -1459,7 +1464,7 @@ bool conn_set_config(mgos_mqtt_conn *c, mgos_config_mqtt *cfg) {
   if (!sys0) {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1291 "ts-src/mgos/conn.ts"
+#line 1301 "ts-src/mgos/conn.ts"
   c->followSys0 = sys0;
   // The global connection keeps following the system config's mqtt1.
   c->followSys1 = c->followSys || c->followSys1;

@@ -5,7 +5,9 @@
 #include "rt.h"
 #include "session.h"
 #include "packet5.h"
+#include "codec5.h"
 #include "packet.h"
+#include "mg_types.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -13,6 +15,10 @@ extern "C" {
 
 rt_bytes mqtt5_serverReferenceTarget(Session *s);
 uint8_t mqtt5_reason5Of(Session *s, Packet *p);
+rt_bytes mqtt5_sharedFilter(rt_bytes f);
+void mqtt5_setMg(mg_str *m, rt_bytes b);
+void mqtt5_fillProps(mgos_mqtt_props *o, Session *s);
+rt_bytes mqtt5_rawOf(mgos_mqtt_props *o, rt_bytes fallback);
 
 #ifdef __cplusplus
 }

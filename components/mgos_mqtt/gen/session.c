@@ -247,7 +247,7 @@ const char *session_connackReason(uint8_t code) {
 }
 
 /** This session speaks MQTT 5 (cfg.version 5, and compiled in). */
-#line 459 "ts-src/mqtt/session.ts"
+#line 463 "ts-src/mqtt/session.ts"
 bool Session_isV5(Session *self) {
   return CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && self->cfg.version == 5;
 }
@@ -269,7 +269,7 @@ bool Session_isConnected(Session *self) {
 // ---------------------------------------------------------------- transport
 /** Starts a connection: queues CONNECT built from cfg. False if one is already
    *  under way or CONNECT does not fit the tx buffer. */
-#line 481 "ts-src/mqtt/session.ts"
+#line 485 "ts-src/mqtt/session.ts"
 bool Session_connect(Session *self, uint32_t now) {
   ConnectOptions *o = &session_connectScratch;
   o->clientId = SessionConfig_str(&self->cfg, CfgStr_CLIENT_ID);
@@ -387,7 +387,7 @@ void Session_txConsumed(Session *self, uint32_t n) {
   if (n > self->txLen) {
     n = self->txLen;
   }
-#line 596 "ts-src/mqtt/session.ts"
+#line 600 "ts-src/mqtt/session.ts"
   uint32_t rest = self->txLen - n;
   // Walk the packets written: the last one may be cut, remember its tail.
   uint32_t k = n;
@@ -409,13 +409,13 @@ void Session_txConsumed(Session *self, uint32_t n) {
   if (n > 0) {
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
   }
-#line 615 "ts-src/mqtt/session.ts"
+#line 619 "ts-src/mqtt/session.ts"
   self->txLen = rest;
   if (self->state == SessionState_DISCONNECTING && !self->closing) {
     Session_queueDisconnect(self);
   }
   // Space freed: packets that did not fit may go now.
-#line 618 "ts-src/mqtt/session.ts"
+#line 622 "ts-src/mqtt/session.ts"
   Session_pump(self);
   Session_maybeRoom(self);
 }
@@ -443,7 +443,7 @@ void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 643 "ts-src/mqtt/session.ts"
+#line 647 "ts-src/mqtt/session.ts"
   Session_logNum(self, LogLevel_ERROR, reason, 0);
   Session_closeQuietly(self, reason);
 }
@@ -455,7 +455,7 @@ static void Session_closeQuietly(Session *self, const char *reason) {
   }
   // Before the CLOSE event: a handler that reconnects must see that the old
   // transport still has to go (connectionLost() clears it).
-#line 652 "ts-src/mqtt/session.ts"
+#line 656 "ts-src/mqtt/session.ts"
   self->closing = true;
   Session_enterDisconnected(self, reason);
 }
@@ -465,7 +465,7 @@ bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
     return false;
   }
-#line 659 "ts-src/mqtt/session.ts"
+#line 663 "ts-src/mqtt/session.ts"
   self->state = SessionState_DISCONNECTING;
   Session_queueDisconnect(self);
   return true;
@@ -477,7 +477,7 @@ static void Session_queueDisconnect(Session *self) {
   if (self->streaming) {
     return;
   }
-#line 668 "ts-src/mqtt/session.ts"
+#line 672 "ts-src/mqtt/session.ts"
   uint32_t n = Session_encodeDisconnect(self, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX));
   if (n == 0 && self->txLen > self->txHeadLeft) {
     // No room: the connection ends anyway, so the whole packets waiting make
@@ -491,7 +491,7 @@ static void Session_queueDisconnect(Session *self) {
   if (n == 0) {
     return;
   }
-#line 679 "ts-src/mqtt/session.ts"
+#line 683 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   self->closing = true;
@@ -502,7 +502,7 @@ static uint32_t Session_encodeDisconnect(Session *self, rt_bytes out) {
   if (!Session_isV5(self)) {
     return codec_encodeSimple(out, PacketType_DISCONNECT);
   }
-#line 687 "ts-src/mqtt/session.ts"
+#line 691 "ts-src/mqtt/session.ts"
   Props5 *p = &self->v5.props;
   Props5_reset(p);
   return codec5_encodeDisconnect5(out, self->discReason, p);
@@ -514,7 +514,7 @@ void Session_protocolError(Session *self, uint8_t code, const char *why) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 696 "ts-src/mqtt/session.ts"
+#line 700 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     Session_close(self, why);
     return;
@@ -527,7 +527,7 @@ void Session_protocolError(Session *self, uint8_t code, const char *why) {
   if ((!clean || (self->epoch != (ep + 1u))) || !self->closing) {
     return;
   }
-#line 706 "ts-src/mqtt/session.ts"
+#line 710 "ts-src/mqtt/session.ts"
   self->discReason = code;
   self->txLen = Session_encodeDisconnect(self, RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE));
   self->discReason = 0;
@@ -542,15 +542,15 @@ uint32_t Session_nextTickIn(Session *self, uint32_t now, uint32_t cap) {
   } else if (self->state == SessionState_CONNECTED && ka > 0) {
     if (self->pingOutstanding) {
       due = session_minU32(due, session_left(now, self->pingSentAt, ka >> 1));
-#line 719 "ts-src/mqtt/session.ts"
+#line 723 "ts-src/mqtt/session.ts"
     } else if (self->streaming) {
       due = session_minU32(due, session_left(now, self->lastTx, ka));
-#line 720 "ts-src/mqtt/session.ts"
+#line 724 "ts-src/mqtt/session.ts"
     } else {
       due = session_minU32(due, session_minU32(session_left(now, self->lastTx, ka), session_left(now, self->lastRx, ka)));
     }
   }
-#line 722 "ts-src/mqtt/session.ts"
+#line 726 "ts-src/mqtt/session.ts"
   return due;
 }
 
@@ -561,13 +561,13 @@ void Session_tick(Session *self, uint32_t now) {
     if (session_elapsed(now, self->connectStart) >= CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS) {
       Session_close(self, "no CONNACK in time");
     }
-#line 730 "ts-src/mqtt/session.ts"
+#line 734 "ts-src/mqtt/session.ts"
     return;
   }
   if (self->state != SessionState_CONNECTED) {
     return;
   }
-#line 733 "ts-src/mqtt/session.ts"
+#line 737 "ts-src/mqtt/session.ts"
   uint32_t ka = (uint32_t)(self->cfg.keepAlive * 1000);
   if (ka > 0) {
     if (self->pingOutstanding) {
@@ -585,7 +585,7 @@ void Session_tick(Session *self, uint32_t now) {
       uint32_t n = codec_encodeSimple(Session_txFree(self), PacketType_PINGREQ);
       if (n == 0) {
         Session_logNum(self, LogLevel_WARN, "tx full, no PINGREQ", 0);
-#line 749 "ts-src/mqtt/session.ts"
+#line 753 "ts-src/mqtt/session.ts"
       } else {
         self->txLen += n;
         self->lastTx = now;
@@ -601,7 +601,7 @@ void Session_tick(Session *self, uint32_t now) {
 
 // ---------------------------------------------------------------- API
 /** Next packet id: never 0, wraps after 65535, skips ids in use. */
-#line 765 "ts-src/mqtt/session.ts"
+#line 769 "ts-src/mqtt/session.ts"
 uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
@@ -609,7 +609,7 @@ uint16_t Session_nextPacketId(Session *self) {
       return self->lastId;
     }
   }
-#line 770 "ts-src/mqtt/session.ts"
+#line 774 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -624,11 +624,11 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   if (qos > 2) {
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID, LogLevel_ERROR, "publish: bad QoS", topic, qos);
   }
-#line 782 "ts-src/mqtt/session.ts"
+#line 786 "ts-src/mqtt/session.ts"
   if (!topic_validTopicName(topic)) {
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID, LogLevel_ERROR, "publish: invalid topic name", topic, 0);
   }
-#line 783 "ts-src/mqtt/session.ts"
+#line 787 "ts-src/mqtt/session.ts"
   uint8_t q = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
   bool v5 = Session_isV5(self);
   int32_t pl = 0;
@@ -637,18 +637,18 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (q > self->v5.serverMaxQos) {
       q = self->v5.serverMaxQos;
     }
-#line 789 "ts-src/mqtt/session.ts"
+#line 793 "ts-src/mqtt/session.ts"
     pl = codec5_propsSize(&self->pubProps, PacketType_PUBLISH);
     if (pl < 0) {
       return Session_refuse(self, MGOS_MQTT_ERR_INVALID, LogLevel_ERROR, "publish: invalid MQTT 5 properties", topic, 0);
     }
   }
-#line 792 "ts-src/mqtt/session.ts"
+#line 796 "ts-src/mqtt/session.ts"
   uint32_t size = v5 ? codec5_publishSize5(topic.len, payload.len, q, (uint32_t)pl) : codec_publishSize(topic.len, payload.len, q);
   if (size == 0) {
     return Session_refuseSize(self, "publish: over the MQTT packet limit, can never be sent", topic, payload.len, session_MAX_PAYLOAD);
   }
-#line 794 "ts-src/mqtt/session.ts"
+#line 798 "ts-src/mqtt/session.ts"
   bool connected = self->state == SessionState_CONNECTED;
   uint32_t smax = self->v5.serverMaxPacket;
   if (((v5 && connected) && smax > 0) && size > smax) {
@@ -660,14 +660,14 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED, LogLevel_DEBUG, "publish: QoS 0 while not connected", topic, 0);
     }
     // MQTT 5 QoS 0 goes through the outbox too (topic aliases are put in on the way out).
-#line 803 "ts-src/mqtt/session.ts"
+#line 807 "ts-src/mqtt/session.ts"
     if ((!v5 && !self->streaming) && (Session_waitingToSend(self) == 0)) {
       // Topic and size are checked above: the packet is written as it is.
       rt_bytes room = rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
       if (size <= room.len) {
         uint32_t tmp = self->txLen;
         self->txLen = tmp + codec_writePublish(room, topic, payload, 0, retain, false, 0, size);
-#line 808 "ts-src/mqtt/session.ts"
+#line 812 "ts-src/mqtt/session.ts"
         self->lastTx = now;
         return Session_nextPacketId(self);
       }
@@ -676,13 +676,13 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   if (size > CONFIG_MGOS_MQTT_STORE_SIZE) {
     return Session_refuseSize(self, "publish: larger than the outbox (MGOS_MQTT_STORE_SIZE), can never be sent", topic, size, CONFIG_MGOS_MQTT_STORE_SIZE);
   }
-#line 814 "ts-src/mqtt/session.ts"
+#line 818 "ts-src/mqtt/session.ts"
   if (!connected) {
     uint32_t limit = self->cfg.maxQueueLength;
     if (limit == 0) {
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED, LogLevel_DEBUG, "publish: offline and max_queue_length is 0", topic, 0);
     }
-#line 817 "ts-src/mqtt/session.ts"
+#line 821 "ts-src/mqtt/session.ts"
     while (Session_queuedCount(self) >= limit) {
       if (!self->cfg.dropOldest || !Session_dropOldestWaiting(self, MGOS_MQTT_DROP_QUEUE_FULL)) {
         self->roomWanted = true;
@@ -701,21 +701,21 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   if (id == 0) {
     return Session_refuse(self, MGOS_MQTT_ERR_FULL, LogLevel_WARN, "publish: no packet id free", topic, 0);
   }
-#line 833 "ts-src/mqtt/session.ts"
+#line 837 "ts-src/mqtt/session.ts"
   OutMsg *r = &self->recs[self->recCount];
   // The loop above left room for `size` bytes; the topic was checked first.
   uint32_t n = 0;
   if (v5) {
     n = codec5_encodePublish5(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), &self->pubProps);
-#line 837 "ts-src/mqtt/session.ts"
+#line 841 "ts-src/mqtt/session.ts"
   } else {
     n = codec_writePublish(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), size);
   }
-#line 838 "ts-src/mqtt/session.ts"
+#line 842 "ts-src/mqtt/session.ts"
   if (n == 0) {
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID, LogLevel_ERROR, "publish: encoding failed", topic, 0);
   }
-#line 839 "ts-src/mqtt/session.ts"
+#line 843 "ts-src/mqtt/session.ts"
   r->state = RecState_QUEUED;
   r->qos = q;
   r->packetId = id;
@@ -744,7 +744,7 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
     return;
   }
   // Only the state that matters after a restart: waiting for PUBCOMP, or not.
-#line 865 "ts-src/mqtt/session.ts"
+#line 869 "ts-src/mqtt/session.ts"
   uint8_t st = (RecState)((r->state == RecState_WAIT_PUBCOMP) ? RecState_WAIT_PUBCOMP : RecState_QUEUED);
   f(self, op, r->seq, session_storeMeta(st, r->qos, r->packetId), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len));
 }
@@ -759,12 +759,12 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   if ((((seq == 0 || id == 0) || (qos != 1 && qos != 2)) || self->recCount >= session_STORE_SLOTS) || Session_idInUse(self, id)) {
     return false;
   }
-#line 877 "ts-src/mqtt/session.ts"
+#line 881 "ts-src/mqtt/session.ts"
   if (st == RecState_WAIT_PUBCOMP) {
     if (qos != 2 || data.len > 0) {
       return false;
     }
-#line 879 "ts-src/mqtt/session.ts"
+#line 883 "ts-src/mqtt/session.ts"
   } else if (((st != RecState_QUEUED || data.len < 4) || (data.len > (CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed))) || ((data.p[0] >> 4) != PacketType_PUBLISH)) {
     return false;
   }
@@ -784,7 +784,7 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   if (seq >= self->nextSeq) {
     self->nextSeq = (seq == 0xffffffffu) ? 1 : (seq + 1);
   }
-#line 896 "ts-src/mqtt/session.ts"
+#line 900 "ts-src/mqtt/session.ts"
   return true;
 }
 
@@ -816,11 +816,11 @@ uint32_t Session_outboxRoom(Session *self) {
   if (self->recCount >= session_STORE_SLOTS) {
     return 0;
   }
-#line 925 "ts-src/mqtt/session.ts"
+#line 929 "ts-src/mqtt/session.ts"
   if (self->state != SessionState_CONNECTED && (Session_queuedCount(self) >= self->cfg.maxQueueLength)) {
     return 0;
   }
-#line 926 "ts-src/mqtt/session.ts"
+#line 930 "ts-src/mqtt/session.ts"
   return CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed;
 }
 
@@ -829,7 +829,7 @@ static void Session_maybeRoom(Session *self) {
   if (!self->roomWanted || (Session_outboxRoom(self) == 0)) {
     return;
   }
-#line 932 "ts-src/mqtt/session.ts"
+#line 936 "ts-src/mqtt/session.ts"
   self->roomWanted = false;
   Session_emit(self, SessionEvent_OUTBOX_ROOM, NULL);
 }
@@ -843,7 +843,7 @@ static uint32_t Session_waitingToSend(Session *self) {
       n++;
     }
   }
-#line 943 "ts-src/mqtt/session.ts"
+#line 947 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -872,6 +872,8 @@ uint16_t Session_subscribe(Session *self, rt_bytes filter, uint8_t qos, int32_t 
   s->qos = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
   s->granted = 0;
   s->tag = tag;
+  s->opts5 = self->nextOpts5;
+  s->subId = self->nextSubId;
   s->state = SubState_SUB_PENDING;
   s->packetId = 0;
   self->subCount++;
@@ -888,11 +890,11 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
     if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
       continue;
     }
-#line 985 "ts-src/mqtt/session.ts"
+#line 991 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
       continue;
     }
-#line 986 "ts-src/mqtt/session.ts"
+#line 992 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
@@ -912,7 +914,7 @@ uint32_t Session_unsentBytes(Session *self) {
       n += r->len - r->done;
     }
   }
-#line 1003 "ts-src/mqtt/session.ts"
+#line 1009 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -923,7 +925,7 @@ uint32_t Session_inflightCount(Session *self) {
       n++;
     }
   }
-#line 1009 "ts-src/mqtt/session.ts"
+#line 1015 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -934,27 +936,27 @@ uint32_t Session_queuedCount(Session *self) {
       n++;
     }
   }
-#line 1015 "ts-src/mqtt/session.ts"
+#line 1021 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 1022 "ts-src/mqtt/session.ts"
+#line 1028 "ts-src/mqtt/session.ts"
 void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
   self->now = now;
   if (data.len > 0) {
     self->lastRx = now;
   }
-#line 1025 "ts-src/mqtt/session.ts"
+#line 1031 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while (off < data.len) {
     if (!Session_receiving(self) || self->epoch != ep) {
       return;
     }
-#line 1029 "ts-src/mqtt/session.ts"
+#line 1035 "ts-src/mqtt/session.ts"
     if (self->big != BigRx_NONE) {
       // The rest of a large PUBLISH goes through without touching rx.
       off += Session_bigFeed(self, rt_slice_from(data, off));
@@ -970,7 +972,7 @@ void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
     }
     // The decoder rejects packets over the limit from their fixed header, so
     // a full buffer here means the limit exceeds the buffer: never wait forever.
-#line 1042 "ts-src/mqtt/session.ts"
+#line 1048 "ts-src/mqtt/session.ts"
     if (self->big == BigRx_NONE && self->rxLen == CONFIG_MGOS_MQTT_RX_BUF_SIZE) {
       Session_close(self, "rx buffer overflow");
       return;
@@ -1000,14 +1002,14 @@ static void Session_parse(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1069 "ts-src/mqtt/session.ts"
+#line 1075 "ts-src/mqtt/session.ts"
     if ((r == (-DecodeErr_TOO_LARGE)) && self->pkt.type == PacketType_PUBLISH) {
       // Too large to buffer, not malformed: stream it (the reference closed
       // here, and a persistent session then got it again at every reconnect).
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 1073 "ts-src/mqtt/session.ts"
+#line 1079 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
@@ -1023,12 +1025,12 @@ static void Session_parse(Session *self) {
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1086 "ts-src/mqtt/session.ts"
+#line 1092 "ts-src/mqtt/session.ts"
   uint32_t rest = self->rxLen - start;
   if (start > 0) {
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
   }
-#line 1088 "ts-src/mqtt/session.ts"
+#line 1094 "ts-src/mqtt/session.ts"
   self->rxLen = rest;
 }
 
@@ -1044,7 +1046,7 @@ static void Session_parse5(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1101 "ts-src/mqtt/session.ts"
+#line 1107 "ts-src/mqtt/session.ts"
     if (r < 0) {
       uint8_t e = (uint8_t)(-(int64_t)r);
       Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
@@ -1057,7 +1059,7 @@ static void Session_parse5(Session *self) {
     if (p->type == PacketType_CONNACK) {
       p->returnCode = v->pkt.reasonCode;
     }
-#line 1111 "ts-src/mqtt/session.ts"
+#line 1117 "ts-src/mqtt/session.ts"
     if (p->type == PacketType_PUBLISH && self->state == SessionState_CONNECTED) {
       uint8_t bad = V5State_resolveInAlias(v);
       if (bad != 0) {
@@ -1070,7 +1072,7 @@ static void Session_parse5(Session *self) {
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1121 "ts-src/mqtt/session.ts"
+#line 1127 "ts-src/mqtt/session.ts"
   uint32_t rest = self->rxLen - start;
   rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
   self->rxLen = rest;
@@ -1080,7 +1082,7 @@ static void Session_parse5(Session *self) {
 /** parse() met a PUBLISH over the limit at rx[start] (its fixed header is
    *  complete). Moves it to rx[0] and streams what rx holds of it. True when
    *  it ended there and the bytes after it are now rx[0, rxLen), to parse. */
-#line 1131 "ts-src/mqtt/session.ts"
+#line 1137 "ts-src/mqtt/session.ts"
 static bool Session_bigFromRx(Session *self, uint32_t start) {
   uint32_t ep = self->epoch;
   uint32_t avail = self->rxLen - start;
@@ -1107,7 +1109,7 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
   if ((self->epoch != ep || !Session_receiving(self)) || self->big != BigRx_NONE) {
     return false;
   }
-#line 1155 "ts-src/mqtt/session.ts"
+#line 1161 "ts-src/mqtt/session.ts"
   rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), used, avail));
   self->rxLen = avail - used;
   return true;
@@ -1134,7 +1136,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       if (self->bigPos == ((int64_t)self->bigHdr + 2)) {
         Session_bigLayout(self);
       }
-#line 1179 "ts-src/mqtt/session.ts"
+#line 1185 "ts-src/mqtt/session.ts"
     } else if (pos < self->bigTopicEnd) {
       n = session_minU32(rest.len, self->bigTopicEnd - pos);
       uint32_t cap = Session_recvLimit(self);
@@ -1148,7 +1150,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       if (self->bigPos == self->bigIdEnd) {
         Session_bigHeaderDone(self);
       }
-#line 1190 "ts-src/mqtt/session.ts"
+#line 1196 "ts-src/mqtt/session.ts"
     } else if (pos < self->bigIdEnd) {
       n = 1;
       self->bigId = (uint16_t)((self->bigId << 8) | rt_bytes_get(rest, 0));
@@ -1157,7 +1159,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       if (self->bigPos == self->bigIdEnd) {
         Session_bigHeaderDone(self);
       }
-#line 1196 "ts-src/mqtt/session.ts"
+#line 1202 "ts-src/mqtt/session.ts"
     } else {
       // Counted as read before the handler runs: a connection it ends is
       // cut after this fragment, not before.
@@ -1175,7 +1177,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       }
     }
     // Even when a handler called disconnect(): the message was read whole.
-#line 1211 "ts-src/mqtt/session.ts"
+#line 1217 "ts-src/mqtt/session.ts"
     if (((self->big != BigRx_NONE && self->bigIdEnd > 0) && self->bigPos == self->bigTotal) && self->epoch == ep) {
       Session_bigEnd(self);
     }
@@ -1272,13 +1274,13 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
   if (!first || self->epoch != ep) {
     return;
   }
-#line 1305 "ts-src/mqtt/session.ts"
+#line 1311 "ts-src/mqtt/session.ts"
   if (self->rxTake) {
     self->big = BigRx_DELIVER;
-#line 1306 "ts-src/mqtt/session.ts"
+#line 1312 "ts-src/mqtt/session.ts"
   } else if (Session_receiving(self)) {
     Session_bigSkip(self, "PUBLISH larger than the receive buffer, skipped", rt_i32_of(self->rxPartTotal));
-#line 1307 "ts-src/mqtt/session.ts"
+#line 1313 "ts-src/mqtt/session.ts"
   } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
   }
@@ -1287,7 +1289,7 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
 /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
    *  remembered only with the last byte, so a resend of a message cut off is
    *  taken again). */
-#line 1313 "ts-src/mqtt/session.ts"
+#line 1319 "ts-src/mqtt/session.ts"
 static void Session_bigEnd(Session *self) {
   Packet *p = &self->pkt;
   self->big = BigRx_NONE;
@@ -1298,13 +1300,14 @@ static void Session_bigEnd(Session *self) {
     if (!Session_rxQos2Has(self, p->packetId)) {
       Session_rxQos2Add(self, p->packetId);
     }
-#line 1321 "ts-src/mqtt/session.ts"
+#line 1327 "ts-src/mqtt/session.ts"
     Session_queueAck(self, PacketType_PUBREC, p->packetId);
   }
 }
 
 static void Session_handle(Session *self, Packet *p) {
-  if (self->state == SessionState_CONNECTING && p->type != PacketType_CONNACK) {
+  // MQTT 5 extended authentication exchanges AUTH before the CONNACK (4.12).
+  if ((self->state == SessionState_CONNECTING && p->type != PacketType_CONNACK) && (p->type != packet5_PACKET_AUTH || !Session_isV5(self))) {
     Session_close(self, "packet before CONNACK");
     return;
   }
@@ -1313,60 +1316,60 @@ static void Session_handle(Session *self, Packet *p) {
     Session_onConnack(self, p);
     break;
   }
-#line 1334 "ts-src/mqtt/session.ts"
+#line 1341 "ts-src/mqtt/session.ts"
   case PacketType_PUBLISH: {
     Session_onPublish(self, p);
     break;
   }
-#line 1337 "ts-src/mqtt/session.ts"
+#line 1344 "ts-src/mqtt/session.ts"
   case PacketType_PUBACK: {
     Session_onDone(self, p, RecState_WAIT_PUBACK, SessionEvent_PUBACK, "PUBACK: unexpected id");
     break;
   }
-#line 1340 "ts-src/mqtt/session.ts"
+#line 1347 "ts-src/mqtt/session.ts"
   case PacketType_PUBREC: {
     Session_onPubrec(self, p);
     break;
   }
-#line 1343 "ts-src/mqtt/session.ts"
+#line 1350 "ts-src/mqtt/session.ts"
   case PacketType_PUBREL: {
     Session_onPubrel(self, p);
     break;
   }
-#line 1346 "ts-src/mqtt/session.ts"
+#line 1353 "ts-src/mqtt/session.ts"
   case PacketType_PUBCOMP: {
     Session_onDone(self, p, RecState_WAIT_PUBCOMP, SessionEvent_PUBCOMP, "PUBCOMP: unexpected id");
     break;
   }
-#line 1349 "ts-src/mqtt/session.ts"
+#line 1356 "ts-src/mqtt/session.ts"
   case PacketType_SUBACK: {
     Session_onSuback(self, p);
     break;
   }
-#line 1352 "ts-src/mqtt/session.ts"
+#line 1359 "ts-src/mqtt/session.ts"
   case PacketType_UNSUBACK: {
     Session_onUnsuback(self, p);
     break;
   }
-#line 1355 "ts-src/mqtt/session.ts"
+#line 1362 "ts-src/mqtt/session.ts"
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
     Session_logNum(self, LogLevel_DEBUG, "PINGRESP", 0);
     Session_emit(self, SessionEvent_PINGRESP, p);
     break;
   }
-#line 1360 "ts-src/mqtt/session.ts"
+#line 1367 "ts-src/mqtt/session.ts"
   case PacketType_DISCONNECT: {
     // Only MQTT 5's decoder lets a server's DISCONNECT through (3.14).
     Session_onDisconnect5(self);
     break;
   }
-#line 1364 "ts-src/mqtt/session.ts"
+#line 1371 "ts-src/mqtt/session.ts"
   case packet5_PACKET_AUTH: {
     Session_onAuth5(self);
     break;
   }
-#line 1367 "ts-src/mqtt/session.ts"
+#line 1374 "ts-src/mqtt/session.ts"
   default: {
     Session_close(self, "unexpected packet type");
     break;
@@ -1374,7 +1377,7 @@ static void Session_handle(Session *self, Packet *p) {
   }
 }
 
-#line 1373 "ts-src/mqtt/session.ts"
+#line 1380 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
     Session_close(self, "unexpected second CONNACK");
@@ -1385,21 +1388,21 @@ static void Session_onConnack(Session *self, Packet *p) {
   if (v5) {
     V5State_takeConnack(&self->v5);
   }
-#line 1381 "ts-src/mqtt/session.ts"
+#line 1388 "ts-src/mqtt/session.ts"
   if (p->returnCode != 0) {
     // The reason is readable during the CONNACK event already.
     const char *why = v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
     if (v5 && self->v5.reasonStrLen > 0) {
       Session_log(self, LogLevel_ERROR, "CONNACK reason string: ", V5State_reasonString(&self->v5), p->returnCode);
     }
-#line 1385 "ts-src/mqtt/session.ts"
+#line 1392 "ts-src/mqtt/session.ts"
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 1389 "ts-src/mqtt/session.ts"
+#line 1396 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
@@ -1414,26 +1417,26 @@ static void Session_onConnack(Session *self, Packet *p) {
     self->cfg.keepAlive = (uint16_t)self->v5.serverKeepAlive;
   }
   // Without a stored session the server will not resend its QoS 2 messages.
-#line 1401 "ts-src/mqtt/session.ts"
+#line 1408 "ts-src/mqtt/session.ts"
   if (!p->sessionPresent) {
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1404 "ts-src/mqtt/session.ts"
+#line 1411 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 1407 "ts-src/mqtt/session.ts"
+#line 1414 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
     Session_maybeRoom(self);
   }
 }
 
-#line 1411 "ts-src/mqtt/session.ts"
+#line 1418 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   if (p->qos == 0) {
@@ -1446,7 +1449,7 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (self->epoch == ep && self->autoAck) {
       Session_queueAck(self, PacketType_PUBACK, p->packetId);
     }
-#line 1421 "ts-src/mqtt/session.ts"
+#line 1428 "ts-src/mqtt/session.ts"
     return;
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
@@ -1470,14 +1473,14 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (self->epoch != ep) {
       return;
     }
-#line 1442 "ts-src/mqtt/session.ts"
+#line 1449 "ts-src/mqtt/session.ts"
     if (!self->autoAck) {
       // The application runs this exchange: it is not ours to remember.
       int32_t k = Session_rxQos2Index(self, p->packetId);
       if (k >= 0) {
         Session_rxQos2Remove(self, (uint32_t)k);
       }
-#line 1446 "ts-src/mqtt/session.ts"
+#line 1453 "ts-src/mqtt/session.ts"
       return;
     }
   }
@@ -1492,14 +1495,14 @@ static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev
     Session_logAckReason(self, p);
   }
   // A record still streaming out was never whole on the wire: the ack is bogus.
-#line 1458 "ts-src/mqtt/session.ts"
+#line 1465 "ts-src/mqtt/session.ts"
   if ((i >= 0 && (self->recs[(uint32_t)i].state == waiting)) && (self->recs[(uint32_t)i].done == 0)) {
     Session_freeRec(self, (uint32_t)i);
   } else if (((i >= 0 && waiting == RecState_WAIT_PUBACK) && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) && (self->recs[(uint32_t)i].done == 0)) {
     // A PUBACK for a QoS 2 PUBLISH: the server took it at QoS 1 (RabbitMQ
     // does; MQTT 3.1.1 4.3.3 wants PUBREC). It has the message, so the
     // exchange is over; keeping the record would only fill the window.
-#line 1465 "ts-src/mqtt/session.ts"
+#line 1472 "ts-src/mqtt/session.ts"
     Session_logNum(self, LogLevel_WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", p->packetId);
     Session_freeRec(self, (uint32_t)i);
   } else {
@@ -1514,7 +1517,7 @@ static void Session_onPubrec(Session *self, Packet *p) {
   if (Session_isV5(self)) {
     Session_logAckReason(self, p);
   }
-#line 1477 "ts-src/mqtt/session.ts"
+#line 1484 "ts-src/mqtt/session.ts"
   if (((refused && i >= 0) && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) && (self->recs[(uint32_t)i].done == 0)) {
     // A PUBREC with an error ends the exchange: no PUBREL (4.3.3).
     Session_freeRec(self, (uint32_t)i);
@@ -1540,11 +1543,11 @@ static void Session_onPubrel(Session *self, Packet *p) {
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
     Session_rxQos2Remove(self, (uint32_t)k);
-#line 1501 "ts-src/mqtt/session.ts"
+#line 1508 "ts-src/mqtt/session.ts"
   } else {
     Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
   }
-#line 1502 "ts-src/mqtt/session.ts"
+#line 1509 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B); MQTT 5
@@ -1555,7 +1558,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
   }
 }
 
-#line 1510 "ts-src/mqtt/session.ts"
+#line 1517 "ts-src/mqtt/session.ts"
 static void Session_onSuback(Session *self, Packet *p) {
   self->evTag = -1;
   int32_t i = Session_findSub(self, p->packetId, SubState_SUB_SENT);
@@ -1569,7 +1572,7 @@ static void Session_onSuback(Session *self, Packet *p) {
     if (s->granted >= 0x80) {
       Session_log(self, LogLevel_WARN, "subscription refused", Sub_view(s), s->granted);
     }
-#line 1521 "ts-src/mqtt/session.ts"
+#line 1528 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     Session_logNum(self, LogLevel_DEBUG, "SUBACK: unknown id", p->packetId);
@@ -1597,16 +1600,16 @@ static void Session_onUnsuback(Session *self, Packet *p) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1549 "ts-src/mqtt/session.ts"
+#line 1556 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpStream(self)) {
     return;
   }
-#line 1551 "ts-src/mqtt/session.ts"
+#line 1558 "ts-src/mqtt/session.ts"
   if (!Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1552 "ts-src/mqtt/session.ts"
+#line 1559 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   bool v5 = Session_isV5(self);
   // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
@@ -1621,14 +1624,14 @@ static void Session_pump(Session *self) {
       if (self->epoch != ep || self->state != SessionState_CONNECTED) {
         return;
       }
-#line 1564 "ts-src/mqtt/session.ts"
+#line 1571 "ts-src/mqtt/session.ts"
       continue;
     }
     if (r->state == RecState_QUEUED && r->qos > 0) {
       if (inflight >= window) {
         return;
       }
-#line 1568 "ts-src/mqtt/session.ts"
+#line 1575 "ts-src/mqtt/session.ts"
       r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       r->sent = false;
       r->unsent = true;
@@ -1643,7 +1646,7 @@ static void Session_pump(Session *self) {
       if (n == 0) {
         return;
       }
-#line 1580 "ts-src/mqtt/session.ts"
+#line 1587 "ts-src/mqtt/session.ts"
       self->txLen += n;
       self->lastTx = self->now;
       r->sent = true;
@@ -1656,14 +1659,14 @@ static void Session_pump(Session *self) {
     if (r->len > free && (r->len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1590 "ts-src/mqtt/session.ts"
+#line 1597 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
-#line 1591 "ts-src/mqtt/session.ts"
+#line 1598 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
-#line 1592 "ts-src/mqtt/session.ts"
+#line 1599 "ts-src/mqtt/session.ts"
     } else {
       i++;
     }
@@ -1672,12 +1675,12 @@ static void Session_pump(Session *self) {
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
-#line 1598 "ts-src/mqtt/session.ts"
+#line 1605 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   if ((((r->done == 0 && CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) && Session_isV5(self)) && self->v5.serverAliasMax > 0) && Session_copyAliased(self, r)) {
     return true;
   }
-#line 1600 "ts-src/mqtt/session.ts"
+#line 1607 "ts-src/mqtt/session.ts"
   uint32_t at = self->txLen;
   uint32_t n = session_minU32(r->len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
   uint32_t from = r->off + r->done;
@@ -1686,7 +1689,7 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
   if (r->done == 0 && r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1606 "ts-src/mqtt/session.ts"
+#line 1613 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   r->done += n;
@@ -1711,27 +1714,27 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
   if ((most > (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen)) || (smax > 0 && most > smax)) {
     return false;
   }
-#line 1628 "ts-src/mqtt/session.ts"
+#line 1635 "ts-src/mqtt/session.ts"
   uint32_t a = V5State_outAlias(&self->v5, Session_recTopic(self, r));
   if (a == 0) {
     return false;
   }
-#line 1630 "ts-src/mqtt/session.ts"
+#line 1637 "ts-src/mqtt/session.ts"
   bool bound = (int32_t)(a & 0x10000u) != 0;
   uint32_t at = self->txLen;
   uint32_t n = session5_putAliased(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, UINT32_MAX), m, r->qos, (uint16_t)a, bound);
   if (n == 0) {
     return false;
   }
-#line 1634 "ts-src/mqtt/session.ts"
+#line 1641 "ts-src/mqtt/session.ts"
   if (bound) {
     self->v5.aliasHits++;
   }
-#line 1635 "ts-src/mqtt/session.ts"
+#line 1642 "ts-src/mqtt/session.ts"
   if (r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1636 "ts-src/mqtt/session.ts"
+#line 1643 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   self->streaming = false;
@@ -1767,21 +1770,21 @@ static bool Session_pumpStream(Session *self) {
   if (!self->streaming) {
     return true;
   }
-#line 1669 "ts-src/mqtt/session.ts"
+#line 1676 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->done == 0) {
       continue;
     }
-#line 1672 "ts-src/mqtt/session.ts"
+#line 1679 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return false;
     }
-#line 1673 "ts-src/mqtt/session.ts"
+#line 1680 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
-#line 1674 "ts-src/mqtt/session.ts"
+#line 1681 "ts-src/mqtt/session.ts"
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
@@ -1795,22 +1798,22 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1685 "ts-src/mqtt/session.ts"
+#line 1692 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = 0;
     if (Session_isV5(self)) {
       rt_bytes tmp = Session_txFree(self);
       n = codec5_encodeAck5(tmp, (uint8_t)((a >> 16) & 0xff), (uint16_t)a, (uint8_t)(a >> 24), Session_noProps(self));
-#line 1689 "ts-src/mqtt/session.ts"
+#line 1696 "ts-src/mqtt/session.ts"
     } else {
       n = codec_encodeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     }
-#line 1690 "ts-src/mqtt/session.ts"
+#line 1697 "ts-src/mqtt/session.ts"
     if (n == 0) {
       return false;
     }
-#line 1691 "ts-src/mqtt/session.ts"
+#line 1698 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -1822,11 +1825,11 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1700 "ts-src/mqtt/session.ts"
+#line 1707 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1701 "ts-src/mqtt/session.ts"
+#line 1708 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = 0;
@@ -1843,7 +1846,7 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (n == 0) {
       return false;
     }
-#line 1715 "ts-src/mqtt/session.ts"
+#line 1722 "ts-src/mqtt/session.ts"
     s->state = (SubState)(sub ? SubState_SUB_SENT : SubState_UNSUB_SENT);
     self->txLen += n;
     self->lastTx = self->now;
@@ -1869,7 +1872,7 @@ void Session_queueAckReason(Session *self, uint8_t type, uint16_t id, uint8_t re
 
 // ---------------------------------------------------------------- helpers
 /** The scratch properties, emptied. */
-#line 1741 "ts-src/mqtt/session.ts"
+#line 1748 "ts-src/mqtt/session.ts"
 static Props5 *Session_noProps(Session *self) {
   Props5 *p = &self->v5.props;
   Props5_reset(p);
@@ -1883,7 +1886,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
   if (code < 0x80) {
     return;
   }
-#line 1752 "ts-src/mqtt/session.ts"
+#line 1759 "ts-src/mqtt/session.ts"
   V5State_takeReason(&self->v5);
   Session_log(self, LogLevel_WARN, packet5_reasonName(p->type, code), V5State_reasonString(&self->v5), p->packetId);
 }
@@ -1901,10 +1904,37 @@ static void Session_onDisconnect5(Session *self) {
   }
 }
 
+/** MQTT 5: sends AUTH (3.15) with `reason` and Authentication Data, the
+   *  method being the CONNECT's. False when not MQTT 5, no method was set,
+   *  or it does not fit tx now. */
+#line 1777 "ts-src/mqtt/session.ts"
+bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
+  V5State *v = &self->v5;
+  if ((!Session_isV5(self) || v->authMethodLen == 0) || self->state == SessionState_DISCONNECTED) {
+    return false;
+  }
+#line 1780 "ts-src/mqtt/session.ts"
+  Props5 *p = Session_noProps(self);
+  p->authMethod = rt_subarray(RT_BYTES(v->authMethod, CONFIG_MGOS_MQTT_V5_STR_SIZE), 0, v->authMethodLen);
+  Props5_set(p, PropId_AUTH_METHOD);
+  if (data.len > 0) {
+    p->authData = data;
+    Props5_set(p, PropId_AUTH_DATA);
+  }
+  uint32_t n = codec5_encodeAuth5(Session_txFree(self), reason, p);
+  Props5_reset(p);
+  if (n == 0) {
+    return false;
+  }
+#line 1790 "ts-src/mqtt/session.ts"
+  self->txLen += n;
+  self->lastTx = self->now;
+  return true;
+}
+
 /** MQTT 5: AUTH (3.15, 4.12): the exchange is the application's (the AUTH
    *  event and authContinue()); without an Authentication Method it is a
    *  protocol error. */
-#line 1770 "ts-src/mqtt/session.ts"
 static void Session_onAuth5(Session *self) {
   if (self->v5.authMethodLen == 0) {
     Session_protocolError(self, Reason_PROTOCOL_ERROR, "AUTH without an authentication method");
@@ -1926,7 +1956,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 1789 "ts-src/mqtt/session.ts"
+#line 1817 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -1936,7 +1966,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. */
-#line 1796 "ts-src/mqtt/session.ts"
+#line 1824 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -1949,7 +1979,7 @@ static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes 
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 1806 "ts-src/mqtt/session.ts"
+#line 1834 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -1969,7 +1999,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 1823 "ts-src/mqtt/session.ts"
+#line 1851 "ts-src/mqtt/session.ts"
   self->big = BigRx_NONE;
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
@@ -1984,7 +2014,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
   for (uint32_t k = 0; k < self->recCount; k++) {
     self->recs[k].done = 0;
   }
-#line 1835 "ts-src/mqtt/session.ts"
+#line 1863 "ts-src/mqtt/session.ts"
   bool clean = self->cfg.cleanSession;
   // Subscriptions are all sent again after the next CONNACK.
   for (uint32_t i = 0; i < self->subCount; i++) {
@@ -2014,18 +2044,18 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       }
       if (clean) {
         r->state = RecState_QUEUED;
-#line 1863 "ts-src/mqtt/session.ts"
+#line 1891 "ts-src/mqtt/session.ts"
       } else {
         r->unsent = true;
       }
     }
-#line 1865 "ts-src/mqtt/session.ts"
+#line 1893 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 1868 "ts-src/mqtt/session.ts"
+#line 1896 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -2036,13 +2066,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 1874 "ts-src/mqtt/session.ts"
+#line 1902 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 1875 "ts-src/mqtt/session.ts"
+#line 1903 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -2052,7 +2082,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 1882 "ts-src/mqtt/session.ts"
+#line 1910 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2062,7 +2092,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 1889 "ts-src/mqtt/session.ts"
+#line 1917 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2071,14 +2101,14 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 1895 "ts-src/mqtt/session.ts"
+#line 1923 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   // Skip the fixed header: type byte and the remaining length's 1..4 bytes.
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 1899 "ts-src/mqtt/session.ts"
+#line 1927 "ts-src/mqtt/session.ts"
   k++;
   uint32_t tl = (uint32_t)((rt_bytes_get(m, k) << 8) | rt_bytes_get(m, rt_idx_add(k, 1)));
   return rt_subarray(m, k + 2u, (k + 2u) + tl);
@@ -2093,7 +2123,7 @@ static bool Session_dropOldestWaiting(Session *self, uint8_t reason) {
     if (r->state != RecState_QUEUED || r->done > 0) {
       continue;
     }
-#line 1911 "ts-src/mqtt/session.ts"
+#line 1939 "ts-src/mqtt/session.ts"
     uint16_t id = r->packetId;
     Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", Session_recTopic(self, r), id);
     self->evDropId = id;
@@ -2123,12 +2153,12 @@ static rt_bytes Session_recPayload(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 1938 "ts-src/mqtt/session.ts"
+#line 1966 "ts-src/mqtt/session.ts"
   if (Session_isV5(self)) {
     return session5_payload5(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos);
   }
   // The topic view starts inside the store: the payload follows it (and the id for QoS > 0).
-#line 1940 "ts-src/mqtt/session.ts"
+#line 1968 "ts-src/mqtt/session.ts"
   uint32_t topicEnd = Session_topicOffset(self, r) + t.len;
   uint32_t start = topicEnd + (uint32_t)((r->qos > 0) ? 2 : 0);
   return rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off + start, r->off + r->len);
@@ -2141,7 +2171,7 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 1950 "ts-src/mqtt/session.ts"
+#line 1978 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -2150,7 +2180,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
     return;
   }
-#line 1956 "ts-src/mqtt/session.ts"
+#line 1984 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -2167,14 +2197,14 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 1970 "ts-src/mqtt/session.ts"
+#line 1998 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 1974 "ts-src/mqtt/session.ts"
+#line 2002 "ts-src/mqtt/session.ts"
   self->recCount = self->recCount - 1u;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -2188,7 +2218,7 @@ static void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
   }
-#line 1985 "ts-src/mqtt/session.ts"
+#line 2013 "ts-src/mqtt/session.ts"
   self->subCount = self->subCount - 1u;
   Sub *last = &self->subs[self->subCount];
   last->state = SubState_FREE;
@@ -2202,7 +2232,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 1994 "ts-src/mqtt/session.ts"
+#line 2022 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2225,6 +2255,6 @@ static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 2014 "ts-src/mqtt/session.ts"
+#line 2042 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
 }

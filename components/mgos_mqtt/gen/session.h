@@ -321,6 +321,10 @@ struct Session {
   Props5 pubProps;
   /** MQTT 5: reason code of the DISCONNECT we send. */
   uint8_t discReason;
+  /** MQTT 5: subscription options (bits 2-5) and Subscription Identifier
+     *  for the next subscribe() (the API sets and clears them). */
+  uint8_t nextOpts5;
+  uint32_t nextSubId;
 };
 
 void Session_init(Session *self);
@@ -358,6 +362,7 @@ uint32_t Session_queuedCount(Session *self);
 void Session_onRecv(Session *self, rt_bytes data, uint32_t now);
 void Session_queueAck(Session *self, uint8_t type, uint16_t id);
 void Session_queueAckReason(Session *self, uint8_t type, uint16_t id, uint8_t reason);
+bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data);
 rt_bytes Session_txFree(Session *self);
 
 #ifdef __cplusplus
