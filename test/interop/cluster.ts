@@ -52,11 +52,23 @@ async function until(cond: () => boolean, limitMs: number): Promise<boolean> {
   return cond();
 }
 
+/** What is running now, for a Ctrl-C: stopped by pid, the temp folder removed. */
+const live: { cl: RabbitCluster | null; procs: Proc[] } = { cl: null, procs: [] };
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  process.once(sig, () => {
+    console.error(`cluster: ${sig}, stopping what the run started`);
+    for (const p of live.procs) p.kill("SIGKILL");
+    const done = live.cl ? live.cl.close() : Promise.resolve();
+    void done.finally(() => process.exit(130));
+  });
+}
+
 async function run(jitterPct: number): Promise<Figures> {
   const flags = [...FAST_FLAGS, `-DCONFIG_MGOS_MQTT_MAX_CONNS=${PER_PROC + 1}`, `-DCONFIG_MGOS_MQTT_RECONNECT_JITTER_PCT=${jitterPct}`];
   const exe = await buildProgram("fleet.c", flags);
   const cl = new RabbitCluster(3);
-  const procs: Proc[] = [];
+  const procs: Proc[] = live.procs = [];
+  live.cl = cl;
   const clients: mqtt.MqttClient[] = [];
   const checks: string[] = [];
   const check = (ok: boolean, what: string) => { if (!ok) checks.push(what); };
@@ -176,6 +188,7 @@ async function run(jitterPct: number): Promise<Figures> {
     for (const c of clients) c.end(true);
     if (process.env.CLUSTER_DEBUG) cl.nodes.forEach((n, i) => fs.writeFileSync(path.join(ROOT, "build", "interop", `cluster-node${i}-${jitterPct}.log`), n.d?.log ?? ""));
     await cl.close();
+    live.cl = null;
   }
 }
 
