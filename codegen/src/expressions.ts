@@ -17,6 +17,12 @@ import {
 import { Ranges, pow2ceil, wrapJs, knownCompare } from "./ranges";
 import { Flow } from "./flow";
 
+/** The level parameter of a `@log` function: the one named `level`, else the first. */
+function logLevelParam(d: ts.FunctionDeclaration | ts.MethodDeclaration): number {
+  const i = d.parameters.findIndex((p) => ts.isIdentifier(p.name) && p.name.text === "level");
+  return i >= 0 ? i : 0;
+}
+
 export abstract class Expressions extends Ranges {
   // Template literals, string + and JSON.stringify() (lower.ts).
   protected abstract canLower(): boolean;
@@ -979,10 +985,61 @@ export abstract class Expressions extends Ranges {
     return out;
   }
   protected direct(f: FuncInfo, self: Val | null, e: ts.CallExpression): Val {
+    if (jsdocTag(f.decl, "log") !== undefined) this.logCall(f, e);
     const first = self ? { v: self, e: ts.isPropertyAccessExpression(e.expression) ? e.expression.expression : null } : undefined;
     const args = this.args(f.params, e, `${f.name}()`, first);
     if (first) args.unshift(first.v.c);
     return this.mkVal(`${f.cname}(${args.join(", ")})`, f.ret, { pure: !this.writes(f.decl) && (!first || first.v.pure) && e.arguments.every((a) => !this.hasCall(a)) });
+  }
+  /** A call of a `@log` function (its first parameter is the level): the
+   *  statement is compiled under `if (LOG_LEVEL > level)`, so a level the build
+   *  leaves out costs no code, no string and no argument computation. Its
+   *  arguments are then not evaluated: any that could change state is refused.
+   *  Inside a @log function, passing its own level on needs no second guard. */
+  protected logCall(f: FuncInfo, e: ts.CallExpression): void {
+    let stmt: ts.Node = e.parent;
+    while (ts.isParenthesizedExpression(stmt)) stmt = stmt.parent;
+    if (!ts.isExpressionStatement(stmt)) {
+      this.err(e, `\`${f.name}()\` is a @log function: call it as a statement of its own (the call is left out of builds whose log level is lower)`);
+      return;
+    }
+    const ll = this.logLevel;
+    if (!ll) {
+      this.err(e, `\`${f.name}()\` is a @log function but no integer constant is tagged @loglevel; declare one (\`/** @loglevel */ const LOG_LEVEL: i32 = 1;\`)`);
+      return;
+    }
+    const li = logLevelParam(f.decl);
+    if (li >= e.arguments.length) {
+      this.err(e, `\`${f.name}()\` is a @log function: pass its level (the parameter \`level\`, else the first)`);
+      return;
+    }
+    for (const a of e.arguments) {
+      if (this.hasCall(a) || this.hasAssignment(a)) {
+        this.err(a, "a log call's arguments are not evaluated when the build leaves its level out, so they must not change state; compute this into a local before the call");
+        return;
+      }
+    }
+    const lvArg = e.arguments[li];
+    const n = this.constValueOf(lvArg);
+    const cur = this.fs?.fi;
+    if (n === undefined) {
+      const d = ts.isIdentifier(lvArg) ? this.declOf(lvArg) : undefined;
+      const fwd = cur && jsdocTag(cur.decl, "log") !== undefined && d !== undefined && d === cur.decl.parameters[logLevelParam(cur.decl)];
+      if (!fwd) this.err(lvArg, "a log call's level must be a constant (`LogLevel.WARN`, `1`) so the build can leave the call out; write one call per level");
+      return;
+    }
+    if (cur && cur.mod !== ll.mod) (cur.mod.extraIncludes ??= new Set()).add(ll.mod.base);
+    this.logGuard = `${ll.cname} > ${n}`;
+  }
+  protected hasAssignment(e: ts.Node): boolean {
+    let found = false;
+    const visit = (n: ts.Node): void => {
+      if (found) return;
+      if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) found = true;
+      else ts.forEachChild(n, visit);
+    };
+    visit(e);
+    return found;
   }
   protected indirect(v: Val, e: ts.CallExpression): Val {
     if (v.bad) {
@@ -1070,6 +1127,12 @@ export abstract class Expressions extends Ranges {
         const v = this.expr(args[0]);
         const c = this.conv(v, F64, args[0], `the argument of ${name}()`);
         return this.mkVal(`rt_f64_to_${name === "f64ToU32" ? "u32" : "i32"}(${c})`, intT(name === "f64ToU32" ? "u32" : "i32"), { pure: v.pure });
+      }
+      case "f64Hi": case "f64Lo": {
+        if (!want(1)) return this.bad();
+        const v = this.expr(args[0]);
+        const c = this.conv(v, F64, args[0], `the argument of ${name}()`);
+        return this.mkVal(`rt_f64_${name === "f64Hi" ? "hi" : "lo"}(${c})`, intT("u32"), { pure: v.pure });
       }
       case "structs":
         this.err(e, "structs(N, C) is only allowed as a field initializer or a module-level const; write `items: C[] = structs(N, C)` in a class");

@@ -67,7 +67,7 @@ export type Entity =
 
 /** Intrinsics of rt.ts that the compiler translates (everything else in rt.ts is Node-only). */
 export const INTRINSICS = new Set([
-  "u8", "u16", "u32", "i8", "i16", "i32", "int", "usize", "idiv", "mul32", "f64ToU32", "f64ToI32",
+  "u8", "u16", "u32", "i8", "i16", "i32", "int", "usize", "idiv", "mul32", "f64ToU32", "f64ToI32", "f64Hi", "f64Lo",
   "structs", "copy", "lit", "strBytes", "toBytes", "copyBytes", "bytesEqual", "noBytes", "cstr",
   "printStr", "printInt", "printHex", "printLn",
 ]);
@@ -159,6 +159,11 @@ export abstract class Declarations {
   staticInit = false;
   /** Statics of a module that nothing referenced: marked RT_UNUSED. */
   protected curMod: ModInfo | null = null;
+  /** The constant tagged `@loglevel`: calls of `@log` functions are compiled
+   *  under `if (<its C name> > level)` (statements.ts). */
+  logLevel: { cname: string; mod: ModInfo; decl: ts.Node } | null = null;
+  /** Set by a call of a `@log` function: the guard its statement is emitted under. */
+  logGuard: string | null = null;
   constructor(
     protected checker: ts.TypeChecker,
     protected root: string,
@@ -688,6 +693,11 @@ export abstract class Declarations {
         if (kc !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(kname!)) this.err(d, "@kconfig needs a C identifier: `@kconfig MQTT_MAX_SUBS`");
         const range = kname !== undefined && t.k === "int" ? [t.lo, t.hi] : [v.lo, v.hi];
         this.ents.set(d, { kind: "const", cname: kname !== undefined ? `CONFIG_${kname}` : cname, t, lo: range[0], hi: range[1] });
+        if (jsdocTag(st, "loglevel") !== undefined || jsdocTag(d, "loglevel") !== undefined) {
+          if (t.k !== "int") this.err(d, "@loglevel is for an integer constant (0 none, 1 error, ... 4 debug)");
+          else if (this.logLevel && this.logLevel.decl !== d) this.err(d, "only one constant may be tagged @loglevel");
+          else this.logLevel = { cname: kname !== undefined ? `CONFIG_${kname}` : cname, mod: m, decl: d };
+        }
         continue;
       }
       if (t.k === "class" && !t.nullable) {

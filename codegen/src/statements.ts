@@ -99,7 +99,20 @@ export abstract class Statements extends Lowering {
         return;
       }
       case K.ExpressionStatement: {
+        this.logGuard = null;
         const c = this.exprStmt((s as ts.ExpressionStatement).expression);
+        const guard = this.logGuard;
+        this.logGuard = null;
+        if (guard !== null && c !== null) {
+          // A log call: left out (strings and arguments too) below the build's log level.
+          out.push(`if (${guard}) {`, line);
+          out.ind++;
+          this.flush(out, line);
+          out.push(`${c};${this.trailing(s)}`, line);
+          out.ind--;
+          out.push("}");
+          return;
+        }
         this.flush(out, line);
         if (c !== null) out.push(`${c};${this.trailing(s)}`, line);
         return;
