@@ -298,7 +298,7 @@ static void config_msg_quote(rt_bytes b) {
   if (b.len <= config_QUOTE_MAX) {
     config_msg_lit(b);
   } else {
-    config_msg_lit(rt_subarray(b, 0, config_QUOTE_MAX));
+    config_msg_lit(rt_slice(b, 0, config_QUOTE_MAX));
     config_msg_lit(RT_LIT("..."));
   }
 }
@@ -1026,7 +1026,7 @@ config_err config_set(rt_bytes path, rt_bytes value) {
 config_err config_set_arg(rt_bytes arg) {
   for (uint32_t i = 0; i < arg.len; i++) {
     if (arg.p[i] == 0x3d) {
-      return config_set(rt_subarray(arg, 0, i), rt_subarray(arg, i + 1, UINT32_MAX));
+      return config_set(rt_slice(arg, 0, i), rt_slice_from(arg, i + 1));
     }
   }
 #line 865 "ts-src/config/config.ts"

@@ -169,7 +169,7 @@ bool ws_asciiEqualNoCase(rt_bytes a, rt_bytes b) {
   }
 #line 208 "ts-src/mgos/ws.ts"
   for (uint32_t i = 0; i < a.len; i++) {
-    if (ws_lower(a.p[i]) != ws_lower(rt_bytes_get(b, i))) {
+    if (ws_lower(a.p[i]) != ws_lower(b.p[i])) {
       return false;
     }
   }
@@ -480,7 +480,7 @@ static void WsLink_frame(WsLink *self, uint8_t op, rt_bytes payload) {
 #line 487 "ts-src/mgos/ws.ts"
   for (uint32_t i = 0; i < n; i++) {
     uint32_t tmp = o++;
-    rt_bytes_set(t, tmp, (uint8_t)(rt_bytes_get(payload, i) ^ self->mask[i & 3u]));
+    rt_bytes_set(t, tmp, (uint8_t)(payload.p[i] ^ self->mask[i & 3u]));
   }
 #line 488 "ts-src/mgos/ws.ts"
   self->txLen = o;
@@ -513,7 +513,7 @@ void WsLink_onRecv(WsLink *self, rt_bytes data, uint32_t now) {
   uint32_t off = 0;
   while (off < data.len) {
     if (self->state == WsState_HANDSHAKE) {
-      int32_t r = WsLink_headerBytes(self, rt_subarray(data, off, UINT32_MAX));
+      int32_t r = WsLink_headerBytes(self, rt_slice_from(data, off));
       if (r < 0) {
         return;
       }
@@ -749,7 +749,7 @@ static bool WsLink_headerLine(WsLink *self, rt_bytes ln, bool over) {
   if (!self->gotStatus) {
     self->gotStatus = true;
     // "HTTP/1.1 101 Switching Protocols"
-    bool ok = (((((ln.len >= 12 && ws_asciiEqualNoCase(rt_subarray(ln, 0, 7), RT_LIT("HTTP/1."))) && (rt_bytes_get(ln, 8) == 0x20)) && (rt_bytes_get(ln, 9) == 0x31)) && (rt_bytes_get(ln, 10) == 0x30)) && (rt_bytes_get(ln, 11) == 0x31)) && (ln.len == 12 || (rt_bytes_get(ln, 12) == 0x20));
+    bool ok = (((((ln.len >= 12 && ws_asciiEqualNoCase(rt_slice(ln, 0, 7), RT_LIT("HTTP/1."))) && ln.p[8] == 0x20) && ln.p[9] == 0x31) && ln.p[10] == 0x30) && ln.p[11] == 0x31) && (ln.len == 12 || (rt_bytes_get(ln, 12) == 0x20));
 #line 676 "ts-src/mgos/ws.ts"
     if (!ok) {
       WsLink_fail(self, 0, "WebSocket: handshake refused, the server answered: ", ln);
@@ -766,10 +766,10 @@ static bool WsLink_headerLine(WsLink *self, rt_bytes ln, bool over) {
     WsLink_fail(self, 0, "WebSocket: malformed response header line: ", ln);
     return false;
   }
-  rt_bytes name = rt_subarray(ln, 0, colon);
+  rt_bytes name = rt_slice(ln, 0, colon);
   uint32_t s = colon + 1;
   uint32_t e = ln.len;
-  while (s < e && ((rt_bytes_get(ln, s) == 0x20) || (rt_bytes_get(ln, s) == 0x9))) {
+  while (s < e && (ln.p[s] == 0x20 || ln.p[s] == 0x9)) {
     s++;
   }
 #line 692 "ts-src/mgos/ws.ts"
@@ -796,7 +796,7 @@ static bool WsLink_headerLine(WsLink *self, rt_bytes ln, bool over) {
     }
 #line 702 "ts-src/mgos/ws.ts"
     for (uint32_t i = 0; i < 28; i++) {
-      if (rt_bytes_get(val, i) != self->accept[i]) {
+      if (val.p[i] != self->accept[i]) {
         return WsLink_badHeader(self, "WebSocket: wrong Sec-WebSocket-Accept: ", val);
       }
     }
