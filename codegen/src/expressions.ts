@@ -18,6 +18,13 @@ import { Ranges, pow2ceil, wrapJs, knownCompare } from "./ranges";
 import { Flow } from "./flow";
 
 export abstract class Expressions extends Ranges {
+  // Template literals, string + and JSON.stringify() (lower.ts).
+  protected abstract canLower(): boolean;
+  protected abstract lowerText(e: ts.Expression): Val;
+  protected abstract lowerJson(e: ts.CallExpression): Val;
+  protected abstract lowerSized(e: ts.CallExpression): Val | null;
+  protected abstract isStringPlus(e: ts.Expression): boolean;
+  protected abstract isSized(e: ts.CallExpression): boolean;
   /** Statements that must run before the current statement: temporaries that fix
    *  JavaScript's left-to-right evaluation order where C leaves it open. */
   protected pre: string[] = [];
@@ -32,7 +39,7 @@ export abstract class Expressions extends Ranges {
     try {
       const v = this.expr0(e);
       if (this.fs && v.t.k === "int" && !v.bad) this.nodeRange.set(e, [v.lo, v.hi]);
-      return v;
+      return { ...v, preEnd: this.pre.length };
     } finally {
       this.wrap32 = saved;
     }
@@ -57,7 +64,8 @@ export abstract class Expressions extends Ranges {
         return this.mkVal(cString((e as ts.StringLiteral).text), { k: "string", nullable: false });
       case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
       case ts.SyntaxKind.TemplateExpression:
-        this.err(e, "template strings are not in the subset; write a plain string literal and print the parts separately");
+        if (this.canLower()) return this.lowerText(e);
+        this.err(e, "template strings are not in the subset of the library (app code has them: ts-src/app/app_fmt.ts); write a plain string literal and print the parts separately");
         return this.bad();
       case ts.SyntaxKind.TrueKeyword: return this.mkVal("true", BOOL);
       case ts.SyntaxKind.FalseKeyword: return this.mkVal("false", BOOL);
@@ -392,6 +400,11 @@ export abstract class Expressions extends Ranges {
   protected binary(e: ts.BinaryExpression): Val {
     const op = e.operatorToken.kind;
     const K = ts.SyntaxKind;
+    if (op === K.PlusToken && this.isStringPlus(e)) {
+      if (this.canLower()) return this.lowerText(e);
+      this.err(e, "string `+` is not in the subset of the library (app code has it: ts-src/app/app_fmt.ts); build the text in a Text: t.clear().add(a).add(b)");
+      return this.bad();
+    }
     if (op >= K.FirstAssignment && op <= K.LastAssignment) {
       this.err(e, "assignment inside an expression is not in the subset; write it as its own statement");
       return this.bad();
@@ -896,6 +909,10 @@ export abstract class Expressions extends Ranges {
           this.err(e, "a function call is not a constant; an initializer may only use literals, constants and enum members");
           return this.bad();
         }
+        if (this.isSized(e)) {
+          const v = this.lowerSized(e);
+          if (v) return v;
+        }
         ent.fn.used = true;
         return this.direct(ent.fn, null, e);
       }
@@ -906,6 +923,7 @@ export abstract class Expressions extends Ranges {
       const od = ts.isIdentifier(callee.expression) ? this.declOf(callee.expression) : undefined;
       const libObj = ts.isIdentifier(callee.expression) ? callee.expression.text : "";
       if ((od && this.isLib(od) || !od && libObj !== "") && libObj === "JSON" && (callee.name.text === "stringify" || callee.name.text === "parse")) {
+        if (callee.name.text === "stringify" && this.canLower()) return this.lowerJson(e);
         // The app API has the replacements; say which.
         if (callee.name.text === "stringify") {
           this.err(e, "`JSON.stringify()` cannot be compiled to C (no dynamic objects, no heap); build the text with the JSON builder of ts-src/app/app_json.ts: `Json.begin().int(\"a\", 1).str(\"b\", s).end()` gives the same text as a Bytes view");
@@ -1109,6 +1127,11 @@ export abstract class Expressions extends Ranges {
         }
         return this.mkVal(`${this.staticInit ? "RT_LIT_INIT" : "RT_LIT"}(${cString(args[0].text)})`, BYTES);
       }
+      case "toBytes": {
+        if (!want(1)) return this.bad();
+        const v = this.expr(args[0]);
+        return this.mkVal(this.conv(v, { k: "bytes", orStr: true }, args[0], "the argument of toBytes()"), BYTES, { pure: v.pure, atom: v.atom });
+      }
       case "noBytes":
         if (!want(0)) return this.bad();
         return this.mkVal(this.staticInit ? "RT_NOBYTES_INIT" : "RT_NOBYTES", BYTES);
@@ -1173,6 +1196,9 @@ export abstract class Expressions extends Ranges {
         (ent.kind === "global" && (ent.t.k === "arr" || ent.t.k === "sarr" || ent.t.k === "table" || (ent.t.k === "class" && !ent.t.nullable))));
     }
     if (ts.isPropertyAccessExpression(e)) {
+      // `NS.name` through a namespace import is the imported name itself (`Json.NUMBER`).
+      const nm = this.nsMember(e);
+      if (nm) return this.stableExpr(nm);
       const d = ts.isIdentifier(e.expression) ? this.declOf(e.expression) : undefined;
       if (d && ts.isEnumDeclaration(d)) return true;
       // `base.sub` of an embedded struct or fixed array is an address, not a read.
@@ -1264,12 +1290,18 @@ export abstract class Expressions extends Ranges {
       return vals;
     }
     const laterReads = unstable.some((u, j) => u && j > last);
+    // Each temporary goes where its value was computed: after the temporaries of its
+    // own operands, before those of the operands after it (`a.m(b.m(c.m()))`: a, b, c).
+    let at0 = -1, added = 0;
     return vals.map((v, i) => {
       if (i > last || !unstable[i] || v.bad || (i === last && !laterReads)) return v;
       if (v.t.k === "arr" || v.t.k === "sarr" || v.t.k === "table" || v.t.k === "fnref" || v.t.k === "null" || v.t.k === "void") return v;
       const name = this.localName("tmp");
-      this.pre.push(`${cDecl(v.t, name)} = ${v.c};`);
-      return { c: name, t: v.t, lo: v.lo, hi: v.hi, atom: true, pure: true, negZero: v.negZero };
+      const pos = Math.max(at0 + 1, Math.min((v.preEnd ?? this.pre.length) + added, this.pre.length));
+      this.pre.splice(pos, 0, `${cDecl(v.t, name)} = ${v.c};`);
+      at0 = pos;
+      added++;
+      return { c: name, t: v.t, lo: v.lo, hi: v.hi, atom: true, pure: true, negZero: v.negZero, preEnd: pos + 1 };
     });
   }
 
@@ -1422,6 +1454,8 @@ export abstract class Expressions extends Ranges {
     const K = ts.SyntaxKind;
     while (ts.isParenthesizedExpression(e)) e = e.expression;
     if (ts.isNumericLiteral(e)) return String(Number(e.text));
+    const nm = this.nsMember(e);
+    if (nm) e = nm;
     if (ts.isIdentifier(e)) {
       const d = this.declOf(e);
       if (!d) return null;

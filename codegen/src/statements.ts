@@ -14,10 +14,10 @@ import {
   Diagnostic, Val, Entity, INTRINSICS, RT_TYPES, ARRAY_KINDS, FnState, makeDiag, hasMod, jsdocTag, nullable, namedInit, lastStmt, usesThis,
   Declarations,
 } from "./model";
-import { Expressions } from "./expressions";
+import { Lowering } from "./lower";
 import { Flow } from "./flow";
 
-export abstract class Statements extends Expressions {
+export abstract class Statements extends Lowering {
   protected newScope(): void { this.fs!.scopes.push(new Set()); }
   protected popScope(): void { this.fs!.scopes.pop(); }
   protected localName(name: string): string {
