@@ -753,20 +753,55 @@ export abstract class Expressions extends Ranges {
       const c = [a[0] * b[0], a[0] * b[1], a[1] * b[0], a[1] * b[1]];
       return [Math.min(...c), Math.max(...c)];
     }
-    return this.nodeRange.get(e);
+    const r = this.nodeRange.get(e);
+    // A local: also what the facts say about it here (its value is the same
+    // wherever a relation names it: a write ends the relation).
+    const d = this.localDecl(e);
+    const fr = d ? this.fs?.flow.range(d) : undefined;
+    if (!fr) return r;
+    const ent = this.fs?.locals.get(d!);
+    const base = r ?? (ent?.kind === "local" && ent.t.k === "int" ? [ent.t.lo, ent.t.hi] as [number, number] : undefined);
+    if (!base) return undefined;
+    const lo = Math.max(base[0], fr[0]), hi = Math.min(base[1], fr[1]);
+    return lo <= hi ? [lo, hi] : base;
   }
-  /** `const n: u32 = b.length` (or let, until written): n and b.length are one value. */
-  protected lengthAlias(d: ts.VariableDeclaration, v: Val): void {
-    if (!this.fs || !d.initializer || v.t.k !== "int" || !ts.isIdentifier(d.name)) return;
-    let init: ts.Expression = d.initializer;
+  /** Facts of `x = init` (a declaration, or an assignment whose value does not
+   *  read x), until x or what init reads is written:
+   *  `n = b.length`: n and b.length are one value (both ways);
+   *  `x = a + b` with b >= 0: a <= x (a < x when b >= 1), and the same for b;
+   *  `x = a - b` with b >= 0: x <= a. u32() (etc.) around them changes nothing
+   *  when the value cannot wrap. */
+  protected initFacts(x: ts.Identifier, init: ts.Expression, v: Val): void {
+    const K = ts.SyntaxKind;
+    const d = this.localDecl(x);
+    if (!this.fs || !d || v.t.k !== "int" || v.bad) return;
     while (ts.isParenthesizedExpression(init)) init = init.expression;
-    if (!ts.isPropertyAccessExpression(init) || init.name.text !== "length") return;
-    const ki = this.key(init), kn = this.key(d.name);
-    if (ki === null || kn === null) return;
-    this.nodeRange.set(d.name, [v.lo, v.hi]);
-    const vars = [d as ts.Node, ...this.localsIn(init)];
-    this.fs.flow.relate({ l: d.name, r: init, lk: kn, rk: ki, strict: false, vars });
-    this.fs.flow.relate({ l: init, r: d.name, lk: ki, rk: kn, strict: false, vars });
+    // u32(e) (etc.) of an e that does not wrap is e.
+    while (ts.isCallExpression(init) && ts.isIdentifier(init.expression) && init.arguments.length === 1) {
+      const fd = this.declOf(init.expression), w = init.expression.text, r = this.exactRange(init.arguments[0]);
+      if (!fd || !this.isRt(fd) || !(w in INTS) || !r || r[0] < INTS[w].lo || r[1] > INTS[w].hi) return;
+      init = init.arguments[0];
+      while (ts.isParenthesizedExpression(init)) init = init.expression;
+    }
+    const kx = this.key(x);
+    if (kx === null || this.localsIn(init).includes(d)) return;
+    this.nodeRange.set(x, [v.lo, v.hi]);
+    const rel = (l: ts.Expression, lk: string, r: ts.Expression, rk: string, strict: boolean): void =>
+      this.fs!.flow.relate({ l, r, lk, rk, strict, vars: [d, ...this.localsIn(init)] });
+    if (ts.isPropertyAccessExpression(init) && init.name.text === "length") {
+      const ki = this.key(init);
+      if (ki === null) return;
+      rel(x, kx, init, ki, false);
+      rel(init, ki, x, kx, false);
+    } else if (ts.isBinaryExpression(init) && init.operatorToken.kind === K.PlusToken) {
+      for (const [a, b] of [[init.left, init.right], [init.right, init.left]]) {
+        const ka = this.key(a), br = this.exactRange(b);
+        if (ka !== null && br && br[0] >= 0) rel(a, ka, x, kx, br[0] >= 1);
+      }
+    } else if (ts.isBinaryExpression(init) && init.operatorToken.kind === K.MinusToken) {
+      const ka = this.key(init.left), br = this.exactRange(init.right);
+      if (ka !== null && br && br[0] >= 0) rel(x, kx, init.left, ka, br[0] >= 1);
+    }
   }
   /** Whether `target - k` (k at most `khi`, or the expression `kexpr`) may be negative:
    *  unless the flow facts of the local `target` prove target >= k. */
