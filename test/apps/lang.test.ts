@@ -343,3 +343,39 @@ test("JSON.parse(msg) as Cmd | null: C equals Node's own JSON.parse with the sam
     fs.rmSync(GEN, { recursive: true, force: true });
   }
 });
+
+test("what is refused names file:line:col and what to write instead", { timeout: 120_000 }, () => {
+  const file = path.join(ROOT, "test/apps/reject/lang_bad.ts");
+  const rel = "test/apps/reject/lang_bad.ts";
+  const lines = fs.readFileSync(file, "utf8").split("\n");
+  const want: { line: number; text: string }[] = [];
+  lines.forEach((l, i) => {
+    const m = /\/\/!\s*(.+?)\s*$/.exec(l);
+    if (m) want.push({ line: i + 1, text: m[1] });
+  });
+  const r = compile({ inputs: [file, path.join(ROOT, "ts-src/app/app_fmt.ts")], root: ROOT });
+  const all = r.diagnostics.map((d) => d.text).join("\n");
+  // Field diagnostics are at the field and name the site.
+  const fieldOf = (name: string): number => lines.findIndex((l) => new RegExp(`^  ${name}: `).test(l)) + 1;
+  for (const m of want) {
+    const hit = r.diagnostics.find((d) => d.file === rel && d.line === m.line && d.message.includes(m.text)) ??
+      r.diagnostics.find((d) => d.file === rel && d.message.includes(m.text) && d.message.includes(`${rel}:${m.line}:`));
+    assert.ok(hit, `${rel}:${m.line}: expected a diagnostic containing ${JSON.stringify(m.text)}; got:\n${all}`);
+    assert.match(hit.text, new RegExp(`^${rel.replace(/[/.]/g, "\\$&")}:${hit.line}:${hit.col}: error: `));
+  }
+  const msg = (needle: string): string => r.diagnostics.find((d) => d.message.includes(needle))?.message ?? "";
+  assert.match(msg("an f64 in a text"), /f64ToI32\(x\)/);
+  assert.match(msg("a byte view in a text"), /keep text in a string/);
+  assert.match(msg("integer keys first"), /"1", "b"/);
+  assert.match(msg("compiles only as"), /class Cmd \{ op: string = ""; a: i32 = 0; \}/);
+  // Each unreadable field is named once, where it is declared.
+  for (const f of ["v", "raw", "name"]) {
+    const d = r.diagnostics.filter((x) => x.message.includes(`field \`${f}\``));
+    assert.equal(d.length, 1, `field ${f}: ${all}`);
+    assert.equal(d[0].line, fieldOf(f));
+  }
+  assert.equal(r.files.size, 0, "no C for code with errors");
+  // The library (without app_fmt) keeps refusing templates, naming where they work.
+  const lib = compile({ inputs: [path.join(ROOT, "test/apps/reject/app_bad.ts")], root: ROOT });
+  assert.ok(lib.diagnostics.some((d) => d.message.includes("Json.begin()")), "JSON.stringify without app_fmt: the builder is named");
+});
