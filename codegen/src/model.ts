@@ -54,6 +54,9 @@ export interface Val {
   negZero?: boolean;
   /** A local's range before flow facts narrowed it (comparisons fold only on these). */
   wide?: [number, number];
+  /** How many `pre` statements existed when this value was computed: a temporary
+   *  for it goes there, before those of the operands evaluated after it. */
+  preEnd?: number;
 }
 
 export type Entity =
@@ -550,8 +553,15 @@ export abstract class Declarations {
         case ts.SyntaxKind.MinusToken: return a - b;
         case ts.SyntaxKind.AsteriskToken: return a * b;
         case ts.SyntaxKind.LessThanLessThanToken: return a << b;
+        case ts.SyntaxKind.EqualsEqualsEqualsToken: return a === b ? 1 : 0;
+        case ts.SyntaxKind.ExclamationEqualsEqualsToken: return a !== b ? 1 : 0;
       }
       return undefined;
+    }
+    if (ts.isConditionalExpression(e)) {
+      // `FLAG !== 0 ? SIZE : 1`: a size that a Kconfig switch turns down.
+      const c = this.constValueOf(e.condition);
+      return c === undefined ? undefined : this.constValueOf(c !== 0 ? e.whenTrue : e.whenFalse);
     }
     return this.constNumber(e);
   }

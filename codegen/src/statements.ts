@@ -451,6 +451,7 @@ export abstract class Statements extends Lowering {
       const ent = { kind: "local" as const, cname, t, read: false };
       this.fs!.locals.set(d, ent);
       this.fs!.flow.write(d);
+      if (v) this.lengthAlias(d, v);
       out.push(`${cDecl(t, cname)} = ${init};${this.trailing(list.parent)}`, line);
       (out.lines[out.lines.length - 1] as OutLine & { unusedCheck?: typeof ent }).unusedCheck = ent;
     }

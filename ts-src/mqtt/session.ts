@@ -38,7 +38,7 @@
 import { u8, u16, u32, i32, bool, Ptr, Bytes, copy, copyBytes, bytesEqual, noBytes, structs, lit, idiv } from "../rt/rt";
 import { Packet, PacketType, DecodeErr, decodeErrName } from "./packet";
 import {
-  decodeForClient, encodeConnect, encodePublish, encodeAck, encodeSubscribe, encodeUnsubscribe,
+  decodeForClient, encodeConnect, writePublish, encodeAck, encodeSubscribe, encodeUnsubscribe,
   encodeSimple, publishSize, remainingLengthSize, ConnectOptions,
 } from "./codec";
 import { validTopicName, validTopicFilter, validUtf8 } from "./topic";
@@ -680,9 +680,10 @@ export class Session {
       // QoS 0 is not kept for a later connection (MQTT's "at most once").
       if (!connected) return this.refuse(MGOS_MQTT_ERR.NOT_CONNECTED, LogLevel.DEBUG, "publish: QoS 0 while not connected", topic, 0);
       if (!this.streaming && this.waitingToSend() === 0) {
-        const n: u32 = encodePublish(this.tx.subarray(this.txLen), topic, payload, 0, retain, false, 0);
-        if (n > 0) {
-          this.txLen += n;
+        // Topic and size are checked above: the packet is written as it is.
+        const room: Bytes = this.tx.subarray(this.txLen);
+        if (size <= room.length) {
+          this.txLen += writePublish(room, topic, payload, 0, retain, false, 0, size);
           this.lastTx = now;
           return this.nextPacketId();
         }
@@ -709,8 +710,8 @@ export class Session {
     const id: u16 = this.nextPacketId();
     if (id === 0) return this.refuse(MGOS_MQTT_ERR.FULL, LogLevel.WARN, "publish: no packet id free", topic, 0);
     const r: OutMsg = this.recs[this.recCount];
-    const n: u32 = encodePublish(this.store.subarray(this.storeUsed), topic, payload, q, retain, false, q > 0 ? id : 0);
-    if (n === 0) return this.refuse(MGOS_MQTT_ERR.INVALID, LogLevel.ERROR, "publish: encoding failed", topic, 0);
+    // The loop above left room for `size` bytes; the topic was checked first.
+    const n: u32 = writePublish(this.store.subarray(this.storeUsed), topic, payload, q, retain, false, q > 0 ? id : 0, size);
     r.state = RecState.QUEUED;
     r.qos = q;
     r.packetId = id;

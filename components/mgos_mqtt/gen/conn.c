@@ -13,14 +13,10 @@ static void mgos_mqtt_conn_dropWs(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev);
 static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p);
-static void mgos_mqtt_conn_callGlobal(mgos_mqtt_conn *self, int32_t ev, bool withMsg);
 static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void *arg);
 static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id);
 static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id);
-static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p);
-static bool mgos_mqtt_conn_callParts(mgos_mqtt_conn *self, Packet *p);
-static bool mgos_mqtt_conn_callTopicEvent(mgos_mqtt_conn *self, int32_t ev, Packet *p);
-static bool mgos_mqtt_conn_callSuback(mgos_mqtt_conn *self, int32_t tag);
+static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *p, int32_t tag);
 static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i);
 static bool conn_stringsFit(mgos_config_mqtt *c, const char *what);
 static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf);
@@ -32,10 +28,10 @@ static void LogText_put(LogText *self, uint8_t c);
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num);
 static void conn_logNumber(int32_t num);
 
-#line 1042 "ts-src/mgos/conn.ts"
+#line 1014 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
 
-#line 1138 "ts-src/mgos/conn.ts"
+#line 1110 "ts-src/mgos/conn.ts"
 static LogText conn_logText;
 
 /* Sets the fields of a zeroed mgos_mqtt_conn to their initial values. */
@@ -53,7 +49,7 @@ void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
 }
 
 /* Sets the fields of a zeroed ConnTable to their initial values. */
-#line 1038 "ts-src/mgos/conn.ts"
+#line 1010 "ts-src/mgos/conn.ts"
 void ConnTable_init(ConnTable *self) {
   for (uint32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) mgos_mqtt_conn_init(&self->conns[i]);
 }
@@ -68,15 +64,21 @@ rt_bytes mgos_mqtt_handler_view(mgos_mqtt_handler *self) {
   return rt_subarray(RT_BYTES(self->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, self->filterLen);
 }
 
+/** The WebSocket link carries this connection (never when compiled out:
+   *  the linker then drops the link's code). */
+#line 189 "ts-src/mgos/conn.ts"
+bool mgos_mqtt_conn_wsOn(mgos_mqtt_conn *self) {
+  return CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0 && WsLink_active(&self->ws);
+}
+
 /** Bytes waiting to go out: the session's, and WebSocket frames not yet written. */
-#line 188 "ts-src/mgos/conn.ts"
 uint32_t mgos_mqtt_conn_unsentBytes(mgos_mqtt_conn *self) {
-  uint32_t w = (self->net == NetState_OPEN && WsLink_active(&self->ws)) ? self->ws.txLen : 0;
+  uint32_t w = (self->net == NetState_OPEN && mgos_mqtt_conn_wsOn(self)) ? self->ws.txLen : 0;
   return Session_unsentBytes(&self->session) + w;
 }
 
 /** The config in use: mqtt, or mqtt1 after a failover. */
-#line 196 "ts-src/mgos/conn.ts"
+#line 202 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_conn_active(mgos_mqtt_conn *self) {
   return self->useBackup ? &self->cfg1 : &self->cfg;
 }
@@ -90,19 +92,19 @@ uint8_t mgos_mqtt_conn_effectiveMaxQos(mgos_mqtt_conn *self) {
   if (q <= 0) {
     return 0;
   }
-#line 207 "ts-src/mgos/conn.ts"
+#line 213 "ts-src/mgos/conn.ts"
   return (uint8_t)((q >= 2) ? 2 : 1);
 }
 
 // ---------------------------------------------------------------- connecting
 /** Starts a connection attempt now, unless one is under way or up. */
-#line 213 "ts-src/mgos/conn.ts"
+#line 219 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   self->reconnectPending = false;
   if (self->net != NetState_IDLE) {
     return;
   }
-#line 216 "ts-src/mgos/conn.ts"
+#line 222 "ts-src/mgos/conn.ts"
   self->session.now = now;
   mgos_mqtt_conn_refreshSys(self);
   mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
@@ -110,6 +112,11 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   // would fail certificate dates and JWTs: wait, retrying with backoff.
   if (c->require_time && (port_wallTime() < conn_TIME_SET_MIN)) {
     port_logMsg(LogLevel_ERROR, "time is not set, not connecting (mqtt.require_time)", RT_NOBYTES);
+    mgos_mqtt_conn_failed(self, now);
+    return;
+  }
+  if (CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE == 0 && c->ws_enable) {
+    port_logMsg(LogLevel_ERROR, "ws_enable is set but WebSocket support is compiled out (CONFIG_MGOS_MQTT_WS_SUPPORT)", RT_NOBYTES);
     mgos_mqtt_conn_failed(self, now);
     return;
   }
@@ -123,7 +130,10 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
     mgos_mqtt_conn_failed(self, now);
     return;
   }
-  WsLink_reset(&self->ws);
+  if (CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0) {
+    WsLink_reset(&self->ws);
+  }
+#line 248 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTING);
   port_logMsg(LogLevel_INFO, self->useBackup ? "connecting (mqtt1) to " : "connecting to ", conn_sb(c->server));
   self->net = NetState_CONNECTING;
@@ -140,17 +150,17 @@ void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self) {
   if (self->followSys) {
     mgos_mqtt_conn_loadSysConfig(self);
   }
-#line 251 "ts-src/mgos/conn.ts"
+#line 262 "ts-src/mgos/conn.ts"
   if (self->followSys0) {
     self->cfg = *mgos_sys_config_get_mqtt();
   }
-#line 252 "ts-src/mgos/conn.ts"
+#line 263 "ts-src/mgos/conn.ts"
   if (self->followSys1) {
     self->cfg1 = *mgos_sys_config_get_mqtt1();
   }
 }
 
-#line 255 "ts-src/mgos/conn.ts"
+#line 266 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_loadSysConfig(mgos_mqtt_conn *self) {
   self->cfg = *mgos_sys_config_get_mqtt();
   self->cfg1 = *mgos_sys_config_get_mqtt1();
@@ -188,7 +198,7 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
     port_logMsg(LogLevel_ERROR, self->useBackup ? "mqtt1.server is not set" : "mqtt.server is not set", RT_NOBYTES);
     return false;
   }
-  if (rt_bytes_get(s, 0) == 0x5b) {
+  if (s.p[0] == 0x5b) {
     // [IPv6 literal] with an optional :port after the bracket.
     uint32_t close = 0;
     for (uint32_t i = 1; i < s.len; i++) {
@@ -220,7 +230,7 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
     }
   }
   uint32_t port = (uint32_t)(self->tls ? 8883 : 1883);
-  if (portStart < s.len || ((portStart == s.len && hostEnd < s.len) && (rt_bytes_get(s, 0) != 0x5b))) {
+  if (portStart < s.len || ((portStart == s.len && hostEnd < s.len) && s.p[0] != 0x5b)) {
     port = 0;
     if (portStart >= s.len) {
       port_logMsg(LogLevel_ERROR, "bad server port in ", s);
@@ -256,7 +266,7 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
   if (cid.len == 0) {
     cid = rt_str_bytes(port_deviceId());
   }
-#line 358 "ts-src/mgos/conn.ts"
+#line 369 "ts-src/mgos/conn.ts"
   const char *err = SessionConfig_setStrings(sc, cid, conn_sb(c->user), conn_sb(c->pass), conn_sb(c->will_topic), conn_sb(c->will_message));
   if (err != NULL) {
     port_logMsg(LogLevel_ERROR, "config: ", rt_str_bytes(err));
@@ -276,11 +286,11 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
 /** The port finished (or failed) the TCP connect. */
 void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now) {
   (void)err;
-#line 376 "ts-src/mgos/conn.ts"
+#line 387 "ts-src/mgos/conn.ts"
   if (self->net != NetState_CONNECTING) {
     return;
   }
-#line 377 "ts-src/mgos/conn.ts"
+#line 388 "ts-src/mgos/conn.ts"
   self->session.now = now;
   if (!ok) {
     port_logMsg(LogLevel_ERROR, "connect failed to ", conn_sb(mgos_mqtt_conn_active(self)->server));
@@ -291,14 +301,14 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
   }
   self->net = NetState_OPEN;
   // ws_enable: the HTTP Upgrade first; a valid 101 calls onWsOpen, which comes back here.
-  if (mgos_mqtt_conn_active(self)->ws_enable && !WsLink_isOpen(&self->ws)) {
+  if ((CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0 && mgos_mqtt_conn_active(self)->ws_enable) && !WsLink_isOpen(&self->ws)) {
     if (!WsLink_begin(&self->ws, rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls, conn_sb(mgos_mqtt_conn_active(self)->ws_path), now)) {
       mgos_mqtt_conn_dropWs(self, now);
-#line 389 "ts-src/mgos/conn.ts"
+#line 400 "ts-src/mgos/conn.ts"
     } else {
       mgos_mqtt_conn_service(self, now);
     }
-#line 390 "ts-src/mgos/conn.ts"
+#line 401 "ts-src/mgos/conn.ts"
     return;
   }
   mgos_mqtt_connect_fn_t f = self->connectFn;
@@ -309,7 +319,7 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
     const char *tmp = (cid != NULL && (rt_str_bytes(cid).len > 0)) ? cid : port_deviceId();
     f(&self->nc, tmp, &self->hsOpts, self->connectFnArg);
     // A connect_fn that gave up (e.g. could not sign its token) closes.
-#line 399 "ts-src/mgos/conn.ts"
+#line 410 "ts-src/mgos/conn.ts"
     if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & (MG_F_CLOSE_IMMEDIATELY | MG_F_SEND_AND_CLOSE)) != 0)) {
       port_logMsg(LogLevel_WARN, "connect_fn closed the connection", RT_NOBYTES);
       mgos_mqtt_conn_dropTransport(self, now);
@@ -334,7 +344,7 @@ static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_m
   if (c->will_retain) {
     flags = (uint8_t)(flags | MG_MQTT_WILL_RETAIN);
   }
-#line 421 "ts-src/mgos/conn.ts"
+#line 432 "ts-src/mgos/conn.ts"
   o->flags = flags;
   int32_t ka = c->keep_alive;
   o->keep_alive = (uint16_t)((ka <= 0) ? 0 : ((ka >= 65535) ? 65535 : (uint16_t)ka));
@@ -369,7 +379,7 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
   if (h->willQos > 2) {
     h->willQos = 2;
   }
-#line 453 "ts-src/mgos/conn.ts"
+#line 464 "ts-src/mgos/conn.ts"
   h->willRetain = (o->flags & MG_MQTT_WILL_RETAIN) != 0;
   h->cleanSession = (o->flags & MG_MQTT_CLEAN_SESSION) != 0;
   // The session's clean_session decides what survives a disconnect.
@@ -381,14 +391,14 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
 
 // ---------------------------------------------------------------- failures and backoff
 /** An attempt failed or the connection ended: schedule the next one. */
-#line 465 "ts-src/mgos/conn.ts"
+#line 476 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now) {
   // Callers set net to IDLE themselves: a handler run before this point may
   // already have started a new attempt, and that socket must not be orphaned.
   if ((!self->wantConnect || self->net != NetState_IDLE) || self->reconnectPending) {
     return;
   }
-#line 469 "ts-src/mgos/conn.ts"
+#line 480 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_scheduleReconnect(self, now);
 }
 
@@ -407,21 +417,21 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
   if (maxMs < minMs) {
     maxMs = minMs;
   }
-#line 485 "ts-src/mgos/conn.ts"
+#line 496 "ts-src/mgos/conn.ts"
   uint32_t d = (self->delayMs == 0) ? minMs : (self->delayMs * 2u);
   // Doubling past 2^31 would wrap; the clamp below keeps it at max anyway.
   if (self->delayMs > 0x7fffffff) {
     d = maxMs;
   }
-#line 488 "ts-src/mgos/conn.ts"
+#line 499 "ts-src/mgos/conn.ts"
   if (d < minMs) {
     d = minMs;
   }
-#line 489 "ts-src/mgos/conn.ts"
+#line 500 "ts-src/mgos/conn.ts"
   if (d > maxMs) {
     d = maxMs;
   }
-#line 490 "ts-src/mgos/conn.ts"
+#line 501 "ts-src/mgos/conn.ts"
   self->delayMs = d;
   self->lastDelayMs = conn_jitter(d);
   self->reconnectAt = now + self->lastDelayMs;
@@ -433,13 +443,13 @@ static bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self) {
   if (self->useBackup) {
     return true;
   }
-#line 499 "ts-src/mgos/conn.ts"
+#line 510 "ts-src/mgos/conn.ts"
   return self->hasCfg1 && self->cfg1.enable;
 }
 
 // ---------------------------------------------------------------- I/O
 /** Writes what the session has queued and closes when it asks to. */
-#line 505 "ts-src/mgos/conn.ts"
+#line 516 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
   Session *s = &self->session;
   if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & MG_F_CLOSE_IMMEDIATELY) != 0)) {
@@ -447,7 +457,7 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
     mgos_mqtt_conn_dropTransport(self, now);
     return;
   }
-  if (WsLink_active(&self->ws)) {
+  if (mgos_mqtt_conn_wsOn(self)) {
     mgos_mqtt_conn_serviceWs(self, now);
     return;
   }
@@ -461,12 +471,12 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
     if (n == 0) {
       break;
     }
-#line 524 "ts-src/mgos/conn.ts"
+#line 535 "ts-src/mgos/conn.ts"
     Session_txConsumed(s, (uint32_t)n);
   }
   if (self->net == NetState_OPEN && Session_wantsClose(s)) {
     mgos_mqtt_conn_dropTransport(self, now);
-#line 527 "ts-src/mgos/conn.ts"
+#line 538 "ts-src/mgos/conn.ts"
   } else if ((self->net == NetState_OPEN && s->txLen == 0) && ((int32_t)(self->nc.flags & MG_F_SEND_AND_CLOSE) != 0)) {
     port_logMsg(LogLevel_INFO, "closing: MG_F_SEND_AND_CLOSE", RT_NOBYTES);
     mgos_mqtt_conn_dropTransport(self, now);
@@ -485,11 +495,11 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
         Session_txConsumed(s, k);
       }
     }
-#line 543 "ts-src/mgos/conn.ts"
+#line 554 "ts-src/mgos/conn.ts"
     if (w->txLen == 0) {
       break;
     }
-#line 544 "ts-src/mgos/conn.ts"
+#line 555 "ts-src/mgos/conn.ts"
     int32_t n = port_netSend(self->slot, WsLink_txView(w));
     if (n < 0) {
       port_logMsg(LogLevel_ERROR, "send failed", RT_NOBYTES);
@@ -499,13 +509,13 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
     if (n == 0) {
       break;
     }
-#line 551 "ts-src/mgos/conn.ts"
+#line 562 "ts-src/mgos/conn.ts"
     WsLink_txConsumed(w, (uint32_t)n);
   }
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 554 "ts-src/mgos/conn.ts"
+#line 565 "ts-src/mgos/conn.ts"
   if (Session_wantsClose(s) && WsLink_isOpen(w)) {
     WsLink_close(w, WsCode_NORMAL, now);
     mgos_mqtt_conn_serviceWs(self, now);
@@ -517,12 +527,12 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
 }
 
 /** Drops a WebSocket connection; one that never got its 101 is a connect error. */
-#line 563 "ts-src/mgos/conn.ts"
+#line 574 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_dropWs(mgos_mqtt_conn *self, uint32_t now) {
   if (!self->ws.opened) {
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
-#line 565 "ts-src/mgos/conn.ts"
+#line 576 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_dropTransport(self, now);
 }
 
@@ -531,7 +541,7 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
   if (self->net != NetState_IDLE) {
     port_netClose(self->slot);
   }
-#line 571 "ts-src/mgos/conn.ts"
+#line 582 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -541,14 +551,14 @@ void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) {
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 578 "ts-src/mgos/conn.ts"
-  if (WsLink_active(&self->ws)) {
+#line 589 "ts-src/mgos/conn.ts"
+  if (mgos_mqtt_conn_wsOn(self)) {
     WsLink_onRecv(&self->ws, data, now);
-#line 579 "ts-src/mgos/conn.ts"
+#line 590 "ts-src/mgos/conn.ts"
   } else {
     Session_onRecv(&self->session, data, now);
   }
-#line 580 "ts-src/mgos/conn.ts"
+#line 591 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_service(self, now);
 }
 
@@ -556,16 +566,16 @@ void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now)
   if (self->net == NetState_IDLE) {
     return;
   }
-#line 585 "ts-src/mgos/conn.ts"
+#line 596 "ts-src/mgos/conn.ts"
   if (self->net == NetState_CONNECTING) {
     mgos_mqtt_conn_onTcpConnect(self, false, err, now);
     return;
   }
   port_logMsg(LogLevel_WARN, (err != 0) ? "connection closed with an error" : "connection closed by the server", RT_NOBYTES);
-  if (WsLink_active(&self->ws) && !self->ws.opened) {
+  if (mgos_mqtt_conn_wsOn(self) && !self->ws.opened) {
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
-#line 591 "ts-src/mgos/conn.ts"
+#line 602 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -578,52 +588,52 @@ uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   }
   // MG_EV_POLL while a transport exists, as Mongoose's loop gives every
   // connection one per iteration (the shadows send state requests from it).
-#line 601 "ts-src/mgos/conn.ts"
+#line 612 "ts-src/mgos/conn.ts"
   if (self->net != NetState_IDLE && self->nGlobal > 0) {
     self->session.now = now;
     self->pollArg.now = port_wallTime();
     mgos_mqtt_conn_callGlobalArg(self, MG_EV_POLL, &self->pollArg);
   }
   uint32_t wait = conn_POLL_MAX_MS;
-  if ((self->net == NetState_OPEN && WsLink_active(&self->ws)) && WsLink_expired(&self->ws, now)) {
+  if ((self->net == NetState_OPEN && mgos_mqtt_conn_wsOn(self)) && WsLink_expired(&self->ws, now)) {
     mgos_mqtt_conn_dropWs(self, now);
   }
-#line 608 "ts-src/mgos/conn.ts"
+#line 619 "ts-src/mgos/conn.ts"
   if (self->net == NetState_OPEN) {
     Session_tick(&self->session, now);
     mgos_mqtt_conn_service(self, now);
-    if (self->net == NetState_OPEN && WsLink_active(&self->ws)) {
+    if (self->net == NetState_OPEN && mgos_mqtt_conn_wsOn(self)) {
       wait = WsLink_nextIn(&self->ws, now, wait);
     }
     // The session's own deadlines (PINGREQ, PINGRESP, CONNACK) to the ms.
-#line 613 "ts-src/mgos/conn.ts"
+#line 624 "ts-src/mgos/conn.ts"
     if (self->net == NetState_OPEN) {
       wait = Session_nextTickIn(&self->session, now, wait);
     }
   }
   // Measured after the tick: a close it decided (CONNACK or keepalive timeout)
   // has just scheduled a reconnect, which must not wait a whole POLL_MAX_MS.
-#line 617 "ts-src/mgos/conn.ts"
+#line 628 "ts-src/mgos/conn.ts"
   if (self->reconnectPending) {
     int32_t left = rt_i32_of((self->reconnectAt - now));
     if (left <= 0) {
       wait = 0;
-#line 620 "ts-src/mgos/conn.ts"
+#line 631 "ts-src/mgos/conn.ts"
     } else if ((uint32_t)left < wait) {
       wait = (uint32_t)left;
     }
   }
-#line 622 "ts-src/mgos/conn.ts"
+#line 633 "ts-src/mgos/conn.ts"
   return wait;
 }
 
 // ---------------------------------------------------------------- events
-#line 627 "ts-src/mgos/conn.ts"
+#line 638 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
   if (!mgos_mqtt_conn_active(self)->cloud_events) {
     return;
   }
-#line 629 "ts-src/mgos/conn.ts"
+#line 640 "ts-src/mgos/conn.ts"
   self->cloudArg.type = MGOS_CLOUD_MQTT;
   port_eventTrigger(ev, &self->cloudArg);
 }
@@ -640,7 +650,7 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
   if (p == NULL) {
     return;
   }
-#line 643 "ts-src/mgos/conn.ts"
+#line 654 "ts-src/mgos/conn.ts"
   m->qos = p->qos;
   m->len = rt_i32_of(p->totalLen);
   m->connack_ret_code = p->returnCode;
@@ -651,7 +661,7 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
   // SUBACK: qos is the first filter's granted QoS (0x80: refused) and the
   // payload holds every return code, one byte per filter (an extension:
   // Mongoose left both empty).
-#line 651 "ts-src/mgos/conn.ts"
+#line 662 "ts-src/mgos/conn.ts"
   if (p->type == PacketType_SUBACK) {
     m->qos = (p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80;
     conn_setStr(m, RT_NOBYTES, p->codes);
@@ -666,10 +676,24 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
 
 void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   uint32_t now = self->session.now;
+  // What the global handlers get (when no topic handler took the event).
+  bool toGlobal = true;
+  void *arg = &self->msg;
+  // CONNACK and CLOSE fill the message after their cloud event (whose
+  // handlers may reenter the API); DROPPED and OUTBOX_ROOM do not use it.
+  if (((ev != SessionEvent_CONNACK && ev != SessionEvent_CLOSE) && ev != SessionEvent_DROPPED) && ev != SessionEvent_OUTBOX_ROOM) {
+    // The PUBCOMP of an exchange the application runs is its own.
+#line 684 "ts-src/mgos/conn.ts"
+    if ((ev == SessionEvent_PUBREL && p != NULL) && mgos_mqtt_conn_appQos2Take(self, p->packetId)) {
+      self->session.autoAck = false;
+    }
+#line 685 "ts-src/mgos/conn.ts"
+    mgos_mqtt_conn_fillMsg(self, ev, p);
+  }
   switch (ev) {
   case SessionEvent_CONNACK: {
     {
-#line 667 "ts-src/mgos/conn.ts"
+#line 689 "ts-src/mgos/conn.ts"
       if (p == NULL || p->returnCode != 0) {
         // The CLOSE that follows raises the connect-error event.
         port_logMsg(LogLevel_ERROR, "server refused the connection: ", rt_str_bytes(self->session.closeReason));
@@ -679,86 +703,69 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       port_logMsg(LogLevel_INFO, "connected to ", conn_sb(mgos_mqtt_conn_active(self)->server));
       mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTED);
       mgos_mqtt_conn_fillMsg(self, ev, p);
-      mgos_mqtt_conn_callGlobal(self, ev, true);
       break;
     }
   }
-#line 679 "ts-src/mgos/conn.ts"
+#line 700 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH: {
     {
-#line 680 "ts-src/mgos/conn.ts"
-      mgos_mqtt_conn_fillMsg(self, ev, p);
-      if (p != NULL && !mgos_mqtt_conn_callTopic(self, p)) {
+#line 701 "ts-src/mgos/conn.ts"
+      if (p == NULL || mgos_mqtt_conn_callTopics(self, ev, p, 0)) {
+        toGlobal = false;
+      } else {
         // No topic handler took it: as the reference, acknowledging is up
         // to the global handlers (mg_mqtt_puback / mg_mqtt_pubrec).
         self->session.autoAck = false;
         if (p->qos == 2) {
           mgos_mqtt_conn_appQos2Add(self, p->packetId);
         }
-#line 686 "ts-src/mgos/conn.ts"
-        mgos_mqtt_conn_callGlobal(self, ev, true);
-      }
-      break;
-    }
-  }
-#line 690 "ts-src/mgos/conn.ts"
-  case SessionEvent_PUBREL: {
-    {
-      // The PUBCOMP of an exchange the application runs is its own.
-#line 692 "ts-src/mgos/conn.ts"
-      if (p != NULL && mgos_mqtt_conn_appQos2Take(self, p->packetId)) {
-        self->session.autoAck = false;
-      }
-#line 693 "ts-src/mgos/conn.ts"
-      mgos_mqtt_conn_fillMsg(self, ev, p);
-      mgos_mqtt_conn_callGlobal(self, ev, true);
-      break;
-    }
-  }
-#line 697 "ts-src/mgos/conn.ts"
-  case SessionEvent_PUBLISH_PART: {
-    {
-      // Fragments go only to handlers that asked for them; the first one
-      // decides: when none matched, the session skips the message.
-#line 700 "ts-src/mgos/conn.ts"
-      mgos_mqtt_conn_fillMsg(self, ev, p);
-      if (p != NULL && mgos_mqtt_conn_callParts(self, p)) {
-        self->session.rxTake = true;
-      }
-#line 702 "ts-src/mgos/conn.ts"
-      break;
-    }
-  }
-#line 704 "ts-src/mgos/conn.ts"
-  case SessionEvent_PUBLISH_SKIPPED: {
-    {
-#line 705 "ts-src/mgos/conn.ts"
-      mgos_mqtt_conn_fillMsg(self, ev, p);
-      // A topic cut short cannot be matched: global handlers only.
-      bool whole = p != NULL && p->topic.len == self->session.rxTopicLen;
-      if (!whole || !mgos_mqtt_conn_callTopicEvent(self, ev, p)) {
-        mgos_mqtt_conn_callGlobal(self, ev, true);
       }
 #line 709 "ts-src/mgos/conn.ts"
       break;
     }
   }
 #line 711 "ts-src/mgos/conn.ts"
-  case SessionEvent_SUBACK: {
+  case SessionEvent_PUBLISH_PART: {
     {
-#line 712 "ts-src/mgos/conn.ts"
-      mgos_mqtt_conn_fillMsg(self, ev, p);
-      if (!mgos_mqtt_conn_callSuback(self, self->session.evTag)) {
-        mgos_mqtt_conn_callGlobal(self, ev, true);
-      }
+      // Fragments go only to handlers that asked for them; the first one
+      // decides: when none matched, the session skips the message.
 #line 714 "ts-src/mgos/conn.ts"
+      toGlobal = false;
+      if (p != NULL && mgos_mqtt_conn_callTopics(self, ev, p, 0)) {
+        self->session.rxTake = true;
+      }
+#line 716 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 716 "ts-src/mgos/conn.ts"
+#line 718 "ts-src/mgos/conn.ts"
+  case SessionEvent_PUBLISH_SKIPPED: {
+    {
+      // A topic cut short cannot be matched: global handlers only.
+#line 720 "ts-src/mgos/conn.ts"
+      bool whole = p != NULL && p->topic.len == self->session.rxTopicLen;
+      if (whole && mgos_mqtt_conn_callTopics(self, ev, p, 0)) {
+        toGlobal = false;
+      }
+#line 722 "ts-src/mgos/conn.ts"
+      break;
+    }
+  }
+#line 724 "ts-src/mgos/conn.ts"
+  case SessionEvent_SUBACK: {
+    {
+#line 725 "ts-src/mgos/conn.ts"
+      if (mgos_mqtt_conn_callTopics(self, ev, NULL, self->session.evTag)) {
+        toGlobal = false;
+      }
+#line 726 "ts-src/mgos/conn.ts"
+      break;
+    }
+  }
+#line 728 "ts-src/mgos/conn.ts"
   case SessionEvent_DROPPED: {
     {
-#line 717 "ts-src/mgos/conn.ts"
+#line 729 "ts-src/mgos/conn.ts"
       mgos_mqtt_dropped *d = &self->dropped;
       Session *s = &self->session;
       d->packet_id = s->evDropId;
@@ -768,22 +775,22 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       d->topic.len = s->evDropTopic.len;
       d->payload.p = rt_cstr(s->evDropPayload);
       d->payload.len = s->evDropPayload.len;
-      mgos_mqtt_conn_callGlobalArg(self, ev, d);
+      arg = d;
       break;
     }
   }
-#line 729 "ts-src/mgos/conn.ts"
+#line 741 "ts-src/mgos/conn.ts"
   case SessionEvent_OUTBOX_ROOM: {
     {
-#line 730 "ts-src/mgos/conn.ts"
-      mgos_mqtt_conn_callGlobal(self, ev, false);
+#line 742 "ts-src/mgos/conn.ts"
+      arg = NULL;
       break;
     }
   }
-#line 733 "ts-src/mgos/conn.ts"
+#line 745 "ts-src/mgos/conn.ts"
   case SessionEvent_CLOSE: {
     {
-#line 734 "ts-src/mgos/conn.ts"
+#line 746 "ts-src/mgos/conn.ts"
       if (!self->session.wasConnected) {
         // Ended before an accepted CONNACK (refused, timed out, closed by the
         // server, e.g. a TLS 1.3 server refusing the client certificate).
@@ -793,35 +800,24 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       port_logMsg(LogLevel_INFO, "disconnected: ", rt_str_bytes(self->session.closeReason));
       mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_DISCONNECTED);
       mgos_mqtt_conn_fillMsg(self, ev, NULL);
-      mgos_mqtt_conn_callGlobal(self, ev, false);
+      arg = NULL;
       break;
     }
   }
-#line 746 "ts-src/mgos/conn.ts"
+#line 758 "ts-src/mgos/conn.ts"
   default: {
-    {
-#line 747 "ts-src/mgos/conn.ts"
-      mgos_mqtt_conn_fillMsg(self, ev, p);
-      mgos_mqtt_conn_callGlobal(self, ev, true);
-      break;
-    }
+    break;
   }
   }
-#line 752 "ts-src/mgos/conn.ts"
+#line 761 "ts-src/mgos/conn.ts"
+  if (toGlobal) {
+    mgos_mqtt_conn_callGlobalArg(self, ev, arg);
+  }
+#line 762 "ts-src/mgos/conn.ts"
   self->session.now = now;
 }
 
-/** Global handlers, in the order added. ev_data is the message or NULL. */
-static void mgos_mqtt_conn_callGlobal(mgos_mqtt_conn *self, int32_t ev, bool withMsg) {
-  if (withMsg) {
-    mgos_mqtt_conn_callGlobalArg(self, ev, &self->msg);
-#line 758 "ts-src/mgos/conn.ts"
-  } else {
-    mgos_mqtt_conn_callGlobalArg(self, ev, NULL);
-  }
-}
-
-#line 761 "ts-src/mgos/conn.ts"
+/** Global handlers, in the order added; `arg` is the ev_data. */
 static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void *arg) {
   for (uint32_t i = 0; i < self->nGlobal; i++) {
     mgos_mqtt_ghandler *h = &self->ghandlers[i];
@@ -832,12 +828,12 @@ static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void 
   }
 }
 
-#line 769 "ts-src/mgos/conn.ts"
+#line 774 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id) {
   if (self->appQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     mgos_mqtt_conn_appQos2Take(self, self->appQos2[0]);
   }
-#line 771 "ts-src/mgos/conn.ts"
+#line 776 "ts-src/mgos/conn.ts"
   rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->appQos2Count, id);
   self->appQos2Count++;
 }
@@ -848,123 +844,69 @@ static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id) {
     if (rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) != id) {
       continue;
     }
-#line 779 "ts-src/mgos/conn.ts"
+#line 784 "ts-src/mgos/conn.ts"
     for (uint32_t j = i; ((int64_t)j + 1) < self->appQos2Count; j++) {
       rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
     }
-#line 780 "ts-src/mgos/conn.ts"
+#line 785 "ts-src/mgos/conn.ts"
     self->appQos2Count = self->appQos2Count - 1u;
     return true;
   }
   return false;
 }
 
-/** Topic handlers whose filter matches; false when none did. */
-static bool mgos_mqtt_conn_callTopic(mgos_mqtt_conn *self, Packet *p) {
-  bool matched = false;
-  for (uint32_t i = 0; i < self->nHandlers; i++) {
-    mgos_mqtt_handler *h = &self->handlers[i];
-    if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
-      continue;
-    }
-#line 792 "ts-src/mgos/conn.ts"
-    if (!topic_topicMatches(mgos_mqtt_handler_view(h), p->topic)) {
-      continue;
-    }
-#line 793 "ts-src/mgos/conn.ts"
-    matched = true;
-    mg_event_handler_t f = h->ev;
-    sub_handler_t g = h->sub;
-    if (h->kind == HandlerKind_TOPIC && f != NULL) {
-      f(&self->nc, SessionEvent_PUBLISH, &self->msg, h->ud);
-    }
-#line 797 "ts-src/mgos/conn.ts"
-    if (h->kind == HandlerKind_SUB && g != NULL) {
-      g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
-    }
-    if (i >= self->nHandlers) {
-      break;
-    }
-  }
-#line 802 "ts-src/mgos/conn.ts"
-  return matched;
-}
-
-/** A large PUBLISH's fragment to the MGOS_MQTT_SUB_FRAGMENTS handlers whose
-   *  filter matches; false when there is none. */
-static bool mgos_mqtt_conn_callParts(mgos_mqtt_conn *self, Packet *p) {
-  bool took = false;
-  for (uint32_t i = 0; i < self->nHandlers; i++) {
-    mgos_mqtt_handler *h = &self->handlers[i];
-    mg_event_handler_t f = h->ev;
-    if ((h->kind != HandlerKind_TOPIC || !h->fragments) || f == NULL) {
-      continue;
-    }
-#line 813 "ts-src/mgos/conn.ts"
-    if (!topic_topicMatches(mgos_mqtt_handler_view(h), p->topic)) {
-      continue;
-    }
-#line 814 "ts-src/mgos/conn.ts"
-    took = true;
-    f(&self->nc, SessionEvent_PUBLISH_PART, &self->msg, h->ud);
-    if (i >= self->nHandlers) {
-      break;
-    }
-  }
-#line 818 "ts-src/mgos/conn.ts"
-  return took;
-}
-
-/** `ev` to the mg_event_handler_t topic handlers whose filter matches; false when none did. */
-static bool mgos_mqtt_conn_callTopicEvent(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
-  bool took = false;
-  for (uint32_t i = 0; i < self->nHandlers; i++) {
-    mgos_mqtt_handler *h = &self->handlers[i];
-    mg_event_handler_t f = h->ev;
-    if (h->kind != HandlerKind_TOPIC || f == NULL) {
-      continue;
-    }
-#line 828 "ts-src/mgos/conn.ts"
-    if (!topic_topicMatches(mgos_mqtt_handler_view(h), p->topic)) {
-      continue;
-    }
-#line 829 "ts-src/mgos/conn.ts"
-    took = true;
-    f(&self->nc, ev, &self->msg, h->ud);
-    if (i >= self->nHandlers) {
-      break;
-    }
-  }
-#line 833 "ts-src/mgos/conn.ts"
-  return took;
-}
-
-/** The SUBACK to the handler whose SUBSCRIBE it answers; false when there is none. */
-static bool mgos_mqtt_conn_callSuback(mgos_mqtt_conn *self, int32_t tag) {
-  if (tag < 0) {
+/** Topic handlers, in the order added; false when none took the event.
+   *  PUBLISH: every handler whose filter matches (a sub_handler_t gets
+   *  topic and payload). PUBLISH_PART: the matching MGOS_MQTT_SUB_FRAGMENTS
+   *  event handlers. PUBLISH_SKIPPED: the matching event handlers. SUBACK:
+   *  the one handler whose SUBSCRIBE has `tag` (a sub_handler_t only takes
+   *  messages: its SUBACK is consumed silently). */
+static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *p, int32_t tag) {
+  bool suback = ev == SessionEvent_SUBACK;
+  if (suback ? tag < 0 : p == NULL) {
     return false;
   }
-#line 839 "ts-src/mgos/conn.ts"
+#line 800 "ts-src/mgos/conn.ts"
+  bool took = false;
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
-    if ((h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) || h->tag != tag) {
+    mg_event_handler_t f = h->ev;
+    bool isSub = h->kind == HandlerKind_SUB;
+    if (h->kind != HandlerKind_TOPIC && !isSub) {
       continue;
     }
-#line 842 "ts-src/mgos/conn.ts"
-    mg_event_handler_t f = h->ev;
-    // A sub_handler_t only takes messages: its SUBACK is consumed silently.
-    if (h->kind == HandlerKind_TOPIC && f != NULL) {
-      f(&self->nc, SessionEvent_SUBACK, &self->msg, h->ud);
+#line 806 "ts-src/mgos/conn.ts"
+    if ((ev != SessionEvent_PUBLISH && !suback) && (isSub || f == NULL)) {
+      continue;
     }
-#line 845 "ts-src/mgos/conn.ts"
-    return true;
+#line 807 "ts-src/mgos/conn.ts"
+    if (ev == SessionEvent_PUBLISH_PART && !h->fragments) {
+      continue;
+    }
+#line 808 "ts-src/mgos/conn.ts"
+    if (suback ? h->tag != tag : !topic_topicMatches(mgos_mqtt_handler_view(h), p->topic)) {
+      continue;
+    }
+#line 809 "ts-src/mgos/conn.ts"
+    took = true;
+    sub_handler_t g = h->sub;
+    if (!isSub && f != NULL) {
+      f(&self->nc, ev, &self->msg, h->ud);
+#line 812 "ts-src/mgos/conn.ts"
+    } else if ((isSub && !suback) && g != NULL) {
+      g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
+    }
+    if (suback || i >= self->nHandlers) {
+      break;
+    }
   }
-  return false;
+#line 817 "ts-src/mgos/conn.ts"
+  return took;
 }
 
 // ---------------------------------------------------------------- API
 /** A global handler; false when MGOS_MQTT_MAX_GLOBAL_HANDLERS are taken. */
-#line 853 "ts-src/mgos/conn.ts"
+#line 823 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void *ud) {
   if (self->nGlobal >= CONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS) {
     port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_GLOBAL_HANDLERS reached, global handler not added", RT_NOBYTES);
@@ -1005,7 +947,7 @@ static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->nHandlers; j++) {
     self->handlers[j] = self->handlers[rt_idx_add(j, 1)];
   }
-#line 891 "ts-src/mgos/conn.ts"
+#line 861 "ts-src/mgos/conn.ts"
   self->nHandlers = self->nHandlers - 1u;
   mgos_mqtt_handler *last = &self->handlers[self->nHandlers];
   last->kind = HandlerKind_FREE;
@@ -1027,7 +969,7 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
   if (k < 0) {
     return false;
   }
-#line 910 "ts-src/mgos/conn.ts"
+#line 880 "ts-src/mgos/conn.ts"
   uint8_t q = (uint8_t)(((uint8_t)qos > mgos_mqtt_conn_effectiveMaxQos(self)) ? mgos_mqtt_conn_effectiveMaxQos(self) : (uint8_t)qos);
   if (Session_subscribe(&self->session, filter, q, self->handlers[(uint32_t)k].tag) == 0) {
     mgos_mqtt_conn_removeHandler(self, (uint32_t)k);
@@ -1058,11 +1000,11 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
       continue;
     }
-#line 938 "ts-src/mgos/conn.ts"
+#line 908 "ts-src/mgos/conn.ts"
     if (!rt_bytes_equal(mgos_mqtt_handler_view(h), filter)) {
       continue;
     }
-#line 939 "ts-src/mgos/conn.ts"
+#line 909 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_removeHandler(self, i);
     Session_unsubscribe(&self->session, filter);
     mgos_mqtt_conn_service(self, now);
@@ -1095,7 +1037,7 @@ bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
   if (self->net != NetState_IDLE) {
     return true;
   }
-#line 969 "ts-src/mgos/conn.ts"
+#line 939 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_startConnect(self, port_nowMs());
   return self->net != NetState_IDLE || self->reconnectPending;
 }
@@ -1116,13 +1058,13 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
   }
   // A second disconnect while the DISCONNECT is still queued: let it go out
   // (closing now would make the broker publish the will).
-#line 987 "ts-src/mgos/conn.ts"
+#line 957 "ts-src/mgos/conn.ts"
   if (self->session.state == SessionState_DISCONNECTING) {
     mgos_mqtt_conn_service(self, now);
-#line 988 "ts-src/mgos/conn.ts"
+#line 958 "ts-src/mgos/conn.ts"
   } else if (Session_disconnect(&self->session)) {
     mgos_mqtt_conn_service(self, now);
-#line 989 "ts-src/mgos/conn.ts"
+#line 959 "ts-src/mgos/conn.ts"
   } else {
     mgos_mqtt_conn_dropTransport(self, now);
   }
@@ -1130,7 +1072,7 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
 
 /** mgos_mqtt_set_max_qos: 0..2 caps, -1 removes the override (the
    *  config's max_qos applies again); anything else is refused, unchanged. */
-#line 994 "ts-src/mgos/conn.ts"
+#line 964 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   if (qos < -1 || qos > 2) {
     port_logMsg(LogLevel_ERROR, "set_max_qos: expected 0, 1, 2 or -1 (no override); unchanged", RT_NOBYTES);
@@ -1168,13 +1110,15 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
   self->session.onEvent = conn_onSessionEvent;
   self->session.onLog = conn_onSessionLog;
   self->session.ud = self;
-  self->ws.onData = conn_onWsData;
-  self->ws.onOpen = conn_onWsOpen;
-  self->ws.ud = self;
+  if (CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0) {
+    self->ws.onData = conn_onWsData;
+    self->ws.onOpen = conn_onWsOpen;
+    self->ws.ud = self;
+  }
 }
 
 /** Seconds (config) to ms, at least 1 ms. */
-#line 1046 "ts-src/mgos/conn.ts"
+#line 1018 "ts-src/mgos/conn.ts"
 uint32_t conn_secToMs(double s) {
   uint32_t ms = rt_f64_to_u32(s * 1000.0);
   return (ms == 0) ? 1 : ms;
@@ -1188,13 +1132,13 @@ uint32_t conn_jitter(uint32_t d) {
   if (j == 0) {
     return d;
   }
-#line 1057 "ts-src/mgos/conn.ts"
+#line 1029 "ts-src/mgos/conn.ts"
   uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2) + 1);
   uint32_t r = rt_mod_u32(port_rand32(), span);
   if (r < j) {
     return d - (j - r);
   }
-#line 1060 "ts-src/mgos/conn.ts"
+#line 1032 "ts-src/mgos/conn.ts"
   uint32_t up = r - j;
   return (up > (0xffffffffu - d)) ? 0xffffffffu : (d + up);
 }
@@ -1212,17 +1156,17 @@ static bool conn_stringsFit(mgos_config_mqtt *c, const char *what) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1075 "ts-src/mgos/conn.ts"
+#line 1047 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s != NULL) {
       need += rt_str_bytes(s).len + 1u;
     }
   }
-#line 1078 "ts-src/mgos/conn.ts"
+#line 1050 "ts-src/mgos/conn.ts"
   if (need <= CONFIG_MGOS_MQTT_CONN_STR_SIZE) {
     return true;
   }
-#line 1079 "ts-src/mgos/conn.ts"
+#line 1051 "ts-src/mgos/conn.ts"
   conn_logText.len = 0;
   conn_logNumber(rt_i32_of(need));
   port_logMsg(LogLevel_ERROR, what, rt_subarray(RT_BYTES(conn_logText.buf, 100), 0, conn_logText.len));
@@ -1237,12 +1181,12 @@ static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1091 "ts-src/mgos/conn.ts"
+#line 1063 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s == NULL) {
       continue;
     }
-#line 1093 "ts-src/mgos/conn.ts"
+#line 1065 "ts-src/mgos/conn.ts"
     rt_bytes b = rt_str_bytes(s);
     rt_copy_bytes(buf, at, b);
     rt_bytes_set(buf, at + b.len, 0);
@@ -1260,7 +1204,7 @@ static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload) {
 
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 1109 "ts-src/mgos/conn.ts"
+#line 1081 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
@@ -1280,7 +1224,7 @@ static bool conn_onWsOpen(void *ud, uint32_t now) {
   return c->net == NetState_OPEN && WsLink_isOpen(&c->ws);
 }
 
-#line 1133 "ts-src/mgos/conn.ts"
+#line 1105 "ts-src/mgos/conn.ts"
 static void LogText_put(LogText *self, uint8_t c) {
   if (self->len < 100) {
     rt_set_u8(self->buf, 100, self->len++, c);
@@ -1290,10 +1234,10 @@ static void LogText_put(LogText *self, uint8_t c) {
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. */
-#line 1143 "ts-src/mgos/conn.ts"
+#line 1115 "ts-src/mgos/conn.ts"
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
-#line 1144 "ts-src/mgos/conn.ts"
+#line 1116 "ts-src/mgos/conn.ts"
   LogText *t = &conn_logText;
   t->len = 0;
   if (detail.len > 0) {
@@ -1325,7 +1269,7 @@ static void conn_logNumber(int32_t num) {
   while (div > 1 && ((v / div) == 0)) {
     div = div / 10;
   }
-#line 1173 "ts-src/mgos/conn.ts"
+#line 1145 "ts-src/mgos/conn.ts"
   while (div > 0) {
     LogText_put(t, (uint8_t)(0x30 + ((v / div) % 10)));
     div = div / 10;
@@ -1337,7 +1281,7 @@ mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
     return NULL;
   }
-#line 1182 "ts-src/mgos/conn.ts"
+#line 1154 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -1362,7 +1306,7 @@ mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 1207 "ts-src/mgos/conn.ts"
+#line 1179 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1371,7 +1315,7 @@ void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
 }
 
 /** Bytes received on `slot`. @api */
-#line 1213 "ts-src/mgos/conn.ts"
+#line 1185 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1380,7 +1324,7 @@ void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 1219 "ts-src/mgos/conn.ts"
+#line 1191 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1390,7 +1334,7 @@ void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 1226 "ts-src/mgos/conn.ts"
+#line 1198 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -1409,13 +1353,13 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
     if (!c->inUse) {
       continue;
     }
-#line 1242 "ts-src/mgos/conn.ts"
+#line 1214 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
       wait = w;
     }
   }
-#line 1245 "ts-src/mgos/conn.ts"
+#line 1217 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -1429,7 +1373,7 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 1259 "ts-src/mgos/conn.ts"
+#line 1231 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
   const char *what = "mgos_mqtt_conn_create2: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
   // The system config's sections are not copied (as the reference): they are
@@ -1439,34 +1383,34 @@ mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqt
   if (!sys0 && !conn_stringsFit(cfg, what)) {
     return NULL;
   }
-#line 1266 "ts-src/mgos/conn.ts"
+#line 1238 "ts-src/mgos/conn.ts"
   if ((cfg1 != NULL && !sys1) && !conn_stringsFit(cfg1, what)) {
     return NULL;
   }
-#line 1267 "ts-src/mgos/conn.ts"
+#line 1239 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
     return NULL;
   }
-#line 1269 "ts-src/mgos/conn.ts"
+#line 1241 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (sys0) {
     c->followSys0 = true;
-#line 1272 "ts-src/mgos/conn.ts"
+#line 1244 "ts-src/mgos/conn.ts"
   } else {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1273 "ts-src/mgos/conn.ts"
+#line 1245 "ts-src/mgos/conn.ts"
   if (cfg1 != NULL) {
     c->cfg1 = *cfg1;
     if (sys1) {
       c->followSys1 = true;
-#line 1276 "ts-src/mgos/conn.ts"
+#line 1248 "ts-src/mgos/conn.ts"
     } else {
       conn_ownStrings(&c->cfg1, RT_BYTES(c->strs1, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
     }
-#line 1277 "ts-src/mgos/conn.ts"
+#line 1249 "ts-src/mgos/conn.ts"
     c->hasCfg1 = true;
   }
   Session_setMaxQos(&c->session, mgos_mqtt_conn_effectiveMaxQos(c));
@@ -1494,7 +1438,7 @@ bool conn_set_config(mgos_mqtt_conn *c, mgos_config_mqtt *cfg) {
   if (!sys0) {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1302 "ts-src/mgos/conn.ts"
+#line 1274 "ts-src/mgos/conn.ts"
   c->followSys0 = sys0;
   // The global connection keeps following the system config's mqtt1.
   c->followSys1 = c->followSys || c->followSys1;
