@@ -25,6 +25,7 @@ export abstract class Expressions extends Ranges {
   protected abstract lowerSized(e: ts.CallExpression): Val | null;
   protected abstract isStringPlus(e: ts.Expression): boolean;
   protected abstract isSized(e: ts.CallExpression): boolean;
+  protected abstract strEq(): string;
   protected abstract isParseAs(e: ts.AsExpression): ts.CallExpression | null;
   protected abstract lowerParse(e: ts.AsExpression, call: ts.CallExpression): Val;
   /** Statements that must run before the current statement: temporaries that fix
@@ -548,7 +549,10 @@ export abstract class Expressions extends Ranges {
     const refLike = (t: T) => t.k === "class" || t.k === "fn" || t.k === "string" || t.k === "ptr" || t.k === "null";
     if (refLike(a.t) && refLike(b.t)) {
       if (a.t.k === "string" && b.t.k === "string") {
-        this.err(e, "strings cannot be compared with ===/!== in the subset (C would compare pointers); compare bytes: bytesEqual(strBytes(a), strBytes(b))");
+        // App code (with app_fmt.ts): by contents, as JavaScript compares strings.
+        if (this.canLower() && !a.t.nullable && !b.t.nullable) return res(`${cop === "!=" ? "!" : ""}${this.strEq()}(${a.c}, ${b.c})`);
+        this.err(e, this.canLower() ? "a string that may be null cannot be compared by contents; test it for null first" :
+          "strings cannot be compared with ===/!== in the subset of the library (C would compare pointers; app code compares contents); compare bytes: bytesEqual(strBytes(a), strBytes(b))");
         return this.bad();
       }
       const same = a.t.k === "null" || b.t.k === "null" || (a.t.k === b.t.k && (a.t.k !== "class" || (b.t as ClassT).cls === a.t.cls) && (a.t.k !== "fn" || (b.t as FnT).fn === a.t.fn));

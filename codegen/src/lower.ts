@@ -64,6 +64,11 @@ export abstract class Lowering extends Expressions {
     throw new Error("app_fmt.ts has no class Fmt");
   }
 
+  /** app_fmt's strEq(a, b): `a === b` of two strings in app code. */
+  protected strEq(): string {
+    this.usesFmt = true;
+    return this.fmtFn("strEq");
+  }
   /** Whether `e` is a string `+` (TypeScript says the result is a string). */
   protected isStringPlus(e: ts.Expression): boolean {
     if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== ts.SyntaxKind.PlusToken) return false;

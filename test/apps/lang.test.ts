@@ -284,7 +284,7 @@ test("JSON.parse(msg) as Cmd | null: C equals Node's own JSON.parse with the sam
     "class Cmd { op: string = \"\"; a: i32 = 0; u: u32 = 0; on: bool = false; b: u8 = 0; }",
     "function show(m: Cmd | null): void {",
     "  if (m === null) printStr(\"null\");",
-    "  else printStr(sized(2048, JSON.stringify({ op: m.op, a: m.a, u: m.u, on: m.on, b: m.b })));",
+    "  else printStr(sized(2048, JSON.stringify({ op: m.op, a: m.a, u: m.u, on: m.on, b: m.b, go: m.op === \"go\", notA: m.op !== \"a\u0070\\n\" })));",
     "  printLn();",
     "}",
     "export function main(): void {",
@@ -302,7 +302,7 @@ test("JSON.parse(msg) as Cmd | null: C equals Node's own JSON.parse with the sam
   for (const m of msgs) {
     const o = lower.parse([...shape], 513, m);
     if (o) parsed++;
-    want += (o ? JSON.stringify({ op: o.op, a: o.a, u: o.u, on: o.on, b: o.b }) : "null") + "\n";
+    want += (o ? JSON.stringify({ op: o.op, a: o.a, u: o.u, on: o.on, b: o.b, go: o.op === "go", notA: o.op !== "ap\n" }) : "null") + "\n";
   }
   fs.mkdirSync(GEN, { recursive: true });
   const file = path.join(GEN, "parsegen.ts");
