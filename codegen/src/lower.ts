@@ -183,6 +183,11 @@ export abstract class Lowering extends Expressions {
 
   /** The site's storage, its C expression (parts in order, then end()), and its record. */
   private emitSite(parts: Part[], size: { cap: number; c: string }, site: ts.Node, why: string): Val {
+    if (this.constMode || !this.fs) {
+      if (parts.every((p) => "raw" in p)) return this.mkVal(cString(parts.map((p) => (p as { raw: string }).raw).join("")), { k: "string", nullable: false });
+      this.err(site, "a text built at run time is not a constant (module level, field or default value); declare `let t: string = \"\";` and set it in init(): t = `...`");
+      return this.bad();
+    }
     // Adjacent constants are one literal; a text of constants only is a literal.
     const merged: Part[] = [];
     for (const p of parts) {

@@ -41,3 +41,6 @@ export function init(): void {
   const n: i32 = 5;
   MQTT.sub(`dev1/${n}/set`, onMsg, null);
 }
+
+const dev: string = "dev1";
+const topic: string = `${dev}/status`; //! set it in init()
