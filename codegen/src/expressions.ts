@@ -31,6 +31,9 @@ export abstract class Expressions extends Ranges {
   protected abstract lowerSized(e: ts.CallExpression): Val | null;
   protected abstract isStringPlus(e: ts.Expression): boolean;
   protected abstract isSized(e: ts.CallExpression): boolean;
+  protected abstract strEq(): string;
+  protected abstract isParseAs(e: ts.AsExpression): ts.CallExpression | null;
+  protected abstract lowerParse(e: ts.AsExpression, call: ts.CallExpression): Val;
   /** Statements that must run before the current statement: temporaries that fix
    *  JavaScript's left-to-right evaluation order where C leaves it open. */
   protected pre: string[] = [];
@@ -343,6 +346,8 @@ export abstract class Expressions extends Ranges {
     return this.bad();
   }
   protected asExpr(e: ts.AsExpression): Val {
+    const parse = this.canLower() ? this.isParseAs(e) : null;
+    if (parse) return this.lowerParse(e, parse);
     if (e.type.kind === ts.SyntaxKind.TypeReference && (e.type as ts.TypeReferenceNode).typeName.getText() === "const") {
       return this.expr(e.expression);
     }
@@ -550,7 +555,10 @@ export abstract class Expressions extends Ranges {
     const refLike = (t: T) => t.k === "class" || t.k === "fn" || t.k === "string" || t.k === "ptr" || t.k === "null";
     if (refLike(a.t) && refLike(b.t)) {
       if (a.t.k === "string" && b.t.k === "string") {
-        this.err(e, "strings cannot be compared with ===/!== in the subset (C would compare pointers); compare bytes: bytesEqual(strBytes(a), strBytes(b))");
+        // App code (with app_fmt.ts): by contents, as JavaScript compares strings.
+        if (this.canLower() && !a.t.nullable && !b.t.nullable) return res(`${cop === "!=" ? "!" : ""}${this.strEq()}(${a.c}, ${b.c})`);
+        this.err(e, this.canLower() ? "a string that may be null cannot be compared by contents; test it for null first" :
+          "strings cannot be compared with ===/!== in the subset of the library (C would compare pointers; app code compares contents); compare bytes: bytesEqual(strBytes(a), strBytes(b))");
         return this.bad();
       }
       const same = a.t.k === "null" || b.t.k === "null" || (a.t.k === b.t.k && (a.t.k !== "class" || (b.t as ClassT).cls === a.t.cls) && (a.t.k !== "fn" || (b.t as FnT).fn === a.t.fn));
@@ -930,6 +938,10 @@ export abstract class Expressions extends Ranges {
       const libObj = ts.isIdentifier(callee.expression) ? callee.expression.text : "";
       if ((od && this.isLib(od) || !od && libObj !== "") && libObj === "JSON" && (callee.name.text === "stringify" || callee.name.text === "parse")) {
         if (callee.name.text === "stringify" && this.canLower()) return this.lowerJson(e);
+        if (callee.name.text === "parse" && this.canLower()) {
+          this.err(e, "JSON.parse() compiles only as `JSON.parse(msg) as Cmd | null`, with `class Cmd { op: string = \"\"; a: i32 = 0; }` (integer, bool and string fields): the result is null when the message is not JSON or lacks a field or has one of another type");
+          return this.bad();
+        }
         // The app API has the replacements; say which.
         if (callee.name.text === "stringify") {
           this.err(e, "`JSON.stringify()` cannot be compiled to C (no dynamic objects, no heap); build the text with the JSON builder of ts-src/app/app_json.ts: `Json.begin().int(\"a\", 1).str(\"b\", s).end()` gives the same text as a Bytes view");
