@@ -104,7 +104,7 @@ export abstract class Expressions extends Ranges {
         this.err(e, "object literals are not in the subset (no dynamic objects); declare a class and set its fields, or for a JSON text use the builder of ts-src/app/app_json.ts: Json.begin().int(\"a\", 1).str(\"b\", s).end()");
         return this.bad();
       case ts.SyntaxKind.ArrayLiteralExpression:
-        this.err(e, "array literals are only allowed as a module const table (`const T: readonly u8[] = [...]`); use a field or module buffer");
+        this.err(e, "array literals are only allowed as a module const table (`const T: readonly u8[] = [...]`); for values that change write `const a = new Uint8Array(N)` at module level (Uint16Array, Uint32Array, Int32Array too; 0/1 for flags) and set its elements");
         return this.bad();
       case ts.SyntaxKind.NewExpression:
         this.err(e, "`new` in a function body is not in the subset (no heap); declare the storage as a field initializer or a module-level `const x = new C();`");

@@ -1,6 +1,6 @@
 // Application code the subset cannot compile to C. Each marked line must be
 // rejected with a diagnostic containing the marked text (test/apps/reject.test.ts).
-import { u32, i32, Ptr, Bytes, strBytes, cstr } from "../../../ts-src/rt/rt";
+import { u32, i32, bool, Ptr, Bytes, strBytes, cstr } from "../../../ts-src/rt/rt";
 import * as Log from "../../../ts-src/app/app_log";
 import * as Json from "../../../ts-src/app/app_json";
 import * as MQTT from "../../../ts-src/app/app_mqtt";
@@ -11,6 +11,9 @@ class Settings {
 }
 
 const settings = new Settings();
+// Arrays of flags and strings: the diagnostics name the typed arrays that work.
+const relayOn: bool[] = [false, false]; //! for N flags write `const a = new Uint8Array(N)` at module level
+let names: string[] = []; //! for a list of strings write a function
 let total: u32 = 0;
 
 function onEvent(conn: MQTT.Conn, ev: i32, edata: Ptr, ud: Ptr): void {
