@@ -121,7 +121,7 @@ export abstract class Expressions extends Ranges {
         this.err(e, "object literals are not in the subset (no dynamic objects); declare a class and set its fields, or for a JSON text use the builder of ts-src/app/app_json.ts: Json.begin().int(\"a\", 1).str(\"b\", s).end()");
         return this.bad();
       case ts.SyntaxKind.ArrayLiteralExpression:
-        this.err(e, "array literals are only allowed as a module const table (`const T: readonly u8[] = [...]`); use a field or module buffer");
+        this.err(e, "array literals are only allowed as a module const table (`const T: readonly u8[] = [...]`); for values that change write `const a = new Uint8Array(N)` at module level (Uint16Array, Uint32Array, Int32Array too; 0/1 for flags) and set its elements");
         return this.bad();
       case ts.SyntaxKind.NewExpression:
         this.err(e, "`new` in a function body is not in the subset (no heap); declare the storage as a field initializer or a module-level `const x = new C();`");
@@ -1223,6 +1223,13 @@ export abstract class Expressions extends Ranges {
         };
         const [ps, ret, cn] = sig[name];
         if (!want(ps.length)) return this.bad();
+        if (name === "cstr" && !this.rel(e.getSourceFile().fileName).startsWith("ts-src/")) {
+          const from = this.passedView(args[0]);
+          if (from) {
+            this.err(e, `cstr() reads up to a NUL byte in C, and ${from} is a view with no NUL after it (a handler's topic or message points into the received packet): C would read past it, Node stops at its end; log it with Log.bytes(Log.INFO, ${args[0].getText().length <= 30 ? args[0].getText() : "msg"}), or copy it into a Text: t.clear().addBytes(${args[0].getText().length <= 30 ? args[0].getText() : "msg"}).cstr()`);
+            return this.bad();
+          }
+        }
         const cargs = ps.map((p, i) => {
           const v = this.expr(args[i]);
           if (name === "printInt") {
@@ -1239,6 +1246,22 @@ export abstract class Expressions extends Ranges {
     }
     this.err(e, `\`${name}\` is not supported; see codegen/SUBSET.md`);
     return this.bad();
+  }
+  /** For cstr() in application code: what makes `e` a view that may have no NUL
+   *  after it (a parameter, a call's result, a subarray or a const local of one), or null. */
+  protected passedView(e: ts.Expression): string | null {
+    while (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isAsExpression(e)) e = e.expression;
+    if (ts.isCallExpression(e)) {
+      const c = e.expression;
+      if (ts.isPropertyAccessExpression(c) && c.name.text === "subarray") return this.passedView(c.expression);
+      return `the result of \`${c.getText()}()\``;
+    }
+    if (!ts.isIdentifier(e)) return null;
+    const d = this.declOf(e);
+    if (d && ts.isParameter(d)) return `the parameter \`${e.text}\``;
+    if (d && ts.isVariableDeclaration(d) && d.initializer && this.fs?.locals.has(d) &&
+      ts.isVariableDeclarationList(d.parent) && (d.parent.flags & ts.NodeFlags.Const) !== 0) return this.passedView(d.initializer);
+    return null;
   }
   /** An expression whose value no call can change: literals, constants, locals,
    *  parameters, `this`, and pure operators over those. */
