@@ -207,22 +207,41 @@ export function propsSize(p: Props5, where: u8): i32 {
     if (n > MAX_REMAINING_LENGTH) return -1;
   }
   if (p.has(PropId.AUTH_DATA) && !p.has(PropId.AUTH_METHOD)) return -1;
-  if (!extraOk(p.extra, where)) return -1;
+  if (scanExtra(p.extra, where) < 0) return -1;
   if (p.extra.length > u32(MAX_REMAINING_LENGTH - n)) return -1;
   return i32(n + p.extra.length);
 }
 
-/** Whether `extra` is a sequence of well-formed repeatable properties allowed in `where`. */
-function extraOk(extra: Bytes, where: u8): bool {
-  if (extra.length === 0) return true;
-  const scratch: Props5 = SCRATCH;
-  scratch.reset();
-  if (decodePropList(extra, where, scratch) !== 0) return false;
-  return (scratch.present & ~u32(propMask(PropId.USER_PROPERTY) | propMask(PropId.SUBSCRIPTION_ID))) === 0;
+/** Checks a pre-encoded `extra` block: only User Properties (UTF-8 pairs)
+ *  and Subscription Identifiers (1..268,435,455), each allowed in `where`.
+ *  Returns how many Subscription Identifiers it holds, or -1 when it is not
+ *  such a block. Walks the bytes itself: no scratch record, no static RAM. */
+function scanExtra(extra: Bytes, where: u8): i32 {
+  const n: u32 = extra.length;
+  let at: u32 = 0;
+  let subIds: i32 = 0;
+  while (at < n) {
+    const id: u8 = extra[at];
+    at++;
+    if (!propAllowed(id, where)) return -1;
+    if (id === PropId.USER_PROPERTY) {
+      const ke: i32 = fieldEnd(extra, at);
+      if (ke < 0) return -1;
+      const ve: i32 = fieldEnd(extra, u32(ke));
+      if (ve < 0) return -1;
+      if (!validUtf8(extra.subarray(u32(at + 2), u32(ke))) || !validUtf8(extra.subarray(u32(ke + 2), u32(ve)))) return -1;
+      at = u32(ve);
+    } else if (id === PropId.SUBSCRIPTION_ID) {
+      const r: i32 = readVarint(extra, at);
+      if (r <= 0) return -1;
+      at = u32(at + varintSize(u32(r)));
+      subIds++;
+    } else {
+      return -1;
+    }
+  }
+  return subIds;
 }
-
-/** Scratch record for extraOk(); decodePropList() writes only views into it. */
-const SCRATCH: Props5 = new Props5();
 
 /** Bytes the property length field plus a block of `len` bytes take. */
 export function propsFieldSize(len: u32): u32 {
@@ -379,19 +398,9 @@ export function encodePublishAny5(out: Bytes, topic: Bytes, payload: Bytes, qos:
 /** A client's PUBLISH: encodePublishAny5 without Subscription Identifiers,
  *  which a client must not send [MQTT-3.3.4-6]. */
 export function encodePublish5(out: Bytes, topic: Bytes, payload: Bytes, qos: u8, retain: bool, dup: bool, packetId: u16, props: Props5): u32 {
-  if (props.has(PropId.SUBSCRIPTION_ID) || hasProp(props.extra, PropId.SUBSCRIPTION_ID)) return 0;
+  if (props.has(PropId.SUBSCRIPTION_ID) || scanExtra(props.extra, PacketType.PUBLISH) !== 0) return 0;
   return encodePublishAny5(out, topic, payload, qos, retain, dup, packetId, props);
 }
-
-/** Whether the (well-formed) property block `b` holds property `id`. */
-function hasProp(b: Bytes, id: u8): bool {
-  if (b.length === 0) return false;
-  const it: PropIter = SCRATCH_ITER;
-  it.reset();
-  return nextProp(b, it, id);
-}
-
-const SCRATCH_ITER: PropIter = new PropIter();
 
 /** Encodes PUBACK, PUBREC, PUBREL or PUBCOMP (3.4-3.7) with a reason code and
  *  properties; the short forms when they can be used (3.4.2.1: no properties
@@ -446,8 +455,8 @@ export function encodeSubscribe5(out: Bytes, packetId: u16, filter: Bytes, optio
   if ((options & 0x04) !== 0 && isShared(filter)) return 0;
   const pl: i32 = propsSize(props, PacketType.SUBSCRIBE);
   if (pl < 0) return 0;
-  // More than one Subscription Identifier is a protocol error (3.8.2.1.2).
-  if (hasProp(props.extra, PropId.SUBSCRIPTION_ID)) return 0;
+  // More than one Subscription Identifier is a protocol error (3.8.2.1.2): only the field.
+  if (scanExtra(props.extra, PacketType.SUBSCRIBE) !== 0) return 0;
   const rem: u32 = u32(2 + propsFieldSize(u32(pl)) + 2 + filter.length + 1);
   const total: u32 = packetSize5(rem);
   if (total === 0 || total > out.length) return 0;

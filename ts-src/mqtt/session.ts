@@ -129,6 +129,14 @@ export enum LogLevel {
   DEBUG = 3,
 }
 
+/** Log lines compiled into the C build, as ESP-IDF's CONFIG_LOG_MAXIMUM_LEVEL:
+ *  0 none, 1 error, 2 + warn, 3 + info, 4 + debug. A call of a `@log` function
+ *  whose level is not below this is left out with its strings and arguments
+ *  (codegen's `@log` rule). Node logs every level.
+ *  @kconfig MGOS_MQTT_LOG_LEVEL
+ *  @loglevel */
+export const LOG_LEVEL: i32 = 1;
+
 /** Outgoing message record states. */
 export enum RecState {
   FREE = 0,
@@ -782,8 +790,14 @@ export class Session {
   publish(topic: Bytes, payload: Bytes, qos: u8, retain: bool, now: u32): u16 {
     this.now = now;
     this.lastError = MGOS_MQTT_ERR.OK;
-    if (qos > 2) return this.refuse(MGOS_MQTT_ERR.INVALID, LogLevel.ERROR, "publish: bad QoS", topic, i32(qos));
-    if (!validTopicName(topic)) return this.refuse(MGOS_MQTT_ERR.INVALID, LogLevel.ERROR, "publish: invalid topic name", topic, 0);
+    if (qos > 2) {
+      this.log(LogLevel.ERROR, "publish: bad QoS", topic, i32(qos));
+      return this.refuse(MGOS_MQTT_ERR.INVALID);
+    }
+    if (!validTopicName(topic)) {
+      this.log(LogLevel.ERROR, "publish: invalid topic name", topic, 0);
+      return this.refuse(MGOS_MQTT_ERR.INVALID);
+    }
     let q: u8 = qos > this.cfg.maxQos ? this.cfg.maxQos : qos;
     const v5: bool = this.isV5();
     let pl: i32 = 0;
@@ -791,18 +805,28 @@ export class Session {
       // The broker's Maximum QoS (3.2.2.3.4): a higher QoS would be a protocol error.
       if (q > this.v5.serverMaxQos) q = this.v5.serverMaxQos;
       pl = propsSize(this.pubProps, PacketType.PUBLISH);
-      if (pl < 0) return this.refuse(MGOS_MQTT_ERR.INVALID, LogLevel.ERROR, "publish: invalid MQTT 5 properties", topic, 0);
+      if (pl < 0) {
+        this.log(LogLevel.ERROR, "publish: invalid MQTT 5 properties", topic, 0);
+        return this.refuse(MGOS_MQTT_ERR.INVALID);
+      }
     }
     const size: u32 = v5 ? publishSize5(topic.length, payload.length, q, u32(pl)) : publishSize(topic.length, payload.length, q);
-    if (size === 0) return this.refuseSize("publish: over the MQTT packet limit, can never be sent", topic, payload.length, MAX_PAYLOAD);
+    if (size === 0) {
+      this.logTooBig(LogLevel.ERROR, "publish: over the MQTT packet limit, can never be sent", topic, payload.length, MAX_PAYLOAD);
+      return this.refuse(MGOS_MQTT_ERR.TOO_BIG);
+    }
     const connected: bool = this.state === SessionState.CONNECTED;
     const smax: u32 = this.v5.serverMaxPacket;
     if (v5 && connected && smax > 0 && size > smax) {
-      return this.refuseSize("publish: larger than the broker's Maximum Packet Size, can never be sent", topic, size, smax);
+      this.logTooBig(LogLevel.ERROR, "publish: larger than the broker's Maximum Packet Size, can never be sent", topic, size, smax);
+      return this.refuse(MGOS_MQTT_ERR.TOO_BIG);
     }
     if (q === 0) {
       // QoS 0 is not kept for a later connection (MQTT's "at most once").
-      if (!connected) return this.refuse(MGOS_MQTT_ERR.NOT_CONNECTED, LogLevel.DEBUG, "publish: QoS 0 while not connected", topic, 0);
+      if (!connected) {
+        this.log(LogLevel.DEBUG, "publish: QoS 0 while not connected", topic, 0);
+        return this.refuse(MGOS_MQTT_ERR.NOT_CONNECTED);
+      }
       // MQTT 5 QoS 0 goes through the outbox too (topic aliases are put in on the way out).
       if (!v5 && !this.streaming && this.waitingToSend() === 0) {
         // Topic and size are checked above: the packet is written as it is.
@@ -814,14 +838,21 @@ export class Session {
         }
       }
     }
-    if (size > STORE_SIZE) return this.refuseSize("publish: larger than the outbox (MGOS_MQTT_STORE_SIZE), can never be sent", topic, size, STORE_SIZE);
+    if (size > STORE_SIZE) {
+      this.logTooBig(LogLevel.ERROR, "publish: larger than the outbox (MGOS_MQTT_STORE_SIZE), can never be sent", topic, size, STORE_SIZE);
+      return this.refuse(MGOS_MQTT_ERR.TOO_BIG);
+    }
     if (!connected) {
       const limit: u32 = this.cfg.maxQueueLength;
-      if (limit === 0) return this.refuse(MGOS_MQTT_ERR.NOT_CONNECTED, LogLevel.DEBUG, "publish: offline and max_queue_length is 0", topic, 0);
+      if (limit === 0) {
+        this.log(LogLevel.DEBUG, "publish: offline and max_queue_length is 0", topic, 0);
+        return this.refuse(MGOS_MQTT_ERR.NOT_CONNECTED);
+      }
       while (this.queuedCount() >= limit) {
         if (!this.cfg.dropOldest || !this.dropOldestWaiting(MGOS_MQTT_DROP.QUEUE_FULL)) {
           this.roomWanted = true;
-          return this.refuse(MGOS_MQTT_ERR.QUEUE_FULL, LogLevel.DEBUG, "publish: offline queue full (max_queue_length)", topic, i32(limit));
+          this.log(LogLevel.DEBUG, "publish: offline queue full (max_queue_length)", topic, i32(limit));
+          return this.refuse(MGOS_MQTT_ERR.QUEUE_FULL);
         }
       }
     }
@@ -829,17 +860,24 @@ export class Session {
       // Connected, a full outbox is backpressure: never drop, the app retries.
       if (connected || !this.cfg.dropOldest || !this.dropOldestWaiting(MGOS_MQTT_DROP.OUTBOX_FULL)) {
         this.roomWanted = true;
-        return this.refuse(MGOS_MQTT_ERR.FULL, LogLevel.DEBUG, "publish: outbox full", topic, i32(size));
+        this.log(LogLevel.DEBUG, "publish: outbox full", topic, i32(size));
+        return this.refuse(MGOS_MQTT_ERR.FULL);
       }
     }
     const id: u16 = this.nextPacketId();
-    if (id === 0) return this.refuse(MGOS_MQTT_ERR.FULL, LogLevel.WARN, "publish: no packet id free", topic, 0);
+    if (id === 0) {
+      this.log(LogLevel.WARN, "publish: no packet id free", topic, 0);
+      return this.refuse(MGOS_MQTT_ERR.FULL);
+    }
     const r: OutMsg = this.recs[this.recCount];
     // The loop above left room for `size` bytes; the topic was checked first.
     let n: u32 = 0;
     if (v5) n = encodePublish5(this.store.subarray(this.storeUsed), topic, payload, q, retain, false, q > 0 ? id : 0, this.pubProps);
     else n = writePublish(this.store.subarray(this.storeUsed), topic, payload, q, retain, false, q > 0 ? id : 0, size);
-    if (n === 0) return this.refuse(MGOS_MQTT_ERR.INVALID, LogLevel.ERROR, "publish: encoding failed", topic, 0);
+    if (n === 0) {
+      this.log(LogLevel.ERROR, "publish: encoding failed", topic, 0);
+      return this.refuse(MGOS_MQTT_ERR.INVALID);
+    }
     r.state = RecState.QUEUED;
     r.qos = q;
     r.packetId = id;
@@ -900,16 +938,14 @@ export class Session {
     return true;
   }
 
-  /** publish() refusing: sets lastError, logs, returns 0. */
-  private refuse(err: u8, level: i32, msg: string, topic: Bytes, num: i32): u16 {
+  /** publish() refusing (after its log line): sets lastError, returns 0. */
+  private refuse(err: u8): u16 {
     this.lastError = err;
-    this.log(level, msg, topic, num);
     return 0;
   }
 
-  /** A message that can never be sent: the log states its size and the limit. */
-  private refuseSize(msg: string, topic: Bytes, size: u32, limit: u32): u16 {
-    this.lastError = MGOS_MQTT_ERR.TOO_BIG;
+  /** The log of a message that can never be sent: its size and the limit. @log */
+  private logTooBig(level: i32, msg: string, topic: Bytes, size: u32, limit: u32): void {
     const t: LogScratch = logScratch;
     t.len = 0;
     t.add(topic.subarray(0, 48));
@@ -917,8 +953,7 @@ export class Session {
     t.num(size);
     t.add(lit(" bytes, limit "));
     t.num(limit);
-    this.log(LogLevel.ERROR, msg, t.buf.subarray(0, t.len), 0);
-    return 0;
+    this.log(level, msg, t.buf.subarray(0, t.len), 0);
   }
 
   /** Bytes a new message may take now without dropping anything (0: none
@@ -1354,10 +1389,8 @@ export class Session {
         this.onDone(p, RecState.WAIT_PUBCOMP, SessionEvent.PUBCOMP, "PUBCOMP: unexpected id");
         break;
       case PacketType.SUBACK:
-        this.onSuback(p);
-        break;
       case PacketType.UNSUBACK:
-        this.onUnsuback(p);
+        this.onSubAck(p, p.type === PacketType.UNSUBACK);
         break;
       case PacketType.PINGRESP:
         this.pingOutstanding = false;
@@ -1432,17 +1465,12 @@ export class Session {
     if (this.rxQos2Has(p.packetId)) {
       this.log(LogLevel.DEBUG, "duplicate QoS 2 PUBLISH", p.topic, i32(p.packetId));
     } else {
-      if (this.rxQos2Count >= MAX_RX_QOS2) {
-        // Our Receive Maximum is the table's size: an MQTT 5 broker broke it.
-        if (this.isV5()) {
-          this.protocolError(Reason.RECEIVE_MAXIMUM_EXCEEDED, "broker exceeded our Receive Maximum");
-          return;
-        }
-        this.logNum(LogLevel.WARN, "rx QoS 2 table full", i32(this.rxQos2[0]));
-        this.rxQos2Remove(0);
+      // Our Receive Maximum is the table's size: an MQTT 5 broker broke it.
+      if (this.rxQos2Count >= MAX_RX_QOS2 && this.isV5()) {
+        this.protocolError(Reason.RECEIVE_MAXIMUM_EXCEEDED, "broker exceeded our Receive Maximum");
+        return;
       }
-      this.rxQos2[this.rxQos2Count] = p.packetId;
-      this.rxQos2Count++;
+      this.rxQos2Add(p.packetId);
       this.autoAck = true;
       this.emit(SessionEvent.PUBLISH, p);
       if (this.epoch !== ep) return;
@@ -1514,35 +1542,28 @@ export class Session {
     if (this.epoch === ep && this.autoAck) this.queueAckReason(PacketType.PUBCOMP, p.packetId, reason);
   }
 
-  private onSuback(p: Packet): void {
+  /** SUBACK or UNSUBACK: the subscription it answers becomes active (or
+   *  goes); handlers see the event with its tag in evTag (-1: not ours). */
+  private onSubAck(p: Packet, unsub: bool): void {
     this.evTag = -1;
-    const i: i32 = this.findSub(p.packetId, SubState.SUB_SENT);
+    const i: i32 = this.findSub(p.packetId, unsub ? SubState.UNSUB_SENT : SubState.SUB_SENT);
     if (i >= 0) {
       const s: Sub = this.subs[i];
-      s.state = SubState.ACTIVE;
-      s.packetId = 0;
-      s.granted = p.codes.length > 0 ? p.codes[0] : 0x80;
       this.evTag = s.tag;
-      // 0x80 in 3.1.1; MQTT 5 has a reason code per refusal (0x80..0xA2).
-      if (s.granted >= 0x80) this.log(LogLevel.WARN, "subscription refused", s.view(), i32(s.granted));
+      if (unsub) {
+        this.freeSub(u32(i));
+      } else {
+        s.state = SubState.ACTIVE;
+        s.packetId = 0;
+        s.granted = p.codes.length > 0 ? p.codes[0] : 0x80;
+        // 0x80 in 3.1.1; MQTT 5 has a reason code per refusal (0x80..0xA2).
+        if (s.granted >= 0x80) this.log(LogLevel.WARN, "subscription refused", s.view(), i32(s.granted));
+      }
     } else {
       // Normal for mg_mqtt_subscribe's own ids (the application matches them).
-      this.logNum(LogLevel.DEBUG, "SUBACK: unknown id", i32(p.packetId));
+      this.logNum(LogLevel.DEBUG, unsub ? "UNSUBACK: unknown id" : "SUBACK: unknown id", i32(p.packetId));
     }
-    this.emit(SessionEvent.SUBACK, p);
-    this.evTag = -1;
-  }
-
-  private onUnsuback(p: Packet): void {
-    this.evTag = -1;
-    const i: i32 = this.findSub(p.packetId, SubState.UNSUB_SENT);
-    if (i >= 0) {
-      this.evTag = this.subs[i].tag;
-      this.freeSub(u32(i));
-    } else {
-      this.logNum(LogLevel.DEBUG, "UNSUBACK: unknown id", i32(p.packetId));
-    }
-    this.emit(SessionEvent.UNSUBACK, p);
+    this.emit(unsub ? SessionEvent.UNSUBACK : SessionEvent.SUBACK, p);
     this.evTag = -1;
   }
 
@@ -1820,11 +1841,12 @@ export class Session {
     if (this.epoch === ep) this.pump();
   }
 
-  /** log() without a detail. */
+  /** log() without a detail. @log */
   private logNum(level: i32, msg: string, num: i32): void {
     this.log(level, msg, noBytes(), num);
   }
 
+  /** A log line through onLog; left out of builds below its level. @log */
   private log(level: i32, msg: string, detail: Bytes, num: i32): void {
     const f: SessionLogFn | null = this.onLog;
     if (f !== null) f(this, level, msg, detail, num);
@@ -1921,12 +1943,9 @@ export class Session {
   private recTopic(r: OutMsg): Bytes {
     if (r.len < 4) return noBytes();
     const m: Bytes = this.store.subarray(r.off, u32(r.off + r.len));
-    // Skip the fixed header: type byte and the remaining length's 1..4 bytes.
-    let k: u32 = 1;
-    while (k < 5 && (m[k] & 0x80) !== 0) k++;
-    k++;
-    const tl: u32 = u32((m[k] << 8) | m[k + 1]);
-    return m.subarray(u32(k + 2), u32(k + 2 + tl));
+    const k: u32 = this.topicOffset(r);
+    const tl: u32 = u32((m[k - 2] << 8) | m[k - 1]);
+    return m.subarray(k, u32(k + tl));
   }
 
   /** The offline policy's drop: the oldest waiting message goes, and the
@@ -1970,7 +1989,8 @@ export class Session {
     return this.store.subarray(u32(r.off + start), u32(r.off + r.len));
   }
 
-  /** Offset of the topic's first byte in a stored PUBLISH. */
+  /** Offset of the topic's first byte in a stored PUBLISH: after the type
+   *  byte, the remaining length's 1..4 bytes and the topic's length. */
   private topicOffset(r: OutMsg): u32 {
     const m: Bytes = this.store.subarray(r.off, u32(r.off + r.len));
     let k: u32 = 1;
@@ -2026,8 +2046,7 @@ export class Session {
     return this.rxQos2Index(id) >= 0;
   }
 
-  /** Remembers an incoming QoS 2 id until its PUBREL (the oldest goes when
-   *  full), for large messages (onPublish does the same inline). */
+  /** Remembers an incoming QoS 2 id until its PUBREL (the oldest goes when full). */
   private rxQos2Add(id: u16): void {
     if (this.rxQos2Count >= MAX_RX_QOS2) {
       this.logNum(LogLevel.WARN, "rx QoS 2 table full", i32(this.rxQos2[0]));

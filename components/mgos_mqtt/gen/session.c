@@ -13,8 +13,8 @@ static void Session_closeQuietly(Session *self, const char *reason);
 static void Session_queueDisconnect(Session *self);
 static uint32_t Session_encodeDisconnect(Session *self, rt_bytes out);
 static void Session_persist(Session *self, uint8_t op, OutMsg *r);
-static uint16_t Session_refuse(Session *self, uint8_t err, int32_t level, const char *msg, rt_bytes topic, int32_t num);
-static uint16_t Session_refuseSize(Session *self, const char *msg, rt_bytes topic, uint32_t size, uint32_t limit);
+static uint16_t Session_refuse(Session *self, uint8_t err);
+static void Session_logTooBig(Session *self, int32_t level, const char *msg, rt_bytes topic, uint32_t size, uint32_t limit);
 static void Session_maybeRoom(Session *self);
 static uint32_t Session_waitingToSend(Session *self);
 static bool Session_receiving(Session *self);
@@ -35,8 +35,7 @@ static void Session_onPublish(Session *self, Packet *p);
 static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev, const char *msg);
 static void Session_onPubrec(Session *self, Packet *p);
 static void Session_onPubrel(Session *self, Packet *p);
-static void Session_onSuback(Session *self, Packet *p);
-static void Session_onUnsuback(Session *self, Packet *p);
+static void Session_onSubAck(Session *self, Packet *p, bool unsub);
 static void Session_pump(Session *self);
 static bool Session_copyOut(Session *self, OutMsg *r);
 static bool Session_copyAliased(Session *self, OutMsg *r);
@@ -67,7 +66,7 @@ static bool Session_rxQos2Has(Session *self, uint16_t id);
 static void Session_rxQos2Add(Session *self, uint16_t id);
 static void Session_rxQos2Remove(Session *self, uint32_t k);
 
-#line 297 "ts-src/mqtt/session.ts"
+#line 305 "ts-src/mqtt/session.ts"
 static LogScratch session_logScratch;
 
 /** CONNECT options built by connect(): shared by all sessions, as connectWith()
@@ -75,7 +74,7 @@ static LogScratch session_logScratch;
 static ConnectOptions session_connectScratch;
 
 /* Sets the fields of a zeroed SessionConfig to their initial values. */
-#line 180 "ts-src/mqtt/session.ts"
+#line 188 "ts-src/mqtt/session.ts"
 void SessionConfig_init(SessionConfig *self) {
   self->keepAlive = 60;
   self->cleanSession = true;
@@ -86,7 +85,7 @@ void SessionConfig_init(SessionConfig *self) {
 }
 
 /* Sets the fields of a zeroed Session to their initial values. */
-#line 354 "ts-src/mqtt/session.ts"
+#line 362 "ts-src/mqtt/session.ts"
 void Session_init(Session *self) {
   SessionConfig_init(&self->cfg);
   self->nextSeq = 1;
@@ -102,20 +101,20 @@ static RT_CONSTRUCTOR void session__ctor(void) {
 }
 
 /** A persisted record's meta word: state (RecState) << 24 | QoS << 16 | packet id. */
-#line 175 "ts-src/mqtt/session.ts"
+#line 183 "ts-src/mqtt/session.ts"
 uint32_t session_storeMeta(uint8_t state, uint8_t qos, uint16_t id) {
   return (uint32_t)((rt_i32_of((uint32_t)state << 24) | (qos << 16)) | id);
 }
 
 /** Copies the five strings in. Returns null when accepted, else what is wrong
    *  (the config is then left unchanged). */
-#line 205 "ts-src/mqtt/session.ts"
+#line 213 "ts-src/mqtt/session.ts"
 const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
     return "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
   }
-#line 208 "ts-src/mqtt/session.ts"
+#line 216 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
     return "string over 65535 bytes";
   }
@@ -123,15 +122,15 @@ const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_
     return "invalid will topic";
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 213 "ts-src/mqtt/session.ts"
+#line 221 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
     return "password without user name";
   }
-#line 214 "ts-src/mqtt/session.ts"
+#line 222 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
     return "client id or user name not UTF-8";
   }
-#line 215 "ts-src/mqtt/session.ts"
+#line 223 "ts-src/mqtt/session.ts"
   self->offs[0] = 0;
   SessionConfig_put(self, 0, clientId);
   SessionConfig_put(self, 1, user);
@@ -151,12 +150,12 @@ rt_bytes SessionConfig_str(SessionConfig *self, uint32_t k) {
   return rt_subarray(RT_BYTES(self->strs, CONFIG_MGOS_MQTT_CONFIG_STR_SIZE), rt_get_u32(self->offs, 6, k), rt_get_u32(self->offs, 6, rt_idx_add(k, 1)));
 }
 
-#line 269 "ts-src/mqtt/session.ts"
+#line 277 "ts-src/mqtt/session.ts"
 rt_bytes Sub_view(Sub *self) {
   return rt_subarray(RT_BYTES(self->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, self->filterLen);
 }
 
-#line 283 "ts-src/mqtt/session.ts"
+#line 291 "ts-src/mqtt/session.ts"
 static void LogScratch_add(LogScratch *self, rt_bytes b) {
   for (uint32_t i = 0; i < b.len && self->len < 96; i++) {
     uint32_t tmp = self->len++;
@@ -164,20 +163,20 @@ static void LogScratch_add(LogScratch *self, rt_bytes b) {
   }
 }
 
-#line 287 "ts-src/mqtt/session.ts"
+#line 295 "ts-src/mqtt/session.ts"
 static void LogScratch_num(LogScratch *self, uint32_t v) {
   uint32_t div = 1000000000;
   while (div > 1 && ((int32_t)(v / div) == 0)) {
     div = div / 10;
   }
-#line 290 "ts-src/mqtt/session.ts"
+#line 298 "ts-src/mqtt/session.ts"
   while (div > 0 && self->len < 96) {
     rt_set_u8(self->buf, 96, self->len++, (uint8_t)(0x30 + ((v / div) % 10)));
     div = div / 10;
   }
 }
 
-#line 303 "ts-src/mqtt/session.ts"
+#line 311 "ts-src/mqtt/session.ts"
 static uint32_t session_minU32(uint32_t a, uint32_t b) {
   return (a < b) ? a : b;
 }
@@ -208,7 +207,7 @@ static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at) {
       break;
     }
   }
-#line 331 "ts-src/mqtt/session.ts"
+#line 339 "ts-src/mqtt/session.ts"
   return (i - at) + rem;
 }
 
@@ -218,27 +217,27 @@ const char *session_connackReason(uint8_t code) {
   case 0: {
     return "accepted";
   }
-#line 339 "ts-src/mqtt/session.ts"
+#line 347 "ts-src/mqtt/session.ts"
   case 1: {
     return "refused: unacceptable protocol version";
   }
-#line 341 "ts-src/mqtt/session.ts"
+#line 349 "ts-src/mqtt/session.ts"
   case 2: {
     return "refused: identifier rejected";
   }
-#line 343 "ts-src/mqtt/session.ts"
+#line 351 "ts-src/mqtt/session.ts"
   case 3: {
     return "refused: server unavailable";
   }
-#line 345 "ts-src/mqtt/session.ts"
+#line 353 "ts-src/mqtt/session.ts"
   case 4: {
     return "refused: bad user name or password";
   }
-#line 347 "ts-src/mqtt/session.ts"
+#line 355 "ts-src/mqtt/session.ts"
   case 5: {
     return "refused: not authorized";
   }
-#line 349 "ts-src/mqtt/session.ts"
+#line 357 "ts-src/mqtt/session.ts"
   default: {
     return "refused: unknown return code";
   }
@@ -247,7 +246,7 @@ const char *session_connackReason(uint8_t code) {
 }
 
 /** This session speaks MQTT 5 (cfg.version 5, and compiled in). */
-#line 463 "ts-src/mqtt/session.ts"
+#line 471 "ts-src/mqtt/session.ts"
 bool Session_isV5(Session *self) {
   return CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && self->cfg.version == 5;
 }
@@ -269,7 +268,7 @@ bool Session_isConnected(Session *self) {
 // ---------------------------------------------------------------- transport
 /** Starts a connection: queues CONNECT built from cfg. False if one is already
    *  under way or CONNECT does not fit the tx buffer. */
-#line 485 "ts-src/mqtt/session.ts"
+#line 493 "ts-src/mqtt/session.ts"
 bool Session_connect(Session *self, uint32_t now) {
   ConnectOptions *o = &session_connectScratch;
   o->clientId = SessionConfig_str(&self->cfg, CfgStr_CLIENT_ID);
@@ -296,12 +295,18 @@ bool Session_connect(Session *self, uint32_t now) {
 bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
   self->now = now;
   if (self->state != SessionState_DISCONNECTED) {
-    Session_logNum(self, LogLevel_ERROR, "connect: already connected", self->state);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_logNum(self, LogLevel_ERROR, "connect: already connected", self->state);
+    }
+#line 520 "ts-src/mqtt/session.ts"
     return false;
   }
   // The port has not dropped the previous transport yet (wantsClose()).
   if (self->closing) {
-    Session_logNum(self, LogLevel_ERROR, "connect: old connection not closed yet", 0);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_logNum(self, LogLevel_ERROR, "connect: old connection not closed yet", 0);
+    }
+#line 525 "ts-src/mqtt/session.ts"
     return false;
   }
   self->txLen = 0;
@@ -314,7 +319,10 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
   if (n == 0) {
     bool bad = o->password.len > 0 && o->userName.len == 0;
     // The same words as setStrings() for the same mistake.
-    Session_logNum(self, LogLevel_ERROR, bad ? "password without user name" : "connect: CONNECT invalid or > TX_BUF_SIZE", 0);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_logNum(self, LogLevel_ERROR, bad ? "password without user name" : "connect: CONNECT invalid or > TX_BUF_SIZE", 0);
+    }
+#line 538 "ts-src/mqtt/session.ts"
     return false;
   }
   self->txLen = n;
@@ -387,7 +395,7 @@ void Session_txConsumed(Session *self, uint32_t n) {
   if (n > self->txLen) {
     n = self->txLen;
   }
-#line 600 "ts-src/mqtt/session.ts"
+#line 608 "ts-src/mqtt/session.ts"
   uint32_t rest = self->txLen - n;
   // Walk the packets written: the last one may be cut, remember its tail.
   uint32_t k = n;
@@ -409,13 +417,13 @@ void Session_txConsumed(Session *self, uint32_t n) {
   if (n > 0) {
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
   }
-#line 619 "ts-src/mqtt/session.ts"
+#line 627 "ts-src/mqtt/session.ts"
   self->txLen = rest;
   if (self->state == SessionState_DISCONNECTING && !self->closing) {
     Session_queueDisconnect(self);
   }
   // Space freed: packets that did not fit may go now.
-#line 622 "ts-src/mqtt/session.ts"
+#line 630 "ts-src/mqtt/session.ts"
   Session_pump(self);
   Session_maybeRoom(self);
 }
@@ -443,8 +451,11 @@ void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 647 "ts-src/mqtt/session.ts"
-  Session_logNum(self, LogLevel_ERROR, reason, 0);
+#line 655 "ts-src/mqtt/session.ts"
+  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+    Session_logNum(self, LogLevel_ERROR, reason, 0);
+  }
+#line 656 "ts-src/mqtt/session.ts"
   Session_closeQuietly(self, reason);
 }
 
@@ -455,7 +466,7 @@ static void Session_closeQuietly(Session *self, const char *reason) {
   }
   // Before the CLOSE event: a handler that reconnects must see that the old
   // transport still has to go (connectionLost() clears it).
-#line 656 "ts-src/mqtt/session.ts"
+#line 664 "ts-src/mqtt/session.ts"
   self->closing = true;
   Session_enterDisconnected(self, reason);
 }
@@ -465,7 +476,7 @@ bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
     return false;
   }
-#line 663 "ts-src/mqtt/session.ts"
+#line 671 "ts-src/mqtt/session.ts"
   self->state = SessionState_DISCONNECTING;
   Session_queueDisconnect(self);
   return true;
@@ -477,13 +488,16 @@ static void Session_queueDisconnect(Session *self) {
   if (self->streaming) {
     return;
   }
-#line 672 "ts-src/mqtt/session.ts"
+#line 680 "ts-src/mqtt/session.ts"
   uint32_t n = Session_encodeDisconnect(self, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX));
   if (n == 0 && self->txLen > self->txHeadLeft) {
     // No room: the connection ends anyway, so the whole packets waiting make
     // way for it. A packet the port has begun must still be finished, or the
     // broker would read the DISCONNECT as part of it.
-    Session_logNum(self, LogLevel_WARN, "disconnect: tx full, dropped", rt_i32_of((self->txLen - self->txHeadLeft)));
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_logNum(self, LogLevel_WARN, "disconnect: tx full, dropped", rt_i32_of((self->txLen - self->txHeadLeft)));
+    }
+#line 686 "ts-src/mqtt/session.ts"
     self->txLen = self->txHeadLeft;
     n = Session_encodeDisconnect(self, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX));
   }
@@ -491,7 +505,7 @@ static void Session_queueDisconnect(Session *self) {
   if (n == 0) {
     return;
   }
-#line 683 "ts-src/mqtt/session.ts"
+#line 691 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   self->closing = true;
@@ -502,7 +516,7 @@ static uint32_t Session_encodeDisconnect(Session *self, rt_bytes out) {
   if (!Session_isV5(self)) {
     return codec_encodeSimple(out, PacketType_DISCONNECT);
   }
-#line 691 "ts-src/mqtt/session.ts"
+#line 699 "ts-src/mqtt/session.ts"
   Props5 *p = &self->v5.props;
   Props5_reset(p);
   return codec5_encodeDisconnect5(out, self->discReason, p);
@@ -514,20 +528,23 @@ void Session_protocolError(Session *self, uint8_t code, const char *why) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 700 "ts-src/mqtt/session.ts"
+#line 708 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     Session_close(self, why);
     return;
   }
-  Session_log(self, LogLevel_ERROR, why, rt_str_bytes(packet5_reasonName(PacketType_DISCONNECT, code)), code);
+  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+    Session_log(self, LogLevel_ERROR, why, rt_str_bytes(packet5_reasonName(PacketType_DISCONNECT, code)), code);
+  }
   // Only when no packet is cut half way in tx: the DISCONNECT must be whole on the wire.
+#line 714 "ts-src/mqtt/session.ts"
   bool clean = self->txHeadLeft == 0 && !self->streaming;
   uint32_t ep = self->epoch;
   Session_closeQuietly(self, why);
   if ((!clean || (self->epoch != (ep + 1u))) || !self->closing) {
     return;
   }
-#line 710 "ts-src/mqtt/session.ts"
+#line 718 "ts-src/mqtt/session.ts"
   self->discReason = code;
   self->txLen = Session_encodeDisconnect(self, RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE));
   self->discReason = 0;
@@ -542,15 +559,15 @@ uint32_t Session_nextTickIn(Session *self, uint32_t now, uint32_t cap) {
   } else if (self->state == SessionState_CONNECTED && ka > 0) {
     if (self->pingOutstanding) {
       due = session_minU32(due, session_left(now, self->pingSentAt, ka >> 1));
-#line 723 "ts-src/mqtt/session.ts"
+#line 731 "ts-src/mqtt/session.ts"
     } else if (self->streaming) {
       due = session_minU32(due, session_left(now, self->lastTx, ka));
-#line 724 "ts-src/mqtt/session.ts"
+#line 732 "ts-src/mqtt/session.ts"
     } else {
       due = session_minU32(due, session_minU32(session_left(now, self->lastTx, ka), session_left(now, self->lastRx, ka)));
     }
   }
-#line 726 "ts-src/mqtt/session.ts"
+#line 734 "ts-src/mqtt/session.ts"
   return due;
 }
 
@@ -561,13 +578,13 @@ void Session_tick(Session *self, uint32_t now) {
     if (session_elapsed(now, self->connectStart) >= CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS) {
       Session_close(self, "no CONNACK in time");
     }
-#line 734 "ts-src/mqtt/session.ts"
+#line 742 "ts-src/mqtt/session.ts"
     return;
   }
   if (self->state != SessionState_CONNECTED) {
     return;
   }
-#line 737 "ts-src/mqtt/session.ts"
+#line 745 "ts-src/mqtt/session.ts"
   uint32_t ka = (uint32_t)(self->cfg.keepAlive * 1000);
   if (ka > 0) {
     if (self->pingOutstanding) {
@@ -584,13 +601,18 @@ void Session_tick(Session *self, uint32_t now) {
       // starts anyway: a connection that cannot send for that long is dead.
       uint32_t n = codec_encodeSimple(Session_txFree(self), PacketType_PINGREQ);
       if (n == 0) {
-        Session_logNum(self, LogLevel_WARN, "tx full, no PINGREQ", 0);
-#line 753 "ts-src/mqtt/session.ts"
+        if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+          Session_logNum(self, LogLevel_WARN, "tx full, no PINGREQ", 0);
+        }
+#line 761 "ts-src/mqtt/session.ts"
       } else {
         self->txLen += n;
         self->lastTx = now;
-        Session_logNum(self, LogLevel_DEBUG, "PINGREQ", 0);
+        if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
+          Session_logNum(self, LogLevel_DEBUG, "PINGREQ", 0);
+        }
       }
+#line 766 "ts-src/mqtt/session.ts"
       self->pingOutstanding = true;
       self->pingSentAt = now;
     }
@@ -601,7 +623,7 @@ void Session_tick(Session *self, uint32_t now) {
 
 // ---------------------------------------------------------------- API
 /** Next packet id: never 0, wraps after 65535, skips ids in use. */
-#line 769 "ts-src/mqtt/session.ts"
+#line 777 "ts-src/mqtt/session.ts"
 uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
@@ -609,7 +631,7 @@ uint16_t Session_nextPacketId(Session *self) {
       return self->lastId;
     }
   }
-#line 774 "ts-src/mqtt/session.ts"
+#line 782 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -622,13 +644,19 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   self->now = now;
   self->lastError = MGOS_MQTT_ERR_OK;
   if (qos > 2) {
-    return Session_refuse(self, MGOS_MQTT_ERR_INVALID, LogLevel_ERROR, "publish: bad QoS", topic, qos);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_log(self, LogLevel_ERROR, "publish: bad QoS", topic, qos);
+    }
+#line 795 "ts-src/mqtt/session.ts"
+    return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
-#line 786 "ts-src/mqtt/session.ts"
   if (!topic_validTopicName(topic)) {
-    return Session_refuse(self, MGOS_MQTT_ERR_INVALID, LogLevel_ERROR, "publish: invalid topic name", topic, 0);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_log(self, LogLevel_ERROR, "publish: invalid topic name", topic, 0);
+    }
+#line 799 "ts-src/mqtt/session.ts"
+    return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
-#line 787 "ts-src/mqtt/session.ts"
   uint8_t q = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
   bool v5 = Session_isV5(self);
   int32_t pl = 0;
@@ -637,56 +665,79 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (q > self->v5.serverMaxQos) {
       q = self->v5.serverMaxQos;
     }
-#line 793 "ts-src/mqtt/session.ts"
+#line 807 "ts-src/mqtt/session.ts"
     pl = codec5_propsSize(&self->pubProps, PacketType_PUBLISH);
     if (pl < 0) {
-      return Session_refuse(self, MGOS_MQTT_ERR_INVALID, LogLevel_ERROR, "publish: invalid MQTT 5 properties", topic, 0);
+      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+        Session_log(self, LogLevel_ERROR, "publish: invalid MQTT 5 properties", topic, 0);
+      }
+#line 810 "ts-src/mqtt/session.ts"
+      return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
     }
   }
-#line 796 "ts-src/mqtt/session.ts"
   uint32_t size = v5 ? codec5_publishSize5(topic.len, payload.len, q, (uint32_t)pl) : codec_publishSize(topic.len, payload.len, q);
   if (size == 0) {
-    return Session_refuseSize(self, "publish: over the MQTT packet limit, can never be sent", topic, payload.len, session_MAX_PAYLOAD);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_logTooBig(self, LogLevel_ERROR, "publish: over the MQTT packet limit, can never be sent", topic, payload.len, session_MAX_PAYLOAD);
+    }
+#line 816 "ts-src/mqtt/session.ts"
+    return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
-#line 798 "ts-src/mqtt/session.ts"
   bool connected = self->state == SessionState_CONNECTED;
   uint32_t smax = self->v5.serverMaxPacket;
   if (((v5 && connected) && smax > 0) && size > smax) {
-    return Session_refuseSize(self, "publish: larger than the broker's Maximum Packet Size, can never be sent", topic, size, smax);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_logTooBig(self, LogLevel_ERROR, "publish: larger than the broker's Maximum Packet Size, can never be sent", topic, size, smax);
+    }
+#line 822 "ts-src/mqtt/session.ts"
+    return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   if (q == 0) {
     // QoS 0 is not kept for a later connection (MQTT's "at most once").
     if (!connected) {
-      return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED, LogLevel_DEBUG, "publish: QoS 0 while not connected", topic, 0);
+      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
+        Session_log(self, LogLevel_DEBUG, "publish: QoS 0 while not connected", topic, 0);
+      }
+#line 828 "ts-src/mqtt/session.ts"
+      return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
     }
     // MQTT 5 QoS 0 goes through the outbox too (topic aliases are put in on the way out).
-#line 807 "ts-src/mqtt/session.ts"
     if ((!v5 && !self->streaming) && (Session_waitingToSend(self) == 0)) {
       // Topic and size are checked above: the packet is written as it is.
       rt_bytes room = rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
       if (size <= room.len) {
         uint32_t tmp = self->txLen;
         self->txLen = tmp + codec_writePublish(room, topic, payload, 0, retain, false, 0, size);
-#line 812 "ts-src/mqtt/session.ts"
+#line 836 "ts-src/mqtt/session.ts"
         self->lastTx = now;
         return Session_nextPacketId(self);
       }
     }
   }
   if (size > CONFIG_MGOS_MQTT_STORE_SIZE) {
-    return Session_refuseSize(self, "publish: larger than the outbox (MGOS_MQTT_STORE_SIZE), can never be sent", topic, size, CONFIG_MGOS_MQTT_STORE_SIZE);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_logTooBig(self, LogLevel_ERROR, "publish: larger than the outbox (MGOS_MQTT_STORE_SIZE), can never be sent", topic, size, CONFIG_MGOS_MQTT_STORE_SIZE);
+    }
+#line 843 "ts-src/mqtt/session.ts"
+    return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
-#line 818 "ts-src/mqtt/session.ts"
   if (!connected) {
     uint32_t limit = self->cfg.maxQueueLength;
     if (limit == 0) {
-      return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED, LogLevel_DEBUG, "publish: offline and max_queue_length is 0", topic, 0);
+      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
+        Session_log(self, LogLevel_DEBUG, "publish: offline and max_queue_length is 0", topic, 0);
+      }
+#line 849 "ts-src/mqtt/session.ts"
+      return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
     }
-#line 821 "ts-src/mqtt/session.ts"
     while (Session_queuedCount(self) >= limit) {
       if (!self->cfg.dropOldest || !Session_dropOldestWaiting(self, MGOS_MQTT_DROP_QUEUE_FULL)) {
         self->roomWanted = true;
-        return Session_refuse(self, MGOS_MQTT_ERR_QUEUE_FULL, LogLevel_DEBUG, "publish: offline queue full (max_queue_length)", topic, rt_i32_of(limit));
+        if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
+          Session_log(self, LogLevel_DEBUG, "publish: offline queue full (max_queue_length)", topic, rt_i32_of(limit));
+        }
+#line 855 "ts-src/mqtt/session.ts"
+        return Session_refuse(self, MGOS_MQTT_ERR_QUEUE_FULL);
       }
     }
   }
@@ -694,28 +745,38 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     // Connected, a full outbox is backpressure: never drop, the app retries.
     if ((connected || !self->cfg.dropOldest) || !Session_dropOldestWaiting(self, MGOS_MQTT_DROP_OUTBOX_FULL)) {
       self->roomWanted = true;
-      return Session_refuse(self, MGOS_MQTT_ERR_FULL, LogLevel_DEBUG, "publish: outbox full", topic, rt_i32_of(size));
+      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
+        Session_log(self, LogLevel_DEBUG, "publish: outbox full", topic, rt_i32_of(size));
+      }
+#line 864 "ts-src/mqtt/session.ts"
+      return Session_refuse(self, MGOS_MQTT_ERR_FULL);
     }
   }
   uint16_t id = Session_nextPacketId(self);
   if (id == 0) {
-    return Session_refuse(self, MGOS_MQTT_ERR_FULL, LogLevel_WARN, "publish: no packet id free", topic, 0);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_log(self, LogLevel_WARN, "publish: no packet id free", topic, 0);
+    }
+#line 870 "ts-src/mqtt/session.ts"
+    return Session_refuse(self, MGOS_MQTT_ERR_FULL);
   }
-#line 837 "ts-src/mqtt/session.ts"
   OutMsg *r = &self->recs[self->recCount];
   // The loop above left room for `size` bytes; the topic was checked first.
   uint32_t n = 0;
   if (v5) {
     n = codec5_encodePublish5(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), &self->pubProps);
-#line 841 "ts-src/mqtt/session.ts"
+#line 876 "ts-src/mqtt/session.ts"
   } else {
     n = codec_writePublish(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), size);
   }
-#line 842 "ts-src/mqtt/session.ts"
+#line 877 "ts-src/mqtt/session.ts"
   if (n == 0) {
-    return Session_refuse(self, MGOS_MQTT_ERR_INVALID, LogLevel_ERROR, "publish: encoding failed", topic, 0);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_log(self, LogLevel_ERROR, "publish: encoding failed", topic, 0);
+    }
+#line 879 "ts-src/mqtt/session.ts"
+    return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
-#line 843 "ts-src/mqtt/session.ts"
   r->state = RecState_QUEUED;
   r->qos = q;
   r->packetId = id;
@@ -744,7 +805,7 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
     return;
   }
   // Only the state that matters after a restart: waiting for PUBCOMP, or not.
-#line 869 "ts-src/mqtt/session.ts"
+#line 907 "ts-src/mqtt/session.ts"
   uint8_t st = (RecState)((r->state == RecState_WAIT_PUBCOMP) ? RecState_WAIT_PUBCOMP : RecState_QUEUED);
   f(self, op, r->seq, session_storeMeta(st, r->qos, r->packetId), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len));
 }
@@ -759,12 +820,12 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   if ((((seq == 0 || id == 0) || (qos != 1 && qos != 2)) || self->recCount >= session_STORE_SLOTS) || Session_idInUse(self, id)) {
     return false;
   }
-#line 881 "ts-src/mqtt/session.ts"
+#line 919 "ts-src/mqtt/session.ts"
   if (st == RecState_WAIT_PUBCOMP) {
     if (qos != 2 || data.len > 0) {
       return false;
     }
-#line 883 "ts-src/mqtt/session.ts"
+#line 921 "ts-src/mqtt/session.ts"
   } else if (((st != RecState_QUEUED || data.len < 4) || (data.len > (CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed))) || ((data.p[0] >> 4) != PacketType_PUBLISH)) {
     return false;
   }
@@ -784,20 +845,18 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   if (seq >= self->nextSeq) {
     self->nextSeq = (seq == 0xffffffffu) ? 1 : (seq + 1);
   }
-#line 900 "ts-src/mqtt/session.ts"
+#line 938 "ts-src/mqtt/session.ts"
   return true;
 }
 
-/** publish() refusing: sets lastError, logs, returns 0. */
-static uint16_t Session_refuse(Session *self, uint8_t err, int32_t level, const char *msg, rt_bytes topic, int32_t num) {
+/** publish() refusing (after its log line): sets lastError, returns 0. */
+static uint16_t Session_refuse(Session *self, uint8_t err) {
   self->lastError = err;
-  Session_log(self, level, msg, topic, num);
   return 0;
 }
 
-/** A message that can never be sent: the log states its size and the limit. */
-static uint16_t Session_refuseSize(Session *self, const char *msg, rt_bytes topic, uint32_t size, uint32_t limit) {
-  self->lastError = MGOS_MQTT_ERR_TOO_BIG;
+/** The log of a message that can never be sent: its size and the limit. @log */
+static void Session_logTooBig(Session *self, int32_t level, const char *msg, rt_bytes topic, uint32_t size, uint32_t limit) {
   LogScratch *t = &session_logScratch;
   t->len = 0;
   LogScratch_add(t, rt_subarray(topic, 0, 48));
@@ -805,8 +864,7 @@ static uint16_t Session_refuseSize(Session *self, const char *msg, rt_bytes topi
   LogScratch_num(t, size);
   LogScratch_add(t, RT_LIT(" bytes, limit "));
   LogScratch_num(t, limit);
-  Session_log(self, LogLevel_ERROR, msg, rt_subarray(RT_BYTES(t->buf, 96), 0, t->len), 0);
-  return 0;
+  Session_log(self, level, msg, rt_subarray(RT_BYTES(t->buf, 96), 0, t->len), 0);
 }
 
 /** Bytes a new message may take now without dropping anything (0: none
@@ -816,11 +874,11 @@ uint32_t Session_outboxRoom(Session *self) {
   if (self->recCount >= session_STORE_SLOTS) {
     return 0;
   }
-#line 929 "ts-src/mqtt/session.ts"
+#line 964 "ts-src/mqtt/session.ts"
   if (self->state != SessionState_CONNECTED && (Session_queuedCount(self) >= self->cfg.maxQueueLength)) {
     return 0;
   }
-#line 930 "ts-src/mqtt/session.ts"
+#line 965 "ts-src/mqtt/session.ts"
   return CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed;
 }
 
@@ -829,7 +887,7 @@ static void Session_maybeRoom(Session *self) {
   if (!self->roomWanted || (Session_outboxRoom(self) == 0)) {
     return;
   }
-#line 936 "ts-src/mqtt/session.ts"
+#line 971 "ts-src/mqtt/session.ts"
   self->roomWanted = false;
   Session_emit(self, SessionEvent_OUTBOX_ROOM, NULL);
 }
@@ -843,7 +901,7 @@ static uint32_t Session_waitingToSend(Session *self) {
       n++;
     }
   }
-#line 947 "ts-src/mqtt/session.ts"
+#line 982 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -851,19 +909,31 @@ static uint32_t Session_waitingToSend(Session *self) {
    *  again after every CONNACK). Returns the SUBSCRIBE's packet id, 0 if rejected. */
 uint16_t Session_subscribe(Session *self, rt_bytes filter, uint8_t qos, int32_t tag) {
   if (qos > 2) {
-    Session_log(self, LogLevel_ERROR, "subscribe: bad QoS", filter, qos);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_log(self, LogLevel_ERROR, "subscribe: bad QoS", filter, qos);
+    }
+#line 990 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (!topic_validTopicFilter(filter)) {
-    Session_log(self, LogLevel_ERROR, "subscribe: invalid topic filter", filter, 0);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_log(self, LogLevel_ERROR, "subscribe: invalid topic filter", filter, 0);
+    }
+#line 994 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (filter.len > CONFIG_MGOS_MQTT_MAX_FILTER_LEN) {
-    Session_log(self, LogLevel_ERROR, "subscribe: filter > MAX_FILTER_LEN", filter, rt_i32_of(filter.len));
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_log(self, LogLevel_ERROR, "subscribe: filter > MAX_FILTER_LEN", filter, rt_i32_of(filter.len));
+    }
+#line 998 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (self->subCount >= CONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS) {
-    Session_log(self, LogLevel_ERROR, "subscribe: table full", filter, 0);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_log(self, LogLevel_ERROR, "subscribe: table full", filter, 0);
+    }
+#line 1002 "ts-src/mqtt/session.ts"
     return 0;
   }
   Sub *s = &self->subs[self->subCount];
@@ -890,18 +960,21 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
     if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
       continue;
     }
-#line 991 "ts-src/mqtt/session.ts"
+#line 1026 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
       continue;
     }
-#line 992 "ts-src/mqtt/session.ts"
+#line 1027 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
     Session_pump(self);
     return s->packetId;
   }
-  Session_log(self, LogLevel_WARN, "unsubscribe: no match", filter, 0);
+  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+    Session_log(self, LogLevel_WARN, "unsubscribe: no match", filter, 0);
+  }
+#line 1034 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -914,7 +987,7 @@ uint32_t Session_unsentBytes(Session *self) {
       n += r->len - r->done;
     }
   }
-#line 1009 "ts-src/mqtt/session.ts"
+#line 1044 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -925,7 +998,7 @@ uint32_t Session_inflightCount(Session *self) {
       n++;
     }
   }
-#line 1015 "ts-src/mqtt/session.ts"
+#line 1050 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -936,27 +1009,27 @@ uint32_t Session_queuedCount(Session *self) {
       n++;
     }
   }
-#line 1021 "ts-src/mqtt/session.ts"
+#line 1056 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 1028 "ts-src/mqtt/session.ts"
+#line 1063 "ts-src/mqtt/session.ts"
 void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
   self->now = now;
   if (data.len > 0) {
     self->lastRx = now;
   }
-#line 1031 "ts-src/mqtt/session.ts"
+#line 1066 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while (off < data.len) {
     if (!Session_receiving(self) || self->epoch != ep) {
       return;
     }
-#line 1035 "ts-src/mqtt/session.ts"
+#line 1070 "ts-src/mqtt/session.ts"
     if (self->big != BigRx_NONE) {
       // The rest of a large PUBLISH goes through without touching rx.
       off += Session_bigFeed(self, rt_slice_from(data, off));
@@ -972,7 +1045,7 @@ void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
     }
     // The decoder rejects packets over the limit from their fixed header, so
     // a full buffer here means the limit exceeds the buffer: never wait forever.
-#line 1048 "ts-src/mqtt/session.ts"
+#line 1083 "ts-src/mqtt/session.ts"
     if (self->big == BigRx_NONE && self->rxLen == CONFIG_MGOS_MQTT_RX_BUF_SIZE) {
       Session_close(self, "rx buffer overflow");
       return;
@@ -1002,19 +1075,22 @@ static void Session_parse(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1075 "ts-src/mqtt/session.ts"
+#line 1110 "ts-src/mqtt/session.ts"
     if ((r == (-DecodeErr_TOO_LARGE)) && self->pkt.type == PacketType_PUBLISH) {
       // Too large to buffer, not malformed: stream it (the reference closed
       // here, and a persistent session then got it again at every reconnect).
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 1079 "ts-src/mqtt/session.ts"
+#line 1114 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
     if (r < 0) {
-      Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
+      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+        Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
+      }
+#line 1119 "ts-src/mqtt/session.ts"
       Session_close(self, packet_decodeErrName((DecodeErr)(uint8_t)(-(int64_t)r)));
       return;
     }
@@ -1025,12 +1101,12 @@ static void Session_parse(Session *self) {
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1092 "ts-src/mqtt/session.ts"
+#line 1127 "ts-src/mqtt/session.ts"
   uint32_t rest = self->rxLen - start;
   if (start > 0) {
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
   }
-#line 1094 "ts-src/mqtt/session.ts"
+#line 1129 "ts-src/mqtt/session.ts"
   self->rxLen = rest;
 }
 
@@ -1046,10 +1122,13 @@ static void Session_parse5(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1107 "ts-src/mqtt/session.ts"
+#line 1142 "ts-src/mqtt/session.ts"
     if (r < 0) {
       uint8_t e = (uint8_t)(-(int64_t)r);
-      Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
+      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+        Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
+      }
+#line 1145 "ts-src/mqtt/session.ts"
       Session_protocolError(self, packet5_reason5ForErr(e), (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
       return;
     }
@@ -1059,7 +1138,7 @@ static void Session_parse5(Session *self) {
     if (p->type == PacketType_CONNACK) {
       p->returnCode = v->pkt.reasonCode;
     }
-#line 1117 "ts-src/mqtt/session.ts"
+#line 1152 "ts-src/mqtt/session.ts"
     if (p->type == PacketType_PUBLISH && self->state == SessionState_CONNECTED) {
       uint8_t bad = V5State_resolveInAlias(v);
       if (bad != 0) {
@@ -1072,7 +1151,7 @@ static void Session_parse5(Session *self) {
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1127 "ts-src/mqtt/session.ts"
+#line 1162 "ts-src/mqtt/session.ts"
   uint32_t rest = self->rxLen - start;
   rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
   self->rxLen = rest;
@@ -1082,7 +1161,7 @@ static void Session_parse5(Session *self) {
 /** parse() met a PUBLISH over the limit at rx[start] (its fixed header is
    *  complete). Moves it to rx[0] and streams what rx holds of it. True when
    *  it ended there and the bytes after it are now rx[0, rxLen), to parse. */
-#line 1137 "ts-src/mqtt/session.ts"
+#line 1172 "ts-src/mqtt/session.ts"
 static bool Session_bigFromRx(Session *self, uint32_t start) {
   uint32_t ep = self->epoch;
   uint32_t avail = self->rxLen - start;
@@ -1109,7 +1188,7 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
   if ((self->epoch != ep || !Session_receiving(self)) || self->big != BigRx_NONE) {
     return false;
   }
-#line 1161 "ts-src/mqtt/session.ts"
+#line 1196 "ts-src/mqtt/session.ts"
   rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), used, avail));
   self->rxLen = avail - used;
   return true;
@@ -1136,7 +1215,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       if (self->bigPos == ((int64_t)self->bigHdr + 2)) {
         Session_bigLayout(self);
       }
-#line 1185 "ts-src/mqtt/session.ts"
+#line 1220 "ts-src/mqtt/session.ts"
     } else if (pos < self->bigTopicEnd) {
       n = session_minU32(rest.len, self->bigTopicEnd - pos);
       uint32_t cap = Session_recvLimit(self);
@@ -1150,7 +1229,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       if (self->bigPos == self->bigIdEnd) {
         Session_bigHeaderDone(self);
       }
-#line 1196 "ts-src/mqtt/session.ts"
+#line 1231 "ts-src/mqtt/session.ts"
     } else if (pos < self->bigIdEnd) {
       n = 1;
       self->bigId = (uint16_t)((self->bigId << 8) | rt_bytes_get(rest, 0));
@@ -1159,7 +1238,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       if (self->bigPos == self->bigIdEnd) {
         Session_bigHeaderDone(self);
       }
-#line 1202 "ts-src/mqtt/session.ts"
+#line 1237 "ts-src/mqtt/session.ts"
     } else {
       // Counted as read before the handler runs: a connection it ends is
       // cut after this fragment, not before.
@@ -1177,7 +1256,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       }
     }
     // Even when a handler called disconnect(): the message was read whole.
-#line 1217 "ts-src/mqtt/session.ts"
+#line 1252 "ts-src/mqtt/session.ts"
     if (((self->big != BigRx_NONE && self->bigIdEnd > 0) && self->bigPos == self->bigTotal) && self->epoch == ep) {
       Session_bigEnd(self);
     }
@@ -1187,7 +1266,10 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
 
 /** A malformed large PUBLISH: the same close as parse() gives a small one. */
 static void Session_bigBad(Session *self, DecodeErr e) {
-  Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
+  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+    Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
+  }
+#line 1262 "ts-src/mqtt/session.ts"
   self->big = BigRx_NONE;
   Session_close(self, packet_decodeErrName(e));
 }
@@ -1238,7 +1320,10 @@ static void Session_bigHeaderDone(Session *self) {
   }
   self->rxPartTotal = self->bigTotal - self->bigIdEnd;
   if (p->qos == 2 && Session_rxQos2Has(self, self->bigId)) {
-    Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, self->bigId);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
+      Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, self->bigId);
+    }
+#line 1313 "ts-src/mqtt/session.ts"
     self->big = BigRx_DISCARD;
     return;
   }
@@ -1257,7 +1342,10 @@ static void Session_bigHeaderDone(Session *self) {
 /** Drops the rest of the message; the log names the topic, the event too. */
 static void Session_bigSkip(Session *self, const char *why, int32_t num) {
   self->big = BigRx_DISCARD;
-  Session_log(self, LogLevel_WARN, why, self->pkt.topic, num);
+  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+    Session_log(self, LogLevel_WARN, why, self->pkt.topic, num);
+  }
+#line 1332 "ts-src/mqtt/session.ts"
   self->pkt.payload = RT_NOBYTES;
   self->rxPartOff = 0;
   Session_emit(self, SessionEvent_PUBLISH_SKIPPED, &self->pkt);
@@ -1274,13 +1362,13 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
   if (!first || self->epoch != ep) {
     return;
   }
-#line 1311 "ts-src/mqtt/session.ts"
+#line 1346 "ts-src/mqtt/session.ts"
   if (self->rxTake) {
     self->big = BigRx_DELIVER;
-#line 1312 "ts-src/mqtt/session.ts"
+#line 1347 "ts-src/mqtt/session.ts"
   } else if (Session_receiving(self)) {
     Session_bigSkip(self, "PUBLISH larger than the receive buffer, skipped", rt_i32_of(self->rxPartTotal));
-#line 1313 "ts-src/mqtt/session.ts"
+#line 1348 "ts-src/mqtt/session.ts"
   } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
   }
@@ -1289,7 +1377,7 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
 /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
    *  remembered only with the last byte, so a resend of a message cut off is
    *  taken again). */
-#line 1319 "ts-src/mqtt/session.ts"
+#line 1354 "ts-src/mqtt/session.ts"
 static void Session_bigEnd(Session *self) {
   Packet *p = &self->pkt;
   self->big = BigRx_NONE;
@@ -1300,7 +1388,7 @@ static void Session_bigEnd(Session *self) {
     if (!Session_rxQos2Has(self, p->packetId)) {
       Session_rxQos2Add(self, p->packetId);
     }
-#line 1327 "ts-src/mqtt/session.ts"
+#line 1362 "ts-src/mqtt/session.ts"
     Session_queueAck(self, PacketType_PUBREC, p->packetId);
   }
 }
@@ -1316,60 +1404,59 @@ static void Session_handle(Session *self, Packet *p) {
     Session_onConnack(self, p);
     break;
   }
-#line 1341 "ts-src/mqtt/session.ts"
+#line 1376 "ts-src/mqtt/session.ts"
   case PacketType_PUBLISH: {
     Session_onPublish(self, p);
     break;
   }
-#line 1344 "ts-src/mqtt/session.ts"
+#line 1379 "ts-src/mqtt/session.ts"
   case PacketType_PUBACK: {
     Session_onDone(self, p, RecState_WAIT_PUBACK, SessionEvent_PUBACK, "PUBACK: unexpected id");
     break;
   }
-#line 1347 "ts-src/mqtt/session.ts"
+#line 1382 "ts-src/mqtt/session.ts"
   case PacketType_PUBREC: {
     Session_onPubrec(self, p);
     break;
   }
-#line 1350 "ts-src/mqtt/session.ts"
+#line 1385 "ts-src/mqtt/session.ts"
   case PacketType_PUBREL: {
     Session_onPubrel(self, p);
     break;
   }
-#line 1353 "ts-src/mqtt/session.ts"
+#line 1388 "ts-src/mqtt/session.ts"
   case PacketType_PUBCOMP: {
     Session_onDone(self, p, RecState_WAIT_PUBCOMP, SessionEvent_PUBCOMP, "PUBCOMP: unexpected id");
     break;
   }
-#line 1356 "ts-src/mqtt/session.ts"
-  case PacketType_SUBACK: {
-    Session_onSuback(self, p);
-    break;
-  }
-#line 1359 "ts-src/mqtt/session.ts"
+#line 1391 "ts-src/mqtt/session.ts"
+  case PacketType_SUBACK:
   case PacketType_UNSUBACK: {
-    Session_onUnsuback(self, p);
+    Session_onSubAck(self, p, p->type == PacketType_UNSUBACK);
     break;
   }
-#line 1362 "ts-src/mqtt/session.ts"
+#line 1395 "ts-src/mqtt/session.ts"
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
-    Session_logNum(self, LogLevel_DEBUG, "PINGRESP", 0);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
+      Session_logNum(self, LogLevel_DEBUG, "PINGRESP", 0);
+    }
+#line 1398 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
     break;
   }
-#line 1367 "ts-src/mqtt/session.ts"
+#line 1400 "ts-src/mqtt/session.ts"
   case PacketType_DISCONNECT: {
     // Only MQTT 5's decoder lets a server's DISCONNECT through (3.14).
     Session_onDisconnect5(self);
     break;
   }
-#line 1371 "ts-src/mqtt/session.ts"
+#line 1404 "ts-src/mqtt/session.ts"
   case packet5_PACKET_AUTH: {
     Session_onAuth5(self);
     break;
   }
-#line 1374 "ts-src/mqtt/session.ts"
+#line 1407 "ts-src/mqtt/session.ts"
   default: {
     Session_close(self, "unexpected packet type");
     break;
@@ -1377,7 +1464,7 @@ static void Session_handle(Session *self, Packet *p) {
   }
 }
 
-#line 1380 "ts-src/mqtt/session.ts"
+#line 1413 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
     Session_close(self, "unexpected second CONNACK");
@@ -1388,21 +1475,23 @@ static void Session_onConnack(Session *self, Packet *p) {
   if (v5) {
     V5State_takeConnack(&self->v5);
   }
-#line 1388 "ts-src/mqtt/session.ts"
+#line 1421 "ts-src/mqtt/session.ts"
   if (p->returnCode != 0) {
     // The reason is readable during the CONNACK event already.
     const char *why = v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
     if (v5 && self->v5.reasonStrLen > 0) {
-      Session_log(self, LogLevel_ERROR, "CONNACK reason string: ", V5State_reasonString(&self->v5), p->returnCode);
+      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+        Session_log(self, LogLevel_ERROR, "CONNACK reason string: ", V5State_reasonString(&self->v5), p->returnCode);
+      }
     }
-#line 1392 "ts-src/mqtt/session.ts"
+#line 1425 "ts-src/mqtt/session.ts"
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 1396 "ts-src/mqtt/session.ts"
+#line 1429 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
@@ -1417,26 +1506,26 @@ static void Session_onConnack(Session *self, Packet *p) {
     self->cfg.keepAlive = (uint16_t)self->v5.serverKeepAlive;
   }
   // Without a stored session the server will not resend its QoS 2 messages.
-#line 1408 "ts-src/mqtt/session.ts"
+#line 1441 "ts-src/mqtt/session.ts"
   if (!p->sessionPresent) {
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1411 "ts-src/mqtt/session.ts"
+#line 1444 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 1414 "ts-src/mqtt/session.ts"
+#line 1447 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
     Session_maybeRoom(self);
   }
 }
 
-#line 1418 "ts-src/mqtt/session.ts"
+#line 1451 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   if (p->qos == 0) {
@@ -1449,38 +1538,36 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (self->epoch == ep && self->autoAck) {
       Session_queueAck(self, PacketType_PUBACK, p->packetId);
     }
-#line 1428 "ts-src/mqtt/session.ts"
+#line 1461 "ts-src/mqtt/session.ts"
     return;
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
   // PUBLISH (DUP) only gets another PUBREC.
   if (Session_rxQos2Has(self, p->packetId)) {
-    Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
-  } else {
-    if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
-      // Our Receive Maximum is the table's size: an MQTT 5 broker broke it.
-      if (Session_isV5(self)) {
-        Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, "broker exceeded our Receive Maximum");
-        return;
-      }
-      Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
-      Session_rxQos2Remove(self, 0);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
+      Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
     }
-    rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, p->packetId);
-    self->rxQos2Count++;
+#line 1467 "ts-src/mqtt/session.ts"
+  } else {
+    // Our Receive Maximum is the table's size: an MQTT 5 broker broke it.
+    if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2 && Session_isV5(self)) {
+      Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, "broker exceeded our Receive Maximum");
+      return;
+    }
+    Session_rxQos2Add(self, p->packetId);
     self->autoAck = true;
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch != ep) {
       return;
     }
-#line 1449 "ts-src/mqtt/session.ts"
+#line 1477 "ts-src/mqtt/session.ts"
     if (!self->autoAck) {
       // The application runs this exchange: it is not ours to remember.
       int32_t k = Session_rxQos2Index(self, p->packetId);
       if (k >= 0) {
         Session_rxQos2Remove(self, (uint32_t)k);
       }
-#line 1453 "ts-src/mqtt/session.ts"
+#line 1481 "ts-src/mqtt/session.ts"
       return;
     }
   }
@@ -1495,19 +1582,25 @@ static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev
     Session_logAckReason(self, p);
   }
   // A record still streaming out was never whole on the wire: the ack is bogus.
-#line 1465 "ts-src/mqtt/session.ts"
+#line 1493 "ts-src/mqtt/session.ts"
   if ((i >= 0 && (self->recs[(uint32_t)i].state == waiting)) && (self->recs[(uint32_t)i].done == 0)) {
     Session_freeRec(self, (uint32_t)i);
   } else if (((i >= 0 && waiting == RecState_WAIT_PUBACK) && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) && (self->recs[(uint32_t)i].done == 0)) {
     // A PUBACK for a QoS 2 PUBLISH: the server took it at QoS 1 (RabbitMQ
     // does; MQTT 3.1.1 4.3.3 wants PUBREC). It has the message, so the
     // exchange is over; keeping the record would only fill the window.
-#line 1472 "ts-src/mqtt/session.ts"
-    Session_logNum(self, LogLevel_WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", p->packetId);
+#line 1500 "ts-src/mqtt/session.ts"
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_logNum(self, LogLevel_WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", p->packetId);
+    }
+#line 1501 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else {
-    Session_logNum(self, LogLevel_WARN, msg, p->packetId);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_logNum(self, LogLevel_WARN, msg, p->packetId);
+    }
   }
+#line 1505 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, ev, p);
 }
 
@@ -1517,7 +1610,7 @@ static void Session_onPubrec(Session *self, Packet *p) {
   if (Session_isV5(self)) {
     Session_logAckReason(self, p);
   }
-#line 1484 "ts-src/mqtt/session.ts"
+#line 1512 "ts-src/mqtt/session.ts"
   if (((refused && i >= 0) && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) && (self->recs[(uint32_t)i].done == 0)) {
     // A PUBREC with an error ends the exchange: no PUBREL (4.3.3).
     Session_freeRec(self, (uint32_t)i);
@@ -1533,8 +1626,11 @@ static void Session_onPubrec(Session *self, Packet *p) {
     // A repeated PUBREC: our PUBREL may have been lost, send it again.
     self->recs[(uint32_t)i].unsent = true;
   } else {
-    Session_logNum(self, LogLevel_WARN, "PUBREC: unexpected id", p->packetId);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_logNum(self, LogLevel_WARN, "PUBREC: unexpected id", p->packetId);
+    }
   }
+#line 1529 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, SessionEvent_PUBREC, p);
 }
 
@@ -1543,11 +1639,13 @@ static void Session_onPubrel(Session *self, Packet *p) {
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
     Session_rxQos2Remove(self, (uint32_t)k);
-#line 1508 "ts-src/mqtt/session.ts"
+#line 1536 "ts-src/mqtt/session.ts"
   } else {
-    Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
+      Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
+    }
   }
-#line 1509 "ts-src/mqtt/session.ts"
+#line 1537 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B); MQTT 5
@@ -1558,39 +1656,37 @@ static void Session_onPubrel(Session *self, Packet *p) {
   }
 }
 
-#line 1517 "ts-src/mqtt/session.ts"
-static void Session_onSuback(Session *self, Packet *p) {
+/** SUBACK or UNSUBACK: the subscription it answers becomes active (or
+   *  goes); handlers see the event with its tag in evTag (-1: not ours). */
+#line 1547 "ts-src/mqtt/session.ts"
+static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
   self->evTag = -1;
-  int32_t i = Session_findSub(self, p->packetId, SubState_SUB_SENT);
+  int32_t i = Session_findSub(self, p->packetId, (SubState)(unsub ? SubState_UNSUB_SENT : SubState_SUB_SENT));
   if (i >= 0) {
     Sub *s = &self->subs[(uint32_t)i];
-    s->state = SubState_ACTIVE;
-    s->packetId = 0;
-    s->granted = (uint8_t)((p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80);
     self->evTag = s->tag;
-    // 0x80 in 3.1.1; MQTT 5 has a reason code per refusal (0x80..0xA2).
-    if (s->granted >= 0x80) {
-      Session_log(self, LogLevel_WARN, "subscription refused", Sub_view(s), s->granted);
+    if (unsub) {
+      Session_freeSub(self, (uint32_t)i);
+    } else {
+      s->state = SubState_ACTIVE;
+      s->packetId = 0;
+      s->granted = (uint8_t)((p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80);
+      // 0x80 in 3.1.1; MQTT 5 has a reason code per refusal (0x80..0xA2).
+      if (s->granted >= 0x80) {
+        if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+          Session_log(self, LogLevel_WARN, "subscription refused", Sub_view(s), s->granted);
+        }
+      }
     }
-#line 1528 "ts-src/mqtt/session.ts"
+#line 1562 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
-    Session_logNum(self, LogLevel_DEBUG, "SUBACK: unknown id", p->packetId);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
+      Session_logNum(self, LogLevel_DEBUG, unsub ? "UNSUBACK: unknown id" : "SUBACK: unknown id", p->packetId);
+    }
   }
-  Session_emit(self, SessionEvent_SUBACK, p);
-  self->evTag = -1;
-}
-
-static void Session_onUnsuback(Session *self, Packet *p) {
-  self->evTag = -1;
-  int32_t i = Session_findSub(self, p->packetId, SubState_UNSUB_SENT);
-  if (i >= 0) {
-    self->evTag = self->subs[(uint32_t)i].tag;
-    Session_freeSub(self, (uint32_t)i);
-  } else {
-    Session_logNum(self, LogLevel_DEBUG, "UNSUBACK: unknown id", p->packetId);
-  }
-  Session_emit(self, SessionEvent_UNSUBACK, p);
+#line 1566 "ts-src/mqtt/session.ts"
+  Session_emit(self, (SessionEvent)(unsub ? SessionEvent_UNSUBACK : SessionEvent_SUBACK), p);
   self->evTag = -1;
 }
 
@@ -1600,16 +1696,16 @@ static void Session_onUnsuback(Session *self, Packet *p) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1556 "ts-src/mqtt/session.ts"
+#line 1577 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpStream(self)) {
     return;
   }
-#line 1558 "ts-src/mqtt/session.ts"
+#line 1579 "ts-src/mqtt/session.ts"
   if (!Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1559 "ts-src/mqtt/session.ts"
+#line 1580 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   bool v5 = Session_isV5(self);
   // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
@@ -1624,14 +1720,14 @@ static void Session_pump(Session *self) {
       if (self->epoch != ep || self->state != SessionState_CONNECTED) {
         return;
       }
-#line 1571 "ts-src/mqtt/session.ts"
+#line 1592 "ts-src/mqtt/session.ts"
       continue;
     }
     if (r->state == RecState_QUEUED && r->qos > 0) {
       if (inflight >= window) {
         return;
       }
-#line 1575 "ts-src/mqtt/session.ts"
+#line 1596 "ts-src/mqtt/session.ts"
       r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       r->sent = false;
       r->unsent = true;
@@ -1646,7 +1742,7 @@ static void Session_pump(Session *self) {
       if (n == 0) {
         return;
       }
-#line 1587 "ts-src/mqtt/session.ts"
+#line 1608 "ts-src/mqtt/session.ts"
       self->txLen += n;
       self->lastTx = self->now;
       r->sent = true;
@@ -1659,14 +1755,14 @@ static void Session_pump(Session *self) {
     if (r->len > free && (r->len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1597 "ts-src/mqtt/session.ts"
+#line 1618 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
-#line 1598 "ts-src/mqtt/session.ts"
+#line 1619 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
-#line 1599 "ts-src/mqtt/session.ts"
+#line 1620 "ts-src/mqtt/session.ts"
     } else {
       i++;
     }
@@ -1675,12 +1771,12 @@ static void Session_pump(Session *self) {
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
-#line 1605 "ts-src/mqtt/session.ts"
+#line 1626 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   if ((((r->done == 0 && CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) && Session_isV5(self)) && self->v5.serverAliasMax > 0) && Session_copyAliased(self, r)) {
     return true;
   }
-#line 1607 "ts-src/mqtt/session.ts"
+#line 1628 "ts-src/mqtt/session.ts"
   uint32_t at = self->txLen;
   uint32_t n = session_minU32(r->len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
   uint32_t from = r->off + r->done;
@@ -1689,7 +1785,7 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
   if (r->done == 0 && r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1613 "ts-src/mqtt/session.ts"
+#line 1634 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   r->done += n;
@@ -1714,27 +1810,27 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
   if ((most > (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen)) || (smax > 0 && most > smax)) {
     return false;
   }
-#line 1635 "ts-src/mqtt/session.ts"
+#line 1656 "ts-src/mqtt/session.ts"
   uint32_t a = V5State_outAlias(&self->v5, Session_recTopic(self, r));
   if (a == 0) {
     return false;
   }
-#line 1637 "ts-src/mqtt/session.ts"
+#line 1658 "ts-src/mqtt/session.ts"
   bool bound = (int32_t)(a & 0x10000u) != 0;
   uint32_t at = self->txLen;
   uint32_t n = session5_putAliased(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, UINT32_MAX), m, r->qos, (uint16_t)a, bound);
   if (n == 0) {
     return false;
   }
-#line 1641 "ts-src/mqtt/session.ts"
+#line 1662 "ts-src/mqtt/session.ts"
   if (bound) {
     self->v5.aliasHits++;
   }
-#line 1642 "ts-src/mqtt/session.ts"
+#line 1663 "ts-src/mqtt/session.ts"
   if (r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1643 "ts-src/mqtt/session.ts"
+#line 1664 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   self->streaming = false;
@@ -1747,7 +1843,10 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
 static void Session_dropRec(Session *self, uint32_t i, uint8_t reason, const char *why) {
   OutMsg *r = &self->recs[i];
   uint16_t id = r->packetId;
-  Session_log(self, LogLevel_WARN, why, Session_recTopic(self, r), id);
+  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+    Session_log(self, LogLevel_WARN, why, Session_recTopic(self, r), id);
+  }
+#line 1677 "ts-src/mqtt/session.ts"
   self->evDropId = id;
   self->evDropQos = r->qos;
   self->evDropReason = reason;
@@ -1770,21 +1869,21 @@ static bool Session_pumpStream(Session *self) {
   if (!self->streaming) {
     return true;
   }
-#line 1676 "ts-src/mqtt/session.ts"
+#line 1697 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->done == 0) {
       continue;
     }
-#line 1679 "ts-src/mqtt/session.ts"
+#line 1700 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return false;
     }
-#line 1680 "ts-src/mqtt/session.ts"
+#line 1701 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
-#line 1681 "ts-src/mqtt/session.ts"
+#line 1702 "ts-src/mqtt/session.ts"
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
@@ -1798,22 +1897,22 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1692 "ts-src/mqtt/session.ts"
+#line 1713 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = 0;
     if (Session_isV5(self)) {
       rt_bytes tmp = Session_txFree(self);
       n = codec5_encodeAck5(tmp, (uint8_t)((a >> 16) & 0xff), (uint16_t)a, (uint8_t)(a >> 24), Session_noProps(self));
-#line 1696 "ts-src/mqtt/session.ts"
+#line 1717 "ts-src/mqtt/session.ts"
     } else {
       n = codec_encodeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     }
-#line 1697 "ts-src/mqtt/session.ts"
+#line 1718 "ts-src/mqtt/session.ts"
     if (n == 0) {
       return false;
     }
-#line 1698 "ts-src/mqtt/session.ts"
+#line 1719 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -1825,11 +1924,11 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1707 "ts-src/mqtt/session.ts"
+#line 1728 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1708 "ts-src/mqtt/session.ts"
+#line 1729 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = 0;
@@ -1846,7 +1945,7 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (n == 0) {
       return false;
     }
-#line 1722 "ts-src/mqtt/session.ts"
+#line 1743 "ts-src/mqtt/session.ts"
     s->state = (SubState)(sub ? SubState_SUB_SENT : SubState_UNSUB_SENT);
     self->txLen += n;
     self->lastTx = self->now;
@@ -1872,7 +1971,7 @@ void Session_queueAckReason(Session *self, uint8_t type, uint16_t id, uint8_t re
 
 // ---------------------------------------------------------------- helpers
 /** The scratch properties, emptied. */
-#line 1748 "ts-src/mqtt/session.ts"
+#line 1769 "ts-src/mqtt/session.ts"
 static Props5 *Session_noProps(Session *self) {
   Props5 *p = &self->v5.props;
   Props5_reset(p);
@@ -1886,17 +1985,23 @@ static void Session_logAckReason(Session *self, Packet *p) {
   if (code < 0x80) {
     return;
   }
-#line 1759 "ts-src/mqtt/session.ts"
+#line 1780 "ts-src/mqtt/session.ts"
   V5State_takeReason(&self->v5);
-  Session_log(self, LogLevel_WARN, packet5_reasonName(p->type, code), V5State_reasonString(&self->v5), p->packetId);
+  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+    Session_log(self, LogLevel_WARN, packet5_reasonName(p->type, code), V5State_reasonString(&self->v5), p->packetId);
+  }
 }
 
 /** MQTT 5: the broker ends the connection, saying why (3.14). */
+#line 1785 "ts-src/mqtt/session.ts"
 static void Session_onDisconnect5(Session *self) {
   V5State *v = &self->v5;
   V5State_takeReason(v);
   const char *why = packet5_reasonName(PacketType_DISCONNECT, v->pkt.reasonCode);
-  Session_log(self, LogLevel_WARN, "DISCONNECT from the broker: ", V5State_reasonString(v), v->pkt.reasonCode);
+  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+    Session_log(self, LogLevel_WARN, "DISCONNECT from the broker: ", V5State_reasonString(v), v->pkt.reasonCode);
+  }
+#line 1790 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   Session_emit(self, SessionEvent_DISCONNECT, &v->pkt.base);
   if (self->epoch == ep) {
@@ -1907,13 +2012,13 @@ static void Session_onDisconnect5(Session *self) {
 /** MQTT 5: sends AUTH (3.15) with `reason` and Authentication Data, the
    *  method being the CONNECT's. False when not MQTT 5, no method was set,
    *  or it does not fit tx now. */
-#line 1777 "ts-src/mqtt/session.ts"
+#line 1798 "ts-src/mqtt/session.ts"
 bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
   V5State *v = &self->v5;
   if ((!Session_isV5(self) || v->authMethodLen == 0) || self->state == SessionState_DISCONNECTED) {
     return false;
   }
-#line 1780 "ts-src/mqtt/session.ts"
+#line 1801 "ts-src/mqtt/session.ts"
   Props5 *p = Session_noProps(self);
   p->authMethod = rt_subarray(RT_BYTES(v->authMethod, CONFIG_MGOS_MQTT_V5_STR_SIZE), 0, v->authMethodLen);
   Props5_set(p, PropId_AUTH_METHOD);
@@ -1926,7 +2031,7 @@ bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
   if (n == 0) {
     return false;
   }
-#line 1790 "ts-src/mqtt/session.ts"
+#line 1811 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   return true;
@@ -1956,7 +2061,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 1817 "ts-src/mqtt/session.ts"
+#line 1838 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -1965,12 +2070,13 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-/** log() without a detail. */
-#line 1824 "ts-src/mqtt/session.ts"
+/** log() without a detail. @log */
+#line 1845 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
 
+/** A log line through onLog; left out of builds below its level. @log */
 static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   SessionLogFn f = self->onLog;
   if (f != NULL) {
@@ -1979,7 +2085,7 @@ static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes 
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 1834 "ts-src/mqtt/session.ts"
+#line 1856 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -1999,7 +2105,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 1851 "ts-src/mqtt/session.ts"
+#line 1873 "ts-src/mqtt/session.ts"
   self->big = BigRx_NONE;
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
@@ -2014,7 +2120,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
   for (uint32_t k = 0; k < self->recCount; k++) {
     self->recs[k].done = 0;
   }
-#line 1863 "ts-src/mqtt/session.ts"
+#line 1885 "ts-src/mqtt/session.ts"
   bool clean = self->cfg.cleanSession;
   // Subscriptions are all sent again after the next CONNACK.
   for (uint32_t i = 0; i < self->subCount; i++) {
@@ -2038,24 +2144,27 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
     OutMsg *r = &self->recs[i];
     if (r->state >= RecState_WAIT_PUBACK) {
       if (clean && r->state == RecState_WAIT_PUBCOMP) {
-        Session_log(self, LogLevel_WARN, "in-flight dropped (clean session)", Session_recTopic(self, r), r->packetId);
+        if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+          Session_log(self, LogLevel_WARN, "in-flight dropped (clean session)", Session_recTopic(self, r), r->packetId);
+        }
+#line 1909 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
       if (clean) {
         r->state = RecState_QUEUED;
-#line 1891 "ts-src/mqtt/session.ts"
+#line 1913 "ts-src/mqtt/session.ts"
       } else {
         r->unsent = true;
       }
     }
-#line 1893 "ts-src/mqtt/session.ts"
+#line 1915 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 1896 "ts-src/mqtt/session.ts"
+#line 1918 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -2066,13 +2175,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 1902 "ts-src/mqtt/session.ts"
+#line 1924 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 1903 "ts-src/mqtt/session.ts"
+#line 1925 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -2082,7 +2191,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 1910 "ts-src/mqtt/session.ts"
+#line 1932 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2092,7 +2201,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 1917 "ts-src/mqtt/session.ts"
+#line 1939 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2101,17 +2210,11 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 1923 "ts-src/mqtt/session.ts"
+#line 1945 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
-  // Skip the fixed header: type byte and the remaining length's 1..4 bytes.
-  uint32_t k = 1;
-  while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
-    k++;
-  }
-#line 1927 "ts-src/mqtt/session.ts"
-  k++;
-  uint32_t tl = (uint32_t)((rt_bytes_get(m, k) << 8) | rt_bytes_get(m, rt_idx_add(k, 1)));
-  return rt_subarray(m, k + 2u, (k + 2u) + tl);
+  uint32_t k = Session_topicOffset(self, r);
+  uint32_t tl = (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
+  return rt_subarray(m, k, k + tl);
 }
 
 /** The offline policy's drop: the oldest waiting message goes, and the
@@ -2123,9 +2226,12 @@ static bool Session_dropOldestWaiting(Session *self, uint8_t reason) {
     if (r->state != RecState_QUEUED || r->done > 0) {
       continue;
     }
-#line 1939 "ts-src/mqtt/session.ts"
+#line 1958 "ts-src/mqtt/session.ts"
     uint16_t id = r->packetId;
-    Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", Session_recTopic(self, r), id);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", Session_recTopic(self, r), id);
+    }
+#line 1960 "ts-src/mqtt/session.ts"
     self->evDropId = id;
     self->evDropQos = r->qos;
     self->evDropReason = reason;
@@ -2153,25 +2259,26 @@ static rt_bytes Session_recPayload(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 1966 "ts-src/mqtt/session.ts"
+#line 1985 "ts-src/mqtt/session.ts"
   if (Session_isV5(self)) {
     return session5_payload5(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos);
   }
   // The topic view starts inside the store: the payload follows it (and the id for QoS > 0).
-#line 1968 "ts-src/mqtt/session.ts"
+#line 1987 "ts-src/mqtt/session.ts"
   uint32_t topicEnd = Session_topicOffset(self, r) + t.len;
   uint32_t start = topicEnd + (uint32_t)((r->qos > 0) ? 2 : 0);
   return rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off + start, r->off + r->len);
 }
 
-/** Offset of the topic's first byte in a stored PUBLISH. */
+/** Offset of the topic's first byte in a stored PUBLISH: after the type
+   *  byte, the remaining length's 1..4 bytes and the topic's length. */
 static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 1978 "ts-src/mqtt/session.ts"
+#line 1998 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -2180,7 +2287,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
     return;
   }
-#line 1984 "ts-src/mqtt/session.ts"
+#line 2004 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -2197,14 +2304,14 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 1998 "ts-src/mqtt/session.ts"
+#line 2018 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 2002 "ts-src/mqtt/session.ts"
+#line 2022 "ts-src/mqtt/session.ts"
   self->recCount = self->recCount - 1u;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -2218,7 +2325,7 @@ static void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
   }
-#line 2013 "ts-src/mqtt/session.ts"
+#line 2033 "ts-src/mqtt/session.ts"
   self->subCount = self->subCount - 1u;
   Sub *last = &self->subs[self->subCount];
   last->state = SubState_FREE;
@@ -2232,7 +2339,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2022 "ts-src/mqtt/session.ts"
+#line 2042 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2240,11 +2347,13 @@ static bool Session_rxQos2Has(Session *self, uint16_t id) {
   return Session_rxQos2Index(self, id) >= 0;
 }
 
-/** Remembers an incoming QoS 2 id until its PUBREL (the oldest goes when
-   *  full), for large messages (onPublish does the same inline). */
+/** Remembers an incoming QoS 2 id until its PUBREL (the oldest goes when full). */
 static void Session_rxQos2Add(Session *self, uint16_t id) {
   if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
-    Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
+    }
+#line 2053 "ts-src/mqtt/session.ts"
     Session_rxQos2Remove(self, 0);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
@@ -2255,6 +2364,6 @@ static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 2042 "ts-src/mqtt/session.ts"
+#line 2061 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
 }
