@@ -258,7 +258,8 @@ export class mgos_mqtt_conn {
     this.nc.flags = 0;
     // MQTT 5 "Use another server" / "Server moved" with a Server Reference:
     // this one attempt goes there (then the configured servers again).
-    const ref: Bytes = serverReferenceTarget(this.session);
+    // (MQTT5_SUPPORT tested here: the linker then drops MQTT 5 when it is compiled out.)
+    const ref: Bytes = MQTT5_SUPPORT !== 0 ? serverReferenceTarget(this.session) : noBytes();
     if (ref.length > 0) logMsg(LogLevel.INFO, "following the broker's Server Reference: ", ref);
     if (!this.parseServer(ref.length > 0 ? ref : sb(c.server), c)) {
       this.failed(now);
@@ -651,7 +652,7 @@ export class mgos_mqtt_conn {
     m.len = i32(p.totalLen);
     m.connack_ret_code = p.returnCode;
     m.message_id = p.packetId;
-    if (this.session.isV5()) {
+    if (MQTT5_SUPPORT !== 0 && this.session.isV5()) {
       m.reason_code = reason5Of(this.session, p);
       fillProps(this.props5, this.session);
       m.props = this.props5;
@@ -807,7 +808,7 @@ export class mgos_mqtt_conn {
       if (ev !== SessionEvent.PUBLISH && !suback && (isSub || f === null)) continue;
       if (ev === SessionEvent.PUBLISH_PART && !h.fragments) continue;
       // A shared subscription ($share/<group>/<filter>) matches by its filter.
-      if (suback ? h.tag !== tag : !topicMatches(sharedFilter(h.view()), p!.topic)) continue;
+      if (suback ? h.tag !== tag : !topicMatches(MQTT5_SUPPORT !== 0 ? sharedFilter(h.view()) : h.view(), p!.topic)) continue;
       took = true;
       const g: sub_handler_t | null = h.sub;
       if (!isSub && f !== null) f(this.nc, ev, this.msg, h.ud);

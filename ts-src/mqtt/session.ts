@@ -1399,10 +1399,10 @@ export class Session {
         break;
       case PacketType.DISCONNECT:
         // Only MQTT 5's decoder lets a server's DISCONNECT through (3.14).
-        this.onDisconnect5();
+        if (this.isV5()) this.onDisconnect5();
         break;
       case PACKET_AUTH:
-        this.onAuth5();
+        if (this.isV5()) this.onAuth5();
         break;
       default:
         this.close("unexpected packet type");

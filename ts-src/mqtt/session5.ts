@@ -19,6 +19,10 @@ export const TOPIC_ALIAS_LEN: u16 = 64;
 /** Room for the CONNECT's user properties and authentication method / data,
  *  and for the CONNACK's assigned client id and server reference. @kconfig MGOS_MQTT_V5_STR_SIZE */
 export const V5_STR_SIZE: u32 = 256;
+/** The sizes the tables get: none when MQTT 5 is compiled out. */
+const STR_ROOM: u32 = MQTT5_SUPPORT !== 0 ? V5_STR_SIZE : 1;
+const ALIAS_SLOTS: u16 = MQTT5_SUPPORT !== 0 ? TOPIC_ALIASES : 1;
+const ALIAS_ROOM: u32 = MQTT5_SUPPORT !== 0 ? TOPIC_ALIASES * TOPIC_ALIAS_LEN : 1;
 
 /** The MQTT 5 state of a session. */
 export class V5State {
@@ -43,33 +47,33 @@ export class V5State {
   lastReason: u8 = 0;
 
   // ---- copied strings: assigned client id, server reference, reason string
-  assignedId: Uint8Array = new Uint8Array(V5_STR_SIZE);
+  assignedId: Uint8Array = new Uint8Array(STR_ROOM);
   assignedIdLen: u32 = 0;
-  serverRef: Uint8Array = new Uint8Array(V5_STR_SIZE);
+  serverRef: Uint8Array = new Uint8Array(STR_ROOM);
   serverRefLen: u32 = 0;
-  reasonStr: Uint8Array = new Uint8Array(V5_STR_SIZE);
+  reasonStr: Uint8Array = new Uint8Array(STR_ROOM);
   reasonStrLen: u32 = 0;
 
   // ---- set by the application for the next CONNECT
   /** Pre-encoded User Properties (putUserProp) for CONNECT. */
-  connectUser: Uint8Array = new Uint8Array(V5_STR_SIZE);
+  connectUser: Uint8Array = new Uint8Array(STR_ROOM);
   connectUserLen: u32 = 0;
-  authMethod: Uint8Array = new Uint8Array(V5_STR_SIZE);
+  authMethod: Uint8Array = new Uint8Array(STR_ROOM);
   authMethodLen: u32 = 0;
-  authData: Uint8Array = new Uint8Array(V5_STR_SIZE);
+  authData: Uint8Array = new Uint8Array(STR_ROOM);
   authDataLen: u32 = 0;
   requestResponseInfo: bool = false;
   /** Response Information from the CONNACK (when requested). */
-  responseInfo: Uint8Array = new Uint8Array(V5_STR_SIZE);
+  responseInfo: Uint8Array = new Uint8Array(STR_ROOM);
   responseInfoLen: u32 = 0;
 
   // ---- topic aliases
   /** Incoming: alias k+1 -> topic (length 0: never set on this connection). */
-  inTopic: Uint8Array = new Uint8Array(TOPIC_ALIASES * TOPIC_ALIAS_LEN);
-  inLen: Uint16Array = new Uint16Array(TOPIC_ALIASES);
+  inTopic: Uint8Array = new Uint8Array(ALIAS_ROOM);
+  inLen: Uint16Array = new Uint16Array(ALIAS_SLOTS);
   /** Outgoing: alias k+1 -> topic we bound it to. */
-  outTopic: Uint8Array = new Uint8Array(TOPIC_ALIASES * TOPIC_ALIAS_LEN);
-  outLen: Uint16Array = new Uint16Array(TOPIC_ALIASES);
+  outTopic: Uint8Array = new Uint8Array(ALIAS_ROOM);
+  outLen: Uint16Array = new Uint16Array(ALIAS_SLOTS);
   /** The next outgoing slot to (re)bind when all are taken. */
   outNext: u32 = 0;
   /** Outgoing PUBLISHes that went with an alias and no topic (for tests and stats). */
@@ -87,7 +91,7 @@ export class V5State {
     this.reasonStrLen = 0;
     this.serverRefLen = 0;
     this.responseInfoLen = 0;
-    for (let k: u32 = 0; k < TOPIC_ALIASES; k++) {
+    for (let k: u32 = 0; k < ALIAS_SLOTS; k++) {
       this.inLen[k] = 0;
       this.outLen[k] = 0;
     }

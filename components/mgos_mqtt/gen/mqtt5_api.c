@@ -120,7 +120,7 @@ bool mgos_mqtt_conn_sub5(mgos_mqtt_conn *c, const char *topic, int qos, int opts
  *  MGOS_MQTT_V5_STR_SIZE or is not UTF-8. @api */
 bool mgos_mqtt_conn_add_connect_user_prop(mgos_mqtt_conn *c, const char *key, const char *value) {
   V5State *v = &c->session.v5;
-  uint32_t n = codec5_putUserProp(RT_BYTES(v->connectUser, CONFIG_MGOS_MQTT_V5_STR_SIZE), v->connectUserLen, rt_str_bytes(key), rt_str_bytes(value));
+  uint32_t n = codec5_putUserProp(RT_BYTES(v->connectUser, session5_STR_ROOM), v->connectUserLen, rt_str_bytes(key), rt_str_bytes(value));
   if (n == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "connect user property does not fit MGOS_MQTT_V5_STR_SIZE: ", rt_str_bytes(key));
@@ -169,9 +169,9 @@ bool mqtt5_api_conn_set_auth_bytes(mgos_mqtt_conn *c, const char *method, rt_byt
 #line 155 "ts-src/mgos/mqtt5_api.ts"
     return false;
   }
-  rt_copy_bytes(RT_BYTES(v->authMethod, CONFIG_MGOS_MQTT_V5_STR_SIZE), 0, m);
+  rt_copy_bytes(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, m);
   v->authMethodLen = m.len;
-  rt_copy_bytes(RT_BYTES(v->authData, CONFIG_MGOS_MQTT_V5_STR_SIZE), 0, data);
+  rt_copy_bytes(RT_BYTES(v->authData, session5_STR_ROOM), 0, data);
   v->authDataLen = data.len;
   return true;
 }
@@ -211,7 +211,7 @@ mgos_mqtt_v5_info *mgos_mqtt_conn_v5_info(mgos_mqtt_conn *c) {
   mqtt5_setMg(&o->assigned_client_id, V5State_assignedClientId(v));
   mqtt5_setMg(&o->server_reference, V5State_serverReference(v));
   mqtt5_setMg(&o->reason_string, V5State_reasonString(v));
-  mqtt5_setMg(&o->response_information, rt_subarray(RT_BYTES(v->responseInfo, CONFIG_MGOS_MQTT_V5_STR_SIZE), 0, v->responseInfoLen));
+  mqtt5_setMg(&o->response_information, rt_subarray(RT_BYTES(v->responseInfo, session5_STR_ROOM), 0, v->responseInfoLen));
   o->topic_alias_hits = v->aliasHits;
   return o;
 }

@@ -362,14 +362,14 @@ static uint32_t Session_encodeConnect5(Session *self, ConnectOptions *o) {
     Props5_set(p, PropId_REQUEST_RESPONSE_INFO);
   }
   if (v->authMethodLen > 0) {
-    p->authMethod = rt_subarray(RT_BYTES(v->authMethod, CONFIG_MGOS_MQTT_V5_STR_SIZE), 0, v->authMethodLen);
+    p->authMethod = rt_subarray(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, v->authMethodLen);
     Props5_set(p, PropId_AUTH_METHOD);
     if (v->authDataLen > 0) {
-      p->authData = rt_subarray(RT_BYTES(v->authData, CONFIG_MGOS_MQTT_V5_STR_SIZE), 0, v->authDataLen);
+      p->authData = rt_subarray(RT_BYTES(v->authData, session5_STR_ROOM), 0, v->authDataLen);
       Props5_set(p, PropId_AUTH_DATA);
     }
   }
-  p->extra = rt_subarray(RT_BYTES(v->connectUser, CONFIG_MGOS_MQTT_V5_STR_SIZE), 0, v->connectUserLen);
+  p->extra = rt_subarray(RT_BYTES(v->connectUser, session5_STR_ROOM), 0, v->connectUserLen);
   Props5 *w = &v->pkt.willProps;
   Props5_reset(w);
   uint32_t n = codec5_encodeConnect5(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), o, p, w);
@@ -1448,12 +1448,18 @@ static void Session_handle(Session *self, Packet *p) {
 #line 1400 "ts-src/mqtt/session.ts"
   case PacketType_DISCONNECT: {
     // Only MQTT 5's decoder lets a server's DISCONNECT through (3.14).
-    Session_onDisconnect5(self);
+    if (Session_isV5(self)) {
+      Session_onDisconnect5(self);
+    }
+#line 1403 "ts-src/mqtt/session.ts"
     break;
   }
 #line 1404 "ts-src/mqtt/session.ts"
   case packet5_PACKET_AUTH: {
-    Session_onAuth5(self);
+    if (Session_isV5(self)) {
+      Session_onAuth5(self);
+    }
+#line 1406 "ts-src/mqtt/session.ts"
     break;
   }
 #line 1407 "ts-src/mqtt/session.ts"
@@ -2020,7 +2026,7 @@ bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
   }
 #line 1801 "ts-src/mqtt/session.ts"
   Props5 *p = Session_noProps(self);
-  p->authMethod = rt_subarray(RT_BYTES(v->authMethod, CONFIG_MGOS_MQTT_V5_STR_SIZE), 0, v->authMethodLen);
+  p->authMethod = rt_subarray(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, v->authMethodLen);
   Props5_set(p, PropId_AUTH_METHOD);
   if (data.len > 0) {
     p->authData = data;

@@ -32,6 +32,13 @@ extern "C" {
 #define CONFIG_MGOS_MQTT_V5_STR_SIZE 256
 #endif
 
+/** The sizes the tables get: none when MQTT 5 is compiled out. */
+#define session5_STR_ROOM ((uint32_t)((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_V5_STR_SIZE : 1))
+
+#define session5_ALIAS_SLOTS ((uint16_t)((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_TOPIC_ALIASES : 1))
+
+#define session5_ALIAS_ROOM ((uint32_t)((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? ((uint32_t)CONFIG_MGOS_MQTT_TOPIC_ALIASES * (uint32_t)CONFIG_MGOS_MQTT_TOPIC_ALIAS_LEN) : 1))
+
 typedef struct V5State V5State;
 typedef struct PubLayout PubLayout;
 
@@ -56,31 +63,31 @@ struct V5State {
   /** The reason code of the last CONNACK or server DISCONNECT. */
   uint8_t lastReason;
   // ---- copied strings: assigned client id, server reference, reason string
-  uint8_t assignedId[CONFIG_MGOS_MQTT_V5_STR_SIZE];
+  uint8_t assignedId[session5_STR_ROOM];
   uint32_t assignedIdLen;
-  uint8_t serverRef[CONFIG_MGOS_MQTT_V5_STR_SIZE];
+  uint8_t serverRef[session5_STR_ROOM];
   uint32_t serverRefLen;
-  uint8_t reasonStr[CONFIG_MGOS_MQTT_V5_STR_SIZE];
+  uint8_t reasonStr[session5_STR_ROOM];
   uint32_t reasonStrLen;
   // ---- set by the application for the next CONNECT
   /** Pre-encoded User Properties (putUserProp) for CONNECT. */
-  uint8_t connectUser[CONFIG_MGOS_MQTT_V5_STR_SIZE];
+  uint8_t connectUser[session5_STR_ROOM];
   uint32_t connectUserLen;
-  uint8_t authMethod[CONFIG_MGOS_MQTT_V5_STR_SIZE];
+  uint8_t authMethod[session5_STR_ROOM];
   uint32_t authMethodLen;
-  uint8_t authData[CONFIG_MGOS_MQTT_V5_STR_SIZE];
+  uint8_t authData[session5_STR_ROOM];
   uint32_t authDataLen;
   bool requestResponseInfo;
   /** Response Information from the CONNACK (when requested). */
-  uint8_t responseInfo[CONFIG_MGOS_MQTT_V5_STR_SIZE];
+  uint8_t responseInfo[session5_STR_ROOM];
   uint32_t responseInfoLen;
   // ---- topic aliases
   /** Incoming: alias k+1 -> topic (length 0: never set on this connection). */
-  uint8_t inTopic[(uint32_t)CONFIG_MGOS_MQTT_TOPIC_ALIASES * (uint32_t)CONFIG_MGOS_MQTT_TOPIC_ALIAS_LEN];
-  uint16_t inLen[CONFIG_MGOS_MQTT_TOPIC_ALIASES];
+  uint8_t inTopic[session5_ALIAS_ROOM];
+  uint16_t inLen[session5_ALIAS_SLOTS];
   /** Outgoing: alias k+1 -> topic we bound it to. */
-  uint8_t outTopic[(uint32_t)CONFIG_MGOS_MQTT_TOPIC_ALIASES * (uint32_t)CONFIG_MGOS_MQTT_TOPIC_ALIAS_LEN];
-  uint16_t outLen[CONFIG_MGOS_MQTT_TOPIC_ALIASES];
+  uint8_t outTopic[session5_ALIAS_ROOM];
+  uint16_t outLen[session5_ALIAS_SLOTS];
   /** The next outgoing slot to (re)bind when all are taken. */
   uint32_t outNext;
   /** Outgoing PUBLISHes that went with an alias and no topic (for tests and stats). */
