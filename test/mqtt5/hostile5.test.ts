@@ -5,7 +5,8 @@
 // unknown property (0x81), a duplicated one (0x82), a packet over our Maximum
 // Packet Size (0x95). Incoming aliases resolve; a server DISCONNECT's reason
 // reaches the handlers; CONNACK "Use another server" with a Server Reference
-// sends the next attempt there. Only 127.0.0.1, free ports, bounded waits.
+// sends the next attempt there; extended authentication (AUTH before the
+// CONNACK) runs through the API. Only 127.0.0.1, free ports, bounded waits.
 
 import { test, after } from "node:test";
 import * as assert from "node:assert/strict";
@@ -13,7 +14,8 @@ import * as net from "net";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const mqttPacket = require("mqtt-packet");
 import { NodePort } from "../../ts-src/node/port";
-import { mg_connection, mg_mqtt_message, MG_EV } from "../../ts-src/mgos/mg_types";
+import { mg_connection, mg_mqtt_message, mg_str, MG_EV } from "../../ts-src/mgos/mg_types";
+import { conn_set_auth_bytes, conn_auth_continue_bytes, conn_auth_data_into } from "../../ts-src/mgos/mqtt5_api";
 import {
   mgos_mqtt_init, mgos_mqtt_add_global_handler, mgos_mqtt_global_disconnect, mgos_mqtt_global_connect, mgos_mqtt_get_global,
 } from "../../ts-src/mgos/facade";
@@ -48,15 +50,17 @@ class Fake {
   got: any[] = [];
   closed = 0;
   conns = 0;
+  lastSock: net.Socket | null = null;
   constructor(private connack: Buffer, private script: (s: net.Socket) => void) {}
   async start(): Promise<this> {
     const srv = net.createServer((sock) => {
       this.conns++;
+      this.lastSock = sock;
       const parser = mqttPacket.parser({ protocolVersion: 5 });
       parser.on("packet", (p: any) => {
         this.got.push(p);
         if (p.cmd === "connect") {
-          sock.write(this.connack);
+          if (this.connack.length > 0) sock.write(this.connack);
           this.script(sock);
         }
       });
@@ -165,5 +169,45 @@ test("CONNACK 0x9C Use another server with a Server Reference: the next attempt 
   await run(moved);
   await until("connected to the referenced server", () => good.got.some((p) => p.cmd === "connect") && mgos_mqtt_get_global().session.isConnected(), 8000);
   assert.equal(moved.conns, 1);
+  await stop();
+});
+
+test("extended authentication: AUTH 0x18 before the CONNACK, answered through the API", { timeout: 20000 }, async () => {
+  const c = mgos_mqtt_get_global();
+  assert.ok(conn_set_auth_bytes(c, "SCRAM-TEST", new Uint8Array(Buffer.from("client-first"))));
+  const seen: string[] = [];
+  mgos_mqtt_add_global_handler((_nc: mg_connection, ev: number, evd: unknown) => {
+    if (ev !== MG_EV.MQTT_AUTH) return;
+    const m = evd as mg_mqtt_message;
+    const d = new mg_str();
+    conn_auth_data_into(c, d);
+    seen.push(`${m.reason_code} ${d.p.slice(0, d.len)}`);
+    conn_auth_continue_bytes(c, 0x18, new Uint8Array(Buffer.from("client-final")));
+  }, null);
+  // The broker asks once (AUTH 0x18), then accepts when the answer comes.
+  const f = await new Fake(Buffer.alloc(0), (s) => s.write(gen({ cmd: "auth", reasonCode: 0x18,
+    properties: { authenticationMethod: "SCRAM-TEST", authenticationData: Buffer.from("server-first") } }))).start();
+  const origGot = f.got;
+  const watchAuth = setInterval(() => {
+    if (origGot.some((p) => p.cmd === "auth") && !origGot.some((p) => p.cmd === "sent-connack")) {
+      origGot.push({ cmd: "sent-connack" });
+      f.lastSock?.write(CONNACK_OK);
+    }
+  }, 10);
+  try {
+    await run(f);
+    await until("connected after AUTH", () => mgos_mqtt_get_global().session.isConnected(), 5000);
+  } finally {
+    clearInterval(watchAuth);
+  }
+  const cn = f.got.find((p) => p.cmd === "connect");
+  assert.equal(cn.properties.authenticationMethod, "SCRAM-TEST");
+  assert.equal(Buffer.from(cn.properties.authenticationData).toString(), "client-first");
+  assert.deepEqual(seen, ["24 server-first"]);
+  const au = f.got.find((p) => p.cmd === "auth");
+  assert.equal(au.reasonCode, 0x18);
+  assert.equal(au.properties.authenticationMethod, "SCRAM-TEST");
+  assert.equal(Buffer.from(au.properties.authenticationData).toString(), "client-final");
+  conn_set_auth_bytes(c, null, new Uint8Array(0));
   await stop();
 });
