@@ -54,6 +54,9 @@ export interface Val {
   negZero?: boolean;
   /** A local's range before flow facts narrowed it (comparisons fold only on these). */
   wide?: [number, number];
+  /** How many `pre` statements existed when this value was computed: a temporary
+   *  for it goes there, before those of the operands evaluated after it. */
+  preEnd?: number;
 }
 
 export type Entity =
@@ -65,7 +68,7 @@ export type Entity =
 /** Intrinsics of rt.ts that the compiler translates (everything else in rt.ts is Node-only). */
 export const INTRINSICS = new Set([
   "u8", "u16", "u32", "i8", "i16", "i32", "int", "usize", "idiv", "mul32", "f64ToU32", "f64ToI32", "f64Hi", "f64Lo",
-  "structs", "copy", "lit", "strBytes", "copyBytes", "bytesEqual", "noBytes", "cstr",
+  "structs", "copy", "lit", "strBytes", "toBytes", "copyBytes", "bytesEqual", "noBytes", "cstr",
   "printStr", "printInt", "printHex", "printLn",
 ]);
 
@@ -247,6 +250,9 @@ export abstract class Declarations {
       case ts.SyntaxKind.UnionType: {
         const u = tn as ts.UnionTypeNode;
         const others = u.types.filter((x) => !(ts.isLiteralTypeNode(x) && x.literal.kind === ts.SyntaxKind.NullKeyword));
+        // `Bytes | string`: a view; a string argument is converted (strlen).
+        const names = u.types.map((x) => x.getText()).sort();
+        if (names.length === 2 && names[0] === "Bytes" && names[1] === "string") return { k: "bytes", orStr: true };
         if (others.length === 1 && u.types.length === 2) {
           const inner = this.typeOf(others[0], at, what);
           if (!inner) return null;
@@ -552,8 +558,15 @@ export abstract class Declarations {
         case ts.SyntaxKind.MinusToken: return a - b;
         case ts.SyntaxKind.AsteriskToken: return a * b;
         case ts.SyntaxKind.LessThanLessThanToken: return a << b;
+        case ts.SyntaxKind.EqualsEqualsEqualsToken: return a === b ? 1 : 0;
+        case ts.SyntaxKind.ExclamationEqualsEqualsToken: return a !== b ? 1 : 0;
       }
       return undefined;
+    }
+    if (ts.isConditionalExpression(e)) {
+      // `FLAG !== 0 ? SIZE : 1`: a size that a Kconfig switch turns down.
+      const c = this.constValueOf(e.condition);
+      return c === undefined ? undefined : this.constValueOf(c !== 0 ? e.whenTrue : e.whenFalse);
     }
     return this.constNumber(e);
   }

@@ -14,10 +14,10 @@ import {
   Diagnostic, Val, Entity, INTRINSICS, RT_TYPES, ARRAY_KINDS, FnState, makeDiag, hasMod, jsdocTag, nullable, namedInit, lastStmt, usesThis,
   Declarations,
 } from "./model";
-import { Expressions } from "./expressions";
+import { Lowering } from "./lower";
 import { Flow } from "./flow";
 
-export abstract class Statements extends Expressions {
+export abstract class Statements extends Lowering {
   protected newScope(): void { this.fs!.scopes.push(new Set()); }
   protected popScope(): void { this.fs!.scopes.pop(); }
   protected localName(name: string): string {
@@ -464,6 +464,7 @@ export abstract class Statements extends Expressions {
       const ent = { kind: "local" as const, cname, t, read: false };
       this.fs!.locals.set(d, ent);
       this.fs!.flow.write(d);
+      if (v) this.lengthAlias(d, v);
       out.push(`${cDecl(t, cname)} = ${init};${this.trailing(list.parent)}`, line);
       (out.lines[out.lines.length - 1] as OutLine & { unusedCheck?: typeof ent }).unusedCheck = ent;
     }

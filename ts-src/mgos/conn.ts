@@ -50,7 +50,7 @@ import {
   mgos_mqtt_connect_fn_t, MG_MQTT, MG_EV, MG_F, MGOS_EVENT, MGOS_CLOUD, MGOS_MQTT_SUB,
 } from "./mg_types";
 import { nowMs, wallTime, rand32, logMsg, netConnect, netSend, netClose, deviceId, eventTrigger } from "./port";
-import { WsLink, WsCode } from "./ws";
+import { WsLink, WsCode, WS_SUPPORT } from "./ws";
 
 /** Connection slots (slot 0 is the global connection). @kconfig MGOS_MQTT_MAX_CONNS */
 export const MAX_CONNS: i32 = 2;
@@ -198,9 +198,15 @@ export class mgos_mqtt_conn {
   /** MQTT over WebSocket (ws_enable): framing between the socket and the session. */
   ws: WsLink = new WsLink();
 
+  /** The WebSocket link carries this connection (never when compiled out:
+   *  the linker then drops the link's code). */
+  wsOn(): bool {
+    return WS_SUPPORT !== 0 && this.ws.active();
+  }
+
   /** Bytes waiting to go out: the session's, and WebSocket frames not yet written. */
   unsentBytes(): u32 {
-    const w: u32 = this.net === NetState.OPEN && this.ws.active() ? this.ws.txLen : 0;
+    const w: u32 = this.net === NetState.OPEN && this.wsOn() ? this.ws.txLen : 0;
     return u32(this.session.unsentBytes() + w);
   }
   /** MGOS_MQTT_SUB_* flags for the next handler added (subscribeOpt). */
@@ -237,6 +243,11 @@ export class mgos_mqtt_conn {
       this.failed(now);
       return;
     }
+    if (WS_SUPPORT === 0 && c.ws_enable) {
+      logMsg(LogLevel.ERROR, "ws_enable is set but WebSocket support is compiled out (CONFIG_MGOS_MQTT_WS_SUPPORT)", noBytes());
+      this.failed(now);
+      return;
+    }
     this.attempts++;
     this.nc.flags = 0;
     if (!this.parseServer(sb(c.server), c)) {
@@ -247,7 +258,7 @@ export class mgos_mqtt_conn {
       this.failed(now);
       return;
     }
-    this.ws.reset();
+    if (WS_SUPPORT !== 0) this.ws.reset();
     this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTING);
     logMsg(LogLevel.INFO, this.useBackup ? "connecting (mqtt1) to " : "connecting to ", sb(c.server));
     this.net = NetState.CONNECTING;
@@ -408,7 +419,7 @@ export class mgos_mqtt_conn {
     }
     this.net = NetState.OPEN;
     // ws_enable: the HTTP Upgrade first; a valid 101 calls onWsOpen, which comes back here.
-    if (this.active().ws_enable && !this.ws.isOpen()) {
+    if (WS_SUPPORT !== 0 && this.active().ws_enable && !this.ws.isOpen()) {
       if (!this.ws.begin(this.host.subarray(0, this.hostLen), this.port, this.tls, sb(this.active().ws_path), now)) this.dropWs(now);
       else this.service(now);
       return;
@@ -531,7 +542,7 @@ export class mgos_mqtt_conn {
       this.dropTransport(now);
       return;
     }
-    if (this.ws.active()) {
+    if (this.wsOn()) {
       this.serviceWs(now);
       return;
     }
@@ -597,7 +608,7 @@ export class mgos_mqtt_conn {
 
   onRecv(data: Bytes, now: u32): void {
     if (this.net !== NetState.OPEN) return;
-    if (this.ws.active()) this.ws.onRecv(data, now);
+    if (this.wsOn()) this.ws.onRecv(data, now);
     else this.session.onRecv(data, now);
     this.service(now);
   }
@@ -609,7 +620,7 @@ export class mgos_mqtt_conn {
       return;
     }
     logMsg(LogLevel.WARN, err !== 0 ? "connection closed with an error" : "connection closed by the server", noBytes());
-    if (this.ws.active() && !this.ws.opened) this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTERROR);
+    if (this.wsOn() && !this.ws.opened) this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTERROR);
     this.net = NetState.IDLE;
     this.session.connectionLost(now);
     this.failed(now);
@@ -626,11 +637,11 @@ export class mgos_mqtt_conn {
       this.callGlobalArg(MG_EV.POLL, this.pollArg);
     }
     let wait: u32 = POLL_MAX_MS;
-    if (this.net === NetState.OPEN && this.ws.active() && this.ws.expired(now)) this.dropWs(now);
+    if (this.net === NetState.OPEN && this.wsOn() && this.ws.expired(now)) this.dropWs(now);
     if (this.net === NetState.OPEN) {
       this.session.tick(now);
       this.service(now);
-      if (this.net === NetState.OPEN && this.ws.active()) wait = this.ws.nextIn(now, wait);
+      if (this.net === NetState.OPEN && this.wsOn()) wait = this.ws.nextIn(now, wait);
       // The session's own deadlines (PINGREQ, PINGRESP, CONNACK) to the ms.
       if (this.net === NetState.OPEN) wait = this.session.nextTickIn(now, wait);
     }
@@ -684,6 +695,17 @@ export class mgos_mqtt_conn {
 
   dispatch(ev: i32, p: Packet | null): void {
     const now: u32 = this.session.now;
+    // What the global handlers get (when no topic handler took the event).
+    let toGlobal: bool = true;
+    let arg: Ptr = this.msg;
+    // CONNACK and CLOSE fill the message after their cloud event (whose
+    // handlers may reenter the API); DROPPED and OUTBOX_ROOM do not use it.
+    if (ev !== SessionEvent.CONNACK && ev !== SessionEvent.CLOSE && ev !== SessionEvent.DROPPED &&
+        ev !== SessionEvent.OUTBOX_ROOM) {
+      // The PUBCOMP of an exchange the application runs is its own.
+      if (ev === SessionEvent.PUBREL && p !== null && this.appQos2Take(p!.packetId)) this.session.autoAck = false;
+      this.fillMsg(ev, p);
+    }
     switch (ev) {
       case SessionEvent.CONNACK: {
         if (p === null || p.returnCode !== 0) {
@@ -695,44 +717,34 @@ export class mgos_mqtt_conn {
         logMsg(LogLevel.INFO, "connected to ", sb(this.active().server));
         this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTED);
         this.fillMsg(ev, p);
-        this.callGlobal(ev, true);
         break;
       }
       case SessionEvent.PUBLISH: {
-        this.fillMsg(ev, p);
-        if (p !== null && !this.callTopic(p!)) {
+        if (p === null || this.callTopics(ev, p, 0)) {
+          toGlobal = false;
+        } else {
           // No topic handler took it: as the reference, acknowledging is up
           // to the global handlers (mg_mqtt_puback / mg_mqtt_pubrec).
           this.session.autoAck = false;
           if (p!.qos === 2) this.appQos2Add(p!.packetId);
-          this.callGlobal(ev, true);
         }
-        break;
-      }
-      case SessionEvent.PUBREL: {
-        // The PUBCOMP of an exchange the application runs is its own.
-        if (p !== null && this.appQos2Take(p!.packetId)) this.session.autoAck = false;
-        this.fillMsg(ev, p);
-        this.callGlobal(ev, true);
         break;
       }
       case SessionEvent.PUBLISH_PART: {
         // Fragments go only to handlers that asked for them; the first one
         // decides: when none matched, the session skips the message.
-        this.fillMsg(ev, p);
-        if (p !== null && this.callParts(p!)) this.session.rxTake = true;
+        toGlobal = false;
+        if (p !== null && this.callTopics(ev, p, 0)) this.session.rxTake = true;
         break;
       }
       case SessionEvent.PUBLISH_SKIPPED: {
-        this.fillMsg(ev, p);
         // A topic cut short cannot be matched: global handlers only.
         const whole: bool = p !== null && p!.topic.length === this.session.rxTopicLen;
-        if (!whole || !this.callTopicEvent(ev, p!)) this.callGlobal(ev, true);
+        if (whole && this.callTopics(ev, p, 0)) toGlobal = false;
         break;
       }
       case SessionEvent.SUBACK: {
-        this.fillMsg(ev, p);
-        if (!this.callSuback(this.session.evTag)) this.callGlobal(ev, true);
+        if (this.callTopics(ev, null, this.session.evTag)) toGlobal = false;
         break;
       }
       case SessionEvent.DROPPED: {
@@ -745,11 +757,11 @@ export class mgos_mqtt_conn {
         d.topic.len = s.evDropTopic.length;
         d.payload.p = cstr(s.evDropPayload);
         d.payload.len = s.evDropPayload.length;
-        this.callGlobalArg(ev, d);
+        arg = d;
         break;
       }
       case SessionEvent.OUTBOX_ROOM: {
-        this.callGlobal(ev, false);
+        arg = null;
         break;
       }
       case SessionEvent.CLOSE: {
@@ -762,24 +774,17 @@ export class mgos_mqtt_conn {
         logMsg(LogLevel.INFO, "disconnected: ", strBytes(this.session.closeReason));
         this.cloudEvent(MGOS_EVENT.CLOUD_DISCONNECTED);
         this.fillMsg(ev, null);
-        this.callGlobal(ev, false);
+        arg = null;
         break;
       }
-      default: {
-        this.fillMsg(ev, p);
-        this.callGlobal(ev, true);
+      default:
         break;
-      }
     }
+    if (toGlobal) this.callGlobalArg(ev, arg);
     this.session.now = now;
   }
 
-  /** Global handlers, in the order added. ev_data is the message or NULL. */
-  private callGlobal(ev: i32, withMsg: bool): void {
-    if (withMsg) this.callGlobalArg(ev, this.msg);
-    else this.callGlobalArg(ev, null);
-  }
-
+  /** Global handlers, in the order added; `arg` is the ev_data. */
   private callGlobalArg(ev: i32, arg: Ptr): void {
     for (let i: u32 = 0; i < this.nGlobal; i++) {
       const h: mgos_mqtt_ghandler = this.ghandlers[i];
@@ -805,68 +810,33 @@ export class mgos_mqtt_conn {
     return false;
   }
 
-  /** Topic handlers whose filter matches; false when none did. */
-  private callTopic(p: Packet): bool {
-    let matched: bool = false;
+  /** Topic handlers, in the order added; false when none took the event.
+   *  PUBLISH: every handler whose filter matches (a sub_handler_t gets
+   *  topic and payload). PUBLISH_PART: the matching MGOS_MQTT_SUB_FRAGMENTS
+   *  event handlers. PUBLISH_SKIPPED: the matching event handlers. SUBACK:
+   *  the one handler whose SUBSCRIBE has `tag` (a sub_handler_t only takes
+   *  messages: its SUBACK is consumed silently). */
+  private callTopics(ev: i32, p: Packet | null, tag: i32): bool {
+    const suback: bool = ev === SessionEvent.SUBACK;
+    if (suback ? tag < 0 : p === null) return false;
+    let took: bool = false;
     for (let i: u32 = 0; i < this.nHandlers; i++) {
       const h: mgos_mqtt_handler = this.handlers[i];
-      if (h.kind !== HandlerKind.TOPIC && h.kind !== HandlerKind.SUB) continue;
-      if (!topicMatches(h.view(), p.topic)) continue;
-      matched = true;
       const f: mg_event_handler_t | null = h.ev;
+      const isSub: bool = h.kind === HandlerKind.SUB;
+      if (h.kind !== HandlerKind.TOPIC && !isSub) continue;
+      if (ev !== SessionEvent.PUBLISH && !suback && (isSub || f === null)) continue;
+      if (ev === SessionEvent.PUBLISH_PART && !h.fragments) continue;
+      if (suback ? h.tag !== tag : !topicMatches(h.view(), p!.topic)) continue;
+      took = true;
       const g: sub_handler_t | null = h.sub;
-      if (h.kind === HandlerKind.TOPIC && f !== null) f(this.nc, SessionEvent.PUBLISH, this.msg, h.ud);
-      if (h.kind === HandlerKind.SUB && g !== null) {
-        g(this.nc, cstr(p.topic), i32(p.topic.length), cstr(p.payload), i32(p.payload.length), h.ud);
+      if (!isSub && f !== null) f(this.nc, ev, this.msg, h.ud);
+      else if (isSub && !suback && g !== null) {
+        g(this.nc, cstr(p!.topic), i32(p!.topic.length), cstr(p!.payload), i32(p!.payload.length), h.ud);
       }
-      if (i >= this.nHandlers) break;
-    }
-    return matched;
-  }
-
-  /** A large PUBLISH's fragment to the MGOS_MQTT_SUB_FRAGMENTS handlers whose
-   *  filter matches; false when there is none. */
-  private callParts(p: Packet): bool {
-    let took: bool = false;
-    for (let i: u32 = 0; i < this.nHandlers; i++) {
-      const h: mgos_mqtt_handler = this.handlers[i];
-      const f: mg_event_handler_t | null = h.ev;
-      if (h.kind !== HandlerKind.TOPIC || !h.fragments || f === null) continue;
-      if (!topicMatches(h.view(), p.topic)) continue;
-      took = true;
-      f(this.nc, SessionEvent.PUBLISH_PART, this.msg, h.ud);
-      if (i >= this.nHandlers) break;
+      if (suback || i >= this.nHandlers) break;
     }
     return took;
-  }
-
-  /** `ev` to the mg_event_handler_t topic handlers whose filter matches; false when none did. */
-  private callTopicEvent(ev: i32, p: Packet): bool {
-    let took: bool = false;
-    for (let i: u32 = 0; i < this.nHandlers; i++) {
-      const h: mgos_mqtt_handler = this.handlers[i];
-      const f: mg_event_handler_t | null = h.ev;
-      if (h.kind !== HandlerKind.TOPIC || f === null) continue;
-      if (!topicMatches(h.view(), p.topic)) continue;
-      took = true;
-      f(this.nc, ev, this.msg, h.ud);
-      if (i >= this.nHandlers) break;
-    }
-    return took;
-  }
-
-  /** The SUBACK to the handler whose SUBSCRIBE it answers; false when there is none. */
-  private callSuback(tag: i32): bool {
-    if (tag < 0) return false;
-    for (let i: u32 = 0; i < this.nHandlers; i++) {
-      const h: mgos_mqtt_handler = this.handlers[i];
-      if ((h.kind !== HandlerKind.TOPIC && h.kind !== HandlerKind.SUB) || h.tag !== tag) continue;
-      const f: mg_event_handler_t | null = h.ev;
-      // A sub_handler_t only takes messages: its SUBACK is consumed silently.
-      if (h.kind === HandlerKind.TOPIC && f !== null) f(this.nc, SessionEvent.SUBACK, this.msg, h.ud);
-      return true;
-    }
-    return false;
   }
 
   // ---------------------------------------------------------------- API
@@ -1050,9 +1020,11 @@ export class mgos_mqtt_conn {
     this.session.onEvent = onSessionEvent;
     this.session.onLog = onSessionLog;
     this.session.ud = this;
-    this.ws.onData = onWsData;
-    this.ws.onOpen = onWsOpen;
-    this.ws.ud = this;
+    if (WS_SUPPORT !== 0) {
+      this.ws.onData = onWsData;
+      this.ws.onOpen = onWsOpen;
+      this.ws.ud = this;
+    }
   }
 }
 

@@ -38,7 +38,7 @@
 import { u8, u16, u32, i32, bool, Ptr, Bytes, copy, copyBytes, bytesEqual, noBytes, structs, lit, idiv } from "../rt/rt";
 import { Packet, PacketType, DecodeErr, decodeErrName } from "./packet";
 import {
-  decodeForClient, encodeConnect, encodePublish, encodeAck, encodeSubscribe, encodeUnsubscribe,
+  decodeForClient, encodeConnect, writePublish, encodeAck, encodeSubscribe, encodeUnsubscribe,
   encodeSimple, publishSize, remainingLengthSize, ConnectOptions,
 } from "./codec";
 import { validTopicName, validTopicFilter, validUtf8 } from "./topic";
@@ -694,9 +694,10 @@ export class Session {
         return this.refuse(MGOS_MQTT_ERR.NOT_CONNECTED);
       }
       if (!this.streaming && this.waitingToSend() === 0) {
-        const n: u32 = encodePublish(this.tx.subarray(this.txLen), topic, payload, 0, retain, false, 0);
-        if (n > 0) {
-          this.txLen += n;
+        // Topic and size are checked above: the packet is written as it is.
+        const room: Bytes = this.tx.subarray(this.txLen);
+        if (size <= room.length) {
+          this.txLen += writePublish(room, topic, payload, 0, retain, false, 0, size);
           this.lastTx = now;
           return this.nextPacketId();
         }
@@ -734,11 +735,8 @@ export class Session {
       return this.refuse(MGOS_MQTT_ERR.FULL);
     }
     const r: OutMsg = this.recs[this.recCount];
-    const n: u32 = encodePublish(this.store.subarray(this.storeUsed), topic, payload, q, retain, false, q > 0 ? id : 0);
-    if (n === 0) {
-      this.log(LogLevel.ERROR, "publish: encoding failed", topic, 0);
-      return this.refuse(MGOS_MQTT_ERR.INVALID);
-    }
+    // The loop above left room for `size` bytes; the topic was checked first.
+    const n: u32 = writePublish(this.store.subarray(this.storeUsed), topic, payload, q, retain, false, q > 0 ? id : 0, size);
     r.state = RecState.QUEUED;
     r.qos = q;
     r.packetId = id;

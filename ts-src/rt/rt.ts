@@ -111,6 +111,10 @@ function ownedOf(o: object): Set<string> {
 export function lit(s: string): Bytes { return new TextEncoder().encode(s); }
 /** The bytes of a NUL-terminated C string (C: strlen). */
 export function strBytes(s: string): Bytes { return new TextEncoder().encode(s); }
+/** A message given as bytes or as a string (an app API parameter of type
+ *  `Bytes | string`): its bytes (C: the compiler has already made a string
+ *  argument a view, so this is the value itself). */
+export function toBytes(m: Bytes | string): Bytes { return typeof m === "string" ? new TextEncoder().encode(m) : m; }
 /** Copies all of `src` into `dst` at `off`. Copies nothing and returns false if it does not fit. */
 export function copyBytes(dst: Bytes, off: u32, src: Bytes): bool {
   if (off > dst.length || src.length > dst.length - off) return false;

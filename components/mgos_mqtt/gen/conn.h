@@ -189,6 +189,7 @@ struct LogText {
 void ConnTable_init(ConnTable *self);
 void mgos_mqtt_conn_init(mgos_mqtt_conn *self);
 rt_bytes mgos_mqtt_handler_view(mgos_mqtt_handler *self);
+bool mgos_mqtt_conn_wsOn(mgos_mqtt_conn *self);
 uint32_t mgos_mqtt_conn_unsentBytes(mgos_mqtt_conn *self);
 mgos_config_mqtt *mgos_mqtt_conn_active(mgos_mqtt_conn *self);
 bool mgos_mqtt_conn_isConnected(mgos_mqtt_conn *self);

@@ -86,6 +86,16 @@ static inline rt_bytes rt_subarray(rt_bytes b, uint32_t start, uint32_t end) {
   return r;
 }
 
+/* b.subarray(start, end) where the compiler proved start <= end <= b.len (and
+ * b.subarray(start), start <= b.len): nothing to clamp. */
+static inline rt_bytes rt_slice(rt_bytes b, uint32_t start, uint32_t end) {
+  rt_bytes r;
+  r.p = start ? b.p + start : b.p;
+  r.len = end - start;
+  return r;
+}
+static inline rt_bytes rt_slice_from(rt_bytes b, uint32_t start) { return rt_slice(b, start, b.len); }
+
 /* copyBytes: copies all of src to dst at off, or nothing when it does not fit. */
 static inline bool rt_copy_bytes(rt_bytes dst, uint32_t off, rt_bytes src) {
   if (off > dst.len || src.len > dst.len - off) return false;

@@ -575,9 +575,12 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
     }
     if (!self->streaming && (Session_waitingToSend(self) == 0)) {
-      uint32_t n = codec_encodePublish(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), topic, payload, 0, retain, false, 0);
-      if (n > 0) {
-        self->txLen += n;
+      // Topic and size are checked above: the packet is written as it is.
+      rt_bytes room = rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
+      if (size <= room.len) {
+        uint32_t tmp = self->txLen;
+        self->txLen = tmp + codec_writePublish(room, topic, payload, 0, retain, false, 0, size);
+#line 701 "ts-src/mqtt/session.ts"
         self->lastTx = now;
         return Session_nextPacketId(self);
       }
@@ -587,7 +590,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logTooBig(self, LogLevel_ERROR, "publish: larger than the outbox (MGOS_MQTT_STORE_SIZE), can never be sent", topic, size, CONFIG_MGOS_MQTT_STORE_SIZE);
     }
-#line 707 "ts-src/mqtt/session.ts"
+#line 708 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   if (!connected) {
@@ -596,7 +599,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_log(self, LogLevel_DEBUG, "publish: offline and max_queue_length is 0", topic, 0);
       }
-#line 713 "ts-src/mqtt/session.ts"
+#line 714 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
     }
     while (Session_queuedCount(self) >= limit) {
@@ -605,7 +608,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
           Session_log(self, LogLevel_DEBUG, "publish: offline queue full (max_queue_length)", topic, rt_i32_of(limit));
         }
-#line 719 "ts-src/mqtt/session.ts"
+#line 720 "ts-src/mqtt/session.ts"
         return Session_refuse(self, MGOS_MQTT_ERR_QUEUE_FULL);
       }
     }
@@ -617,7 +620,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_log(self, LogLevel_DEBUG, "publish: outbox full", topic, rt_i32_of(size));
       }
-#line 728 "ts-src/mqtt/session.ts"
+#line 729 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_FULL);
     }
   }
@@ -626,18 +629,12 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, "publish: no packet id free", topic, 0);
     }
-#line 734 "ts-src/mqtt/session.ts"
+#line 735 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_FULL);
   }
   OutMsg *r = &self->recs[self->recCount];
-  uint32_t n = codec_encodePublish(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0));
-  if (n == 0) {
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, "publish: encoding failed", topic, 0);
-    }
-#line 740 "ts-src/mqtt/session.ts"
-    return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
-  }
+  // The loop above left room for `size` bytes; the topic was checked first.
+  uint32_t n = codec_writePublish(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), size);
   r->state = RecState_QUEUED;
   r->qos = q;
   r->packetId = id;
@@ -666,7 +663,7 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
     return;
   }
   // Only the state that matters after a restart: waiting for PUBCOMP, or not.
-#line 768 "ts-src/mqtt/session.ts"
+#line 766 "ts-src/mqtt/session.ts"
   uint8_t st = (RecState)((r->state == RecState_WAIT_PUBCOMP) ? RecState_WAIT_PUBCOMP : RecState_QUEUED);
   f(self, op, r->seq, session_storeMeta(st, r->qos, r->packetId), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len));
 }
@@ -681,13 +678,13 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   if ((((seq == 0 || id == 0) || (qos != 1 && qos != 2)) || self->recCount >= session_STORE_SLOTS) || Session_idInUse(self, id)) {
     return false;
   }
-#line 780 "ts-src/mqtt/session.ts"
+#line 778 "ts-src/mqtt/session.ts"
   if (st == RecState_WAIT_PUBCOMP) {
     if (qos != 2 || data.len > 0) {
       return false;
     }
-#line 782 "ts-src/mqtt/session.ts"
-  } else if (((st != RecState_QUEUED || data.len < 4) || (data.len > (CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed))) || ((rt_bytes_get(data, 0) >> 4) != PacketType_PUBLISH)) {
+#line 780 "ts-src/mqtt/session.ts"
+  } else if (((st != RecState_QUEUED || data.len < 4) || (data.len > (CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed))) || ((data.p[0] >> 4) != PacketType_PUBLISH)) {
     return false;
   }
   OutMsg *r = &self->recs[self->recCount];
@@ -706,7 +703,7 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   if (seq >= self->nextSeq) {
     self->nextSeq = (seq == 0xffffffffu) ? 1 : (seq + 1);
   }
-#line 799 "ts-src/mqtt/session.ts"
+#line 797 "ts-src/mqtt/session.ts"
   return true;
 }
 
@@ -735,11 +732,11 @@ uint32_t Session_outboxRoom(Session *self) {
   if (self->recCount >= session_STORE_SLOTS) {
     return 0;
   }
-#line 825 "ts-src/mqtt/session.ts"
+#line 823 "ts-src/mqtt/session.ts"
   if (self->state != SessionState_CONNECTED && (Session_queuedCount(self) >= self->cfg.maxQueueLength)) {
     return 0;
   }
-#line 826 "ts-src/mqtt/session.ts"
+#line 824 "ts-src/mqtt/session.ts"
   return CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed;
 }
 
@@ -748,7 +745,7 @@ static void Session_maybeRoom(Session *self) {
   if (!self->roomWanted || (Session_outboxRoom(self) == 0)) {
     return;
   }
-#line 832 "ts-src/mqtt/session.ts"
+#line 830 "ts-src/mqtt/session.ts"
   self->roomWanted = false;
   Session_emit(self, SessionEvent_OUTBOX_ROOM, NULL);
 }
@@ -762,7 +759,7 @@ static uint32_t Session_waitingToSend(Session *self) {
       n++;
     }
   }
-#line 843 "ts-src/mqtt/session.ts"
+#line 841 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -773,28 +770,28 @@ uint16_t Session_subscribe(Session *self, rt_bytes filter, uint8_t qos, int32_t 
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: bad QoS", filter, qos);
     }
-#line 851 "ts-src/mqtt/session.ts"
+#line 849 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (!topic_validTopicFilter(filter)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: invalid topic filter", filter, 0);
     }
-#line 855 "ts-src/mqtt/session.ts"
+#line 853 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (filter.len > CONFIG_MGOS_MQTT_MAX_FILTER_LEN) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: filter > MAX_FILTER_LEN", filter, rt_i32_of(filter.len));
     }
-#line 859 "ts-src/mqtt/session.ts"
+#line 857 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (self->subCount >= CONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: table full", filter, 0);
     }
-#line 863 "ts-src/mqtt/session.ts"
+#line 861 "ts-src/mqtt/session.ts"
     return 0;
   }
   Sub *s = &self->subs[self->subCount];
@@ -819,11 +816,11 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
     if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
       continue;
     }
-#line 885 "ts-src/mqtt/session.ts"
+#line 883 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
       continue;
     }
-#line 886 "ts-src/mqtt/session.ts"
+#line 884 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
@@ -833,7 +830,7 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, "unsubscribe: no match", filter, 0);
   }
-#line 893 "ts-src/mqtt/session.ts"
+#line 891 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -846,7 +843,7 @@ uint32_t Session_unsentBytes(Session *self) {
       n += r->len - r->done;
     }
   }
-#line 903 "ts-src/mqtt/session.ts"
+#line 901 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -857,7 +854,7 @@ uint32_t Session_inflightCount(Session *self) {
       n++;
     }
   }
-#line 909 "ts-src/mqtt/session.ts"
+#line 907 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -868,30 +865,30 @@ uint32_t Session_queuedCount(Session *self) {
       n++;
     }
   }
-#line 915 "ts-src/mqtt/session.ts"
+#line 913 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 922 "ts-src/mqtt/session.ts"
+#line 920 "ts-src/mqtt/session.ts"
 void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
   self->now = now;
   if (data.len > 0) {
     self->lastRx = now;
   }
-#line 925 "ts-src/mqtt/session.ts"
+#line 923 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while (off < data.len) {
     if (!Session_receiving(self) || self->epoch != ep) {
       return;
     }
-#line 929 "ts-src/mqtt/session.ts"
+#line 927 "ts-src/mqtt/session.ts"
     if (self->big != BigRx_NONE) {
       // The rest of a large PUBLISH goes through without touching rx.
-      off += Session_bigFeed(self, rt_subarray(data, off, UINT32_MAX));
+      off += Session_bigFeed(self, rt_slice_from(data, off));
       continue;
     }
     uint32_t n = session_minU32(data.len - off, CONFIG_MGOS_MQTT_RX_BUF_SIZE - self->rxLen);
@@ -904,7 +901,7 @@ void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
     }
     // The decoder rejects packets over the limit from their fixed header, so
     // a full buffer here means the limit exceeds the buffer: never wait forever.
-#line 942 "ts-src/mqtt/session.ts"
+#line 940 "ts-src/mqtt/session.ts"
     if (self->big == BigRx_NONE && self->rxLen == CONFIG_MGOS_MQTT_RX_BUF_SIZE) {
       Session_close(self, "rx buffer overflow");
       return;
@@ -930,14 +927,14 @@ static void Session_parse(Session *self) {
     if (r == 0) {
       break;
     }
-#line 965 "ts-src/mqtt/session.ts"
+#line 963 "ts-src/mqtt/session.ts"
     if ((r == (-DecodeErr_TOO_LARGE)) && self->pkt.type == PacketType_PUBLISH) {
       // Too large to buffer, not malformed: stream it (the reference closed
       // here, and a persistent session then got it again at every reconnect).
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 969 "ts-src/mqtt/session.ts"
+#line 967 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
@@ -945,7 +942,7 @@ static void Session_parse(Session *self) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
       }
-#line 974 "ts-src/mqtt/session.ts"
+#line 972 "ts-src/mqtt/session.ts"
       Session_close(self, packet_decodeErrName((DecodeErr)(uint8_t)(-(int64_t)r)));
       return;
     }
@@ -956,12 +953,12 @@ static void Session_parse(Session *self) {
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 982 "ts-src/mqtt/session.ts"
+#line 980 "ts-src/mqtt/session.ts"
   uint32_t rest = self->rxLen - start;
   if (start > 0) {
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
   }
-#line 984 "ts-src/mqtt/session.ts"
+#line 982 "ts-src/mqtt/session.ts"
   self->rxLen = rest;
 }
 
@@ -969,7 +966,7 @@ static void Session_parse(Session *self) {
 /** parse() met a PUBLISH over the limit at rx[start] (its fixed header is
    *  complete). Moves it to rx[0] and streams what rx holds of it. True when
    *  it ended there and the bytes after it are now rx[0, rxLen), to parse. */
-#line 992 "ts-src/mqtt/session.ts"
+#line 990 "ts-src/mqtt/session.ts"
 static bool Session_bigFromRx(Session *self, uint32_t start) {
   uint32_t ep = self->epoch;
   uint32_t avail = self->rxLen - start;
@@ -996,7 +993,7 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
   if ((self->epoch != ep || !Session_receiving(self)) || self->big != BigRx_NONE) {
     return false;
   }
-#line 1016 "ts-src/mqtt/session.ts"
+#line 1014 "ts-src/mqtt/session.ts"
   rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), used, avail));
   self->rxLen = avail - used;
   return true;
@@ -1012,7 +1009,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
   uint32_t used = 0;
   while (((used < d.len && self->big != BigRx_NONE) && self->epoch == ep) && Session_receiving(self)) {
     uint32_t pos = self->bigPos;
-    rt_bytes rest = rt_subarray(d, used, UINT32_MAX);
+    rt_bytes rest = rt_slice_from(d, used);
     uint32_t n = 0;
     if (self->bigIdEnd == 0) {
       n = session_minU32(rest.len, (self->bigHdr + 2u) - pos);
@@ -1023,7 +1020,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       if (self->bigPos == ((int64_t)self->bigHdr + 2)) {
         Session_bigLayout(self);
       }
-#line 1040 "ts-src/mqtt/session.ts"
+#line 1038 "ts-src/mqtt/session.ts"
     } else if (pos < self->bigTopicEnd) {
       n = session_minU32(rest.len, self->bigTopicEnd - pos);
       uint32_t cap = Session_recvLimit(self);
@@ -1037,7 +1034,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       if (self->bigPos == self->bigIdEnd) {
         Session_bigHeaderDone(self);
       }
-#line 1051 "ts-src/mqtt/session.ts"
+#line 1049 "ts-src/mqtt/session.ts"
     } else if (pos < self->bigIdEnd) {
       n = 1;
       self->bigId = (uint16_t)((self->bigId << 8) | rt_bytes_get(rest, 0));
@@ -1046,7 +1043,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       if (self->bigPos == self->bigIdEnd) {
         Session_bigHeaderDone(self);
       }
-#line 1057 "ts-src/mqtt/session.ts"
+#line 1055 "ts-src/mqtt/session.ts"
     } else {
       // Counted as read before the handler runs: a connection it ends is
       // cut after this fragment, not before.
@@ -1064,7 +1061,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       }
     }
     // Even when a handler called disconnect(): the message was read whole.
-#line 1072 "ts-src/mqtt/session.ts"
+#line 1070 "ts-src/mqtt/session.ts"
     if (((self->big != BigRx_NONE && self->bigIdEnd > 0) && self->bigPos == self->bigTotal) && self->epoch == ep) {
       Session_bigEnd(self);
     }
@@ -1077,7 +1074,7 @@ static void Session_bigBad(Session *self, DecodeErr e) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
   }
-#line 1082 "ts-src/mqtt/session.ts"
+#line 1080 "ts-src/mqtt/session.ts"
   self->big = BigRx_NONE;
   Session_close(self, packet_decodeErrName(e));
 }
@@ -1131,7 +1128,7 @@ static void Session_bigHeaderDone(Session *self) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, self->bigId);
     }
-#line 1133 "ts-src/mqtt/session.ts"
+#line 1131 "ts-src/mqtt/session.ts"
     self->big = BigRx_DISCARD;
     return;
   }
@@ -1153,7 +1150,7 @@ static void Session_bigSkip(Session *self, const char *why, int32_t num) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, why, self->pkt.topic, num);
   }
-#line 1152 "ts-src/mqtt/session.ts"
+#line 1150 "ts-src/mqtt/session.ts"
   self->pkt.payload = RT_NOBYTES;
   self->rxPartOff = 0;
   Session_emit(self, SessionEvent_PUBLISH_SKIPPED, &self->pkt);
@@ -1170,13 +1167,13 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
   if (!first || self->epoch != ep) {
     return;
   }
-#line 1166 "ts-src/mqtt/session.ts"
+#line 1164 "ts-src/mqtt/session.ts"
   if (self->rxTake) {
     self->big = BigRx_DELIVER;
-#line 1167 "ts-src/mqtt/session.ts"
+#line 1165 "ts-src/mqtt/session.ts"
   } else if (Session_receiving(self)) {
     Session_bigSkip(self, "PUBLISH larger than the receive buffer, skipped", rt_i32_of(self->rxPartTotal));
-#line 1168 "ts-src/mqtt/session.ts"
+#line 1166 "ts-src/mqtt/session.ts"
   } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
   }
@@ -1185,7 +1182,7 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
 /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
    *  remembered only with the last byte, so a resend of a message cut off is
    *  taken again). */
-#line 1174 "ts-src/mqtt/session.ts"
+#line 1172 "ts-src/mqtt/session.ts"
 static void Session_bigEnd(Session *self) {
   Packet *p = &self->pkt;
   self->big = BigRx_NONE;
@@ -1196,7 +1193,7 @@ static void Session_bigEnd(Session *self) {
     if (!Session_rxQos2Has(self, p->packetId)) {
       Session_rxQos2Add(self, p->packetId);
     }
-#line 1182 "ts-src/mqtt/session.ts"
+#line 1180 "ts-src/mqtt/session.ts"
     Session_queueAck(self, PacketType_PUBREC, p->packetId);
   }
 }
@@ -1211,52 +1208,52 @@ static void Session_handle(Session *self, Packet *p) {
     Session_onConnack(self, p);
     break;
   }
-#line 1195 "ts-src/mqtt/session.ts"
+#line 1193 "ts-src/mqtt/session.ts"
   case PacketType_PUBLISH: {
     Session_onPublish(self, p);
     break;
   }
-#line 1198 "ts-src/mqtt/session.ts"
+#line 1196 "ts-src/mqtt/session.ts"
   case PacketType_PUBACK: {
     Session_onDone(self, p, RecState_WAIT_PUBACK, SessionEvent_PUBACK, "PUBACK: unexpected id");
     break;
   }
-#line 1201 "ts-src/mqtt/session.ts"
+#line 1199 "ts-src/mqtt/session.ts"
   case PacketType_PUBREC: {
     Session_onPubrec(self, p);
     break;
   }
-#line 1204 "ts-src/mqtt/session.ts"
+#line 1202 "ts-src/mqtt/session.ts"
   case PacketType_PUBREL: {
     Session_onPubrel(self, p);
     break;
   }
-#line 1207 "ts-src/mqtt/session.ts"
+#line 1205 "ts-src/mqtt/session.ts"
   case PacketType_PUBCOMP: {
     Session_onDone(self, p, RecState_WAIT_PUBCOMP, SessionEvent_PUBCOMP, "PUBCOMP: unexpected id");
     break;
   }
-#line 1210 "ts-src/mqtt/session.ts"
+#line 1208 "ts-src/mqtt/session.ts"
   case PacketType_SUBACK: {
     Session_onSuback(self, p);
     break;
   }
-#line 1213 "ts-src/mqtt/session.ts"
+#line 1211 "ts-src/mqtt/session.ts"
   case PacketType_UNSUBACK: {
     Session_onUnsuback(self, p);
     break;
   }
-#line 1216 "ts-src/mqtt/session.ts"
+#line 1214 "ts-src/mqtt/session.ts"
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, "PINGRESP", 0);
     }
-#line 1219 "ts-src/mqtt/session.ts"
+#line 1217 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
     break;
   }
-#line 1221 "ts-src/mqtt/session.ts"
+#line 1219 "ts-src/mqtt/session.ts"
   default: {
     Session_close(self, "unexpected packet type");
     break;
@@ -1264,7 +1261,7 @@ static void Session_handle(Session *self, Packet *p) {
   }
 }
 
-#line 1227 "ts-src/mqtt/session.ts"
+#line 1225 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
     Session_close(self, "unexpected second CONNACK");
@@ -1280,7 +1277,7 @@ static void Session_onConnack(Session *self, Packet *p) {
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 1240 "ts-src/mqtt/session.ts"
+#line 1238 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
@@ -1296,20 +1293,20 @@ static void Session_onConnack(Session *self, Packet *p) {
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1253 "ts-src/mqtt/session.ts"
+#line 1251 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 1256 "ts-src/mqtt/session.ts"
+#line 1254 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
     Session_maybeRoom(self);
   }
 }
 
-#line 1260 "ts-src/mqtt/session.ts"
+#line 1258 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   if (p->qos == 0) {
@@ -1322,7 +1319,7 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (self->epoch == ep && self->autoAck) {
       Session_queueAck(self, PacketType_PUBACK, p->packetId);
     }
-#line 1270 "ts-src/mqtt/session.ts"
+#line 1268 "ts-src/mqtt/session.ts"
     return;
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
@@ -1331,13 +1328,13 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
     }
-#line 1276 "ts-src/mqtt/session.ts"
+#line 1274 "ts-src/mqtt/session.ts"
   } else {
     if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
         Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
       }
-#line 1279 "ts-src/mqtt/session.ts"
+#line 1277 "ts-src/mqtt/session.ts"
       Session_rxQos2Remove(self, 0);
     }
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, p->packetId);
@@ -1347,14 +1344,14 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (self->epoch != ep) {
       return;
     }
-#line 1286 "ts-src/mqtt/session.ts"
+#line 1284 "ts-src/mqtt/session.ts"
     if (!self->autoAck) {
       // The application runs this exchange: it is not ours to remember.
       int32_t k = Session_rxQos2Index(self, p->packetId);
       if (k >= 0) {
         Session_rxQos2Remove(self, (uint32_t)k);
       }
-#line 1290 "ts-src/mqtt/session.ts"
+#line 1288 "ts-src/mqtt/session.ts"
       return;
     }
   }
@@ -1372,18 +1369,18 @@ static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev
     // A PUBACK for a QoS 2 PUBLISH: the server took it at QoS 1 (RabbitMQ
     // does; MQTT 3.1.1 4.3.3 wants PUBREC). It has the message, so the
     // exchange is over; keeping the record would only fill the window.
-#line 1308 "ts-src/mqtt/session.ts"
+#line 1306 "ts-src/mqtt/session.ts"
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", p->packetId);
     }
-#line 1309 "ts-src/mqtt/session.ts"
+#line 1307 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, msg, p->packetId);
     }
   }
-#line 1313 "ts-src/mqtt/session.ts"
+#line 1311 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, ev, p);
 }
 
@@ -1405,7 +1402,7 @@ static void Session_onPubrec(Session *self, Packet *p) {
       Session_logNum(self, LogLevel_WARN, "PUBREC: unexpected id", p->packetId);
     }
   }
-#line 1332 "ts-src/mqtt/session.ts"
+#line 1330 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, SessionEvent_PUBREC, p);
 }
 
@@ -1414,13 +1411,13 @@ static void Session_onPubrel(Session *self, Packet *p) {
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
     Session_rxQos2Remove(self, (uint32_t)k);
-#line 1339 "ts-src/mqtt/session.ts"
+#line 1337 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
     }
   }
-#line 1340 "ts-src/mqtt/session.ts"
+#line 1338 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B).
@@ -1429,7 +1426,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
   }
 }
 
-#line 1346 "ts-src/mqtt/session.ts"
+#line 1344 "ts-src/mqtt/session.ts"
 static void Session_onSuback(Session *self, Packet *p) {
   self->evTag = -1;
   int32_t i = Session_findSub(self, p->packetId, SubState_SUB_SENT);
@@ -1444,14 +1441,14 @@ static void Session_onSuback(Session *self, Packet *p) {
         Session_log(self, LogLevel_WARN, "subscription refused", Sub_view(s), s->tag);
       }
     }
-#line 1356 "ts-src/mqtt/session.ts"
+#line 1354 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, "SUBACK: unknown id", p->packetId);
     }
   }
-#line 1360 "ts-src/mqtt/session.ts"
+#line 1358 "ts-src/mqtt/session.ts"
   Session_emit(self, SessionEvent_SUBACK, p);
   self->evTag = -1;
 }
@@ -1467,7 +1464,7 @@ static void Session_onUnsuback(Session *self, Packet *p) {
       Session_logNum(self, LogLevel_DEBUG, "UNSUBACK: unknown id", p->packetId);
     }
   }
-#line 1373 "ts-src/mqtt/session.ts"
+#line 1371 "ts-src/mqtt/session.ts"
   Session_emit(self, SessionEvent_UNSUBACK, p);
   self->evTag = -1;
 }
@@ -1478,16 +1475,16 @@ static void Session_onUnsuback(Session *self, Packet *p) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1384 "ts-src/mqtt/session.ts"
+#line 1382 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpStream(self)) {
     return;
   }
-#line 1386 "ts-src/mqtt/session.ts"
+#line 1384 "ts-src/mqtt/session.ts"
   if (!Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1387 "ts-src/mqtt/session.ts"
+#line 1385 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   uint32_t i = 0;
   while (i < self->recCount) {
@@ -1496,7 +1493,7 @@ static void Session_pump(Session *self) {
       if (inflight >= CONFIG_MGOS_MQTT_MAX_INFLIGHT) {
         return;
       }
-#line 1393 "ts-src/mqtt/session.ts"
+#line 1391 "ts-src/mqtt/session.ts"
       r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       r->sent = false;
       r->unsent = true;
@@ -1511,7 +1508,7 @@ static void Session_pump(Session *self) {
       if (n == 0) {
         return;
       }
-#line 1405 "ts-src/mqtt/session.ts"
+#line 1403 "ts-src/mqtt/session.ts"
       self->txLen += n;
       self->lastTx = self->now;
       r->sent = true;
@@ -1524,14 +1521,14 @@ static void Session_pump(Session *self) {
     if (r->len > free && (r->len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1415 "ts-src/mqtt/session.ts"
+#line 1413 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
-#line 1416 "ts-src/mqtt/session.ts"
+#line 1414 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
-#line 1417 "ts-src/mqtt/session.ts"
+#line 1415 "ts-src/mqtt/session.ts"
     } else {
       i++;
     }
@@ -1540,7 +1537,7 @@ static void Session_pump(Session *self) {
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
-#line 1423 "ts-src/mqtt/session.ts"
+#line 1421 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   uint32_t at = self->txLen;
   uint32_t n = session_minU32(r->len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
@@ -1550,7 +1547,7 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
   if (r->done == 0 && r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1430 "ts-src/mqtt/session.ts"
+#line 1428 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   r->done += n;
@@ -1570,21 +1567,21 @@ static bool Session_pumpStream(Session *self) {
   if (!self->streaming) {
     return true;
   }
-#line 1447 "ts-src/mqtt/session.ts"
+#line 1445 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->done == 0) {
       continue;
     }
-#line 1450 "ts-src/mqtt/session.ts"
+#line 1448 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return false;
     }
-#line 1451 "ts-src/mqtt/session.ts"
+#line 1449 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
-#line 1452 "ts-src/mqtt/session.ts"
+#line 1450 "ts-src/mqtt/session.ts"
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
@@ -1598,14 +1595,14 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1463 "ts-src/mqtt/session.ts"
+#line 1461 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = codec_encodeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     if (n == 0) {
       return false;
     }
-#line 1467 "ts-src/mqtt/session.ts"
+#line 1465 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -1617,18 +1614,18 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1476 "ts-src/mqtt/session.ts"
+#line 1474 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1477 "ts-src/mqtt/session.ts"
+#line 1475 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = sub ? codec_encodeSubscribe(free, s->packetId, filter, s->qos) : codec_encodeUnsubscribe(free, s->packetId, filter);
     if (n == 0) {
       return false;
     }
-#line 1481 "ts-src/mqtt/session.ts"
+#line 1479 "ts-src/mqtt/session.ts"
     s->state = (SubState)(sub ? SubState_SUB_SENT : SubState_UNSUB_SENT);
     self->txLen += n;
     self->lastTx = self->now;
@@ -1649,7 +1646,7 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 
 // ---------------------------------------------------------------- helpers
 /** The free part of tx for a new packet (none while a packet streams in). */
-#line 1502 "ts-src/mqtt/session.ts"
+#line 1500 "ts-src/mqtt/session.ts"
 rt_bytes Session_txFree(Session *self) {
   return self->streaming ? RT_NOBYTES : rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
 }
@@ -1661,7 +1658,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 1511 "ts-src/mqtt/session.ts"
+#line 1509 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -1671,7 +1668,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. @log */
-#line 1518 "ts-src/mqtt/session.ts"
+#line 1516 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -1685,7 +1682,7 @@ static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes 
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 1529 "ts-src/mqtt/session.ts"
+#line 1527 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -1705,7 +1702,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 1546 "ts-src/mqtt/session.ts"
+#line 1544 "ts-src/mqtt/session.ts"
   self->big = BigRx_NONE;
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
@@ -1720,7 +1717,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
   for (uint32_t k = 0; k < self->recCount; k++) {
     self->recs[k].done = 0;
   }
-#line 1558 "ts-src/mqtt/session.ts"
+#line 1556 "ts-src/mqtt/session.ts"
   bool clean = self->cfg.cleanSession;
   // Subscriptions are all sent again after the next CONNACK.
   for (uint32_t i = 0; i < self->subCount; i++) {
@@ -1747,24 +1744,24 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
           Session_log(self, LogLevel_WARN, "in-flight dropped (clean session)", Session_recTopic(self, r), r->packetId);
         }
-#line 1582 "ts-src/mqtt/session.ts"
+#line 1580 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
       if (clean) {
         r->state = RecState_QUEUED;
-#line 1586 "ts-src/mqtt/session.ts"
+#line 1584 "ts-src/mqtt/session.ts"
       } else {
         r->unsent = true;
       }
     }
-#line 1588 "ts-src/mqtt/session.ts"
+#line 1586 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 1591 "ts-src/mqtt/session.ts"
+#line 1589 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -1775,13 +1772,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 1597 "ts-src/mqtt/session.ts"
+#line 1595 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 1598 "ts-src/mqtt/session.ts"
+#line 1596 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -1791,7 +1788,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 1605 "ts-src/mqtt/session.ts"
+#line 1603 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1801,7 +1798,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 1612 "ts-src/mqtt/session.ts"
+#line 1610 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1810,14 +1807,14 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 1618 "ts-src/mqtt/session.ts"
+#line 1616 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   // Skip the fixed header: type byte and the remaining length's 1..4 bytes.
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 1622 "ts-src/mqtt/session.ts"
+#line 1620 "ts-src/mqtt/session.ts"
   k++;
   uint32_t tl = (uint32_t)((rt_bytes_get(m, k) << 8) | rt_bytes_get(m, rt_idx_add(k, 1)));
   return rt_subarray(m, k + 2u, (k + 2u) + tl);
@@ -1832,12 +1829,12 @@ static bool Session_dropOldestWaiting(Session *self, uint8_t reason) {
     if (r->state != RecState_QUEUED || r->done > 0) {
       continue;
     }
-#line 1634 "ts-src/mqtt/session.ts"
+#line 1632 "ts-src/mqtt/session.ts"
     uint16_t id = r->packetId;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", Session_recTopic(self, r), id);
     }
-#line 1636 "ts-src/mqtt/session.ts"
+#line 1634 "ts-src/mqtt/session.ts"
     self->evDropId = id;
     self->evDropQos = r->qos;
     self->evDropReason = reason;
@@ -1866,7 +1863,7 @@ static rt_bytes Session_recPayload(Session *self, OutMsg *r) {
     return RT_NOBYTES;
   }
   // The topic view starts inside the store: the payload follows it (and the id for QoS > 0).
-#line 1662 "ts-src/mqtt/session.ts"
+#line 1660 "ts-src/mqtt/session.ts"
   uint32_t topicEnd = Session_topicOffset(self, r) + t.len;
   uint32_t start = topicEnd + (uint32_t)((r->qos > 0) ? 2 : 0);
   return rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off + start, r->off + r->len);
@@ -1879,7 +1876,7 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 1672 "ts-src/mqtt/session.ts"
+#line 1670 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -1888,7 +1885,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
     return;
   }
-#line 1678 "ts-src/mqtt/session.ts"
+#line 1676 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -1905,14 +1902,14 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 1692 "ts-src/mqtt/session.ts"
+#line 1690 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 1696 "ts-src/mqtt/session.ts"
+#line 1694 "ts-src/mqtt/session.ts"
   self->recCount = self->recCount - 1u;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -1926,7 +1923,7 @@ static void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
   }
-#line 1707 "ts-src/mqtt/session.ts"
+#line 1705 "ts-src/mqtt/session.ts"
   self->subCount = self->subCount - 1u;
   Sub *last = &self->subs[self->subCount];
   last->state = SubState_FREE;
@@ -1940,7 +1937,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 1716 "ts-src/mqtt/session.ts"
+#line 1714 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1955,7 +1952,7 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
     }
-#line 1728 "ts-src/mqtt/session.ts"
+#line 1726 "ts-src/mqtt/session.ts"
     Session_rxQos2Remove(self, 0);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
@@ -1966,6 +1963,6 @@ static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 1736 "ts-src/mqtt/session.ts"
+#line 1734 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
 }

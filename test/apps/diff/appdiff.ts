@@ -120,7 +120,7 @@ function nesting(): void {
   const first: Bytes = Json.begin().str("k", "v").end();
   printHex(Json.begin().raw("first", first).end());
   printLn();
-  // Two levels (Node only, test/apps/appapi.test.ts: the C hoists the receivers in another order).
+  // Two levels: test/apps/diff/apporder.ts.
   // Nesting one builder in itself.
   out.begin().int("a", 1);
   const inner: Bytes = out.begin().int("b", 2).end();
