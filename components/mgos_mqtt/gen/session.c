@@ -33,8 +33,7 @@ static void Session_onPublish(Session *self, Packet *p);
 static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev, const char *msg);
 static void Session_onPubrec(Session *self, Packet *p);
 static void Session_onPubrel(Session *self, Packet *p);
-static void Session_onSuback(Session *self, Packet *p);
-static void Session_onUnsuback(Session *self, Packet *p);
+static void Session_onSubAck(Session *self, Packet *p, bool unsub);
 static void Session_pump(Session *self);
 static bool Session_copyOut(Session *self, OutMsg *r);
 static bool Session_pumpStream(Session *self);
@@ -1234,26 +1233,22 @@ static void Session_handle(Session *self, Packet *p) {
     break;
   }
 #line 1208 "ts-src/mqtt/session.ts"
-  case PacketType_SUBACK: {
-    Session_onSuback(self, p);
-    break;
-  }
-#line 1211 "ts-src/mqtt/session.ts"
+  case PacketType_SUBACK:
   case PacketType_UNSUBACK: {
-    Session_onUnsuback(self, p);
+    Session_onSubAck(self, p, p->type == PacketType_UNSUBACK);
     break;
   }
-#line 1214 "ts-src/mqtt/session.ts"
+#line 1212 "ts-src/mqtt/session.ts"
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, "PINGRESP", 0);
     }
-#line 1217 "ts-src/mqtt/session.ts"
+#line 1215 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
     break;
   }
-#line 1219 "ts-src/mqtt/session.ts"
+#line 1217 "ts-src/mqtt/session.ts"
   default: {
     Session_close(self, "unexpected packet type");
     break;
@@ -1261,7 +1256,7 @@ static void Session_handle(Session *self, Packet *p) {
   }
 }
 
-#line 1225 "ts-src/mqtt/session.ts"
+#line 1223 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
     Session_close(self, "unexpected second CONNACK");
@@ -1277,7 +1272,7 @@ static void Session_onConnack(Session *self, Packet *p) {
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 1238 "ts-src/mqtt/session.ts"
+#line 1236 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
@@ -1293,20 +1288,20 @@ static void Session_onConnack(Session *self, Packet *p) {
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1251 "ts-src/mqtt/session.ts"
+#line 1249 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 1254 "ts-src/mqtt/session.ts"
+#line 1252 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
     Session_maybeRoom(self);
   }
 }
 
-#line 1258 "ts-src/mqtt/session.ts"
+#line 1256 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   if (p->qos == 0) {
@@ -1319,7 +1314,7 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (self->epoch == ep && self->autoAck) {
       Session_queueAck(self, PacketType_PUBACK, p->packetId);
     }
-#line 1268 "ts-src/mqtt/session.ts"
+#line 1266 "ts-src/mqtt/session.ts"
     return;
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
@@ -1328,30 +1323,22 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
     }
-#line 1274 "ts-src/mqtt/session.ts"
+#line 1272 "ts-src/mqtt/session.ts"
   } else {
-    if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
-      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-        Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
-      }
-#line 1277 "ts-src/mqtt/session.ts"
-      Session_rxQos2Remove(self, 0);
-    }
-    rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, p->packetId);
-    self->rxQos2Count++;
+    Session_rxQos2Add(self, p->packetId);
     self->autoAck = true;
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch != ep) {
       return;
     }
-#line 1284 "ts-src/mqtt/session.ts"
+#line 1277 "ts-src/mqtt/session.ts"
     if (!self->autoAck) {
       // The application runs this exchange: it is not ours to remember.
       int32_t k = Session_rxQos2Index(self, p->packetId);
       if (k >= 0) {
         Session_rxQos2Remove(self, (uint32_t)k);
       }
-#line 1288 "ts-src/mqtt/session.ts"
+#line 1281 "ts-src/mqtt/session.ts"
       return;
     }
   }
@@ -1369,18 +1356,18 @@ static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev
     // A PUBACK for a QoS 2 PUBLISH: the server took it at QoS 1 (RabbitMQ
     // does; MQTT 3.1.1 4.3.3 wants PUBREC). It has the message, so the
     // exchange is over; keeping the record would only fill the window.
-#line 1306 "ts-src/mqtt/session.ts"
+#line 1299 "ts-src/mqtt/session.ts"
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", p->packetId);
     }
-#line 1307 "ts-src/mqtt/session.ts"
+#line 1300 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, msg, p->packetId);
     }
   }
-#line 1311 "ts-src/mqtt/session.ts"
+#line 1304 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, ev, p);
 }
 
@@ -1402,7 +1389,7 @@ static void Session_onPubrec(Session *self, Packet *p) {
       Session_logNum(self, LogLevel_WARN, "PUBREC: unexpected id", p->packetId);
     }
   }
-#line 1330 "ts-src/mqtt/session.ts"
+#line 1323 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, SessionEvent_PUBREC, p);
 }
 
@@ -1411,13 +1398,13 @@ static void Session_onPubrel(Session *self, Packet *p) {
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
     Session_rxQos2Remove(self, (uint32_t)k);
-#line 1337 "ts-src/mqtt/session.ts"
+#line 1330 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
     }
   }
-#line 1338 "ts-src/mqtt/session.ts"
+#line 1331 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B).
@@ -1426,46 +1413,36 @@ static void Session_onPubrel(Session *self, Packet *p) {
   }
 }
 
-#line 1344 "ts-src/mqtt/session.ts"
-static void Session_onSuback(Session *self, Packet *p) {
+/** SUBACK or UNSUBACK: the subscription it answers becomes active (or
+   *  goes); handlers see the event with its tag in evTag (-1: not ours). */
+#line 1339 "ts-src/mqtt/session.ts"
+static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
   self->evTag = -1;
-  int32_t i = Session_findSub(self, p->packetId, SubState_SUB_SENT);
+  int32_t i = Session_findSub(self, p->packetId, (SubState)(unsub ? SubState_UNSUB_SENT : SubState_SUB_SENT));
   if (i >= 0) {
     Sub *s = &self->subs[(uint32_t)i];
-    s->state = SubState_ACTIVE;
-    s->packetId = 0;
-    s->granted = (uint8_t)((p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80);
     self->evTag = s->tag;
-    if (s->granted == 0x80) {
-      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-        Session_log(self, LogLevel_WARN, "subscription refused", Sub_view(s), s->tag);
+    if (unsub) {
+      Session_freeSub(self, (uint32_t)i);
+    } else {
+      s->state = SubState_ACTIVE;
+      s->packetId = 0;
+      s->granted = (uint8_t)((p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80);
+      if (s->granted == 0x80) {
+        if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+          Session_log(self, LogLevel_WARN, "subscription refused", Sub_view(s), s->tag);
+        }
       }
     }
-#line 1354 "ts-src/mqtt/session.ts"
+#line 1353 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_logNum(self, LogLevel_DEBUG, "SUBACK: unknown id", p->packetId);
+      Session_logNum(self, LogLevel_DEBUG, unsub ? "UNSUBACK: unknown id" : "SUBACK: unknown id", p->packetId);
     }
   }
-#line 1358 "ts-src/mqtt/session.ts"
-  Session_emit(self, SessionEvent_SUBACK, p);
-  self->evTag = -1;
-}
-
-static void Session_onUnsuback(Session *self, Packet *p) {
-  self->evTag = -1;
-  int32_t i = Session_findSub(self, p->packetId, SubState_UNSUB_SENT);
-  if (i >= 0) {
-    self->evTag = self->subs[(uint32_t)i].tag;
-    Session_freeSub(self, (uint32_t)i);
-  } else {
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_logNum(self, LogLevel_DEBUG, "UNSUBACK: unknown id", p->packetId);
-    }
-  }
-#line 1371 "ts-src/mqtt/session.ts"
-  Session_emit(self, SessionEvent_UNSUBACK, p);
+#line 1357 "ts-src/mqtt/session.ts"
+  Session_emit(self, (SessionEvent)(unsub ? SessionEvent_UNSUBACK : SessionEvent_SUBACK), p);
   self->evTag = -1;
 }
 
@@ -1475,16 +1452,16 @@ static void Session_onUnsuback(Session *self, Packet *p) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1382 "ts-src/mqtt/session.ts"
+#line 1368 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpStream(self)) {
     return;
   }
-#line 1384 "ts-src/mqtt/session.ts"
+#line 1370 "ts-src/mqtt/session.ts"
   if (!Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1385 "ts-src/mqtt/session.ts"
+#line 1371 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   uint32_t i = 0;
   while (i < self->recCount) {
@@ -1493,7 +1470,7 @@ static void Session_pump(Session *self) {
       if (inflight >= CONFIG_MGOS_MQTT_MAX_INFLIGHT) {
         return;
       }
-#line 1391 "ts-src/mqtt/session.ts"
+#line 1377 "ts-src/mqtt/session.ts"
       r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       r->sent = false;
       r->unsent = true;
@@ -1508,7 +1485,7 @@ static void Session_pump(Session *self) {
       if (n == 0) {
         return;
       }
-#line 1403 "ts-src/mqtt/session.ts"
+#line 1389 "ts-src/mqtt/session.ts"
       self->txLen += n;
       self->lastTx = self->now;
       r->sent = true;
@@ -1521,14 +1498,14 @@ static void Session_pump(Session *self) {
     if (r->len > free && (r->len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1413 "ts-src/mqtt/session.ts"
+#line 1399 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
-#line 1414 "ts-src/mqtt/session.ts"
+#line 1400 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
-#line 1415 "ts-src/mqtt/session.ts"
+#line 1401 "ts-src/mqtt/session.ts"
     } else {
       i++;
     }
@@ -1537,7 +1514,7 @@ static void Session_pump(Session *self) {
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
-#line 1421 "ts-src/mqtt/session.ts"
+#line 1407 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   uint32_t at = self->txLen;
   uint32_t n = session_minU32(r->len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
@@ -1547,7 +1524,7 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
   if (r->done == 0 && r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1428 "ts-src/mqtt/session.ts"
+#line 1414 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   r->done += n;
@@ -1567,21 +1544,21 @@ static bool Session_pumpStream(Session *self) {
   if (!self->streaming) {
     return true;
   }
-#line 1445 "ts-src/mqtt/session.ts"
+#line 1431 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->done == 0) {
       continue;
     }
-#line 1448 "ts-src/mqtt/session.ts"
+#line 1434 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return false;
     }
-#line 1449 "ts-src/mqtt/session.ts"
+#line 1435 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
-#line 1450 "ts-src/mqtt/session.ts"
+#line 1436 "ts-src/mqtt/session.ts"
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
@@ -1595,14 +1572,14 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1461 "ts-src/mqtt/session.ts"
+#line 1447 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = codec_encodeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     if (n == 0) {
       return false;
     }
-#line 1465 "ts-src/mqtt/session.ts"
+#line 1451 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -1614,18 +1591,18 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1474 "ts-src/mqtt/session.ts"
+#line 1460 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1475 "ts-src/mqtt/session.ts"
+#line 1461 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = sub ? codec_encodeSubscribe(free, s->packetId, filter, s->qos) : codec_encodeUnsubscribe(free, s->packetId, filter);
     if (n == 0) {
       return false;
     }
-#line 1479 "ts-src/mqtt/session.ts"
+#line 1465 "ts-src/mqtt/session.ts"
     s->state = (SubState)(sub ? SubState_SUB_SENT : SubState_UNSUB_SENT);
     self->txLen += n;
     self->lastTx = self->now;
@@ -1646,7 +1623,7 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 
 // ---------------------------------------------------------------- helpers
 /** The free part of tx for a new packet (none while a packet streams in). */
-#line 1500 "ts-src/mqtt/session.ts"
+#line 1486 "ts-src/mqtt/session.ts"
 rt_bytes Session_txFree(Session *self) {
   return self->streaming ? RT_NOBYTES : rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
 }
@@ -1658,7 +1635,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 1509 "ts-src/mqtt/session.ts"
+#line 1495 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -1668,7 +1645,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. @log */
-#line 1516 "ts-src/mqtt/session.ts"
+#line 1502 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -1682,7 +1659,7 @@ static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes 
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 1527 "ts-src/mqtt/session.ts"
+#line 1513 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -1702,7 +1679,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 1544 "ts-src/mqtt/session.ts"
+#line 1530 "ts-src/mqtt/session.ts"
   self->big = BigRx_NONE;
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
@@ -1717,7 +1694,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
   for (uint32_t k = 0; k < self->recCount; k++) {
     self->recs[k].done = 0;
   }
-#line 1556 "ts-src/mqtt/session.ts"
+#line 1542 "ts-src/mqtt/session.ts"
   bool clean = self->cfg.cleanSession;
   // Subscriptions are all sent again after the next CONNACK.
   for (uint32_t i = 0; i < self->subCount; i++) {
@@ -1744,24 +1721,24 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
           Session_log(self, LogLevel_WARN, "in-flight dropped (clean session)", Session_recTopic(self, r), r->packetId);
         }
-#line 1580 "ts-src/mqtt/session.ts"
+#line 1566 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
       if (clean) {
         r->state = RecState_QUEUED;
-#line 1584 "ts-src/mqtt/session.ts"
+#line 1570 "ts-src/mqtt/session.ts"
       } else {
         r->unsent = true;
       }
     }
-#line 1586 "ts-src/mqtt/session.ts"
+#line 1572 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 1589 "ts-src/mqtt/session.ts"
+#line 1575 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -1772,13 +1749,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 1595 "ts-src/mqtt/session.ts"
+#line 1581 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 1596 "ts-src/mqtt/session.ts"
+#line 1582 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -1788,7 +1765,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 1603 "ts-src/mqtt/session.ts"
+#line 1589 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1798,7 +1775,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 1610 "ts-src/mqtt/session.ts"
+#line 1596 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1807,17 +1784,11 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 1616 "ts-src/mqtt/session.ts"
+#line 1602 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
-  // Skip the fixed header: type byte and the remaining length's 1..4 bytes.
-  uint32_t k = 1;
-  while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
-    k++;
-  }
-#line 1620 "ts-src/mqtt/session.ts"
-  k++;
-  uint32_t tl = (uint32_t)((rt_bytes_get(m, k) << 8) | rt_bytes_get(m, rt_idx_add(k, 1)));
-  return rt_subarray(m, k + 2u, (k + 2u) + tl);
+  uint32_t k = Session_topicOffset(self, r);
+  uint32_t tl = (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
+  return rt_subarray(m, k, k + tl);
 }
 
 /** The offline policy's drop: the oldest waiting message goes, and the
@@ -1829,12 +1800,12 @@ static bool Session_dropOldestWaiting(Session *self, uint8_t reason) {
     if (r->state != RecState_QUEUED || r->done > 0) {
       continue;
     }
-#line 1632 "ts-src/mqtt/session.ts"
+#line 1615 "ts-src/mqtt/session.ts"
     uint16_t id = r->packetId;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", Session_recTopic(self, r), id);
     }
-#line 1634 "ts-src/mqtt/session.ts"
+#line 1617 "ts-src/mqtt/session.ts"
     self->evDropId = id;
     self->evDropQos = r->qos;
     self->evDropReason = reason;
@@ -1863,20 +1834,21 @@ static rt_bytes Session_recPayload(Session *self, OutMsg *r) {
     return RT_NOBYTES;
   }
   // The topic view starts inside the store: the payload follows it (and the id for QoS > 0).
-#line 1660 "ts-src/mqtt/session.ts"
+#line 1643 "ts-src/mqtt/session.ts"
   uint32_t topicEnd = Session_topicOffset(self, r) + t.len;
   uint32_t start = topicEnd + (uint32_t)((r->qos > 0) ? 2 : 0);
   return rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off + start, r->off + r->len);
 }
 
-/** Offset of the topic's first byte in a stored PUBLISH. */
+/** Offset of the topic's first byte in a stored PUBLISH: after the type
+   *  byte, the remaining length's 1..4 bytes and the topic's length. */
 static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 1670 "ts-src/mqtt/session.ts"
+#line 1654 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -1885,7 +1857,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
     return;
   }
-#line 1676 "ts-src/mqtt/session.ts"
+#line 1660 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -1902,14 +1874,14 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 1690 "ts-src/mqtt/session.ts"
+#line 1674 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 1694 "ts-src/mqtt/session.ts"
+#line 1678 "ts-src/mqtt/session.ts"
   self->recCount = self->recCount - 1u;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -1923,7 +1895,7 @@ static void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
   }
-#line 1705 "ts-src/mqtt/session.ts"
+#line 1689 "ts-src/mqtt/session.ts"
   self->subCount = self->subCount - 1u;
   Sub *last = &self->subs[self->subCount];
   last->state = SubState_FREE;
@@ -1937,7 +1909,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 1714 "ts-src/mqtt/session.ts"
+#line 1698 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1945,14 +1917,13 @@ static bool Session_rxQos2Has(Session *self, uint16_t id) {
   return Session_rxQos2Index(self, id) >= 0;
 }
 
-/** Remembers an incoming QoS 2 id until its PUBREL (the oldest goes when
-   *  full), for large messages (onPublish does the same inline). */
+/** Remembers an incoming QoS 2 id until its PUBREL (the oldest goes when full). */
 static void Session_rxQos2Add(Session *self, uint16_t id) {
   if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
     }
-#line 1726 "ts-src/mqtt/session.ts"
+#line 1709 "ts-src/mqtt/session.ts"
     Session_rxQos2Remove(self, 0);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
@@ -1963,6 +1934,6 @@ static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 1734 "ts-src/mqtt/session.ts"
+#line 1717 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
 }
