@@ -1378,7 +1378,7 @@ int32_t codec5_decode5With(rt_bytes input, uint32_t maxPacket, bool forClient, P
     return 0;
   }
 #line 815 "ts-src/mqtt/codec5.ts"
-  uint8_t first = rt_bytes_get(input, 0);
+  uint8_t first = input.p[0];
   uint8_t type = (uint8_t)(first >> 4);
   uint8_t flags = (uint8_t)(first & 0xf);
   DecodeErr e0 = codec5_checkFirstByte5(type, flags, forClient);
