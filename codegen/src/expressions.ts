@@ -558,7 +558,7 @@ export abstract class Expressions extends Ranges {
         // App code (with app_fmt.ts): by contents, as JavaScript compares strings.
         if (this.canLower() && !a.t.nullable && !b.t.nullable) return res(`${cop === "!=" ? "!" : ""}${this.strEq()}(${a.c}, ${b.c})`);
         this.err(e, this.canLower() ? "a string that may be null cannot be compared by contents; test it for null first" :
-          "strings cannot be compared with ===/!== in the subset of the library (C would compare pointers; app code compares contents); compare bytes: bytesEqual(strBytes(a), strBytes(b))");
+          "strings cannot be compared with ===/!== in the subset (C would compare pointers); compare bytes: bytesEqual(strBytes(a), strBytes(b)) (app code, compiled with ts-src/app/app_fmt.ts, compares contents)");
         return this.bad();
       }
       const same = a.t.k === "null" || b.t.k === "null" || (a.t.k === b.t.k && (a.t.k !== "class" || (b.t as ClassT).cls === a.t.cls) && (a.t.k !== "fn" || (b.t as FnT).fn === a.t.fn));
