@@ -17,6 +17,12 @@ import {
 import { Ranges, pow2ceil, wrapJs, knownCompare } from "./ranges";
 import { Flow } from "./flow";
 
+/** The level parameter of a `@log` function: the one named `level`, else the first. */
+function logLevelParam(d: ts.FunctionDeclaration | ts.MethodDeclaration): number {
+  const i = d.parameters.findIndex((p) => ts.isIdentifier(p.name) && p.name.text === "level");
+  return i >= 0 ? i : 0;
+}
+
 export abstract class Expressions extends Ranges {
   // Template literals, string + and JSON.stringify() (lower.ts).
   protected abstract canLower(): boolean;
@@ -25,6 +31,9 @@ export abstract class Expressions extends Ranges {
   protected abstract lowerSized(e: ts.CallExpression): Val | null;
   protected abstract isStringPlus(e: ts.Expression): boolean;
   protected abstract isSized(e: ts.CallExpression): boolean;
+  protected abstract strEq(): string;
+  protected abstract isParseAs(e: ts.AsExpression): ts.CallExpression | null;
+  protected abstract lowerParse(e: ts.AsExpression, call: ts.CallExpression): Val;
   /** Statements that must run before the current statement: temporaries that fix
    *  JavaScript's left-to-right evaluation order where C leaves it open. */
   protected pre: string[] = [];
@@ -112,7 +121,7 @@ export abstract class Expressions extends Ranges {
         this.err(e, "object literals are not in the subset (no dynamic objects); declare a class and set its fields, or for a JSON text use the builder of ts-src/app/app_json.ts: Json.begin().int(\"a\", 1).str(\"b\", s).end()");
         return this.bad();
       case ts.SyntaxKind.ArrayLiteralExpression:
-        this.err(e, "array literals are only allowed as a module const table (`const T: readonly u8[] = [...]`); use a field or module buffer");
+        this.err(e, "array literals are only allowed as a module const table (`const T: readonly u8[] = [...]`); for values that change write `const a = new Uint8Array(N)` at module level (Uint16Array, Uint32Array, Int32Array too; 0/1 for flags) and set its elements");
         return this.bad();
       case ts.SyntaxKind.NewExpression:
         this.err(e, "`new` in a function body is not in the subset (no heap); declare the storage as a field initializer or a module-level `const x = new C();`");
@@ -337,6 +346,8 @@ export abstract class Expressions extends Ranges {
     return this.bad();
   }
   protected asExpr(e: ts.AsExpression): Val {
+    const parse = this.canLower() ? this.isParseAs(e) : null;
+    if (parse) return this.lowerParse(e, parse);
     if (e.type.kind === ts.SyntaxKind.TypeReference && (e.type as ts.TypeReferenceNode).typeName.getText() === "const") {
       return this.expr(e.expression);
     }
@@ -544,7 +555,10 @@ export abstract class Expressions extends Ranges {
     const refLike = (t: T) => t.k === "class" || t.k === "fn" || t.k === "string" || t.k === "ptr" || t.k === "null";
     if (refLike(a.t) && refLike(b.t)) {
       if (a.t.k === "string" && b.t.k === "string") {
-        this.err(e, "strings cannot be compared with ===/!== in the subset (C would compare pointers); compare bytes: bytesEqual(strBytes(a), strBytes(b))");
+        // App code (with app_fmt.ts): by contents, as JavaScript compares strings.
+        if (this.canLower() && !a.t.nullable && !b.t.nullable) return res(`${cop === "!=" ? "!" : ""}${this.strEq()}(${a.c}, ${b.c})`);
+        this.err(e, this.canLower() ? "a string that may be null cannot be compared by contents; test it for null first" :
+          "strings cannot be compared with ===/!== in the subset of the library (C would compare pointers; app code compares contents); compare bytes: bytesEqual(strBytes(a), strBytes(b))");
         return this.bad();
       }
       const same = a.t.k === "null" || b.t.k === "null" || (a.t.k === b.t.k && (a.t.k !== "class" || (b.t as ClassT).cls === a.t.cls) && (a.t.k !== "fn" || (b.t as FnT).fn === a.t.fn));
@@ -747,20 +761,55 @@ export abstract class Expressions extends Ranges {
       const c = [a[0] * b[0], a[0] * b[1], a[1] * b[0], a[1] * b[1]];
       return [Math.min(...c), Math.max(...c)];
     }
-    return this.nodeRange.get(e);
+    const r = this.nodeRange.get(e);
+    // A local: also what the facts say about it here (its value is the same
+    // wherever a relation names it: a write ends the relation).
+    const d = this.localDecl(e);
+    const fr = d ? this.fs?.flow.range(d) : undefined;
+    if (!fr) return r;
+    const ent = this.fs?.locals.get(d!);
+    const base = r ?? (ent?.kind === "local" && ent.t.k === "int" ? [ent.t.lo, ent.t.hi] as [number, number] : undefined);
+    if (!base) return undefined;
+    const lo = Math.max(base[0], fr[0]), hi = Math.min(base[1], fr[1]);
+    return lo <= hi ? [lo, hi] : base;
   }
-  /** `const n: u32 = b.length` (or let, until written): n and b.length are one value. */
-  protected lengthAlias(d: ts.VariableDeclaration, v: Val): void {
-    if (!this.fs || !d.initializer || v.t.k !== "int" || !ts.isIdentifier(d.name)) return;
-    let init: ts.Expression = d.initializer;
+  /** Facts of `x = init` (a declaration, or an assignment whose value does not
+   *  read x), until x or what init reads is written:
+   *  `n = b.length`: n and b.length are one value (both ways);
+   *  `x = a + b` with b >= 0: a <= x (a < x when b >= 1), and the same for b;
+   *  `x = a - b` with b >= 0: x <= a. u32() (etc.) around them changes nothing
+   *  when the value cannot wrap. */
+  protected initFacts(x: ts.Identifier, init: ts.Expression, v: Val): void {
+    const K = ts.SyntaxKind;
+    const d = this.localDecl(x);
+    if (!this.fs || !d || v.t.k !== "int" || v.bad) return;
     while (ts.isParenthesizedExpression(init)) init = init.expression;
-    if (!ts.isPropertyAccessExpression(init) || init.name.text !== "length") return;
-    const ki = this.key(init), kn = this.key(d.name);
-    if (ki === null || kn === null) return;
-    this.nodeRange.set(d.name, [v.lo, v.hi]);
-    const vars = [d as ts.Node, ...this.localsIn(init)];
-    this.fs.flow.relate({ l: d.name, r: init, lk: kn, rk: ki, strict: false, vars });
-    this.fs.flow.relate({ l: init, r: d.name, lk: ki, rk: kn, strict: false, vars });
+    // u32(e) (etc.) of an e that does not wrap is e.
+    while (ts.isCallExpression(init) && ts.isIdentifier(init.expression) && init.arguments.length === 1) {
+      const fd = this.declOf(init.expression), w = init.expression.text, r = this.exactRange(init.arguments[0]);
+      if (!fd || !this.isRt(fd) || !(w in INTS) || !r || r[0] < INTS[w].lo || r[1] > INTS[w].hi) return;
+      init = init.arguments[0];
+      while (ts.isParenthesizedExpression(init)) init = init.expression;
+    }
+    const kx = this.key(x);
+    if (kx === null || this.localsIn(init).includes(d)) return;
+    this.nodeRange.set(x, [v.lo, v.hi]);
+    const rel = (l: ts.Expression, lk: string, r: ts.Expression, rk: string, strict: boolean): void =>
+      this.fs!.flow.relate({ l, r, lk, rk, strict, vars: [d, ...this.localsIn(init)] });
+    if (ts.isPropertyAccessExpression(init) && init.name.text === "length") {
+      const ki = this.key(init);
+      if (ki === null) return;
+      rel(x, kx, init, ki, false);
+      rel(init, ki, x, kx, false);
+    } else if (ts.isBinaryExpression(init) && init.operatorToken.kind === K.PlusToken) {
+      for (const [a, b] of [[init.left, init.right], [init.right, init.left]]) {
+        const ka = this.key(a), br = this.exactRange(b);
+        if (ka !== null && br && br[0] >= 0) rel(a, ka, x, kx, br[0] >= 1);
+      }
+    } else if (ts.isBinaryExpression(init) && init.operatorToken.kind === K.MinusToken) {
+      const ka = this.key(init.left), br = this.exactRange(init.right);
+      if (ka !== null && br && br[0] >= 0) rel(x, kx, init.left, ka, br[0] >= 1);
+    }
   }
   /** Whether `target - k` (k at most `khi`, or the expression `kexpr`) may be negative:
    *  unless the flow facts of the local `target` prove target >= k. */
@@ -889,6 +938,10 @@ export abstract class Expressions extends Ranges {
       const libObj = ts.isIdentifier(callee.expression) ? callee.expression.text : "";
       if ((od && this.isLib(od) || !od && libObj !== "") && libObj === "JSON" && (callee.name.text === "stringify" || callee.name.text === "parse")) {
         if (callee.name.text === "stringify" && this.canLower()) return this.lowerJson(e);
+        if (callee.name.text === "parse" && this.canLower()) {
+          this.err(e, "JSON.parse() compiles only as `JSON.parse(msg) as Cmd | null`, with `class Cmd { op: string = \"\"; a: i32 = 0; }` (integer, bool and string fields): the result is null when the message is not JSON or lacks a field or has one of another type");
+          return this.bad();
+        }
         // The app API has the replacements; say which.
         if (callee.name.text === "stringify") {
           this.err(e, "`JSON.stringify()` cannot be compiled to C (no dynamic objects, no heap); build the text with the JSON builder of ts-src/app/app_json.ts: `Json.begin().int(\"a\", 1).str(\"b\", s).end()` gives the same text as a Bytes view");
@@ -979,10 +1032,61 @@ export abstract class Expressions extends Ranges {
     return out;
   }
   protected direct(f: FuncInfo, self: Val | null, e: ts.CallExpression): Val {
+    if (jsdocTag(f.decl, "log") !== undefined) this.logCall(f, e);
     const first = self ? { v: self, e: ts.isPropertyAccessExpression(e.expression) ? e.expression.expression : null } : undefined;
     const args = this.args(f.params, e, `${f.name}()`, first);
     if (first) args.unshift(first.v.c);
     return this.mkVal(`${f.cname}(${args.join(", ")})`, f.ret, { pure: !this.writes(f.decl) && (!first || first.v.pure) && e.arguments.every((a) => !this.hasCall(a)) });
+  }
+  /** A call of a `@log` function (its first parameter is the level): the
+   *  statement is compiled under `if (LOG_LEVEL > level)`, so a level the build
+   *  leaves out costs no code, no string and no argument computation. Its
+   *  arguments are then not evaluated: any that could change state is refused.
+   *  Inside a @log function, passing its own level on needs no second guard. */
+  protected logCall(f: FuncInfo, e: ts.CallExpression): void {
+    let stmt: ts.Node = e.parent;
+    while (ts.isParenthesizedExpression(stmt)) stmt = stmt.parent;
+    if (!ts.isExpressionStatement(stmt)) {
+      this.err(e, `\`${f.name}()\` is a @log function: call it as a statement of its own (the call is left out of builds whose log level is lower)`);
+      return;
+    }
+    const ll = this.logLevel;
+    if (!ll) {
+      this.err(e, `\`${f.name}()\` is a @log function but no integer constant is tagged @loglevel; declare one (\`/** @loglevel */ const LOG_LEVEL: i32 = 1;\`)`);
+      return;
+    }
+    const li = logLevelParam(f.decl);
+    if (li >= e.arguments.length) {
+      this.err(e, `\`${f.name}()\` is a @log function: pass its level (the parameter \`level\`, else the first)`);
+      return;
+    }
+    for (const a of e.arguments) {
+      if (this.hasCall(a) || this.hasAssignment(a)) {
+        this.err(a, "a log call's arguments are not evaluated when the build leaves its level out, so they must not change state; compute this into a local before the call");
+        return;
+      }
+    }
+    const lvArg = e.arguments[li];
+    const n = this.constValueOf(lvArg);
+    const cur = this.fs?.fi;
+    if (n === undefined) {
+      const d = ts.isIdentifier(lvArg) ? this.declOf(lvArg) : undefined;
+      const fwd = cur && jsdocTag(cur.decl, "log") !== undefined && d !== undefined && d === cur.decl.parameters[logLevelParam(cur.decl)];
+      if (!fwd) this.err(lvArg, "a log call's level must be a constant (`LogLevel.WARN`, `1`) so the build can leave the call out; write one call per level");
+      return;
+    }
+    if (cur && cur.mod !== ll.mod) (cur.mod.extraIncludes ??= new Set()).add(ll.mod.base);
+    this.logGuard = `${ll.cname} > ${n}`;
+  }
+  protected hasAssignment(e: ts.Node): boolean {
+    let found = false;
+    const visit = (n: ts.Node): void => {
+      if (found) return;
+      if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) found = true;
+      else ts.forEachChild(n, visit);
+    };
+    visit(e);
+    return found;
   }
   protected indirect(v: Val, e: ts.CallExpression): Val {
     if (v.bad) {
@@ -1071,6 +1175,12 @@ export abstract class Expressions extends Ranges {
         const c = this.conv(v, F64, args[0], `the argument of ${name}()`);
         return this.mkVal(`rt_f64_to_${name === "f64ToU32" ? "u32" : "i32"}(${c})`, intT(name === "f64ToU32" ? "u32" : "i32"), { pure: v.pure });
       }
+      case "f64Hi": case "f64Lo": {
+        if (!want(1)) return this.bad();
+        const v = this.expr(args[0]);
+        const c = this.conv(v, F64, args[0], `the argument of ${name}()`);
+        return this.mkVal(`rt_f64_${name === "f64Hi" ? "hi" : "lo"}(${c})`, intT("u32"), { pure: v.pure });
+      }
       case "structs":
         this.err(e, "structs(N, C) is only allowed as a field initializer or a module-level const; write `items: C[] = structs(N, C)` in a class");
         return this.bad();
@@ -1113,6 +1223,13 @@ export abstract class Expressions extends Ranges {
         };
         const [ps, ret, cn] = sig[name];
         if (!want(ps.length)) return this.bad();
+        if (name === "cstr" && !this.rel(e.getSourceFile().fileName).startsWith("ts-src/")) {
+          const from = this.passedView(args[0]);
+          if (from) {
+            this.err(e, `cstr() reads up to a NUL byte in C, and ${from} is a view with no NUL after it (a handler's topic or message points into the received packet): C would read past it, Node stops at its end; log it with Log.bytes(Log.INFO, ${args[0].getText().length <= 30 ? args[0].getText() : "msg"}), or copy it into a Text: t.clear().addBytes(${args[0].getText().length <= 30 ? args[0].getText() : "msg"}).cstr()`);
+            return this.bad();
+          }
+        }
         const cargs = ps.map((p, i) => {
           const v = this.expr(args[i]);
           if (name === "printInt") {
@@ -1129,6 +1246,22 @@ export abstract class Expressions extends Ranges {
     }
     this.err(e, `\`${name}\` is not supported; see codegen/SUBSET.md`);
     return this.bad();
+  }
+  /** For cstr() in application code: what makes `e` a view that may have no NUL
+   *  after it (a parameter, a call's result, a subarray or a const local of one), or null. */
+  protected passedView(e: ts.Expression): string | null {
+    while (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isAsExpression(e)) e = e.expression;
+    if (ts.isCallExpression(e)) {
+      const c = e.expression;
+      if (ts.isPropertyAccessExpression(c) && c.name.text === "subarray") return this.passedView(c.expression);
+      return `the result of \`${c.getText()}()\``;
+    }
+    if (!ts.isIdentifier(e)) return null;
+    const d = this.declOf(e);
+    if (d && ts.isParameter(d)) return `the parameter \`${e.text}\``;
+    if (d && ts.isVariableDeclaration(d) && d.initializer && this.fs?.locals.has(d) &&
+      ts.isVariableDeclarationList(d.parent) && (d.parent.flags & ts.NodeFlags.Const) !== 0) return this.passedView(d.initializer);
+    return null;
   }
   /** An expression whose value no call can change: literals, constants, locals,
    *  parameters, `this`, and pure operators over those. */

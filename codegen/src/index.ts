@@ -92,7 +92,9 @@ export function compile(opts: CompileOptions): CompileResult {
   const added = inputs.map((f) => project.addSourceFileAtPath(f));
   project.resolveSourceFileDependencies();
 
-  // 1. TypeScript's own errors (tsc --strict) on the files involved.
+  // 1. TypeScript's own errors (tsc --strict) on the files involved. They are
+  // reported with the subset's (one pass: every error of the file at once),
+  // less the subset errors that only restate a TypeScript error of their line.
   const ours = new Set(project.getSourceFiles().filter((s) => !s.isInNodeModules() && !s.isDeclarationFile()).map((s) => s.getFilePath() as string));
   for (const d of project.getPreEmitDiagnostics()) {
     const sf = d.getSourceFile();
@@ -100,12 +102,13 @@ export function compile(opts: CompileOptions): CompileResult {
     const msg = ts.flattenDiagnosticMessageText(d.compilerObject.messageText, " ");
     if (sf) {
       const pos = sf.compilerNode.getLineAndCharacterOfPosition(d.getStart() ?? 0);
-      diagnostics.push(makeDiag(rel(sf.getFilePath()), sf.getFullText(), pos.line, pos.character, `TS${d.getCode()}: ${msg}; fix this TypeScript (tsc --strict) error first`));
+      diagnostics.push(makeDiag(rel(sf.getFilePath()), sf.getFullText(), pos.line, pos.character, `TS${d.getCode()}: ${msg} (a TypeScript error, tsc --strict)`));
     } else {
       diagnostics.push({ file: "", line: 0, col: 0, message: msg, text: `error: TS${d.getCode()}: ${msg}` });
     }
   }
-  if (diagnostics.length) return { diagnostics, files };
+  const tsErrors = diagnostics.length;
+  const tsLines = new Set(diagnostics.map((d) => `${d.file}:${d.line}`));
 
   // 2. The modules: inputs and the modules they import (not rt.ts, which is built in).
   const program = project.getProgram().compilerObject;
@@ -191,11 +194,12 @@ export function compile(opts: CompileOptions): CompileResult {
     }
     checkCNames(compiler);
   } catch (err) {
-    // A compiler bug must not pass for success: report it, emit nothing.
+    // A compiler bug must not pass for success: report it, emit nothing (after
+    // TypeScript errors, the code it choked on may just be ill-typed).
     const msg = `internal compiler error: ${(err as Error).stack?.split("\n").slice(0, 3).join(" | ") ?? String(err)}; please report it with the input`;
-    fail(order[0]?.rel ?? "", msg);
+    if (!tsErrors) fail(order[0]?.rel ?? "", msg);
   }
-  diagnostics.push(...compiler.diags);
+  diagnostics.push(...compiler.diags.filter((d) => !(tsLines.has(`${d.file}:${d.line}`) && TS_ECHO.test(d.message))));
   if (diagnostics.length) return { diagnostics: dedupe(diagnostics), files };
   const rtDir = RUNTIME_DIR(root);
   for (const name of ["rt.h", "rt.c"]) {
@@ -205,6 +209,10 @@ export function compile(opts: CompileOptions): CompileResult {
   for (const [n, t] of outputs) files.set(n, t);
   return { diagnostics, files, sites: compiler.sites };
 }
+
+/** Subset errors that say again what a TypeScript error on the same line says
+ *  (an unknown name, a value of the wrong type, a fall-through). */
+const TS_ECHO = /^unknown name |: expected \S+, got |does not convert to|is not callable|^every non-empty case must end|takes \d+ arguments?;|^missing argument /;
 
 function dedupe(ds: Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();

@@ -67,7 +67,7 @@ export type Entity =
 
 /** Intrinsics of rt.ts that the compiler translates (everything else in rt.ts is Node-only). */
 export const INTRINSICS = new Set([
-  "u8", "u16", "u32", "i8", "i16", "i32", "int", "usize", "idiv", "mul32", "f64ToU32", "f64ToI32",
+  "u8", "u16", "u32", "i8", "i16", "i32", "int", "usize", "idiv", "mul32", "f64ToU32", "f64ToI32", "f64Hi", "f64Lo",
   "structs", "copy", "lit", "strBytes", "toBytes", "copyBytes", "bytesEqual", "noBytes", "cstr",
   "printStr", "printInt", "printHex", "printLn",
 ]);
@@ -159,6 +159,11 @@ export abstract class Declarations {
   staticInit = false;
   /** Statics of a module that nothing referenced: marked RT_UNUSED. */
   protected curMod: ModInfo | null = null;
+  /** The constant tagged `@loglevel`: calls of `@log` functions are compiled
+   *  under `if (<its C name> > level)` (statements.ts). */
+  logLevel: { cname: string; mod: ModInfo; decl: ts.Node } | null = null;
+  /** Set by a call of a `@log` function: the guard its statement is emitted under. */
+  logGuard: string | null = null;
   constructor(
     protected checker: ts.TypeChecker,
     protected root: string,
@@ -274,7 +279,7 @@ export abstract class Declarations {
       }
       case ts.SyntaxKind.ArrayType:
       case ts.SyntaxKind.TypeOperator:
-        this.err(tn, `array type \`${tn.getText()}\` is only allowed for a field \`x: C[] = structs(N, C)\` or a module const table \`readonly u8[]\`; use a Uint8Array field or a byte view`);
+        this.err(tn, `array type \`${tn.getText()}\` is only allowed for a field \`x: C[] = structs(N, C)\` or a module const table \`readonly u8[]\`; ${arrayHint(tn)}`);
         return null;
       default:
         this.err(tn, `type \`${tn.getText()}\` is not in the subset; use the types from rt.ts, classes, enums, \`T | null\` or a function type alias`);
@@ -670,7 +675,7 @@ export abstract class Declarations {
         continue;
       }
       if (d.type && (ts.isArrayTypeNode(d.type) || ts.isTypeOperatorNode(d.type))) {
-        this.err(d.type, "a module array is `const T: readonly u8[] = [...]` (constant) or `const a = structs(N, C)`; write one of those");
+        this.err(d.type, `a module array is \`const T: readonly u8[] = [...]\` (constant), \`const a = new Uint8Array(N)\` or \`const a = structs(N, C)\`; ${arrayHint(d.type)}`);
         continue;
       }
       const t = this.typeOf(d.type, d, `module ${isConst ? "constant" : "variable"} \`${name}\``);
@@ -688,6 +693,11 @@ export abstract class Declarations {
         if (kc !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(kname!)) this.err(d, "@kconfig needs a C identifier: `@kconfig MQTT_MAX_SUBS`");
         const range = kname !== undefined && t.k === "int" ? [t.lo, t.hi] : [v.lo, v.hi];
         this.ents.set(d, { kind: "const", cname: kname !== undefined ? `CONFIG_${kname}` : cname, t, lo: range[0], hi: range[1] });
+        if (jsdocTag(st, "loglevel") !== undefined || jsdocTag(d, "loglevel") !== undefined) {
+          if (t.k !== "int") this.err(d, "@loglevel is for an integer constant (0 none, 1 error, ... 4 debug)");
+          else if (this.logLevel && this.logLevel.decl !== d) this.err(d, "only one constant may be tagged @loglevel");
+          else this.logLevel = { cname: kname !== undefined ? `CONFIG_${kname}` : cname, mod: m, decl: d };
+        }
         continue;
       }
       if (t.k === "class" && !t.nullable) {
@@ -701,4 +711,17 @@ export abstract class Declarations {
   // Implemented by the later passes.
   abstract expr(e: ts.Expression): Val;
   abstract conv(v: Val, to: T, at: ts.Node, what: string, hint?: (wrap: string) => string): string;
+}
+
+/** What to write for an array of `tn`'s element type: fixed storage made once,
+ *  at module level (`const a = new Uint8Array(N)`) or as a field initializer. */
+function arrayHint(tn: ts.TypeNode): string {
+  let el: ts.TypeNode = tn;
+  if (ts.isTypeOperatorNode(el)) el = el.type;
+  const name = ts.isArrayTypeNode(el) ? el.elementType.getText() : "";
+  const typed = "`const a = new Uint8Array(N)` at module level or a field `a = new Uint8Array(N)` (Uint16Array, Uint32Array, Int32Array too)";
+  if (name === "bool" || name === "boolean") return `for N flags write ${typed}, 0 or 1 per element`;
+  if (name === "string") return "for a list of strings write a function that returns one per index (a switch), or a class with a Text field kept in `const a = structs(N, C)`";
+  if (["u8", "u16", "u32", "i32", "number", "int"].includes(name)) return `for N numbers write ${typed}`;
+  return `for N values write ${typed}, or \`const a = structs(N, C)\` for objects`;
 }

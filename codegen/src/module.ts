@@ -280,6 +280,7 @@ export class Compiler extends Statements {
     c.push(banner);
     c.push(`#include "${m.base}.h"`);
     if (this.usesFmt && ![...m.imports].some((im) => im.base === "app_fmt")) c.push(`#include "app_fmt.h"`);
+    for (const inc of m.extraIncludes ?? []) if (inc !== m.base) c.push(`#include "${inc}.h"`);
     if (protos.length) {
       c.push("");
       for (const p of protos) c.push(p);

@@ -86,7 +86,9 @@ export abstract class Ranges extends Declarations {
       while (ts.isParenthesizedExpression(inner)) inner = inner.expression;
       const src = inner.getText().replace(/\s+/g, " ");
       const w = to.k === "int" && !to.enumOf && to.name in INTS && to.lo < 0 ? to.name : "i32";
-      return fail(`${what} may be -0 under Node (C has no negative zero), which a conversion to f64 would show; write ${w}(${src.length <= 40 ? src : "x"}) to make it 0`);
+      // A compound assignment's hint is the whole assignment, in the target's type (which wraps too).
+      const fix = hint ? hint(to.k === "int" && !to.enumOf && to.name in INTS ? to.name : "i32") : `${w}(${src.length <= 40 ? src : "x"})`;
+      return fail(`${what} may be -0 under Node (C has no negative zero), which a conversion to f64 would show; write ${fix} to make it 0`);
     }
     switch (to.k) {
       case "int": {
@@ -181,7 +183,7 @@ export abstract class Ranges extends Declarations {
       hi = Math.min(hi, clamp[1]);
     }
     if (lo < -I64_MAX || hi > I64_MAX) {
-      this.err(at, `the result may exceed 2^53 (${typeName(a.t)} ${op} ${typeName(b.t)}), where Node loses precision; ${op === "*" ? "write mul32(a, b) for a wrapped 32-bit product" : "wrap an operand first, e.g. u32(x)"}`);
+      this.err(at, `the result may exceed 2^53 (${typeName(a.t)} ${op} ${typeName(b.t)}), where Node loses precision; ${op === "*" ? `write ${mulHint(at)} for a wrapped 32-bit product` : "wrap an operand first, e.g. u32(x)"}`);
       return this.bad();
     }
     const ct = this.opCt(Math.min(lo, a0.lo, b0.lo), Math.max(hi, a0.hi, b0.hi), a0, b0);
@@ -326,4 +328,11 @@ export abstract class Ranges extends Declarations {
     }
     return { c: `${this.u32operand(a)} >> ${nc}`, t: t("uint32_t"), lo: 0, hi: Math.floor(4294967295 / 2 ** nlo), atom: false, pure };
   }
+}
+
+/** `mul32(a, b)` with the operands of `a * b` when short. */
+function mulHint(at: ts.Node): string {
+  if (!ts.isBinaryExpression(at) || at.operatorToken.kind !== ts.SyntaxKind.AsteriskToken) return "mul32(a, b)";
+  const l = at.left.getText(), r = at.right.getText();
+  return (l + r).length > 60 ? "mul32(a, b)" : `mul32(${l}, ${r})`;
 }

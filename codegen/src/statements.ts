@@ -99,7 +99,20 @@ export abstract class Statements extends Lowering {
         return;
       }
       case K.ExpressionStatement: {
+        this.logGuard = null;
         const c = this.exprStmt((s as ts.ExpressionStatement).expression);
+        const guard = this.logGuard;
+        this.logGuard = null;
+        if (guard !== null && c !== null) {
+          // A log call: left out (strings and arguments too) below the build's log level.
+          out.push(`if (${guard}) {`, line);
+          out.ind++;
+          this.flush(out, line);
+          out.push(`${c};${this.trailing(s)}`, line);
+          out.ind--;
+          out.push("}");
+          return;
+        }
         this.flush(out, line);
         if (c !== null) out.push(`${c};${this.trailing(s)}`, line);
         return;
@@ -451,7 +464,7 @@ export abstract class Statements extends Lowering {
       const ent = { kind: "local" as const, cname, t, read: false };
       this.fs!.locals.set(d, ent);
       this.fs!.flow.write(d);
-      if (v) this.lengthAlias(d, v);
+      if (v && ts.isIdentifier(d.name)) this.initFacts(d.name, d.initializer!, v);
       out.push(`${cDecl(t, cname)} = ${init};${this.trailing(list.parent)}`, line);
       (out.lines[out.lines.length - 1] as OutLine & { unusedCheck?: typeof ent }).unusedCheck = ent;
     }
@@ -487,11 +500,16 @@ export abstract class Statements extends Lowering {
       this.end(e);
     }
   }
+  /** The value of the last plain `x = v` (for its facts). */
+  private lastAssigned: Val | undefined;
   protected assign(e: ts.BinaryExpression): string | null {
     const res = this.assign0(e);
     // A write ends what was known about the local.
     const d = this.localDecl(e.left);
     if (d) this.fs!.flow.write(d);
+    const rv = this.lastAssigned;
+    if (d && rv && e.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(e.left)) this.initFacts(e.left, e.right, rv);
+    this.lastAssigned = undefined;
     return res;
   }
   private assign0(e: ts.BinaryExpression): string | null {
@@ -503,6 +521,7 @@ export abstract class Statements extends Lowering {
     if (rv.bad) return null;
     const what = `the value assigned to \`${e.left.getText()}\``;
     if (op === K.EqualsToken) {
+      this.lastAssigned = rv;
       const c = this.conv(rv, lv.t, e.right, what);
       return lv.set ? lv.set(c) : `${lv.plain} = ${c}`;
     }
@@ -528,8 +547,9 @@ export abstract class Statements extends Lowering {
     if (counter) {
       const c = this.conv(rv, lv.t, e.right, `the operand of \`${e.operatorToken.getText()}\``);
       if (op === K.MinusEqualsToken && lv.t.lo >= 0 && rv.hi > 0 && this.mayGoNegative(e.left, rv.hi, e.right)) {
-        const n = e.left.getText(), k = e.right.getText();
-        this.err(e, `\`-=\` on ${lv.t.name} \`${n}\` may go below 0 (Node gives a negative number, C wraps); check \`${k} <= ${n}\` first, or write \`${n} = ${lv.t.name}(${n} - ${k})\` to wrap`);
+        const n = e.left.getText(), k = e.right.getText(), r = e.right;
+        const pk = ts.isIdentifier(r) || ts.isNumericLiteral(r) || ts.isPropertyAccessExpression(r) || ts.isElementAccessExpression(r) || ts.isCallExpression(r) ? k : `(${k})`;
+        this.err(e, `\`-=\` on ${lv.t.name} \`${n}\` may go below 0 (Node gives a negative number, C wraps); check \`${k} <= ${n}\` first, or write \`${n} = ${lv.t.name}(${n} - ${pk})\` to wrap`);
         return null;
       }
       if (!rv.pure && !this.stableExpr(e.left)) {
@@ -542,7 +562,9 @@ export abstract class Statements extends Lowering {
     if (op === K.PlusEqualsToken || op === K.MinusEqualsToken) {
       const n = e.left.getText();
       if (lv.t.base !== "int32_t" && lv.t.base !== "uint32_t") {
-        this.err(e, `\`${e.operatorToken.getText()}\` on ${lv.t.name} may wrap differently in C; write \`${n} = ${lv.t.name}(${n} ${opText} ${e.right.getText()})\``);
+        const r = e.right, rt = r.getText();
+        const simple = ts.isIdentifier(r) || ts.isNumericLiteral(r) || ts.isPropertyAccessExpression(r) || ts.isElementAccessExpression(r) || ts.isCallExpression(r);
+        this.err(e, `\`${e.operatorToken.getText()}\` on ${lv.t.name} may wrap differently in C; write \`${n} = ${lv.t.name}(${n} ${opText} ${simple ? rt : `(${rt})`})\` to wrap`);
         return null;
       }
     }
@@ -559,18 +581,29 @@ export abstract class Statements extends Lowering {
       return null;
     }
     let r: Val;
+    const l = e.left.getText(), rt = e.right.getText();
     switch (opText) {
-      case "*": r = this.arith(e, "*", cur, rv); break;
+      case "*": {
+        const n = this.diags.length;
+        r = this.arith(e, "*", cur, rv);
+        // A product beyond 2^53: the hint is the whole assignment, wrapped.
+        if (this.diags.length > n && this.diags[n].message.includes("2^53") && lv.t.k === "int") {
+          this.diags.length = n;
+          const m = `mul32(${l}, ${rt})`;
+          this.err(e, `the result of \`${e.getText()}\` may exceed 2^53, where Node loses precision; write ${l} = ${lv.t.base === "uint32_t" ? m : `${lv.t.name}(${m})`} for the wrapped 32-bit product`);
+        }
+        break;
+      }
       case "%": r = this.divmod(e, "%", cur, rv); break;
       case "&": case "|": case "^": r = this.bitop(opText, cur, rv, cur.pure && rv.pure); break;
       case "<<": case ">>": case ">>>": r = this.shift(opText, cur, rv, cur.pure && rv.pure); break;
       default: r = this.arith(e, opText, cur, rv);
     }
     // The hint is the plain assignment, wrapped: `x = u32(x | 0x2)`.
-    const l = e.left.getText(), rt = e.right.getText();
-    const simple = ts.isIdentifier(e.right) || ts.isNumericLiteral(e.right) || ts.isPropertyAccessExpression(e.right) || ts.isCallExpression(e.right) || ts.isParenthesizedExpression(e.right);
+    const simple = ts.isIdentifier(e.right) || ts.isNumericLiteral(e.right) || ts.isPropertyAccessExpression(e.right) ||
+      ts.isElementAccessExpression(e.right) || ts.isCallExpression(e.right) || ts.isParenthesizedExpression(e.right);
     const hint = (w: string): string => `${l} = ${w}(${l} ${opText} ${simple ? rt : `(${rt})`})`;
-    const c = this.conv(r, lv.t, e, `the result of \`${e.getText()}\``, (l + rt).length <= 40 ? hint : (w) => `${l} = ${w}(...)`);
+    const c = this.conv(r, lv.t, e, `the result of \`${e.getText()}\``, (l + rt).length <= 100 ? hint : (w) => `${l} = ${w}(${l} ${opText} (...))`);
     return lv.set ? lv.set(c) : `${lv.plain} = ${c}`;
   }
   protected switchStmt(s: ts.SwitchStatement, out: Out, line: number): void {

@@ -75,6 +75,8 @@ export interface ModInfo {
   rel: string;
   base: string;
   imports: Set<ModInfo>;
+  /** Headers its .c needs beyond its own (the @loglevel constant's). */
+  extraIncludes?: Set<string>;
 }
 
 export const I64_MAX = 2 ** 53;

@@ -1,7 +1,8 @@
 // Application code the subset cannot compile: each line of test/apps/reject/*.ts
 // marked `//! text` must get a diagnostic containing the text, with
 // file:line:col, the source line and a caret; no other diagnostics; no C.
-// The app build also refuses an entry module without `export function init(): void`.
+// The app build also refuses an entry module without `export function init(): void`,
+// together with every other error of the app (one pass).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -62,6 +63,19 @@ test("the app build refuses an entry without `export function init(): void`", { 
   assert.equal(d.file, "test/apps/reject/no_init.ts");
   assert.match(d.text, /^test\/apps\/reject\/no_init\.ts:1:1: error: an app's entry module must export `function init\(\): void`/);
   assert.ok(!fs.existsSync(path.join(ROOT, "build/apps/test-no-init/gen")), "nothing generated");
+});
+
+test("the app build reports every error at once: no init(), a TypeScript error, a subset error, an arithmetic error", { timeout: 120_000 }, async () => {
+  // test/codegen/reject/one_pass.ts (outside the tsc project: it has a type error) exports no init().
+  const r = await buildApp({ app: "test/codegen/reject/one_pass.ts", root: ROOT, out: "build/apps/test-one-pass", genOnly: true });
+  const at = r.diagnostics.map((d) => `${d.file}:${d.line}:${d.col}: ${d.message.split(" ").slice(0, 4).join(" ")}`);
+  assert.deepEqual(at, [
+    "test/codegen/reject/one_pass.ts:1:1: an app's entry module",
+    "test/codegen/reject/one_pass.ts:6:9: TS2322: Type 'string' is",
+    "test/codegen/reject/one_pass.ts:7:13: object literals are not",
+    "test/codegen/reject/one_pass.ts:9:7: the value assigned to",
+  ]);
+  assert.ok(!fs.existsSync(path.join(ROOT, "build/apps/test-one-pass/gen")), "nothing generated");
 });
 
 test("the app build refuses an app that does not exist, naming what it looked for", async () => {

@@ -34,7 +34,7 @@
 // Everything runs on the port's loop thread; the ESP-IDF port serializes
 // calls from other tasks with its mutex.
 
-import { u8, u16, u32, i32, bool, int, usize, f64, Ptr, Bytes, copy, copyBytes, bytesEqual, strBytes, cstr, noBytes, structs, f64ToU32, idiv, mul32 } from "../rt/rt";
+import { u8, u16, u32, i32, bool, int, usize, f64, Ptr, Bytes, copy, copyBytes, bytesEqual, strBytes, cstr, noBytes, structs, f64Hi, f64Lo, idiv, mul32 } from "../rt/rt";
 import { Session, SessionEvent, SessionState, LogLevel, MAX_FILTER_LEN, MAX_RX_QOS2 } from "../mqtt/session";
 import { Packet, PacketType } from "../mqtt/packet";
 import { MGOS_MQTT_ERR, mgos_mqtt_dropped } from "../mqtt/delivery";
@@ -64,8 +64,18 @@ export const MAX_GLOBAL_HANDLERS: u32 = 8;
  *  for the strings mgos_mqtt_set_config / mgos_mqtt_conn_create2 copy.
  *  @kconfig MGOS_MQTT_CONN_STR_SIZE */
 export const CONN_STR_SIZE: u32 = 384;
-/** mqtt.require_time: a wall clock below this (2017-07-14) is "not set", as Mongoose OS. */
-export const TIME_SET_MIN: f64 = 1500000000.0;
+/** mqtt.require_time: a wall clock below 1.5e9 s (2017-07-14) is "not set", as
+ *  Mongoose OS. The high word of that double's IEEE-754 bits (its low word is
+ *  0xc0000000): positive doubles order as their bits, so the test needs no float. */
+const TIME_SET_MIN_HI: u32 = 0x41d65a0b;
+
+/** Whether the wall clock is set (see TIME_SET_MIN_HI). */
+function timeIsSet(): bool {
+  const t: f64 = wallTime();
+  const hi: u32 = f64Hi(t);
+  if ((hi >>> 31) !== 0) return false;
+  return hi > TIME_SET_MIN_HI || (hi === TIME_SET_MIN_HI && f64Lo(t) >= 0xc0000000);
+}
 /** Reconnect delay jitter, percent either side (0..100; 0: none). Spreads a fleet's
  *  reconnects after a broker dies. @kconfig MGOS_MQTT_RECONNECT_JITTER_PCT */
 export const RECONNECT_JITTER_PCT: u32 = 10;
@@ -149,6 +159,10 @@ export class mgos_mqtt_conn {
   delayMs: u32 = 0;
   /** The last delay actually used, jitter included (for logs and tests). */
   lastDelayMs: u32 = 0;
+  /** reconnect_timeout_min / _max of cfg [0] and cfg1 [1] in ms, converted
+   *  once when the config is applied (applyTimeouts): no float at run time. */
+  minMs: Uint32Array = new Uint32Array(2);
+  maxMs: Uint32Array = new Uint32Array(2);
   /** Topic handlers (kinds TOPIC and SUB). */
   handlers: mgos_mqtt_handler[] = structs(MAX_TOPIC_HANDLERS, mgos_mqtt_handler);
   nHandlers: u32 = 0;
@@ -224,7 +238,7 @@ export class mgos_mqtt_conn {
     const c: mgos_config_mqtt = this.active();
     // As Mongoose OS: a device whose clock is not set yet (no SNTP answer)
     // would fail certificate dates and JWTs: wait, retrying with backoff.
-    if (c.require_time && wallTime() < TIME_SET_MIN) {
+    if (c.require_time && !timeIsSet()) {
       logMsg(LogLevel.ERROR, "time is not set, not connecting (mqtt.require_time)", noBytes());
       this.failed(now);
       return;
@@ -261,6 +275,15 @@ export class mgos_mqtt_conn {
     if (this.followSys) this.loadSysConfig();
     if (this.followSys0) copy(this.cfg, mgos_sys_config_get_mqtt());
     if (this.followSys1) copy(this.cfg1, mgos_sys_config_get_mqtt1());
+    this.applyTimeouts();
+  }
+
+  /** The reconnect timeouts of both configs in ms (see minMs). */
+  applyTimeouts(): void {
+    this.minMs[0] = secToMs(this.cfg.reconnect_timeout_min);
+    this.maxMs[0] = secToMs(this.cfg.reconnect_timeout_max);
+    this.minMs[1] = secToMs(this.cfg1.reconnect_timeout_min);
+    this.maxMs[1] = secToMs(this.cfg1.reconnect_timeout_max);
   }
 
   loadSysConfig(): void {
@@ -273,6 +296,7 @@ export class mgos_mqtt_conn {
   /** The offline queue settings reach the session as soon as the config does:
    *  publishes before the first connect follow them too. */
   syncOutbox(): void {
+    this.applyTimeouts();
     const c: mgos_config_mqtt = this.active();
     this.session.cfg.maxQueueLength = c.max_queue_length <= 0 ? 0 : u32(c.max_queue_length);
     this.session.cfg.dropOldest = c.max_queue_drop_oldest;
@@ -434,17 +458,15 @@ export class mgos_mqtt_conn {
   }
 
   private scheduleReconnect(now: u32): void {
-    let c: mgos_config_mqtt = this.active();
-    let maxMs: u32 = secToMs(c.reconnect_timeout_max);
+    let maxMs: u32 = this.maxMs[this.useBackup ? 1 : 0];
     if (this.delayMs >= maxMs && this.delayMs > 0 && this.otherUsable()) {
       // Waited the longest delay and failed again: try the other server.
       this.useBackup = !this.useBackup;
-      c = this.active();
-      maxMs = secToMs(c.reconnect_timeout_max);
+      maxMs = this.maxMs[this.useBackup ? 1 : 0];
       this.delayMs = 0;
-      logMsg(LogLevel.WARN, this.useBackup ? "switching to the backup server mqtt1: " : "switching back to the main server mqtt: ", sb(c.server));
+      logMsg(LogLevel.WARN, this.useBackup ? "switching to the backup server mqtt1: " : "switching back to the main server mqtt: ", sb(this.active().server));
     }
-    const minMs: u32 = secToMs(c.reconnect_timeout_min);
+    const minMs: u32 = this.minMs[this.useBackup ? 1 : 0];
     if (maxMs < minMs) maxMs = minMs;
     let d: u32 = this.delayMs === 0 ? minMs : u32(this.delayMs * 2);
     // Doubling past 2^31 would wrap; the clamp below keeps it at max anyway.
@@ -969,10 +991,40 @@ const table = new ConnTable();
 const serverAddr = new ServerAddr();
 
 
-/** Seconds (config) to ms, at least 1 ms. */
+/** Seconds (a config double) to ms, rounded to the nearest, at least 1,
+ *  saturating at 2^32-1. Integer arithmetic on the IEEE-754 bits: a device
+ *  without FPU links no soft-float helper for it. */
 export function secToMs(s: f64): u32 {
-  const ms: u32 = f64ToU32(s * 1000);
-  return ms === 0 ? 1 : ms;
+  const hi: u32 = f64Hi(s);
+  const lo: u32 = f64Lo(s);
+  const ex: u32 = (hi >>> 20) & 0x7ff; // biased exponent
+  // Negative, zero or below 2^-11 s (under 0.5 ms): the minimum.
+  if ((hi >>> 31) !== 0 || ex < 1012) return 1;
+  // 2^23 s and more (also infinity, NaN): beyond 2^32 ms.
+  if (ex >= 1046) return 0xffffffff;
+  // P = mantissa (53 bits, mh:lo) * 1000, as ph:pl (63 bits), 16-bit halves of lo.
+  const mh: u32 = (hi & 0xfffff) | 0x100000;
+  const am: u32 = (lo >>> 16) * 1000;
+  const bm: u32 = (lo & 0xffff) * 1000;
+  const mid: u32 = u32(am << 16);
+  let pl: u32 = u32(mid + bm);
+  let ph: u32 = u32(mh * 1000 + (am >>> 16) + (pl < mid ? 1 : 0));
+  // ms = round(P / 2^shift), shift = 1075 - ex in 30..63: add half, then shift.
+  const shift: u32 = 1075 - ex;
+  if (shift > 32) {
+    ph = u32(ph + u32(u32(1) << (shift - 33)));
+  } else {
+    const half: u32 = u32(u32(1) << (shift - 1));
+    const sum: u32 = u32(pl + half);
+    if (sum < pl) ph = u32(ph + 1);
+    pl = sum;
+  }
+  if (shift >= 32) {
+    const ms: u32 = ph >>> (shift - 32);
+    return ms === 0 ? 1 : ms;
+  }
+  if ((ph >>> shift) !== 0) return 0xffffffff;
+  return u32(u32(ph << (32 - shift)) | (pl >>> shift));
 }
 
 /** d +/- up to RECONNECT_JITTER_PCT percent, uniformly (port_rand); saturates at 2^32-1. */
@@ -1066,7 +1118,7 @@ const logText = new LogText();
 
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
- *  the log; num (a packet id, a count) only when it is not 0. */
+ *  the log; num (a packet id, a count) only when it is not 0. @log */
 function onSessionLog(s: Session, level: i32, msg: string, detail: Bytes, num: i32): void {
   const t: LogText = logText;
   t.len = 0;
@@ -1087,15 +1139,16 @@ function onSessionLog(s: Session, level: i32, msg: string, detail: Bytes, num: i
   logMsg(level, msg, t.buf.subarray(0, t.len));
 }
 
-/** Appends `num` in decimal to the log text. */
+/** Appends `num` in decimal to the log text (32-bit unsigned arithmetic:
+ *  no 64-bit division helper on the device). */
 function logNumber(num: i32): void {
   const t: LogText = logText;
-  let v: i32 = num;
-  if (v < 0) {
+  let v: u32 = u32(num);
+  if (num < 0) {
     t.put(0x2d);
-    v = v === -2147483648 ? 2147483647 : i32(-v);
+    v = u32(0 - v);
   }
-  let div: i32 = 1000000000;
+  let div: u32 = 1000000000;
   while (div > 1 && idiv(v, div) === 0) div = idiv(div, 10);
   while (div > 0) {
     t.put(u8(0x30 + idiv(v, div) % 10));

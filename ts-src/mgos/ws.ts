@@ -611,7 +611,8 @@ export class WsLink {
     note.clear().num(code);
     if (this.ctlLen > 2) note.add(lit(" ")).add(this.ctl.subarray(2, this.ctlLen));
     const answer: bool = this.state === WsState.OPEN;
-    logMsg(answer ? 1 : 2, answer ? "WebSocket: server closed the connection: " : "WebSocket: close acknowledged: ", note.view());
+    if (answer) logMsg(1, "WebSocket: server closed the connection: ", note.view());
+    else logMsg(2, "WebSocket: close acknowledged: ", note.view());
     this.state = WsState.CLOSED;
     this.pongDue = false;
     if (answer) {

@@ -45,6 +45,11 @@ export function f64ToU32(x: f64): u32 {
   if (x >= 4294967295) return 4294967295;
   return Math.trunc(x);
 }
+/** The high / low 32 bits of an f64's IEEE-754 encoding: reading a double
+ *  with integer arithmetic only (no soft-float helper on an MCU without FPU). */
+const f64View = new DataView(new ArrayBuffer(8));
+export function f64Hi(x: f64): u32 { f64View.setFloat64(0, x); return f64View.getUint32(0); }
+export function f64Lo(x: f64): u32 { f64View.setFloat64(0, x); return f64View.getUint32(4); }
 /** f64 -> i32, truncating toward zero and saturating at the i32 range. */
 export function f64ToI32(x: f64): i32 {
   if (x !== x) return 0;

@@ -194,8 +194,11 @@ export async function buildApp(o: AppBuildOptions): Promise<AppBuildResult> {
 
   // 1. The entry point.
   const ce = checkEntry(entry, root);
+  // app_fmt: the buffers of the app's template literals, string + and JSON.stringify().
+  const compileAll = () => compile({ inputs: [...defaultInputs(root), path.join(root, "ts-src", "app", "app_timer.ts"), path.join(root, "ts-src", "app", "app_fmt.ts"), entry], root });
   if (ce.diag) {
-    res.diagnostics.push(ce.diag);
+    // With the other errors of the app, all at once.
+    res.diagnostics = [ce.diag, ...compileAll().diagnostics];
     return res;
   }
 
@@ -215,8 +218,7 @@ export async function buildApp(o: AppBuildOptions): Promise<AppBuildResult> {
   } else {
     // The whole library (the port's C calls into all of it), the timers (the
     // firmware's loop calls mgos_app_poll whether or not the app sets one) and the app.
-    // app_fmt: the buffers of the app's template literals, string + and JSON.stringify().
-    const cr = compile({ inputs: [...defaultInputs(root), path.join(root, "ts-src", "app", "app_timer.ts"), path.join(root, "ts-src", "app", "app_fmt.ts"), entry], root });
+    const cr = compileAll();
     if (cr.diagnostics.length) {
       res.diagnostics = cr.diagnostics;
       return res;

@@ -146,6 +146,18 @@ static inline int16_t rt_i16_of(uint32_t x) {
   return (int16_t)(x < 0x8000u ? (int32_t)x : (int32_t)x - 65536);
 }
 
+/* f64Hi / f64Lo: the IEEE-754 bits of a double, read without float arithmetic. */
+static inline uint32_t rt_f64_hi(double x) {
+  union { double d; uint64_t b; } u;
+  u.d = x;
+  return (uint32_t)(u.b >> 32);
+}
+static inline uint32_t rt_f64_lo(double x) {
+  union { double d; uint64_t b; } u;
+  u.d = x;
+  return (uint32_t)u.b;
+}
+
 /* f64 -> integer, truncating toward zero and saturating (no undefined behaviour). */
 static inline uint32_t rt_f64_to_u32(double x) {
   if (!(x > 0.0)) return 0u;

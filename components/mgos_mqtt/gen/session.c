@@ -11,8 +11,8 @@ static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at);
 static void Session_closeQuietly(Session *self, const char *reason);
 static void Session_queueDisconnect(Session *self);
 static void Session_persist(Session *self, uint8_t op, OutMsg *r);
-static uint16_t Session_refuse(Session *self, uint8_t err, int32_t level, const char *msg, rt_bytes topic, int32_t num);
-static uint16_t Session_refuseSize(Session *self, const char *msg, rt_bytes topic, uint32_t size, uint32_t limit);
+static uint16_t Session_refuse(Session *self, uint8_t err);
+static void Session_logTooBig(Session *self, int32_t level, const char *msg, rt_bytes topic, uint32_t size, uint32_t limit);
 static void Session_maybeRoom(Session *self);
 static uint32_t Session_waitingToSend(Session *self);
 static bool Session_receiving(Session *self);
@@ -57,7 +57,7 @@ static bool Session_rxQos2Has(Session *self, uint16_t id);
 static void Session_rxQos2Add(Session *self, uint16_t id);
 static void Session_rxQos2Remove(Session *self, uint32_t k);
 
-#line 276 "ts-src/mqtt/session.ts"
+#line 284 "ts-src/mqtt/session.ts"
 static LogScratch session_logScratch;
 
 /** CONNECT options built by connect(): shared by all sessions, as connectWith()
@@ -65,7 +65,7 @@ static LogScratch session_logScratch;
 static ConnectOptions session_connectScratch;
 
 /* Sets the fields of a zeroed SessionConfig to their initial values. */
-#line 170 "ts-src/mqtt/session.ts"
+#line 178 "ts-src/mqtt/session.ts"
 void SessionConfig_init(SessionConfig *self) {
   self->keepAlive = 60;
   self->cleanSession = true;
@@ -75,7 +75,7 @@ void SessionConfig_init(SessionConfig *self) {
 }
 
 /* Sets the fields of a zeroed Session to their initial values. */
-#line 333 "ts-src/mqtt/session.ts"
+#line 341 "ts-src/mqtt/session.ts"
 void Session_init(Session *self) {
   SessionConfig_init(&self->cfg);
   self->nextSeq = 1;
@@ -90,20 +90,20 @@ static RT_CONSTRUCTOR void session__ctor(void) {
 }
 
 /** A persisted record's meta word: state (RecState) << 24 | QoS << 16 | packet id. */
-#line 165 "ts-src/mqtt/session.ts"
+#line 173 "ts-src/mqtt/session.ts"
 uint32_t session_storeMeta(uint8_t state, uint8_t qos, uint16_t id) {
   return (uint32_t)((rt_i32_of((uint32_t)state << 24) | (qos << 16)) | id);
 }
 
 /** Copies the five strings in. Returns null when accepted, else what is wrong
    *  (the config is then left unchanged). */
-#line 189 "ts-src/mqtt/session.ts"
+#line 197 "ts-src/mqtt/session.ts"
 const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
     return "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
   }
-#line 192 "ts-src/mqtt/session.ts"
+#line 200 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
     return "string over 65535 bytes";
   }
@@ -111,15 +111,15 @@ const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_
     return "invalid will topic";
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 197 "ts-src/mqtt/session.ts"
+#line 205 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
     return "password without user name";
   }
-#line 198 "ts-src/mqtt/session.ts"
+#line 206 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
     return "client id or user name not UTF-8";
   }
-#line 199 "ts-src/mqtt/session.ts"
+#line 207 "ts-src/mqtt/session.ts"
   self->offs[0] = 0;
   SessionConfig_put(self, 0, clientId);
   SessionConfig_put(self, 1, user);
@@ -139,12 +139,12 @@ rt_bytes SessionConfig_str(SessionConfig *self, uint32_t k) {
   return rt_subarray(RT_BYTES(self->strs, CONFIG_MGOS_MQTT_CONFIG_STR_SIZE), rt_get_u32(self->offs, 6, k), rt_get_u32(self->offs, 6, rt_idx_add(k, 1)));
 }
 
-#line 248 "ts-src/mqtt/session.ts"
+#line 256 "ts-src/mqtt/session.ts"
 rt_bytes Sub_view(Sub *self) {
   return rt_subarray(RT_BYTES(self->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, self->filterLen);
 }
 
-#line 262 "ts-src/mqtt/session.ts"
+#line 270 "ts-src/mqtt/session.ts"
 static void LogScratch_add(LogScratch *self, rt_bytes b) {
   for (uint32_t i = 0; i < b.len && self->len < 96; i++) {
     uint32_t tmp = self->len++;
@@ -152,20 +152,20 @@ static void LogScratch_add(LogScratch *self, rt_bytes b) {
   }
 }
 
-#line 266 "ts-src/mqtt/session.ts"
+#line 274 "ts-src/mqtt/session.ts"
 static void LogScratch_num(LogScratch *self, uint32_t v) {
   uint32_t div = 1000000000;
   while (div > 1 && ((int32_t)(v / div) == 0)) {
     div = div / 10;
   }
-#line 269 "ts-src/mqtt/session.ts"
+#line 277 "ts-src/mqtt/session.ts"
   while (div > 0 && self->len < 96) {
     rt_set_u8(self->buf, 96, self->len++, (uint8_t)(0x30 + ((v / div) % 10)));
     div = div / 10;
   }
 }
 
-#line 282 "ts-src/mqtt/session.ts"
+#line 290 "ts-src/mqtt/session.ts"
 static uint32_t session_minU32(uint32_t a, uint32_t b) {
   return (a < b) ? a : b;
 }
@@ -196,7 +196,7 @@ static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at) {
       break;
     }
   }
-#line 310 "ts-src/mqtt/session.ts"
+#line 318 "ts-src/mqtt/session.ts"
   return (i - at) + rem;
 }
 
@@ -206,27 +206,27 @@ const char *session_connackReason(uint8_t code) {
   case 0: {
     return "accepted";
   }
-#line 318 "ts-src/mqtt/session.ts"
+#line 326 "ts-src/mqtt/session.ts"
   case 1: {
     return "refused: unacceptable protocol version";
   }
-#line 320 "ts-src/mqtt/session.ts"
+#line 328 "ts-src/mqtt/session.ts"
   case 2: {
     return "refused: identifier rejected";
   }
-#line 322 "ts-src/mqtt/session.ts"
+#line 330 "ts-src/mqtt/session.ts"
   case 3: {
     return "refused: server unavailable";
   }
-#line 324 "ts-src/mqtt/session.ts"
+#line 332 "ts-src/mqtt/session.ts"
   case 4: {
     return "refused: bad user name or password";
   }
-#line 326 "ts-src/mqtt/session.ts"
+#line 334 "ts-src/mqtt/session.ts"
   case 5: {
     return "refused: not authorized";
   }
-#line 328 "ts-src/mqtt/session.ts"
+#line 336 "ts-src/mqtt/session.ts"
   default: {
     return "refused: unknown return code";
   }
@@ -235,7 +235,7 @@ const char *session_connackReason(uint8_t code) {
 }
 
 /** Copies a whole config in (the caller's may then go away). */
-#line 432 "ts-src/mqtt/session.ts"
+#line 440 "ts-src/mqtt/session.ts"
 void Session_configure(Session *self, SessionConfig *c) {
   self->cfg = *c;
 }
@@ -252,7 +252,7 @@ bool Session_isConnected(Session *self) {
 // ---------------------------------------------------------------- transport
 /** Starts a connection: queues CONNECT built from cfg. False if one is already
    *  under way or CONNECT does not fit the tx buffer. */
-#line 449 "ts-src/mqtt/session.ts"
+#line 457 "ts-src/mqtt/session.ts"
 bool Session_connect(Session *self, uint32_t now) {
   ConnectOptions *o = &session_connectScratch;
   o->clientId = SessionConfig_str(&self->cfg, CfgStr_CLIENT_ID);
@@ -279,12 +279,18 @@ bool Session_connect(Session *self, uint32_t now) {
 bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
   self->now = now;
   if (self->state != SessionState_DISCONNECTED) {
-    Session_logNum(self, LogLevel_ERROR, "connect: already connected", self->state);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_logNum(self, LogLevel_ERROR, "connect: already connected", self->state);
+    }
+#line 484 "ts-src/mqtt/session.ts"
     return false;
   }
   // The port has not dropped the previous transport yet (wantsClose()).
   if (self->closing) {
-    Session_logNum(self, LogLevel_ERROR, "connect: old connection not closed yet", 0);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_logNum(self, LogLevel_ERROR, "connect: old connection not closed yet", 0);
+    }
+#line 489 "ts-src/mqtt/session.ts"
     return false;
   }
   self->txLen = 0;
@@ -297,7 +303,10 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
   if (n == 0) {
     bool bad = o->password.len > 0 && o->userName.len == 0;
     // The same words as setStrings() for the same mistake.
-    Session_logNum(self, LogLevel_ERROR, bad ? "password without user name" : "connect: CONNECT invalid or > TX_BUF_SIZE", 0);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_logNum(self, LogLevel_ERROR, bad ? "password without user name" : "connect: CONNECT invalid or > TX_BUF_SIZE", 0);
+    }
+#line 502 "ts-src/mqtt/session.ts"
     return false;
   }
   self->txLen = n;
@@ -321,7 +330,7 @@ void Session_txConsumed(Session *self, uint32_t n) {
   if (n > self->txLen) {
     n = self->txLen;
   }
-#line 515 "ts-src/mqtt/session.ts"
+#line 523 "ts-src/mqtt/session.ts"
   uint32_t rest = self->txLen - n;
   // Walk the packets written: the last one may be cut, remember its tail.
   uint32_t k = n;
@@ -343,13 +352,13 @@ void Session_txConsumed(Session *self, uint32_t n) {
   if (n > 0) {
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
   }
-#line 534 "ts-src/mqtt/session.ts"
+#line 542 "ts-src/mqtt/session.ts"
   self->txLen = rest;
   if (self->state == SessionState_DISCONNECTING && !self->closing) {
     Session_queueDisconnect(self);
   }
   // Space freed: packets that did not fit may go now.
-#line 537 "ts-src/mqtt/session.ts"
+#line 545 "ts-src/mqtt/session.ts"
   Session_pump(self);
   Session_maybeRoom(self);
 }
@@ -377,8 +386,11 @@ void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 562 "ts-src/mqtt/session.ts"
-  Session_logNum(self, LogLevel_ERROR, reason, 0);
+#line 570 "ts-src/mqtt/session.ts"
+  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+    Session_logNum(self, LogLevel_ERROR, reason, 0);
+  }
+#line 571 "ts-src/mqtt/session.ts"
   Session_closeQuietly(self, reason);
 }
 
@@ -389,7 +401,7 @@ static void Session_closeQuietly(Session *self, const char *reason) {
   }
   // Before the CLOSE event: a handler that reconnects must see that the old
   // transport still has to go (connectionLost() clears it).
-#line 571 "ts-src/mqtt/session.ts"
+#line 579 "ts-src/mqtt/session.ts"
   self->closing = true;
   Session_enterDisconnected(self, reason);
 }
@@ -399,7 +411,7 @@ bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
     return false;
   }
-#line 578 "ts-src/mqtt/session.ts"
+#line 586 "ts-src/mqtt/session.ts"
   self->state = SessionState_DISCONNECTING;
   Session_queueDisconnect(self);
   return true;
@@ -411,13 +423,16 @@ static void Session_queueDisconnect(Session *self) {
   if (self->streaming) {
     return;
   }
-#line 587 "ts-src/mqtt/session.ts"
+#line 595 "ts-src/mqtt/session.ts"
   uint32_t n = codec_encodeSimple(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_DISCONNECT);
   if (n == 0 && self->txLen > self->txHeadLeft) {
     // No room: the connection ends anyway, so the whole packets waiting make
     // way for it. A packet the port has begun must still be finished, or the
     // broker would read the DISCONNECT as part of it.
-    Session_logNum(self, LogLevel_WARN, "disconnect: tx full, dropped", rt_i32_of((self->txLen - self->txHeadLeft)));
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_logNum(self, LogLevel_WARN, "disconnect: tx full, dropped", rt_i32_of((self->txLen - self->txHeadLeft)));
+    }
+#line 601 "ts-src/mqtt/session.ts"
     self->txLen = self->txHeadLeft;
     n = codec_encodeSimple(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_DISCONNECT);
   }
@@ -425,7 +440,7 @@ static void Session_queueDisconnect(Session *self) {
   if (n == 0) {
     return;
   }
-#line 598 "ts-src/mqtt/session.ts"
+#line 606 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   self->closing = true;
@@ -440,15 +455,15 @@ uint32_t Session_nextTickIn(Session *self, uint32_t now, uint32_t cap) {
   } else if (self->state == SessionState_CONNECTED && ka > 0) {
     if (self->pingOutstanding) {
       due = session_minU32(due, session_left(now, self->pingSentAt, ka >> 1));
-#line 611 "ts-src/mqtt/session.ts"
+#line 619 "ts-src/mqtt/session.ts"
     } else if (self->streaming) {
       due = session_minU32(due, session_left(now, self->lastTx, ka));
-#line 612 "ts-src/mqtt/session.ts"
+#line 620 "ts-src/mqtt/session.ts"
     } else {
       due = session_minU32(due, session_minU32(session_left(now, self->lastTx, ka), session_left(now, self->lastRx, ka)));
     }
   }
-#line 614 "ts-src/mqtt/session.ts"
+#line 622 "ts-src/mqtt/session.ts"
   return due;
 }
 
@@ -459,13 +474,13 @@ void Session_tick(Session *self, uint32_t now) {
     if (session_elapsed(now, self->connectStart) >= CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS) {
       Session_close(self, "no CONNACK in time");
     }
-#line 622 "ts-src/mqtt/session.ts"
+#line 630 "ts-src/mqtt/session.ts"
     return;
   }
   if (self->state != SessionState_CONNECTED) {
     return;
   }
-#line 625 "ts-src/mqtt/session.ts"
+#line 633 "ts-src/mqtt/session.ts"
   uint32_t ka = (uint32_t)(self->cfg.keepAlive * 1000);
   if (ka > 0) {
     if (self->pingOutstanding) {
@@ -482,13 +497,18 @@ void Session_tick(Session *self, uint32_t now) {
       // starts anyway: a connection that cannot send for that long is dead.
       uint32_t n = codec_encodeSimple(Session_txFree(self), PacketType_PINGREQ);
       if (n == 0) {
-        Session_logNum(self, LogLevel_WARN, "tx full, no PINGREQ", 0);
-#line 641 "ts-src/mqtt/session.ts"
+        if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+          Session_logNum(self, LogLevel_WARN, "tx full, no PINGREQ", 0);
+        }
+#line 649 "ts-src/mqtt/session.ts"
       } else {
         self->txLen += n;
         self->lastTx = now;
-        Session_logNum(self, LogLevel_DEBUG, "PINGREQ", 0);
+        if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
+          Session_logNum(self, LogLevel_DEBUG, "PINGREQ", 0);
+        }
       }
+#line 654 "ts-src/mqtt/session.ts"
       self->pingOutstanding = true;
       self->pingSentAt = now;
     }
@@ -499,7 +519,7 @@ void Session_tick(Session *self, uint32_t now) {
 
 // ---------------------------------------------------------------- API
 /** Next packet id: never 0, wraps after 65535, skips ids in use. */
-#line 657 "ts-src/mqtt/session.ts"
+#line 665 "ts-src/mqtt/session.ts"
 uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
@@ -507,7 +527,7 @@ uint16_t Session_nextPacketId(Session *self) {
       return self->lastId;
     }
   }
-#line 662 "ts-src/mqtt/session.ts"
+#line 670 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -520,52 +540,74 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   self->now = now;
   self->lastError = MGOS_MQTT_ERR_OK;
   if (qos > 2) {
-    return Session_refuse(self, MGOS_MQTT_ERR_INVALID, LogLevel_ERROR, "publish: bad QoS", topic, qos);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_log(self, LogLevel_ERROR, "publish: bad QoS", topic, qos);
+    }
+#line 683 "ts-src/mqtt/session.ts"
+    return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
-#line 674 "ts-src/mqtt/session.ts"
   if (!topic_validTopicName(topic)) {
-    return Session_refuse(self, MGOS_MQTT_ERR_INVALID, LogLevel_ERROR, "publish: invalid topic name", topic, 0);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_log(self, LogLevel_ERROR, "publish: invalid topic name", topic, 0);
+    }
+#line 687 "ts-src/mqtt/session.ts"
+    return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
-#line 675 "ts-src/mqtt/session.ts"
   uint8_t q = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
   uint32_t size = codec_publishSize(topic.len, payload.len, q);
   if (size == 0) {
-    return Session_refuseSize(self, "publish: over the MQTT packet limit, can never be sent", topic, payload.len, session_MAX_PAYLOAD);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_logTooBig(self, LogLevel_ERROR, "publish: over the MQTT packet limit, can never be sent", topic, payload.len, session_MAX_PAYLOAD);
+    }
+#line 693 "ts-src/mqtt/session.ts"
+    return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
-#line 678 "ts-src/mqtt/session.ts"
   bool connected = self->state == SessionState_CONNECTED;
   if (q == 0) {
     // QoS 0 is not kept for a later connection (MQTT's "at most once").
     if (!connected) {
-      return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED, LogLevel_DEBUG, "publish: QoS 0 while not connected", topic, 0);
+      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
+        Session_log(self, LogLevel_DEBUG, "publish: QoS 0 while not connected", topic, 0);
+      }
+#line 700 "ts-src/mqtt/session.ts"
+      return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
     }
-#line 682 "ts-src/mqtt/session.ts"
     if (!self->streaming && (Session_waitingToSend(self) == 0)) {
       // Topic and size are checked above: the packet is written as it is.
       rt_bytes room = rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
       if (size <= room.len) {
         uint32_t tmp = self->txLen;
         self->txLen = tmp + codec_writePublish(room, topic, payload, 0, retain, false, 0, size);
-#line 687 "ts-src/mqtt/session.ts"
+#line 707 "ts-src/mqtt/session.ts"
         self->lastTx = now;
         return Session_nextPacketId(self);
       }
     }
   }
   if (size > CONFIG_MGOS_MQTT_STORE_SIZE) {
-    return Session_refuseSize(self, "publish: larger than the outbox (MGOS_MQTT_STORE_SIZE), can never be sent", topic, size, CONFIG_MGOS_MQTT_STORE_SIZE);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_logTooBig(self, LogLevel_ERROR, "publish: larger than the outbox (MGOS_MQTT_STORE_SIZE), can never be sent", topic, size, CONFIG_MGOS_MQTT_STORE_SIZE);
+    }
+#line 714 "ts-src/mqtt/session.ts"
+    return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
-#line 693 "ts-src/mqtt/session.ts"
   if (!connected) {
     uint32_t limit = self->cfg.maxQueueLength;
     if (limit == 0) {
-      return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED, LogLevel_DEBUG, "publish: offline and max_queue_length is 0", topic, 0);
+      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
+        Session_log(self, LogLevel_DEBUG, "publish: offline and max_queue_length is 0", topic, 0);
+      }
+#line 720 "ts-src/mqtt/session.ts"
+      return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
     }
-#line 696 "ts-src/mqtt/session.ts"
     while (Session_queuedCount(self) >= limit) {
       if (!self->cfg.dropOldest || !Session_dropOldestWaiting(self, MGOS_MQTT_DROP_QUEUE_FULL)) {
         self->roomWanted = true;
-        return Session_refuse(self, MGOS_MQTT_ERR_QUEUE_FULL, LogLevel_DEBUG, "publish: offline queue full (max_queue_length)", topic, rt_i32_of(limit));
+        if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
+          Session_log(self, LogLevel_DEBUG, "publish: offline queue full (max_queue_length)", topic, rt_i32_of(limit));
+        }
+#line 726 "ts-src/mqtt/session.ts"
+        return Session_refuse(self, MGOS_MQTT_ERR_QUEUE_FULL);
       }
     }
   }
@@ -573,14 +615,21 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     // Connected, a full outbox is backpressure: never drop, the app retries.
     if ((connected || !self->cfg.dropOldest) || !Session_dropOldestWaiting(self, MGOS_MQTT_DROP_OUTBOX_FULL)) {
       self->roomWanted = true;
-      return Session_refuse(self, MGOS_MQTT_ERR_FULL, LogLevel_DEBUG, "publish: outbox full", topic, rt_i32_of(size));
+      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
+        Session_log(self, LogLevel_DEBUG, "publish: outbox full", topic, rt_i32_of(size));
+      }
+#line 735 "ts-src/mqtt/session.ts"
+      return Session_refuse(self, MGOS_MQTT_ERR_FULL);
     }
   }
   uint16_t id = Session_nextPacketId(self);
   if (id == 0) {
-    return Session_refuse(self, MGOS_MQTT_ERR_FULL, LogLevel_WARN, "publish: no packet id free", topic, 0);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_log(self, LogLevel_WARN, "publish: no packet id free", topic, 0);
+    }
+#line 741 "ts-src/mqtt/session.ts"
+    return Session_refuse(self, MGOS_MQTT_ERR_FULL);
   }
-#line 712 "ts-src/mqtt/session.ts"
   OutMsg *r = &self->recs[self->recCount];
   // The loop above left room for `size` bytes; the topic was checked first.
   uint32_t n = codec_writePublish(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), size);
@@ -612,7 +661,7 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
     return;
   }
   // Only the state that matters after a restart: waiting for PUBCOMP, or not.
-#line 741 "ts-src/mqtt/session.ts"
+#line 772 "ts-src/mqtt/session.ts"
   uint8_t st = (RecState)((r->state == RecState_WAIT_PUBCOMP) ? RecState_WAIT_PUBCOMP : RecState_QUEUED);
   f(self, op, r->seq, session_storeMeta(st, r->qos, r->packetId), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len));
 }
@@ -627,12 +676,12 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   if ((((seq == 0 || id == 0) || (qos != 1 && qos != 2)) || self->recCount >= session_STORE_SLOTS) || Session_idInUse(self, id)) {
     return false;
   }
-#line 753 "ts-src/mqtt/session.ts"
+#line 784 "ts-src/mqtt/session.ts"
   if (st == RecState_WAIT_PUBCOMP) {
     if (qos != 2 || data.len > 0) {
       return false;
     }
-#line 755 "ts-src/mqtt/session.ts"
+#line 786 "ts-src/mqtt/session.ts"
   } else if (((st != RecState_QUEUED || data.len < 4) || (data.len > (CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed))) || ((data.p[0] >> 4) != PacketType_PUBLISH)) {
     return false;
   }
@@ -652,20 +701,18 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   if (seq >= self->nextSeq) {
     self->nextSeq = (seq == 0xffffffffu) ? 1 : (seq + 1);
   }
-#line 772 "ts-src/mqtt/session.ts"
+#line 803 "ts-src/mqtt/session.ts"
   return true;
 }
 
-/** publish() refusing: sets lastError, logs, returns 0. */
-static uint16_t Session_refuse(Session *self, uint8_t err, int32_t level, const char *msg, rt_bytes topic, int32_t num) {
+/** publish() refusing (after its log line): sets lastError, returns 0. */
+static uint16_t Session_refuse(Session *self, uint8_t err) {
   self->lastError = err;
-  Session_log(self, level, msg, topic, num);
   return 0;
 }
 
-/** A message that can never be sent: the log states its size and the limit. */
-static uint16_t Session_refuseSize(Session *self, const char *msg, rt_bytes topic, uint32_t size, uint32_t limit) {
-  self->lastError = MGOS_MQTT_ERR_TOO_BIG;
+/** The log of a message that can never be sent: its size and the limit. @log */
+static void Session_logTooBig(Session *self, int32_t level, const char *msg, rt_bytes topic, uint32_t size, uint32_t limit) {
   LogScratch *t = &session_logScratch;
   t->len = 0;
   LogScratch_add(t, rt_subarray(topic, 0, 48));
@@ -673,8 +720,7 @@ static uint16_t Session_refuseSize(Session *self, const char *msg, rt_bytes topi
   LogScratch_num(t, size);
   LogScratch_add(t, RT_LIT(" bytes, limit "));
   LogScratch_num(t, limit);
-  Session_log(self, LogLevel_ERROR, msg, rt_subarray(RT_BYTES(t->buf, 96), 0, t->len), 0);
-  return 0;
+  Session_log(self, level, msg, rt_subarray(RT_BYTES(t->buf, 96), 0, t->len), 0);
 }
 
 /** Bytes a new message may take now without dropping anything (0: none
@@ -684,11 +730,11 @@ uint32_t Session_outboxRoom(Session *self) {
   if (self->recCount >= session_STORE_SLOTS) {
     return 0;
   }
-#line 801 "ts-src/mqtt/session.ts"
+#line 829 "ts-src/mqtt/session.ts"
   if (self->state != SessionState_CONNECTED && (Session_queuedCount(self) >= self->cfg.maxQueueLength)) {
     return 0;
   }
-#line 802 "ts-src/mqtt/session.ts"
+#line 830 "ts-src/mqtt/session.ts"
   return CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed;
 }
 
@@ -697,7 +743,7 @@ static void Session_maybeRoom(Session *self) {
   if (!self->roomWanted || (Session_outboxRoom(self) == 0)) {
     return;
   }
-#line 808 "ts-src/mqtt/session.ts"
+#line 836 "ts-src/mqtt/session.ts"
   self->roomWanted = false;
   Session_emit(self, SessionEvent_OUTBOX_ROOM, NULL);
 }
@@ -711,7 +757,7 @@ static uint32_t Session_waitingToSend(Session *self) {
       n++;
     }
   }
-#line 819 "ts-src/mqtt/session.ts"
+#line 847 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -719,19 +765,31 @@ static uint32_t Session_waitingToSend(Session *self) {
    *  again after every CONNACK). Returns the SUBSCRIBE's packet id, 0 if rejected. */
 uint16_t Session_subscribe(Session *self, rt_bytes filter, uint8_t qos, int32_t tag) {
   if (qos > 2) {
-    Session_log(self, LogLevel_ERROR, "subscribe: bad QoS", filter, qos);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_log(self, LogLevel_ERROR, "subscribe: bad QoS", filter, qos);
+    }
+#line 855 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (!topic_validTopicFilter(filter)) {
-    Session_log(self, LogLevel_ERROR, "subscribe: invalid topic filter", filter, 0);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_log(self, LogLevel_ERROR, "subscribe: invalid topic filter", filter, 0);
+    }
+#line 859 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (filter.len > CONFIG_MGOS_MQTT_MAX_FILTER_LEN) {
-    Session_log(self, LogLevel_ERROR, "subscribe: filter > MAX_FILTER_LEN", filter, rt_i32_of(filter.len));
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_log(self, LogLevel_ERROR, "subscribe: filter > MAX_FILTER_LEN", filter, rt_i32_of(filter.len));
+    }
+#line 863 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (self->subCount >= CONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS) {
-    Session_log(self, LogLevel_ERROR, "subscribe: table full", filter, 0);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_log(self, LogLevel_ERROR, "subscribe: table full", filter, 0);
+    }
+#line 867 "ts-src/mqtt/session.ts"
     return 0;
   }
   Sub *s = &self->subs[self->subCount];
@@ -756,18 +814,21 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
     if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
       continue;
     }
-#line 861 "ts-src/mqtt/session.ts"
+#line 889 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
       continue;
     }
-#line 862 "ts-src/mqtt/session.ts"
+#line 890 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
     Session_pump(self);
     return s->packetId;
   }
-  Session_log(self, LogLevel_WARN, "unsubscribe: no match", filter, 0);
+  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+    Session_log(self, LogLevel_WARN, "unsubscribe: no match", filter, 0);
+  }
+#line 897 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -780,7 +841,7 @@ uint32_t Session_unsentBytes(Session *self) {
       n += r->len - r->done;
     }
   }
-#line 879 "ts-src/mqtt/session.ts"
+#line 907 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -791,7 +852,7 @@ uint32_t Session_inflightCount(Session *self) {
       n++;
     }
   }
-#line 885 "ts-src/mqtt/session.ts"
+#line 913 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -802,27 +863,27 @@ uint32_t Session_queuedCount(Session *self) {
       n++;
     }
   }
-#line 891 "ts-src/mqtt/session.ts"
+#line 919 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 898 "ts-src/mqtt/session.ts"
+#line 926 "ts-src/mqtt/session.ts"
 void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
   self->now = now;
   if (data.len > 0) {
     self->lastRx = now;
   }
-#line 901 "ts-src/mqtt/session.ts"
+#line 929 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while (off < data.len) {
     if (!Session_receiving(self) || self->epoch != ep) {
       return;
     }
-#line 905 "ts-src/mqtt/session.ts"
+#line 933 "ts-src/mqtt/session.ts"
     if (self->big != BigRx_NONE) {
       // The rest of a large PUBLISH goes through without touching rx.
       off += Session_bigFeed(self, rt_slice_from(data, off));
@@ -838,7 +899,7 @@ void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
     }
     // The decoder rejects packets over the limit from their fixed header, so
     // a full buffer here means the limit exceeds the buffer: never wait forever.
-#line 918 "ts-src/mqtt/session.ts"
+#line 946 "ts-src/mqtt/session.ts"
     if (self->big == BigRx_NONE && self->rxLen == CONFIG_MGOS_MQTT_RX_BUF_SIZE) {
       Session_close(self, "rx buffer overflow");
       return;
@@ -864,19 +925,22 @@ static void Session_parse(Session *self) {
     if (r == 0) {
       break;
     }
-#line 941 "ts-src/mqtt/session.ts"
+#line 969 "ts-src/mqtt/session.ts"
     if ((r == (-DecodeErr_TOO_LARGE)) && self->pkt.type == PacketType_PUBLISH) {
       // Too large to buffer, not malformed: stream it (the reference closed
       // here, and a persistent session then got it again at every reconnect).
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 945 "ts-src/mqtt/session.ts"
+#line 973 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
     if (r < 0) {
-      Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
+      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+        Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
+      }
+#line 978 "ts-src/mqtt/session.ts"
       Session_close(self, packet_decodeErrName((DecodeErr)(uint8_t)(-(int64_t)r)));
       return;
     }
@@ -887,12 +951,12 @@ static void Session_parse(Session *self) {
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 958 "ts-src/mqtt/session.ts"
+#line 986 "ts-src/mqtt/session.ts"
   uint32_t rest = self->rxLen - start;
   if (start > 0) {
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
   }
-#line 960 "ts-src/mqtt/session.ts"
+#line 988 "ts-src/mqtt/session.ts"
   self->rxLen = rest;
 }
 
@@ -900,7 +964,7 @@ static void Session_parse(Session *self) {
 /** parse() met a PUBLISH over the limit at rx[start] (its fixed header is
    *  complete). Moves it to rx[0] and streams what rx holds of it. True when
    *  it ended there and the bytes after it are now rx[0, rxLen), to parse. */
-#line 968 "ts-src/mqtt/session.ts"
+#line 996 "ts-src/mqtt/session.ts"
 static bool Session_bigFromRx(Session *self, uint32_t start) {
   uint32_t ep = self->epoch;
   uint32_t avail = self->rxLen - start;
@@ -927,7 +991,7 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
   if ((self->epoch != ep || !Session_receiving(self)) || self->big != BigRx_NONE) {
     return false;
   }
-#line 992 "ts-src/mqtt/session.ts"
+#line 1020 "ts-src/mqtt/session.ts"
   rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), used, avail));
   self->rxLen = avail - used;
   return true;
@@ -954,7 +1018,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       if (self->bigPos == ((int64_t)self->bigHdr + 2)) {
         Session_bigLayout(self);
       }
-#line 1016 "ts-src/mqtt/session.ts"
+#line 1044 "ts-src/mqtt/session.ts"
     } else if (pos < self->bigTopicEnd) {
       n = session_minU32(rest.len, self->bigTopicEnd - pos);
       uint32_t cap = Session_recvLimit(self);
@@ -968,7 +1032,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       if (self->bigPos == self->bigIdEnd) {
         Session_bigHeaderDone(self);
       }
-#line 1027 "ts-src/mqtt/session.ts"
+#line 1055 "ts-src/mqtt/session.ts"
     } else if (pos < self->bigIdEnd) {
       n = 1;
       self->bigId = (uint16_t)((self->bigId << 8) | rt_bytes_get(rest, 0));
@@ -977,7 +1041,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       if (self->bigPos == self->bigIdEnd) {
         Session_bigHeaderDone(self);
       }
-#line 1033 "ts-src/mqtt/session.ts"
+#line 1061 "ts-src/mqtt/session.ts"
     } else {
       // Counted as read before the handler runs: a connection it ends is
       // cut after this fragment, not before.
@@ -995,7 +1059,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       }
     }
     // Even when a handler called disconnect(): the message was read whole.
-#line 1048 "ts-src/mqtt/session.ts"
+#line 1076 "ts-src/mqtt/session.ts"
     if (((self->big != BigRx_NONE && self->bigIdEnd > 0) && self->bigPos == self->bigTotal) && self->epoch == ep) {
       Session_bigEnd(self);
     }
@@ -1005,7 +1069,10 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
 
 /** A malformed large PUBLISH: the same close as parse() gives a small one. */
 static void Session_bigBad(Session *self, DecodeErr e) {
-  Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
+  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+    Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
+  }
+#line 1086 "ts-src/mqtt/session.ts"
   self->big = BigRx_NONE;
   Session_close(self, packet_decodeErrName(e));
 }
@@ -1056,7 +1123,10 @@ static void Session_bigHeaderDone(Session *self) {
   }
   self->rxPartTotal = self->bigTotal - self->bigIdEnd;
   if (p->qos == 2 && Session_rxQos2Has(self, self->bigId)) {
-    Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, self->bigId);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
+      Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, self->bigId);
+    }
+#line 1137 "ts-src/mqtt/session.ts"
     self->big = BigRx_DISCARD;
     return;
   }
@@ -1075,7 +1145,10 @@ static void Session_bigHeaderDone(Session *self) {
 /** Drops the rest of the message; the log names the topic, the event too. */
 static void Session_bigSkip(Session *self, const char *why, int32_t num) {
   self->big = BigRx_DISCARD;
-  Session_log(self, LogLevel_WARN, why, self->pkt.topic, num);
+  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+    Session_log(self, LogLevel_WARN, why, self->pkt.topic, num);
+  }
+#line 1156 "ts-src/mqtt/session.ts"
   self->pkt.payload = RT_NOBYTES;
   self->rxPartOff = 0;
   Session_emit(self, SessionEvent_PUBLISH_SKIPPED, &self->pkt);
@@ -1092,13 +1165,13 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
   if (!first || self->epoch != ep) {
     return;
   }
-#line 1142 "ts-src/mqtt/session.ts"
+#line 1170 "ts-src/mqtt/session.ts"
   if (self->rxTake) {
     self->big = BigRx_DELIVER;
-#line 1143 "ts-src/mqtt/session.ts"
+#line 1171 "ts-src/mqtt/session.ts"
   } else if (Session_receiving(self)) {
     Session_bigSkip(self, "PUBLISH larger than the receive buffer, skipped", rt_i32_of(self->rxPartTotal));
-#line 1144 "ts-src/mqtt/session.ts"
+#line 1172 "ts-src/mqtt/session.ts"
   } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
   }
@@ -1107,7 +1180,7 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
 /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
    *  remembered only with the last byte, so a resend of a message cut off is
    *  taken again). */
-#line 1150 "ts-src/mqtt/session.ts"
+#line 1178 "ts-src/mqtt/session.ts"
 static void Session_bigEnd(Session *self) {
   Packet *p = &self->pkt;
   self->big = BigRx_NONE;
@@ -1118,7 +1191,7 @@ static void Session_bigEnd(Session *self) {
     if (!Session_rxQos2Has(self, p->packetId)) {
       Session_rxQos2Add(self, p->packetId);
     }
-#line 1158 "ts-src/mqtt/session.ts"
+#line 1186 "ts-src/mqtt/session.ts"
     Session_queueAck(self, PacketType_PUBREC, p->packetId);
   }
 }
@@ -1133,45 +1206,48 @@ static void Session_handle(Session *self, Packet *p) {
     Session_onConnack(self, p);
     break;
   }
-#line 1171 "ts-src/mqtt/session.ts"
+#line 1199 "ts-src/mqtt/session.ts"
   case PacketType_PUBLISH: {
     Session_onPublish(self, p);
     break;
   }
-#line 1174 "ts-src/mqtt/session.ts"
+#line 1202 "ts-src/mqtt/session.ts"
   case PacketType_PUBACK: {
     Session_onDone(self, p, RecState_WAIT_PUBACK, SessionEvent_PUBACK, "PUBACK: unexpected id");
     break;
   }
-#line 1177 "ts-src/mqtt/session.ts"
+#line 1205 "ts-src/mqtt/session.ts"
   case PacketType_PUBREC: {
     Session_onPubrec(self, p);
     break;
   }
-#line 1180 "ts-src/mqtt/session.ts"
+#line 1208 "ts-src/mqtt/session.ts"
   case PacketType_PUBREL: {
     Session_onPubrel(self, p);
     break;
   }
-#line 1183 "ts-src/mqtt/session.ts"
+#line 1211 "ts-src/mqtt/session.ts"
   case PacketType_PUBCOMP: {
     Session_onDone(self, p, RecState_WAIT_PUBCOMP, SessionEvent_PUBCOMP, "PUBCOMP: unexpected id");
     break;
   }
-#line 1186 "ts-src/mqtt/session.ts"
+#line 1214 "ts-src/mqtt/session.ts"
   case PacketType_SUBACK:
   case PacketType_UNSUBACK: {
     Session_onSubAck(self, p, p->type == PacketType_UNSUBACK);
     break;
   }
-#line 1190 "ts-src/mqtt/session.ts"
+#line 1218 "ts-src/mqtt/session.ts"
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
-    Session_logNum(self, LogLevel_DEBUG, "PINGRESP", 0);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
+      Session_logNum(self, LogLevel_DEBUG, "PINGRESP", 0);
+    }
+#line 1221 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
     break;
   }
-#line 1195 "ts-src/mqtt/session.ts"
+#line 1223 "ts-src/mqtt/session.ts"
   default: {
     Session_close(self, "unexpected packet type");
     break;
@@ -1179,7 +1255,7 @@ static void Session_handle(Session *self, Packet *p) {
   }
 }
 
-#line 1201 "ts-src/mqtt/session.ts"
+#line 1229 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
     Session_close(self, "unexpected second CONNACK");
@@ -1195,7 +1271,7 @@ static void Session_onConnack(Session *self, Packet *p) {
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 1214 "ts-src/mqtt/session.ts"
+#line 1242 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
@@ -1211,20 +1287,20 @@ static void Session_onConnack(Session *self, Packet *p) {
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1227 "ts-src/mqtt/session.ts"
+#line 1255 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 1230 "ts-src/mqtt/session.ts"
+#line 1258 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
     Session_maybeRoom(self);
   }
 }
 
-#line 1234 "ts-src/mqtt/session.ts"
+#line 1262 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   if (p->qos == 0) {
@@ -1237,13 +1313,16 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (self->epoch == ep && self->autoAck) {
       Session_queueAck(self, PacketType_PUBACK, p->packetId);
     }
-#line 1244 "ts-src/mqtt/session.ts"
+#line 1272 "ts-src/mqtt/session.ts"
     return;
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
   // PUBLISH (DUP) only gets another PUBREC.
   if (Session_rxQos2Has(self, p->packetId)) {
-    Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
+      Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
+    }
+#line 1278 "ts-src/mqtt/session.ts"
   } else {
     Session_rxQos2Add(self, p->packetId);
     self->autoAck = true;
@@ -1251,14 +1330,14 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (self->epoch != ep) {
       return;
     }
-#line 1255 "ts-src/mqtt/session.ts"
+#line 1283 "ts-src/mqtt/session.ts"
     if (!self->autoAck) {
       // The application runs this exchange: it is not ours to remember.
       int32_t k = Session_rxQos2Index(self, p->packetId);
       if (k >= 0) {
         Session_rxQos2Remove(self, (uint32_t)k);
       }
-#line 1259 "ts-src/mqtt/session.ts"
+#line 1287 "ts-src/mqtt/session.ts"
       return;
     }
   }
@@ -1276,12 +1355,18 @@ static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev
     // A PUBACK for a QoS 2 PUBLISH: the server took it at QoS 1 (RabbitMQ
     // does; MQTT 3.1.1 4.3.3 wants PUBREC). It has the message, so the
     // exchange is over; keeping the record would only fill the window.
-#line 1277 "ts-src/mqtt/session.ts"
-    Session_logNum(self, LogLevel_WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", p->packetId);
+#line 1305 "ts-src/mqtt/session.ts"
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_logNum(self, LogLevel_WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", p->packetId);
+    }
+#line 1306 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else {
-    Session_logNum(self, LogLevel_WARN, msg, p->packetId);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_logNum(self, LogLevel_WARN, msg, p->packetId);
+    }
   }
+#line 1310 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, ev, p);
 }
 
@@ -1299,8 +1384,11 @@ static void Session_onPubrec(Session *self, Packet *p) {
     // A repeated PUBREC: our PUBREL may have been lost, send it again.
     self->recs[(uint32_t)i].unsent = true;
   } else {
-    Session_logNum(self, LogLevel_WARN, "PUBREC: unexpected id", p->packetId);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_logNum(self, LogLevel_WARN, "PUBREC: unexpected id", p->packetId);
+    }
   }
+#line 1329 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, SessionEvent_PUBREC, p);
 }
 
@@ -1309,11 +1397,13 @@ static void Session_onPubrel(Session *self, Packet *p) {
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
     Session_rxQos2Remove(self, (uint32_t)k);
-#line 1308 "ts-src/mqtt/session.ts"
+#line 1336 "ts-src/mqtt/session.ts"
   } else {
-    Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
+      Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
+    }
   }
-#line 1309 "ts-src/mqtt/session.ts"
+#line 1337 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B).
@@ -1324,7 +1414,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
 
 /** SUBACK or UNSUBACK: the subscription it answers becomes active (or
    *  goes); handlers see the event with its tag in evTag (-1: not ours). */
-#line 1317 "ts-src/mqtt/session.ts"
+#line 1345 "ts-src/mqtt/session.ts"
 static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
   self->evTag = -1;
   int32_t i = Session_findSub(self, p->packetId, (SubState)(unsub ? SubState_UNSUB_SENT : SubState_SUB_SENT));
@@ -1338,14 +1428,19 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
       s->packetId = 0;
       s->granted = (uint8_t)((p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80);
       if (s->granted == 0x80) {
-        Session_log(self, LogLevel_WARN, "subscription refused", Sub_view(s), s->tag);
+        if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+          Session_log(self, LogLevel_WARN, "subscription refused", Sub_view(s), s->tag);
+        }
       }
     }
-#line 1331 "ts-src/mqtt/session.ts"
+#line 1359 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
-    Session_logNum(self, LogLevel_DEBUG, unsub ? "UNSUBACK: unknown id" : "SUBACK: unknown id", p->packetId);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
+      Session_logNum(self, LogLevel_DEBUG, unsub ? "UNSUBACK: unknown id" : "SUBACK: unknown id", p->packetId);
+    }
   }
+#line 1363 "ts-src/mqtt/session.ts"
   Session_emit(self, (SessionEvent)(unsub ? SessionEvent_UNSUBACK : SessionEvent_SUBACK), p);
   self->evTag = -1;
 }
@@ -1356,16 +1451,16 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1346 "ts-src/mqtt/session.ts"
+#line 1374 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpStream(self)) {
     return;
   }
-#line 1348 "ts-src/mqtt/session.ts"
+#line 1376 "ts-src/mqtt/session.ts"
   if (!Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1349 "ts-src/mqtt/session.ts"
+#line 1377 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   uint32_t i = 0;
   while (i < self->recCount) {
@@ -1374,7 +1469,7 @@ static void Session_pump(Session *self) {
       if (inflight >= CONFIG_MGOS_MQTT_MAX_INFLIGHT) {
         return;
       }
-#line 1355 "ts-src/mqtt/session.ts"
+#line 1383 "ts-src/mqtt/session.ts"
       r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       r->sent = false;
       r->unsent = true;
@@ -1389,7 +1484,7 @@ static void Session_pump(Session *self) {
       if (n == 0) {
         return;
       }
-#line 1367 "ts-src/mqtt/session.ts"
+#line 1395 "ts-src/mqtt/session.ts"
       self->txLen += n;
       self->lastTx = self->now;
       r->sent = true;
@@ -1402,14 +1497,14 @@ static void Session_pump(Session *self) {
     if (r->len > free && (r->len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1377 "ts-src/mqtt/session.ts"
+#line 1405 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
-#line 1378 "ts-src/mqtt/session.ts"
+#line 1406 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
-#line 1379 "ts-src/mqtt/session.ts"
+#line 1407 "ts-src/mqtt/session.ts"
     } else {
       i++;
     }
@@ -1418,7 +1513,7 @@ static void Session_pump(Session *self) {
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
-#line 1385 "ts-src/mqtt/session.ts"
+#line 1413 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   uint32_t at = self->txLen;
   uint32_t n = session_minU32(r->len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
@@ -1428,7 +1523,7 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
   if (r->done == 0 && r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1392 "ts-src/mqtt/session.ts"
+#line 1420 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   r->done += n;
@@ -1448,21 +1543,21 @@ static bool Session_pumpStream(Session *self) {
   if (!self->streaming) {
     return true;
   }
-#line 1409 "ts-src/mqtt/session.ts"
+#line 1437 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->done == 0) {
       continue;
     }
-#line 1412 "ts-src/mqtt/session.ts"
+#line 1440 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return false;
     }
-#line 1413 "ts-src/mqtt/session.ts"
+#line 1441 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
-#line 1414 "ts-src/mqtt/session.ts"
+#line 1442 "ts-src/mqtt/session.ts"
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
@@ -1476,14 +1571,14 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1425 "ts-src/mqtt/session.ts"
+#line 1453 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = codec_encodeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     if (n == 0) {
       return false;
     }
-#line 1429 "ts-src/mqtt/session.ts"
+#line 1457 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -1495,18 +1590,18 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1438 "ts-src/mqtt/session.ts"
+#line 1466 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1439 "ts-src/mqtt/session.ts"
+#line 1467 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = sub ? codec_encodeSubscribe(free, s->packetId, filter, s->qos) : codec_encodeUnsubscribe(free, s->packetId, filter);
     if (n == 0) {
       return false;
     }
-#line 1443 "ts-src/mqtt/session.ts"
+#line 1471 "ts-src/mqtt/session.ts"
     s->state = (SubState)(sub ? SubState_SUB_SENT : SubState_UNSUB_SENT);
     self->txLen += n;
     self->lastTx = self->now;
@@ -1527,7 +1622,7 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 
 // ---------------------------------------------------------------- helpers
 /** The free part of tx for a new packet (none while a packet streams in). */
-#line 1464 "ts-src/mqtt/session.ts"
+#line 1492 "ts-src/mqtt/session.ts"
 rt_bytes Session_txFree(Session *self) {
   return self->streaming ? RT_NOBYTES : rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
 }
@@ -1539,7 +1634,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 1473 "ts-src/mqtt/session.ts"
+#line 1501 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -1548,12 +1643,13 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-/** log() without a detail. */
-#line 1480 "ts-src/mqtt/session.ts"
+/** log() without a detail. @log */
+#line 1508 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
 
+/** A log line through onLog; left out of builds below its level. @log */
 static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   SessionLogFn f = self->onLog;
   if (f != NULL) {
@@ -1562,7 +1658,7 @@ static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes 
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 1490 "ts-src/mqtt/session.ts"
+#line 1519 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -1582,7 +1678,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 1507 "ts-src/mqtt/session.ts"
+#line 1536 "ts-src/mqtt/session.ts"
   self->big = BigRx_NONE;
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
@@ -1597,7 +1693,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
   for (uint32_t k = 0; k < self->recCount; k++) {
     self->recs[k].done = 0;
   }
-#line 1519 "ts-src/mqtt/session.ts"
+#line 1548 "ts-src/mqtt/session.ts"
   bool clean = self->cfg.cleanSession;
   // Subscriptions are all sent again after the next CONNACK.
   for (uint32_t i = 0; i < self->subCount; i++) {
@@ -1621,24 +1717,27 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
     OutMsg *r = &self->recs[i];
     if (r->state >= RecState_WAIT_PUBACK) {
       if (clean && r->state == RecState_WAIT_PUBCOMP) {
-        Session_log(self, LogLevel_WARN, "in-flight dropped (clean session)", Session_recTopic(self, r), r->packetId);
+        if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+          Session_log(self, LogLevel_WARN, "in-flight dropped (clean session)", Session_recTopic(self, r), r->packetId);
+        }
+#line 1572 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
       if (clean) {
         r->state = RecState_QUEUED;
-#line 1547 "ts-src/mqtt/session.ts"
+#line 1576 "ts-src/mqtt/session.ts"
       } else {
         r->unsent = true;
       }
     }
-#line 1549 "ts-src/mqtt/session.ts"
+#line 1578 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 1552 "ts-src/mqtt/session.ts"
+#line 1581 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -1649,13 +1748,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 1558 "ts-src/mqtt/session.ts"
+#line 1587 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 1559 "ts-src/mqtt/session.ts"
+#line 1588 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -1665,7 +1764,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 1566 "ts-src/mqtt/session.ts"
+#line 1595 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1675,7 +1774,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 1573 "ts-src/mqtt/session.ts"
+#line 1602 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1684,7 +1783,7 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 1579 "ts-src/mqtt/session.ts"
+#line 1608 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = Session_topicOffset(self, r);
   uint32_t tl = (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
@@ -1700,9 +1799,12 @@ static bool Session_dropOldestWaiting(Session *self, uint8_t reason) {
     if (r->state != RecState_QUEUED || r->done > 0) {
       continue;
     }
-#line 1592 "ts-src/mqtt/session.ts"
+#line 1621 "ts-src/mqtt/session.ts"
     uint16_t id = r->packetId;
-    Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", Session_recTopic(self, r), id);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", Session_recTopic(self, r), id);
+    }
+#line 1623 "ts-src/mqtt/session.ts"
     self->evDropId = id;
     self->evDropQos = r->qos;
     self->evDropReason = reason;
@@ -1731,7 +1833,7 @@ static rt_bytes Session_recPayload(Session *self, OutMsg *r) {
     return RT_NOBYTES;
   }
   // The topic view starts inside the store: the payload follows it (and the id for QoS > 0).
-#line 1620 "ts-src/mqtt/session.ts"
+#line 1649 "ts-src/mqtt/session.ts"
   uint32_t topicEnd = Session_topicOffset(self, r) + t.len;
   uint32_t start = topicEnd + (uint32_t)((r->qos > 0) ? 2 : 0);
   return rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off + start, r->off + r->len);
@@ -1745,7 +1847,7 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 1631 "ts-src/mqtt/session.ts"
+#line 1660 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -1754,7 +1856,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
     return;
   }
-#line 1637 "ts-src/mqtt/session.ts"
+#line 1666 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -1771,14 +1873,14 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 1651 "ts-src/mqtt/session.ts"
+#line 1680 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 1655 "ts-src/mqtt/session.ts"
+#line 1684 "ts-src/mqtt/session.ts"
   self->recCount = self->recCount - 1u;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -1792,7 +1894,7 @@ static void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
   }
-#line 1666 "ts-src/mqtt/session.ts"
+#line 1695 "ts-src/mqtt/session.ts"
   self->subCount = self->subCount - 1u;
   Sub *last = &self->subs[self->subCount];
   last->state = SubState_FREE;
@@ -1806,7 +1908,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 1675 "ts-src/mqtt/session.ts"
+#line 1704 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1817,7 +1919,10 @@ static bool Session_rxQos2Has(Session *self, uint16_t id) {
 /** Remembers an incoming QoS 2 id until its PUBREL (the oldest goes when full). */
 static void Session_rxQos2Add(Session *self, uint16_t id) {
   if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
-    Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
+    }
+#line 1715 "ts-src/mqtt/session.ts"
     Session_rxQos2Remove(self, 0);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
@@ -1828,6 +1933,6 @@ static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 1694 "ts-src/mqtt/session.ts"
+#line 1723 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
 }

@@ -1,6 +1,8 @@
 // Application code the subset cannot compile to C. Each marked line must be
 // rejected with a diagnostic containing the marked text (test/apps/reject.test.ts).
-import { u32, i32, Ptr, Bytes, strBytes } from "../../../ts-src/rt/rt";
+import { u32, i32, bool, Ptr, Bytes, strBytes, cstr } from "../../../ts-src/rt/rt";
+import * as Log from "../../../ts-src/app/app_log";
+import * as Json from "../../../ts-src/app/app_json";
 import * as MQTT from "../../../ts-src/app/app_mqtt";
 import * as Timer from "../../../ts-src/app/app_timer";
 
@@ -9,10 +11,21 @@ class Settings {
 }
 
 const settings = new Settings();
+// Arrays of flags and strings: the diagnostics name the typed arrays that work.
+const relayOn: bool[] = [false, false]; //! for N flags write `const a = new Uint8Array(N)` at module level
+let names: string[] = []; //! for a list of strings write a function
 let total: u32 = 0;
 
 function onEvent(conn: MQTT.Conn, ev: i32, edata: Ptr, ud: Ptr): void {
   total++;
+}
+
+// A handler's topic and message point into the received packet: no NUL after them.
+function onMsg(conn: MQTT.Conn, topic: Bytes, msg: Bytes, ud: Ptr): void {
+  Log.info(cstr(msg)); //! the parameter `msg` is a view with no NUL after it
+  const rest: Bytes = msg.subarray(1);
+  Log.info(cstr(rest)); //! Log.bytes(Log.INFO, rest)
+  Log.info(cstr(Json.getStr(msg, "s"))); //! the result of `Json.getStr()`
 }
 
 export function init(): void {
@@ -29,4 +42,5 @@ export function init(): void {
   const p: u32 = settings["port"]; //! dynamic property access
   // An event handler whose `ev` is an i32, where the C callback type has int.
   MQTT.setEventHandler(onEvent, null); //! exact C signature
+  MQTT.sub("dev/msg", onMsg, null);
 }

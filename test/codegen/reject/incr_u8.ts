@@ -12,6 +12,6 @@ export function bump(): void {
   a++; //! `++` is only accepted on i32/u32 counters (u8 would silently wrap differently in C); write `a = u8(a + 1)`
   let b: i8 = 0;
   b--; //! `--` is only accepted on i32/u32 counters (i8 would silently wrap differently in C); write `b = i8(b - 1)`
-  c.n += 1; //! `+=` on u16 may wrap differently in C; write `c.n = u16(c.n + 1)`
+  c.n += 1; //! `+=` on u16 may wrap differently in C; write `c.n = u16(c.n + 1)` to wrap
   a = u8(a + b + c.n);
 }

@@ -2,6 +2,6 @@
 import { u8, u32 } from "../../../ts-src/rt/rt";
 
 export function f(): u32 {
-  const x: u8 = "not a number"; //! TS2322: Type 'string' is not assignable to type 'number'.; fix this TypeScript (tsc --strict) error first
+  const x: u8 = "not a number"; //! TS2322: Type 'string' is not assignable to type 'number'. (a TypeScript error, tsc --strict)
   return x;
 }

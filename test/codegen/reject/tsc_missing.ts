@@ -2,5 +2,5 @@
 import { u32 } from "../../../ts-src/rt/rt";
 
 export function f(): u32 {
-  return undefinedThing; //! TS2304: Cannot find name 'undefinedThing'.; fix this TypeScript (tsc --strict) error first
+  return undefinedThing; //! TS2304: Cannot find name 'undefinedThing'. (a TypeScript error, tsc --strict)
 }
