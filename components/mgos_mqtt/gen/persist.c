@@ -59,7 +59,10 @@ static void persist_onStore(Session *s, uint8_t op, uint32_t seq, uint32_t meta,
 #line 92 "ts-src/mgos/persist.ts"
 bool persist_attach(Session *s, int32_t slot, const char *where) {
   if (CONFIG_MGOS_MQTT_PERSIST_SUPPORT_VALUE == 0) {
-    port_logMsg(LogLevel_ERROR, "outbox_persist is set but the persistent outbox is compiled out (CONFIG_MGOS_MQTT_PERSIST_SUPPORT): ", rt_str_bytes(where));
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      port_logMsg(LogLevel_ERROR, "outbox_persist is set but the persistent outbox is compiled out (CONFIG_MGOS_MQTT_PERSIST_SUPPORT): ", rt_str_bytes(where));
+    }
+#line 95 "ts-src/mgos/persist.ts"
     return false;
   }
   StoreOpenFn open = persist_ops.open;
@@ -69,14 +72,14 @@ bool persist_attach(Session *s, int32_t slot, const char *where) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "outbox_persist is set but this port has no storage: messages are not persisted", rt_str_bytes(where));
     }
-#line 93 "ts-src/mgos/persist.ts"
+#line 102 "ts-src/mgos/persist.ts"
     return false;
   }
   if (!open(slot, where)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "outbox_persist: cannot open the storage ", rt_str_bytes(where));
     }
-#line 97 "ts-src/mgos/persist.ts"
+#line 106 "ts-src/mgos/persist.ts"
     return false;
   }
   uint32_t n = count(slot);
@@ -91,7 +94,7 @@ bool persist_attach(Session *s, int32_t slot, const char *where) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         port_logMsg(LogLevel_ERROR, "outbox_persist: a stored message does not fit the outbox (or cannot be read), left in storage", rt_str_bytes(where));
       }
-#line 109 "ts-src/mgos/persist.ts"
+#line 118 "ts-src/mgos/persist.ts"
       continue;
     }
     uint32_t seq = (uint32_t)(((rt_i32_of((uint32_t)rt_bytes_get(b, 0) << 24) | (rt_bytes_get(b, 1) << 16)) | (rt_bytes_get(b, 2) << 8)) | rt_bytes_get(b, 3));
