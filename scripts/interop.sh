@@ -5,6 +5,7 @@
 #                                (about 5 min; writes docs/interop-cluster.json/.svg)
 #     CLUSTER_DEVICES=240        devices (host processes of 120 connections)
 #     CLUSTER_JITTERS=10,0       reconnect jitter per run, % (0 = off)
+#     CLUSTER_DEBUG=1            keep the devices' and nodes' logs in build/interop/
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

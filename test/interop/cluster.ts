@@ -96,7 +96,8 @@ async function run(jitterPct: number): Promise<Figures> {
       const t = setTimeout(() => rej(new Error("collector/commander: no CONNACK in 60 s")), 60_000);
       c.once("connect", () => { clearTimeout(t); res(); });
     })));
-    await collector.subscribeAsync("fleet/+/seq", { qos: 1 });
+    await Promise.race([collector.subscribeAsync("fleet/+/seq", { qos: 1 }),
+      sleep(60_000).then(() => { throw new Error("collector: no SUBACK in 60 s"); })]);
 
     const list = nodes.map((n) => `127.0.0.1:${n.mqtt}`).join(",");
     for (let first = 0; first < DEVICES; first += PER_PROC) {
