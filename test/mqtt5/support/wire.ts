@@ -27,7 +27,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function until(what: string, cond: () => boolean, ms = 5000): Promise<void> {
+/** Waits for `cond`; the default bound is generous (the machine is shared and loaded). */
+export async function until(what: string, cond: () => boolean, ms = 15000): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
