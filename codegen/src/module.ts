@@ -55,7 +55,7 @@ export class Compiler extends Statements {
         continue;
       }
       if (f.storage === "sarr" && f.t.k === "sarr") {
-        if (this.needsInit(f.t.cls)) body.push(`for (uint32_t i = 0; i < ${f.t.nC}; i++) ${initName(f.t.cls)}(&self->${f.cname}[i]);`);
+        if (this.needsInit(f.t.cls)) body.push(`for (uint32_t i = 0; i != ${f.t.nC}; i++) ${initName(f.t.cls)}(&self->${f.cname}[i]); /* != : N may be a Kconfig 0 */`);
         continue;
       }
       const c = this.initOf(f.decl.initializer, f.t, f.decl.initializer ?? f.decl, `the initializer of field \`${f.name}\``, false);

@@ -75,7 +75,7 @@ test("MQTT 5 API: properties both ways, subscription options, CONNECT extras, DI
   assert.equal(subs[0].subscriptions[0].nl, true);
   assert.equal(subs[0].properties.subscriptionIdentifier, 7);
   assert.equal(subs[1].subscriptions[0].topic, "$share/grp/api5/shared/#");
-  const info = mgos_mqtt_conn_v5_info(c);
+  const info = mgos_mqtt_conn_v5_info(c)!;
   assert.equal(info.protocol_version, 5);
   assert.equal(info.reason_code, 0);
 

@@ -99,10 +99,10 @@ test("CONNECT and CONNACK properties on the wire and in the session; reason code
   assert.equal(ca.reasonCode, 0);
   assert.deepEqual(ca.properties, { topicAliasMaximum: 5, serverKeepAlive: 20, maximumPacketSize: 2000, receiveMaximum: 2 });
   const s = mgos_mqtt_get_global().session;
-  assert.equal(s.v5.serverReceiveMax, 2);
-  assert.equal(s.v5.serverMaxPacket, 2000);
-  assert.equal(s.v5.serverAliasMax, 5);
-  assert.equal(s.v5.serverKeepAlive, 20);
+  assert.equal(s.v5s[0].serverReceiveMax, 2);
+  assert.equal(s.v5s[0].serverMaxPacket, 2000);
+  assert.equal(s.v5s[0].serverAliasMax, 5);
+  assert.equal(s.v5s[0].serverKeepAlive, 20);
   // Server Keep Alive replaces ours (3.2.2.3.14).
   assert.equal(s.cfg.keepAlive, 20);
   const conn = evs.find((e) => e.ev === MG_EV.MQTT_CONNACK)!;

@@ -51,7 +51,7 @@ import {
 } from "./mg_types";
 import { nowMs, wallTime, rand32, logMsg, netConnect, netSend, netClose, deviceId, eventTrigger } from "./port";
 import { WsLink, WsCode, WS_SUPPORT } from "./ws";
-import { MQTT5_SUPPORT } from "../mqtt/session5";
+import { MQTT5_SUPPORT, V5_ONE } from "../mqtt/session5";
 import { serverReferenceTarget, reason5Of, sharedFilter, fillProps } from "./mqtt5";
 
 /** Connection slots (slot 0 is the global connection). @kconfig MGOS_MQTT_MAX_CONNS */
@@ -148,9 +148,9 @@ export class mgos_mqtt_conn {
   nc: mg_connection = new mg_connection();
   msg: mg_mqtt_message = new mg_mqtt_message();
   /** MQTT 5: the properties of the packet an event is about (msg.props). */
-  props5: mgos_mqtt_props = new mgos_mqtt_props();
+  props5s: mgos_mqtt_props[] = structs(V5_ONE, mgos_mqtt_props);
   /** MQTT 5: what mgos_mqtt_conn_v5_info() returns. */
-  info5: mgos_mqtt_v5_info = new mgos_mqtt_v5_info();
+  info5s: mgos_mqtt_v5_info[] = structs(V5_ONE, mgos_mqtt_v5_info);
   /** ev_data of MGOS_MQTT_EV_DROPPED. */
   dropped: mgos_mqtt_dropped = new mgos_mqtt_dropped();
   cloudArg: mgos_cloud_arg = new mgos_cloud_arg();
@@ -654,8 +654,8 @@ export class mgos_mqtt_conn {
     m.message_id = p.packetId;
     if (MQTT5_SUPPORT !== 0 && this.session.isV5()) {
       m.reason_code = reason5Of(this.session, p);
-      fillProps(this.props5, this.session);
-      m.props = this.props5;
+      fillProps(this.props5s[0], this.session);
+      m.props = this.props5s[0];
     }
     if (p.type === PacketType.PUBLISH) setStr(m, p.topic, p.payload);
     // SUBACK: qos is the first filter's granted QoS (0x80: refused) and the

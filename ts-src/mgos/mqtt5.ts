@@ -5,6 +5,7 @@
 
 import { u8, u32, i32, Bytes, noBytes, cstr } from "../rt/rt";
 import { Session } from "../mqtt/session";
+import { MQTT5_SUPPORT } from "../mqtt/session5";
 import { Reason, Props5, PropId, PropIter } from "../mqtt/packet5";
 import { nextProp, isShared } from "../mqtt/codec5";
 import { Packet, PacketType } from "../mqtt/packet";
@@ -15,11 +16,11 @@ import { mg_str, mgos_mqtt_props } from "./mg_types";
  *  4.11): its first space-separated entry; empty when there is none. The
  *  reference is used once. */
 export function serverReferenceTarget(s: Session): Bytes {
-  if (!s.isV5()) return noBytes();
-  const code: u8 = s.v5.lastReason;
+  if (MQTT5_SUPPORT === 0 || !s.isV5()) return noBytes();
+  const code: u8 = s.v5s[0].lastReason;
   if (code !== Reason.USE_ANOTHER_SERVER && code !== Reason.SERVER_MOVED) return noBytes();
-  const ref: Bytes = s.v5.serverReference();
-  s.v5.lastReason = 0;
+  const ref: Bytes = s.v5s[0].serverReference();
+  s.v5s[0].lastReason = 0;
   let n: u32 = 0;
   while (n < ref.length && ref[n] !== 0x20) n++;
   return ref.subarray(0, n);
@@ -28,8 +29,8 @@ export function serverReferenceTarget(s: Session): Bytes {
 /** The reason code an event reports for packet `p` (mg_mqtt_message.reason_code). */
 export function reason5Of(s: Session, p: Packet): u8 {
   if (p.type === PacketType.SUBACK || p.type === PacketType.UNSUBACK) return p.codes.length > 0 ? p.codes[0] : 0;
-  if (p.type === PacketType.PUBLISH) return 0;
-  return s.v5.pkt.reasonCode;
+  if (MQTT5_SUPPORT === 0 || p.type === PacketType.PUBLISH || !s.isV5()) return 0;
+  return s.v5s[0].pkt.reasonCode;
 }
 
 // ---------------------------------------------------------------- the public additions (docs/mqtt5.md)
@@ -51,7 +52,8 @@ export function setMg(m: mg_str, b: Bytes): void {
 
 /** Fills `o` from the MQTT 5 packet the session decoded last. */
 export function fillProps(o: mgos_mqtt_props, s: Session): void {
-  const p: Props5 = s.v5.pkt.props;
+  if (MQTT5_SUPPORT === 0) return;
+  const p: Props5 = s.v5s[0].pkt.props;
   o.payload_format = p.has(PropId.PAYLOAD_FORMAT) ? i32(p.payloadFormat) : -1;
   o.message_expiry = p.has(PropId.MESSAGE_EXPIRY) ? p.messageExpiry : 0;
   setMg(o.content_type, p.contentType);

@@ -8,7 +8,7 @@ import { u8, u16, u32, i32, int, bool, Ptr, Bytes, noBytes, strBytes, copyBytes 
 import { Session, LogLevel } from "../mqtt/session";
 import { Props5, PropId, PropIter } from "../mqtt/packet5";
 import { nextProp, putUserProp } from "../mqtt/codec5";
-import { V5State, V5_STR_SIZE } from "../mqtt/session5";
+import { V5State, V5_STR_SIZE, MQTT5_SUPPORT } from "../mqtt/session5";
 import { MGOS_MQTT_ERR } from "../mqtt/delivery";
 import { mg_str, mgos_mqtt_props, mgos_mqtt_v5_info, mg_event_handler_t } from "./mg_types";
 import { mgos_mqtt_conn, HandlerKind, mgos_mqtt_conn_disconnect } from "./conn";
@@ -19,7 +19,14 @@ import { setMg, rawOf } from "./mqtt5";
 declare function mg_str_bytes(s: mg_str): Bytes;
 
 const iter: PropIter = new PropIter();
-const userScratch: Uint8Array = new Uint8Array(V5_STR_SIZE);
+
+/** Logs that `what` needs MQTT 5, compiled out: the calls that need a
+ *  connection's MQTT 5 state test MQTT5_SUPPORT first (there is none), in
+ *  place so the C compiler drops what follows. */
+function v5Off(what: string): void {
+  logMsg(LogLevel.ERROR, "MQTT 5 is compiled out (CONFIG_MGOS_MQTT_V5_SUPPORT): ", strBytes(what));
+}
+const userScratch: Uint8Array = new Uint8Array(MQTT5_SUPPORT !== 0 ? V5_STR_SIZE : 1);
 
 /** User Property `i` (from 0) of received properties: key and value into
  *  `key` / `value`. False when there are not that many. @api */
@@ -37,7 +44,7 @@ export function mgos_mqtt_props_user(props: mgos_mqtt_props, i: int, key: mg_str
 
 /** The session's publish properties from the application's (false: invalid, logged). */
 function takePubProps(s: Session, o: mgos_mqtt_props | null): bool {
-  const p: Props5 = s.pubProps;
+  const p: Props5 = s.v5s[0].pubProps;
   p.reset();
   if (o === null) return true;
   const q: mgos_mqtt_props = o!;
@@ -79,13 +86,13 @@ function takePubProps(s: Session, o: mgos_mqtt_props | null): bool {
  */
 export function conn_pub5_bytes(c: mgos_mqtt_conn, topic: string, msg: Bytes, qos: int, retain: bool, props: mgos_mqtt_props | null): u16 {
   const s: Session = c.session;
-  if (!s.isV5()) return c.publish(strBytes(topic), msg, qos, retain);
+  if (MQTT5_SUPPORT === 0 || !s.isV5()) return c.publish(strBytes(topic), msg, qos, retain);
   if (!takePubProps(s, props)) {
     s.lastError = MGOS_MQTT_ERR.INVALID;
     return 0;
   }
   const id: u16 = c.publish(strBytes(topic), msg, qos, retain);
-  s.pubProps.reset();
+  s.v5s[0].pubProps.reset();
   return id;
 }
 
@@ -113,7 +120,11 @@ export function mgos_mqtt_conn_sub5(c: mgos_mqtt_conn, topic: string, qos: int, 
  *  mgos_mqtt_conn_clear_connect_props). False when it does not fit
  *  MGOS_MQTT_V5_STR_SIZE or is not UTF-8. @api */
 export function mgos_mqtt_conn_add_connect_user_prop(c: mgos_mqtt_conn, key: string, value: string): bool {
-  const v: V5State = c.session.v5;
+  if (MQTT5_SUPPORT === 0) {
+    v5Off("mgos_mqtt_conn_add_connect_user_prop");
+    return false;
+  }
+  const v: V5State = c.session.v5s[0];
   const n: u32 = putUserProp(v.connectUser, v.connectUserLen, strBytes(key), strBytes(value));
   if (n === 0) {
     logMsg(LogLevel.ERROR, "connect user property does not fit MGOS_MQTT_V5_STR_SIZE: ", strBytes(key));
@@ -125,7 +136,8 @@ export function mgos_mqtt_conn_add_connect_user_prop(c: mgos_mqtt_conn, key: str
 
 /** Forgets the CONNECT extras: user properties, authentication, request response information. @api */
 export function mgos_mqtt_conn_clear_connect_props(c: mgos_mqtt_conn): void {
-  const v: V5State = c.session.v5;
+  if (MQTT5_SUPPORT === 0) return;
+  const v: V5State = c.session.v5s[0];
   v.connectUserLen = 0;
   v.authMethodLen = 0;
   v.authDataLen = 0;
@@ -134,7 +146,11 @@ export function mgos_mqtt_conn_clear_connect_props(c: mgos_mqtt_conn): void {
 
 /** Asks for Response Information in the CONNACK (read it with mgos_mqtt_conn_v5_info). @api */
 export function mgos_mqtt_conn_set_request_response_info(c: mgos_mqtt_conn, on: bool): void {
-  c.session.v5.requestResponseInfo = on;
+  if (MQTT5_SUPPORT === 0) {
+    v5Off("mgos_mqtt_conn_set_request_response_info");
+    return;
+  }
+  c.session.v5s[0].requestResponseInfo = on;
 }
 
 /** Extended authentication (4.12): the Authentication Method and first
@@ -145,7 +161,11 @@ export function mgos_mqtt_conn_set_request_response_info(c: mgos_mqtt_conn, on: 
  *  @capi bool mgos_mqtt_conn_set_auth(struct mgos_mqtt_conn *c, const char *method, struct mg_str data)
  */
 export function conn_set_auth_bytes(c: mgos_mqtt_conn, method: string | null, data: Bytes): bool {
-  const v: V5State = c.session.v5;
+  if (MQTT5_SUPPORT === 0) {
+    v5Off("mgos_mqtt_conn_set_auth");
+    return method === null;
+  }
+  const v: V5State = c.session.v5s[0];
   v.authMethodLen = 0;
   v.authDataLen = 0;
   if (method === null) return true;
@@ -180,11 +200,15 @@ export function mgos_mqtt_conn_disconnect5(c: mgos_mqtt_conn, reason: int): void
 }
 
 /** What the connection negotiated with the broker (MQTT 5; valid until the
- *  next call). @api */
-export function mgos_mqtt_conn_v5_info(c: mgos_mqtt_conn): mgos_mqtt_v5_info {
-  const o: mgos_mqtt_v5_info = c.info5;
+ *  next call). NULL, with an error logged, when MQTT 5 is compiled out. @api */
+export function mgos_mqtt_conn_v5_info(c: mgos_mqtt_conn): mgos_mqtt_v5_info | null {
+  if (MQTT5_SUPPORT === 0) {
+    v5Off("mgos_mqtt_conn_v5_info");
+    return null;
+  }
+  const o: mgos_mqtt_v5_info = c.info5s[0];
   const s: Session = c.session;
-  const v: V5State = s.v5;
+  const v: V5State = s.v5s[0];
   o.protocol_version = s.isV5() ? 5 : 4;
   o.receive_maximum = i32(v.serverReceiveMax);
   o.maximum_packet_size = v.serverMaxPacket;
@@ -206,5 +230,9 @@ export function mgos_mqtt_conn_v5_info(c: mgos_mqtt_conn): mgos_mqtt_v5_info {
  *  @capi struct mg_str mgos_mqtt_conn_auth_data(struct mgos_mqtt_conn *c)
  */
 export function conn_auth_data_into(c: mgos_mqtt_conn, out: mg_str): void {
-  setMg(out, c.session.v5.pkt.props.authData);
+  if (MQTT5_SUPPORT === 0) {
+    setMg(out, noBytes());
+    return;
+  }
+  setMg(out, c.session.v5s[0].pkt.props.authData);
 }

@@ -48,7 +48,7 @@ import {
   encodeConnect5, encodePublish5, encodeAck5, encodeSubscribe5, encodeUnsubscribe5, encodeDisconnect5,
   decode5ForClient, publishSize5, propsSize, encodeAuth5,
 } from "./codec5";
-import { V5State, MQTT5_SUPPORT, TOPIC_ALIASES, aliasedSize, putAliased, payload5 } from "./session5";
+import { V5State, V5_ONE, MQTT5_SUPPORT, TOPIC_ALIASES, aliasedSize, putAliased, payload5 } from "./session5";
 // The build's log level: the compiler puts each @log call (log, logNum) under it.
 import { LOG_LEVEL } from "./loglevel";
 
@@ -451,9 +451,7 @@ export class Session {
    *  event handler closed or reconnected under it. */
   epoch: u32 = 0;
   /** MQTT 5: what this connection negotiated, topic aliases (session5.ts). */
-  v5: V5State = new V5State();
-  /** MQTT 5: properties for the next publish() (the API fills and clears them). */
-  pubProps: Props5 = new Props5();
+  v5s: V5State[] = structs(V5_ONE, V5State);
   /** MQTT 5: reason code of the DISCONNECT we send. */
   discReason: u8 = 0;
   /** MQTT 5: subscription options (bits 2-5) and Subscription Identifier
@@ -546,7 +544,7 @@ export class Session {
   /** CONNECT for MQTT 5 (3.1.2.11): Session Expiry, Receive Maximum, Maximum
    *  Packet Size, Topic Alias Maximum, and what the application set. */
   private encodeConnect5(o: ConnectOptions): u32 {
-    const v: V5State = this.v5;
+    const v: V5State = this.v5s[0];
     const p: Props5 = v.props;
     v.startConnection();
     p.reset();
@@ -690,7 +688,7 @@ export class Session {
   /** DISCONNECT: MQTT 5 with discReason (the same 2 bytes for 0). */
   private encodeDisconnect(out: Bytes): u32 {
     if (!this.isV5()) return encodeSimple(out, PacketType.DISCONNECT);
-    const p: Props5 = this.v5.props;
+    const p: Props5 = this.v5s[0].props;
     p.reset();
     return encodeDisconnect5(out, this.discReason, p);
   }
@@ -797,8 +795,8 @@ export class Session {
     let pl: i32 = 0;
     if (v5) {
       // The broker's Maximum QoS (3.2.2.3.4): a higher QoS would be a protocol error.
-      if (q > this.v5.serverMaxQos) q = this.v5.serverMaxQos;
-      pl = propsSize(this.pubProps, PacketType.PUBLISH);
+      if (q > this.v5s[0].serverMaxQos) q = this.v5s[0].serverMaxQos;
+      pl = propsSize(this.v5s[0].pubProps, PacketType.PUBLISH);
       if (pl < 0) {
         this.log(LogLevel.ERROR, "publish: invalid MQTT 5 properties", topic, 0);
         return this.refuse(MGOS_MQTT_ERR.INVALID);
@@ -810,7 +808,7 @@ export class Session {
       return this.refuse(MGOS_MQTT_ERR.TOO_BIG);
     }
     const connected: bool = this.state === SessionState.CONNECTED;
-    const smax: u32 = this.v5.serverMaxPacket;
+    const smax: u32 = v5 ? this.v5s[0].serverMaxPacket : 0;
     if (v5 && connected && smax > 0 && size > smax) {
       this.logTooBig(LogLevel.ERROR, "publish: larger than the broker's Maximum Packet Size, can never be sent", topic, size, smax);
       return this.refuse(MGOS_MQTT_ERR.TOO_BIG);
@@ -866,7 +864,7 @@ export class Session {
     const r: OutMsg = this.recs[this.recCount];
     // The loop above left room for `size` bytes; the topic was checked first.
     let n: u32 = 0;
-    if (v5) n = encodePublish5(this.store.subarray(this.storeUsed), topic, payload, q, retain, false, q > 0 ? id : 0, this.pubProps);
+    if (v5) n = encodePublish5(this.store.subarray(this.storeUsed), topic, payload, q, retain, false, q > 0 ? id : 0, this.v5s[0].pubProps);
     else n = writePublish(this.store.subarray(this.storeUsed), topic, payload, q, retain, false, q > 0 ? id : 0, size);
     if (n === 0) {
       this.log(LogLevel.ERROR, "publish: encoding failed", topic, 0);
@@ -1129,7 +1127,7 @@ export class Session {
   private parse5(): void {
     const ep: u32 = this.epoch;
     let start: u32 = 0;
-    const v: V5State = this.v5;
+    const v: V5State = this.v5s[0];
     while (this.receiving() && this.epoch === ep) {
       const r: i32 = decode5ForClient(this.rx.subarray(start, this.rxLen), this.maxPacket5(), v.pkt);
       if (r === 0) break;
@@ -1411,11 +1409,11 @@ export class Session {
     }
     const ep: u32 = this.epoch;
     const v5: bool = this.isV5();
-    if (v5) this.v5.takeConnack();
+    if (v5) this.v5s[0].takeConnack();
     if (p.returnCode !== 0) {
       // The reason is readable during the CONNACK event already.
       const why: string = v5 ? reasonName(PacketType.CONNACK, p.returnCode) : connackReason(p.returnCode);
-      if (v5 && this.v5.reasonStrLen > 0) this.log(LogLevel.ERROR, "CONNACK reason string: ", this.v5.reasonString(), i32(p.returnCode));
+      if (v5 && this.v5s[0].reasonStrLen > 0) this.log(LogLevel.ERROR, "CONNACK reason string: ", this.v5s[0].reasonString(), i32(p.returnCode));
       this.closeReason = why;
       this.emit(SessionEvent.CONNACK, p);
       // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
@@ -1430,7 +1428,7 @@ export class Session {
     this.state = SessionState.CONNECTED;
     this.wasConnected = true;
     // Server Keep Alive replaces ours (3.2.2.3.14).
-    if (v5 && this.v5.serverKeepAlive >= 0) this.cfg.keepAlive = u16(this.v5.serverKeepAlive);
+    if (v5 && this.v5s[0].serverKeepAlive >= 0) this.cfg.keepAlive = u16(this.v5s[0].serverKeepAlive);
     // Without a stored session the server will not resend its QoS 2 messages.
     if (!p.sessionPresent) this.rxQos2Count = 0;
     // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
@@ -1501,7 +1499,7 @@ export class Session {
 
   private onPubrec(p: Packet): void {
     const i: i32 = this.findRec(p.packetId);
-    const refused: bool = this.isV5() && this.v5.pkt.reasonCode >= 0x80;
+    const refused: bool = this.isV5() && this.v5s[0].pkt.reasonCode >= 0x80;
     if (this.isV5()) this.logAckReason(p);
     if (refused && i >= 0 && this.recs[i].state === RecState.WAIT_PUBREC && this.recs[i].done === 0) {
       // A PUBREC with an error ends the exchange: no PUBREL (4.3.3).
@@ -1574,11 +1572,11 @@ export class Session {
     let inflight: u32 = this.inflightCount();
     const v5: bool = this.isV5();
     // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
-    const window: u32 = v5 && this.v5.serverReceiveMax < MAX_INFLIGHT ? this.v5.serverReceiveMax : MAX_INFLIGHT;
+    const window: u32 = v5 && this.v5s[0].serverReceiveMax < MAX_INFLIGHT ? this.v5s[0].serverReceiveMax : MAX_INFLIGHT;
     let i: u32 = 0;
     while (i < this.recCount) {
       const r: OutMsg = this.recs[i];
-      if (v5 && r.state === RecState.QUEUED && r.done === 0 && this.v5.serverMaxPacket > 0 && r.len > this.v5.serverMaxPacket) {
+      if (v5 && r.state === RecState.QUEUED && r.done === 0 && this.v5s[0].serverMaxPacket > 0 && r.len > this.v5s[0].serverMaxPacket) {
         // Accepted while offline, and this broker takes nothing that big.
         const ep: u32 = this.epoch;
         this.dropRec(i, MGOS_MQTT_DROP.TOO_BIG_FOR_SERVER, "larger than the broker's Maximum Packet Size, dropped (DROPPED event)");
@@ -1618,7 +1616,7 @@ export class Session {
   /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
   private copyOut(r: OutMsg): bool {
-    if (r.done === 0 && TOPIC_ALIASES > 0 && this.isV5() && this.v5.serverAliasMax > 0 && this.copyAliased(r)) return true;
+    if (r.done === 0 && TOPIC_ALIASES > 0 && this.isV5() && this.v5s[0].serverAliasMax > 0 && this.copyAliased(r)) return true;
     const at: u32 = this.txLen;
     const n: u32 = minU32(u32(r.len - r.done), u32(TX_BUF_SIZE - at));
     const from: u32 = u32(r.off + r.done);
@@ -1645,15 +1643,15 @@ export class Session {
   private copyAliased(r: OutMsg): bool {
     const m: Bytes = this.store.subarray(r.off, u32(r.off + r.len));
     const most: u32 = aliasedSize(m, r.qos, false);
-    const smax: u32 = this.v5.serverMaxPacket;
+    const smax: u32 = this.v5s[0].serverMaxPacket;
     if (most > u32(TX_BUF_SIZE - this.txLen) || (smax > 0 && most > smax)) return false;
-    const a: u32 = this.v5.outAlias(this.recTopic(r));
+    const a: u32 = this.v5s[0].outAlias(this.recTopic(r));
     if (a === 0) return false;
     const bound: bool = (a & 0x10000) !== 0;
     const at: u32 = this.txLen;
     const n: u32 = putAliased(this.tx.subarray(at), m, r.qos, u16(a), bound);
     if (n === 0) return false;
-    if (bound) this.v5.aliasHits++;
+    if (bound) this.v5s[0].aliasHits++;
     if (r.sent) this.tx[at] = u8(this.tx[at] | 0x08);
     this.txLen += n;
     this.lastTx = this.now;
@@ -1761,7 +1759,7 @@ export class Session {
 
   /** The scratch properties, emptied. */
   private noProps(): Props5 {
-    const p: Props5 = this.v5.props;
+    const p: Props5 = this.v5s[0].props;
     p.reset();
     return p;
   }
@@ -1769,15 +1767,15 @@ export class Session {
   /** MQTT 5: an ack's error reason code (and reason string) goes to the log;
    *  handlers read it in the event data. */
   private logAckReason(p: Packet): void {
-    const code: u8 = this.v5.pkt.reasonCode;
+    const code: u8 = this.v5s[0].pkt.reasonCode;
     if (code < 0x80) return;
-    this.v5.takeReason();
-    this.log(LogLevel.WARN, reasonName(p.type, code), this.v5.reasonString(), i32(p.packetId));
+    this.v5s[0].takeReason();
+    this.log(LogLevel.WARN, reasonName(p.type, code), this.v5s[0].reasonString(), i32(p.packetId));
   }
 
   /** MQTT 5: the broker ends the connection, saying why (3.14). */
   private onDisconnect5(): void {
-    const v: V5State = this.v5;
+    const v: V5State = this.v5s[0];
     v.takeReason();
     const why: string = reasonName(PacketType.DISCONNECT, v.pkt.reasonCode);
     this.log(LogLevel.WARN, "DISCONNECT from the broker: ", v.reasonString(), i32(v.pkt.reasonCode));
@@ -1790,8 +1788,9 @@ export class Session {
    *  method being the CONNECT's. False when not MQTT 5, no method was set,
    *  or it does not fit tx now. */
   sendAuth(reason: u8, data: Bytes): bool {
-    const v: V5State = this.v5;
-    if (!this.isV5() || v.authMethodLen === 0 || this.state === SessionState.DISCONNECTED) return false;
+    if (!this.isV5()) return false;
+    const v: V5State = this.v5s[0];
+    if (v.authMethodLen === 0 || this.state === SessionState.DISCONNECTED) return false;
     const p: Props5 = this.noProps();
     p.authMethod = v.authMethod.subarray(0, v.authMethodLen);
     p.set(PropId.AUTH_METHOD);
@@ -1811,12 +1810,12 @@ export class Session {
    *  event and authContinue()); without an Authentication Method it is a
    *  protocol error. */
   private onAuth5(): void {
-    if (this.v5.authMethodLen === 0) {
+    if (this.v5s[0].authMethodLen === 0) {
       this.protocolError(Reason.PROTOCOL_ERROR, "AUTH without an authentication method");
       return;
     }
-    this.v5.takeReason();
-    this.emit(SessionEvent.AUTH, this.v5.pkt.base);
+    this.v5s[0].takeReason();
+    this.emit(SessionEvent.AUTH, this.v5s[0].pkt.base);
   }
 
   /** The free part of tx for a new packet (none while a packet streams in). */

@@ -23,6 +23,11 @@ export const V5_STR_SIZE: u32 = 256;
 const STR_ROOM: u32 = MQTT5_SUPPORT !== 0 ? V5_STR_SIZE : 1;
 const ALIAS_SLOTS: u16 = MQTT5_SUPPORT !== 0 ? TOPIC_ALIASES : 1;
 const ALIAS_ROOM: u32 = MQTT5_SUPPORT !== 0 ? TOPIC_ALIASES * TOPIC_ALIAS_LEN : 1;
+/** How many of each per-connection MQTT 5 struct (V5State, the event's
+ *  properties, the v5 info) a connection holds: one, or none when MQTT 5 is
+ *  compiled out (a zero-length array in C, so it costs no RAM). Reached only
+ *  behind an MQTT5_SUPPORT test. */
+export const V5_ONE: u32 = MQTT5_SUPPORT !== 0 ? 1 : 0;
 
 /** The MQTT 5 state of a session. */
 export class V5State {
@@ -30,6 +35,8 @@ export class V5State {
   pkt: Packet5 = new Packet5();
   /** Scratch properties for the packets we encode. */
   props: Props5 = new Props5();
+  /** Properties for the next publish() (the API fills and clears them). */
+  pubProps: Props5 = new Props5();
 
   // ---- from the CONNACK of the current connection (3.2.2.3)
   /** Receive Maximum: QoS 1/2 PUBLISHes the broker takes unacknowledged. */

@@ -47,8 +47,8 @@ void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
   mgos_config_mqtt_init(&self->cfg);
   mgos_config_mqtt_init(&self->cfg1);
   mg_mqtt_message_init(&self->msg);
-  mgos_mqtt_props_init(&self->props5);
-  mgos_mqtt_v5_info_init(&self->info5);
+  for (uint32_t i = 0; i != session5_V5_ONE; i++) mgos_mqtt_props_init(&self->props5s[i]); /* != : N may be a Kconfig 0 */
+  for (uint32_t i = 0; i != session5_V5_ONE; i++) mgos_mqtt_v5_info_init(&self->info5s[i]); /* != : N may be a Kconfig 0 */
   mgos_mqtt_dropped_init(&self->dropped);
   ConnectOptions_init(&self->hs);
   self->nextTag = 1;
@@ -59,7 +59,7 @@ void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
 /* Sets the fields of a zeroed ConnTable to their initial values. */
 #line 1013 "ts-src/mgos/conn.ts"
 void ConnTable_init(ConnTable *self) {
-  for (uint32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) mgos_mqtt_conn_init(&self->conns[i]);
+  for (uint32_t i = 0; i != CONFIG_MGOS_MQTT_MAX_CONNS; i++) mgos_mqtt_conn_init(&self->conns[i]); /* != : N may be a Kconfig 0 */
 }
 
 /* Module storage starts zeroed (.bss); this sets the non-zero fields before main. */
@@ -713,8 +713,8 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
   m->message_id = p->packetId;
   if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && Session_isV5(&self->session)) {
     m->reason_code = mqtt5_reason5Of(&self->session, p);
-    mqtt5_fillProps(&self->props5, &self->session);
-    m->props = &self->props5;
+    mqtt5_fillProps(&self->props5s[0], &self->session);
+    m->props = &self->props5s[0];
   }
   if (p->type == PacketType_PUBLISH) {
     conn_setStr(m, p->topic, p->payload);

@@ -122,9 +122,9 @@ struct mgos_mqtt_conn {
   mg_connection nc;
   mg_mqtt_message msg;
   /** MQTT 5: the properties of the packet an event is about (msg.props). */
-  mgos_mqtt_props props5;
+  mgos_mqtt_props props5s[session5_V5_ONE];
   /** MQTT 5: what mgos_mqtt_conn_v5_info() returns. */
-  mgos_mqtt_v5_info info5;
+  mgos_mqtt_v5_info info5s[session5_V5_ONE];
   /** ev_data of MGOS_MQTT_EV_DROPPED. */
   mgos_mqtt_dropped dropped;
   mgos_cloud_arg cloudArg;

@@ -4,6 +4,7 @@
 
 #include "rt.h"
 #include "session.h"
+#include "session5.h"
 #include "packet5.h"
 #include "codec5.h"
 #include "packet.h"

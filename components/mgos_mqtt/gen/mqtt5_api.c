@@ -2,16 +2,28 @@
 #include "mqtt5_api.h"
 #include "loglevel.h"
 
+static void mqtt5_api_v5Off(const char *what);
 static bool mqtt5_api_takePubProps(Session *s, mgos_mqtt_props *o);
 
 #line 21 "ts-src/mgos/mqtt5_api.ts"
 static PropIter mqtt5_api_iter;
 
-#line 22 "ts-src/mgos/mqtt5_api.ts"
-static uint8_t mqtt5_api_userScratch[CONFIG_MGOS_MQTT_V5_STR_SIZE];
+#line 29 "ts-src/mgos/mqtt5_api.ts"
+static uint8_t mqtt5_api_userScratch[(CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_V5_STR_SIZE : 1];
+
+/** Logs that `what` needs MQTT 5, compiled out: the calls that need a
+ *  connection's MQTT 5 state test MQTT5_SUPPORT first (there is none), in
+ *  place so the C compiler drops what follows. */
+#line 26 "ts-src/mgos/mqtt5_api.ts"
+static void mqtt5_api_v5Off(const char *what) {
+  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+    port_logMsg(LogLevel_ERROR, "MQTT 5 is compiled out (CONFIG_MGOS_MQTT_V5_SUPPORT): ", rt_str_bytes(what));
+  }
+}
 
 /** User Property `i` (from 0) of received properties: key and value into
  *  `key` / `value`. False when there are not that many. @api */
+#line 33 "ts-src/mgos/mqtt5_api.ts"
 bool mgos_mqtt_props_user(mgos_mqtt_props *props, int i, mg_str *key, mg_str *value) {
   PropIter *it = &mqtt5_api_iter;
   PropIter_reset(it);
@@ -21,7 +33,7 @@ bool mgos_mqtt_props_user(mgos_mqtt_props *props, int i, mg_str *key, mg_str *va
       return false;
     }
   }
-#line 33 "ts-src/mgos/mqtt5_api.ts"
+#line 40 "ts-src/mgos/mqtt5_api.ts"
   mqtt5_setMg(key, it->key);
   mqtt5_setMg(value, it->value);
   return true;
@@ -29,12 +41,12 @@ bool mgos_mqtt_props_user(mgos_mqtt_props *props, int i, mg_str *key, mg_str *va
 
 /** The session's publish properties from the application's (false: invalid, logged). */
 static bool mqtt5_api_takePubProps(Session *s, mgos_mqtt_props *o) {
-  Props5 *p = &s->pubProps;
+  Props5 *p = &s->v5s[0].pubProps;
   Props5_reset(p);
   if (o == NULL) {
     return true;
   }
-#line 43 "ts-src/mgos/mqtt5_api.ts"
+#line 50 "ts-src/mgos/mqtt5_api.ts"
   mgos_mqtt_props *q = o;
   if (q->payload_format == 0 || q->payload_format == 1) {
     p->payloadFormat = (uint8_t)q->payload_format;
@@ -58,16 +70,16 @@ static bool mqtt5_api_takePubProps(Session *s, mgos_mqtt_props *o) {
   }
   if ((uint32_t)q->user_key.len > 0) {
     rt_bytes tmp = mg_str_bytes(&q->user_key);
-    uint32_t n = codec5_putUserProp(RT_BYTES(mqtt5_api_userScratch, CONFIG_MGOS_MQTT_V5_STR_SIZE), 0, tmp, mg_str_bytes(&q->user_value));
-#line 66 "ts-src/mgos/mqtt5_api.ts"
+    uint32_t n = codec5_putUserProp(RT_BYTES(mqtt5_api_userScratch, (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_V5_STR_SIZE : 1), 0, tmp, mg_str_bytes(&q->user_value));
+#line 73 "ts-src/mgos/mqtt5_api.ts"
     if (n == 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         port_logMsg(LogLevel_ERROR, "publish: user property not UTF-8 or too long", RT_NOBYTES);
       }
-#line 68 "ts-src/mgos/mqtt5_api.ts"
+#line 75 "ts-src/mgos/mqtt5_api.ts"
       return false;
     }
-    p->extra = rt_subarray(RT_BYTES(mqtt5_api_userScratch, CONFIG_MGOS_MQTT_V5_STR_SIZE), 0, n);
+    p->extra = rt_subarray(RT_BYTES(mqtt5_api_userScratch, (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_V5_STR_SIZE : 1), 0, n);
   }
   return true;
 }
@@ -79,16 +91,16 @@ static bool mqtt5_api_takePubProps(Session *s, mgos_mqtt_props *o) {
  */
 uint16_t mqtt5_api_conn_pub5_bytes(mgos_mqtt_conn *c, const char *topic, rt_bytes msg, int qos, bool retain, mgos_mqtt_props *props) {
   Session *s = &c->session;
-  if (!Session_isV5(s)) {
+  if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || !Session_isV5(s)) {
     return mgos_mqtt_conn_publish(c, rt_str_bytes(topic), msg, qos, retain);
   }
-#line 83 "ts-src/mgos/mqtt5_api.ts"
+#line 90 "ts-src/mgos/mqtt5_api.ts"
   if (!mqtt5_api_takePubProps(s, props)) {
     s->lastError = MGOS_MQTT_ERR_INVALID;
     return 0;
   }
   uint16_t id = mgos_mqtt_conn_publish(c, rt_str_bytes(topic), msg, qos, retain);
-  Props5_reset(&s->pubProps);
+  Props5_reset(&s->v5s[0].pubProps);
   return id;
 }
 
@@ -103,7 +115,7 @@ bool mgos_mqtt_conn_sub5(mgos_mqtt_conn *c, const char *topic, int qos, int opts
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "mgos_mqtt_conn_sub5: bad options or subscription id for ", rt_str_bytes(topic));
     }
-#line 101 "ts-src/mgos/mqtt5_api.ts"
+#line 108 "ts-src/mgos/mqtt5_api.ts"
     return false;
   }
   Session *s = &c->session;
@@ -119,13 +131,17 @@ bool mgos_mqtt_conn_sub5(mgos_mqtt_conn *c, const char *topic, int qos, int opts
  *  mgos_mqtt_conn_clear_connect_props). False when it does not fit
  *  MGOS_MQTT_V5_STR_SIZE or is not UTF-8. @api */
 bool mgos_mqtt_conn_add_connect_user_prop(mgos_mqtt_conn *c, const char *key, const char *value) {
-  V5State *v = &c->session.v5;
+  if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
+    mqtt5_api_v5Off("mgos_mqtt_conn_add_connect_user_prop");
+    return false;
+  }
+  V5State *v = &c->session.v5s[0];
   uint32_t n = codec5_putUserProp(RT_BYTES(v->connectUser, session5_STR_ROOM), v->connectUserLen, rt_str_bytes(key), rt_str_bytes(value));
   if (n == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "connect user property does not fit MGOS_MQTT_V5_STR_SIZE: ", rt_str_bytes(key));
     }
-#line 120 "ts-src/mgos/mqtt5_api.ts"
+#line 131 "ts-src/mgos/mqtt5_api.ts"
     return false;
   }
   v->connectUserLen = n;
@@ -134,7 +150,11 @@ bool mgos_mqtt_conn_add_connect_user_prop(mgos_mqtt_conn *c, const char *key, co
 
 /** Forgets the CONNECT extras: user properties, authentication, request response information. @api */
 void mgos_mqtt_conn_clear_connect_props(mgos_mqtt_conn *c) {
-  V5State *v = &c->session.v5;
+  if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
+    return;
+  }
+#line 140 "ts-src/mgos/mqtt5_api.ts"
+  V5State *v = &c->session.v5s[0];
   v->connectUserLen = 0;
   v->authMethodLen = 0;
   v->authDataLen = 0;
@@ -143,7 +163,11 @@ void mgos_mqtt_conn_clear_connect_props(mgos_mqtt_conn *c) {
 
 /** Asks for Response Information in the CONNACK (read it with mgos_mqtt_conn_v5_info). @api */
 void mgos_mqtt_conn_set_request_response_info(mgos_mqtt_conn *c, bool on) {
-  c->session.v5.requestResponseInfo = on;
+  if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
+    mqtt5_api_v5Off("mgos_mqtt_conn_set_request_response_info");
+    return;
+  }
+  c->session.v5s[0].requestResponseInfo = on;
 }
 
 /** Extended authentication (4.12): the Authentication Method and first
@@ -154,19 +178,23 @@ void mgos_mqtt_conn_set_request_response_info(mgos_mqtt_conn *c, bool on) {
  *  @capi bool mgos_mqtt_conn_set_auth(struct mgos_mqtt_conn *c, const char *method, struct mg_str data)
  */
 bool mqtt5_api_conn_set_auth_bytes(mgos_mqtt_conn *c, const char *method, rt_bytes data) {
-  V5State *v = &c->session.v5;
+  if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
+    mqtt5_api_v5Off("mgos_mqtt_conn_set_auth");
+    return method == NULL;
+  }
+  V5State *v = &c->session.v5s[0];
   v->authMethodLen = 0;
   v->authDataLen = 0;
   if (method == NULL) {
     return true;
   }
-#line 152 "ts-src/mgos/mqtt5_api.ts"
+#line 172 "ts-src/mgos/mqtt5_api.ts"
   rt_bytes m = rt_str_bytes(method);
   if ((m.len == 0 || m.len > CONFIG_MGOS_MQTT_V5_STR_SIZE) || data.len > CONFIG_MGOS_MQTT_V5_STR_SIZE) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "mgos_mqtt_conn_set_auth: method empty, or method or data over MGOS_MQTT_V5_STR_SIZE", RT_NOBYTES);
     }
-#line 155 "ts-src/mgos/mqtt5_api.ts"
+#line 175 "ts-src/mgos/mqtt5_api.ts"
     return false;
   }
   rt_copy_bytes(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, m);
@@ -195,11 +223,15 @@ void mgos_mqtt_conn_disconnect5(mgos_mqtt_conn *c, int reason) {
 }
 
 /** What the connection negotiated with the broker (MQTT 5; valid until the
- *  next call). @api */
+ *  next call). NULL, with an error logged, when MQTT 5 is compiled out. @api */
 mgos_mqtt_v5_info *mgos_mqtt_conn_v5_info(mgos_mqtt_conn *c) {
-  mgos_mqtt_v5_info *o = &c->info5;
+  if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
+    mqtt5_api_v5Off("mgos_mqtt_conn_v5_info");
+    return NULL;
+  }
+  mgos_mqtt_v5_info *o = &c->info5s[0];
   Session *s = &c->session;
-  V5State *v = &s->v5;
+  V5State *v = &s->v5s[0];
   o->protocol_version = Session_isV5(s) ? 5 : 4;
   o->receive_maximum = v->serverReceiveMax;
   o->maximum_packet_size = v->serverMaxPacket;
@@ -221,5 +253,9 @@ mgos_mqtt_v5_info *mgos_mqtt_conn_v5_info(mgos_mqtt_conn *c) {
  *  @capi struct mg_str mgos_mqtt_conn_auth_data(struct mgos_mqtt_conn *c)
  */
 void mqtt5_api_conn_auth_data_into(mgos_mqtt_conn *c, mg_str *out) {
-  mqtt5_setMg(out, c->session.v5.pkt.props.authData);
+  if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
+    mqtt5_setMg(out, RT_NOBYTES);
+    return;
+  }
+  mqtt5_setMg(out, c->session.v5s[0].pkt.props.authData);
 }

@@ -317,9 +317,7 @@ struct Session {
      *  event handler closed or reconnected under it. */
   uint32_t epoch;
   /** MQTT 5: what this connection negotiated, topic aliases (session5.ts). */
-  V5State v5;
-  /** MQTT 5: properties for the next publish() (the API fills and clears them). */
-  Props5 pubProps;
+  V5State v5s[session5_V5_ONE];
   /** MQTT 5: reason code of the DISCONNECT we send. */
   uint8_t discReason;
   /** MQTT 5: subscription options (bits 2-5) and Subscription Identifier

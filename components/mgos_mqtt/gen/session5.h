@@ -39,6 +39,12 @@ extern "C" {
 
 #define session5_ALIAS_ROOM ((uint32_t)((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? ((uint32_t)CONFIG_MGOS_MQTT_TOPIC_ALIASES * (uint32_t)CONFIG_MGOS_MQTT_TOPIC_ALIAS_LEN) : 1))
 
+/** How many of each per-connection MQTT 5 struct (V5State, the event's
+ *  properties, the v5 info) a connection holds: one, or none when MQTT 5 is
+ *  compiled out (a zero-length array in C, so it costs no RAM). Reached only
+ *  behind an MQTT5_SUPPORT test. */
+#define session5_V5_ONE ((uint32_t)((uint32_t)((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? 1 : 0)))
+
 typedef struct V5State V5State;
 typedef struct PubLayout PubLayout;
 
@@ -48,6 +54,8 @@ struct V5State {
   Packet5 pkt;
   /** Scratch properties for the packets we encode. */
   Props5 props;
+  /** Properties for the next publish() (the API fills and clears them). */
+  Props5 pubProps;
   // ---- from the CONNACK of the current connection (3.2.2.3)
   /** Receive Maximum: QoS 1/2 PUBLISHes the broker takes unacknowledged. */
   uint16_t serverReceiveMax;

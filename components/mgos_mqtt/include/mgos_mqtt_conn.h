@@ -71,7 +71,7 @@ void mgos_mqtt_conn_clear_connect_props(struct mgos_mqtt_conn *c);
 void mgos_mqtt_conn_set_request_response_info(struct mgos_mqtt_conn *c, bool on);
 /* Ends the connection with an MQTT 5 DISCONNECT reason code (e.g. 0x04: the broker publishes the will); as mgos_mqtt_conn_disconnect otherwise. */
 void mgos_mqtt_conn_disconnect5(struct mgos_mqtt_conn *c, int reason);
-/* What the connection negotiated with the broker (MQTT 5; valid until the next call). */
+/* What the connection negotiated with the broker (MQTT 5; valid until the next call). NULL, with an error logged, when MQTT 5 is compiled out. */
 struct mgos_mqtt_v5_info *mgos_mqtt_conn_v5_info(struct mgos_mqtt_conn *c);
 
 /* Reference signatures the TypeScript subset cannot express; thin C wrappers. */

@@ -20,7 +20,7 @@ void Row_init(Row *self) {
 
 /* Sets the fields of a zeroed Grid to their initial values. */
 void Grid_init(Grid *self) {
-  for (uint32_t i = 0; i < 2; i++) Row_init(&self->rows[i]);
+  for (uint32_t i = 0; i != 2; i++) Row_init(&self->rows[i]); /* != : N may be a Kconfig 0 */
 }
 
 /* Module storage starts zeroed (.bss); this sets the non-zero fields before main. */
