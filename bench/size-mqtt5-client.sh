@@ -2,8 +2,9 @@
 # Flash and static RAM of the whole client with MQTT 5 in and out of the build
 # (issue 15): every generated file plus the portable port glue, Cortex-M3
 # -Os, linked with --gc-sections from the typical firmware's root
-# (bench/c/size_roots.c: size_root_typical), once as configured and once with
-# -DCONFIG_MGOS_MQTT_V5_SUPPORT_VALUE=0 (Kconfig MGOS_MQTT_V5_SUPPORT off).
+# (bench/c/size_roots.c: size_root_typical), once with MQTT 5 turned on
+# (-DCONFIG_MGOS_MQTT_V5_SUPPORT_VALUE=1, Kconfig MGOS_MQTT_V5_SUPPORT=y) and
+# once as by default (off).
 #   bash bench/size-mqtt5-client.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,5 +25,5 @@ measure() { # extra -D flags...
   arm-none-eabi-size "$d/t.elf" | awk 'NR==2 {print $1+$2 " B flash, " $2+$3 " B static RAM"}'
   rm -rf "$d"
 }
-echo "MQTT 5 in (default):  $(measure)"
-echo "MQTT 5 out:           $(measure -DCONFIG_MGOS_MQTT_V5_SUPPORT_VALUE=0)"
+echo "MQTT 5 in:             $(measure -DCONFIG_MGOS_MQTT_V5_SUPPORT=1 -DCONFIG_MGOS_MQTT_V5_SUPPORT_VALUE=1)"
+echo "MQTT 5 out (default):  $(measure)"

@@ -105,8 +105,13 @@ export class Compiler extends Statements {
           h.push("");
           this.comments(st, h);
           if (ent.cname.startsWith("CONFIG_")) {
+            // `@cdefault N`: what C builds without the macro get, when that
+            // differs from the value Node runs with (a feature ESP-IDF leaves
+            // off by default, which the TypeScript tests still exercise).
+            const cd = (jsdocTag(st, "cdefault") ?? jsdocTag(d, "cdefault"))?.trim();
+            if (cd !== undefined && !/^-?[0-9]+$/.test(cd)) this.err(d, "@cdefault needs an integer: `@cdefault 0`");
             h.push(`#ifndef ${ent.cname}`);
-            h.push(`#define ${ent.cname} ${v.atom ? val : `(${val})`}`);
+            h.push(`#define ${ent.cname} ${cd !== undefined && /^-?[0-9]+$/.test(cd) ? cd : v.atom ? val : `(${val})`}`);
             h.push("#endif");
           } else {
             // The macro has the declared type: a u32 constant is unsigned even below 2^31.

@@ -13,7 +13,8 @@ let broker: Broker;
 
 before(async () => {
   if (skip) return;
-  progs = await buildPrograms();
+  // MQTT 5 is off by default in C (Kconfig MGOS_MQTT_V5_SUPPORT): on, as a firmware turns it on.
+  progs = await buildPrograms(["-DCONFIG_MGOS_MQTT_V5_SUPPORT=1", "-DCONFIG_MGOS_MQTT_V5_SUPPORT_VALUE=1"]);
   broker = await Broker.start();
 }, { timeout: 600_000 });
 

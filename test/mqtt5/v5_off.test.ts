@@ -1,5 +1,6 @@
-// CONFIG_MGOS_MQTT_V5_SUPPORT=n (Kconfig "MQTT 5.0 beside MQTT 3.1.1"): the
-// generated C built with MQTT 5 out and, as a control, in. Out: a config with
+// CONFIG_MGOS_MQTT_V5_SUPPORT=n (Kconfig "MQTT 5.0 beside MQTT 3.1.1", the
+// default, also when the macro is not defined): the generated C built with
+// MQTT 5 out, by default, and, as a control, in. Out: a config with
 // protocol_version 5 fails each connect with an error naming the switch and
 // opens no socket; the connection's MQTT 5 state is zero bytes; a firmware
 // linked with --gc-sections keeps none of MQTT 5's code or tables, and its
@@ -40,6 +41,11 @@ test("MQTT 5 compiled out: protocol_version 5 fails the connect with an error, i
     assert.equal(off.get("user_prop_ok"), "0");
     assert.equal(off.get("info_null"), "1");
     assert.equal(off.get("api_errors"), "2", "each MQTT 5 call logs that MQTT 5 is compiled out");
+    // The default (no macro, as ESP-IDF leaves a bool set to n undefined): out.
+    const dflt = await runProgram(dir, [], "v5_default");
+    assert.equal(dflt.get("v5_support"), "0", "MQTT 5 is off unless CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE says otherwise");
+    assert.equal(dflt.get("connects"), "0");
+    assert.equal(dflt.get("v5state_bytes"), "0");
     const on = await runProgram(dir, ON, "v5_on");
     assert.equal(on.get("v5_support"), "1");
     assert.equal(on.get("connects"), "1", "with MQTT 5 in, the same config connects (and waits for the socket)");
@@ -72,7 +78,7 @@ test("MQTT 5 compiled out: a firmware linked with --gc-sections keeps none of it
     const v5 = /^\S+ \S+ \S (V5State_\w+|codec5_\w+|packet5_\w+|session5_\w+|mqtt5_\w+|Props5_\w+|Packet5_\w+|PropIter_\w+|Session_isV5|Session_maxPacket5|mgos_mqtt_v5_info_init|mgos_mqtt_props_init)$/m;
     const on = await symbols(ON, "typical_on");
     assert.match(on, v5, "control: with MQTT 5 in, its code is linked");
-    const off = await symbols(OFF, "typical_off");
+    const off = await symbols([], "typical_default");
     const left = off.split("\n").filter((l) => v5.test(l));
     assert.deepEqual(left, [], "MQTT 5 symbols left in the link with the switch off");
     // Static RAM per connection: the 3.1.1 state plus the MQTT 5 config keys

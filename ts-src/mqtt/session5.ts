@@ -9,7 +9,11 @@ import { u8, u16, u32, i32, bool, Bytes, copyBytes, bytesEqual, mul32 } from "..
 import { Packet5, Props5, PropId } from "./packet5";
 import { varintSize, putVarint, readVarint } from "./codec5";
 
-/** MQTT 5 compiled in (1) or left out (0). @kconfig MGOS_MQTT_V5_SUPPORT_VALUE */
+/** MQTT 5 compiled in (1) or left out (0). Out by default in C, as esp-mqtt's
+ *  CONFIG_MQTT_PROTOCOL_5 (Kconfig MGOS_MQTT_V5_SUPPORT, default n; a C build
+ *  without the macro leaves it out too); Node runs with it in.
+ *  @kconfig MGOS_MQTT_V5_SUPPORT_VALUE
+ *  @cdefault 0 */
 export const MQTT5_SUPPORT: i32 = 1;
 /** Topic aliases per direction and connection (our Topic Alias Maximum, and
  *  the most we use of the broker's). 0: no aliases. @kconfig MGOS_MQTT_TOPIC_ALIASES */

@@ -10,9 +10,13 @@
 extern "C" {
 #endif
 
-/** MQTT 5 compiled in (1) or left out (0). @kconfig MGOS_MQTT_V5_SUPPORT_VALUE */
+/** MQTT 5 compiled in (1) or left out (0). Out by default in C, as esp-mqtt's
+ *  CONFIG_MQTT_PROTOCOL_5 (Kconfig MGOS_MQTT_V5_SUPPORT, default n; a C build
+ *  without the macro leaves it out too); Node runs with it in.
+ *  @kconfig MGOS_MQTT_V5_SUPPORT_VALUE
+ *  @cdefault 0 */
 #ifndef CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE
-#define CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE 1
+#define CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE 0
 #endif
 
 /** Topic aliases per direction and connection (our Topic Alias Maximum, and
