@@ -42,6 +42,9 @@ void ConnectOptions_init(ConnectOptions *self);
 uint32_t codec_remainingLengthSize(uint32_t n);
 uint32_t codec_encodeRemainingLength(rt_bytes out, uint32_t off, uint32_t n);
 uint32_t codec_publishSize(uint32_t topicLen, uint32_t payloadLen, uint8_t qos);
+uint32_t codec_packetSize(uint32_t rem);
+uint32_t codec_putHeader(rt_bytes out, uint8_t first, uint32_t rem);
+uint32_t codec_putU16(rt_bytes out, uint32_t off, uint16_t v);
 uint32_t codec_encodeConnect(rt_bytes out, ConnectOptions *o);
 uint32_t codec_encodePublish(rt_bytes out, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, bool dup, uint16_t packetId);
 uint32_t codec_writePublish(rt_bytes out, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, bool dup, uint16_t packetId, uint32_t total);
@@ -49,10 +52,12 @@ uint32_t codec_encodeAck(rt_bytes out, uint8_t type, uint16_t packetId);
 uint32_t codec_encodeSubscribe(rt_bytes out, uint16_t packetId, rt_bytes filter, uint8_t qos);
 uint32_t codec_encodeUnsubscribe(rt_bytes out, uint16_t packetId, rt_bytes filter);
 uint32_t codec_encodeSimple(rt_bytes out, uint8_t type);
-uint32_t codec_encodeConnack(rt_bytes out, bool sessionPresent, uint8_t code);
-uint32_t codec_encodeSuback(rt_bytes out, uint16_t packetId, rt_bytes codes);
-int32_t codec_decode(rt_bytes input, uint32_t maxPacket, bool forClient, Packet *out);
+bool codec_validSubackCodes(rt_bytes codes);
 int32_t codec_decodeForClient(rt_bytes input, uint32_t maxPacket, Packet *out);
+int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Packet *out, ServerBodyFn serverBody);
+uint16_t codec_readU16(rt_bytes b, uint32_t off);
+int32_t codec_fieldEnd(rt_bytes b, uint32_t off);
+DecodeErr codec_topicNameErr(rt_bytes t);
 
 #ifdef __cplusplus
 }
