@@ -12,8 +12,10 @@
 // Client side only: what only a broker encodes or decodes (CONNACK, SUBACK;
 // CONNECT, SUBSCRIBE, UNSUBSCRIBE bodies, decode() of every type) is in the
 // test-only module test/mqtt/support/codec_broker.ts, built on the helpers
-// exported here (decodeWith, fieldEnd, putHeader, ...), so none of it is in
-// the component (test/build/brokerfree.test.ts checks).
+// exported here (decodeWith, fieldEnd, topicNameErr), so none of it is in
+// the component (test/build/brokerfree.test.ts checks). The small helpers
+// (readU16, putU16, putHeader, ...) stay private: static, GCC links them
+// smaller into a firmware.
 
 import { u8, u16, u32, i32, bool, Bytes, noBytes, copyBytes, lit } from "../rt/rt";
 import {
@@ -82,7 +84,7 @@ export function publishSize(topicLen: u32, payloadLen: u32, qos: u8): u32 {
 }
 
 /** Fixed header + `rem`, or 0 when `rem` cannot be encoded. */
-export function packetSize(rem: u32): u32 {
+function packetSize(rem: u32): u32 {
   const rl: u32 = remainingLengthSize(rem);
   if (rl === 0) return 0;
   return u32(1 + rl + rem);
@@ -90,12 +92,12 @@ export function packetSize(rem: u32): u32 {
 
 /** Writes the fixed header; the caller has checked that the packet fits.
  *  Returns the offset of the variable header. */
-export function putHeader(out: Bytes, first: u8, rem: u32): u32 {
+function putHeader(out: Bytes, first: u8, rem: u32): u32 {
   out[0] = first;
   return u32(1 + encodeRemainingLength(out, 1, rem));
 }
 
-export function putU16(out: Bytes, off: u32, v: u16): u32 {
+function putU16(out: Bytes, off: u32, v: u16): u32 {
   out[off] = u8(v >>> 8);
   out[off + 1] = u8(v);
   return u32(off + 2);
@@ -242,8 +244,7 @@ export function encodeSimple(out: Bytes, type: u8): u32 {
   return 2;
 }
 
-/** True when every SUBACK return code is 0, 1, 2 or 0x80 (3.9.3). */
-export function validSubackCodes(codes: Bytes): bool {
+function validSubackCodes(codes: Bytes): bool {
   for (let i: u32 = 0; i < codes.length; i++) {
     const c: u8 = codes[i];
     if (c > 2 && c !== SUBACK_FAILURE) return false;
@@ -391,7 +392,7 @@ export function decodeWith(input: Bytes, maxPacket: u32, forClient: bool, out: P
 }
 
 /** Big-endian 16-bit value at `off` (the caller checked the bounds). */
-export function readU16(b: Bytes, off: u32): u16 {
+function readU16(b: Bytes, off: u32): u16 {
   return u16((b[off] << 8) | b[off + 1]);
 }
 

@@ -8,10 +8,10 @@
 import { u8, u16, u32, i32, bool, Bytes, copyBytes, lit, bytesEqual } from "../../../ts-src/rt/rt";
 import {
   Packet, PacketType, DecodeErr, CONNECT_USER_NAME, CONNECT_PASSWORD, CONNECT_WILL_RETAIN,
-  CONNECT_WILL_QOS_SHIFT, CONNECT_WILL, MAX_REMAINING_LENGTH,
+  CONNECT_WILL_QOS_SHIFT, CONNECT_WILL, MAX_REMAINING_LENGTH, SUBACK_FAILURE,
 } from "../../../ts-src/mqtt/packet";
 import {
-  decodeWith, fieldEnd, readU16, topicNameErr, packetSize, putHeader, putU16, validSubackCodes, MAX_CONNACK_CODE,
+  decodeWith, fieldEnd, topicNameErr, remainingLengthSize, encodeRemainingLength, MAX_CONNACK_CODE,
 } from "../../../ts-src/mqtt/codec";
 import { validUtf8, validTopicFilter } from "../../../ts-src/mqtt/topic";
 
@@ -51,6 +51,41 @@ export function encodeSuback(out: Bytes, packetId: u16, codes: Bytes): u32 {
   at = putU16(out, at, packetId);
   copyBytes(out, at, codes);
   return total;
+}
+
+// Small helpers of codec.ts's, repeated here: private there, they link
+// smaller into a firmware (inlined or with a local calling convention).
+
+function readU16(b: Bytes, off: u32): u16 {
+  return u16((b[off] << 8) | b[off + 1]);
+}
+
+function putU16(out: Bytes, off: u32, v: u16): u32 {
+  out[off] = u8(v >>> 8);
+  out[off + 1] = u8(v);
+  return u32(off + 2);
+}
+
+/** Fixed header + `rem`, or 0 when `rem` cannot be encoded. */
+function packetSize(rem: u32): u32 {
+  const rl: u32 = remainingLengthSize(rem);
+  if (rl === 0) return 0;
+  return u32(1 + rl + rem);
+}
+
+/** Writes the fixed header (the caller checked that the packet fits);
+ *  returns the offset of the variable header. */
+function putHeader(out: Bytes, first: u8, rem: u32): u32 {
+  out[0] = first;
+  return u32(1 + encodeRemainingLength(out, 1, rem));
+}
+
+function validSubackCodes(codes: Bytes): bool {
+  for (let i: u32 = 0; i < codes.length; i++) {
+    const c: u8 = codes[i];
+    if (c > 2 && c !== SUBACK_FAILURE) return false;
+  }
+  return true;
 }
 
 /** SUBSCRIBE (withQos) or UNSUBSCRIBE: packet id, then one or more topic

@@ -2,6 +2,11 @@
 #include "codec_broker.h"
 
 static DecodeErr codec_broker_decodeServerBody(rt_bytes body, uint8_t type, Packet *out);
+static uint16_t codec_broker_readU16(rt_bytes b, uint32_t off);
+static uint32_t codec_broker_putU16(rt_bytes out, uint32_t off, uint16_t v);
+static uint32_t codec_broker_packetSize(uint32_t rem);
+static uint32_t codec_broker_putHeader(rt_bytes out, uint8_t first, uint32_t rem);
+static bool codec_broker_validSubackCodes(rt_bytes codes);
 static DecodeErr codec_broker_decodeFilterList(rt_bytes body, bool withQos, Packet *out);
 static DecodeErr codec_broker_decodeConnect(rt_bytes body, Packet *out);
 
@@ -39,7 +44,7 @@ uint32_t codec_broker_encodeConnack(rt_bytes out, bool sessionPresent, uint8_t c
  *  Returns its length, or 0 when it does not fit or is invalid (id 0, no
  *  codes, a bad code). */
 uint32_t codec_broker_encodeSuback(rt_bytes out, uint16_t packetId, rt_bytes codes) {
-  if ((packetId == 0 || codes.len == 0) || !codec_validSubackCodes(codes)) {
+  if ((packetId == 0 || codes.len == 0) || !codec_broker_validSubackCodes(codes)) {
     return 0;
   }
 #line 46 "test/mqtt/support/codec_broker.ts"
@@ -48,15 +53,56 @@ uint32_t codec_broker_encodeSuback(rt_bytes out, uint16_t packetId, rt_bytes cod
   }
 #line 47 "test/mqtt/support/codec_broker.ts"
   uint32_t rem = 2 + codes.len;
-  uint32_t total = codec_packetSize(rem);
+  uint32_t total = codec_broker_packetSize(rem);
   if (total > out.len) {
     return 0;
   }
 #line 50 "test/mqtt/support/codec_broker.ts"
-  uint32_t at = codec_putHeader(out, (uint8_t)(PacketType_SUBACK << 4), rem);
-  at = codec_putU16(out, at, packetId);
+  uint32_t at = codec_broker_putHeader(out, (uint8_t)(PacketType_SUBACK << 4), rem);
+  at = codec_broker_putU16(out, at, packetId);
   rt_copy_bytes(out, at, codes);
   return total;
+}
+
+// Small helpers of codec.ts's, repeated here: private there, they link
+// smaller into a firmware (inlined or with a local calling convention).
+#line 59 "test/mqtt/support/codec_broker.ts"
+static uint16_t codec_broker_readU16(rt_bytes b, uint32_t off) {
+  return (uint16_t)((rt_bytes_get(b, off) << 8) | rt_bytes_get(b, rt_idx_add(off, 1)));
+}
+
+static uint32_t codec_broker_putU16(rt_bytes out, uint32_t off, uint16_t v) {
+  rt_bytes_set(out, off, (uint8_t)(v >> 8));
+  rt_bytes_set(out, rt_idx_add(off, 1), (uint8_t)v);
+  return off + 2u;
+}
+
+/** Fixed header + `rem`, or 0 when `rem` cannot be encoded. */
+static uint32_t codec_broker_packetSize(uint32_t rem) {
+  uint32_t rl = codec_remainingLengthSize(rem);
+  if (rl == 0) {
+    return 0;
+  }
+#line 73 "test/mqtt/support/codec_broker.ts"
+  return (1u + rl) + rem;
+}
+
+/** Writes the fixed header (the caller checked that the packet fits);
+ *  returns the offset of the variable header. */
+static uint32_t codec_broker_putHeader(rt_bytes out, uint8_t first, uint32_t rem) {
+  rt_bytes_set(out, 0, first);
+  return 1u + codec_encodeRemainingLength(out, 1, rem);
+}
+
+static bool codec_broker_validSubackCodes(rt_bytes codes) {
+  for (uint32_t i = 0; i < codes.len; i++) {
+    uint8_t c = codes.p[i];
+    if (c > 2 && c != packet_SUBACK_FAILURE) {
+      return false;
+    }
+  }
+#line 88 "test/mqtt/support/codec_broker.ts"
+  return true;
 }
 
 /** SUBSCRIBE (withQos) or UNSUBSCRIBE: packet id, then one or more topic
@@ -65,48 +111,48 @@ static DecodeErr codec_broker_decodeFilterList(rt_bytes body, bool withQos, Pack
   if (body.len < 2) {
     return DecodeErr_BAD_LENGTH;
   }
-#line 60 "test/mqtt/support/codec_broker.ts"
-  out->packetId = codec_readU16(body, 0);
+#line 95 "test/mqtt/support/codec_broker.ts"
+  out->packetId = codec_broker_readU16(body, 0);
   if (out->packetId == 0) {
     return DecodeErr_ZERO_PACKET_ID;
   }
-#line 62 "test/mqtt/support/codec_broker.ts"
+#line 97 "test/mqtt/support/codec_broker.ts"
   out->body = rt_slice_from(body, 2);
   if (body.len == 2) {
     return DecodeErr_NO_FILTERS;
   }
-#line 64 "test/mqtt/support/codec_broker.ts"
+#line 99 "test/mqtt/support/codec_broker.ts"
   uint32_t at = 2;
   while (at < body.len) {
     int32_t end = codec_fieldEnd(body, at);
     if (end < 0) {
       return DecodeErr_STRING_OVERRUN;
     }
-#line 68 "test/mqtt/support/codec_broker.ts"
+#line 103 "test/mqtt/support/codec_broker.ts"
     rt_bytes f = rt_subarray(body, at + 2u, (uint32_t)end);
     if (f.len == 0) {
       return DecodeErr_EMPTY_TOPIC;
     }
-#line 70 "test/mqtt/support/codec_broker.ts"
+#line 105 "test/mqtt/support/codec_broker.ts"
     if (!topic_validTopicFilter(f)) {
       return (DecodeErr)(topic_validUtf8(f) ? DecodeErr_BAD_FILTER : DecodeErr_BAD_UTF8);
     }
-#line 71 "test/mqtt/support/codec_broker.ts"
+#line 106 "test/mqtt/support/codec_broker.ts"
     at = (uint32_t)end;
     if (withQos) {
       if (at >= body.len) {
         return DecodeErr_BAD_LENGTH;
       }
-#line 74 "test/mqtt/support/codec_broker.ts"
+#line 109 "test/mqtt/support/codec_broker.ts"
       uint8_t q = body.p[at];
       if ((q & 0xfc) != 0) {
         return DecodeErr_BAD_SUBSCRIBE_OPTIONS;
       }
-#line 76 "test/mqtt/support/codec_broker.ts"
+#line 111 "test/mqtt/support/codec_broker.ts"
       if (q == 3) {
         return DecodeErr_BAD_QOS;
       }
-#line 77 "test/mqtt/support/codec_broker.ts"
+#line 112 "test/mqtt/support/codec_broker.ts"
       at++;
     }
   }
@@ -120,20 +166,20 @@ static DecodeErr codec_broker_decodeConnect(rt_bytes body, Packet *out) {
   if (nameEnd < 0) {
     return DecodeErr_STRING_OVERRUN;
   }
-#line 88 "test/mqtt/support/codec_broker.ts"
+#line 123 "test/mqtt/support/codec_broker.ts"
   if (!rt_bytes_equal(rt_subarray(body, 2, (uint32_t)nameEnd), RT_LIT("MQTT"))) {
     return DecodeErr_BAD_PROTOCOL;
   }
-#line 89 "test/mqtt/support/codec_broker.ts"
+#line 124 "test/mqtt/support/codec_broker.ts"
   uint32_t at = (uint32_t)nameEnd;
   if ((body.len - at) < 4) {
     return DecodeErr_BAD_LENGTH; // at <= length
   }
-#line 91 "test/mqtt/support/codec_broker.ts"
+#line 126 "test/mqtt/support/codec_broker.ts"
   out->protocolLevel = rt_bytes_get(body, at);
   uint8_t cf = rt_bytes_get(body, rt_idx_add(at, 1));
   out->connectFlags = cf;
-  out->keepAlive = codec_readU16(body, at + 2u);
+  out->keepAlive = codec_broker_readU16(body, at + 2u);
   at = at + 4u;
   bool hasWill = (cf & packet_CONNECT_WILL) != 0;
   uint8_t willQos = (uint8_t)((cf >> packet_CONNECT_WILL_QOS_SHIFT) & 3);
@@ -142,48 +188,48 @@ static DecodeErr codec_broker_decodeConnect(rt_bytes body, Packet *out) {
   if ((cf & 0x1) != 0) {
     return DecodeErr_BAD_CONNECT_FLAGS;
   }
-#line 101 "test/mqtt/support/codec_broker.ts"
+#line 136 "test/mqtt/support/codec_broker.ts"
   if (!hasWill && (willQos != 0 || ((cf & packet_CONNECT_WILL_RETAIN) != 0))) {
     return DecodeErr_BAD_CONNECT_FLAGS;
   }
-#line 102 "test/mqtt/support/codec_broker.ts"
+#line 137 "test/mqtt/support/codec_broker.ts"
   if (willQos == 3) {
     return DecodeErr_BAD_QOS;
   }
-#line 103 "test/mqtt/support/codec_broker.ts"
+#line 138 "test/mqtt/support/codec_broker.ts"
   if (((cf & packet_CONNECT_USER_NAME) == 0) && ((cf & packet_CONNECT_PASSWORD) != 0)) {
     return DecodeErr_BAD_CONNECT_FLAGS;
   }
-#line 105 "test/mqtt/support/codec_broker.ts"
+#line 140 "test/mqtt/support/codec_broker.ts"
   int32_t end = codec_fieldEnd(body, at);
   if (end < 0) {
     return DecodeErr_STRING_OVERRUN;
   }
-#line 107 "test/mqtt/support/codec_broker.ts"
+#line 142 "test/mqtt/support/codec_broker.ts"
   out->clientId = rt_subarray(body, at + 2u, (uint32_t)end);
   if (!topic_validUtf8(out->clientId)) {
     return DecodeErr_BAD_UTF8;
   }
-#line 109 "test/mqtt/support/codec_broker.ts"
+#line 144 "test/mqtt/support/codec_broker.ts"
   at = (uint32_t)end;
   if (hasWill) {
     end = codec_fieldEnd(body, at);
     if (end < 0) {
       return DecodeErr_STRING_OVERRUN;
     }
-#line 113 "test/mqtt/support/codec_broker.ts"
+#line 148 "test/mqtt/support/codec_broker.ts"
     out->willTopic = rt_subarray(body, at + 2u, (uint32_t)end);
     DecodeErr te = codec_topicNameErr(out->willTopic);
     if (te != DecodeErr_OK) {
       return te;
     }
-#line 116 "test/mqtt/support/codec_broker.ts"
+#line 151 "test/mqtt/support/codec_broker.ts"
     at = (uint32_t)end;
     end = codec_fieldEnd(body, at);
     if (end < 0) {
       return DecodeErr_STRING_OVERRUN;
     }
-#line 119 "test/mqtt/support/codec_broker.ts"
+#line 154 "test/mqtt/support/codec_broker.ts"
     out->willMessage = rt_subarray(body, at + 2u, (uint32_t)end);
     at = (uint32_t)end;
   }
@@ -192,12 +238,12 @@ static DecodeErr codec_broker_decodeConnect(rt_bytes body, Packet *out) {
     if (end < 0) {
       return DecodeErr_STRING_OVERRUN;
     }
-#line 125 "test/mqtt/support/codec_broker.ts"
+#line 160 "test/mqtt/support/codec_broker.ts"
     out->userName = rt_subarray(body, at + 2u, (uint32_t)end);
     if (!topic_validUtf8(out->userName)) {
       return DecodeErr_BAD_UTF8;
     }
-#line 127 "test/mqtt/support/codec_broker.ts"
+#line 162 "test/mqtt/support/codec_broker.ts"
     at = (uint32_t)end;
   }
   if ((cf & packet_CONNECT_PASSWORD) != 0) {
@@ -205,13 +251,13 @@ static DecodeErr codec_broker_decodeConnect(rt_bytes body, Packet *out) {
     if (end < 0) {
       return DecodeErr_STRING_OVERRUN;
     }
-#line 132 "test/mqtt/support/codec_broker.ts"
+#line 167 "test/mqtt/support/codec_broker.ts"
     out->password = rt_subarray(body, at + 2u, (uint32_t)end);
     at = (uint32_t)end;
   }
   if (at != body.len) {
     return DecodeErr_BAD_LENGTH;
   }
-#line 136 "test/mqtt/support/codec_broker.ts"
+#line 171 "test/mqtt/support/codec_broker.ts"
   return DecodeErr_OK;
 }
