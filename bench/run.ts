@@ -305,12 +305,13 @@ function moduleOf(file: string): string {
   if (b.startsWith("config")) return "config";
   if (b === "conn" || b === "facade" || b === "mg_mqtt") return "conn/facade/mg_mqtt";
   if (b === "mg_types" || b === "port" || b === "rt" || b === "loglevel") return "rt/port/mg_types";
-  if (b === "codec5" || b === "packet5") return "codec5/packet5 (MQTT 5)";
+  if (["codec5", "packet5", "session5", "mqtt5", "mqtt5_api"].includes(b)) return MQTT5_ROW;
   if (CORE_MODULES.includes(b)) return b; // codec, packet, topic, session, delivery, persist, ws
   return "other generated";
 }
 /** The generated core's rows (the generated config aside), then the rest. */
-const CORE_MODULES = ["codec", "codec5/packet5 (MQTT 5)", "packet", "topic", "session", "delivery", "persist", "conn/facade/mg_mqtt", "ws",
+const MQTT5_ROW = "MQTT 5 (codec5, packet5, session5, mqtt5, mqtt5_api)";
+const CORE_MODULES = ["codec", MQTT5_ROW, "packet", "topic", "session", "delivery", "persist", "conn/facade/mg_mqtt", "ws",
   "rt/port/mg_types", "other generated"];
 const MODULES = [...CORE_MODULES, "config", "ports", "TLS glue", "host port (POSIX)"];
 
