@@ -79,7 +79,8 @@ function main(argv: string[]): number {
       differ.push(...staleIn(p.dir, p.files).map((s) => `${passes.length > 1 ? `${rel}/` : ""}${s} (stale)`));
     }
     if (differ.length) {
-      process.stderr.write(`codegen --check: out of date in ${path.relative(process.cwd(), outDir) || "."}: ${differ.join(", ")}\n` +
+      const where = passes.length > 1 ? "" : ` in ${path.relative(process.cwd(), outDir) || "."}`;
+      process.stderr.write(`codegen --check: out of date${where}: ${differ.join(", ")}\n` +
         "run `npm run codegen` and commit the result\n");
       return 1;
     }
