@@ -606,6 +606,39 @@ interface ClientResults {
   payload_recv0: Record<string, number>;
 }
 
+/** `--cpu`: the instruction counts of the full run's publish rows (QoS 0 and 1,
+ *  16 B) for ours and libmosquitto only, the same callgrind runs (N.cg messages
+ *  minus a run with none), with our hotspots; nothing written. */
+async function cpuOnly(): Promise<void> {
+  log(`bench --cpu: ${QUICK ? "quick" : "full"} counts (${N.cg} messages per run); building the bench programs`);
+  await buildAll();
+  const broker = await Broker.start(["max_queued_messages 0", "max_queued_bytes 0"]);
+  watchBroker(broker);
+  try {
+    const rows: string[] = [];
+    const per: Record<string, Record<string, number>> = {};
+    for (const c of CLIENTS.filter((x) => x.key === "ours" || x.key === "mosquitto")) {
+      per[c.key] = {};
+      for (const mode of ["pub0", "pub1"] as const) {
+        const [base, run] = await pool([
+          () => runOne(c, { mode, n: 0, size: 16 }, broker, { callgrind: true }),
+          () => runOne(c, { mode, n: N.cg, size: 16 }, broker, { callgrind: true }),
+        ], 2);
+        per[c.key][mode] = (run.ir! - base.ir!) / N.cg;
+        if (c.key === "ours" && run.cgFile && base.cgFile) rows.push(`Our hotspots, ${mode} 16 B:\n${await hotspotText(run.cgFile, base.cgFile, N.cg)}`);
+      }
+    }
+    for (const mode of ["pub0", "pub1"]) {
+      const o = per.ours[mode], m = per.mosquitto[mode];
+      console.log(`instructions / ${mode === "pub0" ? "QoS 0 publish" : "QoS 1 publish + PUBACK"}, 16 B: ours ${int(Math.round(o))}, libmosquitto ${int(Math.round(m))}, ratio ${(o / m).toFixed(3)}`);
+    }
+    for (const r of rows) console.log(`\n${r}`);
+  } finally {
+    stopping = true;
+    await broker.close();
+  }
+}
+
 async function main(): Promise<void> {
   const t0 = Date.now();
   const need = ["gcc", "valgrind", "mosquitto"];
@@ -617,6 +650,10 @@ async function main(): Promise<void> {
     const [f, b, n] = process.argv.slice(hi + 1);
     if (!f || !b || !(Number(n) > 0)) throw new Error("usage: --hotspots <run.out> <baseline.out> <messages in the run>");
     console.log(await hotspotText(path.resolve(f), path.resolve(b), Number(n), 20));
+    return;
+  }
+  if (process.argv.includes("--cpu")) {
+    await cpuOnly();
     return;
   }
   const sizesOnly = process.argv.includes("--sizes"); // code size only: no broker, nothing written

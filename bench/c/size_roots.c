@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "conn.h" /* mgos_mqtt_port_*: the port's entry points */
+#include "session.h"
 #include "mgos_mqtt.h"
 
 static void on_event(struct mg_connection *nc, int ev, void *ev_data, void *ud) {
@@ -52,4 +53,40 @@ void size_root_typical(void) {
   mgos_mqtt_port_on_recv(0, RT_BYTES(buf, sizeof(buf)));
   mgos_mqtt_port_on_close(0, 0);
   (void) mgos_mqtt_port_poll(0);
+}
+
+/* The protocol core alone (codec, packet, topic, session), used as the
+ * typical firmware uses it, with a log callback: what coreMQTT's size table
+ * measures (its MQTT_Connect .. MQTT_ProcessLoop), for the side-by-side figure.
+ * Never run: only linked. */
+static void core_on_event(Session *s, int32_t ev, Packet *p, void *ud) {
+  (void) s;
+  (void) ev;
+  (void) p;
+  (void) ud;
+}
+
+static void core_on_log(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
+  (void) s;
+  (void) level;
+  (void) msg;
+  (void) detail;
+  (void) num;
+}
+
+void size_root_core(void) {
+  static Session s;
+  static uint8_t buf[64];
+  Session_init(&s);
+  s.onEvent = core_on_event;
+  s.onLog = core_on_log;
+  (void) Session_connect(&s, 0);
+  (void) Session_subscribe(&s, RT_BYTES(buf, 9), 1, 0);
+  (void) Session_publish(&s, RT_BYTES(buf, 13), RT_BYTES(buf, sizeof(buf)), 0, false, 0);
+  (void) Session_publish(&s, RT_BYTES(buf, 9), RT_BYTES(buf, sizeof(buf)), 1, true, 0);
+  Session_onRecv(&s, RT_BYTES(buf, sizeof(buf)), 0);
+  Session_tick(&s, 0);
+  rt_bytes tx = Session_txView(&s);
+  Session_txConsumed(&s, tx.len);
+  if (Session_wantsClose(&s)) Session_connectionLost(&s, 0);
 }

@@ -85,6 +85,16 @@ static inline rt_bytes rt_subarray(rt_bytes b, uint32_t start, uint32_t end) {
   return r;
 }
 
+/* b.subarray(start, end) where the compiler proved start <= end <= b.len (and
+ * b.subarray(start), start <= b.len): nothing to clamp. */
+static inline rt_bytes rt_slice(rt_bytes b, uint32_t start, uint32_t end) {
+  rt_bytes r;
+  r.p = start ? b.p + start : b.p;
+  r.len = end - start;
+  return r;
+}
+static inline rt_bytes rt_slice_from(rt_bytes b, uint32_t start) { return rt_slice(b, start, b.len); }
+
 /* copyBytes: copies all of src to dst at off, or nothing when it does not fit. */
 static inline bool rt_copy_bytes(rt_bytes dst, uint32_t off, rt_bytes src) {
   if (off > dst.len || src.len > dst.len - off) return false;
@@ -133,6 +143,18 @@ static inline int8_t rt_i8_of(uint32_t x) {
 static inline int16_t rt_i16_of(uint32_t x) {
   x &= 0xffffu;
   return (int16_t)(x < 0x8000u ? (int32_t)x : (int32_t)x - 65536);
+}
+
+/* f64Hi / f64Lo: the IEEE-754 bits of a double, read without float arithmetic. */
+static inline uint32_t rt_f64_hi(double x) {
+  union { double d; uint64_t b; } u;
+  u.d = x;
+  return (uint32_t)(u.b >> 32);
+}
+static inline uint32_t rt_f64_lo(double x) {
+  union { double d; uint64_t b; } u;
+  u.d = x;
+  return (uint32_t)u.b;
 }
 
 /* f64 -> integer, truncating toward zero and saturating (no undefined behaviour). */

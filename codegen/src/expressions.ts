@@ -17,7 +17,20 @@ import {
 import { Ranges, pow2ceil, wrapJs, knownCompare } from "./ranges";
 import { Flow } from "./flow";
 
+/** The level parameter of a `@log` function: the one named `level`, else the first. */
+function logLevelParam(d: ts.FunctionDeclaration | ts.MethodDeclaration): number {
+  const i = d.parameters.findIndex((p) => ts.isIdentifier(p.name) && p.name.text === "level");
+  return i >= 0 ? i : 0;
+}
+
 export abstract class Expressions extends Ranges {
+  // Template literals, string + and JSON.stringify() (lower.ts).
+  protected abstract canLower(): boolean;
+  protected abstract lowerText(e: ts.Expression): Val;
+  protected abstract lowerJson(e: ts.CallExpression): Val;
+  protected abstract lowerSized(e: ts.CallExpression): Val | null;
+  protected abstract isStringPlus(e: ts.Expression): boolean;
+  protected abstract isSized(e: ts.CallExpression): boolean;
   /** Statements that must run before the current statement: temporaries that fix
    *  JavaScript's left-to-right evaluation order where C leaves it open. */
   protected pre: string[] = [];
@@ -57,7 +70,8 @@ export abstract class Expressions extends Ranges {
         return this.mkVal(cString((e as ts.StringLiteral).text), { k: "string", nullable: false });
       case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
       case ts.SyntaxKind.TemplateExpression:
-        this.err(e, "template strings are not in the subset; write a plain string literal and print the parts separately");
+        if (this.canLower()) return this.lowerText(e);
+        this.err(e, "template strings are not in the subset of the library (app code has them: ts-src/app/app_fmt.ts); write a plain string literal and print the parts separately");
         return this.bad();
       case ts.SyntaxKind.TrueKeyword: return this.mkVal("true", BOOL);
       case ts.SyntaxKind.FalseKeyword: return this.mkVal("false", BOOL);
@@ -278,10 +292,14 @@ export abstract class Expressions extends Ranges {
     return this.bad();
   }
   /** The C index for b[i]: a u32 where anything out of range stays out of range. */
-  protected index(v: Val, at: ts.Node): string {
+  protected index(v: Val, at: ts.Node, inside = false): string {
     if (v.t.k !== "int") {
       this.err(at, `an index must be an integer, got ${typeName(v.t)}; index with a u32`);
       return "0";
+    }
+    if (v.t.base === "int64_t" && inside && v.sumOf && v.sumOf.every((x) => x.t.k === "int" && x.lo >= 0 && x.hi <= 4294967295)) {
+      // Proven below the length (< 2^32): the u32 sum cannot wrap.
+      return `${this.operand(v.sumOf[0], "uint32_t")} + ${this.operand(v.sumOf[1], "uint32_t")}`;
     }
     if (v.t.base === "int64_t") {
       // `i + k` of two u32 values: a saturating 32-bit add keeps it out of range without int64.
@@ -306,10 +324,10 @@ export abstract class Expressions extends Ranges {
     const inside = this.inBounds(e, o, i);
     switch (o.t.k) {
       case "bytes":
-        if (inside) return this.mkVal(`${this.paren(o)}.p[${this.index(i, e.argumentExpression)}]`, intT("u8"), { pure });
+        if (inside) return this.mkVal(`${this.paren(o)}.p[${this.index(i, e.argumentExpression, true)}]`, intT("u8"), { pure });
         return this.mkVal(`rt_bytes_get(${o.c}, ${this.index(i, e.argumentExpression)})`, intT("u8"), { pure });
       case "arr":
-        if (inside) return this.mkVal(`${o.c}[${this.index(i, e.argumentExpression)}]`, o.t.elem, { pure });
+        if (inside) return this.mkVal(`${o.c}[${this.index(i, e.argumentExpression, true)}]`, o.t.elem, { pure });
         return this.mkVal(`rt_get_${o.t.elem.name}(${o.c}, ${o.t.nC}, ${this.index(i, e.argumentExpression)})`, o.t.elem, { pure });
       case "table": {
         if (i.t.k === "int" && i.lo >= 0 && i.hi < o.t.n) return this.mkVal(`${o.c}[${this.index(i, e)}]`, o.t.elem, { pure });
@@ -388,6 +406,11 @@ export abstract class Expressions extends Ranges {
   protected binary(e: ts.BinaryExpression): Val {
     const op = e.operatorToken.kind;
     const K = ts.SyntaxKind;
+    if (op === K.PlusToken && this.isStringPlus(e)) {
+      if (this.canLower()) return this.lowerText(e);
+      this.err(e, "string `+` is not in the subset of the library (app code has it: ts-src/app/app_fmt.ts); build the text in a Text: t.clear().add(a).add(b)");
+      return this.bad();
+    }
     if (op >= K.FirstAssignment && op <= K.LastAssignment) {
       this.err(e, "assignment inside an expression is not in the subset; write it as its own statement");
       return this.bad();
@@ -616,14 +639,134 @@ export abstract class Expressions extends Ranges {
     return { c, t: lv.t, lo: lv.t.lo, hi: lv.t.hi, atom: stmt, pure: false };
   }
   /** An index proven inside the view or array: its range is below a fixed array's
-   *  size, or a flow fact says `i < b.length` of this very view. C then indexes directly. */
+   *  size, or the flow facts prove `i < b.length` of this very view (proves()).
+   *  C then indexes directly. */
   protected inBounds(e: ts.ElementAccessExpression, o: Val, i: Val): boolean {
     if (i.t.k !== "int" || i.lo < 0 || i.bad || o.bad) return false;
-    if (o.t.k === "arr") return i.hi < o.t.nLo;
+    if (o.t.k === "arr") return i.hi < o.t.nLo || this.proves(e.argumentExpression, { k: null, lo: o.t.nLo }, true);
     if (o.t.k !== "bytes" || !this.fs) return false;
-    const ki = this.key(e.argumentExpression), kb = this.key(e.expression);
-    if (ki === null || kb === null) return false;
-    return this.fs.flow.relations().some((r) => r.strict && r.lk === ki && r.rk === `${kb}.length`);
+    const kb = this.key(e.expression);
+    return kb !== null && this.proves(e.argumentExpression, { k: `${kb}.length`, lo: 0 }, true);
+  }
+  /** `v.subarray(start[, end])` with start <= end <= v.length proven: nothing to clamp. */
+  protected sliceInBounds(view: ts.Expression, o: Val, args: readonly ts.Expression[], vals: Val[]): boolean {
+    if (!this.fs || vals.some((v) => v.t.k !== "int" || v.lo < 0 || v.bad)) return false;
+    let len: Bound;
+    if (o.t.k === "arr") len = { k: null, lo: o.t.nLo };
+    else {
+      const kb = this.key(view);
+      if (kb === null) return false;
+      len = { k: `${kb}.length`, lo: 0 };
+    }
+    if (args.length === 1) return this.proves(args[0], len, false);
+    const end: Bound = { k: this.key(args[1]), n: args[1], lo: vals[1].lo };
+    return this.proves(args[0], end, false) && this.proves(args[1], len, false);
+  }
+  /** Whether the flow facts prove `e < t` (`strict`) or `e <= t`. Rules, tried in
+   *  turn, through at most `depth` relations:
+   *   range   e's highest value is below t's lowest (t's range, and `x <= t` facts);
+   *   fact    a relation `e < t` / `e <= t` (`const n = b.length` is one both ways);
+   *   chain   a relation `e <= x` (or `<`) and, recursively, `x < t`;
+   *   minus   e = a - b with b >= 0: a < t suffices;
+   *   succ    e = a + 1 <= t when a < t;
+   *   plus    e = a + b with a fact `x <= t - b` and, recursively, `a <= x`;
+   *   wrap    u32(x) (etc.) of an x in the type's range is x. */
+  protected proves(e: ts.Expression, t: Bound, strict: boolean, depth = 3): boolean {
+    const K = ts.SyntaxKind;
+    while (ts.isParenthesizedExpression(e)) e = e.expression;
+    const er = this.exactRange(e);
+    if (er && (strict ? er[1] < this.lowerOf(t) : er[1] <= this.lowerOf(t))) return true;
+    if (depth === 0 || !this.fs) return false;
+    const rels = this.fs.flow.relations();
+    const ek = this.key(e);
+    if (ek !== null && t.k !== null) {
+      if (ek === t.k && !strict) return true;
+      for (const r of rels) {
+        if (r.lk !== ek) continue;
+        if (r.rk === t.k && (r.strict || !strict)) return true;
+      }
+      for (const r of rels) {
+        if (r.lk !== ek || r.rk === t.k) continue;
+        if (this.proves(r.r, t, strict && !r.strict, depth - 1)) return true;
+      }
+    } else if (ek !== null) {
+      // A target known only by its range: through `e <= x` facts.
+      for (const r of rels) if (r.lk === ek && this.proves(r.r, t, strict && !r.strict, depth - 1)) return true;
+    }
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === K.MinusToken) {
+      const br = this.exactRange(e.right);
+      if (br && br[0] >= 0 && this.proves(e.left, t, strict, depth)) return true;
+    }
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === K.PlusToken && !strict) {
+      // a + 1 <= t when a < t.
+      for (const [a, b] of [[e.left, e.right], [e.right, e.left]]) {
+        const br = this.exactRange(b);
+        if (br && br[0] === 1 && br[1] === 1 && this.proves(a, t, true, depth)) return true;
+      }
+    }
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === K.PlusToken && t.k !== null) {
+      for (const [a, b] of [[e.left, e.right], [e.right, e.left]]) {
+        const kb = this.key(b);
+        if (kb === null) continue;
+        for (const r of rels) {
+          let x: ts.Expression = r.r;
+          while (ts.isParenthesizedExpression(x)) x = x.expression;
+          if (!ts.isBinaryExpression(x) || x.operatorToken.kind !== K.MinusToken) continue;
+          if (this.key(x.left) !== t.k || this.key(x.right) !== kb) continue;
+          if (this.proves(a, { k: r.lk, n: r.l, lo: this.lowerOf({ k: r.lk, n: r.l, lo: -Infinity }) }, strict && !r.strict, depth - 1)) return true;
+        }
+      }
+    }
+    if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.arguments.length === 1) {
+      const d = this.declOf(e.expression);
+      const w = e.expression.text;
+      const inner = this.exactRange(e.arguments[0]);
+      if (d && this.isRt(d) && w in INTS && inner && inner[0] >= INTS[w].lo && inner[1] <= INTS[w].hi) return this.proves(e.arguments[0], t, strict, depth);
+    }
+    return false;
+  }
+  /** The lowest value of a bound: its own range, and every `x <= t` / `x < t` fact. */
+  private lowerOf(t: Bound): number {
+    let lo = t.lo;
+    if (t.n) { const r = this.exactRange(t.n); if (r) lo = Math.max(lo, r[0]); }
+    if (t.k === null || !this.fs) return lo;
+    if (/^-?[0-9]+$/.test(t.k)) lo = Math.max(lo, Number(t.k));
+    for (const r of this.fs.flow.relations()) {
+      if (r.rk !== t.k) continue;
+      const x = r.llo !== undefined ? [r.llo, r.llo] : this.exactRange(r.l);
+      if (x) lo = Math.max(lo, x[0] + (r.strict ? 1 : 0));
+    }
+    return lo;
+  }
+  /** The exact (unwrapped) range of an integer expression already translated:
+   *  + - * recomputed from their operands, as Node computes them. */
+  protected exactRange(e: ts.Expression): [number, number] | undefined {
+    const K = ts.SyntaxKind;
+    while (ts.isParenthesizedExpression(e)) e = e.expression;
+    if (ts.isNumericLiteral(e)) return [Number(e.text), Number(e.text)];
+    if (ts.isBinaryExpression(e) && [K.PlusToken, K.MinusToken, K.AsteriskToken].includes(e.operatorToken.kind)) {
+      const a = this.exactRange(e.left), b = this.exactRange(e.right);
+      if (!a || !b) return undefined;
+      const op = e.operatorToken.kind;
+      if (op === K.PlusToken) return [a[0] + b[0], a[1] + b[1]];
+      if (op === K.MinusToken) return [a[0] - b[1], a[1] - b[0]];
+      const c = [a[0] * b[0], a[0] * b[1], a[1] * b[0], a[1] * b[1]];
+      return [Math.min(...c), Math.max(...c)];
+    }
+    return this.nodeRange.get(e);
+  }
+  /** `const n: u32 = b.length` (or let, until written): n and b.length are one value. */
+  protected lengthAlias(d: ts.VariableDeclaration, v: Val): void {
+    if (!this.fs || !d.initializer || v.t.k !== "int" || !ts.isIdentifier(d.name)) return;
+    let init: ts.Expression = d.initializer;
+    while (ts.isParenthesizedExpression(init)) init = init.expression;
+    if (!ts.isPropertyAccessExpression(init) || init.name.text !== "length") return;
+    const ki = this.key(init), kn = this.key(d.name);
+    if (ki === null || kn === null) return;
+    this.nodeRange.set(d.name, [v.lo, v.hi]);
+    const vars = [d as ts.Node, ...this.localsIn(init)];
+    this.fs.flow.relate({ l: d.name, r: init, lk: kn, rk: ki, strict: false, vars });
+    this.fs.flow.relate({ l: init, r: d.name, lk: ki, rk: kn, strict: false, vars });
   }
   /** Whether `target - k` (k at most `khi`, or the expression `kexpr`) may be negative:
    *  unless the flow facts of the local `target` prove target >= k. */
@@ -693,8 +836,8 @@ export abstract class Expressions extends Ranges {
       const vals = this.order(rv0 ? [o0, i0, rv0] : [o0, i0], rv0 ? [e.expression, e.argumentExpression, rhs!] : [e.expression, e.argumentExpression], e);
       const [o, i, rv] = vals;
       if (o.bad || i.bad) return null;
-      const idx = this.index(i, e.argumentExpression);
       const inside = this.inBounds(e, o, i);
+      const idx = this.index(i, e.argumentExpression, inside);
       if (o.t.k === "bytes" && inside) {
         return { rv, t: intT("u8"), set: (v) => `${this.paren(o)}.p[${idx}] = ${v}`, read: () => this.mkVal(`${this.paren(o)}.p[${idx}]`, intT("u8"), { pure: o.pure && i.pure }) };
       }
@@ -737,6 +880,10 @@ export abstract class Expressions extends Ranges {
           this.err(e, "a function call is not a constant; an initializer may only use literals, constants and enum members");
           return this.bad();
         }
+        if (this.isSized(e)) {
+          const v = this.lowerSized(e);
+          if (v) return v;
+        }
         ent.fn.used = true;
         return this.direct(ent.fn, null, e);
       }
@@ -747,6 +894,7 @@ export abstract class Expressions extends Ranges {
       const od = ts.isIdentifier(callee.expression) ? this.declOf(callee.expression) : undefined;
       const libObj = ts.isIdentifier(callee.expression) ? callee.expression.text : "";
       if ((od && this.isLib(od) || !od && libObj !== "") && libObj === "JSON" && (callee.name.text === "stringify" || callee.name.text === "parse")) {
+        if (callee.name.text === "stringify" && this.canLower()) return this.lowerJson(e);
         // The app API has the replacements; say which.
         if (callee.name.text === "stringify") {
           this.err(e, "`JSON.stringify()` cannot be compiled to C (no dynamic objects, no heap); build the text with the JSON builder of ts-src/app/app_json.ts: `Json.begin().int(\"a\", 1).str(\"b\", s).end()` gives the same text as a Bytes view");
@@ -788,7 +936,10 @@ export abstract class Expressions extends Ranges {
           return this.bad();
         }
         const u = args.map((a, i) => this.conv(a, intT("u32"), e.arguments[i], "subarray() argument (negative offsets are not in the subset)"));
-        const c = args.length === 2 ? `rt_subarray(${b}, ${u[0]}, ${u[1]})` : `rt_subarray(${b}, ${u[0]}, UINT32_MAX)`;
+        // Bounds the facts prove need no clamping (rt_slice), else JavaScript's clamps (rt_subarray).
+        const c = this.sliceInBounds(callee.expression, o, e.arguments, args)
+          ? args.length === 2 ? `rt_slice(${b}, ${u[0]}, ${u[1]})` : `rt_slice_from(${b}, ${u[0]})`
+          : args.length === 2 ? `rt_subarray(${b}, ${u[0]}, ${u[1]})` : `rt_subarray(${b}, ${u[0]}, UINT32_MAX)`;
         return this.mkVal(c, BYTES, { pure: o.pure && args.every((a) => a.pure) });
       }
       if (o.t.k === "string") {
@@ -834,10 +985,61 @@ export abstract class Expressions extends Ranges {
     return out;
   }
   protected direct(f: FuncInfo, self: Val | null, e: ts.CallExpression): Val {
+    if (jsdocTag(f.decl, "log") !== undefined) this.logCall(f, e);
     const first = self ? { v: self, e: ts.isPropertyAccessExpression(e.expression) ? e.expression.expression : null } : undefined;
     const args = this.args(f.params, e, `${f.name}()`, first);
     if (first) args.unshift(first.v.c);
     return this.mkVal(`${f.cname}(${args.join(", ")})`, f.ret, { pure: !this.writes(f.decl) && (!first || first.v.pure) && e.arguments.every((a) => !this.hasCall(a)) });
+  }
+  /** A call of a `@log` function (its first parameter is the level): the
+   *  statement is compiled under `if (LOG_LEVEL > level)`, so a level the build
+   *  leaves out costs no code, no string and no argument computation. Its
+   *  arguments are then not evaluated: any that could change state is refused.
+   *  Inside a @log function, passing its own level on needs no second guard. */
+  protected logCall(f: FuncInfo, e: ts.CallExpression): void {
+    let stmt: ts.Node = e.parent;
+    while (ts.isParenthesizedExpression(stmt)) stmt = stmt.parent;
+    if (!ts.isExpressionStatement(stmt)) {
+      this.err(e, `\`${f.name}()\` is a @log function: call it as a statement of its own (the call is left out of builds whose log level is lower)`);
+      return;
+    }
+    const ll = this.logLevel;
+    if (!ll) {
+      this.err(e, `\`${f.name}()\` is a @log function but no integer constant is tagged @loglevel; declare one (\`/** @loglevel */ const LOG_LEVEL: i32 = 1;\`)`);
+      return;
+    }
+    const li = logLevelParam(f.decl);
+    if (li >= e.arguments.length) {
+      this.err(e, `\`${f.name}()\` is a @log function: pass its level (the parameter \`level\`, else the first)`);
+      return;
+    }
+    for (const a of e.arguments) {
+      if (this.hasCall(a) || this.hasAssignment(a)) {
+        this.err(a, "a log call's arguments are not evaluated when the build leaves its level out, so they must not change state; compute this into a local before the call");
+        return;
+      }
+    }
+    const lvArg = e.arguments[li];
+    const n = this.constValueOf(lvArg);
+    const cur = this.fs?.fi;
+    if (n === undefined) {
+      const d = ts.isIdentifier(lvArg) ? this.declOf(lvArg) : undefined;
+      const fwd = cur && jsdocTag(cur.decl, "log") !== undefined && d !== undefined && d === cur.decl.parameters[logLevelParam(cur.decl)];
+      if (!fwd) this.err(lvArg, "a log call's level must be a constant (`LogLevel.WARN`, `1`) so the build can leave the call out; write one call per level");
+      return;
+    }
+    if (cur && cur.mod !== ll.mod) (cur.mod.extraIncludes ??= new Set()).add(ll.mod.base);
+    this.logGuard = `${ll.cname} > ${n}`;
+  }
+  protected hasAssignment(e: ts.Node): boolean {
+    let found = false;
+    const visit = (n: ts.Node): void => {
+      if (found) return;
+      if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) found = true;
+      else ts.forEachChild(n, visit);
+    };
+    visit(e);
+    return found;
   }
   protected indirect(v: Val, e: ts.CallExpression): Val {
     if (v.bad) {
@@ -926,6 +1128,12 @@ export abstract class Expressions extends Ranges {
         const c = this.conv(v, F64, args[0], `the argument of ${name}()`);
         return this.mkVal(`rt_f64_to_${name === "f64ToU32" ? "u32" : "i32"}(${c})`, intT(name === "f64ToU32" ? "u32" : "i32"), { pure: v.pure });
       }
+      case "f64Hi": case "f64Lo": {
+        if (!want(1)) return this.bad();
+        const v = this.expr(args[0]);
+        const c = this.conv(v, F64, args[0], `the argument of ${name}()`);
+        return this.mkVal(`rt_f64_${name === "f64Hi" ? "hi" : "lo"}(${c})`, intT("u32"), { pure: v.pure });
+      }
       case "structs":
         this.err(e, "structs(N, C) is only allowed as a field initializer or a module-level const; write `items: C[] = structs(N, C)` in a class");
         return this.bad();
@@ -946,6 +1154,11 @@ export abstract class Expressions extends Ranges {
           return this.bad();
         }
         return this.mkVal(`${this.staticInit ? "RT_LIT_INIT" : "RT_LIT"}(${cString(args[0].text)})`, BYTES);
+      }
+      case "toBytes": {
+        if (!want(1)) return this.bad();
+        const v = this.expr(args[0]);
+        return this.mkVal(this.conv(v, { k: "bytes", orStr: true }, args[0], "the argument of toBytes()"), BYTES, { pure: v.pure, atom: v.atom });
       }
       case "noBytes":
         if (!want(0)) return this.bad();
@@ -1230,6 +1443,13 @@ export abstract class Expressions extends Ranges {
       case ">": rel(r, rk, l, lk, true); break;
       case ">=": rel(r, rk, l, lk, false); break;
       case "==": rel(l, lk, r, rk, false); rel(r, rk, l, lk, false); break;
+      case "!=": {
+        // `x !== k` where k is x's lowest value: k + 1 <= x (`b.length !== 0`).
+        const [x, xk, xr, k]: [ts.Expression, string, [number, number], number] =
+          rr[0] === rr[1] ? [l, lk, rl, rr[0]] : rl[0] === rl[1] ? [r, rk, rr, rl[0]] : [l, lk, rl, NaN];
+        if (xr[0] === k) f.relate({ l: x, r: x, lk: String(k + 1), rk: xk, strict: false, vars, llo: k + 1 });
+        break;
+      }
     }
   }
   /** Bounds that relations between stable expressions prove for `e` (+ - *). */
@@ -1344,6 +1564,14 @@ export abstract class Expressions extends Ranges {
 
   // Implemented by statements.ts.
   protected abstract localName(name: string): string;
+}
+
+/** The right side of a `<`/`<=` to prove: a stable expression's key (null when the
+ *  target is known only by its range), its node, and a lowest value known already. */
+interface Bound {
+  k: string | null;
+  n?: ts.Expression;
+  lo: number;
 }
 
 const NEGATE: Record<string, string> = { "<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "==" };

@@ -18,6 +18,8 @@ export interface Relation {
   lk: string;
   rk: string;
   strict: boolean;
+  /** l's value when l stands for a constant it is not written as (`b.length !== 0`: 1 <= b.length). */
+  llo?: number;
   /** Locals l and r read: a write to any of them ends the relation. */
   vars: ts.Node[];
 }

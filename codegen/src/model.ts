@@ -67,8 +67,8 @@ export type Entity =
 
 /** Intrinsics of rt.ts that the compiler translates (everything else in rt.ts is Node-only). */
 export const INTRINSICS = new Set([
-  "u8", "u16", "u32", "i8", "i16", "i32", "int", "usize", "idiv", "mul32", "f64ToU32", "f64ToI32",
-  "structs", "copy", "lit", "strBytes", "copyBytes", "bytesEqual", "noBytes", "cstr",
+  "u8", "u16", "u32", "i8", "i16", "i32", "int", "usize", "idiv", "mul32", "f64ToU32", "f64ToI32", "f64Hi", "f64Lo",
+  "structs", "copy", "lit", "strBytes", "toBytes", "copyBytes", "bytesEqual", "noBytes", "cstr",
   "printStr", "printInt", "printHex", "printLn",
 ]);
 
@@ -159,6 +159,11 @@ export abstract class Declarations {
   staticInit = false;
   /** Statics of a module that nothing referenced: marked RT_UNUSED. */
   protected curMod: ModInfo | null = null;
+  /** The constant tagged `@loglevel`: calls of `@log` functions are compiled
+   *  under `if (<its C name> > level)` (statements.ts). */
+  logLevel: { cname: string; mod: ModInfo; decl: ts.Node } | null = null;
+  /** Set by a call of a `@log` function: the guard its statement is emitted under. */
+  logGuard: string | null = null;
   constructor(
     protected checker: ts.TypeChecker,
     protected root: string,
@@ -245,6 +250,9 @@ export abstract class Declarations {
       case ts.SyntaxKind.UnionType: {
         const u = tn as ts.UnionTypeNode;
         const others = u.types.filter((x) => !(ts.isLiteralTypeNode(x) && x.literal.kind === ts.SyntaxKind.NullKeyword));
+        // `Bytes | string`: a view; a string argument is converted (strlen).
+        const names = u.types.map((x) => x.getText()).sort();
+        if (names.length === 2 && names[0] === "Bytes" && names[1] === "string") return { k: "bytes", orStr: true };
         if (others.length === 1 && u.types.length === 2) {
           const inner = this.typeOf(others[0], at, what);
           if (!inner) return null;
@@ -550,8 +558,15 @@ export abstract class Declarations {
         case ts.SyntaxKind.MinusToken: return a - b;
         case ts.SyntaxKind.AsteriskToken: return a * b;
         case ts.SyntaxKind.LessThanLessThanToken: return a << b;
+        case ts.SyntaxKind.EqualsEqualsEqualsToken: return a === b ? 1 : 0;
+        case ts.SyntaxKind.ExclamationEqualsEqualsToken: return a !== b ? 1 : 0;
       }
       return undefined;
+    }
+    if (ts.isConditionalExpression(e)) {
+      // `FLAG !== 0 ? SIZE : 1`: a size that a Kconfig switch turns down.
+      const c = this.constValueOf(e.condition);
+      return c === undefined ? undefined : this.constValueOf(c !== 0 ? e.whenTrue : e.whenFalse);
     }
     return this.constNumber(e);
   }
@@ -678,6 +693,11 @@ export abstract class Declarations {
         if (kc !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(kname!)) this.err(d, "@kconfig needs a C identifier: `@kconfig MQTT_MAX_SUBS`");
         const range = kname !== undefined && t.k === "int" ? [t.lo, t.hi] : [v.lo, v.hi];
         this.ents.set(d, { kind: "const", cname: kname !== undefined ? `CONFIG_${kname}` : cname, t, lo: range[0], hi: range[1] });
+        if (jsdocTag(st, "loglevel") !== undefined || jsdocTag(d, "loglevel") !== undefined) {
+          if (t.k !== "int") this.err(d, "@loglevel is for an integer constant (0 none, 1 error, ... 4 debug)");
+          else if (this.logLevel && this.logLevel.decl !== d) this.err(d, "only one constant may be tagged @loglevel");
+          else this.logLevel = { cname: kname !== undefined ? `CONFIG_${kname}` : cname, mod: m, decl: d };
+        }
         continue;
       }
       if (t.k === "class" && !t.nullable) {

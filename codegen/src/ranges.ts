@@ -124,6 +124,7 @@ export abstract class Ranges extends Declarations {
       case "bytes":
         if (v.t.k === "bytes") return v.c;
         if (v.t.k === "arr" && v.t.elem.name === "u8") return `RT_BYTES(${v.c}, ${v.t.nC})`;
+        if (v.t.k === "string" && to.orStr) return `rt_str_bytes(${v.c})`;
         return fail(`${what}: expected Bytes, got ${typeName(v.t)}; pass a byte view, a Uint8Array field, lit("...") or strBytes(s)`);
       case "ptr":
         if (v.t.k === "ptr" || v.t.k === "class") return v.c;

@@ -14,10 +14,10 @@ import {
   Diagnostic, Val, Entity, INTRINSICS, RT_TYPES, ARRAY_KINDS, FnState, makeDiag, hasMod, jsdocTag, nullable, namedInit, lastStmt, usesThis,
   Declarations,
 } from "./model";
-import { Expressions } from "./expressions";
+import { Lowering } from "./lower";
 import { Flow } from "./flow";
 
-export abstract class Statements extends Expressions {
+export abstract class Statements extends Lowering {
   protected newScope(): void { this.fs!.scopes.push(new Set()); }
   protected popScope(): void { this.fs!.scopes.pop(); }
   protected localName(name: string): string {
@@ -99,7 +99,20 @@ export abstract class Statements extends Expressions {
         return;
       }
       case K.ExpressionStatement: {
+        this.logGuard = null;
         const c = this.exprStmt((s as ts.ExpressionStatement).expression);
+        const guard = this.logGuard;
+        this.logGuard = null;
+        if (guard !== null && c !== null) {
+          // A log call: left out (strings and arguments too) below the build's log level.
+          out.push(`if (${guard}) {`, line);
+          out.ind++;
+          this.flush(out, line);
+          out.push(`${c};${this.trailing(s)}`, line);
+          out.ind--;
+          out.push("}");
+          return;
+        }
         this.flush(out, line);
         if (c !== null) out.push(`${c};${this.trailing(s)}`, line);
         return;
@@ -451,6 +464,7 @@ export abstract class Statements extends Expressions {
       const ent = { kind: "local" as const, cname, t, read: false };
       this.fs!.locals.set(d, ent);
       this.fs!.flow.write(d);
+      if (v) this.lengthAlias(d, v);
       out.push(`${cDecl(t, cname)} = ${init};${this.trailing(list.parent)}`, line);
       (out.lines[out.lines.length - 1] as OutLine & { unusedCheck?: typeof ent }).unusedCheck = ent;
     }

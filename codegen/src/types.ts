@@ -26,7 +26,8 @@ export type T =
   | { k: "f64" }
   | { k: "string"; nullable: boolean }
   | { k: "ptr" }
-  | { k: "bytes" }
+  /** orStr: declared `Bytes | string` (a string converts to its bytes). */
+  | { k: "bytes"; orStr?: boolean }
   | { k: "null" }
   /** A fixed integer array (Uint8Array field/global of constant size). */
   | { k: "arr"; elem: IntT; n: number; nC: string; nLo: number; nHi: number }
@@ -74,6 +75,8 @@ export interface ModInfo {
   rel: string;
   base: string;
   imports: Set<ModInfo>;
+  /** Headers its .c needs beyond its own (the @loglevel constant's). */
+  extraIncludes?: Set<string>;
 }
 
 export const I64_MAX = 2 ** 53;

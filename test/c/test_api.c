@@ -223,6 +223,25 @@ static void test_constants_and_helpers(void) {
   TEST_ASSERT_EQUAL_INT(1, mg_mqtt_match_topic_expression(mg_mk_str("a/#"), mg_mk_str_n("a/zzz", 1)));
 }
 
+/* Reconnect timeouts: seconds (double) to ms by integer arithmetic on the
+ * IEEE-754 bits (no soft float on the device), rounded to the nearest ms. */
+static void test_sec_to_ms(void) {
+  TEST_ASSERT_EQUAL_UINT32(2000, conn_secToMs(2.0));
+  TEST_ASSERT_EQUAL_UINT32(60000, conn_secToMs(60.0));
+  TEST_ASSERT_EQUAL_UINT32(100, conn_secToMs(0.1));
+  TEST_ASSERT_EQUAL_UINT32(300, conn_secToMs(0.3)); /* 0.29999.. in binary: rounded, not truncated */
+  TEST_ASSERT_EQUAL_UINT32(1500, conn_secToMs(1.5));
+  TEST_ASSERT_EQUAL_UINT32(2, conn_secToMs(0.0015));
+  TEST_ASSERT_EQUAL_UINT32(1, conn_secToMs(0.0004)); /* below 1 ms: the minimum */
+  TEST_ASSERT_EQUAL_UINT32(1, conn_secToMs(0.0));
+  TEST_ASSERT_EQUAL_UINT32(1, conn_secToMs(-3.0));
+  TEST_ASSERT_EQUAL_UINT32(86400000u, conn_secToMs(86400.0));
+  TEST_ASSERT_EQUAL_UINT32(4294967000u, conn_secToMs(4294967.0));
+  TEST_ASSERT_EQUAL_UINT32(4294967295u, conn_secToMs(4294968.0)); /* saturates */
+  TEST_ASSERT_EQUAL_UINT32(4294967295u, conn_secToMs(1e300));
+  for (uint32_t ms = 1; ms < 200000; ms += 7) TEST_ASSERT_EQUAL_UINT32(ms, conn_secToMs((double) ms / 1000.0));
+}
+
 static void test_backoff_and_failover(void) {
   uint32_t t, want[] = {1000, 2000, 4000};
   int i;
@@ -515,6 +534,7 @@ static void test_disconnect_stops_reconnecting(void) {
 int main(void) {
   UNITY_BEGIN();
   RUN_TEST(test_constants_and_helpers);
+  RUN_TEST(test_sec_to_ms);
   RUN_TEST(test_backoff_and_failover);
   RUN_TEST(test_dispatch);
   RUN_TEST(test_publish_acks_and_max_qos);

@@ -12,10 +12,11 @@
 // - the topic and message a handler gets are byte views (Bytes) into the
 //   receive buffer, valid only during the call: compare them with
 //   bytesEqual(msg, lit("on")), copy them into a Text to keep them;
-// - a message to publish is Bytes: lit("text"), a Text's view(), Json's end().
+// - a message to publish is Bytes or a string: lit("text"), a Text's view(),
+//   Json's end(), a template literal or JSON.stringify({...}) (app_fmt.ts).
 // Subscriptions are kept and re-sent after every reconnect (mgos_mqtt_sub).
 
-import { u16, u32, i32, int, bool, Ptr, Bytes, structs, strBytes } from "../rt/rt";
+import { u16, u32, i32, int, bool, Ptr, Bytes, structs, strBytes, toBytes } from "../rt/rt";
 import { mg_connection, mg_event_handler_t } from "../mgos/mg_types";
 import { mgos_mqtt_conn, mgos_mqtt_conn_from_nc, HandlerKind } from "../mgos/conn";
 import { mgos_mqtt_get_global, mgos_mqtt_add_global_handler, mgos_mqtt_global_is_connected, pub_bytes, GLOBAL_SUB_QOS } from "../mgos/facade";
@@ -98,12 +99,12 @@ export function sub(topic: string, handler: SubHandler, ud: Ptr = null): bool {
   return true;
 }
 
-/** Publishes `message` on `topic`. Returns the packet id (QoS 1 and 2), a
+/** Publishes `message` (bytes, or a string: its UTF-8) on `topic`. Returns the packet id (QoS 1 and 2), a
  *  non-zero value for QoS 0, or 0 when it could not be sent or queued (not
  *  connected and nothing may be queued, buffers full, bad QoS). QoS > 0
  *  messages published while offline wait in the queue (mqtt.max_queue_length). */
-export function pub(topic: string, message: Bytes, qos: int = 0, retain: bool = false): u16 {
-  return pub_bytes(topic, message, qos, retain);
+export function pub(topic: string, message: Bytes | string, qos: int = 0, retain: bool = false): u16 {
+  return pub_bytes(topic, toBytes(message), qos, retain);
 }
 
 /** Adds an event handler for the global connection: `handler(conn, ev, edata, ud)`

@@ -34,7 +34,7 @@
 // Everything runs on the port's loop thread; the ESP-IDF port serializes
 // calls from other tasks with its mutex.
 
-import { u8, u16, u32, i32, bool, int, usize, f64, Ptr, Bytes, copy, copyBytes, bytesEqual, strBytes, cstr, noBytes, structs, f64ToU32, idiv, mul32 } from "../rt/rt";
+import { u8, u16, u32, i32, bool, int, usize, f64, Ptr, Bytes, copy, copyBytes, bytesEqual, strBytes, cstr, noBytes, structs, f64Hi, f64Lo, idiv, mul32 } from "../rt/rt";
 import { Session, SessionEvent, SessionState, LogLevel, MAX_FILTER_LEN, MAX_RX_QOS2 } from "../mqtt/session";
 import { Packet, PacketType } from "../mqtt/packet";
 import { MGOS_MQTT_ERR, mgos_mqtt_dropped } from "../mqtt/delivery";
@@ -50,7 +50,7 @@ import {
   mgos_mqtt_connect_fn_t, MG_MQTT, MG_EV, MG_F, MGOS_EVENT, MGOS_CLOUD, MGOS_MQTT_SUB,
 } from "./mg_types";
 import { nowMs, wallTime, rand32, logMsg, netConnect, netSend, netClose, deviceId, eventTrigger } from "./port";
-import { WsLink, WsCode } from "./ws";
+import { WsLink, WsCode, WS_SUPPORT } from "./ws";
 
 /** Connection slots (slot 0 is the global connection). @kconfig MGOS_MQTT_MAX_CONNS */
 export const MAX_CONNS: i32 = 2;
@@ -64,8 +64,18 @@ export const MAX_GLOBAL_HANDLERS: u32 = 8;
  *  for the strings mgos_mqtt_set_config / mgos_mqtt_conn_create2 copy.
  *  @kconfig MGOS_MQTT_CONN_STR_SIZE */
 export const CONN_STR_SIZE: u32 = 384;
-/** mqtt.require_time: a wall clock below this (2017-07-14) is "not set", as Mongoose OS. */
-export const TIME_SET_MIN: f64 = 1500000000.0;
+/** mqtt.require_time: a wall clock below 1.5e9 s (2017-07-14) is "not set", as
+ *  Mongoose OS. The high word of that double's IEEE-754 bits (its low word is
+ *  0xc0000000): positive doubles order as their bits, so the test needs no float. */
+const TIME_SET_MIN_HI: u32 = 0x41d65a0b;
+
+/** Whether the wall clock is set (see TIME_SET_MIN_HI). */
+function timeIsSet(): bool {
+  const t: f64 = wallTime();
+  const hi: u32 = f64Hi(t);
+  if ((hi >>> 31) !== 0) return false;
+  return hi > TIME_SET_MIN_HI || (hi === TIME_SET_MIN_HI && f64Lo(t) >= 0xc0000000);
+}
 /** Reconnect delay jitter, percent either side (0..100; 0: none). Spreads a fleet's
  *  reconnects after a broker dies. @kconfig MGOS_MQTT_RECONNECT_JITTER_PCT */
 export const RECONNECT_JITTER_PCT: u32 = 10;
@@ -149,6 +159,10 @@ export class mgos_mqtt_conn {
   delayMs: u32 = 0;
   /** The last delay actually used, jitter included (for logs and tests). */
   lastDelayMs: u32 = 0;
+  /** reconnect_timeout_min / _max of cfg [0] and cfg1 [1] in ms, converted
+   *  once when the config is applied (applyTimeouts): no float at run time. */
+  minMs: Uint32Array = new Uint32Array(2);
+  maxMs: Uint32Array = new Uint32Array(2);
   /** Topic handlers (kinds TOPIC and SUB). */
   handlers: mgos_mqtt_handler[] = structs(MAX_TOPIC_HANDLERS, mgos_mqtt_handler);
   nHandlers: u32 = 0;
@@ -184,9 +198,15 @@ export class mgos_mqtt_conn {
   /** MQTT over WebSocket (ws_enable): framing between the socket and the session. */
   ws: WsLink = new WsLink();
 
+  /** The WebSocket link carries this connection (never when compiled out:
+   *  the linker then drops the link's code). */
+  wsOn(): bool {
+    return WS_SUPPORT !== 0 && this.ws.active();
+  }
+
   /** Bytes waiting to go out: the session's, and WebSocket frames not yet written. */
   unsentBytes(): u32 {
-    const w: u32 = this.net === NetState.OPEN && this.ws.active() ? this.ws.txLen : 0;
+    const w: u32 = this.net === NetState.OPEN && this.wsOn() ? this.ws.txLen : 0;
     return u32(this.session.unsentBytes() + w);
   }
   /** MGOS_MQTT_SUB_* flags for the next handler added (subscribeOpt). */
@@ -218,8 +238,13 @@ export class mgos_mqtt_conn {
     const c: mgos_config_mqtt = this.active();
     // As Mongoose OS: a device whose clock is not set yet (no SNTP answer)
     // would fail certificate dates and JWTs: wait, retrying with backoff.
-    if (c.require_time && wallTime() < TIME_SET_MIN) {
+    if (c.require_time && !timeIsSet()) {
       logMsg(LogLevel.ERROR, "time is not set, not connecting (mqtt.require_time)", noBytes());
+      this.failed(now);
+      return;
+    }
+    if (WS_SUPPORT === 0 && c.ws_enable) {
+      logMsg(LogLevel.ERROR, "ws_enable is set but WebSocket support is compiled out (CONFIG_MGOS_MQTT_WS_SUPPORT)", noBytes());
       this.failed(now);
       return;
     }
@@ -233,7 +258,7 @@ export class mgos_mqtt_conn {
       this.failed(now);
       return;
     }
-    this.ws.reset();
+    if (WS_SUPPORT !== 0) this.ws.reset();
     this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTING);
     logMsg(LogLevel.INFO, this.useBackup ? "connecting (mqtt1) to " : "connecting to ", sb(c.server));
     this.net = NetState.CONNECTING;
@@ -250,6 +275,15 @@ export class mgos_mqtt_conn {
     if (this.followSys) this.loadSysConfig();
     if (this.followSys0) copy(this.cfg, mgos_sys_config_get_mqtt());
     if (this.followSys1) copy(this.cfg1, mgos_sys_config_get_mqtt1());
+    this.applyTimeouts();
+  }
+
+  /** The reconnect timeouts of both configs in ms (see minMs). */
+  applyTimeouts(): void {
+    this.minMs[0] = secToMs(this.cfg.reconnect_timeout_min);
+    this.maxMs[0] = secToMs(this.cfg.reconnect_timeout_max);
+    this.minMs[1] = secToMs(this.cfg1.reconnect_timeout_min);
+    this.maxMs[1] = secToMs(this.cfg1.reconnect_timeout_max);
   }
 
   loadSysConfig(): void {
@@ -262,6 +296,7 @@ export class mgos_mqtt_conn {
   /** The offline queue settings reach the session as soon as the config does:
    *  publishes before the first connect follow them too. */
   syncOutbox(): void {
+    this.applyTimeouts();
     const c: mgos_config_mqtt = this.active();
     this.session.cfg.maxQueueLength = c.max_queue_length <= 0 ? 0 : u32(c.max_queue_length);
     this.session.cfg.dropOldest = c.max_queue_drop_oldest;
@@ -384,7 +419,7 @@ export class mgos_mqtt_conn {
     }
     this.net = NetState.OPEN;
     // ws_enable: the HTTP Upgrade first; a valid 101 calls onWsOpen, which comes back here.
-    if (this.active().ws_enable && !this.ws.isOpen()) {
+    if (WS_SUPPORT !== 0 && this.active().ws_enable && !this.ws.isOpen()) {
       if (!this.ws.begin(this.host.subarray(0, this.hostLen), this.port, this.tls, sb(this.active().ws_path), now)) this.dropWs(now);
       else this.service(now);
       return;
@@ -470,17 +505,15 @@ export class mgos_mqtt_conn {
   }
 
   private scheduleReconnect(now: u32): void {
-    let c: mgos_config_mqtt = this.active();
-    let maxMs: u32 = secToMs(c.reconnect_timeout_max);
+    let maxMs: u32 = this.maxMs[this.useBackup ? 1 : 0];
     if (this.delayMs >= maxMs && this.delayMs > 0 && this.otherUsable()) {
       // Waited the longest delay and failed again: try the other server.
       this.useBackup = !this.useBackup;
-      c = this.active();
-      maxMs = secToMs(c.reconnect_timeout_max);
+      maxMs = this.maxMs[this.useBackup ? 1 : 0];
       this.delayMs = 0;
-      logMsg(LogLevel.WARN, this.useBackup ? "switching to the backup server mqtt1: " : "switching back to the main server mqtt: ", sb(c.server));
+      logMsg(LogLevel.WARN, this.useBackup ? "switching to the backup server mqtt1: " : "switching back to the main server mqtt: ", sb(this.active().server));
     }
-    const minMs: u32 = secToMs(c.reconnect_timeout_min);
+    const minMs: u32 = this.minMs[this.useBackup ? 1 : 0];
     if (maxMs < minMs) maxMs = minMs;
     let d: u32 = this.delayMs === 0 ? minMs : u32(this.delayMs * 2);
     // Doubling past 2^31 would wrap; the clamp below keeps it at max anyway.
@@ -509,7 +542,7 @@ export class mgos_mqtt_conn {
       this.dropTransport(now);
       return;
     }
-    if (this.ws.active()) {
+    if (this.wsOn()) {
       this.serviceWs(now);
       return;
     }
@@ -575,7 +608,7 @@ export class mgos_mqtt_conn {
 
   onRecv(data: Bytes, now: u32): void {
     if (this.net !== NetState.OPEN) return;
-    if (this.ws.active()) this.ws.onRecv(data, now);
+    if (this.wsOn()) this.ws.onRecv(data, now);
     else this.session.onRecv(data, now);
     this.service(now);
   }
@@ -587,7 +620,7 @@ export class mgos_mqtt_conn {
       return;
     }
     logMsg(LogLevel.WARN, err !== 0 ? "connection closed with an error" : "connection closed by the server", noBytes());
-    if (this.ws.active() && !this.ws.opened) this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTERROR);
+    if (this.wsOn() && !this.ws.opened) this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTERROR);
     this.net = NetState.IDLE;
     this.session.connectionLost(now);
     this.failed(now);
@@ -604,11 +637,11 @@ export class mgos_mqtt_conn {
       this.callGlobalArg(MG_EV.POLL, this.pollArg);
     }
     let wait: u32 = POLL_MAX_MS;
-    if (this.net === NetState.OPEN && this.ws.active() && this.ws.expired(now)) this.dropWs(now);
+    if (this.net === NetState.OPEN && this.wsOn() && this.ws.expired(now)) this.dropWs(now);
     if (this.net === NetState.OPEN) {
       this.session.tick(now);
       this.service(now);
-      if (this.net === NetState.OPEN && this.ws.active()) wait = this.ws.nextIn(now, wait);
+      if (this.net === NetState.OPEN && this.wsOn()) wait = this.ws.nextIn(now, wait);
       // The session's own deadlines (PINGREQ, PINGRESP, CONNACK) to the ms.
       if (this.net === NetState.OPEN) wait = this.session.nextTickIn(now, wait);
     }
@@ -662,6 +695,17 @@ export class mgos_mqtt_conn {
 
   dispatch(ev: i32, p: Packet | null): void {
     const now: u32 = this.session.now;
+    // What the global handlers get (when no topic handler took the event).
+    let toGlobal: bool = true;
+    let arg: Ptr = this.msg;
+    // CONNACK and CLOSE fill the message after their cloud event (whose
+    // handlers may reenter the API); DROPPED and OUTBOX_ROOM do not use it.
+    if (ev !== SessionEvent.CONNACK && ev !== SessionEvent.CLOSE && ev !== SessionEvent.DROPPED &&
+        ev !== SessionEvent.OUTBOX_ROOM) {
+      // The PUBCOMP of an exchange the application runs is its own.
+      if (ev === SessionEvent.PUBREL && p !== null && this.appQos2Take(p!.packetId)) this.session.autoAck = false;
+      this.fillMsg(ev, p);
+    }
     switch (ev) {
       case SessionEvent.CONNACK: {
         if (p === null || p.returnCode !== 0) {
@@ -673,44 +717,34 @@ export class mgos_mqtt_conn {
         logMsg(LogLevel.INFO, "connected to ", sb(this.active().server));
         this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTED);
         this.fillMsg(ev, p);
-        this.callGlobal(ev, true);
         break;
       }
       case SessionEvent.PUBLISH: {
-        this.fillMsg(ev, p);
-        if (p !== null && !this.callTopic(p!)) {
+        if (p === null || this.callTopics(ev, p, 0)) {
+          toGlobal = false;
+        } else {
           // No topic handler took it: as the reference, acknowledging is up
           // to the global handlers (mg_mqtt_puback / mg_mqtt_pubrec).
           this.session.autoAck = false;
           if (p!.qos === 2) this.appQos2Add(p!.packetId);
-          this.callGlobal(ev, true);
         }
-        break;
-      }
-      case SessionEvent.PUBREL: {
-        // The PUBCOMP of an exchange the application runs is its own.
-        if (p !== null && this.appQos2Take(p!.packetId)) this.session.autoAck = false;
-        this.fillMsg(ev, p);
-        this.callGlobal(ev, true);
         break;
       }
       case SessionEvent.PUBLISH_PART: {
         // Fragments go only to handlers that asked for them; the first one
         // decides: when none matched, the session skips the message.
-        this.fillMsg(ev, p);
-        if (p !== null && this.callParts(p!)) this.session.rxTake = true;
+        toGlobal = false;
+        if (p !== null && this.callTopics(ev, p, 0)) this.session.rxTake = true;
         break;
       }
       case SessionEvent.PUBLISH_SKIPPED: {
-        this.fillMsg(ev, p);
         // A topic cut short cannot be matched: global handlers only.
         const whole: bool = p !== null && p!.topic.length === this.session.rxTopicLen;
-        if (!whole || !this.callTopicEvent(ev, p!)) this.callGlobal(ev, true);
+        if (whole && this.callTopics(ev, p, 0)) toGlobal = false;
         break;
       }
       case SessionEvent.SUBACK: {
-        this.fillMsg(ev, p);
-        if (!this.callSuback(this.session.evTag)) this.callGlobal(ev, true);
+        if (this.callTopics(ev, null, this.session.evTag)) toGlobal = false;
         break;
       }
       case SessionEvent.DROPPED: {
@@ -723,11 +757,11 @@ export class mgos_mqtt_conn {
         d.topic.len = s.evDropTopic.length;
         d.payload.p = cstr(s.evDropPayload);
         d.payload.len = s.evDropPayload.length;
-        this.callGlobalArg(ev, d);
+        arg = d;
         break;
       }
       case SessionEvent.OUTBOX_ROOM: {
-        this.callGlobal(ev, false);
+        arg = null;
         break;
       }
       case SessionEvent.CLOSE: {
@@ -740,24 +774,17 @@ export class mgos_mqtt_conn {
         logMsg(LogLevel.INFO, "disconnected: ", strBytes(this.session.closeReason));
         this.cloudEvent(MGOS_EVENT.CLOUD_DISCONNECTED);
         this.fillMsg(ev, null);
-        this.callGlobal(ev, false);
+        arg = null;
         break;
       }
-      default: {
-        this.fillMsg(ev, p);
-        this.callGlobal(ev, true);
+      default:
         break;
-      }
     }
+    if (toGlobal) this.callGlobalArg(ev, arg);
     this.session.now = now;
   }
 
-  /** Global handlers, in the order added. ev_data is the message or NULL. */
-  private callGlobal(ev: i32, withMsg: bool): void {
-    if (withMsg) this.callGlobalArg(ev, this.msg);
-    else this.callGlobalArg(ev, null);
-  }
-
+  /** Global handlers, in the order added; `arg` is the ev_data. */
   private callGlobalArg(ev: i32, arg: Ptr): void {
     for (let i: u32 = 0; i < this.nGlobal; i++) {
       const h: mgos_mqtt_ghandler = this.ghandlers[i];
@@ -783,68 +810,33 @@ export class mgos_mqtt_conn {
     return false;
   }
 
-  /** Topic handlers whose filter matches; false when none did. */
-  private callTopic(p: Packet): bool {
-    let matched: bool = false;
+  /** Topic handlers, in the order added; false when none took the event.
+   *  PUBLISH: every handler whose filter matches (a sub_handler_t gets
+   *  topic and payload). PUBLISH_PART: the matching MGOS_MQTT_SUB_FRAGMENTS
+   *  event handlers. PUBLISH_SKIPPED: the matching event handlers. SUBACK:
+   *  the one handler whose SUBSCRIBE has `tag` (a sub_handler_t only takes
+   *  messages: its SUBACK is consumed silently). */
+  private callTopics(ev: i32, p: Packet | null, tag: i32): bool {
+    const suback: bool = ev === SessionEvent.SUBACK;
+    if (suback ? tag < 0 : p === null) return false;
+    let took: bool = false;
     for (let i: u32 = 0; i < this.nHandlers; i++) {
       const h: mgos_mqtt_handler = this.handlers[i];
-      if (h.kind !== HandlerKind.TOPIC && h.kind !== HandlerKind.SUB) continue;
-      if (!topicMatches(h.view(), p.topic)) continue;
-      matched = true;
       const f: mg_event_handler_t | null = h.ev;
+      const isSub: bool = h.kind === HandlerKind.SUB;
+      if (h.kind !== HandlerKind.TOPIC && !isSub) continue;
+      if (ev !== SessionEvent.PUBLISH && !suback && (isSub || f === null)) continue;
+      if (ev === SessionEvent.PUBLISH_PART && !h.fragments) continue;
+      if (suback ? h.tag !== tag : !topicMatches(h.view(), p!.topic)) continue;
+      took = true;
       const g: sub_handler_t | null = h.sub;
-      if (h.kind === HandlerKind.TOPIC && f !== null) f(this.nc, SessionEvent.PUBLISH, this.msg, h.ud);
-      if (h.kind === HandlerKind.SUB && g !== null) {
-        g(this.nc, cstr(p.topic), i32(p.topic.length), cstr(p.payload), i32(p.payload.length), h.ud);
+      if (!isSub && f !== null) f(this.nc, ev, this.msg, h.ud);
+      else if (isSub && !suback && g !== null) {
+        g(this.nc, cstr(p!.topic), i32(p!.topic.length), cstr(p!.payload), i32(p!.payload.length), h.ud);
       }
-      if (i >= this.nHandlers) break;
-    }
-    return matched;
-  }
-
-  /** A large PUBLISH's fragment to the MGOS_MQTT_SUB_FRAGMENTS handlers whose
-   *  filter matches; false when there is none. */
-  private callParts(p: Packet): bool {
-    let took: bool = false;
-    for (let i: u32 = 0; i < this.nHandlers; i++) {
-      const h: mgos_mqtt_handler = this.handlers[i];
-      const f: mg_event_handler_t | null = h.ev;
-      if (h.kind !== HandlerKind.TOPIC || !h.fragments || f === null) continue;
-      if (!topicMatches(h.view(), p.topic)) continue;
-      took = true;
-      f(this.nc, SessionEvent.PUBLISH_PART, this.msg, h.ud);
-      if (i >= this.nHandlers) break;
+      if (suback || i >= this.nHandlers) break;
     }
     return took;
-  }
-
-  /** `ev` to the mg_event_handler_t topic handlers whose filter matches; false when none did. */
-  private callTopicEvent(ev: i32, p: Packet): bool {
-    let took: bool = false;
-    for (let i: u32 = 0; i < this.nHandlers; i++) {
-      const h: mgos_mqtt_handler = this.handlers[i];
-      const f: mg_event_handler_t | null = h.ev;
-      if (h.kind !== HandlerKind.TOPIC || f === null) continue;
-      if (!topicMatches(h.view(), p.topic)) continue;
-      took = true;
-      f(this.nc, ev, this.msg, h.ud);
-      if (i >= this.nHandlers) break;
-    }
-    return took;
-  }
-
-  /** The SUBACK to the handler whose SUBSCRIBE it answers; false when there is none. */
-  private callSuback(tag: i32): bool {
-    if (tag < 0) return false;
-    for (let i: u32 = 0; i < this.nHandlers; i++) {
-      const h: mgos_mqtt_handler = this.handlers[i];
-      if ((h.kind !== HandlerKind.TOPIC && h.kind !== HandlerKind.SUB) || h.tag !== tag) continue;
-      const f: mg_event_handler_t | null = h.ev;
-      // A sub_handler_t only takes messages: its SUBACK is consumed silently.
-      if (h.kind === HandlerKind.TOPIC && f !== null) f(this.nc, SessionEvent.SUBACK, this.msg, h.ud);
-      return true;
-    }
-    return false;
   }
 
   // ---------------------------------------------------------------- API
@@ -1028,9 +1020,11 @@ export class mgos_mqtt_conn {
     this.session.onEvent = onSessionEvent;
     this.session.onLog = onSessionLog;
     this.session.ud = this;
-    this.ws.onData = onWsData;
-    this.ws.onOpen = onWsOpen;
-    this.ws.ud = this;
+    if (WS_SUPPORT !== 0) {
+      this.ws.onData = onWsData;
+      this.ws.onOpen = onWsOpen;
+      this.ws.ud = this;
+    }
   }
 }
 
@@ -1042,10 +1036,40 @@ export class ConnTable {
 const table = new ConnTable();
 
 
-/** Seconds (config) to ms, at least 1 ms. */
+/** Seconds (a config double) to ms, rounded to the nearest, at least 1,
+ *  saturating at 2^32-1. Integer arithmetic on the IEEE-754 bits: a device
+ *  without FPU links no soft-float helper for it. */
 export function secToMs(s: f64): u32 {
-  const ms: u32 = f64ToU32(s * 1000);
-  return ms === 0 ? 1 : ms;
+  const hi: u32 = f64Hi(s);
+  const lo: u32 = f64Lo(s);
+  const ex: u32 = (hi >>> 20) & 0x7ff; // biased exponent
+  // Negative, zero or below 2^-11 s (under 0.5 ms): the minimum.
+  if ((hi >>> 31) !== 0 || ex < 1012) return 1;
+  // 2^23 s and more (also infinity, NaN): beyond 2^32 ms.
+  if (ex >= 1046) return 0xffffffff;
+  // P = mantissa (53 bits, mh:lo) * 1000, as ph:pl (63 bits), 16-bit halves of lo.
+  const mh: u32 = (hi & 0xfffff) | 0x100000;
+  const am: u32 = (lo >>> 16) * 1000;
+  const bm: u32 = (lo & 0xffff) * 1000;
+  const mid: u32 = u32(am << 16);
+  let pl: u32 = u32(mid + bm);
+  let ph: u32 = u32(mh * 1000 + (am >>> 16) + (pl < mid ? 1 : 0));
+  // ms = round(P / 2^shift), shift = 1075 - ex in 30..63: add half, then shift.
+  const shift: u32 = 1075 - ex;
+  if (shift > 32) {
+    ph = u32(ph + u32(u32(1) << (shift - 33)));
+  } else {
+    const half: u32 = u32(u32(1) << (shift - 1));
+    const sum: u32 = u32(pl + half);
+    if (sum < pl) ph = u32(ph + 1);
+    pl = sum;
+  }
+  if (shift >= 32) {
+    const ms: u32 = ph >>> (shift - 32);
+    return ms === 0 ? 1 : ms;
+  }
+  if ((ph >>> shift) !== 0) return 0xffffffff;
+  return u32(u32(ph << (32 - shift)) | (pl >>> shift));
 }
 
 /** d +/- up to RECONNECT_JITTER_PCT percent, uniformly (port_rand); saturates at 2^32-1. */
@@ -1139,7 +1163,7 @@ const logText = new LogText();
 
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
- *  the log; num (a packet id, a count) only when it is not 0. */
+ *  the log; num (a packet id, a count) only when it is not 0. @log */
 function onSessionLog(s: Session, level: i32, msg: string, detail: Bytes, num: i32): void {
   const t: LogText = logText;
   t.len = 0;
@@ -1160,15 +1184,16 @@ function onSessionLog(s: Session, level: i32, msg: string, detail: Bytes, num: i
   logMsg(level, msg, t.buf.subarray(0, t.len));
 }
 
-/** Appends `num` in decimal to the log text. */
+/** Appends `num` in decimal to the log text (32-bit unsigned arithmetic:
+ *  no 64-bit division helper on the device). */
 function logNumber(num: i32): void {
   const t: LogText = logText;
-  let v: i32 = num;
-  if (v < 0) {
+  let v: u32 = u32(num);
+  if (num < 0) {
     t.put(0x2d);
-    v = v === -2147483648 ? 2147483647 : i32(-v);
+    v = u32(0 - v);
   }
-  let div: i32 = 1000000000;
+  let div: u32 = 1000000000;
   while (div > 1 && idiv(v, div) === 0) div = idiv(div, 10);
   while (div > 0) {
     t.put(u8(0x30 + idiv(v, div) % 10));

@@ -46,6 +46,8 @@ export function rand32(): u32 {
   return port_rand();
 }
 
+/** `mgos_mqtt: <msg><detail>` at `level` (LogLevel); the C build leaves out
+ *  calls below its CONFIG_MGOS_MQTT_LOG_LEVEL (session.ts LOG_LEVEL). @log */
 export function logMsg(level: i32, msg: string, detail: Bytes): void {
   port_log(level, msg, detail);
 }

@@ -22,6 +22,11 @@ import { logMsg } from "./port";
  *  key and every frame mask). Host: getrandom; ESP32: the hardware RNG. */
 declare function port_random_fill(dst: Bytes): void;
 
+/** MQTT over WebSocket compiled in (1) or out (0). Out, mqtt.ws_enable fails
+ *  each connect with an error, conn.ts never reaches the link's code (the
+ *  linker drops it) and the link's buffers shrink to a byte per connection.
+ *  @kconfig MGOS_MQTT_WS_SUPPORT_VALUE */
+export const WS_SUPPORT: u32 = 1;
 /** Outgoing WebSocket bytes (the Upgrade request, frames). @kconfig MGOS_MQTT_WS_TX_SIZE */
 export const WS_TX_SIZE: u32 = 1024;
 /** No 101 response within this time closes the connection, ms. @kconfig MGOS_MQTT_WS_HANDSHAKE_TIMEOUT_MS */
@@ -34,6 +39,10 @@ export const WS_LINE_SIZE: u32 = 128;
 export const WS_MAX_RESPONSE: u32 = 8192;
 /** Largest frame accepted: the largest MQTT packet (2^28 - 1 + 5 bytes). */
 export const WS_MAX_FRAME: u32 = 268435460;
+/** The link's buffer sizes: the real ones with WebSocket support, a byte without. */
+const WS_TX_BUF: u32 = WS_SUPPORT !== 0 ? WS_TX_SIZE : 1;
+const WS_LINE_BUF: u32 = WS_SUPPORT !== 0 ? WS_LINE_SIZE : 1;
+const WS_CTL_BUF: u32 = WS_SUPPORT !== 0 ? 125 : 1;
 
 export enum WsState {
   IDLE = 0,
@@ -258,7 +267,7 @@ export class WsLink {
   ud: Ptr = null;
   now: u32 = 0;
   /** Bytes for the socket: the Upgrade request, then frames. */
-  tx: Uint8Array = new Uint8Array(WS_TX_SIZE);
+  tx: Uint8Array = new Uint8Array(WS_TX_BUF);
   txLen: u32 = 0;
   /** base64 of the 16 random key bytes, and the Sec-WebSocket-Accept it calls for. */
   key: Uint8Array = new Uint8Array(24);
@@ -266,7 +275,7 @@ export class WsLink {
   deadline: u32 = 0;
   hasDeadline: bool = false;
   // Response header: the current line, what has been seen.
-  line: Uint8Array = new Uint8Array(WS_LINE_SIZE);
+  line: Uint8Array = new Uint8Array(WS_LINE_BUF);
   lineLen: u32 = 0;
   lineOver: bool = false;
   respBytes: u32 = 0;
@@ -284,10 +293,10 @@ export class WsLink {
   /** A fragmented binary message is under way (continuation frames expected). */
   inMessage: bool = false;
   /** A control frame's payload (at most 125 bytes). */
-  ctl: Uint8Array = new Uint8Array(125);
+  ctl: Uint8Array = new Uint8Array(WS_CTL_BUF);
   ctlLen: u32 = 0;
   /** A PONG owed (its payload in pong) that did not fit tx yet. */
-  pong: Uint8Array = new Uint8Array(125);
+  pong: Uint8Array = new Uint8Array(WS_CTL_BUF);
   pongLen: u32 = 0;
   pongDue: bool = false;
   /** Our Close frame is owed (did not fit tx yet). */
@@ -425,7 +434,7 @@ export class WsLink {
     if (this.state !== WsState.OPEN || src.length === 0) return 0;
     this.flushControl();
     if (this.pongDue) return 0;
-    const room: u32 = u32(WS_TX_SIZE - this.txLen);
+    const room: u32 = u32(WS_TX_BUF - this.txLen);
     if (room < 9) return 0;
     let n: u32 = src.length;
     if (n > room - 8) n = u32(room - 8);
@@ -446,11 +455,11 @@ export class WsLink {
 
   /** Puts owed control frames (PONG, then Close) into tx when they fit. */
   private flushControl(): void {
-    if (this.pongDue && WS_TX_SIZE - this.txLen >= 6 + this.pongLen) {
+    if (this.pongDue && WS_TX_BUF - this.txLen >= 6 + this.pongLen) {
       this.frame(WsOp.PONG, this.pong.subarray(0, this.pongLen));
       this.pongDue = false;
     }
-    if (this.closeDue && !this.pongDue && WS_TX_SIZE - this.txLen >= 8) {
+    if (this.closeDue && !this.pongDue && WS_TX_BUF - this.txLen >= 8) {
       if (this.closeCode === WsCode.NONE) this.frame(WsOp.CLOSE, noBytes());
       else {
         this.closeBuf[0] = u8(this.closeCode >>> 8);
@@ -602,7 +611,8 @@ export class WsLink {
     note.clear().num(code);
     if (this.ctlLen > 2) note.add(lit(" ")).add(this.ctl.subarray(2, this.ctlLen));
     const answer: bool = this.state === WsState.OPEN;
-    logMsg(answer ? 1 : 2, answer ? "WebSocket: server closed the connection: " : "WebSocket: close acknowledged: ", note.view());
+    if (answer) logMsg(1, "WebSocket: server closed the connection: ", note.view());
+    else logMsg(2, "WebSocket: close acknowledged: ", note.view());
     this.state = WsState.CLOSED;
     this.pongDue = false;
     if (answer) {
@@ -634,7 +644,7 @@ export class WsLink {
         return -1;
       }
       if (c !== 0x0a) {
-        if (this.lineLen < WS_LINE_SIZE) this.line[this.lineLen++] = c;
+        if (this.lineLen < WS_LINE_BUF) this.line[this.lineLen++] = c;
         else this.lineOver = true;
         continue;
       }

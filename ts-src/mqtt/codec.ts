@@ -156,6 +156,13 @@ export function encodePublish(out: Bytes, topic: Bytes, payload: Bytes, qos: u8,
   if (!validTopicName(topic)) return 0;
   const total: u32 = publishSize(topic.length, payload.length, qos);
   if (total === 0 || total > out.length) return 0;
+  return writePublish(out, topic, payload, qos, retain, dup, packetId, total);
+}
+
+/** The PUBLISH of encodePublish() once its checks passed (the session has
+ *  made them already: it validates the topic and sizes the packet before it
+ *  decides where the packet goes). `total` = publishSize(), <= out.length. */
+export function writePublish(out: Bytes, topic: Bytes, payload: Bytes, qos: u8, retain: bool, dup: bool, packetId: u16, total: u32): u32 {
   let first: u8 = u8((PacketType.PUBLISH << 4) | (qos << 1));
   if (dup) first = u8(first | PUBLISH_DUP);
   if (retain) first = u8(first | PUBLISH_RETAIN);

@@ -38,7 +38,7 @@
 import { u8, u16, u32, i32, bool, Ptr, Bytes, copy, copyBytes, bytesEqual, noBytes, structs, lit, idiv } from "../rt/rt";
 import { Packet, PacketType, DecodeErr, decodeErrName } from "./packet";
 import {
-  decodeForClient, encodeConnect, encodePublish, encodeAck, encodeSubscribe, encodeUnsubscribe,
+  decodeForClient, encodeConnect, writePublish, encodeAck, encodeSubscribe, encodeUnsubscribe,
   encodeSimple, publishSize, remainingLengthSize, ConnectOptions,
 } from "./codec";
 import { validTopicName, validTopicFilter, validUtf8 } from "./topic";
@@ -118,6 +118,14 @@ export enum LogLevel {
   INFO = 2,
   DEBUG = 3,
 }
+
+/** Log lines compiled into the C build, as ESP-IDF's CONFIG_LOG_MAXIMUM_LEVEL:
+ *  0 none, 1 error, 2 + warn, 3 + info, 4 + debug. A call of a `@log` function
+ *  whose level is not below this is left out with its strings and arguments
+ *  (codegen's `@log` rule). Node logs every level.
+ *  @kconfig MGOS_MQTT_LOG_LEVEL
+ *  @loglevel */
+export const LOG_LEVEL: i32 = 1;
 
 /** Outgoing message record states. */
 export enum RecState {
@@ -670,32 +678,52 @@ export class Session {
   publish(topic: Bytes, payload: Bytes, qos: u8, retain: bool, now: u32): u16 {
     this.now = now;
     this.lastError = MGOS_MQTT_ERR.OK;
-    if (qos > 2) return this.refuse(MGOS_MQTT_ERR.INVALID, LogLevel.ERROR, "publish: bad QoS", topic, i32(qos));
-    if (!validTopicName(topic)) return this.refuse(MGOS_MQTT_ERR.INVALID, LogLevel.ERROR, "publish: invalid topic name", topic, 0);
+    if (qos > 2) {
+      this.log(LogLevel.ERROR, "publish: bad QoS", topic, i32(qos));
+      return this.refuse(MGOS_MQTT_ERR.INVALID);
+    }
+    if (!validTopicName(topic)) {
+      this.log(LogLevel.ERROR, "publish: invalid topic name", topic, 0);
+      return this.refuse(MGOS_MQTT_ERR.INVALID);
+    }
     const q: u8 = qos > this.cfg.maxQos ? this.cfg.maxQos : qos;
     const size: u32 = publishSize(topic.length, payload.length, q);
-    if (size === 0) return this.refuseSize("publish: over the MQTT packet limit, can never be sent", topic, payload.length, MAX_PAYLOAD);
+    if (size === 0) {
+      this.logTooBig(LogLevel.ERROR, "publish: over the MQTT packet limit, can never be sent", topic, payload.length, MAX_PAYLOAD);
+      return this.refuse(MGOS_MQTT_ERR.TOO_BIG);
+    }
     const connected: bool = this.state === SessionState.CONNECTED;
     if (q === 0) {
       // QoS 0 is not kept for a later connection (MQTT's "at most once").
-      if (!connected) return this.refuse(MGOS_MQTT_ERR.NOT_CONNECTED, LogLevel.DEBUG, "publish: QoS 0 while not connected", topic, 0);
+      if (!connected) {
+        this.log(LogLevel.DEBUG, "publish: QoS 0 while not connected", topic, 0);
+        return this.refuse(MGOS_MQTT_ERR.NOT_CONNECTED);
+      }
       if (!this.streaming && this.waitingToSend() === 0) {
-        const n: u32 = encodePublish(this.tx.subarray(this.txLen), topic, payload, 0, retain, false, 0);
-        if (n > 0) {
-          this.txLen += n;
+        // Topic and size are checked above: the packet is written as it is.
+        const room: Bytes = this.tx.subarray(this.txLen);
+        if (size <= room.length) {
+          this.txLen += writePublish(room, topic, payload, 0, retain, false, 0, size);
           this.lastTx = now;
           return this.nextPacketId();
         }
       }
     }
-    if (size > STORE_SIZE) return this.refuseSize("publish: larger than the outbox (MGOS_MQTT_STORE_SIZE), can never be sent", topic, size, STORE_SIZE);
+    if (size > STORE_SIZE) {
+      this.logTooBig(LogLevel.ERROR, "publish: larger than the outbox (MGOS_MQTT_STORE_SIZE), can never be sent", topic, size, STORE_SIZE);
+      return this.refuse(MGOS_MQTT_ERR.TOO_BIG);
+    }
     if (!connected) {
       const limit: u32 = this.cfg.maxQueueLength;
-      if (limit === 0) return this.refuse(MGOS_MQTT_ERR.NOT_CONNECTED, LogLevel.DEBUG, "publish: offline and max_queue_length is 0", topic, 0);
+      if (limit === 0) {
+        this.log(LogLevel.DEBUG, "publish: offline and max_queue_length is 0", topic, 0);
+        return this.refuse(MGOS_MQTT_ERR.NOT_CONNECTED);
+      }
       while (this.queuedCount() >= limit) {
         if (!this.cfg.dropOldest || !this.dropOldestWaiting(MGOS_MQTT_DROP.QUEUE_FULL)) {
           this.roomWanted = true;
-          return this.refuse(MGOS_MQTT_ERR.QUEUE_FULL, LogLevel.DEBUG, "publish: offline queue full (max_queue_length)", topic, i32(limit));
+          this.log(LogLevel.DEBUG, "publish: offline queue full (max_queue_length)", topic, i32(limit));
+          return this.refuse(MGOS_MQTT_ERR.QUEUE_FULL);
         }
       }
     }
@@ -703,14 +731,18 @@ export class Session {
       // Connected, a full outbox is backpressure: never drop, the app retries.
       if (connected || !this.cfg.dropOldest || !this.dropOldestWaiting(MGOS_MQTT_DROP.OUTBOX_FULL)) {
         this.roomWanted = true;
-        return this.refuse(MGOS_MQTT_ERR.FULL, LogLevel.DEBUG, "publish: outbox full", topic, i32(size));
+        this.log(LogLevel.DEBUG, "publish: outbox full", topic, i32(size));
+        return this.refuse(MGOS_MQTT_ERR.FULL);
       }
     }
     const id: u16 = this.nextPacketId();
-    if (id === 0) return this.refuse(MGOS_MQTT_ERR.FULL, LogLevel.WARN, "publish: no packet id free", topic, 0);
+    if (id === 0) {
+      this.log(LogLevel.WARN, "publish: no packet id free", topic, 0);
+      return this.refuse(MGOS_MQTT_ERR.FULL);
+    }
     const r: OutMsg = this.recs[this.recCount];
-    const n: u32 = encodePublish(this.store.subarray(this.storeUsed), topic, payload, q, retain, false, q > 0 ? id : 0);
-    if (n === 0) return this.refuse(MGOS_MQTT_ERR.INVALID, LogLevel.ERROR, "publish: encoding failed", topic, 0);
+    // The loop above left room for `size` bytes; the topic was checked first.
+    const n: u32 = writePublish(this.store.subarray(this.storeUsed), topic, payload, q, retain, false, q > 0 ? id : 0, size);
     r.state = RecState.QUEUED;
     r.qos = q;
     r.packetId = id;
@@ -771,16 +803,14 @@ export class Session {
     return true;
   }
 
-  /** publish() refusing: sets lastError, logs, returns 0. */
-  private refuse(err: u8, level: i32, msg: string, topic: Bytes, num: i32): u16 {
+  /** publish() refusing (after its log line): sets lastError, returns 0. */
+  private refuse(err: u8): u16 {
     this.lastError = err;
-    this.log(level, msg, topic, num);
     return 0;
   }
 
-  /** A message that can never be sent: the log states its size and the limit. */
-  private refuseSize(msg: string, topic: Bytes, size: u32, limit: u32): u16 {
-    this.lastError = MGOS_MQTT_ERR.TOO_BIG;
+  /** The log of a message that can never be sent: its size and the limit. @log */
+  private logTooBig(level: i32, msg: string, topic: Bytes, size: u32, limit: u32): void {
     const t: LogScratch = logScratch;
     t.len = 0;
     t.add(topic.subarray(0, 48));
@@ -788,8 +818,7 @@ export class Session {
     t.num(size);
     t.add(lit(" bytes, limit "));
     t.num(limit);
-    this.log(LogLevel.ERROR, msg, t.buf.subarray(0, t.len), 0);
-    return 0;
+    this.log(level, msg, t.buf.subarray(0, t.len), 0);
   }
 
   /** Bytes a new message may take now without dropping anything (0: none
@@ -1489,11 +1518,12 @@ export class Session {
     if (this.epoch === ep) this.pump();
   }
 
-  /** log() without a detail. */
+  /** log() without a detail. @log */
   private logNum(level: i32, msg: string, num: i32): void {
     this.log(level, msg, noBytes(), num);
   }
 
+  /** A log line through onLog; left out of builds below its level. @log */
   private log(level: i32, msg: string, detail: Bytes, num: i32): void {
     const f: SessionLogFn | null = this.onLog;
     if (f !== null) f(this, level, msg, detail, num);

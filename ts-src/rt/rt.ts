@@ -45,6 +45,11 @@ export function f64ToU32(x: f64): u32 {
   if (x >= 4294967295) return 4294967295;
   return Math.trunc(x);
 }
+/** The high / low 32 bits of an f64's IEEE-754 encoding: reading a double
+ *  with integer arithmetic only (no soft-float helper on an MCU without FPU). */
+const f64View = new DataView(new ArrayBuffer(8));
+export function f64Hi(x: f64): u32 { f64View.setFloat64(0, x); return f64View.getUint32(0); }
+export function f64Lo(x: f64): u32 { f64View.setFloat64(0, x); return f64View.getUint32(4); }
 /** f64 -> i32, truncating toward zero and saturating at the i32 range. */
 export function f64ToI32(x: f64): i32 {
   if (x !== x) return 0;
@@ -106,6 +111,10 @@ function ownedOf(o: object): Set<string> {
 export function lit(s: string): Bytes { return new TextEncoder().encode(s); }
 /** The bytes of a NUL-terminated C string (C: strlen). */
 export function strBytes(s: string): Bytes { return new TextEncoder().encode(s); }
+/** A message given as bytes or as a string (an app API parameter of type
+ *  `Bytes | string`): its bytes (C: the compiler has already made a string
+ *  argument a view, so this is the value itself). */
+export function toBytes(m: Bytes | string): Bytes { return typeof m === "string" ? new TextEncoder().encode(m) : m; }
 /** Copies all of `src` into `dst` at `off`. Copies nothing and returns false if it does not fit. */
 export function copyBytes(dst: Bytes, off: u32, src: Bytes): bool {
   if (off > dst.length || src.length > dst.length - off) return false;

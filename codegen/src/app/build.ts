@@ -30,6 +30,8 @@ import { spawn } from "child_process";
 import { ts } from "ts-morph";
 import { compile, defaultInputs, defaultRoot, Diagnostic } from "../index";
 import { makeDiag } from "../compiler";
+import type { TextSite } from "../lower";
+import { emitNodeJs } from "./node_emit";
 
 export interface AppBuildOptions {
   /** App name, folder or entry .ts. */
@@ -140,14 +142,16 @@ function compileKey(root: string, entry: string): string {
 }
 
 /** The JavaScript of the app's own modules for the Node runner, where tsc
- *  would put it (build/<path>.js). */
-function emitAppJs(root: string, entry: string): void {
+ *  would put it (build/<path>.js), with the compiler's text sites wrapped
+ *  (node_emit.ts: the same capacities as the C). */
+function emitAppJs(root: string, entry: string, sites: TextSite[]): void {
   const dir = path.dirname(entry);
   if (path.relative(root, dir).startsWith("..") || path.relative(root, dir).split(path.sep)[0] === "ts-src") return;
-  const options: ts.CompilerOptions = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, sourceMap: false, esModuleInterop: false };
+  const lowerJs = path.join(root, "build", "ts-src", "node", "app_lower.js");
   for (const f of filesUnder(dir, [".ts"])) {
     const out = path.join(root, "build", path.relative(root, f)).replace(/\.ts$/, ".js");
-    const js = ts.transpileModule(fs.readFileSync(f, "utf8"), { compilerOptions: options, fileName: f }).outputText;
+    const rel = path.relative(root, f).split(path.sep).join("/");
+    const js = emitNodeJs(fs.readFileSync(f, "utf8"), f, out, sites.filter((x) => x.file === rel), lowerJs);
     fs.mkdirSync(path.dirname(out), { recursive: true });
     writeIfChanged(out, js);
   }
@@ -190,7 +194,8 @@ export async function buildApp(o: AppBuildOptions): Promise<AppBuildResult> {
 
   // 1. The entry point.
   const ce = checkEntry(entry, root);
-  const compileAll = () => compile({ inputs: [...defaultInputs(root), path.join(root, "ts-src", "app", "app_timer.ts"), entry], root });
+  // app_fmt: the buffers of the app's template literals, string + and JSON.stringify().
+  const compileAll = () => compile({ inputs: [...defaultInputs(root), path.join(root, "ts-src", "app", "app_timer.ts"), path.join(root, "ts-src", "app", "app_fmt.ts"), entry], root });
   if (ce.diag) {
     // With the other errors of the app, all at once.
     res.diagnostics = [ce.diag, ...compileAll().diagnostics];
@@ -201,11 +206,14 @@ export async function buildApp(o: AppBuildOptions): Promise<AppBuildResult> {
   const t0 = Date.now();
   const key = compileKey(root, entry);
   const keyFile = path.join(genDir, ".inputs");
+  const sitesFile = path.join(genDir, ".sites.json");
   let files: Map<string, string>;
+  let sites: TextSite[] = [];
   let cached = false;
-  if (fs.existsSync(keyFile) && fs.readFileSync(keyFile, "utf8") === key) {
+  if (fs.existsSync(keyFile) && fs.readFileSync(keyFile, "utf8") === key && fs.existsSync(sitesFile)) {
     files = new Map();
     for (const f of fs.readdirSync(genDir).filter((x) => /\.[ch]$/.test(x)).sort()) files.set(f, fs.readFileSync(path.join(genDir, f), "utf8"));
+    sites = JSON.parse(fs.readFileSync(sitesFile, "utf8")) as TextSite[];
     cached = true;
   } else {
     // The whole library (the port's C calls into all of it), the timers (the
@@ -216,8 +224,9 @@ export async function buildApp(o: AppBuildOptions): Promise<AppBuildResult> {
       return res;
     }
     files = new Map(cr.files);
+    sites = cr.sites ?? [];
   }
-  emitAppJs(root, entry);
+  emitAppJs(root, entry, sites);
   if (!cached && (files.has("app_entry.c") || files.has("app_entry.h"))) {
     res.errors.push("a module named app_entry clashes with the generated app_entry.c; rename it");
     return res;
@@ -269,7 +278,10 @@ export async function buildApp(o: AppBuildOptions): Promise<AppBuildResult> {
   }
   writeGen(genDir, files);
   // Written last: a build stopped half-way recompiles next time.
-  if (!cached) writeIfChanged(keyFile, key);
+  if (!cached) {
+    writeIfChanged(sitesFile, JSON.stringify(sites));
+    writeIfChanged(keyFile, key);
+  }
   if (o.genOnly) return res;
 
   // 3. The host binary.

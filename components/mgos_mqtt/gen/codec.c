@@ -203,22 +203,29 @@ uint32_t codec_encodePublish(rt_bytes out, rt_bytes topic, rt_bytes payload, uin
     return 0;
   }
 #line 159 "ts-src/mqtt/codec.ts"
+  return codec_writePublish(out, topic, payload, qos, retain, dup, packetId, total);
+}
+
+/** The PUBLISH of encodePublish() once its checks passed (the session has
+ *  made them already: it validates the topic and sizes the packet before it
+ *  decides where the packet goes). `total` = publishSize(), <= out.length. */
+uint32_t codec_writePublish(rt_bytes out, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, bool dup, uint16_t packetId, uint32_t total) {
   uint8_t first = (uint8_t)((PacketType_PUBLISH << 4) | (qos << 1));
   if (dup) {
     first = (uint8_t)(first | packet_PUBLISH_DUP);
   }
-#line 161 "ts-src/mqtt/codec.ts"
+#line 168 "ts-src/mqtt/codec.ts"
   if (retain) {
     first = (uint8_t)(first | packet_PUBLISH_RETAIN);
   }
-#line 162 "ts-src/mqtt/codec.ts"
+#line 169 "ts-src/mqtt/codec.ts"
   uint32_t rem = ((2u + topic.len) + (uint32_t)((qos > 0) ? 2 : 0)) + payload.len;
   uint32_t at = codec_putHeader(out, first, rem);
   at = codec_putString(out, at, topic);
   if (qos > 0) {
     at = codec_putU16(out, at, packetId);
   }
-#line 166 "ts-src/mqtt/codec.ts"
+#line 173 "ts-src/mqtt/codec.ts"
   rt_copy_bytes(out, at, payload);
   return total;
 }
@@ -230,7 +237,7 @@ uint32_t codec_encodeAck(rt_bytes out, uint8_t type, uint16_t packetId) {
   if (packetId == 0 || out.len < 4) {
     return 0;
   }
-#line 175 "ts-src/mqtt/codec.ts"
+#line 182 "ts-src/mqtt/codec.ts"
   uint8_t first = 0;
   switch (type) {
   case PacketType_PUBACK:
@@ -240,19 +247,19 @@ uint32_t codec_encodeAck(rt_bytes out, uint8_t type, uint16_t packetId) {
     first = (uint8_t)(type << 4);
     break;
   }
-#line 183 "ts-src/mqtt/codec.ts"
+#line 190 "ts-src/mqtt/codec.ts"
   case PacketType_PUBREL: {
     first = (uint8_t)((type << 4) | 0x2);
     break;
   }
-#line 186 "ts-src/mqtt/codec.ts"
+#line 193 "ts-src/mqtt/codec.ts"
   default: {
     return 0;
   }
   }
-#line 189 "ts-src/mqtt/codec.ts"
-  rt_bytes_set(out, 0, first);
-  rt_bytes_set(out, 1, 2);
+#line 196 "ts-src/mqtt/codec.ts"
+  out.p[0] = first;
+  out.p[1] = 2;
   codec_putU16(out, 2, packetId);
   return 4;
 }
@@ -263,13 +270,13 @@ uint32_t codec_encodeSubscribe(rt_bytes out, uint16_t packetId, rt_bytes filter,
   if ((packetId == 0 || qos > 2) || !topic_validTopicFilter(filter)) {
     return 0;
   }
-#line 199 "ts-src/mqtt/codec.ts"
+#line 206 "ts-src/mqtt/codec.ts"
   uint32_t rem = 5u + filter.len;
   uint32_t total = codec_packetSize(rem);
   if (total > out.len) {
     return 0;
   }
-#line 202 "ts-src/mqtt/codec.ts"
+#line 209 "ts-src/mqtt/codec.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)((PacketType_SUBSCRIBE << 4) | 0x2), rem);
   at = codec_putU16(out, at, packetId);
   at = codec_putString(out, at, filter);
@@ -283,13 +290,13 @@ uint32_t codec_encodeUnsubscribe(rt_bytes out, uint16_t packetId, rt_bytes filte
   if (packetId == 0 || !topic_validTopicFilter(filter)) {
     return 0;
   }
-#line 213 "ts-src/mqtt/codec.ts"
+#line 220 "ts-src/mqtt/codec.ts"
   uint32_t rem = 4u + filter.len;
   uint32_t total = codec_packetSize(rem);
   if (total > out.len) {
     return 0;
   }
-#line 216 "ts-src/mqtt/codec.ts"
+#line 223 "ts-src/mqtt/codec.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)((PacketType_UNSUBSCRIBE << 4) | 0x2), rem);
   at = codec_putU16(out, at, packetId);
   codec_putString(out, at, filter);
@@ -302,13 +309,13 @@ uint32_t codec_encodeSimple(rt_bytes out, uint8_t type) {
   if ((type != PacketType_PINGREQ && type != PacketType_PINGRESP) && type != PacketType_DISCONNECT) {
     return 0;
   }
-#line 226 "ts-src/mqtt/codec.ts"
+#line 233 "ts-src/mqtt/codec.ts"
   if (out.len < 2) {
     return 0;
   }
-#line 227 "ts-src/mqtt/codec.ts"
-  rt_bytes_set(out, 0, (uint8_t)(type << 4));
-  rt_bytes_set(out, 1, 0);
+#line 234 "ts-src/mqtt/codec.ts"
+  out.p[0] = (uint8_t)(type << 4);
+  out.p[1] = 0;
   return 2;
 }
 
@@ -319,11 +326,11 @@ uint32_t codec_encodeConnack(rt_bytes out, bool sessionPresent, uint8_t code) {
   if ((code > codec_MAX_CONNACK_CODE || (sessionPresent && code != 0)) || out.len < 4) {
     return 0;
   }
-#line 237 "ts-src/mqtt/codec.ts"
-  rt_bytes_set(out, 0, (uint8_t)(PacketType_CONNACK << 4));
-  rt_bytes_set(out, 1, 2);
-  rt_bytes_set(out, 2, (uint8_t)(sessionPresent ? 1 : 0));
-  rt_bytes_set(out, 3, code);
+#line 244 "ts-src/mqtt/codec.ts"
+  out.p[0] = (uint8_t)(PacketType_CONNACK << 4);
+  out.p[1] = 2;
+  out.p[2] = (uint8_t)(sessionPresent ? 1 : 0);
+  out.p[3] = code;
   return 4;
 }
 
@@ -334,17 +341,17 @@ uint32_t codec_encodeSuback(rt_bytes out, uint16_t packetId, rt_bytes codes) {
   if ((packetId == 0 || codes.len == 0) || !codec_validSubackCodes(codes)) {
     return 0;
   }
-#line 249 "ts-src/mqtt/codec.ts"
+#line 256 "ts-src/mqtt/codec.ts"
   if (codes.len > (packet_MAX_REMAINING_LENGTH - 2)) {
     return 0;
   }
-#line 250 "ts-src/mqtt/codec.ts"
+#line 257 "ts-src/mqtt/codec.ts"
   uint32_t rem = 2 + codes.len;
   uint32_t total = codec_packetSize(rem);
   if (total > out.len) {
     return 0;
   }
-#line 253 "ts-src/mqtt/codec.ts"
+#line 260 "ts-src/mqtt/codec.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)(PacketType_SUBACK << 4), rem);
   at = codec_putU16(out, at, packetId);
   rt_copy_bytes(out, at, codes);
@@ -358,18 +365,18 @@ static bool codec_validSubackCodes(rt_bytes codes) {
       return false;
     }
   }
-#line 264 "ts-src/mqtt/codec.ts"
+#line 271 "ts-src/mqtt/codec.ts"
   return true;
 }
 
 // ---------------------------------------------------------------- decoding
 /** Checks the first byte alone (2.2.1, 2.2.2): the type and its flags. */
-#line 270 "ts-src/mqtt/codec.ts"
+#line 277 "ts-src/mqtt/codec.ts"
 static DecodeErr codec_checkFirstByte(uint8_t type, uint8_t flags, bool forClient) {
   if (type == 0 || type == 15) {
     return DecodeErr_BAD_TYPE;
   }
-#line 272 "ts-src/mqtt/codec.ts"
+#line 279 "ts-src/mqtt/codec.ts"
   if (forClient) {
     switch (type) {
     case PacketType_CONNECT:
@@ -379,36 +386,36 @@ static DecodeErr codec_checkFirstByte(uint8_t type, uint8_t flags, bool forClien
     case PacketType_DISCONNECT: {
       return DecodeErr_NOT_FOR_CLIENT;
     }
-#line 280 "ts-src/mqtt/codec.ts"
+#line 287 "ts-src/mqtt/codec.ts"
     default: {
       break;
     }
     }
   }
-#line 284 "ts-src/mqtt/codec.ts"
+#line 291 "ts-src/mqtt/codec.ts"
   switch (type) {
   case PacketType_PUBLISH: {
     {
-#line 286 "ts-src/mqtt/codec.ts"
+#line 293 "ts-src/mqtt/codec.ts"
       uint8_t qos = (uint8_t)((flags >> 1) & 3);
       if (qos == 3) {
         return DecodeErr_BAD_QOS;
       }
-#line 288 "ts-src/mqtt/codec.ts"
+#line 295 "ts-src/mqtt/codec.ts"
       if (qos == 0 && ((flags & packet_PUBLISH_DUP) != 0)) {
         return DecodeErr_BAD_DUP;
       }
-#line 289 "ts-src/mqtt/codec.ts"
+#line 296 "ts-src/mqtt/codec.ts"
       return DecodeErr_OK;
     }
   }
-#line 291 "ts-src/mqtt/codec.ts"
+#line 298 "ts-src/mqtt/codec.ts"
   case PacketType_PUBREL:
   case PacketType_SUBSCRIBE:
   case PacketType_UNSUBSCRIBE: {
     return (DecodeErr)((flags == 2) ? DecodeErr_OK : DecodeErr_RESERVED_FLAGS);
   }
-#line 295 "ts-src/mqtt/codec.ts"
+#line 302 "ts-src/mqtt/codec.ts"
   default: {
     return (DecodeErr)((flags == 0) ? DecodeErr_OK : DecodeErr_RESERVED_FLAGS);
   }
@@ -417,7 +424,7 @@ static DecodeErr codec_checkFirstByte(uint8_t type, uint8_t flags, bool forClien
 }
 
 /** Remaining lengths that the fixed header alone shows to be wrong. */
-#line 301 "ts-src/mqtt/codec.ts"
+#line 308 "ts-src/mqtt/codec.ts"
 static DecodeErr codec_checkRemainingLength(uint8_t type, uint32_t rem) {
   switch (type) {
   case PacketType_CONNACK:
@@ -428,18 +435,18 @@ static DecodeErr codec_checkRemainingLength(uint8_t type, uint32_t rem) {
   case PacketType_UNSUBACK: {
     return (DecodeErr)((rem == 2) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
-#line 310 "ts-src/mqtt/codec.ts"
+#line 317 "ts-src/mqtt/codec.ts"
   case PacketType_PINGREQ:
   case PacketType_PINGRESP:
   case PacketType_DISCONNECT: {
     return (DecodeErr)((rem == 0) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
-#line 314 "ts-src/mqtt/codec.ts"
+#line 321 "ts-src/mqtt/codec.ts"
   case PacketType_SUBACK: {
     // A packet id and at least one return code.
     return (DecodeErr)((rem >= 3) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
-#line 317 "ts-src/mqtt/codec.ts"
+#line 324 "ts-src/mqtt/codec.ts"
   default: {
     return DecodeErr_OK;
   }
@@ -455,7 +462,7 @@ static DecodeErr codec_checkRemainingLength(uint8_t type, uint32_t rem) {
  *  `maxPacket` limits the whole packet's size (TOO_LARGE). `forClient` rejects
  *  the packets a server never sends (NOT_FOR_CLIENT); without it every type is
  *  accepted, for server-side use and tests. */
-#line 330 "ts-src/mqtt/codec.ts"
+#line 337 "ts-src/mqtt/codec.ts"
 int32_t codec_decode(rt_bytes input, uint32_t maxPacket, bool forClient, Packet *out) {
   return codec_decodeWith(input, maxPacket, forClient, out, codec_decodeServerBody);
 }
@@ -468,12 +475,12 @@ int32_t codec_decodeForClient(rt_bytes input, uint32_t maxPacket, Packet *out) {
   return codec_decodeWith(input, maxPacket, true, out, NULL);
 }
 
-#line 345 "ts-src/mqtt/codec.ts"
+#line 352 "ts-src/mqtt/codec.ts"
 static DecodeErr codec_decodeServerBody(rt_bytes body, uint8_t type, Packet *out) {
   if (type == PacketType_CONNECT) {
     return codec_decodeConnect(body, out);
   }
-#line 347 "ts-src/mqtt/codec.ts"
+#line 354 "ts-src/mqtt/codec.ts"
   return codec_decodeFilterList(body, type == PacketType_SUBSCRIBE, out);
 }
 
@@ -483,7 +490,7 @@ static int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClie
   if (n == 0) {
     return 0;
   }
-#line 354 "ts-src/mqtt/codec.ts"
+#line 361 "ts-src/mqtt/codec.ts"
   uint8_t first = rt_bytes_get(input, 0);
   uint8_t type = (uint8_t)(first >> 4);
   uint8_t flags = (uint8_t)(first & 0xf);
@@ -494,7 +501,7 @@ static int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClie
   // Remaining length: 7 bits per byte, least significant first, at most 4
   // bytes (2.2.3). 3.1.1 (unlike MQTT 5) does not require the minimal form,
   // so e.g. 0x80 0x00 is a valid 0.
-#line 363 "ts-src/mqtt/codec.ts"
+#line 370 "ts-src/mqtt/codec.ts"
   uint32_t rem = 0;
   uint32_t shift = 0;
   uint32_t hdr = 1;
@@ -502,18 +509,18 @@ static int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClie
     if (hdr >= n) {
       return 0;
     }
-#line 368 "ts-src/mqtt/codec.ts"
-    uint8_t c = rt_bytes_get(input, hdr);
+#line 375 "ts-src/mqtt/codec.ts"
+    uint8_t c = input.p[hdr];
     rem = (rem | ((uint32_t)(c & 0x7f) << (shift & 31u)));
     hdr++;
     if ((c & 0x80) == 0) {
       break;
     }
-#line 372 "ts-src/mqtt/codec.ts"
+#line 379 "ts-src/mqtt/codec.ts"
     if (hdr == 5) {
       return -DecodeErr_LENGTH_TOO_LONG;
     }
-#line 373 "ts-src/mqtt/codec.ts"
+#line 380 "ts-src/mqtt/codec.ts"
     shift += 7;
   }
   uint32_t total = hdr + rem;
@@ -524,16 +531,16 @@ static int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClie
   if (total > maxPacket) {
     return -DecodeErr_TOO_LARGE;
   }
-#line 381 "ts-src/mqtt/codec.ts"
+#line 388 "ts-src/mqtt/codec.ts"
   DecodeErr e1 = codec_checkRemainingLength(type, rem);
   if (e1 != DecodeErr_OK) {
     return -e1;
   }
-#line 383 "ts-src/mqtt/codec.ts"
+#line 390 "ts-src/mqtt/codec.ts"
   if (n < total) {
     return 0;
   }
-#line 385 "ts-src/mqtt/codec.ts"
+#line 392 "ts-src/mqtt/codec.ts"
   rt_bytes body = rt_subarray(input, hdr, total);
   DecodeErr e = DecodeErr_OK;
   switch (type) {
@@ -544,17 +551,17 @@ static int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClie
     e = (DecodeErr)((serverBody != NULL) ? serverBody(body, type, out) : DecodeErr_NOT_FOR_CLIENT);
     break;
   }
-#line 394 "ts-src/mqtt/codec.ts"
+#line 401 "ts-src/mqtt/codec.ts"
   case PacketType_CONNACK: {
     e = codec_decodeConnack(body, out);
     break;
   }
-#line 397 "ts-src/mqtt/codec.ts"
+#line 404 "ts-src/mqtt/codec.ts"
   case PacketType_PUBLISH: {
     e = codec_decodePublish(body, flags, out);
     break;
   }
-#line 400 "ts-src/mqtt/codec.ts"
+#line 407 "ts-src/mqtt/codec.ts"
   case PacketType_PUBACK:
   case PacketType_PUBREC:
   case PacketType_PUBREL:
@@ -564,24 +571,24 @@ static int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClie
     if (out->packetId == 0) {
       e = DecodeErr_ZERO_PACKET_ID;
     }
-#line 407 "ts-src/mqtt/codec.ts"
+#line 414 "ts-src/mqtt/codec.ts"
     break;
   }
-#line 408 "ts-src/mqtt/codec.ts"
+#line 415 "ts-src/mqtt/codec.ts"
   case PacketType_SUBACK: {
     e = codec_decodeSuback(body, out);
     break;
   }
-#line 411 "ts-src/mqtt/codec.ts"
+#line 418 "ts-src/mqtt/codec.ts"
   default: {
     break; // PINGREQ, PINGRESP, DISCONNECT: no contents, length checked above.
   }
   }
-#line 414 "ts-src/mqtt/codec.ts"
+#line 421 "ts-src/mqtt/codec.ts"
   if (e != DecodeErr_OK) {
     return -e;
   }
-#line 415 "ts-src/mqtt/codec.ts"
+#line 422 "ts-src/mqtt/codec.ts"
   return rt_i32_of(total);
 }
 
@@ -597,12 +604,12 @@ static int32_t codec_fieldEnd(rt_bytes b, uint32_t off) {
   if (off > b.len || ((b.len - off) < 2)) {
     return -1;
   }
-#line 428 "ts-src/mqtt/codec.ts"
+#line 435 "ts-src/mqtt/codec.ts"
   uint16_t len = codec_readU16(b, off);
   if (len > ((b.len - off) - 2u)) {
     return -1;
   }
-#line 430 "ts-src/mqtt/codec.ts"
+#line 437 "ts-src/mqtt/codec.ts"
   return rt_i32_of(((off + 2u) + (uint32_t)len));
 }
 
@@ -611,11 +618,11 @@ static DecodeErr codec_topicNameErr(rt_bytes t) {
   if (t.len == 0) {
     return DecodeErr_EMPTY_TOPIC;
   }
-#line 436 "ts-src/mqtt/codec.ts"
+#line 443 "ts-src/mqtt/codec.ts"
   if (!topic_validTopicName(t)) {
     return (DecodeErr)(topic_validUtf8(t) ? DecodeErr_TOPIC_WILDCARD : DecodeErr_BAD_UTF8);
   }
-#line 437 "ts-src/mqtt/codec.ts"
+#line 444 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }
 
@@ -627,24 +634,24 @@ static DecodeErr codec_decodePublish(rt_bytes body, uint8_t flags, Packet *out) 
   if (end < 0) {
     return DecodeErr_STRING_OVERRUN;
   }
-#line 446 "ts-src/mqtt/codec.ts"
+#line 453 "ts-src/mqtt/codec.ts"
   uint32_t at = (uint32_t)end;
   out->topic = rt_subarray(body, 2, at);
   DecodeErr te = codec_topicNameErr(out->topic);
   if (te != DecodeErr_OK) {
     return te;
   }
-#line 450 "ts-src/mqtt/codec.ts"
+#line 457 "ts-src/mqtt/codec.ts"
   if (out->qos > 0) {
     if ((body.len - at) < 2) {
       return DecodeErr_BAD_LENGTH; // at <= length
     }
-#line 452 "ts-src/mqtt/codec.ts"
+#line 459 "ts-src/mqtt/codec.ts"
     out->packetId = codec_readU16(body, at);
     if (out->packetId == 0) {
       return DecodeErr_ZERO_PACKET_ID;
     }
-#line 454 "ts-src/mqtt/codec.ts"
+#line 461 "ts-src/mqtt/codec.ts"
     at = at + 2u;
   }
   out->payload = rt_subarray(body, at, UINT32_MAX);
@@ -656,17 +663,17 @@ static DecodeErr codec_decodeConnack(rt_bytes body, Packet *out) {
   if ((rt_bytes_get(body, 0) & 0xfe) != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 463 "ts-src/mqtt/codec.ts"
+#line 470 "ts-src/mqtt/codec.ts"
   out->sessionPresent = rt_bytes_get(body, 0) == 1;
   out->returnCode = rt_bytes_get(body, 1);
   if (out->returnCode > codec_MAX_CONNACK_CODE) {
     return DecodeErr_BAD_RETURN_CODE;
   }
-#line 466 "ts-src/mqtt/codec.ts"
+#line 473 "ts-src/mqtt/codec.ts"
   if (out->sessionPresent && out->returnCode != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 467 "ts-src/mqtt/codec.ts"
+#line 474 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }
 
@@ -675,12 +682,12 @@ static DecodeErr codec_decodeSuback(rt_bytes body, Packet *out) {
   if (out->packetId == 0) {
     return DecodeErr_ZERO_PACKET_ID;
   }
-#line 473 "ts-src/mqtt/codec.ts"
+#line 480 "ts-src/mqtt/codec.ts"
   out->codes = rt_subarray(body, 2, UINT32_MAX);
   if (!codec_validSubackCodes(out->codes)) {
     return DecodeErr_BAD_SUBACK_CODE;
   }
-#line 475 "ts-src/mqtt/codec.ts"
+#line 482 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }
 
@@ -690,48 +697,48 @@ static DecodeErr codec_decodeFilterList(rt_bytes body, bool withQos, Packet *out
   if (body.len < 2) {
     return DecodeErr_BAD_LENGTH;
   }
-#line 482 "ts-src/mqtt/codec.ts"
+#line 489 "ts-src/mqtt/codec.ts"
   out->packetId = codec_readU16(body, 0);
   if (out->packetId == 0) {
     return DecodeErr_ZERO_PACKET_ID;
   }
-#line 484 "ts-src/mqtt/codec.ts"
-  out->body = rt_subarray(body, 2, UINT32_MAX);
+#line 491 "ts-src/mqtt/codec.ts"
+  out->body = rt_slice_from(body, 2);
   if (body.len == 2) {
     return DecodeErr_NO_FILTERS;
   }
-#line 486 "ts-src/mqtt/codec.ts"
+#line 493 "ts-src/mqtt/codec.ts"
   uint32_t at = 2;
   while (at < body.len) {
     int32_t end = codec_fieldEnd(body, at);
     if (end < 0) {
       return DecodeErr_STRING_OVERRUN;
     }
-#line 490 "ts-src/mqtt/codec.ts"
+#line 497 "ts-src/mqtt/codec.ts"
     rt_bytes f = rt_subarray(body, at + 2u, (uint32_t)end);
     if (f.len == 0) {
       return DecodeErr_EMPTY_TOPIC;
     }
-#line 492 "ts-src/mqtt/codec.ts"
+#line 499 "ts-src/mqtt/codec.ts"
     if (!topic_validTopicFilter(f)) {
       return (DecodeErr)(topic_validUtf8(f) ? DecodeErr_BAD_FILTER : DecodeErr_BAD_UTF8);
     }
-#line 493 "ts-src/mqtt/codec.ts"
+#line 500 "ts-src/mqtt/codec.ts"
     at = (uint32_t)end;
     if (withQos) {
       if (at >= body.len) {
         return DecodeErr_BAD_LENGTH;
       }
-#line 496 "ts-src/mqtt/codec.ts"
+#line 503 "ts-src/mqtt/codec.ts"
       uint8_t q = body.p[at];
       if ((q & 0xfc) != 0) {
         return DecodeErr_BAD_SUBSCRIBE_OPTIONS;
       }
-#line 498 "ts-src/mqtt/codec.ts"
+#line 505 "ts-src/mqtt/codec.ts"
       if (q == 3) {
         return DecodeErr_BAD_QOS;
       }
-#line 499 "ts-src/mqtt/codec.ts"
+#line 506 "ts-src/mqtt/codec.ts"
       at++;
     }
   }
@@ -745,16 +752,16 @@ static DecodeErr codec_decodeConnect(rt_bytes body, Packet *out) {
   if (nameEnd < 0) {
     return DecodeErr_STRING_OVERRUN;
   }
-#line 510 "ts-src/mqtt/codec.ts"
+#line 517 "ts-src/mqtt/codec.ts"
   if (!rt_bytes_equal(rt_subarray(body, 2, (uint32_t)nameEnd), RT_LIT("MQTT"))) {
     return DecodeErr_BAD_PROTOCOL;
   }
-#line 511 "ts-src/mqtt/codec.ts"
+#line 518 "ts-src/mqtt/codec.ts"
   uint32_t at = (uint32_t)nameEnd;
   if ((body.len - at) < 4) {
     return DecodeErr_BAD_LENGTH; // at <= length
   }
-#line 513 "ts-src/mqtt/codec.ts"
+#line 520 "ts-src/mqtt/codec.ts"
   out->protocolLevel = rt_bytes_get(body, at);
   uint8_t cf = rt_bytes_get(body, rt_idx_add(at, 1));
   out->connectFlags = cf;
@@ -767,48 +774,48 @@ static DecodeErr codec_decodeConnect(rt_bytes body, Packet *out) {
   if ((cf & 0x1) != 0) {
     return DecodeErr_BAD_CONNECT_FLAGS;
   }
-#line 523 "ts-src/mqtt/codec.ts"
+#line 530 "ts-src/mqtt/codec.ts"
   if (!hasWill && (willQos != 0 || ((cf & packet_CONNECT_WILL_RETAIN) != 0))) {
     return DecodeErr_BAD_CONNECT_FLAGS;
   }
-#line 524 "ts-src/mqtt/codec.ts"
+#line 531 "ts-src/mqtt/codec.ts"
   if (willQos == 3) {
     return DecodeErr_BAD_QOS;
   }
-#line 525 "ts-src/mqtt/codec.ts"
+#line 532 "ts-src/mqtt/codec.ts"
   if (((cf & packet_CONNECT_USER_NAME) == 0) && ((cf & packet_CONNECT_PASSWORD) != 0)) {
     return DecodeErr_BAD_CONNECT_FLAGS;
   }
-#line 527 "ts-src/mqtt/codec.ts"
+#line 534 "ts-src/mqtt/codec.ts"
   int32_t end = codec_fieldEnd(body, at);
   if (end < 0) {
     return DecodeErr_STRING_OVERRUN;
   }
-#line 529 "ts-src/mqtt/codec.ts"
+#line 536 "ts-src/mqtt/codec.ts"
   out->clientId = rt_subarray(body, at + 2u, (uint32_t)end);
   if (!topic_validUtf8(out->clientId)) {
     return DecodeErr_BAD_UTF8;
   }
-#line 531 "ts-src/mqtt/codec.ts"
+#line 538 "ts-src/mqtt/codec.ts"
   at = (uint32_t)end;
   if (hasWill) {
     end = codec_fieldEnd(body, at);
     if (end < 0) {
       return DecodeErr_STRING_OVERRUN;
     }
-#line 535 "ts-src/mqtt/codec.ts"
+#line 542 "ts-src/mqtt/codec.ts"
     out->willTopic = rt_subarray(body, at + 2u, (uint32_t)end);
     DecodeErr te = codec_topicNameErr(out->willTopic);
     if (te != DecodeErr_OK) {
       return te;
     }
-#line 538 "ts-src/mqtt/codec.ts"
+#line 545 "ts-src/mqtt/codec.ts"
     at = (uint32_t)end;
     end = codec_fieldEnd(body, at);
     if (end < 0) {
       return DecodeErr_STRING_OVERRUN;
     }
-#line 541 "ts-src/mqtt/codec.ts"
+#line 548 "ts-src/mqtt/codec.ts"
     out->willMessage = rt_subarray(body, at + 2u, (uint32_t)end);
     at = (uint32_t)end;
   }
@@ -817,12 +824,12 @@ static DecodeErr codec_decodeConnect(rt_bytes body, Packet *out) {
     if (end < 0) {
       return DecodeErr_STRING_OVERRUN;
     }
-#line 547 "ts-src/mqtt/codec.ts"
+#line 554 "ts-src/mqtt/codec.ts"
     out->userName = rt_subarray(body, at + 2u, (uint32_t)end);
     if (!topic_validUtf8(out->userName)) {
       return DecodeErr_BAD_UTF8;
     }
-#line 549 "ts-src/mqtt/codec.ts"
+#line 556 "ts-src/mqtt/codec.ts"
     at = (uint32_t)end;
   }
   if ((cf & packet_CONNECT_PASSWORD) != 0) {
@@ -830,13 +837,13 @@ static DecodeErr codec_decodeConnect(rt_bytes body, Packet *out) {
     if (end < 0) {
       return DecodeErr_STRING_OVERRUN;
     }
-#line 554 "ts-src/mqtt/codec.ts"
+#line 561 "ts-src/mqtt/codec.ts"
     out->password = rt_subarray(body, at + 2u, (uint32_t)end);
     at = (uint32_t)end;
   }
   if (at != body.len) {
     return DecodeErr_BAD_LENGTH;
   }
-#line 558 "ts-src/mqtt/codec.ts"
+#line 565 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }

@@ -295,7 +295,7 @@ static void config_msg_quote(rt_bytes b) {
   if (b.len <= config_QUOTE_MAX) {
     config_msg_lit(b);
   } else {
-    config_msg_lit(rt_subarray(b, 0, config_QUOTE_MAX));
+    config_msg_lit(rt_slice(b, 0, config_QUOTE_MAX));
     config_msg_lit(RT_LIT("..."));
   }
 }
@@ -642,7 +642,7 @@ static config_err config_check_server(int32_t s, int32_t k, bool json, rt_bytes 
   uint32_t hostEnd = v.len;
   // Where the port starts; v.length + 1 when there is none.
   uint32_t portStart = v.len + 1u;
-  if (rt_bytes_get(v, 0) == 0x5b) {
+  if (v.p[0] == 0x5b) {
     uint32_t close = 0;
     for (uint32_t i = 1; i < v.len && close == 0; i++) {
       if (v.p[i] == 0x5d) {
@@ -697,7 +697,7 @@ static config_err config_check_server(int32_t s, int32_t k, bool json, rt_bytes 
     return config_err_OK;
   }
 #line 607 "ts-src/config/config.ts"
-  rt_bytes p = rt_subarray(v, portStart, UINT32_MAX);
+  rt_bytes p = rt_slice_from(v, portStart);
   if (p.len == 0) {
     config_value_msg(s, k, json);
     config_msg_lit(RT_LIT("\""));
@@ -997,7 +997,7 @@ config_err config_set(rt_bytes path, rt_bytes value) {
 config_err config_set_arg(rt_bytes arg) {
   for (uint32_t i = 0; i < arg.len; i++) {
     if (arg.p[i] == 0x3d) {
-      return config_set(rt_subarray(arg, 0, i), rt_subarray(arg, i + 1, UINT32_MAX));
+      return config_set(rt_slice(arg, 0, i), rt_slice_from(arg, i + 1));
     }
   }
 #line 843 "ts-src/config/config.ts"

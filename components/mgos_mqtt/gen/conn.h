@@ -45,8 +45,10 @@ extern "C" {
 #define CONFIG_MGOS_MQTT_CONN_STR_SIZE 384
 #endif
 
-/** mqtt.require_time: a wall clock below this (2017-07-14) is "not set", as Mongoose OS. */
-#define conn_TIME_SET_MIN 1500000000.0
+/** mqtt.require_time: a wall clock below 1.5e9 s (2017-07-14) is "not set", as
+ *  Mongoose OS. The high word of that double's IEEE-754 bits (its low word is
+ *  0xc0000000): positive doubles order as their bits, so the test needs no float. */
+#define conn_TIME_SET_MIN_HI 0x41d65a0bu
 
 /** Reconnect delay jitter, percent either side (0..100; 0: none). Spreads a fleet's
  *  reconnects after a broker dies. @kconfig MGOS_MQTT_RECONNECT_JITTER_PCT */
@@ -131,6 +133,10 @@ struct mgos_mqtt_conn {
   uint32_t delayMs;
   /** The last delay actually used, jitter included (for logs and tests). */
   uint32_t lastDelayMs;
+  /** reconnect_timeout_min / _max of cfg [0] and cfg1 [1] in ms, converted
+     *  once when the config is applied (applyTimeouts): no float at run time. */
+  uint32_t minMs[2];
+  uint32_t maxMs[2];
   /** Topic handlers (kinds TOPIC and SUB). */
   mgos_mqtt_handler handlers[CONFIG_MGOS_MQTT_MAX_TOPIC_HANDLERS];
   uint32_t nHandlers;
@@ -183,11 +189,13 @@ struct LogText {
 void ConnTable_init(ConnTable *self);
 void mgos_mqtt_conn_init(mgos_mqtt_conn *self);
 rt_bytes mgos_mqtt_handler_view(mgos_mqtt_handler *self);
+bool mgos_mqtt_conn_wsOn(mgos_mqtt_conn *self);
 uint32_t mgos_mqtt_conn_unsentBytes(mgos_mqtt_conn *self);
 mgos_config_mqtt *mgos_mqtt_conn_active(mgos_mqtt_conn *self);
 bool mgos_mqtt_conn_isConnected(mgos_mqtt_conn *self);
 uint8_t mgos_mqtt_conn_effectiveMaxQos(mgos_mqtt_conn *self);
 void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self);
+void mgos_mqtt_conn_applyTimeouts(mgos_mqtt_conn *self);
 void mgos_mqtt_conn_loadSysConfig(mgos_mqtt_conn *self);
 void mgos_mqtt_conn_syncOutbox(mgos_mqtt_conn *self);
 void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now);

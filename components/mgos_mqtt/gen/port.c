@@ -14,6 +14,8 @@ uint32_t port_rand32(void) {
   return port_rand();
 }
 
+/** `mgos_mqtt: <msg><detail>` at `level` (LogLevel); the C build leaves out
+ *  calls below its CONFIG_MGOS_MQTT_LOG_LEVEL (session.ts LOG_LEVEL). @log */
 void port_logMsg(int32_t level, const char *msg, rt_bytes detail) {
   port_log(level, msg, detail);
 }

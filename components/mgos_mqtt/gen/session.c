@@ -11,8 +11,8 @@ static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at);
 static void Session_closeQuietly(Session *self, const char *reason);
 static void Session_queueDisconnect(Session *self);
 static void Session_persist(Session *self, uint8_t op, OutMsg *r);
-static uint16_t Session_refuse(Session *self, uint8_t err, int32_t level, const char *msg, rt_bytes topic, int32_t num);
-static uint16_t Session_refuseSize(Session *self, const char *msg, rt_bytes topic, uint32_t size, uint32_t limit);
+static uint16_t Session_refuse(Session *self, uint8_t err);
+static void Session_logTooBig(Session *self, int32_t level, const char *msg, rt_bytes topic, uint32_t size, uint32_t limit);
 static void Session_maybeRoom(Session *self);
 static uint32_t Session_waitingToSend(Session *self);
 static bool Session_receiving(Session *self);
@@ -58,7 +58,7 @@ static bool Session_rxQos2Has(Session *self, uint16_t id);
 static void Session_rxQos2Add(Session *self, uint16_t id);
 static void Session_rxQos2Remove(Session *self, uint32_t k);
 
-#line 276 "ts-src/mqtt/session.ts"
+#line 284 "ts-src/mqtt/session.ts"
 static LogScratch session_logScratch;
 
 /** CONNECT options built by connect(): shared by all sessions, as connectWith()
@@ -66,7 +66,7 @@ static LogScratch session_logScratch;
 static ConnectOptions session_connectScratch;
 
 /* Sets the fields of a zeroed SessionConfig to their initial values. */
-#line 170 "ts-src/mqtt/session.ts"
+#line 178 "ts-src/mqtt/session.ts"
 void SessionConfig_init(SessionConfig *self) {
   self->keepAlive = 60;
   self->cleanSession = true;
@@ -76,7 +76,7 @@ void SessionConfig_init(SessionConfig *self) {
 }
 
 /* Sets the fields of a zeroed Session to their initial values. */
-#line 333 "ts-src/mqtt/session.ts"
+#line 341 "ts-src/mqtt/session.ts"
 void Session_init(Session *self) {
   SessionConfig_init(&self->cfg);
   self->nextSeq = 1;
@@ -91,20 +91,20 @@ static RT_CONSTRUCTOR void session__ctor(void) {
 }
 
 /** A persisted record's meta word: state (RecState) << 24 | QoS << 16 | packet id. */
-#line 165 "ts-src/mqtt/session.ts"
+#line 173 "ts-src/mqtt/session.ts"
 uint32_t session_storeMeta(uint8_t state, uint8_t qos, uint16_t id) {
   return (uint32_t)((rt_i32_of((uint32_t)state << 24) | (qos << 16)) | id);
 }
 
 /** Copies the five strings in. Returns null when accepted, else what is wrong
    *  (the config is then left unchanged). */
-#line 189 "ts-src/mqtt/session.ts"
+#line 197 "ts-src/mqtt/session.ts"
 const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
     return "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
   }
-#line 192 "ts-src/mqtt/session.ts"
+#line 200 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
     return "string over 65535 bytes";
   }
@@ -112,15 +112,15 @@ const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_
     return "invalid will topic";
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 197 "ts-src/mqtt/session.ts"
+#line 205 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
     return "password without user name";
   }
-#line 198 "ts-src/mqtt/session.ts"
+#line 206 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
     return "client id or user name not UTF-8";
   }
-#line 199 "ts-src/mqtt/session.ts"
+#line 207 "ts-src/mqtt/session.ts"
   self->offs[0] = 0;
   SessionConfig_put(self, 0, clientId);
   SessionConfig_put(self, 1, user);
@@ -140,12 +140,12 @@ rt_bytes SessionConfig_str(SessionConfig *self, uint32_t k) {
   return rt_subarray(RT_BYTES(self->strs, CONFIG_MGOS_MQTT_CONFIG_STR_SIZE), rt_get_u32(self->offs, 6, k), rt_get_u32(self->offs, 6, rt_idx_add(k, 1)));
 }
 
-#line 248 "ts-src/mqtt/session.ts"
+#line 256 "ts-src/mqtt/session.ts"
 rt_bytes Sub_view(Sub *self) {
   return rt_subarray(RT_BYTES(self->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, self->filterLen);
 }
 
-#line 262 "ts-src/mqtt/session.ts"
+#line 270 "ts-src/mqtt/session.ts"
 static void LogScratch_add(LogScratch *self, rt_bytes b) {
   for (uint32_t i = 0; i < b.len && self->len < 96; i++) {
     uint32_t tmp = self->len++;
@@ -153,20 +153,20 @@ static void LogScratch_add(LogScratch *self, rt_bytes b) {
   }
 }
 
-#line 266 "ts-src/mqtt/session.ts"
+#line 274 "ts-src/mqtt/session.ts"
 static void LogScratch_num(LogScratch *self, uint32_t v) {
   uint32_t div = 1000000000;
   while (div > 1 && ((int32_t)(v / div) == 0)) {
     div = div / 10;
   }
-#line 269 "ts-src/mqtt/session.ts"
+#line 277 "ts-src/mqtt/session.ts"
   while (div > 0 && self->len < 96) {
     rt_set_u8(self->buf, 96, self->len++, (uint8_t)(0x30 + ((v / div) % 10)));
     div = div / 10;
   }
 }
 
-#line 282 "ts-src/mqtt/session.ts"
+#line 290 "ts-src/mqtt/session.ts"
 static uint32_t session_minU32(uint32_t a, uint32_t b) {
   return (a < b) ? a : b;
 }
@@ -197,7 +197,7 @@ static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at) {
       break;
     }
   }
-#line 310 "ts-src/mqtt/session.ts"
+#line 318 "ts-src/mqtt/session.ts"
   return (i - at) + rem;
 }
 
@@ -207,27 +207,27 @@ const char *session_connackReason(uint8_t code) {
   case 0: {
     return "accepted";
   }
-#line 318 "ts-src/mqtt/session.ts"
+#line 326 "ts-src/mqtt/session.ts"
   case 1: {
     return "refused: unacceptable protocol version";
   }
-#line 320 "ts-src/mqtt/session.ts"
+#line 328 "ts-src/mqtt/session.ts"
   case 2: {
     return "refused: identifier rejected";
   }
-#line 322 "ts-src/mqtt/session.ts"
+#line 330 "ts-src/mqtt/session.ts"
   case 3: {
     return "refused: server unavailable";
   }
-#line 324 "ts-src/mqtt/session.ts"
+#line 332 "ts-src/mqtt/session.ts"
   case 4: {
     return "refused: bad user name or password";
   }
-#line 326 "ts-src/mqtt/session.ts"
+#line 334 "ts-src/mqtt/session.ts"
   case 5: {
     return "refused: not authorized";
   }
-#line 328 "ts-src/mqtt/session.ts"
+#line 336 "ts-src/mqtt/session.ts"
   default: {
     return "refused: unknown return code";
   }
@@ -236,7 +236,7 @@ const char *session_connackReason(uint8_t code) {
 }
 
 /** Copies a whole config in (the caller's may then go away). */
-#line 432 "ts-src/mqtt/session.ts"
+#line 440 "ts-src/mqtt/session.ts"
 void Session_configure(Session *self, SessionConfig *c) {
   self->cfg = *c;
 }
@@ -253,7 +253,7 @@ bool Session_isConnected(Session *self) {
 // ---------------------------------------------------------------- transport
 /** Starts a connection: queues CONNECT built from cfg. False if one is already
    *  under way or CONNECT does not fit the tx buffer. */
-#line 449 "ts-src/mqtt/session.ts"
+#line 457 "ts-src/mqtt/session.ts"
 bool Session_connect(Session *self, uint32_t now) {
   ConnectOptions *o = &session_connectScratch;
   o->clientId = SessionConfig_str(&self->cfg, CfgStr_CLIENT_ID);
@@ -280,12 +280,18 @@ bool Session_connect(Session *self, uint32_t now) {
 bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
   self->now = now;
   if (self->state != SessionState_DISCONNECTED) {
-    Session_logNum(self, LogLevel_ERROR, "connect: already connected", self->state);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_logNum(self, LogLevel_ERROR, "connect: already connected", self->state);
+    }
+#line 484 "ts-src/mqtt/session.ts"
     return false;
   }
   // The port has not dropped the previous transport yet (wantsClose()).
   if (self->closing) {
-    Session_logNum(self, LogLevel_ERROR, "connect: old connection not closed yet", 0);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_logNum(self, LogLevel_ERROR, "connect: old connection not closed yet", 0);
+    }
+#line 489 "ts-src/mqtt/session.ts"
     return false;
   }
   self->txLen = 0;
@@ -298,7 +304,10 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
   if (n == 0) {
     bool bad = o->password.len > 0 && o->userName.len == 0;
     // The same words as setStrings() for the same mistake.
-    Session_logNum(self, LogLevel_ERROR, bad ? "password without user name" : "connect: CONNECT invalid or > TX_BUF_SIZE", 0);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_logNum(self, LogLevel_ERROR, bad ? "password without user name" : "connect: CONNECT invalid or > TX_BUF_SIZE", 0);
+    }
+#line 502 "ts-src/mqtt/session.ts"
     return false;
   }
   self->txLen = n;
@@ -322,7 +331,7 @@ void Session_txConsumed(Session *self, uint32_t n) {
   if (n > self->txLen) {
     n = self->txLen;
   }
-#line 515 "ts-src/mqtt/session.ts"
+#line 523 "ts-src/mqtt/session.ts"
   uint32_t rest = self->txLen - n;
   // Walk the packets written: the last one may be cut, remember its tail.
   uint32_t k = n;
@@ -344,13 +353,13 @@ void Session_txConsumed(Session *self, uint32_t n) {
   if (n > 0) {
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
   }
-#line 534 "ts-src/mqtt/session.ts"
+#line 542 "ts-src/mqtt/session.ts"
   self->txLen = rest;
   if (self->state == SessionState_DISCONNECTING && !self->closing) {
     Session_queueDisconnect(self);
   }
   // Space freed: packets that did not fit may go now.
-#line 537 "ts-src/mqtt/session.ts"
+#line 545 "ts-src/mqtt/session.ts"
   Session_pump(self);
   Session_maybeRoom(self);
 }
@@ -378,8 +387,11 @@ void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 562 "ts-src/mqtt/session.ts"
-  Session_logNum(self, LogLevel_ERROR, reason, 0);
+#line 570 "ts-src/mqtt/session.ts"
+  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+    Session_logNum(self, LogLevel_ERROR, reason, 0);
+  }
+#line 571 "ts-src/mqtt/session.ts"
   Session_closeQuietly(self, reason);
 }
 
@@ -390,7 +402,7 @@ static void Session_closeQuietly(Session *self, const char *reason) {
   }
   // Before the CLOSE event: a handler that reconnects must see that the old
   // transport still has to go (connectionLost() clears it).
-#line 571 "ts-src/mqtt/session.ts"
+#line 579 "ts-src/mqtt/session.ts"
   self->closing = true;
   Session_enterDisconnected(self, reason);
 }
@@ -400,7 +412,7 @@ bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
     return false;
   }
-#line 578 "ts-src/mqtt/session.ts"
+#line 586 "ts-src/mqtt/session.ts"
   self->state = SessionState_DISCONNECTING;
   Session_queueDisconnect(self);
   return true;
@@ -412,13 +424,16 @@ static void Session_queueDisconnect(Session *self) {
   if (self->streaming) {
     return;
   }
-#line 587 "ts-src/mqtt/session.ts"
+#line 595 "ts-src/mqtt/session.ts"
   uint32_t n = codec_encodeSimple(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_DISCONNECT);
   if (n == 0 && self->txLen > self->txHeadLeft) {
     // No room: the connection ends anyway, so the whole packets waiting make
     // way for it. A packet the port has begun must still be finished, or the
     // broker would read the DISCONNECT as part of it.
-    Session_logNum(self, LogLevel_WARN, "disconnect: tx full, dropped", rt_i32_of((self->txLen - self->txHeadLeft)));
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_logNum(self, LogLevel_WARN, "disconnect: tx full, dropped", rt_i32_of((self->txLen - self->txHeadLeft)));
+    }
+#line 601 "ts-src/mqtt/session.ts"
     self->txLen = self->txHeadLeft;
     n = codec_encodeSimple(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_DISCONNECT);
   }
@@ -426,7 +441,7 @@ static void Session_queueDisconnect(Session *self) {
   if (n == 0) {
     return;
   }
-#line 598 "ts-src/mqtt/session.ts"
+#line 606 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   self->closing = true;
@@ -441,15 +456,15 @@ uint32_t Session_nextTickIn(Session *self, uint32_t now, uint32_t cap) {
   } else if (self->state == SessionState_CONNECTED && ka > 0) {
     if (self->pingOutstanding) {
       due = session_minU32(due, session_left(now, self->pingSentAt, ka >> 1));
-#line 611 "ts-src/mqtt/session.ts"
+#line 619 "ts-src/mqtt/session.ts"
     } else if (self->streaming) {
       due = session_minU32(due, session_left(now, self->lastTx, ka));
-#line 612 "ts-src/mqtt/session.ts"
+#line 620 "ts-src/mqtt/session.ts"
     } else {
       due = session_minU32(due, session_minU32(session_left(now, self->lastTx, ka), session_left(now, self->lastRx, ka)));
     }
   }
-#line 614 "ts-src/mqtt/session.ts"
+#line 622 "ts-src/mqtt/session.ts"
   return due;
 }
 
@@ -460,13 +475,13 @@ void Session_tick(Session *self, uint32_t now) {
     if (session_elapsed(now, self->connectStart) >= CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS) {
       Session_close(self, "no CONNACK in time");
     }
-#line 622 "ts-src/mqtt/session.ts"
+#line 630 "ts-src/mqtt/session.ts"
     return;
   }
   if (self->state != SessionState_CONNECTED) {
     return;
   }
-#line 625 "ts-src/mqtt/session.ts"
+#line 633 "ts-src/mqtt/session.ts"
   uint32_t ka = (uint32_t)(self->cfg.keepAlive * 1000);
   if (ka > 0) {
     if (self->pingOutstanding) {
@@ -483,13 +498,18 @@ void Session_tick(Session *self, uint32_t now) {
       // starts anyway: a connection that cannot send for that long is dead.
       uint32_t n = codec_encodeSimple(Session_txFree(self), PacketType_PINGREQ);
       if (n == 0) {
-        Session_logNum(self, LogLevel_WARN, "tx full, no PINGREQ", 0);
-#line 641 "ts-src/mqtt/session.ts"
+        if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+          Session_logNum(self, LogLevel_WARN, "tx full, no PINGREQ", 0);
+        }
+#line 649 "ts-src/mqtt/session.ts"
       } else {
         self->txLen += n;
         self->lastTx = now;
-        Session_logNum(self, LogLevel_DEBUG, "PINGREQ", 0);
+        if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
+          Session_logNum(self, LogLevel_DEBUG, "PINGREQ", 0);
+        }
       }
+#line 654 "ts-src/mqtt/session.ts"
       self->pingOutstanding = true;
       self->pingSentAt = now;
     }
@@ -500,7 +520,7 @@ void Session_tick(Session *self, uint32_t now) {
 
 // ---------------------------------------------------------------- API
 /** Next packet id: never 0, wraps after 65535, skips ids in use. */
-#line 657 "ts-src/mqtt/session.ts"
+#line 665 "ts-src/mqtt/session.ts"
 uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
@@ -508,7 +528,7 @@ uint16_t Session_nextPacketId(Session *self) {
       return self->lastId;
     }
   }
-#line 662 "ts-src/mqtt/session.ts"
+#line 670 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -521,49 +541,74 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   self->now = now;
   self->lastError = MGOS_MQTT_ERR_OK;
   if (qos > 2) {
-    return Session_refuse(self, MGOS_MQTT_ERR_INVALID, LogLevel_ERROR, "publish: bad QoS", topic, qos);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_log(self, LogLevel_ERROR, "publish: bad QoS", topic, qos);
+    }
+#line 683 "ts-src/mqtt/session.ts"
+    return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
-#line 674 "ts-src/mqtt/session.ts"
   if (!topic_validTopicName(topic)) {
-    return Session_refuse(self, MGOS_MQTT_ERR_INVALID, LogLevel_ERROR, "publish: invalid topic name", topic, 0);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_log(self, LogLevel_ERROR, "publish: invalid topic name", topic, 0);
+    }
+#line 687 "ts-src/mqtt/session.ts"
+    return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
-#line 675 "ts-src/mqtt/session.ts"
   uint8_t q = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
   uint32_t size = codec_publishSize(topic.len, payload.len, q);
   if (size == 0) {
-    return Session_refuseSize(self, "publish: over the MQTT packet limit, can never be sent", topic, payload.len, session_MAX_PAYLOAD);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_logTooBig(self, LogLevel_ERROR, "publish: over the MQTT packet limit, can never be sent", topic, payload.len, session_MAX_PAYLOAD);
+    }
+#line 693 "ts-src/mqtt/session.ts"
+    return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
-#line 678 "ts-src/mqtt/session.ts"
   bool connected = self->state == SessionState_CONNECTED;
   if (q == 0) {
     // QoS 0 is not kept for a later connection (MQTT's "at most once").
     if (!connected) {
-      return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED, LogLevel_DEBUG, "publish: QoS 0 while not connected", topic, 0);
+      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
+        Session_log(self, LogLevel_DEBUG, "publish: QoS 0 while not connected", topic, 0);
+      }
+#line 700 "ts-src/mqtt/session.ts"
+      return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
     }
-#line 682 "ts-src/mqtt/session.ts"
     if (!self->streaming && (Session_waitingToSend(self) == 0)) {
-      uint32_t n = codec_encodePublish(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), topic, payload, 0, retain, false, 0);
-      if (n > 0) {
-        self->txLen += n;
+      // Topic and size are checked above: the packet is written as it is.
+      rt_bytes room = rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
+      if (size <= room.len) {
+        uint32_t tmp = self->txLen;
+        self->txLen = tmp + codec_writePublish(room, topic, payload, 0, retain, false, 0, size);
+#line 707 "ts-src/mqtt/session.ts"
         self->lastTx = now;
         return Session_nextPacketId(self);
       }
     }
   }
   if (size > CONFIG_MGOS_MQTT_STORE_SIZE) {
-    return Session_refuseSize(self, "publish: larger than the outbox (MGOS_MQTT_STORE_SIZE), can never be sent", topic, size, CONFIG_MGOS_MQTT_STORE_SIZE);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_logTooBig(self, LogLevel_ERROR, "publish: larger than the outbox (MGOS_MQTT_STORE_SIZE), can never be sent", topic, size, CONFIG_MGOS_MQTT_STORE_SIZE);
+    }
+#line 714 "ts-src/mqtt/session.ts"
+    return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
-#line 692 "ts-src/mqtt/session.ts"
   if (!connected) {
     uint32_t limit = self->cfg.maxQueueLength;
     if (limit == 0) {
-      return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED, LogLevel_DEBUG, "publish: offline and max_queue_length is 0", topic, 0);
+      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
+        Session_log(self, LogLevel_DEBUG, "publish: offline and max_queue_length is 0", topic, 0);
+      }
+#line 720 "ts-src/mqtt/session.ts"
+      return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
     }
-#line 695 "ts-src/mqtt/session.ts"
     while (Session_queuedCount(self) >= limit) {
       if (!self->cfg.dropOldest || !Session_dropOldestWaiting(self, MGOS_MQTT_DROP_QUEUE_FULL)) {
         self->roomWanted = true;
-        return Session_refuse(self, MGOS_MQTT_ERR_QUEUE_FULL, LogLevel_DEBUG, "publish: offline queue full (max_queue_length)", topic, rt_i32_of(limit));
+        if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
+          Session_log(self, LogLevel_DEBUG, "publish: offline queue full (max_queue_length)", topic, rt_i32_of(limit));
+        }
+#line 726 "ts-src/mqtt/session.ts"
+        return Session_refuse(self, MGOS_MQTT_ERR_QUEUE_FULL);
       }
     }
   }
@@ -571,20 +616,24 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     // Connected, a full outbox is backpressure: never drop, the app retries.
     if ((connected || !self->cfg.dropOldest) || !Session_dropOldestWaiting(self, MGOS_MQTT_DROP_OUTBOX_FULL)) {
       self->roomWanted = true;
-      return Session_refuse(self, MGOS_MQTT_ERR_FULL, LogLevel_DEBUG, "publish: outbox full", topic, rt_i32_of(size));
+      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
+        Session_log(self, LogLevel_DEBUG, "publish: outbox full", topic, rt_i32_of(size));
+      }
+#line 735 "ts-src/mqtt/session.ts"
+      return Session_refuse(self, MGOS_MQTT_ERR_FULL);
     }
   }
   uint16_t id = Session_nextPacketId(self);
   if (id == 0) {
-    return Session_refuse(self, MGOS_MQTT_ERR_FULL, LogLevel_WARN, "publish: no packet id free", topic, 0);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_log(self, LogLevel_WARN, "publish: no packet id free", topic, 0);
+    }
+#line 741 "ts-src/mqtt/session.ts"
+    return Session_refuse(self, MGOS_MQTT_ERR_FULL);
   }
-#line 711 "ts-src/mqtt/session.ts"
   OutMsg *r = &self->recs[self->recCount];
-  uint32_t n = codec_encodePublish(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0));
-  if (n == 0) {
-    return Session_refuse(self, MGOS_MQTT_ERR_INVALID, LogLevel_ERROR, "publish: encoding failed", topic, 0);
-  }
-#line 714 "ts-src/mqtt/session.ts"
+  // The loop above left room for `size` bytes; the topic was checked first.
+  uint32_t n = codec_writePublish(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), size);
   r->state = RecState_QUEUED;
   r->qos = q;
   r->packetId = id;
@@ -613,7 +662,7 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
     return;
   }
   // Only the state that matters after a restart: waiting for PUBCOMP, or not.
-#line 740 "ts-src/mqtt/session.ts"
+#line 772 "ts-src/mqtt/session.ts"
   uint8_t st = (RecState)((r->state == RecState_WAIT_PUBCOMP) ? RecState_WAIT_PUBCOMP : RecState_QUEUED);
   f(self, op, r->seq, session_storeMeta(st, r->qos, r->packetId), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len));
 }
@@ -628,13 +677,13 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   if ((((seq == 0 || id == 0) || (qos != 1 && qos != 2)) || self->recCount >= session_STORE_SLOTS) || Session_idInUse(self, id)) {
     return false;
   }
-#line 752 "ts-src/mqtt/session.ts"
+#line 784 "ts-src/mqtt/session.ts"
   if (st == RecState_WAIT_PUBCOMP) {
     if (qos != 2 || data.len > 0) {
       return false;
     }
-#line 754 "ts-src/mqtt/session.ts"
-  } else if (((st != RecState_QUEUED || data.len < 4) || (data.len > (CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed))) || ((rt_bytes_get(data, 0) >> 4) != PacketType_PUBLISH)) {
+#line 786 "ts-src/mqtt/session.ts"
+  } else if (((st != RecState_QUEUED || data.len < 4) || (data.len > (CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed))) || ((data.p[0] >> 4) != PacketType_PUBLISH)) {
     return false;
   }
   OutMsg *r = &self->recs[self->recCount];
@@ -653,20 +702,18 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   if (seq >= self->nextSeq) {
     self->nextSeq = (seq == 0xffffffffu) ? 1 : (seq + 1);
   }
-#line 771 "ts-src/mqtt/session.ts"
+#line 803 "ts-src/mqtt/session.ts"
   return true;
 }
 
-/** publish() refusing: sets lastError, logs, returns 0. */
-static uint16_t Session_refuse(Session *self, uint8_t err, int32_t level, const char *msg, rt_bytes topic, int32_t num) {
+/** publish() refusing (after its log line): sets lastError, returns 0. */
+static uint16_t Session_refuse(Session *self, uint8_t err) {
   self->lastError = err;
-  Session_log(self, level, msg, topic, num);
   return 0;
 }
 
-/** A message that can never be sent: the log states its size and the limit. */
-static uint16_t Session_refuseSize(Session *self, const char *msg, rt_bytes topic, uint32_t size, uint32_t limit) {
-  self->lastError = MGOS_MQTT_ERR_TOO_BIG;
+/** The log of a message that can never be sent: its size and the limit. @log */
+static void Session_logTooBig(Session *self, int32_t level, const char *msg, rt_bytes topic, uint32_t size, uint32_t limit) {
   LogScratch *t = &session_logScratch;
   t->len = 0;
   LogScratch_add(t, rt_subarray(topic, 0, 48));
@@ -674,8 +721,7 @@ static uint16_t Session_refuseSize(Session *self, const char *msg, rt_bytes topi
   LogScratch_num(t, size);
   LogScratch_add(t, RT_LIT(" bytes, limit "));
   LogScratch_num(t, limit);
-  Session_log(self, LogLevel_ERROR, msg, rt_subarray(RT_BYTES(t->buf, 96), 0, t->len), 0);
-  return 0;
+  Session_log(self, level, msg, rt_subarray(RT_BYTES(t->buf, 96), 0, t->len), 0);
 }
 
 /** Bytes a new message may take now without dropping anything (0: none
@@ -685,11 +731,11 @@ uint32_t Session_outboxRoom(Session *self) {
   if (self->recCount >= session_STORE_SLOTS) {
     return 0;
   }
-#line 800 "ts-src/mqtt/session.ts"
+#line 829 "ts-src/mqtt/session.ts"
   if (self->state != SessionState_CONNECTED && (Session_queuedCount(self) >= self->cfg.maxQueueLength)) {
     return 0;
   }
-#line 801 "ts-src/mqtt/session.ts"
+#line 830 "ts-src/mqtt/session.ts"
   return CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed;
 }
 
@@ -698,7 +744,7 @@ static void Session_maybeRoom(Session *self) {
   if (!self->roomWanted || (Session_outboxRoom(self) == 0)) {
     return;
   }
-#line 807 "ts-src/mqtt/session.ts"
+#line 836 "ts-src/mqtt/session.ts"
   self->roomWanted = false;
   Session_emit(self, SessionEvent_OUTBOX_ROOM, NULL);
 }
@@ -712,7 +758,7 @@ static uint32_t Session_waitingToSend(Session *self) {
       n++;
     }
   }
-#line 818 "ts-src/mqtt/session.ts"
+#line 847 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -720,19 +766,31 @@ static uint32_t Session_waitingToSend(Session *self) {
    *  again after every CONNACK). Returns the SUBSCRIBE's packet id, 0 if rejected. */
 uint16_t Session_subscribe(Session *self, rt_bytes filter, uint8_t qos, int32_t tag) {
   if (qos > 2) {
-    Session_log(self, LogLevel_ERROR, "subscribe: bad QoS", filter, qos);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_log(self, LogLevel_ERROR, "subscribe: bad QoS", filter, qos);
+    }
+#line 855 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (!topic_validTopicFilter(filter)) {
-    Session_log(self, LogLevel_ERROR, "subscribe: invalid topic filter", filter, 0);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_log(self, LogLevel_ERROR, "subscribe: invalid topic filter", filter, 0);
+    }
+#line 859 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (filter.len > CONFIG_MGOS_MQTT_MAX_FILTER_LEN) {
-    Session_log(self, LogLevel_ERROR, "subscribe: filter > MAX_FILTER_LEN", filter, rt_i32_of(filter.len));
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_log(self, LogLevel_ERROR, "subscribe: filter > MAX_FILTER_LEN", filter, rt_i32_of(filter.len));
+    }
+#line 863 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (self->subCount >= CONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS) {
-    Session_log(self, LogLevel_ERROR, "subscribe: table full", filter, 0);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_log(self, LogLevel_ERROR, "subscribe: table full", filter, 0);
+    }
+#line 867 "ts-src/mqtt/session.ts"
     return 0;
   }
   Sub *s = &self->subs[self->subCount];
@@ -757,18 +815,21 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
     if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
       continue;
     }
-#line 860 "ts-src/mqtt/session.ts"
+#line 889 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
       continue;
     }
-#line 861 "ts-src/mqtt/session.ts"
+#line 890 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
     Session_pump(self);
     return s->packetId;
   }
-  Session_log(self, LogLevel_WARN, "unsubscribe: no match", filter, 0);
+  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+    Session_log(self, LogLevel_WARN, "unsubscribe: no match", filter, 0);
+  }
+#line 897 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -781,7 +842,7 @@ uint32_t Session_unsentBytes(Session *self) {
       n += r->len - r->done;
     }
   }
-#line 878 "ts-src/mqtt/session.ts"
+#line 907 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -792,7 +853,7 @@ uint32_t Session_inflightCount(Session *self) {
       n++;
     }
   }
-#line 884 "ts-src/mqtt/session.ts"
+#line 913 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -803,30 +864,30 @@ uint32_t Session_queuedCount(Session *self) {
       n++;
     }
   }
-#line 890 "ts-src/mqtt/session.ts"
+#line 919 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 897 "ts-src/mqtt/session.ts"
+#line 926 "ts-src/mqtt/session.ts"
 void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
   self->now = now;
   if (data.len > 0) {
     self->lastRx = now;
   }
-#line 900 "ts-src/mqtt/session.ts"
+#line 929 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while (off < data.len) {
     if (!Session_receiving(self) || self->epoch != ep) {
       return;
     }
-#line 904 "ts-src/mqtt/session.ts"
+#line 933 "ts-src/mqtt/session.ts"
     if (self->big != BigRx_NONE) {
       // The rest of a large PUBLISH goes through without touching rx.
-      off += Session_bigFeed(self, rt_subarray(data, off, UINT32_MAX));
+      off += Session_bigFeed(self, rt_slice_from(data, off));
       continue;
     }
     uint32_t n = session_minU32(data.len - off, CONFIG_MGOS_MQTT_RX_BUF_SIZE - self->rxLen);
@@ -839,7 +900,7 @@ void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
     }
     // The decoder rejects packets over the limit from their fixed header, so
     // a full buffer here means the limit exceeds the buffer: never wait forever.
-#line 917 "ts-src/mqtt/session.ts"
+#line 946 "ts-src/mqtt/session.ts"
     if (self->big == BigRx_NONE && self->rxLen == CONFIG_MGOS_MQTT_RX_BUF_SIZE) {
       Session_close(self, "rx buffer overflow");
       return;
@@ -865,19 +926,22 @@ static void Session_parse(Session *self) {
     if (r == 0) {
       break;
     }
-#line 940 "ts-src/mqtt/session.ts"
+#line 969 "ts-src/mqtt/session.ts"
     if ((r == (-DecodeErr_TOO_LARGE)) && self->pkt.type == PacketType_PUBLISH) {
       // Too large to buffer, not malformed: stream it (the reference closed
       // here, and a persistent session then got it again at every reconnect).
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 944 "ts-src/mqtt/session.ts"
+#line 973 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
     if (r < 0) {
-      Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
+      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+        Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
+      }
+#line 978 "ts-src/mqtt/session.ts"
       Session_close(self, packet_decodeErrName((DecodeErr)(uint8_t)(-(int64_t)r)));
       return;
     }
@@ -888,12 +952,12 @@ static void Session_parse(Session *self) {
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 957 "ts-src/mqtt/session.ts"
+#line 986 "ts-src/mqtt/session.ts"
   uint32_t rest = self->rxLen - start;
   if (start > 0) {
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
   }
-#line 959 "ts-src/mqtt/session.ts"
+#line 988 "ts-src/mqtt/session.ts"
   self->rxLen = rest;
 }
 
@@ -901,7 +965,7 @@ static void Session_parse(Session *self) {
 /** parse() met a PUBLISH over the limit at rx[start] (its fixed header is
    *  complete). Moves it to rx[0] and streams what rx holds of it. True when
    *  it ended there and the bytes after it are now rx[0, rxLen), to parse. */
-#line 967 "ts-src/mqtt/session.ts"
+#line 996 "ts-src/mqtt/session.ts"
 static bool Session_bigFromRx(Session *self, uint32_t start) {
   uint32_t ep = self->epoch;
   uint32_t avail = self->rxLen - start;
@@ -928,7 +992,7 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
   if ((self->epoch != ep || !Session_receiving(self)) || self->big != BigRx_NONE) {
     return false;
   }
-#line 991 "ts-src/mqtt/session.ts"
+#line 1020 "ts-src/mqtt/session.ts"
   rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), used, avail));
   self->rxLen = avail - used;
   return true;
@@ -944,7 +1008,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
   uint32_t used = 0;
   while (((used < d.len && self->big != BigRx_NONE) && self->epoch == ep) && Session_receiving(self)) {
     uint32_t pos = self->bigPos;
-    rt_bytes rest = rt_subarray(d, used, UINT32_MAX);
+    rt_bytes rest = rt_slice_from(d, used);
     uint32_t n = 0;
     if (self->bigIdEnd == 0) {
       n = session_minU32(rest.len, (self->bigHdr + 2u) - pos);
@@ -955,7 +1019,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       if (self->bigPos == ((int64_t)self->bigHdr + 2)) {
         Session_bigLayout(self);
       }
-#line 1015 "ts-src/mqtt/session.ts"
+#line 1044 "ts-src/mqtt/session.ts"
     } else if (pos < self->bigTopicEnd) {
       n = session_minU32(rest.len, self->bigTopicEnd - pos);
       uint32_t cap = Session_recvLimit(self);
@@ -969,7 +1033,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       if (self->bigPos == self->bigIdEnd) {
         Session_bigHeaderDone(self);
       }
-#line 1026 "ts-src/mqtt/session.ts"
+#line 1055 "ts-src/mqtt/session.ts"
     } else if (pos < self->bigIdEnd) {
       n = 1;
       self->bigId = (uint16_t)((self->bigId << 8) | rt_bytes_get(rest, 0));
@@ -978,7 +1042,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       if (self->bigPos == self->bigIdEnd) {
         Session_bigHeaderDone(self);
       }
-#line 1032 "ts-src/mqtt/session.ts"
+#line 1061 "ts-src/mqtt/session.ts"
     } else {
       // Counted as read before the handler runs: a connection it ends is
       // cut after this fragment, not before.
@@ -996,7 +1060,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       }
     }
     // Even when a handler called disconnect(): the message was read whole.
-#line 1047 "ts-src/mqtt/session.ts"
+#line 1076 "ts-src/mqtt/session.ts"
     if (((self->big != BigRx_NONE && self->bigIdEnd > 0) && self->bigPos == self->bigTotal) && self->epoch == ep) {
       Session_bigEnd(self);
     }
@@ -1006,7 +1070,10 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
 
 /** A malformed large PUBLISH: the same close as parse() gives a small one. */
 static void Session_bigBad(Session *self, DecodeErr e) {
-  Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
+  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+    Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
+  }
+#line 1086 "ts-src/mqtt/session.ts"
   self->big = BigRx_NONE;
   Session_close(self, packet_decodeErrName(e));
 }
@@ -1057,7 +1124,10 @@ static void Session_bigHeaderDone(Session *self) {
   }
   self->rxPartTotal = self->bigTotal - self->bigIdEnd;
   if (p->qos == 2 && Session_rxQos2Has(self, self->bigId)) {
-    Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, self->bigId);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
+      Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, self->bigId);
+    }
+#line 1137 "ts-src/mqtt/session.ts"
     self->big = BigRx_DISCARD;
     return;
   }
@@ -1076,7 +1146,10 @@ static void Session_bigHeaderDone(Session *self) {
 /** Drops the rest of the message; the log names the topic, the event too. */
 static void Session_bigSkip(Session *self, const char *why, int32_t num) {
   self->big = BigRx_DISCARD;
-  Session_log(self, LogLevel_WARN, why, self->pkt.topic, num);
+  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+    Session_log(self, LogLevel_WARN, why, self->pkt.topic, num);
+  }
+#line 1156 "ts-src/mqtt/session.ts"
   self->pkt.payload = RT_NOBYTES;
   self->rxPartOff = 0;
   Session_emit(self, SessionEvent_PUBLISH_SKIPPED, &self->pkt);
@@ -1093,13 +1166,13 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
   if (!first || self->epoch != ep) {
     return;
   }
-#line 1141 "ts-src/mqtt/session.ts"
+#line 1170 "ts-src/mqtt/session.ts"
   if (self->rxTake) {
     self->big = BigRx_DELIVER;
-#line 1142 "ts-src/mqtt/session.ts"
+#line 1171 "ts-src/mqtt/session.ts"
   } else if (Session_receiving(self)) {
     Session_bigSkip(self, "PUBLISH larger than the receive buffer, skipped", rt_i32_of(self->rxPartTotal));
-#line 1143 "ts-src/mqtt/session.ts"
+#line 1172 "ts-src/mqtt/session.ts"
   } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
   }
@@ -1108,7 +1181,7 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
 /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
    *  remembered only with the last byte, so a resend of a message cut off is
    *  taken again). */
-#line 1149 "ts-src/mqtt/session.ts"
+#line 1178 "ts-src/mqtt/session.ts"
 static void Session_bigEnd(Session *self) {
   Packet *p = &self->pkt;
   self->big = BigRx_NONE;
@@ -1119,7 +1192,7 @@ static void Session_bigEnd(Session *self) {
     if (!Session_rxQos2Has(self, p->packetId)) {
       Session_rxQos2Add(self, p->packetId);
     }
-#line 1157 "ts-src/mqtt/session.ts"
+#line 1186 "ts-src/mqtt/session.ts"
     Session_queueAck(self, PacketType_PUBREC, p->packetId);
   }
 }
@@ -1134,49 +1207,52 @@ static void Session_handle(Session *self, Packet *p) {
     Session_onConnack(self, p);
     break;
   }
-#line 1170 "ts-src/mqtt/session.ts"
+#line 1199 "ts-src/mqtt/session.ts"
   case PacketType_PUBLISH: {
     Session_onPublish(self, p);
     break;
   }
-#line 1173 "ts-src/mqtt/session.ts"
+#line 1202 "ts-src/mqtt/session.ts"
   case PacketType_PUBACK: {
     Session_onDone(self, p, RecState_WAIT_PUBACK, SessionEvent_PUBACK, "PUBACK: unexpected id");
     break;
   }
-#line 1176 "ts-src/mqtt/session.ts"
+#line 1205 "ts-src/mqtt/session.ts"
   case PacketType_PUBREC: {
     Session_onPubrec(self, p);
     break;
   }
-#line 1179 "ts-src/mqtt/session.ts"
+#line 1208 "ts-src/mqtt/session.ts"
   case PacketType_PUBREL: {
     Session_onPubrel(self, p);
     break;
   }
-#line 1182 "ts-src/mqtt/session.ts"
+#line 1211 "ts-src/mqtt/session.ts"
   case PacketType_PUBCOMP: {
     Session_onDone(self, p, RecState_WAIT_PUBCOMP, SessionEvent_PUBCOMP, "PUBCOMP: unexpected id");
     break;
   }
-#line 1185 "ts-src/mqtt/session.ts"
+#line 1214 "ts-src/mqtt/session.ts"
   case PacketType_SUBACK: {
     Session_onSuback(self, p);
     break;
   }
-#line 1188 "ts-src/mqtt/session.ts"
+#line 1217 "ts-src/mqtt/session.ts"
   case PacketType_UNSUBACK: {
     Session_onUnsuback(self, p);
     break;
   }
-#line 1191 "ts-src/mqtt/session.ts"
+#line 1220 "ts-src/mqtt/session.ts"
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
-    Session_logNum(self, LogLevel_DEBUG, "PINGRESP", 0);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
+      Session_logNum(self, LogLevel_DEBUG, "PINGRESP", 0);
+    }
+#line 1223 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
     break;
   }
-#line 1196 "ts-src/mqtt/session.ts"
+#line 1225 "ts-src/mqtt/session.ts"
   default: {
     Session_close(self, "unexpected packet type");
     break;
@@ -1184,7 +1260,7 @@ static void Session_handle(Session *self, Packet *p) {
   }
 }
 
-#line 1202 "ts-src/mqtt/session.ts"
+#line 1231 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
     Session_close(self, "unexpected second CONNACK");
@@ -1200,7 +1276,7 @@ static void Session_onConnack(Session *self, Packet *p) {
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 1215 "ts-src/mqtt/session.ts"
+#line 1244 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
@@ -1216,20 +1292,20 @@ static void Session_onConnack(Session *self, Packet *p) {
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1228 "ts-src/mqtt/session.ts"
+#line 1257 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 1231 "ts-src/mqtt/session.ts"
+#line 1260 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
     Session_maybeRoom(self);
   }
 }
 
-#line 1235 "ts-src/mqtt/session.ts"
+#line 1264 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   if (p->qos == 0) {
@@ -1242,16 +1318,22 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (self->epoch == ep && self->autoAck) {
       Session_queueAck(self, PacketType_PUBACK, p->packetId);
     }
-#line 1245 "ts-src/mqtt/session.ts"
+#line 1274 "ts-src/mqtt/session.ts"
     return;
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
   // PUBLISH (DUP) only gets another PUBREC.
   if (Session_rxQos2Has(self, p->packetId)) {
-    Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
+      Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
+    }
+#line 1280 "ts-src/mqtt/session.ts"
   } else {
     if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
-      Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
+      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+        Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
+      }
+#line 1283 "ts-src/mqtt/session.ts"
       Session_rxQos2Remove(self, 0);
     }
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, p->packetId);
@@ -1261,14 +1343,14 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (self->epoch != ep) {
       return;
     }
-#line 1261 "ts-src/mqtt/session.ts"
+#line 1290 "ts-src/mqtt/session.ts"
     if (!self->autoAck) {
       // The application runs this exchange: it is not ours to remember.
       int32_t k = Session_rxQos2Index(self, p->packetId);
       if (k >= 0) {
         Session_rxQos2Remove(self, (uint32_t)k);
       }
-#line 1265 "ts-src/mqtt/session.ts"
+#line 1294 "ts-src/mqtt/session.ts"
       return;
     }
   }
@@ -1286,12 +1368,18 @@ static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev
     // A PUBACK for a QoS 2 PUBLISH: the server took it at QoS 1 (RabbitMQ
     // does; MQTT 3.1.1 4.3.3 wants PUBREC). It has the message, so the
     // exchange is over; keeping the record would only fill the window.
-#line 1283 "ts-src/mqtt/session.ts"
-    Session_logNum(self, LogLevel_WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", p->packetId);
+#line 1312 "ts-src/mqtt/session.ts"
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_logNum(self, LogLevel_WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", p->packetId);
+    }
+#line 1313 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else {
-    Session_logNum(self, LogLevel_WARN, msg, p->packetId);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_logNum(self, LogLevel_WARN, msg, p->packetId);
+    }
   }
+#line 1317 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, ev, p);
 }
 
@@ -1309,8 +1397,11 @@ static void Session_onPubrec(Session *self, Packet *p) {
     // A repeated PUBREC: our PUBREL may have been lost, send it again.
     self->recs[(uint32_t)i].unsent = true;
   } else {
-    Session_logNum(self, LogLevel_WARN, "PUBREC: unexpected id", p->packetId);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_logNum(self, LogLevel_WARN, "PUBREC: unexpected id", p->packetId);
+    }
   }
+#line 1336 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, SessionEvent_PUBREC, p);
 }
 
@@ -1319,11 +1410,13 @@ static void Session_onPubrel(Session *self, Packet *p) {
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
     Session_rxQos2Remove(self, (uint32_t)k);
-#line 1314 "ts-src/mqtt/session.ts"
+#line 1343 "ts-src/mqtt/session.ts"
   } else {
-    Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
+      Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
+    }
   }
-#line 1315 "ts-src/mqtt/session.ts"
+#line 1344 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B).
@@ -1332,7 +1425,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
   }
 }
 
-#line 1321 "ts-src/mqtt/session.ts"
+#line 1350 "ts-src/mqtt/session.ts"
 static void Session_onSuback(Session *self, Packet *p) {
   self->evTag = -1;
   int32_t i = Session_findSub(self, p->packetId, SubState_SUB_SENT);
@@ -1343,13 +1436,18 @@ static void Session_onSuback(Session *self, Packet *p) {
     s->granted = (uint8_t)((p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80);
     self->evTag = s->tag;
     if (s->granted == 0x80) {
-      Session_log(self, LogLevel_WARN, "subscription refused", Sub_view(s), s->tag);
+      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+        Session_log(self, LogLevel_WARN, "subscription refused", Sub_view(s), s->tag);
+      }
     }
-#line 1331 "ts-src/mqtt/session.ts"
+#line 1360 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
-    Session_logNum(self, LogLevel_DEBUG, "SUBACK: unknown id", p->packetId);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
+      Session_logNum(self, LogLevel_DEBUG, "SUBACK: unknown id", p->packetId);
+    }
   }
+#line 1364 "ts-src/mqtt/session.ts"
   Session_emit(self, SessionEvent_SUBACK, p);
   self->evTag = -1;
 }
@@ -1361,8 +1459,11 @@ static void Session_onUnsuback(Session *self, Packet *p) {
     self->evTag = self->subs[(uint32_t)i].tag;
     Session_freeSub(self, (uint32_t)i);
   } else {
-    Session_logNum(self, LogLevel_DEBUG, "UNSUBACK: unknown id", p->packetId);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
+      Session_logNum(self, LogLevel_DEBUG, "UNSUBACK: unknown id", p->packetId);
+    }
   }
+#line 1377 "ts-src/mqtt/session.ts"
   Session_emit(self, SessionEvent_UNSUBACK, p);
   self->evTag = -1;
 }
@@ -1373,16 +1474,16 @@ static void Session_onUnsuback(Session *self, Packet *p) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1359 "ts-src/mqtt/session.ts"
+#line 1388 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpStream(self)) {
     return;
   }
-#line 1361 "ts-src/mqtt/session.ts"
+#line 1390 "ts-src/mqtt/session.ts"
   if (!Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1362 "ts-src/mqtt/session.ts"
+#line 1391 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   uint32_t i = 0;
   while (i < self->recCount) {
@@ -1391,7 +1492,7 @@ static void Session_pump(Session *self) {
       if (inflight >= CONFIG_MGOS_MQTT_MAX_INFLIGHT) {
         return;
       }
-#line 1368 "ts-src/mqtt/session.ts"
+#line 1397 "ts-src/mqtt/session.ts"
       r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       r->sent = false;
       r->unsent = true;
@@ -1406,7 +1507,7 @@ static void Session_pump(Session *self) {
       if (n == 0) {
         return;
       }
-#line 1380 "ts-src/mqtt/session.ts"
+#line 1409 "ts-src/mqtt/session.ts"
       self->txLen += n;
       self->lastTx = self->now;
       r->sent = true;
@@ -1419,14 +1520,14 @@ static void Session_pump(Session *self) {
     if (r->len > free && (r->len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1390 "ts-src/mqtt/session.ts"
+#line 1419 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
-#line 1391 "ts-src/mqtt/session.ts"
+#line 1420 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
-#line 1392 "ts-src/mqtt/session.ts"
+#line 1421 "ts-src/mqtt/session.ts"
     } else {
       i++;
     }
@@ -1435,7 +1536,7 @@ static void Session_pump(Session *self) {
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
-#line 1398 "ts-src/mqtt/session.ts"
+#line 1427 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   uint32_t at = self->txLen;
   uint32_t n = session_minU32(r->len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
@@ -1445,7 +1546,7 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
   if (r->done == 0 && r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1405 "ts-src/mqtt/session.ts"
+#line 1434 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   r->done += n;
@@ -1465,21 +1566,21 @@ static bool Session_pumpStream(Session *self) {
   if (!self->streaming) {
     return true;
   }
-#line 1422 "ts-src/mqtt/session.ts"
+#line 1451 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->done == 0) {
       continue;
     }
-#line 1425 "ts-src/mqtt/session.ts"
+#line 1454 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return false;
     }
-#line 1426 "ts-src/mqtt/session.ts"
+#line 1455 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
-#line 1427 "ts-src/mqtt/session.ts"
+#line 1456 "ts-src/mqtt/session.ts"
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
@@ -1493,14 +1594,14 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1438 "ts-src/mqtt/session.ts"
+#line 1467 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = codec_encodeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     if (n == 0) {
       return false;
     }
-#line 1442 "ts-src/mqtt/session.ts"
+#line 1471 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -1512,18 +1613,18 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1451 "ts-src/mqtt/session.ts"
+#line 1480 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1452 "ts-src/mqtt/session.ts"
+#line 1481 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = sub ? codec_encodeSubscribe(free, s->packetId, filter, s->qos) : codec_encodeUnsubscribe(free, s->packetId, filter);
     if (n == 0) {
       return false;
     }
-#line 1456 "ts-src/mqtt/session.ts"
+#line 1485 "ts-src/mqtt/session.ts"
     s->state = (SubState)(sub ? SubState_SUB_SENT : SubState_UNSUB_SENT);
     self->txLen += n;
     self->lastTx = self->now;
@@ -1544,7 +1645,7 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 
 // ---------------------------------------------------------------- helpers
 /** The free part of tx for a new packet (none while a packet streams in). */
-#line 1477 "ts-src/mqtt/session.ts"
+#line 1506 "ts-src/mqtt/session.ts"
 rt_bytes Session_txFree(Session *self) {
   return self->streaming ? RT_NOBYTES : rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
 }
@@ -1556,7 +1657,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 1486 "ts-src/mqtt/session.ts"
+#line 1515 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -1565,12 +1666,13 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-/** log() without a detail. */
-#line 1493 "ts-src/mqtt/session.ts"
+/** log() without a detail. @log */
+#line 1522 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
 
+/** A log line through onLog; left out of builds below its level. @log */
 static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   SessionLogFn f = self->onLog;
   if (f != NULL) {
@@ -1579,7 +1681,7 @@ static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes 
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 1503 "ts-src/mqtt/session.ts"
+#line 1533 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -1599,7 +1701,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 1520 "ts-src/mqtt/session.ts"
+#line 1550 "ts-src/mqtt/session.ts"
   self->big = BigRx_NONE;
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
@@ -1614,7 +1716,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
   for (uint32_t k = 0; k < self->recCount; k++) {
     self->recs[k].done = 0;
   }
-#line 1532 "ts-src/mqtt/session.ts"
+#line 1562 "ts-src/mqtt/session.ts"
   bool clean = self->cfg.cleanSession;
   // Subscriptions are all sent again after the next CONNACK.
   for (uint32_t i = 0; i < self->subCount; i++) {
@@ -1638,24 +1740,27 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
     OutMsg *r = &self->recs[i];
     if (r->state >= RecState_WAIT_PUBACK) {
       if (clean && r->state == RecState_WAIT_PUBCOMP) {
-        Session_log(self, LogLevel_WARN, "in-flight dropped (clean session)", Session_recTopic(self, r), r->packetId);
+        if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+          Session_log(self, LogLevel_WARN, "in-flight dropped (clean session)", Session_recTopic(self, r), r->packetId);
+        }
+#line 1586 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
       if (clean) {
         r->state = RecState_QUEUED;
-#line 1560 "ts-src/mqtt/session.ts"
+#line 1590 "ts-src/mqtt/session.ts"
       } else {
         r->unsent = true;
       }
     }
-#line 1562 "ts-src/mqtt/session.ts"
+#line 1592 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 1565 "ts-src/mqtt/session.ts"
+#line 1595 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -1666,13 +1771,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 1571 "ts-src/mqtt/session.ts"
+#line 1601 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 1572 "ts-src/mqtt/session.ts"
+#line 1602 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -1682,7 +1787,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 1579 "ts-src/mqtt/session.ts"
+#line 1609 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1692,7 +1797,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 1586 "ts-src/mqtt/session.ts"
+#line 1616 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1701,14 +1806,14 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 1592 "ts-src/mqtt/session.ts"
+#line 1622 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   // Skip the fixed header: type byte and the remaining length's 1..4 bytes.
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 1596 "ts-src/mqtt/session.ts"
+#line 1626 "ts-src/mqtt/session.ts"
   k++;
   uint32_t tl = (uint32_t)((rt_bytes_get(m, k) << 8) | rt_bytes_get(m, rt_idx_add(k, 1)));
   return rt_subarray(m, k + 2u, (k + 2u) + tl);
@@ -1723,9 +1828,12 @@ static bool Session_dropOldestWaiting(Session *self, uint8_t reason) {
     if (r->state != RecState_QUEUED || r->done > 0) {
       continue;
     }
-#line 1608 "ts-src/mqtt/session.ts"
+#line 1638 "ts-src/mqtt/session.ts"
     uint16_t id = r->packetId;
-    Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", Session_recTopic(self, r), id);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", Session_recTopic(self, r), id);
+    }
+#line 1640 "ts-src/mqtt/session.ts"
     self->evDropId = id;
     self->evDropQos = r->qos;
     self->evDropReason = reason;
@@ -1754,7 +1862,7 @@ static rt_bytes Session_recPayload(Session *self, OutMsg *r) {
     return RT_NOBYTES;
   }
   // The topic view starts inside the store: the payload follows it (and the id for QoS > 0).
-#line 1636 "ts-src/mqtt/session.ts"
+#line 1666 "ts-src/mqtt/session.ts"
   uint32_t topicEnd = Session_topicOffset(self, r) + t.len;
   uint32_t start = topicEnd + (uint32_t)((r->qos > 0) ? 2 : 0);
   return rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off + start, r->off + r->len);
@@ -1767,7 +1875,7 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 1646 "ts-src/mqtt/session.ts"
+#line 1676 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -1776,7 +1884,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
     return;
   }
-#line 1652 "ts-src/mqtt/session.ts"
+#line 1682 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -1793,14 +1901,14 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 1666 "ts-src/mqtt/session.ts"
+#line 1696 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 1670 "ts-src/mqtt/session.ts"
+#line 1700 "ts-src/mqtt/session.ts"
   self->recCount = self->recCount - 1u;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -1814,7 +1922,7 @@ static void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
   }
-#line 1681 "ts-src/mqtt/session.ts"
+#line 1711 "ts-src/mqtt/session.ts"
   self->subCount = self->subCount - 1u;
   Sub *last = &self->subs[self->subCount];
   last->state = SubState_FREE;
@@ -1828,7 +1936,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 1690 "ts-src/mqtt/session.ts"
+#line 1720 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1840,7 +1948,10 @@ static bool Session_rxQos2Has(Session *self, uint16_t id) {
    *  full), for large messages (onPublish does the same inline). */
 static void Session_rxQos2Add(Session *self, uint16_t id) {
   if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
-    Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
+    }
+#line 1732 "ts-src/mqtt/session.ts"
     Session_rxQos2Remove(self, 0);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
@@ -1851,6 +1962,6 @@ static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 1710 "ts-src/mqtt/session.ts"
+#line 1740 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
 }

@@ -14,7 +14,7 @@ bool topic_validUtf8(rt_bytes s) {
   uint32_t n = s.len;
   uint32_t i = 0;
   while (i < n) {
-    uint8_t c = rt_bytes_get(s, i);
+    uint8_t c = s.p[i];
     if (c < 0x80) {
       if (c == 0) {
         return false;
@@ -78,20 +78,19 @@ bool topic_validTopicName(rt_bytes t) {
     return false;
   }
   // One pass: most topics are ASCII, and then the UTF-8 check has nothing to add.
-#line 71 "ts-src/mqtt/topic.ts"
-  bool ascii = true;
+  // The bytes are OR-ed together (bit 7 set: not ASCII); only bytes up to `+`
+  // (0x2b) can be one of the three refused ones, so most take one comparison.
+#line 73 "ts-src/mqtt/topic.ts"
+  uint8_t all = 0;
   for (uint32_t i = 0; i < t.len; i++) {
     uint8_t c = t.p[i];
-    if ((c == topic_PLUS || c == topic_HASH) || c == 0) {
+    if (c <= topic_PLUS && ((c == topic_PLUS || c == topic_HASH) || c == 0)) {
       return false;
     }
-#line 75 "ts-src/mqtt/topic.ts"
-    if (c >= 0x80) {
-      ascii = false;
-    }
-  }
 #line 77 "ts-src/mqtt/topic.ts"
-  return ascii || topic_validUtf8(t);
+    all = (uint8_t)(all | c);
+  }
+  return all < 0x80 || topic_validUtf8(t);
 }
 
 /** A topic filter a SUBSCRIBE may carry (4.7.1): 1..65535 bytes of valid
@@ -101,28 +100,28 @@ bool topic_validTopicFilter(rt_bytes f) {
   if (n == 0 || n > topic_MAX_STRING_LEN) {
     return false;
   }
-#line 85 "ts-src/mqtt/topic.ts"
+#line 87 "ts-src/mqtt/topic.ts"
   for (uint32_t i = 0; i < n; i++) {
-    uint8_t c = rt_bytes_get(f, i);
+    uint8_t c = f.p[i];
     if (c == topic_PLUS || c == topic_HASH) {
       // A wildcard must stand alone between separators (or the ends).
       // i < n <= 65535: i - 1 (when i > 0) and i + 1 cannot wrap.
       uint32_t next = i + 1;
-      if (i > 0 && (rt_bytes_get(f, i - 1) != topic_SLASH)) {
+      if (i > 0 && f.p[i - 1] != topic_SLASH) {
         return false;
       }
-#line 92 "ts-src/mqtt/topic.ts"
-      if (next < n && (rt_bytes_get(f, next) != topic_SLASH)) {
+#line 94 "ts-src/mqtt/topic.ts"
+      if (next < n && f.p[next] != topic_SLASH) {
         return false;
       }
       // `#` must be the last character of the filter.
-#line 94 "ts-src/mqtt/topic.ts"
+#line 96 "ts-src/mqtt/topic.ts"
       if (c == topic_HASH && next != n) {
         return false;
       }
     }
   }
-#line 97 "ts-src/mqtt/topic.ts"
+#line 99 "ts-src/mqtt/topic.ts"
   return topic_validUtf8(f);
 }
 
@@ -132,7 +131,7 @@ static uint32_t topic_levelEnd(rt_bytes s, uint32_t start) {
   while (i < s.len && s.p[i] != topic_SLASH) {
     i++;
   }
-#line 104 "ts-src/mqtt/topic.ts"
+#line 106 "ts-src/mqtt/topic.ts"
   return i;
 }
 
@@ -157,19 +156,19 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
   // Fast paths (the same answers as the walk below): an identical filter
   // matches unless it holds a wildcard, and a filter without wildcards
   // matches nothing else.
-#line 126 "ts-src/mqtt/topic.ts"
+#line 128 "ts-src/mqtt/topic.ts"
   if (fn == tn && rt_bytes_equal(filter, topic)) {
     return !topic_hasWildcard(topic, 0, tn);
   }
-#line 127 "ts-src/mqtt/topic.ts"
+#line 129 "ts-src/mqtt/topic.ts"
   if (!topic_hasWildcard(filter, 0, fn)) {
     return false;
   }
-#line 128 "ts-src/mqtt/topic.ts"
+#line 130 "ts-src/mqtt/topic.ts"
   if ((rt_bytes_get(topic, 0) == topic_DOLLAR) && ((rt_bytes_get(filter, 0) == topic_PLUS) || (rt_bytes_get(filter, 0) == topic_HASH))) {
     return false;
   }
-#line 129 "ts-src/mqtt/topic.ts"
+#line 131 "ts-src/mqtt/topic.ts"
   uint32_t fi = 0;
   uint32_t ti = 0;
   // Invariant: fi and ti are at the start of a level in each.
@@ -184,14 +183,14 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
       if (topic_hasWildcard(topic, ti, te)) {
         return false;
       }
-#line 141 "ts-src/mqtt/topic.ts"
+#line 143 "ts-src/mqtt/topic.ts"
     } else {
       // Level lengths (ends are never before starts).
       uint32_t fl = fe - fi;
       if (fl != (te - ti)) {
         return false;
       }
-#line 145 "ts-src/mqtt/topic.ts"
+#line 147 "ts-src/mqtt/topic.ts"
       for (uint32_t k = 0; k < fl; k++) {
         uint8_t c = rt_bytes_get(filter, rt_idx_add(fi, k));
         if ((c == topic_PLUS || c == topic_HASH) || (c != rt_bytes_get(topic, rt_idx_add(ti, k)))) {
@@ -199,13 +198,13 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
         }
       }
     }
-#line 150 "ts-src/mqtt/topic.ts"
+#line 152 "ts-src/mqtt/topic.ts"
     if (fe == fn || te == tn) {
       if (fe == fn && te == tn) {
         return true;
       }
       // The topic ended first: only a remaining "/#" matches (the parent level).
-#line 153 "ts-src/mqtt/topic.ts"
+#line 155 "ts-src/mqtt/topic.ts"
       return (te == tn && ((fn - fe) == 2)) && (rt_bytes_get(filter, rt_idx_add(fe, 1)) == topic_HASH);
     }
     fi = fe + 1u;
@@ -215,7 +214,7 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
 }
 
 /** True when s[start, end) contains `+` or `#`. */
-#line 161 "ts-src/mqtt/topic.ts"
+#line 163 "ts-src/mqtt/topic.ts"
 static bool topic_hasWildcard(rt_bytes s, uint32_t start, uint32_t end) {
   for (uint32_t i = start; i < end; i++) {
     uint8_t c = rt_bytes_get(s, i);
@@ -223,6 +222,6 @@ static bool topic_hasWildcard(rt_bytes s, uint32_t start, uint32_t end) {
       return true;
     }
   }
-#line 166 "ts-src/mqtt/topic.ts"
+#line 168 "ts-src/mqtt/topic.ts"
   return false;
 }

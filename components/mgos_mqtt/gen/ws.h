@@ -9,6 +9,14 @@
 extern "C" {
 #endif
 
+/** MQTT over WebSocket compiled in (1) or out (0). Out, mqtt.ws_enable fails
+ *  each connect with an error, conn.ts never reaches the link's code (the
+ *  linker drops it) and the link's buffers shrink to a byte per connection.
+ *  @kconfig MGOS_MQTT_WS_SUPPORT_VALUE */
+#ifndef CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE
+#define CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE 1
+#endif
+
 /** Outgoing WebSocket bytes (the Upgrade request, frames). @kconfig MGOS_MQTT_WS_TX_SIZE */
 #ifndef CONFIG_MGOS_MQTT_WS_TX_SIZE
 #define CONFIG_MGOS_MQTT_WS_TX_SIZE 1024
@@ -30,6 +38,13 @@ extern "C" {
 
 /** Largest frame accepted: the largest MQTT packet (2^28 - 1 + 5 bytes). */
 #define ws_WS_MAX_FRAME 268435460u
+
+/** The link's buffer sizes: the real ones with WebSocket support, a byte without. */
+#define ws_WS_TX_BUF ((uint32_t)((CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_WS_TX_SIZE : 1))
+
+#define ws_WS_LINE_BUF ((uint32_t)((uint32_t)((CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0) ? (int32_t)ws_WS_LINE_SIZE : 1)))
+
+#define ws_WS_CTL_BUF ((uint32_t)((uint32_t)((CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0) ? 125 : 1)))
 
 typedef uint8_t WsState;
 #define WsState_IDLE 0
@@ -88,7 +103,7 @@ struct WsLink {
   void *ud;
   uint32_t now;
   /** Bytes for the socket: the Upgrade request, then frames. */
-  uint8_t tx[CONFIG_MGOS_MQTT_WS_TX_SIZE];
+  uint8_t tx[ws_WS_TX_BUF];
   uint32_t txLen;
   /** base64 of the 16 random key bytes, and the Sec-WebSocket-Accept it calls for. */
   uint8_t key[24];
@@ -96,7 +111,7 @@ struct WsLink {
   uint32_t deadline;
   bool hasDeadline;
   // Response header: the current line, what has been seen.
-  uint8_t line[ws_WS_LINE_SIZE];
+  uint8_t line[ws_WS_LINE_BUF];
   uint32_t lineLen;
   bool lineOver;
   uint32_t respBytes;
@@ -114,10 +129,10 @@ struct WsLink {
   /** A fragmented binary message is under way (continuation frames expected). */
   bool inMessage;
   /** A control frame's payload (at most 125 bytes). */
-  uint8_t ctl[125];
+  uint8_t ctl[ws_WS_CTL_BUF];
   uint32_t ctlLen;
   /** A PONG owed (its payload in pong) that did not fit tx yet. */
-  uint8_t pong[125];
+  uint8_t pong[ws_WS_CTL_BUF];
   uint32_t pongLen;
   bool pongDue;
   /** Our Close frame is owed (did not fit tx yet). */

@@ -57,7 +57,7 @@ static uint32_t flowcodecs_b64(rt_bytes src, rt_bytes out) {
   uint32_t o = 0;
   uint32_t i = 0;
   while (((int64_t)i + 2) < n) {
-    uint32_t v = (uint32_t)(((rt_bytes_get(src, i) << 16) | (rt_bytes_get(src, rt_idx_add(i, 1)) << 8)) | rt_bytes_get(src, i + 2));
+    uint32_t v = (uint32_t)(((rt_bytes_get(src, i) << 16) | (rt_bytes_get(src, rt_idx_add(i, 1)) << 8)) | src.p[i + 2]);
     rt_bytes_set(out, o, flowcodecs_B64[(v >> 18) & 63]);
     rt_bytes_set(out, rt_idx_add(o, 1), flowcodecs_B64[(v >> 12) & 63]);
     rt_bytes_set(out, rt_idx_add(o, 2), flowcodecs_B64[(v >> 6) & 63]);
@@ -67,7 +67,7 @@ static uint32_t flowcodecs_b64(rt_bytes src, rt_bytes out) {
   }
   if (i < n) {
     uint32_t rest = n - i;
-    uint32_t v = (uint32_t)((rt_bytes_get(src, i) << 16) | ((rest > 1) ? (rt_bytes_get(src, i + 1) << 8) : 0));
+    uint32_t v = (uint32_t)((src.p[i] << 16) | ((rest > 1) ? (rt_bytes_get(src, i + 1) << 8) : 0));
     rt_bytes_set(out, o, flowcodecs_B64[(v >> 18) & 63]);
     rt_bytes_set(out, rt_idx_add(o, 1), flowcodecs_B64[(v >> 12) & 63]);
     rt_bytes_set(out, rt_idx_add(o, 2), (uint8_t)((rest > 1) ? flowcodecs_B64[(v >> 6) & 63] : 61));
@@ -85,7 +85,7 @@ static int32_t flowcodecs_varint(rt_bytes b, uint32_t at) {
       return -1;
     }
 #line 77 "test/codegen/programs/flowcodecs.ts"
-    uint8_t c = rt_bytes_get(b, at + k);
+    uint8_t c = b.p[at + k];
     v = (v | (uint32_t)((c & 0x7f) << (7 * k)));
     if ((c & 0x80) == 0) {
       return rt_i32_of(v);
@@ -106,7 +106,7 @@ static void flowcodecs_tlv(rt_bytes b) {
     }
 #line 89 "test/codegen/programs/flowcodecs.ts"
     uint8_t t = b.p[at];
-    uint32_t n = rt_bytes_get(b, at + 1);
+    uint32_t n = b.p[at + 1];
     uint32_t start = at + 2;
     if (n > ((int64_t)b.len - (int64_t)start)) {
       rt_print_str("short value");

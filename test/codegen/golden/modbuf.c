@@ -24,7 +24,7 @@ void modbuf_main(void) {
   rt_print_int((int64_t)6);
   rt_print_ln();
 #line 15 "test/codegen/programs/modbuf.ts"
-  modbuf_fill(rt_subarray(RT_BYTES(modbuf_scratch, 6), 4, UINT32_MAX), 0xff);
+  modbuf_fill(rt_slice_from(RT_BYTES(modbuf_scratch, 6), 4), 0xff);
   rt_print_hex(RT_BYTES(modbuf_scratch, 6));
   rt_print_ln();
 #line 17 "test/codegen/programs/modbuf.ts"

@@ -74,7 +74,7 @@ void varint_main(void) {
   varint_roundTrip(2097151);
   varint_roundTrip(268435455);
   rt_print_str("too big ");
-  rt_print_int((int64_t)varint_encode(rt_subarray(RT_BYTES(varint_codec.buf, 5), 0, 4), 268435456));
+  rt_print_int((int64_t)varint_encode(rt_slice(RT_BYTES(varint_codec.buf, 5), 0, 4), 268435456));
   rt_print_ln();
 #line 61 "test/codegen/programs/varint.ts"
   rt_bytes raw = RT_BYTES(varint_codec.buf, 5);

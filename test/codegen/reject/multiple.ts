@@ -6,7 +6,7 @@ export function a(x: i32, y: i32): bool {
 }
 
 export function b(x: i32): string {
-  return `${x}`; //! template strings are not in the subset; write a plain string literal and print the parts separately
+  return `${x}`; //! template strings are not in the subset of the library (app code has them: ts-src/app/app_fmt.ts); write a plain string literal and print the parts separately
 }
 
 export function c(x: i32, y: i32): i32 {

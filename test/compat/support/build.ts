@@ -9,7 +9,8 @@ import * as path from "node:path";
 import { ROOT, runCmd } from "../../integration/support/harness";
 
 const CFLAGS = ["-std=c99", "-g", "-O1", "-fno-omit-frame-pointer", "-fsanitize=address,undefined", "-fno-sanitize-recover=undefined",
-  "-Wall", "-Wextra", "-Werror", "-DCONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS=2000"];
+  "-Wall", "-Wextra", "-Werror", "-DCONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS=2000",
+  "-DCONFIG_MGOS_MQTT_LOG_LEVEL=4"]; // every log line compiled in (the firmware default: errors only)
 const LIBS = ["-lmbedtls", "-lmbedx509", "-lmbedcrypto"];
 
 function listC(dir: string): string[] {

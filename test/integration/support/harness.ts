@@ -62,7 +62,9 @@ const BASE_CFLAGS = ["-std=c99", "-g", "-O1", "-fno-omit-frame-pointer", "-fsani
   // A WebSocket server that never answers the Upgrade is given up after 3 s instead of 10 (Kconfig knob).
   "-DCONFIG_MGOS_MQTT_WS_HANDSHAKE_TIMEOUT_MS=3000",
   // Room for a PEM certificate in the config itself (test/tls puts one there; 512 by default).
-  "-DCONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE=4096"];
+  "-DCONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE=4096",
+  // Every log line compiled in (the firmware default is errors only): the tests read warnings and info lines.
+  "-DCONFIG_MGOS_MQTT_LOG_LEVEL=4"];
 /** The port's TLS (port/tls_mbedtls.c) uses the system mbedTLS (Debian: libmbedtls-dev, 2.28), or
  *  MGOS_MBEDTLS_DIR=<dir> with <dir>/include and static <dir>/lib/libmbed{tls,x509,crypto}.a (e.g. a
  *  3.x build, to run the tests against the mbedTLS generation ESP-IDF ships). */

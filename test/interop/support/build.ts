@@ -17,9 +17,11 @@ export const SAN_FLAGS = ["-std=c99", "-g", "-O1", "-fno-omit-frame-pointer", "-
   "-fno-sanitize-recover=undefined", "-Wall", "-DCONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS=5000",
   // The flows send 20 KiB from the device: an outbox that holds it, as a firmware
   // sending large messages configures (the default 4 KiB refuses it: TOO_BIG).
-  "-DCONFIG_MGOS_MQTT_STORE_SIZE=65536"];
+  "-DCONFIG_MGOS_MQTT_STORE_SIZE=65536",
+  // Every log line compiled in (the firmware default is errors only): the flows read warnings and info lines.
+  "-DCONFIG_MGOS_MQTT_LOG_LEVEL=4"];
 /** Plain optimized build for the fleet (hundreds of connections in one process). */
-export const FAST_FLAGS = ["-std=c99", "-O2", "-Wall"];
+export const FAST_FLAGS = ["-std=c99", "-O2", "-Wall", "-DCONFIG_MGOS_MQTT_LOG_LEVEL=4"];
 
 function cFiles(dir: string): string[] {
   return fs.readdirSync(dir).filter((f) => f.endsWith(".c")).sort().map((f) => path.join(dir, f));

@@ -1,0 +1,55 @@
+/* MQTT over WebSocket compiled out (test/ws/ws_off.test.ts builds this with
+ * -DCONFIG_MGOS_MQTT_WS_SUPPORT_VALUE=0, and once without, as a control):
+ * a config with ws_enable fails each connect with an error before the socket
+ * is opened, and the link inside each connection shrinks to its scalars.
+ * Prints `key value` lines for the test to check. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "conn.h"
+#include "mgos_mqtt.h"
+#include "port.h"
+#include "ws.h"
+
+static uint32_t now_ms = 1000u;
+static int nconnects;
+static char last_error[160];
+static int nerrors;
+
+uint32_t port_now_ms(void) { return now_ms; }
+void port_log(int32_t level, const char *msg, rt_bytes detail) {
+  (void)detail;
+  if (level != 0 || msg == NULL) return;
+  snprintf(last_error, sizeof(last_error), "%s", msg);
+  nerrors++;
+}
+int32_t port_net_connect(int32_t slot, rt_bytes host, uint16_t port, int32_t tls_slot) {
+  (void)slot;
+  (void)host;
+  (void)port;
+  (void)tls_slot;
+  nconnects++;
+  return 0;
+}
+
+int main(void) {
+  if (mgos_mqtt_config_set("mqtt.enable=true") != 0 || mgos_mqtt_config_set("mqtt.server=broker.local:8080") != 0 ||
+      mgos_mqtt_config_set("mqtt.ws_enable=true") != 0) {
+    printf("config failed\n");
+    return 1;
+  }
+  (void)mgos_mqtt_init();
+  (void)mgos_mqtt_port_poll(now_ms);
+  /* A second attempt after the backoff fails the same way. */
+  now_ms += 120000u;
+  (void)mgos_mqtt_port_poll(now_ms);
+  printf("ws_support %d\n", (int)CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE);
+  printf("connects %d\n", nconnects);
+  printf("errors %d\n", nerrors);
+  printf("error %s\n", last_error);
+  printf("wslink_bytes %u\n", (unsigned)sizeof(WsLink));
+  return 0;
+}

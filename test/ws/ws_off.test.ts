@@ -1,0 +1,71 @@
+// CONFIG_MGOS_MQTT_WS_SUPPORT=n (Kconfig "MQTT over WebSocket"): the generated
+// C built with the switch off and, as a control, on. Off: ws_enable fails each
+// connect with an error and opens no socket; the link in each connection is a
+// few scalars (its buffers are a byte); a firmware linked with --gc-sections
+// keeps none of the link's code. On: the same program connects, and the link
+// and its code are there.
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ROOT, WARNINGS, INCLUDES, genSources, portableSources, haveTool, run } from "../c/support/ctier";
+
+const OFF = "-DCONFIG_MGOS_MQTT_WS_SUPPORT_VALUE=0";
+
+/** Builds test/ws/support/ws_off.c against the generated C; its `key value` lines. */
+async function runProgram(dir: string, defs: string[]): Promise<Map<string, string>> {
+  const exe = path.join(dir, `ws_off${defs.length ? "_off" : "_on"}`);
+  const srcs = ["test/ws/support/ws_off.c", "test/c/support/host_port.c", ...genSources(), ...portableSources().filter((f) => !/tls/.test(f))];
+  const b = await run("gcc", [...WARNINGS, ...defs, ...INCLUDES, ...srcs, "-o", exe], 300_000);
+  assert.equal(b.code, 0, `gcc failed:\n${b.stderr}`);
+  const r = await run(exe, [], 60_000);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  return new Map(r.stdout.trim().split("\n").map((l) => { const i = l.indexOf(" "); return [l.slice(0, i), l.slice(i + 1)] as [string, string]; }));
+}
+
+test("WebSocket compiled out: ws_enable fails the connect with an error, the link costs a few bytes", { timeout: 600_000 }, async (t) => {
+  if (!haveTool("gcc")) { t.skip("gcc is not installed"); return; }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ws-off-"));
+  try {
+    const off = await runProgram(dir, [OFF]);
+    assert.equal(off.get("ws_support"), "0");
+    assert.equal(off.get("connects"), "0", "no socket opened");
+    assert.equal(off.get("errors"), "2", "each attempt (the first, then after the backoff) fails with the error");
+    assert.match(off.get("error") ?? "", /ws_enable is set but WebSocket support is compiled out \(CONFIG_MGOS_MQTT_WS_SUPPORT\)/);
+    assert.ok(Number(off.get("wslink_bytes")) < 256, `WsLink is ${off.get("wslink_bytes")} B with WebSocket off`);
+    const on = await runProgram(dir, []);
+    assert.equal(on.get("ws_support"), "1");
+    assert.equal(on.get("connects"), "1", "with WebSocket on, the same config connects (and waits for the socket)");
+    assert.equal(on.get("errors"), "0");
+    assert.ok(Number(on.get("wslink_bytes")) > 1024);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("WebSocket compiled out: a firmware linked with --gc-sections keeps none of the link's code", { timeout: 600_000 }, async (t) => {
+  const cc = "arm-none-eabi-gcc";
+  if (!haveTool(cc)) { t.skip(`${cc} is not installed`); return; }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ws-off-link-"));
+  const flags = ["-mcpu=cortex-m3", "-mthumb", "-Os", "-ffunction-sections", "-fdata-sections"];
+  const gen = ["-Icomponents/mgos_mqtt/gen", "-Icomponents/mgos_mqtt/include", "-Icomponents/mgos_mqtt/port"];
+  try {
+    const symbols = async (defs: string[]): Promise<string> => {
+      const elf = path.join(dir, `typical${defs.length ? "_off" : "_on"}.elf`);
+      const srcs = ["bench/c/size_roots.c", ...genSources()];
+      const r = await run(cc, ["-std=c99", ...flags, ...defs, ...gen, "-nostdlib", "-Wl,--gc-sections",
+        "-Wl,--unresolved-symbols=ignore-all", "-Wl,--undefined=size_root_typical", "-Wl,-e,size_root_typical", ...srcs, "-o", elf], 300_000);
+      assert.equal(r.code, 0, r.stderr);
+      const nm = await run("arm-none-eabi-nm", [elf], 60_000);
+      assert.equal(nm.code, 0, nm.stderr);
+      return nm.stdout;
+    };
+    const on = await symbols([]);
+    assert.match(on, / WsLink_onRecv$/m, "control: with WebSocket on, the link is linked");
+    const off = await symbols([OFF]);
+    assert.doesNotMatch(off, / (WsLink_onRecv|WsLink_begin|Sha1_\w+|ws_base64)$/m);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
