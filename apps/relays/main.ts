@@ -18,14 +18,8 @@ function report(i: u32): void {
 function onSet(conn: MQTT.Conn, topic: Bytes, msg: Bytes, ud: Ptr): void {
   // <dev>/relay/<i>/set: one digit between "/relay/" and "/set".
   const i: u32 = u32(topic[topic.length - 5] - 48);
-  if (topic.length !== strBytes(Sys.deviceId()).length + 12 || i > 3) {
-    Log.warnText(line.clear().add("no such relay: ").addBytes(topic));
-    return;
-  }
-  if (!bytesEqual(msg, lit("on")) && !bytesEqual(msg, lit("off"))) {
-    Log.warnText(line.clear().add("relay: expected on or off, got ").addBytes(msg));
-    return;
-  }
+  if (topic.length !== strBytes(Sys.deviceId()).length + 12 || i > 3) return Log.warnText(line.clear().add("no such relay: ").addBytes(topic));
+  if (!bytesEqual(msg, lit("on")) && !bytesEqual(msg, lit("off"))) return Log.warnText(line.clear().add("relay: expected on or off, got ").addBytes(msg));
   on[i] = bytesEqual(msg, lit("on")) ? 1 : 0;
   report(i);
 }

@@ -26,10 +26,7 @@ function onReading(conn: MQTT.Conn, topic: Bytes, msg: Bytes, ud: Ptr): void {
 }
 
 function onThreshold(conn: MQTT.Conn, topic: Bytes, msg: Bytes, ud: Ptr): void {
-  if (Json.kind(msg, "threshold") !== Json.NUMBER) {
-    Log.warn("threshold: expected {\"threshold\":N}");
-    return;
-  }
+  if (Json.kind(msg, "threshold") !== Json.NUMBER) return Log.warn("threshold: expected {\"threshold\":N}");
   threshold = Json.getInt(msg, "threshold", threshold);
   MQTT.pub(`${Sys.deviceId()}/threshold`, JSON.stringify({ threshold: threshold }), 1, true);
 }
