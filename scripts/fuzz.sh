@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-HARNESSES_ALL=(decode session api ws)
+HARNESSES_ALL=(decode session api ws decode5)
 OUT=build/fuzz
 GEN=components/mgos_mqtt/gen
 RSS_MB=${FUZZ_RSS_MB:-1024}

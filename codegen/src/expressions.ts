@@ -31,6 +31,9 @@ export abstract class Expressions extends Ranges {
   protected abstract lowerSized(e: ts.CallExpression): Val | null;
   protected abstract isStringPlus(e: ts.Expression): boolean;
   protected abstract isSized(e: ts.CallExpression): boolean;
+  protected abstract strEq(): string;
+  protected abstract isParseAs(e: ts.AsExpression): ts.CallExpression | null;
+  protected abstract lowerParse(e: ts.AsExpression, call: ts.CallExpression): Val;
   /** Statements that must run before the current statement: temporaries that fix
    *  JavaScript's left-to-right evaluation order where C leaves it open. */
   protected pre: string[] = [];
@@ -343,6 +346,8 @@ export abstract class Expressions extends Ranges {
     return this.bad();
   }
   protected asExpr(e: ts.AsExpression): Val {
+    const parse = this.canLower() ? this.isParseAs(e) : null;
+    if (parse) return this.lowerParse(e, parse);
     if (e.type.kind === ts.SyntaxKind.TypeReference && (e.type as ts.TypeReferenceNode).typeName.getText() === "const") {
       return this.expr(e.expression);
     }
@@ -550,7 +555,10 @@ export abstract class Expressions extends Ranges {
     const refLike = (t: T) => t.k === "class" || t.k === "fn" || t.k === "string" || t.k === "ptr" || t.k === "null";
     if (refLike(a.t) && refLike(b.t)) {
       if (a.t.k === "string" && b.t.k === "string") {
-        this.err(e, "strings cannot be compared with ===/!== in the subset (C would compare pointers); compare bytes: bytesEqual(strBytes(a), strBytes(b))");
+        // App code (with app_fmt.ts): by contents, as JavaScript compares strings.
+        if (this.canLower() && !a.t.nullable && !b.t.nullable) return res(`${cop === "!=" ? "!" : ""}${this.strEq()}(${a.c}, ${b.c})`);
+        this.err(e, this.canLower() ? "a string that may be null cannot be compared by contents; test it for null first" :
+          "strings cannot be compared with ===/!== in the subset of the library (C would compare pointers; app code compares contents); compare bytes: bytesEqual(strBytes(a), strBytes(b))");
         return this.bad();
       }
       const same = a.t.k === "null" || b.t.k === "null" || (a.t.k === b.t.k && (a.t.k !== "class" || (b.t as ClassT).cls === a.t.cls) && (a.t.k !== "fn" || (b.t as FnT).fn === a.t.fn));
@@ -753,20 +761,55 @@ export abstract class Expressions extends Ranges {
       const c = [a[0] * b[0], a[0] * b[1], a[1] * b[0], a[1] * b[1]];
       return [Math.min(...c), Math.max(...c)];
     }
-    return this.nodeRange.get(e);
+    const r = this.nodeRange.get(e);
+    // A local: also what the facts say about it here (its value is the same
+    // wherever a relation names it: a write ends the relation).
+    const d = this.localDecl(e);
+    const fr = d ? this.fs?.flow.range(d) : undefined;
+    if (!fr) return r;
+    const ent = this.fs?.locals.get(d!);
+    const base = r ?? (ent?.kind === "local" && ent.t.k === "int" ? [ent.t.lo, ent.t.hi] as [number, number] : undefined);
+    if (!base) return undefined;
+    const lo = Math.max(base[0], fr[0]), hi = Math.min(base[1], fr[1]);
+    return lo <= hi ? [lo, hi] : base;
   }
-  /** `const n: u32 = b.length` (or let, until written): n and b.length are one value. */
-  protected lengthAlias(d: ts.VariableDeclaration, v: Val): void {
-    if (!this.fs || !d.initializer || v.t.k !== "int" || !ts.isIdentifier(d.name)) return;
-    let init: ts.Expression = d.initializer;
+  /** Facts of `x = init` (a declaration, or an assignment whose value does not
+   *  read x), until x or what init reads is written:
+   *  `n = b.length`: n and b.length are one value (both ways);
+   *  `x = a + b` with b >= 0: a <= x (a < x when b >= 1), and the same for b;
+   *  `x = a - b` with b >= 0: x <= a. u32() (etc.) around them changes nothing
+   *  when the value cannot wrap. */
+  protected initFacts(x: ts.Identifier, init: ts.Expression, v: Val): void {
+    const K = ts.SyntaxKind;
+    const d = this.localDecl(x);
+    if (!this.fs || !d || v.t.k !== "int" || v.bad) return;
     while (ts.isParenthesizedExpression(init)) init = init.expression;
-    if (!ts.isPropertyAccessExpression(init) || init.name.text !== "length") return;
-    const ki = this.key(init), kn = this.key(d.name);
-    if (ki === null || kn === null) return;
-    this.nodeRange.set(d.name, [v.lo, v.hi]);
-    const vars = [d as ts.Node, ...this.localsIn(init)];
-    this.fs.flow.relate({ l: d.name, r: init, lk: kn, rk: ki, strict: false, vars });
-    this.fs.flow.relate({ l: init, r: d.name, lk: ki, rk: kn, strict: false, vars });
+    // u32(e) (etc.) of an e that does not wrap is e.
+    while (ts.isCallExpression(init) && ts.isIdentifier(init.expression) && init.arguments.length === 1) {
+      const fd = this.declOf(init.expression), w = init.expression.text, r = this.exactRange(init.arguments[0]);
+      if (!fd || !this.isRt(fd) || !(w in INTS) || !r || r[0] < INTS[w].lo || r[1] > INTS[w].hi) return;
+      init = init.arguments[0];
+      while (ts.isParenthesizedExpression(init)) init = init.expression;
+    }
+    const kx = this.key(x);
+    if (kx === null || this.localsIn(init).includes(d)) return;
+    this.nodeRange.set(x, [v.lo, v.hi]);
+    const rel = (l: ts.Expression, lk: string, r: ts.Expression, rk: string, strict: boolean): void =>
+      this.fs!.flow.relate({ l, r, lk, rk, strict, vars: [d, ...this.localsIn(init)] });
+    if (ts.isPropertyAccessExpression(init) && init.name.text === "length") {
+      const ki = this.key(init);
+      if (ki === null) return;
+      rel(x, kx, init, ki, false);
+      rel(init, ki, x, kx, false);
+    } else if (ts.isBinaryExpression(init) && init.operatorToken.kind === K.PlusToken) {
+      for (const [a, b] of [[init.left, init.right], [init.right, init.left]]) {
+        const ka = this.key(a), br = this.exactRange(b);
+        if (ka !== null && br && br[0] >= 0) rel(a, ka, x, kx, br[0] >= 1);
+      }
+    } else if (ts.isBinaryExpression(init) && init.operatorToken.kind === K.MinusToken) {
+      const ka = this.key(init.left), br = this.exactRange(init.right);
+      if (ka !== null && br && br[0] >= 0) rel(x, kx, init.left, ka, br[0] >= 1);
+    }
   }
   /** Whether `target - k` (k at most `khi`, or the expression `kexpr`) may be negative:
    *  unless the flow facts of the local `target` prove target >= k. */
@@ -895,6 +938,10 @@ export abstract class Expressions extends Ranges {
       const libObj = ts.isIdentifier(callee.expression) ? callee.expression.text : "";
       if ((od && this.isLib(od) || !od && libObj !== "") && libObj === "JSON" && (callee.name.text === "stringify" || callee.name.text === "parse")) {
         if (callee.name.text === "stringify" && this.canLower()) return this.lowerJson(e);
+        if (callee.name.text === "parse" && this.canLower()) {
+          this.err(e, "JSON.parse() compiles only as `JSON.parse(msg) as Cmd | null`, with `class Cmd { op: string = \"\"; a: i32 = 0; }` (integer, bool and string fields): the result is null when the message is not JSON or lacks a field or has one of another type");
+          return this.bad();
+        }
         // The app API has the replacements; say which.
         if (callee.name.text === "stringify") {
           this.err(e, "`JSON.stringify()` cannot be compiled to C (no dynamic objects, no heap); build the text with the JSON builder of ts-src/app/app_json.ts: `Json.begin().int(\"a\", 1).str(\"b\", s).end()` gives the same text as a Bytes view");

@@ -13,11 +13,17 @@ import { Expressions } from "./expressions";
 
 /** A text site, for the Node emit: the node's span in its file, its capacity
  *  and the error line an overflow writes. */
-export interface TextSite { file: string; pos: number; end: number; cap: number; msg: string }
+export interface TextSite {
+  file: string; pos: number; end: number; cap: number; msg: string;
+  /** A JSON.parse() site: the class's fields (the node is the `as` expression). */
+  shape?: ParseField[];
+}
+export type ParseField = { name: string; kind: "int"; lo: number; hi: number } | { name: string; kind: "bool" | "string" };
 
 type Part = { raw: string } | { call: string };
 
 const FMT_REL = "ts-src/app/app_fmt.ts";
+const JSON_REL = "ts-src/app/app_json.ts";
 const TEXT_DEFAULT = { cap: 256, c: "CONFIG_MGOS_APP_TEXT_SIZE", name: "MGOS_APP_TEXT_SIZE" };
 const JSON_DEFAULT = { cap: 512, c: "CONFIG_MGOS_APP_JSON_SIZE", name: "MGOS_APP_JSON_SIZE" };
 
@@ -37,8 +43,10 @@ export abstract class Lowering extends Expressions {
   protected canLower(): boolean {
     return this.fmtMod() !== undefined && this.curMod !== this.fmtMod();
   }
-  private fmtFn(name: string): string {
-    const m = this.fmtMod()!;
+  private fmtFn(name: string, rel = FMT_REL): string {
+    let m: ModInfo | undefined;
+    for (const x of this.mods.values()) if (x.rel === rel || x.rel.endsWith("/" + rel)) m = x;
+    if (!m) throw new Error(`${rel} is not compiled`);
     for (const st of m.sf.statements) {
       if (ts.isFunctionDeclaration(st) && st.name?.text === name) {
         const ent = this.ents.get(st);
@@ -48,7 +56,7 @@ export abstract class Lowering extends Expressions {
         }
       }
     }
-    throw new Error(`app_fmt.ts has no function ${name}`);
+    throw new Error(`${rel} has no function ${name}`);
   }
   private fmtClass(): string {
     const m = this.fmtMod()!;
@@ -56,6 +64,11 @@ export abstract class Lowering extends Expressions {
     throw new Error("app_fmt.ts has no class Fmt");
   }
 
+  /** app_fmt's strEq(a, b): `a === b` of two strings in app code. */
+  protected strEq(): string {
+    this.usesFmt = true;
+    return this.fmtFn("strEq");
+  }
   /** Whether `e` is a string `+` (TypeScript says the result is a string). */
   protected isStringPlus(e: ts.Expression): boolean {
     if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== ts.SyntaxKind.PlusToken) return false;
@@ -170,6 +183,11 @@ export abstract class Lowering extends Expressions {
 
   /** The site's storage, its C expression (parts in order, then end()), and its record. */
   private emitSite(parts: Part[], size: { cap: number; c: string }, site: ts.Node, why: string): Val {
+    if (this.constMode || !this.fs) {
+      if (parts.every((p) => "raw" in p)) return this.mkVal(cString(parts.map((p) => (p as { raw: string }).raw).join("")), { k: "string", nullable: false });
+      this.err(site, "a text built at run time is not a constant (module level, field or default value); declare `let t: string = \"\";` and set it in init(): t = `...`");
+      return this.bad();
+    }
     // Adjacent constants are one literal; a text of constants only is a literal.
     const merged: Part[] = [];
     for (const p of parts) {
@@ -312,5 +330,62 @@ export abstract class Lowering extends Expressions {
     this.err(e, this.refusal(v0.t, "in JSON.stringify()").replace("`${f64ToI32(x)}`", "`f64ToI32(x)`"));
     return false;
   }
-}
 
+  // ---------------------------------------------------------------- JSON.parse() into a class
+
+  /** Whether `e` is `JSON.parse(x) as C | null` (or `as C`). */
+  protected isParseAs(e: ts.AsExpression): ts.CallExpression | null {
+    const x = Lowering.strip(e.expression);
+    if (!ts.isCallExpression(x) || !ts.isPropertyAccessExpression(x.expression) || !ts.isIdentifier(x.expression.expression)) return null;
+    if (x.expression.expression.text !== "JSON" || x.expression.name.text !== "parse") return null;
+    return x;
+  }
+
+  protected lowerParse(e: ts.AsExpression, call: ts.CallExpression): Val {
+    const hint = "write `JSON.parse(msg) as Cmd | null` with `class Cmd { op: string = \"\"; a: i32 = 0; on: bool = false; }` (integer, bool and string fields) and test the result for null";
+    if (call.arguments.length !== 1) {
+      this.err(call, `JSON.parse() with a reviver is not compiled; ${hint}`);
+      return this.bad();
+    }
+    const t = this.typeOf(e.type, e, "the `as` target");
+    if (!t) return this.bad();
+    if (t.k !== "class" || !t.nullable) {
+      this.err(e.type, `JSON.parse() compiles to a check of the message against a class: ${hint} (a message that does not have every field, each of its type, gives null)`);
+      return this.bad();
+    }
+    const arg = this.expr(call.arguments[0]);
+    if (arg.bad) return this.bad();
+    const js = this.conv(arg, { k: "bytes", orStr: true }, call.arguments[0], "the argument of JSON.parse()");
+    const shape: ParseField[] = [];
+    const body: string[] = [];
+    let ok = true;
+    for (const f of t.cls.fields.values()) {
+      const key = cString(f.name);
+      if (f.t.k === "int" && !f.t.enumOf) {
+        shape.push({ name: f.name, kind: "int", lo: f.t.lo, hi: f.t.hi });
+        body.push(`  if (!${this.fmtFn("pInt", JSON_REL)}(${key}, ${f.t.lo}.0, ${f.t.hi}.0)) return NULL;`, `  S_v.${f.cname} = (${f.t.ct})${this.fmtFn("pNum", JSON_REL)}();`);
+      } else if (f.t.k === "bool") {
+        shape.push({ name: f.name, kind: "bool" });
+        body.push(`  if (!${this.fmtFn("pBool", JSON_REL)}(${key})) return NULL;`, `  S_v.${f.cname} = ${this.fmtFn("pFlag", JSON_REL)}();`);
+      } else if (f.t.k === "string" && !f.t.nullable) {
+        shape.push({ name: f.name, kind: "string" });
+        body.push(`  if (!${this.fmtFn("pStr", JSON_REL)}(${key})) return NULL;`, `  S_v.${f.cname} = ${this.fmtFn("pText", JSON_REL)}();`);
+      } else {
+        this.err(f.decl, `field \`${f.name}\` of ${t.cls.name} (${typeName(f.t)}) cannot be read by JSON.parse() (class ${t.cls.name} is parsed at ${this.where(e)}); its fields must be integers (u8 .. u32, i8 .. i32), bool or string`);
+        ok = false;
+      }
+    }
+    if (!ok) return this.bad();
+    const m = this.curMod!;
+    const n = (this.siteN.get(m) ?? 0) + 1;
+    this.siteN.set(m, n);
+    const s = `${m.base}__parse${n}`;
+    this.siteDecls.push(`/* JSON.parse() at ${this.where(e)} */`, `static ${t.cls.cname} ${s}_v;`, `static uint8_t ${s}_s[${JSON_DEFAULT.c} + 1u];`,
+      `static ${t.cls.cname} *${s}(rt_bytes js) {`,
+      `  if (!${this.fmtFn("pBegin", JSON_REL)}(js, RT_BYTES(${s}_s, sizeof ${s}_s))) return NULL;`,
+      ...body.map((b) => b.replace(/S_v/g, `${s}_v`)), `  return &${s}_v;`, "}");
+    this.usesFmt = true;
+    this.sites.push({ file: this.rel(e.getSourceFile().fileName), pos: e.pos, end: e.end, cap: JSON_DEFAULT.cap + 1, msg: "", shape });
+    return this.mkVal(`${s}(${js})`, t, { pure: false, atom: true });
+  }
+}

@@ -472,7 +472,7 @@ export abstract class Statements extends Lowering {
       const ent = { kind: "local" as const, cname, t, read: false };
       this.fs!.locals.set(d, ent);
       this.fs!.flow.write(d);
-      if (v) this.lengthAlias(d, v);
+      if (v && ts.isIdentifier(d.name)) this.initFacts(d.name, d.initializer!, v);
       out.push(`${cDecl(t, cname)} = ${init};${this.trailing(list.parent)}`, line);
       (out.lines[out.lines.length - 1] as OutLine & { unusedCheck?: typeof ent }).unusedCheck = ent;
     }
@@ -508,11 +508,16 @@ export abstract class Statements extends Lowering {
       this.end(e);
     }
   }
+  /** The value of the last plain `x = v` (for its facts). */
+  private lastAssigned: Val | undefined;
   protected assign(e: ts.BinaryExpression): string | null {
     const res = this.assign0(e);
     // A write ends what was known about the local.
     const d = this.localDecl(e.left);
     if (d) this.fs!.flow.write(d);
+    const rv = this.lastAssigned;
+    if (d && rv && e.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(e.left)) this.initFacts(e.left, e.right, rv);
+    this.lastAssigned = undefined;
     return res;
   }
   private assign0(e: ts.BinaryExpression): string | null {
@@ -524,6 +529,7 @@ export abstract class Statements extends Lowering {
     if (rv.bad) return null;
     const what = `the value assigned to \`${e.left.getText()}\``;
     if (op === K.EqualsToken) {
+      this.lastAssigned = rv;
       const c = this.conv(rv, lv.t, e.right, what);
       return lv.set ? lv.set(c) : `${lv.plain} = ${c}`;
     }

@@ -38,7 +38,7 @@ const CHARS = ["a", "Z", "0", " ", "\"", "\\", "/", "\b", "\f", "\n", "\r", "\t"
 interface V { ts: string; js: unknown }
 
 class Gen {
-  constructor(private r: () => number) {}
+  constructor(public r: () => number) {}
   int(n: number): number { return Math.floor(this.r() * n); }
   pick<X>(xs: X[]): X { return xs[this.int(xs.length)]; }
   str(max = 10): string {
@@ -223,4 +223,159 @@ test("template literals, string + and JSON.stringify(): C and Node equal Node's 
     fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(GEN, { recursive: true, force: true });
   }
+});
+
+/** Messages for JSON.parse(): valid ones with every field, and each way of
+ *  being refused (missing or ill-typed fields, numbers in every form,
+ *  repeated and escaped keys, nesting at the depth limit, malformed JSON). */
+function messages(): string[] {
+  const g = new Gen(rng(7));
+  const out: string[] = [];
+  const num = (): string => g.pick(["0", "-0", "7", "-7", "2.0", "2e0", "20e-1", "2.5", "1e3", "1E+2", "0.0", "-2147483648", "2147483647", "2147483648",
+    "4294967295", "4294967296", "-1", "255", "256", "01", "+1", ".5", "1.", "1e", "-", "1e400", "100000000000000000000e-20", "0e99", "12.50e1", "3.000"]);
+  const str = (): string => g.pick([q(g.str(6)), "\"a\\u0070\\n\\t\\\"\\\\\\/\"", "\"\\ud83d\\ude00\"", "\"\\ud800\"", "\"\\u00e9\\u20ac\"", "\"\\x\"", "\"a\u0001b\"", "\"\\u0000\"", "'a'", "\"" + "x".repeat(300) + "\""]);
+  const val = (k: string): string => {
+    if (g.r() < 0.92) {
+      if (k === "op") return q(g.str(6));
+      if (k === "on") return g.pick(["true", "false"]);
+      if (k === "a") return String(g.i32());
+      if (k === "u") return String(g.u32());
+      return String(g.int(256));
+    }
+    return g.pick([num(), str(), "true", "false", "null", "[]", "{}", "[1,2]", "{\"op\":\"x\"}"]);
+  };
+  const nest = (d: number): string => (d === 0 ? "1" : g.r() < 0.5 ? `[${nest(d - 1)}]` : `{"n":${nest(d - 1)}}`);
+  for (let i = 0; i < 300; i++) {
+    const keys = ["op", "a", "u", "on", "b"].filter(() => g.r() < 0.97);
+    const members = keys.map((k) => `${g.r() < 0.1 ? q(k).replace(/^"(.)/, (_m, c: string) => `"\\u00${c.charCodeAt(0).toString(16)}`) : q(k)}${g.pick(["", " "])}:${g.pick(["", " ", "\n"])}${val(k)}`);
+    if (g.r() < 0.15) members.push(`${q(g.pick(keys.length ? keys : ["op"]))}:${val(g.pick(["op", "a", "u", "on", "b"]))}`); // a repeated key: the last counts
+    if (g.r() < 0.2) members.splice(g.int(members.length + 1), 0, `"x":${nest(g.pick([1, 5, 30, 31, 32]))}`);
+    let m = `{${members.join(",")}}`;
+    const k = g.int(20);
+    if (k === 0) m = m.slice(0, g.int(m.length));
+    else if (k === 1) m += g.pick([" ", "\n", "x", "}", ",", "\t\r\n"]);
+    else if (k === 2) m = g.pick([" ", "\t", "\n"]) + m;
+    else if (k === 3) m = m.replace(/}$/, ",}");
+    else if (k === 4) m = `[${m}]`;
+    else if (k === 5) m = g.pick(["", "null", "1", "\"s\"", "{}", "{\"op\":\"a\",}", "{\"op\"}", "{op:\"a\"}"]);
+    out.push(m);
+  }
+  // Each field with every kind of value, the others valid.
+  const base: Record<string, string> = { op: "\"go\"", a: "-5", u: "7", on: "true", b: "9" };
+  const variants = ["0", "-0", "7", "-7", "2.0", "2e0", "20e-1", "2.5", "1e3", "1E+2", "0.0", "-2147483648", "2147483647", "2147483648", "-2147483649",
+    "4294967295", "4294967296", "-1", "255", "256", "01", "+1", ".5", "1.", "1e", "-", "1e400", "100000000000000000000e-20", "0e99", "12.50e1", "3.000",
+    "1.5e1", "15e-1", "0.000001e6", "-0.0", "true", "false", "null", "[]", "{}", "\"7\"", "\"\"", "\"a\\u0070\\n\"", "\"\\ud83d\\ude00\"", "\"\\ud800\"",
+    "\"\\u0000\"", "\"\\x\"", "\"a\u0001\""];
+  for (const k of Object.keys(base)) {
+    for (const v of variants) out.push(`{${Object.entries(base).map(([n, x]) => `"${n}":${n === k ? v : x}`).join(",")}}`);
+  }
+  // Depth limit: 32 levels are read, 33 are refused.
+  out.push(`{"op":"d","a":1,"u":2,"on":true,"b":3,"x":${nest(31)}}`, `{"op":"d","a":1,"u":2,"on":true,"b":3,"x":${nest(32)}}`);
+  // String storage: the strings with their NULs fill MGOS_APP_JSON_SIZE + 1 bytes, or one more.
+  out.push(`{"op":"${"y".repeat(512)}","a":1,"u":2,"on":true,"b":3}`, `{"op":"${"y".repeat(513)}","a":1,"u":2,"on":true,"b":3}`);
+  return out;
+}
+
+test("JSON.parse(msg) as Cmd | null: C equals Node's own JSON.parse with the same field rules", { skip: haveGcc ? false : "gcc missing (apt-get install gcc)", timeout: 300_000 }, (t) => {
+  const msgs = messages();
+  const src = [
+    "import { u8, u32, i32, bool, lit, printStr, printLn } from \"../../../../ts-src/rt/rt\";",
+    "import { sized } from \"../../../../ts-src/app/app_fmt\";",
+    "class Cmd { op: string = \"\"; a: i32 = 0; u: u32 = 0; on: bool = false; b: u8 = 0; }",
+    "function show(m: Cmd | null): void {",
+    "  if (m === null) printStr(\"null\");",
+    "  else printStr(sized(2048, JSON.stringify({ op: m.op, a: m.a, u: m.u, on: m.on, b: m.b, go: m.op === \"go\", notA: m.op !== \"a\u0070\\n\" })));",
+    "  printLn();",
+    "}",
+    "export function main(): void {",
+    ...msgs.map((m, i) => (i % 2 ? `  show(JSON.parse(lit(${q(m)})) as Cmd | null);` : `  const m${i} = JSON.parse(${q(m)}) as Cmd | null;\n  show(m${i});`)),
+    "}",
+    "",
+  ].join("\n");
+  // What Node's JSON.parse gives, by the rules of ts-src/node/app_lower.ts.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const lower = require(path.join(ROOT, "build/ts-src/node/app_lower.js")) as typeof import("../../ts-src/node/app_lower");
+  const shape = [{ name: "op", kind: "string" }, { name: "a", kind: "int", lo: -2147483648, hi: 2147483647 }, { name: "u", kind: "int", lo: 0, hi: 4294967295 },
+    { name: "on", kind: "bool" }, { name: "b", kind: "int", lo: 0, hi: 255 }] as const;
+  let want = "";
+  let parsed = 0;
+  for (const m of msgs) {
+    const o = lower.parse([...shape], 513, m);
+    if (o) parsed++;
+    want += (o ? JSON.stringify({ op: o.op, a: o.a, u: o.u, on: o.on, b: o.b, go: o.op === "go", notA: o.op !== "ap\n" }) : "null") + "\n";
+  }
+  fs.mkdirSync(GEN, { recursive: true });
+  const file = path.join(GEN, "parsegen.ts");
+  fs.writeFileSync(file, src);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parse-"));
+  try {
+    const r = compile({ inputs: [file, path.join(ROOT, "ts-src/app/app_fmt.ts")], root: ROOT });
+    assert.deepEqual(r.diagnostics.map((d) => d.text), []);
+    assert.ok(parsed > 100 && parsed < msgs.length - 100, `a mix of accepted (${parsed}) and refused messages`);
+    t.diagnostic(`${msgs.length} messages, ${parsed} parsed`);
+
+    const out = path.join(ROOT, "build/test/apps/lang/gen/parsegen.js");
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, emitNodeJs(src, file, out, (r.sites ?? []).filter((s) => s.file === "test/apps/lang/gen/parsegen.ts"), path.join(ROOT, "build/ts-src/node/app_lower.js")));
+    delete require.cache[out];
+    let node = "";
+    setPrintSink((s) => { node += s; });
+    try {
+      (require(out) as { main: () => void }).main();
+    } finally {
+      setPrintSink((s) => { process.stdout.write(s); });
+    }
+    sameText(node, want, "Node (the app build's emit)");
+
+    for (const [n, text] of r.files) fs.writeFileSync(path.join(dir, n), text);
+    fs.writeFileSync(path.join(dir, "run.c"), "#include \"parsegen.h\"\nint main(void) {\n  parsegen_main();\n  return 0;\n}\n");
+    const srcs = [...r.files.keys()].filter((f) => f.endsWith(".c")).map((f) => path.join(dir, f));
+    const exe = path.join(dir, "parsegen");
+    const cc = spawnSync("gcc", ["-std=c99", "-Wall", "-Wextra", "-Wconversion", "-Wshadow", "-Werror", "-O1", "-g", "-fsanitize=address,undefined",
+      "-fno-sanitize-recover=all", `-I${dir}`, ...srcs, path.join(dir, "run.c"), path.join(ROOT, "apps/support/app_port.c"), "-o", exe],
+    { encoding: "utf8", timeout: 240_000 });
+    assert.equal(cc.status, 0, cc.stderr);
+    const run = spawnSync(exe, [], { encoding: "utf8", timeout: 20_000 });
+    assert.equal(run.status, 0, run.stderr);
+    sameText(run.stdout, want, "C");
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(GEN, { recursive: true, force: true });
+  }
+});
+
+test("what is refused names file:line:col and what to write instead", { timeout: 120_000 }, () => {
+  const file = path.join(ROOT, "test/apps/reject/lang_bad.ts");
+  const rel = "test/apps/reject/lang_bad.ts";
+  const lines = fs.readFileSync(file, "utf8").split("\n");
+  const want: { line: number; text: string }[] = [];
+  lines.forEach((l, i) => {
+    const m = /\/\/!\s*(.+?)\s*$/.exec(l);
+    if (m) want.push({ line: i + 1, text: m[1] });
+  });
+  const r = compile({ inputs: [file, path.join(ROOT, "ts-src/app/app_fmt.ts")], root: ROOT });
+  const all = r.diagnostics.map((d) => d.text).join("\n");
+  // Field diagnostics are at the field and name the site.
+  const fieldOf = (name: string): number => lines.findIndex((l) => new RegExp(`^  ${name}: `).test(l)) + 1;
+  for (const m of want) {
+    const hit = r.diagnostics.find((d) => d.file === rel && d.line === m.line && d.message.includes(m.text)) ??
+      r.diagnostics.find((d) => d.file === rel && d.message.includes(m.text) && d.message.includes(`${rel}:${m.line}:`));
+    assert.ok(hit, `${rel}:${m.line}: expected a diagnostic containing ${JSON.stringify(m.text)}; got:\n${all}`);
+    assert.match(hit.text, new RegExp(`^${rel.replace(/[/.]/g, "\\$&")}:${hit.line}:${hit.col}: error: `));
+  }
+  const msg = (needle: string): string => r.diagnostics.find((d) => d.message.includes(needle))?.message ?? "";
+  assert.match(msg("an f64 in a text"), /f64ToI32\(x\)/);
+  assert.match(msg("a byte view in a text"), /keep text in a string/);
+  assert.match(msg("integer keys first"), /"1", "b"/);
+  assert.match(msg("compiles only as"), /class Cmd \{ op: string = ""; a: i32 = 0; \}/);
+  // Each unreadable field is named once, where it is declared.
+  for (const f of ["v", "raw", "name"]) {
+    const d = r.diagnostics.filter((x) => x.message.includes(`field \`${f}\``));
+    assert.equal(d.length, 1, `field ${f}: ${all}`);
+    assert.equal(d[0].line, fieldOf(f));
+  }
+  assert.equal(r.files.size, 0, "no C for code with errors");
+  // The library (without app_fmt) keeps refusing templates, naming where they work.
+  const lib = compile({ inputs: [path.join(ROOT, "test/apps/reject/app_bad.ts")], root: ROOT });
+  assert.ok(lib.diagnostics.some((d) => d.message.includes("Json.begin()")), "JSON.stringify without app_fmt: the builder is named");
 });

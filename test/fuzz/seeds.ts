@@ -16,6 +16,8 @@ import {
   encodeSimple, encodeConnack, encodeSuback,
 } from "../../ts-src/mqtt/codec";
 import { PacketType } from "../../ts-src/mqtt/packet";
+import * as mp from "mqtt-packet";
+import { Rng, randomPacket, encodeOurs } from "../mqtt/support/gen5";
 
 const te = new TextEncoder();
 const b = (s: string): Uint8Array => te.encode(s);
@@ -292,6 +294,37 @@ function decodeSeeds(): [string, Uint8Array][] {
   return out;
 }
 
+/** fuzz_decode5 inputs (test/fuzz/fuzz_decode5.c, the same header as fuzz_decode):
+ *  every packet type a server sends, from mqtt-packet and from our encoders,
+ *  with random properties; a stream of them; and hostile ones (unknown,
+ *  duplicated and misplaced properties, lengths that lie, over-long and
+ *  non-minimal variable byte integers, topic alias 0, bad reason codes). */
+function decode5Seeds(): [string, Uint8Array][] {
+  const out: [string, Uint8Array][] = [];
+  const r = new Rng(0x5eed5ee5);
+  const heads: [string, number[]][] = [["nolimit", [0, 12, 0]], ["3072", [0, 8, 0]]];
+  const valid: Uint8Array[] = [];
+  for (let i = 0; i < 80; i++) {
+    const pk = randomPacket(r, "server");
+    const bytes = i % 2 === 0 ? new Uint8Array(mp.generate(pk as unknown as mp.Packet, { protocolVersion: 5 })) : encodeOurs(pk);
+    if (bytes === null || bytes.length > 1000) continue;
+    valid.push(bytes);
+    out.push([`${heads[i % 2][0]}-${i}-${pk.cmd as string}`, cat(heads[i % 2][1], bytes)]);
+  }
+  out.push(["stream", cat([0, 12, 0], ...valid.slice(0, 20))]);
+  out.push(["stream-cut", cat([0, 12, 0], ...valid.slice(0, 10)).slice(0, 200)]);
+  const hostile: [string, string][] = [
+    ["unknown-prop", "2005000002 0400"], ["prop-not-allowed", "2006000003 230001"], ["dup-prop", "2009000006 1f00001f0000"],
+    ["props-past-end", "2005000009 0100"], ["string-past-block", "200700000403000561"], ["varint-too-long", "3008000174 050bffffffff"],
+    ["varint-not-minimal", "3007000174 030b8100"], ["remlen-not-minimal", "308000"], ["topic-alias-0", "3007000174 03230000"],
+    ["empty-topic-no-alias", "30030000 00"], ["bad-reason", "40030001 92"], ["auth-data-no-method", "2007000004 16000101"],
+    ["server-session-expiry", "e00700051100000000"], ["receive-max-0", "2006000003 210000"], ["suback-bad-code", "90040001 0011"],
+    ["auth-rem-1", "f00118"], ["alias-publish", "300a0000 03230005 68656c6c6f"],
+  ];
+  for (const [n, x] of hostile) out.push([`bad-${n}`, cat([0, 12, 0], Buffer.from(x.replace(/ /g, ""), "hex"))]);
+  return out;
+}
+
 /** fuzz_ws inputs (see test/fuzz/fuzz_ws.c): a 101 then frames of each kind, and a few raw responses. */
 function wsSeeds(): [string, Uint8Array][] {
   const fr = (op: number, payload: number[], fin = true): number[] => [(fin ? 0x80 : 0) | op, payload.length, ...payload];
@@ -318,7 +351,7 @@ function wsSeeds(): [string, Uint8Array][] {
 
 export function writeSeeds(dir: string): number {
   const sets: [string, [string, Uint8Array][]][] = [["decode", decodeSeeds()], ["session", sessionPrograms()], ["api", apiPrograms()],
-    ["ws", wsSeeds()]];
+    ["ws", wsSeeds()], ["decode5", decode5Seeds()]];
   let n = 0;
   for (const [h, seeds] of sets) {
     const d = path.join(dir, h);

@@ -3,8 +3,11 @@
  * own client id, a primary server (mqtt) and a backup (mqtt1). Built with
  * CONFIG_MGOS_MQTT_MAX_CONNS = N + 1 (slot 0 is the unused global connection).
  *
- * Usage: fleet --first K --n N --nodes H:P,H:P[,H:P] --min S --max S
+ * Usage: fleet --first K --n N --nodes H:P,H:P[,H:P] --min S --max S [--durable 1]
  * Device d = K..K+N-1 uses nodes[d % k] as mqtt and nodes[(d + 1) % k] as mqtt1.
+ * With --durable 1 (the cluster run) each device connects with clean_session
+ * false and subscribes QoS 1 to "fleet/D/cmd" (re-subscribed after every
+ * reconnect), printing "sub D T" at each SUBACK and "msg D PAYLOAD" per message.
  * Prints, with t = CLOCK_MONOTONIC in ms (the clock Node's process.hrtime reads):
  *   "ready N"          all connections created
  *   "up D T"           device D got CONNACK 0
@@ -42,6 +45,7 @@ static struct mgos_mqtt_conn *s_conns[MAX_DEV];
 static unsigned s_sent[MAX_DEV], s_refused[MAX_DEV];
 static double s_next[MAX_DEV];
 static int s_publishing;
+static int s_durable;
 
 static void on_signal(int sig) {
   (void) sig;
@@ -62,6 +66,14 @@ static void on_event(struct mg_connection *nc, int ev, void *ev_data, void *ud) 
   if (ev == MG_EV_CLOSE) printf("down %d %.1f\n", dev, now_ms());
 }
 
+static void on_cmd(struct mg_connection *nc, int ev, void *ev_data, void *ud) {
+  int dev = (int) (intptr_t) ud;
+  struct mg_mqtt_message *mm = (struct mg_mqtt_message *) ev_data;
+  (void) nc;
+  if (ev == MG_EV_MQTT_SUBACK) printf("sub %d %.1f\n", dev, now_ms());
+  if (ev == MG_EV_MQTT_PUBLISH) printf("msg %d %.*s\n", dev, (int) mm->payload.len, mm->payload.p);
+}
+
 int main(int argc, char **argv) {
   static char nodes_buf[256];
   char *nodes[MAX_NODES];
@@ -74,6 +86,7 @@ int main(int argc, char **argv) {
     else if (strcmp(argv[i], "--n") == 0) n = atoi(argv[i + 1]);
     else if (strcmp(argv[i], "--min") == 0) tmin = atof(argv[i + 1]);
     else if (strcmp(argv[i], "--max") == 0) tmax = atof(argv[i + 1]);
+    else if (strcmp(argv[i], "--durable") == 0) s_durable = atoi(argv[i + 1]);
     else if (strcmp(argv[i], "--nodes") == 0) snprintf(nodes_buf, sizeof(nodes_buf), "%s", argv[i + 1]);
     else break;
   }
@@ -81,7 +94,7 @@ int main(int argc, char **argv) {
     nodes[nnodes++] = tok;
   }
   if (i < argc || n < 1 || n > MAX_DEV || nnodes < 2) {
-    fprintf(stderr, "usage: fleet --first K --n N(1..%d) --nodes H:P,H:P[,H:P] [--min S] [--max S]\n", MAX_DEV);
+    fprintf(stderr, "usage: fleet --first K --n N(1..%d) --nodes H:P,H:P[,H:P] [--min S] [--max S] [--durable 0|1]\n", MAX_DEV);
     return 2;
   }
   setvbuf(stdout, NULL, _IOLBF, 0);
@@ -99,6 +112,7 @@ int main(int argc, char **argv) {
     cfg.reconnect_timeout_min = tmin;
     cfg.reconnect_timeout_max = tmax;
     cfg.keep_alive = 30;
+    cfg.clean_session = s_durable == 0;
     cfg1 = cfg;
     cfg1.server = nodes[(dev + 1) % nnodes];
     s_conns[i] = mgos_mqtt_conn_create2(dev + 1, &cfg, &cfg1);
@@ -107,6 +121,11 @@ int main(int argc, char **argv) {
       return 1;
     }
     mgos_mqtt_conn_add_handler(s_conns[i], on_event, (void *) (intptr_t) dev);
+    if (s_durable) {
+      char topic[40];
+      snprintf(topic, sizeof(topic), "fleet/%d/cmd", dev);
+      mgos_mqtt_conn_sub(s_conns[i], topic, 1, on_cmd, (void *) (intptr_t) dev);
+    }
     mgos_mqtt_conn_connect(s_conns[i]);
   }
   printf("ready %d\n", n);

@@ -96,6 +96,18 @@ test("server forms: bare host 1883, [v6]:port, TLS default 8883, bad port reject
   fp.advance(100);
   assert.equal(fp.connects.length, 0);
   assert.ok(fp.logs.some((l) => l.text.includes("bad server port")), "the bad port is logged");
+  // The connection splits addresses with the loader's splitter: a ':' after
+  // the bracket needs a port there too (it used to mean the default port).
+  for (const bad of ["[::1]:", "h:", ":1883", "[::1"]) {
+    fp.reset();
+    assert.notEqual(mgos_mqtt_config_set(`mqtt.server=${bad}`), 0, bad);
+    fp.config("mqtt.enable=true", "mqtt.server=h:1883");
+    mgos_sys_config_get_mqtt().server = bad;
+    mgos_mqtt_init();
+    fp.advance(100);
+    assert.equal(fp.connects.length, 0, bad);
+    assert.ok(fp.logs.some((l) => /bad server (port|address)|server host empty/.test(l.text)), `${bad}: logged`);
+  }
 });
 
 test("dispatch: topic handlers by filter, global only when none matched, in the order added", () => {

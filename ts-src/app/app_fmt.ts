@@ -11,7 +11,7 @@
 // Capacities: app_text's TEXT_SIZE (MGOS_APP_TEXT_SIZE, 256) by default,
 // app_json's JSON_SIZE (MGOS_APP_JSON_SIZE, 512) for JSON.stringify().
 
-import { u8, u32, i32, f64, bool, Bytes, strBytes, cstr, idiv, noBytes, f64ToU32 } from "../rt/rt";
+import { u8, u32, i32, f64, bool, Bytes, strBytes, bytesEqual, cstr, idiv, noBytes, f64ToU32 } from "../rt/rt";
 import * as Log from "./app_log";
 import { TEXT_SIZE } from "./app_text";
 import { JSON_SIZE } from "./app_json";
@@ -32,6 +32,12 @@ export function overflowed(): bool {
   const o: bool = over;
   over = false;
   return o;
+}
+
+/** `a === b` of two strings in app code: the same bytes (the compiler
+ *  writes this call; under Node === compares the same way). */
+export function strEq(a: string, b: string): bool {
+  return bytesEqual(strBytes(a), strBytes(b));
 }
 
 /** Reports a site whose text is longer than its capacity (`msg` names the

@@ -1,3 +1,4 @@
+/// <reference path="./app_globals.d.ts" />
 // JSON for application code: a builder for small flat objects (what the
 // reference's apps do with JSON.stringify({...})) and a reader for the fields
 // of a flat object (what they do with JSON.parse(msg).field).
@@ -13,7 +14,7 @@
 // No heap here either: the builder writes into a fixed buffer and the reader
 // returns views into the message.
 
-import { u8, u32, i32, f64, bool, Bytes, strBytes, bytesEqual, noBytes, f64ToI32, f64ToU32, idiv } from "../rt/rt";
+import { u8, u32, i32, f64, bool, Bytes, strBytes, bytesEqual, noBytes, f64ToI32, f64ToU32, idiv, cstr } from "../rt/rt";
 import * as Log from "./app_log";
 
 /** Largest JSON text a builder holds, and the largest decoded string getStr()
@@ -481,14 +482,21 @@ export function getStr(js: Bytes, key: string): Bytes {
   let esc: bool = false;
   for (let i: u32 = 0; i < v.length; i++) if (v[i] === 92) esc = true;
   if (!esc) return v;
-  const out: Bytes = scan.out;
+  const n: i32 = unescape(v, scan.out);
+  if (n < 0) return tooLong();
+  return scan.out.subarray(0, u32(n));
+}
+
+/** The text of a JSON string (between its quotes, already checked by the
+ *  scanner) unescaped into `out`: its length, or -1 when it does not fit. */
+function unescape(v: Bytes, out: Bytes): i32 {
   let n: u32 = 0;
   let i: u32 = 0;
   while (i < v.length) {
     let c: u8 = v[i];
     i++;
     if (c !== 92) {
-      if (n >= JSON_SIZE) return tooLong();
+      if (n >= out.length) return -1;
       out[n] = c;
       n++;
       continue;
@@ -507,7 +515,7 @@ export function getStr(js: Bytes, key: string): Bytes {
         }
       }
       if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd;
-      if (u32(n + utf8Len(cp)) > JSON_SIZE) return tooLong();
+      if (u32(n + utf8Len(cp)) > out.length) return -1;
       n = putUtf8(out, n, cp);
       continue;
     }
@@ -517,11 +525,11 @@ export function getStr(js: Bytes, key: string): Bytes {
     else if (e === 114) c = 13;
     else if (e === 116) c = 9;
     else c = e;
-    if (n >= JSON_SIZE) return tooLong();
+    if (n >= out.length) return -1;
     out[n] = c;
     n++;
   }
-  return out.subarray(0, n);
+  return i32(n);
 }
 
 function tooLong(): Bytes {
@@ -574,4 +582,264 @@ function putUtf8(out: Bytes, n: u32, cp: u32): u32 {
   out[n + 2] = u8(0x80 | ((cp >> 6) & 0x3f));
   out[n + 3] = u8(0x80 | (cp & 0x3f));
   return u32(n + 4);
+}
+
+// ---------------------------------------------------------------- JSON.parse() into a class
+
+// `JSON.parse(msg) as Cmd | null` in app code: the compiler (codegen/src/lower.ts)
+// generates, per site, a check of the whole text (pBegin), then one pInt /
+// pBool / pStr per field of the class, and gives null when one fails. Under
+// Node, ts-src/node/app_lower.ts checks what JSON.parse returned by the same
+// rules.
+
+/** Deepest nesting of objects and arrays a JSON.parse() accepts. */
+export const PARSE_DEPTH: u32 = 32;
+
+const OBJ: u8 = 1;
+const ARR: u8 = 2;
+
+/** The text being parsed, the site's storage for its string fields, and
+ *  the value the last pInt/pBool/pStr found. */
+export class JsonParse {
+  src: Bytes = noBytes();
+  strs: Bytes = noBytes();
+  used: u32 = 0;
+  num: f64 = 0;
+  flag: bool = false;
+  str: string | null = null;
+  stack: Uint8Array = new Uint8Array(PARSE_DEPTH);
+}
+
+const ps = new JsonParse();
+
+/** A key (between its quotes) at s.pos: moves past `"key"`, whitespace and `:`. */
+function skipKey(s: JsonScan): bool {
+  if (peek(s) !== 34 || !skipString(s)) return false;
+  skipWs(s);
+  if (peek(s) !== 58) return false;
+  s.pos++;
+  skipWs(s);
+  return true;
+}
+
+/** Whether `js` is exactly one JSON text (RFC 8259, as JSON.parse accepts it)
+ *  nested at most PARSE_DEPTH deep. */
+export function valid(js: Bytes): bool {
+  const s: JsonScan = scan;
+  s.src = js;
+  s.pos = 0;
+  let depth: u32 = 0;
+  skipWs(s);
+  for (;;) {
+    // A value.
+    const c: i32 = peek(s);
+    let closed: bool = false;
+    if (c === 123 || c === 91) {
+      s.pos++;
+      skipWs(s);
+      if (peek(s) === (c === 123 ? 125 : 93)) {
+        s.pos++;
+        closed = true;
+      } else {
+        if (depth >= PARSE_DEPTH) return false;
+        ps.stack[depth] = c === 123 ? OBJ : ARR;
+        depth++;
+        if (c === 123 && !skipKey(s)) return false;
+        continue;
+      }
+    }
+    if (!closed) {
+      if (c === 123 || c === 91) return false;
+      if (skipValue(s) === NONE) return false;
+    }
+    // After a value: a separator, the end of containers, or the end of the text.
+    for (;;) {
+      skipWs(s);
+      if (depth === 0) return s.pos === js.length;
+      const top: u8 = ps.stack[depth - 1];
+      const d: i32 = peek(s);
+      if (d === 44) {
+        s.pos++;
+        skipWs(s);
+        if (top === OBJ && !skipKey(s)) return false;
+        break;
+      }
+      if (!(d === 125 && top === OBJ) && !(d === 93 && top === ARR)) return false;
+      s.pos++;
+      depth--;
+    }
+  }
+}
+
+/** Starts a JSON.parse() of `js` into a class: whether it is valid JSON whose
+ *  value is an object. `strs` is the site's storage for string fields. */
+export function pBegin(js: Bytes, strs: Bytes): bool {
+  if (!valid(js)) return false;
+  let i: u32 = 0;
+  while (i < js.length && (js[i] === 32 || js[i] === 9 || js[i] === 10 || js[i] === 13)) i++;
+  if (i >= js.length || js[i] !== 123) return false;
+  ps.src = js;
+  ps.strs = strs;
+  ps.used = 0;
+  return true;
+}
+
+/** Finds the last member `key` of the object being parsed (JSON.parse keeps
+ *  the last of repeated keys; keys compare unescaped): its value in
+ *  scan.vs..scan.ve and its kind in scan.kind. */
+function member(key: string): bool {
+  const js: Bytes = ps.src;
+  const want: Bytes = strBytes(key);
+  const s: JsonScan = scan;
+  s.src = js;
+  s.pos = 0;
+  skipWs(s);
+  s.pos++;
+  skipWs(s);
+  let found: bool = false;
+  let vs: u32 = 0;
+  let ve: u32 = 0;
+  let kind: i32 = NONE;
+  if (peek(s) === 125) return false;
+  for (;;) {
+    const ks: u32 = u32(s.pos + 1);
+    if (!skipString(s)) return false;
+    const k: Bytes = js.subarray(ks, u32(s.pos - 1));
+    skipWs(s);
+    s.pos++;
+    skipWs(s);
+    const at: u32 = s.pos;
+    const kd: i32 = skipValue(s);
+    if (kd === NONE) return false;
+    let same: bool = bytesEqual(k, want);
+    if (!same && k.length >= want.length) {
+      let esc: bool = false;
+      for (let i: u32 = 0; i < k.length; i++) if (k[i] === 92) esc = true;
+      if (esc) {
+        const n: i32 = unescape(k, scan.out);
+        same = n >= 0 && bytesEqual(scan.out.subarray(0, u32(n)), want);
+      }
+    }
+    if (same) {
+      found = true;
+      vs = at;
+      ve = s.pos;
+      kind = kd;
+    }
+    skipWs(s);
+    if (peek(s) !== 44) break;
+    s.pos++;
+    skipWs(s);
+  }
+  s.vs = vs;
+  s.ve = ve;
+  s.kind = kind;
+  return found;
+}
+
+/** Field `key` as an integer in lo..hi (pNum()): a number whose value is
+ *  exactly an integer (2, 2.0, 2e0, 20e-1 are 2; 2.5 is not) in that range. */
+export function pInt(key: string, lo: f64, hi: f64): bool {
+  if (!member(key) || scan.kind !== NUMBER) return false;
+  const v: Bytes = ps.src.subarray(scan.vs, scan.ve);
+  let i: u32 = 0;
+  const neg: bool = v[0] === 45;
+  if (neg) i = 1;
+  // The significant digits (leading zeros dropped), and the decimal exponent.
+  let acc: f64 = 0;
+  let digits: u32 = 0;
+  let exp: f64 = 0;
+  let frac: bool = false;
+  let zeros: u32 = 0;
+  for (; i < v.length; i++) {
+    const c: u8 = v[i];
+    if (c === 46) {
+      frac = true;
+      continue;
+    }
+    if (c === 101 || c === 69) break;
+    const d: u32 = u32(c - 48);
+    if (frac) exp = exp - 1;
+    if (d === 0 && digits === 0) continue;
+    // Zeros are kept back until a non-zero digit follows (trailing zeros of
+    // a fraction do not make a value fractional).
+    if (d === 0) {
+      zeros++;
+      continue;
+    }
+    for (; zeros > 0; zeros--) {
+      if (digits > 16) return false;
+      acc = acc * 10;
+      digits++;
+    }
+    if (digits > 16) return false;
+    acc = acc * 10 + d;
+    digits++;
+  }
+  exp = exp + zeros;
+  if (i < v.length) {
+    i++;
+    let eneg: bool = false;
+    if (v[i] === 43 || v[i] === 45) {
+      eneg = v[i] === 45;
+      i++;
+    }
+    let e: f64 = 0;
+    for (; i < v.length; i++) {
+      if (e < 1000) e = e * 10 + (v[i] - 48);
+    }
+    exp = eneg ? exp - e : exp + e;
+  }
+  if (digits === 0) {
+    ps.num = 0;
+    return lo <= 0 && hi >= 0;
+  }
+  // Trailing zeros counted in exp; a negative exponent left means a fraction.
+  if (exp < 0) return false;
+  for (; exp > 0; exp = exp - 1) {
+    acc = acc * 10;
+    if (acc > 9007199254740992.0) return false;
+  }
+  if (neg) acc = 0 - acc;
+  if (acc < lo || acc > hi) return false;
+  ps.num = acc;
+  return true;
+}
+
+/** The integer pInt() found. */
+export function pNum(): f64 {
+  return ps.num;
+}
+
+/** Field `key` as true/false (pFlag()). */
+export function pBool(key: string): bool {
+  if (!member(key) || scan.kind !== BOOL) return false;
+  ps.flag = ps.src[scan.vs] === 116;
+  return true;
+}
+
+export function pFlag(): bool {
+  return ps.flag;
+}
+
+/** Field `key` as a string (pText()), unescaped into the site's storage
+ *  with a NUL after it; false when it does not fit there. */
+export function pStr(key: string): bool {
+  if (!member(key) || scan.kind !== STRING) return false;
+  const v: Bytes = ps.src.subarray(u32(scan.vs + 1), u32(scan.ve - 1));
+  if (ps.used >= ps.strs.length) return false;
+  const room: Bytes = ps.strs.subarray(ps.used, u32(ps.strs.length - 1));
+  const n: i32 = unescape(v, room);
+  if (n < 0) return false;
+  // A NUL inside the string (\u0000) would end the C string there.
+  for (let i: u32 = 0; i < u32(n); i++) if (room[i] === 0) return false;
+  ps.strs[u32(ps.used + u32(n))] = 0;
+  ps.str = cstr(ps.strs.subarray(ps.used));
+  ps.used = u32(ps.used + u32(n) + 1);
+  return true;
+}
+
+export function pText(): string {
+  const s: string | null = ps.str;
+  return s === null ? "" : s;
 }

@@ -80,6 +80,10 @@ function onSubMessage(nc: mg_connection, topic: string, topic_len: int, msg: str
  *  (its handler table, MGOS_MQTT_MAX_TOPIC_HANDLERS, is full; the topic is too long
  *  or not a valid filter). */
 export function sub(topic: string, handler: SubHandler, ud: Ptr = null): bool {
+  if (strBytes(topic).length === 0) {
+    Log.error("MQTT.sub: empty topic");
+    return false;
+  }
   if (subs.n >= MAX_SUBS) {
     Log.error("MQTT.sub: all MGOS_APP_MAX_SUBS subscriptions are in use");
     return false;
@@ -102,8 +106,14 @@ export function sub(topic: string, handler: SubHandler, ud: Ptr = null): bool {
 /** Publishes `message` (bytes, or a string: its UTF-8) on `topic`. Returns the packet id (QoS 1 and 2), a
  *  non-zero value for QoS 0, or 0 when it could not be sent or queued (not
  *  connected and nothing may be queued, buffers full, bad QoS). QoS > 0
- *  messages published while offline wait in the queue (mqtt.max_queue_length). */
+ *  messages published while offline wait in the queue (mqtt.max_queue_length).
+ *  An empty topic (a template literal that did not fit gives "") is refused. */
 export function pub(topic: string, message: Bytes | string, qos: int = 0, retain: bool = false): u16 {
+  if (strBytes(topic).length === 0) {
+    // What a text site gives when its text did not fit (app_fmt.ts).
+    Log.error("MQTT.pub: empty topic; nothing sent");
+    return 0;
+  }
   return pub_bytes(topic, toBytes(message), qos, retain);
 }
 

@@ -546,33 +546,50 @@ function check_value(s: i32, k: i32, json: bool): config_err {
   return config_err.OK;
 }
 
+/** A server address split by splitServer(): where its host is, its port. */
+export class ServerAddr {
+  hostStart: u32 = 0;
+  hostEnd: u32 = 0;
+  /** Where the port's digits start; the address's length + 1 when it has none. */
+  portStart: u32 = 0;
+  /** 1..65535; 0 when the address has no port. */
+  port: u32 = 0;
+}
+
+/** What is wrong with a server address (splitServer). */
+export enum server_err {
+  OK = 0,
+  /** `[` without `]`, or something other than `:port` after the `]`. */
+  BRACKET = 1,
+  NO_HOST = 2,
+  /** A host longer than MAX_HOST_LEN. */
+  HOST_LONG = 3,
+  /** A `:` with nothing after it. */
+  NO_PORT = 4,
+  PORT_NOT_NUMBER = 5,
+  PORT_RANGE = 6,
+}
+
 /**
- * A server address: `host`, `host:port`, `[v6]` or `[v6]:port` (a bare IPv6
- * address with more than one ':' has no port), the host at most MAX_HOST_LEN
- * bytes, the port 1..65535 in decimal. The connection splits it the same way
- * (mgos/conn.ts parseServer).
+ * Splits a server address: `host`, `host:port`, `[v6]` or `[v6]:port` (a
+ * bare IPv6 address with more than one ':' has no port), the host at most
+ * MAX_HOST_LEN bytes, the port 1..65535 in decimal. The config loader checks
+ * addresses with it and the connection (mgos/conn.ts) splits them with it.
  */
-function check_server(s: i32, k: i32, json: bool, v: Bytes): config_err {
-  if (v.length === 0) return config_err.OK;
-  let hostStart: u32 = 0;
-  let hostEnd: u32 = v.length;
-  // Where the port starts; v.length + 1 when there is none.
-  let portStart: u32 = u32(v.length + 1);
-  if (v[0] === 0x5b) {
+export function splitServer(v: Bytes, a: ServerAddr): server_err {
+  a.hostStart = 0;
+  a.hostEnd = v.length;
+  a.portStart = u32(v.length + 1);
+  a.port = 0;
+  if (v.length > 0 && v[0] === 0x5b) {
     let close: u32 = 0;
     for (let i: u32 = 1; i < v.length && close === 0; i++) {
       if (v[i] === 0x5d) close = i;
     }
-    if (close === 0 || (close + 1 < v.length && v[close + 1] !== 0x3a)) {
-      value_msg(s, k, json);
-      msg_lit(lit("\""));
-      msg_quote(v);
-      msg_lit(lit("\": expected [IPv6 address] or [IPv6 address]:port"));
-      return config_err.INVALID;
-    }
-    hostStart = 1;
-    hostEnd = close;
-    if (close + 1 < v.length) portStart = u32(close + 2);
+    if (close === 0 || (close + 1 < v.length && v[close + 1] !== 0x3a)) return server_err.BRACKET;
+    a.hostStart = 1;
+    a.hostEnd = close;
+    if (close + 1 < v.length) a.portStart = u32(close + 2);
   } else {
     let colons: u32 = 0;
     let last: u32 = 0;
@@ -583,55 +600,60 @@ function check_server(s: i32, k: i32, json: bool, v: Bytes): config_err {
       }
     }
     if (colons === 1) {
-      hostEnd = last;
-      portStart = u32(last + 1);
+      a.hostEnd = last;
+      a.portStart = u32(last + 1);
     }
   }
-  if (hostEnd === hostStart) {
-    value_msg(s, k, json);
-    msg_lit(lit("\""));
-    msg_quote(v);
-    msg_lit(lit("\" has no host name"));
-    return config_err.INVALID;
+  if (a.hostEnd <= a.hostStart) return server_err.NO_HOST;
+  if (u32(a.hostEnd - a.hostStart) > MAX_HOST_LEN) return server_err.HOST_LONG;
+  if (a.portStart > v.length) return server_err.OK;
+  const p: Bytes = v.subarray(a.portStart);
+  if (p.length === 0) return server_err.NO_PORT;
+  let port: u32 = 0;
+  for (let i: u32 = 0; i < p.length; i++) {
+    const d: u8 = p[i];
+    if (d < 0x30 || d > 0x39) return server_err.PORT_NOT_NUMBER;
+    if (port <= 65535) port = u32(port * 10 + (d - 0x30));
   }
-  if (u32(hostEnd - hostStart) > MAX_HOST_LEN) {
-    value_msg(s, k, json);
+  if (port === 0 || port > 65535) return server_err.PORT_RANGE;
+  a.port = port;
+  return server_err.OK;
+}
+
+const serverScratch = new ServerAddr();
+
+/** A server address (splitServer) with a message naming the key when it is wrong. */
+function check_server(s: i32, k: i32, json: bool, v: Bytes): config_err {
+  if (v.length === 0) return config_err.OK;
+  const a: ServerAddr = serverScratch;
+  const e: server_err = splitServer(v, a);
+  if (e === server_err.OK) return config_err.OK;
+  value_msg(s, k, json);
+  if (e === server_err.HOST_LONG) {
     msg_lit(lit("the host name is "));
-    msg_u32(u32(hostEnd - hostStart));
+    msg_u32(u32(a.hostEnd - a.hostStart));
     msg_lit(lit(" bytes, longer than MGOS_MQTT_MAX_HOST_LEN ("));
     msg_u32(MAX_HOST_LEN);
     msg_lit(lit(")"));
     return config_err.INVALID;
   }
-  if (portStart > v.length) return config_err.OK;
-  const p: Bytes = v.subarray(portStart);
-  if (p.length === 0) {
-    value_msg(s, k, json);
-    msg_lit(lit("\""));
-    msg_quote(v);
-    msg_lit(lit("\" has no port after ':'"));
+  if (e === server_err.PORT_NOT_NUMBER || e === server_err.PORT_RANGE) {
+    const p: Bytes = v.subarray(a.portStart);
+    msg_lit(e === server_err.PORT_RANGE ? lit("port ") : lit("port \""));
+    msg_quote(p);
+    if (e === server_err.PORT_RANGE) {
+      msg_lit(lit(" is out of range 1..65535"));
+      return config_err.RANGE;
+    }
+    msg_lit(lit("\" is not a number"));
     return config_err.INVALID;
   }
-  let port: u32 = 0;
-  for (let i: u32 = 0; i < p.length; i++) {
-    const d: u8 = p[i];
-    if (d < 0x30 || d > 0x39) {
-      value_msg(s, k, json);
-      msg_lit(lit("port \""));
-      msg_quote(p);
-      msg_lit(lit("\" is not a number"));
-      return config_err.INVALID;
-    }
-    if (port <= 65535) port = u32(port * 10 + (d - 0x30));
-  }
-  if (port === 0 || port > 65535) {
-    value_msg(s, k, json);
-    msg_lit(lit("port "));
-    msg_quote(p);
-    msg_lit(lit(" is out of range 1..65535"));
-    return config_err.RANGE;
-  }
-  return config_err.OK;
+  msg_lit(lit("\""));
+  msg_quote(v);
+  if (e === server_err.BRACKET) msg_lit(lit("\": expected [IPv6 address] or [IPv6 address]:port"));
+  else if (e === server_err.NO_HOST) msg_lit(lit("\" has no host name"));
+  else msg_lit(lit("\" has no port after ':'"));
+  return config_err.INVALID;
 }
 
 /** The bytes of a config string; null (not set) is empty. */

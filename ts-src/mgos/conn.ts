@@ -43,7 +43,7 @@ import { ConnectOptions } from "../mqtt/codec";
 import { topicMatches } from "../mqtt/topic";
 import { mgos_config_mqtt } from "../config/config_schema";
 import { mgos_sys_config_get_mqtt, mgos_sys_config_get_mqtt1 } from "../config/config_sys";
-import { MAX_HOST_LEN } from "../config/config";
+import { MAX_HOST_LEN, ServerAddr, server_err, splitServer } from "../config/config";
 import { config_kind, KEY_COUNT, key_kind, get_str, set_str } from "../config/config_gen";
 import {
   mg_connection, mg_mqtt_message, mg_send_mqtt_handshake_opts, mgos_cloud_arg, mg_event_handler_t, sub_handler_t,
@@ -317,71 +317,24 @@ export class mgos_mqtt_conn {
     if (!this.tls && (sb(c.ssl_cert).length > 0 || sb(c.ssl_key).length > 0)) {
       logMsg(LogLevel.WARN, "ssl_cert/ssl_key are set but ssl_ca_cert is not: TLS stays off (set ssl_ca_cert)", noBytes());
     }
-    let hostStart: u32 = 0;
-    let hostEnd: u32 = s.length;
-    let portStart: u32 = s.length;
     if (s.length === 0) {
       logMsg(LogLevel.ERROR, this.useBackup ? "mqtt1.server is not set" : "mqtt.server is not set", noBytes());
       return false;
     }
-    if (s[0] === 0x5b) {
-      // [IPv6 literal] with an optional :port after the bracket.
-      let close: u32 = 0;
-      for (let i: u32 = 1; i < s.length; i++) {
-        if (s[i] === 0x5d) {
-          close = i;
-          break;
-        }
-      }
-      if (close === 0 || (close + 1 < s.length && s[close + 1] !== 0x3a)) {
-        logMsg(LogLevel.ERROR, "bad server address (expected [v6addr]:port): ", s);
-        return false;
-      }
-      hostStart = 1;
-      hostEnd = close;
-      portStart = close + 1 < s.length ? u32(close + 2) : s.length;
-    } else {
-      let colons: u32 = 0;
-      let last: u32 = 0;
-      for (let i: u32 = 0; i < s.length; i++) {
-        if (s[i] === 0x3a) {
-          colons++;
-          last = i;
-        }
-      }
-      // One colon separates the port; more is a bare IPv6 address without one.
-      if (colons === 1) {
-        hostEnd = last;
-        portStart = u32(last + 1);
-      }
-    }
-    let port: u32 = this.tls ? 8883 : 1883;
-    if (portStart < s.length || (portStart === s.length && hostEnd < s.length && s[0] !== 0x5b)) {
-      port = 0;
-      if (portStart >= s.length) {
-        logMsg(LogLevel.ERROR, "bad server port in ", s);
-        return false;
-      }
-      for (let i: u32 = portStart; i < s.length; i++) {
-        const d: u8 = s[i];
-        if (d < 0x30 || d > 0x39 || port > 6553) {
-          logMsg(LogLevel.ERROR, "bad server port in ", s);
-          return false;
-        }
-        port = u32(port * 10 + (d - 0x30));
-      }
-      if (port === 0 || port > 65535) {
-        logMsg(LogLevel.ERROR, "bad server port in ", s);
-        return false;
-      }
-    }
-    const h: Bytes = s.subarray(hostStart, hostEnd);
-    if (h.length === 0 || !copyBytes(this.host, 0, h)) {
-      logMsg(LogLevel.ERROR, "server host empty or longer than MGOS_MQTT_MAX_HOST_LEN: ", s);
+    // The config loader refuses bad addresses; a firmware can still write the
+    // struct directly, so the connection checks again (the same splitter).
+    const a: ServerAddr = serverAddr;
+    const e: server_err = splitServer(s, a);
+    if (e !== server_err.OK) {
+      logMsg(LogLevel.ERROR, e === server_err.BRACKET ? "bad server address (expected [v6addr]:port): "
+        : e === server_err.NO_HOST || e === server_err.HOST_LONG ? "server host empty or longer than MGOS_MQTT_MAX_HOST_LEN: "
+        : "bad server port in ", s);
       return false;
     }
+    const h: Bytes = s.subarray(a.hostStart, a.hostEnd);
+    copyBytes(this.host, 0, h);
     this.hostLen = h.length;
-    this.port = u16(port);
+    this.port = u16(a.port !== 0 ? a.port : this.tls ? 8883 : 1883);
     return true;
   }
 
@@ -1034,6 +987,8 @@ export class ConnTable {
 }
 
 const table = new ConnTable();
+/** parseServer's scratch (everything runs on the port's loop thread). */
+const serverAddr = new ServerAddr();
 
 
 /** Seconds (a config double) to ms, rounded to the nearest, at least 1,

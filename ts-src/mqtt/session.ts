@@ -1212,10 +1212,8 @@ export class Session {
         this.onDone(p, RecState.WAIT_PUBCOMP, SessionEvent.PUBCOMP, "PUBCOMP: unexpected id");
         break;
       case PacketType.SUBACK:
-        this.onSuback(p);
-        break;
       case PacketType.UNSUBACK:
-        this.onUnsuback(p);
+        this.onSubAck(p, p.type === PacketType.UNSUBACK);
         break;
       case PacketType.PINGRESP:
         this.pingOutstanding = false;
@@ -1278,12 +1276,7 @@ export class Session {
     if (this.rxQos2Has(p.packetId)) {
       this.log(LogLevel.DEBUG, "duplicate QoS 2 PUBLISH", p.topic, i32(p.packetId));
     } else {
-      if (this.rxQos2Count >= MAX_RX_QOS2) {
-        this.logNum(LogLevel.WARN, "rx QoS 2 table full", i32(this.rxQos2[0]));
-        this.rxQos2Remove(0);
-      }
-      this.rxQos2[this.rxQos2Count] = p.packetId;
-      this.rxQos2Count++;
+      this.rxQos2Add(p.packetId);
       this.autoAck = true;
       this.emit(SessionEvent.PUBLISH, p);
       if (this.epoch !== ep) return;
@@ -1347,34 +1340,27 @@ export class Session {
     if (this.epoch === ep && this.autoAck) this.queueAck(PacketType.PUBCOMP, p.packetId);
   }
 
-  private onSuback(p: Packet): void {
+  /** SUBACK or UNSUBACK: the subscription it answers becomes active (or
+   *  goes); handlers see the event with its tag in evTag (-1: not ours). */
+  private onSubAck(p: Packet, unsub: bool): void {
     this.evTag = -1;
-    const i: i32 = this.findSub(p.packetId, SubState.SUB_SENT);
+    const i: i32 = this.findSub(p.packetId, unsub ? SubState.UNSUB_SENT : SubState.SUB_SENT);
     if (i >= 0) {
       const s: Sub = this.subs[i];
-      s.state = SubState.ACTIVE;
-      s.packetId = 0;
-      s.granted = p.codes.length > 0 ? p.codes[0] : 0x80;
       this.evTag = s.tag;
-      if (s.granted === 0x80) this.log(LogLevel.WARN, "subscription refused", s.view(), s.tag);
+      if (unsub) {
+        this.freeSub(u32(i));
+      } else {
+        s.state = SubState.ACTIVE;
+        s.packetId = 0;
+        s.granted = p.codes.length > 0 ? p.codes[0] : 0x80;
+        if (s.granted === 0x80) this.log(LogLevel.WARN, "subscription refused", s.view(), s.tag);
+      }
     } else {
       // Normal for mg_mqtt_subscribe's own ids (the application matches them).
-      this.logNum(LogLevel.DEBUG, "SUBACK: unknown id", i32(p.packetId));
+      this.logNum(LogLevel.DEBUG, unsub ? "UNSUBACK: unknown id" : "SUBACK: unknown id", i32(p.packetId));
     }
-    this.emit(SessionEvent.SUBACK, p);
-    this.evTag = -1;
-  }
-
-  private onUnsuback(p: Packet): void {
-    this.evTag = -1;
-    const i: i32 = this.findSub(p.packetId, SubState.UNSUB_SENT);
-    if (i >= 0) {
-      this.evTag = this.subs[i].tag;
-      this.freeSub(u32(i));
-    } else {
-      this.logNum(LogLevel.DEBUG, "UNSUBACK: unknown id", i32(p.packetId));
-    }
-    this.emit(SessionEvent.UNSUBACK, p);
+    this.emit(unsub ? SessionEvent.UNSUBACK : SessionEvent.SUBACK, p);
     this.evTag = -1;
   }
 
@@ -1620,12 +1606,9 @@ export class Session {
   private recTopic(r: OutMsg): Bytes {
     if (r.len < 4) return noBytes();
     const m: Bytes = this.store.subarray(r.off, u32(r.off + r.len));
-    // Skip the fixed header: type byte and the remaining length's 1..4 bytes.
-    let k: u32 = 1;
-    while (k < 5 && (m[k] & 0x80) !== 0) k++;
-    k++;
-    const tl: u32 = u32((m[k] << 8) | m[k + 1]);
-    return m.subarray(u32(k + 2), u32(k + 2 + tl));
+    const k: u32 = this.topicOffset(r);
+    const tl: u32 = u32((m[k - 2] << 8) | m[k - 1]);
+    return m.subarray(k, u32(k + tl));
   }
 
   /** The offline policy's drop: the oldest waiting message goes, and the
@@ -1668,7 +1651,8 @@ export class Session {
     return this.store.subarray(u32(r.off + start), u32(r.off + r.len));
   }
 
-  /** Offset of the topic's first byte in a stored PUBLISH. */
+  /** Offset of the topic's first byte in a stored PUBLISH: after the type
+   *  byte, the remaining length's 1..4 bytes and the topic's length. */
   private topicOffset(r: OutMsg): u32 {
     const m: Bytes = this.store.subarray(r.off, u32(r.off + r.len));
     let k: u32 = 1;
@@ -1724,8 +1708,7 @@ export class Session {
     return this.rxQos2Index(id) >= 0;
   }
 
-  /** Remembers an incoming QoS 2 id until its PUBREL (the oldest goes when
-   *  full), for large messages (onPublish does the same inline). */
+  /** Remembers an incoming QoS 2 id until its PUBREL (the oldest goes when full). */
   private rxQos2Add(id: u16): void {
     if (this.rxQos2Count >= MAX_RX_QOS2) {
       this.logNum(LogLevel.WARN, "rx QoS 2 table full", i32(this.rxQos2[0]));

@@ -20,6 +20,15 @@ export function emitNodeJs(source: string, fileName: string, outFile: string, si
       const inner = ts.visitEachChild(n, visit, ctx);
       if (!s) return inner;
       used.n++;
+      if (s.shape && ts.isAsExpression(inner)) {
+        // JSON.parse(x) as C | null -> __app_lower.parse(shape, cap, x)
+        let call: ts.Expression = inner.expression;
+        while (ts.isParenthesizedExpression(call)) call = call.expression;
+        const arg = (call as ts.CallExpression).arguments[0];
+        const shape = f.createArrayLiteralExpression(s.shape.map((x) => f.createObjectLiteralExpression(Object.entries(x).map(([k, v]) =>
+          f.createPropertyAssignment(k, typeof v === "number" ? (v < 0 ? f.createPrefixUnaryExpression(ts.SyntaxKind.MinusToken, f.createNumericLiteral(-v)) : f.createNumericLiteral(v)) : f.createStringLiteral(String(v)))))));
+        return f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier("__app_lower"), "parse"), undefined, [shape, f.createNumericLiteral(s.cap), arg]);
+      }
       return f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier("__app_lower"), "site"), undefined,
         [f.createNumericLiteral(s.cap), f.createStringLiteral(s.msg), inner as ts.Expression]);
     };

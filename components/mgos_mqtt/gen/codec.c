@@ -491,7 +491,7 @@ static int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClie
     return 0;
   }
 #line 361 "ts-src/mqtt/codec.ts"
-  uint8_t first = rt_bytes_get(input, 0);
+  uint8_t first = input.p[0];
   uint8_t type = (uint8_t)(first >> 4);
   uint8_t flags = (uint8_t)(first & 0xf);
   DecodeErr e0 = codec_checkFirstByte(type, flags, forClient);

@@ -41,6 +41,9 @@ static mgos_config config_scratch;
 #line 127 "ts-src/config/config.ts"
 static config_state config_st;
 
+#line 623 "ts-src/config/config.ts"
+static ServerAddr config_serverScratch;
+
 /* Sets the fields of a zeroed mgos_config to their initial values. */
 #line 90 "ts-src/config/config.ts"
 void mgos_config_init(mgos_config *self) {
@@ -628,41 +631,35 @@ static config_err config_check_value(int32_t s, int32_t k, bool json) {
 }
 
 /**
- * A server address: `host`, `host:port`, `[v6]` or `[v6]:port` (a bare IPv6
- * address with more than one ':' has no port), the host at most MAX_HOST_LEN
- * bytes, the port 1..65535 in decimal. The connection splits it the same way
- * (mgos/conn.ts parseServer).
+ * Splits a server address: `host`, `host:port`, `[v6]` or `[v6]:port` (a
+ * bare IPv6 address with more than one ':' has no port), the host at most
+ * MAX_HOST_LEN bytes, the port 1..65535 in decimal. The config loader checks
+ * addresses with it and the connection (mgos/conn.ts) splits them with it.
  */
-static config_err config_check_server(int32_t s, int32_t k, bool json, rt_bytes v) {
-  if (v.len == 0) {
-    return config_err_OK;
-  }
-#line 557 "ts-src/config/config.ts"
-  uint32_t hostStart = 0;
-  uint32_t hostEnd = v.len;
-  // Where the port starts; v.length + 1 when there is none.
-  uint32_t portStart = v.len + 1u;
-  if (v.p[0] == 0x5b) {
+#line 579 "ts-src/config/config.ts"
+server_err config_splitServer(rt_bytes v, ServerAddr *a) {
+  a->hostStart = 0;
+  a->hostEnd = v.len;
+  a->portStart = v.len + 1u;
+  a->port = 0;
+  if (v.len > 0 && v.p[0] == 0x5b) {
     uint32_t close = 0;
     for (uint32_t i = 1; i < v.len && close == 0; i++) {
       if (v.p[i] == 0x5d) {
         close = i;
       }
     }
-#line 566 "ts-src/config/config.ts"
+#line 589 "ts-src/config/config.ts"
     if (close == 0 || ((((int64_t)close + 1) < v.len) && v.p[close + 1] != 0x3a)) {
-      config_value_msg(s, k, json);
-      config_msg_lit(RT_LIT("\""));
-      config_msg_quote(v);
-      config_msg_lit(RT_LIT("\": expected [IPv6 address] or [IPv6 address]:port"));
-      return config_err_INVALID;
+      return server_err_BRACKET;
     }
-    hostStart = 1;
-    hostEnd = close;
+#line 590 "ts-src/config/config.ts"
+    a->hostStart = 1;
+    a->hostEnd = close;
     if (((int64_t)close + 1) < v.len) {
-      portStart = close + 2u;
+      a->portStart = close + 2u;
     }
-#line 576 "ts-src/config/config.ts"
+#line 593 "ts-src/config/config.ts"
   } else {
     uint32_t colons = 0;
     uint32_t last = 0;
@@ -673,61 +670,93 @@ static config_err config_check_server(int32_t s, int32_t k, bool json, rt_bytes 
       }
     }
     if (colons == 1) {
-      hostEnd = last;
-      portStart = last + 1u;
+      a->hostEnd = last;
+      a->portStart = last + 1u;
     }
   }
-  if (hostEnd == hostStart) {
-    config_value_msg(s, k, json);
-    config_msg_lit(RT_LIT("\""));
-    config_msg_quote(v);
-    config_msg_lit(RT_LIT("\" has no host name"));
-    return config_err_INVALID;
+  if (a->hostEnd <= a->hostStart) {
+    return server_err_NO_HOST;
   }
-  if ((hostEnd - hostStart) > CONFIG_MGOS_MQTT_MAX_HOST_LEN) {
-    config_value_msg(s, k, json);
+#line 608 "ts-src/config/config.ts"
+  if ((a->hostEnd - a->hostStart) > CONFIG_MGOS_MQTT_MAX_HOST_LEN) {
+    return server_err_HOST_LONG;
+  }
+#line 609 "ts-src/config/config.ts"
+  if (a->portStart > v.len) {
+    return server_err_OK;
+  }
+#line 610 "ts-src/config/config.ts"
+  rt_bytes p = rt_subarray(v, a->portStart, UINT32_MAX);
+  if (p.len == 0) {
+    return server_err_NO_PORT;
+  }
+#line 612 "ts-src/config/config.ts"
+  uint32_t port = 0;
+  for (uint32_t i = 0; i < p.len; i++) {
+    uint8_t d = p.p[i];
+    if (d < 0x30 || d > 0x39) {
+      return server_err_PORT_NOT_NUMBER;
+    }
+#line 616 "ts-src/config/config.ts"
+    if (port <= 65535) {
+      port = (uint32_t)((int32_t)(port * 10) + (d - 0x30));
+    }
+  }
+#line 618 "ts-src/config/config.ts"
+  if (port == 0 || port > 65535) {
+    return server_err_PORT_RANGE;
+  }
+#line 619 "ts-src/config/config.ts"
+  a->port = port;
+  return server_err_OK;
+}
+
+/** A server address (splitServer) with a message naming the key when it is wrong. */
+#line 626 "ts-src/config/config.ts"
+static config_err config_check_server(int32_t s, int32_t k, bool json, rt_bytes v) {
+  if (v.len == 0) {
+    return config_err_OK;
+  }
+#line 628 "ts-src/config/config.ts"
+  ServerAddr *a = &config_serverScratch;
+  server_err e = config_splitServer(v, a);
+  if (e == server_err_OK) {
+    return config_err_OK;
+  }
+#line 631 "ts-src/config/config.ts"
+  config_value_msg(s, k, json);
+  if (e == server_err_HOST_LONG) {
     config_msg_lit(RT_LIT("the host name is "));
-    config_msg_u32(hostEnd - hostStart);
+    config_msg_u32(a->hostEnd - a->hostStart);
     config_msg_lit(RT_LIT(" bytes, longer than MGOS_MQTT_MAX_HOST_LEN ("));
     config_msg_u32(CONFIG_MGOS_MQTT_MAX_HOST_LEN);
     config_msg_lit(RT_LIT(")"));
     return config_err_INVALID;
   }
-  if (portStart > v.len) {
-    return config_err_OK;
-  }
-#line 607 "ts-src/config/config.ts"
-  rt_bytes p = rt_slice_from(v, portStart);
-  if (p.len == 0) {
-    config_value_msg(s, k, json);
-    config_msg_lit(RT_LIT("\""));
-    config_msg_quote(v);
-    config_msg_lit(RT_LIT("\" has no port after ':'"));
+  if (e == server_err_PORT_NOT_NUMBER || e == server_err_PORT_RANGE) {
+    rt_bytes p = rt_subarray(v, a->portStart, UINT32_MAX);
+    config_msg_lit((e == server_err_PORT_RANGE) ? RT_LIT("port ") : RT_LIT("port \""));
+    config_msg_quote(p);
+    if (e == server_err_PORT_RANGE) {
+      config_msg_lit(RT_LIT(" is out of range 1..65535"));
+      return config_err_RANGE;
+    }
+    config_msg_lit(RT_LIT("\" is not a number"));
     return config_err_INVALID;
   }
-  uint32_t port = 0;
-  for (uint32_t i = 0; i < p.len; i++) {
-    uint8_t d = p.p[i];
-    if (d < 0x30 || d > 0x39) {
-      config_value_msg(s, k, json);
-      config_msg_lit(RT_LIT("port \""));
-      config_msg_quote(p);
-      config_msg_lit(RT_LIT("\" is not a number"));
-      return config_err_INVALID;
-    }
-    if (port <= 65535) {
-      port = (uint32_t)((int32_t)(port * 10) + (d - 0x30));
-    }
+  config_msg_lit(RT_LIT("\""));
+  config_msg_quote(v);
+  if (e == server_err_BRACKET) {
+    config_msg_lit(RT_LIT("\": expected [IPv6 address] or [IPv6 address]:port"));
+#line 654 "ts-src/config/config.ts"
+  } else if (e == server_err_NO_HOST) {
+    config_msg_lit(RT_LIT("\" has no host name"));
+#line 655 "ts-src/config/config.ts"
+  } else {
+    config_msg_lit(RT_LIT("\" has no port after ':'"));
   }
-#line 627 "ts-src/config/config.ts"
-  if (port == 0 || port > 65535) {
-    config_value_msg(s, k, json);
-    config_msg_lit(RT_LIT("port "));
-    config_msg_quote(p);
-    config_msg_lit(RT_LIT(" is out of range 1..65535"));
-    return config_err_RANGE;
-  }
-  return config_err_OK;
+#line 656 "ts-src/config/config.ts"
+  return config_err_INVALID;
 }
 
 /** The bytes of a config string; null (not set) is empty. */
@@ -765,7 +794,7 @@ static config_err config_check_section(mgos_config *cfg, int32_t s) {
 
 // ---- whole files ----
 /** Starts a change: the scratch copy becomes the live configuration (in a batch it already holds the batch's changes). */
-#line 673 "ts-src/config/config.ts"
+#line 695 "ts-src/config/config.ts"
 static void config_begin(void) {
   if (!config_st.batch) {
     config_scratch = *config_live();
@@ -780,11 +809,11 @@ static config_err config_commit_scratch(bool whole) {
   if (whole) {
     r = config_check_section(&config_scratch, 0);
   }
-#line 685 "ts-src/config/config.ts"
+#line 707 "ts-src/config/config.ts"
   if (whole && r == config_err_OK) {
     r = config_check_section(&config_scratch, 1);
   }
-#line 686 "ts-src/config/config.ts"
+#line 708 "ts-src/config/config.ts"
   if (r == config_err_OK) {
     config_compact(&config_scratch);
     config_live_cfg = config_scratch;
@@ -803,7 +832,7 @@ static config_err config_finish(config_err r, bool whole) {
     if (res != config_err_OK) {
       config_st.batch_failed = true;
     }
-#line 702 "ts-src/config/config.ts"
+#line 724 "ts-src/config/config.ts"
   } else if (res == config_err_OK) {
     res = config_commit_scratch(whole);
   }
@@ -828,12 +857,12 @@ config_err config_batch_commit(void) {
   if (!config_st.batch) {
     return config_st.last;
   }
-#line 724 "ts-src/config/config.ts"
+#line 746 "ts-src/config/config.ts"
   config_st.batch = false;
   if (config_st.batch_failed) {
     return config_st.last;
   }
-#line 726 "ts-src/config/config.ts"
+#line 748 "ts-src/config/config.ts"
   config_msg_clear();
   config_err r = config_commit_scratch(true);
   config_st.last = r;
@@ -847,12 +876,12 @@ static config_err config_parse_section(int32_t s) {
   if (t == json_tok_RBRACE) {
     return config_err_OK;
   }
-#line 737 "ts-src/config/config.ts"
+#line 759 "ts-src/config/config.ts"
   for (; ; ) {
     if (t != json_tok_STRING) {
       return config_expected(RT_LIT("a key"));
     }
-#line 739 "ts-src/config/config.ts"
+#line 761 "ts-src/config/config.ts"
     int32_t k = config_gen_key_find(config_take_key());
     if (k < 0) {
       config_loc_msg(lx->start);
@@ -865,42 +894,42 @@ static config_err config_parse_section(int32_t s) {
     if (json_lexer_next(lx) != json_tok_COLON) {
       return config_expected(RT_LIT("':'"));
     }
-#line 749 "ts-src/config/config.ts"
+#line 771 "ts-src/config/config.ts"
     json_lexer_next(lx);
     config_err r = config_apply(s, k, true, RT_NOBYTES);
     if (r != config_err_OK) {
       return r;
     }
-#line 752 "ts-src/config/config.ts"
+#line 774 "ts-src/config/config.ts"
     t = json_lexer_next(lx);
     if (t == json_tok_RBRACE) {
       return config_err_OK;
     }
-#line 754 "ts-src/config/config.ts"
+#line 776 "ts-src/config/config.ts"
     if (t != json_tok_COMMA) {
       return config_expected(RT_LIT("',' or '}'"));
     }
-#line 755 "ts-src/config/config.ts"
+#line 777 "ts-src/config/config.ts"
     t = json_lexer_next(lx);
   }
   return (config_err)0; /* not reached */
 }
 
-#line 759 "ts-src/config/config.ts"
+#line 781 "ts-src/config/config.ts"
 static config_err config_parse(rt_bytes data) {
   json_lexer *lx = &config_st.lx;
   json_lexer_reset(lx, data);
   if (json_lexer_next(lx) != json_tok_LBRACE) {
     return config_expected(RT_LIT("'{'"));
   }
-#line 763 "ts-src/config/config.ts"
+#line 785 "ts-src/config/config.ts"
   json_tok t = json_lexer_next(lx);
   if (t != json_tok_RBRACE) {
     for (; ; ) {
       if (t != json_tok_STRING) {
         return config_expected(RT_LIT("a section name"));
       }
-#line 767 "ts-src/config/config.ts"
+#line 789 "ts-src/config/config.ts"
       int32_t s = config_gen_section_find(config_take_key());
       if (s < 0) {
         config_loc_msg(lx->start);
@@ -911,12 +940,12 @@ static config_err config_parse(rt_bytes data) {
       if (json_lexer_next(lx) != json_tok_COLON) {
         return config_expected(RT_LIT("':'"));
       }
-#line 775 "ts-src/config/config.ts"
+#line 797 "ts-src/config/config.ts"
       if (json_lexer_next(lx) != json_tok_LBRACE) {
         if (lx->tok == json_tok_ERROR) {
           return config_lex_fail();
         }
-#line 777 "ts-src/config/config.ts"
+#line 799 "ts-src/config/config.ts"
         config_loc_msg(lx->start);
         config_msg_str(config_gen_section_name(s));
         config_msg_lit(RT_LIT(": expected an object, got "));
@@ -927,23 +956,23 @@ static config_err config_parse(rt_bytes data) {
       if (r != config_err_OK) {
         return r;
       }
-#line 785 "ts-src/config/config.ts"
+#line 807 "ts-src/config/config.ts"
       t = json_lexer_next(lx);
       if (t == json_tok_RBRACE) {
         break;
       }
-#line 787 "ts-src/config/config.ts"
+#line 809 "ts-src/config/config.ts"
       if (t != json_tok_COMMA) {
         return config_expected(RT_LIT("',' or '}'"));
       }
-#line 788 "ts-src/config/config.ts"
+#line 810 "ts-src/config/config.ts"
       t = json_lexer_next(lx);
     }
   }
   if (json_lexer_next(lx) != json_tok_EOF) {
     return config_expected(RT_LIT("end of input"));
   }
-#line 792 "ts-src/config/config.ts"
+#line 814 "ts-src/config/config.ts"
   return config_err_OK;
 }
 
@@ -969,7 +998,7 @@ config_err config_set(rt_bytes path, rt_bytes value) {
       dot = rt_i32_of(i);
     }
   }
-#line 815 "ts-src/config/config.ts"
+#line 837 "ts-src/config/config.ts"
   if (dot < 0) {
     config_msg_quote(path);
     config_msg_lit(RT_LIT(": expected section.key"));
@@ -1000,7 +1029,7 @@ config_err config_set_arg(rt_bytes arg) {
       return config_set(rt_slice(arg, 0, i), rt_slice_from(arg, i + 1));
     }
   }
-#line 843 "ts-src/config/config.ts"
+#line 865 "ts-src/config/config.ts"
   config_begin();
   config_msg_quote(arg);
   config_msg_lit(RT_LIT(": expected section.key=value"));
@@ -1009,7 +1038,7 @@ config_err config_set_arg(rt_bytes arg) {
 
 // ---- C API for the host program and firmware ----
 /** Loads the JSON text `json` (file `name`); returns 0 (config_err.OK) or the error code. @api */
-#line 852 "ts-src/config/config.ts"
+#line 874 "ts-src/config/config.ts"
 int mgos_mqtt_config_load_json(const char *name, const char *json) {
   return config_load(name, rt_str_bytes(json));
 }

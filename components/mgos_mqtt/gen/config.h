@@ -53,8 +53,19 @@ typedef uint8_t config_err;
 #define config_err_BAD_ARG 7
 #define config_err_INVALID 8
 
+/** What is wrong with a server address (splitServer). */
+typedef uint8_t server_err;
+#define server_err_OK 0
+#define server_err_BRACKET 1
+#define server_err_NO_HOST 2
+#define server_err_HOST_LONG 3
+#define server_err_NO_PORT 4
+#define server_err_PORT_NOT_NUMBER 5
+#define server_err_PORT_RANGE 6
+
 typedef struct mgos_config mgos_config;
 typedef struct config_state config_state;
+typedef struct ServerAddr ServerAddr;
 
 /** One complete configuration: both sections and the storage of their strings. */
 struct mgos_config {
@@ -92,6 +103,16 @@ struct config_state {
   bool batch_failed;
 };
 
+/** A server address split by splitServer(): where its host is, its port. */
+struct ServerAddr {
+  uint32_t hostStart;
+  uint32_t hostEnd;
+  /** Where the port's digits start; the address's length + 1 when it has none. */
+  uint32_t portStart;
+  /** 1..65535; 0 when the address has no port. */
+  uint32_t port;
+};
+
 void config_state_init(config_state *self);
 void mgos_config_init(mgos_config *self);
 mgos_config *config_live(void);
@@ -101,6 +122,7 @@ const char *config_error_msg(void);
 config_err config_last_error(void);
 uint32_t config_generation(void);
 uint32_t config_arena_used(void);
+server_err config_splitServer(rt_bytes v, ServerAddr *a);
 void config_batch_begin(void);
 config_err config_batch_commit(void);
 config_err config_load(const char *name, rt_bytes data);

@@ -32,8 +32,7 @@ static void Session_onPublish(Session *self, Packet *p);
 static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev, const char *msg);
 static void Session_onPubrec(Session *self, Packet *p);
 static void Session_onPubrel(Session *self, Packet *p);
-static void Session_onSuback(Session *self, Packet *p);
-static void Session_onUnsuback(Session *self, Packet *p);
+static void Session_onSubAck(Session *self, Packet *p, bool unsub);
 static void Session_pump(Session *self);
 static bool Session_copyOut(Session *self, OutMsg *r);
 static bool Session_pumpStream(Session *self);
@@ -1233,26 +1232,22 @@ static void Session_handle(Session *self, Packet *p) {
     break;
   }
 #line 1214 "ts-src/mqtt/session.ts"
-  case PacketType_SUBACK: {
-    Session_onSuback(self, p);
-    break;
-  }
-#line 1217 "ts-src/mqtt/session.ts"
+  case PacketType_SUBACK:
   case PacketType_UNSUBACK: {
-    Session_onUnsuback(self, p);
+    Session_onSubAck(self, p, p->type == PacketType_UNSUBACK);
     break;
   }
-#line 1220 "ts-src/mqtt/session.ts"
+#line 1218 "ts-src/mqtt/session.ts"
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, "PINGRESP", 0);
     }
-#line 1223 "ts-src/mqtt/session.ts"
+#line 1221 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
     break;
   }
-#line 1225 "ts-src/mqtt/session.ts"
+#line 1223 "ts-src/mqtt/session.ts"
   default: {
     Session_close(self, "unexpected packet type");
     break;
@@ -1260,7 +1255,7 @@ static void Session_handle(Session *self, Packet *p) {
   }
 }
 
-#line 1231 "ts-src/mqtt/session.ts"
+#line 1229 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
     Session_close(self, "unexpected second CONNACK");
@@ -1276,7 +1271,7 @@ static void Session_onConnack(Session *self, Packet *p) {
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 1244 "ts-src/mqtt/session.ts"
+#line 1242 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
@@ -1292,20 +1287,20 @@ static void Session_onConnack(Session *self, Packet *p) {
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1257 "ts-src/mqtt/session.ts"
+#line 1255 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 1260 "ts-src/mqtt/session.ts"
+#line 1258 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
     Session_maybeRoom(self);
   }
 }
 
-#line 1264 "ts-src/mqtt/session.ts"
+#line 1262 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   if (p->qos == 0) {
@@ -1318,7 +1313,7 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (self->epoch == ep && self->autoAck) {
       Session_queueAck(self, PacketType_PUBACK, p->packetId);
     }
-#line 1274 "ts-src/mqtt/session.ts"
+#line 1272 "ts-src/mqtt/session.ts"
     return;
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
@@ -1327,30 +1322,22 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
     }
-#line 1280 "ts-src/mqtt/session.ts"
+#line 1278 "ts-src/mqtt/session.ts"
   } else {
-    if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
-      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-        Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
-      }
-#line 1283 "ts-src/mqtt/session.ts"
-      Session_rxQos2Remove(self, 0);
-    }
-    rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, p->packetId);
-    self->rxQos2Count++;
+    Session_rxQos2Add(self, p->packetId);
     self->autoAck = true;
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch != ep) {
       return;
     }
-#line 1290 "ts-src/mqtt/session.ts"
+#line 1283 "ts-src/mqtt/session.ts"
     if (!self->autoAck) {
       // The application runs this exchange: it is not ours to remember.
       int32_t k = Session_rxQos2Index(self, p->packetId);
       if (k >= 0) {
         Session_rxQos2Remove(self, (uint32_t)k);
       }
-#line 1294 "ts-src/mqtt/session.ts"
+#line 1287 "ts-src/mqtt/session.ts"
       return;
     }
   }
@@ -1368,18 +1355,18 @@ static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev
     // A PUBACK for a QoS 2 PUBLISH: the server took it at QoS 1 (RabbitMQ
     // does; MQTT 3.1.1 4.3.3 wants PUBREC). It has the message, so the
     // exchange is over; keeping the record would only fill the window.
-#line 1312 "ts-src/mqtt/session.ts"
+#line 1305 "ts-src/mqtt/session.ts"
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", p->packetId);
     }
-#line 1313 "ts-src/mqtt/session.ts"
+#line 1306 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, msg, p->packetId);
     }
   }
-#line 1317 "ts-src/mqtt/session.ts"
+#line 1310 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, ev, p);
 }
 
@@ -1401,7 +1388,7 @@ static void Session_onPubrec(Session *self, Packet *p) {
       Session_logNum(self, LogLevel_WARN, "PUBREC: unexpected id", p->packetId);
     }
   }
-#line 1336 "ts-src/mqtt/session.ts"
+#line 1329 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, SessionEvent_PUBREC, p);
 }
 
@@ -1410,13 +1397,13 @@ static void Session_onPubrel(Session *self, Packet *p) {
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
     Session_rxQos2Remove(self, (uint32_t)k);
-#line 1343 "ts-src/mqtt/session.ts"
+#line 1336 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
     }
   }
-#line 1344 "ts-src/mqtt/session.ts"
+#line 1337 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B).
@@ -1425,46 +1412,36 @@ static void Session_onPubrel(Session *self, Packet *p) {
   }
 }
 
-#line 1350 "ts-src/mqtt/session.ts"
-static void Session_onSuback(Session *self, Packet *p) {
+/** SUBACK or UNSUBACK: the subscription it answers becomes active (or
+   *  goes); handlers see the event with its tag in evTag (-1: not ours). */
+#line 1345 "ts-src/mqtt/session.ts"
+static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
   self->evTag = -1;
-  int32_t i = Session_findSub(self, p->packetId, SubState_SUB_SENT);
+  int32_t i = Session_findSub(self, p->packetId, (SubState)(unsub ? SubState_UNSUB_SENT : SubState_SUB_SENT));
   if (i >= 0) {
     Sub *s = &self->subs[(uint32_t)i];
-    s->state = SubState_ACTIVE;
-    s->packetId = 0;
-    s->granted = (uint8_t)((p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80);
     self->evTag = s->tag;
-    if (s->granted == 0x80) {
-      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-        Session_log(self, LogLevel_WARN, "subscription refused", Sub_view(s), s->tag);
+    if (unsub) {
+      Session_freeSub(self, (uint32_t)i);
+    } else {
+      s->state = SubState_ACTIVE;
+      s->packetId = 0;
+      s->granted = (uint8_t)((p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80);
+      if (s->granted == 0x80) {
+        if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+          Session_log(self, LogLevel_WARN, "subscription refused", Sub_view(s), s->tag);
+        }
       }
     }
-#line 1360 "ts-src/mqtt/session.ts"
+#line 1359 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_logNum(self, LogLevel_DEBUG, "SUBACK: unknown id", p->packetId);
+      Session_logNum(self, LogLevel_DEBUG, unsub ? "UNSUBACK: unknown id" : "SUBACK: unknown id", p->packetId);
     }
   }
-#line 1364 "ts-src/mqtt/session.ts"
-  Session_emit(self, SessionEvent_SUBACK, p);
-  self->evTag = -1;
-}
-
-static void Session_onUnsuback(Session *self, Packet *p) {
-  self->evTag = -1;
-  int32_t i = Session_findSub(self, p->packetId, SubState_UNSUB_SENT);
-  if (i >= 0) {
-    self->evTag = self->subs[(uint32_t)i].tag;
-    Session_freeSub(self, (uint32_t)i);
-  } else {
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_logNum(self, LogLevel_DEBUG, "UNSUBACK: unknown id", p->packetId);
-    }
-  }
-#line 1377 "ts-src/mqtt/session.ts"
-  Session_emit(self, SessionEvent_UNSUBACK, p);
+#line 1363 "ts-src/mqtt/session.ts"
+  Session_emit(self, (SessionEvent)(unsub ? SessionEvent_UNSUBACK : SessionEvent_SUBACK), p);
   self->evTag = -1;
 }
 
@@ -1474,16 +1451,16 @@ static void Session_onUnsuback(Session *self, Packet *p) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1388 "ts-src/mqtt/session.ts"
+#line 1374 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpStream(self)) {
     return;
   }
-#line 1390 "ts-src/mqtt/session.ts"
+#line 1376 "ts-src/mqtt/session.ts"
   if (!Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1391 "ts-src/mqtt/session.ts"
+#line 1377 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   uint32_t i = 0;
   while (i < self->recCount) {
@@ -1492,7 +1469,7 @@ static void Session_pump(Session *self) {
       if (inflight >= CONFIG_MGOS_MQTT_MAX_INFLIGHT) {
         return;
       }
-#line 1397 "ts-src/mqtt/session.ts"
+#line 1383 "ts-src/mqtt/session.ts"
       r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       r->sent = false;
       r->unsent = true;
@@ -1507,7 +1484,7 @@ static void Session_pump(Session *self) {
       if (n == 0) {
         return;
       }
-#line 1409 "ts-src/mqtt/session.ts"
+#line 1395 "ts-src/mqtt/session.ts"
       self->txLen += n;
       self->lastTx = self->now;
       r->sent = true;
@@ -1520,14 +1497,14 @@ static void Session_pump(Session *self) {
     if (r->len > free && (r->len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1419 "ts-src/mqtt/session.ts"
+#line 1405 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
-#line 1420 "ts-src/mqtt/session.ts"
+#line 1406 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
-#line 1421 "ts-src/mqtt/session.ts"
+#line 1407 "ts-src/mqtt/session.ts"
     } else {
       i++;
     }
@@ -1536,7 +1513,7 @@ static void Session_pump(Session *self) {
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
-#line 1427 "ts-src/mqtt/session.ts"
+#line 1413 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   uint32_t at = self->txLen;
   uint32_t n = session_minU32(r->len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
@@ -1546,7 +1523,7 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
   if (r->done == 0 && r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1434 "ts-src/mqtt/session.ts"
+#line 1420 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   r->done += n;
@@ -1566,21 +1543,21 @@ static bool Session_pumpStream(Session *self) {
   if (!self->streaming) {
     return true;
   }
-#line 1451 "ts-src/mqtt/session.ts"
+#line 1437 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->done == 0) {
       continue;
     }
-#line 1454 "ts-src/mqtt/session.ts"
+#line 1440 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return false;
     }
-#line 1455 "ts-src/mqtt/session.ts"
+#line 1441 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
-#line 1456 "ts-src/mqtt/session.ts"
+#line 1442 "ts-src/mqtt/session.ts"
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
@@ -1594,14 +1571,14 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1467 "ts-src/mqtt/session.ts"
+#line 1453 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = codec_encodeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     if (n == 0) {
       return false;
     }
-#line 1471 "ts-src/mqtt/session.ts"
+#line 1457 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -1613,18 +1590,18 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1480 "ts-src/mqtt/session.ts"
+#line 1466 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1481 "ts-src/mqtt/session.ts"
+#line 1467 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = sub ? codec_encodeSubscribe(free, s->packetId, filter, s->qos) : codec_encodeUnsubscribe(free, s->packetId, filter);
     if (n == 0) {
       return false;
     }
-#line 1485 "ts-src/mqtt/session.ts"
+#line 1471 "ts-src/mqtt/session.ts"
     s->state = (SubState)(sub ? SubState_SUB_SENT : SubState_UNSUB_SENT);
     self->txLen += n;
     self->lastTx = self->now;
@@ -1645,7 +1622,7 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 
 // ---------------------------------------------------------------- helpers
 /** The free part of tx for a new packet (none while a packet streams in). */
-#line 1506 "ts-src/mqtt/session.ts"
+#line 1492 "ts-src/mqtt/session.ts"
 rt_bytes Session_txFree(Session *self) {
   return self->streaming ? RT_NOBYTES : rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
 }
@@ -1657,7 +1634,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 1515 "ts-src/mqtt/session.ts"
+#line 1501 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -1667,7 +1644,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. @log */
-#line 1522 "ts-src/mqtt/session.ts"
+#line 1508 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -1681,7 +1658,7 @@ static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes 
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 1533 "ts-src/mqtt/session.ts"
+#line 1519 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -1701,7 +1678,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 1550 "ts-src/mqtt/session.ts"
+#line 1536 "ts-src/mqtt/session.ts"
   self->big = BigRx_NONE;
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
@@ -1716,7 +1693,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
   for (uint32_t k = 0; k < self->recCount; k++) {
     self->recs[k].done = 0;
   }
-#line 1562 "ts-src/mqtt/session.ts"
+#line 1548 "ts-src/mqtt/session.ts"
   bool clean = self->cfg.cleanSession;
   // Subscriptions are all sent again after the next CONNACK.
   for (uint32_t i = 0; i < self->subCount; i++) {
@@ -1743,24 +1720,24 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
           Session_log(self, LogLevel_WARN, "in-flight dropped (clean session)", Session_recTopic(self, r), r->packetId);
         }
-#line 1586 "ts-src/mqtt/session.ts"
+#line 1572 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
       if (clean) {
         r->state = RecState_QUEUED;
-#line 1590 "ts-src/mqtt/session.ts"
+#line 1576 "ts-src/mqtt/session.ts"
       } else {
         r->unsent = true;
       }
     }
-#line 1592 "ts-src/mqtt/session.ts"
+#line 1578 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 1595 "ts-src/mqtt/session.ts"
+#line 1581 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -1771,13 +1748,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 1601 "ts-src/mqtt/session.ts"
+#line 1587 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 1602 "ts-src/mqtt/session.ts"
+#line 1588 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -1787,7 +1764,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 1609 "ts-src/mqtt/session.ts"
+#line 1595 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1797,7 +1774,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 1616 "ts-src/mqtt/session.ts"
+#line 1602 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1806,17 +1783,11 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 1622 "ts-src/mqtt/session.ts"
+#line 1608 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
-  // Skip the fixed header: type byte and the remaining length's 1..4 bytes.
-  uint32_t k = 1;
-  while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
-    k++;
-  }
-#line 1626 "ts-src/mqtt/session.ts"
-  k++;
-  uint32_t tl = (uint32_t)((rt_bytes_get(m, k) << 8) | rt_bytes_get(m, rt_idx_add(k, 1)));
-  return rt_subarray(m, k + 2u, (k + 2u) + tl);
+  uint32_t k = Session_topicOffset(self, r);
+  uint32_t tl = (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
+  return rt_subarray(m, k, k + tl);
 }
 
 /** The offline policy's drop: the oldest waiting message goes, and the
@@ -1828,12 +1799,12 @@ static bool Session_dropOldestWaiting(Session *self, uint8_t reason) {
     if (r->state != RecState_QUEUED || r->done > 0) {
       continue;
     }
-#line 1638 "ts-src/mqtt/session.ts"
+#line 1621 "ts-src/mqtt/session.ts"
     uint16_t id = r->packetId;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", Session_recTopic(self, r), id);
     }
-#line 1640 "ts-src/mqtt/session.ts"
+#line 1623 "ts-src/mqtt/session.ts"
     self->evDropId = id;
     self->evDropQos = r->qos;
     self->evDropReason = reason;
@@ -1862,20 +1833,21 @@ static rt_bytes Session_recPayload(Session *self, OutMsg *r) {
     return RT_NOBYTES;
   }
   // The topic view starts inside the store: the payload follows it (and the id for QoS > 0).
-#line 1666 "ts-src/mqtt/session.ts"
+#line 1649 "ts-src/mqtt/session.ts"
   uint32_t topicEnd = Session_topicOffset(self, r) + t.len;
   uint32_t start = topicEnd + (uint32_t)((r->qos > 0) ? 2 : 0);
   return rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off + start, r->off + r->len);
 }
 
-/** Offset of the topic's first byte in a stored PUBLISH. */
+/** Offset of the topic's first byte in a stored PUBLISH: after the type
+   *  byte, the remaining length's 1..4 bytes and the topic's length. */
 static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 1676 "ts-src/mqtt/session.ts"
+#line 1660 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -1884,7 +1856,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
     return;
   }
-#line 1682 "ts-src/mqtt/session.ts"
+#line 1666 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -1901,14 +1873,14 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 1696 "ts-src/mqtt/session.ts"
+#line 1680 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 1700 "ts-src/mqtt/session.ts"
+#line 1684 "ts-src/mqtt/session.ts"
   self->recCount = self->recCount - 1u;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -1922,7 +1894,7 @@ static void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
   }
-#line 1711 "ts-src/mqtt/session.ts"
+#line 1695 "ts-src/mqtt/session.ts"
   self->subCount = self->subCount - 1u;
   Sub *last = &self->subs[self->subCount];
   last->state = SubState_FREE;
@@ -1936,7 +1908,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 1720 "ts-src/mqtt/session.ts"
+#line 1704 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1944,14 +1916,13 @@ static bool Session_rxQos2Has(Session *self, uint16_t id) {
   return Session_rxQos2Index(self, id) >= 0;
 }
 
-/** Remembers an incoming QoS 2 id until its PUBREL (the oldest goes when
-   *  full), for large messages (onPublish does the same inline). */
+/** Remembers an incoming QoS 2 id until its PUBREL (the oldest goes when full). */
 static void Session_rxQos2Add(Session *self, uint16_t id) {
   if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
     }
-#line 1732 "ts-src/mqtt/session.ts"
+#line 1715 "ts-src/mqtt/session.ts"
     Session_rxQos2Remove(self, 0);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
@@ -1962,6 +1933,6 @@ static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 1740 "ts-src/mqtt/session.ts"
+#line 1723 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
 }

@@ -165,7 +165,7 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
     return false;
   }
 #line 130 "ts-src/mqtt/topic.ts"
-  if ((rt_bytes_get(topic, 0) == topic_DOLLAR) && ((rt_bytes_get(filter, 0) == topic_PLUS) || (rt_bytes_get(filter, 0) == topic_HASH))) {
+  if (topic.p[0] == topic_DOLLAR && (filter.p[0] == topic_PLUS || filter.p[0] == topic_HASH)) {
     return false;
   }
 #line 131 "ts-src/mqtt/topic.ts"

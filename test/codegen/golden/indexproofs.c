@@ -24,6 +24,15 @@ static rt_bytes indexproofs_proven_tail(rt_bytes b);
 static rt_bytes indexproofs_kept_tail2(rt_bytes b);
 static uint32_t indexproofs_proven_fixed(uint32_t i, uint32_t n);
 static uint32_t indexproofs_kept_fixed(uint32_t i, uint32_t n);
+static uint32_t indexproofs_proven_sumDecl(rt_bytes b, uint16_t start);
+static uint32_t indexproofs_kept_sumDecl(rt_bytes b, uint16_t start, uint8_t k);
+static uint32_t indexproofs_proven_sumAssign(rt_bytes b, uint16_t start);
+static uint32_t indexproofs_kept_selfAssign(rt_bytes b, uint16_t start);
+static rt_bytes indexproofs_kept_wrappedSum(rt_bytes b, uint32_t hdr, uint32_t rem);
+static uint32_t indexproofs_proven_last(rt_bytes b);
+static uint32_t indexproofs_kept_lastK(rt_bytes b, uint8_t k);
+static uint32_t indexproofs_proven_aliasNotEmpty(rt_bytes b);
+static uint32_t indexproofs_kept_aliasNotOne(rt_bytes b);
 
 #line 14 "test/codegen/programs/indexproofs.ts"
 static Store indexproofs_st;
@@ -289,15 +298,119 @@ static uint32_t indexproofs_kept_fixed(uint32_t i, uint32_t n) {
   return 999;
 }
 
+/** `const end = start + 2`: start < end; then end <= b.length. */
+#line 159 "test/codegen/programs/indexproofs.ts"
+static uint32_t indexproofs_proven_sumDecl(rt_bytes b, uint16_t start) {
+  uint32_t end = (uint32_t)(start + 2);
+  if (end <= b.len) {
+    return b.p[start];
+  }
+#line 162 "test/codegen/programs/indexproofs.ts"
+  return 999;
+}
+
+/** `start + k` with k possibly 0: start <= end only. */
+#line 165 "test/codegen/programs/indexproofs.ts"
+static uint32_t indexproofs_kept_sumDecl(rt_bytes b, uint16_t start, uint8_t k) {
+  uint32_t end = (uint32_t)(start + k);
+  if (end <= b.len) {
+    return rt_bytes_get(b, start);
+  }
+#line 168 "test/codegen/programs/indexproofs.ts"
+  return 999;
+}
+
+/** The same fact from a plain assignment. */
+#line 171 "test/codegen/programs/indexproofs.ts"
+static uint32_t indexproofs_proven_sumAssign(rt_bytes b, uint16_t start) {
+  uint32_t end = 0;
+  end = (uint32_t)(start + 1);
+  if (end <= b.len) {
+    return b.p[start];
+  }
+#line 175 "test/codegen/programs/indexproofs.ts"
+  return 999;
+}
+
+/** An assignment that reads its target gives no fact (not `end < end`). */
+#line 178 "test/codegen/programs/indexproofs.ts"
+static uint32_t indexproofs_kept_selfAssign(rt_bytes b, uint16_t start) {
+  uint32_t end = start;
+  if (end < 1000) {
+    end = end + 1;
+    if (end <= b.len) {
+      return rt_bytes_get(b, end);
+    }
+  }
+#line 184 "test/codegen/programs/indexproofs.ts"
+  return 999;
+}
+
+/** A sum that may wrap gives no fact: u32(hdr + rem) can be below hdr. */
+#line 187 "test/codegen/programs/indexproofs.ts"
+static rt_bytes indexproofs_kept_wrappedSum(rt_bytes b, uint32_t hdr, uint32_t rem) {
+  uint32_t total = hdr + rem;
+  if (total <= b.len) {
+    return rt_subarray(b, hdr, total);
+  }
+#line 190 "test/codegen/programs/indexproofs.ts"
+  return rt_slice(b, 0, 0);
+}
+
+/** `last = b.length - 1` (b not empty): last < b.length. */
+#line 193 "test/codegen/programs/indexproofs.ts"
+static uint32_t indexproofs_proven_last(rt_bytes b) {
+  if (b.len == 0) {
+    return 999;
+  }
+#line 195 "test/codegen/programs/indexproofs.ts"
+  uint32_t last = b.len - 1;
+  return b.p[last];
+}
+
+/** `b.length - k` with k possibly 0. */
+#line 199 "test/codegen/programs/indexproofs.ts"
+static uint32_t indexproofs_kept_lastK(rt_bytes b, uint8_t k) {
+  uint32_t n = b.len;
+  if (n < 8 || k > n) {
+    return 999;
+  }
+#line 202 "test/codegen/programs/indexproofs.ts"
+  uint32_t last = n - (uint32_t)k;
+  return rt_bytes_get(b, last);
+}
+
+/** A length alias narrowed by its own facts: n !== 0 proves b[0]. */
+#line 206 "test/codegen/programs/indexproofs.ts"
+static uint32_t indexproofs_proven_aliasNotEmpty(rt_bytes b) {
+  uint32_t n = b.len;
+  if (n == 0) {
+    return 999;
+  }
+#line 209 "test/codegen/programs/indexproofs.ts"
+  return b.p[0];
+}
+
+/** n !== 1 does not. */
+#line 212 "test/codegen/programs/indexproofs.ts"
+static uint32_t indexproofs_kept_aliasNotOne(rt_bytes b) {
+  uint32_t n = b.len;
+  if (n == 1) {
+    return 999;
+  }
+#line 215 "test/codegen/programs/indexproofs.ts"
+  return rt_bytes_get(b, 0);
+}
+
 void indexproofs_main(void) {
   for (uint32_t i = 0; i < 64; i++) {
     indexproofs_st.big[i] = (uint8_t)(0x80 + i);
   }
-#line 161 "test/codegen/programs/indexproofs.ts"
+#line 220 "test/codegen/programs/indexproofs.ts"
   for (uint32_t i = 0; i < 16; i++) {
     indexproofs_st.small[i] = (uint8_t)(0x40 + i);
   }
-#line 162 "test/codegen/programs/indexproofs.ts"
+#line 221 "test/codegen/programs/indexproofs.ts"
   rt_bytes w = rt_slice(RT_BYTES(indexproofs_st.big, 64), 8, 16); // 8 bytes, neighbours not 0
   rt_bytes w4 = rt_slice(RT_BYTES(indexproofs_st.big, 64), 20, 24);
   rt_bytes w3 = rt_slice(RT_BYTES(indexproofs_st.big, 64), 30, 33);
@@ -336,33 +449,53 @@ void indexproofs_main(void) {
   }
   rt_print_hex(rt_slice(RT_BYTES(indexproofs_st.big, 64), 0, 48));
   rt_print_ln();
-#line 199 "test/codegen/programs/indexproofs.ts"
+#line 258 "test/codegen/programs/indexproofs.ts"
   for (uint32_t s = 0; s < 10; s += 3) {
     for (uint32_t t = 0; t < 12; t += 5) {
       rt_print_hex(indexproofs_proven_slice(w, s, t));
       rt_print_str("|");
-#line 202 "test/codegen/programs/indexproofs.ts"
+#line 261 "test/codegen/programs/indexproofs.ts"
       rt_print_hex(indexproofs_kept_sliceEnd(w, s, t));
       rt_print_str("|");
-#line 203 "test/codegen/programs/indexproofs.ts"
+#line 262 "test/codegen/programs/indexproofs.ts"
       rt_print_hex(indexproofs_kept_sliceStart(w, s, t));
       rt_print_ln();
     }
   }
-#line 206 "test/codegen/programs/indexproofs.ts"
+#line 265 "test/codegen/programs/indexproofs.ts"
   indexproofs_st.big[12] = 0x3d;
   rt_print_hex(indexproofs_proven_tail(w));
   rt_print_str("|");
   rt_print_hex(indexproofs_kept_tail2(w));
   rt_print_ln();
-#line 208 "test/codegen/programs/indexproofs.ts"
+#line 267 "test/codegen/programs/indexproofs.ts"
   indexproofs_st.big[15] = 0x3d;
   indexproofs_st.big[12] = 0;
   rt_print_hex(indexproofs_proven_tail(w));
   rt_print_str("|");
   rt_print_hex(indexproofs_kept_tail2(w));
   rt_print_ln();
-#line 211 "test/codegen/programs/indexproofs.ts"
+#line 270 "test/codegen/programs/indexproofs.ts"
+  for (uint32_t i = 0; i < 10; i += 2) {
+    indexproofs_show("sumDecl", indexproofs_proven_sumDecl(w, (uint16_t)i));
+    indexproofs_show("sumDecl k0", indexproofs_kept_sumDecl(w, (uint16_t)(i + 3), 0));
+    indexproofs_show("sumDecl k1", indexproofs_kept_sumDecl(w, (uint16_t)i, 1));
+    indexproofs_show("sumAssign", indexproofs_proven_sumAssign(w, (uint16_t)(i + 1)));
+    indexproofs_show("selfAssign", indexproofs_kept_selfAssign(w, (uint16_t)(i + 1)));
+  }
+  rt_print_hex(indexproofs_kept_wrappedSum(w, 5, 4294967293u));
+  rt_print_str("|");
+  rt_print_hex(indexproofs_kept_wrappedSum(w, 2, 4));
+  rt_print_ln();
+#line 278 "test/codegen/programs/indexproofs.ts"
+  indexproofs_show("last", indexproofs_proven_last(w3));
+  indexproofs_show("last empty", indexproofs_proven_last(e));
+  indexproofs_show("lastK 0", indexproofs_kept_lastK(w, 0));
+  indexproofs_show("lastK 1", indexproofs_kept_lastK(w, 1));
+  indexproofs_show("aliasNotEmpty", indexproofs_proven_aliasNotEmpty(w3));
+  indexproofs_show("aliasNotEmpty empty", indexproofs_proven_aliasNotEmpty(e));
+  indexproofs_show("aliasNotOne", indexproofs_kept_aliasNotOne(w3));
+  indexproofs_show("aliasNotOne empty", indexproofs_kept_aliasNotOne(e));
   bool ok = indexproofs_proven_tail(e).len == 0;
   indexproofs_show("tail empty", (uint32_t)(ok ? 1 : 0));
 }

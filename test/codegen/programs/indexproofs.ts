@@ -5,7 +5,7 @@
 // (indexproofs.test.ts reads the golden C). The views are windows into a larger
 // buffer whose other bytes are not 0: a check dropped by mistake would read
 // them in C, where Node reads undefined (0 after u8()), and the outputs differ.
-import { u8, u32, bool, Bytes, printInt, printStr, printLn, printHex } from "../../../ts-src/rt/rt";
+import { u8, u16, u32, bool, Bytes, printInt, printStr, printLn, printHex } from "../../../ts-src/rt/rt";
 
 class Store {
   big: Uint8Array = new Uint8Array(64);
@@ -155,6 +155,65 @@ function kept_fixed(i: u32, n: u32): u32 {
   if (i <= n && n <= 16) return u8(st.small[i]);
   return 999;
 }
+/** `const end = start + 2`: start < end; then end <= b.length. */
+function proven_sumDecl(b: Bytes, start: u16): u32 {
+  const end: u32 = start + 2;
+  if (end <= b.length) return b[start];
+  return 999;
+}
+/** `start + k` with k possibly 0: start <= end only. */
+function kept_sumDecl(b: Bytes, start: u16, k: u8): u32 {
+  const end: u32 = start + k;
+  if (end <= b.length) return u8(b[start]);
+  return 999;
+}
+/** The same fact from a plain assignment. */
+function proven_sumAssign(b: Bytes, start: u16): u32 {
+  let end: u32 = 0;
+  end = start + 1;
+  if (end <= b.length) return b[start];
+  return 999;
+}
+/** An assignment that reads its target gives no fact (not `end < end`). */
+function kept_selfAssign(b: Bytes, start: u16): u32 {
+  let end: u32 = start;
+  if (end < 1000) {
+    end = end + 1;
+    if (end <= b.length) return u8(b[end]);
+  }
+  return 999;
+}
+/** A sum that may wrap gives no fact: u32(hdr + rem) can be below hdr. */
+function kept_wrappedSum(b: Bytes, hdr: u32, rem: u32): Bytes {
+  const total: u32 = u32(hdr + rem);
+  if (total <= b.length) return b.subarray(hdr, total);
+  return b.subarray(0, 0);
+}
+/** `last = b.length - 1` (b not empty): last < b.length. */
+function proven_last(b: Bytes): u32 {
+  if (b.length === 0) return 999;
+  const last: u32 = b.length - 1;
+  return b[last];
+}
+/** `b.length - k` with k possibly 0. */
+function kept_lastK(b: Bytes, k: u8): u32 {
+  const n: u32 = b.length;
+  if (n < 8 || k > n) return 999;
+  const last: u32 = n - k;
+  return u8(b[last]);
+}
+/** A length alias narrowed by its own facts: n !== 0 proves b[0]. */
+function proven_aliasNotEmpty(b: Bytes): u32 {
+  const n: u32 = b.length;
+  if (n === 0) return 999;
+  return b[0];
+}
+/** n !== 1 does not. */
+function kept_aliasNotOne(b: Bytes): u32 {
+  const n: u32 = b.length;
+  if (n === 1) return 999;
+  return u8(b[0]);
+}
 
 export function main(): void {
   for (let i: u32 = 0; i < st.big.length; i++) st.big[i] = u8(0x80 + i);
@@ -208,6 +267,22 @@ export function main(): void {
   st.big[15] = 0x3d;
   st.big[12] = 0;
   printHex(proven_tail(w)); printStr("|"); printHex(kept_tail2(w)); printLn();
+  for (let i: u32 = 0; i < 10; i += 2) {
+    show("sumDecl", proven_sumDecl(w, u16(i)));
+    show("sumDecl k0", kept_sumDecl(w, u16(i + 3), 0));
+    show("sumDecl k1", kept_sumDecl(w, u16(i), 1));
+    show("sumAssign", proven_sumAssign(w, u16(i + 1)));
+    show("selfAssign", kept_selfAssign(w, u16(i + 1)));
+  }
+  printHex(kept_wrappedSum(w, 5, 4294967293)); printStr("|"); printHex(kept_wrappedSum(w, 2, 4)); printLn();
+  show("last", proven_last(w3));
+  show("last empty", proven_last(e));
+  show("lastK 0", kept_lastK(w, 0));
+  show("lastK 1", kept_lastK(w, 1));
+  show("aliasNotEmpty", proven_aliasNotEmpty(w3));
+  show("aliasNotEmpty empty", proven_aliasNotEmpty(e));
+  show("aliasNotOne", kept_aliasNotOne(w3));
+  show("aliasNotOne empty", kept_aliasNotOne(e));
   const ok: bool = proven_tail(e).length === 0;
   show("tail empty", ok ? 1 : 0);
 }

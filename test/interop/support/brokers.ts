@@ -16,7 +16,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export interface Creds { user?: string; pass?: string }
 
 /** A process started in its own group; killed with its children by that group's id. */
-class Daemon {
+export class Daemon {
   child: ChildProcess;
   log = "";
   exited: Promise<void>;
@@ -53,7 +53,7 @@ class Daemon {
   }
 }
 
-function canConnect(port: number): Promise<boolean> {
+export function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const c = net.connect({ host: "127.0.0.1", port });
     c.on("connect", () => { c.destroy(); resolve(true); });

@@ -2,7 +2,8 @@
 // one colour per series, 50 ms bins.
 export interface Series { label: string; color: string; times: number[] }
 
-export function histogramSvg(title: string, series: Series[]): string {
+export function histogramSvg(title: string, series: Series[],
+  xlabel = "seconds from the node's death to the CONNACK on the survivor"): string {
   const all = series.flatMap((s) => s.times);
   const bin = 0.05;
   const lo = Math.floor(Math.min(...all) / bin) * bin, hi = Math.ceil(Math.max(...all) / bin + 1) * bin;
@@ -26,7 +27,7 @@ export function histogramSvg(title: string, series: Series[]): string {
   out.push(`<line x1="${L}" y1="${T + ph}" x2="${L + pw}" y2="${T + ph}" stroke="black"/>`, `<line x1="${L}" y1="${T}" x2="${L}" y2="${T + ph}" stroke="black"/>`);
   const step = Math.max(1, Math.round(nb / 10));
   for (let i = 0; i <= nb; i += step) out.push(`<text x="${x(i).toFixed(1)}" y="${T + ph + 15}" text-anchor="middle">${(lo + i * bin).toFixed(2)}</text>`);
-  out.push(`<text x="${L + pw / 2}" y="${H - 5}" text-anchor="middle">seconds from the node's death to the CONNACK on the survivor (50 ms bins)</text>`);
+  out.push(`<text x="${L + pw / 2}" y="${H - 5}" text-anchor="middle">${xlabel} (50 ms bins)</text>`);
   for (const v of [0, Math.round(top / 2), top]) out.push(`<text x="${L - 5}" y="${(T + ph - (v / top) * ph + 4).toFixed(1)}" text-anchor="end">${v}</text>`);
   series.forEach((s, k) => {
     out.push(`<rect x="${W - 250}" y="${T + 5 + k * 16}" width="10" height="10" fill="${s.color}"/>`,

@@ -1,0 +1,164 @@
+// The broker's half of the MQTT 5 codec, for tests only (not in the
+// component): decoding what only a server receives (CONNECT, SUBSCRIBE,
+// UNSUBSCRIBE) and encoding what only a server sends (CONNACK, SUBACK,
+// UNSUBACK; a server's PUBLISH is codec5's encodePublishAny5). Written in the
+// subset on top of codec5.ts's exported helpers, so the differential test
+// compiles it to C with the rest. Section numbers: OASIS MQTT 5.0.
+
+import { u8, u16, u32, i32, bool, Bytes, copyBytes, lit, bytesEqual } from "../../../ts-src/rt/rt";
+import {
+  Packet, PacketType, DecodeErr, CONNECT_USER_NAME, CONNECT_PASSWORD, CONNECT_WILL_RETAIN,
+  CONNECT_WILL_QOS_SHIFT, CONNECT_WILL,
+} from "../../../ts-src/mqtt/packet";
+import { Packet5, Props5, Decode5Err, PROTOCOL_LEVEL_5, WILL_PROPS, reasonValid } from "../../../ts-src/mqtt/packet5";
+import {
+  decode5With, decodeProps, fieldEnd, topicNameErr, propsSize, propsFieldSize, putProps, packetSize5,
+  putHeader5, subscriptionOptionsValid, isShared,
+} from "../../../ts-src/mqtt/codec5";
+import { validUtf8, validTopicFilter } from "../../../ts-src/mqtt/topic";
+
+/** decode5 for either side: every packet type, the server-only bodies too. */
+export function decode5Any(input: Bytes, maxPacket: u32, forClient: bool, out: Packet5): i32 {
+  return decode5With(input, maxPacket, forClient, out, serverBody5);
+}
+
+function serverBody5(body: Bytes, type: u8, out: Packet5): i32 {
+  if (type === PacketType.CONNECT) return decodeConnect5(body, out);
+  return decodeFilterList5(body, type === PacketType.SUBSCRIBE, out);
+}
+
+function readU16(b: Bytes, off: u32): u16 {
+  return u16((b[off] << 8) | b[off + 1]);
+}
+
+/** CONNECT (3.1): name, level 5, flags, keep alive, properties, client id,
+ *  will properties/topic/payload, user name, password. */
+function decodeConnect5(body: Bytes, out: Packet5): i32 {
+  const b: Packet = out.base;
+  const nameEnd: i32 = fieldEnd(body, 0);
+  if (nameEnd < 0) return DecodeErr.STRING_OVERRUN;
+  if (!bytesEqual(body.subarray(2, u32(nameEnd)), lit("MQTT"))) return DecodeErr.BAD_PROTOCOL;
+  let at: u32 = u32(nameEnd);
+  if (u32(body.length - at) < 4) return DecodeErr.BAD_LENGTH;
+  b.protocolLevel = body[at];
+  if (b.protocolLevel !== PROTOCOL_LEVEL_5) return Decode5Err.BAD_PROTOCOL_LEVEL;
+  const cf: u8 = body[at + 1];
+  b.connectFlags = cf;
+  b.keepAlive = readU16(body, u32(at + 2));
+  at = u32(at + 4);
+  const hasWill: bool = (cf & CONNECT_WILL) !== 0;
+  const willQos: u8 = u8((cf >>> CONNECT_WILL_QOS_SHIFT) & 3);
+  // Reserved bit [MQTT-3.1.2-3]; will QoS/retain only with a will
+  // [MQTT-3.1.2-11, -13]; will QoS 3 [MQTT-3.1.2-12]. 5.0 allows a password
+  // without a user name (3.1.2.9).
+  if ((cf & 0x01) !== 0) return DecodeErr.BAD_CONNECT_FLAGS;
+  if (!hasWill && (willQos !== 0 || (cf & CONNECT_WILL_RETAIN) !== 0)) return DecodeErr.BAD_CONNECT_FLAGS;
+  if (willQos === 3) return DecodeErr.BAD_QOS;
+  const pr: i32 = decodeProps(body, at, PacketType.CONNECT, out.props);
+  if (pr < 0) return i32(-pr);
+  at = u32(pr);
+  let end: i32 = fieldEnd(body, at);
+  if (end < 0) return DecodeErr.STRING_OVERRUN;
+  b.clientId = body.subarray(u32(at + 2), u32(end));
+  if (!validUtf8(b.clientId)) return DecodeErr.BAD_UTF8;
+  at = u32(end);
+  if (hasWill) {
+    const wr: i32 = decodeProps(body, at, WILL_PROPS, out.willProps);
+    if (wr < 0) return i32(-wr);
+    at = u32(wr);
+    end = fieldEnd(body, at);
+    if (end < 0) return DecodeErr.STRING_OVERRUN;
+    b.willTopic = body.subarray(u32(at + 2), u32(end));
+    const te: DecodeErr = topicNameErr(b.willTopic);
+    if (te !== DecodeErr.OK) return te;
+    at = u32(end);
+    end = fieldEnd(body, at);
+    if (end < 0) return DecodeErr.STRING_OVERRUN;
+    b.willMessage = body.subarray(u32(at + 2), u32(end));
+    at = u32(end);
+  }
+  if ((cf & CONNECT_USER_NAME) !== 0) {
+    end = fieldEnd(body, at);
+    if (end < 0) return DecodeErr.STRING_OVERRUN;
+    b.userName = body.subarray(u32(at + 2), u32(end));
+    if (!validUtf8(b.userName)) return DecodeErr.BAD_UTF8;
+    at = u32(end);
+  }
+  if ((cf & CONNECT_PASSWORD) !== 0) {
+    end = fieldEnd(body, at);
+    if (end < 0) return DecodeErr.STRING_OVERRUN;
+    b.password = body.subarray(u32(at + 2), u32(end));
+    at = u32(end);
+  }
+  if (at !== body.length) return DecodeErr.BAD_LENGTH;
+  return 0;
+}
+
+/** SUBSCRIBE (3.8.2, 3.8.3) or UNSUBSCRIBE (3.10.2, 3.10.3): packet id,
+ *  properties, then filters (each with an options byte in SUBSCRIBE).
+ *  `base.body` is the filter list. */
+function decodeFilterList5(body: Bytes, withOptions: bool, out: Packet5): i32 {
+  const b: Packet = out.base;
+  if (body.length < 2) return DecodeErr.BAD_LENGTH;
+  b.packetId = readU16(body, 0);
+  if (b.packetId === 0) return DecodeErr.ZERO_PACKET_ID;
+  const pr: i32 = decodeProps(body, 2, withOptions ? PacketType.SUBSCRIBE : PacketType.UNSUBSCRIBE, out.props);
+  if (pr < 0) return i32(-pr);
+  let at: u32 = u32(pr);
+  b.body = body.subarray(at);
+  if (at === body.length) return DecodeErr.NO_FILTERS; // [MQTT-3.8.3-2], [MQTT-3.10.3-2]
+  while (at < body.length) {
+    const end: i32 = fieldEnd(body, at);
+    if (end < 0) return DecodeErr.STRING_OVERRUN;
+    const f: Bytes = body.subarray(u32(at + 2), u32(end));
+    if (f.length === 0) return DecodeErr.EMPTY_TOPIC;
+    if (!validTopicFilter(f)) return validUtf8(f) ? DecodeErr.BAD_FILTER : DecodeErr.BAD_UTF8;
+    at = u32(end);
+    if (withOptions) {
+      if (at >= body.length) return DecodeErr.BAD_LENGTH;
+      const o: u8 = body[at];
+      if ((o & 3) === 3) return DecodeErr.BAD_QOS;
+      if (!subscriptionOptionsValid(o)) return Decode5Err.BAD_SUBSCRIPTION_OPTIONS;
+      if ((o & 0x04) !== 0 && isShared(f)) return Decode5Err.BAD_SUBSCRIPTION_OPTIONS; // [MQTT-3.8.3-4]
+      at++;
+    }
+  }
+  return 0;
+}
+
+/** Encodes CONNACK (3.2) with a reason code and properties. Returns the
+ *  length, or 0 when it does not fit or is invalid (a reason code CONNACK does
+ *  not have, Session Present with a refusal, bad properties). */
+export function encodeConnack5(out: Bytes, sessionPresent: bool, reason: u8, props: Props5): u32 {
+  if (!reasonValid(PacketType.CONNACK, reason) || (sessionPresent && reason !== 0)) return 0;
+  const pl: i32 = propsSize(props, PacketType.CONNACK);
+  if (pl < 0) return 0;
+  const rem: u32 = u32(2 + propsFieldSize(u32(pl)));
+  const total: u32 = packetSize5(rem);
+  if (total === 0 || total > out.length) return 0;
+  const at: u32 = putHeader5(out, u8(PacketType.CONNACK << 4), rem);
+  out[at] = sessionPresent ? 1 : 0;
+  out[at + 1] = reason;
+  putProps(out, u32(at + 2), props, u32(pl));
+  return total;
+}
+
+/** Encodes SUBACK (3.9) or UNSUBACK (3.11): packet id, properties, one reason
+ *  code per filter. Returns the length, or 0 when it does not fit or is invalid. */
+export function encodeCodesAck5(out: Bytes, type: u8, packetId: u16, codes: Bytes, props: Props5): u32 {
+  if (type !== PacketType.SUBACK && type !== PacketType.UNSUBACK) return 0;
+  if (packetId === 0 || codes.length === 0 || codes.length > 65536) return 0;
+  for (let i: u32 = 0; i < codes.length; i++) if (!reasonValid(type, codes[i])) return 0;
+  const pl: i32 = propsSize(props, type);
+  if (pl < 0) return 0;
+  const rem: u32 = u32(2 + propsFieldSize(u32(pl)) + codes.length);
+  const total: u32 = packetSize5(rem);
+  if (total === 0 || total > out.length) return 0;
+  let at: u32 = putHeader5(out, u8(type << 4), rem);
+  out[at] = u8(packetId >>> 8);
+  out[at + 1] = u8(packetId);
+  at = putProps(out, u32(at + 2), props, u32(pl));
+  copyBytes(out, at, codes);
+  return total;
+}
+
