@@ -10,6 +10,8 @@ import * as Log from "../../ts-src/app/app_log";
 import * as Json from "../../ts-src/app/app_json";
 import * as Sys from "../../ts-src/app/app_sys";
 
+class Begin { size: u32 = 0; crc: u32 = 0; }  // the shapes JSON.parse reads
+class Chunk { off: u32 = 0; }                 // "data" is read as a view below: any length
 let size: u32 = 0;
 let want: u32 = 0;
 let next: u32 = 0;
@@ -60,9 +62,10 @@ function decode(b64: Bytes, apply: boolean): i32 {
 }
 
 function onBegin(conn: MQTT.Conn, topic: Bytes, msg: Bytes, ud: Ptr): void {
-  if (Json.kind(msg, "size") !== Json.NUMBER || Json.kind(msg, "crc") !== Json.NUMBER) return fail("begin needs size and crc");
-  size = Json.getUint(msg, "size", 0);
-  want = Json.getUint(msg, "crc", 0);
+  const b = JSON.parse(msg) as Begin | null;
+  if (b === null) return fail("begin needs size and crc");
+  size = b.size;
+  want = b.crc;
   next = 0;
   crc = 0xffffffff;
   active = true;
@@ -70,10 +73,11 @@ function onBegin(conn: MQTT.Conn, topic: Bytes, msg: Bytes, ud: Ptr): void {
 }
 
 function onChunk(conn: MQTT.Conn, topic: Bytes, msg: Bytes, ud: Ptr): void {
+  const c = JSON.parse(msg) as Chunk | null;
   const data: Bytes = Json.getStr(msg, "data");
   const n: i32 = decode(data, false);
   if (!active) return fail("no transfer");
-  if (Json.getUint(msg, "off", 0xffffffff) !== next) return fail("offset");
+  if (c === null || c.off !== next) return fail("offset");
   if (n < 0) return fail("base64");
   if (u32(next + u32(n)) > size) return fail("too long");
   decode(data, true);

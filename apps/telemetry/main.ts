@@ -6,15 +6,18 @@
 import { i32, u32, int, Ptr, Bytes, idiv } from "../../ts-src/rt/rt";
 import * as MQTT from "../../ts-src/app/app_mqtt";
 import * as Log from "../../ts-src/app/app_log";
-import * as Json from "../../ts-src/app/app_json";
 import * as Sys from "../../ts-src/app/app_sys";
 
+class Reading { v: i32 = 0; }                 // the shapes JSON.parse reads
+class Threshold { threshold: i32 = 0; }
 const win = new Int32Array(4);
 let n: u32 = 0;
 let threshold: i32 = 50;
 
 function onReading(conn: MQTT.Conn, topic: Bytes, msg: Bytes, ud: Ptr): void {
-  const v: i32 = Json.getInt(msg, "v", 0);
+  const r = JSON.parse(msg) as Reading | null;
+  if (r === null) return Log.warn("sim: expected {\"v\":N}");
+  const v: i32 = r.v;
   win[n % 4] = v;
   n++;
   const k: u32 = n < 4 ? n : 4;
@@ -26,8 +29,9 @@ function onReading(conn: MQTT.Conn, topic: Bytes, msg: Bytes, ud: Ptr): void {
 }
 
 function onThreshold(conn: MQTT.Conn, topic: Bytes, msg: Bytes, ud: Ptr): void {
-  if (Json.kind(msg, "threshold") !== Json.NUMBER) return Log.warn("threshold: expected {\"threshold\":N}");
-  threshold = Json.getInt(msg, "threshold", threshold);
+  const t = JSON.parse(msg) as Threshold | null;
+  if (t === null) return Log.warn("threshold: expected {\"threshold\":N}");
+  threshold = t.threshold;
   MQTT.pub(`${Sys.deviceId()}/threshold`, JSON.stringify({ threshold: threshold }), 1, true);
 }
 
