@@ -12,11 +12,7 @@ import * as Sys from "../../ts-src/app/app_sys";
 
 class Begin { size: u32 = 0; crc: u32 = 0; }  // the shapes JSON.parse reads
 class Chunk { off: u32 = 0; }                 // "data" is read as a view below: any length
-let size: u32 = 0;
-let want: u32 = 0;
-let next: u32 = 0;
-let crc: u32 = 0;
-let active: boolean = false;
+let size: u32 = 0, want: u32 = 0, next: u32 = 0, crc: u32 = 0, active: boolean = false;
 
 function status(json: string): void {
   MQTT.pub(`${Sys.deviceId()}/fw/status`, json, 1);
@@ -44,9 +40,7 @@ function decode(b64: Bytes, apply: boolean): i32 {
   let len: u32 = b64.length;
   while (len > 0 && b64[len - 1] === 61) len--;
   if (len % 4 === 1) return -1;
-  let acc: u32 = 0;
-  let bits: u32 = 0;
-  let n: i32 = 0;
+  let acc: u32 = 0, bits: u32 = 0, n: i32 = 0;
   for (let i: u32 = 0; i < len; i++) {
     const v: i32 = sextet(b64[i]);
     if (v < 0) return -1;
@@ -64,11 +58,7 @@ function decode(b64: Bytes, apply: boolean): i32 {
 function onBegin(conn: MQTT.Conn, topic: Bytes, msg: Bytes, ud: Ptr): void {
   const b = JSON.parse(msg) as Begin | null;
   if (b === null) return fail("begin needs size and crc");
-  size = b.size;
-  want = b.crc;
-  next = 0;
-  crc = 0xffffffff;
-  active = true;
+  size = b.size; want = b.crc; next = 0; crc = 0xffffffff; active = true;
   status(JSON.stringify({ next: next }));
 }
 

@@ -11,8 +11,7 @@ import * as Sys from "../../ts-src/app/app_sys";
 class Reading { v: i32 = 0; }                 // the shapes JSON.parse reads
 class Threshold { threshold: i32 = 0; }
 const win = new Int32Array(4);
-let n: u32 = 0;
-let threshold: i32 = 50;
+let n: u32 = 0, threshold: i32 = 50;
 
 function onReading(conn: MQTT.Conn, topic: Bytes, msg: Bytes, ud: Ptr): void {
   const r = JSON.parse(msg) as Reading | null;
