@@ -25,6 +25,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { Broker, Proc, ROOT, haveTool, runCmd } from "../test/integration/support/harness";
+import { LINK_TARGETS, LOG_LEVELS, compileObjects, linkRoot, haveCc, tmpDir } from "../test/build/support/flashlink";
 
 const QUICK = process.env.BENCH_QUICK === "1";
 const N = {
@@ -555,6 +556,42 @@ function renderTable(rows: [string, Cell[]][], head: string[]): string {
   return out.join("\n");
 }
 
+/** coreMQTT v2.3.1's own size table (docs/doxygen/include/size_table.md, -Os,
+ *  -DNDEBUG, "GCC for ARM Cortex-M"): core_mqtt.c + core_mqtt_state.c +
+ *  core_mqtt_serializer.c. Printed beside ours for reference, not measured here. */
+const COREMQTT_PUBLISHED_B = 5323;
+
+/** Linked flash with libgcc (test/build/support/flashlink.ts): the protocol core
+ *  and the typical firmware, per target and log level (CONFIG_MGOS_MQTT_LOG_LEVEL). */
+function flashTable(): string {
+  const rows: string[] = [];
+  const levels = ["error", "none"];
+  rows.push("Linked flash, libgcc included (-Os, --gc-sections; bench/c/size_roots.c), bytes:");
+  rows.push("| target | log level | protocol core (codec, packet, topic, session) | of it libgcc | typical firmware via mgos_mqtt.h | of it libgcc |");
+  rows.push("|---|---|---:|---:|---:|---:|");
+  for (const t of LINK_TARGETS) {
+    if (!haveCc(t)) { rows.push(`| ${t.name} | - | no ${t.cc} | | | |`); continue; }
+    for (const lv of levels) {
+      const dir = tmpDir(`bench-${t.name}-${lv}`);
+      try {
+        const defs = [`-DCONFIG_MGOS_MQTT_LOG_LEVEL=${LOG_LEVELS[lv]}`];
+        const objs = compileObjects(t, defs, dir);
+        const core = linkRoot(t, objs, "size_root_core", defs, dir);
+        const typ = linkRoot(t, objs, "size_root_typical", defs, dir);
+        rows.push(`| ${t.name} | ${lv}${lv === "error" ? " (default)" : ""} | ${int(core.total)} | ${int(core.libgcc)} | ${int(typ.total)} | ${int(typ.libgcc)} |`);
+      } catch (e) {
+        rows.push(`| ${t.name} | ${lv} | build failed: ${String(e).split("\n")[0]} | | | |`);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  }
+  rows.push(`| coreMQTT v2.3.1 (its published size table: GCC, ARM Cortex-M, -Os -DNDEBUG) | - | ${int(COREMQTT_PUBLISHED_B)} | | | |`);
+  rows.push("coreMQTT's figure is from its own size table, for reference: it leaves to the application what our core does itself");
+  rows.push("(reconnect, offline queue, subscriptions kept across reconnects, logging), and its build is not ours.");
+  return rows.join("\n");
+}
+
 /** Our code size per module, flash / static RAM: per object on each target,
  *  and linked (--gc-sections) for a typical firmware and for the whole API. */
 function moduleTable(sizes: Record<string, TargetSizes>): { mods: Record<string, Record<string, Sizes | null>>; modTable: string } {
@@ -664,6 +701,7 @@ async function main(): Promise<void> {
   log("bench: code size");
   const sizes = await codeSize();
   if (sizesOnly) {
+    console.log(flashTable());
     console.log(moduleTable(sizes).modTable);
     for (const [t, z] of Object.entries(sizes)) console.log(`${t}: TLS glue: ${z.tlsNote}`);
     return;

@@ -45,7 +45,9 @@ ensure_clang() {
 }
 
 SAN=(-fsanitize=address,undefined -fno-sanitize-recover=all)
-CFLAGS=(-g -O1 -std=c99 -fno-omit-frame-pointer "${SAN[@]}" -I"$GEN" -Icomponents/mgos_mqtt/include -Icomponents/mgos_mqtt/port -Itest/fuzz)
+# Every log line compiled in (the firmware default is errors only): the
+# harnesses' oracles follow the session through its warnings.
+CFLAGS=(-g -O1 -std=c99 -fno-omit-frame-pointer "${SAN[@]}" -DCONFIG_MGOS_MQTT_LOG_LEVEL=4 -I"$GEN" -Icomponents/mgos_mqtt/include -Icomponents/mgos_mqtt/port -Itest/fuzz)
 
 # Compiles src to obj unless obj is newer than src, the generated headers and
 # this script (which holds the flags).

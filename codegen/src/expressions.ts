@@ -558,7 +558,7 @@ export abstract class Expressions extends Ranges {
         // App code (with app_fmt.ts): by contents, as JavaScript compares strings.
         if (this.canLower() && !a.t.nullable && !b.t.nullable) return res(`${cop === "!=" ? "!" : ""}${this.strEq()}(${a.c}, ${b.c})`);
         this.err(e, this.canLower() ? "a string that may be null cannot be compared by contents; test it for null first" :
-          "strings cannot be compared with ===/!== in the subset of the library (C would compare pointers; app code compares contents); compare bytes: bytesEqual(strBytes(a), strBytes(b))");
+          "strings cannot be compared with ===/!== in the subset (C would compare pointers); compare bytes: bytesEqual(strBytes(a), strBytes(b)) (app code, compiled with ts-src/app/app_fmt.ts, compares contents)");
         return this.bad();
       }
       const same = a.t.k === "null" || b.t.k === "null" || (a.t.k === b.t.k && (a.t.k !== "class" || (b.t as ClassT).cls === a.t.cls) && (a.t.k !== "fn" || (b.t as FnT).fn === a.t.fn));
@@ -651,14 +651,18 @@ export abstract class Expressions extends Ranges {
    *  C then indexes directly. */
   protected inBounds(e: ts.ElementAccessExpression, o: Val, i: Val): boolean {
     if (i.t.k !== "int" || i.lo < 0 || i.bad || o.bad) return false;
-    if (o.t.k === "arr") return i.hi < o.t.nLo || this.proves(e.argumentExpression, { k: null, lo: o.t.nLo }, true);
+    if (o.t.k === "arr") return i.hi < o.t.nLo || !OLD_PROOFS && this.proves(e.argumentExpression, { k: null, lo: o.t.nLo }, true);
     if (o.t.k !== "bytes" || !this.fs) return false;
     const kb = this.key(e.expression);
+    if (kb !== null && OLD_PROOFS) {
+      const ki = this.key(e.argumentExpression);
+      return this.fs.flow.relations().some((r) => r.strict && r.lk === ki && r.rk === `${kb}.length`);
+    }
     return kb !== null && this.proves(e.argumentExpression, { k: `${kb}.length`, lo: 0 }, true);
   }
   /** `v.subarray(start[, end])` with start <= end <= v.length proven: nothing to clamp. */
   protected sliceInBounds(view: ts.Expression, o: Val, args: readonly ts.Expression[], vals: Val[]): boolean {
-    if (!this.fs || vals.some((v) => v.t.k !== "int" || v.lo < 0 || v.bad)) return false;
+    if (OLD_PROOFS || !this.fs || vals.some((v) => v.t.k !== "int" || v.lo < 0 || v.bad)) return false;
     let len: Bound;
     if (o.t.k === "arr") len = { k: null, lo: o.t.nLo };
     else {
@@ -1612,6 +1616,11 @@ export abstract class Expressions extends Ranges {
   // Implemented by statements.ts.
   protected abstract localName(name: string): string;
 }
+
+/** CODEGEN_INDEX_PROOFS=old: only the proofs before the rules of proves() (an
+ *  index below a fixed array's size, a fact `i < b.length`), to measure what
+ *  the rules save (scripts/count-checks.sh, the bench's sizes). */
+const OLD_PROOFS = process.env.CODEGEN_INDEX_PROOFS === "old";
 
 /** The right side of a `<`/`<=` to prove: a stable expression's key (null when the
  *  target is known only by its range), its node, and a lowest value known already. */

@@ -6,7 +6,7 @@
 // (`sites`) so the app's JavaScript for Node can check the same bound
 // (ts-src/node/app_lower.ts, wrapped in by codegen/src/app/node_emit.ts).
 import { ts } from "ts-morph";
-import { T, ModInfo, intT, F64, typeName } from "./types";
+import { T, ModInfo, ClassInfo, intT, F64, typeName } from "./types";
 import { Val } from "./model";
 import { cString } from "./ctext";
 import { Expressions } from "./expressions";
@@ -18,7 +18,8 @@ export interface TextSite {
   /** A JSON.parse() site: the class's fields (the node is the `as` expression). */
   shape?: ParseField[];
 }
-export type ParseField = { name: string; kind: "int"; lo: number; hi: number } | { name: string; kind: "bool" | "string" };
+export type ParseField = { name: string; kind: "int"; lo: number; hi: number } | { name: string; kind: "bool" | "string" } |
+  { name: string; kind: "object"; fields: ParseField[] };
 
 type Part = { raw: string } | { call: string };
 
@@ -356,25 +357,35 @@ export abstract class Lowering extends Expressions {
     const arg = this.expr(call.arguments[0]);
     if (arg.bad) return this.bad();
     const js = this.conv(arg, { k: "bytes", orStr: true }, call.arguments[0], "the argument of JSON.parse()");
-    const shape: ParseField[] = [];
     const body: string[] = [];
     let ok = true;
-    for (const f of t.cls.fields.values()) {
-      const key = cString(f.name);
-      if (f.t.k === "int" && !f.t.enumOf) {
-        shape.push({ name: f.name, kind: "int", lo: f.t.lo, hi: f.t.hi });
-        body.push(`  if (!${this.fmtFn("pInt", JSON_REL)}(${key}, ${f.t.lo}.0, ${f.t.hi}.0)) return NULL;`, `  S_v.${f.cname} = (${f.t.ct})${this.fmtFn("pNum", JSON_REL)}();`);
-      } else if (f.t.k === "bool") {
-        shape.push({ name: f.name, kind: "bool" });
-        body.push(`  if (!${this.fmtFn("pBool", JSON_REL)}(${key})) return NULL;`, `  S_v.${f.cname} = ${this.fmtFn("pFlag", JSON_REL)}();`);
-      } else if (f.t.k === "string" && !f.t.nullable) {
-        shape.push({ name: f.name, kind: "string" });
-        body.push(`  if (!${this.fmtFn("pStr", JSON_REL)}(${key})) return NULL;`, `  S_v.${f.cname} = ${this.fmtFn("pText", JSON_REL)}();`);
-      } else {
-        this.err(f.decl, `field \`${f.name}\` of ${t.cls.name} (${typeName(f.t)}) cannot be read by JSON.parse() (class ${t.cls.name} is parsed at ${this.where(e)}); its fields must be integers (u8 .. u32, i8 .. i32), bool or string`);
-        ok = false;
+    const J = (f: string): string => this.fmtFn(f, JSON_REL);
+    /** The checks and assignments of `cls`'s fields at `at` (a C lvalue prefix). */
+    const fieldsOf = (cls: ClassInfo, at: string, ind: string): ParseField[] => {
+      const shape: ParseField[] = [];
+      for (const f of cls.fields.values()) {
+        const key = cString(f.name);
+        if (f.t.k === "int" && !f.t.enumOf) {
+          shape.push({ name: f.name, kind: "int", lo: f.t.lo, hi: f.t.hi });
+          body.push(`${ind}if (!${J("pInt")}(${key}, ${f.t.lo}.0, ${f.t.hi}.0)) return NULL;`, `${ind}${at}${f.cname} = (${f.t.ct})${J("pNum")}();`);
+        } else if (f.t.k === "bool") {
+          shape.push({ name: f.name, kind: "bool" });
+          body.push(`${ind}if (!${J("pBool")}(${key})) return NULL;`, `${ind}${at}${f.cname} = ${J("pFlag")}();`);
+        } else if (f.t.k === "string" && !f.t.nullable) {
+          shape.push({ name: f.name, kind: "string" });
+          body.push(`${ind}if (!${J("pStr")}(${key})) return NULL;`, `${ind}${at}${f.cname} = ${J("pText")}();`);
+        } else if (f.t.k === "class" && f.storage === "embed") {
+          body.push(`${ind}if (!${J("pEnter")}(${key})) return NULL;`);
+          shape.push({ name: f.name, kind: "object", fields: fieldsOf(f.t.cls, `${at}${f.cname}.`, ind) });
+          body.push(`${ind}${J("pLeave")}();`);
+        } else {
+          this.err(f.decl, `field \`${f.name}\` of ${cls.name} (${typeName(f.t)}) cannot be read by JSON.parse() (class ${t.cls.name} is parsed at ${this.where(e)}); its fields must be integers (u8 .. u32, i8 .. i32), bool, string or an embedded class (\`pos: Pos = new Pos()\`)`);
+          ok = false;
+        }
       }
-    }
+      return shape;
+    };
+    const shape = fieldsOf(t.cls, "S_v.", "  ");
     if (!ok) return this.bad();
     const m = this.curMod!;
     const n = (this.siteN.get(m) ?? 0) + 1;

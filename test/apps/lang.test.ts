@@ -276,8 +276,27 @@ function messages(): string[] {
   return out;
 }
 
+/** Messages for a class with a nested class (an object member). */
+function moveMessages(): string[] {
+  const g = new Gen(rng(11));
+  const out: string[] = [];
+  const to = (): string => g.pick([
+    `{"x":${g.i32()},"name":${q(g.str(5))}}`, `{"name":"n","x":-1,"x":2}`, `{"x":1}`, `{"name":"a"}`, "null", "[]", "1", "\"{}\"",
+    `{"x":1,"name":"a","deep":{"x":{"y":[1,2,{}]}}}`, `{"\\u0078":5,"name":"esc"}`, `{"x":1.0,"name":""}`, `{"x":1.5,"name":""}`, `{"x":1,"name":null}`]);
+  for (let i = 0; i < 80; i++) {
+    const id = g.pick(["1", "255", "256", "-1", "\"1\""]);
+    const members = [`"id":${id}`, `"to":${to()}`];
+    if (g.r() < 0.2) members.push(`"to":${to()}`);
+    if (g.r() < 0.1) members.reverse();
+    if (g.r() < 0.1) members.shift();
+    out.push(`{${members.join(",")}}`);
+  }
+  return out;
+}
+
 test("JSON.parse(msg) as Cmd | null: C equals Node's own JSON.parse with the same field rules", { skip: haveGcc ? false : "gcc missing (apt-get install gcc)", timeout: 300_000 }, (t) => {
   const msgs = messages();
+  const moves = moveMessages();
   const src = [
     "import { u8, u32, i32, bool, lit, printStr, printLn } from \"../../../../ts-src/rt/rt\";",
     "import { sized } from \"../../../../ts-src/app/app_fmt\";",
@@ -287,7 +306,15 @@ test("JSON.parse(msg) as Cmd | null: C equals Node's own JSON.parse with the sam
     "  else printStr(sized(2048, JSON.stringify({ op: m.op, a: m.a, u: m.u, on: m.on, b: m.b, go: m.op === \"go\", notA: m.op !== \"a\u0070\\n\" })));",
     "  printLn();",
     "}",
+    "class Pos { x: i32 = 0; name: string = \"\"; }",
+    "class Move { to: Pos = new Pos(); id: u8 = 0; }",
+    "function showMove(m: Move | null): void {",
+    "  if (m === null) printStr(\"null\");",
+    "  else printStr(JSON.stringify({ id: m.id, to: { x: m.to.x, name: m.to.name } }));",
+    "  printLn();",
+    "}",
     "export function main(): void {",
+    ...moves.map((m) => `  showMove(JSON.parse(lit(${q(m)})) as Move | null);`),
     ...msgs.map((m, i) => (i % 2 ? `  show(JSON.parse(lit(${q(m)})) as Cmd | null);` : `  const m${i} = JSON.parse(${q(m)}) as Cmd | null;\n  show(m${i});`)),
     "}",
     "",
@@ -299,6 +326,13 @@ test("JSON.parse(msg) as Cmd | null: C equals Node's own JSON.parse with the sam
     { name: "on", kind: "bool" }, { name: "b", kind: "int", lo: 0, hi: 255 }] as const;
   let want = "";
   let parsed = 0;
+  const moveShape = [{ name: "to", kind: "object", fields: [{ name: "x", kind: "int", lo: -2147483648, hi: 2147483647 }, { name: "name", kind: "string" }] }, { name: "id", kind: "int", lo: 0, hi: 255 }] as const;
+  let movesParsed = 0;
+  for (const m of moves) {
+    const o = lower.parse(moveShape as unknown as Parameters<typeof lower.parse>[0], 513, m) as { id: number; to: { x: number; name: string } } | null;
+    if (o) movesParsed++;
+    want += (o ? JSON.stringify({ id: o.id, to: { x: o.to.x, name: o.to.name } }) : "null") + "\n";
+  }
   for (const m of msgs) {
     const o = lower.parse([...shape], 513, m);
     if (o) parsed++;
@@ -312,7 +346,8 @@ test("JSON.parse(msg) as Cmd | null: C equals Node's own JSON.parse with the sam
     const r = compile({ inputs: [file, path.join(ROOT, "ts-src/app/app_fmt.ts")], root: ROOT });
     assert.deepEqual(r.diagnostics.map((d) => d.text), []);
     assert.ok(parsed > 100 && parsed < msgs.length - 100, `a mix of accepted (${parsed}) and refused messages`);
-    t.diagnostic(`${msgs.length} messages, ${parsed} parsed`);
+    t.diagnostic(`${msgs.length} messages, ${parsed} parsed; ${moves.length} with a nested class, ${movesParsed} parsed`);
+    assert.ok(movesParsed > 10 && movesParsed < moves.length - 10, `nested: a mix of accepted (${movesParsed}) and refused messages`);
 
     const out = path.join(ROOT, "build/test/apps/lang/gen/parsegen.js");
     fs.mkdirSync(path.dirname(out), { recursive: true });

@@ -1,9 +1,10 @@
-// CONFIG_MGOS_MQTT_WS_SUPPORT=n (Kconfig "MQTT over WebSocket"): the generated
-// C built with the switch off and, as a control, on. Off: ws_enable fails each
-// connect with an error and opens no socket; the link in each connection is a
-// few scalars (its buffers are a byte); a firmware linked with --gc-sections
-// keeps none of the link's code. On: the same program connects, and the link
-// and its code are there.
+// CONFIG_MGOS_MQTT_WS_SUPPORT=n and CONFIG_MGOS_MQTT_PERSIST_SUPPORT=n (Kconfig
+// "MQTT over WebSocket", "Persistent outbox"): the generated C built with the
+// switches off and, as a control, on. Off: ws_enable fails each connect with
+// an error and opens no socket; the link in each connection is a few scalars
+// (its buffers are a byte); outbox_persist logs an error; a firmware linked
+// with --gc-sections keeps none of the link's or the outbox store's code.
+// On: the same program connects, and the link and its code are there.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -11,7 +12,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ROOT, WARNINGS, INCLUDES, genSources, portableSources, haveTool, run } from "../c/support/ctier";
 
-const OFF = "-DCONFIG_MGOS_MQTT_WS_SUPPORT_VALUE=0";
+const OFF = ["-DCONFIG_MGOS_MQTT_WS_SUPPORT_VALUE=0", "-DCONFIG_MGOS_MQTT_PERSIST_SUPPORT_VALUE=0"];
 
 /** Builds test/ws/support/ws_off.c against the generated C; its `key value` lines. */
 async function runProgram(dir: string, defs: string[]): Promise<Map<string, string>> {
@@ -28,16 +29,19 @@ test("WebSocket compiled out: ws_enable fails the connect with an error, the lin
   if (!haveTool("gcc")) { t.skip("gcc is not installed"); return; }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ws-off-"));
   try {
-    const off = await runProgram(dir, [OFF]);
+    const off = await runProgram(dir, OFF);
     assert.equal(off.get("ws_support"), "0");
     assert.equal(off.get("connects"), "0", "no socket opened");
     assert.equal(off.get("errors"), "2", "each attempt (the first, then after the backoff) fails with the error");
     assert.match(off.get("error") ?? "", /ws_enable is set but WebSocket support is compiled out \(CONFIG_MGOS_MQTT_WS_SUPPORT\)/);
+    assert.equal(off.get("persist_support"), "0");
+    assert.equal(off.get("persist_off_errors"), "1", "outbox_persist: the compiled-out error, once");
     assert.ok(Number(off.get("wslink_bytes")) < 256, `WsLink is ${off.get("wslink_bytes")} B with WebSocket off`);
     const on = await runProgram(dir, []);
     assert.equal(on.get("ws_support"), "1");
     assert.equal(on.get("connects"), "1", "with WebSocket on, the same config connects (and waits for the socket)");
     assert.equal(on.get("errors"), "0");
+    assert.equal(on.get("persist_off_errors"), "0");
     assert.ok(Number(on.get("wslink_bytes")) > 1024);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -63,8 +67,9 @@ test("WebSocket compiled out: a firmware linked with --gc-sections keeps none of
     };
     const on = await symbols([]);
     assert.match(on, / WsLink_onRecv$/m, "control: with WebSocket on, the link is linked");
-    const off = await symbols([OFF]);
-    assert.doesNotMatch(off, / (WsLink_onRecv|WsLink_begin|Sha1_\w+|ws_base64)$/m);
+    assert.match(on, / Session_restore$/m, "control: with the persistent outbox on, its restore path is linked");
+    const off = await symbols(OFF);
+    assert.doesNotMatch(off, / (WsLink_onRecv|WsLink_begin|Sha1_\w+|ws_base64|Session_restore|persist_onStore)$/m);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -608,6 +608,13 @@ export class JsonParse {
   flag: bool = false;
   str: string | null = null;
   stack: Uint8Array = new Uint8Array(PARSE_DEPTH);
+  /** The objects entered (pEnter) around the current one: their ends in src. */
+  outer: Uint32Array = new Uint32Array(PARSE_DEPTH);
+  outerStart: Uint32Array = new Uint32Array(PARSE_DEPTH);
+  depth: u32 = 0;
+  /** The current object: [start, end) in src. */
+  start: u32 = 0;
+  end: u32 = 0;
 }
 
 const ps = new JsonParse();
@@ -681,14 +688,36 @@ export function pBegin(js: Bytes, strs: Bytes): bool {
   ps.src = js;
   ps.strs = strs;
   ps.used = 0;
+  ps.depth = 0;
+  ps.start = 0;
+  ps.end = js.length;
   return true;
+}
+
+/** Enters field `key`, which must be an object (a nested class). */
+export function pEnter(key: string): bool {
+  if (ps.depth >= PARSE_DEPTH || !member(key) || scan.kind !== OBJECT) return false;
+  ps.outerStart[ps.depth] = ps.start;
+  ps.outer[ps.depth] = ps.end;
+  ps.depth++;
+  ps.start = scan.vs;
+  ps.end = scan.ve;
+  return true;
+}
+
+/** Back to the object around the one pEnter() entered. */
+export function pLeave(): void {
+  if (ps.depth === 0) return;
+  ps.depth = u32(ps.depth - 1);
+  ps.start = ps.outerStart[ps.depth];
+  ps.end = ps.outer[ps.depth];
 }
 
 /** Finds the last member `key` of the object being parsed (JSON.parse keeps
  *  the last of repeated keys; keys compare unescaped): its value in
  *  scan.vs..scan.ve and its kind in scan.kind. */
 function member(key: string): bool {
-  const js: Bytes = ps.src;
+  const js: Bytes = ps.src.subarray(ps.start, ps.end);
   const want: Bytes = strBytes(key);
   const s: JsonScan = scan;
   s.src = js;
@@ -731,8 +760,9 @@ function member(key: string): bool {
     s.pos++;
     skipWs(s);
   }
-  s.vs = vs;
-  s.ve = ve;
+  // Positions in ps.src (js is the current object's part of it).
+  s.vs = u32(vs + ps.start);
+  s.ve = u32(ve + ps.start);
   s.kind = kind;
   return found;
 }

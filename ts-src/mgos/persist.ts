@@ -17,6 +17,11 @@ import { u8, u32, i32, bool, Bytes, strBytes, noBytes } from "../rt/rt";
 import { Session, StoreOp, LogLevel } from "../mqtt/session";
 import { logMsg } from "./port";
 
+/** The persistent outbox compiled in (1) or out (0). Out, mqtt.outbox_persist
+ *  logs an error and nothing is persisted; the linker drops this module's
+ *  code and the session's restore path. @kconfig MGOS_MQTT_PERSIST_SUPPORT_VALUE */
+export const PERSIST_SUPPORT: u32 = 1;
+
 /** Opens (creates) the storage `where` (host: a directory; ESP32: an NVS namespace) for `slot`. */
 export type StoreOpenFn = (slot: i32, where: string) => bool;
 /** Writes (replaces) record `seq`: meta word and data. False on failure. */
@@ -85,6 +90,10 @@ function onStore(s: Session, op: u8, seq: u32, meta: u32, data: Bytes): void {
  *  found back into its outbox (in publish order) and persists from then on.
  *  False (logged) when the port has no storage or it cannot be opened. */
 export function attach(s: Session, slot: i32, where: string): bool {
+  if (PERSIST_SUPPORT === 0) {
+    logMsg(LogLevel.ERROR, "outbox_persist is set but the persistent outbox is compiled out (CONFIG_MGOS_MQTT_PERSIST_SUPPORT): ", strBytes(where));
+    return false;
+  }
   const open: StoreOpenFn | null = ops.open;
   const count: StoreCountFn | null = ops.count;
   const read: StoreReadFn | null = ops.read;

@@ -11,6 +11,8 @@
 // small exported wrappers below (nowMs, netSend, ...).
 
 import { u16, u32, i32, f64, Bytes, Ptr } from "../rt/rt";
+// The build's log level: the compiler puts each logMsg() call under it.
+import { LOG_LEVEL } from "../mqtt/loglevel";
 
 /** Monotonic milliseconds; wraps at 2^32 (compare with u32(a - b)). */
 declare function port_now_ms(): u32;

@@ -223,22 +223,18 @@ function scanExtra(extra: Bytes, where: u8): i32 {
   while (at < n) {
     const id: u8 = extra[at];
     at++;
-    if (!propAllowed(id, where)) return -1;
+    if (!propAllowed(id, where) || (id !== PropId.USER_PROPERTY && id !== PropId.SUBSCRIPTION_ID)) return -1;
+    const kind: u8 = propKind(id);
+    const end: i32 = valueEnd(extra, at, kind);
+    if (end < 0) return -1;
     if (id === PropId.USER_PROPERTY) {
-      const ke: i32 = fieldEnd(extra, at);
-      if (ke < 0) return -1;
-      const ve: i32 = fieldEnd(extra, u32(ke));
-      if (ve < 0) return -1;
-      if (!validUtf8(extra.subarray(u32(at + 2), u32(ke))) || !validUtf8(extra.subarray(u32(ke + 2), u32(ve)))) return -1;
-      at = u32(ve);
-    } else if (id === PropId.SUBSCRIPTION_ID) {
-      const r: i32 = readVarint(extra, at);
-      if (r <= 0) return -1;
-      at = u32(at + varintSize(u32(r)));
-      subIds++;
+      const ke: u32 = u32(fieldEnd(extra, at));
+      if (!validUtf8(extra.subarray(u32(at + 2), ke)) || !validUtf8(extra.subarray(u32(ke + 2), u32(end)))) return -1;
     } else {
-      return -1;
+      if (valueNum(extra, at, kind) === 0) return -1;
+      subIds++;
     }
+    at = u32(end);
   }
   return subIds;
 }
@@ -550,6 +546,43 @@ export function fieldEnd(b: Bytes, off: u32): i32 {
   return i32(off + 2 + len);
 }
 
+/** End of the value of a property of encoding `kind` that starts at `at`
+ *  (at most block.length) in `block`, or -error: PROPERTY_LENGTH when it runs
+ *  past the end, VARINT_TOO_LONG / VARINT_NOT_MINIMAL, UNKNOWN_PROPERTY for
+ *  no encoding. The one parser of property values: the decoder, nextProp()
+ *  and the `extra` check all use it. */
+function valueEnd(block: Bytes, at: u32, kind: u8): i32 {
+  const left: u32 = u32(block.length - at); // at <= length
+  switch (kind) {
+    case PropKind.BYTE: return left >= 1 ? i32(at + 1) : -Decode5Err.PROPERTY_LENGTH;
+    case PropKind.U16: return left >= 2 ? i32(at + 2) : -Decode5Err.PROPERTY_LENGTH;
+    case PropKind.U32: return left >= 4 ? i32(at + 4) : -Decode5Err.PROPERTY_LENGTH;
+    case PropKind.VARINT: {
+      const r: i32 = readVarint(block, at);
+      if (r < 0) return r;
+      return i32(at + varintSize(u32(r)));
+    }
+    case PropKind.UTF8:
+    case PropKind.BINARY:
+    case PropKind.PAIR: {
+      let e: i32 = fieldEnd(block, at);
+      if (e >= 0 && kind === PropKind.PAIR) e = fieldEnd(block, u32(e));
+      return e >= 0 ? e : -Decode5Err.PROPERTY_LENGTH;
+    }
+    default:
+      return -Decode5Err.UNKNOWN_PROPERTY;
+  }
+}
+
+/** The value of an integer property (BYTE, U16, U32, VARINT) at `at`, which
+ *  valueEnd() has accepted. */
+function valueNum(block: Bytes, at: u32, kind: u8): u32 {
+  if (kind === PropKind.BYTE) return block[at];
+  if (kind === PropKind.U16) return readU16(block, at);
+  if (kind === PropKind.U32) return readU32(block, at);
+  return u32(readVarint(block, at));
+}
+
 /** Reads the properties of `block` (the bytes after the property length,
  *  exactly the block) allowed in packet type `where` into `p`, adding to what
  *  `p` holds. Returns 0 or a DecodeErr/Decode5Err. Rules: 2.2.2.2 (known id,
@@ -568,51 +601,21 @@ export function decodePropList(block: Bytes, where: u8, p: Props5): i32 {
     const rep: bool = propRepeatable(id) && (id === PropId.USER_PROPERTY || where === PacketType.PUBLISH);
     if (!rep && (p.present & m) !== 0) return Decode5Err.DUPLICATE_PROPERTY;
     const kind: u8 = propKind(id);
+    const end: i32 = valueEnd(block, at, kind);
+    if (end < 0) return i32(-end);
     let v: u32 = 0;
     let s: Bytes = block.subarray(0, 0);
-    switch (kind) {
-      case PropKind.BYTE:
-        if (at >= n) return Decode5Err.PROPERTY_LENGTH;
-        v = block[at];
-        at++;
-        break;
-      case PropKind.U16:
-        if (u32(n - at) < 2) return Decode5Err.PROPERTY_LENGTH;
-        v = readU16(block, at);
-        at = u32(at + 2);
-        break;
-      case PropKind.U32:
-        if (u32(n - at) < 4) return Decode5Err.PROPERTY_LENGTH;
-        v = readU32(block, at);
-        at = u32(at + 4);
-        break;
-      case PropKind.VARINT: {
-        const r: i32 = readVarint(block, at);
-        if (r < 0) return i32(-r);
-        v = u32(r);
-        at = u32(at + varintSize(v));
-        break;
-      }
-      case PropKind.PAIR: {
-        const ke: i32 = fieldEnd(block, at);
-        if (ke < 0) return Decode5Err.PROPERTY_LENGTH;
-        const ve: i32 = fieldEnd(block, u32(ke));
-        if (ve < 0) return Decode5Err.PROPERTY_LENGTH;
-        if (!validUtf8(block.subarray(u32(at + 2), u32(ke)))) return DecodeErr.BAD_UTF8;
-        if (!validUtf8(block.subarray(u32(ke + 2), u32(ve)))) return DecodeErr.BAD_UTF8;
-        at = u32(ve);
-        break;
-      }
-      default: {
-        const e: i32 = fieldEnd(block, at);
-        if (e < 0) return Decode5Err.PROPERTY_LENGTH;
-        s = block.subarray(u32(at + 2), u32(e));
-        at = u32(e);
-        const se: u8 = bytesValueOk(id, s);
-        if (se !== 0) return se;
-        break;
-      }
+    if (kind <= PropKind.VARINT) {
+      v = valueNum(block, at, kind);
+    } else if (kind === PropKind.PAIR) {
+      const ke: u32 = u32(fieldEnd(block, at)); // valueEnd checked both strings
+      if (!validUtf8(block.subarray(u32(at + 2), ke)) || !validUtf8(block.subarray(u32(ke + 2), u32(end)))) return DecodeErr.BAD_UTF8;
+    } else {
+      s = block.subarray(u32(at + 2), u32(end));
+      const se: u8 = bytesValueOk(id, s);
+      if (se !== 0) return se;
     }
+    at = u32(end);
     const ve2: u8 = numValueOk(id, v);
     if (ve2 !== 0) return ve2;
     storeProp(p, id, v, s);
@@ -684,50 +687,24 @@ export function decodeProps(body: Bytes, off: u32, where: u8, p: Props5): i32 {
 export function nextProp(block: Bytes, it: PropIter, id: u8): bool {
   const n: u32 = block.length;
   while (it.off < n) {
-    const at0: u32 = it.off;
-    const pid: u8 = block[at0];
-    let at: u32 = u32(at0 + 1);
+    const pid: u8 = block[it.off];
+    const at: u32 = u32(it.off + 1);
     const kind: u8 = propKind(pid);
-    let num: u32 = 0;
-    let key: Bytes = block.subarray(0, 0);
-    let val: Bytes = block.subarray(0, 0);
-    if (kind === PropKind.BYTE) {
-      if (at >= n) break;
-      num = block[at];
-      at++;
-    } else if (kind === PropKind.U16) {
-      if (u32(n - at) < 2) break;
-      num = readU16(block, at);
-      at = u32(at + 2);
-    } else if (kind === PropKind.U32) {
-      if (u32(n - at) < 4) break;
-      num = readU32(block, at);
-      at = u32(at + 4);
-    } else if (kind === PropKind.VARINT) {
-      const r: i32 = readVarint(block, at);
-      if (r < 0) break;
-      num = u32(r);
-      at = u32(at + varintSize(num));
-    } else if (kind === PropKind.UTF8 || kind === PropKind.BINARY || kind === PropKind.PAIR) {
-      const e: i32 = fieldEnd(block, at);
-      if (e < 0) break;
-      key = block.subarray(u32(at + 2), u32(e));
-      at = u32(e);
-      if (kind === PropKind.PAIR) {
-        const e2: i32 = fieldEnd(block, at);
-        if (e2 < 0) break;
-        val = block.subarray(u32(at + 2), u32(e2));
-        at = u32(e2);
-      }
-    } else {
-      break; // unknown id: cannot be skipped
-    }
-    it.off = at;
+    const end: i32 = valueEnd(block, at, kind);
+    if (end < 0) break; // unknown id or cut short: cannot go on
+    it.off = u32(end);
     if (pid === id) {
       it.id = pid;
-      it.num = num;
-      it.key = key;
-      it.value = val;
+      it.num = 0;
+      it.key = block.subarray(0, 0);
+      it.value = it.key;
+      if (kind <= PropKind.VARINT) {
+        it.num = valueNum(block, at, kind);
+      } else {
+        const ke: u32 = u32(fieldEnd(block, at));
+        it.key = block.subarray(u32(at + 2), ke);
+        if (kind === PropKind.PAIR) it.value = block.subarray(u32(ke + 2), u32(end));
+      }
       return true;
     }
   }

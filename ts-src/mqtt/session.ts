@@ -43,6 +43,8 @@ import {
 } from "./codec";
 import { validTopicName, validTopicFilter, validUtf8 } from "./topic";
 import { MGOS_MQTT_ERR, MGOS_MQTT_EV, MGOS_MQTT_DROP } from "./delivery";
+// The build's log level: the compiler puts each @log call (log, logNum) under it.
+import { LOG_LEVEL } from "./loglevel";
 
 /** @kconfig MGOS_MQTT_MAX_SUBSCRIPTIONS */
 export const MAX_SUBSCRIPTIONS: u32 = 8;
@@ -118,14 +120,6 @@ export enum LogLevel {
   INFO = 2,
   DEBUG = 3,
 }
-
-/** Log lines compiled into the C build, as ESP-IDF's CONFIG_LOG_MAXIMUM_LEVEL:
- *  0 none, 1 error, 2 + warn, 3 + info, 4 + debug. A call of a `@log` function
- *  whose level is not below this is left out with its strings and arguments
- *  (codegen's `@log` rule). Node logs every level.
- *  @kconfig MGOS_MQTT_LOG_LEVEL
- *  @loglevel */
-export const LOG_LEVEL: i32 = 1;
 
 /** Outgoing message record states. */
 export enum RecState {

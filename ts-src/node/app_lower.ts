@@ -12,7 +12,8 @@ export function site(cap: number, msg: string, s: string): string {
 }
 
 /** A field of a class JSON.parse() reads (codegen/src/lower.ts). */
-export type ParseField = { name: string; kind: "int"; lo: number; hi: number } | { name: string; kind: "bool" | "string" };
+export type ParseField = { name: string; kind: "int"; lo: number; hi: number } | { name: string; kind: "bool" | "string" } |
+  { name: string; kind: "object"; fields: ParseField[] };
 
 function depth(v: unknown): number {
   if (v === null || typeof v !== "object") return 0;
@@ -34,23 +35,29 @@ export function parse(shape: ParseField[], cap: number, text: Uint8Array | strin
     return null;
   }
   if (v === null || typeof v !== "object" || Array.isArray(v) || depth(v) > PARSE_DEPTH) return null;
-  const o = v as Record<string, unknown>;
-  let used = 0;
+  const used = { n: 0 };
+  return fields(v as Record<string, unknown>, shape, cap, used) ? (v as Record<string, unknown>) : null;
+}
+
+/** Whether object `o` has every field of `shape`, each of its type (strings normalized in place). */
+function fields(o: Record<string, unknown>, shape: ParseField[], cap: number, used: { n: number }): boolean {
   for (const f of shape) {
-    if (!Object.prototype.hasOwnProperty.call(o, f.name)) return null;
+    if (!Object.prototype.hasOwnProperty.call(o, f.name)) return false;
     const x = o[f.name];
     if (f.kind === "int") {
-      if (typeof x !== "number" || !Number.isInteger(x) || x < f.lo || x > f.hi) return null;
+      if (typeof x !== "number" || !Number.isInteger(x) || x < f.lo || x > f.hi) return false;
       if (Object.is(x, -0)) o[f.name] = 0;
     } else if (f.kind === "bool") {
-      if (typeof x !== "boolean") return null;
+      if (typeof x !== "boolean") return false;
+    } else if (f.kind === "object") {
+      if (x === null || typeof x !== "object" || Array.isArray(x) || !fields(x as Record<string, unknown>, f.fields, cap, used)) return false;
     } else {
-      if (typeof x !== "string" || x.includes("\0")) return null;
+      if (typeof x !== "string" || x.includes("\0")) return false;
       // A lone surrogate (\ud800) is U+FFFD in C's UTF-8; the same here.
       o[f.name] = Buffer.from(x, "utf8").toString("utf8");
-      used += Buffer.byteLength(x, "utf8") + 1;
-      if (used > cap) return null;
+      used.n += Buffer.byteLength(x, "utf8") + 1;
+      if (used.n > cap) return false;
     }
   }
-  return o;
+  return true;
 }

@@ -25,8 +25,11 @@ export function emitNodeJs(source: string, fileName: string, outFile: string, si
         let call: ts.Expression = inner.expression;
         while (ts.isParenthesizedExpression(call)) call = call.expression;
         const arg = (call as ts.CallExpression).arguments[0];
-        const shape = f.createArrayLiteralExpression(s.shape.map((x) => f.createObjectLiteralExpression(Object.entries(x).map(([k, v]) =>
-          f.createPropertyAssignment(k, typeof v === "number" ? (v < 0 ? f.createPrefixUnaryExpression(ts.SyntaxKind.MinusToken, f.createNumericLiteral(-v)) : f.createNumericLiteral(v)) : f.createStringLiteral(String(v)))))));
+        const lit = (v: unknown): ts.Expression => Array.isArray(v) ? f.createArrayLiteralExpression(v.map(lit)) :
+          typeof v === "number" ? (v < 0 ? f.createPrefixUnaryExpression(ts.SyntaxKind.MinusToken, f.createNumericLiteral(-v)) : f.createNumericLiteral(v)) :
+          typeof v === "object" && v !== null ? f.createObjectLiteralExpression(Object.entries(v).map(([k, x]) => f.createPropertyAssignment(k, lit(x)))) :
+          f.createStringLiteral(String(v));
+        const shape = lit(s.shape);
         return f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier("__app_lower"), "parse"), undefined, [shape, f.createNumericLiteral(s.cap), arg]);
       }
       return f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier("__app_lower"), "site"), undefined,

@@ -13,6 +13,8 @@ static bool codec5_bytesPrefix(rt_bytes b, rt_bytes pre);
 static uint32_t codec5_encodeReasonPacket(rt_bytes out, uint8_t type, uint8_t reason, Props5 *props);
 static uint16_t codec5_readU16(rt_bytes b, uint32_t off);
 static uint32_t codec5_readU32(rt_bytes b, uint32_t off);
+static int32_t codec5_valueEnd(rt_bytes block, uint32_t at, uint8_t kind);
+static uint32_t codec5_valueNum(rt_bytes block, uint32_t at, uint8_t kind);
 static void codec5_storeProp(Props5 *p, uint8_t id, uint32_t v, rt_bytes s);
 static DecodeErr codec5_checkFirstByte5(uint8_t type, uint8_t flags, bool forClient);
 static DecodeErr codec5_checkRemainingLength5(uint8_t type, uint32_t rem);
@@ -372,37 +374,30 @@ static int32_t codec5_scanExtra(rt_bytes extra, uint8_t where) {
   while (at < n) {
     uint8_t id = extra.p[at];
     at++;
-    if (!packet5_propAllowed(id, where)) {
+    if (!packet5_propAllowed(id, where) || (id != PropId_USER_PROPERTY && id != PropId_SUBSCRIPTION_ID)) {
       return -1;
     }
 #line 227 "ts-src/mqtt/codec5.ts"
-    if (id == PropId_USER_PROPERTY) {
-      int32_t ke = codec5_fieldEnd(extra, at);
-      if (ke < 0) {
-        return -1;
-      }
+    uint8_t kind = packet5_propKind(id);
+    int32_t end = codec5_valueEnd(extra, at, kind);
+    if (end < 0) {
+      return -1;
+    }
 #line 230 "ts-src/mqtt/codec5.ts"
-      int32_t ve = codec5_fieldEnd(extra, (uint32_t)ke);
-      if (ve < 0) {
-        return -1;
-      }
-#line 232 "ts-src/mqtt/codec5.ts"
-      if (!topic_validUtf8(rt_subarray(extra, at + 2u, (uint32_t)ke)) || !topic_validUtf8(rt_subarray(extra, (uint32_t)ke + 2, (uint32_t)ve))) {
+    if (id == PropId_USER_PROPERTY) {
+      uint32_t ke = (uint32_t)codec5_fieldEnd(extra, at);
+      if (!topic_validUtf8(rt_subarray(extra, at + 2u, ke)) || !topic_validUtf8(rt_subarray(extra, ke + 2u, (uint32_t)end))) {
         return -1;
       }
 #line 233 "ts-src/mqtt/codec5.ts"
-      at = (uint32_t)ve;
-    } else if (id == PropId_SUBSCRIPTION_ID) {
-      int32_t r = codec5_readVarint(extra, at);
-      if (r <= 0) {
+    } else {
+      if (codec5_valueNum(extra, at, kind) == 0) {
         return -1;
       }
-#line 237 "ts-src/mqtt/codec5.ts"
-      at = at + codec5_varintSize((uint32_t)r);
+#line 235 "ts-src/mqtt/codec5.ts"
       subIds++;
-    } else {
-      return -1;
     }
+    at = (uint32_t)end;
   }
   return subIds;
 }
@@ -421,7 +416,7 @@ uint32_t codec5_putProps(rt_bytes out, uint32_t off, Props5 *p, uint32_t len) {
     if ((m == 0 || (rt_i32_of(p->present & m) == 0)) || id == PropId_USER_PROPERTY) {
       continue;
     }
-#line 258 "ts-src/mqtt/codec5.ts"
+#line 254 "ts-src/mqtt/codec5.ts"
     rt_bytes_set(out, at, id);
     at++;
     uint8_t kind = packet5_propKind(id);
@@ -432,29 +427,29 @@ uint32_t codec5_putProps(rt_bytes out, uint32_t off, Props5 *p, uint32_t len) {
       at++;
       break;
     }
-#line 267 "ts-src/mqtt/codec5.ts"
+#line 263 "ts-src/mqtt/codec5.ts"
     case PropKind_U16: {
       at = codec5_putU16(out, at, (uint16_t)v);
       break;
     }
-#line 270 "ts-src/mqtt/codec5.ts"
+#line 266 "ts-src/mqtt/codec5.ts"
     case PropKind_U32: {
       at = codec5_putU32(out, at, v);
       break;
     }
-#line 273 "ts-src/mqtt/codec5.ts"
+#line 269 "ts-src/mqtt/codec5.ts"
     case PropKind_VARINT: {
       at = codec5_putVarint(out, at, v);
       break;
     }
-#line 276 "ts-src/mqtt/codec5.ts"
+#line 272 "ts-src/mqtt/codec5.ts"
     default: {
       at = codec5_putString(out, at, codec5_propBytes(p, id));
       break;
     }
     }
   }
-#line 281 "ts-src/mqtt/codec5.ts"
+#line 277 "ts-src/mqtt/codec5.ts"
   rt_copy_bytes(out, at, p->extra);
   return at + p->extra.len;
 }
@@ -467,16 +462,16 @@ uint32_t codec5_putUserProp(rt_bytes out, uint32_t off, rt_bytes key, rt_bytes v
   if (key.len > topic_MAX_STRING_LEN || value.len > topic_MAX_STRING_LEN) {
     return 0;
   }
-#line 291 "ts-src/mqtt/codec5.ts"
+#line 287 "ts-src/mqtt/codec5.ts"
   if (!topic_validUtf8(key) || !topic_validUtf8(value)) {
     return 0;
   }
-#line 292 "ts-src/mqtt/codec5.ts"
+#line 288 "ts-src/mqtt/codec5.ts"
   uint32_t need = (5u + key.len) + value.len;
   if (off > out.len || (need > (out.len - off))) {
     return 0;
   }
-#line 294 "ts-src/mqtt/codec5.ts"
+#line 290 "ts-src/mqtt/codec5.ts"
   rt_bytes_set(out, off, PropId_USER_PROPERTY);
   uint32_t at = codec5_putString(out, off + 1u, key);
   return codec5_putString(out, at, value);
@@ -484,13 +479,13 @@ uint32_t codec5_putUserProp(rt_bytes out, uint32_t off, rt_bytes key, rt_bytes v
 
 // ---------------------------------------------------------------- packet encoders
 /** Fixed header + `rem`, or 0 when `rem` cannot be encoded. */
-#line 302 "ts-src/mqtt/codec5.ts"
+#line 298 "ts-src/mqtt/codec5.ts"
 uint32_t codec5_packetSize5(uint32_t rem) {
   uint32_t rl = codec5_varintSize(rem);
   if (rl == 0) {
     return 0;
   }
-#line 305 "ts-src/mqtt/codec5.ts"
+#line 301 "ts-src/mqtt/codec5.ts"
   return (1u + rl) + rem;
 }
 
@@ -512,25 +507,25 @@ uint32_t codec5_encodeConnect5(rt_bytes out, ConnectOptions *o, Props5 *props, P
   if (o->clientId.len > topic_MAX_STRING_LEN || !topic_validUtf8(o->clientId)) {
     return 0;
   }
-#line 324 "ts-src/mqtt/codec5.ts"
+#line 320 "ts-src/mqtt/codec5.ts"
   if (o->userName.len > topic_MAX_STRING_LEN || !topic_validUtf8(o->userName)) {
     return 0;
   }
-#line 325 "ts-src/mqtt/codec5.ts"
+#line 321 "ts-src/mqtt/codec5.ts"
   if (o->password.len > topic_MAX_STRING_LEN || o->willMessage.len > topic_MAX_STRING_LEN) {
     return 0;
   }
-#line 326 "ts-src/mqtt/codec5.ts"
+#line 322 "ts-src/mqtt/codec5.ts"
   if (hasWill && (!topic_validTopicName(o->willTopic) || o->willQos > 2)) {
     return 0;
   }
-#line 327 "ts-src/mqtt/codec5.ts"
+#line 323 "ts-src/mqtt/codec5.ts"
   int32_t pl = codec5_propsSize(props, PacketType_CONNECT);
   if (pl < 0) {
     return 0;
   }
   // Protocol name (6) + level (1) + flags (1) + keep alive (2) + properties + client id.
-#line 330 "ts-src/mqtt/codec5.ts"
+#line 326 "ts-src/mqtt/codec5.ts"
   uint32_t rem = (12u + codec5_propsFieldSize((uint32_t)pl)) + o->clientId.len;
   uint8_t flags = (uint8_t)(o->cleanSession ? packet_CONNECT_CLEAN_SESSION : 0);
   int32_t wl = 0;
@@ -539,14 +534,14 @@ uint32_t codec5_encodeConnect5(rt_bytes out, ConnectOptions *o, Props5 *props, P
     if (wl < 0) {
       return 0;
     }
-#line 336 "ts-src/mqtt/codec5.ts"
+#line 332 "ts-src/mqtt/codec5.ts"
     rem = (((rem + codec5_propsFieldSize((uint32_t)wl)) + 4u) + o->willTopic.len) + o->willMessage.len;
     flags = (uint8_t)((flags | packet_CONNECT_WILL) | (o->willQos << packet_CONNECT_WILL_QOS_SHIFT));
     if (o->willRetain) {
       flags = (uint8_t)(flags | packet_CONNECT_WILL_RETAIN);
     }
   }
-#line 340 "ts-src/mqtt/codec5.ts"
+#line 336 "ts-src/mqtt/codec5.ts"
   if (hasUser) {
     rem = (rem + 2u) + o->userName.len;
     flags = (uint8_t)(flags | packet_CONNECT_USER_NAME);
@@ -559,7 +554,7 @@ uint32_t codec5_encodeConnect5(rt_bytes out, ConnectOptions *o, Props5 *props, P
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 350 "ts-src/mqtt/codec5.ts"
+#line 346 "ts-src/mqtt/codec5.ts"
   uint32_t at = codec5_putHeader5(out, (uint8_t)(PacketType_CONNECT << 4), rem);
   at = codec5_putString(out, at, RT_LIT("MQTT"));
   rt_bytes_set(out, at, packet5_PROTOCOL_LEVEL_5);
@@ -575,11 +570,11 @@ uint32_t codec5_encodeConnect5(rt_bytes out, ConnectOptions *o, Props5 *props, P
   if (hasUser) {
     at = codec5_putString(out, at, o->userName);
   }
-#line 363 "ts-src/mqtt/codec5.ts"
+#line 359 "ts-src/mqtt/codec5.ts"
   if (hasPass) {
     at = codec5_putString(out, at, o->password);
   }
-#line 364 "ts-src/mqtt/codec5.ts"
+#line 360 "ts-src/mqtt/codec5.ts"
   return total;
 }
 
@@ -589,12 +584,12 @@ uint32_t codec5_publishSize5(uint32_t topicLen, uint32_t payloadLen, uint8_t qos
   if ((qos > 2 || topicLen > topic_MAX_STRING_LEN) || propsLen > packet_MAX_REMAINING_LENGTH) {
     return 0;
   }
-#line 371 "ts-src/mqtt/codec5.ts"
+#line 367 "ts-src/mqtt/codec5.ts"
   uint32_t head = (uint32_t)((int32_t)(2 + topicLen) + ((qos > 0) ? 2 : 0)) + codec5_propsFieldSize(propsLen);
   if (head > packet_MAX_REMAINING_LENGTH || (payloadLen > (packet_MAX_REMAINING_LENGTH - head))) {
     return 0;
   }
-#line 373 "ts-src/mqtt/codec5.ts"
+#line 369 "ts-src/mqtt/codec5.ts"
   return codec5_packetSize5(head + payloadLen);
 }
 
@@ -605,37 +600,37 @@ uint32_t codec5_encodePublishAny5(rt_bytes out, rt_bytes topic, rt_bytes payload
   if ((qos > 2 || (qos > 0 && packetId == 0)) || (qos == 0 && dup)) {
     return 0;
   }
-#line 381 "ts-src/mqtt/codec5.ts"
+#line 377 "ts-src/mqtt/codec5.ts"
   if ((topic.len == 0) ? !Props5_has(props, PropId_TOPIC_ALIAS) : !topic_validTopicName(topic)) {
     return 0;
   }
-#line 382 "ts-src/mqtt/codec5.ts"
+#line 378 "ts-src/mqtt/codec5.ts"
   int32_t pl = codec5_propsSize(props, PacketType_PUBLISH);
   if (pl < 0) {
     return 0;
   }
-#line 384 "ts-src/mqtt/codec5.ts"
+#line 380 "ts-src/mqtt/codec5.ts"
   uint32_t total = codec5_publishSize5(topic.len, payload.len, qos, (uint32_t)pl);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 386 "ts-src/mqtt/codec5.ts"
+#line 382 "ts-src/mqtt/codec5.ts"
   uint8_t first = (uint8_t)((PacketType_PUBLISH << 4) | (qos << 1));
   if (dup) {
     first = (uint8_t)(first | packet_PUBLISH_DUP);
   }
-#line 388 "ts-src/mqtt/codec5.ts"
+#line 384 "ts-src/mqtt/codec5.ts"
   if (retain) {
     first = (uint8_t)(first | packet_PUBLISH_RETAIN);
   }
-#line 389 "ts-src/mqtt/codec5.ts"
+#line 385 "ts-src/mqtt/codec5.ts"
   uint32_t rem = (((2u + topic.len) + (uint32_t)((qos > 0) ? 2 : 0)) + codec5_propsFieldSize((uint32_t)pl)) + payload.len;
   uint32_t at = codec5_putHeader5(out, first, rem);
   at = codec5_putString(out, at, topic);
   if (qos > 0) {
     at = codec5_putU16(out, at, packetId);
   }
-#line 393 "ts-src/mqtt/codec5.ts"
+#line 389 "ts-src/mqtt/codec5.ts"
   at = codec5_putProps(out, at, props, (uint32_t)pl);
   rt_copy_bytes(out, at, payload);
   return total;
@@ -647,7 +642,7 @@ uint32_t codec5_encodePublish5(rt_bytes out, rt_bytes topic, rt_bytes payload, u
   if (Props5_has(props, PropId_SUBSCRIPTION_ID) || (codec5_scanExtra(props->extra, PacketType_PUBLISH) != 0)) {
     return 0;
   }
-#line 402 "ts-src/mqtt/codec5.ts"
+#line 398 "ts-src/mqtt/codec5.ts"
   return codec5_encodePublishAny5(out, topic, payload, qos, retain, dup, packetId, props);
 }
 
@@ -660,29 +655,29 @@ uint32_t codec5_encodeAck5(rt_bytes out, uint8_t type, uint16_t packetId, uint8_
   if (((type != PacketType_PUBACK && type != PacketType_PUBREC) && type != PacketType_PUBREL) && type != PacketType_PUBCOMP) {
     return 0;
   }
-#line 412 "ts-src/mqtt/codec5.ts"
+#line 408 "ts-src/mqtt/codec5.ts"
   if (packetId == 0 || !packet5_reasonValid(type, reason)) {
     return 0;
   }
-#line 413 "ts-src/mqtt/codec5.ts"
+#line 409 "ts-src/mqtt/codec5.ts"
   int32_t pl = codec5_propsSize(props, type);
   if (pl < 0) {
     return 0;
   }
-#line 415 "ts-src/mqtt/codec5.ts"
+#line 411 "ts-src/mqtt/codec5.ts"
   uint32_t rem = 2;
   if (pl > 0) {
     rem = 3u + codec5_propsFieldSize((uint32_t)pl);
-#line 417 "ts-src/mqtt/codec5.ts"
+#line 413 "ts-src/mqtt/codec5.ts"
   } else if (reason != 0) {
     rem = 3;
   }
-#line 418 "ts-src/mqtt/codec5.ts"
+#line 414 "ts-src/mqtt/codec5.ts"
   uint32_t total = codec5_packetSize5(rem);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 420 "ts-src/mqtt/codec5.ts"
+#line 416 "ts-src/mqtt/codec5.ts"
   uint8_t first = (uint8_t)((type == PacketType_PUBREL) ? (uint8_t)((type << 4) | 2) : (uint8_t)(type << 4));
   uint32_t at = codec5_putHeader5(out, first, rem);
   at = codec5_putU16(out, at, packetId);
@@ -693,7 +688,7 @@ uint32_t codec5_encodeAck5(rt_bytes out, uint8_t type, uint16_t packetId, uint8_
   if (pl > 0) {
     codec5_putProps(out, at, props, (uint32_t)pl);
   }
-#line 428 "ts-src/mqtt/codec5.ts"
+#line 424 "ts-src/mqtt/codec5.ts"
   return total;
 }
 
@@ -705,11 +700,11 @@ uint8_t codec5_subscriptionOptions(uint8_t qos, bool noLocal, bool retainAsPubli
   if (noLocal) {
     o = (uint8_t)(o | 0x4);
   }
-#line 437 "ts-src/mqtt/codec5.ts"
+#line 433 "ts-src/mqtt/codec5.ts"
   if (retainAsPublished) {
     o = (uint8_t)(o | 0x8);
   }
-#line 438 "ts-src/mqtt/codec5.ts"
+#line 434 "ts-src/mqtt/codec5.ts"
   return (uint8_t)(o | ((retainHandling & 3) << 4));
 }
 
@@ -729,27 +724,27 @@ uint32_t codec5_encodeSubscribe5(rt_bytes out, uint16_t packetId, rt_bytes filte
   if ((packetId == 0 || !topic_validTopicFilter(filter)) || !codec5_subscriptionOptionsValid(options)) {
     return 0;
   }
-#line 455 "ts-src/mqtt/codec5.ts"
+#line 451 "ts-src/mqtt/codec5.ts"
   if (((options & 0x4) != 0) && codec5_isShared(filter)) {
     return 0;
   }
-#line 456 "ts-src/mqtt/codec5.ts"
+#line 452 "ts-src/mqtt/codec5.ts"
   int32_t pl = codec5_propsSize(props, PacketType_SUBSCRIBE);
   if (pl < 0) {
     return 0;
   }
   // More than one Subscription Identifier is a protocol error (3.8.2.1.2): only the field.
-#line 459 "ts-src/mqtt/codec5.ts"
+#line 455 "ts-src/mqtt/codec5.ts"
   if (codec5_scanExtra(props->extra, PacketType_SUBSCRIBE) != 0) {
     return 0;
   }
-#line 460 "ts-src/mqtt/codec5.ts"
+#line 456 "ts-src/mqtt/codec5.ts"
   uint32_t rem = (((2u + codec5_propsFieldSize((uint32_t)pl)) + 2u) + filter.len) + 1u;
   uint32_t total = codec5_packetSize5(rem);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 463 "ts-src/mqtt/codec5.ts"
+#line 459 "ts-src/mqtt/codec5.ts"
   uint32_t at = codec5_putHeader5(out, (uint8_t)((PacketType_SUBSCRIBE << 4) | 2), rem);
   at = codec5_putU16(out, at, packetId);
   at = codec5_putProps(out, at, props, (uint32_t)pl);
@@ -770,7 +765,7 @@ static bool codec5_bytesPrefix(rt_bytes b, rt_bytes pre) {
       return false;
     }
   }
-#line 479 "ts-src/mqtt/codec5.ts"
+#line 475 "ts-src/mqtt/codec5.ts"
   return true;
 }
 
@@ -780,18 +775,18 @@ uint32_t codec5_encodeUnsubscribe5(rt_bytes out, uint16_t packetId, rt_bytes fil
   if (packetId == 0 || !topic_validTopicFilter(filter)) {
     return 0;
   }
-#line 486 "ts-src/mqtt/codec5.ts"
+#line 482 "ts-src/mqtt/codec5.ts"
   int32_t pl = codec5_propsSize(props, PacketType_UNSUBSCRIBE);
   if (pl < 0) {
     return 0;
   }
-#line 488 "ts-src/mqtt/codec5.ts"
+#line 484 "ts-src/mqtt/codec5.ts"
   uint32_t rem = ((2u + codec5_propsFieldSize((uint32_t)pl)) + 2u) + filter.len;
   uint32_t total = codec5_packetSize5(rem);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 491 "ts-src/mqtt/codec5.ts"
+#line 487 "ts-src/mqtt/codec5.ts"
   uint32_t at = codec5_putHeader5(out, (uint8_t)((PacketType_UNSUBSCRIBE << 4) | 2), rem);
   at = codec5_putU16(out, at, packetId);
   at = codec5_putProps(out, at, props, (uint32_t)pl);
@@ -810,34 +805,34 @@ static uint32_t codec5_encodeReasonPacket(rt_bytes out, uint8_t type, uint8_t re
   if (!packet5_reasonValid(type, reason)) {
     return 0;
   }
-#line 507 "ts-src/mqtt/codec5.ts"
+#line 503 "ts-src/mqtt/codec5.ts"
   int32_t pl = codec5_propsSize(props, type);
   if (pl < 0) {
     return 0;
   }
-#line 509 "ts-src/mqtt/codec5.ts"
+#line 505 "ts-src/mqtt/codec5.ts"
   uint32_t rem = 0;
   if (pl > 0 || type == packet5_PACKET_AUTH) {
     rem = 1u + codec5_propsFieldSize((uint32_t)pl);
-#line 511 "ts-src/mqtt/codec5.ts"
+#line 507 "ts-src/mqtt/codec5.ts"
   } else if (reason != 0) {
     rem = 1;
   }
-#line 512 "ts-src/mqtt/codec5.ts"
+#line 508 "ts-src/mqtt/codec5.ts"
   uint32_t total = codec5_packetSize5(rem);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 514 "ts-src/mqtt/codec5.ts"
+#line 510 "ts-src/mqtt/codec5.ts"
   uint32_t at = codec5_putHeader5(out, (uint8_t)(type << 4), rem);
   if (rem > 0) {
     rt_bytes_set(out, at, reason);
   }
-#line 516 "ts-src/mqtt/codec5.ts"
+#line 512 "ts-src/mqtt/codec5.ts"
   if (rem > 1) {
     codec5_putProps(out, at + 1u, props, (uint32_t)pl);
   }
-#line 517 "ts-src/mqtt/codec5.ts"
+#line 513 "ts-src/mqtt/codec5.ts"
   return total;
 }
 
@@ -856,7 +851,7 @@ uint32_t codec5_encodeAuth5(rt_bytes out, uint8_t reason, Props5 *props) {
 }
 
 // ---------------------------------------------------------------- properties: decoding
-#line 536 "ts-src/mqtt/codec5.ts"
+#line 532 "ts-src/mqtt/codec5.ts"
 static uint16_t codec5_readU16(rt_bytes b, uint32_t off) {
   return (uint16_t)((rt_bytes_get(b, off) << 8) | rt_bytes_get(b, rt_idx_add(off, 1)));
 }
@@ -871,13 +866,85 @@ int32_t codec5_fieldEnd(rt_bytes b, uint32_t off) {
   if (off > b.len || ((b.len - off) < 2)) {
     return -1;
   }
-#line 548 "ts-src/mqtt/codec5.ts"
+#line 544 "ts-src/mqtt/codec5.ts"
   uint16_t len = codec5_readU16(b, off);
   if (len > ((b.len - off) - 2u)) {
     return -1;
   }
-#line 550 "ts-src/mqtt/codec5.ts"
+#line 546 "ts-src/mqtt/codec5.ts"
   return rt_i32_of(((off + 2u) + (uint32_t)len));
+}
+
+/** End of the value of a property of encoding `kind` that starts at `at`
+ *  (at most block.length) in `block`, or -error: PROPERTY_LENGTH when it runs
+ *  past the end, VARINT_TOO_LONG / VARINT_NOT_MINIMAL, UNKNOWN_PROPERTY for
+ *  no encoding. The one parser of property values: the decoder, nextProp()
+ *  and the `extra` check all use it. */
+static int32_t codec5_valueEnd(rt_bytes block, uint32_t at, uint8_t kind) {
+  uint32_t left = block.len - at; // at <= length
+  switch (kind) {
+  case PropKind_BYTE: {
+    return (left >= 1) ? rt_i32_of((at + 1u)) : (-Decode5Err_PROPERTY_LENGTH);
+  }
+#line 558 "ts-src/mqtt/codec5.ts"
+  case PropKind_U16: {
+    return (left >= 2) ? rt_i32_of((at + 2u)) : (-Decode5Err_PROPERTY_LENGTH);
+  }
+#line 559 "ts-src/mqtt/codec5.ts"
+  case PropKind_U32: {
+    return (left >= 4) ? rt_i32_of((at + 4u)) : (-Decode5Err_PROPERTY_LENGTH);
+  }
+#line 560 "ts-src/mqtt/codec5.ts"
+  case PropKind_VARINT: {
+    {
+#line 561 "ts-src/mqtt/codec5.ts"
+      int32_t r = codec5_readVarint(block, at);
+      if (r < 0) {
+        return r;
+      }
+#line 563 "ts-src/mqtt/codec5.ts"
+      return rt_i32_of((at + codec5_varintSize((uint32_t)r)));
+    }
+  }
+#line 565 "ts-src/mqtt/codec5.ts"
+  case PropKind_UTF8:
+  case PropKind_BINARY:
+  case PropKind_PAIR: {
+    {
+#line 568 "ts-src/mqtt/codec5.ts"
+      int32_t e = codec5_fieldEnd(block, at);
+      if (e >= 0 && kind == PropKind_PAIR) {
+        e = codec5_fieldEnd(block, (uint32_t)e);
+      }
+#line 570 "ts-src/mqtt/codec5.ts"
+      return (e >= 0) ? e : (-Decode5Err_PROPERTY_LENGTH);
+    }
+  }
+#line 572 "ts-src/mqtt/codec5.ts"
+  default: {
+    return -Decode5Err_UNKNOWN_PROPERTY;
+  }
+  }
+  return 0; /* not reached */
+}
+
+/** The value of an integer property (BYTE, U16, U32, VARINT) at `at`, which
+ *  valueEnd() has accepted. */
+#line 579 "ts-src/mqtt/codec5.ts"
+static uint32_t codec5_valueNum(rt_bytes block, uint32_t at, uint8_t kind) {
+  if (kind == PropKind_BYTE) {
+    return rt_bytes_get(block, at);
+  }
+#line 581 "ts-src/mqtt/codec5.ts"
+  if (kind == PropKind_U16) {
+    return codec5_readU16(block, at);
+  }
+#line 582 "ts-src/mqtt/codec5.ts"
+  if (kind == PropKind_U32) {
+    return codec5_readU32(block, at);
+  }
+#line 583 "ts-src/mqtt/codec5.ts"
+  return (uint32_t)codec5_readVarint(block, at);
 }
 
 /** Reads the properties of `block` (the bytes after the property length,
@@ -895,116 +962,47 @@ int32_t codec5_decodePropList(rt_bytes block, uint8_t where, Props5 *p) {
     if (m == 0) {
       return Decode5Err_UNKNOWN_PROPERTY; // also ids >= 0x80 (1-byte ids only in 5.0)
     }
-#line 566 "ts-src/mqtt/codec5.ts"
+#line 599 "ts-src/mqtt/codec5.ts"
     if (!packet5_propAllowed(id, where)) {
       return Decode5Err_PROPERTY_NOT_ALLOWED;
     }
     // Subscription Identifier repeats only in PUBLISH (3.3.2.3.8 vs 3.8.2.1.2).
-#line 568 "ts-src/mqtt/codec5.ts"
+#line 601 "ts-src/mqtt/codec5.ts"
     bool rep = packet5_propRepeatable(id) && (id == PropId_USER_PROPERTY || where == PacketType_PUBLISH);
     if (!rep && (rt_i32_of(p->present & m) != 0)) {
       return Decode5Err_DUPLICATE_PROPERTY;
     }
-#line 570 "ts-src/mqtt/codec5.ts"
-    uint8_t kind = packet5_propKind(id);
-    uint32_t v = 0;
-    rt_bytes s = rt_slice(block, 0, 0);
-    switch (kind) {
-    case PropKind_BYTE: {
-      if (at >= n) {
-        return Decode5Err_PROPERTY_LENGTH;
-      }
-#line 576 "ts-src/mqtt/codec5.ts"
-      v = block.p[at];
-      at++;
-      break;
-    }
-#line 579 "ts-src/mqtt/codec5.ts"
-    case PropKind_U16: {
-      if ((n - at) < 2) {
-        return Decode5Err_PROPERTY_LENGTH;
-      }
-#line 581 "ts-src/mqtt/codec5.ts"
-      v = codec5_readU16(block, at);
-      at = at + 2u;
-      break;
-    }
-#line 584 "ts-src/mqtt/codec5.ts"
-    case PropKind_U32: {
-      if ((n - at) < 4) {
-        return Decode5Err_PROPERTY_LENGTH;
-      }
-#line 586 "ts-src/mqtt/codec5.ts"
-      v = codec5_readU32(block, at);
-      at = at + 4u;
-      break;
-    }
-#line 589 "ts-src/mqtt/codec5.ts"
-    case PropKind_VARINT: {
-      {
-#line 590 "ts-src/mqtt/codec5.ts"
-        int32_t r = codec5_readVarint(block, at);
-        if (r < 0) {
-          return rt_i32_of((uint32_t)(-(int64_t)r));
-        }
-#line 592 "ts-src/mqtt/codec5.ts"
-        v = (uint32_t)r;
-        at = at + codec5_varintSize(v);
-        break;
-      }
-    }
-#line 596 "ts-src/mqtt/codec5.ts"
-    case PropKind_PAIR: {
-      {
-#line 597 "ts-src/mqtt/codec5.ts"
-        int32_t ke = codec5_fieldEnd(block, at);
-        if (ke < 0) {
-          return Decode5Err_PROPERTY_LENGTH;
-        }
-#line 599 "ts-src/mqtt/codec5.ts"
-        int32_t ve = codec5_fieldEnd(block, (uint32_t)ke);
-        if (ve < 0) {
-          return Decode5Err_PROPERTY_LENGTH;
-        }
-#line 601 "ts-src/mqtt/codec5.ts"
-        if (!topic_validUtf8(rt_subarray(block, at + 2u, (uint32_t)ke))) {
-          return DecodeErr_BAD_UTF8;
-        }
-#line 602 "ts-src/mqtt/codec5.ts"
-        if (!topic_validUtf8(rt_subarray(block, (uint32_t)ke + 2, (uint32_t)ve))) {
-          return DecodeErr_BAD_UTF8;
-        }
 #line 603 "ts-src/mqtt/codec5.ts"
-        at = (uint32_t)ve;
-        break;
-      }
+    uint8_t kind = packet5_propKind(id);
+    int32_t end = codec5_valueEnd(block, at, kind);
+    if (end < 0) {
+      return rt_i32_of((uint32_t)(-(int64_t)end));
     }
 #line 606 "ts-src/mqtt/codec5.ts"
-    default: {
-      {
-#line 607 "ts-src/mqtt/codec5.ts"
-        int32_t e = codec5_fieldEnd(block, at);
-        if (e < 0) {
-          return Decode5Err_PROPERTY_LENGTH;
-        }
-#line 609 "ts-src/mqtt/codec5.ts"
-        s = rt_subarray(block, at + 2u, (uint32_t)e);
-        at = (uint32_t)e;
-        uint8_t se = codec5_bytesValueOk(id, s);
-        if (se != 0) {
-          return se;
-        }
+    uint32_t v = 0;
+    rt_bytes s = rt_slice(block, 0, 0);
+    if (kind <= PropKind_VARINT) {
+      v = codec5_valueNum(block, at, kind);
+    } else if (kind == PropKind_PAIR) {
+      uint32_t ke = (uint32_t)codec5_fieldEnd(block, at); // valueEnd checked both strings
+      if (!topic_validUtf8(rt_subarray(block, at + 2u, ke)) || !topic_validUtf8(rt_subarray(block, ke + 2u, (uint32_t)end))) {
+        return DecodeErr_BAD_UTF8;
+      }
 #line 613 "ts-src/mqtt/codec5.ts"
-        break;
+    } else {
+      s = rt_subarray(block, at + 2u, (uint32_t)end);
+      uint8_t se = codec5_bytesValueOk(id, s);
+      if (se != 0) {
+        return se;
       }
     }
-    }
-#line 616 "ts-src/mqtt/codec5.ts"
+#line 618 "ts-src/mqtt/codec5.ts"
+    at = (uint32_t)end;
     uint8_t ve2 = codec5_numValueOk(id, v);
     if (ve2 != 0) {
       return ve2;
     }
-#line 618 "ts-src/mqtt/codec5.ts"
+#line 621 "ts-src/mqtt/codec5.ts"
     codec5_storeProp(p, id, v, s);
     p->present = (p->present | m);
   }
@@ -1018,141 +1016,141 @@ static void codec5_storeProp(Props5 *p, uint8_t id, uint32_t v, rt_bytes s) {
     p->payloadFormat = (uint8_t)v;
     break;
   }
-#line 628 "ts-src/mqtt/codec5.ts"
+#line 631 "ts-src/mqtt/codec5.ts"
   case PropId_MESSAGE_EXPIRY: {
     p->messageExpiry = v;
     break;
   }
-#line 629 "ts-src/mqtt/codec5.ts"
+#line 632 "ts-src/mqtt/codec5.ts"
   case PropId_CONTENT_TYPE: {
     p->contentType = s;
     break;
   }
-#line 630 "ts-src/mqtt/codec5.ts"
+#line 633 "ts-src/mqtt/codec5.ts"
   case PropId_RESPONSE_TOPIC: {
     p->responseTopic = s;
     break;
   }
-#line 631 "ts-src/mqtt/codec5.ts"
+#line 634 "ts-src/mqtt/codec5.ts"
   case PropId_CORRELATION_DATA: {
     p->correlationData = s;
     break;
   }
-#line 632 "ts-src/mqtt/codec5.ts"
+#line 635 "ts-src/mqtt/codec5.ts"
   case PropId_SUBSCRIPTION_ID: {
     if (p->subIdCount == 0) {
       p->subscriptionId = v;
     }
-#line 634 "ts-src/mqtt/codec5.ts"
+#line 637 "ts-src/mqtt/codec5.ts"
     p->subIdCount++;
     break;
   }
-#line 636 "ts-src/mqtt/codec5.ts"
+#line 639 "ts-src/mqtt/codec5.ts"
   case PropId_SESSION_EXPIRY: {
     p->sessionExpiry = v;
     break;
   }
-#line 637 "ts-src/mqtt/codec5.ts"
+#line 640 "ts-src/mqtt/codec5.ts"
   case PropId_ASSIGNED_CLIENT_ID: {
     p->assignedClientId = s;
     break;
   }
-#line 638 "ts-src/mqtt/codec5.ts"
+#line 641 "ts-src/mqtt/codec5.ts"
   case PropId_SERVER_KEEP_ALIVE: {
     p->serverKeepAlive = (uint16_t)v;
     break;
   }
-#line 639 "ts-src/mqtt/codec5.ts"
+#line 642 "ts-src/mqtt/codec5.ts"
   case PropId_AUTH_METHOD: {
     p->authMethod = s;
     break;
   }
-#line 640 "ts-src/mqtt/codec5.ts"
+#line 643 "ts-src/mqtt/codec5.ts"
   case PropId_AUTH_DATA: {
     p->authData = s;
     break;
   }
-#line 641 "ts-src/mqtt/codec5.ts"
+#line 644 "ts-src/mqtt/codec5.ts"
   case PropId_REQUEST_PROBLEM_INFO: {
     p->requestProblemInfo = (uint8_t)v;
     break;
   }
-#line 642 "ts-src/mqtt/codec5.ts"
+#line 645 "ts-src/mqtt/codec5.ts"
   case PropId_WILL_DELAY: {
     p->willDelay = v;
     break;
   }
-#line 643 "ts-src/mqtt/codec5.ts"
+#line 646 "ts-src/mqtt/codec5.ts"
   case PropId_REQUEST_RESPONSE_INFO: {
     p->requestResponseInfo = (uint8_t)v;
     break;
   }
-#line 644 "ts-src/mqtt/codec5.ts"
+#line 647 "ts-src/mqtt/codec5.ts"
   case PropId_RESPONSE_INFO: {
     p->responseInfo = s;
     break;
   }
-#line 645 "ts-src/mqtt/codec5.ts"
+#line 648 "ts-src/mqtt/codec5.ts"
   case PropId_SERVER_REFERENCE: {
     p->serverReference = s;
     break;
   }
-#line 646 "ts-src/mqtt/codec5.ts"
+#line 649 "ts-src/mqtt/codec5.ts"
   case PropId_REASON_STRING: {
     p->reasonString = s;
     break;
   }
-#line 647 "ts-src/mqtt/codec5.ts"
+#line 650 "ts-src/mqtt/codec5.ts"
   case PropId_RECEIVE_MAXIMUM: {
     p->receiveMaximum = (uint16_t)v;
     break;
   }
-#line 648 "ts-src/mqtt/codec5.ts"
+#line 651 "ts-src/mqtt/codec5.ts"
   case PropId_TOPIC_ALIAS_MAXIMUM: {
     p->topicAliasMaximum = (uint16_t)v;
     break;
   }
-#line 649 "ts-src/mqtt/codec5.ts"
+#line 652 "ts-src/mqtt/codec5.ts"
   case PropId_TOPIC_ALIAS: {
     p->topicAlias = (uint16_t)v;
     break;
   }
-#line 650 "ts-src/mqtt/codec5.ts"
+#line 653 "ts-src/mqtt/codec5.ts"
   case PropId_MAXIMUM_QOS: {
     p->maximumQos = (uint8_t)v;
     break;
   }
-#line 651 "ts-src/mqtt/codec5.ts"
+#line 654 "ts-src/mqtt/codec5.ts"
   case PropId_RETAIN_AVAILABLE: {
     p->retainAvailable = (uint8_t)v;
     break;
   }
-#line 652 "ts-src/mqtt/codec5.ts"
+#line 655 "ts-src/mqtt/codec5.ts"
   case PropId_USER_PROPERTY: {
     p->userCount++;
     break;
   }
-#line 653 "ts-src/mqtt/codec5.ts"
+#line 656 "ts-src/mqtt/codec5.ts"
   case PropId_MAXIMUM_PACKET_SIZE: {
     p->maximumPacketSize = v;
     break;
   }
-#line 654 "ts-src/mqtt/codec5.ts"
+#line 657 "ts-src/mqtt/codec5.ts"
   case PropId_WILDCARD_SUB_AVAILABLE: {
     p->wildcardSubAvailable = (uint8_t)v;
     break;
   }
-#line 655 "ts-src/mqtt/codec5.ts"
+#line 658 "ts-src/mqtt/codec5.ts"
   case PropId_SUB_ID_AVAILABLE: {
     p->subIdAvailable = (uint8_t)v;
     break;
   }
-#line 656 "ts-src/mqtt/codec5.ts"
+#line 659 "ts-src/mqtt/codec5.ts"
   case PropId_SHARED_SUB_AVAILABLE: {
     p->sharedSubAvailable = (uint8_t)v;
     break;
   }
-#line 657 "ts-src/mqtt/codec5.ts"
+#line 660 "ts-src/mqtt/codec5.ts"
   default: {
     break;
   }
@@ -1161,20 +1159,20 @@ static void codec5_storeProp(Props5 *p, uint8_t id, uint32_t v, rt_bytes s) {
 
 /** Reads the property length at `off` in `body` and the block after it into
  *  `p` (which it resets). Returns the offset after the block, or -error. */
-#line 663 "ts-src/mqtt/codec5.ts"
+#line 666 "ts-src/mqtt/codec5.ts"
 int32_t codec5_decodeProps(rt_bytes body, uint32_t off, uint8_t where, Props5 *p) {
   Props5_reset(p);
   int32_t r = codec5_readVarint(body, off);
   if (r < 0) {
     return r;
   }
-#line 667 "ts-src/mqtt/codec5.ts"
+#line 670 "ts-src/mqtt/codec5.ts"
   uint32_t len = (uint32_t)r;
   uint32_t start = off + codec5_varintSize(len);
   if (len > (body.len - start)) {
     return -Decode5Err_PROPERTY_LENGTH; // start <= length
   }
-#line 670 "ts-src/mqtt/codec5.ts"
+#line 673 "ts-src/mqtt/codec5.ts"
   uint32_t end = start + len;
   p->raw = rt_subarray(body, start, end);
   int32_t e = codec5_decodePropList(p->raw, where, p);
@@ -1182,11 +1180,11 @@ int32_t codec5_decodeProps(rt_bytes body, uint32_t off, uint8_t where, Props5 *p
     return rt_i32_of((uint32_t)(-(int64_t)e));
   }
   // 3.1.2.11.10, 3.2.2.3.18, 3.15.2.2.3: data only with a method.
-#line 675 "ts-src/mqtt/codec5.ts"
+#line 678 "ts-src/mqtt/codec5.ts"
   if (Props5_has(p, PropId_AUTH_DATA) && !Props5_has(p, PropId_AUTH_METHOD)) {
     return -Decode5Err_AUTH_DATA_WITHOUT_METHOD;
   }
-#line 676 "ts-src/mqtt/codec5.ts"
+#line 679 "ts-src/mqtt/codec5.ts"
   return rt_i32_of(end);
 }
 
@@ -1198,68 +1196,30 @@ int32_t codec5_decodeProps(rt_bytes body, uint32_t off, uint8_t where, Props5 *p
 bool codec5_nextProp(rt_bytes block, PropIter *it, uint8_t id) {
   uint32_t n = block.len;
   while (it->off < n) {
-    uint32_t at0 = it->off;
-    uint8_t pid = rt_bytes_get(block, at0);
-    uint32_t at = at0 + 1u;
+    uint8_t pid = rt_bytes_get(block, it->off);
+    uint32_t at = it->off + 1u;
     uint8_t kind = packet5_propKind(pid);
-    uint32_t num = 0;
-    rt_bytes key = rt_slice(block, 0, 0);
-    rt_bytes val = rt_slice(block, 0, 0);
-    if (kind == PropKind_BYTE) {
-      if (at >= n) {
-        break;
-      }
-#line 696 "ts-src/mqtt/codec5.ts"
-      num = block.p[at];
-      at++;
-    } else if (kind == PropKind_U16) {
-      if ((n - at) < 2) {
-        break;
-      }
-#line 700 "ts-src/mqtt/codec5.ts"
-      num = codec5_readU16(block, at);
-      at = at + 2u;
-    } else if (kind == PropKind_U32) {
-      if ((n - at) < 4) {
-        break;
-      }
-#line 704 "ts-src/mqtt/codec5.ts"
-      num = codec5_readU32(block, at);
-      at = at + 4u;
-    } else if (kind == PropKind_VARINT) {
-      int32_t r = codec5_readVarint(block, at);
-      if (r < 0) {
-        break;
-      }
-#line 709 "ts-src/mqtt/codec5.ts"
-      num = (uint32_t)r;
-      at = at + codec5_varintSize(num);
-    } else if ((kind == PropKind_UTF8 || kind == PropKind_BINARY) || kind == PropKind_PAIR) {
-      int32_t e = codec5_fieldEnd(block, at);
-      if (e < 0) {
-        break;
-      }
-#line 714 "ts-src/mqtt/codec5.ts"
-      key = rt_subarray(block, at + 2u, (uint32_t)e);
-      at = (uint32_t)e;
-      if (kind == PropKind_PAIR) {
-        int32_t e2 = codec5_fieldEnd(block, at);
-        if (e2 < 0) {
-          break;
-        }
-#line 719 "ts-src/mqtt/codec5.ts"
-        val = rt_subarray(block, at + 2u, (uint32_t)e2);
-        at = (uint32_t)e2;
-      }
-    } else {
-      break; // unknown id: cannot be skipped
+    int32_t end = codec5_valueEnd(block, at, kind);
+    if (end < 0) {
+      break; // unknown id or cut short: cannot go on
     }
-    it->off = at;
+#line 695 "ts-src/mqtt/codec5.ts"
+    it->off = (uint32_t)end;
     if (pid == id) {
       it->id = pid;
-      it->num = num;
-      it->key = key;
-      it->value = val;
+      it->num = 0;
+      it->key = rt_slice(block, 0, 0);
+      it->value = it->key;
+      if (kind <= PropKind_VARINT) {
+        it->num = codec5_valueNum(block, at, kind);
+      } else {
+        uint32_t ke = (uint32_t)codec5_fieldEnd(block, at);
+        it->key = rt_subarray(block, at + 2u, ke);
+        if (kind == PropKind_PAIR) {
+          it->value = rt_subarray(block, ke + 2u, (uint32_t)end);
+        }
+      }
+#line 708 "ts-src/mqtt/codec5.ts"
       return true;
     }
   }
@@ -1269,12 +1229,12 @@ bool codec5_nextProp(rt_bytes block, PropIter *it, uint8_t id) {
 
 // ---------------------------------------------------------------- packet decoder
 /** Checks the first byte alone (2.1.2, 2.1.3). */
-#line 741 "ts-src/mqtt/codec5.ts"
+#line 718 "ts-src/mqtt/codec5.ts"
 static DecodeErr codec5_checkFirstByte5(uint8_t type, uint8_t flags, bool forClient) {
   if (type == 0) {
     return DecodeErr_BAD_TYPE;
   }
-#line 743 "ts-src/mqtt/codec5.ts"
+#line 720 "ts-src/mqtt/codec5.ts"
   if (forClient) {
     switch (type) {
     case PacketType_CONNECT:
@@ -1283,36 +1243,36 @@ static DecodeErr codec5_checkFirstByte5(uint8_t type, uint8_t flags, bool forCli
     case PacketType_PINGREQ: {
       return DecodeErr_NOT_FOR_CLIENT;
     }
-#line 750 "ts-src/mqtt/codec5.ts"
+#line 727 "ts-src/mqtt/codec5.ts"
     default: {
       break;
     }
     }
   }
-#line 754 "ts-src/mqtt/codec5.ts"
+#line 731 "ts-src/mqtt/codec5.ts"
   switch (type) {
   case PacketType_PUBLISH: {
     {
-#line 756 "ts-src/mqtt/codec5.ts"
+#line 733 "ts-src/mqtt/codec5.ts"
       uint8_t qos = (uint8_t)((flags >> 1) & 3);
       if (qos == 3) {
         return DecodeErr_BAD_QOS; // [MQTT-3.3.1-4]
       }
-#line 758 "ts-src/mqtt/codec5.ts"
+#line 735 "ts-src/mqtt/codec5.ts"
       if (qos == 0 && ((flags & packet_PUBLISH_DUP) != 0)) {
         return DecodeErr_BAD_DUP; // [MQTT-3.3.1-2]
       }
-#line 759 "ts-src/mqtt/codec5.ts"
+#line 736 "ts-src/mqtt/codec5.ts"
       return DecodeErr_OK;
     }
   }
-#line 761 "ts-src/mqtt/codec5.ts"
+#line 738 "ts-src/mqtt/codec5.ts"
   case PacketType_PUBREL:
   case PacketType_SUBSCRIBE:
   case PacketType_UNSUBSCRIBE: {
     return (DecodeErr)((flags == 2) ? DecodeErr_OK : DecodeErr_RESERVED_FLAGS);
   }
-#line 765 "ts-src/mqtt/codec5.ts"
+#line 742 "ts-src/mqtt/codec5.ts"
   default: {
     return (DecodeErr)((flags == 0) ? DecodeErr_OK : DecodeErr_RESERVED_FLAGS);
   }
@@ -1321,34 +1281,34 @@ static DecodeErr codec5_checkFirstByte5(uint8_t type, uint8_t flags, bool forCli
 }
 
 /** Remaining lengths the fixed header alone shows to be wrong (3.x.2). */
-#line 771 "ts-src/mqtt/codec5.ts"
+#line 748 "ts-src/mqtt/codec5.ts"
 static DecodeErr codec5_checkRemainingLength5(uint8_t type, uint32_t rem) {
   switch (type) {
   case PacketType_CONNACK: {
     return (DecodeErr)((rem >= 3) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
-#line 775 "ts-src/mqtt/codec5.ts"
+#line 752 "ts-src/mqtt/codec5.ts"
   case PacketType_PUBACK:
   case PacketType_PUBREC:
   case PacketType_PUBREL:
   case PacketType_PUBCOMP: {
     return (DecodeErr)((rem >= 2) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
-#line 780 "ts-src/mqtt/codec5.ts"
+#line 757 "ts-src/mqtt/codec5.ts"
   case PacketType_SUBACK:
   case PacketType_UNSUBACK: {
     return (DecodeErr)((rem >= 4) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
-#line 783 "ts-src/mqtt/codec5.ts"
+#line 760 "ts-src/mqtt/codec5.ts"
   case PacketType_PINGREQ:
   case PacketType_PINGRESP: {
     return (DecodeErr)((rem == 0) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
-#line 786 "ts-src/mqtt/codec5.ts"
+#line 763 "ts-src/mqtt/codec5.ts"
   case packet5_PACKET_AUTH: {
     return (DecodeErr)((rem != 1) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
-#line 788 "ts-src/mqtt/codec5.ts"
+#line 765 "ts-src/mqtt/codec5.ts"
   default: {
     return DecodeErr_OK;
   }
@@ -1363,7 +1323,7 @@ static DecodeErr codec5_checkRemainingLength5(uint8_t type, uint32_t rem) {
  *  < 0: -error (DecodeErr or Decode5Err, reason5ForErr() gives the DISCONNECT
  *  reason code); the stream is unusable. `maxPacket` limits the whole packet
  *  (the client's Maximum Packet Size, 3.1.2.11.4: TOO_LARGE). */
-#line 804 "ts-src/mqtt/codec5.ts"
+#line 781 "ts-src/mqtt/codec5.ts"
 int32_t codec5_decode5ForClient(rt_bytes input, uint32_t maxPacket, Packet5 *out) {
   return codec5_decode5With(input, maxPacket, true, out, NULL);
 }
@@ -1377,7 +1337,7 @@ int32_t codec5_decode5With(rt_bytes input, uint32_t maxPacket, bool forClient, P
   if (n == 0) {
     return 0;
   }
-#line 815 "ts-src/mqtt/codec5.ts"
+#line 792 "ts-src/mqtt/codec5.ts"
   uint8_t first = input.p[0];
   uint8_t type = (uint8_t)(first >> 4);
   uint8_t flags = (uint8_t)(first & 0xf);
@@ -1386,7 +1346,7 @@ int32_t codec5_decode5With(rt_bytes input, uint32_t maxPacket, bool forClient, P
     return -e0;
   }
   // Remaining length: a Variable Byte Integer, minimal form (1.5.5, 2.1.4).
-#line 822 "ts-src/mqtt/codec5.ts"
+#line 799 "ts-src/mqtt/codec5.ts"
   uint32_t rem = 0;
   uint32_t shift = 0;
   uint32_t hdr = 1;
@@ -1394,7 +1354,7 @@ int32_t codec5_decode5With(rt_bytes input, uint32_t maxPacket, bool forClient, P
     if (hdr >= n) {
       return 0;
     }
-#line 827 "ts-src/mqtt/codec5.ts"
+#line 804 "ts-src/mqtt/codec5.ts"
     uint8_t c = input.p[hdr];
     rem = (rem | ((uint32_t)(c & 0x7f) << (shift & 31u)));
     hdr++;
@@ -1402,13 +1362,13 @@ int32_t codec5_decode5With(rt_bytes input, uint32_t maxPacket, bool forClient, P
       if (hdr > 2 && c == 0) {
         return -Decode5Err_VARINT_NOT_MINIMAL;
       }
-#line 832 "ts-src/mqtt/codec5.ts"
+#line 809 "ts-src/mqtt/codec5.ts"
       break;
     }
     if (hdr == 5) {
       return -DecodeErr_LENGTH_TOO_LONG;
     }
-#line 835 "ts-src/mqtt/codec5.ts"
+#line 812 "ts-src/mqtt/codec5.ts"
     shift += 7;
   }
   uint32_t total = hdr + rem;
@@ -1419,16 +1379,16 @@ int32_t codec5_decode5With(rt_bytes input, uint32_t maxPacket, bool forClient, P
   if (total > maxPacket) {
     return -DecodeErr_TOO_LARGE;
   }
-#line 843 "ts-src/mqtt/codec5.ts"
+#line 820 "ts-src/mqtt/codec5.ts"
   DecodeErr e1 = codec5_checkRemainingLength5(type, rem);
   if (e1 != DecodeErr_OK) {
     return -e1;
   }
-#line 845 "ts-src/mqtt/codec5.ts"
+#line 822 "ts-src/mqtt/codec5.ts"
   if (n < total) {
     return 0;
   }
-#line 847 "ts-src/mqtt/codec5.ts"
+#line 824 "ts-src/mqtt/codec5.ts"
   rt_bytes body = rt_subarray(input, hdr, total);
   int32_t e = 0;
   switch (type) {
@@ -1438,17 +1398,17 @@ int32_t codec5_decode5With(rt_bytes input, uint32_t maxPacket, bool forClient, P
     e = (serverBody != NULL) ? serverBody(body, type, out) : DecodeErr_NOT_FOR_CLIENT;
     break;
   }
-#line 855 "ts-src/mqtt/codec5.ts"
+#line 832 "ts-src/mqtt/codec5.ts"
   case PacketType_CONNACK: {
     e = codec5_decodeConnack5(body, out);
     break;
   }
-#line 858 "ts-src/mqtt/codec5.ts"
+#line 835 "ts-src/mqtt/codec5.ts"
   case PacketType_PUBLISH: {
     e = codec5_decodePublish5(body, flags, out);
     break;
   }
-#line 861 "ts-src/mqtt/codec5.ts"
+#line 838 "ts-src/mqtt/codec5.ts"
   case PacketType_PUBACK:
   case PacketType_PUBREC:
   case PacketType_PUBREL:
@@ -1456,28 +1416,28 @@ int32_t codec5_decode5With(rt_bytes input, uint32_t maxPacket, bool forClient, P
     e = codec5_decodeAck5(body, type, out);
     break;
   }
-#line 867 "ts-src/mqtt/codec5.ts"
+#line 844 "ts-src/mqtt/codec5.ts"
   case PacketType_SUBACK:
   case PacketType_UNSUBACK: {
     e = codec5_decodeSubUnsuback5(body, type, out);
     break;
   }
-#line 871 "ts-src/mqtt/codec5.ts"
+#line 848 "ts-src/mqtt/codec5.ts"
   case PacketType_DISCONNECT:
   case packet5_PACKET_AUTH: {
     e = codec5_decodeReasonPacket5(body, type, forClient, out);
     break;
   }
-#line 875 "ts-src/mqtt/codec5.ts"
+#line 852 "ts-src/mqtt/codec5.ts"
   default: {
     break; // PINGREQ, PINGRESP: no contents, length checked above.
   }
   }
-#line 878 "ts-src/mqtt/codec5.ts"
+#line 855 "ts-src/mqtt/codec5.ts"
   if (e != 0) {
     return rt_i32_of((uint32_t)(-(int64_t)e));
   }
-#line 879 "ts-src/mqtt/codec5.ts"
+#line 856 "ts-src/mqtt/codec5.ts"
   return rt_i32_of(total);
 }
 
@@ -1486,11 +1446,11 @@ DecodeErr codec5_topicNameErr(rt_bytes t) {
   if (t.len == 0) {
     return DecodeErr_EMPTY_TOPIC;
   }
-#line 885 "ts-src/mqtt/codec5.ts"
+#line 862 "ts-src/mqtt/codec5.ts"
   if (!topic_validTopicName(t)) {
     return (DecodeErr)(topic_validUtf8(t) ? DecodeErr_TOPIC_WILDCARD : DecodeErr_BAD_UTF8);
   }
-#line 886 "ts-src/mqtt/codec5.ts"
+#line 863 "ts-src/mqtt/codec5.ts"
   return DecodeErr_OK;
 }
 
@@ -1500,7 +1460,7 @@ static int32_t codec5_propsEnd(int32_t r, uint32_t want) {
   if (r < 0) {
     return rt_i32_of((uint32_t)(-(int64_t)r));
   }
-#line 893 "ts-src/mqtt/codec5.ts"
+#line 870 "ts-src/mqtt/codec5.ts"
   return ((uint32_t)r == want) ? 0 : DecodeErr_BAD_LENGTH;
 }
 
@@ -1510,23 +1470,23 @@ static int32_t codec5_decodeConnack5(rt_bytes body, Packet5 *out) {
   if ((rt_bytes_get(body, 0) & 0xfe) != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 900 "ts-src/mqtt/codec5.ts"
+#line 877 "ts-src/mqtt/codec5.ts"
   b->sessionPresent = rt_bytes_get(body, 0) == 1;
   out->reasonCode = rt_bytes_get(body, 1);
   if (!packet5_reasonValid(PacketType_CONNACK, out->reasonCode)) {
     return Decode5Err_BAD_REASON_CODE;
   }
   // Session Present 0 with a refusal [MQTT-3.2.2-6].
-#line 904 "ts-src/mqtt/codec5.ts"
+#line 881 "ts-src/mqtt/codec5.ts"
   if (b->sessionPresent && out->reasonCode != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 905 "ts-src/mqtt/codec5.ts"
+#line 882 "ts-src/mqtt/codec5.ts"
   int32_t tmp = codec5_decodeProps(body, 2, PacketType_CONNACK, &out->props);
   return codec5_propsEnd(tmp, body.len);
 }
 
-#line 908 "ts-src/mqtt/codec5.ts"
+#line 885 "ts-src/mqtt/codec5.ts"
 static int32_t codec5_decodePublish5(rt_bytes body, uint8_t flags, Packet5 *out) {
   Packet *b = &out->base;
   b->qos = (uint8_t)((flags >> 1) & 3);
@@ -1536,7 +1496,7 @@ static int32_t codec5_decodePublish5(rt_bytes body, uint8_t flags, Packet5 *out)
   if (end < 0) {
     return DecodeErr_STRING_OVERRUN;
   }
-#line 915 "ts-src/mqtt/codec5.ts"
+#line 892 "ts-src/mqtt/codec5.ts"
   uint32_t at = (uint32_t)end;
   b->topic = rt_subarray(body, 2, at);
   if (b->topic.len > 0) {
@@ -1545,17 +1505,17 @@ static int32_t codec5_decodePublish5(rt_bytes body, uint8_t flags, Packet5 *out)
       return te;
     }
   }
-#line 921 "ts-src/mqtt/codec5.ts"
+#line 898 "ts-src/mqtt/codec5.ts"
   if (b->qos > 0) {
     if ((body.len - at) < 2) {
       return DecodeErr_BAD_LENGTH;
     }
-#line 923 "ts-src/mqtt/codec5.ts"
+#line 900 "ts-src/mqtt/codec5.ts"
     b->packetId = codec5_readU16(body, at);
     if (b->packetId == 0) {
       return DecodeErr_ZERO_PACKET_ID;
     }
-#line 925 "ts-src/mqtt/codec5.ts"
+#line 902 "ts-src/mqtt/codec5.ts"
     at = at + 2u;
   }
   int32_t r = codec5_decodeProps(body, at, PacketType_PUBLISH, &out->props);
@@ -1564,11 +1524,11 @@ static int32_t codec5_decodePublish5(rt_bytes body, uint8_t flags, Packet5 *out)
   }
   // An empty topic needs a Topic Alias (3.3.2.3.4); whether the alias was
   // ever set is the session's to check (it holds the alias table).
-#line 931 "ts-src/mqtt/codec5.ts"
+#line 908 "ts-src/mqtt/codec5.ts"
   if (b->topic.len == 0 && !Props5_has(&out->props, PropId_TOPIC_ALIAS)) {
     return Decode5Err_EMPTY_TOPIC_NO_ALIAS;
   }
-#line 932 "ts-src/mqtt/codec5.ts"
+#line 909 "ts-src/mqtt/codec5.ts"
   b->payload = rt_subarray(body, (uint32_t)r, UINT32_MAX);
   return 0;
 }
@@ -1580,49 +1540,49 @@ static int32_t codec5_decodeAck5(rt_bytes body, uint8_t type, Packet5 *out) {
   if (out->base.packetId == 0) {
     return DecodeErr_ZERO_PACKET_ID;
   }
-#line 941 "ts-src/mqtt/codec5.ts"
+#line 918 "ts-src/mqtt/codec5.ts"
   if (body.len == 2) {
     return 0;
   }
-#line 942 "ts-src/mqtt/codec5.ts"
+#line 919 "ts-src/mqtt/codec5.ts"
   out->reasonCode = rt_bytes_get(body, 2);
   if (!packet5_reasonValid(type, out->reasonCode)) {
     return Decode5Err_BAD_REASON_CODE;
   }
-#line 944 "ts-src/mqtt/codec5.ts"
+#line 921 "ts-src/mqtt/codec5.ts"
   if (body.len == 3) {
     return 0;
   }
-#line 945 "ts-src/mqtt/codec5.ts"
+#line 922 "ts-src/mqtt/codec5.ts"
   int32_t tmp = codec5_decodeProps(body, 3, type, &out->props);
   return codec5_propsEnd(tmp, body.len);
 }
 
 /** SUBACK, UNSUBACK (3.9, 3.11): packet id, properties, one reason code per filter. */
-#line 949 "ts-src/mqtt/codec5.ts"
+#line 926 "ts-src/mqtt/codec5.ts"
 static int32_t codec5_decodeSubUnsuback5(rt_bytes body, uint8_t type, Packet5 *out) {
   Packet *b = &out->base;
   b->packetId = codec5_readU16(body, 0);
   if (b->packetId == 0) {
     return DecodeErr_ZERO_PACKET_ID;
   }
-#line 953 "ts-src/mqtt/codec5.ts"
+#line 930 "ts-src/mqtt/codec5.ts"
   int32_t r = codec5_decodeProps(body, 2, type, &out->props);
   if (r < 0) {
     return rt_i32_of((uint32_t)(-(int64_t)r));
   }
-#line 955 "ts-src/mqtt/codec5.ts"
+#line 932 "ts-src/mqtt/codec5.ts"
   b->codes = rt_subarray(body, (uint32_t)r, UINT32_MAX);
   if (b->codes.len == 0) {
     return DecodeErr_BAD_LENGTH;
   }
-#line 957 "ts-src/mqtt/codec5.ts"
+#line 934 "ts-src/mqtt/codec5.ts"
   for (uint32_t i = 0; i < b->codes.len; i++) {
     if (!packet5_reasonValid(type, rt_bytes_get(b->codes, i))) {
       return (type == PacketType_SUBACK) ? DecodeErr_BAD_SUBACK_CODE : Decode5Err_BAD_REASON_CODE;
     }
   }
-#line 960 "ts-src/mqtt/codec5.ts"
+#line 937 "ts-src/mqtt/codec5.ts"
   return 0;
 }
 
@@ -1634,26 +1594,26 @@ static int32_t codec5_decodeReasonPacket5(rt_bytes body, uint8_t type, bool forC
   if (body.len == 0) {
     return 0;
   }
-#line 969 "ts-src/mqtt/codec5.ts"
+#line 946 "ts-src/mqtt/codec5.ts"
   out->reasonCode = body.p[0];
   if (!packet5_reasonValid(type, out->reasonCode)) {
     return Decode5Err_BAD_REASON_CODE;
   }
-#line 971 "ts-src/mqtt/codec5.ts"
+#line 948 "ts-src/mqtt/codec5.ts"
   if (body.len == 1) {
     return 0;
   }
-#line 972 "ts-src/mqtt/codec5.ts"
+#line 949 "ts-src/mqtt/codec5.ts"
   int32_t tmp = codec5_decodeProps(body, 1, type, &out->props);
   int32_t e = codec5_propsEnd(tmp, body.len);
-#line 973 "ts-src/mqtt/codec5.ts"
+#line 950 "ts-src/mqtt/codec5.ts"
   if (e != 0) {
     return e;
   }
-#line 974 "ts-src/mqtt/codec5.ts"
+#line 951 "ts-src/mqtt/codec5.ts"
   if ((forClient && type == PacketType_DISCONNECT) && Props5_has(&out->props, PropId_SESSION_EXPIRY)) {
     return Decode5Err_PROPERTY_NOT_ALLOWED;
   }
-#line 975 "ts-src/mqtt/codec5.ts"
+#line 952 "ts-src/mqtt/codec5.ts"
   return 0;
 }

@@ -3,6 +3,7 @@
 #define GEN_PORT_H
 
 #include "rt.h"
+#include "loglevel.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -7,6 +7,7 @@
 #include "codec.h"
 #include "topic.h"
 #include "delivery.h"
+#include "loglevel.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -105,16 +106,6 @@ typedef uint8_t LogLevel;
 #define LogLevel_WARN 1
 #define LogLevel_INFO 2
 #define LogLevel_DEBUG 3
-
-/** Log lines compiled into the C build, as ESP-IDF's CONFIG_LOG_MAXIMUM_LEVEL:
- *  0 none, 1 error, 2 + warn, 3 + info, 4 + debug. A call of a `@log` function
- *  whose level is not below this is left out with its strings and arguments
- *  (codegen's `@log` rule). Node logs every level.
- *  @kconfig MGOS_MQTT_LOG_LEVEL
- *  @loglevel */
-#ifndef CONFIG_MGOS_MQTT_LOG_LEVEL
-#define CONFIG_MGOS_MQTT_LOG_LEVEL 1
-#endif
 
 /** Outgoing message record states. */
 typedef uint8_t RecState;

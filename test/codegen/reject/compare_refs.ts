@@ -2,7 +2,7 @@
 import { Bytes, bool, lit } from "../../../ts-src/rt/rt";
 
 export function isPing(s: string): bool {
-  return s === "ping"; //! strings cannot be compared with ===/!== in the subset of the library (C would compare pointers; app code compares contents); compare bytes: bytesEqual(strBytes(a), strBytes(b))
+  return s === "ping"; //! strings cannot be compared with ===/!== in the subset (C would compare pointers); compare bytes: bytesEqual(strBytes(a), strBytes(b)) (app code, compiled with ts-src/app/app_fmt.ts, compares contents)
 }
 
 export function sameView(a: Bytes): bool {

@@ -1,8 +1,9 @@
-/* MQTT over WebSocket compiled out (test/ws/ws_off.test.ts builds this with
- * -DCONFIG_MGOS_MQTT_WS_SUPPORT_VALUE=0, and once without, as a control):
- * a config with ws_enable fails each connect with an error before the socket
- * is opened, and the link inside each connection shrinks to its scalars.
- * Prints `key value` lines for the test to check. */
+/* MQTT over WebSocket and the persistent outbox compiled out
+ * (test/ws/ws_off.test.ts builds this with CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE
+ * and CONFIG_MGOS_MQTT_PERSIST_SUPPORT_VALUE 0, and once without, as a
+ * control): a config with ws_enable fails each connect with an error before
+ * the socket is opened, and the link inside each connection shrinks to its
+ * scalars; outbox_persist logs an error. Prints `key value` lines. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -12,17 +13,24 @@
 #include "conn.h"
 #include "mgos_mqtt.h"
 #include "port.h"
+#include "persist.h"
 #include "ws.h"
 
 static uint32_t now_ms = 1000u;
 static int nconnects;
 static char last_error[160];
 static int nerrors;
+static int npersist_off;
 
 uint32_t port_now_ms(void) { return now_ms; }
 void port_log(int32_t level, const char *msg, rt_bytes detail) {
   (void)detail;
   if (level != 0 || msg == NULL) return;
+  if (strstr(msg, "CONFIG_MGOS_MQTT_PERSIST_SUPPORT") != NULL) {
+    npersist_off++;
+    return;
+  }
+  if (strstr(msg, "outbox_persist") != NULL) return; /* on: this port has no storage */
   snprintf(last_error, sizeof(last_error), "%s", msg);
   nerrors++;
 }
@@ -37,7 +45,7 @@ int32_t port_net_connect(int32_t slot, rt_bytes host, uint16_t port, int32_t tls
 
 int main(void) {
   if (mgos_mqtt_config_set("mqtt.enable=true") != 0 || mgos_mqtt_config_set("mqtt.server=broker.local:8080") != 0 ||
-      mgos_mqtt_config_set("mqtt.ws_enable=true") != 0) {
+      mgos_mqtt_config_set("mqtt.ws_enable=true") != 0 || mgos_mqtt_config_set("mqtt.outbox_persist=outbox") != 0) {
     printf("config failed\n");
     return 1;
   }
@@ -50,6 +58,8 @@ int main(void) {
   printf("connects %d\n", nconnects);
   printf("errors %d\n", nerrors);
   printf("error %s\n", last_error);
+  printf("persist_support %d\n", (int)CONFIG_MGOS_MQTT_PERSIST_SUPPORT_VALUE);
+  printf("persist_off_errors %d\n", npersist_off);
   printf("wslink_bytes %u\n", (unsigned)sizeof(WsLink));
   return 0;
 }
