@@ -296,16 +296,24 @@ interface TargetSizes {
   linked: { typical: Record<string, Sizes>; full: Record<string, Sizes> } | null;
 }
 
-/** The module a generated file belongs to, for the per-module split. */
+/** The module a generated file belongs to, for the per-module split. Every
+ *  generated file has a row (a new one lands in "other generated" until it
+ *  gets its own), so the rows add up to what the link keeps. */
 function moduleOf(file: string): string {
   const [dir, b] = file.split("/");
   if (dir === "port") return b.startsWith("port_") ? "host port (POSIX)" : /tls/.test(b) ? "TLS glue" : "ports";
   if (b.startsWith("config")) return "config";
   if (b === "conn" || b === "facade" || b === "mg_mqtt") return "conn/facade/mg_mqtt";
-  if (b === "mg_types" || b === "port" || b === "rt") return "rt/port/mg_types";
-  return b; // codec, packet, topic, session
+  if (b === "mg_types" || b === "port" || b === "rt" || b === "loglevel") return "rt/port/mg_types";
+  if (["codec5", "packet5", "session5", "mqtt5", "mqtt5_api"].includes(b)) return MQTT5_ROW;
+  if (CORE_MODULES.includes(b)) return b; // codec, packet, topic, session, delivery, persist, ws
+  return "other generated";
 }
-const MODULES = ["codec", "packet", "topic", "session", "conn/facade/mg_mqtt", "rt/port/mg_types", "config", "ports", "TLS glue", "host port (POSIX)"];
+/** The generated core's rows (the generated config aside), then the rest. */
+const MQTT5_ROW = "MQTT 5 (codec5, packet5, session5, mqtt5, mqtt5_api)";
+const CORE_MODULES = ["codec", MQTT5_ROW, "packet", "topic", "session", "delivery", "persist", "conn/facade/mg_mqtt", "ws",
+  "rt/port/mg_types", "other generated"];
+const MODULES = [...CORE_MODULES, "config", "ports", "TLS glue", "host port (POSIX)"];
 
 /** Per-part sums of per-object sizes, and the per-file sizes they come from. */
 async function codeSize(): Promise<Record<string, TargetSizes>> {
@@ -562,8 +570,11 @@ function renderTable(rows: [string, Cell[]][], head: string[]): string {
 const COREMQTT_PUBLISHED_B = 5323;
 
 /** Linked flash with libgcc (test/build/support/flashlink.ts): the protocol core
- *  and the typical firmware, per target and log level (CONFIG_MGOS_MQTT_LOG_LEVEL). */
-function flashTable(): string {
+ *  and the typical firmware, per target and log level (CONFIG_MGOS_MQTT_LOG_LEVEL).
+ *  `typical`: per target, the typical firmware at the default level (error),
+ *  ours and libgcc, for the check against the per-module table. */
+function flashTable(): { text: string; typical: Record<string, { ours: number; libgcc: number }> } {
+  const typical: Record<string, { ours: number; libgcc: number }> = {};
   const rows: string[] = [];
   const levels = ["error", "none"];
   rows.push("Linked flash, libgcc included (-Os, --gc-sections; bench/c/size_roots.c), bytes:");
@@ -579,6 +590,7 @@ function flashTable(): string {
         const core = linkRoot(t, objs, "size_root_core", defs, dir);
         const typ = linkRoot(t, objs, "size_root_typical", defs, dir);
         rows.push(`| ${t.name} | ${lv}${lv === "error" ? " (default)" : ""} | ${int(core.total)} | ${int(core.libgcc)} | ${int(typ.total)} | ${int(typ.libgcc)} |`);
+        if (lv === "error") typical[t.name] = { ours: typ.ours, libgcc: typ.libgcc };
       } catch (e) {
         rows.push(`| ${t.name} | ${lv} | build failed: ${String(e).split("\n")[0]} | | | |`);
       } finally {
@@ -589,7 +601,7 @@ function flashTable(): string {
   rows.push(`| coreMQTT v2.3.1 (its published size table: GCC, ARM Cortex-M, -Os -DNDEBUG) | - | ${int(COREMQTT_PUBLISHED_B)} | | | |`);
   rows.push("coreMQTT's figure is from its own size table, for reference: it leaves to the application what our core does itself");
   rows.push("(reconnect, offline queue, subscriptions kept across reconnects, logging), and its build is not ours.");
-  return rows.join("\n");
+  return { text: rows.join("\n"), typical };
 }
 
 /** Our code size per module, flash / static RAM: per object on each target,
@@ -611,7 +623,7 @@ function moduleTable(sizes: Record<string, TargetSizes>): { mods: Record<string,
     const files = c.how === "objects" ? z?.files : z?.linked?.[c.how];
     mods[`${c.t}:${c.how}`] = files ? moduleSizes(z, files) : Object.fromEntries(MODULES.map((m) => [m, null]));
   }
-  const CORE = MODULES.slice(0, 6);
+  const CORE = CORE_MODULES;
   const coreSum = (m: Record<string, Sizes | null>): Sizes | null => {
     const t = zero();
     let any = false;
@@ -625,7 +637,9 @@ function moduleTable(sizes: Record<string, TargetSizes>): { mods: Record<string,
     if (m === "host port (POSIX)") return "-";
     return c.how === "objects" || sizes[c.t]?.linked ? "0 / 0" : "n/a";
   };
-  const names = [...CORE, "= generated core", ...MODULES.slice(6)];
+  // "other generated" only when some generated file has no row of its own.
+  const names = [...CORE, "= generated core", ...MODULES.slice(CORE.length)]
+    .filter((m) => m !== "other generated" || cols.some((c) => mods[`${c.t}:${c.how}`][m]));
   const modRows: [string, Cell[]][] = names.map((m) => [m, cols.map((c) => cell(c, m))]);
   const modTable = renderTable(modRows, ["module (flash / static RAM, B)", ...cols.map((c) => c.head)]);
   return { mods, modTable };
@@ -701,8 +715,21 @@ async function main(): Promise<void> {
   log("bench: code size");
   const sizes = await codeSize();
   if (sizesOnly) {
-    console.log(flashTable());
-    console.log(moduleTable(sizes).modTable);
+    const flash = flashTable();
+    console.log(flash.text);
+    const { mods, modTable } = moduleTable(sizes);
+    console.log(modTable);
+    // The per-module rows of a typical firmware's link must add up to what
+    // flashlink.ts's link of the same roots keeps of our objects.
+    for (const [t, f] of Object.entries(flash.typical)) {
+      const m = mods[`${t}:typical`];
+      let sum = 0;
+      for (const k of MODULES) { const x = m?.[k]; if (x) sum += x.text + x.data; }
+      const same = sum === f.ours;
+      console.log(`${t}: typical firmware, module rows ${int(sum)} B, flashlink's link ${int(f.ours)} B of ours + ${int(f.libgcc)} B of libgcc: ` +
+        (same ? "rows add up" : `rows differ by ${int(sum - f.ours)} B`));
+      if (!same) process.exitCode = 1;
+    }
     for (const [t, z] of Object.entries(sizes)) console.log(`${t}: TLS glue: ${z.tlsNote}`);
     return;
   }
@@ -864,7 +891,7 @@ async function main(): Promise<void> {
     const m = mods[`${t}:typical`];
     const c = zero();
     let any = false;
-    for (const k of MODULES.slice(0, 6)) { const x = m?.[k]; if (x) { any = true; c.text += x.text; c.data += x.data; c.bss += x.bss; } }
+    for (const k of CORE_MODULES) { const x = m?.[k]; if (x) { any = true; c.text += x.text; c.data += x.data; c.bss += x.bss; } }
     return any ? `${int(c.text + c.data)} / ${int(c.data + c.bss)}` : "n/a²";
   };
   const rows: [string, Cell[]][] = [
@@ -925,7 +952,7 @@ async function main(): Promise<void> {
     const flash = c ? c.text + c.data : NaN;
     const linked = mods[`${t}:typical`];
     let lf = 0;
-    for (const m of MODULES.slice(0, 6)) { const x = linked?.[m]; if (x) lf += x.text + x.data; }
+    for (const m of CORE_MODULES) { const x = linked?.[m]; if (x) lf += x.text + x.data; }
     targets.push(`core flash (${t} -Os, codec + session + API), target <= 8,192 B: linked for a typical firmware ${int(lf)} B: ${verdict(lf)}; ` +
       `all objects ${int(flash)} B: ${verdict(flash)}` + (c ? `; static RAM ${int(c.data + c.bss)} B (no target)` : ""));
   }

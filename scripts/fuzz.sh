@@ -15,6 +15,8 @@ ROOT=$PWD
 HARNESSES_ALL=(decode session api ws decode5)
 OUT=build/fuzz
 GEN=components/mgos_mqtt/gen
+# Test-only generated modules (the codec's broker side; not in the component).
+TGEN=test/support/gen
 RSS_MB=${FUZZ_RSS_MB:-1024}
 CC=${FUZZ_CC:-clang}
 
@@ -47,14 +49,14 @@ ensure_clang() {
 SAN=(-fsanitize=address,undefined -fno-sanitize-recover=all)
 # Every log line compiled in (the firmware default is errors only): the
 # harnesses' oracles follow the session through its warnings.
-CFLAGS=(-g -O1 -std=c99 -fno-omit-frame-pointer "${SAN[@]}" -DCONFIG_MGOS_MQTT_LOG_LEVEL=4 -I"$GEN" -Icomponents/mgos_mqtt/include -Icomponents/mgos_mqtt/port -Itest/fuzz)
+CFLAGS=(-g -O1 -std=c99 -fno-omit-frame-pointer "${SAN[@]}" -DCONFIG_MGOS_MQTT_LOG_LEVEL=4 -I"$GEN" -I"$TGEN" -Icomponents/mgos_mqtt/include -Icomponents/mgos_mqtt/port -Itest/fuzz)
 
 # Compiles src to obj unless obj is newer than src, the generated headers and
 # this script (which holds the flags).
 compile() {
   local src=$1 obj=$2
   shift 2
-  if [ -f "$obj" ] && [ -z "$(find "$src" "$GEN" test/fuzz/fuzz_common.h scripts/fuzz.sh -newer "$obj" \( -name '*.[ch]' -o -name fuzz.sh \) 2>/dev/null | head -1)" ]; then
+  if [ -f "$obj" ] && [ -z "$(find "$src" "$GEN" "$TGEN" test/fuzz/fuzz_common.h scripts/fuzz.sh -newer "$obj" \( -name '*.[ch]' -o -name fuzz.sh \) 2>/dev/null | head -1)" ]; then
     return 0
   fi
   "$CC" "${CFLAGS[@]}" "$@" -c "$src" -o "$obj"
@@ -65,7 +67,7 @@ build() {
   mkdir -p "$OUT/obj"
   local objs=() pids=() src obj
   # The generated modules with coverage instrumentation (no libFuzzer main).
-  for src in "$GEN"/*.c; do
+  for src in "$GEN"/*.c "$TGEN"/*.c; do
     obj="$OUT/obj/gen_$(basename "${src%.c}").o"
     objs+=("$obj")
     compile "$src" "$obj" -fsanitize=fuzzer-no-link &

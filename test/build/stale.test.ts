@@ -1,5 +1,6 @@
 // The committed generated C must be what the compiler makes of the committed
-// TypeScript today: runs `node build/codegen/src/cli.js --check`, which
+// TypeScript today (the test-only modules' C in test/support/gen too): runs
+// `node build/codegen/src/cli.js --check`, which
 // compares without writing and lists every out-of-date file.
 import { test } from "node:test";
 import * as fs from "node:fs";
@@ -8,7 +9,7 @@ import { ROOT, run, cFailure } from "../c/support/ctier";
 
 const CLI = path.join(ROOT, "build", "codegen", "src", "cli.js");
 
-test("generated C in components/mgos_mqtt/gen is up to date (codegen --check)", { timeout: 300_000 }, async (t) => {
+test("generated C in components/mgos_mqtt/gen and test/support/gen is up to date (codegen --check)", { timeout: 300_000 }, async (t) => {
   if (!fs.existsSync(path.join(ROOT, "codegen", "src", "cli.ts"))) {
     t.skip("the compiler's CLI (codegen/src/cli.ts) does not exist yet");
     return;

@@ -13,6 +13,7 @@
 #include "unity.h"
 #include "mgos_mqtt.h"
 #include "codec.h"
+#include "codec_broker.h" /* the broker side, test-only: test/support/gen */
 #include "packet.h"
 #include "port.h"
 #include "config.h"
@@ -104,7 +105,7 @@ static int pull(int slot) {
   uint32_t off = 0;
   int n = 0;
   while (off < wire_len[slot] && n < 16) {
-    int32_t r = codec_decode(RT_BYTES(wire[slot] + off, wire_len[slot] - off), 4096u, false, &pk);
+    int32_t r = codec_broker_decode(RT_BYTES(wire[slot] + off, wire_len[slot] - off), 4096u, false, &pk);
     TEST_ASSERT_TRUE_MESSAGE(r > 0, "client wrote an undecodable packet");
     if (r <= 0) break;
     memset(&sent[n], 0, sizeof(sent[n]));
@@ -127,13 +128,13 @@ static int pull(int slot) {
 }
 
 static void deliver(int slot, uint32_t n) { mgos_mqtt_port_on_recv(slot, RT_BYTES(scratch, n)); }
-static void connack(int slot, uint8_t code) { deliver(slot, codec_encodeConnack(RT_BYTES(scratch, sizeof(scratch)), false, code)); }
+static void connack(int slot, uint8_t code) { deliver(slot, codec_broker_encodeConnack(RT_BYTES(scratch, sizeof(scratch)), false, code)); }
 static void bpublish(int slot, const char *topic, const char *msg, uint8_t qos, uint16_t id) {
   deliver(slot, codec_encodePublish(RT_BYTES(scratch, sizeof(scratch)), B(topic), B(msg), qos, false, false, id));
 }
 static void back(int slot, uint8_t type, uint16_t id) { deliver(slot, codec_encodeAck(RT_BYTES(scratch, sizeof(scratch)), type, id)); }
 static void suback(int slot, uint16_t id, uint8_t code) {
-  deliver(slot, codec_encodeSuback(RT_BYTES(scratch, sizeof(scratch)), id, RT_BYTES(&code, 1)));
+  deliver(slot, codec_broker_encodeSuback(RT_BYTES(scratch, sizeof(scratch)), id, RT_BYTES(&code, 1)));
 }
 static void accept_slot(int slot) {
   open_slot[slot] = true;

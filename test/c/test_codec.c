@@ -10,6 +10,7 @@
 
 #include "unity.h"
 #include "codec.h"
+#include "codec_broker.h" /* the broker side, test-only: test/support/gen */
 #include "packet.h"
 
 #define NOLIMIT 0xffffffffu
@@ -101,7 +102,7 @@ static void test_connect_round_trip(void) {
   o.keepAlive = 300;
   n = codec_encodeConnect(view(out, sizeof(out)), &o);
   TEST_ASSERT_GREATER_THAN(0, n);
-  TEST_ASSERT_EQUAL_INT32((int32_t) n, codec_decode(view(out, n), NOLIMIT, false, &pkt));
+  TEST_ASSERT_EQUAL_INT32((int32_t) n, codec_broker_decode(view(out, n), NOLIMIT, false, &pkt));
   TEST_ASSERT_EQUAL_UINT8(PacketType_CONNECT, pkt.type);
   TEST_ASSERT_EQUAL_UINT8(4, pkt.protocolLevel);
   TEST_ASSERT_EQUAL_HEX8(0x80 | 0x40 | 0x20 | (1 << 3) | 0x04 | 0x02, pkt.connectFlags);
@@ -127,15 +128,15 @@ static void test_connect_round_trip(void) {
 static void test_connack_codes(void) {
   uint8_t code;
   for (code = 0; code <= 5; code++) {
-    TEST_ASSERT_EQUAL_UINT32(4, codec_encodeConnack(view(out, sizeof(out)), code == 0, code));
+    TEST_ASSERT_EQUAL_UINT32(4, codec_broker_encodeConnack(view(out, sizeof(out)), code == 0, code));
     TEST_ASSERT_EQUAL_HEX8(0x20, out[0]);
-    TEST_ASSERT_EQUAL_INT32(4, codec_decode(view(out, 4), NOLIMIT, true, &pkt));
+    TEST_ASSERT_EQUAL_INT32(4, codec_broker_decode(view(out, 4), NOLIMIT, true, &pkt));
     TEST_ASSERT_EQUAL_UINT8(PacketType_CONNACK, pkt.type);
     TEST_ASSERT_EQUAL_UINT8(code, pkt.returnCode);
     TEST_ASSERT_EQUAL(code == 0, pkt.sessionPresent);
   }
-  TEST_ASSERT_EQUAL_UINT32(0, codec_encodeConnack(view(out, sizeof(out)), false, 6));
-  TEST_ASSERT_EQUAL_UINT32(0, codec_encodeConnack(view(out, sizeof(out)), true, 1));
+  TEST_ASSERT_EQUAL_UINT32(0, codec_broker_encodeConnack(view(out, sizeof(out)), false, 6));
+  TEST_ASSERT_EQUAL_UINT32(0, codec_broker_encodeConnack(view(out, sizeof(out)), true, 1));
 }
 
 static void test_publish_round_trip(void) {
@@ -146,7 +147,7 @@ static void test_publish_round_trip(void) {
                                      qos, true, qos > 0, (uint16_t) (qos ? 0xbeef : 0));
     TEST_ASSERT_EQUAL_UINT32(codec_publishSize(6, sizeof(payload), qos), n);
     TEST_ASSERT_EQUAL_HEX8(0x30 | (qos ? 0x08 : 0) | (qos << 1) | 1, out[0]);
-    TEST_ASSERT_EQUAL_INT32((int32_t) n, codec_decode(view(out, n), NOLIMIT, true, &pkt));
+    TEST_ASSERT_EQUAL_INT32((int32_t) n, codec_broker_decode(view(out, n), NOLIMIT, true, &pkt));
     TEST_ASSERT_EQUAL_UINT8(PacketType_PUBLISH, pkt.type);
     TEST_ASSERT_EQUAL_UINT8(qos, pkt.qos);
     TEST_ASSERT_TRUE(pkt.retain);
@@ -182,7 +183,7 @@ static void test_acks(void) {
     TEST_ASSERT_EQUAL_HEX8(2, out[1]);
     TEST_ASSERT_EQUAL_HEX8(0x12, out[2]);
     TEST_ASSERT_EQUAL_HEX8(0x34, out[3]);
-    TEST_ASSERT_EQUAL_INT32(4, codec_decode(view(out, 4), NOLIMIT, true, &pkt));
+    TEST_ASSERT_EQUAL_INT32(4, codec_broker_decode(view(out, 4), NOLIMIT, true, &pkt));
     TEST_ASSERT_EQUAL_UINT8(types[i], pkt.type);
     TEST_ASSERT_EQUAL_UINT16(0x1234, pkt.packetId);
     TEST_ASSERT_EQUAL_UINT32(0, codec_encodeAck(view(out, sizeof(out)), types[i], 0));
@@ -196,21 +197,21 @@ static void test_subscribe_unsubscribe_suback(void) {
   static const uint8_t sub[] = {0x82, 14, 0, 42, 0, 9, 's', 'p', 'o', 'r', 't', '/', '+', '/', '#', 2};
   TEST_ASSERT_EQUAL_UINT32(sizeof(sub), n);
   TEST_ASSERT_EQUAL_MEMORY(sub, out, sizeof(sub));
-  TEST_ASSERT_EQUAL_INT32((int32_t) n, codec_decode(view(out, n), NOLIMIT, false, &pkt));
+  TEST_ASSERT_EQUAL_INT32((int32_t) n, codec_broker_decode(view(out, n), NOLIMIT, false, &pkt));
   TEST_ASSERT_EQUAL_UINT8(PacketType_SUBSCRIBE, pkt.type);
   TEST_ASSERT_EQUAL_UINT16(42, pkt.packetId);
   TEST_ASSERT_EQUAL_UINT32(12, pkt.body.len);
-  TEST_ASSERT_EQUAL_INT32(-DecodeErr_NOT_FOR_CLIENT, codec_decode(view(out, n), NOLIMIT, true, &pkt));
+  TEST_ASSERT_EQUAL_INT32(-DecodeErr_NOT_FOR_CLIENT, codec_broker_decode(view(out, n), NOLIMIT, true, &pkt));
 
   n = codec_encodeUnsubscribe(view(out, sizeof(out)), 43, B("a/b"));
   TEST_ASSERT_EQUAL_UINT32(9, n);
   TEST_ASSERT_EQUAL_HEX8(0xa2, out[0]);
-  TEST_ASSERT_EQUAL_INT32(9, codec_decode(view(out, n), NOLIMIT, false, &pkt));
+  TEST_ASSERT_EQUAL_INT32(9, codec_broker_decode(view(out, n), NOLIMIT, false, &pkt));
   TEST_ASSERT_EQUAL_UINT16(43, pkt.packetId);
 
-  n = codec_encodeSuback(view(out, sizeof(out)), 42, view((uint8_t *) (uintptr_t) "\x00\x01\x02\x80", 4));
+  n = codec_broker_encodeSuback(view(out, sizeof(out)), 42, view((uint8_t *) (uintptr_t) "\x00\x01\x02\x80", 4));
   TEST_ASSERT_EQUAL_UINT32(8, n);
-  TEST_ASSERT_EQUAL_INT32(8, codec_decode(view(out, n), NOLIMIT, true, &pkt));
+  TEST_ASSERT_EQUAL_INT32(8, codec_broker_decode(view(out, n), NOLIMIT, true, &pkt));
   TEST_ASSERT_EQUAL_UINT8(PacketType_SUBACK, pkt.type);
   TEST_ASSERT_EQUAL_UINT32(4, pkt.codes.len);
   TEST_ASSERT_EQUAL_MEMORY("\x00\x01\x02\x80", pkt.codes.p, 4);
@@ -219,16 +220,16 @@ static void test_subscribe_unsubscribe_suback(void) {
   TEST_ASSERT_EQUAL_UINT32(0, codec_encodeSubscribe(view(out, sizeof(out)), 1, B("a"), 3));
   TEST_ASSERT_EQUAL_UINT32(0, codec_encodeSubscribe(view(out, sizeof(out)), 1, B("a/#/b"), 0));
   TEST_ASSERT_EQUAL_UINT32(0, codec_encodeUnsubscribe(view(out, sizeof(out)), 1, B("a+")));
-  TEST_ASSERT_EQUAL_UINT32(0, codec_encodeSuback(view(out, sizeof(out)), 1, B("\x03")));
+  TEST_ASSERT_EQUAL_UINT32(0, codec_broker_encodeSuback(view(out, sizeof(out)), 1, B("\x03")));
 }
 
 static void test_simple_packets(void) {
   TEST_ASSERT_EQUAL_UINT32(2, codec_encodeSimple(view(out, sizeof(out)), PacketType_PINGREQ));
   TEST_ASSERT_EQUAL_HEX8(0xc0, out[0]);
-  TEST_ASSERT_EQUAL_INT32(-DecodeErr_NOT_FOR_CLIENT, codec_decode(view(out, 2), NOLIMIT, true, &pkt));
-  TEST_ASSERT_EQUAL_INT32(2, codec_decode(view(out, 2), NOLIMIT, false, &pkt));
+  TEST_ASSERT_EQUAL_INT32(-DecodeErr_NOT_FOR_CLIENT, codec_broker_decode(view(out, 2), NOLIMIT, true, &pkt));
+  TEST_ASSERT_EQUAL_INT32(2, codec_broker_decode(view(out, 2), NOLIMIT, false, &pkt));
   TEST_ASSERT_EQUAL_UINT32(2, codec_encodeSimple(view(out, sizeof(out)), PacketType_PINGRESP));
-  TEST_ASSERT_EQUAL_INT32(2, codec_decode(view(out, 2), NOLIMIT, true, &pkt));
+  TEST_ASSERT_EQUAL_INT32(2, codec_broker_decode(view(out, 2), NOLIMIT, true, &pkt));
   TEST_ASSERT_EQUAL_UINT8(PacketType_PINGRESP, pkt.type);
   TEST_ASSERT_EQUAL_UINT16(0, pkt.packetId);
   TEST_ASSERT_EQUAL_UINT32(0, pkt.topic.len);
@@ -253,7 +254,7 @@ static void test_remaining_length_boundaries(void) {
     n = hex(h);
     TEST_ASSERT_EQUAL_MEMORY(in + 1, out + 1, size);
     /* Header only: the decoder knows the size and waits for the body. */
-    TEST_ASSERT_EQUAL_INT32(values[i] == 0 ? -DecodeErr_STRING_OVERRUN : 0, codec_decode(view(in, n), NOLIMIT, true, &pkt));
+    TEST_ASSERT_EQUAL_INT32(values[i] == 0 ? -DecodeErr_STRING_OVERRUN : 0, codec_broker_decode(view(in, n), NOLIMIT, true, &pkt));
     TEST_ASSERT_EQUAL_UINT32(values[i], pkt.remLen);
     TEST_ASSERT_EQUAL_UINT32(1u + size + values[i], pkt.totalLen);
   }
@@ -261,11 +262,11 @@ static void test_remaining_length_boundaries(void) {
   TEST_ASSERT_EQUAL_UINT32(0, codec_encodeRemainingLength(view(out, sizeof(out)), 0, 268435456u));
   TEST_ASSERT_EQUAL_UINT32(0, codec_encodeRemainingLength(view(out, 3), 0, 2097152u));
   /* Non-minimal forms are valid in 3.1.1; a fifth length byte is not. */
-  TEST_ASSERT_EQUAL_INT32(3, codec_decode(view(in, hex("d08000")), NOLIMIT, true, &pkt));
-  TEST_ASSERT_EQUAL_INT32(5, codec_decode(view(in, hex("4082000005")), NOLIMIT, true, &pkt));
+  TEST_ASSERT_EQUAL_INT32(3, codec_broker_decode(view(in, hex("d08000")), NOLIMIT, true, &pkt));
+  TEST_ASSERT_EQUAL_INT32(5, codec_broker_decode(view(in, hex("4082000005")), NOLIMIT, true, &pkt));
   TEST_ASSERT_EQUAL_UINT16(5, pkt.packetId);
-  TEST_ASSERT_EQUAL_INT32(-DecodeErr_LENGTH_TOO_LONG, codec_decode(view(in, hex("30ffffffff")), NOLIMIT, true, &pkt));
-  TEST_ASSERT_EQUAL_INT32(0, codec_decode(view(in, hex("30ffffff")), NOLIMIT, true, &pkt));
+  TEST_ASSERT_EQUAL_INT32(-DecodeErr_LENGTH_TOO_LONG, codec_broker_decode(view(in, hex("30ffffffff")), NOLIMIT, true, &pkt));
+  TEST_ASSERT_EQUAL_INT32(0, codec_broker_decode(view(in, hex("30ffffff")), NOLIMIT, true, &pkt));
 }
 
 static void test_whole_packets_at_length_boundaries(void) {
@@ -278,12 +279,12 @@ static void test_whole_packets_at_length_boundaries(void) {
     TEST_ASSERT_EQUAL_UINT32(1u + codec_remainingLengthSize(rems[i]) + rems[i], size);
     TEST_ASSERT_EQUAL_UINT32(size, codec_encodePublish(view(out, sizeof(out)), B("t"), view(in, plen), 0, false, false, 0));
     TEST_ASSERT_EQUAL_UINT32(0, codec_encodePublish(view(out, size - 1u), B("t"), view(in, plen), 0, false, false, 0));
-    TEST_ASSERT_EQUAL_INT32((int32_t) size, codec_decode(view(out, size), NOLIMIT, true, &pkt));
+    TEST_ASSERT_EQUAL_INT32((int32_t) size, codec_broker_decode(view(out, size), NOLIMIT, true, &pkt));
     TEST_ASSERT_EQUAL_UINT32(rems[i], pkt.remLen);
     TEST_ASSERT_EQUAL_MEMORY(in, pkt.payload.p, plen);
-    TEST_ASSERT_EQUAL_INT32(0, codec_decode(view(out, size - 1u), NOLIMIT, true, &pkt));
-    TEST_ASSERT_EQUAL_INT32((int32_t) size, codec_decode(view(out, size), size, true, &pkt));
-    TEST_ASSERT_EQUAL_INT32(-DecodeErr_TOO_LARGE, codec_decode(view(out, size), size - 1u, true, &pkt));
+    TEST_ASSERT_EQUAL_INT32(0, codec_broker_decode(view(out, size - 1u), NOLIMIT, true, &pkt));
+    TEST_ASSERT_EQUAL_INT32((int32_t) size, codec_broker_decode(view(out, size), size, true, &pkt));
+    TEST_ASSERT_EQUAL_INT32(-DecodeErr_TOO_LARGE, codec_broker_decode(view(out, size), size - 1u, true, &pkt));
   }
   TEST_ASSERT_EQUAL_UINT32(1u + 4u + 268435455u, codec_publishSize(1, 268435455u - 3u, 0));
   TEST_ASSERT_EQUAL_UINT32(0, codec_publishSize(1, 268435455u - 2u, 0));
@@ -291,10 +292,10 @@ static void test_whole_packets_at_length_boundaries(void) {
 }
 
 static void test_too_large_from_header(void) {
-  TEST_ASSERT_EQUAL_INT32(-DecodeErr_TOO_LARGE, codec_decode(view(in, hex("30c801")), 100, true, &pkt));
+  TEST_ASSERT_EQUAL_INT32(-DecodeErr_TOO_LARGE, codec_broker_decode(view(in, hex("30c801")), 100, true, &pkt));
   TEST_ASSERT_EQUAL_UINT32(203, pkt.totalLen);
-  TEST_ASSERT_EQUAL_INT32(0, codec_decode(view(in, hex("30c8")), 100, true, &pkt));
-  TEST_ASSERT_EQUAL_INT32(-DecodeErr_TOO_LARGE, codec_decode(view(in, hex("30ffffff7f")), 3072, true, &pkt));
+  TEST_ASSERT_EQUAL_INT32(0, codec_broker_decode(view(in, hex("30c8")), 100, true, &pkt));
+  TEST_ASSERT_EQUAL_INT32(-DecodeErr_TOO_LARGE, codec_broker_decode(view(in, hex("30ffffff7f")), 3072, true, &pkt));
 }
 
 /* ---------------------------------------------------------------- rejections */
@@ -356,10 +357,10 @@ static void test_every_rejection(void) {
   for (i = 0; i < sizeof(rejects) / sizeof(rejects[0]); i++) {
     const Reject *r = &rejects[i];
     uint32_t n = hex(r->hex), k;
-    TEST_ASSERT_EQUAL_INT32_MESSAGE(-(int32_t) r->err, codec_decode(view(in, n), NOLIMIT, r->forClient, &pkt), r->why);
+    TEST_ASSERT_EQUAL_INT32_MESSAGE(-(int32_t) r->err, codec_broker_decode(view(in, n), NOLIMIT, r->forClient, &pkt), r->why);
     /* Every prefix is incomplete or rejected for the same reason. */
     for (k = 0; k < n; k++) {
-      int32_t rk = codec_decode(view(in, k), NOLIMIT, r->forClient, &pkt);
+      int32_t rk = codec_broker_decode(view(in, k), NOLIMIT, r->forClient, &pkt);
       TEST_ASSERT_TRUE_MESSAGE(rk == 0 || rk == -(int32_t) r->err, r->why);
     }
   }
@@ -389,7 +390,7 @@ static uint32_t build_stream(uint32_t *ends, unsigned *count) {
   o.willMessage = B("bye");
   o.userName = B("u");
   n += codec_encodeConnect(view(stream + n, sizeof(stream) - n), &o); ends[c++] = n;
-  n += codec_encodeConnack(view(stream + n, sizeof(stream) - n), true, 0); ends[c++] = n;
+  n += codec_broker_encodeConnack(view(stream + n, sizeof(stream) - n), true, 0); ends[c++] = n;
   n += codec_encodePublish(view(stream + n, sizeof(stream) - n), B("a/b"), B("payload"), 0, true, false, 0); ends[c++] = n;
   n += codec_encodePublish(view(stream + n, sizeof(stream) - n), B("a/b"), B("q1"), 1, false, true, 3); ends[c++] = n;
   n += codec_encodePublish(view(stream + n, sizeof(stream) - n), B("q2"), B(""), 2, false, false, 0xffff); ends[c++] = n;
@@ -398,7 +399,7 @@ static uint32_t build_stream(uint32_t *ends, unsigned *count) {
   n += codec_encodeAck(view(stream + n, sizeof(stream) - n), PacketType_PUBREL, 3); ends[c++] = n;
   n += codec_encodeAck(view(stream + n, sizeof(stream) - n), PacketType_PUBCOMP, 4); ends[c++] = n;
   n += codec_encodeSubscribe(view(stream + n, sizeof(stream) - n), 5, B("x/+/#"), 2); ends[c++] = n;
-  n += codec_encodeSuback(view(stream + n, sizeof(stream) - n), 5, B("\x02")); ends[c++] = n;
+  n += codec_broker_encodeSuback(view(stream + n, sizeof(stream) - n), 5, B("\x02")); ends[c++] = n;
   n += codec_encodeUnsubscribe(view(stream + n, sizeof(stream) - n), 6, B("x/+/#")); ends[c++] = n;
   n += codec_encodeAck(view(stream + n, sizeof(stream) - n), PacketType_UNSUBACK, 6); ends[c++] = n;
   n += codec_encodeSimple(view(stream + n, sizeof(stream) - n), PacketType_PINGREQ); ends[c++] = n;
@@ -414,7 +415,7 @@ static void test_several_packets_in_one_buffer(void) {
   uint32_t n = build_stream(ends, &count);
   TEST_ASSERT_EQUAL_UINT(16, count);
   for (i = 0; i < count; i++) {
-    int32_t r = codec_decode(view(stream + off, n - off), NOLIMIT, false, &pkt);
+    int32_t r = codec_broker_decode(view(stream + off, n - off), NOLIMIT, false, &pkt);
     TEST_ASSERT_EQUAL_INT32((int32_t) (ends[i] - off), r);
     TEST_ASSERT_EQUAL_UINT8(stream[off] >> 4, pkt.type);
     off += (uint32_t) r;
@@ -430,7 +431,7 @@ static unsigned rx_feed(const uint8_t *chunk, uint32_t len, uint16_t *ids, unsig
   memcpy(in + rx_len, chunk, len);
   rx_len += len;
   for (;;) {
-    int32_t r = codec_decode(view(in + start, rx_len - start), NOLIMIT, false, &pkt);
+    int32_t r = codec_broker_decode(view(in + start, rx_len - start), NOLIMIT, false, &pkt);
     TEST_ASSERT_GREATER_OR_EQUAL(0, r);
     if (r == 0) break;
     ids[got++] = (uint16_t) ((pkt.type << 8) | (pkt.packetId & 0xff));
@@ -461,7 +462,7 @@ static void test_split_at_every_byte(void) {
   for (i = 0; i < count; i++) {
     uint32_t start = i ? ends[i - 1] : 0, k;
     for (k = 0; k < ends[i] - start; k++) {
-      TEST_ASSERT_EQUAL_INT32(0, codec_decode(view(stream + start, k), NOLIMIT, false, &pkt));
+      TEST_ASSERT_EQUAL_INT32(0, codec_broker_decode(view(stream + start, k), NOLIMIT, false, &pkt));
     }
   }
 }

@@ -8,6 +8,7 @@
 #include "unity.h"
 #include "session.h"
 #include "codec.h"
+#include "codec_broker.h" /* the broker side, test-only: test/support/gen */
 #include "packet.h"
 
 static Session s;        /* the client under test (too big for the stack of a small target) */
@@ -90,7 +91,7 @@ static void pull(void) {
     rt_bytes in;
     in.p = tx.p + off;
     in.len = tx.len - off;
-    int32_t r = codec_decode(in, 1u << 20, false, &seen);
+    int32_t r = codec_broker_decode(in, 1u << 20, false, &seen);
     TEST_ASSERT_GREATER_THAN_MESSAGE(0, r, "client sent an undecodable packet");
     TEST_ASSERT_LESS_THAN(32, nsent);
     Sent *x = &sent[nsent++];
@@ -120,7 +121,7 @@ static rt_bytes SCR(void) {
   return b;
 }
 
-static void connack(uint8_t code, bool sp) { feed(codec_encodeConnack(SCR(), sp, code)); }
+static void connack(uint8_t code, bool sp) { feed(codec_broker_encodeConnack(SCR(), sp, code)); }
 static void ack(uint8_t type, uint16_t id) { feed(codec_encodeAck(SCR(), type, id)); }
 static void server_publish(const char *topic, const char *payload, uint8_t qos, uint16_t id, bool dup) {
   feed(codec_encodePublish(SCR(), B(topic), B(payload), qos, false, dup, id));
@@ -161,7 +162,7 @@ static void test_connect_and_connack(void) {
   TEST_ASSERT_TRUE(Session_connect(&s, now));
   rt_bytes tx = Session_txView(&s);
   TEST_ASSERT_GREATER_THAN(10u, tx.len);
-  TEST_ASSERT_EQUAL_INT32((int32_t) tx.len, codec_decode(tx, 1000, false, &seen));
+  TEST_ASSERT_EQUAL_INT32((int32_t) tx.len, codec_broker_decode(tx, 1000, false, &seen));
   TEST_ASSERT_EQUAL_UINT8(PacketType_CONNECT, seen.type);
   TEST_ASSERT_EQUAL_UINT8(0x80 | 0x40 | 0x02, seen.connectFlags);
   TEST_ASSERT_EQUAL_UINT16(60, seen.keepAlive);
@@ -351,7 +352,7 @@ static void test_large_message_streams(void) {
   }
   Packet pk;
   memset(&pk, 0, sizeof(pk));
-  TEST_ASSERT_EQUAL_INT32((int32_t) have, codec_decode(RT_BYTES(wire, have), 1u << 20, false, &pk));
+  TEST_ASSERT_EQUAL_INT32((int32_t) have, codec_broker_decode(RT_BYTES(wire, have), 1u << 20, false, &pk));
   TEST_ASSERT_EQUAL_UINT32(3000, pk.payload.len);
   TEST_ASSERT_EQUAL_UINT16(id, pk.packetId);
   ack(PacketType_PUBACK, id);
@@ -394,7 +395,7 @@ static void test_resubscribe_after_reconnect(void) {
   rt_bytes codes;
   codes.p = &code;
   codes.len = 1;
-  feed(codec_encodeSuback(SCR(), a, codes));
+  feed(codec_broker_encodeSuback(SCR(), a, codes));
   TEST_ASSERT_EQUAL_INT32(SessionEvent_SUBACK, evs[nevs - 1].ev);
   TEST_ASSERT_EQUAL_INT32(7, evs[nevs - 1].tag);
   Session_connectionLost(&s, now);
@@ -464,7 +465,7 @@ static void test_inflight_window(void) {
 static void test_byte_at_a_time(void) {
   TEST_ASSERT_TRUE(Session_connect(&s, now));
   pull();
-  uint32_t n = codec_encodeConnack(SCR(), false, 0);
+  uint32_t n = codec_broker_encodeConnack(SCR(), false, 0);
   n += codec_encodePublish(rt_subarray(SCR(), n, UINT32_MAX), B("b/y"), B("split"), 1, false, false, 9);
   for (uint32_t i = 0; i < n; i++) {
     rt_bytes one;

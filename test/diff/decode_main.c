@@ -1,4 +1,5 @@
-/* Differential driver for the generated MQTT decoder (codec_decode).
+/* Differential driver for the generated MQTT decoder (codec_broker_decode:
+ * codec.c's decodeWith with the broker's bodies, test/mqtt/support/codec_broker.ts).
  *
  * Reads lines "<forClient 0|1> <maxPacket> <hex bytes>" from stdin and writes
  * one line per input: the decoder run in a loop over the buffer, as a
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "codec.h"
+#include "codec_broker.h" /* the broker side, test-only: test/support/gen */
 #include "packet.h"
 
 #define MAX_INPUT (1u << 20)
@@ -79,7 +81,7 @@ int main(void) {
       int32_t r;
       in.p = buf + off;
       in.len = n - off;
-      r = codec_decode(in, (uint32_t) max_packet, for_client != 0, &pkt);
+      r = codec_broker_decode(in, (uint32_t) max_packet, for_client != 0, &pkt);
       if (!first) printf(" |");
       first = 0;
       printf(" %ld", (long) r);

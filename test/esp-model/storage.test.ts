@@ -14,13 +14,14 @@ test("ESP32 storage (NVS model): accepted QoS 1/2 messages come back after a res
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nvs-store-"));
   try {
     const gen = path.join(ROOT, "components/mgos_mqtt/gen");
-    const inc = [gen, "components/mgos_mqtt/include", "components/mgos_mqtt/port", "test/esp-model/idf/include", "test/unity"].map((d) => `-I${path.resolve(ROOT, d)}`);
+    const tgen = path.join(ROOT, "test/support/gen"); // the codec's broker side (test-only)
+    const inc = [gen, tgen, "components/mgos_mqtt/include", "components/mgos_mqtt/port", "test/esp-model/idf/include", "test/unity"].map((d) => `-I${path.resolve(ROOT, d)}`);
     const flags = ["-std=gnu11", "-g", "-O1", "-fsanitize=address,undefined", "-fno-sanitize-recover=undefined", "-Wall", "-Wextra", "-Werror", ...inc];
     const obj = path.join(dir, "storage_esp32.o");
     let r = await runCmd("gcc", [...flags, "-DESP_PLATFORM=1", "-c", "components/mgos_mqtt/port/storage_esp32.c", "-o", obj], 120_000);
     assert.equal(r.code, 0, r.stderr);
     const exe = path.join(dir, "storage_nvs");
-    const gens = fs.readdirSync(gen).filter((f) => f.endsWith(".c")).map((f) => path.join(gen, f));
+    const gens = [gen, tgen].flatMap((d) => fs.readdirSync(d).filter((f) => f.endsWith(".c")).map((f) => path.join(d, f)));
     r = await runCmd("gcc", [...flags, "test/esp-model/storage/storage_nvs.c", "test/esp-model/idf/nvs_model.c", "test/c/support/host_port.c", "components/mgos_mqtt/port/compat.c", ...gens, obj, "-o", exe], 240_000);
     assert.equal(r.code, 0, r.stderr);
     r = await runCmd(exe, [], 30_000);

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "codec.h"
+#include "codec_broker.h" /* the broker side, test-only: test/support/gen */
 #include "config_schema.h"
 #include "conn.h"
 #include "fuzz_common.h"
@@ -195,7 +196,7 @@ static void wire_check(void) {
   uint32_t off = 0;
   while (off < C.wireLen) {
     Packet *p = &C.wpkt;
-    int32_t r = codec_decode(RT_BYTES(C.wire + off, C.wireLen - off), UINT32_MAX, false, p);
+    int32_t r = codec_broker_decode(RT_BYTES(C.wire + off, C.wireLen - off), UINT32_MAX, false, p);
     FUZZ_CHECK(r >= 0, "client wrote an invalid packet (%s)", packet_decodeErrName((DecodeErr)(-r)));
     if (r == 0) break;
     if (p->type == PacketType_CONNECT) {
@@ -361,7 +362,7 @@ static uint32_t make_server_packet(void) {
   switch (kind) {
   case 0: {
     uint8_t b = rd_u8(&C.rd);
-    return codec_encodeConnack(out, (b & 0x80) != 0 && (b & 7u) == 0, (uint8_t)((b & 7u) % 6u));
+    return codec_broker_encodeConnack(out, (b & 0x80) != 0 && (b & 7u) == 0, (uint8_t)((b & 7u) % 6u));
   }
   case 1: {
     uint8_t b = rd_u8(&C.rd);
@@ -379,7 +380,7 @@ static uint32_t make_server_packet(void) {
     uint16_t id = pick_id();
     uint8_t code = rd_u8(&C.rd);
     code = (code & 0x80) ? 0x80 : (uint8_t)(code % 3u);
-    return codec_encodeSuback(out, id, RT_BYTES(&code, 1));
+    return codec_broker_encodeSuback(out, id, RT_BYTES(&code, 1));
   }
   case 7: return codec_encodeAck(out, PacketType_UNSUBACK, pick_id());
   case 8: return codec_encodeSimple(out, PacketType_PINGRESP);
@@ -404,7 +405,7 @@ static void answer_connect(bool ok) {
   /* Only once CONNECT is on the wire: a broker answers what it received. */
   if (ok && C.connackFirst && C.sockOpen && C.sawConnect) {
     uint8_t ack[4];
-    uint32_t n = codec_encodeConnack(RT_BYTES(ack, 4), false, 0);
+    uint32_t n = codec_broker_encodeConnack(RT_BYTES(ack, 4), false, 0);
     feed(ack, n);
   }
 }

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "codec.h"
+#include "codec_broker.h" /* the broker side, test-only: test/support/gen */
 #include "fuzz_common.h"
 #include "packet.h"
 #include "topic.h"
@@ -62,11 +63,11 @@ static uint32_t enc_ack(rt_bytes out, const Packet *p, const ConnectOptions *co)
 }
 static uint32_t enc_connack(rt_bytes out, const Packet *p, const ConnectOptions *co) {
   (void)co;
-  return codec_encodeConnack(out, p->sessionPresent, p->returnCode);
+  return codec_broker_encodeConnack(out, p->sessionPresent, p->returnCode);
 }
 static uint32_t enc_suback(rt_bytes out, const Packet *p, const ConnectOptions *co) {
   (void)co;
-  return codec_encodeSuback(out, p->packetId, p->codes);
+  return codec_broker_encodeSuback(out, p->packetId, p->codes);
 }
 static uint32_t enc_simple(rt_bytes out, const Packet *p, const ConnectOptions *co) {
   (void)co;
@@ -135,7 +136,7 @@ static void check_packet(const Packet *p, const uint8_t *pkt, uint32_t len, uint
       uint32_t k = ks[i];
       if (k == 0 || k >= len) continue;
       rt_bytes b = dup_exact(pkt, k);
-      int32_t r = codec_decode(b, limit, forClient, &q);
+      int32_t r = codec_broker_decode(b, limit, forClient, &q);
       FUZZ_CHECK(r == 0, "prefix of %u/%u bytes of a valid type-%u packet decoded to %d", k, len, p->type, r);
       if (k >= hdr) FUZZ_CHECK(q.totalLen == len, "prefix: totalLen %u, want %u", q.totalLen, len);
       free(b.p);
@@ -144,9 +145,9 @@ static void check_packet(const Packet *p, const uint8_t *pkt, uint32_t len, uint
   /* The limit is inclusive; one less refuses the packet from its header. */
   {
     rt_bytes b = dup_exact(pkt, len);
-    int32_t r = codec_decode(b, len - 1u, forClient, &q);
+    int32_t r = codec_broker_decode(b, len - 1u, forClient, &q);
     FUZZ_CHECK(r == -(int32_t)DecodeErr_TOO_LARGE, "limit %u for a %u-byte packet gave %d", len - 1u, len, r);
-    r = codec_decode(b, len, true, &q);
+    r = codec_broker_decode(b, len, true, &q);
     if (server_only_type(p->type)) FUZZ_CHECK(r == -(int32_t)DecodeErr_NOT_FOR_CLIENT, "forClient: type %u gave %d", p->type, r);
     else FUZZ_CHECK(r == (int32_t)len, "forClient: type %u gave %d, want %u", p->type, r, len);
     free(b.p);
@@ -229,7 +230,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   memset(&pkt, 0, sizeof pkt); /* a fresh Packet: every field starts at zero */
   while (off < n) {
     rt_bytes in = dup_exact(stream + off, n - off);
-    int32_t r = codec_decode(in, limit, forClient, &pkt);
+    int32_t r = codec_broker_decode(in, limit, forClient, &pkt);
     if (r == 0) {
       /* Need more: after a complete fixed header totalLen says how much. */
       FUZZ_CHECK(pkt.totalLen == 0 || pkt.totalLen > in.len, "need-more with totalLen %u of %u bytes", pkt.totalLen, in.len);
@@ -248,7 +249,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       /* Check the packet in a copy of exactly its own bytes. */
       rt_bytes one = dup_exact(in.p, (uint32_t)r);
       Packet p2;
-      int32_t r2 = codec_decode(one, limit, forClient, &p2);
+      int32_t r2 = codec_broker_decode(one, limit, forClient, &p2);
       FUZZ_CHECK(r2 == r, "alone the packet decodes to %d, in the stream to %d", r2, r);
       check_packet(&p2, one.p, one.len, limit, forClient);
       free(one.p);

@@ -52,6 +52,7 @@
 #include <string.h>
 
 #include "codec.h"
+#include "codec_broker.h" /* the broker side, test-only: test/support/gen */
 #include "fuzz_common.h"
 #include "packet.h"
 #include "session.h"
@@ -172,7 +173,7 @@ static void wire_check(Ctx *c) {
   uint32_t off = 0;
   while (off < c->wireLen) {
     Packet *p = &c->wpkt;
-    int32_t r = codec_decode(RT_BYTES(c->wire + off, c->wireLen - off), UINT32_MAX, false, p);
+    int32_t r = codec_broker_decode(RT_BYTES(c->wire + off, c->wireLen - off), UINT32_MAX, false, p);
     FUZZ_CHECK(r >= 0, "client wrote an invalid packet (%s) at wire offset %u", packet_decodeErrName((DecodeErr)(-r)), off);
     if (r == 0) break;
     FUZZ_CHECK(!c->sawDisconnect, "type %u sent after DISCONNECT", p->type);
@@ -503,7 +504,7 @@ static void check_invariants(Ctx *c) {
         if (o->len == 0) continue;
         FUZZ_CHECK(o->off + o->len <= r->off || r->off + r->len <= o->off, "records %u and %u overlap in the store", j, i);
       }
-      FUZZ_CHECK(codec_decode(RT_BYTES(s->store + r->off, r->len), UINT32_MAX, false, &p) == (int32_t)r->len,
+      FUZZ_CHECK(codec_broker_decode(RT_BYTES(s->store + r->off, r->len), UINT32_MAX, false, &p) == (int32_t)r->len,
                  "record %u: the store does not hold a whole packet", i);
       FUZZ_CHECK(p.type == PacketType_PUBLISH && p.qos == r->qos && p.packetId == (r->qos > 0 ? r->packetId : 0) && !p.dup,
                  "record %u: stored packet type %u qos %u id %u dup %d", i, p.type, p.qos, p.packetId, p.dup);
@@ -580,7 +581,7 @@ static void do_connect(Ctx *c) {
   /* Not from inside an event handler: a port never feeds bytes re-entrantly. */
   if (c->connackFirst && c->depth == 0) {
     uint8_t ack[4];
-    uint32_t n = codec_encodeConnack(RT_BYTES(ack, 4), false, 0);
+    uint32_t n = codec_broker_encodeConnack(RT_BYTES(ack, 4), false, 0);
     drain(c, c->s.txLen);
     feed(c, ack, n);
   }
@@ -600,7 +601,7 @@ static uint32_t make_server_packet(Ctx *c) {
   switch (kind) {
   case 0: {
     uint8_t b = rd_u8(&c->rd);
-    return codec_encodeConnack(out, (b & 0x80) != 0 && (b & 7u) == 0, (uint8_t)((b & 7u) % 6u));
+    return codec_broker_encodeConnack(out, (b & 0x80) != 0 && (b & 7u) == 0, (uint8_t)((b & 7u) % 6u));
   }
   case 1: {
     uint8_t b = rd_u8(&c->rd);
@@ -618,7 +619,7 @@ static uint32_t make_server_packet(Ctx *c) {
     uint16_t id = pick_id(c);
     uint8_t code = rd_u8(&c->rd);
     code = (code & 0x80) ? 0x80 : (uint8_t)(code % 3u);
-    return codec_encodeSuback(out, id, RT_BYTES(&code, 1));
+    return codec_broker_encodeSuback(out, id, RT_BYTES(&code, 1));
   }
   case 7: return codec_encodeAck(out, PacketType_UNSUBACK, pick_id(c));
   case 8: return codec_encodeSimple(out, PacketType_PINGRESP);

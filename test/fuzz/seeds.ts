@@ -12,9 +12,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
-  ConnectOptions, encodeConnect, encodePublish, encodeAck, encodeSubscribe, encodeUnsubscribe,
-  encodeSimple, encodeConnack, encodeSuback,
+  ConnectOptions, encodeConnect, encodePublish, encodeAck, encodeSubscribe, encodeUnsubscribe, encodeSimple,
 } from "../../ts-src/mqtt/codec";
+import { encodeConnack, encodeSuback } from "../mqtt/support/codec_broker";
 import { PacketType } from "../../ts-src/mqtt/packet";
 import * as mp from "mqtt-packet";
 import { Rng, randomPacket, encodeOurs } from "../mqtt/support/gen5";

@@ -8,8 +8,16 @@
 // first byte at once, an over-long or too large remaining length as soon as
 // the fixed header is complete, so a hostile peer cannot make us wait for a
 // body we would refuse anyway.
+//
+// Client side only: what only a broker encodes or decodes (CONNACK, SUBACK;
+// CONNECT, SUBSCRIBE, UNSUBSCRIBE bodies, decode() of every type) is in the
+// test-only module test/mqtt/support/codec_broker.ts, built on the helpers
+// exported here (decodeWith, fieldEnd, topicNameErr), so none of it is in
+// the component (test/build/brokerfree.test.ts checks). The small helpers
+// (readU16, putU16, putHeader, ...) stay private: static, GCC links them
+// smaller into a firmware.
 
-import { u8, u16, u32, i32, bool, Bytes, noBytes, copyBytes, lit, bytesEqual } from "../rt/rt";
+import { u8, u16, u32, i32, bool, Bytes, noBytes, copyBytes, lit } from "../rt/rt";
 import {
   Packet, PacketType, DecodeErr, CONNECT_USER_NAME, CONNECT_PASSWORD, CONNECT_WILL_RETAIN,
   CONNECT_WILL_QOS_SHIFT, CONNECT_WILL, CONNECT_CLEAN_SESSION, PUBLISH_DUP, PUBLISH_RETAIN,
@@ -37,7 +45,7 @@ export class ConnectOptions {
 /** The protocol level of MQTT 3.1.1 (3.1.2.2). */
 export const PROTOCOL_LEVEL: u8 = 4;
 /** Highest CONNACK return code 3.1.1 defines (3.2.2.3). */
-const MAX_CONNACK_CODE: u8 = 5;
+export const MAX_CONNACK_CODE: u8 = 5;
 
 // ---------------------------------------------------------------- encoding
 
@@ -236,33 +244,6 @@ export function encodeSimple(out: Bytes, type: u8): u32 {
   return 2;
 }
 
-/** Encodes CONNACK (3.2), for servers and tests. Returns 4, or 0 when `out`
- *  is too short or the packet invalid (code above 5, session present with a
- *  refusal). */
-export function encodeConnack(out: Bytes, sessionPresent: bool, code: u8): u32 {
-  if (code > MAX_CONNACK_CODE || (sessionPresent && code !== 0) || out.length < 4) return 0;
-  out[0] = u8(PacketType.CONNACK << 4);
-  out[1] = 2;
-  out[2] = sessionPresent ? 1 : 0;
-  out[3] = code;
-  return 4;
-}
-
-/** Encodes SUBACK (3.9), for servers and tests: one return code per filter
- *  (0, 1, 2 or 0x80). Returns its length, or 0 when it does not fit or is
- *  invalid (id 0, no codes, a bad code). */
-export function encodeSuback(out: Bytes, packetId: u16, codes: Bytes): u32 {
-  if (packetId === 0 || codes.length === 0 || !validSubackCodes(codes)) return 0;
-  if (codes.length > MAX_REMAINING_LENGTH - 2) return 0;
-  const rem: u32 = u32(2 + codes.length);
-  const total: u32 = packetSize(rem);
-  if (total > out.length) return 0;
-  let at: u32 = putHeader(out, u8(PacketType.SUBACK << 4), rem);
-  at = putU16(out, at, packetId);
-  copyBytes(out, at, codes);
-  return total;
-}
-
 function validSubackCodes(codes: Bytes): bool {
   for (let i: u32 = 0; i < codes.length; i++) {
     const c: u8 = codes[i];
@@ -326,35 +307,23 @@ function checkRemainingLength(type: u8, rem: u32): DecodeErr {
   }
 }
 
-/** Decodes one packet from the start of `input`.
+/** Decodes one packet from the start of `input`, for a client.
  *  Returns > 0: the length of one complete valid packet, its fields in `out`;
  *  0: `input` holds only the beginning of a packet (after a complete fixed
  *  header `out.totalLen` says how long it will be);
  *  < 0: -DecodeErr, the stream is unusable and the connection must close.
- *  `maxPacket` limits the whole packet's size (TOO_LARGE). `forClient` rejects
- *  the packets a server never sends (NOT_FOR_CLIENT); without it every type is
- *  accepted, for server-side use and tests. */
-export function decode(input: Bytes, maxPacket: u32, forClient: bool, out: Packet): i32 {
-  return decodeWith(input, maxPacket, forClient, out, decodeServerBody);
-}
-
-/** decode(input, maxPacket, true, out) for a client. It never reaches the
- *  decoders of CONNECT, SUBSCRIBE and UNSUBSCRIBE (NOT_FOR_CLIENT comes
- *  first), and does not reference them, so a firmware linked with
- *  --gc-sections that only uses this one leaves them out. */
+ *  `maxPacket` limits the whole packet's size (TOO_LARGE). The packets a
+ *  server never sends are refused (NOT_FOR_CLIENT). */
 export function decodeForClient(input: Bytes, maxPacket: u32, out: Packet): i32 {
   return decodeWith(input, maxPacket, true, out, null);
 }
 
 /** Decodes the body of a packet only a server receives (CONNECT, SUBSCRIBE, UNSUBSCRIBE). */
-type ServerBodyFn = (body: Bytes, type: u8, out: Packet) => DecodeErr;
+export type ServerBodyFn = (body: Bytes, type: u8, out: Packet) => DecodeErr;
 
-function decodeServerBody(body: Bytes, type: u8, out: Packet): DecodeErr {
-  if (type === PacketType.CONNECT) return decodeConnect(body, out);
-  return decodeFilterList(body, type === PacketType.SUBSCRIBE, out);
-}
-
-function decodeWith(input: Bytes, maxPacket: u32, forClient: bool, out: Packet, serverBody: ServerBodyFn | null): i32 {
+/** decodeForClient, with `forClient` false accepting every type and passing
+ *  the server-only bodies to `serverBody` (NOT_FOR_CLIENT when null). */
+export function decodeWith(input: Bytes, maxPacket: u32, forClient: bool, out: Packet, serverBody: ServerBodyFn | null): i32 {
   out.reset();
   const n: u32 = input.length;
   if (n === 0) return 0;
@@ -429,7 +398,7 @@ function readU16(b: Bytes, off: u32): u16 {
 
 /** End (exclusive) of the length-prefixed field at `off` in `b`, or -1 when
  *  the prefix or the field runs past the end. The field is b[off + 2, end). */
-function fieldEnd(b: Bytes, off: u32): i32 {
+export function fieldEnd(b: Bytes, off: u32): i32 {
   // Each difference is taken only once it is known not to be negative.
   if (off > b.length || u32(b.length - off) < 2) return -1;
   const len: u16 = readU16(b, off);
@@ -438,7 +407,7 @@ function fieldEnd(b: Bytes, off: u32): i32 {
 }
 
 /** Reason a topic name is refused, or OK (3.3.2.1, 4.7). */
-function topicNameErr(t: Bytes): DecodeErr {
+export function topicNameErr(t: Bytes): DecodeErr {
   if (t.length === 0) return DecodeErr.EMPTY_TOPIC;
   if (!validTopicName(t)) return validUtf8(t) ? DecodeErr.TOPIC_WILDCARD : DecodeErr.BAD_UTF8;
   return DecodeErr.OK;
@@ -479,88 +448,5 @@ function decodeSuback(body: Bytes, out: Packet): DecodeErr {
   if (out.packetId === 0) return DecodeErr.ZERO_PACKET_ID;
   out.codes = body.subarray(2);
   if (!validSubackCodes(out.codes)) return DecodeErr.BAD_SUBACK_CODE;
-  return DecodeErr.OK;
-}
-
-/** SUBSCRIBE (withQos) or UNSUBSCRIBE: packet id, then one or more topic
- *  filters, each followed by a requested-QoS byte in SUBSCRIBE (3.8.3, 3.10.3). */
-function decodeFilterList(body: Bytes, withQos: bool, out: Packet): DecodeErr {
-  if (body.length < 2) return DecodeErr.BAD_LENGTH;
-  out.packetId = readU16(body, 0);
-  if (out.packetId === 0) return DecodeErr.ZERO_PACKET_ID;
-  out.body = body.subarray(2);
-  if (body.length === 2) return DecodeErr.NO_FILTERS;
-  let at: u32 = 2;
-  while (at < body.length) {
-    const end: i32 = fieldEnd(body, at);
-    if (end < 0) return DecodeErr.STRING_OVERRUN;
-    const f: Bytes = body.subarray(u32(at + 2), u32(end));
-    if (f.length === 0) return DecodeErr.EMPTY_TOPIC;
-    if (!validTopicFilter(f)) return validUtf8(f) ? DecodeErr.BAD_FILTER : DecodeErr.BAD_UTF8;
-    at = u32(end);
-    if (withQos) {
-      if (at >= body.length) return DecodeErr.BAD_LENGTH;
-      const q: u8 = body[at];
-      if ((q & 0xfc) !== 0) return DecodeErr.BAD_SUBSCRIBE_OPTIONS;
-      if (q === 3) return DecodeErr.BAD_QOS;
-      at++;
-    }
-  }
-  return DecodeErr.OK;
-}
-
-/** CONNECT (3.1), for server-side use and tests. The protocol level is not
- *  judged here: a server answers an unknown level with CONNACK 1 (3.1.2-2). */
-function decodeConnect(body: Bytes, out: Packet): DecodeErr {
-  const nameEnd: i32 = fieldEnd(body, 0);
-  if (nameEnd < 0) return DecodeErr.STRING_OVERRUN;
-  if (!bytesEqual(body.subarray(2, u32(nameEnd)), lit("MQTT"))) return DecodeErr.BAD_PROTOCOL;
-  let at: u32 = u32(nameEnd);
-  if (u32(body.length - at) < 4) return DecodeErr.BAD_LENGTH; // at <= length
-  out.protocolLevel = body[at];
-  const cf: u8 = body[at + 1];
-  out.connectFlags = cf;
-  out.keepAlive = readU16(body, u32(at + 2));
-  at = u32(at + 4);
-  const hasWill: bool = (cf & CONNECT_WILL) !== 0;
-  const willQos: u8 = u8((cf >>> CONNECT_WILL_QOS_SHIFT) & 3);
-  // Reserved bit 0 (3.1.2-3); will QoS and retain only with a will
-  // (3.1.2-11, -13); will QoS not 3 (3.1.2-14); password only with a user name (3.1.2-22).
-  if ((cf & 0x01) !== 0) return DecodeErr.BAD_CONNECT_FLAGS;
-  if (!hasWill && (willQos !== 0 || (cf & CONNECT_WILL_RETAIN) !== 0)) return DecodeErr.BAD_CONNECT_FLAGS;
-  if (willQos === 3) return DecodeErr.BAD_QOS;
-  if ((cf & CONNECT_USER_NAME) === 0 && (cf & CONNECT_PASSWORD) !== 0) return DecodeErr.BAD_CONNECT_FLAGS;
-
-  let end: i32 = fieldEnd(body, at);
-  if (end < 0) return DecodeErr.STRING_OVERRUN;
-  out.clientId = body.subarray(u32(at + 2), u32(end));
-  if (!validUtf8(out.clientId)) return DecodeErr.BAD_UTF8;
-  at = u32(end);
-  if (hasWill) {
-    end = fieldEnd(body, at);
-    if (end < 0) return DecodeErr.STRING_OVERRUN;
-    out.willTopic = body.subarray(u32(at + 2), u32(end));
-    const te: DecodeErr = topicNameErr(out.willTopic);
-    if (te !== DecodeErr.OK) return te;
-    at = u32(end);
-    end = fieldEnd(body, at);
-    if (end < 0) return DecodeErr.STRING_OVERRUN;
-    out.willMessage = body.subarray(u32(at + 2), u32(end));
-    at = u32(end);
-  }
-  if ((cf & CONNECT_USER_NAME) !== 0) {
-    end = fieldEnd(body, at);
-    if (end < 0) return DecodeErr.STRING_OVERRUN;
-    out.userName = body.subarray(u32(at + 2), u32(end));
-    if (!validUtf8(out.userName)) return DecodeErr.BAD_UTF8;
-    at = u32(end);
-  }
-  if ((cf & CONNECT_PASSWORD) !== 0) {
-    end = fieldEnd(body, at);
-    if (end < 0) return DecodeErr.STRING_OVERRUN;
-    out.password = body.subarray(u32(at + 2), u32(end));
-    at = u32(end);
-  }
-  if (at !== body.length) return DecodeErr.BAD_LENGTH;
   return DecodeErr.OK;
 }

@@ -8,19 +8,13 @@ static uint32_t codec_putString(rt_bytes out, uint32_t off, rt_bytes s);
 static bool codec_validSubackCodes(rt_bytes codes);
 static DecodeErr codec_checkFirstByte(uint8_t type, uint8_t flags, bool forClient);
 static DecodeErr codec_checkRemainingLength(uint8_t type, uint32_t rem);
-static DecodeErr codec_decodeServerBody(rt_bytes body, uint8_t type, Packet *out);
-static int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Packet *out, ServerBodyFn serverBody);
 static uint16_t codec_readU16(rt_bytes b, uint32_t off);
-static int32_t codec_fieldEnd(rt_bytes b, uint32_t off);
-static DecodeErr codec_topicNameErr(rt_bytes t);
 static DecodeErr codec_decodePublish(rt_bytes body, uint8_t flags, Packet *out);
 static DecodeErr codec_decodeConnack(rt_bytes body, Packet *out);
 static DecodeErr codec_decodeSuback(rt_bytes body, Packet *out);
-static DecodeErr codec_decodeFilterList(rt_bytes body, bool withQos, Packet *out);
-static DecodeErr codec_decodeConnect(rt_bytes body, Packet *out);
 
 /* Sets the fields of a zeroed ConnectOptions to their initial values. */
-#line 24 "ts-src/mqtt/codec.ts"
+#line 32 "ts-src/mqtt/codec.ts"
 void ConnectOptions_init(ConnectOptions *self) {
   self->cleanSession = true;
   self->keepAlive = 60;
@@ -29,24 +23,24 @@ void ConnectOptions_init(ConnectOptions *self) {
 // ---------------------------------------------------------------- encoding
 /** Bytes the remaining-length field takes for `n` (2.2.3): 1..4, or 0 when
  *  `n` is above 268,435,455 and cannot be encoded. */
-#line 46 "ts-src/mqtt/codec.ts"
+#line 54 "ts-src/mqtt/codec.ts"
 uint32_t codec_remainingLengthSize(uint32_t n) {
   if (n < 128) {
     return 1;
   }
-#line 48 "ts-src/mqtt/codec.ts"
+#line 56 "ts-src/mqtt/codec.ts"
   if (n < 16384) {
     return 2;
   }
-#line 49 "ts-src/mqtt/codec.ts"
+#line 57 "ts-src/mqtt/codec.ts"
   if (n < 2097152) {
     return 3;
   }
-#line 50 "ts-src/mqtt/codec.ts"
+#line 58 "ts-src/mqtt/codec.ts"
   if (n <= packet_MAX_REMAINING_LENGTH) {
     return 4;
   }
-#line 51 "ts-src/mqtt/codec.ts"
+#line 59 "ts-src/mqtt/codec.ts"
   return 0;
 }
 
@@ -58,7 +52,7 @@ uint32_t codec_encodeRemainingLength(rt_bytes out, uint32_t off, uint32_t n) {
   if ((size == 0 || off > out.len) || (size > (out.len - off))) {
     return 0;
   }
-#line 60 "ts-src/mqtt/codec.ts"
+#line 68 "ts-src/mqtt/codec.ts"
   uint32_t v = n;
   for (uint32_t i = 0; i < size; i++) {
     uint8_t low = (uint8_t)(v & 0x7fu);
@@ -74,12 +68,12 @@ uint32_t codec_publishSize(uint32_t topicLen, uint32_t payloadLen, uint8_t qos) 
   if (qos > 2 || topicLen > topic_MAX_STRING_LEN) {
     return 0;
   }
-#line 73 "ts-src/mqtt/codec.ts"
+#line 81 "ts-src/mqtt/codec.ts"
   uint32_t rem = (uint32_t)((int32_t)(2 + topicLen) + ((qos > 0) ? 2 : 0));
   if (payloadLen > (packet_MAX_REMAINING_LENGTH - rem)) {
     return 0; // rem <= 65539: no wrap
   }
-#line 75 "ts-src/mqtt/codec.ts"
+#line 83 "ts-src/mqtt/codec.ts"
   return codec_packetSize(rem + payloadLen);
 }
 
@@ -89,7 +83,7 @@ static uint32_t codec_packetSize(uint32_t rem) {
   if (rl == 0) {
     return 0;
   }
-#line 82 "ts-src/mqtt/codec.ts"
+#line 90 "ts-src/mqtt/codec.ts"
   return (1u + rl) + rem;
 }
 
@@ -124,24 +118,24 @@ uint32_t codec_encodeConnect(rt_bytes out, ConnectOptions *o) {
   if (hasPass && !hasUser) {
     return 0;
   }
-#line 114 "ts-src/mqtt/codec.ts"
+#line 122 "ts-src/mqtt/codec.ts"
   if (o->clientId.len > topic_MAX_STRING_LEN || !topic_validUtf8(o->clientId)) {
     return 0;
   }
-#line 115 "ts-src/mqtt/codec.ts"
+#line 123 "ts-src/mqtt/codec.ts"
   if (o->userName.len > topic_MAX_STRING_LEN || !topic_validUtf8(o->userName)) {
     return 0;
   }
-#line 116 "ts-src/mqtt/codec.ts"
+#line 124 "ts-src/mqtt/codec.ts"
   if (o->password.len > topic_MAX_STRING_LEN || o->willMessage.len > topic_MAX_STRING_LEN) {
     return 0;
   }
-#line 117 "ts-src/mqtt/codec.ts"
+#line 125 "ts-src/mqtt/codec.ts"
   if (hasWill && (!topic_validTopicName(o->willTopic) || o->willQos > 2)) {
     return 0;
   }
   // Protocol name (6) + level (1) + flags (1) + keep alive (2) + client id.
-#line 119 "ts-src/mqtt/codec.ts"
+#line 127 "ts-src/mqtt/codec.ts"
   uint32_t rem = 12u + o->clientId.len;
   uint8_t flags = (uint8_t)(o->cleanSession ? packet_CONNECT_CLEAN_SESSION : 0);
   if (hasWill) {
@@ -151,7 +145,7 @@ uint32_t codec_encodeConnect(rt_bytes out, ConnectOptions *o) {
       flags = (uint8_t)(flags | packet_CONNECT_WILL_RETAIN);
     }
   }
-#line 126 "ts-src/mqtt/codec.ts"
+#line 134 "ts-src/mqtt/codec.ts"
   if (hasUser) {
     rem = (rem + 2u) + o->userName.len;
     flags = (uint8_t)(flags | packet_CONNECT_USER_NAME);
@@ -164,7 +158,7 @@ uint32_t codec_encodeConnect(rt_bytes out, ConnectOptions *o) {
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 136 "ts-src/mqtt/codec.ts"
+#line 144 "ts-src/mqtt/codec.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)(PacketType_CONNECT << 4), rem);
   at = codec_putString(out, at, RT_LIT("MQTT"));
   rt_bytes_set(out, at, codec_PROTOCOL_LEVEL);
@@ -178,11 +172,11 @@ uint32_t codec_encodeConnect(rt_bytes out, ConnectOptions *o) {
   if (hasUser) {
     at = codec_putString(out, at, o->userName);
   }
-#line 147 "ts-src/mqtt/codec.ts"
+#line 155 "ts-src/mqtt/codec.ts"
   if (hasPass) {
     at = codec_putString(out, at, o->password);
   }
-#line 148 "ts-src/mqtt/codec.ts"
+#line 156 "ts-src/mqtt/codec.ts"
   return total;
 }
 
@@ -193,16 +187,16 @@ uint32_t codec_encodePublish(rt_bytes out, rt_bytes topic, rt_bytes payload, uin
   if ((qos > 2 || (qos > 0 && packetId == 0)) || (qos == 0 && dup)) {
     return 0;
   }
-#line 156 "ts-src/mqtt/codec.ts"
+#line 164 "ts-src/mqtt/codec.ts"
   if (!topic_validTopicName(topic)) {
     return 0;
   }
-#line 157 "ts-src/mqtt/codec.ts"
+#line 165 "ts-src/mqtt/codec.ts"
   uint32_t total = codec_publishSize(topic.len, payload.len, qos);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 159 "ts-src/mqtt/codec.ts"
+#line 167 "ts-src/mqtt/codec.ts"
   return codec_writePublish(out, topic, payload, qos, retain, dup, packetId, total);
 }
 
@@ -214,18 +208,18 @@ uint32_t codec_writePublish(rt_bytes out, rt_bytes topic, rt_bytes payload, uint
   if (dup) {
     first = (uint8_t)(first | packet_PUBLISH_DUP);
   }
-#line 168 "ts-src/mqtt/codec.ts"
+#line 176 "ts-src/mqtt/codec.ts"
   if (retain) {
     first = (uint8_t)(first | packet_PUBLISH_RETAIN);
   }
-#line 169 "ts-src/mqtt/codec.ts"
+#line 177 "ts-src/mqtt/codec.ts"
   uint32_t rem = ((2u + topic.len) + (uint32_t)((qos > 0) ? 2 : 0)) + payload.len;
   uint32_t at = codec_putHeader(out, first, rem);
   at = codec_putString(out, at, topic);
   if (qos > 0) {
     at = codec_putU16(out, at, packetId);
   }
-#line 173 "ts-src/mqtt/codec.ts"
+#line 181 "ts-src/mqtt/codec.ts"
   rt_copy_bytes(out, at, payload);
   return total;
 }
@@ -237,7 +231,7 @@ uint32_t codec_encodeAck(rt_bytes out, uint8_t type, uint16_t packetId) {
   if (packetId == 0 || out.len < 4) {
     return 0;
   }
-#line 182 "ts-src/mqtt/codec.ts"
+#line 190 "ts-src/mqtt/codec.ts"
   uint8_t first = 0;
   switch (type) {
   case PacketType_PUBACK:
@@ -247,17 +241,17 @@ uint32_t codec_encodeAck(rt_bytes out, uint8_t type, uint16_t packetId) {
     first = (uint8_t)(type << 4);
     break;
   }
-#line 190 "ts-src/mqtt/codec.ts"
+#line 198 "ts-src/mqtt/codec.ts"
   case PacketType_PUBREL: {
     first = (uint8_t)((type << 4) | 0x2);
     break;
   }
-#line 193 "ts-src/mqtt/codec.ts"
+#line 201 "ts-src/mqtt/codec.ts"
   default: {
     return 0;
   }
   }
-#line 196 "ts-src/mqtt/codec.ts"
+#line 204 "ts-src/mqtt/codec.ts"
   out.p[0] = first;
   out.p[1] = 2;
   codec_putU16(out, 2, packetId);
@@ -270,13 +264,13 @@ uint32_t codec_encodeSubscribe(rt_bytes out, uint16_t packetId, rt_bytes filter,
   if ((packetId == 0 || qos > 2) || !topic_validTopicFilter(filter)) {
     return 0;
   }
-#line 206 "ts-src/mqtt/codec.ts"
+#line 214 "ts-src/mqtt/codec.ts"
   uint32_t rem = 5u + filter.len;
   uint32_t total = codec_packetSize(rem);
   if (total > out.len) {
     return 0;
   }
-#line 209 "ts-src/mqtt/codec.ts"
+#line 217 "ts-src/mqtt/codec.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)((PacketType_SUBSCRIBE << 4) | 0x2), rem);
   at = codec_putU16(out, at, packetId);
   at = codec_putString(out, at, filter);
@@ -290,13 +284,13 @@ uint32_t codec_encodeUnsubscribe(rt_bytes out, uint16_t packetId, rt_bytes filte
   if (packetId == 0 || !topic_validTopicFilter(filter)) {
     return 0;
   }
-#line 220 "ts-src/mqtt/codec.ts"
+#line 228 "ts-src/mqtt/codec.ts"
   uint32_t rem = 4u + filter.len;
   uint32_t total = codec_packetSize(rem);
   if (total > out.len) {
     return 0;
   }
-#line 223 "ts-src/mqtt/codec.ts"
+#line 231 "ts-src/mqtt/codec.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)((PacketType_UNSUBSCRIBE << 4) | 0x2), rem);
   at = codec_putU16(out, at, packetId);
   codec_putString(out, at, filter);
@@ -309,53 +303,14 @@ uint32_t codec_encodeSimple(rt_bytes out, uint8_t type) {
   if ((type != PacketType_PINGREQ && type != PacketType_PINGRESP) && type != PacketType_DISCONNECT) {
     return 0;
   }
-#line 233 "ts-src/mqtt/codec.ts"
+#line 241 "ts-src/mqtt/codec.ts"
   if (out.len < 2) {
     return 0;
   }
-#line 234 "ts-src/mqtt/codec.ts"
+#line 242 "ts-src/mqtt/codec.ts"
   out.p[0] = (uint8_t)(type << 4);
   out.p[1] = 0;
   return 2;
-}
-
-/** Encodes CONNACK (3.2), for servers and tests. Returns 4, or 0 when `out`
- *  is too short or the packet invalid (code above 5, session present with a
- *  refusal). */
-uint32_t codec_encodeConnack(rt_bytes out, bool sessionPresent, uint8_t code) {
-  if ((code > codec_MAX_CONNACK_CODE || (sessionPresent && code != 0)) || out.len < 4) {
-    return 0;
-  }
-#line 244 "ts-src/mqtt/codec.ts"
-  out.p[0] = (uint8_t)(PacketType_CONNACK << 4);
-  out.p[1] = 2;
-  out.p[2] = (uint8_t)(sessionPresent ? 1 : 0);
-  out.p[3] = code;
-  return 4;
-}
-
-/** Encodes SUBACK (3.9), for servers and tests: one return code per filter
- *  (0, 1, 2 or 0x80). Returns its length, or 0 when it does not fit or is
- *  invalid (id 0, no codes, a bad code). */
-uint32_t codec_encodeSuback(rt_bytes out, uint16_t packetId, rt_bytes codes) {
-  if ((packetId == 0 || codes.len == 0) || !codec_validSubackCodes(codes)) {
-    return 0;
-  }
-#line 256 "ts-src/mqtt/codec.ts"
-  if (codes.len > (packet_MAX_REMAINING_LENGTH - 2)) {
-    return 0;
-  }
-#line 257 "ts-src/mqtt/codec.ts"
-  uint32_t rem = 2 + codes.len;
-  uint32_t total = codec_packetSize(rem);
-  if (total > out.len) {
-    return 0;
-  }
-#line 260 "ts-src/mqtt/codec.ts"
-  uint32_t at = codec_putHeader(out, (uint8_t)(PacketType_SUBACK << 4), rem);
-  at = codec_putU16(out, at, packetId);
-  rt_copy_bytes(out, at, codes);
-  return total;
 }
 
 static bool codec_validSubackCodes(rt_bytes codes) {
@@ -365,18 +320,18 @@ static bool codec_validSubackCodes(rt_bytes codes) {
       return false;
     }
   }
-#line 271 "ts-src/mqtt/codec.ts"
+#line 252 "ts-src/mqtt/codec.ts"
   return true;
 }
 
 // ---------------------------------------------------------------- decoding
 /** Checks the first byte alone (2.2.1, 2.2.2): the type and its flags. */
-#line 277 "ts-src/mqtt/codec.ts"
+#line 258 "ts-src/mqtt/codec.ts"
 static DecodeErr codec_checkFirstByte(uint8_t type, uint8_t flags, bool forClient) {
   if (type == 0 || type == 15) {
     return DecodeErr_BAD_TYPE;
   }
-#line 279 "ts-src/mqtt/codec.ts"
+#line 260 "ts-src/mqtt/codec.ts"
   if (forClient) {
     switch (type) {
     case PacketType_CONNECT:
@@ -386,36 +341,36 @@ static DecodeErr codec_checkFirstByte(uint8_t type, uint8_t flags, bool forClien
     case PacketType_DISCONNECT: {
       return DecodeErr_NOT_FOR_CLIENT;
     }
-#line 287 "ts-src/mqtt/codec.ts"
+#line 268 "ts-src/mqtt/codec.ts"
     default: {
       break;
     }
     }
   }
-#line 291 "ts-src/mqtt/codec.ts"
+#line 272 "ts-src/mqtt/codec.ts"
   switch (type) {
   case PacketType_PUBLISH: {
     {
-#line 293 "ts-src/mqtt/codec.ts"
+#line 274 "ts-src/mqtt/codec.ts"
       uint8_t qos = (uint8_t)((flags >> 1) & 3);
       if (qos == 3) {
         return DecodeErr_BAD_QOS;
       }
-#line 295 "ts-src/mqtt/codec.ts"
+#line 276 "ts-src/mqtt/codec.ts"
       if (qos == 0 && ((flags & packet_PUBLISH_DUP) != 0)) {
         return DecodeErr_BAD_DUP;
       }
-#line 296 "ts-src/mqtt/codec.ts"
+#line 277 "ts-src/mqtt/codec.ts"
       return DecodeErr_OK;
     }
   }
-#line 298 "ts-src/mqtt/codec.ts"
+#line 279 "ts-src/mqtt/codec.ts"
   case PacketType_PUBREL:
   case PacketType_SUBSCRIBE:
   case PacketType_UNSUBSCRIBE: {
     return (DecodeErr)((flags == 2) ? DecodeErr_OK : DecodeErr_RESERVED_FLAGS);
   }
-#line 302 "ts-src/mqtt/codec.ts"
+#line 283 "ts-src/mqtt/codec.ts"
   default: {
     return (DecodeErr)((flags == 0) ? DecodeErr_OK : DecodeErr_RESERVED_FLAGS);
   }
@@ -424,7 +379,7 @@ static DecodeErr codec_checkFirstByte(uint8_t type, uint8_t flags, bool forClien
 }
 
 /** Remaining lengths that the fixed header alone shows to be wrong. */
-#line 308 "ts-src/mqtt/codec.ts"
+#line 289 "ts-src/mqtt/codec.ts"
 static DecodeErr codec_checkRemainingLength(uint8_t type, uint32_t rem) {
   switch (type) {
   case PacketType_CONNACK:
@@ -435,18 +390,18 @@ static DecodeErr codec_checkRemainingLength(uint8_t type, uint32_t rem) {
   case PacketType_UNSUBACK: {
     return (DecodeErr)((rem == 2) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
-#line 317 "ts-src/mqtt/codec.ts"
+#line 298 "ts-src/mqtt/codec.ts"
   case PacketType_PINGREQ:
   case PacketType_PINGRESP:
   case PacketType_DISCONNECT: {
     return (DecodeErr)((rem == 0) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
-#line 321 "ts-src/mqtt/codec.ts"
+#line 302 "ts-src/mqtt/codec.ts"
   case PacketType_SUBACK: {
     // A packet id and at least one return code.
     return (DecodeErr)((rem >= 3) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
-#line 324 "ts-src/mqtt/codec.ts"
+#line 305 "ts-src/mqtt/codec.ts"
   default: {
     return DecodeErr_OK;
   }
@@ -454,43 +409,28 @@ static DecodeErr codec_checkRemainingLength(uint8_t type, uint32_t rem) {
   return (DecodeErr)0; /* not reached */
 }
 
-/** Decodes one packet from the start of `input`.
+/** Decodes one packet from the start of `input`, for a client.
  *  Returns > 0: the length of one complete valid packet, its fields in `out`;
  *  0: `input` holds only the beginning of a packet (after a complete fixed
  *  header `out.totalLen` says how long it will be);
  *  < 0: -DecodeErr, the stream is unusable and the connection must close.
- *  `maxPacket` limits the whole packet's size (TOO_LARGE). `forClient` rejects
- *  the packets a server never sends (NOT_FOR_CLIENT); without it every type is
- *  accepted, for server-side use and tests. */
-#line 337 "ts-src/mqtt/codec.ts"
-int32_t codec_decode(rt_bytes input, uint32_t maxPacket, bool forClient, Packet *out) {
-  return codec_decodeWith(input, maxPacket, forClient, out, codec_decodeServerBody);
-}
-
-/** decode(input, maxPacket, true, out) for a client. It never reaches the
- *  decoders of CONNECT, SUBSCRIBE and UNSUBSCRIBE (NOT_FOR_CLIENT comes
- *  first), and does not reference them, so a firmware linked with
- *  --gc-sections that only uses this one leaves them out. */
+ *  `maxPacket` limits the whole packet's size (TOO_LARGE). The packets a
+ *  server never sends are refused (NOT_FOR_CLIENT). */
+#line 317 "ts-src/mqtt/codec.ts"
 int32_t codec_decodeForClient(rt_bytes input, uint32_t maxPacket, Packet *out) {
   return codec_decodeWith(input, maxPacket, true, out, NULL);
 }
 
-#line 352 "ts-src/mqtt/codec.ts"
-static DecodeErr codec_decodeServerBody(rt_bytes body, uint8_t type, Packet *out) {
-  if (type == PacketType_CONNECT) {
-    return codec_decodeConnect(body, out);
-  }
-#line 354 "ts-src/mqtt/codec.ts"
-  return codec_decodeFilterList(body, type == PacketType_SUBSCRIBE, out);
-}
-
-static int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Packet *out, ServerBodyFn serverBody) {
+/** decodeForClient, with `forClient` false accepting every type and passing
+ *  the server-only bodies to `serverBody` (NOT_FOR_CLIENT when null). */
+#line 326 "ts-src/mqtt/codec.ts"
+int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Packet *out, ServerBodyFn serverBody) {
   Packet_reset(out);
   uint32_t n = input.len;
   if (n == 0) {
     return 0;
   }
-#line 361 "ts-src/mqtt/codec.ts"
+#line 330 "ts-src/mqtt/codec.ts"
   uint8_t first = input.p[0];
   uint8_t type = (uint8_t)(first >> 4);
   uint8_t flags = (uint8_t)(first & 0xf);
@@ -501,7 +441,7 @@ static int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClie
   // Remaining length: 7 bits per byte, least significant first, at most 4
   // bytes (2.2.3). 3.1.1 (unlike MQTT 5) does not require the minimal form,
   // so e.g. 0x80 0x00 is a valid 0.
-#line 370 "ts-src/mqtt/codec.ts"
+#line 339 "ts-src/mqtt/codec.ts"
   uint32_t rem = 0;
   uint32_t shift = 0;
   uint32_t hdr = 1;
@@ -509,18 +449,18 @@ static int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClie
     if (hdr >= n) {
       return 0;
     }
-#line 375 "ts-src/mqtt/codec.ts"
+#line 344 "ts-src/mqtt/codec.ts"
     uint8_t c = input.p[hdr];
     rem = (rem | ((uint32_t)(c & 0x7f) << (shift & 31u)));
     hdr++;
     if ((c & 0x80) == 0) {
       break;
     }
-#line 379 "ts-src/mqtt/codec.ts"
+#line 348 "ts-src/mqtt/codec.ts"
     if (hdr == 5) {
       return -DecodeErr_LENGTH_TOO_LONG;
     }
-#line 380 "ts-src/mqtt/codec.ts"
+#line 349 "ts-src/mqtt/codec.ts"
     shift += 7;
   }
   uint32_t total = hdr + rem;
@@ -531,16 +471,16 @@ static int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClie
   if (total > maxPacket) {
     return -DecodeErr_TOO_LARGE;
   }
-#line 388 "ts-src/mqtt/codec.ts"
+#line 357 "ts-src/mqtt/codec.ts"
   DecodeErr e1 = codec_checkRemainingLength(type, rem);
   if (e1 != DecodeErr_OK) {
     return -e1;
   }
-#line 390 "ts-src/mqtt/codec.ts"
+#line 359 "ts-src/mqtt/codec.ts"
   if (n < total) {
     return 0;
   }
-#line 392 "ts-src/mqtt/codec.ts"
+#line 361 "ts-src/mqtt/codec.ts"
   rt_bytes body = rt_subarray(input, hdr, total);
   DecodeErr e = DecodeErr_OK;
   switch (type) {
@@ -551,17 +491,17 @@ static int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClie
     e = (DecodeErr)((serverBody != NULL) ? serverBody(body, type, out) : DecodeErr_NOT_FOR_CLIENT);
     break;
   }
-#line 401 "ts-src/mqtt/codec.ts"
+#line 370 "ts-src/mqtt/codec.ts"
   case PacketType_CONNACK: {
     e = codec_decodeConnack(body, out);
     break;
   }
-#line 404 "ts-src/mqtt/codec.ts"
+#line 373 "ts-src/mqtt/codec.ts"
   case PacketType_PUBLISH: {
     e = codec_decodePublish(body, flags, out);
     break;
   }
-#line 407 "ts-src/mqtt/codec.ts"
+#line 376 "ts-src/mqtt/codec.ts"
   case PacketType_PUBACK:
   case PacketType_PUBREC:
   case PacketType_PUBREL:
@@ -571,24 +511,24 @@ static int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClie
     if (out->packetId == 0) {
       e = DecodeErr_ZERO_PACKET_ID;
     }
-#line 414 "ts-src/mqtt/codec.ts"
+#line 383 "ts-src/mqtt/codec.ts"
     break;
   }
-#line 415 "ts-src/mqtt/codec.ts"
+#line 384 "ts-src/mqtt/codec.ts"
   case PacketType_SUBACK: {
     e = codec_decodeSuback(body, out);
     break;
   }
-#line 418 "ts-src/mqtt/codec.ts"
+#line 387 "ts-src/mqtt/codec.ts"
   default: {
     break; // PINGREQ, PINGRESP, DISCONNECT: no contents, length checked above.
   }
   }
-#line 421 "ts-src/mqtt/codec.ts"
+#line 390 "ts-src/mqtt/codec.ts"
   if (e != DecodeErr_OK) {
     return -e;
   }
-#line 422 "ts-src/mqtt/codec.ts"
+#line 391 "ts-src/mqtt/codec.ts"
   return rt_i32_of(total);
 }
 
@@ -599,30 +539,30 @@ static uint16_t codec_readU16(rt_bytes b, uint32_t off) {
 
 /** End (exclusive) of the length-prefixed field at `off` in `b`, or -1 when
  *  the prefix or the field runs past the end. The field is b[off + 2, end). */
-static int32_t codec_fieldEnd(rt_bytes b, uint32_t off) {
+int32_t codec_fieldEnd(rt_bytes b, uint32_t off) {
   // Each difference is taken only once it is known not to be negative.
   if (off > b.len || ((b.len - off) < 2)) {
     return -1;
   }
-#line 435 "ts-src/mqtt/codec.ts"
+#line 404 "ts-src/mqtt/codec.ts"
   uint16_t len = codec_readU16(b, off);
   if (len > ((b.len - off) - 2u)) {
     return -1;
   }
-#line 437 "ts-src/mqtt/codec.ts"
+#line 406 "ts-src/mqtt/codec.ts"
   return rt_i32_of(((off + 2u) + (uint32_t)len));
 }
 
 /** Reason a topic name is refused, or OK (3.3.2.1, 4.7). */
-static DecodeErr codec_topicNameErr(rt_bytes t) {
+DecodeErr codec_topicNameErr(rt_bytes t) {
   if (t.len == 0) {
     return DecodeErr_EMPTY_TOPIC;
   }
-#line 443 "ts-src/mqtt/codec.ts"
+#line 412 "ts-src/mqtt/codec.ts"
   if (!topic_validTopicName(t)) {
     return (DecodeErr)(topic_validUtf8(t) ? DecodeErr_TOPIC_WILDCARD : DecodeErr_BAD_UTF8);
   }
-#line 444 "ts-src/mqtt/codec.ts"
+#line 413 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }
 
@@ -634,24 +574,24 @@ static DecodeErr codec_decodePublish(rt_bytes body, uint8_t flags, Packet *out) 
   if (end < 0) {
     return DecodeErr_STRING_OVERRUN;
   }
-#line 453 "ts-src/mqtt/codec.ts"
+#line 422 "ts-src/mqtt/codec.ts"
   uint32_t at = (uint32_t)end;
   out->topic = rt_subarray(body, 2, at);
   DecodeErr te = codec_topicNameErr(out->topic);
   if (te != DecodeErr_OK) {
     return te;
   }
-#line 457 "ts-src/mqtt/codec.ts"
+#line 426 "ts-src/mqtt/codec.ts"
   if (out->qos > 0) {
     if ((body.len - at) < 2) {
       return DecodeErr_BAD_LENGTH; // at <= length
     }
-#line 459 "ts-src/mqtt/codec.ts"
+#line 428 "ts-src/mqtt/codec.ts"
     out->packetId = codec_readU16(body, at);
     if (out->packetId == 0) {
       return DecodeErr_ZERO_PACKET_ID;
     }
-#line 461 "ts-src/mqtt/codec.ts"
+#line 430 "ts-src/mqtt/codec.ts"
     at = at + 2u;
   }
   out->payload = rt_subarray(body, at, UINT32_MAX);
@@ -663,17 +603,17 @@ static DecodeErr codec_decodeConnack(rt_bytes body, Packet *out) {
   if ((rt_bytes_get(body, 0) & 0xfe) != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 470 "ts-src/mqtt/codec.ts"
+#line 439 "ts-src/mqtt/codec.ts"
   out->sessionPresent = rt_bytes_get(body, 0) == 1;
   out->returnCode = rt_bytes_get(body, 1);
   if (out->returnCode > codec_MAX_CONNACK_CODE) {
     return DecodeErr_BAD_RETURN_CODE;
   }
-#line 473 "ts-src/mqtt/codec.ts"
+#line 442 "ts-src/mqtt/codec.ts"
   if (out->sessionPresent && out->returnCode != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 474 "ts-src/mqtt/codec.ts"
+#line 443 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }
 
@@ -682,168 +622,11 @@ static DecodeErr codec_decodeSuback(rt_bytes body, Packet *out) {
   if (out->packetId == 0) {
     return DecodeErr_ZERO_PACKET_ID;
   }
-#line 480 "ts-src/mqtt/codec.ts"
+#line 449 "ts-src/mqtt/codec.ts"
   out->codes = rt_subarray(body, 2, UINT32_MAX);
   if (!codec_validSubackCodes(out->codes)) {
     return DecodeErr_BAD_SUBACK_CODE;
   }
-#line 482 "ts-src/mqtt/codec.ts"
-  return DecodeErr_OK;
-}
-
-/** SUBSCRIBE (withQos) or UNSUBSCRIBE: packet id, then one or more topic
- *  filters, each followed by a requested-QoS byte in SUBSCRIBE (3.8.3, 3.10.3). */
-static DecodeErr codec_decodeFilterList(rt_bytes body, bool withQos, Packet *out) {
-  if (body.len < 2) {
-    return DecodeErr_BAD_LENGTH;
-  }
-#line 489 "ts-src/mqtt/codec.ts"
-  out->packetId = codec_readU16(body, 0);
-  if (out->packetId == 0) {
-    return DecodeErr_ZERO_PACKET_ID;
-  }
-#line 491 "ts-src/mqtt/codec.ts"
-  out->body = rt_slice_from(body, 2);
-  if (body.len == 2) {
-    return DecodeErr_NO_FILTERS;
-  }
-#line 493 "ts-src/mqtt/codec.ts"
-  uint32_t at = 2;
-  while (at < body.len) {
-    int32_t end = codec_fieldEnd(body, at);
-    if (end < 0) {
-      return DecodeErr_STRING_OVERRUN;
-    }
-#line 497 "ts-src/mqtt/codec.ts"
-    rt_bytes f = rt_subarray(body, at + 2u, (uint32_t)end);
-    if (f.len == 0) {
-      return DecodeErr_EMPTY_TOPIC;
-    }
-#line 499 "ts-src/mqtt/codec.ts"
-    if (!topic_validTopicFilter(f)) {
-      return (DecodeErr)(topic_validUtf8(f) ? DecodeErr_BAD_FILTER : DecodeErr_BAD_UTF8);
-    }
-#line 500 "ts-src/mqtt/codec.ts"
-    at = (uint32_t)end;
-    if (withQos) {
-      if (at >= body.len) {
-        return DecodeErr_BAD_LENGTH;
-      }
-#line 503 "ts-src/mqtt/codec.ts"
-      uint8_t q = body.p[at];
-      if ((q & 0xfc) != 0) {
-        return DecodeErr_BAD_SUBSCRIBE_OPTIONS;
-      }
-#line 505 "ts-src/mqtt/codec.ts"
-      if (q == 3) {
-        return DecodeErr_BAD_QOS;
-      }
-#line 506 "ts-src/mqtt/codec.ts"
-      at++;
-    }
-  }
-  return DecodeErr_OK;
-}
-
-/** CONNECT (3.1), for server-side use and tests. The protocol level is not
- *  judged here: a server answers an unknown level with CONNACK 1 (3.1.2-2). */
-static DecodeErr codec_decodeConnect(rt_bytes body, Packet *out) {
-  int32_t nameEnd = codec_fieldEnd(body, 0);
-  if (nameEnd < 0) {
-    return DecodeErr_STRING_OVERRUN;
-  }
-#line 517 "ts-src/mqtt/codec.ts"
-  if (!rt_bytes_equal(rt_subarray(body, 2, (uint32_t)nameEnd), RT_LIT("MQTT"))) {
-    return DecodeErr_BAD_PROTOCOL;
-  }
-#line 518 "ts-src/mqtt/codec.ts"
-  uint32_t at = (uint32_t)nameEnd;
-  if ((body.len - at) < 4) {
-    return DecodeErr_BAD_LENGTH; // at <= length
-  }
-#line 520 "ts-src/mqtt/codec.ts"
-  out->protocolLevel = rt_bytes_get(body, at);
-  uint8_t cf = rt_bytes_get(body, rt_idx_add(at, 1));
-  out->connectFlags = cf;
-  out->keepAlive = codec_readU16(body, at + 2u);
-  at = at + 4u;
-  bool hasWill = (cf & packet_CONNECT_WILL) != 0;
-  uint8_t willQos = (uint8_t)((cf >> packet_CONNECT_WILL_QOS_SHIFT) & 3);
-  // Reserved bit 0 (3.1.2-3); will QoS and retain only with a will
-  // (3.1.2-11, -13); will QoS not 3 (3.1.2-14); password only with a user name (3.1.2-22).
-  if ((cf & 0x1) != 0) {
-    return DecodeErr_BAD_CONNECT_FLAGS;
-  }
-#line 530 "ts-src/mqtt/codec.ts"
-  if (!hasWill && (willQos != 0 || ((cf & packet_CONNECT_WILL_RETAIN) != 0))) {
-    return DecodeErr_BAD_CONNECT_FLAGS;
-  }
-#line 531 "ts-src/mqtt/codec.ts"
-  if (willQos == 3) {
-    return DecodeErr_BAD_QOS;
-  }
-#line 532 "ts-src/mqtt/codec.ts"
-  if (((cf & packet_CONNECT_USER_NAME) == 0) && ((cf & packet_CONNECT_PASSWORD) != 0)) {
-    return DecodeErr_BAD_CONNECT_FLAGS;
-  }
-#line 534 "ts-src/mqtt/codec.ts"
-  int32_t end = codec_fieldEnd(body, at);
-  if (end < 0) {
-    return DecodeErr_STRING_OVERRUN;
-  }
-#line 536 "ts-src/mqtt/codec.ts"
-  out->clientId = rt_subarray(body, at + 2u, (uint32_t)end);
-  if (!topic_validUtf8(out->clientId)) {
-    return DecodeErr_BAD_UTF8;
-  }
-#line 538 "ts-src/mqtt/codec.ts"
-  at = (uint32_t)end;
-  if (hasWill) {
-    end = codec_fieldEnd(body, at);
-    if (end < 0) {
-      return DecodeErr_STRING_OVERRUN;
-    }
-#line 542 "ts-src/mqtt/codec.ts"
-    out->willTopic = rt_subarray(body, at + 2u, (uint32_t)end);
-    DecodeErr te = codec_topicNameErr(out->willTopic);
-    if (te != DecodeErr_OK) {
-      return te;
-    }
-#line 545 "ts-src/mqtt/codec.ts"
-    at = (uint32_t)end;
-    end = codec_fieldEnd(body, at);
-    if (end < 0) {
-      return DecodeErr_STRING_OVERRUN;
-    }
-#line 548 "ts-src/mqtt/codec.ts"
-    out->willMessage = rt_subarray(body, at + 2u, (uint32_t)end);
-    at = (uint32_t)end;
-  }
-  if ((cf & packet_CONNECT_USER_NAME) != 0) {
-    end = codec_fieldEnd(body, at);
-    if (end < 0) {
-      return DecodeErr_STRING_OVERRUN;
-    }
-#line 554 "ts-src/mqtt/codec.ts"
-    out->userName = rt_subarray(body, at + 2u, (uint32_t)end);
-    if (!topic_validUtf8(out->userName)) {
-      return DecodeErr_BAD_UTF8;
-    }
-#line 556 "ts-src/mqtt/codec.ts"
-    at = (uint32_t)end;
-  }
-  if ((cf & packet_CONNECT_PASSWORD) != 0) {
-    end = codec_fieldEnd(body, at);
-    if (end < 0) {
-      return DecodeErr_STRING_OVERRUN;
-    }
-#line 561 "ts-src/mqtt/codec.ts"
-    out->password = rt_subarray(body, at + 2u, (uint32_t)end);
-    at = (uint32_t)end;
-  }
-  if (at != body.len) {
-    return DecodeErr_BAD_LENGTH;
-  }
-#line 565 "ts-src/mqtt/codec.ts"
+#line 451 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }

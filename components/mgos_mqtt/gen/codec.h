@@ -49,10 +49,10 @@ uint32_t codec_encodeAck(rt_bytes out, uint8_t type, uint16_t packetId);
 uint32_t codec_encodeSubscribe(rt_bytes out, uint16_t packetId, rt_bytes filter, uint8_t qos);
 uint32_t codec_encodeUnsubscribe(rt_bytes out, uint16_t packetId, rt_bytes filter);
 uint32_t codec_encodeSimple(rt_bytes out, uint8_t type);
-uint32_t codec_encodeConnack(rt_bytes out, bool sessionPresent, uint8_t code);
-uint32_t codec_encodeSuback(rt_bytes out, uint16_t packetId, rt_bytes codes);
-int32_t codec_decode(rt_bytes input, uint32_t maxPacket, bool forClient, Packet *out);
 int32_t codec_decodeForClient(rt_bytes input, uint32_t maxPacket, Packet *out);
+int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Packet *out, ServerBodyFn serverBody);
+int32_t codec_fieldEnd(rt_bytes b, uint32_t off);
+DecodeErr codec_topicNameErr(rt_bytes t);
 
 #ifdef __cplusplus
 }

@@ -7,8 +7,9 @@
 // test/unity/unity.c, test/c/support/*.c and static libraries of
 // components/mgos_mqtt/gen/*.c and of the portable hand-written C in
 // components/mgos_mqtt/port/ (every port/*.c except the platform ports
-// port/port_*.c, which need sockets and TLS). Libraries, so a program pulls in
-// only the modules it uses. MGOS_GEN_DIR=<dir> tests generated C in another
+// port/port_*.c, which need sockets and TLS), and of test/support/gen/*.c
+// (test-only generated modules: the broker side of the codec). Libraries, so
+// a program pulls in only the modules it uses. MGOS_GEN_DIR=<dir> tests generated C in another
 // folder (e.g. fresh compiler output) instead of components/mgos_mqtt/gen.
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -42,9 +43,14 @@ export const GEN_DIR = process.env.MGOS_GEN_DIR ? path.resolve(process.env.MGOS_
 export const genSources = (): string[] => listFiles(GEN_DIR, /\.c$/);
 export const portableSources = (): string[] => listFiles("components/mgos_mqtt/port", /^(?!port_).*\.c$/);
 export const supportSources = (): string[] => listFiles("test/c/support", /\.c$/);
+/** Generated C of the test-only modules (codegen/src/cli.ts TEST_MODULES): never in the component. */
+export const TEST_GEN_DIR = "test/support/gen";
+export const testGenSources = (): string[] => listFiles(TEST_GEN_DIR, /\.c$/);
 
 export const WARNINGS = ["-std=c99", "-Wall", "-Wextra", "-Wconversion", "-Wshadow", "-Werror"];
 export const INCLUDES = [`-I${GEN_DIR}`, "-Icomponents/mgos_mqtt/include", "-Icomponents/mgos_mqtt/port", "-Itest/unity"];
+/** INCLUDES and the test-only generated headers, for test programs (not for the component's own sources). */
+export const TEST_INCLUDES = [...INCLUDES, `-I${TEST_GEN_DIR}`];
 
 /** True when `cmd` is on the PATH. */
 export function haveTool(cmd: string): boolean {
@@ -114,7 +120,7 @@ function buildError(message: string): Error {
 
 /** Compiles one file; returns the compiler's complaint, or null when it compiled. */
 async function compileOne(tc: Toolchain, src: string, obj: string): Promise<string | null> {
-  const r = await run(tc.cc, [...tc.cflags, ...INCLUDES, "-c", src, "-o", obj], 120_000);
+  const r = await run(tc.cc, [...tc.cflags, ...TEST_INCLUDES, "-c", src, "-o", obj], 120_000);
   return r.code === 0 ? null : `${tc.name}: compiling ${src} failed:\n${(r.stderr + r.stdout).trim()}`;
 }
 
@@ -122,7 +128,7 @@ async function compileOne(tc: Toolchain, src: string, obj: string): Promise<stri
 export interface Prebuilt {
   dir: string;
   objects: string[]; // unity, support, start-up: linked in full
-  libs: string[]; // static libraries of gen/*.c and portable port/*.c (those that exist)
+  libs: string[]; // static libraries of gen/*.c, portable port/*.c and test/support/gen/*.c (those that exist)
   /** Library sources that did not compile: left out, so only the programs that
    *  need them fail (with these messages); test/build/cross.test.ts reports each. */
   broken: string[];
@@ -131,7 +137,7 @@ export interface Prebuilt {
 export async function prebuild(tc: Toolchain): Promise<Prebuilt> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ctier-${tc.name}-`));
   const linked = ["test/unity/unity.c", ...supportSources(), ...tc.extraSources];
-  const groups: [string, string[]][] = [["libgen.a", genSources()], ["libport.a", portableSources()]];
+  const groups: [string, string[]][] = [["libtestgen.a", testGenSources()], ["libgen.a", genSources()], ["libport.a", portableSources()]];
   const objName = (src: string) => path.join(dir, path.relative(ROOT, path.resolve(ROOT, src)).replace(/[\/\\]/g, "_").replace(/\.c$/, ".o"));
   const all = [...linked, ...groups.flatMap((g) => g[1])];
   const errors = await pool(all, 2, (src) => compileOne(tc, src, objName(src)));
@@ -155,7 +161,7 @@ export async function prebuild(tc: Toolchain): Promise<Prebuilt> {
 export async function buildProgram(tc: Toolchain, pre: Prebuilt, src: string): Promise<string> {
   const exe = path.join(pre.dir, path.basename(src, ".c") + (tc.name === "host" ? "" : ".elf"));
   // The libraries twice: port code may call generated code and vice versa.
-  const args = [...tc.cflags, ...INCLUDES, src, ...pre.objects, ...pre.libs, ...pre.libs, ...tc.ldflags, "-o", exe];
+  const args = [...tc.cflags, ...TEST_INCLUDES, src, ...pre.objects, ...pre.libs, ...pre.libs, ...tc.ldflags, "-o", exe];
   const r = await run(tc.cc, args, 180_000);
   if (r.code !== 0) {
     const also = pre.broken.length ? `\n\nleft out of the libraries because they did not compile:\n${pre.broken.join("\n\n")}` : "";

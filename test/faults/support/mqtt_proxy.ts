@@ -12,7 +12,7 @@
 // broker's death as a closed connection; while the broker is down each new
 // connection is accepted and closed at once (the upstream connect fails).
 import * as net from "node:net";
-import { decode } from "../../../ts-src/mqtt/codec";
+import { decode } from "../../mqtt/support/codec_broker";
 import { Packet, decodeErrName, DecodeErr } from "../../../ts-src/mqtt/packet";
 
 export interface Seen {

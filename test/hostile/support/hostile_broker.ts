@@ -13,7 +13,8 @@
 // every type) and recorded, so a test can assert what the client did and did
 // NOT send (no PUBACK for id 0, ...).
 import * as net from "node:net";
-import { decode, encodeConnack, encodeSuback, encodeAck, encodePublish, encodeSimple } from "../../../ts-src/mqtt/codec";
+import { encodeAck, encodePublish, encodeSimple } from "../../../ts-src/mqtt/codec";
+import { decode, encodeConnack, encodeSuback } from "../../mqtt/support/codec_broker";
 import { Packet, PacketType, decodeErrName, DecodeErr } from "../../../ts-src/mqtt/packet";
 import { topicMatches } from "../../../ts-src/mqtt/topic";
 

@@ -9,7 +9,8 @@
 
 import { copy } from "../../../ts-src/rt/rt";
 import { Packet, PacketType } from "../../../ts-src/mqtt/packet";
-import { decode, encodeConnack, encodePublish, encodeAck, encodeSuback, encodeSimple } from "../../../ts-src/mqtt/codec";
+import { encodePublish, encodeAck, encodeSimple } from "../../../ts-src/mqtt/codec";
+import { decode, encodeConnack, encodeSuback } from "../../mqtt/support/codec_broker";
 import {
   mgos_mqtt_conn, conn_slot, MAX_CONNS,
   mgos_mqtt_port_on_connect, mgos_mqtt_port_on_recv, mgos_mqtt_port_on_close, mgos_mqtt_port_poll,

@@ -3,7 +3,8 @@
 // UNSUBSCRIBE) and encoding what only a server sends (CONNACK, SUBACK,
 // UNSUBACK; a server's PUBLISH is codec5's encodePublishAny5). Written in the
 // subset on top of codec5.ts's exported helpers, so the differential test
-// compiles it to C with the rest. Section numbers: OASIS MQTT 5.0.
+// compiles it to C with the rest (`npm run codegen` writes that C to
+// test/support/gen/, outside the component). Section numbers: OASIS MQTT 5.0.
 
 import { u8, u16, u32, i32, bool, Bytes, copyBytes, lit, bytesEqual } from "../../../ts-src/rt/rt";
 import {

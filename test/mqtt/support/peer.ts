@@ -5,9 +5,8 @@
 
 import { Session, SessionConfig, SessionEvent } from "../../../ts-src/mqtt/session";
 import { Packet, PacketType } from "../../../ts-src/mqtt/packet";
-import {
-  decode, encodeConnack, encodePublish, encodeAck, encodeSuback, encodeSimple,
-} from "../../../ts-src/mqtt/codec";
+import { encodePublish, encodeAck, encodeSimple } from "../../../ts-src/mqtt/codec";
+import { decode, encodeConnack, encodeSuback } from "./codec_broker";
 
 const text = (b: Uint8Array): string => Buffer.from(b).toString("latin1");
 export const bytes = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, "latin1"));

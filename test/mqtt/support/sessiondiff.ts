@@ -6,9 +6,8 @@
 
 import { Session } from "../../../ts-src/mqtt/session";
 import { Packet, PacketType as T } from "../../../ts-src/mqtt/packet";
-import {
-  decode, encodeConnack, encodePublish, encodeAck, encodeSuback, encodeSimple,
-} from "../../../ts-src/mqtt/codec";
+import { encodePublish, encodeAck, encodeSimple } from "../../../ts-src/mqtt/codec";
+import { decode, encodeConnack, encodeSuback } from "./codec_broker";
 
 const hex = (b: Uint8Array): string => (b.length === 0 ? "-" : Buffer.from(b).toString("hex"));
 const unhex = (h: string | undefined): Uint8Array =>
