@@ -7,7 +7,8 @@
 //                          library headers; the generated code needs none: rt.h
 //                          uses compiler built-ins when __STDC_HOSTED__ is 0)
 // The portable hand-written C (port/*.c except the platform ports port/port_*.c)
-// is compiled for the host and Cortex-M3 too.
+// is compiled for the host and Cortex-M3 too. Each target once more with MQTT 5
+// turned on (it is out by default).
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -28,6 +29,10 @@ const TARGETS: Target[] = [
   { name: "cortex-m3", cc: "arm-none-eabi-gcc", size: "arm-none-eabi-size", flags: ["-mcpu=cortex-m3", "-mthumb", "-Os"], port: true },
   { name: "xtensa-lx106", cc: "xtensa-lx106-elf-gcc", size: "xtensa-lx106-elf-size", flags: ["-Os", "-ffreestanding"], port: false },
 ];
+// MQTT 5 is out by default (Kconfig MGOS_MQTT_V5_SUPPORT=n): the generated C
+// with it turned on must build as cleanly, on every compiler.
+const V5_ON = ["-DCONFIG_MGOS_MQTT_V5_SUPPORT=1", "-DCONFIG_MGOS_MQTT_V5_SUPPORT_VALUE=1"];
+for (const tg of TARGETS.slice()) TARGETS.push({ ...tg, name: `${tg.name}+mqtt5`, flags: [...tg.flags, ...V5_ON], port: false });
 
 interface Sizes { text: number; data: number; bss: number }
 const report: Record<string, { gen: Sizes; files: Record<string, Sizes> }> = {};

@@ -54,6 +54,9 @@ import { LOG_LEVEL } from "./loglevel";
 
 /** @kconfig MGOS_MQTT_MAX_SUBSCRIPTIONS */
 export const MAX_SUBSCRIPTIONS: u32 = 8;
+/** Per-subscription MQTT 5 slots: one per subscription, or one in all when
+ *  MQTT 5 is compiled out. */
+const SUB5_SLOTS: u32 = MQTT5_SUPPORT !== 0 ? MAX_SUBSCRIPTIONS : 1;
 /** Longest topic filter a subscription can hold, bytes. @kconfig MGOS_MQTT_MAX_FILTER_LEN */
 export const MAX_FILTER_LEN: u32 = 128;
 /** Outgoing QoS>0 messages awaiting their acknowledgement. @kconfig MGOS_MQTT_MAX_INFLIGHT */
@@ -258,11 +261,6 @@ export class Sub {
   qos: u8 = 0;
   /** SUBACK return code (0..2, 0x80 failure) once acknowledged. */
   granted: u8 = 0;
-  /** MQTT 5 subscription options beyond the QoS (No Local, Retain As
-   *  Published, Retain Handling: bits 2-5 of the options byte), and the
-   *  Subscription Identifier (0: none). */
-  opts5: u8 = 0;
-  subId: u32 = 0;
   tag: i32 = 0;
   state: u8 = SubState.FREE;
   /** Id of the pending/sent SUBSCRIBE or UNSUBSCRIBE; 0 when none. */
@@ -427,6 +425,12 @@ export class Session {
   recCount: u32 = 0;
 
   subs: Sub[] = structs(MAX_SUBSCRIPTIONS, Sub);
+  /** MQTT 5, per subscription (index as subs): options beyond the QoS (No
+   *  Local, Retain As Published, Retain Handling: bits 2-5 of the options
+   *  byte) and the Subscription Identifier (0: none). A byte each when MQTT 5
+   *  is compiled out. */
+  subOpts5: Uint8Array = new Uint8Array(SUB5_SLOTS);
+  subIds: Uint32Array = new Uint32Array(SUB5_SLOTS);
   subCount: u32 = 0;
 
   rxQos2: Uint16Array = new Uint16Array(MAX_RX_QOS2);
@@ -999,8 +1003,10 @@ export class Session {
     s.qos = qos > this.cfg.maxQos ? this.cfg.maxQos : qos;
     s.granted = 0;
     s.tag = tag;
-    s.opts5 = this.nextOpts5;
-    s.subId = this.nextSubId;
+    if (MQTT5_SUPPORT !== 0) {
+      this.subOpts5[this.subCount] = this.nextOpts5;
+      this.subIds[this.subCount] = this.nextSubId;
+    }
     s.state = SubState.SUB_PENDING;
     s.packetId = 0;
     this.subCount++;
@@ -1723,11 +1729,12 @@ export class Session {
       let n: u32 = 0;
       if (this.isV5()) {
         const pp: Props5 = this.noProps();
-        if (sub && s.subId > 0) {
-          pp.subscriptionId = s.subId;
+        const subId: u32 = this.subIds[i];
+        if (sub && subId > 0) {
+          pp.subscriptionId = subId;
           pp.set(PropId.SUBSCRIPTION_ID);
         }
-        n = sub ? encodeSubscribe5(free, s.packetId, filter, u8(s.qos | s.opts5), pp) : encodeUnsubscribe5(free, s.packetId, filter, pp);
+        n = sub ? encodeSubscribe5(free, s.packetId, filter, u8(s.qos | this.subOpts5[i]), pp) : encodeUnsubscribe5(free, s.packetId, filter, pp);
       } else {
         n = sub ? encodeSubscribe(free, s.packetId, filter, s.qos) : encodeUnsubscribe(free, s.packetId, filter);
       }
@@ -2022,7 +2029,13 @@ export class Session {
 
   /** Removes subscription i, keeping the others in the order they were added. */
   private freeSub(i: u32): void {
-    for (let j: u32 = i; j + 1 < this.subCount; j++) copy(this.subs[j], this.subs[j + 1]);
+    for (let j: u32 = i; j + 1 < this.subCount; j++) {
+      copy(this.subs[j], this.subs[j + 1]);
+      if (MQTT5_SUPPORT !== 0) {
+        this.subOpts5[j] = this.subOpts5[j + 1];
+        this.subIds[j] = this.subIds[j + 1];
+      }
+    }
     this.subCount = u32(this.subCount - 1);
     const last: Sub = this.subs[this.subCount];
     last.state = SubState.FREE;

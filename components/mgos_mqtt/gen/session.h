@@ -21,6 +21,10 @@ extern "C" {
 #define CONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS 8
 #endif
 
+/** Per-subscription MQTT 5 slots: one per subscription, or one in all when
+ *  MQTT 5 is compiled out. */
+#define session_SUB5_SLOTS ((uint32_t)((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS : 1))
+
 /** Longest topic filter a subscription can hold, bytes. @kconfig MGOS_MQTT_MAX_FILTER_LEN */
 #ifndef CONFIG_MGOS_MQTT_MAX_FILTER_LEN
 #define CONFIG_MGOS_MQTT_MAX_FILTER_LEN 128
@@ -210,11 +214,6 @@ struct Sub {
   uint8_t qos;
   /** SUBACK return code (0..2, 0x80 failure) once acknowledged. */
   uint8_t granted;
-  /** MQTT 5 subscription options beyond the QoS (No Local, Retain As
-     *  Published, Retain Handling: bits 2-5 of the options byte), and the
-     *  Subscription Identifier (0: none). */
-  uint8_t opts5;
-  uint32_t subId;
   int32_t tag;
   uint8_t state;
   /** Id of the pending/sent SUBSCRIBE or UNSUBSCRIBE; 0 when none. */
@@ -296,6 +295,12 @@ struct Session {
   OutMsg recs[session_STORE_SLOTS];
   uint32_t recCount;
   Sub subs[CONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS];
+  /** MQTT 5, per subscription (index as subs): options beyond the QoS (No
+     *  Local, Retain As Published, Retain Handling: bits 2-5 of the options
+     *  byte) and the Subscription Identifier (0: none). A byte each when MQTT 5
+     *  is compiled out. */
+  uint8_t subOpts5[session_SUB5_SLOTS];
+  uint32_t subIds[session_SUB5_SLOTS];
   uint32_t subCount;
   uint16_t rxQos2[CONFIG_MGOS_MQTT_MAX_RX_QOS2];
   uint32_t rxQos2Count;
