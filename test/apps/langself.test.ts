@@ -133,3 +133,78 @@ test("uses that outlive the site's next run are refused with file:line:col and w
   for (const d of r.diagnostics) assert.match(d.message, /init\(\)|Text|inside the loop|inside the function|does not recurse|pass it on/, d.text);
   assert.equal(r.files.size, 0, "no C for code with errors");
 });
+
+/** Messages JSON.parse() refuses or reads the same way in C and under Node:
+ *  bytes that are not UTF-8 anywhere in the text, numbers whose exact
+ *  decimal value is not an integer though a double rounds it to one. */
+const PARSE_CASES: [Buffer, string][] = [
+  [Buffer.from(`{"n":1,"s":"a"}`), `{"n":1,"s":"a"}`],
+  [Buffer.concat([Buffer.from(`{"n":1,"s":"a`), Buffer.from([0xff]), Buffer.from(`"}`)]), "null"],
+  [Buffer.from(`{"n":1,"s":"é"}`), `{"n":1,"s":"é"}`],
+  [Buffer.concat([Buffer.from(`{"n":1,"s":"`), Buffer.from([0xc0, 0xaf]), Buffer.from(`"}`)]), "null"], // overlong
+  [Buffer.concat([Buffer.from(`{"n":1,"s":"`), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from(`"}`)]), "null"], // a surrogate
+  [Buffer.concat([Buffer.from(`{"n":1,"s":"`), Buffer.from([0xf4, 0x90, 0x80, 0x80]), Buffer.from(`"}`)]), "null"], // above U+10FFFF
+  [Buffer.from(`{"n":1,"s":"😀"}`), `{"n":1,"s":"😀"}`],
+  [Buffer.concat([Buffer.from(`{"n":1,"s":"x","y":"`), Buffer.from([0xe2, 0x82]), Buffer.from(`"}`)]), "null"], // cut, in a member not read
+  [Buffer.from(`{"n":1.00000000000000000001,"s":""}`), "null"],
+  [Buffer.from(`{"n":1e-400,"s":""}`), "null"],
+  [Buffer.from(`{"n":100000000000000000000e-20,"s":""}`), `{"n":1,"s":""}`],
+  [Buffer.from(`{"n":4294967295.0000000000000000001,"s":""}`), "null"],
+  [Buffer.from(`{"n":4294967295.000000000000000000,"s":""}`), `{"n":4294967295,"s":""}`],
+  [Buffer.from(`{"n":0.0e-999,"s":""}`), `{"n":0,"s":""}`],
+  [Buffer.from(`{"n":12.3e1,"s":"","x":1.00000000000000000001}`), `{"n":123,"s":""}`],
+  [Buffer.from(`{"n":2,"s":"","n":1e-400}`), "null"],
+];
+
+test("JSON.parse(): invalid UTF-8 and inexact numbers are refused alike in C and under Node", { skip: haveGcc ? false : "gcc missing (apt-get install gcc)", timeout: 300_000 }, () => {
+  const src = [
+    "import { u32, printStr, printLn } from \"../../../../ts-src/rt/rt\";",
+    "class N { n: u32 = 0; s: string = \"\"; }",
+    "const buf: Uint8Array = new Uint8Array(64);",
+    "function show(m: N | null): void {",
+    "  if (m === null) printStr(\"null\");",
+    "  else printStr(JSON.stringify({ n: m.n, s: m.s }));",
+    "  printLn();",
+    "}",
+    "export function main(): void {",
+    ...PARSE_CASES.map(([b]) => `  ${[...b].map((x, i) => `buf[${i}] = ${x};`).join(" ")}\n  show(JSON.parse(buf.subarray(0, ${b.length})) as N | null);`),
+    "}",
+    "",
+  ].join("\n");
+  const want = PARSE_CASES.map(([, w]) => w).join("\n") + "\n";
+  fs.mkdirSync(GEN, { recursive: true });
+  const file = path.join(GEN, "parseraw.ts");
+  fs.writeFileSync(file, src);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parseraw-"));
+  try {
+    const r = compile({ inputs: [file, path.join(ROOT, "ts-src/app/app_fmt.ts")], root: ROOT });
+    assert.deepEqual(r.diagnostics.map((d) => d.text), []);
+    const out = path.join(ROOT, "build/test/apps/langself/gen/parseraw.js");
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, emitNodeJs(src, file, out, (r.sites ?? []).filter((s) => s.file === "test/apps/langself/gen/parseraw.ts"), path.join(ROOT, "build/ts-src/node/app_lower.js")));
+    delete require.cache[out];
+    let node = "";
+    setPrintSink((s) => { node += s; });
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require(out) as { main: () => void }).main();
+    } finally {
+      setPrintSink((s) => { process.stdout.write(s); });
+    }
+    assert.equal(node, want, "Node");
+    for (const [n, text] of r.files) fs.writeFileSync(path.join(dir, n), text);
+    fs.writeFileSync(path.join(dir, "run.c"), "#include \"parseraw.h\"\nint main(void) {\n  parseraw_main();\n  return 0;\n}\n");
+    const srcs = [...r.files.keys()].filter((f) => f.endsWith(".c")).map((f) => path.join(dir, f));
+    const exe = path.join(dir, "parseraw");
+    const cc = spawnSync("gcc", ["-std=c99", "-Wall", "-Wextra", "-Wconversion", "-Wshadow", "-Werror", "-O1", "-g", "-fsanitize=address,undefined",
+      "-fno-sanitize-recover=all", `-I${dir}`, ...srcs, path.join(dir, "run.c"), path.join(ROOT, "apps/support/app_port.c"), "-o", exe],
+    { encoding: "utf8", timeout: 240_000 });
+    assert.equal(cc.status, 0, cc.stderr);
+    const run = spawnSync(exe, [], { encoding: "utf8", timeout: 20_000 });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, want, "C");
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(GEN, { recursive: true, force: true });
+  }
+});
