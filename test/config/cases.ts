@@ -13,6 +13,7 @@ export const FULL_MQTT: Record<string, boolean | number | string> = {
   clean_session: false, keep_alive: 65535, will_topic: "dev/42/status", will_message: "offline", will_retain: true,
   max_qos: 0, recv_mbuf_limit: 0, require_time: true, cloud_events: false, max_queue_length: 100,
   max_queue_drop_oldest: true, outbox_persist: "/var/lib/dev-42/outbox", debug_use_log_level: true, ws_enable: true, ws_path: "/ws",
+  protocol_version: 5, session_expiry: 3600, max_packet_size: 65536,
 };
 
 /** Loaded before the BAD cases: every key of mqtt set, and one string of mqtt1. */

@@ -29,6 +29,8 @@ const TABLE: Record<string, boolean | number | string | null> = {
   debug_use_log_level: false,
   // Not in behaviour.md's table: the reference's mos.yml (MQTT over WebSocket).
   ws_enable: false, ws_path: "/mqtt",
+  // Ours: MQTT 5 (docs/mqtt5.md); 3.1.1 stays the default.
+  protocol_version: 4, session_expiry: -1, max_packet_size: 0,
 };
 
 /** Every key of a section as a plain object, read through the generated per-key getters. */

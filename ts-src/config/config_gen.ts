@@ -16,7 +16,7 @@ import { mgos_config_mqtt } from "./config_schema";
 export enum config_kind { BOOL = 1, INT = 2, F64 = 3, STRING = 4 }
 
 /** Keys per section. */
-export const KEY_COUNT: i32 = 28;
+export const KEY_COUNT: i32 = 31;
 /** String keys per section. */
 export const STR_KEY_COUNT: i32 = 14;
 /** Sections: mqtt and mqtt1. */
@@ -81,6 +81,12 @@ export const MGOS_MQTT_DEBUG_USE_LOG_LEVEL_VALUE: i32 = 0;
 export const MGOS_MQTT_WS_ENABLE_VALUE: i32 = 0;
 /** mqtt.ws_path default @kconfig MGOS_MQTT_WS_PATH */
 export const MGOS_MQTT_WS_PATH: string = "/mqtt";
+/** mqtt.protocol_version default @kconfig MGOS_MQTT_PROTOCOL_VERSION */
+export const MGOS_MQTT_PROTOCOL_VERSION: i32 = 4;
+/** mqtt.session_expiry default @kconfig MGOS_MQTT_SESSION_EXPIRY */
+export const MGOS_MQTT_SESSION_EXPIRY: i32 = -1;
+/** mqtt.max_packet_size default @kconfig MGOS_MQTT_MAX_PACKET_SIZE */
+export const MGOS_MQTT_MAX_PACKET_SIZE: i32 = 0;
 
 // ---- defaults of the mqtt1 section ----
 /** mqtt1.enable default (0 or 1) @kconfig MGOS_MQTT1_ENABLE_VALUE */
@@ -139,6 +145,12 @@ export const MGOS_MQTT1_DEBUG_USE_LOG_LEVEL_VALUE: i32 = 0;
 export const MGOS_MQTT1_WS_ENABLE_VALUE: i32 = 0;
 /** mqtt1.ws_path default @kconfig MGOS_MQTT1_WS_PATH */
 export const MGOS_MQTT1_WS_PATH: string = "/mqtt";
+/** mqtt1.protocol_version default @kconfig MGOS_MQTT1_PROTOCOL_VERSION */
+export const MGOS_MQTT1_PROTOCOL_VERSION: i32 = 4;
+/** mqtt1.session_expiry default @kconfig MGOS_MQTT1_SESSION_EXPIRY */
+export const MGOS_MQTT1_SESSION_EXPIRY: i32 = -1;
+/** mqtt1.max_packet_size default @kconfig MGOS_MQTT1_MAX_PACKET_SIZE */
+export const MGOS_MQTT1_MAX_PACKET_SIZE: i32 = 0;
 
 /** Seconds from a whole number of milliseconds. */
 function ms_to_s(ms: i32): f64 {
@@ -182,6 +194,9 @@ export function set_defaults(c: mgos_config_mqtt, s: i32): void {
     c.debug_use_log_level = MGOS_MQTT_DEBUG_USE_LOG_LEVEL_VALUE !== 0;
     c.ws_enable = MGOS_MQTT_WS_ENABLE_VALUE !== 0;
     c.ws_path = not_empty(MGOS_MQTT_WS_PATH);
+    c.protocol_version = MGOS_MQTT_PROTOCOL_VERSION;
+    c.session_expiry = MGOS_MQTT_SESSION_EXPIRY;
+    c.max_packet_size = MGOS_MQTT_MAX_PACKET_SIZE;
   } else {
     c.enable = MGOS_MQTT1_ENABLE_VALUE !== 0;
     c.server = not_empty(MGOS_MQTT1_SERVER);
@@ -211,6 +226,9 @@ export function set_defaults(c: mgos_config_mqtt, s: i32): void {
     c.debug_use_log_level = MGOS_MQTT1_DEBUG_USE_LOG_LEVEL_VALUE !== 0;
     c.ws_enable = MGOS_MQTT1_WS_ENABLE_VALUE !== 0;
     c.ws_path = not_empty(MGOS_MQTT1_WS_PATH);
+    c.protocol_version = MGOS_MQTT1_PROTOCOL_VERSION;
+    c.session_expiry = MGOS_MQTT1_SESSION_EXPIRY;
+    c.max_packet_size = MGOS_MQTT1_MAX_PACKET_SIZE;
   }
 }
 
@@ -259,6 +277,9 @@ export function key_find(name: Bytes): i32 {
   if (bytesEqual(name, lit("debug_use_log_level"))) return 25;
   if (bytesEqual(name, lit("ws_enable"))) return 26;
   if (bytesEqual(name, lit("ws_path"))) return 27;
+  if (bytesEqual(name, lit("protocol_version"))) return 28;
+  if (bytesEqual(name, lit("session_expiry"))) return 29;
+  if (bytesEqual(name, lit("max_packet_size"))) return 30;
   return -1;
 }
 
@@ -293,6 +314,9 @@ export function key_name(k: i32): string {
     case 25: return "debug_use_log_level";
     case 26: return "ws_enable";
     case 27: return "ws_path";
+    case 28: return "protocol_version";
+    case 29: return "session_expiry";
+    case 30: return "max_packet_size";
     default: return "";
   }
 }
@@ -320,6 +344,9 @@ export function key_kind(k: i32): config_kind {
     case 22: return config_kind.INT;
     case 24: return config_kind.STRING;
     case 27: return config_kind.STRING;
+    case 28: return config_kind.INT;
+    case 29: return config_kind.INT;
+    case 30: return config_kind.INT;
     default: return config_kind.BOOL;
   }
 }
@@ -333,6 +360,9 @@ export function key_min(k: i32): f64 {
     case 18: return 0;
     case 19: return 0;
     case 22: return 0;
+    case 28: return 4;
+    case 29: return -1;
+    case 30: return 0;
     default: return 0;
   }
 }
@@ -346,6 +376,9 @@ export function key_max(k: i32): f64 {
     case 18: return 2;
     case 19: return 2147483647;
     case 22: return 2147483647;
+    case 28: return 5;
+    case 29: return 2147483647;
+    case 30: return 2147483647;
     default: return 0;
   }
 }
@@ -359,6 +392,9 @@ export function key_range(k: i32): string {
     case 18: return "0..2";
     case 19: return "0..2147483647";
     case 22: return "0..2147483647";
+    case 28: return "4..5";
+    case 29: return "-1..2147483647";
+    case 30: return "0..2147483647";
     default: return "";
   }
 }
@@ -442,6 +478,9 @@ export function set_int(c: mgos_config_mqtt, k: i32, v: int): void {
     case 18: c.max_qos = v; break;
     case 19: c.recv_mbuf_limit = v; break;
     case 22: c.max_queue_length = v; break;
+    case 28: c.protocol_version = v; break;
+    case 29: c.session_expiry = v; break;
+    case 30: c.max_packet_size = v; break;
     default: break;
   }
 }
@@ -453,6 +492,9 @@ export function get_int(c: mgos_config_mqtt, k: i32): int {
     case 18: return c.max_qos;
     case 19: return c.recv_mbuf_limit;
     case 22: return c.max_queue_length;
+    case 28: return c.protocol_version;
+    case 29: return c.session_expiry;
+    case 30: return c.max_packet_size;
     default: return 0;
   }
 }

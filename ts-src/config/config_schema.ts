@@ -103,4 +103,20 @@ export class mgos_config_mqtt {
   ws_enable: bool = false;
   /** Path to use for the WebSocket handshake */
   ws_path: string | null = "/mqtt";
+  /**
+   * MQTT protocol level: 4 is MQTT 3.1.1, 5 is MQTT 5.0 (docs/mqtt5.md)
+   * @min 4
+   * @max 5
+   */
+  protocol_version: int = 4;
+  /**
+   * MQTT 5: session expiry interval sent in CONNECT, in seconds; -1 follows clean_session (0 when true, never expires when false)
+   * @min -1
+   */
+  session_expiry: int = -1;
+  /**
+   * MQTT 5: largest packet the broker may send, in bytes (Maximum Packet Size); 0 announces no limit
+   * @min 0
+   */
+  max_packet_size: int = 0;
 }

@@ -154,6 +154,21 @@ export function mgos_sys_config_get_mqtt_ws_path(): string | null {
   return live().mqtt.ws_path;
 }
 
+/** mqtt.protocol_version: MQTT protocol level: 4 is MQTT 3.1.1, 5 is MQTT 5.0 (docs/mqtt5.md) @api */
+export function mgos_sys_config_get_mqtt_protocol_version(): int {
+  return live().mqtt.protocol_version;
+}
+
+/** mqtt.session_expiry: MQTT 5: session expiry interval sent in CONNECT, in seconds; -1 follows clean_session (0 when true, never expires when false) @api */
+export function mgos_sys_config_get_mqtt_session_expiry(): int {
+  return live().mqtt.session_expiry;
+}
+
+/** mqtt.max_packet_size: MQTT 5: largest packet the broker may send, in bytes (Maximum Packet Size); 0 announces no limit @api */
+export function mgos_sys_config_get_mqtt_max_packet_size(): int {
+  return live().mqtt.max_packet_size;
+}
+
 /** The whole mqtt1 section. @api */
 export function mgos_sys_config_get_mqtt1(): mgos_config_mqtt {
   return live().mqtt1;
@@ -297,4 +312,19 @@ export function mgos_sys_config_get_mqtt1_ws_enable(): bool {
 /** mqtt1.ws_path: Path to use for the WebSocket handshake @api */
 export function mgos_sys_config_get_mqtt1_ws_path(): string | null {
   return live().mqtt1.ws_path;
+}
+
+/** mqtt1.protocol_version: MQTT protocol level: 4 is MQTT 3.1.1, 5 is MQTT 5.0 (docs/mqtt5.md) @api */
+export function mgos_sys_config_get_mqtt1_protocol_version(): int {
+  return live().mqtt1.protocol_version;
+}
+
+/** mqtt1.session_expiry: MQTT 5: session expiry interval sent in CONNECT, in seconds; -1 follows clean_session (0 when true, never expires when false) @api */
+export function mgos_sys_config_get_mqtt1_session_expiry(): int {
+  return live().mqtt1.session_expiry;
+}
+
+/** mqtt1.max_packet_size: MQTT 5: largest packet the broker may send, in bytes (Maximum Packet Size); 0 announces no limit @api */
+export function mgos_sys_config_get_mqtt1_max_packet_size(): int {
+  return live().mqtt1.max_packet_size;
 }

@@ -47,10 +47,12 @@ import { MAX_HOST_LEN, ServerAddr, server_err, splitServer } from "../config/con
 import { config_kind, KEY_COUNT, key_kind, get_str, set_str } from "../config/config_gen";
 import {
   mg_connection, mg_mqtt_message, mg_send_mqtt_handshake_opts, mgos_cloud_arg, mg_event_handler_t, sub_handler_t,
-  mgos_mqtt_connect_fn_t, MG_MQTT, MG_EV, MG_F, MGOS_EVENT, MGOS_CLOUD, MGOS_MQTT_SUB,
+  mgos_mqtt_connect_fn_t, MG_MQTT, MG_EV, MG_F, MGOS_EVENT, MGOS_CLOUD, MGOS_MQTT_SUB, mgos_mqtt_props, mgos_mqtt_v5_info,
 } from "./mg_types";
 import { nowMs, wallTime, rand32, logMsg, netConnect, netSend, netClose, deviceId, eventTrigger } from "./port";
 import { WsLink, WsCode, WS_SUPPORT } from "./ws";
+import { MQTT5_SUPPORT } from "../mqtt/session5";
+import { serverReferenceTarget, reason5Of, sharedFilter, fillProps } from "./mqtt5";
 
 /** Connection slots (slot 0 is the global connection). @kconfig MGOS_MQTT_MAX_CONNS */
 export const MAX_CONNS: i32 = 2;
@@ -145,6 +147,10 @@ export class mgos_mqtt_conn {
   /** What handlers see; its user_data belongs to the app. */
   nc: mg_connection = new mg_connection();
   msg: mg_mqtt_message = new mg_mqtt_message();
+  /** MQTT 5: the properties of the packet an event is about (msg.props). */
+  props5: mgos_mqtt_props = new mgos_mqtt_props();
+  /** MQTT 5: what mgos_mqtt_conn_v5_info() returns. */
+  info5: mgos_mqtt_v5_info = new mgos_mqtt_v5_info();
   /** ev_data of MGOS_MQTT_EV_DROPPED. */
   dropped: mgos_mqtt_dropped = new mgos_mqtt_dropped();
   cloudArg: mgos_cloud_arg = new mgos_cloud_arg();
@@ -250,7 +256,12 @@ export class mgos_mqtt_conn {
     }
     this.attempts++;
     this.nc.flags = 0;
-    if (!this.parseServer(sb(c.server), c)) {
+    // MQTT 5 "Use another server" / "Server moved" with a Server Reference:
+    // this one attempt goes there (then the configured servers again).
+    // (MQTT5_SUPPORT tested here: the linker then drops MQTT 5 when it is compiled out.)
+    const ref: Bytes = MQTT5_SUPPORT !== 0 ? serverReferenceTarget(this.session) : noBytes();
+    if (ref.length > 0) logMsg(LogLevel.INFO, "following the broker's Server Reference: ", ref);
+    if (!this.parseServer(ref.length > 0 ? ref : sb(c.server), c)) {
       this.failed(now);
       return;
     }
@@ -356,6 +367,15 @@ export class mgos_mqtt_conn {
     sc.recvLimit = c.recv_mbuf_limit <= 0 ? 0 : u32(c.recv_mbuf_limit);
     sc.maxQueueLength = c.max_queue_length <= 0 ? 0 : u32(c.max_queue_length);
     sc.dropOldest = c.max_queue_drop_oldest;
+    if (c.protocol_version === 5 && MQTT5_SUPPORT === 0) {
+      logMsg(LogLevel.ERROR, "protocol_version 5, but MQTT 5 is compiled out (CONFIG_MGOS_MQTT_V5_SUPPORT)", noBytes());
+      return false;
+    }
+    sc.version = c.protocol_version === 5 ? 5 : 4;
+    // -1: as clean_session says (3.1.1's meaning): kept forever, or not at all.
+    const se: i32 = c.session_expiry;
+    sc.sessionExpiry = se >= 0 ? u32(se) : c.clean_session ? 0 : 0xffffffff;
+    sc.maxPacket = c.max_packet_size <= 0 ? 0 : u32(c.max_packet_size);
     return true;
   }
 
@@ -624,12 +644,19 @@ export class mgos_mqtt_conn {
     m.len = 0;
     m.connack_ret_code = 0;
     m.message_id = 0;
+    m.reason_code = 0;
+    m.props = null;
     setStr(m, noBytes(), noBytes());
     if (p === null) return;
     m.qos = p.qos;
     m.len = i32(p.totalLen);
     m.connack_ret_code = p.returnCode;
     m.message_id = p.packetId;
+    if (MQTT5_SUPPORT !== 0 && this.session.isV5()) {
+      m.reason_code = reason5Of(this.session, p);
+      fillProps(this.props5, this.session);
+      m.props = this.props5;
+    }
     if (p.type === PacketType.PUBLISH) setStr(m, p.topic, p.payload);
     // SUBACK: qos is the first filter's granted QoS (0x80: refused) and the
     // payload holds every return code, one byte per filter (an extension:
@@ -780,7 +807,8 @@ export class mgos_mqtt_conn {
       if (h.kind !== HandlerKind.TOPIC && !isSub) continue;
       if (ev !== SessionEvent.PUBLISH && !suback && (isSub || f === null)) continue;
       if (ev === SessionEvent.PUBLISH_PART && !h.fragments) continue;
-      if (suback ? h.tag !== tag : !topicMatches(h.view(), p!.topic)) continue;
+      // A shared subscription ($share/<group>/<filter>) matches by its filter.
+      if (suback ? h.tag !== tag : !topicMatches(MQTT5_SUPPORT !== 0 ? sharedFilter(h.view()) : h.view(), p!.topic)) continue;
       took = true;
       const g: sub_handler_t | null = h.sub;
       if (!isSub && f !== null) f(this.nc, ev, this.msg, h.ud);

@@ -8,7 +8,7 @@
 // This module imports nothing but rt, so the public header can include its
 // generated header (mg_types.h) without pulling in the client's internals.
 
-import { u8, u16, u32, i32, int, usize, Ptr } from "../rt/rt";
+import { u8, u16, u32, i32, int, usize, bool, Ptr } from "../rt/rt";
 
 /** A string view: pointer and length, not necessarily NUL-terminated.
  *  Made in C by (compat.c):
@@ -57,6 +57,72 @@ export class mg_mqtt_message {
    *  MG_EV_MQTT_PUBLISH_SKIPPED). 0 in every other event. */
   current_data_offset: usize = 0;
   total_data_len: usize = 0;
+  /** MQTT 5 (docs/mqtt5.md): the packet's reason code (CONNACK, PUBACK,
+   *  PUBREC, PUBREL, PUBCOMP, DISCONNECT, AUTH; SUBACK / UNSUBACK: the first
+   *  filter's). 0 on an MQTT 3.1.1 connection. */
+  reason_code: u8 = 0;
+  /** MQTT 5: the packet's properties (valid during the handler call); NULL
+   *  on an MQTT 3.1.1 connection. */
+  props: mgos_mqtt_props | null = null;
+}
+
+/** MQTT 5 subscription options of mgos_mqtt_conn_sub5 (3.8.3.1). */
+export enum MGOS_MQTT_SUB5 {
+  /** Our own publishes are not sent back to us. */
+  NO_LOCAL = 0x04,
+  /** Messages keep the retain flag they were published with. */
+  RETAIN_AS_PUBLISHED = 0x08,
+  /** Retained messages only when the subscription is new (retain handling 1). */
+  RETAIN_NEW_ONLY = 0x10,
+  /** No retained messages at subscribe time (retain handling 2). */
+  RETAIN_NEVER = 0x20,
+}
+
+/** MQTT 5 properties of a PUBLISH (given to mgos_mqtt_pub5 /
+ *  mgos_mqtt_conn_pub5, or received in mg_mqtt_message.props, where the
+ *  fields of acks, DISCONNECT and CONNACK are filled too). Absent: -1 for
+ *  payload_format, 0 for the numbers, an empty string. docs/mqtt5.md. */
+export class mgos_mqtt_props {
+  /** Payload Format Indicator: 0 unspecified bytes, 1 UTF-8; -1 absent. */
+  payload_format: int = -1;
+  /** Message Expiry Interval, seconds; 0 absent. */
+  message_expiry: u32 = 0;
+  content_type: mg_str = new mg_str();
+  response_topic: mg_str = new mg_str();
+  correlation_data: mg_str = new mg_str();
+  /** One User Property to send; received: the first one (user_count says
+   *  how many; mgos_mqtt_props_user() reads each). */
+  user_key: mg_str = new mg_str();
+  user_value: mg_str = new mg_str();
+  user_count: int = 0;
+  /** Received: the (first) Subscription Identifier of the matching subscription; 0 none. */
+  subscription_id: u32 = 0;
+  /** Received: the Reason String of an ack, DISCONNECT or CONNACK. */
+  reason_string: mg_str = new mg_str();
+  /** Received: the whole property block (for mgos_mqtt_props_user). */
+  raw: mg_str = new mg_str();
+}
+
+/** What an MQTT 5 connection negotiated (mgos_mqtt_conn_v5_info). */
+export class mgos_mqtt_v5_info {
+  /** 4 (3.1.1) or 5. */
+  protocol_version: int = 4;
+  /** The broker's Receive Maximum, Maximum Packet Size (0: none), Topic
+   *  Alias Maximum, Server Keep Alive (-1: none), Maximum QoS, Retain Available. */
+  receive_maximum: int = 65535;
+  maximum_packet_size: u32 = 0;
+  topic_alias_maximum: int = 0;
+  server_keep_alive: int = -1;
+  maximum_qos: int = 2;
+  retain_available: bool = true;
+  /** Reason code of the last CONNACK or broker DISCONNECT. */
+  reason_code: int = 0;
+  assigned_client_id: mg_str = new mg_str();
+  server_reference: mg_str = new mg_str();
+  reason_string: mg_str = new mg_str();
+  response_information: mg_str = new mg_str();
+  /** Outgoing PUBLISHes sent as a topic alias without their topic. */
+  topic_alias_hits: u32 = 0;
 }
 
 /** Options of mg_send_mqtt_handshake_opt (NULL strings are left out). */
@@ -115,6 +181,8 @@ export enum MG_EV {
   MQTT_PINGREQ = 212,
   MQTT_PINGRESP = 213,
   MQTT_DISCONNECT = 214,
+  /** Not in the reference: MQTT 5 AUTH from the broker (docs/mqtt5.md). */
+  MQTT_AUTH = 215,
   /** Not in the reference (docs/large-messages.md): a fragment of a PUBLISH
    *  larger than the receive buffer, to handlers subscribed with
    *  MGOS_MQTT_SUB_FRAGMENTS; `payload` is the fragment (empty: the

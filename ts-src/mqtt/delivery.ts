@@ -59,6 +59,8 @@ export enum MGOS_MQTT_DROP {
   QUEUE_FULL = 1,
   /** Offline, the outbox bytes were full, mqtt.max_queue_drop_oldest set. */
   OUTBOX_FULL = 2,
+  /** MQTT 5: accepted while offline, larger than the Maximum Packet Size of the broker connected since. */
+  TOO_BIG_FOR_SERVER = 3,
 }
 
 /** ev_data of MGOS_MQTT_EV_DROPPED. The views are valid during the handler call. */

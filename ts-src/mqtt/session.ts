@@ -35,7 +35,7 @@
 // is produced by pump(), which fills the tx buffer in order and stops at the
 // first packet that does not fit; it runs again when the port frees tx space.
 
-import { u8, u16, u32, i32, bool, Ptr, Bytes, copy, copyBytes, bytesEqual, noBytes, structs, lit, idiv } from "../rt/rt";
+import { u8, u16, u32, i32, bool, Ptr, Bytes, copy, copyBytes, bytesEqual, noBytes, structs, lit, idiv, strBytes } from "../rt/rt";
 import { Packet, PacketType, DecodeErr, decodeErrName } from "./packet";
 import {
   decodeForClient, encodeConnect, writePublish, encodeAck, encodeSubscribe, encodeUnsubscribe,
@@ -43,6 +43,12 @@ import {
 } from "./codec";
 import { validTopicName, validTopicFilter, validUtf8 } from "./topic";
 import { MGOS_MQTT_ERR, MGOS_MQTT_EV, MGOS_MQTT_DROP } from "./delivery";
+import { Props5, PropId, Reason, PACKET_AUTH, reasonName, reason5ForErr, decode5ErrName, DECODE5_ERR_FIRST } from "./packet5";
+import {
+  encodeConnect5, encodePublish5, encodeAck5, encodeSubscribe5, encodeUnsubscribe5, encodeDisconnect5,
+  decode5ForClient, publishSize5, propsSize, encodeAuth5,
+} from "./codec5";
+import { V5State, MQTT5_SUPPORT, TOPIC_ALIASES, aliasedSize, putAliased, payload5 } from "./session5";
 // The build's log level: the compiler puts each @log call (log, logNum) under it.
 import { LOG_LEVEL } from "./loglevel";
 
@@ -83,6 +89,10 @@ export enum SessionEvent {
   SUBACK = 209,
   UNSUBACK = 211,
   PINGRESP = 213,
+  /** MQTT 5: the broker's DISCONNECT (its reason in v5.pkt), before CLOSE. */
+  DISCONNECT = 214,
+  /** MQTT 5: an AUTH packet from the broker (v5.pkt). */
+  AUTH = 215,
   /** A message dropped by the offline policy (evDrop* fields hold it). */
   DROPPED = 240,
   /** Room in the outbox after a refusal for lack of it. */
@@ -185,6 +195,12 @@ export class SessionConfig {
   /** Offline and max_queue_length reached: drop the oldest waiting message
    *  (DROPPED event) instead of refusing the new one (max_queue_drop_oldest). */
   dropOldest: bool = false;
+  /** Protocol level: 4 (MQTT 3.1.1) or 5 (MQTT 5.0). */
+  version: u8 = 4;
+  /** MQTT 5: Session Expiry Interval sent in CONNECT, seconds. */
+  sessionExpiry: u32 = 0;
+  /** MQTT 5: the Maximum Packet Size we announce; 0: recvLimit(). */
+  maxPacket: u32 = 0;
 
   /** Copies the five strings in. Returns null when accepted, else what is wrong
    *  (the config is then left unchanged). */
@@ -242,6 +258,11 @@ export class Sub {
   qos: u8 = 0;
   /** SUBACK return code (0..2, 0x80 failure) once acknowledged. */
   granted: u8 = 0;
+  /** MQTT 5 subscription options beyond the QoS (No Local, Retain As
+   *  Published, Retain Handling: bits 2-5 of the options byte), and the
+   *  Subscription Identifier (0: none). */
+  opts5: u8 = 0;
+  subId: u32 = 0;
   tag: i32 = 0;
   state: u8 = SubState.FREE;
   /** Id of the pending/sent SUBSCRIBE or UNSUBSCRIBE; 0 when none. */
@@ -429,6 +450,21 @@ export class Session {
   /** Bumped whenever a connection starts or ends, so a loop can tell that an
    *  event handler closed or reconnected under it. */
   epoch: u32 = 0;
+  /** MQTT 5: what this connection negotiated, topic aliases (session5.ts). */
+  v5: V5State = new V5State();
+  /** MQTT 5: properties for the next publish() (the API fills and clears them). */
+  pubProps: Props5 = new Props5();
+  /** MQTT 5: reason code of the DISCONNECT we send. */
+  discReason: u8 = 0;
+  /** MQTT 5: subscription options (bits 2-5) and Subscription Identifier
+   *  for the next subscribe() (the API sets and clears them). */
+  nextOpts5: u8 = 0;
+  nextSubId: u32 = 0;
+
+  /** This session speaks MQTT 5 (cfg.version 5, and compiled in). */
+  isV5(): bool {
+    return MQTT5_SUPPORT !== 0 && this.cfg.version === 5;
+  }
 
   /** Copies a whole config in (the caller's may then go away). */
   configure(c: SessionConfig): void {
@@ -488,7 +524,7 @@ export class Session {
     this.big = BigRx.NONE;
     this.ackCount = 0;
     this.ackHead = 0;
-    const n: u32 = encodeConnect(this.tx, o);
+    const n: u32 = this.isV5() ? this.encodeConnect5(o) : encodeConnect(this.tx, o);
     if (n === 0) {
       const bad: bool = o.password.length > 0 && o.userName.length === 0;
       // The same words as setStrings() for the same mistake.
@@ -496,6 +532,7 @@ export class Session {
       return false;
     }
     this.txLen = n;
+    this.discReason = 0;
     this.state = SessionState.CONNECTING;
     this.epoch++;
     this.closing = false;
@@ -504,6 +541,54 @@ export class Session {
     this.lastTx = now;
     this.lastRx = now;
     return true;
+  }
+
+  /** CONNECT for MQTT 5 (3.1.2.11): Session Expiry, Receive Maximum, Maximum
+   *  Packet Size, Topic Alias Maximum, and what the application set. */
+  private encodeConnect5(o: ConnectOptions): u32 {
+    const v: V5State = this.v5;
+    const p: Props5 = v.props;
+    v.startConnection();
+    p.reset();
+    if (this.cfg.sessionExpiry > 0) {
+      p.sessionExpiry = this.cfg.sessionExpiry;
+      p.set(PropId.SESSION_EXPIRY);
+    }
+    // Incoming QoS 1/2 exchanges we keep track of (the QoS 2 table).
+    p.receiveMaximum = u16(MAX_RX_QOS2);
+    p.set(PropId.RECEIVE_MAXIMUM);
+    p.maximumPacketSize = this.maxPacket5();
+    p.set(PropId.MAXIMUM_PACKET_SIZE);
+    if (TOPIC_ALIASES > 0) {
+      p.topicAliasMaximum = u16(TOPIC_ALIASES);
+      p.set(PropId.TOPIC_ALIAS_MAXIMUM);
+    }
+    if (v.requestResponseInfo) {
+      p.requestResponseInfo = 1;
+      p.set(PropId.REQUEST_RESPONSE_INFO);
+    }
+    if (v.authMethodLen > 0) {
+      p.authMethod = v.authMethod.subarray(0, v.authMethodLen);
+      p.set(PropId.AUTH_METHOD);
+      if (v.authDataLen > 0) {
+        p.authData = v.authData.subarray(0, v.authDataLen);
+        p.set(PropId.AUTH_DATA);
+      }
+    }
+    p.extra = v.connectUser.subarray(0, v.connectUserLen);
+    const w: Props5 = v.pkt.willProps;
+    w.reset();
+    const n: u32 = encodeConnect5(this.tx, o, p, w);
+    p.reset();
+    return n;
+  }
+
+  /** MQTT 5: the Maximum Packet Size we announce: the configured one within
+   *  what we can receive (larger PUBLISHes are not streamed under MQTT 5). */
+  maxPacket5(): u32 {
+    const l: u32 = this.recvLimit();
+    const m: u32 = this.cfg.maxPacket;
+    return m === 0 || m > l ? l : m;
   }
 
   /** Bytes waiting to be written to the transport. */
@@ -586,20 +671,47 @@ export class Session {
   private queueDisconnect(): void {
     // A packet half streamed into tx must end first: txConsumed() calls again.
     if (this.streaming) return;
-    let n: u32 = encodeSimple(this.tx.subarray(this.txLen), PacketType.DISCONNECT);
+    let n: u32 = this.encodeDisconnect(this.tx.subarray(this.txLen));
     if (n === 0 && this.txLen > this.txHeadLeft) {
       // No room: the connection ends anyway, so the whole packets waiting make
       // way for it. A packet the port has begun must still be finished, or the
       // broker would read the DISCONNECT as part of it.
       this.logNum(LogLevel.WARN, "disconnect: tx full, dropped", i32(this.txLen - this.txHeadLeft));
       this.txLen = this.txHeadLeft;
-      n = encodeSimple(this.tx.subarray(this.txLen), PacketType.DISCONNECT);
+      n = this.encodeDisconnect(this.tx.subarray(this.txLen));
     }
     // Still no room (the rest of one big packet): txConsumed() calls again.
     if (n === 0) return;
     this.txLen += n;
     this.lastTx = this.now;
     this.closing = true;
+  }
+
+  /** DISCONNECT: MQTT 5 with discReason (the same 2 bytes for 0). */
+  private encodeDisconnect(out: Bytes): u32 {
+    if (!this.isV5()) return encodeSimple(out, PacketType.DISCONNECT);
+    const p: Props5 = this.v5.props;
+    p.reset();
+    return encodeDisconnect5(out, this.discReason, p);
+  }
+
+  /** MQTT 5: a protocol error of the broker's is answered by DISCONNECT with
+   *  `code` (4.13.1) before the connection closes; 3.1.1 just closes. */
+  protocolError(code: u8, why: string): void {
+    if (this.state === SessionState.DISCONNECTED) return;
+    if (!this.isV5()) {
+      this.close(why);
+      return;
+    }
+    this.log(LogLevel.ERROR, why, strBytes(reasonName(PacketType.DISCONNECT, code)), i32(code));
+    // Only when no packet is cut half way in tx: the DISCONNECT must be whole on the wire.
+    const clean: bool = this.txHeadLeft === 0 && !this.streaming;
+    const ep: u32 = this.epoch;
+    this.closeQuietly(why);
+    if (!clean || this.epoch !== u32(ep + 1) || !this.closing) return;
+    this.discReason = code;
+    this.txLen = this.encodeDisconnect(this.tx);
+    this.discReason = 0;
   }
 
   /** Milliseconds until tick() next has something to do, at most `cap`. */
@@ -680,20 +792,37 @@ export class Session {
       this.log(LogLevel.ERROR, "publish: invalid topic name", topic, 0);
       return this.refuse(MGOS_MQTT_ERR.INVALID);
     }
-    const q: u8 = qos > this.cfg.maxQos ? this.cfg.maxQos : qos;
-    const size: u32 = publishSize(topic.length, payload.length, q);
+    let q: u8 = qos > this.cfg.maxQos ? this.cfg.maxQos : qos;
+    const v5: bool = this.isV5();
+    let pl: i32 = 0;
+    if (v5) {
+      // The broker's Maximum QoS (3.2.2.3.4): a higher QoS would be a protocol error.
+      if (q > this.v5.serverMaxQos) q = this.v5.serverMaxQos;
+      pl = propsSize(this.pubProps, PacketType.PUBLISH);
+      if (pl < 0) {
+        this.log(LogLevel.ERROR, "publish: invalid MQTT 5 properties", topic, 0);
+        return this.refuse(MGOS_MQTT_ERR.INVALID);
+      }
+    }
+    const size: u32 = v5 ? publishSize5(topic.length, payload.length, q, u32(pl)) : publishSize(topic.length, payload.length, q);
     if (size === 0) {
       this.logTooBig(LogLevel.ERROR, "publish: over the MQTT packet limit, can never be sent", topic, payload.length, MAX_PAYLOAD);
       return this.refuse(MGOS_MQTT_ERR.TOO_BIG);
     }
     const connected: bool = this.state === SessionState.CONNECTED;
+    const smax: u32 = this.v5.serverMaxPacket;
+    if (v5 && connected && smax > 0 && size > smax) {
+      this.logTooBig(LogLevel.ERROR, "publish: larger than the broker's Maximum Packet Size, can never be sent", topic, size, smax);
+      return this.refuse(MGOS_MQTT_ERR.TOO_BIG);
+    }
     if (q === 0) {
       // QoS 0 is not kept for a later connection (MQTT's "at most once").
       if (!connected) {
         this.log(LogLevel.DEBUG, "publish: QoS 0 while not connected", topic, 0);
         return this.refuse(MGOS_MQTT_ERR.NOT_CONNECTED);
       }
-      if (!this.streaming && this.waitingToSend() === 0) {
+      // MQTT 5 QoS 0 goes through the outbox too (topic aliases are put in on the way out).
+      if (!v5 && !this.streaming && this.waitingToSend() === 0) {
         // Topic and size are checked above: the packet is written as it is.
         const room: Bytes = this.tx.subarray(this.txLen);
         if (size <= room.length) {
@@ -736,7 +865,13 @@ export class Session {
     }
     const r: OutMsg = this.recs[this.recCount];
     // The loop above left room for `size` bytes; the topic was checked first.
-    const n: u32 = writePublish(this.store.subarray(this.storeUsed), topic, payload, q, retain, false, q > 0 ? id : 0, size);
+    let n: u32 = 0;
+    if (v5) n = encodePublish5(this.store.subarray(this.storeUsed), topic, payload, q, retain, false, q > 0 ? id : 0, this.pubProps);
+    else n = writePublish(this.store.subarray(this.storeUsed), topic, payload, q, retain, false, q > 0 ? id : 0, size);
+    if (n === 0) {
+      this.log(LogLevel.ERROR, "publish: encoding failed", topic, 0);
+      return this.refuse(MGOS_MQTT_ERR.INVALID);
+    }
     r.state = RecState.QUEUED;
     r.qos = q;
     r.packetId = id;
@@ -866,6 +1001,8 @@ export class Session {
     s.qos = qos > this.cfg.maxQos ? this.cfg.maxQos : qos;
     s.granted = 0;
     s.tag = tag;
+    s.opts5 = this.nextOpts5;
+    s.subId = this.nextSubId;
     s.state = SubState.SUB_PENDING;
     s.packetId = 0;
     this.subCount++;
@@ -955,6 +1092,10 @@ export class Session {
   }
 
   private parse(): void {
+    if (this.isV5()) {
+      this.parse5();
+      return;
+    }
     const ep: u32 = this.epoch;
     let start: u32 = 0;
     while (this.receiving() && this.epoch === ep) {
@@ -979,6 +1120,41 @@ export class Session {
     if (this.epoch !== ep || start === 0) return;
     const rest: u32 = u32(this.rxLen - start);
     if (start > 0) copyBytes(this.rx, 0, this.rx.subarray(start, this.rxLen));
+    this.rxLen = rest;
+  }
+
+  /** parse() for MQTT 5: every packet within our Maximum Packet Size (a
+   *  compliant broker sends none larger, 3.1.2.11.4); a bad one is answered
+   *  with DISCONNECT and its reason code. */
+  private parse5(): void {
+    const ep: u32 = this.epoch;
+    let start: u32 = 0;
+    const v: V5State = this.v5;
+    while (this.receiving() && this.epoch === ep) {
+      const r: i32 = decode5ForClient(this.rx.subarray(start, this.rxLen), this.maxPacket5(), v.pkt);
+      if (r === 0) break;
+      if (r < 0) {
+        const e: u8 = u8(-r);
+        this.log(LogLevel.ERROR, "bad packet", this.rx.subarray(start, this.rxLen), r);
+        this.protocolError(reason5ForErr(e), e >= DECODE5_ERR_FIRST ? decode5ErrName(e) : decodeErrName(e as DecodeErr));
+        return;
+      }
+      start += u32(r);
+      const p: Packet = v.pkt.base;
+      // The 3.1.1 code reads a refusal from returnCode.
+      if (p.type === PacketType.CONNACK) p.returnCode = v.pkt.reasonCode;
+      if (p.type === PacketType.PUBLISH && this.state === SessionState.CONNECTED) {
+        const bad: u8 = v.resolveInAlias();
+        if (bad !== 0) {
+          this.protocolError(bad, bad === Reason.TOPIC_ALIAS_INVALID ? "topic alias above our Topic Alias Maximum" : "topic alias never set");
+          return;
+        }
+      }
+      this.handle(p);
+    }
+    if (this.epoch !== ep || start === 0) return;
+    const rest: u32 = u32(this.rxLen - start);
+    copyBytes(this.rx, 0, this.rx.subarray(start, this.rxLen));
     this.rxLen = rest;
   }
 
@@ -1182,7 +1358,8 @@ export class Session {
   }
 
   private handle(p: Packet): void {
-    if (this.state === SessionState.CONNECTING && p.type !== PacketType.CONNACK) {
+    // MQTT 5 extended authentication exchanges AUTH before the CONNACK (4.12).
+    if (this.state === SessionState.CONNECTING && p.type !== PacketType.CONNACK && (p.type !== PACKET_AUTH || !this.isV5())) {
       this.close("packet before CONNACK");
       return;
     }
@@ -1214,6 +1391,13 @@ export class Session {
         this.logNum(LogLevel.DEBUG, "PINGRESP", 0);
         this.emit(SessionEvent.PINGRESP, p);
         break;
+      case PacketType.DISCONNECT:
+        // Only MQTT 5's decoder lets a server's DISCONNECT through (3.14).
+        if (this.isV5()) this.onDisconnect5();
+        break;
+      case PACKET_AUTH:
+        if (this.isV5()) this.onAuth5();
+        break;
       default:
         this.close("unexpected packet type");
         break;
@@ -1226,9 +1410,12 @@ export class Session {
       return;
     }
     const ep: u32 = this.epoch;
+    const v5: bool = this.isV5();
+    if (v5) this.v5.takeConnack();
     if (p.returnCode !== 0) {
       // The reason is readable during the CONNACK event already.
-      const why: string = connackReason(p.returnCode);
+      const why: string = v5 ? reasonName(PacketType.CONNACK, p.returnCode) : connackReason(p.returnCode);
+      if (v5 && this.v5.reasonStrLen > 0) this.log(LogLevel.ERROR, "CONNACK reason string: ", this.v5.reasonString(), i32(p.returnCode));
       this.closeReason = why;
       this.emit(SessionEvent.CONNACK, p);
       // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
@@ -1242,6 +1429,8 @@ export class Session {
     }
     this.state = SessionState.CONNECTED;
     this.wasConnected = true;
+    // Server Keep Alive replaces ours (3.2.2.3.14).
+    if (v5 && this.v5.serverKeepAlive >= 0) this.cfg.keepAlive = u16(this.v5.serverKeepAlive);
     // Without a stored session the server will not resend its QoS 2 messages.
     if (!p.sessionPresent) this.rxQos2Count = 0;
     // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
@@ -1270,6 +1459,11 @@ export class Session {
     if (this.rxQos2Has(p.packetId)) {
       this.log(LogLevel.DEBUG, "duplicate QoS 2 PUBLISH", p.topic, i32(p.packetId));
     } else {
+      // Our Receive Maximum is the table's size: an MQTT 5 broker broke it.
+      if (this.rxQos2Count >= MAX_RX_QOS2 && this.isV5()) {
+        this.protocolError(Reason.RECEIVE_MAXIMUM_EXCEEDED, "broker exceeded our Receive Maximum");
+        return;
+      }
       this.rxQos2Add(p.packetId);
       this.autoAck = true;
       this.emit(SessionEvent.PUBLISH, p);
@@ -1288,6 +1482,7 @@ export class Session {
    *  state `waiting`; `ev` is the packet's event, `msg` the log for a stray id. */
   private onDone(p: Packet, waiting: u8, ev: i32, msg: string): void {
     const i: i32 = this.findRec(p.packetId);
+    if (this.isV5()) this.logAckReason(p);
     // A record still streaming out was never whole on the wire: the ack is bogus.
     if (i >= 0 && this.recs[i].state === waiting && this.recs[i].done === 0) {
       this.freeRec(u32(i));
@@ -1306,7 +1501,12 @@ export class Session {
 
   private onPubrec(p: Packet): void {
     const i: i32 = this.findRec(p.packetId);
-    if (i >= 0 && this.recs[i].state === RecState.WAIT_PUBREC && this.recs[i].done === 0) {
+    const refused: bool = this.isV5() && this.v5.pkt.reasonCode >= 0x80;
+    if (this.isV5()) this.logAckReason(p);
+    if (refused && i >= 0 && this.recs[i].state === RecState.WAIT_PUBREC && this.recs[i].done === 0) {
+      // A PUBREC with an error ends the exchange: no PUBREL (4.3.3).
+      this.freeRec(u32(i));
+    } else if (i >= 0 && this.recs[i].state === RecState.WAIT_PUBREC && this.recs[i].done === 0) {
       // The message is now the server's: keep only the id, send PUBREL.
       const r: OutMsg = this.recs[i];
       this.releaseBytes(r);
@@ -1330,8 +1530,10 @@ export class Session {
     else this.logNum(LogLevel.DEBUG, "PUBREL: unknown id", i32(p.packetId));
     this.autoAck = true;
     this.emit(SessionEvent.PUBREL, p);
-    // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B).
-    if (this.epoch === ep && this.autoAck) this.queueAck(PacketType.PUBCOMP, p.packetId);
+    // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B); MQTT 5
+    // says so with "Packet Identifier not found".
+    const reason: u8 = k < 0 && this.isV5() ? Reason.PACKET_ID_NOT_FOUND : 0;
+    if (this.epoch === ep && this.autoAck) this.queueAckReason(PacketType.PUBCOMP, p.packetId, reason);
   }
 
   /** SUBACK or UNSUBACK: the subscription it answers becomes active (or
@@ -1348,7 +1550,8 @@ export class Session {
         s.state = SubState.ACTIVE;
         s.packetId = 0;
         s.granted = p.codes.length > 0 ? p.codes[0] : 0x80;
-        if (s.granted === 0x80) this.log(LogLevel.WARN, "subscription refused", s.view(), s.tag);
+        // 0x80 in 3.1.1; MQTT 5 has a reason code per refusal (0x80..0xA2).
+        if (s.granted >= 0x80) this.log(LogLevel.WARN, "subscription refused", s.view(), i32(s.granted));
       }
     } else {
       // Normal for mg_mqtt_subscribe's own ids (the application matches them).
@@ -1369,11 +1572,21 @@ export class Session {
     if (!this.pumpStream()) return;
     if (!this.pumpAcksAndSubs()) return;
     let inflight: u32 = this.inflightCount();
+    const v5: bool = this.isV5();
+    // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
+    const window: u32 = v5 && this.v5.serverReceiveMax < MAX_INFLIGHT ? this.v5.serverReceiveMax : MAX_INFLIGHT;
     let i: u32 = 0;
     while (i < this.recCount) {
       const r: OutMsg = this.recs[i];
+      if (v5 && r.state === RecState.QUEUED && r.done === 0 && this.v5.serverMaxPacket > 0 && r.len > this.v5.serverMaxPacket) {
+        // Accepted while offline, and this broker takes nothing that big.
+        const ep: u32 = this.epoch;
+        this.dropRec(i, MGOS_MQTT_DROP.TOO_BIG_FOR_SERVER, "larger than the broker's Maximum Packet Size, dropped (DROPPED event)");
+        if (this.epoch !== ep || this.state !== SessionState.CONNECTED) return;
+        continue;
+      }
       if (r.state === RecState.QUEUED && r.qos > 0) {
-        if (inflight >= MAX_INFLIGHT) return;
+        if (inflight >= window) return;
         r.state = r.qos === 1 ? RecState.WAIT_PUBACK : RecState.WAIT_PUBREC;
         r.sent = false;
         r.unsent = true;
@@ -1405,6 +1618,7 @@ export class Session {
   /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
   private copyOut(r: OutMsg): bool {
+    if (r.done === 0 && TOPIC_ALIASES > 0 && this.isV5() && this.v5.serverAliasMax > 0 && this.copyAliased(r)) return true;
     const at: u32 = this.txLen;
     const n: u32 = minU32(u32(r.len - r.done), u32(TX_BUF_SIZE - at));
     const from: u32 = u32(r.off + r.done);
@@ -1423,6 +1637,52 @@ export class Session {
     r.sent = true;
     r.unsent = false;
     return true;
+  }
+
+  /** MQTT 5: copies record r's PUBLISH into tx with a topic alias (a topic
+   *  sent before goes with an empty topic). False, nothing done, when the
+   *  aliased packet does not fit tx or the broker's Maximum Packet Size. */
+  private copyAliased(r: OutMsg): bool {
+    const m: Bytes = this.store.subarray(r.off, u32(r.off + r.len));
+    const most: u32 = aliasedSize(m, r.qos, false);
+    const smax: u32 = this.v5.serverMaxPacket;
+    if (most > u32(TX_BUF_SIZE - this.txLen) || (smax > 0 && most > smax)) return false;
+    const a: u32 = this.v5.outAlias(this.recTopic(r));
+    if (a === 0) return false;
+    const bound: bool = (a & 0x10000) !== 0;
+    const at: u32 = this.txLen;
+    const n: u32 = putAliased(this.tx.subarray(at), m, r.qos, u16(a), bound);
+    if (n === 0) return false;
+    if (bound) this.v5.aliasHits++;
+    if (r.sent) this.tx[at] = u8(this.tx[at] | 0x08);
+    this.txLen += n;
+    this.lastTx = this.now;
+    this.streaming = false;
+    r.sent = true;
+    r.unsent = false;
+    return true;
+  }
+
+  /** Drops record i (not in flight) with a DROPPED event, as the offline policy does. */
+  private dropRec(i: u32, reason: u8, why: string): void {
+    const r: OutMsg = this.recs[i];
+    const id: u16 = r.packetId;
+    this.log(LogLevel.WARN, why, this.recTopic(r), i32(id));
+    this.evDropId = id;
+    this.evDropQos = r.qos;
+    this.evDropReason = reason;
+    this.evDropTopic = this.recTopic(r);
+    this.evDropPayload = this.recPayload(r);
+    r.state = RecState.FREE;
+    this.emit(SessionEvent.DROPPED, null);
+    this.evDropTopic = noBytes();
+    this.evDropPayload = noBytes();
+    for (let k: u32 = 0; k < this.recCount; k++) {
+      if (this.recs[k].state === RecState.FREE && this.recs[k].packetId === id) {
+        this.freeRec(k);
+        break;
+      }
+    }
   }
 
   /** Continues the packet being streamed. False while it is not whole in tx. */
@@ -1446,7 +1706,9 @@ export class Session {
     if (this.state !== SessionState.CONNECTED) return false;
     while (this.ackCount > 0) {
       const a: u32 = this.acks[this.ackHead];
-      const n: u32 = encodeAck(this.txFree(), u8(a >>> 16), u16(a));
+      let n: u32 = 0;
+      if (this.isV5()) n = encodeAck5(this.txFree(), u8((a >>> 16) & 0xff), u16(a), u8(a >>> 24), this.noProps());
+      else n = encodeAck(this.txFree(), u8(a >>> 16), u16(a));
       if (n === 0) return false;
       this.txLen += n;
       this.lastTx = this.now;
@@ -1460,7 +1722,17 @@ export class Session {
       if (s.packetId === 0) s.packetId = this.nextPacketId();
       const free: Bytes = this.txFree();
       const filter: Bytes = s.view();
-      const n: u32 = sub ? encodeSubscribe(free, s.packetId, filter, s.qos) : encodeUnsubscribe(free, s.packetId, filter);
+      let n: u32 = 0;
+      if (this.isV5()) {
+        const pp: Props5 = this.noProps();
+        if (sub && s.subId > 0) {
+          pp.subscriptionId = s.subId;
+          pp.set(PropId.SUBSCRIPTION_ID);
+        }
+        n = sub ? encodeSubscribe5(free, s.packetId, filter, u8(s.qos | s.opts5), pp) : encodeUnsubscribe5(free, s.packetId, filter, pp);
+      } else {
+        n = sub ? encodeSubscribe(free, s.packetId, filter, s.qos) : encodeUnsubscribe(free, s.packetId, filter);
+      }
       if (n === 0) return false;
       s.state = sub ? SubState.SUB_SENT : SubState.UNSUB_SENT;
       this.txLen += n;
@@ -1470,17 +1742,82 @@ export class Session {
   }
 
   queueAck(type: u8, id: u16): void {
+    this.queueAckReason(type, id, 0);
+  }
+
+  /** queueAck() with an MQTT 5 reason code (bits 24-31 of the queue entry). */
+  queueAckReason(type: u8, id: u16, reason: u8): void {
     if (this.ackCount >= MAX_PENDING_ACKS) {
       this.close("too many acks pending");
       return;
     }
     const slot: u32 = u32(this.ackHead + this.ackCount) % MAX_PENDING_ACKS;
-    this.acks[slot] = u32((type << 16) | id);
+    this.acks[slot] = u32((reason << 24) | (type << 16) | id);
     this.ackCount++;
     this.pump();
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** The scratch properties, emptied. */
+  private noProps(): Props5 {
+    const p: Props5 = this.v5.props;
+    p.reset();
+    return p;
+  }
+
+  /** MQTT 5: an ack's error reason code (and reason string) goes to the log;
+   *  handlers read it in the event data. */
+  private logAckReason(p: Packet): void {
+    const code: u8 = this.v5.pkt.reasonCode;
+    if (code < 0x80) return;
+    this.v5.takeReason();
+    this.log(LogLevel.WARN, reasonName(p.type, code), this.v5.reasonString(), i32(p.packetId));
+  }
+
+  /** MQTT 5: the broker ends the connection, saying why (3.14). */
+  private onDisconnect5(): void {
+    const v: V5State = this.v5;
+    v.takeReason();
+    const why: string = reasonName(PacketType.DISCONNECT, v.pkt.reasonCode);
+    this.log(LogLevel.WARN, "DISCONNECT from the broker: ", v.reasonString(), i32(v.pkt.reasonCode));
+    const ep: u32 = this.epoch;
+    this.emit(SessionEvent.DISCONNECT, v.pkt.base);
+    if (this.epoch === ep) this.closeQuietly(why);
+  }
+
+  /** MQTT 5: sends AUTH (3.15) with `reason` and Authentication Data, the
+   *  method being the CONNECT's. False when not MQTT 5, no method was set,
+   *  or it does not fit tx now. */
+  sendAuth(reason: u8, data: Bytes): bool {
+    const v: V5State = this.v5;
+    if (!this.isV5() || v.authMethodLen === 0 || this.state === SessionState.DISCONNECTED) return false;
+    const p: Props5 = this.noProps();
+    p.authMethod = v.authMethod.subarray(0, v.authMethodLen);
+    p.set(PropId.AUTH_METHOD);
+    if (data.length > 0) {
+      p.authData = data;
+      p.set(PropId.AUTH_DATA);
+    }
+    const n: u32 = encodeAuth5(this.txFree(), reason, p);
+    p.reset();
+    if (n === 0) return false;
+    this.txLen += n;
+    this.lastTx = this.now;
+    return true;
+  }
+
+  /** MQTT 5: AUTH (3.15, 4.12): the exchange is the application's (the AUTH
+   *  event and authContinue()); without an Authentication Method it is a
+   *  protocol error. */
+  private onAuth5(): void {
+    if (this.v5.authMethodLen === 0) {
+      this.protocolError(Reason.PROTOCOL_ERROR, "AUTH without an authentication method");
+      return;
+    }
+    this.v5.takeReason();
+    this.emit(SessionEvent.AUTH, this.v5.pkt.base);
+  }
 
   /** The free part of tx for a new packet (none while a packet streams in). */
   txFree(): Bytes {
@@ -1639,6 +1976,7 @@ export class Session {
   private recPayload(r: OutMsg): Bytes {
     const t: Bytes = this.recTopic(r);
     if (r.len < 4) return noBytes();
+    if (this.isV5()) return payload5(this.store.subarray(r.off, u32(r.off + r.len)), r.qos);
     // The topic view starts inside the store: the payload follows it (and the id for QoS > 0).
     const topicEnd: u32 = u32(this.topicOffset(r) + t.length);
     const start: u32 = u32(topicEnd + (r.qos > 0 ? 2 : 0));

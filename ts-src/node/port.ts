@@ -39,6 +39,8 @@ export class NodePort {
     g.mg_topic_expr_topic = (t: { topic: string | null }[], i: number): string | null => t[i].topic;
     g.mg_topic_expr_qos = (t: { qos: number }[], i: number): number => t[i].qos;
     g.mg_topic_list_at = (t: (string | null)[], i: number): string | null => t[i];
+    // mqtt5_api.ts: an mg_str's bytes (compat.c in C).
+    g.mg_str_bytes = (m: { p: string; len: number }): Uint8Array => new TextEncoder().encode(m.p ?? "").subarray(0, m.len);
     g.port_rand = (): number => (Math.random() * 0x100000000) >>> 0;
     g.port_random_fill = (dst: Uint8Array): void => { crypto.randomFillSync(dst); };
     g.port_log = (level: number, msg: string, detail: Uint8Array): void => {

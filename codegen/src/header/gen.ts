@@ -32,7 +32,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
 
-const MODULES = ["ts-src/mgos/mg_types.ts", "ts-src/mqtt/delivery.ts", "ts-src/mgos/conn.ts", "ts-src/mgos/persist.ts", "ts-src/mgos/facade.ts", "ts-src/mgos/mg_mqtt.ts"];
+const MODULES = ["ts-src/mgos/mg_types.ts", "ts-src/mqtt/delivery.ts", "ts-src/mgos/conn.ts", "ts-src/mgos/persist.ts", "ts-src/mgos/facade.ts", "ts-src/mgos/mg_mqtt.ts", "ts-src/mgos/mqtt5_api.ts"];
 const OUT = "components/mgos_mqtt/include/mgos_mqtt.h";
 const OUT_CONN = "components/mgos_mqtt/include/mgos_mqtt_conn.h";
 /** The functions of mgos_mqtt_conn.h. */

@@ -5,7 +5,7 @@ static double config_gen_ms_to_s(int32_t ms);
 static const char *config_gen_not_empty(const char *v);
 
 /** Seconds from a whole number of milliseconds. */
-#line 144 "ts-src/config/config_gen.ts"
+#line 156 "ts-src/config/config_gen.ts"
 static double config_gen_ms_to_s(int32_t ms) {
   double x = (double)ms;
   return x / 1000.0;
@@ -47,6 +47,9 @@ void config_gen_set_defaults(mgos_config_mqtt *c, int32_t s) {
     c->debug_use_log_level = CONFIG_MGOS_MQTT_DEBUG_USE_LOG_LEVEL_VALUE != 0;
     c->ws_enable = CONFIG_MGOS_MQTT_WS_ENABLE_VALUE != 0;
     c->ws_path = config_gen_not_empty(CONFIG_MGOS_MQTT_WS_PATH);
+    c->protocol_version = CONFIG_MGOS_MQTT_PROTOCOL_VERSION;
+    c->session_expiry = CONFIG_MGOS_MQTT_SESSION_EXPIRY;
+    c->max_packet_size = CONFIG_MGOS_MQTT_MAX_PACKET_SIZE;
   } else {
     c->enable = CONFIG_MGOS_MQTT1_ENABLE_VALUE != 0;
     c->server = config_gen_not_empty(CONFIG_MGOS_MQTT1_SERVER);
@@ -76,6 +79,9 @@ void config_gen_set_defaults(mgos_config_mqtt *c, int32_t s) {
     c->debug_use_log_level = CONFIG_MGOS_MQTT1_DEBUG_USE_LOG_LEVEL_VALUE != 0;
     c->ws_enable = CONFIG_MGOS_MQTT1_WS_ENABLE_VALUE != 0;
     c->ws_path = config_gen_not_empty(CONFIG_MGOS_MQTT1_WS_PATH);
+    c->protocol_version = CONFIG_MGOS_MQTT1_PROTOCOL_VERSION;
+    c->session_expiry = CONFIG_MGOS_MQTT1_SESSION_EXPIRY;
+    c->max_packet_size = CONFIG_MGOS_MQTT1_MAX_PACKET_SIZE;
   }
 }
 
@@ -84,11 +90,11 @@ int32_t config_gen_section_find(rt_bytes name) {
   if (rt_bytes_equal(name, RT_LIT("mqtt"))) {
     return 0;
   }
-#line 220 "ts-src/config/config_gen.ts"
+#line 238 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("mqtt1"))) {
     return 1;
   }
-#line 221 "ts-src/config/config_gen.ts"
+#line 239 "ts-src/config/config_gen.ts"
   return -1;
 }
 
@@ -98,7 +104,7 @@ const char *config_gen_section_name(int32_t s) {
   case 0: {
     return "mqtt";
   }
-#line 228 "ts-src/config/config_gen.ts"
+#line 246 "ts-src/config/config_gen.ts"
   default: {
     return "mqtt1";
   }
@@ -107,120 +113,132 @@ const char *config_gen_section_name(int32_t s) {
 }
 
 /** The key index of `name`, or -1. */
-#line 233 "ts-src/config/config_gen.ts"
+#line 251 "ts-src/config/config_gen.ts"
 int32_t config_gen_key_find(rt_bytes name) {
   if (rt_bytes_equal(name, RT_LIT("enable"))) {
     return 0;
   }
-#line 235 "ts-src/config/config_gen.ts"
+#line 253 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("server"))) {
     return 1;
   }
-#line 236 "ts-src/config/config_gen.ts"
+#line 254 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("client_id"))) {
     return 2;
   }
-#line 237 "ts-src/config/config_gen.ts"
+#line 255 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("user"))) {
     return 3;
   }
-#line 238 "ts-src/config/config_gen.ts"
+#line 256 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("pass"))) {
     return 4;
   }
-#line 239 "ts-src/config/config_gen.ts"
+#line 257 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("reconnect_timeout_min"))) {
     return 5;
   }
-#line 240 "ts-src/config/config_gen.ts"
+#line 258 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("reconnect_timeout_max"))) {
     return 6;
   }
-#line 241 "ts-src/config/config_gen.ts"
+#line 259 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_cert"))) {
     return 7;
   }
-#line 242 "ts-src/config/config_gen.ts"
+#line 260 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_key"))) {
     return 8;
   }
-#line 243 "ts-src/config/config_gen.ts"
+#line 261 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_ca_cert"))) {
     return 9;
   }
-#line 244 "ts-src/config/config_gen.ts"
+#line 262 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_cipher_suites"))) {
     return 10;
   }
-#line 245 "ts-src/config/config_gen.ts"
+#line 263 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_psk_identity"))) {
     return 11;
   }
-#line 246 "ts-src/config/config_gen.ts"
+#line 264 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_psk_key"))) {
     return 12;
   }
-#line 247 "ts-src/config/config_gen.ts"
+#line 265 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("clean_session"))) {
     return 13;
   }
-#line 248 "ts-src/config/config_gen.ts"
+#line 266 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("keep_alive"))) {
     return 14;
   }
-#line 249 "ts-src/config/config_gen.ts"
+#line 267 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("will_topic"))) {
     return 15;
   }
-#line 250 "ts-src/config/config_gen.ts"
+#line 268 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("will_message"))) {
     return 16;
   }
-#line 251 "ts-src/config/config_gen.ts"
+#line 269 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("will_retain"))) {
     return 17;
   }
-#line 252 "ts-src/config/config_gen.ts"
+#line 270 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("max_qos"))) {
     return 18;
   }
-#line 253 "ts-src/config/config_gen.ts"
+#line 271 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("recv_mbuf_limit"))) {
     return 19;
   }
-#line 254 "ts-src/config/config_gen.ts"
+#line 272 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("require_time"))) {
     return 20;
   }
-#line 255 "ts-src/config/config_gen.ts"
+#line 273 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("cloud_events"))) {
     return 21;
   }
-#line 256 "ts-src/config/config_gen.ts"
+#line 274 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("max_queue_length"))) {
     return 22;
   }
-#line 257 "ts-src/config/config_gen.ts"
+#line 275 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("max_queue_drop_oldest"))) {
     return 23;
   }
-#line 258 "ts-src/config/config_gen.ts"
+#line 276 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("outbox_persist"))) {
     return 24;
   }
-#line 259 "ts-src/config/config_gen.ts"
+#line 277 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("debug_use_log_level"))) {
     return 25;
   }
-#line 260 "ts-src/config/config_gen.ts"
+#line 278 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ws_enable"))) {
     return 26;
   }
-#line 261 "ts-src/config/config_gen.ts"
+#line 279 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ws_path"))) {
     return 27;
   }
-#line 262 "ts-src/config/config_gen.ts"
+#line 280 "ts-src/config/config_gen.ts"
+  if (rt_bytes_equal(name, RT_LIT("protocol_version"))) {
+    return 28;
+  }
+#line 281 "ts-src/config/config_gen.ts"
+  if (rt_bytes_equal(name, RT_LIT("session_expiry"))) {
+    return 29;
+  }
+#line 282 "ts-src/config/config_gen.ts"
+  if (rt_bytes_equal(name, RT_LIT("max_packet_size"))) {
+    return 30;
+  }
+#line 283 "ts-src/config/config_gen.ts"
   return -1;
 }
 
@@ -230,115 +248,127 @@ const char *config_gen_key_name(int32_t k) {
   case 0: {
     return "enable";
   }
-#line 269 "ts-src/config/config_gen.ts"
+#line 290 "ts-src/config/config_gen.ts"
   case 1: {
     return "server";
   }
-#line 270 "ts-src/config/config_gen.ts"
+#line 291 "ts-src/config/config_gen.ts"
   case 2: {
     return "client_id";
   }
-#line 271 "ts-src/config/config_gen.ts"
+#line 292 "ts-src/config/config_gen.ts"
   case 3: {
     return "user";
   }
-#line 272 "ts-src/config/config_gen.ts"
+#line 293 "ts-src/config/config_gen.ts"
   case 4: {
     return "pass";
   }
-#line 273 "ts-src/config/config_gen.ts"
+#line 294 "ts-src/config/config_gen.ts"
   case 5: {
     return "reconnect_timeout_min";
   }
-#line 274 "ts-src/config/config_gen.ts"
+#line 295 "ts-src/config/config_gen.ts"
   case 6: {
     return "reconnect_timeout_max";
   }
-#line 275 "ts-src/config/config_gen.ts"
+#line 296 "ts-src/config/config_gen.ts"
   case 7: {
     return "ssl_cert";
   }
-#line 276 "ts-src/config/config_gen.ts"
+#line 297 "ts-src/config/config_gen.ts"
   case 8: {
     return "ssl_key";
   }
-#line 277 "ts-src/config/config_gen.ts"
+#line 298 "ts-src/config/config_gen.ts"
   case 9: {
     return "ssl_ca_cert";
   }
-#line 278 "ts-src/config/config_gen.ts"
+#line 299 "ts-src/config/config_gen.ts"
   case 10: {
     return "ssl_cipher_suites";
   }
-#line 279 "ts-src/config/config_gen.ts"
+#line 300 "ts-src/config/config_gen.ts"
   case 11: {
     return "ssl_psk_identity";
   }
-#line 280 "ts-src/config/config_gen.ts"
+#line 301 "ts-src/config/config_gen.ts"
   case 12: {
     return "ssl_psk_key";
   }
-#line 281 "ts-src/config/config_gen.ts"
+#line 302 "ts-src/config/config_gen.ts"
   case 13: {
     return "clean_session";
   }
-#line 282 "ts-src/config/config_gen.ts"
+#line 303 "ts-src/config/config_gen.ts"
   case 14: {
     return "keep_alive";
   }
-#line 283 "ts-src/config/config_gen.ts"
+#line 304 "ts-src/config/config_gen.ts"
   case 15: {
     return "will_topic";
   }
-#line 284 "ts-src/config/config_gen.ts"
+#line 305 "ts-src/config/config_gen.ts"
   case 16: {
     return "will_message";
   }
-#line 285 "ts-src/config/config_gen.ts"
+#line 306 "ts-src/config/config_gen.ts"
   case 17: {
     return "will_retain";
   }
-#line 286 "ts-src/config/config_gen.ts"
+#line 307 "ts-src/config/config_gen.ts"
   case 18: {
     return "max_qos";
   }
-#line 287 "ts-src/config/config_gen.ts"
+#line 308 "ts-src/config/config_gen.ts"
   case 19: {
     return "recv_mbuf_limit";
   }
-#line 288 "ts-src/config/config_gen.ts"
+#line 309 "ts-src/config/config_gen.ts"
   case 20: {
     return "require_time";
   }
-#line 289 "ts-src/config/config_gen.ts"
+#line 310 "ts-src/config/config_gen.ts"
   case 21: {
     return "cloud_events";
   }
-#line 290 "ts-src/config/config_gen.ts"
+#line 311 "ts-src/config/config_gen.ts"
   case 22: {
     return "max_queue_length";
   }
-#line 291 "ts-src/config/config_gen.ts"
+#line 312 "ts-src/config/config_gen.ts"
   case 23: {
     return "max_queue_drop_oldest";
   }
-#line 292 "ts-src/config/config_gen.ts"
+#line 313 "ts-src/config/config_gen.ts"
   case 24: {
     return "outbox_persist";
   }
-#line 293 "ts-src/config/config_gen.ts"
+#line 314 "ts-src/config/config_gen.ts"
   case 25: {
     return "debug_use_log_level";
   }
-#line 294 "ts-src/config/config_gen.ts"
+#line 315 "ts-src/config/config_gen.ts"
   case 26: {
     return "ws_enable";
   }
-#line 295 "ts-src/config/config_gen.ts"
+#line 316 "ts-src/config/config_gen.ts"
   case 27: {
     return "ws_path";
   }
-#line 296 "ts-src/config/config_gen.ts"
+#line 317 "ts-src/config/config_gen.ts"
+  case 28: {
+    return "protocol_version";
+  }
+#line 318 "ts-src/config/config_gen.ts"
+  case 29: {
+    return "session_expiry";
+  }
+#line 319 "ts-src/config/config_gen.ts"
+  case 30: {
+    return "max_packet_size";
+  }
+#line 320 "ts-src/config/config_gen.ts"
   default: {
     return "";
   }
@@ -347,89 +377,101 @@ const char *config_gen_key_name(int32_t k) {
 }
 
 /** The kind of key `k` (BOOL when out of range). */
-#line 301 "ts-src/config/config_gen.ts"
+#line 325 "ts-src/config/config_gen.ts"
 config_kind config_gen_key_kind(int32_t k) {
   switch (k) {
   case 1: {
     return config_kind_STRING;
   }
-#line 304 "ts-src/config/config_gen.ts"
+#line 328 "ts-src/config/config_gen.ts"
   case 2: {
     return config_kind_STRING;
   }
-#line 305 "ts-src/config/config_gen.ts"
+#line 329 "ts-src/config/config_gen.ts"
   case 3: {
     return config_kind_STRING;
   }
-#line 306 "ts-src/config/config_gen.ts"
+#line 330 "ts-src/config/config_gen.ts"
   case 4: {
     return config_kind_STRING;
   }
-#line 307 "ts-src/config/config_gen.ts"
+#line 331 "ts-src/config/config_gen.ts"
   case 5: {
     return config_kind_F64;
   }
-#line 308 "ts-src/config/config_gen.ts"
+#line 332 "ts-src/config/config_gen.ts"
   case 6: {
     return config_kind_F64;
   }
-#line 309 "ts-src/config/config_gen.ts"
+#line 333 "ts-src/config/config_gen.ts"
   case 7: {
     return config_kind_STRING;
   }
-#line 310 "ts-src/config/config_gen.ts"
+#line 334 "ts-src/config/config_gen.ts"
   case 8: {
     return config_kind_STRING;
   }
-#line 311 "ts-src/config/config_gen.ts"
+#line 335 "ts-src/config/config_gen.ts"
   case 9: {
     return config_kind_STRING;
   }
-#line 312 "ts-src/config/config_gen.ts"
+#line 336 "ts-src/config/config_gen.ts"
   case 10: {
     return config_kind_STRING;
   }
-#line 313 "ts-src/config/config_gen.ts"
+#line 337 "ts-src/config/config_gen.ts"
   case 11: {
     return config_kind_STRING;
   }
-#line 314 "ts-src/config/config_gen.ts"
+#line 338 "ts-src/config/config_gen.ts"
   case 12: {
     return config_kind_STRING;
   }
-#line 315 "ts-src/config/config_gen.ts"
+#line 339 "ts-src/config/config_gen.ts"
   case 14: {
     return config_kind_INT;
   }
-#line 316 "ts-src/config/config_gen.ts"
+#line 340 "ts-src/config/config_gen.ts"
   case 15: {
     return config_kind_STRING;
   }
-#line 317 "ts-src/config/config_gen.ts"
+#line 341 "ts-src/config/config_gen.ts"
   case 16: {
     return config_kind_STRING;
   }
-#line 318 "ts-src/config/config_gen.ts"
+#line 342 "ts-src/config/config_gen.ts"
   case 18: {
     return config_kind_INT;
   }
-#line 319 "ts-src/config/config_gen.ts"
+#line 343 "ts-src/config/config_gen.ts"
   case 19: {
     return config_kind_INT;
   }
-#line 320 "ts-src/config/config_gen.ts"
+#line 344 "ts-src/config/config_gen.ts"
   case 22: {
     return config_kind_INT;
   }
-#line 321 "ts-src/config/config_gen.ts"
+#line 345 "ts-src/config/config_gen.ts"
   case 24: {
     return config_kind_STRING;
   }
-#line 322 "ts-src/config/config_gen.ts"
+#line 346 "ts-src/config/config_gen.ts"
   case 27: {
     return config_kind_STRING;
   }
-#line 323 "ts-src/config/config_gen.ts"
+#line 347 "ts-src/config/config_gen.ts"
+  case 28: {
+    return config_kind_INT;
+  }
+#line 348 "ts-src/config/config_gen.ts"
+  case 29: {
+    return config_kind_INT;
+  }
+#line 349 "ts-src/config/config_gen.ts"
+  case 30: {
+    return config_kind_INT;
+  }
+#line 350 "ts-src/config/config_gen.ts"
   default: {
     return config_kind_BOOL;
   }
@@ -438,33 +480,45 @@ config_kind config_gen_key_kind(int32_t k) {
 }
 
 /** Smallest value of numeric key `k`. */
-#line 328 "ts-src/config/config_gen.ts"
+#line 355 "ts-src/config/config_gen.ts"
 double config_gen_key_min(int32_t k) {
   switch (k) {
   case 5: {
     return 0.001;
   }
-#line 331 "ts-src/config/config_gen.ts"
+#line 358 "ts-src/config/config_gen.ts"
   case 6: {
     return 0.001;
   }
-#line 332 "ts-src/config/config_gen.ts"
+#line 359 "ts-src/config/config_gen.ts"
   case 14: {
     return 0.0;
   }
-#line 333 "ts-src/config/config_gen.ts"
+#line 360 "ts-src/config/config_gen.ts"
   case 18: {
     return 0.0;
   }
-#line 334 "ts-src/config/config_gen.ts"
+#line 361 "ts-src/config/config_gen.ts"
   case 19: {
     return 0.0;
   }
-#line 335 "ts-src/config/config_gen.ts"
+#line 362 "ts-src/config/config_gen.ts"
   case 22: {
     return 0.0;
   }
-#line 336 "ts-src/config/config_gen.ts"
+#line 363 "ts-src/config/config_gen.ts"
+  case 28: {
+    return 4.0;
+  }
+#line 364 "ts-src/config/config_gen.ts"
+  case 29: {
+    return -1.0;
+  }
+#line 365 "ts-src/config/config_gen.ts"
+  case 30: {
+    return 0.0;
+  }
+#line 366 "ts-src/config/config_gen.ts"
   default: {
     return 0.0;
   }
@@ -473,33 +527,45 @@ double config_gen_key_min(int32_t k) {
 }
 
 /** Largest value of numeric key `k`. */
-#line 341 "ts-src/config/config_gen.ts"
+#line 371 "ts-src/config/config_gen.ts"
 double config_gen_key_max(int32_t k) {
   switch (k) {
   case 5: {
     return 86400.0;
   }
-#line 344 "ts-src/config/config_gen.ts"
+#line 374 "ts-src/config/config_gen.ts"
   case 6: {
     return 86400.0;
   }
-#line 345 "ts-src/config/config_gen.ts"
+#line 375 "ts-src/config/config_gen.ts"
   case 14: {
     return 65535.0;
   }
-#line 346 "ts-src/config/config_gen.ts"
+#line 376 "ts-src/config/config_gen.ts"
   case 18: {
     return 2.0;
   }
-#line 347 "ts-src/config/config_gen.ts"
+#line 377 "ts-src/config/config_gen.ts"
   case 19: {
     return 2147483647.0;
   }
-#line 348 "ts-src/config/config_gen.ts"
+#line 378 "ts-src/config/config_gen.ts"
   case 22: {
     return 2147483647.0;
   }
-#line 349 "ts-src/config/config_gen.ts"
+#line 379 "ts-src/config/config_gen.ts"
+  case 28: {
+    return 5.0;
+  }
+#line 380 "ts-src/config/config_gen.ts"
+  case 29: {
+    return 2147483647.0;
+  }
+#line 381 "ts-src/config/config_gen.ts"
+  case 30: {
+    return 2147483647.0;
+  }
+#line 382 "ts-src/config/config_gen.ts"
   default: {
     return 0.0;
   }
@@ -508,33 +574,45 @@ double config_gen_key_max(int32_t k) {
 }
 
 /** The range of numeric key `k` as written in the schema, for messages. */
-#line 354 "ts-src/config/config_gen.ts"
+#line 387 "ts-src/config/config_gen.ts"
 const char *config_gen_key_range(int32_t k) {
   switch (k) {
   case 5: {
     return "0.001..86400";
   }
-#line 357 "ts-src/config/config_gen.ts"
+#line 390 "ts-src/config/config_gen.ts"
   case 6: {
     return "0.001..86400";
   }
-#line 358 "ts-src/config/config_gen.ts"
+#line 391 "ts-src/config/config_gen.ts"
   case 14: {
     return "0..65535";
   }
-#line 359 "ts-src/config/config_gen.ts"
+#line 392 "ts-src/config/config_gen.ts"
   case 18: {
     return "0..2";
   }
-#line 360 "ts-src/config/config_gen.ts"
+#line 393 "ts-src/config/config_gen.ts"
   case 19: {
     return "0..2147483647";
   }
-#line 361 "ts-src/config/config_gen.ts"
+#line 394 "ts-src/config/config_gen.ts"
   case 22: {
     return "0..2147483647";
   }
-#line 362 "ts-src/config/config_gen.ts"
+#line 395 "ts-src/config/config_gen.ts"
+  case 28: {
+    return "4..5";
+  }
+#line 396 "ts-src/config/config_gen.ts"
+  case 29: {
+    return "-1..2147483647";
+  }
+#line 397 "ts-src/config/config_gen.ts"
+  case 30: {
+    return "0..2147483647";
+  }
+#line 398 "ts-src/config/config_gen.ts"
   default: {
     return "";
   }
@@ -543,65 +621,65 @@ const char *config_gen_key_range(int32_t k) {
 }
 
 /** The slot of string key `k` among the string keys (0..STR_KEY_COUNT-1), or -1. */
-#line 367 "ts-src/config/config_gen.ts"
+#line 403 "ts-src/config/config_gen.ts"
 int32_t config_gen_key_str_slot(int32_t k) {
   switch (k) {
   case 1: {
     return 0;
   }
-#line 370 "ts-src/config/config_gen.ts"
+#line 406 "ts-src/config/config_gen.ts"
   case 2: {
     return 1;
   }
-#line 371 "ts-src/config/config_gen.ts"
+#line 407 "ts-src/config/config_gen.ts"
   case 3: {
     return 2;
   }
-#line 372 "ts-src/config/config_gen.ts"
+#line 408 "ts-src/config/config_gen.ts"
   case 4: {
     return 3;
   }
-#line 373 "ts-src/config/config_gen.ts"
+#line 409 "ts-src/config/config_gen.ts"
   case 7: {
     return 4;
   }
-#line 374 "ts-src/config/config_gen.ts"
+#line 410 "ts-src/config/config_gen.ts"
   case 8: {
     return 5;
   }
-#line 375 "ts-src/config/config_gen.ts"
+#line 411 "ts-src/config/config_gen.ts"
   case 9: {
     return 6;
   }
-#line 376 "ts-src/config/config_gen.ts"
+#line 412 "ts-src/config/config_gen.ts"
   case 10: {
     return 7;
   }
-#line 377 "ts-src/config/config_gen.ts"
+#line 413 "ts-src/config/config_gen.ts"
   case 11: {
     return 8;
   }
-#line 378 "ts-src/config/config_gen.ts"
+#line 414 "ts-src/config/config_gen.ts"
   case 12: {
     return 9;
   }
-#line 379 "ts-src/config/config_gen.ts"
+#line 415 "ts-src/config/config_gen.ts"
   case 15: {
     return 10;
   }
-#line 380 "ts-src/config/config_gen.ts"
+#line 416 "ts-src/config/config_gen.ts"
   case 16: {
     return 11;
   }
-#line 381 "ts-src/config/config_gen.ts"
+#line 417 "ts-src/config/config_gen.ts"
   case 24: {
     return 12;
   }
-#line 382 "ts-src/config/config_gen.ts"
+#line 418 "ts-src/config/config_gen.ts"
   case 27: {
     return 13;
   }
-#line 383 "ts-src/config/config_gen.ts"
+#line 419 "ts-src/config/config_gen.ts"
   default: {
     return -1;
   }
@@ -610,65 +688,65 @@ int32_t config_gen_key_str_slot(int32_t k) {
 }
 
 /** The key index of string slot `slot`, or -1. */
-#line 388 "ts-src/config/config_gen.ts"
+#line 424 "ts-src/config/config_gen.ts"
 int32_t config_gen_str_slot_key(int32_t slot) {
   switch (slot) {
   case 0: {
     return 1;
   }
-#line 391 "ts-src/config/config_gen.ts"
+#line 427 "ts-src/config/config_gen.ts"
   case 1: {
     return 2;
   }
-#line 392 "ts-src/config/config_gen.ts"
+#line 428 "ts-src/config/config_gen.ts"
   case 2: {
     return 3;
   }
-#line 393 "ts-src/config/config_gen.ts"
+#line 429 "ts-src/config/config_gen.ts"
   case 3: {
     return 4;
   }
-#line 394 "ts-src/config/config_gen.ts"
+#line 430 "ts-src/config/config_gen.ts"
   case 4: {
     return 7;
   }
-#line 395 "ts-src/config/config_gen.ts"
+#line 431 "ts-src/config/config_gen.ts"
   case 5: {
     return 8;
   }
-#line 396 "ts-src/config/config_gen.ts"
+#line 432 "ts-src/config/config_gen.ts"
   case 6: {
     return 9;
   }
-#line 397 "ts-src/config/config_gen.ts"
+#line 433 "ts-src/config/config_gen.ts"
   case 7: {
     return 10;
   }
-#line 398 "ts-src/config/config_gen.ts"
+#line 434 "ts-src/config/config_gen.ts"
   case 8: {
     return 11;
   }
-#line 399 "ts-src/config/config_gen.ts"
+#line 435 "ts-src/config/config_gen.ts"
   case 9: {
     return 12;
   }
-#line 400 "ts-src/config/config_gen.ts"
+#line 436 "ts-src/config/config_gen.ts"
   case 10: {
     return 15;
   }
-#line 401 "ts-src/config/config_gen.ts"
+#line 437 "ts-src/config/config_gen.ts"
   case 11: {
     return 16;
   }
-#line 402 "ts-src/config/config_gen.ts"
+#line 438 "ts-src/config/config_gen.ts"
   case 12: {
     return 24;
   }
-#line 403 "ts-src/config/config_gen.ts"
+#line 439 "ts-src/config/config_gen.ts"
   case 13: {
     return 27;
   }
-#line 404 "ts-src/config/config_gen.ts"
+#line 440 "ts-src/config/config_gen.ts"
   default: {
     return -1;
   }
@@ -677,49 +755,49 @@ int32_t config_gen_str_slot_key(int32_t slot) {
 }
 
 /** Sets bool key `k` of `c` (other keys: no effect). */
-#line 409 "ts-src/config/config_gen.ts"
+#line 445 "ts-src/config/config_gen.ts"
 void config_gen_set_bool(mgos_config_mqtt *c, int32_t k, bool v) {
   switch (k) {
   case 0: {
     c->enable = v;
     break;
   }
-#line 412 "ts-src/config/config_gen.ts"
+#line 448 "ts-src/config/config_gen.ts"
   case 13: {
     c->clean_session = v;
     break;
   }
-#line 413 "ts-src/config/config_gen.ts"
+#line 449 "ts-src/config/config_gen.ts"
   case 17: {
     c->will_retain = v;
     break;
   }
-#line 414 "ts-src/config/config_gen.ts"
+#line 450 "ts-src/config/config_gen.ts"
   case 20: {
     c->require_time = v;
     break;
   }
-#line 415 "ts-src/config/config_gen.ts"
+#line 451 "ts-src/config/config_gen.ts"
   case 21: {
     c->cloud_events = v;
     break;
   }
-#line 416 "ts-src/config/config_gen.ts"
+#line 452 "ts-src/config/config_gen.ts"
   case 23: {
     c->max_queue_drop_oldest = v;
     break;
   }
-#line 417 "ts-src/config/config_gen.ts"
+#line 453 "ts-src/config/config_gen.ts"
   case 25: {
     c->debug_use_log_level = v;
     break;
   }
-#line 418 "ts-src/config/config_gen.ts"
+#line 454 "ts-src/config/config_gen.ts"
   case 26: {
     c->ws_enable = v;
     break;
   }
-#line 419 "ts-src/config/config_gen.ts"
+#line 455 "ts-src/config/config_gen.ts"
   default: {
     break;
   }
@@ -727,41 +805,41 @@ void config_gen_set_bool(mgos_config_mqtt *c, int32_t k, bool v) {
 }
 
 /** The value of bool key `k` of `c`. */
-#line 424 "ts-src/config/config_gen.ts"
+#line 460 "ts-src/config/config_gen.ts"
 bool config_gen_get_bool(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 0: {
     return c->enable;
   }
-#line 427 "ts-src/config/config_gen.ts"
+#line 463 "ts-src/config/config_gen.ts"
   case 13: {
     return c->clean_session;
   }
-#line 428 "ts-src/config/config_gen.ts"
+#line 464 "ts-src/config/config_gen.ts"
   case 17: {
     return c->will_retain;
   }
-#line 429 "ts-src/config/config_gen.ts"
+#line 465 "ts-src/config/config_gen.ts"
   case 20: {
     return c->require_time;
   }
-#line 430 "ts-src/config/config_gen.ts"
+#line 466 "ts-src/config/config_gen.ts"
   case 21: {
     return c->cloud_events;
   }
-#line 431 "ts-src/config/config_gen.ts"
+#line 467 "ts-src/config/config_gen.ts"
   case 23: {
     return c->max_queue_drop_oldest;
   }
-#line 432 "ts-src/config/config_gen.ts"
+#line 468 "ts-src/config/config_gen.ts"
   case 25: {
     return c->debug_use_log_level;
   }
-#line 433 "ts-src/config/config_gen.ts"
+#line 469 "ts-src/config/config_gen.ts"
   case 26: {
     return c->ws_enable;
   }
-#line 434 "ts-src/config/config_gen.ts"
+#line 470 "ts-src/config/config_gen.ts"
   default: {
     return false;
   }
@@ -770,29 +848,44 @@ bool config_gen_get_bool(mgos_config_mqtt *c, int32_t k) {
 }
 
 /** Sets int key `k` of `c` (other keys: no effect). */
-#line 439 "ts-src/config/config_gen.ts"
+#line 475 "ts-src/config/config_gen.ts"
 void config_gen_set_int(mgos_config_mqtt *c, int32_t k, int v) {
   switch (k) {
   case 14: {
     c->keep_alive = v;
     break;
   }
-#line 442 "ts-src/config/config_gen.ts"
+#line 478 "ts-src/config/config_gen.ts"
   case 18: {
     c->max_qos = v;
     break;
   }
-#line 443 "ts-src/config/config_gen.ts"
+#line 479 "ts-src/config/config_gen.ts"
   case 19: {
     c->recv_mbuf_limit = v;
     break;
   }
-#line 444 "ts-src/config/config_gen.ts"
+#line 480 "ts-src/config/config_gen.ts"
   case 22: {
     c->max_queue_length = v;
     break;
   }
-#line 445 "ts-src/config/config_gen.ts"
+#line 481 "ts-src/config/config_gen.ts"
+  case 28: {
+    c->protocol_version = v;
+    break;
+  }
+#line 482 "ts-src/config/config_gen.ts"
+  case 29: {
+    c->session_expiry = v;
+    break;
+  }
+#line 483 "ts-src/config/config_gen.ts"
+  case 30: {
+    c->max_packet_size = v;
+    break;
+  }
+#line 484 "ts-src/config/config_gen.ts"
   default: {
     break;
   }
@@ -800,25 +893,37 @@ void config_gen_set_int(mgos_config_mqtt *c, int32_t k, int v) {
 }
 
 /** The value of int key `k` of `c`. */
-#line 450 "ts-src/config/config_gen.ts"
+#line 489 "ts-src/config/config_gen.ts"
 int config_gen_get_int(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 14: {
     return c->keep_alive;
   }
-#line 453 "ts-src/config/config_gen.ts"
+#line 492 "ts-src/config/config_gen.ts"
   case 18: {
     return c->max_qos;
   }
-#line 454 "ts-src/config/config_gen.ts"
+#line 493 "ts-src/config/config_gen.ts"
   case 19: {
     return c->recv_mbuf_limit;
   }
-#line 455 "ts-src/config/config_gen.ts"
+#line 494 "ts-src/config/config_gen.ts"
   case 22: {
     return c->max_queue_length;
   }
-#line 456 "ts-src/config/config_gen.ts"
+#line 495 "ts-src/config/config_gen.ts"
+  case 28: {
+    return c->protocol_version;
+  }
+#line 496 "ts-src/config/config_gen.ts"
+  case 29: {
+    return c->session_expiry;
+  }
+#line 497 "ts-src/config/config_gen.ts"
+  case 30: {
+    return c->max_packet_size;
+  }
+#line 498 "ts-src/config/config_gen.ts"
   default: {
     return 0;
   }
@@ -827,19 +932,19 @@ int config_gen_get_int(mgos_config_mqtt *c, int32_t k) {
 }
 
 /** Sets f64 key `k` of `c` (other keys: no effect). */
-#line 461 "ts-src/config/config_gen.ts"
+#line 503 "ts-src/config/config_gen.ts"
 void config_gen_set_f64(mgos_config_mqtt *c, int32_t k, double v) {
   switch (k) {
   case 5: {
     c->reconnect_timeout_min = v;
     break;
   }
-#line 464 "ts-src/config/config_gen.ts"
+#line 506 "ts-src/config/config_gen.ts"
   case 6: {
     c->reconnect_timeout_max = v;
     break;
   }
-#line 465 "ts-src/config/config_gen.ts"
+#line 507 "ts-src/config/config_gen.ts"
   default: {
     break;
   }
@@ -847,17 +952,17 @@ void config_gen_set_f64(mgos_config_mqtt *c, int32_t k, double v) {
 }
 
 /** The value of f64 key `k` of `c`. */
-#line 470 "ts-src/config/config_gen.ts"
+#line 512 "ts-src/config/config_gen.ts"
 double config_gen_get_f64(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 5: {
     return c->reconnect_timeout_min;
   }
-#line 473 "ts-src/config/config_gen.ts"
+#line 515 "ts-src/config/config_gen.ts"
   case 6: {
     return c->reconnect_timeout_max;
   }
-#line 474 "ts-src/config/config_gen.ts"
+#line 516 "ts-src/config/config_gen.ts"
   default: {
     return 0.0;
   }
@@ -866,79 +971,79 @@ double config_gen_get_f64(mgos_config_mqtt *c, int32_t k) {
 }
 
 /** Sets string key `k` of `c` (other keys: no effect). */
-#line 479 "ts-src/config/config_gen.ts"
+#line 521 "ts-src/config/config_gen.ts"
 void config_gen_set_str(mgos_config_mqtt *c, int32_t k, const char *v) {
   switch (k) {
   case 1: {
     c->server = v;
     break;
   }
-#line 482 "ts-src/config/config_gen.ts"
+#line 524 "ts-src/config/config_gen.ts"
   case 2: {
     c->client_id = v;
     break;
   }
-#line 483 "ts-src/config/config_gen.ts"
+#line 525 "ts-src/config/config_gen.ts"
   case 3: {
     c->user = v;
     break;
   }
-#line 484 "ts-src/config/config_gen.ts"
+#line 526 "ts-src/config/config_gen.ts"
   case 4: {
     c->pass = v;
     break;
   }
-#line 485 "ts-src/config/config_gen.ts"
+#line 527 "ts-src/config/config_gen.ts"
   case 7: {
     c->ssl_cert = v;
     break;
   }
-#line 486 "ts-src/config/config_gen.ts"
+#line 528 "ts-src/config/config_gen.ts"
   case 8: {
     c->ssl_key = v;
     break;
   }
-#line 487 "ts-src/config/config_gen.ts"
+#line 529 "ts-src/config/config_gen.ts"
   case 9: {
     c->ssl_ca_cert = v;
     break;
   }
-#line 488 "ts-src/config/config_gen.ts"
+#line 530 "ts-src/config/config_gen.ts"
   case 10: {
     c->ssl_cipher_suites = v;
     break;
   }
-#line 489 "ts-src/config/config_gen.ts"
+#line 531 "ts-src/config/config_gen.ts"
   case 11: {
     c->ssl_psk_identity = v;
     break;
   }
-#line 490 "ts-src/config/config_gen.ts"
+#line 532 "ts-src/config/config_gen.ts"
   case 12: {
     c->ssl_psk_key = v;
     break;
   }
-#line 491 "ts-src/config/config_gen.ts"
+#line 533 "ts-src/config/config_gen.ts"
   case 15: {
     c->will_topic = v;
     break;
   }
-#line 492 "ts-src/config/config_gen.ts"
+#line 534 "ts-src/config/config_gen.ts"
   case 16: {
     c->will_message = v;
     break;
   }
-#line 493 "ts-src/config/config_gen.ts"
+#line 535 "ts-src/config/config_gen.ts"
   case 24: {
     c->outbox_persist = v;
     break;
   }
-#line 494 "ts-src/config/config_gen.ts"
+#line 536 "ts-src/config/config_gen.ts"
   case 27: {
     c->ws_path = v;
     break;
   }
-#line 495 "ts-src/config/config_gen.ts"
+#line 537 "ts-src/config/config_gen.ts"
   default: {
     break;
   }
@@ -946,65 +1051,65 @@ void config_gen_set_str(mgos_config_mqtt *c, int32_t k, const char *v) {
 }
 
 /** The value of string key `k` of `c`. */
-#line 500 "ts-src/config/config_gen.ts"
+#line 542 "ts-src/config/config_gen.ts"
 const char *config_gen_get_str(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 1: {
     return c->server;
   }
-#line 503 "ts-src/config/config_gen.ts"
+#line 545 "ts-src/config/config_gen.ts"
   case 2: {
     return c->client_id;
   }
-#line 504 "ts-src/config/config_gen.ts"
+#line 546 "ts-src/config/config_gen.ts"
   case 3: {
     return c->user;
   }
-#line 505 "ts-src/config/config_gen.ts"
+#line 547 "ts-src/config/config_gen.ts"
   case 4: {
     return c->pass;
   }
-#line 506 "ts-src/config/config_gen.ts"
+#line 548 "ts-src/config/config_gen.ts"
   case 7: {
     return c->ssl_cert;
   }
-#line 507 "ts-src/config/config_gen.ts"
+#line 549 "ts-src/config/config_gen.ts"
   case 8: {
     return c->ssl_key;
   }
-#line 508 "ts-src/config/config_gen.ts"
+#line 550 "ts-src/config/config_gen.ts"
   case 9: {
     return c->ssl_ca_cert;
   }
-#line 509 "ts-src/config/config_gen.ts"
+#line 551 "ts-src/config/config_gen.ts"
   case 10: {
     return c->ssl_cipher_suites;
   }
-#line 510 "ts-src/config/config_gen.ts"
+#line 552 "ts-src/config/config_gen.ts"
   case 11: {
     return c->ssl_psk_identity;
   }
-#line 511 "ts-src/config/config_gen.ts"
+#line 553 "ts-src/config/config_gen.ts"
   case 12: {
     return c->ssl_psk_key;
   }
-#line 512 "ts-src/config/config_gen.ts"
+#line 554 "ts-src/config/config_gen.ts"
   case 15: {
     return c->will_topic;
   }
-#line 513 "ts-src/config/config_gen.ts"
+#line 555 "ts-src/config/config_gen.ts"
   case 16: {
     return c->will_message;
   }
-#line 514 "ts-src/config/config_gen.ts"
+#line 556 "ts-src/config/config_gen.ts"
   case 24: {
     return c->outbox_persist;
   }
-#line 515 "ts-src/config/config_gen.ts"
+#line 557 "ts-src/config/config_gen.ts"
   case 27: {
     return c->ws_path;
   }
-#line 516 "ts-src/config/config_gen.ts"
+#line 558 "ts-src/config/config_gen.ts"
   default: {
     return NULL;
   }

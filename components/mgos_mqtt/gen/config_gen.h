@@ -17,7 +17,7 @@ typedef uint8_t config_kind;
 #define config_kind_STRING 4
 
 /** Keys per section. */
-#define config_gen_KEY_COUNT 28
+#define config_gen_KEY_COUNT 31
 
 /** String keys per section. */
 #define config_gen_STR_KEY_COUNT 14
@@ -169,6 +169,21 @@ typedef uint8_t config_kind;
 #define CONFIG_MGOS_MQTT_WS_PATH "/mqtt"
 #endif
 
+/** mqtt.protocol_version default @kconfig MGOS_MQTT_PROTOCOL_VERSION */
+#ifndef CONFIG_MGOS_MQTT_PROTOCOL_VERSION
+#define CONFIG_MGOS_MQTT_PROTOCOL_VERSION 4
+#endif
+
+/** mqtt.session_expiry default @kconfig MGOS_MQTT_SESSION_EXPIRY */
+#ifndef CONFIG_MGOS_MQTT_SESSION_EXPIRY
+#define CONFIG_MGOS_MQTT_SESSION_EXPIRY (-1)
+#endif
+
+/** mqtt.max_packet_size default @kconfig MGOS_MQTT_MAX_PACKET_SIZE */
+#ifndef CONFIG_MGOS_MQTT_MAX_PACKET_SIZE
+#define CONFIG_MGOS_MQTT_MAX_PACKET_SIZE 0
+#endif
+
 // ---- defaults of the mqtt1 section ----
 /** mqtt1.enable default (0 or 1) @kconfig MGOS_MQTT1_ENABLE_VALUE */
 #ifndef CONFIG_MGOS_MQTT1_ENABLE_VALUE
@@ -308,6 +323,21 @@ typedef uint8_t config_kind;
 /** mqtt1.ws_path default @kconfig MGOS_MQTT1_WS_PATH */
 #ifndef CONFIG_MGOS_MQTT1_WS_PATH
 #define CONFIG_MGOS_MQTT1_WS_PATH "/mqtt"
+#endif
+
+/** mqtt1.protocol_version default @kconfig MGOS_MQTT1_PROTOCOL_VERSION */
+#ifndef CONFIG_MGOS_MQTT1_PROTOCOL_VERSION
+#define CONFIG_MGOS_MQTT1_PROTOCOL_VERSION 4
+#endif
+
+/** mqtt1.session_expiry default @kconfig MGOS_MQTT1_SESSION_EXPIRY */
+#ifndef CONFIG_MGOS_MQTT1_SESSION_EXPIRY
+#define CONFIG_MGOS_MQTT1_SESSION_EXPIRY (-1)
+#endif
+
+/** mqtt1.max_packet_size default @kconfig MGOS_MQTT1_MAX_PACKET_SIZE */
+#ifndef CONFIG_MGOS_MQTT1_MAX_PACKET_SIZE
+#define CONFIG_MGOS_MQTT1_MAX_PACKET_SIZE 0
 #endif
 
 void config_gen_set_defaults(mgos_config_mqtt *c, int32_t s);

@@ -13,4 +13,6 @@ void mgos_config_mqtt_init(mgos_config_mqtt *self) {
   self->cloud_events = true;
   self->max_queue_length = 5;
   self->ws_path = "/mqtt";
+  self->protocol_version = 4;
+  self->session_expiry = -1;
 }

@@ -89,6 +89,22 @@ struct mgos_config_mqtt {
   bool ws_enable;
   /** Path to use for the WebSocket handshake */
   const char *ws_path;
+  /**
+     * MQTT protocol level: 4 is MQTT 3.1.1, 5 is MQTT 5.0 (docs/mqtt5.md)
+     * @min 4
+     * @max 5
+     */
+  int protocol_version;
+  /**
+     * MQTT 5: session expiry interval sent in CONNECT, in seconds; -1 follows clean_session (0 when true, never expires when false)
+     * @min -1
+     */
+  int session_expiry;
+  /**
+     * MQTT 5: largest packet the broker may send, in bytes (Maximum Packet Size); 0 announces no limit
+     * @min 0
+     */
+  int max_packet_size;
 };
 
 void mgos_config_mqtt_init(mgos_config_mqtt *self);

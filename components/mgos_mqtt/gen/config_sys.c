@@ -147,6 +147,21 @@ const char *mgos_sys_config_get_mqtt_ws_path(void) {
   return config_live()->mqtt.ws_path;
 }
 
+/** mqtt.protocol_version: MQTT protocol level: 4 is MQTT 3.1.1, 5 is MQTT 5.0 (docs/mqtt5.md) @api */
+int mgos_sys_config_get_mqtt_protocol_version(void) {
+  return config_live()->mqtt.protocol_version;
+}
+
+/** mqtt.session_expiry: MQTT 5: session expiry interval sent in CONNECT, in seconds; -1 follows clean_session (0 when true, never expires when false) @api */
+int mgos_sys_config_get_mqtt_session_expiry(void) {
+  return config_live()->mqtt.session_expiry;
+}
+
+/** mqtt.max_packet_size: MQTT 5: largest packet the broker may send, in bytes (Maximum Packet Size); 0 announces no limit @api */
+int mgos_sys_config_get_mqtt_max_packet_size(void) {
+  return config_live()->mqtt.max_packet_size;
+}
+
 /** The whole mqtt1 section. @api */
 mgos_config_mqtt *mgos_sys_config_get_mqtt1(void) {
   return &config_live()->mqtt1;
@@ -290,4 +305,19 @@ bool mgos_sys_config_get_mqtt1_ws_enable(void) {
 /** mqtt1.ws_path: Path to use for the WebSocket handshake @api */
 const char *mgos_sys_config_get_mqtt1_ws_path(void) {
   return config_live()->mqtt1.ws_path;
+}
+
+/** mqtt1.protocol_version: MQTT protocol level: 4 is MQTT 3.1.1, 5 is MQTT 5.0 (docs/mqtt5.md) @api */
+int mgos_sys_config_get_mqtt1_protocol_version(void) {
+  return config_live()->mqtt1.protocol_version;
+}
+
+/** mqtt1.session_expiry: MQTT 5: session expiry interval sent in CONNECT, in seconds; -1 follows clean_session (0 when true, never expires when false) @api */
+int mgos_sys_config_get_mqtt1_session_expiry(void) {
+  return config_live()->mqtt1.session_expiry;
+}
+
+/** mqtt1.max_packet_size: MQTT 5: largest packet the broker may send, in bytes (Maximum Packet Size); 0 announces no limit @api */
+int mgos_sys_config_get_mqtt1_max_packet_size(void) {
+  return config_live()->mqtt1.max_packet_size;
 }

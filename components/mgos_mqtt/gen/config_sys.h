@@ -39,6 +39,9 @@ const char *mgos_sys_config_get_mqtt_outbox_persist(void);
 bool mgos_sys_config_get_mqtt_debug_use_log_level(void);
 bool mgos_sys_config_get_mqtt_ws_enable(void);
 const char *mgos_sys_config_get_mqtt_ws_path(void);
+int mgos_sys_config_get_mqtt_protocol_version(void);
+int mgos_sys_config_get_mqtt_session_expiry(void);
+int mgos_sys_config_get_mqtt_max_packet_size(void);
 mgos_config_mqtt *mgos_sys_config_get_mqtt1(void);
 bool mgos_sys_config_get_mqtt1_enable(void);
 const char *mgos_sys_config_get_mqtt1_server(void);
@@ -68,6 +71,9 @@ const char *mgos_sys_config_get_mqtt1_outbox_persist(void);
 bool mgos_sys_config_get_mqtt1_debug_use_log_level(void);
 bool mgos_sys_config_get_mqtt1_ws_enable(void);
 const char *mgos_sys_config_get_mqtt1_ws_path(void);
+int mgos_sys_config_get_mqtt1_protocol_version(void);
+int mgos_sys_config_get_mqtt1_session_expiry(void);
+int mgos_sys_config_get_mqtt1_max_packet_size(void);
 
 #ifdef __cplusplus
 }

@@ -16,6 +16,8 @@
 #include "mg_types.h"
 #include "port.h"
 #include "ws.h"
+#include "session5.h"
+#include "mqtt5.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -119,6 +121,10 @@ struct mgos_mqtt_conn {
   /** What handlers see; its user_data belongs to the app. */
   mg_connection nc;
   mg_mqtt_message msg;
+  /** MQTT 5: the properties of the packet an event is about (msg.props). */
+  mgos_mqtt_props props5;
+  /** MQTT 5: what mgos_mqtt_conn_v5_info() returns. */
+  mgos_mqtt_v5_info info5;
   /** ev_data of MGOS_MQTT_EV_DROPPED. */
   mgos_mqtt_dropped dropped;
   mgos_cloud_arg cloudArg;

@@ -2,7 +2,7 @@
 #include "delivery.h"
 
 /* Sets the fields of a zeroed mgos_mqtt_dropped to their initial values. */
-#line 65 "ts-src/mqtt/delivery.ts"
+#line 67 "ts-src/mqtt/delivery.ts"
 void mgos_mqtt_dropped_init(mgos_mqtt_dropped *self) {
   mg_str_init(&self->topic);
   mg_str_init(&self->payload);

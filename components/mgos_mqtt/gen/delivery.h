@@ -50,6 +50,7 @@ typedef uint8_t MGOS_MQTT_EV;
 typedef uint8_t MGOS_MQTT_DROP;
 #define MGOS_MQTT_DROP_QUEUE_FULL 1
 #define MGOS_MQTT_DROP_OUTBOX_FULL 2
+#define MGOS_MQTT_DROP_TOO_BIG_FOR_SERVER 3
 
 typedef struct mgos_mqtt_dropped mgos_mqtt_dropped;
 

@@ -20,8 +20,35 @@ void mg_mqtt_message_init(mg_mqtt_message *self) {
   mg_str_init(&self->password);
 }
 
+/* Sets the fields of a zeroed mgos_mqtt_props to their initial values. */
+#line 85 "ts-src/mgos/mg_types.ts"
+void mgos_mqtt_props_init(mgos_mqtt_props *self) {
+  self->payload_format = -1;
+  mg_str_init(&self->content_type);
+  mg_str_init(&self->response_topic);
+  mg_str_init(&self->correlation_data);
+  mg_str_init(&self->user_key);
+  mg_str_init(&self->user_value);
+  mg_str_init(&self->reason_string);
+  mg_str_init(&self->raw);
+}
+
+/* Sets the fields of a zeroed mgos_mqtt_v5_info to their initial values. */
+#line 107 "ts-src/mgos/mg_types.ts"
+void mgos_mqtt_v5_info_init(mgos_mqtt_v5_info *self) {
+  self->protocol_version = 4;
+  self->receive_maximum = 65535;
+  self->server_keep_alive = -1;
+  self->maximum_qos = 2;
+  self->retain_available = true;
+  mg_str_init(&self->assigned_client_id);
+  mg_str_init(&self->server_reference);
+  mg_str_init(&self->reason_string);
+  mg_str_init(&self->response_information);
+}
+
 /* Sets the fields of a zeroed mg_mqtt_topic_expression to their initial values. */
-#line 75 "ts-src/mgos/mg_types.ts"
+#line 141 "ts-src/mgos/mg_types.ts"
 void mg_mqtt_topic_expression_init(mg_mqtt_topic_expression *self) {
   self->topic = "";
 }

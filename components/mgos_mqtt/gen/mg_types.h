@@ -8,6 +8,13 @@
 extern "C" {
 #endif
 
+/** MQTT 5 subscription options of mgos_mqtt_conn_sub5 (3.8.3.1). */
+typedef uint8_t MGOS_MQTT_SUB5;
+#define MGOS_MQTT_SUB5_NO_LOCAL 4
+#define MGOS_MQTT_SUB5_RETAIN_AS_PUBLISHED 8
+#define MGOS_MQTT_SUB5_RETAIN_NEW_ONLY 16
+#define MGOS_MQTT_SUB5_RETAIN_NEVER 32
+
 /** Mongoose events: network ones, then MG_EV_MQTT_x = 200 + packet type. */
 typedef uint8_t MG_EV;
 #define MG_EV_POLL 0
@@ -31,6 +38,7 @@ typedef uint8_t MG_EV;
 #define MG_EV_MQTT_PINGREQ 212
 #define MG_EV_MQTT_PINGRESP 213
 #define MG_EV_MQTT_DISCONNECT 214
+#define MG_EV_MQTT_AUTH 215
 #define MG_EV_MQTT_PUBLISH_PART 230
 #define MG_EV_MQTT_PUBLISH_SKIPPED 231
 #define MG_EV_MQTT_CONNACK_ACCEPTED 0
@@ -125,6 +133,8 @@ typedef uint32_t MG_F;
 typedef struct mg_str mg_str;
 typedef struct mg_connection mg_connection;
 typedef struct mg_mqtt_message mg_mqtt_message;
+typedef struct mgos_mqtt_props mgos_mqtt_props;
+typedef struct mgos_mqtt_v5_info mgos_mqtt_v5_info;
 typedef struct mg_send_mqtt_handshake_opts mg_send_mqtt_handshake_opts;
 typedef struct mg_mqtt_topic_expression mg_mqtt_topic_expression;
 typedef struct mgos_cloud_arg mgos_cloud_arg;
@@ -185,6 +195,60 @@ struct mg_mqtt_message {
      *  MG_EV_MQTT_PUBLISH_SKIPPED). 0 in every other event. */
   size_t current_data_offset;
   size_t total_data_len;
+  /** MQTT 5 (docs/mqtt5.md): the packet's reason code (CONNACK, PUBACK,
+     *  PUBREC, PUBREL, PUBCOMP, DISCONNECT, AUTH; SUBACK / UNSUBACK: the first
+     *  filter's). 0 on an MQTT 3.1.1 connection. */
+  uint8_t reason_code;
+  /** MQTT 5: the packet's properties (valid during the handler call); NULL
+     *  on an MQTT 3.1.1 connection. */
+  mgos_mqtt_props *props;
+};
+
+/** MQTT 5 properties of a PUBLISH (given to mgos_mqtt_pub5 /
+ *  mgos_mqtt_conn_pub5, or received in mg_mqtt_message.props, where the
+ *  fields of acks, DISCONNECT and CONNACK are filled too). Absent: -1 for
+ *  payload_format, 0 for the numbers, an empty string. docs/mqtt5.md. */
+struct mgos_mqtt_props {
+  /** Payload Format Indicator: 0 unspecified bytes, 1 UTF-8; -1 absent. */
+  int payload_format;
+  /** Message Expiry Interval, seconds; 0 absent. */
+  uint32_t message_expiry;
+  mg_str content_type;
+  mg_str response_topic;
+  mg_str correlation_data;
+  /** One User Property to send; received: the first one (user_count says
+     *  how many; mgos_mqtt_props_user() reads each). */
+  mg_str user_key;
+  mg_str user_value;
+  int user_count;
+  /** Received: the (first) Subscription Identifier of the matching subscription; 0 none. */
+  uint32_t subscription_id;
+  /** Received: the Reason String of an ack, DISCONNECT or CONNACK. */
+  mg_str reason_string;
+  /** Received: the whole property block (for mgos_mqtt_props_user). */
+  mg_str raw;
+};
+
+/** What an MQTT 5 connection negotiated (mgos_mqtt_conn_v5_info). */
+struct mgos_mqtt_v5_info {
+  /** 4 (3.1.1) or 5. */
+  int protocol_version;
+  /** The broker's Receive Maximum, Maximum Packet Size (0: none), Topic
+     *  Alias Maximum, Server Keep Alive (-1: none), Maximum QoS, Retain Available. */
+  int receive_maximum;
+  uint32_t maximum_packet_size;
+  int topic_alias_maximum;
+  int server_keep_alive;
+  int maximum_qos;
+  bool retain_available;
+  /** Reason code of the last CONNACK or broker DISCONNECT. */
+  int reason_code;
+  mg_str assigned_client_id;
+  mg_str server_reference;
+  mg_str reason_string;
+  mg_str response_information;
+  /** Outgoing PUBLISHes sent as a topic alias without their topic. */
+  uint32_t topic_alias_hits;
 };
 
 /** Options of mg_send_mqtt_handshake_opt (NULL strings are left out). */
@@ -212,6 +276,8 @@ struct mgos_cloud_arg {
 };
 
 void mg_mqtt_topic_expression_init(mg_mqtt_topic_expression *self);
+void mgos_mqtt_v5_info_init(mgos_mqtt_v5_info *self);
+void mgos_mqtt_props_init(mgos_mqtt_props *self);
 void mg_mqtt_message_init(mg_mqtt_message *self);
 void mg_str_init(mg_str *self);
 

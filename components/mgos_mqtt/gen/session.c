@@ -9,8 +9,10 @@ static uint32_t session_minU32(uint32_t a, uint32_t b);
 static uint32_t session_elapsed(uint32_t now, uint32_t then);
 static uint32_t session_left(uint32_t now, uint32_t then, uint32_t period);
 static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at);
+static uint32_t Session_encodeConnect5(Session *self, ConnectOptions *o);
 static void Session_closeQuietly(Session *self, const char *reason);
 static void Session_queueDisconnect(Session *self);
+static uint32_t Session_encodeDisconnect(Session *self, rt_bytes out);
 static void Session_persist(Session *self, uint8_t op, OutMsg *r);
 static uint16_t Session_refuse(Session *self, uint8_t err);
 static void Session_logTooBig(Session *self, int32_t level, const char *msg, rt_bytes topic, uint32_t size, uint32_t limit);
@@ -19,6 +21,7 @@ static uint32_t Session_waitingToSend(Session *self);
 static bool Session_receiving(Session *self);
 static uint32_t Session_recvLimit(Session *self);
 static void Session_parse(Session *self);
+static void Session_parse5(Session *self);
 static bool Session_bigFromRx(Session *self, uint32_t start);
 static uint32_t Session_bigFeed(Session *self, rt_bytes d);
 static void Session_bigBad(Session *self, DecodeErr e);
@@ -36,8 +39,14 @@ static void Session_onPubrel(Session *self, Packet *p);
 static void Session_onSubAck(Session *self, Packet *p, bool unsub);
 static void Session_pump(Session *self);
 static bool Session_copyOut(Session *self, OutMsg *r);
+static bool Session_copyAliased(Session *self, OutMsg *r);
+static void Session_dropRec(Session *self, uint32_t i, uint8_t reason, const char *why);
 static bool Session_pumpStream(Session *self);
 static bool Session_pumpAcksAndSubs(Session *self);
+static Props5 *Session_noProps(Session *self);
+static void Session_logAckReason(Session *self, Packet *p);
+static void Session_onDisconnect5(Session *self);
+static void Session_onAuth5(Session *self);
 static void Session_emit(Session *self, int32_t ev, Packet *p);
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p);
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num);
@@ -58,7 +67,7 @@ static bool Session_rxQos2Has(Session *self, uint16_t id);
 static void Session_rxQos2Add(Session *self, uint16_t id);
 static void Session_rxQos2Remove(Session *self, uint32_t k);
 
-#line 278 "ts-src/mqtt/session.ts"
+#line 299 "ts-src/mqtt/session.ts"
 static LogScratch session_logScratch;
 
 /** CONNECT options built by connect(): shared by all sessions, as connectWith()
@@ -66,23 +75,25 @@ static LogScratch session_logScratch;
 static ConnectOptions session_connectScratch;
 
 /* Sets the fields of a zeroed SessionConfig to their initial values. */
-#line 172 "ts-src/mqtt/session.ts"
+#line 182 "ts-src/mqtt/session.ts"
 void SessionConfig_init(SessionConfig *self) {
   self->keepAlive = 60;
   self->cleanSession = true;
   self->maxQos = 2;
   self->recvLimit = 3072;
   self->maxQueueLength = 5;
+  self->version = 4;
 }
 
 /* Sets the fields of a zeroed Session to their initial values. */
-#line 335 "ts-src/mqtt/session.ts"
+#line 356 "ts-src/mqtt/session.ts"
 void Session_init(Session *self) {
   SessionConfig_init(&self->cfg);
   self->nextSeq = 1;
   self->evTag = -1;
   self->closeReason = "";
   self->autoAck = true;
+  V5State_init(&self->v5);
 }
 
 /* Module storage starts zeroed (.bss); this sets the non-zero fields before main. */
@@ -91,20 +102,20 @@ static RT_CONSTRUCTOR void session__ctor(void) {
 }
 
 /** A persisted record's meta word: state (RecState) << 24 | QoS << 16 | packet id. */
-#line 167 "ts-src/mqtt/session.ts"
+#line 177 "ts-src/mqtt/session.ts"
 uint32_t session_storeMeta(uint8_t state, uint8_t qos, uint16_t id) {
   return (uint32_t)((rt_i32_of((uint32_t)state << 24) | (qos << 16)) | id);
 }
 
 /** Copies the five strings in. Returns null when accepted, else what is wrong
    *  (the config is then left unchanged). */
-#line 191 "ts-src/mqtt/session.ts"
+#line 207 "ts-src/mqtt/session.ts"
 const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
     return "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
   }
-#line 194 "ts-src/mqtt/session.ts"
+#line 210 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
     return "string over 65535 bytes";
   }
@@ -112,15 +123,15 @@ const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_
     return "invalid will topic";
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 199 "ts-src/mqtt/session.ts"
+#line 215 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
     return "password without user name";
   }
-#line 200 "ts-src/mqtt/session.ts"
+#line 216 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
     return "client id or user name not UTF-8";
   }
-#line 201 "ts-src/mqtt/session.ts"
+#line 217 "ts-src/mqtt/session.ts"
   self->offs[0] = 0;
   SessionConfig_put(self, 0, clientId);
   SessionConfig_put(self, 1, user);
@@ -140,12 +151,12 @@ rt_bytes SessionConfig_str(SessionConfig *self, uint32_t k) {
   return rt_subarray(RT_BYTES(self->strs, CONFIG_MGOS_MQTT_CONFIG_STR_SIZE), rt_get_u32(self->offs, 6, k), rt_get_u32(self->offs, 6, rt_idx_add(k, 1)));
 }
 
-#line 250 "ts-src/mqtt/session.ts"
+#line 271 "ts-src/mqtt/session.ts"
 rt_bytes Sub_view(Sub *self) {
   return rt_subarray(RT_BYTES(self->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, self->filterLen);
 }
 
-#line 264 "ts-src/mqtt/session.ts"
+#line 285 "ts-src/mqtt/session.ts"
 static void LogScratch_add(LogScratch *self, rt_bytes b) {
   for (uint32_t i = 0; i < b.len && self->len < 96; i++) {
     uint32_t tmp = self->len++;
@@ -153,20 +164,20 @@ static void LogScratch_add(LogScratch *self, rt_bytes b) {
   }
 }
 
-#line 268 "ts-src/mqtt/session.ts"
+#line 289 "ts-src/mqtt/session.ts"
 static void LogScratch_num(LogScratch *self, uint32_t v) {
   uint32_t div = 1000000000;
   while (div > 1 && ((int32_t)(v / div) == 0)) {
     div = div / 10;
   }
-#line 271 "ts-src/mqtt/session.ts"
+#line 292 "ts-src/mqtt/session.ts"
   while (div > 0 && self->len < 96) {
     rt_set_u8(self->buf, 96, self->len++, (uint8_t)(0x30 + ((v / div) % 10)));
     div = div / 10;
   }
 }
 
-#line 284 "ts-src/mqtt/session.ts"
+#line 305 "ts-src/mqtt/session.ts"
 static uint32_t session_minU32(uint32_t a, uint32_t b) {
   return (a < b) ? a : b;
 }
@@ -197,7 +208,7 @@ static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at) {
       break;
     }
   }
-#line 312 "ts-src/mqtt/session.ts"
+#line 333 "ts-src/mqtt/session.ts"
   return (i - at) + rem;
 }
 
@@ -207,27 +218,27 @@ const char *session_connackReason(uint8_t code) {
   case 0: {
     return "accepted";
   }
-#line 320 "ts-src/mqtt/session.ts"
+#line 341 "ts-src/mqtt/session.ts"
   case 1: {
     return "refused: unacceptable protocol version";
   }
-#line 322 "ts-src/mqtt/session.ts"
+#line 343 "ts-src/mqtt/session.ts"
   case 2: {
     return "refused: identifier rejected";
   }
-#line 324 "ts-src/mqtt/session.ts"
+#line 345 "ts-src/mqtt/session.ts"
   case 3: {
     return "refused: server unavailable";
   }
-#line 326 "ts-src/mqtt/session.ts"
+#line 347 "ts-src/mqtt/session.ts"
   case 4: {
     return "refused: bad user name or password";
   }
-#line 328 "ts-src/mqtt/session.ts"
+#line 349 "ts-src/mqtt/session.ts"
   case 5: {
     return "refused: not authorized";
   }
-#line 330 "ts-src/mqtt/session.ts"
+#line 351 "ts-src/mqtt/session.ts"
   default: {
     return "refused: unknown return code";
   }
@@ -235,8 +246,13 @@ const char *session_connackReason(uint8_t code) {
   return NULL; /* not reached */
 }
 
+/** This session speaks MQTT 5 (cfg.version 5, and compiled in). */
+#line 465 "ts-src/mqtt/session.ts"
+bool Session_isV5(Session *self) {
+  return CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && self->cfg.version == 5;
+}
+
 /** Copies a whole config in (the caller's may then go away). */
-#line 434 "ts-src/mqtt/session.ts"
 void Session_configure(Session *self, SessionConfig *c) {
   self->cfg = *c;
 }
@@ -253,7 +269,7 @@ bool Session_isConnected(Session *self) {
 // ---------------------------------------------------------------- transport
 /** Starts a connection: queues CONNECT built from cfg. False if one is already
    *  under way or CONNECT does not fit the tx buffer. */
-#line 451 "ts-src/mqtt/session.ts"
+#line 487 "ts-src/mqtt/session.ts"
 bool Session_connect(Session *self, uint32_t now) {
   ConnectOptions *o = &session_connectScratch;
   o->clientId = SessionConfig_str(&self->cfg, CfgStr_CLIENT_ID);
@@ -283,7 +299,7 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logNum(self, LogLevel_ERROR, "connect: already connected", self->state);
     }
-#line 478 "ts-src/mqtt/session.ts"
+#line 514 "ts-src/mqtt/session.ts"
     return false;
   }
   // The port has not dropped the previous transport yet (wantsClose()).
@@ -291,7 +307,7 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logNum(self, LogLevel_ERROR, "connect: old connection not closed yet", 0);
     }
-#line 483 "ts-src/mqtt/session.ts"
+#line 519 "ts-src/mqtt/session.ts"
     return false;
   }
   self->txLen = 0;
@@ -300,17 +316,18 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
   self->big = BigRx_NONE;
   self->ackCount = 0;
   self->ackHead = 0;
-  uint32_t n = codec_encodeConnect(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), o);
+  uint32_t n = Session_isV5(self) ? Session_encodeConnect5(self, o) : codec_encodeConnect(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), o);
   if (n == 0) {
     bool bad = o->password.len > 0 && o->userName.len == 0;
     // The same words as setStrings() for the same mistake.
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logNum(self, LogLevel_ERROR, bad ? "password without user name" : "connect: CONNECT invalid or > TX_BUF_SIZE", 0);
     }
-#line 496 "ts-src/mqtt/session.ts"
+#line 532 "ts-src/mqtt/session.ts"
     return false;
   }
   self->txLen = n;
+  self->discReason = 0;
   self->state = SessionState_CONNECTING;
   self->epoch++;
   self->closing = false;
@@ -319,6 +336,54 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
   self->lastTx = now;
   self->lastRx = now;
   return true;
+}
+
+/** CONNECT for MQTT 5 (3.1.2.11): Session Expiry, Receive Maximum, Maximum
+   *  Packet Size, Topic Alias Maximum, and what the application set. */
+static uint32_t Session_encodeConnect5(Session *self, ConnectOptions *o) {
+  V5State *v = &self->v5;
+  Props5 *p = &v->props;
+  V5State_startConnection(v);
+  Props5_reset(p);
+  if (self->cfg.sessionExpiry > 0) {
+    p->sessionExpiry = self->cfg.sessionExpiry;
+    Props5_set(p, PropId_SESSION_EXPIRY);
+  }
+  // Incoming QoS 1/2 exchanges we keep track of (the QoS 2 table).
+  p->receiveMaximum = (uint16_t)CONFIG_MGOS_MQTT_MAX_RX_QOS2;
+  Props5_set(p, PropId_RECEIVE_MAXIMUM);
+  p->maximumPacketSize = Session_maxPacket5(self);
+  Props5_set(p, PropId_MAXIMUM_PACKET_SIZE);
+  if (CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) {
+    p->topicAliasMaximum = CONFIG_MGOS_MQTT_TOPIC_ALIASES;
+    Props5_set(p, PropId_TOPIC_ALIAS_MAXIMUM);
+  }
+  if (v->requestResponseInfo) {
+    p->requestResponseInfo = 1;
+    Props5_set(p, PropId_REQUEST_RESPONSE_INFO);
+  }
+  if (v->authMethodLen > 0) {
+    p->authMethod = rt_subarray(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, v->authMethodLen);
+    Props5_set(p, PropId_AUTH_METHOD);
+    if (v->authDataLen > 0) {
+      p->authData = rt_subarray(RT_BYTES(v->authData, session5_STR_ROOM), 0, v->authDataLen);
+      Props5_set(p, PropId_AUTH_DATA);
+    }
+  }
+  p->extra = rt_subarray(RT_BYTES(v->connectUser, session5_STR_ROOM), 0, v->connectUserLen);
+  Props5 *w = &v->pkt.willProps;
+  Props5_reset(w);
+  uint32_t n = codec5_encodeConnect5(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), o, p, w);
+  Props5_reset(p);
+  return n;
+}
+
+/** MQTT 5: the Maximum Packet Size we announce: the configured one within
+   *  what we can receive (larger PUBLISHes are not streamed under MQTT 5). */
+uint32_t Session_maxPacket5(Session *self) {
+  uint32_t l = Session_recvLimit(self);
+  uint32_t m = self->cfg.maxPacket;
+  return (m == 0 || m > l) ? l : m;
 }
 
 /** Bytes waiting to be written to the transport. */
@@ -331,7 +396,7 @@ void Session_txConsumed(Session *self, uint32_t n) {
   if (n > self->txLen) {
     n = self->txLen;
   }
-#line 517 "ts-src/mqtt/session.ts"
+#line 602 "ts-src/mqtt/session.ts"
   uint32_t rest = self->txLen - n;
   // Walk the packets written: the last one may be cut, remember its tail.
   uint32_t k = n;
@@ -353,13 +418,13 @@ void Session_txConsumed(Session *self, uint32_t n) {
   if (n > 0) {
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
   }
-#line 536 "ts-src/mqtt/session.ts"
+#line 621 "ts-src/mqtt/session.ts"
   self->txLen = rest;
   if (self->state == SessionState_DISCONNECTING && !self->closing) {
     Session_queueDisconnect(self);
   }
   // Space freed: packets that did not fit may go now.
-#line 539 "ts-src/mqtt/session.ts"
+#line 624 "ts-src/mqtt/session.ts"
   Session_pump(self);
   Session_maybeRoom(self);
 }
@@ -387,11 +452,11 @@ void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 564 "ts-src/mqtt/session.ts"
+#line 649 "ts-src/mqtt/session.ts"
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_logNum(self, LogLevel_ERROR, reason, 0);
   }
-#line 565 "ts-src/mqtt/session.ts"
+#line 650 "ts-src/mqtt/session.ts"
   Session_closeQuietly(self, reason);
 }
 
@@ -402,7 +467,7 @@ static void Session_closeQuietly(Session *self, const char *reason) {
   }
   // Before the CLOSE event: a handler that reconnects must see that the old
   // transport still has to go (connectionLost() clears it).
-#line 573 "ts-src/mqtt/session.ts"
+#line 658 "ts-src/mqtt/session.ts"
   self->closing = true;
   Session_enterDisconnected(self, reason);
 }
@@ -412,7 +477,7 @@ bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
     return false;
   }
-#line 580 "ts-src/mqtt/session.ts"
+#line 665 "ts-src/mqtt/session.ts"
   self->state = SessionState_DISCONNECTING;
   Session_queueDisconnect(self);
   return true;
@@ -424,8 +489,8 @@ static void Session_queueDisconnect(Session *self) {
   if (self->streaming) {
     return;
   }
-#line 589 "ts-src/mqtt/session.ts"
-  uint32_t n = codec_encodeSimple(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_DISCONNECT);
+#line 674 "ts-src/mqtt/session.ts"
+  uint32_t n = Session_encodeDisconnect(self, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX));
   if (n == 0 && self->txLen > self->txHeadLeft) {
     // No room: the connection ends anyway, so the whole packets waiting make
     // way for it. A packet the port has begun must still be finished, or the
@@ -433,18 +498,57 @@ static void Session_queueDisconnect(Session *self) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "disconnect: tx full, dropped", rt_i32_of((self->txLen - self->txHeadLeft)));
     }
-#line 595 "ts-src/mqtt/session.ts"
+#line 680 "ts-src/mqtt/session.ts"
     self->txLen = self->txHeadLeft;
-    n = codec_encodeSimple(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_DISCONNECT);
+    n = Session_encodeDisconnect(self, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX));
   }
   // Still no room (the rest of one big packet): txConsumed() calls again.
   if (n == 0) {
     return;
   }
-#line 600 "ts-src/mqtt/session.ts"
+#line 685 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   self->closing = true;
+}
+
+/** DISCONNECT: MQTT 5 with discReason (the same 2 bytes for 0). */
+static uint32_t Session_encodeDisconnect(Session *self, rt_bytes out) {
+  if (!Session_isV5(self)) {
+    return codec_encodeSimple(out, PacketType_DISCONNECT);
+  }
+#line 693 "ts-src/mqtt/session.ts"
+  Props5 *p = &self->v5.props;
+  Props5_reset(p);
+  return codec5_encodeDisconnect5(out, self->discReason, p);
+}
+
+/** MQTT 5: a protocol error of the broker's is answered by DISCONNECT with
+   *  `code` (4.13.1) before the connection closes; 3.1.1 just closes. */
+void Session_protocolError(Session *self, uint8_t code, const char *why) {
+  if (self->state == SessionState_DISCONNECTED) {
+    return;
+  }
+#line 702 "ts-src/mqtt/session.ts"
+  if (!Session_isV5(self)) {
+    Session_close(self, why);
+    return;
+  }
+  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+    Session_log(self, LogLevel_ERROR, why, rt_str_bytes(packet5_reasonName(PacketType_DISCONNECT, code)), code);
+  }
+  // Only when no packet is cut half way in tx: the DISCONNECT must be whole on the wire.
+#line 708 "ts-src/mqtt/session.ts"
+  bool clean = self->txHeadLeft == 0 && !self->streaming;
+  uint32_t ep = self->epoch;
+  Session_closeQuietly(self, why);
+  if ((!clean || (self->epoch != (ep + 1u))) || !self->closing) {
+    return;
+  }
+#line 712 "ts-src/mqtt/session.ts"
+  self->discReason = code;
+  self->txLen = Session_encodeDisconnect(self, RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE));
+  self->discReason = 0;
 }
 
 /** Milliseconds until tick() next has something to do, at most `cap`. */
@@ -456,15 +560,15 @@ uint32_t Session_nextTickIn(Session *self, uint32_t now, uint32_t cap) {
   } else if (self->state == SessionState_CONNECTED && ka > 0) {
     if (self->pingOutstanding) {
       due = session_minU32(due, session_left(now, self->pingSentAt, ka >> 1));
-#line 613 "ts-src/mqtt/session.ts"
+#line 725 "ts-src/mqtt/session.ts"
     } else if (self->streaming) {
       due = session_minU32(due, session_left(now, self->lastTx, ka));
-#line 614 "ts-src/mqtt/session.ts"
+#line 726 "ts-src/mqtt/session.ts"
     } else {
       due = session_minU32(due, session_minU32(session_left(now, self->lastTx, ka), session_left(now, self->lastRx, ka)));
     }
   }
-#line 616 "ts-src/mqtt/session.ts"
+#line 728 "ts-src/mqtt/session.ts"
   return due;
 }
 
@@ -475,13 +579,13 @@ void Session_tick(Session *self, uint32_t now) {
     if (session_elapsed(now, self->connectStart) >= CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS) {
       Session_close(self, "no CONNACK in time");
     }
-#line 624 "ts-src/mqtt/session.ts"
+#line 736 "ts-src/mqtt/session.ts"
     return;
   }
   if (self->state != SessionState_CONNECTED) {
     return;
   }
-#line 627 "ts-src/mqtt/session.ts"
+#line 739 "ts-src/mqtt/session.ts"
   uint32_t ka = (uint32_t)(self->cfg.keepAlive * 1000);
   if (ka > 0) {
     if (self->pingOutstanding) {
@@ -501,7 +605,7 @@ void Session_tick(Session *self, uint32_t now) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
           Session_logNum(self, LogLevel_WARN, "tx full, no PINGREQ", 0);
         }
-#line 643 "ts-src/mqtt/session.ts"
+#line 755 "ts-src/mqtt/session.ts"
       } else {
         self->txLen += n;
         self->lastTx = now;
@@ -509,7 +613,7 @@ void Session_tick(Session *self, uint32_t now) {
           Session_logNum(self, LogLevel_DEBUG, "PINGREQ", 0);
         }
       }
-#line 648 "ts-src/mqtt/session.ts"
+#line 760 "ts-src/mqtt/session.ts"
       self->pingOutstanding = true;
       self->pingSentAt = now;
     }
@@ -520,7 +624,7 @@ void Session_tick(Session *self, uint32_t now) {
 
 // ---------------------------------------------------------------- API
 /** Next packet id: never 0, wraps after 65535, skips ids in use. */
-#line 659 "ts-src/mqtt/session.ts"
+#line 771 "ts-src/mqtt/session.ts"
 uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
@@ -528,7 +632,7 @@ uint16_t Session_nextPacketId(Session *self) {
       return self->lastId;
     }
   }
-#line 664 "ts-src/mqtt/session.ts"
+#line 776 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -544,42 +648,68 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "publish: bad QoS", topic, qos);
     }
-#line 677 "ts-src/mqtt/session.ts"
+#line 789 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   if (!topic_validTopicName(topic)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "publish: invalid topic name", topic, 0);
     }
-#line 681 "ts-src/mqtt/session.ts"
+#line 793 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   uint8_t q = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
-  uint32_t size = codec_publishSize(topic.len, payload.len, q);
+  bool v5 = Session_isV5(self);
+  int32_t pl = 0;
+  if (v5) {
+    // The broker's Maximum QoS (3.2.2.3.4): a higher QoS would be a protocol error.
+    if (q > self->v5.serverMaxQos) {
+      q = self->v5.serverMaxQos;
+    }
+#line 801 "ts-src/mqtt/session.ts"
+    pl = codec5_propsSize(&self->pubProps, PacketType_PUBLISH);
+    if (pl < 0) {
+      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+        Session_log(self, LogLevel_ERROR, "publish: invalid MQTT 5 properties", topic, 0);
+      }
+#line 804 "ts-src/mqtt/session.ts"
+      return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
+    }
+  }
+  uint32_t size = v5 ? codec5_publishSize5(topic.len, payload.len, q, (uint32_t)pl) : codec_publishSize(topic.len, payload.len, q);
   if (size == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logTooBig(self, LogLevel_ERROR, "publish: over the MQTT packet limit, can never be sent", topic, payload.len, session_MAX_PAYLOAD);
     }
-#line 687 "ts-src/mqtt/session.ts"
+#line 810 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   bool connected = self->state == SessionState_CONNECTED;
+  uint32_t smax = self->v5.serverMaxPacket;
+  if (((v5 && connected) && smax > 0) && size > smax) {
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_logTooBig(self, LogLevel_ERROR, "publish: larger than the broker's Maximum Packet Size, can never be sent", topic, size, smax);
+    }
+#line 816 "ts-src/mqtt/session.ts"
+    return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
+  }
   if (q == 0) {
     // QoS 0 is not kept for a later connection (MQTT's "at most once").
     if (!connected) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_log(self, LogLevel_DEBUG, "publish: QoS 0 while not connected", topic, 0);
       }
-#line 694 "ts-src/mqtt/session.ts"
+#line 822 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
     }
-    if (!self->streaming && (Session_waitingToSend(self) == 0)) {
+    // MQTT 5 QoS 0 goes through the outbox too (topic aliases are put in on the way out).
+    if ((!v5 && !self->streaming) && (Session_waitingToSend(self) == 0)) {
       // Topic and size are checked above: the packet is written as it is.
       rt_bytes room = rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
       if (size <= room.len) {
         uint32_t tmp = self->txLen;
         self->txLen = tmp + codec_writePublish(room, topic, payload, 0, retain, false, 0, size);
-#line 701 "ts-src/mqtt/session.ts"
+#line 830 "ts-src/mqtt/session.ts"
         self->lastTx = now;
         return Session_nextPacketId(self);
       }
@@ -589,7 +719,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logTooBig(self, LogLevel_ERROR, "publish: larger than the outbox (MGOS_MQTT_STORE_SIZE), can never be sent", topic, size, CONFIG_MGOS_MQTT_STORE_SIZE);
     }
-#line 708 "ts-src/mqtt/session.ts"
+#line 837 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   if (!connected) {
@@ -598,7 +728,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_log(self, LogLevel_DEBUG, "publish: offline and max_queue_length is 0", topic, 0);
       }
-#line 714 "ts-src/mqtt/session.ts"
+#line 843 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
     }
     while (Session_queuedCount(self) >= limit) {
@@ -607,7 +737,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
           Session_log(self, LogLevel_DEBUG, "publish: offline queue full (max_queue_length)", topic, rt_i32_of(limit));
         }
-#line 720 "ts-src/mqtt/session.ts"
+#line 849 "ts-src/mqtt/session.ts"
         return Session_refuse(self, MGOS_MQTT_ERR_QUEUE_FULL);
       }
     }
@@ -619,7 +749,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_log(self, LogLevel_DEBUG, "publish: outbox full", topic, rt_i32_of(size));
       }
-#line 729 "ts-src/mqtt/session.ts"
+#line 858 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_FULL);
     }
   }
@@ -628,12 +758,26 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, "publish: no packet id free", topic, 0);
     }
-#line 735 "ts-src/mqtt/session.ts"
+#line 864 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_FULL);
   }
   OutMsg *r = &self->recs[self->recCount];
   // The loop above left room for `size` bytes; the topic was checked first.
-  uint32_t n = codec_writePublish(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), size);
+  uint32_t n = 0;
+  if (v5) {
+    n = codec5_encodePublish5(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), &self->pubProps);
+#line 870 "ts-src/mqtt/session.ts"
+  } else {
+    n = codec_writePublish(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), size);
+  }
+#line 871 "ts-src/mqtt/session.ts"
+  if (n == 0) {
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      Session_log(self, LogLevel_ERROR, "publish: encoding failed", topic, 0);
+    }
+#line 873 "ts-src/mqtt/session.ts"
+    return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
+  }
   r->state = RecState_QUEUED;
   r->qos = q;
   r->packetId = id;
@@ -662,7 +806,7 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
     return;
   }
   // Only the state that matters after a restart: waiting for PUBCOMP, or not.
-#line 766 "ts-src/mqtt/session.ts"
+#line 901 "ts-src/mqtt/session.ts"
   uint8_t st = (RecState)((r->state == RecState_WAIT_PUBCOMP) ? RecState_WAIT_PUBCOMP : RecState_QUEUED);
   f(self, op, r->seq, session_storeMeta(st, r->qos, r->packetId), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len));
 }
@@ -677,12 +821,12 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   if ((((seq == 0 || id == 0) || (qos != 1 && qos != 2)) || self->recCount >= session_STORE_SLOTS) || Session_idInUse(self, id)) {
     return false;
   }
-#line 778 "ts-src/mqtt/session.ts"
+#line 913 "ts-src/mqtt/session.ts"
   if (st == RecState_WAIT_PUBCOMP) {
     if (qos != 2 || data.len > 0) {
       return false;
     }
-#line 780 "ts-src/mqtt/session.ts"
+#line 915 "ts-src/mqtt/session.ts"
   } else if (((st != RecState_QUEUED || data.len < 4) || (data.len > (CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed))) || ((data.p[0] >> 4) != PacketType_PUBLISH)) {
     return false;
   }
@@ -702,7 +846,7 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   if (seq >= self->nextSeq) {
     self->nextSeq = (seq == 0xffffffffu) ? 1 : (seq + 1);
   }
-#line 797 "ts-src/mqtt/session.ts"
+#line 932 "ts-src/mqtt/session.ts"
   return true;
 }
 
@@ -731,11 +875,11 @@ uint32_t Session_outboxRoom(Session *self) {
   if (self->recCount >= session_STORE_SLOTS) {
     return 0;
   }
-#line 823 "ts-src/mqtt/session.ts"
+#line 958 "ts-src/mqtt/session.ts"
   if (self->state != SessionState_CONNECTED && (Session_queuedCount(self) >= self->cfg.maxQueueLength)) {
     return 0;
   }
-#line 824 "ts-src/mqtt/session.ts"
+#line 959 "ts-src/mqtt/session.ts"
   return CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed;
 }
 
@@ -744,7 +888,7 @@ static void Session_maybeRoom(Session *self) {
   if (!self->roomWanted || (Session_outboxRoom(self) == 0)) {
     return;
   }
-#line 830 "ts-src/mqtt/session.ts"
+#line 965 "ts-src/mqtt/session.ts"
   self->roomWanted = false;
   Session_emit(self, SessionEvent_OUTBOX_ROOM, NULL);
 }
@@ -758,7 +902,7 @@ static uint32_t Session_waitingToSend(Session *self) {
       n++;
     }
   }
-#line 841 "ts-src/mqtt/session.ts"
+#line 976 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -769,28 +913,28 @@ uint16_t Session_subscribe(Session *self, rt_bytes filter, uint8_t qos, int32_t 
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: bad QoS", filter, qos);
     }
-#line 849 "ts-src/mqtt/session.ts"
+#line 984 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (!topic_validTopicFilter(filter)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: invalid topic filter", filter, 0);
     }
-#line 853 "ts-src/mqtt/session.ts"
+#line 988 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (filter.len > CONFIG_MGOS_MQTT_MAX_FILTER_LEN) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: filter > MAX_FILTER_LEN", filter, rt_i32_of(filter.len));
     }
-#line 857 "ts-src/mqtt/session.ts"
+#line 992 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (self->subCount >= CONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: table full", filter, 0);
     }
-#line 861 "ts-src/mqtt/session.ts"
+#line 996 "ts-src/mqtt/session.ts"
     return 0;
   }
   Sub *s = &self->subs[self->subCount];
@@ -799,6 +943,8 @@ uint16_t Session_subscribe(Session *self, rt_bytes filter, uint8_t qos, int32_t 
   s->qos = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
   s->granted = 0;
   s->tag = tag;
+  s->opts5 = self->nextOpts5;
+  s->subId = self->nextSubId;
   s->state = SubState_SUB_PENDING;
   s->packetId = 0;
   self->subCount++;
@@ -815,11 +961,11 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
     if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
       continue;
     }
-#line 883 "ts-src/mqtt/session.ts"
+#line 1020 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
       continue;
     }
-#line 884 "ts-src/mqtt/session.ts"
+#line 1021 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
@@ -829,7 +975,7 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, "unsubscribe: no match", filter, 0);
   }
-#line 891 "ts-src/mqtt/session.ts"
+#line 1028 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -842,7 +988,7 @@ uint32_t Session_unsentBytes(Session *self) {
       n += r->len - r->done;
     }
   }
-#line 901 "ts-src/mqtt/session.ts"
+#line 1038 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -853,7 +999,7 @@ uint32_t Session_inflightCount(Session *self) {
       n++;
     }
   }
-#line 907 "ts-src/mqtt/session.ts"
+#line 1044 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -864,27 +1010,27 @@ uint32_t Session_queuedCount(Session *self) {
       n++;
     }
   }
-#line 913 "ts-src/mqtt/session.ts"
+#line 1050 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 920 "ts-src/mqtt/session.ts"
+#line 1057 "ts-src/mqtt/session.ts"
 void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
   self->now = now;
   if (data.len > 0) {
     self->lastRx = now;
   }
-#line 923 "ts-src/mqtt/session.ts"
+#line 1060 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while (off < data.len) {
     if (!Session_receiving(self) || self->epoch != ep) {
       return;
     }
-#line 927 "ts-src/mqtt/session.ts"
+#line 1064 "ts-src/mqtt/session.ts"
     if (self->big != BigRx_NONE) {
       // The rest of a large PUBLISH goes through without touching rx.
       off += Session_bigFeed(self, rt_slice_from(data, off));
@@ -900,7 +1046,7 @@ void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
     }
     // The decoder rejects packets over the limit from their fixed header, so
     // a full buffer here means the limit exceeds the buffer: never wait forever.
-#line 940 "ts-src/mqtt/session.ts"
+#line 1077 "ts-src/mqtt/session.ts"
     if (self->big == BigRx_NONE && self->rxLen == CONFIG_MGOS_MQTT_RX_BUF_SIZE) {
       Session_close(self, "rx buffer overflow");
       return;
@@ -919,6 +1065,10 @@ static uint32_t Session_recvLimit(Session *self) {
 }
 
 static void Session_parse(Session *self) {
+  if (Session_isV5(self)) {
+    Session_parse5(self);
+    return;
+  }
   uint32_t ep = self->epoch;
   uint32_t start = 0;
   while (Session_receiving(self) && self->epoch == ep) {
@@ -926,14 +1076,14 @@ static void Session_parse(Session *self) {
     if (r == 0) {
       break;
     }
-#line 963 "ts-src/mqtt/session.ts"
+#line 1104 "ts-src/mqtt/session.ts"
     if ((r == (-DecodeErr_TOO_LARGE)) && self->pkt.type == PacketType_PUBLISH) {
       // Too large to buffer, not malformed: stream it (the reference closed
       // here, and a persistent session then got it again at every reconnect).
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 967 "ts-src/mqtt/session.ts"
+#line 1108 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
@@ -941,7 +1091,7 @@ static void Session_parse(Session *self) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
       }
-#line 972 "ts-src/mqtt/session.ts"
+#line 1113 "ts-src/mqtt/session.ts"
       Session_close(self, packet_decodeErrName((DecodeErr)(uint8_t)(-(int64_t)r)));
       return;
     }
@@ -952,12 +1102,59 @@ static void Session_parse(Session *self) {
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 980 "ts-src/mqtt/session.ts"
+#line 1121 "ts-src/mqtt/session.ts"
   uint32_t rest = self->rxLen - start;
   if (start > 0) {
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
   }
-#line 982 "ts-src/mqtt/session.ts"
+#line 1123 "ts-src/mqtt/session.ts"
+  self->rxLen = rest;
+}
+
+/** parse() for MQTT 5: every packet within our Maximum Packet Size (a
+   *  compliant broker sends none larger, 3.1.2.11.4); a bad one is answered
+   *  with DISCONNECT and its reason code. */
+static void Session_parse5(Session *self) {
+  uint32_t ep = self->epoch;
+  uint32_t start = 0;
+  V5State *v = &self->v5;
+  while (Session_receiving(self) && self->epoch == ep) {
+    int32_t r = codec5_decode5ForClient(rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), Session_maxPacket5(self), &v->pkt);
+    if (r == 0) {
+      break;
+    }
+#line 1136 "ts-src/mqtt/session.ts"
+    if (r < 0) {
+      uint8_t e = (uint8_t)(-(int64_t)r);
+      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+        Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
+      }
+#line 1139 "ts-src/mqtt/session.ts"
+      Session_protocolError(self, packet5_reason5ForErr(e), (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
+      return;
+    }
+    start += (uint32_t)r;
+    Packet *p = &v->pkt.base;
+    // The 3.1.1 code reads a refusal from returnCode.
+    if (p->type == PacketType_CONNACK) {
+      p->returnCode = v->pkt.reasonCode;
+    }
+#line 1146 "ts-src/mqtt/session.ts"
+    if (p->type == PacketType_PUBLISH && self->state == SessionState_CONNECTED) {
+      uint8_t bad = V5State_resolveInAlias(v);
+      if (bad != 0) {
+        Session_protocolError(self, bad, (bad == Reason_TOPIC_ALIAS_INVALID) ? "topic alias above our Topic Alias Maximum" : "topic alias never set");
+        return;
+      }
+    }
+    Session_handle(self, p);
+  }
+  if (self->epoch != ep || start == 0) {
+    return;
+  }
+#line 1156 "ts-src/mqtt/session.ts"
+  uint32_t rest = self->rxLen - start;
+  rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
   self->rxLen = rest;
 }
 
@@ -965,7 +1162,7 @@ static void Session_parse(Session *self) {
 /** parse() met a PUBLISH over the limit at rx[start] (its fixed header is
    *  complete). Moves it to rx[0] and streams what rx holds of it. True when
    *  it ended there and the bytes after it are now rx[0, rxLen), to parse. */
-#line 990 "ts-src/mqtt/session.ts"
+#line 1166 "ts-src/mqtt/session.ts"
 static bool Session_bigFromRx(Session *self, uint32_t start) {
   uint32_t ep = self->epoch;
   uint32_t avail = self->rxLen - start;
@@ -992,7 +1189,7 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
   if ((self->epoch != ep || !Session_receiving(self)) || self->big != BigRx_NONE) {
     return false;
   }
-#line 1014 "ts-src/mqtt/session.ts"
+#line 1190 "ts-src/mqtt/session.ts"
   rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), used, avail));
   self->rxLen = avail - used;
   return true;
@@ -1019,7 +1216,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       if (self->bigPos == ((int64_t)self->bigHdr + 2)) {
         Session_bigLayout(self);
       }
-#line 1038 "ts-src/mqtt/session.ts"
+#line 1214 "ts-src/mqtt/session.ts"
     } else if (pos < self->bigTopicEnd) {
       n = session_minU32(rest.len, self->bigTopicEnd - pos);
       uint32_t cap = Session_recvLimit(self);
@@ -1033,7 +1230,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       if (self->bigPos == self->bigIdEnd) {
         Session_bigHeaderDone(self);
       }
-#line 1049 "ts-src/mqtt/session.ts"
+#line 1225 "ts-src/mqtt/session.ts"
     } else if (pos < self->bigIdEnd) {
       n = 1;
       self->bigId = (uint16_t)((self->bigId << 8) | rt_bytes_get(rest, 0));
@@ -1042,7 +1239,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       if (self->bigPos == self->bigIdEnd) {
         Session_bigHeaderDone(self);
       }
-#line 1055 "ts-src/mqtt/session.ts"
+#line 1231 "ts-src/mqtt/session.ts"
     } else {
       // Counted as read before the handler runs: a connection it ends is
       // cut after this fragment, not before.
@@ -1060,7 +1257,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       }
     }
     // Even when a handler called disconnect(): the message was read whole.
-#line 1070 "ts-src/mqtt/session.ts"
+#line 1246 "ts-src/mqtt/session.ts"
     if (((self->big != BigRx_NONE && self->bigIdEnd > 0) && self->bigPos == self->bigTotal) && self->epoch == ep) {
       Session_bigEnd(self);
     }
@@ -1073,7 +1270,7 @@ static void Session_bigBad(Session *self, DecodeErr e) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
   }
-#line 1080 "ts-src/mqtt/session.ts"
+#line 1256 "ts-src/mqtt/session.ts"
   self->big = BigRx_NONE;
   Session_close(self, packet_decodeErrName(e));
 }
@@ -1127,7 +1324,7 @@ static void Session_bigHeaderDone(Session *self) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, self->bigId);
     }
-#line 1131 "ts-src/mqtt/session.ts"
+#line 1307 "ts-src/mqtt/session.ts"
     self->big = BigRx_DISCARD;
     return;
   }
@@ -1149,7 +1346,7 @@ static void Session_bigSkip(Session *self, const char *why, int32_t num) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, why, self->pkt.topic, num);
   }
-#line 1150 "ts-src/mqtt/session.ts"
+#line 1326 "ts-src/mqtt/session.ts"
   self->pkt.payload = RT_NOBYTES;
   self->rxPartOff = 0;
   Session_emit(self, SessionEvent_PUBLISH_SKIPPED, &self->pkt);
@@ -1166,13 +1363,13 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
   if (!first || self->epoch != ep) {
     return;
   }
-#line 1164 "ts-src/mqtt/session.ts"
+#line 1340 "ts-src/mqtt/session.ts"
   if (self->rxTake) {
     self->big = BigRx_DELIVER;
-#line 1165 "ts-src/mqtt/session.ts"
+#line 1341 "ts-src/mqtt/session.ts"
   } else if (Session_receiving(self)) {
     Session_bigSkip(self, "PUBLISH larger than the receive buffer, skipped", rt_i32_of(self->rxPartTotal));
-#line 1166 "ts-src/mqtt/session.ts"
+#line 1342 "ts-src/mqtt/session.ts"
   } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
   }
@@ -1181,7 +1378,7 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
 /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
    *  remembered only with the last byte, so a resend of a message cut off is
    *  taken again). */
-#line 1172 "ts-src/mqtt/session.ts"
+#line 1348 "ts-src/mqtt/session.ts"
 static void Session_bigEnd(Session *self) {
   Packet *p = &self->pkt;
   self->big = BigRx_NONE;
@@ -1192,13 +1389,14 @@ static void Session_bigEnd(Session *self) {
     if (!Session_rxQos2Has(self, p->packetId)) {
       Session_rxQos2Add(self, p->packetId);
     }
-#line 1180 "ts-src/mqtt/session.ts"
+#line 1356 "ts-src/mqtt/session.ts"
     Session_queueAck(self, PacketType_PUBREC, p->packetId);
   }
 }
 
 static void Session_handle(Session *self, Packet *p) {
-  if (self->state == SessionState_CONNECTING && p->type != PacketType_CONNACK) {
+  // MQTT 5 extended authentication exchanges AUTH before the CONNACK (4.12).
+  if ((self->state == SessionState_CONNECTING && p->type != PacketType_CONNACK) && (p->type != packet5_PACKET_AUTH || !Session_isV5(self))) {
     Session_close(self, "packet before CONNACK");
     return;
   }
@@ -1207,48 +1405,65 @@ static void Session_handle(Session *self, Packet *p) {
     Session_onConnack(self, p);
     break;
   }
-#line 1193 "ts-src/mqtt/session.ts"
+#line 1370 "ts-src/mqtt/session.ts"
   case PacketType_PUBLISH: {
     Session_onPublish(self, p);
     break;
   }
-#line 1196 "ts-src/mqtt/session.ts"
+#line 1373 "ts-src/mqtt/session.ts"
   case PacketType_PUBACK: {
     Session_onDone(self, p, RecState_WAIT_PUBACK, SessionEvent_PUBACK, "PUBACK: unexpected id");
     break;
   }
-#line 1199 "ts-src/mqtt/session.ts"
+#line 1376 "ts-src/mqtt/session.ts"
   case PacketType_PUBREC: {
     Session_onPubrec(self, p);
     break;
   }
-#line 1202 "ts-src/mqtt/session.ts"
+#line 1379 "ts-src/mqtt/session.ts"
   case PacketType_PUBREL: {
     Session_onPubrel(self, p);
     break;
   }
-#line 1205 "ts-src/mqtt/session.ts"
+#line 1382 "ts-src/mqtt/session.ts"
   case PacketType_PUBCOMP: {
     Session_onDone(self, p, RecState_WAIT_PUBCOMP, SessionEvent_PUBCOMP, "PUBCOMP: unexpected id");
     break;
   }
-#line 1208 "ts-src/mqtt/session.ts"
+#line 1385 "ts-src/mqtt/session.ts"
   case PacketType_SUBACK:
   case PacketType_UNSUBACK: {
     Session_onSubAck(self, p, p->type == PacketType_UNSUBACK);
     break;
   }
-#line 1212 "ts-src/mqtt/session.ts"
+#line 1389 "ts-src/mqtt/session.ts"
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, "PINGRESP", 0);
     }
-#line 1215 "ts-src/mqtt/session.ts"
+#line 1392 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
     break;
   }
-#line 1217 "ts-src/mqtt/session.ts"
+#line 1394 "ts-src/mqtt/session.ts"
+  case PacketType_DISCONNECT: {
+    // Only MQTT 5's decoder lets a server's DISCONNECT through (3.14).
+    if (Session_isV5(self)) {
+      Session_onDisconnect5(self);
+    }
+#line 1397 "ts-src/mqtt/session.ts"
+    break;
+  }
+#line 1398 "ts-src/mqtt/session.ts"
+  case packet5_PACKET_AUTH: {
+    if (Session_isV5(self)) {
+      Session_onAuth5(self);
+    }
+#line 1400 "ts-src/mqtt/session.ts"
+    break;
+  }
+#line 1401 "ts-src/mqtt/session.ts"
   default: {
     Session_close(self, "unexpected packet type");
     break;
@@ -1256,23 +1471,34 @@ static void Session_handle(Session *self, Packet *p) {
   }
 }
 
-#line 1223 "ts-src/mqtt/session.ts"
+#line 1407 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
     Session_close(self, "unexpected second CONNACK");
     return;
   }
   uint32_t ep = self->epoch;
+  bool v5 = Session_isV5(self);
+  if (v5) {
+    V5State_takeConnack(&self->v5);
+  }
+#line 1415 "ts-src/mqtt/session.ts"
   if (p->returnCode != 0) {
     // The reason is readable during the CONNACK event already.
-    const char *why = session_connackReason(p->returnCode);
+    const char *why = v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
+    if (v5 && self->v5.reasonStrLen > 0) {
+      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+        Session_log(self, LogLevel_ERROR, "CONNACK reason string: ", V5State_reasonString(&self->v5), p->returnCode);
+      }
+    }
+#line 1419 "ts-src/mqtt/session.ts"
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 1236 "ts-src/mqtt/session.ts"
+#line 1423 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
@@ -1282,26 +1508,31 @@ static void Session_onConnack(Session *self, Packet *p) {
   }
   self->state = SessionState_CONNECTED;
   self->wasConnected = true;
+  // Server Keep Alive replaces ours (3.2.2.3.14).
+  if (v5 && self->v5.serverKeepAlive >= 0) {
+    self->cfg.keepAlive = (uint16_t)self->v5.serverKeepAlive;
+  }
   // Without a stored session the server will not resend its QoS 2 messages.
+#line 1435 "ts-src/mqtt/session.ts"
   if (!p->sessionPresent) {
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1249 "ts-src/mqtt/session.ts"
+#line 1438 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 1252 "ts-src/mqtt/session.ts"
+#line 1441 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
     Session_maybeRoom(self);
   }
 }
 
-#line 1256 "ts-src/mqtt/session.ts"
+#line 1445 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   if (p->qos == 0) {
@@ -1314,7 +1545,7 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (self->epoch == ep && self->autoAck) {
       Session_queueAck(self, PacketType_PUBACK, p->packetId);
     }
-#line 1266 "ts-src/mqtt/session.ts"
+#line 1455 "ts-src/mqtt/session.ts"
     return;
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
@@ -1323,22 +1554,27 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
     }
-#line 1272 "ts-src/mqtt/session.ts"
+#line 1461 "ts-src/mqtt/session.ts"
   } else {
+    // Our Receive Maximum is the table's size: an MQTT 5 broker broke it.
+    if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2 && Session_isV5(self)) {
+      Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, "broker exceeded our Receive Maximum");
+      return;
+    }
     Session_rxQos2Add(self, p->packetId);
     self->autoAck = true;
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch != ep) {
       return;
     }
-#line 1277 "ts-src/mqtt/session.ts"
+#line 1471 "ts-src/mqtt/session.ts"
     if (!self->autoAck) {
       // The application runs this exchange: it is not ours to remember.
       int32_t k = Session_rxQos2Index(self, p->packetId);
       if (k >= 0) {
         Session_rxQos2Remove(self, (uint32_t)k);
       }
-#line 1281 "ts-src/mqtt/session.ts"
+#line 1475 "ts-src/mqtt/session.ts"
       return;
     }
   }
@@ -1349,31 +1585,43 @@ static void Session_onPublish(Session *self, Packet *p) {
    *  state `waiting`; `ev` is the packet's event, `msg` the log for a stray id. */
 static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev, const char *msg) {
   int32_t i = Session_findRec(self, p->packetId);
+  if (Session_isV5(self)) {
+    Session_logAckReason(self, p);
+  }
   // A record still streaming out was never whole on the wire: the ack is bogus.
+#line 1487 "ts-src/mqtt/session.ts"
   if ((i >= 0 && (self->recs[(uint32_t)i].state == waiting)) && (self->recs[(uint32_t)i].done == 0)) {
     Session_freeRec(self, (uint32_t)i);
   } else if (((i >= 0 && waiting == RecState_WAIT_PUBACK) && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) && (self->recs[(uint32_t)i].done == 0)) {
     // A PUBACK for a QoS 2 PUBLISH: the server took it at QoS 1 (RabbitMQ
     // does; MQTT 3.1.1 4.3.3 wants PUBREC). It has the message, so the
     // exchange is over; keeping the record would only fill the window.
-#line 1299 "ts-src/mqtt/session.ts"
+#line 1494 "ts-src/mqtt/session.ts"
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", p->packetId);
     }
-#line 1300 "ts-src/mqtt/session.ts"
+#line 1495 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, msg, p->packetId);
     }
   }
-#line 1304 "ts-src/mqtt/session.ts"
+#line 1499 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, ev, p);
 }
 
 static void Session_onPubrec(Session *self, Packet *p) {
   int32_t i = Session_findRec(self, p->packetId);
-  if ((i >= 0 && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) && (self->recs[(uint32_t)i].done == 0)) {
+  bool refused = Session_isV5(self) && self->v5.pkt.reasonCode >= 0x80;
+  if (Session_isV5(self)) {
+    Session_logAckReason(self, p);
+  }
+#line 1506 "ts-src/mqtt/session.ts"
+  if (((refused && i >= 0) && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) && (self->recs[(uint32_t)i].done == 0)) {
+    // A PUBREC with an error ends the exchange: no PUBREL (4.3.3).
+    Session_freeRec(self, (uint32_t)i);
+  } else if ((i >= 0 && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) && (self->recs[(uint32_t)i].done == 0)) {
     // The message is now the server's: keep only the id, send PUBREL.
     OutMsg *r = &self->recs[(uint32_t)i];
     Session_releaseBytes(self, r);
@@ -1389,7 +1637,7 @@ static void Session_onPubrec(Session *self, Packet *p) {
       Session_logNum(self, LogLevel_WARN, "PUBREC: unexpected id", p->packetId);
     }
   }
-#line 1323 "ts-src/mqtt/session.ts"
+#line 1523 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, SessionEvent_PUBREC, p);
 }
 
@@ -1398,24 +1646,26 @@ static void Session_onPubrel(Session *self, Packet *p) {
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
     Session_rxQos2Remove(self, (uint32_t)k);
-#line 1330 "ts-src/mqtt/session.ts"
+#line 1530 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
     }
   }
-#line 1331 "ts-src/mqtt/session.ts"
+#line 1531 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
-  // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B).
+  // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B); MQTT 5
+  // says so with "Packet Identifier not found".
+  uint8_t reason = (uint8_t)((k < 0 && Session_isV5(self)) ? Reason_PACKET_ID_NOT_FOUND : 0);
   if (self->epoch == ep && self->autoAck) {
-    Session_queueAck(self, PacketType_PUBCOMP, p->packetId);
+    Session_queueAckReason(self, PacketType_PUBCOMP, p->packetId, reason);
   }
 }
 
 /** SUBACK or UNSUBACK: the subscription it answers becomes active (or
    *  goes); handlers see the event with its tag in evTag (-1: not ours). */
-#line 1339 "ts-src/mqtt/session.ts"
+#line 1541 "ts-src/mqtt/session.ts"
 static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
   self->evTag = -1;
   int32_t i = Session_findSub(self, p->packetId, (SubState)(unsub ? SubState_UNSUB_SENT : SubState_SUB_SENT));
@@ -1428,20 +1678,21 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
       s->state = SubState_ACTIVE;
       s->packetId = 0;
       s->granted = (uint8_t)((p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80);
-      if (s->granted == 0x80) {
+      // 0x80 in 3.1.1; MQTT 5 has a reason code per refusal (0x80..0xA2).
+      if (s->granted >= 0x80) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-          Session_log(self, LogLevel_WARN, "subscription refused", Sub_view(s), s->tag);
+          Session_log(self, LogLevel_WARN, "subscription refused", Sub_view(s), s->granted);
         }
       }
     }
-#line 1353 "ts-src/mqtt/session.ts"
+#line 1556 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, unsub ? "UNSUBACK: unknown id" : "SUBACK: unknown id", p->packetId);
     }
   }
-#line 1357 "ts-src/mqtt/session.ts"
+#line 1560 "ts-src/mqtt/session.ts"
   Session_emit(self, (SessionEvent)(unsub ? SessionEvent_UNSUBACK : SessionEvent_SUBACK), p);
   self->evTag = -1;
 }
@@ -1452,25 +1703,38 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1368 "ts-src/mqtt/session.ts"
+#line 1571 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpStream(self)) {
     return;
   }
-#line 1370 "ts-src/mqtt/session.ts"
+#line 1573 "ts-src/mqtt/session.ts"
   if (!Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1371 "ts-src/mqtt/session.ts"
+#line 1574 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
+  bool v5 = Session_isV5(self);
+  // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
+  uint32_t window = (uint16_t)((v5 && self->v5.serverReceiveMax < CONFIG_MGOS_MQTT_MAX_INFLIGHT) ? self->v5.serverReceiveMax : CONFIG_MGOS_MQTT_MAX_INFLIGHT);
   uint32_t i = 0;
   while (i < self->recCount) {
     OutMsg *r = &self->recs[i];
-    if (r->state == RecState_QUEUED && r->qos > 0) {
-      if (inflight >= CONFIG_MGOS_MQTT_MAX_INFLIGHT) {
+    if ((((v5 && r->state == RecState_QUEUED) && r->done == 0) && self->v5.serverMaxPacket > 0) && r->len > self->v5.serverMaxPacket) {
+      // Accepted while offline, and this broker takes nothing that big.
+      uint32_t ep = self->epoch;
+      Session_dropRec(self, i, MGOS_MQTT_DROP_TOO_BIG_FOR_SERVER, "larger than the broker's Maximum Packet Size, dropped (DROPPED event)");
+      if (self->epoch != ep || self->state != SessionState_CONNECTED) {
         return;
       }
-#line 1377 "ts-src/mqtt/session.ts"
+#line 1586 "ts-src/mqtt/session.ts"
+      continue;
+    }
+    if (r->state == RecState_QUEUED && r->qos > 0) {
+      if (inflight >= window) {
+        return;
+      }
+#line 1590 "ts-src/mqtt/session.ts"
       r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       r->sent = false;
       r->unsent = true;
@@ -1485,7 +1749,7 @@ static void Session_pump(Session *self) {
       if (n == 0) {
         return;
       }
-#line 1389 "ts-src/mqtt/session.ts"
+#line 1602 "ts-src/mqtt/session.ts"
       self->txLen += n;
       self->lastTx = self->now;
       r->sent = true;
@@ -1498,14 +1762,14 @@ static void Session_pump(Session *self) {
     if (r->len > free && (r->len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1399 "ts-src/mqtt/session.ts"
+#line 1612 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
-#line 1400 "ts-src/mqtt/session.ts"
+#line 1613 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
-#line 1401 "ts-src/mqtt/session.ts"
+#line 1614 "ts-src/mqtt/session.ts"
     } else {
       i++;
     }
@@ -1514,8 +1778,12 @@ static void Session_pump(Session *self) {
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
-#line 1407 "ts-src/mqtt/session.ts"
+#line 1620 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
+  if ((((r->done == 0 && CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) && Session_isV5(self)) && self->v5.serverAliasMax > 0) && Session_copyAliased(self, r)) {
+    return true;
+  }
+#line 1622 "ts-src/mqtt/session.ts"
   uint32_t at = self->txLen;
   uint32_t n = session_minU32(r->len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
   uint32_t from = r->off + r->done;
@@ -1524,7 +1792,7 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
   if (r->done == 0 && r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1414 "ts-src/mqtt/session.ts"
+#line 1628 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   r->done += n;
@@ -1539,26 +1807,90 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
   return true;
 }
 
+/** MQTT 5: copies record r's PUBLISH into tx with a topic alias (a topic
+   *  sent before goes with an empty topic). False, nothing done, when the
+   *  aliased packet does not fit tx or the broker's Maximum Packet Size. */
+static bool Session_copyAliased(Session *self, OutMsg *r) {
+  rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
+  uint32_t most = session5_aliasedSize(m, r->qos, false);
+  uint32_t smax = self->v5.serverMaxPacket;
+  if ((most > (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen)) || (smax > 0 && most > smax)) {
+    return false;
+  }
+#line 1650 "ts-src/mqtt/session.ts"
+  uint32_t a = V5State_outAlias(&self->v5, Session_recTopic(self, r));
+  if (a == 0) {
+    return false;
+  }
+#line 1652 "ts-src/mqtt/session.ts"
+  bool bound = (int32_t)(a & 0x10000u) != 0;
+  uint32_t at = self->txLen;
+  uint32_t n = session5_putAliased(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, UINT32_MAX), m, r->qos, (uint16_t)a, bound);
+  if (n == 0) {
+    return false;
+  }
+#line 1656 "ts-src/mqtt/session.ts"
+  if (bound) {
+    self->v5.aliasHits++;
+  }
+#line 1657 "ts-src/mqtt/session.ts"
+  if (r->sent) {
+    rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
+  }
+#line 1658 "ts-src/mqtt/session.ts"
+  self->txLen += n;
+  self->lastTx = self->now;
+  self->streaming = false;
+  r->sent = true;
+  r->unsent = false;
+  return true;
+}
+
+/** Drops record i (not in flight) with a DROPPED event, as the offline policy does. */
+static void Session_dropRec(Session *self, uint32_t i, uint8_t reason, const char *why) {
+  OutMsg *r = &self->recs[i];
+  uint16_t id = r->packetId;
+  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+    Session_log(self, LogLevel_WARN, why, Session_recTopic(self, r), id);
+  }
+#line 1671 "ts-src/mqtt/session.ts"
+  self->evDropId = id;
+  self->evDropQos = r->qos;
+  self->evDropReason = reason;
+  self->evDropTopic = Session_recTopic(self, r);
+  self->evDropPayload = Session_recPayload(self, r);
+  r->state = RecState_FREE;
+  Session_emit(self, SessionEvent_DROPPED, NULL);
+  self->evDropTopic = RT_NOBYTES;
+  self->evDropPayload = RT_NOBYTES;
+  for (uint32_t k = 0; k < self->recCount; k++) {
+    if (self->recs[k].state == RecState_FREE && self->recs[k].packetId == id) {
+      Session_freeRec(self, k);
+      break;
+    }
+  }
+}
+
 /** Continues the packet being streamed. False while it is not whole in tx. */
 static bool Session_pumpStream(Session *self) {
   if (!self->streaming) {
     return true;
   }
-#line 1431 "ts-src/mqtt/session.ts"
+#line 1691 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->done == 0) {
       continue;
     }
-#line 1434 "ts-src/mqtt/session.ts"
+#line 1694 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return false;
     }
-#line 1435 "ts-src/mqtt/session.ts"
+#line 1695 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
-#line 1436 "ts-src/mqtt/session.ts"
+#line 1696 "ts-src/mqtt/session.ts"
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
@@ -1572,14 +1904,22 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1447 "ts-src/mqtt/session.ts"
+#line 1707 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
-    uint32_t n = codec_encodeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
+    uint32_t n = 0;
+    if (Session_isV5(self)) {
+      rt_bytes tmp = Session_txFree(self);
+      n = codec5_encodeAck5(tmp, (uint8_t)((a >> 16) & 0xff), (uint16_t)a, (uint8_t)(a >> 24), Session_noProps(self));
+#line 1711 "ts-src/mqtt/session.ts"
+    } else {
+      n = codec_encodeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
+    }
+#line 1712 "ts-src/mqtt/session.ts"
     if (n == 0) {
       return false;
     }
-#line 1451 "ts-src/mqtt/session.ts"
+#line 1713 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -1591,18 +1931,28 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1460 "ts-src/mqtt/session.ts"
+#line 1722 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1461 "ts-src/mqtt/session.ts"
+#line 1723 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
-    uint32_t n = sub ? codec_encodeSubscribe(free, s->packetId, filter, s->qos) : codec_encodeUnsubscribe(free, s->packetId, filter);
+    uint32_t n = 0;
+    if (Session_isV5(self)) {
+      Props5 *pp = Session_noProps(self);
+      if (sub && s->subId > 0) {
+        pp->subscriptionId = s->subId;
+        Props5_set(pp, PropId_SUBSCRIPTION_ID);
+      }
+      n = sub ? codec5_encodeSubscribe5(free, s->packetId, filter, (uint8_t)(s->qos | s->opts5), pp) : codec5_encodeUnsubscribe5(free, s->packetId, filter, pp);
+    } else {
+      n = sub ? codec_encodeSubscribe(free, s->packetId, filter, s->qos) : codec_encodeUnsubscribe(free, s->packetId, filter);
+    }
     if (n == 0) {
       return false;
     }
-#line 1465 "ts-src/mqtt/session.ts"
+#line 1737 "ts-src/mqtt/session.ts"
     s->state = (SubState)(sub ? SubState_SUB_SENT : SubState_UNSUB_SENT);
     self->txLen += n;
     self->lastTx = self->now;
@@ -1611,19 +1961,102 @@ static bool Session_pumpAcksAndSubs(Session *self) {
 }
 
 void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
+  Session_queueAckReason(self, type, id, 0);
+}
+
+/** queueAck() with an MQTT 5 reason code (bits 24-31 of the queue entry). */
+void Session_queueAckReason(Session *self, uint8_t type, uint16_t id, uint8_t reason) {
   if (self->ackCount >= CONFIG_MGOS_MQTT_MAX_PENDING_ACKS) {
     Session_close(self, "too many acks pending");
     return;
   }
   uint32_t slot = rt_mod_u32(self->ackHead + self->ackCount, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
-  rt_set_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, slot, (uint32_t)((type << 16) | id));
+  rt_set_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, slot, (uint32_t)((rt_i32_of((uint32_t)reason << 24) | (type << 16)) | id));
   self->ackCount++;
   Session_pump(self);
 }
 
 // ---------------------------------------------------------------- helpers
+/** The scratch properties, emptied. */
+#line 1763 "ts-src/mqtt/session.ts"
+static Props5 *Session_noProps(Session *self) {
+  Props5 *p = &self->v5.props;
+  Props5_reset(p);
+  return p;
+}
+
+/** MQTT 5: an ack's error reason code (and reason string) goes to the log;
+   *  handlers read it in the event data. */
+static void Session_logAckReason(Session *self, Packet *p) {
+  uint8_t code = self->v5.pkt.reasonCode;
+  if (code < 0x80) {
+    return;
+  }
+#line 1774 "ts-src/mqtt/session.ts"
+  V5State_takeReason(&self->v5);
+  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+    Session_log(self, LogLevel_WARN, packet5_reasonName(p->type, code), V5State_reasonString(&self->v5), p->packetId);
+  }
+}
+
+/** MQTT 5: the broker ends the connection, saying why (3.14). */
+#line 1779 "ts-src/mqtt/session.ts"
+static void Session_onDisconnect5(Session *self) {
+  V5State *v = &self->v5;
+  V5State_takeReason(v);
+  const char *why = packet5_reasonName(PacketType_DISCONNECT, v->pkt.reasonCode);
+  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+    Session_log(self, LogLevel_WARN, "DISCONNECT from the broker: ", V5State_reasonString(v), v->pkt.reasonCode);
+  }
+#line 1784 "ts-src/mqtt/session.ts"
+  uint32_t ep = self->epoch;
+  Session_emit(self, SessionEvent_DISCONNECT, &v->pkt.base);
+  if (self->epoch == ep) {
+    Session_closeQuietly(self, why);
+  }
+}
+
+/** MQTT 5: sends AUTH (3.15) with `reason` and Authentication Data, the
+   *  method being the CONNECT's. False when not MQTT 5, no method was set,
+   *  or it does not fit tx now. */
+#line 1792 "ts-src/mqtt/session.ts"
+bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
+  V5State *v = &self->v5;
+  if ((!Session_isV5(self) || v->authMethodLen == 0) || self->state == SessionState_DISCONNECTED) {
+    return false;
+  }
+#line 1795 "ts-src/mqtt/session.ts"
+  Props5 *p = Session_noProps(self);
+  p->authMethod = rt_subarray(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, v->authMethodLen);
+  Props5_set(p, PropId_AUTH_METHOD);
+  if (data.len > 0) {
+    p->authData = data;
+    Props5_set(p, PropId_AUTH_DATA);
+  }
+  uint32_t n = codec5_encodeAuth5(Session_txFree(self), reason, p);
+  Props5_reset(p);
+  if (n == 0) {
+    return false;
+  }
+#line 1805 "ts-src/mqtt/session.ts"
+  self->txLen += n;
+  self->lastTx = self->now;
+  return true;
+}
+
+/** MQTT 5: AUTH (3.15, 4.12): the exchange is the application's (the AUTH
+   *  event and authContinue()); without an Authentication Method it is a
+   *  protocol error. */
+static void Session_onAuth5(Session *self) {
+  if (self->v5.authMethodLen == 0) {
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, "AUTH without an authentication method");
+    return;
+  }
+  V5State_takeReason(&self->v5);
+  Session_emit(self, SessionEvent_AUTH, &self->v5.pkt.base);
+}
+
 /** The free part of tx for a new packet (none while a packet streams in). */
-#line 1486 "ts-src/mqtt/session.ts"
 rt_bytes Session_txFree(Session *self) {
   return self->streaming ? RT_NOBYTES : rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
 }
@@ -1635,7 +2068,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 1495 "ts-src/mqtt/session.ts"
+#line 1832 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -1645,7 +2078,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. @log */
-#line 1502 "ts-src/mqtt/session.ts"
+#line 1839 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -1659,7 +2092,7 @@ static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes 
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 1513 "ts-src/mqtt/session.ts"
+#line 1850 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -1679,7 +2112,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 1530 "ts-src/mqtt/session.ts"
+#line 1867 "ts-src/mqtt/session.ts"
   self->big = BigRx_NONE;
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
@@ -1694,7 +2127,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
   for (uint32_t k = 0; k < self->recCount; k++) {
     self->recs[k].done = 0;
   }
-#line 1542 "ts-src/mqtt/session.ts"
+#line 1879 "ts-src/mqtt/session.ts"
   bool clean = self->cfg.cleanSession;
   // Subscriptions are all sent again after the next CONNACK.
   for (uint32_t i = 0; i < self->subCount; i++) {
@@ -1721,24 +2154,24 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
           Session_log(self, LogLevel_WARN, "in-flight dropped (clean session)", Session_recTopic(self, r), r->packetId);
         }
-#line 1566 "ts-src/mqtt/session.ts"
+#line 1903 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
       if (clean) {
         r->state = RecState_QUEUED;
-#line 1570 "ts-src/mqtt/session.ts"
+#line 1907 "ts-src/mqtt/session.ts"
       } else {
         r->unsent = true;
       }
     }
-#line 1572 "ts-src/mqtt/session.ts"
+#line 1909 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 1575 "ts-src/mqtt/session.ts"
+#line 1912 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -1749,13 +2182,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 1581 "ts-src/mqtt/session.ts"
+#line 1918 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 1582 "ts-src/mqtt/session.ts"
+#line 1919 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -1765,7 +2198,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 1589 "ts-src/mqtt/session.ts"
+#line 1926 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1775,7 +2208,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 1596 "ts-src/mqtt/session.ts"
+#line 1933 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1784,7 +2217,7 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 1602 "ts-src/mqtt/session.ts"
+#line 1939 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = Session_topicOffset(self, r);
   uint32_t tl = (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
@@ -1800,12 +2233,12 @@ static bool Session_dropOldestWaiting(Session *self, uint8_t reason) {
     if (r->state != RecState_QUEUED || r->done > 0) {
       continue;
     }
-#line 1615 "ts-src/mqtt/session.ts"
+#line 1952 "ts-src/mqtt/session.ts"
     uint16_t id = r->packetId;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", Session_recTopic(self, r), id);
     }
-#line 1617 "ts-src/mqtt/session.ts"
+#line 1954 "ts-src/mqtt/session.ts"
     self->evDropId = id;
     self->evDropQos = r->qos;
     self->evDropReason = reason;
@@ -1833,8 +2266,12 @@ static rt_bytes Session_recPayload(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
+#line 1979 "ts-src/mqtt/session.ts"
+  if (Session_isV5(self)) {
+    return session5_payload5(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos);
+  }
   // The topic view starts inside the store: the payload follows it (and the id for QoS > 0).
-#line 1643 "ts-src/mqtt/session.ts"
+#line 1981 "ts-src/mqtt/session.ts"
   uint32_t topicEnd = Session_topicOffset(self, r) + t.len;
   uint32_t start = topicEnd + (uint32_t)((r->qos > 0) ? 2 : 0);
   return rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off + start, r->off + r->len);
@@ -1848,7 +2285,7 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 1654 "ts-src/mqtt/session.ts"
+#line 1992 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -1857,7 +2294,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
     return;
   }
-#line 1660 "ts-src/mqtt/session.ts"
+#line 1998 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -1874,14 +2311,14 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 1674 "ts-src/mqtt/session.ts"
+#line 2012 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 1678 "ts-src/mqtt/session.ts"
+#line 2016 "ts-src/mqtt/session.ts"
   self->recCount = self->recCount - 1u;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -1895,7 +2332,7 @@ static void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
   }
-#line 1689 "ts-src/mqtt/session.ts"
+#line 2027 "ts-src/mqtt/session.ts"
   self->subCount = self->subCount - 1u;
   Sub *last = &self->subs[self->subCount];
   last->state = SubState_FREE;
@@ -1909,7 +2346,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 1698 "ts-src/mqtt/session.ts"
+#line 2036 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -1923,7 +2360,7 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
     }
-#line 1709 "ts-src/mqtt/session.ts"
+#line 2047 "ts-src/mqtt/session.ts"
     Session_rxQos2Remove(self, 0);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
@@ -1934,6 +2371,6 @@ static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 1717 "ts-src/mqtt/session.ts"
+#line 2055 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
 }

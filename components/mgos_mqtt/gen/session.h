@@ -7,6 +7,9 @@
 #include "codec.h"
 #include "topic.h"
 #include "delivery.h"
+#include "packet5.h"
+#include "codec5.h"
+#include "session5.h"
 #include "loglevel.h"
 
 #ifdef __cplusplus
@@ -82,6 +85,8 @@ typedef uint8_t SessionEvent;
 #define SessionEvent_SUBACK 209
 #define SessionEvent_UNSUBACK 211
 #define SessionEvent_PINGRESP 213
+#define SessionEvent_DISCONNECT 214
+#define SessionEvent_AUTH 215
 #define SessionEvent_DROPPED 240
 #define SessionEvent_OUTBOX_ROOM 241
 #define SessionEvent_PUBLISH_PART 230
@@ -173,6 +178,12 @@ struct SessionConfig {
   /** Offline and max_queue_length reached: drop the oldest waiting message
      *  (DROPPED event) instead of refusing the new one (max_queue_drop_oldest). */
   bool dropOldest;
+  /** Protocol level: 4 (MQTT 3.1.1) or 5 (MQTT 5.0). */
+  uint8_t version;
+  /** MQTT 5: Session Expiry Interval sent in CONNECT, seconds. */
+  uint32_t sessionExpiry;
+  /** MQTT 5: the Maximum Packet Size we announce; 0: recvLimit(). */
+  uint32_t maxPacket;
 };
 
 /** One outgoing QoS>0 message (or, once PUBREC came, just its PUBREL). */
@@ -199,6 +210,11 @@ struct Sub {
   uint8_t qos;
   /** SUBACK return code (0..2, 0x80 failure) once acknowledged. */
   uint8_t granted;
+  /** MQTT 5 subscription options beyond the QoS (No Local, Retain As
+     *  Published, Retain Handling: bits 2-5 of the options byte), and the
+     *  Subscription Identifier (0: none). */
+  uint8_t opts5;
+  uint32_t subId;
   int32_t tag;
   uint8_t state;
   /** Id of the pending/sent SUBSCRIBE or UNSUBSCRIBE; 0 when none. */
@@ -300,6 +316,16 @@ struct Session {
   /** Bumped whenever a connection starts or ends, so a loop can tell that an
      *  event handler closed or reconnected under it. */
   uint32_t epoch;
+  /** MQTT 5: what this connection negotiated, topic aliases (session5.ts). */
+  V5State v5;
+  /** MQTT 5: properties for the next publish() (the API fills and clears them). */
+  Props5 pubProps;
+  /** MQTT 5: reason code of the DISCONNECT we send. */
+  uint8_t discReason;
+  /** MQTT 5: subscription options (bits 2-5) and Subscription Identifier
+     *  for the next subscribe() (the API sets and clears them). */
+  uint8_t nextOpts5;
+  uint32_t nextSubId;
 };
 
 void Session_init(Session *self);
@@ -309,17 +335,20 @@ const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_
 rt_bytes SessionConfig_str(SessionConfig *self, uint32_t k);
 rt_bytes Sub_view(Sub *self);
 const char *session_connackReason(uint8_t code);
+bool Session_isV5(Session *self);
 void Session_configure(Session *self, SessionConfig *c);
 void Session_setMaxQos(Session *self, uint8_t q);
 bool Session_isConnected(Session *self);
 bool Session_connect(Session *self, uint32_t now);
 bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now);
+uint32_t Session_maxPacket5(Session *self);
 rt_bytes Session_txView(Session *self);
 void Session_txConsumed(Session *self, uint32_t n);
 bool Session_wantsClose(Session *self);
 void Session_connectionLost(Session *self, uint32_t now);
 void Session_close(Session *self, const char *reason);
 bool Session_disconnect(Session *self);
+void Session_protocolError(Session *self, uint8_t code, const char *why);
 uint32_t Session_nextTickIn(Session *self, uint32_t now, uint32_t cap);
 void Session_tick(Session *self, uint32_t now);
 uint16_t Session_nextPacketId(Session *self);
@@ -333,6 +362,8 @@ uint32_t Session_inflightCount(Session *self);
 uint32_t Session_queuedCount(Session *self);
 void Session_onRecv(Session *self, rt_bytes data, uint32_t now);
 void Session_queueAck(Session *self, uint8_t type, uint16_t id);
+void Session_queueAckReason(Session *self, uint8_t type, uint16_t id, uint8_t reason);
+bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data);
 rt_bytes Session_txFree(Session *self);
 
 #ifdef __cplusplus

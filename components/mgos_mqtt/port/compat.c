@@ -15,6 +15,7 @@
 #include "conn.h"
 #include "facade.h"
 #include "mg_mqtt.h"
+#include "mqtt5_api.h"
 
 /* A byte view of caller memory. The generated code only reads through it. */
 static rt_bytes bytes_of(const void *p, size_t len) {
@@ -152,4 +153,37 @@ int mg_mqtt_match_topic_expression(struct mg_str exp, struct mg_str topic) {
 int mg_mqtt_vmatch_topic_expression(const char *exp, struct mg_str topic) {
   if (exp == NULL) return 0;
   return mg_mqtt_match_topic(bytes_of(exp, strlen(exp)), bytes_of(topic.p, topic.len));
+}
+
+/* ---- MQTT 5 (ts-src/mgos/mqtt5_api.ts, docs/mqtt5.md) ---- */
+
+rt_bytes mg_str_bytes(mg_str *s) { return bytes_of(s->p, s->len); }
+
+uint16_t mgos_mqtt_conn_pub5(struct mgos_mqtt_conn *c, const char *topic, struct mg_str msg, int qos, bool retain,
+                             const struct mgos_mqtt_props *props) {
+  if (c == NULL) return 0;
+  if (topic == NULL) return conn_refuse_pub(c, "", "publish: topic is NULL");
+  if (msg.p == NULL && msg.len > 0) return conn_refuse_pub(c, topic, "publish: message is NULL with a non-zero length: ");
+  return mqtt5_api_conn_pub5_bytes(c, topic, msg_of(msg.p, msg.len), qos, retain, (mgos_mqtt_props *)(uintptr_t)props);
+}
+
+uint16_t mgos_mqtt_pub5(const char *topic, const void *message, size_t len, int qos, bool retain,
+                        const struct mgos_mqtt_props *props) {
+  return mgos_mqtt_conn_pub5(mgos_mqtt_get_global(), topic, mg_mk_str_n((const char *)message, len), qos, retain, props);
+}
+
+bool mgos_mqtt_conn_set_auth(struct mgos_mqtt_conn *c, const char *method, struct mg_str data) {
+  if (c == NULL) return false;
+  return mqtt5_api_conn_set_auth_bytes(c, method, bytes_of(data.p, data.len));
+}
+
+bool mgos_mqtt_conn_auth_continue(struct mgos_mqtt_conn *c, int reason, struct mg_str data) {
+  if (c == NULL) return false;
+  return mqtt5_api_conn_auth_continue_bytes(c, reason, bytes_of(data.p, data.len));
+}
+
+struct mg_str mgos_mqtt_conn_auth_data(struct mgos_mqtt_conn *c) {
+  struct mg_str r = {NULL, 0};
+  if (c != NULL) mqtt5_api_conn_auth_data_into(c, &r);
+  return r;
 }

@@ -829,6 +829,24 @@ WRAP(size_t, mgos_mqtt_conn_outbox_room, (struct mgos_mqtt_conn *c), (c))
 WRAP(uint32_t, mgos_mqtt_storage_bytes_written, (void), ())
 WRAP(uint32_t, mgos_mqtt_storage_records_written, (void), ())
 /* The configuration API (config.h): the task reads the system config when it connects. */
+/* MQTT 5 (mqtt5_api.ts) */
+WRAP(bool, mgos_mqtt_props_user, (struct mgos_mqtt_props *p, int i, struct mg_str *k, struct mg_str *v), (p, i, k, v))
+WRAP(uint16_t, mgos_mqtt_pub5, (const char *t, const void *m, size_t len, int qos, bool retain, const struct mgos_mqtt_props *p),
+     (t, m, len, qos, retain, p))
+WRAP(uint16_t, mgos_mqtt_conn_pub5,
+     (struct mgos_mqtt_conn *c, const char *t, struct mg_str m, int qos, bool retain, const struct mgos_mqtt_props *p),
+     (c, t, m, qos, retain, p))
+WRAP(bool, mgos_mqtt_conn_sub5,
+     (struct mgos_mqtt_conn *c, const char *t, int qos, int opts, uint32_t id, mg_event_handler_t h, void *ud),
+     (c, t, qos, opts, id, h, ud))
+WRAP(bool, mgos_mqtt_conn_add_connect_user_prop, (struct mgos_mqtt_conn *c, const char *k, const char *v), (c, k, v))
+WRAP_VOID(mgos_mqtt_conn_clear_connect_props, (struct mgos_mqtt_conn *c), (c))
+WRAP_VOID(mgos_mqtt_conn_set_request_response_info, (struct mgos_mqtt_conn *c, bool on), (c, on))
+WRAP_VOID(mgos_mqtt_conn_disconnect5, (struct mgos_mqtt_conn *c, int reason), (c, reason))
+WRAP(struct mgos_mqtt_v5_info *, mgos_mqtt_conn_v5_info, (struct mgos_mqtt_conn *c), (c))
+WRAP(bool, mgos_mqtt_conn_set_auth, (struct mgos_mqtt_conn *c, const char *m, struct mg_str d), (c, m, d))
+WRAP(bool, mgos_mqtt_conn_auth_continue, (struct mgos_mqtt_conn *c, int reason, struct mg_str d), (c, reason, d))
+WRAP(struct mg_str, mgos_mqtt_conn_auth_data, (struct mgos_mqtt_conn *c), (c))
 WRAP(int, mgos_mqtt_config_set, (const char *arg), (arg))
 WRAP(int, mgos_mqtt_config_load_json, (const char *name, const char *json), (name, json))
 

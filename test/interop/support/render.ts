@@ -73,16 +73,9 @@ export function renderMatrix(runs: RunFile[]): string | null {
 
 const when = (iso: string) => `${iso.slice(0, 16).replace("T", " ")} UTC`;
 
-/** The README's short version: per broker, how its flows ended. */
+/** The README's copy: the broker x flow matrix with each broker's run (date, commit). */
 export function renderSummary(runs: RunFile[]): string {
-  if (!runs.length) return "No run of the interop tier is recorded yet (`npm test -- test/interop`, then `render.js --write`).\n";
-  const out = ["| broker | flows passed | of them as a recorded deviation | todo (client bugs) | n/a | failed | run, commit |", "|---|---|---|---|---|---|---|"];
-  for (const r of runs) {
-    const n = (o: string) => r.results.filter((x) => x.outcome === o).length;
-    const dev = r.results.filter((x) => x.outcome === "pass" && deviates(r, x.flow)).length;
-    out.push(`| ${r.broker} ${r.version} | ${n("pass") + n("todo-passes")} | ${dev} | ${n("todo-fails")} | ${n("n/a")} | ${n("fail") ? `**${n("fail")}**` : 0} | ${when(r.date)}, ${r.commit} |`);
-  }
-  return out.join("\n") + "\n";
+  return renderMatrix(runs) ?? "No run of the interop tier is recorded yet (`npm test -- test/interop`, then `render.js --write`).\n";
 }
 
 interface ClusterRun {
