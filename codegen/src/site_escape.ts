@@ -97,9 +97,9 @@ export class SiteEscape {
         this.assign(p.left, p, what);
         return;
       }
-      if (k === ts.SyntaxKind.EqualsToken || k === ts.SyntaxKind.PlusEqualsToken) {
+      if (k >= ts.SyntaxKind.FirstAssignment && k <= ts.SyntaxKind.LastAssignment) {
         if (p.left === e) return;
-        refuse(p, "by `+=`");
+        refuse(p, `by \`${p.operatorToken.getText()}\``);
         return;
       }
       if (k === ts.SyntaxKind.AmpersandAmpersandToken || k === ts.SyntaxKind.BarBarToken || k === ts.SyntaxKind.QuestionQuestionToken ||
