@@ -217,7 +217,15 @@ export abstract class Statements extends Lowering {
         const v = this.expr(r.expression);
         this.end(r);
         if (ret.k === "void") {
-          this.err(r.expression, "a void function returns no value; write `return;`");
+          // `return f();` of a void call (as JavaScript allows): the call, then `return;`.
+          if (v.t.k !== "void" || !ts.isCallExpression(r.expression)) {
+            this.err(r.expression, "a void function returns no value; write `return;`");
+            return;
+          }
+          this.flush(out, line);
+          out.push(`${v.c};${this.trailing(s)}`, line);
+          out.push("return;", line);
+          this.fs!.flow = Flow.unreachable();
           return;
         }
         const rc = this.conv(v, ret, r.expression, "the returned value");

@@ -1,8 +1,9 @@
 // JavaScript's evaluation order where hoisting decides it in C: nested method
 // chains (each receiver computed before the arguments that contain other
-// chains), calls nested in arguments, indices and operands, and imported
-// constants read inside conditional operands. Printed under Node and by the
-// same code compiled to C (test/apps/appdiff.test.ts compares the outputs).
+// chains), calls nested in arguments, indices and operands, imported
+// constants read inside conditional operands, and `return f();` in a void
+// function. Printed under Node and by the same code compiled to C
+// (test/apps/appdiff.test.ts compares the outputs).
 import { u8, u32, i32, mul32, bool, Bytes, lit, printStr, printInt, printHex, printLn } from "../../../ts-src/rt/rt";
 import * as Json from "../../../ts-src/app/app_json";
 import { JsonOut } from "../../../ts-src/app/app_json";
@@ -96,7 +97,22 @@ function kinds(m: Bytes): i32 {
   return same ? Json.getInt(m, "k", 0) : -2;
 }
 
+/** `return f();` in a void function: the call, then the return. */
+function note(k: i32): void {
+  printStr("note");
+  printInt(k);
+}
+function early(k: i32): void {
+  if (k < 0) return note(k);
+  if (k === 0) return note(r1.at(9).add(tick(k)).get());
+  printStr("late");
+}
+
 export function main(): void {
+  early(-1);
+  early(0);
+  early(1);
+  printLn();
   chains();
   builders();
   printInt(kinds(lit("{\"k\": 5, \"s\": 1}")));
