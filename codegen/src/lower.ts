@@ -10,6 +10,7 @@ import { T, ModInfo, ClassInfo, intT, F64, typeName } from "./types";
 import { Val } from "./model";
 import { cString } from "./ctext";
 import { Expressions } from "./expressions";
+import { SiteEscape } from "./site_escape";
 
 /** A text site, for the Node emit: the node's span in its file, its capacity
  *  and the error line an overflow writes. */
@@ -35,6 +36,25 @@ export abstract class Lowering extends Expressions {
   usesFmt = false;
   sites: TextSite[] = [];
   private siteN = new Map<ModInfo, number>();
+  private escapeCheck: SiteEscape | null = null;
+  private escaped = new Set<ts.Node>();
+
+  /** Refuses uses of a site's value that outlive its next run (site_escape.ts). */
+  private checkEscape(site: ts.Node, parse = false): void {
+    if (this.escaped.has(site)) return;
+    this.escaped.add(site);
+    this.escapeCheck ??= new SiteEscape({
+      checker: this.checker,
+      err: (n, msg) => this.err(n, msg),
+      isApp: (d) => {
+        const r = this.rel(d.getSourceFile().fileName);
+        return !r.startsWith("ts-src/") && !r.startsWith("node_modules/") && !r.startsWith("../") && !d.getSourceFile().isDeclarationFile;
+      },
+      isSized: (e) => this.isSized(e),
+      appFiles: () => [...this.mods.values()].map((m) => m.sf).filter((f) => !this.rel(f.fileName).startsWith("ts-src/")),
+    });
+    this.escapeCheck.check(site, this.where(site), parse);
+  }
 
   private fmtMod(): ModInfo | undefined {
     for (const m of this.mods.values()) if (m.rel === FMT_REL || m.rel.endsWith("/" + FMT_REL)) return m;
@@ -200,6 +220,7 @@ export abstract class Lowering extends Expressions {
     if (merged.length === 1 && "raw" in merged[0] && Buffer.byteLength(merged[0].raw) <= size.cap) {
       return this.mkVal(cString(merged[0].raw), { k: "string", nullable: false });
     }
+    this.checkEscape(site);
     const m = this.curMod!;
     const n = (this.siteN.get(m) ?? 0) + 1;
     this.siteN.set(m, n);
@@ -387,6 +408,7 @@ export abstract class Lowering extends Expressions {
     };
     const shape = fieldsOf(t.cls, "S_v.", "  ");
     if (!ok) return this.bad();
+    this.checkEscape(e, true);
     const m = this.curMod!;
     const n = (this.siteN.get(m) ?? 0) + 1;
     this.siteN.set(m, n);

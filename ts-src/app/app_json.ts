@@ -681,7 +681,7 @@ export function valid(js: Bytes): bool {
 /** Starts a JSON.parse() of `js` into a class: whether it is valid JSON whose
  *  value is an object. `strs` is the site's storage for string fields. */
 export function pBegin(js: Bytes, strs: Bytes): bool {
-  if (!valid(js)) return false;
+  if (!utf8Valid(js) || !valid(js)) return false;
   let i: u32 = 0;
   while (i < js.length && (js[i] === 32 || js[i] === 9 || js[i] === 10 || js[i] === 13)) i++;
   if (i >= js.length || js[i] !== 123) return false;
@@ -691,6 +691,41 @@ export function pBegin(js: Bytes, strs: Bytes): bool {
   ps.depth = 0;
   ps.start = 0;
   ps.end = js.length;
+  return true;
+}
+
+/** Whether `b` is well-formed UTF-8 (no overlong forms, surrogates or code
+ *  points above U+10FFFF), as a strict decoder (TextDecoder fatal) takes it:
+ *  JSON.parse() refuses other bytes, as the Node side does. */
+function utf8Valid(b: Bytes): bool {
+  let i: u32 = 0;
+  while (i < b.length) {
+    const c: u8 = b[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let n: u32 = 0;
+    let lo: u8 = 0x80;
+    let hi: u8 = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) {
+      n = 1;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      n = 2;
+      if (c === 0xe0) lo = 0xa0;
+      if (c === 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 3;
+      if (c === 0xf0) lo = 0x90;
+      if (c === 0xf4) hi = 0x8f;
+    } else {
+      return false;
+    }
+    if (b.length - i <= n) return false;
+    if (b[i + 1] < lo || b[i + 1] > hi) return false;
+    for (let k: u32 = 2; k <= n; k++) if (b[i + k] < 0x80 || b[i + k] > 0xbf) return false;
+    i = i + n + 1;
+  }
   return true;
 }
 

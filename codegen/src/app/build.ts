@@ -143,12 +143,19 @@ function compileKey(root: string, entry: string): string {
 
 /** The JavaScript of the app's own modules for the Node runner, where tsc
  *  would put it (build/<path>.js), with the compiler's text sites wrapped
- *  (node_emit.ts: the same capacities as the C). */
+ *  (node_emit.ts: the same capacities as the C): the entry's folder, and
+ *  every other module of the app with a site (a shared module elsewhere). */
 function emitAppJs(root: string, entry: string, sites: TextSite[]): void {
   const dir = path.dirname(entry);
-  if (path.relative(root, dir).startsWith("..") || path.relative(root, dir).split(path.sep)[0] === "ts-src") return;
+  const files = new Set<string>();
+  const inRoot = (f: string): boolean => !path.relative(root, f).startsWith("..") && path.relative(root, f).split(path.sep)[0] !== "ts-src";
+  if (inRoot(dir)) for (const f of filesUnder(dir, [".ts"])) files.add(f);
+  for (const s of sites) {
+    const f = path.join(root, s.file);
+    if (inRoot(f) && f.endsWith(".ts") && fs.existsSync(f)) files.add(f);
+  }
   const lowerJs = path.join(root, "build", "ts-src", "node", "app_lower.js");
-  for (const f of filesUnder(dir, [".ts"])) {
+  for (const f of [...files].sort()) {
     const out = path.join(root, "build", path.relative(root, f)).replace(/\.ts$/, ".js");
     const rel = path.relative(root, f).split(path.sep).join("/");
     const js = emitNodeJs(fs.readFileSync(f, "utf8"), f, out, sites.filter((x) => x.file === rel), lowerJs);
