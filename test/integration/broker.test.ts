@@ -380,6 +380,26 @@ test("clean_session=false: QoS 1 messages published while offline arrive after r
   }
 });
 
+test("a topic with a control character is refused at the call: the connection stays and the next message goes (mosquitto 2 would close on it, again after every reconnect)", { skip, timeout: 30_000 }, async () => {
+  const p = uniq("ctl");
+  const c = cli("cli", broker.port, [`mqtt.client_id=${p}`]);
+  try {
+    await connected(c);
+    c.send(`sub ${p}/ok`);
+    await new Promise((r) => setTimeout(r, 500));
+    const mark = c.out.length;
+    c.send(`pub 1 0 ${p}/a\tb x`);
+    await c.waitOut(/^pub 0$/m, 3000, mark);
+    c.send(`pub 1 0 ${p}/ok y`);
+    await c.waitOut(new RegExp(`^msg ${p}/ok y$`, "m"), 5000, mark);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.doesNotMatch(c.out.slice(mark), /^ev 5$/m, "the connection was closed");
+    await stopClean(c);
+  } finally {
+    c.kill("SIGKILL");
+  }
+});
+
 test("an app written against the reference mgos_mqtt.h compiles unchanged and works", { skip, timeout: 30_000 }, async (t) => {
   if (progs.refapp === null) {
     t.todo("components/mgos_mqtt/include/mgos_mqtt.h is not there yet");

@@ -6,7 +6,7 @@ import { test } from "node:test";
 import { strict as assert } from "node:assert";
 import { Peer, bytes } from "./support/peer";
 import {
-  SessionEvent as E, SessionState, LogLevel, MAX_INFLIGHT, TX_BUF_SIZE, CONNACK_TIMEOUT_MS, STORE_SIZE,
+  SessionEvent as E, SessionState, SessionConfig, LogLevel, MAX_INFLIGHT, TX_BUF_SIZE, CONNACK_TIMEOUT_MS, STORE_SIZE,
 } from "../../ts-src/mqtt/session";
 import { PacketType as T } from "../../ts-src/mqtt/packet";
 import { MGOS_MQTT_ERR, MGOS_MQTT_DROP } from "../../ts-src/mqtt/delivery";
@@ -840,6 +840,23 @@ test("publish arguments: bad QoS and topics are INVALID, over 256 MiB is TOO_BIG
   assert.match(p.logs.at(-1)!.detail, /^t: 268435456 bytes, limit 268435455$/);
   assert.ok(p.s.publish(bytes("t"), bytes("x"), 0, false, 0) > 0);
   assert.equal(p.s.lastError, MGOS_MQTT_ERR.OK);
+});
+
+test("control characters in what the client sends are INVALID (mosquitto 2 closes the connection on them: a queued one would be resent forever)", () => {
+  const p = new Peer(withStrings("d"));
+  p.open();
+  const u8 = (t: string) => new Uint8Array(Buffer.from(t, "utf8"));
+  for (const t of ["a\tb", "a\x01", "a\x7f", "a\u0085b", "a\u009f"]) {
+    assert.equal(p.s.publish(u8(t), bytes("x"), 1, false, 0), 0, JSON.stringify(t));
+    assert.equal(p.s.lastError, MGOS_MQTT_ERR.INVALID, JSON.stringify(t));
+    assert.equal(p.s.subscribe(u8(t), 1, 0), 0, JSON.stringify(t));
+  }
+  // Neighbours of the refused ranges, and other non-ASCII, still go.
+  for (const t of ["a b", "a~", "a\u00a0b", "a\u0100", "caf\u00e9/\u{1f600}"]) {
+    assert.ok(p.s.publish(u8(t), bytes("x"), 1, false, 0) > 0, `${JSON.stringify(t)}: error ${p.s.lastError}, ${p.logs.at(-1)?.msg} ${p.logs.at(-1)?.detail}`);
+    assert.ok(p.s.subscribe(u8(t), 1, 0) > 0, JSON.stringify(t));
+  }
+  assert.equal(new SessionConfig().setStrings(bytes("d"), bytes(""), bytes(""), bytes("will\tx"), bytes("m")), "invalid will topic");
 });
 
 test("persistence hooks: PUT when accepted, PUT again at PUBREC (PUBREL only), DEL when done; restore() puts them back in order", () => {

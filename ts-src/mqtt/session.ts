@@ -41,7 +41,7 @@ import {
   decodeForClient, encodeConnect, writePublish, encodeAck, encodeSubscribe, encodeUnsubscribe,
   encodeSimple, publishSize, remainingLengthSize, ConnectOptions,
 } from "./codec";
-import { validTopicName, validTopicFilter, validUtf8 } from "./topic";
+import { validTopicName, validTopicFilter, validUtf8, hasControlChar } from "./topic";
 import { MGOS_MQTT_ERR, MGOS_MQTT_EV, MGOS_MQTT_DROP } from "./delivery";
 import { Props5, PropId, Reason, PACKET_AUTH, reasonName, reason5ForErr, decode5ErrName, DECODE5_ERR_FIRST } from "./packet5";
 import {
@@ -213,7 +213,7 @@ export class SessionConfig {
     if (clientId.length > 65535 || user.length > 65535 || pass.length > 65535 || willMessage.length > 65535) {
       return "string over 65535 bytes";
     }
-    if (willTopic.length > 0 && !validTopicName(willTopic)) return "invalid will topic";
+    if (willTopic.length > 0 && (!validTopicName(willTopic) || hasControlChar(willTopic))) return "invalid will topic";
     // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
     if (pass.length > 0 && user.length === 0) return "password without user name";
     if (!validUtf8(clientId) || !validUtf8(user)) return "client id or user name not UTF-8";
@@ -790,8 +790,8 @@ export class Session {
       this.log(LogLevel.ERROR, "publish: bad QoS", topic, i32(qos));
       return this.refuse(MGOS_MQTT_ERR.INVALID);
     }
-    if (!validTopicName(topic)) {
-      this.log(LogLevel.ERROR, "publish: invalid topic name", topic, 0);
+    if (!validTopicName(topic) || hasControlChar(topic)) {
+      this.log(LogLevel.ERROR, "publish: invalid topic name (wildcard, bad UTF-8 or a control character)", topic, 0);
       return this.refuse(MGOS_MQTT_ERR.INVALID);
     }
     let q: u8 = qos > this.cfg.maxQos ? this.cfg.maxQos : qos;
@@ -985,8 +985,8 @@ export class Session {
       this.log(LogLevel.ERROR, "subscribe: bad QoS", filter, i32(qos));
       return 0;
     }
-    if (!validTopicFilter(filter)) {
-      this.log(LogLevel.ERROR, "subscribe: invalid topic filter", filter, 0);
+    if (!validTopicFilter(filter) || hasControlChar(filter)) {
+      this.log(LogLevel.ERROR, "subscribe: invalid topic filter (wildcard placement, bad UTF-8 or a control character)", filter, 0);
       return 0;
     }
     if (filter.length > MAX_FILTER_LEN) {

@@ -63,6 +63,21 @@ export function validUtf8(s: Bytes): bool {
   return true;
 }
 
+/** True when `s` (valid UTF-8) holds a control character: U+0001..U+001F,
+ *  U+007F, or U+0080..U+009F (bytes C2 80..C2 9F). MQTT 3.1.1 1.5.3 says they
+ *  SHOULD NOT be sent and a receiver MAY close the connection; mosquitto 2
+ *  does, so a queued message with one would be resent and refused on every
+ *  reconnect. The client refuses them in what it sends, not in what it gets. */
+export function hasControlChar(s: Bytes): bool {
+  const n: u32 = s.length;
+  for (let i: u32 = 0; i < n; i++) {
+    const c: u8 = s[i];
+    if (c < 0x20 || c === 0x7f) return true;
+    if (c === 0xc2 && i + 1 < n && s[i + 1] <= 0x9f) return true;
+  }
+  return false;
+}
+
 /** A topic name a PUBLISH may carry: 1..65535 bytes of valid UTF-8 without
  *  the wildcards `+` and `#` (4.7.1, 4.7.3). `$`-topics are valid names. */
 export function validTopicName(t: Bytes): bool {

@@ -119,7 +119,7 @@ const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
     return "string over 65535 bytes";
   }
-  if (willTopic.len > 0 && !topic_validTopicName(willTopic)) {
+  if (willTopic.len > 0 && (!topic_validTopicName(willTopic) || topic_hasControlChar(willTopic))) {
     return "invalid will topic";
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
@@ -651,9 +651,9 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
 #line 791 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
-  if (!topic_validTopicName(topic)) {
+  if (!topic_validTopicName(topic) || topic_hasControlChar(topic)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, "publish: invalid topic name", topic, 0);
+      Session_log(self, LogLevel_ERROR, "publish: invalid topic name (wildcard, bad UTF-8 or a control character)", topic, 0);
     }
 #line 795 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
@@ -916,9 +916,9 @@ uint16_t Session_subscribe(Session *self, rt_bytes filter, uint8_t qos, int32_t 
 #line 986 "ts-src/mqtt/session.ts"
     return 0;
   }
-  if (!topic_validTopicFilter(filter)) {
+  if (!topic_validTopicFilter(filter) || topic_hasControlChar(filter)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, "subscribe: invalid topic filter", filter, 0);
+      Session_log(self, LogLevel_ERROR, "subscribe: invalid topic filter (wildcard placement, bad UTF-8 or a control character)", filter, 0);
     }
 #line 990 "ts-src/mqtt/session.ts"
     return 0;

@@ -71,6 +71,27 @@ bool topic_validUtf8(rt_bytes s) {
   return true;
 }
 
+/** True when `s` (valid UTF-8) holds a control character: U+0001..U+001F,
+ *  U+007F, or U+0080..U+009F (bytes C2 80..C2 9F). MQTT 3.1.1 1.5.3 says they
+ *  SHOULD NOT be sent and a receiver MAY close the connection; mosquitto 2
+ *  does, so a queued message with one would be resent and refused on every
+ *  reconnect. The client refuses them in what it sends, not in what it gets. */
+bool topic_hasControlChar(rt_bytes s) {
+  uint32_t n = s.len;
+  for (uint32_t i = 0; i < n; i++) {
+    uint8_t c = s.p[i];
+    if (c < 0x20 || c == 0x7f) {
+      return true;
+    }
+#line 76 "ts-src/mqtt/topic.ts"
+    if ((c == 0xc2 && ((i + 1) < n)) && s.p[i + 1] <= 0x9f) {
+      return true;
+    }
+  }
+#line 78 "ts-src/mqtt/topic.ts"
+  return false;
+}
+
 /** A topic name a PUBLISH may carry: 1..65535 bytes of valid UTF-8 without
  *  the wildcards `+` and `#` (4.7.1, 4.7.3). `$`-topics are valid names. */
 bool topic_validTopicName(rt_bytes t) {
@@ -80,14 +101,14 @@ bool topic_validTopicName(rt_bytes t) {
   // One pass: most topics are ASCII, and then the UTF-8 check has nothing to add.
   // The bytes are OR-ed together (bit 7 set: not ASCII); only bytes up to `+`
   // (0x2b) can be one of the three refused ones, so most take one comparison.
-#line 73 "ts-src/mqtt/topic.ts"
+#line 88 "ts-src/mqtt/topic.ts"
   uint8_t all = 0;
   for (uint32_t i = 0; i < t.len; i++) {
     uint8_t c = t.p[i];
     if (c <= topic_PLUS && ((c == topic_PLUS || c == topic_HASH) || c == 0)) {
       return false;
     }
-#line 77 "ts-src/mqtt/topic.ts"
+#line 92 "ts-src/mqtt/topic.ts"
     all = (uint8_t)(all | c);
   }
   return all < 0x80 || topic_validUtf8(t);
@@ -100,7 +121,7 @@ bool topic_validTopicFilter(rt_bytes f) {
   if (n == 0 || n > topic_MAX_STRING_LEN) {
     return false;
   }
-#line 87 "ts-src/mqtt/topic.ts"
+#line 102 "ts-src/mqtt/topic.ts"
   for (uint32_t i = 0; i < n; i++) {
     uint8_t c = f.p[i];
     if (c == topic_PLUS || c == topic_HASH) {
@@ -110,18 +131,18 @@ bool topic_validTopicFilter(rt_bytes f) {
       if (i > 0 && f.p[i - 1] != topic_SLASH) {
         return false;
       }
-#line 94 "ts-src/mqtt/topic.ts"
+#line 109 "ts-src/mqtt/topic.ts"
       if (next < n && f.p[next] != topic_SLASH) {
         return false;
       }
       // `#` must be the last character of the filter.
-#line 96 "ts-src/mqtt/topic.ts"
+#line 111 "ts-src/mqtt/topic.ts"
       if (c == topic_HASH && next != n) {
         return false;
       }
     }
   }
-#line 99 "ts-src/mqtt/topic.ts"
+#line 114 "ts-src/mqtt/topic.ts"
   return topic_validUtf8(f);
 }
 
@@ -131,7 +152,7 @@ static uint32_t topic_levelEnd(rt_bytes s, uint32_t start) {
   while (i < s.len && s.p[i] != topic_SLASH) {
     i++;
   }
-#line 106 "ts-src/mqtt/topic.ts"
+#line 121 "ts-src/mqtt/topic.ts"
   return i;
 }
 
@@ -156,19 +177,19 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
   // Fast paths (the same answers as the walk below): an identical filter
   // matches unless it holds a wildcard, and a filter without wildcards
   // matches nothing else.
-#line 128 "ts-src/mqtt/topic.ts"
+#line 143 "ts-src/mqtt/topic.ts"
   if (fn == tn && rt_bytes_equal(filter, topic)) {
     return !topic_hasWildcard(topic, 0, tn);
   }
-#line 129 "ts-src/mqtt/topic.ts"
+#line 144 "ts-src/mqtt/topic.ts"
   if (!topic_hasWildcard(filter, 0, fn)) {
     return false;
   }
-#line 130 "ts-src/mqtt/topic.ts"
+#line 145 "ts-src/mqtt/topic.ts"
   if (topic.p[0] == topic_DOLLAR && (filter.p[0] == topic_PLUS || filter.p[0] == topic_HASH)) {
     return false;
   }
-#line 131 "ts-src/mqtt/topic.ts"
+#line 146 "ts-src/mqtt/topic.ts"
   uint32_t fi = 0;
   uint32_t ti = 0;
   // Invariant: fi and ti are at the start of a level in each.
@@ -183,14 +204,14 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
       if (topic_hasWildcard(topic, ti, te)) {
         return false;
       }
-#line 143 "ts-src/mqtt/topic.ts"
+#line 158 "ts-src/mqtt/topic.ts"
     } else {
       // Level lengths (ends are never before starts).
       uint32_t fl = fe - fi;
       if (fl != (te - ti)) {
         return false;
       }
-#line 147 "ts-src/mqtt/topic.ts"
+#line 162 "ts-src/mqtt/topic.ts"
       for (uint32_t k = 0; k < fl; k++) {
         uint8_t c = rt_bytes_get(filter, rt_idx_add(fi, k));
         if ((c == topic_PLUS || c == topic_HASH) || (c != rt_bytes_get(topic, rt_idx_add(ti, k)))) {
@@ -198,13 +219,13 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
         }
       }
     }
-#line 152 "ts-src/mqtt/topic.ts"
+#line 167 "ts-src/mqtt/topic.ts"
     if (fe == fn || te == tn) {
       if (fe == fn && te == tn) {
         return true;
       }
       // The topic ended first: only a remaining "/#" matches (the parent level).
-#line 155 "ts-src/mqtt/topic.ts"
+#line 170 "ts-src/mqtt/topic.ts"
       return (te == tn && ((fn - fe) == 2)) && (rt_bytes_get(filter, rt_idx_add(fe, 1)) == topic_HASH);
     }
     fi = fe + 1u;
@@ -214,7 +235,7 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
 }
 
 /** True when s[start, end) contains `+` or `#`. */
-#line 163 "ts-src/mqtt/topic.ts"
+#line 178 "ts-src/mqtt/topic.ts"
 static bool topic_hasWildcard(rt_bytes s, uint32_t start, uint32_t end) {
   for (uint32_t i = start; i < end; i++) {
     uint8_t c = rt_bytes_get(s, i);
@@ -222,6 +243,6 @@ static bool topic_hasWildcard(rt_bytes s, uint32_t start, uint32_t end) {
       return true;
     }
   }
-#line 168 "ts-src/mqtt/topic.ts"
+#line 183 "ts-src/mqtt/topic.ts"
   return false;
 }
