@@ -791,7 +791,7 @@ export class Session {
       return this.refuse(MGOS_MQTT_ERR.INVALID);
     }
     if (!validTopicName(topic) || hasControlChar(topic)) {
-      this.log(LogLevel.ERROR, "publish: invalid topic name (wildcard, bad UTF-8 or a control character)", topic, 0);
+      this.log(LogLevel.ERROR, "publish: invalid topic name", topic, 0);
       return this.refuse(MGOS_MQTT_ERR.INVALID);
     }
     let q: u8 = qos > this.cfg.maxQos ? this.cfg.maxQos : qos;
@@ -986,7 +986,7 @@ export class Session {
       return 0;
     }
     if (!validTopicFilter(filter) || hasControlChar(filter)) {
-      this.log(LogLevel.ERROR, "subscribe: invalid topic filter (wildcard placement, bad UTF-8 or a control character)", filter, 0);
+      this.log(LogLevel.ERROR, "subscribe: invalid topic filter", filter, 0);
       return 0;
     }
     if (filter.length > MAX_FILTER_LEN) {

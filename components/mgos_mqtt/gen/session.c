@@ -653,7 +653,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   }
   if (!topic_validTopicName(topic) || topic_hasControlChar(topic)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, "publish: invalid topic name (wildcard, bad UTF-8 or a control character)", topic, 0);
+      Session_log(self, LogLevel_ERROR, "publish: invalid topic name", topic, 0);
     }
 #line 795 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
@@ -918,7 +918,7 @@ uint16_t Session_subscribe(Session *self, rt_bytes filter, uint8_t qos, int32_t 
   }
   if (!topic_validTopicFilter(filter) || topic_hasControlChar(filter)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, "subscribe: invalid topic filter (wildcard placement, bad UTF-8 or a control character)", filter, 0);
+      Session_log(self, LogLevel_ERROR, "subscribe: invalid topic filter", filter, 0);
     }
 #line 990 "ts-src/mqtt/session.ts"
     return 0;
