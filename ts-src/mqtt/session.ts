@@ -1452,6 +1452,7 @@ export class Session {
       this.emit(SessionEvent.PUBLISH, p);
       return;
     }
+    if (!this.rxQuotaTake()) return;
     if (p.qos === 1) {
       this.autoAck = true;
       this.emit(SessionEvent.PUBLISH, p);
@@ -1463,11 +1464,6 @@ export class Session {
     if (this.rxQos2Has(p.packetId)) {
       this.log(LogLevel.DEBUG, "duplicate QoS 2 PUBLISH", p.topic, i32(p.packetId));
     } else {
-      // Our Receive Maximum is the table's size: an MQTT 5 broker broke it.
-      if (this.rxQos2Count >= MAX_RX_QOS2 && this.isV5()) {
-        this.protocolError(Reason.RECEIVE_MAXIMUM_EXCEEDED, "broker exceeded our Receive Maximum");
-        return;
-      }
       this.rxQos2Add(p.packetId);
       this.autoAck = true;
       this.emit(SessionEvent.PUBLISH, p);
@@ -1714,6 +1710,7 @@ export class Session {
       if (this.isV5()) n = encodeAck5(this.txFree(), u8((a >>> 16) & 0xff), u16(a), u8(a >>> 24), this.noProps());
       else n = encodeAck(this.txFree(), u8(a >>> 16), u16(a));
       if (n === 0) return false;
+      if (this.isV5()) this.v5s[0].ackSent(u8((a >>> 16) & 0xff), u8(a >>> 24));
       this.txLen += n;
       this.lastTx = this.now;
       this.ackHead = u32(this.ackHead + 1) % MAX_PENDING_ACKS;
@@ -1760,6 +1757,20 @@ export class Session {
     this.acks[slot] = u32((reason << 24) | (type << 16) | id);
     this.ackCount++;
     this.pump();
+  }
+
+  /** MQTT 5: an incoming QoS 1/2 PUBLISH takes one of our Receive Maximum
+   *  (4.9): a broker that sends one more than it while that many are
+   *  unacknowledged gets DISCONNECT 0x93. False then. */
+  private rxQuotaTake(): bool {
+    if (!this.isV5()) return true;
+    const v: V5State = this.v5s[0];
+    if (v.inUnacked >= MAX_RX_QOS2) {
+      this.protocolError(Reason.RECEIVE_MAXIMUM_EXCEEDED, "broker exceeded our Receive Maximum");
+      return false;
+    }
+    v.inUnacked++;
+    return true;
   }
 
   // ---------------------------------------------------------------- helpers

@@ -7,6 +7,7 @@
 
 import { u8, u16, u32, i32, bool, Bytes, copyBytes, bytesEqual, mul32 } from "../rt/rt";
 import { Packet5, Props5, PropId } from "./packet5";
+import { PacketType } from "./packet";
 import { varintSize, putVarint, readVarint } from "./codec5";
 
 /** MQTT 5 compiled in (1) or left out (0). Out by default in C, as esp-mqtt's
@@ -89,6 +90,9 @@ export class V5State {
   outNext: u32 = 0;
   /** Outgoing PUBLISHes that went with an alias and no topic (for tests and stats). */
   aliasHits: u32 = 0;
+  /** Incoming QoS 1/2 PUBLISHes of this connection whose PUBACK / PUBCOMP
+   *  has not entered tx yet: our Receive Maximum's count (4.9). */
+  inUnacked: u32 = 0;
 
   /** A new connection: aliases and the broker's limits start over (3.3.2.3.4). */
   startConnection(): void {
@@ -107,6 +111,14 @@ export class V5State {
       this.outLen[k] = 0;
     }
     this.outNext = 0;
+    this.inUnacked = 0;
+  }
+
+  /** An ack of `type` with `reason` entered tx: PUBACK, PUBCOMP and an
+   *  error PUBREC end an incoming exchange (4.9). */
+  ackSent(type: u8, reason: u8): void {
+    const ends: bool = type === PacketType.PUBACK || type === PacketType.PUBCOMP || (type === PacketType.PUBREC && reason >= 0x80);
+    if (ends && this.inUnacked > 0) this.inUnacked = u32(this.inUnacked - 1);
   }
 
   /** Takes the CONNACK's properties (after a decode into pkt). */

@@ -43,6 +43,7 @@ static bool Session_copyAliased(Session *self, OutMsg *r);
 static void Session_dropRec(Session *self, uint32_t i, uint8_t reason, const char *why);
 static bool Session_pumpStream(Session *self);
 static bool Session_pumpAcksAndSubs(Session *self);
+static bool Session_rxQuotaTake(Session *self);
 static Props5 *Session_noProps(Session *self);
 static void Session_logAckReason(Session *self, Packet *p);
 static void Session_onDisconnect5(Session *self);
@@ -1541,13 +1542,17 @@ static void Session_onPublish(Session *self, Packet *p) {
     Session_emit(self, SessionEvent_PUBLISH, p);
     return;
   }
+  if (!Session_rxQuotaTake(self)) {
+    return;
+  }
+#line 1456 "ts-src/mqtt/session.ts"
   if (p->qos == 1) {
     self->autoAck = true;
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch == ep && self->autoAck) {
       Session_queueAck(self, PacketType_PUBACK, p->packetId);
     }
-#line 1459 "ts-src/mqtt/session.ts"
+#line 1460 "ts-src/mqtt/session.ts"
     return;
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
@@ -1556,27 +1561,22 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
     }
-#line 1465 "ts-src/mqtt/session.ts"
+#line 1466 "ts-src/mqtt/session.ts"
   } else {
-    // Our Receive Maximum is the table's size: an MQTT 5 broker broke it.
-    if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2 && Session_isV5(self)) {
-      Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, "broker exceeded our Receive Maximum");
-      return;
-    }
     Session_rxQos2Add(self, p->packetId);
     self->autoAck = true;
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch != ep) {
       return;
     }
-#line 1475 "ts-src/mqtt/session.ts"
+#line 1471 "ts-src/mqtt/session.ts"
     if (!self->autoAck) {
       // The application runs this exchange: it is not ours to remember.
       int32_t k = Session_rxQos2Index(self, p->packetId);
       if (k >= 0) {
         Session_rxQos2Remove(self, (uint32_t)k);
       }
-#line 1479 "ts-src/mqtt/session.ts"
+#line 1475 "ts-src/mqtt/session.ts"
       return;
     }
   }
@@ -1591,25 +1591,25 @@ static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev
     Session_logAckReason(self, p);
   }
   // A record still streaming out was never whole on the wire: the ack is bogus.
-#line 1491 "ts-src/mqtt/session.ts"
+#line 1487 "ts-src/mqtt/session.ts"
   if ((i >= 0 && (self->recs[(uint32_t)i].state == waiting)) && (self->recs[(uint32_t)i].done == 0)) {
     Session_freeRec(self, (uint32_t)i);
   } else if (((i >= 0 && waiting == RecState_WAIT_PUBACK) && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) && (self->recs[(uint32_t)i].done == 0)) {
     // A PUBACK for a QoS 2 PUBLISH: the server took it at QoS 1 (RabbitMQ
     // does; MQTT 3.1.1 4.3.3 wants PUBREC). It has the message, so the
     // exchange is over; keeping the record would only fill the window.
-#line 1498 "ts-src/mqtt/session.ts"
+#line 1494 "ts-src/mqtt/session.ts"
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", p->packetId);
     }
-#line 1499 "ts-src/mqtt/session.ts"
+#line 1495 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, msg, p->packetId);
     }
   }
-#line 1503 "ts-src/mqtt/session.ts"
+#line 1499 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, ev, p);
 }
 
@@ -1619,7 +1619,7 @@ static void Session_onPubrec(Session *self, Packet *p) {
   if (Session_isV5(self)) {
     Session_logAckReason(self, p);
   }
-#line 1510 "ts-src/mqtt/session.ts"
+#line 1506 "ts-src/mqtt/session.ts"
   if (((refused && i >= 0) && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) && (self->recs[(uint32_t)i].done == 0)) {
     // A PUBREC with an error ends the exchange: no PUBREL (4.3.3).
     Session_freeRec(self, (uint32_t)i);
@@ -1639,7 +1639,7 @@ static void Session_onPubrec(Session *self, Packet *p) {
       Session_logNum(self, LogLevel_WARN, "PUBREC: unexpected id", p->packetId);
     }
   }
-#line 1527 "ts-src/mqtt/session.ts"
+#line 1523 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, SessionEvent_PUBREC, p);
 }
 
@@ -1648,13 +1648,13 @@ static void Session_onPubrel(Session *self, Packet *p) {
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
     Session_rxQos2Remove(self, (uint32_t)k);
-#line 1534 "ts-src/mqtt/session.ts"
+#line 1530 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
     }
   }
-#line 1535 "ts-src/mqtt/session.ts"
+#line 1531 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B); MQTT 5
@@ -1667,7 +1667,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
 
 /** SUBACK or UNSUBACK: the subscription it answers becomes active (or
    *  goes); handlers see the event with its tag in evTag (-1: not ours). */
-#line 1545 "ts-src/mqtt/session.ts"
+#line 1541 "ts-src/mqtt/session.ts"
 static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
   self->evTag = -1;
   int32_t i = Session_findSub(self, p->packetId, (SubState)(unsub ? SubState_UNSUB_SENT : SubState_SUB_SENT));
@@ -1687,14 +1687,14 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
         }
       }
     }
-#line 1560 "ts-src/mqtt/session.ts"
+#line 1556 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, unsub ? "UNSUBACK: unknown id" : "SUBACK: unknown id", p->packetId);
     }
   }
-#line 1564 "ts-src/mqtt/session.ts"
+#line 1560 "ts-src/mqtt/session.ts"
   Session_emit(self, (SessionEvent)(unsub ? SessionEvent_UNSUBACK : SessionEvent_SUBACK), p);
   self->evTag = -1;
 }
@@ -1705,16 +1705,16 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1575 "ts-src/mqtt/session.ts"
+#line 1571 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpStream(self)) {
     return;
   }
-#line 1577 "ts-src/mqtt/session.ts"
+#line 1573 "ts-src/mqtt/session.ts"
   if (!Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1578 "ts-src/mqtt/session.ts"
+#line 1574 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   bool v5 = Session_isV5(self);
   // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
@@ -1729,14 +1729,14 @@ static void Session_pump(Session *self) {
       if (self->epoch != ep || self->state != SessionState_CONNECTED) {
         return;
       }
-#line 1590 "ts-src/mqtt/session.ts"
+#line 1586 "ts-src/mqtt/session.ts"
       continue;
     }
     if (r->state == RecState_QUEUED && r->qos > 0) {
       if (inflight >= window) {
         return;
       }
-#line 1594 "ts-src/mqtt/session.ts"
+#line 1590 "ts-src/mqtt/session.ts"
       r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       r->sent = false;
       r->unsent = true;
@@ -1751,7 +1751,7 @@ static void Session_pump(Session *self) {
       if (n == 0) {
         return;
       }
-#line 1606 "ts-src/mqtt/session.ts"
+#line 1602 "ts-src/mqtt/session.ts"
       self->txLen += n;
       self->lastTx = self->now;
       r->sent = true;
@@ -1764,14 +1764,14 @@ static void Session_pump(Session *self) {
     if (r->len > free && (r->len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1616 "ts-src/mqtt/session.ts"
+#line 1612 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
-#line 1617 "ts-src/mqtt/session.ts"
+#line 1613 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
-#line 1618 "ts-src/mqtt/session.ts"
+#line 1614 "ts-src/mqtt/session.ts"
     } else {
       i++;
     }
@@ -1780,12 +1780,12 @@ static void Session_pump(Session *self) {
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
-#line 1624 "ts-src/mqtt/session.ts"
+#line 1620 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   if ((((r->done == 0 && CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) && Session_isV5(self)) && self->v5s[0].serverAliasMax > 0) && Session_copyAliased(self, r)) {
     return true;
   }
-#line 1626 "ts-src/mqtt/session.ts"
+#line 1622 "ts-src/mqtt/session.ts"
   uint32_t at = self->txLen;
   uint32_t n = session_minU32(r->len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
   uint32_t from = r->off + r->done;
@@ -1794,7 +1794,7 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
   if (r->done == 0 && r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1632 "ts-src/mqtt/session.ts"
+#line 1628 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   r->done += n;
@@ -1819,27 +1819,27 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
   if ((most > (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen)) || (smax > 0 && most > smax)) {
     return false;
   }
-#line 1654 "ts-src/mqtt/session.ts"
+#line 1650 "ts-src/mqtt/session.ts"
   uint32_t a = V5State_outAlias(&self->v5s[0], Session_recTopic(self, r));
   if (a == 0) {
     return false;
   }
-#line 1656 "ts-src/mqtt/session.ts"
+#line 1652 "ts-src/mqtt/session.ts"
   bool bound = (int32_t)(a & 0x10000u) != 0;
   uint32_t at = self->txLen;
   uint32_t n = session5_putAliased(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, UINT32_MAX), m, r->qos, (uint16_t)a, bound);
   if (n == 0) {
     return false;
   }
-#line 1660 "ts-src/mqtt/session.ts"
+#line 1656 "ts-src/mqtt/session.ts"
   if (bound) {
     self->v5s[0].aliasHits++;
   }
-#line 1661 "ts-src/mqtt/session.ts"
+#line 1657 "ts-src/mqtt/session.ts"
   if (r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1662 "ts-src/mqtt/session.ts"
+#line 1658 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   self->streaming = false;
@@ -1855,7 +1855,7 @@ static void Session_dropRec(Session *self, uint32_t i, uint8_t reason, const cha
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, why, Session_recTopic(self, r), id);
   }
-#line 1675 "ts-src/mqtt/session.ts"
+#line 1671 "ts-src/mqtt/session.ts"
   self->evDropId = id;
   self->evDropQos = r->qos;
   self->evDropReason = reason;
@@ -1878,21 +1878,21 @@ static bool Session_pumpStream(Session *self) {
   if (!self->streaming) {
     return true;
   }
-#line 1695 "ts-src/mqtt/session.ts"
+#line 1691 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->done == 0) {
       continue;
     }
-#line 1698 "ts-src/mqtt/session.ts"
+#line 1694 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return false;
     }
-#line 1699 "ts-src/mqtt/session.ts"
+#line 1695 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
-#line 1700 "ts-src/mqtt/session.ts"
+#line 1696 "ts-src/mqtt/session.ts"
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
@@ -1906,22 +1906,26 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1711 "ts-src/mqtt/session.ts"
+#line 1707 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = 0;
     if (Session_isV5(self)) {
       rt_bytes tmp = Session_txFree(self);
       n = codec5_encodeAck5(tmp, (uint8_t)((a >> 16) & 0xff), (uint16_t)a, (uint8_t)(a >> 24), Session_noProps(self));
-#line 1715 "ts-src/mqtt/session.ts"
+#line 1711 "ts-src/mqtt/session.ts"
     } else {
       n = codec_encodeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     }
-#line 1716 "ts-src/mqtt/session.ts"
+#line 1712 "ts-src/mqtt/session.ts"
     if (n == 0) {
       return false;
     }
-#line 1717 "ts-src/mqtt/session.ts"
+#line 1713 "ts-src/mqtt/session.ts"
+    if (Session_isV5(self)) {
+      V5State_ackSent(&self->v5s[0], (uint8_t)((a >> 16) & 0xff), (uint8_t)(a >> 24));
+    }
+#line 1714 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -1933,11 +1937,11 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1726 "ts-src/mqtt/session.ts"
+#line 1723 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1727 "ts-src/mqtt/session.ts"
+#line 1724 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = 0;
@@ -1955,7 +1959,7 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (n == 0) {
       return false;
     }
-#line 1742 "ts-src/mqtt/session.ts"
+#line 1739 "ts-src/mqtt/session.ts"
     s->state = (SubState)(sub ? SubState_SUB_SENT : SubState_UNSUB_SENT);
     self->txLen += n;
     self->lastTx = self->now;
@@ -1979,9 +1983,26 @@ void Session_queueAckReason(Session *self, uint8_t type, uint16_t id, uint8_t re
   Session_pump(self);
 }
 
+/** MQTT 5: an incoming QoS 1/2 PUBLISH takes one of our Receive Maximum
+   *  (4.9): a broker that sends one more than it while that many are
+   *  unacknowledged gets DISCONNECT 0x93. False then. */
+static bool Session_rxQuotaTake(Session *self) {
+  if (!Session_isV5(self)) {
+    return true;
+  }
+#line 1767 "ts-src/mqtt/session.ts"
+  V5State *v = &self->v5s[0];
+  if (v->inUnacked >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
+    Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, "broker exceeded our Receive Maximum");
+    return false;
+  }
+  v->inUnacked++;
+  return true;
+}
+
 // ---------------------------------------------------------------- helpers
 /** The scratch properties, emptied. */
-#line 1768 "ts-src/mqtt/session.ts"
+#line 1779 "ts-src/mqtt/session.ts"
 static Props5 *Session_noProps(Session *self) {
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
@@ -1995,7 +2016,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
   if (code < 0x80) {
     return;
   }
-#line 1779 "ts-src/mqtt/session.ts"
+#line 1790 "ts-src/mqtt/session.ts"
   V5State_takeReason(&self->v5s[0]);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, packet5_reasonName(p->type, code), V5State_reasonString(&self->v5s[0]), p->packetId);
@@ -2003,7 +2024,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
 }
 
 /** MQTT 5: the broker ends the connection, saying why (3.14). */
-#line 1784 "ts-src/mqtt/session.ts"
+#line 1795 "ts-src/mqtt/session.ts"
 static void Session_onDisconnect5(Session *self) {
   V5State *v = &self->v5s[0];
   V5State_takeReason(v);
@@ -2011,7 +2032,7 @@ static void Session_onDisconnect5(Session *self) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, "DISCONNECT from the broker: ", V5State_reasonString(v), v->pkt.reasonCode);
   }
-#line 1789 "ts-src/mqtt/session.ts"
+#line 1800 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   Session_emit(self, SessionEvent_DISCONNECT, &v->pkt.base);
   if (self->epoch == ep) {
@@ -2022,17 +2043,17 @@ static void Session_onDisconnect5(Session *self) {
 /** MQTT 5: sends AUTH (3.15) with `reason` and Authentication Data, the
    *  method being the CONNECT's. False when not MQTT 5, no method was set,
    *  or it does not fit tx now. */
-#line 1797 "ts-src/mqtt/session.ts"
+#line 1808 "ts-src/mqtt/session.ts"
 bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
   if (!Session_isV5(self)) {
     return false;
   }
-#line 1799 "ts-src/mqtt/session.ts"
+#line 1810 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->authMethodLen == 0 || self->state == SessionState_DISCONNECTED) {
     return false;
   }
-#line 1801 "ts-src/mqtt/session.ts"
+#line 1812 "ts-src/mqtt/session.ts"
   Props5 *p = Session_noProps(self);
   p->authMethod = rt_subarray(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, v->authMethodLen);
   Props5_set(p, PropId_AUTH_METHOD);
@@ -2045,7 +2066,7 @@ bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
   if (n == 0) {
     return false;
   }
-#line 1811 "ts-src/mqtt/session.ts"
+#line 1822 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   return true;
@@ -2075,7 +2096,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 1838 "ts-src/mqtt/session.ts"
+#line 1849 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -2085,7 +2106,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. @log */
-#line 1845 "ts-src/mqtt/session.ts"
+#line 1856 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -2099,7 +2120,7 @@ static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes 
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 1856 "ts-src/mqtt/session.ts"
+#line 1867 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -2119,7 +2140,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 1873 "ts-src/mqtt/session.ts"
+#line 1884 "ts-src/mqtt/session.ts"
   self->big = BigRx_NONE;
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
@@ -2134,7 +2155,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
   for (uint32_t k = 0; k < self->recCount; k++) {
     self->recs[k].done = 0;
   }
-#line 1885 "ts-src/mqtt/session.ts"
+#line 1896 "ts-src/mqtt/session.ts"
   bool clean = self->cfg.cleanSession;
   // Subscriptions are all sent again after the next CONNACK.
   for (uint32_t i = 0; i < self->subCount; i++) {
@@ -2161,24 +2182,24 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
           Session_log(self, LogLevel_WARN, "in-flight dropped (clean session)", Session_recTopic(self, r), r->packetId);
         }
-#line 1909 "ts-src/mqtt/session.ts"
+#line 1920 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
       if (clean) {
         r->state = RecState_QUEUED;
-#line 1913 "ts-src/mqtt/session.ts"
+#line 1924 "ts-src/mqtt/session.ts"
       } else {
         r->unsent = true;
       }
     }
-#line 1915 "ts-src/mqtt/session.ts"
+#line 1926 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 1918 "ts-src/mqtt/session.ts"
+#line 1929 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -2189,13 +2210,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 1924 "ts-src/mqtt/session.ts"
+#line 1935 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 1925 "ts-src/mqtt/session.ts"
+#line 1936 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -2205,7 +2226,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 1932 "ts-src/mqtt/session.ts"
+#line 1943 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2215,7 +2236,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 1939 "ts-src/mqtt/session.ts"
+#line 1950 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2224,7 +2245,7 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 1945 "ts-src/mqtt/session.ts"
+#line 1956 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = Session_topicOffset(self, r);
   uint32_t tl = (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
@@ -2240,12 +2261,12 @@ static bool Session_dropOldestWaiting(Session *self, uint8_t reason) {
     if (r->state != RecState_QUEUED || r->done > 0) {
       continue;
     }
-#line 1958 "ts-src/mqtt/session.ts"
+#line 1969 "ts-src/mqtt/session.ts"
     uint16_t id = r->packetId;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", Session_recTopic(self, r), id);
     }
-#line 1960 "ts-src/mqtt/session.ts"
+#line 1971 "ts-src/mqtt/session.ts"
     self->evDropId = id;
     self->evDropQos = r->qos;
     self->evDropReason = reason;
@@ -2273,12 +2294,12 @@ static rt_bytes Session_recPayload(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 1985 "ts-src/mqtt/session.ts"
+#line 1996 "ts-src/mqtt/session.ts"
   if (Session_isV5(self)) {
     return session5_payload5(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos);
   }
   // The topic view starts inside the store: the payload follows it (and the id for QoS > 0).
-#line 1987 "ts-src/mqtt/session.ts"
+#line 1998 "ts-src/mqtt/session.ts"
   uint32_t topicEnd = Session_topicOffset(self, r) + t.len;
   uint32_t start = topicEnd + (uint32_t)((r->qos > 0) ? 2 : 0);
   return rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off + start, r->off + r->len);
@@ -2292,7 +2313,7 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 1998 "ts-src/mqtt/session.ts"
+#line 2009 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -2301,7 +2322,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
     return;
   }
-#line 2004 "ts-src/mqtt/session.ts"
+#line 2015 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -2318,14 +2339,14 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 2018 "ts-src/mqtt/session.ts"
+#line 2029 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 2022 "ts-src/mqtt/session.ts"
+#line 2033 "ts-src/mqtt/session.ts"
   self->recCount = self->recCount - 1u;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -2356,7 +2377,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2048 "ts-src/mqtt/session.ts"
+#line 2059 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2370,7 +2391,7 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
     }
-#line 2059 "ts-src/mqtt/session.ts"
+#line 2070 "ts-src/mqtt/session.ts"
     Session_rxQos2Remove(self, 0);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
@@ -2381,6 +2402,6 @@ static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 2067 "ts-src/mqtt/session.ts"
+#line 2078 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
 }

@@ -4,11 +4,11 @@
 static uint32_t session5_keep(rt_bytes dst, rt_bytes src);
 static uint32_t session5_aliasedRem(rt_bytes m, PubLayout *l, bool dropTopic);
 
-#line 239 "ts-src/mqtt/session5.ts"
+#line 251 "ts-src/mqtt/session5.ts"
 static PubLayout session5_layout;
 
 /* Sets the fields of a zeroed V5State to their initial values. */
-#line 37 "ts-src/mqtt/session5.ts"
+#line 38 "ts-src/mqtt/session5.ts"
 void V5State_init(V5State *self) {
   self->serverReceiveMax = 65535;
   self->serverKeepAlive = -1;
@@ -17,7 +17,7 @@ void V5State_init(V5State *self) {
 }
 
 /** A new connection: aliases and the broker's limits start over (3.3.2.3.4). */
-#line 94 "ts-src/mqtt/session5.ts"
+#line 98 "ts-src/mqtt/session5.ts"
 void V5State_startConnection(V5State *self) {
   self->serverReceiveMax = 65535;
   self->serverMaxPacket = 0;
@@ -34,44 +34,55 @@ void V5State_startConnection(V5State *self) {
     rt_set_u16(self->outLen, session5_ALIAS_SLOTS, k, 0);
   }
   self->outNext = 0;
+  self->inUnacked = 0;
+}
+
+/** An ack of `type` with `reason` entered tx: PUBACK, PUBCOMP and an
+   *  error PUBREC end an incoming exchange (4.9). */
+void V5State_ackSent(V5State *self, uint8_t type, uint8_t reason) {
+  bool ends = (type == PacketType_PUBACK || type == PacketType_PUBCOMP) || (type == PacketType_PUBREC && reason >= 0x80);
+  if (ends && self->inUnacked > 0) {
+    self->inUnacked = self->inUnacked - 1u;
+  }
 }
 
 /** Takes the CONNACK's properties (after a decode into pkt). */
+#line 125 "ts-src/mqtt/session5.ts"
 void V5State_takeConnack(V5State *self) {
   Props5 *p = &self->pkt.props;
   self->lastReason = self->pkt.reasonCode;
   if (Props5_has(p, PropId_RECEIVE_MAXIMUM)) {
     self->serverReceiveMax = p->receiveMaximum;
   }
-#line 117 "ts-src/mqtt/session5.ts"
+#line 129 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_MAXIMUM_PACKET_SIZE)) {
     self->serverMaxPacket = p->maximumPacketSize;
   }
-#line 118 "ts-src/mqtt/session5.ts"
+#line 130 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_TOPIC_ALIAS_MAXIMUM)) {
     self->serverAliasMax = p->topicAliasMaximum;
   }
-#line 119 "ts-src/mqtt/session5.ts"
+#line 131 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_SERVER_KEEP_ALIVE)) {
     self->serverKeepAlive = p->serverKeepAlive;
   }
-#line 120 "ts-src/mqtt/session5.ts"
+#line 132 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_MAXIMUM_QOS)) {
     self->serverMaxQos = p->maximumQos;
   }
-#line 121 "ts-src/mqtt/session5.ts"
+#line 133 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_RETAIN_AVAILABLE)) {
     self->retainAvailable = p->retainAvailable != 0;
   }
-#line 122 "ts-src/mqtt/session5.ts"
+#line 134 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_ASSIGNED_CLIENT_ID)) {
     self->assignedIdLen = session5_keep(RT_BYTES(self->assignedId, session5_STR_ROOM), p->assignedClientId);
   }
-#line 123 "ts-src/mqtt/session5.ts"
+#line 135 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_RESPONSE_INFO)) {
     self->responseInfoLen = session5_keep(RT_BYTES(self->responseInfo, session5_STR_ROOM), p->responseInfo);
   }
-#line 124 "ts-src/mqtt/session5.ts"
+#line 136 "ts-src/mqtt/session5.ts"
   V5State_takeReason(self);
 }
 
@@ -83,13 +94,13 @@ void V5State_takeReason(V5State *self) {
   if (Props5_has(p, PropId_REASON_STRING)) {
     self->reasonStrLen = session5_keep(RT_BYTES(self->reasonStr, session5_STR_ROOM), p->reasonString);
   }
-#line 133 "ts-src/mqtt/session5.ts"
+#line 145 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_SERVER_REFERENCE)) {
     self->serverRefLen = session5_keep(RT_BYTES(self->serverRef, session5_STR_ROOM), p->serverReference);
   }
 }
 
-#line 136 "ts-src/mqtt/session5.ts"
+#line 148 "ts-src/mqtt/session5.ts"
 rt_bytes V5State_reasonString(V5State *self) {
   return rt_subarray(RT_BYTES(self->reasonStr, session5_STR_ROOM), 0, self->reasonStrLen);
 }
@@ -111,12 +122,12 @@ uint8_t V5State_resolveInAlias(V5State *self) {
   if (!Props5_has(p, PropId_TOPIC_ALIAS)) {
     return 0;
   }
-#line 155 "ts-src/mqtt/session5.ts"
+#line 167 "ts-src/mqtt/session5.ts"
   uint32_t a = p->topicAlias;
   if (a == 0 || a > CONFIG_MGOS_MQTT_TOPIC_ALIASES) {
     return 0x94;
   }
-#line 157 "ts-src/mqtt/session5.ts"
+#line 169 "ts-src/mqtt/session5.ts"
   uint32_t k = a - 1;
   uint32_t at = k * (uint32_t)CONFIG_MGOS_MQTT_TOPIC_ALIAS_LEN;
   rt_bytes t = self->pkt.base.topic;
@@ -134,7 +145,7 @@ uint8_t V5State_resolveInAlias(V5State *self) {
   if (n == 0) {
     return 0x82;
   }
-#line 172 "ts-src/mqtt/session5.ts"
+#line 184 "ts-src/mqtt/session5.ts"
   self->pkt.base.topic = rt_subarray(RT_BYTES(self->inTopic, session5_ALIAS_ROOM), at, at + n);
   return 0;
 }
@@ -147,7 +158,7 @@ uint32_t V5State_outAlias(V5State *self, rt_bytes topic) {
   if (max == 0 || topic.len > CONFIG_MGOS_MQTT_TOPIC_ALIAS_LEN) {
     return 0;
   }
-#line 182 "ts-src/mqtt/session5.ts"
+#line 194 "ts-src/mqtt/session5.ts"
   for (uint32_t k = 0; k < max; k++) {
     uint32_t n = rt_get_u16(self->outLen, session5_ALIAS_SLOTS, k);
     uint32_t at = k * (uint32_t)CONFIG_MGOS_MQTT_TOPIC_ALIAS_LEN;
@@ -156,7 +167,7 @@ uint32_t V5State_outAlias(V5State *self, rt_bytes topic) {
     }
   }
   // Not bound: a free slot, else the oldest binding is replaced.
-#line 188 "ts-src/mqtt/session5.ts"
+#line 200 "ts-src/mqtt/session5.ts"
   uint32_t k = max;
   for (uint32_t j = 0; j < max; j++) {
     if (rt_get_u16(self->outLen, session5_ALIAS_SLOTS, j) == 0) {
@@ -174,7 +185,7 @@ uint32_t V5State_outAlias(V5State *self, rt_bytes topic) {
 }
 
 /** Copies `src` into `dst` (cut to its size); returns the length kept. */
-#line 206 "ts-src/mqtt/session5.ts"
+#line 218 "ts-src/mqtt/session5.ts"
 static uint32_t session5_keep(rt_bytes dst, rt_bytes src) {
   uint32_t n = (src.len < dst.len) ? src.len : dst.len;
   rt_copy_bytes(dst, 0, rt_subarray(src, 0, n));
@@ -182,13 +193,13 @@ static uint32_t session5_keep(rt_bytes dst, rt_bytes src) {
 }
 
 /** Reads the layout of the well-formed MQTT 5 PUBLISH `m` (one we encoded). */
-#line 226 "ts-src/mqtt/session5.ts"
+#line 238 "ts-src/mqtt/session5.ts"
 void session5_pubLayout(rt_bytes m, uint8_t qos, PubLayout *l) {
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 229 "ts-src/mqtt/session5.ts"
+#line 241 "ts-src/mqtt/session5.ts"
   k++;
   l->topicAt = k;
   l->topicLen = (uint32_t)((rt_bytes_get(m, k) << 8) | rt_bytes_get(m, rt_idx_add(k, 1)));
@@ -201,7 +212,7 @@ void session5_pubLayout(rt_bytes m, uint8_t qos, PubLayout *l) {
 
 /** Size of the PUBLISH `m` rewritten with topic alias `alias`, the topic
  *  left out when `dropTopic`. */
-#line 243 "ts-src/mqtt/session5.ts"
+#line 255 "ts-src/mqtt/session5.ts"
 uint32_t session5_aliasedSize(rt_bytes m, uint8_t qos, bool dropTopic) {
   PubLayout *l = &session5_layout;
   session5_pubLayout(m, qos, l);
@@ -226,7 +237,7 @@ uint32_t session5_putAliased(rt_bytes out, rt_bytes m, uint8_t qos, uint16_t ali
   if (total > out.len) {
     return 0;
   }
-#line 265 "ts-src/mqtt/session5.ts"
+#line 277 "ts-src/mqtt/session5.ts"
   rt_bytes_set(out, 0, rt_bytes_get(m, 0));
   uint32_t at = codec5_putVarint(out, 1, rem);
   uint32_t tl = dropTopic ? 0 : l->topicLen;

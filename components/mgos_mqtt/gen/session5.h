@@ -4,6 +4,7 @@
 
 #include "rt.h"
 #include "packet5.h"
+#include "packet.h"
 #include "codec5.h"
 
 #ifdef __cplusplus
@@ -104,6 +105,9 @@ struct V5State {
   uint32_t outNext;
   /** Outgoing PUBLISHes that went with an alias and no topic (for tests and stats). */
   uint32_t aliasHits;
+  /** Incoming QoS 1/2 PUBLISHes of this connection whose PUBACK / PUBCOMP
+     *  has not entered tx yet: our Receive Maximum's count (4.9). */
+  uint32_t inUnacked;
 };
 
 /** Where the parts of an encoded MQTT 5 PUBLISH are (stored in the outbox). */
@@ -121,6 +125,7 @@ struct PubLayout {
 
 void V5State_init(V5State *self);
 void V5State_startConnection(V5State *self);
+void V5State_ackSent(V5State *self, uint8_t type, uint8_t reason);
 void V5State_takeConnack(V5State *self);
 void V5State_takeReason(V5State *self);
 rt_bytes V5State_reasonString(V5State *self);
