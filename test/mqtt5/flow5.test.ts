@@ -16,7 +16,7 @@ import { NodePort } from "../../ts-src/node/port";
 import { mg_connection, mg_mqtt_message, MG_EV } from "../../ts-src/mgos/mg_types";
 import {
   mgos_mqtt_init, mgos_mqtt_add_global_handler, mgos_mqtt_global_disconnect, mgos_mqtt_global_connect, mgos_mqtt_get_global,
-  mgos_mqtt_global_subscribe_opt, mgos_mqtt_sub,
+  mgos_mqtt_global_subscribe_opt, mgos_mqtt_sub, pub_bytes,
 } from "../../ts-src/mgos/facade";
 import { mgos_mqtt_config_set, mgos_mqtt_config_error } from "../../ts-src/config/config";
 import { MAX_RX_QOS2 } from "../../ts-src/mqtt/session";
@@ -171,5 +171,79 @@ test("Receive Maximum: acknowledged messages free their place (a burst of 600 Qo
   await until("600 delivered", () => got === 600, 25000);
   await until("600 PUBACKs", () => f.acks("puback").length === 600);
   assert.equal(f.disconnects().length, 0);
+  await stop();
+});
+
+// ---------------------------------------------------------------- topic aliases, long topics
+
+const long = (c: string, n: number): string => `long/${c.repeat(n - 5)}`;
+
+test("incoming aliases bound to topics longer than MGOS_MQTT_TOPIC_ALIAS_LEN resolve in full", { timeout: 20000 }, async () => {
+  evs.length = 0;
+  const t1 = "s/one", t2 = "s/two", t3 = "s/three";
+  const t4 = long("z", TOPIC_ALIAS_LEN * 3); // fits beside the three short ones
+  const f = await new Fake((s) => setTimeout(() => {
+    s.write(pub(t1, 0, 0, "a1", { topicAlias: 1 }));
+    s.write(pub(t2, 0, 0, "a2", { topicAlias: 2 }));
+    s.write(pub(t3, 0, 0, "a3", { topicAlias: 3 }));
+    s.write(pub(t4, 0, 0, "a4", { topicAlias: 4 }));
+    for (const a of [4, 1, 2, 3, 4]) s.write(pub("", 0, 0, `b${a}`, { topicAlias: a }));
+  }, 50)).start();
+  await run(f);
+  await until("nine messages", () => evs.filter((e) => e.ev === MG_EV.MQTT_PUBLISH).length === 9);
+  assert.deepEqual(evs.filter((e) => e.ev === MG_EV.MQTT_PUBLISH).map((e) => `${e.topic} ${e.payload}`),
+    [`${t1} a1`, `${t2} a2`, `${t3} a3`, `${t4} a4`, `${t4} b4`, `${t1} b1`, `${t2} b2`, `${t3} b3`, `${t4} b4`]);
+  assert.equal(f.disconnects().length, 0);
+  await stop();
+});
+
+test("an alias rebound to a topic too long to keep is never read as its old topic: DISCONNECT 0x83", { timeout: 20000 }, async () => {
+  evs.length = 0;
+  const big = long("y", TOPIC_ALIAS_LEN * 4 + 1); // more than the whole table
+  const f = await new Fake((s, n) => {
+    if (n > 1) return;
+    setTimeout(() => {
+      s.write(pub("old/topic", 0, 0, "first", { topicAlias: 2 }));
+      s.write(pub(big, 0, 0, "rebound", { topicAlias: 2 }));
+      s.write(pub("", 0, 0, "uses-it", { topicAlias: 2 }));
+    }, 50);
+  }).start();
+  await run(f);
+  await until("DISCONNECT", () => f.disconnects().length >= 1);
+  assert.equal(f.disconnects()[0].reasonCode, 0x83);
+  const got = evs.filter((e) => e.ev === MG_EV.MQTT_PUBLISH).map((e) => `${e.topic} ${e.payload}`);
+  assert.deepEqual(got, ["old/topic first", `${big} rebound`]);
+  await stop();
+});
+
+test("outgoing aliases: long topics are aliased too, rebinding never sends a wrong topic", { timeout: 20000 }, async () => {
+  const f = await new Fake(() => undefined, gen({ cmd: "connack", reasonCode: 0, sessionPresent: false, properties: { topicAliasMaximum: 2 } })).start();
+  await run(f);
+  await until("connected", () => mgos_mqtt_get_global().session.isConnected());
+  const a = long("a", TOPIC_ALIAS_LEN + 36), b = "short/b", c = long("c", TOPIC_ALIAS_LEN + 36), d = long("d", TOPIC_ALIAS_LEN * 4 + 1);
+  const sent = [a, a, b, c, a, b, c, d, d, a, a];
+  for (const [i, t] of sent.entries()) assert.ok(pub_bytes(t, new Uint8Array(Buffer.from(`m${i}`)), 0, false) > 0);
+  await until("all sent", () => f.got.filter((p) => p.cmd === "publish").length === sent.length);
+  // Resolve what went over the wire as the broker does (3.3.2.3.4).
+  const map = new Map<number, string>();
+  const seen: string[] = [];
+  let aliased = 0;
+  let aliasedLong = 0;
+  for (const p of f.got.filter((x) => x.cmd === "publish")) {
+    const al: number | undefined = p.properties?.topicAlias;
+    if (al !== undefined) assert.ok(al >= 1 && al <= 2, `alias ${al}`);
+    if (p.topic.length > 0) {
+      if (al !== undefined) map.set(al, p.topic);
+      seen.push(p.topic);
+    } else {
+      aliased++;
+      if (map.get(al!)!.length > TOPIC_ALIAS_LEN) aliasedLong++;
+      seen.push(map.get(al!)!);
+    }
+  }
+  assert.deepEqual(seen, sent);
+  assert.ok(aliasedLong >= 2, `only ${aliasedLong} long topics sent with the alias alone`);
+  // The topic longer than the whole table always goes in full.
+  assert.ok(f.got.filter((p) => p.cmd === "publish" && p.topic === d).length === 2);
   await stop();
 });

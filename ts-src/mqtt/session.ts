@@ -1147,13 +1147,7 @@ export class Session {
       const p: Packet = v.pkt.base;
       // The 3.1.1 code reads a refusal from returnCode.
       if (p.type === PacketType.CONNACK) p.returnCode = v.pkt.reasonCode;
-      if (p.type === PacketType.PUBLISH && this.state === SessionState.CONNECTED) {
-        const bad: u8 = v.resolveInAlias();
-        if (bad !== 0) {
-          this.protocolError(bad, bad === Reason.TOPIC_ALIAS_INVALID ? "topic alias above our Topic Alias Maximum" : "topic alias never set");
-          return;
-        }
-      }
+      if (p.type === PacketType.PUBLISH && this.state === SessionState.CONNECTED && !this.aliasIn(p)) return;
       this.handle(p);
     }
     if (this.epoch !== ep || start === 0) return;
@@ -1757,6 +1751,19 @@ export class Session {
     this.acks[slot] = u32((reason << 24) | (type << 16) | id);
     this.ackCount++;
     this.pump();
+  }
+
+  /** MQTT 5: resolves the topic alias of incoming PUBLISH `p` (its
+   *  properties in v5s[0].pkt.props); false after a protocol error. */
+  private aliasIn(p: Packet): bool {
+    const bad: u8 = this.v5s[0].resolveInAlias(p);
+    if (bad === 0) return true;
+    let why: string = "topic alias never set";
+    if (bad === Reason.TOPIC_ALIAS_INVALID) why = "topic alias above our Topic Alias Maximum";
+    // The table holds TOPIC_ALIASES x TOPIC_ALIAS_LEN bytes of topics in all.
+    if (bad === Reason.IMPLEMENTATION_SPECIFIC_ERROR) why = "topic alias bound to a topic too long to keep (MGOS_MQTT_TOPIC_ALIAS_LEN)";
+    this.protocolError(bad, why);
+    return false;
   }
 
   /** MQTT 5: an incoming QoS 1/2 PUBLISH takes one of our Receive Maximum

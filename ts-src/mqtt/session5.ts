@@ -6,8 +6,8 @@
 // The codec is codec5.ts / packet5.ts. docs/mqtt5.md describes the behaviour.
 
 import { u8, u16, u32, i32, bool, Bytes, copyBytes, bytesEqual, mul32 } from "../rt/rt";
-import { Packet5, Props5, PropId } from "./packet5";
-import { PacketType } from "./packet";
+import { Packet5, Props5, PropId, Reason } from "./packet5";
+import { Packet, PacketType } from "./packet";
 import { varintSize, putVarint, readVarint } from "./codec5";
 
 /** MQTT 5 compiled in (1) or left out (0). Out by default in C, as esp-mqtt's
@@ -80,12 +80,10 @@ export class V5State {
   responseInfoLen: u32 = 0;
 
   // ---- topic aliases
-  /** Incoming: alias k+1 -> topic (length 0: never set on this connection). */
-  inTopic: Uint8Array = new Uint8Array(ALIAS_ROOM);
-  inLen: Uint16Array = new Uint16Array(ALIAS_SLOTS);
+  /** Incoming: alias k+1 -> topic. */
+  inAl: AliasTable = new AliasTable();
   /** Outgoing: alias k+1 -> topic we bound it to. */
-  outTopic: Uint8Array = new Uint8Array(ALIAS_ROOM);
-  outLen: Uint16Array = new Uint16Array(ALIAS_SLOTS);
+  outAl: AliasTable = new AliasTable();
   /** The next outgoing slot to (re)bind when all are taken. */
   outNext: u32 = 0;
   /** Outgoing PUBLISHes that went with an alias and no topic (for tests and stats). */
@@ -106,10 +104,8 @@ export class V5State {
     this.reasonStrLen = 0;
     this.serverRefLen = 0;
     this.responseInfoLen = 0;
-    for (let k: u32 = 0; k < ALIAS_SLOTS; k++) {
-      this.inLen[k] = 0;
-      this.outLen[k] = 0;
-    }
+    this.inAl.clear();
+    this.outAl.clear();
     this.outNext = 0;
     this.inUnacked = 0;
   }
@@ -157,49 +153,45 @@ export class V5State {
     return this.assignedId.subarray(0, this.assignedIdLen);
   }
 
-  /** Resolves the topic of an incoming PUBLISH in pkt (3.3.2.3.4): a topic
-   *  with an alias binds it, an empty topic reads it. Returns 0, or the
-   *  DISCONNECT reason code: 0x94 for an alias above our maximum, 0x82 for an
-   *  alias never set (or a topic too long for our slot, which we cannot hold). */
-  resolveInAlias(): u8 {
+  /** Resolves the topic of incoming PUBLISH `b` whose properties are in
+   *  pkt.props (3.3.2.3.4): a topic with an alias binds it, an empty topic
+   *  reads it. Returns 0, or the DISCONNECT reason code: 0x94 for an alias
+   *  above our maximum, 0x82 for an alias never set, 0x83 for an alias bound
+   *  to a topic longer than the table holds (we cannot know its topic: the
+   *  broker sends a QoS 1/2 message again after the reconnect, in full). */
+  resolveInAlias(b: Packet): u8 {
     const p: Props5 = this.pkt.props;
     if (!p.has(PropId.TOPIC_ALIAS)) return 0;
     const a: u32 = p.topicAlias;
-    if (a === 0 || a > TOPIC_ALIASES) return 0x94;
+    if (a === 0 || a > TOPIC_ALIASES) return Reason.TOPIC_ALIAS_INVALID;
     const k: u32 = u32(a - 1);
-    const at: u32 = mul32(k, TOPIC_ALIAS_LEN);
-    const t: Bytes = this.pkt.base.topic;
+    const t: Bytes = b.topic;
+    const tab: AliasTable = this.inAl;
     if (t.length > 0) {
-      if (t.length > TOPIC_ALIAS_LEN) {
-        // Not kept: a later use of this alias is then "never set".
-        this.inLen[k] = 0;
-        return 0;
-      }
-      copyBytes(this.inTopic, at, t);
-      this.inLen[k] = u16(t.length);
+      // Not kept: a later use of this alias is refused, never another topic.
+      if (!tab.set(k, t)) tab.lost[k] = 1;
       return 0;
     }
-    const n: u32 = this.inLen[k];
-    if (n === 0) return 0x82;
-    this.pkt.base.topic = this.inTopic.subarray(at, u32(at + n));
+    if (tab.lost[k] !== 0) return Reason.IMPLEMENTATION_SPECIFIC_ERROR;
+    if (tab.len[k] === 0) return Reason.PROTOCOL_ERROR;
+    b.topic = tab.get(k);
     return 0;
   }
 
-  /** The alias to send `topic` with: > 0 and `bound` true when the broker
-   *  knows it (send an empty topic), > 0 and `bound` false when this packet
-   *  binds it (send the topic too), 0 for none. */
+  /** The alias to send `topic` with: > 0 and `bound` (0x10000) when the
+   *  broker knows it (send an empty topic), > 0 alone when this packet binds
+   *  it (send the topic too), 0 for none (the topic goes in full). */
   outAlias(topic: Bytes): u32 {
     const max: u32 = this.serverAliasMax < TOPIC_ALIASES ? this.serverAliasMax : TOPIC_ALIASES;
-    if (max === 0 || topic.length > TOPIC_ALIAS_LEN) return 0;
+    const tab: AliasTable = this.outAl;
+    if (max === 0 || topic.length === 0 || topic.length > ALIAS_ROOM) return 0;
     for (let k: u32 = 0; k < max; k++) {
-      const n: u32 = this.outLen[k];
-      const at: u32 = mul32(k, TOPIC_ALIAS_LEN);
-      if (n === topic.length && bytesEqual(this.outTopic.subarray(at, u32(at + n)), topic)) return u32((k + 1) | 0x10000);
+      if (tab.len[k] === topic.length && bytesEqual(tab.get(k), topic)) return u32((k + 1) | 0x10000);
     }
     // Not bound: a free slot, else the oldest binding is replaced.
     let k: u32 = max;
     for (let j: u32 = 0; j < max; j++) {
-      if (this.outLen[j] === 0) {
+      if (tab.len[j] === 0) {
         k = j;
         break;
       }
@@ -208,9 +200,64 @@ export class V5State {
       k = this.outNext % max;
       this.outNext = u32(k + 1);
     }
-    copyBytes(this.outTopic, mul32(k, TOPIC_ALIAS_LEN), topic);
-    this.outLen[k] = u16(topic.length);
+    // A long topic takes the room of the next bindings (ours to forget).
+    let j: u32 = u32(k + 1);
+    while (!tab.set(k, topic)) {
+      if (j % max === k) return 0; // cannot happen: alone it fits
+      tab.drop(j % max);
+      j++;
+    }
     return u32(k + 1);
+  }
+}
+
+/** Topics of aliases 1..TOPIC_ALIASES (slot k for alias k+1), packed in one
+ *  buffer of TOPIC_ALIASES x TOPIC_ALIAS_LEN bytes: a topic longer than
+ *  TOPIC_ALIAS_LEN is kept when the others leave room; none is ever cut. */
+export class AliasTable {
+  buf: Uint8Array = new Uint8Array(ALIAS_ROOM);
+  off: Uint32Array = new Uint32Array(ALIAS_SLOTS);
+  /** 0: not set. */
+  len: Uint32Array = new Uint32Array(ALIAS_SLOTS);
+  /** Incoming: bound to a topic that did not fit (its uses are refused). */
+  lost: Uint8Array = new Uint8Array(ALIAS_SLOTS);
+  used: u32 = 0;
+
+  clear(): void {
+    for (let k: u32 = 0; k < ALIAS_SLOTS; k++) {
+      this.len[k] = 0;
+      this.lost[k] = 0;
+    }
+    this.used = 0;
+  }
+
+  get(k: u32): Bytes {
+    const at: u32 = this.off[k];
+    return this.buf.subarray(at, u32(at + this.len[k]));
+  }
+
+  /** Forgets slot k's topic, closing the gap it leaves. */
+  drop(k: u32): void {
+    const n: u32 = this.len[k];
+    this.lost[k] = 0;
+    if (n === 0) return;
+    const at: u32 = this.off[k];
+    copyBytes(this.buf, at, this.buf.subarray(u32(at + n), this.used));
+    this.used = u32(this.used - n);
+    this.len[k] = 0;
+    for (let j: u32 = 0; j < ALIAS_SLOTS; j++) if (this.len[j] > 0 && this.off[j] > at) this.off[j] = u32(this.off[j] - n);
+  }
+
+  /** Binds slot k to `t` (replacing what it held). False, slot k empty,
+   *  when `t` does not fit beside the others. */
+  set(k: u32, t: Bytes): bool {
+    this.drop(k);
+    if (t.length === 0 || t.length > u32(ALIAS_ROOM - this.used)) return false;
+    copyBytes(this.buf, this.used, t);
+    this.off[k] = this.used;
+    this.len[k] = t.length;
+    this.used = u32(this.used + t.length);
+    return true;
   }
 }
 

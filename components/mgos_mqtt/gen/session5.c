@@ -4,7 +4,7 @@
 static uint32_t session5_keep(rt_bytes dst, rt_bytes src);
 static uint32_t session5_aliasedRem(rt_bytes m, PubLayout *l, bool dropTopic);
 
-#line 251 "ts-src/mqtt/session5.ts"
+#line 298 "ts-src/mqtt/session5.ts"
 static PubLayout session5_layout;
 
 /* Sets the fields of a zeroed V5State to their initial values. */
@@ -17,7 +17,7 @@ void V5State_init(V5State *self) {
 }
 
 /** A new connection: aliases and the broker's limits start over (3.3.2.3.4). */
-#line 98 "ts-src/mqtt/session5.ts"
+#line 96 "ts-src/mqtt/session5.ts"
 void V5State_startConnection(V5State *self) {
   self->serverReceiveMax = 65535;
   self->serverMaxPacket = 0;
@@ -29,10 +29,8 @@ void V5State_startConnection(V5State *self) {
   self->reasonStrLen = 0;
   self->serverRefLen = 0;
   self->responseInfoLen = 0;
-  for (uint32_t k = 0; k < session5_ALIAS_SLOTS; k++) {
-    rt_set_u16(self->inLen, session5_ALIAS_SLOTS, k, 0);
-    rt_set_u16(self->outLen, session5_ALIAS_SLOTS, k, 0);
-  }
+  AliasTable_clear(&self->inAl);
+  AliasTable_clear(&self->outAl);
   self->outNext = 0;
   self->inUnacked = 0;
 }
@@ -47,42 +45,42 @@ void V5State_ackSent(V5State *self, uint8_t type, uint8_t reason) {
 }
 
 /** Takes the CONNACK's properties (after a decode into pkt). */
-#line 125 "ts-src/mqtt/session5.ts"
+#line 121 "ts-src/mqtt/session5.ts"
 void V5State_takeConnack(V5State *self) {
   Props5 *p = &self->pkt.props;
   self->lastReason = self->pkt.reasonCode;
   if (Props5_has(p, PropId_RECEIVE_MAXIMUM)) {
     self->serverReceiveMax = p->receiveMaximum;
   }
-#line 129 "ts-src/mqtt/session5.ts"
+#line 125 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_MAXIMUM_PACKET_SIZE)) {
     self->serverMaxPacket = p->maximumPacketSize;
   }
-#line 130 "ts-src/mqtt/session5.ts"
+#line 126 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_TOPIC_ALIAS_MAXIMUM)) {
     self->serverAliasMax = p->topicAliasMaximum;
   }
-#line 131 "ts-src/mqtt/session5.ts"
+#line 127 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_SERVER_KEEP_ALIVE)) {
     self->serverKeepAlive = p->serverKeepAlive;
   }
-#line 132 "ts-src/mqtt/session5.ts"
+#line 128 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_MAXIMUM_QOS)) {
     self->serverMaxQos = p->maximumQos;
   }
-#line 133 "ts-src/mqtt/session5.ts"
+#line 129 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_RETAIN_AVAILABLE)) {
     self->retainAvailable = p->retainAvailable != 0;
   }
-#line 134 "ts-src/mqtt/session5.ts"
+#line 130 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_ASSIGNED_CLIENT_ID)) {
     self->assignedIdLen = session5_keep(RT_BYTES(self->assignedId, session5_STR_ROOM), p->assignedClientId);
   }
-#line 135 "ts-src/mqtt/session5.ts"
+#line 131 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_RESPONSE_INFO)) {
     self->responseInfoLen = session5_keep(RT_BYTES(self->responseInfo, session5_STR_ROOM), p->responseInfo);
   }
-#line 136 "ts-src/mqtt/session5.ts"
+#line 132 "ts-src/mqtt/session5.ts"
   V5State_takeReason(self);
 }
 
@@ -94,13 +92,13 @@ void V5State_takeReason(V5State *self) {
   if (Props5_has(p, PropId_REASON_STRING)) {
     self->reasonStrLen = session5_keep(RT_BYTES(self->reasonStr, session5_STR_ROOM), p->reasonString);
   }
-#line 145 "ts-src/mqtt/session5.ts"
+#line 141 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_SERVER_REFERENCE)) {
     self->serverRefLen = session5_keep(RT_BYTES(self->serverRef, session5_STR_ROOM), p->serverReference);
   }
 }
 
-#line 148 "ts-src/mqtt/session5.ts"
+#line 144 "ts-src/mqtt/session5.ts"
 rt_bytes V5State_reasonString(V5State *self) {
   return rt_subarray(RT_BYTES(self->reasonStr, session5_STR_ROOM), 0, self->reasonStrLen);
 }
@@ -113,64 +111,66 @@ rt_bytes V5State_assignedClientId(V5State *self) {
   return rt_subarray(RT_BYTES(self->assignedId, session5_STR_ROOM), 0, self->assignedIdLen);
 }
 
-/** Resolves the topic of an incoming PUBLISH in pkt (3.3.2.3.4): a topic
-   *  with an alias binds it, an empty topic reads it. Returns 0, or the
-   *  DISCONNECT reason code: 0x94 for an alias above our maximum, 0x82 for an
-   *  alias never set (or a topic too long for our slot, which we cannot hold). */
-uint8_t V5State_resolveInAlias(V5State *self) {
+/** Resolves the topic of incoming PUBLISH `b` whose properties are in
+   *  pkt.props (3.3.2.3.4): a topic with an alias binds it, an empty topic
+   *  reads it. Returns 0, or the DISCONNECT reason code: 0x94 for an alias
+   *  above our maximum, 0x82 for an alias never set, 0x83 for an alias bound
+   *  to a topic longer than the table holds (we cannot know its topic: the
+   *  broker sends a QoS 1/2 message again after the reconnect, in full). */
+uint8_t V5State_resolveInAlias(V5State *self, Packet *b) {
   Props5 *p = &self->pkt.props;
   if (!Props5_has(p, PropId_TOPIC_ALIAS)) {
     return 0;
   }
-#line 167 "ts-src/mqtt/session5.ts"
+#line 165 "ts-src/mqtt/session5.ts"
   uint32_t a = p->topicAlias;
   if (a == 0 || a > CONFIG_MGOS_MQTT_TOPIC_ALIASES) {
-    return 0x94;
+    return Reason_TOPIC_ALIAS_INVALID;
   }
-#line 169 "ts-src/mqtt/session5.ts"
+#line 167 "ts-src/mqtt/session5.ts"
   uint32_t k = a - 1;
-  uint32_t at = k * (uint32_t)CONFIG_MGOS_MQTT_TOPIC_ALIAS_LEN;
-  rt_bytes t = self->pkt.base.topic;
+  rt_bytes t = b->topic;
+  AliasTable *tab = &self->inAl;
   if (t.len > 0) {
-    if (t.len > CONFIG_MGOS_MQTT_TOPIC_ALIAS_LEN) {
-      // Not kept: a later use of this alias is then "never set".
-      rt_set_u16(self->inLen, session5_ALIAS_SLOTS, k, 0);
-      return 0;
+    // Not kept: a later use of this alias is refused, never another topic.
+    if (!AliasTable_set(tab, k, t)) {
+      rt_set_u8(tab->lost, session5_ALIAS_SLOTS, k, 1);
     }
-    rt_copy_bytes(RT_BYTES(self->inTopic, session5_ALIAS_ROOM), at, t);
-    rt_set_u16(self->inLen, session5_ALIAS_SLOTS, k, (uint16_t)t.len);
+#line 173 "ts-src/mqtt/session5.ts"
     return 0;
   }
-  uint32_t n = rt_get_u16(self->inLen, session5_ALIAS_SLOTS, k);
-  if (n == 0) {
-    return 0x82;
+  if (rt_get_u8(tab->lost, session5_ALIAS_SLOTS, k) != 0) {
+    return Reason_IMPLEMENTATION_SPECIFIC_ERROR;
   }
-#line 184 "ts-src/mqtt/session5.ts"
-  self->pkt.base.topic = rt_subarray(RT_BYTES(self->inTopic, session5_ALIAS_ROOM), at, at + n);
+#line 176 "ts-src/mqtt/session5.ts"
+  if (rt_get_u32(tab->len, session5_ALIAS_SLOTS, k) == 0) {
+    return Reason_PROTOCOL_ERROR;
+  }
+#line 177 "ts-src/mqtt/session5.ts"
+  b->topic = AliasTable_get(tab, k);
   return 0;
 }
 
-/** The alias to send `topic` with: > 0 and `bound` true when the broker
-   *  knows it (send an empty topic), > 0 and `bound` false when this packet
-   *  binds it (send the topic too), 0 for none. */
+/** The alias to send `topic` with: > 0 and `bound` (0x10000) when the
+   *  broker knows it (send an empty topic), > 0 alone when this packet binds
+   *  it (send the topic too), 0 for none (the topic goes in full). */
 uint32_t V5State_outAlias(V5State *self, rt_bytes topic) {
   uint32_t max = (uint16_t)((self->serverAliasMax < CONFIG_MGOS_MQTT_TOPIC_ALIASES) ? self->serverAliasMax : CONFIG_MGOS_MQTT_TOPIC_ALIASES);
-  if (max == 0 || topic.len > CONFIG_MGOS_MQTT_TOPIC_ALIAS_LEN) {
+  AliasTable *tab = &self->outAl;
+  if ((max == 0 || topic.len == 0) || topic.len > session5_ALIAS_ROOM) {
     return 0;
   }
-#line 194 "ts-src/mqtt/session5.ts"
+#line 188 "ts-src/mqtt/session5.ts"
   for (uint32_t k = 0; k < max; k++) {
-    uint32_t n = rt_get_u16(self->outLen, session5_ALIAS_SLOTS, k);
-    uint32_t at = k * (uint32_t)CONFIG_MGOS_MQTT_TOPIC_ALIAS_LEN;
-    if (n == topic.len && rt_bytes_equal(rt_subarray(RT_BYTES(self->outTopic, session5_ALIAS_ROOM), at, at + n), topic)) {
+    if ((rt_get_u32(tab->len, session5_ALIAS_SLOTS, k) == topic.len) && rt_bytes_equal(AliasTable_get(tab, k), topic)) {
       return ((k + 1) | 0x10000u);
     }
   }
   // Not bound: a free slot, else the oldest binding is replaced.
-#line 200 "ts-src/mqtt/session5.ts"
+#line 192 "ts-src/mqtt/session5.ts"
   uint32_t k = max;
   for (uint32_t j = 0; j < max; j++) {
-    if (rt_get_u16(self->outLen, session5_ALIAS_SLOTS, j) == 0) {
+    if (rt_get_u32(tab->len, session5_ALIAS_SLOTS, j) == 0) {
       k = j;
       break;
     }
@@ -179,13 +179,70 @@ uint32_t V5State_outAlias(V5State *self, rt_bytes topic) {
     k = self->outNext % max;
     self->outNext = k + 1u;
   }
-  rt_copy_bytes(RT_BYTES(self->outTopic, session5_ALIAS_ROOM), k * (uint32_t)CONFIG_MGOS_MQTT_TOPIC_ALIAS_LEN, topic);
-  rt_set_u16(self->outLen, session5_ALIAS_SLOTS, k, (uint16_t)topic.len);
+  // A long topic takes the room of the next bindings (ours to forget).
+  uint32_t j = k + 1u;
+  while (!AliasTable_set(tab, k, topic)) {
+    if ((j % max) == k) {
+      return 0; // cannot happen: alone it fits
+    }
+#line 207 "ts-src/mqtt/session5.ts"
+    AliasTable_drop(tab, j % max);
+    j++;
+  }
   return k + 1u;
 }
 
+#line 226 "ts-src/mqtt/session5.ts"
+void AliasTable_clear(AliasTable *self) {
+  for (uint32_t k = 0; k < session5_ALIAS_SLOTS; k++) {
+    rt_set_u32(self->len, session5_ALIAS_SLOTS, k, 0);
+    rt_set_u8(self->lost, session5_ALIAS_SLOTS, k, 0);
+  }
+  self->used = 0;
+}
+
+rt_bytes AliasTable_get(AliasTable *self, uint32_t k) {
+  uint32_t at = rt_get_u32(self->off, session5_ALIAS_SLOTS, k);
+  return rt_subarray(RT_BYTES(self->buf, session5_ALIAS_ROOM), at, at + rt_get_u32(self->len, session5_ALIAS_SLOTS, k));
+}
+
+/** Forgets slot k's topic, closing the gap it leaves. */
+void AliasTable_drop(AliasTable *self, uint32_t k) {
+  uint32_t n = rt_get_u32(self->len, session5_ALIAS_SLOTS, k);
+  rt_set_u8(self->lost, session5_ALIAS_SLOTS, k, 0);
+  if (n == 0) {
+    return;
+  }
+#line 244 "ts-src/mqtt/session5.ts"
+  uint32_t at = rt_get_u32(self->off, session5_ALIAS_SLOTS, k);
+  rt_copy_bytes(RT_BYTES(self->buf, session5_ALIAS_ROOM), at, rt_subarray(RT_BYTES(self->buf, session5_ALIAS_ROOM), at + n, self->used));
+  self->used = self->used - n;
+  rt_set_u32(self->len, session5_ALIAS_SLOTS, k, 0);
+  for (uint32_t j = 0; j < session5_ALIAS_SLOTS; j++) {
+    if ((rt_get_u32(self->len, session5_ALIAS_SLOTS, j) > 0) && (rt_get_u32(self->off, session5_ALIAS_SLOTS, j) > at)) {
+      rt_set_u32(self->off, session5_ALIAS_SLOTS, j, rt_get_u32(self->off, session5_ALIAS_SLOTS, j) - n);
+    }
+  }
+}
+
+/** Binds slot k to `t` (replacing what it held). False, slot k empty,
+   *  when `t` does not fit beside the others. */
+#line 253 "ts-src/mqtt/session5.ts"
+bool AliasTable_set(AliasTable *self, uint32_t k, rt_bytes t) {
+  AliasTable_drop(self, k);
+  if (t.len == 0 || (t.len > (session5_ALIAS_ROOM - self->used))) {
+    return false;
+  }
+#line 256 "ts-src/mqtt/session5.ts"
+  rt_copy_bytes(RT_BYTES(self->buf, session5_ALIAS_ROOM), self->used, t);
+  rt_set_u32(self->off, session5_ALIAS_SLOTS, k, self->used);
+  rt_set_u32(self->len, session5_ALIAS_SLOTS, k, t.len);
+  self->used = self->used + t.len;
+  return true;
+}
+
 /** Copies `src` into `dst` (cut to its size); returns the length kept. */
-#line 218 "ts-src/mqtt/session5.ts"
+#line 265 "ts-src/mqtt/session5.ts"
 static uint32_t session5_keep(rt_bytes dst, rt_bytes src) {
   uint32_t n = (src.len < dst.len) ? src.len : dst.len;
   rt_copy_bytes(dst, 0, rt_subarray(src, 0, n));
@@ -193,13 +250,13 @@ static uint32_t session5_keep(rt_bytes dst, rt_bytes src) {
 }
 
 /** Reads the layout of the well-formed MQTT 5 PUBLISH `m` (one we encoded). */
-#line 238 "ts-src/mqtt/session5.ts"
+#line 285 "ts-src/mqtt/session5.ts"
 void session5_pubLayout(rt_bytes m, uint8_t qos, PubLayout *l) {
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 241 "ts-src/mqtt/session5.ts"
+#line 288 "ts-src/mqtt/session5.ts"
   k++;
   l->topicAt = k;
   l->topicLen = (uint32_t)((rt_bytes_get(m, k) << 8) | rt_bytes_get(m, rt_idx_add(k, 1)));
@@ -212,7 +269,7 @@ void session5_pubLayout(rt_bytes m, uint8_t qos, PubLayout *l) {
 
 /** Size of the PUBLISH `m` rewritten with topic alias `alias`, the topic
  *  left out when `dropTopic`. */
-#line 255 "ts-src/mqtt/session5.ts"
+#line 302 "ts-src/mqtt/session5.ts"
 uint32_t session5_aliasedSize(rt_bytes m, uint8_t qos, bool dropTopic) {
   PubLayout *l = &session5_layout;
   session5_pubLayout(m, qos, l);
@@ -237,7 +294,7 @@ uint32_t session5_putAliased(rt_bytes out, rt_bytes m, uint8_t qos, uint16_t ali
   if (total > out.len) {
     return 0;
   }
-#line 277 "ts-src/mqtt/session5.ts"
+#line 324 "ts-src/mqtt/session5.ts"
   rt_bytes_set(out, 0, rt_bytes_get(m, 0));
   uint32_t at = codec5_putVarint(out, 1, rem);
   uint32_t tl = dropTopic ? 0 : l->topicLen;

@@ -51,7 +51,21 @@ extern "C" {
 #define session5_V5_ONE ((uint32_t)((uint32_t)((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? 1 : 0)))
 
 typedef struct V5State V5State;
+typedef struct AliasTable AliasTable;
 typedef struct PubLayout PubLayout;
+
+/** Topics of aliases 1..TOPIC_ALIASES (slot k for alias k+1), packed in one
+ *  buffer of TOPIC_ALIASES x TOPIC_ALIAS_LEN bytes: a topic longer than
+ *  TOPIC_ALIAS_LEN is kept when the others leave room; none is ever cut. */
+struct AliasTable {
+  uint8_t buf[session5_ALIAS_ROOM];
+  uint32_t off[session5_ALIAS_SLOTS];
+  /** 0: not set. */
+  uint32_t len[session5_ALIAS_SLOTS];
+  /** Incoming: bound to a topic that did not fit (its uses are refused). */
+  uint8_t lost[session5_ALIAS_SLOTS];
+  uint32_t used;
+};
 
 /** The MQTT 5 state of a session. */
 struct V5State {
@@ -95,12 +109,10 @@ struct V5State {
   uint8_t responseInfo[session5_STR_ROOM];
   uint32_t responseInfoLen;
   // ---- topic aliases
-  /** Incoming: alias k+1 -> topic (length 0: never set on this connection). */
-  uint8_t inTopic[session5_ALIAS_ROOM];
-  uint16_t inLen[session5_ALIAS_SLOTS];
+  /** Incoming: alias k+1 -> topic. */
+  AliasTable inAl;
   /** Outgoing: alias k+1 -> topic we bound it to. */
-  uint8_t outTopic[session5_ALIAS_ROOM];
-  uint16_t outLen[session5_ALIAS_SLOTS];
+  AliasTable outAl;
   /** The next outgoing slot to (re)bind when all are taken. */
   uint32_t outNext;
   /** Outgoing PUBLISHes that went with an alias and no topic (for tests and stats). */
@@ -131,8 +143,12 @@ void V5State_takeReason(V5State *self);
 rt_bytes V5State_reasonString(V5State *self);
 rt_bytes V5State_serverReference(V5State *self);
 rt_bytes V5State_assignedClientId(V5State *self);
-uint8_t V5State_resolveInAlias(V5State *self);
+uint8_t V5State_resolveInAlias(V5State *self, Packet *b);
 uint32_t V5State_outAlias(V5State *self, rt_bytes topic);
+void AliasTable_clear(AliasTable *self);
+rt_bytes AliasTable_get(AliasTable *self, uint32_t k);
+void AliasTable_drop(AliasTable *self, uint32_t k);
+bool AliasTable_set(AliasTable *self, uint32_t k, rt_bytes t);
 void session5_pubLayout(rt_bytes m, uint8_t qos, PubLayout *l);
 uint32_t session5_aliasedSize(rt_bytes m, uint8_t qos, bool dropTopic);
 uint32_t session5_putAliased(rt_bytes out, rt_bytes m, uint8_t qos, uint16_t alias, bool dropTopic);
