@@ -13,7 +13,7 @@ import { createHash } from "crypto";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const mqttPacket = require("mqtt-packet");
 import { NodePort } from "../../ts-src/node/port";
-import { mg_connection, mg_mqtt_message, MG_EV } from "../../ts-src/mgos/mg_types";
+import { mg_connection, mg_mqtt_message, MG_EV, MGOS_MQTT_SUB } from "../../ts-src/mgos/mg_types";
 import {
   mgos_mqtt_init, mgos_mqtt_add_global_handler, mgos_mqtt_global_disconnect, mgos_mqtt_global_connect, mgos_mqtt_get_global,
   mgos_mqtt_global_subscribe_opt, mgos_mqtt_sub, pub_bytes,
@@ -246,4 +246,131 @@ test("outgoing aliases: long topics are aliased too, rebinding never sends a wro
   // The topic longer than the whole table always goes in full.
   assert.ok(f.got.filter((p) => p.cmd === "publish" && p.topic === d).length === 2);
   await stop();
+});
+
+// ---------------------------------------------------------------- large PUBLISHes streamed under MQTT 5
+
+interface Part { topic: string; off: number; total: number; data: Buffer; ct: string; ev: number; qos: number }
+const parts: Part[] = [];
+let fragSubbed = false;
+function fragments(): void {
+  if (fragSubbed) return;
+  fragSubbed = true;
+  assert.ok(mgos_mqtt_global_subscribe_opt("big/#", 1, MGOS_MQTT_SUB.FRAGMENTS, (_nc: mg_connection, ev: number, evd: unknown) => {
+    const m = evd as mg_mqtt_message;
+    if (ev !== MG_EV.MQTT_PUBLISH_PART && ev !== MG_EV.MQTT_PUBLISH) return;
+    parts.push({ topic: m.topic.p.slice(0, m.topic.len), off: m.current_data_offset, total: m.total_data_len,
+      data: Buffer.from(m.payload.p.slice(0, m.payload.len), "latin1"), ct: m.props ? m.props.content_type.p.slice(0, m.props.content_type.len) : "",
+      ev, qos: m.qos });
+  }, null));
+}
+
+/** The messages the fragments make up, in order: topic, content type, payload. */
+function joined(): { topic: string; ct: string; data: Buffer }[] {
+  const out: { topic: string; ct: string; data: Buffer }[] = [];
+  let cur: Buffer[] = [];
+  for (const p of parts) {
+    if (p.ev === MG_EV.MQTT_PUBLISH) {
+      out.push({ topic: p.topic, ct: p.ct, data: p.data });
+      continue;
+    }
+    if (p.off === 0) cur = [];
+    assert.equal(p.off, cur.reduce((n, b) => n + b.length, 0));
+    cur.push(p.data);
+    if (p.off + p.data.length === p.total) out.push({ topic: p.topic, ct: p.ct, data: Buffer.concat(cur) });
+  }
+  return out;
+}
+
+const sha = (b: Buffer): string => createHash("sha256").update(b).digest("hex");
+
+test("MQTT 5 streams a PUBLISH larger than the buffer: properties and topic aliases, in random splits", { timeout: 30000 }, async () => {
+  fragments();
+  parts.length = 0;
+  const p1 = Buffer.from(Buffer.alloc(20000).map((_, i) => 33 + ((i * 7 + 3) % 90))); // ASCII: the Node port hands out strings
+  const p2 = Buffer.from(Buffer.alloc(9000).map((_, i) => 33 + ((i * 13 + 1) % 90)));
+  const wire = Buffer.concat([
+    pub("big/one", 1, 11, p1, { topicAlias: 1, contentType: "app/bin", userProperties: { k: "v" } }),
+    pub("", 1, 12, p2, { topicAlias: 1, contentType: "app/two" }),
+    pub("", 0, 0, "small", { topicAlias: 1 }),
+    pub("big/three", 2, 13, p2, { messageExpiryInterval: 60 }),
+  ]);
+  const f = await new Fake((s) => setTimeout(async () => {
+    // Random splits, some of one byte, across headers and properties.
+    let at = 0;
+    let seed = 7;
+    while (at < wire.length) {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      const n = seed % 5 === 0 ? 1 : 1 + (seed % 3000);
+      s.write(wire.subarray(at, at + n));
+      at += n;
+      if (seed % 4 === 0) await sleep(1);
+    }
+  }, 50)).start();
+  await run(f, "mqtt.max_packet_size=100000");
+  await until("CONNECT", () => f.got.some((p) => p.cmd === "connect"));
+  assert.equal(f.got.find((p) => p.cmd === "connect").properties.maximumPacketSize, 100000);
+  await until("four messages", () => joined().length === 4);
+  const j = joined();
+  assert.deepEqual(j.map((m) => `${m.topic} ${m.ct} ${m.data.length}`),
+    ["big/one app/bin 20000", "big/one app/two 9000", "big/one  5", "big/three  9000"]);
+  assert.equal(sha(j[0].data), sha(p1));
+  assert.equal(sha(j[1].data), sha(p2));
+  assert.equal(sha(j[3].data), sha(p2));
+  await until("acks", () => f.acks("puback").length === 2 && f.acks("pubrec").length === 1);
+  assert.deepEqual(f.acks("puback").map((p) => p.messageId), [11, 12]);
+  assert.equal(f.disconnects().length, 0);
+  await stop();
+});
+
+test("MQTT 5 large PUBLISH nobody takes in fragments: skipped, acknowledged, reported", { timeout: 20000 }, async () => {
+  evs.length = 0;
+  const f = await new Fake((s) => setTimeout(() => {
+    s.write(pub("other/x", 1, 21, Buffer.alloc(8000, 1), { topicAlias: 2, userProperties: { a: "b" } }));
+    s.write(pub("", 0, 0, "after", { topicAlias: 2 }));
+  }, 50)).start();
+  await run(f, "mqtt.max_packet_size=100000");
+  await until("skipped and the next", () => evs.some((e) => e.ev === MG_EV.MQTT_PUBLISH));
+  const sk = evs.find((e) => e.ev === MG_EV.MQTT_PUBLISH_SKIPPED)!;
+  assert.equal(sk.topic, "other/x");
+  assert.equal(sk.total, 8000);
+  assert.equal(evs.find((e) => e.ev === MG_EV.MQTT_PUBLISH)!.topic, "other/x");
+  await until("PUBACK", () => f.acks("puback").length === 1);
+  assert.equal(f.disconnects().length, 0);
+  await stop();
+});
+
+test("MQTT 5 large PUBLISH whose properties do not fit the buffer: skipped, and no alias is trusted after it", { timeout: 20000 }, async () => {
+  evs.length = 0;
+  const f = await new Fake((s, n) => {
+    if (n > 1) return;
+    setTimeout(() => {
+      s.write(pub("big/q", 0, 0, "bind", { topicAlias: 3 }));
+      s.write(pub("huge/p", 1, 31, Buffer.alloc(5000, 2), { userProperties: { key: "x".repeat(4000) } }));
+      setTimeout(() => s.write(pub("", 0, 0, "uses-3", { topicAlias: 3 })), 300);
+    }, 50);
+  }).start();
+  await run(f, "mqtt.max_packet_size=100000");
+  await until("DISCONNECT", () => f.disconnects().length >= 1);
+  assert.equal(f.disconnects()[0].reasonCode, 0x83);
+  const sk = evs.find((e) => e.ev === MG_EV.MQTT_PUBLISH_SKIPPED)!;
+  assert.equal(sk.topic, "huge/p");
+  assert.equal(f.acks("puback").length, 1);
+  assert.ok(!evs.some((e) => e.payload.toString() === "uses-3"));
+  await stop();
+});
+
+test("MQTT 5 large PUBLISH with bad properties or an alias never set: DISCONNECT 0x81 / 0x82", { timeout: 30000 }, async () => {
+  // PUBLISH QoS 0 "big/u", property block: id 0x7f (unknown), payload 4000 bytes.
+  const hdr = Buffer.from([0x00, 0x05, ...Buffer.from("big/u"), 0x02, 0x7f, 0x00]);
+  const body = Buffer.concat([hdr, Buffer.alloc(4000, 3)]);
+  const rem = body.length;
+  const bad = Buffer.concat([Buffer.from([0x30, 0x80 | (rem & 0x7f), rem >> 7]), body]);
+  for (const [wire, code] of [[bad, 0x81], [pub("", 0, 0, Buffer.alloc(5000), { topicAlias: 4 }), 0x82]] as [Buffer, number][]) {
+    const f = await new Fake((s, n) => { if (n === 1) setTimeout(() => s.write(wire), 50); }).start();
+    await run(f, "mqtt.max_packet_size=100000");
+    await until("DISCONNECT", () => f.disconnects().length >= 1);
+    assert.equal(f.disconnects()[0].reasonCode, code);
+    await stop();
+  }
 });

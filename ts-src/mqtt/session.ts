@@ -43,12 +43,12 @@ import {
 } from "./codec";
 import { validTopicName, validTopicFilter, validUtf8, hasControlChar } from "./topic";
 import { MGOS_MQTT_ERR, MGOS_MQTT_EV, MGOS_MQTT_DROP } from "./delivery";
-import { Props5, PropId, Reason, PACKET_AUTH, reasonName, reason5ForErr, decode5ErrName, DECODE5_ERR_FIRST } from "./packet5";
+import { Props5, PropId, Reason, PACKET_AUTH, reasonName, reason5ForErr, decode5ErrName, DECODE5_ERR_FIRST, Decode5Err } from "./packet5";
 import {
   encodeConnect5, encodePublish5, encodeAck5, encodeSubscribe5, encodeUnsubscribe5, encodeDisconnect5,
-  decode5ForClient, publishSize5, propsSize, encodeAuth5,
+  decode5ForClient, publishSize5, propsSize, encodeAuth5, decodePropList,
 } from "./codec5";
-import { V5State, V5_ONE, MQTT5_SUPPORT, TOPIC_ALIASES, aliasedSize, putAliased, payload5 } from "./session5";
+import { V5State, V5_ONE, MQTT5_SUPPORT, TOPIC_ALIASES, aliasedSize, putAliased, payload5, BigProps } from "./session5";
 // The build's log level: the compiler puts each @log call (log, logNum) under it.
 import { LOG_LEVEL } from "./loglevel";
 
@@ -409,6 +409,8 @@ export class Session {
   bigTopicEnd: u32 = 0;
   bigIdEnd: u32 = 0;
   bigId: u16 = 0;
+  /** Where its payload starts (0: not known yet; MQTT 5 has properties first). */
+  bigPayAt: u32 = 0;
   /** During PUBLISH_PART: the fragment's offset in the payload. During
    *  PUBLISH_PART and PUBLISH_SKIPPED: the payload's whole size and the
    *  topic's real length (the topic view is cut when it did not fit). */
@@ -585,12 +587,11 @@ export class Session {
     return n;
   }
 
-  /** MQTT 5: the Maximum Packet Size we announce: the configured one within
-   *  what we can receive (larger PUBLISHes are not streamed under MQTT 5). */
+  /** MQTT 5: the Maximum Packet Size we announce: max_packet_size, or what
+   *  we can buffer when 0. PUBLISHes between the two are streamed. */
   maxPacket5(): u32 {
-    const l: u32 = this.recvLimit();
     const m: u32 = this.cfg.maxPacket;
-    return m === 0 || m > l ? l : m;
+    return m === 0 ? this.recvLimit() : m;
   }
 
   /** Bytes waiting to be written to the transport. */
@@ -1135,8 +1136,19 @@ export class Session {
     let start: u32 = 0;
     const v: V5State = this.v5s[0];
     while (this.receiving() && this.epoch === ep) {
-      const r: i32 = decode5ForClient(this.rx.subarray(start, this.rxLen), this.maxPacket5(), v.pkt);
+      const r: i32 = decode5ForClient(this.rx.subarray(start, this.rxLen), minU32(this.recvLimit(), this.maxPacket5()), v.pkt);
       if (r === 0) break;
+      const b: Packet = v.pkt.base;
+      if (r === -DecodeErr.TOO_LARGE && b.type === PacketType.PUBLISH && b.totalLen <= this.maxPacket5()) {
+        // Within our Maximum Packet Size, over the buffer: streamed as in 3.1.1.
+        this.pkt.type = b.type;
+        this.pkt.flags = b.flags;
+        this.pkt.remLen = b.remLen;
+        this.pkt.totalLen = b.totalLen;
+        if (!this.bigFromRx(start)) return;
+        start = 0;
+        continue;
+      }
       if (r < 0) {
         const e: u8 = u8(-r);
         this.log(LogLevel.ERROR, "bad packet", this.rx.subarray(start, this.rxLen), r);
@@ -1178,6 +1190,8 @@ export class Session {
     this.bigTopicEnd = 0;
     this.bigIdEnd = 0;
     this.bigId = 0;
+    this.bigPayAt = 0;
+    if (this.isV5()) this.v5s[0].bigProps.reset();
     this.rxPartOff = 0;
     this.rxPartTotal = 0;
     this.rxTopicLen = 0;
@@ -1209,6 +1223,8 @@ export class Session {
         this.bigPos = u32(pos + n);
         used += n;
         if (this.bigPos === this.bigHdr + 2) this.bigLayout();
+        // MQTT 5, an empty topic at QoS 0: nothing before the properties.
+        if (this.big !== BigRx.NONE && this.bigIdEnd > 0 && this.bigPos === this.bigIdEnd) this.bigHeaderDone();
       } else if (pos < this.bigTopicEnd) {
         n = minU32(rest.length, u32(this.bigTopicEnd - pos));
         const cap: u32 = this.recvLimit();
@@ -1226,6 +1242,22 @@ export class Session {
         this.bigPos = u32(pos + 1);
         used += 1;
         if (this.bigPos === this.bigIdEnd) this.bigHeaderDone();
+      } else if (this.bigPayAt === 0) {
+        // MQTT 5: the property length and block, between packet id and payload.
+        const bp: BigProps = this.v5s[0].bigProps;
+        const r: i32 = bp.feed(rest, pos, this.bigTotal, this.rx, this.rxLen, this.recvLimit());
+        if (r < 0) {
+          this.bigBad(u8(-r));
+          break;
+        }
+        n = u32(r);
+        this.bigPos = u32(pos + n);
+        used += n;
+        const e: u32 = bp.end(this.bigPos);
+        if (e > 0) {
+          this.bigPayAt = e;
+          this.bigPropsDone();
+        }
       } else {
         // Counted as read before the handler runs: a connection it ends is
         // cut after this fragment, not before.
@@ -1238,21 +1270,23 @@ export class Session {
         if (this.bigPos === this.bigTotal && this.pkt.qos === 2 && !this.rxQos2Has(this.pkt.packetId)) {
           this.rxQos2Add(this.pkt.packetId);
         }
-        if (this.big !== BigRx.DISCARD) this.bigPayload(rest.subarray(0, n), u32(pos - this.bigIdEnd));
+        if (this.big !== BigRx.DISCARD) this.bigPayload(rest.subarray(0, n), u32(pos - this.bigPayAt));
       }
       // Even when a handler called disconnect(): the message was read whole.
-      if (this.big !== BigRx.NONE && this.bigIdEnd > 0 && this.bigPos === this.bigTotal && this.epoch === ep) {
+      if (this.big !== BigRx.NONE && this.bigPayAt > 0 && this.bigPos === this.bigTotal && this.epoch === ep) {
         this.bigEnd();
       }
     }
     return used;
   }
 
-  /** A malformed large PUBLISH: the same close as parse() gives a small one. */
-  private bigBad(e: DecodeErr): void {
+  /** A malformed large PUBLISH: the same close as parse() gives a small one
+   *  (MQTT 5: DISCONNECT with the reason code first). */
+  private bigBad(e: u8): void {
     this.log(LogLevel.ERROR, "bad packet", this.rx.subarray(0, this.rxLen), i32(-i32(e)));
     this.big = BigRx.NONE;
-    this.close(decodeErrName(e));
+    if (this.isV5()) this.protocolError(reason5ForErr(e), e >= DECODE5_ERR_FIRST ? decode5ErrName(e) : decodeErrName(e as DecodeErr));
+    else this.close(decodeErrName(e as DecodeErr));
   }
 
   /** The topic length is in: where the topic and the packet id end. */
@@ -1265,18 +1299,21 @@ export class Session {
       this.bigBad(DecodeErr.STRING_OVERRUN);
       return;
     }
-    if (tl === 0) {
+    // MQTT 5: an empty topic reads a topic alias.
+    const v5: bool = this.isV5();
+    if (tl === 0 && !v5) {
       this.bigBad(DecodeErr.EMPTY_TOPIC);
       return;
     }
     const idLen: u32 = qos > 0 ? 2 : 0;
-    if (u32(2 + tl + idLen) > rem) {
+    if (u32(2 + tl + idLen + (v5 ? 1 : 0)) > rem) {
       this.bigBad(DecodeErr.BAD_LENGTH);
       return;
     }
     this.rxTopicLen = tl;
     this.bigTopicEnd = u32(h + 2 + tl);
     this.bigIdEnd = u32(this.bigTopicEnd + idLen);
+    this.bigPayAt = v5 ? 0 : this.bigIdEnd;
   }
 
   /** Topic and packet id are in: check them, then skip or offer the payload. */
@@ -1291,7 +1328,7 @@ export class Session {
     const whole: bool = this.rxLen === this.bigTopicEnd;
     const from: u32 = u32(this.bigHdr + 2);
     p.topic = this.rxLen > from ? this.rx.subarray(from, this.rxLen) : noBytes();
-    if (whole && !validTopicName(p.topic)) {
+    if (whole && p.topic.length > 0 && !validTopicName(p.topic)) {
       this.bigBad(validUtf8(p.topic) ? DecodeErr.TOPIC_WILDCARD : DecodeErr.BAD_UTF8);
       return;
     }
@@ -1299,7 +1336,46 @@ export class Session {
       this.bigBad(DecodeErr.ZERO_PACKET_ID);
       return;
     }
-    this.rxPartTotal = u32(this.bigTotal - this.bigIdEnd);
+    // MQTT 5: the properties come first (bigPropsDone).
+    if (this.bigPayAt > 0) this.bigDecide(false);
+  }
+
+  /** MQTT 5: the properties of the large PUBLISH are read: check them,
+   *  resolve its topic alias, then skip or offer the payload. */
+  private bigPropsDone(): void {
+    const v: V5State = this.v5s[0];
+    const bp: BigProps = v.bigProps;
+    const pr: Props5 = v.pkt.props;
+    const p: Packet = this.pkt;
+    pr.reset();
+    const kept: bool = bp.keep && this.rxLen === this.bigTopicEnd;
+    if (kept) {
+      pr.raw = this.rx.subarray(bp.at, u32(bp.at + bp.len));
+      const e: i32 = decodePropList(pr.raw, PacketType.PUBLISH, pr);
+      if (e !== 0) {
+        this.bigBad(u8(e));
+        return;
+      }
+      if (p.topic.length === 0 && !pr.has(PropId.TOPIC_ALIAS)) {
+        this.bigBad(Decode5Err.EMPTY_TOPIC_NO_ALIAS);
+        return;
+      }
+      if (!this.aliasIn(p)) return;
+      this.rxTopicLen = p.topic.length;
+    } else if (bp.len > 0) {
+      // Not read: any alias it set is unknown, so none is trusted again.
+      v.loseInAliases();
+    }
+    this.bigDecide(!kept && bp.len > 0);
+  }
+
+  /** Topic, id (and MQTT 5 properties) are in: skip or offer the payload;
+   *  `propsLost`: its properties did not fit the receive buffer. */
+  private bigDecide(propsLost: bool): void {
+    const p: Packet = this.pkt;
+    const whole: bool = this.rxLen === this.bigTopicEnd;
+    this.rxPartTotal = u32(this.bigTotal - this.bigPayAt);
+    if (p.qos > 0 && !this.rxQuotaTake()) return;
     if (p.qos === 2 && this.rxQos2Has(this.bigId)) {
       this.log(LogLevel.DEBUG, "duplicate QoS 2 PUBLISH", p.topic, i32(this.bigId));
       this.big = BigRx.DISCARD;
@@ -1308,6 +1384,10 @@ export class Session {
     if (!whole) {
       // Cannot be matched against any filter: nobody can take it.
       this.bigSkip("PUBLISH topic longer than the receive buffer, skipped", i32(this.rxTopicLen));
+      return;
+    }
+    if (propsLost) {
+      this.bigSkip("PUBLISH properties longer than the receive buffer, skipped", i32(this.v5s[0].bigProps.len));
       return;
     }
     if (this.rxPartTotal === 0) {
@@ -1882,7 +1962,7 @@ export class Session {
       const ep: u32 = this.epoch;
       this.big = BigRx.NONE;
       this.pkt.payload = noBytes();
-      this.rxPartOff = u32(this.bigPos - this.bigIdEnd);
+      this.rxPartOff = u32(this.bigPos - this.bigPayAt);
       this.emit(SessionEvent.PUBLISH_PART, this.pkt);
       // The handler ended the connection itself (and CLOSE went), maybe even
       // started a new one: nothing of the old one is left to settle.

@@ -6,7 +6,7 @@
 // The codec is codec5.ts / packet5.ts. docs/mqtt5.md describes the behaviour.
 
 import { u8, u16, u32, i32, bool, Bytes, copyBytes, bytesEqual, mul32 } from "../rt/rt";
-import { Packet5, Props5, PropId, Reason } from "./packet5";
+import { Packet5, Props5, PropId, Reason, Decode5Err } from "./packet5";
 import { Packet, PacketType } from "./packet";
 import { varintSize, putVarint, readVarint } from "./codec5";
 
@@ -88,6 +88,8 @@ export class V5State {
   outNext: u32 = 0;
   /** Outgoing PUBLISHes that went with an alias and no topic (for tests and stats). */
   aliasHits: u32 = 0;
+  /** The property block of an incoming PUBLISH being streamed. */
+  bigProps: BigProps = new BigProps();
   /** Incoming QoS 1/2 PUBLISHes of this connection whose PUBACK / PUBCOMP
    *  has not entered tx yet: our Receive Maximum's count (4.9). */
   inUnacked: u32 = 0;
@@ -108,6 +110,7 @@ export class V5State {
     this.outAl.clear();
     this.outNext = 0;
     this.inUnacked = 0;
+    this.bigProps.reset();
   }
 
   /** An ack of `type` with `reason` entered tx: PUBACK, PUBCOMP and an
@@ -178,6 +181,15 @@ export class V5State {
     return 0;
   }
 
+  /** A PUBLISH's properties could not be read (streamed, too long to
+   *  keep): it may have rebound any alias, so none is trusted again. */
+  loseInAliases(): void {
+    for (let k: u32 = 0; k < ALIAS_SLOTS; k++) {
+      this.inAl.drop(k);
+      this.inAl.lost[k] = 1;
+    }
+  }
+
   /** The alias to send `topic` with: > 0 and `bound` (0x10000) when the
    *  broker knows it (send an empty topic), > 0 alone when this packet binds
    *  it (send the topic too), 0 for none (the topic goes in full). */
@@ -209,6 +221,61 @@ export class V5State {
     }
     return u32(k + 1);
   }
+}
+
+/** The property length and block of an incoming PUBLISH larger than the
+ *  receive buffer (streamed, session.ts bigFeed): they come after the topic
+ *  and packet id, before the payload. The block is kept in rx after the
+ *  topic when it fits the receive limit, else only stepped over. */
+export class BigProps {
+  /** Bytes of the property length read, and its value so far. */
+  varN: u32 = 0;
+  len: u32 = 0;
+  /** Stream position of the block's first byte (0: length not complete). */
+  start: u32 = 0;
+  /** Where in rx the block goes, and whether it fits there. */
+  at: u32 = 0;
+  keep: bool = false;
+
+  reset(): void {
+    this.varN = 0;
+    this.len = 0;
+    this.start = 0;
+    this.at = 0;
+    this.keep = false;
+  }
+
+  /** Consumes the bytes of `d` (at stream position `pos` of a packet of
+   *  `total` bytes) that are the property length or block; returns how many,
+   *  or -Decode5Err. The block goes to rx[at, at + len) when that ends
+   *  within `cap`. */
+  feed(d: Bytes, pos: u32, total: u32, rx: Bytes, at: u32, cap: u32): i32 {
+    if (this.start === 0) {
+      const c: u8 = d[0];
+      this.len = u32(this.len | ((c & 0x7f) << mul32(7, this.varN)));
+      this.varN++;
+      if ((c & 0x80) !== 0) return this.varN < 4 ? 1 : -Decode5Err.VARINT_TOO_LONG;
+      if (this.varN > 1 && c === 0) return -Decode5Err.VARINT_NOT_MINIMAL;
+      this.start = u32(pos + 1);
+      if (this.len > u32(total - this.start)) return -Decode5Err.PROPERTY_LENGTH;
+      this.at = at;
+      this.keep = at <= cap && this.len <= u32(cap - at);
+      return 1;
+    }
+    const n: u32 = minOf(d.length, u32(this.start + this.len - pos));
+    if (this.keep) copyBytes(rx, u32(this.at + pos - this.start), d.subarray(0, n));
+    return i32(n);
+  }
+
+  /** Where the payload starts once the block is read; 0 before. */
+  end(pos: u32): u32 {
+    const e: u32 = u32(this.start + this.len);
+    return this.start > 0 && pos === e ? e : 0;
+  }
+}
+
+function minOf(a: u32, b: u32): u32 {
+  return a < b ? a : b;
 }
 
 /** Topics of aliases 1..TOPIC_ALIASES (slot k for alias k+1), packed in one

@@ -24,9 +24,11 @@ static void Session_parse(Session *self);
 static void Session_parse5(Session *self);
 static bool Session_bigFromRx(Session *self, uint32_t start);
 static uint32_t Session_bigFeed(Session *self, rt_bytes d);
-static void Session_bigBad(Session *self, DecodeErr e);
+static void Session_bigBad(Session *self, uint8_t e);
 static void Session_bigLayout(Session *self);
 static void Session_bigHeaderDone(Session *self);
+static void Session_bigPropsDone(Session *self);
+static void Session_bigDecide(Session *self, bool propsLost);
 static void Session_bigSkip(Session *self, const char *why, int32_t num);
 static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off);
 static void Session_bigEnd(Session *self);
@@ -249,7 +251,7 @@ const char *session_connackReason(uint8_t code) {
 }
 
 /** This session speaks MQTT 5 (cfg.version 5, and compiled in). */
-#line 467 "ts-src/mqtt/session.ts"
+#line 469 "ts-src/mqtt/session.ts"
 bool Session_isV5(Session *self) {
   return CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && self->cfg.version == 5;
 }
@@ -271,7 +273,7 @@ bool Session_isConnected(Session *self) {
 // ---------------------------------------------------------------- transport
 /** Starts a connection: queues CONNECT built from cfg. False if one is already
    *  under way or CONNECT does not fit the tx buffer. */
-#line 489 "ts-src/mqtt/session.ts"
+#line 491 "ts-src/mqtt/session.ts"
 bool Session_connect(Session *self, uint32_t now) {
   ConnectOptions *o = &session_connectScratch;
   o->clientId = SessionConfig_str(&self->cfg, CfgStr_CLIENT_ID);
@@ -301,7 +303,7 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logNum(self, LogLevel_ERROR, "connect: already connected", self->state);
     }
-#line 516 "ts-src/mqtt/session.ts"
+#line 518 "ts-src/mqtt/session.ts"
     return false;
   }
   // The port has not dropped the previous transport yet (wantsClose()).
@@ -309,7 +311,7 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logNum(self, LogLevel_ERROR, "connect: old connection not closed yet", 0);
     }
-#line 521 "ts-src/mqtt/session.ts"
+#line 523 "ts-src/mqtt/session.ts"
     return false;
   }
   self->txLen = 0;
@@ -325,7 +327,7 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logNum(self, LogLevel_ERROR, bad ? "password without user name" : "connect: CONNECT invalid or > TX_BUF_SIZE", 0);
     }
-#line 534 "ts-src/mqtt/session.ts"
+#line 536 "ts-src/mqtt/session.ts"
     return false;
   }
   self->txLen = n;
@@ -380,12 +382,11 @@ static uint32_t Session_encodeConnect5(Session *self, ConnectOptions *o) {
   return n;
 }
 
-/** MQTT 5: the Maximum Packet Size we announce: the configured one within
-   *  what we can receive (larger PUBLISHes are not streamed under MQTT 5). */
+/** MQTT 5: the Maximum Packet Size we announce: max_packet_size, or what
+   *  we can buffer when 0. PUBLISHes between the two are streamed. */
 uint32_t Session_maxPacket5(Session *self) {
-  uint32_t l = Session_recvLimit(self);
   uint32_t m = self->cfg.maxPacket;
-  return (m == 0 || m > l) ? l : m;
+  return (m == 0) ? Session_recvLimit(self) : m;
 }
 
 /** Bytes waiting to be written to the transport. */
@@ -398,7 +399,7 @@ void Session_txConsumed(Session *self, uint32_t n) {
   if (n > self->txLen) {
     n = self->txLen;
   }
-#line 604 "ts-src/mqtt/session.ts"
+#line 605 "ts-src/mqtt/session.ts"
   uint32_t rest = self->txLen - n;
   // Walk the packets written: the last one may be cut, remember its tail.
   uint32_t k = n;
@@ -420,13 +421,13 @@ void Session_txConsumed(Session *self, uint32_t n) {
   if (n > 0) {
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
   }
-#line 623 "ts-src/mqtt/session.ts"
+#line 624 "ts-src/mqtt/session.ts"
   self->txLen = rest;
   if (self->state == SessionState_DISCONNECTING && !self->closing) {
     Session_queueDisconnect(self);
   }
   // Space freed: packets that did not fit may go now.
-#line 626 "ts-src/mqtt/session.ts"
+#line 627 "ts-src/mqtt/session.ts"
   Session_pump(self);
   Session_maybeRoom(self);
 }
@@ -454,11 +455,11 @@ void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 651 "ts-src/mqtt/session.ts"
+#line 652 "ts-src/mqtt/session.ts"
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_logNum(self, LogLevel_ERROR, reason, 0);
   }
-#line 652 "ts-src/mqtt/session.ts"
+#line 653 "ts-src/mqtt/session.ts"
   Session_closeQuietly(self, reason);
 }
 
@@ -469,7 +470,7 @@ static void Session_closeQuietly(Session *self, const char *reason) {
   }
   // Before the CLOSE event: a handler that reconnects must see that the old
   // transport still has to go (connectionLost() clears it).
-#line 660 "ts-src/mqtt/session.ts"
+#line 661 "ts-src/mqtt/session.ts"
   self->closing = true;
   Session_enterDisconnected(self, reason);
 }
@@ -479,7 +480,7 @@ bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
     return false;
   }
-#line 667 "ts-src/mqtt/session.ts"
+#line 668 "ts-src/mqtt/session.ts"
   self->state = SessionState_DISCONNECTING;
   Session_queueDisconnect(self);
   return true;
@@ -491,7 +492,7 @@ static void Session_queueDisconnect(Session *self) {
   if (self->streaming) {
     return;
   }
-#line 676 "ts-src/mqtt/session.ts"
+#line 677 "ts-src/mqtt/session.ts"
   uint32_t n = Session_encodeDisconnect(self, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX));
   if (n == 0 && self->txLen > self->txHeadLeft) {
     // No room: the connection ends anyway, so the whole packets waiting make
@@ -500,7 +501,7 @@ static void Session_queueDisconnect(Session *self) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "disconnect: tx full, dropped", rt_i32_of((self->txLen - self->txHeadLeft)));
     }
-#line 682 "ts-src/mqtt/session.ts"
+#line 683 "ts-src/mqtt/session.ts"
     self->txLen = self->txHeadLeft;
     n = Session_encodeDisconnect(self, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX));
   }
@@ -508,7 +509,7 @@ static void Session_queueDisconnect(Session *self) {
   if (n == 0) {
     return;
   }
-#line 687 "ts-src/mqtt/session.ts"
+#line 688 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   self->closing = true;
@@ -519,7 +520,7 @@ static uint32_t Session_encodeDisconnect(Session *self, rt_bytes out) {
   if (!Session_isV5(self)) {
     return codec_encodeSimple(out, PacketType_DISCONNECT);
   }
-#line 695 "ts-src/mqtt/session.ts"
+#line 696 "ts-src/mqtt/session.ts"
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
   return codec5_encodeDisconnect5(out, self->discReason, p);
@@ -531,7 +532,7 @@ void Session_protocolError(Session *self, uint8_t code, const char *why) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 704 "ts-src/mqtt/session.ts"
+#line 705 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     Session_close(self, why);
     return;
@@ -540,14 +541,14 @@ void Session_protocolError(Session *self, uint8_t code, const char *why) {
     Session_log(self, LogLevel_ERROR, why, rt_str_bytes(packet5_reasonName(PacketType_DISCONNECT, code)), code);
   }
   // Only when no packet is cut half way in tx: the DISCONNECT must be whole on the wire.
-#line 710 "ts-src/mqtt/session.ts"
+#line 711 "ts-src/mqtt/session.ts"
   bool clean = self->txHeadLeft == 0 && !self->streaming;
   uint32_t ep = self->epoch;
   Session_closeQuietly(self, why);
   if ((!clean || (self->epoch != (ep + 1u))) || !self->closing) {
     return;
   }
-#line 714 "ts-src/mqtt/session.ts"
+#line 715 "ts-src/mqtt/session.ts"
   self->discReason = code;
   self->txLen = Session_encodeDisconnect(self, RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE));
   self->discReason = 0;
@@ -562,15 +563,15 @@ uint32_t Session_nextTickIn(Session *self, uint32_t now, uint32_t cap) {
   } else if (self->state == SessionState_CONNECTED && ka > 0) {
     if (self->pingOutstanding) {
       due = session_minU32(due, session_left(now, self->pingSentAt, ka >> 1));
-#line 727 "ts-src/mqtt/session.ts"
+#line 728 "ts-src/mqtt/session.ts"
     } else if (self->streaming) {
       due = session_minU32(due, session_left(now, self->lastTx, ka));
-#line 728 "ts-src/mqtt/session.ts"
+#line 729 "ts-src/mqtt/session.ts"
     } else {
       due = session_minU32(due, session_minU32(session_left(now, self->lastTx, ka), session_left(now, self->lastRx, ka)));
     }
   }
-#line 730 "ts-src/mqtt/session.ts"
+#line 731 "ts-src/mqtt/session.ts"
   return due;
 }
 
@@ -581,13 +582,13 @@ void Session_tick(Session *self, uint32_t now) {
     if (session_elapsed(now, self->connectStart) >= CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS) {
       Session_close(self, "no CONNACK in time");
     }
-#line 738 "ts-src/mqtt/session.ts"
+#line 739 "ts-src/mqtt/session.ts"
     return;
   }
   if (self->state != SessionState_CONNECTED) {
     return;
   }
-#line 741 "ts-src/mqtt/session.ts"
+#line 742 "ts-src/mqtt/session.ts"
   uint32_t ka = (uint32_t)(self->cfg.keepAlive * 1000);
   if (ka > 0) {
     if (self->pingOutstanding) {
@@ -607,7 +608,7 @@ void Session_tick(Session *self, uint32_t now) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
           Session_logNum(self, LogLevel_WARN, "tx full, no PINGREQ", 0);
         }
-#line 757 "ts-src/mqtt/session.ts"
+#line 758 "ts-src/mqtt/session.ts"
       } else {
         self->txLen += n;
         self->lastTx = now;
@@ -615,7 +616,7 @@ void Session_tick(Session *self, uint32_t now) {
           Session_logNum(self, LogLevel_DEBUG, "PINGREQ", 0);
         }
       }
-#line 762 "ts-src/mqtt/session.ts"
+#line 763 "ts-src/mqtt/session.ts"
       self->pingOutstanding = true;
       self->pingSentAt = now;
     }
@@ -626,7 +627,7 @@ void Session_tick(Session *self, uint32_t now) {
 
 // ---------------------------------------------------------------- API
 /** Next packet id: never 0, wraps after 65535, skips ids in use. */
-#line 773 "ts-src/mqtt/session.ts"
+#line 774 "ts-src/mqtt/session.ts"
 uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
@@ -634,7 +635,7 @@ uint16_t Session_nextPacketId(Session *self) {
       return self->lastId;
     }
   }
-#line 778 "ts-src/mqtt/session.ts"
+#line 779 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -650,14 +651,14 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "publish: bad QoS", topic, qos);
     }
-#line 791 "ts-src/mqtt/session.ts"
+#line 792 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   if (!topic_validTopicName(topic) || topic_hasControlChar(topic)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "publish: invalid topic name", topic, 0);
     }
-#line 795 "ts-src/mqtt/session.ts"
+#line 796 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   uint8_t q = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
@@ -668,13 +669,13 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (q > self->v5s[0].serverMaxQos) {
       q = self->v5s[0].serverMaxQos;
     }
-#line 803 "ts-src/mqtt/session.ts"
+#line 804 "ts-src/mqtt/session.ts"
     pl = codec5_propsSize(&self->v5s[0].pubProps, PacketType_PUBLISH);
     if (pl < 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, "publish: invalid MQTT 5 properties", topic, 0);
       }
-#line 806 "ts-src/mqtt/session.ts"
+#line 807 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
     }
   }
@@ -683,7 +684,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logTooBig(self, LogLevel_ERROR, "publish: over the MQTT packet limit, can never be sent", topic, payload.len, session_MAX_PAYLOAD);
     }
-#line 812 "ts-src/mqtt/session.ts"
+#line 813 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   bool connected = self->state == SessionState_CONNECTED;
@@ -692,7 +693,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logTooBig(self, LogLevel_ERROR, "publish: larger than the broker's Maximum Packet Size, can never be sent", topic, size, smax);
     }
-#line 818 "ts-src/mqtt/session.ts"
+#line 819 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   if (q == 0) {
@@ -701,7 +702,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_log(self, LogLevel_DEBUG, "publish: QoS 0 while not connected", topic, 0);
       }
-#line 824 "ts-src/mqtt/session.ts"
+#line 825 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
     }
     // MQTT 5 QoS 0 goes through the outbox too (topic aliases are put in on the way out).
@@ -711,7 +712,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if (size <= room.len) {
         uint32_t tmp = self->txLen;
         self->txLen = tmp + codec_writePublish(room, topic, payload, 0, retain, false, 0, size);
-#line 832 "ts-src/mqtt/session.ts"
+#line 833 "ts-src/mqtt/session.ts"
         self->lastTx = now;
         return Session_nextPacketId(self);
       }
@@ -721,7 +722,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logTooBig(self, LogLevel_ERROR, "publish: larger than the outbox (MGOS_MQTT_STORE_SIZE), can never be sent", topic, size, CONFIG_MGOS_MQTT_STORE_SIZE);
     }
-#line 839 "ts-src/mqtt/session.ts"
+#line 840 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   if (!connected) {
@@ -730,7 +731,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_log(self, LogLevel_DEBUG, "publish: offline and max_queue_length is 0", topic, 0);
       }
-#line 845 "ts-src/mqtt/session.ts"
+#line 846 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
     }
     while (Session_queuedCount(self) >= limit) {
@@ -739,7 +740,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
           Session_log(self, LogLevel_DEBUG, "publish: offline queue full (max_queue_length)", topic, rt_i32_of(limit));
         }
-#line 851 "ts-src/mqtt/session.ts"
+#line 852 "ts-src/mqtt/session.ts"
         return Session_refuse(self, MGOS_MQTT_ERR_QUEUE_FULL);
       }
     }
@@ -751,7 +752,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_log(self, LogLevel_DEBUG, "publish: outbox full", topic, rt_i32_of(size));
       }
-#line 860 "ts-src/mqtt/session.ts"
+#line 861 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_FULL);
     }
   }
@@ -760,7 +761,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, "publish: no packet id free", topic, 0);
     }
-#line 866 "ts-src/mqtt/session.ts"
+#line 867 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_FULL);
   }
   OutMsg *r = &self->recs[self->recCount];
@@ -768,16 +769,16 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   uint32_t n = 0;
   if (v5) {
     n = codec5_encodePublish5(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), &self->v5s[0].pubProps);
-#line 872 "ts-src/mqtt/session.ts"
+#line 873 "ts-src/mqtt/session.ts"
   } else {
     n = codec_writePublish(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), size);
   }
-#line 873 "ts-src/mqtt/session.ts"
+#line 874 "ts-src/mqtt/session.ts"
   if (n == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "publish: encoding failed", topic, 0);
     }
-#line 875 "ts-src/mqtt/session.ts"
+#line 876 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   r->state = RecState_QUEUED;
@@ -808,7 +809,7 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
     return;
   }
   // Only the state that matters after a restart: waiting for PUBCOMP, or not.
-#line 903 "ts-src/mqtt/session.ts"
+#line 904 "ts-src/mqtt/session.ts"
   uint8_t st = (RecState)((r->state == RecState_WAIT_PUBCOMP) ? RecState_WAIT_PUBCOMP : RecState_QUEUED);
   f(self, op, r->seq, session_storeMeta(st, r->qos, r->packetId), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len));
 }
@@ -823,12 +824,12 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   if ((((seq == 0 || id == 0) || (qos != 1 && qos != 2)) || self->recCount >= session_STORE_SLOTS) || Session_idInUse(self, id)) {
     return false;
   }
-#line 915 "ts-src/mqtt/session.ts"
+#line 916 "ts-src/mqtt/session.ts"
   if (st == RecState_WAIT_PUBCOMP) {
     if (qos != 2 || data.len > 0) {
       return false;
     }
-#line 917 "ts-src/mqtt/session.ts"
+#line 918 "ts-src/mqtt/session.ts"
   } else if (((st != RecState_QUEUED || data.len < 4) || (data.len > (CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed))) || ((data.p[0] >> 4) != PacketType_PUBLISH)) {
     return false;
   }
@@ -848,7 +849,7 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   if (seq >= self->nextSeq) {
     self->nextSeq = (seq == 0xffffffffu) ? 1 : (seq + 1);
   }
-#line 934 "ts-src/mqtt/session.ts"
+#line 935 "ts-src/mqtt/session.ts"
   return true;
 }
 
@@ -877,11 +878,11 @@ uint32_t Session_outboxRoom(Session *self) {
   if (self->recCount >= session_STORE_SLOTS) {
     return 0;
   }
-#line 960 "ts-src/mqtt/session.ts"
+#line 961 "ts-src/mqtt/session.ts"
   if (self->state != SessionState_CONNECTED && (Session_queuedCount(self) >= self->cfg.maxQueueLength)) {
     return 0;
   }
-#line 961 "ts-src/mqtt/session.ts"
+#line 962 "ts-src/mqtt/session.ts"
   return CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed;
 }
 
@@ -890,7 +891,7 @@ static void Session_maybeRoom(Session *self) {
   if (!self->roomWanted || (Session_outboxRoom(self) == 0)) {
     return;
   }
-#line 967 "ts-src/mqtt/session.ts"
+#line 968 "ts-src/mqtt/session.ts"
   self->roomWanted = false;
   Session_emit(self, SessionEvent_OUTBOX_ROOM, NULL);
 }
@@ -904,7 +905,7 @@ static uint32_t Session_waitingToSend(Session *self) {
       n++;
     }
   }
-#line 978 "ts-src/mqtt/session.ts"
+#line 979 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -915,28 +916,28 @@ uint16_t Session_subscribe(Session *self, rt_bytes filter, uint8_t qos, int32_t 
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: bad QoS", filter, qos);
     }
-#line 986 "ts-src/mqtt/session.ts"
+#line 987 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (!topic_validTopicFilter(filter) || topic_hasControlChar(filter)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: invalid topic filter", filter, 0);
     }
-#line 990 "ts-src/mqtt/session.ts"
+#line 991 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (filter.len > CONFIG_MGOS_MQTT_MAX_FILTER_LEN) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: filter > MAX_FILTER_LEN", filter, rt_i32_of(filter.len));
     }
-#line 994 "ts-src/mqtt/session.ts"
+#line 995 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (self->subCount >= CONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: table full", filter, 0);
     }
-#line 998 "ts-src/mqtt/session.ts"
+#line 999 "ts-src/mqtt/session.ts"
     return 0;
   }
   Sub *s = &self->subs[self->subCount];
@@ -965,11 +966,11 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
     if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
       continue;
     }
-#line 1024 "ts-src/mqtt/session.ts"
+#line 1025 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
       continue;
     }
-#line 1025 "ts-src/mqtt/session.ts"
+#line 1026 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
@@ -979,7 +980,7 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, "unsubscribe: no match", filter, 0);
   }
-#line 1032 "ts-src/mqtt/session.ts"
+#line 1033 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -992,7 +993,7 @@ uint32_t Session_unsentBytes(Session *self) {
       n += r->len - r->done;
     }
   }
-#line 1042 "ts-src/mqtt/session.ts"
+#line 1043 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1003,7 +1004,7 @@ uint32_t Session_inflightCount(Session *self) {
       n++;
     }
   }
-#line 1048 "ts-src/mqtt/session.ts"
+#line 1049 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1014,27 +1015,27 @@ uint32_t Session_queuedCount(Session *self) {
       n++;
     }
   }
-#line 1054 "ts-src/mqtt/session.ts"
+#line 1055 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 1061 "ts-src/mqtt/session.ts"
+#line 1062 "ts-src/mqtt/session.ts"
 void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
   self->now = now;
   if (data.len > 0) {
     self->lastRx = now;
   }
-#line 1064 "ts-src/mqtt/session.ts"
+#line 1065 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while (off < data.len) {
     if (!Session_receiving(self) || self->epoch != ep) {
       return;
     }
-#line 1068 "ts-src/mqtt/session.ts"
+#line 1069 "ts-src/mqtt/session.ts"
     if (self->big != BigRx_NONE) {
       // The rest of a large PUBLISH goes through without touching rx.
       off += Session_bigFeed(self, rt_slice_from(data, off));
@@ -1050,7 +1051,7 @@ void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
     }
     // The decoder rejects packets over the limit from their fixed header, so
     // a full buffer here means the limit exceeds the buffer: never wait forever.
-#line 1081 "ts-src/mqtt/session.ts"
+#line 1082 "ts-src/mqtt/session.ts"
     if (self->big == BigRx_NONE && self->rxLen == CONFIG_MGOS_MQTT_RX_BUF_SIZE) {
       Session_close(self, "rx buffer overflow");
       return;
@@ -1080,14 +1081,14 @@ static void Session_parse(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1108 "ts-src/mqtt/session.ts"
+#line 1109 "ts-src/mqtt/session.ts"
     if ((r == (-DecodeErr_TOO_LARGE)) && self->pkt.type == PacketType_PUBLISH) {
       // Too large to buffer, not malformed: stream it (the reference closed
       // here, and a persistent session then got it again at every reconnect).
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 1112 "ts-src/mqtt/session.ts"
+#line 1113 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
@@ -1095,7 +1096,7 @@ static void Session_parse(Session *self) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
       }
-#line 1117 "ts-src/mqtt/session.ts"
+#line 1118 "ts-src/mqtt/session.ts"
       Session_close(self, packet_decodeErrName((DecodeErr)(uint8_t)(-(int64_t)r)));
       return;
     }
@@ -1106,12 +1107,12 @@ static void Session_parse(Session *self) {
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1125 "ts-src/mqtt/session.ts"
+#line 1126 "ts-src/mqtt/session.ts"
   uint32_t rest = self->rxLen - start;
   if (start > 0) {
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
   }
-#line 1127 "ts-src/mqtt/session.ts"
+#line 1128 "ts-src/mqtt/session.ts"
   self->rxLen = rest;
 }
 
@@ -1123,17 +1124,31 @@ static void Session_parse5(Session *self) {
   uint32_t start = 0;
   V5State *v = &self->v5s[0];
   while (Session_receiving(self) && self->epoch == ep) {
-    int32_t r = codec5_decode5ForClient(rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), Session_maxPacket5(self), &v->pkt);
+    int32_t r = codec5_decode5ForClient(rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), session_minU32(Session_recvLimit(self), Session_maxPacket5(self)), &v->pkt);
     if (r == 0) {
       break;
     }
-#line 1140 "ts-src/mqtt/session.ts"
+#line 1141 "ts-src/mqtt/session.ts"
+    Packet *b = &v->pkt.base;
+    if (((r == (-DecodeErr_TOO_LARGE)) && b->type == PacketType_PUBLISH) && (b->totalLen <= Session_maxPacket5(self))) {
+      // Within our Maximum Packet Size, over the buffer: streamed as in 3.1.1.
+      self->pkt.type = b->type;
+      self->pkt.flags = b->flags;
+      self->pkt.remLen = b->remLen;
+      self->pkt.totalLen = b->totalLen;
+      if (!Session_bigFromRx(self, start)) {
+        return;
+      }
+#line 1149 "ts-src/mqtt/session.ts"
+      start = 0;
+      continue;
+    }
     if (r < 0) {
       uint8_t e = (uint8_t)(-(int64_t)r);
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
       }
-#line 1143 "ts-src/mqtt/session.ts"
+#line 1155 "ts-src/mqtt/session.ts"
       Session_protocolError(self, packet5_reason5ForErr(e), (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
       return;
     }
@@ -1143,17 +1158,17 @@ static void Session_parse5(Session *self) {
     if (p->type == PacketType_CONNACK) {
       p->returnCode = v->pkt.reasonCode;
     }
-#line 1150 "ts-src/mqtt/session.ts"
+#line 1162 "ts-src/mqtt/session.ts"
     if ((p->type == PacketType_PUBLISH && self->state == SessionState_CONNECTED) && !Session_aliasIn(self, p)) {
       return;
     }
-#line 1151 "ts-src/mqtt/session.ts"
+#line 1163 "ts-src/mqtt/session.ts"
     Session_handle(self, p);
   }
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1154 "ts-src/mqtt/session.ts"
+#line 1166 "ts-src/mqtt/session.ts"
   uint32_t rest = self->rxLen - start;
   rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
   self->rxLen = rest;
@@ -1163,7 +1178,7 @@ static void Session_parse5(Session *self) {
 /** parse() met a PUBLISH over the limit at rx[start] (its fixed header is
    *  complete). Moves it to rx[0] and streams what rx holds of it. True when
    *  it ended there and the bytes after it are now rx[0, rxLen), to parse. */
-#line 1164 "ts-src/mqtt/session.ts"
+#line 1176 "ts-src/mqtt/session.ts"
 static bool Session_bigFromRx(Session *self, uint32_t start) {
   uint32_t ep = self->epoch;
   uint32_t avail = self->rxLen - start;
@@ -1181,6 +1196,11 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
   self->bigTopicEnd = 0;
   self->bigIdEnd = 0;
   self->bigId = 0;
+  self->bigPayAt = 0;
+  if (Session_isV5(self)) {
+    BigProps_reset(&self->v5s[0].bigProps);
+  }
+#line 1195 "ts-src/mqtt/session.ts"
   self->rxPartOff = 0;
   self->rxPartTotal = 0;
   self->rxTopicLen = 0;
@@ -1190,7 +1210,7 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
   if ((self->epoch != ep || !Session_receiving(self)) || self->big != BigRx_NONE) {
     return false;
   }
-#line 1188 "ts-src/mqtt/session.ts"
+#line 1202 "ts-src/mqtt/session.ts"
   rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), used, avail));
   self->rxLen = avail - used;
   return true;
@@ -1217,7 +1237,12 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       if (self->bigPos == ((int64_t)self->bigHdr + 2)) {
         Session_bigLayout(self);
       }
-#line 1212 "ts-src/mqtt/session.ts"
+      // MQTT 5, an empty topic at QoS 0: nothing before the properties.
+#line 1227 "ts-src/mqtt/session.ts"
+      if ((self->big != BigRx_NONE && self->bigIdEnd > 0) && self->bigPos == self->bigIdEnd) {
+        Session_bigHeaderDone(self);
+      }
+#line 1228 "ts-src/mqtt/session.ts"
     } else if (pos < self->bigTopicEnd) {
       n = session_minU32(rest.len, self->bigTopicEnd - pos);
       uint32_t cap = Session_recvLimit(self);
@@ -1231,7 +1256,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       if (self->bigPos == self->bigIdEnd) {
         Session_bigHeaderDone(self);
       }
-#line 1223 "ts-src/mqtt/session.ts"
+#line 1239 "ts-src/mqtt/session.ts"
     } else if (pos < self->bigIdEnd) {
       n = 1;
       self->bigId = (uint16_t)((self->bigId << 8) | rt_bytes_get(rest, 0));
@@ -1240,7 +1265,23 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       if (self->bigPos == self->bigIdEnd) {
         Session_bigHeaderDone(self);
       }
-#line 1229 "ts-src/mqtt/session.ts"
+#line 1245 "ts-src/mqtt/session.ts"
+    } else if (self->bigPayAt == 0) {
+      // MQTT 5: the property length and block, between packet id and payload.
+      BigProps *bp = &self->v5s[0].bigProps;
+      int32_t r = BigProps_feed(bp, rest, pos, self->bigTotal, RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), self->rxLen, Session_recvLimit(self));
+      if (r < 0) {
+        Session_bigBad(self, (uint8_t)(-(int64_t)r));
+        break;
+      }
+      n = (uint32_t)r;
+      self->bigPos = pos + n;
+      used += n;
+      uint32_t e = BigProps_end(bp, self->bigPos);
+      if (e > 0) {
+        self->bigPayAt = e;
+        Session_bigPropsDone(self);
+      }
     } else {
       // Counted as read before the handler runs: a connection it ends is
       // cut after this fragment, not before.
@@ -1254,29 +1295,36 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
         Session_rxQos2Add(self, self->pkt.packetId);
       }
       if (self->big != BigRx_DISCARD) {
-        Session_bigPayload(self, rt_subarray(rest, 0, n), pos - self->bigIdEnd);
+        Session_bigPayload(self, rt_subarray(rest, 0, n), pos - self->bigPayAt);
       }
     }
     // Even when a handler called disconnect(): the message was read whole.
-#line 1244 "ts-src/mqtt/session.ts"
-    if (((self->big != BigRx_NONE && self->bigIdEnd > 0) && self->bigPos == self->bigTotal) && self->epoch == ep) {
+#line 1276 "ts-src/mqtt/session.ts"
+    if (((self->big != BigRx_NONE && self->bigPayAt > 0) && self->bigPos == self->bigTotal) && self->epoch == ep) {
       Session_bigEnd(self);
     }
   }
   return used;
 }
 
-/** A malformed large PUBLISH: the same close as parse() gives a small one. */
-static void Session_bigBad(Session *self, DecodeErr e) {
+/** A malformed large PUBLISH: the same close as parse() gives a small one
+   *  (MQTT 5: DISCONNECT with the reason code first). */
+static void Session_bigBad(Session *self, uint8_t e) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
   }
-#line 1254 "ts-src/mqtt/session.ts"
+#line 1287 "ts-src/mqtt/session.ts"
   self->big = BigRx_NONE;
-  Session_close(self, packet_decodeErrName(e));
+  if (Session_isV5(self)) {
+    Session_protocolError(self, packet5_reason5ForErr(e), (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
+#line 1289 "ts-src/mqtt/session.ts"
+  } else {
+    Session_close(self, packet_decodeErrName((DecodeErr)e));
+  }
 }
 
 /** The topic length is in: where the topic and the packet id end. */
+#line 1293 "ts-src/mqtt/session.ts"
 static void Session_bigLayout(Session *self) {
   uint32_t h = self->bigHdr;
   uint32_t tl = (uint32_t)((rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, h) << 8) | rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, rt_idx_add(h, 1)));
@@ -1286,18 +1334,21 @@ static void Session_bigLayout(Session *self) {
     Session_bigBad(self, DecodeErr_STRING_OVERRUN);
     return;
   }
-  if (tl == 0) {
+  // MQTT 5: an empty topic reads a topic alias.
+  bool v5 = Session_isV5(self);
+  if (tl == 0 && !v5) {
     Session_bigBad(self, DecodeErr_EMPTY_TOPIC);
     return;
   }
   uint32_t idLen = (uint32_t)((qos > 0) ? 2 : 0);
-  if (((2u + tl) + idLen) > rem) {
+  if ((((2u + tl) + idLen) + (uint32_t)(v5 ? 1 : 0)) > rem) {
     Session_bigBad(self, DecodeErr_BAD_LENGTH);
     return;
   }
   self->rxTopicLen = tl;
   self->bigTopicEnd = (h + 2u) + tl;
   self->bigIdEnd = self->bigTopicEnd + idLen;
+  self->bigPayAt = v5 ? 0 : self->bigIdEnd;
 }
 
 /** Topic and packet id are in: check them, then skip or offer the payload. */
@@ -1312,7 +1363,7 @@ static void Session_bigHeaderDone(Session *self) {
   bool whole = self->rxLen == self->bigTopicEnd;
   uint32_t from = self->bigHdr + 2u;
   p->topic = (self->rxLen > from) ? rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), from, self->rxLen) : RT_NOBYTES;
-  if (whole && !topic_validTopicName(p->topic)) {
+  if ((whole && p->topic.len > 0) && !topic_validTopicName(p->topic)) {
     Session_bigBad(self, (DecodeErr)(topic_validUtf8(p->topic) ? DecodeErr_TOPIC_WILDCARD : DecodeErr_BAD_UTF8));
     return;
   }
@@ -1320,18 +1371,70 @@ static void Session_bigHeaderDone(Session *self) {
     Session_bigBad(self, DecodeErr_ZERO_PACKET_ID);
     return;
   }
-  self->rxPartTotal = self->bigTotal - self->bigIdEnd;
+  // MQTT 5: the properties come first (bigPropsDone).
+  if (self->bigPayAt > 0) {
+    Session_bigDecide(self, false);
+  }
+}
+
+/** MQTT 5: the properties of the large PUBLISH are read: check them,
+   *  resolve its topic alias, then skip or offer the payload. */
+#line 1345 "ts-src/mqtt/session.ts"
+static void Session_bigPropsDone(Session *self) {
+  V5State *v = &self->v5s[0];
+  BigProps *bp = &v->bigProps;
+  Props5 *pr = &v->pkt.props;
+  Packet *p = &self->pkt;
+  Props5_reset(pr);
+  bool kept = bp->keep && self->rxLen == self->bigTopicEnd;
+  if (kept) {
+    pr->raw = rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), bp->at, bp->at + bp->len);
+    int32_t e = codec5_decodePropList(pr->raw, PacketType_PUBLISH, pr);
+    if (e != 0) {
+      Session_bigBad(self, (uint8_t)e);
+      return;
+    }
+    if (p->topic.len == 0 && !Props5_has(pr, PropId_TOPIC_ALIAS)) {
+      Session_bigBad(self, Decode5Err_EMPTY_TOPIC_NO_ALIAS);
+      return;
+    }
+    if (!Session_aliasIn(self, p)) {
+      return;
+    }
+#line 1364 "ts-src/mqtt/session.ts"
+    self->rxTopicLen = p->topic.len;
+  } else if (bp->len > 0) {
+    // Not read: any alias it set is unknown, so none is trusted again.
+    V5State_loseInAliases(v);
+  }
+  Session_bigDecide(self, !kept && bp->len > 0);
+}
+
+/** Topic, id (and MQTT 5 properties) are in: skip or offer the payload;
+   *  `propsLost`: its properties did not fit the receive buffer. */
+static void Session_bigDecide(Session *self, bool propsLost) {
+  Packet *p = &self->pkt;
+  bool whole = self->rxLen == self->bigTopicEnd;
+  self->rxPartTotal = self->bigTotal - self->bigPayAt;
+  if (p->qos > 0 && !Session_rxQuotaTake(self)) {
+    return;
+  }
+#line 1379 "ts-src/mqtt/session.ts"
   if (p->qos == 2 && Session_rxQos2Has(self, self->bigId)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, self->bigId);
     }
-#line 1305 "ts-src/mqtt/session.ts"
+#line 1381 "ts-src/mqtt/session.ts"
     self->big = BigRx_DISCARD;
     return;
   }
   if (!whole) {
     // Cannot be matched against any filter: nobody can take it.
     Session_bigSkip(self, "PUBLISH topic longer than the receive buffer, skipped", rt_i32_of(self->rxTopicLen));
+    return;
+  }
+  if (propsLost) {
+    Session_bigSkip(self, "PUBLISH properties longer than the receive buffer, skipped", rt_i32_of(self->v5s[0].bigProps.len));
     return;
   }
   if (self->rxPartTotal == 0) {
@@ -1347,7 +1450,7 @@ static void Session_bigSkip(Session *self, const char *why, int32_t num) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, why, self->pkt.topic, num);
   }
-#line 1324 "ts-src/mqtt/session.ts"
+#line 1404 "ts-src/mqtt/session.ts"
   self->pkt.payload = RT_NOBYTES;
   self->rxPartOff = 0;
   Session_emit(self, SessionEvent_PUBLISH_SKIPPED, &self->pkt);
@@ -1364,13 +1467,13 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
   if (!first || self->epoch != ep) {
     return;
   }
-#line 1338 "ts-src/mqtt/session.ts"
+#line 1418 "ts-src/mqtt/session.ts"
   if (self->rxTake) {
     self->big = BigRx_DELIVER;
-#line 1339 "ts-src/mqtt/session.ts"
+#line 1419 "ts-src/mqtt/session.ts"
   } else if (Session_receiving(self)) {
     Session_bigSkip(self, "PUBLISH larger than the receive buffer, skipped", rt_i32_of(self->rxPartTotal));
-#line 1340 "ts-src/mqtt/session.ts"
+#line 1420 "ts-src/mqtt/session.ts"
   } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
   }
@@ -1379,7 +1482,7 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
 /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
    *  remembered only with the last byte, so a resend of a message cut off is
    *  taken again). */
-#line 1346 "ts-src/mqtt/session.ts"
+#line 1426 "ts-src/mqtt/session.ts"
 static void Session_bigEnd(Session *self) {
   Packet *p = &self->pkt;
   self->big = BigRx_NONE;
@@ -1390,7 +1493,7 @@ static void Session_bigEnd(Session *self) {
     if (!Session_rxQos2Has(self, p->packetId)) {
       Session_rxQos2Add(self, p->packetId);
     }
-#line 1354 "ts-src/mqtt/session.ts"
+#line 1434 "ts-src/mqtt/session.ts"
     Session_queueAck(self, PacketType_PUBREC, p->packetId);
   }
 }
@@ -1406,65 +1509,65 @@ static void Session_handle(Session *self, Packet *p) {
     Session_onConnack(self, p);
     break;
   }
-#line 1368 "ts-src/mqtt/session.ts"
+#line 1448 "ts-src/mqtt/session.ts"
   case PacketType_PUBLISH: {
     Session_onPublish(self, p);
     break;
   }
-#line 1371 "ts-src/mqtt/session.ts"
+#line 1451 "ts-src/mqtt/session.ts"
   case PacketType_PUBACK: {
     Session_onDone(self, p, RecState_WAIT_PUBACK, SessionEvent_PUBACK, "PUBACK: unexpected id");
     break;
   }
-#line 1374 "ts-src/mqtt/session.ts"
+#line 1454 "ts-src/mqtt/session.ts"
   case PacketType_PUBREC: {
     Session_onPubrec(self, p);
     break;
   }
-#line 1377 "ts-src/mqtt/session.ts"
+#line 1457 "ts-src/mqtt/session.ts"
   case PacketType_PUBREL: {
     Session_onPubrel(self, p);
     break;
   }
-#line 1380 "ts-src/mqtt/session.ts"
+#line 1460 "ts-src/mqtt/session.ts"
   case PacketType_PUBCOMP: {
     Session_onDone(self, p, RecState_WAIT_PUBCOMP, SessionEvent_PUBCOMP, "PUBCOMP: unexpected id");
     break;
   }
-#line 1383 "ts-src/mqtt/session.ts"
+#line 1463 "ts-src/mqtt/session.ts"
   case PacketType_SUBACK:
   case PacketType_UNSUBACK: {
     Session_onSubAck(self, p, p->type == PacketType_UNSUBACK);
     break;
   }
-#line 1387 "ts-src/mqtt/session.ts"
+#line 1467 "ts-src/mqtt/session.ts"
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, "PINGRESP", 0);
     }
-#line 1390 "ts-src/mqtt/session.ts"
+#line 1470 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
     break;
   }
-#line 1392 "ts-src/mqtt/session.ts"
+#line 1472 "ts-src/mqtt/session.ts"
   case PacketType_DISCONNECT: {
     // Only MQTT 5's decoder lets a server's DISCONNECT through (3.14).
     if (Session_isV5(self)) {
       Session_onDisconnect5(self);
     }
-#line 1395 "ts-src/mqtt/session.ts"
+#line 1475 "ts-src/mqtt/session.ts"
     break;
   }
-#line 1396 "ts-src/mqtt/session.ts"
+#line 1476 "ts-src/mqtt/session.ts"
   case packet5_PACKET_AUTH: {
     if (Session_isV5(self)) {
       Session_onAuth5(self);
     }
-#line 1398 "ts-src/mqtt/session.ts"
+#line 1478 "ts-src/mqtt/session.ts"
     break;
   }
-#line 1399 "ts-src/mqtt/session.ts"
+#line 1479 "ts-src/mqtt/session.ts"
   default: {
     Session_close(self, "unexpected packet type");
     break;
@@ -1472,7 +1575,7 @@ static void Session_handle(Session *self, Packet *p) {
   }
 }
 
-#line 1405 "ts-src/mqtt/session.ts"
+#line 1485 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
     Session_close(self, "unexpected second CONNACK");
@@ -1483,7 +1586,7 @@ static void Session_onConnack(Session *self, Packet *p) {
   if (v5) {
     V5State_takeConnack(&self->v5s[0]);
   }
-#line 1413 "ts-src/mqtt/session.ts"
+#line 1493 "ts-src/mqtt/session.ts"
   if (p->returnCode != 0) {
     // The reason is readable during the CONNACK event already.
     const char *why = v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
@@ -1492,14 +1595,14 @@ static void Session_onConnack(Session *self, Packet *p) {
         Session_log(self, LogLevel_ERROR, "CONNACK reason string: ", V5State_reasonString(&self->v5s[0]), p->returnCode);
       }
     }
-#line 1417 "ts-src/mqtt/session.ts"
+#line 1497 "ts-src/mqtt/session.ts"
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 1421 "ts-src/mqtt/session.ts"
+#line 1501 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
@@ -1514,26 +1617,26 @@ static void Session_onConnack(Session *self, Packet *p) {
     self->cfg.keepAlive = (uint16_t)self->v5s[0].serverKeepAlive;
   }
   // Without a stored session the server will not resend its QoS 2 messages.
-#line 1433 "ts-src/mqtt/session.ts"
+#line 1513 "ts-src/mqtt/session.ts"
   if (!p->sessionPresent) {
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1436 "ts-src/mqtt/session.ts"
+#line 1516 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 1439 "ts-src/mqtt/session.ts"
+#line 1519 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
     Session_maybeRoom(self);
   }
 }
 
-#line 1443 "ts-src/mqtt/session.ts"
+#line 1523 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   if (p->qos == 0) {
@@ -1543,14 +1646,14 @@ static void Session_onPublish(Session *self, Packet *p) {
   if (!Session_rxQuotaTake(self)) {
     return;
   }
-#line 1450 "ts-src/mqtt/session.ts"
+#line 1530 "ts-src/mqtt/session.ts"
   if (p->qos == 1) {
     self->autoAck = true;
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch == ep && self->autoAck) {
       Session_queueAck(self, PacketType_PUBACK, p->packetId);
     }
-#line 1454 "ts-src/mqtt/session.ts"
+#line 1534 "ts-src/mqtt/session.ts"
     return;
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
@@ -1559,7 +1662,7 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
     }
-#line 1460 "ts-src/mqtt/session.ts"
+#line 1540 "ts-src/mqtt/session.ts"
   } else {
     Session_rxQos2Add(self, p->packetId);
     self->autoAck = true;
@@ -1567,14 +1670,14 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (self->epoch != ep) {
       return;
     }
-#line 1465 "ts-src/mqtt/session.ts"
+#line 1545 "ts-src/mqtt/session.ts"
     if (!self->autoAck) {
       // The application runs this exchange: it is not ours to remember.
       int32_t k = Session_rxQos2Index(self, p->packetId);
       if (k >= 0) {
         Session_rxQos2Remove(self, (uint32_t)k);
       }
-#line 1469 "ts-src/mqtt/session.ts"
+#line 1549 "ts-src/mqtt/session.ts"
       return;
     }
   }
@@ -1589,25 +1692,25 @@ static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev
     Session_logAckReason(self, p);
   }
   // A record still streaming out was never whole on the wire: the ack is bogus.
-#line 1481 "ts-src/mqtt/session.ts"
+#line 1561 "ts-src/mqtt/session.ts"
   if ((i >= 0 && (self->recs[(uint32_t)i].state == waiting)) && (self->recs[(uint32_t)i].done == 0)) {
     Session_freeRec(self, (uint32_t)i);
   } else if (((i >= 0 && waiting == RecState_WAIT_PUBACK) && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) && (self->recs[(uint32_t)i].done == 0)) {
     // A PUBACK for a QoS 2 PUBLISH: the server took it at QoS 1 (RabbitMQ
     // does; MQTT 3.1.1 4.3.3 wants PUBREC). It has the message, so the
     // exchange is over; keeping the record would only fill the window.
-#line 1488 "ts-src/mqtt/session.ts"
+#line 1568 "ts-src/mqtt/session.ts"
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", p->packetId);
     }
-#line 1489 "ts-src/mqtt/session.ts"
+#line 1569 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, msg, p->packetId);
     }
   }
-#line 1493 "ts-src/mqtt/session.ts"
+#line 1573 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, ev, p);
 }
 
@@ -1617,7 +1720,7 @@ static void Session_onPubrec(Session *self, Packet *p) {
   if (Session_isV5(self)) {
     Session_logAckReason(self, p);
   }
-#line 1500 "ts-src/mqtt/session.ts"
+#line 1580 "ts-src/mqtt/session.ts"
   if (((refused && i >= 0) && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) && (self->recs[(uint32_t)i].done == 0)) {
     // A PUBREC with an error ends the exchange: no PUBREL (4.3.3).
     Session_freeRec(self, (uint32_t)i);
@@ -1637,7 +1740,7 @@ static void Session_onPubrec(Session *self, Packet *p) {
       Session_logNum(self, LogLevel_WARN, "PUBREC: unexpected id", p->packetId);
     }
   }
-#line 1517 "ts-src/mqtt/session.ts"
+#line 1597 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, SessionEvent_PUBREC, p);
 }
 
@@ -1646,13 +1749,13 @@ static void Session_onPubrel(Session *self, Packet *p) {
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
     Session_rxQos2Remove(self, (uint32_t)k);
-#line 1524 "ts-src/mqtt/session.ts"
+#line 1604 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
     }
   }
-#line 1525 "ts-src/mqtt/session.ts"
+#line 1605 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B); MQTT 5
@@ -1665,7 +1768,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
 
 /** SUBACK or UNSUBACK: the subscription it answers becomes active (or
    *  goes); handlers see the event with its tag in evTag (-1: not ours). */
-#line 1535 "ts-src/mqtt/session.ts"
+#line 1615 "ts-src/mqtt/session.ts"
 static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
   self->evTag = -1;
   int32_t i = Session_findSub(self, p->packetId, (SubState)(unsub ? SubState_UNSUB_SENT : SubState_SUB_SENT));
@@ -1685,14 +1788,14 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
         }
       }
     }
-#line 1550 "ts-src/mqtt/session.ts"
+#line 1630 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, unsub ? "UNSUBACK: unknown id" : "SUBACK: unknown id", p->packetId);
     }
   }
-#line 1554 "ts-src/mqtt/session.ts"
+#line 1634 "ts-src/mqtt/session.ts"
   Session_emit(self, (SessionEvent)(unsub ? SessionEvent_UNSUBACK : SessionEvent_SUBACK), p);
   self->evTag = -1;
 }
@@ -1703,16 +1806,16 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1565 "ts-src/mqtt/session.ts"
+#line 1645 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpStream(self)) {
     return;
   }
-#line 1567 "ts-src/mqtt/session.ts"
+#line 1647 "ts-src/mqtt/session.ts"
   if (!Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1568 "ts-src/mqtt/session.ts"
+#line 1648 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   bool v5 = Session_isV5(self);
   // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
@@ -1727,14 +1830,14 @@ static void Session_pump(Session *self) {
       if (self->epoch != ep || self->state != SessionState_CONNECTED) {
         return;
       }
-#line 1580 "ts-src/mqtt/session.ts"
+#line 1660 "ts-src/mqtt/session.ts"
       continue;
     }
     if (r->state == RecState_QUEUED && r->qos > 0) {
       if (inflight >= window) {
         return;
       }
-#line 1584 "ts-src/mqtt/session.ts"
+#line 1664 "ts-src/mqtt/session.ts"
       r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       r->sent = false;
       r->unsent = true;
@@ -1749,7 +1852,7 @@ static void Session_pump(Session *self) {
       if (n == 0) {
         return;
       }
-#line 1596 "ts-src/mqtt/session.ts"
+#line 1676 "ts-src/mqtt/session.ts"
       self->txLen += n;
       self->lastTx = self->now;
       r->sent = true;
@@ -1762,14 +1865,14 @@ static void Session_pump(Session *self) {
     if (r->len > free && (r->len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1606 "ts-src/mqtt/session.ts"
+#line 1686 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
-#line 1607 "ts-src/mqtt/session.ts"
+#line 1687 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
-#line 1608 "ts-src/mqtt/session.ts"
+#line 1688 "ts-src/mqtt/session.ts"
     } else {
       i++;
     }
@@ -1778,12 +1881,12 @@ static void Session_pump(Session *self) {
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
-#line 1614 "ts-src/mqtt/session.ts"
+#line 1694 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   if ((((r->done == 0 && CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) && Session_isV5(self)) && self->v5s[0].serverAliasMax > 0) && Session_copyAliased(self, r)) {
     return true;
   }
-#line 1616 "ts-src/mqtt/session.ts"
+#line 1696 "ts-src/mqtt/session.ts"
   uint32_t at = self->txLen;
   uint32_t n = session_minU32(r->len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
   uint32_t from = r->off + r->done;
@@ -1792,7 +1895,7 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
   if (r->done == 0 && r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1622 "ts-src/mqtt/session.ts"
+#line 1702 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   r->done += n;
@@ -1817,27 +1920,27 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
   if ((most > (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen)) || (smax > 0 && most > smax)) {
     return false;
   }
-#line 1644 "ts-src/mqtt/session.ts"
+#line 1724 "ts-src/mqtt/session.ts"
   uint32_t a = V5State_outAlias(&self->v5s[0], Session_recTopic(self, r));
   if (a == 0) {
     return false;
   }
-#line 1646 "ts-src/mqtt/session.ts"
+#line 1726 "ts-src/mqtt/session.ts"
   bool bound = (int32_t)(a & 0x10000u) != 0;
   uint32_t at = self->txLen;
   uint32_t n = session5_putAliased(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, UINT32_MAX), m, r->qos, (uint16_t)a, bound);
   if (n == 0) {
     return false;
   }
-#line 1650 "ts-src/mqtt/session.ts"
+#line 1730 "ts-src/mqtt/session.ts"
   if (bound) {
     self->v5s[0].aliasHits++;
   }
-#line 1651 "ts-src/mqtt/session.ts"
+#line 1731 "ts-src/mqtt/session.ts"
   if (r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1652 "ts-src/mqtt/session.ts"
+#line 1732 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   self->streaming = false;
@@ -1853,7 +1956,7 @@ static void Session_dropRec(Session *self, uint32_t i, uint8_t reason, const cha
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, why, Session_recTopic(self, r), id);
   }
-#line 1665 "ts-src/mqtt/session.ts"
+#line 1745 "ts-src/mqtt/session.ts"
   self->evDropId = id;
   self->evDropQos = r->qos;
   self->evDropReason = reason;
@@ -1876,21 +1979,21 @@ static bool Session_pumpStream(Session *self) {
   if (!self->streaming) {
     return true;
   }
-#line 1685 "ts-src/mqtt/session.ts"
+#line 1765 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->done == 0) {
       continue;
     }
-#line 1688 "ts-src/mqtt/session.ts"
+#line 1768 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return false;
     }
-#line 1689 "ts-src/mqtt/session.ts"
+#line 1769 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
-#line 1690 "ts-src/mqtt/session.ts"
+#line 1770 "ts-src/mqtt/session.ts"
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
@@ -1904,26 +2007,26 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1701 "ts-src/mqtt/session.ts"
+#line 1781 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = 0;
     if (Session_isV5(self)) {
       rt_bytes tmp = Session_txFree(self);
       n = codec5_encodeAck5(tmp, (uint8_t)((a >> 16) & 0xff), (uint16_t)a, (uint8_t)(a >> 24), Session_noProps(self));
-#line 1705 "ts-src/mqtt/session.ts"
+#line 1785 "ts-src/mqtt/session.ts"
     } else {
       n = codec_encodeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     }
-#line 1706 "ts-src/mqtt/session.ts"
+#line 1786 "ts-src/mqtt/session.ts"
     if (n == 0) {
       return false;
     }
-#line 1707 "ts-src/mqtt/session.ts"
+#line 1787 "ts-src/mqtt/session.ts"
     if (Session_isV5(self)) {
       V5State_ackSent(&self->v5s[0], (uint8_t)((a >> 16) & 0xff), (uint8_t)(a >> 24));
     }
-#line 1708 "ts-src/mqtt/session.ts"
+#line 1788 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -1935,11 +2038,11 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1717 "ts-src/mqtt/session.ts"
+#line 1797 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1718 "ts-src/mqtt/session.ts"
+#line 1798 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = 0;
@@ -1957,7 +2060,7 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (n == 0) {
       return false;
     }
-#line 1733 "ts-src/mqtt/session.ts"
+#line 1813 "ts-src/mqtt/session.ts"
     s->state = (SubState)(sub ? SubState_SUB_SENT : SubState_UNSUB_SENT);
     self->txLen += n;
     self->lastTx = self->now;
@@ -1988,17 +2091,17 @@ static bool Session_aliasIn(Session *self, Packet *p) {
   if (bad == 0) {
     return true;
   }
-#line 1761 "ts-src/mqtt/session.ts"
+#line 1841 "ts-src/mqtt/session.ts"
   const char *why = "topic alias never set";
   if (bad == Reason_TOPIC_ALIAS_INVALID) {
     why = "topic alias above our Topic Alias Maximum";
   }
   // The table holds TOPIC_ALIASES x TOPIC_ALIAS_LEN bytes of topics in all.
-#line 1764 "ts-src/mqtt/session.ts"
+#line 1844 "ts-src/mqtt/session.ts"
   if (bad == Reason_IMPLEMENTATION_SPECIFIC_ERROR) {
     why = "topic alias bound to a topic too long to keep (MGOS_MQTT_TOPIC_ALIAS_LEN)";
   }
-#line 1765 "ts-src/mqtt/session.ts"
+#line 1845 "ts-src/mqtt/session.ts"
   Session_protocolError(self, bad, why);
   return false;
 }
@@ -2010,7 +2113,7 @@ static bool Session_rxQuotaTake(Session *self) {
   if (!Session_isV5(self)) {
     return true;
   }
-#line 1774 "ts-src/mqtt/session.ts"
+#line 1854 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->inUnacked >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, "broker exceeded our Receive Maximum");
@@ -2022,7 +2125,7 @@ static bool Session_rxQuotaTake(Session *self) {
 
 // ---------------------------------------------------------------- helpers
 /** The scratch properties, emptied. */
-#line 1786 "ts-src/mqtt/session.ts"
+#line 1866 "ts-src/mqtt/session.ts"
 static Props5 *Session_noProps(Session *self) {
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
@@ -2036,7 +2139,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
   if (code < 0x80) {
     return;
   }
-#line 1797 "ts-src/mqtt/session.ts"
+#line 1877 "ts-src/mqtt/session.ts"
   V5State_takeReason(&self->v5s[0]);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, packet5_reasonName(p->type, code), V5State_reasonString(&self->v5s[0]), p->packetId);
@@ -2044,7 +2147,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
 }
 
 /** MQTT 5: the broker ends the connection, saying why (3.14). */
-#line 1802 "ts-src/mqtt/session.ts"
+#line 1882 "ts-src/mqtt/session.ts"
 static void Session_onDisconnect5(Session *self) {
   V5State *v = &self->v5s[0];
   V5State_takeReason(v);
@@ -2052,7 +2155,7 @@ static void Session_onDisconnect5(Session *self) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, "DISCONNECT from the broker: ", V5State_reasonString(v), v->pkt.reasonCode);
   }
-#line 1807 "ts-src/mqtt/session.ts"
+#line 1887 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   Session_emit(self, SessionEvent_DISCONNECT, &v->pkt.base);
   if (self->epoch == ep) {
@@ -2063,17 +2166,17 @@ static void Session_onDisconnect5(Session *self) {
 /** MQTT 5: sends AUTH (3.15) with `reason` and Authentication Data, the
    *  method being the CONNECT's. False when not MQTT 5, no method was set,
    *  or it does not fit tx now. */
-#line 1815 "ts-src/mqtt/session.ts"
+#line 1895 "ts-src/mqtt/session.ts"
 bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
   if (!Session_isV5(self)) {
     return false;
   }
-#line 1817 "ts-src/mqtt/session.ts"
+#line 1897 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->authMethodLen == 0 || self->state == SessionState_DISCONNECTED) {
     return false;
   }
-#line 1819 "ts-src/mqtt/session.ts"
+#line 1899 "ts-src/mqtt/session.ts"
   Props5 *p = Session_noProps(self);
   p->authMethod = rt_subarray(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, v->authMethodLen);
   Props5_set(p, PropId_AUTH_METHOD);
@@ -2086,7 +2189,7 @@ bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
   if (n == 0) {
     return false;
   }
-#line 1829 "ts-src/mqtt/session.ts"
+#line 1909 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   return true;
@@ -2116,7 +2219,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 1856 "ts-src/mqtt/session.ts"
+#line 1936 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -2126,7 +2229,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. @log */
-#line 1863 "ts-src/mqtt/session.ts"
+#line 1943 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -2140,7 +2243,7 @@ static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes 
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 1874 "ts-src/mqtt/session.ts"
+#line 1954 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -2152,7 +2255,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
     uint32_t ep = self->epoch;
     self->big = BigRx_NONE;
     self->pkt.payload = RT_NOBYTES;
-    self->rxPartOff = self->bigPos - self->bigIdEnd;
+    self->rxPartOff = self->bigPos - self->bigPayAt;
     Session_emit(self, SessionEvent_PUBLISH_PART, &self->pkt);
     // The handler ended the connection itself (and CLOSE went), maybe even
     // started a new one: nothing of the old one is left to settle.
@@ -2160,7 +2263,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 1891 "ts-src/mqtt/session.ts"
+#line 1971 "ts-src/mqtt/session.ts"
   self->big = BigRx_NONE;
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
@@ -2175,7 +2278,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
   for (uint32_t k = 0; k < self->recCount; k++) {
     self->recs[k].done = 0;
   }
-#line 1903 "ts-src/mqtt/session.ts"
+#line 1983 "ts-src/mqtt/session.ts"
   bool clean = self->cfg.cleanSession;
   // Subscriptions are all sent again after the next CONNACK.
   for (uint32_t i = 0; i < self->subCount; i++) {
@@ -2202,24 +2305,24 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
           Session_log(self, LogLevel_WARN, "in-flight dropped (clean session)", Session_recTopic(self, r), r->packetId);
         }
-#line 1927 "ts-src/mqtt/session.ts"
+#line 2007 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
       if (clean) {
         r->state = RecState_QUEUED;
-#line 1931 "ts-src/mqtt/session.ts"
+#line 2011 "ts-src/mqtt/session.ts"
       } else {
         r->unsent = true;
       }
     }
-#line 1933 "ts-src/mqtt/session.ts"
+#line 2013 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 1936 "ts-src/mqtt/session.ts"
+#line 2016 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -2230,13 +2333,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 1942 "ts-src/mqtt/session.ts"
+#line 2022 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 1943 "ts-src/mqtt/session.ts"
+#line 2023 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -2246,7 +2349,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 1950 "ts-src/mqtt/session.ts"
+#line 2030 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2256,7 +2359,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 1957 "ts-src/mqtt/session.ts"
+#line 2037 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2265,7 +2368,7 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 1963 "ts-src/mqtt/session.ts"
+#line 2043 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = Session_topicOffset(self, r);
   uint32_t tl = (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
@@ -2281,12 +2384,12 @@ static bool Session_dropOldestWaiting(Session *self, uint8_t reason) {
     if (r->state != RecState_QUEUED || r->done > 0) {
       continue;
     }
-#line 1976 "ts-src/mqtt/session.ts"
+#line 2056 "ts-src/mqtt/session.ts"
     uint16_t id = r->packetId;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", Session_recTopic(self, r), id);
     }
-#line 1978 "ts-src/mqtt/session.ts"
+#line 2058 "ts-src/mqtt/session.ts"
     self->evDropId = id;
     self->evDropQos = r->qos;
     self->evDropReason = reason;
@@ -2314,12 +2417,12 @@ static rt_bytes Session_recPayload(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 2003 "ts-src/mqtt/session.ts"
+#line 2083 "ts-src/mqtt/session.ts"
   if (Session_isV5(self)) {
     return session5_payload5(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos);
   }
   // The topic view starts inside the store: the payload follows it (and the id for QoS > 0).
-#line 2005 "ts-src/mqtt/session.ts"
+#line 2085 "ts-src/mqtt/session.ts"
   uint32_t topicEnd = Session_topicOffset(self, r) + t.len;
   uint32_t start = topicEnd + (uint32_t)((r->qos > 0) ? 2 : 0);
   return rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off + start, r->off + r->len);
@@ -2333,7 +2436,7 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 2016 "ts-src/mqtt/session.ts"
+#line 2096 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -2342,7 +2445,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
     return;
   }
-#line 2022 "ts-src/mqtt/session.ts"
+#line 2102 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -2359,14 +2462,14 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 2036 "ts-src/mqtt/session.ts"
+#line 2116 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 2040 "ts-src/mqtt/session.ts"
+#line 2120 "ts-src/mqtt/session.ts"
   self->recCount = self->recCount - 1u;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -2397,7 +2500,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2066 "ts-src/mqtt/session.ts"
+#line 2146 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2411,7 +2514,7 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
     }
-#line 2077 "ts-src/mqtt/session.ts"
+#line 2157 "ts-src/mqtt/session.ts"
     Session_rxQos2Remove(self, 0);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
@@ -2422,6 +2525,6 @@ static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 2085 "ts-src/mqtt/session.ts"
+#line 2165 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
 }

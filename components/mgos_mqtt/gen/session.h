@@ -281,6 +281,8 @@ struct Session {
   uint32_t bigTopicEnd;
   uint32_t bigIdEnd;
   uint16_t bigId;
+  /** Where its payload starts (0: not known yet; MQTT 5 has properties first). */
+  uint32_t bigPayAt;
   /** During PUBLISH_PART: the fragment's offset in the payload. During
      *  PUBLISH_PART and PUBLISH_SKIPPED: the payload's whole size and the
      *  topic's real length (the topic view is cut when it did not fit). */

@@ -51,6 +51,7 @@ extern "C" {
 #define session5_V5_ONE ((uint32_t)((uint32_t)((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? 1 : 0)))
 
 typedef struct V5State V5State;
+typedef struct BigProps BigProps;
 typedef struct AliasTable AliasTable;
 typedef struct PubLayout PubLayout;
 
@@ -65,6 +66,21 @@ struct AliasTable {
   /** Incoming: bound to a topic that did not fit (its uses are refused). */
   uint8_t lost[session5_ALIAS_SLOTS];
   uint32_t used;
+};
+
+/** The property length and block of an incoming PUBLISH larger than the
+ *  receive buffer (streamed, session.ts bigFeed): they come after the topic
+ *  and packet id, before the payload. The block is kept in rx after the
+ *  topic when it fits the receive limit, else only stepped over. */
+struct BigProps {
+  /** Bytes of the property length read, and its value so far. */
+  uint32_t varN;
+  uint32_t len;
+  /** Stream position of the block's first byte (0: length not complete). */
+  uint32_t start;
+  /** Where in rx the block goes, and whether it fits there. */
+  uint32_t at;
+  bool keep;
 };
 
 /** The MQTT 5 state of a session. */
@@ -117,6 +133,8 @@ struct V5State {
   uint32_t outNext;
   /** Outgoing PUBLISHes that went with an alias and no topic (for tests and stats). */
   uint32_t aliasHits;
+  /** The property block of an incoming PUBLISH being streamed. */
+  BigProps bigProps;
   /** Incoming QoS 1/2 PUBLISHes of this connection whose PUBACK / PUBCOMP
      *  has not entered tx yet: our Receive Maximum's count (4.9). */
   uint32_t inUnacked;
@@ -144,7 +162,11 @@ rt_bytes V5State_reasonString(V5State *self);
 rt_bytes V5State_serverReference(V5State *self);
 rt_bytes V5State_assignedClientId(V5State *self);
 uint8_t V5State_resolveInAlias(V5State *self, Packet *b);
+void V5State_loseInAliases(V5State *self);
 uint32_t V5State_outAlias(V5State *self, rt_bytes topic);
+void BigProps_reset(BigProps *self);
+int32_t BigProps_feed(BigProps *self, rt_bytes d, uint32_t pos, uint32_t total, rt_bytes rx, uint32_t at, uint32_t cap);
+uint32_t BigProps_end(BigProps *self, uint32_t pos);
 void AliasTable_clear(AliasTable *self);
 rt_bytes AliasTable_get(AliasTable *self, uint32_t k);
 void AliasTable_drop(AliasTable *self, uint32_t k);
