@@ -48,7 +48,7 @@ import {
   encodeConnect5, encodePublish5, encodeAck5, encodeSubscribe5, encodeUnsubscribe5, encodeDisconnect5,
   decode5ForClient, publishSize5, propsSize, encodeAuth5, decodePropList,
 } from "./codec5";
-import { V5State, V5_ONE, MQTT5_SUPPORT, TOPIC_ALIASES, aliasedSize, putAliased, payload5, BigProps } from "./session5";
+import { V5State, V5_ONE, MQTT5_SUPPORT, TOPIC_ALIASES, aliasedSize, putAliased, payload5, BigProps, convertedSize, convertedPart } from "./session5";
 // The build's log level: the compiler puts each @log call (log, logNum) under it.
 import { LOG_LEVEL } from "./loglevel";
 
@@ -242,6 +242,9 @@ export class OutMsg {
   state: u8 = RecState.FREE;
   qos: u8 = 0;
   packetId: u16 = 0;
+  /** Its PUBLISH is encoded for MQTT 5 (else 3.1.1); sent under the other
+   *  version it is re-encoded on the way out (session5.ts convertedPart). */
+  v5: bool = false;
   /** The encoded PUBLISH in Session.store (len 0 once it is no longer needed). */
   off: u32 = 0;
   len: u32 = 0;
@@ -878,6 +881,7 @@ export class Session {
     r.state = RecState.QUEUED;
     r.qos = q;
     r.packetId = id;
+    r.v5 = v5;
     r.off = this.storeUsed;
     r.len = n;
     r.sent = false;
@@ -902,14 +906,18 @@ export class Session {
     if (f === null || r.seq === 0) return;
     // Only the state that matters after a restart: waiting for PUBCOMP, or not.
     const st: u8 = r.state === RecState.WAIT_PUBCOMP ? RecState.WAIT_PUBCOMP : RecState.QUEUED;
-    f(this, op, r.seq, storeMeta(st, r.qos, r.packetId), this.store.subarray(r.off, u32(r.off + r.len)));
+    // Bit 7 of the state byte: the PUBLISH is MQTT 5 encoded.
+    f(this, op, r.seq, storeMeta(u8(st | (r.v5 ? 0x80 : 0)), r.qos, r.packetId), this.store.subarray(r.off, u32(r.off + r.len)));
   }
 
   /** Puts a persisted record back (at start-up, before connecting): a PUBLISH
    *  waiting to be sent, or (state WAIT_PUBCOMP, no data) a QoS 2 message whose
    *  PUBREL is due. False when it does not fit or is not a valid record. */
   restore(seq: u32, meta: u32, data: Bytes): bool {
-    const st: u8 = u8(meta >>> 24);
+    const st: u8 = u8((meta >>> 24) & 0x7f);
+    // Encoded for MQTT 5 (bit 7): sendable only with MQTT 5 compiled in.
+    const m5: bool = (meta & 0x80000000) !== 0;
+    if (m5 && MQTT5_SUPPORT === 0) return false;
     const qos: u8 = u8((meta >>> 16) & 0xff);
     const id: u16 = u16(meta);
     if (seq === 0 || id === 0 || (qos !== 1 && qos !== 2) || this.recCount >= STORE_SLOTS || this.idInUse(id)) return false;
@@ -922,6 +930,7 @@ export class Session {
     r.state = st;
     r.qos = qos;
     r.packetId = id;
+    r.v5 = m5;
     r.off = this.storeUsed;
     r.len = data.length;
     r.sent = st === RecState.WAIT_PUBCOMP;
@@ -1038,7 +1047,7 @@ export class Session {
     let n: u32 = this.txLen;
     for (let i: u32 = 0; i < this.recCount; i++) {
       const r: OutMsg = this.recs[i];
-      if (r.state === RecState.QUEUED || (r.unsent && r.state !== RecState.WAIT_PUBCOMP)) n += u32(r.len - r.done);
+      if (r.state === RecState.QUEUED || (r.unsent && r.state !== RecState.WAIT_PUBCOMP)) n += u32(this.wireLen(r) - r.done);
     }
     return n;
   }
@@ -1242,7 +1251,7 @@ export class Session {
         this.bigPos = u32(pos + 1);
         used += 1;
         if (this.bigPos === this.bigIdEnd) this.bigHeaderDone();
-      } else if (this.bigPayAt === 0) {
+      } else if (MQTT5_SUPPORT !== 0 && this.bigPayAt === 0) {
         // MQTT 5: the property length and block, between packet id and payload.
         const bp: BigProps = this.v5s[0].bigProps;
         const r: i32 = bp.feed(rest, pos, this.bigTotal, this.rx, this.rxLen, this.recvLimit());
@@ -1343,6 +1352,7 @@ export class Session {
   /** MQTT 5: the properties of the large PUBLISH are read: check them,
    *  resolve its topic alias, then skip or offer the payload. */
   private bigPropsDone(): void {
+    if (MQTT5_SUPPORT === 0) return;
     const v: V5State = this.v5s[0];
     const bp: BigProps = v.bigProps;
     const pr: Props5 = v.pkt.props;
@@ -1386,7 +1396,7 @@ export class Session {
       this.bigSkip("PUBLISH topic longer than the receive buffer, skipped", i32(this.rxTopicLen));
       return;
     }
-    if (propsLost) {
+    if (MQTT5_SUPPORT !== 0 && propsLost) {
       this.bigSkip("PUBLISH properties longer than the receive buffer, skipped", i32(this.v5s[0].bigProps.len));
       return;
     }
@@ -1652,7 +1662,9 @@ export class Session {
     let i: u32 = 0;
     while (i < this.recCount) {
       const r: OutMsg = this.recs[i];
-      if (v5 && r.state === RecState.QUEUED && r.done === 0 && this.v5s[0].serverMaxPacket > 0 && r.len > this.v5s[0].serverMaxPacket) {
+      const big: bool = v5 && r.state === RecState.QUEUED && r.done === 0 && this.v5s[0].serverMaxPacket > 0;
+      const wl: u32 = big ? this.wireLen(r) : 0;
+      if (big && wl > this.v5s[0].serverMaxPacket) {
         // Accepted while offline, and this broker takes nothing that big.
         const ep: u32 = this.epoch;
         this.dropRec(i, MGOS_MQTT_DROP.TOO_BIG_FOR_SERVER, "larger than the broker's Maximum Packet Size, dropped (DROPPED event)");
@@ -1681,8 +1693,9 @@ export class Session {
         continue;
       }
       const free: u32 = u32(TX_BUF_SIZE - this.txLen);
+      const len: u32 = this.wireLen(r);
       // Only a packet that can never fit tx whole is streamed; others wait for room.
-      if (r.len > free && (r.len <= TX_BUF_SIZE || free < 8)) return;
+      if (len > free && (len <= TX_BUF_SIZE || free < 8)) return;
       if (!this.copyOut(r)) return;
       if (r.qos === 0) this.freeRec(i);
       else i++;
@@ -1692,17 +1705,21 @@ export class Session {
   /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
   private copyOut(r: OutMsg): bool {
-    if (r.done === 0 && TOPIC_ALIASES > 0 && this.isV5() && this.v5s[0].serverAliasMax > 0 && this.copyAliased(r)) return true;
+    const v5: bool = this.isV5();
+    const conv: bool = MQTT5_SUPPORT !== 0 && r.v5 !== v5;
+    if (r.done === 0 && TOPIC_ALIASES > 0 && v5 && !conv && this.v5s[0].serverAliasMax > 0 && this.copyAliased(r)) return true;
     const at: u32 = this.txLen;
-    const n: u32 = minU32(u32(r.len - r.done), u32(TX_BUF_SIZE - at));
+    const len: u32 = this.wireLen(r);
+    const n: u32 = minU32(u32(len - r.done), u32(TX_BUF_SIZE - at));
     const from: u32 = u32(r.off + r.done);
-    copyBytes(this.tx, at, this.store.subarray(from, u32(from + n)));
+    if (conv) convertedPart(this.tx.subarray(at, u32(at + n)), this.store.subarray(r.off, u32(r.off + r.len)), r.qos, r.v5, r.done);
+    else copyBytes(this.tx, at, this.store.subarray(from, u32(from + n)));
     // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
     if (r.done === 0 && r.sent) this.tx[at] = u8(this.tx[at] | 0x08);
     this.txLen += n;
     this.lastTx = this.now;
     r.done += n;
-    if (r.done < r.len) {
+    if (r.done < len) {
       this.streaming = true;
       return false;
     }
@@ -2076,11 +2093,18 @@ export class Session {
     return false;
   }
 
+  /** Size of record r's PUBLISH on this connection: re-encoded when it was
+   *  accepted under the other protocol version. */
+  private wireLen(r: OutMsg): u32 {
+    if (MQTT5_SUPPORT === 0 || r.v5 === this.isV5() || r.len === 0) return r.len;
+    return convertedSize(this.store.subarray(r.off, u32(r.off + r.len)), r.qos, r.v5);
+  }
+
   /** The payload of a stored PUBLISH, for the DROPPED event. */
   private recPayload(r: OutMsg): Bytes {
     const t: Bytes = this.recTopic(r);
     if (r.len < 4) return noBytes();
-    if (this.isV5()) return payload5(this.store.subarray(r.off, u32(r.off + r.len)), r.qos);
+    if (MQTT5_SUPPORT !== 0 && r.v5) return payload5(this.store.subarray(r.off, u32(r.off + r.len)), r.qos);
     // The topic view starts inside the store: the payload follows it (and the id for QoS > 0).
     const topicEnd: u32 = u32(this.topicOffset(r) + t.length);
     const start: u32 = u32(topicEnd + (r.qos > 0 ? 2 : 0));

@@ -417,3 +417,86 @@ export function payload5(m: Bytes, qos: u8): Bytes {
   pubLayout(m, qos, l);
   return m.subarray(l.payloadAt);
 }
+
+// ---------------------------------------------------------------- the other protocol version
+// The outbox keeps each PUBLISH as encoded when it was accepted. One accepted
+// under MQTT 3.1.1 and sent under MQTT 5 (or the other way: protocol_version
+// changed, or a persisted outbox restored) is re-encoded on the way out:
+// 3.1.1 -> 5 adds an empty property block, 5 -> 3.1.1 leaves the properties
+// out (3.1.1 has none). Topic, packet id, flags and payload are unchanged.
+
+/** Where the parts of the stored PUBLISH being converted are. */
+class Conv {
+  /** The new fixed header (first byte and remaining length), its length. */
+  hdr: Uint8Array = new Uint8Array(5);
+  hdrLen: u32 = 0;
+  /** Topic and packet id: m[body, idEnd); the payload: m[payAt, end). */
+  body: u32 = 0;
+  idEnd: u32 = 0;
+  payAt: u32 = 0;
+  /** Adds the empty property block (3.1.1 -> 5). */
+  addProps: bool = false;
+  /** Output cursor: bytes written, bytes still to skip. */
+  w: u32 = 0;
+  skip: u32 = 0;
+}
+
+const conv: Conv = new Conv();
+const ZERO: Uint8Array = new Uint8Array(1);
+
+/** Fills `conv` for the stored PUBLISH `m` (MQTT 5 encoded when `m5`) re-encoded for the other version. */
+function convLayout(m: Bytes, qos: u8, m5: bool): void {
+  const c: Conv = conv;
+  let k: u32 = 1;
+  while (k < 5 && (m[k] & 0x80) !== 0) k++;
+  k++;
+  c.body = k;
+  const tl: u32 = u32((m[k] << 8) | m[k + 1]);
+  c.idEnd = u32(k + 2 + tl + (qos > 0 ? 2 : 0));
+  let rem: u32 = u32(m.length - k);
+  if (m5) {
+    const l: PubLayout = layout;
+    pubLayout(m, qos, l);
+    c.payAt = l.payloadAt;
+    rem = u32(rem - (l.payloadAt - c.idEnd));
+  } else {
+    c.payAt = c.idEnd;
+    rem = u32(rem + 1);
+  }
+  c.addProps = !m5;
+  c.hdr[0] = m[0];
+  c.hdrLen = putVarint(c.hdr, 1, rem);
+}
+
+/** Size of the stored PUBLISH `m` re-encoded for the other protocol version. */
+export function convertedSize(m: Bytes, qos: u8, m5: bool): u32 {
+  convLayout(m, qos, m5);
+  const c: Conv = conv;
+  return u32(c.hdrLen + (c.idEnd - c.body) + (c.addProps ? 1 : 0) + (m.length - c.payAt));
+}
+
+/** Writes bytes [from, from + out.length) of convertedSize()'s packet into
+ *  `out` (fewer at its end); returns how many. For streaming into tx. */
+export function convertedPart(out: Bytes, m: Bytes, qos: u8, m5: bool, from: u32): u32 {
+  convLayout(m, qos, m5);
+  const c: Conv = conv;
+  c.w = 0;
+  c.skip = from;
+  convPut(out, c.hdr.subarray(0, c.hdrLen));
+  convPut(out, m.subarray(c.body, c.idEnd));
+  if (c.addProps) convPut(out, ZERO);
+  convPut(out, m.subarray(c.payAt));
+  return c.w;
+}
+
+function convPut(out: Bytes, seg: Bytes): void {
+  const c: Conv = conv;
+  if (c.skip >= seg.length) {
+    c.skip = u32(c.skip - seg.length);
+    return;
+  }
+  const n: u32 = minOf(u32(seg.length - c.skip), u32(out.length - c.w));
+  copyBytes(out, c.w, seg.subarray(c.skip, u32(c.skip + n)));
+  c.w = u32(c.w + n);
+  c.skip = 0;
+}

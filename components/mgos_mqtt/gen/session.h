@@ -195,6 +195,9 @@ struct OutMsg {
   uint8_t state;
   uint8_t qos;
   uint16_t packetId;
+  /** Its PUBLISH is encoded for MQTT 5 (else 3.1.1); sent under the other
+     *  version it is re-encoded on the way out (session5.ts convertedPart). */
+  bool v5;
   /** The encoded PUBLISH in Session.store (len 0 once it is no longer needed). */
   uint32_t off;
   uint32_t len;

@@ -4,9 +4,17 @@
 static uint32_t session5_minOf(uint32_t a, uint32_t b);
 static uint32_t session5_keep(rt_bytes dst, rt_bytes src);
 static uint32_t session5_aliasedRem(rt_bytes m, PubLayout *l, bool dropTopic);
+static void session5_convLayout(rt_bytes m, uint8_t qos, bool m5);
+static void session5_convPut(rt_bytes out, rt_bytes seg);
 
 #line 365 "ts-src/mqtt/session5.ts"
 static PubLayout session5_layout;
+
+#line 444 "ts-src/mqtt/session5.ts"
+static Conv session5_conv;
+
+#line 445 "ts-src/mqtt/session5.ts"
+static uint8_t session5_ZERO[1];
 
 /* Sets the fields of a zeroed V5State to their initial values. */
 #line 38 "ts-src/mqtt/session5.ts"
@@ -388,4 +396,68 @@ rt_bytes session5_payload5(rt_bytes m, uint8_t qos) {
   PubLayout *l = &session5_layout;
   session5_pubLayout(m, qos, l);
   return rt_subarray(m, l->payloadAt, UINT32_MAX);
+}
+
+/** Fills `conv` for the stored PUBLISH `m` (MQTT 5 encoded when `m5`) re-encoded for the other version. */
+#line 448 "ts-src/mqtt/session5.ts"
+static void session5_convLayout(rt_bytes m, uint8_t qos, bool m5) {
+  Conv *c = &session5_conv;
+  uint32_t k = 1;
+  while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
+    k++;
+  }
+#line 452 "ts-src/mqtt/session5.ts"
+  k++;
+  c->body = k;
+  uint32_t tl = (uint32_t)((rt_bytes_get(m, k) << 8) | rt_bytes_get(m, rt_idx_add(k, 1)));
+  c->idEnd = ((k + 2u) + tl) + (uint32_t)((qos > 0) ? 2 : 0);
+  uint32_t rem = m.len - k;
+  if (m5) {
+    PubLayout *l = &session5_layout;
+    session5_pubLayout(m, qos, l);
+    c->payAt = l->payloadAt;
+    rem = rem - (l->payloadAt - c->idEnd);
+  } else {
+    c->payAt = c->idEnd;
+    rem = rem + 1u;
+  }
+  c->addProps = !m5;
+  c->hdr[0] = rt_bytes_get(m, 0);
+  c->hdrLen = codec5_putVarint(RT_BYTES(c->hdr, 5), 1, rem);
+}
+
+/** Size of the stored PUBLISH `m` re-encoded for the other protocol version. */
+uint32_t session5_convertedSize(rt_bytes m, uint8_t qos, bool m5) {
+  session5_convLayout(m, qos, m5);
+  Conv *c = &session5_conv;
+  return ((c->hdrLen + (c->idEnd - c->body)) + (uint32_t)(c->addProps ? 1 : 0)) + (m.len - c->payAt);
+}
+
+/** Writes bytes [from, from + out.length) of convertedSize()'s packet into
+ *  `out` (fewer at its end); returns how many. For streaming into tx. */
+uint32_t session5_convertedPart(rt_bytes out, rt_bytes m, uint8_t qos, bool m5, uint32_t from) {
+  session5_convLayout(m, qos, m5);
+  Conv *c = &session5_conv;
+  c->w = 0;
+  c->skip = from;
+  session5_convPut(out, rt_subarray(RT_BYTES(c->hdr, 5), 0, c->hdrLen));
+  session5_convPut(out, rt_subarray(m, c->body, c->idEnd));
+  if (c->addProps) {
+    session5_convPut(out, RT_BYTES(session5_ZERO, 1));
+  }
+#line 488 "ts-src/mqtt/session5.ts"
+  session5_convPut(out, rt_subarray(m, c->payAt, UINT32_MAX));
+  return c->w;
+}
+
+static void session5_convPut(rt_bytes out, rt_bytes seg) {
+  Conv *c = &session5_conv;
+  if (c->skip >= seg.len) {
+    c->skip = c->skip - seg.len;
+    return;
+  }
+  uint32_t n = session5_minOf(seg.len - c->skip, out.len - c->w);
+  rt_copy_bytes(out, c->w, rt_subarray(seg, c->skip, c->skip + n));
+  c->w = c->w + n;
+  c->skip = 0;
 }

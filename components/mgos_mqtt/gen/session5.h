@@ -54,6 +54,7 @@ typedef struct V5State V5State;
 typedef struct BigProps BigProps;
 typedef struct AliasTable AliasTable;
 typedef struct PubLayout PubLayout;
+typedef struct Conv Conv;
 
 /** Topics of aliases 1..TOPIC_ALIASES (slot k for alias k+1), packed in one
  *  buffer of TOPIC_ALIASES x TOPIC_ALIAS_LEN bytes: a topic longer than
@@ -153,6 +154,28 @@ struct PubLayout {
   uint32_t payloadAt;
 };
 
+// ---------------------------------------------------------------- the other protocol version
+// The outbox keeps each PUBLISH as encoded when it was accepted. One accepted
+// under MQTT 3.1.1 and sent under MQTT 5 (or the other way: protocol_version
+// changed, or a persisted outbox restored) is re-encoded on the way out:
+// 3.1.1 -> 5 adds an empty property block, 5 -> 3.1.1 leaves the properties
+// out (3.1.1 has none). Topic, packet id, flags and payload are unchanged.
+/** Where the parts of the stored PUBLISH being converted are. */
+struct Conv {
+  /** The new fixed header (first byte and remaining length), its length. */
+  uint8_t hdr[5];
+  uint32_t hdrLen;
+  /** Topic and packet id: m[body, idEnd); the payload: m[payAt, end). */
+  uint32_t body;
+  uint32_t idEnd;
+  uint32_t payAt;
+  /** Adds the empty property block (3.1.1 -> 5). */
+  bool addProps;
+  /** Output cursor: bytes written, bytes still to skip. */
+  uint32_t w;
+  uint32_t skip;
+};
+
 void V5State_init(V5State *self);
 void V5State_startConnection(V5State *self);
 void V5State_ackSent(V5State *self, uint8_t type, uint8_t reason);
@@ -175,6 +198,8 @@ void session5_pubLayout(rt_bytes m, uint8_t qos, PubLayout *l);
 uint32_t session5_aliasedSize(rt_bytes m, uint8_t qos, bool dropTopic);
 uint32_t session5_putAliased(rt_bytes out, rt_bytes m, uint8_t qos, uint16_t alias, bool dropTopic);
 rt_bytes session5_payload5(rt_bytes m, uint8_t qos);
+uint32_t session5_convertedSize(rt_bytes m, uint8_t qos, bool m5);
+uint32_t session5_convertedPart(rt_bytes out, rt_bytes m, uint8_t qos, bool m5, uint32_t from);
 
 #ifdef __cplusplus
 }
