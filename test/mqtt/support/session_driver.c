@@ -67,6 +67,13 @@ static void on_event(Session *ss, int32_t ev, Packet *p, void *ud) {
   }
   printf(" tag=%d was=%d reason=%s", (int) ss->evTag, ss->wasConnected ? 1 : 0, ss->closeReason);
   if (ev == 230 || ev == 231) printf(" part=%u/%u/%u", (unsigned) ss->rxPartOff, (unsigned) ss->rxPartTotal, (unsigned) ss->rxTopicLen);
+#if defined(CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE) && CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE
+  /* MQTT 5 scripts: the properties a PUBLISH event carries. */
+  if (ss->cfg.version == 5 && (ev == 203 || ev == 230 || ev == 231)) {
+    fputs(" props=", stdout);
+    put_hex(ss->v5s[0].pkt.props.raw.p, ss->v5s[0].pkt.props.raw.len);
+  }
+#endif
   if (ev == 240) {
     printf(" drop=%u,%u,%u,", (unsigned) ss->evDropId, (unsigned) ss->evDropQos, (unsigned) ss->evDropReason);
     put_hex(ss->evDropTopic.p, ss->evDropTopic.len);
@@ -112,8 +119,8 @@ int main(void) {
     if (len > 0 && line[len - 1] == '\n') line[--len] = 0;
     char *op = strtok(line, " ");
     if (op == NULL) continue;
-    char *a[9] = {0};
-    for (int i = 0; i < 9; i++) a[i] = strtok(NULL, " ");
+    char *a[11] = {0};
+    for (int i = 0; i < 11; i++) a[i] = strtok(NULL, " ");
     switch (op[0]) {
       case 'F':
         take = num(a[0]) != 0;
@@ -130,6 +137,8 @@ int main(void) {
         s.cfg.recvLimit = num(a[3]);
         s.cfg.maxQueueLength = num(a[4]);
         s.cfg.dropOldest = num(a[8]) != 0;
+        s.cfg.version = a[9] != NULL ? (uint8_t) num(a[9]) : 4; /* MQTT 5 scripts: version, max_packet_size */
+        s.cfg.maxPacket = num(a[10]);
         {
           rt_bytes id = hex(a[5], 0);
           rt_bytes user = hex(a[6], 1);
@@ -137,6 +146,9 @@ int main(void) {
           const char *err = SessionConfig_setStrings(&s.cfg, id, user, pass, hex("-", 0), hex("-", 0));
           printf("N %s\n", err == NULL ? "ok" : err);
         }
+        break;
+      case 'V': /* V version: protocol_version changed (takes effect at the next connect) */
+        s.cfg.version = (uint8_t) num(a[0]);
         break;
       case 'C':
         printf("C %d\n", Session_connect(&s, num(a[0])) ? 1 : 0);

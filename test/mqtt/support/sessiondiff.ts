@@ -26,7 +26,8 @@ export class Replayer {
         : ` ${p.type} ${p.packetId} ${p.qos} ${p.dup ? 1 : 0} ${p.retain ? 1 : 0} ${p.returnCode} ${p.sessionPresent ? 1 : 0} ${hex(p.topic)} ${hex(p.payload)} ${hex(p.codes)}`;
       const d = ev === 240 ? ` drop=${s.evDropId},${s.evDropQos},${s.evDropReason},${hex(s.evDropTopic)},${hex(s.evDropPayload)}` : "";
       const part = ev === 230 || ev === 231 ? ` part=${s.rxPartOff}/${s.rxPartTotal}/${s.rxTopicLen}` : "";
-      this.out.push(`E ${ev}${f} tag=${s.evTag} was=${s.wasConnected ? 1 : 0} reason=${s.closeReason}${part}${d}`);
+      const props = s.cfg.version === 5 && (ev === 203 || ev === 230 || ev === 231) ? ` props=${hex(s.v5s[0].pkt.props.raw)}` : "";
+      this.out.push(`E ${ev}${f} tag=${s.evTag} was=${s.wasConnected ? 1 : 0} reason=${s.closeReason}${part}${props}${d}`);
       if (ev === 230 && this.take) s.rxTake = true;
     };
     this.s.onLog = (_s, level, msg, detail, num) => { this.out.push(`G ${level} ${num} ${hex(detail)} ${msg}`); };
@@ -39,12 +40,14 @@ export class Replayer {
     const s = this.s;
     switch (op) {
       case "F": this.take = n(0) !== 0; break;
+      case "V": s.cfg.version = n(0); break;
       case "N": {
         this.take = false;
         this.s = new Session();
         this.hook();
         const c = this.s.cfg;
         c.keepAlive = n(0); c.cleanSession = n(1) !== 0; c.maxQos = n(2); c.recvLimit = n(3); c.maxQueueLength = n(4); c.dropOldest = n(8) !== 0;
+        c.version = a[9] !== undefined ? n(9) : 4; c.maxPacket = n(10); // MQTT 5 scripts
         const err = c.setStrings(unhex(a[5]), unhex(a[6]), unhex(a[7]), new Uint8Array(0), new Uint8Array(0));
         this.out.push(`N ${err === null ? "ok" : err}`);
         break;
