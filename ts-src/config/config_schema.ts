@@ -115,7 +115,7 @@ export class mgos_config_mqtt {
    */
   session_expiry: int = -1;
   /**
-   * MQTT 5: largest packet the broker may send, in bytes (Maximum Packet Size); 0 announces no limit
+   * MQTT 5: largest packet the broker may send, in bytes (Maximum Packet Size); 0 announces what the receive buffer holds; above it, PUBLISHes are streamed (docs/large-messages.md)
    * @min 0
    */
   max_packet_size: int = 0;

@@ -164,7 +164,7 @@ export function mgos_sys_config_get_mqtt_session_expiry(): int {
   return live().mqtt.session_expiry;
 }
 
-/** mqtt.max_packet_size: MQTT 5: largest packet the broker may send, in bytes (Maximum Packet Size); 0 announces no limit @api */
+/** mqtt.max_packet_size: MQTT 5: largest packet the broker may send, in bytes (Maximum Packet Size); 0 announces what the receive buffer holds; above it, PUBLISHes are streamed (docs/large-messages.md) @api */
 export function mgos_sys_config_get_mqtt_max_packet_size(): int {
   return live().mqtt.max_packet_size;
 }
@@ -324,7 +324,7 @@ export function mgos_sys_config_get_mqtt1_session_expiry(): int {
   return live().mqtt1.session_expiry;
 }
 
-/** mqtt1.max_packet_size: MQTT 5: largest packet the broker may send, in bytes (Maximum Packet Size); 0 announces no limit @api */
+/** mqtt1.max_packet_size: MQTT 5: largest packet the broker may send, in bytes (Maximum Packet Size); 0 announces what the receive buffer holds; above it, PUBLISHes are streamed (docs/large-messages.md) @api */
 export function mgos_sys_config_get_mqtt1_max_packet_size(): int {
   return live().mqtt1.max_packet_size;
 }

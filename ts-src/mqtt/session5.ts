@@ -19,7 +19,8 @@ export const MQTT5_SUPPORT: i32 = 1;
 /** Topic aliases per direction and connection (our Topic Alias Maximum, and
  *  the most we use of the broker's). 0: no aliases. @kconfig MGOS_MQTT_TOPIC_ALIASES */
 export const TOPIC_ALIASES: u16 = 4;
-/** Longest topic an alias slot holds, bytes. @kconfig MGOS_MQTT_TOPIC_ALIAS_LEN */
+/** Bytes of topic per alias: each direction's table holds TOPIC_ALIASES x
+ *  this, packed (AliasTable). @kconfig MGOS_MQTT_TOPIC_ALIAS_LEN */
 export const TOPIC_ALIAS_LEN: u16 = 64;
 /** Room for the CONNECT's user properties and authentication method / data,
  *  and for the CONNACK's assigned client id and server reference. @kconfig MGOS_MQTT_V5_STR_SIZE */

@@ -101,7 +101,7 @@ struct mgos_config_mqtt {
      */
   int session_expiry;
   /**
-     * MQTT 5: largest packet the broker may send, in bytes (Maximum Packet Size); 0 announces no limit
+     * MQTT 5: largest packet the broker may send, in bytes (Maximum Packet Size); 0 announces what the receive buffer holds; above it, PUBLISHes are streamed (docs/large-messages.md)
      * @min 0
      */
   int max_packet_size;

@@ -157,7 +157,7 @@ int mgos_sys_config_get_mqtt_session_expiry(void) {
   return config_live()->mqtt.session_expiry;
 }
 
-/** mqtt.max_packet_size: MQTT 5: largest packet the broker may send, in bytes (Maximum Packet Size); 0 announces no limit @api */
+/** mqtt.max_packet_size: MQTT 5: largest packet the broker may send, in bytes (Maximum Packet Size); 0 announces what the receive buffer holds; above it, PUBLISHes are streamed (docs/large-messages.md) @api */
 int mgos_sys_config_get_mqtt_max_packet_size(void) {
   return config_live()->mqtt.max_packet_size;
 }
@@ -317,7 +317,7 @@ int mgos_sys_config_get_mqtt1_session_expiry(void) {
   return config_live()->mqtt1.session_expiry;
 }
 
-/** mqtt1.max_packet_size: MQTT 5: largest packet the broker may send, in bytes (Maximum Packet Size); 0 announces no limit @api */
+/** mqtt1.max_packet_size: MQTT 5: largest packet the broker may send, in bytes (Maximum Packet Size); 0 announces what the receive buffer holds; above it, PUBLISHes are streamed (docs/large-messages.md) @api */
 int mgos_sys_config_get_mqtt1_max_packet_size(void) {
   return config_live()->mqtt1.max_packet_size;
 }

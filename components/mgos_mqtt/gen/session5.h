@@ -26,7 +26,8 @@ extern "C" {
 #define CONFIG_MGOS_MQTT_TOPIC_ALIASES 4
 #endif
 
-/** Longest topic an alias slot holds, bytes. @kconfig MGOS_MQTT_TOPIC_ALIAS_LEN */
+/** Bytes of topic per alias: each direction's table holds TOPIC_ALIASES x
+ *  this, packed (AliasTable). @kconfig MGOS_MQTT_TOPIC_ALIAS_LEN */
 #ifndef CONFIG_MGOS_MQTT_TOPIC_ALIAS_LEN
 #define CONFIG_MGOS_MQTT_TOPIC_ALIAS_LEN 64
 #endif
