@@ -242,9 +242,6 @@ export class OutMsg {
   state: u8 = RecState.FREE;
   qos: u8 = 0;
   packetId: u16 = 0;
-  /** Its PUBLISH is encoded for MQTT 5 (else 3.1.1); sent under the other
-   *  version it is re-encoded on the way out (session5.ts convertedPart). */
-  v5: bool = false;
   /** The encoded PUBLISH in Session.store (len 0 once it is no longer needed). */
   off: u32 = 0;
   len: u32 = 0;
@@ -252,6 +249,10 @@ export class OutMsg {
   sent: bool = false;
   /** The packet for the current state must be (re)sent. */
   unsent: bool = false;
+  /** Its PUBLISH is encoded for MQTT 5 (else 3.1.1); sent under the other
+   *  version it is re-encoded on the way out (session5.ts convertedPart).
+   *  (Here: in the padding after the bools.) */
+  v5: bool = false;
   /** Bytes of the packet already copied into tx while it is streamed (0: not begun). */
   done: u32 = 0;
   /** Its persisted record (0: not persisted). */

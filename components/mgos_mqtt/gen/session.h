@@ -195,9 +195,6 @@ struct OutMsg {
   uint8_t state;
   uint8_t qos;
   uint16_t packetId;
-  /** Its PUBLISH is encoded for MQTT 5 (else 3.1.1); sent under the other
-     *  version it is re-encoded on the way out (session5.ts convertedPart). */
-  bool v5;
   /** The encoded PUBLISH in Session.store (len 0 once it is no longer needed). */
   uint32_t off;
   uint32_t len;
@@ -205,6 +202,10 @@ struct OutMsg {
   bool sent;
   /** The packet for the current state must be (re)sent. */
   bool unsent;
+  /** Its PUBLISH is encoded for MQTT 5 (else 3.1.1); sent under the other
+     *  version it is re-encoded on the way out (session5.ts convertedPart).
+     *  (Here: in the padding after the bools.) */
+  bool v5;
   /** Bytes of the packet already copied into tx while it is streamed (0: not begun). */
   uint32_t done;
   /** Its persisted record (0: not persisted). */
