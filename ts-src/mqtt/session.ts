@@ -69,7 +69,8 @@ export const STORE_SIZE: u32 = 4096;
 export const TX_BUF_SIZE: u32 = 2048;
 /** Incoming byte buffer: the largest packet that can be received. @kconfig MGOS_MQTT_RX_BUF_SIZE */
 export const RX_BUF_SIZE: u32 = 3072;
-/** Incoming QoS 2 packet ids remembered until their PUBREL. @kconfig MGOS_MQTT_MAX_RX_QOS2 */
+/** Incoming QoS 2 packet ids remembered until their PUBREL; under MQTT 5
+ *  also our Receive Maximum (unacknowledged incoming QoS 1 and 2). @kconfig MGOS_MQTT_MAX_RX_QOS2 */
 export const MAX_RX_QOS2: u32 = 16;
 /** Acks waiting for tx space. @kconfig MGOS_MQTT_MAX_PENDING_ACKS */
 export const MAX_PENDING_ACKS: u32 = 16;

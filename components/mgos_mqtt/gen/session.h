@@ -55,7 +55,8 @@ extern "C" {
 #define CONFIG_MGOS_MQTT_RX_BUF_SIZE 3072
 #endif
 
-/** Incoming QoS 2 packet ids remembered until their PUBREL. @kconfig MGOS_MQTT_MAX_RX_QOS2 */
+/** Incoming QoS 2 packet ids remembered until their PUBREL; under MQTT 5
+ *  also our Receive Maximum (unacknowledged incoming QoS 1 and 2). @kconfig MGOS_MQTT_MAX_RX_QOS2 */
 #ifndef CONFIG_MGOS_MQTT_MAX_RX_QOS2
 #define CONFIG_MGOS_MQTT_MAX_RX_QOS2 16
 #endif
