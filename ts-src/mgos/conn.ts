@@ -50,7 +50,8 @@ import {
   mgos_mqtt_connect_fn_t, MG_MQTT, MG_EV, MG_F, MGOS_EVENT, MGOS_CLOUD, MGOS_MQTT_SUB, mgos_mqtt_props, mgos_mqtt_v5_info,
 } from "./mg_types";
 import { nowMs, wallTime, rand32, logMsg, netConnect, netSend, netClose, deviceId, eventTrigger } from "./port";
-import { WsLink, WsCode, WS_SUPPORT } from "./ws";
+import { WsLink, WsCode } from "./ws";
+import { WS_SUPPORT } from "./options";
 import { MQTT5_SUPPORT, V5_ONE } from "../mqtt/session5";
 import { serverReferenceTarget, reason5Of, sharedFilter, fillProps } from "./mqtt5";
 

@@ -7,6 +7,7 @@
 #include "config_gen.h"
 #include "config_json.h"
 #include "topic.h"
+#include "options.h"
 
 #ifdef __cplusplus
 extern "C" {

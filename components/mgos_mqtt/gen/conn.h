@@ -16,6 +16,7 @@
 #include "mg_types.h"
 #include "port.h"
 #include "ws.h"
+#include "options.h"
 #include "session5.h"
 #include "mqtt5.h"
 
