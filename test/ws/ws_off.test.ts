@@ -45,6 +45,8 @@ test("WebSocket and persistence compiled out (the default): the loader refuses t
       assert.equal(off.get("persist_support"), "0");
       assert.equal(off.get("persist_off_errors"), "1", "outbox_persist: the compiled-out error, once");
       assert.ok(Number(off.get("wslink_bytes")) < 256, `WsLink is ${off.get("wslink_bytes")} B with WebSocket off`);
+      // A topic handler keeps no copy of its filter: the session's subscription has it (same tag).
+      assert.ok(Number(off.get("handler_bytes")) < 64, `a topic handler is ${off.get("handler_bytes")} B`);
     }
     const on = await runProgram(dir, ON, "ws_on");
     assert.equal(on.get("ws_support"), "1");

@@ -35,7 +35,7 @@
 // calls from other tasks with its mutex.
 
 import { u8, u16, u32, i32, bool, int, usize, f64, Ptr, Bytes, copy, copyBytes, bytesEqual, strBytes, cstr, noBytes, structs, f64Hi, f64Lo, idiv, mul32 } from "../rt/rt";
-import { Session, SessionEvent, SessionState, LogLevel, MAX_FILTER_LEN, MAX_RX_QOS2 } from "../mqtt/session";
+import { Session, SessionEvent, SessionState, LogLevel, MAX_RX_QOS2 } from "../mqtt/session";
 import { Packet, PacketType } from "../mqtt/packet";
 import { MGOS_MQTT_ERR, mgos_mqtt_dropped } from "../mqtt/delivery";
 import { attach as persistAttach } from "./persist";
@@ -120,16 +120,11 @@ export class mgos_mqtt_handler {
   ev: mg_event_handler_t | null = null;
   sub: sub_handler_t | null = null;
   ud: Ptr = null;
-  filter: Uint8Array = new Uint8Array(MAX_FILTER_LEN);
-  filterLen: u32 = 0;
-  /** The session subscription's tag (SUBACK routing). */
+  /** The session subscription's tag: its filter (kept once, in the session's
+   *  Sub, while the handler exists) and SUBACK routing. */
   tag: i32 = 0;
   /** MGOS_MQTT_SUB_FRAGMENTS: takes large PUBLISHes in fragments. */
   fragments: bool = false;
-
-  view(): Bytes {
-    return this.filter.subarray(0, this.filterLen);
-  }
 }
 
 export class mgos_mqtt_conn {
@@ -797,6 +792,16 @@ export class mgos_mqtt_conn {
    *  event handlers. PUBLISH_SKIPPED: the matching event handlers. SUBACK:
    *  the one handler whose SUBSCRIBE has `tag` (a sub_handler_t only takes
    *  messages: its SUBACK is consumed silently). */
+  /** The filter of topic handler `h`: its session subscription's (same tag);
+   *  empty if there is none. */
+  private filterOf(h: mgos_mqtt_handler): Bytes {
+    const s: Session = this.session;
+    for (let i: u32 = 0; i < s.subCount; i++) {
+      if (s.subs[i].tag === h.tag) return s.subs[i].view();
+    }
+    return noBytes();
+  }
+
   private callTopics(ev: i32, p: Packet | null, tag: i32): bool {
     const suback: bool = ev === SessionEvent.SUBACK;
     if (suback ? tag < 0 : p === null) return false;
@@ -809,7 +814,7 @@ export class mgos_mqtt_conn {
       if (ev !== SessionEvent.PUBLISH && !suback && (isSub || f === null)) continue;
       if (ev === SessionEvent.PUBLISH_PART && !h.fragments) continue;
       // A shared subscription ($share/<group>/<filter>) matches by its filter.
-      if (suback ? h.tag !== tag : !topicMatches(MQTT5_SUPPORT !== 0 ? sharedFilter(h.view()) : h.view(), p!.topic)) continue;
+      if (suback ? h.tag !== tag : !topicMatches(MQTT5_SUPPORT !== 0 ? sharedFilter(this.filterOf(h)) : this.filterOf(h), p!.topic)) continue;
       took = true;
       const g: sub_handler_t | null = h.sub;
       if (!isSub && f !== null) f(this.nc, ev, this.msg, h.ud);
@@ -843,11 +848,6 @@ export class mgos_mqtt_conn {
       return -1;
     }
     const h: mgos_mqtt_handler = this.handlers[this.nHandlers];
-    if (!copyBytes(h.filter, 0, filter)) {
-      logMsg(LogLevel.ERROR, "topic longer than MGOS_MQTT_MAX_FILTER_LEN: ", filter);
-      return -1;
-    }
-    h.filterLen = filter.length;
     h.kind = kind;
     h.ev = ev;
     h.sub = sub;
@@ -868,7 +868,6 @@ export class mgos_mqtt_conn {
     last.ev = null;
     last.sub = null;
     last.ud = null;
-    last.filterLen = 0;
   }
 
   /** A topic handler plus its subscription (kept and re-sent after every reconnect). */
@@ -909,7 +908,7 @@ export class mgos_mqtt_conn {
     for (let i: u32 = 0; i < this.nHandlers; i++) {
       const h: mgos_mqtt_handler = this.handlers[i];
       if (h.kind !== HandlerKind.TOPIC && h.kind !== HandlerKind.SUB) continue;
-      if (!bytesEqual(h.view(), filter)) continue;
+      if (!bytesEqual(this.filterOf(h), filter)) continue;
       this.removeHandler(i);
       this.session.unsubscribe(filter);
       this.service(now);

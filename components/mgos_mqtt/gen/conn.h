@@ -98,9 +98,8 @@ struct mgos_mqtt_handler {
   mg_event_handler_t ev;
   sub_handler_t sub;
   void *ud;
-  uint8_t filter[CONFIG_MGOS_MQTT_MAX_FILTER_LEN];
-  uint32_t filterLen;
-  /** The session subscription's tag (SUBACK routing). */
+  /** The session subscription's tag: its filter (kept once, in the session's
+     *  Sub, while the handler exists) and SUBACK routing. */
   int32_t tag;
   /** MGOS_MQTT_SUB_FRAGMENTS: takes large PUBLISHes in fragments. */
   bool fragments;
@@ -195,7 +194,6 @@ struct LogText {
 
 void ConnTable_init(ConnTable *self);
 void mgos_mqtt_conn_init(mgos_mqtt_conn *self);
-rt_bytes mgos_mqtt_handler_view(mgos_mqtt_handler *self);
 bool mgos_mqtt_conn_wsOn(mgos_mqtt_conn *self);
 uint32_t mgos_mqtt_conn_unsentBytes(mgos_mqtt_conn *self);
 mgos_config_mqtt *mgos_mqtt_conn_active(mgos_mqtt_conn *self);

@@ -81,5 +81,6 @@ int main(void) {
   printf("persist_support %d\n", (int)CONFIG_MGOS_MQTT_PERSIST_SUPPORT_VALUE);
   printf("persist_off_errors %d\n", npersist_off);
   printf("wslink_bytes %u\n", (unsigned)sizeof(WsLink));
+  printf("handler_bytes %u\n", (unsigned)sizeof(mgos_mqtt_handler));
   return 0;
 }
