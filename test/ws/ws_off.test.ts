@@ -45,6 +45,7 @@ test("WebSocket and persistence compiled out (the default): the loader refuses t
       assert.equal(off.get("persist_support"), "0");
       assert.equal(off.get("persist_off_errors"), "1", "outbox_persist: the compiled-out error, once");
       assert.ok(Number(off.get("wslink_bytes")) < 256, `WsLink is ${off.get("wslink_bytes")} B with WebSocket off`);
+      assert.equal(off.get("conn_ws_bytes"), "0", "a connection holds no WebSocket link");
       // A topic handler keeps no copy of its filter: the session's subscription has it (same tag).
       assert.ok(Number(off.get("handler_bytes")) < 64, `a topic handler is ${off.get("handler_bytes")} B`);
     }
@@ -57,6 +58,7 @@ test("WebSocket and persistence compiled out (the default): the loader refuses t
     assert.equal(on.get("errors"), "0");
     assert.equal(on.get("persist_off_errors"), "0");
     assert.ok(Number(on.get("wslink_bytes")) > 1024);
+    assert.equal(on.get("conn_ws_bytes"), on.get("wslink_bytes"));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

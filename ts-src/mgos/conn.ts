@@ -51,7 +51,7 @@ import {
 } from "./mg_types";
 import { nowMs, wallTime, rand32, logMsg, netConnect, netSend, netClose, deviceId, eventTrigger } from "./port";
 import { WsLink, WsCode } from "./ws";
-import { WS_SUPPORT } from "./options";
+import { WS_SUPPORT, WS_ONE } from "./options";
 import { MQTT5_SUPPORT, V5_ONE } from "../mqtt/session5";
 import { serverReferenceTarget, reason5Of, sharedFilter, fillProps } from "./mqtt5";
 
@@ -197,18 +197,19 @@ export class mgos_mqtt_conn {
   tls: bool = false;
   /** Connection attempts started (for logs and tests). */
   attempts: u32 = 0;
-  /** MQTT over WebSocket (ws_enable): framing between the socket and the session. */
-  ws: WsLink = new WsLink();
+  /** MQTT over WebSocket (ws_enable): framing between the socket and the
+   *  session; none when WebSocket is compiled out. */
+  wss: WsLink[] = structs(WS_ONE, WsLink);
 
   /** The WebSocket link carries this connection (never when compiled out:
    *  the linker then drops the link's code). */
   wsOn(): bool {
-    return WS_SUPPORT !== 0 && this.ws.active();
+    return WS_SUPPORT !== 0 && this.wss[0].active();
   }
 
   /** Bytes waiting to go out: the session's, and WebSocket frames not yet written. */
   unsentBytes(): u32 {
-    const w: u32 = this.net === NetState.OPEN && this.wsOn() ? this.ws.txLen : 0;
+    const w: u32 = this.net === NetState.OPEN && this.wsOn() ? this.wss[0].txLen : 0;
     return u32(this.session.unsentBytes() + w);
   }
   /** MGOS_MQTT_SUB_* flags for the next handler added (subscribeOpt). */
@@ -265,7 +266,7 @@ export class mgos_mqtt_conn {
       this.failed(now);
       return;
     }
-    if (WS_SUPPORT !== 0) this.ws.reset();
+    if (WS_SUPPORT !== 0) this.wss[0].reset();
     this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTING);
     logMsg(LogLevel.INFO, this.useBackup ? "connecting (mqtt1) to " : "connecting to ", sb(c.server));
     this.net = NetState.CONNECTING;
@@ -388,8 +389,8 @@ export class mgos_mqtt_conn {
     }
     this.net = NetState.OPEN;
     // ws_enable: the HTTP Upgrade first; a valid 101 calls onWsOpen, which comes back here.
-    if (WS_SUPPORT !== 0 && this.active().ws_enable && !this.ws.isOpen()) {
-      if (!this.ws.begin(this.host.subarray(0, this.hostLen), this.port, this.tls, sb(this.active().ws_path), now)) this.dropWs(now);
+    if (WS_SUPPORT !== 0 && this.active().ws_enable && !this.wss[0].isOpen()) {
+      if (!this.wss[0].begin(this.host.subarray(0, this.hostLen), this.port, this.tls, sb(this.active().ws_path), now)) this.dropWs(now);
       else this.service(now);
       return;
     }
@@ -536,7 +537,7 @@ export class mgos_mqtt_conn {
    *  link is open; a session that ends starts the close handshake. */
   private serviceWs(now: u32): void {
     const s: Session = this.session;
-    const w: WsLink = this.ws;
+    const w: WsLink = this.wss[0];
     while (this.net === NetState.OPEN) {
       if (w.isOpen() && s.txLen > 0) {
         const k: u32 = w.wrap(s.txView());
@@ -563,7 +564,7 @@ export class mgos_mqtt_conn {
 
   /** Drops a WebSocket connection; one that never got its 101 is a connect error. */
   private dropWs(now: u32): void {
-    if (!this.ws.opened) this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTERROR);
+    if (!this.wss[0].opened) this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTERROR);
     this.dropTransport(now);
   }
 
@@ -577,7 +578,7 @@ export class mgos_mqtt_conn {
 
   onRecv(data: Bytes, now: u32): void {
     if (this.net !== NetState.OPEN) return;
-    if (this.wsOn()) this.ws.onRecv(data, now);
+    if (this.wsOn()) this.wss[0].onRecv(data, now);
     else this.session.onRecv(data, now);
     this.service(now);
   }
@@ -589,7 +590,7 @@ export class mgos_mqtt_conn {
       return;
     }
     logMsg(LogLevel.WARN, err !== 0 ? "connection closed with an error" : "connection closed by the server", noBytes());
-    if (this.wsOn() && !this.ws.opened) this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTERROR);
+    if (this.wsOn() && !this.wss[0].opened) this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTERROR);
     this.net = NetState.IDLE;
     this.session.connectionLost(now);
     this.failed(now);
@@ -606,11 +607,11 @@ export class mgos_mqtt_conn {
       this.callGlobalArg(MG_EV.POLL, this.pollArg);
     }
     let wait: u32 = POLL_MAX_MS;
-    if (this.net === NetState.OPEN && this.wsOn() && this.ws.expired(now)) this.dropWs(now);
+    if (this.net === NetState.OPEN && this.wsOn() && this.wss[0].expired(now)) this.dropWs(now);
     if (this.net === NetState.OPEN) {
       this.session.tick(now);
       this.service(now);
-      if (this.net === NetState.OPEN && this.wsOn()) wait = this.ws.nextIn(now, wait);
+      if (this.net === NetState.OPEN && this.wsOn()) wait = this.wss[0].nextIn(now, wait);
       // The session's own deadlines (PINGREQ, PINGRESP, CONNACK) to the ms.
       if (this.net === NetState.OPEN) wait = this.session.nextTickIn(now, wait);
     }
@@ -1002,9 +1003,9 @@ export class mgos_mqtt_conn {
     this.session.onLog = onSessionLog;
     this.session.ud = this;
     if (WS_SUPPORT !== 0) {
-      this.ws.onData = onWsData;
-      this.ws.onOpen = onWsOpen;
-      this.ws.ud = this;
+      this.wss[0].onData = onWsData;
+      this.wss[0].onOpen = onWsOpen;
+      this.wss[0].ud = this;
     }
   }
 }
@@ -1121,7 +1122,7 @@ function onSessionEvent(s: Session, ev: i32, p: Packet | null, ud: Ptr): void {
 function onWsData(ud: Ptr, data: Bytes, now: u32): bool {
   const c: mgos_mqtt_conn = ud as mgos_mqtt_conn;
   c.session.onRecv(data, now);
-  return c.net === NetState.OPEN && c.ws.isOpen();
+  return c.net === NetState.OPEN && c.wss[0].isOpen();
 }
 
 /** The WebSocket handshake succeeded: MQTT starts as after a plain TCP connect. */
@@ -1129,7 +1130,7 @@ function onWsOpen(ud: Ptr, now: u32): bool {
   const c: mgos_mqtt_conn = ud as mgos_mqtt_conn;
   c.net = NetState.CONNECTING;
   c.onTcpConnect(true, 0, now);
-  return c.net === NetState.OPEN && c.ws.isOpen();
+  return c.net === NetState.OPEN && c.wss[0].isOpen();
 }
 
 /** The detail text of a session log line (one static buffer: logs are not re-entrant). */

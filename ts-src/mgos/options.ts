@@ -13,6 +13,9 @@ import { u32 } from "../rt/rt";
  *  @kconfig MGOS_MQTT_WS_SUPPORT_VALUE
  *  @cdefault 0 */
 export const WS_SUPPORT: u32 = 1;
+/** WebSocket links per connection: one, or none when compiled out (a
+ *  zero-length array in C, no RAM; reached only behind a WS_SUPPORT test). */
+export const WS_ONE: u32 = WS_SUPPORT !== 0 ? 1 : 0;
 /** The persistent outbox compiled in (1) or out (0). Out by default in C
  *  (Kconfig MGOS_MQTT_PERSIST_SUPPORT, default n: not in the reference; a C
  *  build without the macro leaves it out too); Node runs with it in. Out, the

@@ -175,8 +175,9 @@ struct mgos_mqtt_conn {
   bool tls;
   /** Connection attempts started (for logs and tests). */
   uint32_t attempts;
-  /** MQTT over WebSocket (ws_enable): framing between the socket and the session. */
-  WsLink ws;
+  /** MQTT over WebSocket (ws_enable): framing between the socket and the
+     *  session; none when WebSocket is compiled out. */
+  WsLink wss[options_WS_ONE];
   /** MGOS_MQTT_SUB_* flags for the next handler added (subscribeOpt). */
   int32_t nextSubFlags;
 };

@@ -20,6 +20,10 @@ extern "C" {
 #define CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE 0
 #endif
 
+/** WebSocket links per connection: one, or none when compiled out (a
+ *  zero-length array in C, no RAM; reached only behind a WS_SUPPORT test). */
+#define options_WS_ONE ((uint32_t)((uint32_t)((CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0) ? 1 : 0)))
+
 /** The persistent outbox compiled in (1) or out (0). Out by default in C
  *  (Kconfig MGOS_MQTT_PERSIST_SUPPORT, default n: not in the reference; a C
  *  build without the macro leaves it out too); Node runs with it in. Out, the

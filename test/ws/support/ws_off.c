@@ -81,6 +81,7 @@ int main(void) {
   printf("persist_support %d\n", (int)CONFIG_MGOS_MQTT_PERSIST_SUPPORT_VALUE);
   printf("persist_off_errors %d\n", npersist_off);
   printf("wslink_bytes %u\n", (unsigned)sizeof(WsLink));
+  printf("conn_ws_bytes %u\n", (unsigned)sizeof(((mgos_mqtt_conn *)0)->wss));
   printf("handler_bytes %u\n", (unsigned)sizeof(mgos_mqtt_handler));
   return 0;
 }
