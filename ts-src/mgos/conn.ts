@@ -52,6 +52,7 @@ import {
 import { nowMs, wallTime, rand32, logMsg, netConnect, netSend, netClose, deviceId, eventTrigger } from "./port";
 import { WsLink, WsCode } from "./ws";
 import { WS_SUPPORT, WS_ONE } from "./options";
+import { LOG_LEVEL } from "../mqtt/loglevel";
 import { MQTT5_SUPPORT, V5_ONE } from "../mqtt/session5";
 import { serverReferenceTarget, reason5Of, sharedFilter, fillProps } from "./mqtt5";
 
@@ -1000,7 +1001,9 @@ export class mgos_mqtt_conn {
     this.nc.slot_ = slot;
     this.nc.user_data = null;
     this.session.onEvent = onSessionEvent;
-    this.session.onLog = onSessionLog;
+    // Log level none: nothing reaches the session's log hook, so leave it
+    // unset and the linker drops the formatting code and its buffer.
+    if (LOG_LEVEL > 0) this.session.onLog = onSessionLog;
     this.session.ud = this;
     if (WS_SUPPORT !== 0) {
       this.wss[0].onData = onWsData;

@@ -17,6 +17,7 @@
 #include "port.h"
 #include "ws.h"
 #include "options.h"
+#include "loglevel.h"
 #include "session5.h"
 #include "mqtt5.h"
 
