@@ -788,12 +788,6 @@ export class mgos_mqtt_conn {
     return false;
   }
 
-  /** Topic handlers, in the order added; false when none took the event.
-   *  PUBLISH: every handler whose filter matches (a sub_handler_t gets
-   *  topic and payload). PUBLISH_PART: the matching MGOS_MQTT_SUB_FRAGMENTS
-   *  event handlers. PUBLISH_SKIPPED: the matching event handlers. SUBACK:
-   *  the one handler whose SUBSCRIBE has `tag` (a sub_handler_t only takes
-   *  messages: its SUBACK is consumed silently). */
   /** The filter of topic handler `h`: its session subscription's (same tag);
    *  empty if there is none. */
   private filterOf(h: mgos_mqtt_handler): Bytes {
@@ -804,6 +798,12 @@ export class mgos_mqtt_conn {
     return noBytes();
   }
 
+  /** Topic handlers, in the order added; false when none took the event.
+   *  PUBLISH: every handler whose filter matches (a sub_handler_t gets
+   *  topic and payload). PUBLISH_PART: the matching MGOS_MQTT_SUB_FRAGMENTS
+   *  event handlers. PUBLISH_SKIPPED: the matching event handlers. SUBACK:
+   *  the one handler whose SUBSCRIBE has `tag` (a sub_handler_t only takes
+   *  messages: its SUBACK is consumed silently). */
   private callTopics(ev: i32, p: Packet | null, tag: i32): bool {
     const suback: bool = ev === SessionEvent.SUBACK;
     if (suback ? tag < 0 : p === null) return false;

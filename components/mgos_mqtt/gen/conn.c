@@ -921,12 +921,6 @@ static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id) {
   return false;
 }
 
-/** Topic handlers, in the order added; false when none took the event.
-   *  PUBLISH: every handler whose filter matches (a sub_handler_t gets
-   *  topic and payload). PUBLISH_PART: the matching MGOS_MQTT_SUB_FRAGMENTS
-   *  event handlers. PUBLISH_SKIPPED: the matching event handlers. SUBACK:
-   *  the one handler whose SUBSCRIBE has `tag` (a sub_handler_t only takes
-   *  messages: its SUBACK is consumed silently). */
 /** The filter of topic handler `h`: its session subscription's (same tag);
    *  empty if there is none. */
 static rt_bytes mgos_mqtt_conn_filterOf(mgos_mqtt_conn *self, mgos_mqtt_handler *h) {
@@ -936,10 +930,16 @@ static rt_bytes mgos_mqtt_conn_filterOf(mgos_mqtt_conn *self, mgos_mqtt_handler 
       return Sub_view(&s->subs[i]);
     }
   }
-#line 804 "ts-src/mgos/conn.ts"
+#line 798 "ts-src/mgos/conn.ts"
   return RT_NOBYTES;
 }
 
+/** Topic handlers, in the order added; false when none took the event.
+   *  PUBLISH: every handler whose filter matches (a sub_handler_t gets
+   *  topic and payload). PUBLISH_PART: the matching MGOS_MQTT_SUB_FRAGMENTS
+   *  event handlers. PUBLISH_SKIPPED: the matching event handlers. SUBACK:
+   *  the one handler whose SUBSCRIBE has `tag` (a sub_handler_t only takes
+   *  messages: its SUBACK is consumed silently). */
 static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *p, int32_t tag) {
   bool suback = ev == SessionEvent_SUBACK;
   if (suback ? tag < 0 : p == NULL) {
