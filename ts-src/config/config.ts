@@ -104,8 +104,10 @@ export class mgos_config {
 /** The loader's working state. */
 class config_state {
   lx: json_lexer = new json_lexer();
-  /** Name of the file being loaded, for messages. */
-  name: string = "";
+  /** Name of the file being loaded, for messages (null until a load: the
+   *  state then starts all zero, with no constructor to keep it in a
+   *  firmware that never loads a config). */
+  name: string | null = null;
   /** The last error message, NUL-terminated ("" after success). */
   msg: Uint8Array = new Uint8Array(MSG_SIZE);
   msg_len: u32 = 0;
@@ -340,7 +342,8 @@ function loc_msg(pos: u32): void {
       col++;
     }
   }
-  msg_str(st.name);
+  const name: string | null = st.name;
+  if (name !== null) msg_str(name);
   msg_lit(lit(":"));
   msg_u32(line);
   msg_lit(lit(":"));
