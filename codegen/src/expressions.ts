@@ -218,6 +218,7 @@ export abstract class Expressions extends Ranges {
         return { ...this.mkVal(ent.cname, ent.t), lo: ent.lo, hi: ent.hi };
       case "func":
         if (this.constMode) ent.fn.used = true;
+        this.fnValues.add(ent.fn.decl);
         return this.mkVal(ent.fn.cname, { k: "fnref", fn: ent.fn });
       case "global": {
         if (this.constMode) {
@@ -1005,8 +1006,13 @@ export abstract class Expressions extends Ranges {
   }
   /** Arguments converted to the parameters; `first` (the object of a method call or
    *  the callee value) is evaluated before them and may be replaced by a temporary. */
-  protected args(params: { t: T; def?: ts.Expression; name: string }[], e: ts.CallExpression, fname: string, first?: { v: Val; e: ts.Expression | null }): string[] {
+  protected args(params: { t: T; def?: ts.Expression; name: string }[], e: ts.CallExpression, fname: string, first?: { v: Val; e: ts.Expression | null }, callee?: ts.Node): string[] {
     const out: string[] = [];
+    // The ranges of the integer arguments, for the callee's parameter facts.
+    const ranges: ([number, number] | null)[] = params.map(() => null);
+    const note = (i: number, v: Val): void => {
+      if (v.t.k === "int" && !v.bad && params[i].t.k === "int") ranges[i] = [v.lo, v.hi];
+    };
     if (e.arguments.length > params.length) {
       this.err(e, `${fname} takes ${params.length} arguments; pass exactly those`);
       return out;
@@ -1023,22 +1029,33 @@ export abstract class Expressions extends Ranges {
     params.forEach((p, i) => {
       const a = e.arguments[i];
       if (a) {
+        note(i, ordered[i]);
         out.push(this.conv(ordered[i], p.t, a, `argument \`${p.name}\` of ${fname}`));
       } else if (p.def) {
         const saved = this.constMode;
         this.constMode = true;
-        out.push(this.conv(this.expr(p.def), p.t, p.def, `the default value of \`${p.name}\``));
+        const dv = this.expr(p.def);
+        note(i, dv);
+        out.push(this.conv(dv, p.t, p.def, `the default value of \`${p.name}\``));
         this.constMode = saved;
       } else {
         this.err(e, `missing argument \`${p.name}\` of ${fname}; pass it or give the parameter a default value`);
       }
     });
+    if (callee) {
+      const had = this.argRanges.get(callee);
+      this.argRanges.set(callee, ranges.map((r, i) => {
+        if (!had) return r;
+        const h = had[i];
+        return r && h ? [Math.min(r[0], h[0]), Math.max(r[1], h[1])] : null;
+      }));
+    }
     return out;
   }
   protected direct(f: FuncInfo, self: Val | null, e: ts.CallExpression): Val {
     if (jsdocTag(f.decl, "log") !== undefined) this.logCall(f, e);
     const first = self ? { v: self, e: ts.isPropertyAccessExpression(e.expression) ? e.expression.expression : null } : undefined;
-    const args = this.args(f.params, e, `${f.name}()`, first);
+    const args = this.args(f.params, e, `${f.name}()`, first, f.exported ? undefined : f.decl);
     if (first) args.unshift(first.v.c);
     return this.mkVal(`${f.cname}(${args.join(", ")})`, f.ret, { pure: !this.writes(f.decl) && (!first || first.v.pure) && e.arguments.every((a) => !this.hasCall(a)) });
   }

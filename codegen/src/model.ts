@@ -164,6 +164,15 @@ export abstract class Declarations {
   logLevel: { cname: string; mod: ModInfo; decl: ts.Node } | null = null;
   /** Set by a call of a `@log` function: the guard its statement is emitted under. */
   logGuard: string | null = null;
+  /** Interprocedural parameter ranges (index.ts compiles twice): per function
+   *  that is not exported (its declaration), the union of the ranges of every
+   *  argument this pass compiled for it (null: not an integer, or unknown). */
+  argRanges = new Map<ts.Node, ([number, number] | null)[]>();
+  /** Functions used as values (callbacks): their callers are not all known. */
+  fnValues = new Set<ts.Node>();
+  /** From the previous pass: what every caller passes, per function declaration;
+   *  the parameters start out with these ranges (statements.ts funcBody). */
+  paramFacts: Map<ts.Node, ([number, number] | null)[]> | null = null;
   constructor(
     protected checker: ts.TypeChecker,
     protected root: string,

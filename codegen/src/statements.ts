@@ -677,6 +677,9 @@ export abstract class Statements extends Lowering {
     if (fi.cls) fs.scopes[0].add("self");
     this.fs = fs;
     for (const p of fi.params) fs.locals.set(p.decl, { kind: "local", cname: p.cname, t: p.t, read: false });
+    // What every caller of a static function passes (the previous pass's arguments).
+    const pf = fi.exported ? undefined : this.paramFacts?.get(d);
+    if (pf) fi.params.forEach((p, i) => { const r = pf[i]; if (r) fs.flow.narrow(p.decl, r[0], r[1]); });
     const body = new Out();
     body.ind = 1;
     const stmts = d.body ? d.body.statements : ts.factory.createNodeArray<ts.Statement>();

@@ -142,8 +142,8 @@ const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_
 }
 
 static void SessionConfig_put(SessionConfig *self, uint32_t k, rt_bytes b) {
-  rt_copy_bytes(RT_BYTES(self->strs, CONFIG_MGOS_MQTT_CONFIG_STR_SIZE), rt_get_u32(self->offs, 6, k), b);
-  rt_set_u32(self->offs, 6, rt_idx_add(k, 1), rt_get_u32(self->offs, 6, k) + b.len);
+  rt_copy_bytes(RT_BYTES(self->strs, CONFIG_MGOS_MQTT_CONFIG_STR_SIZE), self->offs[k], b);
+  self->offs[k + 1] = self->offs[k] + b.len;
 }
 
 /** String k (CfgStr) as a view into the config's own buffer. */

@@ -135,7 +135,7 @@ static void Sha1_compress(Sha1 *self) {
 
 #line 179 "ts-src/mgos/ws.ts"
 static uint32_t ws_rotl(uint32_t x, uint32_t n) {
-  return ((x << (n & 31u)) | (x >> ((uint32_t)(32 - (int64_t)n) & 31u)));
+  return (uint32_t)(rt_i32_of(x << n) | (int32_t)(x >> (32 - n)));
 }
 
 /** Base64 of `src` into `dst` (RFC 4648, padded); the length written, 0 if it does not fit. */

@@ -218,8 +218,8 @@ static uint32_t indexproofs_kept_windowLoose(rt_bytes b, uint32_t off, uint32_t 
 #line 112 "test/codegen/programs/indexproofs.ts"
   uint32_t s = 0;
   for (uint32_t k = 0; k < n; k++) {
-    s = s + (uint32_t)rt_bytes_get(b, rt_idx_add(off, k));
-    rt_bytes_set(b, rt_idx_add(off, k), 0x55);
+    s = s + (uint32_t)rt_bytes_get(b, off + k);
+    rt_bytes_set(b, off + k, 0x55);
   }
   return s;
 }
