@@ -789,6 +789,18 @@ export abstract class Expressions extends Ranges {
     const d = this.localDecl(x);
     if (!this.fs || !d || v.t.k !== "int" || v.bad) return;
     while (ts.isParenthesizedExpression(init)) init = init.expression;
+    // `x = f(a, b)` where every return of f is at most its parameter a: x <= a.
+    const rf = ts.isCallExpression(init) ? this.retFactsOf(init) : undefined;
+    if (rf && ts.isCallExpression(init)) {
+      const kx = this.key(x);
+      if (kx === null || this.localsIn(init).includes(d)) return;
+      this.nodeRange.set(x, [v.lo, v.hi]);
+      init.arguments.forEach((a, i) => {
+        const ka = this.key(a);
+        if (rf.le[i] && ka !== null) this.fs!.flow.relate({ l: x, r: a, lk: kx, rk: ka, strict: false, vars: [d, ...this.localsIn(a)] });
+      });
+      return;
+    }
     // u32(e) (etc.) of an e that does not wrap is e.
     while (ts.isCallExpression(init) && ts.isIdentifier(init.expression) && init.arguments.length === 1) {
       const fd = this.declOf(init.expression), w = init.expression.text, r = this.exactRange(init.arguments[0]);
@@ -815,6 +827,17 @@ export abstract class Expressions extends Ranges {
       const ka = this.key(init.left), br = this.exactRange(init.right);
       if (ka !== null && br && br[0] >= 0) rel(x, kx, init.left, ka, br[0] >= 1);
     }
+  }
+  /** The previous pass's return facts of a direct call's function (a top-level
+   *  function or a method), if it has any that relate to its parameters. */
+  private retFactsOf(e: ts.CallExpression): { le: boolean[] } | undefined {
+    if (!this.prevRetFacts) return undefined;
+    const callee = this.nsMember(e.expression) ?? e.expression;
+    const name = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) ? callee.name : undefined;
+    const d = name ? this.declOf(name) : undefined;
+    if (!d || !(ts.isFunctionDeclaration(d) || ts.isMethodDeclaration(d))) return undefined;
+    const rf = this.prevRetFacts.get(d);
+    return rf && rf.le.some((x) => x) ? rf : undefined;
   }
   /** Whether `target - k` (k at most `khi`, or the expression `kexpr`) may be negative:
    *  unless the flow facts of the local `target` prove target >= k. */
@@ -1057,7 +1080,13 @@ export abstract class Expressions extends Ranges {
     const first = self ? { v: self, e: ts.isPropertyAccessExpression(e.expression) ? e.expression.expression : null } : undefined;
     const args = this.args(f.params, e, `${f.name}()`, first, f.exported ? undefined : f.decl);
     if (first) args.unshift(first.v.c);
-    return this.mkVal(`${f.cname}(${args.join(", ")})`, f.ret, { pure: !this.writes(f.decl) && (!first || first.v.pure) && e.arguments.every((a) => !this.hasCall(a)) });
+    const v = this.mkVal(`${f.cname}(${args.join(", ")})`, f.ret, { pure: !this.writes(f.decl) && (!first || first.v.pure) && e.arguments.every((a) => !this.hasCall(a)) });
+    // What every return of f gave in the previous pass (statements.ts noteReturn).
+    const rf = this.prevRetFacts?.get(f.decl);
+    if (rf && v.t.k === "int" && Math.max(v.lo, rf.lo) <= Math.min(v.hi, rf.hi) && (rf.lo > v.lo || rf.hi < v.hi)) {
+      return { ...v, lo: Math.max(v.lo, rf.lo), hi: Math.min(v.hi, rf.hi) };
+    }
+    return v;
   }
   /** A call of a `@log` function (its first parameter is the level): the
    *  statement is compiled under `if (LOG_LEVEL > level)`, so a level the build

@@ -5,6 +5,7 @@ import * as path from "path";
 import { Project, ts } from "ts-morph";
 import { Compiler, Diagnostic, makeDiag, checkCNames } from "./compiler";
 import { ModInfo } from "./types";
+import type { RetFacts } from "./model";
 
 export type { Diagnostic } from "./compiler";
 
@@ -215,10 +216,11 @@ export function compile(opts: CompileOptions): CompileResult {
   for (let pass = 2; pass <= MAX_PASSES; pass++) {
     const facts = new Map<ts.Node, ([number, number] | null)[]>();
     for (const [d, r] of last.argRanges) if (!last.fnValues.has(d)) facts.set(d, r);
-    if (pass > 2 && sameFacts(facts, last.paramFacts!)) break;
+    if (pass > 2 && sameFacts(facts, last.paramFacts!) && sameRet(last.retFacts, last.prevRetFacts!)) break;
     const next = new Compiler(checker, root, rtFile);
     next.mods = mods;
     next.paramFacts = facts;
+    next.prevRetFacts = last.retFacts;
     const out = emitAll(next);
     diagnostics.push(...next.diags);
     if (diagnostics.length || !out) return { diagnostics: dedupe(diagnostics), files };
@@ -237,6 +239,15 @@ export function compile(opts: CompileOptions): CompileResult {
 
 /** Compilations of the whole program at most (the first, then refinements). */
 const MAX_PASSES = 4;
+
+function sameRet(a: Map<ts.Node, RetFacts>, b: Map<ts.Node, RetFacts>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [d, r] of a) {
+    const o = b.get(d);
+    if (!o || o.lo !== r.lo || o.hi !== r.hi || r.le.some((x, i) => x !== o.le[i])) return false;
+  }
+  return true;
+}
 
 function sameFacts(a: Map<ts.Node, ([number, number] | null)[]>, b: Map<ts.Node, ([number, number] | null)[]>): boolean {
   if (a.size !== b.size) return false;

@@ -1211,7 +1211,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
     uint32_t n = 0;
     if (self->bigIdEnd == 0) {
       n = session_minU32(rest.len, (self->bigHdr + 2u) - pos);
-      rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), pos, rt_subarray(rest, 0, n));
+      rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), pos, rt_slice(rest, 0, n));
       self->rxLen = pos + n;
       self->bigPos = pos + n;
       used += n;
@@ -1224,7 +1224,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       uint32_t cap = Session_recvLimit(self);
       if (pos < cap) {
         uint32_t k = session_minU32(n, cap - pos);
-        rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), pos, rt_subarray(rest, 0, k));
+        rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), pos, rt_slice(rest, 0, k));
         self->rxLen = pos + k;
       }
       self->bigPos = pos + n;
@@ -1255,7 +1255,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
         Session_rxQos2Add(self, self->pkt.packetId);
       }
       if (self->big != BigRx_DISCARD) {
-        Session_bigPayload(self, rt_subarray(rest, 0, n), pos - self->bigIdEnd);
+        Session_bigPayload(self, rt_slice(rest, 0, n), pos - self->bigIdEnd);
       }
     }
     // Even when a handler called disconnect(): the message was read whole.

@@ -12,8 +12,17 @@ static uint32_t paramfacts_chainOuter(uint32_t k);
 static uint32_t paramfacts_proven_default(uint32_t i, uint32_t j);
 static uint32_t paramfacts_kept_defaultOut(uint32_t i, uint32_t j);
 static uint32_t paramfacts_kept_view(rt_bytes b, uint32_t i);
+static uint32_t paramfacts_minOf(uint32_t a, uint32_t b);
+static rt_bytes paramfacts_proven_retMin(rt_bytes b, uint32_t k);
+static uint32_t paramfacts_maxOf(uint32_t a, uint32_t b);
+static rt_bytes paramfacts_kept_retMax(rt_bytes b, uint32_t k);
+static uint32_t paramfacts_bump(uint32_t a, uint32_t k);
+static rt_bytes paramfacts_kept_retWritten(rt_bytes b, uint32_t k);
+static rt_bytes paramfacts_kept_retViewWritten(rt_bytes b, rt_bytes c, uint32_t k);
+static uint32_t paramfacts_proven_retRange(uint32_t n);
+static uint32_t paramfacts_kept_retRange(uint32_t n);
 
-#line 16 "test/codegen/programs/paramfacts.ts"
+#line 18 "test/codegen/programs/paramfacts.ts"
 static Regs paramfacts_regs;
 
 static void paramfacts_show(const char *name, uint32_t v) {
@@ -24,19 +33,19 @@ static void paramfacts_show(const char *name, uint32_t v) {
 }
 
 /** Every call passes 0..6: a[i] and a[i + 1] are inside the 8 bytes. */
-#line 23 "test/codegen/programs/paramfacts.ts"
+#line 25 "test/codegen/programs/paramfacts.ts"
 static uint32_t paramfacts_proven_callers(uint32_t i) {
   return (uint32_t)((paramfacts_regs.a[i] * 256) + paramfacts_regs.a[i + 1]);
 }
 
 /** One call passes 9: the union 0..9 is not inside. */
-#line 27 "test/codegen/programs/paramfacts.ts"
+#line 29 "test/codegen/programs/paramfacts.ts"
 static uint32_t paramfacts_kept_oneCallerOut(uint32_t i) {
   return (uint32_t)((rt_get_u8(paramfacts_regs.a, 8, i) * 256) + rt_get_u8(paramfacts_regs.a, 8, i + 1));
 }
 
 /** Exported: callers outside the program are not known. */
-#line 31 "test/codegen/programs/paramfacts.ts"
+#line 33 "test/codegen/programs/paramfacts.ts"
 uint32_t paramfacts_kept_exported(uint32_t i) {
   return (uint32_t)((rt_get_u8(paramfacts_regs.a, 8, i) * 256) + rt_get_u8(paramfacts_regs.a, 8, rt_idx_add(i, 1)));
 }
@@ -46,69 +55,138 @@ static uint32_t paramfacts_kept_callback(uint32_t i) {
   return (uint32_t)((rt_get_u8(paramfacts_regs.a, 8, i) * 256) + rt_get_u8(paramfacts_regs.a, 8, rt_idx_add(i, 1)));
 }
 
-#line 39 "test/codegen/programs/paramfacts.ts"
+#line 41 "test/codegen/programs/paramfacts.ts"
 static uint32_t paramfacts_through(ReadFn f, uint32_t i) {
   return f(i);
 }
 
 /** A parameter written in the body loses its range. */
-#line 43 "test/codegen/programs/paramfacts.ts"
+#line 45 "test/codegen/programs/paramfacts.ts"
 static uint32_t paramfacts_kept_written(uint32_t i, uint32_t step) {
   i = i + step;
   return rt_get_u8(paramfacts_regs.a, 8, i);
 }
 
 /** Facts passed down a chain: inner's callers pass outer's k + 1, outer's pass 0..5. */
-#line 48 "test/codegen/programs/paramfacts.ts"
+#line 50 "test/codegen/programs/paramfacts.ts"
 static uint32_t paramfacts_proven_chainInner(uint32_t i) {
   return paramfacts_regs.a[i];
 }
 
-#line 51 "test/codegen/programs/paramfacts.ts"
+#line 53 "test/codegen/programs/paramfacts.ts"
 static uint32_t paramfacts_chainOuter(uint32_t k) {
   return paramfacts_proven_chainInner(k + 1) + paramfacts_proven_chainInner(k);
 }
 
 /** A default value is one of the values passed. */
-#line 55 "test/codegen/programs/paramfacts.ts"
+#line 57 "test/codegen/programs/paramfacts.ts"
 static uint32_t paramfacts_proven_default(uint32_t i, uint32_t j) {
   return (uint32_t)(paramfacts_regs.a[i] + paramfacts_regs.a[j]);
 }
 
 /** ... and so is a default out of range. */
-#line 59 "test/codegen/programs/paramfacts.ts"
+#line 61 "test/codegen/programs/paramfacts.ts"
 static uint32_t paramfacts_kept_defaultOut(uint32_t i, uint32_t j) {
   return (uint32_t)(paramfacts_regs.a[i] + rt_get_u8(paramfacts_regs.a, 8, j));
 }
 
 /** A view's bytes by a parameter index: the range alone says nothing about b.length. */
-#line 63 "test/codegen/programs/paramfacts.ts"
+#line 65 "test/codegen/programs/paramfacts.ts"
 static uint32_t paramfacts_kept_view(rt_bytes b, uint32_t i) {
   return rt_bytes_get(b, i);
+}
+
+/** Every return of minOf is at most a (and b). */
+static uint32_t paramfacts_minOf(uint32_t a, uint32_t b) {
+  return (a < b) ? a : b;
+}
+
+/** n = minOf(b.length, k): n <= b.length, nothing to clamp. */
+#line 74 "test/codegen/programs/paramfacts.ts"
+static rt_bytes paramfacts_proven_retMin(rt_bytes b, uint32_t k) {
+  uint32_t n = paramfacts_minOf(b.len, k);
+  return rt_slice(b, 0, n);
+}
+
+/** maxOf's result is not at most a. */
+#line 79 "test/codegen/programs/paramfacts.ts"
+static uint32_t paramfacts_maxOf(uint32_t a, uint32_t b) {
+  return (a > b) ? a : b;
+}
+
+#line 82 "test/codegen/programs/paramfacts.ts"
+static rt_bytes paramfacts_kept_retMax(rt_bytes b, uint32_t k) {
+  uint32_t n = paramfacts_maxOf(b.len, k);
+  return rt_subarray(b, 0, n);
+}
+
+/** A parameter its function writes: the return is not at most the value passed. */
+#line 87 "test/codegen/programs/paramfacts.ts"
+static uint32_t paramfacts_bump(uint32_t a, uint32_t k) {
+  a = a + k;
+  return a;
+}
+
+#line 91 "test/codegen/programs/paramfacts.ts"
+static rt_bytes paramfacts_kept_retWritten(rt_bytes b, uint32_t k) {
+  uint32_t n = paramfacts_bump(b.len, k);
+  return rt_subarray(b, 0, n);
+}
+
+/** The view written after the call: the fact ends. */
+#line 96 "test/codegen/programs/paramfacts.ts"
+static rt_bytes paramfacts_kept_retViewWritten(rt_bytes b, rt_bytes c, uint32_t k) {
+  uint32_t n = paramfacts_minOf(b.len, k);
+  b = c;
+  return rt_subarray(b, 0, n);
+}
+
+/** lenSize returns 0..2 (exported: its return facts hold whoever calls it). */
+#line 102 "test/codegen/programs/paramfacts.ts"
+uint32_t paramfacts_lenSize(uint32_t n) {
+  if (n < 128) {
+    return 1;
+  }
+#line 104 "test/codegen/programs/paramfacts.ts"
+  if (n < 16384) {
+    return 2;
+  }
+#line 105 "test/codegen/programs/paramfacts.ts"
+  return 0;
+}
+
+#line 107 "test/codegen/programs/paramfacts.ts"
+static uint32_t paramfacts_proven_retRange(uint32_t n) {
+  return paramfacts_regs.a[paramfacts_lenSize(n) + 5];
+}
+
+#line 110 "test/codegen/programs/paramfacts.ts"
+static uint32_t paramfacts_kept_retRange(uint32_t n) {
+  return rt_get_u8(paramfacts_regs.a, 8, paramfacts_lenSize(n) + 6);
 }
 
 void paramfacts_main(void) {
   for (uint32_t i = 0; i < 8; i++) {
     paramfacts_regs.a[i] = (uint8_t)(i + 1);
   }
-#line 69 "test/codegen/programs/paramfacts.ts"
+#line 116 "test/codegen/programs/paramfacts.ts"
   for (uint32_t i = 0; i < 8; i++) {
     paramfacts_regs.tail[i] = (uint8_t)(0xa0 + i);
   }
-#line 70 "test/codegen/programs/paramfacts.ts"
+#line 117 "test/codegen/programs/paramfacts.ts"
   for (uint32_t i = 0; i < 7; i++) {
     paramfacts_show("callers", paramfacts_proven_callers(i));
   }
-#line 71 "test/codegen/programs/paramfacts.ts"
+#line 118 "test/codegen/programs/paramfacts.ts"
   for (uint32_t i = 5; i < 8; i++) {
     paramfacts_show("oneCallerOut", paramfacts_kept_oneCallerOut(i));
   }
-#line 72 "test/codegen/programs/paramfacts.ts"
+#line 119 "test/codegen/programs/paramfacts.ts"
   paramfacts_show("oneCallerOut 9", paramfacts_kept_oneCallerOut(9));
   for (uint32_t i = 0; i < 7; i++) {
     paramfacts_show("exported", paramfacts_kept_exported(i));
   }
-#line 74 "test/codegen/programs/paramfacts.ts"
+#line 121 "test/codegen/programs/paramfacts.ts"
   paramfacts_show("callback", paramfacts_through(paramfacts_kept_callback, 3));
   paramfacts_show("callback out", paramfacts_through(paramfacts_kept_callback, 8));
   paramfacts_show("written", paramfacts_kept_written(2, 3));
@@ -116,7 +194,7 @@ void paramfacts_main(void) {
   for (uint32_t k = 0; k < 6; k++) {
     paramfacts_show("chain", paramfacts_chainOuter(k));
   }
-#line 79 "test/codegen/programs/paramfacts.ts"
+#line 126 "test/codegen/programs/paramfacts.ts"
   paramfacts_show("default", paramfacts_proven_default(2, 7));
   paramfacts_show("default 3", paramfacts_proven_default(2, 3));
   paramfacts_show("defaultOut", paramfacts_kept_defaultOut(1, 8));
@@ -124,4 +202,24 @@ void paramfacts_main(void) {
   rt_bytes v = rt_slice(RT_BYTES(paramfacts_regs.a, 8), 0, 4);
   paramfacts_show("view", paramfacts_kept_view(v, 2));
   paramfacts_show("view out", paramfacts_kept_view(v, 5));
+  rt_bytes two = rt_slice(RT_BYTES(paramfacts_regs.a, 8), 0, 2);
+  for (uint32_t k = 0; k < 7; k += 3) {
+    rt_print_hex(paramfacts_proven_retMin(v, k));
+    rt_print_str("|");
+#line 136 "test/codegen/programs/paramfacts.ts"
+    rt_print_hex(paramfacts_kept_retMax(v, k));
+    rt_print_str("|");
+#line 137 "test/codegen/programs/paramfacts.ts"
+    rt_print_hex(paramfacts_kept_retWritten(v, k));
+    rt_print_str("|");
+#line 138 "test/codegen/programs/paramfacts.ts"
+    rt_print_hex(paramfacts_kept_retViewWritten(v, two, k));
+    rt_print_ln();
+  }
+#line 140 "test/codegen/programs/paramfacts.ts"
+  paramfacts_show("retRange", paramfacts_proven_retRange(5));
+  paramfacts_show("retRange 200", paramfacts_proven_retRange(200));
+  paramfacts_show("retRange 20000", paramfacts_proven_retRange(20000));
+  paramfacts_show("retRange kept", paramfacts_kept_retRange(200));
+  paramfacts_show("retRange kept 5", paramfacts_kept_retRange(5));
 }

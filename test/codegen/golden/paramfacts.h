@@ -18,6 +18,7 @@ struct Regs {
 };
 
 uint32_t paramfacts_kept_exported(uint32_t i);
+uint32_t paramfacts_lenSize(uint32_t n);
 void paramfacts_main(void);
 
 #ifdef __cplusplus

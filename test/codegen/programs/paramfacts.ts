@@ -1,13 +1,15 @@
-// Parameter facts across functions: a function that is not exported and not
-// used as a value is called only where the program calls it, so its integer
-// parameters start out with the union of the ranges every call passes
-// (codegen/src/index.ts compiles again with them). One function per rule and
+// Facts across functions (codegen/src/index.ts compiles again with them).
+// Parameters: a function that is not exported and not used as a value is
+// called only where the program calls it, so its integer parameters start out
+// with the union of the ranges every call passes. Returns: a call's value has
+// the range of every return of its function, and `x = f(a, b)` gives x <= a
+// when every return of f is at most its parameter a. One function per rule and
 // beside it the near miss that must keep its check. Functions named proven_*
 // must have no check in the C, kept_* must keep one (indexproofs.test.ts reads
 // the golden C). The arrays are followed by bytes that are not 0: a check
 // dropped by mistake would read them in C, where Node reads undefined (0 after
 // u8()), and the outputs differ.
-import { u8, u32, Bytes, printInt, printStr, printLn } from "../../../ts-src/rt/rt";
+import { u8, u32, Bytes, printInt, printStr, printLn, printHex } from "../../../ts-src/rt/rt";
 
 class Regs {
   a: Uint8Array = new Uint8Array(8);
@@ -64,6 +66,51 @@ function kept_view(b: Bytes, i: u32): u32 {
   return u8(b[i]);
 }
 
+/** Every return of minOf is at most a (and b). */
+function minOf(a: u32, b: u32): u32 {
+  return a < b ? a : b;
+}
+/** n = minOf(b.length, k): n <= b.length, nothing to clamp. */
+function proven_retMin(b: Bytes, k: u32): Bytes {
+  const n: u32 = minOf(b.length, k);
+  return b.subarray(0, n);
+}
+/** maxOf's result is not at most a. */
+function maxOf(a: u32, b: u32): u32 {
+  return a > b ? a : b;
+}
+function kept_retMax(b: Bytes, k: u32): Bytes {
+  const n: u32 = maxOf(b.length, k);
+  return b.subarray(0, n);
+}
+/** A parameter its function writes: the return is not at most the value passed. */
+function bump(a: u32, k: u32): u32 {
+  a = u32(a + k);
+  return a;
+}
+function kept_retWritten(b: Bytes, k: u32): Bytes {
+  const n: u32 = bump(b.length, k);
+  return b.subarray(0, n);
+}
+/** The view written after the call: the fact ends. */
+function kept_retViewWritten(b: Bytes, c: Bytes, k: u32): Bytes {
+  const n: u32 = minOf(b.length, k);
+  b = c;
+  return b.subarray(0, n);
+}
+/** lenSize returns 0..2 (exported: its return facts hold whoever calls it). */
+export function lenSize(n: u32): u32 {
+  if (n < 128) return 1;
+  if (n < 16384) return 2;
+  return 0;
+}
+function proven_retRange(n: u32): u32 {
+  return regs.a[u32(lenSize(n) + 5)];
+}
+function kept_retRange(n: u32): u32 {
+  return u8(regs.a[u32(lenSize(n) + 6)]);
+}
+
 export function main(): void {
   for (let i: u32 = 0; i < 8; i++) regs.a[i] = u8(i + 1);
   for (let i: u32 = 0; i < 8; i++) regs.tail[i] = u8(0xa0 + i);
@@ -83,4 +130,16 @@ export function main(): void {
   const v: Bytes = regs.a.subarray(0, 4);
   show("view", kept_view(v, 2));
   show("view out", kept_view(v, 5));
+  const two: Bytes = regs.a.subarray(0, 2);
+  for (let k: u32 = 0; k < 7; k += 3) {
+    printHex(proven_retMin(v, k)); printStr("|");
+    printHex(kept_retMax(v, k)); printStr("|");
+    printHex(kept_retWritten(v, k)); printStr("|");
+    printHex(kept_retViewWritten(v, two, k)); printLn();
+  }
+  show("retRange", proven_retRange(5));
+  show("retRange 200", proven_retRange(200));
+  show("retRange 20000", proven_retRange(20000));
+  show("retRange kept", kept_retRange(200));
+  show("retRange kept 5", kept_retRange(5));
 }
