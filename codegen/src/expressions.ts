@@ -787,6 +787,12 @@ export abstract class Expressions extends Ranges {
   protected initFacts(x: ts.Identifier, init: ts.Expression, v: Val): void {
     const K = ts.SyntaxKind;
     const d = this.localDecl(x);
+    if (this.fs && d && !v.bad && v.t.k === "arr" && v.t.elem.name === "u8" && v.t.nLo > 0) {
+      // `b = this.buf` (a Uint8Array(N) field): N <= b.length until b is written.
+      const kx = this.key(x);
+      if (kx !== null) this.fs.flow.relate({ l: x, r: x, lk: String(v.t.nLo), rk: `${kx}.length`, strict: false, vars: [d], llo: v.t.nLo });
+      return;
+    }
     if (!this.fs || !d || v.t.k !== "int" || v.bad) return;
     while (ts.isParenthesizedExpression(init)) init = init.expression;
     // `x = f(a, b)` where every return of f is at most its parameter a: x <= a.
