@@ -1090,7 +1090,8 @@ export abstract class Expressions extends Ranges {
     // What every return of f gave in the previous pass (statements.ts noteReturn).
     const rf = this.prevRetFacts?.get(f.decl);
     if (rf && v.t.k === "int" && Math.max(v.lo, rf.lo) <= Math.min(v.hi, rf.hi) && (rf.lo > v.lo || rf.hi < v.hi)) {
-      return { ...v, lo: Math.max(v.lo, rf.lo), hi: Math.min(v.hi, rf.hi) };
+      // `wide`: a comparison these facts decide is not folded (as for locals' flow ranges).
+      return { ...v, lo: Math.max(v.lo, rf.lo), hi: Math.min(v.hi, rf.hi), wide: [v.lo, v.hi] };
     }
     return v;
   }

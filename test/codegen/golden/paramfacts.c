@@ -21,10 +21,18 @@ static rt_bytes paramfacts_kept_retWritten(rt_bytes b, uint32_t k);
 static rt_bytes paramfacts_kept_retViewWritten(rt_bytes b, rt_bytes c, uint32_t k);
 static uint32_t paramfacts_proven_retRange(uint32_t n);
 static uint32_t paramfacts_kept_retRange(uint32_t n);
+static uint32_t paramfacts_countedSize(uint32_t n);
 
 #line 18 "test/codegen/programs/paramfacts.ts"
 static Regs paramfacts_regs;
 
+/** A call whose return facts decide a comparison: it stays a comparison (the
+ *  call writes state, so folding it would be an error; facts never change
+ *  what compiles). */
+#line 117 "test/codegen/programs/paramfacts.ts"
+static uint32_t paramfacts_sizeCalls;
+
+#line 20 "test/codegen/programs/paramfacts.ts"
 static void paramfacts_show(const char *name, uint32_t v) {
   rt_print_str(name);
   rt_print_str(" ");
@@ -165,28 +173,34 @@ static uint32_t paramfacts_kept_retRange(uint32_t n) {
   return rt_get_u8(paramfacts_regs.a, 8, paramfacts_lenSize(n) + 6);
 }
 
+#line 118 "test/codegen/programs/paramfacts.ts"
+static uint32_t paramfacts_countedSize(uint32_t n) {
+  paramfacts_sizeCalls++;
+  return (uint32_t)((n < 128) ? 1 : 2);
+}
+
 void paramfacts_main(void) {
   for (uint32_t i = 0; i < 8; i++) {
     paramfacts_regs.a[i] = (uint8_t)(i + 1);
   }
-#line 116 "test/codegen/programs/paramfacts.ts"
+#line 125 "test/codegen/programs/paramfacts.ts"
   for (uint32_t i = 0; i < 8; i++) {
     paramfacts_regs.tail[i] = (uint8_t)(0xa0 + i);
   }
-#line 117 "test/codegen/programs/paramfacts.ts"
+#line 126 "test/codegen/programs/paramfacts.ts"
   for (uint32_t i = 0; i < 7; i++) {
     paramfacts_show("callers", paramfacts_proven_callers(i));
   }
-#line 118 "test/codegen/programs/paramfacts.ts"
+#line 127 "test/codegen/programs/paramfacts.ts"
   for (uint32_t i = 5; i < 8; i++) {
     paramfacts_show("oneCallerOut", paramfacts_kept_oneCallerOut(i));
   }
-#line 119 "test/codegen/programs/paramfacts.ts"
+#line 128 "test/codegen/programs/paramfacts.ts"
   paramfacts_show("oneCallerOut 9", paramfacts_kept_oneCallerOut(9));
   for (uint32_t i = 0; i < 7; i++) {
     paramfacts_show("exported", paramfacts_kept_exported(i));
   }
-#line 121 "test/codegen/programs/paramfacts.ts"
+#line 130 "test/codegen/programs/paramfacts.ts"
   paramfacts_show("callback", paramfacts_through(paramfacts_kept_callback, 3));
   paramfacts_show("callback out", paramfacts_through(paramfacts_kept_callback, 8));
   paramfacts_show("written", paramfacts_kept_written(2, 3));
@@ -194,7 +208,7 @@ void paramfacts_main(void) {
   for (uint32_t k = 0; k < 6; k++) {
     paramfacts_show("chain", paramfacts_chainOuter(k));
   }
-#line 126 "test/codegen/programs/paramfacts.ts"
+#line 135 "test/codegen/programs/paramfacts.ts"
   paramfacts_show("default", paramfacts_proven_default(2, 7));
   paramfacts_show("default 3", paramfacts_proven_default(2, 3));
   paramfacts_show("defaultOut", paramfacts_kept_defaultOut(1, 8));
@@ -206,20 +220,25 @@ void paramfacts_main(void) {
   for (uint32_t k = 0; k < 7; k += 3) {
     rt_print_hex(paramfacts_proven_retMin(v, k));
     rt_print_str("|");
-#line 136 "test/codegen/programs/paramfacts.ts"
+#line 145 "test/codegen/programs/paramfacts.ts"
     rt_print_hex(paramfacts_kept_retMax(v, k));
     rt_print_str("|");
-#line 137 "test/codegen/programs/paramfacts.ts"
+#line 146 "test/codegen/programs/paramfacts.ts"
     rt_print_hex(paramfacts_kept_retWritten(v, k));
     rt_print_str("|");
-#line 138 "test/codegen/programs/paramfacts.ts"
+#line 147 "test/codegen/programs/paramfacts.ts"
     rt_print_hex(paramfacts_kept_retViewWritten(v, two, k));
     rt_print_ln();
   }
-#line 140 "test/codegen/programs/paramfacts.ts"
+#line 149 "test/codegen/programs/paramfacts.ts"
   paramfacts_show("retRange", paramfacts_proven_retRange(5));
   paramfacts_show("retRange 200", paramfacts_proven_retRange(200));
   paramfacts_show("retRange 20000", paramfacts_proven_retRange(20000));
   paramfacts_show("retRange kept", paramfacts_kept_retRange(200));
   paramfacts_show("retRange kept 5", paramfacts_kept_retRange(5));
+  if (paramfacts_countedSize(5) > 2) {
+    paramfacts_show("countedSize", 99);
+  }
+#line 155 "test/codegen/programs/paramfacts.ts"
+  paramfacts_show("sizeCalls", paramfacts_sizeCalls);
 }

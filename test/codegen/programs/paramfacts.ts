@@ -111,6 +111,15 @@ function kept_retRange(n: u32): u32 {
   return u8(regs.a[u32(lenSize(n) + 6)]);
 }
 
+/** A call whose return facts decide a comparison: it stays a comparison (the
+ *  call writes state, so folding it would be an error; facts never change
+ *  what compiles). */
+let sizeCalls: u32 = 0;
+function countedSize(n: u32): u32 {
+  sizeCalls++;
+  return n < 128 ? 1 : 2;
+}
+
 export function main(): void {
   for (let i: u32 = 0; i < 8; i++) regs.a[i] = u8(i + 1);
   for (let i: u32 = 0; i < 8; i++) regs.tail[i] = u8(0xa0 + i);
@@ -142,4 +151,6 @@ export function main(): void {
   show("retRange 20000", proven_retRange(20000));
   show("retRange kept", kept_retRange(200));
   show("retRange kept 5", kept_retRange(5));
+  if (countedSize(5) > 2) show("countedSize", 99);
+  show("sizeCalls", sizeCalls);
 }
