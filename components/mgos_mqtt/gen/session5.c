@@ -248,7 +248,7 @@ int32_t BigProps_feed(BigProps *self, rt_bytes d, uint32_t pos, uint32_t total, 
   }
   uint32_t n = session5_minOf(d.len, (self->start + self->len) - pos);
   if (self->keep) {
-    rt_copy_bytes(rx, (self->at + pos) - self->start, rt_subarray(d, 0, n));
+    rt_copy_bytes(rx, (self->at + pos) - self->start, rt_slice(d, 0, n));
   }
 #line 268 "ts-src/mqtt/session5.ts"
   return rt_i32_of(n);
@@ -347,7 +347,7 @@ uint32_t session5_aliasedSize(rt_bytes m, uint8_t qos, bool dropTopic) {
   PubLayout *l = &session5_layout;
   session5_pubLayout(m, qos, l);
   uint32_t rem = session5_aliasedRem(m, l, dropTopic);
-  return (1u + codec5_varintSize(rem)) + rem;
+  return (1 + codec5_varintSize(rem)) + rem;
 }
 
 static uint32_t session5_aliasedRem(rt_bytes m, PubLayout *l, bool dropTopic) {
@@ -363,7 +363,7 @@ uint32_t session5_putAliased(rt_bytes out, rt_bytes m, uint8_t qos, uint16_t ali
   PubLayout *l = &session5_layout;
   session5_pubLayout(m, qos, l);
   uint32_t rem = session5_aliasedRem(m, l, dropTopic);
-  uint32_t total = (1u + codec5_varintSize(rem)) + rem;
+  uint32_t total = (1 + codec5_varintSize(rem)) + rem;
   if (total > out.len) {
     return 0;
   }
