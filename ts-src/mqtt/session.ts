@@ -331,6 +331,12 @@ function packetLenAt(tx: Bytes, at: u32): u32 {
   return u32(u32(i - at) + rem);
 }
 
+/** A close reason's text (closeReason, the log): only logs read it, so a
+ *  build without logs (LOG_LEVEL 0) carries none and closeReason is "". */
+function txt(s: string): string {
+  return LOG_LEVEL > 0 ? s : "";
+}
+
 /** CONNACK return code -> the reason for the log and closeReason. */
 export function connackReason(code: u8): string {
   switch (code) {
@@ -640,7 +646,7 @@ export class Session {
       this.closing = false;
       return;
     }
-    this.enterDisconnected(this.state === SessionState.DISCONNECTING ? "disconnected" : "connection lost");
+    this.enterDisconnected(this.state === SessionState.DISCONNECTING ? txt("disconnected") : txt("connection lost"));
     this.closing = false;
   }
 
@@ -734,7 +740,7 @@ export class Session {
   tick(now: u32): void {
     this.now = now;
     if (this.state === SessionState.CONNECTING) {
-      if (elapsed(now, this.connectStart) >= CONNACK_TIMEOUT_MS) this.close("no CONNACK in time");
+      if (elapsed(now, this.connectStart) >= CONNACK_TIMEOUT_MS) this.close(txt("no CONNACK in time"));
       return;
     }
     if (this.state !== SessionState.CONNECTED) return;
@@ -742,7 +748,7 @@ export class Session {
     if (ka > 0) {
       if (this.pingOutstanding) {
         if (elapsed(now, this.pingSentAt) >= ka >>> 1) {
-          this.close("no PINGRESP within keep_alive / 2");
+          this.close(txt("no PINGRESP within keep_alive / 2"));
           return;
         }
       } else if (elapsed(now, this.lastTx) >= ka || (!this.streaming && elapsed(now, this.lastRx) >= ka)) {
@@ -1079,7 +1085,7 @@ export class Session {
       // The decoder rejects packets over the limit from their fixed header, so
       // a full buffer here means the limit exceeds the buffer: never wait forever.
       if (this.big === BigRx.NONE && this.rxLen === RX_BUF_SIZE) {
-        this.close("rx buffer overflow");
+        this.close(txt("rx buffer overflow"));
         return;
       }
     }
@@ -1113,8 +1119,7 @@ export class Session {
         continue;
       }
       if (r < 0) {
-        this.log(LogLevel.ERROR, "bad packet", this.rx.subarray(start, this.rxLen), r);
-        this.close(decodeErrName(u8(-r) as DecodeErr));
+        this.closeBad(u8(-r) as DecodeErr, this.rx.subarray(start, this.rxLen));
         return;
       }
       start += u32(r);
@@ -1140,7 +1145,7 @@ export class Session {
       if (r < 0) {
         const e: u8 = u8(-r);
         this.log(LogLevel.ERROR, "bad packet", this.rx.subarray(start, this.rxLen), r);
-        this.protocolError(reason5ForErr(e), e >= DECODE5_ERR_FIRST ? decode5ErrName(e) : decodeErrName(e as DecodeErr));
+        this.protocolError(reason5ForErr(e), LOG_LEVEL === 0 ? "" : e >= DECODE5_ERR_FIRST ? decode5ErrName(e) : decodeErrName(e as DecodeErr));
         return;
       }
       start += u32(r);
@@ -1150,7 +1155,7 @@ export class Session {
       if (p.type === PacketType.PUBLISH && this.state === SessionState.CONNECTED) {
         const bad: u8 = v.resolveInAlias();
         if (bad !== 0) {
-          this.protocolError(bad, bad === Reason.TOPIC_ALIAS_INVALID ? "topic alias above our Topic Alias Maximum" : "topic alias never set");
+          this.protocolError(bad, bad === Reason.TOPIC_ALIAS_INVALID ? txt("topic alias above our Topic Alias Maximum") : txt("topic alias never set"));
           return;
         }
       }
@@ -1173,7 +1178,7 @@ export class Session {
     copyBytes(this.rx, 0, this.rx.subarray(start, this.rxLen));
     this.rxLen = 0;
     if (this.state === SessionState.CONNECTING) {
-      this.close("packet before CONNACK");
+      this.close(txt("packet before CONNACK"));
       return false;
     }
     const p: Packet = this.pkt;
@@ -1256,9 +1261,14 @@ export class Session {
 
   /** A malformed large PUBLISH: the same close as parse() gives a small one. */
   private bigBad(e: DecodeErr): void {
-    this.log(LogLevel.ERROR, "bad packet", this.rx.subarray(0, this.rxLen), i32(-i32(e)));
     this.big = BigRx.NONE;
-    this.close(decodeErrName(e));
+    this.closeBad(e, this.rx.subarray(0, this.rxLen));
+  }
+
+  /** A malformed packet (its bytes from `at`) ends the connection. */
+  private closeBad(e: DecodeErr, at: Bytes): void {
+    this.log(LogLevel.ERROR, "bad packet", at, i32(-i32(e)));
+    this.close(LOG_LEVEL > 0 ? decodeErrName(e) : "");
   }
 
   /** The topic length is in: where the topic and the packet id end. */
@@ -1364,7 +1374,7 @@ export class Session {
   private handle(p: Packet): void {
     // MQTT 5 extended authentication exchanges AUTH before the CONNACK (4.12).
     if (this.state === SessionState.CONNECTING && p.type !== PacketType.CONNACK && (p.type !== PACKET_AUTH || !this.isV5())) {
-      this.close("packet before CONNACK");
+      this.close(txt("packet before CONNACK"));
       return;
     }
     switch (p.type) {
@@ -1403,14 +1413,14 @@ export class Session {
         if (this.isV5()) this.onAuth5();
         break;
       default:
-        this.close("unexpected packet type");
+        this.close(txt("unexpected packet type"));
         break;
     }
   }
 
   private onConnack(p: Packet): void {
     if (this.state !== SessionState.CONNECTING) {
-      this.close("unexpected second CONNACK");
+      this.close(txt("unexpected second CONNACK"));
       return;
     }
     const ep: u32 = this.epoch;
@@ -1418,7 +1428,7 @@ export class Session {
     if (v5) this.v5s[0].takeConnack();
     if (p.returnCode !== 0) {
       // The reason is readable during the CONNACK event already.
-      const why: string = v5 ? reasonName(PacketType.CONNACK, p.returnCode) : connackReason(p.returnCode);
+      const why: string = LOG_LEVEL === 0 ? "" : v5 ? reasonName(PacketType.CONNACK, p.returnCode) : connackReason(p.returnCode);
       if (v5 && this.v5s[0].reasonStrLen > 0) this.log(LogLevel.ERROR, "CONNACK reason string: ", this.v5s[0].reasonString(), i32(p.returnCode));
       this.closeReason = why;
       this.emit(SessionEvent.CONNACK, p);
@@ -1428,7 +1438,7 @@ export class Session {
     }
     // MQTT-3.2.2-4: session present with a clean session means the server is confused.
     if (p.sessionPresent && this.cfg.cleanSession) {
-      this.close("session present with clean session");
+      this.close(txt("session present with clean session"));
       return;
     }
     this.state = SessionState.CONNECTED;
@@ -1465,7 +1475,7 @@ export class Session {
     } else {
       // Our Receive Maximum is the table's size: an MQTT 5 broker broke it.
       if (this.rxQos2Count >= MAX_RX_QOS2 && this.isV5()) {
-        this.protocolError(Reason.RECEIVE_MAXIMUM_EXCEEDED, "broker exceeded our Receive Maximum");
+        this.protocolError(Reason.RECEIVE_MAXIMUM_EXCEEDED, txt("broker exceeded our Receive Maximum"));
         return;
       }
       this.rxQos2Add(p.packetId);
@@ -1700,7 +1710,7 @@ export class Session {
       return true;
     }
     // Cannot happen (a streaming record is never freed): tx holds half a packet.
-    this.close("stream lost");
+    this.close(txt("stream lost"));
     return false;
   }
 
@@ -1753,7 +1763,7 @@ export class Session {
   /** queueAck() with an MQTT 5 reason code (bits 24-31 of the queue entry). */
   queueAckReason(type: u8, id: u16, reason: u8): void {
     if (this.ackCount >= MAX_PENDING_ACKS) {
-      this.close("too many acks pending");
+      this.close(txt("too many acks pending"));
       return;
     }
     const slot: u32 = u32(this.ackHead + this.ackCount) % MAX_PENDING_ACKS;
@@ -1784,7 +1794,7 @@ export class Session {
   private onDisconnect5(): void {
     const v: V5State = this.v5s[0];
     v.takeReason();
-    const why: string = reasonName(PacketType.DISCONNECT, v.pkt.reasonCode);
+    const why: string = LOG_LEVEL === 0 ? "" : reasonName(PacketType.DISCONNECT, v.pkt.reasonCode);
     this.log(LogLevel.WARN, "DISCONNECT from the broker: ", v.reasonString(), i32(v.pkt.reasonCode));
     const ep: u32 = this.epoch;
     this.emit(SessionEvent.DISCONNECT, v.pkt.base);
@@ -1818,7 +1828,7 @@ export class Session {
    *  protocol error. */
   private onAuth5(): void {
     if (this.v5s[0].authMethodLen === 0) {
-      this.protocolError(Reason.PROTOCOL_ERROR, "AUTH without an authentication method");
+      this.protocolError(Reason.PROTOCOL_ERROR, txt("AUTH without an authentication method"));
       return;
     }
     this.v5s[0].takeReason();
