@@ -38,7 +38,7 @@
 import { u8, u16, u32, i32, bool, Ptr, Bytes, copy, copyBytes, bytesEqual, noBytes, structs, lit, idiv, strBytes } from "../rt/rt";
 import { Packet, PacketType, DecodeErr, decodeErrName } from "./packet";
 import {
-  decodeForClient, encodeConnect, writePublish, encodeAck, encodeSubscribe, encodeUnsubscribe,
+  decodeForClient, encodeConnect, writePublish, encodeAck, encodeSubUnsub,
   encodeSimple, publishSize, remainingLengthSize, ConnectOptions,
 } from "./codec";
 import { validTopicName, validTopicFilter, validUtf8, hasControlChar } from "./topic";
@@ -1746,7 +1746,7 @@ export class Session {
         }
         n = sub ? encodeSubscribe5(free, s.packetId, filter, u8(s.qos | this.subOpts5[i]), pp) : encodeUnsubscribe5(free, s.packetId, filter, pp);
       } else {
-        n = sub ? encodeSubscribe(free, s.packetId, filter, s.qos) : encodeUnsubscribe(free, s.packetId, filter);
+        n = encodeSubUnsub(free, sub, s.packetId, filter, sub ? s.qos : 0);
       }
       if (n === 0) return false;
       s.state = sub ? SubState.SUB_SENT : SubState.UNSUB_SENT;
