@@ -1213,30 +1213,23 @@ export class Session {
       const pos: u32 = this.bigPos;
       const rest: Bytes = d.subarray(used);
       let n: u32 = 0;
-      if (this.bigIdEnd === 0) {
-        n = minU32(rest.length, u32(this.bigHdr + 2 - pos));
-        copyBytes(this.rx, pos, rest.subarray(0, n));
-        this.rxLen = u32(pos + n);
-        this.bigPos = u32(pos + n);
-        used += n;
-        if (this.bigPos === this.bigHdr + 2) this.bigLayout();
-      } else if (pos < this.bigTopicEnd) {
-        n = minU32(rest.length, u32(this.bigTopicEnd - pos));
-        const cap: u32 = this.recvLimit();
-        if (pos < cap) {
-          const k: u32 = minU32(n, u32(cap - pos));
-          copyBytes(this.rx, pos, rest.subarray(0, k));
-          this.rxLen = u32(pos + k);
+      if (this.bigIdEnd === 0 || pos < this.bigIdEnd) {
+        // The header, byte by byte: to rx the fixed header and topic length
+        // always, the topic as far as recvLimit() lets it; the last two bytes
+        // also collect in bigId (the packet id, when there is one).
+        const b: u8 = rest[0];
+        if (this.bigIdEnd === 0 || (pos < this.bigTopicEnd && pos < this.recvLimit())) {
+          this.rx[pos] = b;
+          this.rxLen = u32(pos + 1);
         }
-        this.bigPos = u32(pos + n);
-        used += n;
-        if (this.bigPos === this.bigIdEnd) this.bigHeaderDone();
-      } else if (pos < this.bigIdEnd) {
-        n = 1;
-        this.bigId = u16((this.bigId << 8) | rest[0]);
+        this.bigId = u16((this.bigId << 8) | b);
         this.bigPos = u32(pos + 1);
-        used += 1;
-        if (this.bigPos === this.bigIdEnd) this.bigHeaderDone();
+        used++;
+        if (this.bigIdEnd === 0) {
+          if (this.bigPos === this.bigHdr + 2) this.bigLayout();
+        } else if (this.bigPos === this.bigIdEnd) {
+          this.bigHeaderDone();
+        }
       } else {
         // Counted as read before the handler runs: a connection it ends is
         // cut after this fragment, not before.
@@ -1302,7 +1295,7 @@ export class Session {
     p.qos = u8((f >>> 1) & 3);
     p.dup = (f & 0x08) !== 0;
     p.retain = (f & 0x01) !== 0;
-    p.packetId = this.bigId;
+    p.packetId = p.qos > 0 ? this.bigId : 0;
     p.payload = noBytes();
     const whole: bool = this.rxLen === this.bigTopicEnd;
     const from: u32 = u32(this.bigHdr + 2);
@@ -1311,13 +1304,13 @@ export class Session {
       this.bigBad(validUtf8(p.topic) ? DecodeErr.TOPIC_WILDCARD : DecodeErr.BAD_UTF8);
       return;
     }
-    if (p.qos > 0 && this.bigId === 0) {
+    if (p.qos > 0 && p.packetId === 0) {
       this.bigBad(DecodeErr.ZERO_PACKET_ID);
       return;
     }
     this.rxPartTotal = u32(this.bigTotal - this.bigIdEnd);
-    if (p.qos === 2 && this.rxQos2Has(this.bigId)) {
-      this.log(LogLevel.DEBUG, "duplicate QoS 2 PUBLISH", p.topic, i32(this.bigId));
+    if (p.qos === 2 && this.rxQos2Has(p.packetId)) {
+      this.log(LogLevel.DEBUG, "duplicate QoS 2 PUBLISH", p.topic, i32(p.packetId));
       this.big = BigRx.DISCARD;
       return;
     }

@@ -1213,39 +1213,26 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
     uint32_t pos = self->bigPos;
     rt_bytes rest = rt_slice_from(d, used);
     uint32_t n = 0;
-    if (self->bigIdEnd == 0) {
-      n = session_minU32(rest.len, (self->bigHdr + 2u) - pos);
-      rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), pos, rt_subarray(rest, 0, n));
-      self->rxLen = pos + n;
-      self->bigPos = pos + n;
-      used += n;
-      if (self->bigPos == ((int64_t)self->bigHdr + 2)) {
-        Session_bigLayout(self);
+    if (self->bigIdEnd == 0 || pos < self->bigIdEnd) {
+      // The header, byte by byte: to rx the fixed header and topic length
+      // always, the topic as far as recvLimit() lets it; the last two bytes
+      // also collect in bigId (the packet id, when there is one).
+      uint8_t b = rt_bytes_get(rest, 0);
+      if (self->bigIdEnd == 0 || (pos < self->bigTopicEnd && (pos < Session_recvLimit(self)))) {
+        rt_set_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, pos, b);
+        self->rxLen = pos + 1u;
       }
-#line 1223 "ts-src/mqtt/session.ts"
-    } else if (pos < self->bigTopicEnd) {
-      n = session_minU32(rest.len, self->bigTopicEnd - pos);
-      uint32_t cap = Session_recvLimit(self);
-      if (pos < cap) {
-        uint32_t k = session_minU32(n, cap - pos);
-        rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), pos, rt_subarray(rest, 0, k));
-        self->rxLen = pos + k;
-      }
-      self->bigPos = pos + n;
-      used += n;
-      if (self->bigPos == self->bigIdEnd) {
+      self->bigId = (uint16_t)((self->bigId << 8) | b);
+      self->bigPos = pos + 1u;
+      used++;
+      if (self->bigIdEnd == 0) {
+        if (self->bigPos == ((int64_t)self->bigHdr + 2)) {
+          Session_bigLayout(self);
+        }
+#line 1230 "ts-src/mqtt/session.ts"
+      } else if (self->bigPos == self->bigIdEnd) {
         Session_bigHeaderDone(self);
       }
-#line 1234 "ts-src/mqtt/session.ts"
-    } else if (pos < self->bigIdEnd) {
-      n = 1;
-      self->bigId = (uint16_t)((self->bigId << 8) | rt_bytes_get(rest, 0));
-      self->bigPos = pos + 1;
-      used += 1;
-      if (self->bigPos == self->bigIdEnd) {
-        Session_bigHeaderDone(self);
-      }
-#line 1240 "ts-src/mqtt/session.ts"
     } else {
       // Counted as read before the handler runs: a connection it ends is
       // cut after this fragment, not before.
@@ -1263,7 +1250,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       }
     }
     // Even when a handler called disconnect(): the message was read whole.
-#line 1255 "ts-src/mqtt/session.ts"
+#line 1248 "ts-src/mqtt/session.ts"
     if (((self->big != BigRx_NONE && self->bigIdEnd > 0) && self->bigPos == self->bigTotal) && self->epoch == ep) {
       Session_bigEnd(self);
     }
@@ -1282,7 +1269,7 @@ static void Session_closeBad(Session *self, DecodeErr e, rt_bytes at) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_log(self, LogLevel_ERROR, "bad packet", at, -e);
   }
-#line 1271 "ts-src/mqtt/session.ts"
+#line 1264 "ts-src/mqtt/session.ts"
   Session_close(self, (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) ? packet_decodeErrName(e) : "");
 }
 
@@ -1317,7 +1304,7 @@ static void Session_bigHeaderDone(Session *self) {
   p->qos = (uint8_t)((f >> 1) & 3);
   p->dup = (f & 0x8) != 0;
   p->retain = (f & 0x1) != 0;
-  p->packetId = self->bigId;
+  p->packetId = (uint16_t)((p->qos > 0) ? self->bigId : 0);
   p->payload = RT_NOBYTES;
   bool whole = self->rxLen == self->bigTopicEnd;
   uint32_t from = self->bigHdr + 2u;
@@ -1326,16 +1313,16 @@ static void Session_bigHeaderDone(Session *self) {
     Session_bigBad(self, (DecodeErr)(topic_validUtf8(p->topic) ? DecodeErr_TOPIC_WILDCARD : DecodeErr_BAD_UTF8));
     return;
   }
-  if (p->qos > 0 && self->bigId == 0) {
+  if (p->qos > 0 && p->packetId == 0) {
     Session_bigBad(self, DecodeErr_ZERO_PACKET_ID);
     return;
   }
   self->rxPartTotal = self->bigTotal - self->bigIdEnd;
-  if (p->qos == 2 && Session_rxQos2Has(self, self->bigId)) {
+  if (p->qos == 2 && Session_rxQos2Has(self, p->packetId)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, self->bigId);
+      Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
     }
-#line 1321 "ts-src/mqtt/session.ts"
+#line 1314 "ts-src/mqtt/session.ts"
     self->big = BigRx_DISCARD;
     return;
   }
@@ -1357,7 +1344,7 @@ static void Session_bigSkip(Session *self, const char *why, int32_t num) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, why, self->pkt.topic, num);
   }
-#line 1340 "ts-src/mqtt/session.ts"
+#line 1333 "ts-src/mqtt/session.ts"
   self->pkt.payload = RT_NOBYTES;
   self->rxPartOff = 0;
   Session_emit(self, SessionEvent_PUBLISH_SKIPPED, &self->pkt);
@@ -1374,13 +1361,13 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
   if (!first || self->epoch != ep) {
     return;
   }
-#line 1354 "ts-src/mqtt/session.ts"
+#line 1347 "ts-src/mqtt/session.ts"
   if (self->rxTake) {
     self->big = BigRx_DELIVER;
-#line 1355 "ts-src/mqtt/session.ts"
+#line 1348 "ts-src/mqtt/session.ts"
   } else if (Session_receiving(self)) {
     Session_bigSkip(self, "PUBLISH larger than the receive buffer, skipped", rt_i32_of(self->rxPartTotal));
-#line 1356 "ts-src/mqtt/session.ts"
+#line 1349 "ts-src/mqtt/session.ts"
   } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
   }
@@ -1389,7 +1376,7 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
 /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
    *  remembered only with the last byte, so a resend of a message cut off is
    *  taken again). */
-#line 1362 "ts-src/mqtt/session.ts"
+#line 1355 "ts-src/mqtt/session.ts"
 static void Session_bigEnd(Session *self) {
   Packet *p = &self->pkt;
   self->big = BigRx_NONE;
@@ -1400,7 +1387,7 @@ static void Session_bigEnd(Session *self) {
     if (!Session_rxQos2Has(self, p->packetId)) {
       Session_rxQos2Add(self, p->packetId);
     }
-#line 1370 "ts-src/mqtt/session.ts"
+#line 1363 "ts-src/mqtt/session.ts"
     Session_queueAck(self, PacketType_PUBREC, p->packetId);
   }
 }
@@ -1416,65 +1403,65 @@ static void Session_handle(Session *self, Packet *p) {
     Session_onConnack(self, p);
     break;
   }
-#line 1384 "ts-src/mqtt/session.ts"
+#line 1377 "ts-src/mqtt/session.ts"
   case PacketType_PUBLISH: {
     Session_onPublish(self, p);
     break;
   }
-#line 1387 "ts-src/mqtt/session.ts"
+#line 1380 "ts-src/mqtt/session.ts"
   case PacketType_PUBACK: {
     Session_onDone(self, p, RecState_WAIT_PUBACK, SessionEvent_PUBACK, "PUBACK: unexpected id");
     break;
   }
-#line 1390 "ts-src/mqtt/session.ts"
+#line 1383 "ts-src/mqtt/session.ts"
   case PacketType_PUBREC: {
     Session_onPubrec(self, p);
     break;
   }
-#line 1393 "ts-src/mqtt/session.ts"
+#line 1386 "ts-src/mqtt/session.ts"
   case PacketType_PUBREL: {
     Session_onPubrel(self, p);
     break;
   }
-#line 1396 "ts-src/mqtt/session.ts"
+#line 1389 "ts-src/mqtt/session.ts"
   case PacketType_PUBCOMP: {
     Session_onDone(self, p, RecState_WAIT_PUBCOMP, SessionEvent_PUBCOMP, "PUBCOMP: unexpected id");
     break;
   }
-#line 1399 "ts-src/mqtt/session.ts"
+#line 1392 "ts-src/mqtt/session.ts"
   case PacketType_SUBACK:
   case PacketType_UNSUBACK: {
     Session_onSubAck(self, p, p->type == PacketType_UNSUBACK);
     break;
   }
-#line 1403 "ts-src/mqtt/session.ts"
+#line 1396 "ts-src/mqtt/session.ts"
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, "PINGRESP", 0);
     }
-#line 1406 "ts-src/mqtt/session.ts"
+#line 1399 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
     break;
   }
-#line 1408 "ts-src/mqtt/session.ts"
+#line 1401 "ts-src/mqtt/session.ts"
   case PacketType_DISCONNECT: {
     // Only MQTT 5's decoder lets a server's DISCONNECT through (3.14).
     if (Session_isV5(self)) {
       Session_onDisconnect5(self);
     }
-#line 1411 "ts-src/mqtt/session.ts"
+#line 1404 "ts-src/mqtt/session.ts"
     break;
   }
-#line 1412 "ts-src/mqtt/session.ts"
+#line 1405 "ts-src/mqtt/session.ts"
   case packet5_PACKET_AUTH: {
     if (Session_isV5(self)) {
       Session_onAuth5(self);
     }
-#line 1414 "ts-src/mqtt/session.ts"
+#line 1407 "ts-src/mqtt/session.ts"
     break;
   }
-#line 1415 "ts-src/mqtt/session.ts"
+#line 1408 "ts-src/mqtt/session.ts"
   default: {
     Session_close(self, session_txt("unexpected packet type"));
     break;
@@ -1482,7 +1469,7 @@ static void Session_handle(Session *self, Packet *p) {
   }
 }
 
-#line 1421 "ts-src/mqtt/session.ts"
+#line 1414 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
     Session_close(self, session_txt("unexpected second CONNACK"));
@@ -1493,7 +1480,7 @@ static void Session_onConnack(Session *self, Packet *p) {
   if (v5) {
     V5State_takeConnack(&self->v5s[0]);
   }
-#line 1429 "ts-src/mqtt/session.ts"
+#line 1422 "ts-src/mqtt/session.ts"
   if (p->returnCode != 0) {
     // The reason is readable during the CONNACK event already.
     const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? "" : v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
@@ -1502,14 +1489,14 @@ static void Session_onConnack(Session *self, Packet *p) {
         Session_log(self, LogLevel_ERROR, "CONNACK reason string: ", V5State_reasonString(&self->v5s[0]), p->returnCode);
       }
     }
-#line 1433 "ts-src/mqtt/session.ts"
+#line 1426 "ts-src/mqtt/session.ts"
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 1437 "ts-src/mqtt/session.ts"
+#line 1430 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
@@ -1524,26 +1511,26 @@ static void Session_onConnack(Session *self, Packet *p) {
     self->cfg.keepAlive = (uint16_t)self->v5s[0].serverKeepAlive;
   }
   // Without a stored session the server will not resend its QoS 2 messages.
-#line 1449 "ts-src/mqtt/session.ts"
+#line 1442 "ts-src/mqtt/session.ts"
   if (!p->sessionPresent) {
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1452 "ts-src/mqtt/session.ts"
+#line 1445 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 1455 "ts-src/mqtt/session.ts"
+#line 1448 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
     Session_maybeRoom(self);
   }
 }
 
-#line 1459 "ts-src/mqtt/session.ts"
+#line 1452 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   if (p->qos == 0) {
@@ -1556,7 +1543,7 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (self->epoch == ep && self->autoAck) {
       Session_queueAck(self, PacketType_PUBACK, p->packetId);
     }
-#line 1469 "ts-src/mqtt/session.ts"
+#line 1462 "ts-src/mqtt/session.ts"
     return;
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
@@ -1565,7 +1552,7 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
     }
-#line 1475 "ts-src/mqtt/session.ts"
+#line 1468 "ts-src/mqtt/session.ts"
   } else {
     // Our Receive Maximum is the table's size: an MQTT 5 broker broke it.
     if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2 && Session_isV5(self)) {
@@ -1578,14 +1565,14 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (self->epoch != ep) {
       return;
     }
-#line 1485 "ts-src/mqtt/session.ts"
+#line 1478 "ts-src/mqtt/session.ts"
     if (!self->autoAck) {
       // The application runs this exchange: it is not ours to remember.
       int32_t k = Session_rxQos2Index(self, p->packetId);
       if (k >= 0) {
         Session_rxQos2Remove(self, (uint32_t)k);
       }
-#line 1489 "ts-src/mqtt/session.ts"
+#line 1482 "ts-src/mqtt/session.ts"
       return;
     }
   }
@@ -1600,25 +1587,25 @@ static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev
     Session_logAckReason(self, p);
   }
   // A record still streaming out was never whole on the wire: the ack is bogus.
-#line 1501 "ts-src/mqtt/session.ts"
+#line 1494 "ts-src/mqtt/session.ts"
   if ((i >= 0 && (self->recs[(uint32_t)i].state == waiting)) && (self->recs[(uint32_t)i].done == 0)) {
     Session_freeRec(self, (uint32_t)i);
   } else if (((i >= 0 && waiting == RecState_WAIT_PUBACK) && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) && (self->recs[(uint32_t)i].done == 0)) {
     // A PUBACK for a QoS 2 PUBLISH: the server took it at QoS 1 (RabbitMQ
     // does; MQTT 3.1.1 4.3.3 wants PUBREC). It has the message, so the
     // exchange is over; keeping the record would only fill the window.
-#line 1508 "ts-src/mqtt/session.ts"
+#line 1501 "ts-src/mqtt/session.ts"
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", p->packetId);
     }
-#line 1509 "ts-src/mqtt/session.ts"
+#line 1502 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, msg, p->packetId);
     }
   }
-#line 1513 "ts-src/mqtt/session.ts"
+#line 1506 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, ev, p);
 }
 
@@ -1628,7 +1615,7 @@ static void Session_onPubrec(Session *self, Packet *p) {
   if (Session_isV5(self)) {
     Session_logAckReason(self, p);
   }
-#line 1520 "ts-src/mqtt/session.ts"
+#line 1513 "ts-src/mqtt/session.ts"
   if (((refused && i >= 0) && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) && (self->recs[(uint32_t)i].done == 0)) {
     // A PUBREC with an error ends the exchange: no PUBREL (4.3.3).
     Session_freeRec(self, (uint32_t)i);
@@ -1648,7 +1635,7 @@ static void Session_onPubrec(Session *self, Packet *p) {
       Session_logNum(self, LogLevel_WARN, "PUBREC: unexpected id", p->packetId);
     }
   }
-#line 1537 "ts-src/mqtt/session.ts"
+#line 1530 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, SessionEvent_PUBREC, p);
 }
 
@@ -1657,13 +1644,13 @@ static void Session_onPubrel(Session *self, Packet *p) {
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
     Session_rxQos2Remove(self, (uint32_t)k);
-#line 1544 "ts-src/mqtt/session.ts"
+#line 1537 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
     }
   }
-#line 1545 "ts-src/mqtt/session.ts"
+#line 1538 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B); MQTT 5
@@ -1676,7 +1663,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
 
 /** SUBACK or UNSUBACK: the subscription it answers becomes active (or
    *  goes); handlers see the event with its tag in evTag (-1: not ours). */
-#line 1555 "ts-src/mqtt/session.ts"
+#line 1548 "ts-src/mqtt/session.ts"
 static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
   self->evTag = -1;
   int32_t i = Session_findSub(self, p->packetId, (SubState)(unsub ? SubState_UNSUB_SENT : SubState_SUB_SENT));
@@ -1696,14 +1683,14 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
         }
       }
     }
-#line 1570 "ts-src/mqtt/session.ts"
+#line 1563 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, unsub ? "UNSUBACK: unknown id" : "SUBACK: unknown id", p->packetId);
     }
   }
-#line 1574 "ts-src/mqtt/session.ts"
+#line 1567 "ts-src/mqtt/session.ts"
   Session_emit(self, (SessionEvent)(unsub ? SessionEvent_UNSUBACK : SessionEvent_SUBACK), p);
   self->evTag = -1;
 }
@@ -1714,16 +1701,16 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1585 "ts-src/mqtt/session.ts"
+#line 1578 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpStream(self)) {
     return;
   }
-#line 1587 "ts-src/mqtt/session.ts"
+#line 1580 "ts-src/mqtt/session.ts"
   if (!Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1588 "ts-src/mqtt/session.ts"
+#line 1581 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   bool v5 = Session_isV5(self);
   // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
@@ -1738,14 +1725,14 @@ static void Session_pump(Session *self) {
       if (self->epoch != ep || self->state != SessionState_CONNECTED) {
         return;
       }
-#line 1600 "ts-src/mqtt/session.ts"
+#line 1593 "ts-src/mqtt/session.ts"
       continue;
     }
     if (r->state == RecState_QUEUED && r->qos > 0) {
       if (inflight >= window) {
         return;
       }
-#line 1604 "ts-src/mqtt/session.ts"
+#line 1597 "ts-src/mqtt/session.ts"
       r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       r->sent = false;
       r->unsent = true;
@@ -1760,7 +1747,7 @@ static void Session_pump(Session *self) {
       if (n == 0) {
         return;
       }
-#line 1616 "ts-src/mqtt/session.ts"
+#line 1609 "ts-src/mqtt/session.ts"
       self->txLen += n;
       self->lastTx = self->now;
       r->sent = true;
@@ -1773,14 +1760,14 @@ static void Session_pump(Session *self) {
     if (r->len > free && (r->len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1626 "ts-src/mqtt/session.ts"
+#line 1619 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
-#line 1627 "ts-src/mqtt/session.ts"
+#line 1620 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
-#line 1628 "ts-src/mqtt/session.ts"
+#line 1621 "ts-src/mqtt/session.ts"
     } else {
       i++;
     }
@@ -1789,12 +1776,12 @@ static void Session_pump(Session *self) {
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
-#line 1634 "ts-src/mqtt/session.ts"
+#line 1627 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   if ((((r->done == 0 && CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) && Session_isV5(self)) && self->v5s[0].serverAliasMax > 0) && Session_copyAliased(self, r)) {
     return true;
   }
-#line 1636 "ts-src/mqtt/session.ts"
+#line 1629 "ts-src/mqtt/session.ts"
   uint32_t at = self->txLen;
   uint32_t n = session_minU32(r->len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
   uint32_t from = r->off + r->done;
@@ -1803,7 +1790,7 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
   if (r->done == 0 && r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1642 "ts-src/mqtt/session.ts"
+#line 1635 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   r->done += n;
@@ -1828,27 +1815,27 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
   if ((most > (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen)) || (smax > 0 && most > smax)) {
     return false;
   }
-#line 1664 "ts-src/mqtt/session.ts"
+#line 1657 "ts-src/mqtt/session.ts"
   uint32_t a = V5State_outAlias(&self->v5s[0], Session_recTopic(self, r));
   if (a == 0) {
     return false;
   }
-#line 1666 "ts-src/mqtt/session.ts"
+#line 1659 "ts-src/mqtt/session.ts"
   bool bound = (int32_t)(a & 0x10000u) != 0;
   uint32_t at = self->txLen;
   uint32_t n = session5_putAliased(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, UINT32_MAX), m, r->qos, (uint16_t)a, bound);
   if (n == 0) {
     return false;
   }
-#line 1670 "ts-src/mqtt/session.ts"
+#line 1663 "ts-src/mqtt/session.ts"
   if (bound) {
     self->v5s[0].aliasHits++;
   }
-#line 1671 "ts-src/mqtt/session.ts"
+#line 1664 "ts-src/mqtt/session.ts"
   if (r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1672 "ts-src/mqtt/session.ts"
+#line 1665 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   self->streaming = false;
@@ -1864,7 +1851,7 @@ static void Session_dropRec(Session *self, uint32_t i, uint8_t reason, const cha
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, why, Session_recTopic(self, r), id);
   }
-#line 1685 "ts-src/mqtt/session.ts"
+#line 1678 "ts-src/mqtt/session.ts"
   self->evDropId = id;
   self->evDropQos = r->qos;
   self->evDropReason = reason;
@@ -1887,21 +1874,21 @@ static bool Session_pumpStream(Session *self) {
   if (!self->streaming) {
     return true;
   }
-#line 1705 "ts-src/mqtt/session.ts"
+#line 1698 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->done == 0) {
       continue;
     }
-#line 1708 "ts-src/mqtt/session.ts"
+#line 1701 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return false;
     }
-#line 1709 "ts-src/mqtt/session.ts"
+#line 1702 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
-#line 1710 "ts-src/mqtt/session.ts"
+#line 1703 "ts-src/mqtt/session.ts"
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
@@ -1915,22 +1902,22 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1721 "ts-src/mqtt/session.ts"
+#line 1714 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = 0;
     if (Session_isV5(self)) {
       rt_bytes tmp = Session_txFree(self);
       n = codec5_encodeAck5(tmp, (uint8_t)((a >> 16) & 0xff), (uint16_t)a, (uint8_t)(a >> 24), Session_noProps(self));
-#line 1725 "ts-src/mqtt/session.ts"
+#line 1718 "ts-src/mqtt/session.ts"
     } else {
       n = codec_encodeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     }
-#line 1726 "ts-src/mqtt/session.ts"
+#line 1719 "ts-src/mqtt/session.ts"
     if (n == 0) {
       return false;
     }
-#line 1727 "ts-src/mqtt/session.ts"
+#line 1720 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -1942,11 +1929,11 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1736 "ts-src/mqtt/session.ts"
+#line 1729 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1737 "ts-src/mqtt/session.ts"
+#line 1730 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = 0;
@@ -1964,7 +1951,7 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (n == 0) {
       return false;
     }
-#line 1752 "ts-src/mqtt/session.ts"
+#line 1745 "ts-src/mqtt/session.ts"
     s->state = (SubState)(sub ? SubState_SUB_SENT : SubState_UNSUB_SENT);
     self->txLen += n;
     self->lastTx = self->now;
@@ -1990,7 +1977,7 @@ void Session_queueAckReason(Session *self, uint8_t type, uint16_t id, uint8_t re
 
 // ---------------------------------------------------------------- helpers
 /** The scratch properties, emptied. */
-#line 1778 "ts-src/mqtt/session.ts"
+#line 1771 "ts-src/mqtt/session.ts"
 static Props5 *Session_noProps(Session *self) {
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
@@ -2004,7 +1991,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
   if (code < 0x80) {
     return;
   }
-#line 1789 "ts-src/mqtt/session.ts"
+#line 1782 "ts-src/mqtt/session.ts"
   V5State_takeReason(&self->v5s[0]);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, packet5_reasonName(p->type, code), V5State_reasonString(&self->v5s[0]), p->packetId);
@@ -2012,7 +1999,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
 }
 
 /** MQTT 5: the broker ends the connection, saying why (3.14). */
-#line 1794 "ts-src/mqtt/session.ts"
+#line 1787 "ts-src/mqtt/session.ts"
 static void Session_onDisconnect5(Session *self) {
   V5State *v = &self->v5s[0];
   V5State_takeReason(v);
@@ -2020,7 +2007,7 @@ static void Session_onDisconnect5(Session *self) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, "DISCONNECT from the broker: ", V5State_reasonString(v), v->pkt.reasonCode);
   }
-#line 1799 "ts-src/mqtt/session.ts"
+#line 1792 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   Session_emit(self, SessionEvent_DISCONNECT, &v->pkt.base);
   if (self->epoch == ep) {
@@ -2031,17 +2018,17 @@ static void Session_onDisconnect5(Session *self) {
 /** MQTT 5: sends AUTH (3.15) with `reason` and Authentication Data, the
    *  method being the CONNECT's. False when not MQTT 5, no method was set,
    *  or it does not fit tx now. */
-#line 1807 "ts-src/mqtt/session.ts"
+#line 1800 "ts-src/mqtt/session.ts"
 bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
   if (!Session_isV5(self)) {
     return false;
   }
-#line 1809 "ts-src/mqtt/session.ts"
+#line 1802 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->authMethodLen == 0 || self->state == SessionState_DISCONNECTED) {
     return false;
   }
-#line 1811 "ts-src/mqtt/session.ts"
+#line 1804 "ts-src/mqtt/session.ts"
   Props5 *p = Session_noProps(self);
   p->authMethod = rt_subarray(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, v->authMethodLen);
   Props5_set(p, PropId_AUTH_METHOD);
@@ -2054,7 +2041,7 @@ bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
   if (n == 0) {
     return false;
   }
-#line 1821 "ts-src/mqtt/session.ts"
+#line 1814 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   return true;
@@ -2084,7 +2071,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 1848 "ts-src/mqtt/session.ts"
+#line 1841 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -2094,7 +2081,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. @log */
-#line 1855 "ts-src/mqtt/session.ts"
+#line 1848 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -2108,7 +2095,7 @@ static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes 
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 1866 "ts-src/mqtt/session.ts"
+#line 1859 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -2128,7 +2115,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 1883 "ts-src/mqtt/session.ts"
+#line 1876 "ts-src/mqtt/session.ts"
   self->big = BigRx_NONE;
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
@@ -2143,7 +2130,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
   for (uint32_t k = 0; k < self->recCount; k++) {
     self->recs[k].done = 0;
   }
-#line 1895 "ts-src/mqtt/session.ts"
+#line 1888 "ts-src/mqtt/session.ts"
   bool clean = self->cfg.cleanSession;
   // Subscriptions are all sent again after the next CONNACK.
   for (uint32_t i = 0; i < self->subCount; i++) {
@@ -2170,24 +2157,24 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
           Session_log(self, LogLevel_WARN, "in-flight dropped (clean session)", Session_recTopic(self, r), r->packetId);
         }
-#line 1919 "ts-src/mqtt/session.ts"
+#line 1912 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
       if (clean) {
         r->state = RecState_QUEUED;
-#line 1923 "ts-src/mqtt/session.ts"
+#line 1916 "ts-src/mqtt/session.ts"
       } else {
         r->unsent = true;
       }
     }
-#line 1925 "ts-src/mqtt/session.ts"
+#line 1918 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 1928 "ts-src/mqtt/session.ts"
+#line 1921 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -2198,13 +2185,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 1934 "ts-src/mqtt/session.ts"
+#line 1927 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 1935 "ts-src/mqtt/session.ts"
+#line 1928 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -2214,7 +2201,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 1942 "ts-src/mqtt/session.ts"
+#line 1935 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2224,7 +2211,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 1949 "ts-src/mqtt/session.ts"
+#line 1942 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2233,7 +2220,7 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 1955 "ts-src/mqtt/session.ts"
+#line 1948 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = Session_topicOffset(self, r);
   uint32_t tl = (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
@@ -2249,12 +2236,12 @@ static bool Session_dropOldestWaiting(Session *self, uint8_t reason) {
     if (r->state != RecState_QUEUED || r->done > 0) {
       continue;
     }
-#line 1968 "ts-src/mqtt/session.ts"
+#line 1961 "ts-src/mqtt/session.ts"
     uint16_t id = r->packetId;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", Session_recTopic(self, r), id);
     }
-#line 1970 "ts-src/mqtt/session.ts"
+#line 1963 "ts-src/mqtt/session.ts"
     self->evDropId = id;
     self->evDropQos = r->qos;
     self->evDropReason = reason;
@@ -2282,12 +2269,12 @@ static rt_bytes Session_recPayload(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 1995 "ts-src/mqtt/session.ts"
+#line 1988 "ts-src/mqtt/session.ts"
   if (Session_isV5(self)) {
     return session5_payload5(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos);
   }
   // The topic view starts inside the store: the payload follows it (and the id for QoS > 0).
-#line 1997 "ts-src/mqtt/session.ts"
+#line 1990 "ts-src/mqtt/session.ts"
   uint32_t topicEnd = Session_topicOffset(self, r) + t.len;
   uint32_t start = topicEnd + (uint32_t)((r->qos > 0) ? 2 : 0);
   return rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off + start, r->off + r->len);
@@ -2301,7 +2288,7 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 2008 "ts-src/mqtt/session.ts"
+#line 2001 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -2310,7 +2297,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
     return;
   }
-#line 2014 "ts-src/mqtt/session.ts"
+#line 2007 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -2327,14 +2314,14 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 2028 "ts-src/mqtt/session.ts"
+#line 2021 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 2032 "ts-src/mqtt/session.ts"
+#line 2025 "ts-src/mqtt/session.ts"
   self->recCount = self->recCount - 1u;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -2365,7 +2352,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2058 "ts-src/mqtt/session.ts"
+#line 2051 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2379,7 +2366,7 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
     }
-#line 2069 "ts-src/mqtt/session.ts"
+#line 2062 "ts-src/mqtt/session.ts"
     Session_rxQos2Remove(self, 0);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
@@ -2390,6 +2377,6 @@ static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 2077 "ts-src/mqtt/session.ts"
+#line 2070 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
 }
