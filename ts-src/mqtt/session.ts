@@ -41,7 +41,7 @@ import {
   decodeForClient, encodeConnect, writePublish, encodeAck, encodeSubUnsub,
   encodeSimple, publishSize, remainingLengthSize, ConnectOptions,
 } from "./codec";
-import { validTopicName, validTopicFilter, validUtf8, hasControlChar } from "./topic";
+import { validTopicName, validUtf8, sendableTopic } from "./topic";
 import { MGOS_MQTT_ERR, MGOS_MQTT_EV, MGOS_MQTT_DROP } from "./delivery";
 import { Props5, PropId, Reason, PACKET_AUTH, reasonName, reason5ForErr, decode5ErrName, DECODE5_ERR_FIRST } from "./packet5";
 import {
@@ -213,7 +213,7 @@ export class SessionConfig {
     if (clientId.length > 65535 || user.length > 65535 || pass.length > 65535 || willMessage.length > 65535) {
       return "string over 65535 bytes";
     }
-    if (willTopic.length > 0 && (!validTopicName(willTopic) || hasControlChar(willTopic))) return "invalid will topic";
+    if (willTopic.length > 0 && !sendableTopic(willTopic, false)) return "invalid will topic";
     // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
     if (pass.length > 0 && user.length === 0) return "password without user name";
     if (!validUtf8(clientId) || !validUtf8(user)) return "client id or user name not UTF-8";
@@ -796,7 +796,7 @@ export class Session {
       this.log(LogLevel.ERROR, "publish: bad QoS", topic, i32(qos));
       return this.refuse(MGOS_MQTT_ERR.INVALID);
     }
-    if (!validTopicName(topic) || hasControlChar(topic)) {
+    if (!sendableTopic(topic, false)) {
       this.log(LogLevel.ERROR, "publish: invalid topic name", topic, 0);
       return this.refuse(MGOS_MQTT_ERR.INVALID);
     }
@@ -991,7 +991,7 @@ export class Session {
       this.log(LogLevel.ERROR, "subscribe: bad QoS", filter, i32(qos));
       return 0;
     }
-    if (!validTopicFilter(filter) || hasControlChar(filter)) {
+    if (!sendableTopic(filter, true)) {
       this.log(LogLevel.ERROR, "subscribe: invalid topic filter", filter, 0);
       return 0;
     }
@@ -1588,7 +1588,7 @@ export class Session {
       if (v5 && r.state === RecState.QUEUED && r.done === 0 && this.v5s[0].serverMaxPacket > 0 && r.len > this.v5s[0].serverMaxPacket) {
         // Accepted while offline, and this broker takes nothing that big.
         const ep: u32 = this.epoch;
-        this.dropRec(i, MGOS_MQTT_DROP.TOO_BIG_FOR_SERVER, "larger than the broker's Maximum Packet Size, dropped (DROPPED event)");
+        this.dropRec(i, MGOS_MQTT_DROP.TOO_BIG_FOR_SERVER);
         if (this.epoch !== ep || this.state !== SessionState.CONNECTED) return;
         continue;
       }
@@ -1670,23 +1670,37 @@ export class Session {
     return true;
   }
 
-  /** Drops record i (not in flight) with a DROPPED event, as the offline policy does. */
-  private dropRec(i: u32, reason: u8, why: string): void {
+  /** Drops record i (waiting, not in flight) with a DROPPED event: the
+   *  offline policy (QUEUE_FULL, OUTBOX_FULL) or, MQTT 5, a message larger
+   *  than the broker takes (TOO_BIG_FOR_SERVER). The event has its id, QoS,
+   *  reason, topic and payload. */
+  private dropRec(i: u32, reason: u8): void {
     const r: OutMsg = this.recs[i];
     const id: u16 = r.packetId;
-    this.log(LogLevel.WARN, why, this.recTopic(r), i32(id));
     this.evDropId = id;
     this.evDropQos = r.qos;
     this.evDropReason = reason;
-    this.evDropTopic = this.recTopic(r);
-    this.evDropPayload = this.recPayload(r);
+    // Views into the stored PUBLISH: its topic, then the payload after the
+    // topic (and the packet id).
+    const m: Bytes = this.store.subarray(r.off, u32(r.off + r.len));
+    const k: u32 = this.topicOffset(r);
+    const te: u32 = u32(k + ((m[k - 2] << 8) | m[k - 1]));
+    this.evDropTopic = m.subarray(k, te);
+    this.evDropPayload = this.isV5() ? payload5(m, r.qos) : m.subarray(u32(te + (r.qos > 0 ? 2 : 0)));
+    const t: Bytes = this.evDropTopic;
+    if (reason === MGOS_MQTT_DROP.TOO_BIG_FOR_SERVER) {
+      this.log(LogLevel.WARN, "larger than the broker's Maximum Packet Size, dropped (DROPPED event)", t, i32(id));
+    } else {
+      this.log(LogLevel.WARN, "queue full, oldest dropped (DROPPED event)", t, i32(id));
+    }
+    // Out of every queue while the handler runs (it may publish), freed after.
     r.state = RecState.FREE;
     this.emit(SessionEvent.DROPPED, null);
     this.evDropTopic = noBytes();
     this.evDropPayload = noBytes();
-    for (let k: u32 = 0; k < this.recCount; k++) {
-      if (this.recs[k].state === RecState.FREE && this.recs[k].packetId === id) {
-        this.freeRec(k);
+    for (let k2: u32 = 0; k2 < this.recCount; k2++) {
+      if (this.recs[k2].state === RecState.FREE && this.recs[k2].packetId === id) {
+        this.freeRec(k2);
         break;
       }
     }
@@ -1957,39 +1971,12 @@ export class Session {
   private dropOldestWaiting(reason: u8): bool {
     for (let i: u32 = 0; i < this.recCount; i++) {
       const r: OutMsg = this.recs[i];
-      if (r.state !== RecState.QUEUED || r.done > 0) continue;
-      const id: u16 = r.packetId;
-      this.log(LogLevel.WARN, "queue full, oldest dropped (DROPPED event)", this.recTopic(r), i32(id));
-      this.evDropId = id;
-      this.evDropQos = r.qos;
-      this.evDropReason = reason;
-      this.evDropTopic = this.recTopic(r);
-      this.evDropPayload = this.recPayload(r);
-      // Out of every queue while the handler runs (it may publish), freed after.
-      r.state = RecState.FREE;
-      this.emit(SessionEvent.DROPPED, null);
-      this.evDropTopic = noBytes();
-      this.evDropPayload = noBytes();
-      for (let k: u32 = 0; k < this.recCount; k++) {
-        if (this.recs[k].state === RecState.FREE && this.recs[k].packetId === id) {
-          this.freeRec(k);
-          break;
-        }
+      if (r.state === RecState.QUEUED && r.done === 0) {
+        this.dropRec(i, reason);
+        return true;
       }
-      return true;
     }
     return false;
-  }
-
-  /** The payload of a stored PUBLISH, for the DROPPED event. */
-  private recPayload(r: OutMsg): Bytes {
-    const t: Bytes = this.recTopic(r);
-    if (r.len < 4) return noBytes();
-    if (this.isV5()) return payload5(this.store.subarray(r.off, u32(r.off + r.len)), r.qos);
-    // The topic view starts inside the store: the payload follows it (and the id for QoS > 0).
-    const topicEnd: u32 = u32(this.topicOffset(r) + t.length);
-    const start: u32 = u32(topicEnd + (r.qos > 0 ? 2 : 0));
-    return this.store.subarray(u32(r.off + start), u32(r.off + r.len));
   }
 
   /** Offset of the topic's first byte in a stored PUBLISH: after the type

@@ -42,7 +42,7 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub);
 static void Session_pump(Session *self);
 static bool Session_copyOut(Session *self, OutMsg *r);
 static bool Session_copyAliased(Session *self, OutMsg *r);
-static void Session_dropRec(Session *self, uint32_t i, uint8_t reason, const char *why);
+static void Session_dropRec(Session *self, uint32_t i, uint8_t reason);
 static bool Session_pumpStream(Session *self);
 static bool Session_pumpAcksAndSubs(Session *self);
 static Props5 *Session_noProps(Session *self);
@@ -59,7 +59,6 @@ static int32_t Session_findRec(Session *self, uint16_t id);
 static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state);
 static rt_bytes Session_recTopic(Session *self, OutMsg *r);
 static bool Session_dropOldestWaiting(Session *self, uint8_t reason);
-static rt_bytes Session_recPayload(Session *self, OutMsg *r);
 static uint32_t Session_topicOffset(Session *self, OutMsg *r);
 static void Session_releaseBytes(Session *self, OutMsg *r);
 static void Session_freeRec(Session *self, uint32_t i);
@@ -121,7 +120,7 @@ const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
     return "string over 65535 bytes";
   }
-  if (willTopic.len > 0 && (!topic_validTopicName(willTopic) || topic_hasControlChar(willTopic))) {
+  if (willTopic.len > 0 && !topic_sendableTopic(willTopic, false)) {
     return "invalid will topic";
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
@@ -659,7 +658,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
 #line 797 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
-  if (!topic_validTopicName(topic) || topic_hasControlChar(topic)) {
+  if (!topic_sendableTopic(topic, false)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "publish: invalid topic name", topic, 0);
     }
@@ -924,7 +923,7 @@ uint16_t Session_subscribe(Session *self, rt_bytes filter, uint8_t qos, int32_t 
 #line 992 "ts-src/mqtt/session.ts"
     return 0;
   }
-  if (!topic_validTopicFilter(filter) || topic_hasControlChar(filter)) {
+  if (!topic_sendableTopic(filter, true)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: invalid topic filter", filter, 0);
     }
@@ -1721,7 +1720,7 @@ static void Session_pump(Session *self) {
     if ((((v5 && r->state == RecState_QUEUED) && r->done == 0) && self->v5s[0].serverMaxPacket > 0) && r->len > self->v5s[0].serverMaxPacket) {
       // Accepted while offline, and this broker takes nothing that big.
       uint32_t ep = self->epoch;
-      Session_dropRec(self, i, MGOS_MQTT_DROP_TOO_BIG_FOR_SERVER, "larger than the broker's Maximum Packet Size, dropped (DROPPED event)");
+      Session_dropRec(self, i, MGOS_MQTT_DROP_TOO_BIG_FOR_SERVER);
       if (self->epoch != ep || self->state != SessionState_CONNECTED) {
         return;
       }
@@ -1844,26 +1843,43 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
   return true;
 }
 
-/** Drops record i (not in flight) with a DROPPED event, as the offline policy does. */
-static void Session_dropRec(Session *self, uint32_t i, uint8_t reason, const char *why) {
+/** Drops record i (waiting, not in flight) with a DROPPED event: the
+   *  offline policy (QUEUE_FULL, OUTBOX_FULL) or, MQTT 5, a message larger
+   *  than the broker takes (TOO_BIG_FOR_SERVER). The event has its id, QoS,
+   *  reason, topic and payload. */
+static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   OutMsg *r = &self->recs[i];
   uint16_t id = r->packetId;
-  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, why, Session_recTopic(self, r), id);
-  }
-#line 1678 "ts-src/mqtt/session.ts"
   self->evDropId = id;
   self->evDropQos = r->qos;
   self->evDropReason = reason;
-  self->evDropTopic = Session_recTopic(self, r);
-  self->evDropPayload = Session_recPayload(self, r);
+  // Views into the stored PUBLISH: its topic, then the payload after the
+  // topic (and the packet id).
+  rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
+  uint32_t k = Session_topicOffset(self, r);
+  uint32_t te = k + (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
+  self->evDropTopic = rt_subarray(m, k, te);
+  self->evDropPayload = Session_isV5(self) ? session5_payload5(m, r->qos) : rt_subarray(m, te + (uint32_t)((r->qos > 0) ? 2 : 0), UINT32_MAX);
+  rt_bytes t = self->evDropTopic;
+  if (reason == MGOS_MQTT_DROP_TOO_BIG_FOR_SERVER) {
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_log(self, LogLevel_WARN, "larger than the broker's Maximum Packet Size, dropped (DROPPED event)", t, id);
+    }
+#line 1693 "ts-src/mqtt/session.ts"
+  } else {
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", t, id);
+    }
+  }
+  // Out of every queue while the handler runs (it may publish), freed after.
+#line 1697 "ts-src/mqtt/session.ts"
   r->state = RecState_FREE;
   Session_emit(self, SessionEvent_DROPPED, NULL);
   self->evDropTopic = RT_NOBYTES;
   self->evDropPayload = RT_NOBYTES;
-  for (uint32_t k = 0; k < self->recCount; k++) {
-    if (self->recs[k].state == RecState_FREE && self->recs[k].packetId == id) {
-      Session_freeRec(self, k);
+  for (uint32_t k2 = 0; k2 < self->recCount; k2++) {
+    if (self->recs[k2].state == RecState_FREE && self->recs[k2].packetId == id) {
+      Session_freeRec(self, k2);
       break;
     }
   }
@@ -1874,21 +1890,21 @@ static bool Session_pumpStream(Session *self) {
   if (!self->streaming) {
     return true;
   }
-#line 1698 "ts-src/mqtt/session.ts"
+#line 1712 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->done == 0) {
       continue;
     }
-#line 1701 "ts-src/mqtt/session.ts"
+#line 1715 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return false;
     }
-#line 1702 "ts-src/mqtt/session.ts"
+#line 1716 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
-#line 1703 "ts-src/mqtt/session.ts"
+#line 1717 "ts-src/mqtt/session.ts"
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
@@ -1902,22 +1918,22 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1714 "ts-src/mqtt/session.ts"
+#line 1728 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = 0;
     if (Session_isV5(self)) {
       rt_bytes tmp = Session_txFree(self);
       n = codec5_encodeAck5(tmp, (uint8_t)((a >> 16) & 0xff), (uint16_t)a, (uint8_t)(a >> 24), Session_noProps(self));
-#line 1718 "ts-src/mqtt/session.ts"
+#line 1732 "ts-src/mqtt/session.ts"
     } else {
       n = codec_encodeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     }
-#line 1719 "ts-src/mqtt/session.ts"
+#line 1733 "ts-src/mqtt/session.ts"
     if (n == 0) {
       return false;
     }
-#line 1720 "ts-src/mqtt/session.ts"
+#line 1734 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -1929,11 +1945,11 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1729 "ts-src/mqtt/session.ts"
+#line 1743 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1730 "ts-src/mqtt/session.ts"
+#line 1744 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = 0;
@@ -1951,7 +1967,7 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (n == 0) {
       return false;
     }
-#line 1745 "ts-src/mqtt/session.ts"
+#line 1759 "ts-src/mqtt/session.ts"
     s->state = (SubState)(sub ? SubState_SUB_SENT : SubState_UNSUB_SENT);
     self->txLen += n;
     self->lastTx = self->now;
@@ -1977,7 +1993,7 @@ void Session_queueAckReason(Session *self, uint8_t type, uint16_t id, uint8_t re
 
 // ---------------------------------------------------------------- helpers
 /** The scratch properties, emptied. */
-#line 1771 "ts-src/mqtt/session.ts"
+#line 1785 "ts-src/mqtt/session.ts"
 static Props5 *Session_noProps(Session *self) {
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
@@ -1991,7 +2007,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
   if (code < 0x80) {
     return;
   }
-#line 1782 "ts-src/mqtt/session.ts"
+#line 1796 "ts-src/mqtt/session.ts"
   V5State_takeReason(&self->v5s[0]);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, packet5_reasonName(p->type, code), V5State_reasonString(&self->v5s[0]), p->packetId);
@@ -1999,7 +2015,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
 }
 
 /** MQTT 5: the broker ends the connection, saying why (3.14). */
-#line 1787 "ts-src/mqtt/session.ts"
+#line 1801 "ts-src/mqtt/session.ts"
 static void Session_onDisconnect5(Session *self) {
   V5State *v = &self->v5s[0];
   V5State_takeReason(v);
@@ -2007,7 +2023,7 @@ static void Session_onDisconnect5(Session *self) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, "DISCONNECT from the broker: ", V5State_reasonString(v), v->pkt.reasonCode);
   }
-#line 1792 "ts-src/mqtt/session.ts"
+#line 1806 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   Session_emit(self, SessionEvent_DISCONNECT, &v->pkt.base);
   if (self->epoch == ep) {
@@ -2018,17 +2034,17 @@ static void Session_onDisconnect5(Session *self) {
 /** MQTT 5: sends AUTH (3.15) with `reason` and Authentication Data, the
    *  method being the CONNECT's. False when not MQTT 5, no method was set,
    *  or it does not fit tx now. */
-#line 1800 "ts-src/mqtt/session.ts"
+#line 1814 "ts-src/mqtt/session.ts"
 bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
   if (!Session_isV5(self)) {
     return false;
   }
-#line 1802 "ts-src/mqtt/session.ts"
+#line 1816 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->authMethodLen == 0 || self->state == SessionState_DISCONNECTED) {
     return false;
   }
-#line 1804 "ts-src/mqtt/session.ts"
+#line 1818 "ts-src/mqtt/session.ts"
   Props5 *p = Session_noProps(self);
   p->authMethod = rt_subarray(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, v->authMethodLen);
   Props5_set(p, PropId_AUTH_METHOD);
@@ -2041,7 +2057,7 @@ bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
   if (n == 0) {
     return false;
   }
-#line 1814 "ts-src/mqtt/session.ts"
+#line 1828 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   return true;
@@ -2071,7 +2087,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 1841 "ts-src/mqtt/session.ts"
+#line 1855 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -2081,7 +2097,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. @log */
-#line 1848 "ts-src/mqtt/session.ts"
+#line 1862 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -2095,7 +2111,7 @@ static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes 
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 1859 "ts-src/mqtt/session.ts"
+#line 1873 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -2115,7 +2131,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 1876 "ts-src/mqtt/session.ts"
+#line 1890 "ts-src/mqtt/session.ts"
   self->big = BigRx_NONE;
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
@@ -2130,7 +2146,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
   for (uint32_t k = 0; k < self->recCount; k++) {
     self->recs[k].done = 0;
   }
-#line 1888 "ts-src/mqtt/session.ts"
+#line 1902 "ts-src/mqtt/session.ts"
   bool clean = self->cfg.cleanSession;
   // Subscriptions are all sent again after the next CONNACK.
   for (uint32_t i = 0; i < self->subCount; i++) {
@@ -2157,24 +2173,24 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
           Session_log(self, LogLevel_WARN, "in-flight dropped (clean session)", Session_recTopic(self, r), r->packetId);
         }
-#line 1912 "ts-src/mqtt/session.ts"
+#line 1926 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
       if (clean) {
         r->state = RecState_QUEUED;
-#line 1916 "ts-src/mqtt/session.ts"
+#line 1930 "ts-src/mqtt/session.ts"
       } else {
         r->unsent = true;
       }
     }
-#line 1918 "ts-src/mqtt/session.ts"
+#line 1932 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 1921 "ts-src/mqtt/session.ts"
+#line 1935 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -2185,13 +2201,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 1927 "ts-src/mqtt/session.ts"
+#line 1941 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 1928 "ts-src/mqtt/session.ts"
+#line 1942 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -2201,7 +2217,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 1935 "ts-src/mqtt/session.ts"
+#line 1949 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2211,7 +2227,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 1942 "ts-src/mqtt/session.ts"
+#line 1956 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2220,7 +2236,7 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 1948 "ts-src/mqtt/session.ts"
+#line 1962 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = Session_topicOffset(self, r);
   uint32_t tl = (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
@@ -2233,51 +2249,12 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
 static bool Session_dropOldestWaiting(Session *self, uint8_t reason) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
-    if (r->state != RecState_QUEUED || r->done > 0) {
-      continue;
+    if (r->state == RecState_QUEUED && r->done == 0) {
+      Session_dropRec(self, i, reason);
+      return true;
     }
-#line 1961 "ts-src/mqtt/session.ts"
-    uint16_t id = r->packetId;
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", Session_recTopic(self, r), id);
-    }
-#line 1963 "ts-src/mqtt/session.ts"
-    self->evDropId = id;
-    self->evDropQos = r->qos;
-    self->evDropReason = reason;
-    self->evDropTopic = Session_recTopic(self, r);
-    self->evDropPayload = Session_recPayload(self, r);
-    // Out of every queue while the handler runs (it may publish), freed after.
-    r->state = RecState_FREE;
-    Session_emit(self, SessionEvent_DROPPED, NULL);
-    self->evDropTopic = RT_NOBYTES;
-    self->evDropPayload = RT_NOBYTES;
-    for (uint32_t k = 0; k < self->recCount; k++) {
-      if (self->recs[k].state == RecState_FREE && self->recs[k].packetId == id) {
-        Session_freeRec(self, k);
-        break;
-      }
-    }
-    return true;
   }
   return false;
-}
-
-/** The payload of a stored PUBLISH, for the DROPPED event. */
-static rt_bytes Session_recPayload(Session *self, OutMsg *r) {
-  rt_bytes t = Session_recTopic(self, r);
-  if (r->len < 4) {
-    return RT_NOBYTES;
-  }
-#line 1988 "ts-src/mqtt/session.ts"
-  if (Session_isV5(self)) {
-    return session5_payload5(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos);
-  }
-  // The topic view starts inside the store: the payload follows it (and the id for QoS > 0).
-#line 1990 "ts-src/mqtt/session.ts"
-  uint32_t topicEnd = Session_topicOffset(self, r) + t.len;
-  uint32_t start = topicEnd + (uint32_t)((r->qos > 0) ? 2 : 0);
-  return rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off + start, r->off + r->len);
 }
 
 /** Offset of the topic's first byte in a stored PUBLISH: after the type
@@ -2288,7 +2265,7 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 2001 "ts-src/mqtt/session.ts"
+#line 1988 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -2297,7 +2274,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
     return;
   }
-#line 2007 "ts-src/mqtt/session.ts"
+#line 1994 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -2314,14 +2291,14 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 2021 "ts-src/mqtt/session.ts"
+#line 2008 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 2025 "ts-src/mqtt/session.ts"
+#line 2012 "ts-src/mqtt/session.ts"
   self->recCount = self->recCount - 1u;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -2352,7 +2329,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2051 "ts-src/mqtt/session.ts"
+#line 2038 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2366,7 +2343,7 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
     }
-#line 2062 "ts-src/mqtt/session.ts"
+#line 2049 "ts-src/mqtt/session.ts"
     Session_rxQos2Remove(self, 0);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
@@ -2377,6 +2354,6 @@ static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 2070 "ts-src/mqtt/session.ts"
+#line 2057 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
 }
