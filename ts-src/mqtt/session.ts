@@ -38,10 +38,10 @@
 import { u8, u16, u32, i32, bool, Ptr, Bytes, copy, copyBytes, bytesEqual, noBytes, structs, lit, idiv, strBytes } from "../rt/rt";
 import { Packet, PacketType, DecodeErr, decodeErrName } from "./packet";
 import {
-  decodeForClient, encodeConnect, writePublish, encodeAck, encodeSubUnsub,
+  decodeForClient, encodeConnect, writePublish, encodeAck, encodeSubUnsub, topicNameErr,
   encodeSimple, publishSize, remainingLengthSize, ConnectOptions,
 } from "./codec";
-import { validTopicName, validUtf8, sendableTopic } from "./topic";
+import { validUtf8, sendableTopic } from "./topic";
 import { MGOS_MQTT_ERR, MGOS_MQTT_EV, MGOS_MQTT_DROP } from "./delivery";
 import { Props5, PropId, Reason, PACKET_AUTH, reasonName, reason5ForErr, decode5ErrName, DECODE5_ERR_FIRST } from "./packet5";
 import {
@@ -526,12 +526,7 @@ export class Session {
       this.logNum(LogLevel.ERROR, "connect: old connection not closed yet", 0);
       return false;
     }
-    this.txLen = 0;
-    this.txHeadLeft = 0;
-    this.rxLen = 0;
-    this.big = BigRx.NONE;
-    this.ackCount = 0;
-    this.ackHead = 0;
+    this.dropLink();
     const n: u32 = this.isV5() ? this.encodeConnect5(o) : encodeConnect(this.tx, o);
     if (n === 0) {
       const bad: bool = o.password.length > 0 && o.userName.length === 0;
@@ -1182,6 +1177,10 @@ export class Session {
       return false;
     }
     const p: Packet = this.pkt;
+    const f: u8 = p.flags;
+    p.qos = u8((f >>> 1) & 3);
+    p.dup = (f & 0x08) !== 0;
+    p.retain = (f & 0x01) !== 0;
     this.big = BigRx.UNDECIDED;
     this.bigPos = 0;
     this.bigTotal = p.totalLen;
@@ -1268,19 +1267,15 @@ export class Session {
   private bigLayout(): void {
     const h: u32 = this.bigHdr;
     const tl: u32 = u32((this.rx[h] << 8) | this.rx[h + 1]);
-    const qos: u8 = u8((this.pkt.flags >>> 1) & 3);
     const rem: u32 = this.pkt.remLen;
-    if (u32(2 + tl) > rem) {
-      this.bigBad(DecodeErr.STRING_OVERRUN);
-      return;
-    }
-    if (tl === 0) {
-      this.bigBad(DecodeErr.EMPTY_TOPIC);
-      return;
-    }
-    const idLen: u32 = qos > 0 ? 2 : 0;
-    if (u32(2 + tl + idLen) > rem) {
-      this.bigBad(DecodeErr.BAD_LENGTH);
+    const idLen: u32 = this.pkt.qos > 0 ? 2 : 0;
+    // The checks of decodePublish, in its order.
+    let e: DecodeErr = DecodeErr.OK;
+    if (u32(2 + tl) > rem) e = DecodeErr.STRING_OVERRUN;
+    else if (tl === 0) e = DecodeErr.EMPTY_TOPIC;
+    else if (u32(2 + tl + idLen) > rem) e = DecodeErr.BAD_LENGTH;
+    if (e !== DecodeErr.OK) {
+      this.bigBad(e);
       return;
     }
     this.rxTopicLen = tl;
@@ -1291,21 +1286,16 @@ export class Session {
   /** Topic and packet id are in: check them, then skip or offer the payload. */
   private bigHeaderDone(): void {
     const p: Packet = this.pkt;
-    const f: u8 = p.flags;
-    p.qos = u8((f >>> 1) & 3);
-    p.dup = (f & 0x08) !== 0;
-    p.retain = (f & 0x01) !== 0;
     p.packetId = p.qos > 0 ? this.bigId : 0;
     p.payload = noBytes();
     const whole: bool = this.rxLen === this.bigTopicEnd;
     const from: u32 = u32(this.bigHdr + 2);
     p.topic = this.rxLen > from ? this.rx.subarray(from, this.rxLen) : noBytes();
-    if (whole && !validTopicName(p.topic)) {
-      this.bigBad(validUtf8(p.topic) ? DecodeErr.TOPIC_WILDCARD : DecodeErr.BAD_UTF8);
-      return;
-    }
-    if (p.qos > 0 && p.packetId === 0) {
-      this.bigBad(DecodeErr.ZERO_PACKET_ID);
+    // A topic cut by the receive limit cannot be checked (nor delivered).
+    let e: DecodeErr = whole ? topicNameErr(p.topic) : DecodeErr.OK;
+    if (e === DecodeErr.OK && p.qos > 0 && p.packetId === 0) e = DecodeErr.ZERO_PACKET_ID;
+    if (e !== DecodeErr.OK) {
+      this.bigBad(e);
       return;
     }
     this.rxPartTotal = u32(this.bigTotal - this.bigIdEnd);
@@ -1887,18 +1877,12 @@ export class Session {
       // started a new one: nothing of the old one is left to settle.
       if (this.epoch !== ep) return;
     }
-    this.big = BigRx.NONE;
     this.wasConnected = this.state === SessionState.CONNECTED || this.state === SessionState.DISCONNECTING;
     this.state = SessionState.DISCONNECTED;
     this.epoch++;
-    this.txLen = 0;
-    this.txHeadLeft = 0;
-    this.rxLen = 0;
-    this.ackCount = 0;
-    this.ackHead = 0;
+    this.dropLink();
     this.pingOutstanding = false;
     this.streaming = false;
-    for (let k: u32 = 0; k < this.recCount; k++) this.recs[k].done = 0;
     const clean: bool = this.cfg.cleanSession;
     // Subscriptions are all sent again after the next CONNACK.
     for (let i: u32 = 0; i < this.subCount; i++) {
@@ -1920,6 +1904,8 @@ export class Session {
     let i: u32 = 0;
     while (i < this.recCount) {
       const r: OutMsg = this.recs[i];
+      // A packet cut off half way in tx goes again whole.
+      r.done = 0;
       if (r.state >= RecState.WAIT_PUBACK) {
         if (clean && r.state === RecState.WAIT_PUBCOMP) {
           this.log(LogLevel.WARN, "in-flight dropped (clean session)", this.recTopic(r), i32(r.packetId));
@@ -1934,6 +1920,17 @@ export class Session {
     if (clean) this.rxQos2Count = 0;
     this.closeReason = reason;
     this.emit(SessionEvent.CLOSE, null);
+  }
+
+  /** What the old transport held: bytes in tx and rx, a large PUBLISH being
+   *  read, acks not yet sent. */
+  private dropLink(): void {
+    this.txLen = 0;
+    this.txHeadLeft = 0;
+    this.rxLen = 0;
+    this.big = BigRx.NONE;
+    this.ackCount = 0;
+    this.ackHead = 0;
   }
 
   private idInUse(id: u16): bool {
