@@ -603,23 +603,12 @@ export class Session {
   txConsumed(n: u32): void {
     if (n > this.txLen) n = this.txLen;
     const rest: u32 = u32(this.txLen - n);
-    // Walk the packets written: the last one may be cut, remember its tail.
-    let k: u32 = n;
-    if (this.txHeadLeft > 0) {
-      const d: u32 = minU32(k, this.txHeadLeft);
-      this.txHeadLeft = u32(this.txHeadLeft - d);
-      k = u32(k - d);
-    }
-    let at: u32 = u32(n - k);
-    while (k > 0) {
-      const len: u32 = packetLenAt(this.tx, at);
-      if (len > k) {
-        this.txHeadLeft = u32(len - k);
-        break;
-      }
-      k -= len;
-      at += len;
-    }
+    // Walk the packets written (after the rest of one begun before): the
+    // last one may be cut, remember its tail.
+    let at: u32 = minU32(n, this.txHeadLeft);
+    this.txHeadLeft = u32(this.txHeadLeft - at);
+    while (at < n) at = u32(at + packetLenAt(this.tx, at));
+    if (at > n) this.txHeadLeft = u32(at - n);
     if (n > 0) copyBytes(this.tx, 0, this.tx.subarray(n, this.txLen));
     this.txLen = rest;
     if (this.state === SessionState.DISCONNECTING && !this.closing) this.queueDisconnect();
@@ -1122,9 +1111,13 @@ export class Session {
     }
     // An event handler may have closed (and even reconnected): rx is not ours then.
     if (this.epoch !== ep || start === 0) return;
-    const rest: u32 = u32(this.rxLen - start);
-    if (start > 0) copyBytes(this.rx, 0, this.rx.subarray(start, this.rxLen));
-    this.rxLen = rest;
+    this.rxDrop(start);
+  }
+
+  /** Drops the first `k` bytes of rx (k <= rxLen). */
+  private rxDrop(k: u32): void {
+    copyBytes(this.rx, 0, this.rx.subarray(k, this.rxLen));
+    this.rxLen = u32(this.rxLen - k);
   }
 
   /** parse() for MQTT 5: every packet within our Maximum Packet Size (a
@@ -1157,9 +1150,7 @@ export class Session {
       this.handle(p);
     }
     if (this.epoch !== ep || start === 0) return;
-    const rest: u32 = u32(this.rxLen - start);
-    copyBytes(this.rx, 0, this.rx.subarray(start, this.rxLen));
-    this.rxLen = rest;
+    this.rxDrop(start);
   }
 
   // ---------------------------------------------------------------- large PUBLISH
@@ -1169,8 +1160,8 @@ export class Session {
    *  it ended there and the bytes after it are now rx[0, rxLen), to parse. */
   private bigFromRx(start: u32): bool {
     const ep: u32 = this.epoch;
-    const avail: u32 = u32(this.rxLen - start);
-    copyBytes(this.rx, 0, this.rx.subarray(start, this.rxLen));
+    this.rxDrop(start);
+    const avail: u32 = this.rxLen;
     this.rxLen = 0;
     if (this.state === SessionState.CONNECTING) {
       this.close(txt("packet before CONNACK"));
@@ -1195,8 +1186,8 @@ export class Session {
     // In place: header bytes are "copied" onto themselves, fragments are views into rx.
     const used: u32 = this.bigFeed(this.rx.subarray(0, avail));
     if (this.epoch !== ep || !this.receiving() || this.big !== BigRx.NONE) return false;
-    copyBytes(this.rx, 0, this.rx.subarray(used, avail));
-    this.rxLen = u32(avail - used);
+    this.rxLen = avail;
+    this.rxDrop(used);
     return true;
   }
 
