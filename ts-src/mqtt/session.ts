@@ -1359,16 +1359,12 @@ export class Session {
         this.onPublish(p);
         break;
       case PacketType.PUBACK:
-        this.onDone(p, RecState.WAIT_PUBACK, SessionEvent.PUBACK, "PUBACK: unexpected id");
-        break;
       case PacketType.PUBREC:
-        this.onPubrec(p);
+      case PacketType.PUBCOMP:
+        this.onAck(p);
         break;
       case PacketType.PUBREL:
         this.onPubrel(p);
-        break;
-      case PacketType.PUBCOMP:
-        this.onDone(p, RecState.WAIT_PUBCOMP, SessionEvent.PUBCOMP, "PUBCOMP: unexpected id");
         break;
       case PacketType.SUBACK:
       case PacketType.UNSUBACK:
@@ -1466,35 +1462,27 @@ export class Session {
     this.queueAck(PacketType.PUBREC, p.packetId);
   }
 
-  /** PUBACK (QoS 1) or PUBCOMP (QoS 2) ends the exchange of the record in
-   *  state `waiting`; `ev` is the packet's event, `msg` the log for a stray id. */
-  private onDone(p: Packet, waiting: u8, ev: i32, msg: string): void {
+  /** PUBACK, PUBREC or PUBCOMP: the next step of the outgoing exchange with
+   *  its id; handlers then see the packet's event (200 + its type). */
+  private onAck(p: Packet): void {
+    const type: u8 = p.type;
     const i: i32 = this.findRec(p.packetId);
-    if (this.isV5()) this.logAckReason(p);
-    // A record still streaming out was never whole on the wire: the ack is bogus.
-    if (i >= 0 && this.recs[i].state === waiting && this.recs[i].done === 0) {
-      this.freeRec(u32(i));
-    } else if (i >= 0 && waiting === RecState.WAIT_PUBACK && this.recs[i].state === RecState.WAIT_PUBREC &&
-               this.recs[i].done === 0) {
-      // A PUBACK for a QoS 2 PUBLISH: the server took it at QoS 1 (RabbitMQ
-      // does; MQTT 3.1.1 4.3.3 wants PUBREC). It has the message, so the
-      // exchange is over; keeping the record would only fill the window.
-      this.logNum(LogLevel.WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", i32(p.packetId));
-      this.freeRec(u32(i));
-    } else {
-      this.logNum(LogLevel.WARN, msg, i32(p.packetId));
-    }
-    this.emitThenPump(ev, p);
-  }
-
-  private onPubrec(p: Packet): void {
-    const i: i32 = this.findRec(p.packetId);
+    // MQTT 5: a PUBREC with an error ends the exchange: no PUBREL (4.3.3).
     const refused: bool = this.isV5() && this.v5s[0].pkt.reasonCode >= 0x80;
     if (this.isV5()) this.logAckReason(p);
-    if (refused && i >= 0 && this.recs[i].state === RecState.WAIT_PUBREC && this.recs[i].done === 0) {
-      // A PUBREC with an error ends the exchange: no PUBREL (4.3.3).
-      this.freeRec(u32(i));
-    } else if (i >= 0 && this.recs[i].state === RecState.WAIT_PUBREC && this.recs[i].done === 0) {
+    const st: u8 = i >= 0 ? this.recs[i].state : RecState.FREE;
+    // A record still streaming out was never whole on the wire: the ack is bogus.
+    const whole: bool = i >= 0 && this.recs[i].done === 0;
+    // PUBACK ends QoS 1; PUBCOMP, or a refusing PUBREC, ends QoS 2. A PUBACK
+    // for a QoS 2 PUBLISH: the server took it at QoS 1 (RabbitMQ does; MQTT
+    // 3.1.1 4.3.3 wants PUBREC). It has the message, so the exchange is over;
+    // keeping the record would only fill the window.
+    const ends: bool = type === PacketType.PUBACK ? st === RecState.WAIT_PUBACK || st === RecState.WAIT_PUBREC
+      : type === PacketType.PUBCOMP ? st === RecState.WAIT_PUBCOMP : st === RecState.WAIT_PUBREC && refused;
+    if (type === PacketType.PUBREC && st === RecState.WAIT_PUBCOMP) {
+      // A repeated PUBREC: our PUBREL may have been lost, send it again.
+      this.recs[i].unsent = true;
+    } else if (type === PacketType.PUBREC && whole && st === RecState.WAIT_PUBREC && !refused) {
       // The message is now the server's: keep only the id, send PUBREL.
       const r: OutMsg = this.recs[i];
       this.releaseBytes(r);
@@ -1502,13 +1490,19 @@ export class Session {
       r.sent = false;
       r.unsent = true;
       this.persist(StoreOp.PUT, r);
-    } else if (i >= 0 && this.recs[i].state === RecState.WAIT_PUBCOMP) {
-      // A repeated PUBREC: our PUBREL may have been lost, send it again.
-      this.recs[i].unsent = true;
-    } else {
+    } else if (whole && ends) {
+      if (type === PacketType.PUBACK && st === RecState.WAIT_PUBREC) {
+        this.logNum(LogLevel.WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", i32(p.packetId));
+      }
+      this.freeRec(u32(i));
+    } else if (type === PacketType.PUBACK) {
+      this.logNum(LogLevel.WARN, "PUBACK: unexpected id", i32(p.packetId));
+    } else if (type === PacketType.PUBREC) {
       this.logNum(LogLevel.WARN, "PUBREC: unexpected id", i32(p.packetId));
+    } else {
+      this.logNum(LogLevel.WARN, "PUBCOMP: unexpected id", i32(p.packetId));
     }
-    this.emitThenPump(SessionEvent.PUBREC, p);
+    this.emitThenPump(i32(200 + type), p);
   }
 
   private onPubrel(p: Packet): void {

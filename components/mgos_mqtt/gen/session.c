@@ -36,8 +36,7 @@ static void Session_bigEnd(Session *self);
 static void Session_handle(Session *self, Packet *p);
 static void Session_onConnack(Session *self, Packet *p);
 static void Session_onPublish(Session *self, Packet *p);
-static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev, const char *msg);
-static void Session_onPubrec(Session *self, Packet *p);
+static void Session_onAck(Session *self, Packet *p);
 static void Session_onPubrel(Session *self, Packet *p);
 static void Session_onSubAck(Session *self, Packet *p, bool unsub);
 static void Session_pump(Session *self);
@@ -1404,59 +1403,51 @@ static void Session_handle(Session *self, Packet *p) {
     break;
   }
 #line 1361 "ts-src/mqtt/session.ts"
-  case PacketType_PUBACK: {
-    Session_onDone(self, p, RecState_WAIT_PUBACK, SessionEvent_PUBACK, "PUBACK: unexpected id");
+  case PacketType_PUBACK:
+  case PacketType_PUBREC:
+  case PacketType_PUBCOMP: {
+    Session_onAck(self, p);
     break;
   }
-#line 1364 "ts-src/mqtt/session.ts"
-  case PacketType_PUBREC: {
-    Session_onPubrec(self, p);
-    break;
-  }
-#line 1367 "ts-src/mqtt/session.ts"
+#line 1366 "ts-src/mqtt/session.ts"
   case PacketType_PUBREL: {
     Session_onPubrel(self, p);
     break;
   }
-#line 1370 "ts-src/mqtt/session.ts"
-  case PacketType_PUBCOMP: {
-    Session_onDone(self, p, RecState_WAIT_PUBCOMP, SessionEvent_PUBCOMP, "PUBCOMP: unexpected id");
-    break;
-  }
-#line 1373 "ts-src/mqtt/session.ts"
+#line 1369 "ts-src/mqtt/session.ts"
   case PacketType_SUBACK:
   case PacketType_UNSUBACK: {
     Session_onSubAck(self, p, p->type == PacketType_UNSUBACK);
     break;
   }
-#line 1377 "ts-src/mqtt/session.ts"
+#line 1373 "ts-src/mqtt/session.ts"
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, "PINGRESP", 0);
     }
-#line 1380 "ts-src/mqtt/session.ts"
+#line 1376 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
     break;
   }
-#line 1382 "ts-src/mqtt/session.ts"
+#line 1378 "ts-src/mqtt/session.ts"
   case PacketType_DISCONNECT: {
     // Only MQTT 5's decoder lets a server's DISCONNECT through (3.14).
     if (Session_isV5(self)) {
       Session_onDisconnect5(self);
     }
-#line 1385 "ts-src/mqtt/session.ts"
+#line 1381 "ts-src/mqtt/session.ts"
     break;
   }
-#line 1386 "ts-src/mqtt/session.ts"
+#line 1382 "ts-src/mqtt/session.ts"
   case packet5_PACKET_AUTH: {
     if (Session_isV5(self)) {
       Session_onAuth5(self);
     }
-#line 1388 "ts-src/mqtt/session.ts"
+#line 1384 "ts-src/mqtt/session.ts"
     break;
   }
-#line 1389 "ts-src/mqtt/session.ts"
+#line 1385 "ts-src/mqtt/session.ts"
   default: {
     Session_close(self, session_txt("unexpected packet type"));
     break;
@@ -1464,7 +1455,7 @@ static void Session_handle(Session *self, Packet *p) {
   }
 }
 
-#line 1395 "ts-src/mqtt/session.ts"
+#line 1391 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
     Session_close(self, session_txt("unexpected second CONNACK"));
@@ -1475,7 +1466,7 @@ static void Session_onConnack(Session *self, Packet *p) {
   if (v5) {
     V5State_takeConnack(&self->v5s[0]);
   }
-#line 1403 "ts-src/mqtt/session.ts"
+#line 1399 "ts-src/mqtt/session.ts"
   if (p->returnCode != 0) {
     // The reason is readable during the CONNACK event already.
     const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? "" : v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
@@ -1484,14 +1475,14 @@ static void Session_onConnack(Session *self, Packet *p) {
         Session_log(self, LogLevel_ERROR, "CONNACK reason string: ", V5State_reasonString(&self->v5s[0]), p->returnCode);
       }
     }
-#line 1407 "ts-src/mqtt/session.ts"
+#line 1403 "ts-src/mqtt/session.ts"
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 1411 "ts-src/mqtt/session.ts"
+#line 1407 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
@@ -1506,26 +1497,26 @@ static void Session_onConnack(Session *self, Packet *p) {
     self->cfg.keepAlive = (uint16_t)self->v5s[0].serverKeepAlive;
   }
   // Without a stored session the server will not resend its QoS 2 messages.
-#line 1423 "ts-src/mqtt/session.ts"
+#line 1419 "ts-src/mqtt/session.ts"
   if (!p->sessionPresent) {
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1426 "ts-src/mqtt/session.ts"
+#line 1422 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 1429 "ts-src/mqtt/session.ts"
+#line 1425 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
     Session_maybeRoom(self);
   }
 }
 
-#line 1433 "ts-src/mqtt/session.ts"
+#line 1429 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   if (p->qos == 0) {
@@ -1538,7 +1529,7 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (self->epoch == ep && self->autoAck) {
       Session_queueAck(self, PacketType_PUBACK, p->packetId);
     }
-#line 1443 "ts-src/mqtt/session.ts"
+#line 1439 "ts-src/mqtt/session.ts"
     return;
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
@@ -1547,7 +1538,7 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
     }
-#line 1449 "ts-src/mqtt/session.ts"
+#line 1445 "ts-src/mqtt/session.ts"
   } else {
     // Our Receive Maximum is the table's size: an MQTT 5 broker broke it.
     if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2 && Session_isV5(self)) {
@@ -1560,61 +1551,44 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (self->epoch != ep) {
       return;
     }
-#line 1459 "ts-src/mqtt/session.ts"
+#line 1455 "ts-src/mqtt/session.ts"
     if (!self->autoAck) {
       // The application runs this exchange: it is not ours to remember.
       int32_t k = Session_rxQos2Index(self, p->packetId);
       if (k >= 0) {
         Session_rxQos2Remove(self, (uint32_t)k);
       }
-#line 1463 "ts-src/mqtt/session.ts"
+#line 1459 "ts-src/mqtt/session.ts"
       return;
     }
   }
   Session_queueAck(self, PacketType_PUBREC, p->packetId);
 }
 
-/** PUBACK (QoS 1) or PUBCOMP (QoS 2) ends the exchange of the record in
-   *  state `waiting`; `ev` is the packet's event, `msg` the log for a stray id. */
-static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev, const char *msg) {
+/** PUBACK, PUBREC or PUBCOMP: the next step of the outgoing exchange with
+   *  its id; handlers then see the packet's event (200 + its type). */
+static void Session_onAck(Session *self, Packet *p) {
+  uint8_t type = p->type;
   int32_t i = Session_findRec(self, p->packetId);
-  if (Session_isV5(self)) {
-    Session_logAckReason(self, p);
-  }
-  // A record still streaming out was never whole on the wire: the ack is bogus.
-#line 1475 "ts-src/mqtt/session.ts"
-  if ((i >= 0 && (self->recs[(uint32_t)i].state == waiting)) && (self->recs[(uint32_t)i].done == 0)) {
-    Session_freeRec(self, (uint32_t)i);
-  } else if (((i >= 0 && waiting == RecState_WAIT_PUBACK) && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) && (self->recs[(uint32_t)i].done == 0)) {
-    // A PUBACK for a QoS 2 PUBLISH: the server took it at QoS 1 (RabbitMQ
-    // does; MQTT 3.1.1 4.3.3 wants PUBREC). It has the message, so the
-    // exchange is over; keeping the record would only fill the window.
-#line 1482 "ts-src/mqtt/session.ts"
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", p->packetId);
-    }
-#line 1483 "ts-src/mqtt/session.ts"
-    Session_freeRec(self, (uint32_t)i);
-  } else {
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, msg, p->packetId);
-    }
-  }
-#line 1487 "ts-src/mqtt/session.ts"
-  Session_emitThenPump(self, ev, p);
-}
-
-static void Session_onPubrec(Session *self, Packet *p) {
-  int32_t i = Session_findRec(self, p->packetId);
+  // MQTT 5: a PUBREC with an error ends the exchange: no PUBREL (4.3.3).
   bool refused = Session_isV5(self) && self->v5s[0].pkt.reasonCode >= 0x80;
   if (Session_isV5(self)) {
     Session_logAckReason(self, p);
   }
-#line 1494 "ts-src/mqtt/session.ts"
-  if (((refused && i >= 0) && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) && (self->recs[(uint32_t)i].done == 0)) {
-    // A PUBREC with an error ends the exchange: no PUBREL (4.3.3).
-    Session_freeRec(self, (uint32_t)i);
-  } else if ((i >= 0 && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) && (self->recs[(uint32_t)i].done == 0)) {
+#line 1473 "ts-src/mqtt/session.ts"
+  uint8_t st = (uint8_t)((i >= 0) ? self->recs[(uint32_t)i].state : RecState_FREE);
+  // A record still streaming out was never whole on the wire: the ack is bogus.
+  bool whole = i >= 0 && (self->recs[(uint32_t)i].done == 0);
+  // PUBACK ends QoS 1; PUBCOMP, or a refusing PUBREC, ends QoS 2. A PUBACK
+  // for a QoS 2 PUBLISH: the server took it at QoS 1 (RabbitMQ does; MQTT
+  // 3.1.1 4.3.3 wants PUBREC). It has the message, so the exchange is over;
+  // keeping the record would only fill the window.
+  bool ends = (type == PacketType_PUBACK) ? st == RecState_WAIT_PUBACK || st == RecState_WAIT_PUBREC : (type == PacketType_PUBCOMP) ? st == RecState_WAIT_PUBCOMP : st == RecState_WAIT_PUBREC && refused;
+#line 1482 "ts-src/mqtt/session.ts"
+  if (type == PacketType_PUBREC && st == RecState_WAIT_PUBCOMP) {
+    // A repeated PUBREC: our PUBREL may have been lost, send it again.
+    self->recs[(uint32_t)i].unsent = true;
+  } else if (((type == PacketType_PUBREC && whole) && st == RecState_WAIT_PUBREC) && !refused) {
     // The message is now the server's: keep only the id, send PUBREL.
     OutMsg *r = &self->recs[(uint32_t)i];
     Session_releaseBytes(self, r);
@@ -1622,16 +1596,31 @@ static void Session_onPubrec(Session *self, Packet *p) {
     r->sent = false;
     r->unsent = true;
     Session_persist(self, StoreOp_PUT, r);
-  } else if (i >= 0 && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBCOMP)) {
-    // A repeated PUBREC: our PUBREL may have been lost, send it again.
-    self->recs[(uint32_t)i].unsent = true;
-  } else {
+  } else if (whole && ends) {
+    if (type == PacketType_PUBACK && st == RecState_WAIT_PUBREC) {
+      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+        Session_logNum(self, LogLevel_WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", p->packetId);
+      }
+    }
+#line 1497 "ts-src/mqtt/session.ts"
+    Session_freeRec(self, (uint32_t)i);
+  } else if (type == PacketType_PUBACK) {
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_logNum(self, LogLevel_WARN, "PUBACK: unexpected id", p->packetId);
+    }
+#line 1500 "ts-src/mqtt/session.ts"
+  } else if (type == PacketType_PUBREC) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "PUBREC: unexpected id", p->packetId);
     }
+#line 1502 "ts-src/mqtt/session.ts"
+  } else {
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_logNum(self, LogLevel_WARN, "PUBCOMP: unexpected id", p->packetId);
+    }
   }
-#line 1511 "ts-src/mqtt/session.ts"
-  Session_emitThenPump(self, SessionEvent_PUBREC, p);
+#line 1505 "ts-src/mqtt/session.ts"
+  Session_emitThenPump(self, 200 + type, p);
 }
 
 static void Session_onPubrel(Session *self, Packet *p) {
@@ -1639,13 +1628,13 @@ static void Session_onPubrel(Session *self, Packet *p) {
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
     Session_rxQos2Remove(self, (uint32_t)k);
-#line 1518 "ts-src/mqtt/session.ts"
+#line 1512 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
     }
   }
-#line 1519 "ts-src/mqtt/session.ts"
+#line 1513 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B); MQTT 5
@@ -1658,7 +1647,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
 
 /** SUBACK or UNSUBACK: the subscription it answers becomes active (or
    *  goes); handlers see the event with its tag in evTag (-1: not ours). */
-#line 1529 "ts-src/mqtt/session.ts"
+#line 1523 "ts-src/mqtt/session.ts"
 static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
   self->evTag = -1;
   int32_t i = Session_findSub(self, p->packetId, (SubState)(unsub ? SubState_UNSUB_SENT : SubState_SUB_SENT));
@@ -1678,14 +1667,14 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
         }
       }
     }
-#line 1544 "ts-src/mqtt/session.ts"
+#line 1538 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, unsub ? "UNSUBACK: unknown id" : "SUBACK: unknown id", p->packetId);
     }
   }
-#line 1548 "ts-src/mqtt/session.ts"
+#line 1542 "ts-src/mqtt/session.ts"
   Session_emit(self, (SessionEvent)(unsub ? SessionEvent_UNSUBACK : SessionEvent_SUBACK), p);
   self->evTag = -1;
 }
@@ -1696,16 +1685,16 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1559 "ts-src/mqtt/session.ts"
+#line 1553 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpStream(self)) {
     return;
   }
-#line 1561 "ts-src/mqtt/session.ts"
+#line 1555 "ts-src/mqtt/session.ts"
   if (!Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1562 "ts-src/mqtt/session.ts"
+#line 1556 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   bool v5 = Session_isV5(self);
   // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
@@ -1720,14 +1709,14 @@ static void Session_pump(Session *self) {
       if (self->epoch != ep || self->state != SessionState_CONNECTED) {
         return;
       }
-#line 1574 "ts-src/mqtt/session.ts"
+#line 1568 "ts-src/mqtt/session.ts"
       continue;
     }
     if (r->state == RecState_QUEUED && r->qos > 0) {
       if (inflight >= window) {
         return;
       }
-#line 1578 "ts-src/mqtt/session.ts"
+#line 1572 "ts-src/mqtt/session.ts"
       r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       r->sent = false;
       r->unsent = true;
@@ -1742,7 +1731,7 @@ static void Session_pump(Session *self) {
       if (n == 0) {
         return;
       }
-#line 1590 "ts-src/mqtt/session.ts"
+#line 1584 "ts-src/mqtt/session.ts"
       self->txLen += n;
       self->lastTx = self->now;
       r->sent = true;
@@ -1755,14 +1744,14 @@ static void Session_pump(Session *self) {
     if (r->len > free && (r->len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1600 "ts-src/mqtt/session.ts"
+#line 1594 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
-#line 1601 "ts-src/mqtt/session.ts"
+#line 1595 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
-#line 1602 "ts-src/mqtt/session.ts"
+#line 1596 "ts-src/mqtt/session.ts"
     } else {
       i++;
     }
@@ -1771,12 +1760,12 @@ static void Session_pump(Session *self) {
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
-#line 1608 "ts-src/mqtt/session.ts"
+#line 1602 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   if ((((r->done == 0 && CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) && Session_isV5(self)) && self->v5s[0].serverAliasMax > 0) && Session_copyAliased(self, r)) {
     return true;
   }
-#line 1610 "ts-src/mqtt/session.ts"
+#line 1604 "ts-src/mqtt/session.ts"
   uint32_t at = self->txLen;
   uint32_t n = session_minU32(r->len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
   uint32_t from = r->off + r->done;
@@ -1785,7 +1774,7 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
   if (r->done == 0 && r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1616 "ts-src/mqtt/session.ts"
+#line 1610 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   r->done += n;
@@ -1810,27 +1799,27 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
   if ((most > (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen)) || (smax > 0 && most > smax)) {
     return false;
   }
-#line 1638 "ts-src/mqtt/session.ts"
+#line 1632 "ts-src/mqtt/session.ts"
   uint32_t a = V5State_outAlias(&self->v5s[0], Session_recTopic(self, r));
   if (a == 0) {
     return false;
   }
-#line 1640 "ts-src/mqtt/session.ts"
+#line 1634 "ts-src/mqtt/session.ts"
   bool bound = (int32_t)(a & 0x10000u) != 0;
   uint32_t at = self->txLen;
   uint32_t n = session5_putAliased(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, UINT32_MAX), m, r->qos, (uint16_t)a, bound);
   if (n == 0) {
     return false;
   }
-#line 1644 "ts-src/mqtt/session.ts"
+#line 1638 "ts-src/mqtt/session.ts"
   if (bound) {
     self->v5s[0].aliasHits++;
   }
-#line 1645 "ts-src/mqtt/session.ts"
+#line 1639 "ts-src/mqtt/session.ts"
   if (r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1646 "ts-src/mqtt/session.ts"
+#line 1640 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   self->streaming = false;
@@ -1861,14 +1850,14 @@ static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, "larger than the broker's Maximum Packet Size, dropped (DROPPED event)", t, id);
     }
-#line 1674 "ts-src/mqtt/session.ts"
+#line 1668 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", t, id);
     }
   }
   // Out of every queue while the handler runs (it may publish), freed after.
-#line 1678 "ts-src/mqtt/session.ts"
+#line 1672 "ts-src/mqtt/session.ts"
   r->state = RecState_FREE;
   Session_emit(self, SessionEvent_DROPPED, NULL);
   self->evDropTopic = RT_NOBYTES;
@@ -1886,21 +1875,21 @@ static bool Session_pumpStream(Session *self) {
   if (!self->streaming) {
     return true;
   }
-#line 1693 "ts-src/mqtt/session.ts"
+#line 1687 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->done == 0) {
       continue;
     }
-#line 1696 "ts-src/mqtt/session.ts"
+#line 1690 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return false;
     }
-#line 1697 "ts-src/mqtt/session.ts"
+#line 1691 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
-#line 1698 "ts-src/mqtt/session.ts"
+#line 1692 "ts-src/mqtt/session.ts"
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
@@ -1914,22 +1903,22 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1709 "ts-src/mqtt/session.ts"
+#line 1703 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = 0;
     if (Session_isV5(self)) {
       rt_bytes tmp = Session_txFree(self);
       n = codec5_encodeAck5(tmp, (uint8_t)((a >> 16) & 0xff), (uint16_t)a, (uint8_t)(a >> 24), Session_noProps(self));
-#line 1713 "ts-src/mqtt/session.ts"
+#line 1707 "ts-src/mqtt/session.ts"
     } else {
       n = codec_encodeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     }
-#line 1714 "ts-src/mqtt/session.ts"
+#line 1708 "ts-src/mqtt/session.ts"
     if (n == 0) {
       return false;
     }
-#line 1715 "ts-src/mqtt/session.ts"
+#line 1709 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -1941,11 +1930,11 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1724 "ts-src/mqtt/session.ts"
+#line 1718 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1725 "ts-src/mqtt/session.ts"
+#line 1719 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = 0;
@@ -1963,7 +1952,7 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (n == 0) {
       return false;
     }
-#line 1740 "ts-src/mqtt/session.ts"
+#line 1734 "ts-src/mqtt/session.ts"
     s->state = (SubState)(sub ? SubState_SUB_SENT : SubState_UNSUB_SENT);
     self->txLen += n;
     self->lastTx = self->now;
@@ -1989,7 +1978,7 @@ void Session_queueAckReason(Session *self, uint8_t type, uint16_t id, uint8_t re
 
 // ---------------------------------------------------------------- helpers
 /** The scratch properties, emptied. */
-#line 1766 "ts-src/mqtt/session.ts"
+#line 1760 "ts-src/mqtt/session.ts"
 static Props5 *Session_noProps(Session *self) {
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
@@ -2003,7 +1992,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
   if (code < 0x80) {
     return;
   }
-#line 1777 "ts-src/mqtt/session.ts"
+#line 1771 "ts-src/mqtt/session.ts"
   V5State_takeReason(&self->v5s[0]);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, packet5_reasonName(p->type, code), V5State_reasonString(&self->v5s[0]), p->packetId);
@@ -2011,7 +2000,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
 }
 
 /** MQTT 5: the broker ends the connection, saying why (3.14). */
-#line 1782 "ts-src/mqtt/session.ts"
+#line 1776 "ts-src/mqtt/session.ts"
 static void Session_onDisconnect5(Session *self) {
   V5State *v = &self->v5s[0];
   V5State_takeReason(v);
@@ -2019,7 +2008,7 @@ static void Session_onDisconnect5(Session *self) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, "DISCONNECT from the broker: ", V5State_reasonString(v), v->pkt.reasonCode);
   }
-#line 1787 "ts-src/mqtt/session.ts"
+#line 1781 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   Session_emit(self, SessionEvent_DISCONNECT, &v->pkt.base);
   if (self->epoch == ep) {
@@ -2030,17 +2019,17 @@ static void Session_onDisconnect5(Session *self) {
 /** MQTT 5: sends AUTH (3.15) with `reason` and Authentication Data, the
    *  method being the CONNECT's. False when not MQTT 5, no method was set,
    *  or it does not fit tx now. */
-#line 1795 "ts-src/mqtt/session.ts"
+#line 1789 "ts-src/mqtt/session.ts"
 bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
   if (!Session_isV5(self)) {
     return false;
   }
-#line 1797 "ts-src/mqtt/session.ts"
+#line 1791 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->authMethodLen == 0 || self->state == SessionState_DISCONNECTED) {
     return false;
   }
-#line 1799 "ts-src/mqtt/session.ts"
+#line 1793 "ts-src/mqtt/session.ts"
   Props5 *p = Session_noProps(self);
   p->authMethod = rt_subarray(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, v->authMethodLen);
   Props5_set(p, PropId_AUTH_METHOD);
@@ -2053,7 +2042,7 @@ bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
   if (n == 0) {
     return false;
   }
-#line 1809 "ts-src/mqtt/session.ts"
+#line 1803 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   return true;
@@ -2083,7 +2072,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 1836 "ts-src/mqtt/session.ts"
+#line 1830 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -2093,7 +2082,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. @log */
-#line 1843 "ts-src/mqtt/session.ts"
+#line 1837 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -2107,7 +2096,7 @@ static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes 
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 1854 "ts-src/mqtt/session.ts"
+#line 1848 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -2127,7 +2116,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 1871 "ts-src/mqtt/session.ts"
+#line 1865 "ts-src/mqtt/session.ts"
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
   self->epoch++;
@@ -2162,24 +2151,24 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
           Session_log(self, LogLevel_WARN, "in-flight dropped (clean session)", Session_recTopic(self, r), r->packetId);
         }
-#line 1903 "ts-src/mqtt/session.ts"
+#line 1897 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
       if (clean) {
         r->state = RecState_QUEUED;
-#line 1907 "ts-src/mqtt/session.ts"
+#line 1901 "ts-src/mqtt/session.ts"
       } else {
         r->unsent = true;
       }
     }
-#line 1909 "ts-src/mqtt/session.ts"
+#line 1903 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 1912 "ts-src/mqtt/session.ts"
+#line 1906 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -2201,13 +2190,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 1929 "ts-src/mqtt/session.ts"
+#line 1923 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 1930 "ts-src/mqtt/session.ts"
+#line 1924 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -2217,7 +2206,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 1937 "ts-src/mqtt/session.ts"
+#line 1931 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2227,7 +2216,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 1944 "ts-src/mqtt/session.ts"
+#line 1938 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2236,7 +2225,7 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 1950 "ts-src/mqtt/session.ts"
+#line 1944 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = Session_topicOffset(self, r);
   uint32_t tl = (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
@@ -2265,7 +2254,7 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 1976 "ts-src/mqtt/session.ts"
+#line 1970 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -2274,7 +2263,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
     return;
   }
-#line 1982 "ts-src/mqtt/session.ts"
+#line 1976 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -2291,14 +2280,14 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 1996 "ts-src/mqtt/session.ts"
+#line 1990 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 2000 "ts-src/mqtt/session.ts"
+#line 1994 "ts-src/mqtt/session.ts"
   self->recCount = self->recCount - 1u;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -2329,7 +2318,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2026 "ts-src/mqtt/session.ts"
+#line 2020 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2343,7 +2332,7 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
     }
-#line 2037 "ts-src/mqtt/session.ts"
+#line 2031 "ts-src/mqtt/session.ts"
     Session_rxQos2Remove(self, 0);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
@@ -2354,6 +2343,6 @@ static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 2045 "ts-src/mqtt/session.ts"
+#line 2039 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
 }
