@@ -12,7 +12,8 @@
 //       with `connectionLost(now)`.
 //   - Events go up through `onEvent(s, ev, packet, ud)` with Mongoose's numbers
 //     (SessionEvent). During SUBACK/UNSUBACK events `evTag` holds the tag given
-//     to subscribe(); during CLOSE `closeReason` and `wasConnected` are set.
+//     to subscribe(); during CLOSE `closeReason` (text for the log: "" in a
+//     build without logs) and `wasConnected` are set.
 //   - Diagnostics go through `onLog(s, level, msg, detail, num)` (LogLevel,
 //     mgos's LL_* numbers): a callback, not an extern, so the session needs no
 //     port code and each instance can log with its own prefix.
