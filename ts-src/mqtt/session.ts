@@ -209,15 +209,8 @@ export class SessionConfig {
   /** Copies the five strings in. Returns null when accepted, else what is wrong
    *  (the config is then left unchanged). */
   setStrings(clientId: Bytes, user: Bytes, pass: Bytes, willTopic: Bytes, willMessage: Bytes): string | null {
-    const total: u32 = u32(clientId.length + user.length + pass.length + willTopic.length + willMessage.length);
-    if (total > this.strs.length) return "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
-    if (clientId.length > 65535 || user.length > 65535 || pass.length > 65535 || willMessage.length > 65535) {
-      return "string over 65535 bytes";
-    }
-    if (willTopic.length > 0 && !sendableTopic(willTopic, false)) return "invalid will topic";
-    // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-    if (pass.length > 0 && user.length === 0) return "password without user name";
-    if (!validUtf8(clientId) || !validUtf8(user)) return "client id or user name not UTF-8";
+    const e: string | null = configStringsError(clientId, user, pass, willTopic, willMessage);
+    if (e !== null) return e;
     this.offs[0] = 0;
     this.put(0, clientId);
     this.put(1, user);
@@ -2039,4 +2032,21 @@ export class Session {
     for (let j: u32 = k; j + 1 < this.rxQos2Count; j++) this.rxQos2[j] = this.rxQos2[j + 1];
     this.rxQos2Count = u32(this.rxQos2Count - 1);
   }
+}
+
+/** Why SessionConfig.setStrings() refuses its strings, or null. (At the end
+ *  of the file, out of line: a literal's section in the object is that of the
+ *  first function using it, and connectWith() shares one of these words, so
+ *  placed first they would all be linked with connectWith.) */
+export function configStringsError(clientId: Bytes, user: Bytes, pass: Bytes, willTopic: Bytes, willMessage: Bytes): string | null {
+  const total: u32 = u32(clientId.length + user.length + pass.length + willTopic.length + willMessage.length);
+  if (total > CONFIG_STR_SIZE) return "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
+  if (clientId.length > 65535 || user.length > 65535 || pass.length > 65535 || willMessage.length > 65535) {
+    return "string over 65535 bytes";
+  }
+  if (willTopic.length > 0 && !sendableTopic(willTopic, false)) return "invalid will topic";
+  // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
+  if (pass.length > 0 && user.length === 0) return "password without user name";
+  if (!validUtf8(clientId) || !validUtf8(user)) return "client id or user name not UTF-8";
+  return null;
 }
