@@ -657,16 +657,17 @@ export class Session {
   private queueDisconnect(): void {
     // A packet half streamed into tx must end first: txConsumed() calls again.
     if (this.streaming) return;
-    let n: u32 = this.encodeDisconnect(this.tx.subarray(this.txLen));
-    if (n === 0 && this.txLen > this.txHeadLeft) {
+    let n: u32 = 0;
+    while (true) {
+      n = this.encodeDisconnect(this.tx.subarray(this.txLen));
+      // Still no room (the rest of one big packet): txConsumed() calls again.
+      if (n > 0 || this.txLen <= this.txHeadLeft) break;
       // No room: the connection ends anyway, so the whole packets waiting make
       // way for it. A packet the port has begun must still be finished, or the
       // broker would read the DISCONNECT as part of it.
       this.logNum(LogLevel.WARN, "disconnect: tx full, dropped", i32(this.txLen - this.txHeadLeft));
       this.txLen = this.txHeadLeft;
-      n = this.encodeDisconnect(this.tx.subarray(this.txLen));
     }
-    // Still no room (the rest of one big packet): txConsumed() calls again.
     if (n === 0) return;
     this.txLen += n;
     this.lastTx = this.now;
