@@ -85,6 +85,20 @@ export function sendableTopic(t: Bytes, filter: bool): bool {
   return topicCheck(t, filter, true);
 }
 
+/** True when `s` (valid UTF-8) holds a control character: U+0001..U+001F,
+ *  U+007F, or U+0080..U+009F (bytes C2 80..C2 9F). MQTT 3.1.1 1.5.3 says they
+ *  SHOULD NOT be sent (sendableTopic() refuses them; the config loader names
+ *  them with this). */
+export function hasControlChar(s: Bytes): bool {
+  const n: u32 = s.length;
+  for (let i: u32 = 0; i < n; i++) {
+    const c: u8 = s[i];
+    if (c < 0x20 || c === 0x7f) return true;
+    if (c === 0xc2 && i + 1 < n && s[i + 1] <= 0x9f) return true;
+  }
+  return false;
+}
+
 /** The one pass behind the three above. Most topics are ASCII, and then the
  *  UTF-8 check has nothing to add: the bytes are OR-ed together (bit 7 set:
  *  not ASCII). Only bytes up to `+` (0x2b) can be a wildcard, NUL or an ASCII

@@ -94,6 +94,26 @@ bool topic_sendableTopic(rt_bytes t, bool filter) {
   return topic_topicCheck(t, filter, true);
 }
 
+/** True when `s` (valid UTF-8) holds a control character: U+0001..U+001F,
+ *  U+007F, or U+0080..U+009F (bytes C2 80..C2 9F). MQTT 3.1.1 1.5.3 says they
+ *  SHOULD NOT be sent (sendableTopic() refuses them; the config loader names
+ *  them with this). */
+bool topic_hasControlChar(rt_bytes s) {
+  uint32_t n = s.len;
+  for (uint32_t i = 0; i < n; i++) {
+    uint8_t c = s.p[i];
+    if (c < 0x20 || c == 0x7f) {
+      return true;
+    }
+#line 97 "ts-src/mqtt/topic.ts"
+    if ((c == 0xc2 && ((i + 1) < n)) && s.p[i + 1] <= 0x9f) {
+      return true;
+    }
+  }
+#line 99 "ts-src/mqtt/topic.ts"
+  return false;
+}
+
 /** The one pass behind the three above. Most topics are ASCII, and then the
  *  UTF-8 check has nothing to add: the bytes are OR-ed together (bit 7 set:
  *  not ASCII). Only bytes up to `+` (0x2b) can be a wildcard, NUL or an ASCII
@@ -103,7 +123,7 @@ static bool topic_topicCheck(rt_bytes t, bool filter, bool noControl) {
   if (n == 0 || n > topic_MAX_STRING_LEN) {
     return false;
   }
-#line 95 "ts-src/mqtt/topic.ts"
+#line 109 "ts-src/mqtt/topic.ts"
   uint8_t all = 0;
   for (uint32_t i = 0; i < n; i++) {
     uint8_t c = t.p[i];
@@ -112,7 +132,7 @@ static bool topic_topicCheck(rt_bytes t, bool filter, bool noControl) {
       if (c == 0 || (noControl && c < 0x20)) {
         return false;
       }
-#line 101 "ts-src/mqtt/topic.ts"
+#line 115 "ts-src/mqtt/topic.ts"
       if (c == topic_PLUS || c == topic_HASH) {
         if (!filter) {
           return false;
@@ -120,28 +140,28 @@ static bool topic_topicCheck(rt_bytes t, bool filter, bool noControl) {
         // A wildcard must stand alone between separators (or the ends), and
         // `#` must be the last character of the filter.
         // i < n <= 65535: i - 1 (when i > 0) and i + 1 cannot wrap.
-#line 106 "ts-src/mqtt/topic.ts"
+#line 120 "ts-src/mqtt/topic.ts"
         uint32_t next = i + 1;
         if (i > 0 && t.p[i - 1] != topic_SLASH) {
           return false;
         }
-#line 108 "ts-src/mqtt/topic.ts"
+#line 122 "ts-src/mqtt/topic.ts"
         if (next < n && t.p[next] != topic_SLASH) {
           return false;
         }
-#line 109 "ts-src/mqtt/topic.ts"
+#line 123 "ts-src/mqtt/topic.ts"
         if (c == topic_HASH && next != n) {
           return false;
         }
       }
-#line 111 "ts-src/mqtt/topic.ts"
+#line 125 "ts-src/mqtt/topic.ts"
     } else if (noControl && c >= 0x7f) {
       if (c == 0x7f || ((c == 0xc2 && ((i + 1) < n)) && t.p[i + 1] <= 0x9f)) {
         return false;
       }
     }
   }
-#line 115 "ts-src/mqtt/topic.ts"
+#line 129 "ts-src/mqtt/topic.ts"
   return all < 0x80 || topic_validUtf8(t);
 }
 
@@ -151,7 +171,7 @@ static uint32_t topic_levelEnd(rt_bytes s, uint32_t start) {
   while (i < s.len && s.p[i] != topic_SLASH) {
     i++;
   }
-#line 122 "ts-src/mqtt/topic.ts"
+#line 136 "ts-src/mqtt/topic.ts"
   return i;
 }
 
@@ -176,19 +196,19 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
   // Fast paths (the same answers as the walk below): an identical filter
   // matches unless it holds a wildcard, and a filter without wildcards
   // matches nothing else.
-#line 144 "ts-src/mqtt/topic.ts"
+#line 158 "ts-src/mqtt/topic.ts"
   if (fn == tn && rt_bytes_equal(filter, topic)) {
     return !topic_hasWildcard(topic, 0, tn);
   }
-#line 145 "ts-src/mqtt/topic.ts"
+#line 159 "ts-src/mqtt/topic.ts"
   if (!topic_hasWildcard(filter, 0, fn)) {
     return false;
   }
-#line 146 "ts-src/mqtt/topic.ts"
+#line 160 "ts-src/mqtt/topic.ts"
   if (topic.p[0] == topic_DOLLAR && (filter.p[0] == topic_PLUS || filter.p[0] == topic_HASH)) {
     return false;
   }
-#line 147 "ts-src/mqtt/topic.ts"
+#line 161 "ts-src/mqtt/topic.ts"
   uint32_t fi = 0;
   uint32_t ti = 0;
   // Invariant: fi and ti are at the start of a level in each.
@@ -203,14 +223,14 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
       if (topic_hasWildcard(topic, ti, te)) {
         return false;
       }
-#line 159 "ts-src/mqtt/topic.ts"
+#line 173 "ts-src/mqtt/topic.ts"
     } else {
       // Level lengths (ends are never before starts).
       uint32_t fl = fe - fi;
       if (fl != (te - ti)) {
         return false;
       }
-#line 163 "ts-src/mqtt/topic.ts"
+#line 177 "ts-src/mqtt/topic.ts"
       for (uint32_t k = 0; k < fl; k++) {
         uint8_t c = rt_bytes_get(filter, rt_idx_add(fi, k));
         if ((c == topic_PLUS || c == topic_HASH) || (c != rt_bytes_get(topic, rt_idx_add(ti, k)))) {
@@ -218,13 +238,13 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
         }
       }
     }
-#line 168 "ts-src/mqtt/topic.ts"
+#line 182 "ts-src/mqtt/topic.ts"
     if (fe == fn || te == tn) {
       if (fe == fn && te == tn) {
         return true;
       }
       // The topic ended first: only a remaining "/#" matches (the parent level).
-#line 171 "ts-src/mqtt/topic.ts"
+#line 185 "ts-src/mqtt/topic.ts"
       return (te == tn && ((fn - fe) == 2)) && (rt_bytes_get(filter, rt_idx_add(fe, 1)) == topic_HASH);
     }
     fi = fe + 1u;
@@ -234,7 +254,7 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
 }
 
 /** True when s[start, end) contains `+` or `#`. */
-#line 179 "ts-src/mqtt/topic.ts"
+#line 193 "ts-src/mqtt/topic.ts"
 static bool topic_hasWildcard(rt_bytes s, uint32_t start, uint32_t end) {
   for (uint32_t i = start; i < end; i++) {
     uint8_t c = rt_bytes_get(s, i);
@@ -242,6 +262,6 @@ static bool topic_hasWildcard(rt_bytes s, uint32_t start, uint32_t end) {
       return true;
     }
   }
-#line 184 "ts-src/mqtt/topic.ts"
+#line 198 "ts-src/mqtt/topic.ts"
   return false;
 }

@@ -23,6 +23,7 @@ bool topic_validUtf8(rt_bytes s);
 bool topic_validTopicName(rt_bytes t);
 bool topic_validTopicFilter(rt_bytes f);
 bool topic_sendableTopic(rt_bytes t, bool filter);
+bool topic_hasControlChar(rt_bytes s);
 bool topic_topicMatches(rt_bytes filter, rt_bytes topic);
 
 #ifdef __cplusplus
