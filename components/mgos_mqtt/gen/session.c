@@ -9,6 +9,7 @@ static uint32_t session_minU32(uint32_t a, uint32_t b);
 static uint32_t session_elapsed(uint32_t now, uint32_t then);
 static uint32_t session_left(uint32_t now, uint32_t then, uint32_t period);
 static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at);
+static const char *session_txt(const char *s);
 static uint32_t Session_encodeConnect5(Session *self, ConnectOptions *o);
 static void Session_closeQuietly(Session *self, const char *reason);
 static void Session_queueDisconnect(Session *self);
@@ -21,10 +22,12 @@ static uint32_t Session_waitingToSend(Session *self);
 static bool Session_receiving(Session *self);
 static uint32_t Session_recvLimit(Session *self);
 static void Session_parse(Session *self);
+static void Session_rxDrop(Session *self, uint32_t k);
 static void Session_parse5(Session *self);
 static bool Session_bigFromRx(Session *self, uint32_t start);
 static uint32_t Session_bigFeed(Session *self, rt_bytes d);
 static void Session_bigBad(Session *self, DecodeErr e);
+static void Session_closeBad(Session *self, DecodeErr e, rt_bytes at);
 static void Session_bigLayout(Session *self);
 static void Session_bigHeaderDone(Session *self);
 static void Session_bigSkip(Session *self, const char *why, int32_t num);
@@ -33,14 +36,13 @@ static void Session_bigEnd(Session *self);
 static void Session_handle(Session *self, Packet *p);
 static void Session_onConnack(Session *self, Packet *p);
 static void Session_onPublish(Session *self, Packet *p);
-static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev, const char *msg);
-static void Session_onPubrec(Session *self, Packet *p);
+static void Session_onAck(Session *self, Packet *p);
 static void Session_onPubrel(Session *self, Packet *p);
 static void Session_onSubAck(Session *self, Packet *p, bool unsub);
 static void Session_pump(Session *self);
 static bool Session_copyOut(Session *self, OutMsg *r);
 static bool Session_copyAliased(Session *self, OutMsg *r);
-static void Session_dropRec(Session *self, uint32_t i, uint8_t reason, const char *why);
+static void Session_dropRec(Session *self, uint32_t i, uint8_t reason);
 static bool Session_pumpStream(Session *self);
 static bool Session_pumpAcksAndSubs(Session *self);
 static Props5 *Session_noProps(Session *self);
@@ -52,12 +54,12 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p);
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num);
 static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes detail, int32_t num);
 static void Session_enterDisconnected(Session *self, const char *reason);
+static void Session_dropLink(Session *self);
 static bool Session_idInUse(Session *self, uint16_t id);
 static int32_t Session_findRec(Session *self, uint16_t id);
 static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state);
 static rt_bytes Session_recTopic(Session *self, OutMsg *r);
 static bool Session_dropOldestWaiting(Session *self, uint8_t reason);
-static rt_bytes Session_recPayload(Session *self, OutMsg *r);
 static uint32_t Session_topicOffset(Session *self, OutMsg *r);
 static void Session_releaseBytes(Session *self, OutMsg *r);
 static void Session_freeRec(Session *self, uint32_t i);
@@ -67,7 +69,7 @@ static bool Session_rxQos2Has(Session *self, uint16_t id);
 static void Session_rxQos2Add(Session *self, uint16_t id);
 static void Session_rxQos2Remove(Session *self, uint32_t k);
 
-#line 297 "ts-src/mqtt/session.ts"
+#line 291 "ts-src/mqtt/session.ts"
 static LogScratch session_logScratch;
 
 /** CONNECT options built by connect(): shared by all sessions, as connectWith()
@@ -75,7 +77,7 @@ static LogScratch session_logScratch;
 static ConnectOptions session_connectScratch;
 
 /* Sets the fields of a zeroed SessionConfig to their initial values. */
-#line 185 "ts-src/mqtt/session.ts"
+#line 186 "ts-src/mqtt/session.ts"
 void SessionConfig_init(SessionConfig *self) {
   self->keepAlive = 60;
   self->cleanSession = true;
@@ -102,36 +104,20 @@ static RT_CONSTRUCTOR void session__ctor(void) {
 }
 
 /** A persisted record's meta word: state (RecState) << 24 | QoS << 16 | packet id. */
-#line 180 "ts-src/mqtt/session.ts"
+#line 181 "ts-src/mqtt/session.ts"
 uint32_t session_storeMeta(uint8_t state, uint8_t qos, uint16_t id) {
   return (uint32_t)((rt_i32_of((uint32_t)state << 24) | (qos << 16)) | id);
 }
 
 /** Copies the five strings in. Returns null when accepted, else what is wrong
    *  (the config is then left unchanged). */
-#line 210 "ts-src/mqtt/session.ts"
+#line 211 "ts-src/mqtt/session.ts"
 const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
-  uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
-  if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
-    return "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
+  const char *e = session_configStringsError(clientId, user, pass, willTopic, willMessage);
+  if (e != NULL) {
+    return e;
   }
-#line 213 "ts-src/mqtt/session.ts"
-  if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
-    return "string over 65535 bytes";
-  }
-  if (willTopic.len > 0 && (!topic_validTopicName(willTopic) || topic_hasControlChar(willTopic))) {
-    return "invalid will topic";
-  }
-  // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 218 "ts-src/mqtt/session.ts"
-  if (pass.len > 0 && user.len == 0) {
-    return "password without user name";
-  }
-#line 219 "ts-src/mqtt/session.ts"
-  if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
-    return "client id or user name not UTF-8";
-  }
-#line 220 "ts-src/mqtt/session.ts"
+#line 214 "ts-src/mqtt/session.ts"
   self->offs[0] = 0;
   SessionConfig_put(self, 0, clientId);
   SessionConfig_put(self, 1, user);
@@ -151,12 +137,12 @@ rt_bytes SessionConfig_str(SessionConfig *self, uint32_t k) {
   return rt_subarray(RT_BYTES(self->strs, CONFIG_MGOS_MQTT_CONFIG_STR_SIZE), rt_get_u32(self->offs, 6, k), rt_get_u32(self->offs, 6, rt_idx_add(k, 1)));
 }
 
-#line 269 "ts-src/mqtt/session.ts"
+#line 263 "ts-src/mqtt/session.ts"
 rt_bytes Sub_view(Sub *self) {
   return rt_subarray(RT_BYTES(self->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, self->filterLen);
 }
 
-#line 283 "ts-src/mqtt/session.ts"
+#line 277 "ts-src/mqtt/session.ts"
 static void LogScratch_add(LogScratch *self, rt_bytes b) {
   for (uint32_t i = 0; i < b.len && self->len < 96; i++) {
     uint32_t tmp = self->len++;
@@ -164,20 +150,20 @@ static void LogScratch_add(LogScratch *self, rt_bytes b) {
   }
 }
 
-#line 287 "ts-src/mqtt/session.ts"
+#line 281 "ts-src/mqtt/session.ts"
 static void LogScratch_num(LogScratch *self, uint32_t v) {
   uint32_t div = 1000000000;
   while (div > 1 && ((int32_t)(v / div) == 0)) {
     div = div / 10;
   }
-#line 290 "ts-src/mqtt/session.ts"
+#line 284 "ts-src/mqtt/session.ts"
   while (div > 0 && self->len < 96) {
     rt_set_u8(self->buf, 96, self->len++, (uint8_t)(0x30 + ((v / div) % 10)));
     div = div / 10;
   }
 }
 
-#line 303 "ts-src/mqtt/session.ts"
+#line 297 "ts-src/mqtt/session.ts"
 static uint32_t session_minU32(uint32_t a, uint32_t b) {
   return (a < b) ? a : b;
 }
@@ -198,7 +184,7 @@ static uint32_t session_left(uint32_t now, uint32_t then, uint32_t period) {
 static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at) {
   uint32_t rem = 0;
   uint32_t shift = 0;
-  uint32_t i = at + 1u;
+  uint32_t i = at + 1;
   while (i < tx.len && shift <= 21) {
     uint8_t b = tx.p[i];
     rem = (rem | ((uint32_t)(b & 0x7f) << shift));
@@ -208,8 +194,14 @@ static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at) {
       break;
     }
   }
-#line 331 "ts-src/mqtt/session.ts"
+#line 325 "ts-src/mqtt/session.ts"
   return (i - at) + rem;
+}
+
+/** A close reason's text (closeReason, the log): only logs read it, so a
+ *  build without logs (LOG_LEVEL 0) carries none and closeReason is "". */
+static const char *session_txt(const char *s) {
+  return (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) ? s : "";
 }
 
 /** CONNACK return code -> the reason for the log and closeReason. */
@@ -310,12 +302,7 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
 #line 521 "ts-src/mqtt/session.ts"
     return false;
   }
-  self->txLen = 0;
-  self->txHeadLeft = 0;
-  self->rxLen = 0;
-  self->big = BigRx_NONE;
-  self->ackCount = 0;
-  self->ackHead = 0;
+  Session_dropLink(self);
   uint32_t n = Session_isV5(self) ? Session_encodeConnect5(self, o) : codec_encodeConnect(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), o);
   if (n == 0) {
     bool bad = o->password.len > 0 && o->userName.len == 0;
@@ -323,7 +310,7 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logNum(self, LogLevel_ERROR, bad ? "password without user name" : "connect: CONNECT invalid or > TX_BUF_SIZE", 0);
     }
-#line 534 "ts-src/mqtt/session.ts"
+#line 529 "ts-src/mqtt/session.ts"
     return false;
   }
   self->txLen = n;
@@ -396,35 +383,30 @@ void Session_txConsumed(Session *self, uint32_t n) {
   if (n > self->txLen) {
     n = self->txLen;
   }
-#line 604 "ts-src/mqtt/session.ts"
+#line 599 "ts-src/mqtt/session.ts"
   uint32_t rest = self->txLen - n;
-  // Walk the packets written: the last one may be cut, remember its tail.
-  uint32_t k = n;
-  if (self->txHeadLeft > 0) {
-    uint32_t d = session_minU32(k, self->txHeadLeft);
-    self->txHeadLeft = self->txHeadLeft - d;
-    k = k - d;
+  // Walk the packets written (after the rest of one begun before): the
+  // last one may be cut, remember its tail.
+  uint32_t at = session_minU32(n, self->txHeadLeft);
+  self->txHeadLeft = self->txHeadLeft - at;
+  while (at < n) {
+    at = at + session_packetLenAt(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at);
   }
-  uint32_t at = n - k;
-  while (k > 0) {
-    uint32_t len = session_packetLenAt(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at);
-    if (len > k) {
-      self->txHeadLeft = len - k;
-      break;
-    }
-    k -= len;
-    at += len;
+#line 605 "ts-src/mqtt/session.ts"
+  if (at > n) {
+    self->txHeadLeft = at - n;
   }
+#line 606 "ts-src/mqtt/session.ts"
   if (n > 0) {
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
   }
-#line 623 "ts-src/mqtt/session.ts"
+#line 607 "ts-src/mqtt/session.ts"
   self->txLen = rest;
   if (self->state == SessionState_DISCONNECTING && !self->closing) {
     Session_queueDisconnect(self);
   }
   // Space freed: packets that did not fit may go now.
-#line 626 "ts-src/mqtt/session.ts"
+#line 610 "ts-src/mqtt/session.ts"
   Session_pump(self);
   Session_maybeRoom(self);
 }
@@ -442,7 +424,7 @@ void Session_connectionLost(Session *self, uint32_t now) {
     self->closing = false;
     return;
   }
-  Session_enterDisconnected(self, (self->state == SessionState_DISCONNECTING) ? "disconnected" : "connection lost");
+  Session_enterDisconnected(self, (self->state == SessionState_DISCONNECTING) ? session_txt("disconnected") : session_txt("connection lost"));
   self->closing = false;
 }
 
@@ -452,11 +434,11 @@ void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 651 "ts-src/mqtt/session.ts"
+#line 635 "ts-src/mqtt/session.ts"
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_logNum(self, LogLevel_ERROR, reason, 0);
   }
-#line 652 "ts-src/mqtt/session.ts"
+#line 636 "ts-src/mqtt/session.ts"
   Session_closeQuietly(self, reason);
 }
 
@@ -467,7 +449,7 @@ static void Session_closeQuietly(Session *self, const char *reason) {
   }
   // Before the CLOSE event: a handler that reconnects must see that the old
   // transport still has to go (connectionLost() clears it).
-#line 660 "ts-src/mqtt/session.ts"
+#line 644 "ts-src/mqtt/session.ts"
   self->closing = true;
   Session_enterDisconnected(self, reason);
 }
@@ -477,7 +459,7 @@ bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
     return false;
   }
-#line 667 "ts-src/mqtt/session.ts"
+#line 651 "ts-src/mqtt/session.ts"
   self->state = SessionState_DISCONNECTING;
   Session_queueDisconnect(self);
   return true;
@@ -489,24 +471,28 @@ static void Session_queueDisconnect(Session *self) {
   if (self->streaming) {
     return;
   }
-#line 676 "ts-src/mqtt/session.ts"
-  uint32_t n = Session_encodeDisconnect(self, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX));
-  if (n == 0 && self->txLen > self->txHeadLeft) {
+#line 660 "ts-src/mqtt/session.ts"
+  uint32_t n = 0;
+  while (true) {
+    n = Session_encodeDisconnect(self, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX));
+    // Still no room (the rest of one big packet): txConsumed() calls again.
+    if (n > 0 || self->txLen <= self->txHeadLeft) {
+      break;
+    }
     // No room: the connection ends anyway, so the whole packets waiting make
     // way for it. A packet the port has begun must still be finished, or the
     // broker would read the DISCONNECT as part of it.
+#line 668 "ts-src/mqtt/session.ts"
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "disconnect: tx full, dropped", rt_i32_of((self->txLen - self->txHeadLeft)));
     }
-#line 682 "ts-src/mqtt/session.ts"
+#line 669 "ts-src/mqtt/session.ts"
     self->txLen = self->txHeadLeft;
-    n = Session_encodeDisconnect(self, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX));
   }
-  // Still no room (the rest of one big packet): txConsumed() calls again.
   if (n == 0) {
     return;
   }
-#line 687 "ts-src/mqtt/session.ts"
+#line 672 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   self->closing = true;
@@ -517,7 +503,7 @@ static uint32_t Session_encodeDisconnect(Session *self, rt_bytes out) {
   if (!Session_isV5(self)) {
     return codec_encodeSimple(out, PacketType_DISCONNECT);
   }
-#line 695 "ts-src/mqtt/session.ts"
+#line 680 "ts-src/mqtt/session.ts"
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
   return codec5_encodeDisconnect5(out, self->discReason, p);
@@ -529,7 +515,7 @@ void Session_protocolError(Session *self, uint8_t code, const char *why) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 704 "ts-src/mqtt/session.ts"
+#line 689 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     Session_close(self, why);
     return;
@@ -538,14 +524,14 @@ void Session_protocolError(Session *self, uint8_t code, const char *why) {
     Session_log(self, LogLevel_ERROR, why, rt_str_bytes(packet5_reasonName(PacketType_DISCONNECT, code)), code);
   }
   // Only when no packet is cut half way in tx: the DISCONNECT must be whole on the wire.
-#line 710 "ts-src/mqtt/session.ts"
+#line 695 "ts-src/mqtt/session.ts"
   bool clean = self->txHeadLeft == 0 && !self->streaming;
   uint32_t ep = self->epoch;
   Session_closeQuietly(self, why);
   if ((!clean || (self->epoch != (ep + 1u))) || !self->closing) {
     return;
   }
-#line 714 "ts-src/mqtt/session.ts"
+#line 699 "ts-src/mqtt/session.ts"
   self->discReason = code;
   self->txLen = Session_encodeDisconnect(self, RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE));
   self->discReason = 0;
@@ -560,15 +546,15 @@ uint32_t Session_nextTickIn(Session *self, uint32_t now, uint32_t cap) {
   } else if (self->state == SessionState_CONNECTED && ka > 0) {
     if (self->pingOutstanding) {
       due = session_minU32(due, session_left(now, self->pingSentAt, ka >> 1));
-#line 727 "ts-src/mqtt/session.ts"
+#line 712 "ts-src/mqtt/session.ts"
     } else if (self->streaming) {
       due = session_minU32(due, session_left(now, self->lastTx, ka));
-#line 728 "ts-src/mqtt/session.ts"
+#line 713 "ts-src/mqtt/session.ts"
     } else {
       due = session_minU32(due, session_minU32(session_left(now, self->lastTx, ka), session_left(now, self->lastRx, ka)));
     }
   }
-#line 730 "ts-src/mqtt/session.ts"
+#line 715 "ts-src/mqtt/session.ts"
   return due;
 }
 
@@ -577,20 +563,20 @@ void Session_tick(Session *self, uint32_t now) {
   self->now = now;
   if (self->state == SessionState_CONNECTING) {
     if (session_elapsed(now, self->connectStart) >= CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS) {
-      Session_close(self, "no CONNACK in time");
+      Session_close(self, session_txt("no CONNACK in time"));
     }
-#line 738 "ts-src/mqtt/session.ts"
+#line 723 "ts-src/mqtt/session.ts"
     return;
   }
   if (self->state != SessionState_CONNECTED) {
     return;
   }
-#line 741 "ts-src/mqtt/session.ts"
+#line 726 "ts-src/mqtt/session.ts"
   uint32_t ka = (uint32_t)(self->cfg.keepAlive * 1000);
   if (ka > 0) {
     if (self->pingOutstanding) {
       if (session_elapsed(now, self->pingSentAt) >= (ka >> 1)) {
-        Session_close(self, "no PINGRESP within keep_alive / 2");
+        Session_close(self, session_txt("no PINGRESP within keep_alive / 2"));
         return;
       }
     } else if ((session_elapsed(now, self->lastTx) >= ka) || (!self->streaming && (session_elapsed(now, self->lastRx) >= ka))) {
@@ -605,7 +591,7 @@ void Session_tick(Session *self, uint32_t now) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
           Session_logNum(self, LogLevel_WARN, "tx full, no PINGREQ", 0);
         }
-#line 757 "ts-src/mqtt/session.ts"
+#line 742 "ts-src/mqtt/session.ts"
       } else {
         self->txLen += n;
         self->lastTx = now;
@@ -613,7 +599,7 @@ void Session_tick(Session *self, uint32_t now) {
           Session_logNum(self, LogLevel_DEBUG, "PINGREQ", 0);
         }
       }
-#line 762 "ts-src/mqtt/session.ts"
+#line 747 "ts-src/mqtt/session.ts"
       self->pingOutstanding = true;
       self->pingSentAt = now;
     }
@@ -624,7 +610,7 @@ void Session_tick(Session *self, uint32_t now) {
 
 // ---------------------------------------------------------------- API
 /** Next packet id: never 0, wraps after 65535, skips ids in use. */
-#line 773 "ts-src/mqtt/session.ts"
+#line 758 "ts-src/mqtt/session.ts"
 uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
@@ -632,7 +618,7 @@ uint16_t Session_nextPacketId(Session *self) {
       return self->lastId;
     }
   }
-#line 778 "ts-src/mqtt/session.ts"
+#line 763 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -648,14 +634,14 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "publish: bad QoS", topic, qos);
     }
-#line 791 "ts-src/mqtt/session.ts"
+#line 776 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
-  if (!topic_validTopicName(topic) || topic_hasControlChar(topic)) {
+  if (!topic_sendableTopic(topic, false)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "publish: invalid topic name", topic, 0);
     }
-#line 795 "ts-src/mqtt/session.ts"
+#line 780 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   uint8_t q = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
@@ -666,13 +652,13 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (q > self->v5s[0].serverMaxQos) {
       q = self->v5s[0].serverMaxQos;
     }
-#line 803 "ts-src/mqtt/session.ts"
+#line 788 "ts-src/mqtt/session.ts"
     pl = codec5_propsSize(&self->v5s[0].pubProps, PacketType_PUBLISH);
     if (pl < 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, "publish: invalid MQTT 5 properties", topic, 0);
       }
-#line 806 "ts-src/mqtt/session.ts"
+#line 791 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
     }
   }
@@ -681,7 +667,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logTooBig(self, LogLevel_ERROR, "publish: over the MQTT packet limit, can never be sent", topic, payload.len, session_MAX_PAYLOAD);
     }
-#line 812 "ts-src/mqtt/session.ts"
+#line 797 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   bool connected = self->state == SessionState_CONNECTED;
@@ -690,7 +676,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logTooBig(self, LogLevel_ERROR, "publish: larger than the broker's Maximum Packet Size, can never be sent", topic, size, smax);
     }
-#line 818 "ts-src/mqtt/session.ts"
+#line 803 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   if (q == 0) {
@@ -699,7 +685,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_log(self, LogLevel_DEBUG, "publish: QoS 0 while not connected", topic, 0);
       }
-#line 824 "ts-src/mqtt/session.ts"
+#line 809 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
     }
     // MQTT 5 QoS 0 goes through the outbox too (topic aliases are put in on the way out).
@@ -709,7 +695,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if (size <= room.len) {
         uint32_t tmp = self->txLen;
         self->txLen = tmp + codec_writePublish(room, topic, payload, 0, retain, false, 0, size);
-#line 832 "ts-src/mqtt/session.ts"
+#line 817 "ts-src/mqtt/session.ts"
         self->lastTx = now;
         return Session_nextPacketId(self);
       }
@@ -719,7 +705,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logTooBig(self, LogLevel_ERROR, "publish: larger than the outbox (MGOS_MQTT_STORE_SIZE), can never be sent", topic, size, CONFIG_MGOS_MQTT_STORE_SIZE);
     }
-#line 839 "ts-src/mqtt/session.ts"
+#line 824 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   if (!connected) {
@@ -728,7 +714,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_log(self, LogLevel_DEBUG, "publish: offline and max_queue_length is 0", topic, 0);
       }
-#line 845 "ts-src/mqtt/session.ts"
+#line 830 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
     }
     while (Session_queuedCount(self) >= limit) {
@@ -737,7 +723,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
           Session_log(self, LogLevel_DEBUG, "publish: offline queue full (max_queue_length)", topic, rt_i32_of(limit));
         }
-#line 851 "ts-src/mqtt/session.ts"
+#line 836 "ts-src/mqtt/session.ts"
         return Session_refuse(self, MGOS_MQTT_ERR_QUEUE_FULL);
       }
     }
@@ -749,7 +735,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_log(self, LogLevel_DEBUG, "publish: outbox full", topic, rt_i32_of(size));
       }
-#line 860 "ts-src/mqtt/session.ts"
+#line 845 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_FULL);
     }
   }
@@ -758,7 +744,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, "publish: no packet id free", topic, 0);
     }
-#line 866 "ts-src/mqtt/session.ts"
+#line 851 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_FULL);
   }
   OutMsg *r = &self->recs[self->recCount];
@@ -766,16 +752,16 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   uint32_t n = 0;
   if (v5) {
     n = codec5_encodePublish5(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), &self->v5s[0].pubProps);
-#line 872 "ts-src/mqtt/session.ts"
+#line 857 "ts-src/mqtt/session.ts"
   } else {
     n = codec_writePublish(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), size);
   }
-#line 873 "ts-src/mqtt/session.ts"
+#line 858 "ts-src/mqtt/session.ts"
   if (n == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "publish: encoding failed", topic, 0);
     }
-#line 875 "ts-src/mqtt/session.ts"
+#line 860 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   r->state = RecState_QUEUED;
@@ -806,7 +792,7 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
     return;
   }
   // Only the state that matters after a restart: waiting for PUBCOMP, or not.
-#line 903 "ts-src/mqtt/session.ts"
+#line 888 "ts-src/mqtt/session.ts"
   uint8_t st = (RecState)((r->state == RecState_WAIT_PUBCOMP) ? RecState_WAIT_PUBCOMP : RecState_QUEUED);
   f(self, op, r->seq, session_storeMeta(st, r->qos, r->packetId), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len));
 }
@@ -821,12 +807,12 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   if ((((seq == 0 || id == 0) || (qos != 1 && qos != 2)) || self->recCount >= session_STORE_SLOTS) || Session_idInUse(self, id)) {
     return false;
   }
-#line 915 "ts-src/mqtt/session.ts"
+#line 900 "ts-src/mqtt/session.ts"
   if (st == RecState_WAIT_PUBCOMP) {
     if (qos != 2 || data.len > 0) {
       return false;
     }
-#line 917 "ts-src/mqtt/session.ts"
+#line 902 "ts-src/mqtt/session.ts"
   } else if (((st != RecState_QUEUED || data.len < 4) || (data.len > (CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed))) || ((data.p[0] >> 4) != PacketType_PUBLISH)) {
     return false;
   }
@@ -846,7 +832,7 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   if (seq >= self->nextSeq) {
     self->nextSeq = (seq == 0xffffffffu) ? 1 : (seq + 1);
   }
-#line 934 "ts-src/mqtt/session.ts"
+#line 919 "ts-src/mqtt/session.ts"
   return true;
 }
 
@@ -875,11 +861,11 @@ uint32_t Session_outboxRoom(Session *self) {
   if (self->recCount >= session_STORE_SLOTS) {
     return 0;
   }
-#line 960 "ts-src/mqtt/session.ts"
+#line 945 "ts-src/mqtt/session.ts"
   if (self->state != SessionState_CONNECTED && (Session_queuedCount(self) >= self->cfg.maxQueueLength)) {
     return 0;
   }
-#line 961 "ts-src/mqtt/session.ts"
+#line 946 "ts-src/mqtt/session.ts"
   return CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed;
 }
 
@@ -888,7 +874,7 @@ static void Session_maybeRoom(Session *self) {
   if (!self->roomWanted || (Session_outboxRoom(self) == 0)) {
     return;
   }
-#line 967 "ts-src/mqtt/session.ts"
+#line 952 "ts-src/mqtt/session.ts"
   self->roomWanted = false;
   Session_emit(self, SessionEvent_OUTBOX_ROOM, NULL);
 }
@@ -902,7 +888,7 @@ static uint32_t Session_waitingToSend(Session *self) {
       n++;
     }
   }
-#line 978 "ts-src/mqtt/session.ts"
+#line 963 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -913,28 +899,28 @@ uint16_t Session_subscribe(Session *self, rt_bytes filter, uint8_t qos, int32_t 
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: bad QoS", filter, qos);
     }
-#line 986 "ts-src/mqtt/session.ts"
+#line 971 "ts-src/mqtt/session.ts"
     return 0;
   }
-  if (!topic_validTopicFilter(filter) || topic_hasControlChar(filter)) {
+  if (!topic_sendableTopic(filter, true)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: invalid topic filter", filter, 0);
     }
-#line 990 "ts-src/mqtt/session.ts"
+#line 975 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (filter.len > CONFIG_MGOS_MQTT_MAX_FILTER_LEN) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: filter > MAX_FILTER_LEN", filter, rt_i32_of(filter.len));
     }
-#line 994 "ts-src/mqtt/session.ts"
+#line 979 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (self->subCount >= CONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: table full", filter, 0);
     }
-#line 998 "ts-src/mqtt/session.ts"
+#line 983 "ts-src/mqtt/session.ts"
     return 0;
   }
   Sub *s = &self->subs[self->subCount];
@@ -963,11 +949,11 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
     if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
       continue;
     }
-#line 1024 "ts-src/mqtt/session.ts"
+#line 1009 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
       continue;
     }
-#line 1025 "ts-src/mqtt/session.ts"
+#line 1010 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
@@ -977,7 +963,7 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, "unsubscribe: no match", filter, 0);
   }
-#line 1032 "ts-src/mqtt/session.ts"
+#line 1017 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -990,7 +976,7 @@ uint32_t Session_unsentBytes(Session *self) {
       n += r->len - r->done;
     }
   }
-#line 1042 "ts-src/mqtt/session.ts"
+#line 1027 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1001,7 +987,7 @@ uint32_t Session_inflightCount(Session *self) {
       n++;
     }
   }
-#line 1048 "ts-src/mqtt/session.ts"
+#line 1033 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1012,27 +998,27 @@ uint32_t Session_queuedCount(Session *self) {
       n++;
     }
   }
-#line 1054 "ts-src/mqtt/session.ts"
+#line 1039 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 1061 "ts-src/mqtt/session.ts"
+#line 1046 "ts-src/mqtt/session.ts"
 void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
   self->now = now;
   if (data.len > 0) {
     self->lastRx = now;
   }
-#line 1064 "ts-src/mqtt/session.ts"
+#line 1049 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while (off < data.len) {
     if (!Session_receiving(self) || self->epoch != ep) {
       return;
     }
-#line 1068 "ts-src/mqtt/session.ts"
+#line 1053 "ts-src/mqtt/session.ts"
     if (self->big != BigRx_NONE) {
       // The rest of a large PUBLISH goes through without touching rx.
       off += Session_bigFeed(self, rt_slice_from(data, off));
@@ -1048,9 +1034,9 @@ void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
     }
     // The decoder rejects packets over the limit from their fixed header, so
     // a full buffer here means the limit exceeds the buffer: never wait forever.
-#line 1081 "ts-src/mqtt/session.ts"
+#line 1066 "ts-src/mqtt/session.ts"
     if (self->big == BigRx_NONE && self->rxLen == CONFIG_MGOS_MQTT_RX_BUF_SIZE) {
-      Session_close(self, "rx buffer overflow");
+      Session_close(self, session_txt("rx buffer overflow"));
       return;
     }
   }
@@ -1078,23 +1064,19 @@ static void Session_parse(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1108 "ts-src/mqtt/session.ts"
+#line 1093 "ts-src/mqtt/session.ts"
     if ((r == (-DecodeErr_TOO_LARGE)) && self->pkt.type == PacketType_PUBLISH) {
       // Too large to buffer, not malformed: stream it (the reference closed
       // here, and a persistent session then got it again at every reconnect).
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 1112 "ts-src/mqtt/session.ts"
+#line 1097 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
     if (r < 0) {
-      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
-      }
-#line 1117 "ts-src/mqtt/session.ts"
-      Session_close(self, packet_decodeErrName((DecodeErr)(uint8_t)(-(int64_t)r)));
+      Session_closeBad(self, (DecodeErr)(uint8_t)(-(int64_t)r), rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
       return;
     }
     start += (uint32_t)r;
@@ -1104,13 +1086,14 @@ static void Session_parse(Session *self) {
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1125 "ts-src/mqtt/session.ts"
-  uint32_t rest = self->rxLen - start;
-  if (start > 0) {
-    rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
-  }
-#line 1127 "ts-src/mqtt/session.ts"
-  self->rxLen = rest;
+#line 1109 "ts-src/mqtt/session.ts"
+  Session_rxDrop(self, start);
+}
+
+/** Drops the first `k` bytes of rx (k <= rxLen). */
+static void Session_rxDrop(Session *self, uint32_t k) {
+  rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), k, self->rxLen));
+  self->rxLen = self->rxLen - k;
 }
 
 /** parse() for MQTT 5: every packet within our Maximum Packet Size (a
@@ -1125,14 +1108,14 @@ static void Session_parse5(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1140 "ts-src/mqtt/session.ts"
+#line 1128 "ts-src/mqtt/session.ts"
     if (r < 0) {
       uint8_t e = (uint8_t)(-(int64_t)r);
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
       }
-#line 1143 "ts-src/mqtt/session.ts"
-      Session_protocolError(self, packet5_reason5ForErr(e), (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
+#line 1131 "ts-src/mqtt/session.ts"
+      Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? "" : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
       return;
     }
     start += (uint32_t)r;
@@ -1141,11 +1124,11 @@ static void Session_parse5(Session *self) {
     if (p->type == PacketType_CONNACK) {
       p->returnCode = v->pkt.reasonCode;
     }
-#line 1150 "ts-src/mqtt/session.ts"
+#line 1138 "ts-src/mqtt/session.ts"
     if (p->type == PacketType_PUBLISH && self->state == SessionState_CONNECTED) {
       uint8_t bad = V5State_resolveInAlias(v);
       if (bad != 0) {
-        Session_protocolError(self, bad, (bad == Reason_TOPIC_ALIAS_INVALID) ? "topic alias above our Topic Alias Maximum" : "topic alias never set");
+        Session_protocolError(self, bad, (bad == Reason_TOPIC_ALIAS_INVALID) ? session_txt("topic alias above our Topic Alias Maximum") : session_txt("topic alias never set"));
         return;
       }
     }
@@ -1154,27 +1137,29 @@ static void Session_parse5(Session *self) {
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1160 "ts-src/mqtt/session.ts"
-  uint32_t rest = self->rxLen - start;
-  rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
-  self->rxLen = rest;
+#line 1148 "ts-src/mqtt/session.ts"
+  Session_rxDrop(self, start);
 }
 
 // ---------------------------------------------------------------- large PUBLISH
 /** parse() met a PUBLISH over the limit at rx[start] (its fixed header is
    *  complete). Moves it to rx[0] and streams what rx holds of it. True when
    *  it ended there and the bytes after it are now rx[0, rxLen), to parse. */
-#line 1170 "ts-src/mqtt/session.ts"
+#line 1156 "ts-src/mqtt/session.ts"
 static bool Session_bigFromRx(Session *self, uint32_t start) {
   uint32_t ep = self->epoch;
-  uint32_t avail = self->rxLen - start;
-  rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
+  Session_rxDrop(self, start);
+  uint32_t avail = self->rxLen;
   self->rxLen = 0;
   if (self->state == SessionState_CONNECTING) {
-    Session_close(self, "packet before CONNACK");
+    Session_close(self, session_txt("packet before CONNACK"));
     return false;
   }
   Packet *p = &self->pkt;
+  uint8_t f = p->flags;
+  p->qos = (uint8_t)((f >> 1) & 3);
+  p->dup = (f & 0x8) != 0;
+  p->retain = (f & 0x1) != 0;
   self->big = BigRx_UNDECIDED;
   self->bigPos = 0;
   self->bigTotal = p->totalLen;
@@ -1191,9 +1176,9 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
   if ((self->epoch != ep || !Session_receiving(self)) || self->big != BigRx_NONE) {
     return false;
   }
-#line 1194 "ts-src/mqtt/session.ts"
-  rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), used, avail));
-  self->rxLen = avail - used;
+#line 1184 "ts-src/mqtt/session.ts"
+  self->rxLen = avail;
+  Session_rxDrop(self, used);
   return true;
 }
 
@@ -1209,39 +1194,26 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
     uint32_t pos = self->bigPos;
     rt_bytes rest = rt_slice_from(d, used);
     uint32_t n = 0;
-    if (self->bigIdEnd == 0) {
-      n = session_minU32(rest.len, (self->bigHdr + 2u) - pos);
-      rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), pos, rt_slice(rest, 0, n));
-      self->rxLen = pos + n;
-      self->bigPos = pos + n;
-      used += n;
-      if (self->bigPos == ((int64_t)self->bigHdr + 2)) {
-        Session_bigLayout(self);
+    if (self->bigIdEnd == 0 || pos < self->bigIdEnd) {
+      // The header, byte by byte: to rx the fixed header and topic length
+      // always, the topic as far as recvLimit() lets it; the last two bytes
+      // also collect in bigId (the packet id, when there is one).
+      uint8_t b = rt_bytes_get(rest, 0);
+      if (self->bigIdEnd == 0 || (pos < self->bigTopicEnd && (pos < Session_recvLimit(self)))) {
+        rt_set_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, pos, b);
+        self->rxLen = pos + 1u;
       }
-#line 1218 "ts-src/mqtt/session.ts"
-    } else if (pos < self->bigTopicEnd) {
-      n = session_minU32(rest.len, self->bigTopicEnd - pos);
-      uint32_t cap = Session_recvLimit(self);
-      if (pos < cap) {
-        uint32_t k = session_minU32(n, cap - pos);
-        rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), pos, rt_slice(rest, 0, k));
-        self->rxLen = pos + k;
-      }
-      self->bigPos = pos + n;
-      used += n;
-      if (self->bigPos == self->bigIdEnd) {
+      self->bigId = (uint16_t)((self->bigId << 8) | b);
+      self->bigPos = pos + 1u;
+      used++;
+      if (self->bigIdEnd == 0) {
+        if (self->bigPos == ((int64_t)self->bigHdr + 2)) {
+          Session_bigLayout(self);
+        }
+#line 1215 "ts-src/mqtt/session.ts"
+      } else if (self->bigPos == self->bigIdEnd) {
         Session_bigHeaderDone(self);
       }
-#line 1229 "ts-src/mqtt/session.ts"
-    } else if (pos < self->bigIdEnd) {
-      n = 1;
-      self->bigId = (uint16_t)((self->bigId << 8) | rt_bytes_get(rest, 0));
-      self->bigPos = pos + 1;
-      used += 1;
-      if (self->bigPos == self->bigIdEnd) {
-        Session_bigHeaderDone(self);
-      }
-#line 1235 "ts-src/mqtt/session.ts"
     } else {
       // Counted as read before the handler runs: a connection it ends is
       // cut after this fragment, not before.
@@ -1259,7 +1231,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       }
     }
     // Even when a handler called disconnect(): the message was read whole.
-#line 1250 "ts-src/mqtt/session.ts"
+#line 1233 "ts-src/mqtt/session.ts"
     if (((self->big != BigRx_NONE && self->bigIdEnd > 0) && self->bigPos == self->bigTotal) && self->epoch == ep) {
       Session_bigEnd(self);
     }
@@ -1269,31 +1241,39 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
 
 /** A malformed large PUBLISH: the same close as parse() gives a small one. */
 static void Session_bigBad(Session *self, DecodeErr e) {
-  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
-  }
-#line 1260 "ts-src/mqtt/session.ts"
   self->big = BigRx_NONE;
-  Session_close(self, packet_decodeErrName(e));
+  Session_closeBad(self, e, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen));
+}
+
+/** A malformed packet (its bytes from `at`) ends the connection. */
+static void Session_closeBad(Session *self, DecodeErr e, rt_bytes at) {
+  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+    Session_log(self, LogLevel_ERROR, "bad packet", at, -e);
+  }
+#line 1249 "ts-src/mqtt/session.ts"
+  Session_close(self, (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) ? packet_decodeErrName(e) : "");
 }
 
 /** The topic length is in: where the topic and the packet id end. */
 static void Session_bigLayout(Session *self) {
   uint32_t h = self->bigHdr;
   uint32_t tl = (uint32_t)((rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, h) << 8) | rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, rt_idx_add(h, 1)));
-  uint8_t qos = (uint8_t)((self->pkt.flags >> 1) & 3);
   uint32_t rem = self->pkt.remLen;
+  uint32_t idLen = (uint32_t)((self->pkt.qos > 0) ? 2 : 0);
+  // The checks of decodePublish, in its order.
+  DecodeErr e = DecodeErr_OK;
   if ((2u + tl) > rem) {
-    Session_bigBad(self, DecodeErr_STRING_OVERRUN);
-    return;
+    e = DecodeErr_STRING_OVERRUN;
+#line 1261 "ts-src/mqtt/session.ts"
+  } else if (tl == 0) {
+    e = DecodeErr_EMPTY_TOPIC;
+#line 1262 "ts-src/mqtt/session.ts"
+  } else if (((2u + tl) + idLen) > rem) {
+    e = DecodeErr_BAD_LENGTH;
   }
-  if (tl == 0) {
-    Session_bigBad(self, DecodeErr_EMPTY_TOPIC);
-    return;
-  }
-  uint32_t idLen = (uint32_t)((qos > 0) ? 2 : 0);
-  if (((2u + tl) + idLen) > rem) {
-    Session_bigBad(self, DecodeErr_BAD_LENGTH);
+#line 1263 "ts-src/mqtt/session.ts"
+  if (e != DecodeErr_OK) {
+    Session_bigBad(self, e);
     return;
   }
   self->rxTopicLen = tl;
@@ -1304,29 +1284,27 @@ static void Session_bigLayout(Session *self) {
 /** Topic and packet id are in: check them, then skip or offer the payload. */
 static void Session_bigHeaderDone(Session *self) {
   Packet *p = &self->pkt;
-  uint8_t f = p->flags;
-  p->qos = (uint8_t)((f >> 1) & 3);
-  p->dup = (f & 0x8) != 0;
-  p->retain = (f & 0x1) != 0;
-  p->packetId = self->bigId;
+  p->packetId = (uint16_t)((p->qos > 0) ? self->bigId : 0);
   p->payload = RT_NOBYTES;
   bool whole = self->rxLen == self->bigTopicEnd;
   uint32_t from = self->bigHdr + 2u;
   p->topic = (self->rxLen > from) ? rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), from, self->rxLen) : RT_NOBYTES;
-  if (whole && !topic_validTopicName(p->topic)) {
-    Session_bigBad(self, (DecodeErr)(topic_validUtf8(p->topic) ? DecodeErr_TOPIC_WILDCARD : DecodeErr_BAD_UTF8));
-    return;
+  // A topic cut by the receive limit cannot be checked (nor delivered).
+  DecodeErr e = (DecodeErr)(whole ? codec_topicNameErr(p->topic) : DecodeErr_OK);
+  if ((e == DecodeErr_OK && p->qos > 0) && p->packetId == 0) {
+    e = DecodeErr_ZERO_PACKET_ID;
   }
-  if (p->qos > 0 && self->bigId == 0) {
-    Session_bigBad(self, DecodeErr_ZERO_PACKET_ID);
+#line 1283 "ts-src/mqtt/session.ts"
+  if (e != DecodeErr_OK) {
+    Session_bigBad(self, e);
     return;
   }
   self->rxPartTotal = self->bigTotal - self->bigIdEnd;
-  if (p->qos == 2 && Session_rxQos2Has(self, self->bigId)) {
+  if (p->qos == 2 && Session_rxQos2Has(self, p->packetId)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, self->bigId);
+      Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
     }
-#line 1311 "ts-src/mqtt/session.ts"
+#line 1290 "ts-src/mqtt/session.ts"
     self->big = BigRx_DISCARD;
     return;
   }
@@ -1348,7 +1326,7 @@ static void Session_bigSkip(Session *self, const char *why, int32_t num) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, why, self->pkt.topic, num);
   }
-#line 1330 "ts-src/mqtt/session.ts"
+#line 1309 "ts-src/mqtt/session.ts"
   self->pkt.payload = RT_NOBYTES;
   self->rxPartOff = 0;
   Session_emit(self, SessionEvent_PUBLISH_SKIPPED, &self->pkt);
@@ -1365,13 +1343,13 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
   if (!first || self->epoch != ep) {
     return;
   }
-#line 1344 "ts-src/mqtt/session.ts"
+#line 1323 "ts-src/mqtt/session.ts"
   if (self->rxTake) {
     self->big = BigRx_DELIVER;
-#line 1345 "ts-src/mqtt/session.ts"
+#line 1324 "ts-src/mqtt/session.ts"
   } else if (Session_receiving(self)) {
     Session_bigSkip(self, "PUBLISH larger than the receive buffer, skipped", rt_i32_of(self->rxPartTotal));
-#line 1346 "ts-src/mqtt/session.ts"
+#line 1325 "ts-src/mqtt/session.ts"
   } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
   }
@@ -1380,7 +1358,7 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
 /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
    *  remembered only with the last byte, so a resend of a message cut off is
    *  taken again). */
-#line 1352 "ts-src/mqtt/session.ts"
+#line 1331 "ts-src/mqtt/session.ts"
 static void Session_bigEnd(Session *self) {
   Packet *p = &self->pkt;
   self->big = BigRx_NONE;
@@ -1391,7 +1369,7 @@ static void Session_bigEnd(Session *self) {
     if (!Session_rxQos2Has(self, p->packetId)) {
       Session_rxQos2Add(self, p->packetId);
     }
-#line 1360 "ts-src/mqtt/session.ts"
+#line 1339 "ts-src/mqtt/session.ts"
     Session_queueAck(self, PacketType_PUBREC, p->packetId);
   }
 }
@@ -1399,7 +1377,7 @@ static void Session_bigEnd(Session *self) {
 static void Session_handle(Session *self, Packet *p) {
   // MQTT 5 extended authentication exchanges AUTH before the CONNACK (4.12).
   if ((self->state == SessionState_CONNECTING && p->type != PacketType_CONNACK) && (p->type != packet5_PACKET_AUTH || !Session_isV5(self))) {
-    Session_close(self, "packet before CONNACK");
+    Session_close(self, session_txt("packet before CONNACK"));
     return;
   }
   switch (p->type) {
@@ -1407,76 +1385,68 @@ static void Session_handle(Session *self, Packet *p) {
     Session_onConnack(self, p);
     break;
   }
-#line 1374 "ts-src/mqtt/session.ts"
+#line 1353 "ts-src/mqtt/session.ts"
   case PacketType_PUBLISH: {
     Session_onPublish(self, p);
     break;
   }
-#line 1377 "ts-src/mqtt/session.ts"
-  case PacketType_PUBACK: {
-    Session_onDone(self, p, RecState_WAIT_PUBACK, SessionEvent_PUBACK, "PUBACK: unexpected id");
+#line 1356 "ts-src/mqtt/session.ts"
+  case PacketType_PUBACK:
+  case PacketType_PUBREC:
+  case PacketType_PUBCOMP: {
+    Session_onAck(self, p);
     break;
   }
-#line 1380 "ts-src/mqtt/session.ts"
-  case PacketType_PUBREC: {
-    Session_onPubrec(self, p);
-    break;
-  }
-#line 1383 "ts-src/mqtt/session.ts"
+#line 1361 "ts-src/mqtt/session.ts"
   case PacketType_PUBREL: {
     Session_onPubrel(self, p);
     break;
   }
-#line 1386 "ts-src/mqtt/session.ts"
-  case PacketType_PUBCOMP: {
-    Session_onDone(self, p, RecState_WAIT_PUBCOMP, SessionEvent_PUBCOMP, "PUBCOMP: unexpected id");
-    break;
-  }
-#line 1389 "ts-src/mqtt/session.ts"
+#line 1364 "ts-src/mqtt/session.ts"
   case PacketType_SUBACK:
   case PacketType_UNSUBACK: {
     Session_onSubAck(self, p, p->type == PacketType_UNSUBACK);
     break;
   }
-#line 1393 "ts-src/mqtt/session.ts"
+#line 1368 "ts-src/mqtt/session.ts"
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, "PINGRESP", 0);
     }
-#line 1396 "ts-src/mqtt/session.ts"
+#line 1371 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
     break;
   }
-#line 1398 "ts-src/mqtt/session.ts"
+#line 1373 "ts-src/mqtt/session.ts"
   case PacketType_DISCONNECT: {
     // Only MQTT 5's decoder lets a server's DISCONNECT through (3.14).
     if (Session_isV5(self)) {
       Session_onDisconnect5(self);
     }
-#line 1401 "ts-src/mqtt/session.ts"
+#line 1376 "ts-src/mqtt/session.ts"
     break;
   }
-#line 1402 "ts-src/mqtt/session.ts"
+#line 1377 "ts-src/mqtt/session.ts"
   case packet5_PACKET_AUTH: {
     if (Session_isV5(self)) {
       Session_onAuth5(self);
     }
-#line 1404 "ts-src/mqtt/session.ts"
+#line 1379 "ts-src/mqtt/session.ts"
     break;
   }
-#line 1405 "ts-src/mqtt/session.ts"
+#line 1380 "ts-src/mqtt/session.ts"
   default: {
-    Session_close(self, "unexpected packet type");
+    Session_close(self, session_txt("unexpected packet type"));
     break;
   }
   }
 }
 
-#line 1411 "ts-src/mqtt/session.ts"
+#line 1386 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
-    Session_close(self, "unexpected second CONNACK");
+    Session_close(self, session_txt("unexpected second CONNACK"));
     return;
   }
   uint32_t ep = self->epoch;
@@ -1484,28 +1454,28 @@ static void Session_onConnack(Session *self, Packet *p) {
   if (v5) {
     V5State_takeConnack(&self->v5s[0]);
   }
-#line 1419 "ts-src/mqtt/session.ts"
+#line 1394 "ts-src/mqtt/session.ts"
   if (p->returnCode != 0) {
     // The reason is readable during the CONNACK event already.
-    const char *why = v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
+    const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? "" : v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
     if (v5 && self->v5s[0].reasonStrLen > 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, "CONNACK reason string: ", V5State_reasonString(&self->v5s[0]), p->returnCode);
       }
     }
-#line 1423 "ts-src/mqtt/session.ts"
+#line 1398 "ts-src/mqtt/session.ts"
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 1427 "ts-src/mqtt/session.ts"
+#line 1402 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
   if (p->sessionPresent && self->cfg.cleanSession) {
-    Session_close(self, "session present with clean session");
+    Session_close(self, session_txt("session present with clean session"));
     return;
   }
   self->state = SessionState_CONNECTED;
@@ -1515,26 +1485,26 @@ static void Session_onConnack(Session *self, Packet *p) {
     self->cfg.keepAlive = (uint16_t)self->v5s[0].serverKeepAlive;
   }
   // Without a stored session the server will not resend its QoS 2 messages.
-#line 1439 "ts-src/mqtt/session.ts"
+#line 1414 "ts-src/mqtt/session.ts"
   if (!p->sessionPresent) {
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1442 "ts-src/mqtt/session.ts"
+#line 1417 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 1445 "ts-src/mqtt/session.ts"
+#line 1420 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
     Session_maybeRoom(self);
   }
 }
 
-#line 1449 "ts-src/mqtt/session.ts"
+#line 1424 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   if (p->qos == 0) {
@@ -1547,7 +1517,7 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (self->epoch == ep && self->autoAck) {
       Session_queueAck(self, PacketType_PUBACK, p->packetId);
     }
-#line 1459 "ts-src/mqtt/session.ts"
+#line 1434 "ts-src/mqtt/session.ts"
     return;
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
@@ -1556,11 +1526,11 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
     }
-#line 1465 "ts-src/mqtt/session.ts"
+#line 1440 "ts-src/mqtt/session.ts"
   } else {
     // Our Receive Maximum is the table's size: an MQTT 5 broker broke it.
     if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2 && Session_isV5(self)) {
-      Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, "broker exceeded our Receive Maximum");
+      Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, session_txt("broker exceeded our Receive Maximum"));
       return;
     }
     Session_rxQos2Add(self, p->packetId);
@@ -1569,61 +1539,44 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (self->epoch != ep) {
       return;
     }
-#line 1475 "ts-src/mqtt/session.ts"
+#line 1450 "ts-src/mqtt/session.ts"
     if (!self->autoAck) {
       // The application runs this exchange: it is not ours to remember.
       int32_t k = Session_rxQos2Index(self, p->packetId);
       if (k >= 0) {
         Session_rxQos2Remove(self, (uint32_t)k);
       }
-#line 1479 "ts-src/mqtt/session.ts"
+#line 1454 "ts-src/mqtt/session.ts"
       return;
     }
   }
   Session_queueAck(self, PacketType_PUBREC, p->packetId);
 }
 
-/** PUBACK (QoS 1) or PUBCOMP (QoS 2) ends the exchange of the record in
-   *  state `waiting`; `ev` is the packet's event, `msg` the log for a stray id. */
-static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev, const char *msg) {
+/** PUBACK, PUBREC or PUBCOMP: the next step of the outgoing exchange with
+   *  its id; handlers then see the packet's event (200 + its type). */
+static void Session_onAck(Session *self, Packet *p) {
+  uint8_t type = p->type;
   int32_t i = Session_findRec(self, p->packetId);
-  if (Session_isV5(self)) {
-    Session_logAckReason(self, p);
-  }
-  // A record still streaming out was never whole on the wire: the ack is bogus.
-#line 1491 "ts-src/mqtt/session.ts"
-  if ((i >= 0 && (self->recs[(uint32_t)i].state == waiting)) && (self->recs[(uint32_t)i].done == 0)) {
-    Session_freeRec(self, (uint32_t)i);
-  } else if (((i >= 0 && waiting == RecState_WAIT_PUBACK) && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) && (self->recs[(uint32_t)i].done == 0)) {
-    // A PUBACK for a QoS 2 PUBLISH: the server took it at QoS 1 (RabbitMQ
-    // does; MQTT 3.1.1 4.3.3 wants PUBREC). It has the message, so the
-    // exchange is over; keeping the record would only fill the window.
-#line 1498 "ts-src/mqtt/session.ts"
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", p->packetId);
-    }
-#line 1499 "ts-src/mqtt/session.ts"
-    Session_freeRec(self, (uint32_t)i);
-  } else {
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, msg, p->packetId);
-    }
-  }
-#line 1503 "ts-src/mqtt/session.ts"
-  Session_emitThenPump(self, ev, p);
-}
-
-static void Session_onPubrec(Session *self, Packet *p) {
-  int32_t i = Session_findRec(self, p->packetId);
+  // MQTT 5: a PUBREC with an error ends the exchange: no PUBREL (4.3.3).
   bool refused = Session_isV5(self) && self->v5s[0].pkt.reasonCode >= 0x80;
   if (Session_isV5(self)) {
     Session_logAckReason(self, p);
   }
-#line 1510 "ts-src/mqtt/session.ts"
-  if (((refused && i >= 0) && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) && (self->recs[(uint32_t)i].done == 0)) {
-    // A PUBREC with an error ends the exchange: no PUBREL (4.3.3).
-    Session_freeRec(self, (uint32_t)i);
-  } else if ((i >= 0 && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) && (self->recs[(uint32_t)i].done == 0)) {
+#line 1468 "ts-src/mqtt/session.ts"
+  uint8_t st = (uint8_t)((i >= 0) ? self->recs[(uint32_t)i].state : RecState_FREE);
+  // A record still streaming out was never whole on the wire: the ack is bogus.
+  bool whole = i >= 0 && (self->recs[(uint32_t)i].done == 0);
+  // PUBACK ends QoS 1; PUBCOMP, or a refusing PUBREC, ends QoS 2. A PUBACK
+  // for a QoS 2 PUBLISH: the server took it at QoS 1 (RabbitMQ does; MQTT
+  // 3.1.1 4.3.3 wants PUBREC). It has the message, so the exchange is over;
+  // keeping the record would only fill the window.
+  bool ends = (type == PacketType_PUBACK) ? st == RecState_WAIT_PUBACK || st == RecState_WAIT_PUBREC : (type == PacketType_PUBCOMP) ? st == RecState_WAIT_PUBCOMP : st == RecState_WAIT_PUBREC && refused;
+#line 1477 "ts-src/mqtt/session.ts"
+  if (type == PacketType_PUBREC && st == RecState_WAIT_PUBCOMP) {
+    // A repeated PUBREC: our PUBREL may have been lost, send it again.
+    self->recs[(uint32_t)i].unsent = true;
+  } else if (((type == PacketType_PUBREC && whole) && st == RecState_WAIT_PUBREC) && !refused) {
     // The message is now the server's: keep only the id, send PUBREL.
     OutMsg *r = &self->recs[(uint32_t)i];
     Session_releaseBytes(self, r);
@@ -1631,16 +1584,31 @@ static void Session_onPubrec(Session *self, Packet *p) {
     r->sent = false;
     r->unsent = true;
     Session_persist(self, StoreOp_PUT, r);
-  } else if (i >= 0 && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBCOMP)) {
-    // A repeated PUBREC: our PUBREL may have been lost, send it again.
-    self->recs[(uint32_t)i].unsent = true;
-  } else {
+  } else if (whole && ends) {
+    if (type == PacketType_PUBACK && st == RecState_WAIT_PUBREC) {
+      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+        Session_logNum(self, LogLevel_WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", p->packetId);
+      }
+    }
+#line 1492 "ts-src/mqtt/session.ts"
+    Session_freeRec(self, (uint32_t)i);
+  } else if (type == PacketType_PUBACK) {
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_logNum(self, LogLevel_WARN, "PUBACK: unexpected id", p->packetId);
+    }
+#line 1495 "ts-src/mqtt/session.ts"
+  } else if (type == PacketType_PUBREC) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "PUBREC: unexpected id", p->packetId);
     }
+#line 1497 "ts-src/mqtt/session.ts"
+  } else {
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_logNum(self, LogLevel_WARN, "PUBCOMP: unexpected id", p->packetId);
+    }
   }
-#line 1527 "ts-src/mqtt/session.ts"
-  Session_emitThenPump(self, SessionEvent_PUBREC, p);
+#line 1500 "ts-src/mqtt/session.ts"
+  Session_emitThenPump(self, 200 + type, p);
 }
 
 static void Session_onPubrel(Session *self, Packet *p) {
@@ -1648,13 +1616,13 @@ static void Session_onPubrel(Session *self, Packet *p) {
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
     Session_rxQos2Remove(self, (uint32_t)k);
-#line 1534 "ts-src/mqtt/session.ts"
+#line 1507 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
     }
   }
-#line 1535 "ts-src/mqtt/session.ts"
+#line 1508 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B); MQTT 5
@@ -1667,7 +1635,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
 
 /** SUBACK or UNSUBACK: the subscription it answers becomes active (or
    *  goes); handlers see the event with its tag in evTag (-1: not ours). */
-#line 1545 "ts-src/mqtt/session.ts"
+#line 1518 "ts-src/mqtt/session.ts"
 static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
   self->evTag = -1;
   int32_t i = Session_findSub(self, p->packetId, (SubState)(unsub ? SubState_UNSUB_SENT : SubState_SUB_SENT));
@@ -1687,14 +1655,14 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
         }
       }
     }
-#line 1560 "ts-src/mqtt/session.ts"
+#line 1533 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, unsub ? "UNSUBACK: unknown id" : "SUBACK: unknown id", p->packetId);
     }
   }
-#line 1564 "ts-src/mqtt/session.ts"
+#line 1537 "ts-src/mqtt/session.ts"
   Session_emit(self, (SessionEvent)(unsub ? SessionEvent_UNSUBACK : SessionEvent_SUBACK), p);
   self->evTag = -1;
 }
@@ -1705,16 +1673,16 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1575 "ts-src/mqtt/session.ts"
+#line 1548 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpStream(self)) {
     return;
   }
-#line 1577 "ts-src/mqtt/session.ts"
+#line 1550 "ts-src/mqtt/session.ts"
   if (!Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1578 "ts-src/mqtt/session.ts"
+#line 1551 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   bool v5 = Session_isV5(self);
   // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
@@ -1725,18 +1693,18 @@ static void Session_pump(Session *self) {
     if ((((v5 && r->state == RecState_QUEUED) && r->done == 0) && self->v5s[0].serverMaxPacket > 0) && r->len > self->v5s[0].serverMaxPacket) {
       // Accepted while offline, and this broker takes nothing that big.
       uint32_t ep = self->epoch;
-      Session_dropRec(self, i, MGOS_MQTT_DROP_TOO_BIG_FOR_SERVER, "larger than the broker's Maximum Packet Size, dropped (DROPPED event)");
+      Session_dropRec(self, i, MGOS_MQTT_DROP_TOO_BIG_FOR_SERVER);
       if (self->epoch != ep || self->state != SessionState_CONNECTED) {
         return;
       }
-#line 1590 "ts-src/mqtt/session.ts"
+#line 1563 "ts-src/mqtt/session.ts"
       continue;
     }
     if (r->state == RecState_QUEUED && r->qos > 0) {
       if (inflight >= window) {
         return;
       }
-#line 1594 "ts-src/mqtt/session.ts"
+#line 1567 "ts-src/mqtt/session.ts"
       r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       r->sent = false;
       r->unsent = true;
@@ -1751,7 +1719,7 @@ static void Session_pump(Session *self) {
       if (n == 0) {
         return;
       }
-#line 1606 "ts-src/mqtt/session.ts"
+#line 1579 "ts-src/mqtt/session.ts"
       self->txLen += n;
       self->lastTx = self->now;
       r->sent = true;
@@ -1764,14 +1732,14 @@ static void Session_pump(Session *self) {
     if (r->len > free && (r->len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1616 "ts-src/mqtt/session.ts"
+#line 1589 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
-#line 1617 "ts-src/mqtt/session.ts"
+#line 1590 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
-#line 1618 "ts-src/mqtt/session.ts"
+#line 1591 "ts-src/mqtt/session.ts"
     } else {
       i++;
     }
@@ -1780,12 +1748,12 @@ static void Session_pump(Session *self) {
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
-#line 1624 "ts-src/mqtt/session.ts"
+#line 1597 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   if ((((r->done == 0 && CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) && Session_isV5(self)) && self->v5s[0].serverAliasMax > 0) && Session_copyAliased(self, r)) {
     return true;
   }
-#line 1626 "ts-src/mqtt/session.ts"
+#line 1599 "ts-src/mqtt/session.ts"
   uint32_t at = self->txLen;
   uint32_t n = session_minU32(r->len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
   uint32_t from = r->off + r->done;
@@ -1794,7 +1762,7 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
   if (r->done == 0 && r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1632 "ts-src/mqtt/session.ts"
+#line 1605 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   r->done += n;
@@ -1819,27 +1787,27 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
   if ((most > (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen)) || (smax > 0 && most > smax)) {
     return false;
   }
-#line 1654 "ts-src/mqtt/session.ts"
+#line 1627 "ts-src/mqtt/session.ts"
   uint32_t a = V5State_outAlias(&self->v5s[0], Session_recTopic(self, r));
   if (a == 0) {
     return false;
   }
-#line 1656 "ts-src/mqtt/session.ts"
+#line 1629 "ts-src/mqtt/session.ts"
   bool bound = (int32_t)(a & 0x10000u) != 0;
   uint32_t at = self->txLen;
   uint32_t n = session5_putAliased(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, UINT32_MAX), m, r->qos, (uint16_t)a, bound);
   if (n == 0) {
     return false;
   }
-#line 1660 "ts-src/mqtt/session.ts"
+#line 1633 "ts-src/mqtt/session.ts"
   if (bound) {
     self->v5s[0].aliasHits++;
   }
-#line 1661 "ts-src/mqtt/session.ts"
+#line 1634 "ts-src/mqtt/session.ts"
   if (r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1662 "ts-src/mqtt/session.ts"
+#line 1635 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   self->streaming = false;
@@ -1848,26 +1816,43 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
   return true;
 }
 
-/** Drops record i (not in flight) with a DROPPED event, as the offline policy does. */
-static void Session_dropRec(Session *self, uint32_t i, uint8_t reason, const char *why) {
+/** Drops record i (waiting, not in flight) with a DROPPED event: the
+   *  offline policy (QUEUE_FULL, OUTBOX_FULL) or, MQTT 5, a message larger
+   *  than the broker takes (TOO_BIG_FOR_SERVER). The event has its id, QoS,
+   *  reason, topic and payload. */
+static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   OutMsg *r = &self->recs[i];
   uint16_t id = r->packetId;
-  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, why, Session_recTopic(self, r), id);
-  }
-#line 1675 "ts-src/mqtt/session.ts"
   self->evDropId = id;
   self->evDropQos = r->qos;
   self->evDropReason = reason;
-  self->evDropTopic = Session_recTopic(self, r);
-  self->evDropPayload = Session_recPayload(self, r);
+  // Views into the stored PUBLISH: its topic, then the payload after the
+  // topic (and the packet id).
+  rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
+  uint32_t k = Session_topicOffset(self, r);
+  uint32_t te = k + (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
+  self->evDropTopic = rt_subarray(m, k, te);
+  self->evDropPayload = Session_isV5(self) ? session5_payload5(m, r->qos) : rt_subarray(m, te + (uint32_t)((r->qos > 0) ? 2 : 0), UINT32_MAX);
+  rt_bytes t = self->evDropTopic;
+  if (reason == MGOS_MQTT_DROP_TOO_BIG_FOR_SERVER) {
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_log(self, LogLevel_WARN, "larger than the broker's Maximum Packet Size, dropped (DROPPED event)", t, id);
+    }
+#line 1663 "ts-src/mqtt/session.ts"
+  } else {
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", t, id);
+    }
+  }
+  // Out of every queue while the handler runs (it may publish), freed after.
+#line 1667 "ts-src/mqtt/session.ts"
   r->state = RecState_FREE;
   Session_emit(self, SessionEvent_DROPPED, NULL);
   self->evDropTopic = RT_NOBYTES;
   self->evDropPayload = RT_NOBYTES;
-  for (uint32_t k = 0; k < self->recCount; k++) {
-    if (self->recs[k].state == RecState_FREE && self->recs[k].packetId == id) {
-      Session_freeRec(self, k);
+  for (uint32_t k2 = 0; k2 < self->recCount; k2++) {
+    if (self->recs[k2].state == RecState_FREE && self->recs[k2].packetId == id) {
+      Session_freeRec(self, k2);
       break;
     }
   }
@@ -1878,25 +1863,25 @@ static bool Session_pumpStream(Session *self) {
   if (!self->streaming) {
     return true;
   }
-#line 1695 "ts-src/mqtt/session.ts"
+#line 1682 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->done == 0) {
       continue;
     }
-#line 1698 "ts-src/mqtt/session.ts"
+#line 1685 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return false;
     }
-#line 1699 "ts-src/mqtt/session.ts"
+#line 1686 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
-#line 1700 "ts-src/mqtt/session.ts"
+#line 1687 "ts-src/mqtt/session.ts"
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
-  Session_close(self, "stream lost");
+  Session_close(self, session_txt("stream lost"));
   return false;
 }
 
@@ -1906,22 +1891,22 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1711 "ts-src/mqtt/session.ts"
+#line 1698 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = 0;
     if (Session_isV5(self)) {
       rt_bytes tmp = Session_txFree(self);
       n = codec5_encodeAck5(tmp, (uint8_t)((a >> 16) & 0xff), (uint16_t)a, (uint8_t)(a >> 24), Session_noProps(self));
-#line 1715 "ts-src/mqtt/session.ts"
+#line 1702 "ts-src/mqtt/session.ts"
     } else {
       n = codec_encodeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     }
-#line 1716 "ts-src/mqtt/session.ts"
+#line 1703 "ts-src/mqtt/session.ts"
     if (n == 0) {
       return false;
     }
-#line 1717 "ts-src/mqtt/session.ts"
+#line 1704 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -1933,11 +1918,11 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1726 "ts-src/mqtt/session.ts"
+#line 1713 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1727 "ts-src/mqtt/session.ts"
+#line 1714 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = 0;
@@ -1950,12 +1935,12 @@ static bool Session_pumpAcksAndSubs(Session *self) {
       }
       n = sub ? codec5_encodeSubscribe5(free, s->packetId, filter, (uint8_t)(s->qos | rt_get_u8(self->subOpts5, session_SUB5_SLOTS, i)), pp) : codec5_encodeUnsubscribe5(free, s->packetId, filter, pp);
     } else {
-      n = sub ? codec_encodeSubscribe(free, s->packetId, filter, s->qos) : codec_encodeUnsubscribe(free, s->packetId, filter);
+      n = codec_encodeSubUnsub(free, sub, s->packetId, filter, (uint8_t)(sub ? s->qos : 0));
     }
     if (n == 0) {
       return false;
     }
-#line 1742 "ts-src/mqtt/session.ts"
+#line 1729 "ts-src/mqtt/session.ts"
     s->state = (SubState)(sub ? SubState_SUB_SENT : SubState_UNSUB_SENT);
     self->txLen += n;
     self->lastTx = self->now;
@@ -1970,7 +1955,7 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 /** queueAck() with an MQTT 5 reason code (bits 24-31 of the queue entry). */
 void Session_queueAckReason(Session *self, uint8_t type, uint16_t id, uint8_t reason) {
   if (self->ackCount >= CONFIG_MGOS_MQTT_MAX_PENDING_ACKS) {
-    Session_close(self, "too many acks pending");
+    Session_close(self, session_txt("too many acks pending"));
     return;
   }
   uint32_t slot = rt_mod_u32(self->ackHead + self->ackCount, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -1981,7 +1966,7 @@ void Session_queueAckReason(Session *self, uint8_t type, uint16_t id, uint8_t re
 
 // ---------------------------------------------------------------- helpers
 /** The scratch properties, emptied. */
-#line 1768 "ts-src/mqtt/session.ts"
+#line 1755 "ts-src/mqtt/session.ts"
 static Props5 *Session_noProps(Session *self) {
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
@@ -1995,7 +1980,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
   if (code < 0x80) {
     return;
   }
-#line 1779 "ts-src/mqtt/session.ts"
+#line 1766 "ts-src/mqtt/session.ts"
   V5State_takeReason(&self->v5s[0]);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, packet5_reasonName(p->type, code), V5State_reasonString(&self->v5s[0]), p->packetId);
@@ -2003,15 +1988,15 @@ static void Session_logAckReason(Session *self, Packet *p) {
 }
 
 /** MQTT 5: the broker ends the connection, saying why (3.14). */
-#line 1784 "ts-src/mqtt/session.ts"
+#line 1771 "ts-src/mqtt/session.ts"
 static void Session_onDisconnect5(Session *self) {
   V5State *v = &self->v5s[0];
   V5State_takeReason(v);
-  const char *why = packet5_reasonName(PacketType_DISCONNECT, v->pkt.reasonCode);
+  const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? "" : packet5_reasonName(PacketType_DISCONNECT, v->pkt.reasonCode);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, "DISCONNECT from the broker: ", V5State_reasonString(v), v->pkt.reasonCode);
   }
-#line 1789 "ts-src/mqtt/session.ts"
+#line 1776 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   Session_emit(self, SessionEvent_DISCONNECT, &v->pkt.base);
   if (self->epoch == ep) {
@@ -2022,17 +2007,17 @@ static void Session_onDisconnect5(Session *self) {
 /** MQTT 5: sends AUTH (3.15) with `reason` and Authentication Data, the
    *  method being the CONNECT's. False when not MQTT 5, no method was set,
    *  or it does not fit tx now. */
-#line 1797 "ts-src/mqtt/session.ts"
+#line 1784 "ts-src/mqtt/session.ts"
 bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
   if (!Session_isV5(self)) {
     return false;
   }
-#line 1799 "ts-src/mqtt/session.ts"
+#line 1786 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->authMethodLen == 0 || self->state == SessionState_DISCONNECTED) {
     return false;
   }
-#line 1801 "ts-src/mqtt/session.ts"
+#line 1788 "ts-src/mqtt/session.ts"
   Props5 *p = Session_noProps(self);
   p->authMethod = rt_subarray(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, v->authMethodLen);
   Props5_set(p, PropId_AUTH_METHOD);
@@ -2045,7 +2030,7 @@ bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
   if (n == 0) {
     return false;
   }
-#line 1811 "ts-src/mqtt/session.ts"
+#line 1798 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   return true;
@@ -2056,7 +2041,7 @@ bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
    *  protocol error. */
 static void Session_onAuth5(Session *self) {
   if (self->v5s[0].authMethodLen == 0) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, "AUTH without an authentication method");
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt("AUTH without an authentication method"));
     return;
   }
   V5State_takeReason(&self->v5s[0]);
@@ -2075,7 +2060,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 1838 "ts-src/mqtt/session.ts"
+#line 1825 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -2085,7 +2070,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. @log */
-#line 1845 "ts-src/mqtt/session.ts"
+#line 1832 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -2099,7 +2084,7 @@ static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes 
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 1856 "ts-src/mqtt/session.ts"
+#line 1843 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -2119,22 +2104,13 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 1873 "ts-src/mqtt/session.ts"
-  self->big = BigRx_NONE;
+#line 1860 "ts-src/mqtt/session.ts"
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
   self->epoch++;
-  self->txLen = 0;
-  self->txHeadLeft = 0;
-  self->rxLen = 0;
-  self->ackCount = 0;
-  self->ackHead = 0;
+  Session_dropLink(self);
   self->pingOutstanding = false;
   self->streaming = false;
-  for (uint32_t k = 0; k < self->recCount; k++) {
-    self->recs[k].done = 0;
-  }
-#line 1885 "ts-src/mqtt/session.ts"
   bool clean = self->cfg.cleanSession;
   // Subscriptions are all sent again after the next CONNACK.
   for (uint32_t i = 0; i < self->subCount; i++) {
@@ -2156,31 +2132,44 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
   uint32_t i = 0;
   while (i < self->recCount) {
     OutMsg *r = &self->recs[i];
+    // A packet cut off half way in tx goes again whole.
+    r->done = 0;
     if (r->state >= RecState_WAIT_PUBACK) {
       if (clean && r->state == RecState_WAIT_PUBCOMP) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
           Session_log(self, LogLevel_WARN, "in-flight dropped (clean session)", Session_recTopic(self, r), r->packetId);
         }
-#line 1909 "ts-src/mqtt/session.ts"
+#line 1892 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
       if (clean) {
         r->state = RecState_QUEUED;
-#line 1913 "ts-src/mqtt/session.ts"
+#line 1896 "ts-src/mqtt/session.ts"
       } else {
         r->unsent = true;
       }
     }
-#line 1915 "ts-src/mqtt/session.ts"
+#line 1898 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 1918 "ts-src/mqtt/session.ts"
+#line 1901 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
+}
+
+/** What the old transport held: bytes in tx and rx, a large PUBLISH being
+   *  read, acks not yet sent. */
+static void Session_dropLink(Session *self) {
+  self->txLen = 0;
+  self->txHeadLeft = 0;
+  self->rxLen = 0;
+  self->big = BigRx_NONE;
+  self->ackCount = 0;
+  self->ackHead = 0;
 }
 
 static bool Session_idInUse(Session *self, uint16_t id) {
@@ -2189,13 +2178,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 1924 "ts-src/mqtt/session.ts"
+#line 1918 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 1925 "ts-src/mqtt/session.ts"
+#line 1919 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -2205,7 +2194,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 1932 "ts-src/mqtt/session.ts"
+#line 1926 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2215,7 +2204,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 1939 "ts-src/mqtt/session.ts"
+#line 1933 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2224,7 +2213,7 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 1945 "ts-src/mqtt/session.ts"
+#line 1939 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = Session_topicOffset(self, r);
   uint32_t tl = (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
@@ -2237,51 +2226,12 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
 static bool Session_dropOldestWaiting(Session *self, uint8_t reason) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
-    if (r->state != RecState_QUEUED || r->done > 0) {
-      continue;
+    if (r->state == RecState_QUEUED && r->done == 0) {
+      Session_dropRec(self, i, reason);
+      return true;
     }
-#line 1958 "ts-src/mqtt/session.ts"
-    uint16_t id = r->packetId;
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", Session_recTopic(self, r), id);
-    }
-#line 1960 "ts-src/mqtt/session.ts"
-    self->evDropId = id;
-    self->evDropQos = r->qos;
-    self->evDropReason = reason;
-    self->evDropTopic = Session_recTopic(self, r);
-    self->evDropPayload = Session_recPayload(self, r);
-    // Out of every queue while the handler runs (it may publish), freed after.
-    r->state = RecState_FREE;
-    Session_emit(self, SessionEvent_DROPPED, NULL);
-    self->evDropTopic = RT_NOBYTES;
-    self->evDropPayload = RT_NOBYTES;
-    for (uint32_t k = 0; k < self->recCount; k++) {
-      if (self->recs[k].state == RecState_FREE && self->recs[k].packetId == id) {
-        Session_freeRec(self, k);
-        break;
-      }
-    }
-    return true;
   }
   return false;
-}
-
-/** The payload of a stored PUBLISH, for the DROPPED event. */
-static rt_bytes Session_recPayload(Session *self, OutMsg *r) {
-  rt_bytes t = Session_recTopic(self, r);
-  if (r->len < 4) {
-    return RT_NOBYTES;
-  }
-#line 1985 "ts-src/mqtt/session.ts"
-  if (Session_isV5(self)) {
-    return session5_payload5(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos);
-  }
-  // The topic view starts inside the store: the payload follows it (and the id for QoS > 0).
-#line 1987 "ts-src/mqtt/session.ts"
-  uint32_t topicEnd = Session_topicOffset(self, r) + t.len;
-  uint32_t start = topicEnd + (uint32_t)((r->qos > 0) ? 2 : 0);
-  return rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off + start, r->off + r->len);
 }
 
 /** Offset of the topic's first byte in a stored PUBLISH: after the type
@@ -2292,7 +2242,7 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 1998 "ts-src/mqtt/session.ts"
+#line 1965 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -2301,7 +2251,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
     return;
   }
-#line 2004 "ts-src/mqtt/session.ts"
+#line 1971 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -2318,14 +2268,14 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 2018 "ts-src/mqtt/session.ts"
+#line 1985 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 2022 "ts-src/mqtt/session.ts"
+#line 1989 "ts-src/mqtt/session.ts"
   self->recCount = self->recCount - 1u;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -2356,7 +2306,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2048 "ts-src/mqtt/session.ts"
+#line 2015 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2370,7 +2320,7 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
     }
-#line 2059 "ts-src/mqtt/session.ts"
+#line 2026 "ts-src/mqtt/session.ts"
     Session_rxQos2Remove(self, 0);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
@@ -2381,6 +2331,36 @@ static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 2067 "ts-src/mqtt/session.ts"
+#line 2034 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
+}
+
+/** Why SessionConfig.setStrings() refuses its strings, or null. (At the end
+ *  of the file, out of line: a literal's section in the object is that of the
+ *  first function using it, and connectWith() shares one of these words, so
+ *  placed first they would all be linked with connectWith.) */
+#line 2042 "ts-src/mqtt/session.ts"
+const char *session_configStringsError(rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
+  uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
+  if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
+    return "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
+  }
+#line 2045 "ts-src/mqtt/session.ts"
+  if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
+    return "string over 65535 bytes";
+  }
+  if (willTopic.len > 0 && !topic_sendableTopic(willTopic, false)) {
+    return "invalid will topic";
+  }
+  // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
+#line 2050 "ts-src/mqtt/session.ts"
+  if (pass.len > 0 && user.len == 0) {
+    return "password without user name";
+  }
+#line 2051 "ts-src/mqtt/session.ts"
+  if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
+    return "client id or user name not UTF-8";
+  }
+#line 2052 "ts-src/mqtt/session.ts"
+  return NULL;
 }
