@@ -9,6 +9,7 @@ static uint32_t session_minU32(uint32_t a, uint32_t b);
 static uint32_t session_elapsed(uint32_t now, uint32_t then);
 static uint32_t session_left(uint32_t now, uint32_t then, uint32_t period);
 static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at);
+static const char *session_txt(const char *s);
 static uint32_t Session_encodeConnect5(Session *self, ConnectOptions *o);
 static void Session_closeQuietly(Session *self, const char *reason);
 static void Session_queueDisconnect(Session *self);
@@ -21,10 +22,12 @@ static uint32_t Session_waitingToSend(Session *self);
 static bool Session_receiving(Session *self);
 static uint32_t Session_recvLimit(Session *self);
 static void Session_parse(Session *self);
+static void Session_rxDrop(Session *self, uint32_t k);
 static void Session_parse5(Session *self);
 static bool Session_bigFromRx(Session *self, uint32_t start);
 static uint32_t Session_bigFeed(Session *self, rt_bytes d);
 static void Session_bigBad(Session *self, uint8_t e);
+static void Session_closeBad(Session *self, DecodeErr e, rt_bytes at);
 static void Session_bigLayout(Session *self);
 static void Session_bigHeaderDone(Session *self);
 static void Session_bigPropsDone(Session *self);
@@ -35,18 +38,18 @@ static void Session_bigEnd(Session *self);
 static void Session_handle(Session *self, Packet *p);
 static void Session_onConnack(Session *self, Packet *p);
 static void Session_onPublish(Session *self, Packet *p);
-static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev, const char *msg);
-static void Session_onPubrec(Session *self, Packet *p);
+static void Session_onAck(Session *self, Packet *p);
 static void Session_onPubrel(Session *self, Packet *p);
 static void Session_onSubAck(Session *self, Packet *p, bool unsub);
 static void Session_pump(Session *self);
 static bool Session_copyOut(Session *self, OutMsg *r);
 static bool Session_copyAliased(Session *self, OutMsg *r);
-static void Session_dropRec(Session *self, uint32_t i, uint8_t reason, const char *why);
+static void Session_dropRec(Session *self, uint32_t i, uint8_t reason);
 static bool Session_pumpStream(Session *self);
 static bool Session_pumpAcksAndSubs(Session *self);
 static bool Session_aliasIn(Session *self, Packet *p);
 static bool Session_rxQuotaTake(Session *self);
+static uint32_t Session_wireLen(Session *self, OutMsg *r);
 static Props5 *Session_noProps(Session *self);
 static void Session_logAckReason(Session *self, Packet *p);
 static void Session_onDisconnect5(Session *self);
@@ -56,13 +59,12 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p);
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num);
 static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes detail, int32_t num);
 static void Session_enterDisconnected(Session *self, const char *reason);
+static void Session_dropLink(Session *self);
 static bool Session_idInUse(Session *self, uint16_t id);
 static int32_t Session_findRec(Session *self, uint16_t id);
 static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state);
 static rt_bytes Session_recTopic(Session *self, OutMsg *r);
 static bool Session_dropOldestWaiting(Session *self, uint8_t reason);
-static uint32_t Session_wireLen(Session *self, OutMsg *r);
-static rt_bytes Session_recPayload(Session *self, OutMsg *r);
 static uint32_t Session_topicOffset(Session *self, OutMsg *r);
 static void Session_releaseBytes(Session *self, OutMsg *r);
 static void Session_freeRec(Session *self, uint32_t i);
@@ -72,7 +74,7 @@ static bool Session_rxQos2Has(Session *self, uint16_t id);
 static void Session_rxQos2Add(Session *self, uint16_t id);
 static void Session_rxQos2Remove(Session *self, uint32_t k);
 
-#line 302 "ts-src/mqtt/session.ts"
+#line 296 "ts-src/mqtt/session.ts"
 static LogScratch session_logScratch;
 
 /** CONNECT options built by connect(): shared by all sessions, as connectWith()
@@ -80,7 +82,7 @@ static LogScratch session_logScratch;
 static ConnectOptions session_connectScratch;
 
 /* Sets the fields of a zeroed SessionConfig to their initial values. */
-#line 186 "ts-src/mqtt/session.ts"
+#line 187 "ts-src/mqtt/session.ts"
 void SessionConfig_init(SessionConfig *self) {
   self->keepAlive = 60;
   self->cleanSession = true;
@@ -107,36 +109,20 @@ static RT_CONSTRUCTOR void session__ctor(void) {
 }
 
 /** A persisted record's meta word: state (RecState) << 24 | QoS << 16 | packet id. */
-#line 181 "ts-src/mqtt/session.ts"
+#line 182 "ts-src/mqtt/session.ts"
 uint32_t session_storeMeta(uint8_t state, uint8_t qos, uint16_t id) {
   return (uint32_t)((rt_i32_of((uint32_t)state << 24) | (qos << 16)) | id);
 }
 
 /** Copies the five strings in. Returns null when accepted, else what is wrong
    *  (the config is then left unchanged). */
-#line 211 "ts-src/mqtt/session.ts"
+#line 212 "ts-src/mqtt/session.ts"
 const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
-  uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
-  if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
-    return "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
+  const char *e = session_configStringsError(clientId, user, pass, willTopic, willMessage);
+  if (e != NULL) {
+    return e;
   }
-#line 214 "ts-src/mqtt/session.ts"
-  if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
-    return "string over 65535 bytes";
-  }
-  if (willTopic.len > 0 && (!topic_validTopicName(willTopic) || topic_hasControlChar(willTopic))) {
-    return "invalid will topic";
-  }
-  // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 219 "ts-src/mqtt/session.ts"
-  if (pass.len > 0 && user.len == 0) {
-    return "password without user name";
-  }
-#line 220 "ts-src/mqtt/session.ts"
-  if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
-    return "client id or user name not UTF-8";
-  }
-#line 221 "ts-src/mqtt/session.ts"
+#line 215 "ts-src/mqtt/session.ts"
   self->offs[0] = 0;
   SessionConfig_put(self, 0, clientId);
   SessionConfig_put(self, 1, user);
@@ -156,12 +142,12 @@ rt_bytes SessionConfig_str(SessionConfig *self, uint32_t k) {
   return rt_subarray(RT_BYTES(self->strs, CONFIG_MGOS_MQTT_CONFIG_STR_SIZE), rt_get_u32(self->offs, 6, k), rt_get_u32(self->offs, 6, rt_idx_add(k, 1)));
 }
 
-#line 274 "ts-src/mqtt/session.ts"
+#line 268 "ts-src/mqtt/session.ts"
 rt_bytes Sub_view(Sub *self) {
   return rt_subarray(RT_BYTES(self->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, self->filterLen);
 }
 
-#line 288 "ts-src/mqtt/session.ts"
+#line 282 "ts-src/mqtt/session.ts"
 static void LogScratch_add(LogScratch *self, rt_bytes b) {
   for (uint32_t i = 0; i < b.len && self->len < 96; i++) {
     uint32_t tmp = self->len++;
@@ -169,20 +155,20 @@ static void LogScratch_add(LogScratch *self, rt_bytes b) {
   }
 }
 
-#line 292 "ts-src/mqtt/session.ts"
+#line 286 "ts-src/mqtt/session.ts"
 static void LogScratch_num(LogScratch *self, uint32_t v) {
   uint32_t div = 1000000000;
   while (div > 1 && ((int32_t)(v / div) == 0)) {
     div = div / 10;
   }
-#line 295 "ts-src/mqtt/session.ts"
+#line 289 "ts-src/mqtt/session.ts"
   while (div > 0 && self->len < 96) {
     rt_set_u8(self->buf, 96, self->len++, (uint8_t)(0x30 + ((v / div) % 10)));
     div = div / 10;
   }
 }
 
-#line 308 "ts-src/mqtt/session.ts"
+#line 302 "ts-src/mqtt/session.ts"
 static uint32_t session_minU32(uint32_t a, uint32_t b) {
   return (a < b) ? a : b;
 }
@@ -203,7 +189,7 @@ static uint32_t session_left(uint32_t now, uint32_t then, uint32_t period) {
 static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at) {
   uint32_t rem = 0;
   uint32_t shift = 0;
-  uint32_t i = at + 1u;
+  uint32_t i = at + 1;
   while (i < tx.len && shift <= 21) {
     uint8_t b = tx.p[i];
     rem = (rem | ((uint32_t)(b & 0x7f) << shift));
@@ -213,8 +199,14 @@ static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at) {
       break;
     }
   }
-#line 336 "ts-src/mqtt/session.ts"
+#line 330 "ts-src/mqtt/session.ts"
   return (i - at) + rem;
+}
+
+/** A close reason's text (closeReason, the log): only logs read it, so a
+ *  build without logs (LOG_LEVEL 0) carries none and closeReason is "". */
+static const char *session_txt(const char *s) {
+  return (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) ? s : "";
 }
 
 /** CONNACK return code -> the reason for the log and closeReason. */
@@ -315,12 +307,7 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
 #line 528 "ts-src/mqtt/session.ts"
     return false;
   }
-  self->txLen = 0;
-  self->txHeadLeft = 0;
-  self->rxLen = 0;
-  self->big = BigRx_NONE;
-  self->ackCount = 0;
-  self->ackHead = 0;
+  Session_dropLink(self);
   uint32_t n = Session_isV5(self) ? Session_encodeConnect5(self, o) : codec_encodeConnect(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), o);
   if (n == 0) {
     bool bad = o->password.len > 0 && o->userName.len == 0;
@@ -328,7 +315,7 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logNum(self, LogLevel_ERROR, bad ? "password without user name" : "connect: CONNECT invalid or > TX_BUF_SIZE", 0);
     }
-#line 541 "ts-src/mqtt/session.ts"
+#line 536 "ts-src/mqtt/session.ts"
     return false;
   }
   self->txLen = n;
@@ -400,35 +387,30 @@ void Session_txConsumed(Session *self, uint32_t n) {
   if (n > self->txLen) {
     n = self->txLen;
   }
-#line 610 "ts-src/mqtt/session.ts"
+#line 605 "ts-src/mqtt/session.ts"
   uint32_t rest = self->txLen - n;
-  // Walk the packets written: the last one may be cut, remember its tail.
-  uint32_t k = n;
-  if (self->txHeadLeft > 0) {
-    uint32_t d = session_minU32(k, self->txHeadLeft);
-    self->txHeadLeft = self->txHeadLeft - d;
-    k = k - d;
+  // Walk the packets written (after the rest of one begun before): the
+  // last one may be cut, remember its tail.
+  uint32_t at = session_minU32(n, self->txHeadLeft);
+  self->txHeadLeft = self->txHeadLeft - at;
+  while (at < n) {
+    at = at + session_packetLenAt(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at);
   }
-  uint32_t at = n - k;
-  while (k > 0) {
-    uint32_t len = session_packetLenAt(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at);
-    if (len > k) {
-      self->txHeadLeft = len - k;
-      break;
-    }
-    k -= len;
-    at += len;
+#line 611 "ts-src/mqtt/session.ts"
+  if (at > n) {
+    self->txHeadLeft = at - n;
   }
+#line 612 "ts-src/mqtt/session.ts"
   if (n > 0) {
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
   }
-#line 629 "ts-src/mqtt/session.ts"
+#line 613 "ts-src/mqtt/session.ts"
   self->txLen = rest;
   if (self->state == SessionState_DISCONNECTING && !self->closing) {
     Session_queueDisconnect(self);
   }
   // Space freed: packets that did not fit may go now.
-#line 632 "ts-src/mqtt/session.ts"
+#line 616 "ts-src/mqtt/session.ts"
   Session_pump(self);
   Session_maybeRoom(self);
 }
@@ -446,7 +428,7 @@ void Session_connectionLost(Session *self, uint32_t now) {
     self->closing = false;
     return;
   }
-  Session_enterDisconnected(self, (self->state == SessionState_DISCONNECTING) ? "disconnected" : "connection lost");
+  Session_enterDisconnected(self, (self->state == SessionState_DISCONNECTING) ? session_txt("disconnected") : session_txt("connection lost"));
   self->closing = false;
 }
 
@@ -456,11 +438,11 @@ void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 657 "ts-src/mqtt/session.ts"
+#line 641 "ts-src/mqtt/session.ts"
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_logNum(self, LogLevel_ERROR, reason, 0);
   }
-#line 658 "ts-src/mqtt/session.ts"
+#line 642 "ts-src/mqtt/session.ts"
   Session_closeQuietly(self, reason);
 }
 
@@ -471,7 +453,7 @@ static void Session_closeQuietly(Session *self, const char *reason) {
   }
   // Before the CLOSE event: a handler that reconnects must see that the old
   // transport still has to go (connectionLost() clears it).
-#line 666 "ts-src/mqtt/session.ts"
+#line 650 "ts-src/mqtt/session.ts"
   self->closing = true;
   Session_enterDisconnected(self, reason);
 }
@@ -481,7 +463,7 @@ bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
     return false;
   }
-#line 673 "ts-src/mqtt/session.ts"
+#line 657 "ts-src/mqtt/session.ts"
   self->state = SessionState_DISCONNECTING;
   Session_queueDisconnect(self);
   return true;
@@ -493,24 +475,28 @@ static void Session_queueDisconnect(Session *self) {
   if (self->streaming) {
     return;
   }
-#line 682 "ts-src/mqtt/session.ts"
-  uint32_t n = Session_encodeDisconnect(self, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX));
-  if (n == 0 && self->txLen > self->txHeadLeft) {
+#line 666 "ts-src/mqtt/session.ts"
+  uint32_t n = 0;
+  while (true) {
+    n = Session_encodeDisconnect(self, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX));
+    // Still no room (the rest of one big packet): txConsumed() calls again.
+    if (n > 0 || self->txLen <= self->txHeadLeft) {
+      break;
+    }
     // No room: the connection ends anyway, so the whole packets waiting make
     // way for it. A packet the port has begun must still be finished, or the
     // broker would read the DISCONNECT as part of it.
+#line 674 "ts-src/mqtt/session.ts"
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "disconnect: tx full, dropped", rt_i32_of((self->txLen - self->txHeadLeft)));
     }
-#line 688 "ts-src/mqtt/session.ts"
+#line 675 "ts-src/mqtt/session.ts"
     self->txLen = self->txHeadLeft;
-    n = Session_encodeDisconnect(self, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX));
   }
-  // Still no room (the rest of one big packet): txConsumed() calls again.
   if (n == 0) {
     return;
   }
-#line 693 "ts-src/mqtt/session.ts"
+#line 678 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   self->closing = true;
@@ -521,7 +507,7 @@ static uint32_t Session_encodeDisconnect(Session *self, rt_bytes out) {
   if (!Session_isV5(self)) {
     return codec_encodeSimple(out, PacketType_DISCONNECT);
   }
-#line 701 "ts-src/mqtt/session.ts"
+#line 686 "ts-src/mqtt/session.ts"
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
   return codec5_encodeDisconnect5(out, self->discReason, p);
@@ -533,7 +519,7 @@ void Session_protocolError(Session *self, uint8_t code, const char *why) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 710 "ts-src/mqtt/session.ts"
+#line 695 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     Session_close(self, why);
     return;
@@ -542,14 +528,14 @@ void Session_protocolError(Session *self, uint8_t code, const char *why) {
     Session_log(self, LogLevel_ERROR, why, rt_str_bytes(packet5_reasonName(PacketType_DISCONNECT, code)), code);
   }
   // Only when no packet is cut half way in tx: the DISCONNECT must be whole on the wire.
-#line 716 "ts-src/mqtt/session.ts"
+#line 701 "ts-src/mqtt/session.ts"
   bool clean = self->txHeadLeft == 0 && !self->streaming;
   uint32_t ep = self->epoch;
   Session_closeQuietly(self, why);
   if ((!clean || (self->epoch != (ep + 1u))) || !self->closing) {
     return;
   }
-#line 720 "ts-src/mqtt/session.ts"
+#line 705 "ts-src/mqtt/session.ts"
   self->discReason = code;
   self->txLen = Session_encodeDisconnect(self, RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE));
   self->discReason = 0;
@@ -564,15 +550,15 @@ uint32_t Session_nextTickIn(Session *self, uint32_t now, uint32_t cap) {
   } else if (self->state == SessionState_CONNECTED && ka > 0) {
     if (self->pingOutstanding) {
       due = session_minU32(due, session_left(now, self->pingSentAt, ka >> 1));
-#line 733 "ts-src/mqtt/session.ts"
+#line 718 "ts-src/mqtt/session.ts"
     } else if (self->streaming) {
       due = session_minU32(due, session_left(now, self->lastTx, ka));
-#line 734 "ts-src/mqtt/session.ts"
+#line 719 "ts-src/mqtt/session.ts"
     } else {
       due = session_minU32(due, session_minU32(session_left(now, self->lastTx, ka), session_left(now, self->lastRx, ka)));
     }
   }
-#line 736 "ts-src/mqtt/session.ts"
+#line 721 "ts-src/mqtt/session.ts"
   return due;
 }
 
@@ -581,20 +567,20 @@ void Session_tick(Session *self, uint32_t now) {
   self->now = now;
   if (self->state == SessionState_CONNECTING) {
     if (session_elapsed(now, self->connectStart) >= CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS) {
-      Session_close(self, "no CONNACK in time");
+      Session_close(self, session_txt("no CONNACK in time"));
     }
-#line 744 "ts-src/mqtt/session.ts"
+#line 729 "ts-src/mqtt/session.ts"
     return;
   }
   if (self->state != SessionState_CONNECTED) {
     return;
   }
-#line 747 "ts-src/mqtt/session.ts"
+#line 732 "ts-src/mqtt/session.ts"
   uint32_t ka = (uint32_t)(self->cfg.keepAlive * 1000);
   if (ka > 0) {
     if (self->pingOutstanding) {
       if (session_elapsed(now, self->pingSentAt) >= (ka >> 1)) {
-        Session_close(self, "no PINGRESP within keep_alive / 2");
+        Session_close(self, session_txt("no PINGRESP within keep_alive / 2"));
         return;
       }
     } else if ((session_elapsed(now, self->lastTx) >= ka) || (!self->streaming && (session_elapsed(now, self->lastRx) >= ka))) {
@@ -609,7 +595,7 @@ void Session_tick(Session *self, uint32_t now) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
           Session_logNum(self, LogLevel_WARN, "tx full, no PINGREQ", 0);
         }
-#line 763 "ts-src/mqtt/session.ts"
+#line 748 "ts-src/mqtt/session.ts"
       } else {
         self->txLen += n;
         self->lastTx = now;
@@ -617,7 +603,7 @@ void Session_tick(Session *self, uint32_t now) {
           Session_logNum(self, LogLevel_DEBUG, "PINGREQ", 0);
         }
       }
-#line 768 "ts-src/mqtt/session.ts"
+#line 753 "ts-src/mqtt/session.ts"
       self->pingOutstanding = true;
       self->pingSentAt = now;
     }
@@ -628,7 +614,7 @@ void Session_tick(Session *self, uint32_t now) {
 
 // ---------------------------------------------------------------- API
 /** Next packet id: never 0, wraps after 65535, skips ids in use. */
-#line 779 "ts-src/mqtt/session.ts"
+#line 764 "ts-src/mqtt/session.ts"
 uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
@@ -636,7 +622,7 @@ uint16_t Session_nextPacketId(Session *self) {
       return self->lastId;
     }
   }
-#line 784 "ts-src/mqtt/session.ts"
+#line 769 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -652,14 +638,14 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "publish: bad QoS", topic, qos);
     }
-#line 797 "ts-src/mqtt/session.ts"
+#line 782 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
-  if (!topic_validTopicName(topic) || topic_hasControlChar(topic)) {
+  if (!topic_sendableTopic(topic, false)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "publish: invalid topic name", topic, 0);
     }
-#line 801 "ts-src/mqtt/session.ts"
+#line 786 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   uint8_t q = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
@@ -670,13 +656,13 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (q > self->v5s[0].serverMaxQos) {
       q = self->v5s[0].serverMaxQos;
     }
-#line 809 "ts-src/mqtt/session.ts"
+#line 794 "ts-src/mqtt/session.ts"
     pl = codec5_propsSize(&self->v5s[0].pubProps, PacketType_PUBLISH);
     if (pl < 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, "publish: invalid MQTT 5 properties", topic, 0);
       }
-#line 812 "ts-src/mqtt/session.ts"
+#line 797 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
     }
   }
@@ -685,7 +671,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logTooBig(self, LogLevel_ERROR, "publish: over the MQTT packet limit, can never be sent", topic, payload.len, session_MAX_PAYLOAD);
     }
-#line 818 "ts-src/mqtt/session.ts"
+#line 803 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   bool connected = self->state == SessionState_CONNECTED;
@@ -694,7 +680,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logTooBig(self, LogLevel_ERROR, "publish: larger than the broker's Maximum Packet Size, can never be sent", topic, size, smax);
     }
-#line 824 "ts-src/mqtt/session.ts"
+#line 809 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   if (q == 0) {
@@ -703,7 +689,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_log(self, LogLevel_DEBUG, "publish: QoS 0 while not connected", topic, 0);
       }
-#line 830 "ts-src/mqtt/session.ts"
+#line 815 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
     }
     // MQTT 5 QoS 0 goes through the outbox too (topic aliases are put in on the way out).
@@ -713,7 +699,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if (size <= room.len) {
         uint32_t tmp = self->txLen;
         self->txLen = tmp + codec_writePublish(room, topic, payload, 0, retain, false, 0, size);
-#line 838 "ts-src/mqtt/session.ts"
+#line 823 "ts-src/mqtt/session.ts"
         self->lastTx = now;
         return Session_nextPacketId(self);
       }
@@ -723,7 +709,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logTooBig(self, LogLevel_ERROR, "publish: larger than the outbox (MGOS_MQTT_STORE_SIZE), can never be sent", topic, size, CONFIG_MGOS_MQTT_STORE_SIZE);
     }
-#line 845 "ts-src/mqtt/session.ts"
+#line 830 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   if (!connected) {
@@ -732,7 +718,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_log(self, LogLevel_DEBUG, "publish: offline and max_queue_length is 0", topic, 0);
       }
-#line 851 "ts-src/mqtt/session.ts"
+#line 836 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
     }
     while (Session_queuedCount(self) >= limit) {
@@ -741,7 +727,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
           Session_log(self, LogLevel_DEBUG, "publish: offline queue full (max_queue_length)", topic, rt_i32_of(limit));
         }
-#line 857 "ts-src/mqtt/session.ts"
+#line 842 "ts-src/mqtt/session.ts"
         return Session_refuse(self, MGOS_MQTT_ERR_QUEUE_FULL);
       }
     }
@@ -753,7 +739,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_log(self, LogLevel_DEBUG, "publish: outbox full", topic, rt_i32_of(size));
       }
-#line 866 "ts-src/mqtt/session.ts"
+#line 851 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_FULL);
     }
   }
@@ -762,7 +748,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, "publish: no packet id free", topic, 0);
     }
-#line 872 "ts-src/mqtt/session.ts"
+#line 857 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_FULL);
   }
   OutMsg *r = &self->recs[self->recCount];
@@ -770,16 +756,16 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   uint32_t n = 0;
   if (v5) {
     n = codec5_encodePublish5(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), &self->v5s[0].pubProps);
-#line 878 "ts-src/mqtt/session.ts"
+#line 863 "ts-src/mqtt/session.ts"
   } else {
     n = codec_writePublish(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), size);
   }
-#line 879 "ts-src/mqtt/session.ts"
+#line 864 "ts-src/mqtt/session.ts"
   if (n == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "publish: encoding failed", topic, 0);
     }
-#line 881 "ts-src/mqtt/session.ts"
+#line 866 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   r->state = RecState_QUEUED;
@@ -811,7 +797,7 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
     return;
   }
   // Only the state that matters after a restart: waiting for PUBCOMP, or not.
-#line 910 "ts-src/mqtt/session.ts"
+#line 895 "ts-src/mqtt/session.ts"
   uint8_t st = (RecState)((r->state == RecState_WAIT_PUBCOMP) ? RecState_WAIT_PUBCOMP : RecState_QUEUED);
   // Bit 7 of the state byte: the PUBLISH is MQTT 5 encoded.
   f(self, op, r->seq, session_storeMeta((uint8_t)(st | (r->v5 ? 0x80 : 0)), r->qos, r->packetId), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len));
@@ -827,18 +813,18 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   if (m5 && CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     return false;
   }
-#line 923 "ts-src/mqtt/session.ts"
+#line 908 "ts-src/mqtt/session.ts"
   uint8_t qos = (uint8_t)((meta >> 16) & 0xff);
   uint16_t id = (uint16_t)meta;
   if ((((seq == 0 || id == 0) || (qos != 1 && qos != 2)) || self->recCount >= session_STORE_SLOTS) || Session_idInUse(self, id)) {
     return false;
   }
-#line 926 "ts-src/mqtt/session.ts"
+#line 911 "ts-src/mqtt/session.ts"
   if (st == RecState_WAIT_PUBCOMP) {
     if (qos != 2 || data.len > 0) {
       return false;
     }
-#line 928 "ts-src/mqtt/session.ts"
+#line 913 "ts-src/mqtt/session.ts"
   } else if (((st != RecState_QUEUED || data.len < 4) || (data.len > (CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed))) || ((data.p[0] >> 4) != PacketType_PUBLISH)) {
     return false;
   }
@@ -859,7 +845,7 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   if (seq >= self->nextSeq) {
     self->nextSeq = (seq == 0xffffffffu) ? 1 : (seq + 1);
   }
-#line 946 "ts-src/mqtt/session.ts"
+#line 931 "ts-src/mqtt/session.ts"
   return true;
 }
 
@@ -888,11 +874,11 @@ uint32_t Session_outboxRoom(Session *self) {
   if (self->recCount >= session_STORE_SLOTS) {
     return 0;
   }
-#line 972 "ts-src/mqtt/session.ts"
+#line 957 "ts-src/mqtt/session.ts"
   if (self->state != SessionState_CONNECTED && (Session_queuedCount(self) >= self->cfg.maxQueueLength)) {
     return 0;
   }
-#line 973 "ts-src/mqtt/session.ts"
+#line 958 "ts-src/mqtt/session.ts"
   return CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed;
 }
 
@@ -901,7 +887,7 @@ static void Session_maybeRoom(Session *self) {
   if (!self->roomWanted || (Session_outboxRoom(self) == 0)) {
     return;
   }
-#line 979 "ts-src/mqtt/session.ts"
+#line 964 "ts-src/mqtt/session.ts"
   self->roomWanted = false;
   Session_emit(self, SessionEvent_OUTBOX_ROOM, NULL);
 }
@@ -915,7 +901,7 @@ static uint32_t Session_waitingToSend(Session *self) {
       n++;
     }
   }
-#line 990 "ts-src/mqtt/session.ts"
+#line 975 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -926,28 +912,28 @@ uint16_t Session_subscribe(Session *self, rt_bytes filter, uint8_t qos, int32_t 
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: bad QoS", filter, qos);
     }
-#line 998 "ts-src/mqtt/session.ts"
+#line 983 "ts-src/mqtt/session.ts"
     return 0;
   }
-  if (!topic_validTopicFilter(filter) || topic_hasControlChar(filter)) {
+  if (!topic_sendableTopic(filter, true)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: invalid topic filter", filter, 0);
     }
-#line 1002 "ts-src/mqtt/session.ts"
+#line 987 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (filter.len > CONFIG_MGOS_MQTT_MAX_FILTER_LEN) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: filter > MAX_FILTER_LEN", filter, rt_i32_of(filter.len));
     }
-#line 1006 "ts-src/mqtt/session.ts"
+#line 991 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (self->subCount >= CONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: table full", filter, 0);
     }
-#line 1010 "ts-src/mqtt/session.ts"
+#line 995 "ts-src/mqtt/session.ts"
     return 0;
   }
   Sub *s = &self->subs[self->subCount];
@@ -976,11 +962,11 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
     if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
       continue;
     }
-#line 1036 "ts-src/mqtt/session.ts"
+#line 1021 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
       continue;
     }
-#line 1037 "ts-src/mqtt/session.ts"
+#line 1022 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
@@ -990,7 +976,7 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, "unsubscribe: no match", filter, 0);
   }
-#line 1044 "ts-src/mqtt/session.ts"
+#line 1029 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -1004,7 +990,7 @@ uint32_t Session_unsentBytes(Session *self) {
       n += tmp - r->done;
     }
   }
-#line 1054 "ts-src/mqtt/session.ts"
+#line 1039 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1015,7 +1001,7 @@ uint32_t Session_inflightCount(Session *self) {
       n++;
     }
   }
-#line 1060 "ts-src/mqtt/session.ts"
+#line 1045 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1026,27 +1012,27 @@ uint32_t Session_queuedCount(Session *self) {
       n++;
     }
   }
-#line 1066 "ts-src/mqtt/session.ts"
+#line 1051 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 1073 "ts-src/mqtt/session.ts"
+#line 1058 "ts-src/mqtt/session.ts"
 void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
   self->now = now;
   if (data.len > 0) {
     self->lastRx = now;
   }
-#line 1076 "ts-src/mqtt/session.ts"
+#line 1061 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while (off < data.len) {
     if (!Session_receiving(self) || self->epoch != ep) {
       return;
     }
-#line 1080 "ts-src/mqtt/session.ts"
+#line 1065 "ts-src/mqtt/session.ts"
     if (self->big != BigRx_NONE) {
       // The rest of a large PUBLISH goes through without touching rx.
       off += Session_bigFeed(self, rt_slice_from(data, off));
@@ -1062,9 +1048,9 @@ void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
     }
     // The decoder rejects packets over the limit from their fixed header, so
     // a full buffer here means the limit exceeds the buffer: never wait forever.
-#line 1093 "ts-src/mqtt/session.ts"
+#line 1078 "ts-src/mqtt/session.ts"
     if (self->big == BigRx_NONE && self->rxLen == CONFIG_MGOS_MQTT_RX_BUF_SIZE) {
-      Session_close(self, "rx buffer overflow");
+      Session_close(self, session_txt("rx buffer overflow"));
       return;
     }
   }
@@ -1092,23 +1078,19 @@ static void Session_parse(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1120 "ts-src/mqtt/session.ts"
+#line 1105 "ts-src/mqtt/session.ts"
     if ((r == (-DecodeErr_TOO_LARGE)) && self->pkt.type == PacketType_PUBLISH) {
       // Too large to buffer, not malformed: stream it (the reference closed
       // here, and a persistent session then got it again at every reconnect).
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 1124 "ts-src/mqtt/session.ts"
+#line 1109 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
     if (r < 0) {
-      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
-      }
-#line 1129 "ts-src/mqtt/session.ts"
-      Session_close(self, packet_decodeErrName((DecodeErr)(uint8_t)(-(int64_t)r)));
+      Session_closeBad(self, (DecodeErr)(uint8_t)(-(int64_t)r), rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
       return;
     }
     start += (uint32_t)r;
@@ -1118,13 +1100,14 @@ static void Session_parse(Session *self) {
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1137 "ts-src/mqtt/session.ts"
-  uint32_t rest = self->rxLen - start;
-  if (start > 0) {
-    rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
-  }
-#line 1139 "ts-src/mqtt/session.ts"
-  self->rxLen = rest;
+#line 1121 "ts-src/mqtt/session.ts"
+  Session_rxDrop(self, start);
+}
+
+/** Drops the first `k` bytes of rx (k <= rxLen). */
+static void Session_rxDrop(Session *self, uint32_t k) {
+  rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), k, self->rxLen));
+  self->rxLen = self->rxLen - k;
 }
 
 /** parse() for MQTT 5: every packet within our Maximum Packet Size (a
@@ -1139,7 +1122,7 @@ static void Session_parse5(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1152 "ts-src/mqtt/session.ts"
+#line 1140 "ts-src/mqtt/session.ts"
     Packet *b = &v->pkt.base;
     if (((r == (-DecodeErr_TOO_LARGE)) && b->type == PacketType_PUBLISH) && (b->totalLen <= Session_maxPacket5(self))) {
       // Within our Maximum Packet Size, over the buffer: streamed as in 3.1.1.
@@ -1150,7 +1133,7 @@ static void Session_parse5(Session *self) {
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 1160 "ts-src/mqtt/session.ts"
+#line 1148 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
@@ -1159,8 +1142,8 @@ static void Session_parse5(Session *self) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
       }
-#line 1166 "ts-src/mqtt/session.ts"
-      Session_protocolError(self, packet5_reason5ForErr(e), (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
+#line 1154 "ts-src/mqtt/session.ts"
+      Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? "" : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
       return;
     }
     start += (uint32_t)r;
@@ -1169,37 +1152,39 @@ static void Session_parse5(Session *self) {
     if (p->type == PacketType_CONNACK) {
       p->returnCode = v->pkt.reasonCode;
     }
-#line 1173 "ts-src/mqtt/session.ts"
+#line 1161 "ts-src/mqtt/session.ts"
     if ((p->type == PacketType_PUBLISH && self->state == SessionState_CONNECTED) && !Session_aliasIn(self, p)) {
       return;
     }
-#line 1174 "ts-src/mqtt/session.ts"
+#line 1162 "ts-src/mqtt/session.ts"
     Session_handle(self, p);
   }
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1177 "ts-src/mqtt/session.ts"
-  uint32_t rest = self->rxLen - start;
-  rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
-  self->rxLen = rest;
+#line 1165 "ts-src/mqtt/session.ts"
+  Session_rxDrop(self, start);
 }
 
 // ---------------------------------------------------------------- large PUBLISH
 /** parse() met a PUBLISH over the limit at rx[start] (its fixed header is
    *  complete). Moves it to rx[0] and streams what rx holds of it. True when
    *  it ended there and the bytes after it are now rx[0, rxLen), to parse. */
-#line 1187 "ts-src/mqtt/session.ts"
+#line 1173 "ts-src/mqtt/session.ts"
 static bool Session_bigFromRx(Session *self, uint32_t start) {
   uint32_t ep = self->epoch;
-  uint32_t avail = self->rxLen - start;
-  rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
+  Session_rxDrop(self, start);
+  uint32_t avail = self->rxLen;
   self->rxLen = 0;
   if (self->state == SessionState_CONNECTING) {
-    Session_close(self, "packet before CONNACK");
+    Session_close(self, session_txt("packet before CONNACK"));
     return false;
   }
   Packet *p = &self->pkt;
+  uint8_t f = p->flags;
+  p->qos = (uint8_t)((f >> 1) & 3);
+  p->dup = (f & 0x8) != 0;
+  p->retain = (f & 0x1) != 0;
   self->big = BigRx_UNDECIDED;
   self->bigPos = 0;
   self->bigTotal = p->totalLen;
@@ -1211,7 +1196,7 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
   if (Session_isV5(self)) {
     BigProps_reset(&self->v5s[0].bigProps);
   }
-#line 1206 "ts-src/mqtt/session.ts"
+#line 1196 "ts-src/mqtt/session.ts"
   self->rxPartOff = 0;
   self->rxPartTotal = 0;
   self->rxTopicLen = 0;
@@ -1221,9 +1206,9 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
   if ((self->epoch != ep || !Session_receiving(self)) || self->big != BigRx_NONE) {
     return false;
   }
-#line 1213 "ts-src/mqtt/session.ts"
-  rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), used, avail));
-  self->rxLen = avail - used;
+#line 1203 "ts-src/mqtt/session.ts"
+  self->rxLen = avail;
+  Session_rxDrop(self, used);
   return true;
 }
 
@@ -1239,44 +1224,31 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
     uint32_t pos = self->bigPos;
     rt_bytes rest = rt_slice_from(d, used);
     uint32_t n = 0;
-    if (self->bigIdEnd == 0) {
-      n = session_minU32(rest.len, (self->bigHdr + 2u) - pos);
-      rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), pos, rt_slice(rest, 0, n));
-      self->rxLen = pos + n;
-      self->bigPos = pos + n;
-      used += n;
-      if (self->bigPos == ((int64_t)self->bigHdr + 2)) {
-        Session_bigLayout(self);
+    if (self->bigIdEnd == 0 || pos < self->bigIdEnd) {
+      // The header, byte by byte: to rx the fixed header and topic length
+      // always, the topic as far as recvLimit() lets it; the last two bytes
+      // also collect in bigId (the packet id, when there is one).
+      uint8_t b = rt_bytes_get(rest, 0);
+      if (self->bigIdEnd == 0 || (pos < self->bigTopicEnd && (pos < Session_recvLimit(self)))) {
+        rt_set_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, pos, b);
+        self->rxLen = pos + 1u;
       }
-      // MQTT 5, an empty topic at QoS 0: nothing before the properties.
-#line 1238 "ts-src/mqtt/session.ts"
-      if ((self->big != BigRx_NONE && self->bigIdEnd > 0) && self->bigPos == self->bigIdEnd) {
+      self->bigId = (uint16_t)((self->bigId << 8) | b);
+      self->bigPos = pos + 1u;
+      used++;
+      if (self->bigIdEnd == 0) {
+        if (self->bigPos == ((int64_t)self->bigHdr + 2)) {
+          Session_bigLayout(self);
+        }
+        // MQTT 5, an empty topic at QoS 0: nothing before the properties.
+#line 1235 "ts-src/mqtt/session.ts"
+        if ((self->big != BigRx_NONE && self->bigIdEnd > 0) && self->bigPos == self->bigIdEnd) {
+          Session_bigHeaderDone(self);
+        }
+#line 1236 "ts-src/mqtt/session.ts"
+      } else if (self->bigPos == self->bigIdEnd) {
         Session_bigHeaderDone(self);
       }
-#line 1239 "ts-src/mqtt/session.ts"
-    } else if (pos < self->bigTopicEnd) {
-      n = session_minU32(rest.len, self->bigTopicEnd - pos);
-      uint32_t cap = Session_recvLimit(self);
-      if (pos < cap) {
-        uint32_t k = session_minU32(n, cap - pos);
-        rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), pos, rt_slice(rest, 0, k));
-        self->rxLen = pos + k;
-      }
-      self->bigPos = pos + n;
-      used += n;
-      if (self->bigPos == self->bigIdEnd) {
-        Session_bigHeaderDone(self);
-      }
-#line 1250 "ts-src/mqtt/session.ts"
-    } else if (pos < self->bigIdEnd) {
-      n = 1;
-      self->bigId = (uint16_t)((self->bigId << 8) | rt_bytes_get(rest, 0));
-      self->bigPos = pos + 1;
-      used += 1;
-      if (self->bigPos == self->bigIdEnd) {
-        Session_bigHeaderDone(self);
-      }
-#line 1256 "ts-src/mqtt/session.ts"
     } else if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && self->bigPayAt == 0) {
       // MQTT 5: the property length and block, between packet id and payload.
       BigProps *bp = &self->v5s[0].bigProps;
@@ -1310,7 +1282,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       }
     }
     // Even when a handler called disconnect(): the message was read whole.
-#line 1287 "ts-src/mqtt/session.ts"
+#line 1270 "ts-src/mqtt/session.ts"
     if (((self->big != BigRx_NONE && self->bigPayAt > 0) && self->bigPos == self->bigTotal) && self->epoch == ep) {
       Session_bigEnd(self);
     }
@@ -1321,39 +1293,49 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
 /** A malformed large PUBLISH: the same close as parse() gives a small one
    *  (MQTT 5: DISCONNECT with the reason code first). */
 static void Session_bigBad(Session *self, uint8_t e) {
+  self->big = BigRx_NONE;
+  if (!Session_isV5(self)) {
+    Session_closeBad(self, (DecodeErr)e, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen));
+    return;
+  }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
   }
-#line 1298 "ts-src/mqtt/session.ts"
-  self->big = BigRx_NONE;
-  if (Session_isV5(self)) {
-    Session_protocolError(self, packet5_reason5ForErr(e), (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
-#line 1300 "ts-src/mqtt/session.ts"
-  } else {
-    Session_close(self, packet_decodeErrName((DecodeErr)e));
+#line 1286 "ts-src/mqtt/session.ts"
+  Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? "" : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
+}
+
+/** A malformed packet (its bytes from `at`) ends the connection. */
+static void Session_closeBad(Session *self, DecodeErr e, rt_bytes at) {
+  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+    Session_log(self, LogLevel_ERROR, "bad packet", at, -e);
   }
+#line 1292 "ts-src/mqtt/session.ts"
+  Session_close(self, (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) ? packet_decodeErrName(e) : "");
 }
 
 /** The topic length is in: where the topic and the packet id end. */
-#line 1304 "ts-src/mqtt/session.ts"
 static void Session_bigLayout(Session *self) {
   uint32_t h = self->bigHdr;
   uint32_t tl = (uint32_t)((rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, h) << 8) | rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, rt_idx_add(h, 1)));
-  uint8_t qos = (uint8_t)((self->pkt.flags >> 1) & 3);
   uint32_t rem = self->pkt.remLen;
-  if ((2u + tl) > rem) {
-    Session_bigBad(self, DecodeErr_STRING_OVERRUN);
-    return;
-  }
-  // MQTT 5: an empty topic reads a topic alias.
+  uint32_t idLen = (uint32_t)((self->pkt.qos > 0) ? 2 : 0);
+  // MQTT 5: an empty topic reads a topic alias; a property length follows.
   bool v5 = Session_isV5(self);
-  if (tl == 0 && !v5) {
-    Session_bigBad(self, DecodeErr_EMPTY_TOPIC);
-    return;
+  // The checks of decodePublish, in its order.
+  DecodeErr e = DecodeErr_OK;
+  if ((2u + tl) > rem) {
+    e = DecodeErr_STRING_OVERRUN;
+#line 1306 "ts-src/mqtt/session.ts"
+  } else if (tl == 0 && !v5) {
+    e = DecodeErr_EMPTY_TOPIC;
+#line 1307 "ts-src/mqtt/session.ts"
+  } else if ((((2u + tl) + idLen) + (uint32_t)(v5 ? 1 : 0)) > rem) {
+    e = DecodeErr_BAD_LENGTH;
   }
-  uint32_t idLen = (uint32_t)((qos > 0) ? 2 : 0);
-  if ((((2u + tl) + idLen) + (uint32_t)(v5 ? 1 : 0)) > rem) {
-    Session_bigBad(self, DecodeErr_BAD_LENGTH);
+#line 1308 "ts-src/mqtt/session.ts"
+  if (e != DecodeErr_OK) {
+    Session_bigBad(self, e);
     return;
   }
   self->rxTopicLen = tl;
@@ -1365,21 +1347,19 @@ static void Session_bigLayout(Session *self) {
 /** Topic and packet id are in: check them, then skip or offer the payload. */
 static void Session_bigHeaderDone(Session *self) {
   Packet *p = &self->pkt;
-  uint8_t f = p->flags;
-  p->qos = (uint8_t)((f >> 1) & 3);
-  p->dup = (f & 0x8) != 0;
-  p->retain = (f & 0x1) != 0;
-  p->packetId = self->bigId;
+  p->packetId = (uint16_t)((p->qos > 0) ? self->bigId : 0);
   p->payload = RT_NOBYTES;
   bool whole = self->rxLen == self->bigTopicEnd;
   uint32_t from = self->bigHdr + 2u;
   p->topic = (self->rxLen > from) ? rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), from, self->rxLen) : RT_NOBYTES;
-  if ((whole && p->topic.len > 0) && !topic_validTopicName(p->topic)) {
-    Session_bigBad(self, (DecodeErr)(topic_validUtf8(p->topic) ? DecodeErr_TOPIC_WILDCARD : DecodeErr_BAD_UTF8));
-    return;
+  // A topic cut by the receive limit cannot be checked (nor delivered).
+  DecodeErr e = (DecodeErr)((whole && p->topic.len > 0) ? codec_topicNameErr(p->topic) : DecodeErr_OK);
+  if ((e == DecodeErr_OK && p->qos > 0) && p->packetId == 0) {
+    e = DecodeErr_ZERO_PACKET_ID;
   }
-  if (p->qos > 0 && self->bigId == 0) {
-    Session_bigBad(self, DecodeErr_ZERO_PACKET_ID);
+#line 1329 "ts-src/mqtt/session.ts"
+  if (e != DecodeErr_OK) {
+    Session_bigBad(self, e);
     return;
   }
   // MQTT 5: the properties come first (bigPropsDone).
@@ -1390,12 +1370,12 @@ static void Session_bigHeaderDone(Session *self) {
 
 /** MQTT 5: the properties of the large PUBLISH are read: check them,
    *  resolve its topic alias, then skip or offer the payload. */
-#line 1356 "ts-src/mqtt/session.ts"
+#line 1339 "ts-src/mqtt/session.ts"
 static void Session_bigPropsDone(Session *self) {
   if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     return;
   }
-#line 1358 "ts-src/mqtt/session.ts"
+#line 1341 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   BigProps *bp = &v->bigProps;
   Props5 *pr = &v->pkt.props;
@@ -1416,7 +1396,7 @@ static void Session_bigPropsDone(Session *self) {
     if (!Session_aliasIn(self, p)) {
       return;
     }
-#line 1376 "ts-src/mqtt/session.ts"
+#line 1359 "ts-src/mqtt/session.ts"
     self->rxTopicLen = p->topic.len;
   } else if (bp->len > 0) {
     // Not read: any alias it set is unknown, so none is trusted again.
@@ -1434,12 +1414,12 @@ static void Session_bigDecide(Session *self, bool propsLost) {
   if (p->qos > 0 && !Session_rxQuotaTake(self)) {
     return;
   }
-#line 1391 "ts-src/mqtt/session.ts"
-  if (p->qos == 2 && Session_rxQos2Has(self, self->bigId)) {
+#line 1374 "ts-src/mqtt/session.ts"
+  if (p->qos == 2 && Session_rxQos2Has(self, p->packetId)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, self->bigId);
+      Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
     }
-#line 1393 "ts-src/mqtt/session.ts"
+#line 1376 "ts-src/mqtt/session.ts"
     self->big = BigRx_DISCARD;
     return;
   }
@@ -1465,7 +1445,7 @@ static void Session_bigSkip(Session *self, const char *why, int32_t num) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, why, self->pkt.topic, num);
   }
-#line 1416 "ts-src/mqtt/session.ts"
+#line 1399 "ts-src/mqtt/session.ts"
   self->pkt.payload = RT_NOBYTES;
   self->rxPartOff = 0;
   Session_emit(self, SessionEvent_PUBLISH_SKIPPED, &self->pkt);
@@ -1482,13 +1462,13 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
   if (!first || self->epoch != ep) {
     return;
   }
-#line 1430 "ts-src/mqtt/session.ts"
+#line 1413 "ts-src/mqtt/session.ts"
   if (self->rxTake) {
     self->big = BigRx_DELIVER;
-#line 1431 "ts-src/mqtt/session.ts"
+#line 1414 "ts-src/mqtt/session.ts"
   } else if (Session_receiving(self)) {
     Session_bigSkip(self, "PUBLISH larger than the receive buffer, skipped", rt_i32_of(self->rxPartTotal));
-#line 1432 "ts-src/mqtt/session.ts"
+#line 1415 "ts-src/mqtt/session.ts"
   } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
   }
@@ -1497,7 +1477,7 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
 /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
    *  remembered only with the last byte, so a resend of a message cut off is
    *  taken again). */
-#line 1438 "ts-src/mqtt/session.ts"
+#line 1421 "ts-src/mqtt/session.ts"
 static void Session_bigEnd(Session *self) {
   Packet *p = &self->pkt;
   self->big = BigRx_NONE;
@@ -1508,7 +1488,7 @@ static void Session_bigEnd(Session *self) {
     if (!Session_rxQos2Has(self, p->packetId)) {
       Session_rxQos2Add(self, p->packetId);
     }
-#line 1446 "ts-src/mqtt/session.ts"
+#line 1429 "ts-src/mqtt/session.ts"
     Session_queueAck(self, PacketType_PUBREC, p->packetId);
   }
 }
@@ -1516,7 +1496,7 @@ static void Session_bigEnd(Session *self) {
 static void Session_handle(Session *self, Packet *p) {
   // MQTT 5 extended authentication exchanges AUTH before the CONNACK (4.12).
   if ((self->state == SessionState_CONNECTING && p->type != PacketType_CONNACK) && (p->type != packet5_PACKET_AUTH || !Session_isV5(self))) {
-    Session_close(self, "packet before CONNACK");
+    Session_close(self, session_txt("packet before CONNACK"));
     return;
   }
   switch (p->type) {
@@ -1524,76 +1504,68 @@ static void Session_handle(Session *self, Packet *p) {
     Session_onConnack(self, p);
     break;
   }
-#line 1460 "ts-src/mqtt/session.ts"
+#line 1443 "ts-src/mqtt/session.ts"
   case PacketType_PUBLISH: {
     Session_onPublish(self, p);
     break;
   }
-#line 1463 "ts-src/mqtt/session.ts"
-  case PacketType_PUBACK: {
-    Session_onDone(self, p, RecState_WAIT_PUBACK, SessionEvent_PUBACK, "PUBACK: unexpected id");
+#line 1446 "ts-src/mqtt/session.ts"
+  case PacketType_PUBACK:
+  case PacketType_PUBREC:
+  case PacketType_PUBCOMP: {
+    Session_onAck(self, p);
     break;
   }
-#line 1466 "ts-src/mqtt/session.ts"
-  case PacketType_PUBREC: {
-    Session_onPubrec(self, p);
-    break;
-  }
-#line 1469 "ts-src/mqtt/session.ts"
+#line 1451 "ts-src/mqtt/session.ts"
   case PacketType_PUBREL: {
     Session_onPubrel(self, p);
     break;
   }
-#line 1472 "ts-src/mqtt/session.ts"
-  case PacketType_PUBCOMP: {
-    Session_onDone(self, p, RecState_WAIT_PUBCOMP, SessionEvent_PUBCOMP, "PUBCOMP: unexpected id");
-    break;
-  }
-#line 1475 "ts-src/mqtt/session.ts"
+#line 1454 "ts-src/mqtt/session.ts"
   case PacketType_SUBACK:
   case PacketType_UNSUBACK: {
     Session_onSubAck(self, p, p->type == PacketType_UNSUBACK);
     break;
   }
-#line 1479 "ts-src/mqtt/session.ts"
+#line 1458 "ts-src/mqtt/session.ts"
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, "PINGRESP", 0);
     }
-#line 1482 "ts-src/mqtt/session.ts"
+#line 1461 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
     break;
   }
-#line 1484 "ts-src/mqtt/session.ts"
+#line 1463 "ts-src/mqtt/session.ts"
   case PacketType_DISCONNECT: {
     // Only MQTT 5's decoder lets a server's DISCONNECT through (3.14).
     if (Session_isV5(self)) {
       Session_onDisconnect5(self);
     }
-#line 1487 "ts-src/mqtt/session.ts"
+#line 1466 "ts-src/mqtt/session.ts"
     break;
   }
-#line 1488 "ts-src/mqtt/session.ts"
+#line 1467 "ts-src/mqtt/session.ts"
   case packet5_PACKET_AUTH: {
     if (Session_isV5(self)) {
       Session_onAuth5(self);
     }
-#line 1490 "ts-src/mqtt/session.ts"
+#line 1469 "ts-src/mqtt/session.ts"
     break;
   }
-#line 1491 "ts-src/mqtt/session.ts"
+#line 1470 "ts-src/mqtt/session.ts"
   default: {
-    Session_close(self, "unexpected packet type");
+    Session_close(self, session_txt("unexpected packet type"));
     break;
   }
   }
 }
 
-#line 1497 "ts-src/mqtt/session.ts"
+#line 1476 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
-    Session_close(self, "unexpected second CONNACK");
+    Session_close(self, session_txt("unexpected second CONNACK"));
     return;
   }
   uint32_t ep = self->epoch;
@@ -1601,28 +1573,28 @@ static void Session_onConnack(Session *self, Packet *p) {
   if (v5) {
     V5State_takeConnack(&self->v5s[0]);
   }
-#line 1505 "ts-src/mqtt/session.ts"
+#line 1484 "ts-src/mqtt/session.ts"
   if (p->returnCode != 0) {
     // The reason is readable during the CONNACK event already.
-    const char *why = v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
+    const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? "" : v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
     if (v5 && self->v5s[0].reasonStrLen > 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, "CONNACK reason string: ", V5State_reasonString(&self->v5s[0]), p->returnCode);
       }
     }
-#line 1509 "ts-src/mqtt/session.ts"
+#line 1488 "ts-src/mqtt/session.ts"
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 1513 "ts-src/mqtt/session.ts"
+#line 1492 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
   if (p->sessionPresent && self->cfg.cleanSession) {
-    Session_close(self, "session present with clean session");
+    Session_close(self, session_txt("session present with clean session"));
     return;
   }
   self->state = SessionState_CONNECTED;
@@ -1632,26 +1604,26 @@ static void Session_onConnack(Session *self, Packet *p) {
     self->cfg.keepAlive = (uint16_t)self->v5s[0].serverKeepAlive;
   }
   // Without a stored session the server will not resend its QoS 2 messages.
-#line 1525 "ts-src/mqtt/session.ts"
+#line 1504 "ts-src/mqtt/session.ts"
   if (!p->sessionPresent) {
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1528 "ts-src/mqtt/session.ts"
+#line 1507 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 1531 "ts-src/mqtt/session.ts"
+#line 1510 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
     Session_maybeRoom(self);
   }
 }
 
-#line 1535 "ts-src/mqtt/session.ts"
+#line 1514 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   if (p->qos == 0) {
@@ -1661,14 +1633,14 @@ static void Session_onPublish(Session *self, Packet *p) {
   if (!Session_rxQuotaTake(self)) {
     return;
   }
-#line 1542 "ts-src/mqtt/session.ts"
+#line 1521 "ts-src/mqtt/session.ts"
   if (p->qos == 1) {
     self->autoAck = true;
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch == ep && self->autoAck) {
       Session_queueAck(self, PacketType_PUBACK, p->packetId);
     }
-#line 1546 "ts-src/mqtt/session.ts"
+#line 1525 "ts-src/mqtt/session.ts"
     return;
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
@@ -1677,7 +1649,7 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
     }
-#line 1552 "ts-src/mqtt/session.ts"
+#line 1531 "ts-src/mqtt/session.ts"
   } else {
     Session_rxQos2Add(self, p->packetId);
     self->autoAck = true;
@@ -1685,61 +1657,44 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (self->epoch != ep) {
       return;
     }
-#line 1557 "ts-src/mqtt/session.ts"
+#line 1536 "ts-src/mqtt/session.ts"
     if (!self->autoAck) {
       // The application runs this exchange: it is not ours to remember.
       int32_t k = Session_rxQos2Index(self, p->packetId);
       if (k >= 0) {
         Session_rxQos2Remove(self, (uint32_t)k);
       }
-#line 1561 "ts-src/mqtt/session.ts"
+#line 1540 "ts-src/mqtt/session.ts"
       return;
     }
   }
   Session_queueAck(self, PacketType_PUBREC, p->packetId);
 }
 
-/** PUBACK (QoS 1) or PUBCOMP (QoS 2) ends the exchange of the record in
-   *  state `waiting`; `ev` is the packet's event, `msg` the log for a stray id. */
-static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev, const char *msg) {
+/** PUBACK, PUBREC or PUBCOMP: the next step of the outgoing exchange with
+   *  its id; handlers then see the packet's event (200 + its type). */
+static void Session_onAck(Session *self, Packet *p) {
+  uint8_t type = p->type;
   int32_t i = Session_findRec(self, p->packetId);
-  if (Session_isV5(self)) {
-    Session_logAckReason(self, p);
-  }
-  // A record still streaming out was never whole on the wire: the ack is bogus.
-#line 1573 "ts-src/mqtt/session.ts"
-  if ((i >= 0 && (self->recs[(uint32_t)i].state == waiting)) && (self->recs[(uint32_t)i].done == 0)) {
-    Session_freeRec(self, (uint32_t)i);
-  } else if (((i >= 0 && waiting == RecState_WAIT_PUBACK) && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) && (self->recs[(uint32_t)i].done == 0)) {
-    // A PUBACK for a QoS 2 PUBLISH: the server took it at QoS 1 (RabbitMQ
-    // does; MQTT 3.1.1 4.3.3 wants PUBREC). It has the message, so the
-    // exchange is over; keeping the record would only fill the window.
-#line 1580 "ts-src/mqtt/session.ts"
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", p->packetId);
-    }
-#line 1581 "ts-src/mqtt/session.ts"
-    Session_freeRec(self, (uint32_t)i);
-  } else {
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, msg, p->packetId);
-    }
-  }
-#line 1585 "ts-src/mqtt/session.ts"
-  Session_emitThenPump(self, ev, p);
-}
-
-static void Session_onPubrec(Session *self, Packet *p) {
-  int32_t i = Session_findRec(self, p->packetId);
+  // MQTT 5: a PUBREC with an error ends the exchange: no PUBREL (4.3.3).
   bool refused = Session_isV5(self) && self->v5s[0].pkt.reasonCode >= 0x80;
   if (Session_isV5(self)) {
     Session_logAckReason(self, p);
   }
-#line 1592 "ts-src/mqtt/session.ts"
-  if (((refused && i >= 0) && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) && (self->recs[(uint32_t)i].done == 0)) {
-    // A PUBREC with an error ends the exchange: no PUBREL (4.3.3).
-    Session_freeRec(self, (uint32_t)i);
-  } else if ((i >= 0 && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) && (self->recs[(uint32_t)i].done == 0)) {
+#line 1554 "ts-src/mqtt/session.ts"
+  uint8_t st = (uint8_t)((i >= 0) ? self->recs[(uint32_t)i].state : RecState_FREE);
+  // A record still streaming out was never whole on the wire: the ack is bogus.
+  bool whole = i >= 0 && (self->recs[(uint32_t)i].done == 0);
+  // PUBACK ends QoS 1; PUBCOMP, or a refusing PUBREC, ends QoS 2. A PUBACK
+  // for a QoS 2 PUBLISH: the server took it at QoS 1 (RabbitMQ does; MQTT
+  // 3.1.1 4.3.3 wants PUBREC). It has the message, so the exchange is over;
+  // keeping the record would only fill the window.
+  bool ends = (type == PacketType_PUBACK) ? st == RecState_WAIT_PUBACK || st == RecState_WAIT_PUBREC : (type == PacketType_PUBCOMP) ? st == RecState_WAIT_PUBCOMP : st == RecState_WAIT_PUBREC && refused;
+#line 1563 "ts-src/mqtt/session.ts"
+  if (type == PacketType_PUBREC && st == RecState_WAIT_PUBCOMP) {
+    // A repeated PUBREC: our PUBREL may have been lost, send it again.
+    self->recs[(uint32_t)i].unsent = true;
+  } else if (((type == PacketType_PUBREC && whole) && st == RecState_WAIT_PUBREC) && !refused) {
     // The message is now the server's: keep only the id, send PUBREL.
     OutMsg *r = &self->recs[(uint32_t)i];
     Session_releaseBytes(self, r);
@@ -1747,16 +1702,31 @@ static void Session_onPubrec(Session *self, Packet *p) {
     r->sent = false;
     r->unsent = true;
     Session_persist(self, StoreOp_PUT, r);
-  } else if (i >= 0 && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBCOMP)) {
-    // A repeated PUBREC: our PUBREL may have been lost, send it again.
-    self->recs[(uint32_t)i].unsent = true;
-  } else {
+  } else if (whole && ends) {
+    if (type == PacketType_PUBACK && st == RecState_WAIT_PUBREC) {
+      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+        Session_logNum(self, LogLevel_WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", p->packetId);
+      }
+    }
+#line 1578 "ts-src/mqtt/session.ts"
+    Session_freeRec(self, (uint32_t)i);
+  } else if (type == PacketType_PUBACK) {
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_logNum(self, LogLevel_WARN, "PUBACK: unexpected id", p->packetId);
+    }
+#line 1581 "ts-src/mqtt/session.ts"
+  } else if (type == PacketType_PUBREC) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "PUBREC: unexpected id", p->packetId);
     }
+#line 1583 "ts-src/mqtt/session.ts"
+  } else {
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_logNum(self, LogLevel_WARN, "PUBCOMP: unexpected id", p->packetId);
+    }
   }
-#line 1609 "ts-src/mqtt/session.ts"
-  Session_emitThenPump(self, SessionEvent_PUBREC, p);
+#line 1586 "ts-src/mqtt/session.ts"
+  Session_emitThenPump(self, 200 + type, p);
 }
 
 static void Session_onPubrel(Session *self, Packet *p) {
@@ -1764,13 +1734,13 @@ static void Session_onPubrel(Session *self, Packet *p) {
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
     Session_rxQos2Remove(self, (uint32_t)k);
-#line 1616 "ts-src/mqtt/session.ts"
+#line 1593 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
     }
   }
-#line 1617 "ts-src/mqtt/session.ts"
+#line 1594 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B); MQTT 5
@@ -1783,7 +1753,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
 
 /** SUBACK or UNSUBACK: the subscription it answers becomes active (or
    *  goes); handlers see the event with its tag in evTag (-1: not ours). */
-#line 1627 "ts-src/mqtt/session.ts"
+#line 1604 "ts-src/mqtt/session.ts"
 static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
   self->evTag = -1;
   int32_t i = Session_findSub(self, p->packetId, (SubState)(unsub ? SubState_UNSUB_SENT : SubState_SUB_SENT));
@@ -1803,14 +1773,14 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
         }
       }
     }
-#line 1642 "ts-src/mqtt/session.ts"
+#line 1619 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, unsub ? "UNSUBACK: unknown id" : "SUBACK: unknown id", p->packetId);
     }
   }
-#line 1646 "ts-src/mqtt/session.ts"
+#line 1623 "ts-src/mqtt/session.ts"
   Session_emit(self, (SessionEvent)(unsub ? SessionEvent_UNSUBACK : SessionEvent_SUBACK), p);
   self->evTag = -1;
 }
@@ -1821,16 +1791,16 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1657 "ts-src/mqtt/session.ts"
+#line 1634 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpStream(self)) {
     return;
   }
-#line 1659 "ts-src/mqtt/session.ts"
+#line 1636 "ts-src/mqtt/session.ts"
   if (!Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1660 "ts-src/mqtt/session.ts"
+#line 1637 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   bool v5 = Session_isV5(self);
   // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
@@ -1843,18 +1813,18 @@ static void Session_pump(Session *self) {
     if (big && wl > self->v5s[0].serverMaxPacket) {
       // Accepted while offline, and this broker takes nothing that big.
       uint32_t ep = self->epoch;
-      Session_dropRec(self, i, MGOS_MQTT_DROP_TOO_BIG_FOR_SERVER, "larger than the broker's Maximum Packet Size, dropped (DROPPED event)");
+      Session_dropRec(self, i, MGOS_MQTT_DROP_TOO_BIG_FOR_SERVER);
       if (self->epoch != ep || self->state != SessionState_CONNECTED) {
         return;
       }
-#line 1674 "ts-src/mqtt/session.ts"
+#line 1651 "ts-src/mqtt/session.ts"
       continue;
     }
     if (r->state == RecState_QUEUED && r->qos > 0) {
       if (inflight >= window) {
         return;
       }
-#line 1678 "ts-src/mqtt/session.ts"
+#line 1655 "ts-src/mqtt/session.ts"
       r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       r->sent = false;
       r->unsent = true;
@@ -1869,7 +1839,7 @@ static void Session_pump(Session *self) {
       if (n == 0) {
         return;
       }
-#line 1690 "ts-src/mqtt/session.ts"
+#line 1667 "ts-src/mqtt/session.ts"
       self->txLen += n;
       self->lastTx = self->now;
       r->sent = true;
@@ -1883,14 +1853,14 @@ static void Session_pump(Session *self) {
     if (len > free && (len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1701 "ts-src/mqtt/session.ts"
+#line 1678 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
-#line 1702 "ts-src/mqtt/session.ts"
+#line 1679 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
-#line 1703 "ts-src/mqtt/session.ts"
+#line 1680 "ts-src/mqtt/session.ts"
     } else {
       i++;
     }
@@ -1899,30 +1869,30 @@ static void Session_pump(Session *self) {
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
-#line 1709 "ts-src/mqtt/session.ts"
+#line 1686 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   bool v5 = Session_isV5(self);
   bool conv = CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && r->v5 != v5;
   if (((((r->done == 0 && CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) && v5) && !conv) && self->v5s[0].serverAliasMax > 0) && Session_copyAliased(self, r)) {
     return true;
   }
-#line 1713 "ts-src/mqtt/session.ts"
+#line 1690 "ts-src/mqtt/session.ts"
   uint32_t at = self->txLen;
   uint32_t len = Session_wireLen(self, r);
   uint32_t n = session_minU32(len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
   uint32_t from = r->off + r->done;
   if (conv) {
     session5_convertedPart(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, at + n), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5, r->done);
-#line 1718 "ts-src/mqtt/session.ts"
+#line 1695 "ts-src/mqtt/session.ts"
   } else {
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), from, from + n));
   }
   // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
-#line 1720 "ts-src/mqtt/session.ts"
+#line 1697 "ts-src/mqtt/session.ts"
   if (r->done == 0 && r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1721 "ts-src/mqtt/session.ts"
+#line 1698 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   r->done += n;
@@ -1947,27 +1917,27 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
   if ((most > (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen)) || (smax > 0 && most > smax)) {
     return false;
   }
-#line 1743 "ts-src/mqtt/session.ts"
+#line 1720 "ts-src/mqtt/session.ts"
   uint32_t a = V5State_outAlias(&self->v5s[0], Session_recTopic(self, r));
   if (a == 0) {
     return false;
   }
-#line 1745 "ts-src/mqtt/session.ts"
+#line 1722 "ts-src/mqtt/session.ts"
   bool bound = (int32_t)(a & 0x10000u) != 0;
   uint32_t at = self->txLen;
   uint32_t n = session5_putAliased(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, UINT32_MAX), m, r->qos, (uint16_t)a, bound);
   if (n == 0) {
     return false;
   }
-#line 1749 "ts-src/mqtt/session.ts"
+#line 1726 "ts-src/mqtt/session.ts"
   if (bound) {
     self->v5s[0].aliasHits++;
   }
-#line 1750 "ts-src/mqtt/session.ts"
+#line 1727 "ts-src/mqtt/session.ts"
   if (r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1751 "ts-src/mqtt/session.ts"
+#line 1728 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   self->streaming = false;
@@ -1976,26 +1946,43 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
   return true;
 }
 
-/** Drops record i (not in flight) with a DROPPED event, as the offline policy does. */
-static void Session_dropRec(Session *self, uint32_t i, uint8_t reason, const char *why) {
+/** Drops record i (waiting, not in flight) with a DROPPED event: the
+   *  offline policy (QUEUE_FULL, OUTBOX_FULL) or, MQTT 5, a message larger
+   *  than the broker takes (TOO_BIG_FOR_SERVER). The event has its id, QoS,
+   *  reason, topic and payload. */
+static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   OutMsg *r = &self->recs[i];
   uint16_t id = r->packetId;
-  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, why, Session_recTopic(self, r), id);
-  }
-#line 1764 "ts-src/mqtt/session.ts"
   self->evDropId = id;
   self->evDropQos = r->qos;
   self->evDropReason = reason;
-  self->evDropTopic = Session_recTopic(self, r);
-  self->evDropPayload = Session_recPayload(self, r);
+  // Views into the stored PUBLISH: its topic, then the payload after the
+  // topic (and the packet id).
+  rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
+  uint32_t k = Session_topicOffset(self, r);
+  uint32_t te = k + (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
+  self->evDropTopic = rt_subarray(m, k, te);
+  self->evDropPayload = (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && r->v5) ? session5_payload5(m, r->qos) : rt_subarray(m, te + (uint32_t)((r->qos > 0) ? 2 : 0), UINT32_MAX);
+  rt_bytes t = self->evDropTopic;
+  if (reason == MGOS_MQTT_DROP_TOO_BIG_FOR_SERVER) {
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_log(self, LogLevel_WARN, "larger than the broker's Maximum Packet Size, dropped (DROPPED event)", t, id);
+    }
+#line 1756 "ts-src/mqtt/session.ts"
+  } else {
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", t, id);
+    }
+  }
+  // Out of every queue while the handler runs (it may publish), freed after.
+#line 1760 "ts-src/mqtt/session.ts"
   r->state = RecState_FREE;
   Session_emit(self, SessionEvent_DROPPED, NULL);
   self->evDropTopic = RT_NOBYTES;
   self->evDropPayload = RT_NOBYTES;
-  for (uint32_t k = 0; k < self->recCount; k++) {
-    if (self->recs[k].state == RecState_FREE && self->recs[k].packetId == id) {
-      Session_freeRec(self, k);
+  for (uint32_t k2 = 0; k2 < self->recCount; k2++) {
+    if (self->recs[k2].state == RecState_FREE && self->recs[k2].packetId == id) {
+      Session_freeRec(self, k2);
       break;
     }
   }
@@ -2006,25 +1993,25 @@ static bool Session_pumpStream(Session *self) {
   if (!self->streaming) {
     return true;
   }
-#line 1784 "ts-src/mqtt/session.ts"
+#line 1775 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->done == 0) {
       continue;
     }
-#line 1787 "ts-src/mqtt/session.ts"
+#line 1778 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return false;
     }
-#line 1788 "ts-src/mqtt/session.ts"
+#line 1779 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
-#line 1789 "ts-src/mqtt/session.ts"
+#line 1780 "ts-src/mqtt/session.ts"
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
-  Session_close(self, "stream lost");
+  Session_close(self, session_txt("stream lost"));
   return false;
 }
 
@@ -2034,26 +2021,26 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1800 "ts-src/mqtt/session.ts"
+#line 1791 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = 0;
     if (Session_isV5(self)) {
       rt_bytes tmp = Session_txFree(self);
       n = codec5_encodeAck5(tmp, (uint8_t)((a >> 16) & 0xff), (uint16_t)a, (uint8_t)(a >> 24), Session_noProps(self));
-#line 1804 "ts-src/mqtt/session.ts"
+#line 1795 "ts-src/mqtt/session.ts"
     } else {
       n = codec_encodeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     }
-#line 1805 "ts-src/mqtt/session.ts"
+#line 1796 "ts-src/mqtt/session.ts"
     if (n == 0) {
       return false;
     }
-#line 1806 "ts-src/mqtt/session.ts"
+#line 1797 "ts-src/mqtt/session.ts"
     if (Session_isV5(self)) {
       V5State_ackSent(&self->v5s[0], (uint8_t)((a >> 16) & 0xff), (uint8_t)(a >> 24));
     }
-#line 1807 "ts-src/mqtt/session.ts"
+#line 1798 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -2065,11 +2052,11 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1816 "ts-src/mqtt/session.ts"
+#line 1807 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1817 "ts-src/mqtt/session.ts"
+#line 1808 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = 0;
@@ -2082,12 +2069,12 @@ static bool Session_pumpAcksAndSubs(Session *self) {
       }
       n = sub ? codec5_encodeSubscribe5(free, s->packetId, filter, (uint8_t)(s->qos | rt_get_u8(self->subOpts5, session_SUB5_SLOTS, i)), pp) : codec5_encodeUnsubscribe5(free, s->packetId, filter, pp);
     } else {
-      n = sub ? codec_encodeSubscribe(free, s->packetId, filter, s->qos) : codec_encodeUnsubscribe(free, s->packetId, filter);
+      n = codec_encodeSubUnsub(free, sub, s->packetId, filter, (uint8_t)(sub ? s->qos : 0));
     }
     if (n == 0) {
       return false;
     }
-#line 1832 "ts-src/mqtt/session.ts"
+#line 1823 "ts-src/mqtt/session.ts"
     s->state = (SubState)(sub ? SubState_SUB_SENT : SubState_UNSUB_SENT);
     self->txLen += n;
     self->lastTx = self->now;
@@ -2102,7 +2089,7 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 /** queueAck() with an MQTT 5 reason code (bits 24-31 of the queue entry). */
 void Session_queueAckReason(Session *self, uint8_t type, uint16_t id, uint8_t reason) {
   if (self->ackCount >= CONFIG_MGOS_MQTT_MAX_PENDING_ACKS) {
-    Session_close(self, "too many acks pending");
+    Session_close(self, session_txt("too many acks pending"));
     return;
   }
   uint32_t slot = rt_mod_u32(self->ackHead + self->ackCount, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -2118,17 +2105,17 @@ static bool Session_aliasIn(Session *self, Packet *p) {
   if (bad == 0) {
     return true;
   }
-#line 1860 "ts-src/mqtt/session.ts"
-  const char *why = "topic alias never set";
+#line 1851 "ts-src/mqtt/session.ts"
+  const char *why = session_txt("topic alias never set");
   if (bad == Reason_TOPIC_ALIAS_INVALID) {
-    why = "topic alias above our Topic Alias Maximum";
+    why = session_txt("topic alias above our Topic Alias Maximum");
   }
   // The table holds TOPIC_ALIASES x TOPIC_ALIAS_LEN bytes of topics in all.
-#line 1863 "ts-src/mqtt/session.ts"
+#line 1854 "ts-src/mqtt/session.ts"
   if (bad == Reason_IMPLEMENTATION_SPECIFIC_ERROR) {
-    why = "topic alias bound to a topic too long to keep (MGOS_MQTT_TOPIC_ALIAS_LEN)";
+    why = session_txt("topic alias bound to a topic too long to keep (MGOS_MQTT_TOPIC_ALIAS_LEN)");
   }
-#line 1864 "ts-src/mqtt/session.ts"
+#line 1855 "ts-src/mqtt/session.ts"
   Session_protocolError(self, bad, why);
   return false;
 }
@@ -2140,19 +2127,29 @@ static bool Session_rxQuotaTake(Session *self) {
   if (!Session_isV5(self)) {
     return true;
   }
-#line 1873 "ts-src/mqtt/session.ts"
+#line 1864 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->inUnacked >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
-    Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, "broker exceeded our Receive Maximum");
+    Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, session_txt("broker exceeded our Receive Maximum"));
     return false;
   }
   v->inUnacked++;
   return true;
 }
 
+/** Size of record r's PUBLISH on this connection: re-encoded when it was
+   *  accepted under the other protocol version. */
+static uint32_t Session_wireLen(Session *self, OutMsg *r) {
+  if ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || (r->v5 == Session_isV5(self))) || r->len == 0) {
+    return r->len;
+  }
+#line 1877 "ts-src/mqtt/session.ts"
+  return session5_convertedSize(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5);
+}
+
 // ---------------------------------------------------------------- helpers
 /** The scratch properties, emptied. */
-#line 1885 "ts-src/mqtt/session.ts"
+#line 1883 "ts-src/mqtt/session.ts"
 static Props5 *Session_noProps(Session *self) {
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
@@ -2166,7 +2163,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
   if (code < 0x80) {
     return;
   }
-#line 1896 "ts-src/mqtt/session.ts"
+#line 1894 "ts-src/mqtt/session.ts"
   V5State_takeReason(&self->v5s[0]);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, packet5_reasonName(p->type, code), V5State_reasonString(&self->v5s[0]), p->packetId);
@@ -2174,15 +2171,15 @@ static void Session_logAckReason(Session *self, Packet *p) {
 }
 
 /** MQTT 5: the broker ends the connection, saying why (3.14). */
-#line 1901 "ts-src/mqtt/session.ts"
+#line 1899 "ts-src/mqtt/session.ts"
 static void Session_onDisconnect5(Session *self) {
   V5State *v = &self->v5s[0];
   V5State_takeReason(v);
-  const char *why = packet5_reasonName(PacketType_DISCONNECT, v->pkt.reasonCode);
+  const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? "" : packet5_reasonName(PacketType_DISCONNECT, v->pkt.reasonCode);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, "DISCONNECT from the broker: ", V5State_reasonString(v), v->pkt.reasonCode);
   }
-#line 1906 "ts-src/mqtt/session.ts"
+#line 1904 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   Session_emit(self, SessionEvent_DISCONNECT, &v->pkt.base);
   if (self->epoch == ep) {
@@ -2193,17 +2190,17 @@ static void Session_onDisconnect5(Session *self) {
 /** MQTT 5: sends AUTH (3.15) with `reason` and Authentication Data, the
    *  method being the CONNECT's. False when not MQTT 5, no method was set,
    *  or it does not fit tx now. */
-#line 1914 "ts-src/mqtt/session.ts"
+#line 1912 "ts-src/mqtt/session.ts"
 bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
   if (!Session_isV5(self)) {
     return false;
   }
-#line 1916 "ts-src/mqtt/session.ts"
+#line 1914 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->authMethodLen == 0 || self->state == SessionState_DISCONNECTED) {
     return false;
   }
-#line 1918 "ts-src/mqtt/session.ts"
+#line 1916 "ts-src/mqtt/session.ts"
   Props5 *p = Session_noProps(self);
   p->authMethod = rt_subarray(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, v->authMethodLen);
   Props5_set(p, PropId_AUTH_METHOD);
@@ -2216,7 +2213,7 @@ bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
   if (n == 0) {
     return false;
   }
-#line 1928 "ts-src/mqtt/session.ts"
+#line 1926 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   return true;
@@ -2227,7 +2224,7 @@ bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
    *  protocol error. */
 static void Session_onAuth5(Session *self) {
   if (self->v5s[0].authMethodLen == 0) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, "AUTH without an authentication method");
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt("AUTH without an authentication method"));
     return;
   }
   V5State_takeReason(&self->v5s[0]);
@@ -2246,7 +2243,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 1955 "ts-src/mqtt/session.ts"
+#line 1953 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -2256,7 +2253,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. @log */
-#line 1962 "ts-src/mqtt/session.ts"
+#line 1960 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -2270,7 +2267,7 @@ static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes 
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 1973 "ts-src/mqtt/session.ts"
+#line 1971 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -2290,22 +2287,13 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 1990 "ts-src/mqtt/session.ts"
-  self->big = BigRx_NONE;
+#line 1988 "ts-src/mqtt/session.ts"
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
   self->epoch++;
-  self->txLen = 0;
-  self->txHeadLeft = 0;
-  self->rxLen = 0;
-  self->ackCount = 0;
-  self->ackHead = 0;
+  Session_dropLink(self);
   self->pingOutstanding = false;
   self->streaming = false;
-  for (uint32_t k = 0; k < self->recCount; k++) {
-    self->recs[k].done = 0;
-  }
-#line 2002 "ts-src/mqtt/session.ts"
   bool clean = self->cfg.cleanSession;
   // Subscriptions are all sent again after the next CONNACK.
   for (uint32_t i = 0; i < self->subCount; i++) {
@@ -2327,31 +2315,44 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
   uint32_t i = 0;
   while (i < self->recCount) {
     OutMsg *r = &self->recs[i];
+    // A packet cut off half way in tx goes again whole.
+    r->done = 0;
     if (r->state >= RecState_WAIT_PUBACK) {
       if (clean && r->state == RecState_WAIT_PUBCOMP) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
           Session_log(self, LogLevel_WARN, "in-flight dropped (clean session)", Session_recTopic(self, r), r->packetId);
         }
-#line 2026 "ts-src/mqtt/session.ts"
+#line 2020 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
       if (clean) {
         r->state = RecState_QUEUED;
-#line 2030 "ts-src/mqtt/session.ts"
+#line 2024 "ts-src/mqtt/session.ts"
       } else {
         r->unsent = true;
       }
     }
-#line 2032 "ts-src/mqtt/session.ts"
+#line 2026 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 2035 "ts-src/mqtt/session.ts"
+#line 2029 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
+}
+
+/** What the old transport held: bytes in tx and rx, a large PUBLISH being
+   *  read, acks not yet sent. */
+static void Session_dropLink(Session *self) {
+  self->txLen = 0;
+  self->txHeadLeft = 0;
+  self->rxLen = 0;
+  self->big = BigRx_NONE;
+  self->ackCount = 0;
+  self->ackHead = 0;
 }
 
 static bool Session_idInUse(Session *self, uint16_t id) {
@@ -2360,13 +2361,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 2041 "ts-src/mqtt/session.ts"
+#line 2046 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 2042 "ts-src/mqtt/session.ts"
+#line 2047 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -2376,7 +2377,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2049 "ts-src/mqtt/session.ts"
+#line 2054 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2386,7 +2387,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 2056 "ts-src/mqtt/session.ts"
+#line 2061 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2395,7 +2396,7 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 2062 "ts-src/mqtt/session.ts"
+#line 2067 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = Session_topicOffset(self, r);
   uint32_t tl = (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
@@ -2408,61 +2409,12 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
 static bool Session_dropOldestWaiting(Session *self, uint8_t reason) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
-    if (r->state != RecState_QUEUED || r->done > 0) {
-      continue;
+    if (r->state == RecState_QUEUED && r->done == 0) {
+      Session_dropRec(self, i, reason);
+      return true;
     }
-#line 2075 "ts-src/mqtt/session.ts"
-    uint16_t id = r->packetId;
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", Session_recTopic(self, r), id);
-    }
-#line 2077 "ts-src/mqtt/session.ts"
-    self->evDropId = id;
-    self->evDropQos = r->qos;
-    self->evDropReason = reason;
-    self->evDropTopic = Session_recTopic(self, r);
-    self->evDropPayload = Session_recPayload(self, r);
-    // Out of every queue while the handler runs (it may publish), freed after.
-    r->state = RecState_FREE;
-    Session_emit(self, SessionEvent_DROPPED, NULL);
-    self->evDropTopic = RT_NOBYTES;
-    self->evDropPayload = RT_NOBYTES;
-    for (uint32_t k = 0; k < self->recCount; k++) {
-      if (self->recs[k].state == RecState_FREE && self->recs[k].packetId == id) {
-        Session_freeRec(self, k);
-        break;
-      }
-    }
-    return true;
   }
   return false;
-}
-
-/** Size of record r's PUBLISH on this connection: re-encoded when it was
-   *  accepted under the other protocol version. */
-static uint32_t Session_wireLen(Session *self, OutMsg *r) {
-  if ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || (r->v5 == Session_isV5(self))) || r->len == 0) {
-    return r->len;
-  }
-#line 2102 "ts-src/mqtt/session.ts"
-  return session5_convertedSize(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5);
-}
-
-/** The payload of a stored PUBLISH, for the DROPPED event. */
-static rt_bytes Session_recPayload(Session *self, OutMsg *r) {
-  rt_bytes t = Session_recTopic(self, r);
-  if (r->len < 4) {
-    return RT_NOBYTES;
-  }
-#line 2109 "ts-src/mqtt/session.ts"
-  if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && r->v5) {
-    return session5_payload5(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos);
-  }
-  // The topic view starts inside the store: the payload follows it (and the id for QoS > 0).
-#line 2111 "ts-src/mqtt/session.ts"
-  uint32_t topicEnd = Session_topicOffset(self, r) + t.len;
-  uint32_t start = topicEnd + (uint32_t)((r->qos > 0) ? 2 : 0);
-  return rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off + start, r->off + r->len);
 }
 
 /** Offset of the topic's first byte in a stored PUBLISH: after the type
@@ -2473,7 +2425,7 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 2122 "ts-src/mqtt/session.ts"
+#line 2093 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -2482,7 +2434,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
     return;
   }
-#line 2128 "ts-src/mqtt/session.ts"
+#line 2099 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -2499,14 +2451,14 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 2142 "ts-src/mqtt/session.ts"
+#line 2113 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 2146 "ts-src/mqtt/session.ts"
+#line 2117 "ts-src/mqtt/session.ts"
   self->recCount = self->recCount - 1u;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -2537,7 +2489,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2172 "ts-src/mqtt/session.ts"
+#line 2143 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2551,7 +2503,7 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
     }
-#line 2183 "ts-src/mqtt/session.ts"
+#line 2154 "ts-src/mqtt/session.ts"
     Session_rxQos2Remove(self, 0);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
@@ -2562,6 +2514,36 @@ static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 2191 "ts-src/mqtt/session.ts"
+#line 2162 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
+}
+
+/** Why SessionConfig.setStrings() refuses its strings, or null. (At the end
+ *  of the file, out of line: a literal's section in the object is that of the
+ *  first function using it, and connectWith() shares one of these words, so
+ *  placed first they would all be linked with connectWith.) */
+#line 2170 "ts-src/mqtt/session.ts"
+const char *session_configStringsError(rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
+  uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
+  if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
+    return "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
+  }
+#line 2173 "ts-src/mqtt/session.ts"
+  if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
+    return "string over 65535 bytes";
+  }
+  if (willTopic.len > 0 && !topic_sendableTopic(willTopic, false)) {
+    return "invalid will topic";
+  }
+  // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
+#line 2178 "ts-src/mqtt/session.ts"
+  if (pass.len > 0 && user.len == 0) {
+    return "password without user name";
+  }
+#line 2179 "ts-src/mqtt/session.ts"
+  if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
+    return "client id or user name not UTF-8";
+  }
+#line 2180 "ts-src/mqtt/session.ts"
+  return NULL;
 }
