@@ -1363,8 +1363,9 @@ export class Session {
 
   private handle(p: Packet): void {
     // MQTT 5 extended authentication exchanges AUTH before the CONNACK (4.12).
+    // MQTT 5 answers each protocol error here with DISCONNECT 0x82 (4.13.1).
     if (this.state === SessionState.CONNECTING && p.type !== PacketType.CONNACK && (p.type !== PACKET_AUTH || !this.isV5())) {
-      this.close("packet before CONNACK");
+      this.protocolError(Reason.PROTOCOL_ERROR, "packet before CONNACK");
       return;
     }
     switch (p.type) {
@@ -1403,14 +1404,14 @@ export class Session {
         if (this.isV5()) this.onAuth5();
         break;
       default:
-        this.close("unexpected packet type");
+        this.protocolError(Reason.PROTOCOL_ERROR, "unexpected packet type");
         break;
     }
   }
 
   private onConnack(p: Packet): void {
     if (this.state !== SessionState.CONNECTING) {
-      this.close("unexpected second CONNACK");
+      this.protocolError(Reason.PROTOCOL_ERROR, "unexpected second CONNACK");
       return;
     }
     const ep: u32 = this.epoch;
@@ -1428,7 +1429,7 @@ export class Session {
     }
     // MQTT-3.2.2-4: session present with a clean session means the server is confused.
     if (p.sessionPresent && this.cfg.cleanSession) {
-      this.close("session present with clean session");
+      this.protocolError(Reason.PROTOCOL_ERROR, "session present with clean session");
       return;
     }
     this.state = SessionState.CONNECTED;
@@ -1629,6 +1630,7 @@ export class Session {
     copyBytes(this.tx, at, this.store.subarray(from, u32(from + n)));
     // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
     if (r.done === 0 && r.sent) this.tx[at] = u8(this.tx[at] | 0x08);
+    if (r.done === 0) this.retainOut(r, at);
     this.txLen += n;
     this.lastTx = this.now;
     r.done += n;
@@ -1659,11 +1661,37 @@ export class Session {
     if (n === 0) return false;
     if (bound) this.v5s[0].aliasHits++;
     if (r.sent) this.tx[at] = u8(this.tx[at] | 0x08);
+    this.retainOut(r, at);
     this.txLen += n;
     this.lastTx = this.now;
     this.streaming = false;
     r.sent = true;
     r.unsent = false;
+    return true;
+  }
+
+  /** MQTT 5: a broker without Retain Available gets no RETAIN flag
+   *  [MQTT-3.2.2-14] (it would end the connection with 0x9A, and the message
+   *  would come back at every reconnect): the copy in tx at `at` goes
+   *  without it, with a warning; the stored message keeps it for a broker that has it. */
+  private retainOut(r: OutMsg, at: u32): void {
+    if (!this.isV5() || this.v5s[0].retainAvailable || (this.tx[at] & 0x01) === 0) return;
+    this.tx[at] = u8(this.tx[at] & 0xfe);
+    this.log(LogLevel.WARN, "broker has Retain Available 0: sent without RETAIN", this.recTopic(r), i32(r.packetId));
+  }
+
+  /** MQTT 5: a subscription the broker said it does not support (CONNACK
+   *  Wildcard / Shared Subscription Available 0) is not sent: it stands
+   *  refused (granted = that reason code, as a SUBACK would say), with a
+   *  warning, and is tried again on the next connection. */
+  private subUnsupported(s: Sub): bool {
+    if (!this.isV5()) return false;
+    const code: u8 = this.v5s[0].subRefusal(s.view());
+    if (code === 0) return false;
+    s.state = SubState.ACTIVE;
+    s.packetId = 0;
+    s.granted = code;
+    this.log(LogLevel.WARN, reasonName(PacketType.SUBACK, code), s.view(), i32(code));
     return true;
   }
 
@@ -1723,6 +1751,7 @@ export class Session {
       const s: Sub = this.subs[i];
       const sub: bool = s.state === SubState.SUB_PENDING;
       if (!sub && s.state !== SubState.UNSUB_PENDING) continue;
+      if (sub && this.subUnsupported(s)) continue;
       if (s.packetId === 0) s.packetId = this.nextPacketId();
       const free: Bytes = this.txFree();
       const filter: Bytes = s.view();

@@ -40,6 +40,8 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub);
 static void Session_pump(Session *self);
 static bool Session_copyOut(Session *self, OutMsg *r);
 static bool Session_copyAliased(Session *self, OutMsg *r);
+static void Session_retainOut(Session *self, OutMsg *r, uint32_t at);
+static bool Session_subUnsupported(Session *self, Sub *s);
 static void Session_dropRec(Session *self, uint32_t i, uint8_t reason, const char *why);
 static bool Session_pumpStream(Session *self);
 static bool Session_pumpAcksAndSubs(Session *self);
@@ -1398,8 +1400,9 @@ static void Session_bigEnd(Session *self) {
 
 static void Session_handle(Session *self, Packet *p) {
   // MQTT 5 extended authentication exchanges AUTH before the CONNACK (4.12).
+  // MQTT 5 answers each protocol error here with DISCONNECT 0x82 (4.13.1).
   if ((self->state == SessionState_CONNECTING && p->type != PacketType_CONNACK) && (p->type != packet5_PACKET_AUTH || !Session_isV5(self))) {
-    Session_close(self, "packet before CONNACK");
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, "packet before CONNACK");
     return;
   }
   switch (p->type) {
@@ -1407,76 +1410,76 @@ static void Session_handle(Session *self, Packet *p) {
     Session_onConnack(self, p);
     break;
   }
-#line 1374 "ts-src/mqtt/session.ts"
+#line 1375 "ts-src/mqtt/session.ts"
   case PacketType_PUBLISH: {
     Session_onPublish(self, p);
     break;
   }
-#line 1377 "ts-src/mqtt/session.ts"
+#line 1378 "ts-src/mqtt/session.ts"
   case PacketType_PUBACK: {
     Session_onDone(self, p, RecState_WAIT_PUBACK, SessionEvent_PUBACK, "PUBACK: unexpected id");
     break;
   }
-#line 1380 "ts-src/mqtt/session.ts"
+#line 1381 "ts-src/mqtt/session.ts"
   case PacketType_PUBREC: {
     Session_onPubrec(self, p);
     break;
   }
-#line 1383 "ts-src/mqtt/session.ts"
+#line 1384 "ts-src/mqtt/session.ts"
   case PacketType_PUBREL: {
     Session_onPubrel(self, p);
     break;
   }
-#line 1386 "ts-src/mqtt/session.ts"
+#line 1387 "ts-src/mqtt/session.ts"
   case PacketType_PUBCOMP: {
     Session_onDone(self, p, RecState_WAIT_PUBCOMP, SessionEvent_PUBCOMP, "PUBCOMP: unexpected id");
     break;
   }
-#line 1389 "ts-src/mqtt/session.ts"
+#line 1390 "ts-src/mqtt/session.ts"
   case PacketType_SUBACK:
   case PacketType_UNSUBACK: {
     Session_onSubAck(self, p, p->type == PacketType_UNSUBACK);
     break;
   }
-#line 1393 "ts-src/mqtt/session.ts"
+#line 1394 "ts-src/mqtt/session.ts"
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, "PINGRESP", 0);
     }
-#line 1396 "ts-src/mqtt/session.ts"
+#line 1397 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
     break;
   }
-#line 1398 "ts-src/mqtt/session.ts"
+#line 1399 "ts-src/mqtt/session.ts"
   case PacketType_DISCONNECT: {
     // Only MQTT 5's decoder lets a server's DISCONNECT through (3.14).
     if (Session_isV5(self)) {
       Session_onDisconnect5(self);
     }
-#line 1401 "ts-src/mqtt/session.ts"
+#line 1402 "ts-src/mqtt/session.ts"
     break;
   }
-#line 1402 "ts-src/mqtt/session.ts"
+#line 1403 "ts-src/mqtt/session.ts"
   case packet5_PACKET_AUTH: {
     if (Session_isV5(self)) {
       Session_onAuth5(self);
     }
-#line 1404 "ts-src/mqtt/session.ts"
+#line 1405 "ts-src/mqtt/session.ts"
     break;
   }
-#line 1405 "ts-src/mqtt/session.ts"
+#line 1406 "ts-src/mqtt/session.ts"
   default: {
-    Session_close(self, "unexpected packet type");
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, "unexpected packet type");
     break;
   }
   }
 }
 
-#line 1411 "ts-src/mqtt/session.ts"
+#line 1412 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
-    Session_close(self, "unexpected second CONNACK");
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, "unexpected second CONNACK");
     return;
   }
   uint32_t ep = self->epoch;
@@ -1484,7 +1487,7 @@ static void Session_onConnack(Session *self, Packet *p) {
   if (v5) {
     V5State_takeConnack(&self->v5s[0]);
   }
-#line 1419 "ts-src/mqtt/session.ts"
+#line 1420 "ts-src/mqtt/session.ts"
   if (p->returnCode != 0) {
     // The reason is readable during the CONNACK event already.
     const char *why = v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
@@ -1493,19 +1496,19 @@ static void Session_onConnack(Session *self, Packet *p) {
         Session_log(self, LogLevel_ERROR, "CONNACK reason string: ", V5State_reasonString(&self->v5s[0]), p->returnCode);
       }
     }
-#line 1423 "ts-src/mqtt/session.ts"
+#line 1424 "ts-src/mqtt/session.ts"
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 1427 "ts-src/mqtt/session.ts"
+#line 1428 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
   if (p->sessionPresent && self->cfg.cleanSession) {
-    Session_close(self, "session present with clean session");
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, "session present with clean session");
     return;
   }
   self->state = SessionState_CONNECTED;
@@ -1515,26 +1518,26 @@ static void Session_onConnack(Session *self, Packet *p) {
     self->cfg.keepAlive = (uint16_t)self->v5s[0].serverKeepAlive;
   }
   // Without a stored session the server will not resend its QoS 2 messages.
-#line 1439 "ts-src/mqtt/session.ts"
+#line 1440 "ts-src/mqtt/session.ts"
   if (!p->sessionPresent) {
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1442 "ts-src/mqtt/session.ts"
+#line 1443 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 1445 "ts-src/mqtt/session.ts"
+#line 1446 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
     Session_maybeRoom(self);
   }
 }
 
-#line 1449 "ts-src/mqtt/session.ts"
+#line 1450 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   if (p->qos == 0) {
@@ -1547,7 +1550,7 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (self->epoch == ep && self->autoAck) {
       Session_queueAck(self, PacketType_PUBACK, p->packetId);
     }
-#line 1459 "ts-src/mqtt/session.ts"
+#line 1460 "ts-src/mqtt/session.ts"
     return;
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
@@ -1556,7 +1559,7 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
     }
-#line 1465 "ts-src/mqtt/session.ts"
+#line 1466 "ts-src/mqtt/session.ts"
   } else {
     // Our Receive Maximum is the table's size: an MQTT 5 broker broke it.
     if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2 && Session_isV5(self)) {
@@ -1569,14 +1572,14 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (self->epoch != ep) {
       return;
     }
-#line 1475 "ts-src/mqtt/session.ts"
+#line 1476 "ts-src/mqtt/session.ts"
     if (!self->autoAck) {
       // The application runs this exchange: it is not ours to remember.
       int32_t k = Session_rxQos2Index(self, p->packetId);
       if (k >= 0) {
         Session_rxQos2Remove(self, (uint32_t)k);
       }
-#line 1479 "ts-src/mqtt/session.ts"
+#line 1480 "ts-src/mqtt/session.ts"
       return;
     }
   }
@@ -1591,25 +1594,25 @@ static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev
     Session_logAckReason(self, p);
   }
   // A record still streaming out was never whole on the wire: the ack is bogus.
-#line 1491 "ts-src/mqtt/session.ts"
+#line 1492 "ts-src/mqtt/session.ts"
   if ((i >= 0 && (self->recs[(uint32_t)i].state == waiting)) && (self->recs[(uint32_t)i].done == 0)) {
     Session_freeRec(self, (uint32_t)i);
   } else if (((i >= 0 && waiting == RecState_WAIT_PUBACK) && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) && (self->recs[(uint32_t)i].done == 0)) {
     // A PUBACK for a QoS 2 PUBLISH: the server took it at QoS 1 (RabbitMQ
     // does; MQTT 3.1.1 4.3.3 wants PUBREC). It has the message, so the
     // exchange is over; keeping the record would only fill the window.
-#line 1498 "ts-src/mqtt/session.ts"
+#line 1499 "ts-src/mqtt/session.ts"
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", p->packetId);
     }
-#line 1499 "ts-src/mqtt/session.ts"
+#line 1500 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, msg, p->packetId);
     }
   }
-#line 1503 "ts-src/mqtt/session.ts"
+#line 1504 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, ev, p);
 }
 
@@ -1619,7 +1622,7 @@ static void Session_onPubrec(Session *self, Packet *p) {
   if (Session_isV5(self)) {
     Session_logAckReason(self, p);
   }
-#line 1510 "ts-src/mqtt/session.ts"
+#line 1511 "ts-src/mqtt/session.ts"
   if (((refused && i >= 0) && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) && (self->recs[(uint32_t)i].done == 0)) {
     // A PUBREC with an error ends the exchange: no PUBREL (4.3.3).
     Session_freeRec(self, (uint32_t)i);
@@ -1639,7 +1642,7 @@ static void Session_onPubrec(Session *self, Packet *p) {
       Session_logNum(self, LogLevel_WARN, "PUBREC: unexpected id", p->packetId);
     }
   }
-#line 1527 "ts-src/mqtt/session.ts"
+#line 1528 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, SessionEvent_PUBREC, p);
 }
 
@@ -1648,13 +1651,13 @@ static void Session_onPubrel(Session *self, Packet *p) {
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
     Session_rxQos2Remove(self, (uint32_t)k);
-#line 1534 "ts-src/mqtt/session.ts"
+#line 1535 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
     }
   }
-#line 1535 "ts-src/mqtt/session.ts"
+#line 1536 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B); MQTT 5
@@ -1667,7 +1670,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
 
 /** SUBACK or UNSUBACK: the subscription it answers becomes active (or
    *  goes); handlers see the event with its tag in evTag (-1: not ours). */
-#line 1545 "ts-src/mqtt/session.ts"
+#line 1546 "ts-src/mqtt/session.ts"
 static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
   self->evTag = -1;
   int32_t i = Session_findSub(self, p->packetId, (SubState)(unsub ? SubState_UNSUB_SENT : SubState_SUB_SENT));
@@ -1687,14 +1690,14 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
         }
       }
     }
-#line 1560 "ts-src/mqtt/session.ts"
+#line 1561 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, unsub ? "UNSUBACK: unknown id" : "SUBACK: unknown id", p->packetId);
     }
   }
-#line 1564 "ts-src/mqtt/session.ts"
+#line 1565 "ts-src/mqtt/session.ts"
   Session_emit(self, (SessionEvent)(unsub ? SessionEvent_UNSUBACK : SessionEvent_SUBACK), p);
   self->evTag = -1;
 }
@@ -1705,16 +1708,16 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1575 "ts-src/mqtt/session.ts"
+#line 1576 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpStream(self)) {
     return;
   }
-#line 1577 "ts-src/mqtt/session.ts"
+#line 1578 "ts-src/mqtt/session.ts"
   if (!Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1578 "ts-src/mqtt/session.ts"
+#line 1579 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   bool v5 = Session_isV5(self);
   // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
@@ -1729,14 +1732,14 @@ static void Session_pump(Session *self) {
       if (self->epoch != ep || self->state != SessionState_CONNECTED) {
         return;
       }
-#line 1590 "ts-src/mqtt/session.ts"
+#line 1591 "ts-src/mqtt/session.ts"
       continue;
     }
     if (r->state == RecState_QUEUED && r->qos > 0) {
       if (inflight >= window) {
         return;
       }
-#line 1594 "ts-src/mqtt/session.ts"
+#line 1595 "ts-src/mqtt/session.ts"
       r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       r->sent = false;
       r->unsent = true;
@@ -1751,7 +1754,7 @@ static void Session_pump(Session *self) {
       if (n == 0) {
         return;
       }
-#line 1606 "ts-src/mqtt/session.ts"
+#line 1607 "ts-src/mqtt/session.ts"
       self->txLen += n;
       self->lastTx = self->now;
       r->sent = true;
@@ -1764,14 +1767,14 @@ static void Session_pump(Session *self) {
     if (r->len > free && (r->len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1616 "ts-src/mqtt/session.ts"
+#line 1617 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
-#line 1617 "ts-src/mqtt/session.ts"
+#line 1618 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
-#line 1618 "ts-src/mqtt/session.ts"
+#line 1619 "ts-src/mqtt/session.ts"
     } else {
       i++;
     }
@@ -1780,12 +1783,12 @@ static void Session_pump(Session *self) {
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
-#line 1624 "ts-src/mqtt/session.ts"
+#line 1625 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   if ((((r->done == 0 && CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) && Session_isV5(self)) && self->v5s[0].serverAliasMax > 0) && Session_copyAliased(self, r)) {
     return true;
   }
-#line 1626 "ts-src/mqtt/session.ts"
+#line 1627 "ts-src/mqtt/session.ts"
   uint32_t at = self->txLen;
   uint32_t n = session_minU32(r->len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
   uint32_t from = r->off + r->done;
@@ -1794,7 +1797,11 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
   if (r->done == 0 && r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1632 "ts-src/mqtt/session.ts"
+#line 1633 "ts-src/mqtt/session.ts"
+  if (r->done == 0) {
+    Session_retainOut(self, r, at);
+  }
+#line 1634 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   r->done += n;
@@ -1819,32 +1826,73 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
   if ((most > (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen)) || (smax > 0 && most > smax)) {
     return false;
   }
-#line 1654 "ts-src/mqtt/session.ts"
+#line 1656 "ts-src/mqtt/session.ts"
   uint32_t a = V5State_outAlias(&self->v5s[0], Session_recTopic(self, r));
   if (a == 0) {
     return false;
   }
-#line 1656 "ts-src/mqtt/session.ts"
+#line 1658 "ts-src/mqtt/session.ts"
   bool bound = (int32_t)(a & 0x10000u) != 0;
   uint32_t at = self->txLen;
   uint32_t n = session5_putAliased(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, UINT32_MAX), m, r->qos, (uint16_t)a, bound);
   if (n == 0) {
     return false;
   }
-#line 1660 "ts-src/mqtt/session.ts"
+#line 1662 "ts-src/mqtt/session.ts"
   if (bound) {
     self->v5s[0].aliasHits++;
   }
-#line 1661 "ts-src/mqtt/session.ts"
+#line 1663 "ts-src/mqtt/session.ts"
   if (r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1662 "ts-src/mqtt/session.ts"
+#line 1664 "ts-src/mqtt/session.ts"
+  Session_retainOut(self, r, at);
   self->txLen += n;
   self->lastTx = self->now;
   self->streaming = false;
   r->sent = true;
   r->unsent = false;
+  return true;
+}
+
+/** MQTT 5: a broker without Retain Available gets no RETAIN flag
+   *  [MQTT-3.2.2-14] (it would end the connection with 0x9A, and the message
+   *  would come back at every reconnect): the copy in tx at `at` goes
+   *  without it, with a warning; the stored message keeps it for a broker that has it. */
+static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
+  if ((!Session_isV5(self) || self->v5s[0].retainAvailable) || ((rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0x1) == 0)) {
+    return;
+  }
+#line 1679 "ts-src/mqtt/session.ts"
+  rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0xfe));
+  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+    Session_log(self, LogLevel_WARN, "broker has Retain Available 0: sent without RETAIN", Session_recTopic(self, r), r->packetId);
+  }
+}
+
+/** MQTT 5: a subscription the broker said it does not support (CONNACK
+   *  Wildcard / Shared Subscription Available 0) is not sent: it stands
+   *  refused (granted = that reason code, as a SUBACK would say), with a
+   *  warning, and is tried again on the next connection. */
+#line 1687 "ts-src/mqtt/session.ts"
+static bool Session_subUnsupported(Session *self, Sub *s) {
+  if (!Session_isV5(self)) {
+    return false;
+  }
+#line 1689 "ts-src/mqtt/session.ts"
+  uint8_t code = V5State_subRefusal(&self->v5s[0], Sub_view(s));
+  if (code == 0) {
+    return false;
+  }
+#line 1691 "ts-src/mqtt/session.ts"
+  s->state = SubState_ACTIVE;
+  s->packetId = 0;
+  s->granted = code;
+  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+    Session_log(self, LogLevel_WARN, packet5_reasonName(PacketType_SUBACK, code), Sub_view(s), code);
+  }
+#line 1695 "ts-src/mqtt/session.ts"
   return true;
 }
 
@@ -1855,7 +1903,7 @@ static void Session_dropRec(Session *self, uint32_t i, uint8_t reason, const cha
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, why, Session_recTopic(self, r), id);
   }
-#line 1675 "ts-src/mqtt/session.ts"
+#line 1703 "ts-src/mqtt/session.ts"
   self->evDropId = id;
   self->evDropQos = r->qos;
   self->evDropReason = reason;
@@ -1878,21 +1926,21 @@ static bool Session_pumpStream(Session *self) {
   if (!self->streaming) {
     return true;
   }
-#line 1695 "ts-src/mqtt/session.ts"
+#line 1723 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->done == 0) {
       continue;
     }
-#line 1698 "ts-src/mqtt/session.ts"
+#line 1726 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return false;
     }
-#line 1699 "ts-src/mqtt/session.ts"
+#line 1727 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
-#line 1700 "ts-src/mqtt/session.ts"
+#line 1728 "ts-src/mqtt/session.ts"
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
@@ -1906,22 +1954,22 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1711 "ts-src/mqtt/session.ts"
+#line 1739 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = 0;
     if (Session_isV5(self)) {
       rt_bytes tmp = Session_txFree(self);
       n = codec5_encodeAck5(tmp, (uint8_t)((a >> 16) & 0xff), (uint16_t)a, (uint8_t)(a >> 24), Session_noProps(self));
-#line 1715 "ts-src/mqtt/session.ts"
+#line 1743 "ts-src/mqtt/session.ts"
     } else {
       n = codec_encodeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     }
-#line 1716 "ts-src/mqtt/session.ts"
+#line 1744 "ts-src/mqtt/session.ts"
     if (n == 0) {
       return false;
     }
-#line 1717 "ts-src/mqtt/session.ts"
+#line 1745 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -1933,11 +1981,15 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1726 "ts-src/mqtt/session.ts"
+#line 1754 "ts-src/mqtt/session.ts"
+    if (sub && Session_subUnsupported(self, s)) {
+      continue;
+    }
+#line 1755 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1727 "ts-src/mqtt/session.ts"
+#line 1756 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = 0;
@@ -1955,7 +2007,7 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (n == 0) {
       return false;
     }
-#line 1742 "ts-src/mqtt/session.ts"
+#line 1771 "ts-src/mqtt/session.ts"
     s->state = (SubState)(sub ? SubState_SUB_SENT : SubState_UNSUB_SENT);
     self->txLen += n;
     self->lastTx = self->now;
@@ -1981,7 +2033,7 @@ void Session_queueAckReason(Session *self, uint8_t type, uint16_t id, uint8_t re
 
 // ---------------------------------------------------------------- helpers
 /** The scratch properties, emptied. */
-#line 1768 "ts-src/mqtt/session.ts"
+#line 1797 "ts-src/mqtt/session.ts"
 static Props5 *Session_noProps(Session *self) {
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
@@ -1995,7 +2047,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
   if (code < 0x80) {
     return;
   }
-#line 1779 "ts-src/mqtt/session.ts"
+#line 1808 "ts-src/mqtt/session.ts"
   V5State_takeReason(&self->v5s[0]);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, packet5_reasonName(p->type, code), V5State_reasonString(&self->v5s[0]), p->packetId);
@@ -2003,7 +2055,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
 }
 
 /** MQTT 5: the broker ends the connection, saying why (3.14). */
-#line 1784 "ts-src/mqtt/session.ts"
+#line 1813 "ts-src/mqtt/session.ts"
 static void Session_onDisconnect5(Session *self) {
   V5State *v = &self->v5s[0];
   V5State_takeReason(v);
@@ -2011,7 +2063,7 @@ static void Session_onDisconnect5(Session *self) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, "DISCONNECT from the broker: ", V5State_reasonString(v), v->pkt.reasonCode);
   }
-#line 1789 "ts-src/mqtt/session.ts"
+#line 1818 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   Session_emit(self, SessionEvent_DISCONNECT, &v->pkt.base);
   if (self->epoch == ep) {
@@ -2022,17 +2074,17 @@ static void Session_onDisconnect5(Session *self) {
 /** MQTT 5: sends AUTH (3.15) with `reason` and Authentication Data, the
    *  method being the CONNECT's. False when not MQTT 5, no method was set,
    *  or it does not fit tx now. */
-#line 1797 "ts-src/mqtt/session.ts"
+#line 1826 "ts-src/mqtt/session.ts"
 bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
   if (!Session_isV5(self)) {
     return false;
   }
-#line 1799 "ts-src/mqtt/session.ts"
+#line 1828 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->authMethodLen == 0 || self->state == SessionState_DISCONNECTED) {
     return false;
   }
-#line 1801 "ts-src/mqtt/session.ts"
+#line 1830 "ts-src/mqtt/session.ts"
   Props5 *p = Session_noProps(self);
   p->authMethod = rt_subarray(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, v->authMethodLen);
   Props5_set(p, PropId_AUTH_METHOD);
@@ -2045,7 +2097,7 @@ bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
   if (n == 0) {
     return false;
   }
-#line 1811 "ts-src/mqtt/session.ts"
+#line 1840 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   return true;
@@ -2075,7 +2127,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 1838 "ts-src/mqtt/session.ts"
+#line 1867 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -2085,7 +2137,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. @log */
-#line 1845 "ts-src/mqtt/session.ts"
+#line 1874 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -2099,7 +2151,7 @@ static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes 
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 1856 "ts-src/mqtt/session.ts"
+#line 1885 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -2119,7 +2171,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 1873 "ts-src/mqtt/session.ts"
+#line 1902 "ts-src/mqtt/session.ts"
   self->big = BigRx_NONE;
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
@@ -2134,7 +2186,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
   for (uint32_t k = 0; k < self->recCount; k++) {
     self->recs[k].done = 0;
   }
-#line 1885 "ts-src/mqtt/session.ts"
+#line 1914 "ts-src/mqtt/session.ts"
   bool clean = self->cfg.cleanSession;
   // Subscriptions are all sent again after the next CONNACK.
   for (uint32_t i = 0; i < self->subCount; i++) {
@@ -2161,24 +2213,24 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
           Session_log(self, LogLevel_WARN, "in-flight dropped (clean session)", Session_recTopic(self, r), r->packetId);
         }
-#line 1909 "ts-src/mqtt/session.ts"
+#line 1938 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
       if (clean) {
         r->state = RecState_QUEUED;
-#line 1913 "ts-src/mqtt/session.ts"
+#line 1942 "ts-src/mqtt/session.ts"
       } else {
         r->unsent = true;
       }
     }
-#line 1915 "ts-src/mqtt/session.ts"
+#line 1944 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 1918 "ts-src/mqtt/session.ts"
+#line 1947 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -2189,13 +2241,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 1924 "ts-src/mqtt/session.ts"
+#line 1953 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 1925 "ts-src/mqtt/session.ts"
+#line 1954 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -2205,7 +2257,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 1932 "ts-src/mqtt/session.ts"
+#line 1961 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2215,7 +2267,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 1939 "ts-src/mqtt/session.ts"
+#line 1968 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2224,7 +2276,7 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 1945 "ts-src/mqtt/session.ts"
+#line 1974 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = Session_topicOffset(self, r);
   uint32_t tl = (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
@@ -2240,12 +2292,12 @@ static bool Session_dropOldestWaiting(Session *self, uint8_t reason) {
     if (r->state != RecState_QUEUED || r->done > 0) {
       continue;
     }
-#line 1958 "ts-src/mqtt/session.ts"
+#line 1987 "ts-src/mqtt/session.ts"
     uint16_t id = r->packetId;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", Session_recTopic(self, r), id);
     }
-#line 1960 "ts-src/mqtt/session.ts"
+#line 1989 "ts-src/mqtt/session.ts"
     self->evDropId = id;
     self->evDropQos = r->qos;
     self->evDropReason = reason;
@@ -2273,12 +2325,12 @@ static rt_bytes Session_recPayload(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 1985 "ts-src/mqtt/session.ts"
+#line 2014 "ts-src/mqtt/session.ts"
   if (Session_isV5(self)) {
     return session5_payload5(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos);
   }
   // The topic view starts inside the store: the payload follows it (and the id for QoS > 0).
-#line 1987 "ts-src/mqtt/session.ts"
+#line 2016 "ts-src/mqtt/session.ts"
   uint32_t topicEnd = Session_topicOffset(self, r) + t.len;
   uint32_t start = topicEnd + (uint32_t)((r->qos > 0) ? 2 : 0);
   return rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off + start, r->off + r->len);
@@ -2292,7 +2344,7 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 1998 "ts-src/mqtt/session.ts"
+#line 2027 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -2301,7 +2353,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
     return;
   }
-#line 2004 "ts-src/mqtt/session.ts"
+#line 2033 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -2318,14 +2370,14 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 2018 "ts-src/mqtt/session.ts"
+#line 2047 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 2022 "ts-src/mqtt/session.ts"
+#line 2051 "ts-src/mqtt/session.ts"
   self->recCount = self->recCount - 1u;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -2356,7 +2408,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2048 "ts-src/mqtt/session.ts"
+#line 2077 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2370,7 +2422,7 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
     }
-#line 2059 "ts-src/mqtt/session.ts"
+#line 2088 "ts-src/mqtt/session.ts"
     Session_rxQos2Remove(self, 0);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
@@ -2381,6 +2433,6 @@ static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 2067 "ts-src/mqtt/session.ts"
+#line 2096 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
 }
