@@ -150,12 +150,43 @@ export function scenarios5(): Scenario[] {
       act: async (c, cli) => {
         await c.packet(PacketType.CONNECT);
         c.send(connack5([0x24, 0]));
+        await cli.waitOut(/^ev 202 /m, 3000);
         cli.send("pub 1 0 h/mq maxqos-zero");
         const p = await c.packet(PacketType.PUBLISH, 3000, (x) => x.topic === "h/mq");
         assert.equal(p.qos, 0);
         c.end();
       },
       log: /connection closed by the server/ },
+    // Accepted while connecting, before the CONNACK said the broker's Maximum QoS.
+    { name: "CONNACK Maximum QoS 1: a QoS 2 message queued before it goes out at QoS 1", only: 5,
+      act: async (c, cli) => {
+        await c.packet(PacketType.CONNECT);
+        cli.send("pub 2 0 h/mq2 queued-qos2");
+        await cli.waitOut(/^pub \d+$/m, 3000);
+        c.send(connack5([0x24, 1]));
+        const p = await c.packet(PacketType.PUBLISH, 3000, (x) => x.topic === "h/mq2");
+        assert.equal(p.qos, 1, "QoS over the broker's Maximum QoS [MQTT-3.2.2-11]");
+        c.send(c.P.ack(PacketType.PUBACK, p.id));
+        await cli.waitOut(new RegExp(`^ev 204 id=${p.id} `, "m"), 3000);
+        c.end();
+      },
+      log: /broker's Maximum QoS is 1: sent at QoS 1/ },
+    { name: "CONNACK Maximum QoS 0: QoS 1 messages queued before it go out at QoS 0, whole", only: 5,
+      act: async (c, cli) => {
+        await c.packet(PacketType.CONNECT);
+        cli.send("pub 1 0 h/mq0 queued-qos1-a");
+        cli.send(`pub 1 0 h/mq0 ${"b".repeat(200)}`);
+        cli.send("pub 0 0 h/mq0 not-queued");
+        cli.send("pub 2 0 h/mq0 queued-qos2-c");
+        await cli.waitOut(/^pub \d+$(?:[\s\S]*^pub \d+$){3}/m, 3000);
+        c.send(connack5([0x24, 0]));
+        const deadline = Date.now() + 3000;
+        while (c.count(PacketType.PUBLISH, (x) => x.topic === "h/mq0") < 3 && Date.now() < deadline) await sleep(20);
+        const got = c.rx.filter((x) => x.type === PacketType.PUBLISH && x.topic === "h/mq0");
+        assert.deepEqual(got.map((x) => `${x.qos} ${x.payload.toString()}`), ["0 queued-qos1-a", `0 ${"b".repeat(200)}`, "0 queued-qos2-c"]);
+        c.end();
+      },
+      log: /broker's Maximum QoS is 0: sent at QoS 0/ },
     { name: "CONNACK Retain Available 0: a retained publish goes out without RETAIN", only: 5,
       act: async (c, cli) => {
         await c.packet(PacketType.CONNECT);
@@ -270,7 +301,7 @@ export function scenarios5(): Scenario[] {
       ...inFlight(() => raw(0xe0, [5], [0x8b, 3, 0x23, 0, 1]), PROTOCOL, /property not allowed in this packet/) },
     // ---- AUTH
     { name: "AUTH 0x18 when we set no authentication method",
-      ...inFlight(() => raw(0xf0, remLen(2 + 4 + 1), [0x18, 5, 0x1f, ...str("abc")]), PROTOCOL, /AUTH without an authentication method/) },
+      ...inFlight(() => raw(0xf0, [8], [0x18, 6, 0x1f, ...str("abc")]), PROTOCOL, /AUTH without an authentication method/) },
     { name: "AUTH with Authentication Data but no Authentication Method",
       ...inFlight(() => raw(0xf0, [6], [0x18, 4, 0x16, 0, 1, 0x41]), PROTOCOL, /authentication data without method/) },
     { name: "AUTH before CONNACK when we set no authentication method", ...badConnack(raw(0xf0, [2], [0x18, 0]), PROTOCOL, /AUTH without an authentication method/) },

@@ -46,7 +46,7 @@ import { MGOS_MQTT_ERR, MGOS_MQTT_EV, MGOS_MQTT_DROP } from "./delivery";
 import { Props5, PropId, Reason, PACKET_AUTH, reasonName, reason5ForErr, decode5ErrName, DECODE5_ERR_FIRST } from "./packet5";
 import {
   encodeConnect5, encodePublish5, encodeAck5, encodeSubscribe5, encodeUnsubscribe5, encodeDisconnect5,
-  decode5ForClient, publishSize5, propsSize, encodeAuth5,
+  decode5ForClient, publishSize5, propsSize, encodeAuth5, varintSize, putVarint,
 } from "./codec5";
 import { V5State, V5_ONE, MQTT5_SUPPORT, TOPIC_ALIASES, aliasedSize, putAliased, payload5 } from "./session5";
 // The build's log level: the compiler puts each @log call (log, logNum) under it.
@@ -637,7 +637,10 @@ export class Session {
   connectionLost(now: u32): void {
     this.now = now;
     if (this.state === SessionState.DISCONNECTED) {
+      // An MQTT 5 error DISCONNECT still in tx cannot go out any more.
       this.closing = false;
+      this.txLen = 0;
+      this.txHeadLeft = 0;
       return;
     }
     this.enterDisconnected(this.state === SessionState.DISCONNECTING ? "disconnected" : "connection lost");
@@ -1011,8 +1014,10 @@ export class Session {
     s.packetId = 0;
     this.subCount++;
     s.packetId = this.nextPacketId();
+    // (pump() may settle it at once: an MQTT 5 broker without wildcard subscriptions.)
+    const id: u16 = s.packetId;
     this.pump();
-    return s.packetId;
+    return id;
   }
 
   /** Removes the first subscription equal to `filter` and sends UNSUBSCRIBE
@@ -1590,6 +1595,7 @@ export class Session {
         if (this.epoch !== ep || this.state !== SessionState.CONNECTED) return;
         continue;
       }
+      if (v5 && r.state === RecState.QUEUED && r.done === 0 && r.qos > this.v5s[0].serverMaxQos) this.downgradeRec(r, this.v5s[0].serverMaxQos);
       if (r.state === RecState.QUEUED && r.qos > 0) {
         if (inflight >= window) return;
         r.state = r.qos === 1 ? RecState.WAIT_PUBACK : RecState.WAIT_PUBREC;
@@ -1668,6 +1674,48 @@ export class Session {
     r.sent = true;
     r.unsent = false;
     return true;
+  }
+
+  /** MQTT 5: a message accepted before this broker's CONNACK said its
+   *  Maximum QoS `q` (3.2.2.3.4) goes at that QoS [MQTT-3.2.2-11], as one
+   *  published now would: the stored PUBLISH is rewritten (QoS bits; for QoS 0
+   *  without its packet id, the store compacted). A QoS 0 one is no longer
+   *  persisted. Logged with its id. */
+  private downgradeRec(r: OutMsg, q: u8): void {
+    const m: Bytes = this.store;
+    const at: u32 = r.off;
+    this.log(LogLevel.WARN, q === 0 ? "broker's Maximum QoS is 0: sent at QoS 0" : "broker's Maximum QoS is 1: sent at QoS 1", this.recTopic(r), i32(r.packetId));
+    if (q > 0) {
+      m[at] = u8((m[at] & 0xf9) | (q << 1));
+      r.qos = q;
+      this.persist(StoreOp.PUT, r);
+      return;
+    }
+    this.persist(StoreOp.DEL, r);
+    r.seq = 0;
+    let h: u32 = 1;
+    while ((m[at + h] & 0x80) !== 0) h++;
+    h++;
+    const rem: u32 = u32(r.len - h);
+    const h2: u32 = u32(1 + varintSize(u32(rem - 2)));
+    const idAt: u32 = u32(at + h + 2 + ((m[at + h] << 8) | m[at + h + 1]));
+    // Topic field to just after the new header, then what followed the id.
+    copyBytes(m, u32(at + h2), m.subarray(u32(at + h), idAt));
+    const tail: u32 = u32(at + h2 + (idAt - at - h));
+    copyBytes(m, tail, m.subarray(u32(idAt + 2), u32(at + r.len)));
+    m[at] = u8(m[at] & 0xf0); // QoS 0: no DUP either
+    putVarint(m, u32(at + 1), u32(rem - 2));
+    const n: u32 = u32(r.len - 2 - (h - h2));
+    const gap: u32 = u32(r.len - n);
+    copyBytes(m, u32(at + n), m.subarray(u32(at + r.len), this.storeUsed));
+    this.storeUsed = u32(this.storeUsed - gap);
+    for (let i: u32 = 0; i < this.recCount; i++) {
+      const o: OutMsg = this.recs[i];
+      if (o.len > 0 && o.off > at) o.off = u32(o.off - gap);
+    }
+    r.len = n;
+    r.qos = 0;
+    r.sent = false; // a QoS 0 PUBLISH has no DUP [MQTT-3.3.1-2]
   }
 
   /** MQTT 5: a broker without Retain Available gets no RETAIN flag
