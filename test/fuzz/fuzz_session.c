@@ -493,8 +493,11 @@ static void on_log(Session *s, int32_t level, const char *msg, rt_bytes detail, 
   /* The documented ways an accepted message may go without its ack, each with
    * a warning that names its packet id. */
   if (level == LogLevel_WARN && strcmp(msg, "in-flight dropped (clean session)") == 0) live_release(c, (uint16_t)num);
-  /* MQTT 5: queued at QoS 1/2, sent at the broker's Maximum QoS 0 (leaves into tx, no ack). */
-  if (level == LogLevel_WARN && strcmp(msg, "broker's Maximum QoS is 0: sent at QoS 0") == 0) live_release(c, (uint16_t)num);
+  /* MQTT 5: queued at QoS 1/2, now a QoS 0 message (for the broker's Maximum
+   * QoS 0): it leaves into tx, with no ack. */
+  if (level == LogLevel_WARN && strcmp(msg, "broker's Maximum QoS is 0: sent at QoS 0") == 0)
+    for (uint32_t i = 0; i < c->nLive; i++)
+      if (c->liveIds[i] == (uint16_t)num) c->liveQ0[i] = true;
 }
 
 static void on_store(Session *s, uint8_t op, uint32_t seq, uint32_t meta, rt_bytes data) {
