@@ -343,26 +343,10 @@ int32_t port_net_send(int32_t slot, rt_bytes data) {
   return (int32_t) n;
 }
 
-/* Our own close of an open connection: FIN after the last bytes written
- * (an MQTT 5 DISCONNECT with its reason code), and what the broker sent that
- * we will not read is taken from the socket first: closing with unread bytes
- * makes the kernel send RST instead of FIN, and a broker that sees the RST may
- * drop our DISCONNECT unread. Bounded: what is there now, at most 64 KiB. */
-static void linger_close(struct slot *s) {
-  static uint8_t sink[4096];
-  if (s->fd < 0) return;
-  (void) shutdown(s->fd, SHUT_WR);
-  for (int k = 0; k < 16; k++) {
-    ssize_t n = recv(s->fd, sink, sizeof(sink), MSG_DONTWAIT);
-    if (n <= 0) break;
-  }
-}
-
 void port_net_close(int32_t slot) {
   struct slot *s = slot_get(slot);
   if (s == NULL || s->state == SLOT_FREE) return;
   if (s->tls && s->state == SLOT_OPEN) mgos_tls_close_notify(s->tls_slot);
-  if (s->state == SLOT_OPEN) linger_close(s);
   slot_close(s);
 }
 
