@@ -895,6 +895,8 @@ export class Session {
       this.persist(StoreOp.PUT, r);
     }
     this.pump();
+    // A DROPPED handler above may have published and been refused: this one was not.
+    this.lastError = MGOS_MQTT_ERR.OK;
     return id;
   }
 
