@@ -112,6 +112,8 @@ typedef struct {
   uint32_t wireLen;
   bool sawConnect, connackOk, sawDisconnect;
   bool afterClose; /* MQTT 5: CLOSE came; an error DISCONNECT may still go out (4.13) */
+  uint16_t resend[64]; /* MQTT 5: ids in flight at the last CONNACK: resent at their QoS (4.4) */
+  uint32_t nResend;
   uint16_t ring[16]; /* recent ids the client sent, for acks that match */
   uint32_t ringN;
   /* Accepted QoS 1/2 messages: 1 = must be in the store, 2 = may leave (acked or dropped with a warning). */
@@ -261,9 +263,12 @@ static void wire_check(Ctx *c) {
 #ifdef FUZZ_SESSION_V5
       if (p->type == PacketType_PUBLISH)
         FUZZ_CHECK(!p->retain || c->s.v5s[0].retainAvailable, "RETAIN sent to a broker without Retain Available");
-      if (p->type == PacketType_PUBLISH)
-        /* (A resend of a message in flight in a resumed session keeps its QoS, 4.4.) */
-        FUZZ_CHECK(p->dup || p->qos <= c->s.v5s[0].serverMaxQos, "QoS %u over the broker's Maximum QoS %u", p->qos, c->s.v5s[0].serverMaxQos);
+      if (p->type == PacketType_PUBLISH && p->qos > c->s.v5s[0].serverMaxQos) {
+        /* Only the resend of a message in flight before this CONNACK keeps its QoS (4.4). */
+        bool resend = false;
+        for (uint32_t i = 0; i < c->nResend; i++) resend = resend || c->resend[i] == p->packetId;
+        FUZZ_CHECK(resend, "QoS %u over the broker's Maximum QoS %u", p->qos, c->s.v5s[0].serverMaxQos);
+      }
 #endif
       if ((p->type == PacketType_PUBLISH && p->qos > 0) || p->type == PacketType_SUBSCRIBE ||
           p->type == PacketType_UNSUBSCRIBE || p->type == PacketType_PUBREL)
@@ -474,6 +479,11 @@ static void on_event(Session *s, int32_t ev, Packet *p, void *ud) {
     if (ev == SessionEvent_PUBREL) rxq2_remove(c, p->packetId);
     /* Without a stored session the server starts over (MQTT-3.2.2-2). */
     if (ev == SessionEvent_CONNACK && p->returnCode == 0 && !p->sessionPresent) c->nRxq2 = 0;
+    if (ev == SessionEvent_CONNACK) {
+      c->nResend = 0;
+      for (uint32_t i = 0; i < s->recCount && i < 64; i++)
+        if (s->recs[i].state >= RecState_WAIT_PUBACK) c->resend[c->nResend++] = s->recs[i].packetId;
+    }
   }
   if (c->act != ACT_NONE && (c->actEv == 0 || c->actEv == ev) && c->depth < 3) {
     c->depth++;

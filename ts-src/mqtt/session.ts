@@ -1734,15 +1734,17 @@ export class Session {
    *  Wildcard / Shared Subscription Available 0) is not sent: it stands
    *  refused (granted = that reason code, as a SUBACK would say), with a
    *  warning, and is tried again on the next connection. */
-  private subUnsupported(s: Sub): bool {
-    if (!this.isV5()) return false;
-    const code: u8 = this.v5s[0].subRefusal(s.view());
-    if (code === 0) return false;
-    s.state = SubState.ACTIVE;
-    s.packetId = 0;
-    s.granted = code;
-    this.log(LogLevel.WARN, reasonName(PacketType.SUBACK, code), s.view(), i32(code));
-    return true;
+  private refuseUnsupportedSubs(): void {
+    for (let i: u32 = 0; i < this.subCount; i++) {
+      const s: Sub = this.subs[i];
+      if (s.state !== SubState.SUB_PENDING) continue;
+      const code: u8 = this.v5s[0].subRefusal(s.view());
+      if (code === 0) continue;
+      s.state = SubState.ACTIVE;
+      s.packetId = 0;
+      s.granted = code;
+      this.log(LogLevel.WARN, reasonName(PacketType.SUBACK, code), s.view(), i32(code));
+    }
   }
 
   /** Drops record i (not in flight) with a DROPPED event, as the offline policy does. */
@@ -1797,11 +1799,11 @@ export class Session {
       this.ackHead = u32(this.ackHead + 1) % MAX_PENDING_ACKS;
       this.ackCount = u32(this.ackCount - 1);
     }
+    if (this.isV5()) this.refuseUnsupportedSubs();
     for (let i: u32 = 0; i < this.subCount; i++) {
       const s: Sub = this.subs[i];
       const sub: bool = s.state === SubState.SUB_PENDING;
       if (!sub && s.state !== SubState.UNSUB_PENDING) continue;
-      if (sub && this.subUnsupported(s)) continue;
       if (s.packetId === 0) s.packetId = this.nextPacketId();
       const free: Bytes = this.txFree();
       const filter: Bytes = s.view();
