@@ -396,13 +396,13 @@ function decode5Seeds(): [string, Uint8Array][] {
  *  properties, lengths that lie, bad variable byte integers, topic alias 0,
  *  bad reason codes. */
 const HOSTILE5: [string, string][] = [
-    ["unknown-prop", "2005000002 0400"], ["prop-not-allowed", "2006000003 230001"], ["dup-prop", "2009000006 1f00001f0000"],
-    ["props-past-end", "2005000009 0100"], ["string-past-block", "200700000403000561"], ["varint-too-long", "3008000174 050bffffffff"],
-    ["varint-not-minimal", "3007000174 030b8100"], ["remlen-not-minimal", "308000"], ["topic-alias-0", "3007000174 03230000"],
-    ["empty-topic-no-alias", "30030000 00"], ["bad-reason", "40030001 92"], ["auth-data-no-method", "2007000004 16000101"],
-    ["server-session-expiry", "e00700051100000000"], ["receive-max-0", "2006000003 210000"], ["suback-bad-code", "90040001 0011"],
-    ["auth-rem-1", "f00118"], ["alias-publish", "300a0000 03230005 68656c6c6f"],
-    ["alias-never-set", "3006 0000 03230002 78"], ["server-disconnect-will", "e0020400"],
+  ["unknown-prop", "2005000002 0400"], ["prop-not-allowed", "2006000003 230001"], ["dup-prop", "2009000006 1f00001f0000"],
+  ["props-past-end", "2005000009 0100"], ["string-past-block", "200700000403000561"], ["varint-too-long", "3008000174 050bffffffff"],
+  ["varint-not-minimal", "3007000174 030b8100"], ["remlen-not-minimal", "308000"], ["topic-alias-0", "3007000174 03230000"],
+  ["empty-topic-no-alias", "30030000 00"], ["bad-reason", "40030001 92"], ["auth-data-no-method", "2007000004 16000101"],
+  ["server-session-expiry", "e00700051100000000"], ["receive-max-0", "2006000003 210000"], ["suback-bad-code", "90040001 0011"],
+  ["auth-rem-1", "f00118"], ["alias-publish", "300a0000 03230005 68656c6c6f"],
+  ["alias-never-set", "3006 0000 03230002 78"], ["server-disconnect-will", "e0020400"],
 ];
 
 /** fuzz_ws inputs (see test/fuzz/fuzz_ws.c): a 101 then frames of each kind, and a few raw responses. */
