@@ -145,8 +145,8 @@ const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_
 }
 
 static void SessionConfig_put(SessionConfig *self, uint32_t k, rt_bytes b) {
-  rt_copy_bytes(RT_BYTES(self->strs, CONFIG_MGOS_MQTT_CONFIG_STR_SIZE), rt_get_u32(self->offs, 6, k), b);
-  rt_set_u32(self->offs, 6, rt_idx_add(k, 1), rt_get_u32(self->offs, 6, k) + b.len);
+  rt_copy_bytes(RT_BYTES(self->strs, CONFIG_MGOS_MQTT_CONFIG_STR_SIZE), self->offs[k], b);
+  self->offs[k + 1] = self->offs[k] + b.len;
 }
 
 /** String k (CfgStr) as a view into the config's own buffer. */
@@ -1221,7 +1221,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
     uint32_t n = 0;
     if (self->bigIdEnd == 0) {
       n = session_minU32(rest.len, (self->bigHdr + 2u) - pos);
-      rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), pos, rt_subarray(rest, 0, n));
+      rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), pos, rt_slice(rest, 0, n));
       self->rxLen = pos + n;
       self->bigPos = pos + n;
       used += n;
@@ -1234,7 +1234,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       uint32_t cap = Session_recvLimit(self);
       if (pos < cap) {
         uint32_t k = session_minU32(n, cap - pos);
-        rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), pos, rt_subarray(rest, 0, k));
+        rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), pos, rt_slice(rest, 0, k));
         self->rxLen = pos + k;
       }
       self->bigPos = pos + n;
@@ -1265,7 +1265,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
         Session_rxQos2Add(self, self->pkt.packetId);
       }
       if (self->big != BigRx_DISCARD) {
-        Session_bigPayload(self, rt_subarray(rest, 0, n), pos - self->bigIdEnd);
+        Session_bigPayload(self, rt_slice(rest, 0, n), pos - self->bigIdEnd);
       }
     }
     // Even when a handler called disconnect(): the message was read whole.
