@@ -1895,7 +1895,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
 #line 1700 "ts-src/mqtt/session.ts"
   h++;
   uint32_t rem = r->len - h;
-  uint32_t h2 = 1u + codec5_varintSize(rem - 2u);
+  uint32_t h2 = 1 + codec5_varintSize(rem - 2u);
   uint32_t idAt = ((at + h) + 2u) + (uint32_t)((rt_bytes_get(m, rt_idx_add(at, h)) << 8) | rt_bytes_get(m, rt_idx64(((int64_t)at + (int64_t)h) + 1)));
   // Topic field to just after the new header, then what followed the id.
   rt_copy_bytes(m, at + h2, rt_subarray(m, at + h, idAt));
