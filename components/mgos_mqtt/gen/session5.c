@@ -7,13 +7,13 @@ static uint32_t session5_aliasedRem(rt_bytes m, PubLayout *l, bool dropTopic);
 static void session5_convLayout(rt_bytes m, uint8_t qos, bool m5);
 static void session5_convPut(rt_bytes out, rt_bytes seg);
 
-#line 366 "ts-src/mqtt/session5.ts"
+#line 384 "ts-src/mqtt/session5.ts"
 static PubLayout session5_layout;
 
-#line 445 "ts-src/mqtt/session5.ts"
+#line 463 "ts-src/mqtt/session5.ts"
 static Conv session5_conv;
 
-#line 446 "ts-src/mqtt/session5.ts"
+#line 464 "ts-src/mqtt/session5.ts"
 static uint8_t session5_ZERO[1];
 
 /* Sets the fields of a zeroed V5State to their initial values. */
@@ -23,10 +23,12 @@ void V5State_init(V5State *self) {
   self->serverKeepAlive = -1;
   self->serverMaxQos = 2;
   self->retainAvailable = true;
+  self->wildcardAvailable = true;
+  self->sharedAvailable = true;
 }
 
 /** A new connection: aliases and the broker's limits start over (3.3.2.3.4). */
-#line 99 "ts-src/mqtt/session5.ts"
+#line 102 "ts-src/mqtt/session5.ts"
 void V5State_startConnection(V5State *self) {
   self->serverReceiveMax = 65535;
   self->serverMaxPacket = 0;
@@ -34,6 +36,8 @@ void V5State_startConnection(V5State *self) {
   self->serverKeepAlive = -1;
   self->serverMaxQos = 2;
   self->retainAvailable = true;
+  self->wildcardAvailable = true;
+  self->sharedAvailable = true;
   self->lastReason = 0;
   self->reasonStrLen = 0;
   self->serverRefLen = 0;
@@ -55,42 +59,50 @@ void V5State_ackSent(V5State *self, uint8_t type, uint8_t reason) {
 }
 
 /** Takes the CONNACK's properties (after a decode into pkt). */
-#line 125 "ts-src/mqtt/session5.ts"
+#line 130 "ts-src/mqtt/session5.ts"
 void V5State_takeConnack(V5State *self) {
   Props5 *p = &self->pkt.props;
   self->lastReason = self->pkt.reasonCode;
   if (Props5_has(p, PropId_RECEIVE_MAXIMUM)) {
     self->serverReceiveMax = p->receiveMaximum;
   }
-#line 129 "ts-src/mqtt/session5.ts"
+#line 134 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_MAXIMUM_PACKET_SIZE)) {
     self->serverMaxPacket = p->maximumPacketSize;
   }
-#line 130 "ts-src/mqtt/session5.ts"
+#line 135 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_TOPIC_ALIAS_MAXIMUM)) {
     self->serverAliasMax = p->topicAliasMaximum;
   }
-#line 131 "ts-src/mqtt/session5.ts"
+#line 136 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_SERVER_KEEP_ALIVE)) {
     self->serverKeepAlive = p->serverKeepAlive;
   }
-#line 132 "ts-src/mqtt/session5.ts"
+#line 137 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_MAXIMUM_QOS)) {
     self->serverMaxQos = p->maximumQos;
   }
-#line 133 "ts-src/mqtt/session5.ts"
+#line 138 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_RETAIN_AVAILABLE)) {
     self->retainAvailable = p->retainAvailable != 0;
   }
-#line 134 "ts-src/mqtt/session5.ts"
+#line 139 "ts-src/mqtt/session5.ts"
+  if (Props5_has(p, PropId_WILDCARD_SUB_AVAILABLE)) {
+    self->wildcardAvailable = p->wildcardSubAvailable != 0;
+  }
+#line 140 "ts-src/mqtt/session5.ts"
+  if (Props5_has(p, PropId_SHARED_SUB_AVAILABLE)) {
+    self->sharedAvailable = p->sharedSubAvailable != 0;
+  }
+#line 141 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_ASSIGNED_CLIENT_ID)) {
     self->assignedIdLen = session5_keep(RT_BYTES(self->assignedId, session5_STR_ROOM), p->assignedClientId);
   }
-#line 135 "ts-src/mqtt/session5.ts"
+#line 142 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_RESPONSE_INFO)) {
     self->responseInfoLen = session5_keep(RT_BYTES(self->responseInfo, session5_STR_ROOM), p->responseInfo);
   }
-#line 136 "ts-src/mqtt/session5.ts"
+#line 143 "ts-src/mqtt/session5.ts"
   V5State_takeReason(self);
 }
 
@@ -102,13 +114,33 @@ void V5State_takeReason(V5State *self) {
   if (Props5_has(p, PropId_REASON_STRING)) {
     self->reasonStrLen = session5_keep(RT_BYTES(self->reasonStr, session5_STR_ROOM), p->reasonString);
   }
-#line 145 "ts-src/mqtt/session5.ts"
+#line 152 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_SERVER_REFERENCE)) {
     self->serverRefLen = session5_keep(RT_BYTES(self->serverRef, session5_STR_ROOM), p->serverReference);
   }
 }
 
-#line 148 "ts-src/mqtt/session5.ts"
+/** The SUBACK reason code this broker would refuse `filter` with, by
+   *  what its CONNACK said it lacks (0xA2, 0x9E); 0 when it may be sent. */
+#line 157 "ts-src/mqtt/session5.ts"
+uint8_t V5State_subRefusal(V5State *self, rt_bytes filter) {
+  if (!self->sharedAvailable && codec5_isShared(filter)) {
+    return Reason_SHARED_SUBS_NOT_SUPPORTED;
+  }
+#line 159 "ts-src/mqtt/session5.ts"
+  if (self->wildcardAvailable) {
+    return 0;
+  }
+#line 160 "ts-src/mqtt/session5.ts"
+  for (uint32_t i = 0; i < filter.len; i++) {
+    if (filter.p[i] == 0x23 || filter.p[i] == 0x2b) {
+      return Reason_WILDCARD_SUBS_NOT_SUPPORTED;
+    }
+  }
+#line 163 "ts-src/mqtt/session5.ts"
+  return 0;
+}
+
 rt_bytes V5State_reasonString(V5State *self) {
   return rt_subarray(RT_BYTES(self->reasonStr, session5_STR_ROOM), 0, self->reasonStrLen);
 }
@@ -132,12 +164,12 @@ uint8_t V5State_resolveInAlias(V5State *self, Packet *b) {
   if (!Props5_has(p, PropId_TOPIC_ALIAS)) {
     return 0;
   }
-#line 169 "ts-src/mqtt/session5.ts"
+#line 187 "ts-src/mqtt/session5.ts"
   uint32_t a = p->topicAlias;
   if (a == 0 || a > CONFIG_MGOS_MQTT_TOPIC_ALIASES) {
     return Reason_TOPIC_ALIAS_INVALID;
   }
-#line 171 "ts-src/mqtt/session5.ts"
+#line 189 "ts-src/mqtt/session5.ts"
   uint32_t k = a - 1;
   rt_bytes t = b->topic;
   AliasTable *tab = &self->inAl;
@@ -146,17 +178,17 @@ uint8_t V5State_resolveInAlias(V5State *self, Packet *b) {
     if (!AliasTable_set(tab, k, t)) {
       rt_set_u8(tab->lost, session5_ALIAS_SLOTS, k, 1);
     }
-#line 177 "ts-src/mqtt/session5.ts"
+#line 195 "ts-src/mqtt/session5.ts"
     return 0;
   }
   if (rt_get_u8(tab->lost, session5_ALIAS_SLOTS, k) != 0) {
     return Reason_IMPLEMENTATION_SPECIFIC_ERROR;
   }
-#line 180 "ts-src/mqtt/session5.ts"
+#line 198 "ts-src/mqtt/session5.ts"
   if (rt_get_u32(tab->len, session5_ALIAS_SLOTS, k) == 0) {
     return Reason_PROTOCOL_ERROR;
   }
-#line 181 "ts-src/mqtt/session5.ts"
+#line 199 "ts-src/mqtt/session5.ts"
   b->topic = AliasTable_get(tab, k);
   return 0;
 }
@@ -179,14 +211,14 @@ uint32_t V5State_outAlias(V5State *self, rt_bytes topic) {
   if ((max == 0 || topic.len == 0) || topic.len > session5_ALIAS_ROOM) {
     return 0;
   }
-#line 201 "ts-src/mqtt/session5.ts"
+#line 219 "ts-src/mqtt/session5.ts"
   for (uint32_t k = 0; k < max; k++) {
     if ((rt_get_u32(tab->len, session5_ALIAS_SLOTS, k) == topic.len) && rt_bytes_equal(AliasTable_get(tab, k), topic)) {
       return ((k + 1) | 0x10000u);
     }
   }
   // Not bound: a free slot, else the oldest binding is replaced.
-#line 205 "ts-src/mqtt/session5.ts"
+#line 223 "ts-src/mqtt/session5.ts"
   uint32_t k = max;
   for (uint32_t j = 0; j < max; j++) {
     if (rt_get_u32(tab->len, session5_ALIAS_SLOTS, j) == 0) {
@@ -204,14 +236,14 @@ uint32_t V5State_outAlias(V5State *self, rt_bytes topic) {
     if ((j % max) == k) {
       return 0; // cannot happen: alone it fits
     }
-#line 220 "ts-src/mqtt/session5.ts"
+#line 238 "ts-src/mqtt/session5.ts"
     AliasTable_drop(tab, j % max);
     j++;
   }
   return k + 1u;
 }
 
-#line 241 "ts-src/mqtt/session5.ts"
+#line 259 "ts-src/mqtt/session5.ts"
 void BigProps_reset(BigProps *self) {
   self->varN = 0;
   self->len = 0;
@@ -232,16 +264,16 @@ int32_t BigProps_feed(BigProps *self, rt_bytes d, uint32_t pos, uint32_t total, 
     if ((c & 0x80) != 0) {
       return (self->varN < 4) ? 1 : (-Decode5Err_VARINT_TOO_LONG);
     }
-#line 259 "ts-src/mqtt/session5.ts"
+#line 277 "ts-src/mqtt/session5.ts"
     if (self->varN > 1 && c == 0) {
       return -Decode5Err_VARINT_NOT_MINIMAL;
     }
-#line 260 "ts-src/mqtt/session5.ts"
+#line 278 "ts-src/mqtt/session5.ts"
     self->start = pos + 1u;
     if (self->len > (total - self->start)) {
       return -Decode5Err_PROPERTY_LENGTH;
     }
-#line 262 "ts-src/mqtt/session5.ts"
+#line 280 "ts-src/mqtt/session5.ts"
     self->at = at;
     self->keep = at <= cap && (self->len <= (cap - at));
     return 1;
@@ -250,7 +282,7 @@ int32_t BigProps_feed(BigProps *self, rt_bytes d, uint32_t pos, uint32_t total, 
   if (self->keep) {
     rt_copy_bytes(rx, (self->at + pos) - self->start, rt_slice(d, 0, n));
   }
-#line 268 "ts-src/mqtt/session5.ts"
+#line 286 "ts-src/mqtt/session5.ts"
   return rt_i32_of(n);
 }
 
@@ -260,12 +292,12 @@ uint32_t BigProps_end(BigProps *self, uint32_t pos) {
   return (self->start > 0 && pos == e) ? e : 0;
 }
 
-#line 278 "ts-src/mqtt/session5.ts"
+#line 296 "ts-src/mqtt/session5.ts"
 static uint32_t session5_minOf(uint32_t a, uint32_t b) {
   return (a < b) ? a : b;
 }
 
-#line 294 "ts-src/mqtt/session5.ts"
+#line 312 "ts-src/mqtt/session5.ts"
 void AliasTable_clear(AliasTable *self) {
   for (uint32_t k = 0; k < session5_ALIAS_SLOTS; k++) {
     rt_set_u32(self->len, session5_ALIAS_SLOTS, k, 0);
@@ -286,7 +318,7 @@ void AliasTable_drop(AliasTable *self, uint32_t k) {
   if (n == 0) {
     return;
   }
-#line 312 "ts-src/mqtt/session5.ts"
+#line 330 "ts-src/mqtt/session5.ts"
   uint32_t at = rt_get_u32(self->off, session5_ALIAS_SLOTS, k);
   rt_copy_bytes(RT_BYTES(self->buf, session5_ALIAS_ROOM), at, rt_subarray(RT_BYTES(self->buf, session5_ALIAS_ROOM), at + n, self->used));
   self->used = self->used - n;
@@ -300,13 +332,13 @@ void AliasTable_drop(AliasTable *self, uint32_t k) {
 
 /** Binds slot k to `t` (replacing what it held). False, slot k empty,
    *  when `t` does not fit beside the others. */
-#line 321 "ts-src/mqtt/session5.ts"
+#line 339 "ts-src/mqtt/session5.ts"
 bool AliasTable_set(AliasTable *self, uint32_t k, rt_bytes t) {
   AliasTable_drop(self, k);
   if (t.len == 0 || (t.len > (session5_ALIAS_ROOM - self->used))) {
     return false;
   }
-#line 324 "ts-src/mqtt/session5.ts"
+#line 342 "ts-src/mqtt/session5.ts"
   rt_copy_bytes(RT_BYTES(self->buf, session5_ALIAS_ROOM), self->used, t);
   rt_set_u32(self->off, session5_ALIAS_SLOTS, k, self->used);
   rt_set_u32(self->len, session5_ALIAS_SLOTS, k, t.len);
@@ -315,7 +347,7 @@ bool AliasTable_set(AliasTable *self, uint32_t k, rt_bytes t) {
 }
 
 /** Copies `src` into `dst` (cut to its size); returns the length kept. */
-#line 333 "ts-src/mqtt/session5.ts"
+#line 351 "ts-src/mqtt/session5.ts"
 static uint32_t session5_keep(rt_bytes dst, rt_bytes src) {
   uint32_t n = (src.len < dst.len) ? src.len : dst.len;
   rt_copy_bytes(dst, 0, rt_subarray(src, 0, n));
@@ -323,13 +355,13 @@ static uint32_t session5_keep(rt_bytes dst, rt_bytes src) {
 }
 
 /** Reads the layout of the well-formed MQTT 5 PUBLISH `m` (one we encoded). */
-#line 353 "ts-src/mqtt/session5.ts"
+#line 371 "ts-src/mqtt/session5.ts"
 void session5_pubLayout(rt_bytes m, uint8_t qos, PubLayout *l) {
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 356 "ts-src/mqtt/session5.ts"
+#line 374 "ts-src/mqtt/session5.ts"
   k++;
   l->topicAt = k;
   l->topicLen = (uint32_t)((rt_bytes_get(m, k) << 8) | rt_bytes_get(m, rt_idx_add(k, 1)));
@@ -342,7 +374,7 @@ void session5_pubLayout(rt_bytes m, uint8_t qos, PubLayout *l) {
 
 /** Size of the PUBLISH `m` rewritten with topic alias `alias`, the topic
  *  left out when `dropTopic`. */
-#line 370 "ts-src/mqtt/session5.ts"
+#line 388 "ts-src/mqtt/session5.ts"
 uint32_t session5_aliasedSize(rt_bytes m, uint8_t qos, bool dropTopic) {
   PubLayout *l = &session5_layout;
   session5_pubLayout(m, qos, l);
@@ -367,7 +399,7 @@ uint32_t session5_putAliased(rt_bytes out, rt_bytes m, uint8_t qos, uint16_t ali
   if (total > out.len) {
     return 0;
   }
-#line 392 "ts-src/mqtt/session5.ts"
+#line 410 "ts-src/mqtt/session5.ts"
   rt_bytes_set(out, 0, rt_bytes_get(m, 0));
   uint32_t at = codec5_putVarint(out, 1, rem);
   uint32_t tl = dropTopic ? 0 : l->topicLen;
@@ -399,14 +431,14 @@ rt_bytes session5_payload5(rt_bytes m, uint8_t qos) {
 }
 
 /** Fills `conv` for the stored PUBLISH `m` (MQTT 5 encoded when `m5`) re-encoded for the other version. */
-#line 449 "ts-src/mqtt/session5.ts"
+#line 467 "ts-src/mqtt/session5.ts"
 static void session5_convLayout(rt_bytes m, uint8_t qos, bool m5) {
   Conv *c = &session5_conv;
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 453 "ts-src/mqtt/session5.ts"
+#line 471 "ts-src/mqtt/session5.ts"
   k++;
   c->body = k;
   uint32_t tl = (uint32_t)((rt_bytes_get(m, k) << 8) | rt_bytes_get(m, rt_idx_add(k, 1)));
@@ -445,7 +477,7 @@ uint32_t session5_convertedPart(rt_bytes out, rt_bytes m, uint8_t qos, bool m5, 
   if (c->addProps) {
     session5_convPut(out, RT_BYTES(session5_ZERO, 1));
   }
-#line 489 "ts-src/mqtt/session5.ts"
+#line 507 "ts-src/mqtt/session5.ts"
   session5_convPut(out, rt_subarray(m, c->payAt, UINT32_MAX));
   return c->w;
 }
