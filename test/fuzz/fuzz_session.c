@@ -551,7 +551,9 @@ static void check_storage(Ctx *c) {
     for (k = 0; k < c->nM && c->mSeq[k] != r->seq; k++) {}
     FUZZ_CHECK(k < c->nM, "record %u (seq %u) missing from storage", r->packetId, r->seq);
     FUZZ_CHECK((c->mMeta[k] & 0xffffu) == r->packetId && ((c->mMeta[k] >> 16) & 0xffu) == r->qos, "stored meta %08x for id %u", c->mMeta[k], r->packetId);
-    FUZZ_CHECK((c->mMeta[k] >> 24) == (r->state == RecState_WAIT_PUBCOMP ? RecState_WAIT_PUBCOMP : RecState_QUEUED), "stored state %u, record state %u", c->mMeta[k] >> 24, r->state);
+    /* Bit 7 of the state byte: the PUBLISH is MQTT 5 encoded (session.ts persist). */
+    FUZZ_CHECK(((c->mMeta[k] >> 24) & 0x7fu) == (r->state == RecState_WAIT_PUBCOMP ? RecState_WAIT_PUBCOMP : RecState_QUEUED), "stored state %u, record state %u", c->mMeta[k] >> 24, r->state);
+    FUZZ_CHECK(((c->mMeta[k] >> 31) != 0) == r->v5, "stored encoding flag of %u differs from the record's", r->packetId);
     FUZZ_CHECK(c->mLen[k] == r->len && (r->len == 0 || memcmp(mData[k], s->store + r->off, r->len) == 0), "stored bytes of %u differ", r->packetId);
     stored++;
   }
