@@ -580,7 +580,11 @@ export class Session {
     p.extra = v.connectUser.subarray(0, v.connectUserLen);
     const w: Props5 = v.pkt.willProps;
     w.reset();
+    // An empty client id reuses the one the broker assigned (session5.ts).
+    const cid: Bytes = o.clientId;
+    o.clientId = v.clientIdFor(cid, this.cfg.sessionExpiry);
     const n: u32 = encodeConnect5(this.tx, o, p, w);
+    o.clientId = cid;
     p.reset();
     return n;
   }

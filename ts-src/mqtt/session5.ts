@@ -120,6 +120,8 @@ export class V5State {
     if (p.has(PropId.MAXIMUM_QOS)) this.serverMaxQos = p.maximumQos;
     if (p.has(PropId.RETAIN_AVAILABLE)) this.retainAvailable = p.retainAvailable !== 0;
     if (p.has(PropId.ASSIGNED_CLIENT_ID)) this.assignedIdLen = keep(this.assignedId, p.assignedClientId);
+    // Refused as not valid: the next CONNECT asks for a new one.
+    if (this.pkt.reasonCode === 0x85) this.assignedIdLen = 0;
     if (p.has(PropId.RESPONSE_INFO)) this.responseInfoLen = keep(this.responseInfo, p.responseInfo);
     this.takeReason();
   }
@@ -143,6 +145,19 @@ export class V5State {
 
   assignedClientId(): Bytes {
     return this.assignedId.subarray(0, this.assignedIdLen);
+  }
+
+  /** The Client Identifier the next CONNECT sends for the application's
+   *  `given` one: when that is empty and a broker assigned one before
+   *  (3.2.2.3.7), the assigned one while the session outlives the connection
+   *  (`sessionExpiry` > 0), so the session resumes instead of the broker
+   *  assigning a new id to a new session. A given id forgets the assigned one. */
+  clientIdFor(given: Bytes, sessionExpiry: u32): Bytes {
+    if (given.length > 0) {
+      this.assignedIdLen = 0;
+      return given;
+    }
+    return sessionExpiry > 0 ? this.assignedClientId() : given;
   }
 
   /** Resolves the topic of an incoming PUBLISH in pkt (3.3.2.3.4): a topic

@@ -126,6 +126,7 @@ void V5State_takeReason(V5State *self);
 rt_bytes V5State_reasonString(V5State *self);
 rt_bytes V5State_serverReference(V5State *self);
 rt_bytes V5State_assignedClientId(V5State *self);
+rt_bytes V5State_clientIdFor(V5State *self, rt_bytes given, uint32_t sessionExpiry);
 uint8_t V5State_resolveInAlias(V5State *self);
 uint32_t V5State_outAlias(V5State *self, rt_bytes topic);
 void session5_pubLayout(rt_bytes m, uint8_t qos, PubLayout *l);
