@@ -31,6 +31,8 @@ const TABLE: Record<string, boolean | number | string | null> = {
   ws_enable: false, ws_path: "/mqtt",
   // Ours: MQTT 5 (docs/mqtt5.md); 3.1.1 stays the default.
   protocol_version: 4, session_expiry: -1, max_packet_size: 0,
+  will_delay: 0, will_message_expiry: 0, will_payload_format: -1, will_content_type: null, will_response_topic: null,
+  will_correlation_data: null, will_user_props: null,
 };
 
 /** Every key of a section as a plain object, read through the generated per-key getters. */

@@ -537,7 +537,14 @@ function check_value(s: i32, k: i32, json: bool): config_err {
     }
     return config_err.INVALID;
   }
-  if (bytesEqual(name, lit("client_id")) || bytesEqual(name, lit("user"))) {
+  if (bytesEqual(name, lit("will_response_topic"))) {
+    if (v.length === 0 || validTopicName(v)) return config_err.OK;
+    value_msg(s, k, json);
+    msg_lit(lit("not a topic name (UTF-8, no + or #): a response goes to one topic"));
+    return config_err.INVALID;
+  }
+  if (bytesEqual(name, lit("client_id")) || bytesEqual(name, lit("user")) || bytesEqual(name, lit("will_content_type")) ||
+    bytesEqual(name, lit("will_user_props"))) {
     if (validUtf8(v)) return config_err.OK;
     value_msg(s, k, json);
     msg_lit(lit("not valid UTF-8 (MQTT strings must be)"));

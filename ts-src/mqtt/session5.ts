@@ -78,6 +78,13 @@ export class V5State {
   responseInfo: Uint8Array = new Uint8Array(STR_ROOM);
   responseInfoLen: u32 = 0;
 
+  // ---- the will's properties (3.1.3.2), sent with every CONNECT that has a will
+  will: Props5 = new Props5();
+  /** Their strings, then their pre-encoded User Properties (will.extra, last). */
+  willStr: Uint8Array = new Uint8Array(STR_ROOM);
+  /** Set through the API (mgos_mqtt_conn_set_will5): the config's will_* keys are not used. */
+  willFromApi: bool = false;
+
   // ---- topic aliases
   /** Incoming: alias k+1 -> topic (length 0: never set on this connection). */
   inTopic: Uint8Array = new Uint8Array(ALIAS_ROOM);

@@ -41,7 +41,7 @@ static mgos_config config_scratch;
 #line 127 "ts-src/config/config.ts"
 static config_state config_st;
 
-#line 623 "ts-src/config/config.ts"
+#line 630 "ts-src/config/config.ts"
 static ServerAddr config_serverScratch;
 
 /* Sets the fields of a zeroed mgos_config to their initial values. */
@@ -618,11 +618,21 @@ static config_err config_check_value(int32_t s, int32_t k, bool json) {
     }
     return config_err_INVALID;
   }
-  if (rt_bytes_equal(name, RT_LIT("client_id")) || rt_bytes_equal(name, RT_LIT("user"))) {
-    if (topic_validUtf8(v)) {
+  if (rt_bytes_equal(name, RT_LIT("will_response_topic"))) {
+    if (v.len == 0 || topic_validTopicName(v)) {
       return config_err_OK;
     }
 #line 542 "ts-src/config/config.ts"
+    config_value_msg(s, k, json);
+    config_msg_lit(RT_LIT("not a topic name (UTF-8, no + or #): a response goes to one topic"));
+    return config_err_INVALID;
+  }
+  if (((rt_bytes_equal(name, RT_LIT("client_id")) || rt_bytes_equal(name, RT_LIT("user"))) || rt_bytes_equal(name, RT_LIT("will_content_type"))) || rt_bytes_equal(name, RT_LIT("will_user_props"))) {
+#line 548 "ts-src/config/config.ts"
+    if (topic_validUtf8(v)) {
+      return config_err_OK;
+    }
+#line 549 "ts-src/config/config.ts"
     config_value_msg(s, k, json);
     config_msg_lit(RT_LIT("not valid UTF-8 (MQTT strings must be)"));
     return config_err_INVALID;
@@ -636,7 +646,7 @@ static config_err config_check_value(int32_t s, int32_t k, bool json) {
  * MAX_HOST_LEN bytes, the port 1..65535 in decimal. The config loader checks
  * addresses with it and the connection (mgos/conn.ts) splits them with it.
  */
-#line 579 "ts-src/config/config.ts"
+#line 586 "ts-src/config/config.ts"
 server_err config_splitServer(rt_bytes v, ServerAddr *a) {
   a->hostStart = 0;
   a->hostEnd = v.len;
@@ -649,17 +659,17 @@ server_err config_splitServer(rt_bytes v, ServerAddr *a) {
         close = i;
       }
     }
-#line 589 "ts-src/config/config.ts"
+#line 596 "ts-src/config/config.ts"
     if (close == 0 || ((((int64_t)close + 1) < v.len) && v.p[close + 1] != 0x3a)) {
       return server_err_BRACKET;
     }
-#line 590 "ts-src/config/config.ts"
+#line 597 "ts-src/config/config.ts"
     a->hostStart = 1;
     a->hostEnd = close;
     if (((int64_t)close + 1) < v.len) {
       a->portStart = close + 2u;
     }
-#line 593 "ts-src/config/config.ts"
+#line 600 "ts-src/config/config.ts"
   } else {
     uint32_t colons = 0;
     uint32_t last = 0;
@@ -677,53 +687,53 @@ server_err config_splitServer(rt_bytes v, ServerAddr *a) {
   if (a->hostEnd <= a->hostStart) {
     return server_err_NO_HOST;
   }
-#line 608 "ts-src/config/config.ts"
+#line 615 "ts-src/config/config.ts"
   if ((a->hostEnd - a->hostStart) > CONFIG_MGOS_MQTT_MAX_HOST_LEN) {
     return server_err_HOST_LONG;
   }
-#line 609 "ts-src/config/config.ts"
+#line 616 "ts-src/config/config.ts"
   if (a->portStart > v.len) {
     return server_err_OK;
   }
-#line 610 "ts-src/config/config.ts"
+#line 617 "ts-src/config/config.ts"
   rt_bytes p = rt_subarray(v, a->portStart, UINT32_MAX);
   if (p.len == 0) {
     return server_err_NO_PORT;
   }
-#line 612 "ts-src/config/config.ts"
+#line 619 "ts-src/config/config.ts"
   uint32_t port = 0;
   for (uint32_t i = 0; i < p.len; i++) {
     uint8_t d = p.p[i];
     if (d < 0x30 || d > 0x39) {
       return server_err_PORT_NOT_NUMBER;
     }
-#line 616 "ts-src/config/config.ts"
+#line 623 "ts-src/config/config.ts"
     if (port <= 65535) {
       port = (uint32_t)((int32_t)(port * 10) + (d - 0x30));
     }
   }
-#line 618 "ts-src/config/config.ts"
+#line 625 "ts-src/config/config.ts"
   if (port == 0 || port > 65535) {
     return server_err_PORT_RANGE;
   }
-#line 619 "ts-src/config/config.ts"
+#line 626 "ts-src/config/config.ts"
   a->port = port;
   return server_err_OK;
 }
 
 /** A server address (splitServer) with a message naming the key when it is wrong. */
-#line 626 "ts-src/config/config.ts"
+#line 633 "ts-src/config/config.ts"
 static config_err config_check_server(int32_t s, int32_t k, bool json, rt_bytes v) {
   if (v.len == 0) {
     return config_err_OK;
   }
-#line 628 "ts-src/config/config.ts"
+#line 635 "ts-src/config/config.ts"
   ServerAddr *a = &config_serverScratch;
   server_err e = config_splitServer(v, a);
   if (e == server_err_OK) {
     return config_err_OK;
   }
-#line 631 "ts-src/config/config.ts"
+#line 638 "ts-src/config/config.ts"
   config_value_msg(s, k, json);
   if (e == server_err_HOST_LONG) {
     config_msg_lit(RT_LIT("the host name is "));
@@ -748,14 +758,14 @@ static config_err config_check_server(int32_t s, int32_t k, bool json, rt_bytes 
   config_msg_quote(v);
   if (e == server_err_BRACKET) {
     config_msg_lit(RT_LIT("\": expected [IPv6 address] or [IPv6 address]:port"));
-#line 654 "ts-src/config/config.ts"
+#line 661 "ts-src/config/config.ts"
   } else if (e == server_err_NO_HOST) {
     config_msg_lit(RT_LIT("\" has no host name"));
-#line 655 "ts-src/config/config.ts"
+#line 662 "ts-src/config/config.ts"
   } else {
     config_msg_lit(RT_LIT("\" has no port after ':'"));
   }
-#line 656 "ts-src/config/config.ts"
+#line 663 "ts-src/config/config.ts"
   return config_err_INVALID;
 }
 
@@ -794,7 +804,7 @@ static config_err config_check_section(mgos_config *cfg, int32_t s) {
 
 // ---- whole files ----
 /** Starts a change: the scratch copy becomes the live configuration (in a batch it already holds the batch's changes). */
-#line 695 "ts-src/config/config.ts"
+#line 702 "ts-src/config/config.ts"
 static void config_begin(void) {
   if (!config_st.batch) {
     config_scratch = *config_live();
@@ -809,11 +819,11 @@ static config_err config_commit_scratch(bool whole) {
   if (whole) {
     r = config_check_section(&config_scratch, 0);
   }
-#line 707 "ts-src/config/config.ts"
+#line 714 "ts-src/config/config.ts"
   if (whole && r == config_err_OK) {
     r = config_check_section(&config_scratch, 1);
   }
-#line 708 "ts-src/config/config.ts"
+#line 715 "ts-src/config/config.ts"
   if (r == config_err_OK) {
     config_compact(&config_scratch);
     config_live_cfg = config_scratch;
@@ -832,7 +842,7 @@ static config_err config_finish(config_err r, bool whole) {
     if (res != config_err_OK) {
       config_st.batch_failed = true;
     }
-#line 724 "ts-src/config/config.ts"
+#line 731 "ts-src/config/config.ts"
   } else if (res == config_err_OK) {
     res = config_commit_scratch(whole);
   }
@@ -857,12 +867,12 @@ config_err config_batch_commit(void) {
   if (!config_st.batch) {
     return config_st.last;
   }
-#line 746 "ts-src/config/config.ts"
+#line 753 "ts-src/config/config.ts"
   config_st.batch = false;
   if (config_st.batch_failed) {
     return config_st.last;
   }
-#line 748 "ts-src/config/config.ts"
+#line 755 "ts-src/config/config.ts"
   config_msg_clear();
   config_err r = config_commit_scratch(true);
   config_st.last = r;
@@ -876,12 +886,12 @@ static config_err config_parse_section(int32_t s) {
   if (t == json_tok_RBRACE) {
     return config_err_OK;
   }
-#line 759 "ts-src/config/config.ts"
+#line 766 "ts-src/config/config.ts"
   for (; ; ) {
     if (t != json_tok_STRING) {
       return config_expected(RT_LIT("a key"));
     }
-#line 761 "ts-src/config/config.ts"
+#line 768 "ts-src/config/config.ts"
     int32_t k = config_gen_key_find(config_take_key());
     if (k < 0) {
       config_loc_msg(lx->start);
@@ -894,42 +904,42 @@ static config_err config_parse_section(int32_t s) {
     if (json_lexer_next(lx) != json_tok_COLON) {
       return config_expected(RT_LIT("':'"));
     }
-#line 771 "ts-src/config/config.ts"
+#line 778 "ts-src/config/config.ts"
     json_lexer_next(lx);
     config_err r = config_apply(s, k, true, RT_NOBYTES);
     if (r != config_err_OK) {
       return r;
     }
-#line 774 "ts-src/config/config.ts"
+#line 781 "ts-src/config/config.ts"
     t = json_lexer_next(lx);
     if (t == json_tok_RBRACE) {
       return config_err_OK;
     }
-#line 776 "ts-src/config/config.ts"
+#line 783 "ts-src/config/config.ts"
     if (t != json_tok_COMMA) {
       return config_expected(RT_LIT("',' or '}'"));
     }
-#line 777 "ts-src/config/config.ts"
+#line 784 "ts-src/config/config.ts"
     t = json_lexer_next(lx);
   }
   return (config_err)0; /* not reached */
 }
 
-#line 781 "ts-src/config/config.ts"
+#line 788 "ts-src/config/config.ts"
 static config_err config_parse(rt_bytes data) {
   json_lexer *lx = &config_st.lx;
   json_lexer_reset(lx, data);
   if (json_lexer_next(lx) != json_tok_LBRACE) {
     return config_expected(RT_LIT("'{'"));
   }
-#line 785 "ts-src/config/config.ts"
+#line 792 "ts-src/config/config.ts"
   json_tok t = json_lexer_next(lx);
   if (t != json_tok_RBRACE) {
     for (; ; ) {
       if (t != json_tok_STRING) {
         return config_expected(RT_LIT("a section name"));
       }
-#line 789 "ts-src/config/config.ts"
+#line 796 "ts-src/config/config.ts"
       int32_t s = config_gen_section_find(config_take_key());
       if (s < 0) {
         config_loc_msg(lx->start);
@@ -940,12 +950,12 @@ static config_err config_parse(rt_bytes data) {
       if (json_lexer_next(lx) != json_tok_COLON) {
         return config_expected(RT_LIT("':'"));
       }
-#line 797 "ts-src/config/config.ts"
+#line 804 "ts-src/config/config.ts"
       if (json_lexer_next(lx) != json_tok_LBRACE) {
         if (lx->tok == json_tok_ERROR) {
           return config_lex_fail();
         }
-#line 799 "ts-src/config/config.ts"
+#line 806 "ts-src/config/config.ts"
         config_loc_msg(lx->start);
         config_msg_str(config_gen_section_name(s));
         config_msg_lit(RT_LIT(": expected an object, got "));
@@ -956,23 +966,23 @@ static config_err config_parse(rt_bytes data) {
       if (r != config_err_OK) {
         return r;
       }
-#line 807 "ts-src/config/config.ts"
+#line 814 "ts-src/config/config.ts"
       t = json_lexer_next(lx);
       if (t == json_tok_RBRACE) {
         break;
       }
-#line 809 "ts-src/config/config.ts"
+#line 816 "ts-src/config/config.ts"
       if (t != json_tok_COMMA) {
         return config_expected(RT_LIT("',' or '}'"));
       }
-#line 810 "ts-src/config/config.ts"
+#line 817 "ts-src/config/config.ts"
       t = json_lexer_next(lx);
     }
   }
   if (json_lexer_next(lx) != json_tok_EOF) {
     return config_expected(RT_LIT("end of input"));
   }
-#line 814 "ts-src/config/config.ts"
+#line 821 "ts-src/config/config.ts"
   return config_err_OK;
 }
 
@@ -998,7 +1008,7 @@ config_err config_set(rt_bytes path, rt_bytes value) {
       dot = rt_i32_of(i);
     }
   }
-#line 837 "ts-src/config/config.ts"
+#line 844 "ts-src/config/config.ts"
   if (dot < 0) {
     config_msg_quote(path);
     config_msg_lit(RT_LIT(": expected section.key"));
@@ -1029,7 +1039,7 @@ config_err config_set_arg(rt_bytes arg) {
       return config_set(rt_slice(arg, 0, i), rt_slice_from(arg, i + 1));
     }
   }
-#line 865 "ts-src/config/config.ts"
+#line 872 "ts-src/config/config.ts"
   config_begin();
   config_msg_quote(arg);
   config_msg_lit(RT_LIT(": expected section.key=value"));
@@ -1038,7 +1048,7 @@ config_err config_set_arg(rt_bytes arg) {
 
 // ---- C API for the host program and firmware ----
 /** Loads the JSON text `json` (file `name`); returns 0 (config_err.OK) or the error code. @api */
-#line 874 "ts-src/config/config.ts"
+#line 881 "ts-src/config/config.ts"
 int mgos_mqtt_config_load_json(const char *name, const char *json) {
   return config_load(name, rt_str_bytes(json));
 }

@@ -371,8 +371,8 @@ static uint32_t Session_encodeConnect5(Session *self, ConnectOptions *o) {
     }
   }
   p->extra = rt_subarray(RT_BYTES(v->connectUser, session5_STR_ROOM), 0, v->connectUserLen);
-  Props5 *w = &v->pkt.willProps;
-  Props5_reset(w);
+  // The will's properties, as the config or the API set them (mgos/mqtt5.ts).
+  Props5 *w = &v->will;
   // An empty client id reuses the one the broker assigned (session5.ts).
   rt_bytes cid = o->clientId;
   o->clientId = V5State_clientIdFor(v, cid, self->cfg.sessionExpiry);

@@ -93,6 +93,12 @@ struct V5State {
   /** Response Information from the CONNACK (when requested). */
   uint8_t responseInfo[session5_STR_ROOM];
   uint32_t responseInfoLen;
+  // ---- the will's properties (3.1.3.2), sent with every CONNECT that has a will
+  Props5 will;
+  /** Their strings, then their pre-encoded User Properties (will.extra, last). */
+  uint8_t willStr[session5_STR_ROOM];
+  /** Set through the API (mgos_mqtt_conn_set_will5): the config's will_* keys are not used. */
+  bool willFromApi;
   // ---- topic aliases
   /** Incoming: alias k+1 -> topic (length 0: never set on this connection). */
   uint8_t inTopic[session5_ALIAS_ROOM];
