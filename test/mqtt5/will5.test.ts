@@ -68,7 +68,7 @@ test("will properties from the config: in CONNECT, at the peer after the Will De
   const w = await WireProxy.start(b.port);
   const atPeer = await peerOn(b.port, "w5/#");
   config("mqtt.enable=true", `mqtt.server=127.0.0.1:${w.port}`, "mqtt.protocol_version=5", "mqtt.client_id=w5dev",
-    "mqtt.clean_session=false", "mqtt.session_expiry=60", "mqtt.reconnect_timeout_min=30", "mqtt.reconnect_timeout_max=30",
+    "mqtt.clean_session=false", "mqtt.session_expiry=60", "mqtt.reconnect_timeout_min=8", "mqtt.reconnect_timeout_max=8",
     "mqtt.will_topic=w5/will", "mqtt.will_message=gone", "mqtt.will_delay=2", "mqtt.will_message_expiry=120",
     "mqtt.will_payload_format=1", "mqtt.will_content_type=text/plain", "mqtt.will_response_topic=w5/reply",
     "mqtt.will_correlation_data=corr-7", "mqtt.will_user_props=a=1,b=x=y");
