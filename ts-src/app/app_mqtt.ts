@@ -23,13 +23,19 @@ import { u8, u16, u32, i32, int, bool, Ptr, Bytes, structs, strBytes, toBytes, n
 import { mg_connection, mg_event_handler_t } from "../mgos/mg_types";
 import { mgos_mqtt_conn, mgos_mqtt_conn_from_nc, HandlerKind } from "../mgos/conn";
 import { mgos_mqtt_get_global, mgos_mqtt_add_global_handler, mgos_mqtt_global_is_connected, pub_bytes, GLOBAL_SUB_QOS } from "../mgos/facade";
-import { Packet } from "../mqtt/packet";
+import { Packet, PacketType } from "../mqtt/packet";
 import { Session } from "../mqtt/session";
 import { MQTT5_SUPPORT } from "../mqtt/session5";
 import { Props5, PropId, PropIter } from "../mqtt/packet5";
 import { putUserProp, nextProp } from "../mqtt/codec5";
 import { validUtf8, validTopicName } from "../mqtt/topic";
 import * as Log from "./app_log";
+
+/** The packet the session decoded last (MQTT 5 decodes into its own). */
+function curPkt(s: Session): Packet {
+  if (MQTT5_SUPPORT !== 0 && s.isV5()) return s.v5s[0].pkt.base;
+  return s.pkt;
+}
 
 /** Event numbers of setEventHandler (the reference's MQTT.EV_*). */
 export const EV_CLOSE: int = 5;
@@ -85,7 +91,7 @@ function onSubMessage(nc: mg_connection, topic: string, topic_len: int, msg: str
   const c: mgos_mqtt_conn | null = mgos_mqtt_conn_from_nc(nc);
   if (h === null || c === null) return;
   // The PUBLISH being dispatched is the session's current packet.
-  const p: Packet = c.session.pkt;
+  const p: Packet = curPkt(c.session);
   if (i32(p.topic.length) !== topic_len || i32(p.payload.length) !== msg_len) {
     Log.error("MQTT.sub: message does not match the packet being dispatched");
     return;
@@ -280,6 +286,9 @@ export function props(): Props {
 export class Rx {
   /** Reason code of a CONNACK, PUBACK, PUBREC, PUBCOMP, DISCONNECT; SUBACK / UNSUBACK: the first filter's. */
   reason: int = 0;
+  /** A PUBLISH's retain flag (3.1.1 too): set for a retained message sent at
+   *  subscribe time, or with RETAIN_AS_PUBLISHED for one published retained. */
+  retain: bool = false;
   payloadFormat: int = -1;
   /** Message Expiry Interval left, seconds. */
   expiry: u32 = 0;
@@ -314,7 +323,7 @@ const rxNow: Rx = new Rx();
 
 /** The MQTT 5 reason code and properties of the packet being handled (the
  *  PUBLISH of a sub() handler; the packet of an event handler's event). All
- *  absent on a 3.1.1 connection, and for EV_CLOSE without a DISCONNECT. */
+ *  absent on a 3.1.1 connection (but `retain`), and for EV_CLOSE without a DISCONNECT. */
 export function rx(): Rx {
   const r: Rx = rxNow;
   const c: mgos_mqtt_conn = mgos_mqtt_get_global();
@@ -330,6 +339,8 @@ export function rx(): Rx {
   r.userKey = noBytes();
   r.userValue = noBytes();
   r.raw = noBytes();
+  const cur: Packet = curPkt(c.session);
+  r.retain = c.msg.cmd === PacketType.PUBLISH && cur.type === PacketType.PUBLISH && cur.retain;
   // The event's message has props only while a packet of an MQTT 5 connection is handled.
   if (MQTT5_SUPPORT === 0 || c.msg.props === null) return r;
   r.reason = c.msg.reason_code;
