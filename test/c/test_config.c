@@ -103,6 +103,9 @@ static const struct config_case SET_BAD[] = {
   {"mqtt.server=host:99999", 5, "mqtt.server: port 99999 is out of range 1..65535"},
   {"mqtt.server=:1883", 8, "mqtt.server: \":1883\" has no host name"},
   {"mqtt1.will_topic=a/#", 8, "mqtt1.will_topic: \"a/#\" contains a wildcard (+ or #): a will is published to one topic"},
+  {"mqtt1.will_response_topic=a/+", 8, "mqtt1.will_response_topic: \"a/+\" is not a topic name (UTF-8, no + or #): a response goes to one topic"},
+  {"mqtt.will_user_props=k=v,bad", 8, "mqtt.will_user_props: \"k=v,bad\" is not key=value,key=value (each entry has = after a non-empty key)"},
+  {"mqtt.will_user_props==v", 8, "mqtt.will_user_props: \"=v\" is not key=value,key=value (each entry has = after a non-empty key)"},
   {"mqtt.server=ssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssss", 6, "mqtt.server: a 512-byte string does not fit in the config arena (512 bytes, 0 in use; raise CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE)"},
 };
 static const struct config_case BAD_BYTES[] = {
@@ -262,7 +265,10 @@ static void test_full_file(void) {
   TEST_ASSERT_TRUE(c->debug_use_log_level);
   TEST_ASSERT_EQUAL_STRING("b:2", mgos_sys_config_get_mqtt1_server());
   TEST_ASSERT_EQUAL_INT(60, mgos_sys_config_get_mqtt1_keep_alive());
-  TEST_ASSERT_EQUAL_UINT32(190, config_arena_used());
+  TEST_ASSERT_EQUAL_INT(30, c->will_delay);
+  TEST_ASSERT_EQUAL_INT(1, c->will_payload_format);
+  TEST_ASSERT_EQUAL_STRING("fw=1", c->will_user_props);
+  TEST_ASSERT_EQUAL_UINT32(218, config_arena_used());
 }
 
 static void test_escapes_and_numbers(void) {
@@ -303,7 +309,7 @@ static void test_errors_leave_config(void) {
     TEST_ASSERT_EQUAL_STRING_MESSAGE("offline", c->will_message, what);
     TEST_ASSERT_EQUAL_INT_MESSAGE(65535, c->keep_alive, what);
     TEST_ASSERT_EQUAL_STRING_MESSAGE("b:2", mgos_sys_config_get_mqtt1_server(), what);
-    TEST_ASSERT_EQUAL_UINT32_MESSAGE(190, config_arena_used(), what);
+    TEST_ASSERT_EQUAL_UINT32_MESSAGE(218, config_arena_used(), what);
   }
   /* A byte the NUL-terminated API cannot carry, through the view API. */
   {

@@ -144,6 +144,9 @@ export const SET_BAD: [string, E, string][] = [
   ["mqtt.server=host:99999", E.RANGE, `mqtt.server: port 99999 is out of range 1..65535`],
   ["mqtt.server=:1883", E.INVALID, `mqtt.server: ":1883" has no host name`],
   ["mqtt1.will_topic=a/#", E.INVALID, `mqtt1.will_topic: "a/#" contains a wildcard (+ or #): a will is published to one topic`],
+  ["mqtt1.will_response_topic=a/+", E.INVALID, `mqtt1.will_response_topic: "a/+" is not a topic name (UTF-8, no + or #): a response goes to one topic`],
+  ["mqtt.will_user_props=k=v,bad", E.INVALID, `mqtt.will_user_props: "k=v,bad" is not key=value,key=value (each entry has = after a non-empty key)`],
+  ["mqtt.will_user_props==v", E.INVALID, `mqtt.will_user_props: "=v" is not key=value,key=value (each entry has = after a non-empty key)`],
   [`mqtt.server=${"s".repeat(512)}`, E.NO_SPACE, `mqtt.server: a 512-byte string does not fit in the config arena (512 bytes, 0 in use; raise CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE)`],
 ];
 

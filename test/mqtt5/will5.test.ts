@@ -46,10 +46,14 @@ async function peerOn(port: number, filter: string): Promise<AtPeer[]> {
 let b: Mosquitto;
 test("will properties: config keys refused when bad", () => {
   assert.notEqual(mgos_mqtt_config_set("mqtt.will_response_topic=a/+/b"), 0);
-  assert.match(mgos_mqtt_config_error(), /mqtt\.will_response_topic: .*not a topic name/);
+  assert.match(mgos_mqtt_config_error(), /mqtt\.will_response_topic: "a\/\+\/b" is not a topic name/);
   assert.notEqual(mgos_mqtt_config_set("mqtt.will_payload_format=2"), 0);
   assert.match(mgos_mqtt_config_error(), /will_payload_format/);
   assert.notEqual(mgos_mqtt_config_set("mqtt1.will_delay=-1"), 0);
+  assert.notEqual(mgos_mqtt_config_set("mqtt.will_user_props=a=1,novalue"), 0);
+  assert.match(mgos_mqtt_config_error(), /mqtt\.will_user_props: "a=1,novalue" is not key=value,key=value/);
+  assert.notEqual(mgos_mqtt_config_set("mqtt.will_user_props==1"), 0);
+  assert.equal(mgos_mqtt_config_set("mqtt.will_user_props=a=,b=x=y"), 0);
   // The API refuses the same mistakes, and keeps what was set.
   const c = mgos_mqtt_get_global();
   const p = new mgos_mqtt_props();

@@ -23,6 +23,7 @@ static config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value);
 static void config_value_msg(int32_t s, int32_t k, bool json);
 static rt_bytes config_stored(mgos_config *cfg, int32_t s, int32_t k);
 static config_err config_check_value(int32_t s, int32_t k, bool json);
+static bool config_userPairsOk(rt_bytes v);
 static config_err config_check_server(int32_t s, int32_t k, bool json, rt_bytes v);
 static rt_bytes config_optBytes(const char *v);
 static config_err config_check_section(mgos_config *cfg, int32_t s);
@@ -41,7 +42,7 @@ static mgos_config config_scratch;
 #line 127 "ts-src/config/config.ts"
 static config_state config_st;
 
-#line 630 "ts-src/config/config.ts"
+#line 653 "ts-src/config/config.ts"
 static ServerAddr config_serverScratch;
 
 /* Sets the fields of a zeroed mgos_config to their initial values. */
@@ -624,20 +625,52 @@ static config_err config_check_value(int32_t s, int32_t k, bool json) {
     }
 #line 542 "ts-src/config/config.ts"
     config_value_msg(s, k, json);
-    config_msg_lit(RT_LIT("not a topic name (UTF-8, no + or #): a response goes to one topic"));
+    config_msg_lit(RT_LIT("\""));
+    config_msg_quote(v);
+    config_msg_lit(RT_LIT("\" is not a topic name (UTF-8, no + or #): a response goes to one topic"));
+    return config_err_INVALID;
+  }
+  if (rt_bytes_equal(name, RT_LIT("will_user_props")) && !config_userPairsOk(v)) {
+    config_value_msg(s, k, json);
+    config_msg_lit(RT_LIT("\""));
+    config_msg_quote(v);
+    config_msg_lit(RT_LIT("\" is not key=value,key=value (each entry has = after a non-empty key)"));
     return config_err_INVALID;
   }
   if (((rt_bytes_equal(name, RT_LIT("client_id")) || rt_bytes_equal(name, RT_LIT("user"))) || rt_bytes_equal(name, RT_LIT("will_content_type"))) || rt_bytes_equal(name, RT_LIT("will_user_props"))) {
-#line 548 "ts-src/config/config.ts"
+#line 557 "ts-src/config/config.ts"
     if (topic_validUtf8(v)) {
       return config_err_OK;
     }
-#line 549 "ts-src/config/config.ts"
+#line 558 "ts-src/config/config.ts"
     config_value_msg(s, k, json);
     config_msg_lit(RT_LIT("not valid UTF-8 (MQTT strings must be)"));
     return config_err_INVALID;
   }
   return config_err_OK;
+}
+
+/** will_user_props: `key=value` entries separated by `,`, each with a non-empty key. */
+static bool config_userPairsOk(rt_bytes v) {
+  uint32_t k = 0;
+  while (k < v.len) {
+    uint32_t e = k;
+    while (e < v.len && v.p[e] != 0x2c) {
+      e++;
+    }
+#line 571 "ts-src/config/config.ts"
+    uint32_t eq = k;
+    while (eq < e && (rt_bytes_get(v, eq) != 0x3d)) {
+      eq++;
+    }
+#line 573 "ts-src/config/config.ts"
+    if (eq == k || eq == e) {
+      return false;
+    }
+#line 574 "ts-src/config/config.ts"
+    k = e + 1u;
+  }
+  return true;
 }
 
 /**
@@ -646,7 +679,7 @@ static config_err config_check_value(int32_t s, int32_t k, bool json) {
  * MAX_HOST_LEN bytes, the port 1..65535 in decimal. The config loader checks
  * addresses with it and the connection (mgos/conn.ts) splits them with it.
  */
-#line 586 "ts-src/config/config.ts"
+#line 609 "ts-src/config/config.ts"
 server_err config_splitServer(rt_bytes v, ServerAddr *a) {
   a->hostStart = 0;
   a->hostEnd = v.len;
@@ -659,17 +692,17 @@ server_err config_splitServer(rt_bytes v, ServerAddr *a) {
         close = i;
       }
     }
-#line 596 "ts-src/config/config.ts"
+#line 619 "ts-src/config/config.ts"
     if (close == 0 || ((((int64_t)close + 1) < v.len) && v.p[close + 1] != 0x3a)) {
       return server_err_BRACKET;
     }
-#line 597 "ts-src/config/config.ts"
+#line 620 "ts-src/config/config.ts"
     a->hostStart = 1;
     a->hostEnd = close;
     if (((int64_t)close + 1) < v.len) {
       a->portStart = close + 2u;
     }
-#line 600 "ts-src/config/config.ts"
+#line 623 "ts-src/config/config.ts"
   } else {
     uint32_t colons = 0;
     uint32_t last = 0;
@@ -687,53 +720,53 @@ server_err config_splitServer(rt_bytes v, ServerAddr *a) {
   if (a->hostEnd <= a->hostStart) {
     return server_err_NO_HOST;
   }
-#line 615 "ts-src/config/config.ts"
+#line 638 "ts-src/config/config.ts"
   if ((a->hostEnd - a->hostStart) > CONFIG_MGOS_MQTT_MAX_HOST_LEN) {
     return server_err_HOST_LONG;
   }
-#line 616 "ts-src/config/config.ts"
+#line 639 "ts-src/config/config.ts"
   if (a->portStart > v.len) {
     return server_err_OK;
   }
-#line 617 "ts-src/config/config.ts"
+#line 640 "ts-src/config/config.ts"
   rt_bytes p = rt_subarray(v, a->portStart, UINT32_MAX);
   if (p.len == 0) {
     return server_err_NO_PORT;
   }
-#line 619 "ts-src/config/config.ts"
+#line 642 "ts-src/config/config.ts"
   uint32_t port = 0;
   for (uint32_t i = 0; i < p.len; i++) {
     uint8_t d = p.p[i];
     if (d < 0x30 || d > 0x39) {
       return server_err_PORT_NOT_NUMBER;
     }
-#line 623 "ts-src/config/config.ts"
+#line 646 "ts-src/config/config.ts"
     if (port <= 65535) {
       port = (uint32_t)((int32_t)(port * 10) + (d - 0x30));
     }
   }
-#line 625 "ts-src/config/config.ts"
+#line 648 "ts-src/config/config.ts"
   if (port == 0 || port > 65535) {
     return server_err_PORT_RANGE;
   }
-#line 626 "ts-src/config/config.ts"
+#line 649 "ts-src/config/config.ts"
   a->port = port;
   return server_err_OK;
 }
 
 /** A server address (splitServer) with a message naming the key when it is wrong. */
-#line 633 "ts-src/config/config.ts"
+#line 656 "ts-src/config/config.ts"
 static config_err config_check_server(int32_t s, int32_t k, bool json, rt_bytes v) {
   if (v.len == 0) {
     return config_err_OK;
   }
-#line 635 "ts-src/config/config.ts"
+#line 658 "ts-src/config/config.ts"
   ServerAddr *a = &config_serverScratch;
   server_err e = config_splitServer(v, a);
   if (e == server_err_OK) {
     return config_err_OK;
   }
-#line 638 "ts-src/config/config.ts"
+#line 661 "ts-src/config/config.ts"
   config_value_msg(s, k, json);
   if (e == server_err_HOST_LONG) {
     config_msg_lit(RT_LIT("the host name is "));
@@ -758,14 +791,14 @@ static config_err config_check_server(int32_t s, int32_t k, bool json, rt_bytes 
   config_msg_quote(v);
   if (e == server_err_BRACKET) {
     config_msg_lit(RT_LIT("\": expected [IPv6 address] or [IPv6 address]:port"));
-#line 661 "ts-src/config/config.ts"
+#line 684 "ts-src/config/config.ts"
   } else if (e == server_err_NO_HOST) {
     config_msg_lit(RT_LIT("\" has no host name"));
-#line 662 "ts-src/config/config.ts"
+#line 685 "ts-src/config/config.ts"
   } else {
     config_msg_lit(RT_LIT("\" has no port after ':'"));
   }
-#line 663 "ts-src/config/config.ts"
+#line 686 "ts-src/config/config.ts"
   return config_err_INVALID;
 }
 
@@ -804,7 +837,7 @@ static config_err config_check_section(mgos_config *cfg, int32_t s) {
 
 // ---- whole files ----
 /** Starts a change: the scratch copy becomes the live configuration (in a batch it already holds the batch's changes). */
-#line 702 "ts-src/config/config.ts"
+#line 725 "ts-src/config/config.ts"
 static void config_begin(void) {
   if (!config_st.batch) {
     config_scratch = *config_live();
@@ -819,11 +852,11 @@ static config_err config_commit_scratch(bool whole) {
   if (whole) {
     r = config_check_section(&config_scratch, 0);
   }
-#line 714 "ts-src/config/config.ts"
+#line 737 "ts-src/config/config.ts"
   if (whole && r == config_err_OK) {
     r = config_check_section(&config_scratch, 1);
   }
-#line 715 "ts-src/config/config.ts"
+#line 738 "ts-src/config/config.ts"
   if (r == config_err_OK) {
     config_compact(&config_scratch);
     config_live_cfg = config_scratch;
@@ -842,7 +875,7 @@ static config_err config_finish(config_err r, bool whole) {
     if (res != config_err_OK) {
       config_st.batch_failed = true;
     }
-#line 731 "ts-src/config/config.ts"
+#line 754 "ts-src/config/config.ts"
   } else if (res == config_err_OK) {
     res = config_commit_scratch(whole);
   }
@@ -867,12 +900,12 @@ config_err config_batch_commit(void) {
   if (!config_st.batch) {
     return config_st.last;
   }
-#line 753 "ts-src/config/config.ts"
+#line 776 "ts-src/config/config.ts"
   config_st.batch = false;
   if (config_st.batch_failed) {
     return config_st.last;
   }
-#line 755 "ts-src/config/config.ts"
+#line 778 "ts-src/config/config.ts"
   config_msg_clear();
   config_err r = config_commit_scratch(true);
   config_st.last = r;
@@ -886,12 +919,12 @@ static config_err config_parse_section(int32_t s) {
   if (t == json_tok_RBRACE) {
     return config_err_OK;
   }
-#line 766 "ts-src/config/config.ts"
+#line 789 "ts-src/config/config.ts"
   for (; ; ) {
     if (t != json_tok_STRING) {
       return config_expected(RT_LIT("a key"));
     }
-#line 768 "ts-src/config/config.ts"
+#line 791 "ts-src/config/config.ts"
     int32_t k = config_gen_key_find(config_take_key());
     if (k < 0) {
       config_loc_msg(lx->start);
@@ -904,42 +937,42 @@ static config_err config_parse_section(int32_t s) {
     if (json_lexer_next(lx) != json_tok_COLON) {
       return config_expected(RT_LIT("':'"));
     }
-#line 778 "ts-src/config/config.ts"
+#line 801 "ts-src/config/config.ts"
     json_lexer_next(lx);
     config_err r = config_apply(s, k, true, RT_NOBYTES);
     if (r != config_err_OK) {
       return r;
     }
-#line 781 "ts-src/config/config.ts"
+#line 804 "ts-src/config/config.ts"
     t = json_lexer_next(lx);
     if (t == json_tok_RBRACE) {
       return config_err_OK;
     }
-#line 783 "ts-src/config/config.ts"
+#line 806 "ts-src/config/config.ts"
     if (t != json_tok_COMMA) {
       return config_expected(RT_LIT("',' or '}'"));
     }
-#line 784 "ts-src/config/config.ts"
+#line 807 "ts-src/config/config.ts"
     t = json_lexer_next(lx);
   }
   return (config_err)0; /* not reached */
 }
 
-#line 788 "ts-src/config/config.ts"
+#line 811 "ts-src/config/config.ts"
 static config_err config_parse(rt_bytes data) {
   json_lexer *lx = &config_st.lx;
   json_lexer_reset(lx, data);
   if (json_lexer_next(lx) != json_tok_LBRACE) {
     return config_expected(RT_LIT("'{'"));
   }
-#line 792 "ts-src/config/config.ts"
+#line 815 "ts-src/config/config.ts"
   json_tok t = json_lexer_next(lx);
   if (t != json_tok_RBRACE) {
     for (; ; ) {
       if (t != json_tok_STRING) {
         return config_expected(RT_LIT("a section name"));
       }
-#line 796 "ts-src/config/config.ts"
+#line 819 "ts-src/config/config.ts"
       int32_t s = config_gen_section_find(config_take_key());
       if (s < 0) {
         config_loc_msg(lx->start);
@@ -950,12 +983,12 @@ static config_err config_parse(rt_bytes data) {
       if (json_lexer_next(lx) != json_tok_COLON) {
         return config_expected(RT_LIT("':'"));
       }
-#line 804 "ts-src/config/config.ts"
+#line 827 "ts-src/config/config.ts"
       if (json_lexer_next(lx) != json_tok_LBRACE) {
         if (lx->tok == json_tok_ERROR) {
           return config_lex_fail();
         }
-#line 806 "ts-src/config/config.ts"
+#line 829 "ts-src/config/config.ts"
         config_loc_msg(lx->start);
         config_msg_str(config_gen_section_name(s));
         config_msg_lit(RT_LIT(": expected an object, got "));
@@ -966,23 +999,23 @@ static config_err config_parse(rt_bytes data) {
       if (r != config_err_OK) {
         return r;
       }
-#line 814 "ts-src/config/config.ts"
+#line 837 "ts-src/config/config.ts"
       t = json_lexer_next(lx);
       if (t == json_tok_RBRACE) {
         break;
       }
-#line 816 "ts-src/config/config.ts"
+#line 839 "ts-src/config/config.ts"
       if (t != json_tok_COMMA) {
         return config_expected(RT_LIT("',' or '}'"));
       }
-#line 817 "ts-src/config/config.ts"
+#line 840 "ts-src/config/config.ts"
       t = json_lexer_next(lx);
     }
   }
   if (json_lexer_next(lx) != json_tok_EOF) {
     return config_expected(RT_LIT("end of input"));
   }
-#line 821 "ts-src/config/config.ts"
+#line 844 "ts-src/config/config.ts"
   return config_err_OK;
 }
 
@@ -1008,7 +1041,7 @@ config_err config_set(rt_bytes path, rt_bytes value) {
       dot = rt_i32_of(i);
     }
   }
-#line 844 "ts-src/config/config.ts"
+#line 867 "ts-src/config/config.ts"
   if (dot < 0) {
     config_msg_quote(path);
     config_msg_lit(RT_LIT(": expected section.key"));
@@ -1039,7 +1072,7 @@ config_err config_set_arg(rt_bytes arg) {
       return config_set(rt_slice(arg, 0, i), rt_slice_from(arg, i + 1));
     }
   }
-#line 872 "ts-src/config/config.ts"
+#line 895 "ts-src/config/config.ts"
   config_begin();
   config_msg_quote(arg);
   config_msg_lit(RT_LIT(": expected section.key=value"));
@@ -1048,7 +1081,7 @@ config_err config_set_arg(rt_bytes arg) {
 
 // ---- C API for the host program and firmware ----
 /** Loads the JSON text `json` (file `name`); returns 0 (config_err.OK) or the error code. @api */
-#line 881 "ts-src/config/config.ts"
+#line 904 "ts-src/config/config.ts"
 int mgos_mqtt_config_load_json(const char *name, const char *json) {
   return config_load(name, rt_str_bytes(json));
 }
