@@ -10,7 +10,7 @@ import * as path from "node:path";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const mqtt = require("mqtt");
 import { Proc, ROOT, missingTools, sanEnv, sanitizerReport } from "../integration/support/harness";
-import { Mosquitto, until, sleep } from "../mqtt5/support/wire";
+import { Mosquitto, WireProxy, until, sleep } from "../mqtt5/support/wire";
 import { buildApp } from "../../codegen/src/app/build";
 
 const skip = missingTools();
@@ -19,6 +19,7 @@ const ENTRY = "test/apps/mqtt5app/main.ts";
 let bin = "";
 let broker: Mosquitto;
 const peers: any[] = [];
+const proxies: WireProxy[] = [];
 
 before(async () => {
   if (skip) return;
@@ -32,6 +33,7 @@ before(async () => {
 
 after(() => {
   for (const p of peers) p.end(true);
+  for (const w of proxies) w.stop();
   if (broker) broker.stop();
 });
 
@@ -67,17 +69,22 @@ function expectedLog(dev: string): string[] {
     `I other ${dev}/keep/live y sid=7 retain=1 ${none}`,
     `I other ${dev}/plain/old z sid=0 retain=1 ${none}`,
     `I in ${dev}/in/last w sid=42 retain=0 ${none}`,
+    "I disconnect reason=142 rs=taken over",
   ];
 }
 
 async function runOnce(way: "C" | "Node", dev: string): Promise<{ log: string[]; atPeer: AtPeer[] }> {
   const { c, got } = await peer(dev);
+  const w = await WireProxy.start(broker.port);
+  proxies.push(w);
   // Retained before the app subscribes: RETAIN_NEVER keeps ret/old away; plain/old comes, retained.
   await pub(c, `${dev}/ret/old`, "r", { retain: true });
   await pub(c, `${dev}/plain/old`, "z", { retain: true });
   let p: Proc | null = null;
   try {
-    const args = [...["mqtt.enable=true", `mqtt.server=127.0.0.1:${broker.port}`, `mqtt.client_id=${dev}`, "mqtt.protocol_version=5"]
+    const args = [...["mqtt.enable=true", `mqtt.server=127.0.0.1:${w.port}`, `mqtt.client_id=${dev}`, "mqtt.protocol_version=5",
+      // No reconnect within the test after the take-over at its end.
+      "mqtt.reconnect_timeout_min=60", "mqtt.reconnect_timeout_max=60"]
       .flatMap((x) => ["--set", x]), "--run-ms", "30000"];
     p = way === "C" ? new Proc("mqtt5app (C)", bin, args, sanEnv()) : new Proc("mqtt5app (Node)", process.execPath, [RUN_NODE, ENTRY, ...args], sanEnv());
     const q = p;
@@ -98,6 +105,11 @@ async function runOnce(way: "C" | "Node", dev: string): Promise<{ log: string[];
     await until("keep/live", () => has(`I other ${dev}/keep/live`));
     await pub(c, `${dev}/in/last`, "w", {});
     await until("in/last", () => has(`I in ${dev}/in/last`));
+    // A DISCONNECT 0x8E (Session taken over) with a Reason String, as a broker
+    // sends it (mosquitto 2.0.11 only closes): EV_DISCONNECT and rx() have it.
+    const rs = Buffer.from("taken over");
+    w.inject(Buffer.concat([Buffer.from([0xe0, 2 + 3 + rs.length, 0x8e, 3 + rs.length, 0x1f, 0, rs.length]), rs]));
+    await until("EV_DISCONNECT", () => has("I disconnect"));
     await sleep(300);
     p.kill("SIGTERM");
     const r = await p.wait(5000);

@@ -2,7 +2,7 @@
 // runs it compiled to C and under Node against mosquitto 2, MQTT.js 5 as the
 // peer): request/response with properties, subscription options (No Local,
 // Retain As Published, Retain Handling, a Subscription Identifier), reason
-// codes in event handlers, and the refusals. (sub() takes its SUBACK itself,
+// codes in event handlers (the broker's DISCONNECT too), and the refusals. (sub() takes its SUBACK itself,
 // as the reference's MQTT.sub: no EV_SUBACK reaches setEventHandler for it.)
 import { u32, int, Ptr, Bytes } from "../../../ts-src/rt/rt";
 import * as MQTT from "../../../ts-src/app/app_mqtt";
@@ -55,6 +55,9 @@ function onEvent(conn: MQTT.Conn, ev: int, edata: Ptr, ud: Ptr): void {
     Log.info(`bad sub ok=${MQTT.sub(`${dev}/z`, onOther, null, MQTT.RETAIN_NEW_ONLY | MQTT.RETAIN_NEVER)}`);
   } else if (ev === MQTT.EV_PUBACK) {
     Log.info(`puback reason=${r.reason}`);
+  } else if (ev === MQTT.EV_DISCONNECT) {
+    line.clear().add("disconnect reason=").addInt(r.reason).add(" rs=").addBytes(r.reasonString);
+    Log.infoText(line);
   }
 }
 
