@@ -304,7 +304,7 @@ function moduleOf(file: string): string {
   if (dir === "port") return b.startsWith("port_") ? "host port (POSIX)" : /tls/.test(b) ? "TLS glue" : "ports";
   if (b.startsWith("config")) return "config";
   if (b === "conn" || b === "facade" || b === "mg_mqtt") return "conn/facade/mg_mqtt";
-  if (b === "mg_types" || b === "port" || b === "rt" || b === "loglevel") return "rt/port/mg_types";
+  if (b === "mg_types" || b === "port" || b === "rt" || b === "loglevel" || b === "options") return "rt/port/mg_types";
   if (["codec5", "packet5", "session5", "mqtt5", "mqtt5_api"].includes(b)) return MQTT5_ROW;
   if (CORE_MODULES.includes(b)) return b; // codec, packet, topic, session, delivery, persist, ws
   return "other generated";

@@ -99,6 +99,12 @@ test("flash: log level none / error / debug leaves out exactly the messages belo
   };
   const none = present(build(arm, 0));
   assert.deepEqual([...none], [], "log text linked at level none");
+  // Nor the code that formats the session's log lines, nor its buffer.
+  const noneSyms = nmDefined(arm, build(arm, 0).elf.typical).filter((s) => /^conn_(onSessionLog|logNumber|logText)$/.test(s));
+  assert.deepEqual(noneSyms, [], "log formatting linked at level none");
+  assert.ok(nmDefined(arm, build(arm, 1).elf.typical).includes("conn_onSessionLog"), "control: at level error it is linked");
+  // A firmware that never loads a config (the typical one) links none of the loader's state.
+  assert.ok(!nmDefined(arm, build(arm, 1).elf.typical).includes("config_st"), "the config loader's state is linked");
   const err = present(build(arm, 1));
   const above = msgs.filter((m) => m.level > 0 && err.has(m.msg));
   assert.deepEqual(above.map((m) => `${m.where}: ${m.msg}`), [], "warn/info/debug text linked at level error");

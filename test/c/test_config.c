@@ -77,6 +77,8 @@ static const struct config_case BAD[] = {
   {"{\"mqtt\": {\"server\": \"[]:1883\"}}", 8, "config.json:1:21: mqtt.server: \"[]:1883\" has no host name"},
   {"{\"mqtt\": {\"will_topic\": \"dev/+/status\"}}", 8, "config.json:1:25: mqtt.will_topic: \"dev/+/status\" contains a wildcard (+ or #): a will is published to one topic"},
   {"{\"mqtt1\": {\012  \"will_topic\": \"#\"}}", 8, "config.json:2:17: mqtt1.will_topic: \"#\" contains a wildcard (+ or #): a will is published to one topic"},
+  {"{\"mqtt\": {\"will_topic\": \"dev/\\u0001/status\"}}", 8, "config.json:1:25: mqtt.will_topic: contains a control character (U+0001-U+001F, U+007F-U+009F): mosquitto closes the connection on such a topic"},
+  {"{\"mqtt\": {\"will_topic\": \"dev/\\u0085\"}}", 8, "config.json:1:25: mqtt.will_topic: contains a control character (U+0001-U+001F, U+007F-U+009F): mosquitto closes the connection on such a topic"},
   {"{\"mqtt\": {\"server\": \"\"}}", 8, "mqtt.server: not set, but mqtt.enable is true"},
   {"{\"mqtt1\": {\"enable\": true, \"server\": null}}", 8, "mqtt1.server: not set, but mqtt1.enable is true"},
   {"{\"mqtt\": {\"user\": \"\"}}", 8, "mqtt.pass: set without mqtt.user (MQTT 3.1.1 3.1.2.9: a password needs a user name)"},
@@ -106,6 +108,7 @@ static const struct config_case SET_BAD[] = {
   {"mqtt1.will_response_topic=a/+", 8, "mqtt1.will_response_topic: \"a/+\" is not a topic name (UTF-8, no + or #): a response goes to one topic"},
   {"mqtt.will_user_props=k=v,bad", 8, "mqtt.will_user_props: \"k=v,bad\" is not key=value,key=value (each entry has = after a non-empty key)"},
   {"mqtt.will_user_props==v", 8, "mqtt.will_user_props: \"=v\" is not key=value,key=value (each entry has = after a non-empty key)"},
+  {"mqtt.will_topic=dev/\177x", 8, "mqtt.will_topic: contains a control character (U+0001-U+001F, U+007F-U+009F): mosquitto closes the connection on such a topic"},
   {"mqtt.server=ssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssss", 6, "mqtt.server: a 512-byte string does not fit in the config arena (512 bytes, 0 in use; raise CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE)"},
 };
 static const struct config_case BAD_BYTES[] = {

@@ -4,12 +4,12 @@
 import { test, after } from "node:test";
 import * as path from "node:path";
 import {
-  Toolchain, Prebuilt, WARNINGS, INCLUDES, haveTool, prebuild, buildProgram, run, reportRun,
+  Toolchain, Prebuilt, WARNINGS, FEATURES_ON, INCLUDES, haveTool, prebuild, buildProgram, run, reportRun,
   cleanup, testPrograms, checkSelftestFail,
 } from "./support/ctier";
 
 const SANITIZE = ["-g", "-fsanitize=address,undefined", "-fno-sanitize-recover=all"];
-const host: Toolchain = { name: "host", cc: "gcc", ar: "ar", cflags: [...WARNINGS, ...SANITIZE], ldflags: [], extraSources: [] };
+const host: Toolchain = { name: "host", cc: "gcc", ar: "ar", cflags: [...WARNINGS, ...FEATURES_ON, ...SANITIZE], ldflags: [], extraSources: [] };
 const RUN_LIMIT_MS = 60_000;
 // Sanitizers stop at the first error; leak checking is on (real code has no heap, so any leak is a bug).
 const env = { ...process.env, ASAN_OPTIONS: "detect_leaks=1:abort_on_error=0", UBSAN_OPTIONS: "print_stacktrace=1" };

@@ -96,6 +96,10 @@ export const BAD: [string, E, string][] = [
     `config.json:1:25: mqtt.will_topic: "dev/+/status" contains a wildcard (+ or #): a will is published to one topic`],
   [`{"mqtt1": {\n  "will_topic": "#"}}`, E.INVALID,
     `config.json:2:17: mqtt1.will_topic: "#" contains a wildcard (+ or #): a will is published to one topic`],
+  [`{"mqtt": {"will_topic": "dev/\\u0001/status"}}`, E.INVALID,
+    `config.json:1:25: mqtt.will_topic: contains a control character (U+0001-U+001F, U+007F-U+009F): mosquitto closes the connection on such a topic`],
+  [`{"mqtt": {"will_topic": "dev/\\u0085"}}`, E.INVALID,
+    `config.json:1:25: mqtt.will_topic: contains a control character (U+0001-U+001F, U+007F-U+009F): mosquitto closes the connection on such a topic`],
   // keys that contradict each other (checked on the whole result, so without a location)
   [`{"mqtt": {"server": ""}}`, E.INVALID, `mqtt.server: not set, but mqtt.enable is true`],
   [`{"mqtt1": {"enable": true, "server": null}}`, E.INVALID, `mqtt1.server: not set, but mqtt1.enable is true`],
@@ -147,6 +151,7 @@ export const SET_BAD: [string, E, string][] = [
   ["mqtt1.will_response_topic=a/+", E.INVALID, `mqtt1.will_response_topic: "a/+" is not a topic name (UTF-8, no + or #): a response goes to one topic`],
   ["mqtt.will_user_props=k=v,bad", E.INVALID, `mqtt.will_user_props: "k=v,bad" is not key=value,key=value (each entry has = after a non-empty key)`],
   ["mqtt.will_user_props==v", E.INVALID, `mqtt.will_user_props: "=v" is not key=value,key=value (each entry has = after a non-empty key)`],
+  ["mqtt.will_topic=dev/\x7fx", E.INVALID, `mqtt.will_topic: contains a control character (U+0001-U+001F, U+007F-U+009F): mosquitto closes the connection on such a topic`],
   [`mqtt.server=${"s".repeat(512)}`, E.NO_SPACE, `mqtt.server: a 512-byte string does not fit in the config arena (512 bytes, 0 in use; raise CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE)`],
 ];
 

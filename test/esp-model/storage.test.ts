@@ -16,7 +16,8 @@ test("ESP32 storage (NVS model): accepted QoS 1/2 messages come back after a res
     const gen = path.join(ROOT, "components/mgos_mqtt/gen");
     const tgen = path.join(ROOT, "test/support/gen"); // the codec's broker side (test-only)
     const inc = [gen, tgen, "components/mgos_mqtt/include", "components/mgos_mqtt/port", "test/esp-model/idf/include", "test/unity"].map((d) => `-I${path.resolve(ROOT, d)}`);
-    const flags = ["-std=gnu11", "-g", "-O1", "-fsanitize=address,undefined", "-fno-sanitize-recover=undefined", "-Wall", "-Wextra", "-Werror", ...inc];
+    const flags = ["-std=gnu11", "-g", "-O1", "-fsanitize=address,undefined", "-fno-sanitize-recover=undefined", "-Wall", "-Wextra", "-Werror", ...inc,
+      "-DCONFIG_MGOS_MQTT_PERSIST_SUPPORT_VALUE=1"]; // off by default in C (Kconfig MGOS_MQTT_PERSIST_SUPPORT)
     const obj = path.join(dir, "storage_esp32.o");
     let r = await runCmd("gcc", [...flags, "-DESP_PLATFORM=1", "-c", "components/mgos_mqtt/port/storage_esp32.c", "-o", obj], 120_000);
     assert.equal(r.code, 0, r.stderr);

@@ -9,7 +9,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Broker, Proc, Programs, buildPrograms, missingTools, sanEnv, stopClean } from "./support/harness";
+import { Broker, Proc, Programs, PERSIST_ON, buildPrograms, missingTools, sanEnv, stopClean } from "./support/harness";
 
 const skip = missingTools();
 let progs: Programs;
@@ -18,7 +18,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "mqtt-persist-"));
 
 before(async () => {
   if (skip) return;
-  progs = await buildPrograms();
+  progs = await buildPrograms(PERSIST_ON); // the persistent outbox is off by default in C
   broker = await Broker.start();
 }, { timeout: 600_000 });
 

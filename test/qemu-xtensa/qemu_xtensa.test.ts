@@ -10,7 +10,7 @@ import { test, after } from "node:test";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
-  Toolchain, Prebuilt, WARNINGS, INCLUDES, haveTool, prebuild, buildProgram, run, reportRun,
+  Toolchain, Prebuilt, WARNINGS, FEATURES_ON, INCLUDES, haveTool, prebuild, buildProgram, run, reportRun,
   cleanup, testPrograms, checkSelftestFail,
 } from "../c/support/ctier";
 
@@ -19,7 +19,7 @@ const xtensa: Toolchain = {
   name: "xtensa-lx106",
   cc: "xtensa-lx106-elf-gcc",
   ar: "xtensa-lx106-elf-ar",
-  cflags: [`--specs=${SPECS}`, "-Os", ...WARNINGS, "-g", "-mlongcalls", "-ffunction-sections", "-fdata-sections"],
+  cflags: [`--specs=${SPECS}`, "-Os", ...WARNINGS, ...FEATURES_ON, "-g", "-mlongcalls", "-ffunction-sections", "-fdata-sections"],
   ldflags: ["-nostartfiles", "-T", "test/qemu-xtensa/sim.ld", "-Wl,--gc-sections"],
   extraSources: ["test/qemu-xtensa/startup.c", "test/qemu-xtensa/divide.c", "test/qemu-xtensa/softfloat.c"],
 };

@@ -6,7 +6,7 @@
 import { test, after } from "node:test";
 import * as path from "node:path";
 import {
-  Toolchain, Prebuilt, WARNINGS, INCLUDES, haveTool, prebuild, buildProgram, run, reportRun,
+  Toolchain, Prebuilt, WARNINGS, FEATURES_ON, INCLUDES, haveTool, prebuild, buildProgram, run, reportRun,
   cleanup, testPrograms, checkSelftestFail,
 } from "../c/support/ctier";
 
@@ -16,7 +16,7 @@ const arm: Toolchain = {
   name: "cortex-m3",
   cc: "arm-none-eabi-gcc",
   ar: "arm-none-eabi-ar",
-  cflags: [...CPU, "-Os", ...WARNINGS, "-g", "-ffunction-sections", "-fdata-sections"],
+  cflags: [...CPU, "-Os", ...WARNINGS, ...FEATURES_ON, "-g", "-ffunction-sections", "-fdata-sections"],
   ldflags: LINK,
   extraSources: ["test/qemu/startup.c"],
 };

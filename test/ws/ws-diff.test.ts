@@ -45,6 +45,7 @@ test("WebSocket link: Node and generated C print the same transcript for random 
       "-std=c99", "-D_POSIX_C_SOURCE=200809L", "-Wall", "-Wextra", "-Wconversion", "-Wshadow", "-Werror", "-O1", "-g",
       "-fsanitize=address,undefined", "-fno-sanitize-recover=all", `-I${tmp}`,
       "-DCONFIG_MGOS_MQTT_LOG_LEVEL=4", // the transcript has every log line, as Node prints them
+      "-DCONFIG_MGOS_MQTT_WS_SUPPORT_VALUE=1", // off by default in C (Kconfig MGOS_MQTT_WS_SUPPORT)
       "test/ws/support/ws_driver.c", ...fs.readdirSync(tmp).filter((f) => f.endsWith(".c")).map((f) => path.join(tmp, f)),
       "-o", exe,
     ], { cwd: R, encoding: "utf8" });

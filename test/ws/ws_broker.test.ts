@@ -20,7 +20,7 @@ import * as assert from "node:assert/strict";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as net from "node:net";
-import { Proc, Programs, buildPrograms, missingTools, sanEnv, stopClean, haveTool } from "../integration/support/harness";
+import { Proc, Programs, WS_ON, buildPrograms, missingTools, sanEnv, stopClean, haveTool } from "../integration/support/harness";
 import { Pki, makePki } from "../tls/support/pki";
 import { WsBroker, readPem } from "./support/wsbroker";
 import { decodeClient } from "./support/frames";
@@ -38,7 +38,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 before(async () => {
   if (skip) return;
-  progs = await buildPrograms();
+  progs = await buildPrograms(WS_ON); // WebSocket is off by default in C
   pki = await makePki();
   broker = await WsBroker.start({ cert: readPem(pki.pem("server")), key: readPem(pki.key("server")) });
 }, { timeout: 600_000 });

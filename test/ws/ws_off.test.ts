@@ -13,10 +13,12 @@ import * as path from "node:path";
 import { ROOT, WARNINGS, INCLUDES, genSources, portableSources, haveTool, run } from "../c/support/ctier";
 
 const OFF = ["-DCONFIG_MGOS_MQTT_WS_SUPPORT_VALUE=0", "-DCONFIG_MGOS_MQTT_PERSIST_SUPPORT_VALUE=0"];
+const ON = ["-DCONFIG_MGOS_MQTT_WS_SUPPORT=1", "-DCONFIG_MGOS_MQTT_WS_SUPPORT_VALUE=1",
+  "-DCONFIG_MGOS_MQTT_PERSIST_SUPPORT=1", "-DCONFIG_MGOS_MQTT_PERSIST_SUPPORT_VALUE=1"];
 
 /** Builds test/ws/support/ws_off.c against the generated C; its `key value` lines. */
-async function runProgram(dir: string, defs: string[]): Promise<Map<string, string>> {
-  const exe = path.join(dir, `ws_off${defs.length ? "_off" : "_on"}`);
+async function runProgram(dir: string, defs: string[], name: string): Promise<Map<string, string>> {
+  const exe = path.join(dir, name);
   const srcs = ["test/ws/support/ws_off.c", "test/c/support/host_port.c", ...genSources(), ...portableSources().filter((f) => !/tls/.test(f))];
   const b = await run("gcc", [...WARNINGS, ...defs, ...INCLUDES, ...srcs, "-o", exe], 300_000);
   assert.equal(b.code, 0, `gcc failed:\n${b.stderr}`);
@@ -25,24 +27,38 @@ async function runProgram(dir: string, defs: string[]): Promise<Map<string, stri
   return new Map(r.stdout.trim().split("\n").map((l) => { const i = l.indexOf(" "); return [l.slice(0, i), l.slice(i + 1)] as [string, string]; }));
 }
 
-test("WebSocket compiled out: ws_enable fails the connect with an error, the link costs a few bytes", { timeout: 600_000 }, async (t) => {
+test("WebSocket and persistence compiled out (the default): the loader refuses the keys, a C config fails the connect, the link costs a few bytes", { timeout: 600_000 }, async (t) => {
   if (!haveTool("gcc")) { t.skip("gcc is not installed"); return; }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ws-off-"));
   try {
-    const off = await runProgram(dir, OFF);
-    assert.equal(off.get("ws_support"), "0");
-    assert.equal(off.get("connects"), "0", "no socket opened");
-    assert.equal(off.get("errors"), "2", "each attempt (the first, then after the backoff) fails with the error");
-    assert.match(off.get("error") ?? "", /ws_enable is set but WebSocket support is compiled out \(CONFIG_MGOS_MQTT_WS_SUPPORT\)/);
-    assert.equal(off.get("persist_support"), "0");
-    assert.equal(off.get("persist_off_errors"), "1", "outbox_persist: the compiled-out error, once");
-    assert.ok(Number(off.get("wslink_bytes")) < 256, `WsLink is ${off.get("wslink_bytes")} B with WebSocket off`);
-    const on = await runProgram(dir, []);
+    for (const [defs, name] of [[OFF, "ws_off"], [[], "ws_default"]] as [string[], string][]) {
+      const off = await runProgram(dir, defs, name);
+      assert.equal(off.get("ws_support"), "0", name);
+      assert.equal(off.get("ws_set"), "8", `${name}: ws_enable refused at load (config_err.INVALID)`);
+      assert.equal(off.get("ws_set_error"), "mqtt.ws_enable: true, but WebSocket support is compiled out (CONFIG_MGOS_MQTT_WS_SUPPORT)");
+      assert.equal(off.get("persist_set"), "8");
+      assert.equal(off.get("persist_set_error"), "mqtt.outbox_persist: set, but the persistent outbox is compiled out (CONFIG_MGOS_MQTT_PERSIST_SUPPORT)");
+      assert.equal(off.get("ws_enable_after"), "0", "the refused value is not applied");
+      assert.equal(off.get("connects"), "0", "no socket opened");
+      assert.equal(off.get("errors"), "2", "each attempt (the first, then after the backoff) fails with the error");
+      assert.match(off.get("error") ?? "", /ws_enable is set but WebSocket support is compiled out \(CONFIG_MGOS_MQTT_WS_SUPPORT\)/);
+      assert.equal(off.get("persist_support"), "0");
+      assert.equal(off.get("persist_off_errors"), "1", "outbox_persist: the compiled-out error, once");
+      assert.ok(Number(off.get("wslink_bytes")) < 256, `WsLink is ${off.get("wslink_bytes")} B with WebSocket off`);
+      assert.equal(off.get("conn_ws_bytes"), "0", "a connection holds no WebSocket link");
+      // A topic handler keeps no copy of its filter: the session's subscription has it (same tag).
+      assert.ok(Number(off.get("handler_bytes")) < 64, `a topic handler is ${off.get("handler_bytes")} B`);
+    }
+    const on = await runProgram(dir, ON, "ws_on");
     assert.equal(on.get("ws_support"), "1");
+    assert.equal(on.get("ws_set"), "0");
+    assert.equal(on.get("persist_set"), "0");
+    assert.equal(on.get("ws_enable_after"), "1");
     assert.equal(on.get("connects"), "1", "with WebSocket on, the same config connects (and waits for the socket)");
     assert.equal(on.get("errors"), "0");
     assert.equal(on.get("persist_off_errors"), "0");
     assert.ok(Number(on.get("wslink_bytes")) > 1024);
+    assert.equal(on.get("conn_ws_bytes"), on.get("wslink_bytes"));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -56,7 +72,7 @@ test("WebSocket compiled out: a firmware linked with --gc-sections keeps none of
   const gen = ["-Icomponents/mgos_mqtt/gen", "-Icomponents/mgos_mqtt/include", "-Icomponents/mgos_mqtt/port"];
   try {
     const symbols = async (defs: string[]): Promise<string> => {
-      const elf = path.join(dir, `typical${defs.length ? "_off" : "_on"}.elf`);
+      const elf = path.join(dir, `typical${defs === ON ? "_on" : defs.length ? "_off" : "_default"}.elf`);
       const srcs = ["bench/c/size_roots.c", ...genSources()];
       const r = await run(cc, ["-std=c99", ...flags, ...defs, ...gen, "-nostdlib", "-Wl,--gc-sections",
         "-Wl,--unresolved-symbols=ignore-all", "-Wl,--undefined=size_root_typical", "-Wl,-e,size_root_typical", ...srcs, "-o", elf], 300_000);
@@ -65,11 +81,12 @@ test("WebSocket compiled out: a firmware linked with --gc-sections keeps none of
       assert.equal(nm.code, 0, nm.stderr);
       return nm.stdout;
     };
-    const on = await symbols([]);
+    const on = await symbols(ON);
     assert.match(on, / WsLink_onRecv$/m, "control: with WebSocket on, the link is linked");
     assert.match(on, / Session_restore$/m, "control: with the persistent outbox on, its restore path is linked");
-    const off = await symbols(OFF);
-    assert.doesNotMatch(off, / (WsLink_onRecv|WsLink_begin|Sha1_\w+|ws_base64|Session_restore|persist_onStore)$/m);
+    for (const off of [await symbols(OFF), await symbols([])]) {
+      assert.doesNotMatch(off, / (WsLink_onRecv|WsLink_begin|Sha1_\w+|ws_base64|Session_restore|persist_onStore)$/m);
+    }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -43,7 +43,8 @@ import {
   key_min, key_max, key_range, key_str_slot, str_slot_key, set_bool, set_int, set_f64, set_str, get_str,
 } from "./config_gen";
 import { json_tok, json_err, json_lexer, byte_at, string_decode, number_value } from "./config_json";
-import { validUtf8, validTopicName } from "../mqtt/topic";
+import { validUtf8, validTopicName, hasControlChar } from "../mqtt/topic";
+import { WS_SUPPORT, PERSIST_SUPPORT } from "../mgos/options";
 
 /**
  * Bytes of string storage for both sections, NUL terminators included
@@ -103,8 +104,10 @@ export class mgos_config {
 /** The loader's working state. */
 class config_state {
   lx: json_lexer = new json_lexer();
-  /** Name of the file being loaded, for messages. */
-  name: string = "";
+  /** Name of the file being loaded, for messages (null until a load: the
+   *  state then starts all zero, with no constructor to keep it in a
+   *  firmware that never loads a config). */
+  name: string | null = null;
   /** The last error message, NUL-terminated ("" after success). */
   msg: Uint8Array = new Uint8Array(MSG_SIZE);
   msg_len: u32 = 0;
@@ -339,7 +342,8 @@ function loc_msg(pos: u32): void {
       col++;
     }
   }
-  msg_str(st.name);
+  const name: string | null = st.name;
+  if (name !== null) msg_str(name);
   msg_lit(lit(":"));
   msg_u32(line);
   msg_lit(lit(":"));
@@ -469,6 +473,12 @@ function apply(s: i32, k: i32, json: bool, value: Bytes): config_err {
       if (bytesEqual(value, lit("false"))) t = json_tok.FALSE;
     }
     if (t !== json_tok.TRUE && t !== json_tok.FALSE) return type_err(s, k, lit("expected true or false"), json, value);
+    // A feature compiled out is refused at load, naming the key and the switch.
+    if (WS_SUPPORT === 0 && t === json_tok.TRUE && bytesEqual(strBytes(key_name(k)), lit("ws_enable"))) {
+      value_msg(s, k, json);
+      msg_lit(lit("true, but WebSocket support is compiled out (CONFIG_MGOS_MQTT_WS_SUPPORT)"));
+      return config_err.INVALID;
+    }
     set_bool(c, k, t === json_tok.TRUE);
     return config_err.OK;
   }
@@ -522,7 +532,7 @@ function check_value(s: i32, k: i32, json: bool): config_err {
   const v: Bytes = stored(scratch, s, k);
   if (bytesEqual(name, lit("server"))) return check_server(s, k, json, v);
   if (bytesEqual(name, lit("will_topic"))) {
-    if (v.length === 0 || validTopicName(v)) return config_err.OK;
+    if (v.length === 0 || (validTopicName(v) && !hasControlChar(v))) return config_err.OK;
     value_msg(s, k, json);
     let wild: bool = false;
     for (let i: u32 = 0; i < v.length; i++) {
@@ -532,9 +542,16 @@ function check_value(s: i32, k: i32, json: bool): config_err {
       msg_lit(lit("\""));
       msg_quote(v);
       msg_lit(lit("\" contains a wildcard (+ or #): a will is published to one topic"));
+    } else if (validUtf8(v) && hasControlChar(v)) {
+      msg_lit(lit("contains a control character (U+0001-U+001F, U+007F-U+009F): mosquitto closes the connection on such a topic"));
     } else {
       msg_lit(lit("not a valid topic name (UTF-8, at most 65535 bytes)"));
     }
+    return config_err.INVALID;
+  }
+  if (PERSIST_SUPPORT === 0 && v.length > 0 && bytesEqual(name, lit("outbox_persist"))) {
+    value_msg(s, k, json);
+    msg_lit(lit("set, but the persistent outbox is compiled out (CONFIG_MGOS_MQTT_PERSIST_SUPPORT)"));
     return config_err.INVALID;
   }
   if (bytesEqual(name, lit("will_response_topic"))) {

@@ -35,7 +35,7 @@
 // calls from other tasks with its mutex.
 
 import { u8, u16, u32, i32, bool, int, usize, f64, Ptr, Bytes, copy, copyBytes, bytesEqual, strBytes, cstr, noBytes, structs, f64Hi, f64Lo, idiv, mul32 } from "../rt/rt";
-import { Session, SessionEvent, SessionState, LogLevel, MAX_FILTER_LEN, MAX_RX_QOS2 } from "../mqtt/session";
+import { Session, SessionEvent, SessionState, LogLevel, MAX_RX_QOS2 } from "../mqtt/session";
 import { Packet, PacketType } from "../mqtt/packet";
 import { MGOS_MQTT_ERR, mgos_mqtt_dropped } from "../mqtt/delivery";
 import { attach as persistAttach } from "./persist";
@@ -50,7 +50,9 @@ import {
   mgos_mqtt_connect_fn_t, MG_MQTT, MG_EV, MG_F, MGOS_EVENT, MGOS_CLOUD, MGOS_MQTT_SUB, mgos_mqtt_props, mgos_mqtt_v5_info,
 } from "./mg_types";
 import { nowMs, wallTime, rand32, logMsg, netConnect, netSend, netClose, deviceId, eventTrigger } from "./port";
-import { WsLink, WsCode, WS_SUPPORT } from "./ws";
+import { WsLink, WsCode } from "./ws";
+import { WS_SUPPORT, WS_ONE } from "./options";
+import { LOG_LEVEL } from "../mqtt/loglevel";
 import { MQTT5_SUPPORT, V5_ONE } from "../mqtt/session5";
 import { serverReferenceTarget, reason5Of, sharedFilter, fillProps, configWill5 } from "./mqtt5";
 
@@ -119,16 +121,11 @@ export class mgos_mqtt_handler {
   ev: mg_event_handler_t | null = null;
   sub: sub_handler_t | null = null;
   ud: Ptr = null;
-  filter: Uint8Array = new Uint8Array(MAX_FILTER_LEN);
-  filterLen: u32 = 0;
-  /** The session subscription's tag (SUBACK routing). */
+  /** The session subscription's tag: its filter (kept once, in the session's
+   *  Sub, while the handler exists) and SUBACK routing. */
   tag: i32 = 0;
   /** MGOS_MQTT_SUB_FRAGMENTS: takes large PUBLISHes in fragments. */
   fragments: bool = false;
-
-  view(): Bytes {
-    return this.filter.subarray(0, this.filterLen);
-  }
 }
 
 export class mgos_mqtt_conn {
@@ -201,18 +198,19 @@ export class mgos_mqtt_conn {
   tls: bool = false;
   /** Connection attempts started (for logs and tests). */
   attempts: u32 = 0;
-  /** MQTT over WebSocket (ws_enable): framing between the socket and the session. */
-  ws: WsLink = new WsLink();
+  /** MQTT over WebSocket (ws_enable): framing between the socket and the
+   *  session; none when WebSocket is compiled out. */
+  wss: WsLink[] = structs(WS_ONE, WsLink);
 
   /** The WebSocket link carries this connection (never when compiled out:
    *  the linker then drops the link's code). */
   wsOn(): bool {
-    return WS_SUPPORT !== 0 && this.ws.active();
+    return WS_SUPPORT !== 0 && this.wss[0].active();
   }
 
   /** Bytes waiting to go out: the session's, and WebSocket frames not yet written. */
   unsentBytes(): u32 {
-    const w: u32 = this.net === NetState.OPEN && this.wsOn() ? this.ws.txLen : 0;
+    const w: u32 = this.net === NetState.OPEN && this.wsOn() ? this.wss[0].txLen : 0;
     return u32(this.session.unsentBytes() + w);
   }
   /** MGOS_MQTT_SUB_* flags for the next handler added (subscribeOpt). */
@@ -269,7 +267,7 @@ export class mgos_mqtt_conn {
       this.failed(now);
       return;
     }
-    if (WS_SUPPORT !== 0) this.ws.reset();
+    if (WS_SUPPORT !== 0) this.wss[0].reset();
     this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTING);
     logMsg(LogLevel.INFO, this.useBackup ? "connecting (mqtt1) to " : "connecting to ", sb(c.server));
     this.net = NetState.CONNECTING;
@@ -392,8 +390,8 @@ export class mgos_mqtt_conn {
     }
     this.net = NetState.OPEN;
     // ws_enable: the HTTP Upgrade first; a valid 101 calls onWsOpen, which comes back here.
-    if (WS_SUPPORT !== 0 && this.active().ws_enable && !this.ws.isOpen()) {
-      if (!this.ws.begin(this.host.subarray(0, this.hostLen), this.port, this.tls, sb(this.active().ws_path), now)) this.dropWs(now);
+    if (WS_SUPPORT !== 0 && this.active().ws_enable && !this.wss[0].isOpen()) {
+      if (!this.wss[0].begin(this.host.subarray(0, this.hostLen), this.port, this.tls, sb(this.active().ws_path), now)) this.dropWs(now);
       else this.service(now);
       return;
     }
@@ -540,7 +538,7 @@ export class mgos_mqtt_conn {
    *  link is open; a session that ends starts the close handshake. */
   private serviceWs(now: u32): void {
     const s: Session = this.session;
-    const w: WsLink = this.ws;
+    const w: WsLink = this.wss[0];
     while (this.net === NetState.OPEN) {
       if (w.isOpen() && s.txLen > 0) {
         const k: u32 = w.wrap(s.txView());
@@ -567,7 +565,7 @@ export class mgos_mqtt_conn {
 
   /** Drops a WebSocket connection; one that never got its 101 is a connect error. */
   private dropWs(now: u32): void {
-    if (!this.ws.opened) this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTERROR);
+    if (!this.wss[0].opened) this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTERROR);
     this.dropTransport(now);
   }
 
@@ -581,7 +579,7 @@ export class mgos_mqtt_conn {
 
   onRecv(data: Bytes, now: u32): void {
     if (this.net !== NetState.OPEN) return;
-    if (this.wsOn()) this.ws.onRecv(data, now);
+    if (this.wsOn()) this.wss[0].onRecv(data, now);
     else this.session.onRecv(data, now);
     this.service(now);
   }
@@ -593,7 +591,7 @@ export class mgos_mqtt_conn {
       return;
     }
     logMsg(LogLevel.WARN, err !== 0 ? "connection closed with an error" : "connection closed by the server", noBytes());
-    if (this.wsOn() && !this.ws.opened) this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTERROR);
+    if (this.wsOn() && !this.wss[0].opened) this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTERROR);
     this.net = NetState.IDLE;
     this.session.connectionLost(now);
     this.failed(now);
@@ -610,11 +608,11 @@ export class mgos_mqtt_conn {
       this.callGlobalArg(MG_EV.POLL, this.pollArg);
     }
     let wait: u32 = POLL_MAX_MS;
-    if (this.net === NetState.OPEN && this.wsOn() && this.ws.expired(now)) this.dropWs(now);
+    if (this.net === NetState.OPEN && this.wsOn() && this.wss[0].expired(now)) this.dropWs(now);
     if (this.net === NetState.OPEN) {
       this.session.tick(now);
       this.service(now);
-      if (this.net === NetState.OPEN && this.wsOn()) wait = this.ws.nextIn(now, wait);
+      if (this.net === NetState.OPEN && this.wsOn()) wait = this.wss[0].nextIn(now, wait);
       // The session's own deadlines (PINGREQ, PINGRESP, CONNACK) to the ms.
       if (this.net === NetState.OPEN) wait = this.session.nextTickIn(now, wait);
     }
@@ -790,6 +788,16 @@ export class mgos_mqtt_conn {
     return false;
   }
 
+  /** The filter of topic handler `h`: its session subscription's (same tag);
+   *  empty if there is none. */
+  private filterOf(h: mgos_mqtt_handler): Bytes {
+    const s: Session = this.session;
+    for (let i: u32 = 0; i < s.subCount; i++) {
+      if (s.subs[i].tag === h.tag) return s.subs[i].view();
+    }
+    return noBytes();
+  }
+
   /** Topic handlers, in the order added; false when none took the event.
    *  PUBLISH: every handler whose filter matches (a sub_handler_t gets
    *  topic and payload). PUBLISH_PART: the matching MGOS_MQTT_SUB_FRAGMENTS
@@ -808,7 +816,7 @@ export class mgos_mqtt_conn {
       if (ev !== SessionEvent.PUBLISH && !suback && (isSub || f === null)) continue;
       if (ev === SessionEvent.PUBLISH_PART && !h.fragments) continue;
       // A shared subscription ($share/<group>/<filter>) matches by its filter.
-      if (suback ? h.tag !== tag : !topicMatches(MQTT5_SUPPORT !== 0 ? sharedFilter(h.view()) : h.view(), p!.topic)) continue;
+      if (suback ? h.tag !== tag : !topicMatches(MQTT5_SUPPORT !== 0 ? sharedFilter(this.filterOf(h)) : this.filterOf(h), p!.topic)) continue;
       took = true;
       const g: sub_handler_t | null = h.sub;
       if (!isSub && f !== null) f(this.nc, ev, this.msg, h.ud);
@@ -842,11 +850,6 @@ export class mgos_mqtt_conn {
       return -1;
     }
     const h: mgos_mqtt_handler = this.handlers[this.nHandlers];
-    if (!copyBytes(h.filter, 0, filter)) {
-      logMsg(LogLevel.ERROR, "topic longer than MGOS_MQTT_MAX_FILTER_LEN: ", filter);
-      return -1;
-    }
-    h.filterLen = filter.length;
     h.kind = kind;
     h.ev = ev;
     h.sub = sub;
@@ -867,7 +870,6 @@ export class mgos_mqtt_conn {
     last.ev = null;
     last.sub = null;
     last.ud = null;
-    last.filterLen = 0;
   }
 
   /** A topic handler plus its subscription (kept and re-sent after every reconnect). */
@@ -908,7 +910,7 @@ export class mgos_mqtt_conn {
     for (let i: u32 = 0; i < this.nHandlers; i++) {
       const h: mgos_mqtt_handler = this.handlers[i];
       if (h.kind !== HandlerKind.TOPIC && h.kind !== HandlerKind.SUB) continue;
-      if (!bytesEqual(h.view(), filter)) continue;
+      if (!bytesEqual(this.filterOf(h), filter)) continue;
       this.removeHandler(i);
       this.session.unsubscribe(filter);
       this.service(now);
@@ -999,12 +1001,14 @@ export class mgos_mqtt_conn {
     this.nc.slot_ = slot;
     this.nc.user_data = null;
     this.session.onEvent = onSessionEvent;
-    this.session.onLog = onSessionLog;
+    // Log level none: nothing reaches the session's log hook, so leave it
+    // unset and the linker drops the formatting code and its buffer.
+    if (LOG_LEVEL > 0) this.session.onLog = onSessionLog;
     this.session.ud = this;
     if (WS_SUPPORT !== 0) {
-      this.ws.onData = onWsData;
-      this.ws.onOpen = onWsOpen;
-      this.ws.ud = this;
+      this.wss[0].onData = onWsData;
+      this.wss[0].onOpen = onWsOpen;
+      this.wss[0].ud = this;
     }
   }
 }
@@ -1121,7 +1125,7 @@ function onSessionEvent(s: Session, ev: i32, p: Packet | null, ud: Ptr): void {
 function onWsData(ud: Ptr, data: Bytes, now: u32): bool {
   const c: mgos_mqtt_conn = ud as mgos_mqtt_conn;
   c.session.onRecv(data, now);
-  return c.net === NetState.OPEN && c.ws.isOpen();
+  return c.net === NetState.OPEN && c.wss[0].isOpen();
 }
 
 /** The WebSocket handshake succeeded: MQTT starts as after a plain TCP connect. */
@@ -1129,7 +1133,7 @@ function onWsOpen(ud: Ptr, now: u32): bool {
   const c: mgos_mqtt_conn = ud as mgos_mqtt_conn;
   c.net = NetState.CONNECTING;
   c.onTcpConnect(true, 0, now);
-  return c.net === NetState.OPEN && c.ws.isOpen();
+  return c.net === NetState.OPEN && c.wss[0].isOpen();
 }
 
 /** The detail text of a session log line (one static buffer: logs are not re-entrant). */

@@ -16,11 +16,8 @@
 import { u8, u32, i32, bool, Bytes, strBytes, noBytes } from "../rt/rt";
 import { Session, StoreOp, LogLevel } from "../mqtt/session";
 import { logMsg } from "./port";
+import { PERSIST_SUPPORT } from "./options";
 
-/** The persistent outbox compiled in (1) or out (0). Out, mqtt.outbox_persist
- *  logs an error and nothing is persisted; the linker drops this module's
- *  code and the session's restore path. @kconfig MGOS_MQTT_PERSIST_SUPPORT_VALUE */
-export const PERSIST_SUPPORT: u32 = 1;
 
 /** Opens (creates) the storage `where` (host: a directory; ESP32: an NVS namespace) for `slot`. */
 export type StoreOpenFn = (slot: i32, where: string) => bool;

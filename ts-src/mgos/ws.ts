@@ -17,16 +17,12 @@
 
 import { u8, u16, u32, i32, bool, Ptr, Bytes, copyBytes, lit, noBytes, idiv } from "../rt/rt";
 import { logMsg } from "./port";
+import { WS_SUPPORT } from "./options";
 
 /** Fills `dst` with unpredictable bytes (RFC 6455 section 10.3: the handshake
  *  key and every frame mask). Host: getrandom; ESP32: the hardware RNG. */
 declare function port_random_fill(dst: Bytes): void;
 
-/** MQTT over WebSocket compiled in (1) or out (0). Out, mqtt.ws_enable fails
- *  each connect with an error, conn.ts never reaches the link's code (the
- *  linker drops it) and the link's buffers shrink to a byte per connection.
- *  @kconfig MGOS_MQTT_WS_SUPPORT_VALUE */
-export const WS_SUPPORT: u32 = 1;
 /** Outgoing WebSocket bytes (the Upgrade request, frames). @kconfig MGOS_MQTT_WS_TX_SIZE */
 export const WS_TX_SIZE: u32 = 1024;
 /** No 101 response within this time closes the connection, ms. @kconfig MGOS_MQTT_WS_HANDSHAKE_TIMEOUT_MS */

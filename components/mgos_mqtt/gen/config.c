@@ -33,45 +33,38 @@ static config_err config_finish(config_err r, bool whole);
 static config_err config_parse_section(int32_t s);
 static config_err config_parse(rt_bytes data);
 
-#line 125 "ts-src/config/config.ts"
+#line 128 "ts-src/config/config.ts"
 static mgos_config config_live_cfg;
 
-#line 126 "ts-src/config/config.ts"
+#line 129 "ts-src/config/config.ts"
 static mgos_config config_scratch;
 
-#line 127 "ts-src/config/config.ts"
+#line 130 "ts-src/config/config.ts"
 static config_state config_st;
 
-#line 653 "ts-src/config/config.ts"
+#line 670 "ts-src/config/config.ts"
 static ServerAddr config_serverScratch;
 
 /* Sets the fields of a zeroed mgos_config to their initial values. */
-#line 90 "ts-src/config/config.ts"
+#line 91 "ts-src/config/config.ts"
 void mgos_config_init(mgos_config *self) {
   mgos_config_mqtt_init(&self->mqtt);
   mgos_config_mqtt_init(&self->mqtt1);
-}
-
-/* Sets the fields of a zeroed config_state to their initial values. */
-#line 104 "ts-src/config/config.ts"
-void config_state_init(config_state *self) {
-  self->name = "";
 }
 
 /* Module storage starts zeroed (.bss); this sets the non-zero fields before main. */
 static RT_CONSTRUCTOR void config__ctor(void) {
   mgos_config_init(&config_live_cfg);
   mgos_config_init(&config_scratch);
-  config_state_init(&config_st);
 }
 
 /** The live configuration (at the defaults until something is loaded). */
-#line 130 "ts-src/config/config.ts"
+#line 133 "ts-src/config/config.ts"
 mgos_config *config_live(void) {
   if (!config_live_cfg.ready) {
     config_reset_store(&config_live_cfg);
   }
-#line 132 "ts-src/config/config.ts"
+#line 135 "ts-src/config/config.ts"
   return &config_live_cfg;
 }
 
@@ -120,13 +113,13 @@ static void config_reset_store(mgos_config *cfg) {
   for (int32_t i = 0; i < config_gen_STR_SLOT_COUNT; i++) {
     cfg->offs[(uint32_t)i] = 0;
   }
-#line 178 "ts-src/config/config.ts"
+#line 181 "ts-src/config/config.ts"
   cfg->ready = true;
 }
 
 // ---- the string arena ----
 /** Index in `offs` of string slot `slot` of section `s`. */
-#line 184 "ts-src/config/config.ts"
+#line 187 "ts-src/config/config.ts"
 static uint32_t config_slot_index(int32_t s, int32_t slot) {
   return ((uint32_t)s * (uint32_t)config_gen_STR_KEY_COUNT) + (uint32_t)slot;
 }
@@ -144,7 +137,7 @@ static void config_rebind(mgos_config *cfg) {
 }
 
 /** Squeezes out values no longer referenced, keeping the live ones in order. */
-#line 199 "ts-src/config/config.ts"
+#line 202 "ts-src/config/config.ts"
 static void config_compact(mgos_config *cfg) {
   rt_bytes a = RT_BYTES(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE);
   uint32_t w = 0;
@@ -164,7 +157,7 @@ static void config_compact(mgos_config *cfg) {
       break;
     }
     // Move it down to `w` (never above its old place, so a forward copy is safe), NUL included.
-#line 216 "ts-src/config/config.ts"
+#line 219 "ts-src/config/config.ts"
     uint32_t r = best_off - 1u;
     rt_set_u32(cfg->offs, config_gen_STR_SLOT_COUNT, (uint32_t)best, w + 1u);
     for (; ; ) {
@@ -176,7 +169,7 @@ static void config_compact(mgos_config *cfg) {
         break;
       }
     }
-#line 225 "ts-src/config/config.ts"
+#line 228 "ts-src/config/config.ts"
     last = best_off;
   }
   cfg->used = w;
@@ -197,12 +190,12 @@ static config_err config_store_str(mgos_config *cfg, int32_t s, int32_t k, rt_by
       }
     }
   }
-#line 243 "ts-src/config/config.ts"
+#line 246 "ts-src/config/config.ts"
   if (n < 0) {
     if (json) {
       config_loc_msg(config_st.lx.start);
     }
-#line 245 "ts-src/config/config.ts"
+#line 248 "ts-src/config/config.ts"
     config_path_msg(s, k);
     config_msg_lit(RT_LIT("a string cannot contain the NUL character"));
     return config_err_TYPE;
@@ -215,17 +208,17 @@ static config_err config_store_str(mgos_config *cfg, int32_t s, int32_t k, rt_by
   if (n == 0) {
     return config_err_OK;
   }
-#line 255 "ts-src/config/config.ts"
+#line 258 "ts-src/config/config.ts"
   uint32_t need = (uint32_t)n + 1;
   if (need > ((int64_t)CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE - (int64_t)cfg->used)) {
     config_compact(cfg);
   }
-#line 257 "ts-src/config/config.ts"
+#line 260 "ts-src/config/config.ts"
   if (need > ((int64_t)CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE - (int64_t)cfg->used)) {
     if (json) {
       config_loc_msg(config_st.lx.start);
     }
-#line 259 "ts-src/config/config.ts"
+#line 262 "ts-src/config/config.ts"
     config_path_msg(s, k);
     config_msg_lit(RT_LIT("a "));
     config_msg_u32((uint32_t)n);
@@ -239,11 +232,11 @@ static config_err config_store_str(mgos_config *cfg, int32_t s, int32_t k, rt_by
   uint32_t at = cfg->used;
   if (json) {
     config_json_string_decode(src, start, end, RT_BYTES(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE), at);
-#line 271 "ts-src/config/config.ts"
+#line 274 "ts-src/config/config.ts"
   } else {
     rt_copy_bytes(RT_BYTES(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE), at, src);
   }
-#line 272 "ts-src/config/config.ts"
+#line 275 "ts-src/config/config.ts"
   rt_set_u8(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE, at + (uint32_t)n, 0);
   cfg->used = at + need;
   rt_set_u32(cfg->offs, config_gen_STR_SLOT_COUNT, slot, at + 1u);
@@ -252,7 +245,7 @@ static config_err config_store_str(mgos_config *cfg, int32_t s, int32_t k, rt_by
 }
 
 // ---- messages ----
-#line 281 "ts-src/config/config.ts"
+#line 284 "ts-src/config/config.ts"
 static void config_msg_clear(void) {
   config_st.msg_len = 0;
   config_st.msg[0] = 0;
@@ -264,7 +257,7 @@ static void config_msg_lit(rt_bytes b) {
     if (((int64_t)config_st.msg_len + 1) >= config_MSG_SIZE) {
       break;
     }
-#line 290 "ts-src/config/config.ts"
+#line 293 "ts-src/config/config.ts"
     rt_set_u8(config_st.msg, config_MSG_SIZE, config_st.msg_len, b.p[i]);
     config_st.msg_len++;
   }
@@ -317,7 +310,11 @@ static void config_loc_msg(uint32_t pos) {
       col++;
     }
   }
-  config_msg_str(config_st.name);
+  const char *name = config_st.name;
+  if (name != NULL) {
+    config_msg_str(name);
+  }
+#line 347 "ts-src/config/config.ts"
   config_msg_lit(RT_LIT(":"));
   config_msg_u32(line);
   config_msg_lit(RT_LIT(":"));
@@ -341,17 +338,17 @@ static void config_msg_token(void) {
     config_msg_lit(RT_LIT("end of input"));
     break;
   }
-#line 363 "ts-src/config/config.ts"
+#line 367 "ts-src/config/config.ts"
   case json_tok_LBRACE: {
     config_msg_lit(RT_LIT("an object"));
     break;
   }
-#line 364 "ts-src/config/config.ts"
+#line 368 "ts-src/config/config.ts"
   case json_tok_LBRACKET: {
     config_msg_lit(RT_LIT("an array"));
     break;
   }
-#line 365 "ts-src/config/config.ts"
+#line 369 "ts-src/config/config.ts"
   case json_tok_STRING:
   case json_tok_NUMBER:
   case json_tok_TRUE:
@@ -360,7 +357,7 @@ static void config_msg_token(void) {
     config_msg_quote(rt_subarray(lx->src, lx->start, lx->end));
     break;
   }
-#line 372 "ts-src/config/config.ts"
+#line 376 "ts-src/config/config.ts"
   default: {
     // A punctuation character.
     config_msg_lit(RT_LIT("'"));
@@ -372,7 +369,7 @@ static void config_msg_token(void) {
 }
 
 /** A tokenizer error as a SYNTAX message. */
-#line 382 "ts-src/config/config.ts"
+#line 386 "ts-src/config/config.ts"
 static config_err config_lex_fail(void) {
   json_lexer *lx = &config_st.lx;
   config_loc_msg(lx->err_pos);
@@ -389,38 +386,38 @@ static config_err config_lex_fail(void) {
     }
     break;
   }
-#line 397 "ts-src/config/config.ts"
+#line 401 "ts-src/config/config.ts"
   case json_err_BAD_WORD: {
     config_msg_lit(RT_LIT("invalid literal (expected true, false or null)"));
     break;
   }
-#line 398 "ts-src/config/config.ts"
+#line 402 "ts-src/config/config.ts"
   case json_err_UNTERMINATED: {
     config_msg_lit(RT_LIT("unterminated string"));
     break;
   }
-#line 399 "ts-src/config/config.ts"
+#line 403 "ts-src/config/config.ts"
   case json_err_BAD_ESCAPE: {
     config_msg_lit(RT_LIT("invalid escape in string"));
     break;
   }
-#line 400 "ts-src/config/config.ts"
+#line 404 "ts-src/config/config.ts"
   case json_err_BAD_UNICODE: {
     config_msg_lit(RT_LIT("invalid \\u escape in string"));
     break;
   }
-#line 401 "ts-src/config/config.ts"
+#line 405 "ts-src/config/config.ts"
   case json_err_CONTROL: {
     config_msg_lit(RT_LIT("control character in string (escape it)"));
     break;
   }
-#line 402 "ts-src/config/config.ts"
+#line 406 "ts-src/config/config.ts"
   default: {
     config_msg_lit(RT_LIT("invalid number"));
     break;
   }
   }
-#line 404 "ts-src/config/config.ts"
+#line 408 "ts-src/config/config.ts"
   return config_err_SYNTAX;
 }
 
@@ -430,7 +427,7 @@ static config_err config_expected(rt_bytes what) {
   if (lx->tok == json_tok_ERROR) {
     return config_lex_fail();
   }
-#line 411 "ts-src/config/config.ts"
+#line 415 "ts-src/config/config.ts"
   config_loc_msg(lx->start);
   config_msg_lit(RT_LIT("expected "));
   config_msg_lit(what);
@@ -444,7 +441,7 @@ static config_err config_type_err(int32_t s, int32_t k, rt_bytes what, bool json
   if (json) {
     config_loc_msg(config_st.lx.start);
   }
-#line 422 "ts-src/config/config.ts"
+#line 426 "ts-src/config/config.ts"
   config_path_msg(s, k);
   config_msg_lit(what);
   config_msg_lit(RT_LIT(", got "));
@@ -466,7 +463,7 @@ static rt_bytes config_take_key(void) {
   if (n > config_NAME_SIZE) {
     return RT_LIT("");
   }
-#line 441 "ts-src/config/config.ts"
+#line 445 "ts-src/config/config.ts"
   return rt_subarray(RT_BYTES(config_st.key, config_NAME_SIZE), 0, config_st.key_len);
 }
 
@@ -475,34 +472,34 @@ static rt_bytes config_take_key(void) {
  * Sets key `k` of section `s` of the scratch config. With `json`, the value is
  * the lexer's current token; otherwise it is the text `value` (from --set).
  */
-#line 450 "ts-src/config/config.ts"
+#line 454 "ts-src/config/config.ts"
 static config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value) {
   json_lexer *lx = &config_st.lx;
   mgos_config_mqtt *c = config_section_of(&config_scratch, s);
   if (json && lx->tok == json_tok_ERROR) {
     return config_lex_fail();
   }
-#line 454 "ts-src/config/config.ts"
+#line 458 "ts-src/config/config.ts"
   config_kind kind = config_gen_key_kind(k);
   if (kind == config_kind_STRING) {
     config_err r = config_err_OK;
     if (!json) {
       r = config_store_str(&config_scratch, s, k, value, false, 0, 0);
-#line 458 "ts-src/config/config.ts"
+#line 462 "ts-src/config/config.ts"
     } else if (lx->tok == json_tok_NULL) {
       r = config_store_str(&config_scratch, s, k, RT_LIT("\"\""), true, 0, 2);
-#line 459 "ts-src/config/config.ts"
+#line 463 "ts-src/config/config.ts"
     } else if (lx->tok != json_tok_STRING) {
       return config_type_err(s, k, RT_LIT("expected a string"), true, value);
-#line 460 "ts-src/config/config.ts"
+#line 464 "ts-src/config/config.ts"
     } else {
       r = config_store_str(&config_scratch, s, k, lx->src, true, lx->start, lx->end);
     }
-#line 461 "ts-src/config/config.ts"
+#line 465 "ts-src/config/config.ts"
     if (r != config_err_OK) {
       return r;
     }
-#line 462 "ts-src/config/config.ts"
+#line 466 "ts-src/config/config.ts"
     return config_check_value(s, k, json);
   }
   if (kind == config_kind_BOOL) {
@@ -512,16 +509,22 @@ static config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value) 
       if (rt_bytes_equal(value, RT_LIT("true"))) {
         t = json_tok_TRUE;
       }
-#line 469 "ts-src/config/config.ts"
+#line 473 "ts-src/config/config.ts"
       if (rt_bytes_equal(value, RT_LIT("false"))) {
         t = json_tok_FALSE;
       }
     }
-#line 471 "ts-src/config/config.ts"
+#line 475 "ts-src/config/config.ts"
     if (t != json_tok_TRUE && t != json_tok_FALSE) {
       return config_type_err(s, k, RT_LIT("expected true or false"), json, value);
     }
-#line 472 "ts-src/config/config.ts"
+    // A feature compiled out is refused at load, naming the key and the switch.
+#line 477 "ts-src/config/config.ts"
+    if ((CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE == 0 && t == json_tok_TRUE) && rt_bytes_equal(rt_str_bytes(config_gen_key_name(k)), RT_LIT("ws_enable"))) {
+      config_value_msg(s, k, json);
+      config_msg_lit(RT_LIT("true, but WebSocket support is compiled out (CONFIG_MGOS_MQTT_WS_SUPPORT)"));
+      return config_err_INVALID;
+    }
     config_gen_set_bool(c, k, t == json_tok_TRUE);
     return config_err_OK;
   }
@@ -533,7 +536,7 @@ static config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value) 
       lx->tok = json_tok_ERROR;
     }
   }
-#line 481 "ts-src/config/config.ts"
+#line 491 "ts-src/config/config.ts"
   bool is_int = kind == config_kind_INT;
   if (lx->tok != json_tok_NUMBER || (is_int && !lx->is_int)) {
     return config_type_err(s, k, is_int ? RT_LIT("expected an integer") : RT_LIT("expected a number"), json, value);
@@ -543,7 +546,7 @@ static config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value) 
     if (json) {
       config_loc_msg(lx->start);
     }
-#line 488 "ts-src/config/config.ts"
+#line 498 "ts-src/config/config.ts"
     config_path_msg(s, k);
     config_msg_quote(rt_subarray(lx->src, lx->start, lx->end));
     config_msg_lit(RT_LIT(" is out of range "));
@@ -552,22 +555,22 @@ static config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value) 
   }
   if (is_int) {
     config_gen_set_int(c, k, rt_f64_to_i32(v));
-#line 495 "ts-src/config/config.ts"
+#line 505 "ts-src/config/config.ts"
   } else {
     config_gen_set_f64(c, k, v);
   }
-#line 496 "ts-src/config/config.ts"
+#line 506 "ts-src/config/config.ts"
   return config_err_OK;
 }
 
 // ---- values that parse but cannot work ----
 /** "[file:l:c: ]section.key: " for a value just read. */
-#line 502 "ts-src/config/config.ts"
+#line 512 "ts-src/config/config.ts"
 static void config_value_msg(int32_t s, int32_t k, bool json) {
   if (json) {
     config_loc_msg(config_st.lx.start);
   }
-#line 504 "ts-src/config/config.ts"
+#line 514 "ts-src/config/config.ts"
   config_path_msg(s, k);
 }
 
@@ -579,13 +582,13 @@ static rt_bytes config_stored(mgos_config *cfg, int32_t s, int32_t k) {
   if (off == 0) {
     return config_optBytes(config_gen_get_str(config_section_of(cfg, s), k));
   }
-#line 513 "ts-src/config/config.ts"
+#line 523 "ts-src/config/config.ts"
   uint32_t start = off - 1;
   uint32_t end = start;
   while (end < CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE && (rt_get_u8(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE, end) != 0)) {
     end++;
   }
-#line 516 "ts-src/config/config.ts"
+#line 526 "ts-src/config/config.ts"
   return rt_subarray(RT_BYTES(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE), start, end);
 }
 
@@ -596,12 +599,12 @@ static config_err config_check_value(int32_t s, int32_t k, bool json) {
   if (rt_bytes_equal(name, RT_LIT("server"))) {
     return config_check_server(s, k, json, v);
   }
-#line 524 "ts-src/config/config.ts"
+#line 534 "ts-src/config/config.ts"
   if (rt_bytes_equal(name, RT_LIT("will_topic"))) {
-    if (v.len == 0 || topic_validTopicName(v)) {
+    if (v.len == 0 || (topic_validTopicName(v) && !topic_hasControlChar(v))) {
       return config_err_OK;
     }
-#line 526 "ts-src/config/config.ts"
+#line 536 "ts-src/config/config.ts"
     config_value_msg(s, k, json);
     bool wild = false;
     for (uint32_t i = 0; i < v.len; i++) {
@@ -609,21 +612,28 @@ static config_err config_check_value(int32_t s, int32_t k, bool json) {
         wild = true;
       }
     }
-#line 531 "ts-src/config/config.ts"
+#line 541 "ts-src/config/config.ts"
     if (wild) {
       config_msg_lit(RT_LIT("\""));
       config_msg_quote(v);
       config_msg_lit(RT_LIT("\" contains a wildcard (+ or #): a will is published to one topic"));
+    } else if (topic_validUtf8(v) && topic_hasControlChar(v)) {
+      config_msg_lit(RT_LIT("contains a control character (U+0001-U+001F, U+007F-U+009F): mosquitto closes the connection on such a topic"));
     } else {
       config_msg_lit(RT_LIT("not a valid topic name (UTF-8, at most 65535 bytes)"));
     }
+    return config_err_INVALID;
+  }
+  if ((CONFIG_MGOS_MQTT_PERSIST_SUPPORT_VALUE == 0 && v.len > 0) && rt_bytes_equal(name, RT_LIT("outbox_persist"))) {
+    config_value_msg(s, k, json);
+    config_msg_lit(RT_LIT("set, but the persistent outbox is compiled out (CONFIG_MGOS_MQTT_PERSIST_SUPPORT)"));
     return config_err_INVALID;
   }
   if (rt_bytes_equal(name, RT_LIT("will_response_topic"))) {
     if (v.len == 0 || topic_validTopicName(v)) {
       return config_err_OK;
     }
-#line 542 "ts-src/config/config.ts"
+#line 559 "ts-src/config/config.ts"
     config_value_msg(s, k, json);
     config_msg_lit(RT_LIT("\""));
     config_msg_quote(v);
@@ -638,11 +648,11 @@ static config_err config_check_value(int32_t s, int32_t k, bool json) {
     return config_err_INVALID;
   }
   if (((rt_bytes_equal(name, RT_LIT("client_id")) || rt_bytes_equal(name, RT_LIT("user"))) || rt_bytes_equal(name, RT_LIT("will_content_type"))) || rt_bytes_equal(name, RT_LIT("will_user_props"))) {
-#line 557 "ts-src/config/config.ts"
+#line 574 "ts-src/config/config.ts"
     if (topic_validUtf8(v)) {
       return config_err_OK;
     }
-#line 558 "ts-src/config/config.ts"
+#line 575 "ts-src/config/config.ts"
     config_value_msg(s, k, json);
     config_msg_lit(RT_LIT("not valid UTF-8 (MQTT strings must be)"));
     return config_err_INVALID;
@@ -658,16 +668,16 @@ static bool config_userPairsOk(rt_bytes v) {
     while (e < v.len && v.p[e] != 0x2c) {
       e++;
     }
-#line 571 "ts-src/config/config.ts"
+#line 588 "ts-src/config/config.ts"
     uint32_t eq = k;
     while (eq < e && (rt_bytes_get(v, eq) != 0x3d)) {
       eq++;
     }
-#line 573 "ts-src/config/config.ts"
+#line 590 "ts-src/config/config.ts"
     if (eq == k || eq == e) {
       return false;
     }
-#line 574 "ts-src/config/config.ts"
+#line 591 "ts-src/config/config.ts"
     k = e + 1u;
   }
   return true;
@@ -679,7 +689,7 @@ static bool config_userPairsOk(rt_bytes v) {
  * MAX_HOST_LEN bytes, the port 1..65535 in decimal. The config loader checks
  * addresses with it and the connection (mgos/conn.ts) splits them with it.
  */
-#line 609 "ts-src/config/config.ts"
+#line 626 "ts-src/config/config.ts"
 server_err config_splitServer(rt_bytes v, ServerAddr *a) {
   a->hostStart = 0;
   a->hostEnd = v.len;
@@ -692,17 +702,17 @@ server_err config_splitServer(rt_bytes v, ServerAddr *a) {
         close = i;
       }
     }
-#line 619 "ts-src/config/config.ts"
+#line 636 "ts-src/config/config.ts"
     if (close == 0 || ((((int64_t)close + 1) < v.len) && v.p[close + 1] != 0x3a)) {
       return server_err_BRACKET;
     }
-#line 620 "ts-src/config/config.ts"
+#line 637 "ts-src/config/config.ts"
     a->hostStart = 1;
     a->hostEnd = close;
     if (((int64_t)close + 1) < v.len) {
       a->portStart = close + 2u;
     }
-#line 623 "ts-src/config/config.ts"
+#line 640 "ts-src/config/config.ts"
   } else {
     uint32_t colons = 0;
     uint32_t last = 0;
@@ -720,53 +730,53 @@ server_err config_splitServer(rt_bytes v, ServerAddr *a) {
   if (a->hostEnd <= a->hostStart) {
     return server_err_NO_HOST;
   }
-#line 638 "ts-src/config/config.ts"
+#line 655 "ts-src/config/config.ts"
   if ((a->hostEnd - a->hostStart) > CONFIG_MGOS_MQTT_MAX_HOST_LEN) {
     return server_err_HOST_LONG;
   }
-#line 639 "ts-src/config/config.ts"
+#line 656 "ts-src/config/config.ts"
   if (a->portStart > v.len) {
     return server_err_OK;
   }
-#line 640 "ts-src/config/config.ts"
+#line 657 "ts-src/config/config.ts"
   rt_bytes p = rt_subarray(v, a->portStart, UINT32_MAX);
   if (p.len == 0) {
     return server_err_NO_PORT;
   }
-#line 642 "ts-src/config/config.ts"
+#line 659 "ts-src/config/config.ts"
   uint32_t port = 0;
   for (uint32_t i = 0; i < p.len; i++) {
     uint8_t d = p.p[i];
     if (d < 0x30 || d > 0x39) {
       return server_err_PORT_NOT_NUMBER;
     }
-#line 646 "ts-src/config/config.ts"
+#line 663 "ts-src/config/config.ts"
     if (port <= 65535) {
       port = (uint32_t)((int32_t)(port * 10) + (d - 0x30));
     }
   }
-#line 648 "ts-src/config/config.ts"
+#line 665 "ts-src/config/config.ts"
   if (port == 0 || port > 65535) {
     return server_err_PORT_RANGE;
   }
-#line 649 "ts-src/config/config.ts"
+#line 666 "ts-src/config/config.ts"
   a->port = port;
   return server_err_OK;
 }
 
 /** A server address (splitServer) with a message naming the key when it is wrong. */
-#line 656 "ts-src/config/config.ts"
+#line 673 "ts-src/config/config.ts"
 static config_err config_check_server(int32_t s, int32_t k, bool json, rt_bytes v) {
   if (v.len == 0) {
     return config_err_OK;
   }
-#line 658 "ts-src/config/config.ts"
+#line 675 "ts-src/config/config.ts"
   ServerAddr *a = &config_serverScratch;
   server_err e = config_splitServer(v, a);
   if (e == server_err_OK) {
     return config_err_OK;
   }
-#line 661 "ts-src/config/config.ts"
+#line 678 "ts-src/config/config.ts"
   config_value_msg(s, k, json);
   if (e == server_err_HOST_LONG) {
     config_msg_lit(RT_LIT("the host name is "));
@@ -791,14 +801,14 @@ static config_err config_check_server(int32_t s, int32_t k, bool json, rt_bytes 
   config_msg_quote(v);
   if (e == server_err_BRACKET) {
     config_msg_lit(RT_LIT("\": expected [IPv6 address] or [IPv6 address]:port"));
-#line 684 "ts-src/config/config.ts"
+#line 701 "ts-src/config/config.ts"
   } else if (e == server_err_NO_HOST) {
     config_msg_lit(RT_LIT("\" has no host name"));
-#line 685 "ts-src/config/config.ts"
+#line 702 "ts-src/config/config.ts"
   } else {
     config_msg_lit(RT_LIT("\" has no port after ':'"));
   }
-#line 686 "ts-src/config/config.ts"
+#line 703 "ts-src/config/config.ts"
   return config_err_INVALID;
 }
 
@@ -837,7 +847,7 @@ static config_err config_check_section(mgos_config *cfg, int32_t s) {
 
 // ---- whole files ----
 /** Starts a change: the scratch copy becomes the live configuration (in a batch it already holds the batch's changes). */
-#line 725 "ts-src/config/config.ts"
+#line 742 "ts-src/config/config.ts"
 static void config_begin(void) {
   if (!config_st.batch) {
     config_scratch = *config_live();
@@ -852,11 +862,11 @@ static config_err config_commit_scratch(bool whole) {
   if (whole) {
     r = config_check_section(&config_scratch, 0);
   }
-#line 737 "ts-src/config/config.ts"
+#line 754 "ts-src/config/config.ts"
   if (whole && r == config_err_OK) {
     r = config_check_section(&config_scratch, 1);
   }
-#line 738 "ts-src/config/config.ts"
+#line 755 "ts-src/config/config.ts"
   if (r == config_err_OK) {
     config_compact(&config_scratch);
     config_live_cfg = config_scratch;
@@ -875,7 +885,7 @@ static config_err config_finish(config_err r, bool whole) {
     if (res != config_err_OK) {
       config_st.batch_failed = true;
     }
-#line 754 "ts-src/config/config.ts"
+#line 771 "ts-src/config/config.ts"
   } else if (res == config_err_OK) {
     res = config_commit_scratch(whole);
   }
@@ -900,12 +910,12 @@ config_err config_batch_commit(void) {
   if (!config_st.batch) {
     return config_st.last;
   }
-#line 776 "ts-src/config/config.ts"
+#line 793 "ts-src/config/config.ts"
   config_st.batch = false;
   if (config_st.batch_failed) {
     return config_st.last;
   }
-#line 778 "ts-src/config/config.ts"
+#line 795 "ts-src/config/config.ts"
   config_msg_clear();
   config_err r = config_commit_scratch(true);
   config_st.last = r;
@@ -919,12 +929,12 @@ static config_err config_parse_section(int32_t s) {
   if (t == json_tok_RBRACE) {
     return config_err_OK;
   }
-#line 789 "ts-src/config/config.ts"
+#line 806 "ts-src/config/config.ts"
   for (; ; ) {
     if (t != json_tok_STRING) {
       return config_expected(RT_LIT("a key"));
     }
-#line 791 "ts-src/config/config.ts"
+#line 808 "ts-src/config/config.ts"
     int32_t k = config_gen_key_find(config_take_key());
     if (k < 0) {
       config_loc_msg(lx->start);
@@ -937,42 +947,42 @@ static config_err config_parse_section(int32_t s) {
     if (json_lexer_next(lx) != json_tok_COLON) {
       return config_expected(RT_LIT("':'"));
     }
-#line 801 "ts-src/config/config.ts"
+#line 818 "ts-src/config/config.ts"
     json_lexer_next(lx);
     config_err r = config_apply(s, k, true, RT_NOBYTES);
     if (r != config_err_OK) {
       return r;
     }
-#line 804 "ts-src/config/config.ts"
+#line 821 "ts-src/config/config.ts"
     t = json_lexer_next(lx);
     if (t == json_tok_RBRACE) {
       return config_err_OK;
     }
-#line 806 "ts-src/config/config.ts"
+#line 823 "ts-src/config/config.ts"
     if (t != json_tok_COMMA) {
       return config_expected(RT_LIT("',' or '}'"));
     }
-#line 807 "ts-src/config/config.ts"
+#line 824 "ts-src/config/config.ts"
     t = json_lexer_next(lx);
   }
   return (config_err)0; /* not reached */
 }
 
-#line 811 "ts-src/config/config.ts"
+#line 828 "ts-src/config/config.ts"
 static config_err config_parse(rt_bytes data) {
   json_lexer *lx = &config_st.lx;
   json_lexer_reset(lx, data);
   if (json_lexer_next(lx) != json_tok_LBRACE) {
     return config_expected(RT_LIT("'{'"));
   }
-#line 815 "ts-src/config/config.ts"
+#line 832 "ts-src/config/config.ts"
   json_tok t = json_lexer_next(lx);
   if (t != json_tok_RBRACE) {
     for (; ; ) {
       if (t != json_tok_STRING) {
         return config_expected(RT_LIT("a section name"));
       }
-#line 819 "ts-src/config/config.ts"
+#line 836 "ts-src/config/config.ts"
       int32_t s = config_gen_section_find(config_take_key());
       if (s < 0) {
         config_loc_msg(lx->start);
@@ -983,12 +993,12 @@ static config_err config_parse(rt_bytes data) {
       if (json_lexer_next(lx) != json_tok_COLON) {
         return config_expected(RT_LIT("':'"));
       }
-#line 827 "ts-src/config/config.ts"
+#line 844 "ts-src/config/config.ts"
       if (json_lexer_next(lx) != json_tok_LBRACE) {
         if (lx->tok == json_tok_ERROR) {
           return config_lex_fail();
         }
-#line 829 "ts-src/config/config.ts"
+#line 846 "ts-src/config/config.ts"
         config_loc_msg(lx->start);
         config_msg_str(config_gen_section_name(s));
         config_msg_lit(RT_LIT(": expected an object, got "));
@@ -999,23 +1009,23 @@ static config_err config_parse(rt_bytes data) {
       if (r != config_err_OK) {
         return r;
       }
-#line 837 "ts-src/config/config.ts"
+#line 854 "ts-src/config/config.ts"
       t = json_lexer_next(lx);
       if (t == json_tok_RBRACE) {
         break;
       }
-#line 839 "ts-src/config/config.ts"
+#line 856 "ts-src/config/config.ts"
       if (t != json_tok_COMMA) {
         return config_expected(RT_LIT("',' or '}'"));
       }
-#line 840 "ts-src/config/config.ts"
+#line 857 "ts-src/config/config.ts"
       t = json_lexer_next(lx);
     }
   }
   if (json_lexer_next(lx) != json_tok_EOF) {
     return config_expected(RT_LIT("end of input"));
   }
-#line 844 "ts-src/config/config.ts"
+#line 861 "ts-src/config/config.ts"
   return config_err_OK;
 }
 
@@ -1041,7 +1051,7 @@ config_err config_set(rt_bytes path, rt_bytes value) {
       dot = rt_i32_of(i);
     }
   }
-#line 867 "ts-src/config/config.ts"
+#line 884 "ts-src/config/config.ts"
   if (dot < 0) {
     config_msg_quote(path);
     config_msg_lit(RT_LIT(": expected section.key"));
@@ -1072,7 +1082,7 @@ config_err config_set_arg(rt_bytes arg) {
       return config_set(rt_slice(arg, 0, i), rt_slice_from(arg, i + 1));
     }
   }
-#line 895 "ts-src/config/config.ts"
+#line 912 "ts-src/config/config.ts"
   config_begin();
   config_msg_quote(arg);
   config_msg_lit(RT_LIT(": expected section.key=value"));
@@ -1081,7 +1091,7 @@ config_err config_set_arg(rt_bytes arg) {
 
 // ---- C API for the host program and firmware ----
 /** Loads the JSON text `json` (file `name`); returns 0 (config_err.OK) or the error code. @api */
-#line 904 "ts-src/config/config.ts"
+#line 921 "ts-src/config/config.ts"
 int mgos_mqtt_config_load_json(const char *name, const char *json) {
   return config_load(name, rt_str_bytes(json));
 }

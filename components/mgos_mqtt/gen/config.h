@@ -7,6 +7,7 @@
 #include "config_gen.h"
 #include "config_json.h"
 #include "topic.h"
+#include "options.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -84,7 +85,9 @@ struct mgos_config {
 /** The loader's working state. */
 struct config_state {
   json_lexer lx;
-  /** Name of the file being loaded, for messages. */
+  /** Name of the file being loaded, for messages (null until a load: the
+     *  state then starts all zero, with no constructor to keep it in a
+     *  firmware that never loads a config). */
   const char *name;
   /** The last error message, NUL-terminated ("" after success). */
   uint8_t msg[config_MSG_SIZE];
@@ -113,7 +116,6 @@ struct ServerAddr {
   uint32_t port;
 };
 
-void config_state_init(config_state *self);
 void mgos_config_init(mgos_config *self);
 mgos_config *config_live(void);
 void config_reset(void);

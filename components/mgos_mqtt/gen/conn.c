@@ -18,6 +18,7 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p);
 static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void *arg);
 static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id);
 static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id);
+static rt_bytes mgos_mqtt_conn_filterOf(mgos_mqtt_conn *self, mgos_mqtt_handler *h);
 static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *p, int32_t tag);
 static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i);
 static bool conn_stringsFit(mgos_config_mqtt *c, const char *what);
@@ -30,18 +31,18 @@ static void LogText_put(LogText *self, uint8_t c);
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num);
 static void conn_logNumber(int32_t num);
 
-#line 1017 "ts-src/mgos/conn.ts"
+#line 1021 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
 
 /** parseServer's scratch (everything runs on the port's loop thread). */
-#line 1019 "ts-src/mgos/conn.ts"
+#line 1023 "ts-src/mgos/conn.ts"
 static ServerAddr conn_serverAddr;
 
-#line 1145 "ts-src/mgos/conn.ts"
+#line 1149 "ts-src/mgos/conn.ts"
 static LogText conn_logText;
 
 /* Sets the fields of a zeroed mgos_mqtt_conn to their initial values. */
-#line 134 "ts-src/mgos/conn.ts"
+#line 131 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
   Session_init(&self->session);
   mgos_config_mqtt_init(&self->cfg);
@@ -53,11 +54,11 @@ void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
   ConnectOptions_init(&self->hs);
   self->nextTag = 1;
   self->userMaxQos = -1;
-  WsLink_init(&self->ws);
+  for (uint32_t i = 0; i != options_WS_ONE; i++) WsLink_init(&self->wss[i]); /* != : N may be a Kconfig 0 */
 }
 
 /* Sets the fields of a zeroed ConnTable to their initial values. */
-#line 1013 "ts-src/mgos/conn.ts"
+#line 1017 "ts-src/mgos/conn.ts"
 void ConnTable_init(ConnTable *self) {
   for (uint32_t i = 0; i != CONFIG_MGOS_MQTT_MAX_CONNS; i++) mgos_mqtt_conn_init(&self->conns[i]); /* != : N may be a Kconfig 0 */
 }
@@ -68,37 +69,32 @@ static RT_CONSTRUCTOR void conn__ctor(void) {
 }
 
 /** Whether the wall clock is set (see TIME_SET_MIN_HI). */
-#line 75 "ts-src/mgos/conn.ts"
+#line 77 "ts-src/mgos/conn.ts"
 static bool conn_timeIsSet(void) {
   double t = port_wallTime();
   uint32_t hi = rt_f64_hi(t);
   if ((int32_t)(hi >> 31) != 0) {
     return false;
   }
-#line 79 "ts-src/mgos/conn.ts"
+#line 81 "ts-src/mgos/conn.ts"
   return hi > conn_TIME_SET_MIN_HI || (hi == conn_TIME_SET_MIN_HI && (rt_f64_lo(t) >= 0xc0000000u));
-}
-
-#line 129 "ts-src/mgos/conn.ts"
-rt_bytes mgos_mqtt_handler_view(mgos_mqtt_handler *self) {
-  return rt_subarray(RT_BYTES(self->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, self->filterLen);
 }
 
 /** The WebSocket link carries this connection (never when compiled out:
    *  the linker then drops the link's code). */
-#line 209 "ts-src/mgos/conn.ts"
+#line 207 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_wsOn(mgos_mqtt_conn *self) {
-  return CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0 && WsLink_active(&self->ws);
+  return CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0 && WsLink_active(&self->wss[0]);
 }
 
 /** Bytes waiting to go out: the session's, and WebSocket frames not yet written. */
 uint32_t mgos_mqtt_conn_unsentBytes(mgos_mqtt_conn *self) {
-  uint32_t w = (self->net == NetState_OPEN && mgos_mqtt_conn_wsOn(self)) ? self->ws.txLen : 0;
+  uint32_t w = (self->net == NetState_OPEN && mgos_mqtt_conn_wsOn(self)) ? self->wss[0].txLen : 0;
   return Session_unsentBytes(&self->session) + w;
 }
 
 /** The config in use: mqtt, or mqtt1 after a failover. */
-#line 222 "ts-src/mgos/conn.ts"
+#line 220 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_conn_active(mgos_mqtt_conn *self) {
   return self->useBackup ? &self->cfg1 : &self->cfg;
 }
@@ -112,19 +108,19 @@ uint8_t mgos_mqtt_conn_effectiveMaxQos(mgos_mqtt_conn *self) {
   if (q <= 0) {
     return 0;
   }
-#line 233 "ts-src/mgos/conn.ts"
+#line 231 "ts-src/mgos/conn.ts"
   return (uint8_t)((q >= 2) ? 2 : 1);
 }
 
 // ---------------------------------------------------------------- connecting
 /** Starts a connection attempt now, unless one is under way or up. */
-#line 239 "ts-src/mgos/conn.ts"
+#line 237 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   self->reconnectPending = false;
   if (self->net != NetState_IDLE) {
     return;
   }
-#line 242 "ts-src/mgos/conn.ts"
+#line 240 "ts-src/mgos/conn.ts"
   self->session.now = now;
   mgos_mqtt_conn_refreshSys(self);
   mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
@@ -134,7 +130,7 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "time is not set, not connecting (mqtt.require_time)", RT_NOBYTES);
     }
-#line 249 "ts-src/mgos/conn.ts"
+#line 247 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_failed(self, now);
     return;
   }
@@ -142,7 +138,7 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "ws_enable is set but WebSocket support is compiled out (CONFIG_MGOS_MQTT_WS_SUPPORT)", RT_NOBYTES);
     }
-#line 254 "ts-src/mgos/conn.ts"
+#line 252 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_failed(self, now);
     return;
   }
@@ -157,7 +153,7 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
       port_logMsg(LogLevel_INFO, "following the broker's Server Reference: ", ref);
     }
   }
-#line 264 "ts-src/mgos/conn.ts"
+#line 262 "ts-src/mgos/conn.ts"
   if (!mgos_mqtt_conn_parseServer(self, (ref.len > 0) ? ref : conn_sb(c->server), c)) {
     mgos_mqtt_conn_failed(self, now);
     return;
@@ -167,20 +163,20 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
     return;
   }
   if (CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0) {
-    WsLink_reset(&self->ws);
+    WsLink_reset(&self->wss[0]);
   }
-#line 273 "ts-src/mgos/conn.ts"
+#line 271 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTING);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
     port_logMsg(LogLevel_INFO, self->useBackup ? "connecting (mqtt1) to " : "connecting to ", conn_sb(c->server));
   }
-#line 275 "ts-src/mgos/conn.ts"
+#line 273 "ts-src/mgos/conn.ts"
   self->net = NetState_CONNECTING;
   if (port_netConnect(self->slot, rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls ? self->slot : (-1)) < 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "cannot start connecting to ", conn_sb(c->server));
     }
-#line 278 "ts-src/mgos/conn.ts"
+#line 276 "ts-src/mgos/conn.ts"
     self->net = NetState_IDLE;
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
     mgos_mqtt_conn_failed(self, now);
@@ -192,15 +188,15 @@ void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self) {
   if (self->followSys) {
     mgos_mqtt_conn_loadSysConfig(self);
   }
-#line 287 "ts-src/mgos/conn.ts"
+#line 285 "ts-src/mgos/conn.ts"
   if (self->followSys0) {
     self->cfg = *mgos_sys_config_get_mqtt();
   }
-#line 288 "ts-src/mgos/conn.ts"
+#line 286 "ts-src/mgos/conn.ts"
   if (self->followSys1) {
     self->cfg1 = *mgos_sys_config_get_mqtt1();
   }
-#line 289 "ts-src/mgos/conn.ts"
+#line 287 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_applyTimeouts(self);
 }
 
@@ -245,12 +241,12 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
       port_logMsg(LogLevel_WARN, "ssl_cert/ssl_key are set but ssl_ca_cert is not: TLS stays off (set ssl_ca_cert)", RT_NOBYTES);
     }
   }
-#line 331 "ts-src/mgos/conn.ts"
+#line 329 "ts-src/mgos/conn.ts"
   if (s.len == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, self->useBackup ? "mqtt1.server is not set" : "mqtt.server is not set", RT_NOBYTES);
     }
-#line 333 "ts-src/mgos/conn.ts"
+#line 331 "ts-src/mgos/conn.ts"
     return false;
   }
   // The config loader refuses bad addresses; a firmware can still write the
@@ -277,13 +273,13 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
   if (cid.len == 0) {
     cid = rt_str_bytes(port_deviceId());
   }
-#line 357 "ts-src/mgos/conn.ts"
+#line 355 "ts-src/mgos/conn.ts"
   const char *err = SessionConfig_setStrings(sc, cid, conn_sb(c->user), conn_sb(c->pass), conn_sb(c->will_topic), conn_sb(c->will_message));
   if (err != NULL) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "config: ", rt_str_bytes(err));
     }
-#line 360 "ts-src/mgos/conn.ts"
+#line 358 "ts-src/mgos/conn.ts"
     return false;
   }
   int32_t ka = c->keep_alive;
@@ -298,7 +294,7 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "protocol_version 5, but MQTT 5 is compiled out (CONFIG_MGOS_MQTT_V5_SUPPORT)", RT_NOBYTES);
     }
-#line 372 "ts-src/mgos/conn.ts"
+#line 370 "ts-src/mgos/conn.ts"
     return false;
   }
   sc->version = (uint8_t)((c->protocol_version == 5) ? 5 : 4);
@@ -312,17 +308,17 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
 /** The port finished (or failed) the TCP connect. */
 void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now) {
   (void)err;
-#line 384 "ts-src/mgos/conn.ts"
+#line 382 "ts-src/mgos/conn.ts"
   if (self->net != NetState_CONNECTING) {
     return;
   }
-#line 385 "ts-src/mgos/conn.ts"
+#line 383 "ts-src/mgos/conn.ts"
   self->session.now = now;
   if (!ok) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "connect failed to ", conn_sb(mgos_mqtt_conn_active(self)->server));
     }
-#line 388 "ts-src/mgos/conn.ts"
+#line 386 "ts-src/mgos/conn.ts"
     self->net = NetState_IDLE;
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
     mgos_mqtt_conn_failed(self, now);
@@ -330,14 +326,14 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
   }
   self->net = NetState_OPEN;
   // ws_enable: the HTTP Upgrade first; a valid 101 calls onWsOpen, which comes back here.
-  if ((CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0 && mgos_mqtt_conn_active(self)->ws_enable) && !WsLink_isOpen(&self->ws)) {
-    if (!WsLink_begin(&self->ws, rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls, conn_sb(mgos_mqtt_conn_active(self)->ws_path), now)) {
+  if ((CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0 && mgos_mqtt_conn_active(self)->ws_enable) && !WsLink_isOpen(&self->wss[0])) {
+    if (!WsLink_begin(&self->wss[0], rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls, conn_sb(mgos_mqtt_conn_active(self)->ws_path), now)) {
       mgos_mqtt_conn_dropWs(self, now);
-#line 397 "ts-src/mgos/conn.ts"
+#line 395 "ts-src/mgos/conn.ts"
     } else {
       mgos_mqtt_conn_service(self, now);
     }
-#line 398 "ts-src/mgos/conn.ts"
+#line 396 "ts-src/mgos/conn.ts"
     return;
   }
   mgos_mqtt_connect_fn_t f = self->connectFn;
@@ -348,12 +344,12 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
     const char *tmp = (cid != NULL && (rt_str_bytes(cid).len > 0)) ? cid : port_deviceId();
     f(&self->nc, tmp, &self->hsOpts, self->connectFnArg);
     // A connect_fn that gave up (e.g. could not sign its token) closes.
-#line 407 "ts-src/mgos/conn.ts"
+#line 405 "ts-src/mgos/conn.ts"
     if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & (MG_F_CLOSE_IMMEDIATELY | MG_F_SEND_AND_CLOSE)) != 0)) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
         port_logMsg(LogLevel_WARN, "connect_fn closed the connection", RT_NOBYTES);
       }
-#line 409 "ts-src/mgos/conn.ts"
+#line 407 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropTransport(self, now);
       return;
     }
@@ -361,7 +357,7 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         port_logMsg(LogLevel_ERROR, "connect_fn did not call mg_send_mqtt_handshake_opt", RT_NOBYTES);
       }
-#line 414 "ts-src/mgos/conn.ts"
+#line 412 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropTransport(self, now);
       return;
     }
@@ -379,7 +375,7 @@ static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_m
   if (c->will_retain) {
     flags = (uint8_t)(flags | MG_MQTT_WILL_RETAIN);
   }
-#line 429 "ts-src/mgos/conn.ts"
+#line 427 "ts-src/mgos/conn.ts"
   o->flags = flags;
   int32_t ka = c->keep_alive;
   o->keep_alive = (uint16_t)((ka <= 0) ? 0 : ((ka >= 65535) ? 65535 : (uint16_t)ka));
@@ -396,7 +392,7 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "mg_send_mqtt_handshake_opt: not connected", RT_NOBYTES);
     }
-#line 443 "ts-src/mgos/conn.ts"
+#line 441 "ts-src/mgos/conn.ts"
     return false;
   }
   ConnectOptions *h = &self->hs;
@@ -417,7 +413,7 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
   if (h->willQos > 2) {
     h->willQos = 2;
   }
-#line 461 "ts-src/mgos/conn.ts"
+#line 459 "ts-src/mgos/conn.ts"
   h->willRetain = (o->flags & MG_MQTT_WILL_RETAIN) != 0;
   h->cleanSession = (o->flags & MG_MQTT_CLEAN_SESSION) != 0;
   // The session's clean_session decides what survives a disconnect.
@@ -429,14 +425,14 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
 
 // ---------------------------------------------------------------- failures and backoff
 /** An attempt failed or the connection ended: schedule the next one. */
-#line 473 "ts-src/mgos/conn.ts"
+#line 471 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now) {
   // Callers set net to IDLE themselves: a handler run before this point may
   // already have started a new attempt, and that socket must not be orphaned.
   if ((!self->wantConnect || self->net != NetState_IDLE) || self->reconnectPending) {
     return;
   }
-#line 477 "ts-src/mgos/conn.ts"
+#line 475 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_scheduleReconnect(self, now);
 }
 
@@ -451,26 +447,26 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
       port_logMsg(LogLevel_WARN, self->useBackup ? "switching to the backup server mqtt1: " : "switching back to the main server mqtt: ", conn_sb(mgos_mqtt_conn_active(self)->server));
     }
   }
-#line 489 "ts-src/mgos/conn.ts"
+#line 487 "ts-src/mgos/conn.ts"
   uint32_t minMs = self->minMs[(uint32_t)(self->useBackup ? 1 : 0)];
   if (maxMs < minMs) {
     maxMs = minMs;
   }
-#line 491 "ts-src/mgos/conn.ts"
+#line 489 "ts-src/mgos/conn.ts"
   uint32_t d = (self->delayMs == 0) ? minMs : (self->delayMs * 2u);
   // Doubling past 2^31 would wrap; the clamp below keeps it at max anyway.
   if (self->delayMs > 0x7fffffff) {
     d = maxMs;
   }
-#line 494 "ts-src/mgos/conn.ts"
+#line 492 "ts-src/mgos/conn.ts"
   if (d < minMs) {
     d = minMs;
   }
-#line 495 "ts-src/mgos/conn.ts"
+#line 493 "ts-src/mgos/conn.ts"
   if (d > maxMs) {
     d = maxMs;
   }
-#line 496 "ts-src/mgos/conn.ts"
+#line 494 "ts-src/mgos/conn.ts"
   self->delayMs = d;
   self->lastDelayMs = conn_jitter(d);
   self->reconnectAt = now + self->lastDelayMs;
@@ -482,20 +478,20 @@ static bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self) {
   if (self->useBackup) {
     return true;
   }
-#line 505 "ts-src/mgos/conn.ts"
+#line 503 "ts-src/mgos/conn.ts"
   return self->hasCfg1 && self->cfg1.enable;
 }
 
 // ---------------------------------------------------------------- I/O
 /** Writes what the session has queued and closes when it asks to. */
-#line 511 "ts-src/mgos/conn.ts"
+#line 509 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
   Session *s = &self->session;
   if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & MG_F_CLOSE_IMMEDIATELY) != 0)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
       port_logMsg(LogLevel_INFO, "closing: MG_F_CLOSE_IMMEDIATELY", RT_NOBYTES);
     }
-#line 515 "ts-src/mgos/conn.ts"
+#line 513 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
     return;
   }
@@ -509,24 +505,24 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         port_logMsg(LogLevel_ERROR, "send failed", RT_NOBYTES);
       }
-#line 526 "ts-src/mgos/conn.ts"
+#line 524 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropTransport(self, now);
       return;
     }
     if (n == 0) {
       break;
     }
-#line 530 "ts-src/mgos/conn.ts"
+#line 528 "ts-src/mgos/conn.ts"
     Session_txConsumed(s, (uint32_t)n);
   }
   if (self->net == NetState_OPEN && Session_wantsClose(s)) {
     mgos_mqtt_conn_dropTransport(self, now);
-#line 533 "ts-src/mgos/conn.ts"
+#line 531 "ts-src/mgos/conn.ts"
   } else if ((self->net == NetState_OPEN && s->txLen == 0) && ((int32_t)(self->nc.flags & MG_F_SEND_AND_CLOSE) != 0)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
       port_logMsg(LogLevel_INFO, "closing: MG_F_SEND_AND_CLOSE", RT_NOBYTES);
     }
-#line 535 "ts-src/mgos/conn.ts"
+#line 533 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
@@ -535,7 +531,7 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
    *  link is open; a session that ends starts the close handshake. */
 static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
   Session *s = &self->session;
-  WsLink *w = &self->ws;
+  WsLink *w = &self->wss[0];
   while (self->net == NetState_OPEN) {
     if (WsLink_isOpen(w) && s->txLen > 0) {
       uint32_t k = WsLink_wrap(w, Session_txView(s));
@@ -543,30 +539,30 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
         Session_txConsumed(s, k);
       }
     }
-#line 549 "ts-src/mgos/conn.ts"
+#line 547 "ts-src/mgos/conn.ts"
     if (w->txLen == 0) {
       break;
     }
-#line 550 "ts-src/mgos/conn.ts"
+#line 548 "ts-src/mgos/conn.ts"
     int32_t n = port_netSend(self->slot, WsLink_txView(w));
     if (n < 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         port_logMsg(LogLevel_ERROR, "send failed", RT_NOBYTES);
       }
-#line 553 "ts-src/mgos/conn.ts"
+#line 551 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropTransport(self, now);
       return;
     }
     if (n == 0) {
       break;
     }
-#line 557 "ts-src/mgos/conn.ts"
+#line 555 "ts-src/mgos/conn.ts"
     WsLink_txConsumed(w, (uint32_t)n);
   }
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 560 "ts-src/mgos/conn.ts"
+#line 558 "ts-src/mgos/conn.ts"
   if (Session_wantsClose(s) && WsLink_isOpen(w)) {
     WsLink_close(w, WsCode_NORMAL, now);
     mgos_mqtt_conn_serviceWs(self, now);
@@ -578,12 +574,12 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
 }
 
 /** Drops a WebSocket connection; one that never got its 101 is a connect error. */
-#line 569 "ts-src/mgos/conn.ts"
+#line 567 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_dropWs(mgos_mqtt_conn *self, uint32_t now) {
-  if (!self->ws.opened) {
+  if (!self->wss[0].opened) {
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
-#line 571 "ts-src/mgos/conn.ts"
+#line 569 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_dropTransport(self, now);
 }
 
@@ -592,7 +588,7 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
   if (self->net != NetState_IDLE) {
     port_netClose(self->slot);
   }
-#line 577 "ts-src/mgos/conn.ts"
+#line 575 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -602,14 +598,14 @@ void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) {
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 584 "ts-src/mgos/conn.ts"
+#line 582 "ts-src/mgos/conn.ts"
   if (mgos_mqtt_conn_wsOn(self)) {
-    WsLink_onRecv(&self->ws, data, now);
-#line 585 "ts-src/mgos/conn.ts"
+    WsLink_onRecv(&self->wss[0], data, now);
+#line 583 "ts-src/mgos/conn.ts"
   } else {
     Session_onRecv(&self->session, data, now);
   }
-#line 586 "ts-src/mgos/conn.ts"
+#line 584 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_service(self, now);
 }
 
@@ -617,7 +613,7 @@ void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now)
   if (self->net == NetState_IDLE) {
     return;
   }
-#line 591 "ts-src/mgos/conn.ts"
+#line 589 "ts-src/mgos/conn.ts"
   if (self->net == NetState_CONNECTING) {
     mgos_mqtt_conn_onTcpConnect(self, false, err, now);
     return;
@@ -625,11 +621,11 @@ void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now)
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     port_logMsg(LogLevel_WARN, (err != 0) ? "connection closed with an error" : "connection closed by the server", RT_NOBYTES);
   }
-#line 596 "ts-src/mgos/conn.ts"
-  if (mgos_mqtt_conn_wsOn(self) && !self->ws.opened) {
+#line 594 "ts-src/mgos/conn.ts"
+  if (mgos_mqtt_conn_wsOn(self) && !self->wss[0].opened) {
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
-#line 597 "ts-src/mgos/conn.ts"
+#line 595 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -642,52 +638,52 @@ uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   }
   // MG_EV_POLL while a transport exists, as Mongoose's loop gives every
   // connection one per iteration (the shadows send state requests from it).
-#line 607 "ts-src/mgos/conn.ts"
+#line 605 "ts-src/mgos/conn.ts"
   if (self->net != NetState_IDLE && self->nGlobal > 0) {
     self->session.now = now;
     self->pollArg.now = port_wallTime();
     mgos_mqtt_conn_callGlobalArg(self, MG_EV_POLL, &self->pollArg);
   }
   uint32_t wait = conn_POLL_MAX_MS;
-  if ((self->net == NetState_OPEN && mgos_mqtt_conn_wsOn(self)) && WsLink_expired(&self->ws, now)) {
+  if ((self->net == NetState_OPEN && mgos_mqtt_conn_wsOn(self)) && WsLink_expired(&self->wss[0], now)) {
     mgos_mqtt_conn_dropWs(self, now);
   }
-#line 614 "ts-src/mgos/conn.ts"
+#line 612 "ts-src/mgos/conn.ts"
   if (self->net == NetState_OPEN) {
     Session_tick(&self->session, now);
     mgos_mqtt_conn_service(self, now);
     if (self->net == NetState_OPEN && mgos_mqtt_conn_wsOn(self)) {
-      wait = WsLink_nextIn(&self->ws, now, wait);
+      wait = WsLink_nextIn(&self->wss[0], now, wait);
     }
     // The session's own deadlines (PINGREQ, PINGRESP, CONNACK) to the ms.
-#line 619 "ts-src/mgos/conn.ts"
+#line 617 "ts-src/mgos/conn.ts"
     if (self->net == NetState_OPEN) {
       wait = Session_nextTickIn(&self->session, now, wait);
     }
   }
   // Measured after the tick: a close it decided (CONNACK or keepalive timeout)
   // has just scheduled a reconnect, which must not wait a whole POLL_MAX_MS.
-#line 623 "ts-src/mgos/conn.ts"
+#line 621 "ts-src/mgos/conn.ts"
   if (self->reconnectPending) {
     int32_t left = rt_i32_of((self->reconnectAt - now));
     if (left <= 0) {
       wait = 0;
-#line 626 "ts-src/mgos/conn.ts"
+#line 624 "ts-src/mgos/conn.ts"
     } else if ((uint32_t)left < wait) {
       wait = (uint32_t)left;
     }
   }
-#line 628 "ts-src/mgos/conn.ts"
+#line 626 "ts-src/mgos/conn.ts"
   return wait;
 }
 
 // ---------------------------------------------------------------- events
-#line 633 "ts-src/mgos/conn.ts"
+#line 631 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
   if (!mgos_mqtt_conn_active(self)->cloud_events) {
     return;
   }
-#line 635 "ts-src/mgos/conn.ts"
+#line 633 "ts-src/mgos/conn.ts"
   self->cloudArg.type = MGOS_CLOUD_MQTT;
   port_eventTrigger(ev, &self->cloudArg);
 }
@@ -706,7 +702,7 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
   if (p == NULL) {
     return;
   }
-#line 651 "ts-src/mgos/conn.ts"
+#line 649 "ts-src/mgos/conn.ts"
   m->qos = p->qos;
   m->len = rt_i32_of(p->totalLen);
   m->connack_ret_code = p->returnCode;
@@ -722,7 +718,7 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
   // SUBACK: qos is the first filter's granted QoS (0x80: refused) and the
   // payload holds every return code, one byte per filter (an extension:
   // Mongoose left both empty).
-#line 664 "ts-src/mgos/conn.ts"
+#line 662 "ts-src/mgos/conn.ts"
   if (p->type == PacketType_SUBACK) {
     m->qos = (p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80;
     conn_setStr(m, RT_NOBYTES, p->codes);
@@ -744,39 +740,39 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   // handlers may reenter the API); DROPPED and OUTBOX_ROOM do not use it.
   if (((ev != SessionEvent_CONNACK && ev != SessionEvent_CLOSE) && ev != SessionEvent_DROPPED) && ev != SessionEvent_OUTBOX_ROOM) {
     // The PUBCOMP of an exchange the application runs is its own.
-#line 686 "ts-src/mgos/conn.ts"
+#line 684 "ts-src/mgos/conn.ts"
     if ((ev == SessionEvent_PUBREL && p != NULL) && mgos_mqtt_conn_appQos2Take(self, p->packetId)) {
       self->session.autoAck = false;
     }
-#line 687 "ts-src/mgos/conn.ts"
+#line 685 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_fillMsg(self, ev, p);
   }
   switch (ev) {
   case SessionEvent_CONNACK: {
     {
-#line 691 "ts-src/mgos/conn.ts"
+#line 689 "ts-src/mgos/conn.ts"
       if (p == NULL || p->returnCode != 0) {
         // The CLOSE that follows raises the connect-error event.
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
           port_logMsg(LogLevel_ERROR, "server refused the connection: ", rt_str_bytes(self->session.closeReason));
         }
-#line 694 "ts-src/mgos/conn.ts"
+#line 692 "ts-src/mgos/conn.ts"
         return;
       }
       self->delayMs = 0;
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
         port_logMsg(LogLevel_INFO, "connected to ", conn_sb(mgos_mqtt_conn_active(self)->server));
       }
-#line 698 "ts-src/mgos/conn.ts"
+#line 696 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTED);
       mgos_mqtt_conn_fillMsg(self, ev, p);
       break;
     }
   }
-#line 702 "ts-src/mgos/conn.ts"
+#line 700 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH: {
     {
-#line 703 "ts-src/mgos/conn.ts"
+#line 701 "ts-src/mgos/conn.ts"
       if (p == NULL || mgos_mqtt_conn_callTopics(self, ev, p, 0)) {
         toGlobal = false;
       } else {
@@ -787,52 +783,52 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
           mgos_mqtt_conn_appQos2Add(self, p->packetId);
         }
       }
-#line 711 "ts-src/mgos/conn.ts"
+#line 709 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 713 "ts-src/mgos/conn.ts"
+#line 711 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH_PART: {
     {
       // Fragments go only to handlers that asked for them; the first one
       // decides: when none matched, the session skips the message.
-#line 716 "ts-src/mgos/conn.ts"
+#line 714 "ts-src/mgos/conn.ts"
       toGlobal = false;
       if (p != NULL && mgos_mqtt_conn_callTopics(self, ev, p, 0)) {
         self->session.rxTake = true;
       }
-#line 718 "ts-src/mgos/conn.ts"
+#line 716 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 720 "ts-src/mgos/conn.ts"
+#line 718 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH_SKIPPED: {
     {
       // A topic cut short cannot be matched: global handlers only.
-#line 722 "ts-src/mgos/conn.ts"
+#line 720 "ts-src/mgos/conn.ts"
       bool whole = p != NULL && p->topic.len == self->session.rxTopicLen;
       if (whole && mgos_mqtt_conn_callTopics(self, ev, p, 0)) {
         toGlobal = false;
       }
-#line 724 "ts-src/mgos/conn.ts"
+#line 722 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 726 "ts-src/mgos/conn.ts"
+#line 724 "ts-src/mgos/conn.ts"
   case SessionEvent_SUBACK: {
     {
-#line 727 "ts-src/mgos/conn.ts"
+#line 725 "ts-src/mgos/conn.ts"
       if (mgos_mqtt_conn_callTopics(self, ev, NULL, self->session.evTag)) {
         toGlobal = false;
       }
-#line 728 "ts-src/mgos/conn.ts"
+#line 726 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 730 "ts-src/mgos/conn.ts"
+#line 728 "ts-src/mgos/conn.ts"
   case SessionEvent_DROPPED: {
     {
-#line 731 "ts-src/mgos/conn.ts"
+#line 729 "ts-src/mgos/conn.ts"
       mgos_mqtt_dropped *d = &self->dropped;
       Session *s = &self->session;
       d->packet_id = s->evDropId;
@@ -846,18 +842,18 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       break;
     }
   }
-#line 743 "ts-src/mgos/conn.ts"
+#line 741 "ts-src/mgos/conn.ts"
   case SessionEvent_OUTBOX_ROOM: {
     {
-#line 744 "ts-src/mgos/conn.ts"
+#line 742 "ts-src/mgos/conn.ts"
       arg = NULL;
       break;
     }
   }
-#line 747 "ts-src/mgos/conn.ts"
+#line 745 "ts-src/mgos/conn.ts"
   case SessionEvent_CLOSE: {
     {
-#line 748 "ts-src/mgos/conn.ts"
+#line 746 "ts-src/mgos/conn.ts"
       if (!self->session.wasConnected) {
         // Ended before an accepted CONNACK (refused, timed out, closed by the
         // server, e.g. a TLS 1.3 server refusing the client certificate).
@@ -867,23 +863,23 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
         port_logMsg(LogLevel_INFO, "disconnected: ", rt_str_bytes(self->session.closeReason));
       }
-#line 755 "ts-src/mgos/conn.ts"
+#line 753 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_DISCONNECTED);
       mgos_mqtt_conn_fillMsg(self, ev, NULL);
       arg = NULL;
       break;
     }
   }
-#line 760 "ts-src/mgos/conn.ts"
+#line 758 "ts-src/mgos/conn.ts"
   default: {
     break;
   }
   }
-#line 763 "ts-src/mgos/conn.ts"
+#line 761 "ts-src/mgos/conn.ts"
   if (toGlobal) {
     mgos_mqtt_conn_callGlobalArg(self, ev, arg);
   }
-#line 764 "ts-src/mgos/conn.ts"
+#line 762 "ts-src/mgos/conn.ts"
   self->session.now = now;
 }
 
@@ -898,12 +894,12 @@ static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void 
   }
 }
 
-#line 776 "ts-src/mgos/conn.ts"
+#line 774 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id) {
   if (self->appQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     mgos_mqtt_conn_appQos2Take(self, self->appQos2[0]);
   }
-#line 778 "ts-src/mgos/conn.ts"
+#line 776 "ts-src/mgos/conn.ts"
   rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->appQos2Count, id);
   self->appQos2Count++;
 }
@@ -914,15 +910,28 @@ static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id) {
     if (rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) != id) {
       continue;
     }
-#line 786 "ts-src/mgos/conn.ts"
+#line 784 "ts-src/mgos/conn.ts"
     for (uint32_t j = i; ((int64_t)j + 1) < self->appQos2Count; j++) {
       rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
     }
-#line 787 "ts-src/mgos/conn.ts"
+#line 785 "ts-src/mgos/conn.ts"
     self->appQos2Count = self->appQos2Count - 1u;
     return true;
   }
   return false;
+}
+
+/** The filter of topic handler `h`: its session subscription's (same tag);
+   *  empty if there is none. */
+static rt_bytes mgos_mqtt_conn_filterOf(mgos_mqtt_conn *self, mgos_mqtt_handler *h) {
+  Session *s = &self->session;
+  for (uint32_t i = 0; i < s->subCount; i++) {
+    if (s->subs[i].tag == h->tag) {
+      return Sub_view(&s->subs[i]);
+    }
+  }
+#line 798 "ts-src/mgos/conn.ts"
+  return RT_NOBYTES;
 }
 
 /** Topic handlers, in the order added; false when none took the event.
@@ -936,7 +945,7 @@ static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *
   if (suback ? tag < 0 : p == NULL) {
     return false;
   }
-#line 802 "ts-src/mgos/conn.ts"
+#line 810 "ts-src/mgos/conn.ts"
   bool took = false;
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
@@ -945,25 +954,25 @@ static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *
     if (h->kind != HandlerKind_TOPIC && !isSub) {
       continue;
     }
-#line 808 "ts-src/mgos/conn.ts"
+#line 816 "ts-src/mgos/conn.ts"
     if ((ev != SessionEvent_PUBLISH && !suback) && (isSub || f == NULL)) {
       continue;
     }
-#line 809 "ts-src/mgos/conn.ts"
+#line 817 "ts-src/mgos/conn.ts"
     if (ev == SessionEvent_PUBLISH_PART && !h->fragments) {
       continue;
     }
     // A shared subscription ($share/<group>/<filter>) matches by its filter.
-#line 811 "ts-src/mgos/conn.ts"
-    if (suback ? h->tag != tag : !topic_topicMatches((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? mqtt5_sharedFilter(mgos_mqtt_handler_view(h)) : mgos_mqtt_handler_view(h), p->topic)) {
+#line 819 "ts-src/mgos/conn.ts"
+    if (suback ? h->tag != tag : !topic_topicMatches((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? mqtt5_sharedFilter(mgos_mqtt_conn_filterOf(self, h)) : mgos_mqtt_conn_filterOf(self, h), p->topic)) {
       continue;
     }
-#line 812 "ts-src/mgos/conn.ts"
+#line 820 "ts-src/mgos/conn.ts"
     took = true;
     sub_handler_t g = h->sub;
     if (!isSub && f != NULL) {
       f(&self->nc, ev, &self->msg, h->ud);
-#line 815 "ts-src/mgos/conn.ts"
+#line 823 "ts-src/mgos/conn.ts"
     } else if ((isSub && !suback) && g != NULL) {
       g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
     }
@@ -971,19 +980,19 @@ static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *
       break;
     }
   }
-#line 820 "ts-src/mgos/conn.ts"
+#line 828 "ts-src/mgos/conn.ts"
   return took;
 }
 
 // ---------------------------------------------------------------- API
 /** A global handler; false when MGOS_MQTT_MAX_GLOBAL_HANDLERS are taken. */
-#line 826 "ts-src/mgos/conn.ts"
+#line 834 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void *ud) {
   if (self->nGlobal >= CONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_GLOBAL_HANDLERS reached, global handler not added", RT_NOBYTES);
     }
-#line 829 "ts-src/mgos/conn.ts"
+#line 837 "ts-src/mgos/conn.ts"
     return false;
   }
   mgos_mqtt_ghandler *h = &self->ghandlers[self->nGlobal];
@@ -999,18 +1008,10 @@ int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_h
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_TOPIC_HANDLERS reached, handler not added for ", filter);
     }
-#line 842 "ts-src/mgos/conn.ts"
+#line 850 "ts-src/mgos/conn.ts"
     return -1;
   }
   mgos_mqtt_handler *h = &self->handlers[self->nHandlers];
-  if (!rt_copy_bytes(RT_BYTES(h->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, filter)) {
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "topic longer than MGOS_MQTT_MAX_FILTER_LEN: ", filter);
-    }
-#line 847 "ts-src/mgos/conn.ts"
-    return -1;
-  }
-  h->filterLen = filter.len;
   h->kind = kind;
   h->ev = ev;
   h->sub = sub;
@@ -1027,14 +1028,13 @@ static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->nHandlers; j++) {
     self->handlers[j] = self->handlers[rt_idx_add(j, 1)];
   }
-#line 864 "ts-src/mgos/conn.ts"
+#line 867 "ts-src/mgos/conn.ts"
   self->nHandlers = self->nHandlers - 1u;
   mgos_mqtt_handler *last = &self->handlers[self->nHandlers];
   last->kind = HandlerKind_FREE;
   last->ev = NULL;
   last->sub = NULL;
   last->ud = NULL;
-  last->filterLen = 0;
 }
 
 /** A topic handler plus its subscription (kept and re-sent after every reconnect). */
@@ -1045,14 +1045,14 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "subscribe: QoS must be 0, 1 or 2 for ", filter);
     }
-#line 879 "ts-src/mgos/conn.ts"
+#line 881 "ts-src/mgos/conn.ts"
     return false;
   }
   int32_t k = mgos_mqtt_conn_addHandler(self, kind, ev, sub, ud, filter);
   if (k < 0) {
     return false;
   }
-#line 883 "ts-src/mgos/conn.ts"
+#line 885 "ts-src/mgos/conn.ts"
   uint8_t q = (uint8_t)(((uint8_t)qos > mgos_mqtt_conn_effectiveMaxQos(self)) ? mgos_mqtt_conn_effectiveMaxQos(self) : (uint8_t)qos);
   if (Session_subscribe(&self->session, filter, q, self->handlers[(uint32_t)k].tag) == 0) {
     mgos_mqtt_conn_removeHandler(self, (uint32_t)k);
@@ -1068,7 +1068,7 @@ bool mgos_mqtt_conn_subscribeOpt(mgos_mqtt_conn *self, rt_bytes filter, int32_t 
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "subscribe: unknown MGOS_MQTT_SUB_* flags for ", filter);
     }
-#line 896 "ts-src/mgos/conn.ts"
+#line 898 "ts-src/mgos/conn.ts"
     return false;
   }
   self->nextSubFlags = flags;
@@ -1086,11 +1086,11 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
       continue;
     }
-#line 911 "ts-src/mgos/conn.ts"
-    if (!rt_bytes_equal(mgos_mqtt_handler_view(h), filter)) {
+#line 913 "ts-src/mgos/conn.ts"
+    if (!rt_bytes_equal(mgos_mqtt_conn_filterOf(self, h), filter)) {
       continue;
     }
-#line 912 "ts-src/mgos/conn.ts"
+#line 914 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_removeHandler(self, i);
     Session_unsubscribe(&self->session, filter);
     mgos_mqtt_conn_service(self, now);
@@ -1099,7 +1099,7 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     port_logMsg(LogLevel_WARN, "unsub: not subscribed to ", filter);
   }
-#line 918 "ts-src/mgos/conn.ts"
+#line 920 "ts-src/mgos/conn.ts"
   return false;
 }
 
@@ -1109,7 +1109,7 @@ uint16_t mgos_mqtt_conn_publish(mgos_mqtt_conn *self, rt_bytes topic, rt_bytes p
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "publish: QoS must be 0, 1 or 2 for ", topic);
     }
-#line 925 "ts-src/mgos/conn.ts"
+#line 927 "ts-src/mgos/conn.ts"
     self->session.lastError = MGOS_MQTT_ERR_INVALID;
     return 0;
   }
@@ -1125,14 +1125,14 @@ bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       port_logMsg(LogLevel_WARN, "connect: mqtt.enable is false", RT_NOBYTES);
     }
-#line 938 "ts-src/mgos/conn.ts"
+#line 940 "ts-src/mgos/conn.ts"
     return false;
   }
   self->wantConnect = true;
   if (self->net != NetState_IDLE) {
     return true;
   }
-#line 942 "ts-src/mgos/conn.ts"
+#line 944 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_startConnect(self, port_nowMs());
   return self->net != NetState_IDLE || self->reconnectPending;
 }
@@ -1153,13 +1153,13 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
   }
   // A second disconnect while the DISCONNECT is still queued: let it go out
   // (closing now would make the broker publish the will).
-#line 960 "ts-src/mgos/conn.ts"
+#line 962 "ts-src/mgos/conn.ts"
   if (self->session.state == SessionState_DISCONNECTING) {
     mgos_mqtt_conn_service(self, now);
-#line 961 "ts-src/mgos/conn.ts"
+#line 963 "ts-src/mgos/conn.ts"
   } else if (Session_disconnect(&self->session)) {
     mgos_mqtt_conn_service(self, now);
-#line 962 "ts-src/mgos/conn.ts"
+#line 964 "ts-src/mgos/conn.ts"
   } else {
     mgos_mqtt_conn_dropTransport(self, now);
   }
@@ -1167,13 +1167,13 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
 
 /** mgos_mqtt_set_max_qos: 0..2 caps, -1 removes the override (the
    *  config's max_qos applies again); anything else is refused, unchanged. */
-#line 967 "ts-src/mgos/conn.ts"
+#line 969 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   if (qos < -1 || qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "set_max_qos: expected 0, 1, 2 or -1 (no override); unchanged", RT_NOBYTES);
     }
-#line 970 "ts-src/mgos/conn.ts"
+#line 972 "ts-src/mgos/conn.ts"
     return false;
   }
   self->userMaxQos = qos;
@@ -1206,19 +1206,24 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
   self->nc.slot_ = slot;
   self->nc.user_data = NULL;
   self->session.onEvent = conn_onSessionEvent;
-  self->session.onLog = conn_onSessionLog;
+  // Log level none: nothing reaches the session's log hook, so leave it
+  // unset and the linker drops the formatting code and its buffer.
+  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+    self->session.onLog = conn_onSessionLog;
+  }
+#line 1007 "ts-src/mgos/conn.ts"
   self->session.ud = self;
   if (CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0) {
-    self->ws.onData = conn_onWsData;
-    self->ws.onOpen = conn_onWsOpen;
-    self->ws.ud = self;
+    self->wss[0].onData = conn_onWsData;
+    self->wss[0].onOpen = conn_onWsOpen;
+    self->wss[0].ud = self;
   }
 }
 
 /** Seconds (a config double) to ms, rounded to the nearest, at least 1,
  *  saturating at 2^32-1. Integer arithmetic on the IEEE-754 bits: a device
  *  without FPU links no soft-float helper for it. */
-#line 1025 "ts-src/mgos/conn.ts"
+#line 1029 "ts-src/mgos/conn.ts"
 uint32_t conn_secToMs(double s) {
   uint32_t hi = rt_f64_hi(s);
   uint32_t lo = rt_f64_lo(s);
@@ -1228,12 +1233,12 @@ uint32_t conn_secToMs(double s) {
     return 1;
   }
   // 2^23 s and more (also infinity, NaN): beyond 2^32 ms.
-#line 1032 "ts-src/mgos/conn.ts"
+#line 1036 "ts-src/mgos/conn.ts"
   if (ex >= 1046) {
     return 0xffffffffu;
   }
   // P = mantissa (53 bits, mh:lo) * 1000, as ph:pl (63 bits), 16-bit halves of lo.
-#line 1034 "ts-src/mgos/conn.ts"
+#line 1038 "ts-src/mgos/conn.ts"
   uint32_t mh = (hi & 0xfffffu) | 0x100000;
   uint32_t am = (lo >> 16) * 1000;
   uint32_t bm = (lo & 0xffffu) * 1000;
@@ -1250,7 +1255,7 @@ uint32_t conn_secToMs(double s) {
     if (sum < pl) {
       ph = ph + 1u;
     }
-#line 1048 "ts-src/mgos/conn.ts"
+#line 1052 "ts-src/mgos/conn.ts"
     pl = sum;
   }
   if (shift >= 32) {
@@ -1260,7 +1265,7 @@ uint32_t conn_secToMs(double s) {
   if ((ph >> shift) != 0) {
     return 0xffffffffu;
   }
-#line 1055 "ts-src/mgos/conn.ts"
+#line 1059 "ts-src/mgos/conn.ts"
   return ((ph << ((32 - shift) & 31u)) | (pl >> shift));
 }
 
@@ -1272,13 +1277,13 @@ uint32_t conn_jitter(uint32_t d) {
   if (j == 0) {
     return d;
   }
-#line 1064 "ts-src/mgos/conn.ts"
+#line 1068 "ts-src/mgos/conn.ts"
   uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2) + 1);
   uint32_t r = rt_mod_u32(port_rand32(), span);
   if (r < j) {
     return d - (j - r);
   }
-#line 1067 "ts-src/mgos/conn.ts"
+#line 1071 "ts-src/mgos/conn.ts"
   uint32_t up = r - j;
   return (up > (0xffffffffu - d)) ? 0xffffffffu : (d + up);
 }
@@ -1296,23 +1301,23 @@ static bool conn_stringsFit(mgos_config_mqtt *c, const char *what) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1082 "ts-src/mgos/conn.ts"
+#line 1086 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s != NULL) {
       need += rt_str_bytes(s).len + 1u;
     }
   }
-#line 1085 "ts-src/mgos/conn.ts"
+#line 1089 "ts-src/mgos/conn.ts"
   if (need <= CONFIG_MGOS_MQTT_CONN_STR_SIZE) {
     return true;
   }
-#line 1086 "ts-src/mgos/conn.ts"
+#line 1090 "ts-src/mgos/conn.ts"
   conn_logText.len = 0;
   conn_logNumber(rt_i32_of(need));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, what, rt_subarray(RT_BYTES(conn_logText.buf, 100), 0, conn_logText.len));
   }
-#line 1089 "ts-src/mgos/conn.ts"
+#line 1093 "ts-src/mgos/conn.ts"
   return false;
 }
 
@@ -1324,12 +1329,12 @@ static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1098 "ts-src/mgos/conn.ts"
+#line 1102 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s == NULL) {
       continue;
     }
-#line 1100 "ts-src/mgos/conn.ts"
+#line 1104 "ts-src/mgos/conn.ts"
     rt_bytes b = rt_str_bytes(s);
     rt_copy_bytes(buf, at, b);
     rt_bytes_set(buf, at + b.len, 0);
@@ -1347,7 +1352,7 @@ static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload) {
 
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 1116 "ts-src/mgos/conn.ts"
+#line 1120 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
@@ -1356,7 +1361,7 @@ static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
 static bool conn_onWsData(void *ud, rt_bytes data, uint32_t now) {
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   Session_onRecv(&c->session, data, now);
-  return c->net == NetState_OPEN && WsLink_isOpen(&c->ws);
+  return c->net == NetState_OPEN && WsLink_isOpen(&c->wss[0]);
 }
 
 /** The WebSocket handshake succeeded: MQTT starts as after a plain TCP connect. */
@@ -1364,10 +1369,10 @@ static bool conn_onWsOpen(void *ud, uint32_t now) {
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   c->net = NetState_CONNECTING;
   mgos_mqtt_conn_onTcpConnect(c, true, 0, now);
-  return c->net == NetState_OPEN && WsLink_isOpen(&c->ws);
+  return c->net == NetState_OPEN && WsLink_isOpen(&c->wss[0]);
 }
 
-#line 1140 "ts-src/mgos/conn.ts"
+#line 1144 "ts-src/mgos/conn.ts"
 static void LogText_put(LogText *self, uint8_t c) {
   if (self->len < 100) {
     rt_set_u8(self->buf, 100, self->len++, c);
@@ -1377,10 +1382,10 @@ static void LogText_put(LogText *self, uint8_t c) {
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. @log */
-#line 1150 "ts-src/mgos/conn.ts"
+#line 1154 "ts-src/mgos/conn.ts"
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
-#line 1151 "ts-src/mgos/conn.ts"
+#line 1155 "ts-src/mgos/conn.ts"
   LogText *t = &conn_logText;
   t->len = 0;
   if (detail.len > 0) {
@@ -1413,7 +1418,7 @@ static void conn_logNumber(int32_t num) {
   while (div > 1 && ((int32_t)(v / div) == 0)) {
     div = div / 10;
   }
-#line 1181 "ts-src/mgos/conn.ts"
+#line 1185 "ts-src/mgos/conn.ts"
   while (div > 0) {
     LogText_put(t, (uint8_t)(0x30 + ((v / div) % 10)));
     div = div / 10;
@@ -1425,7 +1430,7 @@ mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
     return NULL;
   }
-#line 1190 "ts-src/mgos/conn.ts"
+#line 1194 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -1447,13 +1452,13 @@ mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, "all MGOS_MQTT_MAX_CONNS connection slots are in use", RT_NOBYTES);
   }
-#line 1209 "ts-src/mgos/conn.ts"
+#line 1213 "ts-src/mgos/conn.ts"
   return NULL;
 }
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 1215 "ts-src/mgos/conn.ts"
+#line 1219 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1462,7 +1467,7 @@ void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
 }
 
 /** Bytes received on `slot`. @api */
-#line 1221 "ts-src/mgos/conn.ts"
+#line 1225 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1471,7 +1476,7 @@ void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 1227 "ts-src/mgos/conn.ts"
+#line 1231 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1481,7 +1486,7 @@ void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 1234 "ts-src/mgos/conn.ts"
+#line 1238 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -1500,13 +1505,13 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
     if (!c->inUse) {
       continue;
     }
-#line 1250 "ts-src/mgos/conn.ts"
+#line 1254 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
       wait = w;
     }
   }
-#line 1253 "ts-src/mgos/conn.ts"
+#line 1257 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -1520,7 +1525,7 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 1267 "ts-src/mgos/conn.ts"
+#line 1271 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
   const char *what = "mgos_mqtt_conn_create2: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
   // The system config's sections are not copied (as the reference): they are
@@ -1530,34 +1535,34 @@ mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqt
   if (!sys0 && !conn_stringsFit(cfg, what)) {
     return NULL;
   }
-#line 1274 "ts-src/mgos/conn.ts"
+#line 1278 "ts-src/mgos/conn.ts"
   if ((cfg1 != NULL && !sys1) && !conn_stringsFit(cfg1, what)) {
     return NULL;
   }
-#line 1275 "ts-src/mgos/conn.ts"
+#line 1279 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
     return NULL;
   }
-#line 1277 "ts-src/mgos/conn.ts"
+#line 1281 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (sys0) {
     c->followSys0 = true;
-#line 1280 "ts-src/mgos/conn.ts"
+#line 1284 "ts-src/mgos/conn.ts"
   } else {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1281 "ts-src/mgos/conn.ts"
+#line 1285 "ts-src/mgos/conn.ts"
   if (cfg1 != NULL) {
     c->cfg1 = *cfg1;
     if (sys1) {
       c->followSys1 = true;
-#line 1284 "ts-src/mgos/conn.ts"
+#line 1288 "ts-src/mgos/conn.ts"
     } else {
       conn_ownStrings(&c->cfg1, RT_BYTES(c->strs1, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
     }
-#line 1285 "ts-src/mgos/conn.ts"
+#line 1289 "ts-src/mgos/conn.ts"
     c->hasCfg1 = true;
   }
   Session_setMaxQos(&c->session, mgos_mqtt_conn_effectiveMaxQos(c));
@@ -1585,7 +1590,7 @@ bool conn_set_config(mgos_mqtt_conn *c, mgos_config_mqtt *cfg) {
   if (!sys0) {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1310 "ts-src/mgos/conn.ts"
+#line 1314 "ts-src/mgos/conn.ts"
   c->followSys0 = sys0;
   // The global connection keeps following the system config's mqtt1.
   c->followSys1 = c->followSys || c->followSys1;
@@ -1700,7 +1705,7 @@ uint16_t conn_refuse_pub(mgos_mqtt_conn *c, const char *topic, const char *why) 
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, why, rt_str_bytes(topic));
   }
-#line 1422 "ts-src/mgos/conn.ts"
+#line 1426 "ts-src/mgos/conn.ts"
   c->session.lastError = MGOS_MQTT_ERR_INVALID;
   return 0;
 }

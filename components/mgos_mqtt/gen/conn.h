@@ -16,6 +16,8 @@
 #include "mg_types.h"
 #include "port.h"
 #include "ws.h"
+#include "options.h"
+#include "loglevel.h"
 #include "session5.h"
 #include "mqtt5.h"
 
@@ -97,9 +99,8 @@ struct mgos_mqtt_handler {
   mg_event_handler_t ev;
   sub_handler_t sub;
   void *ud;
-  uint8_t filter[CONFIG_MGOS_MQTT_MAX_FILTER_LEN];
-  uint32_t filterLen;
-  /** The session subscription's tag (SUBACK routing). */
+  /** The session subscription's tag: its filter (kept once, in the session's
+     *  Sub, while the handler exists) and SUBACK routing. */
   int32_t tag;
   /** MGOS_MQTT_SUB_FRAGMENTS: takes large PUBLISHes in fragments. */
   bool fragments;
@@ -175,8 +176,9 @@ struct mgos_mqtt_conn {
   bool tls;
   /** Connection attempts started (for logs and tests). */
   uint32_t attempts;
-  /** MQTT over WebSocket (ws_enable): framing between the socket and the session. */
-  WsLink ws;
+  /** MQTT over WebSocket (ws_enable): framing between the socket and the
+     *  session; none when WebSocket is compiled out. */
+  WsLink wss[options_WS_ONE];
   /** MGOS_MQTT_SUB_* flags for the next handler added (subscribeOpt). */
   int32_t nextSubFlags;
 };
@@ -194,7 +196,6 @@ struct LogText {
 
 void ConnTable_init(ConnTable *self);
 void mgos_mqtt_conn_init(mgos_mqtt_conn *self);
-rt_bytes mgos_mqtt_handler_view(mgos_mqtt_handler *self);
 bool mgos_mqtt_conn_wsOn(mgos_mqtt_conn *self);
 uint32_t mgos_mqtt_conn_unsentBytes(mgos_mqtt_conn *self);
 mgos_config_mqtt *mgos_mqtt_conn_active(mgos_mqtt_conn *self);

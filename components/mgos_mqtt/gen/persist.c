@@ -4,7 +4,7 @@
 
 static void persist_onStore(Session *s, uint8_t op, uint32_t seq, uint32_t meta, rt_bytes data);
 
-#line 51 "ts-src/mgos/persist.ts"
+#line 48 "ts-src/mgos/persist.ts"
 static StorageOps persist_ops;
 
 /** The port's storage (host: storage_posix.c registers it; ESP32: call
@@ -35,7 +35,7 @@ static void persist_onStore(Session *s, uint8_t op, uint32_t seq, uint32_t meta,
     if (d != NULL) {
       d(slot, seq);
     }
-#line 79 "ts-src/mgos/persist.ts"
+#line 76 "ts-src/mgos/persist.ts"
     persist_ops.dels++;
     return;
   }
@@ -43,7 +43,7 @@ static void persist_onStore(Session *s, uint8_t op, uint32_t seq, uint32_t meta,
   if (p == NULL) {
     return;
   }
-#line 84 "ts-src/mgos/persist.ts"
+#line 81 "ts-src/mgos/persist.ts"
   persist_ops.written += 4u + data.len;
   persist_ops.puts++;
   if (!p(slot, seq, meta, data)) {
@@ -56,13 +56,13 @@ static void persist_onStore(Session *s, uint8_t op, uint32_t seq, uint32_t meta,
 /** Opens the storage `where` for the session of `slot`, puts the records
  *  found back into its outbox (in publish order) and persists from then on.
  *  False (logged) when the port has no storage or it cannot be opened. */
-#line 92 "ts-src/mgos/persist.ts"
+#line 89 "ts-src/mgos/persist.ts"
 bool persist_attach(Session *s, int32_t slot, const char *where) {
   if (CONFIG_MGOS_MQTT_PERSIST_SUPPORT_VALUE == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "outbox_persist is set but the persistent outbox is compiled out (CONFIG_MGOS_MQTT_PERSIST_SUPPORT): ", rt_str_bytes(where));
     }
-#line 95 "ts-src/mgos/persist.ts"
+#line 92 "ts-src/mgos/persist.ts"
     return false;
   }
   StoreOpenFn open = persist_ops.open;
@@ -72,14 +72,14 @@ bool persist_attach(Session *s, int32_t slot, const char *where) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "outbox_persist is set but this port has no storage: messages are not persisted", rt_str_bytes(where));
     }
-#line 102 "ts-src/mgos/persist.ts"
+#line 99 "ts-src/mgos/persist.ts"
     return false;
   }
   if (!open(slot, where)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "outbox_persist: cannot open the storage ", rt_str_bytes(where));
     }
-#line 106 "ts-src/mgos/persist.ts"
+#line 103 "ts-src/mgos/persist.ts"
     return false;
   }
   uint32_t n = count(slot);
@@ -94,21 +94,21 @@ bool persist_attach(Session *s, int32_t slot, const char *where) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         port_logMsg(LogLevel_ERROR, "outbox_persist: a stored message does not fit the outbox (or cannot be read), left in storage", rt_str_bytes(where));
       }
-#line 118 "ts-src/mgos/persist.ts"
+#line 115 "ts-src/mgos/persist.ts"
       continue;
     }
     uint32_t seq = (uint32_t)(((rt_i32_of((uint32_t)rt_bytes_get(b, 0) << 24) | (rt_bytes_get(b, 1) << 16)) | (rt_bytes_get(b, 2) << 8)) | rt_bytes_get(b, 3));
     uint32_t meta = (uint32_t)(((rt_i32_of((uint32_t)rt_bytes_get(b, 4) << 24) | (rt_bytes_get(b, 5) << 16)) | (rt_bytes_get(b, 6) << 8)) | rt_bytes_get(b, 7));
     if (Session_restore(s, seq, meta, rt_subarray(b, 8, (uint32_t)len))) {
       restored++;
-#line 123 "ts-src/mgos/persist.ts"
+#line 120 "ts-src/mgos/persist.ts"
     } else {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         port_logMsg(LogLevel_ERROR, "outbox_persist: a stored message is not valid, left in storage", rt_str_bytes(where));
       }
     }
   }
-#line 125 "ts-src/mgos/persist.ts"
+#line 122 "ts-src/mgos/persist.ts"
   s->storeSlot = slot;
   s->onStore = persist_onStore;
   if (restored > 0) {
@@ -116,6 +116,6 @@ bool persist_attach(Session *s, int32_t slot, const char *where) {
       port_logMsg(LogLevel_INFO, "outbox_persist: messages restored from ", rt_str_bytes(where));
     }
   }
-#line 128 "ts-src/mgos/persist.ts"
+#line 125 "ts-src/mgos/persist.ts"
   return true;
 }

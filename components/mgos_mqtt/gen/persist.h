@@ -5,16 +5,10 @@
 #include "rt.h"
 #include "session.h"
 #include "port.h"
+#include "options.h"
 
 #ifdef __cplusplus
 extern "C" {
-#endif
-
-/** The persistent outbox compiled in (1) or out (0). Out, mqtt.outbox_persist
- *  logs an error and nothing is persisted; the linker drops this module's
- *  code and the session's restore path. @kconfig MGOS_MQTT_PERSIST_SUPPORT_VALUE */
-#ifndef CONFIG_MGOS_MQTT_PERSIST_SUPPORT_VALUE
-#define CONFIG_MGOS_MQTT_PERSIST_SUPPORT_VALUE 1
 #endif
 
 typedef struct StorageOps StorageOps;

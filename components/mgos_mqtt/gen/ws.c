@@ -23,19 +23,19 @@ static bool WsLink_headerLine(WsLink *self, rt_bytes ln, bool over);
 static bool WsLink_badHeader(WsLink *self, const char *why, rt_bytes val);
 static bool WsLink_checkResponse(WsLink *self);
 
-#line 260 "ts-src/mgos/ws.ts"
+#line 256 "ts-src/mgos/ws.ts"
 static WsNote ws_note;
 
-#line 735 "ts-src/mgos/ws.ts"
+#line 731 "ts-src/mgos/ws.ts"
 static AcceptWork ws_work;
 
 /* Sets the fields of a zeroed WsLink to their initial values. */
-#line 263 "ts-src/mgos/ws.ts"
+#line 259 "ts-src/mgos/ws.ts"
 void WsLink_init(WsLink *self) {
   self->hdrNeed = 2;
 }
 
-#line 90 "ts-src/mgos/ws.ts"
+#line 86 "ts-src/mgos/ws.ts"
 void Sha1_start(Sha1 *self) {
   self->h[0] = 0x67452301;
   self->h[1] = 0xefcdab89u;
@@ -67,14 +67,14 @@ void Sha1_finish(Sha1 *self, rt_bytes out) {
     while (self->used < 64) {
       rt_set_u8(self->block, 64, self->used++, 0);
     }
-#line 119 "ts-src/mgos/ws.ts"
+#line 115 "ts-src/mgos/ws.ts"
     Sha1_compress(self);
     self->used = 0;
   }
   while (self->used < 60) {
     rt_set_u8(self->block, 64, self->used++, 0);
   }
-#line 123 "ts-src/mgos/ws.ts"
+#line 119 "ts-src/mgos/ws.ts"
   self->block[60] = (uint8_t)(bits >> 24);
   self->block[61] = (uint8_t)(bits >> 16);
   self->block[62] = (uint8_t)(bits >> 8);
@@ -97,7 +97,7 @@ static void Sha1_compress(Sha1 *self) {
   for (uint32_t t = 16; t < 80; t++) {
     self->w[t] = ws_rotl((((self->w[t - 3] ^ self->w[t - 8]) ^ self->w[t - 14]) ^ self->w[t - 16]), 1);
   }
-#line 143 "ts-src/mgos/ws.ts"
+#line 139 "ts-src/mgos/ws.ts"
   uint32_t a = self->h[0];
   uint32_t b = self->h[1];
   uint32_t c = self->h[2];
@@ -133,7 +133,7 @@ static void Sha1_compress(Sha1 *self) {
   self->h[4] = self->h[4] + e;
 }
 
-#line 179 "ts-src/mgos/ws.ts"
+#line 175 "ts-src/mgos/ws.ts"
 static uint32_t ws_rotl(uint32_t x, uint32_t n) {
   return ((x << (n & 31u)) | (x >> ((uint32_t)(32 - (int64_t)n) & 31u)));
 }
@@ -146,7 +146,7 @@ uint32_t ws_base64(rt_bytes src, rt_bytes dst) {
     if (((int64_t)o + 4) > dst.len) {
       return 0;
     }
-#line 189 "ts-src/mgos/ws.ts"
+#line 185 "ts-src/mgos/ws.ts"
     uint32_t n = src.len - i;
     uint32_t v = (uint32_t)(((src.p[i] * 65536) + ((n > 1) ? (rt_bytes_get(src, i + 1) * 256) : 0)) + ((n > 2) ? rt_bytes_get(src, rt_idx_add(i, 2)) : 0));
     rt_bytes_set(dst, o, rt_bytes_get(tab, (v >> 18) & 63));
@@ -168,13 +168,13 @@ bool ws_asciiEqualNoCase(rt_bytes a, rt_bytes b) {
   if (a.len != b.len) {
     return false;
   }
-#line 208 "ts-src/mgos/ws.ts"
+#line 204 "ts-src/mgos/ws.ts"
   for (uint32_t i = 0; i < a.len; i++) {
     if (ws_lower(a.p[i]) != ws_lower(b.p[i])) {
       return false;
     }
   }
-#line 209 "ts-src/mgos/ws.ts"
+#line 205 "ts-src/mgos/ws.ts"
   return true;
 }
 
@@ -185,26 +185,26 @@ bool ws_hasToken(rt_bytes list, rt_bytes tok) {
     while (i < list.len && ((list.p[i] == 0x20 || list.p[i] == 0x9) || list.p[i] == 0x2c)) {
       i++;
     }
-#line 217 "ts-src/mgos/ws.ts"
+#line 213 "ts-src/mgos/ws.ts"
     uint32_t s = i;
     while (i < list.len && list.p[i] != 0x2c) {
       i++;
     }
-#line 219 "ts-src/mgos/ws.ts"
+#line 215 "ts-src/mgos/ws.ts"
     uint32_t e = i;
     while (e > s && ((rt_bytes_get(list, e - 1) == 0x20) || (rt_bytes_get(list, e - 1) == 0x9))) {
       e--;
     }
-#line 221 "ts-src/mgos/ws.ts"
+#line 217 "ts-src/mgos/ws.ts"
     if (e > s && ws_asciiEqualNoCase(rt_subarray(list, s, e), tok)) {
       return true;
     }
   }
-#line 223 "ts-src/mgos/ws.ts"
+#line 219 "ts-src/mgos/ws.ts"
   return false;
 }
 
-#line 231 "ts-src/mgos/ws.ts"
+#line 227 "ts-src/mgos/ws.ts"
 static WsNote *WsNote_clear(WsNote *self) {
   self->len = 0;
   return self;
@@ -215,7 +215,7 @@ static WsNote *WsNote_add(WsNote *self, rt_bytes b) {
     if (self->len >= 96) {
       break;
     }
-#line 239 "ts-src/mgos/ws.ts"
+#line 235 "ts-src/mgos/ws.ts"
     uint8_t c = b.p[i];
     rt_set_u8(self->buf, 96, self->len++, (uint8_t)((c >= 0x20 && c < 0x7f) ? c : 0x2e));
   }
@@ -227,12 +227,12 @@ static WsNote *WsNote_num(WsNote *self, uint32_t v) {
   while (div > 1 && v < div) {
     div = div / 10;
   }
-#line 248 "ts-src/mgos/ws.ts"
+#line 244 "ts-src/mgos/ws.ts"
   while (div > 0) {
     if (self->len < 96) {
       rt_set_u8(self->buf, 96, self->len++, (uint8_t)(0x30 + ((v / div) % 10)));
     }
-#line 250 "ts-src/mgos/ws.ts"
+#line 246 "ts-src/mgos/ws.ts"
     div = div / 10;
   }
   return self;
@@ -242,7 +242,7 @@ static rt_bytes WsNote_view(WsNote *self) {
   return rt_subarray(RT_BYTES(self->buf, 96), 0, self->len);
 }
 
-#line 312 "ts-src/mgos/ws.ts"
+#line 308 "ts-src/mgos/ws.ts"
 void WsLink_reset(WsLink *self) {
   self->state = WsState_IDLE;
   self->txLen = 0;
@@ -283,12 +283,12 @@ bool WsLink_begin(WsLink *self, rt_bytes host, uint16_t port, bool tls, rt_bytes
   if (p.len == 0) {
     p = RT_LIT("/");
   }
-#line 350 "ts-src/mgos/ws.ts"
+#line 346 "ts-src/mgos/ws.ts"
   if (rt_bytes_get(p, 0) != 0x2f) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       port_logMsg(1, "WebSocket: ws_path must start with '/': ", p);
     }
-#line 352 "ts-src/mgos/ws.ts"
+#line 348 "ts-src/mgos/ws.ts"
     return false;
   }
   for (uint32_t i = 0; i < p.len; i++) {
@@ -296,7 +296,7 @@ bool WsLink_begin(WsLink *self, rt_bytes host, uint16_t port, bool tls, rt_bytes
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
         port_logMsg(1, "WebSocket: ws_path has a space or a non-ASCII byte: ", p);
       }
-#line 357 "ts-src/mgos/ws.ts"
+#line 353 "ts-src/mgos/ws.ts"
       return false;
     }
   }
@@ -310,36 +310,36 @@ bool WsLink_begin(WsLink *self, rt_bytes host, uint16_t port, bool tls, rt_bytes
       v6 = true;
     }
   }
-#line 366 "ts-src/mgos/ws.ts"
+#line 362 "ts-src/mgos/ws.ts"
   self->txLen = 0;
   bool ok = (WsLink_put(self, RT_LIT("GET ")) && WsLink_put(self, p)) && WsLink_put(self, RT_LIT(" HTTP/1.1\r\nHost: "));
   if (v6) {
     ok = ok && WsLink_put(self, RT_LIT("["));
   }
-#line 369 "ts-src/mgos/ws.ts"
+#line 365 "ts-src/mgos/ws.ts"
   ok = ok && WsLink_put(self, host);
   if (v6) {
     ok = ok && WsLink_put(self, RT_LIT("]"));
   }
-#line 371 "ts-src/mgos/ws.ts"
+#line 367 "ts-src/mgos/ws.ts"
   if (port != (tls ? 443 : 80)) {
     ok = (ok && WsLink_put(self, RT_LIT(":"))) && WsLink_putNum(self, port);
   }
-#line 372 "ts-src/mgos/ws.ts"
+#line 368 "ts-src/mgos/ws.ts"
   ok = ((ok && WsLink_put(self, RT_LIT("\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "))) && WsLink_put(self, RT_BYTES(self->key, 24))) && WsLink_put(self, RT_LIT("\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: mqtt\r\n\r\n"));
-#line 374 "ts-src/mgos/ws.ts"
+#line 370 "ts-src/mgos/ws.ts"
   if (!ok) {
     self->txLen = 0;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(0, "WebSocket: Upgrade request longer than MGOS_MQTT_WS_TX_SIZE, path: ", p);
     }
-#line 377 "ts-src/mgos/ws.ts"
+#line 373 "ts-src/mgos/ws.ts"
     return false;
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
     port_logMsg(2, tls ? "WebSocket (wss) handshake: GET " : "WebSocket (ws) handshake: GET ", p);
   }
-#line 380 "ts-src/mgos/ws.ts"
+#line 376 "ts-src/mgos/ws.ts"
   self->state = WsState_HANDSHAKE;
   WsLink_setDeadline(self, CONFIG_MGOS_MQTT_WS_HANDSHAKE_TIMEOUT_MS);
   return true;
@@ -349,7 +349,7 @@ static bool WsLink_put(WsLink *self, rt_bytes b) {
   if (!rt_copy_bytes(RT_BYTES(self->tx, ws_WS_TX_BUF), self->txLen, b)) {
     return false;
   }
-#line 387 "ts-src/mgos/ws.ts"
+#line 383 "ts-src/mgos/ws.ts"
   self->txLen += b.len;
   return true;
 }
@@ -368,13 +368,13 @@ bool WsLink_expired(WsLink *self, uint32_t now) {
   if (!self->hasDeadline || (rt_i32_of((now - self->deadline)) < 0)) {
     return false;
   }
-#line 403 "ts-src/mgos/ws.ts"
+#line 399 "ts-src/mgos/ws.ts"
   if (self->state == WsState_HANDSHAKE) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(0, "WebSocket: no handshake response in time", RT_NOBYTES);
     }
   }
-#line 404 "ts-src/mgos/ws.ts"
+#line 400 "ts-src/mgos/ws.ts"
   return true;
 }
 
@@ -383,12 +383,12 @@ uint32_t WsLink_nextIn(WsLink *self, uint32_t now, uint32_t cap) {
   if (!self->hasDeadline) {
     return cap;
   }
-#line 410 "ts-src/mgos/ws.ts"
+#line 406 "ts-src/mgos/ws.ts"
   int32_t d = rt_i32_of((self->deadline - now));
   if (d <= 0) {
     return 0;
   }
-#line 412 "ts-src/mgos/ws.ts"
+#line 408 "ts-src/mgos/ws.ts"
   return ((uint32_t)d < cap) ? (uint32_t)d : cap;
 }
 
@@ -406,11 +406,11 @@ void WsLink_txConsumed(WsLink *self, uint32_t n) {
   if (n > self->txLen) {
     n = self->txLen;
   }
-#line 427 "ts-src/mgos/ws.ts"
+#line 423 "ts-src/mgos/ws.ts"
   if (n > 0) {
     rt_copy_bytes(RT_BYTES(self->tx, ws_WS_TX_BUF), 0, rt_subarray(RT_BYTES(self->tx, ws_WS_TX_BUF), n, self->txLen));
   }
-#line 428 "ts-src/mgos/ws.ts"
+#line 424 "ts-src/mgos/ws.ts"
   self->txLen = self->txLen - n;
   WsLink_flushControl(self);
 }
@@ -420,22 +420,22 @@ uint32_t WsLink_wrap(WsLink *self, rt_bytes src) {
   if (self->state != WsState_OPEN || src.len == 0) {
     return 0;
   }
-#line 435 "ts-src/mgos/ws.ts"
+#line 431 "ts-src/mgos/ws.ts"
   WsLink_flushControl(self);
   if (self->pongDue) {
     return 0;
   }
-#line 437 "ts-src/mgos/ws.ts"
+#line 433 "ts-src/mgos/ws.ts"
   uint32_t room = ws_WS_TX_BUF - self->txLen;
   if (room < 9) {
     return 0;
   }
-#line 439 "ts-src/mgos/ws.ts"
+#line 435 "ts-src/mgos/ws.ts"
   uint32_t n = src.len;
   if (n > (room - 8)) {
     n = room - 8;
   }
-#line 441 "ts-src/mgos/ws.ts"
+#line 437 "ts-src/mgos/ws.ts"
   WsLink_frame(self, WsOp_BINARY, rt_subarray(src, 0, n));
   return n;
 }
@@ -446,7 +446,7 @@ void WsLink_close(WsLink *self, uint16_t code, uint32_t now) {
   if (self->state != WsState_OPEN) {
     return;
   }
-#line 449 "ts-src/mgos/ws.ts"
+#line 445 "ts-src/mgos/ws.ts"
   self->state = WsState_CLOSING;
   self->closeCode = code;
   self->closeDue = true;
@@ -463,7 +463,7 @@ static void WsLink_flushControl(WsLink *self) {
   if ((self->closeDue && !self->pongDue) && (((int64_t)ws_WS_TX_BUF - (int64_t)self->txLen) >= 8)) {
     if (self->closeCode == WsCode_NONE) {
       WsLink_frame(self, WsOp_CLOSE, RT_NOBYTES);
-#line 464 "ts-src/mgos/ws.ts"
+#line 460 "ts-src/mgos/ws.ts"
     } else {
       self->closeBuf[0] = (uint8_t)(self->closeCode >> 8);
       self->closeBuf[1] = (uint8_t)self->closeCode;
@@ -481,7 +481,7 @@ static void WsLink_frame(WsLink *self, uint8_t op, rt_bytes payload) {
   rt_bytes_set(t, o++, (uint8_t)(0x80 | op));
   if (n < 126) {
     rt_bytes_set(t, o++, (uint8_t)(0x80 | n));
-#line 480 "ts-src/mgos/ws.ts"
+#line 476 "ts-src/mgos/ws.ts"
   } else {
     rt_bytes_set(t, o++, 0xfe);
     rt_bytes_set(t, o++, (uint8_t)(n >> 8));
@@ -492,12 +492,12 @@ static void WsLink_frame(WsLink *self, uint8_t op, rt_bytes payload) {
     uint32_t tmp = o++;
     rt_bytes_set(t, tmp, self->mask[i]);
   }
-#line 487 "ts-src/mgos/ws.ts"
+#line 483 "ts-src/mgos/ws.ts"
   for (uint32_t i = 0; i < n; i++) {
     uint32_t tmp = o++;
     rt_bytes_set(t, tmp, (uint8_t)(payload.p[i] ^ self->mask[i & 3u]));
   }
-#line 488 "ts-src/mgos/ws.ts"
+#line 484 "ts-src/mgos/ws.ts"
   self->txLen = o;
 }
 
@@ -507,7 +507,7 @@ static void WsLink_fail(WsLink *self, uint16_t code, const char *why, rt_bytes d
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(0, why, detail);
   }
-#line 495 "ts-src/mgos/ws.ts"
+#line 491 "ts-src/mgos/ws.ts"
   uint8_t prev = self->state;
   self->state = WsState_CLOSED;
   self->pongDue = false;
@@ -525,7 +525,7 @@ static void WsLink_fail(WsLink *self, uint16_t code, const char *why, rt_bytes d
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the socket. */
-#line 513 "ts-src/mgos/ws.ts"
+#line 509 "ts-src/mgos/ws.ts"
 void WsLink_onRecv(WsLink *self, rt_bytes data, uint32_t now) {
   self->now = now;
   uint32_t off = 0;
@@ -535,7 +535,7 @@ void WsLink_onRecv(WsLink *self, rt_bytes data, uint32_t now) {
       if (r < 0) {
         return;
       }
-#line 520 "ts-src/mgos/ws.ts"
+#line 516 "ts-src/mgos/ws.ts"
       off += (uint32_t)r;
       if (WsLink_isOpen(self)) {
         WsOpenFn f = self->onOpen;
@@ -543,33 +543,33 @@ void WsLink_onRecv(WsLink *self, rt_bytes data, uint32_t now) {
           return;
         }
       }
-#line 525 "ts-src/mgos/ws.ts"
+#line 521 "ts-src/mgos/ws.ts"
       continue;
     }
     if (self->state != WsState_OPEN && self->state != WsState_CLOSING) {
       return;
     }
-#line 528 "ts-src/mgos/ws.ts"
+#line 524 "ts-src/mgos/ws.ts"
     if (self->hdrLen < self->hdrNeed) {
       uint32_t tmp = self->hdrLen++;
       rt_set_u8(self->hdr, 10, tmp, rt_bytes_get(data, off++));
-#line 530 "ts-src/mgos/ws.ts"
+#line 526 "ts-src/mgos/ws.ts"
       if (self->hdrLen == self->hdrNeed && !WsLink_headerDone(self)) {
         return;
       }
       // A frame with an empty payload is complete with its header.
-#line 532 "ts-src/mgos/ws.ts"
+#line 528 "ts-src/mgos/ws.ts"
       if ((self->hdrLen == self->hdrNeed && self->left == 0) && !WsLink_frameDone(self)) {
         return;
       }
-#line 533 "ts-src/mgos/ws.ts"
+#line 529 "ts-src/mgos/ws.ts"
       continue;
     }
     uint32_t n = data.len - off;
     if (n > self->left) {
       n = self->left;
     }
-#line 537 "ts-src/mgos/ws.ts"
+#line 533 "ts-src/mgos/ws.ts"
     rt_bytes part = rt_subarray(data, off, off + n);
     off += n;
     self->left = self->left - n; // n <= left: clamped above
@@ -582,7 +582,7 @@ void WsLink_onRecv(WsLink *self, rt_bytes data, uint32_t now) {
         return;
       }
     }
-#line 547 "ts-src/mgos/ws.ts"
+#line 543 "ts-src/mgos/ws.ts"
     if (self->left == 0 && !WsLink_frameDone(self)) {
       return;
     }
@@ -590,7 +590,7 @@ void WsLink_onRecv(WsLink *self, rt_bytes data, uint32_t now) {
 }
 
 /** The frame header is complete: check it. False when the link failed. */
-#line 552 "ts-src/mgos/ws.ts"
+#line 548 "ts-src/mgos/ws.ts"
 static bool WsLink_headerDone(WsLink *self) {
   rt_bytes h = RT_BYTES(self->hdr, 10);
   if (self->hdrNeed == 2) {
@@ -600,35 +600,35 @@ static bool WsLink_headerDone(WsLink *self) {
     if ((rt_bytes_get(h, 0) & 0x70) != 0) {
       return WsLink_bad(self, WsCode_PROTOCOL, "WebSocket: reserved bits set (no extension was agreed)");
     }
-#line 559 "ts-src/mgos/ws.ts"
+#line 555 "ts-src/mgos/ws.ts"
     if ((rt_bytes_get(h, 1) & 0x80) != 0) {
       return WsLink_bad(self, WsCode_PROTOCOL, "WebSocket: masked frame from the server");
     }
-#line 560 "ts-src/mgos/ws.ts"
+#line 556 "ts-src/mgos/ws.ts"
     bool control = self->op >= 8;
     if (self->op == WsOp_TEXT) {
       return WsLink_bad(self, WsCode_UNSUPPORTED, "WebSocket: text frame (MQTT needs binary frames)");
     }
-#line 562 "ts-src/mgos/ws.ts"
+#line 558 "ts-src/mgos/ws.ts"
     if ((((self->op != WsOp_CONT && self->op != WsOp_BINARY) && self->op != WsOp_CLOSE) && self->op != WsOp_PING) && self->op != WsOp_PONG) {
       return WsLink_bad(self, WsCode_PROTOCOL, "WebSocket: unknown opcode");
     }
     if (control && !self->fin) {
       return WsLink_bad(self, WsCode_PROTOCOL, "WebSocket: fragmented control frame");
     }
-#line 566 "ts-src/mgos/ws.ts"
+#line 562 "ts-src/mgos/ws.ts"
     if (control && len7 > 125) {
       return WsLink_bad(self, WsCode_PROTOCOL, "WebSocket: control frame longer than 125 bytes");
     }
-#line 567 "ts-src/mgos/ws.ts"
+#line 563 "ts-src/mgos/ws.ts"
     if (self->op == WsOp_CONT && !self->inMessage) {
       return WsLink_bad(self, WsCode_PROTOCOL, "WebSocket: continuation frame without a message");
     }
-#line 568 "ts-src/mgos/ws.ts"
+#line 564 "ts-src/mgos/ws.ts"
     if (self->op == WsOp_BINARY && self->inMessage) {
       return WsLink_bad(self, WsCode_PROTOCOL, "WebSocket: new message inside a fragmented one");
     }
-#line 569 "ts-src/mgos/ws.ts"
+#line 565 "ts-src/mgos/ws.ts"
     if (len7 == 126) {
       self->hdrNeed = 4;
       return true;
@@ -644,13 +644,13 @@ static bool WsLink_headerDone(WsLink *self) {
     if ((((rt_bytes_get(h, 2) != 0) || (rt_bytes_get(h, 3) != 0)) || (rt_bytes_get(h, 4) != 0)) || (rt_bytes_get(h, 5) != 0)) {
       return WsLink_bad(self, WsCode_TOO_BIG, "WebSocket: frame too big (over 4 GiB)");
     }
-#line 582 "ts-src/mgos/ws.ts"
+#line 578 "ts-src/mgos/ws.ts"
     self->left = ((((uint32_t)rt_bytes_get(h, 6) * 16777216) + (uint32_t)(rt_bytes_get(h, 7) * 65536)) + (uint32_t)(rt_bytes_get(h, 8) * 256)) + (uint32_t)rt_bytes_get(h, 9);
   }
   if (self->left > ws_WS_MAX_FRAME) {
     return WsLink_bad(self, WsCode_TOO_BIG, "WebSocket: frame larger than the largest MQTT packet");
   }
-#line 585 "ts-src/mgos/ws.ts"
+#line 581 "ts-src/mgos/ws.ts"
   self->ctlLen = 0;
   return true;
 }
@@ -667,12 +667,12 @@ static bool WsLink_frameDone(WsLink *self) {
   if (op == WsOp_PONG) {
     return true;
   }
-#line 599 "ts-src/mgos/ws.ts"
+#line 595 "ts-src/mgos/ws.ts"
   if (op == WsOp_PING) {
     if (self->state != WsState_OPEN) {
       return true;
     }
-#line 601 "ts-src/mgos/ws.ts"
+#line 597 "ts-src/mgos/ws.ts"
     rt_copy_bytes(RT_BYTES(self->pong, ws_WS_CTL_BUF), 0, rt_subarray(RT_BYTES(self->ctl, ws_WS_CTL_BUF), 0, self->ctlLen));
     self->pongLen = self->ctlLen;
     self->pongDue = true;
@@ -683,7 +683,7 @@ static bool WsLink_frameDone(WsLink *self) {
   if (self->ctlLen == 1) {
     return WsLink_bad(self, WsCode_PROTOCOL, "WebSocket: Close frame with a 1-byte payload");
   }
-#line 609 "ts-src/mgos/ws.ts"
+#line 605 "ts-src/mgos/ws.ts"
   uint16_t code = (uint16_t)((self->ctlLen >= 2) ? (uint16_t)((self->ctl[0] * 256) + rt_get_u8(self->ctl, ws_WS_CTL_BUF, 1)) : WsCode_NONE);
   self->peerCode = code;
   WsNote_num(WsNote_clear(&ws_note), code);
@@ -691,19 +691,19 @@ static bool WsLink_frameDone(WsLink *self) {
     WsNote *tmp = WsNote_add(&ws_note, RT_LIT(" "));
     WsNote_add(tmp, rt_subarray(RT_BYTES(self->ctl, ws_WS_CTL_BUF), 2, self->ctlLen));
   }
-#line 613 "ts-src/mgos/ws.ts"
+#line 609 "ts-src/mgos/ws.ts"
   bool answer = self->state == WsState_OPEN;
   if (answer) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       port_logMsg(1, "WebSocket: server closed the connection: ", WsNote_view(&ws_note));
     }
-#line 615 "ts-src/mgos/ws.ts"
+#line 611 "ts-src/mgos/ws.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
       port_logMsg(2, "WebSocket: close acknowledged: ", WsNote_view(&ws_note));
     }
   }
-#line 616 "ts-src/mgos/ws.ts"
+#line 612 "ts-src/mgos/ws.ts"
   self->state = WsState_CLOSED;
   self->pongDue = false;
   if (answer) {
@@ -724,7 +724,7 @@ static bool WsLink_bad(WsLink *self, uint16_t code, const char *why) {
 // ---------------------------------------------------------------- handshake response
 /** Reads response header bytes; the count taken, or -1 when the link failed.
    *  Stops right after the header: what follows is frames. */
-#line 637 "ts-src/mgos/ws.ts"
+#line 633 "ts-src/mgos/ws.ts"
 static int32_t WsLink_headerBytes(WsLink *self, rt_bytes d) {
   uint32_t i = 0;
   while (i < d.len) {
@@ -737,18 +737,18 @@ static int32_t WsLink_headerBytes(WsLink *self, rt_bytes d) {
     if (c != 0xa) {
       if (self->lineLen < ws_WS_LINE_BUF) {
         rt_set_u8(self->line, ws_WS_LINE_BUF, self->lineLen++, c);
-#line 648 "ts-src/mgos/ws.ts"
+#line 644 "ts-src/mgos/ws.ts"
       } else {
         self->lineOver = true;
       }
-#line 649 "ts-src/mgos/ws.ts"
+#line 645 "ts-src/mgos/ws.ts"
       continue;
     }
     uint32_t n = self->lineLen;
     if (n > 0 && (rt_get_u8(self->line, ws_WS_LINE_BUF, n - 1) == 0xd)) {
       n--;
     }
-#line 653 "ts-src/mgos/ws.ts"
+#line 649 "ts-src/mgos/ws.ts"
     rt_bytes ln = rt_subarray(RT_BYTES(self->line, ws_WS_LINE_BUF), 0, n);
     bool over = self->lineOver;
     self->lineLen = 0;
@@ -757,21 +757,21 @@ static int32_t WsLink_headerBytes(WsLink *self, rt_bytes d) {
       if (!WsLink_checkResponse(self)) {
         return -1;
       }
-#line 659 "ts-src/mgos/ws.ts"
+#line 655 "ts-src/mgos/ws.ts"
       self->state = WsState_OPEN;
       self->opened = true;
       self->hasDeadline = false;
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
         port_logMsg(2, "WebSocket: connected", RT_NOBYTES);
       }
-#line 663 "ts-src/mgos/ws.ts"
+#line 659 "ts-src/mgos/ws.ts"
       return rt_i32_of(i);
     }
     if (!WsLink_headerLine(self, ln, over)) {
       return -1;
     }
   }
-#line 667 "ts-src/mgos/ws.ts"
+#line 663 "ts-src/mgos/ws.ts"
   return rt_i32_of(i);
 }
 
@@ -781,7 +781,7 @@ static bool WsLink_headerLine(WsLink *self, rt_bytes ln, bool over) {
     self->gotStatus = true;
     // "HTTP/1.1 101 Switching Protocols"
     bool ok = (((((ln.len >= 12 && ws_asciiEqualNoCase(rt_slice(ln, 0, 7), RT_LIT("HTTP/1."))) && ln.p[8] == 0x20) && ln.p[9] == 0x31) && ln.p[10] == 0x30) && ln.p[11] == 0x31) && (ln.len == 12 || (rt_bytes_get(ln, 12) == 0x20));
-#line 677 "ts-src/mgos/ws.ts"
+#line 673 "ts-src/mgos/ws.ts"
     if (!ok) {
       WsLink_fail(self, 0, "WebSocket: handshake refused, the server answered: ", ln);
       return false;
@@ -792,7 +792,7 @@ static bool WsLink_headerLine(WsLink *self, rt_bytes ln, bool over) {
   while (colon < ln.len && ln.p[colon] != 0x3a) {
     colon++;
   }
-#line 685 "ts-src/mgos/ws.ts"
+#line 681 "ts-src/mgos/ws.ts"
   if (colon >= ln.len) {
     WsLink_fail(self, 0, "WebSocket: malformed response header line: ", ln);
     return false;
@@ -803,47 +803,47 @@ static bool WsLink_headerLine(WsLink *self, rt_bytes ln, bool over) {
   while (s < e && (ln.p[s] == 0x20 || ln.p[s] == 0x9)) {
     s++;
   }
-#line 693 "ts-src/mgos/ws.ts"
+#line 689 "ts-src/mgos/ws.ts"
   while (e > s && ((rt_bytes_get(ln, e - 1) == 0x20) || (rt_bytes_get(ln, e - 1) == 0x9))) {
     e--;
   }
-#line 694 "ts-src/mgos/ws.ts"
+#line 690 "ts-src/mgos/ws.ts"
   rt_bytes val = rt_subarray(ln, s, e);
   if (ws_asciiEqualNoCase(name, RT_LIT("Upgrade"))) {
     if (over || !ws_asciiEqualNoCase(val, RT_LIT("websocket"))) {
       return WsLink_badHeader(self, "WebSocket: bad Upgrade header: ", val);
     }
-#line 697 "ts-src/mgos/ws.ts"
+#line 693 "ts-src/mgos/ws.ts"
     self->gotUpgrade = true;
   } else if (ws_asciiEqualNoCase(name, RT_LIT("Connection"))) {
     if (over || !ws_hasToken(val, RT_LIT("upgrade"))) {
       return WsLink_badHeader(self, "WebSocket: bad Connection header: ", val);
     }
-#line 700 "ts-src/mgos/ws.ts"
+#line 696 "ts-src/mgos/ws.ts"
     self->gotConnection = true;
   } else if (ws_asciiEqualNoCase(name, RT_LIT("Sec-WebSocket-Accept"))) {
     if (over || val.len != 28) {
       return WsLink_badHeader(self, "WebSocket: wrong Sec-WebSocket-Accept: ", val);
     }
-#line 703 "ts-src/mgos/ws.ts"
+#line 699 "ts-src/mgos/ws.ts"
     for (uint32_t i = 0; i < 28; i++) {
       if (val.p[i] != self->accept[i]) {
         return WsLink_badHeader(self, "WebSocket: wrong Sec-WebSocket-Accept: ", val);
       }
     }
-#line 706 "ts-src/mgos/ws.ts"
+#line 702 "ts-src/mgos/ws.ts"
     self->gotAccept = true;
   } else if (ws_asciiEqualNoCase(name, RT_LIT("Sec-WebSocket-Protocol"))) {
     if (over || !ws_asciiEqualNoCase(val, RT_LIT("mqtt"))) {
       return WsLink_badHeader(self, "WebSocket: server chose another subprotocol: ", val);
     }
-#line 709 "ts-src/mgos/ws.ts"
+#line 705 "ts-src/mgos/ws.ts"
   } else if (ws_asciiEqualNoCase(name, RT_LIT("Sec-WebSocket-Extensions"))) {
     if (val.len > 0) {
       return WsLink_badHeader(self, "WebSocket: server chose an extension we did not offer: ", val);
     }
   }
-#line 712 "ts-src/mgos/ws.ts"
+#line 708 "ts-src/mgos/ws.ts"
   return true;
 }
 
@@ -856,24 +856,24 @@ static bool WsLink_checkResponse(WsLink *self) {
   if (!self->gotStatus) {
     return WsLink_badHeader(self, "WebSocket: empty handshake response", RT_NOBYTES);
   }
-#line 722 "ts-src/mgos/ws.ts"
+#line 718 "ts-src/mgos/ws.ts"
   if (!self->gotUpgrade) {
     return WsLink_badHeader(self, "WebSocket: response without Upgrade: websocket", RT_NOBYTES);
   }
-#line 723 "ts-src/mgos/ws.ts"
+#line 719 "ts-src/mgos/ws.ts"
   if (!self->gotConnection) {
     return WsLink_badHeader(self, "WebSocket: response without Connection: Upgrade", RT_NOBYTES);
   }
-#line 724 "ts-src/mgos/ws.ts"
+#line 720 "ts-src/mgos/ws.ts"
   if (!self->gotAccept) {
     return WsLink_badHeader(self, "WebSocket: response without Sec-WebSocket-Accept", RT_NOBYTES);
   }
-#line 725 "ts-src/mgos/ws.ts"
+#line 721 "ts-src/mgos/ws.ts"
   return true;
 }
 
 /** Sec-WebSocket-Accept for `key`: base64(SHA-1(key + GUID)), 28 bytes into `out`. */
-#line 738 "ts-src/mgos/ws.ts"
+#line 734 "ts-src/mgos/ws.ts"
 void ws_computeAccept(rt_bytes key, rt_bytes out) {
   AcceptWork *w = &ws_work;
   Sha1_start(&w->sha);

@@ -4,17 +4,10 @@
 
 #include "rt.h"
 #include "port.h"
+#include "options.h"
 
 #ifdef __cplusplus
 extern "C" {
-#endif
-
-/** MQTT over WebSocket compiled in (1) or out (0). Out, mqtt.ws_enable fails
- *  each connect with an error, conn.ts never reaches the link's code (the
- *  linker drops it) and the link's buffers shrink to a byte per connection.
- *  @kconfig MGOS_MQTT_WS_SUPPORT_VALUE */
-#ifndef CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE
-#define CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE 1
 #endif
 
 /** Outgoing WebSocket bytes (the Upgrade request, frames). @kconfig MGOS_MQTT_WS_TX_SIZE */

@@ -65,6 +65,10 @@ const BASE_CFLAGS = ["-std=c99", "-g", "-O1", "-fno-omit-frame-pointer", "-fsani
   "-DCONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE=4096",
   // Every log line compiled in (the firmware default is errors only): the tests read warnings and info lines.
   "-DCONFIG_MGOS_MQTT_LOG_LEVEL=4"];
+/** MQTT over WebSocket and the persistent outbox are off by default in C (Kconfig
+ *  MGOS_MQTT_WS_SUPPORT, MGOS_MQTT_PERSIST_SUPPORT): a test that uses one builds with it on. */
+export const WS_ON = ["-DCONFIG_MGOS_MQTT_WS_SUPPORT=1", "-DCONFIG_MGOS_MQTT_WS_SUPPORT_VALUE=1"];
+export const PERSIST_ON = ["-DCONFIG_MGOS_MQTT_PERSIST_SUPPORT=1", "-DCONFIG_MGOS_MQTT_PERSIST_SUPPORT_VALUE=1"];
 /** The port's TLS (port/tls_mbedtls.c) uses the system mbedTLS (Debian: libmbedtls-dev, 2.28), or
  *  MGOS_MBEDTLS_DIR=<dir> with <dir>/include and static <dir>/lib/libmbed{tls,x509,crypto}.a (e.g. a
  *  3.x build, to run the tests against the mbedTLS generation ESP-IDF ships). */
