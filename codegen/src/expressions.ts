@@ -218,6 +218,7 @@ export abstract class Expressions extends Ranges {
         return { ...this.mkVal(ent.cname, ent.t), lo: ent.lo, hi: ent.hi };
       case "func":
         if (this.constMode) ent.fn.used = true;
+        this.fnValues.add(ent.fn.decl);
         return this.mkVal(ent.fn.cname, { k: "fnref", fn: ent.fn });
       case "global": {
         if (this.constMode) {
@@ -786,8 +787,26 @@ export abstract class Expressions extends Ranges {
   protected initFacts(x: ts.Identifier, init: ts.Expression, v: Val): void {
     const K = ts.SyntaxKind;
     const d = this.localDecl(x);
+    if (this.fs && d && !v.bad && v.t.k === "arr" && v.t.elem.name === "u8" && v.t.nLo > 0) {
+      // `b = this.buf` (a Uint8Array(N) field): N <= b.length until b is written.
+      const kx = this.key(x);
+      if (kx !== null) this.fs.flow.relate({ l: x, r: x, lk: String(v.t.nLo), rk: `${kx}.length`, strict: false, vars: [d], llo: v.t.nLo });
+      return;
+    }
     if (!this.fs || !d || v.t.k !== "int" || v.bad) return;
     while (ts.isParenthesizedExpression(init)) init = init.expression;
+    // `x = f(a, b)` where every return of f is at most its parameter a: x <= a.
+    const rf = ts.isCallExpression(init) ? this.retFactsOf(init) : undefined;
+    if (rf && ts.isCallExpression(init)) {
+      const kx = this.key(x);
+      if (kx === null || this.localsIn(init).includes(d)) return;
+      this.nodeRange.set(x, [v.lo, v.hi]);
+      init.arguments.forEach((a, i) => {
+        const ka = this.key(a);
+        if (rf.le[i] && ka !== null) this.fs!.flow.relate({ l: x, r: a, lk: kx, rk: ka, strict: false, vars: [d, ...this.localsIn(a)] });
+      });
+      return;
+    }
     // u32(e) (etc.) of an e that does not wrap is e.
     while (ts.isCallExpression(init) && ts.isIdentifier(init.expression) && init.arguments.length === 1) {
       const fd = this.declOf(init.expression), w = init.expression.text, r = this.exactRange(init.arguments[0]);
@@ -814,6 +833,17 @@ export abstract class Expressions extends Ranges {
       const ka = this.key(init.left), br = this.exactRange(init.right);
       if (ka !== null && br && br[0] >= 0) rel(x, kx, init.left, ka, br[0] >= 1);
     }
+  }
+  /** The previous pass's return facts of a direct call's function (a top-level
+   *  function or a method), if it has any that relate to its parameters. */
+  private retFactsOf(e: ts.CallExpression): { le: boolean[] } | undefined {
+    if (!this.prevRetFacts) return undefined;
+    const callee = this.nsMember(e.expression) ?? e.expression;
+    const name = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) ? callee.name : undefined;
+    const d = name ? this.declOf(name) : undefined;
+    if (!d || !(ts.isFunctionDeclaration(d) || ts.isMethodDeclaration(d))) return undefined;
+    const rf = this.prevRetFacts.get(d);
+    return rf && rf.le.some((x) => x) ? rf : undefined;
   }
   /** Whether `target - k` (k at most `khi`, or the expression `kexpr`) may be negative:
    *  unless the flow facts of the local `target` prove target >= k. */
@@ -1005,8 +1035,13 @@ export abstract class Expressions extends Ranges {
   }
   /** Arguments converted to the parameters; `first` (the object of a method call or
    *  the callee value) is evaluated before them and may be replaced by a temporary. */
-  protected args(params: { t: T; def?: ts.Expression; name: string }[], e: ts.CallExpression, fname: string, first?: { v: Val; e: ts.Expression | null }): string[] {
+  protected args(params: { t: T; def?: ts.Expression; name: string }[], e: ts.CallExpression, fname: string, first?: { v: Val; e: ts.Expression | null }, callee?: ts.Node): string[] {
     const out: string[] = [];
+    // The ranges of the integer arguments, for the callee's parameter facts.
+    const ranges: ([number, number] | null)[] = params.map(() => null);
+    const note = (i: number, v: Val): void => {
+      if (v.t.k === "int" && !v.bad && params[i].t.k === "int") ranges[i] = [v.lo, v.hi];
+    };
     if (e.arguments.length > params.length) {
       this.err(e, `${fname} takes ${params.length} arguments; pass exactly those`);
       return out;
@@ -1023,24 +1058,42 @@ export abstract class Expressions extends Ranges {
     params.forEach((p, i) => {
       const a = e.arguments[i];
       if (a) {
+        note(i, ordered[i]);
         out.push(this.conv(ordered[i], p.t, a, `argument \`${p.name}\` of ${fname}`));
       } else if (p.def) {
         const saved = this.constMode;
         this.constMode = true;
-        out.push(this.conv(this.expr(p.def), p.t, p.def, `the default value of \`${p.name}\``));
+        const dv = this.expr(p.def);
+        note(i, dv);
+        out.push(this.conv(dv, p.t, p.def, `the default value of \`${p.name}\``));
         this.constMode = saved;
       } else {
         this.err(e, `missing argument \`${p.name}\` of ${fname}; pass it or give the parameter a default value`);
       }
     });
+    if (callee) {
+      const had = this.argRanges.get(callee);
+      this.argRanges.set(callee, ranges.map((r, i) => {
+        if (!had) return r;
+        const h = had[i];
+        return r && h ? [Math.min(r[0], h[0]), Math.max(r[1], h[1])] : null;
+      }));
+    }
     return out;
   }
   protected direct(f: FuncInfo, self: Val | null, e: ts.CallExpression): Val {
     if (jsdocTag(f.decl, "log") !== undefined) this.logCall(f, e);
     const first = self ? { v: self, e: ts.isPropertyAccessExpression(e.expression) ? e.expression.expression : null } : undefined;
-    const args = this.args(f.params, e, `${f.name}()`, first);
+    const args = this.args(f.params, e, `${f.name}()`, first, f.exported ? undefined : f.decl);
     if (first) args.unshift(first.v.c);
-    return this.mkVal(`${f.cname}(${args.join(", ")})`, f.ret, { pure: !this.writes(f.decl) && (!first || first.v.pure) && e.arguments.every((a) => !this.hasCall(a)) });
+    const v = this.mkVal(`${f.cname}(${args.join(", ")})`, f.ret, { pure: !this.writes(f.decl) && (!first || first.v.pure) && e.arguments.every((a) => !this.hasCall(a)) });
+    // What every return of f gave in the previous pass (statements.ts noteReturn).
+    const rf = this.prevRetFacts?.get(f.decl);
+    if (rf && v.t.k === "int" && Math.max(v.lo, rf.lo) <= Math.min(v.hi, rf.hi) && (rf.lo > v.lo || rf.hi < v.hi)) {
+      // `wide`: a comparison these facts decide is not folded (as for locals' flow ranges).
+      return { ...v, lo: Math.max(v.lo, rf.lo), hi: Math.min(v.hi, rf.hi), wide: [v.lo, v.hi] };
+    }
+    return v;
   }
   /** A call of a `@log` function (its first parameter is the level): the
    *  statement is compiled under `if (LOG_LEVEL > level)`, so a level the build

@@ -141,6 +141,13 @@ export function usesThis(n: ts.Node): boolean {
   return found;
 }
 
+/** What the returns of one function prove (Declarations.retFacts). */
+export interface RetFacts {
+  lo: number;
+  hi: number;
+  le: boolean[];
+}
+
 export abstract class Declarations {
   diags: Diagnostic[] = [];
   /** The range of each integer expression as last translated (flow facts read them). */
@@ -164,6 +171,21 @@ export abstract class Declarations {
   logLevel: { cname: string; mod: ModInfo; decl: ts.Node } | null = null;
   /** Set by a call of a `@log` function: the guard its statement is emitted under. */
   logGuard: string | null = null;
+  /** Interprocedural parameter ranges (index.ts compiles twice): per function
+   *  that is not exported (its declaration), the union of the ranges of every
+   *  argument this pass compiled for it (null: not an integer, or unknown). */
+  argRanges = new Map<ts.Node, ([number, number] | null)[]>();
+  /** Functions used as values (callbacks): their callers are not all known. */
+  fnValues = new Set<ts.Node>();
+  /** From the previous pass: what every caller passes, per function declaration;
+   *  the parameters start out with these ranges (statements.ts funcBody). */
+  paramFacts: Map<ts.Node, ([number, number] | null)[]> | null = null;
+  /** Per function (its declaration), over every `return` this pass compiled:
+   *  the union of the returned ranges, and per parameter whether every return
+   *  proved `value <= parameter` (a parameter the body never writes). */
+  retFacts = new Map<ts.Node, RetFacts>();
+  /** The previous pass's retFacts: calls read them (expressions.ts direct, initFacts). */
+  prevRetFacts: Map<ts.Node, RetFacts> | null = null;
   constructor(
     protected checker: ts.TypeChecker,
     protected root: string,

@@ -229,6 +229,7 @@ export abstract class Statements extends Lowering {
           return;
         }
         const rc = this.conv(v, ret, r.expression, "the returned value");
+        if (ret.k === "int") this.noteReturn(r.expression, v);
         this.flush(out, line);
         out.push(`return ${rc};${this.trailing(s)}`, line);
         this.fs!.flow = Flow.unreachable();
@@ -662,6 +663,39 @@ export abstract class Statements extends Lowering {
     for (const d of this.writtenIn(s.caseBlock)) this.fs!.flow.write(d);
     out.push("}");
   }
+  /** Return facts (Declarations.retFacts) of one `return e;`: its range, and
+   *  which parameters the facts here prove it at most (through `?:` too). */
+  private noteReturn(e: ts.Expression, v: Val): void {
+    const fs = this.fs!;
+    const d = fs.fi.decl;
+    const unwritten = this.unwrittenParams ?? new Set<ts.Node>();
+    const le = fs.fi.params.map((p) => p.t.k === "int" && unwritten.has(p.decl) && this.provesLe(e, p.decl.name as ts.Identifier));
+    const lo = v.bad || v.t.k !== "int" ? -Infinity : v.lo, hi = v.bad || v.t.k !== "int" ? Infinity : v.hi;
+    const had = this.retFacts.get(d);
+    this.retFacts.set(d, had
+      ? { lo: Math.min(had.lo, lo), hi: Math.max(had.hi, hi), le: had.le.map((x, i) => x && le[i]) }
+      : { lo, hi, le });
+  }
+  /** Whether the facts here prove e <= p (p a parameter); `c ? a : b` branch by branch. */
+  private provesLe(e: ts.Expression, p: ts.Identifier): boolean {
+    while (ts.isParenthesizedExpression(e)) e = e.expression;
+    const fs = this.fs!;
+    if (ts.isConditionalExpression(e)) {
+      const saved = fs.flow;
+      try {
+        fs.flow = this.assume(saved, e.condition, true);
+        if (!this.provesLe(e.whenTrue, p)) return false;
+        fs.flow = this.assume(saved, e.condition, false);
+        return this.provesLe(e.whenFalse, p);
+      } finally {
+        fs.flow = saved;
+      }
+    }
+    const kp = this.key(p);
+    return kp !== null && this.proves(e, { k: kp, n: p, lo: this.exactRange(p)?.[0] ?? 0 }, false);
+  }
+  /** Parameters the function being compiled never writes (return facts name them). */
+  private unwrittenParams: Set<ts.Node> | null = null;
   protected funcBody(fi: FuncInfo, out: Out): void {
     const d = fi.decl;
     const m = fi.mod;
@@ -677,6 +711,11 @@ export abstract class Statements extends Lowering {
     if (fi.cls) fs.scopes[0].add("self");
     this.fs = fs;
     for (const p of fi.params) fs.locals.set(p.decl, { kind: "local", cname: p.cname, t: p.t, read: false });
+    // What every caller of a static function passes (the previous pass's arguments).
+    const pf = fi.exported ? undefined : this.paramFacts?.get(d);
+    if (pf) fi.params.forEach((p, i) => { const r = pf[i]; if (r) fs.flow.narrow(p.decl, r[0], r[1]); });
+    const written = d.body ? this.writtenIn(d.body) : new Set<ts.Node>();
+    this.unwrittenParams = new Set(fi.params.map((p) => p.decl as ts.Node).filter((p) => !written.has(p)));
     const body = new Out();
     body.ind = 1;
     const stmts = d.body ? d.body.statements : ts.factory.createNodeArray<ts.Statement>();

@@ -11,9 +11,9 @@ import { GOLDEN_DIR } from "./support";
 
 const CHECKS = /rt_bytes_get\(|rt_bytes_set\(|rt_subarray\(|rt_get_\w+\(|rt_set_\w+\(|rt_idx\w*\(/g;
 
-function bodies(c: string): Map<string, string> {
+function bodies(c: string, mod: string): Map<string, string> {
   const out = new Map<string, string>();
-  const re = /^static \S+ indexproofs_((?:proven|kept)_\w+)\([^)]*\) \{$/gm;
+  const re = new RegExp(`^(?:static )?\\S+ ${mod}_((?:proven|kept)_\\w+)\\([^)]*\\) \\{$`, "gm");
   for (let m = re.exec(c); m; m = re.exec(c)) {
     const end = c.indexOf("\n}\n", m.index);
     out.set(m[1], c.slice(m.index + m[0].length, end));
@@ -21,13 +21,17 @@ function bodies(c: string): Map<string, string> {
   return out;
 }
 
-test("indexproofs: proven_* have no bounds check, kept_* keep one", () => {
-  const c = fs.readFileSync(path.join(GOLDEN_DIR, "indexproofs.c"), "utf8");
-  const fns = bodies(c);
-  assert.ok(fns.size >= 20, `expected the proven_/kept_ functions, found ${fns.size}`);
-  for (const [name, body] of fns) {
-    const checks = body.match(CHECKS) ?? [];
-    if (name.startsWith("proven_")) assert.deepEqual(checks, [], `${name}: checks left in the C`);
-    else assert.ok(checks.length > 0, `${name}: every check was dropped, but the proof must fail here`);
-  }
-});
+// indexproofs.ts: proofs inside a function; paramfacts.ts: parameter ranges
+// from every call of a static function (index.ts, the later passes).
+for (const [mod, min] of [["indexproofs", 20], ["paramfacts", 9]] as const) {
+  test(`${mod}: proven_* have no bounds check, kept_* keep one`, () => {
+    const c = fs.readFileSync(path.join(GOLDEN_DIR, `${mod}.c`), "utf8");
+    const fns = bodies(c, mod);
+    assert.ok(fns.size >= min, `expected the proven_/kept_ functions, found ${fns.size}`);
+    for (const [name, body] of fns) {
+      const checks = body.match(CHECKS) ?? [];
+      if (name.startsWith("proven_")) assert.deepEqual(checks, [], `${name}: checks left in the C`);
+      else assert.ok(checks.length > 0, `${name}: every check was dropped, but the proof must fail here`);
+    }
+  });
+}

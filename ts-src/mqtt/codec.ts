@@ -83,16 +83,16 @@ export function publishSize(topicLen: u32, payloadLen: u32, qos: u8): u32 {
   return packetSize(u32(rem + payloadLen));
 }
 
-/** Fixed header + `rem`, or 0 when `rem` cannot be encoded. */
-function packetSize(rem: u32): u32 {
+/** Fixed header + `rem`, or 0 when `rem` cannot be encoded (shared with codec5). */
+export function packetSize(rem: u32): u32 {
   const rl: u32 = remainingLengthSize(rem);
   if (rl === 0) return 0;
   return u32(1 + rl + rem);
 }
 
 /** Writes the fixed header; the caller has checked that the packet fits.
- *  Returns the offset of the variable header. */
-function putHeader(out: Bytes, first: u8, rem: u32): u32 {
+ *  Returns the offset of the variable header (shared with codec5). */
+export function putHeader(out: Bytes, first: u8, rem: u32): u32 {
   out[0] = first;
   return u32(1 + encodeRemainingLength(out, 1, rem));
 }
@@ -110,15 +110,13 @@ function putString(out: Bytes, off: u32, s: Bytes): u32 {
   return u32(at + s.length);
 }
 
-/** Encodes CONNECT (3.1) for MQTT 3.1.1. Returns its length, or 0 when it does
- *  not fit `out` or the options are invalid: a string over 65535 bytes or not
- *  UTF-8 (client id, user name), a will topic that is not a valid topic name,
- *  will QoS above 2, a password without a user name. */
-export function encodeConnect(out: Bytes, o: ConnectOptions): u32 {
+/** What CONNECT (3.1.1 and 5) needs of `o` beyond the properties: its flags
+ *  byte (3.1.2.3) in bits 24-31, and in bits 0-23 the length of the protocol
+ *  name, level, flags, keep alive and every string with its 2-byte prefix.
+ *  0 when `o` is invalid: a string over 65535 bytes or not UTF-8 (client id,
+ *  user name), a will topic that is not a valid topic name, will QoS above 2. */
+export function connectHead(o: ConnectOptions): u32 {
   const hasWill: bool = o.willTopic.length > 0;
-  const hasUser: bool = o.userName.length > 0;
-  const hasPass: bool = o.password.length > 0;
-  if (hasPass && !hasUser) return 0;
   if (o.clientId.length > MAX_STRING_LEN || !validUtf8(o.clientId)) return 0;
   if (o.userName.length > MAX_STRING_LEN || !validUtf8(o.userName)) return 0;
   if (o.password.length > MAX_STRING_LEN || o.willMessage.length > MAX_STRING_LEN) return 0;
@@ -131,28 +129,46 @@ export function encodeConnect(out: Bytes, o: ConnectOptions): u32 {
     flags = u8(flags | CONNECT_WILL | (o.willQos << CONNECT_WILL_QOS_SHIFT));
     if (o.willRetain) flags = u8(flags | CONNECT_WILL_RETAIN);
   }
-  if (hasUser) {
+  if (o.userName.length > 0) {
     rem = u32(rem + 2 + o.userName.length);
     flags = u8(flags | CONNECT_USER_NAME);
   }
-  if (hasPass) {
+  if (o.password.length > 0) {
     rem = u32(rem + 2 + o.password.length);
     flags = u8(flags | CONNECT_PASSWORD);
   }
-  const total: u32 = packetSize(rem);
-  if (total === 0 || total > out.length) return 0;
-  let at: u32 = putHeader(out, u8(PacketType.CONNECT << 4), rem);
-  at = putString(out, at, lit("MQTT"));
-  out[at] = PROTOCOL_LEVEL;
-  out[at + 1] = flags;
-  at = putU16(out, u32(at + 2), o.keepAlive);
-  at = putString(out, at, o.clientId);
-  if (hasWill) {
+  return u32((flags << 24) | rem);
+}
+
+/** CONNECT's strings after the client id (and, in 5, the will properties):
+ *  will topic and message, user name, password, those that are set. */
+export function putConnectTail(out: Bytes, off: u32, o: ConnectOptions): u32 {
+  let at: u32 = off;
+  if (o.willTopic.length > 0) {
     at = putString(out, at, o.willTopic);
     at = putString(out, at, o.willMessage);
   }
-  if (hasUser) at = putString(out, at, o.userName);
-  if (hasPass) at = putString(out, at, o.password);
+  if (o.userName.length > 0) at = putString(out, at, o.userName);
+  if (o.password.length > 0) at = putString(out, at, o.password);
+  return at;
+}
+
+/** Encodes CONNECT (3.1) for MQTT 3.1.1. Returns its length, or 0 when it does
+ *  not fit `out` or the options are invalid (connectHead), or a password
+ *  comes without a user name. */
+export function encodeConnect(out: Bytes, o: ConnectOptions): u32 {
+  if (o.password.length > 0 && o.userName.length === 0) return 0;
+  const head: u32 = connectHead(o);
+  const rem: u32 = head & 0xffffff;
+  const total: u32 = packetSize(rem);
+  if (head === 0 || total > out.length) return 0;
+  let at: u32 = putHeader(out, u8(PacketType.CONNECT << 4), rem);
+  at = putString(out, at, lit("MQTT"));
+  out[at] = PROTOCOL_LEVEL;
+  out[at + 1] = u8(head >>> 24);
+  at = putU16(out, u32(at + 2), o.keepAlive);
+  at = putString(out, at, o.clientId);
+  putConnectTail(out, at, o);
   return total;
 }
 
@@ -187,21 +203,8 @@ export function writePublish(out: Bytes, topic: Bytes, payload: Bytes, qos: u8, 
  *  `out` shorter than 4 bytes. */
 export function encodeAck(out: Bytes, type: u8, packetId: u16): u32 {
   if (packetId === 0 || out.length < 4) return 0;
-  let first: u8 = 0;
-  switch (type) {
-    case PacketType.PUBACK:
-    case PacketType.PUBREC:
-    case PacketType.PUBCOMP:
-    case PacketType.UNSUBACK:
-      first = u8(type << 4);
-      break;
-    case PacketType.PUBREL:
-      first = u8((type << 4) | 0x2);
-      break;
-    default:
-      return 0;
-  }
-  out[0] = first;
+  if ((type < PacketType.PUBACK || type > PacketType.PUBCOMP) && type !== PacketType.UNSUBACK) return 0;
+  out[0] = u8((type << 4) | (type === PacketType.PUBREL ? 0x2 : 0));
   out[1] = 2;
   putU16(out, 2, packetId);
   return 4;
@@ -210,27 +213,25 @@ export function encodeAck(out: Bytes, type: u8, packetId: u16): u32 {
 /** Encodes SUBSCRIBE (3.8) with one topic filter. Returns its length, or 0
  *  when it does not fit or is invalid (id 0, qos above 2, bad filter). */
 export function encodeSubscribe(out: Bytes, packetId: u16, filter: Bytes, qos: u8): u32 {
-  if (packetId === 0 || qos > 2 || !validTopicFilter(filter)) return 0;
-  const rem: u32 = u32(5 + filter.length);
-  const total: u32 = packetSize(rem);
-  if (total > out.length) return 0;
-  let at: u32 = putHeader(out, u8((PacketType.SUBSCRIBE << 4) | 0x2), rem);
-  at = putU16(out, at, packetId);
-  at = putString(out, at, filter);
-  out[at] = qos;
-  return total;
+  return encodeSubUnsub(out, true, packetId, filter, qos);
 }
 
 /** Encodes UNSUBSCRIBE (3.10) with one topic filter. Returns its length, or 0
  *  when it does not fit or is invalid (id 0, bad filter). */
 export function encodeUnsubscribe(out: Bytes, packetId: u16, filter: Bytes): u32 {
-  if (packetId === 0 || !validTopicFilter(filter)) return 0;
-  const rem: u32 = u32(4 + filter.length);
+  return encodeSubUnsub(out, false, packetId, filter, 0);
+}
+
+/** SUBSCRIBE (`sub`, with `qos`) or UNSUBSCRIBE with one topic filter. */
+export function encodeSubUnsub(out: Bytes, sub: bool, packetId: u16, filter: Bytes, qos: u8): u32 {
+  if (packetId === 0 || qos > 2 || !validTopicFilter(filter)) return 0;
+  const rem: u32 = u32(4 + filter.length + (sub ? 1 : 0));
   const total: u32 = packetSize(rem);
   if (total > out.length) return 0;
-  let at: u32 = putHeader(out, u8((PacketType.UNSUBSCRIBE << 4) | 0x2), rem);
+  let at: u32 = putHeader(out, u8(((sub ? PacketType.SUBSCRIBE : PacketType.UNSUBSCRIBE) << 4) | 0x2), rem);
   at = putU16(out, at, packetId);
-  putString(out, at, filter);
+  at = putString(out, at, filter);
+  if (sub) out[at] = qos;
   return total;
 }
 
@@ -254,57 +255,41 @@ function validSubackCodes(codes: Bytes): bool {
 
 // ---------------------------------------------------------------- decoding
 
+// The fixed header's rules per packet type (2.2), one bit per type number.
+/** Types only a server receives: a client refuses them (NOT_FOR_CLIENT). */
+const SERVER_ONLY: u32 = (1 << PacketType.CONNECT) | (1 << PacketType.SUBSCRIBE) | (1 << PacketType.UNSUBSCRIBE) |
+  (1 << PacketType.PINGREQ) | (1 << PacketType.DISCONNECT);
+/** Types whose flags are 0010 (2.2.2); the others but PUBLISH have 0000. */
+const FLAGS_2: u32 = (1 << PacketType.PUBREL) | (1 << PacketType.SUBSCRIBE) | (1 << PacketType.UNSUBSCRIBE);
+/** Types that are exactly a 2-byte body: CONNACK and the packet-id-only ones. */
+const REM_2: u32 = (1 << PacketType.CONNACK) | (1 << PacketType.PUBACK) | (1 << PacketType.PUBREC) | (1 << PacketType.PUBREL) |
+  (1 << PacketType.PUBCOMP) | (1 << PacketType.UNSUBACK);
+/** Types without a body. */
+const REM_0: u32 = (1 << PacketType.PINGREQ) | (1 << PacketType.PINGRESP) | (1 << PacketType.DISCONNECT);
+
 /** Checks the first byte alone (2.2.1, 2.2.2): the type and its flags. */
 function checkFirstByte(type: u8, flags: u8, forClient: bool): DecodeErr {
   if (type === 0 || type === 15) return DecodeErr.BAD_TYPE;
-  if (forClient) {
-    switch (type) {
-      case PacketType.CONNECT:
-      case PacketType.SUBSCRIBE:
-      case PacketType.UNSUBSCRIBE:
-      case PacketType.PINGREQ:
-      case PacketType.DISCONNECT:
-        return DecodeErr.NOT_FOR_CLIENT;
-      default:
-        break;
-    }
+  const bit: u32 = u32(1 << type);
+  if (forClient && (SERVER_ONLY & bit) !== 0) return DecodeErr.NOT_FOR_CLIENT;
+  if (type === PacketType.PUBLISH) {
+    const qos: u8 = u8((flags >>> 1) & 3);
+    if (qos === 3) return DecodeErr.BAD_QOS;
+    if (qos === 0 && (flags & PUBLISH_DUP) !== 0) return DecodeErr.BAD_DUP;
+    return DecodeErr.OK;
   }
-  switch (type) {
-    case PacketType.PUBLISH: {
-      const qos: u8 = u8((flags >>> 1) & 3);
-      if (qos === 3) return DecodeErr.BAD_QOS;
-      if (qos === 0 && (flags & PUBLISH_DUP) !== 0) return DecodeErr.BAD_DUP;
-      return DecodeErr.OK;
-    }
-    case PacketType.PUBREL:
-    case PacketType.SUBSCRIBE:
-    case PacketType.UNSUBSCRIBE:
-      return flags === 2 ? DecodeErr.OK : DecodeErr.RESERVED_FLAGS;
-    default:
-      return flags === 0 ? DecodeErr.OK : DecodeErr.RESERVED_FLAGS;
-  }
+  return flags === ((FLAGS_2 & bit) !== 0 ? 2 : 0) ? DecodeErr.OK : DecodeErr.RESERVED_FLAGS;
 }
 
 /** Remaining lengths that the fixed header alone shows to be wrong. */
 function checkRemainingLength(type: u8, rem: u32): DecodeErr {
-  switch (type) {
-    case PacketType.CONNACK:
-    case PacketType.PUBACK:
-    case PacketType.PUBREC:
-    case PacketType.PUBREL:
-    case PacketType.PUBCOMP:
-    case PacketType.UNSUBACK:
-      return rem === 2 ? DecodeErr.OK : DecodeErr.BAD_LENGTH;
-    case PacketType.PINGREQ:
-    case PacketType.PINGRESP:
-    case PacketType.DISCONNECT:
-      return rem === 0 ? DecodeErr.OK : DecodeErr.BAD_LENGTH;
-    case PacketType.SUBACK:
-      // A packet id and at least one return code.
-      return rem >= 3 ? DecodeErr.OK : DecodeErr.BAD_LENGTH;
-    default:
-      return DecodeErr.OK;
-  }
+  const bit: u32 = u32(1 << type);
+  let ok: bool = true;
+  if ((REM_2 & bit) !== 0) ok = rem === 2;
+  else if ((REM_0 & bit) !== 0) ok = rem === 0;
+  // SUBACK: a packet id and at least one return code.
+  else if (type === PacketType.SUBACK) ok = rem >= 3;
+  return ok ? DecodeErr.OK : DecodeErr.BAD_LENGTH;
 }
 
 /** Decodes one packet from the start of `input`, for a client.
@@ -360,33 +345,25 @@ export function decodeWith(input: Bytes, maxPacket: u32, forClient: bool, out: P
 
   const body: Bytes = input.subarray(hdr, total);
   let e: DecodeErr = DecodeErr.OK;
-  switch (type) {
-    case PacketType.CONNECT:
-    case PacketType.SUBSCRIBE:
-    case PacketType.UNSUBSCRIBE:
-      // Only without forClient (checkFirstByte refused them otherwise).
-      e = serverBody !== null ? serverBody(body, type, out) : DecodeErr.NOT_FOR_CLIENT;
-      break;
-    case PacketType.CONNACK:
-      e = decodeConnack(body, out);
-      break;
-    case PacketType.PUBLISH:
-      e = decodePublish(body, flags, out);
-      break;
-    case PacketType.PUBACK:
-    case PacketType.PUBREC:
-    case PacketType.PUBREL:
-    case PacketType.PUBCOMP:
-    case PacketType.UNSUBACK:
-      out.packetId = readU16(body, 0);
-      if (out.packetId === 0) e = DecodeErr.ZERO_PACKET_ID;
-      break;
-    case PacketType.SUBACK:
-      e = decodeSuback(body, out);
-      break;
-    default:
-      break; // PINGREQ, PINGRESP, DISCONNECT: no contents, length checked above.
+  const bit: u32 = u32(1 << type);
+  if (type === PacketType.PUBLISH) {
+    e = decodePublish(body, flags, out);
+  } else if (type === PacketType.CONNACK) {
+    e = decodeConnack(body, out);
+  } else if ((REM_2 & bit) !== 0 || type === PacketType.SUBACK) {
+    // The packet-id-only types, and SUBACK's id then its return codes.
+    out.packetId = readU16(body, 0);
+    if (out.packetId === 0) e = DecodeErr.ZERO_PACKET_ID;
+    else if (type === PacketType.SUBACK) {
+      out.codes = body.subarray(2);
+      if (!validSubackCodes(out.codes)) e = DecodeErr.BAD_SUBACK_CODE;
+    }
+  } else if ((SERVER_ONLY & bit) !== 0 && (REM_0 & bit) === 0) {
+    // CONNECT, SUBSCRIBE, UNSUBSCRIBE: only without forClient (checkFirstByte
+    // refused them otherwise).
+    e = serverBody !== null ? serverBody(body, type, out) : DecodeErr.NOT_FOR_CLIENT;
   }
+  // PINGREQ, PINGRESP, DISCONNECT: no contents, length checked above.
   if (e !== DecodeErr.OK) return -e;
   return i32(total);
 }
@@ -440,13 +417,5 @@ function decodeConnack(body: Bytes, out: Packet): DecodeErr {
   out.returnCode = body[1];
   if (out.returnCode > MAX_CONNACK_CODE) return DecodeErr.BAD_RETURN_CODE;
   if (out.sessionPresent && out.returnCode !== 0) return DecodeErr.BAD_CONNACK_FLAGS;
-  return DecodeErr.OK;
-}
-
-function decodeSuback(body: Bytes, out: Packet): DecodeErr {
-  out.packetId = readU16(body, 0);
-  if (out.packetId === 0) return DecodeErr.ZERO_PACKET_ID;
-  out.codes = body.subarray(2);
-  if (!validSubackCodes(out.codes)) return DecodeErr.BAD_SUBACK_CODE;
   return DecodeErr.OK;
 }

@@ -13,15 +13,14 @@
 
 import { u8, u16, u32, i32, bool, Bytes, copyBytes, lit } from "../rt/rt";
 import {
-  Packet, PacketType, DecodeErr, CONNECT_USER_NAME, CONNECT_PASSWORD, CONNECT_WILL_RETAIN,
-  CONNECT_WILL_QOS_SHIFT, CONNECT_WILL, CONNECT_CLEAN_SESSION, PUBLISH_DUP, PUBLISH_RETAIN,
+  Packet, PacketType, DecodeErr, PUBLISH_DUP, PUBLISH_RETAIN,
   MAX_REMAINING_LENGTH,
 } from "./packet";
 import {
   Packet5, Props5, PropIter, PropId, PropKind, Decode5Err, PROTOCOL_LEVEL_5, PACKET_AUTH, WILL_PROPS,
   MAX_PROP_ID, propKind, propMask, propRepeatable, propAllowed, reasonValid,
 } from "./packet5";
-import { ConnectOptions } from "./codec";
+import { ConnectOptions, connectHead, putConnectTail, packetSize, putHeader } from "./codec";
 import { validUtf8, validTopicName, validTopicFilter, MAX_STRING_LEN } from "./topic";
 
 // ---------------------------------------------------------------- variable byte integers (1.5.5)
@@ -294,19 +293,6 @@ export function putUserProp(out: Bytes, off: u32, key: Bytes, value: Bytes): u32
 
 // ---------------------------------------------------------------- packet encoders
 
-/** Fixed header + `rem`, or 0 when `rem` cannot be encoded. */
-export function packetSize5(rem: u32): u32 {
-  const rl: u32 = varintSize(rem);
-  if (rl === 0) return 0;
-  return u32(1 + rl + rem);
-}
-
-/** Writes the fixed header; returns the offset of the variable header. */
-export function putHeader5(out: Bytes, first: u8, rem: u32): u32 {
-  out[0] = first;
-  return putVarint(out, 1, rem);
-}
-
 /** Encodes an MQTT 5 CONNECT (3.1). `o` is the 3.1.1 record (cleanSession
  *  is Clean Start, 3.1.2.4); `props` go in the variable header, `willProps`
  *  with the will (used only when o.willTopic is not empty). In 5.0 a password
@@ -314,49 +300,24 @@ export function putHeader5(out: Bytes, first: u8, rem: u32): u32 {
  *  does not fit `out` or is invalid (as encodeConnect, and bad properties). */
 export function encodeConnect5(out: Bytes, o: ConnectOptions, props: Props5, willProps: Props5): u32 {
   const hasWill: bool = o.willTopic.length > 0;
-  const hasUser: bool = o.userName.length > 0;
-  const hasPass: bool = o.password.length > 0;
-  if (o.clientId.length > MAX_STRING_LEN || !validUtf8(o.clientId)) return 0;
-  if (o.userName.length > MAX_STRING_LEN || !validUtf8(o.userName)) return 0;
-  if (o.password.length > MAX_STRING_LEN || o.willMessage.length > MAX_STRING_LEN) return 0;
-  if (hasWill && (!validTopicName(o.willTopic) || o.willQos > 2)) return 0;
+  const head: u32 = connectHead(o);
   const pl: i32 = propsSize(props, PacketType.CONNECT);
-  if (pl < 0) return 0;
-  // Protocol name (6) + level (1) + flags (1) + keep alive (2) + properties + client id.
-  let rem: u32 = u32(12 + propsFieldSize(u32(pl)) + o.clientId.length);
-  let flags: u8 = o.cleanSession ? CONNECT_CLEAN_SESSION : 0;
-  let wl: i32 = 0;
-  if (hasWill) {
-    wl = propsSize(willProps, WILL_PROPS);
-    if (wl < 0) return 0;
-    rem = u32(rem + propsFieldSize(u32(wl)) + 4 + o.willTopic.length + o.willMessage.length);
-    flags = u8(flags | CONNECT_WILL | (o.willQos << CONNECT_WILL_QOS_SHIFT));
-    if (o.willRetain) flags = u8(flags | CONNECT_WILL_RETAIN);
-  }
-  if (hasUser) {
-    rem = u32(rem + 2 + o.userName.length);
-    flags = u8(flags | CONNECT_USER_NAME);
-  }
-  if (hasPass) {
-    rem = u32(rem + 2 + o.password.length);
-    flags = u8(flags | CONNECT_PASSWORD);
-  }
-  const total: u32 = packetSize5(rem);
+  const wl: i32 = hasWill ? propsSize(willProps, WILL_PROPS) : 0;
+  if (head === 0 || pl < 0 || wl < 0) return 0;
+  // connectHead's length + the properties (and the will's).
+  let rem: u32 = u32((head & 0xffffff) + propsFieldSize(u32(pl)));
+  if (hasWill) rem = u32(rem + propsFieldSize(u32(wl)));
+  const total: u32 = packetSize(rem);
   if (total === 0 || total > out.length) return 0;
-  let at: u32 = putHeader5(out, u8(PacketType.CONNECT << 4), rem);
+  let at: u32 = putHeader(out, u8(PacketType.CONNECT << 4), rem);
   at = putString(out, at, lit("MQTT"));
   out[at] = PROTOCOL_LEVEL_5;
-  out[at + 1] = flags;
+  out[at + 1] = u8(head >>> 24);
   at = putU16(out, u32(at + 2), o.keepAlive);
   at = putProps(out, at, props, u32(pl));
   at = putString(out, at, o.clientId);
-  if (hasWill) {
-    at = putProps(out, at, willProps, u32(wl));
-    at = putString(out, at, o.willTopic);
-    at = putString(out, at, o.willMessage);
-  }
-  if (hasUser) at = putString(out, at, o.userName);
-  if (hasPass) at = putString(out, at, o.password);
+  if (hasWill) at = putProps(out, at, willProps, u32(wl));
+  putConnectTail(out, at, o);
   return total;
 }
 
@@ -366,7 +327,7 @@ export function publishSize5(topicLen: u32, payloadLen: u32, qos: u8, propsLen: 
   if (qos > 2 || topicLen > MAX_STRING_LEN || propsLen > MAX_REMAINING_LENGTH) return 0;
   const head: u32 = u32(2 + topicLen + (qos > 0 ? 2 : 0) + propsFieldSize(propsLen));
   if (head > MAX_REMAINING_LENGTH || payloadLen > u32(MAX_REMAINING_LENGTH - head)) return 0;
-  return packetSize5(u32(head + payloadLen));
+  return packetSize(u32(head + payloadLen));
 }
 
 /** Encodes a PUBLISH (3.3) with properties, as any sender may. `topic` may be
@@ -383,7 +344,7 @@ export function encodePublishAny5(out: Bytes, topic: Bytes, payload: Bytes, qos:
   if (dup) first = u8(first | PUBLISH_DUP);
   if (retain) first = u8(first | PUBLISH_RETAIN);
   const rem: u32 = u32(2 + topic.length + (qos > 0 ? 2 : 0) + propsFieldSize(u32(pl)) + payload.length);
-  let at: u32 = putHeader5(out, first, rem);
+  let at: u32 = putHeader(out, first, rem);
   at = putString(out, at, topic);
   if (qos > 0) at = putU16(out, at, packetId);
   at = putProps(out, at, props, u32(pl));
@@ -411,10 +372,10 @@ export function encodeAck5(out: Bytes, type: u8, packetId: u16, reason: u8, prop
   let rem: u32 = 2;
   if (pl > 0) rem = u32(3 + propsFieldSize(u32(pl)));
   else if (reason !== 0) rem = 3;
-  const total: u32 = packetSize5(rem);
+  const total: u32 = packetSize(rem);
   if (total === 0 || total > out.length) return 0;
   const first: u8 = type === PacketType.PUBREL ? u8((type << 4) | 2) : u8(type << 4);
-  let at: u32 = putHeader5(out, first, rem);
+  let at: u32 = putHeader(out, first, rem);
   at = putU16(out, at, packetId);
   if (rem > 2) {
     out[at] = reason;
@@ -454,9 +415,9 @@ export function encodeSubscribe5(out: Bytes, packetId: u16, filter: Bytes, optio
   // More than one Subscription Identifier is a protocol error (3.8.2.1.2): only the field.
   if (scanExtra(props.extra, PacketType.SUBSCRIBE) !== 0) return 0;
   const rem: u32 = u32(2 + propsFieldSize(u32(pl)) + 2 + filter.length + 1);
-  const total: u32 = packetSize5(rem);
+  const total: u32 = packetSize(rem);
   if (total === 0 || total > out.length) return 0;
-  let at: u32 = putHeader5(out, u8((PacketType.SUBSCRIBE << 4) | 2), rem);
+  let at: u32 = putHeader(out, u8((PacketType.SUBSCRIBE << 4) | 2), rem);
   at = putU16(out, at, packetId);
   at = putProps(out, at, props, u32(pl));
   at = putString(out, at, filter);
@@ -482,9 +443,9 @@ export function encodeUnsubscribe5(out: Bytes, packetId: u16, filter: Bytes, pro
   const pl: i32 = propsSize(props, PacketType.UNSUBSCRIBE);
   if (pl < 0) return 0;
   const rem: u32 = u32(2 + propsFieldSize(u32(pl)) + 2 + filter.length);
-  const total: u32 = packetSize5(rem);
+  const total: u32 = packetSize(rem);
   if (total === 0 || total > out.length) return 0;
-  let at: u32 = putHeader5(out, u8((PacketType.UNSUBSCRIBE << 4) | 2), rem);
+  let at: u32 = putHeader(out, u8((PacketType.UNSUBSCRIBE << 4) | 2), rem);
   at = putU16(out, at, packetId);
   at = putProps(out, at, props, u32(pl));
   putString(out, at, filter);
@@ -505,9 +466,9 @@ function encodeReasonPacket(out: Bytes, type: u8, reason: u8, props: Props5): u3
   let rem: u32 = 0;
   if (pl > 0 || type === PACKET_AUTH) rem = u32(1 + propsFieldSize(u32(pl)));
   else if (reason !== 0) rem = 1;
-  const total: u32 = packetSize5(rem);
+  const total: u32 = packetSize(rem);
   if (total === 0 || total > out.length) return 0;
-  const at: u32 = putHeader5(out, u8(type << 4), rem);
+  const at: u32 = putHeader(out, u8(type << 4), rem);
   if (rem > 0) out[at] = reason;
   if (rem > 1) putProps(out, u32(at + 1), props, u32(pl));
   return total;

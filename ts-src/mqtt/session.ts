@@ -12,7 +12,8 @@
 //       with `connectionLost(now)`.
 //   - Events go up through `onEvent(s, ev, packet, ud)` with Mongoose's numbers
 //     (SessionEvent). During SUBACK/UNSUBACK events `evTag` holds the tag given
-//     to subscribe(); during CLOSE `closeReason` and `wasConnected` are set.
+//     to subscribe(); during CLOSE `closeReason` (text for the log: "" in a
+//     build without logs) and `wasConnected` are set.
 //   - Diagnostics go through `onLog(s, level, msg, detail, num)` (LogLevel,
 //     mgos's LL_* numbers): a callback, not an extern, so the session needs no
 //     port code and each instance can log with its own prefix.
@@ -38,10 +39,10 @@
 import { u8, u16, u32, i32, bool, Ptr, Bytes, copy, copyBytes, bytesEqual, noBytes, structs, lit, idiv, strBytes } from "../rt/rt";
 import { Packet, PacketType, DecodeErr, decodeErrName } from "./packet";
 import {
-  decodeForClient, encodeConnect, writePublish, encodeAck, encodeSubscribe, encodeUnsubscribe,
+  decodeForClient, encodeConnect, writePublish, encodeAck, encodeSubUnsub, topicNameErr,
   encodeSimple, publishSize, remainingLengthSize, ConnectOptions,
 } from "./codec";
-import { validTopicName, validTopicFilter, validUtf8, hasControlChar } from "./topic";
+import { validUtf8, sendableTopic } from "./topic";
 import { MGOS_MQTT_ERR, MGOS_MQTT_EV, MGOS_MQTT_DROP } from "./delivery";
 import { Props5, PropId, Reason, PACKET_AUTH, reasonName, reason5ForErr, decode5ErrName, DECODE5_ERR_FIRST } from "./packet5";
 import {
@@ -208,15 +209,8 @@ export class SessionConfig {
   /** Copies the five strings in. Returns null when accepted, else what is wrong
    *  (the config is then left unchanged). */
   setStrings(clientId: Bytes, user: Bytes, pass: Bytes, willTopic: Bytes, willMessage: Bytes): string | null {
-    const total: u32 = u32(clientId.length + user.length + pass.length + willTopic.length + willMessage.length);
-    if (total > this.strs.length) return "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
-    if (clientId.length > 65535 || user.length > 65535 || pass.length > 65535 || willMessage.length > 65535) {
-      return "string over 65535 bytes";
-    }
-    if (willTopic.length > 0 && (!validTopicName(willTopic) || hasControlChar(willTopic))) return "invalid will topic";
-    // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-    if (pass.length > 0 && user.length === 0) return "password without user name";
-    if (!validUtf8(clientId) || !validUtf8(user)) return "client id or user name not UTF-8";
+    const e: string | null = configStringsError(clientId, user, pass, willTopic, willMessage);
+    if (e !== null) return e;
     this.offs[0] = 0;
     this.put(0, clientId);
     this.put(1, user);
@@ -329,6 +323,12 @@ function packetLenAt(tx: Bytes, at: u32): u32 {
     if ((b & 0x80) === 0) break;
   }
   return u32(u32(i - at) + rem);
+}
+
+/** A close reason's text (closeReason, the log): only logs read it, so a
+ *  build without logs (LOG_LEVEL 0) carries none and closeReason is "". */
+function txt(s: string): string {
+  return LOG_LEVEL > 0 ? s : "";
 }
 
 /** CONNACK return code -> the reason for the log and closeReason. */
@@ -520,12 +520,7 @@ export class Session {
       this.logNum(LogLevel.ERROR, "connect: old connection not closed yet", 0);
       return false;
     }
-    this.txLen = 0;
-    this.txHeadLeft = 0;
-    this.rxLen = 0;
-    this.big = BigRx.NONE;
-    this.ackCount = 0;
-    this.ackHead = 0;
+    this.dropLink();
     const n: u32 = this.isV5() ? this.encodeConnect5(o) : encodeConnect(this.tx, o);
     if (n === 0) {
       const bad: bool = o.password.length > 0 && o.userName.length === 0;
@@ -606,23 +601,12 @@ export class Session {
   txConsumed(n: u32): void {
     if (n > this.txLen) n = this.txLen;
     const rest: u32 = u32(this.txLen - n);
-    // Walk the packets written: the last one may be cut, remember its tail.
-    let k: u32 = n;
-    if (this.txHeadLeft > 0) {
-      const d: u32 = minU32(k, this.txHeadLeft);
-      this.txHeadLeft = u32(this.txHeadLeft - d);
-      k = u32(k - d);
-    }
-    let at: u32 = u32(n - k);
-    while (k > 0) {
-      const len: u32 = packetLenAt(this.tx, at);
-      if (len > k) {
-        this.txHeadLeft = u32(len - k);
-        break;
-      }
-      k -= len;
-      at += len;
-    }
+    // Walk the packets written (after the rest of one begun before): the
+    // last one may be cut, remember its tail.
+    let at: u32 = minU32(n, this.txHeadLeft);
+    this.txHeadLeft = u32(this.txHeadLeft - at);
+    while (at < n) at = u32(at + packetLenAt(this.tx, at));
+    if (at > n) this.txHeadLeft = u32(at - n);
     if (n > 0) copyBytes(this.tx, 0, this.tx.subarray(n, this.txLen));
     this.txLen = rest;
     if (this.state === SessionState.DISCONNECTING && !this.closing) this.queueDisconnect();
@@ -644,7 +628,7 @@ export class Session {
       this.closing = false;
       return;
     }
-    this.enterDisconnected(this.state === SessionState.DISCONNECTING ? "disconnected" : "connection lost");
+    this.enterDisconnected(this.state === SessionState.DISCONNECTING ? txt("disconnected") : txt("connection lost"));
     this.closing = false;
   }
 
@@ -677,16 +661,17 @@ export class Session {
   private queueDisconnect(): void {
     // A packet half streamed into tx must end first: txConsumed() calls again.
     if (this.streaming) return;
-    let n: u32 = this.encodeDisconnect(this.tx.subarray(this.txLen));
-    if (n === 0 && this.txLen > this.txHeadLeft) {
+    let n: u32 = 0;
+    while (true) {
+      n = this.encodeDisconnect(this.tx.subarray(this.txLen));
+      // Still no room (the rest of one big packet): txConsumed() calls again.
+      if (n > 0 || this.txLen <= this.txHeadLeft) break;
       // No room: the connection ends anyway, so the whole packets waiting make
       // way for it. A packet the port has begun must still be finished, or the
       // broker would read the DISCONNECT as part of it.
       this.logNum(LogLevel.WARN, "disconnect: tx full, dropped", i32(this.txLen - this.txHeadLeft));
       this.txLen = this.txHeadLeft;
-      n = this.encodeDisconnect(this.tx.subarray(this.txLen));
     }
-    // Still no room (the rest of one big packet): txConsumed() calls again.
     if (n === 0) return;
     this.txLen += n;
     this.lastTx = this.now;
@@ -738,7 +723,7 @@ export class Session {
   tick(now: u32): void {
     this.now = now;
     if (this.state === SessionState.CONNECTING) {
-      if (elapsed(now, this.connectStart) >= CONNACK_TIMEOUT_MS) this.close("no CONNACK in time");
+      if (elapsed(now, this.connectStart) >= CONNACK_TIMEOUT_MS) this.close(txt("no CONNACK in time"));
       return;
     }
     if (this.state !== SessionState.CONNECTED) return;
@@ -746,7 +731,7 @@ export class Session {
     if (ka > 0) {
       if (this.pingOutstanding) {
         if (elapsed(now, this.pingSentAt) >= ka >>> 1) {
-          this.close("no PINGRESP within keep_alive / 2");
+          this.close(txt("no PINGRESP within keep_alive / 2"));
           return;
         }
       } else if (elapsed(now, this.lastTx) >= ka || (!this.streaming && elapsed(now, this.lastRx) >= ka)) {
@@ -794,7 +779,7 @@ export class Session {
       this.log(LogLevel.ERROR, "publish: bad QoS", topic, i32(qos));
       return this.refuse(MGOS_MQTT_ERR.INVALID);
     }
-    if (!validTopicName(topic) || hasControlChar(topic)) {
+    if (!sendableTopic(topic, false)) {
       this.log(LogLevel.ERROR, "publish: invalid topic name", topic, 0);
       return this.refuse(MGOS_MQTT_ERR.INVALID);
     }
@@ -989,7 +974,7 @@ export class Session {
       this.log(LogLevel.ERROR, "subscribe: bad QoS", filter, i32(qos));
       return 0;
     }
-    if (!validTopicFilter(filter) || hasControlChar(filter)) {
+    if (!sendableTopic(filter, true)) {
       this.log(LogLevel.ERROR, "subscribe: invalid topic filter", filter, 0);
       return 0;
     }
@@ -1083,7 +1068,7 @@ export class Session {
       // The decoder rejects packets over the limit from their fixed header, so
       // a full buffer here means the limit exceeds the buffer: never wait forever.
       if (this.big === BigRx.NONE && this.rxLen === RX_BUF_SIZE) {
-        this.close("rx buffer overflow");
+        this.close(txt("rx buffer overflow"));
         return;
       }
     }
@@ -1117,8 +1102,7 @@ export class Session {
         continue;
       }
       if (r < 0) {
-        this.log(LogLevel.ERROR, "bad packet", this.rx.subarray(start, this.rxLen), r);
-        this.close(decodeErrName(u8(-r) as DecodeErr));
+        this.closeBad(u8(-r) as DecodeErr, this.rx.subarray(start, this.rxLen));
         return;
       }
       start += u32(r);
@@ -1126,9 +1110,13 @@ export class Session {
     }
     // An event handler may have closed (and even reconnected): rx is not ours then.
     if (this.epoch !== ep || start === 0) return;
-    const rest: u32 = u32(this.rxLen - start);
-    if (start > 0) copyBytes(this.rx, 0, this.rx.subarray(start, this.rxLen));
-    this.rxLen = rest;
+    this.rxDrop(start);
+  }
+
+  /** Drops the first `k` bytes of rx (k <= rxLen). */
+  private rxDrop(k: u32): void {
+    copyBytes(this.rx, 0, this.rx.subarray(k, this.rxLen));
+    this.rxLen = u32(this.rxLen - k);
   }
 
   /** parse() for MQTT 5: every packet within our Maximum Packet Size (a
@@ -1144,7 +1132,7 @@ export class Session {
       if (r < 0) {
         const e: u8 = u8(-r);
         this.log(LogLevel.ERROR, "bad packet", this.rx.subarray(start, this.rxLen), r);
-        this.protocolError(reason5ForErr(e), e >= DECODE5_ERR_FIRST ? decode5ErrName(e) : decodeErrName(e as DecodeErr));
+        this.protocolError(reason5ForErr(e), LOG_LEVEL === 0 ? "" : e >= DECODE5_ERR_FIRST ? decode5ErrName(e) : decodeErrName(e as DecodeErr));
         return;
       }
       start += u32(r);
@@ -1154,16 +1142,14 @@ export class Session {
       if (p.type === PacketType.PUBLISH && this.state === SessionState.CONNECTED) {
         const bad: u8 = v.resolveInAlias();
         if (bad !== 0) {
-          this.protocolError(bad, bad === Reason.TOPIC_ALIAS_INVALID ? "topic alias above our Topic Alias Maximum" : "topic alias never set");
+          this.protocolError(bad, bad === Reason.TOPIC_ALIAS_INVALID ? txt("topic alias above our Topic Alias Maximum") : txt("topic alias never set"));
           return;
         }
       }
       this.handle(p);
     }
     if (this.epoch !== ep || start === 0) return;
-    const rest: u32 = u32(this.rxLen - start);
-    copyBytes(this.rx, 0, this.rx.subarray(start, this.rxLen));
-    this.rxLen = rest;
+    this.rxDrop(start);
   }
 
   // ---------------------------------------------------------------- large PUBLISH
@@ -1173,14 +1159,18 @@ export class Session {
    *  it ended there and the bytes after it are now rx[0, rxLen), to parse. */
   private bigFromRx(start: u32): bool {
     const ep: u32 = this.epoch;
-    const avail: u32 = u32(this.rxLen - start);
-    copyBytes(this.rx, 0, this.rx.subarray(start, this.rxLen));
+    this.rxDrop(start);
+    const avail: u32 = this.rxLen;
     this.rxLen = 0;
     if (this.state === SessionState.CONNECTING) {
-      this.close("packet before CONNACK");
+      this.close(txt("packet before CONNACK"));
       return false;
     }
     const p: Packet = this.pkt;
+    const f: u8 = p.flags;
+    p.qos = u8((f >>> 1) & 3);
+    p.dup = (f & 0x08) !== 0;
+    p.retain = (f & 0x01) !== 0;
     this.big = BigRx.UNDECIDED;
     this.bigPos = 0;
     this.bigTotal = p.totalLen;
@@ -1195,8 +1185,8 @@ export class Session {
     // In place: header bytes are "copied" onto themselves, fragments are views into rx.
     const used: u32 = this.bigFeed(this.rx.subarray(0, avail));
     if (this.epoch !== ep || !this.receiving() || this.big !== BigRx.NONE) return false;
-    copyBytes(this.rx, 0, this.rx.subarray(used, avail));
-    this.rxLen = u32(avail - used);
+    this.rxLen = avail;
+    this.rxDrop(used);
     return true;
   }
 
@@ -1212,30 +1202,23 @@ export class Session {
       const pos: u32 = this.bigPos;
       const rest: Bytes = d.subarray(used);
       let n: u32 = 0;
-      if (this.bigIdEnd === 0) {
-        n = minU32(rest.length, u32(this.bigHdr + 2 - pos));
-        copyBytes(this.rx, pos, rest.subarray(0, n));
-        this.rxLen = u32(pos + n);
-        this.bigPos = u32(pos + n);
-        used += n;
-        if (this.bigPos === this.bigHdr + 2) this.bigLayout();
-      } else if (pos < this.bigTopicEnd) {
-        n = minU32(rest.length, u32(this.bigTopicEnd - pos));
-        const cap: u32 = this.recvLimit();
-        if (pos < cap) {
-          const k: u32 = minU32(n, u32(cap - pos));
-          copyBytes(this.rx, pos, rest.subarray(0, k));
-          this.rxLen = u32(pos + k);
+      if (this.bigIdEnd === 0 || pos < this.bigIdEnd) {
+        // The header, byte by byte: to rx the fixed header and topic length
+        // always, the topic as far as recvLimit() lets it; the last two bytes
+        // also collect in bigId (the packet id, when there is one).
+        const b: u8 = rest[0];
+        if (this.bigIdEnd === 0 || (pos < this.bigTopicEnd && pos < this.recvLimit())) {
+          this.rx[pos] = b;
+          this.rxLen = u32(pos + 1);
         }
-        this.bigPos = u32(pos + n);
-        used += n;
-        if (this.bigPos === this.bigIdEnd) this.bigHeaderDone();
-      } else if (pos < this.bigIdEnd) {
-        n = 1;
-        this.bigId = u16((this.bigId << 8) | rest[0]);
+        this.bigId = u16((this.bigId << 8) | b);
         this.bigPos = u32(pos + 1);
-        used += 1;
-        if (this.bigPos === this.bigIdEnd) this.bigHeaderDone();
+        used++;
+        if (this.bigIdEnd === 0) {
+          if (this.bigPos === this.bigHdr + 2) this.bigLayout();
+        } else if (this.bigPos === this.bigIdEnd) {
+          this.bigHeaderDone();
+        }
       } else {
         // Counted as read before the handler runs: a connection it ends is
         // cut after this fragment, not before.
@@ -1260,28 +1243,29 @@ export class Session {
 
   /** A malformed large PUBLISH: the same close as parse() gives a small one. */
   private bigBad(e: DecodeErr): void {
-    this.log(LogLevel.ERROR, "bad packet", this.rx.subarray(0, this.rxLen), i32(-i32(e)));
     this.big = BigRx.NONE;
-    this.close(decodeErrName(e));
+    this.closeBad(e, this.rx.subarray(0, this.rxLen));
+  }
+
+  /** A malformed packet (its bytes from `at`) ends the connection. */
+  private closeBad(e: DecodeErr, at: Bytes): void {
+    this.log(LogLevel.ERROR, "bad packet", at, i32(-i32(e)));
+    this.close(LOG_LEVEL > 0 ? decodeErrName(e) : "");
   }
 
   /** The topic length is in: where the topic and the packet id end. */
   private bigLayout(): void {
     const h: u32 = this.bigHdr;
     const tl: u32 = u32((this.rx[h] << 8) | this.rx[h + 1]);
-    const qos: u8 = u8((this.pkt.flags >>> 1) & 3);
     const rem: u32 = this.pkt.remLen;
-    if (u32(2 + tl) > rem) {
-      this.bigBad(DecodeErr.STRING_OVERRUN);
-      return;
-    }
-    if (tl === 0) {
-      this.bigBad(DecodeErr.EMPTY_TOPIC);
-      return;
-    }
-    const idLen: u32 = qos > 0 ? 2 : 0;
-    if (u32(2 + tl + idLen) > rem) {
-      this.bigBad(DecodeErr.BAD_LENGTH);
+    const idLen: u32 = this.pkt.qos > 0 ? 2 : 0;
+    // The checks of decodePublish, in its order.
+    let e: DecodeErr = DecodeErr.OK;
+    if (u32(2 + tl) > rem) e = DecodeErr.STRING_OVERRUN;
+    else if (tl === 0) e = DecodeErr.EMPTY_TOPIC;
+    else if (u32(2 + tl + idLen) > rem) e = DecodeErr.BAD_LENGTH;
+    if (e !== DecodeErr.OK) {
+      this.bigBad(e);
       return;
     }
     this.rxTopicLen = tl;
@@ -1292,26 +1276,21 @@ export class Session {
   /** Topic and packet id are in: check them, then skip or offer the payload. */
   private bigHeaderDone(): void {
     const p: Packet = this.pkt;
-    const f: u8 = p.flags;
-    p.qos = u8((f >>> 1) & 3);
-    p.dup = (f & 0x08) !== 0;
-    p.retain = (f & 0x01) !== 0;
-    p.packetId = this.bigId;
+    p.packetId = p.qos > 0 ? this.bigId : 0;
     p.payload = noBytes();
     const whole: bool = this.rxLen === this.bigTopicEnd;
     const from: u32 = u32(this.bigHdr + 2);
     p.topic = this.rxLen > from ? this.rx.subarray(from, this.rxLen) : noBytes();
-    if (whole && !validTopicName(p.topic)) {
-      this.bigBad(validUtf8(p.topic) ? DecodeErr.TOPIC_WILDCARD : DecodeErr.BAD_UTF8);
-      return;
-    }
-    if (p.qos > 0 && this.bigId === 0) {
-      this.bigBad(DecodeErr.ZERO_PACKET_ID);
+    // A topic cut by the receive limit cannot be checked (nor delivered).
+    let e: DecodeErr = whole ? topicNameErr(p.topic) : DecodeErr.OK;
+    if (e === DecodeErr.OK && p.qos > 0 && p.packetId === 0) e = DecodeErr.ZERO_PACKET_ID;
+    if (e !== DecodeErr.OK) {
+      this.bigBad(e);
       return;
     }
     this.rxPartTotal = u32(this.bigTotal - this.bigIdEnd);
-    if (p.qos === 2 && this.rxQos2Has(this.bigId)) {
-      this.log(LogLevel.DEBUG, "duplicate QoS 2 PUBLISH", p.topic, i32(this.bigId));
+    if (p.qos === 2 && this.rxQos2Has(p.packetId)) {
+      this.log(LogLevel.DEBUG, "duplicate QoS 2 PUBLISH", p.topic, i32(p.packetId));
       this.big = BigRx.DISCARD;
       return;
     }
@@ -1368,7 +1347,7 @@ export class Session {
   private handle(p: Packet): void {
     // MQTT 5 extended authentication exchanges AUTH before the CONNACK (4.12).
     if (this.state === SessionState.CONNECTING && p.type !== PacketType.CONNACK && (p.type !== PACKET_AUTH || !this.isV5())) {
-      this.close("packet before CONNACK");
+      this.close(txt("packet before CONNACK"));
       return;
     }
     switch (p.type) {
@@ -1379,16 +1358,12 @@ export class Session {
         this.onPublish(p);
         break;
       case PacketType.PUBACK:
-        this.onDone(p, RecState.WAIT_PUBACK, SessionEvent.PUBACK, "PUBACK: unexpected id");
-        break;
       case PacketType.PUBREC:
-        this.onPubrec(p);
+      case PacketType.PUBCOMP:
+        this.onAck(p);
         break;
       case PacketType.PUBREL:
         this.onPubrel(p);
-        break;
-      case PacketType.PUBCOMP:
-        this.onDone(p, RecState.WAIT_PUBCOMP, SessionEvent.PUBCOMP, "PUBCOMP: unexpected id");
         break;
       case PacketType.SUBACK:
       case PacketType.UNSUBACK:
@@ -1407,14 +1382,14 @@ export class Session {
         if (this.isV5()) this.onAuth5();
         break;
       default:
-        this.close("unexpected packet type");
+        this.close(txt("unexpected packet type"));
         break;
     }
   }
 
   private onConnack(p: Packet): void {
     if (this.state !== SessionState.CONNECTING) {
-      this.close("unexpected second CONNACK");
+      this.close(txt("unexpected second CONNACK"));
       return;
     }
     const ep: u32 = this.epoch;
@@ -1422,7 +1397,7 @@ export class Session {
     if (v5) this.v5s[0].takeConnack();
     if (p.returnCode !== 0) {
       // The reason is readable during the CONNACK event already.
-      const why: string = v5 ? reasonName(PacketType.CONNACK, p.returnCode) : connackReason(p.returnCode);
+      const why: string = LOG_LEVEL === 0 ? "" : v5 ? reasonName(PacketType.CONNACK, p.returnCode) : connackReason(p.returnCode);
       if (v5 && this.v5s[0].reasonStrLen > 0) this.log(LogLevel.ERROR, "CONNACK reason string: ", this.v5s[0].reasonString(), i32(p.returnCode));
       this.closeReason = why;
       this.emit(SessionEvent.CONNACK, p);
@@ -1432,7 +1407,7 @@ export class Session {
     }
     // MQTT-3.2.2-4: session present with a clean session means the server is confused.
     if (p.sessionPresent && this.cfg.cleanSession) {
-      this.close("session present with clean session");
+      this.close(txt("session present with clean session"));
       return;
     }
     this.state = SessionState.CONNECTED;
@@ -1469,7 +1444,7 @@ export class Session {
     } else {
       // Our Receive Maximum is the table's size: an MQTT 5 broker broke it.
       if (this.rxQos2Count >= MAX_RX_QOS2 && this.isV5()) {
-        this.protocolError(Reason.RECEIVE_MAXIMUM_EXCEEDED, "broker exceeded our Receive Maximum");
+        this.protocolError(Reason.RECEIVE_MAXIMUM_EXCEEDED, txt("broker exceeded our Receive Maximum"));
         return;
       }
       this.rxQos2Add(p.packetId);
@@ -1486,35 +1461,27 @@ export class Session {
     this.queueAck(PacketType.PUBREC, p.packetId);
   }
 
-  /** PUBACK (QoS 1) or PUBCOMP (QoS 2) ends the exchange of the record in
-   *  state `waiting`; `ev` is the packet's event, `msg` the log for a stray id. */
-  private onDone(p: Packet, waiting: u8, ev: i32, msg: string): void {
+  /** PUBACK, PUBREC or PUBCOMP: the next step of the outgoing exchange with
+   *  its id; handlers then see the packet's event (200 + its type). */
+  private onAck(p: Packet): void {
+    const type: u8 = p.type;
     const i: i32 = this.findRec(p.packetId);
-    if (this.isV5()) this.logAckReason(p);
-    // A record still streaming out was never whole on the wire: the ack is bogus.
-    if (i >= 0 && this.recs[i].state === waiting && this.recs[i].done === 0) {
-      this.freeRec(u32(i));
-    } else if (i >= 0 && waiting === RecState.WAIT_PUBACK && this.recs[i].state === RecState.WAIT_PUBREC &&
-               this.recs[i].done === 0) {
-      // A PUBACK for a QoS 2 PUBLISH: the server took it at QoS 1 (RabbitMQ
-      // does; MQTT 3.1.1 4.3.3 wants PUBREC). It has the message, so the
-      // exchange is over; keeping the record would only fill the window.
-      this.logNum(LogLevel.WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", i32(p.packetId));
-      this.freeRec(u32(i));
-    } else {
-      this.logNum(LogLevel.WARN, msg, i32(p.packetId));
-    }
-    this.emitThenPump(ev, p);
-  }
-
-  private onPubrec(p: Packet): void {
-    const i: i32 = this.findRec(p.packetId);
+    // MQTT 5: a PUBREC with an error ends the exchange: no PUBREL (4.3.3).
     const refused: bool = this.isV5() && this.v5s[0].pkt.reasonCode >= 0x80;
     if (this.isV5()) this.logAckReason(p);
-    if (refused && i >= 0 && this.recs[i].state === RecState.WAIT_PUBREC && this.recs[i].done === 0) {
-      // A PUBREC with an error ends the exchange: no PUBREL (4.3.3).
-      this.freeRec(u32(i));
-    } else if (i >= 0 && this.recs[i].state === RecState.WAIT_PUBREC && this.recs[i].done === 0) {
+    const st: u8 = i >= 0 ? this.recs[i].state : RecState.FREE;
+    // A record still streaming out was never whole on the wire: the ack is bogus.
+    const whole: bool = i >= 0 && this.recs[i].done === 0;
+    // PUBACK ends QoS 1; PUBCOMP, or a refusing PUBREC, ends QoS 2. A PUBACK
+    // for a QoS 2 PUBLISH: the server took it at QoS 1 (RabbitMQ does; MQTT
+    // 3.1.1 4.3.3 wants PUBREC). It has the message, so the exchange is over;
+    // keeping the record would only fill the window.
+    const ends: bool = type === PacketType.PUBACK ? st === RecState.WAIT_PUBACK || st === RecState.WAIT_PUBREC
+      : type === PacketType.PUBCOMP ? st === RecState.WAIT_PUBCOMP : st === RecState.WAIT_PUBREC && refused;
+    if (type === PacketType.PUBREC && st === RecState.WAIT_PUBCOMP) {
+      // A repeated PUBREC: our PUBREL may have been lost, send it again.
+      this.recs[i].unsent = true;
+    } else if (type === PacketType.PUBREC && whole && st === RecState.WAIT_PUBREC && !refused) {
       // The message is now the server's: keep only the id, send PUBREL.
       const r: OutMsg = this.recs[i];
       this.releaseBytes(r);
@@ -1522,13 +1489,19 @@ export class Session {
       r.sent = false;
       r.unsent = true;
       this.persist(StoreOp.PUT, r);
-    } else if (i >= 0 && this.recs[i].state === RecState.WAIT_PUBCOMP) {
-      // A repeated PUBREC: our PUBREL may have been lost, send it again.
-      this.recs[i].unsent = true;
-    } else {
+    } else if (whole && ends) {
+      if (type === PacketType.PUBACK && st === RecState.WAIT_PUBREC) {
+        this.logNum(LogLevel.WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", i32(p.packetId));
+      }
+      this.freeRec(u32(i));
+    } else if (type === PacketType.PUBACK) {
+      this.logNum(LogLevel.WARN, "PUBACK: unexpected id", i32(p.packetId));
+    } else if (type === PacketType.PUBREC) {
       this.logNum(LogLevel.WARN, "PUBREC: unexpected id", i32(p.packetId));
+    } else {
+      this.logNum(LogLevel.WARN, "PUBCOMP: unexpected id", i32(p.packetId));
     }
-    this.emitThenPump(SessionEvent.PUBREC, p);
+    this.emitThenPump(i32(200 + type), p);
   }
 
   private onPubrel(p: Packet): void {
@@ -1589,7 +1562,7 @@ export class Session {
       if (v5 && r.state === RecState.QUEUED && r.done === 0 && this.v5s[0].serverMaxPacket > 0 && r.len > this.v5s[0].serverMaxPacket) {
         // Accepted while offline, and this broker takes nothing that big.
         const ep: u32 = this.epoch;
-        this.dropRec(i, MGOS_MQTT_DROP.TOO_BIG_FOR_SERVER, "larger than the broker's Maximum Packet Size, dropped (DROPPED event)");
+        this.dropRec(i, MGOS_MQTT_DROP.TOO_BIG_FOR_SERVER);
         if (this.epoch !== ep || this.state !== SessionState.CONNECTED) return;
         continue;
       }
@@ -1671,23 +1644,37 @@ export class Session {
     return true;
   }
 
-  /** Drops record i (not in flight) with a DROPPED event, as the offline policy does. */
-  private dropRec(i: u32, reason: u8, why: string): void {
+  /** Drops record i (waiting, not in flight) with a DROPPED event: the
+   *  offline policy (QUEUE_FULL, OUTBOX_FULL) or, MQTT 5, a message larger
+   *  than the broker takes (TOO_BIG_FOR_SERVER). The event has its id, QoS,
+   *  reason, topic and payload. */
+  private dropRec(i: u32, reason: u8): void {
     const r: OutMsg = this.recs[i];
     const id: u16 = r.packetId;
-    this.log(LogLevel.WARN, why, this.recTopic(r), i32(id));
     this.evDropId = id;
     this.evDropQos = r.qos;
     this.evDropReason = reason;
-    this.evDropTopic = this.recTopic(r);
-    this.evDropPayload = this.recPayload(r);
+    // Views into the stored PUBLISH: its topic, then the payload after the
+    // topic (and the packet id).
+    const m: Bytes = this.store.subarray(r.off, u32(r.off + r.len));
+    const k: u32 = this.topicOffset(r);
+    const te: u32 = u32(k + ((m[k - 2] << 8) | m[k - 1]));
+    this.evDropTopic = m.subarray(k, te);
+    this.evDropPayload = this.isV5() ? payload5(m, r.qos) : m.subarray(u32(te + (r.qos > 0 ? 2 : 0)));
+    const t: Bytes = this.evDropTopic;
+    if (reason === MGOS_MQTT_DROP.TOO_BIG_FOR_SERVER) {
+      this.log(LogLevel.WARN, "larger than the broker's Maximum Packet Size, dropped (DROPPED event)", t, i32(id));
+    } else {
+      this.log(LogLevel.WARN, "queue full, oldest dropped (DROPPED event)", t, i32(id));
+    }
+    // Out of every queue while the handler runs (it may publish), freed after.
     r.state = RecState.FREE;
     this.emit(SessionEvent.DROPPED, null);
     this.evDropTopic = noBytes();
     this.evDropPayload = noBytes();
-    for (let k: u32 = 0; k < this.recCount; k++) {
-      if (this.recs[k].state === RecState.FREE && this.recs[k].packetId === id) {
-        this.freeRec(k);
+    for (let k2: u32 = 0; k2 < this.recCount; k2++) {
+      if (this.recs[k2].state === RecState.FREE && this.recs[k2].packetId === id) {
+        this.freeRec(k2);
         break;
       }
     }
@@ -1704,7 +1691,7 @@ export class Session {
       return true;
     }
     // Cannot happen (a streaming record is never freed): tx holds half a packet.
-    this.close("stream lost");
+    this.close(txt("stream lost"));
     return false;
   }
 
@@ -1740,7 +1727,7 @@ export class Session {
         }
         n = sub ? encodeSubscribe5(free, s.packetId, filter, u8(s.qos | this.subOpts5[i]), pp) : encodeUnsubscribe5(free, s.packetId, filter, pp);
       } else {
-        n = sub ? encodeSubscribe(free, s.packetId, filter, s.qos) : encodeUnsubscribe(free, s.packetId, filter);
+        n = encodeSubUnsub(free, sub, s.packetId, filter, sub ? s.qos : 0);
       }
       if (n === 0) return false;
       s.state = sub ? SubState.SUB_SENT : SubState.UNSUB_SENT;
@@ -1757,7 +1744,7 @@ export class Session {
   /** queueAck() with an MQTT 5 reason code (bits 24-31 of the queue entry). */
   queueAckReason(type: u8, id: u16, reason: u8): void {
     if (this.ackCount >= MAX_PENDING_ACKS) {
-      this.close("too many acks pending");
+      this.close(txt("too many acks pending"));
       return;
     }
     const slot: u32 = u32(this.ackHead + this.ackCount) % MAX_PENDING_ACKS;
@@ -1788,7 +1775,7 @@ export class Session {
   private onDisconnect5(): void {
     const v: V5State = this.v5s[0];
     v.takeReason();
-    const why: string = reasonName(PacketType.DISCONNECT, v.pkt.reasonCode);
+    const why: string = LOG_LEVEL === 0 ? "" : reasonName(PacketType.DISCONNECT, v.pkt.reasonCode);
     this.log(LogLevel.WARN, "DISCONNECT from the broker: ", v.reasonString(), i32(v.pkt.reasonCode));
     const ep: u32 = this.epoch;
     this.emit(SessionEvent.DISCONNECT, v.pkt.base);
@@ -1822,7 +1809,7 @@ export class Session {
    *  protocol error. */
   private onAuth5(): void {
     if (this.v5s[0].authMethodLen === 0) {
-      this.protocolError(Reason.PROTOCOL_ERROR, "AUTH without an authentication method");
+      this.protocolError(Reason.PROTOCOL_ERROR, txt("AUTH without an authentication method"));
       return;
     }
     this.v5s[0].takeReason();
@@ -1874,18 +1861,12 @@ export class Session {
       // started a new one: nothing of the old one is left to settle.
       if (this.epoch !== ep) return;
     }
-    this.big = BigRx.NONE;
     this.wasConnected = this.state === SessionState.CONNECTED || this.state === SessionState.DISCONNECTING;
     this.state = SessionState.DISCONNECTED;
     this.epoch++;
-    this.txLen = 0;
-    this.txHeadLeft = 0;
-    this.rxLen = 0;
-    this.ackCount = 0;
-    this.ackHead = 0;
+    this.dropLink();
     this.pingOutstanding = false;
     this.streaming = false;
-    for (let k: u32 = 0; k < this.recCount; k++) this.recs[k].done = 0;
     const clean: bool = this.cfg.cleanSession;
     // Subscriptions are all sent again after the next CONNACK.
     for (let i: u32 = 0; i < this.subCount; i++) {
@@ -1907,6 +1888,8 @@ export class Session {
     let i: u32 = 0;
     while (i < this.recCount) {
       const r: OutMsg = this.recs[i];
+      // A packet cut off half way in tx goes again whole.
+      r.done = 0;
       if (r.state >= RecState.WAIT_PUBACK) {
         if (clean && r.state === RecState.WAIT_PUBCOMP) {
           this.log(LogLevel.WARN, "in-flight dropped (clean session)", this.recTopic(r), i32(r.packetId));
@@ -1921,6 +1904,17 @@ export class Session {
     if (clean) this.rxQos2Count = 0;
     this.closeReason = reason;
     this.emit(SessionEvent.CLOSE, null);
+  }
+
+  /** What the old transport held: bytes in tx and rx, a large PUBLISH being
+   *  read, acks not yet sent. */
+  private dropLink(): void {
+    this.txLen = 0;
+    this.txHeadLeft = 0;
+    this.rxLen = 0;
+    this.big = BigRx.NONE;
+    this.ackCount = 0;
+    this.ackHead = 0;
   }
 
   private idInUse(id: u16): bool {
@@ -1958,39 +1952,12 @@ export class Session {
   private dropOldestWaiting(reason: u8): bool {
     for (let i: u32 = 0; i < this.recCount; i++) {
       const r: OutMsg = this.recs[i];
-      if (r.state !== RecState.QUEUED || r.done > 0) continue;
-      const id: u16 = r.packetId;
-      this.log(LogLevel.WARN, "queue full, oldest dropped (DROPPED event)", this.recTopic(r), i32(id));
-      this.evDropId = id;
-      this.evDropQos = r.qos;
-      this.evDropReason = reason;
-      this.evDropTopic = this.recTopic(r);
-      this.evDropPayload = this.recPayload(r);
-      // Out of every queue while the handler runs (it may publish), freed after.
-      r.state = RecState.FREE;
-      this.emit(SessionEvent.DROPPED, null);
-      this.evDropTopic = noBytes();
-      this.evDropPayload = noBytes();
-      for (let k: u32 = 0; k < this.recCount; k++) {
-        if (this.recs[k].state === RecState.FREE && this.recs[k].packetId === id) {
-          this.freeRec(k);
-          break;
-        }
+      if (r.state === RecState.QUEUED && r.done === 0) {
+        this.dropRec(i, reason);
+        return true;
       }
-      return true;
     }
     return false;
-  }
-
-  /** The payload of a stored PUBLISH, for the DROPPED event. */
-  private recPayload(r: OutMsg): Bytes {
-    const t: Bytes = this.recTopic(r);
-    if (r.len < 4) return noBytes();
-    if (this.isV5()) return payload5(this.store.subarray(r.off, u32(r.off + r.len)), r.qos);
-    // The topic view starts inside the store: the payload follows it (and the id for QoS > 0).
-    const topicEnd: u32 = u32(this.topicOffset(r) + t.length);
-    const start: u32 = u32(topicEnd + (r.qos > 0 ? 2 : 0));
-    return this.store.subarray(u32(r.off + start), u32(r.off + r.len));
   }
 
   /** Offset of the topic's first byte in a stored PUBLISH: after the type
@@ -2070,4 +2037,21 @@ export class Session {
     for (let j: u32 = k; j + 1 < this.rxQos2Count; j++) this.rxQos2[j] = this.rxQos2[j + 1];
     this.rxQos2Count = u32(this.rxQos2Count - 1);
   }
+}
+
+/** Why SessionConfig.setStrings() refuses its strings, or null. (At the end
+ *  of the file, out of line: a literal's section in the object is that of the
+ *  first function using it, and connectWith() shares one of these words, so
+ *  placed first they would all be linked with connectWith.) */
+export function configStringsError(clientId: Bytes, user: Bytes, pass: Bytes, willTopic: Bytes, willMessage: Bytes): string | null {
+  const total: u32 = u32(clientId.length + user.length + pass.length + willTopic.length + willMessage.length);
+  if (total > CONFIG_STR_SIZE) return "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
+  if (clientId.length > 65535 || user.length > 65535 || pass.length > 65535 || willMessage.length > 65535) {
+    return "string over 65535 bytes";
+  }
+  if (willTopic.length > 0 && !sendableTopic(willTopic, false)) return "invalid will topic";
+  // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
+  if (pass.length > 0 && user.length === 0) return "password without user name";
+  if (!validUtf8(clientId) || !validUtf8(user)) return "client id or user name not UTF-8";
+  return null;
 }

@@ -63,11 +63,32 @@ export function validUtf8(s: Bytes): bool {
   return true;
 }
 
+/** A topic name a PUBLISH may carry: 1..65535 bytes of valid UTF-8 without
+ *  the wildcards `+` and `#` (4.7.1, 4.7.3). `$`-topics are valid names. */
+export function validTopicName(t: Bytes): bool {
+  return topicCheck(t, false, false);
+}
+
+/** A topic filter a SUBSCRIBE may carry (4.7.1): 1..65535 bytes of valid
+ *  UTF-8, where `+` fills a whole level and `#` is a whole level and the last. */
+export function validTopicFilter(f: Bytes): bool {
+  return topicCheck(f, true, false);
+}
+
+/** What the client sends: a valid topic name (`filter` false) or filter
+ *  without a control character: U+0001..U+001F, U+007F, or U+0080..U+009F
+ *  (bytes C2 80..C2 9F). MQTT 3.1.1 1.5.3 says they SHOULD NOT be sent and a
+ *  receiver MAY close the connection; mosquitto 2 does, so a queued message
+ *  with one would be resent and refused on every reconnect. The client
+ *  refuses them in what it sends, not in what it gets. */
+export function sendableTopic(t: Bytes, filter: bool): bool {
+  return topicCheck(t, filter, true);
+}
+
 /** True when `s` (valid UTF-8) holds a control character: U+0001..U+001F,
  *  U+007F, or U+0080..U+009F (bytes C2 80..C2 9F). MQTT 3.1.1 1.5.3 says they
- *  SHOULD NOT be sent and a receiver MAY close the connection; mosquitto 2
- *  does, so a queued message with one would be resent and refused on every
- *  reconnect. The client refuses them in what it sends, not in what it gets. */
+ *  SHOULD NOT be sent (sendableTopic() refuses them; the config loader names
+ *  them with this). */
 export function hasControlChar(s: Bytes): bool {
   const n: u32 = s.length;
   for (let i: u32 = 0; i < n; i++) {
@@ -78,40 +99,34 @@ export function hasControlChar(s: Bytes): bool {
   return false;
 }
 
-/** A topic name a PUBLISH may carry: 1..65535 bytes of valid UTF-8 without
- *  the wildcards `+` and `#` (4.7.1, 4.7.3). `$`-topics are valid names. */
-export function validTopicName(t: Bytes): bool {
-  if (t.length === 0 || t.length > MAX_STRING_LEN) return false;
-  // One pass: most topics are ASCII, and then the UTF-8 check has nothing to add.
-  // The bytes are OR-ed together (bit 7 set: not ASCII); only bytes up to `+`
-  // (0x2b) can be one of the three refused ones, so most take one comparison.
-  let all: u8 = 0;
-  for (let i: u32 = 0; i < t.length; i++) {
-    const c: u8 = t[i];
-    if (c <= PLUS && (c === PLUS || c === HASH || c === 0)) return false;
-    all = all | c;
-  }
-  return all < 0x80 || validUtf8(t);
-}
-
-/** A topic filter a SUBSCRIBE may carry (4.7.1): 1..65535 bytes of valid
- *  UTF-8, where `+` fills a whole level and `#` is a whole level and the last. */
-export function validTopicFilter(f: Bytes): bool {
-  const n: u32 = f.length;
+/** The one pass behind the three above. Most topics are ASCII, and then the
+ *  UTF-8 check has nothing to add: the bytes are OR-ed together (bit 7 set:
+ *  not ASCII). Only bytes up to `+` (0x2b) can be a wildcard, NUL or an ASCII
+ *  control character, so most bytes take two comparisons. */
+function topicCheck(t: Bytes, filter: bool, noControl: bool): bool {
+  const n: u32 = t.length;
   if (n === 0 || n > MAX_STRING_LEN) return false;
+  let all: u8 = 0;
   for (let i: u32 = 0; i < n; i++) {
-    const c: u8 = f[i];
-    if (c === PLUS || c === HASH) {
-      // A wildcard must stand alone between separators (or the ends).
-      // i < n <= 65535: i - 1 (when i > 0) and i + 1 cannot wrap.
-      const next: u32 = u32(i + 1);
-      if (i > 0 && f[u32(i - 1)] !== SLASH) return false;
-      if (next < n && f[next] !== SLASH) return false;
-      // `#` must be the last character of the filter.
-      if (c === HASH && next !== n) return false;
+    const c: u8 = t[i];
+    all = all | c;
+    if (c <= PLUS) {
+      if (c === 0 || (noControl && c < 0x20)) return false;
+      if (c === PLUS || c === HASH) {
+        if (!filter) return false;
+        // A wildcard must stand alone between separators (or the ends), and
+        // `#` must be the last character of the filter.
+        // i < n <= 65535: i - 1 (when i > 0) and i + 1 cannot wrap.
+        const next: u32 = u32(i + 1);
+        if (i > 0 && t[u32(i - 1)] !== SLASH) return false;
+        if (next < n && t[next] !== SLASH) return false;
+        if (c === HASH && next !== n) return false;
+      }
+    } else if (noControl && c >= 0x7f) {
+      if (c === 0x7f || (c === 0xc2 && i + 1 < n && t[i + 1] <= 0x9f)) return false;
     }
   }
-  return validUtf8(f);
+  return all < 0x80 || validUtf8(t);
 }
 
 /** End (exclusive) of the level that starts at `start` in `s`. */

@@ -27,24 +27,24 @@ static int32_t codec5_decodeReasonPacket5(rt_bytes body, uint8_t type, bool forC
 
 // ---------------------------------------------------------------- variable byte integers (1.5.5)
 /** Bytes the Variable Byte Integer `n` takes: 1..4, or 0 above 268,435,455. */
-#line 30 "ts-src/mqtt/codec5.ts"
+#line 29 "ts-src/mqtt/codec5.ts"
 uint32_t codec5_varintSize(uint32_t n) {
   if (n < 128) {
     return 1;
   }
-#line 32 "ts-src/mqtt/codec5.ts"
+#line 31 "ts-src/mqtt/codec5.ts"
   if (n < 16384) {
     return 2;
   }
-#line 33 "ts-src/mqtt/codec5.ts"
+#line 32 "ts-src/mqtt/codec5.ts"
   if (n < 2097152) {
     return 3;
   }
-#line 34 "ts-src/mqtt/codec5.ts"
+#line 33 "ts-src/mqtt/codec5.ts"
   if (n <= packet_MAX_REMAINING_LENGTH) {
     return 4;
   }
-#line 35 "ts-src/mqtt/codec5.ts"
+#line 34 "ts-src/mqtt/codec5.ts"
   return 0;
 }
 
@@ -70,7 +70,7 @@ uint32_t codec5_putVarint(rt_bytes out, uint32_t off, uint32_t n) {
  *  Returns its value (its size is varintSize(value): only the minimal form
  *  is accepted), or -PROPERTY_LENGTH when it runs past the end,
  *  -VARINT_TOO_LONG, -VARINT_NOT_MINIMAL. */
-#line 59 "ts-src/mqtt/codec5.ts"
+#line 58 "ts-src/mqtt/codec5.ts"
 int32_t codec5_readVarint(rt_bytes b, uint32_t off) {
   uint32_t v = 0;
   uint32_t shift = 0;
@@ -79,7 +79,7 @@ int32_t codec5_readVarint(rt_bytes b, uint32_t off) {
     if (at >= b.len) {
       return -Decode5Err_PROPERTY_LENGTH;
     }
-#line 65 "ts-src/mqtt/codec5.ts"
+#line 64 "ts-src/mqtt/codec5.ts"
     uint8_t c = b.p[at];
     at++;
     v = (v | ((uint32_t)(c & 0x7f) << (shift & 31u)));
@@ -88,7 +88,7 @@ int32_t codec5_readVarint(rt_bytes b, uint32_t off) {
       if (i > 0 && c == 0) {
         return -Decode5Err_VARINT_NOT_MINIMAL;
       }
-#line 71 "ts-src/mqtt/codec5.ts"
+#line 70 "ts-src/mqtt/codec5.ts"
       return rt_i32_of(v);
     }
     shift += 7;
@@ -97,7 +97,7 @@ int32_t codec5_readVarint(rt_bytes b, uint32_t off) {
 }
 
 // ---------------------------------------------------------------- properties: encoding
-#line 80 "ts-src/mqtt/codec5.ts"
+#line 79 "ts-src/mqtt/codec5.ts"
 static uint32_t codec5_putU16(rt_bytes out, uint32_t off, uint16_t v) {
   rt_bytes_set(out, off, (uint8_t)(v >> 8));
   rt_bytes_set(out, rt_idx_add(off, 1), (uint8_t)v);
@@ -125,71 +125,71 @@ static uint32_t codec5_propNum(Props5 *p, uint8_t id) {
   case PropId_PAYLOAD_FORMAT: {
     return p->payloadFormat;
   }
-#line 105 "ts-src/mqtt/codec5.ts"
+#line 104 "ts-src/mqtt/codec5.ts"
   case PropId_MESSAGE_EXPIRY: {
     return p->messageExpiry;
   }
-#line 106 "ts-src/mqtt/codec5.ts"
+#line 105 "ts-src/mqtt/codec5.ts"
   case PropId_SUBSCRIPTION_ID: {
     return p->subscriptionId;
   }
-#line 107 "ts-src/mqtt/codec5.ts"
+#line 106 "ts-src/mqtt/codec5.ts"
   case PropId_SESSION_EXPIRY: {
     return p->sessionExpiry;
   }
-#line 108 "ts-src/mqtt/codec5.ts"
+#line 107 "ts-src/mqtt/codec5.ts"
   case PropId_SERVER_KEEP_ALIVE: {
     return p->serverKeepAlive;
   }
-#line 109 "ts-src/mqtt/codec5.ts"
+#line 108 "ts-src/mqtt/codec5.ts"
   case PropId_REQUEST_PROBLEM_INFO: {
     return p->requestProblemInfo;
   }
-#line 110 "ts-src/mqtt/codec5.ts"
+#line 109 "ts-src/mqtt/codec5.ts"
   case PropId_WILL_DELAY: {
     return p->willDelay;
   }
-#line 111 "ts-src/mqtt/codec5.ts"
+#line 110 "ts-src/mqtt/codec5.ts"
   case PropId_REQUEST_RESPONSE_INFO: {
     return p->requestResponseInfo;
   }
-#line 112 "ts-src/mqtt/codec5.ts"
+#line 111 "ts-src/mqtt/codec5.ts"
   case PropId_RECEIVE_MAXIMUM: {
     return p->receiveMaximum;
   }
-#line 113 "ts-src/mqtt/codec5.ts"
+#line 112 "ts-src/mqtt/codec5.ts"
   case PropId_TOPIC_ALIAS_MAXIMUM: {
     return p->topicAliasMaximum;
   }
-#line 114 "ts-src/mqtt/codec5.ts"
+#line 113 "ts-src/mqtt/codec5.ts"
   case PropId_TOPIC_ALIAS: {
     return p->topicAlias;
   }
-#line 115 "ts-src/mqtt/codec5.ts"
+#line 114 "ts-src/mqtt/codec5.ts"
   case PropId_MAXIMUM_QOS: {
     return p->maximumQos;
   }
-#line 116 "ts-src/mqtt/codec5.ts"
+#line 115 "ts-src/mqtt/codec5.ts"
   case PropId_RETAIN_AVAILABLE: {
     return p->retainAvailable;
   }
-#line 117 "ts-src/mqtt/codec5.ts"
+#line 116 "ts-src/mqtt/codec5.ts"
   case PropId_MAXIMUM_PACKET_SIZE: {
     return p->maximumPacketSize;
   }
-#line 118 "ts-src/mqtt/codec5.ts"
+#line 117 "ts-src/mqtt/codec5.ts"
   case PropId_WILDCARD_SUB_AVAILABLE: {
     return p->wildcardSubAvailable;
   }
-#line 119 "ts-src/mqtt/codec5.ts"
+#line 118 "ts-src/mqtt/codec5.ts"
   case PropId_SUB_ID_AVAILABLE: {
     return p->subIdAvailable;
   }
-#line 120 "ts-src/mqtt/codec5.ts"
+#line 119 "ts-src/mqtt/codec5.ts"
   case PropId_SHARED_SUB_AVAILABLE: {
     return p->sharedSubAvailable;
   }
-#line 121 "ts-src/mqtt/codec5.ts"
+#line 120 "ts-src/mqtt/codec5.ts"
   default: {
     return 0;
   }
@@ -198,45 +198,45 @@ static uint32_t codec5_propNum(Props5 *p, uint8_t id) {
 }
 
 /** The string or binary value of property `id` in `p` (empty for an integer one). */
-#line 126 "ts-src/mqtt/codec5.ts"
+#line 125 "ts-src/mqtt/codec5.ts"
 static rt_bytes codec5_propBytes(Props5 *p, uint8_t id) {
   switch (id) {
   case PropId_CONTENT_TYPE: {
     return p->contentType;
   }
-#line 129 "ts-src/mqtt/codec5.ts"
+#line 128 "ts-src/mqtt/codec5.ts"
   case PropId_RESPONSE_TOPIC: {
     return p->responseTopic;
   }
-#line 130 "ts-src/mqtt/codec5.ts"
+#line 129 "ts-src/mqtt/codec5.ts"
   case PropId_CORRELATION_DATA: {
     return p->correlationData;
   }
-#line 131 "ts-src/mqtt/codec5.ts"
+#line 130 "ts-src/mqtt/codec5.ts"
   case PropId_ASSIGNED_CLIENT_ID: {
     return p->assignedClientId;
   }
-#line 132 "ts-src/mqtt/codec5.ts"
+#line 131 "ts-src/mqtt/codec5.ts"
   case PropId_AUTH_METHOD: {
     return p->authMethod;
   }
-#line 133 "ts-src/mqtt/codec5.ts"
+#line 132 "ts-src/mqtt/codec5.ts"
   case PropId_AUTH_DATA: {
     return p->authData;
   }
-#line 134 "ts-src/mqtt/codec5.ts"
+#line 133 "ts-src/mqtt/codec5.ts"
   case PropId_RESPONSE_INFO: {
     return p->responseInfo;
   }
-#line 135 "ts-src/mqtt/codec5.ts"
+#line 134 "ts-src/mqtt/codec5.ts"
   case PropId_SERVER_REFERENCE: {
     return p->serverReference;
   }
-#line 136 "ts-src/mqtt/codec5.ts"
+#line 135 "ts-src/mqtt/codec5.ts"
   case PropId_REASON_STRING: {
     return p->reasonString;
   }
-#line 137 "ts-src/mqtt/codec5.ts"
+#line 136 "ts-src/mqtt/codec5.ts"
   default: {
     return rt_subarray(p->extra, 0, 0);
   }
@@ -246,7 +246,7 @@ static rt_bytes codec5_propBytes(Props5 *p, uint8_t id) {
 
 /** Whether integer `v` is a value property `id` may have (2.2.2.2 and the
  *  sections of each property): 0/1 bytes, nonzero maxima and identifiers. */
-#line 143 "ts-src/mqtt/codec5.ts"
+#line 142 "ts-src/mqtt/codec5.ts"
 static uint8_t codec5_numValueOk(uint8_t id, uint32_t v) {
   switch (id) {
   case PropId_PAYLOAD_FORMAT:
@@ -259,20 +259,20 @@ static uint8_t codec5_numValueOk(uint8_t id, uint32_t v) {
   case PropId_SHARED_SUB_AVAILABLE: {
     return (uint8_t)((v <= 1) ? DecodeErr_OK : Decode5Err_BAD_PROPERTY_VALUE);
   }
-#line 154 "ts-src/mqtt/codec5.ts"
+#line 153 "ts-src/mqtt/codec5.ts"
   case PropId_RECEIVE_MAXIMUM:
   case PropId_MAXIMUM_PACKET_SIZE: {
     return (uint8_t)((v != 0) ? DecodeErr_OK : Decode5Err_BAD_PROPERTY_VALUE);
   }
-#line 157 "ts-src/mqtt/codec5.ts"
+#line 156 "ts-src/mqtt/codec5.ts"
   case PropId_SUBSCRIPTION_ID: {
     return (uint8_t)((v != 0 && v <= packet_MAX_REMAINING_LENGTH) ? DecodeErr_OK : Decode5Err_BAD_PROPERTY_VALUE);
   }
-#line 159 "ts-src/mqtt/codec5.ts"
+#line 158 "ts-src/mqtt/codec5.ts"
   case PropId_TOPIC_ALIAS: {
     return (uint8_t)((v != 0) ? DecodeErr_OK : Decode5Err_TOPIC_ALIAS_ZERO);
   }
-#line 161 "ts-src/mqtt/codec5.ts"
+#line 160 "ts-src/mqtt/codec5.ts"
   default: {
     return DecodeErr_OK;
   }
@@ -281,12 +281,12 @@ static uint8_t codec5_numValueOk(uint8_t id, uint32_t v) {
 }
 
 /** Whether string property `id` may hold `s` (1.5.4; 3.3.2.3.5 for the response topic). */
-#line 167 "ts-src/mqtt/codec5.ts"
+#line 166 "ts-src/mqtt/codec5.ts"
 static uint8_t codec5_bytesValueOk(uint8_t id, rt_bytes s) {
   if (id == PropId_CORRELATION_DATA || id == PropId_AUTH_DATA) {
     return DecodeErr_OK;
   }
-#line 169 "ts-src/mqtt/codec5.ts"
+#line 168 "ts-src/mqtt/codec5.ts"
   if (id == PropId_RESPONSE_TOPIC && !topic_validTopicName(s)) {
     return (uint8_t)(topic_validUtf8(s) ? Decode5Err_BAD_RESPONSE_TOPIC : DecodeErr_BAD_UTF8);
   }
@@ -306,36 +306,36 @@ int32_t codec5_propsSize(Props5 *p, uint8_t where) {
     if ((m == 0 || (rt_i32_of(p->present & m) == 0)) || id == PropId_USER_PROPERTY) {
       continue;
     }
-#line 186 "ts-src/mqtt/codec5.ts"
+#line 185 "ts-src/mqtt/codec5.ts"
     if (!packet5_propAllowed(id, where)) {
       return -1;
     }
-#line 187 "ts-src/mqtt/codec5.ts"
+#line 186 "ts-src/mqtt/codec5.ts"
     uint8_t kind = packet5_propKind(id);
     if (kind == PropKind_UTF8 || kind == PropKind_BINARY) {
       rt_bytes s = codec5_propBytes(p, id);
       if (s.len > topic_MAX_STRING_LEN || (codec5_bytesValueOk(id, s) != 0)) {
         return -1;
       }
-#line 191 "ts-src/mqtt/codec5.ts"
+#line 190 "ts-src/mqtt/codec5.ts"
       n = (n + 3u) + s.len;
     } else {
       uint32_t v = codec5_propNum(p, id);
       if (codec5_numValueOk(id, v) != 0) {
         return -1;
       }
-#line 195 "ts-src/mqtt/codec5.ts"
+#line 194 "ts-src/mqtt/codec5.ts"
       if (kind == PropKind_BYTE) {
         if (v > 0xff) {
           return -1;
         }
-#line 197 "ts-src/mqtt/codec5.ts"
+#line 196 "ts-src/mqtt/codec5.ts"
         n = n + 2u;
       } else if (kind == PropKind_U16) {
         if (v > 0xffff) {
           return -1;
         }
-#line 200 "ts-src/mqtt/codec5.ts"
+#line 199 "ts-src/mqtt/codec5.ts"
         n = n + 3u;
       } else if (kind == PropKind_U32) {
         n = n + 5u;
@@ -347,19 +347,19 @@ int32_t codec5_propsSize(Props5 *p, uint8_t where) {
       return -1;
     }
   }
-#line 209 "ts-src/mqtt/codec5.ts"
+#line 208 "ts-src/mqtt/codec5.ts"
   if (Props5_has(p, PropId_AUTH_DATA) && !Props5_has(p, PropId_AUTH_METHOD)) {
     return -1;
   }
-#line 210 "ts-src/mqtt/codec5.ts"
+#line 209 "ts-src/mqtt/codec5.ts"
   if (codec5_scanExtra(p->extra, where) < 0) {
     return -1;
   }
-#line 211 "ts-src/mqtt/codec5.ts"
+#line 210 "ts-src/mqtt/codec5.ts"
   if (p->extra.len > (packet_MAX_REMAINING_LENGTH - n)) {
     return -1;
   }
-#line 212 "ts-src/mqtt/codec5.ts"
+#line 211 "ts-src/mqtt/codec5.ts"
   return rt_i32_of((n + p->extra.len));
 }
 
@@ -377,24 +377,24 @@ static int32_t codec5_scanExtra(rt_bytes extra, uint8_t where) {
     if (!packet5_propAllowed(id, where) || (id != PropId_USER_PROPERTY && id != PropId_SUBSCRIPTION_ID)) {
       return -1;
     }
-#line 227 "ts-src/mqtt/codec5.ts"
+#line 226 "ts-src/mqtt/codec5.ts"
     uint8_t kind = packet5_propKind(id);
     int32_t end = codec5_valueEnd(extra, at, kind);
     if (end < 0) {
       return -1;
     }
-#line 230 "ts-src/mqtt/codec5.ts"
+#line 229 "ts-src/mqtt/codec5.ts"
     if (id == PropId_USER_PROPERTY) {
       uint32_t ke = (uint32_t)codec5_fieldEnd(extra, at);
       if (!topic_validUtf8(rt_subarray(extra, at + 2u, ke)) || !topic_validUtf8(rt_subarray(extra, ke + 2u, (uint32_t)end))) {
         return -1;
       }
-#line 233 "ts-src/mqtt/codec5.ts"
+#line 232 "ts-src/mqtt/codec5.ts"
     } else {
       if (codec5_valueNum(extra, at, kind) == 0) {
         return -1;
       }
-#line 235 "ts-src/mqtt/codec5.ts"
+#line 234 "ts-src/mqtt/codec5.ts"
       subIds++;
     }
     at = (uint32_t)end;
@@ -416,7 +416,7 @@ uint32_t codec5_putProps(rt_bytes out, uint32_t off, Props5 *p, uint32_t len) {
     if ((m == 0 || (rt_i32_of(p->present & m) == 0)) || id == PropId_USER_PROPERTY) {
       continue;
     }
-#line 254 "ts-src/mqtt/codec5.ts"
+#line 253 "ts-src/mqtt/codec5.ts"
     rt_bytes_set(out, at, id);
     at++;
     uint8_t kind = packet5_propKind(id);
@@ -427,29 +427,29 @@ uint32_t codec5_putProps(rt_bytes out, uint32_t off, Props5 *p, uint32_t len) {
       at++;
       break;
     }
-#line 263 "ts-src/mqtt/codec5.ts"
+#line 262 "ts-src/mqtt/codec5.ts"
     case PropKind_U16: {
       at = codec5_putU16(out, at, (uint16_t)v);
       break;
     }
-#line 266 "ts-src/mqtt/codec5.ts"
+#line 265 "ts-src/mqtt/codec5.ts"
     case PropKind_U32: {
       at = codec5_putU32(out, at, v);
       break;
     }
-#line 269 "ts-src/mqtt/codec5.ts"
+#line 268 "ts-src/mqtt/codec5.ts"
     case PropKind_VARINT: {
       at = codec5_putVarint(out, at, v);
       break;
     }
-#line 272 "ts-src/mqtt/codec5.ts"
+#line 271 "ts-src/mqtt/codec5.ts"
     default: {
       at = codec5_putString(out, at, codec5_propBytes(p, id));
       break;
     }
     }
   }
-#line 277 "ts-src/mqtt/codec5.ts"
+#line 276 "ts-src/mqtt/codec5.ts"
   rt_copy_bytes(out, at, p->extra);
   return at + p->extra.len;
 }
@@ -462,119 +462,60 @@ uint32_t codec5_putUserProp(rt_bytes out, uint32_t off, rt_bytes key, rt_bytes v
   if (key.len > topic_MAX_STRING_LEN || value.len > topic_MAX_STRING_LEN) {
     return 0;
   }
-#line 287 "ts-src/mqtt/codec5.ts"
+#line 286 "ts-src/mqtt/codec5.ts"
   if (!topic_validUtf8(key) || !topic_validUtf8(value)) {
     return 0;
   }
-#line 288 "ts-src/mqtt/codec5.ts"
+#line 287 "ts-src/mqtt/codec5.ts"
   uint32_t need = (5u + key.len) + value.len;
   if (off > out.len || (need > (out.len - off))) {
     return 0;
   }
-#line 290 "ts-src/mqtt/codec5.ts"
+#line 289 "ts-src/mqtt/codec5.ts"
   rt_bytes_set(out, off, PropId_USER_PROPERTY);
   uint32_t at = codec5_putString(out, off + 1u, key);
   return codec5_putString(out, at, value);
 }
 
 // ---------------------------------------------------------------- packet encoders
-/** Fixed header + `rem`, or 0 when `rem` cannot be encoded. */
-#line 298 "ts-src/mqtt/codec5.ts"
-uint32_t codec5_packetSize5(uint32_t rem) {
-  uint32_t rl = codec5_varintSize(rem);
-  if (rl == 0) {
-    return 0;
-  }
-#line 301 "ts-src/mqtt/codec5.ts"
-  return (1u + rl) + rem;
-}
-
-/** Writes the fixed header; returns the offset of the variable header. */
-uint32_t codec5_putHeader5(rt_bytes out, uint8_t first, uint32_t rem) {
-  rt_bytes_set(out, 0, first);
-  return codec5_putVarint(out, 1, rem);
-}
-
 /** Encodes an MQTT 5 CONNECT (3.1). `o` is the 3.1.1 record (cleanSession
  *  is Clean Start, 3.1.2.4); `props` go in the variable header, `willProps`
  *  with the will (used only when o.willTopic is not empty). In 5.0 a password
  *  may be sent without a user name (3.1.2.9). Returns the length, or 0 when it
  *  does not fit `out` or is invalid (as encodeConnect, and bad properties). */
+#line 301 "ts-src/mqtt/codec5.ts"
 uint32_t codec5_encodeConnect5(rt_bytes out, ConnectOptions *o, Props5 *props, Props5 *willProps) {
   bool hasWill = o->willTopic.len > 0;
-  bool hasUser = o->userName.len > 0;
-  bool hasPass = o->password.len > 0;
-  if (o->clientId.len > topic_MAX_STRING_LEN || !topic_validUtf8(o->clientId)) {
-    return 0;
-  }
-#line 320 "ts-src/mqtt/codec5.ts"
-  if (o->userName.len > topic_MAX_STRING_LEN || !topic_validUtf8(o->userName)) {
-    return 0;
-  }
-#line 321 "ts-src/mqtt/codec5.ts"
-  if (o->password.len > topic_MAX_STRING_LEN || o->willMessage.len > topic_MAX_STRING_LEN) {
-    return 0;
-  }
-#line 322 "ts-src/mqtt/codec5.ts"
-  if (hasWill && (!topic_validTopicName(o->willTopic) || o->willQos > 2)) {
-    return 0;
-  }
-#line 323 "ts-src/mqtt/codec5.ts"
+  uint32_t head = codec_connectHead(o);
   int32_t pl = codec5_propsSize(props, PacketType_CONNECT);
-  if (pl < 0) {
+  int32_t wl = hasWill ? codec5_propsSize(willProps, packet5_WILL_PROPS) : 0;
+  if ((head == 0 || pl < 0) || wl < 0) {
     return 0;
   }
-  // Protocol name (6) + level (1) + flags (1) + keep alive (2) + properties + client id.
-#line 326 "ts-src/mqtt/codec5.ts"
-  uint32_t rem = (12u + codec5_propsFieldSize((uint32_t)pl)) + o->clientId.len;
-  uint8_t flags = (uint8_t)(o->cleanSession ? packet_CONNECT_CLEAN_SESSION : 0);
-  int32_t wl = 0;
+  // connectHead's length + the properties (and the will's).
+#line 308 "ts-src/mqtt/codec5.ts"
+  uint32_t rem = (head & 0xffffffu) + codec5_propsFieldSize((uint32_t)pl);
   if (hasWill) {
-    wl = codec5_propsSize(willProps, packet5_WILL_PROPS);
-    if (wl < 0) {
-      return 0;
-    }
-#line 332 "ts-src/mqtt/codec5.ts"
-    rem = (((rem + codec5_propsFieldSize((uint32_t)wl)) + 4u) + o->willTopic.len) + o->willMessage.len;
-    flags = (uint8_t)((flags | packet_CONNECT_WILL) | (o->willQos << packet_CONNECT_WILL_QOS_SHIFT));
-    if (o->willRetain) {
-      flags = (uint8_t)(flags | packet_CONNECT_WILL_RETAIN);
-    }
+    rem = rem + codec5_propsFieldSize((uint32_t)wl);
   }
-#line 336 "ts-src/mqtt/codec5.ts"
-  if (hasUser) {
-    rem = (rem + 2u) + o->userName.len;
-    flags = (uint8_t)(flags | packet_CONNECT_USER_NAME);
-  }
-  if (hasPass) {
-    rem = (rem + 2u) + o->password.len;
-    flags = (uint8_t)(flags | packet_CONNECT_PASSWORD);
-  }
-  uint32_t total = codec5_packetSize5(rem);
+#line 310 "ts-src/mqtt/codec5.ts"
+  uint32_t total = codec_packetSize(rem);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 346 "ts-src/mqtt/codec5.ts"
-  uint32_t at = codec5_putHeader5(out, (uint8_t)(PacketType_CONNECT << 4), rem);
+#line 312 "ts-src/mqtt/codec5.ts"
+  uint32_t at = codec_putHeader(out, (uint8_t)(PacketType_CONNECT << 4), rem);
   at = codec5_putString(out, at, RT_LIT("MQTT"));
   rt_bytes_set(out, at, packet5_PROTOCOL_LEVEL_5);
-  rt_bytes_set(out, rt_idx_add(at, 1), flags);
+  rt_bytes_set(out, rt_idx_add(at, 1), (uint8_t)(head >> 24));
   at = codec5_putU16(out, at + 2u, o->keepAlive);
   at = codec5_putProps(out, at, props, (uint32_t)pl);
   at = codec5_putString(out, at, o->clientId);
   if (hasWill) {
     at = codec5_putProps(out, at, willProps, (uint32_t)wl);
-    at = codec5_putString(out, at, o->willTopic);
-    at = codec5_putString(out, at, o->willMessage);
   }
-  if (hasUser) {
-    at = codec5_putString(out, at, o->userName);
-  }
-#line 359 "ts-src/mqtt/codec5.ts"
-  if (hasPass) {
-    at = codec5_putString(out, at, o->password);
-  }
-#line 360 "ts-src/mqtt/codec5.ts"
+#line 320 "ts-src/mqtt/codec5.ts"
+  codec_putConnectTail(out, at, o);
   return total;
 }
 
@@ -584,13 +525,13 @@ uint32_t codec5_publishSize5(uint32_t topicLen, uint32_t payloadLen, uint8_t qos
   if ((qos > 2 || topicLen > topic_MAX_STRING_LEN) || propsLen > packet_MAX_REMAINING_LENGTH) {
     return 0;
   }
-#line 367 "ts-src/mqtt/codec5.ts"
+#line 328 "ts-src/mqtt/codec5.ts"
   uint32_t head = (uint32_t)((int32_t)(2 + topicLen) + ((qos > 0) ? 2 : 0)) + codec5_propsFieldSize(propsLen);
   if (head > packet_MAX_REMAINING_LENGTH || (payloadLen > (packet_MAX_REMAINING_LENGTH - head))) {
     return 0;
   }
-#line 369 "ts-src/mqtt/codec5.ts"
-  return codec5_packetSize5(head + payloadLen);
+#line 330 "ts-src/mqtt/codec5.ts"
+  return codec_packetSize(head + payloadLen);
 }
 
 /** Encodes a PUBLISH (3.3) with properties, as any sender may. `topic` may be
@@ -600,37 +541,37 @@ uint32_t codec5_encodePublishAny5(rt_bytes out, rt_bytes topic, rt_bytes payload
   if ((qos > 2 || (qos > 0 && packetId == 0)) || (qos == 0 && dup)) {
     return 0;
   }
-#line 377 "ts-src/mqtt/codec5.ts"
+#line 338 "ts-src/mqtt/codec5.ts"
   if ((topic.len == 0) ? !Props5_has(props, PropId_TOPIC_ALIAS) : !topic_validTopicName(topic)) {
     return 0;
   }
-#line 378 "ts-src/mqtt/codec5.ts"
+#line 339 "ts-src/mqtt/codec5.ts"
   int32_t pl = codec5_propsSize(props, PacketType_PUBLISH);
   if (pl < 0) {
     return 0;
   }
-#line 380 "ts-src/mqtt/codec5.ts"
+#line 341 "ts-src/mqtt/codec5.ts"
   uint32_t total = codec5_publishSize5(topic.len, payload.len, qos, (uint32_t)pl);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 382 "ts-src/mqtt/codec5.ts"
+#line 343 "ts-src/mqtt/codec5.ts"
   uint8_t first = (uint8_t)((PacketType_PUBLISH << 4) | (qos << 1));
   if (dup) {
     first = (uint8_t)(first | packet_PUBLISH_DUP);
   }
-#line 384 "ts-src/mqtt/codec5.ts"
+#line 345 "ts-src/mqtt/codec5.ts"
   if (retain) {
     first = (uint8_t)(first | packet_PUBLISH_RETAIN);
   }
-#line 385 "ts-src/mqtt/codec5.ts"
+#line 346 "ts-src/mqtt/codec5.ts"
   uint32_t rem = (((2u + topic.len) + (uint32_t)((qos > 0) ? 2 : 0)) + codec5_propsFieldSize((uint32_t)pl)) + payload.len;
-  uint32_t at = codec5_putHeader5(out, first, rem);
+  uint32_t at = codec_putHeader(out, first, rem);
   at = codec5_putString(out, at, topic);
   if (qos > 0) {
     at = codec5_putU16(out, at, packetId);
   }
-#line 389 "ts-src/mqtt/codec5.ts"
+#line 350 "ts-src/mqtt/codec5.ts"
   at = codec5_putProps(out, at, props, (uint32_t)pl);
   rt_copy_bytes(out, at, payload);
   return total;
@@ -642,7 +583,7 @@ uint32_t codec5_encodePublish5(rt_bytes out, rt_bytes topic, rt_bytes payload, u
   if (Props5_has(props, PropId_SUBSCRIPTION_ID) || (codec5_scanExtra(props->extra, PacketType_PUBLISH) != 0)) {
     return 0;
   }
-#line 398 "ts-src/mqtt/codec5.ts"
+#line 359 "ts-src/mqtt/codec5.ts"
   return codec5_encodePublishAny5(out, topic, payload, qos, retain, dup, packetId, props);
 }
 
@@ -655,31 +596,31 @@ uint32_t codec5_encodeAck5(rt_bytes out, uint8_t type, uint16_t packetId, uint8_
   if (((type != PacketType_PUBACK && type != PacketType_PUBREC) && type != PacketType_PUBREL) && type != PacketType_PUBCOMP) {
     return 0;
   }
-#line 408 "ts-src/mqtt/codec5.ts"
+#line 369 "ts-src/mqtt/codec5.ts"
   if (packetId == 0 || !packet5_reasonValid(type, reason)) {
     return 0;
   }
-#line 409 "ts-src/mqtt/codec5.ts"
+#line 370 "ts-src/mqtt/codec5.ts"
   int32_t pl = codec5_propsSize(props, type);
   if (pl < 0) {
     return 0;
   }
-#line 411 "ts-src/mqtt/codec5.ts"
+#line 372 "ts-src/mqtt/codec5.ts"
   uint32_t rem = 2;
   if (pl > 0) {
     rem = 3u + codec5_propsFieldSize((uint32_t)pl);
-#line 413 "ts-src/mqtt/codec5.ts"
+#line 374 "ts-src/mqtt/codec5.ts"
   } else if (reason != 0) {
     rem = 3;
   }
-#line 414 "ts-src/mqtt/codec5.ts"
-  uint32_t total = codec5_packetSize5(rem);
+#line 375 "ts-src/mqtt/codec5.ts"
+  uint32_t total = codec_packetSize(rem);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 416 "ts-src/mqtt/codec5.ts"
+#line 377 "ts-src/mqtt/codec5.ts"
   uint8_t first = (uint8_t)((type == PacketType_PUBREL) ? (uint8_t)((type << 4) | 2) : (uint8_t)(type << 4));
-  uint32_t at = codec5_putHeader5(out, first, rem);
+  uint32_t at = codec_putHeader(out, first, rem);
   at = codec5_putU16(out, at, packetId);
   if (rem > 2) {
     rt_bytes_set(out, at, reason);
@@ -688,7 +629,7 @@ uint32_t codec5_encodeAck5(rt_bytes out, uint8_t type, uint16_t packetId, uint8_
   if (pl > 0) {
     codec5_putProps(out, at, props, (uint32_t)pl);
   }
-#line 424 "ts-src/mqtt/codec5.ts"
+#line 385 "ts-src/mqtt/codec5.ts"
   return total;
 }
 
@@ -700,11 +641,11 @@ uint8_t codec5_subscriptionOptions(uint8_t qos, bool noLocal, bool retainAsPubli
   if (noLocal) {
     o = (uint8_t)(o | 0x4);
   }
-#line 433 "ts-src/mqtt/codec5.ts"
+#line 394 "ts-src/mqtt/codec5.ts"
   if (retainAsPublished) {
     o = (uint8_t)(o | 0x8);
   }
-#line 434 "ts-src/mqtt/codec5.ts"
+#line 395 "ts-src/mqtt/codec5.ts"
   return (uint8_t)(o | ((retainHandling & 3) << 4));
 }
 
@@ -724,28 +665,28 @@ uint32_t codec5_encodeSubscribe5(rt_bytes out, uint16_t packetId, rt_bytes filte
   if ((packetId == 0 || !topic_validTopicFilter(filter)) || !codec5_subscriptionOptionsValid(options)) {
     return 0;
   }
-#line 451 "ts-src/mqtt/codec5.ts"
+#line 412 "ts-src/mqtt/codec5.ts"
   if (((options & 0x4) != 0) && codec5_isShared(filter)) {
     return 0;
   }
-#line 452 "ts-src/mqtt/codec5.ts"
+#line 413 "ts-src/mqtt/codec5.ts"
   int32_t pl = codec5_propsSize(props, PacketType_SUBSCRIBE);
   if (pl < 0) {
     return 0;
   }
   // More than one Subscription Identifier is a protocol error (3.8.2.1.2): only the field.
-#line 455 "ts-src/mqtt/codec5.ts"
+#line 416 "ts-src/mqtt/codec5.ts"
   if (codec5_scanExtra(props->extra, PacketType_SUBSCRIBE) != 0) {
     return 0;
   }
-#line 456 "ts-src/mqtt/codec5.ts"
+#line 417 "ts-src/mqtt/codec5.ts"
   uint32_t rem = (((2u + codec5_propsFieldSize((uint32_t)pl)) + 2u) + filter.len) + 1u;
-  uint32_t total = codec5_packetSize5(rem);
+  uint32_t total = codec_packetSize(rem);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 459 "ts-src/mqtt/codec5.ts"
-  uint32_t at = codec5_putHeader5(out, (uint8_t)((PacketType_SUBSCRIBE << 4) | 2), rem);
+#line 420 "ts-src/mqtt/codec5.ts"
+  uint32_t at = codec_putHeader(out, (uint8_t)((PacketType_SUBSCRIBE << 4) | 2), rem);
   at = codec5_putU16(out, at, packetId);
   at = codec5_putProps(out, at, props, (uint32_t)pl);
   at = codec5_putString(out, at, filter);
@@ -765,7 +706,7 @@ static bool codec5_bytesPrefix(rt_bytes b, rt_bytes pre) {
       return false;
     }
   }
-#line 475 "ts-src/mqtt/codec5.ts"
+#line 436 "ts-src/mqtt/codec5.ts"
   return true;
 }
 
@@ -775,19 +716,19 @@ uint32_t codec5_encodeUnsubscribe5(rt_bytes out, uint16_t packetId, rt_bytes fil
   if (packetId == 0 || !topic_validTopicFilter(filter)) {
     return 0;
   }
-#line 482 "ts-src/mqtt/codec5.ts"
+#line 443 "ts-src/mqtt/codec5.ts"
   int32_t pl = codec5_propsSize(props, PacketType_UNSUBSCRIBE);
   if (pl < 0) {
     return 0;
   }
-#line 484 "ts-src/mqtt/codec5.ts"
+#line 445 "ts-src/mqtt/codec5.ts"
   uint32_t rem = ((2u + codec5_propsFieldSize((uint32_t)pl)) + 2u) + filter.len;
-  uint32_t total = codec5_packetSize5(rem);
+  uint32_t total = codec_packetSize(rem);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 487 "ts-src/mqtt/codec5.ts"
-  uint32_t at = codec5_putHeader5(out, (uint8_t)((PacketType_UNSUBSCRIBE << 4) | 2), rem);
+#line 448 "ts-src/mqtt/codec5.ts"
+  uint32_t at = codec_putHeader(out, (uint8_t)((PacketType_UNSUBSCRIBE << 4) | 2), rem);
   at = codec5_putU16(out, at, packetId);
   at = codec5_putProps(out, at, props, (uint32_t)pl);
   codec5_putString(out, at, filter);
@@ -805,34 +746,34 @@ static uint32_t codec5_encodeReasonPacket(rt_bytes out, uint8_t type, uint8_t re
   if (!packet5_reasonValid(type, reason)) {
     return 0;
   }
-#line 503 "ts-src/mqtt/codec5.ts"
+#line 464 "ts-src/mqtt/codec5.ts"
   int32_t pl = codec5_propsSize(props, type);
   if (pl < 0) {
     return 0;
   }
-#line 505 "ts-src/mqtt/codec5.ts"
+#line 466 "ts-src/mqtt/codec5.ts"
   uint32_t rem = 0;
   if (pl > 0 || type == packet5_PACKET_AUTH) {
     rem = 1u + codec5_propsFieldSize((uint32_t)pl);
-#line 507 "ts-src/mqtt/codec5.ts"
+#line 468 "ts-src/mqtt/codec5.ts"
   } else if (reason != 0) {
     rem = 1;
   }
-#line 508 "ts-src/mqtt/codec5.ts"
-  uint32_t total = codec5_packetSize5(rem);
+#line 469 "ts-src/mqtt/codec5.ts"
+  uint32_t total = codec_packetSize(rem);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 510 "ts-src/mqtt/codec5.ts"
-  uint32_t at = codec5_putHeader5(out, (uint8_t)(type << 4), rem);
+#line 471 "ts-src/mqtt/codec5.ts"
+  uint32_t at = codec_putHeader(out, (uint8_t)(type << 4), rem);
   if (rem > 0) {
     rt_bytes_set(out, at, reason);
   }
-#line 512 "ts-src/mqtt/codec5.ts"
+#line 473 "ts-src/mqtt/codec5.ts"
   if (rem > 1) {
     codec5_putProps(out, at + 1u, props, (uint32_t)pl);
   }
-#line 513 "ts-src/mqtt/codec5.ts"
+#line 474 "ts-src/mqtt/codec5.ts"
   return total;
 }
 
@@ -851,7 +792,7 @@ uint32_t codec5_encodeAuth5(rt_bytes out, uint8_t reason, Props5 *props) {
 }
 
 // ---------------------------------------------------------------- properties: decoding
-#line 532 "ts-src/mqtt/codec5.ts"
+#line 493 "ts-src/mqtt/codec5.ts"
 static uint16_t codec5_readU16(rt_bytes b, uint32_t off) {
   return (uint16_t)((rt_bytes_get(b, off) << 8) | rt_bytes_get(b, rt_idx_add(off, 1)));
 }
@@ -866,12 +807,12 @@ int32_t codec5_fieldEnd(rt_bytes b, uint32_t off) {
   if (off > b.len || ((b.len - off) < 2)) {
     return -1;
   }
-#line 544 "ts-src/mqtt/codec5.ts"
+#line 505 "ts-src/mqtt/codec5.ts"
   uint16_t len = codec5_readU16(b, off);
   if (len > ((b.len - off) - 2u)) {
     return -1;
   }
-#line 546 "ts-src/mqtt/codec5.ts"
+#line 507 "ts-src/mqtt/codec5.ts"
   return rt_i32_of(((off + 2u) + (uint32_t)len));
 }
 
@@ -886,41 +827,41 @@ static int32_t codec5_valueEnd(rt_bytes block, uint32_t at, uint8_t kind) {
   case PropKind_BYTE: {
     return (left >= 1) ? rt_i32_of((at + 1u)) : (-Decode5Err_PROPERTY_LENGTH);
   }
-#line 558 "ts-src/mqtt/codec5.ts"
+#line 519 "ts-src/mqtt/codec5.ts"
   case PropKind_U16: {
     return (left >= 2) ? rt_i32_of((at + 2u)) : (-Decode5Err_PROPERTY_LENGTH);
   }
-#line 559 "ts-src/mqtt/codec5.ts"
+#line 520 "ts-src/mqtt/codec5.ts"
   case PropKind_U32: {
     return (left >= 4) ? rt_i32_of((at + 4u)) : (-Decode5Err_PROPERTY_LENGTH);
   }
-#line 560 "ts-src/mqtt/codec5.ts"
+#line 521 "ts-src/mqtt/codec5.ts"
   case PropKind_VARINT: {
     {
-#line 561 "ts-src/mqtt/codec5.ts"
+#line 522 "ts-src/mqtt/codec5.ts"
       int32_t r = codec5_readVarint(block, at);
       if (r < 0) {
         return r;
       }
-#line 563 "ts-src/mqtt/codec5.ts"
+#line 524 "ts-src/mqtt/codec5.ts"
       return rt_i32_of((at + codec5_varintSize((uint32_t)r)));
     }
   }
-#line 565 "ts-src/mqtt/codec5.ts"
+#line 526 "ts-src/mqtt/codec5.ts"
   case PropKind_UTF8:
   case PropKind_BINARY:
   case PropKind_PAIR: {
     {
-#line 568 "ts-src/mqtt/codec5.ts"
+#line 529 "ts-src/mqtt/codec5.ts"
       int32_t e = codec5_fieldEnd(block, at);
       if (e >= 0 && kind == PropKind_PAIR) {
         e = codec5_fieldEnd(block, (uint32_t)e);
       }
-#line 570 "ts-src/mqtt/codec5.ts"
+#line 531 "ts-src/mqtt/codec5.ts"
       return (e >= 0) ? e : (-Decode5Err_PROPERTY_LENGTH);
     }
   }
-#line 572 "ts-src/mqtt/codec5.ts"
+#line 533 "ts-src/mqtt/codec5.ts"
   default: {
     return -Decode5Err_UNKNOWN_PROPERTY;
   }
@@ -930,20 +871,20 @@ static int32_t codec5_valueEnd(rt_bytes block, uint32_t at, uint8_t kind) {
 
 /** The value of an integer property (BYTE, U16, U32, VARINT) at `at`, which
  *  valueEnd() has accepted. */
-#line 579 "ts-src/mqtt/codec5.ts"
+#line 540 "ts-src/mqtt/codec5.ts"
 static uint32_t codec5_valueNum(rt_bytes block, uint32_t at, uint8_t kind) {
   if (kind == PropKind_BYTE) {
     return rt_bytes_get(block, at);
   }
-#line 581 "ts-src/mqtt/codec5.ts"
+#line 542 "ts-src/mqtt/codec5.ts"
   if (kind == PropKind_U16) {
     return codec5_readU16(block, at);
   }
-#line 582 "ts-src/mqtt/codec5.ts"
+#line 543 "ts-src/mqtt/codec5.ts"
   if (kind == PropKind_U32) {
     return codec5_readU32(block, at);
   }
-#line 583 "ts-src/mqtt/codec5.ts"
+#line 544 "ts-src/mqtt/codec5.ts"
   return (uint32_t)codec5_readVarint(block, at);
 }
 
@@ -962,23 +903,23 @@ int32_t codec5_decodePropList(rt_bytes block, uint8_t where, Props5 *p) {
     if (m == 0) {
       return Decode5Err_UNKNOWN_PROPERTY; // also ids >= 0x80 (1-byte ids only in 5.0)
     }
-#line 599 "ts-src/mqtt/codec5.ts"
+#line 560 "ts-src/mqtt/codec5.ts"
     if (!packet5_propAllowed(id, where)) {
       return Decode5Err_PROPERTY_NOT_ALLOWED;
     }
     // Subscription Identifier repeats only in PUBLISH (3.3.2.3.8 vs 3.8.2.1.2).
-#line 601 "ts-src/mqtt/codec5.ts"
+#line 562 "ts-src/mqtt/codec5.ts"
     bool rep = packet5_propRepeatable(id) && (id == PropId_USER_PROPERTY || where == PacketType_PUBLISH);
     if (!rep && (rt_i32_of(p->present & m) != 0)) {
       return Decode5Err_DUPLICATE_PROPERTY;
     }
-#line 603 "ts-src/mqtt/codec5.ts"
+#line 564 "ts-src/mqtt/codec5.ts"
     uint8_t kind = packet5_propKind(id);
     int32_t end = codec5_valueEnd(block, at, kind);
     if (end < 0) {
       return rt_i32_of((uint32_t)(-(int64_t)end));
     }
-#line 606 "ts-src/mqtt/codec5.ts"
+#line 567 "ts-src/mqtt/codec5.ts"
     uint32_t v = 0;
     rt_bytes s = rt_slice(block, 0, 0);
     if (kind <= PropKind_VARINT) {
@@ -988,7 +929,7 @@ int32_t codec5_decodePropList(rt_bytes block, uint8_t where, Props5 *p) {
       if (!topic_validUtf8(rt_subarray(block, at + 2u, ke)) || !topic_validUtf8(rt_subarray(block, ke + 2u, (uint32_t)end))) {
         return DecodeErr_BAD_UTF8;
       }
-#line 613 "ts-src/mqtt/codec5.ts"
+#line 574 "ts-src/mqtt/codec5.ts"
     } else {
       s = rt_subarray(block, at + 2u, (uint32_t)end);
       uint8_t se = codec5_bytesValueOk(id, s);
@@ -996,13 +937,13 @@ int32_t codec5_decodePropList(rt_bytes block, uint8_t where, Props5 *p) {
         return se;
       }
     }
-#line 618 "ts-src/mqtt/codec5.ts"
+#line 579 "ts-src/mqtt/codec5.ts"
     at = (uint32_t)end;
     uint8_t ve2 = codec5_numValueOk(id, v);
     if (ve2 != 0) {
       return ve2;
     }
-#line 621 "ts-src/mqtt/codec5.ts"
+#line 582 "ts-src/mqtt/codec5.ts"
     codec5_storeProp(p, id, v, s);
     p->present = (p->present | m);
   }
@@ -1016,141 +957,141 @@ static void codec5_storeProp(Props5 *p, uint8_t id, uint32_t v, rt_bytes s) {
     p->payloadFormat = (uint8_t)v;
     break;
   }
-#line 631 "ts-src/mqtt/codec5.ts"
+#line 592 "ts-src/mqtt/codec5.ts"
   case PropId_MESSAGE_EXPIRY: {
     p->messageExpiry = v;
     break;
   }
-#line 632 "ts-src/mqtt/codec5.ts"
+#line 593 "ts-src/mqtt/codec5.ts"
   case PropId_CONTENT_TYPE: {
     p->contentType = s;
     break;
   }
-#line 633 "ts-src/mqtt/codec5.ts"
+#line 594 "ts-src/mqtt/codec5.ts"
   case PropId_RESPONSE_TOPIC: {
     p->responseTopic = s;
     break;
   }
-#line 634 "ts-src/mqtt/codec5.ts"
+#line 595 "ts-src/mqtt/codec5.ts"
   case PropId_CORRELATION_DATA: {
     p->correlationData = s;
     break;
   }
-#line 635 "ts-src/mqtt/codec5.ts"
+#line 596 "ts-src/mqtt/codec5.ts"
   case PropId_SUBSCRIPTION_ID: {
     if (p->subIdCount == 0) {
       p->subscriptionId = v;
     }
-#line 637 "ts-src/mqtt/codec5.ts"
+#line 598 "ts-src/mqtt/codec5.ts"
     p->subIdCount++;
     break;
   }
-#line 639 "ts-src/mqtt/codec5.ts"
+#line 600 "ts-src/mqtt/codec5.ts"
   case PropId_SESSION_EXPIRY: {
     p->sessionExpiry = v;
     break;
   }
-#line 640 "ts-src/mqtt/codec5.ts"
+#line 601 "ts-src/mqtt/codec5.ts"
   case PropId_ASSIGNED_CLIENT_ID: {
     p->assignedClientId = s;
     break;
   }
-#line 641 "ts-src/mqtt/codec5.ts"
+#line 602 "ts-src/mqtt/codec5.ts"
   case PropId_SERVER_KEEP_ALIVE: {
     p->serverKeepAlive = (uint16_t)v;
     break;
   }
-#line 642 "ts-src/mqtt/codec5.ts"
+#line 603 "ts-src/mqtt/codec5.ts"
   case PropId_AUTH_METHOD: {
     p->authMethod = s;
     break;
   }
-#line 643 "ts-src/mqtt/codec5.ts"
+#line 604 "ts-src/mqtt/codec5.ts"
   case PropId_AUTH_DATA: {
     p->authData = s;
     break;
   }
-#line 644 "ts-src/mqtt/codec5.ts"
+#line 605 "ts-src/mqtt/codec5.ts"
   case PropId_REQUEST_PROBLEM_INFO: {
     p->requestProblemInfo = (uint8_t)v;
     break;
   }
-#line 645 "ts-src/mqtt/codec5.ts"
+#line 606 "ts-src/mqtt/codec5.ts"
   case PropId_WILL_DELAY: {
     p->willDelay = v;
     break;
   }
-#line 646 "ts-src/mqtt/codec5.ts"
+#line 607 "ts-src/mqtt/codec5.ts"
   case PropId_REQUEST_RESPONSE_INFO: {
     p->requestResponseInfo = (uint8_t)v;
     break;
   }
-#line 647 "ts-src/mqtt/codec5.ts"
+#line 608 "ts-src/mqtt/codec5.ts"
   case PropId_RESPONSE_INFO: {
     p->responseInfo = s;
     break;
   }
-#line 648 "ts-src/mqtt/codec5.ts"
+#line 609 "ts-src/mqtt/codec5.ts"
   case PropId_SERVER_REFERENCE: {
     p->serverReference = s;
     break;
   }
-#line 649 "ts-src/mqtt/codec5.ts"
+#line 610 "ts-src/mqtt/codec5.ts"
   case PropId_REASON_STRING: {
     p->reasonString = s;
     break;
   }
-#line 650 "ts-src/mqtt/codec5.ts"
+#line 611 "ts-src/mqtt/codec5.ts"
   case PropId_RECEIVE_MAXIMUM: {
     p->receiveMaximum = (uint16_t)v;
     break;
   }
-#line 651 "ts-src/mqtt/codec5.ts"
+#line 612 "ts-src/mqtt/codec5.ts"
   case PropId_TOPIC_ALIAS_MAXIMUM: {
     p->topicAliasMaximum = (uint16_t)v;
     break;
   }
-#line 652 "ts-src/mqtt/codec5.ts"
+#line 613 "ts-src/mqtt/codec5.ts"
   case PropId_TOPIC_ALIAS: {
     p->topicAlias = (uint16_t)v;
     break;
   }
-#line 653 "ts-src/mqtt/codec5.ts"
+#line 614 "ts-src/mqtt/codec5.ts"
   case PropId_MAXIMUM_QOS: {
     p->maximumQos = (uint8_t)v;
     break;
   }
-#line 654 "ts-src/mqtt/codec5.ts"
+#line 615 "ts-src/mqtt/codec5.ts"
   case PropId_RETAIN_AVAILABLE: {
     p->retainAvailable = (uint8_t)v;
     break;
   }
-#line 655 "ts-src/mqtt/codec5.ts"
+#line 616 "ts-src/mqtt/codec5.ts"
   case PropId_USER_PROPERTY: {
     p->userCount++;
     break;
   }
-#line 656 "ts-src/mqtt/codec5.ts"
+#line 617 "ts-src/mqtt/codec5.ts"
   case PropId_MAXIMUM_PACKET_SIZE: {
     p->maximumPacketSize = v;
     break;
   }
-#line 657 "ts-src/mqtt/codec5.ts"
+#line 618 "ts-src/mqtt/codec5.ts"
   case PropId_WILDCARD_SUB_AVAILABLE: {
     p->wildcardSubAvailable = (uint8_t)v;
     break;
   }
-#line 658 "ts-src/mqtt/codec5.ts"
+#line 619 "ts-src/mqtt/codec5.ts"
   case PropId_SUB_ID_AVAILABLE: {
     p->subIdAvailable = (uint8_t)v;
     break;
   }
-#line 659 "ts-src/mqtt/codec5.ts"
+#line 620 "ts-src/mqtt/codec5.ts"
   case PropId_SHARED_SUB_AVAILABLE: {
     p->sharedSubAvailable = (uint8_t)v;
     break;
   }
-#line 660 "ts-src/mqtt/codec5.ts"
+#line 621 "ts-src/mqtt/codec5.ts"
   default: {
     break;
   }
@@ -1159,20 +1100,20 @@ static void codec5_storeProp(Props5 *p, uint8_t id, uint32_t v, rt_bytes s) {
 
 /** Reads the property length at `off` in `body` and the block after it into
  *  `p` (which it resets). Returns the offset after the block, or -error. */
-#line 666 "ts-src/mqtt/codec5.ts"
+#line 627 "ts-src/mqtt/codec5.ts"
 int32_t codec5_decodeProps(rt_bytes body, uint32_t off, uint8_t where, Props5 *p) {
   Props5_reset(p);
   int32_t r = codec5_readVarint(body, off);
   if (r < 0) {
     return r;
   }
-#line 670 "ts-src/mqtt/codec5.ts"
+#line 631 "ts-src/mqtt/codec5.ts"
   uint32_t len = (uint32_t)r;
   uint32_t start = off + codec5_varintSize(len);
   if (len > (body.len - start)) {
     return -Decode5Err_PROPERTY_LENGTH; // start <= length
   }
-#line 673 "ts-src/mqtt/codec5.ts"
+#line 634 "ts-src/mqtt/codec5.ts"
   uint32_t end = start + len;
   p->raw = rt_subarray(body, start, end);
   int32_t e = codec5_decodePropList(p->raw, where, p);
@@ -1180,11 +1121,11 @@ int32_t codec5_decodeProps(rt_bytes body, uint32_t off, uint8_t where, Props5 *p
     return rt_i32_of((uint32_t)(-(int64_t)e));
   }
   // 3.1.2.11.10, 3.2.2.3.18, 3.15.2.2.3: data only with a method.
-#line 678 "ts-src/mqtt/codec5.ts"
+#line 639 "ts-src/mqtt/codec5.ts"
   if (Props5_has(p, PropId_AUTH_DATA) && !Props5_has(p, PropId_AUTH_METHOD)) {
     return -Decode5Err_AUTH_DATA_WITHOUT_METHOD;
   }
-#line 679 "ts-src/mqtt/codec5.ts"
+#line 640 "ts-src/mqtt/codec5.ts"
   return rt_i32_of(end);
 }
 
@@ -1203,7 +1144,7 @@ bool codec5_nextProp(rt_bytes block, PropIter *it, uint8_t id) {
     if (end < 0) {
       break; // unknown id or cut short: cannot go on
     }
-#line 695 "ts-src/mqtt/codec5.ts"
+#line 656 "ts-src/mqtt/codec5.ts"
     it->off = (uint32_t)end;
     if (pid == id) {
       it->id = pid;
@@ -1219,7 +1160,7 @@ bool codec5_nextProp(rt_bytes block, PropIter *it, uint8_t id) {
           it->value = rt_subarray(block, ke + 2u, (uint32_t)end);
         }
       }
-#line 708 "ts-src/mqtt/codec5.ts"
+#line 669 "ts-src/mqtt/codec5.ts"
       return true;
     }
   }
@@ -1229,12 +1170,12 @@ bool codec5_nextProp(rt_bytes block, PropIter *it, uint8_t id) {
 
 // ---------------------------------------------------------------- packet decoder
 /** Checks the first byte alone (2.1.2, 2.1.3). */
-#line 718 "ts-src/mqtt/codec5.ts"
+#line 679 "ts-src/mqtt/codec5.ts"
 static DecodeErr codec5_checkFirstByte5(uint8_t type, uint8_t flags, bool forClient) {
   if (type == 0) {
     return DecodeErr_BAD_TYPE;
   }
-#line 720 "ts-src/mqtt/codec5.ts"
+#line 681 "ts-src/mqtt/codec5.ts"
   if (forClient) {
     switch (type) {
     case PacketType_CONNECT:
@@ -1243,36 +1184,36 @@ static DecodeErr codec5_checkFirstByte5(uint8_t type, uint8_t flags, bool forCli
     case PacketType_PINGREQ: {
       return DecodeErr_NOT_FOR_CLIENT;
     }
-#line 727 "ts-src/mqtt/codec5.ts"
+#line 688 "ts-src/mqtt/codec5.ts"
     default: {
       break;
     }
     }
   }
-#line 731 "ts-src/mqtt/codec5.ts"
+#line 692 "ts-src/mqtt/codec5.ts"
   switch (type) {
   case PacketType_PUBLISH: {
     {
-#line 733 "ts-src/mqtt/codec5.ts"
+#line 694 "ts-src/mqtt/codec5.ts"
       uint8_t qos = (uint8_t)((flags >> 1) & 3);
       if (qos == 3) {
         return DecodeErr_BAD_QOS; // [MQTT-3.3.1-4]
       }
-#line 735 "ts-src/mqtt/codec5.ts"
+#line 696 "ts-src/mqtt/codec5.ts"
       if (qos == 0 && ((flags & packet_PUBLISH_DUP) != 0)) {
         return DecodeErr_BAD_DUP; // [MQTT-3.3.1-2]
       }
-#line 736 "ts-src/mqtt/codec5.ts"
+#line 697 "ts-src/mqtt/codec5.ts"
       return DecodeErr_OK;
     }
   }
-#line 738 "ts-src/mqtt/codec5.ts"
+#line 699 "ts-src/mqtt/codec5.ts"
   case PacketType_PUBREL:
   case PacketType_SUBSCRIBE:
   case PacketType_UNSUBSCRIBE: {
     return (DecodeErr)((flags == 2) ? DecodeErr_OK : DecodeErr_RESERVED_FLAGS);
   }
-#line 742 "ts-src/mqtt/codec5.ts"
+#line 703 "ts-src/mqtt/codec5.ts"
   default: {
     return (DecodeErr)((flags == 0) ? DecodeErr_OK : DecodeErr_RESERVED_FLAGS);
   }
@@ -1281,34 +1222,34 @@ static DecodeErr codec5_checkFirstByte5(uint8_t type, uint8_t flags, bool forCli
 }
 
 /** Remaining lengths the fixed header alone shows to be wrong (3.x.2). */
-#line 748 "ts-src/mqtt/codec5.ts"
+#line 709 "ts-src/mqtt/codec5.ts"
 static DecodeErr codec5_checkRemainingLength5(uint8_t type, uint32_t rem) {
   switch (type) {
   case PacketType_CONNACK: {
     return (DecodeErr)((rem >= 3) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
-#line 752 "ts-src/mqtt/codec5.ts"
+#line 713 "ts-src/mqtt/codec5.ts"
   case PacketType_PUBACK:
   case PacketType_PUBREC:
   case PacketType_PUBREL:
   case PacketType_PUBCOMP: {
     return (DecodeErr)((rem >= 2) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
-#line 757 "ts-src/mqtt/codec5.ts"
+#line 718 "ts-src/mqtt/codec5.ts"
   case PacketType_SUBACK:
   case PacketType_UNSUBACK: {
     return (DecodeErr)((rem >= 4) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
-#line 760 "ts-src/mqtt/codec5.ts"
+#line 721 "ts-src/mqtt/codec5.ts"
   case PacketType_PINGREQ:
   case PacketType_PINGRESP: {
     return (DecodeErr)((rem == 0) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
-#line 763 "ts-src/mqtt/codec5.ts"
+#line 724 "ts-src/mqtt/codec5.ts"
   case packet5_PACKET_AUTH: {
     return (DecodeErr)((rem != 1) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
-#line 765 "ts-src/mqtt/codec5.ts"
+#line 726 "ts-src/mqtt/codec5.ts"
   default: {
     return DecodeErr_OK;
   }
@@ -1323,7 +1264,7 @@ static DecodeErr codec5_checkRemainingLength5(uint8_t type, uint32_t rem) {
  *  < 0: -error (DecodeErr or Decode5Err, reason5ForErr() gives the DISCONNECT
  *  reason code); the stream is unusable. `maxPacket` limits the whole packet
  *  (the client's Maximum Packet Size, 3.1.2.11.4: TOO_LARGE). */
-#line 781 "ts-src/mqtt/codec5.ts"
+#line 742 "ts-src/mqtt/codec5.ts"
 int32_t codec5_decode5ForClient(rt_bytes input, uint32_t maxPacket, Packet5 *out) {
   return codec5_decode5With(input, maxPacket, true, out, NULL);
 }
@@ -1337,7 +1278,7 @@ int32_t codec5_decode5With(rt_bytes input, uint32_t maxPacket, bool forClient, P
   if (n == 0) {
     return 0;
   }
-#line 792 "ts-src/mqtt/codec5.ts"
+#line 753 "ts-src/mqtt/codec5.ts"
   uint8_t first = input.p[0];
   uint8_t type = (uint8_t)(first >> 4);
   uint8_t flags = (uint8_t)(first & 0xf);
@@ -1346,7 +1287,7 @@ int32_t codec5_decode5With(rt_bytes input, uint32_t maxPacket, bool forClient, P
     return -e0;
   }
   // Remaining length: a Variable Byte Integer, minimal form (1.5.5, 2.1.4).
-#line 799 "ts-src/mqtt/codec5.ts"
+#line 760 "ts-src/mqtt/codec5.ts"
   uint32_t rem = 0;
   uint32_t shift = 0;
   uint32_t hdr = 1;
@@ -1354,7 +1295,7 @@ int32_t codec5_decode5With(rt_bytes input, uint32_t maxPacket, bool forClient, P
     if (hdr >= n) {
       return 0;
     }
-#line 804 "ts-src/mqtt/codec5.ts"
+#line 765 "ts-src/mqtt/codec5.ts"
     uint8_t c = input.p[hdr];
     rem = (rem | ((uint32_t)(c & 0x7f) << (shift & 31u)));
     hdr++;
@@ -1362,13 +1303,13 @@ int32_t codec5_decode5With(rt_bytes input, uint32_t maxPacket, bool forClient, P
       if (hdr > 2 && c == 0) {
         return -Decode5Err_VARINT_NOT_MINIMAL;
       }
-#line 809 "ts-src/mqtt/codec5.ts"
+#line 770 "ts-src/mqtt/codec5.ts"
       break;
     }
     if (hdr == 5) {
       return -DecodeErr_LENGTH_TOO_LONG;
     }
-#line 812 "ts-src/mqtt/codec5.ts"
+#line 773 "ts-src/mqtt/codec5.ts"
     shift += 7;
   }
   uint32_t total = hdr + rem;
@@ -1379,16 +1320,16 @@ int32_t codec5_decode5With(rt_bytes input, uint32_t maxPacket, bool forClient, P
   if (total > maxPacket) {
     return -DecodeErr_TOO_LARGE;
   }
-#line 820 "ts-src/mqtt/codec5.ts"
+#line 781 "ts-src/mqtt/codec5.ts"
   DecodeErr e1 = codec5_checkRemainingLength5(type, rem);
   if (e1 != DecodeErr_OK) {
     return -e1;
   }
-#line 822 "ts-src/mqtt/codec5.ts"
+#line 783 "ts-src/mqtt/codec5.ts"
   if (n < total) {
     return 0;
   }
-#line 824 "ts-src/mqtt/codec5.ts"
+#line 785 "ts-src/mqtt/codec5.ts"
   rt_bytes body = rt_subarray(input, hdr, total);
   int32_t e = 0;
   switch (type) {
@@ -1398,17 +1339,17 @@ int32_t codec5_decode5With(rt_bytes input, uint32_t maxPacket, bool forClient, P
     e = (serverBody != NULL) ? serverBody(body, type, out) : DecodeErr_NOT_FOR_CLIENT;
     break;
   }
-#line 832 "ts-src/mqtt/codec5.ts"
+#line 793 "ts-src/mqtt/codec5.ts"
   case PacketType_CONNACK: {
     e = codec5_decodeConnack5(body, out);
     break;
   }
-#line 835 "ts-src/mqtt/codec5.ts"
+#line 796 "ts-src/mqtt/codec5.ts"
   case PacketType_PUBLISH: {
     e = codec5_decodePublish5(body, flags, out);
     break;
   }
-#line 838 "ts-src/mqtt/codec5.ts"
+#line 799 "ts-src/mqtt/codec5.ts"
   case PacketType_PUBACK:
   case PacketType_PUBREC:
   case PacketType_PUBREL:
@@ -1416,28 +1357,28 @@ int32_t codec5_decode5With(rt_bytes input, uint32_t maxPacket, bool forClient, P
     e = codec5_decodeAck5(body, type, out);
     break;
   }
-#line 844 "ts-src/mqtt/codec5.ts"
+#line 805 "ts-src/mqtt/codec5.ts"
   case PacketType_SUBACK:
   case PacketType_UNSUBACK: {
     e = codec5_decodeSubUnsuback5(body, type, out);
     break;
   }
-#line 848 "ts-src/mqtt/codec5.ts"
+#line 809 "ts-src/mqtt/codec5.ts"
   case PacketType_DISCONNECT:
   case packet5_PACKET_AUTH: {
     e = codec5_decodeReasonPacket5(body, type, forClient, out);
     break;
   }
-#line 852 "ts-src/mqtt/codec5.ts"
+#line 813 "ts-src/mqtt/codec5.ts"
   default: {
     break; // PINGREQ, PINGRESP: no contents, length checked above.
   }
   }
-#line 855 "ts-src/mqtt/codec5.ts"
+#line 816 "ts-src/mqtt/codec5.ts"
   if (e != 0) {
     return rt_i32_of((uint32_t)(-(int64_t)e));
   }
-#line 856 "ts-src/mqtt/codec5.ts"
+#line 817 "ts-src/mqtt/codec5.ts"
   return rt_i32_of(total);
 }
 
@@ -1446,11 +1387,11 @@ DecodeErr codec5_topicNameErr(rt_bytes t) {
   if (t.len == 0) {
     return DecodeErr_EMPTY_TOPIC;
   }
-#line 862 "ts-src/mqtt/codec5.ts"
+#line 823 "ts-src/mqtt/codec5.ts"
   if (!topic_validTopicName(t)) {
     return (DecodeErr)(topic_validUtf8(t) ? DecodeErr_TOPIC_WILDCARD : DecodeErr_BAD_UTF8);
   }
-#line 863 "ts-src/mqtt/codec5.ts"
+#line 824 "ts-src/mqtt/codec5.ts"
   return DecodeErr_OK;
 }
 
@@ -1460,7 +1401,7 @@ static int32_t codec5_propsEnd(int32_t r, uint32_t want) {
   if (r < 0) {
     return rt_i32_of((uint32_t)(-(int64_t)r));
   }
-#line 870 "ts-src/mqtt/codec5.ts"
+#line 831 "ts-src/mqtt/codec5.ts"
   return ((uint32_t)r == want) ? 0 : DecodeErr_BAD_LENGTH;
 }
 
@@ -1470,23 +1411,23 @@ static int32_t codec5_decodeConnack5(rt_bytes body, Packet5 *out) {
   if ((rt_bytes_get(body, 0) & 0xfe) != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 877 "ts-src/mqtt/codec5.ts"
+#line 838 "ts-src/mqtt/codec5.ts"
   b->sessionPresent = rt_bytes_get(body, 0) == 1;
   out->reasonCode = rt_bytes_get(body, 1);
   if (!packet5_reasonValid(PacketType_CONNACK, out->reasonCode)) {
     return Decode5Err_BAD_REASON_CODE;
   }
   // Session Present 0 with a refusal [MQTT-3.2.2-6].
-#line 881 "ts-src/mqtt/codec5.ts"
+#line 842 "ts-src/mqtt/codec5.ts"
   if (b->sessionPresent && out->reasonCode != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 882 "ts-src/mqtt/codec5.ts"
+#line 843 "ts-src/mqtt/codec5.ts"
   int32_t tmp = codec5_decodeProps(body, 2, PacketType_CONNACK, &out->props);
   return codec5_propsEnd(tmp, body.len);
 }
 
-#line 885 "ts-src/mqtt/codec5.ts"
+#line 846 "ts-src/mqtt/codec5.ts"
 static int32_t codec5_decodePublish5(rt_bytes body, uint8_t flags, Packet5 *out) {
   Packet *b = &out->base;
   b->qos = (uint8_t)((flags >> 1) & 3);
@@ -1496,7 +1437,7 @@ static int32_t codec5_decodePublish5(rt_bytes body, uint8_t flags, Packet5 *out)
   if (end < 0) {
     return DecodeErr_STRING_OVERRUN;
   }
-#line 892 "ts-src/mqtt/codec5.ts"
+#line 853 "ts-src/mqtt/codec5.ts"
   uint32_t at = (uint32_t)end;
   b->topic = rt_subarray(body, 2, at);
   if (b->topic.len > 0) {
@@ -1505,17 +1446,17 @@ static int32_t codec5_decodePublish5(rt_bytes body, uint8_t flags, Packet5 *out)
       return te;
     }
   }
-#line 898 "ts-src/mqtt/codec5.ts"
+#line 859 "ts-src/mqtt/codec5.ts"
   if (b->qos > 0) {
     if ((body.len - at) < 2) {
       return DecodeErr_BAD_LENGTH;
     }
-#line 900 "ts-src/mqtt/codec5.ts"
+#line 861 "ts-src/mqtt/codec5.ts"
     b->packetId = codec5_readU16(body, at);
     if (b->packetId == 0) {
       return DecodeErr_ZERO_PACKET_ID;
     }
-#line 902 "ts-src/mqtt/codec5.ts"
+#line 863 "ts-src/mqtt/codec5.ts"
     at = at + 2u;
   }
   int32_t r = codec5_decodeProps(body, at, PacketType_PUBLISH, &out->props);
@@ -1524,11 +1465,11 @@ static int32_t codec5_decodePublish5(rt_bytes body, uint8_t flags, Packet5 *out)
   }
   // An empty topic needs a Topic Alias (3.3.2.3.4); whether the alias was
   // ever set is the session's to check (it holds the alias table).
-#line 908 "ts-src/mqtt/codec5.ts"
+#line 869 "ts-src/mqtt/codec5.ts"
   if (b->topic.len == 0 && !Props5_has(&out->props, PropId_TOPIC_ALIAS)) {
     return Decode5Err_EMPTY_TOPIC_NO_ALIAS;
   }
-#line 909 "ts-src/mqtt/codec5.ts"
+#line 870 "ts-src/mqtt/codec5.ts"
   b->payload = rt_subarray(body, (uint32_t)r, UINT32_MAX);
   return 0;
 }
@@ -1540,49 +1481,49 @@ static int32_t codec5_decodeAck5(rt_bytes body, uint8_t type, Packet5 *out) {
   if (out->base.packetId == 0) {
     return DecodeErr_ZERO_PACKET_ID;
   }
-#line 918 "ts-src/mqtt/codec5.ts"
+#line 879 "ts-src/mqtt/codec5.ts"
   if (body.len == 2) {
     return 0;
   }
-#line 919 "ts-src/mqtt/codec5.ts"
+#line 880 "ts-src/mqtt/codec5.ts"
   out->reasonCode = rt_bytes_get(body, 2);
   if (!packet5_reasonValid(type, out->reasonCode)) {
     return Decode5Err_BAD_REASON_CODE;
   }
-#line 921 "ts-src/mqtt/codec5.ts"
+#line 882 "ts-src/mqtt/codec5.ts"
   if (body.len == 3) {
     return 0;
   }
-#line 922 "ts-src/mqtt/codec5.ts"
+#line 883 "ts-src/mqtt/codec5.ts"
   int32_t tmp = codec5_decodeProps(body, 3, type, &out->props);
   return codec5_propsEnd(tmp, body.len);
 }
 
 /** SUBACK, UNSUBACK (3.9, 3.11): packet id, properties, one reason code per filter. */
-#line 926 "ts-src/mqtt/codec5.ts"
+#line 887 "ts-src/mqtt/codec5.ts"
 static int32_t codec5_decodeSubUnsuback5(rt_bytes body, uint8_t type, Packet5 *out) {
   Packet *b = &out->base;
   b->packetId = codec5_readU16(body, 0);
   if (b->packetId == 0) {
     return DecodeErr_ZERO_PACKET_ID;
   }
-#line 930 "ts-src/mqtt/codec5.ts"
+#line 891 "ts-src/mqtt/codec5.ts"
   int32_t r = codec5_decodeProps(body, 2, type, &out->props);
   if (r < 0) {
     return rt_i32_of((uint32_t)(-(int64_t)r));
   }
-#line 932 "ts-src/mqtt/codec5.ts"
+#line 893 "ts-src/mqtt/codec5.ts"
   b->codes = rt_subarray(body, (uint32_t)r, UINT32_MAX);
   if (b->codes.len == 0) {
     return DecodeErr_BAD_LENGTH;
   }
-#line 934 "ts-src/mqtt/codec5.ts"
+#line 895 "ts-src/mqtt/codec5.ts"
   for (uint32_t i = 0; i < b->codes.len; i++) {
     if (!packet5_reasonValid(type, rt_bytes_get(b->codes, i))) {
       return (type == PacketType_SUBACK) ? DecodeErr_BAD_SUBACK_CODE : Decode5Err_BAD_REASON_CODE;
     }
   }
-#line 937 "ts-src/mqtt/codec5.ts"
+#line 898 "ts-src/mqtt/codec5.ts"
   return 0;
 }
 
@@ -1594,26 +1535,26 @@ static int32_t codec5_decodeReasonPacket5(rt_bytes body, uint8_t type, bool forC
   if (body.len == 0) {
     return 0;
   }
-#line 946 "ts-src/mqtt/codec5.ts"
+#line 907 "ts-src/mqtt/codec5.ts"
   out->reasonCode = body.p[0];
   if (!packet5_reasonValid(type, out->reasonCode)) {
     return Decode5Err_BAD_REASON_CODE;
   }
-#line 948 "ts-src/mqtt/codec5.ts"
+#line 909 "ts-src/mqtt/codec5.ts"
   if (body.len == 1) {
     return 0;
   }
-#line 949 "ts-src/mqtt/codec5.ts"
+#line 910 "ts-src/mqtt/codec5.ts"
   int32_t tmp = codec5_decodeProps(body, 1, type, &out->props);
   int32_t e = codec5_propsEnd(tmp, body.len);
-#line 950 "ts-src/mqtt/codec5.ts"
+#line 911 "ts-src/mqtt/codec5.ts"
   if (e != 0) {
     return e;
   }
-#line 951 "ts-src/mqtt/codec5.ts"
+#line 912 "ts-src/mqtt/codec5.ts"
   if ((forClient && type == PacketType_DISCONNECT) && Props5_has(&out->props, PropId_SESSION_EXPIRY)) {
     return Decode5Err_PROPERTY_NOT_ALLOWED;
   }
-#line 952 "ts-src/mqtt/codec5.ts"
+#line 913 "ts-src/mqtt/codec5.ts"
   return 0;
 }

@@ -23,8 +23,6 @@ int32_t codec5_propsSize(Props5 *p, uint8_t where);
 uint32_t codec5_propsFieldSize(uint32_t len);
 uint32_t codec5_putProps(rt_bytes out, uint32_t off, Props5 *p, uint32_t len);
 uint32_t codec5_putUserProp(rt_bytes out, uint32_t off, rt_bytes key, rt_bytes value);
-uint32_t codec5_packetSize5(uint32_t rem);
-uint32_t codec5_putHeader5(rt_bytes out, uint8_t first, uint32_t rem);
 uint32_t codec5_encodeConnect5(rt_bytes out, ConnectOptions *o, Props5 *props, Props5 *willProps);
 uint32_t codec5_publishSize5(uint32_t topicLen, uint32_t payloadLen, uint8_t qos, uint32_t propsLen);
 uint32_t codec5_encodePublishAny5(rt_bytes out, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, bool dup, uint16_t packetId, Props5 *props);

@@ -9,6 +9,7 @@ static uint32_t session_minU32(uint32_t a, uint32_t b);
 static uint32_t session_elapsed(uint32_t now, uint32_t then);
 static uint32_t session_left(uint32_t now, uint32_t then, uint32_t period);
 static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at);
+static const char *session_txt(const char *s);
 static uint32_t Session_encodeConnect5(Session *self, ConnectOptions *o);
 static void Session_closeQuietly(Session *self, const char *reason);
 static void Session_queueDisconnect(Session *self);
@@ -21,10 +22,12 @@ static uint32_t Session_waitingToSend(Session *self);
 static bool Session_receiving(Session *self);
 static uint32_t Session_recvLimit(Session *self);
 static void Session_parse(Session *self);
+static void Session_rxDrop(Session *self, uint32_t k);
 static void Session_parse5(Session *self);
 static bool Session_bigFromRx(Session *self, uint32_t start);
 static uint32_t Session_bigFeed(Session *self, rt_bytes d);
 static void Session_bigBad(Session *self, DecodeErr e);
+static void Session_closeBad(Session *self, DecodeErr e, rt_bytes at);
 static void Session_bigLayout(Session *self);
 static void Session_bigHeaderDone(Session *self);
 static void Session_bigSkip(Session *self, const char *why, int32_t num);
@@ -33,14 +36,13 @@ static void Session_bigEnd(Session *self);
 static void Session_handle(Session *self, Packet *p);
 static void Session_onConnack(Session *self, Packet *p);
 static void Session_onPublish(Session *self, Packet *p);
-static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev, const char *msg);
-static void Session_onPubrec(Session *self, Packet *p);
+static void Session_onAck(Session *self, Packet *p);
 static void Session_onPubrel(Session *self, Packet *p);
 static void Session_onSubAck(Session *self, Packet *p, bool unsub);
 static void Session_pump(Session *self);
 static bool Session_copyOut(Session *self, OutMsg *r);
 static bool Session_copyAliased(Session *self, OutMsg *r);
-static void Session_dropRec(Session *self, uint32_t i, uint8_t reason, const char *why);
+static void Session_dropRec(Session *self, uint32_t i, uint8_t reason);
 static bool Session_pumpStream(Session *self);
 static bool Session_pumpAcksAndSubs(Session *self);
 static Props5 *Session_noProps(Session *self);
@@ -52,12 +54,12 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p);
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num);
 static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes detail, int32_t num);
 static void Session_enterDisconnected(Session *self, const char *reason);
+static void Session_dropLink(Session *self);
 static bool Session_idInUse(Session *self, uint16_t id);
 static int32_t Session_findRec(Session *self, uint16_t id);
 static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state);
 static rt_bytes Session_recTopic(Session *self, OutMsg *r);
 static bool Session_dropOldestWaiting(Session *self, uint8_t reason);
-static rt_bytes Session_recPayload(Session *self, OutMsg *r);
 static uint32_t Session_topicOffset(Session *self, OutMsg *r);
 static void Session_releaseBytes(Session *self, OutMsg *r);
 static void Session_freeRec(Session *self, uint32_t i);
@@ -67,7 +69,7 @@ static bool Session_rxQos2Has(Session *self, uint16_t id);
 static void Session_rxQos2Add(Session *self, uint16_t id);
 static void Session_rxQos2Remove(Session *self, uint32_t k);
 
-#line 297 "ts-src/mqtt/session.ts"
+#line 291 "ts-src/mqtt/session.ts"
 static LogScratch session_logScratch;
 
 /** CONNECT options built by connect(): shared by all sessions, as connectWith()
@@ -75,7 +77,7 @@ static LogScratch session_logScratch;
 static ConnectOptions session_connectScratch;
 
 /* Sets the fields of a zeroed SessionConfig to their initial values. */
-#line 185 "ts-src/mqtt/session.ts"
+#line 186 "ts-src/mqtt/session.ts"
 void SessionConfig_init(SessionConfig *self) {
   self->keepAlive = 60;
   self->cleanSession = true;
@@ -102,36 +104,20 @@ static RT_CONSTRUCTOR void session__ctor(void) {
 }
 
 /** A persisted record's meta word: state (RecState) << 24 | QoS << 16 | packet id. */
-#line 180 "ts-src/mqtt/session.ts"
+#line 181 "ts-src/mqtt/session.ts"
 uint32_t session_storeMeta(uint8_t state, uint8_t qos, uint16_t id) {
   return (uint32_t)((rt_i32_of((uint32_t)state << 24) | (qos << 16)) | id);
 }
 
 /** Copies the five strings in. Returns null when accepted, else what is wrong
    *  (the config is then left unchanged). */
-#line 210 "ts-src/mqtt/session.ts"
+#line 211 "ts-src/mqtt/session.ts"
 const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
-  uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
-  if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
-    return "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
+  const char *e = session_configStringsError(clientId, user, pass, willTopic, willMessage);
+  if (e != NULL) {
+    return e;
   }
-#line 213 "ts-src/mqtt/session.ts"
-  if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
-    return "string over 65535 bytes";
-  }
-  if (willTopic.len > 0 && (!topic_validTopicName(willTopic) || topic_hasControlChar(willTopic))) {
-    return "invalid will topic";
-  }
-  // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 218 "ts-src/mqtt/session.ts"
-  if (pass.len > 0 && user.len == 0) {
-    return "password without user name";
-  }
-#line 219 "ts-src/mqtt/session.ts"
-  if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
-    return "client id or user name not UTF-8";
-  }
-#line 220 "ts-src/mqtt/session.ts"
+#line 214 "ts-src/mqtt/session.ts"
   self->offs[0] = 0;
   SessionConfig_put(self, 0, clientId);
   SessionConfig_put(self, 1, user);
@@ -142,8 +128,8 @@ const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_
 }
 
 static void SessionConfig_put(SessionConfig *self, uint32_t k, rt_bytes b) {
-  rt_copy_bytes(RT_BYTES(self->strs, CONFIG_MGOS_MQTT_CONFIG_STR_SIZE), rt_get_u32(self->offs, 6, k), b);
-  rt_set_u32(self->offs, 6, rt_idx_add(k, 1), rt_get_u32(self->offs, 6, k) + b.len);
+  rt_copy_bytes(RT_BYTES(self->strs, CONFIG_MGOS_MQTT_CONFIG_STR_SIZE), self->offs[k], b);
+  self->offs[k + 1] = self->offs[k] + b.len;
 }
 
 /** String k (CfgStr) as a view into the config's own buffer. */
@@ -151,12 +137,12 @@ rt_bytes SessionConfig_str(SessionConfig *self, uint32_t k) {
   return rt_subarray(RT_BYTES(self->strs, CONFIG_MGOS_MQTT_CONFIG_STR_SIZE), rt_get_u32(self->offs, 6, k), rt_get_u32(self->offs, 6, rt_idx_add(k, 1)));
 }
 
-#line 269 "ts-src/mqtt/session.ts"
+#line 263 "ts-src/mqtt/session.ts"
 rt_bytes Sub_view(Sub *self) {
   return rt_subarray(RT_BYTES(self->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, self->filterLen);
 }
 
-#line 283 "ts-src/mqtt/session.ts"
+#line 277 "ts-src/mqtt/session.ts"
 static void LogScratch_add(LogScratch *self, rt_bytes b) {
   for (uint32_t i = 0; i < b.len && self->len < 96; i++) {
     uint32_t tmp = self->len++;
@@ -164,20 +150,20 @@ static void LogScratch_add(LogScratch *self, rt_bytes b) {
   }
 }
 
-#line 287 "ts-src/mqtt/session.ts"
+#line 281 "ts-src/mqtt/session.ts"
 static void LogScratch_num(LogScratch *self, uint32_t v) {
   uint32_t div = 1000000000;
   while (div > 1 && ((int32_t)(v / div) == 0)) {
     div = div / 10;
   }
-#line 290 "ts-src/mqtt/session.ts"
+#line 284 "ts-src/mqtt/session.ts"
   while (div > 0 && self->len < 96) {
     rt_set_u8(self->buf, 96, self->len++, (uint8_t)(0x30 + ((v / div) % 10)));
     div = div / 10;
   }
 }
 
-#line 303 "ts-src/mqtt/session.ts"
+#line 297 "ts-src/mqtt/session.ts"
 static uint32_t session_minU32(uint32_t a, uint32_t b) {
   return (a < b) ? a : b;
 }
@@ -198,7 +184,7 @@ static uint32_t session_left(uint32_t now, uint32_t then, uint32_t period) {
 static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at) {
   uint32_t rem = 0;
   uint32_t shift = 0;
-  uint32_t i = at + 1u;
+  uint32_t i = at + 1;
   while (i < tx.len && shift <= 21) {
     uint8_t b = tx.p[i];
     rem = (rem | ((uint32_t)(b & 0x7f) << shift));
@@ -208,8 +194,14 @@ static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at) {
       break;
     }
   }
-#line 331 "ts-src/mqtt/session.ts"
+#line 325 "ts-src/mqtt/session.ts"
   return (i - at) + rem;
+}
+
+/** A close reason's text (closeReason, the log): only logs read it, so a
+ *  build without logs (LOG_LEVEL 0) carries none and closeReason is "". */
+static const char *session_txt(const char *s) {
+  return (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) ? s : "";
 }
 
 /** CONNACK return code -> the reason for the log and closeReason. */
@@ -310,12 +302,7 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
 #line 521 "ts-src/mqtt/session.ts"
     return false;
   }
-  self->txLen = 0;
-  self->txHeadLeft = 0;
-  self->rxLen = 0;
-  self->big = BigRx_NONE;
-  self->ackCount = 0;
-  self->ackHead = 0;
+  Session_dropLink(self);
   uint32_t n = Session_isV5(self) ? Session_encodeConnect5(self, o) : codec_encodeConnect(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), o);
   if (n == 0) {
     bool bad = o->password.len > 0 && o->userName.len == 0;
@@ -323,7 +310,7 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logNum(self, LogLevel_ERROR, bad ? "password without user name" : "connect: CONNECT invalid or > TX_BUF_SIZE", 0);
     }
-#line 534 "ts-src/mqtt/session.ts"
+#line 529 "ts-src/mqtt/session.ts"
     return false;
   }
   self->txLen = n;
@@ -400,35 +387,30 @@ void Session_txConsumed(Session *self, uint32_t n) {
   if (n > self->txLen) {
     n = self->txLen;
   }
-#line 608 "ts-src/mqtt/session.ts"
+#line 603 "ts-src/mqtt/session.ts"
   uint32_t rest = self->txLen - n;
-  // Walk the packets written: the last one may be cut, remember its tail.
-  uint32_t k = n;
-  if (self->txHeadLeft > 0) {
-    uint32_t d = session_minU32(k, self->txHeadLeft);
-    self->txHeadLeft = self->txHeadLeft - d;
-    k = k - d;
+  // Walk the packets written (after the rest of one begun before): the
+  // last one may be cut, remember its tail.
+  uint32_t at = session_minU32(n, self->txHeadLeft);
+  self->txHeadLeft = self->txHeadLeft - at;
+  while (at < n) {
+    at = at + session_packetLenAt(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at);
   }
-  uint32_t at = n - k;
-  while (k > 0) {
-    uint32_t len = session_packetLenAt(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at);
-    if (len > k) {
-      self->txHeadLeft = len - k;
-      break;
-    }
-    k -= len;
-    at += len;
+#line 609 "ts-src/mqtt/session.ts"
+  if (at > n) {
+    self->txHeadLeft = at - n;
   }
+#line 610 "ts-src/mqtt/session.ts"
   if (n > 0) {
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
   }
-#line 627 "ts-src/mqtt/session.ts"
+#line 611 "ts-src/mqtt/session.ts"
   self->txLen = rest;
   if (self->state == SessionState_DISCONNECTING && !self->closing) {
     Session_queueDisconnect(self);
   }
   // Space freed: packets that did not fit may go now.
-#line 630 "ts-src/mqtt/session.ts"
+#line 614 "ts-src/mqtt/session.ts"
   Session_pump(self);
   Session_maybeRoom(self);
 }
@@ -446,7 +428,7 @@ void Session_connectionLost(Session *self, uint32_t now) {
     self->closing = false;
     return;
   }
-  Session_enterDisconnected(self, (self->state == SessionState_DISCONNECTING) ? "disconnected" : "connection lost");
+  Session_enterDisconnected(self, (self->state == SessionState_DISCONNECTING) ? session_txt("disconnected") : session_txt("connection lost"));
   self->closing = false;
 }
 
@@ -456,11 +438,11 @@ void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 655 "ts-src/mqtt/session.ts"
+#line 639 "ts-src/mqtt/session.ts"
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_logNum(self, LogLevel_ERROR, reason, 0);
   }
-#line 656 "ts-src/mqtt/session.ts"
+#line 640 "ts-src/mqtt/session.ts"
   Session_closeQuietly(self, reason);
 }
 
@@ -471,7 +453,7 @@ static void Session_closeQuietly(Session *self, const char *reason) {
   }
   // Before the CLOSE event: a handler that reconnects must see that the old
   // transport still has to go (connectionLost() clears it).
-#line 664 "ts-src/mqtt/session.ts"
+#line 648 "ts-src/mqtt/session.ts"
   self->closing = true;
   Session_enterDisconnected(self, reason);
 }
@@ -481,7 +463,7 @@ bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
     return false;
   }
-#line 671 "ts-src/mqtt/session.ts"
+#line 655 "ts-src/mqtt/session.ts"
   self->state = SessionState_DISCONNECTING;
   Session_queueDisconnect(self);
   return true;
@@ -493,24 +475,28 @@ static void Session_queueDisconnect(Session *self) {
   if (self->streaming) {
     return;
   }
-#line 680 "ts-src/mqtt/session.ts"
-  uint32_t n = Session_encodeDisconnect(self, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX));
-  if (n == 0 && self->txLen > self->txHeadLeft) {
+#line 664 "ts-src/mqtt/session.ts"
+  uint32_t n = 0;
+  while (true) {
+    n = Session_encodeDisconnect(self, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX));
+    // Still no room (the rest of one big packet): txConsumed() calls again.
+    if (n > 0 || self->txLen <= self->txHeadLeft) {
+      break;
+    }
     // No room: the connection ends anyway, so the whole packets waiting make
     // way for it. A packet the port has begun must still be finished, or the
     // broker would read the DISCONNECT as part of it.
+#line 672 "ts-src/mqtt/session.ts"
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "disconnect: tx full, dropped", rt_i32_of((self->txLen - self->txHeadLeft)));
     }
-#line 686 "ts-src/mqtt/session.ts"
+#line 673 "ts-src/mqtt/session.ts"
     self->txLen = self->txHeadLeft;
-    n = Session_encodeDisconnect(self, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX));
   }
-  // Still no room (the rest of one big packet): txConsumed() calls again.
   if (n == 0) {
     return;
   }
-#line 691 "ts-src/mqtt/session.ts"
+#line 676 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   self->closing = true;
@@ -521,7 +507,7 @@ static uint32_t Session_encodeDisconnect(Session *self, rt_bytes out) {
   if (!Session_isV5(self)) {
     return codec_encodeSimple(out, PacketType_DISCONNECT);
   }
-#line 699 "ts-src/mqtt/session.ts"
+#line 684 "ts-src/mqtt/session.ts"
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
   return codec5_encodeDisconnect5(out, self->discReason, p);
@@ -533,7 +519,7 @@ void Session_protocolError(Session *self, uint8_t code, const char *why) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 708 "ts-src/mqtt/session.ts"
+#line 693 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     Session_close(self, why);
     return;
@@ -542,14 +528,14 @@ void Session_protocolError(Session *self, uint8_t code, const char *why) {
     Session_log(self, LogLevel_ERROR, why, rt_str_bytes(packet5_reasonName(PacketType_DISCONNECT, code)), code);
   }
   // Only when no packet is cut half way in tx: the DISCONNECT must be whole on the wire.
-#line 714 "ts-src/mqtt/session.ts"
+#line 699 "ts-src/mqtt/session.ts"
   bool clean = self->txHeadLeft == 0 && !self->streaming;
   uint32_t ep = self->epoch;
   Session_closeQuietly(self, why);
   if ((!clean || (self->epoch != (ep + 1u))) || !self->closing) {
     return;
   }
-#line 718 "ts-src/mqtt/session.ts"
+#line 703 "ts-src/mqtt/session.ts"
   self->discReason = code;
   self->txLen = Session_encodeDisconnect(self, RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE));
   self->discReason = 0;
@@ -564,15 +550,15 @@ uint32_t Session_nextTickIn(Session *self, uint32_t now, uint32_t cap) {
   } else if (self->state == SessionState_CONNECTED && ka > 0) {
     if (self->pingOutstanding) {
       due = session_minU32(due, session_left(now, self->pingSentAt, ka >> 1));
-#line 731 "ts-src/mqtt/session.ts"
+#line 716 "ts-src/mqtt/session.ts"
     } else if (self->streaming) {
       due = session_minU32(due, session_left(now, self->lastTx, ka));
-#line 732 "ts-src/mqtt/session.ts"
+#line 717 "ts-src/mqtt/session.ts"
     } else {
       due = session_minU32(due, session_minU32(session_left(now, self->lastTx, ka), session_left(now, self->lastRx, ka)));
     }
   }
-#line 734 "ts-src/mqtt/session.ts"
+#line 719 "ts-src/mqtt/session.ts"
   return due;
 }
 
@@ -581,20 +567,20 @@ void Session_tick(Session *self, uint32_t now) {
   self->now = now;
   if (self->state == SessionState_CONNECTING) {
     if (session_elapsed(now, self->connectStart) >= CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS) {
-      Session_close(self, "no CONNACK in time");
+      Session_close(self, session_txt("no CONNACK in time"));
     }
-#line 742 "ts-src/mqtt/session.ts"
+#line 727 "ts-src/mqtt/session.ts"
     return;
   }
   if (self->state != SessionState_CONNECTED) {
     return;
   }
-#line 745 "ts-src/mqtt/session.ts"
+#line 730 "ts-src/mqtt/session.ts"
   uint32_t ka = (uint32_t)(self->cfg.keepAlive * 1000);
   if (ka > 0) {
     if (self->pingOutstanding) {
       if (session_elapsed(now, self->pingSentAt) >= (ka >> 1)) {
-        Session_close(self, "no PINGRESP within keep_alive / 2");
+        Session_close(self, session_txt("no PINGRESP within keep_alive / 2"));
         return;
       }
     } else if ((session_elapsed(now, self->lastTx) >= ka) || (!self->streaming && (session_elapsed(now, self->lastRx) >= ka))) {
@@ -609,7 +595,7 @@ void Session_tick(Session *self, uint32_t now) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
           Session_logNum(self, LogLevel_WARN, "tx full, no PINGREQ", 0);
         }
-#line 761 "ts-src/mqtt/session.ts"
+#line 746 "ts-src/mqtt/session.ts"
       } else {
         self->txLen += n;
         self->lastTx = now;
@@ -617,7 +603,7 @@ void Session_tick(Session *self, uint32_t now) {
           Session_logNum(self, LogLevel_DEBUG, "PINGREQ", 0);
         }
       }
-#line 766 "ts-src/mqtt/session.ts"
+#line 751 "ts-src/mqtt/session.ts"
       self->pingOutstanding = true;
       self->pingSentAt = now;
     }
@@ -628,7 +614,7 @@ void Session_tick(Session *self, uint32_t now) {
 
 // ---------------------------------------------------------------- API
 /** Next packet id: never 0, wraps after 65535, skips ids in use. */
-#line 777 "ts-src/mqtt/session.ts"
+#line 762 "ts-src/mqtt/session.ts"
 uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
@@ -636,7 +622,7 @@ uint16_t Session_nextPacketId(Session *self) {
       return self->lastId;
     }
   }
-#line 782 "ts-src/mqtt/session.ts"
+#line 767 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -652,14 +638,14 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "publish: bad QoS", topic, qos);
     }
-#line 795 "ts-src/mqtt/session.ts"
+#line 780 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
-  if (!topic_validTopicName(topic) || topic_hasControlChar(topic)) {
+  if (!topic_sendableTopic(topic, false)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "publish: invalid topic name", topic, 0);
     }
-#line 799 "ts-src/mqtt/session.ts"
+#line 784 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   uint8_t q = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
@@ -670,13 +656,13 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (q > self->v5s[0].serverMaxQos) {
       q = self->v5s[0].serverMaxQos;
     }
-#line 807 "ts-src/mqtt/session.ts"
+#line 792 "ts-src/mqtt/session.ts"
     pl = codec5_propsSize(&self->v5s[0].pubProps, PacketType_PUBLISH);
     if (pl < 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, "publish: invalid MQTT 5 properties", topic, 0);
       }
-#line 810 "ts-src/mqtt/session.ts"
+#line 795 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
     }
   }
@@ -685,7 +671,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logTooBig(self, LogLevel_ERROR, "publish: over the MQTT packet limit, can never be sent", topic, payload.len, session_MAX_PAYLOAD);
     }
-#line 816 "ts-src/mqtt/session.ts"
+#line 801 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   bool connected = self->state == SessionState_CONNECTED;
@@ -694,7 +680,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logTooBig(self, LogLevel_ERROR, "publish: larger than the broker's Maximum Packet Size, can never be sent", topic, size, smax);
     }
-#line 822 "ts-src/mqtt/session.ts"
+#line 807 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   if (q == 0) {
@@ -703,7 +689,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_log(self, LogLevel_DEBUG, "publish: QoS 0 while not connected", topic, 0);
       }
-#line 828 "ts-src/mqtt/session.ts"
+#line 813 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
     }
     // MQTT 5 QoS 0 goes through the outbox too (topic aliases are put in on the way out).
@@ -713,7 +699,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if (size <= room.len) {
         uint32_t tmp = self->txLen;
         self->txLen = tmp + codec_writePublish(room, topic, payload, 0, retain, false, 0, size);
-#line 836 "ts-src/mqtt/session.ts"
+#line 821 "ts-src/mqtt/session.ts"
         self->lastTx = now;
         return Session_nextPacketId(self);
       }
@@ -723,7 +709,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logTooBig(self, LogLevel_ERROR, "publish: larger than the outbox (MGOS_MQTT_STORE_SIZE), can never be sent", topic, size, CONFIG_MGOS_MQTT_STORE_SIZE);
     }
-#line 843 "ts-src/mqtt/session.ts"
+#line 828 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   if (!connected) {
@@ -732,7 +718,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_log(self, LogLevel_DEBUG, "publish: offline and max_queue_length is 0", topic, 0);
       }
-#line 849 "ts-src/mqtt/session.ts"
+#line 834 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
     }
     while (Session_queuedCount(self) >= limit) {
@@ -741,7 +727,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
           Session_log(self, LogLevel_DEBUG, "publish: offline queue full (max_queue_length)", topic, rt_i32_of(limit));
         }
-#line 855 "ts-src/mqtt/session.ts"
+#line 840 "ts-src/mqtt/session.ts"
         return Session_refuse(self, MGOS_MQTT_ERR_QUEUE_FULL);
       }
     }
@@ -753,7 +739,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_log(self, LogLevel_DEBUG, "publish: outbox full", topic, rt_i32_of(size));
       }
-#line 864 "ts-src/mqtt/session.ts"
+#line 849 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_FULL);
     }
   }
@@ -762,7 +748,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, "publish: no packet id free", topic, 0);
     }
-#line 870 "ts-src/mqtt/session.ts"
+#line 855 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_FULL);
   }
   OutMsg *r = &self->recs[self->recCount];
@@ -770,16 +756,16 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   uint32_t n = 0;
   if (v5) {
     n = codec5_encodePublish5(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), &self->v5s[0].pubProps);
-#line 876 "ts-src/mqtt/session.ts"
+#line 861 "ts-src/mqtt/session.ts"
   } else {
     n = codec_writePublish(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), size);
   }
-#line 877 "ts-src/mqtt/session.ts"
+#line 862 "ts-src/mqtt/session.ts"
   if (n == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "publish: encoding failed", topic, 0);
     }
-#line 879 "ts-src/mqtt/session.ts"
+#line 864 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   r->state = RecState_QUEUED;
@@ -810,7 +796,7 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
     return;
   }
   // Only the state that matters after a restart: waiting for PUBCOMP, or not.
-#line 907 "ts-src/mqtt/session.ts"
+#line 892 "ts-src/mqtt/session.ts"
   uint8_t st = (RecState)((r->state == RecState_WAIT_PUBCOMP) ? RecState_WAIT_PUBCOMP : RecState_QUEUED);
   f(self, op, r->seq, session_storeMeta(st, r->qos, r->packetId), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len));
 }
@@ -825,12 +811,12 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   if ((((seq == 0 || id == 0) || (qos != 1 && qos != 2)) || self->recCount >= session_STORE_SLOTS) || Session_idInUse(self, id)) {
     return false;
   }
-#line 919 "ts-src/mqtt/session.ts"
+#line 904 "ts-src/mqtt/session.ts"
   if (st == RecState_WAIT_PUBCOMP) {
     if (qos != 2 || data.len > 0) {
       return false;
     }
-#line 921 "ts-src/mqtt/session.ts"
+#line 906 "ts-src/mqtt/session.ts"
   } else if (((st != RecState_QUEUED || data.len < 4) || (data.len > (CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed))) || ((data.p[0] >> 4) != PacketType_PUBLISH)) {
     return false;
   }
@@ -850,7 +836,7 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   if (seq >= self->nextSeq) {
     self->nextSeq = (seq == 0xffffffffu) ? 1 : (seq + 1);
   }
-#line 938 "ts-src/mqtt/session.ts"
+#line 923 "ts-src/mqtt/session.ts"
   return true;
 }
 
@@ -879,11 +865,11 @@ uint32_t Session_outboxRoom(Session *self) {
   if (self->recCount >= session_STORE_SLOTS) {
     return 0;
   }
-#line 964 "ts-src/mqtt/session.ts"
+#line 949 "ts-src/mqtt/session.ts"
   if (self->state != SessionState_CONNECTED && (Session_queuedCount(self) >= self->cfg.maxQueueLength)) {
     return 0;
   }
-#line 965 "ts-src/mqtt/session.ts"
+#line 950 "ts-src/mqtt/session.ts"
   return CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed;
 }
 
@@ -892,7 +878,7 @@ static void Session_maybeRoom(Session *self) {
   if (!self->roomWanted || (Session_outboxRoom(self) == 0)) {
     return;
   }
-#line 971 "ts-src/mqtt/session.ts"
+#line 956 "ts-src/mqtt/session.ts"
   self->roomWanted = false;
   Session_emit(self, SessionEvent_OUTBOX_ROOM, NULL);
 }
@@ -906,7 +892,7 @@ static uint32_t Session_waitingToSend(Session *self) {
       n++;
     }
   }
-#line 982 "ts-src/mqtt/session.ts"
+#line 967 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -917,28 +903,28 @@ uint16_t Session_subscribe(Session *self, rt_bytes filter, uint8_t qos, int32_t 
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: bad QoS", filter, qos);
     }
-#line 990 "ts-src/mqtt/session.ts"
+#line 975 "ts-src/mqtt/session.ts"
     return 0;
   }
-  if (!topic_validTopicFilter(filter) || topic_hasControlChar(filter)) {
+  if (!topic_sendableTopic(filter, true)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: invalid topic filter", filter, 0);
     }
-#line 994 "ts-src/mqtt/session.ts"
+#line 979 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (filter.len > CONFIG_MGOS_MQTT_MAX_FILTER_LEN) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: filter > MAX_FILTER_LEN", filter, rt_i32_of(filter.len));
     }
-#line 998 "ts-src/mqtt/session.ts"
+#line 983 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (self->subCount >= CONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: table full", filter, 0);
     }
-#line 1002 "ts-src/mqtt/session.ts"
+#line 987 "ts-src/mqtt/session.ts"
     return 0;
   }
   Sub *s = &self->subs[self->subCount];
@@ -967,11 +953,11 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
     if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
       continue;
     }
-#line 1028 "ts-src/mqtt/session.ts"
+#line 1013 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
       continue;
     }
-#line 1029 "ts-src/mqtt/session.ts"
+#line 1014 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
@@ -981,7 +967,7 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, "unsubscribe: no match", filter, 0);
   }
-#line 1036 "ts-src/mqtt/session.ts"
+#line 1021 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -994,7 +980,7 @@ uint32_t Session_unsentBytes(Session *self) {
       n += r->len - r->done;
     }
   }
-#line 1046 "ts-src/mqtt/session.ts"
+#line 1031 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1005,7 +991,7 @@ uint32_t Session_inflightCount(Session *self) {
       n++;
     }
   }
-#line 1052 "ts-src/mqtt/session.ts"
+#line 1037 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1016,27 +1002,27 @@ uint32_t Session_queuedCount(Session *self) {
       n++;
     }
   }
-#line 1058 "ts-src/mqtt/session.ts"
+#line 1043 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 1065 "ts-src/mqtt/session.ts"
+#line 1050 "ts-src/mqtt/session.ts"
 void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
   self->now = now;
   if (data.len > 0) {
     self->lastRx = now;
   }
-#line 1068 "ts-src/mqtt/session.ts"
+#line 1053 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while (off < data.len) {
     if (!Session_receiving(self) || self->epoch != ep) {
       return;
     }
-#line 1072 "ts-src/mqtt/session.ts"
+#line 1057 "ts-src/mqtt/session.ts"
     if (self->big != BigRx_NONE) {
       // The rest of a large PUBLISH goes through without touching rx.
       off += Session_bigFeed(self, rt_slice_from(data, off));
@@ -1052,9 +1038,9 @@ void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
     }
     // The decoder rejects packets over the limit from their fixed header, so
     // a full buffer here means the limit exceeds the buffer: never wait forever.
-#line 1085 "ts-src/mqtt/session.ts"
+#line 1070 "ts-src/mqtt/session.ts"
     if (self->big == BigRx_NONE && self->rxLen == CONFIG_MGOS_MQTT_RX_BUF_SIZE) {
-      Session_close(self, "rx buffer overflow");
+      Session_close(self, session_txt("rx buffer overflow"));
       return;
     }
   }
@@ -1082,23 +1068,19 @@ static void Session_parse(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1112 "ts-src/mqtt/session.ts"
+#line 1097 "ts-src/mqtt/session.ts"
     if ((r == (-DecodeErr_TOO_LARGE)) && self->pkt.type == PacketType_PUBLISH) {
       // Too large to buffer, not malformed: stream it (the reference closed
       // here, and a persistent session then got it again at every reconnect).
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 1116 "ts-src/mqtt/session.ts"
+#line 1101 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
     if (r < 0) {
-      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
-      }
-#line 1121 "ts-src/mqtt/session.ts"
-      Session_close(self, packet_decodeErrName((DecodeErr)(uint8_t)(-(int64_t)r)));
+      Session_closeBad(self, (DecodeErr)(uint8_t)(-(int64_t)r), rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
       return;
     }
     start += (uint32_t)r;
@@ -1108,13 +1090,14 @@ static void Session_parse(Session *self) {
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1129 "ts-src/mqtt/session.ts"
-  uint32_t rest = self->rxLen - start;
-  if (start > 0) {
-    rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
-  }
-#line 1131 "ts-src/mqtt/session.ts"
-  self->rxLen = rest;
+#line 1113 "ts-src/mqtt/session.ts"
+  Session_rxDrop(self, start);
+}
+
+/** Drops the first `k` bytes of rx (k <= rxLen). */
+static void Session_rxDrop(Session *self, uint32_t k) {
+  rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), k, self->rxLen));
+  self->rxLen = self->rxLen - k;
 }
 
 /** parse() for MQTT 5: every packet within our Maximum Packet Size (a
@@ -1129,14 +1112,14 @@ static void Session_parse5(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1144 "ts-src/mqtt/session.ts"
+#line 1132 "ts-src/mqtt/session.ts"
     if (r < 0) {
       uint8_t e = (uint8_t)(-(int64_t)r);
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
       }
-#line 1147 "ts-src/mqtt/session.ts"
-      Session_protocolError(self, packet5_reason5ForErr(e), (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
+#line 1135 "ts-src/mqtt/session.ts"
+      Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? "" : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
       return;
     }
     start += (uint32_t)r;
@@ -1145,11 +1128,11 @@ static void Session_parse5(Session *self) {
     if (p->type == PacketType_CONNACK) {
       p->returnCode = v->pkt.reasonCode;
     }
-#line 1154 "ts-src/mqtt/session.ts"
+#line 1142 "ts-src/mqtt/session.ts"
     if (p->type == PacketType_PUBLISH && self->state == SessionState_CONNECTED) {
       uint8_t bad = V5State_resolveInAlias(v);
       if (bad != 0) {
-        Session_protocolError(self, bad, (bad == Reason_TOPIC_ALIAS_INVALID) ? "topic alias above our Topic Alias Maximum" : "topic alias never set");
+        Session_protocolError(self, bad, (bad == Reason_TOPIC_ALIAS_INVALID) ? session_txt("topic alias above our Topic Alias Maximum") : session_txt("topic alias never set"));
         return;
       }
     }
@@ -1158,27 +1141,29 @@ static void Session_parse5(Session *self) {
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1164 "ts-src/mqtt/session.ts"
-  uint32_t rest = self->rxLen - start;
-  rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
-  self->rxLen = rest;
+#line 1152 "ts-src/mqtt/session.ts"
+  Session_rxDrop(self, start);
 }
 
 // ---------------------------------------------------------------- large PUBLISH
 /** parse() met a PUBLISH over the limit at rx[start] (its fixed header is
    *  complete). Moves it to rx[0] and streams what rx holds of it. True when
    *  it ended there and the bytes after it are now rx[0, rxLen), to parse. */
-#line 1174 "ts-src/mqtt/session.ts"
+#line 1160 "ts-src/mqtt/session.ts"
 static bool Session_bigFromRx(Session *self, uint32_t start) {
   uint32_t ep = self->epoch;
-  uint32_t avail = self->rxLen - start;
-  rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
+  Session_rxDrop(self, start);
+  uint32_t avail = self->rxLen;
   self->rxLen = 0;
   if (self->state == SessionState_CONNECTING) {
-    Session_close(self, "packet before CONNACK");
+    Session_close(self, session_txt("packet before CONNACK"));
     return false;
   }
   Packet *p = &self->pkt;
+  uint8_t f = p->flags;
+  p->qos = (uint8_t)((f >> 1) & 3);
+  p->dup = (f & 0x8) != 0;
+  p->retain = (f & 0x1) != 0;
   self->big = BigRx_UNDECIDED;
   self->bigPos = 0;
   self->bigTotal = p->totalLen;
@@ -1195,9 +1180,9 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
   if ((self->epoch != ep || !Session_receiving(self)) || self->big != BigRx_NONE) {
     return false;
   }
-#line 1198 "ts-src/mqtt/session.ts"
-  rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), used, avail));
-  self->rxLen = avail - used;
+#line 1188 "ts-src/mqtt/session.ts"
+  self->rxLen = avail;
+  Session_rxDrop(self, used);
   return true;
 }
 
@@ -1213,39 +1198,26 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
     uint32_t pos = self->bigPos;
     rt_bytes rest = rt_slice_from(d, used);
     uint32_t n = 0;
-    if (self->bigIdEnd == 0) {
-      n = session_minU32(rest.len, (self->bigHdr + 2u) - pos);
-      rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), pos, rt_subarray(rest, 0, n));
-      self->rxLen = pos + n;
-      self->bigPos = pos + n;
-      used += n;
-      if (self->bigPos == ((int64_t)self->bigHdr + 2)) {
-        Session_bigLayout(self);
+    if (self->bigIdEnd == 0 || pos < self->bigIdEnd) {
+      // The header, byte by byte: to rx the fixed header and topic length
+      // always, the topic as far as recvLimit() lets it; the last two bytes
+      // also collect in bigId (the packet id, when there is one).
+      uint8_t b = rt_bytes_get(rest, 0);
+      if (self->bigIdEnd == 0 || (pos < self->bigTopicEnd && (pos < Session_recvLimit(self)))) {
+        rt_set_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, pos, b);
+        self->rxLen = pos + 1u;
       }
-#line 1222 "ts-src/mqtt/session.ts"
-    } else if (pos < self->bigTopicEnd) {
-      n = session_minU32(rest.len, self->bigTopicEnd - pos);
-      uint32_t cap = Session_recvLimit(self);
-      if (pos < cap) {
-        uint32_t k = session_minU32(n, cap - pos);
-        rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), pos, rt_subarray(rest, 0, k));
-        self->rxLen = pos + k;
-      }
-      self->bigPos = pos + n;
-      used += n;
-      if (self->bigPos == self->bigIdEnd) {
+      self->bigId = (uint16_t)((self->bigId << 8) | b);
+      self->bigPos = pos + 1u;
+      used++;
+      if (self->bigIdEnd == 0) {
+        if (self->bigPos == ((int64_t)self->bigHdr + 2)) {
+          Session_bigLayout(self);
+        }
+#line 1219 "ts-src/mqtt/session.ts"
+      } else if (self->bigPos == self->bigIdEnd) {
         Session_bigHeaderDone(self);
       }
-#line 1233 "ts-src/mqtt/session.ts"
-    } else if (pos < self->bigIdEnd) {
-      n = 1;
-      self->bigId = (uint16_t)((self->bigId << 8) | rt_bytes_get(rest, 0));
-      self->bigPos = pos + 1;
-      used += 1;
-      if (self->bigPos == self->bigIdEnd) {
-        Session_bigHeaderDone(self);
-      }
-#line 1239 "ts-src/mqtt/session.ts"
     } else {
       // Counted as read before the handler runs: a connection it ends is
       // cut after this fragment, not before.
@@ -1259,11 +1231,11 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
         Session_rxQos2Add(self, self->pkt.packetId);
       }
       if (self->big != BigRx_DISCARD) {
-        Session_bigPayload(self, rt_subarray(rest, 0, n), pos - self->bigIdEnd);
+        Session_bigPayload(self, rt_slice(rest, 0, n), pos - self->bigIdEnd);
       }
     }
     // Even when a handler called disconnect(): the message was read whole.
-#line 1254 "ts-src/mqtt/session.ts"
+#line 1237 "ts-src/mqtt/session.ts"
     if (((self->big != BigRx_NONE && self->bigIdEnd > 0) && self->bigPos == self->bigTotal) && self->epoch == ep) {
       Session_bigEnd(self);
     }
@@ -1273,31 +1245,39 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
 
 /** A malformed large PUBLISH: the same close as parse() gives a small one. */
 static void Session_bigBad(Session *self, DecodeErr e) {
-  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
-  }
-#line 1264 "ts-src/mqtt/session.ts"
   self->big = BigRx_NONE;
-  Session_close(self, packet_decodeErrName(e));
+  Session_closeBad(self, e, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen));
+}
+
+/** A malformed packet (its bytes from `at`) ends the connection. */
+static void Session_closeBad(Session *self, DecodeErr e, rt_bytes at) {
+  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+    Session_log(self, LogLevel_ERROR, "bad packet", at, -e);
+  }
+#line 1253 "ts-src/mqtt/session.ts"
+  Session_close(self, (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) ? packet_decodeErrName(e) : "");
 }
 
 /** The topic length is in: where the topic and the packet id end. */
 static void Session_bigLayout(Session *self) {
   uint32_t h = self->bigHdr;
   uint32_t tl = (uint32_t)((rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, h) << 8) | rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, rt_idx_add(h, 1)));
-  uint8_t qos = (uint8_t)((self->pkt.flags >> 1) & 3);
   uint32_t rem = self->pkt.remLen;
+  uint32_t idLen = (uint32_t)((self->pkt.qos > 0) ? 2 : 0);
+  // The checks of decodePublish, in its order.
+  DecodeErr e = DecodeErr_OK;
   if ((2u + tl) > rem) {
-    Session_bigBad(self, DecodeErr_STRING_OVERRUN);
-    return;
+    e = DecodeErr_STRING_OVERRUN;
+#line 1265 "ts-src/mqtt/session.ts"
+  } else if (tl == 0) {
+    e = DecodeErr_EMPTY_TOPIC;
+#line 1266 "ts-src/mqtt/session.ts"
+  } else if (((2u + tl) + idLen) > rem) {
+    e = DecodeErr_BAD_LENGTH;
   }
-  if (tl == 0) {
-    Session_bigBad(self, DecodeErr_EMPTY_TOPIC);
-    return;
-  }
-  uint32_t idLen = (uint32_t)((qos > 0) ? 2 : 0);
-  if (((2u + tl) + idLen) > rem) {
-    Session_bigBad(self, DecodeErr_BAD_LENGTH);
+#line 1267 "ts-src/mqtt/session.ts"
+  if (e != DecodeErr_OK) {
+    Session_bigBad(self, e);
     return;
   }
   self->rxTopicLen = tl;
@@ -1308,29 +1288,27 @@ static void Session_bigLayout(Session *self) {
 /** Topic and packet id are in: check them, then skip or offer the payload. */
 static void Session_bigHeaderDone(Session *self) {
   Packet *p = &self->pkt;
-  uint8_t f = p->flags;
-  p->qos = (uint8_t)((f >> 1) & 3);
-  p->dup = (f & 0x8) != 0;
-  p->retain = (f & 0x1) != 0;
-  p->packetId = self->bigId;
+  p->packetId = (uint16_t)((p->qos > 0) ? self->bigId : 0);
   p->payload = RT_NOBYTES;
   bool whole = self->rxLen == self->bigTopicEnd;
   uint32_t from = self->bigHdr + 2u;
   p->topic = (self->rxLen > from) ? rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), from, self->rxLen) : RT_NOBYTES;
-  if (whole && !topic_validTopicName(p->topic)) {
-    Session_bigBad(self, (DecodeErr)(topic_validUtf8(p->topic) ? DecodeErr_TOPIC_WILDCARD : DecodeErr_BAD_UTF8));
-    return;
+  // A topic cut by the receive limit cannot be checked (nor delivered).
+  DecodeErr e = (DecodeErr)(whole ? codec_topicNameErr(p->topic) : DecodeErr_OK);
+  if ((e == DecodeErr_OK && p->qos > 0) && p->packetId == 0) {
+    e = DecodeErr_ZERO_PACKET_ID;
   }
-  if (p->qos > 0 && self->bigId == 0) {
-    Session_bigBad(self, DecodeErr_ZERO_PACKET_ID);
+#line 1287 "ts-src/mqtt/session.ts"
+  if (e != DecodeErr_OK) {
+    Session_bigBad(self, e);
     return;
   }
   self->rxPartTotal = self->bigTotal - self->bigIdEnd;
-  if (p->qos == 2 && Session_rxQos2Has(self, self->bigId)) {
+  if (p->qos == 2 && Session_rxQos2Has(self, p->packetId)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, self->bigId);
+      Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
     }
-#line 1315 "ts-src/mqtt/session.ts"
+#line 1294 "ts-src/mqtt/session.ts"
     self->big = BigRx_DISCARD;
     return;
   }
@@ -1352,7 +1330,7 @@ static void Session_bigSkip(Session *self, const char *why, int32_t num) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, why, self->pkt.topic, num);
   }
-#line 1334 "ts-src/mqtt/session.ts"
+#line 1313 "ts-src/mqtt/session.ts"
   self->pkt.payload = RT_NOBYTES;
   self->rxPartOff = 0;
   Session_emit(self, SessionEvent_PUBLISH_SKIPPED, &self->pkt);
@@ -1369,13 +1347,13 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
   if (!first || self->epoch != ep) {
     return;
   }
-#line 1348 "ts-src/mqtt/session.ts"
+#line 1327 "ts-src/mqtt/session.ts"
   if (self->rxTake) {
     self->big = BigRx_DELIVER;
-#line 1349 "ts-src/mqtt/session.ts"
+#line 1328 "ts-src/mqtt/session.ts"
   } else if (Session_receiving(self)) {
     Session_bigSkip(self, "PUBLISH larger than the receive buffer, skipped", rt_i32_of(self->rxPartTotal));
-#line 1350 "ts-src/mqtt/session.ts"
+#line 1329 "ts-src/mqtt/session.ts"
   } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
   }
@@ -1384,7 +1362,7 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
 /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
    *  remembered only with the last byte, so a resend of a message cut off is
    *  taken again). */
-#line 1356 "ts-src/mqtt/session.ts"
+#line 1335 "ts-src/mqtt/session.ts"
 static void Session_bigEnd(Session *self) {
   Packet *p = &self->pkt;
   self->big = BigRx_NONE;
@@ -1395,7 +1373,7 @@ static void Session_bigEnd(Session *self) {
     if (!Session_rxQos2Has(self, p->packetId)) {
       Session_rxQos2Add(self, p->packetId);
     }
-#line 1364 "ts-src/mqtt/session.ts"
+#line 1343 "ts-src/mqtt/session.ts"
     Session_queueAck(self, PacketType_PUBREC, p->packetId);
   }
 }
@@ -1403,7 +1381,7 @@ static void Session_bigEnd(Session *self) {
 static void Session_handle(Session *self, Packet *p) {
   // MQTT 5 extended authentication exchanges AUTH before the CONNACK (4.12).
   if ((self->state == SessionState_CONNECTING && p->type != PacketType_CONNACK) && (p->type != packet5_PACKET_AUTH || !Session_isV5(self))) {
-    Session_close(self, "packet before CONNACK");
+    Session_close(self, session_txt("packet before CONNACK"));
     return;
   }
   switch (p->type) {
@@ -1411,76 +1389,68 @@ static void Session_handle(Session *self, Packet *p) {
     Session_onConnack(self, p);
     break;
   }
-#line 1378 "ts-src/mqtt/session.ts"
+#line 1357 "ts-src/mqtt/session.ts"
   case PacketType_PUBLISH: {
     Session_onPublish(self, p);
     break;
   }
-#line 1381 "ts-src/mqtt/session.ts"
-  case PacketType_PUBACK: {
-    Session_onDone(self, p, RecState_WAIT_PUBACK, SessionEvent_PUBACK, "PUBACK: unexpected id");
+#line 1360 "ts-src/mqtt/session.ts"
+  case PacketType_PUBACK:
+  case PacketType_PUBREC:
+  case PacketType_PUBCOMP: {
+    Session_onAck(self, p);
     break;
   }
-#line 1384 "ts-src/mqtt/session.ts"
-  case PacketType_PUBREC: {
-    Session_onPubrec(self, p);
-    break;
-  }
-#line 1387 "ts-src/mqtt/session.ts"
+#line 1365 "ts-src/mqtt/session.ts"
   case PacketType_PUBREL: {
     Session_onPubrel(self, p);
     break;
   }
-#line 1390 "ts-src/mqtt/session.ts"
-  case PacketType_PUBCOMP: {
-    Session_onDone(self, p, RecState_WAIT_PUBCOMP, SessionEvent_PUBCOMP, "PUBCOMP: unexpected id");
-    break;
-  }
-#line 1393 "ts-src/mqtt/session.ts"
+#line 1368 "ts-src/mqtt/session.ts"
   case PacketType_SUBACK:
   case PacketType_UNSUBACK: {
     Session_onSubAck(self, p, p->type == PacketType_UNSUBACK);
     break;
   }
-#line 1397 "ts-src/mqtt/session.ts"
+#line 1372 "ts-src/mqtt/session.ts"
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, "PINGRESP", 0);
     }
-#line 1400 "ts-src/mqtt/session.ts"
+#line 1375 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
     break;
   }
-#line 1402 "ts-src/mqtt/session.ts"
+#line 1377 "ts-src/mqtt/session.ts"
   case PacketType_DISCONNECT: {
     // Only MQTT 5's decoder lets a server's DISCONNECT through (3.14).
     if (Session_isV5(self)) {
       Session_onDisconnect5(self);
     }
-#line 1405 "ts-src/mqtt/session.ts"
+#line 1380 "ts-src/mqtt/session.ts"
     break;
   }
-#line 1406 "ts-src/mqtt/session.ts"
+#line 1381 "ts-src/mqtt/session.ts"
   case packet5_PACKET_AUTH: {
     if (Session_isV5(self)) {
       Session_onAuth5(self);
     }
-#line 1408 "ts-src/mqtt/session.ts"
+#line 1383 "ts-src/mqtt/session.ts"
     break;
   }
-#line 1409 "ts-src/mqtt/session.ts"
+#line 1384 "ts-src/mqtt/session.ts"
   default: {
-    Session_close(self, "unexpected packet type");
+    Session_close(self, session_txt("unexpected packet type"));
     break;
   }
   }
 }
 
-#line 1415 "ts-src/mqtt/session.ts"
+#line 1390 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
-    Session_close(self, "unexpected second CONNACK");
+    Session_close(self, session_txt("unexpected second CONNACK"));
     return;
   }
   uint32_t ep = self->epoch;
@@ -1488,28 +1458,28 @@ static void Session_onConnack(Session *self, Packet *p) {
   if (v5) {
     V5State_takeConnack(&self->v5s[0]);
   }
-#line 1423 "ts-src/mqtt/session.ts"
+#line 1398 "ts-src/mqtt/session.ts"
   if (p->returnCode != 0) {
     // The reason is readable during the CONNACK event already.
-    const char *why = v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
+    const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? "" : v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
     if (v5 && self->v5s[0].reasonStrLen > 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, "CONNACK reason string: ", V5State_reasonString(&self->v5s[0]), p->returnCode);
       }
     }
-#line 1427 "ts-src/mqtt/session.ts"
+#line 1402 "ts-src/mqtt/session.ts"
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 1431 "ts-src/mqtt/session.ts"
+#line 1406 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
   if (p->sessionPresent && self->cfg.cleanSession) {
-    Session_close(self, "session present with clean session");
+    Session_close(self, session_txt("session present with clean session"));
     return;
   }
   self->state = SessionState_CONNECTED;
@@ -1519,26 +1489,26 @@ static void Session_onConnack(Session *self, Packet *p) {
     self->cfg.keepAlive = (uint16_t)self->v5s[0].serverKeepAlive;
   }
   // Without a stored session the server will not resend its QoS 2 messages.
-#line 1443 "ts-src/mqtt/session.ts"
+#line 1418 "ts-src/mqtt/session.ts"
   if (!p->sessionPresent) {
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1446 "ts-src/mqtt/session.ts"
+#line 1421 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 1449 "ts-src/mqtt/session.ts"
+#line 1424 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
     Session_maybeRoom(self);
   }
 }
 
-#line 1453 "ts-src/mqtt/session.ts"
+#line 1428 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   if (p->qos == 0) {
@@ -1551,7 +1521,7 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (self->epoch == ep && self->autoAck) {
       Session_queueAck(self, PacketType_PUBACK, p->packetId);
     }
-#line 1463 "ts-src/mqtt/session.ts"
+#line 1438 "ts-src/mqtt/session.ts"
     return;
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
@@ -1560,11 +1530,11 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
     }
-#line 1469 "ts-src/mqtt/session.ts"
+#line 1444 "ts-src/mqtt/session.ts"
   } else {
     // Our Receive Maximum is the table's size: an MQTT 5 broker broke it.
     if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2 && Session_isV5(self)) {
-      Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, "broker exceeded our Receive Maximum");
+      Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, session_txt("broker exceeded our Receive Maximum"));
       return;
     }
     Session_rxQos2Add(self, p->packetId);
@@ -1573,61 +1543,44 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (self->epoch != ep) {
       return;
     }
-#line 1479 "ts-src/mqtt/session.ts"
+#line 1454 "ts-src/mqtt/session.ts"
     if (!self->autoAck) {
       // The application runs this exchange: it is not ours to remember.
       int32_t k = Session_rxQos2Index(self, p->packetId);
       if (k >= 0) {
         Session_rxQos2Remove(self, (uint32_t)k);
       }
-#line 1483 "ts-src/mqtt/session.ts"
+#line 1458 "ts-src/mqtt/session.ts"
       return;
     }
   }
   Session_queueAck(self, PacketType_PUBREC, p->packetId);
 }
 
-/** PUBACK (QoS 1) or PUBCOMP (QoS 2) ends the exchange of the record in
-   *  state `waiting`; `ev` is the packet's event, `msg` the log for a stray id. */
-static void Session_onDone(Session *self, Packet *p, uint8_t waiting, int32_t ev, const char *msg) {
+/** PUBACK, PUBREC or PUBCOMP: the next step of the outgoing exchange with
+   *  its id; handlers then see the packet's event (200 + its type). */
+static void Session_onAck(Session *self, Packet *p) {
+  uint8_t type = p->type;
   int32_t i = Session_findRec(self, p->packetId);
-  if (Session_isV5(self)) {
-    Session_logAckReason(self, p);
-  }
-  // A record still streaming out was never whole on the wire: the ack is bogus.
-#line 1495 "ts-src/mqtt/session.ts"
-  if ((i >= 0 && (self->recs[(uint32_t)i].state == waiting)) && (self->recs[(uint32_t)i].done == 0)) {
-    Session_freeRec(self, (uint32_t)i);
-  } else if (((i >= 0 && waiting == RecState_WAIT_PUBACK) && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) && (self->recs[(uint32_t)i].done == 0)) {
-    // A PUBACK for a QoS 2 PUBLISH: the server took it at QoS 1 (RabbitMQ
-    // does; MQTT 3.1.1 4.3.3 wants PUBREC). It has the message, so the
-    // exchange is over; keeping the record would only fill the window.
-#line 1502 "ts-src/mqtt/session.ts"
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", p->packetId);
-    }
-#line 1503 "ts-src/mqtt/session.ts"
-    Session_freeRec(self, (uint32_t)i);
-  } else {
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, msg, p->packetId);
-    }
-  }
-#line 1507 "ts-src/mqtt/session.ts"
-  Session_emitThenPump(self, ev, p);
-}
-
-static void Session_onPubrec(Session *self, Packet *p) {
-  int32_t i = Session_findRec(self, p->packetId);
+  // MQTT 5: a PUBREC with an error ends the exchange: no PUBREL (4.3.3).
   bool refused = Session_isV5(self) && self->v5s[0].pkt.reasonCode >= 0x80;
   if (Session_isV5(self)) {
     Session_logAckReason(self, p);
   }
-#line 1514 "ts-src/mqtt/session.ts"
-  if (((refused && i >= 0) && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) && (self->recs[(uint32_t)i].done == 0)) {
-    // A PUBREC with an error ends the exchange: no PUBREL (4.3.3).
-    Session_freeRec(self, (uint32_t)i);
-  } else if ((i >= 0 && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBREC)) && (self->recs[(uint32_t)i].done == 0)) {
+#line 1472 "ts-src/mqtt/session.ts"
+  uint8_t st = (uint8_t)((i >= 0) ? self->recs[(uint32_t)i].state : RecState_FREE);
+  // A record still streaming out was never whole on the wire: the ack is bogus.
+  bool whole = i >= 0 && (self->recs[(uint32_t)i].done == 0);
+  // PUBACK ends QoS 1; PUBCOMP, or a refusing PUBREC, ends QoS 2. A PUBACK
+  // for a QoS 2 PUBLISH: the server took it at QoS 1 (RabbitMQ does; MQTT
+  // 3.1.1 4.3.3 wants PUBREC). It has the message, so the exchange is over;
+  // keeping the record would only fill the window.
+  bool ends = (type == PacketType_PUBACK) ? st == RecState_WAIT_PUBACK || st == RecState_WAIT_PUBREC : (type == PacketType_PUBCOMP) ? st == RecState_WAIT_PUBCOMP : st == RecState_WAIT_PUBREC && refused;
+#line 1481 "ts-src/mqtt/session.ts"
+  if (type == PacketType_PUBREC && st == RecState_WAIT_PUBCOMP) {
+    // A repeated PUBREC: our PUBREL may have been lost, send it again.
+    self->recs[(uint32_t)i].unsent = true;
+  } else if (((type == PacketType_PUBREC && whole) && st == RecState_WAIT_PUBREC) && !refused) {
     // The message is now the server's: keep only the id, send PUBREL.
     OutMsg *r = &self->recs[(uint32_t)i];
     Session_releaseBytes(self, r);
@@ -1635,16 +1588,31 @@ static void Session_onPubrec(Session *self, Packet *p) {
     r->sent = false;
     r->unsent = true;
     Session_persist(self, StoreOp_PUT, r);
-  } else if (i >= 0 && (self->recs[(uint32_t)i].state == RecState_WAIT_PUBCOMP)) {
-    // A repeated PUBREC: our PUBREL may have been lost, send it again.
-    self->recs[(uint32_t)i].unsent = true;
-  } else {
+  } else if (whole && ends) {
+    if (type == PacketType_PUBACK && st == RecState_WAIT_PUBREC) {
+      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+        Session_logNum(self, LogLevel_WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", p->packetId);
+      }
+    }
+#line 1496 "ts-src/mqtt/session.ts"
+    Session_freeRec(self, (uint32_t)i);
+  } else if (type == PacketType_PUBACK) {
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_logNum(self, LogLevel_WARN, "PUBACK: unexpected id", p->packetId);
+    }
+#line 1499 "ts-src/mqtt/session.ts"
+  } else if (type == PacketType_PUBREC) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "PUBREC: unexpected id", p->packetId);
     }
+#line 1501 "ts-src/mqtt/session.ts"
+  } else {
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_logNum(self, LogLevel_WARN, "PUBCOMP: unexpected id", p->packetId);
+    }
   }
-#line 1531 "ts-src/mqtt/session.ts"
-  Session_emitThenPump(self, SessionEvent_PUBREC, p);
+#line 1504 "ts-src/mqtt/session.ts"
+  Session_emitThenPump(self, 200 + type, p);
 }
 
 static void Session_onPubrel(Session *self, Packet *p) {
@@ -1652,13 +1620,13 @@ static void Session_onPubrel(Session *self, Packet *p) {
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
     Session_rxQos2Remove(self, (uint32_t)k);
-#line 1538 "ts-src/mqtt/session.ts"
+#line 1511 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
     }
   }
-#line 1539 "ts-src/mqtt/session.ts"
+#line 1512 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B); MQTT 5
@@ -1671,7 +1639,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
 
 /** SUBACK or UNSUBACK: the subscription it answers becomes active (or
    *  goes); handlers see the event with its tag in evTag (-1: not ours). */
-#line 1549 "ts-src/mqtt/session.ts"
+#line 1522 "ts-src/mqtt/session.ts"
 static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
   self->evTag = -1;
   int32_t i = Session_findSub(self, p->packetId, (SubState)(unsub ? SubState_UNSUB_SENT : SubState_SUB_SENT));
@@ -1691,14 +1659,14 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
         }
       }
     }
-#line 1564 "ts-src/mqtt/session.ts"
+#line 1537 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, unsub ? "UNSUBACK: unknown id" : "SUBACK: unknown id", p->packetId);
     }
   }
-#line 1568 "ts-src/mqtt/session.ts"
+#line 1541 "ts-src/mqtt/session.ts"
   Session_emit(self, (SessionEvent)(unsub ? SessionEvent_UNSUBACK : SessionEvent_SUBACK), p);
   self->evTag = -1;
 }
@@ -1709,16 +1677,16 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1579 "ts-src/mqtt/session.ts"
+#line 1552 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpStream(self)) {
     return;
   }
-#line 1581 "ts-src/mqtt/session.ts"
+#line 1554 "ts-src/mqtt/session.ts"
   if (!Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1582 "ts-src/mqtt/session.ts"
+#line 1555 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   bool v5 = Session_isV5(self);
   // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
@@ -1729,18 +1697,18 @@ static void Session_pump(Session *self) {
     if ((((v5 && r->state == RecState_QUEUED) && r->done == 0) && self->v5s[0].serverMaxPacket > 0) && r->len > self->v5s[0].serverMaxPacket) {
       // Accepted while offline, and this broker takes nothing that big.
       uint32_t ep = self->epoch;
-      Session_dropRec(self, i, MGOS_MQTT_DROP_TOO_BIG_FOR_SERVER, "larger than the broker's Maximum Packet Size, dropped (DROPPED event)");
+      Session_dropRec(self, i, MGOS_MQTT_DROP_TOO_BIG_FOR_SERVER);
       if (self->epoch != ep || self->state != SessionState_CONNECTED) {
         return;
       }
-#line 1594 "ts-src/mqtt/session.ts"
+#line 1567 "ts-src/mqtt/session.ts"
       continue;
     }
     if (r->state == RecState_QUEUED && r->qos > 0) {
       if (inflight >= window) {
         return;
       }
-#line 1598 "ts-src/mqtt/session.ts"
+#line 1571 "ts-src/mqtt/session.ts"
       r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       r->sent = false;
       r->unsent = true;
@@ -1755,7 +1723,7 @@ static void Session_pump(Session *self) {
       if (n == 0) {
         return;
       }
-#line 1610 "ts-src/mqtt/session.ts"
+#line 1583 "ts-src/mqtt/session.ts"
       self->txLen += n;
       self->lastTx = self->now;
       r->sent = true;
@@ -1768,14 +1736,14 @@ static void Session_pump(Session *self) {
     if (r->len > free && (r->len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1620 "ts-src/mqtt/session.ts"
+#line 1593 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
-#line 1621 "ts-src/mqtt/session.ts"
+#line 1594 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
-#line 1622 "ts-src/mqtt/session.ts"
+#line 1595 "ts-src/mqtt/session.ts"
     } else {
       i++;
     }
@@ -1784,12 +1752,12 @@ static void Session_pump(Session *self) {
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
-#line 1628 "ts-src/mqtt/session.ts"
+#line 1601 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   if ((((r->done == 0 && CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) && Session_isV5(self)) && self->v5s[0].serverAliasMax > 0) && Session_copyAliased(self, r)) {
     return true;
   }
-#line 1630 "ts-src/mqtt/session.ts"
+#line 1603 "ts-src/mqtt/session.ts"
   uint32_t at = self->txLen;
   uint32_t n = session_minU32(r->len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
   uint32_t from = r->off + r->done;
@@ -1798,7 +1766,7 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
   if (r->done == 0 && r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1636 "ts-src/mqtt/session.ts"
+#line 1609 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   r->done += n;
@@ -1823,27 +1791,27 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
   if ((most > (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen)) || (smax > 0 && most > smax)) {
     return false;
   }
-#line 1658 "ts-src/mqtt/session.ts"
+#line 1631 "ts-src/mqtt/session.ts"
   uint32_t a = V5State_outAlias(&self->v5s[0], Session_recTopic(self, r));
   if (a == 0) {
     return false;
   }
-#line 1660 "ts-src/mqtt/session.ts"
+#line 1633 "ts-src/mqtt/session.ts"
   bool bound = (int32_t)(a & 0x10000u) != 0;
   uint32_t at = self->txLen;
   uint32_t n = session5_putAliased(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, UINT32_MAX), m, r->qos, (uint16_t)a, bound);
   if (n == 0) {
     return false;
   }
-#line 1664 "ts-src/mqtt/session.ts"
+#line 1637 "ts-src/mqtt/session.ts"
   if (bound) {
     self->v5s[0].aliasHits++;
   }
-#line 1665 "ts-src/mqtt/session.ts"
+#line 1638 "ts-src/mqtt/session.ts"
   if (r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1666 "ts-src/mqtt/session.ts"
+#line 1639 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   self->streaming = false;
@@ -1852,26 +1820,43 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
   return true;
 }
 
-/** Drops record i (not in flight) with a DROPPED event, as the offline policy does. */
-static void Session_dropRec(Session *self, uint32_t i, uint8_t reason, const char *why) {
+/** Drops record i (waiting, not in flight) with a DROPPED event: the
+   *  offline policy (QUEUE_FULL, OUTBOX_FULL) or, MQTT 5, a message larger
+   *  than the broker takes (TOO_BIG_FOR_SERVER). The event has its id, QoS,
+   *  reason, topic and payload. */
+static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   OutMsg *r = &self->recs[i];
   uint16_t id = r->packetId;
-  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, why, Session_recTopic(self, r), id);
-  }
-#line 1679 "ts-src/mqtt/session.ts"
   self->evDropId = id;
   self->evDropQos = r->qos;
   self->evDropReason = reason;
-  self->evDropTopic = Session_recTopic(self, r);
-  self->evDropPayload = Session_recPayload(self, r);
+  // Views into the stored PUBLISH: its topic, then the payload after the
+  // topic (and the packet id).
+  rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
+  uint32_t k = Session_topicOffset(self, r);
+  uint32_t te = k + (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
+  self->evDropTopic = rt_subarray(m, k, te);
+  self->evDropPayload = Session_isV5(self) ? session5_payload5(m, r->qos) : rt_subarray(m, te + (uint32_t)((r->qos > 0) ? 2 : 0), UINT32_MAX);
+  rt_bytes t = self->evDropTopic;
+  if (reason == MGOS_MQTT_DROP_TOO_BIG_FOR_SERVER) {
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_log(self, LogLevel_WARN, "larger than the broker's Maximum Packet Size, dropped (DROPPED event)", t, id);
+    }
+#line 1667 "ts-src/mqtt/session.ts"
+  } else {
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", t, id);
+    }
+  }
+  // Out of every queue while the handler runs (it may publish), freed after.
+#line 1671 "ts-src/mqtt/session.ts"
   r->state = RecState_FREE;
   Session_emit(self, SessionEvent_DROPPED, NULL);
   self->evDropTopic = RT_NOBYTES;
   self->evDropPayload = RT_NOBYTES;
-  for (uint32_t k = 0; k < self->recCount; k++) {
-    if (self->recs[k].state == RecState_FREE && self->recs[k].packetId == id) {
-      Session_freeRec(self, k);
+  for (uint32_t k2 = 0; k2 < self->recCount; k2++) {
+    if (self->recs[k2].state == RecState_FREE && self->recs[k2].packetId == id) {
+      Session_freeRec(self, k2);
       break;
     }
   }
@@ -1882,25 +1867,25 @@ static bool Session_pumpStream(Session *self) {
   if (!self->streaming) {
     return true;
   }
-#line 1699 "ts-src/mqtt/session.ts"
+#line 1686 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->done == 0) {
       continue;
     }
-#line 1702 "ts-src/mqtt/session.ts"
+#line 1689 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return false;
     }
-#line 1703 "ts-src/mqtt/session.ts"
+#line 1690 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
-#line 1704 "ts-src/mqtt/session.ts"
+#line 1691 "ts-src/mqtt/session.ts"
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
-  Session_close(self, "stream lost");
+  Session_close(self, session_txt("stream lost"));
   return false;
 }
 
@@ -1910,22 +1895,22 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1715 "ts-src/mqtt/session.ts"
+#line 1702 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = 0;
     if (Session_isV5(self)) {
       rt_bytes tmp = Session_txFree(self);
       n = codec5_encodeAck5(tmp, (uint8_t)((a >> 16) & 0xff), (uint16_t)a, (uint8_t)(a >> 24), Session_noProps(self));
-#line 1719 "ts-src/mqtt/session.ts"
+#line 1706 "ts-src/mqtt/session.ts"
     } else {
       n = codec_encodeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     }
-#line 1720 "ts-src/mqtt/session.ts"
+#line 1707 "ts-src/mqtt/session.ts"
     if (n == 0) {
       return false;
     }
-#line 1721 "ts-src/mqtt/session.ts"
+#line 1708 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -1937,11 +1922,11 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1730 "ts-src/mqtt/session.ts"
+#line 1717 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1731 "ts-src/mqtt/session.ts"
+#line 1718 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = 0;
@@ -1954,12 +1939,12 @@ static bool Session_pumpAcksAndSubs(Session *self) {
       }
       n = sub ? codec5_encodeSubscribe5(free, s->packetId, filter, (uint8_t)(s->qos | rt_get_u8(self->subOpts5, session_SUB5_SLOTS, i)), pp) : codec5_encodeUnsubscribe5(free, s->packetId, filter, pp);
     } else {
-      n = sub ? codec_encodeSubscribe(free, s->packetId, filter, s->qos) : codec_encodeUnsubscribe(free, s->packetId, filter);
+      n = codec_encodeSubUnsub(free, sub, s->packetId, filter, (uint8_t)(sub ? s->qos : 0));
     }
     if (n == 0) {
       return false;
     }
-#line 1746 "ts-src/mqtt/session.ts"
+#line 1733 "ts-src/mqtt/session.ts"
     s->state = (SubState)(sub ? SubState_SUB_SENT : SubState_UNSUB_SENT);
     self->txLen += n;
     self->lastTx = self->now;
@@ -1974,7 +1959,7 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 /** queueAck() with an MQTT 5 reason code (bits 24-31 of the queue entry). */
 void Session_queueAckReason(Session *self, uint8_t type, uint16_t id, uint8_t reason) {
   if (self->ackCount >= CONFIG_MGOS_MQTT_MAX_PENDING_ACKS) {
-    Session_close(self, "too many acks pending");
+    Session_close(self, session_txt("too many acks pending"));
     return;
   }
   uint32_t slot = rt_mod_u32(self->ackHead + self->ackCount, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -1985,7 +1970,7 @@ void Session_queueAckReason(Session *self, uint8_t type, uint16_t id, uint8_t re
 
 // ---------------------------------------------------------------- helpers
 /** The scratch properties, emptied. */
-#line 1772 "ts-src/mqtt/session.ts"
+#line 1759 "ts-src/mqtt/session.ts"
 static Props5 *Session_noProps(Session *self) {
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
@@ -1999,7 +1984,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
   if (code < 0x80) {
     return;
   }
-#line 1783 "ts-src/mqtt/session.ts"
+#line 1770 "ts-src/mqtt/session.ts"
   V5State_takeReason(&self->v5s[0]);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, packet5_reasonName(p->type, code), V5State_reasonString(&self->v5s[0]), p->packetId);
@@ -2007,15 +1992,15 @@ static void Session_logAckReason(Session *self, Packet *p) {
 }
 
 /** MQTT 5: the broker ends the connection, saying why (3.14). */
-#line 1788 "ts-src/mqtt/session.ts"
+#line 1775 "ts-src/mqtt/session.ts"
 static void Session_onDisconnect5(Session *self) {
   V5State *v = &self->v5s[0];
   V5State_takeReason(v);
-  const char *why = packet5_reasonName(PacketType_DISCONNECT, v->pkt.reasonCode);
+  const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? "" : packet5_reasonName(PacketType_DISCONNECT, v->pkt.reasonCode);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, "DISCONNECT from the broker: ", V5State_reasonString(v), v->pkt.reasonCode);
   }
-#line 1793 "ts-src/mqtt/session.ts"
+#line 1780 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   Session_emit(self, SessionEvent_DISCONNECT, &v->pkt.base);
   if (self->epoch == ep) {
@@ -2026,17 +2011,17 @@ static void Session_onDisconnect5(Session *self) {
 /** MQTT 5: sends AUTH (3.15) with `reason` and Authentication Data, the
    *  method being the CONNECT's. False when not MQTT 5, no method was set,
    *  or it does not fit tx now. */
-#line 1801 "ts-src/mqtt/session.ts"
+#line 1788 "ts-src/mqtt/session.ts"
 bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
   if (!Session_isV5(self)) {
     return false;
   }
-#line 1803 "ts-src/mqtt/session.ts"
+#line 1790 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->authMethodLen == 0 || self->state == SessionState_DISCONNECTED) {
     return false;
   }
-#line 1805 "ts-src/mqtt/session.ts"
+#line 1792 "ts-src/mqtt/session.ts"
   Props5 *p = Session_noProps(self);
   p->authMethod = rt_subarray(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, v->authMethodLen);
   Props5_set(p, PropId_AUTH_METHOD);
@@ -2049,7 +2034,7 @@ bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
   if (n == 0) {
     return false;
   }
-#line 1815 "ts-src/mqtt/session.ts"
+#line 1802 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   return true;
@@ -2060,7 +2045,7 @@ bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
    *  protocol error. */
 static void Session_onAuth5(Session *self) {
   if (self->v5s[0].authMethodLen == 0) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, "AUTH without an authentication method");
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt("AUTH without an authentication method"));
     return;
   }
   V5State_takeReason(&self->v5s[0]);
@@ -2079,7 +2064,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 1842 "ts-src/mqtt/session.ts"
+#line 1829 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -2089,7 +2074,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. @log */
-#line 1849 "ts-src/mqtt/session.ts"
+#line 1836 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -2103,7 +2088,7 @@ static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes 
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 1860 "ts-src/mqtt/session.ts"
+#line 1847 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -2123,22 +2108,13 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 1877 "ts-src/mqtt/session.ts"
-  self->big = BigRx_NONE;
+#line 1864 "ts-src/mqtt/session.ts"
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
   self->epoch++;
-  self->txLen = 0;
-  self->txHeadLeft = 0;
-  self->rxLen = 0;
-  self->ackCount = 0;
-  self->ackHead = 0;
+  Session_dropLink(self);
   self->pingOutstanding = false;
   self->streaming = false;
-  for (uint32_t k = 0; k < self->recCount; k++) {
-    self->recs[k].done = 0;
-  }
-#line 1889 "ts-src/mqtt/session.ts"
   bool clean = self->cfg.cleanSession;
   // Subscriptions are all sent again after the next CONNACK.
   for (uint32_t i = 0; i < self->subCount; i++) {
@@ -2160,31 +2136,44 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
   uint32_t i = 0;
   while (i < self->recCount) {
     OutMsg *r = &self->recs[i];
+    // A packet cut off half way in tx goes again whole.
+    r->done = 0;
     if (r->state >= RecState_WAIT_PUBACK) {
       if (clean && r->state == RecState_WAIT_PUBCOMP) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
           Session_log(self, LogLevel_WARN, "in-flight dropped (clean session)", Session_recTopic(self, r), r->packetId);
         }
-#line 1913 "ts-src/mqtt/session.ts"
+#line 1896 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
       if (clean) {
         r->state = RecState_QUEUED;
-#line 1917 "ts-src/mqtt/session.ts"
+#line 1900 "ts-src/mqtt/session.ts"
       } else {
         r->unsent = true;
       }
     }
-#line 1919 "ts-src/mqtt/session.ts"
+#line 1902 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 1922 "ts-src/mqtt/session.ts"
+#line 1905 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
+}
+
+/** What the old transport held: bytes in tx and rx, a large PUBLISH being
+   *  read, acks not yet sent. */
+static void Session_dropLink(Session *self) {
+  self->txLen = 0;
+  self->txHeadLeft = 0;
+  self->rxLen = 0;
+  self->big = BigRx_NONE;
+  self->ackCount = 0;
+  self->ackHead = 0;
 }
 
 static bool Session_idInUse(Session *self, uint16_t id) {
@@ -2193,13 +2182,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 1928 "ts-src/mqtt/session.ts"
+#line 1922 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 1929 "ts-src/mqtt/session.ts"
+#line 1923 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -2209,7 +2198,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 1936 "ts-src/mqtt/session.ts"
+#line 1930 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2219,7 +2208,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 1943 "ts-src/mqtt/session.ts"
+#line 1937 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2228,7 +2217,7 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 1949 "ts-src/mqtt/session.ts"
+#line 1943 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = Session_topicOffset(self, r);
   uint32_t tl = (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
@@ -2241,51 +2230,12 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
 static bool Session_dropOldestWaiting(Session *self, uint8_t reason) {
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
-    if (r->state != RecState_QUEUED || r->done > 0) {
-      continue;
+    if (r->state == RecState_QUEUED && r->done == 0) {
+      Session_dropRec(self, i, reason);
+      return true;
     }
-#line 1962 "ts-src/mqtt/session.ts"
-    uint16_t id = r->packetId;
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", Session_recTopic(self, r), id);
-    }
-#line 1964 "ts-src/mqtt/session.ts"
-    self->evDropId = id;
-    self->evDropQos = r->qos;
-    self->evDropReason = reason;
-    self->evDropTopic = Session_recTopic(self, r);
-    self->evDropPayload = Session_recPayload(self, r);
-    // Out of every queue while the handler runs (it may publish), freed after.
-    r->state = RecState_FREE;
-    Session_emit(self, SessionEvent_DROPPED, NULL);
-    self->evDropTopic = RT_NOBYTES;
-    self->evDropPayload = RT_NOBYTES;
-    for (uint32_t k = 0; k < self->recCount; k++) {
-      if (self->recs[k].state == RecState_FREE && self->recs[k].packetId == id) {
-        Session_freeRec(self, k);
-        break;
-      }
-    }
-    return true;
   }
   return false;
-}
-
-/** The payload of a stored PUBLISH, for the DROPPED event. */
-static rt_bytes Session_recPayload(Session *self, OutMsg *r) {
-  rt_bytes t = Session_recTopic(self, r);
-  if (r->len < 4) {
-    return RT_NOBYTES;
-  }
-#line 1989 "ts-src/mqtt/session.ts"
-  if (Session_isV5(self)) {
-    return session5_payload5(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos);
-  }
-  // The topic view starts inside the store: the payload follows it (and the id for QoS > 0).
-#line 1991 "ts-src/mqtt/session.ts"
-  uint32_t topicEnd = Session_topicOffset(self, r) + t.len;
-  uint32_t start = topicEnd + (uint32_t)((r->qos > 0) ? 2 : 0);
-  return rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off + start, r->off + r->len);
 }
 
 /** Offset of the topic's first byte in a stored PUBLISH: after the type
@@ -2296,7 +2246,7 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 2002 "ts-src/mqtt/session.ts"
+#line 1969 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -2305,7 +2255,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
     return;
   }
-#line 2008 "ts-src/mqtt/session.ts"
+#line 1975 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -2322,14 +2272,14 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 2022 "ts-src/mqtt/session.ts"
+#line 1989 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 2026 "ts-src/mqtt/session.ts"
+#line 1993 "ts-src/mqtt/session.ts"
   self->recCount = self->recCount - 1u;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -2360,7 +2310,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2052 "ts-src/mqtt/session.ts"
+#line 2019 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2374,7 +2324,7 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
     }
-#line 2063 "ts-src/mqtt/session.ts"
+#line 2030 "ts-src/mqtt/session.ts"
     Session_rxQos2Remove(self, 0);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
@@ -2385,6 +2335,36 @@ static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 2071 "ts-src/mqtt/session.ts"
+#line 2038 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
+}
+
+/** Why SessionConfig.setStrings() refuses its strings, or null. (At the end
+ *  of the file, out of line: a literal's section in the object is that of the
+ *  first function using it, and connectWith() shares one of these words, so
+ *  placed first they would all be linked with connectWith.) */
+#line 2046 "ts-src/mqtt/session.ts"
+const char *session_configStringsError(rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
+  uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
+  if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
+    return "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
+  }
+#line 2049 "ts-src/mqtt/session.ts"
+  if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
+    return "string over 65535 bytes";
+  }
+  if (willTopic.len > 0 && !topic_sendableTopic(willTopic, false)) {
+    return "invalid will topic";
+  }
+  // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
+#line 2054 "ts-src/mqtt/session.ts"
+  if (pass.len > 0 && user.len == 0) {
+    return "password without user name";
+  }
+#line 2055 "ts-src/mqtt/session.ts"
+  if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
+    return "client id or user name not UTF-8";
+  }
+#line 2056 "ts-src/mqtt/session.ts"
+  return NULL;
 }

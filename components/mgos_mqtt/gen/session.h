@@ -368,6 +368,7 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id);
 void Session_queueAckReason(Session *self, uint8_t type, uint16_t id, uint8_t reason);
 bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data);
 rt_bytes Session_txFree(Session *self);
+const char *session_configStringsError(rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage);
 
 #ifdef __cplusplus
 }

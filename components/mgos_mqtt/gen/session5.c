@@ -224,7 +224,7 @@ uint32_t session5_aliasedSize(rt_bytes m, uint8_t qos, bool dropTopic) {
   PubLayout *l = &session5_layout;
   session5_pubLayout(m, qos, l);
   uint32_t rem = session5_aliasedRem(m, l, dropTopic);
-  return (1u + codec5_varintSize(rem)) + rem;
+  return (1 + codec5_varintSize(rem)) + rem;
 }
 
 static uint32_t session5_aliasedRem(rt_bytes m, PubLayout *l, bool dropTopic) {
@@ -240,7 +240,7 @@ uint32_t session5_putAliased(rt_bytes out, rt_bytes m, uint8_t qos, uint16_t ali
   PubLayout *l = &session5_layout;
   session5_pubLayout(m, qos, l);
   uint32_t rem = session5_aliasedRem(m, l, dropTopic);
-  uint32_t total = (1u + codec5_varintSize(rem)) + rem;
+  uint32_t total = (1 + codec5_varintSize(rem)) + rem;
   if (total > out.len) {
     return 0;
   }

@@ -20,9 +20,10 @@ extern "C" {
 #define topic_MAX_STRING_LEN 65535u
 
 bool topic_validUtf8(rt_bytes s);
-bool topic_hasControlChar(rt_bytes s);
 bool topic_validTopicName(rt_bytes t);
 bool topic_validTopicFilter(rt_bytes f);
+bool topic_sendableTopic(rt_bytes t, bool filter);
+bool topic_hasControlChar(rt_bytes s);
 bool topic_topicMatches(rt_bytes filter, rt_bytes topic);
 
 #ifdef __cplusplus

@@ -135,7 +135,7 @@ static void Sha1_compress(Sha1 *self) {
 
 #line 175 "ts-src/mgos/ws.ts"
 static uint32_t ws_rotl(uint32_t x, uint32_t n) {
-  return ((x << (n & 31u)) | (x >> ((uint32_t)(32 - (int64_t)n) & 31u)));
+  return (uint32_t)(rt_i32_of(x << n) | (int32_t)(x >> (32 - n)));
 }
 
 /** Base64 of `src` into `dst` (RFC 4648, padded); the length written, 0 if it does not fit. */
@@ -594,14 +594,14 @@ void WsLink_onRecv(WsLink *self, rt_bytes data, uint32_t now) {
 static bool WsLink_headerDone(WsLink *self) {
   rt_bytes h = RT_BYTES(self->hdr, 10);
   if (self->hdrNeed == 2) {
-    self->fin = (rt_bytes_get(h, 0) & 0x80) != 0;
-    self->op = (uint8_t)(rt_bytes_get(h, 0) & 0xf);
-    uint32_t len7 = (uint32_t)(rt_bytes_get(h, 1) & 0x7f);
-    if ((rt_bytes_get(h, 0) & 0x70) != 0) {
+    self->fin = (h.p[0] & 0x80) != 0;
+    self->op = (uint8_t)(h.p[0] & 0xf);
+    uint32_t len7 = (uint32_t)(h.p[1] & 0x7f);
+    if ((h.p[0] & 0x70) != 0) {
       return WsLink_bad(self, WsCode_PROTOCOL, "WebSocket: reserved bits set (no extension was agreed)");
     }
 #line 555 "ts-src/mgos/ws.ts"
-    if ((rt_bytes_get(h, 1) & 0x80) != 0) {
+    if ((h.p[1] & 0x80) != 0) {
       return WsLink_bad(self, WsCode_PROTOCOL, "WebSocket: masked frame from the server");
     }
 #line 556 "ts-src/mgos/ws.ts"
@@ -639,13 +639,13 @@ static bool WsLink_headerDone(WsLink *self) {
     }
     self->left = len7;
   } else if (self->hdrNeed == 4) {
-    self->left = (uint32_t)((rt_bytes_get(h, 2) * 256) + rt_bytes_get(h, 3));
+    self->left = (uint32_t)((h.p[2] * 256) + h.p[3]);
   } else {
-    if ((((rt_bytes_get(h, 2) != 0) || (rt_bytes_get(h, 3) != 0)) || (rt_bytes_get(h, 4) != 0)) || (rt_bytes_get(h, 5) != 0)) {
+    if (((h.p[2] != 0 || h.p[3] != 0) || h.p[4] != 0) || h.p[5] != 0) {
       return WsLink_bad(self, WsCode_TOO_BIG, "WebSocket: frame too big (over 4 GiB)");
     }
 #line 578 "ts-src/mgos/ws.ts"
-    self->left = ((((uint32_t)rt_bytes_get(h, 6) * 16777216) + (uint32_t)(rt_bytes_get(h, 7) * 65536)) + (uint32_t)(rt_bytes_get(h, 8) * 256)) + (uint32_t)rt_bytes_get(h, 9);
+    self->left = ((((uint32_t)h.p[6] * 16777216) + (uint32_t)(h.p[7] * 65536)) + (uint32_t)(h.p[8] * 256)) + (uint32_t)h.p[9];
   }
   if (self->left > ws_WS_MAX_FRAME) {
     return WsLink_bad(self, WsCode_TOO_BIG, "WebSocket: frame larger than the largest MQTT packet");

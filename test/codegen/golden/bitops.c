@@ -2,10 +2,6 @@
 #include "bitops.h"
 
 static uint8_t bitops_flags(bool dup, uint8_t qos, bool retain);
-static void bitops_put16(uint32_t at, uint16_t v);
-static void bitops_put32(uint32_t at, uint32_t v);
-static uint16_t bitops_get16(uint32_t at);
-static uint32_t bitops_get32(uint32_t at);
 static uint32_t bitops_popcount(uint32_t v);
 
 #line 9 "test/codegen/programs/bitops.ts"
@@ -15,23 +11,23 @@ static uint8_t bitops_flags(bool dup, uint8_t qos, bool retain) {
   return (uint8_t)((((3 << 4) | (dup ? 8 : 0)) | ((qos & 3) << 1)) | (retain ? 1 : 0));
 }
 
-static void bitops_put16(uint32_t at, uint16_t v) {
+void bitops_put16(uint32_t at, uint16_t v) {
   rt_set_u8(bitops_wire.out, 8, at, (uint8_t)((v >> 8) & 0xff));
   rt_set_u8(bitops_wire.out, 8, rt_idx_add(at, 1), (uint8_t)(v & 0xff));
 }
 
-static void bitops_put32(uint32_t at, uint32_t v) {
+void bitops_put32(uint32_t at, uint32_t v) {
   rt_set_u8(bitops_wire.out, 8, at, (uint8_t)((v >> 24) & 0xff));
   rt_set_u8(bitops_wire.out, 8, rt_idx_add(at, 1), (uint8_t)((v >> 16) & 0xff));
   rt_set_u8(bitops_wire.out, 8, rt_idx_add(at, 2), (uint8_t)((v >> 8) & 0xff));
   rt_set_u8(bitops_wire.out, 8, rt_idx_add(at, 3), (uint8_t)(v & 0xffu));
 }
 
-static uint16_t bitops_get16(uint32_t at) {
+uint16_t bitops_get16(uint32_t at) {
   return (uint16_t)((rt_get_u8(bitops_wire.out, 8, at) << 8) | rt_get_u8(bitops_wire.out, 8, rt_idx_add(at, 1)));
 }
 
-static uint32_t bitops_get32(uint32_t at) {
+uint32_t bitops_get32(uint32_t at) {
   return (uint32_t)(((rt_i32_of((uint32_t)rt_get_u8(bitops_wire.out, 8, at) << 24) | (rt_get_u8(bitops_wire.out, 8, rt_idx_add(at, 1)) << 16)) | (rt_get_u8(bitops_wire.out, 8, rt_idx_add(at, 2)) << 8)) | rt_get_u8(bitops_wire.out, 8, rt_idx_add(at, 3)));
 }
 

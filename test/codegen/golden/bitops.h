@@ -14,6 +14,10 @@ struct Wire {
   uint8_t out[8];
 };
 
+void bitops_put16(uint32_t at, uint16_t v);
+void bitops_put32(uint32_t at, uint32_t v);
+uint16_t bitops_get16(uint32_t at);
+uint32_t bitops_get32(uint32_t at);
 void bitops_main(void);
 
 #ifdef __cplusplus

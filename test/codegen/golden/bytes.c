@@ -54,11 +54,11 @@ void bytes_main(void) {
   bytes_len("sub2_100", rt_subarray(buf, 2, 100));
   bytes_len("sub10", rt_subarray(buf, 10, UINT32_MAX));
   bytes_len("sub5_3", rt_subarray(buf, 5, 3));
-  bytes_len("sub8_8", rt_subarray(buf, 8, 8));
+  bytes_len("sub8_8", rt_slice(buf, 8, 8));
   bytes_len("skip3", bytes_skip(buf, 3));
   bytes_len("skip9", bytes_skip(buf, 9));
   // A subarray shares memory with its parent.
-  rt_bytes mid = rt_subarray(buf, 2, 4);
+  rt_bytes mid = rt_slice(buf, 2, 4);
   rt_bytes_set(mid, 0, 0xee);
   rt_bytes_set(mid, 1, 0xdd);
   rt_bytes_set(mid, 2, 0xcc);
@@ -122,13 +122,13 @@ void bytes_main(void) {
   bytes_len("strBytes", rt_str_bytes("hello"));
   rt_bytes nm = RT_BYTES(bytes_bufs.name, 6);
   rt_copy_bytes(nm, 0, RT_LIT("dev1"));
-  rt_bytes_set(nm, 4, 0);
+  nm.p[4] = 0;
   rt_print_str("cstr ");
   rt_print_str(rt_cstr(nm));
   rt_print_ln();
   // A view kept in a field.
 #line 83 "test/codegen/programs/bytes.ts"
-  bytes_bufs.view = rt_subarray(buf, 6, UINT32_MAX);
+  bytes_bufs.view = rt_slice_from(buf, 6);
   bytes_len("view", bytes_bufs.view);
   rt_print_str("sum ");
   rt_print_int((int64_t)bytes_sum(bytes_bufs.view));

@@ -2,7 +2,6 @@
 #include "cnames.h"
 
 static void Reg_set(Reg *self, uint32_t self_, uint8_t unsigned_);
-static int32_t cnames_mix(uint8_t char_, int32_t signed_, uint32_t register_, uint32_t sizeof_);
 static uint32_t cnames_libNames(rt_bytes b, uint32_t strlen);
 
 #line 17 "test/codegen/programs/cnames.ts"
@@ -15,7 +14,7 @@ static void Reg_set(Reg *self, uint32_t self_, uint8_t unsigned_) {
 }
 
 #line 19 "test/codegen/programs/cnames.ts"
-static int32_t cnames_mix(uint8_t char_, int32_t signed_, uint32_t register_, uint32_t sizeof_) {
+int32_t cnames_mix(uint8_t char_, int32_t signed_, uint32_t register_, uint32_t sizeof_) {
   int32_t double_ = rt_i32_of(((uint32_t)char_ + (uint32_t)signed_));
   uint32_t float_ = register_ + sizeof_;
   return rt_i32_of(((uint32_t)double_ + float_));

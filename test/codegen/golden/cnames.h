@@ -15,6 +15,7 @@ struct Reg {
   uint32_t long_;
 };
 
+int32_t cnames_mix(uint8_t char_, int32_t signed_, uint32_t register_, uint32_t sizeof_);
 void cnames_main(void);
 
 #ifdef __cplusplus

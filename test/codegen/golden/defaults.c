@@ -3,7 +3,6 @@
 
 static void defaults_line(const char *text, int32_t times, const char *sep, Mode mode);
 static int32_t Port_at(Port *self, uint16_t offset, bool secure);
-static int32_t defaults_mask(int32_t v, uint8_t bits);
 
 #line 22 "test/codegen/programs/defaults.ts"
 static Port defaults_port;
@@ -38,7 +37,7 @@ static int32_t Port_at(Port *self, uint16_t offset, bool secure) {
 }
 
 #line 24 "test/codegen/programs/defaults.ts"
-static int32_t defaults_mask(int32_t v, uint8_t bits) {
+int32_t defaults_mask(int32_t v, uint8_t bits) {
   return rt_i32_of((uint32_t)v & (uint32_t)((int64_t)rt_i32_of(1u << (bits & 31u)) - 1));
 }
 

@@ -19,6 +19,7 @@ struct Port {
 };
 
 void Port_init(Port *self);
+int32_t defaults_mask(int32_t v, uint8_t bits);
 void defaults_main(void);
 
 #ifdef __cplusplus

@@ -8,6 +8,7 @@
 extern "C" {
 #endif
 
+void divmod_pair(int32_t a, int32_t b);
 void divmod_main(void);
 
 #ifdef __cplusplus

@@ -33,6 +33,9 @@ static uint32_t indexproofs_proven_last(rt_bytes b);
 static uint32_t indexproofs_kept_lastK(rt_bytes b, uint8_t k);
 static uint32_t indexproofs_proven_aliasNotEmpty(rt_bytes b);
 static uint32_t indexproofs_kept_aliasNotOne(rt_bytes b);
+static uint32_t indexproofs_proven_fixedView(void);
+static uint32_t indexproofs_kept_fixedViewPast(void);
+static uint32_t indexproofs_kept_fixedViewWritten(rt_bytes b);
 
 #line 14 "test/codegen/programs/indexproofs.ts"
 static Store indexproofs_st;
@@ -218,8 +221,8 @@ static uint32_t indexproofs_kept_windowLoose(rt_bytes b, uint32_t off, uint32_t 
 #line 112 "test/codegen/programs/indexproofs.ts"
   uint32_t s = 0;
   for (uint32_t k = 0; k < n; k++) {
-    s = s + (uint32_t)rt_bytes_get(b, rt_idx_add(off, k));
-    rt_bytes_set(b, rt_idx_add(off, k), 0x55);
+    s = s + (uint32_t)rt_bytes_get(b, off + k);
+    rt_bytes_set(b, off + k, 0x55);
   }
   return s;
 }
@@ -402,19 +405,47 @@ static uint32_t indexproofs_kept_aliasNotOne(rt_bytes b) {
   return rt_bytes_get(b, 0);
 }
 
+/** A view of a Uint8Array(16) field: 16 <= h.length until h is written. */
+static uint32_t indexproofs_proven_fixedView(void) {
+  rt_bytes h = RT_BYTES(indexproofs_st.small, 16);
+  return (uint32_t)(h.p[0] + h.p[15]);
+}
+
+/** ... index 16 is past it. */
+#line 224 "test/codegen/programs/indexproofs.ts"
+static uint32_t indexproofs_kept_fixedViewPast(void) {
+  rt_bytes h = RT_BYTES(indexproofs_st.small, 16);
+  return rt_bytes_get(h, 16);
+}
+
+/** ... and a view written since may be shorter. */
+#line 229 "test/codegen/programs/indexproofs.ts"
+static uint32_t indexproofs_kept_fixedViewWritten(rt_bytes b) {
+  rt_bytes h = RT_BYTES(indexproofs_st.small, 16);
+  if (b.len > 0) {
+    h = b;
+  }
+#line 232 "test/codegen/programs/indexproofs.ts"
+  return rt_bytes_get(h, 3);
+}
+
 void indexproofs_main(void) {
   for (uint32_t i = 0; i < 64; i++) {
     indexproofs_st.big[i] = (uint8_t)(0x80 + i);
   }
-#line 220 "test/codegen/programs/indexproofs.ts"
+#line 237 "test/codegen/programs/indexproofs.ts"
   for (uint32_t i = 0; i < 16; i++) {
     indexproofs_st.small[i] = (uint8_t)(0x40 + i);
   }
-#line 221 "test/codegen/programs/indexproofs.ts"
+#line 238 "test/codegen/programs/indexproofs.ts"
   rt_bytes w = rt_slice(RT_BYTES(indexproofs_st.big, 64), 8, 16); // 8 bytes, neighbours not 0
   rt_bytes w4 = rt_slice(RT_BYTES(indexproofs_st.big, 64), 20, 24);
   rt_bytes w3 = rt_slice(RT_BYTES(indexproofs_st.big, 64), 30, 33);
   rt_bytes e = rt_slice(RT_BYTES(indexproofs_st.big, 64), 40, 40);
+  indexproofs_show("fixedView", indexproofs_proven_fixedView());
+  indexproofs_show("fixedViewPast", indexproofs_kept_fixedViewPast());
+  indexproofs_show("fixedViewWritten", indexproofs_kept_fixedViewWritten(w3));
+  indexproofs_show("fixedViewWritten short", indexproofs_kept_fixedViewWritten(rt_slice(RT_BYTES(indexproofs_st.big, 64), 50, 52)));
   indexproofs_show("loop", indexproofs_proven_loop(w));
   indexproofs_show("loopLe", indexproofs_kept_loopLe(w));
   indexproofs_show("alias", indexproofs_proven_alias(w));
@@ -449,33 +480,33 @@ void indexproofs_main(void) {
   }
   rt_print_hex(rt_slice(RT_BYTES(indexproofs_st.big, 64), 0, 48));
   rt_print_ln();
-#line 258 "test/codegen/programs/indexproofs.ts"
+#line 279 "test/codegen/programs/indexproofs.ts"
   for (uint32_t s = 0; s < 10; s += 3) {
     for (uint32_t t = 0; t < 12; t += 5) {
       rt_print_hex(indexproofs_proven_slice(w, s, t));
       rt_print_str("|");
-#line 261 "test/codegen/programs/indexproofs.ts"
+#line 282 "test/codegen/programs/indexproofs.ts"
       rt_print_hex(indexproofs_kept_sliceEnd(w, s, t));
       rt_print_str("|");
-#line 262 "test/codegen/programs/indexproofs.ts"
+#line 283 "test/codegen/programs/indexproofs.ts"
       rt_print_hex(indexproofs_kept_sliceStart(w, s, t));
       rt_print_ln();
     }
   }
-#line 265 "test/codegen/programs/indexproofs.ts"
+#line 286 "test/codegen/programs/indexproofs.ts"
   indexproofs_st.big[12] = 0x3d;
   rt_print_hex(indexproofs_proven_tail(w));
   rt_print_str("|");
   rt_print_hex(indexproofs_kept_tail2(w));
   rt_print_ln();
-#line 267 "test/codegen/programs/indexproofs.ts"
+#line 288 "test/codegen/programs/indexproofs.ts"
   indexproofs_st.big[15] = 0x3d;
   indexproofs_st.big[12] = 0;
   rt_print_hex(indexproofs_proven_tail(w));
   rt_print_str("|");
   rt_print_hex(indexproofs_kept_tail2(w));
   rt_print_ln();
-#line 270 "test/codegen/programs/indexproofs.ts"
+#line 291 "test/codegen/programs/indexproofs.ts"
   for (uint32_t i = 0; i < 10; i += 2) {
     indexproofs_show("sumDecl", indexproofs_proven_sumDecl(w, (uint16_t)i));
     indexproofs_show("sumDecl k0", indexproofs_kept_sumDecl(w, (uint16_t)(i + 3), 0));
@@ -487,7 +518,7 @@ void indexproofs_main(void) {
   rt_print_str("|");
   rt_print_hex(indexproofs_kept_wrappedSum(w, 2, 4));
   rt_print_ln();
-#line 278 "test/codegen/programs/indexproofs.ts"
+#line 299 "test/codegen/programs/indexproofs.ts"
   indexproofs_show("last", indexproofs_proven_last(w3));
   indexproofs_show("last empty", indexproofs_proven_last(e));
   indexproofs_show("lastK 0", indexproofs_kept_lastK(w, 0));

@@ -23,6 +23,12 @@ struct Bank {
 
 void Bank_init(Bank *self);
 void Account_init(Account *self);
+void Account_deposit(Account *self, int32_t n);
+bool Account_withdraw(Account *self, int32_t n);
+bool Account_canWithdraw(Account *self, int32_t n);
+void Account_touch(Account *self);
+bool Account_transfer(Account *self, Account *to, int32_t n);
+void Account_report(Account *self, const char *name);
 void methods_main(void);
 
 #ifdef __cplusplus

@@ -2,8 +2,6 @@
 #include "ranges.h"
 
 static void ranges_b(const char *name, bool v);
-static uint8_t ranges_lowByte(uint32_t x);
-static uint8_t ranges_hiByte(uint16_t x);
 static uint32_t ranges_elapsed(uint32_t now, uint32_t start);
 
 #line 5 "test/codegen/programs/ranges.ts"
@@ -14,11 +12,11 @@ static void ranges_b(const char *name, bool v) {
 }
 
 #line 9 "test/codegen/programs/ranges.ts"
-static uint8_t ranges_lowByte(uint32_t x) {
+uint8_t ranges_lowByte(uint32_t x) {
   return (uint8_t)(x & 0xffu);
 }
 
-static uint8_t ranges_hiByte(uint16_t x) {
+uint8_t ranges_hiByte(uint16_t x) {
   return (uint8_t)((x >> 8) & 0xff);
 }
 

@@ -8,6 +8,8 @@
 extern "C" {
 #endif
 
+uint8_t ranges_lowByte(uint32_t x);
+uint8_t ranges_hiByte(uint16_t x);
 void ranges_main(void);
 
 #ifdef __cplusplus

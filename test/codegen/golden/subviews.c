@@ -43,7 +43,7 @@ void subviews_main(void) {
   subviews_show("checked huge n", subviews_checkedField(d, 2, 0xffffffffu));
   subviews_show("checked", subviews_checkedField(d, 1, 2));
   // A view of a view clamps against the inner length.
-  rt_bytes inner = rt_subarray(d, 2, 6);
+  rt_bytes inner = rt_slice(d, 2, 6);
   subviews_show("inner", inner);
   subviews_show("inner sub", rt_subarray(inner, 1, 10));
   subviews_show("inner sub2", rt_subarray(rt_subarray(inner, 3, UINT32_MAX), 0, 5));

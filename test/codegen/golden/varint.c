@@ -78,16 +78,16 @@ void varint_main(void) {
   rt_print_ln();
 #line 61 "test/codegen/programs/varint.ts"
   rt_bytes raw = RT_BYTES(varint_codec.buf, 5);
-  rt_bytes_set(raw, 0, 0x80);
-  rt_bytes_set(raw, 1, 0x80);
+  raw.p[0] = 0x80;
+  raw.p[1] = 0x80;
   rt_print_str("incomplete ");
-  rt_print_int((int64_t)varint_decode(rt_subarray(raw, 0, 2)));
+  rt_print_int((int64_t)varint_decode(rt_slice(raw, 0, 2)));
   rt_print_ln();
 #line 65 "test/codegen/programs/varint.ts"
-  rt_bytes_set(raw, 1, 0xff);
-  rt_bytes_set(raw, 2, 0xff);
-  rt_bytes_set(raw, 3, 0xff);
-  rt_bytes_set(raw, 4, 0x1);
+  raw.p[1] = 0xff;
+  raw.p[2] = 0xff;
+  raw.p[3] = 0xff;
+  raw.p[4] = 0x1;
   rt_print_str("malformed ");
   rt_print_int((int64_t)varint_decode(raw));
   rt_print_ln();

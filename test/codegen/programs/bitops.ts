@@ -12,23 +12,23 @@ function flags(dup: bool, qos: u8, retain: bool): u8 {
   return u8((3 << 4) | (dup ? 8 : 0) | ((qos & 3) << 1) | (retain ? 1 : 0));
 }
 
-function put16(at: u32, v: u16): void {
+export function put16(at: u32, v: u16): void {
   wire.out[at] = (v >> 8) & 0xff;
   wire.out[at + 1] = v & 0xff;
 }
 
-function put32(at: u32, v: u32): void {
+export function put32(at: u32, v: u32): void {
   wire.out[at] = (v >>> 24) & 0xff;
   wire.out[at + 1] = (v >>> 16) & 0xff;
   wire.out[at + 2] = (v >>> 8) & 0xff;
   wire.out[at + 3] = v & 0xff;
 }
 
-function get16(at: u32): u16 {
+export function get16(at: u32): u16 {
   return u16((wire.out[at] << 8) | wire.out[at + 1]);
 }
 
-function get32(at: u32): u32 {
+export function get32(at: u32): u32 {
   return ((wire.out[at] << 24) | (wire.out[at + 1] << 16) | (wire.out[at + 2] << 8) | wire.out[at + 3]) >>> 0;
 }
 

@@ -16,7 +16,7 @@ class Reg {
 
 const reg = new Reg();
 
-function mix(char: u8, signed: i32, register: u32, sizeof: u32): i32 {
+export function mix(char: u8, signed: i32, register: u32, sizeof: u32): i32 {
   const double: i32 = i32(char + signed);
   const float: u32 = u32(register + sizeof);
   return i32(double + float);

@@ -21,7 +21,7 @@ class Port {
 
 const port = new Port();
 
-function mask(v: i32, bits: u8 = 8): i32 {
+export function mask(v: i32, bits: u8 = 8): i32 {
   return v & ((1 << bits) - 1);
 }
 

@@ -2,7 +2,7 @@
 // both languages, also when the operands have different signedness.
 import { idiv, printInt, printStr, printLn, i32, u32, u8, i8 } from "../../../ts-src/rt/rt";
 
-function pair(a: i32, b: i32): void {
+export function pair(a: i32, b: i32): void {
   printInt(a); printStr(" / "); printInt(b); printStr(" = "); printInt(idiv(a, b));
   printStr(" rem "); printInt(a % b); printLn();
 }

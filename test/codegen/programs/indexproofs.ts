@@ -215,6 +215,23 @@ function kept_aliasNotOne(b: Bytes): u32 {
   return u8(b[0]);
 }
 
+/** A view of a Uint8Array(16) field: 16 <= h.length until h is written. */
+function proven_fixedView(): u32 {
+  const h: Bytes = st.small;
+  return u32(h[0] + h[15]);
+}
+/** ... index 16 is past it. */
+function kept_fixedViewPast(): u32 {
+  const h: Bytes = st.small;
+  return u8(h[16]);
+}
+/** ... and a view written since may be shorter. */
+function kept_fixedViewWritten(b: Bytes): u32 {
+  let h: Bytes = st.small;
+  if (b.length > 0) h = b;
+  return u8(h[3]);
+}
+
 export function main(): void {
   for (let i: u32 = 0; i < st.big.length; i++) st.big[i] = u8(0x80 + i);
   for (let i: u32 = 0; i < st.small.length; i++) st.small[i] = u8(0x40 + i);
@@ -222,6 +239,10 @@ export function main(): void {
   const w4: Bytes = st.big.subarray(20, 24);
   const w3: Bytes = st.big.subarray(30, 33);
   const e: Bytes = st.big.subarray(40, 40);
+  show("fixedView", proven_fixedView());
+  show("fixedViewPast", kept_fixedViewPast());
+  show("fixedViewWritten", kept_fixedViewWritten(w3));
+  show("fixedViewWritten short", kept_fixedViewWritten(st.big.subarray(50, 52)));
   show("loop", proven_loop(w));
   show("loopLe", kept_loopLe(w));
   show("alias", proven_alias(w));

@@ -2,7 +2,7 @@
 // taking class references; field initializers run for module instances.
 import { printInt, printStr, printLn, u32, i32, bool } from "../../../ts-src/rt/rt";
 
-class Account {
+export class Account {
   balance: i32 = 100;
   ops: u32 = 0;
 

@@ -6,11 +6,11 @@ function b(name: string, v: bool): void {
   printStr(name); printStr(v ? " T" : " F"); printLn();
 }
 
-function lowByte(x: u32): u8 {
+export function lowByte(x: u32): u8 {
   return x & 0xff;
 }
 
-function hiByte(x: u16): u8 {
+export function hiByte(x: u16): u8 {
   return (x >> 8) & 0xff;
 }
 

@@ -13,9 +13,10 @@ import {
 } from "../../../ts-src/mqtt/packet";
 import { Packet5, Props5, Decode5Err, PROTOCOL_LEVEL_5, WILL_PROPS, reasonValid } from "../../../ts-src/mqtt/packet5";
 import {
-  decode5With, decodeProps, fieldEnd, topicNameErr, propsSize, propsFieldSize, putProps, packetSize5,
-  putHeader5, subscriptionOptionsValid, isShared,
+  decode5With, decodeProps, fieldEnd, topicNameErr, propsSize, propsFieldSize, putProps,
+  subscriptionOptionsValid, isShared,
 } from "../../../ts-src/mqtt/codec5";
+import { packetSize, putHeader } from "../../../ts-src/mqtt/codec";
 import { validUtf8, validTopicFilter } from "../../../ts-src/mqtt/topic";
 
 /** decode5 for either side: every packet type, the server-only bodies too. */
@@ -135,9 +136,9 @@ export function encodeConnack5(out: Bytes, sessionPresent: bool, reason: u8, pro
   const pl: i32 = propsSize(props, PacketType.CONNACK);
   if (pl < 0) return 0;
   const rem: u32 = u32(2 + propsFieldSize(u32(pl)));
-  const total: u32 = packetSize5(rem);
+  const total: u32 = packetSize(rem);
   if (total === 0 || total > out.length) return 0;
-  const at: u32 = putHeader5(out, u8(PacketType.CONNACK << 4), rem);
+  const at: u32 = putHeader(out, u8(PacketType.CONNACK << 4), rem);
   out[at] = sessionPresent ? 1 : 0;
   out[at + 1] = reason;
   putProps(out, u32(at + 2), props, u32(pl));
@@ -153,9 +154,9 @@ export function encodeCodesAck5(out: Bytes, type: u8, packetId: u16, codes: Byte
   const pl: i32 = propsSize(props, type);
   if (pl < 0) return 0;
   const rem: u32 = u32(2 + propsFieldSize(u32(pl)) + codes.length);
-  const total: u32 = packetSize5(rem);
+  const total: u32 = packetSize(rem);
   if (total === 0 || total > out.length) return 0;
-  let at: u32 = putHeader5(out, u8(type << 4), rem);
+  let at: u32 = putHeader(out, u8(type << 4), rem);
   out[at] = u8(packetId >>> 8);
   out[at + 1] = u8(packetId);
   at = putProps(out, u32(at + 2), props, u32(pl));

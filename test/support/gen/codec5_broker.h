@@ -6,6 +6,7 @@
 #include "packet.h"
 #include "packet5.h"
 #include "codec5.h"
+#include "codec.h"
 #include "topic.h"
 
 #ifdef __cplusplus
