@@ -42,6 +42,9 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub);
 static void Session_pump(Session *self);
 static bool Session_copyOut(Session *self, OutMsg *r);
 static bool Session_copyAliased(Session *self, OutMsg *r);
+static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q);
+static void Session_retainOut(Session *self, OutMsg *r, uint32_t at);
+static void Session_refuseUnsupportedSubs(Session *self);
 static void Session_dropRec(Session *self, uint32_t i, uint8_t reason);
 static bool Session_pumpStream(Session *self);
 static bool Session_pumpAcksAndSubs(Session *self);
@@ -425,7 +428,10 @@ bool Session_wantsClose(Session *self) {
 void Session_connectionLost(Session *self, uint32_t now) {
   self->now = now;
   if (self->state == SessionState_DISCONNECTED) {
+    // An MQTT 5 error DISCONNECT still in tx cannot go out any more.
     self->closing = false;
+    self->txLen = 0;
+    self->txHeadLeft = 0;
     return;
   }
   Session_enterDisconnected(self, (self->state == SessionState_DISCONNECTING) ? session_txt("disconnected") : session_txt("connection lost"));
@@ -438,11 +444,11 @@ void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 639 "ts-src/mqtt/session.ts"
+#line 642 "ts-src/mqtt/session.ts"
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_logNum(self, LogLevel_ERROR, reason, 0);
   }
-#line 640 "ts-src/mqtt/session.ts"
+#line 643 "ts-src/mqtt/session.ts"
   Session_closeQuietly(self, reason);
 }
 
@@ -453,7 +459,7 @@ static void Session_closeQuietly(Session *self, const char *reason) {
   }
   // Before the CLOSE event: a handler that reconnects must see that the old
   // transport still has to go (connectionLost() clears it).
-#line 648 "ts-src/mqtt/session.ts"
+#line 651 "ts-src/mqtt/session.ts"
   self->closing = true;
   Session_enterDisconnected(self, reason);
 }
@@ -463,7 +469,7 @@ bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
     return false;
   }
-#line 655 "ts-src/mqtt/session.ts"
+#line 658 "ts-src/mqtt/session.ts"
   self->state = SessionState_DISCONNECTING;
   Session_queueDisconnect(self);
   return true;
@@ -475,7 +481,7 @@ static void Session_queueDisconnect(Session *self) {
   if (self->streaming) {
     return;
   }
-#line 664 "ts-src/mqtt/session.ts"
+#line 667 "ts-src/mqtt/session.ts"
   uint32_t n = 0;
   while (true) {
     n = Session_encodeDisconnect(self, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX));
@@ -486,17 +492,17 @@ static void Session_queueDisconnect(Session *self) {
     // No room: the connection ends anyway, so the whole packets waiting make
     // way for it. A packet the port has begun must still be finished, or the
     // broker would read the DISCONNECT as part of it.
-#line 672 "ts-src/mqtt/session.ts"
+#line 675 "ts-src/mqtt/session.ts"
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "disconnect: tx full, dropped", rt_i32_of((self->txLen - self->txHeadLeft)));
     }
-#line 673 "ts-src/mqtt/session.ts"
+#line 676 "ts-src/mqtt/session.ts"
     self->txLen = self->txHeadLeft;
   }
   if (n == 0) {
     return;
   }
-#line 676 "ts-src/mqtt/session.ts"
+#line 679 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   self->closing = true;
@@ -507,7 +513,7 @@ static uint32_t Session_encodeDisconnect(Session *self, rt_bytes out) {
   if (!Session_isV5(self)) {
     return codec_encodeSimple(out, PacketType_DISCONNECT);
   }
-#line 684 "ts-src/mqtt/session.ts"
+#line 687 "ts-src/mqtt/session.ts"
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
   return codec5_encodeDisconnect5(out, self->discReason, p);
@@ -519,7 +525,7 @@ void Session_protocolError(Session *self, uint8_t code, const char *why) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 693 "ts-src/mqtt/session.ts"
+#line 696 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     Session_close(self, why);
     return;
@@ -528,14 +534,14 @@ void Session_protocolError(Session *self, uint8_t code, const char *why) {
     Session_log(self, LogLevel_ERROR, why, rt_str_bytes(packet5_reasonName(PacketType_DISCONNECT, code)), code);
   }
   // Only when no packet is cut half way in tx: the DISCONNECT must be whole on the wire.
-#line 699 "ts-src/mqtt/session.ts"
+#line 702 "ts-src/mqtt/session.ts"
   bool clean = self->txHeadLeft == 0 && !self->streaming;
   uint32_t ep = self->epoch;
   Session_closeQuietly(self, why);
   if ((!clean || (self->epoch != (ep + 1u))) || !self->closing) {
     return;
   }
-#line 703 "ts-src/mqtt/session.ts"
+#line 706 "ts-src/mqtt/session.ts"
   self->discReason = code;
   self->txLen = Session_encodeDisconnect(self, RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE));
   self->discReason = 0;
@@ -550,15 +556,15 @@ uint32_t Session_nextTickIn(Session *self, uint32_t now, uint32_t cap) {
   } else if (self->state == SessionState_CONNECTED && ka > 0) {
     if (self->pingOutstanding) {
       due = session_minU32(due, session_left(now, self->pingSentAt, ka >> 1));
-#line 716 "ts-src/mqtt/session.ts"
+#line 719 "ts-src/mqtt/session.ts"
     } else if (self->streaming) {
       due = session_minU32(due, session_left(now, self->lastTx, ka));
-#line 717 "ts-src/mqtt/session.ts"
+#line 720 "ts-src/mqtt/session.ts"
     } else {
       due = session_minU32(due, session_minU32(session_left(now, self->lastTx, ka), session_left(now, self->lastRx, ka)));
     }
   }
-#line 719 "ts-src/mqtt/session.ts"
+#line 722 "ts-src/mqtt/session.ts"
   return due;
 }
 
@@ -569,13 +575,13 @@ void Session_tick(Session *self, uint32_t now) {
     if (session_elapsed(now, self->connectStart) >= CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS) {
       Session_close(self, session_txt("no CONNACK in time"));
     }
-#line 727 "ts-src/mqtt/session.ts"
+#line 730 "ts-src/mqtt/session.ts"
     return;
   }
   if (self->state != SessionState_CONNECTED) {
     return;
   }
-#line 730 "ts-src/mqtt/session.ts"
+#line 733 "ts-src/mqtt/session.ts"
   uint32_t ka = (uint32_t)(self->cfg.keepAlive * 1000);
   if (ka > 0) {
     if (self->pingOutstanding) {
@@ -595,7 +601,7 @@ void Session_tick(Session *self, uint32_t now) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
           Session_logNum(self, LogLevel_WARN, "tx full, no PINGREQ", 0);
         }
-#line 746 "ts-src/mqtt/session.ts"
+#line 749 "ts-src/mqtt/session.ts"
       } else {
         self->txLen += n;
         self->lastTx = now;
@@ -603,7 +609,7 @@ void Session_tick(Session *self, uint32_t now) {
           Session_logNum(self, LogLevel_DEBUG, "PINGREQ", 0);
         }
       }
-#line 751 "ts-src/mqtt/session.ts"
+#line 754 "ts-src/mqtt/session.ts"
       self->pingOutstanding = true;
       self->pingSentAt = now;
     }
@@ -614,7 +620,7 @@ void Session_tick(Session *self, uint32_t now) {
 
 // ---------------------------------------------------------------- API
 /** Next packet id: never 0, wraps after 65535, skips ids in use. */
-#line 762 "ts-src/mqtt/session.ts"
+#line 765 "ts-src/mqtt/session.ts"
 uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
@@ -622,7 +628,7 @@ uint16_t Session_nextPacketId(Session *self) {
       return self->lastId;
     }
   }
-#line 767 "ts-src/mqtt/session.ts"
+#line 770 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -638,14 +644,14 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "publish: bad QoS", topic, qos);
     }
-#line 780 "ts-src/mqtt/session.ts"
+#line 783 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   if (!topic_sendableTopic(topic, false)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "publish: invalid topic name", topic, 0);
     }
-#line 784 "ts-src/mqtt/session.ts"
+#line 787 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   uint8_t q = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
@@ -656,13 +662,13 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (q > self->v5s[0].serverMaxQos) {
       q = self->v5s[0].serverMaxQos;
     }
-#line 792 "ts-src/mqtt/session.ts"
+#line 795 "ts-src/mqtt/session.ts"
     pl = codec5_propsSize(&self->v5s[0].pubProps, PacketType_PUBLISH);
     if (pl < 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, "publish: invalid MQTT 5 properties", topic, 0);
       }
-#line 795 "ts-src/mqtt/session.ts"
+#line 798 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
     }
   }
@@ -671,7 +677,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logTooBig(self, LogLevel_ERROR, "publish: over the MQTT packet limit, can never be sent", topic, payload.len, session_MAX_PAYLOAD);
     }
-#line 801 "ts-src/mqtt/session.ts"
+#line 804 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   bool connected = self->state == SessionState_CONNECTED;
@@ -680,7 +686,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logTooBig(self, LogLevel_ERROR, "publish: larger than the broker's Maximum Packet Size, can never be sent", topic, size, smax);
     }
-#line 807 "ts-src/mqtt/session.ts"
+#line 810 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   if (q == 0) {
@@ -689,7 +695,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_log(self, LogLevel_DEBUG, "publish: QoS 0 while not connected", topic, 0);
       }
-#line 813 "ts-src/mqtt/session.ts"
+#line 816 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
     }
     // MQTT 5 QoS 0 goes through the outbox too (topic aliases are put in on the way out).
@@ -699,7 +705,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if (size <= room.len) {
         uint32_t tmp = self->txLen;
         self->txLen = tmp + codec_writePublish(room, topic, payload, 0, retain, false, 0, size);
-#line 821 "ts-src/mqtt/session.ts"
+#line 824 "ts-src/mqtt/session.ts"
         self->lastTx = now;
         return Session_nextPacketId(self);
       }
@@ -709,7 +715,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logTooBig(self, LogLevel_ERROR, "publish: larger than the outbox (MGOS_MQTT_STORE_SIZE), can never be sent", topic, size, CONFIG_MGOS_MQTT_STORE_SIZE);
     }
-#line 828 "ts-src/mqtt/session.ts"
+#line 831 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   if (!connected) {
@@ -718,7 +724,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_log(self, LogLevel_DEBUG, "publish: offline and max_queue_length is 0", topic, 0);
       }
-#line 834 "ts-src/mqtt/session.ts"
+#line 837 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
     }
     while (Session_queuedCount(self) >= limit) {
@@ -727,7 +733,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
           Session_log(self, LogLevel_DEBUG, "publish: offline queue full (max_queue_length)", topic, rt_i32_of(limit));
         }
-#line 840 "ts-src/mqtt/session.ts"
+#line 843 "ts-src/mqtt/session.ts"
         return Session_refuse(self, MGOS_MQTT_ERR_QUEUE_FULL);
       }
     }
@@ -739,7 +745,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_log(self, LogLevel_DEBUG, "publish: outbox full", topic, rt_i32_of(size));
       }
-#line 849 "ts-src/mqtt/session.ts"
+#line 852 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_FULL);
     }
   }
@@ -748,7 +754,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, "publish: no packet id free", topic, 0);
     }
-#line 855 "ts-src/mqtt/session.ts"
+#line 858 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_FULL);
   }
   OutMsg *r = &self->recs[self->recCount];
@@ -756,16 +762,16 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   uint32_t n = 0;
   if (v5) {
     n = codec5_encodePublish5(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), &self->v5s[0].pubProps);
-#line 861 "ts-src/mqtt/session.ts"
+#line 864 "ts-src/mqtt/session.ts"
   } else {
     n = codec_writePublish(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), size);
   }
-#line 862 "ts-src/mqtt/session.ts"
+#line 865 "ts-src/mqtt/session.ts"
   if (n == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "publish: encoding failed", topic, 0);
     }
-#line 864 "ts-src/mqtt/session.ts"
+#line 867 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   r->state = RecState_QUEUED;
@@ -786,6 +792,8 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     Session_persist(self, StoreOp_PUT, r);
   }
   Session_pump(self);
+  // A DROPPED handler above may have published and been refused: this one was not.
+  self->lastError = MGOS_MQTT_ERR_OK;
   return id;
 }
 
@@ -796,7 +804,7 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
     return;
   }
   // Only the state that matters after a restart: waiting for PUBCOMP, or not.
-#line 892 "ts-src/mqtt/session.ts"
+#line 897 "ts-src/mqtt/session.ts"
   uint8_t st = (RecState)((r->state == RecState_WAIT_PUBCOMP) ? RecState_WAIT_PUBCOMP : RecState_QUEUED);
   f(self, op, r->seq, session_storeMeta(st, r->qos, r->packetId), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len));
 }
@@ -811,12 +819,12 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   if ((((seq == 0 || id == 0) || (qos != 1 && qos != 2)) || self->recCount >= session_STORE_SLOTS) || Session_idInUse(self, id)) {
     return false;
   }
-#line 904 "ts-src/mqtt/session.ts"
+#line 909 "ts-src/mqtt/session.ts"
   if (st == RecState_WAIT_PUBCOMP) {
     if (qos != 2 || data.len > 0) {
       return false;
     }
-#line 906 "ts-src/mqtt/session.ts"
+#line 911 "ts-src/mqtt/session.ts"
   } else if (((st != RecState_QUEUED || data.len < 4) || (data.len > (CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed))) || ((data.p[0] >> 4) != PacketType_PUBLISH)) {
     return false;
   }
@@ -836,7 +844,7 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   if (seq >= self->nextSeq) {
     self->nextSeq = (seq == 0xffffffffu) ? 1 : (seq + 1);
   }
-#line 923 "ts-src/mqtt/session.ts"
+#line 928 "ts-src/mqtt/session.ts"
   return true;
 }
 
@@ -865,11 +873,11 @@ uint32_t Session_outboxRoom(Session *self) {
   if (self->recCount >= session_STORE_SLOTS) {
     return 0;
   }
-#line 949 "ts-src/mqtt/session.ts"
+#line 954 "ts-src/mqtt/session.ts"
   if (self->state != SessionState_CONNECTED && (Session_queuedCount(self) >= self->cfg.maxQueueLength)) {
     return 0;
   }
-#line 950 "ts-src/mqtt/session.ts"
+#line 955 "ts-src/mqtt/session.ts"
   return CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed;
 }
 
@@ -878,7 +886,7 @@ static void Session_maybeRoom(Session *self) {
   if (!self->roomWanted || (Session_outboxRoom(self) == 0)) {
     return;
   }
-#line 956 "ts-src/mqtt/session.ts"
+#line 961 "ts-src/mqtt/session.ts"
   self->roomWanted = false;
   Session_emit(self, SessionEvent_OUTBOX_ROOM, NULL);
 }
@@ -892,7 +900,7 @@ static uint32_t Session_waitingToSend(Session *self) {
       n++;
     }
   }
-#line 967 "ts-src/mqtt/session.ts"
+#line 972 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -903,28 +911,28 @@ uint16_t Session_subscribe(Session *self, rt_bytes filter, uint8_t qos, int32_t 
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: bad QoS", filter, qos);
     }
-#line 975 "ts-src/mqtt/session.ts"
+#line 980 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (!topic_sendableTopic(filter, true)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: invalid topic filter", filter, 0);
     }
-#line 979 "ts-src/mqtt/session.ts"
+#line 984 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (filter.len > CONFIG_MGOS_MQTT_MAX_FILTER_LEN) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: filter > MAX_FILTER_LEN", filter, rt_i32_of(filter.len));
     }
-#line 983 "ts-src/mqtt/session.ts"
+#line 988 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (self->subCount >= CONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: table full", filter, 0);
     }
-#line 987 "ts-src/mqtt/session.ts"
+#line 992 "ts-src/mqtt/session.ts"
     return 0;
   }
   Sub *s = &self->subs[self->subCount];
@@ -941,8 +949,10 @@ uint16_t Session_subscribe(Session *self, rt_bytes filter, uint8_t qos, int32_t 
   s->packetId = 0;
   self->subCount++;
   s->packetId = Session_nextPacketId(self);
+  // (pump() may settle it at once: an MQTT 5 broker without wildcard subscriptions.)
+  uint16_t id = s->packetId;
   Session_pump(self);
-  return s->packetId;
+  return id;
 }
 
 /** Removes the first subscription equal to `filter` and sends UNSUBSCRIBE
@@ -953,11 +963,11 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
     if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
       continue;
     }
-#line 1013 "ts-src/mqtt/session.ts"
+#line 1020 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
       continue;
     }
-#line 1014 "ts-src/mqtt/session.ts"
+#line 1021 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
@@ -967,7 +977,7 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, "unsubscribe: no match", filter, 0);
   }
-#line 1021 "ts-src/mqtt/session.ts"
+#line 1028 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -980,7 +990,7 @@ uint32_t Session_unsentBytes(Session *self) {
       n += r->len - r->done;
     }
   }
-#line 1031 "ts-src/mqtt/session.ts"
+#line 1038 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -991,7 +1001,7 @@ uint32_t Session_inflightCount(Session *self) {
       n++;
     }
   }
-#line 1037 "ts-src/mqtt/session.ts"
+#line 1044 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1002,27 +1012,27 @@ uint32_t Session_queuedCount(Session *self) {
       n++;
     }
   }
-#line 1043 "ts-src/mqtt/session.ts"
+#line 1050 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 1050 "ts-src/mqtt/session.ts"
+#line 1057 "ts-src/mqtt/session.ts"
 void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
   self->now = now;
   if (data.len > 0) {
     self->lastRx = now;
   }
-#line 1053 "ts-src/mqtt/session.ts"
+#line 1060 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while (off < data.len) {
     if (!Session_receiving(self) || self->epoch != ep) {
       return;
     }
-#line 1057 "ts-src/mqtt/session.ts"
+#line 1064 "ts-src/mqtt/session.ts"
     if (self->big != BigRx_NONE) {
       // The rest of a large PUBLISH goes through without touching rx.
       off += Session_bigFeed(self, rt_slice_from(data, off));
@@ -1038,7 +1048,7 @@ void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
     }
     // The decoder rejects packets over the limit from their fixed header, so
     // a full buffer here means the limit exceeds the buffer: never wait forever.
-#line 1070 "ts-src/mqtt/session.ts"
+#line 1077 "ts-src/mqtt/session.ts"
     if (self->big == BigRx_NONE && self->rxLen == CONFIG_MGOS_MQTT_RX_BUF_SIZE) {
       Session_close(self, session_txt("rx buffer overflow"));
       return;
@@ -1068,14 +1078,14 @@ static void Session_parse(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1097 "ts-src/mqtt/session.ts"
+#line 1104 "ts-src/mqtt/session.ts"
     if ((r == (-DecodeErr_TOO_LARGE)) && self->pkt.type == PacketType_PUBLISH) {
       // Too large to buffer, not malformed: stream it (the reference closed
       // here, and a persistent session then got it again at every reconnect).
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 1101 "ts-src/mqtt/session.ts"
+#line 1108 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
@@ -1090,7 +1100,7 @@ static void Session_parse(Session *self) {
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1113 "ts-src/mqtt/session.ts"
+#line 1120 "ts-src/mqtt/session.ts"
   Session_rxDrop(self, start);
 }
 
@@ -1112,13 +1122,13 @@ static void Session_parse5(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1132 "ts-src/mqtt/session.ts"
+#line 1139 "ts-src/mqtt/session.ts"
     if (r < 0) {
       uint8_t e = (uint8_t)(-(int64_t)r);
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
       }
-#line 1135 "ts-src/mqtt/session.ts"
+#line 1142 "ts-src/mqtt/session.ts"
       Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? "" : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
       return;
     }
@@ -1128,7 +1138,7 @@ static void Session_parse5(Session *self) {
     if (p->type == PacketType_CONNACK) {
       p->returnCode = v->pkt.reasonCode;
     }
-#line 1142 "ts-src/mqtt/session.ts"
+#line 1149 "ts-src/mqtt/session.ts"
     if (p->type == PacketType_PUBLISH && self->state == SessionState_CONNECTED) {
       uint8_t bad = V5State_resolveInAlias(v);
       if (bad != 0) {
@@ -1141,7 +1151,7 @@ static void Session_parse5(Session *self) {
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1152 "ts-src/mqtt/session.ts"
+#line 1159 "ts-src/mqtt/session.ts"
   Session_rxDrop(self, start);
 }
 
@@ -1149,7 +1159,7 @@ static void Session_parse5(Session *self) {
 /** parse() met a PUBLISH over the limit at rx[start] (its fixed header is
    *  complete). Moves it to rx[0] and streams what rx holds of it. True when
    *  it ended there and the bytes after it are now rx[0, rxLen), to parse. */
-#line 1160 "ts-src/mqtt/session.ts"
+#line 1167 "ts-src/mqtt/session.ts"
 static bool Session_bigFromRx(Session *self, uint32_t start) {
   uint32_t ep = self->epoch;
   Session_rxDrop(self, start);
@@ -1180,7 +1190,7 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
   if ((self->epoch != ep || !Session_receiving(self)) || self->big != BigRx_NONE) {
     return false;
   }
-#line 1188 "ts-src/mqtt/session.ts"
+#line 1195 "ts-src/mqtt/session.ts"
   self->rxLen = avail;
   Session_rxDrop(self, used);
   return true;
@@ -1214,7 +1224,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
         if (self->bigPos == ((int64_t)self->bigHdr + 2)) {
           Session_bigLayout(self);
         }
-#line 1219 "ts-src/mqtt/session.ts"
+#line 1226 "ts-src/mqtt/session.ts"
       } else if (self->bigPos == self->bigIdEnd) {
         Session_bigHeaderDone(self);
       }
@@ -1235,7 +1245,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       }
     }
     // Even when a handler called disconnect(): the message was read whole.
-#line 1237 "ts-src/mqtt/session.ts"
+#line 1244 "ts-src/mqtt/session.ts"
     if (((self->big != BigRx_NONE && self->bigIdEnd > 0) && self->bigPos == self->bigTotal) && self->epoch == ep) {
       Session_bigEnd(self);
     }
@@ -1254,7 +1264,7 @@ static void Session_closeBad(Session *self, DecodeErr e, rt_bytes at) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_log(self, LogLevel_ERROR, "bad packet", at, -e);
   }
-#line 1253 "ts-src/mqtt/session.ts"
+#line 1260 "ts-src/mqtt/session.ts"
   Session_close(self, (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) ? packet_decodeErrName(e) : "");
 }
 
@@ -1268,14 +1278,14 @@ static void Session_bigLayout(Session *self) {
   DecodeErr e = DecodeErr_OK;
   if ((2u + tl) > rem) {
     e = DecodeErr_STRING_OVERRUN;
-#line 1265 "ts-src/mqtt/session.ts"
+#line 1272 "ts-src/mqtt/session.ts"
   } else if (tl == 0) {
     e = DecodeErr_EMPTY_TOPIC;
-#line 1266 "ts-src/mqtt/session.ts"
+#line 1273 "ts-src/mqtt/session.ts"
   } else if (((2u + tl) + idLen) > rem) {
     e = DecodeErr_BAD_LENGTH;
   }
-#line 1267 "ts-src/mqtt/session.ts"
+#line 1274 "ts-src/mqtt/session.ts"
   if (e != DecodeErr_OK) {
     Session_bigBad(self, e);
     return;
@@ -1298,7 +1308,7 @@ static void Session_bigHeaderDone(Session *self) {
   if ((e == DecodeErr_OK && p->qos > 0) && p->packetId == 0) {
     e = DecodeErr_ZERO_PACKET_ID;
   }
-#line 1287 "ts-src/mqtt/session.ts"
+#line 1294 "ts-src/mqtt/session.ts"
   if (e != DecodeErr_OK) {
     Session_bigBad(self, e);
     return;
@@ -1308,7 +1318,7 @@ static void Session_bigHeaderDone(Session *self) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
     }
-#line 1294 "ts-src/mqtt/session.ts"
+#line 1301 "ts-src/mqtt/session.ts"
     self->big = BigRx_DISCARD;
     return;
   }
@@ -1330,7 +1340,7 @@ static void Session_bigSkip(Session *self, const char *why, int32_t num) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, why, self->pkt.topic, num);
   }
-#line 1313 "ts-src/mqtt/session.ts"
+#line 1320 "ts-src/mqtt/session.ts"
   self->pkt.payload = RT_NOBYTES;
   self->rxPartOff = 0;
   Session_emit(self, SessionEvent_PUBLISH_SKIPPED, &self->pkt);
@@ -1347,13 +1357,13 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
   if (!first || self->epoch != ep) {
     return;
   }
-#line 1327 "ts-src/mqtt/session.ts"
+#line 1334 "ts-src/mqtt/session.ts"
   if (self->rxTake) {
     self->big = BigRx_DELIVER;
-#line 1328 "ts-src/mqtt/session.ts"
+#line 1335 "ts-src/mqtt/session.ts"
   } else if (Session_receiving(self)) {
     Session_bigSkip(self, "PUBLISH larger than the receive buffer, skipped", rt_i32_of(self->rxPartTotal));
-#line 1329 "ts-src/mqtt/session.ts"
+#line 1336 "ts-src/mqtt/session.ts"
   } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
   }
@@ -1362,7 +1372,7 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
 /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
    *  remembered only with the last byte, so a resend of a message cut off is
    *  taken again). */
-#line 1335 "ts-src/mqtt/session.ts"
+#line 1342 "ts-src/mqtt/session.ts"
 static void Session_bigEnd(Session *self) {
   Packet *p = &self->pkt;
   self->big = BigRx_NONE;
@@ -1373,15 +1383,16 @@ static void Session_bigEnd(Session *self) {
     if (!Session_rxQos2Has(self, p->packetId)) {
       Session_rxQos2Add(self, p->packetId);
     }
-#line 1343 "ts-src/mqtt/session.ts"
+#line 1350 "ts-src/mqtt/session.ts"
     Session_queueAck(self, PacketType_PUBREC, p->packetId);
   }
 }
 
 static void Session_handle(Session *self, Packet *p) {
   // MQTT 5 extended authentication exchanges AUTH before the CONNACK (4.12).
+  // MQTT 5 answers each protocol error here with DISCONNECT 0x82 (4.13.1).
   if ((self->state == SessionState_CONNECTING && p->type != PacketType_CONNACK) && (p->type != packet5_PACKET_AUTH || !Session_isV5(self))) {
-    Session_close(self, session_txt("packet before CONNACK"));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt("packet before CONNACK"));
     return;
   }
   switch (p->type) {
@@ -1389,68 +1400,68 @@ static void Session_handle(Session *self, Packet *p) {
     Session_onConnack(self, p);
     break;
   }
-#line 1357 "ts-src/mqtt/session.ts"
+#line 1365 "ts-src/mqtt/session.ts"
   case PacketType_PUBLISH: {
     Session_onPublish(self, p);
     break;
   }
-#line 1360 "ts-src/mqtt/session.ts"
+#line 1368 "ts-src/mqtt/session.ts"
   case PacketType_PUBACK:
   case PacketType_PUBREC:
   case PacketType_PUBCOMP: {
     Session_onAck(self, p);
     break;
   }
-#line 1365 "ts-src/mqtt/session.ts"
+#line 1373 "ts-src/mqtt/session.ts"
   case PacketType_PUBREL: {
     Session_onPubrel(self, p);
     break;
   }
-#line 1368 "ts-src/mqtt/session.ts"
+#line 1376 "ts-src/mqtt/session.ts"
   case PacketType_SUBACK:
   case PacketType_UNSUBACK: {
     Session_onSubAck(self, p, p->type == PacketType_UNSUBACK);
     break;
   }
-#line 1372 "ts-src/mqtt/session.ts"
+#line 1380 "ts-src/mqtt/session.ts"
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, "PINGRESP", 0);
     }
-#line 1375 "ts-src/mqtt/session.ts"
+#line 1383 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
     break;
   }
-#line 1377 "ts-src/mqtt/session.ts"
+#line 1385 "ts-src/mqtt/session.ts"
   case PacketType_DISCONNECT: {
     // Only MQTT 5's decoder lets a server's DISCONNECT through (3.14).
     if (Session_isV5(self)) {
       Session_onDisconnect5(self);
     }
-#line 1380 "ts-src/mqtt/session.ts"
+#line 1388 "ts-src/mqtt/session.ts"
     break;
   }
-#line 1381 "ts-src/mqtt/session.ts"
+#line 1389 "ts-src/mqtt/session.ts"
   case packet5_PACKET_AUTH: {
     if (Session_isV5(self)) {
       Session_onAuth5(self);
     }
-#line 1383 "ts-src/mqtt/session.ts"
+#line 1391 "ts-src/mqtt/session.ts"
     break;
   }
-#line 1384 "ts-src/mqtt/session.ts"
+#line 1392 "ts-src/mqtt/session.ts"
   default: {
-    Session_close(self, session_txt("unexpected packet type"));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt("unexpected packet type"));
     break;
   }
   }
 }
 
-#line 1390 "ts-src/mqtt/session.ts"
+#line 1398 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
-    Session_close(self, session_txt("unexpected second CONNACK"));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt("unexpected second CONNACK"));
     return;
   }
   uint32_t ep = self->epoch;
@@ -1458,7 +1469,7 @@ static void Session_onConnack(Session *self, Packet *p) {
   if (v5) {
     V5State_takeConnack(&self->v5s[0]);
   }
-#line 1398 "ts-src/mqtt/session.ts"
+#line 1406 "ts-src/mqtt/session.ts"
   if (p->returnCode != 0) {
     // The reason is readable during the CONNACK event already.
     const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? "" : v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
@@ -1467,19 +1478,19 @@ static void Session_onConnack(Session *self, Packet *p) {
         Session_log(self, LogLevel_ERROR, "CONNACK reason string: ", V5State_reasonString(&self->v5s[0]), p->returnCode);
       }
     }
-#line 1402 "ts-src/mqtt/session.ts"
+#line 1410 "ts-src/mqtt/session.ts"
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 1406 "ts-src/mqtt/session.ts"
+#line 1414 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
   if (p->sessionPresent && self->cfg.cleanSession) {
-    Session_close(self, session_txt("session present with clean session"));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt("session present with clean session"));
     return;
   }
   self->state = SessionState_CONNECTED;
@@ -1489,26 +1500,26 @@ static void Session_onConnack(Session *self, Packet *p) {
     self->cfg.keepAlive = (uint16_t)self->v5s[0].serverKeepAlive;
   }
   // Without a stored session the server will not resend its QoS 2 messages.
-#line 1418 "ts-src/mqtt/session.ts"
+#line 1426 "ts-src/mqtt/session.ts"
   if (!p->sessionPresent) {
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1421 "ts-src/mqtt/session.ts"
+#line 1429 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 1424 "ts-src/mqtt/session.ts"
+#line 1432 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
     Session_maybeRoom(self);
   }
 }
 
-#line 1428 "ts-src/mqtt/session.ts"
+#line 1436 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   if (p->qos == 0) {
@@ -1521,7 +1532,7 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (self->epoch == ep && self->autoAck) {
       Session_queueAck(self, PacketType_PUBACK, p->packetId);
     }
-#line 1438 "ts-src/mqtt/session.ts"
+#line 1446 "ts-src/mqtt/session.ts"
     return;
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
@@ -1530,7 +1541,7 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
     }
-#line 1444 "ts-src/mqtt/session.ts"
+#line 1452 "ts-src/mqtt/session.ts"
   } else {
     // Our Receive Maximum is the table's size: an MQTT 5 broker broke it.
     if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2 && Session_isV5(self)) {
@@ -1543,14 +1554,14 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (self->epoch != ep) {
       return;
     }
-#line 1454 "ts-src/mqtt/session.ts"
+#line 1462 "ts-src/mqtt/session.ts"
     if (!self->autoAck) {
       // The application runs this exchange: it is not ours to remember.
       int32_t k = Session_rxQos2Index(self, p->packetId);
       if (k >= 0) {
         Session_rxQos2Remove(self, (uint32_t)k);
       }
-#line 1458 "ts-src/mqtt/session.ts"
+#line 1466 "ts-src/mqtt/session.ts"
       return;
     }
   }
@@ -1567,7 +1578,7 @@ static void Session_onAck(Session *self, Packet *p) {
   if (Session_isV5(self)) {
     Session_logAckReason(self, p);
   }
-#line 1472 "ts-src/mqtt/session.ts"
+#line 1480 "ts-src/mqtt/session.ts"
   uint8_t st = (uint8_t)((i >= 0) ? self->recs[(uint32_t)i].state : RecState_FREE);
   // A record still streaming out was never whole on the wire: the ack is bogus.
   bool whole = i >= 0 && (self->recs[(uint32_t)i].done == 0);
@@ -1576,7 +1587,7 @@ static void Session_onAck(Session *self, Packet *p) {
   // 3.1.1 4.3.3 wants PUBREC). It has the message, so the exchange is over;
   // keeping the record would only fill the window.
   bool ends = (type == PacketType_PUBACK) ? st == RecState_WAIT_PUBACK || st == RecState_WAIT_PUBREC : (type == PacketType_PUBCOMP) ? st == RecState_WAIT_PUBCOMP : st == RecState_WAIT_PUBREC && refused;
-#line 1481 "ts-src/mqtt/session.ts"
+#line 1489 "ts-src/mqtt/session.ts"
   if (type == PacketType_PUBREC && st == RecState_WAIT_PUBCOMP) {
     // A repeated PUBREC: our PUBREL may have been lost, send it again.
     self->recs[(uint32_t)i].unsent = true;
@@ -1594,24 +1605,24 @@ static void Session_onAck(Session *self, Packet *p) {
         Session_logNum(self, LogLevel_WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", p->packetId);
       }
     }
-#line 1496 "ts-src/mqtt/session.ts"
+#line 1504 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else if (type == PacketType_PUBACK) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "PUBACK: unexpected id", p->packetId);
     }
-#line 1499 "ts-src/mqtt/session.ts"
+#line 1507 "ts-src/mqtt/session.ts"
   } else if (type == PacketType_PUBREC) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "PUBREC: unexpected id", p->packetId);
     }
-#line 1501 "ts-src/mqtt/session.ts"
+#line 1509 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "PUBCOMP: unexpected id", p->packetId);
     }
   }
-#line 1504 "ts-src/mqtt/session.ts"
+#line 1512 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, 200 + type, p);
 }
 
@@ -1620,13 +1631,13 @@ static void Session_onPubrel(Session *self, Packet *p) {
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
     Session_rxQos2Remove(self, (uint32_t)k);
-#line 1511 "ts-src/mqtt/session.ts"
+#line 1519 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
     }
   }
-#line 1512 "ts-src/mqtt/session.ts"
+#line 1520 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B); MQTT 5
@@ -1639,7 +1650,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
 
 /** SUBACK or UNSUBACK: the subscription it answers becomes active (or
    *  goes); handlers see the event with its tag in evTag (-1: not ours). */
-#line 1522 "ts-src/mqtt/session.ts"
+#line 1530 "ts-src/mqtt/session.ts"
 static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
   self->evTag = -1;
   int32_t i = Session_findSub(self, p->packetId, (SubState)(unsub ? SubState_UNSUB_SENT : SubState_SUB_SENT));
@@ -1659,14 +1670,14 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
         }
       }
     }
-#line 1537 "ts-src/mqtt/session.ts"
+#line 1545 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, unsub ? "UNSUBACK: unknown id" : "SUBACK: unknown id", p->packetId);
     }
   }
-#line 1541 "ts-src/mqtt/session.ts"
+#line 1549 "ts-src/mqtt/session.ts"
   Session_emit(self, (SessionEvent)(unsub ? SessionEvent_UNSUBACK : SessionEvent_SUBACK), p);
   self->evTag = -1;
 }
@@ -1677,16 +1688,16 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1552 "ts-src/mqtt/session.ts"
+#line 1560 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpStream(self)) {
     return;
   }
-#line 1554 "ts-src/mqtt/session.ts"
+#line 1562 "ts-src/mqtt/session.ts"
   if (!Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1555 "ts-src/mqtt/session.ts"
+#line 1563 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   bool v5 = Session_isV5(self);
   // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
@@ -1701,14 +1712,18 @@ static void Session_pump(Session *self) {
       if (self->epoch != ep || self->state != SessionState_CONNECTED) {
         return;
       }
-#line 1567 "ts-src/mqtt/session.ts"
+#line 1575 "ts-src/mqtt/session.ts"
       continue;
     }
+    if (((v5 && r->state == RecState_QUEUED) && r->done == 0) && r->qos > self->v5s[0].serverMaxQos) {
+      Session_downgradeRec(self, r, self->v5s[0].serverMaxQos);
+    }
+#line 1578 "ts-src/mqtt/session.ts"
     if (r->state == RecState_QUEUED && r->qos > 0) {
       if (inflight >= window) {
         return;
       }
-#line 1571 "ts-src/mqtt/session.ts"
+#line 1580 "ts-src/mqtt/session.ts"
       r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       r->sent = false;
       r->unsent = true;
@@ -1723,7 +1738,7 @@ static void Session_pump(Session *self) {
       if (n == 0) {
         return;
       }
-#line 1583 "ts-src/mqtt/session.ts"
+#line 1592 "ts-src/mqtt/session.ts"
       self->txLen += n;
       self->lastTx = self->now;
       r->sent = true;
@@ -1736,14 +1751,14 @@ static void Session_pump(Session *self) {
     if (r->len > free && (r->len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1593 "ts-src/mqtt/session.ts"
+#line 1602 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
-#line 1594 "ts-src/mqtt/session.ts"
+#line 1603 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
-#line 1595 "ts-src/mqtt/session.ts"
+#line 1604 "ts-src/mqtt/session.ts"
     } else {
       i++;
     }
@@ -1752,12 +1767,12 @@ static void Session_pump(Session *self) {
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
-#line 1601 "ts-src/mqtt/session.ts"
+#line 1610 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   if ((((r->done == 0 && CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) && Session_isV5(self)) && self->v5s[0].serverAliasMax > 0) && Session_copyAliased(self, r)) {
     return true;
   }
-#line 1603 "ts-src/mqtt/session.ts"
+#line 1612 "ts-src/mqtt/session.ts"
   uint32_t at = self->txLen;
   uint32_t n = session_minU32(r->len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
   uint32_t from = r->off + r->done;
@@ -1766,7 +1781,11 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
   if (r->done == 0 && r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1609 "ts-src/mqtt/session.ts"
+#line 1618 "ts-src/mqtt/session.ts"
+  if (r->done == 0) {
+    Session_retainOut(self, r, at);
+  }
+#line 1619 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   r->done += n;
@@ -1791,27 +1810,28 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
   if ((most > (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen)) || (smax > 0 && most > smax)) {
     return false;
   }
-#line 1631 "ts-src/mqtt/session.ts"
+#line 1641 "ts-src/mqtt/session.ts"
   uint32_t a = V5State_outAlias(&self->v5s[0], Session_recTopic(self, r));
   if (a == 0) {
     return false;
   }
-#line 1633 "ts-src/mqtt/session.ts"
+#line 1643 "ts-src/mqtt/session.ts"
   bool bound = (int32_t)(a & 0x10000u) != 0;
   uint32_t at = self->txLen;
   uint32_t n = session5_putAliased(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, UINT32_MAX), m, r->qos, (uint16_t)a, bound);
   if (n == 0) {
     return false;
   }
-#line 1637 "ts-src/mqtt/session.ts"
+#line 1647 "ts-src/mqtt/session.ts"
   if (bound) {
     self->v5s[0].aliasHits++;
   }
-#line 1638 "ts-src/mqtt/session.ts"
+#line 1648 "ts-src/mqtt/session.ts"
   if (r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1639 "ts-src/mqtt/session.ts"
+#line 1649 "ts-src/mqtt/session.ts"
+  Session_retainOut(self, r, at);
   self->txLen += n;
   self->lastTx = self->now;
   self->streaming = false;
@@ -1820,10 +1840,103 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
   return true;
 }
 
+/** MQTT 5: a message accepted before this broker's CONNACK said its
+   *  Maximum QoS `q` (3.2.2.3.4) goes at that QoS [MQTT-3.2.2-11], as one
+   *  published now would: the stored PUBLISH is rewritten (QoS bits; for QoS 0
+   *  without its packet id, the store compacted). A QoS 0 one is no longer
+   *  persisted. Logged with its id. */
+static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
+  rt_bytes m = RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE);
+  uint32_t at = r->off;
+  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+    Session_log(self, LogLevel_WARN, (q == 0) ? "broker's Maximum QoS is 0: sent at QoS 0" : "broker's Maximum QoS is 1: sent at QoS 1", Session_recTopic(self, r), r->packetId);
+  }
+#line 1667 "ts-src/mqtt/session.ts"
+  if (q > 0) {
+    rt_bytes_set(m, at, (uint8_t)((rt_bytes_get(m, at) & 0xf9) | (q << 1)));
+    r->qos = q;
+    Session_persist(self, StoreOp_PUT, r);
+    return;
+  }
+  Session_persist(self, StoreOp_DEL, r);
+  r->seq = 0;
+  uint32_t h = 1;
+  while ((rt_bytes_get(m, rt_idx_add(at, h)) & 0x80) != 0) {
+    h++;
+  }
+#line 1677 "ts-src/mqtt/session.ts"
+  h++;
+  uint32_t rem = r->len - h;
+  uint32_t h2 = 1 + codec5_varintSize(rem - 2u);
+  uint32_t idAt = ((at + h) + 2u) + (uint32_t)((rt_bytes_get(m, rt_idx_add(at, h)) << 8) | rt_bytes_get(m, rt_idx64(((int64_t)at + (int64_t)h) + 1)));
+  // Topic field to just after the new header, then what followed the id.
+  rt_copy_bytes(m, at + h2, rt_subarray(m, at + h, idAt));
+  uint32_t tail = (at + h2) + ((idAt - at) - h);
+  rt_copy_bytes(m, tail, rt_subarray(m, idAt + 2u, at + r->len));
+  rt_bytes_set(m, at, (uint8_t)(rt_bytes_get(m, at) & 0xf0)); // QoS 0: no DUP either
+  codec5_putVarint(m, at + 1u, rem - 2u);
+  uint32_t n = (r->len - 2u) - (h - h2);
+  uint32_t gap = r->len - n;
+  rt_copy_bytes(m, at + n, rt_subarray(m, at + r->len, self->storeUsed));
+  self->storeUsed = self->storeUsed - gap;
+  for (uint32_t i = 0; i < self->recCount; i++) {
+    OutMsg *o = &self->recs[i];
+    if (o->len > 0 && o->off > at) {
+      o->off = o->off - gap;
+    }
+  }
+#line 1695 "ts-src/mqtt/session.ts"
+  r->len = n;
+  r->qos = 0;
+  r->sent = false; // a QoS 0 PUBLISH has no DUP [MQTT-3.3.1-2]
+}
+
+/** MQTT 5: a broker without Retain Available gets no RETAIN flag
+   *  [MQTT-3.2.2-14] (it would end the connection with 0x9A, and the message
+   *  would come back at every reconnect): the copy in tx at `at` goes
+   *  without it, with a warning; the stored message keeps it for a broker that has it. */
+static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
+  if ((!Session_isV5(self) || self->v5s[0].retainAvailable) || ((rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0x1) == 0)) {
+    return;
+  }
+#line 1706 "ts-src/mqtt/session.ts"
+  rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0xfe));
+  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+    Session_log(self, LogLevel_WARN, "broker has Retain Available 0: sent without RETAIN", Session_recTopic(self, r), r->packetId);
+  }
+}
+
+/** MQTT 5: a subscription the broker said it does not support (CONNACK
+   *  Wildcard / Shared Subscription Available 0) is not sent: it stands
+   *  refused (granted = that reason code, as a SUBACK would say), with a
+   *  warning, and is tried again on the next connection. */
+#line 1714 "ts-src/mqtt/session.ts"
+static void Session_refuseUnsupportedSubs(Session *self) {
+  for (uint32_t i = 0; i < self->subCount; i++) {
+    Sub *s = &self->subs[i];
+    if (s->state != SubState_SUB_PENDING) {
+      continue;
+    }
+#line 1718 "ts-src/mqtt/session.ts"
+    uint8_t code = V5State_subRefusal(&self->v5s[0], Sub_view(s));
+    if (code == 0) {
+      continue;
+    }
+#line 1720 "ts-src/mqtt/session.ts"
+    s->state = SubState_ACTIVE;
+    s->packetId = 0;
+    s->granted = code;
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_log(self, LogLevel_WARN, packet5_reasonName(PacketType_SUBACK, code), Sub_view(s), code);
+    }
+  }
+}
+
 /** Drops record i (waiting, not in flight) with a DROPPED event: the
    *  offline policy (QUEUE_FULL, OUTBOX_FULL) or, MQTT 5, a message larger
    *  than the broker takes (TOO_BIG_FOR_SERVER). The event has its id, QoS,
    *  reason, topic and payload. */
+#line 1731 "ts-src/mqtt/session.ts"
 static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   OutMsg *r = &self->recs[i];
   uint16_t id = r->packetId;
@@ -1842,14 +1955,14 @@ static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, "larger than the broker's Maximum Packet Size, dropped (DROPPED event)", t, id);
     }
-#line 1667 "ts-src/mqtt/session.ts"
+#line 1747 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", t, id);
     }
   }
   // Out of every queue while the handler runs (it may publish), freed after.
-#line 1671 "ts-src/mqtt/session.ts"
+#line 1751 "ts-src/mqtt/session.ts"
   r->state = RecState_FREE;
   Session_emit(self, SessionEvent_DROPPED, NULL);
   self->evDropTopic = RT_NOBYTES;
@@ -1867,21 +1980,21 @@ static bool Session_pumpStream(Session *self) {
   if (!self->streaming) {
     return true;
   }
-#line 1686 "ts-src/mqtt/session.ts"
+#line 1766 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->done == 0) {
       continue;
     }
-#line 1689 "ts-src/mqtt/session.ts"
+#line 1769 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return false;
     }
-#line 1690 "ts-src/mqtt/session.ts"
+#line 1770 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
-#line 1691 "ts-src/mqtt/session.ts"
+#line 1771 "ts-src/mqtt/session.ts"
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
@@ -1895,38 +2008,42 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1702 "ts-src/mqtt/session.ts"
+#line 1782 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = 0;
     if (Session_isV5(self)) {
       rt_bytes tmp = Session_txFree(self);
       n = codec5_encodeAck5(tmp, (uint8_t)((a >> 16) & 0xff), (uint16_t)a, (uint8_t)(a >> 24), Session_noProps(self));
-#line 1706 "ts-src/mqtt/session.ts"
+#line 1786 "ts-src/mqtt/session.ts"
     } else {
       n = codec_encodeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     }
-#line 1707 "ts-src/mqtt/session.ts"
+#line 1787 "ts-src/mqtt/session.ts"
     if (n == 0) {
       return false;
     }
-#line 1708 "ts-src/mqtt/session.ts"
+#line 1788 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
     self->ackCount = self->ackCount - 1u;
   }
+  if (Session_isV5(self)) {
+    Session_refuseUnsupportedSubs(self);
+  }
+#line 1794 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     bool sub = s->state == SubState_SUB_PENDING;
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1717 "ts-src/mqtt/session.ts"
+#line 1798 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1718 "ts-src/mqtt/session.ts"
+#line 1799 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = 0;
@@ -1944,7 +2061,7 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (n == 0) {
       return false;
     }
-#line 1733 "ts-src/mqtt/session.ts"
+#line 1814 "ts-src/mqtt/session.ts"
     s->state = (SubState)(sub ? SubState_SUB_SENT : SubState_UNSUB_SENT);
     self->txLen += n;
     self->lastTx = self->now;
@@ -1970,7 +2087,7 @@ void Session_queueAckReason(Session *self, uint8_t type, uint16_t id, uint8_t re
 
 // ---------------------------------------------------------------- helpers
 /** The scratch properties, emptied. */
-#line 1759 "ts-src/mqtt/session.ts"
+#line 1840 "ts-src/mqtt/session.ts"
 static Props5 *Session_noProps(Session *self) {
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
@@ -1984,7 +2101,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
   if (code < 0x80) {
     return;
   }
-#line 1770 "ts-src/mqtt/session.ts"
+#line 1851 "ts-src/mqtt/session.ts"
   V5State_takeReason(&self->v5s[0]);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, packet5_reasonName(p->type, code), V5State_reasonString(&self->v5s[0]), p->packetId);
@@ -1992,7 +2109,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
 }
 
 /** MQTT 5: the broker ends the connection, saying why (3.14). */
-#line 1775 "ts-src/mqtt/session.ts"
+#line 1856 "ts-src/mqtt/session.ts"
 static void Session_onDisconnect5(Session *self) {
   V5State *v = &self->v5s[0];
   V5State_takeReason(v);
@@ -2000,7 +2117,7 @@ static void Session_onDisconnect5(Session *self) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, "DISCONNECT from the broker: ", V5State_reasonString(v), v->pkt.reasonCode);
   }
-#line 1780 "ts-src/mqtt/session.ts"
+#line 1861 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   Session_emit(self, SessionEvent_DISCONNECT, &v->pkt.base);
   if (self->epoch == ep) {
@@ -2011,17 +2128,17 @@ static void Session_onDisconnect5(Session *self) {
 /** MQTT 5: sends AUTH (3.15) with `reason` and Authentication Data, the
    *  method being the CONNECT's. False when not MQTT 5, no method was set,
    *  or it does not fit tx now. */
-#line 1788 "ts-src/mqtt/session.ts"
+#line 1869 "ts-src/mqtt/session.ts"
 bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
   if (!Session_isV5(self)) {
     return false;
   }
-#line 1790 "ts-src/mqtt/session.ts"
+#line 1871 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->authMethodLen == 0 || self->state == SessionState_DISCONNECTED) {
     return false;
   }
-#line 1792 "ts-src/mqtt/session.ts"
+#line 1873 "ts-src/mqtt/session.ts"
   Props5 *p = Session_noProps(self);
   p->authMethod = rt_subarray(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, v->authMethodLen);
   Props5_set(p, PropId_AUTH_METHOD);
@@ -2034,7 +2151,7 @@ bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
   if (n == 0) {
     return false;
   }
-#line 1802 "ts-src/mqtt/session.ts"
+#line 1883 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   return true;
@@ -2064,7 +2181,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 1829 "ts-src/mqtt/session.ts"
+#line 1910 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -2074,7 +2191,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. @log */
-#line 1836 "ts-src/mqtt/session.ts"
+#line 1917 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -2088,7 +2205,7 @@ static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes 
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 1847 "ts-src/mqtt/session.ts"
+#line 1928 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -2108,7 +2225,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 1864 "ts-src/mqtt/session.ts"
+#line 1945 "ts-src/mqtt/session.ts"
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
   self->epoch++;
@@ -2143,24 +2260,24 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
           Session_log(self, LogLevel_WARN, "in-flight dropped (clean session)", Session_recTopic(self, r), r->packetId);
         }
-#line 1896 "ts-src/mqtt/session.ts"
+#line 1977 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
       if (clean) {
         r->state = RecState_QUEUED;
-#line 1900 "ts-src/mqtt/session.ts"
+#line 1981 "ts-src/mqtt/session.ts"
       } else {
         r->unsent = true;
       }
     }
-#line 1902 "ts-src/mqtt/session.ts"
+#line 1983 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 1905 "ts-src/mqtt/session.ts"
+#line 1986 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -2182,13 +2299,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 1922 "ts-src/mqtt/session.ts"
+#line 2003 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 1923 "ts-src/mqtt/session.ts"
+#line 2004 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -2198,7 +2315,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 1930 "ts-src/mqtt/session.ts"
+#line 2011 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2208,7 +2325,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 1937 "ts-src/mqtt/session.ts"
+#line 2018 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2217,7 +2334,7 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 1943 "ts-src/mqtt/session.ts"
+#line 2024 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = Session_topicOffset(self, r);
   uint32_t tl = (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
@@ -2246,7 +2363,7 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 1969 "ts-src/mqtt/session.ts"
+#line 2050 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -2255,7 +2372,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
     return;
   }
-#line 1975 "ts-src/mqtt/session.ts"
+#line 2056 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -2272,14 +2389,14 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 1989 "ts-src/mqtt/session.ts"
+#line 2070 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 1993 "ts-src/mqtt/session.ts"
+#line 2074 "ts-src/mqtt/session.ts"
   self->recCount = self->recCount - 1u;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -2310,7 +2427,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2019 "ts-src/mqtt/session.ts"
+#line 2100 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2324,7 +2441,7 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
     }
-#line 2030 "ts-src/mqtt/session.ts"
+#line 2111 "ts-src/mqtt/session.ts"
     Session_rxQos2Remove(self, 0);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
@@ -2335,7 +2452,7 @@ static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 2038 "ts-src/mqtt/session.ts"
+#line 2119 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
 }
 
@@ -2343,13 +2460,13 @@ static void Session_rxQos2Remove(Session *self, uint32_t k) {
  *  of the file, out of line: a literal's section in the object is that of the
  *  first function using it, and connectWith() shares one of these words, so
  *  placed first they would all be linked with connectWith.) */
-#line 2046 "ts-src/mqtt/session.ts"
+#line 2127 "ts-src/mqtt/session.ts"
 const char *session_configStringsError(rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
     return "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
   }
-#line 2049 "ts-src/mqtt/session.ts"
+#line 2130 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
     return "string over 65535 bytes";
   }
@@ -2357,14 +2474,14 @@ const char *session_configStringsError(rt_bytes clientId, rt_bytes user, rt_byte
     return "invalid will topic";
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 2054 "ts-src/mqtt/session.ts"
+#line 2135 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
     return "password without user name";
   }
-#line 2055 "ts-src/mqtt/session.ts"
+#line 2136 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
     return "client id or user name not UTF-8";
   }
-#line 2056 "ts-src/mqtt/session.ts"
+#line 2137 "ts-src/mqtt/session.ts"
   return NULL;
 }
