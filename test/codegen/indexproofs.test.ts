@@ -22,8 +22,9 @@ function bodies(c: string, mod: string): Map<string, string> {
 }
 
 // indexproofs.ts: proofs inside a function; paramfacts.ts: parameter ranges
-// from every call of a static function (index.ts, the later passes).
-for (const [mod, min] of [["indexproofs", 20], ["paramfacts", 9]] as const) {
+// from every call of a static function (index.ts, the later passes);
+// fieldfacts.ts: field range invariants (index.ts, checked passes).
+for (const [mod, min] of [["indexproofs", 20], ["paramfacts", 9], ["fieldfacts", 7]] as const) {
   test(`${mod}: proven_* have no bounds check, kept_* keep one`, () => {
     const c = fs.readFileSync(path.join(GOLDEN_DIR, `${mod}.c`), "utf8");
     const fns = bodies(c, mod);
