@@ -5,6 +5,7 @@ static void Ok_set(Ok *self, uint32_t n);
 static void Ok_halve(Ok *self);
 static void Ok_clear(Ok *self);
 static void Ok_grow(Ok *self);
+static void Ok_step(Ok *self);
 static rt_bytes Ok_proven_rest(Ok *self);
 static rt_bytes Ok_proven_head(Ok *self);
 static void Over_set(Over *self, uint32_t n);
@@ -18,16 +19,16 @@ static void fieldfacts_setOther(Other *o, uint32_t n);
 static void fieldfacts_fill(rt_bytes b, rt_bytes t);
 static void fieldfacts_show(const char *name, rt_bytes v);
 
-#line 82 "test/codegen/programs/fieldfacts.ts"
+#line 87 "test/codegen/programs/fieldfacts.ts"
 static Ok fieldfacts_ok;
 
-#line 83 "test/codegen/programs/fieldfacts.ts"
+#line 88 "test/codegen/programs/fieldfacts.ts"
 static Over fieldfacts_over;
 
-#line 84 "test/codegen/programs/fieldfacts.ts"
+#line 89 "test/codegen/programs/fieldfacts.ts"
 static Count fieldfacts_count;
 
-#line 85 "test/codegen/programs/fieldfacts.ts"
+#line 90 "test/codegen/programs/fieldfacts.ts"
 static Other fieldfacts_other;
 
 #line 17 "test/codegen/programs/fieldfacts.ts"
@@ -50,47 +51,56 @@ static void Ok_grow(Ok *self) {
   self->len = (self->len & 15) + 1;
 }
 
-#line 29 "test/codegen/programs/fieldfacts.ts"
+/** Through a local: the guard's facts bound the store. */
+#line 30 "test/codegen/programs/fieldfacts.ts"
+static void Ok_step(Ok *self) {
+  uint32_t n = self->len;
+  if (n < 16) {
+    self->len = n + 1;
+  }
+}
+
+#line 34 "test/codegen/programs/fieldfacts.ts"
 static rt_bytes Ok_proven_rest(Ok *self) {
   return rt_slice_from(RT_BYTES(self->b, 16), self->len);
 }
 
-#line 32 "test/codegen/programs/fieldfacts.ts"
+#line 37 "test/codegen/programs/fieldfacts.ts"
 static rt_bytes Ok_proven_head(Ok *self) {
   return rt_slice(RT_BYTES(self->b, 16), 0, self->len);
 }
 
-#line 42 "test/codegen/programs/fieldfacts.ts"
+#line 47 "test/codegen/programs/fieldfacts.ts"
 static void Over_set(Over *self, uint32_t n) {
   self->len = n & 15;
 }
 
-#line 45 "test/codegen/programs/fieldfacts.ts"
+#line 50 "test/codegen/programs/fieldfacts.ts"
 static void Over_setWide(Over *self, uint32_t n) {
   self->len = n & 31;
 }
 
-#line 48 "test/codegen/programs/fieldfacts.ts"
+#line 53 "test/codegen/programs/fieldfacts.ts"
 static rt_bytes Over_kept_rest(Over *self) {
   return rt_subarray(RT_BYTES(self->b, 16), self->len, UINT32_MAX);
 }
 
-#line 51 "test/codegen/programs/fieldfacts.ts"
+#line 56 "test/codegen/programs/fieldfacts.ts"
 static rt_bytes Over_kept_head(Over *self) {
   return rt_subarray(RT_BYTES(self->b, 16), 0, self->len);
 }
 
-#line 61 "test/codegen/programs/fieldfacts.ts"
+#line 66 "test/codegen/programs/fieldfacts.ts"
 static void Count_bump(Count *self) {
   self->len++;
 }
 
-#line 64 "test/codegen/programs/fieldfacts.ts"
+#line 69 "test/codegen/programs/fieldfacts.ts"
 static rt_bytes Count_kept_rest(Count *self) {
   return rt_subarray(RT_BYTES(self->b, 16), self->len, UINT32_MAX);
 }
 
-#line 74 "test/codegen/programs/fieldfacts.ts"
+#line 79 "test/codegen/programs/fieldfacts.ts"
 static rt_bytes Other_kept_head(Other *self) {
   return rt_subarray(RT_BYTES(self->b, 16), 0, self->len);
 }
@@ -99,18 +109,18 @@ static void fieldfacts_setOther(Other *o, uint32_t n) {
   o->len = n;
 }
 
-#line 87 "test/codegen/programs/fieldfacts.ts"
+#line 92 "test/codegen/programs/fieldfacts.ts"
 static void fieldfacts_fill(rt_bytes b, rt_bytes t) {
   for (uint32_t i = 0; i < 16; i++) {
     rt_bytes_set(b, i, (uint8_t)(i + 1));
   }
-#line 89 "test/codegen/programs/fieldfacts.ts"
+#line 94 "test/codegen/programs/fieldfacts.ts"
   for (uint32_t i = 0; i < 8; i++) {
     rt_bytes_set(t, i, (uint8_t)(0xa0 + i));
   }
 }
 
-#line 92 "test/codegen/programs/fieldfacts.ts"
+#line 97 "test/codegen/programs/fieldfacts.ts"
 static void fieldfacts_show(const char *name, rt_bytes v) {
   rt_print_str(name);
   rt_print_str(" ");
@@ -120,7 +130,7 @@ static void fieldfacts_show(const char *name, rt_bytes v) {
   rt_print_ln();
 }
 
-#line 96 "test/codegen/programs/fieldfacts.ts"
+#line 101 "test/codegen/programs/fieldfacts.ts"
 void fieldfacts_main(void) {
   fieldfacts_fill(RT_BYTES(fieldfacts_ok.b, 16), RT_BYTES(fieldfacts_ok.tail, 8));
   fieldfacts_fill(RT_BYTES(fieldfacts_over.b, 16), RT_BYTES(fieldfacts_over.tail, 8));
@@ -136,9 +146,14 @@ void fieldfacts_main(void) {
     fieldfacts_show("ok grow", Ok_proven_rest(&fieldfacts_ok));
   }
   for (uint32_t i = 0; i < 20; i++) {
+    Ok_step(&fieldfacts_ok);
+  }
+#line 116 "test/codegen/programs/fieldfacts.ts"
+  fieldfacts_show("ok step", Ok_proven_head(&fieldfacts_ok));
+  for (uint32_t i = 0; i < 20; i++) {
     Ok_grow(&fieldfacts_ok);
   }
-#line 111 "test/codegen/programs/fieldfacts.ts"
+#line 118 "test/codegen/programs/fieldfacts.ts"
   fieldfacts_show("ok full", Ok_proven_head(&fieldfacts_ok));
   Ok_clear(&fieldfacts_ok);
   fieldfacts_show("ok clear", Ok_proven_rest(&fieldfacts_ok));
@@ -150,7 +165,7 @@ void fieldfacts_main(void) {
   for (uint32_t i = 0; i < 18; i++) {
     Count_bump(&fieldfacts_count);
   }
-#line 120 "test/codegen/programs/fieldfacts.ts"
+#line 127 "test/codegen/programs/fieldfacts.ts"
   fieldfacts_show("count rest", Count_kept_rest(&fieldfacts_count));
   fieldfacts_setOther(&fieldfacts_other, 20);
   fieldfacts_show("other head", Other_kept_head(&fieldfacts_other));

@@ -13,7 +13,7 @@ typedef struct Over Over;
 typedef struct Count Count;
 typedef struct Other Other;
 
-/** Stores: `& 15`, `= 0`, `(len & 15) + 1`, and `len >>> 1`, which is within
+/** Stores: `& 15`, `= 0`, `(len & 15) + 1`, `n + 1` under `n < 16`, and `len >>> 1`, which is within
  *  [0, 16] because len is (the invariant proves itself). */
 struct Ok {
   uint8_t b[16];

@@ -8,7 +8,7 @@
 // that are not 0: a clamp dropped by mistake would show them in C.
 import { u8, u32, Bytes, printInt, printStr, printLn, printHex } from "../../../ts-src/rt/rt";
 
-/** Stores: `& 15`, `= 0`, `(len & 15) + 1`, and `len >>> 1`, which is within
+/** Stores: `& 15`, `= 0`, `(len & 15) + 1`, `n + 1` under `n < 16`, and `len >>> 1`, which is within
  *  [0, 16] because len is (the invariant proves itself). */
 class Ok {
   b: Uint8Array = new Uint8Array(16);
@@ -25,6 +25,11 @@ class Ok {
   }
   grow(): void {
     this.len = (this.len & 15) + 1;
+  }
+  /** Through a local: the guard's facts bound the store. */
+  step(): void {
+    const n: u32 = this.len;
+    if (n < 16) this.len = n + 1;
   }
   proven_rest(): Bytes {
     return this.b.subarray(this.len);
@@ -107,6 +112,8 @@ export function main(): void {
     ok.grow();
     show("ok grow", ok.proven_rest());
   }
+  for (let i: u32 = 0; i < 20; i++) ok.step();
+  show("ok step", ok.proven_head());
   for (let i: u32 = 0; i < 20; i++) ok.grow();
   show("ok full", ok.proven_head());
   ok.clear();
