@@ -12,7 +12,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-HARNESSES_ALL=(decode session api ws decode5)
+HARNESSES_ALL=(decode session api ws decode5 session5)
+# Harnesses over the generated C built with MQTT 5 compiled in (Kconfig
+# MGOS_MQTT_V5_SUPPORT): linked with a second library, build/fuzz/libgen_fuzz5.a.
+V5_HARNESSES=" session5 "
 OUT=build/fuzz
 GEN=components/mgos_mqtt/gen
 # Test-only generated modules (the codec's broker side; not in the component).
@@ -57,32 +60,47 @@ CFLAGS=(-g -O1 -std=c99 -fno-omit-frame-pointer "${SAN[@]}" -DCONFIG_MGOS_MQTT_L
 compile() {
   local src=$1 obj=$2
   shift 2
-  if [ -f "$obj" ] && [ -z "$(find "$src" "$GEN" "$TGEN" test/fuzz/fuzz_common.h scripts/fuzz.sh -newer "$obj" \( -name '*.[ch]' -o -name fuzz.sh \) 2>/dev/null | head -1)" ]; then
+  if [ -f "$obj" ] && [ -z "$(find "$src" "$GEN" "$TGEN" test/fuzz/fuzz_common.h test/fuzz/fuzz_session.c scripts/fuzz.sh -newer "$obj" \( -name '*.[ch]' -o -name fuzz.sh \) 2>/dev/null | head -1)" ]; then
     return 0
   fi
   "$CC" "${CFLAGS[@]}" "$@" -c "$src" -o "$obj"
 }
 
-build() {
-  ensure_clang
-  mkdir -p "$OUT/obj"
+# Compiles the generated modules (with coverage instrumentation, no libFuzzer
+# main) into $OUT/<lib>.a, objects named <prefix>_<module>.o; extra flags
+# after those two (MQTT 5 on).
+build_lib() {
+  local lib=$1 prefix=$2
+  shift 2
   local objs=() pids=() src obj
-  # The generated modules with coverage instrumentation (no libFuzzer main).
   for src in "$GEN"/*.c "$TGEN"/*.c; do
-    obj="$OUT/obj/gen_$(basename "${src%.c}").o"
+    obj="$OUT/obj/${prefix}_$(basename "${src%.c}").o"
     objs+=("$obj")
-    compile "$src" "$obj" -fsanitize=fuzzer-no-link &
+    compile "$src" "$obj" -fsanitize=fuzzer-no-link "$@" &
     pids+=($!)
     # Two at a time: the machine's two cores are shared.
     if [ ${#pids[@]} -ge 2 ]; then wait "${pids[0]}"; pids=("${pids[@]:1}"); fi
   done
   for p in "${pids[@]}"; do wait "$p"; done
-  rm -f "$OUT/libgen_fuzz.a"
-  ar rcs "$OUT/libgen_fuzz.a" "${objs[@]}"
+  rm -f "$OUT/$lib.a"
+  ar rcs "$OUT/$lib.a" "${objs[@]}"
+}
+
+V5_FLAGS=(-DCONFIG_MGOS_MQTT_V5_SUPPORT=1 -DCONFIG_MGOS_MQTT_V5_SUPPORT_VALUE=1)
+
+build() {
+  ensure_clang
+  mkdir -p "$OUT/obj"
+  build_lib libgen_fuzz gen
+  build_lib libgen_fuzz5 gen5 "${V5_FLAGS[@]}"
+  local h lib flags
   for h in "${HARNESSES_ALL[@]}"; do
     [ -f "test/fuzz/fuzz_$h.c" ] || continue
-    compile "test/fuzz/fuzz_$h.c" "$OUT/obj/fuzz_$h.o" -fsanitize=fuzzer -Wall -Wextra -Werror
-    "$CC" "${CFLAGS[@]}" -fsanitize=fuzzer "$OUT/obj/fuzz_$h.o" "$OUT/libgen_fuzz.a" -o "$OUT/fuzz_$h"
+    lib=libgen_fuzz
+    flags=()
+    if [[ "$V5_HARNESSES" == *" $h "* ]]; then lib=libgen_fuzz5; flags=("${V5_FLAGS[@]}"); fi
+    compile "test/fuzz/fuzz_$h.c" "$OUT/obj/fuzz_$h.o" -fsanitize=fuzzer -Wall -Wextra -Werror "${flags[@]}"
+    "$CC" "${CFLAGS[@]}" -fsanitize=fuzzer "$OUT/obj/fuzz_$h.o" "$OUT/$lib.a" -o "$OUT/fuzz_$h"
   done
 }
 

@@ -4,56 +4,24 @@
 // equal. Inputs come from a seeded PRNG, so a failure reproduces: valid packets
 // from the encoders, raw frames with arbitrary field contents, mutations,
 // truncations, concatenations and random bytes, with random limits.
-// One C process decodes the whole corpus.
+// One C process decodes the whole corpus (test/diff/support/harness.ts, shared
+// with decode5.test.ts).
 
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { spawnSync } from "child_process";
-import { compile } from "../../codegen/src/index";
 import { Packet, PacketType } from "../../ts-src/mqtt/packet";
 import {
   encodeConnect, encodePublish, encodeAck, encodeSubscribe, encodeUnsubscribe, encodeSimple, encodeRemainingLength, ConnectOptions,
 } from "../../ts-src/mqtt/codec";
 import { decode, encodeConnack, encodeSuback } from "../mqtt/support/codec_broker";
+import { Rng, Input, cat, u16be, str16, hx, mutate, corpus as buildCorpus, hasGcc, runC } from "./support/harness";
 
-const ROOT = path.resolve(__dirname, "../../..");
 const SEED = 0x5eed1234;
 const COUNT = 12000;
 
 // ---------------------------------------------------------------- corpus
 
-/** mulberry32: a small seeded PRNG, the same sequence on every run. */
-class Rng {
-  constructor(private s: number) {}
-  next(): number {
-    this.s = (this.s + 0x6d2b79f5) | 0;
-    let t = this.s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(n: number): number { return Math.floor(this.next() * n); }
-  pick<T>(a: T[]): T { return a[this.int(a.length)]; }
-  chance(p: number): boolean { return this.next() < p; }
-  bytes(n: number): Uint8Array {
-    const b = new Uint8Array(n);
-    for (let i = 0; i < n; i++) b[i] = this.int(256);
-    return b;
-  }
-}
-
 const u = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, "utf8"));
-const cat = (...xs: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(xs.reduce((n, x) => n + x.length, 0));
-  let o = 0;
-  for (const x of xs) { out.set(x, o); o += x.length; }
-  return out;
-};
-const u16be = (v: number): Uint8Array => new Uint8Array([(v >> 8) & 0xff, v & 0xff]);
-const str16 = (s: Uint8Array): Uint8Array => cat(u16be(s.length), s);
 
 /** Topic-ish level pieces: valid, wildcards, `$`, multi-byte, and bad UTF-8. */
 const LEVELS = ["a", "b", "sport", "tennis", "", "$SYS", "ü", "日本", "+", "#", "a+", "x#", " ", "\u{10ffff}"];
@@ -189,23 +157,6 @@ function rawFrame(r: Rng): Uint8Array {
   return cat(new Uint8Array([(type << 4) | flags]), len.subarray(0, ln), body);
 }
 
-function mutate(r: Rng, x: Uint8Array): Uint8Array {
-  let b = Array.from(x);
-  const k = 1 + r.int(3);
-  for (let i = 0; i < k; i++) {
-    const at = r.int(b.length + 1);
-    switch (r.int(6)) {
-      case 0: if (b.length) b[at % b.length] ^= 1 << r.int(8); break;
-      case 1: if (b.length) b[at % b.length] = r.int(256); break;
-      case 2: b.splice(at, 0, r.int(256)); break;
-      case 3: b.splice(at, 1); break;
-      case 4: b = b.slice(0, at); break;
-      default: if (b.length > 1) b[1] = r.pick([0x00, 0x7f, 0x80, 0xff, b[1] + 1, b[1] - 1]) & 0xff; break;
-    }
-  }
-  return new Uint8Array(b);
-}
-
 function one(r: Rng): Uint8Array {
   switch (r.int(8)) {
     case 0: case 1: return encoded(r) ?? rawFrame(r);
@@ -216,31 +167,21 @@ function one(r: Rng): Uint8Array {
   }
 }
 
-interface Input { forClient: boolean; max: number; bytes: Uint8Array }
-
 function corpus(): Input[] {
-  const r = new Rng(SEED);
-  const out: Input[] = [];
-  // Fixed edge cases first: the remaining-length boundaries as headers.
-  for (const h of ["30ffffff7f", "30ffffffff", "3080808001", "d08000", "d080808080", "", "00", "f0", "d000"]) {
-    out.push({ forClient: true, max: 0xffffffff, bytes: new Uint8Array(Buffer.from(h, "hex")) });
-  }
-  while (out.length < COUNT) {
-    let bytes = one(r);
-    if (r.chance(0.2)) { // several packets in one buffer
-      const parts = [bytes];
-      for (let k = 1 + r.int(3); k > 0; k--) parts.push(r.chance(0.8) ? encoded(r) ?? rawFrame(r) : one(r));
-      bytes = cat(...parts);
-    }
-    const max = r.pick([0xffffffff, 0xffffffff, 3072, 256, 64, 16, 4, 2, r.int(600), bytes.length, Math.max(0, bytes.length - 1)]);
-    out.push({ forClient: r.chance(0.6), max, bytes });
-  }
-  return out;
+  return buildCorpus({
+    seed: SEED,
+    count: COUNT,
+    // The remaining-length boundaries as headers.
+    fixed: ["30ffffff7f", "30ffffffff", "3080808001", "d08000", "d080808080", "", "00", "f0", "d000"],
+    one,
+    more: (r) => (r.chance(0.8) ? encoded(r) ?? rawFrame(r) : one(r)),
+    multi: 0.2,
+    client: 0.6,
+    limits: (r, len) => r.pick([0xffffffff, 0xffffffff, 3072, 256, 64, 16, 4, 2, r.int(600), len, Math.max(0, len - 1)]),
+  });
 }
 
 // ---------------------------------------------------------------- the Node side
-
-const hx = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 
 /** The same line decode_main.c prints. */
 function nodeLine(inp: Input, p: Packet): string {
@@ -263,10 +204,6 @@ function nodeLine(inp: Input, p: Packet): string {
     if (off === inp.bytes.length) break;
   }
   return s;
-}
-
-function hasGcc(): boolean {
-  return spawnSync("gcc", ["--version"], { timeout: 20000 }).status === 0;
 }
 
 test("corpus: a good mix of verdicts under Node, and errors stable under truncation", (t) => {
@@ -314,36 +251,11 @@ test("whatever the encoders produce, the decoder accepts whole", () => {
 
 test("the generated C decoder agrees with Node on every input", { timeout: 240000 }, (t) => {
   if (!hasGcc()) { t.skip("gcc is not installed"); return; }
-  const res = compile({ inputs: ["test/mqtt/support/codec_broker.ts"], root: ROOT });
-  assert.deepEqual(res.diagnostics.map((d) => d.text), []);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "codec-diff-"));
-  try {
-    for (const [name, text] of res.files) fs.writeFileSync(path.join(dir, name), text);
-    const cfiles = [...res.files.keys()].filter((n) => n.endsWith(".c")).map((n) => path.join(dir, n));
-    const exe = path.join(dir, "decode");
-    const cc = spawnSync("gcc", ["-std=c99", "-Wall", "-Wextra", "-Wconversion", "-Wshadow", "-Werror", "-O1", "-g",
-      "-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-I", dir,
-      ...cfiles, path.join(ROOT, "test/diff/decode_main.c"), "-o", exe], { encoding: "utf8", timeout: 120000 });
-    assert.equal(cc.status, 0, `gcc failed:\n${cc.stderr}`);
-
-    const inputs = corpus();
-    const text = inputs.map((i) => `${i.forClient ? 1 : 0} ${i.max} ${hx(i.bytes)}\n`).join("");
-    const run = spawnSync(exe, [], { input: text, encoding: "utf8", timeout: 120000, maxBuffer: 1 << 28 });
-    assert.equal(run.status, 0, `decode_main failed (${run.signal ?? run.status}):\n${run.stderr.slice(0, 4000)}`);
-    const cLines = run.stdout.split("\n");
-    assert.equal(cLines.pop(), "");
-    assert.equal(cLines.length, inputs.length);
-    const p = new Packet();
-    let packets = 0;
-    for (let i = 0; i < inputs.length; i++) {
-      const want = nodeLine(inputs[i], p);
-      packets += want.split(" |").length;
-      if (cLines[i] !== want) {
-        assert.fail(`input ${i} (${inputs[i].forClient ? "client" : "any"}, max ${inputs[i].max}): ${hx(inputs[i].bytes)}\n  node: ${want}\n  C:    ${cLines[i]}`);
-      }
-    }
-    assert.ok(packets >= inputs.length);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  const p = new Packet();
+  const lines = runC({
+    entry: "test/mqtt/support/codec_broker.ts", main: "test/diff/decode_main.c", inputs: corpus(), timeout: 120000,
+    nodeLines: (inputs) => inputs.map((i) => nodeLine(i, p)),
+  });
+  const packets = lines.reduce((n, l) => n + l.split(" |").length, 0);
+  assert.ok(packets >= lines.length);
 });

@@ -7,35 +7,23 @@
 // with random property blocks (unknown, duplicated, misplaced properties,
 // values out of range, lengths that lie, over-long and non-minimal variable
 // byte integers), mutations, truncations, concatenations and random bytes,
-// under random size limits.
+// under random size limits. The harness is test/diff/support/harness.ts,
+// shared with decode.test.ts.
 
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { spawnSync } from "child_process";
 import * as mp from "mqtt-packet";
-import { compile } from "../../codegen/src/index";
 import { setPrintSink } from "../../ts-src/rt/rt";
 import { Packet5 } from "../../ts-src/mqtt/packet5";
 import { line5 } from "./diff5";
 import { decode5Any } from "../mqtt/support/codec5_broker";
-import { Rng, randomPacket, encodeOurs, hx, u, topic, filter } from "../mqtt/support/gen5";
+import { randomPacket, encodeOurs, u, topic, filter } from "../mqtt/support/gen5";
+import { Rng, Input, cat, u16be, str16, hx, mutate, corpus as buildCorpus, hasGcc, runC } from "./support/harness";
 
-const ROOT = path.resolve(__dirname, "../../..");
 const SEED = 0x5eed5555;
 const COUNT = 20000;
 
-const cat = (...xs: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(xs.reduce((n, x) => n + x.length, 0));
-  let o = 0;
-  for (const x of xs) { out.set(x, o); o += x.length; }
-  return out;
-};
-const u16be = (v: number): Uint8Array => new Uint8Array([(v >> 8) & 0xff, v & 0xff]);
 const u32be = (v: number): Uint8Array => new Uint8Array([v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff]);
-const str16 = (s: Uint8Array): Uint8Array => cat(u16be(s.length), s);
 
 /** A Variable Byte Integer: minimal, or (bad) padded to a longer form. */
 function vbi(n: number, pad = 0): Uint8Array {
@@ -165,23 +153,6 @@ function valid(r: Rng): Uint8Array {
   return encodeOurs(pk) ?? rawFrame(r);
 }
 
-function mutate(r: Rng, x: Uint8Array): Uint8Array {
-  let b = Array.from(x);
-  const k = 1 + r.int(3);
-  for (let i = 0; i < k; i++) {
-    const at = r.int(b.length + 1);
-    switch (r.int(6)) {
-      case 0: if (b.length) b[at % b.length] ^= 1 << r.int(8); break;
-      case 1: if (b.length) b[at % b.length] = r.int(256); break;
-      case 2: b.splice(at, 0, r.int(256)); break;
-      case 3: b.splice(at, 1); break;
-      case 4: b = b.slice(0, at); break;
-      default: if (b.length > 1) b[1] = r.pick([0x00, 0x7f, 0x80, 0xff, b[1] + 1, b[1] - 1]) & 0xff; break;
-    }
-  }
-  return new Uint8Array(b);
-}
-
 function one(r: Rng): Uint8Array {
   switch (r.int(8)) {
     case 0: case 1: case 2: case 3: return valid(r);
@@ -192,25 +163,17 @@ function one(r: Rng): Uint8Array {
   }
 }
 
-interface Input { forClient: boolean; max: number; bytes: Uint8Array }
-
 function corpus(): Input[] {
-  const r = new Rng(SEED);
-  const out: Input[] = [];
-  for (const h of ["30ffffff7f", "30ffffffff", "3080808001", "e08000", "d080808080", "", "00", "f000", "f001", "e000", "308000"]) {
-    out.push({ forClient: true, max: 0xffffffff, bytes: new Uint8Array(Buffer.from(h, "hex")) });
-  }
-  while (out.length < COUNT) {
-    let bytes = one(r);
-    if (r.chance(0.15)) {
-      const parts = [bytes];
-      for (let k = 1 + r.int(3); k > 0; k--) parts.push(r.chance(0.8) ? valid(r) : one(r));
-      bytes = cat(...parts);
-    }
-    const max = r.pick([0xffffffff, 0xffffffff, 0xffffffff, 3072, 256, 64, 16, r.int(600), bytes.length, Math.max(0, bytes.length - 1)]);
-    out.push({ forClient: r.chance(0.5), max, bytes });
-  }
-  return out;
+  return buildCorpus({
+    seed: SEED,
+    count: COUNT,
+    fixed: ["30ffffff7f", "30ffffffff", "3080808001", "e08000", "d080808080", "", "00", "f000", "f001", "e000", "308000"],
+    one,
+    more: (r) => (r.chance(0.8) ? valid(r) : one(r)),
+    multi: 0.15,
+    client: 0.5,
+    limits: (r, len) => r.pick([0xffffffff, 0xffffffff, 0xffffffff, 3072, 256, 64, 16, r.int(600), len, Math.max(0, len - 1)]),
+  });
 }
 
 /** The Node side: what line5() prints for one input. */
@@ -262,42 +225,11 @@ test("MQTT 5 corpus under Node: verdicts mixed, errors stable under truncation, 
   assert.ok(n > 2900);
 });
 
-function hasGcc(): boolean {
-  return spawnSync("gcc", ["--version"], { timeout: 20000 }).status === 0;
-}
-
 test("the generated C of the MQTT 5 codec agrees with Node on every input", { timeout: 300000 }, (t) => {
   if (!hasGcc()) { t.skip("gcc is not installed"); return; }
-  const res = compile({ inputs: ["test/diff/diff5.ts"], root: ROOT });
-  assert.deepEqual(res.diagnostics.map((d) => d.text), []);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "codec5-diff-"));
-  try {
-    for (const [name, text] of res.files) fs.writeFileSync(path.join(dir, name), text);
-    const cfiles = [...res.files.keys()].filter((n) => n.endsWith(".c")).map((n) => path.join(dir, n));
-    const exe = path.join(dir, "diff5");
-    const cc = spawnSync("gcc", ["-std=c99", "-Wall", "-Wextra", "-Wconversion", "-Wshadow", "-Werror", "-O1", "-g",
-      "-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-I", dir,
-      ...cfiles, path.join(ROOT, "test/diff/diff5_main.c"), "-o", exe], { encoding: "utf8", timeout: 180000 });
-    assert.equal(cc.status, 0, `gcc failed:\n${cc.stderr}`);
-
-    const inputs = corpus();
-    const text = inputs.map((i) => `${i.forClient ? 1 : 0} ${i.max} ${hx(i.bytes)}\n`).join("");
-    const run = spawnSync(exe, [], { input: text, encoding: "utf8", timeout: 180000, maxBuffer: 1 << 29 });
-    assert.equal(run.status, 0, `diff5 failed (${run.signal ?? run.status}):\n${run.stderr.slice(0, 4000)}`);
-    const cLines = run.stdout.split("\n");
-    assert.equal(cLines.pop(), "");
-    const want = nodeLines(inputs);
-    assert.equal(cLines.length, want.length);
-    let packets = 0;
-    for (let i = 0; i < inputs.length; i++) {
-      packets += want[i].split(" |").filter((s) => / t=/.test(s)).length;
-      if (cLines[i] !== want[i]) {
-        assert.fail(`input ${i} (${inputs[i].forClient ? "client" : "any"}, max ${inputs[i].max}): ${hx(inputs[i].bytes)}\n  node: ${want[i]}\n  C:    ${cLines[i]}`);
-      }
-    }
-    assert.ok(packets >= 10000, `only ${packets} packets decoded`);
-    t.diagnostic(`${inputs.length} inputs, ${packets} packets decoded and re-encoded, Node and C equal`);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  const inputs = corpus();
+  const lines = runC({ entry: "test/diff/diff5.ts", main: "test/diff/diff5_main.c", inputs, nodeLines, timeout: 180000 });
+  const packets = lines.reduce((n, l) => n + l.split(" |").filter((s) => / t=/.test(s)).length, 0);
+  assert.ok(packets >= 10000, `only ${packets} packets decoded`);
+  t.diagnostic(`${inputs.length} inputs, ${packets} packets decoded and re-encoded, Node and C equal`);
 });

@@ -14,7 +14,7 @@ import { spawnSync } from "node:child_process";
 import { ROOT, run, cFailure } from "../c/support/ctier";
 import { writeSeeds } from "./seeds";
 
-const HARNESSES = ["decode", "session", "api", "ws", "decode5"];
+const HARNESSES = ["decode", "session", "api", "ws", "decode5", "session5"];
 const OUT = path.join(ROOT, "build", "fuzz");
 const SMOKE_S = Math.max(1, Number(process.env.FUZZ_SMOKE_SECONDS ?? 45) | 0);
 // A small ASan quarantine (the generated code has no heap; the machine is shared); leaks are errors.
@@ -74,8 +74,8 @@ for (const h of HARNESSES) {
     const art = path.join(OUT, `artifacts-${h}`);
     fs.mkdirSync(corpus, { recursive: true });
     fs.mkdirSync(art, { recursive: true });
-    // The MQTT 5 decoder gets a shorter smoke run (npm run fuzz for long ones).
-    const secs = h === "decode5" ? Math.min(SMOKE_S, 20) : SMOKE_S;
+    // The MQTT 5 harnesses get a shorter smoke run (npm run fuzz for long ones).
+    const secs = h === "decode5" || h === "session5" ? Math.min(SMOKE_S, 20) : SMOKE_S;
     const args = [
       `-max_total_time=${secs}`, "-rss_limit_mb=1024", "-timeout=10", "-max_len=4096", "-print_final_stats=1",
       `-artifact_prefix=${art}/`, corpus, path.join(OUT, "seeds", h),

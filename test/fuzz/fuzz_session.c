@@ -45,7 +45,17 @@
  *       bit 4 max_queue_drop_oldest, bit 5 persistence hook
  *   h3: bit 0 drain all tx after every op, bit 1 close when wantsClose()
  *       after every op (else only op CLOSE_IF_WANTED does)
- *   ops: one byte, op = byte % 16, then its arguments (see run_op). */
+ *   ops: one byte, op = byte % 16, then its arguments (see run_op).
+ *
+ * MQTT 5 (fuzz_session5.c: this file with FUZZ_SESSION_V5, over the generated
+ * C built with CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE=1): the session speaks
+ * protocol_version 5; valid broker packets are MQTT 5 ones with properties and
+ * reason codes drawn from the input (CONNACK limits, topic aliases, error
+ * acks, DISCONNECT, AUTH), the wire is decoded as MQTT 5, and on top: an
+ * error DISCONNECT (reason >= 0x80) only as the session ends, accepted QoS
+ * 1/2 messages leave also by an error PUBACK/PUBREC or the DROPPED event of
+ * a message too large for the broker, QoS capped by the CONNACK's Maximum
+ * QoS, no RETAIN to a broker without Retain Available. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -53,6 +63,15 @@
 
 #include "codec.h"
 #include "codec_broker.h" /* the broker side, test-only: test/support/gen */
+#ifdef FUZZ_SESSION_V5
+#include "codec5.h"
+#include "codec5_broker.h"
+#include "packet5.h"
+#include "session5.h"
+#define PROTO_LEVEL 5
+#else
+#define PROTO_LEVEL 4
+#endif
 #include "fuzz_common.h"
 #include "packet.h"
 #include "session.h"
@@ -92,6 +111,9 @@ typedef struct {
   uint8_t wire[TX_SIZE * 2 + CONFIG_MGOS_MQTT_STORE_SIZE];
   uint32_t wireLen;
   bool sawConnect, connackOk, sawDisconnect;
+  bool afterClose; /* MQTT 5: CLOSE came; an error DISCONNECT may still go out (4.13) */
+  uint16_t resend[64]; /* MQTT 5: ids in flight at the last CONNACK: resent at their QoS (4.4) */
+  uint32_t nResend;
   uint16_t ring[16]; /* recent ids the client sent, for acks that match */
   uint32_t ringN;
   /* Accepted QoS 1/2 messages: 1 = must be in the store, 2 = may leave (acked or dropped with a warning). */
@@ -110,6 +132,11 @@ typedef struct {
   uint32_t fragNext;
   bool verify; /* its payload is RECV_BIG's pattern: byte k is k * 7 */
   Packet wpkt;
+#ifdef FUZZ_SESSION_V5
+  Packet5 wpkt5;
+  Props5 props; /* for the broker packets encoded here */
+  uint8_t extra[64];
+#endif
   /* The persistence hook's storage. */
   bool persist;
   uint32_t mSeq[64], mMeta[64], mLen[64];
@@ -126,8 +153,40 @@ static uint8_t mData[64][CONFIG_MGOS_MQTT_STORE_SIZE];
 
 static rt_bytes B(const char *str) { return RT_BYTES((uint8_t *)(uintptr_t)str, strlen(str)); }
 
+/* One client packet from `b` into *out (a view of the harness's decode
+ * struct, valid until the next call): 3.1.1, or MQTT 5 with the broker's
+ * decoder. Returns the decoder's result. */
+static int32_t decode_client(Ctx *c, rt_bytes b, Packet **out) {
+#ifdef FUZZ_SESSION_V5
+  int32_t r = codec5_broker_decode5Any(b, UINT32_MAX, false, &c->wpkt5);
+  *out = &c->wpkt5.base;
+  return r;
+#else
+  *out = &c->wpkt;
+  return codec_broker_decode(b, UINT32_MAX, false, &c->wpkt);
+#endif
+}
+
+static const char *err_name(int32_t r) {
+#ifdef FUZZ_SESSION_V5
+  if (-r >= 32) return packet5_decode5ErrName((uint8_t)(-r));
+#endif
+  return packet_decodeErrName((DecodeErr)(-r));
+}
+
+/* The QoS a publish of `qos` is stored with: capped by max_qos and, MQTT 5,
+ * by the broker's Maximum QoS. */
+static uint8_t eff_qos(Ctx *c, uint8_t qos) {
+  uint8_t q = qos > c->s.cfg.maxQos ? c->s.cfg.maxQos : qos;
+#ifdef FUZZ_SESSION_V5
+  if (q > c->s.v5s[0].serverMaxQos) q = c->s.v5s[0].serverMaxQos;
+#endif
+  return q;
+}
+
 static void wire_reset(Ctx *c) {
   c->wireLen = 0;
+  c->afterClose = false;
   c->sawConnect = false;
   c->connackOk = false;
   c->sawDisconnect = false;
@@ -172,19 +231,24 @@ static void note_id(Ctx *c, uint16_t id) {
 static void wire_check(Ctx *c) {
   uint32_t off = 0;
   while (off < c->wireLen) {
-    Packet *p = &c->wpkt;
-    int32_t r = codec_broker_decode(RT_BYTES(c->wire + off, c->wireLen - off), UINT32_MAX, false, p);
-    FUZZ_CHECK(r >= 0, "client wrote an invalid packet (%s) at wire offset %u", packet_decodeErrName((DecodeErr)(-r)), off);
+    Packet *p;
+    int32_t r = decode_client(c, RT_BYTES(c->wire + off, c->wireLen - off), &p);
+    FUZZ_CHECK(r >= 0, "client wrote an invalid packet (%s) at wire offset %u", err_name(r), off);
     if (r == 0) break;
     FUZZ_CHECK(!c->sawDisconnect, "type %u sent after DISCONNECT", p->type);
     switch (p->type) {
     case PacketType_CONNECT:
       FUZZ_CHECK(!c->sawConnect, "second CONNECT on one connection");
-      FUZZ_CHECK(p->protocolLevel == 4, "CONNECT level %u", p->protocolLevel);
+      FUZZ_CHECK(p->protocolLevel == PROTO_LEVEL, "CONNECT level %u", p->protocolLevel);
       c->sawConnect = true;
       break;
     case PacketType_DISCONNECT:
-      FUZZ_CHECK(c->sawConnect, "DISCONNECT before CONNECT");
+      FUZZ_CHECK(c->sawConnect || c->afterClose, "DISCONNECT before CONNECT");
+#ifdef FUZZ_SESSION_V5
+      /* An error DISCONNECT (4.13) only as the session ends. */
+      FUZZ_CHECK(c->wpkt5.reasonCode < 0x80 || c->s.state == SessionState_DISCONNECTED, "DISCONNECT 0x%02x in state %u",
+                 c->wpkt5.reasonCode, c->s.state);
+#endif
       c->sawDisconnect = true;
       break;
     case PacketType_PUBLISH:
@@ -196,6 +260,16 @@ static void wire_check(Ctx *c) {
     case PacketType_UNSUBSCRIBE:
     case PacketType_PINGREQ:
       FUZZ_CHECK(c->sawConnect && c->connackOk, "type %u sent before CONNACK was accepted", p->type);
+#ifdef FUZZ_SESSION_V5
+      if (p->type == PacketType_PUBLISH)
+        FUZZ_CHECK(!p->retain || c->s.v5s[0].retainAvailable, "RETAIN sent to a broker without Retain Available");
+      if (p->type == PacketType_PUBLISH && p->qos > c->s.v5s[0].serverMaxQos) {
+        /* Only the resend of a message in flight before this CONNACK keeps its QoS (4.4). */
+        bool resend = false;
+        for (uint32_t i = 0; i < c->nResend; i++) resend = resend || c->resend[i] == p->packetId;
+        FUZZ_CHECK(resend, "QoS %u over the broker's Maximum QoS %u", p->qos, c->s.v5s[0].serverMaxQos);
+      }
+#endif
       if ((p->type == PacketType_PUBLISH && p->qos > 0) || p->type == PacketType_SUBSCRIBE ||
           p->type == PacketType_UNSUBSCRIBE || p->type == PacketType_PUBREL)
         note_id(c, p->packetId);
@@ -252,9 +326,12 @@ static void run_action(Ctx *c) {
   c->act = ACT_NONE;
   switch (a) {
   case ACT_PUBLISH:
-    id = Session_publish(&c->s, B("h/x"), RT_BYTES(c->payload, 10), 1, false, c->now);
-    if (id != 0 && c->s.cfg.maxQos > 0) live_add(c, id, false);
-    if (id != 0 && c->s.cfg.maxQos == 0 && in_recs(&c->s, id)) live_add(c, id, true);
+    {
+      uint8_t eff = eff_qos(c, 1);
+      id = Session_publish(&c->s, B("h/x"), RT_BYTES(c->payload, 10), 1, false, c->now);
+      if (id != 0 && eff > 0) live_add(c, id, false);
+      if (id != 0 && eff == 0 && in_recs(&c->s, id)) live_add(c, id, true);
+    }
     break;
   case ACT_CLOSE:
     Session_close(&c->s, "closed by a handler");
@@ -336,9 +413,17 @@ static void on_event(Session *s, int32_t ev, Packet *p, void *ud) {
   if (c->trace) fprintf(stderr, "  event %d id %u recs %u\n", ev, p != NULL ? p->packetId : s->evDropId, s->recCount);
   if (ev == SessionEvent_DROPPED) {
     /* Only the offline policy drops, and it says which message. */
-    FUZZ_CHECK(s->cfg.dropOldest && s->state != SessionState_CONNECTED, "DROPPED in state %u, policy %d", s->state, s->cfg.dropOldest);
     FUZZ_CHECK(p == NULL && s->evDropId != 0, "DROPPED without an id");
-    FUZZ_CHECK(s->evDropReason == MGOS_MQTT_DROP_QUEUE_FULL || s->evDropReason == MGOS_MQTT_DROP_OUTBOX_FULL, "DROPPED reason %u", s->evDropReason);
+#ifdef FUZZ_SESSION_V5
+    /* Accepted offline, and the broker's Maximum Packet Size is smaller. */
+    if (s->evDropReason == MGOS_MQTT_DROP_TOO_BIG_FOR_SERVER)
+      FUZZ_CHECK(s->state == SessionState_CONNECTED && s->v5s[0].serverMaxPacket > 0, "too big for a server in state %u", s->state);
+    else
+#endif
+    {
+      FUZZ_CHECK(s->cfg.dropOldest && s->state != SessionState_CONNECTED, "DROPPED in state %u, policy %d", s->state, s->cfg.dropOldest);
+      FUZZ_CHECK(s->evDropReason == MGOS_MQTT_DROP_QUEUE_FULL || s->evDropReason == MGOS_MQTT_DROP_OUTBOX_FULL, "DROPPED reason %u", s->evDropReason);
+    }
     FUZZ_CHECK(topic_validTopicName(s->evDropTopic), "DROPPED with a bad topic");
     (void)touch(s->evDropPayload);
     live_release(c, s->evDropId);
@@ -356,6 +441,9 @@ static void on_event(Session *s, int32_t ev, Packet *p, void *ud) {
     c->cut = false;
     c->closed = true;
     wire_reset(c);
+#ifdef FUZZ_SESSION_V5
+    c->afterClose = true;
+#endif
     if (s->cfg.cleanSession) c->nRxq2 = 0;
   } else if (ev == SessionEvent_PUBLISH_PART || ev == SessionEvent_PUBLISH_SKIPPED) {
     check_large(c, ev, p);
@@ -379,6 +467,10 @@ static void on_event(Session *s, int32_t ev, Packet *p, void *ud) {
       FUZZ_CHECK(p->qos <= 2 && (p->qos == 0 || p->packetId != 0), "PUBLISH event qos %u id %u", p->qos, p->packetId);
     }
     if (ev == SessionEvent_PUBACK || ev == SessionEvent_PUBCOMP) live_release(c, p->packetId);
+#ifdef FUZZ_SESSION_V5
+    /* A PUBREC with an error code ends the exchange (4.3.3). */
+    if (ev == SessionEvent_PUBREC && s->v5s[0].pkt.reasonCode >= 0x80) live_release(c, p->packetId);
+#endif
     if (ev == SessionEvent_PUBLISH && p->qos == 2) {
       for (uint32_t i = 0; i < c->nRxq2; i++) FUZZ_CHECK(c->rxq2[i] != p->packetId, "QoS 2 message id %u delivered twice before its PUBREL", p->packetId);
       FUZZ_CHECK(c->nRxq2 < 64, "more unreleased QoS 2 ids than the session can remember");
@@ -387,6 +479,11 @@ static void on_event(Session *s, int32_t ev, Packet *p, void *ud) {
     if (ev == SessionEvent_PUBREL) rxq2_remove(c, p->packetId);
     /* Without a stored session the server starts over (MQTT-3.2.2-2). */
     if (ev == SessionEvent_CONNACK && p->returnCode == 0 && !p->sessionPresent) c->nRxq2 = 0;
+    if (ev == SessionEvent_CONNACK) {
+      c->nResend = 0;
+      for (uint32_t i = 0; i < s->recCount && i < 64; i++)
+        if (s->recs[i].state >= RecState_WAIT_PUBACK) c->resend[c->nResend++] = s->recs[i].packetId;
+    }
   }
   if (c->act != ACT_NONE && (c->actEv == 0 || c->actEv == ev) && c->depth < 3) {
     c->depth++;
@@ -406,6 +503,11 @@ static void on_log(Session *s, int32_t level, const char *msg, rt_bytes detail, 
   /* The documented ways an accepted message may go without its ack, each with
    * a warning that names its packet id. */
   if (level == LogLevel_WARN && strcmp(msg, "in-flight dropped (clean session)") == 0) live_release(c, (uint16_t)num);
+  /* MQTT 5: queued at QoS 1/2, now a QoS 0 message (for the broker's Maximum
+   * QoS 0): it leaves into tx, with no ack. */
+  if (level == LogLevel_WARN && strcmp(msg, "broker's Maximum QoS is 0: sent at QoS 0") == 0)
+    for (uint32_t i = 0; i < c->nLive; i++)
+      if (c->liveIds[i] == (uint16_t)num) c->liveQ0[i] = true;
 }
 
 static void on_store(Session *s, uint8_t op, uint32_t seq, uint32_t meta, rt_bytes data) {
@@ -480,7 +582,12 @@ static void check_invariants(Ctx *c) {
   FUZZ_CHECK(s->rxQos2Count <= CONFIG_MGOS_MQTT_MAX_RX_QOS2, "rxQos2Count %u", s->rxQos2Count);
   FUZZ_CHECK(s->ackCount <= CONFIG_MGOS_MQTT_MAX_PENDING_ACKS && s->ackHead < CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, "ack ring %u/%u", s->ackHead, s->ackCount);
   if (s->state == SessionState_DISCONNECTED) {
+#ifdef FUZZ_SESSION_V5
+    /* What may be left: (the rest of) the error DISCONNECT, until the port closes. */
+    FUZZ_CHECK((s->txLen == 0 || (s->closing && s->txLen <= 4)) && s->rxLen == 0, "disconnected with tx %u rx %u", s->txLen, s->rxLen);
+#else
     FUZZ_CHECK(s->txLen == 0 && s->rxLen == 0, "disconnected with tx %u rx %u", s->txLen, s->rxLen);
+#endif
     FUZZ_CHECK(s->ackCount == 0, "disconnected with %u acks pending", s->ackCount);
   }
   uint32_t streamed = 0;
@@ -495,7 +602,7 @@ static void check_invariants(Ctx *c) {
     if (r->state == RecState_WAIT_PUBCOMP) {
       FUZZ_CHECK(r->len == 0 && r->qos == 2, "record %u waits PUBCOMP with %u bytes, qos %u", i, r->len, r->qos);
     } else {
-      Packet p;
+      Packet *p;
       FUZZ_CHECK(r->len > 0 && r->off <= s->storeUsed && r->len <= s->storeUsed - r->off, "record %u bytes %u+%u of %u", i, r->off, r->len, s->storeUsed);
       FUZZ_CHECK(r->state != RecState_WAIT_PUBACK || r->qos == 1, "record %u waits PUBACK with qos %u", i, r->qos);
       FUZZ_CHECK(r->state != RecState_WAIT_PUBREC || r->qos == 2, "record %u waits PUBREC with qos %u", i, r->qos);
@@ -504,10 +611,10 @@ static void check_invariants(Ctx *c) {
         if (o->len == 0) continue;
         FUZZ_CHECK(o->off + o->len <= r->off || r->off + r->len <= o->off, "records %u and %u overlap in the store", j, i);
       }
-      FUZZ_CHECK(codec_broker_decode(RT_BYTES(s->store + r->off, r->len), UINT32_MAX, false, &p) == (int32_t)r->len,
+      FUZZ_CHECK(decode_client(c, RT_BYTES(s->store + r->off, r->len), &p) == (int32_t)r->len,
                  "record %u: the store does not hold a whole packet", i);
-      FUZZ_CHECK(p.type == PacketType_PUBLISH && p.qos == r->qos && p.packetId == (r->qos > 0 ? r->packetId : 0) && !p.dup,
-                 "record %u: stored packet type %u qos %u id %u dup %d", i, p.type, p.qos, p.packetId, p.dup);
+      FUZZ_CHECK(p->type == PacketType_PUBLISH && p->qos == r->qos && p->packetId == (r->qos > 0 ? r->packetId : 0) && !p->dup,
+                 "record %u: stored packet type %u qos %u id %u dup %d", i, p->type, p->qos, p->packetId, p->dup);
       used += r->len;
     }
     for (uint32_t j = 0; j < i; j++) FUZZ_CHECK(s->recs[j].packetId != r->packetId, "records %u and %u share id %u", j, i, r->packetId);
@@ -580,8 +687,13 @@ static void do_connect(Ctx *c) {
   wire_reset(c);
   /* Not from inside an event handler: a port never feeds bytes re-entrantly. */
   if (c->connackFirst && c->depth == 0) {
-    uint8_t ack[4];
-    uint32_t n = codec_broker_encodeConnack(RT_BYTES(ack, 4), false, 0);
+    uint8_t ack[8];
+#ifdef FUZZ_SESSION_V5
+    Props5_reset(&c->props);
+    uint32_t n = codec5_broker_encodeConnack5(RT_BYTES(ack, sizeof(ack)), false, 0, &c->props);
+#else
+    uint32_t n = codec_broker_encodeConnack(RT_BYTES(ack, sizeof(ack)), false, 0);
+#endif
     drain(c, c->s.txLen);
     feed(c, ack, n);
   }
@@ -594,8 +706,15 @@ static uint16_t pick_id(Ctx *c) {
   return (uint16_t)(b & 0x3fu);
 }
 
+#ifdef FUZZ_SESSION_V5
+static uint32_t make_server_packet5(Ctx *c);
+#endif
+
 /* Encodes one broker packet drawn from the input into scratch. */
 static uint32_t make_server_packet(Ctx *c) {
+#ifdef FUZZ_SESSION_V5
+  return make_server_packet5(c);
+#endif
   rt_bytes out = RT_BYTES(c->scratch, sizeof(c->scratch));
   uint8_t kind = rd_u8(&c->rd) % 10u;
   switch (kind) {
@@ -634,6 +753,117 @@ static uint32_t make_server_packet(Ctx *c) {
   }
   }
 }
+
+#ifdef FUZZ_SESSION_V5
+/* Properties for a broker packet of type `where`, drawn from the input
+ * (c->props; an invalid set makes the encoder refuse: no packet then). */
+static Props5 *draw_props(Ctx *c, uint8_t where) {
+  static const uint32_t sizes[8] = {20u, 64u, 100u, 200u, 600u, 3072u, 100000u, 268435455u};
+  static const uint16_t rmax[8] = {1u, 2u, 3u, 10u, 16u, 17u, 100u, 65535u};
+  Props5 *p = &c->props;
+  uint8_t b = rd_u8(&c->rd);
+  Props5_reset(p);
+  if (b == 0) return p;
+  if (where == PacketType_CONNACK) {
+    uint8_t b2 = rd_u8(&c->rd);
+    if (b & 1u) { p->receiveMaximum = rmax[b2 & 7u]; Props5_set(p, PropId_RECEIVE_MAXIMUM); }
+    if (b & 2u) { p->maximumPacketSize = sizes[(b2 >> 3) & 7u]; Props5_set(p, PropId_MAXIMUM_PACKET_SIZE); }
+    if (b & 4u) { p->topicAliasMaximum = (uint16_t)(b2 >> 6) * 3u; Props5_set(p, PropId_TOPIC_ALIAS_MAXIMUM); }
+    if (b & 8u) { p->maximumQos = (b2 >> 1) & 1u; Props5_set(p, PropId_MAXIMUM_QOS); }
+    if (b & 16u) { p->retainAvailable = (b2 >> 2) & 1u; Props5_set(p, PropId_RETAIN_AVAILABLE); }
+    if (b & 32u) { p->wildcardSubAvailable = b2 & 1u; Props5_set(p, PropId_WILDCARD_SUB_AVAILABLE); }
+    if (b & 64u) { p->serverKeepAlive = (uint16_t)(b2 % 4u); Props5_set(p, PropId_SERVER_KEEP_ALIVE); }
+    if (b & 128u) { p->serverReference = B("127.0.0.1:1 x:2"); Props5_set(p, PropId_SERVER_REFERENCE); }
+    return p;
+  }
+  if (where == PacketType_PUBLISH) {
+    if (b & 1u) { p->topicAlias = (uint16_t)(1u + rd_u8(&c->rd) % 6u); Props5_set(p, PropId_TOPIC_ALIAS); }
+    if (b & 2u) { p->messageExpiry = rd_u8(&c->rd); Props5_set(p, PropId_MESSAGE_EXPIRY); }
+    if (b & 4u) { p->payloadFormat = 1; Props5_set(p, PropId_PAYLOAD_FORMAT); }
+    if (b & 8u) { p->contentType = B("text/plain"); Props5_set(p, PropId_CONTENT_TYPE); }
+    if (b & 16u) { p->responseTopic = B("r/t"); Props5_set(p, PropId_RESPONSE_TOPIC); }
+    if (b & 32u) { p->correlationData = B("\x01\x02"); Props5_set(p, PropId_CORRELATION_DATA); }
+    if (b & 64u) { p->subscriptionId = 1u + rd_u8(&c->rd); Props5_set(p, PropId_SUBSCRIPTION_ID); }
+  } else if (b & 1u) {
+    p->reasonString = B("why");
+    Props5_set(p, PropId_REASON_STRING);
+  }
+  if (where == PacketType_DISCONNECT && (b & 2u)) { p->serverReference = B("127.0.0.1:2"); Props5_set(p, PropId_SERVER_REFERENCE); }
+  if (where == packet5_PACKET_AUTH && (b & 4u)) { p->authMethod = B("M"); Props5_set(p, PropId_AUTH_METHOD); }
+  if (b & 128u) {
+    uint32_t n = codec5_putUserProp(RT_BYTES(c->extra, sizeof(c->extra)), 0, B("k"), B("v"));
+    p->extra = RT_BYTES(c->extra, n);
+  }
+  return p;
+}
+
+/* An MQTT 5 broker packet drawn from the input, into scratch: the kinds of
+ * make_server_packet with properties and reason codes, and DISCONNECT, AUTH. */
+static uint32_t make_server_packet5(Ctx *c) {
+  static const uint8_t connack[8] = {0, 0, 0, 0, 0x80, 0x87, 0x9c, 0x9d};
+  static const uint8_t acks[8] = {0, 0, 0, 0x10, 0x80, 0x87, 0x91, 0x97};
+  static const uint8_t rel[2] = {0, 0x92};
+  static const uint8_t subs[8] = {0, 1, 2, 0x80, 0x87, 0x8f, 0x97, 0xa2};
+  static const uint8_t unsubs[4] = {0, 0x11, 0x80, 0x8f};
+  static const uint8_t disc[8] = {0, 0x80, 0x81, 0x82, 0x8b, 0x93, 0x9c, 0x9d};
+  rt_bytes out = RT_BYTES(c->scratch, sizeof(c->scratch));
+  uint8_t kind = rd_u8(&c->rd) % 12u;
+  switch (kind) {
+  case 0: {
+    uint8_t b = rd_u8(&c->rd);
+    uint8_t code = connack[b & 7u];
+    return codec5_broker_encodeConnack5(out, code == 0 && (b & 0x80) != 0, code, draw_props(c, PacketType_CONNACK));
+  }
+  case 1: {
+    uint8_t b = rd_u8(&c->rd);
+    uint8_t qos = (uint8_t)(b % 3u);
+    uint32_t plen = (uint32_t)rd_u8(&c->rd) * (1u + ((b >> 2) & 15u));
+    uint16_t id = qos ? pick_id(c) : 0;
+    Props5 *p = draw_props(c, PacketType_PUBLISH);
+    /* With an alias, bit 7 leaves the topic out (the alias must be set already). */
+    rt_bytes topic = Props5_has(p, PropId_TOPIC_ALIAS) && (b & 0x80u) ? RT_BYTES(c->scratch, 0) : B(TOPICS[(b >> 6) & 1u]);
+    if (qos && id == 0) id = 1;
+    return codec5_encodePublishAny5(out, topic, RT_BYTES(c->payload, plen), qos, (b & 0x20) != 0, qos && (b & 0x10), id, p);
+  }
+  case 2:
+  case 3:
+  case 5: {
+    uint8_t type = kind == 2 ? PacketType_PUBACK : kind == 3 ? PacketType_PUBREC : PacketType_PUBCOMP;
+    uint16_t id = pick_id(c);
+    uint8_t code = kind == 5 ? rel[rd_u8(&c->rd) & 1u] : acks[rd_u8(&c->rd) & 7u];
+    return codec5_encodeAck5(out, type, id, code, draw_props(c, type));
+  }
+  case 4: {
+    uint16_t id = pick_id(c);
+    return codec5_encodeAck5(out, PacketType_PUBREL, id, rel[rd_u8(&c->rd) & 1u], draw_props(c, PacketType_PUBREL));
+  }
+  case 6: {
+    uint16_t id = pick_id(c);
+    uint8_t code = subs[rd_u8(&c->rd) & 7u];
+    return codec5_broker_encodeCodesAck5(out, PacketType_SUBACK, id, RT_BYTES(&code, 1), draw_props(c, PacketType_SUBACK));
+  }
+  case 7: {
+    uint16_t id = pick_id(c);
+    uint8_t code = unsubs[rd_u8(&c->rd) & 3u];
+    return codec5_broker_encodeCodesAck5(out, PacketType_UNSUBACK, id, RT_BYTES(&code, 1), draw_props(c, PacketType_UNSUBACK));
+  }
+  case 8: return codec_encodeSimple(out, PacketType_PINGRESP);
+  case 9: return codec5_encodeDisconnect5(out, disc[rd_u8(&c->rd) & 7u], draw_props(c, PacketType_DISCONNECT));
+  case 10: return codec5_encodeAuth5(out, (rd_u8(&c->rd) & 1u) ? 0x18 : 0x00, draw_props(c, packet5_PACKET_AUTH));
+  default: {
+    /* A burst of QoS 1 and 2 PUBLISHes with distinct ids: fills the ack ring and the Receive Maximum. */
+    uint32_t n = 0, count = 1u + rd_u8(&c->rd) % 24u;
+    Props5_reset(&c->props);
+    for (uint32_t i = 0; i < count; i++) {
+      uint8_t qos = (uint8_t)(1u + (i & 1u));
+      n += codec5_encodePublishAny5(RT_BYTES(c->scratch + n, (uint32_t)sizeof(c->scratch) - n), B("burst"), RT_BYTES(c->payload, 3), qos, false, false,
+                                    (uint16_t)(100u + i), &c->props);
+    }
+    return n;
+  }
+  }
+}
+#endif
 
 /* A PUBLISH larger than the receive limit, streamed in pieces (its payload
  * made on the fly: byte k is k * 7). b: qos ((b & 3) % 3), dup (bit 2), retain
@@ -750,7 +980,7 @@ static void run_op(Ctx *c) {
     uint8_t b = rd_u8(&c->rd);
     uint8_t qos = (uint8_t)(b & 3u);
     uint32_t plen = (uint32_t)rd_u8(&c->rd) * (1u + ((b >> 3) & 15u));
-    uint8_t eff = qos > c->s.cfg.maxQos ? c->s.cfg.maxQos : qos;
+    uint8_t eff = eff_qos(c, qos);
     uint32_t before = c->s.recCount;
     uint16_t id = Session_publish(&c->s, B(TOPICS[(b >> 5) & 7u]), RT_BYTES(c->payload, plen), qos, (b & 4u) != 0, c->now);
     FUZZ_CHECK((id == 0) == (c->s.lastError != MGOS_MQTT_ERR_OK), "publish returned %u with lastError %u", id, c->s.lastError);
@@ -839,6 +1069,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   c->s.onLog = on_log;
   c->s.ud = c;
   c->s.cfg.cleanSession = (h0 & 1u) != 0;
+#ifdef FUZZ_SESSION_V5
+  c->s.cfg.version = 5;
+#endif
   c->connackFirst = (h0 & 2u) != 0;
   c->s.cfg.keepAlive = kas[(h0 >> 2) & 3u];
   c->s.cfg.maxQos = (uint8_t)((h0 >> 4) & 3u) > 2 ? 2 : (uint8_t)((h0 >> 4) & 3u);

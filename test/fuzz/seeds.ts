@@ -5,7 +5,7 @@
 // format that walk a whole connection (subscribe, QoS 0/1/2 both ways, pings,
 // reconnects, disconnect).
 //
-//   node build/test/fuzz/seeds.js <dir>   writes <dir>/{decode,session,api}/<name>
+//   node build/test/fuzz/seeds.js <dir>   writes <dir>/{decode,session,api,ws,decode5,session5}/<name>
 //
 // Run by scripts/fuzz.sh and test/fuzz/fuzz.test.ts; the files are build
 // output (build/fuzz/seeds), not committed.
@@ -231,6 +231,81 @@ function sessionPrograms(): [string, Uint8Array][] {
   return out;
 }
 
+// fuzz_session5's RECV_PKT kinds (make_server_packet5) and their arguments;
+// `pr` is draw_props's first byte (0: no properties) and what it reads after.
+const K5 = {
+  connack: (b: number, pr: number[] = [0]) => [0, b, ...pr],
+  publish: (bits: number, plen: number, id = 0, pr: number[] = [0]) => [1, bits, plen, ...((bits % 3) > 0 ? [id] : []), ...pr],
+  puback: (id = 0, code = 0, pr = [0]) => [2, id, code, ...pr],
+  pubrec: (id = 0, code = 0, pr = [0]) => [3, id, code, ...pr],
+  pubrel: (id = 0, code = 0, pr = [0]) => [4, id, code, ...pr],
+  pubcomp: (id = 0, code = 0, pr = [0]) => [5, id, code, ...pr],
+  suback: (id = 0, code = 1, pr = [0]) => [6, id, code, ...pr],
+  unsuback: (id = 0, code = 0, pr = [0]) => [7, id, code, ...pr],
+  pingresp: () => [8],
+  disconnect: (code: number, pr = [0]) => [9, code, ...pr],
+  auth: (code: number, pr = [0]) => [10, code, ...pr],
+  burst: (n: number) => [11, n],
+};
+
+/** fuzz_session5 programs: a whole MQTT 5 connection through every packet
+ *  kind with properties and reason codes, CONNACK limits (Receive Maximum 1,
+ *  Maximum QoS 0, no retain, aliases), incoming aliases, error acks, a
+ *  server DISCONNECT and AUTH; and every server packet of the MQTT 5 seeds
+ *  (valid and hostile) as raw bytes after a CONNACK. */
+function session5Programs(): [string, Uint8Array][] {
+  const h0 = 1 | (2 << 2) | (2 << 4) | (2 << 6); // clean, keepalive 10 s, max_qos 2, queue 5; CONNACK by hand
+  const walk = [
+    S.DRAIN, 0,
+    ...pkt(S.RECV_PKT, K5.connack(0, [0x1f, 0x0b])), // Receive Maximum 3, Maximum Packet Size 100, alias max 0, QoS max 1, retain 0
+    S.SUBSCRIBE, 0x08 | 0, S.SUBSCRIBE, 0x08 | 2, // "a/b", "#" qos 1
+    S.DRAIN, 0,
+    ...pkt(S.RECV_PKT, K5.suback(0, 1, [1])), ...pkt(S.RECV_PKT, K5.suback(1, 7)),
+    S.PUBLISH, 0x01 | 4, 10, S.PUBLISH, 0x02, 10, S.PUBLISH, 0x01, 200, // retained, QoS 2, too big
+    S.DRAIN, 0,
+    ...pkt(S.RECV_PKT, K5.puback(0, 7, [0x81])), // Quota exceeded, reason string, user property
+    ...pkt(S.RECV_PKT, K5.pubrec(1, 0)), S.DRAIN, 0, ...pkt(S.RECV_PKT, K5.pubcomp(0, 1)),
+    ...pkt(S.RECV_PKT, K5.publish(1, 5, 0xc5, [0x7f, 2, 9, 3])), // alias 3 set, expiry, format, type, response, correlation, sub id
+    ...pkt(S.RECV_PKT, K5.publish(0x80, 5, 0, [0x01, 2])), // alias 3 used, no topic
+    ...pkt(S.RECV_PKT, K5.publish(2, 5, 0xc6), 1),
+    ...pkt(S.RECV_PKT, K5.pubrel(0xc6, 1)), S.DRAIN, 0,
+    S.TICK, 110, S.DRAIN, 0, ...pkt(S.RECV_PKT, K5.pingresp()),
+    S.UNSUBSCRIBE, 0, S.DRAIN, 0, ...pkt(S.RECV_PKT, K5.unsuback(0, 1)),
+    ...pkt(S.RECV_PKT, K5.auth(1, [4])),
+    ...pkt(S.RECV_PKT, K5.disconnect(7, [3])), // Use another server + reason string + server reference
+    S.CLOSE_IF_WANTED, S.CONNECT, S.DRAIN, 0,
+    ...pkt(S.RECV_PKT, K5.connack(0x80, [0x03, 0x00])), // session present, Receive Maximum 1, Maximum Packet Size 20
+    ...pkt(S.RECV_PKT, K5.burst(20)), S.DRAIN, 0,
+    S.DISCONNECT, S.DRAIN, 0, S.CLOSE_IF_WANTED,
+  ];
+  const refused = [S.DRAIN, 0, ...pkt(S.RECV_PKT, K5.connack(6, [0x80])), S.CLOSE_IF_WANTED, S.CONNECT, S.DRAIN, 0,
+    ...pkt(S.RECV_PKT, K5.connack(0)), ...pkt(S.RECV_PKT, K5.connack(0))];
+  const out: [string, Uint8Array][] = [
+    ["walk5", Uint8Array.from([h0, 5, 0, 0, ...walk])],
+    ["walk5-autodrain", Uint8Array.from([h0, 5, 0, 3, ...walk])],
+    ["walk5-persistent", Uint8Array.from([h0 & ~1, 5, 0x20, 1, ...walk])],
+    ["connack5-refused", Uint8Array.from([h0, 5, 0, 3, ...refused])],
+  ];
+  // Every kind alone after a CONNACK-first connect, with and without properties.
+  for (let k = 0; k < 12; k++) {
+    for (const pr of [0, 0xff]) out.push([`kind5-${k}-${pr}`, Uint8Array.from([h0 | 2, 5, 0, 3, S.PUBLISH, 0x01, 5, S.RECV_PKT, k, 0x55, pr, 1, 2, 3, 4, 0])]);
+  }
+  // Server packets of the decoder's seeds, raw, after an accepted CONNACK.
+  const connack = [0x20, 3, 0, 0, 0];
+  const r = new Rng(0x5e55105);
+  for (let i = 0; i < 40; i++) {
+    const pk = randomPacket(r, "server");
+    const bytes = i % 2 === 0 ? new Uint8Array(mp.generate(pk as unknown as mp.Packet, { protocolVersion: 5 })) : encodeOurs(pk);
+    if (bytes === null || bytes.length > 250) continue;
+    out.push([`raw5-${i}-${pk.cmd as string}`, Uint8Array.from([h0, 5, 0, 3, S.RECV_RAW, connack.length, ...connack, S.RECV_RAW, bytes.length, ...bytes])]);
+  }
+  for (const [n, x] of HOSTILE5) {
+    const b = Buffer.from(x.replace(/ /g, ""), "hex");
+    out.push([`bad5-${n}`, Uint8Array.from([h0, 5, 0, 3, S.RECV_RAW, connack.length, ...connack, S.RECV_RAW, b.length, ...b])]);
+  }
+  return out;
+}
+
 function apiPrograms(): [string, Uint8Array][] {
   const h0 = 1 | 2 | (2 << 2) | (2 << 4) | (2 << 6);
   const full = [
@@ -313,17 +388,22 @@ function decode5Seeds(): [string, Uint8Array][] {
   }
   out.push(["stream", cat([0, 12, 0], ...valid.slice(0, 20))]);
   out.push(["stream-cut", cat([0, 12, 0], ...valid.slice(0, 10)).slice(0, 200)]);
-  const hostile: [string, string][] = [
-    ["unknown-prop", "2005000002 0400"], ["prop-not-allowed", "2006000003 230001"], ["dup-prop", "2009000006 1f00001f0000"],
-    ["props-past-end", "2005000009 0100"], ["string-past-block", "200700000403000561"], ["varint-too-long", "3008000174 050bffffffff"],
-    ["varint-not-minimal", "3007000174 030b8100"], ["remlen-not-minimal", "308000"], ["topic-alias-0", "3007000174 03230000"],
-    ["empty-topic-no-alias", "30030000 00"], ["bad-reason", "40030001 92"], ["auth-data-no-method", "2007000004 16000101"],
-    ["server-session-expiry", "e00700051100000000"], ["receive-max-0", "2006000003 210000"], ["suback-bad-code", "90040001 0011"],
-    ["auth-rem-1", "f00118"], ["alias-publish", "300a0000 03230005 68656c6c6f"],
-  ];
-  for (const [n, x] of hostile) out.push([`bad-${n}`, cat([0, 12, 0], Buffer.from(x.replace(/ /g, ""), "hex"))]);
+  for (const [n, x] of HOSTILE5) out.push([`bad-${n}`, cat([0, 12, 0], Buffer.from(x.replace(/ /g, ""), "hex"))]);
   return out;
 }
+
+/** Hostile MQTT 5 server packets (hex): unknown, duplicated and misplaced
+ *  properties, lengths that lie, bad variable byte integers, topic alias 0,
+ *  bad reason codes. */
+const HOSTILE5: [string, string][] = [
+  ["unknown-prop", "2005000002 0400"], ["prop-not-allowed", "2006000003 230001"], ["dup-prop", "2009000006 1f00001f0000"],
+  ["props-past-end", "2005000009 0100"], ["string-past-block", "200700000403000561"], ["varint-too-long", "3008000174 050bffffffff"],
+  ["varint-not-minimal", "3007000174 030b8100"], ["remlen-not-minimal", "308000"], ["topic-alias-0", "3007000174 03230000"],
+  ["empty-topic-no-alias", "30030000 00"], ["bad-reason", "40030001 92"], ["auth-data-no-method", "2007000004 16000101"],
+  ["server-session-expiry", "e00700051100000000"], ["receive-max-0", "2006000003 210000"], ["suback-bad-code", "90040001 0011"],
+  ["auth-rem-1", "f00118"], ["alias-publish", "300a0000 03230005 68656c6c6f"],
+  ["alias-never-set", "3006 0000 03230002 78"], ["server-disconnect-will", "e0020400"],
+];
 
 /** fuzz_ws inputs (see test/fuzz/fuzz_ws.c): a 101 then frames of each kind, and a few raw responses. */
 function wsSeeds(): [string, Uint8Array][] {
@@ -351,7 +431,7 @@ function wsSeeds(): [string, Uint8Array][] {
 
 export function writeSeeds(dir: string): number {
   const sets: [string, [string, Uint8Array][]][] = [["decode", decodeSeeds()], ["session", sessionPrograms()], ["api", apiPrograms()],
-    ["ws", wsSeeds()], ["decode5", decode5Seeds()]];
+    ["ws", wsSeeds()], ["decode5", decode5Seeds()], ["session5", session5Programs()]];
   let n = 0;
   for (const [h, seeds] of sets) {
     const d = path.join(dir, h);

@@ -32,7 +32,8 @@
  *   quit                           -> "bye", then a clean exit
  * Options: --burst-before-init N:QOS:TOPIC (a burst before mgos_mqtt_init(): offline),
  *          --connack-burst N:QOS:TOPIC (a burst from the first CONNACK handler call).
- * Events of the global handler: "ev EV id=ID qos=Q topic=T payload=P";
+ * Events of the global handler: "ev EV id=ID qos=Q topic=T payload=P" (and, MQTT 5, "ev EV reason=R"
+ * when the packet's reason code is not 0);
  * MGOS_MQTT_EV_DROPPED: "dropped id=ID qos=Q reason=R topic=T payload=P"; MGOS_MQTT_EV_OUTBOX_ROOM: "ev 241";
  * MG_EV_MQTT_PUBLISH_SKIPPED also as "skipped WHO TOPIC id=ID qos=Q total=T";
  * cloud events: "cloud NAME". Bad commands: "error ...". */
@@ -68,6 +69,8 @@ static void print_ev(const char *tag, int ev, void *ev_data) {
   printf("%s %d id=%u qos=%d code=%u topic=%.*s payload=%.*s\n", tag, ev, (unsigned) m->message_id, m->qos,
          (unsigned) m->connack_ret_code, (int) m->topic.len, m->topic.p != NULL ? m->topic.p : "", (int) m->payload.len,
          m->payload.p != NULL ? m->payload.p : "");
+  /* MQTT 5: the packet's reason code, on a line of its own (0 on 3.1.1). */
+  if (m->reason_code != 0) printf("%s %d reason=%u\n", tag, ev, (unsigned) m->reason_code);
 }
 
 /* A burst: n publishes in a loop, payloads "0".."n-1". */

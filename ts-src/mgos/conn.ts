@@ -269,7 +269,8 @@ export class mgos_mqtt_conn {
     }
     if (WS_SUPPORT !== 0) this.wss[0].reset();
     this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTING);
-    logMsg(LogLevel.INFO, this.useBackup ? "connecting (mqtt1) to " : "connecting to ", sb(c.server));
+    // The server this attempt goes to (a Server Reference's, not the configured one).
+    logMsg(LogLevel.INFO, this.useBackup ? "connecting (mqtt1) to " : "connecting to ", ref.length > 0 ? ref : sb(c.server));
     this.net = NetState.CONNECTING;
     if (netConnect(this.slot, this.host.subarray(0, this.hostLen), this.port, this.tls ? this.slot : -1) < 0) {
       logMsg(LogLevel.ERROR, "cannot start connecting to ", sb(c.server));

@@ -18,7 +18,7 @@ import {
 } from "./packet";
 import {
   Packet5, Props5, PropIter, PropId, PropKind, Decode5Err, PROTOCOL_LEVEL_5, PACKET_AUTH, WILL_PROPS,
-  MAX_PROP_ID, propKind, propMask, propRepeatable, propAllowed, reasonValid,
+  MAX_PROP_ID, propKind, propMask, propRepeatable, propAllowed, reasonValid, Reason,
 } from "./packet5";
 import { ConnectOptions, connectHead, putConnectTail, packetSize, putHeader } from "./codec";
 import { validUtf8, validTopicName, validTopicFilter, MAX_STRING_LEN } from "./topic";
@@ -906,6 +906,8 @@ function decodeReasonPacket5(body: Bytes, type: u8, forClient: bool, out: Packet
   if (body.length === 0) return 0;
   out.reasonCode = body[0];
   if (!reasonValid(type, out.reasonCode)) return Decode5Err.BAD_REASON_CODE;
+  // "Disconnect with Will Message" is the client's to send (3.14.2.1).
+  if (forClient && type === PacketType.DISCONNECT && out.reasonCode === Reason.DISCONNECT_WITH_WILL) return Decode5Err.BAD_REASON_CODE;
   if (body.length === 1) return 0;
   const e: i32 = propsEnd(decodeProps(body, 1, type, out.props), body.length);
   if (e !== 0) return e;

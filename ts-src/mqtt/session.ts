@@ -47,7 +47,7 @@ import { MGOS_MQTT_ERR, MGOS_MQTT_EV, MGOS_MQTT_DROP } from "./delivery";
 import { Props5, PropId, Reason, PACKET_AUTH, reasonName, reason5ForErr, decode5ErrName, DECODE5_ERR_FIRST } from "./packet5";
 import {
   encodeConnect5, encodePublish5, encodeAck5, encodeSubscribe5, encodeUnsubscribe5, encodeDisconnect5,
-  decode5ForClient, publishSize5, propsSize, encodeAuth5,
+  decode5ForClient, publishSize5, propsSize, encodeAuth5, varintSize, putVarint,
 } from "./codec5";
 import { V5State, V5_ONE, MQTT5_SUPPORT, TOPIC_ALIASES, aliasedSize, putAliased, payload5 } from "./session5";
 // The build's log level: the compiler puts each @log call (log, logNum) under it.
@@ -621,7 +621,10 @@ export class Session {
   connectionLost(now: u32): void {
     this.now = now;
     if (this.state === SessionState.DISCONNECTED) {
+      // An MQTT 5 error DISCONNECT still in tx cannot go out any more.
       this.closing = false;
+      this.txLen = 0;
+      this.txHeadLeft = 0;
       return;
     }
     this.enterDisconnected(this.state === SessionState.DISCONNECTING ? txt("disconnected") : txt("connection lost"));
@@ -877,6 +880,8 @@ export class Session {
       this.persist(StoreOp.PUT, r);
     }
     this.pump();
+    // A DROPPED handler above may have published and been refused: this one was not.
+    this.lastError = MGOS_MQTT_ERR.OK;
     return id;
   }
 
@@ -996,8 +1001,10 @@ export class Session {
     s.packetId = 0;
     this.subCount++;
     s.packetId = this.nextPacketId();
+    // (pump() may settle it at once: an MQTT 5 broker without wildcard subscriptions.)
+    const id: u16 = s.packetId;
     this.pump();
-    return s.packetId;
+    return id;
   }
 
   /** Removes the first subscription equal to `filter` and sends UNSUBSCRIBE
@@ -1342,8 +1349,9 @@ export class Session {
 
   private handle(p: Packet): void {
     // MQTT 5 extended authentication exchanges AUTH before the CONNACK (4.12).
+    // MQTT 5 answers each protocol error here with DISCONNECT 0x82 (4.13.1).
     if (this.state === SessionState.CONNECTING && p.type !== PacketType.CONNACK && (p.type !== PACKET_AUTH || !this.isV5())) {
-      this.close(txt("packet before CONNACK"));
+      this.protocolError(Reason.PROTOCOL_ERROR, txt("packet before CONNACK"));
       return;
     }
     switch (p.type) {
@@ -1378,14 +1386,14 @@ export class Session {
         if (this.isV5()) this.onAuth5();
         break;
       default:
-        this.close(txt("unexpected packet type"));
+        this.protocolError(Reason.PROTOCOL_ERROR, txt("unexpected packet type"));
         break;
     }
   }
 
   private onConnack(p: Packet): void {
     if (this.state !== SessionState.CONNECTING) {
-      this.close(txt("unexpected second CONNACK"));
+      this.protocolError(Reason.PROTOCOL_ERROR, txt("unexpected second CONNACK"));
       return;
     }
     const ep: u32 = this.epoch;
@@ -1403,7 +1411,7 @@ export class Session {
     }
     // MQTT-3.2.2-4: session present with a clean session means the server is confused.
     if (p.sessionPresent && this.cfg.cleanSession) {
-      this.close(txt("session present with clean session"));
+      this.protocolError(Reason.PROTOCOL_ERROR, txt("session present with clean session"));
       return;
     }
     this.state = SessionState.CONNECTED;
@@ -1562,6 +1570,7 @@ export class Session {
         if (this.epoch !== ep || this.state !== SessionState.CONNECTED) return;
         continue;
       }
+      if (v5 && r.state === RecState.QUEUED && r.done === 0 && r.qos > this.v5s[0].serverMaxQos) this.downgradeRec(r, this.v5s[0].serverMaxQos);
       if (r.state === RecState.QUEUED && r.qos > 0) {
         if (inflight >= window) return;
         r.state = r.qos === 1 ? RecState.WAIT_PUBACK : RecState.WAIT_PUBREC;
@@ -1602,6 +1611,7 @@ export class Session {
     copyBytes(this.tx, at, this.store.subarray(from, u32(from + n)));
     // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
     if (r.done === 0 && r.sent) this.tx[at] = u8(this.tx[at] | 0x08);
+    if (r.done === 0) this.retainOut(r, at);
     this.txLen += n;
     this.lastTx = this.now;
     r.done += n;
@@ -1632,12 +1642,82 @@ export class Session {
     if (n === 0) return false;
     if (bound) this.v5s[0].aliasHits++;
     if (r.sent) this.tx[at] = u8(this.tx[at] | 0x08);
+    this.retainOut(r, at);
     this.txLen += n;
     this.lastTx = this.now;
     this.streaming = false;
     r.sent = true;
     r.unsent = false;
     return true;
+  }
+
+  /** MQTT 5: a message accepted before this broker's CONNACK said its
+   *  Maximum QoS `q` (3.2.2.3.4) goes at that QoS [MQTT-3.2.2-11], as one
+   *  published now would: the stored PUBLISH is rewritten (QoS bits; for QoS 0
+   *  without its packet id, the store compacted). A QoS 0 one is no longer
+   *  persisted. Logged with its id. */
+  private downgradeRec(r: OutMsg, q: u8): void {
+    const m: Bytes = this.store;
+    const at: u32 = r.off;
+    this.log(LogLevel.WARN, q === 0 ? "broker's Maximum QoS is 0: sent at QoS 0" : "broker's Maximum QoS is 1: sent at QoS 1", this.recTopic(r), i32(r.packetId));
+    if (q > 0) {
+      m[at] = u8((m[at] & 0xf9) | (q << 1));
+      r.qos = q;
+      this.persist(StoreOp.PUT, r);
+      return;
+    }
+    this.persist(StoreOp.DEL, r);
+    r.seq = 0;
+    let h: u32 = 1;
+    while ((m[at + h] & 0x80) !== 0) h++;
+    h++;
+    const rem: u32 = u32(r.len - h);
+    const h2: u32 = u32(1 + varintSize(u32(rem - 2)));
+    const idAt: u32 = u32(at + h + 2 + ((m[at + h] << 8) | m[at + h + 1]));
+    // Topic field to just after the new header, then what followed the id.
+    copyBytes(m, u32(at + h2), m.subarray(u32(at + h), idAt));
+    const tail: u32 = u32(at + h2 + (idAt - at - h));
+    copyBytes(m, tail, m.subarray(u32(idAt + 2), u32(at + r.len)));
+    m[at] = u8(m[at] & 0xf0); // QoS 0: no DUP either
+    putVarint(m, u32(at + 1), u32(rem - 2));
+    const n: u32 = u32(r.len - 2 - (h - h2));
+    const gap: u32 = u32(r.len - n);
+    copyBytes(m, u32(at + n), m.subarray(u32(at + r.len), this.storeUsed));
+    this.storeUsed = u32(this.storeUsed - gap);
+    for (let i: u32 = 0; i < this.recCount; i++) {
+      const o: OutMsg = this.recs[i];
+      if (o.len > 0 && o.off > at) o.off = u32(o.off - gap);
+    }
+    r.len = n;
+    r.qos = 0;
+    r.sent = false; // a QoS 0 PUBLISH has no DUP [MQTT-3.3.1-2]
+  }
+
+  /** MQTT 5: a broker without Retain Available gets no RETAIN flag
+   *  [MQTT-3.2.2-14] (it would end the connection with 0x9A, and the message
+   *  would come back at every reconnect): the copy in tx at `at` goes
+   *  without it, with a warning; the stored message keeps it for a broker that has it. */
+  private retainOut(r: OutMsg, at: u32): void {
+    if (!this.isV5() || this.v5s[0].retainAvailable || (this.tx[at] & 0x01) === 0) return;
+    this.tx[at] = u8(this.tx[at] & 0xfe);
+    this.log(LogLevel.WARN, "broker has Retain Available 0: sent without RETAIN", this.recTopic(r), i32(r.packetId));
+  }
+
+  /** MQTT 5: a subscription the broker said it does not support (CONNACK
+   *  Wildcard / Shared Subscription Available 0) is not sent: it stands
+   *  refused (granted = that reason code, as a SUBACK would say), with a
+   *  warning, and is tried again on the next connection. */
+  private refuseUnsupportedSubs(): void {
+    for (let i: u32 = 0; i < this.subCount; i++) {
+      const s: Sub = this.subs[i];
+      if (s.state !== SubState.SUB_PENDING) continue;
+      const code: u8 = this.v5s[0].subRefusal(s.view());
+      if (code === 0) continue;
+      s.state = SubState.ACTIVE;
+      s.packetId = 0;
+      s.granted = code;
+      this.log(LogLevel.WARN, reasonName(PacketType.SUBACK, code), s.view(), i32(code));
+    }
   }
 
   /** Drops record i (waiting, not in flight) with a DROPPED event: the
@@ -1706,6 +1786,7 @@ export class Session {
       this.ackHead = u32(this.ackHead + 1) % MAX_PENDING_ACKS;
       this.ackCount = u32(this.ackCount - 1);
     }
+    if (this.isV5()) this.refuseUnsupportedSubs();
     for (let i: u32 = 0; i < this.subCount; i++) {
       const s: Sub = this.subs[i];
       const sub: bool = s.state === SubState.SUB_PENDING;

@@ -6,8 +6,8 @@
 // The codec is codec5.ts / packet5.ts. docs/mqtt5.md describes the behaviour.
 
 import { u8, u16, u32, i32, bool, Bytes, copyBytes, bytesEqual, mul32 } from "../rt/rt";
-import { Packet5, Props5, PropId } from "./packet5";
-import { varintSize, putVarint, readVarint } from "./codec5";
+import { Packet5, Props5, PropId, Reason } from "./packet5";
+import { varintSize, putVarint, readVarint, isShared } from "./codec5";
 
 /** MQTT 5 compiled in (1) or left out (0). Out by default in C, as esp-mqtt's
  *  CONFIG_MQTT_PROTOCOL_5 (Kconfig MGOS_MQTT_V5_SUPPORT, default n; a C build
@@ -54,6 +54,9 @@ export class V5State {
   /** Maximum QoS (2 when absent) and Retain Available. */
   serverMaxQos: u8 = 2;
   retainAvailable: bool = true;
+  /** Wildcard and Shared Subscription Available (true when absent). */
+  wildcardAvailable: bool = true;
+  sharedAvailable: bool = true;
   /** The reason code of the last CONNACK or server DISCONNECT. */
   lastReason: u8 = 0;
 
@@ -98,6 +101,8 @@ export class V5State {
     this.serverKeepAlive = -1;
     this.serverMaxQos = 2;
     this.retainAvailable = true;
+    this.wildcardAvailable = true;
+    this.sharedAvailable = true;
     this.lastReason = 0;
     this.reasonStrLen = 0;
     this.serverRefLen = 0;
@@ -119,6 +124,8 @@ export class V5State {
     if (p.has(PropId.SERVER_KEEP_ALIVE)) this.serverKeepAlive = i32(p.serverKeepAlive);
     if (p.has(PropId.MAXIMUM_QOS)) this.serverMaxQos = p.maximumQos;
     if (p.has(PropId.RETAIN_AVAILABLE)) this.retainAvailable = p.retainAvailable !== 0;
+    if (p.has(PropId.WILDCARD_SUB_AVAILABLE)) this.wildcardAvailable = p.wildcardSubAvailable !== 0;
+    if (p.has(PropId.SHARED_SUB_AVAILABLE)) this.sharedAvailable = p.sharedSubAvailable !== 0;
     if (p.has(PropId.ASSIGNED_CLIENT_ID)) this.assignedIdLen = keep(this.assignedId, p.assignedClientId);
     if (p.has(PropId.RESPONSE_INFO)) this.responseInfoLen = keep(this.responseInfo, p.responseInfo);
     this.takeReason();
@@ -131,6 +138,17 @@ export class V5State {
     this.reasonStrLen = 0;
     if (p.has(PropId.REASON_STRING)) this.reasonStrLen = keep(this.reasonStr, p.reasonString);
     if (p.has(PropId.SERVER_REFERENCE)) this.serverRefLen = keep(this.serverRef, p.serverReference);
+  }
+
+  /** The SUBACK reason code this broker would refuse `filter` with, by
+   *  what its CONNACK said it lacks (0xA2, 0x9E); 0 when it may be sent. */
+  subRefusal(filter: Bytes): u8 {
+    if (!this.sharedAvailable && isShared(filter)) return Reason.SHARED_SUBS_NOT_SUPPORTED;
+    if (this.wildcardAvailable) return 0;
+    for (let i: u32 = 0; i < filter.length; i++) {
+      if (filter[i] === 0x23 || filter[i] === 0x2b) return Reason.WILDCARD_SUBS_NOT_SUPPORTED;
+    }
+    return 0;
   }
 
   reasonString(): Bytes {

@@ -1540,21 +1540,26 @@ static int32_t codec5_decodeReasonPacket5(rt_bytes body, uint8_t type, bool forC
   if (!packet5_reasonValid(type, out->reasonCode)) {
     return Decode5Err_BAD_REASON_CODE;
   }
-#line 909 "ts-src/mqtt/codec5.ts"
+  // "Disconnect with Will Message" is the client's to send (3.14.2.1).
+#line 910 "ts-src/mqtt/codec5.ts"
+  if ((forClient && type == PacketType_DISCONNECT) && out->reasonCode == Reason_DISCONNECT_WITH_WILL) {
+    return Decode5Err_BAD_REASON_CODE;
+  }
+#line 911 "ts-src/mqtt/codec5.ts"
   if (body.len == 1) {
     return 0;
   }
-#line 910 "ts-src/mqtt/codec5.ts"
+#line 912 "ts-src/mqtt/codec5.ts"
   int32_t tmp = codec5_decodeProps(body, 1, type, &out->props);
   int32_t e = codec5_propsEnd(tmp, body.len);
-#line 911 "ts-src/mqtt/codec5.ts"
+#line 913 "ts-src/mqtt/codec5.ts"
   if (e != 0) {
     return e;
   }
-#line 912 "ts-src/mqtt/codec5.ts"
+#line 914 "ts-src/mqtt/codec5.ts"
   if ((forClient && type == PacketType_DISCONNECT) && Props5_has(&out->props, PropId_SESSION_EXPIRY)) {
     return Decode5Err_PROPERTY_NOT_ALLOWED;
   }
-#line 913 "ts-src/mqtt/codec5.ts"
+#line 915 "ts-src/mqtt/codec5.ts"
   return 0;
 }

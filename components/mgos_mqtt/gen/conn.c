@@ -31,14 +31,14 @@ static void LogText_put(LogText *self, uint8_t c);
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num);
 static void conn_logNumber(int32_t num);
 
-#line 1021 "ts-src/mgos/conn.ts"
+#line 1022 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
 
 /** parseServer's scratch (everything runs on the port's loop thread). */
-#line 1023 "ts-src/mgos/conn.ts"
+#line 1024 "ts-src/mgos/conn.ts"
 static ServerAddr conn_serverAddr;
 
-#line 1149 "ts-src/mgos/conn.ts"
+#line 1150 "ts-src/mgos/conn.ts"
 static LogText conn_logText;
 
 /* Sets the fields of a zeroed mgos_mqtt_conn to their initial values. */
@@ -58,7 +58,7 @@ void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
 }
 
 /* Sets the fields of a zeroed ConnTable to their initial values. */
-#line 1017 "ts-src/mgos/conn.ts"
+#line 1018 "ts-src/mgos/conn.ts"
 void ConnTable_init(ConnTable *self) {
   for (uint32_t i = 0; i != CONFIG_MGOS_MQTT_MAX_CONNS; i++) mgos_mqtt_conn_init(&self->conns[i]); /* != : N may be a Kconfig 0 */
 }
@@ -167,16 +167,17 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   }
 #line 271 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTING);
+  // The server this attempt goes to (a Server Reference's, not the configured one).
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-    port_logMsg(LogLevel_INFO, self->useBackup ? "connecting (mqtt1) to " : "connecting to ", conn_sb(c->server));
+    port_logMsg(LogLevel_INFO, self->useBackup ? "connecting (mqtt1) to " : "connecting to ", (ref.len > 0) ? ref : conn_sb(c->server));
   }
-#line 273 "ts-src/mgos/conn.ts"
+#line 274 "ts-src/mgos/conn.ts"
   self->net = NetState_CONNECTING;
   if (port_netConnect(self->slot, rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls ? self->slot : (-1)) < 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "cannot start connecting to ", conn_sb(c->server));
     }
-#line 276 "ts-src/mgos/conn.ts"
+#line 277 "ts-src/mgos/conn.ts"
     self->net = NetState_IDLE;
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
     mgos_mqtt_conn_failed(self, now);
@@ -188,15 +189,15 @@ void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self) {
   if (self->followSys) {
     mgos_mqtt_conn_loadSysConfig(self);
   }
-#line 285 "ts-src/mgos/conn.ts"
+#line 286 "ts-src/mgos/conn.ts"
   if (self->followSys0) {
     self->cfg = *mgos_sys_config_get_mqtt();
   }
-#line 286 "ts-src/mgos/conn.ts"
+#line 287 "ts-src/mgos/conn.ts"
   if (self->followSys1) {
     self->cfg1 = *mgos_sys_config_get_mqtt1();
   }
-#line 287 "ts-src/mgos/conn.ts"
+#line 288 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_applyTimeouts(self);
 }
 
@@ -241,12 +242,12 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
       port_logMsg(LogLevel_WARN, "ssl_cert/ssl_key are set but ssl_ca_cert is not: TLS stays off (set ssl_ca_cert)", RT_NOBYTES);
     }
   }
-#line 329 "ts-src/mgos/conn.ts"
+#line 330 "ts-src/mgos/conn.ts"
   if (s.len == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, self->useBackup ? "mqtt1.server is not set" : "mqtt.server is not set", RT_NOBYTES);
     }
-#line 331 "ts-src/mgos/conn.ts"
+#line 332 "ts-src/mgos/conn.ts"
     return false;
   }
   // The config loader refuses bad addresses; a firmware can still write the
@@ -273,13 +274,13 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
   if (cid.len == 0) {
     cid = rt_str_bytes(port_deviceId());
   }
-#line 355 "ts-src/mgos/conn.ts"
+#line 356 "ts-src/mgos/conn.ts"
   const char *err = SessionConfig_setStrings(sc, cid, conn_sb(c->user), conn_sb(c->pass), conn_sb(c->will_topic), conn_sb(c->will_message));
   if (err != NULL) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "config: ", rt_str_bytes(err));
     }
-#line 358 "ts-src/mgos/conn.ts"
+#line 359 "ts-src/mgos/conn.ts"
     return false;
   }
   int32_t ka = c->keep_alive;
@@ -294,7 +295,7 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "protocol_version 5, but MQTT 5 is compiled out (CONFIG_MGOS_MQTT_V5_SUPPORT)", RT_NOBYTES);
     }
-#line 370 "ts-src/mgos/conn.ts"
+#line 371 "ts-src/mgos/conn.ts"
     return false;
   }
   sc->version = (uint8_t)((c->protocol_version == 5) ? 5 : 4);
@@ -308,17 +309,17 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
 /** The port finished (or failed) the TCP connect. */
 void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now) {
   (void)err;
-#line 382 "ts-src/mgos/conn.ts"
+#line 383 "ts-src/mgos/conn.ts"
   if (self->net != NetState_CONNECTING) {
     return;
   }
-#line 383 "ts-src/mgos/conn.ts"
+#line 384 "ts-src/mgos/conn.ts"
   self->session.now = now;
   if (!ok) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "connect failed to ", conn_sb(mgos_mqtt_conn_active(self)->server));
     }
-#line 386 "ts-src/mgos/conn.ts"
+#line 387 "ts-src/mgos/conn.ts"
     self->net = NetState_IDLE;
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
     mgos_mqtt_conn_failed(self, now);
@@ -329,11 +330,11 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
   if ((CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0 && mgos_mqtt_conn_active(self)->ws_enable) && !WsLink_isOpen(&self->wss[0])) {
     if (!WsLink_begin(&self->wss[0], rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls, conn_sb(mgos_mqtt_conn_active(self)->ws_path), now)) {
       mgos_mqtt_conn_dropWs(self, now);
-#line 395 "ts-src/mgos/conn.ts"
+#line 396 "ts-src/mgos/conn.ts"
     } else {
       mgos_mqtt_conn_service(self, now);
     }
-#line 396 "ts-src/mgos/conn.ts"
+#line 397 "ts-src/mgos/conn.ts"
     return;
   }
   mgos_mqtt_connect_fn_t f = self->connectFn;
@@ -344,12 +345,12 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
     const char *tmp = (cid != NULL && (rt_str_bytes(cid).len > 0)) ? cid : port_deviceId();
     f(&self->nc, tmp, &self->hsOpts, self->connectFnArg);
     // A connect_fn that gave up (e.g. could not sign its token) closes.
-#line 405 "ts-src/mgos/conn.ts"
+#line 406 "ts-src/mgos/conn.ts"
     if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & (MG_F_CLOSE_IMMEDIATELY | MG_F_SEND_AND_CLOSE)) != 0)) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
         port_logMsg(LogLevel_WARN, "connect_fn closed the connection", RT_NOBYTES);
       }
-#line 407 "ts-src/mgos/conn.ts"
+#line 408 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropTransport(self, now);
       return;
     }
@@ -357,7 +358,7 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         port_logMsg(LogLevel_ERROR, "connect_fn did not call mg_send_mqtt_handshake_opt", RT_NOBYTES);
       }
-#line 412 "ts-src/mgos/conn.ts"
+#line 413 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropTransport(self, now);
       return;
     }
@@ -375,7 +376,7 @@ static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_m
   if (c->will_retain) {
     flags = (uint8_t)(flags | MG_MQTT_WILL_RETAIN);
   }
-#line 427 "ts-src/mgos/conn.ts"
+#line 428 "ts-src/mgos/conn.ts"
   o->flags = flags;
   int32_t ka = c->keep_alive;
   o->keep_alive = (uint16_t)((ka <= 0) ? 0 : ((ka >= 65535) ? 65535 : (uint16_t)ka));
@@ -392,7 +393,7 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "mg_send_mqtt_handshake_opt: not connected", RT_NOBYTES);
     }
-#line 441 "ts-src/mgos/conn.ts"
+#line 442 "ts-src/mgos/conn.ts"
     return false;
   }
   ConnectOptions *h = &self->hs;
@@ -413,7 +414,7 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
   if (h->willQos > 2) {
     h->willQos = 2;
   }
-#line 459 "ts-src/mgos/conn.ts"
+#line 460 "ts-src/mgos/conn.ts"
   h->willRetain = (o->flags & MG_MQTT_WILL_RETAIN) != 0;
   h->cleanSession = (o->flags & MG_MQTT_CLEAN_SESSION) != 0;
   // The session's clean_session decides what survives a disconnect.
@@ -425,14 +426,14 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
 
 // ---------------------------------------------------------------- failures and backoff
 /** An attempt failed or the connection ended: schedule the next one. */
-#line 471 "ts-src/mgos/conn.ts"
+#line 472 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now) {
   // Callers set net to IDLE themselves: a handler run before this point may
   // already have started a new attempt, and that socket must not be orphaned.
   if ((!self->wantConnect || self->net != NetState_IDLE) || self->reconnectPending) {
     return;
   }
-#line 475 "ts-src/mgos/conn.ts"
+#line 476 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_scheduleReconnect(self, now);
 }
 
@@ -447,26 +448,26 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
       port_logMsg(LogLevel_WARN, self->useBackup ? "switching to the backup server mqtt1: " : "switching back to the main server mqtt: ", conn_sb(mgos_mqtt_conn_active(self)->server));
     }
   }
-#line 487 "ts-src/mgos/conn.ts"
+#line 488 "ts-src/mgos/conn.ts"
   uint32_t minMs = self->minMs[(uint32_t)(self->useBackup ? 1 : 0)];
   if (maxMs < minMs) {
     maxMs = minMs;
   }
-#line 489 "ts-src/mgos/conn.ts"
+#line 490 "ts-src/mgos/conn.ts"
   uint32_t d = (self->delayMs == 0) ? minMs : (self->delayMs * 2u);
   // Doubling past 2^31 would wrap; the clamp below keeps it at max anyway.
   if (self->delayMs > 0x7fffffff) {
     d = maxMs;
   }
-#line 492 "ts-src/mgos/conn.ts"
+#line 493 "ts-src/mgos/conn.ts"
   if (d < minMs) {
     d = minMs;
   }
-#line 493 "ts-src/mgos/conn.ts"
+#line 494 "ts-src/mgos/conn.ts"
   if (d > maxMs) {
     d = maxMs;
   }
-#line 494 "ts-src/mgos/conn.ts"
+#line 495 "ts-src/mgos/conn.ts"
   self->delayMs = d;
   self->lastDelayMs = conn_jitter(d);
   self->reconnectAt = now + self->lastDelayMs;
@@ -478,20 +479,20 @@ static bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self) {
   if (self->useBackup) {
     return true;
   }
-#line 503 "ts-src/mgos/conn.ts"
+#line 504 "ts-src/mgos/conn.ts"
   return self->hasCfg1 && self->cfg1.enable;
 }
 
 // ---------------------------------------------------------------- I/O
 /** Writes what the session has queued and closes when it asks to. */
-#line 509 "ts-src/mgos/conn.ts"
+#line 510 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
   Session *s = &self->session;
   if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & MG_F_CLOSE_IMMEDIATELY) != 0)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
       port_logMsg(LogLevel_INFO, "closing: MG_F_CLOSE_IMMEDIATELY", RT_NOBYTES);
     }
-#line 513 "ts-src/mgos/conn.ts"
+#line 514 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
     return;
   }
@@ -505,24 +506,24 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         port_logMsg(LogLevel_ERROR, "send failed", RT_NOBYTES);
       }
-#line 524 "ts-src/mgos/conn.ts"
+#line 525 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropTransport(self, now);
       return;
     }
     if (n == 0) {
       break;
     }
-#line 528 "ts-src/mgos/conn.ts"
+#line 529 "ts-src/mgos/conn.ts"
     Session_txConsumed(s, (uint32_t)n);
   }
   if (self->net == NetState_OPEN && Session_wantsClose(s)) {
     mgos_mqtt_conn_dropTransport(self, now);
-#line 531 "ts-src/mgos/conn.ts"
+#line 532 "ts-src/mgos/conn.ts"
   } else if ((self->net == NetState_OPEN && s->txLen == 0) && ((int32_t)(self->nc.flags & MG_F_SEND_AND_CLOSE) != 0)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
       port_logMsg(LogLevel_INFO, "closing: MG_F_SEND_AND_CLOSE", RT_NOBYTES);
     }
-#line 533 "ts-src/mgos/conn.ts"
+#line 534 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
@@ -539,30 +540,30 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
         Session_txConsumed(s, k);
       }
     }
-#line 547 "ts-src/mgos/conn.ts"
+#line 548 "ts-src/mgos/conn.ts"
     if (w->txLen == 0) {
       break;
     }
-#line 548 "ts-src/mgos/conn.ts"
+#line 549 "ts-src/mgos/conn.ts"
     int32_t n = port_netSend(self->slot, WsLink_txView(w));
     if (n < 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         port_logMsg(LogLevel_ERROR, "send failed", RT_NOBYTES);
       }
-#line 551 "ts-src/mgos/conn.ts"
+#line 552 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropTransport(self, now);
       return;
     }
     if (n == 0) {
       break;
     }
-#line 555 "ts-src/mgos/conn.ts"
+#line 556 "ts-src/mgos/conn.ts"
     WsLink_txConsumed(w, (uint32_t)n);
   }
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 558 "ts-src/mgos/conn.ts"
+#line 559 "ts-src/mgos/conn.ts"
   if (Session_wantsClose(s) && WsLink_isOpen(w)) {
     WsLink_close(w, WsCode_NORMAL, now);
     mgos_mqtt_conn_serviceWs(self, now);
@@ -574,12 +575,12 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
 }
 
 /** Drops a WebSocket connection; one that never got its 101 is a connect error. */
-#line 567 "ts-src/mgos/conn.ts"
+#line 568 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_dropWs(mgos_mqtt_conn *self, uint32_t now) {
   if (!self->wss[0].opened) {
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
-#line 569 "ts-src/mgos/conn.ts"
+#line 570 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_dropTransport(self, now);
 }
 
@@ -588,7 +589,7 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
   if (self->net != NetState_IDLE) {
     port_netClose(self->slot);
   }
-#line 575 "ts-src/mgos/conn.ts"
+#line 576 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -598,14 +599,14 @@ void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) {
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 582 "ts-src/mgos/conn.ts"
+#line 583 "ts-src/mgos/conn.ts"
   if (mgos_mqtt_conn_wsOn(self)) {
     WsLink_onRecv(&self->wss[0], data, now);
-#line 583 "ts-src/mgos/conn.ts"
+#line 584 "ts-src/mgos/conn.ts"
   } else {
     Session_onRecv(&self->session, data, now);
   }
-#line 584 "ts-src/mgos/conn.ts"
+#line 585 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_service(self, now);
 }
 
@@ -613,7 +614,7 @@ void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now)
   if (self->net == NetState_IDLE) {
     return;
   }
-#line 589 "ts-src/mgos/conn.ts"
+#line 590 "ts-src/mgos/conn.ts"
   if (self->net == NetState_CONNECTING) {
     mgos_mqtt_conn_onTcpConnect(self, false, err, now);
     return;
@@ -621,11 +622,11 @@ void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now)
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     port_logMsg(LogLevel_WARN, (err != 0) ? "connection closed with an error" : "connection closed by the server", RT_NOBYTES);
   }
-#line 594 "ts-src/mgos/conn.ts"
+#line 595 "ts-src/mgos/conn.ts"
   if (mgos_mqtt_conn_wsOn(self) && !self->wss[0].opened) {
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
-#line 595 "ts-src/mgos/conn.ts"
+#line 596 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -638,7 +639,7 @@ uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   }
   // MG_EV_POLL while a transport exists, as Mongoose's loop gives every
   // connection one per iteration (the shadows send state requests from it).
-#line 605 "ts-src/mgos/conn.ts"
+#line 606 "ts-src/mgos/conn.ts"
   if (self->net != NetState_IDLE && self->nGlobal > 0) {
     self->session.now = now;
     self->pollArg.now = port_wallTime();
@@ -648,7 +649,7 @@ uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   if ((self->net == NetState_OPEN && mgos_mqtt_conn_wsOn(self)) && WsLink_expired(&self->wss[0], now)) {
     mgos_mqtt_conn_dropWs(self, now);
   }
-#line 612 "ts-src/mgos/conn.ts"
+#line 613 "ts-src/mgos/conn.ts"
   if (self->net == NetState_OPEN) {
     Session_tick(&self->session, now);
     mgos_mqtt_conn_service(self, now);
@@ -656,34 +657,34 @@ uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
       wait = WsLink_nextIn(&self->wss[0], now, wait);
     }
     // The session's own deadlines (PINGREQ, PINGRESP, CONNACK) to the ms.
-#line 617 "ts-src/mgos/conn.ts"
+#line 618 "ts-src/mgos/conn.ts"
     if (self->net == NetState_OPEN) {
       wait = Session_nextTickIn(&self->session, now, wait);
     }
   }
   // Measured after the tick: a close it decided (CONNACK or keepalive timeout)
   // has just scheduled a reconnect, which must not wait a whole POLL_MAX_MS.
-#line 621 "ts-src/mgos/conn.ts"
+#line 622 "ts-src/mgos/conn.ts"
   if (self->reconnectPending) {
     int32_t left = rt_i32_of((self->reconnectAt - now));
     if (left <= 0) {
       wait = 0;
-#line 624 "ts-src/mgos/conn.ts"
+#line 625 "ts-src/mgos/conn.ts"
     } else if ((uint32_t)left < wait) {
       wait = (uint32_t)left;
     }
   }
-#line 626 "ts-src/mgos/conn.ts"
+#line 627 "ts-src/mgos/conn.ts"
   return wait;
 }
 
 // ---------------------------------------------------------------- events
-#line 631 "ts-src/mgos/conn.ts"
+#line 632 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
   if (!mgos_mqtt_conn_active(self)->cloud_events) {
     return;
   }
-#line 633 "ts-src/mgos/conn.ts"
+#line 634 "ts-src/mgos/conn.ts"
   self->cloudArg.type = MGOS_CLOUD_MQTT;
   port_eventTrigger(ev, &self->cloudArg);
 }
@@ -702,7 +703,7 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
   if (p == NULL) {
     return;
   }
-#line 649 "ts-src/mgos/conn.ts"
+#line 650 "ts-src/mgos/conn.ts"
   m->qos = p->qos;
   m->len = rt_i32_of(p->totalLen);
   m->connack_ret_code = p->returnCode;
@@ -718,7 +719,7 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
   // SUBACK: qos is the first filter's granted QoS (0x80: refused) and the
   // payload holds every return code, one byte per filter (an extension:
   // Mongoose left both empty).
-#line 662 "ts-src/mgos/conn.ts"
+#line 663 "ts-src/mgos/conn.ts"
   if (p->type == PacketType_SUBACK) {
     m->qos = (p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80;
     conn_setStr(m, RT_NOBYTES, p->codes);
@@ -740,39 +741,39 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   // handlers may reenter the API); DROPPED and OUTBOX_ROOM do not use it.
   if (((ev != SessionEvent_CONNACK && ev != SessionEvent_CLOSE) && ev != SessionEvent_DROPPED) && ev != SessionEvent_OUTBOX_ROOM) {
     // The PUBCOMP of an exchange the application runs is its own.
-#line 684 "ts-src/mgos/conn.ts"
+#line 685 "ts-src/mgos/conn.ts"
     if ((ev == SessionEvent_PUBREL && p != NULL) && mgos_mqtt_conn_appQos2Take(self, p->packetId)) {
       self->session.autoAck = false;
     }
-#line 685 "ts-src/mgos/conn.ts"
+#line 686 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_fillMsg(self, ev, p);
   }
   switch (ev) {
   case SessionEvent_CONNACK: {
     {
-#line 689 "ts-src/mgos/conn.ts"
+#line 690 "ts-src/mgos/conn.ts"
       if (p == NULL || p->returnCode != 0) {
         // The CLOSE that follows raises the connect-error event.
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
           port_logMsg(LogLevel_ERROR, "server refused the connection: ", rt_str_bytes(self->session.closeReason));
         }
-#line 692 "ts-src/mgos/conn.ts"
+#line 693 "ts-src/mgos/conn.ts"
         return;
       }
       self->delayMs = 0;
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
         port_logMsg(LogLevel_INFO, "connected to ", conn_sb(mgos_mqtt_conn_active(self)->server));
       }
-#line 696 "ts-src/mgos/conn.ts"
+#line 697 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTED);
       mgos_mqtt_conn_fillMsg(self, ev, p);
       break;
     }
   }
-#line 700 "ts-src/mgos/conn.ts"
+#line 701 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH: {
     {
-#line 701 "ts-src/mgos/conn.ts"
+#line 702 "ts-src/mgos/conn.ts"
       if (p == NULL || mgos_mqtt_conn_callTopics(self, ev, p, 0)) {
         toGlobal = false;
       } else {
@@ -783,52 +784,52 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
           mgos_mqtt_conn_appQos2Add(self, p->packetId);
         }
       }
-#line 709 "ts-src/mgos/conn.ts"
+#line 710 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 711 "ts-src/mgos/conn.ts"
+#line 712 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH_PART: {
     {
       // Fragments go only to handlers that asked for them; the first one
       // decides: when none matched, the session skips the message.
-#line 714 "ts-src/mgos/conn.ts"
+#line 715 "ts-src/mgos/conn.ts"
       toGlobal = false;
       if (p != NULL && mgos_mqtt_conn_callTopics(self, ev, p, 0)) {
         self->session.rxTake = true;
       }
-#line 716 "ts-src/mgos/conn.ts"
+#line 717 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 718 "ts-src/mgos/conn.ts"
+#line 719 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH_SKIPPED: {
     {
       // A topic cut short cannot be matched: global handlers only.
-#line 720 "ts-src/mgos/conn.ts"
+#line 721 "ts-src/mgos/conn.ts"
       bool whole = p != NULL && p->topic.len == self->session.rxTopicLen;
       if (whole && mgos_mqtt_conn_callTopics(self, ev, p, 0)) {
         toGlobal = false;
       }
-#line 722 "ts-src/mgos/conn.ts"
+#line 723 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 724 "ts-src/mgos/conn.ts"
+#line 725 "ts-src/mgos/conn.ts"
   case SessionEvent_SUBACK: {
     {
-#line 725 "ts-src/mgos/conn.ts"
+#line 726 "ts-src/mgos/conn.ts"
       if (mgos_mqtt_conn_callTopics(self, ev, NULL, self->session.evTag)) {
         toGlobal = false;
       }
-#line 726 "ts-src/mgos/conn.ts"
+#line 727 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 728 "ts-src/mgos/conn.ts"
+#line 729 "ts-src/mgos/conn.ts"
   case SessionEvent_DROPPED: {
     {
-#line 729 "ts-src/mgos/conn.ts"
+#line 730 "ts-src/mgos/conn.ts"
       mgos_mqtt_dropped *d = &self->dropped;
       Session *s = &self->session;
       d->packet_id = s->evDropId;
@@ -842,18 +843,18 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       break;
     }
   }
-#line 741 "ts-src/mgos/conn.ts"
+#line 742 "ts-src/mgos/conn.ts"
   case SessionEvent_OUTBOX_ROOM: {
     {
-#line 742 "ts-src/mgos/conn.ts"
+#line 743 "ts-src/mgos/conn.ts"
       arg = NULL;
       break;
     }
   }
-#line 745 "ts-src/mgos/conn.ts"
+#line 746 "ts-src/mgos/conn.ts"
   case SessionEvent_CLOSE: {
     {
-#line 746 "ts-src/mgos/conn.ts"
+#line 747 "ts-src/mgos/conn.ts"
       if (!self->session.wasConnected) {
         // Ended before an accepted CONNACK (refused, timed out, closed by the
         // server, e.g. a TLS 1.3 server refusing the client certificate).
@@ -863,23 +864,23 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
         port_logMsg(LogLevel_INFO, "disconnected: ", rt_str_bytes(self->session.closeReason));
       }
-#line 753 "ts-src/mgos/conn.ts"
+#line 754 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_DISCONNECTED);
       mgos_mqtt_conn_fillMsg(self, ev, NULL);
       arg = NULL;
       break;
     }
   }
-#line 758 "ts-src/mgos/conn.ts"
+#line 759 "ts-src/mgos/conn.ts"
   default: {
     break;
   }
   }
-#line 761 "ts-src/mgos/conn.ts"
+#line 762 "ts-src/mgos/conn.ts"
   if (toGlobal) {
     mgos_mqtt_conn_callGlobalArg(self, ev, arg);
   }
-#line 762 "ts-src/mgos/conn.ts"
+#line 763 "ts-src/mgos/conn.ts"
   self->session.now = now;
 }
 
@@ -894,12 +895,12 @@ static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void 
   }
 }
 
-#line 774 "ts-src/mgos/conn.ts"
+#line 775 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id) {
   if (self->appQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     mgos_mqtt_conn_appQos2Take(self, self->appQos2[0]);
   }
-#line 776 "ts-src/mgos/conn.ts"
+#line 777 "ts-src/mgos/conn.ts"
   rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->appQos2Count, id);
   self->appQos2Count++;
 }
@@ -910,11 +911,11 @@ static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id) {
     if (rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) != id) {
       continue;
     }
-#line 784 "ts-src/mgos/conn.ts"
+#line 785 "ts-src/mgos/conn.ts"
     for (uint32_t j = i; ((int64_t)j + 1) < self->appQos2Count; j++) {
       rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
     }
-#line 785 "ts-src/mgos/conn.ts"
+#line 786 "ts-src/mgos/conn.ts"
     self->appQos2Count = self->appQos2Count - 1u;
     return true;
   }
@@ -930,7 +931,7 @@ static rt_bytes mgos_mqtt_conn_filterOf(mgos_mqtt_conn *self, mgos_mqtt_handler 
       return Sub_view(&s->subs[i]);
     }
   }
-#line 798 "ts-src/mgos/conn.ts"
+#line 799 "ts-src/mgos/conn.ts"
   return RT_NOBYTES;
 }
 
@@ -945,7 +946,7 @@ static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *
   if (suback ? tag < 0 : p == NULL) {
     return false;
   }
-#line 810 "ts-src/mgos/conn.ts"
+#line 811 "ts-src/mgos/conn.ts"
   bool took = false;
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
@@ -954,25 +955,25 @@ static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *
     if (h->kind != HandlerKind_TOPIC && !isSub) {
       continue;
     }
-#line 816 "ts-src/mgos/conn.ts"
+#line 817 "ts-src/mgos/conn.ts"
     if ((ev != SessionEvent_PUBLISH && !suback) && (isSub || f == NULL)) {
       continue;
     }
-#line 817 "ts-src/mgos/conn.ts"
+#line 818 "ts-src/mgos/conn.ts"
     if (ev == SessionEvent_PUBLISH_PART && !h->fragments) {
       continue;
     }
     // A shared subscription ($share/<group>/<filter>) matches by its filter.
-#line 819 "ts-src/mgos/conn.ts"
+#line 820 "ts-src/mgos/conn.ts"
     if (suback ? h->tag != tag : !topic_topicMatches((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? mqtt5_sharedFilter(mgos_mqtt_conn_filterOf(self, h)) : mgos_mqtt_conn_filterOf(self, h), p->topic)) {
       continue;
     }
-#line 820 "ts-src/mgos/conn.ts"
+#line 821 "ts-src/mgos/conn.ts"
     took = true;
     sub_handler_t g = h->sub;
     if (!isSub && f != NULL) {
       f(&self->nc, ev, &self->msg, h->ud);
-#line 823 "ts-src/mgos/conn.ts"
+#line 824 "ts-src/mgos/conn.ts"
     } else if ((isSub && !suback) && g != NULL) {
       g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
     }
@@ -980,19 +981,19 @@ static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *
       break;
     }
   }
-#line 828 "ts-src/mgos/conn.ts"
+#line 829 "ts-src/mgos/conn.ts"
   return took;
 }
 
 // ---------------------------------------------------------------- API
 /** A global handler; false when MGOS_MQTT_MAX_GLOBAL_HANDLERS are taken. */
-#line 834 "ts-src/mgos/conn.ts"
+#line 835 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void *ud) {
   if (self->nGlobal >= CONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_GLOBAL_HANDLERS reached, global handler not added", RT_NOBYTES);
     }
-#line 837 "ts-src/mgos/conn.ts"
+#line 838 "ts-src/mgos/conn.ts"
     return false;
   }
   mgos_mqtt_ghandler *h = &self->ghandlers[self->nGlobal];
@@ -1008,7 +1009,7 @@ int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_h
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_TOPIC_HANDLERS reached, handler not added for ", filter);
     }
-#line 850 "ts-src/mgos/conn.ts"
+#line 851 "ts-src/mgos/conn.ts"
     return -1;
   }
   mgos_mqtt_handler *h = &self->handlers[self->nHandlers];
@@ -1028,7 +1029,7 @@ static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->nHandlers; j++) {
     self->handlers[j] = self->handlers[rt_idx_add(j, 1)];
   }
-#line 867 "ts-src/mgos/conn.ts"
+#line 868 "ts-src/mgos/conn.ts"
   self->nHandlers = self->nHandlers - 1u;
   mgos_mqtt_handler *last = &self->handlers[self->nHandlers];
   last->kind = HandlerKind_FREE;
@@ -1045,14 +1046,14 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "subscribe: QoS must be 0, 1 or 2 for ", filter);
     }
-#line 881 "ts-src/mgos/conn.ts"
+#line 882 "ts-src/mgos/conn.ts"
     return false;
   }
   int32_t k = mgos_mqtt_conn_addHandler(self, kind, ev, sub, ud, filter);
   if (k < 0) {
     return false;
   }
-#line 885 "ts-src/mgos/conn.ts"
+#line 886 "ts-src/mgos/conn.ts"
   uint8_t q = (uint8_t)(((uint8_t)qos > mgos_mqtt_conn_effectiveMaxQos(self)) ? mgos_mqtt_conn_effectiveMaxQos(self) : (uint8_t)qos);
   if (Session_subscribe(&self->session, filter, q, self->handlers[(uint32_t)k].tag) == 0) {
     mgos_mqtt_conn_removeHandler(self, (uint32_t)k);
@@ -1068,7 +1069,7 @@ bool mgos_mqtt_conn_subscribeOpt(mgos_mqtt_conn *self, rt_bytes filter, int32_t 
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "subscribe: unknown MGOS_MQTT_SUB_* flags for ", filter);
     }
-#line 898 "ts-src/mgos/conn.ts"
+#line 899 "ts-src/mgos/conn.ts"
     return false;
   }
   self->nextSubFlags = flags;
@@ -1086,11 +1087,11 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
       continue;
     }
-#line 913 "ts-src/mgos/conn.ts"
+#line 914 "ts-src/mgos/conn.ts"
     if (!rt_bytes_equal(mgos_mqtt_conn_filterOf(self, h), filter)) {
       continue;
     }
-#line 914 "ts-src/mgos/conn.ts"
+#line 915 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_removeHandler(self, i);
     Session_unsubscribe(&self->session, filter);
     mgos_mqtt_conn_service(self, now);
@@ -1099,7 +1100,7 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     port_logMsg(LogLevel_WARN, "unsub: not subscribed to ", filter);
   }
-#line 920 "ts-src/mgos/conn.ts"
+#line 921 "ts-src/mgos/conn.ts"
   return false;
 }
 
@@ -1109,7 +1110,7 @@ uint16_t mgos_mqtt_conn_publish(mgos_mqtt_conn *self, rt_bytes topic, rt_bytes p
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "publish: QoS must be 0, 1 or 2 for ", topic);
     }
-#line 927 "ts-src/mgos/conn.ts"
+#line 928 "ts-src/mgos/conn.ts"
     self->session.lastError = MGOS_MQTT_ERR_INVALID;
     return 0;
   }
@@ -1125,14 +1126,14 @@ bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       port_logMsg(LogLevel_WARN, "connect: mqtt.enable is false", RT_NOBYTES);
     }
-#line 940 "ts-src/mgos/conn.ts"
+#line 941 "ts-src/mgos/conn.ts"
     return false;
   }
   self->wantConnect = true;
   if (self->net != NetState_IDLE) {
     return true;
   }
-#line 944 "ts-src/mgos/conn.ts"
+#line 945 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_startConnect(self, port_nowMs());
   return self->net != NetState_IDLE || self->reconnectPending;
 }
@@ -1153,13 +1154,13 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
   }
   // A second disconnect while the DISCONNECT is still queued: let it go out
   // (closing now would make the broker publish the will).
-#line 962 "ts-src/mgos/conn.ts"
+#line 963 "ts-src/mgos/conn.ts"
   if (self->session.state == SessionState_DISCONNECTING) {
     mgos_mqtt_conn_service(self, now);
-#line 963 "ts-src/mgos/conn.ts"
+#line 964 "ts-src/mgos/conn.ts"
   } else if (Session_disconnect(&self->session)) {
     mgos_mqtt_conn_service(self, now);
-#line 964 "ts-src/mgos/conn.ts"
+#line 965 "ts-src/mgos/conn.ts"
   } else {
     mgos_mqtt_conn_dropTransport(self, now);
   }
@@ -1167,13 +1168,13 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
 
 /** mgos_mqtt_set_max_qos: 0..2 caps, -1 removes the override (the
    *  config's max_qos applies again); anything else is refused, unchanged. */
-#line 969 "ts-src/mgos/conn.ts"
+#line 970 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   if (qos < -1 || qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "set_max_qos: expected 0, 1, 2 or -1 (no override); unchanged", RT_NOBYTES);
     }
-#line 972 "ts-src/mgos/conn.ts"
+#line 973 "ts-src/mgos/conn.ts"
     return false;
   }
   self->userMaxQos = qos;
@@ -1211,7 +1212,7 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     self->session.onLog = conn_onSessionLog;
   }
-#line 1007 "ts-src/mgos/conn.ts"
+#line 1008 "ts-src/mgos/conn.ts"
   self->session.ud = self;
   if (CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0) {
     self->wss[0].onData = conn_onWsData;
@@ -1223,7 +1224,7 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
 /** Seconds (a config double) to ms, rounded to the nearest, at least 1,
  *  saturating at 2^32-1. Integer arithmetic on the IEEE-754 bits: a device
  *  without FPU links no soft-float helper for it. */
-#line 1029 "ts-src/mgos/conn.ts"
+#line 1030 "ts-src/mgos/conn.ts"
 uint32_t conn_secToMs(double s) {
   uint32_t hi = rt_f64_hi(s);
   uint32_t lo = rt_f64_lo(s);
@@ -1233,12 +1234,12 @@ uint32_t conn_secToMs(double s) {
     return 1;
   }
   // 2^23 s and more (also infinity, NaN): beyond 2^32 ms.
-#line 1036 "ts-src/mgos/conn.ts"
+#line 1037 "ts-src/mgos/conn.ts"
   if (ex >= 1046) {
     return 0xffffffffu;
   }
   // P = mantissa (53 bits, mh:lo) * 1000, as ph:pl (63 bits), 16-bit halves of lo.
-#line 1038 "ts-src/mgos/conn.ts"
+#line 1039 "ts-src/mgos/conn.ts"
   uint32_t mh = (hi & 0xfffffu) | 0x100000;
   uint32_t am = (lo >> 16) * 1000;
   uint32_t bm = (lo & 0xffffu) * 1000;
@@ -1255,7 +1256,7 @@ uint32_t conn_secToMs(double s) {
     if (sum < pl) {
       ph = ph + 1u;
     }
-#line 1052 "ts-src/mgos/conn.ts"
+#line 1053 "ts-src/mgos/conn.ts"
     pl = sum;
   }
   if (shift >= 32) {
@@ -1265,7 +1266,7 @@ uint32_t conn_secToMs(double s) {
   if ((ph >> shift) != 0) {
     return 0xffffffffu;
   }
-#line 1059 "ts-src/mgos/conn.ts"
+#line 1060 "ts-src/mgos/conn.ts"
   return ((ph << ((32 - shift) & 31u)) | (pl >> shift));
 }
 
@@ -1277,13 +1278,13 @@ uint32_t conn_jitter(uint32_t d) {
   if (j == 0) {
     return d;
   }
-#line 1068 "ts-src/mgos/conn.ts"
+#line 1069 "ts-src/mgos/conn.ts"
   uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2) + 1);
   uint32_t r = rt_mod_u32(port_rand32(), span);
   if (r < j) {
     return d - (j - r);
   }
-#line 1071 "ts-src/mgos/conn.ts"
+#line 1072 "ts-src/mgos/conn.ts"
   uint32_t up = r - j;
   return (up > (0xffffffffu - d)) ? 0xffffffffu : (d + up);
 }
@@ -1301,23 +1302,23 @@ static bool conn_stringsFit(mgos_config_mqtt *c, const char *what) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1086 "ts-src/mgos/conn.ts"
+#line 1087 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s != NULL) {
       need += rt_str_bytes(s).len + 1u;
     }
   }
-#line 1089 "ts-src/mgos/conn.ts"
+#line 1090 "ts-src/mgos/conn.ts"
   if (need <= CONFIG_MGOS_MQTT_CONN_STR_SIZE) {
     return true;
   }
-#line 1090 "ts-src/mgos/conn.ts"
+#line 1091 "ts-src/mgos/conn.ts"
   conn_logText.len = 0;
   conn_logNumber(rt_i32_of(need));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, what, rt_subarray(RT_BYTES(conn_logText.buf, 100), 0, conn_logText.len));
   }
-#line 1093 "ts-src/mgos/conn.ts"
+#line 1094 "ts-src/mgos/conn.ts"
   return false;
 }
 
@@ -1329,12 +1330,12 @@ static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1102 "ts-src/mgos/conn.ts"
+#line 1103 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s == NULL) {
       continue;
     }
-#line 1104 "ts-src/mgos/conn.ts"
+#line 1105 "ts-src/mgos/conn.ts"
     rt_bytes b = rt_str_bytes(s);
     rt_copy_bytes(buf, at, b);
     rt_bytes_set(buf, at + b.len, 0);
@@ -1352,7 +1353,7 @@ static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload) {
 
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 1120 "ts-src/mgos/conn.ts"
+#line 1121 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
@@ -1372,7 +1373,7 @@ static bool conn_onWsOpen(void *ud, uint32_t now) {
   return c->net == NetState_OPEN && WsLink_isOpen(&c->wss[0]);
 }
 
-#line 1144 "ts-src/mgos/conn.ts"
+#line 1145 "ts-src/mgos/conn.ts"
 static void LogText_put(LogText *self, uint8_t c) {
   if (self->len < 100) {
     rt_set_u8(self->buf, 100, self->len++, c);
@@ -1382,10 +1383,10 @@ static void LogText_put(LogText *self, uint8_t c) {
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. @log */
-#line 1154 "ts-src/mgos/conn.ts"
+#line 1155 "ts-src/mgos/conn.ts"
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
-#line 1155 "ts-src/mgos/conn.ts"
+#line 1156 "ts-src/mgos/conn.ts"
   LogText *t = &conn_logText;
   t->len = 0;
   if (detail.len > 0) {
@@ -1418,7 +1419,7 @@ static void conn_logNumber(int32_t num) {
   while (div > 1 && ((int32_t)(v / div) == 0)) {
     div = div / 10;
   }
-#line 1185 "ts-src/mgos/conn.ts"
+#line 1186 "ts-src/mgos/conn.ts"
   while (div > 0) {
     LogText_put(t, (uint8_t)(0x30 + ((v / div) % 10)));
     div = div / 10;
@@ -1430,7 +1431,7 @@ mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
     return NULL;
   }
-#line 1194 "ts-src/mgos/conn.ts"
+#line 1195 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -1452,13 +1453,13 @@ mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, "all MGOS_MQTT_MAX_CONNS connection slots are in use", RT_NOBYTES);
   }
-#line 1213 "ts-src/mgos/conn.ts"
+#line 1214 "ts-src/mgos/conn.ts"
   return NULL;
 }
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 1219 "ts-src/mgos/conn.ts"
+#line 1220 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1467,7 +1468,7 @@ void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
 }
 
 /** Bytes received on `slot`. @api */
-#line 1225 "ts-src/mgos/conn.ts"
+#line 1226 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1476,7 +1477,7 @@ void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 1231 "ts-src/mgos/conn.ts"
+#line 1232 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1486,7 +1487,7 @@ void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 1238 "ts-src/mgos/conn.ts"
+#line 1239 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -1505,13 +1506,13 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
     if (!c->inUse) {
       continue;
     }
-#line 1254 "ts-src/mgos/conn.ts"
+#line 1255 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
       wait = w;
     }
   }
-#line 1257 "ts-src/mgos/conn.ts"
+#line 1258 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -1525,7 +1526,7 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 1271 "ts-src/mgos/conn.ts"
+#line 1272 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
   const char *what = "mgos_mqtt_conn_create2: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
   // The system config's sections are not copied (as the reference): they are
@@ -1535,34 +1536,34 @@ mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqt
   if (!sys0 && !conn_stringsFit(cfg, what)) {
     return NULL;
   }
-#line 1278 "ts-src/mgos/conn.ts"
+#line 1279 "ts-src/mgos/conn.ts"
   if ((cfg1 != NULL && !sys1) && !conn_stringsFit(cfg1, what)) {
     return NULL;
   }
-#line 1279 "ts-src/mgos/conn.ts"
+#line 1280 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
     return NULL;
   }
-#line 1281 "ts-src/mgos/conn.ts"
+#line 1282 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (sys0) {
     c->followSys0 = true;
-#line 1284 "ts-src/mgos/conn.ts"
+#line 1285 "ts-src/mgos/conn.ts"
   } else {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1285 "ts-src/mgos/conn.ts"
+#line 1286 "ts-src/mgos/conn.ts"
   if (cfg1 != NULL) {
     c->cfg1 = *cfg1;
     if (sys1) {
       c->followSys1 = true;
-#line 1288 "ts-src/mgos/conn.ts"
+#line 1289 "ts-src/mgos/conn.ts"
     } else {
       conn_ownStrings(&c->cfg1, RT_BYTES(c->strs1, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
     }
-#line 1289 "ts-src/mgos/conn.ts"
+#line 1290 "ts-src/mgos/conn.ts"
     c->hasCfg1 = true;
   }
   Session_setMaxQos(&c->session, mgos_mqtt_conn_effectiveMaxQos(c));
@@ -1590,7 +1591,7 @@ bool conn_set_config(mgos_mqtt_conn *c, mgos_config_mqtt *cfg) {
   if (!sys0) {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1314 "ts-src/mgos/conn.ts"
+#line 1315 "ts-src/mgos/conn.ts"
   c->followSys0 = sys0;
   // The global connection keeps following the system config's mqtt1.
   c->followSys1 = c->followSys || c->followSys1;
@@ -1705,7 +1706,7 @@ uint16_t conn_refuse_pub(mgos_mqtt_conn *c, const char *topic, const char *why) 
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, why, rt_str_bytes(topic));
   }
-#line 1426 "ts-src/mgos/conn.ts"
+#line 1427 "ts-src/mgos/conn.ts"
   c->session.lastError = MGOS_MQTT_ERR_INVALID;
   return 0;
 }

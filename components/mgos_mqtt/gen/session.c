@@ -42,6 +42,9 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub);
 static void Session_pump(Session *self);
 static bool Session_copyOut(Session *self, OutMsg *r);
 static bool Session_copyAliased(Session *self, OutMsg *r);
+static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q);
+static void Session_retainOut(Session *self, OutMsg *r, uint32_t at);
+static void Session_refuseUnsupportedSubs(Session *self);
 static void Session_dropRec(Session *self, uint32_t i, uint8_t reason);
 static bool Session_pumpStream(Session *self);
 static bool Session_pumpAcksAndSubs(Session *self);
@@ -421,7 +424,10 @@ bool Session_wantsClose(Session *self) {
 void Session_connectionLost(Session *self, uint32_t now) {
   self->now = now;
   if (self->state == SessionState_DISCONNECTED) {
+    // An MQTT 5 error DISCONNECT still in tx cannot go out any more.
     self->closing = false;
+    self->txLen = 0;
+    self->txHeadLeft = 0;
     return;
   }
   Session_enterDisconnected(self, (self->state == SessionState_DISCONNECTING) ? session_txt("disconnected") : session_txt("connection lost"));
@@ -434,11 +440,11 @@ void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 635 "ts-src/mqtt/session.ts"
+#line 638 "ts-src/mqtt/session.ts"
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_logNum(self, LogLevel_ERROR, reason, 0);
   }
-#line 636 "ts-src/mqtt/session.ts"
+#line 639 "ts-src/mqtt/session.ts"
   Session_closeQuietly(self, reason);
 }
 
@@ -449,7 +455,7 @@ static void Session_closeQuietly(Session *self, const char *reason) {
   }
   // Before the CLOSE event: a handler that reconnects must see that the old
   // transport still has to go (connectionLost() clears it).
-#line 644 "ts-src/mqtt/session.ts"
+#line 647 "ts-src/mqtt/session.ts"
   self->closing = true;
   Session_enterDisconnected(self, reason);
 }
@@ -459,7 +465,7 @@ bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
     return false;
   }
-#line 651 "ts-src/mqtt/session.ts"
+#line 654 "ts-src/mqtt/session.ts"
   self->state = SessionState_DISCONNECTING;
   Session_queueDisconnect(self);
   return true;
@@ -471,7 +477,7 @@ static void Session_queueDisconnect(Session *self) {
   if (self->streaming) {
     return;
   }
-#line 660 "ts-src/mqtt/session.ts"
+#line 663 "ts-src/mqtt/session.ts"
   uint32_t n = 0;
   while (true) {
     n = Session_encodeDisconnect(self, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX));
@@ -482,17 +488,17 @@ static void Session_queueDisconnect(Session *self) {
     // No room: the connection ends anyway, so the whole packets waiting make
     // way for it. A packet the port has begun must still be finished, or the
     // broker would read the DISCONNECT as part of it.
-#line 668 "ts-src/mqtt/session.ts"
+#line 671 "ts-src/mqtt/session.ts"
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "disconnect: tx full, dropped", rt_i32_of((self->txLen - self->txHeadLeft)));
     }
-#line 669 "ts-src/mqtt/session.ts"
+#line 672 "ts-src/mqtt/session.ts"
     self->txLen = self->txHeadLeft;
   }
   if (n == 0) {
     return;
   }
-#line 672 "ts-src/mqtt/session.ts"
+#line 675 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   self->closing = true;
@@ -503,7 +509,7 @@ static uint32_t Session_encodeDisconnect(Session *self, rt_bytes out) {
   if (!Session_isV5(self)) {
     return codec_encodeSimple(out, PacketType_DISCONNECT);
   }
-#line 680 "ts-src/mqtt/session.ts"
+#line 683 "ts-src/mqtt/session.ts"
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
   return codec5_encodeDisconnect5(out, self->discReason, p);
@@ -515,7 +521,7 @@ void Session_protocolError(Session *self, uint8_t code, const char *why) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 689 "ts-src/mqtt/session.ts"
+#line 692 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     Session_close(self, why);
     return;
@@ -524,14 +530,14 @@ void Session_protocolError(Session *self, uint8_t code, const char *why) {
     Session_log(self, LogLevel_ERROR, why, rt_str_bytes(packet5_reasonName(PacketType_DISCONNECT, code)), code);
   }
   // Only when no packet is cut half way in tx: the DISCONNECT must be whole on the wire.
-#line 695 "ts-src/mqtt/session.ts"
+#line 698 "ts-src/mqtt/session.ts"
   bool clean = self->txHeadLeft == 0 && !self->streaming;
   uint32_t ep = self->epoch;
   Session_closeQuietly(self, why);
   if ((!clean || (self->epoch != (ep + 1u))) || !self->closing) {
     return;
   }
-#line 699 "ts-src/mqtt/session.ts"
+#line 702 "ts-src/mqtt/session.ts"
   self->discReason = code;
   self->txLen = Session_encodeDisconnect(self, RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE));
   self->discReason = 0;
@@ -546,15 +552,15 @@ uint32_t Session_nextTickIn(Session *self, uint32_t now, uint32_t cap) {
   } else if (self->state == SessionState_CONNECTED && ka > 0) {
     if (self->pingOutstanding) {
       due = session_minU32(due, session_left(now, self->pingSentAt, ka >> 1));
-#line 712 "ts-src/mqtt/session.ts"
+#line 715 "ts-src/mqtt/session.ts"
     } else if (self->streaming) {
       due = session_minU32(due, session_left(now, self->lastTx, ka));
-#line 713 "ts-src/mqtt/session.ts"
+#line 716 "ts-src/mqtt/session.ts"
     } else {
       due = session_minU32(due, session_minU32(session_left(now, self->lastTx, ka), session_left(now, self->lastRx, ka)));
     }
   }
-#line 715 "ts-src/mqtt/session.ts"
+#line 718 "ts-src/mqtt/session.ts"
   return due;
 }
 
@@ -565,13 +571,13 @@ void Session_tick(Session *self, uint32_t now) {
     if (session_elapsed(now, self->connectStart) >= CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS) {
       Session_close(self, session_txt("no CONNACK in time"));
     }
-#line 723 "ts-src/mqtt/session.ts"
+#line 726 "ts-src/mqtt/session.ts"
     return;
   }
   if (self->state != SessionState_CONNECTED) {
     return;
   }
-#line 726 "ts-src/mqtt/session.ts"
+#line 729 "ts-src/mqtt/session.ts"
   uint32_t ka = (uint32_t)(self->cfg.keepAlive * 1000);
   if (ka > 0) {
     if (self->pingOutstanding) {
@@ -591,7 +597,7 @@ void Session_tick(Session *self, uint32_t now) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
           Session_logNum(self, LogLevel_WARN, "tx full, no PINGREQ", 0);
         }
-#line 742 "ts-src/mqtt/session.ts"
+#line 745 "ts-src/mqtt/session.ts"
       } else {
         self->txLen += n;
         self->lastTx = now;
@@ -599,7 +605,7 @@ void Session_tick(Session *self, uint32_t now) {
           Session_logNum(self, LogLevel_DEBUG, "PINGREQ", 0);
         }
       }
-#line 747 "ts-src/mqtt/session.ts"
+#line 750 "ts-src/mqtt/session.ts"
       self->pingOutstanding = true;
       self->pingSentAt = now;
     }
@@ -610,7 +616,7 @@ void Session_tick(Session *self, uint32_t now) {
 
 // ---------------------------------------------------------------- API
 /** Next packet id: never 0, wraps after 65535, skips ids in use. */
-#line 758 "ts-src/mqtt/session.ts"
+#line 761 "ts-src/mqtt/session.ts"
 uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
@@ -618,7 +624,7 @@ uint16_t Session_nextPacketId(Session *self) {
       return self->lastId;
     }
   }
-#line 763 "ts-src/mqtt/session.ts"
+#line 766 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -634,14 +640,14 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "publish: bad QoS", topic, qos);
     }
-#line 776 "ts-src/mqtt/session.ts"
+#line 779 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   if (!topic_sendableTopic(topic, false)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "publish: invalid topic name", topic, 0);
     }
-#line 780 "ts-src/mqtt/session.ts"
+#line 783 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   uint8_t q = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
@@ -652,13 +658,13 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (q > self->v5s[0].serverMaxQos) {
       q = self->v5s[0].serverMaxQos;
     }
-#line 788 "ts-src/mqtt/session.ts"
+#line 791 "ts-src/mqtt/session.ts"
     pl = codec5_propsSize(&self->v5s[0].pubProps, PacketType_PUBLISH);
     if (pl < 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, "publish: invalid MQTT 5 properties", topic, 0);
       }
-#line 791 "ts-src/mqtt/session.ts"
+#line 794 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
     }
   }
@@ -667,7 +673,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logTooBig(self, LogLevel_ERROR, "publish: over the MQTT packet limit, can never be sent", topic, payload.len, session_MAX_PAYLOAD);
     }
-#line 797 "ts-src/mqtt/session.ts"
+#line 800 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   bool connected = self->state == SessionState_CONNECTED;
@@ -676,7 +682,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logTooBig(self, LogLevel_ERROR, "publish: larger than the broker's Maximum Packet Size, can never be sent", topic, size, smax);
     }
-#line 803 "ts-src/mqtt/session.ts"
+#line 806 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   if (q == 0) {
@@ -685,7 +691,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_log(self, LogLevel_DEBUG, "publish: QoS 0 while not connected", topic, 0);
       }
-#line 809 "ts-src/mqtt/session.ts"
+#line 812 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
     }
     // MQTT 5 QoS 0 goes through the outbox too (topic aliases are put in on the way out).
@@ -695,7 +701,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if (size <= room.len) {
         uint32_t tmp = self->txLen;
         self->txLen = tmp + codec_writePublish(room, topic, payload, 0, retain, false, 0, size);
-#line 817 "ts-src/mqtt/session.ts"
+#line 820 "ts-src/mqtt/session.ts"
         self->lastTx = now;
         return Session_nextPacketId(self);
       }
@@ -705,7 +711,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logTooBig(self, LogLevel_ERROR, "publish: larger than the outbox (MGOS_MQTT_STORE_SIZE), can never be sent", topic, size, CONFIG_MGOS_MQTT_STORE_SIZE);
     }
-#line 824 "ts-src/mqtt/session.ts"
+#line 827 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   if (!connected) {
@@ -714,7 +720,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_log(self, LogLevel_DEBUG, "publish: offline and max_queue_length is 0", topic, 0);
       }
-#line 830 "ts-src/mqtt/session.ts"
+#line 833 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
     }
     while (Session_queuedCount(self) >= limit) {
@@ -723,7 +729,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
           Session_log(self, LogLevel_DEBUG, "publish: offline queue full (max_queue_length)", topic, rt_i32_of(limit));
         }
-#line 836 "ts-src/mqtt/session.ts"
+#line 839 "ts-src/mqtt/session.ts"
         return Session_refuse(self, MGOS_MQTT_ERR_QUEUE_FULL);
       }
     }
@@ -735,7 +741,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_log(self, LogLevel_DEBUG, "publish: outbox full", topic, rt_i32_of(size));
       }
-#line 845 "ts-src/mqtt/session.ts"
+#line 848 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_FULL);
     }
   }
@@ -744,7 +750,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, "publish: no packet id free", topic, 0);
     }
-#line 851 "ts-src/mqtt/session.ts"
+#line 854 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_FULL);
   }
   OutMsg *r = &self->recs[self->recCount];
@@ -752,16 +758,16 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   uint32_t n = 0;
   if (v5) {
     n = codec5_encodePublish5(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), &self->v5s[0].pubProps);
-#line 857 "ts-src/mqtt/session.ts"
+#line 860 "ts-src/mqtt/session.ts"
   } else {
     n = codec_writePublish(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), size);
   }
-#line 858 "ts-src/mqtt/session.ts"
+#line 861 "ts-src/mqtt/session.ts"
   if (n == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "publish: encoding failed", topic, 0);
     }
-#line 860 "ts-src/mqtt/session.ts"
+#line 863 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   r->state = RecState_QUEUED;
@@ -782,6 +788,8 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     Session_persist(self, StoreOp_PUT, r);
   }
   Session_pump(self);
+  // A DROPPED handler above may have published and been refused: this one was not.
+  self->lastError = MGOS_MQTT_ERR_OK;
   return id;
 }
 
@@ -792,7 +800,7 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
     return;
   }
   // Only the state that matters after a restart: waiting for PUBCOMP, or not.
-#line 888 "ts-src/mqtt/session.ts"
+#line 893 "ts-src/mqtt/session.ts"
   uint8_t st = (RecState)((r->state == RecState_WAIT_PUBCOMP) ? RecState_WAIT_PUBCOMP : RecState_QUEUED);
   f(self, op, r->seq, session_storeMeta(st, r->qos, r->packetId), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len));
 }
@@ -807,12 +815,12 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   if ((((seq == 0 || id == 0) || (qos != 1 && qos != 2)) || self->recCount >= session_STORE_SLOTS) || Session_idInUse(self, id)) {
     return false;
   }
-#line 900 "ts-src/mqtt/session.ts"
+#line 905 "ts-src/mqtt/session.ts"
   if (st == RecState_WAIT_PUBCOMP) {
     if (qos != 2 || data.len > 0) {
       return false;
     }
-#line 902 "ts-src/mqtt/session.ts"
+#line 907 "ts-src/mqtt/session.ts"
   } else if (((st != RecState_QUEUED || data.len < 4) || (data.len > (CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed))) || ((data.p[0] >> 4) != PacketType_PUBLISH)) {
     return false;
   }
@@ -832,7 +840,7 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   if (seq >= self->nextSeq) {
     self->nextSeq = (seq == 0xffffffffu) ? 1 : (seq + 1);
   }
-#line 919 "ts-src/mqtt/session.ts"
+#line 924 "ts-src/mqtt/session.ts"
   return true;
 }
 
@@ -861,11 +869,11 @@ uint32_t Session_outboxRoom(Session *self) {
   if (self->recCount >= session_STORE_SLOTS) {
     return 0;
   }
-#line 945 "ts-src/mqtt/session.ts"
+#line 950 "ts-src/mqtt/session.ts"
   if (self->state != SessionState_CONNECTED && (Session_queuedCount(self) >= self->cfg.maxQueueLength)) {
     return 0;
   }
-#line 946 "ts-src/mqtt/session.ts"
+#line 951 "ts-src/mqtt/session.ts"
   return CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed;
 }
 
@@ -874,7 +882,7 @@ static void Session_maybeRoom(Session *self) {
   if (!self->roomWanted || (Session_outboxRoom(self) == 0)) {
     return;
   }
-#line 952 "ts-src/mqtt/session.ts"
+#line 957 "ts-src/mqtt/session.ts"
   self->roomWanted = false;
   Session_emit(self, SessionEvent_OUTBOX_ROOM, NULL);
 }
@@ -888,7 +896,7 @@ static uint32_t Session_waitingToSend(Session *self) {
       n++;
     }
   }
-#line 963 "ts-src/mqtt/session.ts"
+#line 968 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -899,28 +907,28 @@ uint16_t Session_subscribe(Session *self, rt_bytes filter, uint8_t qos, int32_t 
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: bad QoS", filter, qos);
     }
-#line 971 "ts-src/mqtt/session.ts"
+#line 976 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (!topic_sendableTopic(filter, true)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: invalid topic filter", filter, 0);
     }
-#line 975 "ts-src/mqtt/session.ts"
+#line 980 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (filter.len > CONFIG_MGOS_MQTT_MAX_FILTER_LEN) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: filter > MAX_FILTER_LEN", filter, rt_i32_of(filter.len));
     }
-#line 979 "ts-src/mqtt/session.ts"
+#line 984 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (self->subCount >= CONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: table full", filter, 0);
     }
-#line 983 "ts-src/mqtt/session.ts"
+#line 988 "ts-src/mqtt/session.ts"
     return 0;
   }
   Sub *s = &self->subs[self->subCount];
@@ -937,8 +945,10 @@ uint16_t Session_subscribe(Session *self, rt_bytes filter, uint8_t qos, int32_t 
   s->packetId = 0;
   self->subCount++;
   s->packetId = Session_nextPacketId(self);
+  // (pump() may settle it at once: an MQTT 5 broker without wildcard subscriptions.)
+  uint16_t id = s->packetId;
   Session_pump(self);
-  return s->packetId;
+  return id;
 }
 
 /** Removes the first subscription equal to `filter` and sends UNSUBSCRIBE
@@ -949,11 +959,11 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
     if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
       continue;
     }
-#line 1009 "ts-src/mqtt/session.ts"
+#line 1016 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
       continue;
     }
-#line 1010 "ts-src/mqtt/session.ts"
+#line 1017 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
@@ -963,7 +973,7 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, "unsubscribe: no match", filter, 0);
   }
-#line 1017 "ts-src/mqtt/session.ts"
+#line 1024 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -976,7 +986,7 @@ uint32_t Session_unsentBytes(Session *self) {
       n += r->len - r->done;
     }
   }
-#line 1027 "ts-src/mqtt/session.ts"
+#line 1034 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -987,7 +997,7 @@ uint32_t Session_inflightCount(Session *self) {
       n++;
     }
   }
-#line 1033 "ts-src/mqtt/session.ts"
+#line 1040 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -998,27 +1008,27 @@ uint32_t Session_queuedCount(Session *self) {
       n++;
     }
   }
-#line 1039 "ts-src/mqtt/session.ts"
+#line 1046 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 1046 "ts-src/mqtt/session.ts"
+#line 1053 "ts-src/mqtt/session.ts"
 void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
   self->now = now;
   if (data.len > 0) {
     self->lastRx = now;
   }
-#line 1049 "ts-src/mqtt/session.ts"
+#line 1056 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while (off < data.len) {
     if (!Session_receiving(self) || self->epoch != ep) {
       return;
     }
-#line 1053 "ts-src/mqtt/session.ts"
+#line 1060 "ts-src/mqtt/session.ts"
     if (self->big != BigRx_NONE) {
       // The rest of a large PUBLISH goes through without touching rx.
       off += Session_bigFeed(self, rt_slice_from(data, off));
@@ -1034,7 +1044,7 @@ void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
     }
     // The decoder rejects packets over the limit from their fixed header, so
     // a full buffer here means the limit exceeds the buffer: never wait forever.
-#line 1066 "ts-src/mqtt/session.ts"
+#line 1073 "ts-src/mqtt/session.ts"
     if (self->big == BigRx_NONE && self->rxLen == CONFIG_MGOS_MQTT_RX_BUF_SIZE) {
       Session_close(self, session_txt("rx buffer overflow"));
       return;
@@ -1064,14 +1074,14 @@ static void Session_parse(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1093 "ts-src/mqtt/session.ts"
+#line 1100 "ts-src/mqtt/session.ts"
     if ((r == (-DecodeErr_TOO_LARGE)) && self->pkt.type == PacketType_PUBLISH) {
       // Too large to buffer, not malformed: stream it (the reference closed
       // here, and a persistent session then got it again at every reconnect).
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 1097 "ts-src/mqtt/session.ts"
+#line 1104 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
@@ -1086,7 +1096,7 @@ static void Session_parse(Session *self) {
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1109 "ts-src/mqtt/session.ts"
+#line 1116 "ts-src/mqtt/session.ts"
   Session_rxDrop(self, start);
 }
 
@@ -1108,13 +1118,13 @@ static void Session_parse5(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1128 "ts-src/mqtt/session.ts"
+#line 1135 "ts-src/mqtt/session.ts"
     if (r < 0) {
       uint8_t e = (uint8_t)(-(int64_t)r);
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
       }
-#line 1131 "ts-src/mqtt/session.ts"
+#line 1138 "ts-src/mqtt/session.ts"
       Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? "" : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
       return;
     }
@@ -1124,7 +1134,7 @@ static void Session_parse5(Session *self) {
     if (p->type == PacketType_CONNACK) {
       p->returnCode = v->pkt.reasonCode;
     }
-#line 1138 "ts-src/mqtt/session.ts"
+#line 1145 "ts-src/mqtt/session.ts"
     if (p->type == PacketType_PUBLISH && self->state == SessionState_CONNECTED) {
       uint8_t bad = V5State_resolveInAlias(v);
       if (bad != 0) {
@@ -1137,7 +1147,7 @@ static void Session_parse5(Session *self) {
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1148 "ts-src/mqtt/session.ts"
+#line 1155 "ts-src/mqtt/session.ts"
   Session_rxDrop(self, start);
 }
 
@@ -1145,7 +1155,7 @@ static void Session_parse5(Session *self) {
 /** parse() met a PUBLISH over the limit at rx[start] (its fixed header is
    *  complete). Moves it to rx[0] and streams what rx holds of it. True when
    *  it ended there and the bytes after it are now rx[0, rxLen), to parse. */
-#line 1156 "ts-src/mqtt/session.ts"
+#line 1163 "ts-src/mqtt/session.ts"
 static bool Session_bigFromRx(Session *self, uint32_t start) {
   uint32_t ep = self->epoch;
   Session_rxDrop(self, start);
@@ -1176,7 +1186,7 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
   if ((self->epoch != ep || !Session_receiving(self)) || self->big != BigRx_NONE) {
     return false;
   }
-#line 1184 "ts-src/mqtt/session.ts"
+#line 1191 "ts-src/mqtt/session.ts"
   self->rxLen = avail;
   Session_rxDrop(self, used);
   return true;
@@ -1210,7 +1220,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
         if (self->bigPos == ((int64_t)self->bigHdr + 2)) {
           Session_bigLayout(self);
         }
-#line 1215 "ts-src/mqtt/session.ts"
+#line 1222 "ts-src/mqtt/session.ts"
       } else if (self->bigPos == self->bigIdEnd) {
         Session_bigHeaderDone(self);
       }
@@ -1231,7 +1241,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       }
     }
     // Even when a handler called disconnect(): the message was read whole.
-#line 1233 "ts-src/mqtt/session.ts"
+#line 1240 "ts-src/mqtt/session.ts"
     if (((self->big != BigRx_NONE && self->bigIdEnd > 0) && self->bigPos == self->bigTotal) && self->epoch == ep) {
       Session_bigEnd(self);
     }
@@ -1250,7 +1260,7 @@ static void Session_closeBad(Session *self, DecodeErr e, rt_bytes at) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_log(self, LogLevel_ERROR, "bad packet", at, -e);
   }
-#line 1249 "ts-src/mqtt/session.ts"
+#line 1256 "ts-src/mqtt/session.ts"
   Session_close(self, (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) ? packet_decodeErrName(e) : "");
 }
 
@@ -1264,14 +1274,14 @@ static void Session_bigLayout(Session *self) {
   DecodeErr e = DecodeErr_OK;
   if ((2u + tl) > rem) {
     e = DecodeErr_STRING_OVERRUN;
-#line 1261 "ts-src/mqtt/session.ts"
+#line 1268 "ts-src/mqtt/session.ts"
   } else if (tl == 0) {
     e = DecodeErr_EMPTY_TOPIC;
-#line 1262 "ts-src/mqtt/session.ts"
+#line 1269 "ts-src/mqtt/session.ts"
   } else if (((2u + tl) + idLen) > rem) {
     e = DecodeErr_BAD_LENGTH;
   }
-#line 1263 "ts-src/mqtt/session.ts"
+#line 1270 "ts-src/mqtt/session.ts"
   if (e != DecodeErr_OK) {
     Session_bigBad(self, e);
     return;
@@ -1294,7 +1304,7 @@ static void Session_bigHeaderDone(Session *self) {
   if ((e == DecodeErr_OK && p->qos > 0) && p->packetId == 0) {
     e = DecodeErr_ZERO_PACKET_ID;
   }
-#line 1283 "ts-src/mqtt/session.ts"
+#line 1290 "ts-src/mqtt/session.ts"
   if (e != DecodeErr_OK) {
     Session_bigBad(self, e);
     return;
@@ -1304,7 +1314,7 @@ static void Session_bigHeaderDone(Session *self) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
     }
-#line 1290 "ts-src/mqtt/session.ts"
+#line 1297 "ts-src/mqtt/session.ts"
     self->big = BigRx_DISCARD;
     return;
   }
@@ -1326,7 +1336,7 @@ static void Session_bigSkip(Session *self, const char *why, int32_t num) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, why, self->pkt.topic, num);
   }
-#line 1309 "ts-src/mqtt/session.ts"
+#line 1316 "ts-src/mqtt/session.ts"
   self->pkt.payload = RT_NOBYTES;
   self->rxPartOff = 0;
   Session_emit(self, SessionEvent_PUBLISH_SKIPPED, &self->pkt);
@@ -1343,13 +1353,13 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
   if (!first || self->epoch != ep) {
     return;
   }
-#line 1323 "ts-src/mqtt/session.ts"
+#line 1330 "ts-src/mqtt/session.ts"
   if (self->rxTake) {
     self->big = BigRx_DELIVER;
-#line 1324 "ts-src/mqtt/session.ts"
+#line 1331 "ts-src/mqtt/session.ts"
   } else if (Session_receiving(self)) {
     Session_bigSkip(self, "PUBLISH larger than the receive buffer, skipped", rt_i32_of(self->rxPartTotal));
-#line 1325 "ts-src/mqtt/session.ts"
+#line 1332 "ts-src/mqtt/session.ts"
   } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
   }
@@ -1358,7 +1368,7 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
 /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
    *  remembered only with the last byte, so a resend of a message cut off is
    *  taken again). */
-#line 1331 "ts-src/mqtt/session.ts"
+#line 1338 "ts-src/mqtt/session.ts"
 static void Session_bigEnd(Session *self) {
   Packet *p = &self->pkt;
   self->big = BigRx_NONE;
@@ -1369,15 +1379,16 @@ static void Session_bigEnd(Session *self) {
     if (!Session_rxQos2Has(self, p->packetId)) {
       Session_rxQos2Add(self, p->packetId);
     }
-#line 1339 "ts-src/mqtt/session.ts"
+#line 1346 "ts-src/mqtt/session.ts"
     Session_queueAck(self, PacketType_PUBREC, p->packetId);
   }
 }
 
 static void Session_handle(Session *self, Packet *p) {
   // MQTT 5 extended authentication exchanges AUTH before the CONNACK (4.12).
+  // MQTT 5 answers each protocol error here with DISCONNECT 0x82 (4.13.1).
   if ((self->state == SessionState_CONNECTING && p->type != PacketType_CONNACK) && (p->type != packet5_PACKET_AUTH || !Session_isV5(self))) {
-    Session_close(self, session_txt("packet before CONNACK"));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt("packet before CONNACK"));
     return;
   }
   switch (p->type) {
@@ -1385,68 +1396,68 @@ static void Session_handle(Session *self, Packet *p) {
     Session_onConnack(self, p);
     break;
   }
-#line 1353 "ts-src/mqtt/session.ts"
+#line 1361 "ts-src/mqtt/session.ts"
   case PacketType_PUBLISH: {
     Session_onPublish(self, p);
     break;
   }
-#line 1356 "ts-src/mqtt/session.ts"
+#line 1364 "ts-src/mqtt/session.ts"
   case PacketType_PUBACK:
   case PacketType_PUBREC:
   case PacketType_PUBCOMP: {
     Session_onAck(self, p);
     break;
   }
-#line 1361 "ts-src/mqtt/session.ts"
+#line 1369 "ts-src/mqtt/session.ts"
   case PacketType_PUBREL: {
     Session_onPubrel(self, p);
     break;
   }
-#line 1364 "ts-src/mqtt/session.ts"
+#line 1372 "ts-src/mqtt/session.ts"
   case PacketType_SUBACK:
   case PacketType_UNSUBACK: {
     Session_onSubAck(self, p, p->type == PacketType_UNSUBACK);
     break;
   }
-#line 1368 "ts-src/mqtt/session.ts"
+#line 1376 "ts-src/mqtt/session.ts"
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, "PINGRESP", 0);
     }
-#line 1371 "ts-src/mqtt/session.ts"
+#line 1379 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
     break;
   }
-#line 1373 "ts-src/mqtt/session.ts"
+#line 1381 "ts-src/mqtt/session.ts"
   case PacketType_DISCONNECT: {
     // Only MQTT 5's decoder lets a server's DISCONNECT through (3.14).
     if (Session_isV5(self)) {
       Session_onDisconnect5(self);
     }
-#line 1376 "ts-src/mqtt/session.ts"
+#line 1384 "ts-src/mqtt/session.ts"
     break;
   }
-#line 1377 "ts-src/mqtt/session.ts"
+#line 1385 "ts-src/mqtt/session.ts"
   case packet5_PACKET_AUTH: {
     if (Session_isV5(self)) {
       Session_onAuth5(self);
     }
-#line 1379 "ts-src/mqtt/session.ts"
+#line 1387 "ts-src/mqtt/session.ts"
     break;
   }
-#line 1380 "ts-src/mqtt/session.ts"
+#line 1388 "ts-src/mqtt/session.ts"
   default: {
-    Session_close(self, session_txt("unexpected packet type"));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt("unexpected packet type"));
     break;
   }
   }
 }
 
-#line 1386 "ts-src/mqtt/session.ts"
+#line 1394 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
-    Session_close(self, session_txt("unexpected second CONNACK"));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt("unexpected second CONNACK"));
     return;
   }
   uint32_t ep = self->epoch;
@@ -1454,7 +1465,7 @@ static void Session_onConnack(Session *self, Packet *p) {
   if (v5) {
     V5State_takeConnack(&self->v5s[0]);
   }
-#line 1394 "ts-src/mqtt/session.ts"
+#line 1402 "ts-src/mqtt/session.ts"
   if (p->returnCode != 0) {
     // The reason is readable during the CONNACK event already.
     const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? "" : v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
@@ -1463,19 +1474,19 @@ static void Session_onConnack(Session *self, Packet *p) {
         Session_log(self, LogLevel_ERROR, "CONNACK reason string: ", V5State_reasonString(&self->v5s[0]), p->returnCode);
       }
     }
-#line 1398 "ts-src/mqtt/session.ts"
+#line 1406 "ts-src/mqtt/session.ts"
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 1402 "ts-src/mqtt/session.ts"
+#line 1410 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
   if (p->sessionPresent && self->cfg.cleanSession) {
-    Session_close(self, session_txt("session present with clean session"));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt("session present with clean session"));
     return;
   }
   self->state = SessionState_CONNECTED;
@@ -1485,26 +1496,26 @@ static void Session_onConnack(Session *self, Packet *p) {
     self->cfg.keepAlive = (uint16_t)self->v5s[0].serverKeepAlive;
   }
   // Without a stored session the server will not resend its QoS 2 messages.
-#line 1414 "ts-src/mqtt/session.ts"
+#line 1422 "ts-src/mqtt/session.ts"
   if (!p->sessionPresent) {
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1417 "ts-src/mqtt/session.ts"
+#line 1425 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 1420 "ts-src/mqtt/session.ts"
+#line 1428 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
     Session_maybeRoom(self);
   }
 }
 
-#line 1424 "ts-src/mqtt/session.ts"
+#line 1432 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   if (p->qos == 0) {
@@ -1517,7 +1528,7 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (self->epoch == ep && self->autoAck) {
       Session_queueAck(self, PacketType_PUBACK, p->packetId);
     }
-#line 1434 "ts-src/mqtt/session.ts"
+#line 1442 "ts-src/mqtt/session.ts"
     return;
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
@@ -1526,7 +1537,7 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
     }
-#line 1440 "ts-src/mqtt/session.ts"
+#line 1448 "ts-src/mqtt/session.ts"
   } else {
     // Our Receive Maximum is the table's size: an MQTT 5 broker broke it.
     if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2 && Session_isV5(self)) {
@@ -1539,14 +1550,14 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (self->epoch != ep) {
       return;
     }
-#line 1450 "ts-src/mqtt/session.ts"
+#line 1458 "ts-src/mqtt/session.ts"
     if (!self->autoAck) {
       // The application runs this exchange: it is not ours to remember.
       int32_t k = Session_rxQos2Index(self, p->packetId);
       if (k >= 0) {
         Session_rxQos2Remove(self, (uint32_t)k);
       }
-#line 1454 "ts-src/mqtt/session.ts"
+#line 1462 "ts-src/mqtt/session.ts"
       return;
     }
   }
@@ -1563,7 +1574,7 @@ static void Session_onAck(Session *self, Packet *p) {
   if (Session_isV5(self)) {
     Session_logAckReason(self, p);
   }
-#line 1468 "ts-src/mqtt/session.ts"
+#line 1476 "ts-src/mqtt/session.ts"
   uint8_t st = (uint8_t)((i >= 0) ? self->recs[(uint32_t)i].state : RecState_FREE);
   // A record still streaming out was never whole on the wire: the ack is bogus.
   bool whole = i >= 0 && (self->recs[(uint32_t)i].done == 0);
@@ -1572,7 +1583,7 @@ static void Session_onAck(Session *self, Packet *p) {
   // 3.1.1 4.3.3 wants PUBREC). It has the message, so the exchange is over;
   // keeping the record would only fill the window.
   bool ends = (type == PacketType_PUBACK) ? st == RecState_WAIT_PUBACK || st == RecState_WAIT_PUBREC : (type == PacketType_PUBCOMP) ? st == RecState_WAIT_PUBCOMP : st == RecState_WAIT_PUBREC && refused;
-#line 1477 "ts-src/mqtt/session.ts"
+#line 1485 "ts-src/mqtt/session.ts"
   if (type == PacketType_PUBREC && st == RecState_WAIT_PUBCOMP) {
     // A repeated PUBREC: our PUBREL may have been lost, send it again.
     self->recs[(uint32_t)i].unsent = true;
@@ -1590,24 +1601,24 @@ static void Session_onAck(Session *self, Packet *p) {
         Session_logNum(self, LogLevel_WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", p->packetId);
       }
     }
-#line 1492 "ts-src/mqtt/session.ts"
+#line 1500 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else if (type == PacketType_PUBACK) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "PUBACK: unexpected id", p->packetId);
     }
-#line 1495 "ts-src/mqtt/session.ts"
+#line 1503 "ts-src/mqtt/session.ts"
   } else if (type == PacketType_PUBREC) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "PUBREC: unexpected id", p->packetId);
     }
-#line 1497 "ts-src/mqtt/session.ts"
+#line 1505 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "PUBCOMP: unexpected id", p->packetId);
     }
   }
-#line 1500 "ts-src/mqtt/session.ts"
+#line 1508 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, 200 + type, p);
 }
 
@@ -1616,13 +1627,13 @@ static void Session_onPubrel(Session *self, Packet *p) {
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
     Session_rxQos2Remove(self, (uint32_t)k);
-#line 1507 "ts-src/mqtt/session.ts"
+#line 1515 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
     }
   }
-#line 1508 "ts-src/mqtt/session.ts"
+#line 1516 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B); MQTT 5
@@ -1635,7 +1646,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
 
 /** SUBACK or UNSUBACK: the subscription it answers becomes active (or
    *  goes); handlers see the event with its tag in evTag (-1: not ours). */
-#line 1518 "ts-src/mqtt/session.ts"
+#line 1526 "ts-src/mqtt/session.ts"
 static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
   self->evTag = -1;
   int32_t i = Session_findSub(self, p->packetId, (SubState)(unsub ? SubState_UNSUB_SENT : SubState_SUB_SENT));
@@ -1655,14 +1666,14 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
         }
       }
     }
-#line 1533 "ts-src/mqtt/session.ts"
+#line 1541 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, unsub ? "UNSUBACK: unknown id" : "SUBACK: unknown id", p->packetId);
     }
   }
-#line 1537 "ts-src/mqtt/session.ts"
+#line 1545 "ts-src/mqtt/session.ts"
   Session_emit(self, (SessionEvent)(unsub ? SessionEvent_UNSUBACK : SessionEvent_SUBACK), p);
   self->evTag = -1;
 }
@@ -1673,16 +1684,16 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1548 "ts-src/mqtt/session.ts"
+#line 1556 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpStream(self)) {
     return;
   }
-#line 1550 "ts-src/mqtt/session.ts"
+#line 1558 "ts-src/mqtt/session.ts"
   if (!Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1551 "ts-src/mqtt/session.ts"
+#line 1559 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   bool v5 = Session_isV5(self);
   // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
@@ -1697,14 +1708,18 @@ static void Session_pump(Session *self) {
       if (self->epoch != ep || self->state != SessionState_CONNECTED) {
         return;
       }
-#line 1563 "ts-src/mqtt/session.ts"
+#line 1571 "ts-src/mqtt/session.ts"
       continue;
     }
+    if (((v5 && r->state == RecState_QUEUED) && r->done == 0) && r->qos > self->v5s[0].serverMaxQos) {
+      Session_downgradeRec(self, r, self->v5s[0].serverMaxQos);
+    }
+#line 1574 "ts-src/mqtt/session.ts"
     if (r->state == RecState_QUEUED && r->qos > 0) {
       if (inflight >= window) {
         return;
       }
-#line 1567 "ts-src/mqtt/session.ts"
+#line 1576 "ts-src/mqtt/session.ts"
       r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       r->sent = false;
       r->unsent = true;
@@ -1719,7 +1734,7 @@ static void Session_pump(Session *self) {
       if (n == 0) {
         return;
       }
-#line 1579 "ts-src/mqtt/session.ts"
+#line 1588 "ts-src/mqtt/session.ts"
       self->txLen += n;
       self->lastTx = self->now;
       r->sent = true;
@@ -1732,14 +1747,14 @@ static void Session_pump(Session *self) {
     if (r->len > free && (r->len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1589 "ts-src/mqtt/session.ts"
+#line 1598 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
-#line 1590 "ts-src/mqtt/session.ts"
+#line 1599 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
-#line 1591 "ts-src/mqtt/session.ts"
+#line 1600 "ts-src/mqtt/session.ts"
     } else {
       i++;
     }
@@ -1748,12 +1763,12 @@ static void Session_pump(Session *self) {
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
-#line 1597 "ts-src/mqtt/session.ts"
+#line 1606 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   if ((((r->done == 0 && CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) && Session_isV5(self)) && self->v5s[0].serverAliasMax > 0) && Session_copyAliased(self, r)) {
     return true;
   }
-#line 1599 "ts-src/mqtt/session.ts"
+#line 1608 "ts-src/mqtt/session.ts"
   uint32_t at = self->txLen;
   uint32_t n = session_minU32(r->len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
   uint32_t from = r->off + r->done;
@@ -1762,7 +1777,11 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
   if (r->done == 0 && r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1605 "ts-src/mqtt/session.ts"
+#line 1614 "ts-src/mqtt/session.ts"
+  if (r->done == 0) {
+    Session_retainOut(self, r, at);
+  }
+#line 1615 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   r->done += n;
@@ -1787,27 +1806,28 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
   if ((most > (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen)) || (smax > 0 && most > smax)) {
     return false;
   }
-#line 1627 "ts-src/mqtt/session.ts"
+#line 1637 "ts-src/mqtt/session.ts"
   uint32_t a = V5State_outAlias(&self->v5s[0], Session_recTopic(self, r));
   if (a == 0) {
     return false;
   }
-#line 1629 "ts-src/mqtt/session.ts"
+#line 1639 "ts-src/mqtt/session.ts"
   bool bound = (int32_t)(a & 0x10000u) != 0;
   uint32_t at = self->txLen;
   uint32_t n = session5_putAliased(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, UINT32_MAX), m, r->qos, (uint16_t)a, bound);
   if (n == 0) {
     return false;
   }
-#line 1633 "ts-src/mqtt/session.ts"
+#line 1643 "ts-src/mqtt/session.ts"
   if (bound) {
     self->v5s[0].aliasHits++;
   }
-#line 1634 "ts-src/mqtt/session.ts"
+#line 1644 "ts-src/mqtt/session.ts"
   if (r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1635 "ts-src/mqtt/session.ts"
+#line 1645 "ts-src/mqtt/session.ts"
+  Session_retainOut(self, r, at);
   self->txLen += n;
   self->lastTx = self->now;
   self->streaming = false;
@@ -1816,10 +1836,103 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
   return true;
 }
 
+/** MQTT 5: a message accepted before this broker's CONNACK said its
+   *  Maximum QoS `q` (3.2.2.3.4) goes at that QoS [MQTT-3.2.2-11], as one
+   *  published now would: the stored PUBLISH is rewritten (QoS bits; for QoS 0
+   *  without its packet id, the store compacted). A QoS 0 one is no longer
+   *  persisted. Logged with its id. */
+static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
+  rt_bytes m = RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE);
+  uint32_t at = r->off;
+  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+    Session_log(self, LogLevel_WARN, (q == 0) ? "broker's Maximum QoS is 0: sent at QoS 0" : "broker's Maximum QoS is 1: sent at QoS 1", Session_recTopic(self, r), r->packetId);
+  }
+#line 1663 "ts-src/mqtt/session.ts"
+  if (q > 0) {
+    rt_bytes_set(m, at, (uint8_t)((rt_bytes_get(m, at) & 0xf9) | (q << 1)));
+    r->qos = q;
+    Session_persist(self, StoreOp_PUT, r);
+    return;
+  }
+  Session_persist(self, StoreOp_DEL, r);
+  r->seq = 0;
+  uint32_t h = 1;
+  while ((rt_bytes_get(m, rt_idx_add(at, h)) & 0x80) != 0) {
+    h++;
+  }
+#line 1673 "ts-src/mqtt/session.ts"
+  h++;
+  uint32_t rem = r->len - h;
+  uint32_t h2 = 1 + codec5_varintSize(rem - 2u);
+  uint32_t idAt = ((at + h) + 2u) + (uint32_t)((rt_bytes_get(m, rt_idx_add(at, h)) << 8) | rt_bytes_get(m, rt_idx64(((int64_t)at + (int64_t)h) + 1)));
+  // Topic field to just after the new header, then what followed the id.
+  rt_copy_bytes(m, at + h2, rt_subarray(m, at + h, idAt));
+  uint32_t tail = (at + h2) + ((idAt - at) - h);
+  rt_copy_bytes(m, tail, rt_subarray(m, idAt + 2u, at + r->len));
+  rt_bytes_set(m, at, (uint8_t)(rt_bytes_get(m, at) & 0xf0)); // QoS 0: no DUP either
+  codec5_putVarint(m, at + 1u, rem - 2u);
+  uint32_t n = (r->len - 2u) - (h - h2);
+  uint32_t gap = r->len - n;
+  rt_copy_bytes(m, at + n, rt_subarray(m, at + r->len, self->storeUsed));
+  self->storeUsed = self->storeUsed - gap;
+  for (uint32_t i = 0; i < self->recCount; i++) {
+    OutMsg *o = &self->recs[i];
+    if (o->len > 0 && o->off > at) {
+      o->off = o->off - gap;
+    }
+  }
+#line 1691 "ts-src/mqtt/session.ts"
+  r->len = n;
+  r->qos = 0;
+  r->sent = false; // a QoS 0 PUBLISH has no DUP [MQTT-3.3.1-2]
+}
+
+/** MQTT 5: a broker without Retain Available gets no RETAIN flag
+   *  [MQTT-3.2.2-14] (it would end the connection with 0x9A, and the message
+   *  would come back at every reconnect): the copy in tx at `at` goes
+   *  without it, with a warning; the stored message keeps it for a broker that has it. */
+static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
+  if ((!Session_isV5(self) || self->v5s[0].retainAvailable) || ((rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0x1) == 0)) {
+    return;
+  }
+#line 1702 "ts-src/mqtt/session.ts"
+  rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0xfe));
+  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+    Session_log(self, LogLevel_WARN, "broker has Retain Available 0: sent without RETAIN", Session_recTopic(self, r), r->packetId);
+  }
+}
+
+/** MQTT 5: a subscription the broker said it does not support (CONNACK
+   *  Wildcard / Shared Subscription Available 0) is not sent: it stands
+   *  refused (granted = that reason code, as a SUBACK would say), with a
+   *  warning, and is tried again on the next connection. */
+#line 1710 "ts-src/mqtt/session.ts"
+static void Session_refuseUnsupportedSubs(Session *self) {
+  for (uint32_t i = 0; i < self->subCount; i++) {
+    Sub *s = &self->subs[i];
+    if (s->state != SubState_SUB_PENDING) {
+      continue;
+    }
+#line 1714 "ts-src/mqtt/session.ts"
+    uint8_t code = V5State_subRefusal(&self->v5s[0], Sub_view(s));
+    if (code == 0) {
+      continue;
+    }
+#line 1716 "ts-src/mqtt/session.ts"
+    s->state = SubState_ACTIVE;
+    s->packetId = 0;
+    s->granted = code;
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_log(self, LogLevel_WARN, packet5_reasonName(PacketType_SUBACK, code), Sub_view(s), code);
+    }
+  }
+}
+
 /** Drops record i (waiting, not in flight) with a DROPPED event: the
    *  offline policy (QUEUE_FULL, OUTBOX_FULL) or, MQTT 5, a message larger
    *  than the broker takes (TOO_BIG_FOR_SERVER). The event has its id, QoS,
    *  reason, topic and payload. */
+#line 1727 "ts-src/mqtt/session.ts"
 static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   OutMsg *r = &self->recs[i];
   uint16_t id = r->packetId;
@@ -1838,14 +1951,14 @@ static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, "larger than the broker's Maximum Packet Size, dropped (DROPPED event)", t, id);
     }
-#line 1663 "ts-src/mqtt/session.ts"
+#line 1743 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", t, id);
     }
   }
   // Out of every queue while the handler runs (it may publish), freed after.
-#line 1667 "ts-src/mqtt/session.ts"
+#line 1747 "ts-src/mqtt/session.ts"
   r->state = RecState_FREE;
   Session_emit(self, SessionEvent_DROPPED, NULL);
   self->evDropTopic = RT_NOBYTES;
@@ -1863,21 +1976,21 @@ static bool Session_pumpStream(Session *self) {
   if (!self->streaming) {
     return true;
   }
-#line 1682 "ts-src/mqtt/session.ts"
+#line 1762 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->done == 0) {
       continue;
     }
-#line 1685 "ts-src/mqtt/session.ts"
+#line 1765 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return false;
     }
-#line 1686 "ts-src/mqtt/session.ts"
+#line 1766 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
-#line 1687 "ts-src/mqtt/session.ts"
+#line 1767 "ts-src/mqtt/session.ts"
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
@@ -1891,38 +2004,42 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1698 "ts-src/mqtt/session.ts"
+#line 1778 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = 0;
     if (Session_isV5(self)) {
       rt_bytes tmp = Session_txFree(self);
       n = codec5_encodeAck5(tmp, (uint8_t)((a >> 16) & 0xff), (uint16_t)a, (uint8_t)(a >> 24), Session_noProps(self));
-#line 1702 "ts-src/mqtt/session.ts"
+#line 1782 "ts-src/mqtt/session.ts"
     } else {
       n = codec_encodeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     }
-#line 1703 "ts-src/mqtt/session.ts"
+#line 1783 "ts-src/mqtt/session.ts"
     if (n == 0) {
       return false;
     }
-#line 1704 "ts-src/mqtt/session.ts"
+#line 1784 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
     self->ackCount = self->ackCount - 1u;
   }
+  if (Session_isV5(self)) {
+    Session_refuseUnsupportedSubs(self);
+  }
+#line 1790 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     bool sub = s->state == SubState_SUB_PENDING;
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1713 "ts-src/mqtt/session.ts"
+#line 1794 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1714 "ts-src/mqtt/session.ts"
+#line 1795 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = 0;
@@ -1940,7 +2057,7 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (n == 0) {
       return false;
     }
-#line 1729 "ts-src/mqtt/session.ts"
+#line 1810 "ts-src/mqtt/session.ts"
     s->state = (SubState)(sub ? SubState_SUB_SENT : SubState_UNSUB_SENT);
     self->txLen += n;
     self->lastTx = self->now;
@@ -1966,7 +2083,7 @@ void Session_queueAckReason(Session *self, uint8_t type, uint16_t id, uint8_t re
 
 // ---------------------------------------------------------------- helpers
 /** The scratch properties, emptied. */
-#line 1755 "ts-src/mqtt/session.ts"
+#line 1836 "ts-src/mqtt/session.ts"
 static Props5 *Session_noProps(Session *self) {
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
@@ -1980,7 +2097,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
   if (code < 0x80) {
     return;
   }
-#line 1766 "ts-src/mqtt/session.ts"
+#line 1847 "ts-src/mqtt/session.ts"
   V5State_takeReason(&self->v5s[0]);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, packet5_reasonName(p->type, code), V5State_reasonString(&self->v5s[0]), p->packetId);
@@ -1988,7 +2105,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
 }
 
 /** MQTT 5: the broker ends the connection, saying why (3.14). */
-#line 1771 "ts-src/mqtt/session.ts"
+#line 1852 "ts-src/mqtt/session.ts"
 static void Session_onDisconnect5(Session *self) {
   V5State *v = &self->v5s[0];
   V5State_takeReason(v);
@@ -1996,7 +2113,7 @@ static void Session_onDisconnect5(Session *self) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, "DISCONNECT from the broker: ", V5State_reasonString(v), v->pkt.reasonCode);
   }
-#line 1776 "ts-src/mqtt/session.ts"
+#line 1857 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   Session_emit(self, SessionEvent_DISCONNECT, &v->pkt.base);
   if (self->epoch == ep) {
@@ -2007,17 +2124,17 @@ static void Session_onDisconnect5(Session *self) {
 /** MQTT 5: sends AUTH (3.15) with `reason` and Authentication Data, the
    *  method being the CONNECT's. False when not MQTT 5, no method was set,
    *  or it does not fit tx now. */
-#line 1784 "ts-src/mqtt/session.ts"
+#line 1865 "ts-src/mqtt/session.ts"
 bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
   if (!Session_isV5(self)) {
     return false;
   }
-#line 1786 "ts-src/mqtt/session.ts"
+#line 1867 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->authMethodLen == 0 || self->state == SessionState_DISCONNECTED) {
     return false;
   }
-#line 1788 "ts-src/mqtt/session.ts"
+#line 1869 "ts-src/mqtt/session.ts"
   Props5 *p = Session_noProps(self);
   p->authMethod = rt_subarray(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, v->authMethodLen);
   Props5_set(p, PropId_AUTH_METHOD);
@@ -2030,7 +2147,7 @@ bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
   if (n == 0) {
     return false;
   }
-#line 1798 "ts-src/mqtt/session.ts"
+#line 1879 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   return true;
@@ -2060,7 +2177,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 1825 "ts-src/mqtt/session.ts"
+#line 1906 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -2070,7 +2187,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. @log */
-#line 1832 "ts-src/mqtt/session.ts"
+#line 1913 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -2084,7 +2201,7 @@ static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes 
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 1843 "ts-src/mqtt/session.ts"
+#line 1924 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -2104,7 +2221,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 1860 "ts-src/mqtt/session.ts"
+#line 1941 "ts-src/mqtt/session.ts"
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
   self->epoch++;
@@ -2139,24 +2256,24 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
           Session_log(self, LogLevel_WARN, "in-flight dropped (clean session)", Session_recTopic(self, r), r->packetId);
         }
-#line 1892 "ts-src/mqtt/session.ts"
+#line 1973 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
       if (clean) {
         r->state = RecState_QUEUED;
-#line 1896 "ts-src/mqtt/session.ts"
+#line 1977 "ts-src/mqtt/session.ts"
       } else {
         r->unsent = true;
       }
     }
-#line 1898 "ts-src/mqtt/session.ts"
+#line 1979 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 1901 "ts-src/mqtt/session.ts"
+#line 1982 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -2178,13 +2295,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 1918 "ts-src/mqtt/session.ts"
+#line 1999 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 1919 "ts-src/mqtt/session.ts"
+#line 2000 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -2194,7 +2311,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 1926 "ts-src/mqtt/session.ts"
+#line 2007 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2204,7 +2321,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 1933 "ts-src/mqtt/session.ts"
+#line 2014 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2213,7 +2330,7 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 1939 "ts-src/mqtt/session.ts"
+#line 2020 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = Session_topicOffset(self, r);
   uint32_t tl = (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
@@ -2242,7 +2359,7 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 1965 "ts-src/mqtt/session.ts"
+#line 2046 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -2251,7 +2368,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
     return;
   }
-#line 1971 "ts-src/mqtt/session.ts"
+#line 2052 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -2268,14 +2385,14 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 1985 "ts-src/mqtt/session.ts"
+#line 2066 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 1989 "ts-src/mqtt/session.ts"
+#line 2070 "ts-src/mqtt/session.ts"
   self->recCount = self->recCount - 1u;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -2306,7 +2423,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2015 "ts-src/mqtt/session.ts"
+#line 2096 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2320,7 +2437,7 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
     }
-#line 2026 "ts-src/mqtt/session.ts"
+#line 2107 "ts-src/mqtt/session.ts"
     Session_rxQos2Remove(self, 0);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
@@ -2331,7 +2448,7 @@ static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 2034 "ts-src/mqtt/session.ts"
+#line 2115 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
 }
 
@@ -2339,13 +2456,13 @@ static void Session_rxQos2Remove(Session *self, uint32_t k) {
  *  of the file, out of line: a literal's section in the object is that of the
  *  first function using it, and connectWith() shares one of these words, so
  *  placed first they would all be linked with connectWith.) */
-#line 2042 "ts-src/mqtt/session.ts"
+#line 2123 "ts-src/mqtt/session.ts"
 const char *session_configStringsError(rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
     return "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
   }
-#line 2045 "ts-src/mqtt/session.ts"
+#line 2126 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
     return "string over 65535 bytes";
   }
@@ -2353,14 +2470,14 @@ const char *session_configStringsError(rt_bytes clientId, rt_bytes user, rt_byte
     return "invalid will topic";
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 2050 "ts-src/mqtt/session.ts"
+#line 2131 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
     return "password without user name";
   }
-#line 2051 "ts-src/mqtt/session.ts"
+#line 2132 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
     return "client id or user name not UTF-8";
   }
-#line 2052 "ts-src/mqtt/session.ts"
+#line 2133 "ts-src/mqtt/session.ts"
   return NULL;
 }

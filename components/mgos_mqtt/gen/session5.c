@@ -4,7 +4,7 @@
 static uint32_t session5_keep(rt_bytes dst, rt_bytes src);
 static uint32_t session5_aliasedRem(rt_bytes m, PubLayout *l, bool dropTopic);
 
-#line 239 "ts-src/mqtt/session5.ts"
+#line 257 "ts-src/mqtt/session5.ts"
 static PubLayout session5_layout;
 
 /* Sets the fields of a zeroed V5State to their initial values. */
@@ -14,10 +14,12 @@ void V5State_init(V5State *self) {
   self->serverKeepAlive = -1;
   self->serverMaxQos = 2;
   self->retainAvailable = true;
+  self->wildcardAvailable = true;
+  self->sharedAvailable = true;
 }
 
 /** A new connection: aliases and the broker's limits start over (3.3.2.3.4). */
-#line 94 "ts-src/mqtt/session5.ts"
+#line 97 "ts-src/mqtt/session5.ts"
 void V5State_startConnection(V5State *self) {
   self->serverReceiveMax = 65535;
   self->serverMaxPacket = 0;
@@ -25,6 +27,8 @@ void V5State_startConnection(V5State *self) {
   self->serverKeepAlive = -1;
   self->serverMaxQos = 2;
   self->retainAvailable = true;
+  self->wildcardAvailable = true;
+  self->sharedAvailable = true;
   self->lastReason = 0;
   self->reasonStrLen = 0;
   self->serverRefLen = 0;
@@ -43,35 +47,43 @@ void V5State_takeConnack(V5State *self) {
   if (Props5_has(p, PropId_RECEIVE_MAXIMUM)) {
     self->serverReceiveMax = p->receiveMaximum;
   }
-#line 117 "ts-src/mqtt/session5.ts"
+#line 122 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_MAXIMUM_PACKET_SIZE)) {
     self->serverMaxPacket = p->maximumPacketSize;
   }
-#line 118 "ts-src/mqtt/session5.ts"
+#line 123 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_TOPIC_ALIAS_MAXIMUM)) {
     self->serverAliasMax = p->topicAliasMaximum;
   }
-#line 119 "ts-src/mqtt/session5.ts"
+#line 124 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_SERVER_KEEP_ALIVE)) {
     self->serverKeepAlive = p->serverKeepAlive;
   }
-#line 120 "ts-src/mqtt/session5.ts"
+#line 125 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_MAXIMUM_QOS)) {
     self->serverMaxQos = p->maximumQos;
   }
-#line 121 "ts-src/mqtt/session5.ts"
+#line 126 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_RETAIN_AVAILABLE)) {
     self->retainAvailable = p->retainAvailable != 0;
   }
-#line 122 "ts-src/mqtt/session5.ts"
+#line 127 "ts-src/mqtt/session5.ts"
+  if (Props5_has(p, PropId_WILDCARD_SUB_AVAILABLE)) {
+    self->wildcardAvailable = p->wildcardSubAvailable != 0;
+  }
+#line 128 "ts-src/mqtt/session5.ts"
+  if (Props5_has(p, PropId_SHARED_SUB_AVAILABLE)) {
+    self->sharedAvailable = p->sharedSubAvailable != 0;
+  }
+#line 129 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_ASSIGNED_CLIENT_ID)) {
     self->assignedIdLen = session5_keep(RT_BYTES(self->assignedId, session5_STR_ROOM), p->assignedClientId);
   }
-#line 123 "ts-src/mqtt/session5.ts"
+#line 130 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_RESPONSE_INFO)) {
     self->responseInfoLen = session5_keep(RT_BYTES(self->responseInfo, session5_STR_ROOM), p->responseInfo);
   }
-#line 124 "ts-src/mqtt/session5.ts"
+#line 131 "ts-src/mqtt/session5.ts"
   V5State_takeReason(self);
 }
 
@@ -83,13 +95,33 @@ void V5State_takeReason(V5State *self) {
   if (Props5_has(p, PropId_REASON_STRING)) {
     self->reasonStrLen = session5_keep(RT_BYTES(self->reasonStr, session5_STR_ROOM), p->reasonString);
   }
-#line 133 "ts-src/mqtt/session5.ts"
+#line 140 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_SERVER_REFERENCE)) {
     self->serverRefLen = session5_keep(RT_BYTES(self->serverRef, session5_STR_ROOM), p->serverReference);
   }
 }
 
-#line 136 "ts-src/mqtt/session5.ts"
+/** The SUBACK reason code this broker would refuse `filter` with, by
+   *  what its CONNACK said it lacks (0xA2, 0x9E); 0 when it may be sent. */
+#line 145 "ts-src/mqtt/session5.ts"
+uint8_t V5State_subRefusal(V5State *self, rt_bytes filter) {
+  if (!self->sharedAvailable && codec5_isShared(filter)) {
+    return Reason_SHARED_SUBS_NOT_SUPPORTED;
+  }
+#line 147 "ts-src/mqtt/session5.ts"
+  if (self->wildcardAvailable) {
+    return 0;
+  }
+#line 148 "ts-src/mqtt/session5.ts"
+  for (uint32_t i = 0; i < filter.len; i++) {
+    if (filter.p[i] == 0x23 || filter.p[i] == 0x2b) {
+      return Reason_WILDCARD_SUBS_NOT_SUPPORTED;
+    }
+  }
+#line 151 "ts-src/mqtt/session5.ts"
+  return 0;
+}
+
 rt_bytes V5State_reasonString(V5State *self) {
   return rt_subarray(RT_BYTES(self->reasonStr, session5_STR_ROOM), 0, self->reasonStrLen);
 }
@@ -111,12 +143,12 @@ uint8_t V5State_resolveInAlias(V5State *self) {
   if (!Props5_has(p, PropId_TOPIC_ALIAS)) {
     return 0;
   }
-#line 155 "ts-src/mqtt/session5.ts"
+#line 173 "ts-src/mqtt/session5.ts"
   uint32_t a = p->topicAlias;
   if (a == 0 || a > CONFIG_MGOS_MQTT_TOPIC_ALIASES) {
     return 0x94;
   }
-#line 157 "ts-src/mqtt/session5.ts"
+#line 175 "ts-src/mqtt/session5.ts"
   uint32_t k = a - 1;
   uint32_t at = k * (uint32_t)CONFIG_MGOS_MQTT_TOPIC_ALIAS_LEN;
   rt_bytes t = self->pkt.base.topic;
@@ -134,7 +166,7 @@ uint8_t V5State_resolveInAlias(V5State *self) {
   if (n == 0) {
     return 0x82;
   }
-#line 172 "ts-src/mqtt/session5.ts"
+#line 190 "ts-src/mqtt/session5.ts"
   self->pkt.base.topic = rt_subarray(RT_BYTES(self->inTopic, session5_ALIAS_ROOM), at, at + n);
   return 0;
 }
@@ -147,7 +179,7 @@ uint32_t V5State_outAlias(V5State *self, rt_bytes topic) {
   if (max == 0 || topic.len > CONFIG_MGOS_MQTT_TOPIC_ALIAS_LEN) {
     return 0;
   }
-#line 182 "ts-src/mqtt/session5.ts"
+#line 200 "ts-src/mqtt/session5.ts"
   for (uint32_t k = 0; k < max; k++) {
     uint32_t n = rt_get_u16(self->outLen, session5_ALIAS_SLOTS, k);
     uint32_t at = k * (uint32_t)CONFIG_MGOS_MQTT_TOPIC_ALIAS_LEN;
@@ -156,7 +188,7 @@ uint32_t V5State_outAlias(V5State *self, rt_bytes topic) {
     }
   }
   // Not bound: a free slot, else the oldest binding is replaced.
-#line 188 "ts-src/mqtt/session5.ts"
+#line 206 "ts-src/mqtt/session5.ts"
   uint32_t k = max;
   for (uint32_t j = 0; j < max; j++) {
     if (rt_get_u16(self->outLen, session5_ALIAS_SLOTS, j) == 0) {
@@ -174,7 +206,7 @@ uint32_t V5State_outAlias(V5State *self, rt_bytes topic) {
 }
 
 /** Copies `src` into `dst` (cut to its size); returns the length kept. */
-#line 206 "ts-src/mqtt/session5.ts"
+#line 224 "ts-src/mqtt/session5.ts"
 static uint32_t session5_keep(rt_bytes dst, rt_bytes src) {
   uint32_t n = (src.len < dst.len) ? src.len : dst.len;
   rt_copy_bytes(dst, 0, rt_subarray(src, 0, n));
@@ -182,13 +214,13 @@ static uint32_t session5_keep(rt_bytes dst, rt_bytes src) {
 }
 
 /** Reads the layout of the well-formed MQTT 5 PUBLISH `m` (one we encoded). */
-#line 226 "ts-src/mqtt/session5.ts"
+#line 244 "ts-src/mqtt/session5.ts"
 void session5_pubLayout(rt_bytes m, uint8_t qos, PubLayout *l) {
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 229 "ts-src/mqtt/session5.ts"
+#line 247 "ts-src/mqtt/session5.ts"
   k++;
   l->topicAt = k;
   l->topicLen = (uint32_t)((rt_bytes_get(m, k) << 8) | rt_bytes_get(m, rt_idx_add(k, 1)));
@@ -201,7 +233,7 @@ void session5_pubLayout(rt_bytes m, uint8_t qos, PubLayout *l) {
 
 /** Size of the PUBLISH `m` rewritten with topic alias `alias`, the topic
  *  left out when `dropTopic`. */
-#line 243 "ts-src/mqtt/session5.ts"
+#line 261 "ts-src/mqtt/session5.ts"
 uint32_t session5_aliasedSize(rt_bytes m, uint8_t qos, bool dropTopic) {
   PubLayout *l = &session5_layout;
   session5_pubLayout(m, qos, l);
@@ -226,7 +258,7 @@ uint32_t session5_putAliased(rt_bytes out, rt_bytes m, uint8_t qos, uint16_t ali
   if (total > out.len) {
     return 0;
   }
-#line 265 "ts-src/mqtt/session5.ts"
+#line 283 "ts-src/mqtt/session5.ts"
   rt_bytes_set(out, 0, rt_bytes_get(m, 0));
   uint32_t at = codec5_putVarint(out, 1, rem);
   uint32_t tl = dropTopic ? 0 : l->topicLen;

@@ -72,6 +72,9 @@ struct V5State {
   /** Maximum QoS (2 when absent) and Retain Available. */
   uint8_t serverMaxQos;
   bool retainAvailable;
+  /** Wildcard and Shared Subscription Available (true when absent). */
+  bool wildcardAvailable;
+  bool sharedAvailable;
   /** The reason code of the last CONNACK or server DISCONNECT. */
   uint8_t lastReason;
   // ---- copied strings: assigned client id, server reference, reason string
@@ -123,6 +126,7 @@ void V5State_init(V5State *self);
 void V5State_startConnection(V5State *self);
 void V5State_takeConnack(V5State *self);
 void V5State_takeReason(V5State *self);
+uint8_t V5State_subRefusal(V5State *self, rt_bytes filter);
 rt_bytes V5State_reasonString(V5State *self);
 rt_bytes V5State_serverReference(V5State *self);
 rt_bytes V5State_assignedClientId(V5State *self);

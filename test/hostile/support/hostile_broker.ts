@@ -4,19 +4,24 @@
 // handed to acts[k] when there is one: a script that sends whatever bytes it
 // likes (hand-made bad packets) and may switch the connection to good().
 // Every other connection, and a connection after good(), is served by a
-// correct minimal MQTT 3.1.1 broker: CONNACK 0, SUBACK with the requested
-// QoS, PUBACK / PUBREC / PUBREL / PUBCOMP, UNSUBACK, PINGRESP, and an echo of
-// each PUBLISH that matches one of the connection's own subscriptions.
+// correct minimal broker of the broker's protocol version (3.1.1, or MQTT 5):
+// CONNACK 0, SUBACK with the requested QoS, PUBACK / PUBREC / PUBREL /
+// PUBCOMP, UNSUBACK, PINGRESP, and an echo of each PUBLISH that matches one
+// of the connection's own subscriptions.
 //
-// Good packets are encoded with the project's codec (ts-src/mqtt/codec.ts);
-// what the client sends is decoded with it too (forClient = false accepts
-// every type) and recorded, so a test can assert what the client did and did
-// NOT send (no PUBACK for id 0, ...).
+// Good packets are encoded with the project's codec (ts-src/mqtt/codec.ts, or
+// codec5.ts and test/mqtt/support/codec5_broker.ts for MQTT 5); what the
+// client sends is decoded with it too (forClient = false accepts every type)
+// and recorded, so a test can assert what the client did and did NOT send (no
+// PUBACK for id 0, the reason code of its DISCONNECT, ...).
 import * as net from "node:net";
 import { encodeAck, encodePublish, encodeSimple } from "../../../ts-src/mqtt/codec";
 import { decode, encodeConnack, encodeSuback } from "../../mqtt/support/codec_broker";
 import { Packet, PacketType, decodeErrName, DecodeErr } from "../../../ts-src/mqtt/packet";
 import { topicMatches } from "../../../ts-src/mqtt/topic";
+import { encodeAck5, encodePublishAny5 } from "../../../ts-src/mqtt/codec5";
+import { Packet5, Props5, decode5ErrName } from "../../../ts-src/mqtt/packet5";
+import { decode5Any, encodeConnack5, encodeCodesAck5 } from "../../mqtt/support/codec5_broker";
 
 export { PacketType };
 
@@ -32,6 +37,9 @@ export interface RxPacket {
   payload: Buffer;
   /** SUBSCRIBE: filters and their requested QoS; UNSUBSCRIBE: filters (qos 0). */
   filters: { filter: string; qos: number }[];
+  /** MQTT 5: the reason code (acks, DISCONNECT, AUTH; 0 when omitted) and properties. */
+  reason: number;
+  props: Props5 | null;
   /** CONNECT */
   clientId: string;
   cleanSession: boolean;
@@ -51,8 +59,17 @@ function enc(what: string, f: (out: Uint8Array) => number): Buffer {
 
 const te = new TextEncoder();
 
+/** The good packets of one protocol version (4: 3.1.1, 5: MQTT 5). */
+export interface Pkt {
+  connack(code?: number, sessionPresent?: boolean): Buffer;
+  suback(id: number, codes: number[]): Buffer;
+  ack(type: number, id: number): Buffer;
+  publish(topic: string, payload: string | Uint8Array, qos?: number, id?: number, dup?: boolean, retain?: boolean): Buffer;
+  simple(type: number): Buffer;
+}
+
 // Good packets, encoded by our codec.
-export const pkt = {
+export const pkt: Pkt = {
   connack: (code = 0, sessionPresent = false) => enc("CONNACK", (o) => encodeConnack(o, sessionPresent, code)),
   suback: (id: number, codes: number[]) => enc("SUBACK", (o) => encodeSuback(o, id, Uint8Array.from(codes))),
   ack: (type: number, id: number) => enc("ack", (o) => encodeAck(o, type, id)),
@@ -60,6 +77,33 @@ export const pkt = {
     enc("PUBLISH", (o) => encodePublish(o, te.encode(topic), typeof payload === "string" ? te.encode(payload) : payload, qos, retain, dup, id)),
   simple: (type: number) => enc("simple", (o) => encodeSimple(o, type)),
 };
+
+/** Properties for an MQTT 5 packet: `f` sets them on an empty set. */
+export function props5(f: (p: Props5) => void = () => undefined): Props5 {
+  const p = new Props5();
+  f(p);
+  return p;
+}
+
+/** MQTT 5 good packets (codec5.ts; CONNACK and SUBACK from the test-only broker half).
+ *  `connackProps` go into every CONNACK this builder makes. */
+export function pkt5(connackProps: Props5 = props5()): Pkt {
+  return {
+    connack: (code = 0, sessionPresent = false) => enc("CONNACK 5", (o) => encodeConnack5(o, sessionPresent, code, connackProps)),
+    suback: (id, codes) => enc("SUBACK 5", (o) => encodeCodesAck5(o, PacketType.SUBACK, id, Uint8Array.from(codes), props5())),
+    ack: (type, id) => type === PacketType.UNSUBACK
+      ? enc("UNSUBACK 5", (o) => encodeCodesAck5(o, type, id, Uint8Array.from([0]), props5()))
+      : enc("ack 5", (o) => encodeAck5(o, type, id, 0, props5())),
+    publish: (topic, payload, qos = 0, id = 0, dup = false, retain = false) =>
+      enc("PUBLISH 5", (o) => encodePublishAny5(o, te.encode(topic), typeof payload === "string" ? te.encode(payload) : payload, qos, retain, dup, id, props5())),
+    simple: (type) => enc("simple", (o) => encodeSimple(o, type)),
+  };
+}
+
+/** The good packets of `version`. */
+export function pktFor(version: number): Pkt {
+  return version === 5 ? pkt5() : pkt;
+}
 
 /** Hand-made bytes: a fixed header with any first byte and a raw remaining-length field, then a body. */
 export function raw(first: number, remLenBytes: number[], body: number[] | Buffer = []): Buffer {
@@ -84,9 +128,13 @@ export function remLen(n: number): number[] {
   return out;
 }
 
-/** A PUBLISH built by hand (any topic bytes, any flags, any id). */
-export function rawPublish(topic: Buffer | string, payload: string, qos: number, id: number, flagsExtra = 0): Buffer {
-  const body = Buffer.concat([str(topic), qos > 0 ? Buffer.from([id >> 8, id & 0xff]) : Buffer.alloc(0), Buffer.from(payload)]);
+/** A PUBLISH built by hand (any topic bytes, any flags, any id); for MQTT 5
+ *  (`version` 5) with the property block `props` (raw bytes after the length;
+ *  `propLen` overrides the length field, to lie). */
+export function rawPublish(topic: Buffer | string, payload: string, qos: number, id: number, flagsExtra = 0, version = 4,
+  props: number[] = [], propLen?: number[]): Buffer {
+  const pb = version === 5 ? Buffer.from([...(propLen ?? remLen(props.length)), ...props]) : Buffer.alloc(0);
+  const body = Buffer.concat([str(topic), qos > 0 ? Buffer.from([id >> 8, id & 0xff]) : Buffer.alloc(0), pb, Buffer.from(payload)]);
   return raw(0x30 | (qos << 1) | flagsExtra, remLen(body.length), body);
 }
 
@@ -97,6 +145,8 @@ export class HConn {
   rx: RxPacket[] = [];
   private buf = Buffer.alloc(0);
   private pk = new Packet();
+  /** The good packets of this connection's protocol version. */
+  P: Pkt;
   private waiters: (() => void)[] = [];
   private serving = false;
   private subs: { filter: string; qos: number }[] = [];
@@ -114,7 +164,8 @@ export class HConn {
   clientDecodeError: string | null = null;
   bytesFromClient = 0;
 
-  constructor(public sock: net.Socket, public index: number) {
+  constructor(public sock: net.Socket, public index: number, public version = 4, connackProps: Props5 | null = null) {
+    this.P = version === 5 ? pkt5(connackProps ?? props5()) : pkt;
     sock.setNoDelay(true);
     sock.on("data", (d: Buffer) => this.onData(d));
     sock.on("end", () => {
@@ -149,18 +200,21 @@ export class HConn {
     this.bytesFromClient += d.length;
     this.buf = Buffer.concat([this.buf, d]);
     for (;;) {
-      const r = decode(this.buf, 1 << 20, false, this.pk);
+      // MQTT 5: a Packet5 per packet (its properties are views, kept in the record).
+      const p5 = this.version === 5 ? new Packet5() : null;
+      const r = p5 ? decode5Any(this.buf, 1 << 20, false, p5) : decode(this.buf, 1 << 20, false, this.pk);
       if (r === 0) break;
       if (r < 0) {
-        this.clientDecodeError = decodeErrName(-r as DecodeErr);
+        this.clientDecodeError = -r >= 32 ? decode5ErrName(-r) : decodeErrName(-r as DecodeErr);
         this.note(`client sent a bad packet: ${this.clientDecodeError}`);
         this.buf = Buffer.alloc(0);
         break;
       }
-      const p = this.pk;
+      const p = p5 ? p5.base : this.pk;
       const rec: RxPacket = {
         type: p.type, flags: p.flags, qos: p.qos, dup: p.dup, retain: p.retain, id: p.packetId,
         topic: Buffer.from(p.topic).toString("utf8"), payload: Buffer.from(p.payload), filters: [],
+        reason: p5 ? p5.reasonCode : 0, props: p5 ? p5.props : null,
         clientId: Buffer.from(p.clientId).toString("utf8"), cleanSession: (p.connectFlags & 0x02) !== 0, keepAlive: p.keepAlive,
         at: Date.now(),
       };
@@ -172,13 +226,13 @@ export class HConn {
           const filter = b.subarray(at + 2, at + 2 + len).toString("utf8");
           at += 2 + len;
           let qos = 0;
-          if (p.type === PacketType.SUBSCRIBE) qos = b[at++];
+          if (p.type === PacketType.SUBSCRIBE) qos = b[at++] & 3; // MQTT 5: the options' QoS bits
           rec.filters.push({ filter, qos });
         }
       }
       this.buf = this.buf.subarray(r);
       this.rx.push(rec);
-      this.note(`got ${typeName(rec.type)}${rec.id ? " id=" + rec.id : ""}${rec.topic ? " " + rec.topic : ""}`);
+      this.note(`got ${typeName(rec.type)}${rec.id ? " id=" + rec.id : ""}${rec.topic ? " " + rec.topic : ""}${rec.reason ? " reason=0x" + rec.reason.toString(16) : ""}`);
       if (this.serving) this.serve(rec);
     }
     this.wake();
@@ -192,37 +246,37 @@ export class HConn {
   private serve(p: RxPacket): void {
     switch (p.type) {
       case PacketType.CONNECT:
-        this.send(pkt.connack(0));
+        this.send(this.P.connack(0));
         break;
       case PacketType.SUBSCRIBE:
         for (const f of p.filters) this.subs.push(f);
-        this.send(pkt.suback(p.id, p.filters.map((f) => f.qos)));
+        this.send(this.P.suback(p.id, p.filters.map((f) => f.qos)));
         break;
       case PacketType.UNSUBSCRIBE:
         this.subs = this.subs.filter((s) => !p.filters.some((f) => f.filter === s.filter));
-        this.send(pkt.ack(PacketType.UNSUBACK, p.id));
+        this.send(this.P.ack(PacketType.UNSUBACK, p.id));
         break;
       case PacketType.PUBLISH: {
-        if (p.qos === 1) this.send(pkt.ack(PacketType.PUBACK, p.id));
-        if (p.qos === 2) this.send(pkt.ack(PacketType.PUBREC, p.id));
+        if (p.qos === 1) this.send(this.P.ack(PacketType.PUBACK, p.id));
+        if (p.qos === 2) this.send(this.P.ack(PacketType.PUBREC, p.id));
         // Echo once per matching subscription (at the lower QoS). A QoS 2
         // duplicate (DUP) is not echoed again.
         if (p.qos === 2 && p.dup) break;
         for (const s of this.subs) {
           if (!topicMatches(te.encode(s.filter), te.encode(p.topic))) continue;
           const q = Math.min(p.qos, s.qos);
-          this.send(pkt.publish(p.topic, p.payload, q, q > 0 ? this.takeId() : 0));
+          this.send(this.P.publish(p.topic, p.payload, q, q > 0 ? this.takeId() : 0));
         }
         break;
       }
       case PacketType.PUBREL:
-        this.send(pkt.ack(PacketType.PUBCOMP, p.id));
+        this.send(this.P.ack(PacketType.PUBCOMP, p.id));
         break;
       case PacketType.PUBREC:
-        this.send(pkt.ack(PacketType.PUBREL, p.id));
+        this.send(this.P.ack(PacketType.PUBREL, p.id));
         break;
       case PacketType.PINGREQ:
-        this.send(pkt.simple(PacketType.PINGRESP));
+        this.send(this.P.simple(PacketType.PINGRESP));
         break;
       case PacketType.DISCONNECT:
         this.end();
@@ -315,6 +369,12 @@ export function typeName(t: number): string {
 
 export type Act = (c: HConn) => Promise<void>;
 
+/** What the client sent last on `c` before it closed: its DISCONNECT's reason, or null. */
+export function lastDisconnect(c: HConn): RxPacket | null {
+  const last = c.rx[c.rx.length - 1];
+  return last !== undefined && last.type === PacketType.DISCONNECT ? last : null;
+}
+
 export class HostileBroker {
   server: net.Server;
   conns: HConn[] = [];
@@ -323,12 +383,13 @@ export class HostileBroker {
   private actDone: Promise<void>[] = [];
   port = 0;
 
-  constructor(private acts: Act[]) {
+  /** `version` 5: the connections speak MQTT 5 (good() answers in 5 too). */
+  constructor(private acts: Act[], public version = 4) {
     this.server = net.createServer((sock) => this.onConn(sock));
   }
 
-  static async start(acts: Act[]): Promise<HostileBroker> {
-    const b = new HostileBroker(acts);
+  static async start(acts: Act[], version = 4): Promise<HostileBroker> {
+    const b = new HostileBroker(acts, version);
     await new Promise<void>((resolve, reject) => {
       b.server.once("error", reject);
       b.server.listen(0, "127.0.0.1", () => resolve());
@@ -338,7 +399,7 @@ export class HostileBroker {
   }
 
   private onConn(sock: net.Socket): void {
-    const c = new HConn(sock, this.conns.length);
+    const c = new HConn(sock, this.conns.length, this.version);
     this.conns.push(c);
     const act = this.acts[c.index];
     if (act === undefined) {
