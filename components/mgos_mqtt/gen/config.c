@@ -464,7 +464,7 @@ static rt_bytes config_take_key(void) {
     return RT_LIT("");
   }
 #line 445 "ts-src/config/config.ts"
-  return rt_subarray(RT_BYTES(config_st.key, config_NAME_SIZE), 0, config_st.key_len);
+  return rt_slice(RT_BYTES(config_st.key, config_NAME_SIZE), 0, config_st.key_len);
 }
 
 // ---- applying one value ----
@@ -940,7 +940,7 @@ static config_err config_parse_section(int32_t s) {
       config_loc_msg(lx->start);
       config_msg_str(config_gen_section_name(s));
       config_msg_lit(RT_LIT("."));
-      config_msg_quote(rt_subarray(RT_BYTES(config_st.key, config_NAME_SIZE), 0, config_st.key_len));
+      config_msg_quote(rt_slice(RT_BYTES(config_st.key, config_NAME_SIZE), 0, config_st.key_len));
       config_msg_lit(RT_LIT(": unknown key"));
       return config_err_UNKNOWN_KEY;
     }
@@ -986,7 +986,7 @@ static config_err config_parse(rt_bytes data) {
       int32_t s = config_gen_section_find(config_take_key());
       if (s < 0) {
         config_loc_msg(lx->start);
-        config_msg_quote(rt_subarray(RT_BYTES(config_st.key, config_NAME_SIZE), 0, config_st.key_len));
+        config_msg_quote(rt_slice(RT_BYTES(config_st.key, config_NAME_SIZE), 0, config_st.key_len));
         config_msg_lit(RT_LIT(": unknown section (expected mqtt or mqtt1)"));
         return config_err_UNKNOWN_SECTION;
       }
