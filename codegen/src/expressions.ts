@@ -274,7 +274,8 @@ export abstract class Expressions extends Ranges {
         }
         const lv = o.place !== undefined ? `${o.place}.${f.cname}` : `${this.paren(o)}->${f.cname}`;
         if (f.storage === "embed") return this.mkVal(`&${lv}`, f.t, { place: lv, atom: false, pure: o.pure });
-        return this.narrow(this.mkVal(lv, f.t, { pure: o.pure }), e);
+        const ff = f.t.k === "int" ? this.fieldFacts?.get(f.decl) : undefined;
+        return this.narrow(this.mkVal(lv, f.t, ff ? { pure: o.pure, lo: ff[0], hi: ff[1] } : { pure: o.pure }), e);
       }
       case "bytes":
         if (name === "length") return { ...this.mkVal(`${this.paren(o)}.len`, intT("u32")), pure: o.pure };
@@ -644,6 +645,10 @@ export abstract class Expressions extends Ranges {
     }
     if (!stmt && this.fs && lv.decl) this.fs.mutated.add(lv.decl);
     if (this.fs && lv.decl) this.fs.flow.write(lv.decl);
+    if (lv.field && lv.t.k === "int") {
+      const cur = lv.read(), d = op === "++" ? 1 : -1;
+      this.noteStore(lv.field, Math.max(lv.t.lo, cur.lo + d), Math.min(lv.t.hi, cur.hi + d));
+    }
     const c = prefix ? `${op}${lv.plain}` : `${lv.plain}${op}`;
     return { c, t: lv.t, lo: lv.t.lo, hi: lv.t.hi, atom: stmt, pure: false };
   }
@@ -859,13 +864,13 @@ export abstract class Expressions extends Ranges {
     return true;
   }
   /** An assignable place: a variable, a field, or an element (set through a helper). */
-  protected lvalue(e: ts.Expression, rhs?: ts.Expression): { t: T; plain?: string; set?: (v: string) => string; read: () => Val; decl?: ts.Node; rv?: Val } | null {
+  protected lvalue(e: ts.Expression, rhs?: ts.Expression): { t: T; plain?: string; set?: (v: string) => string; read: () => Val; decl?: ts.Node; rv?: Val; field?: ts.Node } | null {
     if (ts.isParenthesizedExpression(e)) return this.lvalue(e.expression, rhs);
     const r = this.lvalue0(e, rhs);
     if (r && rhs && !r.rv) r.rv = this.expr(rhs);
     return r;
   }
-  protected lvalue0(e: ts.Expression, rhs?: ts.Expression): { t: T; plain?: string; set?: (v: string) => string; read: () => Val; decl?: ts.Node; rv?: Val } | null {
+  protected lvalue0(e: ts.Expression, rhs?: ts.Expression): { t: T; plain?: string; set?: (v: string) => string; read: () => Val; decl?: ts.Node; rv?: Val; field?: ts.Node } | null {
     if (ts.isIdentifier(e)) {
       const d = this.declOf(e);
       const ent = d ? this.fs?.locals.get(d) ?? this.ents.get(d) : undefined;
@@ -903,7 +908,9 @@ export abstract class Expressions extends Ranges {
         this.err(e, "`.length` is read-only; make a subarray for a shorter view");
         return null;
       }
-      return { t: v.t, plain: v.c, read: () => v, rv };
+      const fd = ts.isIdentifier(e.name) ? this.declOf(e.name) : undefined;
+      const fi = fd && ts.isPropertyDeclaration(fd) && v.t.k === "int" ? fd : undefined;
+      return { t: v.t, plain: v.c, read: () => v, rv, field: fi };
     }
     if (ts.isElementAccessExpression(e)) {
       // Object, index, then the right-hand side, as in JavaScript.

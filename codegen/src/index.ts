@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Project, ts } from "ts-morph";
 import { Compiler, Diagnostic, makeDiag, checkCNames } from "./compiler";
-import { ModInfo } from "./types";
+import { ModInfo, IntT } from "./types";
 import type { RetFacts } from "./model";
 
 export type { Diagnostic } from "./compiler";
@@ -228,6 +228,46 @@ export function compile(opts: CompileOptions): CompileResult {
     last = next;
   }
   if (!outputs) return { diagnostics: dedupe(diagnostics), files };
+  // Field range invariants: an unsigned integer field starting at a literal is
+  // assumed within [0, N - 1] or [0, N] for N the length of a Uint8Array(N)
+  // field of its class (an index, a slice bound; the smallest first), and the program is compiled again under that
+  // assumption; the output is kept only when every store of every assumed field
+  // was proven inside its range (an inductive invariant: reads in range, so
+  // stores in range). A field whose stores leave the range tries the next
+  // bound at least as high as they reached, then has no fact. Parameter and return facts come from the passes above,
+  // which assumed no field facts.
+  const cands = fieldCandidates(last);
+  const fails = new Map<ts.Node, number>();
+  for (let pass = 0; pass < MAX_FIELD_PASSES && cands.size; pass++) {
+    const hyp = new Map<ts.Node, [number, number]>();
+    for (const [d, ns] of cands) hyp.set(d, [0, ns[0]]);
+    const next = new Compiler(checker, root, rtFile);
+    next.mods = mods;
+    next.paramFacts = last.paramFacts;
+    next.prevRetFacts = last.prevRetFacts;
+    next.fieldFacts = hyp;
+    const out = emitAll(next);
+    if (next.diags.length || !out) break;
+    let ok = true;
+    for (const [d, [lo, hi]] of hyp) {
+      const st = next.fieldStores.get(d);
+      if (st && (st[0] < lo || st[1] > hi)) {
+        ok = false;
+        // Under a larger range the stores reach at least as far: skip what they passed.
+        const ns = cands.get(d)!;
+        while (ns.length && (ns[0] <= hi || ns[0] < st[1])) ns.shift();
+        // A counter creeping past every bound would cost a pass per bound.
+        const nf = (fails.get(d) ?? 0) + 1;
+        fails.set(d, nf);
+        if (!ns.length || nf >= MAX_FIELD_FAILS) cands.delete(d);
+      }
+    }
+    if (ok) {
+      outputs = out;
+      last = next;
+      break;
+    }
+  }
   const rtDir = RUNTIME_DIR(root);
   for (const name of ["rt.h", "rt.c"]) {
     const text = fs.readFileSync(path.join(rtDir, name), "utf8");
@@ -235,6 +275,28 @@ export function compile(opts: CompileOptions): CompileResult {
   }
   for (const [n, t] of outputs) files.set(n, t);
   return { diagnostics, files, sites: last.sites };
+}
+
+/** Compilations trying field invariants at most (each drops what failed). */
+const MAX_FIELD_PASSES = 5;
+/** Failed bounds after which a field gets no fact. */
+const MAX_FIELD_FAILS = 3;
+
+/** Per unsigned integer field whose initializer is a literal: the bounds it could
+ *  stay within, ascending: N - 1 and N for each Uint8Array(N) field of its class
+ *  (fixed sizes only: a Kconfig size N is known only to be at least 1). */
+function fieldCandidates(cc: Compiler): Map<ts.Node, number[]> {
+  const res = new Map<ts.Node, number[]>();
+  for (const cls of cc.classes.values()) {
+    const lens = [...new Set([...cls.fields.values()].flatMap((f) => (f.storage === "buf" && f.t.k === "arr" && f.t.elem.name === "u8" && f.t.nLo > 0 && f.t.nLo === f.t.nHi ? [f.t.nLo - 1, f.t.nLo] : [])))].sort((a, b) => a - b);
+    for (const f of cls.fields.values()) {
+      const init = f.decl.initializer;
+      if (f.storage !== "val" || f.t.k !== "int" || f.t.enumOf || f.t.lo < 0 || !init || !ts.isNumericLiteral(init)) continue;
+      const ns = lens.filter((n) => n >= Number(init.text) && n < (f.t as IntT).hi);
+      if (ns.length) res.set(f.decl, ns);
+    }
+  }
+  return res;
 }
 
 /** Compilations of the whole program at most (the first, then refinements). */

@@ -186,6 +186,18 @@ export abstract class Declarations {
   retFacts = new Map<ts.Node, RetFacts>();
   /** The previous pass's retFacts: calls read them (expressions.ts direct, initFacts). */
   prevRetFacts: Map<ts.Node, RetFacts> | null = null;
+  /** Field range invariants assumed by this pass (index.ts): per integer field
+   *  (its declaration), the range every read of it gets. Sound only because
+   *  index.ts keeps a pass's output only when every store it compiled
+   *  (fieldStores) lies inside the assumed range. */
+  fieldFacts: Map<ts.Node, [number, number]> | null = null;
+  /** Per integer field, the union of the ranges of every store this pass compiled
+   *  (`=`, `+=`, `-=`, `++`, `--`; the initializer is checked by index.ts). */
+  fieldStores = new Map<ts.Node, [number, number]>();
+  noteStore(field: ts.Node, lo: number, hi: number): void {
+    const o = this.fieldStores.get(field);
+    this.fieldStores.set(field, o ? [Math.min(o[0], lo), Math.max(o[1], hi)] : [lo, hi]);
+  }
   constructor(
     protected checker: ts.TypeChecker,
     protected root: string,

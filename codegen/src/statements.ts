@@ -529,6 +529,24 @@ export abstract class Statements extends Lowering {
     const rv = lv.rv!;
     if (rv.bad) return null;
     const what = `the value assigned to \`${e.left.getText()}\``;
+    if (lv.field && lv.t.k === "int") {
+      // The range this store leaves in the field (index.ts checks field invariants
+      // against it): the value's, or the type's where not computed below.
+      const t = lv.t;
+      let st: [number, number] = [t.lo, t.hi];
+      const ff = this.fieldFacts?.get(lv.field);
+      if (op === K.EqualsToken && rv.t.k === "int") {
+        st = [rv.lo, rv.hi];
+        // `this.len = n + 1` under `n < N`: the flow facts bound it too.
+        if (ff && st[1] > ff[1] && rv.lo >= 0 && this.proves(e.right, { k: null, lo: ff[1] }, false)) st[1] = ff[1];
+      }
+      else if ((op === K.PlusEqualsToken || op === K.MinusEqualsToken) && rv.t.k === "int") {
+        // Counters: a -= that may go below 0 is rejected below.
+        const cur = lv.read();
+        st = op === K.PlusEqualsToken ? [cur.lo + rv.lo, cur.hi + rv.hi] : [cur.lo - rv.hi, cur.hi - rv.lo];
+      }
+      this.noteStore(lv.field, Math.max(t.lo, st[0]), Math.min(t.hi, st[1]));
+    }
     if (op === K.EqualsToken) {
       this.lastAssigned = rv;
       const c = this.conv(rv, lv.t, e.right, what);

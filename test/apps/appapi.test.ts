@@ -196,7 +196,7 @@ test("apps/support/Kconfig.projbuild defaults equal the @kconfig constants of ts
     const src = fs.readFileSync(path.join(root, "ts-src/app", f), "utf8");
     for (const m of src.matchAll(/@kconfig\s+(\w+)[\s\S]*?\*\/\s*export const \w+: \w+ = (\d+);/g)) consts.set(m[1], m[2]);
   }
-  assert.equal(consts.size, 4);
+  assert.equal(consts.size, 5);
   for (const [k, v] of consts) assert.equal(defaults.get(k), v, `${k}: Kconfig default vs ts-src/app`);
 });
 

@@ -13,7 +13,7 @@
 #include "config_sys.h"
 
 /* BEGIN cases generated from test/config/cases.ts (cTable); do not edit by hand */
-static const char PRELOAD_JSON[] = "{\"mqtt\":{\"enable\":true,\"server\":\"broker.example.com:8883\",\"client_id\":\"dev-42\",\"user\":\"alice\",\"pass\":\"s3cr\\\"t\",\"reconnect_timeout_min\":0.5,\"reconnect_timeout_max\":120.25,\"ssl_cert\":\"cert.pem\",\"ssl_key\":\"key.pem\",\"ssl_ca_cert\":\"ca.pem\",\"ssl_cipher_suites\":\"TLS-PSK-WITH-AES-128-GCM-SHA256\",\"ssl_psk_identity\":\"id1\",\"ssl_psk_key\":\"00112233445566778899aabbccddeeff\",\"clean_session\":false,\"keep_alive\":65535,\"will_topic\":\"dev/42/status\",\"will_message\":\"offline\",\"will_retain\":true,\"max_qos\":0,\"recv_mbuf_limit\":0,\"require_time\":true,\"cloud_events\":false,\"max_queue_length\":100,\"max_queue_drop_oldest\":true,\"outbox_persist\":\"/var/lib/dev-42/outbox\",\"debug_use_log_level\":true,\"ws_enable\":true,\"ws_path\":\"/ws\",\"protocol_version\":5,\"session_expiry\":3600,\"max_packet_size\":65536},\"mqtt1\":{\"server\":\"b:2\"}}";
+static const char PRELOAD_JSON[] = "{\"mqtt\":{\"enable\":true,\"server\":\"broker.example.com:8883\",\"client_id\":\"dev-42\",\"user\":\"alice\",\"pass\":\"s3cr\\\"t\",\"reconnect_timeout_min\":0.5,\"reconnect_timeout_max\":120.25,\"ssl_cert\":\"cert.pem\",\"ssl_key\":\"key.pem\",\"ssl_ca_cert\":\"ca.pem\",\"ssl_cipher_suites\":\"TLS-PSK-WITH-AES-128-GCM-SHA256\",\"ssl_psk_identity\":\"id1\",\"ssl_psk_key\":\"00112233445566778899aabbccddeeff\",\"clean_session\":false,\"keep_alive\":65535,\"will_topic\":\"dev/42/status\",\"will_message\":\"offline\",\"will_retain\":true,\"max_qos\":0,\"recv_mbuf_limit\":0,\"require_time\":true,\"cloud_events\":false,\"max_queue_length\":100,\"max_queue_drop_oldest\":true,\"outbox_persist\":\"/var/lib/dev-42/outbox\",\"debug_use_log_level\":true,\"ws_enable\":true,\"ws_path\":\"/ws\",\"protocol_version\":5,\"session_expiry\":3600,\"max_packet_size\":65536,\"will_delay\":30,\"will_message_expiry\":600,\"will_payload_format\":1,\"will_content_type\":\"text/plain\",\"will_response_topic\":\"dev/42/r\",\"will_correlation_data\":\"c1\",\"will_user_props\":\"fw=1\"},\"mqtt1\":{\"server\":\"b:2\"}}";
 struct config_case { const char *text; int code; const char *msg; };
 static const struct config_case BAD[] = {
   {"{\"mqtt2\": {}}", 2, "config.json:1:2: mqtt2: unknown section (expected mqtt or mqtt1)"},
@@ -64,7 +64,7 @@ static const struct config_case BAD[] = {
   {"{\"mqtt\": {\"reconnect_timeout_min\": 1e+}}", 1, "config.json:1:36: invalid number"},
   {"{\"mqtt\": {\"server\": \"a\"}}\001", 1, "config.json:1:26: unexpected byte 0x01"},
   {"{\"mqtt\": {\"server\": \"a\\u0000b\"}}", 4, "config.json:1:21: mqtt.server: a string cannot contain the NUL character"},
-  {"{\"mqtt\": {\"will_message\": \"mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm\"}}", 6, "config.json:1:27: mqtt.will_message: a 600-byte string does not fit in the config arena (512 bytes, 182 in use; raise CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE)"},
+  {"{\"mqtt\": {\"will_message\": \"mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm\"}}", 6, "config.json:1:27: mqtt.will_message: a 600-byte string does not fit in the config arena (512 bytes, 210 in use; raise CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE)"},
   {"{\"mqtt\": {\"server\": \"host:99999\"}}", 5, "config.json:1:21: mqtt.server: port 99999 is out of range 1..65535"},
   {"{\"mqtt\": {\"server\": \"host:0\"}}", 5, "config.json:1:21: mqtt.server: port 0 is out of range 1..65535"},
   {"{\"mqtt\": {\"server\": \":1883\"}}", 8, "config.json:1:21: mqtt.server: \":1883\" has no host name"},
@@ -105,6 +105,9 @@ static const struct config_case SET_BAD[] = {
   {"mqtt.server=host:99999", 5, "mqtt.server: port 99999 is out of range 1..65535"},
   {"mqtt.server=:1883", 8, "mqtt.server: \":1883\" has no host name"},
   {"mqtt1.will_topic=a/#", 8, "mqtt1.will_topic: \"a/#\" contains a wildcard (+ or #): a will is published to one topic"},
+  {"mqtt1.will_response_topic=a/+", 8, "mqtt1.will_response_topic: \"a/+\" is not a topic name (UTF-8, no + or #): a response goes to one topic"},
+  {"mqtt.will_user_props=k=v,bad", 8, "mqtt.will_user_props: \"k=v,bad\" is not key=value,key=value (each entry has = after a non-empty key)"},
+  {"mqtt.will_user_props==v", 8, "mqtt.will_user_props: \"=v\" is not key=value,key=value (each entry has = after a non-empty key)"},
   {"mqtt.will_topic=dev/\177x", 8, "mqtt.will_topic: contains a control character (U+0001-U+001F, U+007F-U+009F): mosquitto closes the connection on such a topic"},
   {"mqtt.server=ssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssss", 6, "mqtt.server: a 512-byte string does not fit in the config arena (512 bytes, 0 in use; raise CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE)"},
 };
@@ -265,7 +268,10 @@ static void test_full_file(void) {
   TEST_ASSERT_TRUE(c->debug_use_log_level);
   TEST_ASSERT_EQUAL_STRING("b:2", mgos_sys_config_get_mqtt1_server());
   TEST_ASSERT_EQUAL_INT(60, mgos_sys_config_get_mqtt1_keep_alive());
-  TEST_ASSERT_EQUAL_UINT32(190, config_arena_used());
+  TEST_ASSERT_EQUAL_INT(30, c->will_delay);
+  TEST_ASSERT_EQUAL_INT(1, c->will_payload_format);
+  TEST_ASSERT_EQUAL_STRING("fw=1", c->will_user_props);
+  TEST_ASSERT_EQUAL_UINT32(218, config_arena_used());
 }
 
 static void test_escapes_and_numbers(void) {
@@ -306,7 +312,7 @@ static void test_errors_leave_config(void) {
     TEST_ASSERT_EQUAL_STRING_MESSAGE("offline", c->will_message, what);
     TEST_ASSERT_EQUAL_INT_MESSAGE(65535, c->keep_alive, what);
     TEST_ASSERT_EQUAL_STRING_MESSAGE("b:2", mgos_sys_config_get_mqtt1_server(), what);
-    TEST_ASSERT_EQUAL_UINT32_MESSAGE(190, config_arena_used(), what);
+    TEST_ASSERT_EQUAL_UINT32_MESSAGE(218, config_arena_used(), what);
   }
   /* A byte the NUL-terminated API cannot carry, through the view API. */
   {

@@ -14,6 +14,8 @@ export const FULL_MQTT: Record<string, boolean | number | string> = {
   max_qos: 0, recv_mbuf_limit: 0, require_time: true, cloud_events: false, max_queue_length: 100,
   max_queue_drop_oldest: true, outbox_persist: "/var/lib/dev-42/outbox", debug_use_log_level: true, ws_enable: true, ws_path: "/ws",
   protocol_version: 5, session_expiry: 3600, max_packet_size: 65536,
+  will_delay: 30, will_message_expiry: 600, will_payload_format: 1, will_content_type: "text/plain",
+  will_response_topic: "dev/42/r", will_correlation_data: "c1", will_user_props: "fw=1",
 };
 
 /** Loaded before the BAD cases: every key of mqtt set, and one string of mqtt1. */
@@ -76,7 +78,7 @@ export const BAD: [string, E, string][] = [
   // strings a C string cannot hold, or that do not fit
   [`{"mqtt": {"server": "a\\u0000b"}}`, E.TYPE, `config.json:1:21: mqtt.server: a string cannot contain the NUL character`],
   [`{"mqtt": {"will_message": "${"m".repeat(600)}"}}`, E.NO_SPACE,
-    `config.json:1:27: mqtt.will_message: a 600-byte string does not fit in the config arena (512 bytes, 182 in use; raise CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE)`],
+    `config.json:1:27: mqtt.will_message: a 600-byte string does not fit in the config arena (512 bytes, 210 in use; raise CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE)`],
   // values that parse but cannot work: a server address that does not split into host and port
   [`{"mqtt": {"server": "host:99999"}}`, E.RANGE, `config.json:1:21: mqtt.server: port 99999 is out of range 1..65535`],
   [`{"mqtt": {"server": "host:0"}}`, E.RANGE, `config.json:1:21: mqtt.server: port 0 is out of range 1..65535`],
@@ -146,6 +148,9 @@ export const SET_BAD: [string, E, string][] = [
   ["mqtt.server=host:99999", E.RANGE, `mqtt.server: port 99999 is out of range 1..65535`],
   ["mqtt.server=:1883", E.INVALID, `mqtt.server: ":1883" has no host name`],
   ["mqtt1.will_topic=a/#", E.INVALID, `mqtt1.will_topic: "a/#" contains a wildcard (+ or #): a will is published to one topic`],
+  ["mqtt1.will_response_topic=a/+", E.INVALID, `mqtt1.will_response_topic: "a/+" is not a topic name (UTF-8, no + or #): a response goes to one topic`],
+  ["mqtt.will_user_props=k=v,bad", E.INVALID, `mqtt.will_user_props: "k=v,bad" is not key=value,key=value (each entry has = after a non-empty key)`],
+  ["mqtt.will_user_props==v", E.INVALID, `mqtt.will_user_props: "=v" is not key=value,key=value (each entry has = after a non-empty key)`],
   ["mqtt.will_topic=dev/\x7fx", E.INVALID, `mqtt.will_topic: contains a control character (U+0001-U+001F, U+007F-U+009F): mosquitto closes the connection on such a topic`],
   [`mqtt.server=${"s".repeat(512)}`, E.NO_SPACE, `mqtt.server: a 512-byte string does not fit in the config arena (512 bytes, 0 in use; raise CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE)`],
 ];

@@ -4,7 +4,7 @@
 // protocol_version 5 fails each connect with an error naming the switch and
 // opens no socket; the connection's MQTT 5 state is zero bytes; a firmware
 // linked with --gc-sections keeps none of MQTT 5's code or tables, and its
-// static RAM is the 3.1.1 client's plus the three config keys.
+// static RAM is the 3.1.1 client's plus the MQTT 5 config keys.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -82,7 +82,8 @@ test("MQTT 5 compiled out: a firmware linked with --gc-sections keeps none of it
     const left = off.split("\n").filter((l) => v5.test(l));
     assert.deepEqual(left, [], "MQTT 5 symbols left in the link with the switch off");
     // Static RAM per connection: the 3.1.1 state plus the MQTT 5 config keys
-    // (protocol_version, session_expiry, max_packet_size, in cfg, cfg1 and the
+    // (protocol_version, session_expiry, max_packet_size and the will_*
+    // properties, in cfg, cfg1 and, the first three, the
     // session's copy) and a few scalars: the V5 state itself is gone.
     const size = (nm: string, sym: string): number => Number(new RegExp(`^\\d+ (\\d+) \\S ${sym}$`, "m").exec(nm)?.[1] ?? NaN);
     const grew = size(on, "conn_table") - size(off, "conn_table");

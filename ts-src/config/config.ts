@@ -554,13 +554,43 @@ function check_value(s: i32, k: i32, json: bool): config_err {
     msg_lit(lit("set, but the persistent outbox is compiled out (CONFIG_MGOS_MQTT_PERSIST_SUPPORT)"));
     return config_err.INVALID;
   }
-  if (bytesEqual(name, lit("client_id")) || bytesEqual(name, lit("user"))) {
+  if (bytesEqual(name, lit("will_response_topic"))) {
+    if (v.length === 0 || validTopicName(v)) return config_err.OK;
+    value_msg(s, k, json);
+    msg_lit(lit("\""));
+    msg_quote(v);
+    msg_lit(lit("\" is not a topic name (UTF-8, no + or #): a response goes to one topic"));
+    return config_err.INVALID;
+  }
+  if (bytesEqual(name, lit("will_user_props")) && !userPairsOk(v)) {
+    value_msg(s, k, json);
+    msg_lit(lit("\""));
+    msg_quote(v);
+    msg_lit(lit("\" is not key=value,key=value (each entry has = after a non-empty key)"));
+    return config_err.INVALID;
+  }
+  if (bytesEqual(name, lit("client_id")) || bytesEqual(name, lit("user")) || bytesEqual(name, lit("will_content_type")) ||
+    bytesEqual(name, lit("will_user_props"))) {
     if (validUtf8(v)) return config_err.OK;
     value_msg(s, k, json);
     msg_lit(lit("not valid UTF-8 (MQTT strings must be)"));
     return config_err.INVALID;
   }
   return config_err.OK;
+}
+
+/** will_user_props: `key=value` entries separated by `,`, each with a non-empty key. */
+function userPairsOk(v: Bytes): bool {
+  let k: u32 = 0;
+  while (k < v.length) {
+    let e: u32 = k;
+    while (e < v.length && v[e] !== 0x2c) e++;
+    let eq: u32 = k;
+    while (eq < e && v[eq] !== 0x3d) eq++;
+    if (eq === k || eq === e) return false;
+    k = u32(e + 1);
+  }
+  return true;
 }
 
 /** A server address split by splitServer(): where its host is, its port. */

@@ -16,13 +16,13 @@ import { mgos_config_mqtt } from "./config_schema";
 export enum config_kind { BOOL = 1, INT = 2, F64 = 3, STRING = 4 }
 
 /** Keys per section. */
-export const KEY_COUNT: i32 = 31;
+export const KEY_COUNT: i32 = 38;
 /** String keys per section. */
-export const STR_KEY_COUNT: i32 = 14;
+export const STR_KEY_COUNT: i32 = 18;
 /** Sections: mqtt and mqtt1. */
 export const SECTION_COUNT: i32 = 2;
 /** String keys of all sections. */
-export const STR_SLOT_COUNT: i32 = 28;
+export const STR_SLOT_COUNT: i32 = 36;
 
 // ---- defaults of the mqtt section ----
 /** mqtt.enable default (0 or 1) @kconfig MGOS_MQTT_ENABLE_VALUE */
@@ -87,6 +87,20 @@ export const MGOS_MQTT_PROTOCOL_VERSION: i32 = 4;
 export const MGOS_MQTT_SESSION_EXPIRY: i32 = -1;
 /** mqtt.max_packet_size default @kconfig MGOS_MQTT_MAX_PACKET_SIZE */
 export const MGOS_MQTT_MAX_PACKET_SIZE: i32 = 0;
+/** mqtt.will_delay default @kconfig MGOS_MQTT_WILL_DELAY */
+export const MGOS_MQTT_WILL_DELAY: i32 = 0;
+/** mqtt.will_message_expiry default @kconfig MGOS_MQTT_WILL_MESSAGE_EXPIRY */
+export const MGOS_MQTT_WILL_MESSAGE_EXPIRY: i32 = 0;
+/** mqtt.will_payload_format default @kconfig MGOS_MQTT_WILL_PAYLOAD_FORMAT */
+export const MGOS_MQTT_WILL_PAYLOAD_FORMAT: i32 = -1;
+/** mqtt.will_content_type default @kconfig MGOS_MQTT_WILL_CONTENT_TYPE */
+export const MGOS_MQTT_WILL_CONTENT_TYPE: string = "";
+/** mqtt.will_response_topic default @kconfig MGOS_MQTT_WILL_RESPONSE_TOPIC */
+export const MGOS_MQTT_WILL_RESPONSE_TOPIC: string = "";
+/** mqtt.will_correlation_data default @kconfig MGOS_MQTT_WILL_CORRELATION_DATA */
+export const MGOS_MQTT_WILL_CORRELATION_DATA: string = "";
+/** mqtt.will_user_props default @kconfig MGOS_MQTT_WILL_USER_PROPS */
+export const MGOS_MQTT_WILL_USER_PROPS: string = "";
 
 // ---- defaults of the mqtt1 section ----
 /** mqtt1.enable default (0 or 1) @kconfig MGOS_MQTT1_ENABLE_VALUE */
@@ -151,6 +165,20 @@ export const MGOS_MQTT1_PROTOCOL_VERSION: i32 = 4;
 export const MGOS_MQTT1_SESSION_EXPIRY: i32 = -1;
 /** mqtt1.max_packet_size default @kconfig MGOS_MQTT1_MAX_PACKET_SIZE */
 export const MGOS_MQTT1_MAX_PACKET_SIZE: i32 = 0;
+/** mqtt1.will_delay default @kconfig MGOS_MQTT1_WILL_DELAY */
+export const MGOS_MQTT1_WILL_DELAY: i32 = 0;
+/** mqtt1.will_message_expiry default @kconfig MGOS_MQTT1_WILL_MESSAGE_EXPIRY */
+export const MGOS_MQTT1_WILL_MESSAGE_EXPIRY: i32 = 0;
+/** mqtt1.will_payload_format default @kconfig MGOS_MQTT1_WILL_PAYLOAD_FORMAT */
+export const MGOS_MQTT1_WILL_PAYLOAD_FORMAT: i32 = -1;
+/** mqtt1.will_content_type default @kconfig MGOS_MQTT1_WILL_CONTENT_TYPE */
+export const MGOS_MQTT1_WILL_CONTENT_TYPE: string = "";
+/** mqtt1.will_response_topic default @kconfig MGOS_MQTT1_WILL_RESPONSE_TOPIC */
+export const MGOS_MQTT1_WILL_RESPONSE_TOPIC: string = "";
+/** mqtt1.will_correlation_data default @kconfig MGOS_MQTT1_WILL_CORRELATION_DATA */
+export const MGOS_MQTT1_WILL_CORRELATION_DATA: string = "";
+/** mqtt1.will_user_props default @kconfig MGOS_MQTT1_WILL_USER_PROPS */
+export const MGOS_MQTT1_WILL_USER_PROPS: string = "";
 
 /** Seconds from a whole number of milliseconds. */
 function ms_to_s(ms: i32): f64 {
@@ -197,6 +225,13 @@ export function set_defaults(c: mgos_config_mqtt, s: i32): void {
     c.protocol_version = MGOS_MQTT_PROTOCOL_VERSION;
     c.session_expiry = MGOS_MQTT_SESSION_EXPIRY;
     c.max_packet_size = MGOS_MQTT_MAX_PACKET_SIZE;
+    c.will_delay = MGOS_MQTT_WILL_DELAY;
+    c.will_message_expiry = MGOS_MQTT_WILL_MESSAGE_EXPIRY;
+    c.will_payload_format = MGOS_MQTT_WILL_PAYLOAD_FORMAT;
+    c.will_content_type = not_empty(MGOS_MQTT_WILL_CONTENT_TYPE);
+    c.will_response_topic = not_empty(MGOS_MQTT_WILL_RESPONSE_TOPIC);
+    c.will_correlation_data = not_empty(MGOS_MQTT_WILL_CORRELATION_DATA);
+    c.will_user_props = not_empty(MGOS_MQTT_WILL_USER_PROPS);
   } else {
     c.enable = MGOS_MQTT1_ENABLE_VALUE !== 0;
     c.server = not_empty(MGOS_MQTT1_SERVER);
@@ -229,6 +264,13 @@ export function set_defaults(c: mgos_config_mqtt, s: i32): void {
     c.protocol_version = MGOS_MQTT1_PROTOCOL_VERSION;
     c.session_expiry = MGOS_MQTT1_SESSION_EXPIRY;
     c.max_packet_size = MGOS_MQTT1_MAX_PACKET_SIZE;
+    c.will_delay = MGOS_MQTT1_WILL_DELAY;
+    c.will_message_expiry = MGOS_MQTT1_WILL_MESSAGE_EXPIRY;
+    c.will_payload_format = MGOS_MQTT1_WILL_PAYLOAD_FORMAT;
+    c.will_content_type = not_empty(MGOS_MQTT1_WILL_CONTENT_TYPE);
+    c.will_response_topic = not_empty(MGOS_MQTT1_WILL_RESPONSE_TOPIC);
+    c.will_correlation_data = not_empty(MGOS_MQTT1_WILL_CORRELATION_DATA);
+    c.will_user_props = not_empty(MGOS_MQTT1_WILL_USER_PROPS);
   }
 }
 
@@ -280,6 +322,13 @@ export function key_find(name: Bytes): i32 {
   if (bytesEqual(name, lit("protocol_version"))) return 28;
   if (bytesEqual(name, lit("session_expiry"))) return 29;
   if (bytesEqual(name, lit("max_packet_size"))) return 30;
+  if (bytesEqual(name, lit("will_delay"))) return 31;
+  if (bytesEqual(name, lit("will_message_expiry"))) return 32;
+  if (bytesEqual(name, lit("will_payload_format"))) return 33;
+  if (bytesEqual(name, lit("will_content_type"))) return 34;
+  if (bytesEqual(name, lit("will_response_topic"))) return 35;
+  if (bytesEqual(name, lit("will_correlation_data"))) return 36;
+  if (bytesEqual(name, lit("will_user_props"))) return 37;
   return -1;
 }
 
@@ -317,6 +366,13 @@ export function key_name(k: i32): string {
     case 28: return "protocol_version";
     case 29: return "session_expiry";
     case 30: return "max_packet_size";
+    case 31: return "will_delay";
+    case 32: return "will_message_expiry";
+    case 33: return "will_payload_format";
+    case 34: return "will_content_type";
+    case 35: return "will_response_topic";
+    case 36: return "will_correlation_data";
+    case 37: return "will_user_props";
     default: return "";
   }
 }
@@ -347,6 +403,13 @@ export function key_kind(k: i32): config_kind {
     case 28: return config_kind.INT;
     case 29: return config_kind.INT;
     case 30: return config_kind.INT;
+    case 31: return config_kind.INT;
+    case 32: return config_kind.INT;
+    case 33: return config_kind.INT;
+    case 34: return config_kind.STRING;
+    case 35: return config_kind.STRING;
+    case 36: return config_kind.STRING;
+    case 37: return config_kind.STRING;
     default: return config_kind.BOOL;
   }
 }
@@ -363,6 +426,9 @@ export function key_min(k: i32): f64 {
     case 28: return 4;
     case 29: return -1;
     case 30: return 0;
+    case 31: return 0;
+    case 32: return 0;
+    case 33: return -1;
     default: return 0;
   }
 }
@@ -379,6 +445,9 @@ export function key_max(k: i32): f64 {
     case 28: return 5;
     case 29: return 2147483647;
     case 30: return 2147483647;
+    case 31: return 2147483647;
+    case 32: return 2147483647;
+    case 33: return 1;
     default: return 0;
   }
 }
@@ -395,6 +464,9 @@ export function key_range(k: i32): string {
     case 28: return "4..5";
     case 29: return "-1..2147483647";
     case 30: return "0..2147483647";
+    case 31: return "0..2147483647";
+    case 32: return "0..2147483647";
+    case 33: return "-1..1";
     default: return "";
   }
 }
@@ -416,6 +488,10 @@ export function key_str_slot(k: i32): i32 {
     case 16: return 11;
     case 24: return 12;
     case 27: return 13;
+    case 34: return 14;
+    case 35: return 15;
+    case 36: return 16;
+    case 37: return 17;
     default: return -1;
   }
 }
@@ -437,6 +513,10 @@ export function str_slot_key(slot: i32): i32 {
     case 11: return 16;
     case 12: return 24;
     case 13: return 27;
+    case 14: return 34;
+    case 15: return 35;
+    case 16: return 36;
+    case 17: return 37;
     default: return -1;
   }
 }
@@ -481,6 +561,9 @@ export function set_int(c: mgos_config_mqtt, k: i32, v: int): void {
     case 28: c.protocol_version = v; break;
     case 29: c.session_expiry = v; break;
     case 30: c.max_packet_size = v; break;
+    case 31: c.will_delay = v; break;
+    case 32: c.will_message_expiry = v; break;
+    case 33: c.will_payload_format = v; break;
     default: break;
   }
 }
@@ -495,6 +578,9 @@ export function get_int(c: mgos_config_mqtt, k: i32): int {
     case 28: return c.protocol_version;
     case 29: return c.session_expiry;
     case 30: return c.max_packet_size;
+    case 31: return c.will_delay;
+    case 32: return c.will_message_expiry;
+    case 33: return c.will_payload_format;
     default: return 0;
   }
 }
@@ -534,6 +620,10 @@ export function set_str(c: mgos_config_mqtt, k: i32, v: string | null): void {
     case 16: c.will_message = v; break;
     case 24: c.outbox_persist = v; break;
     case 27: c.ws_path = v; break;
+    case 34: c.will_content_type = v; break;
+    case 35: c.will_response_topic = v; break;
+    case 36: c.will_correlation_data = v; break;
+    case 37: c.will_user_props = v; break;
     default: break;
   }
 }
@@ -555,6 +645,10 @@ export function get_str(c: mgos_config_mqtt, k: i32): string | null {
     case 16: return c.will_message;
     case 24: return c.outbox_persist;
     case 27: return c.ws_path;
+    case 34: return c.will_content_type;
+    case 35: return c.will_response_topic;
+    case 36: return c.will_correlation_data;
+    case 37: return c.will_user_props;
     default: return null;
   }
 }

@@ -119,4 +119,28 @@ export class mgos_config_mqtt {
    * @min 0
    */
   max_packet_size: int = 0;
+  /**
+   * MQTT 5: Will Delay Interval, in seconds: the broker publishes the will this long after the connection is lost, and not at all if the session resumes first; 0 none
+   * @min 0
+   */
+  will_delay: int = 0;
+  /**
+   * MQTT 5: Message Expiry Interval of the will, in seconds; 0 none
+   * @min 0
+   */
+  will_message_expiry: int = 0;
+  /**
+   * MQTT 5: Payload Format Indicator of the will: 1 UTF-8 text, 0 bytes, -1 not sent
+   * @min -1
+   * @max 1
+   */
+  will_payload_format: int = -1;
+  /** MQTT 5: Content Type of the will (e.g. a MIME type) */
+  will_content_type: string | null = null;
+  /** MQTT 5: Response Topic of the will */
+  will_response_topic: string | null = null;
+  /** MQTT 5: Correlation Data of the will */
+  will_correlation_data: string | null = null;
+  /** MQTT 5: User Properties of the will, as key=value,key=value */
+  will_user_props: string | null = null;
 }

@@ -169,6 +169,41 @@ export function mgos_sys_config_get_mqtt_max_packet_size(): int {
   return live().mqtt.max_packet_size;
 }
 
+/** mqtt.will_delay: MQTT 5: Will Delay Interval, in seconds: the broker publishes the will this long after the connection is lost, and not at all if the session resumes first; 0 none @api */
+export function mgos_sys_config_get_mqtt_will_delay(): int {
+  return live().mqtt.will_delay;
+}
+
+/** mqtt.will_message_expiry: MQTT 5: Message Expiry Interval of the will, in seconds; 0 none @api */
+export function mgos_sys_config_get_mqtt_will_message_expiry(): int {
+  return live().mqtt.will_message_expiry;
+}
+
+/** mqtt.will_payload_format: MQTT 5: Payload Format Indicator of the will: 1 UTF-8 text, 0 bytes, -1 not sent @api */
+export function mgos_sys_config_get_mqtt_will_payload_format(): int {
+  return live().mqtt.will_payload_format;
+}
+
+/** mqtt.will_content_type: MQTT 5: Content Type of the will (e.g. a MIME type) @api */
+export function mgos_sys_config_get_mqtt_will_content_type(): string | null {
+  return live().mqtt.will_content_type;
+}
+
+/** mqtt.will_response_topic: MQTT 5: Response Topic of the will @api */
+export function mgos_sys_config_get_mqtt_will_response_topic(): string | null {
+  return live().mqtt.will_response_topic;
+}
+
+/** mqtt.will_correlation_data: MQTT 5: Correlation Data of the will @api */
+export function mgos_sys_config_get_mqtt_will_correlation_data(): string | null {
+  return live().mqtt.will_correlation_data;
+}
+
+/** mqtt.will_user_props: MQTT 5: User Properties of the will, as key=value,key=value @api */
+export function mgos_sys_config_get_mqtt_will_user_props(): string | null {
+  return live().mqtt.will_user_props;
+}
+
 /** The whole mqtt1 section. @api */
 export function mgos_sys_config_get_mqtt1(): mgos_config_mqtt {
   return live().mqtt1;
@@ -327,4 +362,39 @@ export function mgos_sys_config_get_mqtt1_session_expiry(): int {
 /** mqtt1.max_packet_size: MQTT 5: largest packet the broker may send, in bytes (Maximum Packet Size); 0 announces what the receive buffer holds; above it, PUBLISHes are streamed (docs/large-messages.md) @api */
 export function mgos_sys_config_get_mqtt1_max_packet_size(): int {
   return live().mqtt1.max_packet_size;
+}
+
+/** mqtt1.will_delay: MQTT 5: Will Delay Interval, in seconds: the broker publishes the will this long after the connection is lost, and not at all if the session resumes first; 0 none @api */
+export function mgos_sys_config_get_mqtt1_will_delay(): int {
+  return live().mqtt1.will_delay;
+}
+
+/** mqtt1.will_message_expiry: MQTT 5: Message Expiry Interval of the will, in seconds; 0 none @api */
+export function mgos_sys_config_get_mqtt1_will_message_expiry(): int {
+  return live().mqtt1.will_message_expiry;
+}
+
+/** mqtt1.will_payload_format: MQTT 5: Payload Format Indicator of the will: 1 UTF-8 text, 0 bytes, -1 not sent @api */
+export function mgos_sys_config_get_mqtt1_will_payload_format(): int {
+  return live().mqtt1.will_payload_format;
+}
+
+/** mqtt1.will_content_type: MQTT 5: Content Type of the will (e.g. a MIME type) @api */
+export function mgos_sys_config_get_mqtt1_will_content_type(): string | null {
+  return live().mqtt1.will_content_type;
+}
+
+/** mqtt1.will_response_topic: MQTT 5: Response Topic of the will @api */
+export function mgos_sys_config_get_mqtt1_will_response_topic(): string | null {
+  return live().mqtt1.will_response_topic;
+}
+
+/** mqtt1.will_correlation_data: MQTT 5: Correlation Data of the will @api */
+export function mgos_sys_config_get_mqtt1_will_correlation_data(): string | null {
+  return live().mqtt1.will_correlation_data;
+}
+
+/** mqtt1.will_user_props: MQTT 5: User Properties of the will, as key=value,key=value @api */
+export function mgos_sys_config_get_mqtt1_will_user_props(): string | null {
+  return live().mqtt1.will_user_props;
 }

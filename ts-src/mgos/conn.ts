@@ -54,7 +54,7 @@ import { WsLink, WsCode } from "./ws";
 import { WS_SUPPORT, WS_ONE } from "./options";
 import { LOG_LEVEL } from "../mqtt/loglevel";
 import { MQTT5_SUPPORT, V5_ONE } from "../mqtt/session5";
-import { serverReferenceTarget, reason5Of, sharedFilter, fillProps } from "./mqtt5";
+import { serverReferenceTarget, reason5Of, sharedFilter, fillProps, configWill5 } from "./mqtt5";
 
 /** Connection slots (slot 0 is the global connection). @kconfig MGOS_MQTT_MAX_CONNS */
 export const MAX_CONNS: i32 = 2;
@@ -375,7 +375,7 @@ export class mgos_mqtt_conn {
     const se: i32 = c.session_expiry;
     sc.sessionExpiry = se >= 0 ? u32(se) : c.clean_session ? 0 : 0xffffffff;
     sc.maxPacket = c.max_packet_size <= 0 ? 0 : u32(c.max_packet_size);
-    return true;
+    return MQTT5_SUPPORT === 0 || configWill5(this.session, c);
   }
 
   /** The port finished (or failed) the TCP connect. */

@@ -13,7 +13,7 @@ import { MGOS_MQTT_ERR } from "../mqtt/delivery";
 import { mg_str, mgos_mqtt_props, mgos_mqtt_v5_info, mg_event_handler_t } from "./mg_types";
 import { mgos_mqtt_conn, HandlerKind, mgos_mqtt_conn_disconnect } from "./conn";
 import { logMsg, nowMs } from "./port";
-import { setMg, rawOf } from "./mqtt5";
+import { setMg, rawOf, setWill5, addWillUser5 } from "./mqtt5";
 
 /** The bytes of an mg_str (C: {p, len}; compat.c). */
 declare function mg_str_bytes(s: mg_str): Bytes;
@@ -190,6 +190,73 @@ export function conn_auth_continue_bytes(c: mgos_mqtt_conn, reason: int, data: B
   const ok: bool = c.session.sendAuth(u8(reason), data);
   c.service(nowMs());
   return ok;
+}
+
+/** MQTT 5 will properties of later CONNECTs (3.1.3.2): Will Delay Interval
+ *  `delay` seconds (the broker publishes the will that much after the
+ *  connection is lost, and not at all if the session resumes first; it needs
+ *  session_expiry > 0), and from `props` the payload format, message expiry,
+ *  content type, response topic, correlation data and one user property
+ *  (more: mgos_mqtt_conn_add_will_user_prop). They replace the config's
+ *  will_* properties; delay 0 and NULL go back to those. The will itself is
+ *  still will_topic / will_message. False, logged, nothing changed: invalid. @api */
+export function mgos_mqtt_conn_set_will5(c: mgos_mqtt_conn, delay: u32, props: mgos_mqtt_props | null): bool {
+  if (MQTT5_SUPPORT === 0) {
+    v5Off("mgos_mqtt_conn_set_will5");
+    return false;
+  }
+  const v: V5State = c.session.v5s[0];
+  if (props === null && delay === 0) {
+    v.willFromApi = false;
+    v.will.reset();
+    return true;
+  }
+  let users: Bytes = noBytes();
+  let fmt: i32 = -1;
+  let expiry: u32 = 0;
+  let ct: Bytes = noBytes();
+  let rt: Bytes = noBytes();
+  let cd: Bytes = noBytes();
+  if (props !== null) {
+    const q: mgos_mqtt_props = props!;
+    fmt = q.payload_format;
+    expiry = q.message_expiry;
+    ct = mg_str_bytes(q.content_type);
+    rt = mg_str_bytes(q.response_topic);
+    cd = mg_str_bytes(q.correlation_data);
+    if (q.user_key.len > 0) {
+      const n: u32 = putUserProp(userScratch, 0, mg_str_bytes(q.user_key), mg_str_bytes(q.user_value));
+      if (n === 0) {
+        logMsg(LogLevel.ERROR, "mgos_mqtt_conn_set_will5: user property not UTF-8 or too long", noBytes());
+        return false;
+      }
+      users = userScratch.subarray(0, n);
+    }
+  }
+  const err: string | null = setWill5(v, delay, expiry, fmt, ct, rt, cd, users);
+  if (err !== null) {
+    logMsg(LogLevel.ERROR, "mgos_mqtt_conn_set_will5: ", strBytes(err!));
+    return false;
+  }
+  v.willFromApi = true;
+  return true;
+}
+
+/** Adds a User Property to the will's (after mgos_mqtt_conn_set_will5, or
+ *  to the config's, which it then replaces). False when not UTF-8 or over
+ *  MGOS_MQTT_V5_STR_SIZE with the will's other properties. @api */
+export function mgos_mqtt_conn_add_will_user_prop(c: mgos_mqtt_conn, key: string, value: string): bool {
+  if (MQTT5_SUPPORT === 0) {
+    v5Off("mgos_mqtt_conn_add_will_user_prop");
+    return false;
+  }
+  const v: V5State = c.session.v5s[0];
+  if (!addWillUser5(v, strBytes(key), strBytes(value))) {
+    logMsg(LogLevel.ERROR, "will user property not UTF-8 or does not fit MGOS_MQTT_V5_STR_SIZE: ", strBytes(key));
+    return false;
+  }
+  v.willFromApi = true;
+  return true;
 }
 
 /** Ends the connection with an MQTT 5 DISCONNECT reason code (e.g. 0x04:

@@ -580,9 +580,13 @@ export class Session {
       }
     }
     p.extra = v.connectUser.subarray(0, v.connectUserLen);
-    const w: Props5 = v.pkt.willProps;
-    w.reset();
+    // The will's properties, as the config or the API set them (mgos/mqtt5.ts).
+    const w: Props5 = v.will;
+    // An empty client id reuses the one the broker assigned (session5.ts).
+    const cid: Bytes = o.clientId;
+    o.clientId = v.clientIdFor(cid, this.cfg.sessionExpiry);
     const n: u32 = encodeConnect5(this.tx, o, p, w);
+    o.clientId = cid;
     p.reset();
     return n;
   }

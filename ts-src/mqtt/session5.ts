@@ -83,6 +83,13 @@ export class V5State {
   responseInfo: Uint8Array = new Uint8Array(STR_ROOM);
   responseInfoLen: u32 = 0;
 
+  // ---- the will's properties (3.1.3.2), sent with every CONNECT that has a will
+  will: Props5 = new Props5();
+  /** Their strings, then their pre-encoded User Properties (will.extra, last). */
+  willStr: Uint8Array = new Uint8Array(STR_ROOM);
+  /** Set through the API (mgos_mqtt_conn_set_will5): the config's will_* keys are not used. */
+  willFromApi: bool = false;
+
   // ---- topic aliases
   /** Incoming: alias k+1 -> topic. */
   inAl: AliasTable = new AliasTable();
@@ -139,6 +146,8 @@ export class V5State {
     if (p.has(PropId.WILDCARD_SUB_AVAILABLE)) this.wildcardAvailable = p.wildcardSubAvailable !== 0;
     if (p.has(PropId.SHARED_SUB_AVAILABLE)) this.sharedAvailable = p.sharedSubAvailable !== 0;
     if (p.has(PropId.ASSIGNED_CLIENT_ID)) this.assignedIdLen = keep(this.assignedId, p.assignedClientId);
+    // Refused as not valid: the next CONNECT asks for a new one.
+    if (this.pkt.reasonCode === 0x85) this.assignedIdLen = 0;
     if (p.has(PropId.RESPONSE_INFO)) this.responseInfoLen = keep(this.responseInfo, p.responseInfo);
     this.takeReason();
   }
@@ -173,6 +182,19 @@ export class V5State {
 
   assignedClientId(): Bytes {
     return this.assignedId.subarray(0, this.assignedIdLen);
+  }
+
+  /** The Client Identifier the next CONNECT sends for the application's
+   *  `given` one: when that is empty and a broker assigned one before
+   *  (3.2.2.3.7), the assigned one while the session outlives the connection
+   *  (`sessionExpiry` > 0), so the session resumes instead of the broker
+   *  assigning a new id to a new session. A given id forgets the assigned one. */
+  clientIdFor(given: Bytes, sessionExpiry: u32): Bytes {
+    if (given.length > 0) {
+      this.assignedIdLen = 0;
+      return given;
+    }
+    return sessionExpiry > 0 ? this.assignedClientId() : given;
   }
 
   /** Resolves the topic of incoming PUBLISH `b` whose properties are in

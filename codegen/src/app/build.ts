@@ -39,6 +39,8 @@ export interface AppBuildOptions {
   root?: string;
   /** Build with -fsanitize=address,undefined (binary <name>-san). */
   san?: boolean;
+  /** Extra C macros (NAME or NAME=VALUE), e.g. CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE=1 for MQTT 5. */
+  defines?: string[];
   /** Output folder (default build/apps/<name>). */
   out?: string;
   /** Generate the C only. */
@@ -301,7 +303,7 @@ export async function buildApp(o: AppBuildOptions): Promise<AppBuildResult> {
     path.join(root, "apps", "host_main.c"),
   ];
   const includes = [genDir, path.join(root, "components", "mgos_mqtt", "include"), portDir].map((d) => `-I${d}`);
-  const flags = [...CFLAGS, ...(o.san ? SAN : [])];
+  const flags = [...CFLAGS, ...(o.defines ?? []).map((d) => `-D${d}`), ...(o.san ? SAN : [])];
   const libs = ports.some((f) => /tls/.test(f)) ? ["-lmbedtls", "-lmbedx509", "-lmbedcrypto"] : [];
   const objDir = path.join(outDir, o.san ? "obj-san" : "obj");
   fs.mkdirSync(objDir, { recursive: true });

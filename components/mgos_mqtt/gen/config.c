@@ -23,6 +23,7 @@ static config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value);
 static void config_value_msg(int32_t s, int32_t k, bool json);
 static rt_bytes config_stored(mgos_config *cfg, int32_t s, int32_t k);
 static config_err config_check_value(int32_t s, int32_t k, bool json);
+static bool config_userPairsOk(rt_bytes v);
 static config_err config_check_server(int32_t s, int32_t k, bool json, rt_bytes v);
 static rt_bytes config_optBytes(const char *v);
 static config_err config_check_section(mgos_config *cfg, int32_t s);
@@ -41,7 +42,7 @@ static mgos_config config_scratch;
 #line 130 "ts-src/config/config.ts"
 static config_state config_st;
 
-#line 640 "ts-src/config/config.ts"
+#line 670 "ts-src/config/config.ts"
 static ServerAddr config_serverScratch;
 
 /* Sets the fields of a zeroed mgos_config to their initial values. */
@@ -463,7 +464,7 @@ static rt_bytes config_take_key(void) {
     return RT_LIT("");
   }
 #line 445 "ts-src/config/config.ts"
-  return rt_subarray(RT_BYTES(config_st.key, config_NAME_SIZE), 0, config_st.key_len);
+  return rt_slice(RT_BYTES(config_st.key, config_NAME_SIZE), 0, config_st.key_len);
 }
 
 // ---- applying one value ----
@@ -628,16 +629,58 @@ static config_err config_check_value(int32_t s, int32_t k, bool json) {
     config_msg_lit(RT_LIT("set, but the persistent outbox is compiled out (CONFIG_MGOS_MQTT_PERSIST_SUPPORT)"));
     return config_err_INVALID;
   }
-  if (rt_bytes_equal(name, RT_LIT("client_id")) || rt_bytes_equal(name, RT_LIT("user"))) {
-    if (topic_validUtf8(v)) {
+  if (rt_bytes_equal(name, RT_LIT("will_response_topic"))) {
+    if (v.len == 0 || topic_validTopicName(v)) {
       return config_err_OK;
     }
 #line 559 "ts-src/config/config.ts"
+    config_value_msg(s, k, json);
+    config_msg_lit(RT_LIT("\""));
+    config_msg_quote(v);
+    config_msg_lit(RT_LIT("\" is not a topic name (UTF-8, no + or #): a response goes to one topic"));
+    return config_err_INVALID;
+  }
+  if (rt_bytes_equal(name, RT_LIT("will_user_props")) && !config_userPairsOk(v)) {
+    config_value_msg(s, k, json);
+    config_msg_lit(RT_LIT("\""));
+    config_msg_quote(v);
+    config_msg_lit(RT_LIT("\" is not key=value,key=value (each entry has = after a non-empty key)"));
+    return config_err_INVALID;
+  }
+  if (((rt_bytes_equal(name, RT_LIT("client_id")) || rt_bytes_equal(name, RT_LIT("user"))) || rt_bytes_equal(name, RT_LIT("will_content_type"))) || rt_bytes_equal(name, RT_LIT("will_user_props"))) {
+#line 574 "ts-src/config/config.ts"
+    if (topic_validUtf8(v)) {
+      return config_err_OK;
+    }
+#line 575 "ts-src/config/config.ts"
     config_value_msg(s, k, json);
     config_msg_lit(RT_LIT("not valid UTF-8 (MQTT strings must be)"));
     return config_err_INVALID;
   }
   return config_err_OK;
+}
+
+/** will_user_props: `key=value` entries separated by `,`, each with a non-empty key. */
+static bool config_userPairsOk(rt_bytes v) {
+  uint32_t k = 0;
+  while (k < v.len) {
+    uint32_t e = k;
+    while (e < v.len && v.p[e] != 0x2c) {
+      e++;
+    }
+#line 588 "ts-src/config/config.ts"
+    uint32_t eq = k;
+    while (eq < e && (rt_bytes_get(v, eq) != 0x3d)) {
+      eq++;
+    }
+#line 590 "ts-src/config/config.ts"
+    if (eq == k || eq == e) {
+      return false;
+    }
+#line 591 "ts-src/config/config.ts"
+    k = e + 1u;
+  }
+  return true;
 }
 
 /**
@@ -646,7 +689,7 @@ static config_err config_check_value(int32_t s, int32_t k, bool json) {
  * MAX_HOST_LEN bytes, the port 1..65535 in decimal. The config loader checks
  * addresses with it and the connection (mgos/conn.ts) splits them with it.
  */
-#line 596 "ts-src/config/config.ts"
+#line 626 "ts-src/config/config.ts"
 server_err config_splitServer(rt_bytes v, ServerAddr *a) {
   a->hostStart = 0;
   a->hostEnd = v.len;
@@ -659,17 +702,17 @@ server_err config_splitServer(rt_bytes v, ServerAddr *a) {
         close = i;
       }
     }
-#line 606 "ts-src/config/config.ts"
+#line 636 "ts-src/config/config.ts"
     if (close == 0 || ((((int64_t)close + 1) < v.len) && v.p[close + 1] != 0x3a)) {
       return server_err_BRACKET;
     }
-#line 607 "ts-src/config/config.ts"
+#line 637 "ts-src/config/config.ts"
     a->hostStart = 1;
     a->hostEnd = close;
     if (((int64_t)close + 1) < v.len) {
       a->portStart = close + 2u;
     }
-#line 610 "ts-src/config/config.ts"
+#line 640 "ts-src/config/config.ts"
   } else {
     uint32_t colons = 0;
     uint32_t last = 0;
@@ -687,53 +730,53 @@ server_err config_splitServer(rt_bytes v, ServerAddr *a) {
   if (a->hostEnd <= a->hostStart) {
     return server_err_NO_HOST;
   }
-#line 625 "ts-src/config/config.ts"
+#line 655 "ts-src/config/config.ts"
   if ((a->hostEnd - a->hostStart) > CONFIG_MGOS_MQTT_MAX_HOST_LEN) {
     return server_err_HOST_LONG;
   }
-#line 626 "ts-src/config/config.ts"
+#line 656 "ts-src/config/config.ts"
   if (a->portStart > v.len) {
     return server_err_OK;
   }
-#line 627 "ts-src/config/config.ts"
+#line 657 "ts-src/config/config.ts"
   rt_bytes p = rt_subarray(v, a->portStart, UINT32_MAX);
   if (p.len == 0) {
     return server_err_NO_PORT;
   }
-#line 629 "ts-src/config/config.ts"
+#line 659 "ts-src/config/config.ts"
   uint32_t port = 0;
   for (uint32_t i = 0; i < p.len; i++) {
     uint8_t d = p.p[i];
     if (d < 0x30 || d > 0x39) {
       return server_err_PORT_NOT_NUMBER;
     }
-#line 633 "ts-src/config/config.ts"
+#line 663 "ts-src/config/config.ts"
     if (port <= 65535) {
       port = (uint32_t)((int32_t)(port * 10) + (d - 0x30));
     }
   }
-#line 635 "ts-src/config/config.ts"
+#line 665 "ts-src/config/config.ts"
   if (port == 0 || port > 65535) {
     return server_err_PORT_RANGE;
   }
-#line 636 "ts-src/config/config.ts"
+#line 666 "ts-src/config/config.ts"
   a->port = port;
   return server_err_OK;
 }
 
 /** A server address (splitServer) with a message naming the key when it is wrong. */
-#line 643 "ts-src/config/config.ts"
+#line 673 "ts-src/config/config.ts"
 static config_err config_check_server(int32_t s, int32_t k, bool json, rt_bytes v) {
   if (v.len == 0) {
     return config_err_OK;
   }
-#line 645 "ts-src/config/config.ts"
+#line 675 "ts-src/config/config.ts"
   ServerAddr *a = &config_serverScratch;
   server_err e = config_splitServer(v, a);
   if (e == server_err_OK) {
     return config_err_OK;
   }
-#line 648 "ts-src/config/config.ts"
+#line 678 "ts-src/config/config.ts"
   config_value_msg(s, k, json);
   if (e == server_err_HOST_LONG) {
     config_msg_lit(RT_LIT("the host name is "));
@@ -758,14 +801,14 @@ static config_err config_check_server(int32_t s, int32_t k, bool json, rt_bytes 
   config_msg_quote(v);
   if (e == server_err_BRACKET) {
     config_msg_lit(RT_LIT("\": expected [IPv6 address] or [IPv6 address]:port"));
-#line 671 "ts-src/config/config.ts"
+#line 701 "ts-src/config/config.ts"
   } else if (e == server_err_NO_HOST) {
     config_msg_lit(RT_LIT("\" has no host name"));
-#line 672 "ts-src/config/config.ts"
+#line 702 "ts-src/config/config.ts"
   } else {
     config_msg_lit(RT_LIT("\" has no port after ':'"));
   }
-#line 673 "ts-src/config/config.ts"
+#line 703 "ts-src/config/config.ts"
   return config_err_INVALID;
 }
 
@@ -804,7 +847,7 @@ static config_err config_check_section(mgos_config *cfg, int32_t s) {
 
 // ---- whole files ----
 /** Starts a change: the scratch copy becomes the live configuration (in a batch it already holds the batch's changes). */
-#line 712 "ts-src/config/config.ts"
+#line 742 "ts-src/config/config.ts"
 static void config_begin(void) {
   if (!config_st.batch) {
     config_scratch = *config_live();
@@ -819,11 +862,11 @@ static config_err config_commit_scratch(bool whole) {
   if (whole) {
     r = config_check_section(&config_scratch, 0);
   }
-#line 724 "ts-src/config/config.ts"
+#line 754 "ts-src/config/config.ts"
   if (whole && r == config_err_OK) {
     r = config_check_section(&config_scratch, 1);
   }
-#line 725 "ts-src/config/config.ts"
+#line 755 "ts-src/config/config.ts"
   if (r == config_err_OK) {
     config_compact(&config_scratch);
     config_live_cfg = config_scratch;
@@ -842,7 +885,7 @@ static config_err config_finish(config_err r, bool whole) {
     if (res != config_err_OK) {
       config_st.batch_failed = true;
     }
-#line 741 "ts-src/config/config.ts"
+#line 771 "ts-src/config/config.ts"
   } else if (res == config_err_OK) {
     res = config_commit_scratch(whole);
   }
@@ -867,12 +910,12 @@ config_err config_batch_commit(void) {
   if (!config_st.batch) {
     return config_st.last;
   }
-#line 763 "ts-src/config/config.ts"
+#line 793 "ts-src/config/config.ts"
   config_st.batch = false;
   if (config_st.batch_failed) {
     return config_st.last;
   }
-#line 765 "ts-src/config/config.ts"
+#line 795 "ts-src/config/config.ts"
   config_msg_clear();
   config_err r = config_commit_scratch(true);
   config_st.last = r;
@@ -886,76 +929,76 @@ static config_err config_parse_section(int32_t s) {
   if (t == json_tok_RBRACE) {
     return config_err_OK;
   }
-#line 776 "ts-src/config/config.ts"
+#line 806 "ts-src/config/config.ts"
   for (; ; ) {
     if (t != json_tok_STRING) {
       return config_expected(RT_LIT("a key"));
     }
-#line 778 "ts-src/config/config.ts"
+#line 808 "ts-src/config/config.ts"
     int32_t k = config_gen_key_find(config_take_key());
     if (k < 0) {
       config_loc_msg(lx->start);
       config_msg_str(config_gen_section_name(s));
       config_msg_lit(RT_LIT("."));
-      config_msg_quote(rt_subarray(RT_BYTES(config_st.key, config_NAME_SIZE), 0, config_st.key_len));
+      config_msg_quote(rt_slice(RT_BYTES(config_st.key, config_NAME_SIZE), 0, config_st.key_len));
       config_msg_lit(RT_LIT(": unknown key"));
       return config_err_UNKNOWN_KEY;
     }
     if (json_lexer_next(lx) != json_tok_COLON) {
       return config_expected(RT_LIT("':'"));
     }
-#line 788 "ts-src/config/config.ts"
+#line 818 "ts-src/config/config.ts"
     json_lexer_next(lx);
     config_err r = config_apply(s, k, true, RT_NOBYTES);
     if (r != config_err_OK) {
       return r;
     }
-#line 791 "ts-src/config/config.ts"
+#line 821 "ts-src/config/config.ts"
     t = json_lexer_next(lx);
     if (t == json_tok_RBRACE) {
       return config_err_OK;
     }
-#line 793 "ts-src/config/config.ts"
+#line 823 "ts-src/config/config.ts"
     if (t != json_tok_COMMA) {
       return config_expected(RT_LIT("',' or '}'"));
     }
-#line 794 "ts-src/config/config.ts"
+#line 824 "ts-src/config/config.ts"
     t = json_lexer_next(lx);
   }
   return (config_err)0; /* not reached */
 }
 
-#line 798 "ts-src/config/config.ts"
+#line 828 "ts-src/config/config.ts"
 static config_err config_parse(rt_bytes data) {
   json_lexer *lx = &config_st.lx;
   json_lexer_reset(lx, data);
   if (json_lexer_next(lx) != json_tok_LBRACE) {
     return config_expected(RT_LIT("'{'"));
   }
-#line 802 "ts-src/config/config.ts"
+#line 832 "ts-src/config/config.ts"
   json_tok t = json_lexer_next(lx);
   if (t != json_tok_RBRACE) {
     for (; ; ) {
       if (t != json_tok_STRING) {
         return config_expected(RT_LIT("a section name"));
       }
-#line 806 "ts-src/config/config.ts"
+#line 836 "ts-src/config/config.ts"
       int32_t s = config_gen_section_find(config_take_key());
       if (s < 0) {
         config_loc_msg(lx->start);
-        config_msg_quote(rt_subarray(RT_BYTES(config_st.key, config_NAME_SIZE), 0, config_st.key_len));
+        config_msg_quote(rt_slice(RT_BYTES(config_st.key, config_NAME_SIZE), 0, config_st.key_len));
         config_msg_lit(RT_LIT(": unknown section (expected mqtt or mqtt1)"));
         return config_err_UNKNOWN_SECTION;
       }
       if (json_lexer_next(lx) != json_tok_COLON) {
         return config_expected(RT_LIT("':'"));
       }
-#line 814 "ts-src/config/config.ts"
+#line 844 "ts-src/config/config.ts"
       if (json_lexer_next(lx) != json_tok_LBRACE) {
         if (lx->tok == json_tok_ERROR) {
           return config_lex_fail();
         }
-#line 816 "ts-src/config/config.ts"
+#line 846 "ts-src/config/config.ts"
         config_loc_msg(lx->start);
         config_msg_str(config_gen_section_name(s));
         config_msg_lit(RT_LIT(": expected an object, got "));
@@ -966,23 +1009,23 @@ static config_err config_parse(rt_bytes data) {
       if (r != config_err_OK) {
         return r;
       }
-#line 824 "ts-src/config/config.ts"
+#line 854 "ts-src/config/config.ts"
       t = json_lexer_next(lx);
       if (t == json_tok_RBRACE) {
         break;
       }
-#line 826 "ts-src/config/config.ts"
+#line 856 "ts-src/config/config.ts"
       if (t != json_tok_COMMA) {
         return config_expected(RT_LIT("',' or '}'"));
       }
-#line 827 "ts-src/config/config.ts"
+#line 857 "ts-src/config/config.ts"
       t = json_lexer_next(lx);
     }
   }
   if (json_lexer_next(lx) != json_tok_EOF) {
     return config_expected(RT_LIT("end of input"));
   }
-#line 831 "ts-src/config/config.ts"
+#line 861 "ts-src/config/config.ts"
   return config_err_OK;
 }
 
@@ -1008,7 +1051,7 @@ config_err config_set(rt_bytes path, rt_bytes value) {
       dot = rt_i32_of(i);
     }
   }
-#line 854 "ts-src/config/config.ts"
+#line 884 "ts-src/config/config.ts"
   if (dot < 0) {
     config_msg_quote(path);
     config_msg_lit(RT_LIT(": expected section.key"));
@@ -1039,7 +1082,7 @@ config_err config_set_arg(rt_bytes arg) {
       return config_set(rt_slice(arg, 0, i), rt_slice_from(arg, i + 1));
     }
   }
-#line 882 "ts-src/config/config.ts"
+#line 912 "ts-src/config/config.ts"
   config_begin();
   config_msg_quote(arg);
   config_msg_lit(RT_LIT(": expected section.key=value"));
@@ -1048,7 +1091,7 @@ config_err config_set_arg(rt_bytes arg) {
 
 // ---- C API for the host program and firmware ----
 /** Loads the JSON text `json` (file `name`); returns 0 (config_err.OK) or the error code. @api */
-#line 891 "ts-src/config/config.ts"
+#line 921 "ts-src/config/config.ts"
 int mgos_mqtt_config_load_json(const char *name, const char *json) {
   return config_load(name, rt_str_bytes(json));
 }

@@ -5,7 +5,7 @@ static double config_gen_ms_to_s(int32_t ms);
 static const char *config_gen_not_empty(const char *v);
 
 /** Seconds from a whole number of milliseconds. */
-#line 156 "ts-src/config/config_gen.ts"
+#line 184 "ts-src/config/config_gen.ts"
 static double config_gen_ms_to_s(int32_t ms) {
   double x = (double)ms;
   return x / 1000.0;
@@ -50,6 +50,13 @@ void config_gen_set_defaults(mgos_config_mqtt *c, int32_t s) {
     c->protocol_version = CONFIG_MGOS_MQTT_PROTOCOL_VERSION;
     c->session_expiry = CONFIG_MGOS_MQTT_SESSION_EXPIRY;
     c->max_packet_size = CONFIG_MGOS_MQTT_MAX_PACKET_SIZE;
+    c->will_delay = CONFIG_MGOS_MQTT_WILL_DELAY;
+    c->will_message_expiry = CONFIG_MGOS_MQTT_WILL_MESSAGE_EXPIRY;
+    c->will_payload_format = CONFIG_MGOS_MQTT_WILL_PAYLOAD_FORMAT;
+    c->will_content_type = config_gen_not_empty(CONFIG_MGOS_MQTT_WILL_CONTENT_TYPE);
+    c->will_response_topic = config_gen_not_empty(CONFIG_MGOS_MQTT_WILL_RESPONSE_TOPIC);
+    c->will_correlation_data = config_gen_not_empty(CONFIG_MGOS_MQTT_WILL_CORRELATION_DATA);
+    c->will_user_props = config_gen_not_empty(CONFIG_MGOS_MQTT_WILL_USER_PROPS);
   } else {
     c->enable = CONFIG_MGOS_MQTT1_ENABLE_VALUE != 0;
     c->server = config_gen_not_empty(CONFIG_MGOS_MQTT1_SERVER);
@@ -82,6 +89,13 @@ void config_gen_set_defaults(mgos_config_mqtt *c, int32_t s) {
     c->protocol_version = CONFIG_MGOS_MQTT1_PROTOCOL_VERSION;
     c->session_expiry = CONFIG_MGOS_MQTT1_SESSION_EXPIRY;
     c->max_packet_size = CONFIG_MGOS_MQTT1_MAX_PACKET_SIZE;
+    c->will_delay = CONFIG_MGOS_MQTT1_WILL_DELAY;
+    c->will_message_expiry = CONFIG_MGOS_MQTT1_WILL_MESSAGE_EXPIRY;
+    c->will_payload_format = CONFIG_MGOS_MQTT1_WILL_PAYLOAD_FORMAT;
+    c->will_content_type = config_gen_not_empty(CONFIG_MGOS_MQTT1_WILL_CONTENT_TYPE);
+    c->will_response_topic = config_gen_not_empty(CONFIG_MGOS_MQTT1_WILL_RESPONSE_TOPIC);
+    c->will_correlation_data = config_gen_not_empty(CONFIG_MGOS_MQTT1_WILL_CORRELATION_DATA);
+    c->will_user_props = config_gen_not_empty(CONFIG_MGOS_MQTT1_WILL_USER_PROPS);
   }
 }
 
@@ -90,11 +104,11 @@ int32_t config_gen_section_find(rt_bytes name) {
   if (rt_bytes_equal(name, RT_LIT("mqtt"))) {
     return 0;
   }
-#line 238 "ts-src/config/config_gen.ts"
+#line 280 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("mqtt1"))) {
     return 1;
   }
-#line 239 "ts-src/config/config_gen.ts"
+#line 281 "ts-src/config/config_gen.ts"
   return -1;
 }
 
@@ -104,7 +118,7 @@ const char *config_gen_section_name(int32_t s) {
   case 0: {
     return "mqtt";
   }
-#line 246 "ts-src/config/config_gen.ts"
+#line 288 "ts-src/config/config_gen.ts"
   default: {
     return "mqtt1";
   }
@@ -113,132 +127,160 @@ const char *config_gen_section_name(int32_t s) {
 }
 
 /** The key index of `name`, or -1. */
-#line 251 "ts-src/config/config_gen.ts"
+#line 293 "ts-src/config/config_gen.ts"
 int32_t config_gen_key_find(rt_bytes name) {
   if (rt_bytes_equal(name, RT_LIT("enable"))) {
     return 0;
   }
-#line 253 "ts-src/config/config_gen.ts"
+#line 295 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("server"))) {
     return 1;
   }
-#line 254 "ts-src/config/config_gen.ts"
+#line 296 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("client_id"))) {
     return 2;
   }
-#line 255 "ts-src/config/config_gen.ts"
+#line 297 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("user"))) {
     return 3;
   }
-#line 256 "ts-src/config/config_gen.ts"
+#line 298 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("pass"))) {
     return 4;
   }
-#line 257 "ts-src/config/config_gen.ts"
+#line 299 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("reconnect_timeout_min"))) {
     return 5;
   }
-#line 258 "ts-src/config/config_gen.ts"
+#line 300 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("reconnect_timeout_max"))) {
     return 6;
   }
-#line 259 "ts-src/config/config_gen.ts"
+#line 301 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_cert"))) {
     return 7;
   }
-#line 260 "ts-src/config/config_gen.ts"
+#line 302 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_key"))) {
     return 8;
   }
-#line 261 "ts-src/config/config_gen.ts"
+#line 303 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_ca_cert"))) {
     return 9;
   }
-#line 262 "ts-src/config/config_gen.ts"
+#line 304 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_cipher_suites"))) {
     return 10;
   }
-#line 263 "ts-src/config/config_gen.ts"
+#line 305 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_psk_identity"))) {
     return 11;
   }
-#line 264 "ts-src/config/config_gen.ts"
+#line 306 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_psk_key"))) {
     return 12;
   }
-#line 265 "ts-src/config/config_gen.ts"
+#line 307 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("clean_session"))) {
     return 13;
   }
-#line 266 "ts-src/config/config_gen.ts"
+#line 308 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("keep_alive"))) {
     return 14;
   }
-#line 267 "ts-src/config/config_gen.ts"
+#line 309 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("will_topic"))) {
     return 15;
   }
-#line 268 "ts-src/config/config_gen.ts"
+#line 310 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("will_message"))) {
     return 16;
   }
-#line 269 "ts-src/config/config_gen.ts"
+#line 311 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("will_retain"))) {
     return 17;
   }
-#line 270 "ts-src/config/config_gen.ts"
+#line 312 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("max_qos"))) {
     return 18;
   }
-#line 271 "ts-src/config/config_gen.ts"
+#line 313 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("recv_mbuf_limit"))) {
     return 19;
   }
-#line 272 "ts-src/config/config_gen.ts"
+#line 314 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("require_time"))) {
     return 20;
   }
-#line 273 "ts-src/config/config_gen.ts"
+#line 315 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("cloud_events"))) {
     return 21;
   }
-#line 274 "ts-src/config/config_gen.ts"
+#line 316 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("max_queue_length"))) {
     return 22;
   }
-#line 275 "ts-src/config/config_gen.ts"
+#line 317 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("max_queue_drop_oldest"))) {
     return 23;
   }
-#line 276 "ts-src/config/config_gen.ts"
+#line 318 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("outbox_persist"))) {
     return 24;
   }
-#line 277 "ts-src/config/config_gen.ts"
+#line 319 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("debug_use_log_level"))) {
     return 25;
   }
-#line 278 "ts-src/config/config_gen.ts"
+#line 320 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ws_enable"))) {
     return 26;
   }
-#line 279 "ts-src/config/config_gen.ts"
+#line 321 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ws_path"))) {
     return 27;
   }
-#line 280 "ts-src/config/config_gen.ts"
+#line 322 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("protocol_version"))) {
     return 28;
   }
-#line 281 "ts-src/config/config_gen.ts"
+#line 323 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("session_expiry"))) {
     return 29;
   }
-#line 282 "ts-src/config/config_gen.ts"
+#line 324 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("max_packet_size"))) {
     return 30;
   }
-#line 283 "ts-src/config/config_gen.ts"
+#line 325 "ts-src/config/config_gen.ts"
+  if (rt_bytes_equal(name, RT_LIT("will_delay"))) {
+    return 31;
+  }
+#line 326 "ts-src/config/config_gen.ts"
+  if (rt_bytes_equal(name, RT_LIT("will_message_expiry"))) {
+    return 32;
+  }
+#line 327 "ts-src/config/config_gen.ts"
+  if (rt_bytes_equal(name, RT_LIT("will_payload_format"))) {
+    return 33;
+  }
+#line 328 "ts-src/config/config_gen.ts"
+  if (rt_bytes_equal(name, RT_LIT("will_content_type"))) {
+    return 34;
+  }
+#line 329 "ts-src/config/config_gen.ts"
+  if (rt_bytes_equal(name, RT_LIT("will_response_topic"))) {
+    return 35;
+  }
+#line 330 "ts-src/config/config_gen.ts"
+  if (rt_bytes_equal(name, RT_LIT("will_correlation_data"))) {
+    return 36;
+  }
+#line 331 "ts-src/config/config_gen.ts"
+  if (rt_bytes_equal(name, RT_LIT("will_user_props"))) {
+    return 37;
+  }
+#line 332 "ts-src/config/config_gen.ts"
   return -1;
 }
 
@@ -248,127 +290,155 @@ const char *config_gen_key_name(int32_t k) {
   case 0: {
     return "enable";
   }
-#line 290 "ts-src/config/config_gen.ts"
+#line 339 "ts-src/config/config_gen.ts"
   case 1: {
     return "server";
   }
-#line 291 "ts-src/config/config_gen.ts"
+#line 340 "ts-src/config/config_gen.ts"
   case 2: {
     return "client_id";
   }
-#line 292 "ts-src/config/config_gen.ts"
+#line 341 "ts-src/config/config_gen.ts"
   case 3: {
     return "user";
   }
-#line 293 "ts-src/config/config_gen.ts"
+#line 342 "ts-src/config/config_gen.ts"
   case 4: {
     return "pass";
   }
-#line 294 "ts-src/config/config_gen.ts"
+#line 343 "ts-src/config/config_gen.ts"
   case 5: {
     return "reconnect_timeout_min";
   }
-#line 295 "ts-src/config/config_gen.ts"
+#line 344 "ts-src/config/config_gen.ts"
   case 6: {
     return "reconnect_timeout_max";
   }
-#line 296 "ts-src/config/config_gen.ts"
+#line 345 "ts-src/config/config_gen.ts"
   case 7: {
     return "ssl_cert";
   }
-#line 297 "ts-src/config/config_gen.ts"
+#line 346 "ts-src/config/config_gen.ts"
   case 8: {
     return "ssl_key";
   }
-#line 298 "ts-src/config/config_gen.ts"
+#line 347 "ts-src/config/config_gen.ts"
   case 9: {
     return "ssl_ca_cert";
   }
-#line 299 "ts-src/config/config_gen.ts"
+#line 348 "ts-src/config/config_gen.ts"
   case 10: {
     return "ssl_cipher_suites";
   }
-#line 300 "ts-src/config/config_gen.ts"
+#line 349 "ts-src/config/config_gen.ts"
   case 11: {
     return "ssl_psk_identity";
   }
-#line 301 "ts-src/config/config_gen.ts"
+#line 350 "ts-src/config/config_gen.ts"
   case 12: {
     return "ssl_psk_key";
   }
-#line 302 "ts-src/config/config_gen.ts"
+#line 351 "ts-src/config/config_gen.ts"
   case 13: {
     return "clean_session";
   }
-#line 303 "ts-src/config/config_gen.ts"
+#line 352 "ts-src/config/config_gen.ts"
   case 14: {
     return "keep_alive";
   }
-#line 304 "ts-src/config/config_gen.ts"
+#line 353 "ts-src/config/config_gen.ts"
   case 15: {
     return "will_topic";
   }
-#line 305 "ts-src/config/config_gen.ts"
+#line 354 "ts-src/config/config_gen.ts"
   case 16: {
     return "will_message";
   }
-#line 306 "ts-src/config/config_gen.ts"
+#line 355 "ts-src/config/config_gen.ts"
   case 17: {
     return "will_retain";
   }
-#line 307 "ts-src/config/config_gen.ts"
+#line 356 "ts-src/config/config_gen.ts"
   case 18: {
     return "max_qos";
   }
-#line 308 "ts-src/config/config_gen.ts"
+#line 357 "ts-src/config/config_gen.ts"
   case 19: {
     return "recv_mbuf_limit";
   }
-#line 309 "ts-src/config/config_gen.ts"
+#line 358 "ts-src/config/config_gen.ts"
   case 20: {
     return "require_time";
   }
-#line 310 "ts-src/config/config_gen.ts"
+#line 359 "ts-src/config/config_gen.ts"
   case 21: {
     return "cloud_events";
   }
-#line 311 "ts-src/config/config_gen.ts"
+#line 360 "ts-src/config/config_gen.ts"
   case 22: {
     return "max_queue_length";
   }
-#line 312 "ts-src/config/config_gen.ts"
+#line 361 "ts-src/config/config_gen.ts"
   case 23: {
     return "max_queue_drop_oldest";
   }
-#line 313 "ts-src/config/config_gen.ts"
+#line 362 "ts-src/config/config_gen.ts"
   case 24: {
     return "outbox_persist";
   }
-#line 314 "ts-src/config/config_gen.ts"
+#line 363 "ts-src/config/config_gen.ts"
   case 25: {
     return "debug_use_log_level";
   }
-#line 315 "ts-src/config/config_gen.ts"
+#line 364 "ts-src/config/config_gen.ts"
   case 26: {
     return "ws_enable";
   }
-#line 316 "ts-src/config/config_gen.ts"
+#line 365 "ts-src/config/config_gen.ts"
   case 27: {
     return "ws_path";
   }
-#line 317 "ts-src/config/config_gen.ts"
+#line 366 "ts-src/config/config_gen.ts"
   case 28: {
     return "protocol_version";
   }
-#line 318 "ts-src/config/config_gen.ts"
+#line 367 "ts-src/config/config_gen.ts"
   case 29: {
     return "session_expiry";
   }
-#line 319 "ts-src/config/config_gen.ts"
+#line 368 "ts-src/config/config_gen.ts"
   case 30: {
     return "max_packet_size";
   }
-#line 320 "ts-src/config/config_gen.ts"
+#line 369 "ts-src/config/config_gen.ts"
+  case 31: {
+    return "will_delay";
+  }
+#line 370 "ts-src/config/config_gen.ts"
+  case 32: {
+    return "will_message_expiry";
+  }
+#line 371 "ts-src/config/config_gen.ts"
+  case 33: {
+    return "will_payload_format";
+  }
+#line 372 "ts-src/config/config_gen.ts"
+  case 34: {
+    return "will_content_type";
+  }
+#line 373 "ts-src/config/config_gen.ts"
+  case 35: {
+    return "will_response_topic";
+  }
+#line 374 "ts-src/config/config_gen.ts"
+  case 36: {
+    return "will_correlation_data";
+  }
+#line 375 "ts-src/config/config_gen.ts"
+  case 37: {
+    return "will_user_props";
+  }
+#line 376 "ts-src/config/config_gen.ts"
   default: {
     return "";
   }
@@ -377,101 +447,129 @@ const char *config_gen_key_name(int32_t k) {
 }
 
 /** The kind of key `k` (BOOL when out of range). */
-#line 325 "ts-src/config/config_gen.ts"
+#line 381 "ts-src/config/config_gen.ts"
 config_kind config_gen_key_kind(int32_t k) {
   switch (k) {
   case 1: {
     return config_kind_STRING;
   }
-#line 328 "ts-src/config/config_gen.ts"
+#line 384 "ts-src/config/config_gen.ts"
   case 2: {
     return config_kind_STRING;
   }
-#line 329 "ts-src/config/config_gen.ts"
+#line 385 "ts-src/config/config_gen.ts"
   case 3: {
     return config_kind_STRING;
   }
-#line 330 "ts-src/config/config_gen.ts"
+#line 386 "ts-src/config/config_gen.ts"
   case 4: {
     return config_kind_STRING;
   }
-#line 331 "ts-src/config/config_gen.ts"
+#line 387 "ts-src/config/config_gen.ts"
   case 5: {
     return config_kind_F64;
   }
-#line 332 "ts-src/config/config_gen.ts"
+#line 388 "ts-src/config/config_gen.ts"
   case 6: {
     return config_kind_F64;
   }
-#line 333 "ts-src/config/config_gen.ts"
+#line 389 "ts-src/config/config_gen.ts"
   case 7: {
     return config_kind_STRING;
   }
-#line 334 "ts-src/config/config_gen.ts"
+#line 390 "ts-src/config/config_gen.ts"
   case 8: {
     return config_kind_STRING;
   }
-#line 335 "ts-src/config/config_gen.ts"
+#line 391 "ts-src/config/config_gen.ts"
   case 9: {
     return config_kind_STRING;
   }
-#line 336 "ts-src/config/config_gen.ts"
+#line 392 "ts-src/config/config_gen.ts"
   case 10: {
     return config_kind_STRING;
   }
-#line 337 "ts-src/config/config_gen.ts"
+#line 393 "ts-src/config/config_gen.ts"
   case 11: {
     return config_kind_STRING;
   }
-#line 338 "ts-src/config/config_gen.ts"
+#line 394 "ts-src/config/config_gen.ts"
   case 12: {
     return config_kind_STRING;
   }
-#line 339 "ts-src/config/config_gen.ts"
+#line 395 "ts-src/config/config_gen.ts"
   case 14: {
     return config_kind_INT;
   }
-#line 340 "ts-src/config/config_gen.ts"
+#line 396 "ts-src/config/config_gen.ts"
   case 15: {
     return config_kind_STRING;
   }
-#line 341 "ts-src/config/config_gen.ts"
+#line 397 "ts-src/config/config_gen.ts"
   case 16: {
     return config_kind_STRING;
   }
-#line 342 "ts-src/config/config_gen.ts"
+#line 398 "ts-src/config/config_gen.ts"
   case 18: {
     return config_kind_INT;
   }
-#line 343 "ts-src/config/config_gen.ts"
+#line 399 "ts-src/config/config_gen.ts"
   case 19: {
     return config_kind_INT;
   }
-#line 344 "ts-src/config/config_gen.ts"
+#line 400 "ts-src/config/config_gen.ts"
   case 22: {
     return config_kind_INT;
   }
-#line 345 "ts-src/config/config_gen.ts"
+#line 401 "ts-src/config/config_gen.ts"
   case 24: {
     return config_kind_STRING;
   }
-#line 346 "ts-src/config/config_gen.ts"
+#line 402 "ts-src/config/config_gen.ts"
   case 27: {
     return config_kind_STRING;
   }
-#line 347 "ts-src/config/config_gen.ts"
+#line 403 "ts-src/config/config_gen.ts"
   case 28: {
     return config_kind_INT;
   }
-#line 348 "ts-src/config/config_gen.ts"
+#line 404 "ts-src/config/config_gen.ts"
   case 29: {
     return config_kind_INT;
   }
-#line 349 "ts-src/config/config_gen.ts"
+#line 405 "ts-src/config/config_gen.ts"
   case 30: {
     return config_kind_INT;
   }
-#line 350 "ts-src/config/config_gen.ts"
+#line 406 "ts-src/config/config_gen.ts"
+  case 31: {
+    return config_kind_INT;
+  }
+#line 407 "ts-src/config/config_gen.ts"
+  case 32: {
+    return config_kind_INT;
+  }
+#line 408 "ts-src/config/config_gen.ts"
+  case 33: {
+    return config_kind_INT;
+  }
+#line 409 "ts-src/config/config_gen.ts"
+  case 34: {
+    return config_kind_STRING;
+  }
+#line 410 "ts-src/config/config_gen.ts"
+  case 35: {
+    return config_kind_STRING;
+  }
+#line 411 "ts-src/config/config_gen.ts"
+  case 36: {
+    return config_kind_STRING;
+  }
+#line 412 "ts-src/config/config_gen.ts"
+  case 37: {
+    return config_kind_STRING;
+  }
+#line 413 "ts-src/config/config_gen.ts"
   default: {
     return config_kind_BOOL;
   }
@@ -480,45 +578,57 @@ config_kind config_gen_key_kind(int32_t k) {
 }
 
 /** Smallest value of numeric key `k`. */
-#line 355 "ts-src/config/config_gen.ts"
+#line 418 "ts-src/config/config_gen.ts"
 double config_gen_key_min(int32_t k) {
   switch (k) {
   case 5: {
     return 0.001;
   }
-#line 358 "ts-src/config/config_gen.ts"
+#line 421 "ts-src/config/config_gen.ts"
   case 6: {
     return 0.001;
   }
-#line 359 "ts-src/config/config_gen.ts"
+#line 422 "ts-src/config/config_gen.ts"
   case 14: {
     return 0.0;
   }
-#line 360 "ts-src/config/config_gen.ts"
+#line 423 "ts-src/config/config_gen.ts"
   case 18: {
     return 0.0;
   }
-#line 361 "ts-src/config/config_gen.ts"
+#line 424 "ts-src/config/config_gen.ts"
   case 19: {
     return 0.0;
   }
-#line 362 "ts-src/config/config_gen.ts"
+#line 425 "ts-src/config/config_gen.ts"
   case 22: {
     return 0.0;
   }
-#line 363 "ts-src/config/config_gen.ts"
+#line 426 "ts-src/config/config_gen.ts"
   case 28: {
     return 4.0;
   }
-#line 364 "ts-src/config/config_gen.ts"
+#line 427 "ts-src/config/config_gen.ts"
   case 29: {
     return -1.0;
   }
-#line 365 "ts-src/config/config_gen.ts"
+#line 428 "ts-src/config/config_gen.ts"
   case 30: {
     return 0.0;
   }
-#line 366 "ts-src/config/config_gen.ts"
+#line 429 "ts-src/config/config_gen.ts"
+  case 31: {
+    return 0.0;
+  }
+#line 430 "ts-src/config/config_gen.ts"
+  case 32: {
+    return 0.0;
+  }
+#line 431 "ts-src/config/config_gen.ts"
+  case 33: {
+    return -1.0;
+  }
+#line 432 "ts-src/config/config_gen.ts"
   default: {
     return 0.0;
   }
@@ -527,45 +637,57 @@ double config_gen_key_min(int32_t k) {
 }
 
 /** Largest value of numeric key `k`. */
-#line 371 "ts-src/config/config_gen.ts"
+#line 437 "ts-src/config/config_gen.ts"
 double config_gen_key_max(int32_t k) {
   switch (k) {
   case 5: {
     return 86400.0;
   }
-#line 374 "ts-src/config/config_gen.ts"
+#line 440 "ts-src/config/config_gen.ts"
   case 6: {
     return 86400.0;
   }
-#line 375 "ts-src/config/config_gen.ts"
+#line 441 "ts-src/config/config_gen.ts"
   case 14: {
     return 65535.0;
   }
-#line 376 "ts-src/config/config_gen.ts"
+#line 442 "ts-src/config/config_gen.ts"
   case 18: {
     return 2.0;
   }
-#line 377 "ts-src/config/config_gen.ts"
+#line 443 "ts-src/config/config_gen.ts"
   case 19: {
     return 2147483647.0;
   }
-#line 378 "ts-src/config/config_gen.ts"
+#line 444 "ts-src/config/config_gen.ts"
   case 22: {
     return 2147483647.0;
   }
-#line 379 "ts-src/config/config_gen.ts"
+#line 445 "ts-src/config/config_gen.ts"
   case 28: {
     return 5.0;
   }
-#line 380 "ts-src/config/config_gen.ts"
+#line 446 "ts-src/config/config_gen.ts"
   case 29: {
     return 2147483647.0;
   }
-#line 381 "ts-src/config/config_gen.ts"
+#line 447 "ts-src/config/config_gen.ts"
   case 30: {
     return 2147483647.0;
   }
-#line 382 "ts-src/config/config_gen.ts"
+#line 448 "ts-src/config/config_gen.ts"
+  case 31: {
+    return 2147483647.0;
+  }
+#line 449 "ts-src/config/config_gen.ts"
+  case 32: {
+    return 2147483647.0;
+  }
+#line 450 "ts-src/config/config_gen.ts"
+  case 33: {
+    return 1.0;
+  }
+#line 451 "ts-src/config/config_gen.ts"
   default: {
     return 0.0;
   }
@@ -574,45 +696,57 @@ double config_gen_key_max(int32_t k) {
 }
 
 /** The range of numeric key `k` as written in the schema, for messages. */
-#line 387 "ts-src/config/config_gen.ts"
+#line 456 "ts-src/config/config_gen.ts"
 const char *config_gen_key_range(int32_t k) {
   switch (k) {
   case 5: {
     return "0.001..86400";
   }
-#line 390 "ts-src/config/config_gen.ts"
+#line 459 "ts-src/config/config_gen.ts"
   case 6: {
     return "0.001..86400";
   }
-#line 391 "ts-src/config/config_gen.ts"
+#line 460 "ts-src/config/config_gen.ts"
   case 14: {
     return "0..65535";
   }
-#line 392 "ts-src/config/config_gen.ts"
+#line 461 "ts-src/config/config_gen.ts"
   case 18: {
     return "0..2";
   }
-#line 393 "ts-src/config/config_gen.ts"
+#line 462 "ts-src/config/config_gen.ts"
   case 19: {
     return "0..2147483647";
   }
-#line 394 "ts-src/config/config_gen.ts"
+#line 463 "ts-src/config/config_gen.ts"
   case 22: {
     return "0..2147483647";
   }
-#line 395 "ts-src/config/config_gen.ts"
+#line 464 "ts-src/config/config_gen.ts"
   case 28: {
     return "4..5";
   }
-#line 396 "ts-src/config/config_gen.ts"
+#line 465 "ts-src/config/config_gen.ts"
   case 29: {
     return "-1..2147483647";
   }
-#line 397 "ts-src/config/config_gen.ts"
+#line 466 "ts-src/config/config_gen.ts"
   case 30: {
     return "0..2147483647";
   }
-#line 398 "ts-src/config/config_gen.ts"
+#line 467 "ts-src/config/config_gen.ts"
+  case 31: {
+    return "0..2147483647";
+  }
+#line 468 "ts-src/config/config_gen.ts"
+  case 32: {
+    return "0..2147483647";
+  }
+#line 469 "ts-src/config/config_gen.ts"
+  case 33: {
+    return "-1..1";
+  }
+#line 470 "ts-src/config/config_gen.ts"
   default: {
     return "";
   }
@@ -621,65 +755,81 @@ const char *config_gen_key_range(int32_t k) {
 }
 
 /** The slot of string key `k` among the string keys (0..STR_KEY_COUNT-1), or -1. */
-#line 403 "ts-src/config/config_gen.ts"
+#line 475 "ts-src/config/config_gen.ts"
 int32_t config_gen_key_str_slot(int32_t k) {
   switch (k) {
   case 1: {
     return 0;
   }
-#line 406 "ts-src/config/config_gen.ts"
+#line 478 "ts-src/config/config_gen.ts"
   case 2: {
     return 1;
   }
-#line 407 "ts-src/config/config_gen.ts"
+#line 479 "ts-src/config/config_gen.ts"
   case 3: {
     return 2;
   }
-#line 408 "ts-src/config/config_gen.ts"
+#line 480 "ts-src/config/config_gen.ts"
   case 4: {
     return 3;
   }
-#line 409 "ts-src/config/config_gen.ts"
+#line 481 "ts-src/config/config_gen.ts"
   case 7: {
     return 4;
   }
-#line 410 "ts-src/config/config_gen.ts"
+#line 482 "ts-src/config/config_gen.ts"
   case 8: {
     return 5;
   }
-#line 411 "ts-src/config/config_gen.ts"
+#line 483 "ts-src/config/config_gen.ts"
   case 9: {
     return 6;
   }
-#line 412 "ts-src/config/config_gen.ts"
+#line 484 "ts-src/config/config_gen.ts"
   case 10: {
     return 7;
   }
-#line 413 "ts-src/config/config_gen.ts"
+#line 485 "ts-src/config/config_gen.ts"
   case 11: {
     return 8;
   }
-#line 414 "ts-src/config/config_gen.ts"
+#line 486 "ts-src/config/config_gen.ts"
   case 12: {
     return 9;
   }
-#line 415 "ts-src/config/config_gen.ts"
+#line 487 "ts-src/config/config_gen.ts"
   case 15: {
     return 10;
   }
-#line 416 "ts-src/config/config_gen.ts"
+#line 488 "ts-src/config/config_gen.ts"
   case 16: {
     return 11;
   }
-#line 417 "ts-src/config/config_gen.ts"
+#line 489 "ts-src/config/config_gen.ts"
   case 24: {
     return 12;
   }
-#line 418 "ts-src/config/config_gen.ts"
+#line 490 "ts-src/config/config_gen.ts"
   case 27: {
     return 13;
   }
-#line 419 "ts-src/config/config_gen.ts"
+#line 491 "ts-src/config/config_gen.ts"
+  case 34: {
+    return 14;
+  }
+#line 492 "ts-src/config/config_gen.ts"
+  case 35: {
+    return 15;
+  }
+#line 493 "ts-src/config/config_gen.ts"
+  case 36: {
+    return 16;
+  }
+#line 494 "ts-src/config/config_gen.ts"
+  case 37: {
+    return 17;
+  }
+#line 495 "ts-src/config/config_gen.ts"
   default: {
     return -1;
   }
@@ -688,65 +838,81 @@ int32_t config_gen_key_str_slot(int32_t k) {
 }
 
 /** The key index of string slot `slot`, or -1. */
-#line 424 "ts-src/config/config_gen.ts"
+#line 500 "ts-src/config/config_gen.ts"
 int32_t config_gen_str_slot_key(int32_t slot) {
   switch (slot) {
   case 0: {
     return 1;
   }
-#line 427 "ts-src/config/config_gen.ts"
+#line 503 "ts-src/config/config_gen.ts"
   case 1: {
     return 2;
   }
-#line 428 "ts-src/config/config_gen.ts"
+#line 504 "ts-src/config/config_gen.ts"
   case 2: {
     return 3;
   }
-#line 429 "ts-src/config/config_gen.ts"
+#line 505 "ts-src/config/config_gen.ts"
   case 3: {
     return 4;
   }
-#line 430 "ts-src/config/config_gen.ts"
+#line 506 "ts-src/config/config_gen.ts"
   case 4: {
     return 7;
   }
-#line 431 "ts-src/config/config_gen.ts"
+#line 507 "ts-src/config/config_gen.ts"
   case 5: {
     return 8;
   }
-#line 432 "ts-src/config/config_gen.ts"
+#line 508 "ts-src/config/config_gen.ts"
   case 6: {
     return 9;
   }
-#line 433 "ts-src/config/config_gen.ts"
+#line 509 "ts-src/config/config_gen.ts"
   case 7: {
     return 10;
   }
-#line 434 "ts-src/config/config_gen.ts"
+#line 510 "ts-src/config/config_gen.ts"
   case 8: {
     return 11;
   }
-#line 435 "ts-src/config/config_gen.ts"
+#line 511 "ts-src/config/config_gen.ts"
   case 9: {
     return 12;
   }
-#line 436 "ts-src/config/config_gen.ts"
+#line 512 "ts-src/config/config_gen.ts"
   case 10: {
     return 15;
   }
-#line 437 "ts-src/config/config_gen.ts"
+#line 513 "ts-src/config/config_gen.ts"
   case 11: {
     return 16;
   }
-#line 438 "ts-src/config/config_gen.ts"
+#line 514 "ts-src/config/config_gen.ts"
   case 12: {
     return 24;
   }
-#line 439 "ts-src/config/config_gen.ts"
+#line 515 "ts-src/config/config_gen.ts"
   case 13: {
     return 27;
   }
-#line 440 "ts-src/config/config_gen.ts"
+#line 516 "ts-src/config/config_gen.ts"
+  case 14: {
+    return 34;
+  }
+#line 517 "ts-src/config/config_gen.ts"
+  case 15: {
+    return 35;
+  }
+#line 518 "ts-src/config/config_gen.ts"
+  case 16: {
+    return 36;
+  }
+#line 519 "ts-src/config/config_gen.ts"
+  case 17: {
+    return 37;
+  }
+#line 520 "ts-src/config/config_gen.ts"
   default: {
     return -1;
   }
@@ -755,49 +921,49 @@ int32_t config_gen_str_slot_key(int32_t slot) {
 }
 
 /** Sets bool key `k` of `c` (other keys: no effect). */
-#line 445 "ts-src/config/config_gen.ts"
+#line 525 "ts-src/config/config_gen.ts"
 void config_gen_set_bool(mgos_config_mqtt *c, int32_t k, bool v) {
   switch (k) {
   case 0: {
     c->enable = v;
     break;
   }
-#line 448 "ts-src/config/config_gen.ts"
+#line 528 "ts-src/config/config_gen.ts"
   case 13: {
     c->clean_session = v;
     break;
   }
-#line 449 "ts-src/config/config_gen.ts"
+#line 529 "ts-src/config/config_gen.ts"
   case 17: {
     c->will_retain = v;
     break;
   }
-#line 450 "ts-src/config/config_gen.ts"
+#line 530 "ts-src/config/config_gen.ts"
   case 20: {
     c->require_time = v;
     break;
   }
-#line 451 "ts-src/config/config_gen.ts"
+#line 531 "ts-src/config/config_gen.ts"
   case 21: {
     c->cloud_events = v;
     break;
   }
-#line 452 "ts-src/config/config_gen.ts"
+#line 532 "ts-src/config/config_gen.ts"
   case 23: {
     c->max_queue_drop_oldest = v;
     break;
   }
-#line 453 "ts-src/config/config_gen.ts"
+#line 533 "ts-src/config/config_gen.ts"
   case 25: {
     c->debug_use_log_level = v;
     break;
   }
-#line 454 "ts-src/config/config_gen.ts"
+#line 534 "ts-src/config/config_gen.ts"
   case 26: {
     c->ws_enable = v;
     break;
   }
-#line 455 "ts-src/config/config_gen.ts"
+#line 535 "ts-src/config/config_gen.ts"
   default: {
     break;
   }
@@ -805,41 +971,41 @@ void config_gen_set_bool(mgos_config_mqtt *c, int32_t k, bool v) {
 }
 
 /** The value of bool key `k` of `c`. */
-#line 460 "ts-src/config/config_gen.ts"
+#line 540 "ts-src/config/config_gen.ts"
 bool config_gen_get_bool(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 0: {
     return c->enable;
   }
-#line 463 "ts-src/config/config_gen.ts"
+#line 543 "ts-src/config/config_gen.ts"
   case 13: {
     return c->clean_session;
   }
-#line 464 "ts-src/config/config_gen.ts"
+#line 544 "ts-src/config/config_gen.ts"
   case 17: {
     return c->will_retain;
   }
-#line 465 "ts-src/config/config_gen.ts"
+#line 545 "ts-src/config/config_gen.ts"
   case 20: {
     return c->require_time;
   }
-#line 466 "ts-src/config/config_gen.ts"
+#line 546 "ts-src/config/config_gen.ts"
   case 21: {
     return c->cloud_events;
   }
-#line 467 "ts-src/config/config_gen.ts"
+#line 547 "ts-src/config/config_gen.ts"
   case 23: {
     return c->max_queue_drop_oldest;
   }
-#line 468 "ts-src/config/config_gen.ts"
+#line 548 "ts-src/config/config_gen.ts"
   case 25: {
     return c->debug_use_log_level;
   }
-#line 469 "ts-src/config/config_gen.ts"
+#line 549 "ts-src/config/config_gen.ts"
   case 26: {
     return c->ws_enable;
   }
-#line 470 "ts-src/config/config_gen.ts"
+#line 550 "ts-src/config/config_gen.ts"
   default: {
     return false;
   }
@@ -848,44 +1014,59 @@ bool config_gen_get_bool(mgos_config_mqtt *c, int32_t k) {
 }
 
 /** Sets int key `k` of `c` (other keys: no effect). */
-#line 475 "ts-src/config/config_gen.ts"
+#line 555 "ts-src/config/config_gen.ts"
 void config_gen_set_int(mgos_config_mqtt *c, int32_t k, int v) {
   switch (k) {
   case 14: {
     c->keep_alive = v;
     break;
   }
-#line 478 "ts-src/config/config_gen.ts"
+#line 558 "ts-src/config/config_gen.ts"
   case 18: {
     c->max_qos = v;
     break;
   }
-#line 479 "ts-src/config/config_gen.ts"
+#line 559 "ts-src/config/config_gen.ts"
   case 19: {
     c->recv_mbuf_limit = v;
     break;
   }
-#line 480 "ts-src/config/config_gen.ts"
+#line 560 "ts-src/config/config_gen.ts"
   case 22: {
     c->max_queue_length = v;
     break;
   }
-#line 481 "ts-src/config/config_gen.ts"
+#line 561 "ts-src/config/config_gen.ts"
   case 28: {
     c->protocol_version = v;
     break;
   }
-#line 482 "ts-src/config/config_gen.ts"
+#line 562 "ts-src/config/config_gen.ts"
   case 29: {
     c->session_expiry = v;
     break;
   }
-#line 483 "ts-src/config/config_gen.ts"
+#line 563 "ts-src/config/config_gen.ts"
   case 30: {
     c->max_packet_size = v;
     break;
   }
-#line 484 "ts-src/config/config_gen.ts"
+#line 564 "ts-src/config/config_gen.ts"
+  case 31: {
+    c->will_delay = v;
+    break;
+  }
+#line 565 "ts-src/config/config_gen.ts"
+  case 32: {
+    c->will_message_expiry = v;
+    break;
+  }
+#line 566 "ts-src/config/config_gen.ts"
+  case 33: {
+    c->will_payload_format = v;
+    break;
+  }
+#line 567 "ts-src/config/config_gen.ts"
   default: {
     break;
   }
@@ -893,37 +1074,49 @@ void config_gen_set_int(mgos_config_mqtt *c, int32_t k, int v) {
 }
 
 /** The value of int key `k` of `c`. */
-#line 489 "ts-src/config/config_gen.ts"
+#line 572 "ts-src/config/config_gen.ts"
 int config_gen_get_int(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 14: {
     return c->keep_alive;
   }
-#line 492 "ts-src/config/config_gen.ts"
+#line 575 "ts-src/config/config_gen.ts"
   case 18: {
     return c->max_qos;
   }
-#line 493 "ts-src/config/config_gen.ts"
+#line 576 "ts-src/config/config_gen.ts"
   case 19: {
     return c->recv_mbuf_limit;
   }
-#line 494 "ts-src/config/config_gen.ts"
+#line 577 "ts-src/config/config_gen.ts"
   case 22: {
     return c->max_queue_length;
   }
-#line 495 "ts-src/config/config_gen.ts"
+#line 578 "ts-src/config/config_gen.ts"
   case 28: {
     return c->protocol_version;
   }
-#line 496 "ts-src/config/config_gen.ts"
+#line 579 "ts-src/config/config_gen.ts"
   case 29: {
     return c->session_expiry;
   }
-#line 497 "ts-src/config/config_gen.ts"
+#line 580 "ts-src/config/config_gen.ts"
   case 30: {
     return c->max_packet_size;
   }
-#line 498 "ts-src/config/config_gen.ts"
+#line 581 "ts-src/config/config_gen.ts"
+  case 31: {
+    return c->will_delay;
+  }
+#line 582 "ts-src/config/config_gen.ts"
+  case 32: {
+    return c->will_message_expiry;
+  }
+#line 583 "ts-src/config/config_gen.ts"
+  case 33: {
+    return c->will_payload_format;
+  }
+#line 584 "ts-src/config/config_gen.ts"
   default: {
     return 0;
   }
@@ -932,19 +1125,19 @@ int config_gen_get_int(mgos_config_mqtt *c, int32_t k) {
 }
 
 /** Sets f64 key `k` of `c` (other keys: no effect). */
-#line 503 "ts-src/config/config_gen.ts"
+#line 589 "ts-src/config/config_gen.ts"
 void config_gen_set_f64(mgos_config_mqtt *c, int32_t k, double v) {
   switch (k) {
   case 5: {
     c->reconnect_timeout_min = v;
     break;
   }
-#line 506 "ts-src/config/config_gen.ts"
+#line 592 "ts-src/config/config_gen.ts"
   case 6: {
     c->reconnect_timeout_max = v;
     break;
   }
-#line 507 "ts-src/config/config_gen.ts"
+#line 593 "ts-src/config/config_gen.ts"
   default: {
     break;
   }
@@ -952,17 +1145,17 @@ void config_gen_set_f64(mgos_config_mqtt *c, int32_t k, double v) {
 }
 
 /** The value of f64 key `k` of `c`. */
-#line 512 "ts-src/config/config_gen.ts"
+#line 598 "ts-src/config/config_gen.ts"
 double config_gen_get_f64(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 5: {
     return c->reconnect_timeout_min;
   }
-#line 515 "ts-src/config/config_gen.ts"
+#line 601 "ts-src/config/config_gen.ts"
   case 6: {
     return c->reconnect_timeout_max;
   }
-#line 516 "ts-src/config/config_gen.ts"
+#line 602 "ts-src/config/config_gen.ts"
   default: {
     return 0.0;
   }
@@ -971,79 +1164,99 @@ double config_gen_get_f64(mgos_config_mqtt *c, int32_t k) {
 }
 
 /** Sets string key `k` of `c` (other keys: no effect). */
-#line 521 "ts-src/config/config_gen.ts"
+#line 607 "ts-src/config/config_gen.ts"
 void config_gen_set_str(mgos_config_mqtt *c, int32_t k, const char *v) {
   switch (k) {
   case 1: {
     c->server = v;
     break;
   }
-#line 524 "ts-src/config/config_gen.ts"
+#line 610 "ts-src/config/config_gen.ts"
   case 2: {
     c->client_id = v;
     break;
   }
-#line 525 "ts-src/config/config_gen.ts"
+#line 611 "ts-src/config/config_gen.ts"
   case 3: {
     c->user = v;
     break;
   }
-#line 526 "ts-src/config/config_gen.ts"
+#line 612 "ts-src/config/config_gen.ts"
   case 4: {
     c->pass = v;
     break;
   }
-#line 527 "ts-src/config/config_gen.ts"
+#line 613 "ts-src/config/config_gen.ts"
   case 7: {
     c->ssl_cert = v;
     break;
   }
-#line 528 "ts-src/config/config_gen.ts"
+#line 614 "ts-src/config/config_gen.ts"
   case 8: {
     c->ssl_key = v;
     break;
   }
-#line 529 "ts-src/config/config_gen.ts"
+#line 615 "ts-src/config/config_gen.ts"
   case 9: {
     c->ssl_ca_cert = v;
     break;
   }
-#line 530 "ts-src/config/config_gen.ts"
+#line 616 "ts-src/config/config_gen.ts"
   case 10: {
     c->ssl_cipher_suites = v;
     break;
   }
-#line 531 "ts-src/config/config_gen.ts"
+#line 617 "ts-src/config/config_gen.ts"
   case 11: {
     c->ssl_psk_identity = v;
     break;
   }
-#line 532 "ts-src/config/config_gen.ts"
+#line 618 "ts-src/config/config_gen.ts"
   case 12: {
     c->ssl_psk_key = v;
     break;
   }
-#line 533 "ts-src/config/config_gen.ts"
+#line 619 "ts-src/config/config_gen.ts"
   case 15: {
     c->will_topic = v;
     break;
   }
-#line 534 "ts-src/config/config_gen.ts"
+#line 620 "ts-src/config/config_gen.ts"
   case 16: {
     c->will_message = v;
     break;
   }
-#line 535 "ts-src/config/config_gen.ts"
+#line 621 "ts-src/config/config_gen.ts"
   case 24: {
     c->outbox_persist = v;
     break;
   }
-#line 536 "ts-src/config/config_gen.ts"
+#line 622 "ts-src/config/config_gen.ts"
   case 27: {
     c->ws_path = v;
     break;
   }
-#line 537 "ts-src/config/config_gen.ts"
+#line 623 "ts-src/config/config_gen.ts"
+  case 34: {
+    c->will_content_type = v;
+    break;
+  }
+#line 624 "ts-src/config/config_gen.ts"
+  case 35: {
+    c->will_response_topic = v;
+    break;
+  }
+#line 625 "ts-src/config/config_gen.ts"
+  case 36: {
+    c->will_correlation_data = v;
+    break;
+  }
+#line 626 "ts-src/config/config_gen.ts"
+  case 37: {
+    c->will_user_props = v;
+    break;
+  }
+#line 627 "ts-src/config/config_gen.ts"
   default: {
     break;
   }
@@ -1051,65 +1264,81 @@ void config_gen_set_str(mgos_config_mqtt *c, int32_t k, const char *v) {
 }
 
 /** The value of string key `k` of `c`. */
-#line 542 "ts-src/config/config_gen.ts"
+#line 632 "ts-src/config/config_gen.ts"
 const char *config_gen_get_str(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 1: {
     return c->server;
   }
-#line 545 "ts-src/config/config_gen.ts"
+#line 635 "ts-src/config/config_gen.ts"
   case 2: {
     return c->client_id;
   }
-#line 546 "ts-src/config/config_gen.ts"
+#line 636 "ts-src/config/config_gen.ts"
   case 3: {
     return c->user;
   }
-#line 547 "ts-src/config/config_gen.ts"
+#line 637 "ts-src/config/config_gen.ts"
   case 4: {
     return c->pass;
   }
-#line 548 "ts-src/config/config_gen.ts"
+#line 638 "ts-src/config/config_gen.ts"
   case 7: {
     return c->ssl_cert;
   }
-#line 549 "ts-src/config/config_gen.ts"
+#line 639 "ts-src/config/config_gen.ts"
   case 8: {
     return c->ssl_key;
   }
-#line 550 "ts-src/config/config_gen.ts"
+#line 640 "ts-src/config/config_gen.ts"
   case 9: {
     return c->ssl_ca_cert;
   }
-#line 551 "ts-src/config/config_gen.ts"
+#line 641 "ts-src/config/config_gen.ts"
   case 10: {
     return c->ssl_cipher_suites;
   }
-#line 552 "ts-src/config/config_gen.ts"
+#line 642 "ts-src/config/config_gen.ts"
   case 11: {
     return c->ssl_psk_identity;
   }
-#line 553 "ts-src/config/config_gen.ts"
+#line 643 "ts-src/config/config_gen.ts"
   case 12: {
     return c->ssl_psk_key;
   }
-#line 554 "ts-src/config/config_gen.ts"
+#line 644 "ts-src/config/config_gen.ts"
   case 15: {
     return c->will_topic;
   }
-#line 555 "ts-src/config/config_gen.ts"
+#line 645 "ts-src/config/config_gen.ts"
   case 16: {
     return c->will_message;
   }
-#line 556 "ts-src/config/config_gen.ts"
+#line 646 "ts-src/config/config_gen.ts"
   case 24: {
     return c->outbox_persist;
   }
-#line 557 "ts-src/config/config_gen.ts"
+#line 647 "ts-src/config/config_gen.ts"
   case 27: {
     return c->ws_path;
   }
-#line 558 "ts-src/config/config_gen.ts"
+#line 648 "ts-src/config/config_gen.ts"
+  case 34: {
+    return c->will_content_type;
+  }
+#line 649 "ts-src/config/config_gen.ts"
+  case 35: {
+    return c->will_response_topic;
+  }
+#line 650 "ts-src/config/config_gen.ts"
+  case 36: {
+    return c->will_correlation_data;
+  }
+#line 651 "ts-src/config/config_gen.ts"
+  case 37: {
+    return c->will_user_props;
+  }
+#line 652 "ts-src/config/config_gen.ts"
   default: {
     return NULL;
   }

@@ -17,16 +17,16 @@ typedef uint8_t config_kind;
 #define config_kind_STRING 4
 
 /** Keys per section. */
-#define config_gen_KEY_COUNT 31
+#define config_gen_KEY_COUNT 38
 
 /** String keys per section. */
-#define config_gen_STR_KEY_COUNT 14
+#define config_gen_STR_KEY_COUNT 18
 
 /** Sections: mqtt and mqtt1. */
 #define config_gen_SECTION_COUNT 2
 
 /** String keys of all sections. */
-#define config_gen_STR_SLOT_COUNT 28
+#define config_gen_STR_SLOT_COUNT 36
 
 // ---- defaults of the mqtt section ----
 /** mqtt.enable default (0 or 1) @kconfig MGOS_MQTT_ENABLE_VALUE */
@@ -184,6 +184,41 @@ typedef uint8_t config_kind;
 #define CONFIG_MGOS_MQTT_MAX_PACKET_SIZE 0
 #endif
 
+/** mqtt.will_delay default @kconfig MGOS_MQTT_WILL_DELAY */
+#ifndef CONFIG_MGOS_MQTT_WILL_DELAY
+#define CONFIG_MGOS_MQTT_WILL_DELAY 0
+#endif
+
+/** mqtt.will_message_expiry default @kconfig MGOS_MQTT_WILL_MESSAGE_EXPIRY */
+#ifndef CONFIG_MGOS_MQTT_WILL_MESSAGE_EXPIRY
+#define CONFIG_MGOS_MQTT_WILL_MESSAGE_EXPIRY 0
+#endif
+
+/** mqtt.will_payload_format default @kconfig MGOS_MQTT_WILL_PAYLOAD_FORMAT */
+#ifndef CONFIG_MGOS_MQTT_WILL_PAYLOAD_FORMAT
+#define CONFIG_MGOS_MQTT_WILL_PAYLOAD_FORMAT (-1)
+#endif
+
+/** mqtt.will_content_type default @kconfig MGOS_MQTT_WILL_CONTENT_TYPE */
+#ifndef CONFIG_MGOS_MQTT_WILL_CONTENT_TYPE
+#define CONFIG_MGOS_MQTT_WILL_CONTENT_TYPE ""
+#endif
+
+/** mqtt.will_response_topic default @kconfig MGOS_MQTT_WILL_RESPONSE_TOPIC */
+#ifndef CONFIG_MGOS_MQTT_WILL_RESPONSE_TOPIC
+#define CONFIG_MGOS_MQTT_WILL_RESPONSE_TOPIC ""
+#endif
+
+/** mqtt.will_correlation_data default @kconfig MGOS_MQTT_WILL_CORRELATION_DATA */
+#ifndef CONFIG_MGOS_MQTT_WILL_CORRELATION_DATA
+#define CONFIG_MGOS_MQTT_WILL_CORRELATION_DATA ""
+#endif
+
+/** mqtt.will_user_props default @kconfig MGOS_MQTT_WILL_USER_PROPS */
+#ifndef CONFIG_MGOS_MQTT_WILL_USER_PROPS
+#define CONFIG_MGOS_MQTT_WILL_USER_PROPS ""
+#endif
+
 // ---- defaults of the mqtt1 section ----
 /** mqtt1.enable default (0 or 1) @kconfig MGOS_MQTT1_ENABLE_VALUE */
 #ifndef CONFIG_MGOS_MQTT1_ENABLE_VALUE
@@ -338,6 +373,41 @@ typedef uint8_t config_kind;
 /** mqtt1.max_packet_size default @kconfig MGOS_MQTT1_MAX_PACKET_SIZE */
 #ifndef CONFIG_MGOS_MQTT1_MAX_PACKET_SIZE
 #define CONFIG_MGOS_MQTT1_MAX_PACKET_SIZE 0
+#endif
+
+/** mqtt1.will_delay default @kconfig MGOS_MQTT1_WILL_DELAY */
+#ifndef CONFIG_MGOS_MQTT1_WILL_DELAY
+#define CONFIG_MGOS_MQTT1_WILL_DELAY 0
+#endif
+
+/** mqtt1.will_message_expiry default @kconfig MGOS_MQTT1_WILL_MESSAGE_EXPIRY */
+#ifndef CONFIG_MGOS_MQTT1_WILL_MESSAGE_EXPIRY
+#define CONFIG_MGOS_MQTT1_WILL_MESSAGE_EXPIRY 0
+#endif
+
+/** mqtt1.will_payload_format default @kconfig MGOS_MQTT1_WILL_PAYLOAD_FORMAT */
+#ifndef CONFIG_MGOS_MQTT1_WILL_PAYLOAD_FORMAT
+#define CONFIG_MGOS_MQTT1_WILL_PAYLOAD_FORMAT (-1)
+#endif
+
+/** mqtt1.will_content_type default @kconfig MGOS_MQTT1_WILL_CONTENT_TYPE */
+#ifndef CONFIG_MGOS_MQTT1_WILL_CONTENT_TYPE
+#define CONFIG_MGOS_MQTT1_WILL_CONTENT_TYPE ""
+#endif
+
+/** mqtt1.will_response_topic default @kconfig MGOS_MQTT1_WILL_RESPONSE_TOPIC */
+#ifndef CONFIG_MGOS_MQTT1_WILL_RESPONSE_TOPIC
+#define CONFIG_MGOS_MQTT1_WILL_RESPONSE_TOPIC ""
+#endif
+
+/** mqtt1.will_correlation_data default @kconfig MGOS_MQTT1_WILL_CORRELATION_DATA */
+#ifndef CONFIG_MGOS_MQTT1_WILL_CORRELATION_DATA
+#define CONFIG_MGOS_MQTT1_WILL_CORRELATION_DATA ""
+#endif
+
+/** mqtt1.will_user_props default @kconfig MGOS_MQTT1_WILL_USER_PROPS */
+#ifndef CONFIG_MGOS_MQTT1_WILL_USER_PROPS
+#define CONFIG_MGOS_MQTT1_WILL_USER_PROPS ""
 #endif
 
 void config_gen_set_defaults(mgos_config_mqtt *c, int32_t s);

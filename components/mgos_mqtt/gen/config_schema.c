@@ -15,4 +15,5 @@ void mgos_config_mqtt_init(mgos_config_mqtt *self) {
   self->ws_path = "/mqtt";
   self->protocol_version = 4;
   self->session_expiry = -1;
+  self->will_payload_format = -1;
 }

@@ -105,6 +105,30 @@ struct mgos_config_mqtt {
      * @min 0
      */
   int max_packet_size;
+  /**
+     * MQTT 5: Will Delay Interval, in seconds: the broker publishes the will this long after the connection is lost, and not at all if the session resumes first; 0 none
+     * @min 0
+     */
+  int will_delay;
+  /**
+     * MQTT 5: Message Expiry Interval of the will, in seconds; 0 none
+     * @min 0
+     */
+  int will_message_expiry;
+  /**
+     * MQTT 5: Payload Format Indicator of the will: 1 UTF-8 text, 0 bytes, -1 not sent
+     * @min -1
+     * @max 1
+     */
+  int will_payload_format;
+  /** MQTT 5: Content Type of the will (e.g. a MIME type) */
+  const char *will_content_type;
+  /** MQTT 5: Response Topic of the will */
+  const char *will_response_topic;
+  /** MQTT 5: Correlation Data of the will */
+  const char *will_correlation_data;
+  /** MQTT 5: User Properties of the will, as key=value,key=value */
+  const char *will_user_props;
 };
 
 void mgos_config_mqtt_init(mgos_config_mqtt *self);

@@ -162,6 +162,41 @@ int mgos_sys_config_get_mqtt_max_packet_size(void) {
   return config_live()->mqtt.max_packet_size;
 }
 
+/** mqtt.will_delay: MQTT 5: Will Delay Interval, in seconds: the broker publishes the will this long after the connection is lost, and not at all if the session resumes first; 0 none @api */
+int mgos_sys_config_get_mqtt_will_delay(void) {
+  return config_live()->mqtt.will_delay;
+}
+
+/** mqtt.will_message_expiry: MQTT 5: Message Expiry Interval of the will, in seconds; 0 none @api */
+int mgos_sys_config_get_mqtt_will_message_expiry(void) {
+  return config_live()->mqtt.will_message_expiry;
+}
+
+/** mqtt.will_payload_format: MQTT 5: Payload Format Indicator of the will: 1 UTF-8 text, 0 bytes, -1 not sent @api */
+int mgos_sys_config_get_mqtt_will_payload_format(void) {
+  return config_live()->mqtt.will_payload_format;
+}
+
+/** mqtt.will_content_type: MQTT 5: Content Type of the will (e.g. a MIME type) @api */
+const char *mgos_sys_config_get_mqtt_will_content_type(void) {
+  return config_live()->mqtt.will_content_type;
+}
+
+/** mqtt.will_response_topic: MQTT 5: Response Topic of the will @api */
+const char *mgos_sys_config_get_mqtt_will_response_topic(void) {
+  return config_live()->mqtt.will_response_topic;
+}
+
+/** mqtt.will_correlation_data: MQTT 5: Correlation Data of the will @api */
+const char *mgos_sys_config_get_mqtt_will_correlation_data(void) {
+  return config_live()->mqtt.will_correlation_data;
+}
+
+/** mqtt.will_user_props: MQTT 5: User Properties of the will, as key=value,key=value @api */
+const char *mgos_sys_config_get_mqtt_will_user_props(void) {
+  return config_live()->mqtt.will_user_props;
+}
+
 /** The whole mqtt1 section. @api */
 mgos_config_mqtt *mgos_sys_config_get_mqtt1(void) {
   return &config_live()->mqtt1;
@@ -320,4 +355,39 @@ int mgos_sys_config_get_mqtt1_session_expiry(void) {
 /** mqtt1.max_packet_size: MQTT 5: largest packet the broker may send, in bytes (Maximum Packet Size); 0 announces what the receive buffer holds; above it, PUBLISHes are streamed (docs/large-messages.md) @api */
 int mgos_sys_config_get_mqtt1_max_packet_size(void) {
   return config_live()->mqtt1.max_packet_size;
+}
+
+/** mqtt1.will_delay: MQTT 5: Will Delay Interval, in seconds: the broker publishes the will this long after the connection is lost, and not at all if the session resumes first; 0 none @api */
+int mgos_sys_config_get_mqtt1_will_delay(void) {
+  return config_live()->mqtt1.will_delay;
+}
+
+/** mqtt1.will_message_expiry: MQTT 5: Message Expiry Interval of the will, in seconds; 0 none @api */
+int mgos_sys_config_get_mqtt1_will_message_expiry(void) {
+  return config_live()->mqtt1.will_message_expiry;
+}
+
+/** mqtt1.will_payload_format: MQTT 5: Payload Format Indicator of the will: 1 UTF-8 text, 0 bytes, -1 not sent @api */
+int mgos_sys_config_get_mqtt1_will_payload_format(void) {
+  return config_live()->mqtt1.will_payload_format;
+}
+
+/** mqtt1.will_content_type: MQTT 5: Content Type of the will (e.g. a MIME type) @api */
+const char *mgos_sys_config_get_mqtt1_will_content_type(void) {
+  return config_live()->mqtt1.will_content_type;
+}
+
+/** mqtt1.will_response_topic: MQTT 5: Response Topic of the will @api */
+const char *mgos_sys_config_get_mqtt1_will_response_topic(void) {
+  return config_live()->mqtt1.will_response_topic;
+}
+
+/** mqtt1.will_correlation_data: MQTT 5: Correlation Data of the will @api */
+const char *mgos_sys_config_get_mqtt1_will_correlation_data(void) {
+  return config_live()->mqtt1.will_correlation_data;
+}
+
+/** mqtt1.will_user_props: MQTT 5: User Properties of the will, as key=value,key=value @api */
+const char *mgos_sys_config_get_mqtt1_will_user_props(void) {
+  return config_live()->mqtt1.will_user_props;
 }

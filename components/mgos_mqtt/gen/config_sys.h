@@ -42,6 +42,13 @@ const char *mgos_sys_config_get_mqtt_ws_path(void);
 int mgos_sys_config_get_mqtt_protocol_version(void);
 int mgos_sys_config_get_mqtt_session_expiry(void);
 int mgos_sys_config_get_mqtt_max_packet_size(void);
+int mgos_sys_config_get_mqtt_will_delay(void);
+int mgos_sys_config_get_mqtt_will_message_expiry(void);
+int mgos_sys_config_get_mqtt_will_payload_format(void);
+const char *mgos_sys_config_get_mqtt_will_content_type(void);
+const char *mgos_sys_config_get_mqtt_will_response_topic(void);
+const char *mgos_sys_config_get_mqtt_will_correlation_data(void);
+const char *mgos_sys_config_get_mqtt_will_user_props(void);
 mgos_config_mqtt *mgos_sys_config_get_mqtt1(void);
 bool mgos_sys_config_get_mqtt1_enable(void);
 const char *mgos_sys_config_get_mqtt1_server(void);
@@ -74,6 +81,13 @@ const char *mgos_sys_config_get_mqtt1_ws_path(void);
 int mgos_sys_config_get_mqtt1_protocol_version(void);
 int mgos_sys_config_get_mqtt1_session_expiry(void);
 int mgos_sys_config_get_mqtt1_max_packet_size(void);
+int mgos_sys_config_get_mqtt1_will_delay(void);
+int mgos_sys_config_get_mqtt1_will_message_expiry(void);
+int mgos_sys_config_get_mqtt1_will_payload_format(void);
+const char *mgos_sys_config_get_mqtt1_will_content_type(void);
+const char *mgos_sys_config_get_mqtt1_will_response_topic(void);
+const char *mgos_sys_config_get_mqtt1_will_correlation_data(void);
+const char *mgos_sys_config_get_mqtt1_will_user_props(void);
 
 #ifdef __cplusplus
 }

@@ -303,7 +303,7 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
   int32_t se = c->session_expiry;
   sc->sessionExpiry = (se >= 0) ? (uint32_t)se : (c->clean_session ? 0 : 0xffffffffu);
   sc->maxPacket = (c->max_packet_size <= 0) ? 0 : (uint32_t)c->max_packet_size;
-  return true;
+  return CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || mqtt5_configWill5(&self->session, c);
 }
 
 /** The port finished (or failed) the TCP connect. */

@@ -7,6 +7,9 @@
 #include "session5.h"
 #include "packet5.h"
 #include "codec5.h"
+#include "topic.h"
+#include "config_schema.h"
+#include "port.h"
 #include "packet.h"
 #include "mg_types.h"
 
@@ -20,6 +23,10 @@ rt_bytes mqtt5_sharedFilter(rt_bytes f);
 void mqtt5_setMg(mg_str *m, rt_bytes b);
 void mqtt5_fillProps(mgos_mqtt_props *o, Session *s);
 rt_bytes mqtt5_rawOf(mgos_mqtt_props *o, rt_bytes fallback);
+const char *mqtt5_setWill5(V5State *v, uint32_t delay, uint32_t expiry, int32_t format, rt_bytes ct, rt_bytes rt, rt_bytes cd, rt_bytes users);
+bool mqtt5_addWillUser5(V5State *v, rt_bytes key, rt_bytes value);
+int32_t mqtt5_userPairs(rt_bytes src, rt_bytes out);
+bool mqtt5_configWill5(Session *s, mgos_config_mqtt *c);
 
 #ifdef __cplusplus
 }

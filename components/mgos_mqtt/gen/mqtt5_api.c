@@ -215,6 +215,84 @@ bool mqtt5_api_conn_auth_continue_bytes(mgos_mqtt_conn *c, int reason, rt_bytes 
   return ok;
 }
 
+/** MQTT 5 will properties of later CONNECTs (3.1.3.2): Will Delay Interval
+ *  `delay` seconds (the broker publishes the will that much after the
+ *  connection is lost, and not at all if the session resumes first; it needs
+ *  session_expiry > 0), and from `props` the payload format, message expiry,
+ *  content type, response topic, correlation data and one user property
+ *  (more: mgos_mqtt_conn_add_will_user_prop). They replace the config's
+ *  will_* properties; delay 0 and NULL go back to those. The will itself is
+ *  still will_topic / will_message. False, logged, nothing changed: invalid. @api */
+bool mgos_mqtt_conn_set_will5(mgos_mqtt_conn *c, uint32_t delay, mgos_mqtt_props *props) {
+  if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
+    mqtt5_api_v5Off("mgos_mqtt_conn_set_will5");
+    return false;
+  }
+  V5State *v = &c->session.v5s[0];
+  if (props == NULL && delay == 0) {
+    v->willFromApi = false;
+    Props5_reset(&v->will);
+    return true;
+  }
+  rt_bytes users = RT_NOBYTES;
+  int32_t fmt = -1;
+  uint32_t expiry = 0;
+  rt_bytes ct = RT_NOBYTES;
+  rt_bytes rt = RT_NOBYTES;
+  rt_bytes cd = RT_NOBYTES;
+  if (props != NULL) {
+    mgos_mqtt_props *q = props;
+    fmt = q->payload_format;
+    expiry = q->message_expiry;
+    ct = mg_str_bytes(&q->content_type);
+    rt = mg_str_bytes(&q->response_topic);
+    cd = mg_str_bytes(&q->correlation_data);
+    if ((uint32_t)q->user_key.len > 0) {
+      rt_bytes tmp = mg_str_bytes(&q->user_key);
+      uint32_t n = codec5_putUserProp(RT_BYTES(mqtt5_api_userScratch, (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_V5_STR_SIZE : 1), 0, tmp, mg_str_bytes(&q->user_value));
+#line 229 "ts-src/mgos/mqtt5_api.ts"
+      if (n == 0) {
+        if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+          port_logMsg(LogLevel_ERROR, "mgos_mqtt_conn_set_will5: user property not UTF-8 or too long", RT_NOBYTES);
+        }
+#line 231 "ts-src/mgos/mqtt5_api.ts"
+        return false;
+      }
+      users = rt_subarray(RT_BYTES(mqtt5_api_userScratch, (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_V5_STR_SIZE : 1), 0, n);
+    }
+  }
+  const char *err = mqtt5_setWill5(v, delay, expiry, fmt, ct, rt, cd, users);
+  if (err != NULL) {
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      port_logMsg(LogLevel_ERROR, "mgos_mqtt_conn_set_will5: ", rt_str_bytes(err));
+    }
+#line 239 "ts-src/mgos/mqtt5_api.ts"
+    return false;
+  }
+  v->willFromApi = true;
+  return true;
+}
+
+/** Adds a User Property to the will's (after mgos_mqtt_conn_set_will5, or
+ *  to the config's, which it then replaces). False when not UTF-8 or over
+ *  MGOS_MQTT_V5_STR_SIZE with the will's other properties. @api */
+bool mgos_mqtt_conn_add_will_user_prop(mgos_mqtt_conn *c, const char *key, const char *value) {
+  if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
+    mqtt5_api_v5Off("mgos_mqtt_conn_add_will_user_prop");
+    return false;
+  }
+  V5State *v = &c->session.v5s[0];
+  if (!mqtt5_addWillUser5(v, rt_str_bytes(key), rt_str_bytes(value))) {
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      port_logMsg(LogLevel_ERROR, "will user property not UTF-8 or does not fit MGOS_MQTT_V5_STR_SIZE: ", rt_str_bytes(key));
+    }
+#line 256 "ts-src/mgos/mqtt5_api.ts"
+    return false;
+  }
+  v->willFromApi = true;
+  return true;
+}
+
 /** Ends the connection with an MQTT 5 DISCONNECT reason code (e.g. 0x04:
  *  the broker publishes the will); as mgos_mqtt_conn_disconnect otherwise. @api */
 void mgos_mqtt_conn_disconnect5(mgos_mqtt_conn *c, int reason) {

@@ -26,6 +26,8 @@ void mgos_mqtt_conn_clear_connect_props(mgos_mqtt_conn *c);
 void mgos_mqtt_conn_set_request_response_info(mgos_mqtt_conn *c, bool on);
 bool mqtt5_api_conn_set_auth_bytes(mgos_mqtt_conn *c, const char *method, rt_bytes data);
 bool mqtt5_api_conn_auth_continue_bytes(mgos_mqtt_conn *c, int reason, rt_bytes data);
+bool mgos_mqtt_conn_set_will5(mgos_mqtt_conn *c, uint32_t delay, mgos_mqtt_props *props);
+bool mgos_mqtt_conn_add_will_user_prop(mgos_mqtt_conn *c, const char *key, const char *value);
 void mgos_mqtt_conn_disconnect5(mgos_mqtt_conn *c, int reason);
 mgos_mqtt_v5_info *mgos_mqtt_conn_v5_info(mgos_mqtt_conn *c);
 void mqtt5_api_conn_auth_data_into(mgos_mqtt_conn *c, mg_str *out);

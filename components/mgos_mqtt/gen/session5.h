@@ -129,6 +129,12 @@ struct V5State {
   /** Response Information from the CONNACK (when requested). */
   uint8_t responseInfo[session5_STR_ROOM];
   uint32_t responseInfoLen;
+  // ---- the will's properties (3.1.3.2), sent with every CONNECT that has a will
+  Props5 will;
+  /** Their strings, then their pre-encoded User Properties (will.extra, last). */
+  uint8_t willStr[session5_STR_ROOM];
+  /** Set through the API (mgos_mqtt_conn_set_will5): the config's will_* keys are not used. */
+  bool willFromApi;
   // ---- topic aliases
   /** Incoming: alias k+1 -> topic. */
   AliasTable inAl;
@@ -189,6 +195,7 @@ uint8_t V5State_subRefusal(V5State *self, rt_bytes filter);
 rt_bytes V5State_reasonString(V5State *self);
 rt_bytes V5State_serverReference(V5State *self);
 rt_bytes V5State_assignedClientId(V5State *self);
+rt_bytes V5State_clientIdFor(V5State *self, rt_bytes given, uint32_t sessionExpiry);
 uint8_t V5State_resolveInAlias(V5State *self, Packet *b);
 void V5State_loseInAliases(V5State *self);
 uint32_t V5State_outAlias(V5State *self, rt_bytes topic);

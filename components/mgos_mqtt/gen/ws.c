@@ -593,7 +593,7 @@ void WsLink_onRecv(WsLink *self, rt_bytes data, uint32_t now) {
 #line 548 "ts-src/mgos/ws.ts"
 static bool WsLink_headerDone(WsLink *self) {
   rt_bytes h = RT_BYTES(self->hdr, 10);
-  if (self->hdrNeed == 2) {
+  if ((int32_t)self->hdrNeed == 2) {
     self->fin = (h.p[0] & 0x80) != 0;
     self->op = (uint8_t)(h.p[0] & 0xf);
     uint32_t len7 = (uint32_t)(h.p[1] & 0x7f);
@@ -638,7 +638,7 @@ static bool WsLink_headerDone(WsLink *self) {
       return true;
     }
     self->left = len7;
-  } else if (self->hdrNeed == 4) {
+  } else if ((int32_t)self->hdrNeed == 4) {
     self->left = (uint32_t)((h.p[2] * 256) + h.p[3]);
   } else {
     if (((h.p[2] != 0 || h.p[3] != 0) || h.p[4] != 0) || h.p[5] != 0) {

@@ -69,6 +69,10 @@ bool mgos_mqtt_conn_add_connect_user_prop(struct mgos_mqtt_conn *c, const char *
 void mgos_mqtt_conn_clear_connect_props(struct mgos_mqtt_conn *c);
 /* Asks for Response Information in the CONNACK (read it with mgos_mqtt_conn_v5_info). */
 void mgos_mqtt_conn_set_request_response_info(struct mgos_mqtt_conn *c, bool on);
+/* MQTT 5 will properties of later CONNECTs (3.1.3.2): Will Delay Interval `delay` seconds (the broker publishes the will that much after the connection is lost, and not at all if the session resumes first; it needs session_expiry > 0), and from `props` the payload format, message expiry, content type, response topic, correlation data and one user property (more: mgos_mqtt_conn_add_will_user_prop). They replace the config's will_* properties; delay 0 and NULL go back to those. The will itself is still will_topic / will_message. False, logged, nothing changed: invalid. */
+bool mgos_mqtt_conn_set_will5(struct mgos_mqtt_conn *c, uint32_t delay, struct mgos_mqtt_props *props);
+/* Adds a User Property to the will's (after mgos_mqtt_conn_set_will5, or to the config's, which it then replaces). False when not UTF-8 or over MGOS_MQTT_V5_STR_SIZE with the will's other properties. */
+bool mgos_mqtt_conn_add_will_user_prop(struct mgos_mqtt_conn *c, const char *key, const char *value);
 /* Ends the connection with an MQTT 5 DISCONNECT reason code (e.g. 0x04: the broker publishes the will); as mgos_mqtt_conn_disconnect otherwise. */
 void mgos_mqtt_conn_disconnect5(struct mgos_mqtt_conn *c, int reason);
 /* What the connection negotiated with the broker (MQTT 5; valid until the next call). NULL, with an error logged, when MQTT 5 is compiled out. */

@@ -843,6 +843,8 @@ WRAP(bool, mgos_mqtt_conn_add_connect_user_prop, (struct mgos_mqtt_conn *c, cons
 WRAP_VOID(mgos_mqtt_conn_clear_connect_props, (struct mgos_mqtt_conn *c), (c))
 WRAP_VOID(mgos_mqtt_conn_set_request_response_info, (struct mgos_mqtt_conn *c, bool on), (c, on))
 WRAP_VOID(mgos_mqtt_conn_disconnect5, (struct mgos_mqtt_conn *c, int reason), (c, reason))
+WRAP(bool, mgos_mqtt_conn_set_will5, (struct mgos_mqtt_conn *c, uint32_t delay, struct mgos_mqtt_props *p), (c, delay, p))
+WRAP(bool, mgos_mqtt_conn_add_will_user_prop, (struct mgos_mqtt_conn *c, const char *k, const char *v), (c, k, v))
 WRAP(struct mgos_mqtt_v5_info *, mgos_mqtt_conn_v5_info, (struct mgos_mqtt_conn *c), (c))
 WRAP(bool, mgos_mqtt_conn_set_auth, (struct mgos_mqtt_conn *c, const char *m, struct mg_str d), (c, m, d))
 WRAP(bool, mgos_mqtt_conn_auth_continue, (struct mgos_mqtt_conn *c, int reason, struct mg_str d), (c, reason, d))

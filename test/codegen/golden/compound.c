@@ -9,7 +9,7 @@ static Buf compound_buf;
 
 #line 9 "test/codegen/programs/compound.ts"
 static rt_bytes Buf_view(Buf *self) {
-  return rt_subarray(RT_BYTES(self->data, 4), 0, self->len);
+  return rt_slice(RT_BYTES(self->data, 4), 0, self->len);
 }
 
 #line 16 "test/codegen/programs/compound.ts"

@@ -130,7 +130,7 @@ static bool flowcodecs_ringPut(uint8_t v) {
     return false;
   }
 #line 102 "test/codegen/programs/flowcodecs.ts"
-  uint32_t at = (uint32_t)(((int64_t)flowcodecs_sc.head + (int64_t)count) % 8);
+  uint32_t at = (flowcodecs_sc.head + count) % 8;
   rt_set_u8(flowcodecs_sc.ring, 8, at, v);
   flowcodecs_sc.count = count + 1;
   return true;
@@ -143,8 +143,8 @@ static int32_t flowcodecs_ringGet(void) {
     return -1;
   }
 #line 110 "test/codegen/programs/flowcodecs.ts"
-  uint8_t v = rt_get_u8(flowcodecs_sc.ring, 8, flowcodecs_sc.head);
-  flowcodecs_sc.head = (uint32_t)(((int64_t)flowcodecs_sc.head + 1) % 8);
+  uint8_t v = flowcodecs_sc.ring[flowcodecs_sc.head];
+  flowcodecs_sc.head = (flowcodecs_sc.head + 1) % 8;
   flowcodecs_sc.count = count - 1;
   return v;
 }

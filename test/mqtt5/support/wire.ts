@@ -115,6 +115,11 @@ export class WireProxy {
     return this.packets.filter((p) => p.dir === dir && p.pkt.cmd === cmd).map((p) => p.pkt);
   }
 
+  /** Writes `b` to the client of every connection, as if the server sent it. */
+  inject(b: Buffer): void {
+    for (let k = 0; k < this.socks.length; k += 2) this.socks[k].write(b);
+  }
+
   /** Cuts every connection through the proxy (a network failure). */
   cut(): void {
     for (const s of this.socks) s.destroy();
