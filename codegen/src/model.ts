@@ -532,7 +532,9 @@ export abstract class Declarations {
           this.err(tn, `${what} holds a fixed \`${name}\`; declare it as \`${name}\``);
           return null;
         }
-        return { t: { k: "arr", elem: intT(ARRAY_KINDS[name]), n: n.n, nC: n.c, nLo: n.lo, nHi: n.hi }, storage: "buf" };
+        // A size like `X ? A : B` is pasted into expressions (.length): parenthesise it.
+        const nC = /^[A-Za-z_0-9]+$/.test(n.c) ? n.c : `(${n.c})`;
+        return { t: { k: "arr", elem: intT(ARRAY_KINDS[name]), n: n.n, nC, nLo: n.lo, nHi: n.hi }, storage: "buf" };
       }
       if (d && ts.isClassDeclaration(d) && this.classes.has(d)) {
         if (init.arguments?.length) this.err(init, "constructors take no arguments in the subset; write `new C()` and set fields after");

@@ -3,7 +3,8 @@
 // support/wire.ts: will properties from the config keys and from
 // mgos_mqtt_conn_set_will5 reach the peer when the will fires, after its
 // delay; an empty client id gets one assigned, and the reconnect reuses it,
-// so the session (and a message sent while away) resumes.
+// so the session (and a message sent while away) resumes; a publish carries
+// any number of user properties (mgos_mqtt_conn_add_pub_user_prop), in order.
 import { test, before, after } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -110,6 +111,34 @@ test("C: an empty client id is assigned, reused on reconnect, and the session re
     assert.equal(cn.length, 2);
     assert.equal(cn[1].clientId, id, "the reconnect sends the assigned id");
     assert.equal(w.of("s2c", "connack")[1].sessionPresent, true);
+    await stopClean(c);
+  } finally {
+    c.kill("SIGKILL");
+  }
+});
+
+test("C: any number of publish user properties (add_pub_user_prop), in order; over the limit refused and logged", { skip, timeout: 120_000 }, async () => {
+  const { got } = await peer("c5u/#");
+  const c = new Proc("c5_extra pub-users", exe, ["--pub-users", ...sets("mqtt.enable=true", `mqtt.server=127.0.0.1:${broker.port}`,
+    "mqtt.protocol_version=5", "mqtt.client_id=c5u")], sanEnv(), true);
+  try {
+    const out = await c.waitOut(/^cleared (\d+)$/m, 20000);
+    assert.notEqual(out[1], "0");
+    assert.match(c.out, /^many [1-9]\d*$/m);
+    // 256 B (MGOS_MQTT_V5_STR_SIZE) holds 9 of 28 B; the 10th and a 300 B value are refused, logged.
+    assert.match(c.out, /^staged 9 big 0$/m);
+    await c.waitErr(/publish user property not UTF-8 or does not fit MGOS_MQTT_V5_STR_SIZE: k09/, 10000);
+    assert.match(c.out, /^combined 0$/m);
+    await c.waitErr(/props.user_key with the staged user properties over MGOS_MQTT_V5_STR_SIZE/, 10000);
+    await until("the five messages", () => ["many", "full", "after", "after2", "cleared"].every((t) => got.some((m) => m.topic === `c5u/${t}`)), 20000);
+    const at = (t: string): any => got.find((m) => m.topic === `c5u/${t}`)!.props;
+    // Object.keys keeps the wire order (mqtt-packet adds them as it parses).
+    assert.deepEqual(Object.entries(at("many").userProperties), [["dev", "c5u-1"], ["zone", "eu-west"], ["fw", "1.2.3"], ["seq", "42"]]);
+    assert.deepEqual(Object.keys(at("full").userProperties), Array.from({ length: 9 }, (_, i) => `k0${i}`));
+    assert.ok(Object.values(at("full").userProperties).every((v) => v === "twenty-bytes-value!!"));
+    // Each pub5 takes the staged ones (the refused one too), and clear drops them.
+    for (const t of ["after", "after2", "cleared"]) assert.equal(at(t).userProperties, undefined, t);
+    assert.ok(!got.some((m) => m.topic === "c5u/combined"));
     await stopClean(c);
   } finally {
     c.kill("SIGKILL");

@@ -42,11 +42,19 @@ export function mgos_mqtt_props_user(props: mgos_mqtt_props, i: int, key: mg_str
   return true;
 }
 
-/** The session's publish properties from the application's (false: invalid, logged). */
+/** Only the staged user properties (publish without props). */
+function takeStagedUser(s: Session, p: Props5): bool {
+  const v: V5State = s.v5s[0];
+  if (v.pubUserLen > 0) p.extra = v.pubUser.subarray(0, v.pubUserLen);
+  return true;
+}
+
+/** The session's publish properties from the application's and the staged
+ *  user properties (false: invalid, logged). */
 function takePubProps(s: Session, o: mgos_mqtt_props | null): bool {
   const p: Props5 = s.v5s[0].pubProps;
   p.reset();
-  if (o === null) return true;
+  if (o === null) return takeStagedUser(s, p);
   const q: mgos_mqtt_props = o!;
   if (q.payload_format === 0 || q.payload_format === 1) {
     p.payloadFormat = u8(q.payload_format);
@@ -68,14 +76,23 @@ function takePubProps(s: Session, o: mgos_mqtt_props | null): bool {
     p.correlationData = mg_str_bytes(q.correlation_data);
     p.set(PropId.CORRELATION_DATA);
   }
+  // props' own user property first, then the staged ones in the order added.
+  const v: V5State = s.v5s[0];
+  let n: u32 = 0;
   if (q.user_key.len > 0) {
-    const n: u32 = putUserProp(userScratch, 0, mg_str_bytes(q.user_key), mg_str_bytes(q.user_value));
+    n = putUserProp(userScratch, 0, mg_str_bytes(q.user_key), mg_str_bytes(q.user_value));
     if (n === 0) {
       logMsg(LogLevel.ERROR, "publish: user property not UTF-8 or too long", noBytes());
       return false;
     }
-    p.extra = userScratch.subarray(0, n);
   }
+  if (v.pubUserLen > u32(userScratch.length) - n) {
+    logMsg(LogLevel.ERROR, "publish: props.user_key with the staged user properties over MGOS_MQTT_V5_STR_SIZE", noBytes());
+    return false;
+  }
+  copyBytes(userScratch, n, v.pubUser.subarray(0, v.pubUserLen));
+  n = u32(n + v.pubUserLen);
+  if (n > 0) p.extra = userScratch.subarray(0, n);
   return true;
 }
 
@@ -86,14 +103,46 @@ function takePubProps(s: Session, o: mgos_mqtt_props | null): bool {
  */
 export function conn_pub5_bytes(c: mgos_mqtt_conn, topic: string, msg: Bytes, qos: int, retain: bool, props: mgos_mqtt_props | null): u16 {
   const s: Session = c.session;
-  if (MQTT5_SUPPORT === 0 || !s.isV5()) return c.publish(strBytes(topic), msg, qos, retain);
-  if (!takePubProps(s, props)) {
+  if (MQTT5_SUPPORT === 0 || !s.isV5()) {
+    if (MQTT5_SUPPORT !== 0) s.v5s[0].pubUserLen = 0;
+    return c.publish(strBytes(topic), msg, qos, retain);
+  }
+  const ok: bool = takePubProps(s, props);
+  // Staged user properties go with this publish only, sent or not.
+  s.v5s[0].pubUserLen = 0;
+  if (!ok) {
     s.lastError = MGOS_MQTT_ERR.INVALID;
     return 0;
   }
   const id: u16 = c.publish(strBytes(topic), msg, qos, retain);
   s.v5s[0].pubProps.reset();
   return id;
+}
+
+/** Stages a User Property for the next mgos_mqtt_conn_pub5 / mgos_mqtt_pub5
+ *  on `c` (after props.user_key, in the order added; any number while they
+ *  fit MGOS_MQTT_V5_STR_SIZE together). Key and value are copied now. That
+ *  pub5 takes them, sent or refused; plain pub and 3.1.1 leave them out.
+ *  False, logged, the staged ones kept: not UTF-8 or does not fit. @api */
+export function mgos_mqtt_conn_add_pub_user_prop(c: mgos_mqtt_conn, key: string, value: string): bool {
+  if (MQTT5_SUPPORT === 0) {
+    v5Off("mgos_mqtt_conn_add_pub_user_prop");
+    return false;
+  }
+  const v: V5State = c.session.v5s[0];
+  const n: u32 = putUserProp(v.pubUser, v.pubUserLen, strBytes(key), strBytes(value));
+  if (n === 0) {
+    logMsg(LogLevel.ERROR, "publish user property not UTF-8 or does not fit MGOS_MQTT_V5_STR_SIZE: ", strBytes(key));
+    return false;
+  }
+  v.pubUserLen = n;
+  return true;
+}
+
+/** Drops the user properties staged for the next pub5. @api */
+export function mgos_mqtt_conn_clear_pub_user_props(c: mgos_mqtt_conn): void {
+  if (MQTT5_SUPPORT === 0) return;
+  c.session.v5s[0].pubUserLen = 0;
 }
 
 /** Subscribes with MQTT 5 subscription options: `opts` is

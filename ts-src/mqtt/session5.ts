@@ -83,6 +83,10 @@ export class V5State {
   responseInfo: Uint8Array = new Uint8Array(STR_ROOM);
   responseInfoLen: u32 = 0;
 
+  /** User Properties staged for the next pub5 (mgos_mqtt_conn_add_pub_user_prop), pre-encoded. */
+  pubUser: Uint8Array = new Uint8Array(STR_ROOM);
+  pubUserLen: u32 = 0;
+
   // ---- the will's properties (3.1.3.2), sent with every CONNECT that has a will
   will: Props5 = new Props5();
   /** Their strings, then their pre-encoded User Properties (will.extra, last). */

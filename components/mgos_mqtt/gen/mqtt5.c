@@ -17,7 +17,7 @@ static mgos_mqtt_props *mqtt5_evProps;
 static rt_bytes mqtt5_evRaw;
 
 #line 175 "ts-src/mgos/mqtt5.ts"
-static uint8_t mqtt5_willUsers[(CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_V5_STR_SIZE : 1];
+static uint8_t mqtt5_willUsers[((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_V5_STR_SIZE : 1)];
 
 /** The server the next attempt should use after an MQTT 5 "Use another
  *  server" (0x9C) or "Server moved" (0x9D) that named one (3.2.2.3.16,
@@ -240,7 +240,7 @@ bool mqtt5_configWill5(Session *s, mgos_config_mqtt *c) {
     return true;
   }
 #line 187 "ts-src/mgos/mqtt5.ts"
-  int32_t n = mqtt5_userPairs(mqtt5_sbytes(c->will_user_props), RT_BYTES(mqtt5_willUsers, (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_V5_STR_SIZE : 1));
+  int32_t n = mqtt5_userPairs(mqtt5_sbytes(c->will_user_props), RT_BYTES(mqtt5_willUsers, ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_V5_STR_SIZE : 1)));
   if (n < 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "config: will_user_props must be key=value,key=value (UTF-8, within MGOS_MQTT_V5_STR_SIZE): ", mqtt5_sbytes(c->will_user_props));
@@ -248,7 +248,7 @@ bool mqtt5_configWill5(Session *s, mgos_config_mqtt *c) {
 #line 190 "ts-src/mgos/mqtt5.ts"
     return false;
   }
-  const char *err = mqtt5_setWill5(v, (c->will_delay > 0) ? (uint32_t)c->will_delay : 0, (c->will_message_expiry > 0) ? (uint32_t)c->will_message_expiry : 0, c->will_payload_format, mqtt5_sbytes(c->will_content_type), mqtt5_sbytes(c->will_response_topic), mqtt5_sbytes(c->will_correlation_data), rt_subarray(RT_BYTES(mqtt5_willUsers, (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_V5_STR_SIZE : 1), 0, (uint32_t)n));
+  const char *err = mqtt5_setWill5(v, (c->will_delay > 0) ? (uint32_t)c->will_delay : 0, (c->will_message_expiry > 0) ? (uint32_t)c->will_message_expiry : 0, c->will_payload_format, mqtt5_sbytes(c->will_content_type), mqtt5_sbytes(c->will_response_topic), mqtt5_sbytes(c->will_correlation_data), rt_subarray(RT_BYTES(mqtt5_willUsers, ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_V5_STR_SIZE : 1)), 0, (uint32_t)n));
 #line 195 "ts-src/mgos/mqtt5.ts"
   if (err != NULL) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {

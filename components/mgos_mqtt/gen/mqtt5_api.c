@@ -3,13 +3,14 @@
 #include "loglevel.h"
 
 static void mqtt5_api_v5Off(const char *what);
+static bool mqtt5_api_takeStagedUser(Session *s, Props5 *p);
 static bool mqtt5_api_takePubProps(Session *s, mgos_mqtt_props *o);
 
 #line 21 "ts-src/mgos/mqtt5_api.ts"
 static PropIter mqtt5_api_iter;
 
 #line 29 "ts-src/mgos/mqtt5_api.ts"
-static uint8_t mqtt5_api_userScratch[(CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_V5_STR_SIZE : 1];
+static uint8_t mqtt5_api_userScratch[((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_V5_STR_SIZE : 1)];
 
 /** Logs that `what` needs MQTT 5, compiled out: the calls that need a
  *  connection's MQTT 5 state test MQTT5_SUPPORT first (there is none), in
@@ -39,14 +40,25 @@ bool mgos_mqtt_props_user(mgos_mqtt_props *props, int i, mg_str *key, mg_str *va
   return true;
 }
 
-/** The session's publish properties from the application's (false: invalid, logged). */
+/** Only the staged user properties (publish without props). */
+static bool mqtt5_api_takeStagedUser(Session *s, Props5 *p) {
+  V5State *v = &s->v5s[0];
+  if (v->pubUserLen > 0) {
+    p->extra = rt_subarray(RT_BYTES(v->pubUser, session5_STR_ROOM), 0, v->pubUserLen);
+  }
+#line 49 "ts-src/mgos/mqtt5_api.ts"
+  return true;
+}
+
+/** The session's publish properties from the application's and the staged
+ *  user properties (false: invalid, logged). */
 static bool mqtt5_api_takePubProps(Session *s, mgos_mqtt_props *o) {
   Props5 *p = &s->v5s[0].pubProps;
   Props5_reset(p);
   if (o == NULL) {
-    return true;
+    return mqtt5_api_takeStagedUser(s, p);
   }
-#line 50 "ts-src/mgos/mqtt5_api.ts"
+#line 58 "ts-src/mgos/mqtt5_api.ts"
   mgos_mqtt_props *q = o;
   if (q->payload_format == 0 || q->payload_format == 1) {
     p->payloadFormat = (uint8_t)q->payload_format;
@@ -68,19 +80,34 @@ static bool mqtt5_api_takePubProps(Session *s, mgos_mqtt_props *o) {
     p->correlationData = mg_str_bytes(&q->correlation_data);
     Props5_set(p, PropId_CORRELATION_DATA);
   }
+  // props' own user property first, then the staged ones in the order added.
+  V5State *v = &s->v5s[0];
+  uint32_t n = 0;
   if ((uint32_t)q->user_key.len > 0) {
     rt_bytes tmp = mg_str_bytes(&q->user_key);
-    uint32_t n = codec5_putUserProp(RT_BYTES(mqtt5_api_userScratch, (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_V5_STR_SIZE : 1), 0, tmp, mg_str_bytes(&q->user_value));
-#line 73 "ts-src/mgos/mqtt5_api.ts"
+    n = codec5_putUserProp(RT_BYTES(mqtt5_api_userScratch, ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_V5_STR_SIZE : 1)), 0, tmp, mg_str_bytes(&q->user_value));
+#line 84 "ts-src/mgos/mqtt5_api.ts"
     if (n == 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         port_logMsg(LogLevel_ERROR, "publish: user property not UTF-8 or too long", RT_NOBYTES);
       }
-#line 75 "ts-src/mgos/mqtt5_api.ts"
+#line 86 "ts-src/mgos/mqtt5_api.ts"
       return false;
     }
-    p->extra = rt_subarray(RT_BYTES(mqtt5_api_userScratch, (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_V5_STR_SIZE : 1), 0, n);
   }
+  if (v->pubUserLen > ((int64_t)((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_V5_STR_SIZE : 1) - (int64_t)n)) {
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      port_logMsg(LogLevel_ERROR, "publish: props.user_key with the staged user properties over MGOS_MQTT_V5_STR_SIZE", RT_NOBYTES);
+    }
+#line 91 "ts-src/mgos/mqtt5_api.ts"
+    return false;
+  }
+  rt_copy_bytes(RT_BYTES(mqtt5_api_userScratch, ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_V5_STR_SIZE : 1)), n, rt_subarray(RT_BYTES(v->pubUser, session5_STR_ROOM), 0, v->pubUserLen));
+  n = n + v->pubUserLen;
+  if (n > 0) {
+    p->extra = rt_subarray(RT_BYTES(mqtt5_api_userScratch, ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_V5_STR_SIZE : 1)), 0, n);
+  }
+#line 96 "ts-src/mgos/mqtt5_api.ts"
   return true;
 }
 
@@ -92,16 +119,54 @@ static bool mqtt5_api_takePubProps(Session *s, mgos_mqtt_props *o) {
 uint16_t mqtt5_api_conn_pub5_bytes(mgos_mqtt_conn *c, const char *topic, rt_bytes msg, int qos, bool retain, mgos_mqtt_props *props) {
   Session *s = &c->session;
   if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || !Session_isV5(s)) {
+    if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) {
+      s->v5s[0].pubUserLen = 0;
+    }
+#line 108 "ts-src/mgos/mqtt5_api.ts"
     return mgos_mqtt_conn_publish(c, rt_str_bytes(topic), msg, qos, retain);
   }
-#line 90 "ts-src/mgos/mqtt5_api.ts"
-  if (!mqtt5_api_takePubProps(s, props)) {
+  bool ok = mqtt5_api_takePubProps(s, props);
+  // Staged user properties go with this publish only, sent or not.
+  s->v5s[0].pubUserLen = 0;
+  if (!ok) {
     s->lastError = MGOS_MQTT_ERR_INVALID;
     return 0;
   }
   uint16_t id = mgos_mqtt_conn_publish(c, rt_str_bytes(topic), msg, qos, retain);
   Props5_reset(&s->v5s[0].pubProps);
   return id;
+}
+
+/** Stages a User Property for the next mgos_mqtt_conn_pub5 / mgos_mqtt_pub5
+ *  on `c` (after props.user_key, in the order added; any number while they
+ *  fit MGOS_MQTT_V5_STR_SIZE together). Key and value are copied now. That
+ *  pub5 takes them, sent or refused; plain pub and 3.1.1 leave them out.
+ *  False, logged, the staged ones kept: not UTF-8 or does not fit. @api */
+bool mgos_mqtt_conn_add_pub_user_prop(mgos_mqtt_conn *c, const char *key, const char *value) {
+  if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
+    mqtt5_api_v5Off("mgos_mqtt_conn_add_pub_user_prop");
+    return false;
+  }
+  V5State *v = &c->session.v5s[0];
+  uint32_t n = codec5_putUserProp(RT_BYTES(v->pubUser, session5_STR_ROOM), v->pubUserLen, rt_str_bytes(key), rt_str_bytes(value));
+  if (n == 0) {
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      port_logMsg(LogLevel_ERROR, "publish user property not UTF-8 or does not fit MGOS_MQTT_V5_STR_SIZE: ", rt_str_bytes(key));
+    }
+#line 136 "ts-src/mgos/mqtt5_api.ts"
+    return false;
+  }
+  v->pubUserLen = n;
+  return true;
+}
+
+/** Drops the user properties staged for the next pub5. @api */
+void mgos_mqtt_conn_clear_pub_user_props(mgos_mqtt_conn *c) {
+  if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
+    return;
+  }
+#line 145 "ts-src/mgos/mqtt5_api.ts"
+  c->session.v5s[0].pubUserLen = 0;
 }
 
 /** Subscribes with MQTT 5 subscription options: `opts` is
@@ -115,7 +180,7 @@ bool mgos_mqtt_conn_sub5(mgos_mqtt_conn *c, const char *topic, int qos, int opts
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "mgos_mqtt_conn_sub5: bad options or subscription id for ", rt_str_bytes(topic));
     }
-#line 108 "ts-src/mgos/mqtt5_api.ts"
+#line 157 "ts-src/mgos/mqtt5_api.ts"
     return false;
   }
   Session *s = &c->session;
@@ -141,7 +206,7 @@ bool mgos_mqtt_conn_add_connect_user_prop(mgos_mqtt_conn *c, const char *key, co
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "connect user property does not fit MGOS_MQTT_V5_STR_SIZE: ", rt_str_bytes(key));
     }
-#line 131 "ts-src/mgos/mqtt5_api.ts"
+#line 180 "ts-src/mgos/mqtt5_api.ts"
     return false;
   }
   v->connectUserLen = n;
@@ -153,7 +218,7 @@ void mgos_mqtt_conn_clear_connect_props(mgos_mqtt_conn *c) {
   if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     return;
   }
-#line 140 "ts-src/mgos/mqtt5_api.ts"
+#line 189 "ts-src/mgos/mqtt5_api.ts"
   V5State *v = &c->session.v5s[0];
   v->connectUserLen = 0;
   v->authMethodLen = 0;
@@ -188,13 +253,13 @@ bool mqtt5_api_conn_set_auth_bytes(mgos_mqtt_conn *c, const char *method, rt_byt
   if (method == NULL) {
     return true;
   }
-#line 172 "ts-src/mgos/mqtt5_api.ts"
+#line 221 "ts-src/mgos/mqtt5_api.ts"
   rt_bytes m = rt_str_bytes(method);
   if ((m.len == 0 || m.len > CONFIG_MGOS_MQTT_V5_STR_SIZE) || data.len > CONFIG_MGOS_MQTT_V5_STR_SIZE) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "mgos_mqtt_conn_set_auth: method empty, or method or data over MGOS_MQTT_V5_STR_SIZE", RT_NOBYTES);
     }
-#line 175 "ts-src/mgos/mqtt5_api.ts"
+#line 224 "ts-src/mgos/mqtt5_api.ts"
     return false;
   }
   rt_copy_bytes(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, m);
@@ -249,16 +314,16 @@ bool mgos_mqtt_conn_set_will5(mgos_mqtt_conn *c, uint32_t delay, mgos_mqtt_props
     cd = mg_str_bytes(&q->correlation_data);
     if ((uint32_t)q->user_key.len > 0) {
       rt_bytes tmp = mg_str_bytes(&q->user_key);
-      uint32_t n = codec5_putUserProp(RT_BYTES(mqtt5_api_userScratch, (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_V5_STR_SIZE : 1), 0, tmp, mg_str_bytes(&q->user_value));
-#line 229 "ts-src/mgos/mqtt5_api.ts"
+      uint32_t n = codec5_putUserProp(RT_BYTES(mqtt5_api_userScratch, ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_V5_STR_SIZE : 1)), 0, tmp, mg_str_bytes(&q->user_value));
+#line 278 "ts-src/mgos/mqtt5_api.ts"
       if (n == 0) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
           port_logMsg(LogLevel_ERROR, "mgos_mqtt_conn_set_will5: user property not UTF-8 or too long", RT_NOBYTES);
         }
-#line 231 "ts-src/mgos/mqtt5_api.ts"
+#line 280 "ts-src/mgos/mqtt5_api.ts"
         return false;
       }
-      users = rt_subarray(RT_BYTES(mqtt5_api_userScratch, (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_V5_STR_SIZE : 1), 0, n);
+      users = rt_subarray(RT_BYTES(mqtt5_api_userScratch, ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_V5_STR_SIZE : 1)), 0, n);
     }
   }
   const char *err = mqtt5_setWill5(v, delay, expiry, fmt, ct, rt, cd, users);
@@ -266,7 +331,7 @@ bool mgos_mqtt_conn_set_will5(mgos_mqtt_conn *c, uint32_t delay, mgos_mqtt_props
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "mgos_mqtt_conn_set_will5: ", rt_str_bytes(err));
     }
-#line 239 "ts-src/mgos/mqtt5_api.ts"
+#line 288 "ts-src/mgos/mqtt5_api.ts"
     return false;
   }
   v->willFromApi = true;
@@ -286,7 +351,7 @@ bool mgos_mqtt_conn_add_will_user_prop(mgos_mqtt_conn *c, const char *key, const
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "will user property not UTF-8 or does not fit MGOS_MQTT_V5_STR_SIZE: ", rt_str_bytes(key));
     }
-#line 256 "ts-src/mgos/mqtt5_api.ts"
+#line 305 "ts-src/mgos/mqtt5_api.ts"
     return false;
   }
   v->willFromApi = true;

@@ -20,6 +20,8 @@ extern "C" {
 extern rt_bytes mg_str_bytes(mg_str *s);
 bool mgos_mqtt_props_user(mgos_mqtt_props *props, int i, mg_str *key, mg_str *value);
 uint16_t mqtt5_api_conn_pub5_bytes(mgos_mqtt_conn *c, const char *topic, rt_bytes msg, int qos, bool retain, mgos_mqtt_props *props);
+bool mgos_mqtt_conn_add_pub_user_prop(mgos_mqtt_conn *c, const char *key, const char *value);
+void mgos_mqtt_conn_clear_pub_user_props(mgos_mqtt_conn *c);
 bool mgos_mqtt_conn_sub5(mgos_mqtt_conn *c, const char *topic, int qos, int opts, uint32_t sub_id, mg_event_handler_t handler, void *user_data);
 bool mgos_mqtt_conn_add_connect_user_prop(mgos_mqtt_conn *c, const char *key, const char *value);
 void mgos_mqtt_conn_clear_connect_props(mgos_mqtt_conn *c);

@@ -7,13 +7,13 @@ static uint32_t session5_aliasedRem(rt_bytes m, PubLayout *l, bool dropTopic);
 static void session5_convLayout(rt_bytes m, uint8_t qos, bool m5);
 static void session5_convPut(rt_bytes out, rt_bytes seg);
 
-#line 406 "ts-src/mqtt/session5.ts"
+#line 410 "ts-src/mqtt/session5.ts"
 static PubLayout session5_layout;
 
-#line 485 "ts-src/mqtt/session5.ts"
+#line 489 "ts-src/mqtt/session5.ts"
 static Conv session5_conv;
 
-#line 486 "ts-src/mqtt/session5.ts"
+#line 490 "ts-src/mqtt/session5.ts"
 static uint8_t session5_ZERO[1];
 
 /* Sets the fields of a zeroed V5State to their initial values. */
@@ -28,7 +28,7 @@ void V5State_init(V5State *self) {
 }
 
 /** A new connection: aliases and the broker's limits start over (3.3.2.3.4). */
-#line 109 "ts-src/mqtt/session5.ts"
+#line 113 "ts-src/mqtt/session5.ts"
 void V5State_startConnection(V5State *self) {
   self->serverReceiveMax = 65535;
   self->serverMaxPacket = 0;
@@ -59,55 +59,55 @@ void V5State_ackSent(V5State *self, uint8_t type, uint8_t reason) {
 }
 
 /** Takes the CONNACK's properties (after a decode into pkt). */
-#line 137 "ts-src/mqtt/session5.ts"
+#line 141 "ts-src/mqtt/session5.ts"
 void V5State_takeConnack(V5State *self) {
   Props5 *p = &self->pkt.props;
   self->lastReason = self->pkt.reasonCode;
   if (Props5_has(p, PropId_RECEIVE_MAXIMUM)) {
     self->serverReceiveMax = p->receiveMaximum;
   }
-#line 141 "ts-src/mqtt/session5.ts"
+#line 145 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_MAXIMUM_PACKET_SIZE)) {
     self->serverMaxPacket = p->maximumPacketSize;
   }
-#line 142 "ts-src/mqtt/session5.ts"
+#line 146 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_TOPIC_ALIAS_MAXIMUM)) {
     self->serverAliasMax = p->topicAliasMaximum;
   }
-#line 143 "ts-src/mqtt/session5.ts"
+#line 147 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_SERVER_KEEP_ALIVE)) {
     self->serverKeepAlive = p->serverKeepAlive;
   }
-#line 144 "ts-src/mqtt/session5.ts"
+#line 148 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_MAXIMUM_QOS)) {
     self->serverMaxQos = p->maximumQos;
   }
-#line 145 "ts-src/mqtt/session5.ts"
+#line 149 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_RETAIN_AVAILABLE)) {
     self->retainAvailable = p->retainAvailable != 0;
   }
-#line 146 "ts-src/mqtt/session5.ts"
+#line 150 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_WILDCARD_SUB_AVAILABLE)) {
     self->wildcardAvailable = p->wildcardSubAvailable != 0;
   }
-#line 147 "ts-src/mqtt/session5.ts"
+#line 151 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_SHARED_SUB_AVAILABLE)) {
     self->sharedAvailable = p->sharedSubAvailable != 0;
   }
-#line 148 "ts-src/mqtt/session5.ts"
+#line 152 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_ASSIGNED_CLIENT_ID)) {
     self->assignedIdLen = session5_keep(RT_BYTES(self->assignedId, session5_STR_ROOM), p->assignedClientId);
   }
   // Refused as not valid: the next CONNECT asks for a new one.
-#line 150 "ts-src/mqtt/session5.ts"
+#line 154 "ts-src/mqtt/session5.ts"
   if (self->pkt.reasonCode == 0x85) {
     self->assignedIdLen = 0;
   }
-#line 151 "ts-src/mqtt/session5.ts"
+#line 155 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_RESPONSE_INFO)) {
     self->responseInfoLen = session5_keep(RT_BYTES(self->responseInfo, session5_STR_ROOM), p->responseInfo);
   }
-#line 152 "ts-src/mqtt/session5.ts"
+#line 156 "ts-src/mqtt/session5.ts"
   V5State_takeReason(self);
 }
 
@@ -119,7 +119,7 @@ void V5State_takeReason(V5State *self) {
   if (Props5_has(p, PropId_REASON_STRING)) {
     self->reasonStrLen = session5_keep(RT_BYTES(self->reasonStr, session5_STR_ROOM), p->reasonString);
   }
-#line 161 "ts-src/mqtt/session5.ts"
+#line 165 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_SERVER_REFERENCE)) {
     self->serverRefLen = session5_keep(RT_BYTES(self->serverRef, session5_STR_ROOM), p->serverReference);
   }
@@ -127,22 +127,22 @@ void V5State_takeReason(V5State *self) {
 
 /** The SUBACK reason code this broker would refuse `filter` with, by
    *  what its CONNACK said it lacks (0xA2, 0x9E); 0 when it may be sent. */
-#line 166 "ts-src/mqtt/session5.ts"
+#line 170 "ts-src/mqtt/session5.ts"
 uint8_t V5State_subRefusal(V5State *self, rt_bytes filter) {
   if (!self->sharedAvailable && codec5_isShared(filter)) {
     return Reason_SHARED_SUBS_NOT_SUPPORTED;
   }
-#line 168 "ts-src/mqtt/session5.ts"
+#line 172 "ts-src/mqtt/session5.ts"
   if (self->wildcardAvailable) {
     return 0;
   }
-#line 169 "ts-src/mqtt/session5.ts"
+#line 173 "ts-src/mqtt/session5.ts"
   for (uint32_t i = 0; i < filter.len; i++) {
     if (filter.p[i] == 0x23 || filter.p[i] == 0x2b) {
       return Reason_WILDCARD_SUBS_NOT_SUPPORTED;
     }
   }
-#line 172 "ts-src/mqtt/session5.ts"
+#line 176 "ts-src/mqtt/session5.ts"
   return 0;
 }
 
@@ -182,12 +182,12 @@ uint8_t V5State_resolveInAlias(V5State *self, Packet *b) {
   if (!Props5_has(p, PropId_TOPIC_ALIAS)) {
     return 0;
   }
-#line 209 "ts-src/mqtt/session5.ts"
+#line 213 "ts-src/mqtt/session5.ts"
   uint32_t a = p->topicAlias;
   if (a == 0 || a > CONFIG_MGOS_MQTT_TOPIC_ALIASES) {
     return Reason_TOPIC_ALIAS_INVALID;
   }
-#line 211 "ts-src/mqtt/session5.ts"
+#line 215 "ts-src/mqtt/session5.ts"
   uint32_t k = a - 1;
   rt_bytes t = b->topic;
   AliasTable *tab = &self->inAl;
@@ -196,17 +196,17 @@ uint8_t V5State_resolveInAlias(V5State *self, Packet *b) {
     if (!AliasTable_set(tab, k, t)) {
       rt_set_u8(tab->lost, session5_ALIAS_SLOTS, k, 1);
     }
-#line 217 "ts-src/mqtt/session5.ts"
+#line 221 "ts-src/mqtt/session5.ts"
     return 0;
   }
   if (rt_get_u8(tab->lost, session5_ALIAS_SLOTS, k) != 0) {
     return Reason_IMPLEMENTATION_SPECIFIC_ERROR;
   }
-#line 220 "ts-src/mqtt/session5.ts"
+#line 224 "ts-src/mqtt/session5.ts"
   if (rt_get_u32(tab->len, session5_ALIAS_SLOTS, k) == 0) {
     return Reason_PROTOCOL_ERROR;
   }
-#line 221 "ts-src/mqtt/session5.ts"
+#line 225 "ts-src/mqtt/session5.ts"
   b->topic = AliasTable_get(tab, k);
   return 0;
 }
@@ -229,14 +229,14 @@ uint32_t V5State_outAlias(V5State *self, rt_bytes topic) {
   if ((max == 0 || topic.len == 0) || topic.len > session5_ALIAS_ROOM) {
     return 0;
   }
-#line 241 "ts-src/mqtt/session5.ts"
+#line 245 "ts-src/mqtt/session5.ts"
   for (uint32_t k = 0; k < max; k++) {
     if ((rt_get_u32(tab->len, session5_ALIAS_SLOTS, k) == topic.len) && rt_bytes_equal(AliasTable_get(tab, k), topic)) {
       return ((k + 1) | 0x10000u);
     }
   }
   // Not bound: a free slot, else the oldest binding is replaced.
-#line 245 "ts-src/mqtt/session5.ts"
+#line 249 "ts-src/mqtt/session5.ts"
   uint32_t k = max;
   for (uint32_t j = 0; j < max; j++) {
     if (rt_get_u32(tab->len, session5_ALIAS_SLOTS, j) == 0) {
@@ -254,14 +254,14 @@ uint32_t V5State_outAlias(V5State *self, rt_bytes topic) {
     if ((j % max) == k) {
       return 0; // cannot happen: alone it fits
     }
-#line 260 "ts-src/mqtt/session5.ts"
+#line 264 "ts-src/mqtt/session5.ts"
     AliasTable_drop(tab, j % max);
     j++;
   }
   return k + 1u;
 }
 
-#line 281 "ts-src/mqtt/session5.ts"
+#line 285 "ts-src/mqtt/session5.ts"
 void BigProps_reset(BigProps *self) {
   self->varN = 0;
   self->len = 0;
@@ -282,16 +282,16 @@ int32_t BigProps_feed(BigProps *self, rt_bytes d, uint32_t pos, uint32_t total, 
     if ((c & 0x80) != 0) {
       return (self->varN < 4) ? 1 : (-Decode5Err_VARINT_TOO_LONG);
     }
-#line 299 "ts-src/mqtt/session5.ts"
+#line 303 "ts-src/mqtt/session5.ts"
     if (self->varN > 1 && c == 0) {
       return -Decode5Err_VARINT_NOT_MINIMAL;
     }
-#line 300 "ts-src/mqtt/session5.ts"
+#line 304 "ts-src/mqtt/session5.ts"
     self->start = pos + 1u;
     if (self->len > (total - self->start)) {
       return -Decode5Err_PROPERTY_LENGTH;
     }
-#line 302 "ts-src/mqtt/session5.ts"
+#line 306 "ts-src/mqtt/session5.ts"
     self->at = at;
     self->keep = at <= cap && (self->len <= (cap - at));
     return 1;
@@ -300,7 +300,7 @@ int32_t BigProps_feed(BigProps *self, rt_bytes d, uint32_t pos, uint32_t total, 
   if (self->keep) {
     rt_copy_bytes(rx, (self->at + pos) - self->start, rt_slice(d, 0, n));
   }
-#line 308 "ts-src/mqtt/session5.ts"
+#line 312 "ts-src/mqtt/session5.ts"
   return rt_i32_of(n);
 }
 
@@ -310,12 +310,12 @@ uint32_t BigProps_end(BigProps *self, uint32_t pos) {
   return (self->start > 0 && pos == e) ? e : 0;
 }
 
-#line 318 "ts-src/mqtt/session5.ts"
+#line 322 "ts-src/mqtt/session5.ts"
 static uint32_t session5_minOf(uint32_t a, uint32_t b) {
   return (a < b) ? a : b;
 }
 
-#line 334 "ts-src/mqtt/session5.ts"
+#line 338 "ts-src/mqtt/session5.ts"
 void AliasTable_clear(AliasTable *self) {
   for (uint32_t k = 0; k < session5_ALIAS_SLOTS; k++) {
     rt_set_u32(self->len, session5_ALIAS_SLOTS, k, 0);
@@ -336,7 +336,7 @@ void AliasTable_drop(AliasTable *self, uint32_t k) {
   if (n == 0) {
     return;
   }
-#line 352 "ts-src/mqtt/session5.ts"
+#line 356 "ts-src/mqtt/session5.ts"
   uint32_t at = rt_get_u32(self->off, session5_ALIAS_SLOTS, k);
   rt_copy_bytes(RT_BYTES(self->buf, session5_ALIAS_ROOM), at, rt_subarray(RT_BYTES(self->buf, session5_ALIAS_ROOM), at + n, self->used));
   self->used = self->used - n;
@@ -350,13 +350,13 @@ void AliasTable_drop(AliasTable *self, uint32_t k) {
 
 /** Binds slot k to `t` (replacing what it held). False, slot k empty,
    *  when `t` does not fit beside the others. */
-#line 361 "ts-src/mqtt/session5.ts"
+#line 365 "ts-src/mqtt/session5.ts"
 bool AliasTable_set(AliasTable *self, uint32_t k, rt_bytes t) {
   AliasTable_drop(self, k);
   if (t.len == 0 || (t.len > (session5_ALIAS_ROOM - self->used))) {
     return false;
   }
-#line 364 "ts-src/mqtt/session5.ts"
+#line 368 "ts-src/mqtt/session5.ts"
   rt_copy_bytes(RT_BYTES(self->buf, session5_ALIAS_ROOM), self->used, t);
   rt_set_u32(self->off, session5_ALIAS_SLOTS, k, self->used);
   rt_set_u32(self->len, session5_ALIAS_SLOTS, k, t.len);
@@ -365,7 +365,7 @@ bool AliasTable_set(AliasTable *self, uint32_t k, rt_bytes t) {
 }
 
 /** Copies `src` into `dst` (cut to its size); returns the length kept. */
-#line 373 "ts-src/mqtt/session5.ts"
+#line 377 "ts-src/mqtt/session5.ts"
 static uint32_t session5_keep(rt_bytes dst, rt_bytes src) {
   uint32_t n = (src.len < dst.len) ? src.len : dst.len;
   rt_copy_bytes(dst, 0, rt_subarray(src, 0, n));
@@ -373,13 +373,13 @@ static uint32_t session5_keep(rt_bytes dst, rt_bytes src) {
 }
 
 /** Reads the layout of the well-formed MQTT 5 PUBLISH `m` (one we encoded). */
-#line 393 "ts-src/mqtt/session5.ts"
+#line 397 "ts-src/mqtt/session5.ts"
 void session5_pubLayout(rt_bytes m, uint8_t qos, PubLayout *l) {
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 396 "ts-src/mqtt/session5.ts"
+#line 400 "ts-src/mqtt/session5.ts"
   k++;
   l->topicAt = k;
   l->topicLen = (uint32_t)((rt_bytes_get(m, k) << 8) | rt_bytes_get(m, rt_idx_add(k, 1)));
@@ -392,7 +392,7 @@ void session5_pubLayout(rt_bytes m, uint8_t qos, PubLayout *l) {
 
 /** Size of the PUBLISH `m` rewritten with topic alias `alias`, the topic
  *  left out when `dropTopic`. */
-#line 410 "ts-src/mqtt/session5.ts"
+#line 414 "ts-src/mqtt/session5.ts"
 uint32_t session5_aliasedSize(rt_bytes m, uint8_t qos, bool dropTopic) {
   PubLayout *l = &session5_layout;
   session5_pubLayout(m, qos, l);
@@ -417,7 +417,7 @@ uint32_t session5_putAliased(rt_bytes out, rt_bytes m, uint8_t qos, uint16_t ali
   if (total > out.len) {
     return 0;
   }
-#line 432 "ts-src/mqtt/session5.ts"
+#line 436 "ts-src/mqtt/session5.ts"
   rt_bytes_set(out, 0, rt_bytes_get(m, 0));
   uint32_t at = codec5_putVarint(out, 1, rem);
   uint32_t tl = dropTopic ? 0 : l->topicLen;
@@ -449,14 +449,14 @@ rt_bytes session5_payload5(rt_bytes m, uint8_t qos) {
 }
 
 /** Fills `conv` for the stored PUBLISH `m` (MQTT 5 encoded when `m5`) re-encoded for the other version. */
-#line 489 "ts-src/mqtt/session5.ts"
+#line 493 "ts-src/mqtt/session5.ts"
 static void session5_convLayout(rt_bytes m, uint8_t qos, bool m5) {
   Conv *c = &session5_conv;
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 493 "ts-src/mqtt/session5.ts"
+#line 497 "ts-src/mqtt/session5.ts"
   k++;
   c->body = k;
   uint32_t tl = (uint32_t)((rt_bytes_get(m, k) << 8) | rt_bytes_get(m, rt_idx_add(k, 1)));
@@ -495,7 +495,7 @@ uint32_t session5_convertedPart(rt_bytes out, rt_bytes m, uint8_t qos, bool m5, 
   if (c->addProps) {
     session5_convPut(out, RT_BYTES(session5_ZERO, 1));
   }
-#line 529 "ts-src/mqtt/session5.ts"
+#line 533 "ts-src/mqtt/session5.ts"
   session5_convPut(out, rt_subarray(m, c->payAt, UINT32_MAX));
   return c->w;
 }

@@ -129,6 +129,9 @@ struct V5State {
   /** Response Information from the CONNACK (when requested). */
   uint8_t responseInfo[session5_STR_ROOM];
   uint32_t responseInfoLen;
+  /** User Properties staged for the next pub5 (mgos_mqtt_conn_add_pub_user_prop), pre-encoded. */
+  uint8_t pubUser[session5_STR_ROOM];
+  uint32_t pubUserLen;
   // ---- the will's properties (3.1.3.2), sent with every CONNECT that has a will
   Props5 will;
   /** Their strings, then their pre-encoded User Properties (will.extra, last). */

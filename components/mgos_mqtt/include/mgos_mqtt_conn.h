@@ -61,6 +61,10 @@ void mgos_mqtt_conn_set_max_qos(struct mgos_mqtt_conn *c, int qos);
 int mgos_mqtt_conn_get_last_error(struct mgos_mqtt_conn *c);
 /* Outbox bytes a new message may take now (0: none can be taken). A message needs strlen(topic) + len + 9 bytes at most. */
 size_t mgos_mqtt_conn_outbox_room(struct mgos_mqtt_conn *c);
+/* Stages a User Property for the next mgos_mqtt_conn_pub5 / mgos_mqtt_pub5 on `c` (after props.user_key, in the order added; any number while they fit MGOS_MQTT_V5_STR_SIZE together). Key and value are copied now. That pub5 takes them, sent or refused; plain pub and 3.1.1 leave them out. False, logged, the staged ones kept: not UTF-8 or does not fit. */
+bool mgos_mqtt_conn_add_pub_user_prop(struct mgos_mqtt_conn *c, const char *key, const char *value);
+/* Drops the user properties staged for the next pub5. */
+void mgos_mqtt_conn_clear_pub_user_props(struct mgos_mqtt_conn *c);
 /* Subscribes with MQTT 5 subscription options: `opts` is MGOS_MQTT_SUB5_* flags (no local, retain as published, retain handling), `sub_id` a Subscription Identifier (0: none; it comes back in the props of matching messages). A `$share/<group>/<filter>` topic is a shared subscription. On a 3.1.1 connection the options are left out. */
 bool mgos_mqtt_conn_sub5(struct mgos_mqtt_conn *c, const char *topic, int qos, int opts, uint32_t sub_id, mg_event_handler_t handler, void *user_data);
 /* Adds a User Property to the CONNECT of every later connection (until mgos_mqtt_conn_clear_connect_props). False when it does not fit MGOS_MQTT_V5_STR_SIZE or is not UTF-8. */

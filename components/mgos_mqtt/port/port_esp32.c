@@ -845,6 +845,8 @@ WRAP_VOID(mgos_mqtt_conn_set_request_response_info, (struct mgos_mqtt_conn *c, b
 WRAP_VOID(mgos_mqtt_conn_disconnect5, (struct mgos_mqtt_conn *c, int reason), (c, reason))
 WRAP(bool, mgos_mqtt_conn_set_will5, (struct mgos_mqtt_conn *c, uint32_t delay, struct mgos_mqtt_props *p), (c, delay, p))
 WRAP(bool, mgos_mqtt_conn_add_will_user_prop, (struct mgos_mqtt_conn *c, const char *k, const char *v), (c, k, v))
+WRAP(bool, mgos_mqtt_conn_add_pub_user_prop, (struct mgos_mqtt_conn *c, const char *k, const char *v), (c, k, v))
+WRAP_VOID(mgos_mqtt_conn_clear_pub_user_props, (struct mgos_mqtt_conn *c), (c))
 WRAP(struct mgos_mqtt_v5_info *, mgos_mqtt_conn_v5_info, (struct mgos_mqtt_conn *c), (c))
 WRAP(bool, mgos_mqtt_conn_set_auth, (struct mgos_mqtt_conn *c, const char *m, struct mg_str d), (c, m, d))
 WRAP(bool, mgos_mqtt_conn_auth_continue, (struct mgos_mqtt_conn *c, int reason, struct mg_str d), (c, reason, d))
