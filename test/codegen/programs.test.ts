@@ -295,7 +295,7 @@ for (const name of programs) {
         const r = await buildAndRun(name, files, ["-DCONFIG_CG_TEST_RING_SIZE=4"], "-ring4");
         assert.equal(r.build, "", r.build);
         assert.equal(r.stderr, "");
-        assert.equal(r.stdout, "size 4 len 4\nadaeabac head 2\n");
+        assert.equal(r.stdout, "size 4 len 4\nadaeabac head 2\ncond 2 7\n");
       });
     }
     if (name === "api") {

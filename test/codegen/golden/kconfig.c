@@ -3,29 +3,40 @@
 
 static void Ring_put(Ring *self, uint8_t v);
 
-#line 22 "test/codegen/programs/kconfig.ts"
+#line 26 "test/codegen/programs/kconfig.ts"
 static Ring kconfig_ring;
 
-#line 16 "test/codegen/programs/kconfig.ts"
+#line 27 "test/codegen/programs/kconfig.ts"
+static uint8_t kconfig_cond[((CONFIG_CG_TEST_ON != 0) ? CONFIG_CG_TEST_RING_SIZE : 1)];
+
+#line 20 "test/codegen/programs/kconfig.ts"
 static void Ring_put(Ring *self, uint8_t v) {
   rt_set_u8(self->data, CONFIG_CG_TEST_RING_SIZE, self->head, v);
   self->head = (uint32_t)rt_mod_i64(((int64_t)self->head + 1), CONFIG_CG_TEST_RING_SIZE);
 }
 
-#line 24 "test/codegen/programs/kconfig.ts"
+#line 29 "test/codegen/programs/kconfig.ts"
 void kconfig_main(void) {
   rt_print_str("size ");
   rt_print_int((int64_t)CONFIG_CG_TEST_RING_SIZE);
   rt_print_str(" len ");
   rt_print_int((int64_t)CONFIG_CG_TEST_RING_SIZE);
   rt_print_ln();
-#line 26 "test/codegen/programs/kconfig.ts"
+#line 31 "test/codegen/programs/kconfig.ts"
   for (uint32_t i = 0; i < 10; i++) {
     Ring_put(&kconfig_ring, (uint8_t)(CONFIG_CG_TEST_FILL + i));
   }
-#line 27 "test/codegen/programs/kconfig.ts"
+#line 32 "test/codegen/programs/kconfig.ts"
   rt_print_hex(RT_BYTES(kconfig_ring.data, CONFIG_CG_TEST_RING_SIZE));
   rt_print_str(" head ");
   rt_print_int((int64_t)kconfig_ring.head);
+  rt_print_ln();
+#line 33 "test/codegen/programs/kconfig.ts"
+  uint32_t two = 2;
+  kconfig_cond[0] = 7;
+  rt_print_str("cond ");
+  rt_print_int((int64_t)((CONFIG_CG_TEST_ON != 0) ? CONFIG_CG_TEST_RING_SIZE : 1) - (int64_t)two);
+  rt_print_str(" ");
+  rt_print_int((int64_t)kconfig_cond[0]);
   rt_print_ln();
 }

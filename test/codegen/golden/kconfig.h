@@ -14,6 +14,11 @@ extern "C" {
 #define CONFIG_CG_TEST_RING_SIZE 6
 #endif
 
+/** @kconfig CG_TEST_ON */
+#ifndef CONFIG_CG_TEST_ON
+#define CONFIG_CG_TEST_ON 1
+#endif
+
 /** @kconfig CG_TEST_FILL */
 #ifndef CONFIG_CG_TEST_FILL
 #define CONFIG_CG_TEST_FILL 0xa5
