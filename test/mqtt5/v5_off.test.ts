@@ -39,8 +39,9 @@ test("MQTT 5 compiled out: protocol_version 5 fails the connect with an error, i
     assert.equal(off.get("props5_bytes"), "0", "mgos_mqtt_conn.props5s");
     assert.equal(off.get("info5_bytes"), "0", "mgos_mqtt_conn.info5s");
     assert.equal(off.get("user_prop_ok"), "0");
+    assert.equal(off.get("pub_user_ok"), "0");
     assert.equal(off.get("info_null"), "1");
-    assert.equal(off.get("api_errors"), "2", "each MQTT 5 call logs that MQTT 5 is compiled out");
+    assert.equal(off.get("api_errors"), "3", "each MQTT 5 call logs that MQTT 5 is compiled out");
     // The default (no macro, as ESP-IDF leaves a bool set to n undefined): out.
     const dflt = await runProgram(dir, [], "v5_default");
     assert.equal(dflt.get("v5_support"), "0", "MQTT 5 is off unless CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE says otherwise");
@@ -52,6 +53,7 @@ test("MQTT 5 compiled out: protocol_version 5 fails the connect with an error, i
     assert.equal(on.get("errors"), "0");
     assert.ok(Number(on.get("v5state_bytes")) > 512);
     assert.equal(on.get("user_prop_ok"), "1");
+    assert.equal(on.get("pub_user_ok"), "1");
     assert.equal(on.get("info_null"), "0");
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -60,6 +60,7 @@ int main(void) {
   last_error[0] = 0;
   bool prop_ok = mgos_mqtt_conn_add_connect_user_prop(c, "k", "v");
   printf("user_prop_ok %d\n", prop_ok ? 1 : 0);
+  printf("pub_user_ok %d\n", mgos_mqtt_conn_add_pub_user_prop(c, "k", "v") ? 1 : 0);
   printf("info_null %d\n", mgos_mqtt_conn_v5_info(c) == NULL ? 1 : 0);
   printf("api_errors %d\n", nerrors);
   return 0;
