@@ -26,6 +26,7 @@ import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { Broker, Proc, ROOT, haveTool, runCmd } from "../test/integration/support/harness";
 import { LINK_TARGETS, LOG_LEVELS, compileObjects, linkRoot, haveCc, tmpDir } from "../test/build/support/flashlink";
+import { flashSymbols } from "./flash_symbols";
 
 const QUICK = process.env.BENCH_QUICK === "1";
 const N = {
@@ -701,6 +702,13 @@ async function main(): Promise<void> {
     const [f, b, n] = process.argv.slice(hi + 1);
     if (!f || !b || !(Number(n) > 0)) throw new Error("usage: --hotspots <run.out> <baseline.out> <messages in the run>");
     console.log(await hotspotText(path.resolve(f), path.resolve(b), Number(n), 20));
+    return;
+  }
+  // `--symbols [level] [typical|core]`: linked flash per function (bench/flash_symbols.ts).
+  const si = process.argv.indexOf("--symbols");
+  if (si > 0) {
+    const [level, root] = process.argv.slice(si + 1);
+    console.log(flashSymbols(level ?? "error", root ?? "typical"));
     return;
   }
   if (process.argv.includes("--cpu")) {

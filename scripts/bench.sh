@@ -5,6 +5,8 @@
 # Prints one table and writes bench/results/latest.json.
 #   BENCH_QUICK=1   smaller counts and fewer growth points (a few minutes)
 #   npm run bench -- --sizes                 code size tables only (seconds)
+#   npm run bench -- --symbols [LEVEL] [typical|core]  linked flash per
+#                                            function, Cortex-M3 (seconds)
 #   npm run bench -- --cpu                   QoS 0/1 publish instructions, ours
 #                                            and libmosquitto only (minutes)
 #   npm run bench -- --hotspots RUN BASE N   our top functions per message
