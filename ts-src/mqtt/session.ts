@@ -52,6 +52,7 @@ import {
 import { V5State, V5_ONE, MQTT5_SUPPORT, TOPIC_ALIASES, aliasedSize, putAliased, payload5, BigProps, convertedSize, convertedPart } from "./session5";
 // The build's log level: the compiler puts each @log call (log, logNum) under it.
 import { LOG_LEVEL } from "./loglevel";
+import { FRAGMENTS_SUPPORT } from "../mgos/options";
 
 /** @kconfig MGOS_MQTT_MAX_SUBSCRIPTIONS */
 export const MAX_SUBSCRIPTIONS: u32 = 8;
@@ -1415,6 +1416,11 @@ export class Session {
   /** A fragment of the payload at offset `off`: offered to the handlers; when
    *  nobody takes the first one, the message is skipped. */
   private bigPayload(frag: Bytes, off: u32): void {
+    // Fragments compiled out: nobody can take it.
+    if (FRAGMENTS_SUPPORT === 0) {
+      this.bigSkip("PUBLISH larger than the receive buffer, skipped", i32(this.rxPartTotal));
+      return;
+    }
     const ep: u32 = this.epoch;
     const first: bool = this.big === BigRx.UNDECIDED;
     this.pkt.payload = frag;
