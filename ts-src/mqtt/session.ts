@@ -1078,8 +1078,10 @@ export class Session {
         off += this.bigFeed(data.subarray(off));
         continue;
       }
-      const n: u32 = minU32(u32(data.length - off), u32(RX_BUF_SIZE - this.rxLen));
-      copyBytes(this.rx, this.rxLen, data.subarray(off, u32(off + n)));
+      const rest: Bytes = data.subarray(off);
+      let n: u32 = u32(RX_BUF_SIZE - this.rxLen);
+      if (n > rest.length) n = rest.length;
+      copyBytes(this.rx, this.rxLen, rest.subarray(0, n));
       this.rxLen += n;
       off += n;
       this.parse();
@@ -1222,11 +1224,13 @@ export class Session {
       const pos: u32 = this.bigPos;
       const rest: Bytes = d.subarray(used);
       let n: u32 = 0;
+      // A malformed header or property block (one exit for all: bigBad).
+      let bad: u8 = 0;
       if (this.bigIdEnd === 0 || pos < this.bigIdEnd) {
         // The header, byte by byte: to rx the fixed header and topic length
         // always, the topic as far as recvLimit() lets it; the last two bytes
         // also collect in bigId (the packet id, when there is one).
-        const b: u8 = rest[0];
+        const b: u8 = d[used];
         if (this.bigIdEnd === 0 || (pos < this.bigTopicEnd && pos < this.recvLimit())) {
           this.rx[pos] = b;
           this.rxLen = u32(pos + 1);
@@ -1234,28 +1238,24 @@ export class Session {
         this.bigId = u16((this.bigId << 8) | b);
         this.bigPos = u32(pos + 1);
         used++;
-        if (this.bigIdEnd === 0) {
-          if (this.bigPos === this.bigHdr + 2) this.bigLayout();
-          // MQTT 5, an empty topic at QoS 0: nothing before the properties.
-          if (this.big !== BigRx.NONE && this.bigIdEnd > 0 && this.bigPos === this.bigIdEnd) this.bigHeaderDone();
-        } else if (this.bigPos === this.bigIdEnd) {
-          this.bigHeaderDone();
-        }
+        if (this.bigIdEnd === 0 && this.bigPos === this.bigHdr + 2) bad = this.bigLayout();
+        // (MQTT 5, an empty topic at QoS 0: the header ends with the topic length.)
+        if (bad === 0 && this.bigPos === this.bigIdEnd) bad = this.bigHeaderDone();
       } else if (MQTT5_SUPPORT !== 0 && this.bigPayAt === 0) {
         // MQTT 5: the property length and block, between packet id and payload.
         const bp: BigProps = this.v5s[0].bigProps;
         const r: i32 = bp.feed(rest, pos, this.bigTotal, this.rx, this.rxLen, this.recvLimit());
         if (r < 0) {
-          this.bigBad(u8(-r));
-          break;
-        }
-        n = u32(r);
-        this.bigPos = u32(pos + n);
-        used += n;
-        const e: u32 = bp.end(this.bigPos);
-        if (e > 0) {
-          this.bigPayAt = e;
-          this.bigPropsDone();
+          bad = u8(-r);
+        } else {
+          n = u32(r);
+          this.bigPos = u32(pos + n);
+          used += n;
+          const e: u32 = bp.end(this.bigPos);
+          if (e > 0) {
+            this.bigPayAt = e;
+            this.bigPropsDone();
+          }
         }
       } else {
         // Counted as read before the handler runs: a connection it ends is
@@ -1268,6 +1268,10 @@ export class Session {
         // does not get the broker's resend again.
         if (this.bigPos === this.bigTotal && this.pkt.qos === 2) this.rxQos2Add(this.pkt.packetId);
         if (this.big !== BigRx.DISCARD) this.bigPayload(rest.subarray(0, n), u32(pos - this.bigPayAt));
+      }
+      if (bad !== 0) {
+        this.bigBad(bad);
+        break;
       }
       // Even when a handler called disconnect(): the message was read whole.
       if (this.big !== BigRx.NONE && this.bigPayAt > 0 && this.bigPos === this.bigTotal && this.epoch === ep) {
@@ -1295,8 +1299,9 @@ export class Session {
     this.close(LOG_LEVEL > 0 ? decodeErrName(e) : "");
   }
 
-  /** The topic length is in: where the topic and the packet id end. */
-  private bigLayout(): void {
+  /** The topic length is in: where the topic and the packet id end; the
+   *  error that makes the packet malformed, or OK. */
+  private bigLayout(): DecodeErr {
     const h: u32 = this.bigHdr;
     const tl: u32 = u32((this.rx[h] << 8) | this.rx[h + 1]);
     const rem: u32 = this.pkt.remLen;
@@ -1308,21 +1313,20 @@ export class Session {
     if (u32(2 + tl) > rem) e = DecodeErr.STRING_OVERRUN;
     else if (tl === 0 && !v5) e = DecodeErr.EMPTY_TOPIC;
     else if (u32(2 + tl + idLen + (v5 ? 1 : 0)) > rem) e = DecodeErr.BAD_LENGTH;
-    if (e !== DecodeErr.OK) {
-      this.bigBad(e);
-      return;
-    }
+    if (e !== DecodeErr.OK) return e;
     this.rxTopicLen = tl;
     this.bigTopicEnd = u32(h + 2 + tl);
     this.bigIdEnd = u32(this.bigTopicEnd + idLen);
     this.bigPayAt = v5 ? 0 : this.bigIdEnd;
+    return DecodeErr.OK;
   }
 
-  /** Topic and packet id are in: check them, then skip or offer the payload. */
-  private bigHeaderDone(): void {
+  /** Topic and packet id are in: check them (the error, or OK), then skip
+   *  or offer the payload. */
+  private bigHeaderDone(): DecodeErr {
     const p: Packet = this.pkt;
+    // (The payload view is set by the event that shows it: bigSkip, bigPayload.)
     p.packetId = p.qos > 0 ? this.bigId : 0;
-    p.payload = noBytes();
     const whole: bool = this.rxLen === this.bigTopicEnd;
     const from: u32 = u32(this.bigHdr + 2);
     // (rx holds at least the fixed header and the topic length.)
@@ -1330,12 +1334,9 @@ export class Session {
     // A topic cut by the receive limit cannot be checked (nor delivered).
     let e: DecodeErr = whole && p.topic.length > 0 ? topicNameErr(p.topic) : DecodeErr.OK;
     if (e === DecodeErr.OK && p.qos > 0 && p.packetId === 0) e = DecodeErr.ZERO_PACKET_ID;
-    if (e !== DecodeErr.OK) {
-      this.bigBad(e);
-      return;
-    }
     // MQTT 5: the properties come first (bigPropsDone).
-    if (this.bigPayAt > 0) this.bigDecide(false);
+    if (e === DecodeErr.OK && this.bigPayAt > 0) this.bigDecide(false);
+    return e;
   }
 
   /** MQTT 5: the properties of the large PUBLISH are read: check them,
@@ -1380,20 +1381,14 @@ export class Session {
       this.big = BigRx.DISCARD;
       return;
     }
-    if (!whole) {
-      // Cannot be matched against any filter: nobody can take it.
-      this.bigSkip("PUBLISH topic longer than the receive buffer, skipped", i32(this.rxTopicLen));
-      return;
-    }
-    if (MQTT5_SUPPORT !== 0 && propsLost) {
-      this.bigSkip("PUBLISH properties longer than the receive buffer, skipped", i32(this.v5s[0].bigProps.len));
-      return;
-    }
-    if (this.rxPartTotal === 0) {
-      this.bigSkip("PUBLISH larger than the receive buffer, skipped", 0);
-      return;
-    }
-    this.big = BigRx.UNDECIDED;
+    const lost: bool = MQTT5_SUPPORT !== 0 && propsLost;
+    // Still UNDECIDED: offered with its first payload bytes (bigPayload).
+    if (whole && !lost && this.rxPartTotal > 0) return;
+    // A topic cut short cannot be matched against any filter: nobody can take it.
+    this.bigSkip(
+      !whole ? "PUBLISH topic longer than the receive buffer, skipped"
+        : lost ? "PUBLISH properties longer than the receive buffer, skipped" : "PUBLISH larger than the receive buffer, skipped",
+      !whole ? i32(this.rxTopicLen) : lost ? i32(this.v5s[0].bigProps.len) : 0);
   }
 
   /** Drops the rest of the message; the log names the topic, the event too. */
