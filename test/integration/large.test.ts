@@ -47,16 +47,25 @@ function fnv(b: Buffer): string {
   return h.toString(16).padStart(8, "0");
 }
 
-/** The client, with commands queued on stdin before its first poll (so the
- *  handlers exist before the broker delivers what it kept for the session);
- *  `frag`: the build with fragments (osub flag 1). */
+/** The client, its `commands` run before it connects: mqtt_cli --defer-init
+ *  calls mgos_mqtt_init() only at the "init" sent after them, so the handlers
+ *  exist before the broker delivers what it kept for the session (queuing them
+ *  on stdin was not enough: on a loaded machine the client could connect and
+ *  get the message before it read them); `frag`: the build with fragments (osub flag 1). */
 function cli(name: string, sets: string[], commands: string[], frag = false): Proc {
-  const args: string[] = [];
+  const args: string[] = ["--defer-init"];
   for (const s of ["mqtt.enable=true", `mqtt.server=127.0.0.1:${broker.port}`, "mqtt.reconnect_timeout_min=0.3",
     "mqtt.reconnect_timeout_max=1", ...sets]) args.push("--set", s);
   const p = new Proc(name, (frag ? progsFrag : progs).cli, args, sanEnv(), true);
   for (const c of commands) p.send(c);
+  p.send("init");
   return p;
+}
+
+/** The subscription was in place before the connection: its line precedes the first CONNACK event. */
+function subscribedFirst(p: Proc): void {
+  const sub = p.out.search(/^o?sub /m), connack = p.out.search(/^ev 202 /m);
+  assert.ok(sub >= 0 && connack > sub, `subscribed after connecting:\n${p.out.slice(0, 1500)}`);
 }
 
 async function pubFile(topic: string, file: string, qos: number): Promise<void> {
@@ -98,6 +107,7 @@ for (const qos of [1, 2]) {
     try {
       const m = await b.waitOut(new RegExp(`^skipped (topic|global) ${topic} id=(\\d+) qos=${qos} total=${SIZE}$`, "m"), 10_000);
       assert.ok(Number(m[2]) > 0);
+      subscribedFirst(b);
       await b.waitErr(/PUBLISH larger than the receive buffer, skipped/, 3000);
       // The connection stays: a few seconds pass without a reconnect, probes are acknowledged.
       await sleep(2500);
@@ -111,6 +121,7 @@ for (const qos of [1, 2]) {
     const c = cli("third", sets, [`osub ${qos} 0 ${id}/#`]);
     try {
       await c.waitOut(/^ev 202 /m, 5000);
+      subscribedFirst(c);
       await probes(c, 1);
       await sleep(1000);
       assert.equal(count(c.out, /^skipped /), 0, "the broker had to resend it");
@@ -177,12 +188,14 @@ test("clean_session false, QoS 1 fragments held while offline: delivered whole a
   try {
     await b.waitOut(new RegExp(`^fdone ${id}/f total=${SIZE} fnv=${fnv(body)}$`, "m"), 10_000);
     assert.ok(fs.readFileSync(out).equals(body));
+    subscribedFirst(b);
     await probes(b, 1);
     await stopClean(b);
   } finally { b.kill("SIGKILL"); }
   const c = cli("third", sets, [`osub 1 1 ${id}/#`], true);
   try {
     await c.waitOut(/^ev 202 /m, 5000);
+    subscribedFirst(c);
     await probes(c, 1);
     await sleep(800);
     assert.equal(count(c.out, /^part /), 0, "resent after it was acknowledged");
