@@ -40,6 +40,8 @@ after(async () => {
 });
 
 const SIZE = 100 * 1024;
+/** Connecting and subscribing, generous: the machine is shared and loaded. */
+const CONNECT_MS = 15_000;
 
 function fnv(b: Buffer): string {
   let h = 2166136261;
@@ -87,7 +89,7 @@ async function probes(c: Proc, n: number): Promise<void> {
 }
 
 for (const qos of [1, 2]) {
-  test(`clean_session false, ${SIZE} B QoS ${qos} held by the broker while offline: skipped and acknowledged once, no reconnect loop`, { skip, timeout: 60_000 }, async () => {
+  test(`clean_session false, ${SIZE} B QoS ${qos} held by the broker while offline: skipped and acknowledged once, no reconnect loop`, { skip, timeout: 90_000 }, async () => {
     const id = uniq(`skip${qos}`);
     const topic = `${id}/big`;
     const file = path.join(tmp, `${id}.bin`);
@@ -97,7 +99,7 @@ for (const qos of [1, 2]) {
     // 1. The persistent session and its QoS subscription (a normal handler: no fragments).
     const a = cli("first", sets, [`osub ${qos} 0 ${id}/#`]);
     try {
-      await a.waitOut(/^tev 209 /m, 5000);
+      await a.waitOut(/^tev 209 /m, CONNECT_MS);
       await stopClean(a);
     } finally { a.kill("SIGKILL"); }
     // 2. Published while the client is away: mosquitto keeps it for the session.
@@ -120,7 +122,7 @@ for (const qos of [1, 2]) {
     // 4. It was acknowledged: the broker does not send it again.
     const c = cli("third", sets, [`osub ${qos} 0 ${id}/#`]);
     try {
-      await c.waitOut(/^ev 202 /m, 5000);
+      await c.waitOut(/^ev 202 /m, CONNECT_MS);
       subscribedFirst(c);
       await probes(c, 1);
       await sleep(1000);
@@ -136,7 +138,7 @@ test(`${SIZE} B QoS 0 to a normal handler: skipped, connection kept`, { skip, ti
   fs.writeFileSync(file, crypto.randomBytes(SIZE));
   const a = cli("q0", [`mqtt.client_id=${id}`], [`sub ${id}/#`]);
   try {
-    await a.waitOut(/^ev 202 /m, 5000);
+    await a.waitOut(/^ev 202 /m, CONNECT_MS);
     await sleep(300); // the SUBACK of a sub handler is silent
     await pubFile(`${id}/big`, file, 0);
     await a.waitOut(new RegExp(`^skipped global ${id}/big id=0 qos=0 total=${SIZE}$`, "m"), 5000);
@@ -156,7 +158,7 @@ for (const qos of [0, 1, 2]) {
     fs.writeFileSync(file, body);
     const a = cli("frag", [`mqtt.client_id=${id}`], [`osub 2 1 ${id}/# ${out}`], true);
     try {
-      await a.waitOut(/^tev 209 /m, 5000);
+      await a.waitOut(/^tev 209 /m, CONNECT_MS);
       await pubFile(`${id}/f`, file, qos);
       const m = await a.waitOut(new RegExp(`^fdone ${id}/f total=${SIZE} fnv=([0-9a-f]{8})$`, "m"), 10_000);
       assert.equal(m[1], fnv(body));
@@ -171,7 +173,7 @@ for (const qos of [0, 1, 2]) {
   });
 }
 
-test("clean_session false, QoS 1 fragments held while offline: delivered whole at reconnect, then not again", { skip, timeout: 40_000 }, async () => {
+test("clean_session false, QoS 1 fragments held while offline: delivered whole at reconnect, then not again", { skip, timeout: 60_000 }, async () => {
   const id = uniq("fragoff");
   const file = path.join(tmp, `${id}.bin`);
   const out = path.join(tmp, `${id}.out`);
@@ -180,7 +182,7 @@ test("clean_session false, QoS 1 fragments held while offline: delivered whole a
   const sets = [`mqtt.client_id=${id}`, "mqtt.clean_session=false"];
   const a = cli("first", sets, [`osub 1 1 ${id}/#`], true);
   try {
-    await a.waitOut(/^tev 209 /m, 5000);
+    await a.waitOut(/^tev 209 /m, CONNECT_MS);
     await stopClean(a);
   } finally { a.kill("SIGKILL"); }
   await pubFile(`${id}/f`, file, 1);
@@ -194,7 +196,7 @@ test("clean_session false, QoS 1 fragments held while offline: delivered whole a
   } finally { b.kill("SIGKILL"); }
   const c = cli("third", sets, [`osub 1 1 ${id}/#`], true);
   try {
-    await c.waitOut(/^ev 202 /m, 5000);
+    await c.waitOut(/^ev 202 /m, CONNECT_MS);
     subscribedFirst(c);
     await probes(c, 1);
     await sleep(800);
@@ -210,7 +212,7 @@ test("a topic longer than the receive buffer: skipped and acknowledged, the even
   fs.writeFileSync(file, "small payload");
   const a = cli("ltopic", [`mqtt.client_id=${id}`], [`osub 1 0 ${id}/#`]);
   try {
-    await a.waitOut(/^tev 209 /m, 5000);
+    await a.waitOut(/^tev 209 /m, CONNECT_MS);
     await pubFile(topic, file, 1);
     const m = await a.waitOut(/^skipped global (\S+) id=(\d+) qos=1 total=13$/m, 5000);
     assert.ok(topic.startsWith(m[1]) && m[1].length < topic.length);
