@@ -218,6 +218,7 @@ export abstract class Expressions extends Ranges {
         return { ...this.mkVal(ent.cname, ent.t), lo: ent.lo, hi: ent.hi };
       case "func":
         if (this.constMode) ent.fn.used = true;
+        this.checkHidden(ent.fn, id);
         this.fnValues.add(ent.fn.decl);
         return this.mkVal(ent.fn.cname, { k: "fnref", fn: ent.fn });
       case "global": {
@@ -1088,7 +1089,16 @@ export abstract class Expressions extends Ranges {
     }
     return out;
   }
+  private hiddenReported = new Set<FuncInfo>();
+  /** A library export made static (visibility.ts) is out of reach of another module's C. */
+  protected checkHidden(f: FuncInfo, at: ts.Node): void {
+    if (!f.hidden || !this.curMod || this.curMod === f.mod || this.hiddenReported.has(f)) return;
+    this.hiddenReported.add(f);
+    this.err(at, `\`${f.name}\` is static in ${f.mod.base}.c: no module of the library uses it, so its C is not visible outside that file; ` +
+      `tag its declaration in ${f.mod.rel} \`/** @cextern */\` (C outside the library calls it) to keep it external`);
+  }
   protected direct(f: FuncInfo, self: Val | null, e: ts.CallExpression): Val {
+    this.checkHidden(f, e);
     if (jsdocTag(f.decl, "log") !== undefined) this.logCall(f, e);
     const first = self ? { v: self, e: ts.isPropertyAccessExpression(e.expression) ? e.expression.expression : null } : undefined;
     const args = this.args(f.params, e, `${f.name}()`, first, f.exported ? undefined : f.decl);

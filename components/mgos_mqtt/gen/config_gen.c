@@ -3,6 +3,9 @@
 
 static double config_gen_ms_to_s(int32_t ms);
 static const char *config_gen_not_empty(const char *v);
+static RT_UNUSED bool config_gen_get_bool(mgos_config_mqtt *c, int32_t k);
+static RT_UNUSED int config_gen_get_int(mgos_config_mqtt *c, int32_t k);
+static RT_UNUSED double config_gen_get_f64(mgos_config_mqtt *c, int32_t k);
 
 /** Seconds from a whole number of milliseconds. */
 #line 184 "ts-src/config/config_gen.ts"
@@ -972,7 +975,7 @@ void config_gen_set_bool(mgos_config_mqtt *c, int32_t k, bool v) {
 
 /** The value of bool key `k` of `c`. */
 #line 540 "ts-src/config/config_gen.ts"
-bool config_gen_get_bool(mgos_config_mqtt *c, int32_t k) {
+static bool config_gen_get_bool(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 0: {
     return c->enable;
@@ -1075,7 +1078,7 @@ void config_gen_set_int(mgos_config_mqtt *c, int32_t k, int v) {
 
 /** The value of int key `k` of `c`. */
 #line 572 "ts-src/config/config_gen.ts"
-int config_gen_get_int(mgos_config_mqtt *c, int32_t k) {
+static int config_gen_get_int(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 14: {
     return c->keep_alive;
@@ -1146,7 +1149,7 @@ void config_gen_set_f64(mgos_config_mqtt *c, int32_t k, double v) {
 
 /** The value of f64 key `k` of `c`. */
 #line 598 "ts-src/config/config_gen.ts"
-double config_gen_get_f64(mgos_config_mqtt *c, int32_t k) {
+static double config_gen_get_f64(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 5: {
     return c->reconnect_timeout_min;

@@ -3,9 +3,15 @@
 #include "loglevel.h"
 
 static bool conn_timeIsSet(void);
+static bool mgos_mqtt_conn_wsOn(mgos_mqtt_conn *self);
+static mgos_config_mqtt *mgos_mqtt_conn_active(mgos_mqtt_conn *self);
 static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now);
+static void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self);
+static void mgos_mqtt_conn_applyTimeouts(mgos_mqtt_conn *self);
+static void mgos_mqtt_conn_syncOutbox(mgos_mqtt_conn *self);
 static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_config_mqtt *c);
 static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c);
+static void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now);
 static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_mqtt *c);
 static void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now);
@@ -13,14 +19,20 @@ static bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self);
 static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_dropWs(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now);
+static void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now);
+static void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now);
+static uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev);
 static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p);
+static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p);
 static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void *arg);
 static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id);
 static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id);
 static rt_bytes mgos_mqtt_conn_filterOf(mgos_mqtt_conn *self, mgos_mqtt_handler *h);
 static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *p, int32_t tag);
+static int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud, rt_bytes filter);
 static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i);
+static rt_bytes conn_sb(const char *s);
 static bool conn_stringsFit(mgos_config_mqtt *c, const char *what);
 static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf);
 static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload);
@@ -30,6 +42,7 @@ static bool conn_onWsOpen(void *ud, uint32_t now);
 static void LogText_put(LogText *self, uint8_t c);
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num);
 static void conn_logNumber(int32_t num);
+static mgos_mqtt_conn *conn_conn_alloc(int32_t from);
 
 #line 1022 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
@@ -38,7 +51,7 @@ static ConnTable conn_table;
 #line 1024 "ts-src/mgos/conn.ts"
 static ServerAddr conn_serverAddr;
 
-#line 1150 "ts-src/mgos/conn.ts"
+#line 1152 "ts-src/mgos/conn.ts"
 static LogText conn_logText;
 
 /* Sets the fields of a zeroed mgos_mqtt_conn to their initial values. */
@@ -83,7 +96,7 @@ static bool conn_timeIsSet(void) {
 /** The WebSocket link carries this connection (never when compiled out:
    *  the linker then drops the link's code). */
 #line 207 "ts-src/mgos/conn.ts"
-bool mgos_mqtt_conn_wsOn(mgos_mqtt_conn *self) {
+static bool mgos_mqtt_conn_wsOn(mgos_mqtt_conn *self) {
   return CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0 && WsLink_active(&self->wss[0]);
 }
 
@@ -95,7 +108,7 @@ uint32_t mgos_mqtt_conn_unsentBytes(mgos_mqtt_conn *self) {
 
 /** The config in use: mqtt, or mqtt1 after a failover. */
 #line 220 "ts-src/mgos/conn.ts"
-mgos_config_mqtt *mgos_mqtt_conn_active(mgos_mqtt_conn *self) {
+static mgos_config_mqtt *mgos_mqtt_conn_active(mgos_mqtt_conn *self) {
   return self->useBackup ? &self->cfg1 : &self->cfg;
 }
 
@@ -185,7 +198,7 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
 }
 
 /** Re-reads the sections that follow the system config. */
-void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self) {
+static void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self) {
   if (self->followSys) {
     mgos_mqtt_conn_loadSysConfig(self);
   }
@@ -202,7 +215,7 @@ void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self) {
 }
 
 /** The reconnect timeouts of both configs in ms (see minMs). */
-void mgos_mqtt_conn_applyTimeouts(mgos_mqtt_conn *self) {
+static void mgos_mqtt_conn_applyTimeouts(mgos_mqtt_conn *self) {
   self->minMs[0] = conn_secToMs(self->cfg.reconnect_timeout_min);
   self->maxMs[0] = conn_secToMs(self->cfg.reconnect_timeout_max);
   self->minMs[1] = conn_secToMs(self->cfg1.reconnect_timeout_min);
@@ -218,7 +231,7 @@ void mgos_mqtt_conn_loadSysConfig(mgos_mqtt_conn *self) {
 
 /** The offline queue settings reach the session as soon as the config does:
    *  publishes before the first connect follow them too. */
-void mgos_mqtt_conn_syncOutbox(mgos_mqtt_conn *self) {
+static void mgos_mqtt_conn_syncOutbox(mgos_mqtt_conn *self) {
   mgos_mqtt_conn_applyTimeouts(self);
   mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
   self->session.cfg.maxQueueLength = (c->max_queue_length <= 0) ? 0 : (uint32_t)c->max_queue_length;
@@ -307,7 +320,7 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
 }
 
 /** The port finished (or failed) the TCP connect. */
-void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now) {
+static void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now) {
   (void)err;
 #line 383 "ts-src/mgos/conn.ts"
   if (self->net != NetState_CONNECTING) {
@@ -595,7 +608,7 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
   mgos_mqtt_conn_failed(self, now);
 }
 
-void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) {
+static void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) {
   if (self->net != NetState_OPEN) {
     return;
   }
@@ -610,7 +623,7 @@ void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) {
   mgos_mqtt_conn_service(self, now);
 }
 
-void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now) {
+static void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now) {
   if (self->net == NetState_IDLE) {
     return;
   }
@@ -633,7 +646,7 @@ void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now)
 }
 
 /** Timers. Returns ms until this connection next needs a poll. */
-uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
+static uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   if (self->reconnectPending && (rt_i32_of((self->reconnectAt - now)) <= 0)) {
     mgos_mqtt_conn_startConnect(self, now);
   }
@@ -732,7 +745,7 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
   }
 }
 
-void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
+static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   uint32_t now = self->session.now;
   // What the global handlers get (when no topic handler took the event).
   bool toGlobal = true;
@@ -1004,7 +1017,7 @@ bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void 
 }
 
 /** A topic handler (kind TOPIC or SUB); its index, -1 when the table is full. */
-int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud, rt_bytes filter) {
+static int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud, rt_bytes filter) {
   if (self->nHandlers >= CONFIG_MGOS_MQTT_MAX_TOPIC_HANDLERS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_TOPIC_HANDLERS reached, handler not added for ", filter);
@@ -1223,8 +1236,9 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
 
 /** Seconds (a config double) to ms, rounded to the nearest, at least 1,
  *  saturating at 2^32-1. Integer arithmetic on the IEEE-754 bits: a device
- *  without FPU links no soft-float helper for it. */
-#line 1030 "ts-src/mgos/conn.ts"
+ *  without FPU links no soft-float helper for it.
+ *  @cextern test/c/test_api.c calls it */
+#line 1031 "ts-src/mgos/conn.ts"
 uint32_t conn_secToMs(double s) {
   uint32_t hi = rt_f64_hi(s);
   uint32_t lo = rt_f64_lo(s);
@@ -1234,12 +1248,12 @@ uint32_t conn_secToMs(double s) {
     return 1;
   }
   // 2^23 s and more (also infinity, NaN): beyond 2^32 ms.
-#line 1037 "ts-src/mgos/conn.ts"
+#line 1038 "ts-src/mgos/conn.ts"
   if (ex >= 1046) {
     return 0xffffffffu;
   }
   // P = mantissa (53 bits, mh:lo) * 1000, as ph:pl (63 bits), 16-bit halves of lo.
-#line 1039 "ts-src/mgos/conn.ts"
+#line 1040 "ts-src/mgos/conn.ts"
   uint32_t mh = (hi & 0xfffffu) | 0x100000;
   uint32_t am = (lo >> 16) * 1000;
   uint32_t bm = (lo & 0xffffu) * 1000;
@@ -1256,7 +1270,7 @@ uint32_t conn_secToMs(double s) {
     if (sum < pl) {
       ph = ph + 1u;
     }
-#line 1053 "ts-src/mgos/conn.ts"
+#line 1054 "ts-src/mgos/conn.ts"
     pl = sum;
   }
   if (shift >= 32) {
@@ -1266,11 +1280,12 @@ uint32_t conn_secToMs(double s) {
   if ((ph >> shift) != 0) {
     return 0xffffffffu;
   }
-#line 1060 "ts-src/mgos/conn.ts"
+#line 1061 "ts-src/mgos/conn.ts"
   return ((ph << ((32 - shift) & 31u)) | (pl >> shift));
 }
 
-/** d +/- up to RECONNECT_JITTER_PCT percent, uniformly (port_rand); saturates at 2^32-1. */
+/** d +/- up to RECONNECT_JITTER_PCT percent, uniformly (port_rand); saturates at 2^32-1.
+ *  @cextern test/interop/jitter_check.c calls it */
 uint32_t conn_jitter(uint32_t d) {
   uint32_t pct = (CONFIG_MGOS_MQTT_RECONNECT_JITTER_PCT > 100) ? 100 : CONFIG_MGOS_MQTT_RECONNECT_JITTER_PCT;
   // floor(d * pct / 100) without overflowing 32 bits.
@@ -1278,19 +1293,19 @@ uint32_t conn_jitter(uint32_t d) {
   if (j == 0) {
     return d;
   }
-#line 1069 "ts-src/mgos/conn.ts"
+#line 1071 "ts-src/mgos/conn.ts"
   uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2) + 1);
   uint32_t r = rt_mod_u32(port_rand32(), span);
   if (r < j) {
     return d - (j - r);
   }
-#line 1072 "ts-src/mgos/conn.ts"
+#line 1074 "ts-src/mgos/conn.ts"
   uint32_t up = r - j;
   return (up > (0xffffffffu - d)) ? 0xffffffffu : (d + up);
 }
 
 /** The bytes of a config string; NULL (not set) is empty. */
-rt_bytes conn_sb(const char *s) {
+static rt_bytes conn_sb(const char *s) {
   return (s == NULL) ? RT_NOBYTES : rt_str_bytes(s);
 }
 
@@ -1302,23 +1317,23 @@ static bool conn_stringsFit(mgos_config_mqtt *c, const char *what) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1087 "ts-src/mgos/conn.ts"
+#line 1089 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s != NULL) {
       need += rt_str_bytes(s).len + 1u;
     }
   }
-#line 1090 "ts-src/mgos/conn.ts"
+#line 1092 "ts-src/mgos/conn.ts"
   if (need <= CONFIG_MGOS_MQTT_CONN_STR_SIZE) {
     return true;
   }
-#line 1091 "ts-src/mgos/conn.ts"
+#line 1093 "ts-src/mgos/conn.ts"
   conn_logText.len = 0;
   conn_logNumber(rt_i32_of(need));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, what, rt_subarray(RT_BYTES(conn_logText.buf, 100), 0, conn_logText.len));
   }
-#line 1094 "ts-src/mgos/conn.ts"
+#line 1096 "ts-src/mgos/conn.ts"
   return false;
 }
 
@@ -1330,12 +1345,12 @@ static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1103 "ts-src/mgos/conn.ts"
+#line 1105 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s == NULL) {
       continue;
     }
-#line 1105 "ts-src/mgos/conn.ts"
+#line 1107 "ts-src/mgos/conn.ts"
     rt_bytes b = rt_str_bytes(s);
     rt_copy_bytes(buf, at, b);
     rt_bytes_set(buf, at + b.len, 0);
@@ -1353,7 +1368,7 @@ static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload) {
 
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 1121 "ts-src/mgos/conn.ts"
+#line 1123 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
@@ -1373,7 +1388,7 @@ static bool conn_onWsOpen(void *ud, uint32_t now) {
   return c->net == NetState_OPEN && WsLink_isOpen(&c->wss[0]);
 }
 
-#line 1145 "ts-src/mgos/conn.ts"
+#line 1147 "ts-src/mgos/conn.ts"
 static void LogText_put(LogText *self, uint8_t c) {
   if (self->len < 100) {
     rt_set_u8(self->buf, 100, self->len++, c);
@@ -1383,10 +1398,10 @@ static void LogText_put(LogText *self, uint8_t c) {
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. @log */
-#line 1155 "ts-src/mgos/conn.ts"
+#line 1157 "ts-src/mgos/conn.ts"
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
-#line 1156 "ts-src/mgos/conn.ts"
+#line 1158 "ts-src/mgos/conn.ts"
   LogText *t = &conn_logText;
   t->len = 0;
   if (detail.len > 0) {
@@ -1419,7 +1434,7 @@ static void conn_logNumber(int32_t num) {
   while (div > 1 && ((int32_t)(v / div) == 0)) {
     div = div / 10;
   }
-#line 1186 "ts-src/mgos/conn.ts"
+#line 1188 "ts-src/mgos/conn.ts"
   while (div > 0) {
     LogText_put(t, (uint8_t)(0x30 + ((v / div) % 10)));
     div = div / 10;
@@ -1431,7 +1446,7 @@ mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
     return NULL;
   }
-#line 1195 "ts-src/mgos/conn.ts"
+#line 1197 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -1442,7 +1457,7 @@ mgos_mqtt_conn *conn_conn_slot(int32_t slot) {
 }
 
 /** A free slot at or above `from`, taken and reset; null when all are in use. */
-mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
+static mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
   for (int32_t i = from; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) {
     mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)i];
     if (!c->inUse) {
@@ -1453,13 +1468,13 @@ mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, "all MGOS_MQTT_MAX_CONNS connection slots are in use", RT_NOBYTES);
   }
-#line 1214 "ts-src/mgos/conn.ts"
+#line 1216 "ts-src/mgos/conn.ts"
   return NULL;
 }
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 1220 "ts-src/mgos/conn.ts"
+#line 1222 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1468,7 +1483,7 @@ void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
 }
 
 /** Bytes received on `slot`. @api */
-#line 1226 "ts-src/mgos/conn.ts"
+#line 1228 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1477,7 +1492,7 @@ void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 1232 "ts-src/mgos/conn.ts"
+#line 1234 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1487,7 +1502,7 @@ void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 1239 "ts-src/mgos/conn.ts"
+#line 1241 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -1506,13 +1521,13 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
     if (!c->inUse) {
       continue;
     }
-#line 1255 "ts-src/mgos/conn.ts"
+#line 1257 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
       wait = w;
     }
   }
-#line 1258 "ts-src/mgos/conn.ts"
+#line 1260 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -1526,7 +1541,7 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 1272 "ts-src/mgos/conn.ts"
+#line 1274 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
   const char *what = "mgos_mqtt_conn_create2: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
   // The system config's sections are not copied (as the reference): they are
@@ -1536,34 +1551,34 @@ mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqt
   if (!sys0 && !conn_stringsFit(cfg, what)) {
     return NULL;
   }
-#line 1279 "ts-src/mgos/conn.ts"
+#line 1281 "ts-src/mgos/conn.ts"
   if ((cfg1 != NULL && !sys1) && !conn_stringsFit(cfg1, what)) {
     return NULL;
   }
-#line 1280 "ts-src/mgos/conn.ts"
+#line 1282 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
     return NULL;
   }
-#line 1282 "ts-src/mgos/conn.ts"
+#line 1284 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (sys0) {
     c->followSys0 = true;
-#line 1285 "ts-src/mgos/conn.ts"
+#line 1287 "ts-src/mgos/conn.ts"
   } else {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1286 "ts-src/mgos/conn.ts"
+#line 1288 "ts-src/mgos/conn.ts"
   if (cfg1 != NULL) {
     c->cfg1 = *cfg1;
     if (sys1) {
       c->followSys1 = true;
-#line 1289 "ts-src/mgos/conn.ts"
+#line 1291 "ts-src/mgos/conn.ts"
     } else {
       conn_ownStrings(&c->cfg1, RT_BYTES(c->strs1, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
     }
-#line 1290 "ts-src/mgos/conn.ts"
+#line 1292 "ts-src/mgos/conn.ts"
     c->hasCfg1 = true;
   }
   Session_setMaxQos(&c->session, mgos_mqtt_conn_effectiveMaxQos(c));
@@ -1591,7 +1606,7 @@ bool conn_set_config(mgos_mqtt_conn *c, mgos_config_mqtt *cfg) {
   if (!sys0) {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1315 "ts-src/mgos/conn.ts"
+#line 1317 "ts-src/mgos/conn.ts"
   c->followSys0 = sys0;
   // The global connection keeps following the system config's mqtt1.
   c->followSys1 = c->followSys || c->followSys1;
@@ -1701,12 +1716,13 @@ size_t mgos_mqtt_conn_outbox_room(mgos_mqtt_conn *c) {
 }
 
 /** A publish whose arguments cannot be taken (compat.c: NULL message with a
- *  length): refused with MGOS_MQTT_ERR_INVALID and a log naming the topic. */
+ *  length): refused with MGOS_MQTT_ERR_INVALID and a log naming the topic.
+ *  @cextern compat.c calls it */
 uint16_t conn_refuse_pub(mgos_mqtt_conn *c, const char *topic, const char *why) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, why, rt_str_bytes(topic));
   }
-#line 1427 "ts-src/mgos/conn.ts"
+#line 1430 "ts-src/mgos/conn.ts"
   c->session.lastError = MGOS_MQTT_ERR_INVALID;
   return 0;
 }

@@ -3,6 +3,7 @@
 #include "loglevel.h"
 
 static rt_bytes mqtt5_keepAt(V5State *v, uint32_t at, rt_bytes b);
+static int32_t mqtt5_userPairs(rt_bytes src, rt_bytes out);
 static rt_bytes mqtt5_sbytes(const char *s);
 
 #line 81 "ts-src/mgos/mqtt5.ts"
@@ -194,7 +195,7 @@ bool mqtt5_addWillUser5(V5State *v, rt_bytes key, rt_bytes value) {
 /** `k=v,k2=v2` (config will_user_props) as pre-encoded User Properties in
  *  `out`: their length, or -1 when an entry has no `=` or an empty key, or
  *  they do not fit. */
-int32_t mqtt5_userPairs(rt_bytes src, rt_bytes out) {
+static int32_t mqtt5_userPairs(rt_bytes src, rt_bytes out) {
   uint32_t n = 0;
   uint32_t k = 0;
   while (k < src.len) {

@@ -2,7 +2,9 @@
 #include "session.h"
 #include "loglevel.h"
 
+static uint32_t session_storeMeta(uint8_t state, uint8_t qos, uint16_t id);
 static void SessionConfig_put(SessionConfig *self, uint32_t k, rt_bytes b);
+static rt_bytes SessionConfig_str(SessionConfig *self, uint32_t k);
 static void LogScratch_add(LogScratch *self, rt_bytes b);
 static void LogScratch_num(LogScratch *self, uint32_t v);
 static uint32_t session_minU32(uint32_t a, uint32_t b);
@@ -10,10 +12,14 @@ static uint32_t session_elapsed(uint32_t now, uint32_t then);
 static uint32_t session_left(uint32_t now, uint32_t then, uint32_t period);
 static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at);
 static const char *session_txt(const char *s);
+static const char *session_connackReason(uint8_t code);
+static RT_UNUSED void Session_configure(Session *self, SessionConfig *c);
 static uint32_t Session_encodeConnect5(Session *self, ConnectOptions *o);
+static uint32_t Session_maxPacket5(Session *self);
 static void Session_closeQuietly(Session *self, const char *reason);
 static void Session_queueDisconnect(Session *self);
 static uint32_t Session_encodeDisconnect(Session *self, rt_bytes out);
+static void Session_protocolError(Session *self, uint8_t code, const char *why);
 static void Session_persist(Session *self, uint8_t op, OutMsg *r);
 static uint16_t Session_refuse(Session *self, uint8_t err);
 static void Session_logTooBig(Session *self, int32_t level, const char *msg, rt_bytes topic, uint32_t size, uint32_t limit);
@@ -50,6 +56,7 @@ static void Session_refuseUnsupportedSubs(Session *self);
 static void Session_dropRec(Session *self, uint32_t i, uint8_t reason);
 static bool Session_pumpStream(Session *self);
 static bool Session_pumpAcksAndSubs(Session *self);
+static void Session_queueAckReason(Session *self, uint8_t type, uint16_t id, uint8_t reason);
 static bool Session_aliasIn(Session *self, Packet *p);
 static bool Session_rxQuotaTake(Session *self);
 static uint32_t Session_wireLen(Session *self, OutMsg *r);
@@ -57,6 +64,7 @@ static Props5 *Session_noProps(Session *self);
 static void Session_logAckReason(Session *self, Packet *p);
 static void Session_onDisconnect5(Session *self);
 static void Session_onAuth5(Session *self);
+static rt_bytes Session_txFree(Session *self);
 static void Session_emit(Session *self, int32_t ev, Packet *p);
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p);
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num);
@@ -76,6 +84,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id);
 static bool Session_rxQos2Has(Session *self, uint16_t id);
 static void Session_rxQos2Add(Session *self, uint16_t id);
 static void Session_rxQos2Remove(Session *self, uint32_t k);
+static const char *session_configStringsError(rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage);
 
 #line 296 "ts-src/mqtt/session.ts"
 static LogScratch session_logScratch;
@@ -113,7 +122,7 @@ static RT_CONSTRUCTOR void session__ctor(void) {
 
 /** A persisted record's meta word: state (RecState) << 24 | QoS << 16 | packet id. */
 #line 182 "ts-src/mqtt/session.ts"
-uint32_t session_storeMeta(uint8_t state, uint8_t qos, uint16_t id) {
+static uint32_t session_storeMeta(uint8_t state, uint8_t qos, uint16_t id) {
   return (uint32_t)((rt_i32_of((uint32_t)state << 24) | (qos << 16)) | id);
 }
 
@@ -141,8 +150,8 @@ static void SessionConfig_put(SessionConfig *self, uint32_t k, rt_bytes b) {
 }
 
 /** String k (CfgStr) as a view into the config's own buffer. */
-rt_bytes SessionConfig_str(SessionConfig *self, uint32_t k) {
-  return rt_subarray(RT_BYTES(self->strs, CONFIG_MGOS_MQTT_CONFIG_STR_SIZE), rt_get_u32(self->offs, 6, k), rt_get_u32(self->offs, 6, rt_idx_add(k, 1)));
+static rt_bytes SessionConfig_str(SessionConfig *self, uint32_t k) {
+  return rt_subarray(RT_BYTES(self->strs, CONFIG_MGOS_MQTT_CONFIG_STR_SIZE), self->offs[k], self->offs[k + 1]);
 }
 
 #line 268 "ts-src/mqtt/session.ts"
@@ -213,7 +222,7 @@ static const char *session_txt(const char *s) {
 }
 
 /** CONNACK return code -> the reason for the log and closeReason. */
-const char *session_connackReason(uint8_t code) {
+static const char *session_connackReason(uint8_t code) {
   switch (code) {
   case 0: {
     return "accepted";
@@ -253,7 +262,7 @@ bool Session_isV5(Session *self) {
 }
 
 /** Copies a whole config in (the caller's may then go away). */
-void Session_configure(Session *self, SessionConfig *c) {
+static void Session_configure(Session *self, SessionConfig *c) {
   self->cfg = *c;
 }
 
@@ -379,7 +388,7 @@ static uint32_t Session_encodeConnect5(Session *self, ConnectOptions *o) {
 
 /** MQTT 5: the Maximum Packet Size we announce: max_packet_size, or what
    *  we can buffer when 0. PUBLISHes between the two are streamed. */
-uint32_t Session_maxPacket5(Session *self) {
+static uint32_t Session_maxPacket5(Session *self) {
   uint32_t m = self->cfg.maxPacket;
   return (m == 0) ? Session_recvLimit(self) : m;
 }
@@ -525,7 +534,7 @@ static uint32_t Session_encodeDisconnect(Session *self, rt_bytes out) {
 
 /** MQTT 5: a protocol error of the broker's is answered by DISCONNECT with
    *  `code` (4.13.1) before the connection closes; 3.1.1 just closes. */
-void Session_protocolError(Session *self, uint8_t code, const char *why) {
+static void Session_protocolError(Session *self, uint8_t code, const char *why) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
@@ -1008,6 +1017,7 @@ uint32_t Session_unsentBytes(Session *self) {
   return n;
 }
 
+/** @cextern C test drivers call it */
 uint32_t Session_inflightCount(Session *self) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
@@ -1015,10 +1025,11 @@ uint32_t Session_inflightCount(Session *self) {
       n++;
     }
   }
-#line 1056 "ts-src/mqtt/session.ts"
+#line 1057 "ts-src/mqtt/session.ts"
   return n;
 }
 
+/** @cextern C test drivers call it */
 uint32_t Session_queuedCount(Session *self) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
@@ -1026,27 +1037,27 @@ uint32_t Session_queuedCount(Session *self) {
       n++;
     }
   }
-#line 1062 "ts-src/mqtt/session.ts"
+#line 1064 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 1069 "ts-src/mqtt/session.ts"
+#line 1071 "ts-src/mqtt/session.ts"
 void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
   self->now = now;
   if (data.len > 0) {
     self->lastRx = now;
   }
-#line 1072 "ts-src/mqtt/session.ts"
+#line 1074 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while (off < data.len) {
     if (!Session_receiving(self) || self->epoch != ep) {
       return;
     }
-#line 1076 "ts-src/mqtt/session.ts"
+#line 1078 "ts-src/mqtt/session.ts"
     if (self->big != BigRx_NONE) {
       // The rest of a large PUBLISH goes through without touching rx.
       off += Session_bigFeed(self, rt_slice_from(data, off));
@@ -1062,7 +1073,7 @@ void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
     }
     // The decoder rejects packets over the limit from their fixed header, so
     // a full buffer here means the limit exceeds the buffer: never wait forever.
-#line 1089 "ts-src/mqtt/session.ts"
+#line 1091 "ts-src/mqtt/session.ts"
     if (self->big == BigRx_NONE && self->rxLen == CONFIG_MGOS_MQTT_RX_BUF_SIZE) {
       Session_close(self, session_txt("rx buffer overflow"));
       return;
@@ -1092,14 +1103,14 @@ static void Session_parse(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1116 "ts-src/mqtt/session.ts"
+#line 1118 "ts-src/mqtt/session.ts"
     if ((r == (-DecodeErr_TOO_LARGE)) && self->pkt.type == PacketType_PUBLISH) {
       // Too large to buffer, not malformed: stream it (the reference closed
       // here, and a persistent session then got it again at every reconnect).
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 1120 "ts-src/mqtt/session.ts"
+#line 1122 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
@@ -1114,7 +1125,7 @@ static void Session_parse(Session *self) {
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1132 "ts-src/mqtt/session.ts"
+#line 1134 "ts-src/mqtt/session.ts"
   Session_rxDrop(self, start);
 }
 
@@ -1136,7 +1147,7 @@ static void Session_parse5(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1151 "ts-src/mqtt/session.ts"
+#line 1153 "ts-src/mqtt/session.ts"
     Packet *b = &v->pkt.base;
     if (((r == (-DecodeErr_TOO_LARGE)) && b->type == PacketType_PUBLISH) && (b->totalLen <= Session_maxPacket5(self))) {
       // Within our Maximum Packet Size, over the buffer: streamed as in 3.1.1.
@@ -1147,7 +1158,7 @@ static void Session_parse5(Session *self) {
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 1159 "ts-src/mqtt/session.ts"
+#line 1161 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
@@ -1156,7 +1167,7 @@ static void Session_parse5(Session *self) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
       }
-#line 1165 "ts-src/mqtt/session.ts"
+#line 1167 "ts-src/mqtt/session.ts"
       Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? "" : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
       return;
     }
@@ -1166,17 +1177,17 @@ static void Session_parse5(Session *self) {
     if (p->type == PacketType_CONNACK) {
       p->returnCode = v->pkt.reasonCode;
     }
-#line 1172 "ts-src/mqtt/session.ts"
+#line 1174 "ts-src/mqtt/session.ts"
     if ((p->type == PacketType_PUBLISH && self->state == SessionState_CONNECTED) && !Session_aliasIn(self, p)) {
       return;
     }
-#line 1173 "ts-src/mqtt/session.ts"
+#line 1175 "ts-src/mqtt/session.ts"
     Session_handle(self, p);
   }
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1176 "ts-src/mqtt/session.ts"
+#line 1178 "ts-src/mqtt/session.ts"
   Session_rxDrop(self, start);
 }
 
@@ -1184,7 +1195,7 @@ static void Session_parse5(Session *self) {
 /** parse() met a PUBLISH over the limit at rx[start] (its fixed header is
    *  complete). Moves it to rx[0] and streams what rx holds of it. True when
    *  it ended there and the bytes after it are now rx[0, rxLen), to parse. */
-#line 1184 "ts-src/mqtt/session.ts"
+#line 1186 "ts-src/mqtt/session.ts"
 static bool Session_bigFromRx(Session *self, uint32_t start) {
   uint32_t ep = self->epoch;
   Session_rxDrop(self, start);
@@ -1210,7 +1221,7 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
   if (Session_isV5(self)) {
     BigProps_reset(&self->v5s[0].bigProps);
   }
-#line 1207 "ts-src/mqtt/session.ts"
+#line 1209 "ts-src/mqtt/session.ts"
   self->rxPartOff = 0;
   self->rxPartTotal = 0;
   self->rxTopicLen = 0;
@@ -1220,7 +1231,7 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
   if ((self->epoch != ep || !Session_receiving(self)) || self->big != BigRx_NONE) {
     return false;
   }
-#line 1214 "ts-src/mqtt/session.ts"
+#line 1216 "ts-src/mqtt/session.ts"
   self->rxLen = avail;
   Session_rxDrop(self, used);
   return true;
@@ -1255,11 +1266,11 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
           Session_bigLayout(self);
         }
         // MQTT 5, an empty topic at QoS 0: nothing before the properties.
-#line 1246 "ts-src/mqtt/session.ts"
+#line 1248 "ts-src/mqtt/session.ts"
         if ((self->big != BigRx_NONE && self->bigIdEnd > 0) && self->bigPos == self->bigIdEnd) {
           Session_bigHeaderDone(self);
         }
-#line 1247 "ts-src/mqtt/session.ts"
+#line 1249 "ts-src/mqtt/session.ts"
       } else if (self->bigPos == self->bigIdEnd) {
         Session_bigHeaderDone(self);
       }
@@ -1296,7 +1307,7 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       }
     }
     // Even when a handler called disconnect(): the message was read whole.
-#line 1281 "ts-src/mqtt/session.ts"
+#line 1283 "ts-src/mqtt/session.ts"
     if (((self->big != BigRx_NONE && self->bigPayAt > 0) && self->bigPos == self->bigTotal) && self->epoch == ep) {
       Session_bigEnd(self);
     }
@@ -1315,7 +1326,7 @@ static void Session_bigBad(Session *self, uint8_t e) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
   }
-#line 1297 "ts-src/mqtt/session.ts"
+#line 1299 "ts-src/mqtt/session.ts"
   Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? "" : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
 }
 
@@ -1324,7 +1335,7 @@ static void Session_closeBad(Session *self, DecodeErr e, rt_bytes at) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_log(self, LogLevel_ERROR, "bad packet", at, -e);
   }
-#line 1303 "ts-src/mqtt/session.ts"
+#line 1305 "ts-src/mqtt/session.ts"
   Session_close(self, (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) ? packet_decodeErrName(e) : "");
 }
 
@@ -1340,14 +1351,14 @@ static void Session_bigLayout(Session *self) {
   DecodeErr e = DecodeErr_OK;
   if ((2u + tl) > rem) {
     e = DecodeErr_STRING_OVERRUN;
-#line 1317 "ts-src/mqtt/session.ts"
+#line 1319 "ts-src/mqtt/session.ts"
   } else if (tl == 0 && !v5) {
     e = DecodeErr_EMPTY_TOPIC;
-#line 1318 "ts-src/mqtt/session.ts"
+#line 1320 "ts-src/mqtt/session.ts"
   } else if ((((2u + tl) + idLen) + (uint32_t)(v5 ? 1 : 0)) > rem) {
     e = DecodeErr_BAD_LENGTH;
   }
-#line 1319 "ts-src/mqtt/session.ts"
+#line 1321 "ts-src/mqtt/session.ts"
   if (e != DecodeErr_OK) {
     Session_bigBad(self, e);
     return;
@@ -1371,7 +1382,7 @@ static void Session_bigHeaderDone(Session *self) {
   if ((e == DecodeErr_OK && p->qos > 0) && p->packetId == 0) {
     e = DecodeErr_ZERO_PACKET_ID;
   }
-#line 1340 "ts-src/mqtt/session.ts"
+#line 1342 "ts-src/mqtt/session.ts"
   if (e != DecodeErr_OK) {
     Session_bigBad(self, e);
     return;
@@ -1384,12 +1395,12 @@ static void Session_bigHeaderDone(Session *self) {
 
 /** MQTT 5: the properties of the large PUBLISH are read: check them,
    *  resolve its topic alias, then skip or offer the payload. */
-#line 1350 "ts-src/mqtt/session.ts"
+#line 1352 "ts-src/mqtt/session.ts"
 static void Session_bigPropsDone(Session *self) {
   if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     return;
   }
-#line 1352 "ts-src/mqtt/session.ts"
+#line 1354 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   BigProps *bp = &v->bigProps;
   Props5 *pr = &v->pkt.props;
@@ -1410,7 +1421,7 @@ static void Session_bigPropsDone(Session *self) {
     if (!Session_aliasIn(self, p)) {
       return;
     }
-#line 1370 "ts-src/mqtt/session.ts"
+#line 1372 "ts-src/mqtt/session.ts"
     self->rxTopicLen = p->topic.len;
   } else if (bp->len > 0) {
     // Not read: any alias it set is unknown, so none is trusted again.
@@ -1428,12 +1439,12 @@ static void Session_bigDecide(Session *self, bool propsLost) {
   if (p->qos > 0 && !Session_rxQuotaTake(self)) {
     return;
   }
-#line 1385 "ts-src/mqtt/session.ts"
+#line 1387 "ts-src/mqtt/session.ts"
   if (p->qos == 2 && Session_rxQos2Has(self, p->packetId)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
     }
-#line 1387 "ts-src/mqtt/session.ts"
+#line 1389 "ts-src/mqtt/session.ts"
     self->big = BigRx_DISCARD;
     return;
   }
@@ -1459,7 +1470,7 @@ static void Session_bigSkip(Session *self, const char *why, int32_t num) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, why, self->pkt.topic, num);
   }
-#line 1410 "ts-src/mqtt/session.ts"
+#line 1412 "ts-src/mqtt/session.ts"
   self->pkt.payload = RT_NOBYTES;
   self->rxPartOff = 0;
   Session_emit(self, SessionEvent_PUBLISH_SKIPPED, &self->pkt);
@@ -1476,13 +1487,13 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
   if (!first || self->epoch != ep) {
     return;
   }
-#line 1424 "ts-src/mqtt/session.ts"
+#line 1426 "ts-src/mqtt/session.ts"
   if (self->rxTake) {
     self->big = BigRx_DELIVER;
-#line 1425 "ts-src/mqtt/session.ts"
+#line 1427 "ts-src/mqtt/session.ts"
   } else if (Session_receiving(self)) {
     Session_bigSkip(self, "PUBLISH larger than the receive buffer, skipped", rt_i32_of(self->rxPartTotal));
-#line 1426 "ts-src/mqtt/session.ts"
+#line 1428 "ts-src/mqtt/session.ts"
   } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
   }
@@ -1491,7 +1502,7 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
 /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
    *  remembered only with the last byte, so a resend of a message cut off is
    *  taken again). */
-#line 1432 "ts-src/mqtt/session.ts"
+#line 1434 "ts-src/mqtt/session.ts"
 static void Session_bigEnd(Session *self) {
   Packet *p = &self->pkt;
   self->big = BigRx_NONE;
@@ -1502,7 +1513,7 @@ static void Session_bigEnd(Session *self) {
     if (!Session_rxQos2Has(self, p->packetId)) {
       Session_rxQos2Add(self, p->packetId);
     }
-#line 1440 "ts-src/mqtt/session.ts"
+#line 1442 "ts-src/mqtt/session.ts"
     Session_queueAck(self, PacketType_PUBREC, p->packetId);
   }
 }
@@ -1519,57 +1530,57 @@ static void Session_handle(Session *self, Packet *p) {
     Session_onConnack(self, p);
     break;
   }
-#line 1455 "ts-src/mqtt/session.ts"
+#line 1457 "ts-src/mqtt/session.ts"
   case PacketType_PUBLISH: {
     Session_onPublish(self, p);
     break;
   }
-#line 1458 "ts-src/mqtt/session.ts"
+#line 1460 "ts-src/mqtt/session.ts"
   case PacketType_PUBACK:
   case PacketType_PUBREC:
   case PacketType_PUBCOMP: {
     Session_onAck(self, p);
     break;
   }
-#line 1463 "ts-src/mqtt/session.ts"
+#line 1465 "ts-src/mqtt/session.ts"
   case PacketType_PUBREL: {
     Session_onPubrel(self, p);
     break;
   }
-#line 1466 "ts-src/mqtt/session.ts"
+#line 1468 "ts-src/mqtt/session.ts"
   case PacketType_SUBACK:
   case PacketType_UNSUBACK: {
     Session_onSubAck(self, p, p->type == PacketType_UNSUBACK);
     break;
   }
-#line 1470 "ts-src/mqtt/session.ts"
+#line 1472 "ts-src/mqtt/session.ts"
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, "PINGRESP", 0);
     }
-#line 1473 "ts-src/mqtt/session.ts"
+#line 1475 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
     break;
   }
-#line 1475 "ts-src/mqtt/session.ts"
+#line 1477 "ts-src/mqtt/session.ts"
   case PacketType_DISCONNECT: {
     // Only MQTT 5's decoder lets a server's DISCONNECT through (3.14).
     if (Session_isV5(self)) {
       Session_onDisconnect5(self);
     }
-#line 1478 "ts-src/mqtt/session.ts"
+#line 1480 "ts-src/mqtt/session.ts"
     break;
   }
-#line 1479 "ts-src/mqtt/session.ts"
+#line 1481 "ts-src/mqtt/session.ts"
   case packet5_PACKET_AUTH: {
     if (Session_isV5(self)) {
       Session_onAuth5(self);
     }
-#line 1481 "ts-src/mqtt/session.ts"
+#line 1483 "ts-src/mqtt/session.ts"
     break;
   }
-#line 1482 "ts-src/mqtt/session.ts"
+#line 1484 "ts-src/mqtt/session.ts"
   default: {
     Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt("unexpected packet type"));
     break;
@@ -1577,7 +1588,7 @@ static void Session_handle(Session *self, Packet *p) {
   }
 }
 
-#line 1488 "ts-src/mqtt/session.ts"
+#line 1490 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
     Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt("unexpected second CONNACK"));
@@ -1588,7 +1599,7 @@ static void Session_onConnack(Session *self, Packet *p) {
   if (v5) {
     V5State_takeConnack(&self->v5s[0]);
   }
-#line 1496 "ts-src/mqtt/session.ts"
+#line 1498 "ts-src/mqtt/session.ts"
   if (p->returnCode != 0) {
     // The reason is readable during the CONNACK event already.
     const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? "" : v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
@@ -1597,14 +1608,14 @@ static void Session_onConnack(Session *self, Packet *p) {
         Session_log(self, LogLevel_ERROR, "CONNACK reason string: ", V5State_reasonString(&self->v5s[0]), p->returnCode);
       }
     }
-#line 1500 "ts-src/mqtt/session.ts"
+#line 1502 "ts-src/mqtt/session.ts"
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 1504 "ts-src/mqtt/session.ts"
+#line 1506 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
@@ -1619,26 +1630,26 @@ static void Session_onConnack(Session *self, Packet *p) {
     self->cfg.keepAlive = (uint16_t)self->v5s[0].serverKeepAlive;
   }
   // Without a stored session the server will not resend its QoS 2 messages.
-#line 1516 "ts-src/mqtt/session.ts"
+#line 1518 "ts-src/mqtt/session.ts"
   if (!p->sessionPresent) {
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1519 "ts-src/mqtt/session.ts"
+#line 1521 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 1522 "ts-src/mqtt/session.ts"
+#line 1524 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
     Session_maybeRoom(self);
   }
 }
 
-#line 1526 "ts-src/mqtt/session.ts"
+#line 1528 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   if (p->qos == 0) {
@@ -1648,14 +1659,14 @@ static void Session_onPublish(Session *self, Packet *p) {
   if (!Session_rxQuotaTake(self)) {
     return;
   }
-#line 1533 "ts-src/mqtt/session.ts"
+#line 1535 "ts-src/mqtt/session.ts"
   if (p->qos == 1) {
     self->autoAck = true;
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch == ep && self->autoAck) {
       Session_queueAck(self, PacketType_PUBACK, p->packetId);
     }
-#line 1537 "ts-src/mqtt/session.ts"
+#line 1539 "ts-src/mqtt/session.ts"
     return;
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
@@ -1664,7 +1675,7 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
     }
-#line 1543 "ts-src/mqtt/session.ts"
+#line 1545 "ts-src/mqtt/session.ts"
   } else {
     Session_rxQos2Add(self, p->packetId);
     self->autoAck = true;
@@ -1672,14 +1683,14 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (self->epoch != ep) {
       return;
     }
-#line 1548 "ts-src/mqtt/session.ts"
+#line 1550 "ts-src/mqtt/session.ts"
     if (!self->autoAck) {
       // The application runs this exchange: it is not ours to remember.
       int32_t k = Session_rxQos2Index(self, p->packetId);
       if (k >= 0) {
         Session_rxQos2Remove(self, (uint32_t)k);
       }
-#line 1552 "ts-src/mqtt/session.ts"
+#line 1554 "ts-src/mqtt/session.ts"
       return;
     }
   }
@@ -1696,7 +1707,7 @@ static void Session_onAck(Session *self, Packet *p) {
   if (Session_isV5(self)) {
     Session_logAckReason(self, p);
   }
-#line 1566 "ts-src/mqtt/session.ts"
+#line 1568 "ts-src/mqtt/session.ts"
   uint8_t st = (uint8_t)((i >= 0) ? self->recs[(uint32_t)i].state : RecState_FREE);
   // A record still streaming out was never whole on the wire: the ack is bogus.
   bool whole = i >= 0 && (self->recs[(uint32_t)i].done == 0);
@@ -1705,7 +1716,7 @@ static void Session_onAck(Session *self, Packet *p) {
   // 3.1.1 4.3.3 wants PUBREC). It has the message, so the exchange is over;
   // keeping the record would only fill the window.
   bool ends = (type == PacketType_PUBACK) ? st == RecState_WAIT_PUBACK || st == RecState_WAIT_PUBREC : (type == PacketType_PUBCOMP) ? st == RecState_WAIT_PUBCOMP : st == RecState_WAIT_PUBREC && refused;
-#line 1575 "ts-src/mqtt/session.ts"
+#line 1577 "ts-src/mqtt/session.ts"
   if (type == PacketType_PUBREC && st == RecState_WAIT_PUBCOMP) {
     // A repeated PUBREC: our PUBREL may have been lost, send it again.
     self->recs[(uint32_t)i].unsent = true;
@@ -1723,24 +1734,24 @@ static void Session_onAck(Session *self, Packet *p) {
         Session_logNum(self, LogLevel_WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", p->packetId);
       }
     }
-#line 1590 "ts-src/mqtt/session.ts"
+#line 1592 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else if (type == PacketType_PUBACK) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "PUBACK: unexpected id", p->packetId);
     }
-#line 1593 "ts-src/mqtt/session.ts"
+#line 1595 "ts-src/mqtt/session.ts"
   } else if (type == PacketType_PUBREC) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "PUBREC: unexpected id", p->packetId);
     }
-#line 1595 "ts-src/mqtt/session.ts"
+#line 1597 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "PUBCOMP: unexpected id", p->packetId);
     }
   }
-#line 1598 "ts-src/mqtt/session.ts"
+#line 1600 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, 200 + type, p);
 }
 
@@ -1749,13 +1760,13 @@ static void Session_onPubrel(Session *self, Packet *p) {
   int32_t k = Session_rxQos2Index(self, p->packetId);
   if (k >= 0) {
     Session_rxQos2Remove(self, (uint32_t)k);
-#line 1605 "ts-src/mqtt/session.ts"
+#line 1607 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
     }
   }
-#line 1606 "ts-src/mqtt/session.ts"
+#line 1608 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B); MQTT 5
@@ -1768,7 +1779,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
 
 /** SUBACK or UNSUBACK: the subscription it answers becomes active (or
    *  goes); handlers see the event with its tag in evTag (-1: not ours). */
-#line 1616 "ts-src/mqtt/session.ts"
+#line 1618 "ts-src/mqtt/session.ts"
 static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
   self->evTag = -1;
   int32_t i = Session_findSub(self, p->packetId, (SubState)(unsub ? SubState_UNSUB_SENT : SubState_SUB_SENT));
@@ -1788,14 +1799,14 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
         }
       }
     }
-#line 1631 "ts-src/mqtt/session.ts"
+#line 1633 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, unsub ? "UNSUBACK: unknown id" : "SUBACK: unknown id", p->packetId);
     }
   }
-#line 1635 "ts-src/mqtt/session.ts"
+#line 1637 "ts-src/mqtt/session.ts"
   Session_emit(self, (SessionEvent)(unsub ? SessionEvent_UNSUBACK : SessionEvent_SUBACK), p);
   self->evTag = -1;
 }
@@ -1806,16 +1817,16 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1646 "ts-src/mqtt/session.ts"
+#line 1648 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpStream(self)) {
     return;
   }
-#line 1648 "ts-src/mqtt/session.ts"
+#line 1650 "ts-src/mqtt/session.ts"
   if (!Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1649 "ts-src/mqtt/session.ts"
+#line 1651 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   bool v5 = Session_isV5(self);
   // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
@@ -1832,18 +1843,18 @@ static void Session_pump(Session *self) {
       if (self->epoch != ep || self->state != SessionState_CONNECTED) {
         return;
       }
-#line 1663 "ts-src/mqtt/session.ts"
+#line 1665 "ts-src/mqtt/session.ts"
       continue;
     }
     if (((v5 && r->state == RecState_QUEUED) && r->done == 0) && r->qos > self->v5s[0].serverMaxQos) {
       Session_downgradeRec(self, r, self->v5s[0].serverMaxQos);
     }
-#line 1666 "ts-src/mqtt/session.ts"
+#line 1668 "ts-src/mqtt/session.ts"
     if (r->state == RecState_QUEUED && r->qos > 0) {
       if (inflight >= window) {
         return;
       }
-#line 1668 "ts-src/mqtt/session.ts"
+#line 1670 "ts-src/mqtt/session.ts"
       r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       r->sent = false;
       r->unsent = true;
@@ -1858,7 +1869,7 @@ static void Session_pump(Session *self) {
       if (n == 0) {
         return;
       }
-#line 1680 "ts-src/mqtt/session.ts"
+#line 1682 "ts-src/mqtt/session.ts"
       self->txLen += n;
       self->lastTx = self->now;
       r->sent = true;
@@ -1872,14 +1883,14 @@ static void Session_pump(Session *self) {
     if (len > free && (len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1691 "ts-src/mqtt/session.ts"
+#line 1693 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
-#line 1692 "ts-src/mqtt/session.ts"
+#line 1694 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
-#line 1693 "ts-src/mqtt/session.ts"
+#line 1695 "ts-src/mqtt/session.ts"
     } else {
       i++;
     }
@@ -1888,34 +1899,34 @@ static void Session_pump(Session *self) {
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
-#line 1699 "ts-src/mqtt/session.ts"
+#line 1701 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   bool v5 = Session_isV5(self);
   bool conv = CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && r->v5 != v5;
   if (((((r->done == 0 && CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) && v5) && !conv) && self->v5s[0].serverAliasMax > 0) && Session_copyAliased(self, r)) {
     return true;
   }
-#line 1703 "ts-src/mqtt/session.ts"
+#line 1705 "ts-src/mqtt/session.ts"
   uint32_t at = self->txLen;
   uint32_t len = Session_wireLen(self, r);
   uint32_t n = session_minU32(len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
   uint32_t from = r->off + r->done;
   if (conv) {
     session5_convertedPart(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, at + n), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5, r->done);
-#line 1708 "ts-src/mqtt/session.ts"
+#line 1710 "ts-src/mqtt/session.ts"
   } else {
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), from, from + n));
   }
   // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
-#line 1710 "ts-src/mqtt/session.ts"
+#line 1712 "ts-src/mqtt/session.ts"
   if (r->done == 0 && r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1711 "ts-src/mqtt/session.ts"
+#line 1713 "ts-src/mqtt/session.ts"
   if (r->done == 0) {
     Session_retainOut(self, r, at);
   }
-#line 1712 "ts-src/mqtt/session.ts"
+#line 1714 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   r->done += n;
@@ -1940,27 +1951,27 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
   if ((most > (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen)) || (smax > 0 && most > smax)) {
     return false;
   }
-#line 1734 "ts-src/mqtt/session.ts"
+#line 1736 "ts-src/mqtt/session.ts"
   uint32_t a = V5State_outAlias(&self->v5s[0], Session_recTopic(self, r));
   if (a == 0) {
     return false;
   }
-#line 1736 "ts-src/mqtt/session.ts"
+#line 1738 "ts-src/mqtt/session.ts"
   bool bound = (int32_t)(a & 0x10000u) != 0;
   uint32_t at = self->txLen;
   uint32_t n = session5_putAliased(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, UINT32_MAX), m, r->qos, (uint16_t)a, bound);
   if (n == 0) {
     return false;
   }
-#line 1740 "ts-src/mqtt/session.ts"
+#line 1742 "ts-src/mqtt/session.ts"
   if (bound) {
     self->v5s[0].aliasHits++;
   }
-#line 1741 "ts-src/mqtt/session.ts"
+#line 1743 "ts-src/mqtt/session.ts"
   if (r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1742 "ts-src/mqtt/session.ts"
+#line 1744 "ts-src/mqtt/session.ts"
   Session_retainOut(self, r, at);
   self->txLen += n;
   self->lastTx = self->now;
@@ -1981,7 +1992,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, (q == 0) ? "broker's Maximum QoS is 0: sent at QoS 0" : "broker's Maximum QoS is 1: sent at QoS 1", Session_recTopic(self, r), r->packetId);
   }
-#line 1760 "ts-src/mqtt/session.ts"
+#line 1762 "ts-src/mqtt/session.ts"
   if (q > 0) {
     rt_bytes_set(m, at, (uint8_t)((rt_bytes_get(m, at) & 0xf9) | (q << 1)));
     r->qos = q;
@@ -1994,7 +2005,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   while ((rt_bytes_get(m, rt_idx_add(at, h)) & 0x80) != 0) {
     h++;
   }
-#line 1770 "ts-src/mqtt/session.ts"
+#line 1772 "ts-src/mqtt/session.ts"
   h++;
   uint32_t rem = r->len - h;
   uint32_t h2 = 1 + codec5_varintSize(rem - 2u);
@@ -2015,7 +2026,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
       o->off = o->off - gap;
     }
   }
-#line 1788 "ts-src/mqtt/session.ts"
+#line 1790 "ts-src/mqtt/session.ts"
   r->len = n;
   r->qos = 0;
   r->sent = false; // a QoS 0 PUBLISH has no DUP [MQTT-3.3.1-2]
@@ -2029,7 +2040,7 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
   if ((!Session_isV5(self) || self->v5s[0].retainAvailable) || ((rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0x1) == 0)) {
     return;
   }
-#line 1799 "ts-src/mqtt/session.ts"
+#line 1801 "ts-src/mqtt/session.ts"
   rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0xfe));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, "broker has Retain Available 0: sent without RETAIN", Session_recTopic(self, r), r->packetId);
@@ -2040,19 +2051,19 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
    *  Wildcard / Shared Subscription Available 0) is not sent: it stands
    *  refused (granted = that reason code, as a SUBACK would say), with a
    *  warning, and is tried again on the next connection. */
-#line 1807 "ts-src/mqtt/session.ts"
+#line 1809 "ts-src/mqtt/session.ts"
 static void Session_refuseUnsupportedSubs(Session *self) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if (s->state != SubState_SUB_PENDING) {
       continue;
     }
-#line 1811 "ts-src/mqtt/session.ts"
+#line 1813 "ts-src/mqtt/session.ts"
     uint8_t code = V5State_subRefusal(&self->v5s[0], Sub_view(s));
     if (code == 0) {
       continue;
     }
-#line 1813 "ts-src/mqtt/session.ts"
+#line 1815 "ts-src/mqtt/session.ts"
     s->state = SubState_ACTIVE;
     s->packetId = 0;
     s->granted = code;
@@ -2066,7 +2077,7 @@ static void Session_refuseUnsupportedSubs(Session *self) {
    *  offline policy (QUEUE_FULL, OUTBOX_FULL) or, MQTT 5, a message larger
    *  than the broker takes (TOO_BIG_FOR_SERVER). The event has its id, QoS,
    *  reason, topic and payload. */
-#line 1824 "ts-src/mqtt/session.ts"
+#line 1826 "ts-src/mqtt/session.ts"
 static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   OutMsg *r = &self->recs[i];
   uint16_t id = r->packetId;
@@ -2085,14 +2096,14 @@ static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, "larger than the broker's Maximum Packet Size, dropped (DROPPED event)", t, id);
     }
-#line 1840 "ts-src/mqtt/session.ts"
+#line 1842 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", t, id);
     }
   }
   // Out of every queue while the handler runs (it may publish), freed after.
-#line 1844 "ts-src/mqtt/session.ts"
+#line 1846 "ts-src/mqtt/session.ts"
   r->state = RecState_FREE;
   Session_emit(self, SessionEvent_DROPPED, NULL);
   self->evDropTopic = RT_NOBYTES;
@@ -2110,21 +2121,21 @@ static bool Session_pumpStream(Session *self) {
   if (!self->streaming) {
     return true;
   }
-#line 1859 "ts-src/mqtt/session.ts"
+#line 1861 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->done == 0) {
       continue;
     }
-#line 1862 "ts-src/mqtt/session.ts"
+#line 1864 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return false;
     }
-#line 1863 "ts-src/mqtt/session.ts"
+#line 1865 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
-#line 1864 "ts-src/mqtt/session.ts"
+#line 1866 "ts-src/mqtt/session.ts"
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
@@ -2138,26 +2149,26 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1875 "ts-src/mqtt/session.ts"
+#line 1877 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = 0;
     if (Session_isV5(self)) {
       rt_bytes tmp = Session_txFree(self);
       n = codec5_encodeAck5(tmp, (uint8_t)((a >> 16) & 0xff), (uint16_t)a, (uint8_t)(a >> 24), Session_noProps(self));
-#line 1879 "ts-src/mqtt/session.ts"
+#line 1881 "ts-src/mqtt/session.ts"
     } else {
       n = codec_encodeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     }
-#line 1880 "ts-src/mqtt/session.ts"
+#line 1882 "ts-src/mqtt/session.ts"
     if (n == 0) {
       return false;
     }
-#line 1881 "ts-src/mqtt/session.ts"
+#line 1883 "ts-src/mqtt/session.ts"
     if (Session_isV5(self)) {
       V5State_ackSent(&self->v5s[0], (uint8_t)((a >> 16) & 0xff), (uint8_t)(a >> 24));
     }
-#line 1882 "ts-src/mqtt/session.ts"
+#line 1884 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -2166,18 +2177,18 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (Session_isV5(self)) {
     Session_refuseUnsupportedSubs(self);
   }
-#line 1888 "ts-src/mqtt/session.ts"
+#line 1890 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     bool sub = s->state == SubState_SUB_PENDING;
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1892 "ts-src/mqtt/session.ts"
+#line 1894 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1893 "ts-src/mqtt/session.ts"
+#line 1895 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = 0;
@@ -2195,7 +2206,7 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (n == 0) {
       return false;
     }
-#line 1908 "ts-src/mqtt/session.ts"
+#line 1910 "ts-src/mqtt/session.ts"
     s->state = (SubState)(sub ? SubState_SUB_SENT : SubState_UNSUB_SENT);
     self->txLen += n;
     self->lastTx = self->now;
@@ -2208,7 +2219,7 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 }
 
 /** queueAck() with an MQTT 5 reason code (bits 24-31 of the queue entry). */
-void Session_queueAckReason(Session *self, uint8_t type, uint16_t id, uint8_t reason) {
+static void Session_queueAckReason(Session *self, uint8_t type, uint16_t id, uint8_t reason) {
   if (self->ackCount >= CONFIG_MGOS_MQTT_MAX_PENDING_ACKS) {
     Session_close(self, session_txt("too many acks pending"));
     return;
@@ -2226,17 +2237,17 @@ static bool Session_aliasIn(Session *self, Packet *p) {
   if (bad == 0) {
     return true;
   }
-#line 1936 "ts-src/mqtt/session.ts"
+#line 1938 "ts-src/mqtt/session.ts"
   const char *why = session_txt("topic alias never set");
   if (bad == Reason_TOPIC_ALIAS_INVALID) {
     why = session_txt("topic alias above our Topic Alias Maximum");
   }
   // The table holds TOPIC_ALIASES x TOPIC_ALIAS_LEN bytes of topics in all.
-#line 1939 "ts-src/mqtt/session.ts"
+#line 1941 "ts-src/mqtt/session.ts"
   if (bad == Reason_IMPLEMENTATION_SPECIFIC_ERROR) {
     why = session_txt("topic alias bound to a topic too long to keep (MGOS_MQTT_TOPIC_ALIAS_LEN)");
   }
-#line 1940 "ts-src/mqtt/session.ts"
+#line 1942 "ts-src/mqtt/session.ts"
   Session_protocolError(self, bad, why);
   return false;
 }
@@ -2248,7 +2259,7 @@ static bool Session_rxQuotaTake(Session *self) {
   if (!Session_isV5(self)) {
     return true;
   }
-#line 1949 "ts-src/mqtt/session.ts"
+#line 1951 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->inUnacked >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, session_txt("broker exceeded our Receive Maximum"));
@@ -2264,13 +2275,13 @@ static uint32_t Session_wireLen(Session *self, OutMsg *r) {
   if ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || (r->v5 == Session_isV5(self))) || r->len == 0) {
     return r->len;
   }
-#line 1962 "ts-src/mqtt/session.ts"
+#line 1964 "ts-src/mqtt/session.ts"
   return session5_convertedSize(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5);
 }
 
 // ---------------------------------------------------------------- helpers
 /** The scratch properties, emptied. */
-#line 1968 "ts-src/mqtt/session.ts"
+#line 1970 "ts-src/mqtt/session.ts"
 static Props5 *Session_noProps(Session *self) {
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
@@ -2284,7 +2295,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
   if (code < 0x80) {
     return;
   }
-#line 1979 "ts-src/mqtt/session.ts"
+#line 1981 "ts-src/mqtt/session.ts"
   V5State_takeReason(&self->v5s[0]);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, packet5_reasonName(p->type, code), V5State_reasonString(&self->v5s[0]), p->packetId);
@@ -2292,7 +2303,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
 }
 
 /** MQTT 5: the broker ends the connection, saying why (3.14). */
-#line 1984 "ts-src/mqtt/session.ts"
+#line 1986 "ts-src/mqtt/session.ts"
 static void Session_onDisconnect5(Session *self) {
   V5State *v = &self->v5s[0];
   V5State_takeReason(v);
@@ -2300,7 +2311,7 @@ static void Session_onDisconnect5(Session *self) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, "DISCONNECT from the broker: ", V5State_reasonString(v), v->pkt.reasonCode);
   }
-#line 1989 "ts-src/mqtt/session.ts"
+#line 1991 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   Session_emit(self, SessionEvent_DISCONNECT, &v->pkt.base);
   if (self->epoch == ep) {
@@ -2311,17 +2322,17 @@ static void Session_onDisconnect5(Session *self) {
 /** MQTT 5: sends AUTH (3.15) with `reason` and Authentication Data, the
    *  method being the CONNECT's. False when not MQTT 5, no method was set,
    *  or it does not fit tx now. */
-#line 1997 "ts-src/mqtt/session.ts"
+#line 1999 "ts-src/mqtt/session.ts"
 bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
   if (!Session_isV5(self)) {
     return false;
   }
-#line 1999 "ts-src/mqtt/session.ts"
+#line 2001 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->authMethodLen == 0 || self->state == SessionState_DISCONNECTED) {
     return false;
   }
-#line 2001 "ts-src/mqtt/session.ts"
+#line 2003 "ts-src/mqtt/session.ts"
   Props5 *p = Session_noProps(self);
   p->authMethod = rt_subarray(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, v->authMethodLen);
   Props5_set(p, PropId_AUTH_METHOD);
@@ -2334,7 +2345,7 @@ bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
   if (n == 0) {
     return false;
   }
-#line 2011 "ts-src/mqtt/session.ts"
+#line 2013 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   return true;
@@ -2353,7 +2364,7 @@ static void Session_onAuth5(Session *self) {
 }
 
 /** The free part of tx for a new packet (none while a packet streams in). */
-rt_bytes Session_txFree(Session *self) {
+static rt_bytes Session_txFree(Session *self) {
   return self->streaming ? RT_NOBYTES : rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
 }
 
@@ -2364,7 +2375,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 2038 "ts-src/mqtt/session.ts"
+#line 2040 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -2374,7 +2385,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. @log */
-#line 2045 "ts-src/mqtt/session.ts"
+#line 2047 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -2388,7 +2399,7 @@ static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes 
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 2056 "ts-src/mqtt/session.ts"
+#line 2058 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -2408,7 +2419,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 2073 "ts-src/mqtt/session.ts"
+#line 2075 "ts-src/mqtt/session.ts"
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
   self->epoch++;
@@ -2443,24 +2454,24 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
           Session_log(self, LogLevel_WARN, "in-flight dropped (clean session)", Session_recTopic(self, r), r->packetId);
         }
-#line 2105 "ts-src/mqtt/session.ts"
+#line 2107 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
       if (clean) {
         r->state = RecState_QUEUED;
-#line 2109 "ts-src/mqtt/session.ts"
+#line 2111 "ts-src/mqtt/session.ts"
       } else {
         r->unsent = true;
       }
     }
-#line 2111 "ts-src/mqtt/session.ts"
+#line 2113 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 2114 "ts-src/mqtt/session.ts"
+#line 2116 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -2482,13 +2493,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 2131 "ts-src/mqtt/session.ts"
+#line 2133 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 2132 "ts-src/mqtt/session.ts"
+#line 2134 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -2498,7 +2509,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2139 "ts-src/mqtt/session.ts"
+#line 2141 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2508,7 +2519,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 2146 "ts-src/mqtt/session.ts"
+#line 2148 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2517,7 +2528,7 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 2152 "ts-src/mqtt/session.ts"
+#line 2154 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = Session_topicOffset(self, r);
   uint32_t tl = (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
@@ -2546,7 +2557,7 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 2178 "ts-src/mqtt/session.ts"
+#line 2180 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -2555,7 +2566,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
     return;
   }
-#line 2184 "ts-src/mqtt/session.ts"
+#line 2186 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -2572,14 +2583,14 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 2198 "ts-src/mqtt/session.ts"
+#line 2200 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 2202 "ts-src/mqtt/session.ts"
+#line 2204 "ts-src/mqtt/session.ts"
   self->recCount = self->recCount - 1u;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -2610,7 +2621,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2228 "ts-src/mqtt/session.ts"
+#line 2230 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2624,7 +2635,7 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
     }
-#line 2239 "ts-src/mqtt/session.ts"
+#line 2241 "ts-src/mqtt/session.ts"
     Session_rxQos2Remove(self, 0);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
@@ -2635,7 +2646,7 @@ static void Session_rxQos2Remove(Session *self, uint32_t k) {
   for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 2247 "ts-src/mqtt/session.ts"
+#line 2249 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
 }
 
@@ -2643,13 +2654,13 @@ static void Session_rxQos2Remove(Session *self, uint32_t k) {
  *  of the file, out of line: a literal's section in the object is that of the
  *  first function using it, and connectWith() shares one of these words, so
  *  placed first they would all be linked with connectWith.) */
-#line 2255 "ts-src/mqtt/session.ts"
-const char *session_configStringsError(rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
+#line 2257 "ts-src/mqtt/session.ts"
+static const char *session_configStringsError(rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
     return "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
   }
-#line 2258 "ts-src/mqtt/session.ts"
+#line 2260 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
     return "string over 65535 bytes";
   }
@@ -2657,14 +2668,14 @@ const char *session_configStringsError(rt_bytes clientId, rt_bytes user, rt_byte
     return "invalid will topic";
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 2263 "ts-src/mqtt/session.ts"
+#line 2265 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
     return "password without user name";
   }
-#line 2264 "ts-src/mqtt/session.ts"
+#line 2266 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
     return "client id or user name not UTF-8";
   }
-#line 2265 "ts-src/mqtt/session.ts"
+#line 2267 "ts-src/mqtt/session.ts"
   return NULL;
 }

@@ -2,9 +2,14 @@
 #include "ws.h"
 #include "loglevel.h"
 
+static void Sha1_update(Sha1 *self, rt_bytes b);
+static void Sha1_finish(Sha1 *self, rt_bytes out);
 static void Sha1_compress(Sha1 *self);
 static uint32_t ws_rotl(uint32_t x, uint32_t n);
+static uint32_t ws_base64(rt_bytes src, rt_bytes dst);
 static uint8_t ws_lower(uint8_t c);
+static bool ws_asciiEqualNoCase(rt_bytes a, rt_bytes b);
+static bool ws_hasToken(rt_bytes list, rt_bytes tok);
 static WsNote *WsNote_clear(WsNote *self);
 static WsNote *WsNote_add(WsNote *self, rt_bytes b);
 static WsNote *WsNote_num(WsNote *self, uint32_t v);
@@ -46,7 +51,7 @@ void Sha1_start(Sha1 *self) {
   self->total = 0;
 }
 
-void Sha1_update(Sha1 *self, rt_bytes b) {
+static void Sha1_update(Sha1 *self, rt_bytes b) {
   for (uint32_t i = 0; i < b.len; i++) {
     rt_set_u8(self->block, 64, self->used, b.p[i]);
     self->used++;
@@ -59,7 +64,7 @@ void Sha1_update(Sha1 *self, rt_bytes b) {
 }
 
 /** The 20-byte digest into `out`. Messages up to 512 MiB (a u32 bit count). */
-void Sha1_finish(Sha1 *self, rt_bytes out) {
+static void Sha1_finish(Sha1 *self, rt_bytes out) {
   uint32_t bits = self->total * 8u;
   rt_set_u8(self->block, 64, self->used, 0x80);
   self->used++;
@@ -139,7 +144,7 @@ static uint32_t ws_rotl(uint32_t x, uint32_t n) {
 }
 
 /** Base64 of `src` into `dst` (RFC 4648, padded); the length written, 0 if it does not fit. */
-uint32_t ws_base64(rt_bytes src, rt_bytes dst) {
+static uint32_t ws_base64(rt_bytes src, rt_bytes dst) {
   rt_bytes tab = RT_LIT("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
   uint32_t o = 0;
   for (uint32_t i = 0; i < src.len; i += 3) {
@@ -164,7 +169,7 @@ static uint8_t ws_lower(uint8_t c) {
 }
 
 /** Case-insensitive equality of two byte strings (HTTP tokens). */
-bool ws_asciiEqualNoCase(rt_bytes a, rt_bytes b) {
+static bool ws_asciiEqualNoCase(rt_bytes a, rt_bytes b) {
   if (a.len != b.len) {
     return false;
   }
@@ -179,7 +184,7 @@ bool ws_asciiEqualNoCase(rt_bytes a, rt_bytes b) {
 }
 
 /** Is `tok` one of the comma-separated tokens of `list` (case-insensitive)? */
-bool ws_hasToken(rt_bytes list, rt_bytes tok) {
+static bool ws_hasToken(rt_bytes list, rt_bytes tok) {
   uint32_t i = 0;
   while (i < list.len) {
     while (i < list.len && ((list.p[i] == 0x20 || list.p[i] == 0x9) || list.p[i] == 0x2c)) {
@@ -872,8 +877,9 @@ static bool WsLink_checkResponse(WsLink *self) {
   return true;
 }
 
-/** Sec-WebSocket-Accept for `key`: base64(SHA-1(key + GUID)), 28 bytes into `out`. */
-#line 734 "ts-src/mgos/ws.ts"
+/** Sec-WebSocket-Accept for `key`: base64(SHA-1(key + GUID)), 28 bytes into `out`.
+ *  @cextern test/fuzz/fuzz_ws.c calls it */
+#line 735 "ts-src/mgos/ws.ts"
 void ws_computeAccept(rt_bytes key, rt_bytes out) {
   AcceptWork *w = &ws_work;
   Sha1_start(&w->sha);
