@@ -70,7 +70,7 @@ export abstract class Expressions extends Ranges {
           this.err(e, "a string literal with a NUL character is cut there in C (it is a C string); write lit(\"...\") for bytes that contain NUL");
           return this.bad();
         }
-        return this.mkVal(cString((e as ts.StringLiteral).text), { k: "string", nullable: false });
+        return this.mkVal(this.pooled(cString((e as ts.StringLiteral).text)), { k: "string", nullable: false });
       case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
       case ts.SyntaxKind.TemplateExpression:
         if (this.canLower()) return this.lowerText(e);
@@ -1088,6 +1088,13 @@ export abstract class Expressions extends Ranges {
       }));
     }
     return out;
+  }
+  /** A string literal in a function body: the module's array of that text (module.ts). */
+  protected pooled(text: string): string {
+    if (!this.fs || this.constMode || this.staticInit || !this.curMod) return text;
+    let name = this.strPool.get(text);
+    if (name === undefined) this.strPool.set(text, (name = `${this.curMod.base}__s${this.strPool.size}`));
+    return name;
   }
   private hiddenReported = new Set<FuncInfo>();
   /** A library export made static (visibility.ts) is out of reach of another module's C. */

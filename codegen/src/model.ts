@@ -181,6 +181,8 @@ export abstract class Declarations {
    *  that is not exported (its declaration), the union of the ranges of every
    *  argument this pass compiled for it (null: not an integer, or unknown). */
   argRanges = new Map<ts.Node, ([number, number] | null)[]>();
+  /** String literals of the function bodies of the module being emitted: C text -> array name. */
+  strPool = new Map<string, string>();
   /** Which exports stay external in C (visibility.ts); null: every export does. */
   visibility: Visibility | null = null;
   /** Functions used as values (callbacks): their callers are not all known. */

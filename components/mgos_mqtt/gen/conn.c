@@ -44,6 +44,46 @@ static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_byt
 static void conn_logNumber(int32_t num);
 static mgos_mqtt_conn *conn_conn_alloc(int32_t from);
 
+static const char conn__s0[] = "time is not set, not connecting (mqtt.require_time)";
+static const char conn__s1[] = "ws_enable is set but WebSocket support is compiled out (CONFIG_MGOS_MQTT_WS_SUPPORT)";
+static const char conn__s2[] = "following the broker's Server Reference: ";
+static const char conn__s3[] = "connecting (mqtt1) to ";
+static const char conn__s4[] = "connecting to ";
+static const char conn__s5[] = "cannot start connecting to ";
+static const char conn__s6[] = "ssl_cert/ssl_key are set but ssl_ca_cert is not: TLS stays off (set ssl_ca_cert)";
+static const char conn__s7[] = "mqtt1.server is not set";
+static const char conn__s8[] = "mqtt.server is not set";
+static const char conn__s9[] = "bad server address (expected [v6addr]:port): ";
+static const char conn__s10[] = "server host empty or longer than MGOS_MQTT_MAX_HOST_LEN: ";
+static const char conn__s11[] = "bad server port in ";
+static const char conn__s12[] = "config: ";
+static const char conn__s13[] = "protocol_version 5, but MQTT 5 is compiled out (CONFIG_MGOS_MQTT_V5_SUPPORT)";
+static const char conn__s14[] = "connect failed to ";
+static const char conn__s15[] = "connect_fn closed the connection";
+static const char conn__s16[] = "connect_fn did not call mg_send_mqtt_handshake_opt";
+static const char conn__s17[] = "mg_send_mqtt_handshake_opt: not connected";
+static const char conn__s18[] = "switching to the backup server mqtt1: ";
+static const char conn__s19[] = "switching back to the main server mqtt: ";
+static const char conn__s20[] = "closing: MG_F_CLOSE_IMMEDIATELY";
+static const char conn__s21[] = "send failed";
+static const char conn__s22[] = "closing: MG_F_SEND_AND_CLOSE";
+static const char conn__s23[] = "connection closed with an error";
+static const char conn__s24[] = "connection closed by the server";
+static const char conn__s25[] = "server refused the connection: ";
+static const char conn__s26[] = "connected to ";
+static const char conn__s27[] = "disconnected: ";
+static const char conn__s28[] = "MGOS_MQTT_MAX_GLOBAL_HANDLERS reached, global handler not added";
+static const char conn__s29[] = "MGOS_MQTT_MAX_TOPIC_HANDLERS reached, handler not added for ";
+static const char conn__s30[] = "subscribe: QoS must be 0, 1 or 2 for ";
+static const char conn__s31[] = "subscribe: unknown MGOS_MQTT_SUB_* flags for ";
+static const char conn__s32[] = "unsub: not subscribed to ";
+static const char conn__s33[] = "publish: QoS must be 0, 1 or 2 for ";
+static const char conn__s34[] = "connect: mqtt.enable is false";
+static const char conn__s35[] = "set_max_qos: expected 0, 1, 2 or -1 (no override); unchanged";
+static const char conn__s36[] = "all MGOS_MQTT_MAX_CONNS connection slots are in use";
+static const char conn__s37[] = "mgos_mqtt_conn_create2: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
+static const char conn__s38[] = "mgos_mqtt_set_config: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
+
 #line 1022 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
 
@@ -141,7 +181,7 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   // would fail certificate dates and JWTs: wait, retrying with backoff.
   if (c->require_time && !conn_timeIsSet()) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "time is not set, not connecting (mqtt.require_time)", RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, conn__s0, RT_NOBYTES);
     }
 #line 247 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_failed(self, now);
@@ -149,7 +189,7 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   }
   if (CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE == 0 && c->ws_enable) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "ws_enable is set but WebSocket support is compiled out (CONFIG_MGOS_MQTT_WS_SUPPORT)", RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, conn__s1, RT_NOBYTES);
     }
 #line 252 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_failed(self, now);
@@ -163,7 +203,7 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   rt_bytes ref = (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? mqtt5_serverReferenceTarget(&self->session) : RT_NOBYTES;
   if (ref.len > 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-      port_logMsg(LogLevel_INFO, "following the broker's Server Reference: ", ref);
+      port_logMsg(LogLevel_INFO, conn__s2, ref);
     }
   }
 #line 262 "ts-src/mgos/conn.ts"
@@ -182,13 +222,13 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTING);
   // The server this attempt goes to (a Server Reference's, not the configured one).
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-    port_logMsg(LogLevel_INFO, self->useBackup ? "connecting (mqtt1) to " : "connecting to ", (ref.len > 0) ? ref : conn_sb(c->server));
+    port_logMsg(LogLevel_INFO, self->useBackup ? conn__s3 : conn__s4, (ref.len > 0) ? ref : conn_sb(c->server));
   }
 #line 274 "ts-src/mgos/conn.ts"
   self->net = NetState_CONNECTING;
   if (port_netConnect(self->slot, rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls ? self->slot : (-1)) < 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "cannot start connecting to ", conn_sb(c->server));
+      port_logMsg(LogLevel_ERROR, conn__s5, conn_sb(c->server));
     }
 #line 277 "ts-src/mgos/conn.ts"
     self->net = NetState_IDLE;
@@ -252,13 +292,13 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
   // say so, or a device would silently talk plain TCP.
   if (!self->tls && ((conn_sb(c->ssl_cert).len > 0) || (conn_sb(c->ssl_key).len > 0))) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      port_logMsg(LogLevel_WARN, "ssl_cert/ssl_key are set but ssl_ca_cert is not: TLS stays off (set ssl_ca_cert)", RT_NOBYTES);
+      port_logMsg(LogLevel_WARN, conn__s6, RT_NOBYTES);
     }
   }
 #line 330 "ts-src/mgos/conn.ts"
   if (s.len == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, self->useBackup ? "mqtt1.server is not set" : "mqtt.server is not set", RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, self->useBackup ? conn__s7 : conn__s8, RT_NOBYTES);
     }
 #line 332 "ts-src/mgos/conn.ts"
     return false;
@@ -269,7 +309,7 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
   server_err e = config_splitServer(s, a);
   if (e != server_err_OK) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, (e == server_err_BRACKET) ? "bad server address (expected [v6addr]:port): " : (e == server_err_NO_HOST || e == server_err_HOST_LONG) ? "server host empty or longer than MGOS_MQTT_MAX_HOST_LEN: " : "bad server port in ", s);
+      port_logMsg(LogLevel_ERROR, (e == server_err_BRACKET) ? conn__s9 : (e == server_err_NO_HOST || e == server_err_HOST_LONG) ? conn__s10 : conn__s11, s);
     }
     return false;
   }
@@ -291,7 +331,7 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
   const char *err = SessionConfig_setStrings(sc, cid, conn_sb(c->user), conn_sb(c->pass), conn_sb(c->will_topic), conn_sb(c->will_message));
   if (err != NULL) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "config: ", rt_str_bytes(err));
+      port_logMsg(LogLevel_ERROR, conn__s12, rt_str_bytes(err));
     }
 #line 359 "ts-src/mgos/conn.ts"
     return false;
@@ -306,7 +346,7 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
   sc->dropOldest = c->max_queue_drop_oldest;
   if (c->protocol_version == 5 && CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "protocol_version 5, but MQTT 5 is compiled out (CONFIG_MGOS_MQTT_V5_SUPPORT)", RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, conn__s13, RT_NOBYTES);
     }
 #line 371 "ts-src/mgos/conn.ts"
     return false;
@@ -330,7 +370,7 @@ static void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t e
   self->session.now = now;
   if (!ok) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "connect failed to ", conn_sb(mgos_mqtt_conn_active(self)->server));
+      port_logMsg(LogLevel_ERROR, conn__s14, conn_sb(mgos_mqtt_conn_active(self)->server));
     }
 #line 387 "ts-src/mgos/conn.ts"
     self->net = NetState_IDLE;
@@ -361,7 +401,7 @@ static void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t e
 #line 406 "ts-src/mgos/conn.ts"
     if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & (MG_F_CLOSE_IMMEDIATELY | MG_F_SEND_AND_CLOSE)) != 0)) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-        port_logMsg(LogLevel_WARN, "connect_fn closed the connection", RT_NOBYTES);
+        port_logMsg(LogLevel_WARN, conn__s15, RT_NOBYTES);
       }
 #line 408 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropTransport(self, now);
@@ -369,7 +409,7 @@ static void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t e
     }
     if (self->net == NetState_OPEN && self->session.state == SessionState_DISCONNECTED) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        port_logMsg(LogLevel_ERROR, "connect_fn did not call mg_send_mqtt_handshake_opt", RT_NOBYTES);
+        port_logMsg(LogLevel_ERROR, conn__s16, RT_NOBYTES);
       }
 #line 413 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropTransport(self, now);
@@ -404,7 +444,7 @@ static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_m
 bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_send_mqtt_handshake_opts *o) {
   if (self->net != NetState_OPEN) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "mg_send_mqtt_handshake_opt: not connected", RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, conn__s17, RT_NOBYTES);
     }
 #line 442 "ts-src/mgos/conn.ts"
     return false;
@@ -458,7 +498,7 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
     maxMs = self->maxMs[(uint32_t)(self->useBackup ? 1 : 0)];
     self->delayMs = 0;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      port_logMsg(LogLevel_WARN, self->useBackup ? "switching to the backup server mqtt1: " : "switching back to the main server mqtt: ", conn_sb(mgos_mqtt_conn_active(self)->server));
+      port_logMsg(LogLevel_WARN, self->useBackup ? conn__s18 : conn__s19, conn_sb(mgos_mqtt_conn_active(self)->server));
     }
   }
 #line 488 "ts-src/mgos/conn.ts"
@@ -503,7 +543,7 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
   Session *s = &self->session;
   if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & MG_F_CLOSE_IMMEDIATELY) != 0)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-      port_logMsg(LogLevel_INFO, "closing: MG_F_CLOSE_IMMEDIATELY", RT_NOBYTES);
+      port_logMsg(LogLevel_INFO, conn__s20, RT_NOBYTES);
     }
 #line 514 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
@@ -517,7 +557,7 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
     int32_t n = port_netSend(self->slot, Session_txView(s));
     if (n < 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        port_logMsg(LogLevel_ERROR, "send failed", RT_NOBYTES);
+        port_logMsg(LogLevel_ERROR, conn__s21, RT_NOBYTES);
       }
 #line 525 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropTransport(self, now);
@@ -534,7 +574,7 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
 #line 532 "ts-src/mgos/conn.ts"
   } else if ((self->net == NetState_OPEN && s->txLen == 0) && ((int32_t)(self->nc.flags & MG_F_SEND_AND_CLOSE) != 0)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-      port_logMsg(LogLevel_INFO, "closing: MG_F_SEND_AND_CLOSE", RT_NOBYTES);
+      port_logMsg(LogLevel_INFO, conn__s22, RT_NOBYTES);
     }
 #line 534 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
@@ -561,7 +601,7 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
     int32_t n = port_netSend(self->slot, WsLink_txView(w));
     if (n < 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        port_logMsg(LogLevel_ERROR, "send failed", RT_NOBYTES);
+        port_logMsg(LogLevel_ERROR, conn__s21, RT_NOBYTES);
       }
 #line 552 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropTransport(self, now);
@@ -633,7 +673,7 @@ static void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32
     return;
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    port_logMsg(LogLevel_WARN, (err != 0) ? "connection closed with an error" : "connection closed by the server", RT_NOBYTES);
+    port_logMsg(LogLevel_WARN, (err != 0) ? conn__s23 : conn__s24, RT_NOBYTES);
   }
 #line 595 "ts-src/mgos/conn.ts"
   if (mgos_mqtt_conn_wsOn(self) && !self->wss[0].opened) {
@@ -768,14 +808,14 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
       if (p == NULL || p->returnCode != 0) {
         // The CLOSE that follows raises the connect-error event.
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-          port_logMsg(LogLevel_ERROR, "server refused the connection: ", rt_str_bytes(self->session.closeReason));
+          port_logMsg(LogLevel_ERROR, conn__s25, rt_str_bytes(self->session.closeReason));
         }
 #line 693 "ts-src/mgos/conn.ts"
         return;
       }
       self->delayMs = 0;
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-        port_logMsg(LogLevel_INFO, "connected to ", conn_sb(mgos_mqtt_conn_active(self)->server));
+        port_logMsg(LogLevel_INFO, conn__s26, conn_sb(mgos_mqtt_conn_active(self)->server));
       }
 #line 697 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTED);
@@ -875,7 +915,7 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
         return;
       }
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-        port_logMsg(LogLevel_INFO, "disconnected: ", rt_str_bytes(self->session.closeReason));
+        port_logMsg(LogLevel_INFO, conn__s27, rt_str_bytes(self->session.closeReason));
       }
 #line 754 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_DISCONNECTED);
@@ -1004,7 +1044,7 @@ static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *
 bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void *ud) {
   if (self->nGlobal >= CONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_GLOBAL_HANDLERS reached, global handler not added", RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, conn__s28, RT_NOBYTES);
     }
 #line 838 "ts-src/mgos/conn.ts"
     return false;
@@ -1020,7 +1060,7 @@ bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void 
 static int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud, rt_bytes filter) {
   if (self->nHandlers >= CONFIG_MGOS_MQTT_MAX_TOPIC_HANDLERS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_TOPIC_HANDLERS reached, handler not added for ", filter);
+      port_logMsg(LogLevel_ERROR, conn__s29, filter);
     }
 #line 851 "ts-src/mgos/conn.ts"
     return -1;
@@ -1057,7 +1097,7 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
   self->session.now = now;
   if (qos < 0 || qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "subscribe: QoS must be 0, 1 or 2 for ", filter);
+      port_logMsg(LogLevel_ERROR, conn__s30, filter);
     }
 #line 882 "ts-src/mgos/conn.ts"
     return false;
@@ -1080,7 +1120,7 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
 bool mgos_mqtt_conn_subscribeOpt(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos, int32_t flags, mg_event_handler_t ev, void *ud) {
   if ((flags & (~MGOS_MQTT_SUB_FRAGMENTS)) != 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "subscribe: unknown MGOS_MQTT_SUB_* flags for ", filter);
+      port_logMsg(LogLevel_ERROR, conn__s31, filter);
     }
 #line 899 "ts-src/mgos/conn.ts"
     return false;
@@ -1111,7 +1151,7 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
     return true;
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    port_logMsg(LogLevel_WARN, "unsub: not subscribed to ", filter);
+    port_logMsg(LogLevel_WARN, conn__s32, filter);
   }
 #line 921 "ts-src/mgos/conn.ts"
   return false;
@@ -1121,7 +1161,7 @@ uint16_t mgos_mqtt_conn_publish(mgos_mqtt_conn *self, rt_bytes topic, rt_bytes p
   uint32_t now = port_nowMs();
   if (qos < 0 || qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "publish: QoS must be 0, 1 or 2 for ", topic);
+      port_logMsg(LogLevel_ERROR, conn__s33, topic);
     }
 #line 928 "ts-src/mgos/conn.ts"
     self->session.lastError = MGOS_MQTT_ERR_INVALID;
@@ -1137,7 +1177,7 @@ bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
   mgos_mqtt_conn_refreshSys(self);
   if (!self->cfg.enable && !(self->useBackup && self->cfg1.enable)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      port_logMsg(LogLevel_WARN, "connect: mqtt.enable is false", RT_NOBYTES);
+      port_logMsg(LogLevel_WARN, conn__s34, RT_NOBYTES);
     }
 #line 941 "ts-src/mgos/conn.ts"
     return false;
@@ -1185,7 +1225,7 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
 bool mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   if (qos < -1 || qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "set_max_qos: expected 0, 1, 2 or -1 (no override); unchanged", RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, conn__s35, RT_NOBYTES);
     }
 #line 973 "ts-src/mgos/conn.ts"
     return false;
@@ -1466,7 +1506,7 @@ static mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
     }
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    port_logMsg(LogLevel_ERROR, "all MGOS_MQTT_MAX_CONNS connection slots are in use", RT_NOBYTES);
+    port_logMsg(LogLevel_ERROR, conn__s36, RT_NOBYTES);
   }
 #line 1216 "ts-src/mgos/conn.ts"
   return NULL;
@@ -1543,7 +1583,7 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  */
 #line 1274 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
-  const char *what = "mgos_mqtt_conn_create2: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
+  const char *what = conn__s37;
   // The system config's sections are not copied (as the reference): they are
   // the library's own, re-read at every connect.
   bool sys0 = cfg == mgos_sys_config_get_mqtt();
@@ -1599,7 +1639,7 @@ mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqt
  */
 bool conn_set_config(mgos_mqtt_conn *c, mgos_config_mqtt *cfg) {
   bool sys0 = cfg == mgos_sys_config_get_mqtt();
-  if (!sys0 && !conn_stringsFit(cfg, "mgos_mqtt_set_config: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ")) {
+  if (!sys0 && !conn_stringsFit(cfg, conn__s38)) {
     return false;
   }
   c->cfg = *cfg;

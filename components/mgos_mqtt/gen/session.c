@@ -86,6 +86,82 @@ static void Session_rxQos2Add(Session *self, uint16_t id);
 static void Session_rxQos2Remove(Session *self, uint32_t k);
 static const char *session_configStringsError(rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage);
 
+static const char session__s0[] = "";
+static const char session__s1[] = "accepted";
+static const char session__s2[] = "refused: unacceptable protocol version";
+static const char session__s3[] = "refused: identifier rejected";
+static const char session__s4[] = "refused: server unavailable";
+static const char session__s5[] = "refused: bad user name or password";
+static const char session__s6[] = "refused: not authorized";
+static const char session__s7[] = "refused: unknown return code";
+static const char session__s8[] = "connect: already connected";
+static const char session__s9[] = "connect: old connection not closed yet";
+static const char session__s10[] = "password without user name";
+static const char session__s11[] = "connect: CONNECT invalid or > TX_BUF_SIZE";
+static const char session__s12[] = "disconnected";
+static const char session__s13[] = "connection lost";
+static const char session__s14[] = "disconnect: tx full, dropped";
+static const char session__s15[] = "no CONNACK in time";
+static const char session__s16[] = "no PINGRESP within keep_alive / 2";
+static const char session__s17[] = "tx full, no PINGREQ";
+static const char session__s18[] = "PINGREQ";
+static const char session__s19[] = "publish: bad QoS";
+static const char session__s20[] = "publish: invalid topic name";
+static const char session__s21[] = "publish: invalid MQTT 5 properties";
+static const char session__s22[] = "publish: over the MQTT packet limit, can never be sent";
+static const char session__s23[] = "publish: larger than the broker's Maximum Packet Size, can never be sent";
+static const char session__s24[] = "publish: QoS 0 while not connected";
+static const char session__s25[] = "publish: larger than the outbox (MGOS_MQTT_STORE_SIZE), can never be sent";
+static const char session__s26[] = "publish: offline and max_queue_length is 0";
+static const char session__s27[] = "publish: offline queue full (max_queue_length)";
+static const char session__s28[] = "publish: outbox full";
+static const char session__s29[] = "publish: no packet id free";
+static const char session__s30[] = "publish: encoding failed";
+static const char session__s31[] = "subscribe: bad QoS";
+static const char session__s32[] = "subscribe: invalid topic filter";
+static const char session__s33[] = "subscribe: filter > MAX_FILTER_LEN";
+static const char session__s34[] = "subscribe: table full";
+static const char session__s35[] = "unsubscribe: no match";
+static const char session__s36[] = "rx buffer overflow";
+static const char session__s37[] = "bad packet";
+static const char session__s38[] = "packet before CONNACK";
+static const char session__s39[] = "duplicate QoS 2 PUBLISH";
+static const char session__s40[] = "PUBLISH topic longer than the receive buffer, skipped";
+static const char session__s41[] = "PUBLISH properties longer than the receive buffer, skipped";
+static const char session__s42[] = "PUBLISH larger than the receive buffer, skipped";
+static const char session__s43[] = "PINGRESP";
+static const char session__s44[] = "unexpected packet type";
+static const char session__s45[] = "unexpected second CONNACK";
+static const char session__s46[] = "CONNACK reason string: ";
+static const char session__s47[] = "session present with clean session";
+static const char session__s48[] = "PUBACK for a QoS 2 message: the server took it at QoS 1";
+static const char session__s49[] = "PUBACK: unexpected id";
+static const char session__s50[] = "PUBREC: unexpected id";
+static const char session__s51[] = "PUBCOMP: unexpected id";
+static const char session__s52[] = "PUBREL: unknown id";
+static const char session__s53[] = "subscription refused";
+static const char session__s54[] = "UNSUBACK: unknown id";
+static const char session__s55[] = "SUBACK: unknown id";
+static const char session__s56[] = "broker's Maximum QoS is 0: sent at QoS 0";
+static const char session__s57[] = "broker's Maximum QoS is 1: sent at QoS 1";
+static const char session__s58[] = "broker has Retain Available 0: sent without RETAIN";
+static const char session__s59[] = "larger than the broker's Maximum Packet Size, dropped (DROPPED event)";
+static const char session__s60[] = "queue full, oldest dropped (DROPPED event)";
+static const char session__s61[] = "stream lost";
+static const char session__s62[] = "too many acks pending";
+static const char session__s63[] = "topic alias never set";
+static const char session__s64[] = "topic alias above our Topic Alias Maximum";
+static const char session__s65[] = "topic alias bound to a topic too long to keep (MGOS_MQTT_TOPIC_ALIAS_LEN)";
+static const char session__s66[] = "broker exceeded our Receive Maximum";
+static const char session__s67[] = "DISCONNECT from the broker: ";
+static const char session__s68[] = "AUTH without an authentication method";
+static const char session__s69[] = "in-flight dropped (clean session)";
+static const char session__s70[] = "rx QoS 2 table full";
+static const char session__s71[] = "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
+static const char session__s72[] = "string over 65535 bytes";
+static const char session__s73[] = "invalid will topic";
+static const char session__s74[] = "client id or user name not UTF-8";
+
 #line 296 "ts-src/mqtt/session.ts"
 static LogScratch session_logScratch;
 
@@ -218,38 +294,38 @@ static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at) {
 /** A close reason's text (closeReason, the log): only logs read it, so a
  *  build without logs (LOG_LEVEL 0) carries none and closeReason is "". */
 static const char *session_txt(const char *s) {
-  return (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) ? s : "";
+  return (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) ? s : session__s0;
 }
 
 /** CONNACK return code -> the reason for the log and closeReason. */
 static const char *session_connackReason(uint8_t code) {
   switch (code) {
   case 0: {
-    return "accepted";
+    return session__s1;
   }
 #line 344 "ts-src/mqtt/session.ts"
   case 1: {
-    return "refused: unacceptable protocol version";
+    return session__s2;
   }
 #line 346 "ts-src/mqtt/session.ts"
   case 2: {
-    return "refused: identifier rejected";
+    return session__s3;
   }
 #line 348 "ts-src/mqtt/session.ts"
   case 3: {
-    return "refused: server unavailable";
+    return session__s4;
   }
 #line 350 "ts-src/mqtt/session.ts"
   case 4: {
-    return "refused: bad user name or password";
+    return session__s5;
   }
 #line 352 "ts-src/mqtt/session.ts"
   case 5: {
-    return "refused: not authorized";
+    return session__s6;
   }
 #line 354 "ts-src/mqtt/session.ts"
   default: {
-    return "refused: unknown return code";
+    return session__s7;
   }
   }
   return NULL; /* not reached */
@@ -306,7 +382,7 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
   self->now = now;
   if (self->state != SessionState_DISCONNECTED) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_logNum(self, LogLevel_ERROR, "connect: already connected", self->state);
+      Session_logNum(self, LogLevel_ERROR, session__s8, self->state);
     }
 #line 523 "ts-src/mqtt/session.ts"
     return false;
@@ -314,7 +390,7 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
   // The port has not dropped the previous transport yet (wantsClose()).
   if (self->closing) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_logNum(self, LogLevel_ERROR, "connect: old connection not closed yet", 0);
+      Session_logNum(self, LogLevel_ERROR, session__s9, 0);
     }
 #line 528 "ts-src/mqtt/session.ts"
     return false;
@@ -325,7 +401,7 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
     bool bad = o->password.len > 0 && o->userName.len == 0;
     // The same words as setStrings() for the same mistake.
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_logNum(self, LogLevel_ERROR, bad ? "password without user name" : "connect: CONNECT invalid or > TX_BUF_SIZE", 0);
+      Session_logNum(self, LogLevel_ERROR, bad ? session__s10 : session__s11, 0);
     }
 #line 536 "ts-src/mqtt/session.ts"
     return false;
@@ -447,7 +523,7 @@ void Session_connectionLost(Session *self, uint32_t now) {
     self->txHeadLeft = 0;
     return;
   }
-  Session_enterDisconnected(self, (self->state == SessionState_DISCONNECTING) ? session_txt("disconnected") : session_txt("connection lost"));
+  Session_enterDisconnected(self, (self->state == SessionState_DISCONNECTING) ? session_txt(session__s12) : session_txt(session__s13));
   self->closing = false;
 }
 
@@ -507,7 +583,7 @@ static void Session_queueDisconnect(Session *self) {
     // broker would read the DISCONNECT as part of it.
 #line 681 "ts-src/mqtt/session.ts"
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, "disconnect: tx full, dropped", rt_i32_of((self->txLen - self->txHeadLeft)));
+      Session_logNum(self, LogLevel_WARN, session__s14, rt_i32_of((self->txLen - self->txHeadLeft)));
     }
 #line 682 "ts-src/mqtt/session.ts"
     self->txLen = self->txHeadLeft;
@@ -586,7 +662,7 @@ void Session_tick(Session *self, uint32_t now) {
   self->now = now;
   if (self->state == SessionState_CONNECTING) {
     if (session_elapsed(now, self->connectStart) >= CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS) {
-      Session_close(self, session_txt("no CONNACK in time"));
+      Session_close(self, session_txt(session__s15));
     }
 #line 736 "ts-src/mqtt/session.ts"
     return;
@@ -599,7 +675,7 @@ void Session_tick(Session *self, uint32_t now) {
   if (ka > 0) {
     if (self->pingOutstanding) {
       if (session_elapsed(now, self->pingSentAt) >= (ka >> 1)) {
-        Session_close(self, session_txt("no PINGRESP within keep_alive / 2"));
+        Session_close(self, session_txt(session__s16));
         return;
       }
     } else if ((session_elapsed(now, self->lastTx) >= ka) || (!self->streaming && (session_elapsed(now, self->lastRx) >= ka))) {
@@ -612,14 +688,14 @@ void Session_tick(Session *self, uint32_t now) {
       uint32_t n = codec_encodeSimple(Session_txFree(self), PacketType_PINGREQ);
       if (n == 0) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-          Session_logNum(self, LogLevel_WARN, "tx full, no PINGREQ", 0);
+          Session_logNum(self, LogLevel_WARN, session__s17, 0);
         }
 #line 755 "ts-src/mqtt/session.ts"
       } else {
         self->txLen += n;
         self->lastTx = now;
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-          Session_logNum(self, LogLevel_DEBUG, "PINGREQ", 0);
+          Session_logNum(self, LogLevel_DEBUG, session__s18, 0);
         }
       }
 #line 760 "ts-src/mqtt/session.ts"
@@ -655,14 +731,14 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   self->lastError = MGOS_MQTT_ERR_OK;
   if (qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, "publish: bad QoS", topic, qos);
+      Session_log(self, LogLevel_ERROR, session__s19, topic, qos);
     }
 #line 789 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   if (!topic_sendableTopic(topic, false)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, "publish: invalid topic name", topic, 0);
+      Session_log(self, LogLevel_ERROR, session__s20, topic, 0);
     }
 #line 793 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
@@ -679,7 +755,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     pl = codec5_propsSize(&self->v5s[0].pubProps, PacketType_PUBLISH);
     if (pl < 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        Session_log(self, LogLevel_ERROR, "publish: invalid MQTT 5 properties", topic, 0);
+        Session_log(self, LogLevel_ERROR, session__s21, topic, 0);
       }
 #line 804 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
@@ -688,7 +764,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   uint32_t size = v5 ? codec5_publishSize5(topic.len, payload.len, q, (uint32_t)pl) : codec_publishSize(topic.len, payload.len, q);
   if (size == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_logTooBig(self, LogLevel_ERROR, "publish: over the MQTT packet limit, can never be sent", topic, payload.len, session_MAX_PAYLOAD);
+      Session_logTooBig(self, LogLevel_ERROR, session__s22, topic, payload.len, session_MAX_PAYLOAD);
     }
 #line 810 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
@@ -697,7 +773,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   uint32_t smax = v5 ? self->v5s[0].serverMaxPacket : 0;
   if (((v5 && connected) && smax > 0) && size > smax) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_logTooBig(self, LogLevel_ERROR, "publish: larger than the broker's Maximum Packet Size, can never be sent", topic, size, smax);
+      Session_logTooBig(self, LogLevel_ERROR, session__s23, topic, size, smax);
     }
 #line 816 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
@@ -706,7 +782,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     // QoS 0 is not kept for a later connection (MQTT's "at most once").
     if (!connected) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-        Session_log(self, LogLevel_DEBUG, "publish: QoS 0 while not connected", topic, 0);
+        Session_log(self, LogLevel_DEBUG, session__s24, topic, 0);
       }
 #line 822 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
@@ -726,7 +802,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   }
   if (size > CONFIG_MGOS_MQTT_STORE_SIZE) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_logTooBig(self, LogLevel_ERROR, "publish: larger than the outbox (MGOS_MQTT_STORE_SIZE), can never be sent", topic, size, CONFIG_MGOS_MQTT_STORE_SIZE);
+      Session_logTooBig(self, LogLevel_ERROR, session__s25, topic, size, CONFIG_MGOS_MQTT_STORE_SIZE);
     }
 #line 837 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
@@ -735,7 +811,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     uint32_t limit = self->cfg.maxQueueLength;
     if (limit == 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-        Session_log(self, LogLevel_DEBUG, "publish: offline and max_queue_length is 0", topic, 0);
+        Session_log(self, LogLevel_DEBUG, session__s26, topic, 0);
       }
 #line 843 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
@@ -744,7 +820,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if (!self->cfg.dropOldest || !Session_dropOldestWaiting(self, MGOS_MQTT_DROP_QUEUE_FULL)) {
         self->roomWanted = true;
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-          Session_log(self, LogLevel_DEBUG, "publish: offline queue full (max_queue_length)", topic, rt_i32_of(limit));
+          Session_log(self, LogLevel_DEBUG, session__s27, topic, rt_i32_of(limit));
         }
 #line 849 "ts-src/mqtt/session.ts"
         return Session_refuse(self, MGOS_MQTT_ERR_QUEUE_FULL);
@@ -756,7 +832,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if ((connected || !self->cfg.dropOldest) || !Session_dropOldestWaiting(self, MGOS_MQTT_DROP_OUTBOX_FULL)) {
       self->roomWanted = true;
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-        Session_log(self, LogLevel_DEBUG, "publish: outbox full", topic, rt_i32_of(size));
+        Session_log(self, LogLevel_DEBUG, session__s28, topic, rt_i32_of(size));
       }
 #line 858 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_FULL);
@@ -765,7 +841,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   uint16_t id = Session_nextPacketId(self);
   if (id == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_log(self, LogLevel_WARN, "publish: no packet id free", topic, 0);
+      Session_log(self, LogLevel_WARN, session__s29, topic, 0);
     }
 #line 864 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_FULL);
@@ -782,7 +858,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
 #line 871 "ts-src/mqtt/session.ts"
   if (n == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, "publish: encoding failed", topic, 0);
+      Session_log(self, LogLevel_ERROR, session__s30, topic, 0);
     }
 #line 873 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
@@ -931,28 +1007,28 @@ static uint32_t Session_waitingToSend(Session *self) {
 uint16_t Session_subscribe(Session *self, rt_bytes filter, uint8_t qos, int32_t tag) {
   if (qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, "subscribe: bad QoS", filter, qos);
+      Session_log(self, LogLevel_ERROR, session__s31, filter, qos);
     }
 #line 992 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (!topic_sendableTopic(filter, true)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, "subscribe: invalid topic filter", filter, 0);
+      Session_log(self, LogLevel_ERROR, session__s32, filter, 0);
     }
 #line 996 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (filter.len > CONFIG_MGOS_MQTT_MAX_FILTER_LEN) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, "subscribe: filter > MAX_FILTER_LEN", filter, rt_i32_of(filter.len));
+      Session_log(self, LogLevel_ERROR, session__s33, filter, rt_i32_of(filter.len));
     }
 #line 1000 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (self->subCount >= CONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, "subscribe: table full", filter, 0);
+      Session_log(self, LogLevel_ERROR, session__s34, filter, 0);
     }
 #line 1004 "ts-src/mqtt/session.ts"
     return 0;
@@ -997,7 +1073,7 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
     return s->packetId;
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, "unsubscribe: no match", filter, 0);
+    Session_log(self, LogLevel_WARN, session__s35, filter, 0);
   }
 #line 1040 "ts-src/mqtt/session.ts"
   return 0;
@@ -1075,7 +1151,7 @@ void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
     // a full buffer here means the limit exceeds the buffer: never wait forever.
 #line 1091 "ts-src/mqtt/session.ts"
     if (self->big == BigRx_NONE && self->rxLen == CONFIG_MGOS_MQTT_RX_BUF_SIZE) {
-      Session_close(self, session_txt("rx buffer overflow"));
+      Session_close(self, session_txt(session__s36));
       return;
     }
   }
@@ -1165,10 +1241,10 @@ static void Session_parse5(Session *self) {
     if (r < 0) {
       uint8_t e = (uint8_t)(-(int64_t)r);
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
+        Session_log(self, LogLevel_ERROR, session__s37, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
       }
 #line 1167 "ts-src/mqtt/session.ts"
-      Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? "" : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
+      Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
       return;
     }
     start += (uint32_t)r;
@@ -1202,7 +1278,7 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
   uint32_t avail = self->rxLen;
   self->rxLen = 0;
   if (self->state == SessionState_CONNECTING) {
-    Session_close(self, session_txt("packet before CONNACK"));
+    Session_close(self, session_txt(session__s38));
     return false;
   }
   Packet *p = &self->pkt;
@@ -1324,19 +1400,19 @@ static void Session_bigBad(Session *self, uint8_t e) {
     return;
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
+    Session_log(self, LogLevel_ERROR, session__s37, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
   }
 #line 1299 "ts-src/mqtt/session.ts"
-  Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? "" : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
+  Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
 }
 
 /** A malformed packet (its bytes from `at`) ends the connection. */
 static void Session_closeBad(Session *self, DecodeErr e, rt_bytes at) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    Session_log(self, LogLevel_ERROR, "bad packet", at, -e);
+    Session_log(self, LogLevel_ERROR, session__s37, at, -e);
   }
 #line 1305 "ts-src/mqtt/session.ts"
-  Session_close(self, (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) ? packet_decodeErrName(e) : "");
+  Session_close(self, (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) ? packet_decodeErrName(e) : session__s0);
 }
 
 /** The topic length is in: where the topic and the packet id end. */
@@ -1442,7 +1518,7 @@ static void Session_bigDecide(Session *self, bool propsLost) {
 #line 1387 "ts-src/mqtt/session.ts"
   if (p->qos == 2 && Session_rxQos2Has(self, p->packetId)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
+      Session_log(self, LogLevel_DEBUG, session__s39, p->topic, p->packetId);
     }
 #line 1389 "ts-src/mqtt/session.ts"
     self->big = BigRx_DISCARD;
@@ -1450,15 +1526,15 @@ static void Session_bigDecide(Session *self, bool propsLost) {
   }
   if (!whole) {
     // Cannot be matched against any filter: nobody can take it.
-    Session_bigSkip(self, "PUBLISH topic longer than the receive buffer, skipped", rt_i32_of(self->rxTopicLen));
+    Session_bigSkip(self, session__s40, rt_i32_of(self->rxTopicLen));
     return;
   }
   if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && propsLost) {
-    Session_bigSkip(self, "PUBLISH properties longer than the receive buffer, skipped", rt_i32_of(self->v5s[0].bigProps.len));
+    Session_bigSkip(self, session__s41, rt_i32_of(self->v5s[0].bigProps.len));
     return;
   }
   if (self->rxPartTotal == 0) {
-    Session_bigSkip(self, "PUBLISH larger than the receive buffer, skipped", 0);
+    Session_bigSkip(self, session__s42, 0);
     return;
   }
   self->big = BigRx_UNDECIDED;
@@ -1492,7 +1568,7 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
     self->big = BigRx_DELIVER;
 #line 1427 "ts-src/mqtt/session.ts"
   } else if (Session_receiving(self)) {
-    Session_bigSkip(self, "PUBLISH larger than the receive buffer, skipped", rt_i32_of(self->rxPartTotal));
+    Session_bigSkip(self, session__s42, rt_i32_of(self->rxPartTotal));
 #line 1428 "ts-src/mqtt/session.ts"
   } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
@@ -1522,7 +1598,7 @@ static void Session_handle(Session *self, Packet *p) {
   // MQTT 5 extended authentication exchanges AUTH before the CONNACK (4.12).
   // MQTT 5 answers each protocol error here with DISCONNECT 0x82 (4.13.1).
   if ((self->state == SessionState_CONNECTING && p->type != PacketType_CONNACK) && (p->type != packet5_PACKET_AUTH || !Session_isV5(self))) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt("packet before CONNACK"));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s38));
     return;
   }
   switch (p->type) {
@@ -1557,7 +1633,7 @@ static void Session_handle(Session *self, Packet *p) {
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_logNum(self, LogLevel_DEBUG, "PINGRESP", 0);
+      Session_logNum(self, LogLevel_DEBUG, session__s43, 0);
     }
 #line 1475 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
@@ -1582,7 +1658,7 @@ static void Session_handle(Session *self, Packet *p) {
   }
 #line 1484 "ts-src/mqtt/session.ts"
   default: {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt("unexpected packet type"));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s44));
     break;
   }
   }
@@ -1591,7 +1667,7 @@ static void Session_handle(Session *self, Packet *p) {
 #line 1490 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt("unexpected second CONNACK"));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s45));
     return;
   }
   uint32_t ep = self->epoch;
@@ -1602,10 +1678,10 @@ static void Session_onConnack(Session *self, Packet *p) {
 #line 1498 "ts-src/mqtt/session.ts"
   if (p->returnCode != 0) {
     // The reason is readable during the CONNACK event already.
-    const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? "" : v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
+    const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
     if (v5 && self->v5s[0].reasonStrLen > 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        Session_log(self, LogLevel_ERROR, "CONNACK reason string: ", V5State_reasonString(&self->v5s[0]), p->returnCode);
+        Session_log(self, LogLevel_ERROR, session__s46, V5State_reasonString(&self->v5s[0]), p->returnCode);
       }
     }
 #line 1502 "ts-src/mqtt/session.ts"
@@ -1620,7 +1696,7 @@ static void Session_onConnack(Session *self, Packet *p) {
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
   if (p->sessionPresent && self->cfg.cleanSession) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt("session present with clean session"));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s47));
     return;
   }
   self->state = SessionState_CONNECTED;
@@ -1673,7 +1749,7 @@ static void Session_onPublish(Session *self, Packet *p) {
   // PUBLISH (DUP) only gets another PUBREC.
   if (Session_rxQos2Has(self, p->packetId)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
+      Session_log(self, LogLevel_DEBUG, session__s39, p->topic, p->packetId);
     }
 #line 1545 "ts-src/mqtt/session.ts"
   } else {
@@ -1731,24 +1807,24 @@ static void Session_onAck(Session *self, Packet *p) {
   } else if (whole && ends) {
     if (type == PacketType_PUBACK && st == RecState_WAIT_PUBREC) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-        Session_logNum(self, LogLevel_WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", p->packetId);
+        Session_logNum(self, LogLevel_WARN, session__s48, p->packetId);
       }
     }
 #line 1592 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else if (type == PacketType_PUBACK) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, "PUBACK: unexpected id", p->packetId);
+      Session_logNum(self, LogLevel_WARN, session__s49, p->packetId);
     }
 #line 1595 "ts-src/mqtt/session.ts"
   } else if (type == PacketType_PUBREC) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, "PUBREC: unexpected id", p->packetId);
+      Session_logNum(self, LogLevel_WARN, session__s50, p->packetId);
     }
 #line 1597 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, "PUBCOMP: unexpected id", p->packetId);
+      Session_logNum(self, LogLevel_WARN, session__s51, p->packetId);
     }
   }
 #line 1600 "ts-src/mqtt/session.ts"
@@ -1763,7 +1839,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
 #line 1607 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
+      Session_logNum(self, LogLevel_DEBUG, session__s52, p->packetId);
     }
   }
 #line 1608 "ts-src/mqtt/session.ts"
@@ -1795,7 +1871,7 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
       // 0x80 in 3.1.1; MQTT 5 has a reason code per refusal (0x80..0xA2).
       if (s->granted >= 0x80) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-          Session_log(self, LogLevel_WARN, "subscription refused", Sub_view(s), s->granted);
+          Session_log(self, LogLevel_WARN, session__s53, Sub_view(s), s->granted);
         }
       }
     }
@@ -1803,7 +1879,7 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_logNum(self, LogLevel_DEBUG, unsub ? "UNSUBACK: unknown id" : "SUBACK: unknown id", p->packetId);
+      Session_logNum(self, LogLevel_DEBUG, unsub ? session__s54 : session__s55, p->packetId);
     }
   }
 #line 1637 "ts-src/mqtt/session.ts"
@@ -1990,7 +2066,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   rt_bytes m = RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE);
   uint32_t at = r->off;
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, (q == 0) ? "broker's Maximum QoS is 0: sent at QoS 0" : "broker's Maximum QoS is 1: sent at QoS 1", Session_recTopic(self, r), r->packetId);
+    Session_log(self, LogLevel_WARN, (q == 0) ? session__s56 : session__s57, Session_recTopic(self, r), r->packetId);
   }
 #line 1762 "ts-src/mqtt/session.ts"
   if (q > 0) {
@@ -2043,7 +2119,7 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
 #line 1801 "ts-src/mqtt/session.ts"
   rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0xfe));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, "broker has Retain Available 0: sent without RETAIN", Session_recTopic(self, r), r->packetId);
+    Session_log(self, LogLevel_WARN, session__s58, Session_recTopic(self, r), r->packetId);
   }
 }
 
@@ -2094,12 +2170,12 @@ static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   rt_bytes t = self->evDropTopic;
   if (reason == MGOS_MQTT_DROP_TOO_BIG_FOR_SERVER) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_log(self, LogLevel_WARN, "larger than the broker's Maximum Packet Size, dropped (DROPPED event)", t, id);
+      Session_log(self, LogLevel_WARN, session__s59, t, id);
     }
 #line 1842 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", t, id);
+      Session_log(self, LogLevel_WARN, session__s60, t, id);
     }
   }
   // Out of every queue while the handler runs (it may publish), freed after.
@@ -2139,7 +2215,7 @@ static bool Session_pumpStream(Session *self) {
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
-  Session_close(self, session_txt("stream lost"));
+  Session_close(self, session_txt(session__s61));
   return false;
 }
 
@@ -2221,7 +2297,7 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 /** queueAck() with an MQTT 5 reason code (bits 24-31 of the queue entry). */
 static void Session_queueAckReason(Session *self, uint8_t type, uint16_t id, uint8_t reason) {
   if (self->ackCount >= CONFIG_MGOS_MQTT_MAX_PENDING_ACKS) {
-    Session_close(self, session_txt("too many acks pending"));
+    Session_close(self, session_txt(session__s62));
     return;
   }
   uint32_t slot = rt_mod_u32(self->ackHead + self->ackCount, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -2238,14 +2314,14 @@ static bool Session_aliasIn(Session *self, Packet *p) {
     return true;
   }
 #line 1938 "ts-src/mqtt/session.ts"
-  const char *why = session_txt("topic alias never set");
+  const char *why = session_txt(session__s63);
   if (bad == Reason_TOPIC_ALIAS_INVALID) {
-    why = session_txt("topic alias above our Topic Alias Maximum");
+    why = session_txt(session__s64);
   }
   // The table holds TOPIC_ALIASES x TOPIC_ALIAS_LEN bytes of topics in all.
 #line 1941 "ts-src/mqtt/session.ts"
   if (bad == Reason_IMPLEMENTATION_SPECIFIC_ERROR) {
-    why = session_txt("topic alias bound to a topic too long to keep (MGOS_MQTT_TOPIC_ALIAS_LEN)");
+    why = session_txt(session__s65);
   }
 #line 1942 "ts-src/mqtt/session.ts"
   Session_protocolError(self, bad, why);
@@ -2262,7 +2338,7 @@ static bool Session_rxQuotaTake(Session *self) {
 #line 1951 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->inUnacked >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
-    Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, session_txt("broker exceeded our Receive Maximum"));
+    Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, session_txt(session__s66));
     return false;
   }
   v->inUnacked++;
@@ -2307,9 +2383,9 @@ static void Session_logAckReason(Session *self, Packet *p) {
 static void Session_onDisconnect5(Session *self) {
   V5State *v = &self->v5s[0];
   V5State_takeReason(v);
-  const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? "" : packet5_reasonName(PacketType_DISCONNECT, v->pkt.reasonCode);
+  const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : packet5_reasonName(PacketType_DISCONNECT, v->pkt.reasonCode);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, "DISCONNECT from the broker: ", V5State_reasonString(v), v->pkt.reasonCode);
+    Session_log(self, LogLevel_WARN, session__s67, V5State_reasonString(v), v->pkt.reasonCode);
   }
 #line 1991 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
@@ -2356,7 +2432,7 @@ bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
    *  protocol error. */
 static void Session_onAuth5(Session *self) {
   if (self->v5s[0].authMethodLen == 0) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt("AUTH without an authentication method"));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s68));
     return;
   }
   V5State_takeReason(&self->v5s[0]);
@@ -2452,7 +2528,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
     if (r->state >= RecState_WAIT_PUBACK) {
       if (clean && r->state == RecState_WAIT_PUBCOMP) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-          Session_log(self, LogLevel_WARN, "in-flight dropped (clean session)", Session_recTopic(self, r), r->packetId);
+          Session_log(self, LogLevel_WARN, session__s69, Session_recTopic(self, r), r->packetId);
         }
 #line 2107 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
@@ -2633,7 +2709,7 @@ static bool Session_rxQos2Has(Session *self, uint16_t id) {
 static void Session_rxQos2Add(Session *self, uint16_t id) {
   if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
+      Session_logNum(self, LogLevel_WARN, session__s70, self->rxQos2[0]);
     }
 #line 2241 "ts-src/mqtt/session.ts"
     Session_rxQos2Remove(self, 0);
@@ -2658,23 +2734,23 @@ static void Session_rxQos2Remove(Session *self, uint32_t k) {
 static const char *session_configStringsError(rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
-    return "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
+    return session__s71;
   }
 #line 2260 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
-    return "string over 65535 bytes";
+    return session__s72;
   }
   if (willTopic.len > 0 && !topic_sendableTopic(willTopic, false)) {
-    return "invalid will topic";
+    return session__s73;
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
 #line 2265 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
-    return "password without user name";
+    return session__s10;
   }
 #line 2266 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
-    return "client id or user name not UTF-8";
+    return session__s74;
   }
 #line 2267 "ts-src/mqtt/session.ts"
   return NULL;
