@@ -8,6 +8,7 @@
 #include "codec5.h"
 #include "codec.h"
 #include "topic.h"
+#include "codec_broker.h"
 
 #ifdef __cplusplus
 extern "C" {
