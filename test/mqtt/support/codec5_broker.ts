@@ -10,11 +10,10 @@ import { u8, u16, u32, i32, bool, Bytes, copyBytes } from "../../../ts-src/rt/rt
 import { Packet, PacketType, DecodeErr, CONNECT_WILL } from "../../../ts-src/mqtt/packet";
 import { Packet5, Props5, Decode5Err, PROTOCOL_LEVEL_5, WILL_PROPS, reasonValid } from "../../../ts-src/mqtt/packet5";
 import {
-  decode5With, decodeProps, fieldEnd, propsSize, propsFieldSize, putProps, subscriptionOptionsValid, isShared,
+  decode5With, decodeProps, propsSize, propsFieldSize, putProps, subscriptionOptionsValid, isShared,
 } from "../../../ts-src/mqtt/codec5";
 import { packetSize, putHeader } from "../../../ts-src/mqtt/codec";
-import { validUtf8, validTopicFilter } from "../../../ts-src/mqtt/topic";
-import { decodeConnectHead, connectFlagsErr, connectClientId, connectWill, connectLogin } from "./codec_broker";
+import { decodeConnectHead, connectFlagsErr, connectClientId, connectWill, connectLogin, filterEnd } from "./codec_broker";
 
 /** decode5 for either side: every packet type, the server-only bodies too. */
 export function decode5Any(input: Bytes, maxPacket: u32, forClient: bool, out: Packet5): i32 {
@@ -64,11 +63,9 @@ function decodeFilterList5(body: Bytes, withOptions: bool, out: Packet5): i32 {
   b.body = body.subarray(at);
   if (at === body.length) return DecodeErr.NO_FILTERS; // [MQTT-3.8.3-2], [MQTT-3.10.3-2]
   while (at < body.length) {
-    const end: i32 = fieldEnd(body, at);
-    if (end < 0) return DecodeErr.STRING_OVERRUN;
+    const end: i32 = filterEnd(body, at);
+    if (end < 0) return i32(-end);
     const f: Bytes = body.subarray(u32(at + 2), u32(end));
-    if (f.length === 0) return DecodeErr.EMPTY_TOPIC;
-    if (!validTopicFilter(f)) return validUtf8(f) ? DecodeErr.BAD_FILTER : DecodeErr.BAD_UTF8;
     at = u32(end);
     if (withOptions) {
       if (at >= body.length) return DecodeErr.BAD_LENGTH;

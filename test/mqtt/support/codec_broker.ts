@@ -98,11 +98,8 @@ function decodeFilterList(body: Bytes, withQos: bool, out: Packet): DecodeErr {
   if (body.length === 2) return DecodeErr.NO_FILTERS;
   let at: u32 = 2;
   while (at < body.length) {
-    const end: i32 = fieldEnd(body, at);
-    if (end < 0) return DecodeErr.STRING_OVERRUN;
-    const f: Bytes = body.subarray(u32(at + 2), u32(end));
-    if (f.length === 0) return DecodeErr.EMPTY_TOPIC;
-    if (!validTopicFilter(f)) return validUtf8(f) ? DecodeErr.BAD_FILTER : DecodeErr.BAD_UTF8;
+    const end: i32 = filterEnd(body, at);
+    if (end < 0) return u8(-end) as DecodeErr;
     at = u32(end);
     if (withQos) {
       if (at >= body.length) return DecodeErr.BAD_LENGTH;
@@ -113,6 +110,17 @@ function decodeFilterList(body: Bytes, withQos: bool, out: Packet): DecodeErr {
     }
   }
   return DecodeErr.OK;
+}
+
+/** The end of the topic filter at `at` in SUBSCRIBE or UNSUBSCRIBE (3.8.3,
+ *  3.10.3; both versions), or -error: not empty, a valid filter, UTF-8. */
+export function filterEnd(body: Bytes, at: u32): i32 {
+  const end: i32 = fieldEnd(body, at);
+  if (end < 0) return -DecodeErr.STRING_OVERRUN;
+  const f: Bytes = body.subarray(u32(at + 2), u32(end));
+  if (f.length === 0) return -DecodeErr.EMPTY_TOPIC;
+  if (!validTopicFilter(f)) return validUtf8(f) ? -DecodeErr.BAD_FILTER : -DecodeErr.BAD_UTF8;
+  return end;
 }
 
 /** CONNECT (3.1). The protocol level is not

@@ -7,7 +7,7 @@ static int32_t codec5_broker_decodeConnect5(rt_bytes body, Packet5 *out);
 static int32_t codec5_broker_decodeFilterList5(rt_bytes body, bool withOptions, Packet5 *out);
 
 /** decode5 for either side: every packet type, the server-only bodies too. */
-#line 20 "test/mqtt/support/codec5_broker.ts"
+#line 19 "test/mqtt/support/codec5_broker.ts"
 int32_t codec5_broker_decode5Any(rt_bytes input, uint32_t maxPacket, bool forClient, Packet5 *out) {
   return codec5_decode5With(input, maxPacket, forClient, out, codec5_broker_serverBody5);
 }
@@ -16,7 +16,7 @@ static int32_t codec5_broker_serverBody5(rt_bytes body, uint8_t type, Packet5 *o
   if (type == PacketType_CONNECT) {
     return codec5_broker_decodeConnect5(body, out);
   }
-#line 26 "test/mqtt/support/codec5_broker.ts"
+#line 25 "test/mqtt/support/codec5_broker.ts"
   return codec5_broker_decodeFilterList5(body, type == PacketType_SUBSCRIBE, out);
 }
 
@@ -33,32 +33,32 @@ static int32_t codec5_broker_decodeConnect5(rt_bytes body, Packet5 *out) {
   if (at < 0) {
     return rt_i32_of((uint32_t)(-(int64_t)at));
   }
-#line 40 "test/mqtt/support/codec5_broker.ts"
+#line 39 "test/mqtt/support/codec5_broker.ts"
   if (b->protocolLevel != packet5_PROTOCOL_LEVEL_5) {
     return Decode5Err_BAD_PROTOCOL_LEVEL;
   }
-#line 41 "test/mqtt/support/codec5_broker.ts"
+#line 40 "test/mqtt/support/codec5_broker.ts"
   DecodeErr fe = codec_broker_connectFlagsErr(b->connectFlags, false);
   if (fe != DecodeErr_OK) {
     return fe;
   }
-#line 43 "test/mqtt/support/codec5_broker.ts"
+#line 42 "test/mqtt/support/codec5_broker.ts"
   at = codec5_decodeProps(body, (uint32_t)at, PacketType_CONNECT, &out->props);
   if (at >= 0) {
     at = codec_broker_connectClientId(body, (uint32_t)at, b);
   }
-#line 45 "test/mqtt/support/codec5_broker.ts"
+#line 44 "test/mqtt/support/codec5_broker.ts"
   if (at >= 0 && ((b->connectFlags & packet_CONNECT_WILL) != 0)) {
     at = codec5_decodeProps(body, (uint32_t)at, packet5_WILL_PROPS, &out->willProps);
     if (at >= 0) {
       at = codec_broker_connectWill(body, (uint32_t)at, b);
     }
   }
-#line 49 "test/mqtt/support/codec5_broker.ts"
+#line 48 "test/mqtt/support/codec5_broker.ts"
   if (at < 0) {
     return rt_i32_of((uint32_t)(-(int64_t)at));
   }
-#line 50 "test/mqtt/support/codec5_broker.ts"
+#line 49 "test/mqtt/support/codec5_broker.ts"
   return codec_broker_connectLogin(body, (uint32_t)at, b);
 }
 
@@ -70,57 +70,49 @@ static int32_t codec5_broker_decodeFilterList5(rt_bytes body, bool withOptions, 
   if (body.len < 2) {
     return DecodeErr_BAD_LENGTH;
   }
-#line 59 "test/mqtt/support/codec5_broker.ts"
+#line 58 "test/mqtt/support/codec5_broker.ts"
   b->packetId = codec5_broker_readU16(body, 0);
   if (b->packetId == 0) {
     return DecodeErr_ZERO_PACKET_ID;
   }
-#line 61 "test/mqtt/support/codec5_broker.ts"
+#line 60 "test/mqtt/support/codec5_broker.ts"
   int32_t pr = codec5_decodeProps(body, 2, (PacketType)(withOptions ? PacketType_SUBSCRIBE : PacketType_UNSUBSCRIBE), &out->props);
   if (pr < 0) {
     return rt_i32_of((uint32_t)(-(int64_t)pr));
   }
-#line 63 "test/mqtt/support/codec5_broker.ts"
+#line 62 "test/mqtt/support/codec5_broker.ts"
   uint32_t at = (uint32_t)pr;
   b->body = rt_subarray(body, at, UINT32_MAX);
   if (at == body.len) {
     return DecodeErr_NO_FILTERS; // [MQTT-3.8.3-2], [MQTT-3.10.3-2]
   }
-#line 66 "test/mqtt/support/codec5_broker.ts"
+#line 65 "test/mqtt/support/codec5_broker.ts"
   while (at < body.len) {
-    int32_t end = codec5_fieldEnd(body, at);
+    int32_t end = codec_broker_filterEnd(body, at);
     if (end < 0) {
-      return DecodeErr_STRING_OVERRUN;
+      return rt_i32_of((uint32_t)(-(int64_t)end));
     }
-#line 69 "test/mqtt/support/codec5_broker.ts"
+#line 68 "test/mqtt/support/codec5_broker.ts"
     rt_bytes f = rt_subarray(body, at + 2u, (uint32_t)end);
-    if (f.len == 0) {
-      return DecodeErr_EMPTY_TOPIC;
-    }
-#line 71 "test/mqtt/support/codec5_broker.ts"
-    if (!topic_validTopicFilter(f)) {
-      return (DecodeErr)(topic_validUtf8(f) ? DecodeErr_BAD_FILTER : DecodeErr_BAD_UTF8);
-    }
-#line 72 "test/mqtt/support/codec5_broker.ts"
     at = (uint32_t)end;
     if (withOptions) {
       if (at >= body.len) {
         return DecodeErr_BAD_LENGTH;
       }
-#line 75 "test/mqtt/support/codec5_broker.ts"
+#line 72 "test/mqtt/support/codec5_broker.ts"
       uint8_t o = body.p[at];
       if ((o & 3) == 3) {
         return DecodeErr_BAD_QOS;
       }
-#line 77 "test/mqtt/support/codec5_broker.ts"
+#line 74 "test/mqtt/support/codec5_broker.ts"
       if (!codec5_subscriptionOptionsValid(o)) {
         return Decode5Err_BAD_SUBSCRIPTION_OPTIONS;
       }
-#line 78 "test/mqtt/support/codec5_broker.ts"
+#line 75 "test/mqtt/support/codec5_broker.ts"
       if (((o & 0x4) != 0) && codec5_isShared(f)) {
         return Decode5Err_BAD_SUBSCRIPTION_OPTIONS; // [MQTT-3.8.3-4]
       }
-#line 79 "test/mqtt/support/codec5_broker.ts"
+#line 76 "test/mqtt/support/codec5_broker.ts"
       at++;
     }
   }
@@ -134,18 +126,18 @@ uint32_t codec5_broker_encodeConnack5(rt_bytes out, bool sessionPresent, uint8_t
   if (!packet5_reasonValid(PacketType_CONNACK, reason) || (sessionPresent && reason != 0)) {
     return 0;
   }
-#line 90 "test/mqtt/support/codec5_broker.ts"
+#line 87 "test/mqtt/support/codec5_broker.ts"
   int32_t pl = codec5_propsSize(props, PacketType_CONNACK);
   if (pl < 0) {
     return 0;
   }
-#line 92 "test/mqtt/support/codec5_broker.ts"
+#line 89 "test/mqtt/support/codec5_broker.ts"
   uint32_t rem = 2u + codec5_propsFieldSize((uint32_t)pl);
   uint32_t total = codec_packetSize(rem);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 95 "test/mqtt/support/codec5_broker.ts"
+#line 92 "test/mqtt/support/codec5_broker.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)(PacketType_CONNACK << 4), rem);
   rt_bytes_set(out, at, (uint8_t)(sessionPresent ? 1 : 0));
   rt_bytes_set(out, rt_idx_add(at, 1), reason);
@@ -159,28 +151,28 @@ uint32_t codec5_broker_encodeCodesAck5(rt_bytes out, uint8_t type, uint16_t pack
   if (type != PacketType_SUBACK && type != PacketType_UNSUBACK) {
     return 0;
   }
-#line 106 "test/mqtt/support/codec5_broker.ts"
+#line 103 "test/mqtt/support/codec5_broker.ts"
   if ((packetId == 0 || codes.len == 0) || codes.len > 65536) {
     return 0;
   }
-#line 107 "test/mqtt/support/codec5_broker.ts"
+#line 104 "test/mqtt/support/codec5_broker.ts"
   for (uint32_t i = 0; i < codes.len; i++) {
     if (!packet5_reasonValid(type, codes.p[i])) {
       return 0;
     }
   }
-#line 108 "test/mqtt/support/codec5_broker.ts"
+#line 105 "test/mqtt/support/codec5_broker.ts"
   int32_t pl = codec5_propsSize(props, type);
   if (pl < 0) {
     return 0;
   }
-#line 110 "test/mqtt/support/codec5_broker.ts"
+#line 107 "test/mqtt/support/codec5_broker.ts"
   uint32_t rem = (2u + codec5_propsFieldSize((uint32_t)pl)) + codes.len;
   uint32_t total = codec_packetSize(rem);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 113 "test/mqtt/support/codec5_broker.ts"
+#line 110 "test/mqtt/support/codec5_broker.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)(type << 4), rem);
   rt_bytes_set(out, at, (uint8_t)(packetId >> 8));
   rt_bytes_set(out, rt_idx_add(at, 1), (uint8_t)packetId);

@@ -124,39 +124,50 @@ static DecodeErr codec_broker_decodeFilterList(rt_bytes body, bool withQos, Pack
 #line 99 "test/mqtt/support/codec_broker.ts"
   uint32_t at = 2;
   while (at < body.len) {
-    int32_t end = codec_fieldEnd(body, at);
+    int32_t end = codec_broker_filterEnd(body, at);
     if (end < 0) {
-      return DecodeErr_STRING_OVERRUN;
+      return (DecodeErr)(uint8_t)(-(int64_t)end);
     }
 #line 103 "test/mqtt/support/codec_broker.ts"
-    rt_bytes f = rt_subarray(body, at + 2u, (uint32_t)end);
-    if (f.len == 0) {
-      return DecodeErr_EMPTY_TOPIC;
-    }
-#line 105 "test/mqtt/support/codec_broker.ts"
-    if (!topic_validTopicFilter(f)) {
-      return (DecodeErr)(topic_validUtf8(f) ? DecodeErr_BAD_FILTER : DecodeErr_BAD_UTF8);
-    }
-#line 106 "test/mqtt/support/codec_broker.ts"
     at = (uint32_t)end;
     if (withQos) {
       if (at >= body.len) {
         return DecodeErr_BAD_LENGTH;
       }
-#line 109 "test/mqtt/support/codec_broker.ts"
+#line 106 "test/mqtt/support/codec_broker.ts"
       uint8_t q = body.p[at];
       if ((q & 0xfc) != 0) {
         return DecodeErr_BAD_SUBSCRIBE_OPTIONS;
       }
-#line 111 "test/mqtt/support/codec_broker.ts"
+#line 108 "test/mqtt/support/codec_broker.ts"
       if (q == 3) {
         return DecodeErr_BAD_QOS;
       }
-#line 112 "test/mqtt/support/codec_broker.ts"
+#line 109 "test/mqtt/support/codec_broker.ts"
       at++;
     }
   }
   return DecodeErr_OK;
+}
+
+/** The end of the topic filter at `at` in SUBSCRIBE or UNSUBSCRIBE (3.8.3,
+ *  3.10.3; both versions), or -error: not empty, a valid filter, UTF-8. */
+int32_t codec_broker_filterEnd(rt_bytes body, uint32_t at) {
+  int32_t end = codec_fieldEnd(body, at);
+  if (end < 0) {
+    return -DecodeErr_STRING_OVERRUN;
+  }
+#line 120 "test/mqtt/support/codec_broker.ts"
+  rt_bytes f = rt_subarray(body, at + 2u, (uint32_t)end);
+  if (f.len == 0) {
+    return -DecodeErr_EMPTY_TOPIC;
+  }
+#line 122 "test/mqtt/support/codec_broker.ts"
+  if (!topic_validTopicFilter(f)) {
+    return topic_validUtf8(f) ? (-DecodeErr_BAD_FILTER) : (-DecodeErr_BAD_UTF8);
+  }
+#line 123 "test/mqtt/support/codec_broker.ts"
+  return end;
 }
 
 /** CONNECT (3.1). The protocol level is not
@@ -166,21 +177,21 @@ static DecodeErr codec_broker_decodeConnect(rt_bytes body, Packet *out) {
   if (at < 0) {
     return (DecodeErr)(uint8_t)(-(int64_t)at);
   }
-#line 123 "test/mqtt/support/codec_broker.ts"
+#line 131 "test/mqtt/support/codec_broker.ts"
   DecodeErr fe = codec_broker_connectFlagsErr(out->connectFlags, true);
   if (fe != DecodeErr_OK) {
     return fe;
   }
-#line 125 "test/mqtt/support/codec_broker.ts"
+#line 133 "test/mqtt/support/codec_broker.ts"
   at = codec_broker_connectClientId(body, (uint32_t)at, out);
   if (at >= 0 && ((out->connectFlags & packet_CONNECT_WILL) != 0)) {
     at = codec_broker_connectWill(body, (uint32_t)at, out);
   }
-#line 127 "test/mqtt/support/codec_broker.ts"
+#line 135 "test/mqtt/support/codec_broker.ts"
   if (at < 0) {
     return (DecodeErr)(uint8_t)(-(int64_t)at);
   }
-#line 128 "test/mqtt/support/codec_broker.ts"
+#line 136 "test/mqtt/support/codec_broker.ts"
   return codec_broker_connectLogin(body, (uint32_t)at, out);
 }
 
@@ -189,22 +200,22 @@ static DecodeErr codec_broker_decodeConnect(rt_bytes body, Packet *out) {
 // returns the offset after them, or -error.
 /** Protocol name "MQTT", level, flags, keep alive (3.1.2); the level is the
  *  caller's to judge. */
-#line 137 "test/mqtt/support/codec_broker.ts"
+#line 145 "test/mqtt/support/codec_broker.ts"
 int32_t codec_broker_decodeConnectHead(rt_bytes body, Packet *out) {
   int32_t nameEnd = codec_fieldEnd(body, 0);
   if (nameEnd < 0) {
     return -DecodeErr_STRING_OVERRUN;
   }
-#line 140 "test/mqtt/support/codec_broker.ts"
+#line 148 "test/mqtt/support/codec_broker.ts"
   if (!rt_bytes_equal(rt_subarray(body, 2, (uint32_t)nameEnd), RT_LIT("MQTT"))) {
     return -DecodeErr_BAD_PROTOCOL;
   }
-#line 141 "test/mqtt/support/codec_broker.ts"
+#line 149 "test/mqtt/support/codec_broker.ts"
   uint32_t at = (uint32_t)nameEnd;
   if ((body.len - at) < 4) {
     return -DecodeErr_BAD_LENGTH; // at <= length
   }
-#line 143 "test/mqtt/support/codec_broker.ts"
+#line 151 "test/mqtt/support/codec_broker.ts"
   out->protocolLevel = rt_bytes_get(body, at);
   out->connectFlags = rt_bytes_get(body, rt_idx_add(at, 1));
   out->keepAlive = codec_broker_readU16(body, at + 2u);
@@ -219,19 +230,19 @@ DecodeErr codec_broker_connectFlagsErr(uint8_t cf, bool passwordNeedsUser) {
   if ((cf & 0x1) != 0) {
     return DecodeErr_BAD_CONNECT_FLAGS;
   }
-#line 155 "test/mqtt/support/codec_broker.ts"
+#line 163 "test/mqtt/support/codec_broker.ts"
   if (((cf & packet_CONNECT_WILL) == 0) && (willQos != 0 || ((cf & packet_CONNECT_WILL_RETAIN) != 0))) {
     return DecodeErr_BAD_CONNECT_FLAGS;
   }
-#line 156 "test/mqtt/support/codec_broker.ts"
+#line 164 "test/mqtt/support/codec_broker.ts"
   if (willQos == 3) {
     return DecodeErr_BAD_QOS;
   }
-#line 157 "test/mqtt/support/codec_broker.ts"
+#line 165 "test/mqtt/support/codec_broker.ts"
   if ((passwordNeedsUser && ((cf & packet_CONNECT_USER_NAME) == 0)) && ((cf & packet_CONNECT_PASSWORD) != 0)) {
     return DecodeErr_BAD_CONNECT_FLAGS;
   }
-#line 158 "test/mqtt/support/codec_broker.ts"
+#line 166 "test/mqtt/support/codec_broker.ts"
   return DecodeErr_OK;
 }
 
@@ -241,12 +252,12 @@ int32_t codec_broker_connectClientId(rt_bytes body, uint32_t at, Packet *out) {
   if (end < 0) {
     return -DecodeErr_STRING_OVERRUN;
   }
-#line 165 "test/mqtt/support/codec_broker.ts"
+#line 173 "test/mqtt/support/codec_broker.ts"
   out->clientId = rt_subarray(body, at + 2u, (uint32_t)end);
   if (!topic_validUtf8(out->clientId)) {
     return -DecodeErr_BAD_UTF8;
   }
-#line 167 "test/mqtt/support/codec_broker.ts"
+#line 175 "test/mqtt/support/codec_broker.ts"
   return end;
 }
 
@@ -256,19 +267,19 @@ int32_t codec_broker_connectWill(rt_bytes body, uint32_t at, Packet *out) {
   if (end < 0) {
     return -DecodeErr_STRING_OVERRUN;
   }
-#line 174 "test/mqtt/support/codec_broker.ts"
+#line 182 "test/mqtt/support/codec_broker.ts"
   out->willTopic = rt_subarray(body, at + 2u, (uint32_t)end);
   DecodeErr te = codec_topicNameErr(out->willTopic);
   if (te != DecodeErr_OK) {
     return -te;
   }
-#line 177 "test/mqtt/support/codec_broker.ts"
+#line 185 "test/mqtt/support/codec_broker.ts"
   uint32_t msg = (uint32_t)end;
   end = codec_fieldEnd(body, msg);
   if (end < 0) {
     return -DecodeErr_STRING_OVERRUN;
   }
-#line 180 "test/mqtt/support/codec_broker.ts"
+#line 188 "test/mqtt/support/codec_broker.ts"
   out->willMessage = rt_subarray(body, msg + 2u, (uint32_t)end);
   return end;
 }
@@ -283,12 +294,12 @@ DecodeErr codec_broker_connectLogin(rt_bytes body, uint32_t at, Packet *out) {
     if (end < 0) {
       return DecodeErr_STRING_OVERRUN;
     }
-#line 192 "test/mqtt/support/codec_broker.ts"
+#line 200 "test/mqtt/support/codec_broker.ts"
     out->userName = rt_subarray(body, at + 2u, (uint32_t)end);
     if (!topic_validUtf8(out->userName)) {
       return DecodeErr_BAD_UTF8;
     }
-#line 194 "test/mqtt/support/codec_broker.ts"
+#line 202 "test/mqtt/support/codec_broker.ts"
     at = (uint32_t)end;
   }
   if ((cf & packet_CONNECT_PASSWORD) != 0) {
@@ -296,13 +307,13 @@ DecodeErr codec_broker_connectLogin(rt_bytes body, uint32_t at, Packet *out) {
     if (end < 0) {
       return DecodeErr_STRING_OVERRUN;
     }
-#line 199 "test/mqtt/support/codec_broker.ts"
+#line 207 "test/mqtt/support/codec_broker.ts"
     out->password = rt_subarray(body, at + 2u, (uint32_t)end);
     at = (uint32_t)end;
   }
   if (at != body.len) {
     return DecodeErr_BAD_LENGTH;
   }
-#line 203 "test/mqtt/support/codec_broker.ts"
+#line 211 "test/mqtt/support/codec_broker.ts"
   return DecodeErr_OK;
 }
