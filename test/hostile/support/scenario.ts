@@ -27,10 +27,6 @@ export interface Scenario {
   timeout?: number;
   /** The act runs on this many connections in a row (backoff doubling is checked); default 1. */
   repeat?: number;
-  /** Measure the reconnect delay on the client's log clock (from the line that
-   *  names the reason to the next "connecting to"), not on the broker's: for a
-   *  broker that is not reading, which sees the close late. */
-  gapFromLog?: boolean;
   /** Checks on the first good connection (after the hostile ones). */
   checkGood?: (good: HConn, cli: Proc) => Promise<void>;
   /** MQTT 5: the reason code of the DISCONNECT the client must send before it
