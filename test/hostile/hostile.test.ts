@@ -1002,19 +1002,25 @@ function scenariosFor(v: number): Scenario[] {
 // ---------------------------------------------------------------- the runner
 
 const CONNECTING = / I mgos_mqtt: connecting (\(mqtt1\) )?to /;
+/** Lines the attempt itself logs just before "connecting to" (conn.ts startConnect). */
+const ATTEMPT = / I mgos_mqtt: following the broker's Server Reference: /;
 
 /** Seconds on the client's own log clock (port_posix.c stamps each line) from
  *  the close that precedes reconnect #n to that reconnect's "connecting to":
- *  the close is the last log line before it (its reason or "disconnected"; the
- *  client logs nothing while it waits). The broker's clock would see the close
- *  late on a loaded machine, making the gap look short. NaN: not logged yet. */
+ *  the close is the last log line before it that the attempt did not log
+ *  itself (the reason or "disconnected"; nothing is logged during the wait).
+ *  The broker's clock sees the close late on a loaded machine, making the gap
+ *  look short. NaN: not logged yet. */
 function logGap(log: string, n: number): number {
   const lines = log.split("\n").filter((l) => /^\s*\d+\.\d{3} [EWID] mgos_mqtt: /.test(l));
   const at = (l: string) => Number(l.trim().split(" ")[0]);
   let seen = -1;
   for (let j = 0; j < lines.length; j++) {
     if (!CONNECTING.test(lines[j])) continue;
-    if (++seen === n) return j > 0 ? at(lines[j]) - at(lines[j - 1]) : NaN;
+    if (++seen !== n) continue;
+    let i = j - 1;
+    while (i >= 0 && ATTEMPT.test(lines[i])) i--;
+    return i >= 0 ? at(lines[j]) - at(lines[i]) : NaN;
   }
   return NaN;
 }
