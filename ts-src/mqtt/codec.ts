@@ -52,24 +52,26 @@ export const MAX_CONNACK_CODE: u8 = 5;
 /** Bytes the remaining-length field takes for `n` (2.2.3): 1..4, or 0 when
  *  `n` is above 268,435,455 and cannot be encoded. */
 export function remainingLengthSize(n: u32): u32 {
-  if (n < 128) return 1;
-  if (n < 16384) return 2;
-  if (n < 2097152) return 3;
-  if (n <= MAX_REMAINING_LENGTH) return 4;
-  return 0;
+  if (n > MAX_REMAINING_LENGTH) return 0;
+  let size: u32 = 1;
+  let v: u32 = n;
+  while (v >= 0x80) {
+    v = v >>> 7;
+    size++;
+  }
+  return size;
 }
 
 /** Writes `n` as a remaining-length field (the minimal form) into `out` at
  *  `off`; returns the bytes written, or 0 if `n` is too large or does not fit. */
 export function encodeRemainingLength(out: Bytes, off: u32, n: u32): u32 {
   const size: u32 = remainingLengthSize(n);
-  // off <= length is checked first, so length - off cannot wrap.
-  if (size === 0 || off > out.length || size > u32(out.length - off)) return 0;
+  if (size === 0 || off > out.length || size > out.length - off) return 0;
+  // 7 bits per byte, least significant first; bit 7 says another follows.
   let v: u32 = n;
   for (let i: u32 = 0; i < size; i++) {
-    const low: u8 = u8(v & 0x7f);
+    out[off + i] = v >= 0x80 ? u8(v | 0x80) : u8(v);
     v = v >>> 7;
-    out[off + i] = u32(i + 1) < size ? u8(low | 0x80) : low;
   }
   return size;
 }
@@ -98,8 +100,11 @@ export function putHeader(out: Bytes, first: u8, rem: u32): u32 {
 }
 
 function putU16(out: Bytes, off: u32, v: u16): u32 {
-  out[off] = u8(v >>> 8);
-  out[off + 1] = u8(v);
+  // One check for both bytes (the callers have sized the packet already).
+  if (off < out.length && 2 <= out.length - off) {
+    out[off] = u8(v >>> 8);
+    out[off + 1] = u8(v);
+  }
   return u32(off + 2);
 }
 
@@ -368,18 +373,19 @@ export function decodeWith(input: Bytes, maxPacket: u32, forClient: bool, out: P
   return i32(total);
 }
 
-/** Big-endian 16-bit value at `off` (the caller checked the bounds). */
+/** Big-endian 16-bit value at `off`, 0 past the end (the callers checked the bounds). */
 function readU16(b: Bytes, off: u32): u16 {
-  return u16((b[off] << 8) | b[off + 1]);
+  if (off < b.length && 2 <= b.length - off) return u16((b[off] << 8) | b[off + 1]);
+  return 0;
 }
 
 /** End (exclusive) of the length-prefixed field at `off` in `b`, or -1 when
  *  the prefix or the field runs past the end. The field is b[off + 2, end). */
 export function fieldEnd(b: Bytes, off: u32): i32 {
   // Each difference is taken only once it is known not to be negative.
-  if (off > b.length || u32(b.length - off) < 2) return -1;
-  const len: u16 = readU16(b, off);
-  if (len > u32(b.length - off - 2)) return -1;
+  if (off >= b.length || b.length - off < 2) return -1;
+  const len: u32 = (b[off] << 8) | b[off + 1];
+  if (len > b.length - off - 2) return -1;
   return i32(off + 2 + len);
 }
 
