@@ -77,26 +77,26 @@ export function decodeErrName(e: DecodeErr): string {
   switch (e) {
     case DecodeErr.OK: return "ok";
     case DecodeErr.BAD_TYPE: return "reserved packet type";
-    case DecodeErr.RESERVED_FLAGS: return "bad fixed-header flags";
+    case DecodeErr.RESERVED_FLAGS: return "bad header flags";
     case DecodeErr.BAD_QOS: return "QoS 3";
     case DecodeErr.ZERO_PACKET_ID: return "packet id 0";
-    case DecodeErr.LENGTH_TOO_LONG: return "remaining length over 4 bytes";
-    case DecodeErr.TOO_LARGE: return "packet larger than the limit";
-    case DecodeErr.STRING_OVERRUN: return "field runs past the packet end";
-    case DecodeErr.BAD_UTF8: return "ill-formed UTF-8 string";
-    case DecodeErr.TOPIC_WILDCARD: return "wildcard in topic name";
+    case DecodeErr.LENGTH_TOO_LONG: return "length over 4 bytes";
+    case DecodeErr.TOO_LARGE: return "packet too large";
+    case DecodeErr.STRING_OVERRUN: return "field past packet end";
+    case DecodeErr.BAD_UTF8: return "bad UTF-8";
+    case DecodeErr.TOPIC_WILDCARD: return "wildcard in topic";
     case DecodeErr.EMPTY_TOPIC: return "empty topic";
-    case DecodeErr.NOT_FOR_CLIENT: return "packet type a server must not send";
-    case DecodeErr.BAD_LENGTH: return "remaining length does not match the packet";
-    case DecodeErr.BAD_PROTOCOL: return "protocol name is not MQTT";
+    case DecodeErr.NOT_FOR_CLIENT: return "type not for a client";
+    case DecodeErr.BAD_LENGTH: return "bad remaining length";
+    case DecodeErr.BAD_PROTOCOL: return "protocol not MQTT";
     case DecodeErr.BAD_CONNACK_FLAGS: return "bad CONNACK flags";
-    case DecodeErr.BAD_RETURN_CODE: return "bad CONNACK return code";
-    case DecodeErr.BAD_SUBACK_CODE: return "bad SUBACK return code";
+    case DecodeErr.BAD_RETURN_CODE: return "bad CONNACK code";
+    case DecodeErr.BAD_SUBACK_CODE: return "bad SUBACK code";
     case DecodeErr.BAD_CONNECT_FLAGS: return "bad CONNECT flags";
-    case DecodeErr.BAD_FILTER: return "malformed topic filter";
+    case DecodeErr.BAD_FILTER: return "bad topic filter";
     case DecodeErr.NO_FILTERS: return "no topic filter";
-    case DecodeErr.BAD_DUP: return "DUP set on QoS 0";
-    case DecodeErr.BAD_SUBSCRIBE_OPTIONS: return "reserved bits in requested QoS";
+    case DecodeErr.BAD_DUP: return "DUP on QoS 0";
+    case DecodeErr.BAD_SUBSCRIBE_OPTIONS: return "bad requested QoS";
     default: return "unknown decode error";
   }
 }

@@ -421,13 +421,12 @@ int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Pac
   if (e1 != DecodeErr_OK) {
     return -e1;
   }
-  // Not all there yet (n < total; hdr <= n always holds after the loop).
-#line 350 "ts-src/mqtt/codec.ts"
-  if (hdr > n || (rem > (n - hdr))) {
+#line 349 "ts-src/mqtt/codec.ts"
+  if (n < total) {
     return 0;
   }
-#line 352 "ts-src/mqtt/codec.ts"
-  rt_bytes body = rt_subarray(input, hdr, hdr + rem);
+#line 351 "ts-src/mqtt/codec.ts"
+  rt_bytes body = rt_subarray(input, hdr, total);
   DecodeErr e = DecodeErr_OK;
   uint32_t bit = (1u << (type & 31u));
   if (type == PacketType_PUBLISH) {
@@ -439,14 +438,14 @@ int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Pac
     out->packetId = codec_readU16(body, 0);
     if (out->packetId == 0) {
       e = DecodeErr_ZERO_PACKET_ID;
-#line 363 "ts-src/mqtt/codec.ts"
+#line 362 "ts-src/mqtt/codec.ts"
     } else if (type == PacketType_SUBACK) {
       out->codes = rt_subarray(body, 2, UINT32_MAX);
       if (!codec_validSubackCodes(out->codes)) {
         e = DecodeErr_BAD_SUBACK_CODE;
       }
     }
-#line 367 "ts-src/mqtt/codec.ts"
+#line 366 "ts-src/mqtt/codec.ts"
   } else if (((int32_t)(codec_SERVER_ONLY & bit) != 0) && ((int32_t)(codec_REM_0 & bit) == 0)) {
     // CONNECT, SUBSCRIBE, UNSUBSCRIBE: only without forClient (checkFirstByte
     // refused them otherwise).
@@ -456,7 +455,7 @@ int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Pac
   if (e != DecodeErr_OK) {
     return -e;
   }
-#line 374 "ts-src/mqtt/codec.ts"
+#line 373 "ts-src/mqtt/codec.ts"
   return rt_i32_of(total);
 }
 
@@ -465,7 +464,7 @@ static uint16_t codec_readU16(rt_bytes b, uint32_t off) {
   if (off < b.len && (2 <= (b.len - off))) {
     return (uint16_t)((b.p[off] << 8) | b.p[off + 1]);
   }
-#line 380 "ts-src/mqtt/codec.ts"
+#line 379 "ts-src/mqtt/codec.ts"
   return 0;
 }
 
@@ -476,12 +475,12 @@ int32_t codec_fieldEnd(rt_bytes b, uint32_t off) {
   if (off >= b.len || ((b.len - off) < 2)) {
     return -1;
   }
-#line 388 "ts-src/mqtt/codec.ts"
+#line 387 "ts-src/mqtt/codec.ts"
   uint32_t len = (uint32_t)((b.p[off] << 8) | b.p[off + 1]);
   if (len > ((b.len - off) - 2)) {
     return -1;
   }
-#line 390 "ts-src/mqtt/codec.ts"
+#line 389 "ts-src/mqtt/codec.ts"
   return rt_i32_of(((off + 2) + len));
 }
 
@@ -490,11 +489,11 @@ DecodeErr codec_topicNameErr(rt_bytes t) {
   if (t.len == 0) {
     return DecodeErr_EMPTY_TOPIC;
   }
-#line 396 "ts-src/mqtt/codec.ts"
+#line 395 "ts-src/mqtt/codec.ts"
   if (!topic_validTopicName(t)) {
     return (DecodeErr)(topic_validUtf8(t) ? DecodeErr_TOPIC_WILDCARD : DecodeErr_BAD_UTF8);
   }
-#line 397 "ts-src/mqtt/codec.ts"
+#line 396 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }
 
@@ -506,24 +505,24 @@ static DecodeErr codec_decodePublish(rt_bytes body, uint8_t flags, Packet *out) 
   if (end < 0) {
     return DecodeErr_STRING_OVERRUN;
   }
-#line 406 "ts-src/mqtt/codec.ts"
+#line 405 "ts-src/mqtt/codec.ts"
   uint32_t at = (uint32_t)end;
   out->topic = rt_subarray(body, 2, at);
   DecodeErr te = codec_topicNameErr(out->topic);
   if (te != DecodeErr_OK) {
     return te;
   }
-#line 410 "ts-src/mqtt/codec.ts"
+#line 409 "ts-src/mqtt/codec.ts"
   if (out->qos > 0) {
     if ((body.len - at) < 2) {
       return DecodeErr_BAD_LENGTH; // at <= length
     }
-#line 412 "ts-src/mqtt/codec.ts"
+#line 411 "ts-src/mqtt/codec.ts"
     out->packetId = codec_readU16(body, at);
     if (out->packetId == 0) {
       return DecodeErr_ZERO_PACKET_ID;
     }
-#line 414 "ts-src/mqtt/codec.ts"
+#line 413 "ts-src/mqtt/codec.ts"
     at = at + 2u;
   }
   out->payload = rt_subarray(body, at, UINT32_MAX);
@@ -535,16 +534,16 @@ static DecodeErr codec_decodeConnack(rt_bytes body, Packet *out) {
   if ((rt_bytes_get(body, 0) & 0xfe) != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 423 "ts-src/mqtt/codec.ts"
+#line 422 "ts-src/mqtt/codec.ts"
   out->sessionPresent = rt_bytes_get(body, 0) == 1;
   out->returnCode = rt_bytes_get(body, 1);
   if (out->returnCode > codec_MAX_CONNACK_CODE) {
     return DecodeErr_BAD_RETURN_CODE;
   }
-#line 426 "ts-src/mqtt/codec.ts"
+#line 425 "ts-src/mqtt/codec.ts"
   if (out->sessionPresent && out->returnCode != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 427 "ts-src/mqtt/codec.ts"
+#line 426 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }

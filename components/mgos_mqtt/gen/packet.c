@@ -19,7 +19,7 @@ const char *packet_decodeErrName(DecodeErr e) {
   }
 #line 80 "ts-src/mqtt/packet.ts"
   case DecodeErr_RESERVED_FLAGS: {
-    return "bad fixed-header flags";
+    return "bad header flags";
   }
 #line 81 "ts-src/mqtt/packet.ts"
   case DecodeErr_BAD_QOS: {
@@ -31,23 +31,23 @@ const char *packet_decodeErrName(DecodeErr e) {
   }
 #line 83 "ts-src/mqtt/packet.ts"
   case DecodeErr_LENGTH_TOO_LONG: {
-    return "remaining length over 4 bytes";
+    return "length over 4 bytes";
   }
 #line 84 "ts-src/mqtt/packet.ts"
   case DecodeErr_TOO_LARGE: {
-    return "packet larger than the limit";
+    return "packet too large";
   }
 #line 85 "ts-src/mqtt/packet.ts"
   case DecodeErr_STRING_OVERRUN: {
-    return "field runs past the packet end";
+    return "field past packet end";
   }
 #line 86 "ts-src/mqtt/packet.ts"
   case DecodeErr_BAD_UTF8: {
-    return "ill-formed UTF-8 string";
+    return "bad UTF-8";
   }
 #line 87 "ts-src/mqtt/packet.ts"
   case DecodeErr_TOPIC_WILDCARD: {
-    return "wildcard in topic name";
+    return "wildcard in topic";
   }
 #line 88 "ts-src/mqtt/packet.ts"
   case DecodeErr_EMPTY_TOPIC: {
@@ -55,15 +55,15 @@ const char *packet_decodeErrName(DecodeErr e) {
   }
 #line 89 "ts-src/mqtt/packet.ts"
   case DecodeErr_NOT_FOR_CLIENT: {
-    return "packet type a server must not send";
+    return "type not for a client";
   }
 #line 90 "ts-src/mqtt/packet.ts"
   case DecodeErr_BAD_LENGTH: {
-    return "remaining length does not match the packet";
+    return "bad remaining length";
   }
 #line 91 "ts-src/mqtt/packet.ts"
   case DecodeErr_BAD_PROTOCOL: {
-    return "protocol name is not MQTT";
+    return "protocol not MQTT";
   }
 #line 92 "ts-src/mqtt/packet.ts"
   case DecodeErr_BAD_CONNACK_FLAGS: {
@@ -71,11 +71,11 @@ const char *packet_decodeErrName(DecodeErr e) {
   }
 #line 93 "ts-src/mqtt/packet.ts"
   case DecodeErr_BAD_RETURN_CODE: {
-    return "bad CONNACK return code";
+    return "bad CONNACK code";
   }
 #line 94 "ts-src/mqtt/packet.ts"
   case DecodeErr_BAD_SUBACK_CODE: {
-    return "bad SUBACK return code";
+    return "bad SUBACK code";
   }
 #line 95 "ts-src/mqtt/packet.ts"
   case DecodeErr_BAD_CONNECT_FLAGS: {
@@ -83,7 +83,7 @@ const char *packet_decodeErrName(DecodeErr e) {
   }
 #line 96 "ts-src/mqtt/packet.ts"
   case DecodeErr_BAD_FILTER: {
-    return "malformed topic filter";
+    return "bad topic filter";
   }
 #line 97 "ts-src/mqtt/packet.ts"
   case DecodeErr_NO_FILTERS: {
@@ -91,11 +91,11 @@ const char *packet_decodeErrName(DecodeErr e) {
   }
 #line 98 "ts-src/mqtt/packet.ts"
   case DecodeErr_BAD_DUP: {
-    return "DUP set on QoS 0";
+    return "DUP on QoS 0";
   }
 #line 99 "ts-src/mqtt/packet.ts"
   case DecodeErr_BAD_SUBSCRIBE_OPTIONS: {
-    return "reserved bits in requested QoS";
+    return "bad requested QoS";
   }
 #line 100 "ts-src/mqtt/packet.ts"
   default: {
