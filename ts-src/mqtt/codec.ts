@@ -122,9 +122,10 @@ function putString(out: Bytes, off: u32, s: Bytes): u32 {
  *  user name), a will topic that is not a valid topic name, will QoS above 2. */
 export function connectHead(o: ConnectOptions): u32 {
   const hasWill: bool = o.willTopic.length > 0;
-  if (o.clientId.length > MAX_STRING_LEN || !validUtf8(o.clientId)) return 0;
-  if (o.userName.length > MAX_STRING_LEN || !validUtf8(o.userName)) return 0;
-  if (o.password.length > MAX_STRING_LEN || o.willMessage.length > MAX_STRING_LEN) return 0;
+  // Every length fits its 2-byte prefix (the will topic's: validTopicName):
+  // none has a bit above bit 15.
+  if (((o.clientId.length | o.userName.length | o.password.length | o.willMessage.length) >>> 16) !== 0) return 0;
+  if (!validUtf8(o.clientId) || !validUtf8(o.userName)) return 0;
   if (hasWill && (!validTopicName(o.willTopic) || o.willQos > 2)) return 0;
   // Protocol name (6) + level (1) + flags (1) + keep alive (2) + client id.
   let rem: u32 = u32(12 + o.clientId.length);

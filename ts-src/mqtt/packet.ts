@@ -101,10 +101,6 @@ export function decodeErrName(e: DecodeErr): string {
   }
 }
 
-/** The empty view reset() puts in every Bytes field (one shared instance, so
- *  that under Node a reset allocates nothing). */
-const EMPTY: Bytes = noBytes();
-
 /** One decoded packet. The Bytes fields are views into the decoder's input:
  *  valid until that buffer changes. Fields a packet type does not carry are
  *  0 / false / empty. */
@@ -146,7 +142,8 @@ export class Packet {
    *  decode() returns 0 after a complete fixed header (the size still to come). */
   totalLen: u32 = 0;
 
-  /** Back to "nothing decoded". */
+  /** Back to "nothing decoded". The views are new empty ones (C: {NULL, 0},
+   *  stores of zero; a shared constant view would be loaded from flash). */
   reset(): void {
     this.type = 0;
     this.flags = 0;
@@ -154,20 +151,20 @@ export class Packet {
     this.qos = 0;
     this.retain = false;
     this.packetId = 0;
-    this.topic = EMPTY;
-    this.payload = EMPTY;
+    this.topic = noBytes();
+    this.payload = noBytes();
     this.sessionPresent = false;
     this.returnCode = 0;
-    this.codes = EMPTY;
-    this.body = EMPTY;
+    this.codes = noBytes();
+    this.body = noBytes();
     this.protocolLevel = 0;
     this.connectFlags = 0;
     this.keepAlive = 0;
-    this.clientId = EMPTY;
-    this.willTopic = EMPTY;
-    this.willMessage = EMPTY;
-    this.userName = EMPTY;
-    this.password = EMPTY;
+    this.clientId = noBytes();
+    this.willTopic = noBytes();
+    this.willMessage = noBytes();
+    this.userName = noBytes();
+    this.password = noBytes();
     this.remLen = 0;
     this.totalLen = 0;
   }

@@ -107,23 +107,21 @@ static uint32_t codec_putString(rt_bytes out, uint32_t off, rt_bytes s) {
  *  user name), a will topic that is not a valid topic name, will QoS above 2. */
 uint32_t codec_connectHead(ConnectOptions *o) {
   bool hasWill = o->willTopic.len > 0;
-  if (o->clientId.len > topic_MAX_STRING_LEN || !topic_validUtf8(o->clientId)) {
-    return 0;
-  }
-#line 126 "ts-src/mqtt/codec.ts"
-  if (o->userName.len > topic_MAX_STRING_LEN || !topic_validUtf8(o->userName)) {
-    return 0;
-  }
-#line 127 "ts-src/mqtt/codec.ts"
-  if (o->password.len > topic_MAX_STRING_LEN || o->willMessage.len > topic_MAX_STRING_LEN) {
+  // Every length fits its 2-byte prefix (the will topic's: validTopicName):
+  // none has a bit above bit 15.
+  if ((int32_t)((((o->clientId.len | o->userName.len) | o->password.len) | o->willMessage.len) >> 16) != 0) {
     return 0;
   }
 #line 128 "ts-src/mqtt/codec.ts"
+  if (!topic_validUtf8(o->clientId) || !topic_validUtf8(o->userName)) {
+    return 0;
+  }
+#line 129 "ts-src/mqtt/codec.ts"
   if (hasWill && (!topic_validTopicName(o->willTopic) || o->willQos > 2)) {
     return 0;
   }
   // Protocol name (6) + level (1) + flags (1) + keep alive (2) + client id.
-#line 130 "ts-src/mqtt/codec.ts"
+#line 131 "ts-src/mqtt/codec.ts"
   uint32_t rem = 12u + o->clientId.len;
   uint8_t flags = (uint8_t)(o->cleanSession ? packet_CONNECT_CLEAN_SESSION : 0);
   if (hasWill) {
@@ -133,7 +131,7 @@ uint32_t codec_connectHead(ConnectOptions *o) {
       flags = (uint8_t)(flags | packet_CONNECT_WILL_RETAIN);
     }
   }
-#line 137 "ts-src/mqtt/codec.ts"
+#line 138 "ts-src/mqtt/codec.ts"
   if (o->userName.len > 0) {
     rem = (rem + 2u) + o->userName.len;
     flags = (uint8_t)(flags | packet_CONNECT_USER_NAME);
@@ -156,11 +154,11 @@ uint32_t codec_putConnectTail(rt_bytes out, uint32_t off, ConnectOptions *o) {
   if (o->userName.len > 0) {
     at = codec_putString(out, at, o->userName);
   }
-#line 157 "ts-src/mqtt/codec.ts"
+#line 158 "ts-src/mqtt/codec.ts"
   if (o->password.len > 0) {
     at = codec_putString(out, at, o->password);
   }
-#line 158 "ts-src/mqtt/codec.ts"
+#line 159 "ts-src/mqtt/codec.ts"
   return at;
 }
 
@@ -171,14 +169,14 @@ uint32_t codec_encodeConnect(rt_bytes out, ConnectOptions *o) {
   if (o->password.len > 0 && o->userName.len == 0) {
     return 0;
   }
-#line 166 "ts-src/mqtt/codec.ts"
+#line 167 "ts-src/mqtt/codec.ts"
   uint32_t head = codec_connectHead(o);
   uint32_t rem = head & 0xffffffu;
   uint32_t total = codec_packetSize(rem);
   if (head == 0 || total > out.len) {
     return 0;
   }
-#line 170 "ts-src/mqtt/codec.ts"
+#line 171 "ts-src/mqtt/codec.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)(PacketType_CONNECT << 4), rem);
   at = codec_putString(out, at, RT_LIT("MQTT"));
   rt_bytes_set(out, at, codec_PROTOCOL_LEVEL);
@@ -196,16 +194,16 @@ uint32_t codec_encodePublish(rt_bytes out, rt_bytes topic, rt_bytes payload, uin
   if ((qos > 2 || (qos > 0 && packetId == 0)) || (qos == 0 && dup)) {
     return 0;
   }
-#line 185 "ts-src/mqtt/codec.ts"
+#line 186 "ts-src/mqtt/codec.ts"
   if (!topic_validTopicName(topic)) {
     return 0;
   }
-#line 186 "ts-src/mqtt/codec.ts"
+#line 187 "ts-src/mqtt/codec.ts"
   uint32_t total = codec_publishSize(topic.len, payload.len, qos);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 188 "ts-src/mqtt/codec.ts"
+#line 189 "ts-src/mqtt/codec.ts"
   return codec_writePublish(out, topic, payload, qos, retain, dup, packetId, total);
 }
 
@@ -217,18 +215,18 @@ uint32_t codec_writePublish(rt_bytes out, rt_bytes topic, rt_bytes payload, uint
   if (dup) {
     first = (uint8_t)(first | packet_PUBLISH_DUP);
   }
-#line 197 "ts-src/mqtt/codec.ts"
+#line 198 "ts-src/mqtt/codec.ts"
   if (retain) {
     first = (uint8_t)(first | packet_PUBLISH_RETAIN);
   }
-#line 198 "ts-src/mqtt/codec.ts"
+#line 199 "ts-src/mqtt/codec.ts"
   uint32_t rem = ((2u + topic.len) + (uint32_t)((qos > 0) ? 2 : 0)) + payload.len;
   uint32_t at = codec_putHeader(out, first, rem);
   at = codec_putString(out, at, topic);
   if (qos > 0) {
     at = codec_putU16(out, at, packetId);
   }
-#line 202 "ts-src/mqtt/codec.ts"
+#line 203 "ts-src/mqtt/codec.ts"
   rt_copy_bytes(out, at, payload);
   return total;
 }
@@ -240,11 +238,11 @@ uint32_t codec_encodeAck(rt_bytes out, uint8_t type, uint16_t packetId) {
   if (packetId == 0 || out.len < 4) {
     return 0;
   }
-#line 211 "ts-src/mqtt/codec.ts"
+#line 212 "ts-src/mqtt/codec.ts"
   if ((type < PacketType_PUBACK || type > PacketType_PUBCOMP) && type != PacketType_UNSUBACK) {
     return 0;
   }
-#line 212 "ts-src/mqtt/codec.ts"
+#line 213 "ts-src/mqtt/codec.ts"
   out.p[0] = (uint8_t)((type << 4) | ((type == PacketType_PUBREL) ? 0x2 : 0));
   out.p[1] = 2;
   codec_putU16(out, 2, packetId);
@@ -268,20 +266,20 @@ uint32_t codec_encodeSubUnsub(rt_bytes out, bool sub, uint16_t packetId, rt_byte
   if ((packetId == 0 || qos > 2) || !topic_validTopicFilter(filter)) {
     return 0;
   }
-#line 233 "ts-src/mqtt/codec.ts"
+#line 234 "ts-src/mqtt/codec.ts"
   uint32_t rem = (4u + filter.len) + (uint32_t)(sub ? 1 : 0);
   uint32_t total = codec_packetSize(rem);
   if (total > out.len) {
     return 0;
   }
-#line 236 "ts-src/mqtt/codec.ts"
+#line 237 "ts-src/mqtt/codec.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)(((PacketType)(sub ? PacketType_SUBSCRIBE : PacketType_UNSUBSCRIBE) << 4) | 0x2), rem);
   at = codec_putU16(out, at, packetId);
   at = codec_putString(out, at, filter);
   if (sub) {
     rt_bytes_set(out, at, qos);
   }
-#line 240 "ts-src/mqtt/codec.ts"
+#line 241 "ts-src/mqtt/codec.ts"
   return total;
 }
 
@@ -291,11 +289,11 @@ uint32_t codec_encodeSimple(rt_bytes out, uint8_t type) {
   if ((type != PacketType_PINGREQ && type != PacketType_PINGRESP) && type != PacketType_DISCONNECT) {
     return 0;
   }
-#line 247 "ts-src/mqtt/codec.ts"
+#line 248 "ts-src/mqtt/codec.ts"
   if (out.len < 2) {
     return 0;
   }
-#line 248 "ts-src/mqtt/codec.ts"
+#line 249 "ts-src/mqtt/codec.ts"
   out.p[0] = (uint8_t)(type << 4);
   out.p[1] = 0;
   return 2;
@@ -308,32 +306,32 @@ static bool codec_validSubackCodes(rt_bytes codes) {
       return false;
     }
   }
-#line 258 "ts-src/mqtt/codec.ts"
+#line 259 "ts-src/mqtt/codec.ts"
   return true;
 }
 
 /** Checks the first byte alone (2.2.1, 2.2.2): the type and its flags. */
-#line 276 "ts-src/mqtt/codec.ts"
+#line 277 "ts-src/mqtt/codec.ts"
 static DecodeErr codec_checkFirstByte(uint8_t type, uint8_t flags, bool forClient) {
   if (type == 0 || type == 15) {
     return DecodeErr_BAD_TYPE;
   }
-#line 278 "ts-src/mqtt/codec.ts"
+#line 279 "ts-src/mqtt/codec.ts"
   uint32_t bit = (1u << (type & 31u));
   if (forClient && ((int32_t)(codec_SERVER_ONLY & bit) != 0)) {
     return DecodeErr_NOT_FOR_CLIENT;
   }
-#line 280 "ts-src/mqtt/codec.ts"
+#line 281 "ts-src/mqtt/codec.ts"
   if (type == PacketType_PUBLISH) {
     uint8_t qos = (uint8_t)((flags >> 1) & 3);
     if (qos == 3) {
       return DecodeErr_BAD_QOS;
     }
-#line 283 "ts-src/mqtt/codec.ts"
+#line 284 "ts-src/mqtt/codec.ts"
     if (qos == 0 && ((flags & packet_PUBLISH_DUP) != 0)) {
       return DecodeErr_BAD_DUP;
     }
-#line 284 "ts-src/mqtt/codec.ts"
+#line 285 "ts-src/mqtt/codec.ts"
     return DecodeErr_OK;
   }
   return (DecodeErr)((flags == (((int32_t)(codec_FLAGS_2 & bit) != 0) ? 2 : 0)) ? DecodeErr_OK : DecodeErr_RESERVED_FLAGS);
@@ -345,13 +343,13 @@ static DecodeErr codec_checkRemainingLength(uint8_t type, uint32_t rem) {
   bool ok = true;
   if ((int32_t)(codec_REM_2 & bit) != 0) {
     ok = rem == 2;
-#line 294 "ts-src/mqtt/codec.ts"
+#line 295 "ts-src/mqtt/codec.ts"
   } else if ((int32_t)(codec_REM_0 & bit) != 0) {
     ok = rem == 0;
   } else if (type == PacketType_SUBACK) {
     ok = rem >= 3;
   }
-#line 297 "ts-src/mqtt/codec.ts"
+#line 298 "ts-src/mqtt/codec.ts"
   return (DecodeErr)(ok ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
 }
 
@@ -368,14 +366,14 @@ int32_t codec_decodeForClient(rt_bytes input, uint32_t maxPacket, Packet *out) {
 
 /** decodeForClient, with `forClient` false accepting every type and passing
  *  the server-only bodies to `serverBody` (NOT_FOR_CLIENT when null). */
-#line 316 "ts-src/mqtt/codec.ts"
+#line 317 "ts-src/mqtt/codec.ts"
 int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Packet *out, ServerBodyFn serverBody) {
   Packet_reset(out);
   uint32_t n = input.len;
   if (n == 0) {
     return 0;
   }
-#line 320 "ts-src/mqtt/codec.ts"
+#line 321 "ts-src/mqtt/codec.ts"
   uint8_t first = input.p[0];
   uint8_t type = (uint8_t)(first >> 4);
   uint8_t flags = (uint8_t)(first & 0xf);
@@ -386,7 +384,7 @@ int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Pac
   // Remaining length: 7 bits per byte, least significant first, at most 4
   // bytes (2.2.3). 3.1.1 (unlike MQTT 5) does not require the minimal form,
   // so e.g. 0x80 0x00 is a valid 0.
-#line 329 "ts-src/mqtt/codec.ts"
+#line 330 "ts-src/mqtt/codec.ts"
   uint32_t rem = 0;
   uint32_t shift = 0;
   uint32_t hdr = 1;
@@ -394,18 +392,18 @@ int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Pac
     if (hdr >= n) {
       return 0;
     }
-#line 334 "ts-src/mqtt/codec.ts"
+#line 335 "ts-src/mqtt/codec.ts"
     uint8_t c = input.p[hdr];
     rem = (rem | ((uint32_t)(c & 0x7f) << (shift & 31u)));
     hdr++;
     if ((c & 0x80) == 0) {
       break;
     }
-#line 338 "ts-src/mqtt/codec.ts"
+#line 339 "ts-src/mqtt/codec.ts"
     if (hdr == 5) {
       return -DecodeErr_LENGTH_TOO_LONG;
     }
-#line 339 "ts-src/mqtt/codec.ts"
+#line 340 "ts-src/mqtt/codec.ts"
     shift += 7;
   }
   uint32_t total = hdr + rem;
@@ -416,16 +414,16 @@ int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Pac
   if (total > maxPacket) {
     return -DecodeErr_TOO_LARGE;
   }
-#line 347 "ts-src/mqtt/codec.ts"
+#line 348 "ts-src/mqtt/codec.ts"
   DecodeErr e1 = codec_checkRemainingLength(type, rem);
   if (e1 != DecodeErr_OK) {
     return -e1;
   }
-#line 349 "ts-src/mqtt/codec.ts"
+#line 350 "ts-src/mqtt/codec.ts"
   if (n < total) {
     return 0;
   }
-#line 351 "ts-src/mqtt/codec.ts"
+#line 352 "ts-src/mqtt/codec.ts"
   rt_bytes body = rt_subarray(input, hdr, total);
   DecodeErr e = DecodeErr_OK;
   uint32_t bit = (1u << (type & 31u));
@@ -438,14 +436,14 @@ int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Pac
     out->packetId = codec_readU16(body, 0);
     if (out->packetId == 0) {
       e = DecodeErr_ZERO_PACKET_ID;
-#line 362 "ts-src/mqtt/codec.ts"
+#line 363 "ts-src/mqtt/codec.ts"
     } else if (type == PacketType_SUBACK) {
       out->codes = rt_subarray(body, 2, UINT32_MAX);
       if (!codec_validSubackCodes(out->codes)) {
         e = DecodeErr_BAD_SUBACK_CODE;
       }
     }
-#line 366 "ts-src/mqtt/codec.ts"
+#line 367 "ts-src/mqtt/codec.ts"
   } else if (((int32_t)(codec_SERVER_ONLY & bit) != 0) && ((int32_t)(codec_REM_0 & bit) == 0)) {
     // CONNECT, SUBSCRIBE, UNSUBSCRIBE: only without forClient (checkFirstByte
     // refused them otherwise).
@@ -455,7 +453,7 @@ int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Pac
   if (e != DecodeErr_OK) {
     return -e;
   }
-#line 373 "ts-src/mqtt/codec.ts"
+#line 374 "ts-src/mqtt/codec.ts"
   return rt_i32_of(total);
 }
 
@@ -464,7 +462,7 @@ static uint16_t codec_readU16(rt_bytes b, uint32_t off) {
   if (off < b.len && (2 <= (b.len - off))) {
     return (uint16_t)((b.p[off] << 8) | b.p[off + 1]);
   }
-#line 379 "ts-src/mqtt/codec.ts"
+#line 380 "ts-src/mqtt/codec.ts"
   return 0;
 }
 
@@ -475,12 +473,12 @@ int32_t codec_fieldEnd(rt_bytes b, uint32_t off) {
   if (off >= b.len || ((b.len - off) < 2)) {
     return -1;
   }
-#line 387 "ts-src/mqtt/codec.ts"
+#line 388 "ts-src/mqtt/codec.ts"
   uint32_t len = (uint32_t)((b.p[off] << 8) | b.p[off + 1]);
   if (len > ((b.len - off) - 2)) {
     return -1;
   }
-#line 389 "ts-src/mqtt/codec.ts"
+#line 390 "ts-src/mqtt/codec.ts"
   return rt_i32_of(((off + 2) + len));
 }
 
@@ -489,11 +487,11 @@ DecodeErr codec_topicNameErr(rt_bytes t) {
   if (t.len == 0) {
     return DecodeErr_EMPTY_TOPIC;
   }
-#line 395 "ts-src/mqtt/codec.ts"
+#line 396 "ts-src/mqtt/codec.ts"
   if (!topic_validTopicName(t)) {
     return (DecodeErr)(topic_validUtf8(t) ? DecodeErr_TOPIC_WILDCARD : DecodeErr_BAD_UTF8);
   }
-#line 396 "ts-src/mqtt/codec.ts"
+#line 397 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }
 
@@ -505,24 +503,24 @@ static DecodeErr codec_decodePublish(rt_bytes body, uint8_t flags, Packet *out) 
   if (end < 0) {
     return DecodeErr_STRING_OVERRUN;
   }
-#line 405 "ts-src/mqtt/codec.ts"
+#line 406 "ts-src/mqtt/codec.ts"
   uint32_t at = (uint32_t)end;
   out->topic = rt_subarray(body, 2, at);
   DecodeErr te = codec_topicNameErr(out->topic);
   if (te != DecodeErr_OK) {
     return te;
   }
-#line 409 "ts-src/mqtt/codec.ts"
+#line 410 "ts-src/mqtt/codec.ts"
   if (out->qos > 0) {
     if ((body.len - at) < 2) {
       return DecodeErr_BAD_LENGTH; // at <= length
     }
-#line 411 "ts-src/mqtt/codec.ts"
+#line 412 "ts-src/mqtt/codec.ts"
     out->packetId = codec_readU16(body, at);
     if (out->packetId == 0) {
       return DecodeErr_ZERO_PACKET_ID;
     }
-#line 413 "ts-src/mqtt/codec.ts"
+#line 414 "ts-src/mqtt/codec.ts"
     at = at + 2u;
   }
   out->payload = rt_subarray(body, at, UINT32_MAX);
@@ -534,16 +532,16 @@ static DecodeErr codec_decodeConnack(rt_bytes body, Packet *out) {
   if ((rt_bytes_get(body, 0) & 0xfe) != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 422 "ts-src/mqtt/codec.ts"
+#line 423 "ts-src/mqtt/codec.ts"
   out->sessionPresent = rt_bytes_get(body, 0) == 1;
   out->returnCode = rt_bytes_get(body, 1);
   if (out->returnCode > codec_MAX_CONNACK_CODE) {
     return DecodeErr_BAD_RETURN_CODE;
   }
-#line 425 "ts-src/mqtt/codec.ts"
+#line 426 "ts-src/mqtt/codec.ts"
   if (out->sessionPresent && out->returnCode != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 426 "ts-src/mqtt/codec.ts"
+#line 427 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }
