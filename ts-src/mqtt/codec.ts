@@ -170,9 +170,9 @@ export function encodeConnect(out: Bytes, o: ConnectOptions): u32 {
   if (head === 0 || total > out.length) return 0;
   let at: u32 = putHeader(out, u8(PacketType.CONNECT << 4), rem);
   at = putString(out, at, lit("MQTT"));
-  out[at] = PROTOCOL_LEVEL;
-  out[at + 1] = u8(head >>> 24);
-  at = putU16(out, u32(at + 2), o.keepAlive);
+  // Protocol level and flags: one 16-bit write.
+  at = putU16(out, at, u16((PROTOCOL_LEVEL << 8) | (head >>> 24)));
+  at = putU16(out, at, o.keepAlive);
   at = putString(out, at, o.clientId);
   putConnectTail(out, at, o);
   return total;
@@ -398,26 +398,31 @@ export function topicNameErr(t: Bytes): DecodeErr {
 }
 
 function decodePublish(body: Bytes, flags: u8, out: Packet): DecodeErr {
-  out.qos = u8((flags >>> 1) & 3);
+  const qos: u8 = u8((flags >>> 1) & 3);
+  out.qos = qos;
   out.dup = (flags & PUBLISH_DUP) !== 0;
   out.retain = (flags & PUBLISH_RETAIN) !== 0;
-  const end: i32 = fieldEnd(body, 0);
-  if (end < 0) return DecodeErr.STRING_OVERRUN;
-  let at: u32 = u32(end);
-  out.topic = body.subarray(2, at);
+  // The topic name with its 2-byte length (fieldEnd(body, 0), written out
+  // so that the reads and views below need no bounds checks).
+  if (body.length < 2) return DecodeErr.STRING_OVERRUN;
+  const end: u32 = 2 + ((body[0] << 8) | body[1]);
+  if (end > body.length) return DecodeErr.STRING_OVERRUN;
+  out.topic = body.subarray(2, end);
   const te: DecodeErr = topicNameErr(out.topic);
   if (te !== DecodeErr.OK) return te;
-  if (out.qos > 0) {
-    if (u32(body.length - at) < 2) return DecodeErr.BAD_LENGTH; // at <= length
-    out.packetId = readU16(body, at);
-    if (out.packetId === 0) return DecodeErr.ZERO_PACKET_ID;
-    at = u32(at + 2);
+  if (qos === 0) {
+    out.payload = body.subarray(end);
+    return DecodeErr.OK;
   }
-  out.payload = body.subarray(at);
+  if (body.length - end < 2) return DecodeErr.BAD_LENGTH;
+  out.packetId = u16((body[end + 0] << 8) | body[end + 1]); // end + k: the form proven in range
+  if (out.packetId === 0) return DecodeErr.ZERO_PACKET_ID;
+  out.payload = body.subarray(end + 2);
   return DecodeErr.OK;
 }
 
 function decodeConnack(body: Bytes, out: Packet): DecodeErr {
+  if (body.length < 2) return DecodeErr.BAD_LENGTH; // checked already: unchecked reads below
   // Only bit 0 (session present) of the acknowledge flags is defined.
   if ((body[0] & 0xfe) !== 0) return DecodeErr.BAD_CONNACK_FLAGS;
   out.sessionPresent = body[0] === 1;

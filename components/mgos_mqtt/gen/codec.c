@@ -179,9 +179,9 @@ uint32_t codec_encodeConnect(rt_bytes out, ConnectOptions *o) {
 #line 171 "ts-src/mqtt/codec.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)(PacketType_CONNECT << 4), rem);
   at = codec_putString(out, at, RT_LIT("MQTT"));
-  rt_bytes_set(out, at, codec_PROTOCOL_LEVEL);
-  rt_bytes_set(out, rt_idx_add(at, 1), (uint8_t)(head >> 24));
-  at = codec_putU16(out, at + 2u, o->keepAlive);
+  // Protocol level and flags: one 16-bit write.
+  at = codec_putU16(out, at, (uint16_t)((uint32_t)(codec_PROTOCOL_LEVEL << 8) | (head >> 24)));
+  at = codec_putU16(out, at, o->keepAlive);
   at = codec_putString(out, at, o->clientId);
   codec_putConnectTail(out, at, o);
   return total;
@@ -496,52 +496,63 @@ DecodeErr codec_topicNameErr(rt_bytes t) {
 }
 
 static DecodeErr codec_decodePublish(rt_bytes body, uint8_t flags, Packet *out) {
-  out->qos = (uint8_t)((flags >> 1) & 3);
+  uint8_t qos = (uint8_t)((flags >> 1) & 3);
+  out->qos = qos;
   out->dup = (flags & packet_PUBLISH_DUP) != 0;
   out->retain = (flags & packet_PUBLISH_RETAIN) != 0;
-  int32_t end = codec_fieldEnd(body, 0);
-  if (end < 0) {
+  // The topic name with its 2-byte length (fieldEnd(body, 0), written out
+  // so that the reads and views below need no bounds checks).
+  if (body.len < 2) {
     return DecodeErr_STRING_OVERRUN;
   }
-#line 406 "ts-src/mqtt/codec.ts"
-  uint32_t at = (uint32_t)end;
-  out->topic = rt_subarray(body, 2, at);
+#line 408 "ts-src/mqtt/codec.ts"
+  uint32_t end = (uint32_t)(2 + ((body.p[0] << 8) | body.p[1]));
+  if (end > body.len) {
+    return DecodeErr_STRING_OVERRUN;
+  }
+#line 410 "ts-src/mqtt/codec.ts"
+  out->topic = rt_slice(body, 2, end);
   DecodeErr te = codec_topicNameErr(out->topic);
   if (te != DecodeErr_OK) {
     return te;
   }
-#line 410 "ts-src/mqtt/codec.ts"
-  if (out->qos > 0) {
-    if ((body.len - at) < 2) {
-      return DecodeErr_BAD_LENGTH; // at <= length
-    }
-#line 412 "ts-src/mqtt/codec.ts"
-    out->packetId = codec_readU16(body, at);
-    if (out->packetId == 0) {
-      return DecodeErr_ZERO_PACKET_ID;
-    }
-#line 414 "ts-src/mqtt/codec.ts"
-    at = at + 2u;
+#line 413 "ts-src/mqtt/codec.ts"
+  if (qos == 0) {
+    out->payload = rt_slice_from(body, end);
+    return DecodeErr_OK;
   }
-  out->payload = rt_subarray(body, at, UINT32_MAX);
+  if ((body.len - end) < 2) {
+    return DecodeErr_BAD_LENGTH;
+  }
+#line 418 "ts-src/mqtt/codec.ts"
+  out->packetId = (uint16_t)((body.p[end + 0] << 8) | body.p[end + 1]); // end + k: the form proven in range
+  if (out->packetId == 0) {
+    return DecodeErr_ZERO_PACKET_ID;
+  }
+#line 420 "ts-src/mqtt/codec.ts"
+  out->payload = rt_slice_from(body, end + 2);
   return DecodeErr_OK;
 }
 
 static DecodeErr codec_decodeConnack(rt_bytes body, Packet *out) {
+  if (body.len < 2) {
+    return DecodeErr_BAD_LENGTH; // checked already: unchecked reads below
+  }
   // Only bit 0 (session present) of the acknowledge flags is defined.
-  if ((rt_bytes_get(body, 0) & 0xfe) != 0) {
+#line 427 "ts-src/mqtt/codec.ts"
+  if ((body.p[0] & 0xfe) != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 423 "ts-src/mqtt/codec.ts"
-  out->sessionPresent = rt_bytes_get(body, 0) == 1;
-  out->returnCode = rt_bytes_get(body, 1);
+#line 428 "ts-src/mqtt/codec.ts"
+  out->sessionPresent = body.p[0] == 1;
+  out->returnCode = body.p[1];
   if (out->returnCode > codec_MAX_CONNACK_CODE) {
     return DecodeErr_BAD_RETURN_CODE;
   }
-#line 426 "ts-src/mqtt/codec.ts"
+#line 431 "ts-src/mqtt/codec.ts"
   if (out->sessionPresent && out->returnCode != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 427 "ts-src/mqtt/codec.ts"
+#line 432 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }
