@@ -106,7 +106,7 @@ function topicCheck(t: Bytes, filter: bool, noControl: bool): bool {
     all = all | c;
     if (c <= PLUS) {
       if (c < low) return false;
-      if (c === PLUS || c === HASH) {
+      if (isWildcard(c)) {
         // A wildcard must stand alone between separators (or the ends), and
         // `#` must be the last character of the filter.
         const next: u32 = u32(i + 1); // i < n <= 65535: no wrap
@@ -131,7 +131,7 @@ export function topicMatches(filter: Bytes, topic: Bytes): bool {
   const fn: u32 = filter.length;
   const tn: u32 = topic.length;
   if (fn === 0 || tn === 0) return false;
-  if (topic[0] === DOLLAR && (filter[0] === PLUS || filter[0] === HASH)) return false;
+  if (topic[0] === DOLLAR && isWildcard(filter[0])) return false;
   // One walk over the filter, byte by byte. Every filter byte is looked at
   // before a match is declared, so a misplaced wildcard never matches; a
   // literal byte equal to the topic's is not a wildcard, and the topic bytes
@@ -140,14 +140,14 @@ export function topicMatches(filter: Bytes, topic: Bytes): bool {
   for (let fi: u32 = 0; fi < fn; fi++) {
     const c: u8 = filter[fi];
     const next: u32 = u32(fi + 1); // fi < fn: no wrap
-    if (c === PLUS || c === HASH) {
+    if (isWildcard(c)) {
       // A whole level: after a separator or at the start, before one or at the end.
       if (fi > 0 && filter[fi - 1] !== SLASH) return false;
       if (c === HASH) return next === fn && !hasWildcard(topic, ti, tn);
       if (next < fn && filter[next] !== SLASH) return false;
       // `+`: the topic's level, up to its next separator.
       while (ti < tn && topic[ti] !== SLASH) {
-        if (topic[ti] === PLUS || topic[ti] === HASH) return false;
+        if (isWildcard(topic[ti])) return false;
         ti++;
       }
     } else if (ti >= tn) {
@@ -165,7 +165,12 @@ export function topicMatches(filter: Bytes, topic: Bytes): bool {
 function hasWildcard(s: Bytes, start: u32, end: u32): bool {
   for (let i: u32 = start; i < end; i++) {
     const c: u8 = s[i];
-    if (c === PLUS || c === HASH) return true;
+    if (isWildcard(c)) return true;
   }
   return false;
+}
+
+/** `+` (0x2B) or `#` (0x23): they differ only in bit 3, so one comparison. */
+function isWildcard(c: u8): bool {
+  return (c | 0x08) === PLUS;
 }

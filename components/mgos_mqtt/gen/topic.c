@@ -3,6 +3,7 @@
 
 static bool topic_topicCheck(rt_bytes t, bool filter, bool noControl);
 static bool topic_hasWildcard(rt_bytes s, uint32_t start, uint32_t end);
+static bool topic_isWildcard(uint8_t c);
 
 /** True when `s` is well-formed UTF-8 (RFC 3629: no overlong forms, no
  *  surrogates U+D800..U+DFFF, nothing above U+10FFFF) without U+0000, as
@@ -122,7 +123,7 @@ static bool topic_topicCheck(rt_bytes t, bool filter, bool noControl) {
         return false;
       }
 #line 109 "ts-src/mqtt/topic.ts"
-      if (c == topic_PLUS || c == topic_HASH) {
+      if (topic_isWildcard(c)) {
         // A wildcard must stand alone between separators (or the ends), and
         // `#` must be the last character of the filter.
         uint32_t next = i + 1; // i < n <= 65535: no wrap
@@ -159,7 +160,7 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
     return false;
   }
 #line 134 "ts-src/mqtt/topic.ts"
-  if (topic.p[0] == topic_DOLLAR && (filter.p[0] == topic_PLUS || filter.p[0] == topic_HASH)) {
+  if (topic.p[0] == topic_DOLLAR && topic_isWildcard(filter.p[0])) {
     return false;
   }
   // One walk over the filter, byte by byte. Every filter byte is looked at
@@ -171,7 +172,7 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
   for (uint32_t fi = 0; fi < fn; fi++) {
     uint8_t c = filter.p[fi];
     uint32_t next = fi + 1; // fi < fn: no wrap
-    if (c == topic_PLUS || c == topic_HASH) {
+    if (topic_isWildcard(c)) {
       // A whole level: after a separator or at the start, before one or at the end.
       if (fi > 0 && filter.p[fi - 1] != topic_SLASH) {
         return false;
@@ -187,7 +188,7 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
       // `+`: the topic's level, up to its next separator.
 #line 149 "ts-src/mqtt/topic.ts"
       while (ti < tn && topic.p[ti] != topic_SLASH) {
-        if (topic.p[ti] == topic_PLUS || topic.p[ti] == topic_HASH) {
+        if (topic_isWildcard(topic.p[ti])) {
           return false;
         }
 #line 151 "ts-src/mqtt/topic.ts"
@@ -211,10 +212,15 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
 static bool topic_hasWildcard(rt_bytes s, uint32_t start, uint32_t end) {
   for (uint32_t i = start; i < end; i++) {
     uint8_t c = rt_bytes_get(s, i);
-    if (c == topic_PLUS || c == topic_HASH) {
+    if (topic_isWildcard(c)) {
       return true;
     }
   }
 #line 170 "ts-src/mqtt/topic.ts"
   return false;
+}
+
+/** `+` (0x2B) or `#` (0x23): they differ only in bit 3, so one comparison. */
+static bool topic_isWildcard(uint8_t c) {
+  return (c | 0x8) == topic_PLUS;
 }
