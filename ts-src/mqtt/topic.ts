@@ -96,10 +96,8 @@ export function hasControlChar(s: Bytes): bool {
 function topicCheck(t: Bytes, filter: bool, noControl: bool): bool {
   const n: u32 = t.length;
   if (n === 0 || n > MAX_STRING_LEN) return false;
-  // Bytes below `low` are refused (NUL, or every ASCII control character);
-  // from `high` on (DEL and up) a control character is looked for.
+  // Bytes below `low` are refused: NUL, or every ASCII control character.
   const low: u8 = noControl ? 0x20 : 1;
-  const high: u32 = noControl ? 0x7f : 0x100;
   let all: u8 = 0;
   for (let i: u32 = 0; i < n; i++) {
     const c: u8 = t[i];
@@ -113,7 +111,7 @@ function topicCheck(t: Bytes, filter: bool, noControl: bool): bool {
         if (!filter || (i > 0 && t[i - 1] !== SLASH)) return false;
         if (next < n && (c === HASH || t[next] !== SLASH)) return false;
       }
-    } else if (c >= high) {
+    } else if (c >= 0x7f && noControl) {
       if (c === 0x7f || (c === 0xc2 && i + 1 < n && t[i + 1] <= 0x9f)) return false;
     }
   }

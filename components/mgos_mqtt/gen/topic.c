@@ -109,11 +109,9 @@ static bool topic_topicCheck(rt_bytes t, bool filter, bool noControl) {
   if (n == 0 || n > topic_MAX_STRING_LEN) {
     return false;
   }
-  // Bytes below `low` are refused (NUL, or every ASCII control character);
-  // from `high` on (DEL and up) a control character is looked for.
-#line 101 "ts-src/mqtt/topic.ts"
+  // Bytes below `low` are refused: NUL, or every ASCII control character.
+#line 100 "ts-src/mqtt/topic.ts"
   uint8_t low = (uint8_t)(noControl ? 0x20 : 1);
-  uint32_t high = (uint32_t)(noControl ? 0x7f : 0x100);
   uint8_t all = 0;
   for (uint32_t i = 0; i < n; i++) {
     uint8_t c = t.p[i];
@@ -122,7 +120,7 @@ static bool topic_topicCheck(rt_bytes t, bool filter, bool noControl) {
       if (c < low) {
         return false;
       }
-#line 109 "ts-src/mqtt/topic.ts"
+#line 107 "ts-src/mqtt/topic.ts"
       if (topic_isWildcard(c)) {
         // A wildcard must stand alone between separators (or the ends), and
         // `#` must be the last character of the filter.
@@ -130,19 +128,19 @@ static bool topic_topicCheck(rt_bytes t, bool filter, bool noControl) {
         if (!filter || (i > 0 && t.p[i - 1] != topic_SLASH)) {
           return false;
         }
-#line 114 "ts-src/mqtt/topic.ts"
+#line 112 "ts-src/mqtt/topic.ts"
         if (next < n && (c == topic_HASH || t.p[next] != topic_SLASH)) {
           return false;
         }
       }
-#line 116 "ts-src/mqtt/topic.ts"
-    } else if (c >= high) {
+#line 114 "ts-src/mqtt/topic.ts"
+    } else if (c >= 0x7f && noControl) {
       if (c == 0x7f || ((c == 0xc2 && ((i + 1) < n)) && t.p[i + 1] <= 0x9f)) {
         return false;
       }
     }
   }
-#line 120 "ts-src/mqtt/topic.ts"
+#line 118 "ts-src/mqtt/topic.ts"
   return all < 0x80 || topic_validUtf8(t);
 }
 
@@ -159,7 +157,7 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
   if (fn == 0 || tn == 0) {
     return false;
   }
-#line 134 "ts-src/mqtt/topic.ts"
+#line 132 "ts-src/mqtt/topic.ts"
   if (topic.p[0] == topic_DOLLAR && topic_isWildcard(filter.p[0])) {
     return false;
   }
@@ -167,7 +165,7 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
   // before a match is declared, so a misplaced wildcard never matches; a
   // literal byte equal to the topic's is not a wildcard, and the topic bytes
   // a wildcard covers are checked for wildcards.
-#line 139 "ts-src/mqtt/topic.ts"
+#line 137 "ts-src/mqtt/topic.ts"
   uint32_t ti = 0;
   for (uint32_t fi = 0; fi < fn; fi++) {
     uint8_t c = filter.p[fi];
@@ -177,21 +175,21 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
       if (fi > 0 && filter.p[fi - 1] != topic_SLASH) {
         return false;
       }
-#line 146 "ts-src/mqtt/topic.ts"
+#line 144 "ts-src/mqtt/topic.ts"
       if (c == topic_HASH) {
         return next == fn && !topic_hasWildcard(topic, ti, tn);
       }
-#line 147 "ts-src/mqtt/topic.ts"
+#line 145 "ts-src/mqtt/topic.ts"
       if (next < fn && filter.p[next] != topic_SLASH) {
         return false;
       }
       // `+`: the topic's level, up to its next separator.
-#line 149 "ts-src/mqtt/topic.ts"
+#line 147 "ts-src/mqtt/topic.ts"
       while (ti < tn && topic.p[ti] != topic_SLASH) {
         if (topic_isWildcard(topic.p[ti])) {
           return false;
         }
-#line 151 "ts-src/mqtt/topic.ts"
+#line 149 "ts-src/mqtt/topic.ts"
         ti++;
       }
     } else if (ti >= tn) {
@@ -201,7 +199,7 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
       if (c != topic.p[ti]) {
         return false;
       }
-#line 158 "ts-src/mqtt/topic.ts"
+#line 156 "ts-src/mqtt/topic.ts"
       ti++;
     }
   }
@@ -216,7 +214,7 @@ static bool topic_hasWildcard(rt_bytes s, uint32_t start, uint32_t end) {
       return true;
     }
   }
-#line 170 "ts-src/mqtt/topic.ts"
+#line 168 "ts-src/mqtt/topic.ts"
   return false;
 }
 
