@@ -96,14 +96,12 @@ export function hasControlChar(s: Bytes): bool {
 function topicCheck(t: Bytes, filter: bool, noControl: bool): bool {
   const n: u32 = t.length;
   if (n === 0 || n > MAX_STRING_LEN) return false;
-  // Bytes below `low` are refused: NUL, or every ASCII control character.
-  const low: u8 = noControl ? 0x20 : 1;
   let all: u8 = 0;
   for (let i: u32 = 0; i < n; i++) {
     const c: u8 = t[i];
     all = all | c;
     if (c <= PLUS) {
-      if (c < low) return false;
+      if (c === 0 || (noControl && c < 0x20)) return false;
       if (isWildcard(c)) {
         // A wildcard must stand alone between separators (or the ends), and
         // `#` must be the last character of the filter.

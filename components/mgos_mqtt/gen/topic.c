@@ -109,18 +109,16 @@ static bool topic_topicCheck(rt_bytes t, bool filter, bool noControl) {
   if (n == 0 || n > topic_MAX_STRING_LEN) {
     return false;
   }
-  // Bytes below `low` are refused: NUL, or every ASCII control character.
-#line 100 "ts-src/mqtt/topic.ts"
-  uint8_t low = (uint8_t)(noControl ? 0x20 : 1);
+#line 99 "ts-src/mqtt/topic.ts"
   uint8_t all = 0;
   for (uint32_t i = 0; i < n; i++) {
     uint8_t c = t.p[i];
     all = (uint8_t)(all | c);
     if (c <= topic_PLUS) {
-      if (c < low) {
+      if (c == 0 || (noControl && c < 0x20)) {
         return false;
       }
-#line 107 "ts-src/mqtt/topic.ts"
+#line 105 "ts-src/mqtt/topic.ts"
       if (topic_isWildcard(c)) {
         // A wildcard must stand alone between separators (or the ends), and
         // `#` must be the last character of the filter.
@@ -128,19 +126,19 @@ static bool topic_topicCheck(rt_bytes t, bool filter, bool noControl) {
         if (!filter || (i > 0 && t.p[i - 1] != topic_SLASH)) {
           return false;
         }
-#line 112 "ts-src/mqtt/topic.ts"
+#line 110 "ts-src/mqtt/topic.ts"
         if (next < n && (c == topic_HASH || t.p[next] != topic_SLASH)) {
           return false;
         }
       }
-#line 114 "ts-src/mqtt/topic.ts"
+#line 112 "ts-src/mqtt/topic.ts"
     } else if (c >= 0x7f && noControl) {
       if (c == 0x7f || ((c == 0xc2 && ((i + 1) < n)) && t.p[i + 1] <= 0x9f)) {
         return false;
       }
     }
   }
-#line 118 "ts-src/mqtt/topic.ts"
+#line 116 "ts-src/mqtt/topic.ts"
   return all < 0x80 || topic_validUtf8(t);
 }
 
@@ -157,7 +155,7 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
   if (fn == 0 || tn == 0) {
     return false;
   }
-#line 132 "ts-src/mqtt/topic.ts"
+#line 130 "ts-src/mqtt/topic.ts"
   if (topic.p[0] == topic_DOLLAR && topic_isWildcard(filter.p[0])) {
     return false;
   }
@@ -165,7 +163,7 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
   // before a match is declared, so a misplaced wildcard never matches; a
   // literal byte equal to the topic's is not a wildcard, and the topic bytes
   // a wildcard covers are checked for wildcards.
-#line 137 "ts-src/mqtt/topic.ts"
+#line 135 "ts-src/mqtt/topic.ts"
   uint32_t ti = 0;
   for (uint32_t fi = 0; fi < fn; fi++) {
     uint8_t c = filter.p[fi];
@@ -175,21 +173,21 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
       if (fi > 0 && filter.p[fi - 1] != topic_SLASH) {
         return false;
       }
-#line 144 "ts-src/mqtt/topic.ts"
+#line 142 "ts-src/mqtt/topic.ts"
       if (c == topic_HASH) {
         return next == fn && !topic_hasWildcard(topic, ti, tn);
       }
-#line 145 "ts-src/mqtt/topic.ts"
+#line 143 "ts-src/mqtt/topic.ts"
       if (next < fn && filter.p[next] != topic_SLASH) {
         return false;
       }
       // `+`: the topic's level, up to its next separator.
-#line 147 "ts-src/mqtt/topic.ts"
+#line 145 "ts-src/mqtt/topic.ts"
       while (ti < tn && topic.p[ti] != topic_SLASH) {
         if (topic_isWildcard(topic.p[ti])) {
           return false;
         }
-#line 149 "ts-src/mqtt/topic.ts"
+#line 147 "ts-src/mqtt/topic.ts"
         ti++;
       }
     } else if (ti >= tn) {
@@ -199,7 +197,7 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
       if (c != topic.p[ti]) {
         return false;
       }
-#line 156 "ts-src/mqtt/topic.ts"
+#line 154 "ts-src/mqtt/topic.ts"
       ti++;
     }
   }
@@ -214,7 +212,7 @@ static bool topic_hasWildcard(rt_bytes s, uint32_t start, uint32_t end) {
       return true;
     }
   }
-#line 168 "ts-src/mqtt/topic.ts"
+#line 166 "ts-src/mqtt/topic.ts"
   return false;
 }
 
