@@ -34,7 +34,7 @@
 // Everything runs on the port's loop thread; the ESP-IDF port serializes
 // calls from other tasks with its mutex.
 
-import { u8, u16, u32, i32, bool, int, usize, f64, Ptr, Bytes, copy, copyBytes, bytesEqual, strBytes, cstr, noBytes, structs, f64Hi, f64Lo, idiv, mul32 } from "../rt/rt";
+import { u8, u16, u32, i32, bool, int, usize, f64, Ptr, Bytes, lit, copy, copyBytes, bytesEqual, strBytes, cstr, noBytes, structs, f64Hi, f64Lo, idiv, mul32 } from "../rt/rt";
 import { Session, SessionEvent, SessionState, LogLevel, MAX_RX_QOS2 } from "../mqtt/session";
 import { Packet, PacketType } from "../mqtt/packet";
 import { MGOS_MQTT_ERR, mgos_mqtt_dropped } from "../mqtt/delivery";
@@ -49,7 +49,7 @@ import {
   mg_connection, mg_mqtt_message, mg_send_mqtt_handshake_opts, mgos_cloud_arg, mg_event_handler_t, sub_handler_t,
   mgos_mqtt_connect_fn_t, MG_MQTT, MG_EV, MG_F, MGOS_EVENT, MGOS_CLOUD, MGOS_MQTT_SUB, mgos_mqtt_props, mgos_mqtt_v5_info,
 } from "./mg_types";
-import { nowMs, wallTime, rand32, logMsg, netConnect, netSend, netClose, deviceId, eventTrigger } from "./port";
+import { nowMs, wallTime, rand32, logMsg, COMPILED_OUT, netConnect, netSend, netClose, deviceId, eventTrigger } from "./port";
 import { WsLink, WsCode } from "./ws";
 import { WS_SUPPORT, WS_ONE } from "./options";
 import { LOG_LEVEL } from "../mqtt/loglevel";
@@ -80,6 +80,9 @@ function timeIsSet(): bool {
   if ((hi >>> 31) !== 0) return false;
   return hi > TIME_SET_MIN_HI || (hi === TIME_SET_MIN_HI && f64Lo(t) >= 0xc0000000);
 }
+/** Shared wording of error logs (one copy of the string in flash). */
+const BAD_QOS: string = "QoS must be 0, 1 or 2: ";
+
 /** Reconnect delay jitter, percent either side (0..100; 0: none). Spreads a fleet's
  *  reconnects after a broker dies. @kconfig MGOS_MQTT_RECONNECT_JITTER_PCT */
 export const RECONNECT_JITTER_PCT: u32 = 10;
@@ -248,7 +251,7 @@ export class mgos_mqtt_conn {
       return;
     }
     if (WS_SUPPORT === 0 && c.ws_enable) {
-      logMsg(LogLevel.ERROR, "ws_enable is set but WebSocket support is compiled out (CONFIG_MGOS_MQTT_WS_SUPPORT)", noBytes());
+      logMsg(LogLevel.ERROR, COMPILED_OUT, lit("CONFIG_MGOS_MQTT_WS_SUPPORT, for ws_enable"));
       this.failed(now);
       return;
     }
@@ -272,12 +275,15 @@ export class mgos_mqtt_conn {
     // The server this attempt goes to (a Server Reference's, not the configured one).
     logMsg(LogLevel.INFO, this.useBackup ? "connecting (mqtt1) to " : "connecting to ", ref.length > 0 ? ref : sb(c.server));
     this.net = NetState.CONNECTING;
-    if (netConnect(this.slot, this.host.subarray(0, this.hostLen), this.port, this.tls ? this.slot : -1) < 0) {
-      logMsg(LogLevel.ERROR, "cannot start connecting to ", sb(c.server));
-      this.net = NetState.IDLE;
-      this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTERROR);
-      this.failed(now);
-    }
+    if (netConnect(this.slot, this.host.subarray(0, this.hostLen), this.port, this.tls ? this.slot : -1) < 0) this.connectFailed(now);
+  }
+
+  /** The TCP connect could not start or failed: a connect error, then a retry with backoff. */
+  private connectFailed(now: u32): void {
+    logMsg(LogLevel.ERROR, "connect failed: ", sb(this.active().server));
+    this.net = NetState.IDLE;
+    this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTERROR);
+    this.failed(now);
   }
 
   /** Re-reads the sections that follow the system config. */
@@ -327,18 +333,12 @@ export class mgos_mqtt_conn {
     if (!this.tls && (sb(c.ssl_cert).length > 0 || sb(c.ssl_key).length > 0)) {
       logMsg(LogLevel.WARN, "ssl_cert/ssl_key are set but ssl_ca_cert is not: TLS stays off (set ssl_ca_cert)", noBytes());
     }
-    if (s.length === 0) {
-      logMsg(LogLevel.ERROR, this.useBackup ? "mqtt1.server is not set" : "mqtt.server is not set", noBytes());
-      return false;
-    }
-    // The config loader refuses bad addresses; a firmware can still write the
-    // struct directly, so the connection checks again (the same splitter).
+    // The config loader refuses bad addresses (saying why); a firmware can
+    // still write the struct directly, so the connection checks again (the
+    // same splitter: an empty address has no host).
     const a: ServerAddr = serverAddr;
-    const e: server_err = splitServer(s, a);
-    if (e !== server_err.OK) {
-      logMsg(LogLevel.ERROR, e === server_err.BRACKET ? "bad server address (expected [v6addr]:port): "
-        : e === server_err.NO_HOST || e === server_err.HOST_LONG ? "server host empty or longer than MGOS_MQTT_MAX_HOST_LEN: "
-        : "bad server port in ", s);
+    if (splitServer(s, a) !== server_err.OK) {
+      logMsg(LogLevel.ERROR, this.useBackup ? "mqtt1.server not set or bad: " : "mqtt.server not set or bad: ", s);
       return false;
     }
     const h: Bytes = s.subarray(a.hostStart, a.hostEnd);
@@ -367,7 +367,7 @@ export class mgos_mqtt_conn {
     sc.maxQueueLength = c.max_queue_length <= 0 ? 0 : u32(c.max_queue_length);
     sc.dropOldest = c.max_queue_drop_oldest;
     if (c.protocol_version === 5 && MQTT5_SUPPORT === 0) {
-      logMsg(LogLevel.ERROR, "protocol_version 5, but MQTT 5 is compiled out (CONFIG_MGOS_MQTT_V5_SUPPORT)", noBytes());
+      logMsg(LogLevel.ERROR, COMPILED_OUT, lit("CONFIG_MGOS_MQTT_V5_SUPPORT, for protocol_version 5"));
       return false;
     }
     sc.version = c.protocol_version === 5 ? 5 : 4;
@@ -383,10 +383,7 @@ export class mgos_mqtt_conn {
     if (this.net !== NetState.CONNECTING) return;
     this.session.now = now;
     if (!ok) {
-      logMsg(LogLevel.ERROR, "connect failed to ", sb(this.active().server));
-      this.net = NetState.IDLE;
-      this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTERROR);
-      this.failed(now);
+      this.connectFailed(now);
       return;
     }
     this.net = NetState.OPEN;
@@ -834,7 +831,7 @@ export class mgos_mqtt_conn {
   /** A global handler; false when MGOS_MQTT_MAX_GLOBAL_HANDLERS are taken. */
   addGlobal(ev: mg_event_handler_t, ud: Ptr): bool {
     if (this.nGlobal >= MAX_GLOBAL_HANDLERS) {
-      logMsg(LogLevel.ERROR, "MGOS_MQTT_MAX_GLOBAL_HANDLERS reached, global handler not added", noBytes());
+      logMsg(LogLevel.ERROR, "MGOS_MQTT_MAX_GLOBAL_HANDLERS reached", noBytes());
       return false;
     }
     const h: mgos_mqtt_ghandler = this.ghandlers[this.nGlobal];
@@ -847,7 +844,7 @@ export class mgos_mqtt_conn {
   /** A topic handler (kind TOPIC or SUB); its index, -1 when the table is full. */
   addHandler(kind: u8, ev: mg_event_handler_t | null, sub: sub_handler_t | null, ud: Ptr, filter: Bytes): i32 {
     if (this.nHandlers >= MAX_TOPIC_HANDLERS) {
-      logMsg(LogLevel.ERROR, "MGOS_MQTT_MAX_TOPIC_HANDLERS reached, handler not added for ", filter);
+      logMsg(LogLevel.ERROR, "MGOS_MQTT_MAX_TOPIC_HANDLERS reached: ", filter);
       return -1;
     }
     const h: mgos_mqtt_handler = this.handlers[this.nHandlers];
@@ -878,7 +875,7 @@ export class mgos_mqtt_conn {
     const now: u32 = nowMs();
     this.session.now = now;
     if (qos < 0 || qos > 2) {
-      logMsg(LogLevel.ERROR, "subscribe: QoS must be 0, 1 or 2 for ", filter);
+      logMsg(LogLevel.ERROR, BAD_QOS, filter);
       return false;
     }
     const k: i32 = this.addHandler(kind, ev, sub, ud, filter);
@@ -924,7 +921,7 @@ export class mgos_mqtt_conn {
   publish(topic: Bytes, payload: Bytes, qos: i32, retain: bool): u16 {
     const now: u32 = nowMs();
     if (qos < 0 || qos > 2) {
-      logMsg(LogLevel.ERROR, "publish: QoS must be 0, 1 or 2 for ", topic);
+      logMsg(LogLevel.ERROR, BAD_QOS, topic);
       this.session.lastError = MGOS_MQTT_ERR.INVALID;
       return 0;
     }
@@ -1078,9 +1075,9 @@ export function sb(s: string | null): Bytes {
   return s === null ? noBytes() : strBytes(s);
 }
 
-/** True when the strings of `c` fit a connection's storage; else logs
- *  `what` with the bytes they need. */
-function stringsFit(c: mgos_config_mqtt, what: string): bool {
+/** True when the strings of `c` fit a connection's storage; else logs the
+ *  bytes they need. */
+function stringsFit(c: mgos_config_mqtt): bool {
   let need: u32 = 0;
   for (let k: i32 = 0; k < KEY_COUNT; k++) {
     if (key_kind(k) !== config_kind.STRING) continue;
@@ -1090,7 +1087,7 @@ function stringsFit(c: mgos_config_mqtt, what: string): bool {
   if (need <= CONN_STR_SIZE) return true;
   logText.len = 0;
   logNumber(i32(need));
-  logMsg(LogLevel.ERROR, what, logText.buf.subarray(0, logText.len));
+  logMsg(LogLevel.ERROR, "config strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ", logText.buf.subarray(0, logText.len));
   return false;
 }
 
@@ -1210,7 +1207,7 @@ export function conn_alloc(from: i32): mgos_mqtt_conn | null {
       return c;
     }
   }
-  logMsg(LogLevel.ERROR, "all MGOS_MQTT_MAX_CONNS connection slots are in use", noBytes());
+  logMsg(LogLevel.ERROR, "MGOS_MQTT_MAX_CONNS reached", noBytes());
   return null;
 }
 
@@ -1270,13 +1267,12 @@ export function mgos_mqtt_port_poll(now: u32): u32 {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
 export function create2(conn_id: int, cfg: mgos_config_mqtt, cfg1: mgos_config_mqtt | null): mgos_mqtt_conn | null {
-  const what: string = "mgos_mqtt_conn_create2: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
   // The system config's sections are not copied (as the reference): they are
   // the library's own, re-read at every connect.
   const sys0: bool = cfg === mgos_sys_config_get_mqtt();
   const sys1: bool = cfg1 !== null && cfg1 === mgos_sys_config_get_mqtt1();
-  if (!sys0 && !stringsFit(cfg, what)) return null;
-  if (cfg1 !== null && !sys1 && !stringsFit(cfg1!, what)) return null;
+  if (!sys0 && !stringsFit(cfg)) return null;
+  if (cfg1 !== null && !sys1 && !stringsFit(cfg1!)) return null;
   const c: mgos_mqtt_conn | null = conn_alloc(conn_id === 0 ? 0 : 1);
   if (c === null) return null;
   c.id = conn_id;
@@ -1307,9 +1303,7 @@ export function create2(conn_id: int, cfg: mgos_config_mqtt, cfg1: mgos_config_m
  */
 export function set_config(c: mgos_mqtt_conn, cfg: mgos_config_mqtt): bool {
   const sys0: bool = cfg === mgos_sys_config_get_mqtt();
-  if (!sys0 && !stringsFit(cfg, "mgos_mqtt_set_config: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ")) {
-    return false;
-  }
+  if (!sys0 && !stringsFit(cfg)) return false;
   copy(c.cfg, cfg);
   if (!sys0) ownStrings(c.cfg, c.strs);
   c.followSys0 = sys0;

@@ -4,6 +4,7 @@
 
 static bool conn_timeIsSet(void);
 static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now);
+static void mgos_mqtt_conn_connectFailed(mgos_mqtt_conn *self, uint32_t now);
 static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_config_mqtt *c);
 static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c);
 static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_mqtt *c);
@@ -21,7 +22,7 @@ static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id);
 static rt_bytes mgos_mqtt_conn_filterOf(mgos_mqtt_conn *self, mgos_mqtt_handler *h);
 static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *p, int32_t tag);
 static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i);
-static bool conn_stringsFit(mgos_config_mqtt *c, const char *what);
+static bool conn_stringsFit(mgos_config_mqtt *c);
 static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf);
 static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload);
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud);
@@ -31,18 +32,18 @@ static void LogText_put(LogText *self, uint8_t c);
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num);
 static void conn_logNumber(int32_t num);
 
-#line 1022 "ts-src/mgos/conn.ts"
+#line 1019 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
 
 /** parseServer's scratch (everything runs on the port's loop thread). */
-#line 1024 "ts-src/mgos/conn.ts"
+#line 1021 "ts-src/mgos/conn.ts"
 static ServerAddr conn_serverAddr;
 
-#line 1150 "ts-src/mgos/conn.ts"
+#line 1147 "ts-src/mgos/conn.ts"
 static LogText conn_logText;
 
 /* Sets the fields of a zeroed mgos_mqtt_conn to their initial values. */
-#line 131 "ts-src/mgos/conn.ts"
+#line 134 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
   Session_init(&self->session);
   mgos_config_mqtt_init(&self->cfg);
@@ -58,7 +59,7 @@ void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
 }
 
 /* Sets the fields of a zeroed ConnTable to their initial values. */
-#line 1018 "ts-src/mgos/conn.ts"
+#line 1015 "ts-src/mgos/conn.ts"
 void ConnTable_init(ConnTable *self) {
   for (uint32_t i = 0; i != CONFIG_MGOS_MQTT_MAX_CONNS; i++) mgos_mqtt_conn_init(&self->conns[i]); /* != : N may be a Kconfig 0 */
 }
@@ -82,7 +83,7 @@ static bool conn_timeIsSet(void) {
 
 /** The WebSocket link carries this connection (never when compiled out:
    *  the linker then drops the link's code). */
-#line 207 "ts-src/mgos/conn.ts"
+#line 210 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_wsOn(mgos_mqtt_conn *self) {
   return CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0 && WsLink_active(&self->wss[0]);
 }
@@ -94,7 +95,7 @@ uint32_t mgos_mqtt_conn_unsentBytes(mgos_mqtt_conn *self) {
 }
 
 /** The config in use: mqtt, or mqtt1 after a failover. */
-#line 220 "ts-src/mgos/conn.ts"
+#line 223 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_conn_active(mgos_mqtt_conn *self) {
   return self->useBackup ? &self->cfg1 : &self->cfg;
 }
@@ -108,19 +109,19 @@ uint8_t mgos_mqtt_conn_effectiveMaxQos(mgos_mqtt_conn *self) {
   if (q <= 0) {
     return 0;
   }
-#line 231 "ts-src/mgos/conn.ts"
+#line 234 "ts-src/mgos/conn.ts"
   return (uint8_t)((q >= 2) ? 2 : 1);
 }
 
 // ---------------------------------------------------------------- connecting
 /** Starts a connection attempt now, unless one is under way or up. */
-#line 237 "ts-src/mgos/conn.ts"
+#line 240 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   self->reconnectPending = false;
   if (self->net != NetState_IDLE) {
     return;
   }
-#line 240 "ts-src/mgos/conn.ts"
+#line 243 "ts-src/mgos/conn.ts"
   self->session.now = now;
   mgos_mqtt_conn_refreshSys(self);
   mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
@@ -130,15 +131,15 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "time is not set, not connecting (mqtt.require_time)", RT_NOBYTES);
     }
-#line 247 "ts-src/mgos/conn.ts"
+#line 250 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_failed(self, now);
     return;
   }
   if (CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE == 0 && c->ws_enable) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "ws_enable is set but WebSocket support is compiled out (CONFIG_MGOS_MQTT_WS_SUPPORT)", RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, port_COMPILED_OUT, RT_LIT("CONFIG_MGOS_MQTT_WS_SUPPORT, for ws_enable"));
     }
-#line 252 "ts-src/mgos/conn.ts"
+#line 255 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_failed(self, now);
     return;
   }
@@ -153,7 +154,7 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
       port_logMsg(LogLevel_INFO, "following the broker's Server Reference: ", ref);
     }
   }
-#line 262 "ts-src/mgos/conn.ts"
+#line 265 "ts-src/mgos/conn.ts"
   if (!mgos_mqtt_conn_parseServer(self, (ref.len > 0) ? ref : conn_sb(c->server), c)) {
     mgos_mqtt_conn_failed(self, now);
     return;
@@ -165,23 +166,29 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   if (CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0) {
     WsLink_reset(&self->wss[0]);
   }
-#line 271 "ts-src/mgos/conn.ts"
+#line 274 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTING);
   // The server this attempt goes to (a Server Reference's, not the configured one).
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
     port_logMsg(LogLevel_INFO, self->useBackup ? "connecting (mqtt1) to " : "connecting to ", (ref.len > 0) ? ref : conn_sb(c->server));
   }
-#line 274 "ts-src/mgos/conn.ts"
+#line 277 "ts-src/mgos/conn.ts"
   self->net = NetState_CONNECTING;
   if (port_netConnect(self->slot, rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls ? self->slot : (-1)) < 0) {
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "cannot start connecting to ", conn_sb(c->server));
-    }
-#line 277 "ts-src/mgos/conn.ts"
-    self->net = NetState_IDLE;
-    mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
-    mgos_mqtt_conn_failed(self, now);
+    mgos_mqtt_conn_connectFailed(self, now);
   }
+}
+
+/** The TCP connect could not start or failed: a connect error, then a retry with backoff. */
+#line 282 "ts-src/mgos/conn.ts"
+static void mgos_mqtt_conn_connectFailed(mgos_mqtt_conn *self, uint32_t now) {
+  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+    port_logMsg(LogLevel_ERROR, "connect failed: ", conn_sb(mgos_mqtt_conn_active(self)->server));
+  }
+#line 284 "ts-src/mgos/conn.ts"
+  self->net = NetState_IDLE;
+  mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
+  mgos_mqtt_conn_failed(self, now);
 }
 
 /** Re-reads the sections that follow the system config. */
@@ -189,15 +196,15 @@ void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self) {
   if (self->followSys) {
     mgos_mqtt_conn_loadSysConfig(self);
   }
-#line 286 "ts-src/mgos/conn.ts"
+#line 292 "ts-src/mgos/conn.ts"
   if (self->followSys0) {
     self->cfg = *mgos_sys_config_get_mqtt();
   }
-#line 287 "ts-src/mgos/conn.ts"
+#line 293 "ts-src/mgos/conn.ts"
   if (self->followSys1) {
     self->cfg1 = *mgos_sys_config_get_mqtt1();
   }
-#line 288 "ts-src/mgos/conn.ts"
+#line 294 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_applyTimeouts(self);
 }
 
@@ -242,22 +249,16 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
       port_logMsg(LogLevel_WARN, "ssl_cert/ssl_key are set but ssl_ca_cert is not: TLS stays off (set ssl_ca_cert)", RT_NOBYTES);
     }
   }
-#line 330 "ts-src/mgos/conn.ts"
-  if (s.len == 0) {
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, self->useBackup ? "mqtt1.server is not set" : "mqtt.server is not set", RT_NOBYTES);
-    }
-#line 332 "ts-src/mgos/conn.ts"
-    return false;
-  }
-  // The config loader refuses bad addresses; a firmware can still write the
-  // struct directly, so the connection checks again (the same splitter).
+  // The config loader refuses bad addresses (saying why); a firmware can
+  // still write the struct directly, so the connection checks again (the
+  // same splitter: an empty address has no host).
+#line 339 "ts-src/mgos/conn.ts"
   ServerAddr *a = &conn_serverAddr;
-  server_err e = config_splitServer(s, a);
-  if (e != server_err_OK) {
+  if (config_splitServer(s, a) != server_err_OK) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, (e == server_err_BRACKET) ? "bad server address (expected [v6addr]:port): " : (e == server_err_NO_HOST || e == server_err_HOST_LONG) ? "server host empty or longer than MGOS_MQTT_MAX_HOST_LEN: " : "bad server port in ", s);
+      port_logMsg(LogLevel_ERROR, self->useBackup ? "mqtt1.server not set or bad: " : "mqtt.server not set or bad: ", s);
     }
+#line 342 "ts-src/mgos/conn.ts"
     return false;
   }
   rt_bytes h = rt_subarray(s, a->hostStart, a->hostEnd);
@@ -293,7 +294,7 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
   sc->dropOldest = c->max_queue_drop_oldest;
   if (c->protocol_version == 5 && CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "protocol_version 5, but MQTT 5 is compiled out (CONFIG_MGOS_MQTT_V5_SUPPORT)", RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, port_COMPILED_OUT, RT_LIT("CONFIG_MGOS_MQTT_V5_SUPPORT, for protocol_version 5"));
     }
 #line 371 "ts-src/mgos/conn.ts"
     return false;
@@ -316,13 +317,7 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
 #line 384 "ts-src/mgos/conn.ts"
   self->session.now = now;
   if (!ok) {
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "connect failed to ", conn_sb(mgos_mqtt_conn_active(self)->server));
-    }
-#line 387 "ts-src/mgos/conn.ts"
-    self->net = NetState_IDLE;
-    mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
-    mgos_mqtt_conn_failed(self, now);
+    mgos_mqtt_conn_connectFailed(self, now);
     return;
   }
   self->net = NetState_OPEN;
@@ -330,11 +325,11 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
   if ((CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0 && mgos_mqtt_conn_active(self)->ws_enable) && !WsLink_isOpen(&self->wss[0])) {
     if (!WsLink_begin(&self->wss[0], rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls, conn_sb(mgos_mqtt_conn_active(self)->ws_path), now)) {
       mgos_mqtt_conn_dropWs(self, now);
-#line 396 "ts-src/mgos/conn.ts"
+#line 393 "ts-src/mgos/conn.ts"
     } else {
       mgos_mqtt_conn_service(self, now);
     }
-#line 397 "ts-src/mgos/conn.ts"
+#line 394 "ts-src/mgos/conn.ts"
     return;
   }
   mgos_mqtt_connect_fn_t f = self->connectFn;
@@ -345,12 +340,12 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
     const char *tmp = (cid != NULL && (rt_str_bytes(cid).len > 0)) ? cid : port_deviceId();
     f(&self->nc, tmp, &self->hsOpts, self->connectFnArg);
     // A connect_fn that gave up (e.g. could not sign its token) closes.
-#line 406 "ts-src/mgos/conn.ts"
+#line 403 "ts-src/mgos/conn.ts"
     if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & (MG_F_CLOSE_IMMEDIATELY | MG_F_SEND_AND_CLOSE)) != 0)) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
         port_logMsg(LogLevel_WARN, "connect_fn closed the connection", RT_NOBYTES);
       }
-#line 408 "ts-src/mgos/conn.ts"
+#line 405 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropTransport(self, now);
       return;
     }
@@ -358,7 +353,7 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         port_logMsg(LogLevel_ERROR, "connect_fn did not call mg_send_mqtt_handshake_opt", RT_NOBYTES);
       }
-#line 413 "ts-src/mgos/conn.ts"
+#line 410 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropTransport(self, now);
       return;
     }
@@ -376,7 +371,7 @@ static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_m
   if (c->will_retain) {
     flags = (uint8_t)(flags | MG_MQTT_WILL_RETAIN);
   }
-#line 428 "ts-src/mgos/conn.ts"
+#line 425 "ts-src/mgos/conn.ts"
   o->flags = flags;
   int32_t ka = c->keep_alive;
   o->keep_alive = (uint16_t)((ka <= 0) ? 0 : ((ka >= 65535) ? 65535 : (uint16_t)ka));
@@ -393,7 +388,7 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "mg_send_mqtt_handshake_opt: not connected", RT_NOBYTES);
     }
-#line 442 "ts-src/mgos/conn.ts"
+#line 439 "ts-src/mgos/conn.ts"
     return false;
   }
   ConnectOptions *h = &self->hs;
@@ -414,7 +409,7 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
   if (h->willQos > 2) {
     h->willQos = 2;
   }
-#line 460 "ts-src/mgos/conn.ts"
+#line 457 "ts-src/mgos/conn.ts"
   h->willRetain = (o->flags & MG_MQTT_WILL_RETAIN) != 0;
   h->cleanSession = (o->flags & MG_MQTT_CLEAN_SESSION) != 0;
   // The session's clean_session decides what survives a disconnect.
@@ -426,14 +421,14 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
 
 // ---------------------------------------------------------------- failures and backoff
 /** An attempt failed or the connection ended: schedule the next one. */
-#line 472 "ts-src/mgos/conn.ts"
+#line 469 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now) {
   // Callers set net to IDLE themselves: a handler run before this point may
   // already have started a new attempt, and that socket must not be orphaned.
   if ((!self->wantConnect || self->net != NetState_IDLE) || self->reconnectPending) {
     return;
   }
-#line 476 "ts-src/mgos/conn.ts"
+#line 473 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_scheduleReconnect(self, now);
 }
 
@@ -448,26 +443,26 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
       port_logMsg(LogLevel_WARN, self->useBackup ? "switching to the backup server mqtt1: " : "switching back to the main server mqtt: ", conn_sb(mgos_mqtt_conn_active(self)->server));
     }
   }
-#line 488 "ts-src/mgos/conn.ts"
+#line 485 "ts-src/mgos/conn.ts"
   uint32_t minMs = self->minMs[(uint32_t)(self->useBackup ? 1 : 0)];
   if (maxMs < minMs) {
     maxMs = minMs;
   }
-#line 490 "ts-src/mgos/conn.ts"
+#line 487 "ts-src/mgos/conn.ts"
   uint32_t d = (self->delayMs == 0) ? minMs : (self->delayMs * 2u);
   // Doubling past 2^31 would wrap; the clamp below keeps it at max anyway.
   if (self->delayMs > 0x7fffffff) {
     d = maxMs;
   }
-#line 493 "ts-src/mgos/conn.ts"
+#line 490 "ts-src/mgos/conn.ts"
   if (d < minMs) {
     d = minMs;
   }
-#line 494 "ts-src/mgos/conn.ts"
+#line 491 "ts-src/mgos/conn.ts"
   if (d > maxMs) {
     d = maxMs;
   }
-#line 495 "ts-src/mgos/conn.ts"
+#line 492 "ts-src/mgos/conn.ts"
   self->delayMs = d;
   self->lastDelayMs = conn_jitter(d);
   self->reconnectAt = now + self->lastDelayMs;
@@ -479,20 +474,20 @@ static bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self) {
   if (self->useBackup) {
     return true;
   }
-#line 504 "ts-src/mgos/conn.ts"
+#line 501 "ts-src/mgos/conn.ts"
   return self->hasCfg1 && self->cfg1.enable;
 }
 
 // ---------------------------------------------------------------- I/O
 /** Writes what the session has queued and closes when it asks to. */
-#line 510 "ts-src/mgos/conn.ts"
+#line 507 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
   Session *s = &self->session;
   if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & MG_F_CLOSE_IMMEDIATELY) != 0)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
       port_logMsg(LogLevel_INFO, "closing: MG_F_CLOSE_IMMEDIATELY", RT_NOBYTES);
     }
-#line 514 "ts-src/mgos/conn.ts"
+#line 511 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
     return;
   }
@@ -506,24 +501,24 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         port_logMsg(LogLevel_ERROR, "send failed", RT_NOBYTES);
       }
-#line 525 "ts-src/mgos/conn.ts"
+#line 522 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropTransport(self, now);
       return;
     }
     if (n == 0) {
       break;
     }
-#line 529 "ts-src/mgos/conn.ts"
+#line 526 "ts-src/mgos/conn.ts"
     Session_txConsumed(s, (uint32_t)n);
   }
   if (self->net == NetState_OPEN && Session_wantsClose(s)) {
     mgos_mqtt_conn_dropTransport(self, now);
-#line 532 "ts-src/mgos/conn.ts"
+#line 529 "ts-src/mgos/conn.ts"
   } else if ((self->net == NetState_OPEN && s->txLen == 0) && ((int32_t)(self->nc.flags & MG_F_SEND_AND_CLOSE) != 0)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
       port_logMsg(LogLevel_INFO, "closing: MG_F_SEND_AND_CLOSE", RT_NOBYTES);
     }
-#line 534 "ts-src/mgos/conn.ts"
+#line 531 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
@@ -540,30 +535,30 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
         Session_txConsumed(s, k);
       }
     }
-#line 548 "ts-src/mgos/conn.ts"
+#line 545 "ts-src/mgos/conn.ts"
     if (w->txLen == 0) {
       break;
     }
-#line 549 "ts-src/mgos/conn.ts"
+#line 546 "ts-src/mgos/conn.ts"
     int32_t n = port_netSend(self->slot, WsLink_txView(w));
     if (n < 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         port_logMsg(LogLevel_ERROR, "send failed", RT_NOBYTES);
       }
-#line 552 "ts-src/mgos/conn.ts"
+#line 549 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropTransport(self, now);
       return;
     }
     if (n == 0) {
       break;
     }
-#line 556 "ts-src/mgos/conn.ts"
+#line 553 "ts-src/mgos/conn.ts"
     WsLink_txConsumed(w, (uint32_t)n);
   }
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 559 "ts-src/mgos/conn.ts"
+#line 556 "ts-src/mgos/conn.ts"
   if (Session_wantsClose(s) && WsLink_isOpen(w)) {
     WsLink_close(w, WsCode_NORMAL, now);
     mgos_mqtt_conn_serviceWs(self, now);
@@ -575,12 +570,12 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
 }
 
 /** Drops a WebSocket connection; one that never got its 101 is a connect error. */
-#line 568 "ts-src/mgos/conn.ts"
+#line 565 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_dropWs(mgos_mqtt_conn *self, uint32_t now) {
   if (!self->wss[0].opened) {
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
-#line 570 "ts-src/mgos/conn.ts"
+#line 567 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_dropTransport(self, now);
 }
 
@@ -589,7 +584,7 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
   if (self->net != NetState_IDLE) {
     port_netClose(self->slot);
   }
-#line 576 "ts-src/mgos/conn.ts"
+#line 573 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -599,14 +594,14 @@ void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) {
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 583 "ts-src/mgos/conn.ts"
+#line 580 "ts-src/mgos/conn.ts"
   if (mgos_mqtt_conn_wsOn(self)) {
     WsLink_onRecv(&self->wss[0], data, now);
-#line 584 "ts-src/mgos/conn.ts"
+#line 581 "ts-src/mgos/conn.ts"
   } else {
     Session_onRecv(&self->session, data, now);
   }
-#line 585 "ts-src/mgos/conn.ts"
+#line 582 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_service(self, now);
 }
 
@@ -614,7 +609,7 @@ void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now)
   if (self->net == NetState_IDLE) {
     return;
   }
-#line 590 "ts-src/mgos/conn.ts"
+#line 587 "ts-src/mgos/conn.ts"
   if (self->net == NetState_CONNECTING) {
     mgos_mqtt_conn_onTcpConnect(self, false, err, now);
     return;
@@ -622,11 +617,11 @@ void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now)
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     port_logMsg(LogLevel_WARN, (err != 0) ? "connection closed with an error" : "connection closed by the server", RT_NOBYTES);
   }
-#line 595 "ts-src/mgos/conn.ts"
+#line 592 "ts-src/mgos/conn.ts"
   if (mgos_mqtt_conn_wsOn(self) && !self->wss[0].opened) {
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
-#line 596 "ts-src/mgos/conn.ts"
+#line 593 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -639,7 +634,7 @@ uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   }
   // MG_EV_POLL while a transport exists, as Mongoose's loop gives every
   // connection one per iteration (the shadows send state requests from it).
-#line 606 "ts-src/mgos/conn.ts"
+#line 603 "ts-src/mgos/conn.ts"
   if (self->net != NetState_IDLE && self->nGlobal > 0) {
     self->session.now = now;
     self->pollArg.now = port_wallTime();
@@ -649,7 +644,7 @@ uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   if ((self->net == NetState_OPEN && mgos_mqtt_conn_wsOn(self)) && WsLink_expired(&self->wss[0], now)) {
     mgos_mqtt_conn_dropWs(self, now);
   }
-#line 613 "ts-src/mgos/conn.ts"
+#line 610 "ts-src/mgos/conn.ts"
   if (self->net == NetState_OPEN) {
     Session_tick(&self->session, now);
     mgos_mqtt_conn_service(self, now);
@@ -657,34 +652,34 @@ uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
       wait = WsLink_nextIn(&self->wss[0], now, wait);
     }
     // The session's own deadlines (PINGREQ, PINGRESP, CONNACK) to the ms.
-#line 618 "ts-src/mgos/conn.ts"
+#line 615 "ts-src/mgos/conn.ts"
     if (self->net == NetState_OPEN) {
       wait = Session_nextTickIn(&self->session, now, wait);
     }
   }
   // Measured after the tick: a close it decided (CONNACK or keepalive timeout)
   // has just scheduled a reconnect, which must not wait a whole POLL_MAX_MS.
-#line 622 "ts-src/mgos/conn.ts"
+#line 619 "ts-src/mgos/conn.ts"
   if (self->reconnectPending) {
     int32_t left = rt_i32_of((self->reconnectAt - now));
     if (left <= 0) {
       wait = 0;
-#line 625 "ts-src/mgos/conn.ts"
+#line 622 "ts-src/mgos/conn.ts"
     } else if ((uint32_t)left < wait) {
       wait = (uint32_t)left;
     }
   }
-#line 627 "ts-src/mgos/conn.ts"
+#line 624 "ts-src/mgos/conn.ts"
   return wait;
 }
 
 // ---------------------------------------------------------------- events
-#line 632 "ts-src/mgos/conn.ts"
+#line 629 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
   if (!mgos_mqtt_conn_active(self)->cloud_events) {
     return;
   }
-#line 634 "ts-src/mgos/conn.ts"
+#line 631 "ts-src/mgos/conn.ts"
   self->cloudArg.type = MGOS_CLOUD_MQTT;
   port_eventTrigger(ev, &self->cloudArg);
 }
@@ -703,7 +698,7 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
   if (p == NULL) {
     return;
   }
-#line 650 "ts-src/mgos/conn.ts"
+#line 647 "ts-src/mgos/conn.ts"
   m->qos = p->qos;
   m->len = rt_i32_of(p->totalLen);
   m->connack_ret_code = p->returnCode;
@@ -719,7 +714,7 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
   // SUBACK: qos is the first filter's granted QoS (0x80: refused) and the
   // payload holds every return code, one byte per filter (an extension:
   // Mongoose left both empty).
-#line 663 "ts-src/mgos/conn.ts"
+#line 660 "ts-src/mgos/conn.ts"
   if (p->type == PacketType_SUBACK) {
     m->qos = (p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80;
     conn_setStr(m, RT_NOBYTES, p->codes);
@@ -741,39 +736,39 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   // handlers may reenter the API); DROPPED and OUTBOX_ROOM do not use it.
   if (((ev != SessionEvent_CONNACK && ev != SessionEvent_CLOSE) && ev != SessionEvent_DROPPED) && ev != SessionEvent_OUTBOX_ROOM) {
     // The PUBCOMP of an exchange the application runs is its own.
-#line 685 "ts-src/mgos/conn.ts"
+#line 682 "ts-src/mgos/conn.ts"
     if ((ev == SessionEvent_PUBREL && p != NULL) && mgos_mqtt_conn_appQos2Take(self, p->packetId)) {
       self->session.autoAck = false;
     }
-#line 686 "ts-src/mgos/conn.ts"
+#line 683 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_fillMsg(self, ev, p);
   }
   switch (ev) {
   case SessionEvent_CONNACK: {
     {
-#line 690 "ts-src/mgos/conn.ts"
+#line 687 "ts-src/mgos/conn.ts"
       if (p == NULL || p->returnCode != 0) {
         // The CLOSE that follows raises the connect-error event.
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
           port_logMsg(LogLevel_ERROR, "server refused the connection: ", rt_str_bytes(self->session.closeReason));
         }
-#line 693 "ts-src/mgos/conn.ts"
+#line 690 "ts-src/mgos/conn.ts"
         return;
       }
       self->delayMs = 0;
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
         port_logMsg(LogLevel_INFO, "connected to ", conn_sb(mgos_mqtt_conn_active(self)->server));
       }
-#line 697 "ts-src/mgos/conn.ts"
+#line 694 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTED);
       mgos_mqtt_conn_fillMsg(self, ev, p);
       break;
     }
   }
-#line 701 "ts-src/mgos/conn.ts"
+#line 698 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH: {
     {
-#line 702 "ts-src/mgos/conn.ts"
+#line 699 "ts-src/mgos/conn.ts"
       if (p == NULL || mgos_mqtt_conn_callTopics(self, ev, p, 0)) {
         toGlobal = false;
       } else {
@@ -784,52 +779,52 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
           mgos_mqtt_conn_appQos2Add(self, p->packetId);
         }
       }
-#line 710 "ts-src/mgos/conn.ts"
+#line 707 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 712 "ts-src/mgos/conn.ts"
+#line 709 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH_PART: {
     {
       // Fragments go only to handlers that asked for them; the first one
       // decides: when none matched, the session skips the message.
-#line 715 "ts-src/mgos/conn.ts"
+#line 712 "ts-src/mgos/conn.ts"
       toGlobal = false;
       if (p != NULL && mgos_mqtt_conn_callTopics(self, ev, p, 0)) {
         self->session.rxTake = true;
       }
-#line 717 "ts-src/mgos/conn.ts"
+#line 714 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 719 "ts-src/mgos/conn.ts"
+#line 716 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH_SKIPPED: {
     {
       // A topic cut short cannot be matched: global handlers only.
-#line 721 "ts-src/mgos/conn.ts"
+#line 718 "ts-src/mgos/conn.ts"
       bool whole = p != NULL && p->topic.len == self->session.rxTopicLen;
       if (whole && mgos_mqtt_conn_callTopics(self, ev, p, 0)) {
         toGlobal = false;
       }
-#line 723 "ts-src/mgos/conn.ts"
+#line 720 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 725 "ts-src/mgos/conn.ts"
+#line 722 "ts-src/mgos/conn.ts"
   case SessionEvent_SUBACK: {
     {
-#line 726 "ts-src/mgos/conn.ts"
+#line 723 "ts-src/mgos/conn.ts"
       if (mgos_mqtt_conn_callTopics(self, ev, NULL, self->session.evTag)) {
         toGlobal = false;
       }
-#line 727 "ts-src/mgos/conn.ts"
+#line 724 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 729 "ts-src/mgos/conn.ts"
+#line 726 "ts-src/mgos/conn.ts"
   case SessionEvent_DROPPED: {
     {
-#line 730 "ts-src/mgos/conn.ts"
+#line 727 "ts-src/mgos/conn.ts"
       mgos_mqtt_dropped *d = &self->dropped;
       Session *s = &self->session;
       d->packet_id = s->evDropId;
@@ -843,18 +838,18 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       break;
     }
   }
-#line 742 "ts-src/mgos/conn.ts"
+#line 739 "ts-src/mgos/conn.ts"
   case SessionEvent_OUTBOX_ROOM: {
     {
-#line 743 "ts-src/mgos/conn.ts"
+#line 740 "ts-src/mgos/conn.ts"
       arg = NULL;
       break;
     }
   }
-#line 746 "ts-src/mgos/conn.ts"
+#line 743 "ts-src/mgos/conn.ts"
   case SessionEvent_CLOSE: {
     {
-#line 747 "ts-src/mgos/conn.ts"
+#line 744 "ts-src/mgos/conn.ts"
       if (!self->session.wasConnected) {
         // Ended before an accepted CONNACK (refused, timed out, closed by the
         // server, e.g. a TLS 1.3 server refusing the client certificate).
@@ -864,23 +859,23 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
         port_logMsg(LogLevel_INFO, "disconnected: ", rt_str_bytes(self->session.closeReason));
       }
-#line 754 "ts-src/mgos/conn.ts"
+#line 751 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_DISCONNECTED);
       mgos_mqtt_conn_fillMsg(self, ev, NULL);
       arg = NULL;
       break;
     }
   }
-#line 759 "ts-src/mgos/conn.ts"
+#line 756 "ts-src/mgos/conn.ts"
   default: {
     break;
   }
   }
-#line 762 "ts-src/mgos/conn.ts"
+#line 759 "ts-src/mgos/conn.ts"
   if (toGlobal) {
     mgos_mqtt_conn_callGlobalArg(self, ev, arg);
   }
-#line 763 "ts-src/mgos/conn.ts"
+#line 760 "ts-src/mgos/conn.ts"
   self->session.now = now;
 }
 
@@ -895,12 +890,12 @@ static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void 
   }
 }
 
-#line 775 "ts-src/mgos/conn.ts"
+#line 772 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id) {
   if (self->appQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     mgos_mqtt_conn_appQos2Take(self, self->appQos2[0]);
   }
-#line 777 "ts-src/mgos/conn.ts"
+#line 774 "ts-src/mgos/conn.ts"
   rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->appQos2Count, id);
   self->appQos2Count++;
 }
@@ -911,11 +906,11 @@ static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id) {
     if (rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) != id) {
       continue;
     }
-#line 785 "ts-src/mgos/conn.ts"
+#line 782 "ts-src/mgos/conn.ts"
     for (uint32_t j = i; ((int64_t)j + 1) < self->appQos2Count; j++) {
       rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
     }
-#line 786 "ts-src/mgos/conn.ts"
+#line 783 "ts-src/mgos/conn.ts"
     self->appQos2Count = self->appQos2Count - 1u;
     return true;
   }
@@ -931,7 +926,7 @@ static rt_bytes mgos_mqtt_conn_filterOf(mgos_mqtt_conn *self, mgos_mqtt_handler 
       return Sub_view(&s->subs[i]);
     }
   }
-#line 799 "ts-src/mgos/conn.ts"
+#line 796 "ts-src/mgos/conn.ts"
   return RT_NOBYTES;
 }
 
@@ -946,7 +941,7 @@ static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *
   if (suback ? tag < 0 : p == NULL) {
     return false;
   }
-#line 811 "ts-src/mgos/conn.ts"
+#line 808 "ts-src/mgos/conn.ts"
   bool took = false;
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
@@ -955,25 +950,25 @@ static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *
     if (h->kind != HandlerKind_TOPIC && !isSub) {
       continue;
     }
-#line 817 "ts-src/mgos/conn.ts"
+#line 814 "ts-src/mgos/conn.ts"
     if ((ev != SessionEvent_PUBLISH && !suback) && (isSub || f == NULL)) {
       continue;
     }
-#line 818 "ts-src/mgos/conn.ts"
+#line 815 "ts-src/mgos/conn.ts"
     if (ev == SessionEvent_PUBLISH_PART && !h->fragments) {
       continue;
     }
     // A shared subscription ($share/<group>/<filter>) matches by its filter.
-#line 820 "ts-src/mgos/conn.ts"
+#line 817 "ts-src/mgos/conn.ts"
     if (suback ? h->tag != tag : !topic_topicMatches((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? mqtt5_sharedFilter(mgos_mqtt_conn_filterOf(self, h)) : mgos_mqtt_conn_filterOf(self, h), p->topic)) {
       continue;
     }
-#line 821 "ts-src/mgos/conn.ts"
+#line 818 "ts-src/mgos/conn.ts"
     took = true;
     sub_handler_t g = h->sub;
     if (!isSub && f != NULL) {
       f(&self->nc, ev, &self->msg, h->ud);
-#line 824 "ts-src/mgos/conn.ts"
+#line 821 "ts-src/mgos/conn.ts"
     } else if ((isSub && !suback) && g != NULL) {
       g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
     }
@@ -981,19 +976,19 @@ static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *
       break;
     }
   }
-#line 829 "ts-src/mgos/conn.ts"
+#line 826 "ts-src/mgos/conn.ts"
   return took;
 }
 
 // ---------------------------------------------------------------- API
 /** A global handler; false when MGOS_MQTT_MAX_GLOBAL_HANDLERS are taken. */
-#line 835 "ts-src/mgos/conn.ts"
+#line 832 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void *ud) {
   if (self->nGlobal >= CONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_GLOBAL_HANDLERS reached, global handler not added", RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_GLOBAL_HANDLERS reached", RT_NOBYTES);
     }
-#line 838 "ts-src/mgos/conn.ts"
+#line 835 "ts-src/mgos/conn.ts"
     return false;
   }
   mgos_mqtt_ghandler *h = &self->ghandlers[self->nGlobal];
@@ -1007,9 +1002,9 @@ bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void 
 int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud, rt_bytes filter) {
   if (self->nHandlers >= CONFIG_MGOS_MQTT_MAX_TOPIC_HANDLERS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_TOPIC_HANDLERS reached, handler not added for ", filter);
+      port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_TOPIC_HANDLERS reached: ", filter);
     }
-#line 851 "ts-src/mgos/conn.ts"
+#line 848 "ts-src/mgos/conn.ts"
     return -1;
   }
   mgos_mqtt_handler *h = &self->handlers[self->nHandlers];
@@ -1029,7 +1024,7 @@ static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->nHandlers; j++) {
     self->handlers[j] = self->handlers[rt_idx_add(j, 1)];
   }
-#line 868 "ts-src/mgos/conn.ts"
+#line 865 "ts-src/mgos/conn.ts"
   self->nHandlers = self->nHandlers - 1u;
   mgos_mqtt_handler *last = &self->handlers[self->nHandlers];
   last->kind = HandlerKind_FREE;
@@ -1044,16 +1039,16 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
   self->session.now = now;
   if (qos < 0 || qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "subscribe: QoS must be 0, 1 or 2 for ", filter);
+      port_logMsg(LogLevel_ERROR, conn_BAD_QOS, filter);
     }
-#line 882 "ts-src/mgos/conn.ts"
+#line 879 "ts-src/mgos/conn.ts"
     return false;
   }
   int32_t k = mgos_mqtt_conn_addHandler(self, kind, ev, sub, ud, filter);
   if (k < 0) {
     return false;
   }
-#line 886 "ts-src/mgos/conn.ts"
+#line 883 "ts-src/mgos/conn.ts"
   uint8_t q = (uint8_t)(((uint8_t)qos > mgos_mqtt_conn_effectiveMaxQos(self)) ? mgos_mqtt_conn_effectiveMaxQos(self) : (uint8_t)qos);
   if (Session_subscribe(&self->session, filter, q, self->handlers[(uint32_t)k].tag) == 0) {
     mgos_mqtt_conn_removeHandler(self, (uint32_t)k);
@@ -1069,7 +1064,7 @@ bool mgos_mqtt_conn_subscribeOpt(mgos_mqtt_conn *self, rt_bytes filter, int32_t 
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "subscribe: unknown MGOS_MQTT_SUB_* flags for ", filter);
     }
-#line 899 "ts-src/mgos/conn.ts"
+#line 896 "ts-src/mgos/conn.ts"
     return false;
   }
   self->nextSubFlags = flags;
@@ -1087,11 +1082,11 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
       continue;
     }
-#line 914 "ts-src/mgos/conn.ts"
+#line 911 "ts-src/mgos/conn.ts"
     if (!rt_bytes_equal(mgos_mqtt_conn_filterOf(self, h), filter)) {
       continue;
     }
-#line 915 "ts-src/mgos/conn.ts"
+#line 912 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_removeHandler(self, i);
     Session_unsubscribe(&self->session, filter);
     mgos_mqtt_conn_service(self, now);
@@ -1100,7 +1095,7 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     port_logMsg(LogLevel_WARN, "unsub: not subscribed to ", filter);
   }
-#line 921 "ts-src/mgos/conn.ts"
+#line 918 "ts-src/mgos/conn.ts"
   return false;
 }
 
@@ -1108,9 +1103,9 @@ uint16_t mgos_mqtt_conn_publish(mgos_mqtt_conn *self, rt_bytes topic, rt_bytes p
   uint32_t now = port_nowMs();
   if (qos < 0 || qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "publish: QoS must be 0, 1 or 2 for ", topic);
+      port_logMsg(LogLevel_ERROR, conn_BAD_QOS, topic);
     }
-#line 928 "ts-src/mgos/conn.ts"
+#line 925 "ts-src/mgos/conn.ts"
     self->session.lastError = MGOS_MQTT_ERR_INVALID;
     return 0;
   }
@@ -1126,14 +1121,14 @@ bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       port_logMsg(LogLevel_WARN, "connect: mqtt.enable is false", RT_NOBYTES);
     }
-#line 941 "ts-src/mgos/conn.ts"
+#line 938 "ts-src/mgos/conn.ts"
     return false;
   }
   self->wantConnect = true;
   if (self->net != NetState_IDLE) {
     return true;
   }
-#line 945 "ts-src/mgos/conn.ts"
+#line 942 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_startConnect(self, port_nowMs());
   return self->net != NetState_IDLE || self->reconnectPending;
 }
@@ -1154,13 +1149,13 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
   }
   // A second disconnect while the DISCONNECT is still queued: let it go out
   // (closing now would make the broker publish the will).
-#line 963 "ts-src/mgos/conn.ts"
+#line 960 "ts-src/mgos/conn.ts"
   if (self->session.state == SessionState_DISCONNECTING) {
     mgos_mqtt_conn_service(self, now);
-#line 964 "ts-src/mgos/conn.ts"
+#line 961 "ts-src/mgos/conn.ts"
   } else if (Session_disconnect(&self->session)) {
     mgos_mqtt_conn_service(self, now);
-#line 965 "ts-src/mgos/conn.ts"
+#line 962 "ts-src/mgos/conn.ts"
   } else {
     mgos_mqtt_conn_dropTransport(self, now);
   }
@@ -1168,13 +1163,13 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
 
 /** mgos_mqtt_set_max_qos: 0..2 caps, -1 removes the override (the
    *  config's max_qos applies again); anything else is refused, unchanged. */
-#line 970 "ts-src/mgos/conn.ts"
+#line 967 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   if (qos < -1 || qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "set_max_qos: expected 0, 1, 2 or -1 (no override); unchanged", RT_NOBYTES);
     }
-#line 973 "ts-src/mgos/conn.ts"
+#line 970 "ts-src/mgos/conn.ts"
     return false;
   }
   self->userMaxQos = qos;
@@ -1212,7 +1207,7 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     self->session.onLog = conn_onSessionLog;
   }
-#line 1008 "ts-src/mgos/conn.ts"
+#line 1005 "ts-src/mgos/conn.ts"
   self->session.ud = self;
   if (CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0) {
     self->wss[0].onData = conn_onWsData;
@@ -1224,7 +1219,7 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
 /** Seconds (a config double) to ms, rounded to the nearest, at least 1,
  *  saturating at 2^32-1. Integer arithmetic on the IEEE-754 bits: a device
  *  without FPU links no soft-float helper for it. */
-#line 1030 "ts-src/mgos/conn.ts"
+#line 1027 "ts-src/mgos/conn.ts"
 uint32_t conn_secToMs(double s) {
   uint32_t hi = rt_f64_hi(s);
   uint32_t lo = rt_f64_lo(s);
@@ -1234,12 +1229,12 @@ uint32_t conn_secToMs(double s) {
     return 1;
   }
   // 2^23 s and more (also infinity, NaN): beyond 2^32 ms.
-#line 1037 "ts-src/mgos/conn.ts"
+#line 1034 "ts-src/mgos/conn.ts"
   if (ex >= 1046) {
     return 0xffffffffu;
   }
   // P = mantissa (53 bits, mh:lo) * 1000, as ph:pl (63 bits), 16-bit halves of lo.
-#line 1039 "ts-src/mgos/conn.ts"
+#line 1036 "ts-src/mgos/conn.ts"
   uint32_t mh = (hi & 0xfffffu) | 0x100000;
   uint32_t am = (lo >> 16) * 1000;
   uint32_t bm = (lo & 0xffffu) * 1000;
@@ -1256,7 +1251,7 @@ uint32_t conn_secToMs(double s) {
     if (sum < pl) {
       ph = ph + 1u;
     }
-#line 1053 "ts-src/mgos/conn.ts"
+#line 1050 "ts-src/mgos/conn.ts"
     pl = sum;
   }
   if (shift >= 32) {
@@ -1266,7 +1261,7 @@ uint32_t conn_secToMs(double s) {
   if ((ph >> shift) != 0) {
     return 0xffffffffu;
   }
-#line 1060 "ts-src/mgos/conn.ts"
+#line 1057 "ts-src/mgos/conn.ts"
   return ((ph << ((32 - shift) & 31u)) | (pl >> shift));
 }
 
@@ -1278,13 +1273,13 @@ uint32_t conn_jitter(uint32_t d) {
   if (j == 0) {
     return d;
   }
-#line 1069 "ts-src/mgos/conn.ts"
+#line 1066 "ts-src/mgos/conn.ts"
   uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2) + 1);
   uint32_t r = rt_mod_u32(port_rand32(), span);
   if (r < j) {
     return d - (j - r);
   }
-#line 1072 "ts-src/mgos/conn.ts"
+#line 1069 "ts-src/mgos/conn.ts"
   uint32_t up = r - j;
   return (up > (0xffffffffu - d)) ? 0xffffffffu : (d + up);
 }
@@ -1294,31 +1289,31 @@ rt_bytes conn_sb(const char *s) {
   return (s == NULL) ? RT_NOBYTES : rt_str_bytes(s);
 }
 
-/** True when the strings of `c` fit a connection's storage; else logs
- *  `what` with the bytes they need. */
-static bool conn_stringsFit(mgos_config_mqtt *c, const char *what) {
+/** True when the strings of `c` fit a connection's storage; else logs the
+ *  bytes they need. */
+static bool conn_stringsFit(mgos_config_mqtt *c) {
   uint32_t need = 0;
   for (int32_t k = 0; k < config_gen_KEY_COUNT; k++) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1087 "ts-src/mgos/conn.ts"
+#line 1084 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s != NULL) {
       need += rt_str_bytes(s).len + 1u;
     }
   }
-#line 1090 "ts-src/mgos/conn.ts"
+#line 1087 "ts-src/mgos/conn.ts"
   if (need <= CONFIG_MGOS_MQTT_CONN_STR_SIZE) {
     return true;
   }
-#line 1091 "ts-src/mgos/conn.ts"
+#line 1088 "ts-src/mgos/conn.ts"
   conn_logText.len = 0;
   conn_logNumber(rt_i32_of(need));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    port_logMsg(LogLevel_ERROR, what, rt_subarray(RT_BYTES(conn_logText.buf, 100), 0, conn_logText.len));
+    port_logMsg(LogLevel_ERROR, "config strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ", rt_subarray(RT_BYTES(conn_logText.buf, 100), 0, conn_logText.len));
   }
-#line 1094 "ts-src/mgos/conn.ts"
+#line 1091 "ts-src/mgos/conn.ts"
   return false;
 }
 
@@ -1330,12 +1325,12 @@ static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1103 "ts-src/mgos/conn.ts"
+#line 1100 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s == NULL) {
       continue;
     }
-#line 1105 "ts-src/mgos/conn.ts"
+#line 1102 "ts-src/mgos/conn.ts"
     rt_bytes b = rt_str_bytes(s);
     rt_copy_bytes(buf, at, b);
     rt_bytes_set(buf, at + b.len, 0);
@@ -1353,7 +1348,7 @@ static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload) {
 
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 1121 "ts-src/mgos/conn.ts"
+#line 1118 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
@@ -1373,7 +1368,7 @@ static bool conn_onWsOpen(void *ud, uint32_t now) {
   return c->net == NetState_OPEN && WsLink_isOpen(&c->wss[0]);
 }
 
-#line 1145 "ts-src/mgos/conn.ts"
+#line 1142 "ts-src/mgos/conn.ts"
 static void LogText_put(LogText *self, uint8_t c) {
   if (self->len < 100) {
     rt_set_u8(self->buf, 100, self->len++, c);
@@ -1383,10 +1378,10 @@ static void LogText_put(LogText *self, uint8_t c) {
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. @log */
-#line 1155 "ts-src/mgos/conn.ts"
+#line 1152 "ts-src/mgos/conn.ts"
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
-#line 1156 "ts-src/mgos/conn.ts"
+#line 1153 "ts-src/mgos/conn.ts"
   LogText *t = &conn_logText;
   t->len = 0;
   if (detail.len > 0) {
@@ -1419,7 +1414,7 @@ static void conn_logNumber(int32_t num) {
   while (div > 1 && ((int32_t)(v / div) == 0)) {
     div = div / 10;
   }
-#line 1186 "ts-src/mgos/conn.ts"
+#line 1183 "ts-src/mgos/conn.ts"
   while (div > 0) {
     LogText_put(t, (uint8_t)(0x30 + ((v / div) % 10)));
     div = div / 10;
@@ -1431,7 +1426,7 @@ mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
     return NULL;
   }
-#line 1195 "ts-src/mgos/conn.ts"
+#line 1192 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -1451,15 +1446,15 @@ mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
     }
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    port_logMsg(LogLevel_ERROR, "all MGOS_MQTT_MAX_CONNS connection slots are in use", RT_NOBYTES);
+    port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_CONNS reached", RT_NOBYTES);
   }
-#line 1214 "ts-src/mgos/conn.ts"
+#line 1211 "ts-src/mgos/conn.ts"
   return NULL;
 }
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 1220 "ts-src/mgos/conn.ts"
+#line 1217 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1468,7 +1463,7 @@ void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
 }
 
 /** Bytes received on `slot`. @api */
-#line 1226 "ts-src/mgos/conn.ts"
+#line 1223 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1477,7 +1472,7 @@ void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 1232 "ts-src/mgos/conn.ts"
+#line 1229 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1487,7 +1482,7 @@ void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 1239 "ts-src/mgos/conn.ts"
+#line 1236 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -1506,13 +1501,13 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
     if (!c->inUse) {
       continue;
     }
-#line 1255 "ts-src/mgos/conn.ts"
+#line 1252 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
       wait = w;
     }
   }
-#line 1258 "ts-src/mgos/conn.ts"
+#line 1255 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -1526,44 +1521,43 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 1272 "ts-src/mgos/conn.ts"
+#line 1269 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
-  const char *what = "mgos_mqtt_conn_create2: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
   // The system config's sections are not copied (as the reference): they are
   // the library's own, re-read at every connect.
   bool sys0 = cfg == mgos_sys_config_get_mqtt();
   bool sys1 = cfg1 != NULL && (cfg1 == mgos_sys_config_get_mqtt1());
-  if (!sys0 && !conn_stringsFit(cfg, what)) {
+  if (!sys0 && !conn_stringsFit(cfg)) {
     return NULL;
   }
-#line 1279 "ts-src/mgos/conn.ts"
-  if ((cfg1 != NULL && !sys1) && !conn_stringsFit(cfg1, what)) {
+#line 1275 "ts-src/mgos/conn.ts"
+  if ((cfg1 != NULL && !sys1) && !conn_stringsFit(cfg1)) {
     return NULL;
   }
-#line 1280 "ts-src/mgos/conn.ts"
+#line 1276 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
     return NULL;
   }
-#line 1282 "ts-src/mgos/conn.ts"
+#line 1278 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (sys0) {
     c->followSys0 = true;
-#line 1285 "ts-src/mgos/conn.ts"
+#line 1281 "ts-src/mgos/conn.ts"
   } else {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1286 "ts-src/mgos/conn.ts"
+#line 1282 "ts-src/mgos/conn.ts"
   if (cfg1 != NULL) {
     c->cfg1 = *cfg1;
     if (sys1) {
       c->followSys1 = true;
-#line 1289 "ts-src/mgos/conn.ts"
+#line 1285 "ts-src/mgos/conn.ts"
     } else {
       conn_ownStrings(&c->cfg1, RT_BYTES(c->strs1, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
     }
-#line 1290 "ts-src/mgos/conn.ts"
+#line 1286 "ts-src/mgos/conn.ts"
     c->hasCfg1 = true;
   }
   Session_setMaxQos(&c->session, mgos_mqtt_conn_effectiveMaxQos(c));
@@ -1584,14 +1578,15 @@ mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqt
  */
 bool conn_set_config(mgos_mqtt_conn *c, mgos_config_mqtt *cfg) {
   bool sys0 = cfg == mgos_sys_config_get_mqtt();
-  if (!sys0 && !conn_stringsFit(cfg, "mgos_mqtt_set_config: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ")) {
+  if (!sys0 && !conn_stringsFit(cfg)) {
     return false;
   }
+#line 1307 "ts-src/mgos/conn.ts"
   c->cfg = *cfg;
   if (!sys0) {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1315 "ts-src/mgos/conn.ts"
+#line 1309 "ts-src/mgos/conn.ts"
   c->followSys0 = sys0;
   // The global connection keeps following the system config's mqtt1.
   c->followSys1 = c->followSys || c->followSys1;
@@ -1706,7 +1701,7 @@ uint16_t conn_refuse_pub(mgos_mqtt_conn *c, const char *topic, const char *why) 
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, why, rt_str_bytes(topic));
   }
-#line 1427 "ts-src/mgos/conn.ts"
+#line 1421 "ts-src/mgos/conn.ts"
   c->session.lastError = MGOS_MQTT_ERR_INVALID;
   return 0;
 }

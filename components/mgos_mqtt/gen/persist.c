@@ -60,7 +60,7 @@ static void persist_onStore(Session *s, uint8_t op, uint32_t seq, uint32_t meta,
 bool persist_attach(Session *s, int32_t slot, const char *where) {
   if (CONFIG_MGOS_MQTT_PERSIST_SUPPORT_VALUE == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "outbox_persist is set but the persistent outbox is compiled out (CONFIG_MGOS_MQTT_PERSIST_SUPPORT): ", rt_str_bytes(where));
+      port_logMsg(LogLevel_ERROR, port_COMPILED_OUT, RT_LIT("CONFIG_MGOS_MQTT_PERSIST_SUPPORT, for outbox_persist"));
     }
 #line 92 "ts-src/mgos/persist.ts"
     return false;
