@@ -132,78 +132,82 @@ export class mgos_mqtt_handler {
 }
 
 export class mgos_mqtt_conn {
-  /** The application's conn_id (mgos_mqtt_conn_create). */
-  id: i32 = 0;
-  slot: i32 = 0;
+  // Field order is flash: small fields first, so that Thumb code reaches them
+  // with 16-bit loads and stores; the large Session and buffers last.
+  net: u8 = NetState.IDLE;
   inUse: bool = false;
   /** The global connection: its configs are re-read from the system config at each connect. */
   followSys: bool = false;
-  session: Session = new Session();
-  cfg: mgos_config_mqtt = new mgos_config_mqtt();
-  cfg1: mgos_config_mqtt = new mgos_config_mqtt();
   hasCfg1: bool = false;
   /** Connecting with cfg1 (failover). */
   useBackup: bool = false;
-  /** What handlers see; its user_data belongs to the app. */
-  nc: mg_connection = new mg_connection();
-  msg: mg_mqtt_message = new mg_mqtt_message();
-  /** MQTT 5: the properties of the packet an event is about (msg.props). */
-  props5s: mgos_mqtt_props[] = structs(V5_ONE, mgos_mqtt_props);
-  /** MQTT 5: what mgos_mqtt_conn_v5_info() returns. */
-  info5s: mgos_mqtt_v5_info[] = structs(V5_ONE, mgos_mqtt_v5_info);
-  /** ev_data of MGOS_MQTT_EV_DROPPED. */
-  dropped: mgos_mqtt_dropped = new mgos_mqtt_dropped();
-  cloudArg: mgos_cloud_arg = new mgos_cloud_arg();
-  hsOpts: mg_send_mqtt_handshake_opts = new mg_send_mqtt_handshake_opts();
-  hs: ConnectOptions = new ConnectOptions();
-  net: u8 = NetState.IDLE;
   /** Reconnect when the connection drops (false after disconnect()). */
   wantConnect: bool = false;
   reconnectPending: bool = false;
-  reconnectAt: u32 = 0;
-  /** Backoff base of the last scheduled reconnect, ms (0: none since the last success). */
-  delayMs: u32 = 0;
-  /** The last delay actually used, jitter included (for logs and tests). */
-  lastDelayMs: u32 = 0;
-  /** reconnect_timeout_min / _max of cfg [0] and cfg1 [1] in ms, converted
-   *  once when the config is applied (applyTimeouts): no float at run time. */
-  minMs: Uint32Array = new Uint32Array(2);
-  maxMs: Uint32Array = new Uint32Array(2);
-  /** Topic handlers (kinds TOPIC and SUB). */
-  handlers: mgos_mqtt_handler[] = structs(MAX_TOPIC_HANDLERS, mgos_mqtt_handler);
-  nHandlers: u32 = 0;
-  ghandlers: mgos_mqtt_ghandler[] = structs(MAX_GLOBAL_HANDLERS, mgos_mqtt_ghandler);
-  nGlobal: u32 = 0;
-  /** Incoming QoS 2 ids whose exchange the application runs (no topic handler
-   *  took the PUBLISH): their PUBREL is the application's to answer. */
-  appQos2: Uint16Array = new Uint16Array(MAX_RX_QOS2);
-  appQos2Count: u32 = 0;
-  pollArg: mgos_mqtt_poll_arg = new mgos_mqtt_poll_arg();
-  /** Copies of the strings of cfg (first half) and cfg1 (second half) when
-   *  they came from the application (set_config, create2), not the system config. */
-  strs: Uint8Array = new Uint8Array(CONN_STR_SIZE);
-  strs1: Uint8Array = new Uint8Array(CONN_STR_SIZE);
+  /** The persistent outbox was set up (or failed) for this connection. */
+  persistTried: bool = false;
   /** cfg / cfg1 is the system config's mqtt / mqtt1 section (given to
    *  create2 or set_config, or the global connection's mqtt1 after
    *  set_config): re-read at every connect, never copied. */
   followSys0: bool = false;
   followSys1: bool = false;
+  tls: bool = false;
+  /** The application's conn_id (mgos_mqtt_conn_create). */
+  id: i32 = 0;
+  slot: i32 = 0;
+  reconnectAt: u32 = 0;
+  /** Backoff base of the last scheduled reconnect, ms (0: none since the last success). */
+  delayMs: u32 = 0;
+  /** The last delay actually used, jitter included (for logs and tests). */
+  lastDelayMs: u32 = 0;
+  nHandlers: u32 = 0;
+  nGlobal: u32 = 0;
+  appQos2Count: u32 = 0;
   nextTag: i32 = 1;
-  connectFn: mgos_mqtt_connect_fn_t | null = null;
-  connectFnArg: Ptr = null;
-  /** The persistent outbox was set up (or failed) for this connection. */
-  persistTried: bool = false;
   /** mgos_mqtt_set_max_qos: overrides the config's max_qos when >= 0. */
   userMaxQos: i32 = -1;
-  host: Uint8Array = new Uint8Array(MAX_HOST_LEN);
   hostLen: u32 = 0;
-  port: u16 = 0;
-  tls: bool = false;
   /** Connection attempts started (for logs and tests). */
   attempts: u32 = 0;
+  /** MGOS_MQTT_SUB_* flags for the next handler added (subscribeOpt). */
+  nextSubFlags: i32 = 0;
+  connectFn: mgos_mqtt_connect_fn_t | null = null;
+  connectFnArg: Ptr = null;
+  port: u16 = 0;
+  /** reconnect_timeout_min / _max of cfg [0] and cfg1 [1] in ms, converted
+   *  once when the config is applied (applyTimeouts): no float at run time. */
+  minMs: Uint32Array = new Uint32Array(2);
+  maxMs: Uint32Array = new Uint32Array(2);
+  /** Incoming QoS 2 ids whose exchange the application runs (no topic handler
+   *  took the PUBLISH): their PUBREL is the application's to answer. */
+  appQos2: Uint16Array = new Uint16Array(MAX_RX_QOS2);
+  /** What handlers see; its user_data belongs to the app. */
+  nc: mg_connection = new mg_connection();
+  msg: mg_mqtt_message = new mg_mqtt_message();
+  pollArg: mgos_mqtt_poll_arg = new mgos_mqtt_poll_arg();
+  /** ev_data of MGOS_MQTT_EV_DROPPED. */
+  dropped: mgos_mqtt_dropped = new mgos_mqtt_dropped();
+  cloudArg: mgos_cloud_arg = new mgos_cloud_arg();
+  hsOpts: mg_send_mqtt_handshake_opts = new mg_send_mqtt_handshake_opts();
+  hs: ConnectOptions = new ConnectOptions();
+  /** Topic handlers (kinds TOPIC and SUB). */
+  handlers: mgos_mqtt_handler[] = structs(MAX_TOPIC_HANDLERS, mgos_mqtt_handler);
+  ghandlers: mgos_mqtt_ghandler[] = structs(MAX_GLOBAL_HANDLERS, mgos_mqtt_ghandler);
+  cfg: mgos_config_mqtt = new mgos_config_mqtt();
+  cfg1: mgos_config_mqtt = new mgos_config_mqtt();
+  /** MQTT 5: the properties of the packet an event is about (msg.props). */
+  props5s: mgos_mqtt_props[] = structs(V5_ONE, mgos_mqtt_props);
+  /** MQTT 5: what mgos_mqtt_conn_v5_info() returns. */
+  info5s: mgos_mqtt_v5_info[] = structs(V5_ONE, mgos_mqtt_v5_info);
+  host: Uint8Array = new Uint8Array(MAX_HOST_LEN);
+  /** Copies of the strings of cfg (first half) and cfg1 (second half) when
+   *  they came from the application (set_config, create2), not the system config. */
+  strs: Uint8Array = new Uint8Array(CONN_STR_SIZE);
+  strs1: Uint8Array = new Uint8Array(CONN_STR_SIZE);
   /** MQTT over WebSocket (ws_enable): framing between the socket and the
    *  session; none when WebSocket is compiled out. */
   wss: WsLink[] = structs(WS_ONE, WsLink);
+  session: Session = new Session();
 
   /** The WebSocket link carries this connection (never when compiled out:
    *  the linker then drops the link's code). */
@@ -216,8 +220,6 @@ export class mgos_mqtt_conn {
     const w: u32 = this.net === NetState.OPEN && this.wsOn() ? this.wss[0].txLen : 0;
     return u32(this.session.unsentBytes() + w);
   }
-  /** MGOS_MQTT_SUB_* flags for the next handler added (subscribeOpt). */
-  nextSubFlags: i32 = 0;
 
   /** The config in use: mqtt, or mqtt1 after a failover. */
   active(): mgos_config_mqtt {
@@ -318,7 +320,7 @@ export class mgos_mqtt_conn {
     this.session.cfg.dropOldest = c.max_queue_drop_oldest;
     // The persistent outbox is opened once, before the first publish or connect.
     const where: string | null = this.cfg.outbox_persist;
-    if (!this.persistTried && where !== null && sb(where).length > 0) {
+    if (!this.persistTried && isSet(where)) {
       this.persistTried = true;
       persistAttach(this.session, this.slot, where!);
     }
@@ -327,10 +329,10 @@ export class mgos_mqtt_conn {
   /** Splits `host`, `host:port`, `[v6]` or `[v6]:port` into host and port.
    *  Without a port: 8883 when TLS is configured, else 1883. */
   private parseServer(s: Bytes, c: mgos_config_mqtt): bool {
-    this.tls = sb(c.ssl_ca_cert).length > 0 || sb(c.ssl_psk_identity).length > 0;
+    this.tls = isSet(c.ssl_ca_cert) || isSet(c.ssl_psk_identity);
     // As in the reference, a client certificate alone does not turn TLS on:
     // say so, or a device would silently talk plain TCP.
-    if (!this.tls && (sb(c.ssl_cert).length > 0 || sb(c.ssl_key).length > 0)) {
+    if (!this.tls && (isSet(c.ssl_cert) || isSet(c.ssl_key))) {
       logMsg(LogLevel.WARN, "ssl_cert/ssl_key are set but ssl_ca_cert is not: TLS stays off (set ssl_ca_cert)", noBytes());
     }
     // The config loader refuses bad addresses (saying why); a firmware can
@@ -351,8 +353,7 @@ export class mgos_mqtt_conn {
   /** Copies the config's protocol settings into the session. */
   private applyConfig(c: mgos_config_mqtt): bool {
     const sc = this.session.cfg;
-    let cid: Bytes = sb(c.client_id);
-    if (cid.length === 0) cid = strBytes(deviceId());
+    const cid: Bytes = strBytes(isSet(c.client_id) ? c.client_id! : deviceId());
     const err: string | null = sc.setStrings(cid, sb(c.user), sb(c.pass), sb(c.will_topic), sb(c.will_message));
     if (err !== null) {
       logMsg(LogLevel.ERROR, "config: ", strBytes(err));
@@ -387,18 +388,17 @@ export class mgos_mqtt_conn {
       return;
     }
     this.net = NetState.OPEN;
+    const c: mgos_config_mqtt = this.active();
     // ws_enable: the HTTP Upgrade first; a valid 101 calls onWsOpen, which comes back here.
-    if (WS_SUPPORT !== 0 && this.active().ws_enable && !this.wss[0].isOpen()) {
-      if (!this.wss[0].begin(this.host.subarray(0, this.hostLen), this.port, this.tls, sb(this.active().ws_path), now)) this.dropWs(now);
+    if (WS_SUPPORT !== 0 && c.ws_enable && !this.wss[0].isOpen()) {
+      if (!this.wss[0].begin(this.host.subarray(0, this.hostLen), this.port, this.tls, sb(c.ws_path), now)) this.dropWs(now);
       else this.service(now);
       return;
     }
     const f: mgos_mqtt_connect_fn_t | null = this.connectFn;
     if (f !== null) {
-      const c: mgos_config_mqtt = this.active();
       this.fillHandshakeOpts(c);
-      const cid: string | null = c.client_id;
-      f(this.nc, cid !== null && strBytes(cid).length > 0 ? cid : deviceId(), this.hsOpts, this.connectFnArg);
+      f(this.nc, isSet(c.client_id) ? c.client_id! : deviceId(), this.hsOpts, this.connectFnArg);
       // A connect_fn that gave up (e.g. could not sign its token) closes.
       if (this.net === NetState.OPEN && (this.nc.flags & (MG_F.CLOSE_IMMEDIATELY | MG_F.SEND_AND_CLOSE)) !== 0) {
         logMsg(LogLevel.WARN, "connect_fn closed the connection", noBytes());
@@ -425,9 +425,9 @@ export class mgos_mqtt_conn {
     o.flags = flags;
     const ka: i32 = c.keep_alive;
     o.keep_alive = ka <= 0 ? 0 : ka >= 65535 ? 65535 : u16(ka);
-    o.user_name = sb(c.user).length > 0 ? c.user : null;
-    o.password = sb(c.pass).length > 0 ? c.pass : null;
-    const will: bool = sb(c.will_topic).length > 0 && sb(c.will_message).length > 0;
+    o.user_name = isSet(c.user) ? c.user : null;
+    o.password = isSet(c.pass) ? c.pass : null;
+    const will: bool = isSet(c.will_topic) && isSet(c.will_message);
     o.will_topic = will ? c.will_topic : null;
     o.will_message = will ? c.will_message : null;
   }
@@ -632,7 +632,7 @@ export class mgos_mqtt_conn {
     eventTrigger(ev, this.cloudArg);
   }
 
-  /** Fills `msg` (ev_data) from a decoded packet. */
+  /** Fills `msg` (ev_data) from a decoded packet (all zero but cmd without one). */
   private fillMsg(ev: i32, p: Packet | null): void {
     const m: mg_mqtt_message = this.msg;
     m.cmd = ev >= 200 ? i32(ev - 200) : 0;
@@ -642,31 +642,40 @@ export class mgos_mqtt_conn {
     m.message_id = 0;
     m.reason_code = 0;
     m.props = null;
-    setStr(m, noBytes(), noBytes());
-    if (p === null) return;
-    m.qos = p.qos;
-    m.len = i32(p.totalLen);
-    m.connack_ret_code = p.returnCode;
-    m.message_id = p.packetId;
-    if (MQTT5_SUPPORT !== 0 && this.session.isV5()) {
-      m.reason_code = reason5Of(this.session, p);
-      fillProps(this.props5s[0], this.session);
-      m.props = this.props5s[0];
-    }
-    if (p.type === PacketType.PUBLISH) setStr(m, p.topic, p.payload);
-    // SUBACK: qos is the first filter's granted QoS (0x80: refused) and the
-    // payload holds every return code, one byte per filter (an extension:
-    // Mongoose left both empty).
-    if (p.type === PacketType.SUBACK) {
-      m.qos = p.codes.length > 0 ? p.codes[0] : 0x80;
-      setStr(m, noBytes(), p.codes);
-    }
     m.current_data_offset = 0;
     m.total_data_len = 0;
-    if (ev === SessionEvent.PUBLISH_PART || ev === SessionEvent.PUBLISH_SKIPPED) {
-      m.current_data_offset = this.session.rxPartOff;
-      m.total_data_len = this.session.rxPartTotal;
+    let topic: Bytes = noBytes();
+    let payload: Bytes = noBytes();
+    if (p !== null) {
+      m.qos = p.qos;
+      m.len = i32(p.totalLen);
+      m.connack_ret_code = p.returnCode;
+      m.message_id = p.packetId;
+      if (MQTT5_SUPPORT !== 0 && this.session.isV5()) {
+        m.reason_code = reason5Of(this.session, p);
+        fillProps(this.props5s[0], this.session);
+        m.props = this.props5s[0];
+      }
+      if (p.type === PacketType.PUBLISH) {
+        topic = p.topic;
+        payload = p.payload;
+      }
+      // SUBACK: qos is the first filter's granted QoS (0x80: refused) and the
+      // payload holds every return code, one byte per filter (an extension:
+      // Mongoose left both empty).
+      if (p.type === PacketType.SUBACK) {
+        m.qos = p.codes.length > 0 ? p.codes[0] : 0x80;
+        payload = p.codes;
+      }
+      if (ev === SessionEvent.PUBLISH_PART || ev === SessionEvent.PUBLISH_SKIPPED) {
+        m.current_data_offset = this.session.rxPartOff;
+        m.total_data_len = this.session.rxPartTotal;
+      }
     }
+    m.topic.p = cstr(topic);
+    m.topic.len = topic.length;
+    m.payload.p = cstr(payload);
+    m.payload.len = payload.length;
   }
 
   dispatch(ev: i32, p: Packet | null): void {
@@ -777,10 +786,11 @@ export class mgos_mqtt_conn {
 
   /** Removes `id`; true when it was there. */
   private appQos2Take(id: u16): bool {
-    for (let i: u32 = 0; i < this.appQos2Count; i++) {
+    const n: u32 = this.appQos2Count;
+    for (let i: u32 = 0; i < n; i++) {
       if (this.appQos2[i] !== id) continue;
-      for (let j: u32 = i; j + 1 < this.appQos2Count; j++) this.appQos2[j] = this.appQos2[j + 1];
-      this.appQos2Count = u32(this.appQos2Count - 1);
+      for (let j: u32 = i + 1; j < n; j++) this.appQos2[j - 1] = this.appQos2[j];
+      this.appQos2Count = u32(n - 1);
       return true;
     }
     return false;
@@ -806,19 +816,24 @@ export class mgos_mqtt_conn {
     const suback: bool = ev === SessionEvent.SUBACK;
     if (suback ? tag < 0 : p === null) return false;
     let took: bool = false;
+    // The table holds only TOPIC and SUB handlers (addHandler's kinds).
     for (let i: u32 = 0; i < this.nHandlers; i++) {
       const h: mgos_mqtt_handler = this.handlers[i];
       const f: mg_event_handler_t | null = h.ev;
       const isSub: bool = h.kind === HandlerKind.SUB;
-      if (h.kind !== HandlerKind.TOPIC && !isSub) continue;
-      if (ev !== SessionEvent.PUBLISH && !suback && (isSub || f === null)) continue;
-      if (ev === SessionEvent.PUBLISH_PART && !h.fragments) continue;
-      // A shared subscription ($share/<group>/<filter>) matches by its filter.
-      if (suback ? h.tag !== tag : !topicMatches(MQTT5_SUPPORT !== 0 ? sharedFilter(this.filterOf(h)) : this.filterOf(h), p!.topic)) continue;
+      if (suback) {
+        if (h.tag !== tag) continue;
+      } else {
+        if (ev !== SessionEvent.PUBLISH && (isSub || f === null)) continue;
+        if (ev === SessionEvent.PUBLISH_PART && !h.fragments) continue;
+        // A shared subscription ($share/<group>/<filter>) matches by its filter.
+        if (!topicMatches(MQTT5_SUPPORT !== 0 ? sharedFilter(this.filterOf(h)) : this.filterOf(h), p!.topic)) continue;
+      }
       took = true;
       const g: sub_handler_t | null = h.sub;
-      if (!isSub && f !== null) f(this.nc, ev, this.msg, h.ud);
-      else if (isSub && !suback && g !== null) {
+      if (!isSub) {
+        if (f !== null) f(this.nc, ev, this.msg, h.ud);
+      } else if (!suback && g !== null) {
         g(this.nc, cstr(p!.topic), i32(p!.topic.length), cstr(p!.payload), i32(p!.payload.length), h.ud);
       }
       if (suback || i >= this.nHandlers) break;
@@ -861,9 +876,10 @@ export class mgos_mqtt_conn {
   }
 
   private removeHandler(i: u32): void {
-    for (let j: u32 = i; j + 1 < this.nHandlers; j++) copy(this.handlers[j], this.handlers[j + 1]);
-    this.nHandlers = u32(this.nHandlers - 1);
-    const last: mgos_mqtt_handler = this.handlers[this.nHandlers];
+    const n: u32 = u32(this.nHandlers - 1);
+    for (let j: u32 = i; j < n; j++) copy(this.handlers[j], this.handlers[j + 1]);
+    this.nHandlers = n;
+    const last: mgos_mqtt_handler = this.handlers[n];
     last.kind = HandlerKind.FREE;
     last.ev = null;
     last.sub = null;
@@ -880,7 +896,8 @@ export class mgos_mqtt_conn {
     }
     const k: i32 = this.addHandler(kind, ev, sub, ud, filter);
     if (k < 0) return false;
-    const q: u8 = u8(qos) > this.effectiveMaxQos() ? this.effectiveMaxQos() : u8(qos);
+    const max: u8 = this.effectiveMaxQos();
+    const q: u8 = u8(qos) > max ? max : u8(qos);
     if (this.session.subscribe(filter, q, this.handlers[k].tag) === 0) {
       this.removeHandler(u32(k));
       return false;
@@ -1070,6 +1087,12 @@ export function jitter(d: u32): u32 {
   return up > u32(0xffffffff - d) ? 0xffffffff : u32(d + up);
 }
 
+/** A config string is set: not NULL and not empty (a bool, cheaper at each
+ *  call than sb(s).length > 0). */
+export function isSet(s: string | null): bool {
+  return s !== null && strBytes(s).length > 0;
+}
+
 /** The bytes of a config string; NULL (not set) is empty. */
 export function sb(s: string | null): Bytes {
   return s === null ? noBytes() : strBytes(s);
@@ -1105,13 +1128,6 @@ function ownStrings(c: mgos_config_mqtt, buf: Bytes): void {
     set_str(c, k, cstr(buf.subarray(at)));
     at = u32(at + b.length + 1);
   }
-}
-
-function setStr(m: mg_mqtt_message, topic: Bytes, payload: Bytes): void {
-  m.topic.p = cstr(topic);
-  m.topic.len = topic.length;
-  m.payload.p = cstr(payload);
-  m.payload.len = payload.length;
 }
 
 function onSessionEvent(s: Session, ev: i32, p: Packet | null, ud: Ptr): void {

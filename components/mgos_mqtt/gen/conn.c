@@ -24,7 +24,6 @@ static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *
 static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i);
 static bool conn_stringsFit(mgos_config_mqtt *c);
 static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf);
-static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload);
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud);
 static bool conn_onWsData(void *ud, rt_bytes data, uint32_t now);
 static bool conn_onWsOpen(void *ud, uint32_t now);
@@ -32,34 +31,34 @@ static void LogText_put(LogText *self, uint8_t c);
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num);
 static void conn_logNumber(int32_t num);
 
-#line 1019 "ts-src/mgos/conn.ts"
+#line 1036 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
 
 /** parseServer's scratch (everything runs on the port's loop thread). */
-#line 1021 "ts-src/mgos/conn.ts"
+#line 1038 "ts-src/mgos/conn.ts"
 static ServerAddr conn_serverAddr;
 
-#line 1147 "ts-src/mgos/conn.ts"
+#line 1163 "ts-src/mgos/conn.ts"
 static LogText conn_logText;
 
 /* Sets the fields of a zeroed mgos_mqtt_conn to their initial values. */
 #line 134 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
-  Session_init(&self->session);
-  mgos_config_mqtt_init(&self->cfg);
-  mgos_config_mqtt_init(&self->cfg1);
-  mg_mqtt_message_init(&self->msg);
-  for (uint32_t i = 0; i != session5_V5_ONE; i++) mgos_mqtt_props_init(&self->props5s[i]); /* != : N may be a Kconfig 0 */
-  for (uint32_t i = 0; i != session5_V5_ONE; i++) mgos_mqtt_v5_info_init(&self->info5s[i]); /* != : N may be a Kconfig 0 */
-  mgos_mqtt_dropped_init(&self->dropped);
-  ConnectOptions_init(&self->hs);
   self->nextTag = 1;
   self->userMaxQos = -1;
+  mg_mqtt_message_init(&self->msg);
+  mgos_mqtt_dropped_init(&self->dropped);
+  ConnectOptions_init(&self->hs);
+  mgos_config_mqtt_init(&self->cfg);
+  mgos_config_mqtt_init(&self->cfg1);
+  for (uint32_t i = 0; i != session5_V5_ONE; i++) mgos_mqtt_props_init(&self->props5s[i]); /* != : N may be a Kconfig 0 */
+  for (uint32_t i = 0; i != session5_V5_ONE; i++) mgos_mqtt_v5_info_init(&self->info5s[i]); /* != : N may be a Kconfig 0 */
   for (uint32_t i = 0; i != options_WS_ONE; i++) WsLink_init(&self->wss[i]); /* != : N may be a Kconfig 0 */
+  Session_init(&self->session);
 }
 
 /* Sets the fields of a zeroed ConnTable to their initial values. */
-#line 1015 "ts-src/mgos/conn.ts"
+#line 1032 "ts-src/mgos/conn.ts"
 void ConnTable_init(ConnTable *self) {
   for (uint32_t i = 0; i != CONFIG_MGOS_MQTT_MAX_CONNS; i++) mgos_mqtt_conn_init(&self->conns[i]); /* != : N may be a Kconfig 0 */
 }
@@ -83,7 +82,7 @@ static bool conn_timeIsSet(void) {
 
 /** The WebSocket link carries this connection (never when compiled out:
    *  the linker then drops the link's code). */
-#line 210 "ts-src/mgos/conn.ts"
+#line 214 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_wsOn(mgos_mqtt_conn *self) {
   return CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0 && WsLink_active(&self->wss[0]);
 }
@@ -95,7 +94,6 @@ uint32_t mgos_mqtt_conn_unsentBytes(mgos_mqtt_conn *self) {
 }
 
 /** The config in use: mqtt, or mqtt1 after a failover. */
-#line 223 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_conn_active(mgos_mqtt_conn *self) {
   return self->useBackup ? &self->cfg1 : &self->cfg;
 }
@@ -109,19 +107,19 @@ uint8_t mgos_mqtt_conn_effectiveMaxQos(mgos_mqtt_conn *self) {
   if (q <= 0) {
     return 0;
   }
-#line 234 "ts-src/mgos/conn.ts"
+#line 236 "ts-src/mgos/conn.ts"
   return (uint8_t)((q >= 2) ? 2 : 1);
 }
 
 // ---------------------------------------------------------------- connecting
 /** Starts a connection attempt now, unless one is under way or up. */
-#line 240 "ts-src/mgos/conn.ts"
+#line 242 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   self->reconnectPending = false;
   if (self->net != NetState_IDLE) {
     return;
   }
-#line 243 "ts-src/mgos/conn.ts"
+#line 245 "ts-src/mgos/conn.ts"
   self->session.now = now;
   mgos_mqtt_conn_refreshSys(self);
   mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
@@ -131,7 +129,7 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "time is not set, not connecting (mqtt.require_time)", RT_NOBYTES);
     }
-#line 250 "ts-src/mgos/conn.ts"
+#line 252 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_failed(self, now);
     return;
   }
@@ -139,7 +137,7 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, port_COMPILED_OUT, RT_LIT("CONFIG_MGOS_MQTT_WS_SUPPORT, for ws_enable"));
     }
-#line 255 "ts-src/mgos/conn.ts"
+#line 257 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_failed(self, now);
     return;
   }
@@ -154,7 +152,7 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
       port_logMsg(LogLevel_INFO, "following the broker's Server Reference: ", ref);
     }
   }
-#line 265 "ts-src/mgos/conn.ts"
+#line 267 "ts-src/mgos/conn.ts"
   if (!mgos_mqtt_conn_parseServer(self, (ref.len > 0) ? ref : conn_sb(c->server), c)) {
     mgos_mqtt_conn_failed(self, now);
     return;
@@ -166,13 +164,13 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   if (CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0) {
     WsLink_reset(&self->wss[0]);
   }
-#line 274 "ts-src/mgos/conn.ts"
+#line 276 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTING);
   // The server this attempt goes to (a Server Reference's, not the configured one).
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
     port_logMsg(LogLevel_INFO, self->useBackup ? "connecting (mqtt1) to " : "connecting to ", (ref.len > 0) ? ref : conn_sb(c->server));
   }
-#line 277 "ts-src/mgos/conn.ts"
+#line 279 "ts-src/mgos/conn.ts"
   self->net = NetState_CONNECTING;
   if (port_netConnect(self->slot, rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls ? self->slot : (-1)) < 0) {
     mgos_mqtt_conn_connectFailed(self, now);
@@ -180,12 +178,12 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
 }
 
 /** The TCP connect could not start or failed: a connect error, then a retry with backoff. */
-#line 282 "ts-src/mgos/conn.ts"
+#line 284 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_connectFailed(mgos_mqtt_conn *self, uint32_t now) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, "connect failed: ", conn_sb(mgos_mqtt_conn_active(self)->server));
   }
-#line 284 "ts-src/mgos/conn.ts"
+#line 286 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   mgos_mqtt_conn_failed(self, now);
@@ -196,15 +194,15 @@ void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self) {
   if (self->followSys) {
     mgos_mqtt_conn_loadSysConfig(self);
   }
-#line 292 "ts-src/mgos/conn.ts"
+#line 294 "ts-src/mgos/conn.ts"
   if (self->followSys0) {
     self->cfg = *mgos_sys_config_get_mqtt();
   }
-#line 293 "ts-src/mgos/conn.ts"
+#line 295 "ts-src/mgos/conn.ts"
   if (self->followSys1) {
     self->cfg1 = *mgos_sys_config_get_mqtt1();
   }
-#line 294 "ts-src/mgos/conn.ts"
+#line 296 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_applyTimeouts(self);
 }
 
@@ -232,7 +230,7 @@ void mgos_mqtt_conn_syncOutbox(mgos_mqtt_conn *self) {
   self->session.cfg.dropOldest = c->max_queue_drop_oldest;
   // The persistent outbox is opened once, before the first publish or connect.
   const char *where = self->cfg.outbox_persist;
-  if ((!self->persistTried && where != NULL) && (conn_sb(where).len > 0)) {
+  if (!self->persistTried && conn_isSet(where)) {
     self->persistTried = true;
     persist_attach(&self->session, self->slot, where);
   }
@@ -241,10 +239,10 @@ void mgos_mqtt_conn_syncOutbox(mgos_mqtt_conn *self) {
 /** Splits `host`, `host:port`, `[v6]` or `[v6]:port` into host and port.
    *  Without a port: 8883 when TLS is configured, else 1883. */
 static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_config_mqtt *c) {
-  self->tls = (conn_sb(c->ssl_ca_cert).len > 0) || (conn_sb(c->ssl_psk_identity).len > 0);
+  self->tls = conn_isSet(c->ssl_ca_cert) || conn_isSet(c->ssl_psk_identity);
   // As in the reference, a client certificate alone does not turn TLS on:
   // say so, or a device would silently talk plain TCP.
-  if (!self->tls && ((conn_sb(c->ssl_cert).len > 0) || (conn_sb(c->ssl_key).len > 0))) {
+  if (!self->tls && (conn_isSet(c->ssl_cert) || conn_isSet(c->ssl_key))) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       port_logMsg(LogLevel_WARN, "ssl_cert/ssl_key are set but ssl_ca_cert is not: TLS stays off (set ssl_ca_cert)", RT_NOBYTES);
     }
@@ -252,13 +250,13 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
   // The config loader refuses bad addresses (saying why); a firmware can
   // still write the struct directly, so the connection checks again (the
   // same splitter: an empty address has no host).
-#line 339 "ts-src/mgos/conn.ts"
+#line 341 "ts-src/mgos/conn.ts"
   ServerAddr *a = &conn_serverAddr;
   if (config_splitServer(s, a) != server_err_OK) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, self->useBackup ? "mqtt1.server not set or bad: " : "mqtt.server not set or bad: ", s);
     }
-#line 342 "ts-src/mgos/conn.ts"
+#line 344 "ts-src/mgos/conn.ts"
     return false;
   }
   rt_bytes h = rt_subarray(s, a->hostStart, a->hostEnd);
@@ -271,17 +269,13 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
 /** Copies the config's protocol settings into the session. */
 static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c) {
   SessionConfig *sc = &self->session.cfg;
-  rt_bytes cid = conn_sb(c->client_id);
-  if (cid.len == 0) {
-    cid = rt_str_bytes(port_deviceId());
-  }
-#line 356 "ts-src/mgos/conn.ts"
+  rt_bytes cid = rt_str_bytes(conn_isSet(c->client_id) ? c->client_id : port_deviceId());
   const char *err = SessionConfig_setStrings(sc, cid, conn_sb(c->user), conn_sb(c->pass), conn_sb(c->will_topic), conn_sb(c->will_message));
   if (err != NULL) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "config: ", rt_str_bytes(err));
     }
-#line 359 "ts-src/mgos/conn.ts"
+#line 360 "ts-src/mgos/conn.ts"
     return false;
   }
   int32_t ka = c->keep_alive;
@@ -296,7 +290,7 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, port_COMPILED_OUT, RT_LIT("CONFIG_MGOS_MQTT_V5_SUPPORT, for protocol_version 5"));
     }
-#line 371 "ts-src/mgos/conn.ts"
+#line 372 "ts-src/mgos/conn.ts"
     return false;
   }
   sc->version = (uint8_t)((c->protocol_version == 5) ? 5 : 4);
@@ -310,34 +304,33 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
 /** The port finished (or failed) the TCP connect. */
 void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now) {
   (void)err;
-#line 383 "ts-src/mgos/conn.ts"
+#line 384 "ts-src/mgos/conn.ts"
   if (self->net != NetState_CONNECTING) {
     return;
   }
-#line 384 "ts-src/mgos/conn.ts"
+#line 385 "ts-src/mgos/conn.ts"
   self->session.now = now;
   if (!ok) {
     mgos_mqtt_conn_connectFailed(self, now);
     return;
   }
   self->net = NetState_OPEN;
+  mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
   // ws_enable: the HTTP Upgrade first; a valid 101 calls onWsOpen, which comes back here.
-  if ((CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0 && mgos_mqtt_conn_active(self)->ws_enable) && !WsLink_isOpen(&self->wss[0])) {
-    if (!WsLink_begin(&self->wss[0], rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls, conn_sb(mgos_mqtt_conn_active(self)->ws_path), now)) {
+  if ((CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0 && c->ws_enable) && !WsLink_isOpen(&self->wss[0])) {
+    if (!WsLink_begin(&self->wss[0], rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls, conn_sb(c->ws_path), now)) {
       mgos_mqtt_conn_dropWs(self, now);
-#line 393 "ts-src/mgos/conn.ts"
+#line 395 "ts-src/mgos/conn.ts"
     } else {
       mgos_mqtt_conn_service(self, now);
     }
-#line 394 "ts-src/mgos/conn.ts"
+#line 396 "ts-src/mgos/conn.ts"
     return;
   }
   mgos_mqtt_connect_fn_t f = self->connectFn;
   if (f != NULL) {
-    mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
     mgos_mqtt_conn_fillHandshakeOpts(self, c);
-    const char *cid = c->client_id;
-    const char *tmp = (cid != NULL && (rt_str_bytes(cid).len > 0)) ? cid : port_deviceId();
+    const char *tmp = conn_isSet(c->client_id) ? c->client_id : port_deviceId();
     f(&self->nc, tmp, &self->hsOpts, self->connectFnArg);
     // A connect_fn that gave up (e.g. could not sign its token) closes.
 #line 403 "ts-src/mgos/conn.ts"
@@ -375,9 +368,9 @@ static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_m
   o->flags = flags;
   int32_t ka = c->keep_alive;
   o->keep_alive = (uint16_t)((ka <= 0) ? 0 : ((ka >= 65535) ? 65535 : (uint16_t)ka));
-  o->user_name = (conn_sb(c->user).len > 0) ? c->user : NULL;
-  o->password = (conn_sb(c->pass).len > 0) ? c->pass : NULL;
-  bool will = (conn_sb(c->will_topic).len > 0) && (conn_sb(c->will_message).len > 0);
+  o->user_name = conn_isSet(c->user) ? c->user : NULL;
+  o->password = conn_isSet(c->pass) ? c->pass : NULL;
+  bool will = conn_isSet(c->will_topic) && conn_isSet(c->will_message);
   o->will_topic = will ? c->will_topic : NULL;
   o->will_message = will ? c->will_message : NULL;
 }
@@ -684,7 +677,7 @@ static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
   port_eventTrigger(ev, &self->cloudArg);
 }
 
-/** Fills `msg` (ev_data) from a decoded packet. */
+/** Fills `msg` (ev_data) from a decoded packet (all zero but cmd without one). */
 static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   mg_mqtt_message *m = &self->msg;
   m->cmd = (ev >= 200) ? (ev - 200) : 0;
@@ -694,37 +687,40 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
   m->message_id = 0;
   m->reason_code = 0;
   m->props = NULL;
-  conn_setStr(m, RT_NOBYTES, RT_NOBYTES);
-  if (p == NULL) {
-    return;
-  }
-#line 647 "ts-src/mgos/conn.ts"
-  m->qos = p->qos;
-  m->len = rt_i32_of(p->totalLen);
-  m->connack_ret_code = p->returnCode;
-  m->message_id = p->packetId;
-  if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && Session_isV5(&self->session)) {
-    m->reason_code = mqtt5_reason5Of(&self->session, p);
-    mqtt5_fillProps(&self->props5s[0], &self->session);
-    m->props = &self->props5s[0];
-  }
-  if (p->type == PacketType_PUBLISH) {
-    conn_setStr(m, p->topic, p->payload);
-  }
-  // SUBACK: qos is the first filter's granted QoS (0x80: refused) and the
-  // payload holds every return code, one byte per filter (an extension:
-  // Mongoose left both empty).
-#line 660 "ts-src/mgos/conn.ts"
-  if (p->type == PacketType_SUBACK) {
-    m->qos = (p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80;
-    conn_setStr(m, RT_NOBYTES, p->codes);
-  }
   m->current_data_offset = 0;
   m->total_data_len = 0;
-  if (ev == SessionEvent_PUBLISH_PART || ev == SessionEvent_PUBLISH_SKIPPED) {
-    m->current_data_offset = self->session.rxPartOff;
-    m->total_data_len = self->session.rxPartTotal;
+  rt_bytes topic = RT_NOBYTES;
+  rt_bytes payload = RT_NOBYTES;
+  if (p != NULL) {
+    m->qos = p->qos;
+    m->len = rt_i32_of(p->totalLen);
+    m->connack_ret_code = p->returnCode;
+    m->message_id = p->packetId;
+    if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && Session_isV5(&self->session)) {
+      m->reason_code = mqtt5_reason5Of(&self->session, p);
+      mqtt5_fillProps(&self->props5s[0], &self->session);
+      m->props = &self->props5s[0];
+    }
+    if (p->type == PacketType_PUBLISH) {
+      topic = p->topic;
+      payload = p->payload;
+    }
+    // SUBACK: qos is the first filter's granted QoS (0x80: refused) and the
+    // payload holds every return code, one byte per filter (an extension:
+    // Mongoose left both empty).
+    if (p->type == PacketType_SUBACK) {
+      m->qos = (p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80;
+      payload = p->codes;
+    }
+    if (ev == SessionEvent_PUBLISH_PART || ev == SessionEvent_PUBLISH_SKIPPED) {
+      m->current_data_offset = self->session.rxPartOff;
+      m->total_data_len = self->session.rxPartTotal;
+    }
   }
+  m->topic.p = rt_cstr(topic);
+  m->topic.len = topic.len;
+  m->payload.p = rt_cstr(payload);
+  m->payload.len = payload.len;
 }
 
 void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
@@ -736,39 +732,39 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   // handlers may reenter the API); DROPPED and OUTBOX_ROOM do not use it.
   if (((ev != SessionEvent_CONNACK && ev != SessionEvent_CLOSE) && ev != SessionEvent_DROPPED) && ev != SessionEvent_OUTBOX_ROOM) {
     // The PUBCOMP of an exchange the application runs is its own.
-#line 682 "ts-src/mgos/conn.ts"
+#line 691 "ts-src/mgos/conn.ts"
     if ((ev == SessionEvent_PUBREL && p != NULL) && mgos_mqtt_conn_appQos2Take(self, p->packetId)) {
       self->session.autoAck = false;
     }
-#line 683 "ts-src/mgos/conn.ts"
+#line 692 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_fillMsg(self, ev, p);
   }
   switch (ev) {
   case SessionEvent_CONNACK: {
     {
-#line 687 "ts-src/mgos/conn.ts"
+#line 696 "ts-src/mgos/conn.ts"
       if (p == NULL || p->returnCode != 0) {
         // The CLOSE that follows raises the connect-error event.
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
           port_logMsg(LogLevel_ERROR, "server refused the connection: ", rt_str_bytes(self->session.closeReason));
         }
-#line 690 "ts-src/mgos/conn.ts"
+#line 699 "ts-src/mgos/conn.ts"
         return;
       }
       self->delayMs = 0;
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
         port_logMsg(LogLevel_INFO, "connected to ", conn_sb(mgos_mqtt_conn_active(self)->server));
       }
-#line 694 "ts-src/mgos/conn.ts"
+#line 703 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTED);
       mgos_mqtt_conn_fillMsg(self, ev, p);
       break;
     }
   }
-#line 698 "ts-src/mgos/conn.ts"
+#line 707 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH: {
     {
-#line 699 "ts-src/mgos/conn.ts"
+#line 708 "ts-src/mgos/conn.ts"
       if (p == NULL || mgos_mqtt_conn_callTopics(self, ev, p, 0)) {
         toGlobal = false;
       } else {
@@ -779,52 +775,52 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
           mgos_mqtt_conn_appQos2Add(self, p->packetId);
         }
       }
-#line 707 "ts-src/mgos/conn.ts"
+#line 716 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 709 "ts-src/mgos/conn.ts"
+#line 718 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH_PART: {
     {
       // Fragments go only to handlers that asked for them; the first one
       // decides: when none matched, the session skips the message.
-#line 712 "ts-src/mgos/conn.ts"
+#line 721 "ts-src/mgos/conn.ts"
       toGlobal = false;
       if (p != NULL && mgos_mqtt_conn_callTopics(self, ev, p, 0)) {
         self->session.rxTake = true;
       }
-#line 714 "ts-src/mgos/conn.ts"
+#line 723 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 716 "ts-src/mgos/conn.ts"
+#line 725 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH_SKIPPED: {
     {
       // A topic cut short cannot be matched: global handlers only.
-#line 718 "ts-src/mgos/conn.ts"
+#line 727 "ts-src/mgos/conn.ts"
       bool whole = p != NULL && p->topic.len == self->session.rxTopicLen;
       if (whole && mgos_mqtt_conn_callTopics(self, ev, p, 0)) {
         toGlobal = false;
       }
-#line 720 "ts-src/mgos/conn.ts"
+#line 729 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 722 "ts-src/mgos/conn.ts"
+#line 731 "ts-src/mgos/conn.ts"
   case SessionEvent_SUBACK: {
     {
-#line 723 "ts-src/mgos/conn.ts"
+#line 732 "ts-src/mgos/conn.ts"
       if (mgos_mqtt_conn_callTopics(self, ev, NULL, self->session.evTag)) {
         toGlobal = false;
       }
-#line 724 "ts-src/mgos/conn.ts"
+#line 733 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 726 "ts-src/mgos/conn.ts"
+#line 735 "ts-src/mgos/conn.ts"
   case SessionEvent_DROPPED: {
     {
-#line 727 "ts-src/mgos/conn.ts"
+#line 736 "ts-src/mgos/conn.ts"
       mgos_mqtt_dropped *d = &self->dropped;
       Session *s = &self->session;
       d->packet_id = s->evDropId;
@@ -838,18 +834,18 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       break;
     }
   }
-#line 739 "ts-src/mgos/conn.ts"
+#line 748 "ts-src/mgos/conn.ts"
   case SessionEvent_OUTBOX_ROOM: {
     {
-#line 740 "ts-src/mgos/conn.ts"
+#line 749 "ts-src/mgos/conn.ts"
       arg = NULL;
       break;
     }
   }
-#line 743 "ts-src/mgos/conn.ts"
+#line 752 "ts-src/mgos/conn.ts"
   case SessionEvent_CLOSE: {
     {
-#line 744 "ts-src/mgos/conn.ts"
+#line 753 "ts-src/mgos/conn.ts"
       if (!self->session.wasConnected) {
         // Ended before an accepted CONNACK (refused, timed out, closed by the
         // server, e.g. a TLS 1.3 server refusing the client certificate).
@@ -859,23 +855,23 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
         port_logMsg(LogLevel_INFO, "disconnected: ", rt_str_bytes(self->session.closeReason));
       }
-#line 751 "ts-src/mgos/conn.ts"
+#line 760 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_DISCONNECTED);
       mgos_mqtt_conn_fillMsg(self, ev, NULL);
       arg = NULL;
       break;
     }
   }
-#line 756 "ts-src/mgos/conn.ts"
+#line 765 "ts-src/mgos/conn.ts"
   default: {
     break;
   }
   }
-#line 759 "ts-src/mgos/conn.ts"
+#line 768 "ts-src/mgos/conn.ts"
   if (toGlobal) {
     mgos_mqtt_conn_callGlobalArg(self, ev, arg);
   }
-#line 760 "ts-src/mgos/conn.ts"
+#line 769 "ts-src/mgos/conn.ts"
   self->session.now = now;
 }
 
@@ -890,28 +886,29 @@ static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void 
   }
 }
 
-#line 772 "ts-src/mgos/conn.ts"
+#line 781 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id) {
   if (self->appQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     mgos_mqtt_conn_appQos2Take(self, self->appQos2[0]);
   }
-#line 774 "ts-src/mgos/conn.ts"
+#line 783 "ts-src/mgos/conn.ts"
   rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->appQos2Count, id);
   self->appQos2Count++;
 }
 
 /** Removes `id`; true when it was there. */
 static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id) {
-  for (uint32_t i = 0; i < self->appQos2Count; i++) {
+  uint32_t n = self->appQos2Count;
+  for (uint32_t i = 0; i < n; i++) {
     if (rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) != id) {
       continue;
     }
-#line 782 "ts-src/mgos/conn.ts"
-    for (uint32_t j = i; ((int64_t)j + 1) < self->appQos2Count; j++) {
-      rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
+#line 792 "ts-src/mgos/conn.ts"
+    for (uint32_t j = i + 1; j < n; j++) {
+      rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j - 1, rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j));
     }
-#line 783 "ts-src/mgos/conn.ts"
-    self->appQos2Count = self->appQos2Count - 1u;
+#line 793 "ts-src/mgos/conn.ts"
+    self->appQos2Count = n - 1;
     return true;
   }
   return false;
@@ -926,7 +923,7 @@ static rt_bytes mgos_mqtt_conn_filterOf(mgos_mqtt_conn *self, mgos_mqtt_handler 
       return Sub_view(&s->subs[i]);
     }
   }
-#line 796 "ts-src/mgos/conn.ts"
+#line 806 "ts-src/mgos/conn.ts"
   return RT_NOBYTES;
 }
 
@@ -941,54 +938,60 @@ static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *
   if (suback ? tag < 0 : p == NULL) {
     return false;
   }
-#line 808 "ts-src/mgos/conn.ts"
+#line 818 "ts-src/mgos/conn.ts"
   bool took = false;
+  // The table holds only TOPIC and SUB handlers (addHandler's kinds).
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     mg_event_handler_t f = h->ev;
     bool isSub = h->kind == HandlerKind_SUB;
-    if (h->kind != HandlerKind_TOPIC && !isSub) {
-      continue;
+    if (suback) {
+      if (h->tag != tag) {
+        continue;
+      }
+#line 826 "ts-src/mgos/conn.ts"
+    } else {
+      if (ev != SessionEvent_PUBLISH && (isSub || f == NULL)) {
+        continue;
+      }
+#line 828 "ts-src/mgos/conn.ts"
+      if (ev == SessionEvent_PUBLISH_PART && !h->fragments) {
+        continue;
+      }
+      // A shared subscription ($share/<group>/<filter>) matches by its filter.
+#line 830 "ts-src/mgos/conn.ts"
+      if (!topic_topicMatches((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? mqtt5_sharedFilter(mgos_mqtt_conn_filterOf(self, h)) : mgos_mqtt_conn_filterOf(self, h), p->topic)) {
+        continue;
+      }
     }
-#line 814 "ts-src/mgos/conn.ts"
-    if ((ev != SessionEvent_PUBLISH && !suback) && (isSub || f == NULL)) {
-      continue;
-    }
-#line 815 "ts-src/mgos/conn.ts"
-    if (ev == SessionEvent_PUBLISH_PART && !h->fragments) {
-      continue;
-    }
-    // A shared subscription ($share/<group>/<filter>) matches by its filter.
-#line 817 "ts-src/mgos/conn.ts"
-    if (suback ? h->tag != tag : !topic_topicMatches((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? mqtt5_sharedFilter(mgos_mqtt_conn_filterOf(self, h)) : mgos_mqtt_conn_filterOf(self, h), p->topic)) {
-      continue;
-    }
-#line 818 "ts-src/mgos/conn.ts"
+#line 832 "ts-src/mgos/conn.ts"
     took = true;
     sub_handler_t g = h->sub;
-    if (!isSub && f != NULL) {
-      f(&self->nc, ev, &self->msg, h->ud);
-#line 821 "ts-src/mgos/conn.ts"
-    } else if ((isSub && !suback) && g != NULL) {
+    if (!isSub) {
+      if (f != NULL) {
+        f(&self->nc, ev, &self->msg, h->ud);
+      }
+#line 836 "ts-src/mgos/conn.ts"
+    } else if (!suback && g != NULL) {
       g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
     }
     if (suback || i >= self->nHandlers) {
       break;
     }
   }
-#line 826 "ts-src/mgos/conn.ts"
+#line 841 "ts-src/mgos/conn.ts"
   return took;
 }
 
 // ---------------------------------------------------------------- API
 /** A global handler; false when MGOS_MQTT_MAX_GLOBAL_HANDLERS are taken. */
-#line 832 "ts-src/mgos/conn.ts"
+#line 847 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void *ud) {
   if (self->nGlobal >= CONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_GLOBAL_HANDLERS reached", RT_NOBYTES);
     }
-#line 835 "ts-src/mgos/conn.ts"
+#line 850 "ts-src/mgos/conn.ts"
     return false;
   }
   mgos_mqtt_ghandler *h = &self->ghandlers[self->nGlobal];
@@ -1004,7 +1007,7 @@ int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_h
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_TOPIC_HANDLERS reached: ", filter);
     }
-#line 848 "ts-src/mgos/conn.ts"
+#line 863 "ts-src/mgos/conn.ts"
     return -1;
   }
   mgos_mqtt_handler *h = &self->handlers[self->nHandlers];
@@ -1021,12 +1024,13 @@ int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_h
 }
 
 static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
-  for (uint32_t j = i; ((int64_t)j + 1) < self->nHandlers; j++) {
-    self->handlers[j] = self->handlers[rt_idx_add(j, 1)];
+  uint32_t n = self->nHandlers - 1u;
+  for (uint32_t j = i; j < n; j++) {
+    self->handlers[j] = self->handlers[j + 1];
   }
-#line 865 "ts-src/mgos/conn.ts"
-  self->nHandlers = self->nHandlers - 1u;
-  mgos_mqtt_handler *last = &self->handlers[self->nHandlers];
+#line 881 "ts-src/mgos/conn.ts"
+  self->nHandlers = n;
+  mgos_mqtt_handler *last = &self->handlers[n];
   last->kind = HandlerKind_FREE;
   last->ev = NULL;
   last->sub = NULL;
@@ -1041,15 +1045,16 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn_BAD_QOS, filter);
     }
-#line 879 "ts-src/mgos/conn.ts"
+#line 895 "ts-src/mgos/conn.ts"
     return false;
   }
   int32_t k = mgos_mqtt_conn_addHandler(self, kind, ev, sub, ud, filter);
   if (k < 0) {
     return false;
   }
-#line 883 "ts-src/mgos/conn.ts"
-  uint8_t q = (uint8_t)(((uint8_t)qos > mgos_mqtt_conn_effectiveMaxQos(self)) ? mgos_mqtt_conn_effectiveMaxQos(self) : (uint8_t)qos);
+#line 899 "ts-src/mgos/conn.ts"
+  uint8_t max = mgos_mqtt_conn_effectiveMaxQos(self);
+  uint8_t q = (uint8_t)(((uint8_t)qos > max) ? max : (uint8_t)qos);
   if (Session_subscribe(&self->session, filter, q, self->handlers[(uint32_t)k].tag) == 0) {
     mgos_mqtt_conn_removeHandler(self, (uint32_t)k);
     return false;
@@ -1064,7 +1069,7 @@ bool mgos_mqtt_conn_subscribeOpt(mgos_mqtt_conn *self, rt_bytes filter, int32_t 
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "subscribe: unknown MGOS_MQTT_SUB_* flags for ", filter);
     }
-#line 896 "ts-src/mgos/conn.ts"
+#line 913 "ts-src/mgos/conn.ts"
     return false;
   }
   self->nextSubFlags = flags;
@@ -1082,11 +1087,11 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
       continue;
     }
-#line 911 "ts-src/mgos/conn.ts"
+#line 928 "ts-src/mgos/conn.ts"
     if (!rt_bytes_equal(mgos_mqtt_conn_filterOf(self, h), filter)) {
       continue;
     }
-#line 912 "ts-src/mgos/conn.ts"
+#line 929 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_removeHandler(self, i);
     Session_unsubscribe(&self->session, filter);
     mgos_mqtt_conn_service(self, now);
@@ -1095,7 +1100,7 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     port_logMsg(LogLevel_WARN, "unsub: not subscribed to ", filter);
   }
-#line 918 "ts-src/mgos/conn.ts"
+#line 935 "ts-src/mgos/conn.ts"
   return false;
 }
 
@@ -1105,7 +1110,7 @@ uint16_t mgos_mqtt_conn_publish(mgos_mqtt_conn *self, rt_bytes topic, rt_bytes p
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn_BAD_QOS, topic);
     }
-#line 925 "ts-src/mgos/conn.ts"
+#line 942 "ts-src/mgos/conn.ts"
     self->session.lastError = MGOS_MQTT_ERR_INVALID;
     return 0;
   }
@@ -1121,14 +1126,14 @@ bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       port_logMsg(LogLevel_WARN, "connect: mqtt.enable is false", RT_NOBYTES);
     }
-#line 938 "ts-src/mgos/conn.ts"
+#line 955 "ts-src/mgos/conn.ts"
     return false;
   }
   self->wantConnect = true;
   if (self->net != NetState_IDLE) {
     return true;
   }
-#line 942 "ts-src/mgos/conn.ts"
+#line 959 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_startConnect(self, port_nowMs());
   return self->net != NetState_IDLE || self->reconnectPending;
 }
@@ -1149,13 +1154,13 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
   }
   // A second disconnect while the DISCONNECT is still queued: let it go out
   // (closing now would make the broker publish the will).
-#line 960 "ts-src/mgos/conn.ts"
+#line 977 "ts-src/mgos/conn.ts"
   if (self->session.state == SessionState_DISCONNECTING) {
     mgos_mqtt_conn_service(self, now);
-#line 961 "ts-src/mgos/conn.ts"
+#line 978 "ts-src/mgos/conn.ts"
   } else if (Session_disconnect(&self->session)) {
     mgos_mqtt_conn_service(self, now);
-#line 962 "ts-src/mgos/conn.ts"
+#line 979 "ts-src/mgos/conn.ts"
   } else {
     mgos_mqtt_conn_dropTransport(self, now);
   }
@@ -1163,13 +1168,13 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
 
 /** mgos_mqtt_set_max_qos: 0..2 caps, -1 removes the override (the
    *  config's max_qos applies again); anything else is refused, unchanged. */
-#line 967 "ts-src/mgos/conn.ts"
+#line 984 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   if (qos < -1 || qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "set_max_qos: expected 0, 1, 2 or -1 (no override); unchanged", RT_NOBYTES);
     }
-#line 970 "ts-src/mgos/conn.ts"
+#line 987 "ts-src/mgos/conn.ts"
     return false;
   }
   self->userMaxQos = qos;
@@ -1207,7 +1212,7 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     self->session.onLog = conn_onSessionLog;
   }
-#line 1005 "ts-src/mgos/conn.ts"
+#line 1022 "ts-src/mgos/conn.ts"
   self->session.ud = self;
   if (CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0) {
     self->wss[0].onData = conn_onWsData;
@@ -1219,7 +1224,7 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
 /** Seconds (a config double) to ms, rounded to the nearest, at least 1,
  *  saturating at 2^32-1. Integer arithmetic on the IEEE-754 bits: a device
  *  without FPU links no soft-float helper for it. */
-#line 1027 "ts-src/mgos/conn.ts"
+#line 1044 "ts-src/mgos/conn.ts"
 uint32_t conn_secToMs(double s) {
   uint32_t hi = rt_f64_hi(s);
   uint32_t lo = rt_f64_lo(s);
@@ -1229,12 +1234,12 @@ uint32_t conn_secToMs(double s) {
     return 1;
   }
   // 2^23 s and more (also infinity, NaN): beyond 2^32 ms.
-#line 1034 "ts-src/mgos/conn.ts"
+#line 1051 "ts-src/mgos/conn.ts"
   if (ex >= 1046) {
     return 0xffffffffu;
   }
   // P = mantissa (53 bits, mh:lo) * 1000, as ph:pl (63 bits), 16-bit halves of lo.
-#line 1036 "ts-src/mgos/conn.ts"
+#line 1053 "ts-src/mgos/conn.ts"
   uint32_t mh = (hi & 0xfffffu) | 0x100000;
   uint32_t am = (lo >> 16) * 1000;
   uint32_t bm = (lo & 0xffffu) * 1000;
@@ -1251,7 +1256,7 @@ uint32_t conn_secToMs(double s) {
     if (sum < pl) {
       ph = ph + 1u;
     }
-#line 1050 "ts-src/mgos/conn.ts"
+#line 1067 "ts-src/mgos/conn.ts"
     pl = sum;
   }
   if (shift >= 32) {
@@ -1261,7 +1266,7 @@ uint32_t conn_secToMs(double s) {
   if ((ph >> shift) != 0) {
     return 0xffffffffu;
   }
-#line 1057 "ts-src/mgos/conn.ts"
+#line 1074 "ts-src/mgos/conn.ts"
   return ((ph << ((32 - shift) & 31u)) | (pl >> shift));
 }
 
@@ -1273,15 +1278,21 @@ uint32_t conn_jitter(uint32_t d) {
   if (j == 0) {
     return d;
   }
-#line 1066 "ts-src/mgos/conn.ts"
+#line 1083 "ts-src/mgos/conn.ts"
   uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2) + 1);
   uint32_t r = rt_mod_u32(port_rand32(), span);
   if (r < j) {
     return d - (j - r);
   }
-#line 1069 "ts-src/mgos/conn.ts"
+#line 1086 "ts-src/mgos/conn.ts"
   uint32_t up = r - j;
   return (up > (0xffffffffu - d)) ? 0xffffffffu : (d + up);
+}
+
+/** A config string is set: not NULL and not empty (a bool, cheaper at each
+ *  call than sb(s).length > 0). */
+bool conn_isSet(const char *s) {
+  return s != NULL && (rt_str_bytes(s).len > 0);
 }
 
 /** The bytes of a config string; NULL (not set) is empty. */
@@ -1297,23 +1308,23 @@ static bool conn_stringsFit(mgos_config_mqtt *c) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1084 "ts-src/mgos/conn.ts"
+#line 1107 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s != NULL) {
       need += rt_str_bytes(s).len + 1u;
     }
   }
-#line 1087 "ts-src/mgos/conn.ts"
+#line 1110 "ts-src/mgos/conn.ts"
   if (need <= CONFIG_MGOS_MQTT_CONN_STR_SIZE) {
     return true;
   }
-#line 1088 "ts-src/mgos/conn.ts"
+#line 1111 "ts-src/mgos/conn.ts"
   conn_logText.len = 0;
   conn_logNumber(rt_i32_of(need));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, "config strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ", rt_subarray(RT_BYTES(conn_logText.buf, 100), 0, conn_logText.len));
   }
-#line 1091 "ts-src/mgos/conn.ts"
+#line 1114 "ts-src/mgos/conn.ts"
   return false;
 }
 
@@ -1325,12 +1336,12 @@ static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1100 "ts-src/mgos/conn.ts"
+#line 1123 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s == NULL) {
       continue;
     }
-#line 1102 "ts-src/mgos/conn.ts"
+#line 1125 "ts-src/mgos/conn.ts"
     rt_bytes b = rt_str_bytes(s);
     rt_copy_bytes(buf, at, b);
     rt_bytes_set(buf, at + b.len, 0);
@@ -1339,16 +1350,9 @@ static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf) {
   }
 }
 
-static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload) {
-  m->topic.p = rt_cstr(topic);
-  m->topic.len = topic.len;
-  m->payload.p = rt_cstr(payload);
-  m->payload.len = payload.len;
-}
-
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 1118 "ts-src/mgos/conn.ts"
+#line 1134 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
@@ -1368,7 +1372,7 @@ static bool conn_onWsOpen(void *ud, uint32_t now) {
   return c->net == NetState_OPEN && WsLink_isOpen(&c->wss[0]);
 }
 
-#line 1142 "ts-src/mgos/conn.ts"
+#line 1158 "ts-src/mgos/conn.ts"
 static void LogText_put(LogText *self, uint8_t c) {
   if (self->len < 100) {
     rt_set_u8(self->buf, 100, self->len++, c);
@@ -1378,10 +1382,10 @@ static void LogText_put(LogText *self, uint8_t c) {
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. @log */
-#line 1152 "ts-src/mgos/conn.ts"
+#line 1168 "ts-src/mgos/conn.ts"
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
-#line 1153 "ts-src/mgos/conn.ts"
+#line 1169 "ts-src/mgos/conn.ts"
   LogText *t = &conn_logText;
   t->len = 0;
   if (detail.len > 0) {
@@ -1414,7 +1418,7 @@ static void conn_logNumber(int32_t num) {
   while (div > 1 && ((int32_t)(v / div) == 0)) {
     div = div / 10;
   }
-#line 1183 "ts-src/mgos/conn.ts"
+#line 1199 "ts-src/mgos/conn.ts"
   while (div > 0) {
     LogText_put(t, (uint8_t)(0x30 + ((v / div) % 10)));
     div = div / 10;
@@ -1426,7 +1430,7 @@ mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
     return NULL;
   }
-#line 1192 "ts-src/mgos/conn.ts"
+#line 1208 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -1448,13 +1452,13 @@ mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_CONNS reached", RT_NOBYTES);
   }
-#line 1211 "ts-src/mgos/conn.ts"
+#line 1227 "ts-src/mgos/conn.ts"
   return NULL;
 }
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 1217 "ts-src/mgos/conn.ts"
+#line 1233 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1463,7 +1467,7 @@ void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
 }
 
 /** Bytes received on `slot`. @api */
-#line 1223 "ts-src/mgos/conn.ts"
+#line 1239 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1472,7 +1476,7 @@ void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 1229 "ts-src/mgos/conn.ts"
+#line 1245 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1482,7 +1486,7 @@ void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 1236 "ts-src/mgos/conn.ts"
+#line 1252 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -1501,13 +1505,13 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
     if (!c->inUse) {
       continue;
     }
-#line 1252 "ts-src/mgos/conn.ts"
+#line 1268 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
       wait = w;
     }
   }
-#line 1255 "ts-src/mgos/conn.ts"
+#line 1271 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -1521,7 +1525,7 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 1269 "ts-src/mgos/conn.ts"
+#line 1285 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
   // The system config's sections are not copied (as the reference): they are
   // the library's own, re-read at every connect.
@@ -1530,34 +1534,34 @@ mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqt
   if (!sys0 && !conn_stringsFit(cfg)) {
     return NULL;
   }
-#line 1275 "ts-src/mgos/conn.ts"
+#line 1291 "ts-src/mgos/conn.ts"
   if ((cfg1 != NULL && !sys1) && !conn_stringsFit(cfg1)) {
     return NULL;
   }
-#line 1276 "ts-src/mgos/conn.ts"
+#line 1292 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
     return NULL;
   }
-#line 1278 "ts-src/mgos/conn.ts"
+#line 1294 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (sys0) {
     c->followSys0 = true;
-#line 1281 "ts-src/mgos/conn.ts"
+#line 1297 "ts-src/mgos/conn.ts"
   } else {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1282 "ts-src/mgos/conn.ts"
+#line 1298 "ts-src/mgos/conn.ts"
   if (cfg1 != NULL) {
     c->cfg1 = *cfg1;
     if (sys1) {
       c->followSys1 = true;
-#line 1285 "ts-src/mgos/conn.ts"
+#line 1301 "ts-src/mgos/conn.ts"
     } else {
       conn_ownStrings(&c->cfg1, RT_BYTES(c->strs1, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
     }
-#line 1286 "ts-src/mgos/conn.ts"
+#line 1302 "ts-src/mgos/conn.ts"
     c->hasCfg1 = true;
   }
   Session_setMaxQos(&c->session, mgos_mqtt_conn_effectiveMaxQos(c));
@@ -1581,12 +1585,12 @@ bool conn_set_config(mgos_mqtt_conn *c, mgos_config_mqtt *cfg) {
   if (!sys0 && !conn_stringsFit(cfg)) {
     return false;
   }
-#line 1307 "ts-src/mgos/conn.ts"
+#line 1323 "ts-src/mgos/conn.ts"
   c->cfg = *cfg;
   if (!sys0) {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1309 "ts-src/mgos/conn.ts"
+#line 1325 "ts-src/mgos/conn.ts"
   c->followSys0 = sys0;
   // The global connection keeps following the system config's mqtt1.
   c->followSys1 = c->followSys || c->followSys1;
@@ -1701,7 +1705,7 @@ uint16_t conn_refuse_pub(mgos_mqtt_conn *c, const char *topic, const char *why) 
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, why, rt_str_bytes(topic));
   }
-#line 1421 "ts-src/mgos/conn.ts"
+#line 1437 "ts-src/mgos/conn.ts"
   c->session.lastError = MGOS_MQTT_ERR_INVALID;
   return 0;
 }

@@ -110,80 +110,82 @@ struct mgos_mqtt_handler {
 };
 
 struct mgos_mqtt_conn {
-  /** The application's conn_id (mgos_mqtt_conn_create). */
-  int32_t id;
-  int32_t slot;
+  // Field order is flash: small fields first, so that Thumb code reaches them
+  // with 16-bit loads and stores; the large Session and buffers last.
+  uint8_t net;
   bool inUse;
   /** The global connection: its configs are re-read from the system config at each connect. */
   bool followSys;
-  Session session;
-  mgos_config_mqtt cfg;
-  mgos_config_mqtt cfg1;
   bool hasCfg1;
   /** Connecting with cfg1 (failover). */
   bool useBackup;
-  /** What handlers see; its user_data belongs to the app. */
-  mg_connection nc;
-  mg_mqtt_message msg;
-  /** MQTT 5: the properties of the packet an event is about (msg.props). */
-  mgos_mqtt_props props5s[session5_V5_ONE];
-  /** MQTT 5: what mgos_mqtt_conn_v5_info() returns. */
-  mgos_mqtt_v5_info info5s[session5_V5_ONE];
-  /** ev_data of MGOS_MQTT_EV_DROPPED. */
-  mgos_mqtt_dropped dropped;
-  mgos_cloud_arg cloudArg;
-  mg_send_mqtt_handshake_opts hsOpts;
-  ConnectOptions hs;
-  uint8_t net;
   /** Reconnect when the connection drops (false after disconnect()). */
   bool wantConnect;
   bool reconnectPending;
-  uint32_t reconnectAt;
-  /** Backoff base of the last scheduled reconnect, ms (0: none since the last success). */
-  uint32_t delayMs;
-  /** The last delay actually used, jitter included (for logs and tests). */
-  uint32_t lastDelayMs;
-  /** reconnect_timeout_min / _max of cfg [0] and cfg1 [1] in ms, converted
-     *  once when the config is applied (applyTimeouts): no float at run time. */
-  uint32_t minMs[2];
-  uint32_t maxMs[2];
-  /** Topic handlers (kinds TOPIC and SUB). */
-  mgos_mqtt_handler handlers[CONFIG_MGOS_MQTT_MAX_TOPIC_HANDLERS];
-  uint32_t nHandlers;
-  mgos_mqtt_ghandler ghandlers[CONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS];
-  uint32_t nGlobal;
-  /** Incoming QoS 2 ids whose exchange the application runs (no topic handler
-     *  took the PUBLISH): their PUBREL is the application's to answer. */
-  uint16_t appQos2[CONFIG_MGOS_MQTT_MAX_RX_QOS2];
-  uint32_t appQos2Count;
-  mgos_mqtt_poll_arg pollArg;
-  /** Copies of the strings of cfg (first half) and cfg1 (second half) when
-     *  they came from the application (set_config, create2), not the system config. */
-  uint8_t strs[CONFIG_MGOS_MQTT_CONN_STR_SIZE];
-  uint8_t strs1[CONFIG_MGOS_MQTT_CONN_STR_SIZE];
+  /** The persistent outbox was set up (or failed) for this connection. */
+  bool persistTried;
   /** cfg / cfg1 is the system config's mqtt / mqtt1 section (given to
      *  create2 or set_config, or the global connection's mqtt1 after
      *  set_config): re-read at every connect, never copied. */
   bool followSys0;
   bool followSys1;
+  bool tls;
+  /** The application's conn_id (mgos_mqtt_conn_create). */
+  int32_t id;
+  int32_t slot;
+  uint32_t reconnectAt;
+  /** Backoff base of the last scheduled reconnect, ms (0: none since the last success). */
+  uint32_t delayMs;
+  /** The last delay actually used, jitter included (for logs and tests). */
+  uint32_t lastDelayMs;
+  uint32_t nHandlers;
+  uint32_t nGlobal;
+  uint32_t appQos2Count;
   int32_t nextTag;
-  mgos_mqtt_connect_fn_t connectFn;
-  void *connectFnArg;
-  /** The persistent outbox was set up (or failed) for this connection. */
-  bool persistTried;
   /** mgos_mqtt_set_max_qos: overrides the config's max_qos when >= 0. */
   int32_t userMaxQos;
-  uint8_t host[CONFIG_MGOS_MQTT_MAX_HOST_LEN];
   uint32_t hostLen;
-  uint16_t port;
-  bool tls;
   /** Connection attempts started (for logs and tests). */
   uint32_t attempts;
+  /** MGOS_MQTT_SUB_* flags for the next handler added (subscribeOpt). */
+  int32_t nextSubFlags;
+  mgos_mqtt_connect_fn_t connectFn;
+  void *connectFnArg;
+  uint16_t port;
+  /** reconnect_timeout_min / _max of cfg [0] and cfg1 [1] in ms, converted
+     *  once when the config is applied (applyTimeouts): no float at run time. */
+  uint32_t minMs[2];
+  uint32_t maxMs[2];
+  /** Incoming QoS 2 ids whose exchange the application runs (no topic handler
+     *  took the PUBLISH): their PUBREL is the application's to answer. */
+  uint16_t appQos2[CONFIG_MGOS_MQTT_MAX_RX_QOS2];
+  /** What handlers see; its user_data belongs to the app. */
+  mg_connection nc;
+  mg_mqtt_message msg;
+  mgos_mqtt_poll_arg pollArg;
+  /** ev_data of MGOS_MQTT_EV_DROPPED. */
+  mgos_mqtt_dropped dropped;
+  mgos_cloud_arg cloudArg;
+  mg_send_mqtt_handshake_opts hsOpts;
+  ConnectOptions hs;
+  /** Topic handlers (kinds TOPIC and SUB). */
+  mgos_mqtt_handler handlers[CONFIG_MGOS_MQTT_MAX_TOPIC_HANDLERS];
+  mgos_mqtt_ghandler ghandlers[CONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS];
+  mgos_config_mqtt cfg;
+  mgos_config_mqtt cfg1;
+  /** MQTT 5: the properties of the packet an event is about (msg.props). */
+  mgos_mqtt_props props5s[session5_V5_ONE];
+  /** MQTT 5: what mgos_mqtt_conn_v5_info() returns. */
+  mgos_mqtt_v5_info info5s[session5_V5_ONE];
+  uint8_t host[CONFIG_MGOS_MQTT_MAX_HOST_LEN];
+  /** Copies of the strings of cfg (first half) and cfg1 (second half) when
+     *  they came from the application (set_config, create2), not the system config. */
+  uint8_t strs[CONFIG_MGOS_MQTT_CONN_STR_SIZE];
+  uint8_t strs1[CONFIG_MGOS_MQTT_CONN_STR_SIZE];
   /** MQTT over WebSocket (ws_enable): framing between the socket and the
      *  session; none when WebSocket is compiled out. */
   WsLink wss[options_WS_ONE];
-  /** MGOS_MQTT_SUB_* flags for the next handler added (subscribeOpt). */
-  int32_t nextSubFlags;
+  Session session;
 };
 
 /** The connection table (one static instance). */
@@ -227,6 +229,7 @@ bool mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos);
 void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot);
 uint32_t conn_secToMs(double s);
 uint32_t conn_jitter(uint32_t d);
+bool conn_isSet(const char *s);
 rt_bytes conn_sb(const char *s);
 mgos_mqtt_conn *conn_conn_at(int32_t slot);
 mgos_mqtt_conn *conn_conn_slot(int32_t slot);
