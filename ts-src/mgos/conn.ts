@@ -173,6 +173,9 @@ export class mgos_mqtt_conn {
   nextSubFlags: i32 = 0;
   connectFn: mgos_mqtt_connect_fn_t | null = null;
   connectFnArg: Ptr = null;
+  /** Runs connectFn after the TCP connect; set only with it (setConnectFn),
+   *  so a firmware that never sets a connect_fn links none of that code. */
+  connectStep: ConnectStepFn | null = null;
   port: u16 = 0;
   /** reconnect_timeout_min / _max of cfg [0] and cfg1 [1] in ms, converted
    *  once when the config is applied (applyTimeouts): no float at run time. */
@@ -395,26 +398,48 @@ export class mgos_mqtt_conn {
       else this.service(now);
       return;
     }
-    const f: mgos_mqtt_connect_fn_t | null = this.connectFn;
-    if (f !== null) {
-      this.fillHandshakeOpts(c);
-      f(this.nc, isSet(c.client_id) ? c.client_id! : deviceId(), this.hsOpts, this.connectFnArg);
-      // A connect_fn that gave up (e.g. could not sign its token) closes.
-      if (this.net === NetState.OPEN && (this.nc.flags & (MG_F.CLOSE_IMMEDIATELY | MG_F.SEND_AND_CLOSE)) !== 0) {
-        logMsg(LogLevel.WARN, "connect_fn closed the connection", noBytes());
-        this.dropTransport(now);
-        return;
-      }
-      if (this.net === NetState.OPEN && this.session.state === SessionState.DISCONNECTED) {
-        logMsg(LogLevel.ERROR, "connect_fn did not call mg_send_mqtt_handshake_opt", noBytes());
-        this.dropTransport(now);
-        return;
-      }
+    const step: ConnectStepFn | null = this.connectStep;
+    if (step !== null) {
+      if (!step(this, now)) return;
     } else if (!this.session.connect(now)) {
       this.dropTransport(now);
       return;
     }
     this.service(now);
+  }
+
+  /** The CONNECT of an application's connect_fn (onTcpConnect through
+   *  connectStep); false when the connection was dropped. */
+  runConnectFn(now: u32): bool {
+    const f: mgos_mqtt_connect_fn_t | null = this.connectFn;
+    if (f === null) {
+      // A C caller removed it with NULL: the library's own CONNECT.
+      if (this.session.connect(now)) return true;
+      this.dropTransport(now);
+      return false;
+    }
+    const c: mgos_config_mqtt = this.active();
+    this.fillHandshakeOpts(c);
+    f(this.nc, isSet(c.client_id) ? c.client_id! : deviceId(), this.hsOpts, this.connectFnArg);
+    // A connect_fn that gave up (e.g. could not sign its token) closes.
+    if (this.net === NetState.OPEN && (this.nc.flags & (MG_F.CLOSE_IMMEDIATELY | MG_F.SEND_AND_CLOSE)) !== 0) {
+      logMsg(LogLevel.WARN, "connect_fn closed the connection", noBytes());
+      this.dropTransport(now);
+      return false;
+    }
+    if (this.net === NetState.OPEN && this.session.state === SessionState.DISCONNECTED) {
+      logMsg(LogLevel.ERROR, "connect_fn did not call mg_send_mqtt_handshake_opt", noBytes());
+      this.dropTransport(now);
+      return false;
+    }
+    return true;
+  }
+
+  /** Sets the application's connect_fn (and the step that runs it). */
+  setConnectFn(fn: mgos_mqtt_connect_fn_t, fnArg: Ptr): void {
+    this.connectFn = fn;
+    this.connectFnArg = fnArg;
+    this.connectStep = connectFnStep;
   }
 
   /** The options a connect_fn receives, from the config (NULL = not set). */
@@ -1011,6 +1036,7 @@ export class mgos_mqtt_conn {
     this.nc.flags = 0;
     this.connectFn = null;
     this.connectFnArg = null;
+    this.connectStep = null;
     this.userMaxQos = -1;
     this.attempts = 0;
     this.nc.slot_ = slot;
@@ -1026,6 +1052,14 @@ export class mgos_mqtt_conn {
       this.wss[0].ud = this;
     }
   }
+}
+
+/** onTcpConnect's step after the TCP connect when the application set a
+ *  connect_fn; false when the connection was dropped. */
+export type ConnectStepFn = (c: mgos_mqtt_conn, now: u32) => bool;
+
+function connectFnStep(c: mgos_mqtt_conn, now: u32): bool {
+  return c.runConnectFn(now);
 }
 
 /** The connection table (one static instance). */
@@ -1353,8 +1387,7 @@ export function mgos_mqtt_conn_add_handler(c: mgos_mqtt_conn, handler: mg_event_
 
 /** Sets the callback that sends CONNECT (via mg_send_mqtt_handshake_opt). @api */
 export function mgos_mqtt_conn_set_connect_fn(c: mgos_mqtt_conn, fn: mgos_mqtt_connect_fn_t, fn_arg: Ptr): void {
-  c.connectFn = fn;
-  c.connectFnArg = fn_arg;
+  c.setConnectFn(fn, fn_arg);
 }
 
 /** Attempts to connect now (if enabled and not already connected). @api */

@@ -22,6 +22,7 @@ static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id);
 static rt_bytes mgos_mqtt_conn_filterOf(mgos_mqtt_conn *self, mgos_mqtt_handler *h);
 static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *p, int32_t tag);
 static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i);
+static bool conn_connectFnStep(mgos_mqtt_conn *c, uint32_t now);
 static bool conn_stringsFit(mgos_config_mqtt *c);
 static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf);
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud);
@@ -31,14 +32,14 @@ static void LogText_put(LogText *self, uint8_t c);
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num);
 static void conn_logNumber(int32_t num);
 
-#line 1036 "ts-src/mgos/conn.ts"
+#line 1070 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
 
 /** parseServer's scratch (everything runs on the port's loop thread). */
-#line 1038 "ts-src/mgos/conn.ts"
+#line 1072 "ts-src/mgos/conn.ts"
 static ServerAddr conn_serverAddr;
 
-#line 1163 "ts-src/mgos/conn.ts"
+#line 1197 "ts-src/mgos/conn.ts"
 static LogText conn_logText;
 
 /* Sets the fields of a zeroed mgos_mqtt_conn to their initial values. */
@@ -58,7 +59,7 @@ void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
 }
 
 /* Sets the fields of a zeroed ConnTable to their initial values. */
-#line 1032 "ts-src/mgos/conn.ts"
+#line 1066 "ts-src/mgos/conn.ts"
 void ConnTable_init(ConnTable *self) {
   for (uint32_t i = 0; i != CONFIG_MGOS_MQTT_MAX_CONNS; i++) mgos_mqtt_conn_init(&self->conns[i]); /* != : N may be a Kconfig 0 */
 }
@@ -82,7 +83,7 @@ static bool conn_timeIsSet(void) {
 
 /** The WebSocket link carries this connection (never when compiled out:
    *  the linker then drops the link's code). */
-#line 214 "ts-src/mgos/conn.ts"
+#line 217 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_wsOn(mgos_mqtt_conn *self) {
   return CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0 && WsLink_active(&self->wss[0]);
 }
@@ -107,19 +108,19 @@ uint8_t mgos_mqtt_conn_effectiveMaxQos(mgos_mqtt_conn *self) {
   if (q <= 0) {
     return 0;
   }
-#line 236 "ts-src/mgos/conn.ts"
+#line 239 "ts-src/mgos/conn.ts"
   return (uint8_t)((q >= 2) ? 2 : 1);
 }
 
 // ---------------------------------------------------------------- connecting
 /** Starts a connection attempt now, unless one is under way or up. */
-#line 242 "ts-src/mgos/conn.ts"
+#line 245 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   self->reconnectPending = false;
   if (self->net != NetState_IDLE) {
     return;
   }
-#line 245 "ts-src/mgos/conn.ts"
+#line 248 "ts-src/mgos/conn.ts"
   self->session.now = now;
   mgos_mqtt_conn_refreshSys(self);
   mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
@@ -129,7 +130,7 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "time is not set, not connecting (mqtt.require_time)", RT_NOBYTES);
     }
-#line 252 "ts-src/mgos/conn.ts"
+#line 255 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_failed(self, now);
     return;
   }
@@ -137,7 +138,7 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, port_COMPILED_OUT, RT_LIT("CONFIG_MGOS_MQTT_WS_SUPPORT, for ws_enable"));
     }
-#line 257 "ts-src/mgos/conn.ts"
+#line 260 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_failed(self, now);
     return;
   }
@@ -152,7 +153,7 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
       port_logMsg(LogLevel_INFO, "following the broker's Server Reference: ", ref);
     }
   }
-#line 267 "ts-src/mgos/conn.ts"
+#line 270 "ts-src/mgos/conn.ts"
   if (!mgos_mqtt_conn_parseServer(self, (ref.len > 0) ? ref : conn_sb(c->server), c)) {
     mgos_mqtt_conn_failed(self, now);
     return;
@@ -164,13 +165,13 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   if (CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0) {
     WsLink_reset(&self->wss[0]);
   }
-#line 276 "ts-src/mgos/conn.ts"
+#line 279 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTING);
   // The server this attempt goes to (a Server Reference's, not the configured one).
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
     port_logMsg(LogLevel_INFO, self->useBackup ? "connecting (mqtt1) to " : "connecting to ", (ref.len > 0) ? ref : conn_sb(c->server));
   }
-#line 279 "ts-src/mgos/conn.ts"
+#line 282 "ts-src/mgos/conn.ts"
   self->net = NetState_CONNECTING;
   if (port_netConnect(self->slot, rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls ? self->slot : (-1)) < 0) {
     mgos_mqtt_conn_connectFailed(self, now);
@@ -178,12 +179,12 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
 }
 
 /** The TCP connect could not start or failed: a connect error, then a retry with backoff. */
-#line 284 "ts-src/mgos/conn.ts"
+#line 287 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_connectFailed(mgos_mqtt_conn *self, uint32_t now) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, "connect failed: ", conn_sb(mgos_mqtt_conn_active(self)->server));
   }
-#line 286 "ts-src/mgos/conn.ts"
+#line 289 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   mgos_mqtt_conn_failed(self, now);
@@ -194,15 +195,15 @@ void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self) {
   if (self->followSys) {
     mgos_mqtt_conn_loadSysConfig(self);
   }
-#line 294 "ts-src/mgos/conn.ts"
+#line 297 "ts-src/mgos/conn.ts"
   if (self->followSys0) {
     self->cfg = *mgos_sys_config_get_mqtt();
   }
-#line 295 "ts-src/mgos/conn.ts"
+#line 298 "ts-src/mgos/conn.ts"
   if (self->followSys1) {
     self->cfg1 = *mgos_sys_config_get_mqtt1();
   }
-#line 296 "ts-src/mgos/conn.ts"
+#line 299 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_applyTimeouts(self);
 }
 
@@ -250,13 +251,13 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
   // The config loader refuses bad addresses (saying why); a firmware can
   // still write the struct directly, so the connection checks again (the
   // same splitter: an empty address has no host).
-#line 341 "ts-src/mgos/conn.ts"
+#line 344 "ts-src/mgos/conn.ts"
   ServerAddr *a = &conn_serverAddr;
   if (config_splitServer(s, a) != server_err_OK) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, self->useBackup ? "mqtt1.server not set or bad: " : "mqtt.server not set or bad: ", s);
     }
-#line 344 "ts-src/mgos/conn.ts"
+#line 347 "ts-src/mgos/conn.ts"
     return false;
   }
   rt_bytes h = rt_subarray(s, a->hostStart, a->hostEnd);
@@ -275,7 +276,7 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "config: ", rt_str_bytes(err));
     }
-#line 360 "ts-src/mgos/conn.ts"
+#line 363 "ts-src/mgos/conn.ts"
     return false;
   }
   int32_t ka = c->keep_alive;
@@ -290,7 +291,7 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, port_COMPILED_OUT, RT_LIT("CONFIG_MGOS_MQTT_V5_SUPPORT, for protocol_version 5"));
     }
-#line 372 "ts-src/mgos/conn.ts"
+#line 375 "ts-src/mgos/conn.ts"
     return false;
   }
   sc->version = (uint8_t)((c->protocol_version == 5) ? 5 : 4);
@@ -304,11 +305,11 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
 /** The port finished (or failed) the TCP connect. */
 void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now) {
   (void)err;
-#line 384 "ts-src/mgos/conn.ts"
+#line 387 "ts-src/mgos/conn.ts"
   if (self->net != NetState_CONNECTING) {
     return;
   }
-#line 385 "ts-src/mgos/conn.ts"
+#line 388 "ts-src/mgos/conn.ts"
   self->session.now = now;
   if (!ok) {
     mgos_mqtt_conn_connectFailed(self, now);
@@ -320,41 +321,69 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
   if ((CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0 && c->ws_enable) && !WsLink_isOpen(&self->wss[0])) {
     if (!WsLink_begin(&self->wss[0], rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls, conn_sb(c->ws_path), now)) {
       mgos_mqtt_conn_dropWs(self, now);
-#line 395 "ts-src/mgos/conn.ts"
+#line 398 "ts-src/mgos/conn.ts"
     } else {
       mgos_mqtt_conn_service(self, now);
     }
-#line 396 "ts-src/mgos/conn.ts"
+#line 399 "ts-src/mgos/conn.ts"
     return;
   }
-  mgos_mqtt_connect_fn_t f = self->connectFn;
-  if (f != NULL) {
-    mgos_mqtt_conn_fillHandshakeOpts(self, c);
-    const char *tmp = conn_isSet(c->client_id) ? c->client_id : port_deviceId();
-    f(&self->nc, tmp, &self->hsOpts, self->connectFnArg);
-    // A connect_fn that gave up (e.g. could not sign its token) closes.
-#line 403 "ts-src/mgos/conn.ts"
-    if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & (MG_F_CLOSE_IMMEDIATELY | MG_F_SEND_AND_CLOSE)) != 0)) {
-      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-        port_logMsg(LogLevel_WARN, "connect_fn closed the connection", RT_NOBYTES);
-      }
-#line 405 "ts-src/mgos/conn.ts"
-      mgos_mqtt_conn_dropTransport(self, now);
+  ConnectStepFn step = self->connectStep;
+  if (step != NULL) {
+    if (!step(self, now)) {
       return;
     }
-    if (self->net == NetState_OPEN && self->session.state == SessionState_DISCONNECTED) {
-      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        port_logMsg(LogLevel_ERROR, "connect_fn did not call mg_send_mqtt_handshake_opt", RT_NOBYTES);
-      }
-#line 410 "ts-src/mgos/conn.ts"
-      mgos_mqtt_conn_dropTransport(self, now);
-      return;
-    }
+#line 404 "ts-src/mgos/conn.ts"
   } else if (!Session_connect(&self->session, now)) {
     mgos_mqtt_conn_dropTransport(self, now);
     return;
   }
   mgos_mqtt_conn_service(self, now);
+}
+
+/** The CONNECT of an application's connect_fn (onTcpConnect through
+   *  connectStep); false when the connection was dropped. */
+bool mgos_mqtt_conn_runConnectFn(mgos_mqtt_conn *self, uint32_t now) {
+  mgos_mqtt_connect_fn_t f = self->connectFn;
+  if (f == NULL) {
+    // A C caller removed it with NULL: the library's own CONNECT.
+    if (Session_connect(&self->session, now)) {
+      return true;
+    }
+#line 418 "ts-src/mgos/conn.ts"
+    mgos_mqtt_conn_dropTransport(self, now);
+    return false;
+  }
+  mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
+  mgos_mqtt_conn_fillHandshakeOpts(self, c);
+  const char *tmp = conn_isSet(c->client_id) ? c->client_id : port_deviceId();
+  f(&self->nc, tmp, &self->hsOpts, self->connectFnArg);
+  // A connect_fn that gave up (e.g. could not sign its token) closes.
+#line 425 "ts-src/mgos/conn.ts"
+  if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & (MG_F_CLOSE_IMMEDIATELY | MG_F_SEND_AND_CLOSE)) != 0)) {
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      port_logMsg(LogLevel_WARN, "connect_fn closed the connection", RT_NOBYTES);
+    }
+#line 427 "ts-src/mgos/conn.ts"
+    mgos_mqtt_conn_dropTransport(self, now);
+    return false;
+  }
+  if (self->net == NetState_OPEN && self->session.state == SessionState_DISCONNECTED) {
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      port_logMsg(LogLevel_ERROR, "connect_fn did not call mg_send_mqtt_handshake_opt", RT_NOBYTES);
+    }
+#line 432 "ts-src/mgos/conn.ts"
+    mgos_mqtt_conn_dropTransport(self, now);
+    return false;
+  }
+  return true;
+}
+
+/** Sets the application's connect_fn (and the step that runs it). */
+void mgos_mqtt_conn_setConnectFn(mgos_mqtt_conn *self, mgos_mqtt_connect_fn_t fn, void *fnArg) {
+  self->connectFn = fn;
+  self->connectFnArg = fnArg;
+  self->connectStep = conn_connectFnStep;
 }
 
 /** The options a connect_fn receives, from the config (NULL = not set). */
@@ -364,7 +393,7 @@ static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_m
   if (c->will_retain) {
     flags = (uint8_t)(flags | MG_MQTT_WILL_RETAIN);
   }
-#line 425 "ts-src/mgos/conn.ts"
+#line 450 "ts-src/mgos/conn.ts"
   o->flags = flags;
   int32_t ka = c->keep_alive;
   o->keep_alive = (uint16_t)((ka <= 0) ? 0 : ((ka >= 65535) ? 65535 : (uint16_t)ka));
@@ -381,7 +410,7 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "mg_send_mqtt_handshake_opt: not connected", RT_NOBYTES);
     }
-#line 439 "ts-src/mgos/conn.ts"
+#line 464 "ts-src/mgos/conn.ts"
     return false;
   }
   ConnectOptions *h = &self->hs;
@@ -402,7 +431,7 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
   if (h->willQos > 2) {
     h->willQos = 2;
   }
-#line 457 "ts-src/mgos/conn.ts"
+#line 482 "ts-src/mgos/conn.ts"
   h->willRetain = (o->flags & MG_MQTT_WILL_RETAIN) != 0;
   h->cleanSession = (o->flags & MG_MQTT_CLEAN_SESSION) != 0;
   // The session's clean_session decides what survives a disconnect.
@@ -414,14 +443,14 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
 
 // ---------------------------------------------------------------- failures and backoff
 /** An attempt failed or the connection ended: schedule the next one. */
-#line 469 "ts-src/mgos/conn.ts"
+#line 494 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now) {
   // Callers set net to IDLE themselves: a handler run before this point may
   // already have started a new attempt, and that socket must not be orphaned.
   if ((!self->wantConnect || self->net != NetState_IDLE) || self->reconnectPending) {
     return;
   }
-#line 473 "ts-src/mgos/conn.ts"
+#line 498 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_scheduleReconnect(self, now);
 }
 
@@ -436,26 +465,26 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
       port_logMsg(LogLevel_WARN, self->useBackup ? "switching to the backup server mqtt1: " : "switching back to the main server mqtt: ", conn_sb(mgos_mqtt_conn_active(self)->server));
     }
   }
-#line 485 "ts-src/mgos/conn.ts"
+#line 510 "ts-src/mgos/conn.ts"
   uint32_t minMs = self->minMs[(uint32_t)(self->useBackup ? 1 : 0)];
   if (maxMs < minMs) {
     maxMs = minMs;
   }
-#line 487 "ts-src/mgos/conn.ts"
+#line 512 "ts-src/mgos/conn.ts"
   uint32_t d = (self->delayMs == 0) ? minMs : (self->delayMs * 2u);
   // Doubling past 2^31 would wrap; the clamp below keeps it at max anyway.
   if (self->delayMs > 0x7fffffff) {
     d = maxMs;
   }
-#line 490 "ts-src/mgos/conn.ts"
+#line 515 "ts-src/mgos/conn.ts"
   if (d < minMs) {
     d = minMs;
   }
-#line 491 "ts-src/mgos/conn.ts"
+#line 516 "ts-src/mgos/conn.ts"
   if (d > maxMs) {
     d = maxMs;
   }
-#line 492 "ts-src/mgos/conn.ts"
+#line 517 "ts-src/mgos/conn.ts"
   self->delayMs = d;
   self->lastDelayMs = conn_jitter(d);
   self->reconnectAt = now + self->lastDelayMs;
@@ -467,20 +496,20 @@ static bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self) {
   if (self->useBackup) {
     return true;
   }
-#line 501 "ts-src/mgos/conn.ts"
+#line 526 "ts-src/mgos/conn.ts"
   return self->hasCfg1 && self->cfg1.enable;
 }
 
 // ---------------------------------------------------------------- I/O
 /** Writes what the session has queued and closes when it asks to. */
-#line 507 "ts-src/mgos/conn.ts"
+#line 532 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
   Session *s = &self->session;
   if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & MG_F_CLOSE_IMMEDIATELY) != 0)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
       port_logMsg(LogLevel_INFO, "closing: MG_F_CLOSE_IMMEDIATELY", RT_NOBYTES);
     }
-#line 511 "ts-src/mgos/conn.ts"
+#line 536 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
     return;
   }
@@ -494,24 +523,24 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         port_logMsg(LogLevel_ERROR, "send failed", RT_NOBYTES);
       }
-#line 522 "ts-src/mgos/conn.ts"
+#line 547 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropTransport(self, now);
       return;
     }
     if (n == 0) {
       break;
     }
-#line 526 "ts-src/mgos/conn.ts"
+#line 551 "ts-src/mgos/conn.ts"
     Session_txConsumed(s, (uint32_t)n);
   }
   if (self->net == NetState_OPEN && Session_wantsClose(s)) {
     mgos_mqtt_conn_dropTransport(self, now);
-#line 529 "ts-src/mgos/conn.ts"
+#line 554 "ts-src/mgos/conn.ts"
   } else if ((self->net == NetState_OPEN && s->txLen == 0) && ((int32_t)(self->nc.flags & MG_F_SEND_AND_CLOSE) != 0)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
       port_logMsg(LogLevel_INFO, "closing: MG_F_SEND_AND_CLOSE", RT_NOBYTES);
     }
-#line 531 "ts-src/mgos/conn.ts"
+#line 556 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
@@ -528,30 +557,30 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
         Session_txConsumed(s, k);
       }
     }
-#line 545 "ts-src/mgos/conn.ts"
+#line 570 "ts-src/mgos/conn.ts"
     if (w->txLen == 0) {
       break;
     }
-#line 546 "ts-src/mgos/conn.ts"
+#line 571 "ts-src/mgos/conn.ts"
     int32_t n = port_netSend(self->slot, WsLink_txView(w));
     if (n < 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         port_logMsg(LogLevel_ERROR, "send failed", RT_NOBYTES);
       }
-#line 549 "ts-src/mgos/conn.ts"
+#line 574 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropTransport(self, now);
       return;
     }
     if (n == 0) {
       break;
     }
-#line 553 "ts-src/mgos/conn.ts"
+#line 578 "ts-src/mgos/conn.ts"
     WsLink_txConsumed(w, (uint32_t)n);
   }
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 556 "ts-src/mgos/conn.ts"
+#line 581 "ts-src/mgos/conn.ts"
   if (Session_wantsClose(s) && WsLink_isOpen(w)) {
     WsLink_close(w, WsCode_NORMAL, now);
     mgos_mqtt_conn_serviceWs(self, now);
@@ -563,12 +592,12 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
 }
 
 /** Drops a WebSocket connection; one that never got its 101 is a connect error. */
-#line 565 "ts-src/mgos/conn.ts"
+#line 590 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_dropWs(mgos_mqtt_conn *self, uint32_t now) {
   if (!self->wss[0].opened) {
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
-#line 567 "ts-src/mgos/conn.ts"
+#line 592 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_dropTransport(self, now);
 }
 
@@ -577,7 +606,7 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
   if (self->net != NetState_IDLE) {
     port_netClose(self->slot);
   }
-#line 573 "ts-src/mgos/conn.ts"
+#line 598 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -587,14 +616,14 @@ void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) {
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 580 "ts-src/mgos/conn.ts"
+#line 605 "ts-src/mgos/conn.ts"
   if (mgos_mqtt_conn_wsOn(self)) {
     WsLink_onRecv(&self->wss[0], data, now);
-#line 581 "ts-src/mgos/conn.ts"
+#line 606 "ts-src/mgos/conn.ts"
   } else {
     Session_onRecv(&self->session, data, now);
   }
-#line 582 "ts-src/mgos/conn.ts"
+#line 607 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_service(self, now);
 }
 
@@ -602,7 +631,7 @@ void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now)
   if (self->net == NetState_IDLE) {
     return;
   }
-#line 587 "ts-src/mgos/conn.ts"
+#line 612 "ts-src/mgos/conn.ts"
   if (self->net == NetState_CONNECTING) {
     mgos_mqtt_conn_onTcpConnect(self, false, err, now);
     return;
@@ -610,11 +639,11 @@ void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now)
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     port_logMsg(LogLevel_WARN, (err != 0) ? "connection closed with an error" : "connection closed by the server", RT_NOBYTES);
   }
-#line 592 "ts-src/mgos/conn.ts"
+#line 617 "ts-src/mgos/conn.ts"
   if (mgos_mqtt_conn_wsOn(self) && !self->wss[0].opened) {
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
-#line 593 "ts-src/mgos/conn.ts"
+#line 618 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -627,7 +656,7 @@ uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   }
   // MG_EV_POLL while a transport exists, as Mongoose's loop gives every
   // connection one per iteration (the shadows send state requests from it).
-#line 603 "ts-src/mgos/conn.ts"
+#line 628 "ts-src/mgos/conn.ts"
   if (self->net != NetState_IDLE && self->nGlobal > 0) {
     self->session.now = now;
     self->pollArg.now = port_wallTime();
@@ -637,7 +666,7 @@ uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   if ((self->net == NetState_OPEN && mgos_mqtt_conn_wsOn(self)) && WsLink_expired(&self->wss[0], now)) {
     mgos_mqtt_conn_dropWs(self, now);
   }
-#line 610 "ts-src/mgos/conn.ts"
+#line 635 "ts-src/mgos/conn.ts"
   if (self->net == NetState_OPEN) {
     Session_tick(&self->session, now);
     mgos_mqtt_conn_service(self, now);
@@ -645,34 +674,34 @@ uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
       wait = WsLink_nextIn(&self->wss[0], now, wait);
     }
     // The session's own deadlines (PINGREQ, PINGRESP, CONNACK) to the ms.
-#line 615 "ts-src/mgos/conn.ts"
+#line 640 "ts-src/mgos/conn.ts"
     if (self->net == NetState_OPEN) {
       wait = Session_nextTickIn(&self->session, now, wait);
     }
   }
   // Measured after the tick: a close it decided (CONNACK or keepalive timeout)
   // has just scheduled a reconnect, which must not wait a whole POLL_MAX_MS.
-#line 619 "ts-src/mgos/conn.ts"
+#line 644 "ts-src/mgos/conn.ts"
   if (self->reconnectPending) {
     int32_t left = rt_i32_of((self->reconnectAt - now));
     if (left <= 0) {
       wait = 0;
-#line 622 "ts-src/mgos/conn.ts"
+#line 647 "ts-src/mgos/conn.ts"
     } else if ((uint32_t)left < wait) {
       wait = (uint32_t)left;
     }
   }
-#line 624 "ts-src/mgos/conn.ts"
+#line 649 "ts-src/mgos/conn.ts"
   return wait;
 }
 
 // ---------------------------------------------------------------- events
-#line 629 "ts-src/mgos/conn.ts"
+#line 654 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
   if (!mgos_mqtt_conn_active(self)->cloud_events) {
     return;
   }
-#line 631 "ts-src/mgos/conn.ts"
+#line 656 "ts-src/mgos/conn.ts"
   self->cloudArg.type = MGOS_CLOUD_MQTT;
   port_eventTrigger(ev, &self->cloudArg);
 }
@@ -732,39 +761,39 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   // handlers may reenter the API); DROPPED and OUTBOX_ROOM do not use it.
   if (((ev != SessionEvent_CONNACK && ev != SessionEvent_CLOSE) && ev != SessionEvent_DROPPED) && ev != SessionEvent_OUTBOX_ROOM) {
     // The PUBCOMP of an exchange the application runs is its own.
-#line 691 "ts-src/mgos/conn.ts"
+#line 716 "ts-src/mgos/conn.ts"
     if ((ev == SessionEvent_PUBREL && p != NULL) && mgos_mqtt_conn_appQos2Take(self, p->packetId)) {
       self->session.autoAck = false;
     }
-#line 692 "ts-src/mgos/conn.ts"
+#line 717 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_fillMsg(self, ev, p);
   }
   switch (ev) {
   case SessionEvent_CONNACK: {
     {
-#line 696 "ts-src/mgos/conn.ts"
+#line 721 "ts-src/mgos/conn.ts"
       if (p == NULL || p->returnCode != 0) {
         // The CLOSE that follows raises the connect-error event.
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
           port_logMsg(LogLevel_ERROR, "server refused the connection: ", rt_str_bytes(self->session.closeReason));
         }
-#line 699 "ts-src/mgos/conn.ts"
+#line 724 "ts-src/mgos/conn.ts"
         return;
       }
       self->delayMs = 0;
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
         port_logMsg(LogLevel_INFO, "connected to ", conn_sb(mgos_mqtt_conn_active(self)->server));
       }
-#line 703 "ts-src/mgos/conn.ts"
+#line 728 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTED);
       mgos_mqtt_conn_fillMsg(self, ev, p);
       break;
     }
   }
-#line 707 "ts-src/mgos/conn.ts"
+#line 732 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH: {
     {
-#line 708 "ts-src/mgos/conn.ts"
+#line 733 "ts-src/mgos/conn.ts"
       if (p == NULL || mgos_mqtt_conn_callTopics(self, ev, p, 0)) {
         toGlobal = false;
       } else {
@@ -775,52 +804,52 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
           mgos_mqtt_conn_appQos2Add(self, p->packetId);
         }
       }
-#line 716 "ts-src/mgos/conn.ts"
+#line 741 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 718 "ts-src/mgos/conn.ts"
+#line 743 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH_PART: {
     {
       // Fragments go only to handlers that asked for them; the first one
       // decides: when none matched, the session skips the message.
-#line 721 "ts-src/mgos/conn.ts"
+#line 746 "ts-src/mgos/conn.ts"
       toGlobal = false;
       if (p != NULL && mgos_mqtt_conn_callTopics(self, ev, p, 0)) {
         self->session.rxTake = true;
       }
-#line 723 "ts-src/mgos/conn.ts"
+#line 748 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 725 "ts-src/mgos/conn.ts"
+#line 750 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH_SKIPPED: {
     {
       // A topic cut short cannot be matched: global handlers only.
-#line 727 "ts-src/mgos/conn.ts"
+#line 752 "ts-src/mgos/conn.ts"
       bool whole = p != NULL && p->topic.len == self->session.rxTopicLen;
       if (whole && mgos_mqtt_conn_callTopics(self, ev, p, 0)) {
         toGlobal = false;
       }
-#line 729 "ts-src/mgos/conn.ts"
+#line 754 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 731 "ts-src/mgos/conn.ts"
+#line 756 "ts-src/mgos/conn.ts"
   case SessionEvent_SUBACK: {
     {
-#line 732 "ts-src/mgos/conn.ts"
+#line 757 "ts-src/mgos/conn.ts"
       if (mgos_mqtt_conn_callTopics(self, ev, NULL, self->session.evTag)) {
         toGlobal = false;
       }
-#line 733 "ts-src/mgos/conn.ts"
+#line 758 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 735 "ts-src/mgos/conn.ts"
+#line 760 "ts-src/mgos/conn.ts"
   case SessionEvent_DROPPED: {
     {
-#line 736 "ts-src/mgos/conn.ts"
+#line 761 "ts-src/mgos/conn.ts"
       mgos_mqtt_dropped *d = &self->dropped;
       Session *s = &self->session;
       d->packet_id = s->evDropId;
@@ -834,18 +863,18 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       break;
     }
   }
-#line 748 "ts-src/mgos/conn.ts"
+#line 773 "ts-src/mgos/conn.ts"
   case SessionEvent_OUTBOX_ROOM: {
     {
-#line 749 "ts-src/mgos/conn.ts"
+#line 774 "ts-src/mgos/conn.ts"
       arg = NULL;
       break;
     }
   }
-#line 752 "ts-src/mgos/conn.ts"
+#line 777 "ts-src/mgos/conn.ts"
   case SessionEvent_CLOSE: {
     {
-#line 753 "ts-src/mgos/conn.ts"
+#line 778 "ts-src/mgos/conn.ts"
       if (!self->session.wasConnected) {
         // Ended before an accepted CONNACK (refused, timed out, closed by the
         // server, e.g. a TLS 1.3 server refusing the client certificate).
@@ -855,23 +884,23 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
         port_logMsg(LogLevel_INFO, "disconnected: ", rt_str_bytes(self->session.closeReason));
       }
-#line 760 "ts-src/mgos/conn.ts"
+#line 785 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_DISCONNECTED);
       mgos_mqtt_conn_fillMsg(self, ev, NULL);
       arg = NULL;
       break;
     }
   }
-#line 765 "ts-src/mgos/conn.ts"
+#line 790 "ts-src/mgos/conn.ts"
   default: {
     break;
   }
   }
-#line 768 "ts-src/mgos/conn.ts"
+#line 793 "ts-src/mgos/conn.ts"
   if (toGlobal) {
     mgos_mqtt_conn_callGlobalArg(self, ev, arg);
   }
-#line 769 "ts-src/mgos/conn.ts"
+#line 794 "ts-src/mgos/conn.ts"
   self->session.now = now;
 }
 
@@ -886,12 +915,12 @@ static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void 
   }
 }
 
-#line 781 "ts-src/mgos/conn.ts"
+#line 806 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id) {
   if (self->appQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     mgos_mqtt_conn_appQos2Take(self, self->appQos2[0]);
   }
-#line 783 "ts-src/mgos/conn.ts"
+#line 808 "ts-src/mgos/conn.ts"
   rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->appQos2Count, id);
   self->appQos2Count++;
 }
@@ -903,11 +932,11 @@ static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id) {
     if (rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) != id) {
       continue;
     }
-#line 792 "ts-src/mgos/conn.ts"
+#line 817 "ts-src/mgos/conn.ts"
     for (uint32_t j = i + 1; j < n; j++) {
       rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j - 1, rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j));
     }
-#line 793 "ts-src/mgos/conn.ts"
+#line 818 "ts-src/mgos/conn.ts"
     self->appQos2Count = n - 1;
     return true;
   }
@@ -923,7 +952,7 @@ static rt_bytes mgos_mqtt_conn_filterOf(mgos_mqtt_conn *self, mgos_mqtt_handler 
       return Sub_view(&s->subs[i]);
     }
   }
-#line 806 "ts-src/mgos/conn.ts"
+#line 831 "ts-src/mgos/conn.ts"
   return RT_NOBYTES;
 }
 
@@ -938,7 +967,7 @@ static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *
   if (suback ? tag < 0 : p == NULL) {
     return false;
   }
-#line 818 "ts-src/mgos/conn.ts"
+#line 843 "ts-src/mgos/conn.ts"
   bool took = false;
   // The table holds only TOPIC and SUB handlers (addHandler's kinds).
   for (uint32_t i = 0; i < self->nHandlers; i++) {
@@ -949,29 +978,29 @@ static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *
       if (h->tag != tag) {
         continue;
       }
-#line 826 "ts-src/mgos/conn.ts"
+#line 851 "ts-src/mgos/conn.ts"
     } else {
       if (ev != SessionEvent_PUBLISH && (isSub || f == NULL)) {
         continue;
       }
-#line 828 "ts-src/mgos/conn.ts"
+#line 853 "ts-src/mgos/conn.ts"
       if (ev == SessionEvent_PUBLISH_PART && !h->fragments) {
         continue;
       }
       // A shared subscription ($share/<group>/<filter>) matches by its filter.
-#line 830 "ts-src/mgos/conn.ts"
+#line 855 "ts-src/mgos/conn.ts"
       if (!topic_topicMatches((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? mqtt5_sharedFilter(mgos_mqtt_conn_filterOf(self, h)) : mgos_mqtt_conn_filterOf(self, h), p->topic)) {
         continue;
       }
     }
-#line 832 "ts-src/mgos/conn.ts"
+#line 857 "ts-src/mgos/conn.ts"
     took = true;
     sub_handler_t g = h->sub;
     if (!isSub) {
       if (f != NULL) {
         f(&self->nc, ev, &self->msg, h->ud);
       }
-#line 836 "ts-src/mgos/conn.ts"
+#line 861 "ts-src/mgos/conn.ts"
     } else if (!suback && g != NULL) {
       g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
     }
@@ -979,19 +1008,19 @@ static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *
       break;
     }
   }
-#line 841 "ts-src/mgos/conn.ts"
+#line 866 "ts-src/mgos/conn.ts"
   return took;
 }
 
 // ---------------------------------------------------------------- API
 /** A global handler; false when MGOS_MQTT_MAX_GLOBAL_HANDLERS are taken. */
-#line 847 "ts-src/mgos/conn.ts"
+#line 872 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void *ud) {
   if (self->nGlobal >= CONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_GLOBAL_HANDLERS reached", RT_NOBYTES);
     }
-#line 850 "ts-src/mgos/conn.ts"
+#line 875 "ts-src/mgos/conn.ts"
     return false;
   }
   mgos_mqtt_ghandler *h = &self->ghandlers[self->nGlobal];
@@ -1007,7 +1036,7 @@ int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_h
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_TOPIC_HANDLERS reached: ", filter);
     }
-#line 863 "ts-src/mgos/conn.ts"
+#line 888 "ts-src/mgos/conn.ts"
     return -1;
   }
   mgos_mqtt_handler *h = &self->handlers[self->nHandlers];
@@ -1028,7 +1057,7 @@ static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
   for (uint32_t j = i; j < n; j++) {
     self->handlers[j] = self->handlers[j + 1];
   }
-#line 881 "ts-src/mgos/conn.ts"
+#line 906 "ts-src/mgos/conn.ts"
   self->nHandlers = n;
   mgos_mqtt_handler *last = &self->handlers[n];
   last->kind = HandlerKind_FREE;
@@ -1045,14 +1074,14 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn_BAD_QOS, filter);
     }
-#line 895 "ts-src/mgos/conn.ts"
+#line 920 "ts-src/mgos/conn.ts"
     return false;
   }
   int32_t k = mgos_mqtt_conn_addHandler(self, kind, ev, sub, ud, filter);
   if (k < 0) {
     return false;
   }
-#line 899 "ts-src/mgos/conn.ts"
+#line 924 "ts-src/mgos/conn.ts"
   uint8_t max = mgos_mqtt_conn_effectiveMaxQos(self);
   uint8_t q = (uint8_t)(((uint8_t)qos > max) ? max : (uint8_t)qos);
   if (Session_subscribe(&self->session, filter, q, self->handlers[(uint32_t)k].tag) == 0) {
@@ -1069,7 +1098,7 @@ bool mgos_mqtt_conn_subscribeOpt(mgos_mqtt_conn *self, rt_bytes filter, int32_t 
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "subscribe: unknown MGOS_MQTT_SUB_* flags for ", filter);
     }
-#line 913 "ts-src/mgos/conn.ts"
+#line 938 "ts-src/mgos/conn.ts"
     return false;
   }
   self->nextSubFlags = flags;
@@ -1087,11 +1116,11 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
       continue;
     }
-#line 928 "ts-src/mgos/conn.ts"
+#line 953 "ts-src/mgos/conn.ts"
     if (!rt_bytes_equal(mgos_mqtt_conn_filterOf(self, h), filter)) {
       continue;
     }
-#line 929 "ts-src/mgos/conn.ts"
+#line 954 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_removeHandler(self, i);
     Session_unsubscribe(&self->session, filter);
     mgos_mqtt_conn_service(self, now);
@@ -1100,7 +1129,7 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     port_logMsg(LogLevel_WARN, "unsub: not subscribed to ", filter);
   }
-#line 935 "ts-src/mgos/conn.ts"
+#line 960 "ts-src/mgos/conn.ts"
   return false;
 }
 
@@ -1110,7 +1139,7 @@ uint16_t mgos_mqtt_conn_publish(mgos_mqtt_conn *self, rt_bytes topic, rt_bytes p
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn_BAD_QOS, topic);
     }
-#line 942 "ts-src/mgos/conn.ts"
+#line 967 "ts-src/mgos/conn.ts"
     self->session.lastError = MGOS_MQTT_ERR_INVALID;
     return 0;
   }
@@ -1126,14 +1155,14 @@ bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       port_logMsg(LogLevel_WARN, "connect: mqtt.enable is false", RT_NOBYTES);
     }
-#line 955 "ts-src/mgos/conn.ts"
+#line 980 "ts-src/mgos/conn.ts"
     return false;
   }
   self->wantConnect = true;
   if (self->net != NetState_IDLE) {
     return true;
   }
-#line 959 "ts-src/mgos/conn.ts"
+#line 984 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_startConnect(self, port_nowMs());
   return self->net != NetState_IDLE || self->reconnectPending;
 }
@@ -1154,13 +1183,13 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
   }
   // A second disconnect while the DISCONNECT is still queued: let it go out
   // (closing now would make the broker publish the will).
-#line 977 "ts-src/mgos/conn.ts"
+#line 1002 "ts-src/mgos/conn.ts"
   if (self->session.state == SessionState_DISCONNECTING) {
     mgos_mqtt_conn_service(self, now);
-#line 978 "ts-src/mgos/conn.ts"
+#line 1003 "ts-src/mgos/conn.ts"
   } else if (Session_disconnect(&self->session)) {
     mgos_mqtt_conn_service(self, now);
-#line 979 "ts-src/mgos/conn.ts"
+#line 1004 "ts-src/mgos/conn.ts"
   } else {
     mgos_mqtt_conn_dropTransport(self, now);
   }
@@ -1168,13 +1197,13 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
 
 /** mgos_mqtt_set_max_qos: 0..2 caps, -1 removes the override (the
    *  config's max_qos applies again); anything else is refused, unchanged. */
-#line 984 "ts-src/mgos/conn.ts"
+#line 1009 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   if (qos < -1 || qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "set_max_qos: expected 0, 1, 2 or -1 (no override); unchanged", RT_NOBYTES);
     }
-#line 987 "ts-src/mgos/conn.ts"
+#line 1012 "ts-src/mgos/conn.ts"
     return false;
   }
   self->userMaxQos = qos;
@@ -1202,6 +1231,7 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
   self->nc.flags = 0;
   self->connectFn = NULL;
   self->connectFnArg = NULL;
+  self->connectStep = NULL;
   self->userMaxQos = -1;
   self->attempts = 0;
   self->nc.slot_ = slot;
@@ -1212,7 +1242,7 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     self->session.onLog = conn_onSessionLog;
   }
-#line 1022 "ts-src/mgos/conn.ts"
+#line 1048 "ts-src/mgos/conn.ts"
   self->session.ud = self;
   if (CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0) {
     self->wss[0].onData = conn_onWsData;
@@ -1221,10 +1251,15 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
   }
 }
 
+#line 1061 "ts-src/mgos/conn.ts"
+static bool conn_connectFnStep(mgos_mqtt_conn *c, uint32_t now) {
+  return mgos_mqtt_conn_runConnectFn(c, now);
+}
+
 /** Seconds (a config double) to ms, rounded to the nearest, at least 1,
  *  saturating at 2^32-1. Integer arithmetic on the IEEE-754 bits: a device
  *  without FPU links no soft-float helper for it. */
-#line 1044 "ts-src/mgos/conn.ts"
+#line 1078 "ts-src/mgos/conn.ts"
 uint32_t conn_secToMs(double s) {
   uint32_t hi = rt_f64_hi(s);
   uint32_t lo = rt_f64_lo(s);
@@ -1234,12 +1269,12 @@ uint32_t conn_secToMs(double s) {
     return 1;
   }
   // 2^23 s and more (also infinity, NaN): beyond 2^32 ms.
-#line 1051 "ts-src/mgos/conn.ts"
+#line 1085 "ts-src/mgos/conn.ts"
   if (ex >= 1046) {
     return 0xffffffffu;
   }
   // P = mantissa (53 bits, mh:lo) * 1000, as ph:pl (63 bits), 16-bit halves of lo.
-#line 1053 "ts-src/mgos/conn.ts"
+#line 1087 "ts-src/mgos/conn.ts"
   uint32_t mh = (hi & 0xfffffu) | 0x100000;
   uint32_t am = (lo >> 16) * 1000;
   uint32_t bm = (lo & 0xffffu) * 1000;
@@ -1256,7 +1291,7 @@ uint32_t conn_secToMs(double s) {
     if (sum < pl) {
       ph = ph + 1u;
     }
-#line 1067 "ts-src/mgos/conn.ts"
+#line 1101 "ts-src/mgos/conn.ts"
     pl = sum;
   }
   if (shift >= 32) {
@@ -1266,7 +1301,7 @@ uint32_t conn_secToMs(double s) {
   if ((ph >> shift) != 0) {
     return 0xffffffffu;
   }
-#line 1074 "ts-src/mgos/conn.ts"
+#line 1108 "ts-src/mgos/conn.ts"
   return ((ph << ((32 - shift) & 31u)) | (pl >> shift));
 }
 
@@ -1278,13 +1313,13 @@ uint32_t conn_jitter(uint32_t d) {
   if (j == 0) {
     return d;
   }
-#line 1083 "ts-src/mgos/conn.ts"
+#line 1117 "ts-src/mgos/conn.ts"
   uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2) + 1);
   uint32_t r = rt_mod_u32(port_rand32(), span);
   if (r < j) {
     return d - (j - r);
   }
-#line 1086 "ts-src/mgos/conn.ts"
+#line 1120 "ts-src/mgos/conn.ts"
   uint32_t up = r - j;
   return (up > (0xffffffffu - d)) ? 0xffffffffu : (d + up);
 }
@@ -1308,23 +1343,23 @@ static bool conn_stringsFit(mgos_config_mqtt *c) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1107 "ts-src/mgos/conn.ts"
+#line 1141 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s != NULL) {
       need += rt_str_bytes(s).len + 1u;
     }
   }
-#line 1110 "ts-src/mgos/conn.ts"
+#line 1144 "ts-src/mgos/conn.ts"
   if (need <= CONFIG_MGOS_MQTT_CONN_STR_SIZE) {
     return true;
   }
-#line 1111 "ts-src/mgos/conn.ts"
+#line 1145 "ts-src/mgos/conn.ts"
   conn_logText.len = 0;
   conn_logNumber(rt_i32_of(need));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, "config strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ", rt_subarray(RT_BYTES(conn_logText.buf, 100), 0, conn_logText.len));
   }
-#line 1114 "ts-src/mgos/conn.ts"
+#line 1148 "ts-src/mgos/conn.ts"
   return false;
 }
 
@@ -1336,12 +1371,12 @@ static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1123 "ts-src/mgos/conn.ts"
+#line 1157 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s == NULL) {
       continue;
     }
-#line 1125 "ts-src/mgos/conn.ts"
+#line 1159 "ts-src/mgos/conn.ts"
     rt_bytes b = rt_str_bytes(s);
     rt_copy_bytes(buf, at, b);
     rt_bytes_set(buf, at + b.len, 0);
@@ -1352,7 +1387,7 @@ static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf) {
 
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 1134 "ts-src/mgos/conn.ts"
+#line 1168 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
@@ -1372,7 +1407,7 @@ static bool conn_onWsOpen(void *ud, uint32_t now) {
   return c->net == NetState_OPEN && WsLink_isOpen(&c->wss[0]);
 }
 
-#line 1158 "ts-src/mgos/conn.ts"
+#line 1192 "ts-src/mgos/conn.ts"
 static void LogText_put(LogText *self, uint8_t c) {
   if (self->len < 100) {
     rt_set_u8(self->buf, 100, self->len++, c);
@@ -1382,10 +1417,10 @@ static void LogText_put(LogText *self, uint8_t c) {
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. @log */
-#line 1168 "ts-src/mgos/conn.ts"
+#line 1202 "ts-src/mgos/conn.ts"
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
-#line 1169 "ts-src/mgos/conn.ts"
+#line 1203 "ts-src/mgos/conn.ts"
   LogText *t = &conn_logText;
   t->len = 0;
   if (detail.len > 0) {
@@ -1418,7 +1453,7 @@ static void conn_logNumber(int32_t num) {
   while (div > 1 && ((int32_t)(v / div) == 0)) {
     div = div / 10;
   }
-#line 1199 "ts-src/mgos/conn.ts"
+#line 1233 "ts-src/mgos/conn.ts"
   while (div > 0) {
     LogText_put(t, (uint8_t)(0x30 + ((v / div) % 10)));
     div = div / 10;
@@ -1430,7 +1465,7 @@ mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
     return NULL;
   }
-#line 1208 "ts-src/mgos/conn.ts"
+#line 1242 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -1452,13 +1487,13 @@ mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_CONNS reached", RT_NOBYTES);
   }
-#line 1227 "ts-src/mgos/conn.ts"
+#line 1261 "ts-src/mgos/conn.ts"
   return NULL;
 }
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 1233 "ts-src/mgos/conn.ts"
+#line 1267 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1467,7 +1502,7 @@ void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
 }
 
 /** Bytes received on `slot`. @api */
-#line 1239 "ts-src/mgos/conn.ts"
+#line 1273 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1476,7 +1511,7 @@ void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 1245 "ts-src/mgos/conn.ts"
+#line 1279 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1486,7 +1521,7 @@ void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 1252 "ts-src/mgos/conn.ts"
+#line 1286 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -1505,13 +1540,13 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
     if (!c->inUse) {
       continue;
     }
-#line 1268 "ts-src/mgos/conn.ts"
+#line 1302 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
       wait = w;
     }
   }
-#line 1271 "ts-src/mgos/conn.ts"
+#line 1305 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -1525,7 +1560,7 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 1285 "ts-src/mgos/conn.ts"
+#line 1319 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
   // The system config's sections are not copied (as the reference): they are
   // the library's own, re-read at every connect.
@@ -1534,34 +1569,34 @@ mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqt
   if (!sys0 && !conn_stringsFit(cfg)) {
     return NULL;
   }
-#line 1291 "ts-src/mgos/conn.ts"
+#line 1325 "ts-src/mgos/conn.ts"
   if ((cfg1 != NULL && !sys1) && !conn_stringsFit(cfg1)) {
     return NULL;
   }
-#line 1292 "ts-src/mgos/conn.ts"
+#line 1326 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
     return NULL;
   }
-#line 1294 "ts-src/mgos/conn.ts"
+#line 1328 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (sys0) {
     c->followSys0 = true;
-#line 1297 "ts-src/mgos/conn.ts"
+#line 1331 "ts-src/mgos/conn.ts"
   } else {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1298 "ts-src/mgos/conn.ts"
+#line 1332 "ts-src/mgos/conn.ts"
   if (cfg1 != NULL) {
     c->cfg1 = *cfg1;
     if (sys1) {
       c->followSys1 = true;
-#line 1301 "ts-src/mgos/conn.ts"
+#line 1335 "ts-src/mgos/conn.ts"
     } else {
       conn_ownStrings(&c->cfg1, RT_BYTES(c->strs1, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
     }
-#line 1302 "ts-src/mgos/conn.ts"
+#line 1336 "ts-src/mgos/conn.ts"
     c->hasCfg1 = true;
   }
   Session_setMaxQos(&c->session, mgos_mqtt_conn_effectiveMaxQos(c));
@@ -1585,12 +1620,12 @@ bool conn_set_config(mgos_mqtt_conn *c, mgos_config_mqtt *cfg) {
   if (!sys0 && !conn_stringsFit(cfg)) {
     return false;
   }
-#line 1323 "ts-src/mgos/conn.ts"
+#line 1357 "ts-src/mgos/conn.ts"
   c->cfg = *cfg;
   if (!sys0) {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1325 "ts-src/mgos/conn.ts"
+#line 1359 "ts-src/mgos/conn.ts"
   c->followSys0 = sys0;
   // The global connection keeps following the system config's mqtt1.
   c->followSys1 = c->followSys || c->followSys1;
@@ -1622,8 +1657,7 @@ void mgos_mqtt_conn_add_handler(mgos_mqtt_conn *c, mg_event_handler_t handler, v
 
 /** Sets the callback that sends CONNECT (via mg_send_mqtt_handshake_opt). @api */
 void mgos_mqtt_conn_set_connect_fn(mgos_mqtt_conn *c, mgos_mqtt_connect_fn_t fn, void *fn_arg) {
-  c->connectFn = fn;
-  c->connectFnArg = fn_arg;
+  mgos_mqtt_conn_setConnectFn(c, fn, fn_arg);
 }
 
 /** Attempts to connect now (if enabled and not already connected). @api */
@@ -1705,7 +1739,7 @@ uint16_t conn_refuse_pub(mgos_mqtt_conn *c, const char *topic, const char *why) 
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, why, rt_str_bytes(topic));
   }
-#line 1437 "ts-src/mgos/conn.ts"
+#line 1470 "ts-src/mgos/conn.ts"
   c->session.lastError = MGOS_MQTT_ERR_INVALID;
   return 0;
 }

@@ -85,6 +85,10 @@ typedef struct mgos_mqtt_conn mgos_mqtt_conn;
 typedef struct ConnTable ConnTable;
 typedef struct LogText LogText;
 
+/** onTcpConnect's step after the TCP connect when the application set a
+ *  connect_fn; false when the connection was dropped. */
+typedef bool (*ConnectStepFn)(mgos_mqtt_conn *c, uint32_t now);
+
 /** A global handler (its own table: they never compete with topic handlers for slots). */
 struct mgos_mqtt_ghandler {
   mg_event_handler_t ev;
@@ -151,6 +155,9 @@ struct mgos_mqtt_conn {
   int32_t nextSubFlags;
   mgos_mqtt_connect_fn_t connectFn;
   void *connectFnArg;
+  /** Runs connectFn after the TCP connect; set only with it (setConnectFn),
+     *  so a firmware that never sets a connect_fn links none of that code. */
+  ConnectStepFn connectStep;
   uint16_t port;
   /** reconnect_timeout_min / _max of cfg [0] and cfg1 [1] in ms, converted
      *  once when the config is applied (applyTimeouts): no float at run time. */
@@ -211,6 +218,8 @@ void mgos_mqtt_conn_applyTimeouts(mgos_mqtt_conn *self);
 void mgos_mqtt_conn_loadSysConfig(mgos_mqtt_conn *self);
 void mgos_mqtt_conn_syncOutbox(mgos_mqtt_conn *self);
 void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now);
+bool mgos_mqtt_conn_runConnectFn(mgos_mqtt_conn *self, uint32_t now);
+void mgos_mqtt_conn_setConnectFn(mgos_mqtt_conn *self, mgos_mqtt_connect_fn_t fn, void *fnArg);
 bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_send_mqtt_handshake_opts *o);
 void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now);
 void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now);
