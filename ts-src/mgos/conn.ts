@@ -1184,9 +1184,10 @@ function onWsOpen(ud: Ptr, now: u32): bool {
   return c.net === NetState.OPEN && c.wss[0].isOpen();
 }
 
-/** The detail text of a session log line (one static buffer: logs are not re-entrant). */
+/** The detail text of a session log line (one static buffer: logs are not
+ *  re-entrant): ": " + 64 bytes + " (" + 11 digits and sign + ")" at most. */
 class LogText {
-  buf: Uint8Array = new Uint8Array(100);
+  buf: Uint8Array = new Uint8Array(80);
   len: u32 = 0;
 
   put(c: u8): void {

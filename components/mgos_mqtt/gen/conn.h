@@ -200,9 +200,10 @@ struct ConnTable {
   mgos_mqtt_conn conns[CONFIG_MGOS_MQTT_MAX_CONNS];
 };
 
-/** The detail text of a session log line (one static buffer: logs are not re-entrant). */
+/** The detail text of a session log line (one static buffer: logs are not
+ *  re-entrant): ": " + 64 bytes + " (" + 11 digits and sign + ")" at most. */
 struct LogText {
-  uint8_t buf[100];
+  uint8_t buf[80];
   uint32_t len;
 };
 
