@@ -881,12 +881,9 @@ export class mgos_mqtt_conn {
     return true;
   }
 
-  /** A topic handler (kind TOPIC or SUB); its index, -1 when the table is full. */
-  addHandler(kind: u8, ev: mg_event_handler_t | null, sub: sub_handler_t | null, ud: Ptr, filter: Bytes): i32 {
-    if (this.nHandlers >= MAX_TOPIC_HANDLERS) {
-      logMsg(LogLevel.ERROR, "MGOS_MQTT_MAX_TOPIC_HANDLERS reached: ", filter);
-      return -1;
-    }
+  /** A topic handler (kind TOPIC or SUB) in the next entry (the caller
+   *  checked that the table has room); its index. */
+  addHandler(kind: u8, ev: mg_event_handler_t | null, sub: sub_handler_t | null, ud: Ptr): u32 {
     const h: mgos_mqtt_handler = this.handlers[this.nHandlers];
     h.kind = kind;
     h.ev = ev;
@@ -897,7 +894,7 @@ export class mgos_mqtt_conn {
     this.nextSubFlags = 0;
     this.nextTag = this.nextTag >= 0x7fffffff ? 1 : i32(this.nextTag + 1);
     this.nHandlers++;
-    return i32(this.nHandlers - 1);
+    return u32(this.nHandlers - 1);
   }
 
   private removeHandler(i: u32): void {
@@ -919,12 +916,15 @@ export class mgos_mqtt_conn {
       logMsg(LogLevel.ERROR, BAD_QOS, filter);
       return false;
     }
-    const k: i32 = this.addHandler(kind, ev, sub, ud, filter);
-    if (k < 0) return false;
+    if (this.nHandlers >= MAX_TOPIC_HANDLERS) {
+      logMsg(LogLevel.ERROR, "MGOS_MQTT_MAX_TOPIC_HANDLERS reached: ", filter);
+      return false;
+    }
+    const k: u32 = this.addHandler(kind, ev, sub, ud);
     const max: u8 = this.effectiveMaxQos();
     const q: u8 = u8(qos) > max ? max : u8(qos);
     if (this.session.subscribe(filter, q, this.handlers[k].tag) === 0) {
-      this.removeHandler(u32(k));
+      this.removeHandler(k);
       return false;
     }
     this.service(now);

@@ -1030,15 +1030,9 @@ bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void 
   return true;
 }
 
-/** A topic handler (kind TOPIC or SUB); its index, -1 when the table is full. */
-int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud, rt_bytes filter) {
-  if (self->nHandlers >= CONFIG_MGOS_MQTT_MAX_TOPIC_HANDLERS) {
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_TOPIC_HANDLERS reached: ", filter);
-    }
-#line 888 "ts-src/mgos/conn.ts"
-    return -1;
-  }
+/** A topic handler (kind TOPIC or SUB) in the next entry (the caller
+   *  checked that the table has room); its index. */
+uint32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud) {
   mgos_mqtt_handler *h = &self->handlers[self->nHandlers];
   h->kind = kind;
   h->ev = ev;
@@ -1049,7 +1043,7 @@ int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_h
   self->nextSubFlags = 0;
   self->nextTag = (self->nextTag >= 0x7fffffff) ? 1 : rt_i32_of(((uint32_t)self->nextTag + 1u));
   self->nHandlers++;
-  return rt_i32_of((self->nHandlers - 1u));
+  return self->nHandlers - 1u;
 }
 
 static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
@@ -1057,7 +1051,7 @@ static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
   for (uint32_t j = i; j < n; j++) {
     self->handlers[j] = self->handlers[j + 1];
   }
-#line 906 "ts-src/mgos/conn.ts"
+#line 903 "ts-src/mgos/conn.ts"
   self->nHandlers = n;
   mgos_mqtt_handler *last = &self->handlers[n];
   last->kind = HandlerKind_FREE;
@@ -1074,18 +1068,21 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn_BAD_QOS, filter);
     }
-#line 920 "ts-src/mgos/conn.ts"
+#line 917 "ts-src/mgos/conn.ts"
     return false;
   }
-  int32_t k = mgos_mqtt_conn_addHandler(self, kind, ev, sub, ud, filter);
-  if (k < 0) {
+  if (self->nHandlers >= CONFIG_MGOS_MQTT_MAX_TOPIC_HANDLERS) {
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_TOPIC_HANDLERS reached: ", filter);
+    }
+#line 921 "ts-src/mgos/conn.ts"
     return false;
   }
-#line 924 "ts-src/mgos/conn.ts"
+  uint32_t k = mgos_mqtt_conn_addHandler(self, kind, ev, sub, ud);
   uint8_t max = mgos_mqtt_conn_effectiveMaxQos(self);
   uint8_t q = (uint8_t)(((uint8_t)qos > max) ? max : (uint8_t)qos);
-  if (Session_subscribe(&self->session, filter, q, self->handlers[(uint32_t)k].tag) == 0) {
-    mgos_mqtt_conn_removeHandler(self, (uint32_t)k);
+  if (Session_subscribe(&self->session, filter, q, self->handlers[k].tag) == 0) {
+    mgos_mqtt_conn_removeHandler(self, k);
     return false;
   }
   mgos_mqtt_conn_service(self, now);

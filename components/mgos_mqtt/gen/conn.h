@@ -228,7 +228,7 @@ void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now)
 uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now);
 void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p);
 bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void *ud);
-int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud, rt_bytes filter);
+uint32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud);
 bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud);
 bool mgos_mqtt_conn_subscribeOpt(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos, int32_t flags, mg_event_handler_t ev, void *ud);
 bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter);
