@@ -28,8 +28,8 @@ static bool Session_bigFromRx(Session *self, uint32_t start);
 static uint32_t Session_bigFeed(Session *self, rt_bytes d);
 static void Session_bigBad(Session *self, uint8_t e);
 static void Session_closeBad(Session *self, DecodeErr e, rt_bytes at);
-static void Session_bigLayout(Session *self);
-static void Session_bigHeaderDone(Session *self);
+static DecodeErr Session_bigLayout(Session *self);
+static DecodeErr Session_bigHeaderDone(Session *self);
 static void Session_bigPropsDone(Session *self);
 static void Session_bigDecide(Session *self, bool propsLost);
 static void Session_bigSkip(Session *self, const char *why, int32_t num);
@@ -38,6 +38,7 @@ static void Session_bigEnd(Session *self);
 static void Session_handle(Session *self, Packet *p);
 static void Session_onConnack(Session *self, Packet *p);
 static void Session_onPublish(Session *self, Packet *p);
+static int32_t Session_rxAdmit(Session *self, Packet *p);
 static void Session_onAck(Session *self, Packet *p);
 static void Session_onPubrel(Session *self, Packet *p);
 static void Session_onSubAck(Session *self, Packet *p, bool unsub);
@@ -75,9 +76,9 @@ static void Session_freeSub(Session *self, uint32_t i);
 static int32_t Session_rxQos2Index(Session *self, uint16_t id);
 static bool Session_rxQos2Has(Session *self, uint16_t id);
 static void Session_rxQos2Add(Session *self, uint16_t id);
-static void Session_rxQos2Remove(Session *self, uint32_t k);
+static bool Session_rxQos2Forget(Session *self, uint16_t id);
 
-#line 296 "ts-src/mqtt/session.ts"
+#line 297 "ts-src/mqtt/session.ts"
 static LogScratch session_logScratch;
 
 /** CONNECT options built by connect(): shared by all sessions, as connectWith()
@@ -85,7 +86,7 @@ static LogScratch session_logScratch;
 static ConnectOptions session_connectScratch;
 
 /* Sets the fields of a zeroed SessionConfig to their initial values. */
-#line 187 "ts-src/mqtt/session.ts"
+#line 188 "ts-src/mqtt/session.ts"
 void SessionConfig_init(SessionConfig *self) {
   self->keepAlive = 60;
   self->cleanSession = true;
@@ -96,7 +97,7 @@ void SessionConfig_init(SessionConfig *self) {
 }
 
 /* Sets the fields of a zeroed Session to their initial values. */
-#line 359 "ts-src/mqtt/session.ts"
+#line 360 "ts-src/mqtt/session.ts"
 void Session_init(Session *self) {
   SessionConfig_init(&self->cfg);
   self->nextSeq = 1;
@@ -112,20 +113,20 @@ static RT_CONSTRUCTOR void session__ctor(void) {
 }
 
 /** A persisted record's meta word: state (RecState) << 24 | QoS << 16 | packet id. */
-#line 182 "ts-src/mqtt/session.ts"
+#line 183 "ts-src/mqtt/session.ts"
 uint32_t session_storeMeta(uint8_t state, uint8_t qos, uint16_t id) {
   return (uint32_t)((rt_i32_of((uint32_t)state << 24) | (qos << 16)) | id);
 }
 
 /** Copies the five strings in. Returns null when accepted, else what is wrong
    *  (the config is then left unchanged). */
-#line 212 "ts-src/mqtt/session.ts"
+#line 213 "ts-src/mqtt/session.ts"
 const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
   const char *e = session_configStringsError(clientId, user, pass, willTopic, willMessage);
   if (e != NULL) {
     return e;
   }
-#line 215 "ts-src/mqtt/session.ts"
+#line 216 "ts-src/mqtt/session.ts"
   self->offs[0] = 0;
   SessionConfig_put(self, 0, clientId);
   SessionConfig_put(self, 1, user);
@@ -145,12 +146,12 @@ rt_bytes SessionConfig_str(SessionConfig *self, uint32_t k) {
   return rt_subarray(RT_BYTES(self->strs, CONFIG_MGOS_MQTT_CONFIG_STR_SIZE), rt_get_u32(self->offs, 6, k), rt_get_u32(self->offs, 6, rt_idx_add(k, 1)));
 }
 
-#line 268 "ts-src/mqtt/session.ts"
+#line 269 "ts-src/mqtt/session.ts"
 rt_bytes Sub_view(Sub *self) {
   return rt_subarray(RT_BYTES(self->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, self->filterLen);
 }
 
-#line 282 "ts-src/mqtt/session.ts"
+#line 283 "ts-src/mqtt/session.ts"
 static void LogScratch_add(LogScratch *self, rt_bytes b) {
   for (uint32_t i = 0; i < b.len && self->len < 96; i++) {
     uint32_t tmp = self->len++;
@@ -158,20 +159,20 @@ static void LogScratch_add(LogScratch *self, rt_bytes b) {
   }
 }
 
-#line 286 "ts-src/mqtt/session.ts"
+#line 287 "ts-src/mqtt/session.ts"
 static void LogScratch_num(LogScratch *self, uint32_t v) {
   uint32_t div = 1000000000;
   while (div > 1 && ((int32_t)(v / div) == 0)) {
     div = div / 10;
   }
-#line 289 "ts-src/mqtt/session.ts"
+#line 290 "ts-src/mqtt/session.ts"
   while (div > 0 && self->len < 96) {
     rt_set_u8(self->buf, 96, self->len++, (uint8_t)(0x30 + ((v / div) % 10)));
     div = div / 10;
   }
 }
 
-#line 302 "ts-src/mqtt/session.ts"
+#line 303 "ts-src/mqtt/session.ts"
 static uint32_t session_minU32(uint32_t a, uint32_t b) {
   return (a < b) ? a : b;
 }
@@ -202,7 +203,7 @@ static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at) {
       break;
     }
   }
-#line 330 "ts-src/mqtt/session.ts"
+#line 331 "ts-src/mqtt/session.ts"
   return (i - at) + rem;
 }
 
@@ -218,27 +219,27 @@ const char *session_connackReason(uint8_t code) {
   case 0: {
     return "accepted";
   }
-#line 344 "ts-src/mqtt/session.ts"
+#line 345 "ts-src/mqtt/session.ts"
   case 1: {
     return "refused: unacceptable protocol version";
   }
-#line 346 "ts-src/mqtt/session.ts"
+#line 347 "ts-src/mqtt/session.ts"
   case 2: {
     return "refused: identifier rejected";
   }
-#line 348 "ts-src/mqtt/session.ts"
+#line 349 "ts-src/mqtt/session.ts"
   case 3: {
     return "refused: server unavailable";
   }
-#line 350 "ts-src/mqtt/session.ts"
+#line 351 "ts-src/mqtt/session.ts"
   case 4: {
     return "refused: bad user name or password";
   }
-#line 352 "ts-src/mqtt/session.ts"
+#line 353 "ts-src/mqtt/session.ts"
   case 5: {
     return "refused: not authorized";
   }
-#line 354 "ts-src/mqtt/session.ts"
+#line 355 "ts-src/mqtt/session.ts"
   default: {
     return "refused: unknown return code";
   }
@@ -247,7 +248,7 @@ const char *session_connackReason(uint8_t code) {
 }
 
 /** This session speaks MQTT 5 (cfg.version 5, and compiled in). */
-#line 474 "ts-src/mqtt/session.ts"
+#line 475 "ts-src/mqtt/session.ts"
 bool Session_isV5(Session *self) {
   return CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && self->cfg.version == 5;
 }
@@ -269,7 +270,7 @@ bool Session_isConnected(Session *self) {
 // ---------------------------------------------------------------- transport
 /** Starts a connection: queues CONNECT built from cfg. False if one is already
    *  under way or CONNECT does not fit the tx buffer. */
-#line 496 "ts-src/mqtt/session.ts"
+#line 497 "ts-src/mqtt/session.ts"
 bool Session_connect(Session *self, uint32_t now) {
   ConnectOptions *o = &session_connectScratch;
   o->clientId = SessionConfig_str(&self->cfg, CfgStr_CLIENT_ID);
@@ -299,7 +300,7 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logNum(self, LogLevel_ERROR, "connect: already connected", self->state);
     }
-#line 523 "ts-src/mqtt/session.ts"
+#line 524 "ts-src/mqtt/session.ts"
     return false;
   }
   // The port has not dropped the previous transport yet (wantsClose()).
@@ -307,7 +308,7 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logNum(self, LogLevel_ERROR, "connect: old connection not closed yet", 0);
     }
-#line 528 "ts-src/mqtt/session.ts"
+#line 529 "ts-src/mqtt/session.ts"
     return false;
   }
   Session_dropLink(self);
@@ -318,7 +319,7 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logNum(self, LogLevel_ERROR, bad ? "password without user name" : "connect: CONNECT invalid or > TX_BUF_SIZE", 0);
     }
-#line 536 "ts-src/mqtt/session.ts"
+#line 537 "ts-src/mqtt/session.ts"
     return false;
   }
   self->txLen = n;
@@ -394,7 +395,7 @@ void Session_txConsumed(Session *self, uint32_t n) {
   if (n > self->txLen) {
     n = self->txLen;
   }
-#line 609 "ts-src/mqtt/session.ts"
+#line 610 "ts-src/mqtt/session.ts"
   uint32_t rest = self->txLen - n;
   // Walk the packets written (after the rest of one begun before): the
   // last one may be cut, remember its tail.
@@ -403,21 +404,21 @@ void Session_txConsumed(Session *self, uint32_t n) {
   while (at < n) {
     at = at + session_packetLenAt(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at);
   }
-#line 615 "ts-src/mqtt/session.ts"
+#line 616 "ts-src/mqtt/session.ts"
   if (at > n) {
     self->txHeadLeft = at - n;
   }
-#line 616 "ts-src/mqtt/session.ts"
+#line 617 "ts-src/mqtt/session.ts"
   if (n > 0) {
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
   }
-#line 617 "ts-src/mqtt/session.ts"
+#line 618 "ts-src/mqtt/session.ts"
   self->txLen = rest;
   if (self->state == SessionState_DISCONNECTING && !self->closing) {
     Session_queueDisconnect(self);
   }
   // Space freed: packets that did not fit may go now.
-#line 620 "ts-src/mqtt/session.ts"
+#line 621 "ts-src/mqtt/session.ts"
   Session_pump(self);
   Session_maybeRoom(self);
 }
@@ -448,11 +449,11 @@ void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 648 "ts-src/mqtt/session.ts"
+#line 649 "ts-src/mqtt/session.ts"
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_logNum(self, LogLevel_ERROR, reason, 0);
   }
-#line 649 "ts-src/mqtt/session.ts"
+#line 650 "ts-src/mqtt/session.ts"
   Session_closeQuietly(self, reason);
 }
 
@@ -463,7 +464,7 @@ static void Session_closeQuietly(Session *self, const char *reason) {
   }
   // Before the CLOSE event: a handler that reconnects must see that the old
   // transport still has to go (connectionLost() clears it).
-#line 657 "ts-src/mqtt/session.ts"
+#line 658 "ts-src/mqtt/session.ts"
   self->closing = true;
   Session_enterDisconnected(self, reason);
 }
@@ -473,7 +474,7 @@ bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
     return false;
   }
-#line 664 "ts-src/mqtt/session.ts"
+#line 665 "ts-src/mqtt/session.ts"
   self->state = SessionState_DISCONNECTING;
   Session_queueDisconnect(self);
   return true;
@@ -485,7 +486,7 @@ static void Session_queueDisconnect(Session *self) {
   if (self->streaming) {
     return;
   }
-#line 673 "ts-src/mqtt/session.ts"
+#line 674 "ts-src/mqtt/session.ts"
   uint32_t n = 0;
   while (true) {
     n = Session_encodeDisconnect(self, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX));
@@ -496,17 +497,17 @@ static void Session_queueDisconnect(Session *self) {
     // No room: the connection ends anyway, so the whole packets waiting make
     // way for it. A packet the port has begun must still be finished, or the
     // broker would read the DISCONNECT as part of it.
-#line 681 "ts-src/mqtt/session.ts"
+#line 682 "ts-src/mqtt/session.ts"
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "disconnect: tx full, dropped", rt_i32_of((self->txLen - self->txHeadLeft)));
     }
-#line 682 "ts-src/mqtt/session.ts"
+#line 683 "ts-src/mqtt/session.ts"
     self->txLen = self->txHeadLeft;
   }
   if (n == 0) {
     return;
   }
-#line 685 "ts-src/mqtt/session.ts"
+#line 686 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   self->closing = true;
@@ -517,7 +518,7 @@ static uint32_t Session_encodeDisconnect(Session *self, rt_bytes out) {
   if (!Session_isV5(self)) {
     return codec_encodeSimple(out, PacketType_DISCONNECT);
   }
-#line 693 "ts-src/mqtt/session.ts"
+#line 694 "ts-src/mqtt/session.ts"
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
   return codec5_encodeDisconnect5(out, self->discReason, p);
@@ -529,7 +530,7 @@ void Session_protocolError(Session *self, uint8_t code, const char *why) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 702 "ts-src/mqtt/session.ts"
+#line 703 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     Session_close(self, why);
     return;
@@ -538,14 +539,14 @@ void Session_protocolError(Session *self, uint8_t code, const char *why) {
     Session_log(self, LogLevel_ERROR, why, rt_str_bytes(packet5_reasonName(PacketType_DISCONNECT, code)), code);
   }
   // Only when no packet is cut half way in tx: the DISCONNECT must be whole on the wire.
-#line 708 "ts-src/mqtt/session.ts"
+#line 709 "ts-src/mqtt/session.ts"
   bool clean = self->txHeadLeft == 0 && !self->streaming;
   uint32_t ep = self->epoch;
   Session_closeQuietly(self, why);
   if ((!clean || (self->epoch != (ep + 1u))) || !self->closing) {
     return;
   }
-#line 712 "ts-src/mqtt/session.ts"
+#line 713 "ts-src/mqtt/session.ts"
   self->discReason = code;
   self->txLen = Session_encodeDisconnect(self, RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE));
   self->discReason = 0;
@@ -560,15 +561,15 @@ uint32_t Session_nextTickIn(Session *self, uint32_t now, uint32_t cap) {
   } else if (self->state == SessionState_CONNECTED && ka > 0) {
     if (self->pingOutstanding) {
       due = session_minU32(due, session_left(now, self->pingSentAt, ka >> 1));
-#line 725 "ts-src/mqtt/session.ts"
+#line 726 "ts-src/mqtt/session.ts"
     } else if (self->streaming) {
       due = session_minU32(due, session_left(now, self->lastTx, ka));
-#line 726 "ts-src/mqtt/session.ts"
+#line 727 "ts-src/mqtt/session.ts"
     } else {
       due = session_minU32(due, session_minU32(session_left(now, self->lastTx, ka), session_left(now, self->lastRx, ka)));
     }
   }
-#line 728 "ts-src/mqtt/session.ts"
+#line 729 "ts-src/mqtt/session.ts"
   return due;
 }
 
@@ -579,13 +580,13 @@ void Session_tick(Session *self, uint32_t now) {
     if (session_elapsed(now, self->connectStart) >= CONFIG_MGOS_MQTT_CONNACK_TIMEOUT_MS) {
       Session_close(self, session_txt("no CONNACK in time"));
     }
-#line 736 "ts-src/mqtt/session.ts"
+#line 737 "ts-src/mqtt/session.ts"
     return;
   }
   if (self->state != SessionState_CONNECTED) {
     return;
   }
-#line 739 "ts-src/mqtt/session.ts"
+#line 740 "ts-src/mqtt/session.ts"
   uint32_t ka = (uint32_t)(self->cfg.keepAlive * 1000);
   if (ka > 0) {
     if (self->pingOutstanding) {
@@ -605,7 +606,7 @@ void Session_tick(Session *self, uint32_t now) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
           Session_logNum(self, LogLevel_WARN, "tx full, no PINGREQ", 0);
         }
-#line 755 "ts-src/mqtt/session.ts"
+#line 756 "ts-src/mqtt/session.ts"
       } else {
         self->txLen += n;
         self->lastTx = now;
@@ -613,7 +614,7 @@ void Session_tick(Session *self, uint32_t now) {
           Session_logNum(self, LogLevel_DEBUG, "PINGREQ", 0);
         }
       }
-#line 760 "ts-src/mqtt/session.ts"
+#line 761 "ts-src/mqtt/session.ts"
       self->pingOutstanding = true;
       self->pingSentAt = now;
     }
@@ -624,7 +625,7 @@ void Session_tick(Session *self, uint32_t now) {
 
 // ---------------------------------------------------------------- API
 /** Next packet id: never 0, wraps after 65535, skips ids in use. */
-#line 771 "ts-src/mqtt/session.ts"
+#line 772 "ts-src/mqtt/session.ts"
 uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
@@ -632,7 +633,7 @@ uint16_t Session_nextPacketId(Session *self) {
       return self->lastId;
     }
   }
-#line 776 "ts-src/mqtt/session.ts"
+#line 777 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -648,14 +649,14 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "publish: bad QoS", topic, qos);
     }
-#line 789 "ts-src/mqtt/session.ts"
+#line 790 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   if (!topic_sendableTopic(topic, false)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "publish: invalid topic name", topic, 0);
     }
-#line 793 "ts-src/mqtt/session.ts"
+#line 794 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   uint8_t q = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
@@ -666,13 +667,13 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (q > self->v5s[0].serverMaxQos) {
       q = self->v5s[0].serverMaxQos;
     }
-#line 801 "ts-src/mqtt/session.ts"
+#line 802 "ts-src/mqtt/session.ts"
     pl = codec5_propsSize(&self->v5s[0].pubProps, PacketType_PUBLISH);
     if (pl < 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, "publish: invalid MQTT 5 properties", topic, 0);
       }
-#line 804 "ts-src/mqtt/session.ts"
+#line 805 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
     }
   }
@@ -681,7 +682,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logTooBig(self, LogLevel_ERROR, "publish: over the MQTT packet limit, can never be sent", topic, payload.len, session_MAX_PAYLOAD);
     }
-#line 810 "ts-src/mqtt/session.ts"
+#line 811 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   bool connected = self->state == SessionState_CONNECTED;
@@ -690,7 +691,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logTooBig(self, LogLevel_ERROR, "publish: larger than the broker's Maximum Packet Size, can never be sent", topic, size, smax);
     }
-#line 816 "ts-src/mqtt/session.ts"
+#line 817 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   if (q == 0) {
@@ -699,7 +700,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_log(self, LogLevel_DEBUG, "publish: QoS 0 while not connected", topic, 0);
       }
-#line 822 "ts-src/mqtt/session.ts"
+#line 823 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
     }
     // MQTT 5 QoS 0 goes through the outbox too (topic aliases are put in on the way out).
@@ -709,7 +710,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if (size <= room.len) {
         uint32_t tmp = self->txLen;
         self->txLen = tmp + codec_writePublish(room, topic, payload, 0, retain, false, 0, size);
-#line 830 "ts-src/mqtt/session.ts"
+#line 831 "ts-src/mqtt/session.ts"
         self->lastTx = now;
         return Session_nextPacketId(self);
       }
@@ -719,7 +720,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logTooBig(self, LogLevel_ERROR, "publish: larger than the outbox (MGOS_MQTT_STORE_SIZE), can never be sent", topic, size, CONFIG_MGOS_MQTT_STORE_SIZE);
     }
-#line 837 "ts-src/mqtt/session.ts"
+#line 838 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   if (!connected) {
@@ -728,7 +729,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_log(self, LogLevel_DEBUG, "publish: offline and max_queue_length is 0", topic, 0);
       }
-#line 843 "ts-src/mqtt/session.ts"
+#line 844 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
     }
     while (Session_queuedCount(self) >= limit) {
@@ -737,7 +738,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
           Session_log(self, LogLevel_DEBUG, "publish: offline queue full (max_queue_length)", topic, rt_i32_of(limit));
         }
-#line 849 "ts-src/mqtt/session.ts"
+#line 850 "ts-src/mqtt/session.ts"
         return Session_refuse(self, MGOS_MQTT_ERR_QUEUE_FULL);
       }
     }
@@ -749,7 +750,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_log(self, LogLevel_DEBUG, "publish: outbox full", topic, rt_i32_of(size));
       }
-#line 858 "ts-src/mqtt/session.ts"
+#line 859 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_FULL);
     }
   }
@@ -758,7 +759,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, "publish: no packet id free", topic, 0);
     }
-#line 864 "ts-src/mqtt/session.ts"
+#line 865 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_FULL);
   }
   OutMsg *r = &self->recs[self->recCount];
@@ -766,16 +767,16 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   uint32_t n = 0;
   if (v5) {
     n = codec5_encodePublish5(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), &self->v5s[0].pubProps);
-#line 870 "ts-src/mqtt/session.ts"
+#line 871 "ts-src/mqtt/session.ts"
   } else {
     n = codec_writePublish(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX), topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), size);
   }
-#line 871 "ts-src/mqtt/session.ts"
+#line 872 "ts-src/mqtt/session.ts"
   if (n == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "publish: encoding failed", topic, 0);
     }
-#line 873 "ts-src/mqtt/session.ts"
+#line 874 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   r->state = RecState_QUEUED;
@@ -809,7 +810,7 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
     return;
   }
   // Only the state that matters after a restart: waiting for PUBCOMP, or not.
-#line 904 "ts-src/mqtt/session.ts"
+#line 905 "ts-src/mqtt/session.ts"
   uint8_t st = (RecState)((r->state == RecState_WAIT_PUBCOMP) ? RecState_WAIT_PUBCOMP : RecState_QUEUED);
   // Bit 7 of the state byte: the PUBLISH is MQTT 5 encoded.
   f(self, op, r->seq, session_storeMeta((uint8_t)(st | (r->v5 ? 0x80 : 0)), r->qos, r->packetId), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len));
@@ -825,18 +826,18 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   if (m5 && CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     return false;
   }
-#line 917 "ts-src/mqtt/session.ts"
+#line 918 "ts-src/mqtt/session.ts"
   uint8_t qos = (uint8_t)((meta >> 16) & 0xff);
   uint16_t id = (uint16_t)meta;
   if ((((seq == 0 || id == 0) || (qos != 1 && qos != 2)) || self->recCount >= session_STORE_SLOTS) || Session_idInUse(self, id)) {
     return false;
   }
-#line 920 "ts-src/mqtt/session.ts"
+#line 921 "ts-src/mqtt/session.ts"
   if (st == RecState_WAIT_PUBCOMP) {
     if (qos != 2 || data.len > 0) {
       return false;
     }
-#line 922 "ts-src/mqtt/session.ts"
+#line 923 "ts-src/mqtt/session.ts"
   } else if (((st != RecState_QUEUED || data.len < 4) || (data.len > (CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed))) || ((data.p[0] >> 4) != PacketType_PUBLISH)) {
     return false;
   }
@@ -857,7 +858,7 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   if (seq >= self->nextSeq) {
     self->nextSeq = (seq == 0xffffffffu) ? 1 : (seq + 1);
   }
-#line 940 "ts-src/mqtt/session.ts"
+#line 941 "ts-src/mqtt/session.ts"
   return true;
 }
 
@@ -886,11 +887,11 @@ uint32_t Session_outboxRoom(Session *self) {
   if (self->recCount >= session_STORE_SLOTS) {
     return 0;
   }
-#line 966 "ts-src/mqtt/session.ts"
+#line 967 "ts-src/mqtt/session.ts"
   if (self->state != SessionState_CONNECTED && (Session_queuedCount(self) >= self->cfg.maxQueueLength)) {
     return 0;
   }
-#line 967 "ts-src/mqtt/session.ts"
+#line 968 "ts-src/mqtt/session.ts"
   return CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed;
 }
 
@@ -899,7 +900,7 @@ static void Session_maybeRoom(Session *self) {
   if (!self->roomWanted || (Session_outboxRoom(self) == 0)) {
     return;
   }
-#line 973 "ts-src/mqtt/session.ts"
+#line 974 "ts-src/mqtt/session.ts"
   self->roomWanted = false;
   Session_emit(self, SessionEvent_OUTBOX_ROOM, NULL);
 }
@@ -913,7 +914,7 @@ static uint32_t Session_waitingToSend(Session *self) {
       n++;
     }
   }
-#line 984 "ts-src/mqtt/session.ts"
+#line 985 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -924,28 +925,28 @@ uint16_t Session_subscribe(Session *self, rt_bytes filter, uint8_t qos, int32_t 
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: bad QoS", filter, qos);
     }
-#line 992 "ts-src/mqtt/session.ts"
+#line 993 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (!topic_sendableTopic(filter, true)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: invalid topic filter", filter, 0);
     }
-#line 996 "ts-src/mqtt/session.ts"
+#line 997 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (filter.len > CONFIG_MGOS_MQTT_MAX_FILTER_LEN) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: filter > MAX_FILTER_LEN", filter, rt_i32_of(filter.len));
     }
-#line 1000 "ts-src/mqtt/session.ts"
+#line 1001 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (self->subCount >= CONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, "subscribe: table full", filter, 0);
     }
-#line 1004 "ts-src/mqtt/session.ts"
+#line 1005 "ts-src/mqtt/session.ts"
     return 0;
   }
   Sub *s = &self->subs[self->subCount];
@@ -976,11 +977,11 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
     if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
       continue;
     }
-#line 1032 "ts-src/mqtt/session.ts"
+#line 1033 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
       continue;
     }
-#line 1033 "ts-src/mqtt/session.ts"
+#line 1034 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
@@ -990,7 +991,7 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, "unsubscribe: no match", filter, 0);
   }
-#line 1040 "ts-src/mqtt/session.ts"
+#line 1041 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -1004,7 +1005,7 @@ uint32_t Session_unsentBytes(Session *self) {
       n += tmp - r->done;
     }
   }
-#line 1050 "ts-src/mqtt/session.ts"
+#line 1051 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1015,7 +1016,7 @@ uint32_t Session_inflightCount(Session *self) {
       n++;
     }
   }
-#line 1056 "ts-src/mqtt/session.ts"
+#line 1057 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1026,50 +1027,48 @@ uint32_t Session_queuedCount(Session *self) {
       n++;
     }
   }
-#line 1062 "ts-src/mqtt/session.ts"
+#line 1063 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 1069 "ts-src/mqtt/session.ts"
+#line 1070 "ts-src/mqtt/session.ts"
 void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
   self->now = now;
   if (data.len > 0) {
     self->lastRx = now;
   }
-#line 1072 "ts-src/mqtt/session.ts"
+#line 1073 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
-  while (off < data.len) {
-    if (!Session_receiving(self) || self->epoch != ep) {
-      return;
-    }
-#line 1076 "ts-src/mqtt/session.ts"
+  while ((off < data.len && Session_receiving(self)) && self->epoch == ep) {
     if (self->big != BigRx_NONE) {
       // The rest of a large PUBLISH goes through without touching rx.
       off += Session_bigFeed(self, rt_slice_from(data, off));
       continue;
     }
-    uint32_t n = session_minU32(data.len - off, CONFIG_MGOS_MQTT_RX_BUF_SIZE - self->rxLen);
-    rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), self->rxLen, rt_subarray(data, off, off + n));
+    rt_bytes rest = rt_slice_from(data, off);
+    uint32_t n = CONFIG_MGOS_MQTT_RX_BUF_SIZE - self->rxLen;
+    if (n > rest.len) {
+      n = rest.len;
+    }
+#line 1084 "ts-src/mqtt/session.ts"
+    rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), self->rxLen, rt_slice(rest, 0, n));
     self->rxLen += n;
     off += n;
     Session_parse(self);
-    if (!Session_receiving(self) || self->epoch != ep) {
-      return;
-    }
     // The decoder rejects packets over the limit from their fixed header, so
     // a full buffer here means the limit exceeds the buffer: never wait forever.
-#line 1089 "ts-src/mqtt/session.ts"
+    // (A connection parse() ended left rx empty: no need to ask.)
     if (self->big == BigRx_NONE && self->rxLen == CONFIG_MGOS_MQTT_RX_BUF_SIZE) {
       Session_close(self, session_txt("rx buffer overflow"));
-      return;
     }
   }
 }
 
+#line 1095 "ts-src/mqtt/session.ts"
 static bool Session_receiving(Session *self) {
   return self->state == SessionState_CONNECTING || self->state == SessionState_CONNECTED;
 }
@@ -1092,14 +1091,14 @@ static void Session_parse(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1116 "ts-src/mqtt/session.ts"
+#line 1115 "ts-src/mqtt/session.ts"
     if ((r == (-DecodeErr_TOO_LARGE)) && self->pkt.type == PacketType_PUBLISH) {
       // Too large to buffer, not malformed: stream it (the reference closed
       // here, and a persistent session then got it again at every reconnect).
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 1120 "ts-src/mqtt/session.ts"
+#line 1119 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
@@ -1114,7 +1113,7 @@ static void Session_parse(Session *self) {
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1132 "ts-src/mqtt/session.ts"
+#line 1131 "ts-src/mqtt/session.ts"
   Session_rxDrop(self, start);
 }
 
@@ -1136,7 +1135,7 @@ static void Session_parse5(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1151 "ts-src/mqtt/session.ts"
+#line 1150 "ts-src/mqtt/session.ts"
     Packet *b = &v->pkt.base;
     if (((r == (-DecodeErr_TOO_LARGE)) && b->type == PacketType_PUBLISH) && (b->totalLen <= Session_maxPacket5(self))) {
       // Within our Maximum Packet Size, over the buffer: streamed as in 3.1.1.
@@ -1147,7 +1146,7 @@ static void Session_parse5(Session *self) {
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 1159 "ts-src/mqtt/session.ts"
+#line 1158 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
@@ -1156,7 +1155,7 @@ static void Session_parse5(Session *self) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
       }
-#line 1165 "ts-src/mqtt/session.ts"
+#line 1164 "ts-src/mqtt/session.ts"
       Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? "" : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
       return;
     }
@@ -1166,17 +1165,17 @@ static void Session_parse5(Session *self) {
     if (p->type == PacketType_CONNACK) {
       p->returnCode = v->pkt.reasonCode;
     }
-#line 1172 "ts-src/mqtt/session.ts"
+#line 1171 "ts-src/mqtt/session.ts"
     if ((p->type == PacketType_PUBLISH && self->state == SessionState_CONNECTED) && !Session_aliasIn(self, p)) {
       return;
     }
-#line 1173 "ts-src/mqtt/session.ts"
+#line 1172 "ts-src/mqtt/session.ts"
     Session_handle(self, p);
   }
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1176 "ts-src/mqtt/session.ts"
+#line 1175 "ts-src/mqtt/session.ts"
   Session_rxDrop(self, start);
 }
 
@@ -1184,7 +1183,7 @@ static void Session_parse5(Session *self) {
 /** parse() met a PUBLISH over the limit at rx[start] (its fixed header is
    *  complete). Moves it to rx[0] and streams what rx holds of it. True when
    *  it ended there and the bytes after it are now rx[0, rxLen), to parse. */
-#line 1184 "ts-src/mqtt/session.ts"
+#line 1183 "ts-src/mqtt/session.ts"
 static bool Session_bigFromRx(Session *self, uint32_t start) {
   uint32_t ep = self->epoch;
   Session_rxDrop(self, start);
@@ -1199,28 +1198,25 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
   p->qos = (uint8_t)((f >> 1) & 3);
   p->dup = (f & 0x8) != 0;
   p->retain = (f & 0x1) != 0;
+  // Only what is read before it is set (bigLayout sets the topic's end and
+  // rxTopicLen, bigDecide rxPartTotal; bigId keeps its last two bytes).
   self->big = BigRx_UNDECIDED;
   self->bigPos = 0;
   self->bigTotal = p->totalLen;
   self->bigHdr = p->totalLen - p->remLen;
-  self->bigTopicEnd = 0;
   self->bigIdEnd = 0;
-  self->bigId = 0;
   self->bigPayAt = 0;
   if (Session_isV5(self)) {
     BigProps_reset(&self->v5s[0].bigProps);
   }
-#line 1207 "ts-src/mqtt/session.ts"
-  self->rxPartOff = 0;
-  self->rxPartTotal = 0;
-  self->rxTopicLen = 0;
+#line 1206 "ts-src/mqtt/session.ts"
   self->rxTake = false;
   // In place: header bytes are "copied" onto themselves, fragments are views into rx.
   uint32_t used = Session_bigFeed(self, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, avail));
   if ((self->epoch != ep || !Session_receiving(self)) || self->big != BigRx_NONE) {
     return false;
   }
-#line 1214 "ts-src/mqtt/session.ts"
+#line 1210 "ts-src/mqtt/session.ts"
   self->rxLen = avail;
   Session_rxDrop(self, used);
   return true;
@@ -1238,11 +1234,13 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
     uint32_t pos = self->bigPos;
     rt_bytes rest = rt_slice_from(d, used);
     uint32_t n = 0;
+    // A malformed header or property block (one exit for all: bigBad).
+    uint8_t bad = 0;
     if (self->bigIdEnd == 0 || pos < self->bigIdEnd) {
       // The header, byte by byte: to rx the fixed header and topic length
       // always, the topic as far as recvLimit() lets it; the last two bytes
       // also collect in bigId (the packet id, when there is one).
-      uint8_t b = rt_bytes_get(rest, 0);
+      uint8_t b = d.p[used];
       if (self->bigIdEnd == 0 || (pos < self->bigTopicEnd && (pos < Session_recvLimit(self)))) {
         rt_set_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, pos, b);
         self->rxLen = pos + 1u;
@@ -1250,34 +1248,30 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       self->bigId = (uint16_t)((self->bigId << 8) | b);
       self->bigPos = pos + 1u;
       used++;
-      if (self->bigIdEnd == 0) {
-        if (self->bigPos == ((int64_t)self->bigHdr + 2)) {
-          Session_bigLayout(self);
-        }
-        // MQTT 5, an empty topic at QoS 0: nothing before the properties.
-#line 1246 "ts-src/mqtt/session.ts"
-        if ((self->big != BigRx_NONE && self->bigIdEnd > 0) && self->bigPos == self->bigIdEnd) {
-          Session_bigHeaderDone(self);
-        }
-#line 1247 "ts-src/mqtt/session.ts"
-      } else if (self->bigPos == self->bigIdEnd) {
-        Session_bigHeaderDone(self);
+      if (self->bigIdEnd == 0 && (self->bigPos == ((int64_t)self->bigHdr + 2))) {
+        bad = Session_bigLayout(self);
       }
+      // (MQTT 5, an empty topic at QoS 0: the header ends with the topic length.)
+#line 1243 "ts-src/mqtt/session.ts"
+      if (bad == 0 && self->bigPos == self->bigIdEnd) {
+        bad = Session_bigHeaderDone(self);
+      }
+#line 1244 "ts-src/mqtt/session.ts"
     } else if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && self->bigPayAt == 0) {
       // MQTT 5: the property length and block, between packet id and payload.
       BigProps *bp = &self->v5s[0].bigProps;
       int32_t r = BigProps_feed(bp, rest, pos, self->bigTotal, RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), self->rxLen, Session_recvLimit(self));
       if (r < 0) {
-        Session_bigBad(self, (uint8_t)(-(int64_t)r));
-        break;
-      }
-      n = (uint32_t)r;
-      self->bigPos = pos + n;
-      used += n;
-      uint32_t e = BigProps_end(bp, self->bigPos);
-      if (e > 0) {
-        self->bigPayAt = e;
-        Session_bigPropsDone(self);
+        bad = (uint8_t)(-(int64_t)r);
+      } else {
+        n = (uint32_t)r;
+        self->bigPos = pos + n;
+        used += n;
+        uint32_t e = BigProps_end(bp, self->bigPos);
+        if (e > 0) {
+          self->bigPayAt = e;
+          Session_bigPropsDone(self);
+        }
       }
     } else {
       // Counted as read before the handler runs: a connection it ends is
@@ -1288,15 +1282,20 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       // Its last bytes: a QoS 2 id counts as received before the handler
       // runs (as in onPublish), so a handler that ends the connection here
       // does not get the broker's resend again.
-      if ((self->bigPos == self->bigTotal && self->pkt.qos == 2) && !Session_rxQos2Has(self, self->pkt.packetId)) {
+      if (self->bigPos == self->bigTotal && self->pkt.qos == 2) {
         Session_rxQos2Add(self, self->pkt.packetId);
       }
+#line 1270 "ts-src/mqtt/session.ts"
       if (self->big != BigRx_DISCARD) {
         Session_bigPayload(self, rt_slice(rest, 0, n), pos - self->bigPayAt);
       }
     }
+#line 1272 "ts-src/mqtt/session.ts"
+    if (bad != 0) {
+      Session_bigBad(self, bad);
+      break;
+    }
     // Even when a handler called disconnect(): the message was read whole.
-#line 1281 "ts-src/mqtt/session.ts"
     if (((self->big != BigRx_NONE && self->bigPayAt > 0) && self->bigPos == self->bigTotal) && self->epoch == ep) {
       Session_bigEnd(self);
     }
@@ -1315,7 +1314,7 @@ static void Session_bigBad(Session *self, uint8_t e) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
   }
-#line 1297 "ts-src/mqtt/session.ts"
+#line 1293 "ts-src/mqtt/session.ts"
   Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? "" : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
 }
 
@@ -1324,12 +1323,13 @@ static void Session_closeBad(Session *self, DecodeErr e, rt_bytes at) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_log(self, LogLevel_ERROR, "bad packet", at, -e);
   }
-#line 1303 "ts-src/mqtt/session.ts"
+#line 1299 "ts-src/mqtt/session.ts"
   Session_close(self, (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) ? packet_decodeErrName(e) : "");
 }
 
-/** The topic length is in: where the topic and the packet id end. */
-static void Session_bigLayout(Session *self) {
+/** The topic length is in: where the topic and the packet id end; the
+   *  error that makes the packet malformed, or OK. */
+static DecodeErr Session_bigLayout(Session *self) {
   uint32_t h = self->bigHdr;
   uint32_t tl = (uint32_t)((rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, h) << 8) | rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, rt_idx_add(h, 1)));
   uint32_t rem = self->pkt.remLen;
@@ -1340,56 +1340,56 @@ static void Session_bigLayout(Session *self) {
   DecodeErr e = DecodeErr_OK;
   if ((2u + tl) > rem) {
     e = DecodeErr_STRING_OVERRUN;
-#line 1317 "ts-src/mqtt/session.ts"
+#line 1314 "ts-src/mqtt/session.ts"
   } else if (tl == 0 && !v5) {
     e = DecodeErr_EMPTY_TOPIC;
-#line 1318 "ts-src/mqtt/session.ts"
+#line 1315 "ts-src/mqtt/session.ts"
   } else if ((((2u + tl) + idLen) + (uint32_t)(v5 ? 1 : 0)) > rem) {
     e = DecodeErr_BAD_LENGTH;
   }
-#line 1319 "ts-src/mqtt/session.ts"
+#line 1316 "ts-src/mqtt/session.ts"
   if (e != DecodeErr_OK) {
-    Session_bigBad(self, e);
-    return;
+    return e;
   }
+#line 1317 "ts-src/mqtt/session.ts"
   self->rxTopicLen = tl;
   self->bigTopicEnd = (h + 2u) + tl;
   self->bigIdEnd = self->bigTopicEnd + idLen;
   self->bigPayAt = v5 ? 0 : self->bigIdEnd;
+  return DecodeErr_OK;
 }
 
-/** Topic and packet id are in: check them, then skip or offer the payload. */
-static void Session_bigHeaderDone(Session *self) {
+/** Topic and packet id are in: check them (the error, or OK), then skip
+   *  or offer the payload. */
+static DecodeErr Session_bigHeaderDone(Session *self) {
   Packet *p = &self->pkt;
+  // (The payload view is set by the event that shows it: bigSkip, bigPayload.)
   p->packetId = (uint16_t)((p->qos > 0) ? self->bigId : 0);
-  p->payload = RT_NOBYTES;
   bool whole = self->rxLen == self->bigTopicEnd;
   uint32_t from = self->bigHdr + 2u;
-  p->topic = (self->rxLen > from) ? rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), from, self->rxLen) : RT_NOBYTES;
+  // (rx holds at least the fixed header and the topic length.)
+  p->topic = rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), from, self->rxLen);
   // A topic cut by the receive limit cannot be checked (nor delivered).
   DecodeErr e = (DecodeErr)((whole && p->topic.len > 0) ? codec_topicNameErr(p->topic) : DecodeErr_OK);
   if ((e == DecodeErr_OK && p->qos > 0) && p->packetId == 0) {
     e = DecodeErr_ZERO_PACKET_ID;
   }
-#line 1340 "ts-src/mqtt/session.ts"
-  if (e != DecodeErr_OK) {
-    Session_bigBad(self, e);
-    return;
-  }
   // MQTT 5: the properties come first (bigPropsDone).
-  if (self->bigPayAt > 0) {
+#line 1338 "ts-src/mqtt/session.ts"
+  if (e == DecodeErr_OK && self->bigPayAt > 0) {
     Session_bigDecide(self, false);
   }
+#line 1339 "ts-src/mqtt/session.ts"
+  return e;
 }
 
 /** MQTT 5: the properties of the large PUBLISH are read: check them,
    *  resolve its topic alias, then skip or offer the payload. */
-#line 1350 "ts-src/mqtt/session.ts"
 static void Session_bigPropsDone(Session *self) {
   if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     return;
   }
-#line 1352 "ts-src/mqtt/session.ts"
+#line 1346 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   BigProps *bp = &v->bigProps;
   Props5 *pr = &v->pkt.props;
@@ -1410,7 +1410,7 @@ static void Session_bigPropsDone(Session *self) {
     if (!Session_aliasIn(self, p)) {
       return;
     }
-#line 1370 "ts-src/mqtt/session.ts"
+#line 1364 "ts-src/mqtt/session.ts"
     self->rxTopicLen = p->topic.len;
   } else if (bp->len > 0) {
     // Not read: any alias it set is unknown, so none is trusted again.
@@ -1425,41 +1425,33 @@ static void Session_bigDecide(Session *self, bool propsLost) {
   Packet *p = &self->pkt;
   bool whole = self->rxLen == self->bigTopicEnd;
   self->rxPartTotal = self->bigTotal - self->bigPayAt;
-  if (p->qos > 0 && !Session_rxQuotaTake(self)) {
+  int32_t a = Session_rxAdmit(self, p);
+  if (a < 0) {
     return;
   }
-#line 1385 "ts-src/mqtt/session.ts"
-  if (p->qos == 2 && Session_rxQos2Has(self, p->packetId)) {
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
-    }
-#line 1387 "ts-src/mqtt/session.ts"
+#line 1380 "ts-src/mqtt/session.ts"
+  if (a == 0) {
     self->big = BigRx_DISCARD;
     return;
   }
-  if (!whole) {
-    // Cannot be matched against any filter: nobody can take it.
-    Session_bigSkip(self, "PUBLISH topic longer than the receive buffer, skipped", rt_i32_of(self->rxTopicLen));
+  bool lost = CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && propsLost;
+  // Still UNDECIDED: offered with its first payload bytes (bigPayload).
+  if ((whole && !lost) && self->rxPartTotal > 0) {
     return;
   }
-  if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && propsLost) {
-    Session_bigSkip(self, "PUBLISH properties longer than the receive buffer, skipped", rt_i32_of(self->v5s[0].bigProps.len));
-    return;
-  }
-  if (self->rxPartTotal == 0) {
-    Session_bigSkip(self, "PUBLISH larger than the receive buffer, skipped", 0);
-    return;
-  }
-  self->big = BigRx_UNDECIDED;
+  // A topic cut short cannot be matched against any filter: nobody can take it.
+#line 1388 "ts-src/mqtt/session.ts"
+  Session_bigSkip(self, !whole ? "PUBLISH topic longer than the receive buffer, skipped" : lost ? "PUBLISH properties longer than the receive buffer, skipped" : "PUBLISH larger than the receive buffer, skipped", !whole ? rt_i32_of(self->rxTopicLen) : (lost ? rt_i32_of(self->v5s[0].bigProps.len) : 0));
 }
 
 /** Drops the rest of the message; the log names the topic, the event too. */
+#line 1395 "ts-src/mqtt/session.ts"
 static void Session_bigSkip(Session *self, const char *why, int32_t num) {
   self->big = BigRx_DISCARD;
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, why, self->pkt.topic, num);
   }
-#line 1410 "ts-src/mqtt/session.ts"
+#line 1398 "ts-src/mqtt/session.ts"
   self->pkt.payload = RT_NOBYTES;
   self->rxPartOff = 0;
   Session_emit(self, SessionEvent_PUBLISH_SKIPPED, &self->pkt);
@@ -1468,6 +1460,11 @@ static void Session_bigSkip(Session *self, const char *why, int32_t num) {
 /** A fragment of the payload at offset `off`: offered to the handlers; when
    *  nobody takes the first one, the message is skipped. */
 static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
+  // Fragments compiled out: nobody can take it.
+  if (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0) {
+    Session_bigSkip(self, "PUBLISH larger than the receive buffer, skipped", rt_i32_of(self->rxPartTotal));
+    return;
+  }
   uint32_t ep = self->epoch;
   bool first = self->big == BigRx_UNDECIDED;
   self->pkt.payload = frag;
@@ -1476,13 +1473,13 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
   if (!first || self->epoch != ep) {
     return;
   }
-#line 1424 "ts-src/mqtt/session.ts"
+#line 1417 "ts-src/mqtt/session.ts"
   if (self->rxTake) {
     self->big = BigRx_DELIVER;
-#line 1425 "ts-src/mqtt/session.ts"
+#line 1418 "ts-src/mqtt/session.ts"
   } else if (Session_receiving(self)) {
     Session_bigSkip(self, "PUBLISH larger than the receive buffer, skipped", rt_i32_of(self->rxPartTotal));
-#line 1426 "ts-src/mqtt/session.ts"
+#line 1419 "ts-src/mqtt/session.ts"
   } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
   }
@@ -1491,22 +1488,22 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
 /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
    *  remembered only with the last byte, so a resend of a message cut off is
    *  taken again). */
-#line 1432 "ts-src/mqtt/session.ts"
+#line 1425 "ts-src/mqtt/session.ts"
 static void Session_bigEnd(Session *self) {
   Packet *p = &self->pkt;
   self->big = BigRx_NONE;
   self->rxLen = 0;
-  if (p->qos == 1) {
-    Session_queueAck(self, PacketType_PUBACK, p->packetId);
-  } else if (p->qos == 2) {
-    if (!Session_rxQos2Has(self, p->packetId)) {
-      Session_rxQos2Add(self, p->packetId);
-    }
-#line 1440 "ts-src/mqtt/session.ts"
-    Session_queueAck(self, PacketType_PUBREC, p->packetId);
+  // (An empty payload ends here without passing the payload branch of bigFeed.)
+  if (p->qos == 2) {
+    Session_rxQos2Add(self, p->packetId);
+  }
+#line 1431 "ts-src/mqtt/session.ts"
+  if (p->qos > 0) {
+    Session_queueAck(self, (PacketType)((p->qos == 1) ? PacketType_PUBACK : PacketType_PUBREC), p->packetId);
   }
 }
 
+#line 1434 "ts-src/mqtt/session.ts"
 static void Session_handle(Session *self, Packet *p) {
   // MQTT 5 extended authentication exchanges AUTH before the CONNACK (4.12).
   // MQTT 5 answers each protocol error here with DISCONNECT 0x82 (4.13.1).
@@ -1519,57 +1516,57 @@ static void Session_handle(Session *self, Packet *p) {
     Session_onConnack(self, p);
     break;
   }
-#line 1455 "ts-src/mqtt/session.ts"
+#line 1445 "ts-src/mqtt/session.ts"
   case PacketType_PUBLISH: {
     Session_onPublish(self, p);
     break;
   }
-#line 1458 "ts-src/mqtt/session.ts"
+#line 1448 "ts-src/mqtt/session.ts"
   case PacketType_PUBACK:
   case PacketType_PUBREC:
   case PacketType_PUBCOMP: {
     Session_onAck(self, p);
     break;
   }
-#line 1463 "ts-src/mqtt/session.ts"
+#line 1453 "ts-src/mqtt/session.ts"
   case PacketType_PUBREL: {
     Session_onPubrel(self, p);
     break;
   }
-#line 1466 "ts-src/mqtt/session.ts"
+#line 1456 "ts-src/mqtt/session.ts"
   case PacketType_SUBACK:
   case PacketType_UNSUBACK: {
     Session_onSubAck(self, p, p->type == PacketType_UNSUBACK);
     break;
   }
-#line 1470 "ts-src/mqtt/session.ts"
+#line 1460 "ts-src/mqtt/session.ts"
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, "PINGRESP", 0);
     }
-#line 1473 "ts-src/mqtt/session.ts"
+#line 1463 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
     break;
   }
-#line 1475 "ts-src/mqtt/session.ts"
+#line 1465 "ts-src/mqtt/session.ts"
   case PacketType_DISCONNECT: {
     // Only MQTT 5's decoder lets a server's DISCONNECT through (3.14).
     if (Session_isV5(self)) {
       Session_onDisconnect5(self);
     }
-#line 1478 "ts-src/mqtt/session.ts"
+#line 1468 "ts-src/mqtt/session.ts"
     break;
   }
-#line 1479 "ts-src/mqtt/session.ts"
+#line 1469 "ts-src/mqtt/session.ts"
   case packet5_PACKET_AUTH: {
     if (Session_isV5(self)) {
       Session_onAuth5(self);
     }
-#line 1481 "ts-src/mqtt/session.ts"
+#line 1471 "ts-src/mqtt/session.ts"
     break;
   }
-#line 1482 "ts-src/mqtt/session.ts"
+#line 1472 "ts-src/mqtt/session.ts"
   default: {
     Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt("unexpected packet type"));
     break;
@@ -1577,7 +1574,7 @@ static void Session_handle(Session *self, Packet *p) {
   }
 }
 
-#line 1488 "ts-src/mqtt/session.ts"
+#line 1478 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
     Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt("unexpected second CONNACK"));
@@ -1588,7 +1585,7 @@ static void Session_onConnack(Session *self, Packet *p) {
   if (v5) {
     V5State_takeConnack(&self->v5s[0]);
   }
-#line 1496 "ts-src/mqtt/session.ts"
+#line 1486 "ts-src/mqtt/session.ts"
   if (p->returnCode != 0) {
     // The reason is readable during the CONNACK event already.
     const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? "" : v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
@@ -1597,14 +1594,14 @@ static void Session_onConnack(Session *self, Packet *p) {
         Session_log(self, LogLevel_ERROR, "CONNACK reason string: ", V5State_reasonString(&self->v5s[0]), p->returnCode);
       }
     }
-#line 1500 "ts-src/mqtt/session.ts"
+#line 1490 "ts-src/mqtt/session.ts"
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 1504 "ts-src/mqtt/session.ts"
+#line 1494 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
@@ -1619,71 +1616,75 @@ static void Session_onConnack(Session *self, Packet *p) {
     self->cfg.keepAlive = (uint16_t)self->v5s[0].serverKeepAlive;
   }
   // Without a stored session the server will not resend its QoS 2 messages.
-#line 1516 "ts-src/mqtt/session.ts"
+#line 1506 "ts-src/mqtt/session.ts"
   if (!p->sessionPresent) {
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1519 "ts-src/mqtt/session.ts"
+#line 1509 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 1522 "ts-src/mqtt/session.ts"
+#line 1512 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
     Session_maybeRoom(self);
   }
 }
 
-#line 1526 "ts-src/mqtt/session.ts"
+#line 1516 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
-  if (p->qos == 0) {
-    Session_emit(self, SessionEvent_PUBLISH, p);
-    return;
-  }
-  if (!Session_rxQuotaTake(self)) {
-    return;
-  }
-#line 1533 "ts-src/mqtt/session.ts"
-  if (p->qos == 1) {
-    self->autoAck = true;
-    Session_emit(self, SessionEvent_PUBLISH, p);
-    if (self->epoch == ep && self->autoAck) {
-      Session_queueAck(self, PacketType_PUBACK, p->packetId);
-    }
-#line 1537 "ts-src/mqtt/session.ts"
+  uint8_t q = p->qos;
+  int32_t a = Session_rxAdmit(self, p);
+  if (a < 0) {
     return;
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
   // PUBLISH (DUP) only gets another PUBREC.
-  if (Session_rxQos2Has(self, p->packetId)) {
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
+#line 1523 "ts-src/mqtt/session.ts"
+  if (a > 0) {
+    if (q == 2) {
+      Session_rxQos2Add(self, p->packetId);
     }
-#line 1543 "ts-src/mqtt/session.ts"
-  } else {
-    Session_rxQos2Add(self, p->packetId);
+#line 1525 "ts-src/mqtt/session.ts"
     self->autoAck = true;
     Session_emit(self, SessionEvent_PUBLISH, p);
-    if (self->epoch != ep) {
+    if (q == 0 || self->epoch != ep) {
       return;
     }
-#line 1548 "ts-src/mqtt/session.ts"
+#line 1528 "ts-src/mqtt/session.ts"
     if (!self->autoAck) {
       // The application runs this exchange: it is not ours to remember.
-      int32_t k = Session_rxQos2Index(self, p->packetId);
-      if (k >= 0) {
-        Session_rxQos2Remove(self, (uint32_t)k);
+      if (q == 2) {
+        Session_rxQos2Forget(self, p->packetId);
       }
-#line 1552 "ts-src/mqtt/session.ts"
+#line 1531 "ts-src/mqtt/session.ts"
       return;
     }
   }
-  Session_queueAck(self, PacketType_PUBREC, p->packetId);
+  Session_queueAck(self, (PacketType)((q == 1) ? PacketType_PUBACK : PacketType_PUBREC), p->packetId);
+}
+
+/** Before an incoming PUBLISH is delivered (small or streamed): 1 when it
+   *  is new, 0 for a QoS 2 resend already taken (logged), -1 when the
+   *  connection ended (MQTT 5: our Receive Maximum exceeded). */
+static int32_t Session_rxAdmit(Session *self, Packet *p) {
+  if (p->qos > 0 && !Session_rxQuotaTake(self)) {
+    return -1;
+  }
+#line 1542 "ts-src/mqtt/session.ts"
+  if (p->qos == 2 && Session_rxQos2Has(self, p->packetId)) {
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
+      Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
+    }
+#line 1544 "ts-src/mqtt/session.ts"
+    return 0;
+  }
+  return 1;
 }
 
 /** PUBACK, PUBREC or PUBCOMP: the next step of the outgoing exchange with
@@ -1696,16 +1697,17 @@ static void Session_onAck(Session *self, Packet *p) {
   if (Session_isV5(self)) {
     Session_logAckReason(self, p);
   }
-#line 1566 "ts-src/mqtt/session.ts"
+#line 1557 "ts-src/mqtt/session.ts"
   uint8_t st = (uint8_t)((i >= 0) ? self->recs[(uint32_t)i].state : RecState_FREE);
   // A record still streaming out was never whole on the wire: the ack is bogus.
   bool whole = i >= 0 && (self->recs[(uint32_t)i].done == 0);
-  // PUBACK ends QoS 1; PUBCOMP, or a refusing PUBREC, ends QoS 2. A PUBACK
-  // for a QoS 2 PUBLISH: the server took it at QoS 1 (RabbitMQ does; MQTT
-  // 3.1.1 4.3.3 wants PUBREC). It has the message, so the exchange is over;
-  // keeping the record would only fill the window.
-  bool ends = (type == PacketType_PUBACK) ? st == RecState_WAIT_PUBACK || st == RecState_WAIT_PUBREC : (type == PacketType_PUBCOMP) ? st == RecState_WAIT_PUBCOMP : st == RecState_WAIT_PUBREC && refused;
-#line 1575 "ts-src/mqtt/session.ts"
+  // PUBACK ends QoS 1; PUBCOMP, or a refusing PUBREC (an accepting one is
+  // taken first below), ends QoS 2. A PUBACK for a QoS 2 PUBLISH: the
+  // server took it at QoS 1 (RabbitMQ does; MQTT 3.1.1 4.3.3 wants PUBREC).
+  // It has the message, so the exchange is over; keeping the record would
+  // only fill the window.
+  uint8_t want = (RecState)((type == PacketType_PUBACK) ? RecState_WAIT_PUBACK : (RecState)((type == PacketType_PUBREC) ? RecState_WAIT_PUBREC : RecState_WAIT_PUBCOMP));
+  bool ends = st == want || (type == PacketType_PUBACK && st == RecState_WAIT_PUBREC);
   if (type == PacketType_PUBREC && st == RecState_WAIT_PUBCOMP) {
     // A repeated PUBREC: our PUBREL may have been lost, send it again.
     self->recs[(uint32_t)i].unsent = true;
@@ -1723,44 +1725,41 @@ static void Session_onAck(Session *self, Packet *p) {
         Session_logNum(self, LogLevel_WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", p->packetId);
       }
     }
-#line 1590 "ts-src/mqtt/session.ts"
+#line 1582 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else if (type == PacketType_PUBACK) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "PUBACK: unexpected id", p->packetId);
     }
-#line 1593 "ts-src/mqtt/session.ts"
+#line 1585 "ts-src/mqtt/session.ts"
   } else if (type == PacketType_PUBREC) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "PUBREC: unexpected id", p->packetId);
     }
-#line 1595 "ts-src/mqtt/session.ts"
+#line 1587 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "PUBCOMP: unexpected id", p->packetId);
     }
   }
-#line 1598 "ts-src/mqtt/session.ts"
+#line 1590 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, 200 + type, p);
 }
 
 static void Session_onPubrel(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
-  int32_t k = Session_rxQos2Index(self, p->packetId);
-  if (k >= 0) {
-    Session_rxQos2Remove(self, (uint32_t)k);
-#line 1605 "ts-src/mqtt/session.ts"
-  } else {
+  bool known = Session_rxQos2Forget(self, p->packetId);
+  if (!known) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
     }
   }
-#line 1606 "ts-src/mqtt/session.ts"
+#line 1597 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B); MQTT 5
   // says so with "Packet Identifier not found".
-  uint8_t reason = (uint8_t)((k < 0 && Session_isV5(self)) ? Reason_PACKET_ID_NOT_FOUND : 0);
+  uint8_t reason = (uint8_t)((!known && Session_isV5(self)) ? Reason_PACKET_ID_NOT_FOUND : 0);
   if (self->epoch == ep && self->autoAck) {
     Session_queueAckReason(self, PacketType_PUBCOMP, p->packetId, reason);
   }
@@ -1768,7 +1767,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
 
 /** SUBACK or UNSUBACK: the subscription it answers becomes active (or
    *  goes); handlers see the event with its tag in evTag (-1: not ours). */
-#line 1616 "ts-src/mqtt/session.ts"
+#line 1607 "ts-src/mqtt/session.ts"
 static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
   self->evTag = -1;
   int32_t i = Session_findSub(self, p->packetId, (SubState)(unsub ? SubState_UNSUB_SENT : SubState_SUB_SENT));
@@ -1788,15 +1787,15 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
         }
       }
     }
-#line 1631 "ts-src/mqtt/session.ts"
+#line 1622 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, unsub ? "UNSUBACK: unknown id" : "SUBACK: unknown id", p->packetId);
     }
   }
-#line 1635 "ts-src/mqtt/session.ts"
-  Session_emit(self, (SessionEvent)(unsub ? SessionEvent_UNSUBACK : SessionEvent_SUBACK), p);
+#line 1626 "ts-src/mqtt/session.ts"
+  Session_emit(self, 200 + p->type, p); // SUBACK or UNSUBACK
   self->evTag = -1;
 }
 
@@ -1806,16 +1805,16 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1646 "ts-src/mqtt/session.ts"
+#line 1637 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpStream(self)) {
     return;
   }
-#line 1648 "ts-src/mqtt/session.ts"
+#line 1639 "ts-src/mqtt/session.ts"
   if (!Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1649 "ts-src/mqtt/session.ts"
+#line 1640 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   bool v5 = Session_isV5(self);
   // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
@@ -1832,18 +1831,18 @@ static void Session_pump(Session *self) {
       if (self->epoch != ep || self->state != SessionState_CONNECTED) {
         return;
       }
-#line 1663 "ts-src/mqtt/session.ts"
+#line 1654 "ts-src/mqtt/session.ts"
       continue;
     }
     if (((v5 && r->state == RecState_QUEUED) && r->done == 0) && r->qos > self->v5s[0].serverMaxQos) {
       Session_downgradeRec(self, r, self->v5s[0].serverMaxQos);
     }
-#line 1666 "ts-src/mqtt/session.ts"
+#line 1657 "ts-src/mqtt/session.ts"
     if (r->state == RecState_QUEUED && r->qos > 0) {
       if (inflight >= window) {
         return;
       }
-#line 1668 "ts-src/mqtt/session.ts"
+#line 1659 "ts-src/mqtt/session.ts"
       r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       r->sent = false;
       r->unsent = true;
@@ -1858,7 +1857,7 @@ static void Session_pump(Session *self) {
       if (n == 0) {
         return;
       }
-#line 1680 "ts-src/mqtt/session.ts"
+#line 1671 "ts-src/mqtt/session.ts"
       self->txLen += n;
       self->lastTx = self->now;
       r->sent = true;
@@ -1872,14 +1871,14 @@ static void Session_pump(Session *self) {
     if (len > free && (len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1691 "ts-src/mqtt/session.ts"
+#line 1682 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
-#line 1692 "ts-src/mqtt/session.ts"
+#line 1683 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
-#line 1693 "ts-src/mqtt/session.ts"
+#line 1684 "ts-src/mqtt/session.ts"
     } else {
       i++;
     }
@@ -1888,34 +1887,34 @@ static void Session_pump(Session *self) {
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
-#line 1699 "ts-src/mqtt/session.ts"
+#line 1690 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   bool v5 = Session_isV5(self);
   bool conv = CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && r->v5 != v5;
   if (((((r->done == 0 && CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) && v5) && !conv) && self->v5s[0].serverAliasMax > 0) && Session_copyAliased(self, r)) {
     return true;
   }
-#line 1703 "ts-src/mqtt/session.ts"
+#line 1694 "ts-src/mqtt/session.ts"
   uint32_t at = self->txLen;
   uint32_t len = Session_wireLen(self, r);
   uint32_t n = session_minU32(len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
   uint32_t from = r->off + r->done;
   if (conv) {
     session5_convertedPart(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, at + n), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5, r->done);
-#line 1708 "ts-src/mqtt/session.ts"
+#line 1699 "ts-src/mqtt/session.ts"
   } else {
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), from, from + n));
   }
   // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
-#line 1710 "ts-src/mqtt/session.ts"
+#line 1701 "ts-src/mqtt/session.ts"
   if (r->done == 0 && r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1711 "ts-src/mqtt/session.ts"
+#line 1702 "ts-src/mqtt/session.ts"
   if (r->done == 0) {
     Session_retainOut(self, r, at);
   }
-#line 1712 "ts-src/mqtt/session.ts"
+#line 1703 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   r->done += n;
@@ -1940,27 +1939,27 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
   if ((most > (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen)) || (smax > 0 && most > smax)) {
     return false;
   }
-#line 1734 "ts-src/mqtt/session.ts"
+#line 1725 "ts-src/mqtt/session.ts"
   uint32_t a = V5State_outAlias(&self->v5s[0], Session_recTopic(self, r));
   if (a == 0) {
     return false;
   }
-#line 1736 "ts-src/mqtt/session.ts"
+#line 1727 "ts-src/mqtt/session.ts"
   bool bound = (int32_t)(a & 0x10000u) != 0;
   uint32_t at = self->txLen;
   uint32_t n = session5_putAliased(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, UINT32_MAX), m, r->qos, (uint16_t)a, bound);
   if (n == 0) {
     return false;
   }
-#line 1740 "ts-src/mqtt/session.ts"
+#line 1731 "ts-src/mqtt/session.ts"
   if (bound) {
     self->v5s[0].aliasHits++;
   }
-#line 1741 "ts-src/mqtt/session.ts"
+#line 1732 "ts-src/mqtt/session.ts"
   if (r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1742 "ts-src/mqtt/session.ts"
+#line 1733 "ts-src/mqtt/session.ts"
   Session_retainOut(self, r, at);
   self->txLen += n;
   self->lastTx = self->now;
@@ -1981,7 +1980,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, (q == 0) ? "broker's Maximum QoS is 0: sent at QoS 0" : "broker's Maximum QoS is 1: sent at QoS 1", Session_recTopic(self, r), r->packetId);
   }
-#line 1760 "ts-src/mqtt/session.ts"
+#line 1751 "ts-src/mqtt/session.ts"
   if (q > 0) {
     rt_bytes_set(m, at, (uint8_t)((rt_bytes_get(m, at) & 0xf9) | (q << 1)));
     r->qos = q;
@@ -1994,7 +1993,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   while ((rt_bytes_get(m, rt_idx_add(at, h)) & 0x80) != 0) {
     h++;
   }
-#line 1770 "ts-src/mqtt/session.ts"
+#line 1761 "ts-src/mqtt/session.ts"
   h++;
   uint32_t rem = r->len - h;
   uint32_t h2 = 1 + codec5_varintSize(rem - 2u);
@@ -2015,7 +2014,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
       o->off = o->off - gap;
     }
   }
-#line 1788 "ts-src/mqtt/session.ts"
+#line 1779 "ts-src/mqtt/session.ts"
   r->len = n;
   r->qos = 0;
   r->sent = false; // a QoS 0 PUBLISH has no DUP [MQTT-3.3.1-2]
@@ -2029,7 +2028,7 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
   if ((!Session_isV5(self) || self->v5s[0].retainAvailable) || ((rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0x1) == 0)) {
     return;
   }
-#line 1799 "ts-src/mqtt/session.ts"
+#line 1790 "ts-src/mqtt/session.ts"
   rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0xfe));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, "broker has Retain Available 0: sent without RETAIN", Session_recTopic(self, r), r->packetId);
@@ -2040,19 +2039,19 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
    *  Wildcard / Shared Subscription Available 0) is not sent: it stands
    *  refused (granted = that reason code, as a SUBACK would say), with a
    *  warning, and is tried again on the next connection. */
-#line 1807 "ts-src/mqtt/session.ts"
+#line 1798 "ts-src/mqtt/session.ts"
 static void Session_refuseUnsupportedSubs(Session *self) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if (s->state != SubState_SUB_PENDING) {
       continue;
     }
-#line 1811 "ts-src/mqtt/session.ts"
+#line 1802 "ts-src/mqtt/session.ts"
     uint8_t code = V5State_subRefusal(&self->v5s[0], Sub_view(s));
     if (code == 0) {
       continue;
     }
-#line 1813 "ts-src/mqtt/session.ts"
+#line 1804 "ts-src/mqtt/session.ts"
     s->state = SubState_ACTIVE;
     s->packetId = 0;
     s->granted = code;
@@ -2066,7 +2065,7 @@ static void Session_refuseUnsupportedSubs(Session *self) {
    *  offline policy (QUEUE_FULL, OUTBOX_FULL) or, MQTT 5, a message larger
    *  than the broker takes (TOO_BIG_FOR_SERVER). The event has its id, QoS,
    *  reason, topic and payload. */
-#line 1824 "ts-src/mqtt/session.ts"
+#line 1815 "ts-src/mqtt/session.ts"
 static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   OutMsg *r = &self->recs[i];
   uint16_t id = r->packetId;
@@ -2085,14 +2084,14 @@ static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, "larger than the broker's Maximum Packet Size, dropped (DROPPED event)", t, id);
     }
-#line 1840 "ts-src/mqtt/session.ts"
+#line 1831 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", t, id);
     }
   }
   // Out of every queue while the handler runs (it may publish), freed after.
-#line 1844 "ts-src/mqtt/session.ts"
+#line 1835 "ts-src/mqtt/session.ts"
   r->state = RecState_FREE;
   Session_emit(self, SessionEvent_DROPPED, NULL);
   self->evDropTopic = RT_NOBYTES;
@@ -2110,21 +2109,21 @@ static bool Session_pumpStream(Session *self) {
   if (!self->streaming) {
     return true;
   }
-#line 1859 "ts-src/mqtt/session.ts"
+#line 1850 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->done == 0) {
       continue;
     }
-#line 1862 "ts-src/mqtt/session.ts"
+#line 1853 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return false;
     }
-#line 1863 "ts-src/mqtt/session.ts"
+#line 1854 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
-#line 1864 "ts-src/mqtt/session.ts"
+#line 1855 "ts-src/mqtt/session.ts"
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
@@ -2138,26 +2137,26 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1875 "ts-src/mqtt/session.ts"
+#line 1866 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = 0;
     if (Session_isV5(self)) {
       rt_bytes tmp = Session_txFree(self);
       n = codec5_encodeAck5(tmp, (uint8_t)((a >> 16) & 0xff), (uint16_t)a, (uint8_t)(a >> 24), Session_noProps(self));
-#line 1879 "ts-src/mqtt/session.ts"
+#line 1870 "ts-src/mqtt/session.ts"
     } else {
       n = codec_encodeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     }
-#line 1880 "ts-src/mqtt/session.ts"
+#line 1871 "ts-src/mqtt/session.ts"
     if (n == 0) {
       return false;
     }
-#line 1881 "ts-src/mqtt/session.ts"
+#line 1872 "ts-src/mqtt/session.ts"
     if (Session_isV5(self)) {
       V5State_ackSent(&self->v5s[0], (uint8_t)((a >> 16) & 0xff), (uint8_t)(a >> 24));
     }
-#line 1882 "ts-src/mqtt/session.ts"
+#line 1873 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -2166,18 +2165,18 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (Session_isV5(self)) {
     Session_refuseUnsupportedSubs(self);
   }
-#line 1888 "ts-src/mqtt/session.ts"
+#line 1879 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     bool sub = s->state == SubState_SUB_PENDING;
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1892 "ts-src/mqtt/session.ts"
+#line 1883 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1893 "ts-src/mqtt/session.ts"
+#line 1884 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = 0;
@@ -2195,7 +2194,7 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (n == 0) {
       return false;
     }
-#line 1908 "ts-src/mqtt/session.ts"
+#line 1899 "ts-src/mqtt/session.ts"
     s->state = (SubState)(sub ? SubState_SUB_SENT : SubState_UNSUB_SENT);
     self->txLen += n;
     self->lastTx = self->now;
@@ -2226,17 +2225,17 @@ static bool Session_aliasIn(Session *self, Packet *p) {
   if (bad == 0) {
     return true;
   }
-#line 1936 "ts-src/mqtt/session.ts"
+#line 1927 "ts-src/mqtt/session.ts"
   const char *why = session_txt("topic alias never set");
   if (bad == Reason_TOPIC_ALIAS_INVALID) {
     why = session_txt("topic alias above our Topic Alias Maximum");
   }
   // The table holds TOPIC_ALIASES x TOPIC_ALIAS_LEN bytes of topics in all.
-#line 1939 "ts-src/mqtt/session.ts"
+#line 1930 "ts-src/mqtt/session.ts"
   if (bad == Reason_IMPLEMENTATION_SPECIFIC_ERROR) {
     why = session_txt("topic alias bound to a topic too long to keep (MGOS_MQTT_TOPIC_ALIAS_LEN)");
   }
-#line 1940 "ts-src/mqtt/session.ts"
+#line 1931 "ts-src/mqtt/session.ts"
   Session_protocolError(self, bad, why);
   return false;
 }
@@ -2248,7 +2247,7 @@ static bool Session_rxQuotaTake(Session *self) {
   if (!Session_isV5(self)) {
     return true;
   }
-#line 1949 "ts-src/mqtt/session.ts"
+#line 1940 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->inUnacked >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, session_txt("broker exceeded our Receive Maximum"));
@@ -2264,13 +2263,13 @@ static uint32_t Session_wireLen(Session *self, OutMsg *r) {
   if ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || (r->v5 == Session_isV5(self))) || r->len == 0) {
     return r->len;
   }
-#line 1962 "ts-src/mqtt/session.ts"
+#line 1953 "ts-src/mqtt/session.ts"
   return session5_convertedSize(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5);
 }
 
 // ---------------------------------------------------------------- helpers
 /** The scratch properties, emptied. */
-#line 1968 "ts-src/mqtt/session.ts"
+#line 1959 "ts-src/mqtt/session.ts"
 static Props5 *Session_noProps(Session *self) {
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
@@ -2284,7 +2283,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
   if (code < 0x80) {
     return;
   }
-#line 1979 "ts-src/mqtt/session.ts"
+#line 1970 "ts-src/mqtt/session.ts"
   V5State_takeReason(&self->v5s[0]);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, packet5_reasonName(p->type, code), V5State_reasonString(&self->v5s[0]), p->packetId);
@@ -2292,7 +2291,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
 }
 
 /** MQTT 5: the broker ends the connection, saying why (3.14). */
-#line 1984 "ts-src/mqtt/session.ts"
+#line 1975 "ts-src/mqtt/session.ts"
 static void Session_onDisconnect5(Session *self) {
   V5State *v = &self->v5s[0];
   V5State_takeReason(v);
@@ -2300,7 +2299,7 @@ static void Session_onDisconnect5(Session *self) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, "DISCONNECT from the broker: ", V5State_reasonString(v), v->pkt.reasonCode);
   }
-#line 1989 "ts-src/mqtt/session.ts"
+#line 1980 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   Session_emit(self, SessionEvent_DISCONNECT, &v->pkt.base);
   if (self->epoch == ep) {
@@ -2311,17 +2310,17 @@ static void Session_onDisconnect5(Session *self) {
 /** MQTT 5: sends AUTH (3.15) with `reason` and Authentication Data, the
    *  method being the CONNECT's. False when not MQTT 5, no method was set,
    *  or it does not fit tx now. */
-#line 1997 "ts-src/mqtt/session.ts"
+#line 1988 "ts-src/mqtt/session.ts"
 bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
   if (!Session_isV5(self)) {
     return false;
   }
-#line 1999 "ts-src/mqtt/session.ts"
+#line 1990 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->authMethodLen == 0 || self->state == SessionState_DISCONNECTED) {
     return false;
   }
-#line 2001 "ts-src/mqtt/session.ts"
+#line 1992 "ts-src/mqtt/session.ts"
   Props5 *p = Session_noProps(self);
   p->authMethod = rt_subarray(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, v->authMethodLen);
   Props5_set(p, PropId_AUTH_METHOD);
@@ -2334,7 +2333,7 @@ bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
   if (n == 0) {
     return false;
   }
-#line 2011 "ts-src/mqtt/session.ts"
+#line 2002 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   return true;
@@ -2364,7 +2363,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 2038 "ts-src/mqtt/session.ts"
+#line 2029 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -2374,7 +2373,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. @log */
-#line 2045 "ts-src/mqtt/session.ts"
+#line 2036 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -2388,7 +2387,7 @@ static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes 
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 2056 "ts-src/mqtt/session.ts"
+#line 2047 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -2408,7 +2407,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 2073 "ts-src/mqtt/session.ts"
+#line 2064 "ts-src/mqtt/session.ts"
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
   self->epoch++;
@@ -2443,24 +2442,24 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
           Session_log(self, LogLevel_WARN, "in-flight dropped (clean session)", Session_recTopic(self, r), r->packetId);
         }
-#line 2105 "ts-src/mqtt/session.ts"
+#line 2096 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
       if (clean) {
         r->state = RecState_QUEUED;
-#line 2109 "ts-src/mqtt/session.ts"
+#line 2100 "ts-src/mqtt/session.ts"
       } else {
         r->unsent = true;
       }
     }
-#line 2111 "ts-src/mqtt/session.ts"
+#line 2102 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 2114 "ts-src/mqtt/session.ts"
+#line 2105 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -2482,13 +2481,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 2131 "ts-src/mqtt/session.ts"
+#line 2122 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 2132 "ts-src/mqtt/session.ts"
+#line 2123 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -2498,7 +2497,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2139 "ts-src/mqtt/session.ts"
+#line 2130 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2508,7 +2507,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 2146 "ts-src/mqtt/session.ts"
+#line 2137 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2517,7 +2516,7 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 2152 "ts-src/mqtt/session.ts"
+#line 2143 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = Session_topicOffset(self, r);
   uint32_t tl = (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
@@ -2546,7 +2545,7 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 2178 "ts-src/mqtt/session.ts"
+#line 2169 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -2555,7 +2554,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
     return;
   }
-#line 2184 "ts-src/mqtt/session.ts"
+#line 2175 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -2572,14 +2571,14 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 2198 "ts-src/mqtt/session.ts"
+#line 2189 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
   for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
     self->recs[j] = self->recs[rt_idx_add(j, 1)];
   }
-#line 2202 "ts-src/mqtt/session.ts"
+#line 2193 "ts-src/mqtt/session.ts"
   self->recCount = self->recCount - 1u;
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
@@ -2610,7 +2609,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2228 "ts-src/mqtt/session.ts"
+#line 2219 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2618,38 +2617,51 @@ static bool Session_rxQos2Has(Session *self, uint16_t id) {
   return Session_rxQos2Index(self, id) >= 0;
 }
 
-/** Remembers an incoming QoS 2 id until its PUBREL (the oldest goes when full). */
+/** Remembers an incoming QoS 2 id until its PUBREL (the oldest goes when
+   *  full); one already known stays where it is. */
 static void Session_rxQos2Add(Session *self, uint16_t id) {
+  if (Session_rxQos2Has(self, id)) {
+    return;
+  }
+#line 2230 "ts-src/mqtt/session.ts"
   if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
     }
-#line 2239 "ts-src/mqtt/session.ts"
-    Session_rxQos2Remove(self, 0);
+#line 2232 "ts-src/mqtt/session.ts"
+    Session_rxQos2Forget(self, self->rxQos2[0]);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
   self->rxQos2Count++;
 }
 
-static void Session_rxQos2Remove(Session *self, uint32_t k) {
-  for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
+/** Forgets an incoming QoS 2 id, keeping the others in order; false when
+   *  it was not known. */
+static bool Session_rxQos2Forget(Session *self, uint16_t id) {
+  int32_t k = Session_rxQos2Index(self, id);
+  if (k < 0) {
+    return false;
+  }
+#line 2243 "ts-src/mqtt/session.ts"
+  for (uint32_t j = (uint32_t)k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 2247 "ts-src/mqtt/session.ts"
+#line 2244 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
+  return true;
 }
 
 /** Why SessionConfig.setStrings() refuses its strings, or null. (At the end
  *  of the file, out of line: a literal's section in the object is that of the
  *  first function using it, and connectWith() shares one of these words, so
  *  placed first they would all be linked with connectWith.) */
-#line 2255 "ts-src/mqtt/session.ts"
+#line 2253 "ts-src/mqtt/session.ts"
 const char *session_configStringsError(rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
     return "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
   }
-#line 2258 "ts-src/mqtt/session.ts"
+#line 2256 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
     return "string over 65535 bytes";
   }
@@ -2657,14 +2669,14 @@ const char *session_configStringsError(rt_bytes clientId, rt_bytes user, rt_byte
     return "invalid will topic";
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 2263 "ts-src/mqtt/session.ts"
+#line 2261 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
     return "password without user name";
   }
-#line 2264 "ts-src/mqtt/session.ts"
+#line 2262 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
     return "client id or user name not UTF-8";
   }
-#line 2265 "ts-src/mqtt/session.ts"
+#line 2263 "ts-src/mqtt/session.ts"
   return NULL;
 }

@@ -11,6 +11,7 @@
 #include "codec5.h"
 #include "session5.h"
 #include "loglevel.h"
+#include "options.h"
 
 #ifdef __cplusplus
 extern "C" {
