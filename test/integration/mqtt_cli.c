@@ -16,6 +16,7 @@
  *                                     bytes joined; also written to FILE), a cut one as "fcut off=O"
  *   unsub TOPIC                    -> "unsub 0|1"
  *   connect / disconnect           -> "connect 0|1" / "disconnect"
+ *   init                           -> "init 1" (mgos_mqtt_init(), once; with --defer-init)
  *   status                         -> "status connected=0|1 conn=0|1 unsent=N"
  *   pktid                          -> "pktid N"
  *   maxqos N                       -> "maxqos N"
@@ -31,6 +32,8 @@
  *   lasterr / room                 -> "lasterr E" / "room N"
  *   quit                           -> "bye", then a clean exit
  * Options: --burst-before-init N:QOS:TOPIC (a burst before mgos_mqtt_init(): offline),
+ *          --defer-init (mgos_mqtt_init() at the command "init", not at start: the commands
+ *          before it, e.g. subscriptions, are in place before the first CONNECT),
  *          --connack-burst N:QOS:TOPIC (a burst from the first CONNACK handler call).
  * Events of the global handler: "ev EV id=ID qos=Q topic=T payload=P" (and, MQTT 5, "ev EV reason=R"
  * when the packet's reason code is not 0);
@@ -40,7 +43,6 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -51,8 +53,10 @@
 #include <unistd.h>
 
 #include "cli_api.h"
+#include "cli_input.h"
 
 static volatile int s_quit;
+static bool s_inited;
 
 static void on_msg(struct mg_connection *nc, const char *topic, int topic_len, const char *msg, int msg_len, void *ud) {
   (void) nc;
@@ -259,27 +263,6 @@ static void on_signal(int sig) {
   s_quit = 1;
 }
 
-/* Topics and payloads are kept for the life of the process: the API keeps
- * copies, but the reference did not always, so a faithful caller keeps them. */
-static char *keep(const char *s) {
-  size_t n = strlen(s) + 1;
-  char *p = (char *) malloc(n);
-  if (p == NULL) {
-    printf("error out of memory\n");
-    exit(3);
-  }
-  memcpy(p, s, n);
-  return p;
-}
-
-static char *s_kept[256];
-static int s_nkept;
-
-static const char *kept(const char *s) {
-  if (s_nkept >= (int) (sizeof(s_kept) / sizeof(s_kept[0]))) return s; /* enough for any test */
-  return s_kept[s_nkept++] = keep(s);
-}
-
 static void do_line(char *line) {
   char *save = NULL, *cmd = strtok_r(line, " ", &save);
   if (cmd == NULL) return;
@@ -307,10 +290,10 @@ static void do_line(char *line) {
       return;
     }
     if (cmd[0] == 's') {
-      mgos_mqtt_sub(kept(t), on_msg, NULL);
+      mgos_mqtt_sub(cli_kept(t), on_msg, NULL);
       printf("sub %s\n", t);
     } else if (cmd[0] == 'g') {
-      mgos_mqtt_global_subscribe(mg_mk_str(kept(t)), on_topic, NULL);
+      mgos_mqtt_global_subscribe(mg_mk_str(cli_kept(t)), on_topic, NULL);
       printf("gsub %s\n", t);
     } else {
       printf("unsub %d\n", mgos_mqtt_unsub(t) ? 1 : 0);
@@ -324,7 +307,7 @@ static void do_line(char *line) {
       printf("error usage: subq QOS TOPIC (when connected)\n");
       return;
     }
-    mgos_mqtt_conn_sub(c, kept(t), atoi(q), on_topic, NULL);
+    mgos_mqtt_conn_sub(c, cli_kept(t), atoi(q), on_topic, NULL);
     printf("subq %s\n", t);
   } else if (strcmp(cmd, "osub") == 0) {
     char *q = strtok_r(NULL, " ", &save), *fl = strtok_r(NULL, " ", &save), *t = strtok_r(NULL, " ", &save);
@@ -334,7 +317,11 @@ static void do_line(char *line) {
       return;
     }
     snprintf(s_frag.file, sizeof(s_frag.file), "%s", file != NULL ? file : "");
-    printf("osub %d\n", mgos_mqtt_global_subscribe_opt(kept(t), atoi(q), atoi(fl), on_frag, NULL) ? 1 : 0);
+    printf("osub %d\n", mgos_mqtt_global_subscribe_opt(cli_kept(t), atoi(q), atoi(fl), on_frag, NULL) ? 1 : 0);
+  } else if (strcmp(cmd, "init") == 0) {
+    if (!s_inited) mgos_mqtt_init();
+    s_inited = true;
+    printf("init 1\n");
   } else if (strcmp(cmd, "connect") == 0) {
     printf("connect %d\n", mgos_mqtt_global_connect() ? 1 : 0);
   } else if (strcmp(cmd, "disconnect") == 0) {
@@ -424,15 +411,20 @@ static void do_line(char *line) {
 
 int main(int argc, char **argv) {
   static char inbuf[4096];
-  size_t inlen = 0;
-  int i, stdin_open = 1;
+  struct cli_input in = {inbuf, sizeof(inbuf), 0, 1};
+  int i;
 
   setvbuf(stdout, NULL, _IOLBF, 0);
   struct burst_spec before_init = {0, 0, ""};
+  bool defer_init = false;
   for (i = 1; i < argc; i++) {
     int rc;
     if (strcmp(argv[i], "--burst-before-init") == 0 && i + 1 < argc) {
       if (!parse_burst(argv[++i], &before_init)) return 2;
+      continue;
+    }
+    if (strcmp(argv[i], "--defer-init") == 0) {
+      defer_init = true;
       continue;
     }
     if (strcmp(argv[i], "--connack-burst") == 0 && i + 1 < argc) {
@@ -452,32 +444,14 @@ int main(int argc, char **argv) {
   mgos_mqtt_host_set_event_handler(on_cloud, NULL);
   mgos_mqtt_add_global_handler(on_global, NULL);
   if (before_init.n > 0) burst("init-burst", before_init.n, before_init.qos, before_init.topic);
-  mgos_mqtt_init();
+  if (!defer_init) {
+    mgos_mqtt_init();
+    s_inited = true;
+  }
   printf("ready\n");
 
   while (!s_quit) {
-    struct pollfd pfd;
-    pfd.fd = 0;
-    pfd.events = POLLIN;
-    pfd.revents = 0;
-    /* Commands first (no wait), then the client's own loop for up to 20 ms. */
-    if (stdin_open && poll(&pfd, 1, 0) > 0) {
-      ssize_t n = read(0, inbuf + inlen, sizeof(inbuf) - 1 - inlen);
-      char *nl;
-      if (n <= 0) {
-        stdin_open = 0; /* EOF: keep running until a signal */
-      } else {
-        inlen += (size_t) n;
-        inbuf[inlen] = '\0';
-        while ((nl = strchr(inbuf, '\n')) != NULL) {
-          *nl = '\0';
-          do_line(inbuf);
-          memmove(inbuf, nl + 1, inlen - (size_t) (nl + 1 - inbuf) + 1);
-          inlen -= (size_t) (nl + 1 - inbuf);
-        }
-        if (inlen >= sizeof(inbuf) - 1) inlen = 0; /* an over-long line is dropped */
-      }
-    }
+    cli_read_lines(&in, do_line); /* commands first (no wait), then the client's own loop for up to 20 ms */
     slow_tick();
     mgos_mqtt_poll(s_slow.on || s_flood.on ? 2 : 20);
   }
@@ -486,7 +460,7 @@ int main(int argc, char **argv) {
   for (i = 0; i < 5 && mgos_mqtt_num_unsent_bytes() > 0; i++) mgos_mqtt_poll(20);
   mgos_mqtt_poll(0);
   mgos_mqtt_host_cleanup();
-  for (i = 0; i < s_nkept; i++) free(s_kept[i]);
+  cli_free_kept();
   free(s_frag.buf);
   return 0;
 }

@@ -1051,12 +1051,14 @@ export class Session {
     return n;
   }
 
+  /** @cextern C test drivers call it */
   inflightCount(): u32 {
     let n: u32 = 0;
     for (let i: u32 = 0; i < this.recCount; i++) if (this.recs[i].state >= RecState.WAIT_PUBACK) n++;
     return n;
   }
 
+  /** @cextern C test drivers call it */
   queuedCount(): u32 {
     let n: u32 = 0;
     for (let i: u32 = 0; i < this.recCount; i++) if (this.recs[i].state === RecState.QUEUED) n++;
@@ -1186,7 +1188,7 @@ export class Session {
     const avail: u32 = this.rxLen;
     this.rxLen = 0;
     if (this.state === SessionState.CONNECTING) {
-      this.close(txt("packet before CONNACK"));
+      this.protocolError(Reason.PROTOCOL_ERROR, txt("packet before CONNACK")); // any size: as handle()
       return false;
     }
     const p: Packet = this.pkt;

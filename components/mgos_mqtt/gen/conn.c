@@ -3,10 +3,17 @@
 #include "loglevel.h"
 
 static bool conn_timeIsSet(void);
+static bool mgos_mqtt_conn_wsOn(mgos_mqtt_conn *self);
+static mgos_config_mqtt *mgos_mqtt_conn_active(mgos_mqtt_conn *self);
 static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_connectFailed(mgos_mqtt_conn *self, uint32_t now);
+static void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self);
+static void mgos_mqtt_conn_applyTimeouts(mgos_mqtt_conn *self);
+static void mgos_mqtt_conn_syncOutbox(mgos_mqtt_conn *self);
 static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_config_mqtt *c);
 static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c);
+static void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now);
+static bool mgos_mqtt_conn_runConnectFn(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_mqtt *c);
 static void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now);
@@ -14,15 +21,22 @@ static bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self);
 static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_dropWs(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now);
+static void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now);
+static void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now);
+static uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev);
 static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p);
+static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p);
 static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void *arg);
 static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id);
 static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id);
 static rt_bytes mgos_mqtt_conn_filterOf(mgos_mqtt_conn *self, mgos_mqtt_handler *h);
 static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *p, int32_t tag);
+static uint32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud);
 static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i);
 static bool conn_connectFnStep(mgos_mqtt_conn *c, uint32_t now);
+static bool conn_isSet(const char *s);
+static rt_bytes conn_sb(const char *s);
 static bool conn_stringsFit(mgos_config_mqtt *c);
 static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf);
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud);
@@ -31,6 +45,39 @@ static bool conn_onWsOpen(void *ud, uint32_t now);
 static void LogText_put(LogText *self, uint8_t c);
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num);
 static void conn_logNumber(int32_t num);
+static mgos_mqtt_conn *conn_conn_alloc(int32_t from);
+
+static const char conn__s0[] = "time is not set, not connecting (mqtt.require_time)";
+static const char conn__s1[] = "following the broker's Server Reference: ";
+static const char conn__s2[] = "connecting (mqtt1) to ";
+static const char conn__s3[] = "connecting to ";
+static const char conn__s4[] = "connect failed: ";
+static const char conn__s5[] = "ssl_cert/ssl_key are set but ssl_ca_cert is not: TLS stays off (set ssl_ca_cert)";
+static const char conn__s6[] = "mqtt1.server not set or bad: ";
+static const char conn__s7[] = "mqtt.server not set or bad: ";
+static const char conn__s8[] = "config: ";
+static const char conn__s9[] = "connect_fn closed the connection";
+static const char conn__s10[] = "connect_fn did not call mg_send_mqtt_handshake_opt";
+static const char conn__s11[] = "mg_send_mqtt_handshake_opt: not connected";
+static const char conn__s12[] = "switching to the backup server mqtt1: ";
+static const char conn__s13[] = "switching back to the main server mqtt: ";
+static const char conn__s14[] = "closing: MG_F_CLOSE_IMMEDIATELY";
+static const char conn__s15[] = "send failed";
+static const char conn__s16[] = "closing: MG_F_SEND_AND_CLOSE";
+static const char conn__s17[] = "connection closed with an error";
+static const char conn__s18[] = "connection closed by the server";
+static const char conn__s19[] = "server refused the connection: ";
+static const char conn__s20[] = "connected to ";
+static const char conn__s21[] = "disconnected: ";
+static const char conn__s22[] = "MGOS_MQTT_MAX_GLOBAL_HANDLERS reached";
+static const char conn__s23[] = "MGOS_MQTT_MAX_TOPIC_HANDLERS reached: ";
+static const char conn__s24[] = "subscribe: unknown MGOS_MQTT_SUB_* flags for ";
+static const char conn__s25[] = "subscribe: MGOS_MQTT_SUB_FRAGMENTS, but fragments are compiled out (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT) for ";
+static const char conn__s26[] = "unsub: not subscribed to ";
+static const char conn__s27[] = "connect: mqtt.enable is false";
+static const char conn__s28[] = "set_max_qos: expected 0, 1, 2 or -1 (no override); unchanged";
+static const char conn__s29[] = "config strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
+static const char conn__s30[] = "MGOS_MQTT_MAX_CONNS reached";
 
 #line 1074 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
@@ -39,7 +86,7 @@ static ConnTable conn_table;
 #line 1076 "ts-src/mgos/conn.ts"
 static ServerAddr conn_serverAddr;
 
-#line 1202 "ts-src/mgos/conn.ts"
+#line 1204 "ts-src/mgos/conn.ts"
 static LogText conn_logText;
 
 /* Sets the fields of a zeroed mgos_mqtt_conn to their initial values. */
@@ -84,7 +131,7 @@ static bool conn_timeIsSet(void) {
 /** The WebSocket link carries this connection (never when compiled out:
    *  the linker then drops the link's code). */
 #line 217 "ts-src/mgos/conn.ts"
-bool mgos_mqtt_conn_wsOn(mgos_mqtt_conn *self) {
+static bool mgos_mqtt_conn_wsOn(mgos_mqtt_conn *self) {
   return CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0 && WsLink_active(&self->wss[0]);
 }
 
@@ -95,7 +142,7 @@ uint32_t mgos_mqtt_conn_unsentBytes(mgos_mqtt_conn *self) {
 }
 
 /** The config in use: mqtt, or mqtt1 after a failover. */
-mgos_config_mqtt *mgos_mqtt_conn_active(mgos_mqtt_conn *self) {
+static mgos_config_mqtt *mgos_mqtt_conn_active(mgos_mqtt_conn *self) {
   return self->useBackup ? &self->cfg1 : &self->cfg;
 }
 
@@ -128,7 +175,7 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   // would fail certificate dates and JWTs: wait, retrying with backoff.
   if (c->require_time && !conn_timeIsSet()) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "time is not set, not connecting (mqtt.require_time)", RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, conn__s0, RT_NOBYTES);
     }
 #line 255 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_failed(self, now);
@@ -150,7 +197,7 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   rt_bytes ref = (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? mqtt5_serverReferenceTarget(&self->session) : RT_NOBYTES;
   if (ref.len > 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-      port_logMsg(LogLevel_INFO, "following the broker's Server Reference: ", ref);
+      port_logMsg(LogLevel_INFO, conn__s1, ref);
     }
   }
 #line 270 "ts-src/mgos/conn.ts"
@@ -169,7 +216,7 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTING);
   // The server this attempt goes to (a Server Reference's, not the configured one).
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-    port_logMsg(LogLevel_INFO, self->useBackup ? "connecting (mqtt1) to " : "connecting to ", (ref.len > 0) ? ref : conn_sb(c->server));
+    port_logMsg(LogLevel_INFO, self->useBackup ? conn__s2 : conn__s3, (ref.len > 0) ? ref : conn_sb(c->server));
   }
 #line 282 "ts-src/mgos/conn.ts"
   self->net = NetState_CONNECTING;
@@ -182,7 +229,7 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
 #line 287 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_connectFailed(mgos_mqtt_conn *self, uint32_t now) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    port_logMsg(LogLevel_ERROR, "connect failed: ", conn_sb(mgos_mqtt_conn_active(self)->server));
+    port_logMsg(LogLevel_ERROR, conn__s4, conn_sb(mgos_mqtt_conn_active(self)->server));
   }
 #line 289 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
@@ -191,7 +238,7 @@ static void mgos_mqtt_conn_connectFailed(mgos_mqtt_conn *self, uint32_t now) {
 }
 
 /** Re-reads the sections that follow the system config. */
-void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self) {
+static void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self) {
   if (self->followSys) {
     mgos_mqtt_conn_loadSysConfig(self);
   }
@@ -208,7 +255,7 @@ void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self) {
 }
 
 /** The reconnect timeouts of both configs in ms (see minMs). */
-void mgos_mqtt_conn_applyTimeouts(mgos_mqtt_conn *self) {
+static void mgos_mqtt_conn_applyTimeouts(mgos_mqtt_conn *self) {
   self->minMs[0] = conn_secToMs(self->cfg.reconnect_timeout_min);
   self->maxMs[0] = conn_secToMs(self->cfg.reconnect_timeout_max);
   self->minMs[1] = conn_secToMs(self->cfg1.reconnect_timeout_min);
@@ -224,7 +271,7 @@ void mgos_mqtt_conn_loadSysConfig(mgos_mqtt_conn *self) {
 
 /** The offline queue settings reach the session as soon as the config does:
    *  publishes before the first connect follow them too. */
-void mgos_mqtt_conn_syncOutbox(mgos_mqtt_conn *self) {
+static void mgos_mqtt_conn_syncOutbox(mgos_mqtt_conn *self) {
   mgos_mqtt_conn_applyTimeouts(self);
   mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
   self->session.cfg.maxQueueLength = (c->max_queue_length <= 0) ? 0 : (uint32_t)c->max_queue_length;
@@ -245,7 +292,7 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
   // say so, or a device would silently talk plain TCP.
   if (!self->tls && (conn_isSet(c->ssl_cert) || conn_isSet(c->ssl_key))) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      port_logMsg(LogLevel_WARN, "ssl_cert/ssl_key are set but ssl_ca_cert is not: TLS stays off (set ssl_ca_cert)", RT_NOBYTES);
+      port_logMsg(LogLevel_WARN, conn__s5, RT_NOBYTES);
     }
   }
   // The config loader refuses bad addresses (saying why); a firmware can
@@ -255,7 +302,7 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
   ServerAddr *a = &conn_serverAddr;
   if (config_splitServer(s, a) != server_err_OK) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, self->useBackup ? "mqtt1.server not set or bad: " : "mqtt.server not set or bad: ", s);
+      port_logMsg(LogLevel_ERROR, self->useBackup ? conn__s6 : conn__s7, s);
     }
 #line 347 "ts-src/mgos/conn.ts"
     return false;
@@ -274,7 +321,7 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
   const char *err = SessionConfig_setStrings(sc, cid, conn_sb(c->user), conn_sb(c->pass), conn_sb(c->will_topic), conn_sb(c->will_message));
   if (err != NULL) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "config: ", rt_str_bytes(err));
+      port_logMsg(LogLevel_ERROR, conn__s8, rt_str_bytes(err));
     }
 #line 363 "ts-src/mgos/conn.ts"
     return false;
@@ -303,7 +350,7 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
 }
 
 /** The port finished (or failed) the TCP connect. */
-void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now) {
+static void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now) {
   (void)err;
 #line 387 "ts-src/mgos/conn.ts"
   if (self->net != NetState_CONNECTING) {
@@ -343,7 +390,7 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
 
 /** The CONNECT of an application's connect_fn (onTcpConnect through
    *  connectStep); false when the connection was dropped. */
-bool mgos_mqtt_conn_runConnectFn(mgos_mqtt_conn *self, uint32_t now) {
+static bool mgos_mqtt_conn_runConnectFn(mgos_mqtt_conn *self, uint32_t now) {
   mgos_mqtt_connect_fn_t f = self->connectFn;
   if (f == NULL) {
     // A C caller removed it with NULL: the library's own CONNECT.
@@ -362,7 +409,7 @@ bool mgos_mqtt_conn_runConnectFn(mgos_mqtt_conn *self, uint32_t now) {
 #line 425 "ts-src/mgos/conn.ts"
   if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & (MG_F_CLOSE_IMMEDIATELY | MG_F_SEND_AND_CLOSE)) != 0)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      port_logMsg(LogLevel_WARN, "connect_fn closed the connection", RT_NOBYTES);
+      port_logMsg(LogLevel_WARN, conn__s9, RT_NOBYTES);
     }
 #line 427 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
@@ -370,7 +417,7 @@ bool mgos_mqtt_conn_runConnectFn(mgos_mqtt_conn *self, uint32_t now) {
   }
   if (self->net == NetState_OPEN && self->session.state == SessionState_DISCONNECTED) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "connect_fn did not call mg_send_mqtt_handshake_opt", RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, conn__s10, RT_NOBYTES);
     }
 #line 432 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
@@ -408,7 +455,7 @@ static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_m
 bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_send_mqtt_handshake_opts *o) {
   if (self->net != NetState_OPEN) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "mg_send_mqtt_handshake_opt: not connected", RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, conn__s11, RT_NOBYTES);
     }
 #line 464 "ts-src/mgos/conn.ts"
     return false;
@@ -462,7 +509,7 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
     maxMs = self->maxMs[(uint32_t)(self->useBackup ? 1 : 0)];
     self->delayMs = 0;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      port_logMsg(LogLevel_WARN, self->useBackup ? "switching to the backup server mqtt1: " : "switching back to the main server mqtt: ", conn_sb(mgos_mqtt_conn_active(self)->server));
+      port_logMsg(LogLevel_WARN, self->useBackup ? conn__s12 : conn__s13, conn_sb(mgos_mqtt_conn_active(self)->server));
     }
   }
 #line 510 "ts-src/mgos/conn.ts"
@@ -507,7 +554,7 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
   Session *s = &self->session;
   if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & MG_F_CLOSE_IMMEDIATELY) != 0)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-      port_logMsg(LogLevel_INFO, "closing: MG_F_CLOSE_IMMEDIATELY", RT_NOBYTES);
+      port_logMsg(LogLevel_INFO, conn__s14, RT_NOBYTES);
     }
 #line 536 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
@@ -521,7 +568,7 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
     int32_t n = port_netSend(self->slot, Session_txView(s));
     if (n < 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        port_logMsg(LogLevel_ERROR, "send failed", RT_NOBYTES);
+        port_logMsg(LogLevel_ERROR, conn__s15, RT_NOBYTES);
       }
 #line 547 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropTransport(self, now);
@@ -538,7 +585,7 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
 #line 554 "ts-src/mgos/conn.ts"
   } else if ((self->net == NetState_OPEN && s->txLen == 0) && ((int32_t)(self->nc.flags & MG_F_SEND_AND_CLOSE) != 0)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-      port_logMsg(LogLevel_INFO, "closing: MG_F_SEND_AND_CLOSE", RT_NOBYTES);
+      port_logMsg(LogLevel_INFO, conn__s16, RT_NOBYTES);
     }
 #line 556 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
@@ -565,7 +612,7 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
     int32_t n = port_netSend(self->slot, WsLink_txView(w));
     if (n < 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        port_logMsg(LogLevel_ERROR, "send failed", RT_NOBYTES);
+        port_logMsg(LogLevel_ERROR, conn__s15, RT_NOBYTES);
       }
 #line 574 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropTransport(self, now);
@@ -612,7 +659,7 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
   mgos_mqtt_conn_failed(self, now);
 }
 
-void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) {
+static void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) {
   if (self->net != NetState_OPEN) {
     return;
   }
@@ -627,7 +674,7 @@ void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) {
   mgos_mqtt_conn_service(self, now);
 }
 
-void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now) {
+static void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now) {
   if (self->net == NetState_IDLE) {
     return;
   }
@@ -637,7 +684,7 @@ void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now)
     return;
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    port_logMsg(LogLevel_WARN, (err != 0) ? "connection closed with an error" : "connection closed by the server", RT_NOBYTES);
+    port_logMsg(LogLevel_WARN, (err != 0) ? conn__s17 : conn__s18, RT_NOBYTES);
   }
 #line 617 "ts-src/mgos/conn.ts"
   if (mgos_mqtt_conn_wsOn(self) && !self->wss[0].opened) {
@@ -650,7 +697,7 @@ void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now)
 }
 
 /** Timers. Returns ms until this connection next needs a poll. */
-uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
+static uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   if (self->reconnectPending && (rt_i32_of((self->reconnectAt - now)) <= 0)) {
     mgos_mqtt_conn_startConnect(self, now);
   }
@@ -752,7 +799,7 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
   m->payload.len = payload.len;
 }
 
-void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
+static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   uint32_t now = self->session.now;
   // What the global handlers get (when no topic handler took the event).
   bool toGlobal = true;
@@ -775,14 +822,14 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       if (p == NULL || p->returnCode != 0) {
         // The CLOSE that follows raises the connect-error event.
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-          port_logMsg(LogLevel_ERROR, "server refused the connection: ", rt_str_bytes(self->session.closeReason));
+          port_logMsg(LogLevel_ERROR, conn__s19, rt_str_bytes(self->session.closeReason));
         }
 #line 724 "ts-src/mgos/conn.ts"
         return;
       }
       self->delayMs = 0;
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-        port_logMsg(LogLevel_INFO, "connected to ", conn_sb(mgos_mqtt_conn_active(self)->server));
+        port_logMsg(LogLevel_INFO, conn__s20, conn_sb(mgos_mqtt_conn_active(self)->server));
       }
 #line 728 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTED);
@@ -882,7 +929,7 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
         return;
       }
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-        port_logMsg(LogLevel_INFO, "disconnected: ", rt_str_bytes(self->session.closeReason));
+        port_logMsg(LogLevel_INFO, conn__s21, rt_str_bytes(self->session.closeReason));
       }
 #line 785 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_DISCONNECTED);
@@ -1018,7 +1065,7 @@ static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *
 bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void *ud) {
   if (self->nGlobal >= CONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_GLOBAL_HANDLERS reached", RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, conn__s22, RT_NOBYTES);
     }
 #line 875 "ts-src/mgos/conn.ts"
     return false;
@@ -1032,7 +1079,7 @@ bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void 
 
 /** A topic handler (kind TOPIC or SUB) in the next entry (the caller
    *  checked that the table has room); its index. */
-uint32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud) {
+static uint32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud) {
   mgos_mqtt_handler *h = &self->handlers[self->nHandlers];
   h->kind = kind;
   h->ev = ev;
@@ -1073,7 +1120,7 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
   }
   if (self->nHandlers >= CONFIG_MGOS_MQTT_MAX_TOPIC_HANDLERS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_TOPIC_HANDLERS reached: ", filter);
+      port_logMsg(LogLevel_ERROR, conn__s23, filter);
     }
 #line 921 "ts-src/mgos/conn.ts"
     return false;
@@ -1093,14 +1140,14 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
 bool mgos_mqtt_conn_subscribeOpt(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos, int32_t flags, mg_event_handler_t ev, void *ud) {
   if ((flags & (~MGOS_MQTT_SUB_FRAGMENTS)) != 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "subscribe: unknown MGOS_MQTT_SUB_* flags for ", filter);
+      port_logMsg(LogLevel_ERROR, conn__s24, filter);
     }
 #line 938 "ts-src/mgos/conn.ts"
     return false;
   }
   if (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0 && flags != 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "subscribe: MGOS_MQTT_SUB_FRAGMENTS, but fragments are compiled out (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT) for ", filter);
+      port_logMsg(LogLevel_ERROR, conn__s25, filter);
     }
 #line 942 "ts-src/mgos/conn.ts"
     return false;
@@ -1131,7 +1178,7 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
     return true;
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    port_logMsg(LogLevel_WARN, "unsub: not subscribed to ", filter);
+    port_logMsg(LogLevel_WARN, conn__s26, filter);
   }
 #line 964 "ts-src/mgos/conn.ts"
   return false;
@@ -1157,7 +1204,7 @@ bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
   mgos_mqtt_conn_refreshSys(self);
   if (!self->cfg.enable && !(self->useBackup && self->cfg1.enable)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      port_logMsg(LogLevel_WARN, "connect: mqtt.enable is false", RT_NOBYTES);
+      port_logMsg(LogLevel_WARN, conn__s27, RT_NOBYTES);
     }
 #line 984 "ts-src/mgos/conn.ts"
     return false;
@@ -1205,7 +1252,7 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
 bool mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   if (qos < -1 || qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "set_max_qos: expected 0, 1, 2 or -1 (no override); unchanged", RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, conn__s28, RT_NOBYTES);
     }
 #line 1016 "ts-src/mgos/conn.ts"
     return false;
@@ -1262,8 +1309,9 @@ static bool conn_connectFnStep(mgos_mqtt_conn *c, uint32_t now) {
 
 /** Seconds (a config double) to ms, rounded to the nearest, at least 1,
  *  saturating at 2^32-1. Integer arithmetic on the IEEE-754 bits: a device
- *  without FPU links no soft-float helper for it. */
-#line 1082 "ts-src/mgos/conn.ts"
+ *  without FPU links no soft-float helper for it.
+ *  @cextern test/c/test_api.c calls it */
+#line 1083 "ts-src/mgos/conn.ts"
 uint32_t conn_secToMs(double s) {
   uint32_t hi = rt_f64_hi(s);
   uint32_t lo = rt_f64_lo(s);
@@ -1273,12 +1321,12 @@ uint32_t conn_secToMs(double s) {
     return 1;
   }
   // 2^23 s and more (also infinity, NaN): beyond 2^32 ms.
-#line 1089 "ts-src/mgos/conn.ts"
+#line 1090 "ts-src/mgos/conn.ts"
   if (ex >= 1046) {
     return 0xffffffffu;
   }
   // P = mantissa (53 bits, mh:lo) * 1000, as ph:pl (63 bits), 16-bit halves of lo.
-#line 1091 "ts-src/mgos/conn.ts"
+#line 1092 "ts-src/mgos/conn.ts"
   uint32_t mh = (hi & 0xfffffu) | 0x100000;
   uint32_t am = (lo >> 16) * 1000;
   uint32_t bm = (lo & 0xffffu) * 1000;
@@ -1295,7 +1343,7 @@ uint32_t conn_secToMs(double s) {
     if (sum < pl) {
       ph = ph + 1u;
     }
-#line 1105 "ts-src/mgos/conn.ts"
+#line 1106 "ts-src/mgos/conn.ts"
     pl = sum;
   }
   if (shift >= 32) {
@@ -1305,11 +1353,12 @@ uint32_t conn_secToMs(double s) {
   if ((ph >> shift) != 0) {
     return 0xffffffffu;
   }
-#line 1112 "ts-src/mgos/conn.ts"
+#line 1113 "ts-src/mgos/conn.ts"
   return ((ph << ((32 - shift) & 31u)) | (pl >> shift));
 }
 
-/** d +/- up to RECONNECT_JITTER_PCT percent, uniformly (port_rand); saturates at 2^32-1. */
+/** d +/- up to RECONNECT_JITTER_PCT percent, uniformly (port_rand); saturates at 2^32-1.
+ *  @cextern test/interop/jitter_check.c calls it */
 uint32_t conn_jitter(uint32_t d) {
   uint32_t pct = (CONFIG_MGOS_MQTT_RECONNECT_JITTER_PCT > 100) ? 100 : CONFIG_MGOS_MQTT_RECONNECT_JITTER_PCT;
   // floor(d * pct / 100) without overflowing 32 bits.
@@ -1317,25 +1366,25 @@ uint32_t conn_jitter(uint32_t d) {
   if (j == 0) {
     return d;
   }
-#line 1121 "ts-src/mgos/conn.ts"
+#line 1123 "ts-src/mgos/conn.ts"
   uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2) + 1);
   uint32_t r = rt_mod_u32(port_rand32(), span);
   if (r < j) {
     return d - (j - r);
   }
-#line 1124 "ts-src/mgos/conn.ts"
+#line 1126 "ts-src/mgos/conn.ts"
   uint32_t up = r - j;
   return (up > (0xffffffffu - d)) ? 0xffffffffu : (d + up);
 }
 
 /** A config string is set: not NULL and not empty (a bool, cheaper at each
  *  call than sb(s).length > 0). */
-bool conn_isSet(const char *s) {
+static bool conn_isSet(const char *s) {
   return s != NULL && (rt_str_bytes(s).len > 0);
 }
 
 /** The bytes of a config string; NULL (not set) is empty. */
-rt_bytes conn_sb(const char *s) {
+static rt_bytes conn_sb(const char *s) {
   return (s == NULL) ? RT_NOBYTES : rt_str_bytes(s);
 }
 
@@ -1347,23 +1396,23 @@ static bool conn_stringsFit(mgos_config_mqtt *c) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1145 "ts-src/mgos/conn.ts"
+#line 1147 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s != NULL) {
       need += rt_str_bytes(s).len + 1u;
     }
   }
-#line 1148 "ts-src/mgos/conn.ts"
+#line 1150 "ts-src/mgos/conn.ts"
   if (need <= CONFIG_MGOS_MQTT_CONN_STR_SIZE) {
     return true;
   }
-#line 1149 "ts-src/mgos/conn.ts"
+#line 1151 "ts-src/mgos/conn.ts"
   conn_logText.len = 0;
   conn_logNumber(rt_i32_of(need));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    port_logMsg(LogLevel_ERROR, "config strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ", rt_subarray(RT_BYTES(conn_logText.buf, 80), 0, conn_logText.len));
+    port_logMsg(LogLevel_ERROR, conn__s29, rt_subarray(RT_BYTES(conn_logText.buf, 80), 0, conn_logText.len));
   }
-#line 1152 "ts-src/mgos/conn.ts"
+#line 1154 "ts-src/mgos/conn.ts"
   return false;
 }
 
@@ -1375,12 +1424,12 @@ static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1161 "ts-src/mgos/conn.ts"
+#line 1163 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s == NULL) {
       continue;
     }
-#line 1163 "ts-src/mgos/conn.ts"
+#line 1165 "ts-src/mgos/conn.ts"
     rt_bytes b = rt_str_bytes(s);
     rt_copy_bytes(buf, at, b);
     rt_bytes_set(buf, at + b.len, 0);
@@ -1391,7 +1440,7 @@ static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf) {
 
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 1172 "ts-src/mgos/conn.ts"
+#line 1174 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
@@ -1411,7 +1460,7 @@ static bool conn_onWsOpen(void *ud, uint32_t now) {
   return c->net == NetState_OPEN && WsLink_isOpen(&c->wss[0]);
 }
 
-#line 1197 "ts-src/mgos/conn.ts"
+#line 1199 "ts-src/mgos/conn.ts"
 static void LogText_put(LogText *self, uint8_t c) {
   if (self->len < 80) {
     rt_set_u8(self->buf, 80, self->len++, c);
@@ -1421,10 +1470,10 @@ static void LogText_put(LogText *self, uint8_t c) {
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. @log */
-#line 1207 "ts-src/mgos/conn.ts"
+#line 1209 "ts-src/mgos/conn.ts"
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
-#line 1208 "ts-src/mgos/conn.ts"
+#line 1210 "ts-src/mgos/conn.ts"
   LogText *t = &conn_logText;
   t->len = 0;
   if (detail.len > 0) {
@@ -1457,7 +1506,7 @@ static void conn_logNumber(int32_t num) {
   while (div > 1 && ((int32_t)(v / div) == 0)) {
     div = div / 10;
   }
-#line 1238 "ts-src/mgos/conn.ts"
+#line 1240 "ts-src/mgos/conn.ts"
   while (div > 0) {
     LogText_put(t, (uint8_t)(0x30 + ((v / div) % 10)));
     div = div / 10;
@@ -1469,7 +1518,7 @@ mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
     return NULL;
   }
-#line 1247 "ts-src/mgos/conn.ts"
+#line 1249 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -1480,7 +1529,7 @@ mgos_mqtt_conn *conn_conn_slot(int32_t slot) {
 }
 
 /** A free slot at or above `from`, taken and reset; null when all are in use. */
-mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
+static mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
   for (int32_t i = from; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) {
     mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)i];
     if (!c->inUse) {
@@ -1489,15 +1538,15 @@ mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
     }
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_CONNS reached", RT_NOBYTES);
+    port_logMsg(LogLevel_ERROR, conn__s30, RT_NOBYTES);
   }
-#line 1266 "ts-src/mgos/conn.ts"
+#line 1268 "ts-src/mgos/conn.ts"
   return NULL;
 }
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 1272 "ts-src/mgos/conn.ts"
+#line 1274 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1506,7 +1555,7 @@ void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
 }
 
 /** Bytes received on `slot`. @api */
-#line 1278 "ts-src/mgos/conn.ts"
+#line 1280 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1515,7 +1564,7 @@ void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 1284 "ts-src/mgos/conn.ts"
+#line 1286 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1525,7 +1574,7 @@ void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 1291 "ts-src/mgos/conn.ts"
+#line 1293 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -1544,13 +1593,13 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
     if (!c->inUse) {
       continue;
     }
-#line 1307 "ts-src/mgos/conn.ts"
+#line 1309 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
       wait = w;
     }
   }
-#line 1310 "ts-src/mgos/conn.ts"
+#line 1312 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -1564,7 +1613,7 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 1324 "ts-src/mgos/conn.ts"
+#line 1326 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
   // The system config's sections are not copied (as the reference): they are
   // the library's own, re-read at every connect.
@@ -1573,34 +1622,34 @@ mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqt
   if (!sys0 && !conn_stringsFit(cfg)) {
     return NULL;
   }
-#line 1330 "ts-src/mgos/conn.ts"
+#line 1332 "ts-src/mgos/conn.ts"
   if ((cfg1 != NULL && !sys1) && !conn_stringsFit(cfg1)) {
     return NULL;
   }
-#line 1331 "ts-src/mgos/conn.ts"
+#line 1333 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
     return NULL;
   }
-#line 1333 "ts-src/mgos/conn.ts"
+#line 1335 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (sys0) {
     c->followSys0 = true;
-#line 1336 "ts-src/mgos/conn.ts"
+#line 1338 "ts-src/mgos/conn.ts"
   } else {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1337 "ts-src/mgos/conn.ts"
+#line 1339 "ts-src/mgos/conn.ts"
   if (cfg1 != NULL) {
     c->cfg1 = *cfg1;
     if (sys1) {
       c->followSys1 = true;
-#line 1340 "ts-src/mgos/conn.ts"
+#line 1342 "ts-src/mgos/conn.ts"
     } else {
       conn_ownStrings(&c->cfg1, RT_BYTES(c->strs1, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
     }
-#line 1341 "ts-src/mgos/conn.ts"
+#line 1343 "ts-src/mgos/conn.ts"
     c->hasCfg1 = true;
   }
   Session_setMaxQos(&c->session, mgos_mqtt_conn_effectiveMaxQos(c));
@@ -1624,12 +1673,12 @@ bool conn_set_config(mgos_mqtt_conn *c, mgos_config_mqtt *cfg) {
   if (!sys0 && !conn_stringsFit(cfg)) {
     return false;
   }
-#line 1362 "ts-src/mgos/conn.ts"
+#line 1364 "ts-src/mgos/conn.ts"
   c->cfg = *cfg;
   if (!sys0) {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1364 "ts-src/mgos/conn.ts"
+#line 1366 "ts-src/mgos/conn.ts"
   c->followSys0 = sys0;
   // The global connection keeps following the system config's mqtt1.
   c->followSys1 = c->followSys || c->followSys1;
@@ -1739,12 +1788,13 @@ size_t mgos_mqtt_conn_outbox_room(mgos_mqtt_conn *c) {
 }
 
 /** A publish whose arguments cannot be taken (compat.c: NULL message with a
- *  length): refused with MGOS_MQTT_ERR_INVALID and a log naming the topic. */
+ *  length): refused with MGOS_MQTT_ERR_INVALID and a log naming the topic.
+ *  @cextern compat.c calls it */
 uint16_t conn_refuse_pub(mgos_mqtt_conn *c, const char *topic, const char *why) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, why, rt_str_bytes(topic));
   }
-#line 1476 "ts-src/mgos/conn.ts"
+#line 1479 "ts-src/mgos/conn.ts"
   c->session.lastError = MGOS_MQTT_ERR_INVALID;
   return 0;
 }
