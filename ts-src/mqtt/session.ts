@@ -36,7 +36,7 @@
 // is produced by pump(), which fills the tx buffer in order and stops at the
 // first packet that does not fit; it runs again when the port frees tx space.
 
-import { u8, u16, u32, i32, bool, Ptr, Bytes, copy, copyBytes, bytesEqual, noBytes, structs, lit, idiv, strBytes } from "../rt/rt";
+import { u8, u16, u32, i32, bool, Ptr, Bytes, copy, copyBytes, bytesEqual, noBytes, structs, strBytes } from "../rt/rt";
 import { Packet, PacketType, DecodeErr, decodeErrName } from "./packet";
 import {
   decodeForClient, encodeConnect, writePublish, encodeAck, encodeSubUnsub, topicNameErr,
@@ -269,31 +269,6 @@ export class Sub {
     return this.filter.subarray(0, this.filterLen);
   }
 }
-
-/** Largest payload MQTT allows (the remaining length's 268,435,455 bytes, for
- *  the refusal's log; the exact limit also counts the topic). */
-const MAX_PAYLOAD: u32 = 268435455;
-
-/** Scratch text for a log detail (logs are not re-entrant). */
-class LogScratch {
-  buf: Uint8Array = new Uint8Array(96);
-  len: u32 = 0;
-
-  add(b: Bytes): void {
-    for (let i: u32 = 0; i < b.length && this.len < this.buf.length; i++) this.buf[this.len++] = b[i];
-  }
-
-  num(v: u32): void {
-    let div: u32 = 1000000000;
-    while (div > 1 && idiv(v, div) === 0) div = idiv(div, 10);
-    while (div > 0 && this.len < this.buf.length) {
-      this.buf[this.len++] = u8(0x30 + idiv(v, div) % 10);
-      div = idiv(div, 10);
-    }
-  }
-}
-
-const logScratch: LogScratch = new LogScratch();
 
 /** CONNECT options built by connect(): shared by all sessions, as connectWith()
  *  encodes them at once and keeps nothing (saves the RAM of one per session). */
@@ -806,13 +781,13 @@ export class Session {
     }
     const size: u32 = v5 ? publishSize5(topic.length, payload.length, q, u32(pl)) : publishSize(topic.length, payload.length, q);
     if (size === 0) {
-      this.logTooBig(LogLevel.ERROR, "publish: over the MQTT packet limit, can never be sent", topic, payload.length, MAX_PAYLOAD);
+      this.log(LogLevel.ERROR, "publish: over MQTT's size limit, never sent", topic, i32(payload.length));
       return this.refuse(MGOS_MQTT_ERR.TOO_BIG);
     }
     const connected: bool = this.state === SessionState.CONNECTED;
     const smax: u32 = v5 ? this.v5s[0].serverMaxPacket : 0;
     if (v5 && connected && smax > 0 && size > smax) {
-      this.logTooBig(LogLevel.ERROR, "publish: larger than the broker's Maximum Packet Size, can never be sent", topic, size, smax);
+      this.log(LogLevel.ERROR, "publish: over the broker's Maximum Packet Size, never sent", topic, i32(size));
       return this.refuse(MGOS_MQTT_ERR.TOO_BIG);
     }
     if (q === 0) {
@@ -833,7 +808,7 @@ export class Session {
       }
     }
     if (size > STORE_SIZE) {
-      this.logTooBig(LogLevel.ERROR, "publish: larger than the outbox (MGOS_MQTT_STORE_SIZE), can never be sent", topic, size, STORE_SIZE);
+      this.log(LogLevel.ERROR, "publish: over MGOS_MQTT_STORE_SIZE, never sent", topic, i32(size));
       return this.refuse(MGOS_MQTT_ERR.TOO_BIG);
     }
     if (!connected) {
@@ -944,18 +919,6 @@ export class Session {
   private refuse(err: u8): u16 {
     this.lastError = err;
     return 0;
-  }
-
-  /** The log of a message that can never be sent: its size and the limit. @log */
-  private logTooBig(level: i32, msg: string, topic: Bytes, size: u32, limit: u32): void {
-    const t: LogScratch = logScratch;
-    t.len = 0;
-    t.add(topic.subarray(0, 48));
-    t.add(lit(": "));
-    t.num(size);
-    t.add(lit(" bytes, limit "));
-    t.num(limit);
-    this.log(level, msg, t.buf.subarray(0, t.len), 0);
   }
 
   /** Bytes a new message may take now without dropping anything (0: none

@@ -147,14 +147,9 @@ typedef uint8_t StoreOp;
 #define StoreOp_PUT 1
 #define StoreOp_DEL 2
 
-/** Largest payload MQTT allows (the remaining length's 268,435,455 bytes, for
- *  the refusal's log; the exact limit also counts the topic). */
-#define session_MAX_PAYLOAD 268435455u
-
 typedef struct SessionConfig SessionConfig;
 typedef struct OutMsg OutMsg;
 typedef struct Sub Sub;
-typedef struct LogScratch LogScratch;
 typedef struct Session Session;
 
 typedef void (*SessionEventFn)(Session *s, int32_t ev, Packet *p, void *ud);
@@ -223,12 +218,6 @@ struct Sub {
   uint8_t state;
   /** Id of the pending/sent SUBSCRIBE or UNSUBSCRIBE; 0 when none. */
   uint16_t packetId;
-};
-
-/** Scratch text for a log detail (logs are not re-entrant). */
-struct LogScratch {
-  uint8_t buf[96];
-  uint32_t len;
 };
 
 struct Session {
