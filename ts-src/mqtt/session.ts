@@ -499,7 +499,7 @@ export class Session {
     }
     // The port has not dropped the previous transport yet (wantsClose()).
     if (this.closing) {
-      this.logNum(LogLevel.ERROR, "connect: old connection not closed yet", 0);
+      this.logNum(LogLevel.ERROR, "connect: old connection still open", 0);
       return false;
     }
     this.dropLink();
@@ -507,7 +507,7 @@ export class Session {
     if (n === 0) {
       const bad: bool = o.password.length > 0 && o.userName.length === 0;
       // The same words as setStrings() for the same mistake.
-      this.logNum(LogLevel.ERROR, bad ? "password without user name" : "connect: CONNECT invalid or > TX_BUF_SIZE", 0);
+      this.logNum(LogLevel.ERROR, bad ? "password without user name" : "connect: CONNECT too big or invalid", 0);
       return false;
     }
     this.txLen = n;
@@ -781,13 +781,13 @@ export class Session {
     }
     const size: u32 = v5 ? publishSize5(topic.length, payload.length, q, u32(pl)) : publishSize(topic.length, payload.length, q);
     if (size === 0) {
-      this.log(LogLevel.ERROR, "publish: over MQTT's size limit, never sent", topic, i32(payload.length));
+      this.log(LogLevel.ERROR, "publish: too big for MQTT", topic, i32(payload.length));
       return this.refuse(MGOS_MQTT_ERR.TOO_BIG);
     }
     const connected: bool = this.state === SessionState.CONNECTED;
     const smax: u32 = v5 ? this.v5s[0].serverMaxPacket : 0;
     if (v5 && connected && smax > 0 && size > smax) {
-      this.log(LogLevel.ERROR, "publish: over the broker's Maximum Packet Size, never sent", topic, i32(size));
+      this.log(LogLevel.ERROR, "publish: too big for the broker's Maximum Packet Size", topic, i32(size));
       return this.refuse(MGOS_MQTT_ERR.TOO_BIG);
     }
     if (q === 0) {
@@ -808,7 +808,7 @@ export class Session {
       }
     }
     if (size > STORE_SIZE) {
-      this.log(LogLevel.ERROR, "publish: over MGOS_MQTT_STORE_SIZE, never sent", topic, i32(size));
+      this.log(LogLevel.ERROR, "publish: too big for MGOS_MQTT_STORE_SIZE", topic, i32(size));
       return this.refuse(MGOS_MQTT_ERR.TOO_BIG);
     }
     if (!connected) {

@@ -279,7 +279,7 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
   // The port has not dropped the previous transport yet (wantsClose()).
   if (self->closing) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_logNum(self, LogLevel_ERROR, "connect: old connection not closed yet", 0);
+      Session_logNum(self, LogLevel_ERROR, "connect: old connection still open", 0);
     }
 #line 503 "ts-src/mqtt/session.ts"
     return false;
@@ -290,7 +290,7 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
     bool bad = o->password.len > 0 && o->userName.len == 0;
     // The same words as setStrings() for the same mistake.
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_logNum(self, LogLevel_ERROR, bad ? "password without user name" : "connect: CONNECT invalid or > TX_BUF_SIZE", 0);
+      Session_logNum(self, LogLevel_ERROR, bad ? "password without user name" : "connect: CONNECT too big or invalid", 0);
     }
 #line 511 "ts-src/mqtt/session.ts"
     return false;
@@ -653,7 +653,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   uint32_t size = v5 ? codec5_publishSize5(topic.len, payload.len, q, (uint32_t)pl) : codec_publishSize(topic.len, payload.len, q);
   if (size == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, "publish: over MQTT's size limit, never sent", topic, rt_i32_of(payload.len));
+      Session_log(self, LogLevel_ERROR, "publish: too big for MQTT", topic, rt_i32_of(payload.len));
     }
 #line 785 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
@@ -662,7 +662,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   uint32_t smax = v5 ? self->v5s[0].serverMaxPacket : 0;
   if (((v5 && connected) && smax > 0) && size > smax) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, "publish: over the broker's Maximum Packet Size, never sent", topic, rt_i32_of(size));
+      Session_log(self, LogLevel_ERROR, "publish: too big for the broker's Maximum Packet Size", topic, rt_i32_of(size));
     }
 #line 791 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
@@ -691,7 +691,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   }
   if (size > CONFIG_MGOS_MQTT_STORE_SIZE) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, "publish: over MGOS_MQTT_STORE_SIZE, never sent", topic, rt_i32_of(size));
+      Session_log(self, LogLevel_ERROR, "publish: too big for MGOS_MQTT_STORE_SIZE", topic, rt_i32_of(size));
     }
 #line 812 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
