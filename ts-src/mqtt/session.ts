@@ -185,10 +185,6 @@ export function storeMeta(state: u8, qos: u8, id: u16): u32 {
 
 /** Connection settings (the mqtt config section's protocol part). Empty string = not set. */
 export class SessionConfig {
-  /** client id, user, pass, will topic, will message, back to back. */
-  strs: Uint8Array = new Uint8Array(CONFIG_STR_SIZE);
-  /** offs[k]..offs[k+1] is string k (CfgStr) in strs. */
-  offs: Uint32Array = new Uint32Array(6);
   keepAlive: u16 = 60;
   cleanSession: bool = true;
   willRetain: bool = false;
@@ -206,6 +202,11 @@ export class SessionConfig {
   sessionExpiry: u32 = 0;
   /** MQTT 5: the Maximum Packet Size we announce; 0: recvLimit(). */
   maxPacket: u32 = 0;
+  /** offs[k]..offs[k+1] is string k (CfgStr) in strs. */
+  offs: Uint32Array = new Uint32Array(6);
+  /** client id, user, pass, will topic, will message, back to back (last:
+   *  the scalars above stay at short offsets). */
+  strs: Uint8Array = new Uint8Array(CONFIG_STR_SIZE);
 
   /** Copies the five strings in. Returns null when accepted, else what is wrong
    *  (the config is then left unchanged). */
@@ -255,15 +256,16 @@ export class OutMsg {
 }
 
 export class Sub {
-  filter: Uint8Array = new Uint8Array(MAX_FILTER_LEN);
-  filterLen: u32 = 0;
+  state: u8 = SubState.FREE;
   qos: u8 = 0;
   /** SUBACK return code (0..2, 0x80 failure) once acknowledged. */
   granted: u8 = 0;
-  tag: i32 = 0;
-  state: u8 = SubState.FREE;
   /** Id of the pending/sent SUBSCRIBE or UNSUBSCRIBE; 0 when none. */
   packetId: u16 = 0;
+  tag: i32 = 0;
+  filterLen: u32 = 0;
+  /** Last: the scalars above stay at short offsets. */
+  filter: Uint8Array = new Uint8Array(MAX_FILTER_LEN);
 
   view(): Bytes {
     return this.filter.subarray(0, this.filterLen);
@@ -332,55 +334,61 @@ export function connackReason(code: u8): string {
 }
 
 export class Session {
-  cfg: SessionConfig = new SessionConfig();
+  // Field order is flash: the most used scalars first, bytes before words, so
+  // that Thumb's 2-byte loads and stores reach them (offsets below 32 for a
+  // byte, 128 for a word); tables and buffers last.
   state: u8 = SessionState.DISCONNECTED;
-
-  onEvent: SessionEventFn | null = null;
-  onLog: SessionLogFn | null = null;
-  /** Set to persist the outbox (mgos persist.ts); null: nothing is stored. */
-  onStore: SessionStoreFn | null = null;
-  /** Sequence number of the next persisted record (publish order across restarts). */
-  nextSeq: u32 = 1;
-  /** The port's storage slot for onStore (mgos persist.ts). */
-  storeSlot: i32 = 0;
-  ud: Ptr = null;
-  /** During SUBACK/UNSUBACK events: the tag of the subscription answered (-1: unknown id). */
-  evTag: i32 = -1;
-  /** During and after CLOSE: why, and whether CONNACK had been accepted. */
-  closeReason: string = "";
-  wasConnected: bool = false;
-  /** Why the last publish() returned 0 (MGOS_MQTT_ERR; OK after a success). */
-  lastError: u8 = MGOS_MQTT_ERR.OK;
-  /** A publish was refused for lack of room: OUTBOX_ROOM is due when room frees. */
-  roomWanted: bool = false;
-  /** During DROPPED: the message's id, QoS, reason (MGOS_MQTT_DROP), topic and payload (views into store). */
-  evDropId: u16 = 0;
-  evDropQos: u8 = 0;
-  evDropReason: u8 = 0;
-  evDropTopic: Bytes = noBytes();
-  evDropPayload: Bytes = noBytes();
+  /** tx ends inside a packet being streamed from the store (the record with
+   *  done > 0): nothing else may enter tx until its last byte has. */
+  streaming: bool = false;
+  /** The port must close the transport (see wantsClose). */
+  closing: bool = false;
   /** During PUBLISH (QoS > 0) and PUBREL events: the session acknowledges
    *  (PUBACK, PUBREC, PUBCOMP) after the event unless the handler clears it;
    *  then the application acknowledges itself (mg_mqtt_puback & co.). */
   autoAck: bool = true;
-
-  tx: Uint8Array = new Uint8Array(TX_BUF_SIZE);
+  pingOutstanding: bool = false;
+  /** A publish was refused for lack of room: OUTBOX_ROOM is due when room frees. */
+  roomWanted: bool = false;
+  /** During and after CLOSE: whether CONNACK had been accepted (closeReason: why). */
+  wasConnected: bool = false;
+  /** Why the last publish() returned 0 (MGOS_MQTT_ERR; OK after a success). */
+  lastError: u8 = MGOS_MQTT_ERR.OK;
+  /** How a PUBLISH larger than recvLimit() is being read (see bigFeed). */
+  big: u8 = BigRx.NONE;
+  /** A PUBLISH_PART handler sets this on a message's first fragment to take
+   *  the rest; otherwise the message is skipped (PUBLISH_SKIPPED). */
+  rxTake: bool = false;
+  /** MQTT 5: reason code of the DISCONNECT we send. */
+  discReason: u8 = 0;
+  /** MQTT 5: subscription options (bits 2-5) and Subscription Identifier
+   *  (nextSubId) for the next subscribe() (the API sets and clears them). */
+  nextOpts5: u8 = 0;
+  /** During DROPPED: the message's id, QoS, reason (MGOS_MQTT_DROP), topic
+   *  and payload (views into store). */
+  evDropQos: u8 = 0;
+  evDropReason: u8 = 0;
+  evDropId: u16 = 0;
+  lastId: u16 = 0;
   txLen: u32 = 0;
+  /** Bumped whenever a connection starts or ends, so a loop can tell that an
+   *  event handler closed or reconnected under it. */
+  epoch: u32 = 0;
+  recCount: u32 = 0;
+  storeUsed: u32 = 0;
+  subCount: u32 = 0;
+  now: u32 = 0;
+  lastTx: u32 = 0;
   /** Bytes at the head of tx that finish a packet the port already began to
    *  write: they must go out whole before anything else may be dropped. */
   txHeadLeft: u32 = 0;
-  /** tx ends inside a packet being streamed from the store (the record with
-   *  done > 0): nothing else may enter tx until its last byte has. */
-  streaming: bool = false;
-  rx: Uint8Array = new Uint8Array(RX_BUF_SIZE);
   rxLen: u32 = 0;
-  /** The packet being handled (views into rx). */
-  pkt: Packet = new Packet();
-
+  rxQos2Count: u32 = 0;
+  ackHead: u32 = 0;
+  ackCount: u32 = 0;
   // A PUBLISH larger than recvLimit() is streamed instead of buffered: the
   // fixed header and topic stay in rx (when they fit), the payload passes
   // through in fragments, the ack goes after its last byte (see bigFeed).
-  big: u8 = BigRx.NONE;
   /** Bytes of that packet consumed so far, of bigTotal. */
   bigPos: u32 = 0;
   bigTotal: u32 = 0;
@@ -397,15 +405,33 @@ export class Session {
   rxPartOff: u32 = 0;
   rxPartTotal: u32 = 0;
   rxTopicLen: u32 = 0;
-  /** A PUBLISH_PART handler sets this on a message's first fragment to take
-   *  the rest; otherwise the message is skipped (PUBLISH_SKIPPED). */
-  rxTake: bool = false;
+  /** When bytes last came from the broker (the keepalive checks it is alive). */
+  lastRx: u32 = 0;
+  connectStart: u32 = 0;
+  pingSentAt: u32 = 0;
+  /** Sequence number of the next persisted record (publish order across restarts). */
+  nextSeq: u32 = 1;
+  /** During SUBACK/UNSUBACK events: the tag of the subscription answered (-1: unknown id). */
+  evTag: i32 = -1;
 
-  store: Uint8Array = new Uint8Array(STORE_SIZE);
-  storeUsed: u32 = 0;
+  onEvent: SessionEventFn | null = null;
+  onLog: SessionLogFn | null = null;
+  /** Set to persist the outbox (mgos persist.ts); null: nothing is stored. */
+  onStore: SessionStoreFn | null = null;
+  ud: Ptr = null;
+  /** During and after CLOSE: why (text for the log). */
+  closeReason: string = "";
+  /** The port's storage slot for onStore (mgos persist.ts). */
+  storeSlot: i32 = 0;
+  nextSubId: u32 = 0;
+  evDropTopic: Bytes = noBytes();
+  evDropPayload: Bytes = noBytes();
+
+  cfg: SessionConfig = new SessionConfig();
+  /** The packet being handled (views into rx). */
+  pkt: Packet = new Packet();
+  /** The outbox's records, in publish order (see the top of the file). */
   recs: OutMsg[] = structs(STORE_SLOTS, OutMsg);
-  recCount: u32 = 0;
-
   subs: Sub[] = structs(MAX_SUBSCRIPTIONS, Sub);
   /** MQTT 5, per subscription (index as subs): options beyond the QoS (No
    *  Local, Retain As Published, Retain Handling: bits 2-5 of the options
@@ -413,37 +439,15 @@ export class Session {
    *  is compiled out. */
   subOpts5: Uint8Array = new Uint8Array(SUB5_SLOTS);
   subIds: Uint32Array = new Uint32Array(SUB5_SLOTS);
-  subCount: u32 = 0;
-
   rxQos2: Uint16Array = new Uint16Array(MAX_RX_QOS2);
-  rxQos2Count: u32 = 0;
-
   /** Ring of acks (type << 16 | id) waiting for tx space. */
   acks: Uint32Array = new Uint32Array(MAX_PENDING_ACKS);
-  ackHead: u32 = 0;
-  ackCount: u32 = 0;
-
-  lastId: u16 = 0;
-  now: u32 = 0;
-  lastTx: u32 = 0;
-  /** When bytes last came from the broker (the keepalive checks it is alive). */
-  lastRx: u32 = 0;
-  connectStart: u32 = 0;
-  pingOutstanding: bool = false;
-  pingSentAt: u32 = 0;
-  /** The port must close the transport (see wantsClose). */
-  closing: bool = false;
-  /** Bumped whenever a connection starts or ends, so a loop can tell that an
-   *  event handler closed or reconnected under it. */
-  epoch: u32 = 0;
   /** MQTT 5: what this connection negotiated, topic aliases (session5.ts). */
   v5s: V5State[] = structs(V5_ONE, V5State);
-  /** MQTT 5: reason code of the DISCONNECT we send. */
-  discReason: u8 = 0;
-  /** MQTT 5: subscription options (bits 2-5) and Subscription Identifier
-   *  for the next subscribe() (the API sets and clears them). */
-  nextOpts5: u8 = 0;
-  nextSubId: u32 = 0;
+  tx: Uint8Array = new Uint8Array(TX_BUF_SIZE);
+  rx: Uint8Array = new Uint8Array(RX_BUF_SIZE);
+  /** The outbox's bytes: encoded PUBLISH packets (storeUsed of them). */
+  store: Uint8Array = new Uint8Array(STORE_SIZE);
 
   /** This session speaks MQTT 5 (cfg.version 5, and compiled in). */
   isV5(): bool {
