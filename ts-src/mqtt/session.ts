@@ -52,6 +52,9 @@ import {
 import { V5State, V5_ONE, MQTT5_SUPPORT, TOPIC_ALIASES, aliasedSize, putAliased, payload5, BigProps, convertedSize, convertedPart } from "./session5";
 // The build's log level: the compiler puts each @log call (log, logNum) under it.
 import { LOG_LEVEL } from "./loglevel";
+// The persistent outbox's Kconfig switch (a leaf module): the store hook is
+// compiled in with it.
+import { PERSIST_SUPPORT } from "../mgos/options";
 
 /** @kconfig MGOS_MQTT_MAX_SUBSCRIPTIONS */
 export const MAX_SUBSCRIPTIONS: u32 = 8;
@@ -416,7 +419,8 @@ export class Session {
 
   onEvent: SessionEventFn | null = null;
   onLog: SessionLogFn | null = null;
-  /** Set to persist the outbox (mgos persist.ts); null: nothing is stored. */
+  /** Set to persist the outbox (mgos persist.ts); null: nothing is stored.
+   *  Called only in a build with PERSIST_SUPPORT (Kconfig MGOS_MQTT_PERSIST_SUPPORT). */
   onStore: SessionStoreFn | null = null;
   ud: Ptr = null;
   /** During and after CLOSE: why (text for the log). */
@@ -864,7 +868,7 @@ export class Session {
     this.recCount++;
     this.storeUsed += n;
     // Persisted before the id is returned: an accepted message survives a restart.
-    if (q > 0 && this.onStore !== null) {
+    if (PERSIST_SUPPORT !== 0 && q > 0 && this.onStore !== null) {
       r.seq = this.nextSeq;
       this.nextSeq = this.nextSeq === 0xffffffff ? 1 : u32(this.nextSeq + 1);
       this.persist(StoreOp.PUT, r);
@@ -878,7 +882,7 @@ export class Session {
   /** Hands record r to the store callback (PUT: its state and bytes, DEL). */
   private persist(op: u8, r: OutMsg): void {
     const f: SessionStoreFn | null = this.onStore;
-    if (f === null || r.seq === 0) return;
+    if (PERSIST_SUPPORT === 0 || f === null || r.seq === 0) return;
     // Only the state that matters after a restart: waiting for PUBCOMP, or not.
     const st: u8 = r.state === RecState.WAIT_PUBCOMP ? RecState.WAIT_PUBCOMP : RecState.QUEUED;
     // Bit 7 of the state byte: the PUBLISH is MQTT 5 encoded.

@@ -11,6 +11,7 @@
 #include "codec5.h"
 #include "session5.h"
 #include "loglevel.h"
+#include "options.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -304,7 +305,8 @@ struct Session {
   int32_t evTag;
   SessionEventFn onEvent;
   SessionLogFn onLog;
-  /** Set to persist the outbox (mgos persist.ts); null: nothing is stored. */
+  /** Set to persist the outbox (mgos persist.ts); null: nothing is stored.
+     *  Called only in a build with PERSIST_SUPPORT (Kconfig MGOS_MQTT_PERSIST_SUPPORT). */
   SessionStoreFn onStore;
   void *ud;
   /** During and after CLOSE: why (text for the log). */
