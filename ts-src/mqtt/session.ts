@@ -699,50 +699,55 @@ export class Session {
 
   /** Milliseconds until tick() next has something to do, at most `cap`. */
   nextTickIn(now: u32, cap: u32): u32 {
-    let due: u32 = cap;
     const ka: u32 = this.cfg.keepAlive * 1000;
-    if (this.state === SessionState.CONNECTING) {
-      due = minU32(due, left(now, this.connectStart, CONNACK_TIMEOUT_MS));
-    } else if (this.state === SessionState.CONNECTED && ka > 0) {
-      if (this.pingOutstanding) due = minU32(due, left(now, this.pingSentAt, ka >>> 1));
-      else if (this.streaming) due = minU32(due, left(now, this.lastTx, ka));
-      else due = minU32(due, minU32(left(now, this.lastTx, ka), left(now, this.lastRx, ka)));
+    let since: u32 = this.connectStart;
+    let period: u32 = CONNACK_TIMEOUT_MS;
+    if (this.state === SessionState.CONNECTED && ka > 0) {
+      period = ka;
+      since = this.lastTx;
+      if (this.pingOutstanding) {
+        since = this.pingSentAt;
+        period = ka >>> 1;
+      } else if (!this.streaming && elapsed(now, this.lastRx) > elapsed(now, this.lastTx)) {
+        // The older of the last packet sent and the last received is due first.
+        since = this.lastRx;
+      }
+    } else if (this.state !== SessionState.CONNECTING) {
+      return cap;
     }
-    return due;
+    return minU32(cap, left(now, since, period));
   }
 
   /** Keepalive and CONNACK timeout. Call every few hundred ms, or after nextTickIn(). */
   tick(now: u32): void {
     this.now = now;
+    // The one timer of the state is due (nextTickIn() says when).
+    const due: bool = this.nextTickIn(now, 1) === 0;
     if (this.state === SessionState.CONNECTING) {
-      if (elapsed(now, this.connectStart) >= CONNACK_TIMEOUT_MS) this.close(txt("no CONNACK in time"));
+      if (due) this.close(txt("no CONNACK in time"));
       return;
     }
     if (this.state !== SessionState.CONNECTED) return;
-    const ka: u32 = this.cfg.keepAlive * 1000;
-    if (ka > 0) {
+    if (due) {
       if (this.pingOutstanding) {
-        if (elapsed(now, this.pingSentAt) >= ka >>> 1) {
-          this.close(txt("no PINGRESP within keep_alive / 2"));
-          return;
-        }
-      } else if (elapsed(now, this.lastTx) >= ka || (!this.streaming && elapsed(now, this.lastRx) >= ka)) {
-        // While a large packet streams out (no PINGREQ can enter tx) a quiet
-        // broker is checked once it is out; a stream that stops moving is not.
-        // PINGREQ when keep_alive passed without a sent packet (MQTT-3.1.2-23),
-        // or without a received one: a dead broker is then noticed within
-        // 1.5 x keep_alive of its last word. If tx is full the ping timer
-        // starts anyway: a connection that cannot send for that long is dead.
-        const n: u32 = encodeSimple(this.txFree(), PacketType.PINGREQ);
-        if (n === 0) this.logNum(LogLevel.WARN, "tx full, no PINGREQ", 0);
-        else {
-          this.txLen += n;
-          this.lastTx = now;
-          this.logNum(LogLevel.DEBUG, "PINGREQ", 0);
-        }
-        this.pingOutstanding = true;
-        this.pingSentAt = now;
+        this.close(txt("no PINGRESP within keep_alive / 2"));
+        return;
       }
+      // While a large packet streams out (no PINGREQ can enter tx) a quiet
+      // broker is checked once it is out; a stream that stops moving is not.
+      // PINGREQ when keep_alive passed without a sent packet (MQTT-3.1.2-23),
+      // or without a received one: a dead broker is then noticed within
+      // 1.5 x keep_alive of its last word. If tx is full the ping timer
+      // starts anyway: a connection that cannot send for that long is dead.
+      const n: u32 = encodeSimple(this.txFree(), PacketType.PINGREQ);
+      if (n === 0) this.logNum(LogLevel.WARN, "tx full, no PINGREQ", 0);
+      else {
+        this.txLen += n;
+        this.lastTx = now;
+        this.logNum(LogLevel.DEBUG, "PINGREQ", 0);
+      }
+      this.pingOutstanding = true;
+      this.pingSentAt = now;
     }
     this.pump();
     this.maybeRoom();
