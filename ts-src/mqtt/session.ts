@@ -803,63 +803,67 @@ export class Session {
       this.log(LogLevel.ERROR, "publish: too big for the broker's Maximum Packet Size", topic, i32(size));
       return this.refuse(MGOS_MQTT_ERR.TOO_BIG);
     }
+    // A QoS 0 message goes straight into tx when nothing waits before it and
+    // it fits (topic and size are checked above: written as it is); MQTT 5
+    // QoS 0 goes through the outbox too (topic aliases are put in on the way out).
+    let direct: bool = false;
     if (q === 0) {
       // QoS 0 is not kept for a later connection (MQTT's "at most once").
       if (!connected) {
         this.log(LogLevel.DEBUG, "publish: QoS 0 while not connected", topic, 0);
         return this.refuse(MGOS_MQTT_ERR.NOT_CONNECTED);
       }
-      // MQTT 5 QoS 0 goes through the outbox too (topic aliases are put in on the way out).
-      if (!v5 && !this.streaming && this.waitingToSend() === 0) {
-        // Topic and size are checked above: the packet is written as it is.
-        const room: Bytes = this.tx.subarray(this.txLen);
-        if (size <= room.length) {
-          this.txLen += writePublish(room, topic, payload, 0, retain, false, 0, size);
-          this.lastTx = now;
-          return this.nextPacketId();
+      direct = !v5 && !this.streaming && this.waitingToSend() === 0 && size <= u32(TX_BUF_SIZE - this.txLen);
+    }
+    if (!direct) {
+      if (size > STORE_SIZE) {
+        this.log(LogLevel.ERROR, "publish: too big for MGOS_MQTT_STORE_SIZE", topic, i32(size));
+        return this.refuse(MGOS_MQTT_ERR.TOO_BIG);
+      }
+      if (!connected) {
+        const limit: u32 = this.cfg.maxQueueLength;
+        if (limit === 0) {
+          this.log(LogLevel.DEBUG, "publish: offline and max_queue_length is 0", topic, 0);
+          return this.refuse(MGOS_MQTT_ERR.NOT_CONNECTED);
+        }
+        while (this.queuedCount() >= limit) {
+          if (!this.cfg.dropOldest || !this.dropOldestWaiting(MGOS_MQTT_DROP.QUEUE_FULL)) {
+            this.roomWanted = true;
+            this.log(LogLevel.DEBUG, "publish: offline queue full (max_queue_length)", topic, i32(limit));
+            return this.refuse(MGOS_MQTT_ERR.QUEUE_FULL);
+          }
         }
       }
-    }
-    if (size > STORE_SIZE) {
-      this.log(LogLevel.ERROR, "publish: too big for MGOS_MQTT_STORE_SIZE", topic, i32(size));
-      return this.refuse(MGOS_MQTT_ERR.TOO_BIG);
-    }
-    if (!connected) {
-      const limit: u32 = this.cfg.maxQueueLength;
-      if (limit === 0) {
-        this.log(LogLevel.DEBUG, "publish: offline and max_queue_length is 0", topic, 0);
-        return this.refuse(MGOS_MQTT_ERR.NOT_CONNECTED);
-      }
-      while (this.queuedCount() >= limit) {
-        if (!this.cfg.dropOldest || !this.dropOldestWaiting(MGOS_MQTT_DROP.QUEUE_FULL)) {
+      while (this.recCount >= STORE_SLOTS || u32(STORE_SIZE - this.storeUsed) < size) {
+        // Connected, a full outbox is backpressure: never drop, the app retries.
+        if (connected || !this.cfg.dropOldest || !this.dropOldestWaiting(MGOS_MQTT_DROP.OUTBOX_FULL)) {
           this.roomWanted = true;
-          this.log(LogLevel.DEBUG, "publish: offline queue full (max_queue_length)", topic, i32(limit));
-          return this.refuse(MGOS_MQTT_ERR.QUEUE_FULL);
+          this.log(LogLevel.DEBUG, "publish: outbox full", topic, i32(size));
+          return this.refuse(MGOS_MQTT_ERR.FULL);
         }
       }
     }
-    while (this.recCount >= STORE_SLOTS || u32(STORE_SIZE - this.storeUsed) < size) {
-      // Connected, a full outbox is backpressure: never drop, the app retries.
-      if (connected || !this.cfg.dropOldest || !this.dropOldestWaiting(MGOS_MQTT_DROP.OUTBOX_FULL)) {
-        this.roomWanted = true;
-        this.log(LogLevel.DEBUG, "publish: outbox full", topic, i32(size));
-        return this.refuse(MGOS_MQTT_ERR.FULL);
-      }
-    }
+    // (For QoS 0 a fresh id that is not on the wire.)
     const id: u16 = this.nextPacketId();
     if (id === 0) {
       this.log(LogLevel.WARN, "publish: no packet id free", topic, 0);
       return this.refuse(MGOS_MQTT_ERR.FULL);
     }
-    const r: OutMsg = this.recs[this.recCount];
-    // The loop above left room for `size` bytes; the topic was checked first.
+    // There is room for `size` bytes in tx or the store; the topic was checked first.
+    const dst: Bytes = direct ? this.tx.subarray(this.txLen) : this.store.subarray(this.storeUsed);
     let n: u32 = 0;
-    if (v5) n = encodePublish5(this.store.subarray(this.storeUsed), topic, payload, q, retain, false, q > 0 ? id : 0, this.v5s[0].pubProps);
-    else n = writePublish(this.store.subarray(this.storeUsed), topic, payload, q, retain, false, q > 0 ? id : 0, size);
+    if (v5) n = encodePublish5(dst, topic, payload, q, retain, false, q > 0 ? id : 0, this.v5s[0].pubProps);
+    else n = writePublish(dst, topic, payload, q, retain, false, q > 0 ? id : 0, size);
     if (n === 0) {
       this.log(LogLevel.ERROR, "publish: encoding failed", topic, 0);
       return this.refuse(MGOS_MQTT_ERR.INVALID);
     }
+    if (direct) {
+      this.txLen += n;
+      this.lastTx = now;
+      return id;
+    }
+    const r: OutMsg = this.recs[this.recCount];
     r.state = RecState.QUEUED;
     r.qos = q;
     r.packetId = id;
