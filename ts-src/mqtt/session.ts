@@ -2178,8 +2178,8 @@ export class Session {
   private freeRec(i: u32): void {
     this.persist(StoreOp.DEL, this.recs[i]);
     this.releaseBytes(this.recs[i]);
-    for (let j: u32 = i; j + 1 < this.recCount; j++) copy(this.recs[j], this.recs[j + 1]);
     this.recCount = u32(this.recCount - 1);
+    for (let j: u32 = i; j < this.recCount; j++) copy(this.recs[j], this.recs[j + 1]);
     const last: OutMsg = this.recs[this.recCount];
     last.state = RecState.FREE;
     last.packetId = 0;

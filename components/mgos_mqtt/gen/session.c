@@ -2538,11 +2538,11 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
-  for (uint32_t j = i; ((int64_t)j + 1) < self->recCount; j++) {
-    self->recs[j] = self->recs[rt_idx_add(j, 1)];
-  }
-#line 2182 "ts-src/mqtt/session.ts"
   self->recCount = self->recCount - 1u;
+  for (uint32_t j = i; j < self->recCount; j++) {
+    self->recs[j] = self->recs[j + 1];
+  }
+#line 2183 "ts-src/mqtt/session.ts"
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
   last->packetId = 0;
