@@ -53,7 +53,7 @@ SAN=(-fsanitize=address,undefined -fno-sanitize-recover=all)
 # Every log line compiled in (the firmware default is errors only): the
 # harnesses' oracles follow the session through its warnings.
 # WebSocket and the persistent outbox are off by default (Kconfig): fuzz_ws needs the link.
-CFLAGS=(-g -O1 -std=c99 -fno-omit-frame-pointer "${SAN[@]}" -DCONFIG_MGOS_MQTT_LOG_LEVEL=4 -DCONFIG_MGOS_MQTT_WS_SUPPORT_VALUE=1 -DCONFIG_MGOS_MQTT_PERSIST_SUPPORT_VALUE=1 -I"$GEN" -I"$TGEN" -Icomponents/mgos_mqtt/include -Icomponents/mgos_mqtt/port -Itest/fuzz)
+CFLAGS=(-g -O1 -std=c99 -fno-omit-frame-pointer "${SAN[@]}" -DCONFIG_MGOS_MQTT_LOG_LEVEL=4 -DCONFIG_MGOS_MQTT_WS_SUPPORT_VALUE=1 -DCONFIG_MGOS_MQTT_PERSIST_SUPPORT_VALUE=1 -DCONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE=1 -I"$GEN" -I"$TGEN" -Icomponents/mgos_mqtt/include -Icomponents/mgos_mqtt/port -Itest/fuzz)
 
 # Compiles src to obj unless obj is newer than src, the generated headers and
 # this script (which holds the flags).

@@ -13,17 +13,19 @@
 // built by the integration harness).
 import { test, before, after } from "node:test";
 import * as assert from "node:assert/strict";
-import { Proc, Programs, buildPrograms, missingTools, sanEnv, sanitizerReport, stopClean } from "../integration/support/harness";
+import { FRAGMENTS_ON, Proc, Programs, buildPrograms, missingTools, sanEnv, sanitizerReport, stopClean } from "../integration/support/harness";
 import { HostileBroker, HConn, PacketType, lastDisconnect, pktFor, raw, rawPublish, remLen, str } from "./support/hostile_broker";
 import { Scenario, accept, subscribed, malformed, stillWorks, noCloseByClient, sleep } from "./support/scenario";
 import { scenarios5 } from "./scenarios5";
 
 const skip = missingTools();
 let progs: Programs;
+let progsFrag: Programs;
 
 before(async () => {
   if (skip) return;
   progs = await buildPrograms();
+  progsFrag = await buildPrograms(FRAGMENTS_ON);
 }, { timeout: 600_000 });
 
 /** Bytes that depend on their offset (a reordering or a gap shows). */
@@ -812,6 +814,7 @@ function scenariosFor(v: number): Scenario[] {
     },
     {
       name: "a large PUBLISH (4000-byte QoS 1) one byte per TCP segment: fragments to an opted-in handler, joined exactly; PUBACK",
+      fragments: true,
       // Under MQTT 5 a PUBLISH over the receive buffer is streamed only when max_packet_size announces room for it.
       v5: { sets: ["mqtt.max_packet_size=100000"] },
       act: async (c, cli) => {
@@ -834,6 +837,7 @@ function scenariosFor(v: number): Scenario[] {
     },
     {
       name: "a large PUBLISH cut off mid-payload by a reset: the handler hears it was cut, nothing acked; after reconnect the resend arrives whole",
+      fragments: true,
       // Under MQTT 5 a PUBLISH over the receive buffer is streamed only when max_packet_size announces room for it.
       v5: { sets: ["mqtt.max_packet_size=100000"] },
       act: async (c, cli) => {
@@ -1011,8 +1015,9 @@ for (const v of [4, 5] as const) {
   }
 }
 
-/** MQTT 5 is off by default in C (Kconfig MGOS_MQTT_V5_SUPPORT): on for the v5 runs, as a firmware turns it on. */
-const V5_DEFINES = ["-DCONFIG_MGOS_MQTT_V5_SUPPORT=1", "-DCONFIG_MGOS_MQTT_V5_SUPPORT_VALUE=1"];
+/** MQTT 5 is off by default in C (Kconfig MGOS_MQTT_V5_SUPPORT): on for the v5 runs, as a firmware turns it on;
+ *  fragments too (Kconfig MGOS_MQTT_FRAGMENTS_SUPPORT) for the scenarios that take them. */
+const V5_DEFINES = ["-DCONFIG_MGOS_MQTT_V5_SUPPORT=1", "-DCONFIG_MGOS_MQTT_V5_SUPPORT_VALUE=1", ...FRAGMENTS_ON];
 let progs5: Programs;
 before(async () => {
   if (skip) return;
@@ -1030,7 +1035,7 @@ for (const { v, s, skipWhy } of RUNS) {
       ...(v === 5 ? ["mqtt.protocol_version=5"] : []), ...(s.sets ?? [])];
     const args: string[] = [];
     for (const x of sets) args.push("--set", x);
-    cli = new Proc("mqtt_cli", v === 5 ? progs5.cli : progs.cli, args, sanEnv(), true);
+    cli = new Proc("mqtt_cli", v === 5 ? progs5.cli : s.fragments ? progsFrag.cli : progs.cli, args, sanEnv(), true);
     try {
       await cli.waitOut(/^ready$/m, 5000);
       cli.send("sub h/#");

@@ -7,6 +7,8 @@
 //   - delivered in fragments to a handler subscribed with
 //     MGOS_MQTT_SUB_FRAGMENTS: the joined bytes equal what was published;
 //   - a topic longer than the buffer: skipped and acknowledged too.
+// Skipping is the default build's (the spec); fragments are built with Kconfig
+// MGOS_MQTT_FRAGMENTS_SUPPORT on (test/integration/large-fragments-off.test.ts: off vs on).
 // QoS 0/1/2. Every client exits 0 on SIGTERM with no sanitizer report.
 import { test, before, after } from "node:test";
 import * as assert from "node:assert/strict";
@@ -14,10 +16,11 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Broker, Proc, Programs, buildPrograms, missingTools, runCmd, sanEnv, stopClean } from "./support/harness";
+import { Broker, FRAGMENTS_ON, Proc, Programs, buildPrograms, missingTools, runCmd, sanEnv, stopClean } from "./support/harness";
 
 const skip = missingTools();
 let progs: Programs;
+let progsFrag: Programs;
 let broker: Broker;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "mqtt-large-"));
 let seq = 0;
@@ -27,6 +30,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 before(async () => {
   if (skip) return;
   progs = await buildPrograms();
+  progsFrag = await buildPrograms(FRAGMENTS_ON);
   broker = await Broker.start();
 }, { timeout: 600_000 });
 
@@ -44,12 +48,13 @@ function fnv(b: Buffer): string {
 }
 
 /** The client, with commands queued on stdin before its first poll (so the
- *  handlers exist before the broker delivers what it kept for the session). */
-function cli(name: string, sets: string[], commands: string[]): Proc {
+ *  handlers exist before the broker delivers what it kept for the session);
+ *  `frag`: the build with fragments (osub flag 1). */
+function cli(name: string, sets: string[], commands: string[], frag = false): Proc {
   const args: string[] = [];
   for (const s of ["mqtt.enable=true", `mqtt.server=127.0.0.1:${broker.port}`, "mqtt.reconnect_timeout_min=0.3",
     "mqtt.reconnect_timeout_max=1", ...sets]) args.push("--set", s);
-  const p = new Proc(name, progs.cli, args, sanEnv(), true);
+  const p = new Proc(name, (frag ? progsFrag : progs).cli, args, sanEnv(), true);
   for (const c of commands) p.send(c);
   return p;
 }
@@ -138,7 +143,7 @@ for (const qos of [0, 1, 2]) {
     const out = path.join(tmp, `${id}.out`);
     const body = crypto.randomBytes(SIZE);
     fs.writeFileSync(file, body);
-    const a = cli("frag", [`mqtt.client_id=${id}`], [`osub 2 1 ${id}/# ${out}`]);
+    const a = cli("frag", [`mqtt.client_id=${id}`], [`osub 2 1 ${id}/# ${out}`], true);
     try {
       await a.waitOut(/^tev 209 /m, 5000);
       await pubFile(`${id}/f`, file, qos);
@@ -162,20 +167,20 @@ test("clean_session false, QoS 1 fragments held while offline: delivered whole a
   const body = crypto.randomBytes(SIZE);
   fs.writeFileSync(file, body);
   const sets = [`mqtt.client_id=${id}`, "mqtt.clean_session=false"];
-  const a = cli("first", sets, [`osub 1 1 ${id}/#`]);
+  const a = cli("first", sets, [`osub 1 1 ${id}/#`], true);
   try {
     await a.waitOut(/^tev 209 /m, 5000);
     await stopClean(a);
   } finally { a.kill("SIGKILL"); }
   await pubFile(`${id}/f`, file, 1);
-  const b = cli("second", sets, [`osub 1 1 ${id}/# ${out}`]);
+  const b = cli("second", sets, [`osub 1 1 ${id}/# ${out}`], true);
   try {
     await b.waitOut(new RegExp(`^fdone ${id}/f total=${SIZE} fnv=${fnv(body)}$`, "m"), 10_000);
     assert.ok(fs.readFileSync(out).equals(body));
     await probes(b, 1);
     await stopClean(b);
   } finally { b.kill("SIGKILL"); }
-  const c = cli("third", sets, [`osub 1 1 ${id}/#`]);
+  const c = cli("third", sets, [`osub 1 1 ${id}/#`], true);
   try {
     await c.waitOut(/^ev 202 /m, 5000);
     await probes(c, 1);
@@ -190,7 +195,7 @@ test("a topic longer than the receive buffer: skipped and acknowledged, the even
   const topic = `${id}/` + "t".repeat(5000);
   const file = path.join(tmp, `${id}.bin`);
   fs.writeFileSync(file, "small payload");
-  const a = cli("ltopic", [`mqtt.client_id=${id}`], [`osub 1 1 ${id}/#`]);
+  const a = cli("ltopic", [`mqtt.client_id=${id}`], [`osub 1 0 ${id}/#`]);
   try {
     await a.waitOut(/^tev 209 /m, 5000);
     await pubFile(topic, file, 1);

@@ -10,7 +10,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Broker, Proc, Programs, buildPrograms, missingTools, runCmd, sanEnv, stopClean } from "../integration/support/harness";
+import { Broker, FRAGMENTS_ON, Proc, Programs, buildPrograms, missingTools, runCmd, sanEnv, stopClean } from "../integration/support/harness";
 
 const skip = missingTools();
 let progs: Programs;
@@ -20,7 +20,7 @@ const SIZE = 100 * 1024;
 
 before(async () => {
   if (skip) return;
-  progs = await buildPrograms(["-DCONFIG_MGOS_MQTT_V5_SUPPORT=1", "-DCONFIG_MGOS_MQTT_V5_SUPPORT_VALUE=1"]);
+  progs = await buildPrograms(["-DCONFIG_MGOS_MQTT_V5_SUPPORT=1", "-DCONFIG_MGOS_MQTT_V5_SUPPORT_VALUE=1", ...FRAGMENTS_ON]); // fragments: off by default in C
   broker = await Broker.start();
 }, { timeout: 600_000 });
 

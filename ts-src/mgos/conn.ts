@@ -51,7 +51,7 @@ import {
 } from "./mg_types";
 import { nowMs, wallTime, rand32, logMsg, netConnect, netSend, netClose, deviceId, eventTrigger } from "./port";
 import { WsLink, WsCode } from "./ws";
-import { WS_SUPPORT, WS_ONE } from "./options";
+import { WS_SUPPORT, WS_ONE, FRAGMENTS_SUPPORT } from "./options";
 import { LOG_LEVEL } from "../mqtt/loglevel";
 import { MQTT5_SUPPORT, V5_ONE } from "../mqtt/session5";
 import { serverReferenceTarget, reason5Of, sharedFilter, fillProps, configWill5 } from "./mqtt5";
@@ -713,7 +713,7 @@ export class mgos_mqtt_conn {
         // Fragments go only to handlers that asked for them; the first one
         // decides: when none matched, the session skips the message.
         toGlobal = false;
-        if (p !== null && this.callTopics(ev, p, 0)) this.session.rxTake = true;
+        if (FRAGMENTS_SUPPORT !== 0 && p !== null && this.callTopics(ev, p, 0)) this.session.rxTake = true;
         break;
       }
       case SessionEvent.PUBLISH_SKIPPED: {
@@ -815,7 +815,7 @@ export class mgos_mqtt_conn {
       const isSub: bool = h.kind === HandlerKind.SUB;
       if (h.kind !== HandlerKind.TOPIC && !isSub) continue;
       if (ev !== SessionEvent.PUBLISH && !suback && (isSub || f === null)) continue;
-      if (ev === SessionEvent.PUBLISH_PART && !h.fragments) continue;
+      if (ev === SessionEvent.PUBLISH_PART && (FRAGMENTS_SUPPORT === 0 || !h.fragments)) continue;
       // A shared subscription ($share/<group>/<filter>) matches by its filter.
       if (suback ? h.tag !== tag : !topicMatches(MQTT5_SUPPORT !== 0 ? sharedFilter(this.filterOf(h)) : this.filterOf(h), p!.topic)) continue;
       took = true;
@@ -896,6 +896,10 @@ export class mgos_mqtt_conn {
   subscribeOpt(filter: Bytes, qos: i32, flags: i32, ev: mg_event_handler_t, ud: Ptr): bool {
     if ((flags & ~MGOS_MQTT_SUB.FRAGMENTS) !== 0) {
       logMsg(LogLevel.ERROR, "subscribe: unknown MGOS_MQTT_SUB_* flags for ", filter);
+      return false;
+    }
+    if (FRAGMENTS_SUPPORT === 0 && flags !== 0) {
+      logMsg(LogLevel.ERROR, "subscribe: MGOS_MQTT_SUB_FRAGMENTS, but fragments are compiled out (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT) for ", filter);
       return false;
     }
     this.nextSubFlags = flags;
@@ -1380,8 +1384,9 @@ export function mgos_mqtt_conn_sub(c: mgos_mqtt_conn, topic: string, qos: int, h
 
 /** mgos_mqtt_conn_sub with flags (MGOS_MQTT_SUB_*): with
  *  MGOS_MQTT_SUB_FRAGMENTS the handler also gets PUBLISHes larger than the
- *  receive buffer, as MG_EV_MQTT_PUBLISH_PART fragments (docs/large-messages.md).
- *  False when refused (bad QoS or flags, tables full). @api */
+ *  receive buffer, as MG_EV_MQTT_PUBLISH_PART fragments (docs/large-messages.md;
+ *  Kconfig MGOS_MQTT_FRAGMENTS_SUPPORT). False when refused (bad QoS or
+ *  flags, fragments compiled out, tables full). @api */
 export function mgos_mqtt_conn_sub_opt(c: mgos_mqtt_conn, topic: string, qos: int, flags: int, handler: mg_event_handler_t, user_data: Ptr): bool {
   return c.subscribeOpt(strBytes(topic), qos, flags, handler, user_data);
 }

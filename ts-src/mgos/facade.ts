@@ -102,8 +102,8 @@ export function mgos_mqtt_sub(topic: string, handler: sub_handler_t, ud: Ptr): v
 
 /** mgos_mqtt_global_subscribe with a QoS and flags (MGOS_MQTT_SUB_*): with
  *  MGOS_MQTT_SUB_FRAGMENTS the handler also gets PUBLISHes larger than the
- *  receive buffer, as MG_EV_MQTT_PUBLISH_PART fragments (docs/large-messages.md).
- *  False when refused. @api */
+ *  receive buffer, as MG_EV_MQTT_PUBLISH_PART fragments (docs/large-messages.md;
+ *  Kconfig MGOS_MQTT_FRAGMENTS_SUPPORT). False when refused. @api */
 export function mgos_mqtt_global_subscribe_opt(topic: string, qos: int, flags: int, handler: mg_event_handler_t, ud: Ptr): bool {
   return global().subscribeOpt(strBytes(topic), qos, flags, handler, ud);
 }

@@ -52,9 +52,9 @@ import {
 import { V5State, V5_ONE, MQTT5_SUPPORT, TOPIC_ALIASES, aliasedSize, putAliased, payload5, BigProps, convertedSize, convertedPart } from "./session5";
 // The build's log level: the compiler puts each @log call (log, logNum) under it.
 import { LOG_LEVEL } from "./loglevel";
-// The persistent outbox's Kconfig switch (a leaf module): the store hook is
-// compiled in with it.
-import { PERSIST_SUPPORT } from "../mgos/options";
+// Kconfig switches of optional parts (a leaf module): the store hook is
+// compiled in with the persistent outbox, fragment delivery with its own.
+import { PERSIST_SUPPORT, FRAGMENTS_SUPPORT } from "../mgos/options";
 
 /** @kconfig MGOS_MQTT_MAX_SUBSCRIPTIONS */
 export const MAX_SUBSCRIPTIONS: u32 = 8;
@@ -1051,25 +1051,23 @@ export class Session {
     if (data.length > 0) this.lastRx = now;
     const ep: u32 = this.epoch;
     let off: u32 = 0;
-    while (off < data.length) {
-      if (!this.receiving() || this.epoch !== ep) return;
+    while (off < data.length && this.receiving() && this.epoch === ep) {
       if (this.big !== BigRx.NONE) {
         // The rest of a large PUBLISH goes through without touching rx.
         off += this.bigFeed(data.subarray(off));
         continue;
       }
-      const n: u32 = minU32(u32(data.length - off), u32(RX_BUF_SIZE - this.rxLen));
-      copyBytes(this.rx, this.rxLen, data.subarray(off, u32(off + n)));
+      const rest: Bytes = data.subarray(off);
+      let n: u32 = u32(RX_BUF_SIZE - this.rxLen);
+      if (n > rest.length) n = rest.length;
+      copyBytes(this.rx, this.rxLen, rest.subarray(0, n));
       this.rxLen += n;
       off += n;
       this.parse();
-      if (!this.receiving() || this.epoch !== ep) return;
       // The decoder rejects packets over the limit from their fixed header, so
       // a full buffer here means the limit exceeds the buffer: never wait forever.
-      if (this.big === BigRx.NONE && this.rxLen === RX_BUF_SIZE) {
-        this.close(txt("rx buffer overflow"));
-        return;
-      }
+      // (A connection parse() ended left rx empty: no need to ask.)
+      if (this.big === BigRx.NONE && this.rxLen === RX_BUF_SIZE) this.close(txt("rx buffer overflow"));
     }
   }
 
@@ -1175,18 +1173,15 @@ export class Session {
     p.qos = u8((f >>> 1) & 3);
     p.dup = (f & 0x08) !== 0;
     p.retain = (f & 0x01) !== 0;
+    // Only what is read before it is set (bigLayout sets the topic's end and
+    // rxTopicLen, bigDecide rxPartTotal; bigId keeps its last two bytes).
     this.big = BigRx.UNDECIDED;
     this.bigPos = 0;
     this.bigTotal = p.totalLen;
     this.bigHdr = u32(p.totalLen - p.remLen);
-    this.bigTopicEnd = 0;
     this.bigIdEnd = 0;
-    this.bigId = 0;
     this.bigPayAt = 0;
     if (this.isV5()) this.v5s[0].bigProps.reset();
-    this.rxPartOff = 0;
-    this.rxPartTotal = 0;
-    this.rxTopicLen = 0;
     this.rxTake = false;
     // In place: header bytes are "copied" onto themselves, fragments are views into rx.
     const used: u32 = this.bigFeed(this.rx.subarray(0, avail));
@@ -1208,11 +1203,13 @@ export class Session {
       const pos: u32 = this.bigPos;
       const rest: Bytes = d.subarray(used);
       let n: u32 = 0;
+      // A malformed header or property block (one exit for all: bigBad).
+      let bad: u8 = 0;
       if (this.bigIdEnd === 0 || pos < this.bigIdEnd) {
         // The header, byte by byte: to rx the fixed header and topic length
         // always, the topic as far as recvLimit() lets it; the last two bytes
         // also collect in bigId (the packet id, when there is one).
-        const b: u8 = rest[0];
+        const b: u8 = d[used];
         if (this.bigIdEnd === 0 || (pos < this.bigTopicEnd && pos < this.recvLimit())) {
           this.rx[pos] = b;
           this.rxLen = u32(pos + 1);
@@ -1220,28 +1217,24 @@ export class Session {
         this.bigId = u16((this.bigId << 8) | b);
         this.bigPos = u32(pos + 1);
         used++;
-        if (this.bigIdEnd === 0) {
-          if (this.bigPos === this.bigHdr + 2) this.bigLayout();
-          // MQTT 5, an empty topic at QoS 0: nothing before the properties.
-          if (this.big !== BigRx.NONE && this.bigIdEnd > 0 && this.bigPos === this.bigIdEnd) this.bigHeaderDone();
-        } else if (this.bigPos === this.bigIdEnd) {
-          this.bigHeaderDone();
-        }
+        if (this.bigIdEnd === 0 && this.bigPos === this.bigHdr + 2) bad = this.bigLayout();
+        // (MQTT 5, an empty topic at QoS 0: the header ends with the topic length.)
+        if (bad === 0 && this.bigPos === this.bigIdEnd) bad = this.bigHeaderDone();
       } else if (MQTT5_SUPPORT !== 0 && this.bigPayAt === 0) {
         // MQTT 5: the property length and block, between packet id and payload.
         const bp: BigProps = this.v5s[0].bigProps;
         const r: i32 = bp.feed(rest, pos, this.bigTotal, this.rx, this.rxLen, this.recvLimit());
         if (r < 0) {
-          this.bigBad(u8(-r));
-          break;
-        }
-        n = u32(r);
-        this.bigPos = u32(pos + n);
-        used += n;
-        const e: u32 = bp.end(this.bigPos);
-        if (e > 0) {
-          this.bigPayAt = e;
-          this.bigPropsDone();
+          bad = u8(-r);
+        } else {
+          n = u32(r);
+          this.bigPos = u32(pos + n);
+          used += n;
+          const e: u32 = bp.end(this.bigPos);
+          if (e > 0) {
+            this.bigPayAt = e;
+            this.bigPropsDone();
+          }
         }
       } else {
         // Counted as read before the handler runs: a connection it ends is
@@ -1252,10 +1245,12 @@ export class Session {
         // Its last bytes: a QoS 2 id counts as received before the handler
         // runs (as in onPublish), so a handler that ends the connection here
         // does not get the broker's resend again.
-        if (this.bigPos === this.bigTotal && this.pkt.qos === 2 && !this.rxQos2Has(this.pkt.packetId)) {
-          this.rxQos2Add(this.pkt.packetId);
-        }
+        if (this.bigPos === this.bigTotal && this.pkt.qos === 2) this.rxQos2Add(this.pkt.packetId);
         if (this.big !== BigRx.DISCARD) this.bigPayload(rest.subarray(0, n), u32(pos - this.bigPayAt));
+      }
+      if (bad !== 0) {
+        this.bigBad(bad);
+        break;
       }
       // Even when a handler called disconnect(): the message was read whole.
       if (this.big !== BigRx.NONE && this.bigPayAt > 0 && this.bigPos === this.bigTotal && this.epoch === ep) {
@@ -1283,8 +1278,9 @@ export class Session {
     this.close(LOG_LEVEL > 0 ? decodeErrName(e) : "");
   }
 
-  /** The topic length is in: where the topic and the packet id end. */
-  private bigLayout(): void {
+  /** The topic length is in: where the topic and the packet id end; the
+   *  error that makes the packet malformed, or OK. */
+  private bigLayout(): DecodeErr {
     const h: u32 = this.bigHdr;
     const tl: u32 = u32((this.rx[h] << 8) | this.rx[h + 1]);
     const rem: u32 = this.pkt.remLen;
@@ -1296,33 +1292,30 @@ export class Session {
     if (u32(2 + tl) > rem) e = DecodeErr.STRING_OVERRUN;
     else if (tl === 0 && !v5) e = DecodeErr.EMPTY_TOPIC;
     else if (u32(2 + tl + idLen + (v5 ? 1 : 0)) > rem) e = DecodeErr.BAD_LENGTH;
-    if (e !== DecodeErr.OK) {
-      this.bigBad(e);
-      return;
-    }
+    if (e !== DecodeErr.OK) return e;
     this.rxTopicLen = tl;
     this.bigTopicEnd = u32(h + 2 + tl);
     this.bigIdEnd = u32(this.bigTopicEnd + idLen);
     this.bigPayAt = v5 ? 0 : this.bigIdEnd;
+    return DecodeErr.OK;
   }
 
-  /** Topic and packet id are in: check them, then skip or offer the payload. */
-  private bigHeaderDone(): void {
+  /** Topic and packet id are in: check them (the error, or OK), then skip
+   *  or offer the payload. */
+  private bigHeaderDone(): DecodeErr {
     const p: Packet = this.pkt;
+    // (The payload view is set by the event that shows it: bigSkip, bigPayload.)
     p.packetId = p.qos > 0 ? this.bigId : 0;
-    p.payload = noBytes();
     const whole: bool = this.rxLen === this.bigTopicEnd;
     const from: u32 = u32(this.bigHdr + 2);
-    p.topic = this.rxLen > from ? this.rx.subarray(from, this.rxLen) : noBytes();
+    // (rx holds at least the fixed header and the topic length.)
+    p.topic = this.rx.subarray(from, this.rxLen);
     // A topic cut by the receive limit cannot be checked (nor delivered).
     let e: DecodeErr = whole && p.topic.length > 0 ? topicNameErr(p.topic) : DecodeErr.OK;
     if (e === DecodeErr.OK && p.qos > 0 && p.packetId === 0) e = DecodeErr.ZERO_PACKET_ID;
-    if (e !== DecodeErr.OK) {
-      this.bigBad(e);
-      return;
-    }
     // MQTT 5: the properties come first (bigPropsDone).
-    if (this.bigPayAt > 0) this.bigDecide(false);
+    if (e === DecodeErr.OK && this.bigPayAt > 0) this.bigDecide(false);
+    return e;
   }
 
   /** MQTT 5: the properties of the large PUBLISH are read: check them,
@@ -1361,26 +1354,20 @@ export class Session {
     const p: Packet = this.pkt;
     const whole: bool = this.rxLen === this.bigTopicEnd;
     this.rxPartTotal = u32(this.bigTotal - this.bigPayAt);
-    if (p.qos > 0 && !this.rxQuotaTake()) return;
-    if (p.qos === 2 && this.rxQos2Has(p.packetId)) {
-      this.log(LogLevel.DEBUG, "duplicate QoS 2 PUBLISH", p.topic, i32(p.packetId));
+    const a: i32 = this.rxAdmit(p);
+    if (a < 0) return;
+    if (a === 0) {
       this.big = BigRx.DISCARD;
       return;
     }
-    if (!whole) {
-      // Cannot be matched against any filter: nobody can take it.
-      this.bigSkip("PUBLISH topic longer than the receive buffer, skipped", i32(this.rxTopicLen));
-      return;
-    }
-    if (MQTT5_SUPPORT !== 0 && propsLost) {
-      this.bigSkip("PUBLISH properties longer than the receive buffer, skipped", i32(this.v5s[0].bigProps.len));
-      return;
-    }
-    if (this.rxPartTotal === 0) {
-      this.bigSkip("PUBLISH larger than the receive buffer, skipped", 0);
-      return;
-    }
-    this.big = BigRx.UNDECIDED;
+    const lost: bool = MQTT5_SUPPORT !== 0 && propsLost;
+    // Still UNDECIDED: offered with its first payload bytes (bigPayload).
+    if (whole && !lost && this.rxPartTotal > 0) return;
+    // A topic cut short cannot be matched against any filter: nobody can take it.
+    this.bigSkip(
+      !whole ? "PUBLISH topic longer than the receive buffer, skipped"
+        : lost ? "PUBLISH properties longer than the receive buffer, skipped" : "PUBLISH larger than the receive buffer, skipped",
+      !whole ? i32(this.rxTopicLen) : lost ? i32(this.v5s[0].bigProps.len) : 0);
   }
 
   /** Drops the rest of the message; the log names the topic, the event too. */
@@ -1395,6 +1382,11 @@ export class Session {
   /** A fragment of the payload at offset `off`: offered to the handlers; when
    *  nobody takes the first one, the message is skipped. */
   private bigPayload(frag: Bytes, off: u32): void {
+    // Fragments compiled out: nobody can take it.
+    if (FRAGMENTS_SUPPORT === 0) {
+      this.bigSkip("PUBLISH larger than the receive buffer, skipped", i32(this.rxPartTotal));
+      return;
+    }
     const ep: u32 = this.epoch;
     const first: bool = this.big === BigRx.UNDECIDED;
     this.pkt.payload = frag;
@@ -1413,12 +1405,9 @@ export class Session {
     const p: Packet = this.pkt;
     this.big = BigRx.NONE;
     this.rxLen = 0;
-    if (p.qos === 1) {
-      this.queueAck(PacketType.PUBACK, p.packetId);
-    } else if (p.qos === 2) {
-      if (!this.rxQos2Has(p.packetId)) this.rxQos2Add(p.packetId);
-      this.queueAck(PacketType.PUBREC, p.packetId);
-    }
+    // (An empty payload ends here without passing the payload branch of bigFeed.)
+    if (p.qos === 2) this.rxQos2Add(p.packetId);
+    if (p.qos > 0) this.queueAck(p.qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, p.packetId);
   }
 
   private handle(p: Packet): void {
@@ -1505,34 +1494,35 @@ export class Session {
 
   private onPublish(p: Packet): void {
     const ep: u32 = this.epoch;
-    if (p.qos === 0) {
-      this.emit(SessionEvent.PUBLISH, p);
-      return;
-    }
-    if (!this.rxQuotaTake()) return;
-    if (p.qos === 1) {
-      this.autoAck = true;
-      this.emit(SessionEvent.PUBLISH, p);
-      if (this.epoch === ep && this.autoAck) this.queueAck(PacketType.PUBACK, p.packetId);
-      return;
-    }
+    const q: u8 = p.qos;
+    const a: i32 = this.rxAdmit(p);
+    if (a < 0) return;
     // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
     // PUBLISH (DUP) only gets another PUBREC.
-    if (this.rxQos2Has(p.packetId)) {
-      this.log(LogLevel.DEBUG, "duplicate QoS 2 PUBLISH", p.topic, i32(p.packetId));
-    } else {
-      this.rxQos2Add(p.packetId);
+    if (a > 0) {
+      if (q === 2) this.rxQos2Add(p.packetId);
       this.autoAck = true;
       this.emit(SessionEvent.PUBLISH, p);
-      if (this.epoch !== ep) return;
+      if (q === 0 || this.epoch !== ep) return;
       if (!this.autoAck) {
         // The application runs this exchange: it is not ours to remember.
-        const k: i32 = this.rxQos2Index(p.packetId);
-        if (k >= 0) this.rxQos2Remove(u32(k));
+        if (q === 2) this.rxQos2Forget(p.packetId);
         return;
       }
     }
-    this.queueAck(PacketType.PUBREC, p.packetId);
+    this.queueAck(q === 1 ? PacketType.PUBACK : PacketType.PUBREC, p.packetId);
+  }
+
+  /** Before an incoming PUBLISH is delivered (small or streamed): 1 when it
+   *  is new, 0 for a QoS 2 resend already taken (logged), -1 when the
+   *  connection ended (MQTT 5: our Receive Maximum exceeded). */
+  private rxAdmit(p: Packet): i32 {
+    if (p.qos > 0 && !this.rxQuotaTake()) return -1;
+    if (p.qos === 2 && this.rxQos2Has(p.packetId)) {
+      this.log(LogLevel.DEBUG, "duplicate QoS 2 PUBLISH", p.topic, i32(p.packetId));
+      return 0;
+    }
+    return 1;
   }
 
   /** PUBACK, PUBREC or PUBCOMP: the next step of the outgoing exchange with
@@ -1546,12 +1536,13 @@ export class Session {
     const st: u8 = i >= 0 ? this.recs[i].state : RecState.FREE;
     // A record still streaming out was never whole on the wire: the ack is bogus.
     const whole: bool = i >= 0 && this.recs[i].done === 0;
-    // PUBACK ends QoS 1; PUBCOMP, or a refusing PUBREC, ends QoS 2. A PUBACK
-    // for a QoS 2 PUBLISH: the server took it at QoS 1 (RabbitMQ does; MQTT
-    // 3.1.1 4.3.3 wants PUBREC). It has the message, so the exchange is over;
-    // keeping the record would only fill the window.
-    const ends: bool = type === PacketType.PUBACK ? st === RecState.WAIT_PUBACK || st === RecState.WAIT_PUBREC
-      : type === PacketType.PUBCOMP ? st === RecState.WAIT_PUBCOMP : st === RecState.WAIT_PUBREC && refused;
+    // PUBACK ends QoS 1; PUBCOMP, or a refusing PUBREC (an accepting one is
+    // taken first below), ends QoS 2. A PUBACK for a QoS 2 PUBLISH: the
+    // server took it at QoS 1 (RabbitMQ does; MQTT 3.1.1 4.3.3 wants PUBREC).
+    // It has the message, so the exchange is over; keeping the record would
+    // only fill the window.
+    const want: u8 = type === PacketType.PUBACK ? RecState.WAIT_PUBACK : type === PacketType.PUBREC ? RecState.WAIT_PUBREC : RecState.WAIT_PUBCOMP;
+    const ends: bool = st === want || (type === PacketType.PUBACK && st === RecState.WAIT_PUBREC);
     if (type === PacketType.PUBREC && st === RecState.WAIT_PUBCOMP) {
       // A repeated PUBREC: our PUBREL may have been lost, send it again.
       this.recs[i].unsent = true;
@@ -1580,14 +1571,13 @@ export class Session {
 
   private onPubrel(p: Packet): void {
     const ep: u32 = this.epoch;
-    const k: i32 = this.rxQos2Index(p.packetId);
-    if (k >= 0) this.rxQos2Remove(u32(k));
-    else this.logNum(LogLevel.DEBUG, "PUBREL: unknown id", i32(p.packetId));
+    const known: bool = this.rxQos2Forget(p.packetId);
+    if (!known) this.logNum(LogLevel.DEBUG, "PUBREL: unknown id", i32(p.packetId));
     this.autoAck = true;
     this.emit(SessionEvent.PUBREL, p);
     // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B); MQTT 5
     // says so with "Packet Identifier not found".
-    const reason: u8 = k < 0 && this.isV5() ? Reason.PACKET_ID_NOT_FOUND : 0;
+    const reason: u8 = !known && this.isV5() ? Reason.PACKET_ID_NOT_FOUND : 0;
     if (this.epoch === ep && this.autoAck) this.queueAckReason(PacketType.PUBCOMP, p.packetId, reason);
   }
 
@@ -1612,7 +1602,7 @@ export class Session {
       // Normal for mg_mqtt_subscribe's own ids (the application matches them).
       this.logNum(LogLevel.DEBUG, unsub ? "UNSUBACK: unknown id" : "SUBACK: unknown id", i32(p.packetId));
     }
-    this.emit(unsub ? SessionEvent.UNSUBACK : SessionEvent.SUBACK, p);
+    this.emit(i32(200 + p.type), p); // SUBACK or UNSUBACK
     this.evTag = -1;
   }
 
@@ -2212,19 +2202,26 @@ export class Session {
     return this.rxQos2Index(id) >= 0;
   }
 
-  /** Remembers an incoming QoS 2 id until its PUBREL (the oldest goes when full). */
+  /** Remembers an incoming QoS 2 id until its PUBREL (the oldest goes when
+   *  full); one already known stays where it is. */
   private rxQos2Add(id: u16): void {
+    if (this.rxQos2Has(id)) return;
     if (this.rxQos2Count >= MAX_RX_QOS2) {
       this.logNum(LogLevel.WARN, "rx QoS 2 table full", i32(this.rxQos2[0]));
-      this.rxQos2Remove(0);
+      this.rxQos2Forget(this.rxQos2[0]);
     }
     this.rxQos2[this.rxQos2Count] = id;
     this.rxQos2Count++;
   }
 
-  private rxQos2Remove(k: u32): void {
-    for (let j: u32 = k; j + 1 < this.rxQos2Count; j++) this.rxQos2[j] = this.rxQos2[j + 1];
+  /** Forgets an incoming QoS 2 id, keeping the others in order; false when
+   *  it was not known. */
+  private rxQos2Forget(id: u16): bool {
+    const k: i32 = this.rxQos2Index(id);
+    if (k < 0) return false;
+    for (let j: u32 = u32(k); j + 1 < this.rxQos2Count; j++) this.rxQos2[j] = this.rxQos2[j + 1];
     this.rxQos2Count = u32(this.rxQos2Count - 1);
+    return true;
   }
 }
 

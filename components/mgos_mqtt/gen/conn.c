@@ -31,14 +31,14 @@ static void LogText_put(LogText *self, uint8_t c);
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num);
 static void conn_logNumber(int32_t num);
 
-#line 1022 "ts-src/mgos/conn.ts"
+#line 1026 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
 
 /** parseServer's scratch (everything runs on the port's loop thread). */
-#line 1024 "ts-src/mgos/conn.ts"
+#line 1028 "ts-src/mgos/conn.ts"
 static ServerAddr conn_serverAddr;
 
-#line 1150 "ts-src/mgos/conn.ts"
+#line 1154 "ts-src/mgos/conn.ts"
 static LogText conn_logText;
 
 /* Sets the fields of a zeroed mgos_mqtt_conn to their initial values. */
@@ -58,7 +58,7 @@ void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
 }
 
 /* Sets the fields of a zeroed ConnTable to their initial values. */
-#line 1018 "ts-src/mgos/conn.ts"
+#line 1022 "ts-src/mgos/conn.ts"
 void ConnTable_init(ConnTable *self) {
   for (uint32_t i = 0; i != CONFIG_MGOS_MQTT_MAX_CONNS; i++) mgos_mqtt_conn_init(&self->conns[i]); /* != : N may be a Kconfig 0 */
 }
@@ -795,7 +795,7 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       // decides: when none matched, the session skips the message.
 #line 715 "ts-src/mgos/conn.ts"
       toGlobal = false;
-      if (p != NULL && mgos_mqtt_conn_callTopics(self, ev, p, 0)) {
+      if ((CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE != 0 && p != NULL) && mgos_mqtt_conn_callTopics(self, ev, p, 0)) {
         self->session.rxTake = true;
       }
 #line 717 "ts-src/mgos/conn.ts"
@@ -960,7 +960,7 @@ static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *
       continue;
     }
 #line 818 "ts-src/mgos/conn.ts"
-    if (ev == SessionEvent_PUBLISH_PART && !h->fragments) {
+    if (ev == SessionEvent_PUBLISH_PART && (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0 || !h->fragments)) {
       continue;
     }
     // A shared subscription ($share/<group>/<filter>) matches by its filter.
@@ -1072,6 +1072,13 @@ bool mgos_mqtt_conn_subscribeOpt(mgos_mqtt_conn *self, rt_bytes filter, int32_t 
 #line 899 "ts-src/mgos/conn.ts"
     return false;
   }
+  if (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0 && flags != 0) {
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      port_logMsg(LogLevel_ERROR, "subscribe: MGOS_MQTT_SUB_FRAGMENTS, but fragments are compiled out (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT) for ", filter);
+    }
+#line 903 "ts-src/mgos/conn.ts"
+    return false;
+  }
   self->nextSubFlags = flags;
   bool ok = mgos_mqtt_conn_subscribe(self, filter, qos, HandlerKind_TOPIC, ev, NULL, ud);
   self->nextSubFlags = 0;
@@ -1087,11 +1094,11 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
       continue;
     }
-#line 914 "ts-src/mgos/conn.ts"
+#line 918 "ts-src/mgos/conn.ts"
     if (!rt_bytes_equal(mgos_mqtt_conn_filterOf(self, h), filter)) {
       continue;
     }
-#line 915 "ts-src/mgos/conn.ts"
+#line 919 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_removeHandler(self, i);
     Session_unsubscribe(&self->session, filter);
     mgos_mqtt_conn_service(self, now);
@@ -1100,7 +1107,7 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     port_logMsg(LogLevel_WARN, "unsub: not subscribed to ", filter);
   }
-#line 921 "ts-src/mgos/conn.ts"
+#line 925 "ts-src/mgos/conn.ts"
   return false;
 }
 
@@ -1110,7 +1117,7 @@ uint16_t mgos_mqtt_conn_publish(mgos_mqtt_conn *self, rt_bytes topic, rt_bytes p
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "publish: QoS must be 0, 1 or 2 for ", topic);
     }
-#line 928 "ts-src/mgos/conn.ts"
+#line 932 "ts-src/mgos/conn.ts"
     self->session.lastError = MGOS_MQTT_ERR_INVALID;
     return 0;
   }
@@ -1126,14 +1133,14 @@ bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       port_logMsg(LogLevel_WARN, "connect: mqtt.enable is false", RT_NOBYTES);
     }
-#line 941 "ts-src/mgos/conn.ts"
+#line 945 "ts-src/mgos/conn.ts"
     return false;
   }
   self->wantConnect = true;
   if (self->net != NetState_IDLE) {
     return true;
   }
-#line 945 "ts-src/mgos/conn.ts"
+#line 949 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_startConnect(self, port_nowMs());
   return self->net != NetState_IDLE || self->reconnectPending;
 }
@@ -1154,13 +1161,13 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
   }
   // A second disconnect while the DISCONNECT is still queued: let it go out
   // (closing now would make the broker publish the will).
-#line 963 "ts-src/mgos/conn.ts"
+#line 967 "ts-src/mgos/conn.ts"
   if (self->session.state == SessionState_DISCONNECTING) {
     mgos_mqtt_conn_service(self, now);
-#line 964 "ts-src/mgos/conn.ts"
+#line 968 "ts-src/mgos/conn.ts"
   } else if (Session_disconnect(&self->session)) {
     mgos_mqtt_conn_service(self, now);
-#line 965 "ts-src/mgos/conn.ts"
+#line 969 "ts-src/mgos/conn.ts"
   } else {
     mgos_mqtt_conn_dropTransport(self, now);
   }
@@ -1168,13 +1175,13 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
 
 /** mgos_mqtt_set_max_qos: 0..2 caps, -1 removes the override (the
    *  config's max_qos applies again); anything else is refused, unchanged. */
-#line 970 "ts-src/mgos/conn.ts"
+#line 974 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   if (qos < -1 || qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, "set_max_qos: expected 0, 1, 2 or -1 (no override); unchanged", RT_NOBYTES);
     }
-#line 973 "ts-src/mgos/conn.ts"
+#line 977 "ts-src/mgos/conn.ts"
     return false;
   }
   self->userMaxQos = qos;
@@ -1212,7 +1219,7 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     self->session.onLog = conn_onSessionLog;
   }
-#line 1008 "ts-src/mgos/conn.ts"
+#line 1012 "ts-src/mgos/conn.ts"
   self->session.ud = self;
   if (CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0) {
     self->wss[0].onData = conn_onWsData;
@@ -1224,7 +1231,7 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
 /** Seconds (a config double) to ms, rounded to the nearest, at least 1,
  *  saturating at 2^32-1. Integer arithmetic on the IEEE-754 bits: a device
  *  without FPU links no soft-float helper for it. */
-#line 1030 "ts-src/mgos/conn.ts"
+#line 1034 "ts-src/mgos/conn.ts"
 uint32_t conn_secToMs(double s) {
   uint32_t hi = rt_f64_hi(s);
   uint32_t lo = rt_f64_lo(s);
@@ -1234,12 +1241,12 @@ uint32_t conn_secToMs(double s) {
     return 1;
   }
   // 2^23 s and more (also infinity, NaN): beyond 2^32 ms.
-#line 1037 "ts-src/mgos/conn.ts"
+#line 1041 "ts-src/mgos/conn.ts"
   if (ex >= 1046) {
     return 0xffffffffu;
   }
   // P = mantissa (53 bits, mh:lo) * 1000, as ph:pl (63 bits), 16-bit halves of lo.
-#line 1039 "ts-src/mgos/conn.ts"
+#line 1043 "ts-src/mgos/conn.ts"
   uint32_t mh = (hi & 0xfffffu) | 0x100000;
   uint32_t am = (lo >> 16) * 1000;
   uint32_t bm = (lo & 0xffffu) * 1000;
@@ -1256,7 +1263,7 @@ uint32_t conn_secToMs(double s) {
     if (sum < pl) {
       ph = ph + 1u;
     }
-#line 1053 "ts-src/mgos/conn.ts"
+#line 1057 "ts-src/mgos/conn.ts"
     pl = sum;
   }
   if (shift >= 32) {
@@ -1266,7 +1273,7 @@ uint32_t conn_secToMs(double s) {
   if ((ph >> shift) != 0) {
     return 0xffffffffu;
   }
-#line 1060 "ts-src/mgos/conn.ts"
+#line 1064 "ts-src/mgos/conn.ts"
   return ((ph << ((32 - shift) & 31u)) | (pl >> shift));
 }
 
@@ -1278,13 +1285,13 @@ uint32_t conn_jitter(uint32_t d) {
   if (j == 0) {
     return d;
   }
-#line 1069 "ts-src/mgos/conn.ts"
+#line 1073 "ts-src/mgos/conn.ts"
   uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2) + 1);
   uint32_t r = rt_mod_u32(port_rand32(), span);
   if (r < j) {
     return d - (j - r);
   }
-#line 1072 "ts-src/mgos/conn.ts"
+#line 1076 "ts-src/mgos/conn.ts"
   uint32_t up = r - j;
   return (up > (0xffffffffu - d)) ? 0xffffffffu : (d + up);
 }
@@ -1302,23 +1309,23 @@ static bool conn_stringsFit(mgos_config_mqtt *c, const char *what) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1087 "ts-src/mgos/conn.ts"
+#line 1091 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s != NULL) {
       need += rt_str_bytes(s).len + 1u;
     }
   }
-#line 1090 "ts-src/mgos/conn.ts"
+#line 1094 "ts-src/mgos/conn.ts"
   if (need <= CONFIG_MGOS_MQTT_CONN_STR_SIZE) {
     return true;
   }
-#line 1091 "ts-src/mgos/conn.ts"
+#line 1095 "ts-src/mgos/conn.ts"
   conn_logText.len = 0;
   conn_logNumber(rt_i32_of(need));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, what, rt_subarray(RT_BYTES(conn_logText.buf, 100), 0, conn_logText.len));
   }
-#line 1094 "ts-src/mgos/conn.ts"
+#line 1098 "ts-src/mgos/conn.ts"
   return false;
 }
 
@@ -1330,12 +1337,12 @@ static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1103 "ts-src/mgos/conn.ts"
+#line 1107 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s == NULL) {
       continue;
     }
-#line 1105 "ts-src/mgos/conn.ts"
+#line 1109 "ts-src/mgos/conn.ts"
     rt_bytes b = rt_str_bytes(s);
     rt_copy_bytes(buf, at, b);
     rt_bytes_set(buf, at + b.len, 0);
@@ -1353,7 +1360,7 @@ static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload) {
 
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 1121 "ts-src/mgos/conn.ts"
+#line 1125 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
@@ -1373,7 +1380,7 @@ static bool conn_onWsOpen(void *ud, uint32_t now) {
   return c->net == NetState_OPEN && WsLink_isOpen(&c->wss[0]);
 }
 
-#line 1145 "ts-src/mgos/conn.ts"
+#line 1149 "ts-src/mgos/conn.ts"
 static void LogText_put(LogText *self, uint8_t c) {
   if (self->len < 100) {
     rt_set_u8(self->buf, 100, self->len++, c);
@@ -1383,10 +1390,10 @@ static void LogText_put(LogText *self, uint8_t c) {
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. @log */
-#line 1155 "ts-src/mgos/conn.ts"
+#line 1159 "ts-src/mgos/conn.ts"
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
-#line 1156 "ts-src/mgos/conn.ts"
+#line 1160 "ts-src/mgos/conn.ts"
   LogText *t = &conn_logText;
   t->len = 0;
   if (detail.len > 0) {
@@ -1419,7 +1426,7 @@ static void conn_logNumber(int32_t num) {
   while (div > 1 && ((int32_t)(v / div) == 0)) {
     div = div / 10;
   }
-#line 1186 "ts-src/mgos/conn.ts"
+#line 1190 "ts-src/mgos/conn.ts"
   while (div > 0) {
     LogText_put(t, (uint8_t)(0x30 + ((v / div) % 10)));
     div = div / 10;
@@ -1431,7 +1438,7 @@ mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
     return NULL;
   }
-#line 1195 "ts-src/mgos/conn.ts"
+#line 1199 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -1453,13 +1460,13 @@ mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, "all MGOS_MQTT_MAX_CONNS connection slots are in use", RT_NOBYTES);
   }
-#line 1214 "ts-src/mgos/conn.ts"
+#line 1218 "ts-src/mgos/conn.ts"
   return NULL;
 }
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 1220 "ts-src/mgos/conn.ts"
+#line 1224 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1468,7 +1475,7 @@ void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
 }
 
 /** Bytes received on `slot`. @api */
-#line 1226 "ts-src/mgos/conn.ts"
+#line 1230 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1477,7 +1484,7 @@ void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 1232 "ts-src/mgos/conn.ts"
+#line 1236 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1487,7 +1494,7 @@ void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 1239 "ts-src/mgos/conn.ts"
+#line 1243 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -1506,13 +1513,13 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
     if (!c->inUse) {
       continue;
     }
-#line 1255 "ts-src/mgos/conn.ts"
+#line 1259 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
       wait = w;
     }
   }
-#line 1258 "ts-src/mgos/conn.ts"
+#line 1262 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -1526,7 +1533,7 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 1272 "ts-src/mgos/conn.ts"
+#line 1276 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
   const char *what = "mgos_mqtt_conn_create2: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
   // The system config's sections are not copied (as the reference): they are
@@ -1536,34 +1543,34 @@ mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqt
   if (!sys0 && !conn_stringsFit(cfg, what)) {
     return NULL;
   }
-#line 1279 "ts-src/mgos/conn.ts"
+#line 1283 "ts-src/mgos/conn.ts"
   if ((cfg1 != NULL && !sys1) && !conn_stringsFit(cfg1, what)) {
     return NULL;
   }
-#line 1280 "ts-src/mgos/conn.ts"
+#line 1284 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
     return NULL;
   }
-#line 1282 "ts-src/mgos/conn.ts"
+#line 1286 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (sys0) {
     c->followSys0 = true;
-#line 1285 "ts-src/mgos/conn.ts"
+#line 1289 "ts-src/mgos/conn.ts"
   } else {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1286 "ts-src/mgos/conn.ts"
+#line 1290 "ts-src/mgos/conn.ts"
   if (cfg1 != NULL) {
     c->cfg1 = *cfg1;
     if (sys1) {
       c->followSys1 = true;
-#line 1289 "ts-src/mgos/conn.ts"
+#line 1293 "ts-src/mgos/conn.ts"
     } else {
       conn_ownStrings(&c->cfg1, RT_BYTES(c->strs1, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
     }
-#line 1290 "ts-src/mgos/conn.ts"
+#line 1294 "ts-src/mgos/conn.ts"
     c->hasCfg1 = true;
   }
   Session_setMaxQos(&c->session, mgos_mqtt_conn_effectiveMaxQos(c));
@@ -1591,7 +1598,7 @@ bool conn_set_config(mgos_mqtt_conn *c, mgos_config_mqtt *cfg) {
   if (!sys0) {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1315 "ts-src/mgos/conn.ts"
+#line 1319 "ts-src/mgos/conn.ts"
   c->followSys0 = sys0;
   // The global connection keeps following the system config's mqtt1.
   c->followSys1 = c->followSys || c->followSys1;
@@ -1660,8 +1667,9 @@ void mgos_mqtt_conn_sub(mgos_mqtt_conn *c, const char *topic, int qos, mg_event_
 
 /** mgos_mqtt_conn_sub with flags (MGOS_MQTT_SUB_*): with
  *  MGOS_MQTT_SUB_FRAGMENTS the handler also gets PUBLISHes larger than the
- *  receive buffer, as MG_EV_MQTT_PUBLISH_PART fragments (docs/large-messages.md).
- *  False when refused (bad QoS or flags, tables full). @api */
+ *  receive buffer, as MG_EV_MQTT_PUBLISH_PART fragments (docs/large-messages.md;
+ *  Kconfig MGOS_MQTT_FRAGMENTS_SUPPORT). False when refused (bad QoS or
+ *  flags, fragments compiled out, tables full). @api */
 bool mgos_mqtt_conn_sub_opt(mgos_mqtt_conn *c, const char *topic, int qos, int flags, mg_event_handler_t handler, void *user_data) {
   return mgos_mqtt_conn_subscribeOpt(c, rt_str_bytes(topic), qos, flags, handler, user_data);
 }
@@ -1706,7 +1714,7 @@ uint16_t conn_refuse_pub(mgos_mqtt_conn *c, const char *topic, const char *why) 
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, why, rt_str_bytes(topic));
   }
-#line 1427 "ts-src/mgos/conn.ts"
+#line 1432 "ts-src/mgos/conn.ts"
   c->session.lastError = MGOS_MQTT_ERR_INVALID;
   return 0;
 }

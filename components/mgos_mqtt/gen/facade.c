@@ -93,8 +93,8 @@ void mgos_mqtt_sub(const char *topic, sub_handler_t handler, void *ud) {
 
 /** mgos_mqtt_global_subscribe with a QoS and flags (MGOS_MQTT_SUB_*): with
  *  MGOS_MQTT_SUB_FRAGMENTS the handler also gets PUBLISHes larger than the
- *  receive buffer, as MG_EV_MQTT_PUBLISH_PART fragments (docs/large-messages.md).
- *  False when refused. @api */
+ *  receive buffer, as MG_EV_MQTT_PUBLISH_PART fragments (docs/large-messages.md;
+ *  Kconfig MGOS_MQTT_FRAGMENTS_SUPPORT). False when refused. @api */
 bool mgos_mqtt_global_subscribe_opt(const char *topic, int qos, int flags, mg_event_handler_t handler, void *ud) {
   return mgos_mqtt_conn_subscribeOpt(facade_global(), rt_str_bytes(topic), qos, flags, handler, ud);
 }

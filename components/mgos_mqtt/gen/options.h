@@ -36,6 +36,19 @@ extern "C" {
 #define CONFIG_MGOS_MQTT_PERSIST_SUPPORT_VALUE 0
 #endif
 
+/** Large incoming PUBLISHes delivered in fragments (MGOS_MQTT_SUB_FRAGMENTS,
+ *  MG_EV_MQTT_PUBLISH_PART) compiled in (1) or out (0). Out by default in C
+ *  (Kconfig MGOS_MQTT_FRAGMENTS_SUPPORT, default n: not in the reference; a C
+ *  build without the macro leaves it out too); Node runs with it in. Out, a
+ *  subscribe with MGOS_MQTT_SUB_FRAGMENTS is refused with an error naming the
+ *  switch, and a PUBLISH over the receive limit is always skipped,
+ *  acknowledged and reported (MG_EV_MQTT_PUBLISH_SKIPPED), as the spec wants.
+ *  @kconfig MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE
+ *  @cdefault 0 */
+#ifndef CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE
+#define CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE 0
+#endif
+
 #ifdef __cplusplus
 }
 #endif

@@ -25,8 +25,8 @@ static bool Session_bigFromRx(Session *self, uint32_t start);
 static uint32_t Session_bigFeed(Session *self, rt_bytes d);
 static void Session_bigBad(Session *self, uint8_t e);
 static void Session_closeBad(Session *self, DecodeErr e, rt_bytes at);
-static void Session_bigLayout(Session *self);
-static void Session_bigHeaderDone(Session *self);
+static DecodeErr Session_bigLayout(Session *self);
+static DecodeErr Session_bigHeaderDone(Session *self);
 static void Session_bigPropsDone(Session *self);
 static void Session_bigDecide(Session *self, bool propsLost);
 static void Session_bigSkip(Session *self, const char *why, int32_t num);
@@ -35,6 +35,7 @@ static void Session_bigEnd(Session *self);
 static void Session_handle(Session *self, Packet *p);
 static void Session_onConnack(Session *self, Packet *p);
 static void Session_onPublish(Session *self, Packet *p);
+static int32_t Session_rxAdmit(Session *self, Packet *p);
 static void Session_onAck(Session *self, Packet *p);
 static void Session_onPubrel(Session *self, Packet *p);
 static void Session_onSubAck(Session *self, Packet *p, bool unsub);
@@ -72,7 +73,7 @@ static void Session_freeSub(Session *self, uint32_t i);
 static int32_t Session_rxQos2Index(Session *self, uint16_t id);
 static bool Session_rxQos2Has(Session *self, uint16_t id);
 static void Session_rxQos2Add(Session *self, uint16_t id);
-static void Session_rxQos2Remove(Session *self, uint32_t k);
+static bool Session_rxQos2Forget(Session *self, uint16_t id);
 
 /** CONNECT options built by connect(): shared by all sessions, as connectWith()
  *  encodes them at once and keeps nothing (saves the RAM of one per session). */
@@ -1004,34 +1005,32 @@ void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
 #line 1052 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
-  while (off < data.len) {
-    if (!Session_receiving(self) || self->epoch != ep) {
-      return;
-    }
-#line 1056 "ts-src/mqtt/session.ts"
+  while ((off < data.len && Session_receiving(self)) && self->epoch == ep) {
     if (self->big != BigRx_NONE) {
       // The rest of a large PUBLISH goes through without touching rx.
       off += Session_bigFeed(self, rt_slice_from(data, off));
       continue;
     }
-    uint32_t n = session_minU32(data.len - off, CONFIG_MGOS_MQTT_RX_BUF_SIZE - self->rxLen);
-    rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), self->rxLen, rt_subarray(data, off, off + n));
+    rt_bytes rest = rt_slice_from(data, off);
+    uint32_t n = CONFIG_MGOS_MQTT_RX_BUF_SIZE - self->rxLen;
+    if (n > rest.len) {
+      n = rest.len;
+    }
+#line 1063 "ts-src/mqtt/session.ts"
+    rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), self->rxLen, rt_slice(rest, 0, n));
     self->rxLen += n;
     off += n;
     Session_parse(self);
-    if (!Session_receiving(self) || self->epoch != ep) {
-      return;
-    }
     // The decoder rejects packets over the limit from their fixed header, so
     // a full buffer here means the limit exceeds the buffer: never wait forever.
-#line 1069 "ts-src/mqtt/session.ts"
+    // (A connection parse() ended left rx empty: no need to ask.)
     if (self->big == BigRx_NONE && self->rxLen == CONFIG_MGOS_MQTT_RX_BUF_SIZE) {
       Session_close(self, session_txt("rx buffer overflow"));
-      return;
     }
   }
 }
 
+#line 1074 "ts-src/mqtt/session.ts"
 static bool Session_receiving(Session *self) {
   return self->state == SessionState_CONNECTING || self->state == SessionState_CONNECTED;
 }
@@ -1054,14 +1053,14 @@ static void Session_parse(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1096 "ts-src/mqtt/session.ts"
+#line 1094 "ts-src/mqtt/session.ts"
     if ((r == (-DecodeErr_TOO_LARGE)) && self->pkt.type == PacketType_PUBLISH) {
       // Too large to buffer, not malformed: stream it (the reference closed
       // here, and a persistent session then got it again at every reconnect).
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 1100 "ts-src/mqtt/session.ts"
+#line 1098 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
@@ -1076,7 +1075,7 @@ static void Session_parse(Session *self) {
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1112 "ts-src/mqtt/session.ts"
+#line 1110 "ts-src/mqtt/session.ts"
   Session_rxDrop(self, start);
 }
 
@@ -1098,7 +1097,7 @@ static void Session_parse5(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1131 "ts-src/mqtt/session.ts"
+#line 1129 "ts-src/mqtt/session.ts"
     Packet *b = &v->pkt.base;
     if (((r == (-DecodeErr_TOO_LARGE)) && b->type == PacketType_PUBLISH) && (b->totalLen <= Session_maxPacket5(self))) {
       // Within our Maximum Packet Size, over the buffer: streamed as in 3.1.1.
@@ -1109,7 +1108,7 @@ static void Session_parse5(Session *self) {
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 1139 "ts-src/mqtt/session.ts"
+#line 1137 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
@@ -1118,7 +1117,7 @@ static void Session_parse5(Session *self) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
       }
-#line 1145 "ts-src/mqtt/session.ts"
+#line 1143 "ts-src/mqtt/session.ts"
       Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? "" : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
       return;
     }
@@ -1128,17 +1127,17 @@ static void Session_parse5(Session *self) {
     if (p->type == PacketType_CONNACK) {
       p->returnCode = v->pkt.reasonCode;
     }
-#line 1152 "ts-src/mqtt/session.ts"
+#line 1150 "ts-src/mqtt/session.ts"
     if ((p->type == PacketType_PUBLISH && self->state == SessionState_CONNECTED) && !Session_aliasIn(self, p)) {
       return;
     }
-#line 1153 "ts-src/mqtt/session.ts"
+#line 1151 "ts-src/mqtt/session.ts"
     Session_handle(self, p);
   }
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1156 "ts-src/mqtt/session.ts"
+#line 1154 "ts-src/mqtt/session.ts"
   Session_rxDrop(self, start);
 }
 
@@ -1146,7 +1145,7 @@ static void Session_parse5(Session *self) {
 /** parse() met a PUBLISH over the limit at rx[start] (its fixed header is
    *  complete). Moves it to rx[0] and streams what rx holds of it. True when
    *  it ended there and the bytes after it are now rx[0, rxLen), to parse. */
-#line 1164 "ts-src/mqtt/session.ts"
+#line 1162 "ts-src/mqtt/session.ts"
 static bool Session_bigFromRx(Session *self, uint32_t start) {
   uint32_t ep = self->epoch;
   Session_rxDrop(self, start);
@@ -1161,28 +1160,25 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
   p->qos = (uint8_t)((f >> 1) & 3);
   p->dup = (f & 0x8) != 0;
   p->retain = (f & 0x1) != 0;
+  // Only what is read before it is set (bigLayout sets the topic's end and
+  // rxTopicLen, bigDecide rxPartTotal; bigId keeps its last two bytes).
   self->big = BigRx_UNDECIDED;
   self->bigPos = 0;
   self->bigTotal = p->totalLen;
   self->bigHdr = p->totalLen - p->remLen;
-  self->bigTopicEnd = 0;
   self->bigIdEnd = 0;
-  self->bigId = 0;
   self->bigPayAt = 0;
   if (Session_isV5(self)) {
     BigProps_reset(&self->v5s[0].bigProps);
   }
-#line 1187 "ts-src/mqtt/session.ts"
-  self->rxPartOff = 0;
-  self->rxPartTotal = 0;
-  self->rxTopicLen = 0;
+#line 1185 "ts-src/mqtt/session.ts"
   self->rxTake = false;
   // In place: header bytes are "copied" onto themselves, fragments are views into rx.
   uint32_t used = Session_bigFeed(self, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, avail));
   if ((self->epoch != ep || !Session_receiving(self)) || self->big != BigRx_NONE) {
     return false;
   }
-#line 1194 "ts-src/mqtt/session.ts"
+#line 1189 "ts-src/mqtt/session.ts"
   self->rxLen = avail;
   Session_rxDrop(self, used);
   return true;
@@ -1200,11 +1196,13 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
     uint32_t pos = self->bigPos;
     rt_bytes rest = rt_slice_from(d, used);
     uint32_t n = 0;
+    // A malformed header or property block (one exit for all: bigBad).
+    uint8_t bad = 0;
     if (self->bigIdEnd == 0 || pos < self->bigIdEnd) {
       // The header, byte by byte: to rx the fixed header and topic length
       // always, the topic as far as recvLimit() lets it; the last two bytes
       // also collect in bigId (the packet id, when there is one).
-      uint8_t b = rt_bytes_get(rest, 0);
+      uint8_t b = d.p[used];
       if (self->bigIdEnd == 0 || (pos < self->bigTopicEnd && (pos < Session_recvLimit(self)))) {
         rt_set_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, pos, b);
         self->rxLen = pos + 1u;
@@ -1212,34 +1210,30 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       self->bigId = (uint16_t)((self->bigId << 8) | b);
       self->bigPos = pos + 1u;
       used++;
-      if (self->bigIdEnd == 0) {
-        if (self->bigPos == ((int64_t)self->bigHdr + 2)) {
-          Session_bigLayout(self);
-        }
-        // MQTT 5, an empty topic at QoS 0: nothing before the properties.
-#line 1226 "ts-src/mqtt/session.ts"
-        if ((self->big != BigRx_NONE && self->bigIdEnd > 0) && self->bigPos == self->bigIdEnd) {
-          Session_bigHeaderDone(self);
-        }
-#line 1227 "ts-src/mqtt/session.ts"
-      } else if (self->bigPos == self->bigIdEnd) {
-        Session_bigHeaderDone(self);
+      if (self->bigIdEnd == 0 && (self->bigPos == ((int64_t)self->bigHdr + 2))) {
+        bad = Session_bigLayout(self);
       }
+      // (MQTT 5, an empty topic at QoS 0: the header ends with the topic length.)
+#line 1222 "ts-src/mqtt/session.ts"
+      if (bad == 0 && self->bigPos == self->bigIdEnd) {
+        bad = Session_bigHeaderDone(self);
+      }
+#line 1223 "ts-src/mqtt/session.ts"
     } else if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && self->bigPayAt == 0) {
       // MQTT 5: the property length and block, between packet id and payload.
       BigProps *bp = &self->v5s[0].bigProps;
       int32_t r = BigProps_feed(bp, rest, pos, self->bigTotal, RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), self->rxLen, Session_recvLimit(self));
       if (r < 0) {
-        Session_bigBad(self, (uint8_t)(-(int64_t)r));
-        break;
-      }
-      n = (uint32_t)r;
-      self->bigPos = pos + n;
-      used += n;
-      uint32_t e = BigProps_end(bp, self->bigPos);
-      if (e > 0) {
-        self->bigPayAt = e;
-        Session_bigPropsDone(self);
+        bad = (uint8_t)(-(int64_t)r);
+      } else {
+        n = (uint32_t)r;
+        self->bigPos = pos + n;
+        used += n;
+        uint32_t e = BigProps_end(bp, self->bigPos);
+        if (e > 0) {
+          self->bigPayAt = e;
+          Session_bigPropsDone(self);
+        }
       }
     } else {
       // Counted as read before the handler runs: a connection it ends is
@@ -1250,15 +1244,20 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       // Its last bytes: a QoS 2 id counts as received before the handler
       // runs (as in onPublish), so a handler that ends the connection here
       // does not get the broker's resend again.
-      if ((self->bigPos == self->bigTotal && self->pkt.qos == 2) && !Session_rxQos2Has(self, self->pkt.packetId)) {
+      if (self->bigPos == self->bigTotal && self->pkt.qos == 2) {
         Session_rxQos2Add(self, self->pkt.packetId);
       }
+#line 1249 "ts-src/mqtt/session.ts"
       if (self->big != BigRx_DISCARD) {
         Session_bigPayload(self, rt_slice(rest, 0, n), pos - self->bigPayAt);
       }
     }
+#line 1251 "ts-src/mqtt/session.ts"
+    if (bad != 0) {
+      Session_bigBad(self, bad);
+      break;
+    }
     // Even when a handler called disconnect(): the message was read whole.
-#line 1261 "ts-src/mqtt/session.ts"
     if (((self->big != BigRx_NONE && self->bigPayAt > 0) && self->bigPos == self->bigTotal) && self->epoch == ep) {
       Session_bigEnd(self);
     }
@@ -1277,7 +1276,7 @@ static void Session_bigBad(Session *self, uint8_t e) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_log(self, LogLevel_ERROR, "bad packet", rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
   }
-#line 1277 "ts-src/mqtt/session.ts"
+#line 1272 "ts-src/mqtt/session.ts"
   Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? "" : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
 }
 
@@ -1286,12 +1285,13 @@ static void Session_closeBad(Session *self, DecodeErr e, rt_bytes at) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_log(self, LogLevel_ERROR, "bad packet", at, -e);
   }
-#line 1283 "ts-src/mqtt/session.ts"
+#line 1278 "ts-src/mqtt/session.ts"
   Session_close(self, (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) ? packet_decodeErrName(e) : "");
 }
 
-/** The topic length is in: where the topic and the packet id end. */
-static void Session_bigLayout(Session *self) {
+/** The topic length is in: where the topic and the packet id end; the
+   *  error that makes the packet malformed, or OK. */
+static DecodeErr Session_bigLayout(Session *self) {
   uint32_t h = self->bigHdr;
   uint32_t tl = (uint32_t)((rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, h) << 8) | rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, rt_idx_add(h, 1)));
   uint32_t rem = self->pkt.remLen;
@@ -1302,56 +1302,56 @@ static void Session_bigLayout(Session *self) {
   DecodeErr e = DecodeErr_OK;
   if ((2u + tl) > rem) {
     e = DecodeErr_STRING_OVERRUN;
-#line 1297 "ts-src/mqtt/session.ts"
+#line 1293 "ts-src/mqtt/session.ts"
   } else if (tl == 0 && !v5) {
     e = DecodeErr_EMPTY_TOPIC;
-#line 1298 "ts-src/mqtt/session.ts"
+#line 1294 "ts-src/mqtt/session.ts"
   } else if ((((2u + tl) + idLen) + (uint32_t)(v5 ? 1 : 0)) > rem) {
     e = DecodeErr_BAD_LENGTH;
   }
-#line 1299 "ts-src/mqtt/session.ts"
+#line 1295 "ts-src/mqtt/session.ts"
   if (e != DecodeErr_OK) {
-    Session_bigBad(self, e);
-    return;
+    return e;
   }
+#line 1296 "ts-src/mqtt/session.ts"
   self->rxTopicLen = tl;
   self->bigTopicEnd = (h + 2u) + tl;
   self->bigIdEnd = self->bigTopicEnd + idLen;
   self->bigPayAt = v5 ? 0 : self->bigIdEnd;
+  return DecodeErr_OK;
 }
 
-/** Topic and packet id are in: check them, then skip or offer the payload. */
-static void Session_bigHeaderDone(Session *self) {
+/** Topic and packet id are in: check them (the error, or OK), then skip
+   *  or offer the payload. */
+static DecodeErr Session_bigHeaderDone(Session *self) {
   Packet *p = &self->pkt;
+  // (The payload view is set by the event that shows it: bigSkip, bigPayload.)
   p->packetId = (uint16_t)((p->qos > 0) ? self->bigId : 0);
-  p->payload = RT_NOBYTES;
   bool whole = self->rxLen == self->bigTopicEnd;
   uint32_t from = self->bigHdr + 2u;
-  p->topic = (self->rxLen > from) ? rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), from, self->rxLen) : RT_NOBYTES;
+  // (rx holds at least the fixed header and the topic length.)
+  p->topic = rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), from, self->rxLen);
   // A topic cut by the receive limit cannot be checked (nor delivered).
   DecodeErr e = (DecodeErr)((whole && p->topic.len > 0) ? codec_topicNameErr(p->topic) : DecodeErr_OK);
   if ((e == DecodeErr_OK && p->qos > 0) && p->packetId == 0) {
     e = DecodeErr_ZERO_PACKET_ID;
   }
-#line 1320 "ts-src/mqtt/session.ts"
-  if (e != DecodeErr_OK) {
-    Session_bigBad(self, e);
-    return;
-  }
   // MQTT 5: the properties come first (bigPropsDone).
-  if (self->bigPayAt > 0) {
+#line 1317 "ts-src/mqtt/session.ts"
+  if (e == DecodeErr_OK && self->bigPayAt > 0) {
     Session_bigDecide(self, false);
   }
+#line 1318 "ts-src/mqtt/session.ts"
+  return e;
 }
 
 /** MQTT 5: the properties of the large PUBLISH are read: check them,
    *  resolve its topic alias, then skip or offer the payload. */
-#line 1330 "ts-src/mqtt/session.ts"
 static void Session_bigPropsDone(Session *self) {
   if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     return;
   }
-#line 1332 "ts-src/mqtt/session.ts"
+#line 1325 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   BigProps *bp = &v->bigProps;
   Props5 *pr = &v->pkt.props;
@@ -1372,7 +1372,7 @@ static void Session_bigPropsDone(Session *self) {
     if (!Session_aliasIn(self, p)) {
       return;
     }
-#line 1350 "ts-src/mqtt/session.ts"
+#line 1343 "ts-src/mqtt/session.ts"
     self->rxTopicLen = p->topic.len;
   } else if (bp->len > 0) {
     // Not read: any alias it set is unknown, so none is trusted again.
@@ -1387,41 +1387,33 @@ static void Session_bigDecide(Session *self, bool propsLost) {
   Packet *p = &self->pkt;
   bool whole = self->rxLen == self->bigTopicEnd;
   self->rxPartTotal = self->bigTotal - self->bigPayAt;
-  if (p->qos > 0 && !Session_rxQuotaTake(self)) {
+  int32_t a = Session_rxAdmit(self, p);
+  if (a < 0) {
     return;
   }
-#line 1365 "ts-src/mqtt/session.ts"
-  if (p->qos == 2 && Session_rxQos2Has(self, p->packetId)) {
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
-    }
-#line 1367 "ts-src/mqtt/session.ts"
+#line 1359 "ts-src/mqtt/session.ts"
+  if (a == 0) {
     self->big = BigRx_DISCARD;
     return;
   }
-  if (!whole) {
-    // Cannot be matched against any filter: nobody can take it.
-    Session_bigSkip(self, "PUBLISH topic longer than the receive buffer, skipped", rt_i32_of(self->rxTopicLen));
+  bool lost = CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && propsLost;
+  // Still UNDECIDED: offered with its first payload bytes (bigPayload).
+  if ((whole && !lost) && self->rxPartTotal > 0) {
     return;
   }
-  if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && propsLost) {
-    Session_bigSkip(self, "PUBLISH properties longer than the receive buffer, skipped", rt_i32_of(self->v5s[0].bigProps.len));
-    return;
-  }
-  if (self->rxPartTotal == 0) {
-    Session_bigSkip(self, "PUBLISH larger than the receive buffer, skipped", 0);
-    return;
-  }
-  self->big = BigRx_UNDECIDED;
+  // A topic cut short cannot be matched against any filter: nobody can take it.
+#line 1367 "ts-src/mqtt/session.ts"
+  Session_bigSkip(self, !whole ? "PUBLISH topic longer than the receive buffer, skipped" : lost ? "PUBLISH properties longer than the receive buffer, skipped" : "PUBLISH larger than the receive buffer, skipped", !whole ? rt_i32_of(self->rxTopicLen) : (lost ? rt_i32_of(self->v5s[0].bigProps.len) : 0));
 }
 
 /** Drops the rest of the message; the log names the topic, the event too. */
+#line 1374 "ts-src/mqtt/session.ts"
 static void Session_bigSkip(Session *self, const char *why, int32_t num) {
   self->big = BigRx_DISCARD;
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, why, self->pkt.topic, num);
   }
-#line 1390 "ts-src/mqtt/session.ts"
+#line 1377 "ts-src/mqtt/session.ts"
   self->pkt.payload = RT_NOBYTES;
   self->rxPartOff = 0;
   Session_emit(self, SessionEvent_PUBLISH_SKIPPED, &self->pkt);
@@ -1430,6 +1422,11 @@ static void Session_bigSkip(Session *self, const char *why, int32_t num) {
 /** A fragment of the payload at offset `off`: offered to the handlers; when
    *  nobody takes the first one, the message is skipped. */
 static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
+  // Fragments compiled out: nobody can take it.
+  if (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0) {
+    Session_bigSkip(self, "PUBLISH larger than the receive buffer, skipped", rt_i32_of(self->rxPartTotal));
+    return;
+  }
   uint32_t ep = self->epoch;
   bool first = self->big == BigRx_UNDECIDED;
   self->pkt.payload = frag;
@@ -1438,13 +1435,13 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
   if (!first || self->epoch != ep) {
     return;
   }
-#line 1404 "ts-src/mqtt/session.ts"
+#line 1396 "ts-src/mqtt/session.ts"
   if (self->rxTake) {
     self->big = BigRx_DELIVER;
-#line 1405 "ts-src/mqtt/session.ts"
+#line 1397 "ts-src/mqtt/session.ts"
   } else if (Session_receiving(self)) {
     Session_bigSkip(self, "PUBLISH larger than the receive buffer, skipped", rt_i32_of(self->rxPartTotal));
-#line 1406 "ts-src/mqtt/session.ts"
+#line 1398 "ts-src/mqtt/session.ts"
   } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
   }
@@ -1453,22 +1450,22 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
 /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
    *  remembered only with the last byte, so a resend of a message cut off is
    *  taken again). */
-#line 1412 "ts-src/mqtt/session.ts"
+#line 1404 "ts-src/mqtt/session.ts"
 static void Session_bigEnd(Session *self) {
   Packet *p = &self->pkt;
   self->big = BigRx_NONE;
   self->rxLen = 0;
-  if (p->qos == 1) {
-    Session_queueAck(self, PacketType_PUBACK, p->packetId);
-  } else if (p->qos == 2) {
-    if (!Session_rxQos2Has(self, p->packetId)) {
-      Session_rxQos2Add(self, p->packetId);
-    }
-#line 1420 "ts-src/mqtt/session.ts"
-    Session_queueAck(self, PacketType_PUBREC, p->packetId);
+  // (An empty payload ends here without passing the payload branch of bigFeed.)
+  if (p->qos == 2) {
+    Session_rxQos2Add(self, p->packetId);
+  }
+#line 1410 "ts-src/mqtt/session.ts"
+  if (p->qos > 0) {
+    Session_queueAck(self, (PacketType)((p->qos == 1) ? PacketType_PUBACK : PacketType_PUBREC), p->packetId);
   }
 }
 
+#line 1413 "ts-src/mqtt/session.ts"
 static void Session_handle(Session *self, Packet *p) {
   // MQTT 5 extended authentication exchanges AUTH before the CONNACK (4.12).
   // MQTT 5 answers each protocol error here with DISCONNECT 0x82 (4.13.1).
@@ -1481,57 +1478,57 @@ static void Session_handle(Session *self, Packet *p) {
     Session_onConnack(self, p);
     break;
   }
-#line 1435 "ts-src/mqtt/session.ts"
+#line 1424 "ts-src/mqtt/session.ts"
   case PacketType_PUBLISH: {
     Session_onPublish(self, p);
     break;
   }
-#line 1438 "ts-src/mqtt/session.ts"
+#line 1427 "ts-src/mqtt/session.ts"
   case PacketType_PUBACK:
   case PacketType_PUBREC:
   case PacketType_PUBCOMP: {
     Session_onAck(self, p);
     break;
   }
-#line 1443 "ts-src/mqtt/session.ts"
+#line 1432 "ts-src/mqtt/session.ts"
   case PacketType_PUBREL: {
     Session_onPubrel(self, p);
     break;
   }
-#line 1446 "ts-src/mqtt/session.ts"
+#line 1435 "ts-src/mqtt/session.ts"
   case PacketType_SUBACK:
   case PacketType_UNSUBACK: {
     Session_onSubAck(self, p, p->type == PacketType_UNSUBACK);
     break;
   }
-#line 1450 "ts-src/mqtt/session.ts"
+#line 1439 "ts-src/mqtt/session.ts"
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, "PINGRESP", 0);
     }
-#line 1453 "ts-src/mqtt/session.ts"
+#line 1442 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
     break;
   }
-#line 1455 "ts-src/mqtt/session.ts"
+#line 1444 "ts-src/mqtt/session.ts"
   case PacketType_DISCONNECT: {
     // Only MQTT 5's decoder lets a server's DISCONNECT through (3.14).
     if (Session_isV5(self)) {
       Session_onDisconnect5(self);
     }
-#line 1458 "ts-src/mqtt/session.ts"
+#line 1447 "ts-src/mqtt/session.ts"
     break;
   }
-#line 1459 "ts-src/mqtt/session.ts"
+#line 1448 "ts-src/mqtt/session.ts"
   case packet5_PACKET_AUTH: {
     if (Session_isV5(self)) {
       Session_onAuth5(self);
     }
-#line 1461 "ts-src/mqtt/session.ts"
+#line 1450 "ts-src/mqtt/session.ts"
     break;
   }
-#line 1462 "ts-src/mqtt/session.ts"
+#line 1451 "ts-src/mqtt/session.ts"
   default: {
     Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt("unexpected packet type"));
     break;
@@ -1539,7 +1536,7 @@ static void Session_handle(Session *self, Packet *p) {
   }
 }
 
-#line 1468 "ts-src/mqtt/session.ts"
+#line 1457 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
     Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt("unexpected second CONNACK"));
@@ -1550,7 +1547,7 @@ static void Session_onConnack(Session *self, Packet *p) {
   if (v5) {
     V5State_takeConnack(&self->v5s[0]);
   }
-#line 1476 "ts-src/mqtt/session.ts"
+#line 1465 "ts-src/mqtt/session.ts"
   if (p->returnCode != 0) {
     // The reason is readable during the CONNACK event already.
     const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? "" : v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
@@ -1559,14 +1556,14 @@ static void Session_onConnack(Session *self, Packet *p) {
         Session_log(self, LogLevel_ERROR, "CONNACK reason string: ", V5State_reasonString(&self->v5s[0]), p->returnCode);
       }
     }
-#line 1480 "ts-src/mqtt/session.ts"
+#line 1469 "ts-src/mqtt/session.ts"
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 1484 "ts-src/mqtt/session.ts"
+#line 1473 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
@@ -1581,71 +1578,75 @@ static void Session_onConnack(Session *self, Packet *p) {
     self->cfg.keepAlive = (uint16_t)self->v5s[0].serverKeepAlive;
   }
   // Without a stored session the server will not resend its QoS 2 messages.
-#line 1496 "ts-src/mqtt/session.ts"
+#line 1485 "ts-src/mqtt/session.ts"
   if (!p->sessionPresent) {
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1499 "ts-src/mqtt/session.ts"
+#line 1488 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 1502 "ts-src/mqtt/session.ts"
+#line 1491 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
     Session_maybeRoom(self);
   }
 }
 
-#line 1506 "ts-src/mqtt/session.ts"
+#line 1495 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
-  if (p->qos == 0) {
-    Session_emit(self, SessionEvent_PUBLISH, p);
-    return;
-  }
-  if (!Session_rxQuotaTake(self)) {
-    return;
-  }
-#line 1513 "ts-src/mqtt/session.ts"
-  if (p->qos == 1) {
-    self->autoAck = true;
-    Session_emit(self, SessionEvent_PUBLISH, p);
-    if (self->epoch == ep && self->autoAck) {
-      Session_queueAck(self, PacketType_PUBACK, p->packetId);
-    }
-#line 1517 "ts-src/mqtt/session.ts"
+  uint8_t q = p->qos;
+  int32_t a = Session_rxAdmit(self, p);
+  if (a < 0) {
     return;
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
   // PUBLISH (DUP) only gets another PUBREC.
-  if (Session_rxQos2Has(self, p->packetId)) {
+#line 1502 "ts-src/mqtt/session.ts"
+  if (a > 0) {
+    if (q == 2) {
+      Session_rxQos2Add(self, p->packetId);
+    }
+#line 1504 "ts-src/mqtt/session.ts"
+    self->autoAck = true;
+    Session_emit(self, SessionEvent_PUBLISH, p);
+    if (q == 0 || self->epoch != ep) {
+      return;
+    }
+#line 1507 "ts-src/mqtt/session.ts"
+    if (!self->autoAck) {
+      // The application runs this exchange: it is not ours to remember.
+      if (q == 2) {
+        Session_rxQos2Forget(self, p->packetId);
+      }
+#line 1510 "ts-src/mqtt/session.ts"
+      return;
+    }
+  }
+  Session_queueAck(self, (PacketType)((q == 1) ? PacketType_PUBACK : PacketType_PUBREC), p->packetId);
+}
+
+/** Before an incoming PUBLISH is delivered (small or streamed): 1 when it
+   *  is new, 0 for a QoS 2 resend already taken (logged), -1 when the
+   *  connection ended (MQTT 5: our Receive Maximum exceeded). */
+static int32_t Session_rxAdmit(Session *self, Packet *p) {
+  if (p->qos > 0 && !Session_rxQuotaTake(self)) {
+    return -1;
+  }
+#line 1521 "ts-src/mqtt/session.ts"
+  if (p->qos == 2 && Session_rxQos2Has(self, p->packetId)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_log(self, LogLevel_DEBUG, "duplicate QoS 2 PUBLISH", p->topic, p->packetId);
     }
 #line 1523 "ts-src/mqtt/session.ts"
-  } else {
-    Session_rxQos2Add(self, p->packetId);
-    self->autoAck = true;
-    Session_emit(self, SessionEvent_PUBLISH, p);
-    if (self->epoch != ep) {
-      return;
-    }
-#line 1528 "ts-src/mqtt/session.ts"
-    if (!self->autoAck) {
-      // The application runs this exchange: it is not ours to remember.
-      int32_t k = Session_rxQos2Index(self, p->packetId);
-      if (k >= 0) {
-        Session_rxQos2Remove(self, (uint32_t)k);
-      }
-#line 1532 "ts-src/mqtt/session.ts"
-      return;
-    }
+    return 0;
   }
-  Session_queueAck(self, PacketType_PUBREC, p->packetId);
+  return 1;
 }
 
 /** PUBACK, PUBREC or PUBCOMP: the next step of the outgoing exchange with
@@ -1658,16 +1659,17 @@ static void Session_onAck(Session *self, Packet *p) {
   if (Session_isV5(self)) {
     Session_logAckReason(self, p);
   }
-#line 1546 "ts-src/mqtt/session.ts"
+#line 1536 "ts-src/mqtt/session.ts"
   uint8_t st = (uint8_t)((i >= 0) ? self->recs[(uint32_t)i].state : RecState_FREE);
   // A record still streaming out was never whole on the wire: the ack is bogus.
   bool whole = i >= 0 && (self->recs[(uint32_t)i].done == 0);
-  // PUBACK ends QoS 1; PUBCOMP, or a refusing PUBREC, ends QoS 2. A PUBACK
-  // for a QoS 2 PUBLISH: the server took it at QoS 1 (RabbitMQ does; MQTT
-  // 3.1.1 4.3.3 wants PUBREC). It has the message, so the exchange is over;
-  // keeping the record would only fill the window.
-  bool ends = (type == PacketType_PUBACK) ? st == RecState_WAIT_PUBACK || st == RecState_WAIT_PUBREC : (type == PacketType_PUBCOMP) ? st == RecState_WAIT_PUBCOMP : st == RecState_WAIT_PUBREC && refused;
-#line 1555 "ts-src/mqtt/session.ts"
+  // PUBACK ends QoS 1; PUBCOMP, or a refusing PUBREC (an accepting one is
+  // taken first below), ends QoS 2. A PUBACK for a QoS 2 PUBLISH: the
+  // server took it at QoS 1 (RabbitMQ does; MQTT 3.1.1 4.3.3 wants PUBREC).
+  // It has the message, so the exchange is over; keeping the record would
+  // only fill the window.
+  uint8_t want = (RecState)((type == PacketType_PUBACK) ? RecState_WAIT_PUBACK : (RecState)((type == PacketType_PUBREC) ? RecState_WAIT_PUBREC : RecState_WAIT_PUBCOMP));
+  bool ends = st == want || (type == PacketType_PUBACK && st == RecState_WAIT_PUBREC);
   if (type == PacketType_PUBREC && st == RecState_WAIT_PUBCOMP) {
     // A repeated PUBREC: our PUBREL may have been lost, send it again.
     self->recs[(uint32_t)i].unsent = true;
@@ -1685,44 +1687,41 @@ static void Session_onAck(Session *self, Packet *p) {
         Session_logNum(self, LogLevel_WARN, "PUBACK for a QoS 2 message: the server took it at QoS 1", p->packetId);
       }
     }
-#line 1570 "ts-src/mqtt/session.ts"
+#line 1561 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else if (type == PacketType_PUBACK) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "PUBACK: unexpected id", p->packetId);
     }
-#line 1573 "ts-src/mqtt/session.ts"
+#line 1564 "ts-src/mqtt/session.ts"
   } else if (type == PacketType_PUBREC) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "PUBREC: unexpected id", p->packetId);
     }
-#line 1575 "ts-src/mqtt/session.ts"
+#line 1566 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "PUBCOMP: unexpected id", p->packetId);
     }
   }
-#line 1578 "ts-src/mqtt/session.ts"
+#line 1569 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, 200 + type, p);
 }
 
 static void Session_onPubrel(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
-  int32_t k = Session_rxQos2Index(self, p->packetId);
-  if (k >= 0) {
-    Session_rxQos2Remove(self, (uint32_t)k);
-#line 1585 "ts-src/mqtt/session.ts"
-  } else {
+  bool known = Session_rxQos2Forget(self, p->packetId);
+  if (!known) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, "PUBREL: unknown id", p->packetId);
     }
   }
-#line 1586 "ts-src/mqtt/session.ts"
+#line 1576 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B); MQTT 5
   // says so with "Packet Identifier not found".
-  uint8_t reason = (uint8_t)((k < 0 && Session_isV5(self)) ? Reason_PACKET_ID_NOT_FOUND : 0);
+  uint8_t reason = (uint8_t)((!known && Session_isV5(self)) ? Reason_PACKET_ID_NOT_FOUND : 0);
   if (self->epoch == ep && self->autoAck) {
     Session_queueAckReason(self, PacketType_PUBCOMP, p->packetId, reason);
   }
@@ -1730,7 +1729,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
 
 /** SUBACK or UNSUBACK: the subscription it answers becomes active (or
    *  goes); handlers see the event with its tag in evTag (-1: not ours). */
-#line 1596 "ts-src/mqtt/session.ts"
+#line 1586 "ts-src/mqtt/session.ts"
 static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
   self->evTag = -1;
   int32_t i = Session_findSub(self, p->packetId, (SubState)(unsub ? SubState_UNSUB_SENT : SubState_SUB_SENT));
@@ -1750,15 +1749,15 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
         }
       }
     }
-#line 1611 "ts-src/mqtt/session.ts"
+#line 1601 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, unsub ? "UNSUBACK: unknown id" : "SUBACK: unknown id", p->packetId);
     }
   }
-#line 1615 "ts-src/mqtt/session.ts"
-  Session_emit(self, (SessionEvent)(unsub ? SessionEvent_UNSUBACK : SessionEvent_SUBACK), p);
+#line 1605 "ts-src/mqtt/session.ts"
+  Session_emit(self, 200 + p->type, p); // SUBACK or UNSUBACK
   self->evTag = -1;
 }
 
@@ -1768,16 +1767,16 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1626 "ts-src/mqtt/session.ts"
+#line 1616 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpStream(self)) {
     return;
   }
-#line 1628 "ts-src/mqtt/session.ts"
+#line 1618 "ts-src/mqtt/session.ts"
   if (!Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1629 "ts-src/mqtt/session.ts"
+#line 1619 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   bool v5 = Session_isV5(self);
   // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
@@ -1794,18 +1793,18 @@ static void Session_pump(Session *self) {
       if (self->epoch != ep || self->state != SessionState_CONNECTED) {
         return;
       }
-#line 1643 "ts-src/mqtt/session.ts"
+#line 1633 "ts-src/mqtt/session.ts"
       continue;
     }
     if (((v5 && r->state == RecState_QUEUED) && r->done == 0) && r->qos > self->v5s[0].serverMaxQos) {
       Session_downgradeRec(self, r, self->v5s[0].serverMaxQos);
     }
-#line 1646 "ts-src/mqtt/session.ts"
+#line 1636 "ts-src/mqtt/session.ts"
     if (r->state == RecState_QUEUED && r->qos > 0) {
       if (inflight >= window) {
         return;
       }
-#line 1648 "ts-src/mqtt/session.ts"
+#line 1638 "ts-src/mqtt/session.ts"
       r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       r->sent = false;
       r->unsent = true;
@@ -1820,7 +1819,7 @@ static void Session_pump(Session *self) {
       if (n == 0) {
         return;
       }
-#line 1660 "ts-src/mqtt/session.ts"
+#line 1650 "ts-src/mqtt/session.ts"
       self->txLen += n;
       self->lastTx = self->now;
       r->sent = true;
@@ -1834,14 +1833,14 @@ static void Session_pump(Session *self) {
     if (len > free && (len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1671 "ts-src/mqtt/session.ts"
+#line 1661 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
-#line 1672 "ts-src/mqtt/session.ts"
+#line 1662 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
-#line 1673 "ts-src/mqtt/session.ts"
+#line 1663 "ts-src/mqtt/session.ts"
     } else {
       i++;
     }
@@ -1850,34 +1849,34 @@ static void Session_pump(Session *self) {
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
-#line 1679 "ts-src/mqtt/session.ts"
+#line 1669 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   bool v5 = Session_isV5(self);
   bool conv = CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && r->v5 != v5;
   if (((((r->done == 0 && CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) && v5) && !conv) && self->v5s[0].serverAliasMax > 0) && Session_copyAliased(self, r)) {
     return true;
   }
-#line 1683 "ts-src/mqtt/session.ts"
+#line 1673 "ts-src/mqtt/session.ts"
   uint32_t at = self->txLen;
   uint32_t len = Session_wireLen(self, r);
   uint32_t n = session_minU32(len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
   uint32_t from = r->off + r->done;
   if (conv) {
     session5_convertedPart(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, at + n), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5, r->done);
-#line 1688 "ts-src/mqtt/session.ts"
+#line 1678 "ts-src/mqtt/session.ts"
   } else {
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), from, from + n));
   }
   // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
-#line 1690 "ts-src/mqtt/session.ts"
+#line 1680 "ts-src/mqtt/session.ts"
   if (r->done == 0 && r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1691 "ts-src/mqtt/session.ts"
+#line 1681 "ts-src/mqtt/session.ts"
   if (r->done == 0) {
     Session_retainOut(self, r, at);
   }
-#line 1692 "ts-src/mqtt/session.ts"
+#line 1682 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   r->done += n;
@@ -1902,27 +1901,27 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
   if ((most > (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen)) || (smax > 0 && most > smax)) {
     return false;
   }
-#line 1714 "ts-src/mqtt/session.ts"
+#line 1704 "ts-src/mqtt/session.ts"
   uint32_t a = V5State_outAlias(&self->v5s[0], Session_recTopic(self, r));
   if (a == 0) {
     return false;
   }
-#line 1716 "ts-src/mqtt/session.ts"
+#line 1706 "ts-src/mqtt/session.ts"
   bool bound = (int32_t)(a & 0x10000u) != 0;
   uint32_t at = self->txLen;
   uint32_t n = session5_putAliased(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, UINT32_MAX), m, r->qos, (uint16_t)a, bound);
   if (n == 0) {
     return false;
   }
-#line 1720 "ts-src/mqtt/session.ts"
+#line 1710 "ts-src/mqtt/session.ts"
   if (bound) {
     self->v5s[0].aliasHits++;
   }
-#line 1721 "ts-src/mqtt/session.ts"
+#line 1711 "ts-src/mqtt/session.ts"
   if (r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1722 "ts-src/mqtt/session.ts"
+#line 1712 "ts-src/mqtt/session.ts"
   Session_retainOut(self, r, at);
   self->txLen += n;
   self->lastTx = self->now;
@@ -1943,7 +1942,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, (q == 0) ? "broker's Maximum QoS is 0: sent at QoS 0" : "broker's Maximum QoS is 1: sent at QoS 1", Session_recTopic(self, r), r->packetId);
   }
-#line 1740 "ts-src/mqtt/session.ts"
+#line 1730 "ts-src/mqtt/session.ts"
   if (q > 0) {
     rt_bytes_set(m, at, (uint8_t)((rt_bytes_get(m, at) & 0xf9) | (q << 1)));
     r->qos = q;
@@ -1956,7 +1955,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   while ((rt_bytes_get(m, rt_idx_add(at, h)) & 0x80) != 0) {
     h++;
   }
-#line 1750 "ts-src/mqtt/session.ts"
+#line 1740 "ts-src/mqtt/session.ts"
   h++;
   uint32_t rem = r->len - h;
   uint32_t h2 = 1 + codec5_varintSize(rem - 2u);
@@ -1977,7 +1976,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
       o->off = o->off - gap;
     }
   }
-#line 1768 "ts-src/mqtt/session.ts"
+#line 1758 "ts-src/mqtt/session.ts"
   r->len = n;
   r->qos = 0;
   r->sent = false; // a QoS 0 PUBLISH has no DUP [MQTT-3.3.1-2]
@@ -1991,7 +1990,7 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
   if ((!Session_isV5(self) || self->v5s[0].retainAvailable) || ((rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0x1) == 0)) {
     return;
   }
-#line 1779 "ts-src/mqtt/session.ts"
+#line 1769 "ts-src/mqtt/session.ts"
   rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0xfe));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, "broker has Retain Available 0: sent without RETAIN", Session_recTopic(self, r), r->packetId);
@@ -2002,19 +2001,19 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
    *  Wildcard / Shared Subscription Available 0) is not sent: it stands
    *  refused (granted = that reason code, as a SUBACK would say), with a
    *  warning, and is tried again on the next connection. */
-#line 1787 "ts-src/mqtt/session.ts"
+#line 1777 "ts-src/mqtt/session.ts"
 static void Session_refuseUnsupportedSubs(Session *self) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if (s->state != SubState_SUB_PENDING) {
       continue;
     }
-#line 1791 "ts-src/mqtt/session.ts"
+#line 1781 "ts-src/mqtt/session.ts"
     uint8_t code = V5State_subRefusal(&self->v5s[0], Sub_view(s));
     if (code == 0) {
       continue;
     }
-#line 1793 "ts-src/mqtt/session.ts"
+#line 1783 "ts-src/mqtt/session.ts"
     s->state = SubState_ACTIVE;
     s->packetId = 0;
     s->granted = code;
@@ -2028,7 +2027,7 @@ static void Session_refuseUnsupportedSubs(Session *self) {
    *  offline policy (QUEUE_FULL, OUTBOX_FULL) or, MQTT 5, a message larger
    *  than the broker takes (TOO_BIG_FOR_SERVER). The event has its id, QoS,
    *  reason, topic and payload. */
-#line 1804 "ts-src/mqtt/session.ts"
+#line 1794 "ts-src/mqtt/session.ts"
 static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   OutMsg *r = &self->recs[i];
   uint16_t id = r->packetId;
@@ -2047,14 +2046,14 @@ static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, "larger than the broker's Maximum Packet Size, dropped (DROPPED event)", t, id);
     }
-#line 1820 "ts-src/mqtt/session.ts"
+#line 1810 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, "queue full, oldest dropped (DROPPED event)", t, id);
     }
   }
   // Out of every queue while the handler runs (it may publish), freed after.
-#line 1824 "ts-src/mqtt/session.ts"
+#line 1814 "ts-src/mqtt/session.ts"
   r->state = RecState_FREE;
   Session_emit(self, SessionEvent_DROPPED, NULL);
   self->evDropTopic = RT_NOBYTES;
@@ -2072,21 +2071,21 @@ static bool Session_pumpStream(Session *self) {
   if (!self->streaming) {
     return true;
   }
-#line 1839 "ts-src/mqtt/session.ts"
+#line 1829 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->done == 0) {
       continue;
     }
-#line 1842 "ts-src/mqtt/session.ts"
+#line 1832 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return false;
     }
-#line 1843 "ts-src/mqtt/session.ts"
+#line 1833 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
-#line 1844 "ts-src/mqtt/session.ts"
+#line 1834 "ts-src/mqtt/session.ts"
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
@@ -2100,26 +2099,26 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1855 "ts-src/mqtt/session.ts"
+#line 1845 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = 0;
     if (Session_isV5(self)) {
       rt_bytes tmp = Session_txFree(self);
       n = codec5_encodeAck5(tmp, (uint8_t)((a >> 16) & 0xff), (uint16_t)a, (uint8_t)(a >> 24), Session_noProps(self));
-#line 1859 "ts-src/mqtt/session.ts"
+#line 1849 "ts-src/mqtt/session.ts"
     } else {
       n = codec_encodeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     }
-#line 1860 "ts-src/mqtt/session.ts"
+#line 1850 "ts-src/mqtt/session.ts"
     if (n == 0) {
       return false;
     }
-#line 1861 "ts-src/mqtt/session.ts"
+#line 1851 "ts-src/mqtt/session.ts"
     if (Session_isV5(self)) {
       V5State_ackSent(&self->v5s[0], (uint8_t)((a >> 16) & 0xff), (uint8_t)(a >> 24));
     }
-#line 1862 "ts-src/mqtt/session.ts"
+#line 1852 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -2128,18 +2127,18 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (Session_isV5(self)) {
     Session_refuseUnsupportedSubs(self);
   }
-#line 1868 "ts-src/mqtt/session.ts"
+#line 1858 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     bool sub = s->state == SubState_SUB_PENDING;
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1872 "ts-src/mqtt/session.ts"
+#line 1862 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1873 "ts-src/mqtt/session.ts"
+#line 1863 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = 0;
@@ -2157,7 +2156,7 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (n == 0) {
       return false;
     }
-#line 1888 "ts-src/mqtt/session.ts"
+#line 1878 "ts-src/mqtt/session.ts"
     s->state = (SubState)(sub ? SubState_SUB_SENT : SubState_UNSUB_SENT);
     self->txLen += n;
     self->lastTx = self->now;
@@ -2188,17 +2187,17 @@ static bool Session_aliasIn(Session *self, Packet *p) {
   if (bad == 0) {
     return true;
   }
-#line 1916 "ts-src/mqtt/session.ts"
+#line 1906 "ts-src/mqtt/session.ts"
   const char *why = session_txt("topic alias never set");
   if (bad == Reason_TOPIC_ALIAS_INVALID) {
     why = session_txt("topic alias above our Topic Alias Maximum");
   }
   // The table holds TOPIC_ALIASES x TOPIC_ALIAS_LEN bytes of topics in all.
-#line 1919 "ts-src/mqtt/session.ts"
+#line 1909 "ts-src/mqtt/session.ts"
   if (bad == Reason_IMPLEMENTATION_SPECIFIC_ERROR) {
     why = session_txt("topic alias bound to a topic too long to keep (MGOS_MQTT_TOPIC_ALIAS_LEN)");
   }
-#line 1920 "ts-src/mqtt/session.ts"
+#line 1910 "ts-src/mqtt/session.ts"
   Session_protocolError(self, bad, why);
   return false;
 }
@@ -2210,7 +2209,7 @@ static bool Session_rxQuotaTake(Session *self) {
   if (!Session_isV5(self)) {
     return true;
   }
-#line 1929 "ts-src/mqtt/session.ts"
+#line 1919 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->inUnacked >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, session_txt("broker exceeded our Receive Maximum"));
@@ -2226,13 +2225,13 @@ static uint32_t Session_wireLen(Session *self, OutMsg *r) {
   if ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || (r->v5 == Session_isV5(self))) || r->len == 0) {
     return r->len;
   }
-#line 1942 "ts-src/mqtt/session.ts"
+#line 1932 "ts-src/mqtt/session.ts"
   return session5_convertedSize(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5);
 }
 
 // ---------------------------------------------------------------- helpers
 /** The scratch properties, emptied. */
-#line 1948 "ts-src/mqtt/session.ts"
+#line 1938 "ts-src/mqtt/session.ts"
 static Props5 *Session_noProps(Session *self) {
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
@@ -2246,7 +2245,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
   if (code < 0x80) {
     return;
   }
-#line 1959 "ts-src/mqtt/session.ts"
+#line 1949 "ts-src/mqtt/session.ts"
   V5State_takeReason(&self->v5s[0]);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, packet5_reasonName(p->type, code), V5State_reasonString(&self->v5s[0]), p->packetId);
@@ -2254,7 +2253,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
 }
 
 /** MQTT 5: the broker ends the connection, saying why (3.14). */
-#line 1964 "ts-src/mqtt/session.ts"
+#line 1954 "ts-src/mqtt/session.ts"
 static void Session_onDisconnect5(Session *self) {
   V5State *v = &self->v5s[0];
   V5State_takeReason(v);
@@ -2262,7 +2261,7 @@ static void Session_onDisconnect5(Session *self) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, "DISCONNECT from the broker: ", V5State_reasonString(v), v->pkt.reasonCode);
   }
-#line 1969 "ts-src/mqtt/session.ts"
+#line 1959 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   Session_emit(self, SessionEvent_DISCONNECT, &v->pkt.base);
   if (self->epoch == ep) {
@@ -2273,17 +2272,17 @@ static void Session_onDisconnect5(Session *self) {
 /** MQTT 5: sends AUTH (3.15) with `reason` and Authentication Data, the
    *  method being the CONNECT's. False when not MQTT 5, no method was set,
    *  or it does not fit tx now. */
-#line 1977 "ts-src/mqtt/session.ts"
+#line 1967 "ts-src/mqtt/session.ts"
 bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
   if (!Session_isV5(self)) {
     return false;
   }
-#line 1979 "ts-src/mqtt/session.ts"
+#line 1969 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->authMethodLen == 0 || self->state == SessionState_DISCONNECTED) {
     return false;
   }
-#line 1981 "ts-src/mqtt/session.ts"
+#line 1971 "ts-src/mqtt/session.ts"
   Props5 *p = Session_noProps(self);
   p->authMethod = rt_subarray(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, v->authMethodLen);
   Props5_set(p, PropId_AUTH_METHOD);
@@ -2296,7 +2295,7 @@ bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
   if (n == 0) {
     return false;
   }
-#line 1991 "ts-src/mqtt/session.ts"
+#line 1981 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   return true;
@@ -2326,7 +2325,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 2018 "ts-src/mqtt/session.ts"
+#line 2008 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -2336,7 +2335,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. @log */
-#line 2025 "ts-src/mqtt/session.ts"
+#line 2015 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -2350,7 +2349,7 @@ static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes 
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 2036 "ts-src/mqtt/session.ts"
+#line 2026 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -2370,7 +2369,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 2053 "ts-src/mqtt/session.ts"
+#line 2043 "ts-src/mqtt/session.ts"
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
   self->epoch++;
@@ -2405,24 +2404,24 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
           Session_log(self, LogLevel_WARN, "in-flight dropped (clean session)", Session_recTopic(self, r), r->packetId);
         }
-#line 2085 "ts-src/mqtt/session.ts"
+#line 2075 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
       if (clean) {
         r->state = RecState_QUEUED;
-#line 2089 "ts-src/mqtt/session.ts"
+#line 2079 "ts-src/mqtt/session.ts"
       } else {
         r->unsent = true;
       }
     }
-#line 2091 "ts-src/mqtt/session.ts"
+#line 2081 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 2094 "ts-src/mqtt/session.ts"
+#line 2084 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -2444,13 +2443,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 2111 "ts-src/mqtt/session.ts"
+#line 2101 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 2112 "ts-src/mqtt/session.ts"
+#line 2102 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -2460,7 +2459,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2119 "ts-src/mqtt/session.ts"
+#line 2109 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2470,7 +2469,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 2126 "ts-src/mqtt/session.ts"
+#line 2116 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2479,7 +2478,7 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 2132 "ts-src/mqtt/session.ts"
+#line 2122 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = Session_topicOffset(self, r);
   uint32_t tl = (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
@@ -2508,7 +2507,7 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 2158 "ts-src/mqtt/session.ts"
+#line 2148 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -2517,7 +2516,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
     return;
   }
-#line 2164 "ts-src/mqtt/session.ts"
+#line 2154 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -2534,7 +2533,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 2178 "ts-src/mqtt/session.ts"
+#line 2168 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
@@ -2542,7 +2541,7 @@ static void Session_freeRec(Session *self, uint32_t i) {
   for (uint32_t j = i; j < self->recCount; j++) {
     self->recs[j] = self->recs[j + 1];
   }
-#line 2183 "ts-src/mqtt/session.ts"
+#line 2173 "ts-src/mqtt/session.ts"
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
   last->packetId = 0;
@@ -2572,7 +2571,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2208 "ts-src/mqtt/session.ts"
+#line 2198 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2580,38 +2579,51 @@ static bool Session_rxQos2Has(Session *self, uint16_t id) {
   return Session_rxQos2Index(self, id) >= 0;
 }
 
-/** Remembers an incoming QoS 2 id until its PUBREL (the oldest goes when full). */
+/** Remembers an incoming QoS 2 id until its PUBREL (the oldest goes when
+   *  full); one already known stays where it is. */
 static void Session_rxQos2Add(Session *self, uint16_t id) {
+  if (Session_rxQos2Has(self, id)) {
+    return;
+  }
+#line 2209 "ts-src/mqtt/session.ts"
   if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, "rx QoS 2 table full", self->rxQos2[0]);
     }
-#line 2219 "ts-src/mqtt/session.ts"
-    Session_rxQos2Remove(self, 0);
+#line 2211 "ts-src/mqtt/session.ts"
+    Session_rxQos2Forget(self, self->rxQos2[0]);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
   self->rxQos2Count++;
 }
 
-static void Session_rxQos2Remove(Session *self, uint32_t k) {
-  for (uint32_t j = k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
+/** Forgets an incoming QoS 2 id, keeping the others in order; false when
+   *  it was not known. */
+static bool Session_rxQos2Forget(Session *self, uint16_t id) {
+  int32_t k = Session_rxQos2Index(self, id);
+  if (k < 0) {
+    return false;
+  }
+#line 2222 "ts-src/mqtt/session.ts"
+  for (uint32_t j = (uint32_t)k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 2227 "ts-src/mqtt/session.ts"
+#line 2223 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
+  return true;
 }
 
 /** Why SessionConfig.setStrings() refuses its strings, or null. (At the end
  *  of the file, out of line: a literal's section in the object is that of the
  *  first function using it, and connectWith() shares one of these words, so
  *  placed first they would all be linked with connectWith.) */
-#line 2235 "ts-src/mqtt/session.ts"
+#line 2232 "ts-src/mqtt/session.ts"
 const char *session_configStringsError(rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
     return "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
   }
-#line 2238 "ts-src/mqtt/session.ts"
+#line 2235 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
     return "string over 65535 bytes";
   }
@@ -2619,14 +2631,14 @@ const char *session_configStringsError(rt_bytes clientId, rt_bytes user, rt_byte
     return "invalid will topic";
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 2243 "ts-src/mqtt/session.ts"
+#line 2240 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
     return "password without user name";
   }
-#line 2244 "ts-src/mqtt/session.ts"
+#line 2241 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
     return "client id or user name not UTF-8";
   }
-#line 2245 "ts-src/mqtt/session.ts"
+#line 2242 "ts-src/mqtt/session.ts"
   return NULL;
 }

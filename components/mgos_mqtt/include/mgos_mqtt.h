@@ -78,7 +78,7 @@ void mgos_mqtt_global_disconnect(void);
 bool mgos_mqtt_global_is_connected(void);
 /* Subscribes; `handler` gets the topic and message of every matching PUBLISH. */
 void mgos_mqtt_sub(const char *topic, sub_handler_t handler, void *ud);
-/* mgos_mqtt_global_subscribe with a QoS and flags (MGOS_MQTT_SUB_*): with MGOS_MQTT_SUB_FRAGMENTS the handler also gets PUBLISHes larger than the receive buffer, as MG_EV_MQTT_PUBLISH_PART fragments (docs/large-messages.md). False when refused. */
+/* mgos_mqtt_global_subscribe with a QoS and flags (MGOS_MQTT_SUB_*): with MGOS_MQTT_SUB_FRAGMENTS the handler also gets PUBLISHes larger than the receive buffer, as MG_EV_MQTT_PUBLISH_PART fragments (docs/large-messages.md; Kconfig MGOS_MQTT_FRAGMENTS_SUPPORT). False when refused. */
 bool mgos_mqtt_global_subscribe_opt(const char *topic, int qos, int flags, mg_event_handler_t handler, void *ud);
 /* Removes the first subscription to exactly `topic` and sends UNSUBSCRIBE. */
 bool mgos_mqtt_unsub(const char *topic);

@@ -47,7 +47,7 @@ void mgos_mqtt_conn_disconnect(struct mgos_mqtt_conn *c);
 bool mgos_mqtt_conn_is_connected(struct mgos_mqtt_conn *c);
 /* Subscribes; `handler` gets the matching PUBLISHes and this SUBACK. */
 void mgos_mqtt_conn_sub(struct mgos_mqtt_conn *c, const char *topic, int qos, mg_event_handler_t handler, void *user_data);
-/* mgos_mqtt_conn_sub with flags (MGOS_MQTT_SUB_*): with MGOS_MQTT_SUB_FRAGMENTS the handler also gets PUBLISHes larger than the receive buffer, as MG_EV_MQTT_PUBLISH_PART fragments (docs/large-messages.md). False when refused (bad QoS or flags, tables full). */
+/* mgos_mqtt_conn_sub with flags (MGOS_MQTT_SUB_*): with MGOS_MQTT_SUB_FRAGMENTS the handler also gets PUBLISHes larger than the receive buffer, as MG_EV_MQTT_PUBLISH_PART fragments (docs/large-messages.md; Kconfig MGOS_MQTT_FRAGMENTS_SUPPORT). False when refused (bad QoS or flags, fragments compiled out, tables full). */
 bool mgos_mqtt_conn_sub_opt(struct mgos_mqtt_conn *c, const char *topic, int qos, int flags, mg_event_handler_t handler, void *user_data);
 /* Removes the first subscription to exactly `topic` and sends UNSUBSCRIBE. */
 bool mgos_mqtt_conn_unsub(struct mgos_mqtt_conn *c, const char *topic);

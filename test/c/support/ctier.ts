@@ -47,10 +47,13 @@ export const supportSources = (): string[] => listFiles("test/c/support", /\.c$/
 export const TEST_GEN_DIR = "test/support/gen";
 export const testGenSources = (): string[] => listFiles(TEST_GEN_DIR, /\.c$/);
 
-/** WebSocket and the persistent outbox, off by default in C (Kconfig MGOS_MQTT_WS_SUPPORT,
- *  MGOS_MQTT_PERSIST_SUPPORT), compiled in for the Unity programs: test_config.c loads
- *  configs that use both (test/ws/ws_off.test.ts covers the default). */
-export const FEATURES_ON = ["-DCONFIG_MGOS_MQTT_WS_SUPPORT_VALUE=1", "-DCONFIG_MGOS_MQTT_PERSIST_SUPPORT_VALUE=1"];
+/** WebSocket, the persistent outbox and fragments, off by default in C (Kconfig
+ *  MGOS_MQTT_WS_SUPPORT, MGOS_MQTT_PERSIST_SUPPORT, MGOS_MQTT_FRAGMENTS_SUPPORT), compiled
+ *  in for the Unity programs: test_config.c loads configs that use the first two,
+ *  test_session.c takes fragments (test/ws/ws_off.test.ts and
+ *  test/integration/large-fragments-off.test.ts cover the default). */
+export const FEATURES_ON = ["-DCONFIG_MGOS_MQTT_WS_SUPPORT_VALUE=1", "-DCONFIG_MGOS_MQTT_PERSIST_SUPPORT_VALUE=1",
+  "-DCONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE=1"];
 export const WARNINGS = ["-std=c99", "-Wall", "-Wextra", "-Wconversion", "-Wshadow", "-Werror"];
 export const INCLUDES = [`-I${GEN_DIR}`, "-Icomponents/mgos_mqtt/include", "-Icomponents/mgos_mqtt/port", "-Itest/unity"];
 /** INCLUDES and the test-only generated headers, for test programs (not for the component's own sources). */

@@ -14,6 +14,9 @@ export interface Scenario {
   log: RegExp;
   /** Extra --set config. */
   sets?: string[];
+  /** Takes large messages in fragments: runs on the build with Kconfig
+   *  MGOS_MQTT_FRAGMENTS_SUPPORT on (off by default; the others run without). */
+  fragments?: boolean;
   /** The client must never have been connected on the hostile connection (no CONNACK event). */
   neverConnected?: boolean;
   /** Strings that must never reach the application (stdout). */

@@ -69,6 +69,9 @@ const BASE_CFLAGS = ["-std=c99", "-g", "-O1", "-fno-omit-frame-pointer", "-fsani
  *  MGOS_MQTT_WS_SUPPORT, MGOS_MQTT_PERSIST_SUPPORT): a test that uses one builds with it on. */
 export const WS_ON = ["-DCONFIG_MGOS_MQTT_WS_SUPPORT=1", "-DCONFIG_MGOS_MQTT_WS_SUPPORT_VALUE=1"];
 export const PERSIST_ON = ["-DCONFIG_MGOS_MQTT_PERSIST_SUPPORT=1", "-DCONFIG_MGOS_MQTT_PERSIST_SUPPORT_VALUE=1"];
+/** Large messages in fragments (MGOS_MQTT_SUB_FRAGMENTS) are off by default in C (Kconfig
+ *  MGOS_MQTT_FRAGMENTS_SUPPORT; off, they are skipped as the spec says): on for tests that take fragments. */
+export const FRAGMENTS_ON = ["-DCONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT=1", "-DCONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE=1"];
 /** The port's TLS (port/tls_mbedtls.c) uses the system mbedTLS (Debian: libmbedtls-dev, 2.28), or
  *  MGOS_MBEDTLS_DIR=<dir> with <dir>/include and static <dir>/lib/libmbed{tls,x509,crypto}.a (e.g. a
  *  3.x build, to run the tests against the mbedTLS generation ESP-IDF ships). */

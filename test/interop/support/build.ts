@@ -18,6 +18,8 @@ export const SAN_FLAGS = ["-std=c99", "-g", "-O1", "-fno-omit-frame-pointer", "-
   // The flows send 20 KiB from the device: an outbox that holds it, as a firmware
   // sending large messages configures (the default 4 KiB refuses it: TOO_BIG).
   "-DCONFIG_MGOS_MQTT_STORE_SIZE=65536",
+  // A flow takes a 20 KiB message in fragments (off by default in C: Kconfig MGOS_MQTT_FRAGMENTS_SUPPORT).
+  "-DCONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE=1",
   // Every log line compiled in (the firmware default is errors only): the flows read warnings and info lines.
   "-DCONFIG_MGOS_MQTT_LOG_LEVEL=4"];
 /** Plain optimized build for the fleet (hundreds of connections in one process). */
