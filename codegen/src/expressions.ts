@@ -70,7 +70,7 @@ export abstract class Expressions extends Ranges {
           this.err(e, "a string literal with a NUL character is cut there in C (it is a C string); write lit(\"...\") for bytes that contain NUL");
           return this.bad();
         }
-        return this.mkVal(cString((e as ts.StringLiteral).text), { k: "string", nullable: false });
+        return this.mkVal(this.pooled(cString((e as ts.StringLiteral).text)), { k: "string", nullable: false });
       case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
       case ts.SyntaxKind.TemplateExpression:
         if (this.canLower()) return this.lowerText(e);
@@ -218,6 +218,7 @@ export abstract class Expressions extends Ranges {
         return { ...this.mkVal(ent.cname, ent.t), lo: ent.lo, hi: ent.hi };
       case "func":
         if (this.constMode) ent.fn.used = true;
+        this.checkHidden(ent.fn, id);
         this.fnValues.add(ent.fn.decl);
         return this.mkVal(ent.fn.cname, { k: "fnref", fn: ent.fn });
       case "global": {
@@ -1088,7 +1089,23 @@ export abstract class Expressions extends Ranges {
     }
     return out;
   }
+  /** A string literal in a function body: the module's array of that text (module.ts). */
+  protected pooled(text: string): string {
+    if (!this.fs || this.constMode || this.staticInit || !this.curMod) return text;
+    let name = this.strPool.get(text);
+    if (name === undefined) this.strPool.set(text, (name = `${this.curMod.base}__s${this.strPool.size}`));
+    return name;
+  }
+  private hiddenReported = new Set<FuncInfo>();
+  /** A library export made static (visibility.ts) is out of reach of another module's C. */
+  protected checkHidden(f: FuncInfo, at: ts.Node): void {
+    if (!f.hidden || !this.curMod || this.curMod === f.mod || this.hiddenReported.has(f)) return;
+    this.hiddenReported.add(f);
+    this.err(at, `\`${f.name}\` is static in ${f.mod.base}.c: no module of the library uses it, so its C is not visible outside that file; ` +
+      `tag its declaration in ${f.mod.rel} \`/** @cextern */\` (C outside the library calls it) to keep it external`);
+  }
   protected direct(f: FuncInfo, self: Val | null, e: ts.CallExpression): Val {
+    this.checkHidden(f, e);
     if (jsdocTag(f.decl, "log") !== undefined) this.logCall(f, e);
     const first = self ? { v: self, e: ts.isPropertyAccessExpression(e.expression) ? e.expression.expression : null } : undefined;
     const args = this.args(f.params, e, `${f.name}()`, first, f.exported ? undefined : f.decl);

@@ -6,6 +6,7 @@ import { Project, ts } from "ts-morph";
 import { Compiler, Diagnostic, makeDiag, checkCNames } from "./compiler";
 import { ModInfo, IntT } from "./types";
 import type { RetFacts } from "./model";
+import { scanVisibility } from "./visibility";
 
 export type { Diagnostic } from "./compiler";
 
@@ -16,6 +17,12 @@ export interface CompileOptions {
   root?: string;
   /** tsconfig.json whose compiler options are used (default: <root>/tsconfig.json). */
   tsconfig?: string;
+  /** Folders (root-relative) of the library: their exported functions that no
+   *  other module there uses are static in C (visibility.ts). Default ["ts-src"]. */
+  libraryDirs?: string[];
+  /** Folders inside those whose exports are for code outside the library (all
+   *  stay external). Default ["ts-src/app"] (the application API). */
+  publicDirs?: string[];
 }
 export interface CompileResult {
   diagnostics: Diagnostic[];
@@ -115,7 +122,13 @@ export function compile(opts: CompileOptions): CompileResult {
   const program = project.getProgram().compilerObject;
   const checker = program.getTypeChecker();
   const rtFile = path.join(root, "ts-src", "rt", "rt.ts");
-  const compiler = new Compiler(checker, root, rtFile);
+  const visibility = scanVisibility(root, opts.libraryDirs ?? ["ts-src"], opts.publicDirs ?? (opts.libraryDirs ? [] : ["ts-src/app"]));
+  const newCompiler = (): Compiler => {
+    const c = new Compiler(checker, root, rtFile);
+    c.visibility = visibility;
+    return c;
+  };
+  const compiler = newCompiler();
   const mods = new Map<ts.SourceFile, ModInfo>();
   const bases = new Map<string, string>();
   const visit = (file: string, from?: ts.Node): ModInfo | null => {
@@ -217,7 +230,7 @@ export function compile(opts: CompileOptions): CompileResult {
     const facts = new Map<ts.Node, ([number, number] | null)[]>();
     for (const [d, r] of last.argRanges) if (!last.fnValues.has(d)) facts.set(d, r);
     if (pass > 2 && sameFacts(facts, last.paramFacts!) && sameRet(last.retFacts, last.prevRetFacts!)) break;
-    const next = new Compiler(checker, root, rtFile);
+    const next = newCompiler();
     next.mods = mods;
     next.paramFacts = facts;
     next.prevRetFacts = last.retFacts;
@@ -241,7 +254,7 @@ export function compile(opts: CompileOptions): CompileResult {
   for (let pass = 0; pass < MAX_FIELD_PASSES && cands.size; pass++) {
     const hyp = new Map<ts.Node, [number, number]>();
     for (const [d, ns] of cands) hyp.set(d, [0, ns[0]]);
-    const next = new Compiler(checker, root, rtFile);
+    const next = newCompiler();
     next.mods = mods;
     next.paramFacts = last.paramFacts;
     next.prevRetFacts = last.prevRetFacts;

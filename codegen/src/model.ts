@@ -12,6 +12,7 @@ import {
   typeName, cType, cDecl,
 } from "./types";
 import { Flow } from "./flow";
+import type { Visibility } from "./visibility";
 import { C_RESERVED, C_MACRO, cIdent, fmtRange, fmtLit, zeroOf, isZeroInit, cString, cComment, initName } from "./ctext";
 
 export interface Diagnostic {
@@ -113,6 +114,11 @@ export function jsdocTag(n: ts.Node, tag: string): string | undefined {
   return undefined;
 }
 
+/** Tagged as called by hand-written C: `@cextern`, or `@capi` (the C API wrapper in compat.c that calls it). */
+export function calledFromC(n: ts.Node): boolean {
+  return jsdocTag(n, "cextern") !== undefined || jsdocTag(n, "capi") !== undefined;
+}
+
 export function nullable(t: T): T {
   if (t.k === "class" || t.k === "fn" || t.k === "string") return { ...t, nullable: true };
   return t;
@@ -175,6 +181,10 @@ export abstract class Declarations {
    *  that is not exported (its declaration), the union of the ranges of every
    *  argument this pass compiled for it (null: not an integer, or unknown). */
   argRanges = new Map<ts.Node, ([number, number] | null)[]>();
+  /** String literals of the function bodies of the module being emitted: C text -> array name. */
+  strPool = new Map<string, string>();
+  /** Which exports stay external in C (visibility.ts); null: every export does. */
+  visibility: Visibility | null = null;
   /** Functions used as values (callbacks): their callers are not all known. */
   fnValues = new Set<ts.Node>();
   /** From the previous pass: what every caller passes, per function declaration;
@@ -480,7 +490,11 @@ export abstract class Declarations {
           continue;
         }
         const isPrivate = hasMod(mem, ts.SyntaxKind.PrivateKeyword) || hasMod(mem, ts.SyntaxKind.ProtectedKeyword);
-        const fi = this.signature(m, mem, `${cls.cname}_${mem.name.text}`, exported && !isPrivate);
+        const pub = exported && !isPrivate;
+        const hidden = pub && !calledFromC(mem) && this.visibility !== null &&
+          this.visibility.isLibrary(m.rel) && !this.visibility.sharedMethod(m.sf.fileName, mem.name.text);
+        const fi = this.signature(m, mem, `${cls.cname}_${mem.name.text}`, pub && !hidden);
+        if (fi && hidden) fi.hidden = true;
         if (fi) {
           fi.cls = cls;
           cls.methods.set(mem.name.text, fi);
@@ -654,11 +668,15 @@ export abstract class Declarations {
     const exported = hasMod(st, ts.SyntaxKind.ExportKeyword);
     const api = jsdocTag(st, "api") !== undefined;
     const cname = isDeclare || api ? name : `${m.base}_${name}`;
-    const fi = this.signature(m, st, cname, exported || isDeclare);
+    // visibility.ts: an export no other library module uses is static in C.
+    const hidden = exported && !isDeclare && !api && !calledFromC(st) && this.visibility !== null &&
+      this.visibility.isLibrary(m.rel) && !this.visibility.sharedFunction(m.sf.fileName, name);
+    const fi = this.signature(m, st, cname, (exported && !hidden) || isDeclare);
     if (!fi) {
       this.badDecls.add(st);
       return;
     }
+    if (hidden) fi.hidden = true;
     fi.extern = isDeclare;
     if (isDeclare && fi.params.some((p) => p.def)) this.err(st, "extern functions cannot have default parameters; pass the value at the call");
     this.ents.set(st, { kind: "func", fn: fi });

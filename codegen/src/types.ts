@@ -52,6 +52,8 @@ export interface FuncInfo {
   extern: boolean;
   /** Visible outside its .c file (exported function, public method). */
   exported: boolean;
+  /** Exported in TypeScript but static in C: no other library module uses it (visibility.ts). */
+  hidden?: boolean;
   used: boolean;
 }
 export type Storage = "val" | "embed" | "buf" | "sarr";

@@ -8,18 +8,10 @@
 // give for the same values, overflowing sites included (empty, one error line).
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { compile } from "../../codegen/src/index";
-import { emitNodeJs } from "../../codegen/src/app/node_emit";
-import { setPrintSink } from "../../ts-src/rt/rt";
-import { installAppPort } from "../../apps/run-node";
-
-const ROOT = path.resolve(__dirname, "../../..");
-const haveGcc = spawnSync("sh", ["-c", "command -v gcc"], { stdio: "ignore" }).status === 0;
-const GEN = path.join(ROOT, "test/apps/lang/gen");
+import { ROOT, haveGcc, nodeAndC } from "./support/nodec";
 
 /** mulberry32: the same program on every run. */
 function rng(seed: number): () => number {
@@ -107,15 +99,6 @@ function tplText(s: string): string {
   return q(s).slice(1, -1).replace(/`/g, "\\`").replace(/\$/g, "\\$");
 }
 
-/** Fails at the first line that differs (with its number), then on the whole. */
-function sameText(got: string, want: string, what: string): void {
-  const g = got.split("\n"), w = want.split("\n");
-  for (let i = 0; i < Math.max(g.length, w.length); i++) {
-    assert.equal(JSON.stringify(g[i]), JSON.stringify(w[i]), `${what}: output line ${i + 1} differs`);
-  }
-  assert.equal(got, want, what);
-}
-
 /** The program and what each line must print. */
 function program(): { src: string; want: string } {
   const g = new Gen(rng(19));
@@ -182,47 +165,8 @@ function program(): { src: string; want: string } {
 
 test("template literals, string + and JSON.stringify(): C and Node equal Node's own", { skip: haveGcc ? false : "gcc missing (apt-get install gcc)", timeout: 300_000 }, (t) => {
   const { src, want } = program();
-  fs.mkdirSync(GEN, { recursive: true });
-  const file = path.join(GEN, "langgen.ts");
-  fs.writeFileSync(file, src);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lang-"));
-  try {
-    const r = compile({ inputs: [file, path.join(ROOT, "ts-src/app/app_fmt.ts")], root: ROOT });
-    assert.deepEqual(r.diagnostics.map((d) => d.text), []);
-    t.diagnostic(`${want.split("\n").length - 1} lines, ${(r.sites ?? []).length} sites`);
-
-    // Node, as the app build emits it.
-    const out = path.join(ROOT, "build/test/apps/lang/gen/langgen.js");
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, emitNodeJs(src, file, out, (r.sites ?? []).filter((s) => s.file === "test/apps/lang/gen/langgen.ts"), path.join(ROOT, "build/ts-src/node/app_lower.js")));
-    delete require.cache[out];
-    let node = "";
-    setPrintSink((s) => { node += s; });
-    try {
-      installAppPort((b) => { node += b.toString("utf8"); });
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      (require(out) as { main: () => void }).main();
-    } finally {
-      setPrintSink((s) => { process.stdout.write(s); });
-    }
-    sameText(node, want, "Node (the app build's emit)");
-
-    // C.
-    for (const [n, text] of r.files) fs.writeFileSync(path.join(dir, n), text);
-    fs.writeFileSync(path.join(dir, "run.c"), "#include \"langgen.h\"\nint main(void) {\n  langgen_main();\n  return 0;\n}\n");
-    const srcs = [...r.files.keys()].filter((f) => f.endsWith(".c")).map((f) => path.join(dir, f));
-    const exe = path.join(dir, "langgen");
-    const cc = spawnSync("gcc", ["-std=c99", "-Wall", "-Wextra", "-Wconversion", "-Wshadow", "-Werror", "-O1", "-g", "-fsanitize=address,undefined",
-      "-fno-sanitize-recover=all", `-I${dir}`, ...srcs, path.join(dir, "run.c"), path.join(ROOT, "apps/support/app_port.c"), "-o", exe],
-    { encoding: "utf8", timeout: 240_000 });
-    assert.equal(cc.status, 0, cc.stderr);
-    const run = spawnSync(exe, [], { encoding: "utf8", timeout: 20_000 });
-    assert.equal(run.status, 0, run.stderr);
-    sameText(run.stdout, want, "C");
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.rmSync(GEN, { recursive: true, force: true });
-  }
+  const r = nodeAndC("lang", "langgen", src, ["main"], want);
+  t.diagnostic(`${want.split("\n").length - 1} lines, ${(r.sites ?? []).length} sites`);
 });
 
 /** Messages for JSON.parse(): valid ones with every field, and each way of
@@ -338,45 +282,10 @@ test("JSON.parse(msg) as Cmd | null: C equals Node's own JSON.parse with the sam
     if (o) parsed++;
     want += (o ? JSON.stringify({ op: o.op, a: o.a, u: o.u, on: o.on, b: o.b, go: o.op === "go", notA: o.op !== "ap\n" }) : "null") + "\n";
   }
-  fs.mkdirSync(GEN, { recursive: true });
-  const file = path.join(GEN, "parsegen.ts");
-  fs.writeFileSync(file, src);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parse-"));
-  try {
-    const r = compile({ inputs: [file, path.join(ROOT, "ts-src/app/app_fmt.ts")], root: ROOT });
-    assert.deepEqual(r.diagnostics.map((d) => d.text), []);
-    assert.ok(parsed > 100 && parsed < msgs.length - 100, `a mix of accepted (${parsed}) and refused messages`);
-    t.diagnostic(`${msgs.length} messages, ${parsed} parsed; ${moves.length} with a nested class, ${movesParsed} parsed`);
-    assert.ok(movesParsed > 10 && movesParsed < moves.length - 10, `nested: a mix of accepted (${movesParsed}) and refused messages`);
-
-    const out = path.join(ROOT, "build/test/apps/lang/gen/parsegen.js");
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, emitNodeJs(src, file, out, (r.sites ?? []).filter((s) => s.file === "test/apps/lang/gen/parsegen.ts"), path.join(ROOT, "build/ts-src/node/app_lower.js")));
-    delete require.cache[out];
-    let node = "";
-    setPrintSink((s) => { node += s; });
-    try {
-      (require(out) as { main: () => void }).main();
-    } finally {
-      setPrintSink((s) => { process.stdout.write(s); });
-    }
-    sameText(node, want, "Node (the app build's emit)");
-
-    for (const [n, text] of r.files) fs.writeFileSync(path.join(dir, n), text);
-    fs.writeFileSync(path.join(dir, "run.c"), "#include \"parsegen.h\"\nint main(void) {\n  parsegen_main();\n  return 0;\n}\n");
-    const srcs = [...r.files.keys()].filter((f) => f.endsWith(".c")).map((f) => path.join(dir, f));
-    const exe = path.join(dir, "parsegen");
-    const cc = spawnSync("gcc", ["-std=c99", "-Wall", "-Wextra", "-Wconversion", "-Wshadow", "-Werror", "-O1", "-g", "-fsanitize=address,undefined",
-      "-fno-sanitize-recover=all", `-I${dir}`, ...srcs, path.join(dir, "run.c"), path.join(ROOT, "apps/support/app_port.c"), "-o", exe],
-    { encoding: "utf8", timeout: 240_000 });
-    assert.equal(cc.status, 0, cc.stderr);
-    const run = spawnSync(exe, [], { encoding: "utf8", timeout: 20_000 });
-    assert.equal(run.status, 0, run.stderr);
-    sameText(run.stdout, want, "C");
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.rmSync(GEN, { recursive: true, force: true });
-  }
+  assert.ok(parsed > 100 && parsed < msgs.length - 100, `a mix of accepted (${parsed}) and refused messages`);
+  t.diagnostic(`${msgs.length} messages, ${parsed} parsed; ${moves.length} with a nested class, ${movesParsed} parsed`);
+  assert.ok(movesParsed > 10 && movesParsed < moves.length - 10, `nested: a mix of accepted (${movesParsed}) and refused messages`);
+  nodeAndC("lang", "parsegen", src, ["main"], want);
 });
 
 test("what is refused names file:line:col and what to write instead", { timeout: 120_000 }, () => {

@@ -5,18 +5,10 @@
 // to write instead (test/apps/reject/lang_self_bad.ts).
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { compile } from "../../codegen/src/index";
-import { emitNodeJs } from "../../codegen/src/app/node_emit";
-import { setPrintSink } from "../../ts-src/rt/rt";
-import { installAppPort } from "../../apps/run-node";
-
-const ROOT = path.resolve(__dirname, "../../..");
-const haveGcc = spawnSync("sh", ["-c", "command -v gcc"], { stdio: "ignore" }).status === 0;
-const GEN = path.join(ROOT, "test/apps/langself/gen");
+import { ROOT, haveGcc, nodeAndC } from "./support/nodec";
 
 const SRC = `import { i32, u32, bool, printStr, printLn, strBytes } from "../../../../ts-src/rt/rt";
 import { sized } from "../../../../ts-src/app/app_fmt";
@@ -71,46 +63,7 @@ const WANT = ["dev/7/x", "boot/9", "tag1", "tag2", "i=0/i=0", "[i=0][i=0]", "i=1
   "{\"t\":\"3\",\"n\":4,\"s\":\"a0bc1\"}", "5", "go:5", "sum=6", "yes1", "no", "dev/7/x"].join("\n") + "\n";
 
 test("safe uses of a site's value: C equals Node", { skip: haveGcc ? false : "gcc missing (apt-get install gcc)", timeout: 300_000 }, () => {
-  fs.mkdirSync(GEN, { recursive: true });
-  const file = path.join(GEN, "selfok.ts");
-  fs.writeFileSync(file, SRC);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "langself-"));
-  try {
-    const r = compile({ inputs: [file, path.join(ROOT, "ts-src/app/app_fmt.ts")], root: ROOT });
-    assert.deepEqual(r.diagnostics.map((d) => d.text), []);
-
-    const out = path.join(ROOT, "build/test/apps/langself/gen/selfok.js");
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, emitNodeJs(SRC, file, out, (r.sites ?? []).filter((s) => s.file === "test/apps/langself/gen/selfok.ts"), path.join(ROOT, "build/ts-src/node/app_lower.js")));
-    delete require.cache[out];
-    let node = "";
-    setPrintSink((s) => { node += s; });
-    try {
-      installAppPort((b) => { node += b.toString("utf8"); });
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const m = require(out) as { init: () => void; main: () => void };
-      m.init();
-      m.main();
-    } finally {
-      setPrintSink((s) => { process.stdout.write(s); });
-    }
-    assert.equal(node, WANT, "Node");
-
-    for (const [n, text] of r.files) fs.writeFileSync(path.join(dir, n), text);
-    fs.writeFileSync(path.join(dir, "run.c"), "#include \"selfok.h\"\nint main(void) {\n  selfok_init();\n  selfok_main();\n  return 0;\n}\n");
-    const srcs = [...r.files.keys()].filter((f) => f.endsWith(".c")).map((f) => path.join(dir, f));
-    const exe = path.join(dir, "selfok");
-    const cc = spawnSync("gcc", ["-std=c99", "-Wall", "-Wextra", "-Wconversion", "-Wshadow", "-Werror", "-O1", "-g", "-fsanitize=address,undefined",
-      "-fno-sanitize-recover=all", `-I${dir}`, ...srcs, path.join(dir, "run.c"), path.join(ROOT, "apps/support/app_port.c"), "-o", exe],
-    { encoding: "utf8", timeout: 240_000 });
-    assert.equal(cc.status, 0, cc.stderr);
-    const run = spawnSync(exe, [], { encoding: "utf8", timeout: 20_000 });
-    assert.equal(run.status, 0, run.stderr);
-    assert.equal(run.stdout, WANT, "C");
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.rmSync(GEN, { recursive: true, force: true });
-  }
+  nodeAndC("langself", "selfok", SRC, ["init", "main"], WANT);
 });
 
 test("uses that outlive the site's next run are refused with file:line:col and what to write", { timeout: 120_000 }, () => {
@@ -172,39 +125,5 @@ test("JSON.parse(): invalid UTF-8 and inexact numbers are refused alike in C and
     "",
   ].join("\n");
   const want = PARSE_CASES.map(([, w]) => w).join("\n") + "\n";
-  fs.mkdirSync(GEN, { recursive: true });
-  const file = path.join(GEN, "parseraw.ts");
-  fs.writeFileSync(file, src);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parseraw-"));
-  try {
-    const r = compile({ inputs: [file, path.join(ROOT, "ts-src/app/app_fmt.ts")], root: ROOT });
-    assert.deepEqual(r.diagnostics.map((d) => d.text), []);
-    const out = path.join(ROOT, "build/test/apps/langself/gen/parseraw.js");
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, emitNodeJs(src, file, out, (r.sites ?? []).filter((s) => s.file === "test/apps/langself/gen/parseraw.ts"), path.join(ROOT, "build/ts-src/node/app_lower.js")));
-    delete require.cache[out];
-    let node = "";
-    setPrintSink((s) => { node += s; });
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      (require(out) as { main: () => void }).main();
-    } finally {
-      setPrintSink((s) => { process.stdout.write(s); });
-    }
-    assert.equal(node, want, "Node");
-    for (const [n, text] of r.files) fs.writeFileSync(path.join(dir, n), text);
-    fs.writeFileSync(path.join(dir, "run.c"), "#include \"parseraw.h\"\nint main(void) {\n  parseraw_main();\n  return 0;\n}\n");
-    const srcs = [...r.files.keys()].filter((f) => f.endsWith(".c")).map((f) => path.join(dir, f));
-    const exe = path.join(dir, "parseraw");
-    const cc = spawnSync("gcc", ["-std=c99", "-Wall", "-Wextra", "-Wconversion", "-Wshadow", "-Werror", "-O1", "-g", "-fsanitize=address,undefined",
-      "-fno-sanitize-recover=all", `-I${dir}`, ...srcs, path.join(dir, "run.c"), path.join(ROOT, "apps/support/app_port.c"), "-o", exe],
-    { encoding: "utf8", timeout: 240_000 });
-    assert.equal(cc.status, 0, cc.stderr);
-    const run = spawnSync(exe, [], { encoding: "utf8", timeout: 20_000 });
-    assert.equal(run.status, 0, run.stderr);
-    assert.equal(run.stdout, want, "C");
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.rmSync(GEN, { recursive: true, force: true });
-  }
+  nodeAndC("langself", "parseraw", src, ["main"], want);
 });

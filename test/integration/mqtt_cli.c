@@ -40,7 +40,6 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -51,6 +50,7 @@
 #include <unistd.h>
 
 #include "cli_api.h"
+#include "cli_input.h"
 
 static volatile int s_quit;
 
@@ -259,27 +259,6 @@ static void on_signal(int sig) {
   s_quit = 1;
 }
 
-/* Topics and payloads are kept for the life of the process: the API keeps
- * copies, but the reference did not always, so a faithful caller keeps them. */
-static char *keep(const char *s) {
-  size_t n = strlen(s) + 1;
-  char *p = (char *) malloc(n);
-  if (p == NULL) {
-    printf("error out of memory\n");
-    exit(3);
-  }
-  memcpy(p, s, n);
-  return p;
-}
-
-static char *s_kept[256];
-static int s_nkept;
-
-static const char *kept(const char *s) {
-  if (s_nkept >= (int) (sizeof(s_kept) / sizeof(s_kept[0]))) return s; /* enough for any test */
-  return s_kept[s_nkept++] = keep(s);
-}
-
 static void do_line(char *line) {
   char *save = NULL, *cmd = strtok_r(line, " ", &save);
   if (cmd == NULL) return;
@@ -307,10 +286,10 @@ static void do_line(char *line) {
       return;
     }
     if (cmd[0] == 's') {
-      mgos_mqtt_sub(kept(t), on_msg, NULL);
+      mgos_mqtt_sub(cli_kept(t), on_msg, NULL);
       printf("sub %s\n", t);
     } else if (cmd[0] == 'g') {
-      mgos_mqtt_global_subscribe(mg_mk_str(kept(t)), on_topic, NULL);
+      mgos_mqtt_global_subscribe(mg_mk_str(cli_kept(t)), on_topic, NULL);
       printf("gsub %s\n", t);
     } else {
       printf("unsub %d\n", mgos_mqtt_unsub(t) ? 1 : 0);
@@ -324,7 +303,7 @@ static void do_line(char *line) {
       printf("error usage: subq QOS TOPIC (when connected)\n");
       return;
     }
-    mgos_mqtt_conn_sub(c, kept(t), atoi(q), on_topic, NULL);
+    mgos_mqtt_conn_sub(c, cli_kept(t), atoi(q), on_topic, NULL);
     printf("subq %s\n", t);
   } else if (strcmp(cmd, "osub") == 0) {
     char *q = strtok_r(NULL, " ", &save), *fl = strtok_r(NULL, " ", &save), *t = strtok_r(NULL, " ", &save);
@@ -334,7 +313,7 @@ static void do_line(char *line) {
       return;
     }
     snprintf(s_frag.file, sizeof(s_frag.file), "%s", file != NULL ? file : "");
-    printf("osub %d\n", mgos_mqtt_global_subscribe_opt(kept(t), atoi(q), atoi(fl), on_frag, NULL) ? 1 : 0);
+    printf("osub %d\n", mgos_mqtt_global_subscribe_opt(cli_kept(t), atoi(q), atoi(fl), on_frag, NULL) ? 1 : 0);
   } else if (strcmp(cmd, "connect") == 0) {
     printf("connect %d\n", mgos_mqtt_global_connect() ? 1 : 0);
   } else if (strcmp(cmd, "disconnect") == 0) {
@@ -424,8 +403,8 @@ static void do_line(char *line) {
 
 int main(int argc, char **argv) {
   static char inbuf[4096];
-  size_t inlen = 0;
-  int i, stdin_open = 1;
+  struct cli_input in = {inbuf, sizeof(inbuf), 0, 1};
+  int i;
 
   setvbuf(stdout, NULL, _IOLBF, 0);
   struct burst_spec before_init = {0, 0, ""};
@@ -456,28 +435,7 @@ int main(int argc, char **argv) {
   printf("ready\n");
 
   while (!s_quit) {
-    struct pollfd pfd;
-    pfd.fd = 0;
-    pfd.events = POLLIN;
-    pfd.revents = 0;
-    /* Commands first (no wait), then the client's own loop for up to 20 ms. */
-    if (stdin_open && poll(&pfd, 1, 0) > 0) {
-      ssize_t n = read(0, inbuf + inlen, sizeof(inbuf) - 1 - inlen);
-      char *nl;
-      if (n <= 0) {
-        stdin_open = 0; /* EOF: keep running until a signal */
-      } else {
-        inlen += (size_t) n;
-        inbuf[inlen] = '\0';
-        while ((nl = strchr(inbuf, '\n')) != NULL) {
-          *nl = '\0';
-          do_line(inbuf);
-          memmove(inbuf, nl + 1, inlen - (size_t) (nl + 1 - inbuf) + 1);
-          inlen -= (size_t) (nl + 1 - inbuf);
-        }
-        if (inlen >= sizeof(inbuf) - 1) inlen = 0; /* an over-long line is dropped */
-      }
-    }
+    cli_read_lines(&in, do_line); /* commands first (no wait), then the client's own loop for up to 20 ms */
     slow_tick();
     mgos_mqtt_poll(s_slow.on || s_flood.on ? 2 : 20);
   }
@@ -486,7 +444,7 @@ int main(int argc, char **argv) {
   for (i = 0; i < 5 && mgos_mqtt_num_unsent_bytes() > 0; i++) mgos_mqtt_poll(20);
   mgos_mqtt_poll(0);
   mgos_mqtt_host_cleanup();
-  for (i = 0; i < s_nkept; i++) free(s_kept[i]);
+  cli_free_kept();
   free(s_frag.buf);
   return 0;
 }

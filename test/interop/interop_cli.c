@@ -24,7 +24,6 @@
  * bytes are printed as their first 16 bytes and the length. */
 #define _POSIX_C_SOURCE 200809L
 
-#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -35,6 +34,7 @@
 
 #include "mgos_mqtt.h"
 #include "mgos_mqtt_host.h"
+#include "../integration/cli_input.h"
 
 static volatile int s_quit;
 
@@ -92,18 +92,6 @@ static void on_global(struct mg_connection *nc, int ev, void *ev_data, void *ud)
   else printf("ev %d id=%u qos=%d code=%u\n", ev, (unsigned) m->message_id, m->qos, (unsigned) m->connack_ret_code);
 }
 
-/* Filters stay allocated for the life of the process (see mqtt_cli.c). */
-static char *s_kept[64];
-static int s_nkept;
-
-static const char *kept(const char *s) {
-  size_t n = strlen(s) + 1;
-  char *p;
-  if (s_nkept >= 64 || (p = (char *) malloc(n)) == NULL) return s;
-  memcpy(p, s, n);
-  return s_kept[s_nkept++] = p;
-}
-
 static void do_line(char *line) {
   struct mgos_mqtt_conn *c = mgos_mqtt_get_global();
   char *save = NULL, *cmd = strtok_r(line, " ", &save);
@@ -114,7 +102,7 @@ static void do_line(char *line) {
       printf("error usage: sub QOS TOPIC\n");
       return;
     }
-    mgos_mqtt_conn_sub(c, kept(t), atoi(q), on_topic, NULL);
+    mgos_mqtt_conn_sub(c, cli_kept(t), atoi(q), on_topic, NULL);
     printf("sub %s\n", t);
   } else if (strcmp(cmd, "subfrag") == 0) {
     char *q = strtok_r(NULL, " ", &save), *t = strtok_r(NULL, " ", &save);
@@ -122,7 +110,7 @@ static void do_line(char *line) {
       printf("error usage: subfrag QOS TOPIC\n");
       return;
     }
-    printf("subfrag %d\n", mgos_mqtt_conn_sub_opt(c, kept(t), atoi(q), MGOS_MQTT_SUB_FRAGMENTS, on_topic, NULL) ? 1 : 0);
+    printf("subfrag %d\n", mgos_mqtt_conn_sub_opt(c, cli_kept(t), atoi(q), MGOS_MQTT_SUB_FRAGMENTS, on_topic, NULL) ? 1 : 0);
   } else if (strcmp(cmd, "pub") == 0) {
     char *q = strtok_r(NULL, " ", &save), *r = strtok_r(NULL, " ", &save), *t = strtok_r(NULL, " ", &save);
     char *p = strtok_r(NULL, "", &save);
@@ -180,8 +168,8 @@ static void do_line(char *line) {
 
 int main(int argc, char **argv) {
   static char inbuf[8192];
-  size_t inlen = 0;
-  int i, stdin_open = 1;
+  struct cli_input in = {inbuf, sizeof(inbuf), 0, 1};
+  int i;
 
   setvbuf(stdout, NULL, _IOLBF, 0);
   for (i = 1; i < argc; i++) {
@@ -198,33 +186,13 @@ int main(int argc, char **argv) {
   mgos_mqtt_init();
   printf("ready\n");
   while (!s_quit) {
-    struct pollfd pfd;
-    pfd.fd = 0;
-    pfd.events = POLLIN;
-    pfd.revents = 0;
-    if (stdin_open && poll(&pfd, 1, 0) > 0) {
-      ssize_t n = read(0, inbuf + inlen, sizeof(inbuf) - 1 - inlen);
-      char *nl;
-      if (n <= 0) {
-        stdin_open = 0;
-      } else {
-        inlen += (size_t) n;
-        inbuf[inlen] = '\0';
-        while ((nl = strchr(inbuf, '\n')) != NULL) {
-          *nl = '\0';
-          do_line(inbuf);
-          memmove(inbuf, nl + 1, inlen - (size_t) (nl + 1 - inbuf) + 1);
-          inlen -= (size_t) (nl + 1 - inbuf);
-        }
-        if (inlen >= sizeof(inbuf) - 1) inlen = 0;
-      }
-    }
+    cli_read_lines(&in, do_line);
     mgos_mqtt_poll(20);
   }
   mgos_mqtt_global_disconnect();
   for (i = 0; i < 5 && mgos_mqtt_num_unsent_bytes() > 0; i++) mgos_mqtt_poll(20);
   mgos_mqtt_poll(0);
   mgos_mqtt_host_cleanup();
-  for (i = 0; i < s_nkept; i++) free(s_kept[i]);
+  cli_free_kept();
   return 0;
 }

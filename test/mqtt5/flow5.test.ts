@@ -6,33 +6,20 @@
 // properties and topic aliases. The TypeScript client under Node with
 // protocol_version 5. Only 127.0.0.1, free ports, bounded waits.
 
-import { test, after } from "node:test";
+import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as net from "net";
 import { createHash } from "crypto";
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const mqttPacket = require("mqtt-packet");
-import { NodePort } from "../../ts-src/node/port";
 import { mg_connection, mg_mqtt_message, MG_EV, MGOS_MQTT_SUB } from "../../ts-src/mgos/mg_types";
 import {
-  mgos_mqtt_init, mgos_mqtt_add_global_handler, mgos_mqtt_global_disconnect, mgos_mqtt_global_connect, mgos_mqtt_get_global,
-  mgos_mqtt_global_subscribe_opt, mgos_mqtt_sub, pub_bytes,
+  mgos_mqtt_add_global_handler, mgos_mqtt_get_global, mgos_mqtt_global_subscribe_opt, mgos_mqtt_sub, pub_bytes,
 } from "../../ts-src/mgos/facade";
-import { mgos_mqtt_config_set, mgos_mqtt_config_error } from "../../ts-src/config/config";
 import { MAX_RX_QOS2 } from "../../ts-src/mqtt/session";
 import { TOPIC_ALIAS_LEN } from "../../ts-src/mqtt/session5";
 import { until, sleep } from "./support/wire";
+import { Fake, gen, fakeClient } from "./support/fake5";
 
-const np = new NodePort().install();
-const servers: net.Server[] = [];
-after(() => {
-  np.stop();
-  for (const s of servers) s.close();
-});
-
-function config(...args: string[]): void {
-  for (const a of args) if (mgos_mqtt_config_set(a) !== 0) throw new Error(`${a}: ${mgos_mqtt_config_error()}`);
-}
+const { run, stop } = fakeClient("m5-flow");
 
 interface Ev { ev: number; topic: string; payload: Buffer; reason: number; off: number; total: number; ct: string }
 const evs: Ev[] = [];
@@ -47,65 +34,6 @@ mgos_mqtt_add_global_handler((_nc: mg_connection, ev: number, evd: unknown) => {
   if (ev === MG_EV.POLL) return;
   record(ev, evd);
 }, null);
-
-const gen = (p: Record<string, unknown>): Buffer => mqttPacket.generate(p, { protocolVersion: 5 });
-
-/** A broker that answers CONNECT with CONNACK and then runs `script(sock)`;
- *  records what the client sends (decoded by mqtt-packet). */
-class Fake {
-  port = 0;
-  got: any[] = [];
-  closed = 0;
-  conns = 0;
-  constructor(private script: (s: net.Socket, conn: number) => void, private connack = CONNACK_OK) {}
-  async start(): Promise<this> {
-    const srv = net.createServer((sock) => {
-      const n = ++this.conns;
-      const parser = mqttPacket.parser({ protocolVersion: 5 });
-      parser.on("packet", (p: any) => {
-        this.got.push(p);
-        if (p.cmd === "connect") {
-          sock.write(this.connack);
-          this.script(sock, n);
-        }
-      });
-      sock.on("data", (d: Buffer) => parser.parse(d));
-      sock.on("close", () => this.closed++);
-      sock.on("error", () => undefined);
-    });
-    servers.push(srv);
-    await new Promise<void>((r) => srv.listen(0, "127.0.0.1", () => r()));
-    this.port = (srv.address() as net.AddressInfo).port;
-    return this;
-  }
-  disconnects(): any[] {
-    return this.got.filter((p) => p.cmd === "disconnect");
-  }
-  acks(cmd: string): any[] {
-    return this.got.filter((p) => p.cmd === cmd);
-  }
-}
-
-const CONNACK_OK = gen({ cmd: "connack", reasonCode: 0, sessionPresent: false, properties: {} });
-
-let running = false;
-async function run(f: Fake, ...sets: string[]): Promise<void> {
-  config("mqtt.enable=true", `mqtt.server=127.0.0.1:${f.port}`, "mqtt.protocol_version=5", "mqtt.client_id=m5-flow",
-    "mqtt.reconnect_timeout_min=0.2", "mqtt.reconnect_timeout_max=0.5", "mqtt.max_packet_size=0", ...sets);
-  if (!running) {
-    running = true;
-    mgos_mqtt_init();
-    np.start();
-  } else {
-    mgos_mqtt_global_connect();
-  }
-}
-
-async function stop(): Promise<void> {
-  mgos_mqtt_global_disconnect();
-  await until("idle", () => mgos_mqtt_get_global().net === 0);
-  await sleep(50);
-}
 
 const pub = (topic: string, qos: number, id: number, payload: string | Buffer = "x", properties: Record<string, unknown> = {}): Buffer =>
   gen({ cmd: "publish", topic, payload, qos, messageId: id, properties });

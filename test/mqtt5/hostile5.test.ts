@@ -8,30 +8,15 @@
 // sends the next attempt there; extended authentication (AUTH before the
 // CONNACK) runs through the API. Only 127.0.0.1, free ports, bounded waits.
 
-import { test, after } from "node:test";
+import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import * as net from "net";
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const mqttPacket = require("mqtt-packet");
-import { NodePort } from "../../ts-src/node/port";
 import { mg_connection, mg_mqtt_message, mg_str, MG_EV } from "../../ts-src/mgos/mg_types";
 import { conn_set_auth_bytes, conn_auth_continue_bytes, conn_auth_data_into } from "../../ts-src/mgos/mqtt5_api";
-import {
-  mgos_mqtt_init, mgos_mqtt_add_global_handler, mgos_mqtt_global_disconnect, mgos_mqtt_global_connect, mgos_mqtt_get_global,
-} from "../../ts-src/mgos/facade";
-import { mgos_mqtt_config_set, mgos_mqtt_config_error } from "../../ts-src/config/config";
-import { until, sleep } from "./support/wire";
+import { mgos_mqtt_add_global_handler, mgos_mqtt_get_global } from "../../ts-src/mgos/facade";
+import { until } from "./support/wire";
+import { Fake, CONNACK_OK, gen, fakeClient } from "./support/fake5";
 
-const np = new NodePort().install();
-const servers: net.Server[] = [];
-after(() => {
-  np.stop();
-  for (const s of servers) s.close();
-});
-
-function config(...args: string[]): void {
-  for (const a of args) if (mgos_mqtt_config_set(a) !== 0) throw new Error(`${a}: ${mgos_mqtt_config_error()}`);
-}
+const { run, stop } = fakeClient("m5-hostile");
 
 interface Ev { ev: number; topic: string; payload: string; reason: number }
 const evs: Ev[] = [];
@@ -41,67 +26,9 @@ mgos_mqtt_add_global_handler((_nc: mg_connection, ev: number, evd: unknown) => {
   evs.push({ ev, topic: m ? m.topic.p.slice(0, m.topic.len) : "", payload: m ? m.payload.p : "", reason: m ? m.reason_code : -1 });
 }, null);
 
-const gen = (p: Record<string, unknown>): Buffer => mqttPacket.generate(p, { protocolVersion: 5 });
-
-/** A broker that answers CONNECT with `connack` and then runs `script(sock)`;
- *  records what the client sends (decoded by mqtt-packet). */
-class Fake {
-  port = 0;
-  got: any[] = [];
-  closed = 0;
-  conns = 0;
-  lastSock: net.Socket | null = null;
-  constructor(private connack: Buffer, private script: (s: net.Socket) => void) {}
-  async start(): Promise<this> {
-    const srv = net.createServer((sock) => {
-      this.conns++;
-      this.lastSock = sock;
-      const parser = mqttPacket.parser({ protocolVersion: 5 });
-      parser.on("packet", (p: any) => {
-        this.got.push(p);
-        if (p.cmd === "connect") {
-          if (this.connack.length > 0) sock.write(this.connack);
-          this.script(sock);
-        }
-      });
-      sock.on("data", (d: Buffer) => parser.parse(d));
-      sock.on("close", () => this.closed++);
-      sock.on("error", () => undefined);
-    });
-    servers.push(srv);
-    await new Promise<void>((r) => srv.listen(0, "127.0.0.1", () => r()));
-    this.port = (srv.address() as net.AddressInfo).port;
-    return this;
-  }
-  disconnects(): any[] {
-    return this.got.filter((p) => p.cmd === "disconnect");
-  }
-}
-
-const CONNACK_OK = gen({ cmd: "connack", reasonCode: 0, sessionPresent: false, properties: {} });
-
-let running = false;
-async function run(f: Fake, ...sets: string[]): Promise<void> {
-  config("mqtt.enable=true", `mqtt.server=127.0.0.1:${f.port}`, "mqtt.protocol_version=5", "mqtt.client_id=m5-hostile",
-    "mqtt.reconnect_timeout_min=0.2", "mqtt.reconnect_timeout_max=0.5", "mqtt.max_packet_size=0", ...sets);
-  if (!running) {
-    running = true;
-    mgos_mqtt_init();
-    np.start();
-  } else {
-    mgos_mqtt_global_connect();
-  }
-}
-
-async function stop(): Promise<void> {
-  mgos_mqtt_global_disconnect();
-  await until("idle", () => mgos_mqtt_get_global().net === 0);
-  await sleep(50);
-}
-
 /** The client's answer to a broker that sends `bad` after CONNACK: a DISCONNECT with `reason`, then a close. */
 async function expectDisconnect(bad: Buffer, reason: number, sets: string[] = []): Promise<Fake> {
-  const f = await new Fake(CONNACK_OK, (s) => setTimeout(() => s.write(bad), 50)).start();
+  const f = await new Fake((s) => setTimeout(() => s.write(bad), 50)).start();
   await run(f, ...sets);
   await until(`DISCONNECT ${reason.toString(16)}`, () => f.disconnects().length >= 1 && f.closed >= 1);
   assert.equal(f.disconnects()[0].reasonCode, reason);
@@ -134,7 +61,7 @@ test("a packet larger than our Maximum Packet Size: DISCONNECT 0x95", { timeout:
 
 test("incoming topic aliases resolve to the topic they were set with", { timeout: 20000 }, async () => {
   evs.length = 0;
-  const f = await new Fake(CONNACK_OK, (s) => setTimeout(() => {
+  const f = await new Fake((s) => setTimeout(() => {
     s.write(gen({ cmd: "publish", topic: "a/b", payload: "one", qos: 0, properties: { topicAlias: 2 } }));
     s.write(gen({ cmd: "publish", topic: "", payload: "two", qos: 0, properties: { topicAlias: 2 } }));
     s.write(gen({ cmd: "publish", topic: "c/d", payload: "three", qos: 0, properties: { topicAlias: 2 } }));
@@ -149,7 +76,7 @@ test("incoming topic aliases resolve to the topic they were set with", { timeout
 
 test("a server DISCONNECT: its reason code reaches the handlers, the client reconnects", { timeout: 20000 }, async () => {
   evs.length = 0;
-  const f = await new Fake(CONNACK_OK, (s) => setTimeout(() => {
+  const f = await new Fake((s) => setTimeout(() => {
     s.write(gen({ cmd: "disconnect", reasonCode: 0x8b, properties: { reasonString: "maintenance" } }));
     s.end();
   }, 50)).start();
@@ -163,8 +90,8 @@ test("a server DISCONNECT: its reason code reaches the handlers, the client reco
 });
 
 test("CONNACK 0x9C Use another server with a Server Reference: the next attempt goes there", { timeout: 20000 }, async () => {
-  const good = await new Fake(CONNACK_OK, () => undefined).start();
-  const moved = await new Fake(gen({ cmd: "connack", reasonCode: 0x9c, sessionPresent: false, properties: { serverReference: `127.0.0.1:${good.port} other:1883` } }), (s) => s.end()).start();
+  const good = await new Fake(() => undefined).start();
+  const moved = await new Fake((s) => s.end(), gen({ cmd: "connack", reasonCode: 0x9c, sessionPresent: false, properties: { serverReference: `127.0.0.1:${good.port} other:1883` } })).start();
   evs.length = 0;
   await run(moved);
   await until("connected to the referenced server", () => good.got.some((p) => p.cmd === "connect") && mgos_mqtt_get_global().session.isConnected(), 8000);
@@ -185,8 +112,8 @@ test("extended authentication: AUTH 0x18 before the CONNACK, answered through th
     conn_auth_continue_bytes(c, 0x18, new Uint8Array(Buffer.from("client-final")));
   }, null);
   // The broker asks once (AUTH 0x18), then accepts when the answer comes.
-  const f = await new Fake(Buffer.alloc(0), (s) => s.write(gen({ cmd: "auth", reasonCode: 0x18,
-    properties: { authenticationMethod: "SCRAM-TEST", authenticationData: Buffer.from("server-first") } }))).start();
+  const f = await new Fake((s) => s.write(gen({ cmd: "auth", reasonCode: 0x18,
+    properties: { authenticationMethod: "SCRAM-TEST", authenticationData: Buffer.from("server-first") } })), Buffer.alloc(0)).start();
   const origGot = f.got;
   const watchAuth = setInterval(() => {
     if (origGot.some((p) => p.cmd === "auth") && !origGot.some((p) => p.cmd === "sent-connack")) {

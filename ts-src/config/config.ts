@@ -168,7 +168,8 @@ export function generation(): u32 {
   return st.generation;
 }
 
-/** Bytes of the arena in use by the live configuration. */
+/** Bytes of the arena in use by the live configuration.
+ *  @cextern test/c/test_config.c calls it */
 export function arena_used(): u32 {
   return live().used;
 }
@@ -865,6 +866,7 @@ function parse(data: Bytes): config_err {
  * Applies the JSON config file `data` (named `name` in messages) on top of
  * the live configuration. All or nothing: on error nothing changes, and
  * error_msg() says where and why.
+ * @cextern test/c/test_config.c calls it
  */
 export function load(name: string, data: Bytes): config_err {
   begin();
@@ -874,7 +876,8 @@ export function load(name: string, data: Bytes): config_err {
   return finish(r, true);
 }
 
-/** Sets one key from text, e.g. path "mqtt.server", value "host:1883". */
+/** Sets one key from text, e.g. path "mqtt.server", value "host:1883".
+ *  @cextern test/c/test_config.c calls it */
 export function set(path: Bytes, value: Bytes): config_err {
   begin();
   let dot: i32 = -1;

@@ -1030,7 +1030,8 @@ const serverAddr = new ServerAddr();
 
 /** Seconds (a config double) to ms, rounded to the nearest, at least 1,
  *  saturating at 2^32-1. Integer arithmetic on the IEEE-754 bits: a device
- *  without FPU links no soft-float helper for it. */
+ *  without FPU links no soft-float helper for it.
+ *  @cextern test/c/test_api.c calls it */
 export function secToMs(s: f64): u32 {
   const hi: u32 = f64Hi(s);
   const lo: u32 = f64Lo(s);
@@ -1064,7 +1065,8 @@ export function secToMs(s: f64): u32 {
   return u32(u32(ph << (32 - shift)) | (pl >>> shift));
 }
 
-/** d +/- up to RECONNECT_JITTER_PCT percent, uniformly (port_rand); saturates at 2^32-1. */
+/** d +/- up to RECONNECT_JITTER_PCT percent, uniformly (port_rand); saturates at 2^32-1.
+ *  @cextern test/interop/jitter_check.c calls it */
 export function jitter(d: u32): u32 {
   const pct: u32 = RECONNECT_JITTER_PCT > 100 ? 100 : RECONNECT_JITTER_PCT;
   // floor(d * pct / 100) without overflowing 32 bits.
@@ -1426,7 +1428,8 @@ export function mgos_mqtt_conn_outbox_room(c: mgos_mqtt_conn): usize {
 }
 
 /** A publish whose arguments cannot be taken (compat.c: NULL message with a
- *  length): refused with MGOS_MQTT_ERR_INVALID and a log naming the topic. */
+ *  length): refused with MGOS_MQTT_ERR_INVALID and a log naming the topic.
+ *  @cextern compat.c calls it */
 export function refuse_pub(c: mgos_mqtt_conn, topic: string, why: string): u16 {
   logMsg(LogLevel.ERROR, why, strBytes(topic));
   c.session.lastError = MGOS_MQTT_ERR.INVALID;

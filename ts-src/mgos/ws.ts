@@ -730,7 +730,8 @@ class AcceptWork {
 
 const work = new AcceptWork();
 
-/** Sec-WebSocket-Accept for `key`: base64(SHA-1(key + GUID)), 28 bytes into `out`. */
+/** Sec-WebSocket-Accept for `key`: base64(SHA-1(key + GUID)), 28 bytes into `out`.
+ *  @cextern test/fuzz/fuzz_ws.c calls it */
 export function computeAccept(key: Bytes, out: Bytes): void {
   const w: AcceptWork = work;
   w.sha.start();

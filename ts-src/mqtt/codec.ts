@@ -174,7 +174,8 @@ export function encodeConnect(out: Bytes, o: ConnectOptions): u32 {
 
 /** Encodes PUBLISH (3.3). Returns its length, or 0 when it does not fit `out`
  *  or is invalid: topic not a valid topic name, qos above 2, packet id 0 with
- *  qos > 0, DUP with qos 0 (3.3.1-2). With qos 0 `packetId` is ignored. */
+ *  qos > 0, DUP with qos 0 (3.3.1-2). With qos 0 `packetId` is ignored.
+ *  @cextern C tests, fuzzers and bench/c/size_mqtt5.c call it */
 export function encodePublish(out: Bytes, topic: Bytes, payload: Bytes, qos: u8, retain: bool, dup: bool, packetId: u16): u32 {
   if (qos > 2 || (qos > 0 && packetId === 0) || (qos === 0 && dup)) return 0;
   if (!validTopicName(topic)) return 0;
@@ -211,13 +212,15 @@ export function encodeAck(out: Bytes, type: u8, packetId: u16): u32 {
 }
 
 /** Encodes SUBSCRIBE (3.8) with one topic filter. Returns its length, or 0
- *  when it does not fit or is invalid (id 0, qos above 2, bad filter). */
+ *  when it does not fit or is invalid (id 0, qos above 2, bad filter).
+ *  @cextern C tests, fuzzers and bench/c/size_mqtt5.c call it */
 export function encodeSubscribe(out: Bytes, packetId: u16, filter: Bytes, qos: u8): u32 {
   return encodeSubUnsub(out, true, packetId, filter, qos);
 }
 
 /** Encodes UNSUBSCRIBE (3.10) with one topic filter. Returns its length, or 0
- *  when it does not fit or is invalid (id 0, bad filter). */
+ *  when it does not fit or is invalid (id 0, bad filter).
+ *  @cextern C tests, fuzzers and bench/c/size_mqtt5.c call it */
 export function encodeUnsubscribe(out: Bytes, packetId: u16, filter: Bytes): u32 {
   return encodeSubUnsub(out, false, packetId, filter, 0);
 }
@@ -307,7 +310,8 @@ export function decodeForClient(input: Bytes, maxPacket: u32, out: Packet): i32 
 export type ServerBodyFn = (body: Bytes, type: u8, out: Packet) => DecodeErr;
 
 /** decodeForClient, with `forClient` false accepting every type and passing
- *  the server-only bodies to `serverBody` (NOT_FOR_CLIENT when null). */
+ *  the server-only bodies to `serverBody` (NOT_FOR_CLIENT when null).
+ *  @cextern the test broker (test/mqtt/support/codec_broker.ts) calls it */
 export function decodeWith(input: Bytes, maxPacket: u32, forClient: bool, out: Packet, serverBody: ServerBodyFn | null): i32 {
   out.reset();
   const n: u32 = input.length;
@@ -374,7 +378,8 @@ function readU16(b: Bytes, off: u32): u16 {
 }
 
 /** End (exclusive) of the length-prefixed field at `off` in `b`, or -1 when
- *  the prefix or the field runs past the end. The field is b[off + 2, end). */
+ *  the prefix or the field runs past the end. The field is b[off + 2, end).
+ *  @cextern the test broker (test/mqtt/support/codec_broker.ts) calls it */
 export function fieldEnd(b: Bytes, off: u32): i32 {
   // Each difference is taken only once it is known not to be negative.
   if (off > b.length || u32(b.length - off) < 2) return -1;

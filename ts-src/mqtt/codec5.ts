@@ -238,13 +238,15 @@ function scanExtra(extra: Bytes, where: u8): i32 {
   return subIds;
 }
 
-/** Bytes the property length field plus a block of `len` bytes take. */
+/** Bytes the property length field plus a block of `len` bytes take.
+ *  @cextern the test broker (test/mqtt/support/codec5_broker.ts) calls it */
 export function propsFieldSize(len: u32): u32 {
   return u32(varintSize(len) + len);
 }
 
 /** Writes the property length `len` (from propsSize) and the properties of
- *  `p` at `off`; the caller has checked that they fit. Returns the offset after. */
+ *  `p` at `off`; the caller has checked that they fit. Returns the offset after.
+ *  @cextern the test broker (test/mqtt/support/codec5_broker.ts) calls it */
 export function putProps(out: Bytes, off: u32, p: Props5, len: u32): u32 {
   let at: u32 = putVarint(out, off, len);
   for (let id: u8 = 1; id <= MAX_PROP_ID; id = u8(id + 1)) {
@@ -332,7 +334,8 @@ export function publishSize5(topicLen: u32, payloadLen: u32, qos: u8, propsLen: 
 
 /** Encodes a PUBLISH (3.3) with properties, as any sender may. `topic` may be
  *  empty when props carry a Topic Alias (3.3.2.3.4). Returns the length, or 0
- *  when it does not fit or is invalid (as encodePublish, bad properties). */
+ *  when it does not fit or is invalid (as encodePublish, bad properties).
+ *  @cextern the fuzzers call it */
 export function encodePublishAny5(out: Bytes, topic: Bytes, payload: Bytes, qos: u8, retain: bool, dup: bool, packetId: u16, props: Props5): u32 {
   if (qos > 2 || (qos > 0 && packetId === 0) || (qos === 0 && dup)) return 0;
   if (topic.length === 0 ? !props.has(PropId.TOPIC_ALIAS) : !validTopicName(topic)) return 0;
@@ -387,7 +390,8 @@ export function encodeAck5(out: Bytes, type: u8, packetId: u16, reason: u8, prop
 
 /** Subscription options byte (3.8.3.1): maximum QoS, No Local, Retain As
  *  Published, Retain Handling (0 send retained, 1 only for a new
- *  subscription, 2 never). Values out of range are masked. */
+ *  subscription, 2 never). Values out of range are masked.
+ *  @cextern bench/c/size_mqtt5.c calls it */
 export function subscriptionOptions(qos: u8, noLocal: bool, retainAsPublished: bool, retainHandling: u8): u8 {
   let o: u8 = u8(qos & 3);
   if (noLocal) o = u8(o | 0x04);
@@ -396,7 +400,8 @@ export function subscriptionOptions(qos: u8, noLocal: bool, retainAsPublished: b
 }
 
 /** Whether `o` is a valid options byte: QoS 0..2, retain handling 0..2,
- *  reserved bits 6-7 clear [MQTT-3.8.3-5]. */
+ *  reserved bits 6-7 clear [MQTT-3.8.3-5].
+ *  @cextern the test broker (test/mqtt/support/codec5_broker.ts) calls it */
 export function subscriptionOptionsValid(o: u8): bool {
   return (o & 3) !== 3 && ((o >>> 4) & 3) !== 3 && (o & 0xc0) === 0;
 }
@@ -499,7 +504,8 @@ function readU32(b: Bytes, off: u32): u32 {
 }
 
 /** End (exclusive) of the length-prefixed field at `off` in `b`, or -1 when
- *  it runs past the end. The field is b[off + 2, end). */
+ *  it runs past the end. The field is b[off + 2, end).
+ *  @cextern the test broker (test/mqtt/support/codec5_broker.ts) calls it */
 export function fieldEnd(b: Bytes, off: u32): i32 {
   if (off > b.length || u32(b.length - off) < 2) return -1;
   const len: u16 = readU16(b, off);
@@ -623,7 +629,8 @@ function storeProp(p: Props5, id: u8, v: u32, s: Bytes): void {
 }
 
 /** Reads the property length at `off` in `body` and the block after it into
- *  `p` (which it resets). Returns the offset after the block, or -error. */
+ *  `p` (which it resets). Returns the offset after the block, or -error.
+ *  @cextern the test broker (test/mqtt/support/codec5_broker.ts) calls it */
 export function decodeProps(body: Bytes, off: u32, where: u8, p: Props5): i32 {
   p.reset();
   const r: i32 = readVarint(body, off);
@@ -744,7 +751,8 @@ export function decode5ForClient(input: Bytes, maxPacket: u32, out: Packet5): i3
 }
 
 /** decode5ForClient, with `forClient` false accepting every type and passing
- *  the server-only bodies to `serverBody` (NOT_FOR_CLIENT when null). */
+ *  the server-only bodies to `serverBody` (NOT_FOR_CLIENT when null).
+ *  @cextern the test broker (test/mqtt/support/codec5_broker.ts) calls it */
 export function decode5With(input: Bytes, maxPacket: u32, forClient: bool, out: Packet5, serverBody: ServerBody5Fn | null): i32 {
   out.reset();
   const b: Packet = out.base;
@@ -817,7 +825,8 @@ export function decode5With(input: Bytes, maxPacket: u32, forClient: bool, out: 
   return i32(total);
 }
 
-/** Reason a topic name is refused, or OK (3.3.2.1, 4.7). */
+/** Reason a topic name is refused, or OK (3.3.2.1, 4.7).
+ *  @cextern the test broker (test/mqtt/support/codec5_broker.ts) calls it */
 export function topicNameErr(t: Bytes): DecodeErr {
   if (t.length === 0) return DecodeErr.EMPTY_TOPIC;
   if (!validTopicName(t)) return validUtf8(t) ? DecodeErr.TOPIC_WILDCARD : DecodeErr.BAD_UTF8;

@@ -1030,12 +1030,14 @@ export class Session {
     return n;
   }
 
+  /** @cextern C test drivers call it */
   inflightCount(): u32 {
     let n: u32 = 0;
     for (let i: u32 = 0; i < this.recCount; i++) if (this.recs[i].state >= RecState.WAIT_PUBACK) n++;
     return n;
   }
 
+  /** @cextern C test drivers call it */
   queuedCount(): u32 {
     let n: u32 = 0;
     for (let i: u32 = 0; i < this.recCount; i++) if (this.recs[i].state === RecState.QUEUED) n++;

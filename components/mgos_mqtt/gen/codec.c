@@ -195,21 +195,22 @@ uint32_t codec_encodeConnect(rt_bytes out, ConnectOptions *o) {
 
 /** Encodes PUBLISH (3.3). Returns its length, or 0 when it does not fit `out`
  *  or is invalid: topic not a valid topic name, qos above 2, packet id 0 with
- *  qos > 0, DUP with qos 0 (3.3.1-2). With qos 0 `packetId` is ignored. */
+ *  qos > 0, DUP with qos 0 (3.3.1-2). With qos 0 `packetId` is ignored.
+ *  @cextern C tests, fuzzers and bench/c/size_mqtt5.c call it */
 uint32_t codec_encodePublish(rt_bytes out, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, bool dup, uint16_t packetId) {
   if ((qos > 2 || (qos > 0 && packetId == 0)) || (qos == 0 && dup)) {
     return 0;
   }
-#line 180 "ts-src/mqtt/codec.ts"
+#line 181 "ts-src/mqtt/codec.ts"
   if (!topic_validTopicName(topic)) {
     return 0;
   }
-#line 181 "ts-src/mqtt/codec.ts"
+#line 182 "ts-src/mqtt/codec.ts"
   uint32_t total = codec_publishSize(topic.len, payload.len, qos);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 183 "ts-src/mqtt/codec.ts"
+#line 184 "ts-src/mqtt/codec.ts"
   return codec_writePublish(out, topic, payload, qos, retain, dup, packetId, total);
 }
 
@@ -221,18 +222,18 @@ uint32_t codec_writePublish(rt_bytes out, rt_bytes topic, rt_bytes payload, uint
   if (dup) {
     first = (uint8_t)(first | packet_PUBLISH_DUP);
   }
-#line 192 "ts-src/mqtt/codec.ts"
+#line 193 "ts-src/mqtt/codec.ts"
   if (retain) {
     first = (uint8_t)(first | packet_PUBLISH_RETAIN);
   }
-#line 193 "ts-src/mqtt/codec.ts"
+#line 194 "ts-src/mqtt/codec.ts"
   uint32_t rem = ((2u + topic.len) + (uint32_t)((qos > 0) ? 2 : 0)) + payload.len;
   uint32_t at = codec_putHeader(out, first, rem);
   at = codec_putString(out, at, topic);
   if (qos > 0) {
     at = codec_putU16(out, at, packetId);
   }
-#line 197 "ts-src/mqtt/codec.ts"
+#line 198 "ts-src/mqtt/codec.ts"
   rt_copy_bytes(out, at, payload);
   return total;
 }
@@ -244,11 +245,11 @@ uint32_t codec_encodeAck(rt_bytes out, uint8_t type, uint16_t packetId) {
   if (packetId == 0 || out.len < 4) {
     return 0;
   }
-#line 206 "ts-src/mqtt/codec.ts"
+#line 207 "ts-src/mqtt/codec.ts"
   if ((type < PacketType_PUBACK || type > PacketType_PUBCOMP) && type != PacketType_UNSUBACK) {
     return 0;
   }
-#line 207 "ts-src/mqtt/codec.ts"
+#line 208 "ts-src/mqtt/codec.ts"
   out.p[0] = (uint8_t)((type << 4) | ((type == PacketType_PUBREL) ? 0x2 : 0));
   out.p[1] = 2;
   codec_putU16(out, 2, packetId);
@@ -256,13 +257,15 @@ uint32_t codec_encodeAck(rt_bytes out, uint8_t type, uint16_t packetId) {
 }
 
 /** Encodes SUBSCRIBE (3.8) with one topic filter. Returns its length, or 0
- *  when it does not fit or is invalid (id 0, qos above 2, bad filter). */
+ *  when it does not fit or is invalid (id 0, qos above 2, bad filter).
+ *  @cextern C tests, fuzzers and bench/c/size_mqtt5.c call it */
 uint32_t codec_encodeSubscribe(rt_bytes out, uint16_t packetId, rt_bytes filter, uint8_t qos) {
   return codec_encodeSubUnsub(out, true, packetId, filter, qos);
 }
 
 /** Encodes UNSUBSCRIBE (3.10) with one topic filter. Returns its length, or 0
- *  when it does not fit or is invalid (id 0, bad filter). */
+ *  when it does not fit or is invalid (id 0, bad filter).
+ *  @cextern C tests, fuzzers and bench/c/size_mqtt5.c call it */
 uint32_t codec_encodeUnsubscribe(rt_bytes out, uint16_t packetId, rt_bytes filter) {
   return codec_encodeSubUnsub(out, false, packetId, filter, 0);
 }
@@ -272,20 +275,20 @@ uint32_t codec_encodeSubUnsub(rt_bytes out, bool sub, uint16_t packetId, rt_byte
   if ((packetId == 0 || qos > 2) || !topic_validTopicFilter(filter)) {
     return 0;
   }
-#line 228 "ts-src/mqtt/codec.ts"
+#line 231 "ts-src/mqtt/codec.ts"
   uint32_t rem = (4u + filter.len) + (uint32_t)(sub ? 1 : 0);
   uint32_t total = codec_packetSize(rem);
   if (total > out.len) {
     return 0;
   }
-#line 231 "ts-src/mqtt/codec.ts"
+#line 234 "ts-src/mqtt/codec.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)(((PacketType)(sub ? PacketType_SUBSCRIBE : PacketType_UNSUBSCRIBE) << 4) | 0x2), rem);
   at = codec_putU16(out, at, packetId);
   at = codec_putString(out, at, filter);
   if (sub) {
     rt_bytes_set(out, at, qos);
   }
-#line 235 "ts-src/mqtt/codec.ts"
+#line 238 "ts-src/mqtt/codec.ts"
   return total;
 }
 
@@ -295,11 +298,11 @@ uint32_t codec_encodeSimple(rt_bytes out, uint8_t type) {
   if ((type != PacketType_PINGREQ && type != PacketType_PINGRESP) && type != PacketType_DISCONNECT) {
     return 0;
   }
-#line 242 "ts-src/mqtt/codec.ts"
+#line 245 "ts-src/mqtt/codec.ts"
   if (out.len < 2) {
     return 0;
   }
-#line 243 "ts-src/mqtt/codec.ts"
+#line 246 "ts-src/mqtt/codec.ts"
   out.p[0] = (uint8_t)(type << 4);
   out.p[1] = 0;
   return 2;
@@ -312,32 +315,32 @@ static bool codec_validSubackCodes(rt_bytes codes) {
       return false;
     }
   }
-#line 253 "ts-src/mqtt/codec.ts"
+#line 256 "ts-src/mqtt/codec.ts"
   return true;
 }
 
 /** Checks the first byte alone (2.2.1, 2.2.2): the type and its flags. */
-#line 271 "ts-src/mqtt/codec.ts"
+#line 274 "ts-src/mqtt/codec.ts"
 static DecodeErr codec_checkFirstByte(uint8_t type, uint8_t flags, bool forClient) {
   if (type == 0 || type == 15) {
     return DecodeErr_BAD_TYPE;
   }
-#line 273 "ts-src/mqtt/codec.ts"
+#line 276 "ts-src/mqtt/codec.ts"
   uint32_t bit = (1u << (type & 31u));
   if (forClient && ((int32_t)(codec_SERVER_ONLY & bit) != 0)) {
     return DecodeErr_NOT_FOR_CLIENT;
   }
-#line 275 "ts-src/mqtt/codec.ts"
+#line 278 "ts-src/mqtt/codec.ts"
   if (type == PacketType_PUBLISH) {
     uint8_t qos = (uint8_t)((flags >> 1) & 3);
     if (qos == 3) {
       return DecodeErr_BAD_QOS;
     }
-#line 278 "ts-src/mqtt/codec.ts"
+#line 281 "ts-src/mqtt/codec.ts"
     if (qos == 0 && ((flags & packet_PUBLISH_DUP) != 0)) {
       return DecodeErr_BAD_DUP;
     }
-#line 279 "ts-src/mqtt/codec.ts"
+#line 282 "ts-src/mqtt/codec.ts"
     return DecodeErr_OK;
   }
   return (DecodeErr)((flags == (((int32_t)(codec_FLAGS_2 & bit) != 0) ? 2 : 0)) ? DecodeErr_OK : DecodeErr_RESERVED_FLAGS);
@@ -349,13 +352,13 @@ static DecodeErr codec_checkRemainingLength(uint8_t type, uint32_t rem) {
   bool ok = true;
   if ((int32_t)(codec_REM_2 & bit) != 0) {
     ok = rem == 2;
-#line 289 "ts-src/mqtt/codec.ts"
+#line 292 "ts-src/mqtt/codec.ts"
   } else if ((int32_t)(codec_REM_0 & bit) != 0) {
     ok = rem == 0;
   } else if (type == PacketType_SUBACK) {
     ok = rem >= 3;
   }
-#line 292 "ts-src/mqtt/codec.ts"
+#line 295 "ts-src/mqtt/codec.ts"
   return (DecodeErr)(ok ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
 }
 
@@ -371,15 +374,16 @@ int32_t codec_decodeForClient(rt_bytes input, uint32_t maxPacket, Packet *out) {
 }
 
 /** decodeForClient, with `forClient` false accepting every type and passing
- *  the server-only bodies to `serverBody` (NOT_FOR_CLIENT when null). */
-#line 311 "ts-src/mqtt/codec.ts"
+ *  the server-only bodies to `serverBody` (NOT_FOR_CLIENT when null).
+ *  @cextern the test broker (test/mqtt/support/codec_broker.ts) calls it */
+#line 315 "ts-src/mqtt/codec.ts"
 int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Packet *out, ServerBodyFn serverBody) {
   Packet_reset(out);
   uint32_t n = input.len;
   if (n == 0) {
     return 0;
   }
-#line 315 "ts-src/mqtt/codec.ts"
+#line 319 "ts-src/mqtt/codec.ts"
   uint8_t first = input.p[0];
   uint8_t type = (uint8_t)(first >> 4);
   uint8_t flags = (uint8_t)(first & 0xf);
@@ -390,7 +394,7 @@ int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Pac
   // Remaining length: 7 bits per byte, least significant first, at most 4
   // bytes (2.2.3). 3.1.1 (unlike MQTT 5) does not require the minimal form,
   // so e.g. 0x80 0x00 is a valid 0.
-#line 324 "ts-src/mqtt/codec.ts"
+#line 328 "ts-src/mqtt/codec.ts"
   uint32_t rem = 0;
   uint32_t shift = 0;
   uint32_t hdr = 1;
@@ -398,18 +402,18 @@ int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Pac
     if (hdr >= n) {
       return 0;
     }
-#line 329 "ts-src/mqtt/codec.ts"
+#line 333 "ts-src/mqtt/codec.ts"
     uint8_t c = input.p[hdr];
     rem = (rem | ((uint32_t)(c & 0x7f) << (shift & 31u)));
     hdr++;
     if ((c & 0x80) == 0) {
       break;
     }
-#line 333 "ts-src/mqtt/codec.ts"
+#line 337 "ts-src/mqtt/codec.ts"
     if (hdr == 5) {
       return -DecodeErr_LENGTH_TOO_LONG;
     }
-#line 334 "ts-src/mqtt/codec.ts"
+#line 338 "ts-src/mqtt/codec.ts"
     shift += 7;
   }
   uint32_t total = hdr + rem;
@@ -420,16 +424,16 @@ int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Pac
   if (total > maxPacket) {
     return -DecodeErr_TOO_LARGE;
   }
-#line 342 "ts-src/mqtt/codec.ts"
+#line 346 "ts-src/mqtt/codec.ts"
   DecodeErr e1 = codec_checkRemainingLength(type, rem);
   if (e1 != DecodeErr_OK) {
     return -e1;
   }
-#line 344 "ts-src/mqtt/codec.ts"
+#line 348 "ts-src/mqtt/codec.ts"
   if (n < total) {
     return 0;
   }
-#line 346 "ts-src/mqtt/codec.ts"
+#line 350 "ts-src/mqtt/codec.ts"
   rt_bytes body = rt_subarray(input, hdr, total);
   DecodeErr e = DecodeErr_OK;
   uint32_t bit = (1u << (type & 31u));
@@ -442,14 +446,14 @@ int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Pac
     out->packetId = codec_readU16(body, 0);
     if (out->packetId == 0) {
       e = DecodeErr_ZERO_PACKET_ID;
-#line 357 "ts-src/mqtt/codec.ts"
+#line 361 "ts-src/mqtt/codec.ts"
     } else if (type == PacketType_SUBACK) {
       out->codes = rt_subarray(body, 2, UINT32_MAX);
       if (!codec_validSubackCodes(out->codes)) {
         e = DecodeErr_BAD_SUBACK_CODE;
       }
     }
-#line 361 "ts-src/mqtt/codec.ts"
+#line 365 "ts-src/mqtt/codec.ts"
   } else if (((int32_t)(codec_SERVER_ONLY & bit) != 0) && ((int32_t)(codec_REM_0 & bit) == 0)) {
     // CONNECT, SUBSCRIBE, UNSUBSCRIBE: only without forClient (checkFirstByte
     // refused them otherwise).
@@ -459,7 +463,7 @@ int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Pac
   if (e != DecodeErr_OK) {
     return -e;
   }
-#line 368 "ts-src/mqtt/codec.ts"
+#line 372 "ts-src/mqtt/codec.ts"
   return rt_i32_of(total);
 }
 
@@ -469,18 +473,19 @@ static uint16_t codec_readU16(rt_bytes b, uint32_t off) {
 }
 
 /** End (exclusive) of the length-prefixed field at `off` in `b`, or -1 when
- *  the prefix or the field runs past the end. The field is b[off + 2, end). */
+ *  the prefix or the field runs past the end. The field is b[off + 2, end).
+ *  @cextern the test broker (test/mqtt/support/codec_broker.ts) calls it */
 int32_t codec_fieldEnd(rt_bytes b, uint32_t off) {
   // Each difference is taken only once it is known not to be negative.
   if (off > b.len || ((b.len - off) < 2)) {
     return -1;
   }
-#line 381 "ts-src/mqtt/codec.ts"
+#line 386 "ts-src/mqtt/codec.ts"
   uint16_t len = codec_readU16(b, off);
   if (len > ((b.len - off) - 2u)) {
     return -1;
   }
-#line 383 "ts-src/mqtt/codec.ts"
+#line 388 "ts-src/mqtt/codec.ts"
   return rt_i32_of(((off + 2u) + (uint32_t)len));
 }
 
@@ -489,11 +494,11 @@ DecodeErr codec_topicNameErr(rt_bytes t) {
   if (t.len == 0) {
     return DecodeErr_EMPTY_TOPIC;
   }
-#line 389 "ts-src/mqtt/codec.ts"
+#line 394 "ts-src/mqtt/codec.ts"
   if (!topic_validTopicName(t)) {
     return (DecodeErr)(topic_validUtf8(t) ? DecodeErr_TOPIC_WILDCARD : DecodeErr_BAD_UTF8);
   }
-#line 390 "ts-src/mqtt/codec.ts"
+#line 395 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }
 
@@ -505,24 +510,24 @@ static DecodeErr codec_decodePublish(rt_bytes body, uint8_t flags, Packet *out) 
   if (end < 0) {
     return DecodeErr_STRING_OVERRUN;
   }
-#line 399 "ts-src/mqtt/codec.ts"
+#line 404 "ts-src/mqtt/codec.ts"
   uint32_t at = (uint32_t)end;
   out->topic = rt_subarray(body, 2, at);
   DecodeErr te = codec_topicNameErr(out->topic);
   if (te != DecodeErr_OK) {
     return te;
   }
-#line 403 "ts-src/mqtt/codec.ts"
+#line 408 "ts-src/mqtt/codec.ts"
   if (out->qos > 0) {
     if ((body.len - at) < 2) {
       return DecodeErr_BAD_LENGTH; // at <= length
     }
-#line 405 "ts-src/mqtt/codec.ts"
+#line 410 "ts-src/mqtt/codec.ts"
     out->packetId = codec_readU16(body, at);
     if (out->packetId == 0) {
       return DecodeErr_ZERO_PACKET_ID;
     }
-#line 407 "ts-src/mqtt/codec.ts"
+#line 412 "ts-src/mqtt/codec.ts"
     at = at + 2u;
   }
   out->payload = rt_subarray(body, at, UINT32_MAX);
@@ -534,16 +539,16 @@ static DecodeErr codec_decodeConnack(rt_bytes body, Packet *out) {
   if ((rt_bytes_get(body, 0) & 0xfe) != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 416 "ts-src/mqtt/codec.ts"
+#line 421 "ts-src/mqtt/codec.ts"
   out->sessionPresent = rt_bytes_get(body, 0) == 1;
   out->returnCode = rt_bytes_get(body, 1);
   if (out->returnCode > codec_MAX_CONNACK_CODE) {
     return DecodeErr_BAD_RETURN_CODE;
   }
-#line 419 "ts-src/mqtt/codec.ts"
+#line 424 "ts-src/mqtt/codec.ts"
   if (out->sessionPresent && out->returnCode != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 420 "ts-src/mqtt/codec.ts"
+#line 425 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }

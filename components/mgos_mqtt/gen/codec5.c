@@ -402,13 +402,15 @@ static int32_t codec5_scanExtra(rt_bytes extra, uint8_t where) {
   return subIds;
 }
 
-/** Bytes the property length field plus a block of `len` bytes take. */
+/** Bytes the property length field plus a block of `len` bytes take.
+ *  @cextern the test broker (test/mqtt/support/codec5_broker.ts) calls it */
 uint32_t codec5_propsFieldSize(uint32_t len) {
   return codec5_varintSize(len) + len;
 }
 
 /** Writes the property length `len` (from propsSize) and the properties of
- *  `p` at `off`; the caller has checked that they fit. Returns the offset after. */
+ *  `p` at `off`; the caller has checked that they fit. Returns the offset after.
+ *  @cextern the test broker (test/mqtt/support/codec5_broker.ts) calls it */
 uint32_t codec5_putProps(rt_bytes out, uint32_t off, Props5 *p, uint32_t len) {
   uint32_t at = codec5_putVarint(out, off, len);
   for (uint8_t id = 1; id <= packet5_MAX_PROP_ID; id = (uint8_t)(id + 1)) {
@@ -416,7 +418,7 @@ uint32_t codec5_putProps(rt_bytes out, uint32_t off, Props5 *p, uint32_t len) {
     if ((m == 0 || (rt_i32_of(p->present & m) == 0)) || id == PropId_USER_PROPERTY) {
       continue;
     }
-#line 253 "ts-src/mqtt/codec5.ts"
+#line 255 "ts-src/mqtt/codec5.ts"
     rt_bytes_set(out, at, id);
     at++;
     uint8_t kind = packet5_propKind(id);
@@ -427,29 +429,29 @@ uint32_t codec5_putProps(rt_bytes out, uint32_t off, Props5 *p, uint32_t len) {
       at++;
       break;
     }
-#line 262 "ts-src/mqtt/codec5.ts"
+#line 264 "ts-src/mqtt/codec5.ts"
     case PropKind_U16: {
       at = codec5_putU16(out, at, (uint16_t)v);
       break;
     }
-#line 265 "ts-src/mqtt/codec5.ts"
+#line 267 "ts-src/mqtt/codec5.ts"
     case PropKind_U32: {
       at = codec5_putU32(out, at, v);
       break;
     }
-#line 268 "ts-src/mqtt/codec5.ts"
+#line 270 "ts-src/mqtt/codec5.ts"
     case PropKind_VARINT: {
       at = codec5_putVarint(out, at, v);
       break;
     }
-#line 271 "ts-src/mqtt/codec5.ts"
+#line 273 "ts-src/mqtt/codec5.ts"
     default: {
       at = codec5_putString(out, at, codec5_propBytes(p, id));
       break;
     }
     }
   }
-#line 276 "ts-src/mqtt/codec5.ts"
+#line 278 "ts-src/mqtt/codec5.ts"
   rt_copy_bytes(out, at, p->extra);
   return at + p->extra.len;
 }
@@ -462,16 +464,16 @@ uint32_t codec5_putUserProp(rt_bytes out, uint32_t off, rt_bytes key, rt_bytes v
   if (key.len > topic_MAX_STRING_LEN || value.len > topic_MAX_STRING_LEN) {
     return 0;
   }
-#line 286 "ts-src/mqtt/codec5.ts"
+#line 288 "ts-src/mqtt/codec5.ts"
   if (!topic_validUtf8(key) || !topic_validUtf8(value)) {
     return 0;
   }
-#line 287 "ts-src/mqtt/codec5.ts"
+#line 289 "ts-src/mqtt/codec5.ts"
   uint32_t need = (5u + key.len) + value.len;
   if (off > out.len || (need > (out.len - off))) {
     return 0;
   }
-#line 289 "ts-src/mqtt/codec5.ts"
+#line 291 "ts-src/mqtt/codec5.ts"
   rt_bytes_set(out, off, PropId_USER_PROPERTY);
   uint32_t at = codec5_putString(out, off + 1u, key);
   return codec5_putString(out, at, value);
@@ -483,7 +485,7 @@ uint32_t codec5_putUserProp(rt_bytes out, uint32_t off, rt_bytes key, rt_bytes v
  *  with the will (used only when o.willTopic is not empty). In 5.0 a password
  *  may be sent without a user name (3.1.2.9). Returns the length, or 0 when it
  *  does not fit `out` or is invalid (as encodeConnect, and bad properties). */
-#line 301 "ts-src/mqtt/codec5.ts"
+#line 303 "ts-src/mqtt/codec5.ts"
 uint32_t codec5_encodeConnect5(rt_bytes out, ConnectOptions *o, Props5 *props, Props5 *willProps) {
   bool hasWill = o->willTopic.len > 0;
   uint32_t head = codec_connectHead(o);
@@ -493,17 +495,17 @@ uint32_t codec5_encodeConnect5(rt_bytes out, ConnectOptions *o, Props5 *props, P
     return 0;
   }
   // connectHead's length + the properties (and the will's).
-#line 308 "ts-src/mqtt/codec5.ts"
+#line 310 "ts-src/mqtt/codec5.ts"
   uint32_t rem = (head & 0xffffffu) + codec5_propsFieldSize((uint32_t)pl);
   if (hasWill) {
     rem = rem + codec5_propsFieldSize((uint32_t)wl);
   }
-#line 310 "ts-src/mqtt/codec5.ts"
+#line 312 "ts-src/mqtt/codec5.ts"
   uint32_t total = codec_packetSize(rem);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 312 "ts-src/mqtt/codec5.ts"
+#line 314 "ts-src/mqtt/codec5.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)(PacketType_CONNECT << 4), rem);
   at = codec5_putString(out, at, RT_LIT("MQTT"));
   rt_bytes_set(out, at, packet5_PROTOCOL_LEVEL_5);
@@ -514,7 +516,7 @@ uint32_t codec5_encodeConnect5(rt_bytes out, ConnectOptions *o, Props5 *props, P
   if (hasWill) {
     at = codec5_putProps(out, at, willProps, (uint32_t)wl);
   }
-#line 320 "ts-src/mqtt/codec5.ts"
+#line 322 "ts-src/mqtt/codec5.ts"
   codec_putConnectTail(out, at, o);
   return total;
 }
@@ -525,53 +527,54 @@ uint32_t codec5_publishSize5(uint32_t topicLen, uint32_t payloadLen, uint8_t qos
   if ((qos > 2 || topicLen > topic_MAX_STRING_LEN) || propsLen > packet_MAX_REMAINING_LENGTH) {
     return 0;
   }
-#line 328 "ts-src/mqtt/codec5.ts"
+#line 330 "ts-src/mqtt/codec5.ts"
   uint32_t head = (uint32_t)((int32_t)(2 + topicLen) + ((qos > 0) ? 2 : 0)) + codec5_propsFieldSize(propsLen);
   if (head > packet_MAX_REMAINING_LENGTH || (payloadLen > (packet_MAX_REMAINING_LENGTH - head))) {
     return 0;
   }
-#line 330 "ts-src/mqtt/codec5.ts"
+#line 332 "ts-src/mqtt/codec5.ts"
   return codec_packetSize(head + payloadLen);
 }
 
 /** Encodes a PUBLISH (3.3) with properties, as any sender may. `topic` may be
  *  empty when props carry a Topic Alias (3.3.2.3.4). Returns the length, or 0
- *  when it does not fit or is invalid (as encodePublish, bad properties). */
+ *  when it does not fit or is invalid (as encodePublish, bad properties).
+ *  @cextern the fuzzers call it */
 uint32_t codec5_encodePublishAny5(rt_bytes out, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, bool dup, uint16_t packetId, Props5 *props) {
   if ((qos > 2 || (qos > 0 && packetId == 0)) || (qos == 0 && dup)) {
     return 0;
   }
-#line 338 "ts-src/mqtt/codec5.ts"
+#line 341 "ts-src/mqtt/codec5.ts"
   if ((topic.len == 0) ? !Props5_has(props, PropId_TOPIC_ALIAS) : !topic_validTopicName(topic)) {
     return 0;
   }
-#line 339 "ts-src/mqtt/codec5.ts"
+#line 342 "ts-src/mqtt/codec5.ts"
   int32_t pl = codec5_propsSize(props, PacketType_PUBLISH);
   if (pl < 0) {
     return 0;
   }
-#line 341 "ts-src/mqtt/codec5.ts"
+#line 344 "ts-src/mqtt/codec5.ts"
   uint32_t total = codec5_publishSize5(topic.len, payload.len, qos, (uint32_t)pl);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 343 "ts-src/mqtt/codec5.ts"
+#line 346 "ts-src/mqtt/codec5.ts"
   uint8_t first = (uint8_t)((PacketType_PUBLISH << 4) | (qos << 1));
   if (dup) {
     first = (uint8_t)(first | packet_PUBLISH_DUP);
   }
-#line 345 "ts-src/mqtt/codec5.ts"
+#line 348 "ts-src/mqtt/codec5.ts"
   if (retain) {
     first = (uint8_t)(first | packet_PUBLISH_RETAIN);
   }
-#line 346 "ts-src/mqtt/codec5.ts"
+#line 349 "ts-src/mqtt/codec5.ts"
   uint32_t rem = (((2u + topic.len) + (uint32_t)((qos > 0) ? 2 : 0)) + codec5_propsFieldSize((uint32_t)pl)) + payload.len;
   uint32_t at = codec_putHeader(out, first, rem);
   at = codec5_putString(out, at, topic);
   if (qos > 0) {
     at = codec5_putU16(out, at, packetId);
   }
-#line 350 "ts-src/mqtt/codec5.ts"
+#line 353 "ts-src/mqtt/codec5.ts"
   at = codec5_putProps(out, at, props, (uint32_t)pl);
   rt_copy_bytes(out, at, payload);
   return total;
@@ -583,7 +586,7 @@ uint32_t codec5_encodePublish5(rt_bytes out, rt_bytes topic, rt_bytes payload, u
   if (Props5_has(props, PropId_SUBSCRIPTION_ID) || (codec5_scanExtra(props->extra, PacketType_PUBLISH) != 0)) {
     return 0;
   }
-#line 359 "ts-src/mqtt/codec5.ts"
+#line 362 "ts-src/mqtt/codec5.ts"
   return codec5_encodePublishAny5(out, topic, payload, qos, retain, dup, packetId, props);
 }
 
@@ -596,29 +599,29 @@ uint32_t codec5_encodeAck5(rt_bytes out, uint8_t type, uint16_t packetId, uint8_
   if (((type != PacketType_PUBACK && type != PacketType_PUBREC) && type != PacketType_PUBREL) && type != PacketType_PUBCOMP) {
     return 0;
   }
-#line 369 "ts-src/mqtt/codec5.ts"
+#line 372 "ts-src/mqtt/codec5.ts"
   if (packetId == 0 || !packet5_reasonValid(type, reason)) {
     return 0;
   }
-#line 370 "ts-src/mqtt/codec5.ts"
+#line 373 "ts-src/mqtt/codec5.ts"
   int32_t pl = codec5_propsSize(props, type);
   if (pl < 0) {
     return 0;
   }
-#line 372 "ts-src/mqtt/codec5.ts"
+#line 375 "ts-src/mqtt/codec5.ts"
   uint32_t rem = 2;
   if (pl > 0) {
     rem = 3u + codec5_propsFieldSize((uint32_t)pl);
-#line 374 "ts-src/mqtt/codec5.ts"
+#line 377 "ts-src/mqtt/codec5.ts"
   } else if (reason != 0) {
     rem = 3;
   }
-#line 375 "ts-src/mqtt/codec5.ts"
+#line 378 "ts-src/mqtt/codec5.ts"
   uint32_t total = codec_packetSize(rem);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 377 "ts-src/mqtt/codec5.ts"
+#line 380 "ts-src/mqtt/codec5.ts"
   uint8_t first = (uint8_t)((type == PacketType_PUBREL) ? (uint8_t)((type << 4) | 2) : (uint8_t)(type << 4));
   uint32_t at = codec_putHeader(out, first, rem);
   at = codec5_putU16(out, at, packetId);
@@ -629,28 +632,30 @@ uint32_t codec5_encodeAck5(rt_bytes out, uint8_t type, uint16_t packetId, uint8_
   if (pl > 0) {
     codec5_putProps(out, at, props, (uint32_t)pl);
   }
-#line 385 "ts-src/mqtt/codec5.ts"
+#line 388 "ts-src/mqtt/codec5.ts"
   return total;
 }
 
 /** Subscription options byte (3.8.3.1): maximum QoS, No Local, Retain As
  *  Published, Retain Handling (0 send retained, 1 only for a new
- *  subscription, 2 never). Values out of range are masked. */
+ *  subscription, 2 never). Values out of range are masked.
+ *  @cextern bench/c/size_mqtt5.c calls it */
 uint8_t codec5_subscriptionOptions(uint8_t qos, bool noLocal, bool retainAsPublished, uint8_t retainHandling) {
   uint8_t o = (uint8_t)(qos & 3);
   if (noLocal) {
     o = (uint8_t)(o | 0x4);
   }
-#line 394 "ts-src/mqtt/codec5.ts"
+#line 398 "ts-src/mqtt/codec5.ts"
   if (retainAsPublished) {
     o = (uint8_t)(o | 0x8);
   }
-#line 395 "ts-src/mqtt/codec5.ts"
+#line 399 "ts-src/mqtt/codec5.ts"
   return (uint8_t)(o | ((retainHandling & 3) << 4));
 }
 
 /** Whether `o` is a valid options byte: QoS 0..2, retain handling 0..2,
- *  reserved bits 6-7 clear [MQTT-3.8.3-5]. */
+ *  reserved bits 6-7 clear [MQTT-3.8.3-5].
+ *  @cextern the test broker (test/mqtt/support/codec5_broker.ts) calls it */
 bool codec5_subscriptionOptionsValid(uint8_t o) {
   return (((o & 3) != 3) && (((o >> 4) & 3) != 3)) && ((o & 0xc0) == 0);
 }
@@ -665,27 +670,27 @@ uint32_t codec5_encodeSubscribe5(rt_bytes out, uint16_t packetId, rt_bytes filte
   if ((packetId == 0 || !topic_validTopicFilter(filter)) || !codec5_subscriptionOptionsValid(options)) {
     return 0;
   }
-#line 412 "ts-src/mqtt/codec5.ts"
+#line 417 "ts-src/mqtt/codec5.ts"
   if (((options & 0x4) != 0) && codec5_isShared(filter)) {
     return 0;
   }
-#line 413 "ts-src/mqtt/codec5.ts"
+#line 418 "ts-src/mqtt/codec5.ts"
   int32_t pl = codec5_propsSize(props, PacketType_SUBSCRIBE);
   if (pl < 0) {
     return 0;
   }
   // More than one Subscription Identifier is a protocol error (3.8.2.1.2): only the field.
-#line 416 "ts-src/mqtt/codec5.ts"
+#line 421 "ts-src/mqtt/codec5.ts"
   if (codec5_scanExtra(props->extra, PacketType_SUBSCRIBE) != 0) {
     return 0;
   }
-#line 417 "ts-src/mqtt/codec5.ts"
+#line 422 "ts-src/mqtt/codec5.ts"
   uint32_t rem = (((2u + codec5_propsFieldSize((uint32_t)pl)) + 2u) + filter.len) + 1u;
   uint32_t total = codec_packetSize(rem);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 420 "ts-src/mqtt/codec5.ts"
+#line 425 "ts-src/mqtt/codec5.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)((PacketType_SUBSCRIBE << 4) | 2), rem);
   at = codec5_putU16(out, at, packetId);
   at = codec5_putProps(out, at, props, (uint32_t)pl);
@@ -706,7 +711,7 @@ static bool codec5_bytesPrefix(rt_bytes b, rt_bytes pre) {
       return false;
     }
   }
-#line 436 "ts-src/mqtt/codec5.ts"
+#line 441 "ts-src/mqtt/codec5.ts"
   return true;
 }
 
@@ -716,18 +721,18 @@ uint32_t codec5_encodeUnsubscribe5(rt_bytes out, uint16_t packetId, rt_bytes fil
   if (packetId == 0 || !topic_validTopicFilter(filter)) {
     return 0;
   }
-#line 443 "ts-src/mqtt/codec5.ts"
+#line 448 "ts-src/mqtt/codec5.ts"
   int32_t pl = codec5_propsSize(props, PacketType_UNSUBSCRIBE);
   if (pl < 0) {
     return 0;
   }
-#line 445 "ts-src/mqtt/codec5.ts"
+#line 450 "ts-src/mqtt/codec5.ts"
   uint32_t rem = ((2u + codec5_propsFieldSize((uint32_t)pl)) + 2u) + filter.len;
   uint32_t total = codec_packetSize(rem);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 448 "ts-src/mqtt/codec5.ts"
+#line 453 "ts-src/mqtt/codec5.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)((PacketType_UNSUBSCRIBE << 4) | 2), rem);
   at = codec5_putU16(out, at, packetId);
   at = codec5_putProps(out, at, props, (uint32_t)pl);
@@ -746,34 +751,34 @@ static uint32_t codec5_encodeReasonPacket(rt_bytes out, uint8_t type, uint8_t re
   if (!packet5_reasonValid(type, reason)) {
     return 0;
   }
-#line 464 "ts-src/mqtt/codec5.ts"
+#line 469 "ts-src/mqtt/codec5.ts"
   int32_t pl = codec5_propsSize(props, type);
   if (pl < 0) {
     return 0;
   }
-#line 466 "ts-src/mqtt/codec5.ts"
+#line 471 "ts-src/mqtt/codec5.ts"
   uint32_t rem = 0;
   if (pl > 0 || type == packet5_PACKET_AUTH) {
     rem = 1u + codec5_propsFieldSize((uint32_t)pl);
-#line 468 "ts-src/mqtt/codec5.ts"
+#line 473 "ts-src/mqtt/codec5.ts"
   } else if (reason != 0) {
     rem = 1;
   }
-#line 469 "ts-src/mqtt/codec5.ts"
+#line 474 "ts-src/mqtt/codec5.ts"
   uint32_t total = codec_packetSize(rem);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 471 "ts-src/mqtt/codec5.ts"
+#line 476 "ts-src/mqtt/codec5.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)(type << 4), rem);
   if (rem > 0) {
     rt_bytes_set(out, at, reason);
   }
-#line 473 "ts-src/mqtt/codec5.ts"
+#line 478 "ts-src/mqtt/codec5.ts"
   if (rem > 1) {
     codec5_putProps(out, at + 1u, props, (uint32_t)pl);
   }
-#line 474 "ts-src/mqtt/codec5.ts"
+#line 479 "ts-src/mqtt/codec5.ts"
   return total;
 }
 
@@ -792,7 +797,7 @@ uint32_t codec5_encodeAuth5(rt_bytes out, uint8_t reason, Props5 *props) {
 }
 
 // ---------------------------------------------------------------- properties: decoding
-#line 493 "ts-src/mqtt/codec5.ts"
+#line 498 "ts-src/mqtt/codec5.ts"
 static uint16_t codec5_readU16(rt_bytes b, uint32_t off) {
   return (uint16_t)((rt_bytes_get(b, off) << 8) | rt_bytes_get(b, rt_idx_add(off, 1)));
 }
@@ -802,17 +807,18 @@ static uint32_t codec5_readU32(rt_bytes b, uint32_t off) {
 }
 
 /** End (exclusive) of the length-prefixed field at `off` in `b`, or -1 when
- *  it runs past the end. The field is b[off + 2, end). */
+ *  it runs past the end. The field is b[off + 2, end).
+ *  @cextern the test broker (test/mqtt/support/codec5_broker.ts) calls it */
 int32_t codec5_fieldEnd(rt_bytes b, uint32_t off) {
   if (off > b.len || ((b.len - off) < 2)) {
     return -1;
   }
-#line 505 "ts-src/mqtt/codec5.ts"
+#line 511 "ts-src/mqtt/codec5.ts"
   uint16_t len = codec5_readU16(b, off);
   if (len > ((b.len - off) - 2u)) {
     return -1;
   }
-#line 507 "ts-src/mqtt/codec5.ts"
+#line 513 "ts-src/mqtt/codec5.ts"
   return rt_i32_of(((off + 2u) + (uint32_t)len));
 }
 
@@ -827,41 +833,41 @@ static int32_t codec5_valueEnd(rt_bytes block, uint32_t at, uint8_t kind) {
   case PropKind_BYTE: {
     return (left >= 1) ? rt_i32_of((at + 1u)) : (-Decode5Err_PROPERTY_LENGTH);
   }
-#line 519 "ts-src/mqtt/codec5.ts"
+#line 525 "ts-src/mqtt/codec5.ts"
   case PropKind_U16: {
     return (left >= 2) ? rt_i32_of((at + 2u)) : (-Decode5Err_PROPERTY_LENGTH);
   }
-#line 520 "ts-src/mqtt/codec5.ts"
+#line 526 "ts-src/mqtt/codec5.ts"
   case PropKind_U32: {
     return (left >= 4) ? rt_i32_of((at + 4u)) : (-Decode5Err_PROPERTY_LENGTH);
   }
-#line 521 "ts-src/mqtt/codec5.ts"
+#line 527 "ts-src/mqtt/codec5.ts"
   case PropKind_VARINT: {
     {
-#line 522 "ts-src/mqtt/codec5.ts"
+#line 528 "ts-src/mqtt/codec5.ts"
       int32_t r = codec5_readVarint(block, at);
       if (r < 0) {
         return r;
       }
-#line 524 "ts-src/mqtt/codec5.ts"
+#line 530 "ts-src/mqtt/codec5.ts"
       return rt_i32_of((at + codec5_varintSize((uint32_t)r)));
     }
   }
-#line 526 "ts-src/mqtt/codec5.ts"
+#line 532 "ts-src/mqtt/codec5.ts"
   case PropKind_UTF8:
   case PropKind_BINARY:
   case PropKind_PAIR: {
     {
-#line 529 "ts-src/mqtt/codec5.ts"
+#line 535 "ts-src/mqtt/codec5.ts"
       int32_t e = codec5_fieldEnd(block, at);
       if (e >= 0 && kind == PropKind_PAIR) {
         e = codec5_fieldEnd(block, (uint32_t)e);
       }
-#line 531 "ts-src/mqtt/codec5.ts"
+#line 537 "ts-src/mqtt/codec5.ts"
       return (e >= 0) ? e : (-Decode5Err_PROPERTY_LENGTH);
     }
   }
-#line 533 "ts-src/mqtt/codec5.ts"
+#line 539 "ts-src/mqtt/codec5.ts"
   default: {
     return -Decode5Err_UNKNOWN_PROPERTY;
   }
@@ -871,20 +877,20 @@ static int32_t codec5_valueEnd(rt_bytes block, uint32_t at, uint8_t kind) {
 
 /** The value of an integer property (BYTE, U16, U32, VARINT) at `at`, which
  *  valueEnd() has accepted. */
-#line 540 "ts-src/mqtt/codec5.ts"
+#line 546 "ts-src/mqtt/codec5.ts"
 static uint32_t codec5_valueNum(rt_bytes block, uint32_t at, uint8_t kind) {
   if (kind == PropKind_BYTE) {
     return rt_bytes_get(block, at);
   }
-#line 542 "ts-src/mqtt/codec5.ts"
+#line 548 "ts-src/mqtt/codec5.ts"
   if (kind == PropKind_U16) {
     return codec5_readU16(block, at);
   }
-#line 543 "ts-src/mqtt/codec5.ts"
+#line 549 "ts-src/mqtt/codec5.ts"
   if (kind == PropKind_U32) {
     return codec5_readU32(block, at);
   }
-#line 544 "ts-src/mqtt/codec5.ts"
+#line 550 "ts-src/mqtt/codec5.ts"
   return (uint32_t)codec5_readVarint(block, at);
 }
 
@@ -903,23 +909,23 @@ int32_t codec5_decodePropList(rt_bytes block, uint8_t where, Props5 *p) {
     if (m == 0) {
       return Decode5Err_UNKNOWN_PROPERTY; // also ids >= 0x80 (1-byte ids only in 5.0)
     }
-#line 560 "ts-src/mqtt/codec5.ts"
+#line 566 "ts-src/mqtt/codec5.ts"
     if (!packet5_propAllowed(id, where)) {
       return Decode5Err_PROPERTY_NOT_ALLOWED;
     }
     // Subscription Identifier repeats only in PUBLISH (3.3.2.3.8 vs 3.8.2.1.2).
-#line 562 "ts-src/mqtt/codec5.ts"
+#line 568 "ts-src/mqtt/codec5.ts"
     bool rep = packet5_propRepeatable(id) && (id == PropId_USER_PROPERTY || where == PacketType_PUBLISH);
     if (!rep && (rt_i32_of(p->present & m) != 0)) {
       return Decode5Err_DUPLICATE_PROPERTY;
     }
-#line 564 "ts-src/mqtt/codec5.ts"
+#line 570 "ts-src/mqtt/codec5.ts"
     uint8_t kind = packet5_propKind(id);
     int32_t end = codec5_valueEnd(block, at, kind);
     if (end < 0) {
       return rt_i32_of((uint32_t)(-(int64_t)end));
     }
-#line 567 "ts-src/mqtt/codec5.ts"
+#line 573 "ts-src/mqtt/codec5.ts"
     uint32_t v = 0;
     rt_bytes s = rt_slice(block, 0, 0);
     if (kind <= PropKind_VARINT) {
@@ -929,7 +935,7 @@ int32_t codec5_decodePropList(rt_bytes block, uint8_t where, Props5 *p) {
       if (!topic_validUtf8(rt_subarray(block, at + 2u, ke)) || !topic_validUtf8(rt_subarray(block, ke + 2u, (uint32_t)end))) {
         return DecodeErr_BAD_UTF8;
       }
-#line 574 "ts-src/mqtt/codec5.ts"
+#line 580 "ts-src/mqtt/codec5.ts"
     } else {
       s = rt_subarray(block, at + 2u, (uint32_t)end);
       uint8_t se = codec5_bytesValueOk(id, s);
@@ -937,13 +943,13 @@ int32_t codec5_decodePropList(rt_bytes block, uint8_t where, Props5 *p) {
         return se;
       }
     }
-#line 579 "ts-src/mqtt/codec5.ts"
+#line 585 "ts-src/mqtt/codec5.ts"
     at = (uint32_t)end;
     uint8_t ve2 = codec5_numValueOk(id, v);
     if (ve2 != 0) {
       return ve2;
     }
-#line 582 "ts-src/mqtt/codec5.ts"
+#line 588 "ts-src/mqtt/codec5.ts"
     codec5_storeProp(p, id, v, s);
     p->present = (p->present | m);
   }
@@ -957,141 +963,141 @@ static void codec5_storeProp(Props5 *p, uint8_t id, uint32_t v, rt_bytes s) {
     p->payloadFormat = (uint8_t)v;
     break;
   }
-#line 592 "ts-src/mqtt/codec5.ts"
+#line 598 "ts-src/mqtt/codec5.ts"
   case PropId_MESSAGE_EXPIRY: {
     p->messageExpiry = v;
     break;
   }
-#line 593 "ts-src/mqtt/codec5.ts"
+#line 599 "ts-src/mqtt/codec5.ts"
   case PropId_CONTENT_TYPE: {
     p->contentType = s;
     break;
   }
-#line 594 "ts-src/mqtt/codec5.ts"
+#line 600 "ts-src/mqtt/codec5.ts"
   case PropId_RESPONSE_TOPIC: {
     p->responseTopic = s;
     break;
   }
-#line 595 "ts-src/mqtt/codec5.ts"
+#line 601 "ts-src/mqtt/codec5.ts"
   case PropId_CORRELATION_DATA: {
     p->correlationData = s;
     break;
   }
-#line 596 "ts-src/mqtt/codec5.ts"
+#line 602 "ts-src/mqtt/codec5.ts"
   case PropId_SUBSCRIPTION_ID: {
     if (p->subIdCount == 0) {
       p->subscriptionId = v;
     }
-#line 598 "ts-src/mqtt/codec5.ts"
+#line 604 "ts-src/mqtt/codec5.ts"
     p->subIdCount++;
     break;
   }
-#line 600 "ts-src/mqtt/codec5.ts"
+#line 606 "ts-src/mqtt/codec5.ts"
   case PropId_SESSION_EXPIRY: {
     p->sessionExpiry = v;
     break;
   }
-#line 601 "ts-src/mqtt/codec5.ts"
+#line 607 "ts-src/mqtt/codec5.ts"
   case PropId_ASSIGNED_CLIENT_ID: {
     p->assignedClientId = s;
     break;
   }
-#line 602 "ts-src/mqtt/codec5.ts"
+#line 608 "ts-src/mqtt/codec5.ts"
   case PropId_SERVER_KEEP_ALIVE: {
     p->serverKeepAlive = (uint16_t)v;
     break;
   }
-#line 603 "ts-src/mqtt/codec5.ts"
+#line 609 "ts-src/mqtt/codec5.ts"
   case PropId_AUTH_METHOD: {
     p->authMethod = s;
     break;
   }
-#line 604 "ts-src/mqtt/codec5.ts"
+#line 610 "ts-src/mqtt/codec5.ts"
   case PropId_AUTH_DATA: {
     p->authData = s;
     break;
   }
-#line 605 "ts-src/mqtt/codec5.ts"
+#line 611 "ts-src/mqtt/codec5.ts"
   case PropId_REQUEST_PROBLEM_INFO: {
     p->requestProblemInfo = (uint8_t)v;
     break;
   }
-#line 606 "ts-src/mqtt/codec5.ts"
+#line 612 "ts-src/mqtt/codec5.ts"
   case PropId_WILL_DELAY: {
     p->willDelay = v;
     break;
   }
-#line 607 "ts-src/mqtt/codec5.ts"
+#line 613 "ts-src/mqtt/codec5.ts"
   case PropId_REQUEST_RESPONSE_INFO: {
     p->requestResponseInfo = (uint8_t)v;
     break;
   }
-#line 608 "ts-src/mqtt/codec5.ts"
+#line 614 "ts-src/mqtt/codec5.ts"
   case PropId_RESPONSE_INFO: {
     p->responseInfo = s;
     break;
   }
-#line 609 "ts-src/mqtt/codec5.ts"
+#line 615 "ts-src/mqtt/codec5.ts"
   case PropId_SERVER_REFERENCE: {
     p->serverReference = s;
     break;
   }
-#line 610 "ts-src/mqtt/codec5.ts"
+#line 616 "ts-src/mqtt/codec5.ts"
   case PropId_REASON_STRING: {
     p->reasonString = s;
     break;
   }
-#line 611 "ts-src/mqtt/codec5.ts"
+#line 617 "ts-src/mqtt/codec5.ts"
   case PropId_RECEIVE_MAXIMUM: {
     p->receiveMaximum = (uint16_t)v;
     break;
   }
-#line 612 "ts-src/mqtt/codec5.ts"
+#line 618 "ts-src/mqtt/codec5.ts"
   case PropId_TOPIC_ALIAS_MAXIMUM: {
     p->topicAliasMaximum = (uint16_t)v;
     break;
   }
-#line 613 "ts-src/mqtt/codec5.ts"
+#line 619 "ts-src/mqtt/codec5.ts"
   case PropId_TOPIC_ALIAS: {
     p->topicAlias = (uint16_t)v;
     break;
   }
-#line 614 "ts-src/mqtt/codec5.ts"
+#line 620 "ts-src/mqtt/codec5.ts"
   case PropId_MAXIMUM_QOS: {
     p->maximumQos = (uint8_t)v;
     break;
   }
-#line 615 "ts-src/mqtt/codec5.ts"
+#line 621 "ts-src/mqtt/codec5.ts"
   case PropId_RETAIN_AVAILABLE: {
     p->retainAvailable = (uint8_t)v;
     break;
   }
-#line 616 "ts-src/mqtt/codec5.ts"
+#line 622 "ts-src/mqtt/codec5.ts"
   case PropId_USER_PROPERTY: {
     p->userCount++;
     break;
   }
-#line 617 "ts-src/mqtt/codec5.ts"
+#line 623 "ts-src/mqtt/codec5.ts"
   case PropId_MAXIMUM_PACKET_SIZE: {
     p->maximumPacketSize = v;
     break;
   }
-#line 618 "ts-src/mqtt/codec5.ts"
+#line 624 "ts-src/mqtt/codec5.ts"
   case PropId_WILDCARD_SUB_AVAILABLE: {
     p->wildcardSubAvailable = (uint8_t)v;
     break;
   }
-#line 619 "ts-src/mqtt/codec5.ts"
+#line 625 "ts-src/mqtt/codec5.ts"
   case PropId_SUB_ID_AVAILABLE: {
     p->subIdAvailable = (uint8_t)v;
     break;
   }
-#line 620 "ts-src/mqtt/codec5.ts"
+#line 626 "ts-src/mqtt/codec5.ts"
   case PropId_SHARED_SUB_AVAILABLE: {
     p->sharedSubAvailable = (uint8_t)v;
     break;
   }
-#line 621 "ts-src/mqtt/codec5.ts"
+#line 627 "ts-src/mqtt/codec5.ts"
   default: {
     break;
   }
@@ -1099,21 +1105,22 @@ static void codec5_storeProp(Props5 *p, uint8_t id, uint32_t v, rt_bytes s) {
 }
 
 /** Reads the property length at `off` in `body` and the block after it into
- *  `p` (which it resets). Returns the offset after the block, or -error. */
-#line 627 "ts-src/mqtt/codec5.ts"
+ *  `p` (which it resets). Returns the offset after the block, or -error.
+ *  @cextern the test broker (test/mqtt/support/codec5_broker.ts) calls it */
+#line 634 "ts-src/mqtt/codec5.ts"
 int32_t codec5_decodeProps(rt_bytes body, uint32_t off, uint8_t where, Props5 *p) {
   Props5_reset(p);
   int32_t r = codec5_readVarint(body, off);
   if (r < 0) {
     return r;
   }
-#line 631 "ts-src/mqtt/codec5.ts"
+#line 638 "ts-src/mqtt/codec5.ts"
   uint32_t len = (uint32_t)r;
   uint32_t start = off + codec5_varintSize(len);
   if (len > (body.len - start)) {
     return -Decode5Err_PROPERTY_LENGTH; // start <= length
   }
-#line 634 "ts-src/mqtt/codec5.ts"
+#line 641 "ts-src/mqtt/codec5.ts"
   uint32_t end = start + len;
   p->raw = rt_subarray(body, start, end);
   int32_t e = codec5_decodePropList(p->raw, where, p);
@@ -1121,11 +1128,11 @@ int32_t codec5_decodeProps(rt_bytes body, uint32_t off, uint8_t where, Props5 *p
     return rt_i32_of((uint32_t)(-(int64_t)e));
   }
   // 3.1.2.11.10, 3.2.2.3.18, 3.15.2.2.3: data only with a method.
-#line 639 "ts-src/mqtt/codec5.ts"
+#line 646 "ts-src/mqtt/codec5.ts"
   if (Props5_has(p, PropId_AUTH_DATA) && !Props5_has(p, PropId_AUTH_METHOD)) {
     return -Decode5Err_AUTH_DATA_WITHOUT_METHOD;
   }
-#line 640 "ts-src/mqtt/codec5.ts"
+#line 647 "ts-src/mqtt/codec5.ts"
   return rt_i32_of(end);
 }
 
@@ -1144,7 +1151,7 @@ bool codec5_nextProp(rt_bytes block, PropIter *it, uint8_t id) {
     if (end < 0) {
       break; // unknown id or cut short: cannot go on
     }
-#line 656 "ts-src/mqtt/codec5.ts"
+#line 663 "ts-src/mqtt/codec5.ts"
     it->off = (uint32_t)end;
     if (pid == id) {
       it->id = pid;
@@ -1160,7 +1167,7 @@ bool codec5_nextProp(rt_bytes block, PropIter *it, uint8_t id) {
           it->value = rt_subarray(block, ke + 2u, (uint32_t)end);
         }
       }
-#line 669 "ts-src/mqtt/codec5.ts"
+#line 676 "ts-src/mqtt/codec5.ts"
       return true;
     }
   }
@@ -1170,12 +1177,12 @@ bool codec5_nextProp(rt_bytes block, PropIter *it, uint8_t id) {
 
 // ---------------------------------------------------------------- packet decoder
 /** Checks the first byte alone (2.1.2, 2.1.3). */
-#line 679 "ts-src/mqtt/codec5.ts"
+#line 686 "ts-src/mqtt/codec5.ts"
 static DecodeErr codec5_checkFirstByte5(uint8_t type, uint8_t flags, bool forClient) {
   if (type == 0) {
     return DecodeErr_BAD_TYPE;
   }
-#line 681 "ts-src/mqtt/codec5.ts"
+#line 688 "ts-src/mqtt/codec5.ts"
   if (forClient) {
     switch (type) {
     case PacketType_CONNECT:
@@ -1184,36 +1191,36 @@ static DecodeErr codec5_checkFirstByte5(uint8_t type, uint8_t flags, bool forCli
     case PacketType_PINGREQ: {
       return DecodeErr_NOT_FOR_CLIENT;
     }
-#line 688 "ts-src/mqtt/codec5.ts"
+#line 695 "ts-src/mqtt/codec5.ts"
     default: {
       break;
     }
     }
   }
-#line 692 "ts-src/mqtt/codec5.ts"
+#line 699 "ts-src/mqtt/codec5.ts"
   switch (type) {
   case PacketType_PUBLISH: {
     {
-#line 694 "ts-src/mqtt/codec5.ts"
+#line 701 "ts-src/mqtt/codec5.ts"
       uint8_t qos = (uint8_t)((flags >> 1) & 3);
       if (qos == 3) {
         return DecodeErr_BAD_QOS; // [MQTT-3.3.1-4]
       }
-#line 696 "ts-src/mqtt/codec5.ts"
+#line 703 "ts-src/mqtt/codec5.ts"
       if (qos == 0 && ((flags & packet_PUBLISH_DUP) != 0)) {
         return DecodeErr_BAD_DUP; // [MQTT-3.3.1-2]
       }
-#line 697 "ts-src/mqtt/codec5.ts"
+#line 704 "ts-src/mqtt/codec5.ts"
       return DecodeErr_OK;
     }
   }
-#line 699 "ts-src/mqtt/codec5.ts"
+#line 706 "ts-src/mqtt/codec5.ts"
   case PacketType_PUBREL:
   case PacketType_SUBSCRIBE:
   case PacketType_UNSUBSCRIBE: {
     return (DecodeErr)((flags == 2) ? DecodeErr_OK : DecodeErr_RESERVED_FLAGS);
   }
-#line 703 "ts-src/mqtt/codec5.ts"
+#line 710 "ts-src/mqtt/codec5.ts"
   default: {
     return (DecodeErr)((flags == 0) ? DecodeErr_OK : DecodeErr_RESERVED_FLAGS);
   }
@@ -1222,34 +1229,34 @@ static DecodeErr codec5_checkFirstByte5(uint8_t type, uint8_t flags, bool forCli
 }
 
 /** Remaining lengths the fixed header alone shows to be wrong (3.x.2). */
-#line 709 "ts-src/mqtt/codec5.ts"
+#line 716 "ts-src/mqtt/codec5.ts"
 static DecodeErr codec5_checkRemainingLength5(uint8_t type, uint32_t rem) {
   switch (type) {
   case PacketType_CONNACK: {
     return (DecodeErr)((rem >= 3) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
-#line 713 "ts-src/mqtt/codec5.ts"
+#line 720 "ts-src/mqtt/codec5.ts"
   case PacketType_PUBACK:
   case PacketType_PUBREC:
   case PacketType_PUBREL:
   case PacketType_PUBCOMP: {
     return (DecodeErr)((rem >= 2) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
-#line 718 "ts-src/mqtt/codec5.ts"
+#line 725 "ts-src/mqtt/codec5.ts"
   case PacketType_SUBACK:
   case PacketType_UNSUBACK: {
     return (DecodeErr)((rem >= 4) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
-#line 721 "ts-src/mqtt/codec5.ts"
+#line 728 "ts-src/mqtt/codec5.ts"
   case PacketType_PINGREQ:
   case PacketType_PINGRESP: {
     return (DecodeErr)((rem == 0) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
-#line 724 "ts-src/mqtt/codec5.ts"
+#line 731 "ts-src/mqtt/codec5.ts"
   case packet5_PACKET_AUTH: {
     return (DecodeErr)((rem != 1) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
-#line 726 "ts-src/mqtt/codec5.ts"
+#line 733 "ts-src/mqtt/codec5.ts"
   default: {
     return DecodeErr_OK;
   }
@@ -1264,13 +1271,14 @@ static DecodeErr codec5_checkRemainingLength5(uint8_t type, uint32_t rem) {
  *  < 0: -error (DecodeErr or Decode5Err, reason5ForErr() gives the DISCONNECT
  *  reason code); the stream is unusable. `maxPacket` limits the whole packet
  *  (the client's Maximum Packet Size, 3.1.2.11.4: TOO_LARGE). */
-#line 742 "ts-src/mqtt/codec5.ts"
+#line 749 "ts-src/mqtt/codec5.ts"
 int32_t codec5_decode5ForClient(rt_bytes input, uint32_t maxPacket, Packet5 *out) {
   return codec5_decode5With(input, maxPacket, true, out, NULL);
 }
 
 /** decode5ForClient, with `forClient` false accepting every type and passing
- *  the server-only bodies to `serverBody` (NOT_FOR_CLIENT when null). */
+ *  the server-only bodies to `serverBody` (NOT_FOR_CLIENT when null).
+ *  @cextern the test broker (test/mqtt/support/codec5_broker.ts) calls it */
 int32_t codec5_decode5With(rt_bytes input, uint32_t maxPacket, bool forClient, Packet5 *out, ServerBody5Fn serverBody) {
   Packet5_reset(out);
   Packet *b = &out->base;
@@ -1278,7 +1286,7 @@ int32_t codec5_decode5With(rt_bytes input, uint32_t maxPacket, bool forClient, P
   if (n == 0) {
     return 0;
   }
-#line 753 "ts-src/mqtt/codec5.ts"
+#line 761 "ts-src/mqtt/codec5.ts"
   uint8_t first = input.p[0];
   uint8_t type = (uint8_t)(first >> 4);
   uint8_t flags = (uint8_t)(first & 0xf);
@@ -1287,7 +1295,7 @@ int32_t codec5_decode5With(rt_bytes input, uint32_t maxPacket, bool forClient, P
     return -e0;
   }
   // Remaining length: a Variable Byte Integer, minimal form (1.5.5, 2.1.4).
-#line 760 "ts-src/mqtt/codec5.ts"
+#line 768 "ts-src/mqtt/codec5.ts"
   uint32_t rem = 0;
   uint32_t shift = 0;
   uint32_t hdr = 1;
@@ -1295,7 +1303,7 @@ int32_t codec5_decode5With(rt_bytes input, uint32_t maxPacket, bool forClient, P
     if (hdr >= n) {
       return 0;
     }
-#line 765 "ts-src/mqtt/codec5.ts"
+#line 773 "ts-src/mqtt/codec5.ts"
     uint8_t c = input.p[hdr];
     rem = (rem | ((uint32_t)(c & 0x7f) << (shift & 31u)));
     hdr++;
@@ -1303,13 +1311,13 @@ int32_t codec5_decode5With(rt_bytes input, uint32_t maxPacket, bool forClient, P
       if (hdr > 2 && c == 0) {
         return -Decode5Err_VARINT_NOT_MINIMAL;
       }
-#line 770 "ts-src/mqtt/codec5.ts"
+#line 778 "ts-src/mqtt/codec5.ts"
       break;
     }
     if (hdr == 5) {
       return -DecodeErr_LENGTH_TOO_LONG;
     }
-#line 773 "ts-src/mqtt/codec5.ts"
+#line 781 "ts-src/mqtt/codec5.ts"
     shift += 7;
   }
   uint32_t total = hdr + rem;
@@ -1320,16 +1328,16 @@ int32_t codec5_decode5With(rt_bytes input, uint32_t maxPacket, bool forClient, P
   if (total > maxPacket) {
     return -DecodeErr_TOO_LARGE;
   }
-#line 781 "ts-src/mqtt/codec5.ts"
+#line 789 "ts-src/mqtt/codec5.ts"
   DecodeErr e1 = codec5_checkRemainingLength5(type, rem);
   if (e1 != DecodeErr_OK) {
     return -e1;
   }
-#line 783 "ts-src/mqtt/codec5.ts"
+#line 791 "ts-src/mqtt/codec5.ts"
   if (n < total) {
     return 0;
   }
-#line 785 "ts-src/mqtt/codec5.ts"
+#line 793 "ts-src/mqtt/codec5.ts"
   rt_bytes body = rt_subarray(input, hdr, total);
   int32_t e = 0;
   switch (type) {
@@ -1339,17 +1347,17 @@ int32_t codec5_decode5With(rt_bytes input, uint32_t maxPacket, bool forClient, P
     e = (serverBody != NULL) ? serverBody(body, type, out) : DecodeErr_NOT_FOR_CLIENT;
     break;
   }
-#line 793 "ts-src/mqtt/codec5.ts"
+#line 801 "ts-src/mqtt/codec5.ts"
   case PacketType_CONNACK: {
     e = codec5_decodeConnack5(body, out);
     break;
   }
-#line 796 "ts-src/mqtt/codec5.ts"
+#line 804 "ts-src/mqtt/codec5.ts"
   case PacketType_PUBLISH: {
     e = codec5_decodePublish5(body, flags, out);
     break;
   }
-#line 799 "ts-src/mqtt/codec5.ts"
+#line 807 "ts-src/mqtt/codec5.ts"
   case PacketType_PUBACK:
   case PacketType_PUBREC:
   case PacketType_PUBREL:
@@ -1357,41 +1365,42 @@ int32_t codec5_decode5With(rt_bytes input, uint32_t maxPacket, bool forClient, P
     e = codec5_decodeAck5(body, type, out);
     break;
   }
-#line 805 "ts-src/mqtt/codec5.ts"
+#line 813 "ts-src/mqtt/codec5.ts"
   case PacketType_SUBACK:
   case PacketType_UNSUBACK: {
     e = codec5_decodeSubUnsuback5(body, type, out);
     break;
   }
-#line 809 "ts-src/mqtt/codec5.ts"
+#line 817 "ts-src/mqtt/codec5.ts"
   case PacketType_DISCONNECT:
   case packet5_PACKET_AUTH: {
     e = codec5_decodeReasonPacket5(body, type, forClient, out);
     break;
   }
-#line 813 "ts-src/mqtt/codec5.ts"
+#line 821 "ts-src/mqtt/codec5.ts"
   default: {
     break; // PINGREQ, PINGRESP: no contents, length checked above.
   }
   }
-#line 816 "ts-src/mqtt/codec5.ts"
+#line 824 "ts-src/mqtt/codec5.ts"
   if (e != 0) {
     return rt_i32_of((uint32_t)(-(int64_t)e));
   }
-#line 817 "ts-src/mqtt/codec5.ts"
+#line 825 "ts-src/mqtt/codec5.ts"
   return rt_i32_of(total);
 }
 
-/** Reason a topic name is refused, or OK (3.3.2.1, 4.7). */
+/** Reason a topic name is refused, or OK (3.3.2.1, 4.7).
+ *  @cextern the test broker (test/mqtt/support/codec5_broker.ts) calls it */
 DecodeErr codec5_topicNameErr(rt_bytes t) {
   if (t.len == 0) {
     return DecodeErr_EMPTY_TOPIC;
   }
-#line 823 "ts-src/mqtt/codec5.ts"
+#line 832 "ts-src/mqtt/codec5.ts"
   if (!topic_validTopicName(t)) {
     return (DecodeErr)(topic_validUtf8(t) ? DecodeErr_TOPIC_WILDCARD : DecodeErr_BAD_UTF8);
   }
-#line 824 "ts-src/mqtt/codec5.ts"
+#line 833 "ts-src/mqtt/codec5.ts"
   return DecodeErr_OK;
 }
 
@@ -1401,7 +1410,7 @@ static int32_t codec5_propsEnd(int32_t r, uint32_t want) {
   if (r < 0) {
     return rt_i32_of((uint32_t)(-(int64_t)r));
   }
-#line 831 "ts-src/mqtt/codec5.ts"
+#line 840 "ts-src/mqtt/codec5.ts"
   return ((uint32_t)r == want) ? 0 : DecodeErr_BAD_LENGTH;
 }
 
@@ -1411,23 +1420,23 @@ static int32_t codec5_decodeConnack5(rt_bytes body, Packet5 *out) {
   if ((rt_bytes_get(body, 0) & 0xfe) != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 838 "ts-src/mqtt/codec5.ts"
+#line 847 "ts-src/mqtt/codec5.ts"
   b->sessionPresent = rt_bytes_get(body, 0) == 1;
   out->reasonCode = rt_bytes_get(body, 1);
   if (!packet5_reasonValid(PacketType_CONNACK, out->reasonCode)) {
     return Decode5Err_BAD_REASON_CODE;
   }
   // Session Present 0 with a refusal [MQTT-3.2.2-6].
-#line 842 "ts-src/mqtt/codec5.ts"
+#line 851 "ts-src/mqtt/codec5.ts"
   if (b->sessionPresent && out->reasonCode != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 843 "ts-src/mqtt/codec5.ts"
+#line 852 "ts-src/mqtt/codec5.ts"
   int32_t tmp = codec5_decodeProps(body, 2, PacketType_CONNACK, &out->props);
   return codec5_propsEnd(tmp, body.len);
 }
 
-#line 846 "ts-src/mqtt/codec5.ts"
+#line 855 "ts-src/mqtt/codec5.ts"
 static int32_t codec5_decodePublish5(rt_bytes body, uint8_t flags, Packet5 *out) {
   Packet *b = &out->base;
   b->qos = (uint8_t)((flags >> 1) & 3);
@@ -1437,7 +1446,7 @@ static int32_t codec5_decodePublish5(rt_bytes body, uint8_t flags, Packet5 *out)
   if (end < 0) {
     return DecodeErr_STRING_OVERRUN;
   }
-#line 853 "ts-src/mqtt/codec5.ts"
+#line 862 "ts-src/mqtt/codec5.ts"
   uint32_t at = (uint32_t)end;
   b->topic = rt_subarray(body, 2, at);
   if (b->topic.len > 0) {
@@ -1446,17 +1455,17 @@ static int32_t codec5_decodePublish5(rt_bytes body, uint8_t flags, Packet5 *out)
       return te;
     }
   }
-#line 859 "ts-src/mqtt/codec5.ts"
+#line 868 "ts-src/mqtt/codec5.ts"
   if (b->qos > 0) {
     if ((body.len - at) < 2) {
       return DecodeErr_BAD_LENGTH;
     }
-#line 861 "ts-src/mqtt/codec5.ts"
+#line 870 "ts-src/mqtt/codec5.ts"
     b->packetId = codec5_readU16(body, at);
     if (b->packetId == 0) {
       return DecodeErr_ZERO_PACKET_ID;
     }
-#line 863 "ts-src/mqtt/codec5.ts"
+#line 872 "ts-src/mqtt/codec5.ts"
     at = at + 2u;
   }
   int32_t r = codec5_decodeProps(body, at, PacketType_PUBLISH, &out->props);
@@ -1465,11 +1474,11 @@ static int32_t codec5_decodePublish5(rt_bytes body, uint8_t flags, Packet5 *out)
   }
   // An empty topic needs a Topic Alias (3.3.2.3.4); whether the alias was
   // ever set is the session's to check (it holds the alias table).
-#line 869 "ts-src/mqtt/codec5.ts"
+#line 878 "ts-src/mqtt/codec5.ts"
   if (b->topic.len == 0 && !Props5_has(&out->props, PropId_TOPIC_ALIAS)) {
     return Decode5Err_EMPTY_TOPIC_NO_ALIAS;
   }
-#line 870 "ts-src/mqtt/codec5.ts"
+#line 879 "ts-src/mqtt/codec5.ts"
   b->payload = rt_subarray(body, (uint32_t)r, UINT32_MAX);
   return 0;
 }
@@ -1481,49 +1490,49 @@ static int32_t codec5_decodeAck5(rt_bytes body, uint8_t type, Packet5 *out) {
   if (out->base.packetId == 0) {
     return DecodeErr_ZERO_PACKET_ID;
   }
-#line 879 "ts-src/mqtt/codec5.ts"
+#line 888 "ts-src/mqtt/codec5.ts"
   if (body.len == 2) {
     return 0;
   }
-#line 880 "ts-src/mqtt/codec5.ts"
+#line 889 "ts-src/mqtt/codec5.ts"
   out->reasonCode = rt_bytes_get(body, 2);
   if (!packet5_reasonValid(type, out->reasonCode)) {
     return Decode5Err_BAD_REASON_CODE;
   }
-#line 882 "ts-src/mqtt/codec5.ts"
+#line 891 "ts-src/mqtt/codec5.ts"
   if (body.len == 3) {
     return 0;
   }
-#line 883 "ts-src/mqtt/codec5.ts"
+#line 892 "ts-src/mqtt/codec5.ts"
   int32_t tmp = codec5_decodeProps(body, 3, type, &out->props);
   return codec5_propsEnd(tmp, body.len);
 }
 
 /** SUBACK, UNSUBACK (3.9, 3.11): packet id, properties, one reason code per filter. */
-#line 887 "ts-src/mqtt/codec5.ts"
+#line 896 "ts-src/mqtt/codec5.ts"
 static int32_t codec5_decodeSubUnsuback5(rt_bytes body, uint8_t type, Packet5 *out) {
   Packet *b = &out->base;
   b->packetId = codec5_readU16(body, 0);
   if (b->packetId == 0) {
     return DecodeErr_ZERO_PACKET_ID;
   }
-#line 891 "ts-src/mqtt/codec5.ts"
+#line 900 "ts-src/mqtt/codec5.ts"
   int32_t r = codec5_decodeProps(body, 2, type, &out->props);
   if (r < 0) {
     return rt_i32_of((uint32_t)(-(int64_t)r));
   }
-#line 893 "ts-src/mqtt/codec5.ts"
+#line 902 "ts-src/mqtt/codec5.ts"
   b->codes = rt_subarray(body, (uint32_t)r, UINT32_MAX);
   if (b->codes.len == 0) {
     return DecodeErr_BAD_LENGTH;
   }
-#line 895 "ts-src/mqtt/codec5.ts"
+#line 904 "ts-src/mqtt/codec5.ts"
   for (uint32_t i = 0; i < b->codes.len; i++) {
     if (!packet5_reasonValid(type, rt_bytes_get(b->codes, i))) {
       return (type == PacketType_SUBACK) ? DecodeErr_BAD_SUBACK_CODE : Decode5Err_BAD_REASON_CODE;
     }
   }
-#line 898 "ts-src/mqtt/codec5.ts"
+#line 907 "ts-src/mqtt/codec5.ts"
   return 0;
 }
 
@@ -1535,31 +1544,31 @@ static int32_t codec5_decodeReasonPacket5(rt_bytes body, uint8_t type, bool forC
   if (body.len == 0) {
     return 0;
   }
-#line 907 "ts-src/mqtt/codec5.ts"
+#line 916 "ts-src/mqtt/codec5.ts"
   out->reasonCode = body.p[0];
   if (!packet5_reasonValid(type, out->reasonCode)) {
     return Decode5Err_BAD_REASON_CODE;
   }
   // "Disconnect with Will Message" is the client's to send (3.14.2.1).
-#line 910 "ts-src/mqtt/codec5.ts"
+#line 919 "ts-src/mqtt/codec5.ts"
   if ((forClient && type == PacketType_DISCONNECT) && out->reasonCode == Reason_DISCONNECT_WITH_WILL) {
     return Decode5Err_BAD_REASON_CODE;
   }
-#line 911 "ts-src/mqtt/codec5.ts"
+#line 920 "ts-src/mqtt/codec5.ts"
   if (body.len == 1) {
     return 0;
   }
-#line 912 "ts-src/mqtt/codec5.ts"
+#line 921 "ts-src/mqtt/codec5.ts"
   int32_t tmp = codec5_decodeProps(body, 1, type, &out->props);
   int32_t e = codec5_propsEnd(tmp, body.len);
-#line 913 "ts-src/mqtt/codec5.ts"
+#line 922 "ts-src/mqtt/codec5.ts"
   if (e != 0) {
     return e;
   }
-#line 914 "ts-src/mqtt/codec5.ts"
+#line 923 "ts-src/mqtt/codec5.ts"
   if ((forClient && type == PacketType_DISCONNECT) && Props5_has(&out->props, PropId_SESSION_EXPIRY)) {
     return Decode5Err_PROPERTY_NOT_ALLOWED;
   }
-#line 915 "ts-src/mqtt/codec5.ts"
+#line 924 "ts-src/mqtt/codec5.ts"
   return 0;
 }

@@ -118,18 +118,10 @@ struct ServerAddr {
 
 void mgos_config_init(mgos_config *self);
 mgos_config *config_live(void);
-void config_reset(void);
-mgos_config_mqtt *config_section_of(mgos_config *cfg, int32_t s);
-const char *config_error_msg(void);
-config_err config_last_error(void);
-uint32_t config_generation(void);
 uint32_t config_arena_used(void);
 server_err config_splitServer(rt_bytes v, ServerAddr *a);
-void config_batch_begin(void);
-config_err config_batch_commit(void);
 config_err config_load(const char *name, rt_bytes data);
 config_err config_set(rt_bytes path, rt_bytes value);
-config_err config_set_arg(rt_bytes arg);
 int mgos_mqtt_config_load_json(const char *name, const char *json);
 int mgos_mqtt_config_set(const char *arg);
 const char *mgos_mqtt_config_error(void);

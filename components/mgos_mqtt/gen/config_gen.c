@@ -3,6 +3,58 @@
 
 static double config_gen_ms_to_s(int32_t ms);
 static const char *config_gen_not_empty(const char *v);
+static RT_UNUSED bool config_gen_get_bool(mgos_config_mqtt *c, int32_t k);
+static RT_UNUSED int config_gen_get_int(mgos_config_mqtt *c, int32_t k);
+static RT_UNUSED double config_gen_get_f64(mgos_config_mqtt *c, int32_t k);
+
+static const char config_gen__s0[] = "mqtt";
+static const char config_gen__s1[] = "mqtt1";
+static const char config_gen__s2[] = "enable";
+static const char config_gen__s3[] = "server";
+static const char config_gen__s4[] = "client_id";
+static const char config_gen__s5[] = "user";
+static const char config_gen__s6[] = "pass";
+static const char config_gen__s7[] = "reconnect_timeout_min";
+static const char config_gen__s8[] = "reconnect_timeout_max";
+static const char config_gen__s9[] = "ssl_cert";
+static const char config_gen__s10[] = "ssl_key";
+static const char config_gen__s11[] = "ssl_ca_cert";
+static const char config_gen__s12[] = "ssl_cipher_suites";
+static const char config_gen__s13[] = "ssl_psk_identity";
+static const char config_gen__s14[] = "ssl_psk_key";
+static const char config_gen__s15[] = "clean_session";
+static const char config_gen__s16[] = "keep_alive";
+static const char config_gen__s17[] = "will_topic";
+static const char config_gen__s18[] = "will_message";
+static const char config_gen__s19[] = "will_retain";
+static const char config_gen__s20[] = "max_qos";
+static const char config_gen__s21[] = "recv_mbuf_limit";
+static const char config_gen__s22[] = "require_time";
+static const char config_gen__s23[] = "cloud_events";
+static const char config_gen__s24[] = "max_queue_length";
+static const char config_gen__s25[] = "max_queue_drop_oldest";
+static const char config_gen__s26[] = "outbox_persist";
+static const char config_gen__s27[] = "debug_use_log_level";
+static const char config_gen__s28[] = "ws_enable";
+static const char config_gen__s29[] = "ws_path";
+static const char config_gen__s30[] = "protocol_version";
+static const char config_gen__s31[] = "session_expiry";
+static const char config_gen__s32[] = "max_packet_size";
+static const char config_gen__s33[] = "will_delay";
+static const char config_gen__s34[] = "will_message_expiry";
+static const char config_gen__s35[] = "will_payload_format";
+static const char config_gen__s36[] = "will_content_type";
+static const char config_gen__s37[] = "will_response_topic";
+static const char config_gen__s38[] = "will_correlation_data";
+static const char config_gen__s39[] = "will_user_props";
+static const char config_gen__s40[] = "";
+static const char config_gen__s41[] = "0.001..86400";
+static const char config_gen__s42[] = "0..65535";
+static const char config_gen__s43[] = "0..2";
+static const char config_gen__s44[] = "0..2147483647";
+static const char config_gen__s45[] = "4..5";
+static const char config_gen__s46[] = "-1..2147483647";
+static const char config_gen__s47[] = "-1..1";
 
 /** Seconds from a whole number of milliseconds. */
 #line 184 "ts-src/config/config_gen.ts"
@@ -116,11 +168,11 @@ int32_t config_gen_section_find(rt_bytes name) {
 const char *config_gen_section_name(int32_t s) {
   switch (s) {
   case 0: {
-    return "mqtt";
+    return config_gen__s0;
   }
 #line 288 "ts-src/config/config_gen.ts"
   default: {
-    return "mqtt1";
+    return config_gen__s1;
   }
   }
   return NULL; /* not reached */
@@ -288,159 +340,159 @@ int32_t config_gen_key_find(rt_bytes name) {
 const char *config_gen_key_name(int32_t k) {
   switch (k) {
   case 0: {
-    return "enable";
+    return config_gen__s2;
   }
 #line 339 "ts-src/config/config_gen.ts"
   case 1: {
-    return "server";
+    return config_gen__s3;
   }
 #line 340 "ts-src/config/config_gen.ts"
   case 2: {
-    return "client_id";
+    return config_gen__s4;
   }
 #line 341 "ts-src/config/config_gen.ts"
   case 3: {
-    return "user";
+    return config_gen__s5;
   }
 #line 342 "ts-src/config/config_gen.ts"
   case 4: {
-    return "pass";
+    return config_gen__s6;
   }
 #line 343 "ts-src/config/config_gen.ts"
   case 5: {
-    return "reconnect_timeout_min";
+    return config_gen__s7;
   }
 #line 344 "ts-src/config/config_gen.ts"
   case 6: {
-    return "reconnect_timeout_max";
+    return config_gen__s8;
   }
 #line 345 "ts-src/config/config_gen.ts"
   case 7: {
-    return "ssl_cert";
+    return config_gen__s9;
   }
 #line 346 "ts-src/config/config_gen.ts"
   case 8: {
-    return "ssl_key";
+    return config_gen__s10;
   }
 #line 347 "ts-src/config/config_gen.ts"
   case 9: {
-    return "ssl_ca_cert";
+    return config_gen__s11;
   }
 #line 348 "ts-src/config/config_gen.ts"
   case 10: {
-    return "ssl_cipher_suites";
+    return config_gen__s12;
   }
 #line 349 "ts-src/config/config_gen.ts"
   case 11: {
-    return "ssl_psk_identity";
+    return config_gen__s13;
   }
 #line 350 "ts-src/config/config_gen.ts"
   case 12: {
-    return "ssl_psk_key";
+    return config_gen__s14;
   }
 #line 351 "ts-src/config/config_gen.ts"
   case 13: {
-    return "clean_session";
+    return config_gen__s15;
   }
 #line 352 "ts-src/config/config_gen.ts"
   case 14: {
-    return "keep_alive";
+    return config_gen__s16;
   }
 #line 353 "ts-src/config/config_gen.ts"
   case 15: {
-    return "will_topic";
+    return config_gen__s17;
   }
 #line 354 "ts-src/config/config_gen.ts"
   case 16: {
-    return "will_message";
+    return config_gen__s18;
   }
 #line 355 "ts-src/config/config_gen.ts"
   case 17: {
-    return "will_retain";
+    return config_gen__s19;
   }
 #line 356 "ts-src/config/config_gen.ts"
   case 18: {
-    return "max_qos";
+    return config_gen__s20;
   }
 #line 357 "ts-src/config/config_gen.ts"
   case 19: {
-    return "recv_mbuf_limit";
+    return config_gen__s21;
   }
 #line 358 "ts-src/config/config_gen.ts"
   case 20: {
-    return "require_time";
+    return config_gen__s22;
   }
 #line 359 "ts-src/config/config_gen.ts"
   case 21: {
-    return "cloud_events";
+    return config_gen__s23;
   }
 #line 360 "ts-src/config/config_gen.ts"
   case 22: {
-    return "max_queue_length";
+    return config_gen__s24;
   }
 #line 361 "ts-src/config/config_gen.ts"
   case 23: {
-    return "max_queue_drop_oldest";
+    return config_gen__s25;
   }
 #line 362 "ts-src/config/config_gen.ts"
   case 24: {
-    return "outbox_persist";
+    return config_gen__s26;
   }
 #line 363 "ts-src/config/config_gen.ts"
   case 25: {
-    return "debug_use_log_level";
+    return config_gen__s27;
   }
 #line 364 "ts-src/config/config_gen.ts"
   case 26: {
-    return "ws_enable";
+    return config_gen__s28;
   }
 #line 365 "ts-src/config/config_gen.ts"
   case 27: {
-    return "ws_path";
+    return config_gen__s29;
   }
 #line 366 "ts-src/config/config_gen.ts"
   case 28: {
-    return "protocol_version";
+    return config_gen__s30;
   }
 #line 367 "ts-src/config/config_gen.ts"
   case 29: {
-    return "session_expiry";
+    return config_gen__s31;
   }
 #line 368 "ts-src/config/config_gen.ts"
   case 30: {
-    return "max_packet_size";
+    return config_gen__s32;
   }
 #line 369 "ts-src/config/config_gen.ts"
   case 31: {
-    return "will_delay";
+    return config_gen__s33;
   }
 #line 370 "ts-src/config/config_gen.ts"
   case 32: {
-    return "will_message_expiry";
+    return config_gen__s34;
   }
 #line 371 "ts-src/config/config_gen.ts"
   case 33: {
-    return "will_payload_format";
+    return config_gen__s35;
   }
 #line 372 "ts-src/config/config_gen.ts"
   case 34: {
-    return "will_content_type";
+    return config_gen__s36;
   }
 #line 373 "ts-src/config/config_gen.ts"
   case 35: {
-    return "will_response_topic";
+    return config_gen__s37;
   }
 #line 374 "ts-src/config/config_gen.ts"
   case 36: {
-    return "will_correlation_data";
+    return config_gen__s38;
   }
 #line 375 "ts-src/config/config_gen.ts"
   case 37: {
-    return "will_user_props";
+    return config_gen__s39;
   }
 #line 376 "ts-src/config/config_gen.ts"
   default: {
-    return "";
+    return config_gen__s40;
   }
   }
   return NULL; /* not reached */
@@ -700,55 +752,55 @@ double config_gen_key_max(int32_t k) {
 const char *config_gen_key_range(int32_t k) {
   switch (k) {
   case 5: {
-    return "0.001..86400";
+    return config_gen__s41;
   }
 #line 459 "ts-src/config/config_gen.ts"
   case 6: {
-    return "0.001..86400";
+    return config_gen__s41;
   }
 #line 460 "ts-src/config/config_gen.ts"
   case 14: {
-    return "0..65535";
+    return config_gen__s42;
   }
 #line 461 "ts-src/config/config_gen.ts"
   case 18: {
-    return "0..2";
+    return config_gen__s43;
   }
 #line 462 "ts-src/config/config_gen.ts"
   case 19: {
-    return "0..2147483647";
+    return config_gen__s44;
   }
 #line 463 "ts-src/config/config_gen.ts"
   case 22: {
-    return "0..2147483647";
+    return config_gen__s44;
   }
 #line 464 "ts-src/config/config_gen.ts"
   case 28: {
-    return "4..5";
+    return config_gen__s45;
   }
 #line 465 "ts-src/config/config_gen.ts"
   case 29: {
-    return "-1..2147483647";
+    return config_gen__s46;
   }
 #line 466 "ts-src/config/config_gen.ts"
   case 30: {
-    return "0..2147483647";
+    return config_gen__s44;
   }
 #line 467 "ts-src/config/config_gen.ts"
   case 31: {
-    return "0..2147483647";
+    return config_gen__s44;
   }
 #line 468 "ts-src/config/config_gen.ts"
   case 32: {
-    return "0..2147483647";
+    return config_gen__s44;
   }
 #line 469 "ts-src/config/config_gen.ts"
   case 33: {
-    return "-1..1";
+    return config_gen__s47;
   }
 #line 470 "ts-src/config/config_gen.ts"
   default: {
-    return "";
+    return config_gen__s40;
   }
   }
   return NULL; /* not reached */
@@ -972,7 +1024,7 @@ void config_gen_set_bool(mgos_config_mqtt *c, int32_t k, bool v) {
 
 /** The value of bool key `k` of `c`. */
 #line 540 "ts-src/config/config_gen.ts"
-bool config_gen_get_bool(mgos_config_mqtt *c, int32_t k) {
+static bool config_gen_get_bool(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 0: {
     return c->enable;
@@ -1075,7 +1127,7 @@ void config_gen_set_int(mgos_config_mqtt *c, int32_t k, int v) {
 
 /** The value of int key `k` of `c`. */
 #line 572 "ts-src/config/config_gen.ts"
-int config_gen_get_int(mgos_config_mqtt *c, int32_t k) {
+static int config_gen_get_int(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 14: {
     return c->keep_alive;
@@ -1146,7 +1198,7 @@ void config_gen_set_f64(mgos_config_mqtt *c, int32_t k, double v) {
 
 /** The value of f64 key `k` of `c`. */
 #line 598 "ts-src/config/config_gen.ts"
-double config_gen_get_f64(mgos_config_mqtt *c, int32_t k) {
+static double config_gen_get_f64(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 5: {
     return c->reconnect_timeout_min;

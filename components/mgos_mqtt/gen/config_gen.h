@@ -422,11 +422,8 @@ const char *config_gen_key_range(int32_t k);
 int32_t config_gen_key_str_slot(int32_t k);
 int32_t config_gen_str_slot_key(int32_t slot);
 void config_gen_set_bool(mgos_config_mqtt *c, int32_t k, bool v);
-bool config_gen_get_bool(mgos_config_mqtt *c, int32_t k);
 void config_gen_set_int(mgos_config_mqtt *c, int32_t k, int v);
-int config_gen_get_int(mgos_config_mqtt *c, int32_t k);
 void config_gen_set_f64(mgos_config_mqtt *c, int32_t k, double v);
-double config_gen_get_f64(mgos_config_mqtt *c, int32_t k);
 void config_gen_set_str(mgos_config_mqtt *c, int32_t k, const char *v);
 const char *config_gen_get_str(mgos_config_mqtt *c, int32_t k);
 

@@ -5,6 +5,10 @@ static bool config_json_is_digit(int16_t c);
 static int32_t config_json_hex4(rt_bytes b, uint32_t p);
 static bool config_json_has_word(rt_bytes b, uint32_t p, rt_bytes word);
 static bool config_json_is_letter(int16_t c);
+static json_tok json_lexer_token(json_lexer *self, json_tok t, uint32_t end);
+static json_tok json_lexer_fail(json_lexer *self, json_err e, uint32_t at);
+static json_tok json_lexer_scan_string(json_lexer *self, uint32_t p0);
+static json_tok json_lexer_scan_number(json_lexer *self, uint32_t p0);
 static uint32_t config_json_utf8_put(rt_bytes dst, uint32_t at, int32_t cp);
 static double config_json_pow10(int32_t k);
 
@@ -159,14 +163,14 @@ json_tok json_lexer_next(json_lexer *self) {
 }
 
 /** Ends the current token (which began at `start`) at `end`. */
-json_tok json_lexer_token(json_lexer *self, json_tok t, uint32_t end) {
+static json_tok json_lexer_token(json_lexer *self, json_tok t, uint32_t end) {
   self->tok = t;
   self->end = end;
   self->pos = end;
   return t;
 }
 
-json_tok json_lexer_fail(json_lexer *self, json_err e, uint32_t at) {
+static json_tok json_lexer_fail(json_lexer *self, json_err e, uint32_t at) {
   self->err = e;
   self->err_pos = at;
   self->tok = json_tok_ERROR;
@@ -174,7 +178,7 @@ json_tok json_lexer_fail(json_lexer *self, json_err e, uint32_t at) {
   return json_tok_ERROR;
 }
 
-json_tok json_lexer_scan_string(json_lexer *self, uint32_t p0) {
+static json_tok json_lexer_scan_string(json_lexer *self, uint32_t p0) {
   rt_bytes src = self->src;
   uint32_t p = p0 + 1u;
   for (; ; ) {
@@ -232,7 +236,7 @@ json_tok json_lexer_scan_string(json_lexer *self, uint32_t p0) {
   return json_lexer_token(self, json_tok_STRING, p + 1u);
 }
 
-json_tok json_lexer_scan_number(json_lexer *self, uint32_t p0) {
+static json_tok json_lexer_scan_number(json_lexer *self, uint32_t p0) {
   rt_bytes src = self->src;
   uint32_t p = p0;
   if (config_json_byte_at(src, p) == 0x2d) {

@@ -56,10 +56,6 @@ struct json_lexer {
 int16_t config_json_byte_at(rt_bytes b, uint32_t p);
 void json_lexer_reset(json_lexer *self, rt_bytes src);
 json_tok json_lexer_next(json_lexer *self);
-json_tok json_lexer_token(json_lexer *self, json_tok t, uint32_t end);
-json_tok json_lexer_fail(json_lexer *self, json_err e, uint32_t at);
-json_tok json_lexer_scan_string(json_lexer *self, uint32_t p0);
-json_tok json_lexer_scan_number(json_lexer *self, uint32_t p0);
 int32_t config_json_string_decode(rt_bytes src, uint32_t start, uint32_t end, rt_bytes dst, uint32_t off);
 double config_json_number_value(rt_bytes src, uint32_t start, uint32_t end);
 

@@ -3,9 +3,15 @@
 #include "loglevel.h"
 
 static bool conn_timeIsSet(void);
+static bool mgos_mqtt_conn_wsOn(mgos_mqtt_conn *self);
+static mgos_config_mqtt *mgos_mqtt_conn_active(mgos_mqtt_conn *self);
 static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now);
+static void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self);
+static void mgos_mqtt_conn_applyTimeouts(mgos_mqtt_conn *self);
+static void mgos_mqtt_conn_syncOutbox(mgos_mqtt_conn *self);
 static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_config_mqtt *c);
 static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c);
+static void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now);
 static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_mqtt *c);
 static void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now);
@@ -13,14 +19,20 @@ static bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self);
 static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_dropWs(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now);
+static void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now);
+static void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now);
+static uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev);
 static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p);
+static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p);
 static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void *arg);
 static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id);
 static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id);
 static rt_bytes mgos_mqtt_conn_filterOf(mgos_mqtt_conn *self, mgos_mqtt_handler *h);
 static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *p, int32_t tag);
+static int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud, rt_bytes filter);
 static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i);
+static rt_bytes conn_sb(const char *s);
 static bool conn_stringsFit(mgos_config_mqtt *c, const char *what);
 static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf);
 static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload);
@@ -30,6 +42,48 @@ static bool conn_onWsOpen(void *ud, uint32_t now);
 static void LogText_put(LogText *self, uint8_t c);
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num);
 static void conn_logNumber(int32_t num);
+static mgos_mqtt_conn *conn_conn_alloc(int32_t from);
+
+static const char conn__s0[] = "time is not set, not connecting (mqtt.require_time)";
+static const char conn__s1[] = "ws_enable is set but WebSocket support is compiled out (CONFIG_MGOS_MQTT_WS_SUPPORT)";
+static const char conn__s2[] = "following the broker's Server Reference: ";
+static const char conn__s3[] = "connecting (mqtt1) to ";
+static const char conn__s4[] = "connecting to ";
+static const char conn__s5[] = "cannot start connecting to ";
+static const char conn__s6[] = "ssl_cert/ssl_key are set but ssl_ca_cert is not: TLS stays off (set ssl_ca_cert)";
+static const char conn__s7[] = "mqtt1.server is not set";
+static const char conn__s8[] = "mqtt.server is not set";
+static const char conn__s9[] = "bad server address (expected [v6addr]:port): ";
+static const char conn__s10[] = "server host empty or longer than MGOS_MQTT_MAX_HOST_LEN: ";
+static const char conn__s11[] = "bad server port in ";
+static const char conn__s12[] = "config: ";
+static const char conn__s13[] = "protocol_version 5, but MQTT 5 is compiled out (CONFIG_MGOS_MQTT_V5_SUPPORT)";
+static const char conn__s14[] = "connect failed to ";
+static const char conn__s15[] = "connect_fn closed the connection";
+static const char conn__s16[] = "connect_fn did not call mg_send_mqtt_handshake_opt";
+static const char conn__s17[] = "mg_send_mqtt_handshake_opt: not connected";
+static const char conn__s18[] = "switching to the backup server mqtt1: ";
+static const char conn__s19[] = "switching back to the main server mqtt: ";
+static const char conn__s20[] = "closing: MG_F_CLOSE_IMMEDIATELY";
+static const char conn__s21[] = "send failed";
+static const char conn__s22[] = "closing: MG_F_SEND_AND_CLOSE";
+static const char conn__s23[] = "connection closed with an error";
+static const char conn__s24[] = "connection closed by the server";
+static const char conn__s25[] = "server refused the connection: ";
+static const char conn__s26[] = "connected to ";
+static const char conn__s27[] = "disconnected: ";
+static const char conn__s28[] = "MGOS_MQTT_MAX_GLOBAL_HANDLERS reached, global handler not added";
+static const char conn__s29[] = "MGOS_MQTT_MAX_TOPIC_HANDLERS reached, handler not added for ";
+static const char conn__s30[] = "subscribe: QoS must be 0, 1 or 2 for ";
+static const char conn__s31[] = "subscribe: unknown MGOS_MQTT_SUB_* flags for ";
+static const char conn__s32[] = "subscribe: MGOS_MQTT_SUB_FRAGMENTS, but fragments are compiled out (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT) for ";
+static const char conn__s33[] = "unsub: not subscribed to ";
+static const char conn__s34[] = "publish: QoS must be 0, 1 or 2 for ";
+static const char conn__s35[] = "connect: mqtt.enable is false";
+static const char conn__s36[] = "set_max_qos: expected 0, 1, 2 or -1 (no override); unchanged";
+static const char conn__s37[] = "all MGOS_MQTT_MAX_CONNS connection slots are in use";
+static const char conn__s38[] = "mgos_mqtt_conn_create2: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
+static const char conn__s39[] = "mgos_mqtt_set_config: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
 
 #line 1026 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
@@ -38,7 +92,7 @@ static ConnTable conn_table;
 #line 1028 "ts-src/mgos/conn.ts"
 static ServerAddr conn_serverAddr;
 
-#line 1154 "ts-src/mgos/conn.ts"
+#line 1156 "ts-src/mgos/conn.ts"
 static LogText conn_logText;
 
 /* Sets the fields of a zeroed mgos_mqtt_conn to their initial values. */
@@ -83,7 +137,7 @@ static bool conn_timeIsSet(void) {
 /** The WebSocket link carries this connection (never when compiled out:
    *  the linker then drops the link's code). */
 #line 207 "ts-src/mgos/conn.ts"
-bool mgos_mqtt_conn_wsOn(mgos_mqtt_conn *self) {
+static bool mgos_mqtt_conn_wsOn(mgos_mqtt_conn *self) {
   return CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0 && WsLink_active(&self->wss[0]);
 }
 
@@ -95,7 +149,7 @@ uint32_t mgos_mqtt_conn_unsentBytes(mgos_mqtt_conn *self) {
 
 /** The config in use: mqtt, or mqtt1 after a failover. */
 #line 220 "ts-src/mgos/conn.ts"
-mgos_config_mqtt *mgos_mqtt_conn_active(mgos_mqtt_conn *self) {
+static mgos_config_mqtt *mgos_mqtt_conn_active(mgos_mqtt_conn *self) {
   return self->useBackup ? &self->cfg1 : &self->cfg;
 }
 
@@ -128,7 +182,7 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   // would fail certificate dates and JWTs: wait, retrying with backoff.
   if (c->require_time && !conn_timeIsSet()) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "time is not set, not connecting (mqtt.require_time)", RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, conn__s0, RT_NOBYTES);
     }
 #line 247 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_failed(self, now);
@@ -136,7 +190,7 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   }
   if (CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE == 0 && c->ws_enable) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "ws_enable is set but WebSocket support is compiled out (CONFIG_MGOS_MQTT_WS_SUPPORT)", RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, conn__s1, RT_NOBYTES);
     }
 #line 252 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_failed(self, now);
@@ -150,7 +204,7 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   rt_bytes ref = (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? mqtt5_serverReferenceTarget(&self->session) : RT_NOBYTES;
   if (ref.len > 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-      port_logMsg(LogLevel_INFO, "following the broker's Server Reference: ", ref);
+      port_logMsg(LogLevel_INFO, conn__s2, ref);
     }
   }
 #line 262 "ts-src/mgos/conn.ts"
@@ -169,13 +223,13 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTING);
   // The server this attempt goes to (a Server Reference's, not the configured one).
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-    port_logMsg(LogLevel_INFO, self->useBackup ? "connecting (mqtt1) to " : "connecting to ", (ref.len > 0) ? ref : conn_sb(c->server));
+    port_logMsg(LogLevel_INFO, self->useBackup ? conn__s3 : conn__s4, (ref.len > 0) ? ref : conn_sb(c->server));
   }
 #line 274 "ts-src/mgos/conn.ts"
   self->net = NetState_CONNECTING;
   if (port_netConnect(self->slot, rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls ? self->slot : (-1)) < 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "cannot start connecting to ", conn_sb(c->server));
+      port_logMsg(LogLevel_ERROR, conn__s5, conn_sb(c->server));
     }
 #line 277 "ts-src/mgos/conn.ts"
     self->net = NetState_IDLE;
@@ -185,7 +239,7 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
 }
 
 /** Re-reads the sections that follow the system config. */
-void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self) {
+static void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self) {
   if (self->followSys) {
     mgos_mqtt_conn_loadSysConfig(self);
   }
@@ -202,7 +256,7 @@ void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self) {
 }
 
 /** The reconnect timeouts of both configs in ms (see minMs). */
-void mgos_mqtt_conn_applyTimeouts(mgos_mqtt_conn *self) {
+static void mgos_mqtt_conn_applyTimeouts(mgos_mqtt_conn *self) {
   self->minMs[0] = conn_secToMs(self->cfg.reconnect_timeout_min);
   self->maxMs[0] = conn_secToMs(self->cfg.reconnect_timeout_max);
   self->minMs[1] = conn_secToMs(self->cfg1.reconnect_timeout_min);
@@ -218,7 +272,7 @@ void mgos_mqtt_conn_loadSysConfig(mgos_mqtt_conn *self) {
 
 /** The offline queue settings reach the session as soon as the config does:
    *  publishes before the first connect follow them too. */
-void mgos_mqtt_conn_syncOutbox(mgos_mqtt_conn *self) {
+static void mgos_mqtt_conn_syncOutbox(mgos_mqtt_conn *self) {
   mgos_mqtt_conn_applyTimeouts(self);
   mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
   self->session.cfg.maxQueueLength = (c->max_queue_length <= 0) ? 0 : (uint32_t)c->max_queue_length;
@@ -239,13 +293,13 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
   // say so, or a device would silently talk plain TCP.
   if (!self->tls && ((conn_sb(c->ssl_cert).len > 0) || (conn_sb(c->ssl_key).len > 0))) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      port_logMsg(LogLevel_WARN, "ssl_cert/ssl_key are set but ssl_ca_cert is not: TLS stays off (set ssl_ca_cert)", RT_NOBYTES);
+      port_logMsg(LogLevel_WARN, conn__s6, RT_NOBYTES);
     }
   }
 #line 330 "ts-src/mgos/conn.ts"
   if (s.len == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, self->useBackup ? "mqtt1.server is not set" : "mqtt.server is not set", RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, self->useBackup ? conn__s7 : conn__s8, RT_NOBYTES);
     }
 #line 332 "ts-src/mgos/conn.ts"
     return false;
@@ -256,7 +310,7 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
   server_err e = config_splitServer(s, a);
   if (e != server_err_OK) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, (e == server_err_BRACKET) ? "bad server address (expected [v6addr]:port): " : (e == server_err_NO_HOST || e == server_err_HOST_LONG) ? "server host empty or longer than MGOS_MQTT_MAX_HOST_LEN: " : "bad server port in ", s);
+      port_logMsg(LogLevel_ERROR, (e == server_err_BRACKET) ? conn__s9 : (e == server_err_NO_HOST || e == server_err_HOST_LONG) ? conn__s10 : conn__s11, s);
     }
     return false;
   }
@@ -278,7 +332,7 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
   const char *err = SessionConfig_setStrings(sc, cid, conn_sb(c->user), conn_sb(c->pass), conn_sb(c->will_topic), conn_sb(c->will_message));
   if (err != NULL) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "config: ", rt_str_bytes(err));
+      port_logMsg(LogLevel_ERROR, conn__s12, rt_str_bytes(err));
     }
 #line 359 "ts-src/mgos/conn.ts"
     return false;
@@ -293,7 +347,7 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
   sc->dropOldest = c->max_queue_drop_oldest;
   if (c->protocol_version == 5 && CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "protocol_version 5, but MQTT 5 is compiled out (CONFIG_MGOS_MQTT_V5_SUPPORT)", RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, conn__s13, RT_NOBYTES);
     }
 #line 371 "ts-src/mgos/conn.ts"
     return false;
@@ -307,7 +361,7 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
 }
 
 /** The port finished (or failed) the TCP connect. */
-void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now) {
+static void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now) {
   (void)err;
 #line 383 "ts-src/mgos/conn.ts"
   if (self->net != NetState_CONNECTING) {
@@ -317,7 +371,7 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
   self->session.now = now;
   if (!ok) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "connect failed to ", conn_sb(mgos_mqtt_conn_active(self)->server));
+      port_logMsg(LogLevel_ERROR, conn__s14, conn_sb(mgos_mqtt_conn_active(self)->server));
     }
 #line 387 "ts-src/mgos/conn.ts"
     self->net = NetState_IDLE;
@@ -348,7 +402,7 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
 #line 406 "ts-src/mgos/conn.ts"
     if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & (MG_F_CLOSE_IMMEDIATELY | MG_F_SEND_AND_CLOSE)) != 0)) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-        port_logMsg(LogLevel_WARN, "connect_fn closed the connection", RT_NOBYTES);
+        port_logMsg(LogLevel_WARN, conn__s15, RT_NOBYTES);
       }
 #line 408 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropTransport(self, now);
@@ -356,7 +410,7 @@ void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uin
     }
     if (self->net == NetState_OPEN && self->session.state == SessionState_DISCONNECTED) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        port_logMsg(LogLevel_ERROR, "connect_fn did not call mg_send_mqtt_handshake_opt", RT_NOBYTES);
+        port_logMsg(LogLevel_ERROR, conn__s16, RT_NOBYTES);
       }
 #line 413 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropTransport(self, now);
@@ -391,7 +445,7 @@ static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_m
 bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_send_mqtt_handshake_opts *o) {
   if (self->net != NetState_OPEN) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "mg_send_mqtt_handshake_opt: not connected", RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, conn__s17, RT_NOBYTES);
     }
 #line 442 "ts-src/mgos/conn.ts"
     return false;
@@ -445,7 +499,7 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
     maxMs = self->maxMs[(uint32_t)(self->useBackup ? 1 : 0)];
     self->delayMs = 0;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      port_logMsg(LogLevel_WARN, self->useBackup ? "switching to the backup server mqtt1: " : "switching back to the main server mqtt: ", conn_sb(mgos_mqtt_conn_active(self)->server));
+      port_logMsg(LogLevel_WARN, self->useBackup ? conn__s18 : conn__s19, conn_sb(mgos_mqtt_conn_active(self)->server));
     }
   }
 #line 488 "ts-src/mgos/conn.ts"
@@ -490,7 +544,7 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
   Session *s = &self->session;
   if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & MG_F_CLOSE_IMMEDIATELY) != 0)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-      port_logMsg(LogLevel_INFO, "closing: MG_F_CLOSE_IMMEDIATELY", RT_NOBYTES);
+      port_logMsg(LogLevel_INFO, conn__s20, RT_NOBYTES);
     }
 #line 514 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
@@ -504,7 +558,7 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
     int32_t n = port_netSend(self->slot, Session_txView(s));
     if (n < 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        port_logMsg(LogLevel_ERROR, "send failed", RT_NOBYTES);
+        port_logMsg(LogLevel_ERROR, conn__s21, RT_NOBYTES);
       }
 #line 525 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropTransport(self, now);
@@ -521,7 +575,7 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
 #line 532 "ts-src/mgos/conn.ts"
   } else if ((self->net == NetState_OPEN && s->txLen == 0) && ((int32_t)(self->nc.flags & MG_F_SEND_AND_CLOSE) != 0)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-      port_logMsg(LogLevel_INFO, "closing: MG_F_SEND_AND_CLOSE", RT_NOBYTES);
+      port_logMsg(LogLevel_INFO, conn__s22, RT_NOBYTES);
     }
 #line 534 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
@@ -548,7 +602,7 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
     int32_t n = port_netSend(self->slot, WsLink_txView(w));
     if (n < 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        port_logMsg(LogLevel_ERROR, "send failed", RT_NOBYTES);
+        port_logMsg(LogLevel_ERROR, conn__s21, RT_NOBYTES);
       }
 #line 552 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropTransport(self, now);
@@ -595,7 +649,7 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
   mgos_mqtt_conn_failed(self, now);
 }
 
-void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) {
+static void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) {
   if (self->net != NetState_OPEN) {
     return;
   }
@@ -610,7 +664,7 @@ void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) {
   mgos_mqtt_conn_service(self, now);
 }
 
-void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now) {
+static void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now) {
   if (self->net == NetState_IDLE) {
     return;
   }
@@ -620,7 +674,7 @@ void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now)
     return;
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    port_logMsg(LogLevel_WARN, (err != 0) ? "connection closed with an error" : "connection closed by the server", RT_NOBYTES);
+    port_logMsg(LogLevel_WARN, (err != 0) ? conn__s23 : conn__s24, RT_NOBYTES);
   }
 #line 595 "ts-src/mgos/conn.ts"
   if (mgos_mqtt_conn_wsOn(self) && !self->wss[0].opened) {
@@ -633,7 +687,7 @@ void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now)
 }
 
 /** Timers. Returns ms until this connection next needs a poll. */
-uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
+static uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   if (self->reconnectPending && (rt_i32_of((self->reconnectAt - now)) <= 0)) {
     mgos_mqtt_conn_startConnect(self, now);
   }
@@ -732,7 +786,7 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
   }
 }
 
-void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
+static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   uint32_t now = self->session.now;
   // What the global handlers get (when no topic handler took the event).
   bool toGlobal = true;
@@ -755,14 +809,14 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
       if (p == NULL || p->returnCode != 0) {
         // The CLOSE that follows raises the connect-error event.
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-          port_logMsg(LogLevel_ERROR, "server refused the connection: ", rt_str_bytes(self->session.closeReason));
+          port_logMsg(LogLevel_ERROR, conn__s25, rt_str_bytes(self->session.closeReason));
         }
 #line 693 "ts-src/mgos/conn.ts"
         return;
       }
       self->delayMs = 0;
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-        port_logMsg(LogLevel_INFO, "connected to ", conn_sb(mgos_mqtt_conn_active(self)->server));
+        port_logMsg(LogLevel_INFO, conn__s26, conn_sb(mgos_mqtt_conn_active(self)->server));
       }
 #line 697 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTED);
@@ -862,7 +916,7 @@ void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
         return;
       }
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-        port_logMsg(LogLevel_INFO, "disconnected: ", rt_str_bytes(self->session.closeReason));
+        port_logMsg(LogLevel_INFO, conn__s27, rt_str_bytes(self->session.closeReason));
       }
 #line 754 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_DISCONNECTED);
@@ -991,7 +1045,7 @@ static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *
 bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void *ud) {
   if (self->nGlobal >= CONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_GLOBAL_HANDLERS reached, global handler not added", RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, conn__s28, RT_NOBYTES);
     }
 #line 838 "ts-src/mgos/conn.ts"
     return false;
@@ -1004,10 +1058,10 @@ bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void 
 }
 
 /** A topic handler (kind TOPIC or SUB); its index, -1 when the table is full. */
-int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud, rt_bytes filter) {
+static int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud, rt_bytes filter) {
   if (self->nHandlers >= CONFIG_MGOS_MQTT_MAX_TOPIC_HANDLERS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "MGOS_MQTT_MAX_TOPIC_HANDLERS reached, handler not added for ", filter);
+      port_logMsg(LogLevel_ERROR, conn__s29, filter);
     }
 #line 851 "ts-src/mgos/conn.ts"
     return -1;
@@ -1044,7 +1098,7 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
   self->session.now = now;
   if (qos < 0 || qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "subscribe: QoS must be 0, 1 or 2 for ", filter);
+      port_logMsg(LogLevel_ERROR, conn__s30, filter);
     }
 #line 882 "ts-src/mgos/conn.ts"
     return false;
@@ -1067,14 +1121,14 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
 bool mgos_mqtt_conn_subscribeOpt(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos, int32_t flags, mg_event_handler_t ev, void *ud) {
   if ((flags & (~MGOS_MQTT_SUB_FRAGMENTS)) != 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "subscribe: unknown MGOS_MQTT_SUB_* flags for ", filter);
+      port_logMsg(LogLevel_ERROR, conn__s31, filter);
     }
 #line 899 "ts-src/mgos/conn.ts"
     return false;
   }
   if (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0 && flags != 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "subscribe: MGOS_MQTT_SUB_FRAGMENTS, but fragments are compiled out (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT) for ", filter);
+      port_logMsg(LogLevel_ERROR, conn__s32, filter);
     }
 #line 903 "ts-src/mgos/conn.ts"
     return false;
@@ -1105,7 +1159,7 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
     return true;
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    port_logMsg(LogLevel_WARN, "unsub: not subscribed to ", filter);
+    port_logMsg(LogLevel_WARN, conn__s33, filter);
   }
 #line 925 "ts-src/mgos/conn.ts"
   return false;
@@ -1115,7 +1169,7 @@ uint16_t mgos_mqtt_conn_publish(mgos_mqtt_conn *self, rt_bytes topic, rt_bytes p
   uint32_t now = port_nowMs();
   if (qos < 0 || qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "publish: QoS must be 0, 1 or 2 for ", topic);
+      port_logMsg(LogLevel_ERROR, conn__s34, topic);
     }
 #line 932 "ts-src/mgos/conn.ts"
     self->session.lastError = MGOS_MQTT_ERR_INVALID;
@@ -1131,7 +1185,7 @@ bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
   mgos_mqtt_conn_refreshSys(self);
   if (!self->cfg.enable && !(self->useBackup && self->cfg1.enable)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      port_logMsg(LogLevel_WARN, "connect: mqtt.enable is false", RT_NOBYTES);
+      port_logMsg(LogLevel_WARN, conn__s35, RT_NOBYTES);
     }
 #line 945 "ts-src/mgos/conn.ts"
     return false;
@@ -1179,7 +1233,7 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
 bool mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   if (qos < -1 || qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "set_max_qos: expected 0, 1, 2 or -1 (no override); unchanged", RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, conn__s36, RT_NOBYTES);
     }
 #line 977 "ts-src/mgos/conn.ts"
     return false;
@@ -1230,8 +1284,9 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
 
 /** Seconds (a config double) to ms, rounded to the nearest, at least 1,
  *  saturating at 2^32-1. Integer arithmetic on the IEEE-754 bits: a device
- *  without FPU links no soft-float helper for it. */
-#line 1034 "ts-src/mgos/conn.ts"
+ *  without FPU links no soft-float helper for it.
+ *  @cextern test/c/test_api.c calls it */
+#line 1035 "ts-src/mgos/conn.ts"
 uint32_t conn_secToMs(double s) {
   uint32_t hi = rt_f64_hi(s);
   uint32_t lo = rt_f64_lo(s);
@@ -1241,12 +1296,12 @@ uint32_t conn_secToMs(double s) {
     return 1;
   }
   // 2^23 s and more (also infinity, NaN): beyond 2^32 ms.
-#line 1041 "ts-src/mgos/conn.ts"
+#line 1042 "ts-src/mgos/conn.ts"
   if (ex >= 1046) {
     return 0xffffffffu;
   }
   // P = mantissa (53 bits, mh:lo) * 1000, as ph:pl (63 bits), 16-bit halves of lo.
-#line 1043 "ts-src/mgos/conn.ts"
+#line 1044 "ts-src/mgos/conn.ts"
   uint32_t mh = (hi & 0xfffffu) | 0x100000;
   uint32_t am = (lo >> 16) * 1000;
   uint32_t bm = (lo & 0xffffu) * 1000;
@@ -1263,7 +1318,7 @@ uint32_t conn_secToMs(double s) {
     if (sum < pl) {
       ph = ph + 1u;
     }
-#line 1057 "ts-src/mgos/conn.ts"
+#line 1058 "ts-src/mgos/conn.ts"
     pl = sum;
   }
   if (shift >= 32) {
@@ -1273,11 +1328,12 @@ uint32_t conn_secToMs(double s) {
   if ((ph >> shift) != 0) {
     return 0xffffffffu;
   }
-#line 1064 "ts-src/mgos/conn.ts"
+#line 1065 "ts-src/mgos/conn.ts"
   return ((ph << ((32 - shift) & 31u)) | (pl >> shift));
 }
 
-/** d +/- up to RECONNECT_JITTER_PCT percent, uniformly (port_rand); saturates at 2^32-1. */
+/** d +/- up to RECONNECT_JITTER_PCT percent, uniformly (port_rand); saturates at 2^32-1.
+ *  @cextern test/interop/jitter_check.c calls it */
 uint32_t conn_jitter(uint32_t d) {
   uint32_t pct = (CONFIG_MGOS_MQTT_RECONNECT_JITTER_PCT > 100) ? 100 : CONFIG_MGOS_MQTT_RECONNECT_JITTER_PCT;
   // floor(d * pct / 100) without overflowing 32 bits.
@@ -1285,19 +1341,19 @@ uint32_t conn_jitter(uint32_t d) {
   if (j == 0) {
     return d;
   }
-#line 1073 "ts-src/mgos/conn.ts"
+#line 1075 "ts-src/mgos/conn.ts"
   uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2) + 1);
   uint32_t r = rt_mod_u32(port_rand32(), span);
   if (r < j) {
     return d - (j - r);
   }
-#line 1076 "ts-src/mgos/conn.ts"
+#line 1078 "ts-src/mgos/conn.ts"
   uint32_t up = r - j;
   return (up > (0xffffffffu - d)) ? 0xffffffffu : (d + up);
 }
 
 /** The bytes of a config string; NULL (not set) is empty. */
-rt_bytes conn_sb(const char *s) {
+static rt_bytes conn_sb(const char *s) {
   return (s == NULL) ? RT_NOBYTES : rt_str_bytes(s);
 }
 
@@ -1309,23 +1365,23 @@ static bool conn_stringsFit(mgos_config_mqtt *c, const char *what) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1091 "ts-src/mgos/conn.ts"
+#line 1093 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s != NULL) {
       need += rt_str_bytes(s).len + 1u;
     }
   }
-#line 1094 "ts-src/mgos/conn.ts"
+#line 1096 "ts-src/mgos/conn.ts"
   if (need <= CONFIG_MGOS_MQTT_CONN_STR_SIZE) {
     return true;
   }
-#line 1095 "ts-src/mgos/conn.ts"
+#line 1097 "ts-src/mgos/conn.ts"
   conn_logText.len = 0;
   conn_logNumber(rt_i32_of(need));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, what, rt_subarray(RT_BYTES(conn_logText.buf, 100), 0, conn_logText.len));
   }
-#line 1098 "ts-src/mgos/conn.ts"
+#line 1100 "ts-src/mgos/conn.ts"
   return false;
 }
 
@@ -1337,12 +1393,12 @@ static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1107 "ts-src/mgos/conn.ts"
+#line 1109 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s == NULL) {
       continue;
     }
-#line 1109 "ts-src/mgos/conn.ts"
+#line 1111 "ts-src/mgos/conn.ts"
     rt_bytes b = rt_str_bytes(s);
     rt_copy_bytes(buf, at, b);
     rt_bytes_set(buf, at + b.len, 0);
@@ -1360,7 +1416,7 @@ static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload) {
 
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 1125 "ts-src/mgos/conn.ts"
+#line 1127 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
@@ -1380,7 +1436,7 @@ static bool conn_onWsOpen(void *ud, uint32_t now) {
   return c->net == NetState_OPEN && WsLink_isOpen(&c->wss[0]);
 }
 
-#line 1149 "ts-src/mgos/conn.ts"
+#line 1151 "ts-src/mgos/conn.ts"
 static void LogText_put(LogText *self, uint8_t c) {
   if (self->len < 100) {
     rt_set_u8(self->buf, 100, self->len++, c);
@@ -1390,10 +1446,10 @@ static void LogText_put(LogText *self, uint8_t c) {
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. @log */
-#line 1159 "ts-src/mgos/conn.ts"
+#line 1161 "ts-src/mgos/conn.ts"
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
-#line 1160 "ts-src/mgos/conn.ts"
+#line 1162 "ts-src/mgos/conn.ts"
   LogText *t = &conn_logText;
   t->len = 0;
   if (detail.len > 0) {
@@ -1426,7 +1482,7 @@ static void conn_logNumber(int32_t num) {
   while (div > 1 && ((int32_t)(v / div) == 0)) {
     div = div / 10;
   }
-#line 1190 "ts-src/mgos/conn.ts"
+#line 1192 "ts-src/mgos/conn.ts"
   while (div > 0) {
     LogText_put(t, (uint8_t)(0x30 + ((v / div) % 10)));
     div = div / 10;
@@ -1438,7 +1494,7 @@ mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
     return NULL;
   }
-#line 1199 "ts-src/mgos/conn.ts"
+#line 1201 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -1449,7 +1505,7 @@ mgos_mqtt_conn *conn_conn_slot(int32_t slot) {
 }
 
 /** A free slot at or above `from`, taken and reset; null when all are in use. */
-mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
+static mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
   for (int32_t i = from; i < CONFIG_MGOS_MQTT_MAX_CONNS; i++) {
     mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)i];
     if (!c->inUse) {
@@ -1458,15 +1514,15 @@ mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
     }
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    port_logMsg(LogLevel_ERROR, "all MGOS_MQTT_MAX_CONNS connection slots are in use", RT_NOBYTES);
+    port_logMsg(LogLevel_ERROR, conn__s37, RT_NOBYTES);
   }
-#line 1218 "ts-src/mgos/conn.ts"
+#line 1220 "ts-src/mgos/conn.ts"
   return NULL;
 }
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 1224 "ts-src/mgos/conn.ts"
+#line 1226 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1475,7 +1531,7 @@ void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
 }
 
 /** Bytes received on `slot`. @api */
-#line 1230 "ts-src/mgos/conn.ts"
+#line 1232 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1484,7 +1540,7 @@ void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 1236 "ts-src/mgos/conn.ts"
+#line 1238 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1494,7 +1550,7 @@ void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 1243 "ts-src/mgos/conn.ts"
+#line 1245 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -1513,13 +1569,13 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
     if (!c->inUse) {
       continue;
     }
-#line 1259 "ts-src/mgos/conn.ts"
+#line 1261 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
       wait = w;
     }
   }
-#line 1262 "ts-src/mgos/conn.ts"
+#line 1264 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -1533,9 +1589,9 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 1276 "ts-src/mgos/conn.ts"
+#line 1278 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
-  const char *what = "mgos_mqtt_conn_create2: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
+  const char *what = conn__s38;
   // The system config's sections are not copied (as the reference): they are
   // the library's own, re-read at every connect.
   bool sys0 = cfg == mgos_sys_config_get_mqtt();
@@ -1543,34 +1599,34 @@ mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqt
   if (!sys0 && !conn_stringsFit(cfg, what)) {
     return NULL;
   }
-#line 1283 "ts-src/mgos/conn.ts"
+#line 1285 "ts-src/mgos/conn.ts"
   if ((cfg1 != NULL && !sys1) && !conn_stringsFit(cfg1, what)) {
     return NULL;
   }
-#line 1284 "ts-src/mgos/conn.ts"
+#line 1286 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
     return NULL;
   }
-#line 1286 "ts-src/mgos/conn.ts"
+#line 1288 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (sys0) {
     c->followSys0 = true;
-#line 1289 "ts-src/mgos/conn.ts"
+#line 1291 "ts-src/mgos/conn.ts"
   } else {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1290 "ts-src/mgos/conn.ts"
+#line 1292 "ts-src/mgos/conn.ts"
   if (cfg1 != NULL) {
     c->cfg1 = *cfg1;
     if (sys1) {
       c->followSys1 = true;
-#line 1293 "ts-src/mgos/conn.ts"
+#line 1295 "ts-src/mgos/conn.ts"
     } else {
       conn_ownStrings(&c->cfg1, RT_BYTES(c->strs1, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
     }
-#line 1294 "ts-src/mgos/conn.ts"
+#line 1296 "ts-src/mgos/conn.ts"
     c->hasCfg1 = true;
   }
   Session_setMaxQos(&c->session, mgos_mqtt_conn_effectiveMaxQos(c));
@@ -1591,14 +1647,14 @@ mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqt
  */
 bool conn_set_config(mgos_mqtt_conn *c, mgos_config_mqtt *cfg) {
   bool sys0 = cfg == mgos_sys_config_get_mqtt();
-  if (!sys0 && !conn_stringsFit(cfg, "mgos_mqtt_set_config: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ")) {
+  if (!sys0 && !conn_stringsFit(cfg, conn__s39)) {
     return false;
   }
   c->cfg = *cfg;
   if (!sys0) {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1319 "ts-src/mgos/conn.ts"
+#line 1321 "ts-src/mgos/conn.ts"
   c->followSys0 = sys0;
   // The global connection keeps following the system config's mqtt1.
   c->followSys1 = c->followSys || c->followSys1;
@@ -1709,12 +1765,13 @@ size_t mgos_mqtt_conn_outbox_room(mgos_mqtt_conn *c) {
 }
 
 /** A publish whose arguments cannot be taken (compat.c: NULL message with a
- *  length): refused with MGOS_MQTT_ERR_INVALID and a log naming the topic. */
+ *  length): refused with MGOS_MQTT_ERR_INVALID and a log naming the topic.
+ *  @cextern compat.c calls it */
 uint16_t conn_refuse_pub(mgos_mqtt_conn *c, const char *topic, const char *why) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, why, rt_str_bytes(topic));
   }
-#line 1432 "ts-src/mgos/conn.ts"
+#line 1435 "ts-src/mgos/conn.ts"
   c->session.lastError = MGOS_MQTT_ERR_INVALID;
   return 0;
 }

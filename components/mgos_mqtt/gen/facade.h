@@ -15,7 +15,6 @@ extern "C" {
 /** QoS of mgos_mqtt_sub and mgos_mqtt_global_subscribe (as Mongoose OS; capped by max_qos). */
 #define facade_GLOBAL_SUB_QOS 1
 
-mgos_mqtt_conn *facade_global(void);
 bool mgos_mqtt_init(void);
 mgos_mqtt_conn *mgos_mqtt_get_global(void);
 void mgos_mqtt_add_global_handler(mg_event_handler_t handler, void *ud);

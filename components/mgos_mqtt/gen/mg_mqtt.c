@@ -7,6 +7,24 @@ static const char *mg_mqtt_rawTopic(void *topics, uint32_t i, bool sub, const ch
 static void mg_mqtt_rawSubscribe(mg_connection *nc, void *topics, uint32_t n, uint16_t message_id, bool sub);
 static void mg_mqtt_sendAck(mg_connection *nc, uint8_t type, uint16_t id, const char *what);
 
+static const char mg_mqtt__s0[] = ": not connected";
+static const char mg_mqtt__s1[] = "mg_mqtt_publish";
+static const char mg_mqtt__s2[] = ": NULL topic, nothing sent";
+static const char mg_mqtt__s3[] = ": invalid topic filter or QoS, nothing sent";
+static const char mg_mqtt__s4[] = "mg_mqtt_subscribe";
+static const char mg_mqtt__s5[] = "mg_mqtt_unsubscribe";
+static const char mg_mqtt__s6[] = ": no topics or message_id 0, nothing sent";
+static const char mg_mqtt__s7[] = ": does not fit the tx buffer (MGOS_MQTT_TX_BUF_SIZE), nothing sent";
+static const char mg_mqtt__s8[] = "mg_mqtt_ping";
+static const char mg_mqtt__s9[] = "mg_mqtt_ping: tx buffer full";
+static const char mg_mqtt__s10[] = "mg_mqtt_pong";
+static const char mg_mqtt__s11[] = "mg_mqtt_pong: tx buffer full";
+static const char mg_mqtt__s12[] = "mg_mqtt_puback";
+static const char mg_mqtt__s13[] = "mg_mqtt_pubrec";
+static const char mg_mqtt__s14[] = "mg_mqtt_pubrel";
+static const char mg_mqtt__s15[] = "mg_mqtt_pubcomp";
+static const char mg_mqtt__s16[] = "mg_mqtt_disconnect";
+
 /** mg_send_mqtt_handshake's options: all zero (no clean session, keep-alive 60 s). */
 #line 35 "ts-src/mgos/mg_mqtt.ts"
 static mg_send_mqtt_handshake_opts mg_mqtt_zeroOpts;
@@ -18,7 +36,7 @@ static mgos_mqtt_conn *mg_mqtt_openConn(mg_connection *nc, const char *what) {
   // be open, and a packet queued then would precede the next CONNECT.
   if ((c == NULL || c->net != NetState_OPEN) || (c->session.state != SessionState_CONNECTED && c->session.state != SessionState_CONNECTING)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, what, rt_str_bytes(": not connected"));
+      port_logMsg(LogLevel_ERROR, what, rt_str_bytes(mg_mqtt__s0));
     }
 #line 44 "ts-src/mgos/mg_mqtt.ts"
     return NULL;
@@ -45,7 +63,7 @@ void mg_mqtt_handshake(mg_connection *nc, const char *client_id, mg_send_mqtt_ha
 void mg_mqtt_raw_publish(mg_connection *nc, const char *topic, uint16_t message_id, int flags, rt_bytes data) {
   (void)message_id;
 #line 63 "ts-src/mgos/mg_mqtt.ts"
-  mgos_mqtt_conn *c = mg_mqtt_openConn(nc, "mg_mqtt_publish");
+  mgos_mqtt_conn *c = mg_mqtt_openConn(nc, mg_mqtt__s1);
   if (c == NULL) {
     return;
   }
@@ -63,7 +81,7 @@ static const char *mg_mqtt_rawTopic(void *topics, uint32_t i, bool sub, const ch
   const char *t = sub ? mg_topic_expr_topic(topics, i) : mg_topic_list_at(topics, i);
   if (t == NULL) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, what, rt_str_bytes(": NULL topic, nothing sent"));
+      port_logMsg(LogLevel_ERROR, what, rt_str_bytes(mg_mqtt__s2));
     }
 #line 78 "ts-src/mgos/mg_mqtt.ts"
     return NULL;
@@ -71,7 +89,7 @@ static const char *mg_mqtt_rawTopic(void *topics, uint32_t i, bool sub, const ch
   rt_bytes f = rt_str_bytes(t);
   if (!topic_validTopicFilter(f) || (sub && (mg_topic_expr_qos(topics, i) > 2))) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, what, rt_str_bytes(": invalid topic filter or QoS, nothing sent"));
+      port_logMsg(LogLevel_ERROR, what, rt_str_bytes(mg_mqtt__s3));
     }
 #line 83 "ts-src/mgos/mg_mqtt.ts"
     return NULL;
@@ -82,7 +100,7 @@ static const char *mg_mqtt_rawTopic(void *topics, uint32_t i, bool sub, const ch
 /** One SUBSCRIBE (`sub`) or UNSUBSCRIBE with all `n` topics and the caller's
  *  id, queued behind what is pending. The session keeps nothing of it. */
 static void mg_mqtt_rawSubscribe(mg_connection *nc, void *topics, uint32_t n, uint16_t message_id, bool sub) {
-  const char *what = sub ? "mg_mqtt_subscribe" : "mg_mqtt_unsubscribe";
+  const char *what = sub ? mg_mqtt__s4 : mg_mqtt__s5;
   mgos_mqtt_conn *c = mg_mqtt_openConn(nc, what);
   if (c == NULL) {
     return;
@@ -90,7 +108,7 @@ static void mg_mqtt_rawSubscribe(mg_connection *nc, void *topics, uint32_t n, ui
 #line 94 "ts-src/mgos/mg_mqtt.ts"
   if (n == 0 || message_id == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, what, rt_str_bytes(": no topics or message_id 0, nothing sent"));
+      port_logMsg(LogLevel_ERROR, what, rt_str_bytes(mg_mqtt__s6));
     }
 #line 96 "ts-src/mgos/mg_mqtt.ts"
     return;
@@ -109,7 +127,7 @@ static void mg_mqtt_rawSubscribe(mg_connection *nc, void *topics, uint32_t n, ui
   uint32_t hdr = codec_encodeRemainingLength(out, 1, rem);
   if (hdr == 0 || (((1u + hdr) + rem) > out.len)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, what, rt_str_bytes(": does not fit the tx buffer (MGOS_MQTT_TX_BUF_SIZE), nothing sent"));
+      port_logMsg(LogLevel_ERROR, what, rt_str_bytes(mg_mqtt__s7));
     }
 #line 109 "ts-src/mgos/mg_mqtt.ts"
     return;
@@ -199,7 +217,7 @@ static void mg_mqtt_sendAck(mg_connection *nc, uint8_t type, uint16_t id, const 
 
 /** Sends PINGREQ now. @api */
 void mg_mqtt_ping(mg_connection *nc) {
-  mgos_mqtt_conn *c = mg_mqtt_openConn(nc, "mg_mqtt_ping");
+  mgos_mqtt_conn *c = mg_mqtt_openConn(nc, mg_mqtt__s8);
   if (c == NULL) {
     return;
   }
@@ -208,7 +226,7 @@ void mg_mqtt_ping(mg_connection *nc) {
   uint32_t n = codec_encodeSimple(rt_subarray(RT_BYTES(s->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), s->txLen, UINT32_MAX), PacketType_PINGREQ);
   if (n == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      port_logMsg(LogLevel_WARN, "mg_mqtt_ping: tx buffer full", RT_NOBYTES);
+      port_logMsg(LogLevel_WARN, mg_mqtt__s9, RT_NOBYTES);
     }
 #line 190 "ts-src/mgos/mg_mqtt.ts"
     return;
@@ -220,7 +238,7 @@ void mg_mqtt_ping(mg_connection *nc) {
 /** Sends PINGRESP (a broker's packet: a broker closes a client that sends it;
  *  here so that Mongoose code compiles). @api */
 void mg_mqtt_pong(mg_connection *nc) {
-  mgos_mqtt_conn *c = mg_mqtt_openConn(nc, "mg_mqtt_pong");
+  mgos_mqtt_conn *c = mg_mqtt_openConn(nc, mg_mqtt__s10);
   if (c == NULL) {
     return;
   }
@@ -229,7 +247,7 @@ void mg_mqtt_pong(mg_connection *nc) {
   uint32_t n = codec_encodeSimple(rt_subarray(RT_BYTES(s->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), s->txLen, UINT32_MAX), PacketType_PINGRESP);
   if (n == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      port_logMsg(LogLevel_WARN, "mg_mqtt_pong: tx buffer full", RT_NOBYTES);
+      port_logMsg(LogLevel_WARN, mg_mqtt__s11, RT_NOBYTES);
     }
 #line 205 "ts-src/mgos/mg_mqtt.ts"
     return;
@@ -240,28 +258,28 @@ void mg_mqtt_pong(mg_connection *nc) {
 
 /** @api */
 void mg_mqtt_puback(mg_connection *nc, uint16_t message_id) {
-  mg_mqtt_sendAck(nc, PacketType_PUBACK, message_id, "mg_mqtt_puback");
+  mg_mqtt_sendAck(nc, PacketType_PUBACK, message_id, mg_mqtt__s12);
 }
 
 /** @api */
 void mg_mqtt_pubrec(mg_connection *nc, uint16_t message_id) {
-  mg_mqtt_sendAck(nc, PacketType_PUBREC, message_id, "mg_mqtt_pubrec");
+  mg_mqtt_sendAck(nc, PacketType_PUBREC, message_id, mg_mqtt__s13);
 }
 
 /** @api */
 void mg_mqtt_pubrel(mg_connection *nc, uint16_t message_id) {
-  mg_mqtt_sendAck(nc, PacketType_PUBREL, message_id, "mg_mqtt_pubrel");
+  mg_mqtt_sendAck(nc, PacketType_PUBREL, message_id, mg_mqtt__s14);
 }
 
 /** @api */
 void mg_mqtt_pubcomp(mg_connection *nc, uint16_t message_id) {
-  mg_mqtt_sendAck(nc, PacketType_PUBCOMP, message_id, "mg_mqtt_pubcomp");
+  mg_mqtt_sendAck(nc, PacketType_PUBCOMP, message_id, mg_mqtt__s15);
 }
 
 /** Sends DISCONNECT; the connection closes once it is written (and
  *  reconnects with backoff unless mgos_mqtt_*_disconnect was used). @api */
 void mg_mqtt_disconnect(mg_connection *nc) {
-  mgos_mqtt_conn *c = mg_mqtt_openConn(nc, "mg_mqtt_disconnect");
+  mgos_mqtt_conn *c = mg_mqtt_openConn(nc, mg_mqtt__s16);
   if (c == NULL) {
     return;
   }

@@ -3,7 +3,15 @@
 #include "loglevel.h"
 
 static rt_bytes mqtt5_keepAt(V5State *v, uint32_t at, rt_bytes b);
+static int32_t mqtt5_userPairs(rt_bytes src, rt_bytes out);
 static rt_bytes mqtt5_sbytes(const char *s);
+
+static const char mqtt5__s0[] = "will payload format must be -1 (none), 0 or 1";
+static const char mqtt5__s1[] = "will content type is not UTF-8";
+static const char mqtt5__s2[] = "will response topic is not a topic name (UTF-8, no + or #)";
+static const char mqtt5__s3[] = "will properties do not fit MGOS_MQTT_V5_STR_SIZE";
+static const char mqtt5__s4[] = "config: will_user_props must be key=value,key=value (UTF-8, within MGOS_MQTT_V5_STR_SIZE): ";
+static const char mqtt5__s5[] = "config: ";
 
 #line 81 "ts-src/mgos/mqtt5.ts"
 static PropIter mqtt5_iter;
@@ -122,19 +130,19 @@ rt_bytes mqtt5_rawOf(mgos_mqtt_props *o, rt_bytes fallback) {
 #line 99 "ts-src/mgos/mqtt5.ts"
 const char *mqtt5_setWill5(V5State *v, uint32_t delay, uint32_t expiry, int32_t format, rt_bytes ct, rt_bytes rt, rt_bytes cd, rt_bytes users) {
   if (format < -1 || format > 1) {
-    return "will payload format must be -1 (none), 0 or 1";
+    return mqtt5__s0;
   }
 #line 101 "ts-src/mgos/mqtt5.ts"
   if (!topic_validUtf8(ct)) {
-    return "will content type is not UTF-8";
+    return mqtt5__s1;
   }
 #line 102 "ts-src/mgos/mqtt5.ts"
   if (rt.len > 0 && !topic_validTopicName(rt)) {
-    return "will response topic is not a topic name (UTF-8, no + or #)";
+    return mqtt5__s2;
   }
 #line 103 "ts-src/mgos/mqtt5.ts"
   if ((((ct.len + rt.len) + cd.len) + users.len) > CONFIG_MGOS_MQTT_V5_STR_SIZE) {
-    return "will properties do not fit MGOS_MQTT_V5_STR_SIZE";
+    return mqtt5__s3;
   }
 #line 104 "ts-src/mgos/mqtt5.ts"
   Props5 *w = &v->will;
@@ -194,7 +202,7 @@ bool mqtt5_addWillUser5(V5State *v, rt_bytes key, rt_bytes value) {
 /** `k=v,k2=v2` (config will_user_props) as pre-encoded User Properties in
  *  `out`: their length, or -1 when an entry has no `=` or an empty key, or
  *  they do not fit. */
-int32_t mqtt5_userPairs(rt_bytes src, rt_bytes out) {
+static int32_t mqtt5_userPairs(rt_bytes src, rt_bytes out) {
   uint32_t n = 0;
   uint32_t k = 0;
   while (k < src.len) {
@@ -243,7 +251,7 @@ bool mqtt5_configWill5(Session *s, mgos_config_mqtt *c) {
   int32_t n = mqtt5_userPairs(mqtt5_sbytes(c->will_user_props), RT_BYTES(mqtt5_willUsers, ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_V5_STR_SIZE : 1)));
   if (n < 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "config: will_user_props must be key=value,key=value (UTF-8, within MGOS_MQTT_V5_STR_SIZE): ", mqtt5_sbytes(c->will_user_props));
+      port_logMsg(LogLevel_ERROR, mqtt5__s4, mqtt5_sbytes(c->will_user_props));
     }
 #line 190 "ts-src/mgos/mqtt5.ts"
     return false;
@@ -252,7 +260,7 @@ bool mqtt5_configWill5(Session *s, mgos_config_mqtt *c) {
 #line 195 "ts-src/mgos/mqtt5.ts"
   if (err != NULL) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "config: ", rt_str_bytes(err));
+      port_logMsg(LogLevel_ERROR, mqtt5__s5, rt_str_bytes(err));
     }
 #line 197 "ts-src/mgos/mqtt5.ts"
     return false;

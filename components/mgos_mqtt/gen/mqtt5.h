@@ -25,7 +25,6 @@ void mqtt5_fillProps(mgos_mqtt_props *o, Session *s);
 rt_bytes mqtt5_rawOf(mgos_mqtt_props *o, rt_bytes fallback);
 const char *mqtt5_setWill5(V5State *v, uint32_t delay, uint32_t expiry, int32_t format, rt_bytes ct, rt_bytes rt, rt_bytes cd, rt_bytes users);
 bool mqtt5_addWillUser5(V5State *v, rt_bytes key, rt_bytes value);
-int32_t mqtt5_userPairs(rt_bytes src, rt_bytes out);
 bool mqtt5_configWill5(Session *s, mgos_config_mqtt *c);
 
 #ifdef __cplusplus

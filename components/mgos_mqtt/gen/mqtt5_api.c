@@ -6,6 +6,24 @@ static void mqtt5_api_v5Off(const char *what);
 static bool mqtt5_api_takeStagedUser(Session *s, Props5 *p);
 static bool mqtt5_api_takePubProps(Session *s, mgos_mqtt_props *o);
 
+static const char mqtt5_api__s0[] = "MQTT 5 is compiled out (CONFIG_MGOS_MQTT_V5_SUPPORT): ";
+static const char mqtt5_api__s1[] = "publish: user property not UTF-8 or too long";
+static const char mqtt5_api__s2[] = "publish: props.user_key with the staged user properties over MGOS_MQTT_V5_STR_SIZE";
+static const char mqtt5_api__s3[] = "mgos_mqtt_conn_add_pub_user_prop";
+static const char mqtt5_api__s4[] = "publish user property not UTF-8 or does not fit MGOS_MQTT_V5_STR_SIZE: ";
+static const char mqtt5_api__s5[] = "mgos_mqtt_conn_sub5: bad options or subscription id for ";
+static const char mqtt5_api__s6[] = "mgos_mqtt_conn_add_connect_user_prop";
+static const char mqtt5_api__s7[] = "connect user property does not fit MGOS_MQTT_V5_STR_SIZE: ";
+static const char mqtt5_api__s8[] = "mgos_mqtt_conn_set_request_response_info";
+static const char mqtt5_api__s9[] = "mgos_mqtt_conn_set_auth";
+static const char mqtt5_api__s10[] = "mgos_mqtt_conn_set_auth: method empty, or method or data over MGOS_MQTT_V5_STR_SIZE";
+static const char mqtt5_api__s11[] = "mgos_mqtt_conn_set_will5";
+static const char mqtt5_api__s12[] = "mgos_mqtt_conn_set_will5: user property not UTF-8 or too long";
+static const char mqtt5_api__s13[] = "mgos_mqtt_conn_set_will5: ";
+static const char mqtt5_api__s14[] = "mgos_mqtt_conn_add_will_user_prop";
+static const char mqtt5_api__s15[] = "will user property not UTF-8 or does not fit MGOS_MQTT_V5_STR_SIZE: ";
+static const char mqtt5_api__s16[] = "mgos_mqtt_conn_v5_info";
+
 #line 21 "ts-src/mgos/mqtt5_api.ts"
 static PropIter mqtt5_api_iter;
 
@@ -18,7 +36,7 @@ static uint8_t mqtt5_api_userScratch[((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ?
 #line 26 "ts-src/mgos/mqtt5_api.ts"
 static void mqtt5_api_v5Off(const char *what) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    port_logMsg(LogLevel_ERROR, "MQTT 5 is compiled out (CONFIG_MGOS_MQTT_V5_SUPPORT): ", rt_str_bytes(what));
+    port_logMsg(LogLevel_ERROR, mqtt5_api__s0, rt_str_bytes(what));
   }
 }
 
@@ -89,7 +107,7 @@ static bool mqtt5_api_takePubProps(Session *s, mgos_mqtt_props *o) {
 #line 84 "ts-src/mgos/mqtt5_api.ts"
     if (n == 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        port_logMsg(LogLevel_ERROR, "publish: user property not UTF-8 or too long", RT_NOBYTES);
+        port_logMsg(LogLevel_ERROR, mqtt5_api__s1, RT_NOBYTES);
       }
 #line 86 "ts-src/mgos/mqtt5_api.ts"
       return false;
@@ -97,7 +115,7 @@ static bool mqtt5_api_takePubProps(Session *s, mgos_mqtt_props *o) {
   }
   if (v->pubUserLen > ((int64_t)((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_V5_STR_SIZE : 1) - (int64_t)n)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "publish: props.user_key with the staged user properties over MGOS_MQTT_V5_STR_SIZE", RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, mqtt5_api__s2, RT_NOBYTES);
     }
 #line 91 "ts-src/mgos/mqtt5_api.ts"
     return false;
@@ -144,14 +162,14 @@ uint16_t mqtt5_api_conn_pub5_bytes(mgos_mqtt_conn *c, const char *topic, rt_byte
  *  False, logged, the staged ones kept: not UTF-8 or does not fit. @api */
 bool mgos_mqtt_conn_add_pub_user_prop(mgos_mqtt_conn *c, const char *key, const char *value) {
   if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
-    mqtt5_api_v5Off("mgos_mqtt_conn_add_pub_user_prop");
+    mqtt5_api_v5Off(mqtt5_api__s3);
     return false;
   }
   V5State *v = &c->session.v5s[0];
   uint32_t n = codec5_putUserProp(RT_BYTES(v->pubUser, session5_STR_ROOM), v->pubUserLen, rt_str_bytes(key), rt_str_bytes(value));
   if (n == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "publish user property not UTF-8 or does not fit MGOS_MQTT_V5_STR_SIZE: ", rt_str_bytes(key));
+      port_logMsg(LogLevel_ERROR, mqtt5_api__s4, rt_str_bytes(key));
     }
 #line 136 "ts-src/mgos/mqtt5_api.ts"
     return false;
@@ -178,7 +196,7 @@ void mgos_mqtt_conn_clear_pub_user_props(mgos_mqtt_conn *c) {
 bool mgos_mqtt_conn_sub5(mgos_mqtt_conn *c, const char *topic, int qos, int opts, uint32_t sub_id, mg_event_handler_t handler, void *user_data) {
   if ((((opts & (~0x3c)) != 0) || ((rt_sar32(opts, 4) & 3) == 3)) || sub_id > 268435455) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "mgos_mqtt_conn_sub5: bad options or subscription id for ", rt_str_bytes(topic));
+      port_logMsg(LogLevel_ERROR, mqtt5_api__s5, rt_str_bytes(topic));
     }
 #line 157 "ts-src/mgos/mqtt5_api.ts"
     return false;
@@ -197,14 +215,14 @@ bool mgos_mqtt_conn_sub5(mgos_mqtt_conn *c, const char *topic, int qos, int opts
  *  MGOS_MQTT_V5_STR_SIZE or is not UTF-8. @api */
 bool mgos_mqtt_conn_add_connect_user_prop(mgos_mqtt_conn *c, const char *key, const char *value) {
   if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
-    mqtt5_api_v5Off("mgos_mqtt_conn_add_connect_user_prop");
+    mqtt5_api_v5Off(mqtt5_api__s6);
     return false;
   }
   V5State *v = &c->session.v5s[0];
   uint32_t n = codec5_putUserProp(RT_BYTES(v->connectUser, session5_STR_ROOM), v->connectUserLen, rt_str_bytes(key), rt_str_bytes(value));
   if (n == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "connect user property does not fit MGOS_MQTT_V5_STR_SIZE: ", rt_str_bytes(key));
+      port_logMsg(LogLevel_ERROR, mqtt5_api__s7, rt_str_bytes(key));
     }
 #line 180 "ts-src/mgos/mqtt5_api.ts"
     return false;
@@ -229,7 +247,7 @@ void mgos_mqtt_conn_clear_connect_props(mgos_mqtt_conn *c) {
 /** Asks for Response Information in the CONNACK (read it with mgos_mqtt_conn_v5_info). @api */
 void mgos_mqtt_conn_set_request_response_info(mgos_mqtt_conn *c, bool on) {
   if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
-    mqtt5_api_v5Off("mgos_mqtt_conn_set_request_response_info");
+    mqtt5_api_v5Off(mqtt5_api__s8);
     return;
   }
   c->session.v5s[0].requestResponseInfo = on;
@@ -244,7 +262,7 @@ void mgos_mqtt_conn_set_request_response_info(mgos_mqtt_conn *c, bool on) {
  */
 bool mqtt5_api_conn_set_auth_bytes(mgos_mqtt_conn *c, const char *method, rt_bytes data) {
   if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
-    mqtt5_api_v5Off("mgos_mqtt_conn_set_auth");
+    mqtt5_api_v5Off(mqtt5_api__s9);
     return method == NULL;
   }
   V5State *v = &c->session.v5s[0];
@@ -257,7 +275,7 @@ bool mqtt5_api_conn_set_auth_bytes(mgos_mqtt_conn *c, const char *method, rt_byt
   rt_bytes m = rt_str_bytes(method);
   if ((m.len == 0 || m.len > CONFIG_MGOS_MQTT_V5_STR_SIZE) || data.len > CONFIG_MGOS_MQTT_V5_STR_SIZE) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "mgos_mqtt_conn_set_auth: method empty, or method or data over MGOS_MQTT_V5_STR_SIZE", RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, mqtt5_api__s10, RT_NOBYTES);
     }
 #line 224 "ts-src/mgos/mqtt5_api.ts"
     return false;
@@ -290,7 +308,7 @@ bool mqtt5_api_conn_auth_continue_bytes(mgos_mqtt_conn *c, int reason, rt_bytes 
  *  still will_topic / will_message. False, logged, nothing changed: invalid. @api */
 bool mgos_mqtt_conn_set_will5(mgos_mqtt_conn *c, uint32_t delay, mgos_mqtt_props *props) {
   if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
-    mqtt5_api_v5Off("mgos_mqtt_conn_set_will5");
+    mqtt5_api_v5Off(mqtt5_api__s11);
     return false;
   }
   V5State *v = &c->session.v5s[0];
@@ -318,7 +336,7 @@ bool mgos_mqtt_conn_set_will5(mgos_mqtt_conn *c, uint32_t delay, mgos_mqtt_props
 #line 278 "ts-src/mgos/mqtt5_api.ts"
       if (n == 0) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-          port_logMsg(LogLevel_ERROR, "mgos_mqtt_conn_set_will5: user property not UTF-8 or too long", RT_NOBYTES);
+          port_logMsg(LogLevel_ERROR, mqtt5_api__s12, RT_NOBYTES);
         }
 #line 280 "ts-src/mgos/mqtt5_api.ts"
         return false;
@@ -329,7 +347,7 @@ bool mgos_mqtt_conn_set_will5(mgos_mqtt_conn *c, uint32_t delay, mgos_mqtt_props
   const char *err = mqtt5_setWill5(v, delay, expiry, fmt, ct, rt, cd, users);
   if (err != NULL) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "mgos_mqtt_conn_set_will5: ", rt_str_bytes(err));
+      port_logMsg(LogLevel_ERROR, mqtt5_api__s13, rt_str_bytes(err));
     }
 #line 288 "ts-src/mgos/mqtt5_api.ts"
     return false;
@@ -343,13 +361,13 @@ bool mgos_mqtt_conn_set_will5(mgos_mqtt_conn *c, uint32_t delay, mgos_mqtt_props
  *  MGOS_MQTT_V5_STR_SIZE with the will's other properties. @api */
 bool mgos_mqtt_conn_add_will_user_prop(mgos_mqtt_conn *c, const char *key, const char *value) {
   if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
-    mqtt5_api_v5Off("mgos_mqtt_conn_add_will_user_prop");
+    mqtt5_api_v5Off(mqtt5_api__s14);
     return false;
   }
   V5State *v = &c->session.v5s[0];
   if (!mqtt5_addWillUser5(v, rt_str_bytes(key), rt_str_bytes(value))) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, "will user property not UTF-8 or does not fit MGOS_MQTT_V5_STR_SIZE: ", rt_str_bytes(key));
+      port_logMsg(LogLevel_ERROR, mqtt5_api__s15, rt_str_bytes(key));
     }
 #line 305 "ts-src/mgos/mqtt5_api.ts"
     return false;
@@ -369,7 +387,7 @@ void mgos_mqtt_conn_disconnect5(mgos_mqtt_conn *c, int reason) {
  *  next call). NULL, with an error logged, when MQTT 5 is compiled out. @api */
 mgos_mqtt_v5_info *mgos_mqtt_conn_v5_info(mgos_mqtt_conn *c) {
   if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
-    mqtt5_api_v5Off("mgos_mqtt_conn_v5_info");
+    mqtt5_api_v5Off(mqtt5_api__s16);
     return NULL;
   }
   mgos_mqtt_v5_info *o = &c->info5s[0];

@@ -3,6 +3,68 @@
 
 static uint32_t packet5_propInfo(uint8_t id);
 
+static const char packet5__s0[] = "Granted QoS 0";
+static const char packet5__s1[] = "Normal disconnection";
+static const char packet5__s2[] = "Success";
+static const char packet5__s3[] = "Granted QoS 1";
+static const char packet5__s4[] = "Granted QoS 2";
+static const char packet5__s5[] = "Disconnect with Will Message";
+static const char packet5__s6[] = "No matching subscribers";
+static const char packet5__s7[] = "No subscription existed";
+static const char packet5__s8[] = "Continue authentication";
+static const char packet5__s9[] = "Re-authenticate";
+static const char packet5__s10[] = "Unspecified error";
+static const char packet5__s11[] = "Malformed Packet";
+static const char packet5__s12[] = "Protocol Error";
+static const char packet5__s13[] = "Implementation specific error";
+static const char packet5__s14[] = "Unsupported Protocol Version";
+static const char packet5__s15[] = "Client Identifier not valid";
+static const char packet5__s16[] = "Bad User Name or Password";
+static const char packet5__s17[] = "Not authorized";
+static const char packet5__s18[] = "Server unavailable";
+static const char packet5__s19[] = "Server busy";
+static const char packet5__s20[] = "Banned";
+static const char packet5__s21[] = "Server shutting down";
+static const char packet5__s22[] = "Bad authentication method";
+static const char packet5__s23[] = "Keep Alive timeout";
+static const char packet5__s24[] = "Session taken over";
+static const char packet5__s25[] = "Topic Filter invalid";
+static const char packet5__s26[] = "Topic Name invalid";
+static const char packet5__s27[] = "Packet Identifier in use";
+static const char packet5__s28[] = "Packet Identifier not found";
+static const char packet5__s29[] = "Receive Maximum exceeded";
+static const char packet5__s30[] = "Topic Alias invalid";
+static const char packet5__s31[] = "Packet too large";
+static const char packet5__s32[] = "Message rate too high";
+static const char packet5__s33[] = "Quota exceeded";
+static const char packet5__s34[] = "Administrative action";
+static const char packet5__s35[] = "Payload format invalid";
+static const char packet5__s36[] = "Retain not supported";
+static const char packet5__s37[] = "QoS not supported";
+static const char packet5__s38[] = "Use another server";
+static const char packet5__s39[] = "Server moved";
+static const char packet5__s40[] = "Shared Subscriptions not supported";
+static const char packet5__s41[] = "Connection rate exceeded";
+static const char packet5__s42[] = "Maximum connect time";
+static const char packet5__s43[] = "Subscription Identifiers not supported";
+static const char packet5__s44[] = "Wildcard Subscriptions not supported";
+static const char packet5__s45[] = "unknown reason code";
+static const char packet5__s46[] = "unknown property id";
+static const char packet5__s47[] = "property not allowed in this packet";
+static const char packet5__s48[] = "property given twice";
+static const char packet5__s49[] = "property length runs past its end";
+static const char packet5__s50[] = "variable byte integer over 4 bytes";
+static const char packet5__s51[] = "variable byte integer not minimal";
+static const char packet5__s52[] = "property value out of range";
+static const char packet5__s53[] = "topic alias 0";
+static const char packet5__s54[] = "reason code not valid for the packet";
+static const char packet5__s55[] = "authentication data without method";
+static const char packet5__s56[] = "wildcard in response topic";
+static const char packet5__s57[] = "empty topic without topic alias";
+static const char packet5__s58[] = "bad subscription options";
+static const char packet5__s59[] = "protocol level is not 5";
+static const char packet5__s60[] = "unknown decode error";
+
 #line 242 "ts-src/mqtt/packet5.ts"
 static rt_bytes packet5_EMPTY;
 
@@ -133,186 +195,186 @@ const char *packet5_reasonName(uint8_t type, uint8_t code) {
   switch (code) {
   case 0x0: {
     if (type == PacketType_SUBACK) {
-      return "Granted QoS 0";
+      return packet5__s0;
     }
 #line 452 "ts-src/mqtt/packet5.ts"
     if (type == PacketType_DISCONNECT) {
-      return "Normal disconnection";
+      return packet5__s1;
     }
 #line 453 "ts-src/mqtt/packet5.ts"
-    return "Success";
+    return packet5__s2;
   }
 #line 454 "ts-src/mqtt/packet5.ts"
   case 0x1: {
-    return "Granted QoS 1";
+    return packet5__s3;
   }
 #line 455 "ts-src/mqtt/packet5.ts"
   case 0x2: {
-    return "Granted QoS 2";
+    return packet5__s4;
   }
 #line 456 "ts-src/mqtt/packet5.ts"
   case 0x4: {
-    return "Disconnect with Will Message";
+    return packet5__s5;
   }
 #line 457 "ts-src/mqtt/packet5.ts"
   case 0x10: {
-    return "No matching subscribers";
+    return packet5__s6;
   }
 #line 458 "ts-src/mqtt/packet5.ts"
   case 0x11: {
-    return "No subscription existed";
+    return packet5__s7;
   }
 #line 459 "ts-src/mqtt/packet5.ts"
   case 0x18: {
-    return "Continue authentication";
+    return packet5__s8;
   }
 #line 460 "ts-src/mqtt/packet5.ts"
   case 0x19: {
-    return "Re-authenticate";
+    return packet5__s9;
   }
 #line 461 "ts-src/mqtt/packet5.ts"
   case 0x80: {
-    return "Unspecified error";
+    return packet5__s10;
   }
 #line 462 "ts-src/mqtt/packet5.ts"
   case 0x81: {
-    return "Malformed Packet";
+    return packet5__s11;
   }
 #line 463 "ts-src/mqtt/packet5.ts"
   case 0x82: {
-    return "Protocol Error";
+    return packet5__s12;
   }
 #line 464 "ts-src/mqtt/packet5.ts"
   case 0x83: {
-    return "Implementation specific error";
+    return packet5__s13;
   }
 #line 465 "ts-src/mqtt/packet5.ts"
   case 0x84: {
-    return "Unsupported Protocol Version";
+    return packet5__s14;
   }
 #line 466 "ts-src/mqtt/packet5.ts"
   case 0x85: {
-    return "Client Identifier not valid";
+    return packet5__s15;
   }
 #line 467 "ts-src/mqtt/packet5.ts"
   case 0x86: {
-    return "Bad User Name or Password";
+    return packet5__s16;
   }
 #line 468 "ts-src/mqtt/packet5.ts"
   case 0x87: {
-    return "Not authorized";
+    return packet5__s17;
   }
 #line 469 "ts-src/mqtt/packet5.ts"
   case 0x88: {
-    return "Server unavailable";
+    return packet5__s18;
   }
 #line 470 "ts-src/mqtt/packet5.ts"
   case 0x89: {
-    return "Server busy";
+    return packet5__s19;
   }
 #line 471 "ts-src/mqtt/packet5.ts"
   case 0x8a: {
-    return "Banned";
+    return packet5__s20;
   }
 #line 472 "ts-src/mqtt/packet5.ts"
   case 0x8b: {
-    return "Server shutting down";
+    return packet5__s21;
   }
 #line 473 "ts-src/mqtt/packet5.ts"
   case 0x8c: {
-    return "Bad authentication method";
+    return packet5__s22;
   }
 #line 474 "ts-src/mqtt/packet5.ts"
   case 0x8d: {
-    return "Keep Alive timeout";
+    return packet5__s23;
   }
 #line 475 "ts-src/mqtt/packet5.ts"
   case 0x8e: {
-    return "Session taken over";
+    return packet5__s24;
   }
 #line 476 "ts-src/mqtt/packet5.ts"
   case 0x8f: {
-    return "Topic Filter invalid";
+    return packet5__s25;
   }
 #line 477 "ts-src/mqtt/packet5.ts"
   case 0x90: {
-    return "Topic Name invalid";
+    return packet5__s26;
   }
 #line 478 "ts-src/mqtt/packet5.ts"
   case 0x91: {
-    return "Packet Identifier in use";
+    return packet5__s27;
   }
 #line 479 "ts-src/mqtt/packet5.ts"
   case 0x92: {
-    return "Packet Identifier not found";
+    return packet5__s28;
   }
 #line 480 "ts-src/mqtt/packet5.ts"
   case 0x93: {
-    return "Receive Maximum exceeded";
+    return packet5__s29;
   }
 #line 481 "ts-src/mqtt/packet5.ts"
   case 0x94: {
-    return "Topic Alias invalid";
+    return packet5__s30;
   }
 #line 482 "ts-src/mqtt/packet5.ts"
   case 0x95: {
-    return "Packet too large";
+    return packet5__s31;
   }
 #line 483 "ts-src/mqtt/packet5.ts"
   case 0x96: {
-    return "Message rate too high";
+    return packet5__s32;
   }
 #line 484 "ts-src/mqtt/packet5.ts"
   case 0x97: {
-    return "Quota exceeded";
+    return packet5__s33;
   }
 #line 485 "ts-src/mqtt/packet5.ts"
   case 0x98: {
-    return "Administrative action";
+    return packet5__s34;
   }
 #line 486 "ts-src/mqtt/packet5.ts"
   case 0x99: {
-    return "Payload format invalid";
+    return packet5__s35;
   }
 #line 487 "ts-src/mqtt/packet5.ts"
   case 0x9a: {
-    return "Retain not supported";
+    return packet5__s36;
   }
 #line 488 "ts-src/mqtt/packet5.ts"
   case 0x9b: {
-    return "QoS not supported";
+    return packet5__s37;
   }
 #line 489 "ts-src/mqtt/packet5.ts"
   case 0x9c: {
-    return "Use another server";
+    return packet5__s38;
   }
 #line 490 "ts-src/mqtt/packet5.ts"
   case 0x9d: {
-    return "Server moved";
+    return packet5__s39;
   }
 #line 491 "ts-src/mqtt/packet5.ts"
   case 0x9e: {
-    return "Shared Subscriptions not supported";
+    return packet5__s40;
   }
 #line 492 "ts-src/mqtt/packet5.ts"
   case 0x9f: {
-    return "Connection rate exceeded";
+    return packet5__s41;
   }
 #line 493 "ts-src/mqtt/packet5.ts"
   case 0xa0: {
-    return "Maximum connect time";
+    return packet5__s42;
   }
 #line 494 "ts-src/mqtt/packet5.ts"
   case 0xa1: {
-    return "Subscription Identifiers not supported";
+    return packet5__s43;
   }
 #line 495 "ts-src/mqtt/packet5.ts"
   case 0xa2: {
-    return "Wildcard Subscriptions not supported";
+    return packet5__s44;
   }
 #line 496 "ts-src/mqtt/packet5.ts"
   default: {
-    return "unknown reason code";
+    return packet5__s45;
   }
   }
   return NULL; /* not reached */
@@ -323,63 +385,63 @@ const char *packet5_reasonName(uint8_t type, uint8_t code) {
 const char *packet5_decode5ErrName(uint8_t e) {
   switch (e) {
   case Decode5Err_UNKNOWN_PROPERTY: {
-    return "unknown property id";
+    return packet5__s46;
   }
 #line 504 "ts-src/mqtt/packet5.ts"
   case Decode5Err_PROPERTY_NOT_ALLOWED: {
-    return "property not allowed in this packet";
+    return packet5__s47;
   }
 #line 505 "ts-src/mqtt/packet5.ts"
   case Decode5Err_DUPLICATE_PROPERTY: {
-    return "property given twice";
+    return packet5__s48;
   }
 #line 506 "ts-src/mqtt/packet5.ts"
   case Decode5Err_PROPERTY_LENGTH: {
-    return "property length runs past its end";
+    return packet5__s49;
   }
 #line 507 "ts-src/mqtt/packet5.ts"
   case Decode5Err_VARINT_TOO_LONG: {
-    return "variable byte integer over 4 bytes";
+    return packet5__s50;
   }
 #line 508 "ts-src/mqtt/packet5.ts"
   case Decode5Err_VARINT_NOT_MINIMAL: {
-    return "variable byte integer not minimal";
+    return packet5__s51;
   }
 #line 509 "ts-src/mqtt/packet5.ts"
   case Decode5Err_BAD_PROPERTY_VALUE: {
-    return "property value out of range";
+    return packet5__s52;
   }
 #line 510 "ts-src/mqtt/packet5.ts"
   case Decode5Err_TOPIC_ALIAS_ZERO: {
-    return "topic alias 0";
+    return packet5__s53;
   }
 #line 511 "ts-src/mqtt/packet5.ts"
   case Decode5Err_BAD_REASON_CODE: {
-    return "reason code not valid for the packet";
+    return packet5__s54;
   }
 #line 512 "ts-src/mqtt/packet5.ts"
   case Decode5Err_AUTH_DATA_WITHOUT_METHOD: {
-    return "authentication data without method";
+    return packet5__s55;
   }
 #line 513 "ts-src/mqtt/packet5.ts"
   case Decode5Err_BAD_RESPONSE_TOPIC: {
-    return "wildcard in response topic";
+    return packet5__s56;
   }
 #line 514 "ts-src/mqtt/packet5.ts"
   case Decode5Err_EMPTY_TOPIC_NO_ALIAS: {
-    return "empty topic without topic alias";
+    return packet5__s57;
   }
 #line 515 "ts-src/mqtt/packet5.ts"
   case Decode5Err_BAD_SUBSCRIPTION_OPTIONS: {
-    return "bad subscription options";
+    return packet5__s58;
   }
 #line 516 "ts-src/mqtt/packet5.ts"
   case Decode5Err_BAD_PROTOCOL_LEVEL: {
-    return "protocol level is not 5";
+    return packet5__s59;
   }
 #line 517 "ts-src/mqtt/packet5.ts"
   default: {
-    return "unknown decode error";
+    return packet5__s60;
   }
   }
   return NULL; /* not reached */

@@ -341,25 +341,19 @@ struct Session {
 
 void Session_init(Session *self);
 void SessionConfig_init(SessionConfig *self);
-uint32_t session_storeMeta(uint8_t state, uint8_t qos, uint16_t id);
 const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage);
-rt_bytes SessionConfig_str(SessionConfig *self, uint32_t k);
 rt_bytes Sub_view(Sub *self);
-const char *session_connackReason(uint8_t code);
 bool Session_isV5(Session *self);
-void Session_configure(Session *self, SessionConfig *c);
 void Session_setMaxQos(Session *self, uint8_t q);
 bool Session_isConnected(Session *self);
 bool Session_connect(Session *self, uint32_t now);
 bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now);
-uint32_t Session_maxPacket5(Session *self);
 rt_bytes Session_txView(Session *self);
 void Session_txConsumed(Session *self, uint32_t n);
 bool Session_wantsClose(Session *self);
 void Session_connectionLost(Session *self, uint32_t now);
 void Session_close(Session *self, const char *reason);
 bool Session_disconnect(Session *self);
-void Session_protocolError(Session *self, uint8_t code, const char *why);
 uint32_t Session_nextTickIn(Session *self, uint32_t now, uint32_t cap);
 void Session_tick(Session *self, uint32_t now);
 uint16_t Session_nextPacketId(Session *self);
@@ -373,10 +367,7 @@ uint32_t Session_inflightCount(Session *self);
 uint32_t Session_queuedCount(Session *self);
 void Session_onRecv(Session *self, rt_bytes data, uint32_t now);
 void Session_queueAck(Session *self, uint8_t type, uint16_t id);
-void Session_queueAckReason(Session *self, uint8_t type, uint16_t id, uint8_t reason);
 bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data);
-rt_bytes Session_txFree(Session *self);
-const char *session_configStringsError(rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage);
 
 #ifdef __cplusplus
 }

@@ -2,7 +2,10 @@
 #include "session5.h"
 
 static uint32_t session5_minOf(uint32_t a, uint32_t b);
+static rt_bytes AliasTable_get(AliasTable *self, uint32_t k);
+static void AliasTable_drop(AliasTable *self, uint32_t k);
 static uint32_t session5_keep(rt_bytes dst, rt_bytes src);
+static void session5_pubLayout(rt_bytes m, uint8_t qos, PubLayout *l);
 static uint32_t session5_aliasedRem(rt_bytes m, PubLayout *l, bool dropTopic);
 static void session5_convLayout(rt_bytes m, uint8_t qos, bool m5);
 static void session5_convPut(rt_bytes out, rt_bytes seg);
@@ -324,13 +327,13 @@ void AliasTable_clear(AliasTable *self) {
   self->used = 0;
 }
 
-rt_bytes AliasTable_get(AliasTable *self, uint32_t k) {
+static rt_bytes AliasTable_get(AliasTable *self, uint32_t k) {
   uint32_t at = rt_get_u32(self->off, session5_ALIAS_SLOTS, k);
   return rt_subarray(RT_BYTES(self->buf, session5_ALIAS_ROOM), at, at + rt_get_u32(self->len, session5_ALIAS_SLOTS, k));
 }
 
 /** Forgets slot k's topic, closing the gap it leaves. */
-void AliasTable_drop(AliasTable *self, uint32_t k) {
+static void AliasTable_drop(AliasTable *self, uint32_t k) {
   uint32_t n = rt_get_u32(self->len, session5_ALIAS_SLOTS, k);
   rt_set_u8(self->lost, session5_ALIAS_SLOTS, k, 0);
   if (n == 0) {
@@ -374,7 +377,7 @@ static uint32_t session5_keep(rt_bytes dst, rt_bytes src) {
 
 /** Reads the layout of the well-formed MQTT 5 PUBLISH `m` (one we encoded). */
 #line 397 "ts-src/mqtt/session5.ts"
-void session5_pubLayout(rt_bytes m, uint8_t qos, PubLayout *l) {
+static void session5_pubLayout(rt_bytes m, uint8_t qos, PubLayout *l) {
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;

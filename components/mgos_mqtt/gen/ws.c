@@ -2,9 +2,14 @@
 #include "ws.h"
 #include "loglevel.h"
 
+static void Sha1_update(Sha1 *self, rt_bytes b);
+static void Sha1_finish(Sha1 *self, rt_bytes out);
 static void Sha1_compress(Sha1 *self);
 static uint32_t ws_rotl(uint32_t x, uint32_t n);
+static uint32_t ws_base64(rt_bytes src, rt_bytes dst);
 static uint8_t ws_lower(uint8_t c);
+static bool ws_asciiEqualNoCase(rt_bytes a, rt_bytes b);
+static bool ws_hasToken(rt_bytes list, rt_bytes tok);
 static WsNote *WsNote_clear(WsNote *self);
 static WsNote *WsNote_add(WsNote *self, rt_bytes b);
 static WsNote *WsNote_num(WsNote *self, uint32_t v);
@@ -22,6 +27,39 @@ static int32_t WsLink_headerBytes(WsLink *self, rt_bytes d);
 static bool WsLink_headerLine(WsLink *self, rt_bytes ln, bool over);
 static bool WsLink_badHeader(WsLink *self, const char *why, rt_bytes val);
 static bool WsLink_checkResponse(WsLink *self);
+
+static const char ws__s0[] = "WebSocket: ws_path must start with '/': ";
+static const char ws__s1[] = "WebSocket: ws_path has a space or a non-ASCII byte: ";
+static const char ws__s2[] = "WebSocket: Upgrade request longer than MGOS_MQTT_WS_TX_SIZE, path: ";
+static const char ws__s3[] = "WebSocket (wss) handshake: GET ";
+static const char ws__s4[] = "WebSocket (ws) handshake: GET ";
+static const char ws__s5[] = "WebSocket: no handshake response in time";
+static const char ws__s6[] = "WebSocket: reserved bits set (no extension was agreed)";
+static const char ws__s7[] = "WebSocket: masked frame from the server";
+static const char ws__s8[] = "WebSocket: text frame (MQTT needs binary frames)";
+static const char ws__s9[] = "WebSocket: unknown opcode";
+static const char ws__s10[] = "WebSocket: fragmented control frame";
+static const char ws__s11[] = "WebSocket: control frame longer than 125 bytes";
+static const char ws__s12[] = "WebSocket: continuation frame without a message";
+static const char ws__s13[] = "WebSocket: new message inside a fragmented one";
+static const char ws__s14[] = "WebSocket: frame too big (over 4 GiB)";
+static const char ws__s15[] = "WebSocket: frame larger than the largest MQTT packet";
+static const char ws__s16[] = "WebSocket: Close frame with a 1-byte payload";
+static const char ws__s17[] = "WebSocket: server closed the connection: ";
+static const char ws__s18[] = "WebSocket: close acknowledged: ";
+static const char ws__s19[] = "WebSocket: handshake response header too long";
+static const char ws__s20[] = "WebSocket: connected";
+static const char ws__s21[] = "WebSocket: handshake refused, the server answered: ";
+static const char ws__s22[] = "WebSocket: malformed response header line: ";
+static const char ws__s23[] = "WebSocket: bad Upgrade header: ";
+static const char ws__s24[] = "WebSocket: bad Connection header: ";
+static const char ws__s25[] = "WebSocket: wrong Sec-WebSocket-Accept: ";
+static const char ws__s26[] = "WebSocket: server chose another subprotocol: ";
+static const char ws__s27[] = "WebSocket: server chose an extension we did not offer: ";
+static const char ws__s28[] = "WebSocket: empty handshake response";
+static const char ws__s29[] = "WebSocket: response without Upgrade: websocket";
+static const char ws__s30[] = "WebSocket: response without Connection: Upgrade";
+static const char ws__s31[] = "WebSocket: response without Sec-WebSocket-Accept";
 
 #line 256 "ts-src/mgos/ws.ts"
 static WsNote ws_note;
@@ -46,7 +84,7 @@ void Sha1_start(Sha1 *self) {
   self->total = 0;
 }
 
-void Sha1_update(Sha1 *self, rt_bytes b) {
+static void Sha1_update(Sha1 *self, rt_bytes b) {
   for (uint32_t i = 0; i < b.len; i++) {
     rt_set_u8(self->block, 64, self->used, b.p[i]);
     self->used++;
@@ -59,7 +97,7 @@ void Sha1_update(Sha1 *self, rt_bytes b) {
 }
 
 /** The 20-byte digest into `out`. Messages up to 512 MiB (a u32 bit count). */
-void Sha1_finish(Sha1 *self, rt_bytes out) {
+static void Sha1_finish(Sha1 *self, rt_bytes out) {
   uint32_t bits = self->total * 8u;
   rt_set_u8(self->block, 64, self->used, 0x80);
   self->used++;
@@ -139,7 +177,7 @@ static uint32_t ws_rotl(uint32_t x, uint32_t n) {
 }
 
 /** Base64 of `src` into `dst` (RFC 4648, padded); the length written, 0 if it does not fit. */
-uint32_t ws_base64(rt_bytes src, rt_bytes dst) {
+static uint32_t ws_base64(rt_bytes src, rt_bytes dst) {
   rt_bytes tab = RT_LIT("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
   uint32_t o = 0;
   for (uint32_t i = 0; i < src.len; i += 3) {
@@ -164,7 +202,7 @@ static uint8_t ws_lower(uint8_t c) {
 }
 
 /** Case-insensitive equality of two byte strings (HTTP tokens). */
-bool ws_asciiEqualNoCase(rt_bytes a, rt_bytes b) {
+static bool ws_asciiEqualNoCase(rt_bytes a, rt_bytes b) {
   if (a.len != b.len) {
     return false;
   }
@@ -179,7 +217,7 @@ bool ws_asciiEqualNoCase(rt_bytes a, rt_bytes b) {
 }
 
 /** Is `tok` one of the comma-separated tokens of `list` (case-insensitive)? */
-bool ws_hasToken(rt_bytes list, rt_bytes tok) {
+static bool ws_hasToken(rt_bytes list, rt_bytes tok) {
   uint32_t i = 0;
   while (i < list.len) {
     while (i < list.len && ((list.p[i] == 0x20 || list.p[i] == 0x9) || list.p[i] == 0x2c)) {
@@ -286,7 +324,7 @@ bool WsLink_begin(WsLink *self, rt_bytes host, uint16_t port, bool tls, rt_bytes
 #line 346 "ts-src/mgos/ws.ts"
   if (rt_bytes_get(p, 0) != 0x2f) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      port_logMsg(1, "WebSocket: ws_path must start with '/': ", p);
+      port_logMsg(1, ws__s0, p);
     }
 #line 348 "ts-src/mgos/ws.ts"
     return false;
@@ -294,7 +332,7 @@ bool WsLink_begin(WsLink *self, rt_bytes host, uint16_t port, bool tls, rt_bytes
   for (uint32_t i = 0; i < p.len; i++) {
     if (p.p[i] <= 0x20 || p.p[i] >= 0x7f) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-        port_logMsg(1, "WebSocket: ws_path has a space or a non-ASCII byte: ", p);
+        port_logMsg(1, ws__s1, p);
       }
 #line 353 "ts-src/mgos/ws.ts"
       return false;
@@ -331,13 +369,13 @@ bool WsLink_begin(WsLink *self, rt_bytes host, uint16_t port, bool tls, rt_bytes
   if (!ok) {
     self->txLen = 0;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(0, "WebSocket: Upgrade request longer than MGOS_MQTT_WS_TX_SIZE, path: ", p);
+      port_logMsg(0, ws__s2, p);
     }
 #line 373 "ts-src/mgos/ws.ts"
     return false;
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-    port_logMsg(2, tls ? "WebSocket (wss) handshake: GET " : "WebSocket (ws) handshake: GET ", p);
+    port_logMsg(2, tls ? ws__s3 : ws__s4, p);
   }
 #line 376 "ts-src/mgos/ws.ts"
   self->state = WsState_HANDSHAKE;
@@ -371,7 +409,7 @@ bool WsLink_expired(WsLink *self, uint32_t now) {
 #line 399 "ts-src/mgos/ws.ts"
   if (self->state == WsState_HANDSHAKE) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(0, "WebSocket: no handshake response in time", RT_NOBYTES);
+      port_logMsg(0, ws__s5, RT_NOBYTES);
     }
   }
 #line 400 "ts-src/mgos/ws.ts"
@@ -598,35 +636,35 @@ static bool WsLink_headerDone(WsLink *self) {
     self->op = (uint8_t)(h.p[0] & 0xf);
     uint32_t len7 = (uint32_t)(h.p[1] & 0x7f);
     if ((h.p[0] & 0x70) != 0) {
-      return WsLink_bad(self, WsCode_PROTOCOL, "WebSocket: reserved bits set (no extension was agreed)");
+      return WsLink_bad(self, WsCode_PROTOCOL, ws__s6);
     }
 #line 555 "ts-src/mgos/ws.ts"
     if ((h.p[1] & 0x80) != 0) {
-      return WsLink_bad(self, WsCode_PROTOCOL, "WebSocket: masked frame from the server");
+      return WsLink_bad(self, WsCode_PROTOCOL, ws__s7);
     }
 #line 556 "ts-src/mgos/ws.ts"
     bool control = self->op >= 8;
     if (self->op == WsOp_TEXT) {
-      return WsLink_bad(self, WsCode_UNSUPPORTED, "WebSocket: text frame (MQTT needs binary frames)");
+      return WsLink_bad(self, WsCode_UNSUPPORTED, ws__s8);
     }
 #line 558 "ts-src/mgos/ws.ts"
     if ((((self->op != WsOp_CONT && self->op != WsOp_BINARY) && self->op != WsOp_CLOSE) && self->op != WsOp_PING) && self->op != WsOp_PONG) {
-      return WsLink_bad(self, WsCode_PROTOCOL, "WebSocket: unknown opcode");
+      return WsLink_bad(self, WsCode_PROTOCOL, ws__s9);
     }
     if (control && !self->fin) {
-      return WsLink_bad(self, WsCode_PROTOCOL, "WebSocket: fragmented control frame");
+      return WsLink_bad(self, WsCode_PROTOCOL, ws__s10);
     }
 #line 562 "ts-src/mgos/ws.ts"
     if (control && len7 > 125) {
-      return WsLink_bad(self, WsCode_PROTOCOL, "WebSocket: control frame longer than 125 bytes");
+      return WsLink_bad(self, WsCode_PROTOCOL, ws__s11);
     }
 #line 563 "ts-src/mgos/ws.ts"
     if (self->op == WsOp_CONT && !self->inMessage) {
-      return WsLink_bad(self, WsCode_PROTOCOL, "WebSocket: continuation frame without a message");
+      return WsLink_bad(self, WsCode_PROTOCOL, ws__s12);
     }
 #line 564 "ts-src/mgos/ws.ts"
     if (self->op == WsOp_BINARY && self->inMessage) {
-      return WsLink_bad(self, WsCode_PROTOCOL, "WebSocket: new message inside a fragmented one");
+      return WsLink_bad(self, WsCode_PROTOCOL, ws__s13);
     }
 #line 565 "ts-src/mgos/ws.ts"
     if (len7 == 126) {
@@ -642,13 +680,13 @@ static bool WsLink_headerDone(WsLink *self) {
     self->left = (uint32_t)((h.p[2] * 256) + h.p[3]);
   } else {
     if (((h.p[2] != 0 || h.p[3] != 0) || h.p[4] != 0) || h.p[5] != 0) {
-      return WsLink_bad(self, WsCode_TOO_BIG, "WebSocket: frame too big (over 4 GiB)");
+      return WsLink_bad(self, WsCode_TOO_BIG, ws__s14);
     }
 #line 578 "ts-src/mgos/ws.ts"
     self->left = ((((uint32_t)h.p[6] * 16777216) + (uint32_t)(h.p[7] * 65536)) + (uint32_t)(h.p[8] * 256)) + (uint32_t)h.p[9];
   }
   if (self->left > ws_WS_MAX_FRAME) {
-    return WsLink_bad(self, WsCode_TOO_BIG, "WebSocket: frame larger than the largest MQTT packet");
+    return WsLink_bad(self, WsCode_TOO_BIG, ws__s15);
   }
 #line 581 "ts-src/mgos/ws.ts"
   self->ctlLen = 0;
@@ -681,7 +719,7 @@ static bool WsLink_frameDone(WsLink *self) {
   }
   // Close: a code of 1 byte is malformed; else log code and reason, answer, done.
   if (self->ctlLen == 1) {
-    return WsLink_bad(self, WsCode_PROTOCOL, "WebSocket: Close frame with a 1-byte payload");
+    return WsLink_bad(self, WsCode_PROTOCOL, ws__s16);
   }
 #line 605 "ts-src/mgos/ws.ts"
   uint16_t code = (uint16_t)((self->ctlLen >= 2) ? (uint16_t)((self->ctl[0] * 256) + rt_get_u8(self->ctl, ws_WS_CTL_BUF, 1)) : WsCode_NONE);
@@ -695,12 +733,12 @@ static bool WsLink_frameDone(WsLink *self) {
   bool answer = self->state == WsState_OPEN;
   if (answer) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      port_logMsg(1, "WebSocket: server closed the connection: ", WsNote_view(&ws_note));
+      port_logMsg(1, ws__s17, WsNote_view(&ws_note));
     }
 #line 611 "ts-src/mgos/ws.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-      port_logMsg(2, "WebSocket: close acknowledged: ", WsNote_view(&ws_note));
+      port_logMsg(2, ws__s18, WsNote_view(&ws_note));
     }
   }
 #line 612 "ts-src/mgos/ws.ts"
@@ -731,7 +769,7 @@ static int32_t WsLink_headerBytes(WsLink *self, rt_bytes d) {
     uint8_t c = rt_bytes_get(d, i++);
     self->respBytes++;
     if (self->respBytes > ws_WS_MAX_RESPONSE) {
-      WsLink_fail(self, 0, "WebSocket: handshake response header too long", RT_NOBYTES);
+      WsLink_fail(self, 0, ws__s19, RT_NOBYTES);
       return -1;
     }
     if (c != 0xa) {
@@ -762,7 +800,7 @@ static int32_t WsLink_headerBytes(WsLink *self, rt_bytes d) {
       self->opened = true;
       self->hasDeadline = false;
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-        port_logMsg(2, "WebSocket: connected", RT_NOBYTES);
+        port_logMsg(2, ws__s20, RT_NOBYTES);
       }
 #line 659 "ts-src/mgos/ws.ts"
       return rt_i32_of(i);
@@ -783,7 +821,7 @@ static bool WsLink_headerLine(WsLink *self, rt_bytes ln, bool over) {
     bool ok = (((((ln.len >= 12 && ws_asciiEqualNoCase(rt_slice(ln, 0, 7), RT_LIT("HTTP/1."))) && ln.p[8] == 0x20) && ln.p[9] == 0x31) && ln.p[10] == 0x30) && ln.p[11] == 0x31) && (ln.len == 12 || (rt_bytes_get(ln, 12) == 0x20));
 #line 673 "ts-src/mgos/ws.ts"
     if (!ok) {
-      WsLink_fail(self, 0, "WebSocket: handshake refused, the server answered: ", ln);
+      WsLink_fail(self, 0, ws__s21, ln);
       return false;
     }
     return true;
@@ -794,7 +832,7 @@ static bool WsLink_headerLine(WsLink *self, rt_bytes ln, bool over) {
   }
 #line 681 "ts-src/mgos/ws.ts"
   if (colon >= ln.len) {
-    WsLink_fail(self, 0, "WebSocket: malformed response header line: ", ln);
+    WsLink_fail(self, 0, ws__s22, ln);
     return false;
   }
   rt_bytes name = rt_slice(ln, 0, colon);
@@ -811,36 +849,36 @@ static bool WsLink_headerLine(WsLink *self, rt_bytes ln, bool over) {
   rt_bytes val = rt_subarray(ln, s, e);
   if (ws_asciiEqualNoCase(name, RT_LIT("Upgrade"))) {
     if (over || !ws_asciiEqualNoCase(val, RT_LIT("websocket"))) {
-      return WsLink_badHeader(self, "WebSocket: bad Upgrade header: ", val);
+      return WsLink_badHeader(self, ws__s23, val);
     }
 #line 693 "ts-src/mgos/ws.ts"
     self->gotUpgrade = true;
   } else if (ws_asciiEqualNoCase(name, RT_LIT("Connection"))) {
     if (over || !ws_hasToken(val, RT_LIT("upgrade"))) {
-      return WsLink_badHeader(self, "WebSocket: bad Connection header: ", val);
+      return WsLink_badHeader(self, ws__s24, val);
     }
 #line 696 "ts-src/mgos/ws.ts"
     self->gotConnection = true;
   } else if (ws_asciiEqualNoCase(name, RT_LIT("Sec-WebSocket-Accept"))) {
     if (over || val.len != 28) {
-      return WsLink_badHeader(self, "WebSocket: wrong Sec-WebSocket-Accept: ", val);
+      return WsLink_badHeader(self, ws__s25, val);
     }
 #line 699 "ts-src/mgos/ws.ts"
     for (uint32_t i = 0; i < 28; i++) {
       if (val.p[i] != self->accept[i]) {
-        return WsLink_badHeader(self, "WebSocket: wrong Sec-WebSocket-Accept: ", val);
+        return WsLink_badHeader(self, ws__s25, val);
       }
     }
 #line 702 "ts-src/mgos/ws.ts"
     self->gotAccept = true;
   } else if (ws_asciiEqualNoCase(name, RT_LIT("Sec-WebSocket-Protocol"))) {
     if (over || !ws_asciiEqualNoCase(val, RT_LIT("mqtt"))) {
-      return WsLink_badHeader(self, "WebSocket: server chose another subprotocol: ", val);
+      return WsLink_badHeader(self, ws__s26, val);
     }
 #line 705 "ts-src/mgos/ws.ts"
   } else if (ws_asciiEqualNoCase(name, RT_LIT("Sec-WebSocket-Extensions"))) {
     if (val.len > 0) {
-      return WsLink_badHeader(self, "WebSocket: server chose an extension we did not offer: ", val);
+      return WsLink_badHeader(self, ws__s27, val);
     }
   }
 #line 708 "ts-src/mgos/ws.ts"
@@ -854,26 +892,27 @@ static bool WsLink_badHeader(WsLink *self, const char *why, rt_bytes val) {
 
 static bool WsLink_checkResponse(WsLink *self) {
   if (!self->gotStatus) {
-    return WsLink_badHeader(self, "WebSocket: empty handshake response", RT_NOBYTES);
+    return WsLink_badHeader(self, ws__s28, RT_NOBYTES);
   }
 #line 718 "ts-src/mgos/ws.ts"
   if (!self->gotUpgrade) {
-    return WsLink_badHeader(self, "WebSocket: response without Upgrade: websocket", RT_NOBYTES);
+    return WsLink_badHeader(self, ws__s29, RT_NOBYTES);
   }
 #line 719 "ts-src/mgos/ws.ts"
   if (!self->gotConnection) {
-    return WsLink_badHeader(self, "WebSocket: response without Connection: Upgrade", RT_NOBYTES);
+    return WsLink_badHeader(self, ws__s30, RT_NOBYTES);
   }
 #line 720 "ts-src/mgos/ws.ts"
   if (!self->gotAccept) {
-    return WsLink_badHeader(self, "WebSocket: response without Sec-WebSocket-Accept", RT_NOBYTES);
+    return WsLink_badHeader(self, ws__s31, RT_NOBYTES);
   }
 #line 721 "ts-src/mgos/ws.ts"
   return true;
 }
 
-/** Sec-WebSocket-Accept for `key`: base64(SHA-1(key + GUID)), 28 bytes into `out`. */
-#line 734 "ts-src/mgos/ws.ts"
+/** Sec-WebSocket-Accept for `key`: base64(SHA-1(key + GUID)), 28 bytes into `out`.
+ *  @cextern test/fuzz/fuzz_ws.c calls it */
+#line 735 "ts-src/mgos/ws.ts"
 void ws_computeAccept(rt_bytes key, rt_bytes out) {
   AcceptWork *w = &ws_work;
   Sha1_start(&w->sha);

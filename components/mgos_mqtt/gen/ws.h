@@ -148,11 +148,6 @@ struct AcceptWork {
 void WsLink_init(WsLink *self);
 extern void port_random_fill(rt_bytes dst);
 void Sha1_start(Sha1 *self);
-void Sha1_update(Sha1 *self, rt_bytes b);
-void Sha1_finish(Sha1 *self, rt_bytes out);
-uint32_t ws_base64(rt_bytes src, rt_bytes dst);
-bool ws_asciiEqualNoCase(rt_bytes a, rt_bytes b);
-bool ws_hasToken(rt_bytes list, rt_bytes tok);
 void WsLink_reset(WsLink *self);
 bool WsLink_active(WsLink *self);
 bool WsLink_isOpen(WsLink *self);

@@ -4,6 +4,13 @@
 static uint8_t bitops_flags(bool dup, uint8_t qos, bool retain);
 static uint32_t bitops_popcount(uint32_t v);
 
+static const char bitops__s0[] = "flags ";
+static const char bitops__s1[] = " ";
+static const char bitops__s2[] = "get ";
+static const char bitops__s3[] = "pop ";
+static const char bitops__s4[] = "masks ";
+static const char bitops__s5[] = "rot ";
+
 #line 9 "test/codegen/programs/bitops.ts"
 static Wire bitops_wire;
 
@@ -42,9 +49,9 @@ static uint32_t bitops_popcount(uint32_t v) {
 }
 
 void bitops_main(void) {
-  rt_print_str("flags ");
+  rt_print_str(bitops__s0);
   rt_print_int((int64_t)bitops_flags(true, 2, true));
-  rt_print_str(" ");
+  rt_print_str(bitops__s1);
   rt_print_int((int64_t)bitops_flags(false, 7, false));
   rt_print_ln();
 #line 47 "test/codegen/programs/bitops.ts"
@@ -54,19 +61,19 @@ void bitops_main(void) {
   rt_print_hex(RT_BYTES(bitops_wire.out, 8));
   rt_print_ln();
 #line 51 "test/codegen/programs/bitops.ts"
-  rt_print_str("get ");
+  rt_print_str(bitops__s2);
   rt_print_int((int64_t)bitops_get16(0));
-  rt_print_str(" ");
+  rt_print_str(bitops__s1);
   rt_print_int((int64_t)bitops_get32(2));
-  rt_print_str(" ");
+  rt_print_str(bitops__s1);
   rt_print_int((int64_t)bitops_get16(6));
   rt_print_ln();
 #line 52 "test/codegen/programs/bitops.ts"
-  rt_print_str("pop ");
+  rt_print_str(bitops__s3);
   rt_print_int((int64_t)bitops_popcount(0));
-  rt_print_str(" ");
+  rt_print_str(bitops__s1);
   rt_print_int((int64_t)bitops_popcount(0xffffffffu));
-  rt_print_str(" ");
+  rt_print_str(bitops__s1);
 #line 53 "test/codegen/programs/bitops.ts"
   rt_print_int((int64_t)bitops_popcount(0x80000001u));
   rt_print_ln();
@@ -74,15 +81,15 @@ void bitops_main(void) {
   int32_t m = -1;
   uint8_t low = (uint8_t)(m & 0xff);
   uint16_t mid = (uint16_t)(((uint32_t)m >> 8) & 0xffff);
-  rt_print_str("masks ");
+  rt_print_str(bitops__s4);
   rt_print_int((int64_t)low);
-  rt_print_str(" ");
+  rt_print_str(bitops__s1);
   rt_print_int((int64_t)mid);
   rt_print_ln();
 #line 58 "test/codegen/programs/bitops.ts"
   uint32_t x = 0x12345678;
   uint32_t rot = (uint32_t)(rt_i32_of(x << 8) | (int32_t)(x >> 24));
-  rt_print_str("rot ");
+  rt_print_str(bitops__s5);
   rt_print_int((int64_t)rot);
   rt_print_ln();
 }

@@ -6,18 +6,47 @@ static void bytes_len(const char *name, rt_bytes b);
 static rt_bytes bytes_skip(rt_bytes b, uint32_t n);
 static uint32_t bytes_sum(rt_bytes b);
 
+static const char bytes__s0[] = "yes";
+static const char bytes__s1[] = "no";
+static const char bytes__s2[] = " len ";
+static const char bytes__s3[] = " ";
+static const char bytes__s4[] = "buf";
+static const char bytes__s5[] = "sub2_100";
+static const char bytes__s6[] = "sub10";
+static const char bytes__s7[] = "sub5_3";
+static const char bytes__s8[] = "sub8_8";
+static const char bytes__s9[] = "skip3";
+static const char bytes__s10[] = "skip9";
+static const char bytes__s11[] = "mid";
+static const char bytes__s12[] = "copy fit ";
+static const char bytes__s13[] = "copy over ";
+static const char bytes__s14[] = "copy tail ";
+static const char bytes__s15[] = "copy empty at end ";
+static const char bytes__s16[] = "copy off past end ";
+static const char bytes__s17[] = "copy big ";
+static const char bytes__s18[] = "eq ";
+static const char bytes__s19[] = "lit";
+static const char bytes__s20[] = "mqtt[3] ";
+static const char bytes__s21[] = "strBytes";
+static const char bytes__s22[] = "hello";
+static const char bytes__s23[] = "cstr ";
+static const char bytes__s24[] = "view";
+static const char bytes__s25[] = "sum ";
+static const char bytes__s26[] = "none";
+static const char bytes__s27[] = "guarded ";
+
 #line 15 "test/codegen/programs/bytes.ts"
 static Buffers bytes_bufs;
 
 static void bytes_yn(bool v) {
-  rt_print_str(v ? "yes" : "no");
+  rt_print_str(v ? bytes__s0 : bytes__s1);
 }
 
 static void bytes_len(const char *name, rt_bytes b) {
   rt_print_str(name);
-  rt_print_str(" len ");
+  rt_print_str(bytes__s2);
   rt_print_int((int64_t)b.len);
-  rt_print_str(" ");
+  rt_print_str(bytes__s3);
   rt_print_hex(b);
   rt_print_ln();
 }
@@ -43,103 +72,103 @@ void bytes_main(void) {
     buf.p[i] = (uint8_t)(i * 17u);
   }
 #line 39 "test/codegen/programs/bytes.ts"
-  bytes_len("buf", buf);
+  bytes_len(bytes__s4, buf);
   // Writes past the end are ignored.
   uint32_t far = 8;
   uint32_t farther = 0xffffffffu;
   rt_bytes_set(buf, far, 0xff);
   rt_bytes_set(buf, farther, 0xff);
-  bytes_len("buf", buf);
+  bytes_len(bytes__s4, buf);
   // subarray clamps to the length and never goes negative.
-  bytes_len("sub2_100", rt_subarray(buf, 2, 100));
-  bytes_len("sub10", rt_subarray(buf, 10, UINT32_MAX));
-  bytes_len("sub5_3", rt_subarray(buf, 5, 3));
-  bytes_len("sub8_8", rt_slice(buf, 8, 8));
-  bytes_len("skip3", bytes_skip(buf, 3));
-  bytes_len("skip9", bytes_skip(buf, 9));
+  bytes_len(bytes__s5, rt_subarray(buf, 2, 100));
+  bytes_len(bytes__s6, rt_subarray(buf, 10, UINT32_MAX));
+  bytes_len(bytes__s7, rt_subarray(buf, 5, 3));
+  bytes_len(bytes__s8, rt_slice(buf, 8, 8));
+  bytes_len(bytes__s9, bytes_skip(buf, 3));
+  bytes_len(bytes__s10, bytes_skip(buf, 9));
   // A subarray shares memory with its parent.
   rt_bytes mid = rt_slice(buf, 2, 4);
   rt_bytes_set(mid, 0, 0xee);
   rt_bytes_set(mid, 1, 0xdd);
   rt_bytes_set(mid, 2, 0xcc);
-  bytes_len("mid", mid);
-  bytes_len("buf", buf);
+  bytes_len(bytes__s11, mid);
+  bytes_len(bytes__s4, buf);
   // copyBytes: all or nothing.
   rt_bytes small = RT_BYTES(bytes_bufs.small, 3);
-  rt_print_str("copy fit ");
+  rt_print_str(bytes__s12);
   bytes_yn(rt_copy_bytes(small, 0, RT_LIT("abc")));
-  rt_print_str(" ");
+  rt_print_str(bytes__s3);
   rt_print_hex(small);
   rt_print_ln();
 #line 63 "test/codegen/programs/bytes.ts"
-  rt_print_str("copy over ");
+  rt_print_str(bytes__s13);
   bytes_yn(rt_copy_bytes(small, 1, RT_LIT("xyz")));
-  rt_print_str(" ");
+  rt_print_str(bytes__s3);
   rt_print_hex(small);
   rt_print_ln();
 #line 64 "test/codegen/programs/bytes.ts"
-  rt_print_str("copy tail ");
+  rt_print_str(bytes__s14);
   bytes_yn(rt_copy_bytes(small, 2, RT_LIT("z")));
-  rt_print_str(" ");
+  rt_print_str(bytes__s3);
   rt_print_hex(small);
   rt_print_ln();
 #line 65 "test/codegen/programs/bytes.ts"
-  rt_print_str("copy empty at end ");
+  rt_print_str(bytes__s15);
   bytes_yn(rt_copy_bytes(small, 3, RT_NOBYTES));
   rt_print_ln();
 #line 66 "test/codegen/programs/bytes.ts"
-  rt_print_str("copy off past end ");
+  rt_print_str(bytes__s16);
   bytes_yn(rt_copy_bytes(small, 4, RT_NOBYTES));
   rt_print_ln();
 #line 67 "test/codegen/programs/bytes.ts"
-  rt_print_str("copy big ");
+  rt_print_str(bytes__s17);
   bytes_yn(rt_copy_bytes(small, 0, buf));
-  rt_print_str(" ");
+  rt_print_str(bytes__s3);
   rt_print_hex(small);
   rt_print_ln();
   // Equality.
 #line 69 "test/codegen/programs/bytes.ts"
-  rt_print_str("eq ");
+  rt_print_str(bytes__s18);
   bytes_yn(rt_bytes_equal(small, RT_LIT("abz")));
-  rt_print_str(" ");
+  rt_print_str(bytes__s3);
 #line 70 "test/codegen/programs/bytes.ts"
   bytes_yn(rt_bytes_equal(small, RT_LIT("abc")));
-  rt_print_str(" ");
+  rt_print_str(bytes__s3);
 #line 71 "test/codegen/programs/bytes.ts"
   bytes_yn(rt_bytes_equal(small, RT_LIT("ab")));
-  rt_print_str(" ");
+  rt_print_str(bytes__s3);
 #line 72 "test/codegen/programs/bytes.ts"
   bytes_yn(rt_bytes_equal(RT_NOBYTES, RT_LIT("")));
   rt_print_ln();
   // Literals and C strings.
 #line 74 "test/codegen/programs/bytes.ts"
   rt_bytes mqtt = RT_LIT("MQTT");
-  bytes_len("lit", mqtt);
-  rt_print_str("mqtt[3] ");
+  bytes_len(bytes__s19, mqtt);
+  rt_print_str(bytes__s20);
   rt_print_int((int64_t)rt_bytes_get(mqtt, 3));
   rt_print_ln();
 #line 77 "test/codegen/programs/bytes.ts"
-  bytes_len("strBytes", rt_str_bytes("hello"));
+  bytes_len(bytes__s21, rt_str_bytes(bytes__s22));
   rt_bytes nm = RT_BYTES(bytes_bufs.name, 6);
   rt_copy_bytes(nm, 0, RT_LIT("dev1"));
   nm.p[4] = 0;
-  rt_print_str("cstr ");
+  rt_print_str(bytes__s23);
   rt_print_str(rt_cstr(nm));
   rt_print_ln();
   // A view kept in a field.
 #line 83 "test/codegen/programs/bytes.ts"
   bytes_bufs.view = rt_slice_from(buf, 6);
-  bytes_len("view", bytes_bufs.view);
-  rt_print_str("sum ");
+  bytes_len(bytes__s24, bytes_bufs.view);
+  rt_print_str(bytes__s25);
   rt_print_int((int64_t)bytes_sum(bytes_bufs.view));
-  rt_print_str(" ");
+  rt_print_str(bytes__s3);
   rt_print_int((int64_t)bytes_sum(buf));
   rt_print_ln();
 #line 86 "test/codegen/programs/bytes.ts"
-  bytes_len("none", RT_NOBYTES);
+  bytes_len(bytes__s26, RT_NOBYTES);
   // Reads guarded by the length, as the subset requires.
   uint32_t i = 12;
-  rt_print_str("guarded ");
+  rt_print_str(bytes__s27);
   rt_print_int((int64_t)((i < buf.len) ? buf.p[i] : 0));
   rt_print_ln();
 }

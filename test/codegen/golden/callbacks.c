@@ -9,6 +9,18 @@ static BinOp callbacks_pick(bool plus);
 static void callbacks_onEvent(Emitter *src, int32_t ev, void *ud);
 static void callbacks_onEventCounting(Emitter *src, int32_t ev, void *ud);
 
+static const char callbacks__s0[] = "no handler ";
+static const char callbacks__s1[] = "event ";
+static const char callbacks__s2[] = " no-ud";
+static const char callbacks__s3[] = " ud";
+static const char callbacks__s4[] = " fired ";
+static const char callbacks__s5[] = "count ";
+static const char callbacks__s6[] = "apply ";
+static const char callbacks__s7[] = " ";
+static const char callbacks__s8[] = "pick ";
+static const char callbacks__s9[] = "op ";
+static const char callbacks__s10[] = "cleared";
+
 #line 28 "test/codegen/programs/callbacks.ts"
 static Emitter callbacks_emitter;
 
@@ -22,7 +34,7 @@ static void Emitter_emit(Emitter *self, int32_t ev) {
     self->fired++;
     h(self, ev, self->ud);
   } else {
-    rt_print_str("no handler ");
+    rt_print_str(callbacks__s0);
     rt_print_int((int64_t)ev);
     rt_print_ln();
   }
@@ -52,10 +64,10 @@ static BinOp callbacks_pick(bool plus) {
 }
 
 static void callbacks_onEvent(Emitter *src, int32_t ev, void *ud) {
-  rt_print_str("event ");
+  rt_print_str(callbacks__s1);
   rt_print_int((int64_t)ev);
-  rt_print_str((ud == NULL) ? " no-ud" : " ud");
-  rt_print_str(" fired ");
+  rt_print_str((ud == NULL) ? callbacks__s2 : callbacks__s3);
+  rt_print_str(callbacks__s4);
 #line 45 "test/codegen/programs/callbacks.ts"
   rt_print_int((int64_t)src->fired);
   rt_print_ln();
@@ -64,9 +76,9 @@ static void callbacks_onEvent(Emitter *src, int32_t ev, void *ud) {
 #line 48 "test/codegen/programs/callbacks.ts"
 static void callbacks_onEventCounting(Emitter *src, int32_t ev, void *ud) {
   callbacks_ctx.total = rt_i32_of(((uint32_t)callbacks_ctx.total + (uint32_t)ev));
-  rt_print_str("count ");
+  rt_print_str(callbacks__s5);
   rt_print_int((int64_t)callbacks_ctx.total);
-  rt_print_str((ud != NULL) ? " ud" : " no-ud");
+  rt_print_str((ud != NULL) ? callbacks__s3 : callbacks__s2);
   rt_print_ln();
 #line 51 "test/codegen/programs/callbacks.ts"
   if (ev > 100) {
@@ -76,22 +88,22 @@ static void callbacks_onEventCounting(Emitter *src, int32_t ev, void *ud) {
 
 #line 54 "test/codegen/programs/callbacks.ts"
 void callbacks_main(void) {
-  rt_print_str("apply ");
+  rt_print_str(callbacks__s6);
   rt_print_int((int64_t)callbacks_apply(callbacks_add, 2, 3));
-  rt_print_str(" ");
+  rt_print_str(callbacks__s7);
   rt_print_int((int64_t)callbacks_apply(callbacks_sub, 2, 3));
   rt_print_ln();
 #line 56 "test/codegen/programs/callbacks.ts"
-  rt_print_str("pick ");
+  rt_print_str(callbacks__s8);
   rt_print_int((int64_t)callbacks_apply(callbacks_pick(true), 10, 1));
-  rt_print_str(" ");
+  rt_print_str(callbacks__s7);
   BinOp minus = callbacks_pick(false);
 #line 57 "test/codegen/programs/callbacks.ts"
   rt_print_int((int64_t)minus(10, 1));
   rt_print_ln();
 #line 58 "test/codegen/programs/callbacks.ts"
   BinOp op = callbacks_sub;
-  rt_print_str("op ");
+  rt_print_str(callbacks__s9);
   rt_print_int((int64_t)op(1, -1));
   rt_print_ln();
 #line 60 "test/codegen/programs/callbacks.ts"
@@ -105,7 +117,7 @@ void callbacks_main(void) {
   Emitter_emit(&callbacks_emitter, 200);
   Emitter_emit(&callbacks_emitter, 5);
   if (callbacks_emitter.handler == NULL) {
-    rt_print_str("cleared");
+    rt_print_str(callbacks__s10);
     rt_print_ln();
   }
 }

@@ -4,6 +4,13 @@
 static void Reg_set(Reg *self, uint32_t self_, uint8_t unsigned_);
 static uint32_t cnames_libNames(rt_bytes b, uint32_t strlen);
 
+static const char cnames__s0[] = "mix ";
+static const char cnames__s1[] = "reg ";
+static const char cnames__s2[] = " ";
+static const char cnames__s3[] = "shadow ";
+static const char cnames__s4[] = "kw ";
+static const char cnames__s5[] = "libnames ";
+
 #line 17 "test/codegen/programs/cnames.ts"
 static Reg cnames_reg;
 
@@ -21,14 +28,14 @@ int32_t cnames_mix(uint8_t char_, int32_t signed_, uint32_t register_, uint32_t 
 }
 
 void cnames_main(void) {
-  rt_print_str("mix ");
+  rt_print_str(cnames__s0);
   rt_print_int((int64_t)cnames_mix(200, -50, 7, 3));
   rt_print_ln();
 #line 27 "test/codegen/programs/cnames.ts"
   Reg_set(&cnames_reg, 123456, 42);
-  rt_print_str("reg ");
+  rt_print_str(cnames__s1);
   rt_print_int((int64_t)cnames_reg.long_);
-  rt_print_str(" ");
+  rt_print_str(cnames__s2);
   rt_print_int((int64_t)cnames_reg.char_);
   rt_print_ln();
 #line 29 "test/codegen/programs/cnames.ts"
@@ -42,9 +49,9 @@ void cnames_main(void) {
     int32_t x_2 = 100;
     sum += x_2;
   }
-  rt_print_str("shadow ");
+  rt_print_str(cnames__s3);
   rt_print_int((int64_t)x);
-  rt_print_str(" ");
+  rt_print_str(cnames__s2);
   rt_print_int((int64_t)sum);
   rt_print_ln();
 #line 40 "test/codegen/programs/cnames.ts"
@@ -52,11 +59,11 @@ void cnames_main(void) {
   uint32_t volatile_ = 6;
   uint32_t struct_ = 7;
   uint32_t union_ = 8;
-  rt_print_str("kw ");
+  rt_print_str(cnames__s4);
   rt_print_int((((int64_t)goto_ + (int64_t)volatile_) + (int64_t)struct_) + (int64_t)union_);
   rt_print_ln();
 #line 45 "test/codegen/programs/cnames.ts"
-  rt_print_str("libnames ");
+  rt_print_str(cnames__s5);
   rt_print_int((int64_t)cnames_libNames(RT_LIT("abc"), 2));
   rt_print_ln();
 }

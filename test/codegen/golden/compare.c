@@ -3,10 +3,28 @@
 
 static void compare_b(const char *name, bool v);
 
+static const char compare__s0[] = " T";
+static const char compare__s1[] = " F";
+static const char compare__s2[] = "-1<1u";
+static const char compare__s3[] = "-1>1u";
+static const char compare__s4[] = "-1===all";
+static const char compare__s5[] = "-1!==all";
+static const char compare__s6[] = "all>-1";
+static const char compare__s7[] = "i8<u8";
+static const char compare__s8[] = "u8>=i8";
+static const char compare__s9[] = "i16<u16";
+static const char compare__s10[] = "i16===u16";
+static const char compare__s11[] = "u16<=u32";
+static const char compare__s12[] = "u8===200";
+static const char compare__s13[] = "i8===-100";
+static const char compare__s14[] = "all===4294967295";
+static const char compare__s15[] = "-1<=i8";
+static const char compare__s16[] = "zero";
+
 #line 5 "test/codegen/programs/compare.ts"
 static void compare_b(const char *name, bool v) {
   rt_print_str(name);
-  rt_print_str(v ? " T" : " F");
+  rt_print_str(v ? compare__s0 : compare__s1);
   rt_print_ln();
 }
 
@@ -19,19 +37,19 @@ void compare_main(void) {
   uint8_t u = 200;
   int16_t s16 = -1;
   uint16_t w16 = 65535;
-  compare_b("-1<1u", (int64_t)m1 < one);
-  compare_b("-1>1u", (int64_t)m1 > one);
-  compare_b("-1===all", (int64_t)m1 == all);
-  compare_b("-1!==all", (int64_t)m1 != all);
-  compare_b("all>-1", (int64_t)all > m1);
-  compare_b("i8<u8", s8 < u);
-  compare_b("u8>=i8", u >= s8);
-  compare_b("i16<u16", s16 < w16);
-  compare_b("i16===u16", s16 == w16);
-  compare_b("u16<=u32", w16 <= all);
-  compare_b("u8===200", u == 200);
-  compare_b("i8===-100", s8 == -100);
-  compare_b("all===4294967295", all == 4294967295u);
-  compare_b("-1<=i8", m1 <= s8);
-  compare_b("zero", 0 == 0);
+  compare_b(compare__s2, (int64_t)m1 < one);
+  compare_b(compare__s3, (int64_t)m1 > one);
+  compare_b(compare__s4, (int64_t)m1 == all);
+  compare_b(compare__s5, (int64_t)m1 != all);
+  compare_b(compare__s6, (int64_t)all > m1);
+  compare_b(compare__s7, s8 < u);
+  compare_b(compare__s8, u >= s8);
+  compare_b(compare__s9, s16 < w16);
+  compare_b(compare__s10, s16 == w16);
+  compare_b(compare__s11, w16 <= all);
+  compare_b(compare__s12, u == 200);
+  compare_b(compare__s13, s8 == -100);
+  compare_b(compare__s14, all == 4294967295u);
+  compare_b(compare__s15, m1 <= s8);
+  compare_b(compare__s16, 0 == 0);
 }

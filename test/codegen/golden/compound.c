@@ -4,6 +4,11 @@
 static rt_bytes Buf_view(Buf *self);
 static Buf *compound_current(void);
 
+static const char compound__s0[] = "compound ";
+static const char compound__s1[] = " ";
+static const char compound__s2[] = "literals ";
+static const char compound__s3[] = "inferred ";
+
 #line 14 "test/codegen/programs/compound.ts"
 static Buf compound_buf;
 
@@ -30,26 +35,26 @@ void compound_main(void) {
   sh = rt_sar32(sh, 1);
   int32_t us = 0x7fffffff;
   us = rt_sar32(us, 30);
-  rt_print_str("compound ");
+  rt_print_str(compound__s0);
   rt_print_int((int64_t)flags);
-  rt_print_str(" ");
+  rt_print_str(compound__s1);
   rt_print_int((int64_t)w);
-  rt_print_str(" ");
+  rt_print_str(compound__s1);
   rt_print_int((int64_t)sh);
-  rt_print_str(" ");
+  rt_print_str(compound__s1);
   rt_print_int((int64_t)us);
   rt_print_ln();
 #line 34 "test/codegen/programs/compound.ts"
-  rt_print_str("literals ");
+  rt_print_str(compound__s2);
   rt_print_int(10);
-  rt_print_str(" ");
+  rt_print_str(compound__s1);
   rt_print_int(15);
-  rt_print_str(" ");
+  rt_print_str(compound__s1);
   rt_print_int(1000000);
-  rt_print_str(" ");
+  rt_print_str(compound__s1);
 #line 35 "test/codegen/programs/compound.ts"
   rt_print_int(65535);
-  rt_print_str(" ");
+  rt_print_str(compound__s1);
   rt_print_int(171);
   rt_print_ln();
 #line 36 "test/codegen/programs/compound.ts"
@@ -59,16 +64,16 @@ void compound_main(void) {
   uint32_t k = m;
   Buf *b = compound_current();
   rt_bytes v = Buf_view(b);
-  rt_print_str("inferred ");
+  rt_print_str(compound__s3);
   rt_print_int((int64_t)m);
-  rt_print_str(" ");
+  rt_print_str(compound__s1);
   rt_print_int((int64_t)k);
-  rt_print_str(" ");
+  rt_print_str(compound__s1);
   rt_print_int((int64_t)b->len);
-  rt_print_str(" ");
+  rt_print_str(compound__s1);
 #line 43 "test/codegen/programs/compound.ts"
   rt_print_int((int64_t)v.len);
-  rt_print_str(" ");
+  rt_print_str(compound__s1);
   rt_print_hex(v);
   rt_print_ln();
 }

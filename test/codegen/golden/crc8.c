@@ -8,6 +8,8 @@ static int8_t crc8_picki8(int8_t a, bool c);
 static Small crc8_pickE(bool c);
 static Small crc8_pickE2(Small x, Small y, bool c);
 
+static const char crc8__s0[] = " ";
+
 #line 7 "test/codegen/programs/crc8.ts"
 static uint8_t crc8_step(uint8_t x, bool c) {
   return (uint8_t)(c ? (uint8_t)(x << 1) : x);
@@ -51,23 +53,23 @@ void crc8_main(void) {
   rt_print_ln();
 #line 31 "test/codegen/programs/crc8.ts"
   rt_print_int((int64_t)crc8_crc8(RT_LIT("")));
-  rt_print_str(" ");
+  rt_print_str(crc8__s0);
   rt_print_int((int64_t)crc8_step(0x81, true));
-  rt_print_str(" ");
+  rt_print_str(crc8__s0);
   rt_print_int((int64_t)crc8_step(0x81, false));
   rt_print_ln();
 #line 32 "test/codegen/programs/crc8.ts"
   uint8_t a = 250;
   uint8_t s = (uint8_t)((a > 100) ? a : (uint8_t)(a + 1));
   rt_print_int((int64_t)s);
-  rt_print_str(" ");
+  rt_print_str(crc8__s0);
   rt_print_int((int64_t)crc8_pick16(1, 65535, false));
-  rt_print_str(" ");
+  rt_print_str(crc8__s0);
   rt_print_int((int64_t)crc8_picki8(127, false));
   rt_print_ln();
 #line 35 "test/codegen/programs/crc8.ts"
   rt_print_int((int64_t)crc8_pickE(false));
-  rt_print_str(" ");
+  rt_print_str(crc8__s0);
   rt_print_int((int64_t)crc8_pickE2(Small_A, Small_B, true));
   rt_print_ln();
 }

@@ -4,6 +4,18 @@
 static void defaults_line(const char *text, int32_t times, const char *sep, Mode mode);
 static int32_t Port_at(Port *self, uint16_t offset, bool secure);
 
+static const char defaults__s0[] = "!";
+static const char defaults__s1[] = ".";
+static const char defaults__s2[] = "a";
+static const char defaults__s3[] = "b";
+static const char defaults__s4[] = "c";
+static const char defaults__s5[] = "-";
+static const char defaults__s6[] = "d";
+static const char defaults__s7[] = "+";
+static const char defaults__s8[] = "port ";
+static const char defaults__s9[] = " ";
+static const char defaults__s10[] = "mask ";
+
 #line 22 "test/codegen/programs/defaults.ts"
 static Port defaults_port;
 
@@ -27,7 +39,7 @@ static void defaults_line(const char *text, int32_t times, const char *sep, Mode
 #line 9 "test/codegen/programs/defaults.ts"
     rt_print_str(text);
   }
-  rt_print_str((mode == Mode_Loud) ? "!" : ".");
+  rt_print_str((mode == Mode_Loud) ? defaults__s0 : defaults__s1);
   rt_print_ln();
 }
 
@@ -42,21 +54,21 @@ int32_t defaults_mask(int32_t v, uint8_t bits) {
 }
 
 void defaults_main(void) {
-  defaults_line("a", 1, ",", Mode_Loud);
-  defaults_line("b", 3, ",", Mode_Loud);
-  defaults_line("c", 2, "-", Mode_Loud);
-  defaults_line("d", 2, "+", Mode_Quiet);
-  rt_print_str("port ");
+  defaults_line(defaults__s2, 1, ",", Mode_Loud);
+  defaults_line(defaults__s3, 3, ",", Mode_Loud);
+  defaults_line(defaults__s4, 2, defaults__s5, Mode_Loud);
+  defaults_line(defaults__s6, 2, defaults__s7, Mode_Quiet);
+  rt_print_str(defaults__s8);
   rt_print_int((int64_t)Port_at(&defaults_port, 3, false));
-  rt_print_str(" ");
+  rt_print_str(defaults__s9);
   rt_print_int((int64_t)Port_at(&defaults_port, 0, false));
-  rt_print_str(" ");
+  rt_print_str(defaults__s9);
   rt_print_int((int64_t)Port_at(&defaults_port, 3, true));
   rt_print_ln();
 #line 34 "test/codegen/programs/defaults.ts"
-  rt_print_str("mask ");
+  rt_print_str(defaults__s10);
   rt_print_int((int64_t)defaults_mask(0x1ff, 8));
-  rt_print_str(" ");
+  rt_print_str(defaults__s9);
   rt_print_int((int64_t)defaults_mask(0x1ff, 4));
   rt_print_ln();
 }

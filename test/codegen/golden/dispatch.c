@@ -6,6 +6,11 @@ static uint32_t dispatch_first(rt_bytes data, void *ud);
 static void dispatch_add(uint32_t i, OnData cb, void *ud);
 static uint32_t dispatch_dispatch(rt_bytes data);
 
+static const char dispatch__s0[] = "count ";
+static const char dispatch__s1[] = " ud";
+static const char dispatch__s2[] = " -";
+static const char dispatch__s3[] = " ";
+
 #line 14 "test/codegen/programs/dispatch.ts"
 static SubTable dispatch_table;
 
@@ -14,9 +19,9 @@ static SubTable dispatch_marker;
 
 #line 16 "test/codegen/programs/dispatch.ts"
 static uint32_t dispatch_count(rt_bytes data, void *ud) {
-  rt_print_str("count ");
+  rt_print_str(dispatch__s0);
   rt_print_hex(data);
-  rt_print_str((ud != NULL) ? " ud" : " -");
+  rt_print_str((ud != NULL) ? dispatch__s1 : dispatch__s2);
   rt_print_ln();
   return data.len;
 }
@@ -60,7 +65,7 @@ void dispatch_main(void) {
 #line 39 "test/codegen/programs/dispatch.ts"
   dispatch_add(0, NULL, NULL);
   rt_print_int((int64_t)dispatch_dispatch(RT_LIT("A")));
-  rt_print_str(" ");
+  rt_print_str(dispatch__s3);
   rt_print_int((int64_t)dispatch_table.subs[0].hits);
   rt_print_int((int64_t)dispatch_table.subs[2].hits);
   rt_print_ln();

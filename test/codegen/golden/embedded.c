@@ -4,6 +4,20 @@
 static Slot *Table_add(Table *self, uint16_t id);
 static void Table_dump(Table *self);
 
+static const char embedded__s0[] = ":";
+static const char embedded__s1[] = " used ";
+static const char embedded__s2[] = " free ";
+static const char embedded__s3[] = "full";
+static const char embedded__s4[] = "not full";
+static const char embedded__s5[] = "hits ";
+static const char embedded__s6[] = " last ";
+static const char embedded__s7[] = " ";
+static const char embedded__s8[] = "words ";
+static const char embedded__s9[] = " longs ";
+static const char embedded__s10[] = " signed ";
+static const char embedded__s11[] = " total ";
+static const char embedded__s12[] = "reused ";
+
 #line 49 "test/codegen/programs/embedded.ts"
 static Table embedded_table;
 
@@ -28,9 +42,9 @@ static void Table_dump(Table *self) {
   for (uint32_t i = 0; i < embedded_SLOTS; i++) {
     Slot *s = &self->slots[i];
     rt_print_int((int64_t)i);
-    rt_print_str(":");
+    rt_print_str(embedded__s0);
     rt_print_int((int64_t)s->id);
-    rt_print_str(s->used ? " used " : " free ");
+    rt_print_str(s->used ? embedded__s1 : embedded__s2);
 #line 44 "test/codegen/programs/embedded.ts"
     rt_print_hex(RT_BYTES(s->data, 4));
     rt_print_ln();
@@ -43,7 +57,7 @@ void embedded_main(void) {
   Slot *s = Table_add(&embedded_table, 0xbeef);
   Table_add(&embedded_table, 7);
   Slot *none = Table_add(&embedded_table, 8);
-  rt_print_str((none == NULL) ? "full" : "not full");
+  rt_print_str((none == NULL) ? embedded__s3 : embedded__s4);
   rt_print_ln();
 #line 57 "test/codegen/programs/embedded.ts"
   if (s != NULL) {
@@ -51,12 +65,12 @@ void embedded_main(void) {
     s->used = false;
   }
   Table_dump(&embedded_table);
-  rt_print_str("hits ");
+  rt_print_str(embedded__s5);
   rt_print_int((int64_t)embedded_table.inner.hits);
-  rt_print_str(" last ");
+  rt_print_str(embedded__s6);
   rt_print_int((int64_t)embedded_table.inner.last.id);
 #line 63 "test/codegen/programs/embedded.ts"
-  rt_print_str(" ");
+  rt_print_str(embedded__s7);
   rt_print_hex(RT_BYTES(embedded_table.inner.last.data, 4));
   rt_print_ln();
   // Fixed integer arrays: index and length.
@@ -71,25 +85,25 @@ void embedded_main(void) {
     total += embedded_table.signed_[i] & 0xffff;
   }
 #line 72 "test/codegen/programs/embedded.ts"
-  rt_print_str("words ");
+  rt_print_str(embedded__s8);
   rt_print_int((int64_t)4);
-  rt_print_str(" ");
+  rt_print_str(embedded__s7);
   rt_print_int((int64_t)(embedded_table.words[0] + embedded_table.words[3]));
 #line 73 "test/codegen/programs/embedded.ts"
-  rt_print_str(" longs ");
+  rt_print_str(embedded__s9);
   rt_print_int((int64_t)embedded_table.longs[1]);
-  rt_print_str(" ");
+  rt_print_str(embedded__s7);
   rt_print_int((int64_t)embedded_table.longs[0]);
 #line 74 "test/codegen/programs/embedded.ts"
-  rt_print_str(" signed ");
+  rt_print_str(embedded__s10);
   rt_print_int((int64_t)embedded_table.signed_[0]);
-  rt_print_str(" total ");
+  rt_print_str(embedded__s11);
   rt_print_int((int64_t)total);
   rt_print_ln();
 #line 75 "test/codegen/programs/embedded.ts"
   Slot *again = Table_add(&embedded_table, 9);
   if (again != NULL) {
-    rt_print_str("reused ");
+    rt_print_str(embedded__s12);
     rt_print_int((int64_t)again->id);
     rt_print_ln();
   }

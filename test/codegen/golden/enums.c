@@ -4,6 +4,21 @@
 static bool enums_needsAck(QoS q);
 static QoS enums_upgrade(QoS q);
 
+static const char enums__s0[] = "values ";
+static const char enums__s1[] = " ";
+static const char enums__s2[] = "field ";
+static const char enums__s3[] = "after ";
+static const char enums__s4[] = "ack ";
+static const char enums__s5[] = "y";
+static const char enums__s6[] = "n";
+static const char enums__s7[] = "arith ";
+static const char enums__s8[] = "cmp ";
+static const char enums__s9[] = "lt";
+static const char enums__s10[] = "ge";
+static const char enums__s11[] = " gt";
+static const char enums__s12[] = " le";
+static const char enums__s13[] = "wrapped ";
+
 #line 14 "test/codegen/programs/enums.ts"
 static Msg enums_msg;
 
@@ -33,52 +48,52 @@ static QoS enums_upgrade(QoS q) {
 }
 
 void enums_main(void) {
-  rt_print_str("values ");
+  rt_print_str(enums__s0);
   rt_print_int((int64_t)QoS_AtMostOnce);
-  rt_print_str(" ");
+  rt_print_str(enums__s1);
   rt_print_int((int64_t)QoS_ExactlyOnce);
-  rt_print_str(" ");
+  rt_print_str(enums__s1);
 #line 27 "test/codegen/programs/enums.ts"
   rt_print_int((int64_t)Signed_Low);
-  rt_print_str(" ");
+  rt_print_str(enums__s1);
   rt_print_int((int64_t)Signed_High);
-  rt_print_str(" ");
+  rt_print_str(enums__s1);
   rt_print_int((int64_t)Wide_Max);
   rt_print_ln();
 #line 28 "test/codegen/programs/enums.ts"
-  rt_print_str("field ");
+  rt_print_str(enums__s2);
   rt_print_int((int64_t)enums_msg.qos);
-  rt_print_str(" ");
+  rt_print_str(enums__s1);
   rt_print_int((int64_t)enums_msg.sig);
   rt_print_ln();
 #line 29 "test/codegen/programs/enums.ts"
   enums_msg.qos = enums_upgrade(enums_msg.qos);
   enums_msg.sig = Signed_High;
-  rt_print_str("after ");
+  rt_print_str(enums__s3);
   rt_print_int((int64_t)enums_msg.qos);
-  rt_print_str(" ");
+  rt_print_str(enums__s1);
   rt_print_int((int64_t)enums_msg.sig);
   rt_print_ln();
 #line 32 "test/codegen/programs/enums.ts"
-  rt_print_str("ack ");
-  rt_print_str(enums_needsAck(QoS_AtMostOnce) ? "y" : "n");
-  rt_print_str(enums_needsAck(enums_msg.qos) ? "y" : "n");
+  rt_print_str(enums__s4);
+  rt_print_str(enums_needsAck(QoS_AtMostOnce) ? enums__s5 : enums__s6);
+  rt_print_str(enums_needsAck(enums_msg.qos) ? enums__s5 : enums__s6);
   rt_print_ln();
 #line 33 "test/codegen/programs/enums.ts"
   int32_t asInt = enums_msg.sig;
-  rt_print_str("arith ");
+  rt_print_str(enums__s7);
   rt_print_int((int64_t)asInt + (int64_t)Signed_Low);
-  rt_print_str(" ");
+  rt_print_str(enums__s1);
   rt_print_int((int64_t)(enums_msg.qos * 10));
   rt_print_ln();
 #line 35 "test/codegen/programs/enums.ts"
-  rt_print_str("cmp ");
-  rt_print_str(true /* Signed.Low < Signed.Mid */ ? "lt" : "ge");
-  rt_print_str((enums_msg.qos > QoS_AtLeastOnce) ? " gt" : " le");
+  rt_print_str(enums__s8);
+  rt_print_str(true /* Signed.Low < Signed.Mid */ ? enums__s9 : enums__s10);
+  rt_print_str((enums_msg.qos > QoS_AtLeastOnce) ? enums__s11 : enums__s12);
   rt_print_ln();
 #line 36 "test/codegen/programs/enums.ts"
   uint8_t b = (uint8_t)Wide_Max;
-  rt_print_str("wrapped ");
+  rt_print_str(enums__s13);
   rt_print_int((int64_t)b);
   rt_print_ln();
 }

@@ -3,6 +3,13 @@
 
 static rt_bytes escapes_pick(bool c, rt_bytes a);
 
+static const char escapes__s0[] = "what\?\?! really\?\?= yes\?\?/ \?\?( \?\?) \?\?' \?\?< \?\?> \?\?-";
+static const char escapes__s1[] = "tab\there\nnew line \"q\" back\\slash %d %s %%";
+static const char escapes__s2[] = "h\303\251llo \342\234\223 caf\303\251";
+static const char escapes__s3[] = " ";
+static const char escapes__s4[] = "a\177b\001";
+static const char escapes__s5[] = "|";
+
 #line 11 "test/codegen/programs/escapes.ts"
 static Ratio escapes_ratio;
 
@@ -27,21 +34,21 @@ static rt_bytes escapes_pick(bool c, rt_bytes a) {
 }
 
 void escapes_main(void) {
-  rt_print_str("what\?\?! really\?\?= yes\?\?/ \?\?( \?\?) \?\?' \?\?< \?\?> \?\?-");
+  rt_print_str(escapes__s0);
   rt_print_ln();
 #line 20 "test/codegen/programs/escapes.ts"
-  rt_print_str("tab\there\nnew line \"q\" back\\slash %d %s %%");
+  rt_print_str(escapes__s1);
   rt_print_ln();
 #line 21 "test/codegen/programs/escapes.ts"
-  rt_print_str("h\303\251llo \342\234\223 caf\303\251");
+  rt_print_str(escapes__s2);
   rt_print_ln();
 #line 22 "test/codegen/programs/escapes.ts"
   rt_print_hex(RT_LIT("\303\251\342\234\223"));
-  rt_print_str(" ");
+  rt_print_str(escapes__s3);
   rt_print_int((int64_t)RT_LIT("\303\251\342\234\223").len);
   rt_print_ln();
 #line 23 "test/codegen/programs/escapes.ts"
-  rt_print_hex(rt_str_bytes("a\177b\001"));
+  rt_print_hex(rt_str_bytes(escapes__s4));
   rt_print_ln();
 #line 24 "test/codegen/programs/escapes.ts"
   rt_print_int((int64_t)rt_f64_to_i32(((escapes_ratio.ratio * 100.0) + escapes_ratio.count) + escapes_scale));
@@ -52,7 +59,7 @@ void escapes_main(void) {
   rt_print_ln();
 #line 27 "test/codegen/programs/escapes.ts"
   rt_print_hex(escapes_pick(true, RT_LIT("ab")));
-  rt_print_str("|");
+  rt_print_str(escapes__s5);
   rt_print_hex(escapes_pick(false, RT_LIT("ab")));
   rt_print_ln();
 }

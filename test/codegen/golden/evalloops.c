@@ -4,12 +4,20 @@
 static int32_t evalloops_next(void);
 static int32_t evalloops_pair(int32_t a, int32_t b);
 
+static const char evalloops__s0[] = "n";
+static const char evalloops__s1[] = " while ";
+static const char evalloops__s2[] = " for ";
+static const char evalloops__s3[] = "first";
+static const char evalloops__s4[] = " while-continue ";
+static const char evalloops__s5[] = " if ok";
+static const char evalloops__s6[] = " if wrong";
+
 #line 6 "test/codegen/programs/evalloops.ts"
 static int32_t evalloops_c;
 
 static int32_t evalloops_next(void) {
   evalloops_c++;
-  rt_print_str("n");
+  rt_print_str(evalloops__s0);
   return evalloops_c;
 }
 
@@ -25,7 +33,7 @@ void evalloops_main(void) {
     loops++;
   }
 #line 21 "test/codegen/programs/evalloops.ts"
-  rt_print_str(" while ");
+  rt_print_str(evalloops__s1);
   rt_print_int((int64_t)loops);
   rt_print_ln();
 #line 22 "test/codegen/programs/evalloops.ts"
@@ -41,7 +49,7 @@ void evalloops_main(void) {
 #line 26 "test/codegen/programs/evalloops.ts"
     loops++;
   }
-  rt_print_str(" for ");
+  rt_print_str(evalloops__s2);
   rt_print_int((int64_t)loops);
   rt_print_ln();
 #line 29 "test/codegen/programs/evalloops.ts"
@@ -56,19 +64,19 @@ void evalloops_main(void) {
       continue;
     }
 #line 34 "test/codegen/programs/evalloops.ts"
-    rt_print_str("first");
+    rt_print_str(evalloops__s3);
   }
-  rt_print_str(" while-continue ");
+  rt_print_str(evalloops__s4);
   rt_print_int((int64_t)loops);
   rt_print_ln();
 #line 37 "test/codegen/programs/evalloops.ts"
   evalloops_c = 0;
   int32_t tmp_3 = evalloops_next();
   if (evalloops_pair(tmp_3, evalloops_next()) == 12) {
-    rt_print_str(" if ok");
+    rt_print_str(evalloops__s5);
 #line 39 "test/codegen/programs/evalloops.ts"
   } else {
-    rt_print_str(" if wrong");
+    rt_print_str(evalloops__s6);
   }
 #line 40 "test/codegen/programs/evalloops.ts"
   rt_print_ln();

@@ -7,6 +7,16 @@ static int32_t evalorder_triple(int32_t a, int32_t b, int32_t c);
 static uint8_t evalorder_take(void);
 static int32_t evalorder_bump(void);
 
+static const char evalorder__s0[] = "n";
+static const char evalorder__s1[] = " ";
+static const char evalorder__s2[] = "pair ";
+static const char evalorder__s3[] = "triple ";
+static const char evalorder__s4[] = "diff ";
+static const char evalorder__s5[] = "mixed ";
+static const char evalorder__s6[] = "store ";
+static const char evalorder__s7[] = "compound ";
+static const char evalorder__s8[] = "operand ";
+
 #line 6 "test/codegen/programs/evalorder.ts"
 static int32_t evalorder_counter;
 
@@ -19,9 +29,9 @@ static int32_t evalorder_total = 100;
 #line 8 "test/codegen/programs/evalorder.ts"
 static int32_t evalorder_next(void) {
   evalorder_counter++;
-  rt_print_str("n");
+  rt_print_str(evalorder__s0);
   rt_print_int((int64_t)evalorder_counter);
-  rt_print_str(" ");
+  rt_print_str(evalorder__s1);
 #line 11 "test/codegen/programs/evalorder.ts"
   return evalorder_counter;
 }
@@ -51,7 +61,7 @@ void evalorder_main(void) {
   int32_t tmp = evalorder_next();
   int32_t p = evalorder_pair(tmp, evalorder_next());
 #line 44 "test/codegen/programs/evalorder.ts"
-  rt_print_str("pair ");
+  rt_print_str(evalorder__s2);
   rt_print_int((int64_t)p);
   rt_print_ln();
 #line 45 "test/codegen/programs/evalorder.ts"
@@ -59,18 +69,18 @@ void evalorder_main(void) {
   int32_t tmp_3 = evalorder_next();
   int32_t t = evalorder_triple(tmp_2, tmp_3, evalorder_next());
 #line 46 "test/codegen/programs/evalorder.ts"
-  rt_print_str("triple ");
+  rt_print_str(evalorder__s3);
   rt_print_int((int64_t)t);
   rt_print_ln();
 #line 47 "test/codegen/programs/evalorder.ts"
   int32_t tmp_4 = evalorder_next();
   int32_t d = rt_i32_of(((uint32_t)tmp_4 - (uint32_t)evalorder_next()));
 #line 48 "test/codegen/programs/evalorder.ts"
-  rt_print_str("diff ");
+  rt_print_str(evalorder__s4);
   rt_print_int((int64_t)d);
   rt_print_ln();
 #line 49 "test/codegen/programs/evalorder.ts"
-  rt_print_str("mixed ");
+  rt_print_str(evalorder__s5);
   int32_t tmp_5 = evalorder_pair(evalorder_next(), 5);
   rt_print_int((int64_t)tmp_5 + (int64_t)evalorder_pair(7, evalorder_next()));
   rt_print_ln();
@@ -81,14 +91,14 @@ void evalorder_main(void) {
   uint32_t tmp_7 = evalorder_out.n;
   rt_set_u8(evalorder_out.buf, 4, tmp_7, evalorder_take());
 #line 52 "test/codegen/programs/evalorder.ts"
-  rt_print_str("store ");
+  rt_print_str(evalorder__s6);
   rt_print_hex(RT_BYTES(evalorder_out.buf, 4));
   rt_print_ln();
 #line 53 "test/codegen/programs/evalorder.ts"
   int32_t tmp_8 = evalorder_total;
   evalorder_total = tmp_8 + evalorder_bump();
 #line 54 "test/codegen/programs/evalorder.ts"
-  rt_print_str("compound ");
+  rt_print_str(evalorder__s7);
   rt_print_int((int64_t)evalorder_total);
   rt_print_ln();
 #line 55 "test/codegen/programs/evalorder.ts"
@@ -96,7 +106,7 @@ void evalorder_main(void) {
   int32_t tmp_9 = evalorder_total;
   evalorder_total = rt_i32_of(((uint32_t)tmp_9 + (uint32_t)evalorder_bump()));
 #line 57 "test/codegen/programs/evalorder.ts"
-  rt_print_str("operand ");
+  rt_print_str(evalorder__s8);
   rt_print_int((int64_t)evalorder_total);
   rt_print_ln();
 }

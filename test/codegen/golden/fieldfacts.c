@@ -19,6 +19,20 @@ static void fieldfacts_setOther(Other *o, uint32_t n);
 static void fieldfacts_fill(rt_bytes b, rt_bytes t);
 static void fieldfacts_show(const char *name, rt_bytes v);
 
+static const char fieldfacts__s0[] = " ";
+static const char fieldfacts__s1[] = "ok rest";
+static const char fieldfacts__s2[] = "ok head";
+static const char fieldfacts__s3[] = "ok halve";
+static const char fieldfacts__s4[] = "ok grow";
+static const char fieldfacts__s5[] = "ok step";
+static const char fieldfacts__s6[] = "ok full";
+static const char fieldfacts__s7[] = "ok clear";
+static const char fieldfacts__s8[] = "over";
+static const char fieldfacts__s9[] = "over wide rest";
+static const char fieldfacts__s10[] = "over wide head";
+static const char fieldfacts__s11[] = "count rest";
+static const char fieldfacts__s12[] = "other head";
+
 #line 87 "test/codegen/programs/fieldfacts.ts"
 static Ok fieldfacts_ok;
 
@@ -123,9 +137,9 @@ static void fieldfacts_fill(rt_bytes b, rt_bytes t) {
 #line 97 "test/codegen/programs/fieldfacts.ts"
 static void fieldfacts_show(const char *name, rt_bytes v) {
   rt_print_str(name);
-  rt_print_str(" ");
+  rt_print_str(fieldfacts__s0);
   rt_print_int((int64_t)v.len);
-  rt_print_str(" ");
+  rt_print_str(fieldfacts__s0);
   rt_print_hex(v);
   rt_print_ln();
 }
@@ -138,35 +152,35 @@ void fieldfacts_main(void) {
   fieldfacts_fill(RT_BYTES(fieldfacts_other.b, 16), RT_BYTES(fieldfacts_other.tail, 8));
   for (uint32_t n = 0; n < 40; n += 13) {
     Ok_set(&fieldfacts_ok, n);
-    fieldfacts_show("ok rest", Ok_proven_rest(&fieldfacts_ok));
-    fieldfacts_show("ok head", Ok_proven_head(&fieldfacts_ok));
+    fieldfacts_show(fieldfacts__s1, Ok_proven_rest(&fieldfacts_ok));
+    fieldfacts_show(fieldfacts__s2, Ok_proven_head(&fieldfacts_ok));
     Ok_halve(&fieldfacts_ok);
-    fieldfacts_show("ok halve", Ok_proven_head(&fieldfacts_ok));
+    fieldfacts_show(fieldfacts__s3, Ok_proven_head(&fieldfacts_ok));
     Ok_grow(&fieldfacts_ok);
-    fieldfacts_show("ok grow", Ok_proven_rest(&fieldfacts_ok));
+    fieldfacts_show(fieldfacts__s4, Ok_proven_rest(&fieldfacts_ok));
   }
   for (uint32_t i = 0; i < 20; i++) {
     Ok_step(&fieldfacts_ok);
   }
 #line 116 "test/codegen/programs/fieldfacts.ts"
-  fieldfacts_show("ok step", Ok_proven_head(&fieldfacts_ok));
+  fieldfacts_show(fieldfacts__s5, Ok_proven_head(&fieldfacts_ok));
   for (uint32_t i = 0; i < 20; i++) {
     Ok_grow(&fieldfacts_ok);
   }
 #line 118 "test/codegen/programs/fieldfacts.ts"
-  fieldfacts_show("ok full", Ok_proven_head(&fieldfacts_ok));
+  fieldfacts_show(fieldfacts__s6, Ok_proven_head(&fieldfacts_ok));
   Ok_clear(&fieldfacts_ok);
-  fieldfacts_show("ok clear", Ok_proven_rest(&fieldfacts_ok));
+  fieldfacts_show(fieldfacts__s7, Ok_proven_rest(&fieldfacts_ok));
   Over_set(&fieldfacts_over, 7);
-  fieldfacts_show("over", Over_kept_rest(&fieldfacts_over));
+  fieldfacts_show(fieldfacts__s8, Over_kept_rest(&fieldfacts_over));
   Over_setWide(&fieldfacts_over, 20);
-  fieldfacts_show("over wide rest", Over_kept_rest(&fieldfacts_over));
-  fieldfacts_show("over wide head", Over_kept_head(&fieldfacts_over));
+  fieldfacts_show(fieldfacts__s9, Over_kept_rest(&fieldfacts_over));
+  fieldfacts_show(fieldfacts__s10, Over_kept_head(&fieldfacts_over));
   for (uint32_t i = 0; i < 18; i++) {
     Count_bump(&fieldfacts_count);
   }
 #line 127 "test/codegen/programs/fieldfacts.ts"
-  fieldfacts_show("count rest", Count_kept_rest(&fieldfacts_count));
+  fieldfacts_show(fieldfacts__s11, Count_kept_rest(&fieldfacts_count));
   fieldfacts_setOther(&fieldfacts_other, 20);
-  fieldfacts_show("other head", Other_kept_head(&fieldfacts_other));
+  fieldfacts_show(fieldfacts__s12, Other_kept_head(&fieldfacts_other));
 }

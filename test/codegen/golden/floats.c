@@ -4,6 +4,46 @@
 static double floats_half(double x);
 static void floats_row(const char *name, double x);
 
+static const char floats__s0[] = " u ";
+static const char floats__s1[] = " i ";
+static const char floats__s2[] = "sum";
+static const char floats__s3[] = "x100";
+static const char floats__s4[] = "diff";
+static const char floats__s5[] = "div";
+static const char floats__s6[] = "half";
+static const char floats__s7[] = "big";
+static const char floats__s8[] = "big+1";
+static const char floats__s9[] = "neg";
+static const char floats__s10[] = "-3.99";
+static const char floats__s11[] = "3.99";
+static const char floats__s12[] = "0.5";
+static const char floats__s13[] = "1e20";
+static const char floats__s14[] = "-1e20";
+static const char floats__s15[] = "inf";
+static const char floats__s16[] = "-inf";
+static const char floats__s17[] = "nan";
+static const char floats__s18[] = "2^31";
+static const char floats__s19[] = "-2^31-1";
+static const char floats__s20[] = "third*3e6";
+static const char floats__s21[] = "lt";
+static const char floats__s22[] = "ge";
+static const char floats__s23[] = " ";
+static const char floats__s24[] = "eq";
+static const char floats__s25[] = "ne";
+static const char floats__s26[] = "acc*1e9";
+static const char floats__s27[] = "exact";
+static const char floats__s28[] = "inexact";
+static const char floats__s29[] = "nan-ne ";
+static const char floats__s30[] = "nan-eq ";
+static const char floats__s31[] = "ordered ";
+static const char floats__s32[] = "unordered ";
+static const char floats__s33[] = "zero-eq ";
+static const char floats__s34[] = "zero-ne ";
+static const char floats__s35[] = "sum-eq";
+static const char floats__s36[] = "sum-ne";
+static const char floats__s37[] = "1e22/1e13";
+static const char floats__s38[] = "-0";
+
 #line 5 "test/codegen/programs/floats.ts"
 static double floats_half(double x) {
   return x / 2.0;
@@ -11,9 +51,9 @@ static double floats_half(double x) {
 
 static void floats_row(const char *name, double x) {
   rt_print_str(name);
-  rt_print_str(" u ");
+  rt_print_str(floats__s0);
   rt_print_int((int64_t)rt_f64_to_u32(x));
-  rt_print_str(" i ");
+  rt_print_str(floats__s1);
   rt_print_int((int64_t)rt_f64_to_i32(x));
   rt_print_ln();
 }
@@ -25,29 +65,29 @@ void floats_main(void) {
   uint32_t big = 0xffffffffu;
   int32_t neg = -7;
   double zero = 0.0;
-  floats_row("sum", a + b);
-  floats_row("x100", (a + b) * 100.0);
-  floats_row("diff", a - b);
-  floats_row("div", b / a);
-  floats_row("half", floats_half((double)neg));
-  floats_row("big", (double)big);
-  floats_row("big+1", (double)big + 1.0);
-  floats_row("neg", (double)neg);
-  floats_row("-3.99", -3.99);
-  floats_row("3.99", 3.99);
-  floats_row("0.5", 0.5);
-  floats_row("1e20", 100000000000000000000.0);
-  floats_row("-1e20", -100000000000000000000.0);
-  floats_row("inf", 1.0 / zero);
-  floats_row("-inf", -1.0 / zero);
-  floats_row("nan", zero / zero);
-  floats_row("2^31", 2147483648.0);
-  floats_row("-2^31-1", -2147483649.0);
+  floats_row(floats__s2, a + b);
+  floats_row(floats__s3, (a + b) * 100.0);
+  floats_row(floats__s4, a - b);
+  floats_row(floats__s5, b / a);
+  floats_row(floats__s6, floats_half((double)neg));
+  floats_row(floats__s7, (double)big);
+  floats_row(floats__s8, (double)big + 1.0);
+  floats_row(floats__s9, (double)neg);
+  floats_row(floats__s10, -3.99);
+  floats_row(floats__s11, 3.99);
+  floats_row(floats__s12, 0.5);
+  floats_row(floats__s13, 100000000000000000000.0);
+  floats_row(floats__s14, -100000000000000000000.0);
+  floats_row(floats__s15, 1.0 / zero);
+  floats_row(floats__s16, -1.0 / zero);
+  floats_row(floats__s17, zero / zero);
+  floats_row(floats__s18, 2147483648.0);
+  floats_row(floats__s19, -2147483649.0);
   double third = 1.0 / 3.0;
-  floats_row("third*3e6", third * 3000000.0);
-  rt_print_str((a < b) ? "lt" : "ge");
-  rt_print_str(" ");
-  rt_print_str((a == 1.5) ? "eq" : "ne");
+  floats_row(floats__s20, third * 3000000.0);
+  rt_print_str((a < b) ? floats__s21 : floats__s22);
+  rt_print_str(floats__s23);
+  rt_print_str((a == 1.5) ? floats__s24 : floats__s25);
   rt_print_ln();
 #line 40 "test/codegen/programs/floats.ts"
   double acc = 0.0;
@@ -55,20 +95,20 @@ void floats_main(void) {
     acc = acc + 0.1;
   }
 #line 42 "test/codegen/programs/floats.ts"
-  floats_row("acc*1e9", acc * 1000000000.0);
-  rt_print_str((acc == 1.0) ? "exact" : "inexact");
+  floats_row(floats__s26, acc * 1000000000.0);
+  rt_print_str((acc == 1.0) ? floats__s27 : floats__s28);
   rt_print_ln();
   // NaN compares unequal to everything, itself included; -0 equals 0.
 #line 45 "test/codegen/programs/floats.ts"
   double nan = zero / zero;
   double negZero = -0.0;
-  rt_print_str((nan != nan) ? "nan-ne " : "nan-eq ");
-  rt_print_str((nan < 1.0 || nan >= 1.0) ? "ordered " : "unordered ");
+  rt_print_str((nan != nan) ? floats__s29 : floats__s30);
+  rt_print_str((nan < 1.0 || nan >= 1.0) ? floats__s31 : floats__s32);
 #line 48 "test/codegen/programs/floats.ts"
-  rt_print_str((negZero == zero) ? "zero-eq " : "zero-ne ");
-  rt_print_str(((0.1 + 0.2) == 0.3) ? "sum-eq" : "sum-ne");
+  rt_print_str((negZero == zero) ? floats__s33 : floats__s34);
+  rt_print_str(((0.1 + 0.2) == 0.3) ? floats__s35 : floats__s36);
   rt_print_ln();
 #line 49 "test/codegen/programs/floats.ts"
-  floats_row("1e22/1e13", 1e+22 / 10000000000000.0);
-  floats_row("-0", negZero);
+  floats_row(floats__s37, 1e+22 / 10000000000000.0);
+  floats_row(floats__s38, negZero);
 }

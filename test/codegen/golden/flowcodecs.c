@@ -9,6 +9,11 @@ static void flowcodecs_tlv(rt_bytes b);
 static bool flowcodecs_ringPut(uint8_t v);
 static int32_t flowcodecs_ringGet(void);
 
+static const char flowcodecs__s0[] = "short header";
+static const char flowcodecs__s1[] = "short value";
+static const char flowcodecs__s2[] = ":";
+static const char flowcodecs__s3[] = " ";
+
 #line 12 "test/codegen/programs/flowcodecs.ts"
 static Scratch flowcodecs_sc;
 
@@ -100,7 +105,7 @@ static void flowcodecs_tlv(rt_bytes b) {
   uint32_t at = 0;
   while (at < b.len) {
     if ((b.len - at) < 2) {
-      rt_print_str("short header");
+      rt_print_str(flowcodecs__s0);
       rt_print_ln();
       return;
     }
@@ -109,15 +114,15 @@ static void flowcodecs_tlv(rt_bytes b) {
     uint32_t n = b.p[at + 1];
     uint32_t start = at + 2;
     if (n > ((int64_t)b.len - (int64_t)start)) {
-      rt_print_str("short value");
+      rt_print_str(flowcodecs__s1);
       rt_print_ln();
       return;
     }
 #line 93 "test/codegen/programs/flowcodecs.ts"
     rt_print_int((int64_t)t);
-    rt_print_str(":");
+    rt_print_str(flowcodecs__s2);
     rt_print_hex(rt_subarray(b, start, start + n));
-    rt_print_str(" ");
+    rt_print_str(flowcodecs__s3);
 #line 94 "test/codegen/programs/flowcodecs.ts"
     at = start + n;
   }
@@ -151,9 +156,9 @@ static int32_t flowcodecs_ringGet(void) {
 
 void flowcodecs_main(void) {
   rt_print_int((int64_t)flowcodecs_crc16(RT_LIT("123456789")));
-  rt_print_str(" ");
+  rt_print_str(flowcodecs__s3);
   rt_print_int((int64_t)flowcodecs_crc32(RT_LIT("123456789")));
-  rt_print_str(" ");
+  rt_print_str(flowcodecs__s3);
   rt_print_int((int64_t)flowcodecs_crc32(RT_LIT("")));
   rt_print_ln();
 #line 118 "test/codegen/programs/flowcodecs.ts"
@@ -161,7 +166,7 @@ void flowcodecs_main(void) {
   for (uint32_t k = 0; k < 7; k++) {
     uint32_t n = flowcodecs_b64(rt_subarray(RT_LIT("foobar!"), 0, k), out);
     rt_print_int((int64_t)n);
-    rt_print_str(" ");
+    rt_print_str(flowcodecs__s3);
     rt_print_hex(rt_subarray(out, 0, n));
     rt_print_ln();
   }
@@ -172,7 +177,7 @@ void flowcodecs_main(void) {
   rt_bytes vi = RT_LIT("\005\302\201\001\303\277\303\277\303\277\177\303\277\303\277\303\277\303\277\302\200");
   for (uint32_t at = 0; at < 14; at++) {
     rt_print_int((int64_t)flowcodecs_varint(vi, at));
-    rt_print_str(" ");
+    rt_print_str(flowcodecs__s3);
   }
 #line 126 "test/codegen/programs/flowcodecs.ts"
   rt_print_ln();
@@ -186,7 +191,7 @@ void flowcodecs_main(void) {
   rt_print_ln();
   for (uint32_t k = 0; k < 5; k++) {
     rt_print_int((int64_t)flowcodecs_ringGet());
-    rt_print_str(" ");
+    rt_print_str(flowcodecs__s3);
   }
 #line 133 "test/codegen/programs/flowcodecs.ts"
   for (uint32_t k = 0; k < 6; k++) {
@@ -196,7 +201,7 @@ void flowcodecs_main(void) {
   rt_print_ln();
   for (uint32_t k = 0; k < 10; k++) {
     rt_print_int((int64_t)flowcodecs_ringGet());
-    rt_print_str(" ");
+    rt_print_str(flowcodecs__s3);
   }
 #line 136 "test/codegen/programs/flowcodecs.ts"
   rt_print_ln();

@@ -19,6 +19,10 @@ static uint8_t flowrules_sw(uint32_t kind, uint32_t n);
 static int16_t flowrules_clampTo(int32_t v, int16_t lo, int16_t hi);
 static uint32_t flowrules_never(uint32_t n);
 
+static const char flowrules__s0[] = " ";
+static const char flowrules__s1[] = ": ";
+static const char flowrules__s2[] = "field";
+
 #line 10 "test/codegen/programs/flowrules.ts"
 static FlowBuf flowrules_buf;
 
@@ -29,7 +33,7 @@ static const uint32_t flowrules_EDGES[23] = {0, 1, 2, 9, 10, 50, 99, 100, 101, 1
 #line 12 "test/codegen/programs/flowrules.ts"
 static void flowrules_show(const char *name, int32_t v) {
   rt_print_str(name);
-  rt_print_str(" ");
+  rt_print_str(flowrules__s0);
   rt_print_int((int64_t)v);
   rt_print_ln();
 }
@@ -246,60 +250,60 @@ void flowrules_main(void) {
     uint32_t n = flowrules_EDGES[k];
     uint32_t m = flowrules_EDGES[22 - k];
     rt_print_int((int64_t)n);
-    rt_print_str(": ");
+    rt_print_str(flowrules__s1);
 #line 138 "test/codegen/programs/flowrules.ts"
     rt_print_int((int64_t)flowrules_ifElse(n));
-    rt_print_str(" ");
+    rt_print_str(flowrules__s0);
     rt_print_int((int64_t)flowrules_early(rt_i32_of(n)));
-    rt_print_str(" ");
+    rt_print_str(flowrules__s0);
     rt_print_int((int64_t)flowrules_notZero((uint8_t)n, n));
-    rt_print_str(" ");
+    rt_print_str(flowrules__s0);
 #line 139 "test/codegen/programs/flowrules.ts"
     rt_print_int((int64_t)(flowrules_logic(n, m) ? 1 : 0));
-    rt_print_str(" ");
+    rt_print_str(flowrules__s0);
     rt_print_int((int64_t)flowrules_negated(rt_i32_of(n)));
-    rt_print_str(" ");
+    rt_print_str(flowrules__s0);
     rt_print_int((int64_t)(flowrules_isPrime(n) ? 1 : 0));
-    rt_print_str(" ");
+    rt_print_str(flowrules__s0);
 #line 140 "test/codegen/programs/flowrules.ts"
     rt_print_int((int64_t)flowrules_sumFirst(d, n));
-    rt_print_str(" ");
+    rt_print_str(flowrules__s0);
     rt_print_int((int64_t)flowrules_gap(n, m));
-    rt_print_str(" ");
+    rt_print_str(flowrules__s0);
     rt_print_int((int64_t)flowrules_written(n, m));
-    rt_print_str(" ");
+    rt_print_str(flowrules__s0);
 #line 141 "test/codegen/programs/flowrules.ts"
     rt_print_int((int64_t)flowrules_digits(n));
-    rt_print_str(" ");
+    rt_print_str(flowrules__s0);
     rt_print_int((int64_t)flowrules_sw(n % 3, m));
-    rt_print_str(" ");
+    rt_print_str(flowrules__s0);
     rt_print_int((int64_t)flowrules_clampTo(rt_i32_of(n), -5, 300));
-    rt_print_str(" ");
+    rt_print_str(flowrules__s0);
 #line 142 "test/codegen/programs/flowrules.ts"
     rt_print_int((int64_t)flowrules_clampTo(rt_i32_of(m), rt_i16_of(n), 300));
     rt_print_ln();
     rt_bytes f = flowrules_field(d, n, m);
     rt_print_int((int64_t)f.len);
-    rt_print_str(" ");
+    rt_print_str(flowrules__s0);
     rt_print_hex(f);
     rt_print_ln();
   }
 #line 147 "test/codegen/programs/flowrules.ts"
   for (uint32_t k = 0; k < 25; k++) {
     rt_print_int((int64_t)flowrules_fib(k));
-    rt_print_str(" ");
+    rt_print_str(flowrules__s0);
   }
 #line 148 "test/codegen/programs/flowrules.ts"
   rt_print_ln();
   rt_print_int((int64_t)flowrules_never(7));
-  rt_print_str(" ");
+  rt_print_str(flowrules__s0);
 #line 150 "test/codegen/programs/flowrules.ts"
   rt_print_int((int64_t)flowrules_countDown(5));
-  rt_print_str(" ");
+  rt_print_str(flowrules__s0);
   rt_print_int((int64_t)flowrules_countDown(0));
-  rt_print_str(" ");
+  rt_print_str(flowrules__s0);
   rt_print_int((int64_t)flowrules_countDown(100000));
   rt_print_ln();
 #line 151 "test/codegen/programs/flowrules.ts"
-  flowrules_show("field", rt_i32_of(flowrules_field(RT_LIT("abcdef"), 2, 3).len));
+  flowrules_show(flowrules__s2, rt_i32_of(flowrules_field(RT_LIT("abcdef"), 2, 3).len));
 }

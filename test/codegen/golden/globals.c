@@ -3,6 +3,13 @@
 
 static void globals_record(int32_t v);
 
+static const char globals__s0[] = " ";
+static const char globals__s1[] = " ok ";
+static const char globals__s2[] = " bad ";
+static const char globals__s3[] = "after";
+static const char globals__s4[] = " flag ";
+static const char globals__s5[] = " noflag ";
+
 #line 8 "test/codegen/programs/globals.ts"
 static uint32_t globals_calls;
 
@@ -59,42 +66,42 @@ static void globals_record(int32_t v) {
 
 void globals_main(void) {
   rt_print_str(globals_label);
-  rt_print_str(" ");
+  rt_print_str(globals__s0);
   rt_print_int((int64_t)globals_calls);
-  rt_print_str(" ");
+  rt_print_str(globals__s0);
   rt_print_int((int64_t)globals_lastValue);
-  rt_print_str(" ");
+  rt_print_str(globals__s0);
 #line 37 "test/codegen/programs/globals.ts"
   rt_print_str(globals_stats.name);
-  rt_print_str(" ");
+  rt_print_str(globals__s0);
   rt_print_int((int64_t)globals_stats.count);
-  rt_print_str(" ");
+  rt_print_str(globals__s0);
   rt_print_int((int64_t)globals_stats.min);
-  rt_print_str(" ");
+  rt_print_str(globals__s0);
 #line 38 "test/codegen/programs/globals.ts"
   rt_print_int((int64_t)globals_stats.max);
-  rt_print_str(globals_stats.ok ? " ok " : " bad ");
+  rt_print_str(globals_stats.ok ? globals__s1 : globals__s2);
   rt_print_int((int64_t)globals_stats.ratio);
   rt_print_ln();
 #line 39 "test/codegen/programs/globals.ts"
   globals_record(5);
   globals_record(-20);
   globals_record(100);
-  globals_label = "after";
+  globals_label = globals__s3;
   rt_print_str(globals_label);
-  rt_print_str(" ");
+  rt_print_str(globals__s0);
   rt_print_int((int64_t)globals_calls);
-  rt_print_str(" ");
+  rt_print_str(globals__s0);
   rt_print_int((int64_t)globals_lastValue);
-  rt_print_str(" ");
+  rt_print_str(globals__s0);
 #line 44 "test/codegen/programs/globals.ts"
   rt_print_int((int64_t)globals_stats.count);
-  rt_print_str(" ");
+  rt_print_str(globals__s0);
   rt_print_int((int64_t)globals_stats.min);
-  rt_print_str(" ");
+  rt_print_str(globals__s0);
   rt_print_int((int64_t)globals_stats.max);
 #line 45 "test/codegen/programs/globals.ts"
-  rt_print_str(globals_flag ? " flag " : " noflag ");
+  rt_print_str(globals_flag ? globals__s4 : globals__s5);
   rt_print_int((int64_t)globals_small);
   rt_print_ln();
 }

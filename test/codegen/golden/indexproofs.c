@@ -37,12 +37,58 @@ static uint32_t indexproofs_proven_fixedView(void);
 static uint32_t indexproofs_kept_fixedViewPast(void);
 static uint32_t indexproofs_kept_fixedViewWritten(rt_bytes b);
 
+static const char indexproofs__s0[] = " ";
+static const char indexproofs__s1[] = "fixedView";
+static const char indexproofs__s2[] = "fixedViewPast";
+static const char indexproofs__s3[] = "fixedViewWritten";
+static const char indexproofs__s4[] = "fixedViewWritten short";
+static const char indexproofs__s5[] = "loop";
+static const char indexproofs__s6[] = "loopLe";
+static const char indexproofs__s7[] = "alias";
+static const char indexproofs__s8[] = "aliasWritten";
+static const char indexproofs__s9[] = "aliasWritten big";
+static const char indexproofs__s10[] = "aliasView";
+static const char indexproofs__s11[] = "aliasView same";
+static const char indexproofs__s12[] = "chain";
+static const char indexproofs__s13[] = "chain short";
+static const char indexproofs__s14[] = "chain long";
+static const char indexproofs__s15[] = "chainLe";
+static const char indexproofs__s16[] = "fixed";
+static const char indexproofs__s17[] = "fixedLe";
+static const char indexproofs__s18[] = "minLength";
+static const char indexproofs__s19[] = "minLength short";
+static const char indexproofs__s20[] = "pastMinLength";
+static const char indexproofs__s21[] = "pastMinLength 8";
+static const char indexproofs__s22[] = "notEmpty";
+static const char indexproofs__s23[] = "notEmpty empty";
+static const char indexproofs__s24[] = "notOne empty";
+static const char indexproofs__s25[] = "notOne";
+static const char indexproofs__s26[] = "prev";
+static const char indexproofs__s27[] = "next";
+static const char indexproofs__s28[] = "window";
+static const char indexproofs__s29[] = "windowLoose";
+static const char indexproofs__s30[] = "|";
+static const char indexproofs__s31[] = "sumDecl";
+static const char indexproofs__s32[] = "sumDecl k0";
+static const char indexproofs__s33[] = "sumDecl k1";
+static const char indexproofs__s34[] = "sumAssign";
+static const char indexproofs__s35[] = "selfAssign";
+static const char indexproofs__s36[] = "last";
+static const char indexproofs__s37[] = "last empty";
+static const char indexproofs__s38[] = "lastK 0";
+static const char indexproofs__s39[] = "lastK 1";
+static const char indexproofs__s40[] = "aliasNotEmpty";
+static const char indexproofs__s41[] = "aliasNotEmpty empty";
+static const char indexproofs__s42[] = "aliasNotOne";
+static const char indexproofs__s43[] = "aliasNotOne empty";
+static const char indexproofs__s44[] = "tail empty";
+
 #line 14 "test/codegen/programs/indexproofs.ts"
 static Store indexproofs_st;
 
 static void indexproofs_show(const char *name, uint32_t v) {
   rt_print_str(name);
-  rt_print_str(" ");
+  rt_print_str(indexproofs__s0);
   rt_print_int((int64_t)v);
   rt_print_ln();
 }
@@ -442,40 +488,40 @@ void indexproofs_main(void) {
   rt_bytes w4 = rt_slice(RT_BYTES(indexproofs_st.big, 64), 20, 24);
   rt_bytes w3 = rt_slice(RT_BYTES(indexproofs_st.big, 64), 30, 33);
   rt_bytes e = rt_slice(RT_BYTES(indexproofs_st.big, 64), 40, 40);
-  indexproofs_show("fixedView", indexproofs_proven_fixedView());
-  indexproofs_show("fixedViewPast", indexproofs_kept_fixedViewPast());
-  indexproofs_show("fixedViewWritten", indexproofs_kept_fixedViewWritten(w3));
-  indexproofs_show("fixedViewWritten short", indexproofs_kept_fixedViewWritten(rt_slice(RT_BYTES(indexproofs_st.big, 64), 50, 52)));
-  indexproofs_show("loop", indexproofs_proven_loop(w));
-  indexproofs_show("loopLe", indexproofs_kept_loopLe(w));
-  indexproofs_show("alias", indexproofs_proven_alias(w));
-  indexproofs_show("aliasWritten", indexproofs_kept_aliasWritten(w, 2));
-  indexproofs_show("aliasWritten big", indexproofs_kept_aliasWritten(w, 9));
-  indexproofs_show("aliasView", indexproofs_kept_aliasView(w, w3));
-  indexproofs_show("aliasView same", indexproofs_kept_aliasView(w3, e));
+  indexproofs_show(indexproofs__s1, indexproofs_proven_fixedView());
+  indexproofs_show(indexproofs__s2, indexproofs_kept_fixedViewPast());
+  indexproofs_show(indexproofs__s3, indexproofs_kept_fixedViewWritten(w3));
+  indexproofs_show(indexproofs__s4, indexproofs_kept_fixedViewWritten(rt_slice(RT_BYTES(indexproofs_st.big, 64), 50, 52)));
+  indexproofs_show(indexproofs__s5, indexproofs_proven_loop(w));
+  indexproofs_show(indexproofs__s6, indexproofs_kept_loopLe(w));
+  indexproofs_show(indexproofs__s7, indexproofs_proven_alias(w));
+  indexproofs_show(indexproofs__s8, indexproofs_kept_aliasWritten(w, 2));
+  indexproofs_show(indexproofs__s9, indexproofs_kept_aliasWritten(w, 9));
+  indexproofs_show(indexproofs__s10, indexproofs_kept_aliasView(w, w3));
+  indexproofs_show(indexproofs__s11, indexproofs_kept_aliasView(w3, e));
   for (uint32_t i = 0; i < 10; i++) {
-    indexproofs_show("chain", indexproofs_proven_chain(w, i, 8));
-    indexproofs_show("chain short", indexproofs_proven_chain(w, i, 5));
-    indexproofs_show("chain long", indexproofs_proven_chain(w3, i, 8));
-    indexproofs_show("chainLe", indexproofs_kept_chainLe(w, i, 8));
-    indexproofs_show("fixed", indexproofs_proven_fixed(i, 16));
-    indexproofs_show("fixed", indexproofs_proven_fixed(i + 10, 16));
-    indexproofs_show("fixedLe", indexproofs_kept_fixed(i + 10, 16));
+    indexproofs_show(indexproofs__s12, indexproofs_proven_chain(w, i, 8));
+    indexproofs_show(indexproofs__s13, indexproofs_proven_chain(w, i, 5));
+    indexproofs_show(indexproofs__s14, indexproofs_proven_chain(w3, i, 8));
+    indexproofs_show(indexproofs__s15, indexproofs_kept_chainLe(w, i, 8));
+    indexproofs_show(indexproofs__s16, indexproofs_proven_fixed(i, 16));
+    indexproofs_show(indexproofs__s16, indexproofs_proven_fixed(i + 10, 16));
+    indexproofs_show(indexproofs__s17, indexproofs_kept_fixed(i + 10, 16));
   }
-  indexproofs_show("minLength", indexproofs_proven_minLength(w4));
-  indexproofs_show("minLength short", indexproofs_proven_minLength(w3));
-  indexproofs_show("pastMinLength", indexproofs_kept_pastMinLength(w4));
-  indexproofs_show("pastMinLength 8", indexproofs_kept_pastMinLength(w));
-  indexproofs_show("notEmpty", indexproofs_proven_notEmpty(w3));
-  indexproofs_show("notEmpty empty", indexproofs_proven_notEmpty(e));
-  indexproofs_show("notOne empty", indexproofs_kept_notOne(e));
-  indexproofs_show("notOne", indexproofs_kept_notOne(w3));
-  indexproofs_show("prev", indexproofs_proven_prev(w));
-  indexproofs_show("next", indexproofs_kept_next(w));
+  indexproofs_show(indexproofs__s18, indexproofs_proven_minLength(w4));
+  indexproofs_show(indexproofs__s19, indexproofs_proven_minLength(w3));
+  indexproofs_show(indexproofs__s20, indexproofs_kept_pastMinLength(w4));
+  indexproofs_show(indexproofs__s21, indexproofs_kept_pastMinLength(w));
+  indexproofs_show(indexproofs__s22, indexproofs_proven_notEmpty(w3));
+  indexproofs_show(indexproofs__s23, indexproofs_proven_notEmpty(e));
+  indexproofs_show(indexproofs__s24, indexproofs_kept_notOne(e));
+  indexproofs_show(indexproofs__s25, indexproofs_kept_notOne(w3));
+  indexproofs_show(indexproofs__s26, indexproofs_proven_prev(w));
+  indexproofs_show(indexproofs__s27, indexproofs_kept_next(w));
   for (uint32_t off = 0; off < 10; off += 3) {
     for (uint32_t n = 0; n < 10; n += 4) {
-      indexproofs_show("window", indexproofs_proven_window(w, off, n));
-      indexproofs_show("windowLoose", indexproofs_kept_windowLoose(w4, off, n));
+      indexproofs_show(indexproofs__s28, indexproofs_proven_window(w, off, n));
+      indexproofs_show(indexproofs__s29, indexproofs_kept_windowLoose(w4, off, n));
     }
   }
   rt_print_hex(rt_slice(RT_BYTES(indexproofs_st.big, 64), 0, 48));
@@ -484,10 +530,10 @@ void indexproofs_main(void) {
   for (uint32_t s = 0; s < 10; s += 3) {
     for (uint32_t t = 0; t < 12; t += 5) {
       rt_print_hex(indexproofs_proven_slice(w, s, t));
-      rt_print_str("|");
+      rt_print_str(indexproofs__s30);
 #line 282 "test/codegen/programs/indexproofs.ts"
       rt_print_hex(indexproofs_kept_sliceEnd(w, s, t));
-      rt_print_str("|");
+      rt_print_str(indexproofs__s30);
 #line 283 "test/codegen/programs/indexproofs.ts"
       rt_print_hex(indexproofs_kept_sliceStart(w, s, t));
       rt_print_ln();
@@ -496,37 +542,37 @@ void indexproofs_main(void) {
 #line 286 "test/codegen/programs/indexproofs.ts"
   indexproofs_st.big[12] = 0x3d;
   rt_print_hex(indexproofs_proven_tail(w));
-  rt_print_str("|");
+  rt_print_str(indexproofs__s30);
   rt_print_hex(indexproofs_kept_tail2(w));
   rt_print_ln();
 #line 288 "test/codegen/programs/indexproofs.ts"
   indexproofs_st.big[15] = 0x3d;
   indexproofs_st.big[12] = 0;
   rt_print_hex(indexproofs_proven_tail(w));
-  rt_print_str("|");
+  rt_print_str(indexproofs__s30);
   rt_print_hex(indexproofs_kept_tail2(w));
   rt_print_ln();
 #line 291 "test/codegen/programs/indexproofs.ts"
   for (uint32_t i = 0; i < 10; i += 2) {
-    indexproofs_show("sumDecl", indexproofs_proven_sumDecl(w, (uint16_t)i));
-    indexproofs_show("sumDecl k0", indexproofs_kept_sumDecl(w, (uint16_t)(i + 3), 0));
-    indexproofs_show("sumDecl k1", indexproofs_kept_sumDecl(w, (uint16_t)i, 1));
-    indexproofs_show("sumAssign", indexproofs_proven_sumAssign(w, (uint16_t)(i + 1)));
-    indexproofs_show("selfAssign", indexproofs_kept_selfAssign(w, (uint16_t)(i + 1)));
+    indexproofs_show(indexproofs__s31, indexproofs_proven_sumDecl(w, (uint16_t)i));
+    indexproofs_show(indexproofs__s32, indexproofs_kept_sumDecl(w, (uint16_t)(i + 3), 0));
+    indexproofs_show(indexproofs__s33, indexproofs_kept_sumDecl(w, (uint16_t)i, 1));
+    indexproofs_show(indexproofs__s34, indexproofs_proven_sumAssign(w, (uint16_t)(i + 1)));
+    indexproofs_show(indexproofs__s35, indexproofs_kept_selfAssign(w, (uint16_t)(i + 1)));
   }
   rt_print_hex(indexproofs_kept_wrappedSum(w, 5, 4294967293u));
-  rt_print_str("|");
+  rt_print_str(indexproofs__s30);
   rt_print_hex(indexproofs_kept_wrappedSum(w, 2, 4));
   rt_print_ln();
 #line 299 "test/codegen/programs/indexproofs.ts"
-  indexproofs_show("last", indexproofs_proven_last(w3));
-  indexproofs_show("last empty", indexproofs_proven_last(e));
-  indexproofs_show("lastK 0", indexproofs_kept_lastK(w, 0));
-  indexproofs_show("lastK 1", indexproofs_kept_lastK(w, 1));
-  indexproofs_show("aliasNotEmpty", indexproofs_proven_aliasNotEmpty(w3));
-  indexproofs_show("aliasNotEmpty empty", indexproofs_proven_aliasNotEmpty(e));
-  indexproofs_show("aliasNotOne", indexproofs_kept_aliasNotOne(w3));
-  indexproofs_show("aliasNotOne empty", indexproofs_kept_aliasNotOne(e));
+  indexproofs_show(indexproofs__s36, indexproofs_proven_last(w3));
+  indexproofs_show(indexproofs__s37, indexproofs_proven_last(e));
+  indexproofs_show(indexproofs__s38, indexproofs_kept_lastK(w, 0));
+  indexproofs_show(indexproofs__s39, indexproofs_kept_lastK(w, 1));
+  indexproofs_show(indexproofs__s40, indexproofs_proven_aliasNotEmpty(w3));
+  indexproofs_show(indexproofs__s41, indexproofs_proven_aliasNotEmpty(e));
+  indexproofs_show(indexproofs__s42, indexproofs_kept_aliasNotOne(w3));
+  indexproofs_show(indexproofs__s43, indexproofs_kept_aliasNotOne(e));
   bool ok = indexproofs_proven_tail(e).len == 0;
-  indexproofs_show("tail empty", (uint32_t)(ok ? 1 : 0));
+  indexproofs_show(indexproofs__s44, (uint32_t)(ok ? 1 : 0));
 }

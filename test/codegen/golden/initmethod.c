@@ -4,6 +4,10 @@
 static void Conf_init(Conf *self, int32_t port);
 static int32_t initmethod__init(void);
 
+static const char initmethod__s0[] = "before ";
+static const char initmethod__s1[] = " ";
+static const char initmethod__s2[] = "after ";
+
 #line 17 "test/codegen/programs/initmethod.ts"
 static Conf initmethod_conf;
 
@@ -30,18 +34,18 @@ static int32_t initmethod__init(void) {
 }
 
 void initmethod_main(void) {
-  rt_print_str("before ");
+  rt_print_str(initmethod__s0);
   rt_print_int((int64_t)initmethod_conf.port);
-  rt_print_str(" ");
+  rt_print_str(initmethod__s1);
   rt_print_int((int64_t)initmethod_conf.retries);
   rt_print_ln();
 #line 25 "test/codegen/programs/initmethod.ts"
   Conf_init(&initmethod_conf, 8883);
-  rt_print_str("after ");
+  rt_print_str(initmethod__s2);
   rt_print_int((int64_t)initmethod_conf.port);
-  rt_print_str(" ");
+  rt_print_str(initmethod__s1);
   rt_print_int((int64_t)initmethod_conf.retries);
-  rt_print_str(" ");
+  rt_print_str(initmethod__s1);
   rt_print_int((int64_t)initmethod__init());
   rt_print_ln();
 }

@@ -3,6 +3,12 @@
 
 static void Ring_put(Ring *self, uint8_t v);
 
+static const char kconfig__s0[] = "size ";
+static const char kconfig__s1[] = " len ";
+static const char kconfig__s2[] = " head ";
+static const char kconfig__s3[] = "cond ";
+static const char kconfig__s4[] = " ";
+
 #line 26 "test/codegen/programs/kconfig.ts"
 static Ring kconfig_ring;
 
@@ -17,9 +23,9 @@ static void Ring_put(Ring *self, uint8_t v) {
 
 #line 29 "test/codegen/programs/kconfig.ts"
 void kconfig_main(void) {
-  rt_print_str("size ");
+  rt_print_str(kconfig__s0);
   rt_print_int((int64_t)CONFIG_CG_TEST_RING_SIZE);
-  rt_print_str(" len ");
+  rt_print_str(kconfig__s1);
   rt_print_int((int64_t)CONFIG_CG_TEST_RING_SIZE);
   rt_print_ln();
 #line 31 "test/codegen/programs/kconfig.ts"
@@ -28,15 +34,15 @@ void kconfig_main(void) {
   }
 #line 32 "test/codegen/programs/kconfig.ts"
   rt_print_hex(RT_BYTES(kconfig_ring.data, CONFIG_CG_TEST_RING_SIZE));
-  rt_print_str(" head ");
+  rt_print_str(kconfig__s2);
   rt_print_int((int64_t)kconfig_ring.head);
   rt_print_ln();
 #line 33 "test/codegen/programs/kconfig.ts"
   uint32_t two = 2;
   kconfig_cond[0] = 7;
-  rt_print_str("cond ");
+  rt_print_str(kconfig__s3);
   rt_print_int((int64_t)((CONFIG_CG_TEST_ON != 0) ? CONFIG_CG_TEST_RING_SIZE : 1) - (int64_t)two);
-  rt_print_str(" ");
+  rt_print_str(kconfig__s4);
   rt_print_int((int64_t)kconfig_cond[0]);
   rt_print_ln();
 }

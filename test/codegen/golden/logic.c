@@ -5,6 +5,26 @@ static bool logic_t(const char *name);
 static bool logic_f(const char *name);
 static bool logic_between(int32_t x, int32_t lo, int32_t hi);
 
+static const char logic__s0[] = "1";
+static const char logic__s1[] = "2";
+static const char logic__s2[] = "!";
+static const char logic__s3[] = "3";
+static const char logic__s4[] = "4";
+static const char logic__s5[] = "+";
+static const char logic__s6[] = "5";
+static const char logic__s7[] = "6";
+static const char logic__s8[] = "7";
+static const char logic__s9[] = "8";
+static const char logic__s10[] = "9";
+static const char logic__s11[] = "10";
+static const char logic__s12[] = " T";
+static const char logic__s13[] = " F";
+static const char logic__s14[] = "T";
+static const char logic__s15[] = "F";
+static const char logic__s16[] = "n ";
+static const char logic__s17[] = " ";
+static const char logic__s18[] = "toggles ";
+
 #line 10 "test/codegen/programs/logic.ts"
 static Flags logic_fl;
 
@@ -35,35 +55,35 @@ static bool logic_between(int32_t x, int32_t lo, int32_t hi) {
 }
 
 void logic_main(void) {
-  if (logic_f("1") && logic_t("2")) {
-    rt_print_str("!");
+  if (logic_f(logic__s0) && logic_t(logic__s1)) {
+    rt_print_str(logic__s2);
   }
 #line 28 "test/codegen/programs/logic.ts"
   rt_print_ln();
-  if (logic_t("3") || logic_f("4")) {
-    rt_print_str("+");
+  if (logic_t(logic__s3) || logic_f(logic__s4)) {
+    rt_print_str(logic__s5);
   }
 #line 30 "test/codegen/programs/logic.ts"
   rt_print_ln();
-  if (!(logic_f("5") || logic_f("6")) && logic_t("7")) {
-    rt_print_str("+");
+  if (!(logic_f(logic__s6) || logic_f(logic__s7)) && logic_t(logic__s8)) {
+    rt_print_str(logic__s5);
   }
 #line 32 "test/codegen/programs/logic.ts"
   rt_print_ln();
-  bool v = logic_t("8") && (logic_f("9") || logic_t("10"));
-  rt_print_str(v ? " T" : " F");
+  bool v = logic_t(logic__s9) && (logic_f(logic__s10) || logic_t(logic__s11));
+  rt_print_str(v ? logic__s12 : logic__s13);
   rt_print_ln();
 #line 35 "test/codegen/programs/logic.ts"
   logic_fl.a = !logic_fl.a;
   logic_fl.b = logic_fl.a && !logic_fl.b;
-  rt_print_str(logic_fl.a ? "T" : "F");
-  rt_print_str(logic_fl.b ? "T" : "F");
+  rt_print_str(logic_fl.a ? logic__s14 : logic__s15);
+  rt_print_str(logic_fl.b ? logic__s14 : logic__s15);
   rt_print_ln();
 #line 38 "test/codegen/programs/logic.ts"
   int32_t n = logic_between(5, 1, 9) ? 1 : (logic_between(5, 6, 9) ? 2 : 3);
-  rt_print_str("n ");
+  rt_print_str(logic__s16);
   rt_print_int((int64_t)n);
-  rt_print_str(" ");
+  rt_print_str(logic__s17);
   rt_print_int((int64_t)(logic_between(-1, 0, 0) ? 1 : 0));
   rt_print_ln();
 #line 40 "test/codegen/programs/logic.ts"
@@ -80,7 +100,7 @@ void logic_main(void) {
     }
   }
 #line 47 "test/codegen/programs/logic.ts"
-  rt_print_str("toggles ");
+  rt_print_str(logic__s18);
   rt_print_int((int64_t)toggles);
   rt_print_ln();
 }

@@ -4,6 +4,14 @@
 static int32_t Bank_settle(Bank *self);
 static int32_t Bank_total(Bank *self);
 
+static const char methods__s0[] = " ";
+static const char methods__s1[] = " ops ";
+static const char methods__s2[] = "a";
+static const char methods__s3[] = "total ";
+static const char methods__s4[] = "b";
+static const char methods__s5[] = "ok";
+static const char methods__s6[] = "no";
+
 #line 54 "test/codegen/programs/methods.ts"
 static Bank methods_bank;
 
@@ -59,9 +67,9 @@ bool Account_transfer(Account *self, Account *to, int32_t n) {
 
 void Account_report(Account *self, const char *name) {
   rt_print_str(name);
-  rt_print_str(" ");
+  rt_print_str(methods__s0);
   rt_print_int((int64_t)self->balance);
-  rt_print_str(" ops ");
+  rt_print_str(methods__s1);
   rt_print_int((int64_t)self->ops);
   rt_print_ln();
 }
@@ -78,18 +86,18 @@ static int32_t Bank_total(Bank *self) {
 
 #line 56 "test/codegen/programs/methods.ts"
 void methods_main(void) {
-  Account_report(&methods_bank.a, "a");
-  rt_print_str("total ");
+  Account_report(&methods_bank.a, methods__s2);
+  rt_print_str(methods__s3);
   rt_print_int((int64_t)Bank_settle(&methods_bank));
   rt_print_ln();
 #line 59 "test/codegen/programs/methods.ts"
-  Account_report(&methods_bank.a, "a");
-  Account_report(&methods_bank.b, "b");
-  rt_print_str(Account_withdraw(&methods_bank.b, 130) ? "ok" : "no");
-  rt_print_str(" ");
+  Account_report(&methods_bank.a, methods__s2);
+  Account_report(&methods_bank.b, methods__s4);
+  rt_print_str(Account_withdraw(&methods_bank.b, 130) ? methods__s5 : methods__s6);
+  rt_print_str(methods__s0);
 #line 62 "test/codegen/programs/methods.ts"
-  rt_print_str(Account_withdraw(&methods_bank.b, 1) ? "ok" : "no");
+  rt_print_str(Account_withdraw(&methods_bank.b, 1) ? methods__s5 : methods__s6);
   rt_print_ln();
 #line 63 "test/codegen/programs/methods.ts"
-  Account_report(&methods_bank.b, "b");
+  Account_report(&methods_bank.b, methods__s4);
 }

@@ -6,6 +6,20 @@ static int32_t mixed_negate(int32_t v);
 static void mixed_pickVal(bool big, uint32_t a, int32_t b);
 static const char *mixed_sign(int32_t x);
 
+static const char mixed__s0[] = " ";
+static const char mixed__s1[] = "min";
+static const char mixed__s2[] = "minus one";
+static const char mixed__s3[] = "zero";
+static const char mixed__s4[] = "negative";
+static const char mixed__s5[] = "positive";
+static const char mixed__s6[] = "tern ";
+static const char mixed__s7[] = "lo ";
+static const char mixed__s8[] = ", ";
+static const char mixed__s9[] = "/";
+static const char mixed__s10[] = "snapshot ";
+static const char mixed__s11[] = "same";
+static const char mixed__s12[] = "differ";
+
 #line 26 "test/codegen/programs/mixed.ts"
 static Grid mixed_grid;
 
@@ -42,26 +56,26 @@ static int32_t mixed_negate(int32_t v) {
 #line 29 "test/codegen/programs/mixed.ts"
 static void mixed_pickVal(bool big, uint32_t a, int32_t b) {
   rt_print_int(big ? (int64_t)a : (int64_t)b);
-  rt_print_str(" ");
+  rt_print_str(mixed__s0);
 }
 
 #line 33 "test/codegen/programs/mixed.ts"
 static const char *mixed_sign(int32_t x) {
   switch (x) {
   case INT32_MIN: {
-    return "min";
+    return mixed__s1;
   }
 #line 36 "test/codegen/programs/mixed.ts"
   case -1: {
-    return "minus one";
+    return mixed__s2;
   }
 #line 37 "test/codegen/programs/mixed.ts"
   case 0: {
-    return "zero";
+    return mixed__s3;
   }
 #line 38 "test/codegen/programs/mixed.ts"
   default: {
-    return (x < 0) ? "negative" : "positive";
+    return (x < 0) ? mixed__s4 : mixed__s5;
   }
   }
   return NULL; /* not reached */
@@ -77,26 +91,26 @@ void mixed_main(void) {
 #line 46 "test/codegen/programs/mixed.ts"
   int8_t s8 = -128;
   uint16_t w16 = 65535;
-  rt_print_str("tern ");
+  rt_print_str(mixed__s6);
   rt_print_int((int64_t)((m1 < 0) ? s8 : w16));
-  rt_print_str(" ");
+  rt_print_str(mixed__s0);
   rt_print_int((int64_t)((m1 > 0) ? s8 : w16));
   rt_print_ln();
 #line 49 "test/codegen/programs/mixed.ts"
   int32_t lo = ((int64_t)all > m1) ? m1 : 0;
-  rt_print_str("lo ");
+  rt_print_str(mixed__s7);
   rt_print_int((int64_t)lo);
   rt_print_ln();
 #line 51 "test/codegen/programs/mixed.ts"
   rt_print_str(mixed_sign(INT32_MIN));
-  rt_print_str(", ");
+  rt_print_str(mixed__s8);
   rt_print_str(mixed_sign(-1));
-  rt_print_str(", ");
+  rt_print_str(mixed__s8);
   rt_print_str(mixed_sign(0));
-  rt_print_str(", ");
+  rt_print_str(mixed__s8);
 #line 52 "test/codegen/programs/mixed.ts"
   rt_print_str(mixed_sign(-5));
-  rt_print_str(", ");
+  rt_print_str(mixed__s8);
   rt_print_str(mixed_sign(5));
   rt_print_ln();
   // Function-typed field with an initializer, replaced later.
@@ -114,9 +128,9 @@ void mixed_main(void) {
   for (uint32_t y = 0; y < 2; y++) {
     for (uint32_t x = 0; x < 3; x++) {
       rt_print_int((int64_t)mixed_grid.rows[y].cells[x].v);
-      rt_print_str("/");
+      rt_print_str(mixed__s9);
       rt_print_int((int64_t)mixed_grid.rows[y].cells[x].tag);
-      rt_print_str(" ");
+      rt_print_str(mixed__s0);
     }
 #line 68 "test/codegen/programs/mixed.ts"
     rt_print_ln();
@@ -125,13 +139,13 @@ void mixed_main(void) {
   mixed_snapshot = mixed_grid;
   mixed_grid.rows[1].cells[0].v = 1234;
   mixed_grid.rows[1].visit = mixed_twice;
-  rt_print_str("snapshot ");
+  rt_print_str(mixed__s10);
   rt_print_int((int64_t)mixed_snapshot.rows[1].cells[0].v);
-  rt_print_str(" ");
+  rt_print_str(mixed__s0);
   rt_print_int((int64_t)mixed_snapshot.rows[1].visit(10));
   rt_print_ln();
 #line 75 "test/codegen/programs/mixed.ts"
   bool same = (m1 < 0) == (s8 < 0);
-  rt_print_str(same ? "same" : "differ");
+  rt_print_str(same ? mixed__s11 : mixed__s12);
   rt_print_ln();
 }

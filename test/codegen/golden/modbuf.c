@@ -3,6 +3,8 @@
 
 static void modbuf_fill(rt_bytes b, uint8_t v);
 
+static const char modbuf__s0[] = " ";
+
 #line 4 "test/codegen/programs/modbuf.ts"
 static uint8_t modbuf_scratch[6];
 
@@ -20,7 +22,7 @@ void modbuf_main(void) {
   modbuf_fill(RT_BYTES(modbuf_scratch, 6), 0x11);
   rt_copy_bytes(RT_BYTES(modbuf_scratch, 6), 2, RT_LIT("hi"));
   rt_print_hex(RT_BYTES(modbuf_scratch, 6));
-  rt_print_str(" ");
+  rt_print_str(modbuf__s0);
   rt_print_int((int64_t)6);
   rt_print_ln();
 #line 15 "test/codegen/programs/modbuf.ts"
@@ -30,7 +32,7 @@ void modbuf_main(void) {
 #line 17 "test/codegen/programs/modbuf.ts"
   modbuf_words[1] = 513;
   rt_print_int((int64_t)((modbuf_words[0] + modbuf_words[1]) + modbuf_words[2]));
-  rt_print_str(" ");
+  rt_print_str(modbuf__s0);
   rt_print_int((int64_t)3);
   rt_print_ln();
 }

@@ -3,6 +3,10 @@
 
 static uint32_t modzero_rem(uint32_t a, uint32_t n);
 
+static const char modzero__s0[] = "i32 ";
+static const char modzero__s1[] = "u32 ";
+static const char modzero__s2[] = "guarded ";
+
 #line 6 "test/codegen/programs/modzero.ts"
 static uint32_t modzero_rem(uint32_t a, uint32_t n) {
   return rt_mod_u32(a, n);
@@ -11,15 +15,15 @@ static uint32_t modzero_rem(uint32_t a, uint32_t n) {
 void modzero_main(void) {
   int32_t zero = 0;
   int32_t seven = 7;
-  rt_print_str("i32 ");
+  rt_print_str(modzero__s0);
   rt_print_int((int64_t)rt_mod_i32(seven, zero));
   rt_print_ln();
 #line 14 "test/codegen/programs/modzero.ts"
-  rt_print_str("u32 ");
+  rt_print_str(modzero__s1);
   rt_print_int((int64_t)modzero_rem(7, 0));
   rt_print_ln();
 #line 15 "test/codegen/programs/modzero.ts"
-  rt_print_str("guarded ");
+  rt_print_str(modzero__s2);
   rt_print_int((int64_t)((zero != 0) ? rt_mod_i32(seven, zero) : 0));
   rt_print_ln();
 }

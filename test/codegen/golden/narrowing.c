@@ -10,6 +10,17 @@ static int32_t narrowing_weight(Box *bx);
 static void narrowing_show(Box *bx);
 static Box *narrowing_firstBox(Box *p, Box *q);
 
+static const char narrowing__s0[] = "show ";
+static const char narrowing__s1[] = "pick ";
+static const char narrowing__s2[] = " ";
+static const char narrowing__s3[] = "dflt";
+static const char narrowing__s4[] = "given";
+static const char narrowing__s5[] = "box ";
+static const char narrowing__s6[] = "x";
+static const char narrowing__s7[] = "y";
+static const char narrowing__s8[] = "z";
+static const char narrowing__s9[] = "weight ";
+
 #line 13 "test/codegen/programs/narrowing.ts"
 static Box narrowing_a;
 
@@ -47,7 +58,7 @@ static int32_t narrowing_weight(Box *bx) {
 }
 
 static void narrowing_show(Box *bx) {
-  rt_print_str("show ");
+  rt_print_str(narrowing__s0);
   rt_print_int((int64_t)bx->v);
   rt_print_ln();
 }
@@ -58,28 +69,28 @@ static Box *narrowing_firstBox(Box *p, Box *q) {
 }
 
 void narrowing_main(void) {
-  rt_print_str("pick ");
+  rt_print_str(narrowing__s1);
   rt_print_int((int64_t)narrowing_pick(true)(10, 1));
-  rt_print_str(" ");
+  rt_print_str(narrowing__s2);
   rt_print_int((int64_t)narrowing_pick(false)(10, 1));
   rt_print_ln();
 #line 46 "test/codegen/programs/narrowing.ts"
-  rt_print_str(narrowing_orElse(NULL, "dflt"));
-  rt_print_str(" ");
-  rt_print_str(narrowing_orElse("given", "dflt"));
+  rt_print_str(narrowing_orElse(NULL, narrowing__s3));
+  rt_print_str(narrowing__s2);
+  rt_print_str(narrowing_orElse(narrowing__s4, narrowing__s3));
   rt_print_ln();
 #line 47 "test/codegen/programs/narrowing.ts"
   narrowing_a.v = 1;
   narrowing_b.v = 2;
-  rt_print_str("box ");
+  rt_print_str(narrowing__s5);
   rt_print_int((int64_t)narrowing_firstBox(NULL, &narrowing_b)->v);
-  rt_print_str(" ");
+  rt_print_str(narrowing__s2);
   rt_print_int((int64_t)narrowing_firstBox(&narrowing_a, &narrowing_b)->v);
   rt_print_ln();
 #line 50 "test/codegen/programs/narrowing.ts"
-  const char *s = narrowing_orElse(NULL, "x");
+  const char *s = narrowing_orElse(NULL, narrowing__s6);
   rt_print_str(s);
-  rt_print_str(narrowing_orElse2("y", "z"));
+  rt_print_str(narrowing_orElse2(narrowing__s7, narrowing__s8));
   rt_print_ln();
 #line 52 "test/codegen/programs/narrowing.ts"
   Box *maybe = (narrowing_a.v == 1) ? &narrowing_a : NULL;
@@ -88,7 +99,7 @@ void narrowing_main(void) {
   }
 #line 54 "test/codegen/programs/narrowing.ts"
   int32_t wt = narrowing_weight(&narrowing_a);
-  rt_print_str("weight ");
+  rt_print_str(narrowing__s9);
   rt_print_int((int64_t)wt);
   rt_print_ln();
 }

@@ -4,6 +4,17 @@
 static int32_t negzero_neg(int16_t a);
 static void negzero_show(const char *name, double x);
 
+static const char negzero__s0[] = " ";
+static const char negzero__s1[] = "1/neg(0)";
+static const char negzero__s2[] = "1/idiv(0,-5)";
+static const char negzero__s3[] = "1/idiv(zero,m1)";
+static const char negzero__s4[] = "1/i32(zero*m1)";
+static const char negzero__s5[] = "1/i32(-4*0%3)";
+static const char negzero__s6[] = "1/f64ToI32(-0.5)";
+static const char negzero__s7[] = "1/(zero*m1+1)";
+static const char negzero__s8[] = "eq";
+static const char negzero__s9[] = "ne";
+
 #line 6 "test/codegen/programs/negzero.ts"
 static int32_t negzero_neg(int16_t a) {
   return -a;
@@ -11,7 +22,7 @@ static int32_t negzero_neg(int16_t a) {
 
 static void negzero_show(const char *name, double x) {
   rt_print_str(name);
-  rt_print_str(" ");
+  rt_print_str(negzero__s0);
   rt_print_int((int64_t)rt_f64_to_i32(x));
   rt_print_ln();
 }
@@ -20,24 +31,24 @@ static void negzero_show(const char *name, double x) {
 void negzero_main(void) {
   int16_t zero = 0;
   int16_t m1 = -1;
-  negzero_show("1/neg(0)", 1.0 / (double)negzero_neg(0));
-  negzero_show("1/idiv(0,-5)", 1.0 / (double)(0 / (-5)));
-  negzero_show("1/idiv(zero,m1)", 1.0 / (double)rt_idiv_i32(zero, m1));
-  negzero_show("1/i32(zero*m1)", 1.0 / (double)(zero * m1));
-  negzero_show("1/i32(-4*0%3)", 1.0 / (double)(0 % 3));
-  negzero_show("1/f64ToI32(-0.5)", 1.0 / (double)rt_f64_to_i32(-0.5));
-  negzero_show("1/(zero*m1+1)", 1.0 / (double)((zero * m1) + 1));
-  rt_print_str(((zero * m1) == 0) ? "eq" : "ne");
-  rt_print_str(" ");
+  negzero_show(negzero__s1, 1.0 / (double)negzero_neg(0));
+  negzero_show(negzero__s2, 1.0 / (double)(0 / (-5)));
+  negzero_show(negzero__s3, 1.0 / (double)rt_idiv_i32(zero, m1));
+  negzero_show(negzero__s4, 1.0 / (double)(zero * m1));
+  negzero_show(negzero__s5, 1.0 / (double)(0 % 3));
+  negzero_show(negzero__s6, 1.0 / (double)rt_f64_to_i32(-0.5));
+  negzero_show(negzero__s7, 1.0 / (double)((zero * m1) + 1));
+  rt_print_str(((zero * m1) == 0) ? negzero__s8 : negzero__s9);
+  rt_print_str(negzero__s0);
   rt_print_int((int64_t)(zero * m1));
-  rt_print_str(" ");
+  rt_print_str(negzero__s0);
   rt_print_int((int64_t)(-zero));
   rt_print_ln();
 #line 25 "test/codegen/programs/negzero.ts"
   rt_print_int((int64_t)((-7) / 2));
-  rt_print_str(" ");
+  rt_print_str(negzero__s0);
   rt_print_int((int64_t)((-7) % 2));
-  rt_print_str(" ");
+  rt_print_str(negzero__s0);
   rt_print_int((int64_t)negzero_neg(5));
   rt_print_ln();
 }

@@ -3,6 +3,15 @@
 
 static int32_t nsimport_twice(Pick f, int32_t v);
 
+static const char nsimport__s0[] = "acc ";
+static const char nsimport__s1[] = " shared +";
+static const char nsimport__s2[] = " applied +";
+static const char nsimport__s3[] = "clamp ";
+static const char nsimport__s4[] = " ";
+static const char nsimport__s5[] = " twice ";
+static const char nsimport__s6[] = "weight ";
+static const char nsimport__s7[] = " even ";
+
 #line 13 "test/codegen/programs/nsimport.ts"
 static NsBox nsimport_box;
 
@@ -20,25 +29,25 @@ void nsimport_main(void) {
   Op op = Op_Add;
   Acc_apply(&mathlib_shared, op, 3);
   uint32_t w = mathlib_WEIGHTS[2];
-  rt_print_str("acc ");
+  rt_print_str(nsimport__s0);
   rt_print_int((int64_t)nsimport_box.acc.value);
-  rt_print_str(" shared +");
+  rt_print_str(nsimport__s1);
   rt_print_int((int64_t)mathlib_shared.value - (int64_t)shared0);
-  rt_print_str(" applied +");
+  rt_print_str(nsimport__s2);
   rt_print_int((int64_t)mathlib_applied - (int64_t)applied0);
   rt_print_ln();
 #line 30 "test/codegen/programs/nsimport.ts"
-  rt_print_str("clamp ");
+  rt_print_str(nsimport__s3);
   rt_print_int((int64_t)mathlib_clamp(500, 0, 255));
-  rt_print_str(" ");
+  rt_print_str(nsimport__s4);
   rt_print_int((int64_t)mathlib_clamp(-5, 1, 255));
-  rt_print_str(" twice ");
+  rt_print_str(nsimport__s5);
   rt_print_int((int64_t)nsimport_twice(mathlib_clamp, 80));
   rt_print_ln();
 #line 31 "test/codegen/programs/nsimport.ts"
-  rt_print_str("weight ");
+  rt_print_str(nsimport__s6);
   rt_print_int((int64_t)w);
-  rt_print_str(" even ");
+  rt_print_str(nsimport__s7);
   rt_print_int((int64_t)(mathlib_isEven(mathlib_SCALE) ? 1 : 0));
   rt_print_ln();
 }

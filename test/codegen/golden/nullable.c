@@ -6,6 +6,13 @@ static Item *nullable_find(int32_t v);
 static uint32_t nullable_length(void);
 static void nullable_describe(Item *it);
 
+static const char nullable__s0[] = "none";
+static const char nullable__s1[] = "item ";
+static const char nullable__s2[] = "(no label)";
+static const char nullable__s3[] = "len ";
+static const char nullable__s4[] = " twenty";
+static const char nullable__s5[] = "last ";
+
 #line 11 "test/codegen/programs/nullable.ts"
 static Item nullable_n1;
 
@@ -47,30 +54,30 @@ static uint32_t nullable_length(void) {
 
 static void nullable_describe(Item *it) {
   if (it == NULL) {
-    rt_print_str("none");
+    rt_print_str(nullable__s0);
     rt_print_ln();
 #line 40 "test/codegen/programs/nullable.ts"
     return;
   }
-  rt_print_str("item ");
+  rt_print_str(nullable__s1);
   rt_print_int((int64_t)it->value);
 #line 43 "test/codegen/programs/nullable.ts"
   const char *l = it->label;
-  rt_print_str((l != NULL) ? l : "(no label)");
+  rt_print_str((l != NULL) ? l : nullable__s2);
   rt_print_ln();
 }
 
 #line 47 "test/codegen/programs/nullable.ts"
 void nullable_main(void) {
-  rt_print_str("len ");
+  rt_print_str(nullable__s3);
   rt_print_int((int64_t)nullable_length());
   rt_print_ln();
 #line 49 "test/codegen/programs/nullable.ts"
   nullable_push(&nullable_n1, 10);
   nullable_push(&nullable_n2, 20);
   nullable_push(&nullable_n3, 30);
-  nullable_n2.label = " twenty";
-  rt_print_str("len ");
+  nullable_n2.label = nullable__s4;
+  rt_print_str(nullable__s3);
   rt_print_int((int64_t)nullable_length());
   rt_print_ln();
 #line 54 "test/codegen/programs/nullable.ts"
@@ -83,7 +90,7 @@ void nullable_main(void) {
     h->next = h->next->next;
   }
 #line 60 "test/codegen/programs/nullable.ts"
-  rt_print_str("len ");
+  rt_print_str(nullable__s3);
   rt_print_int((int64_t)nullable_length());
   rt_print_ln();
 #line 61 "test/codegen/programs/nullable.ts"
@@ -94,7 +101,7 @@ void nullable_main(void) {
   }
 #line 64 "test/codegen/programs/nullable.ts"
   if (last != NULL) {
-    rt_print_str("last ");
+    rt_print_str(nullable__s5);
     rt_print_int((int64_t)last->value);
     rt_print_ln();
   }

@@ -6,6 +6,11 @@ static uint32_t Later_weight(Later *self);
 static bool order_isEven(uint32_t n);
 static bool order_isOdd(uint32_t n);
 
+static const char order__s0[] = "even ";
+static const char order__s1[] = "T";
+static const char order__s2[] = "F";
+static const char order__s3[] = "total ";
+
 #line 38 "test/codegen/programs/order.ts"
 static Outer order_outer;
 
@@ -17,12 +22,12 @@ void order_main(void) {
   order_outer.inner.count = 3;
   order_outer.link = &order_later;
   order_later.back = &order_outer;
-  rt_print_str("even ");
-  rt_print_str(order_isEven(10) ? "T" : "F");
-  rt_print_str(order_isEven(7) ? "T" : "F");
+  rt_print_str(order__s0);
+  rt_print_str(order_isEven(10) ? order__s1 : order__s2);
+  rt_print_str(order_isEven(7) ? order__s1 : order__s2);
   rt_print_ln();
 #line 11 "test/codegen/programs/order.ts"
-  rt_print_str("total ");
+  rt_print_str(order__s3);
   rt_print_int((int64_t)Outer_total(&order_outer));
   rt_print_ln();
 }

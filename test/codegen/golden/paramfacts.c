@@ -23,6 +23,31 @@ static uint32_t paramfacts_proven_retRange(uint32_t n);
 static uint32_t paramfacts_kept_retRange(uint32_t n);
 static uint32_t paramfacts_countedSize(uint32_t n);
 
+static const char paramfacts__s0[] = " ";
+static const char paramfacts__s1[] = "callers";
+static const char paramfacts__s2[] = "oneCallerOut";
+static const char paramfacts__s3[] = "oneCallerOut 9";
+static const char paramfacts__s4[] = "exported";
+static const char paramfacts__s5[] = "callback";
+static const char paramfacts__s6[] = "callback out";
+static const char paramfacts__s7[] = "written";
+static const char paramfacts__s8[] = "written out";
+static const char paramfacts__s9[] = "chain";
+static const char paramfacts__s10[] = "default";
+static const char paramfacts__s11[] = "default 3";
+static const char paramfacts__s12[] = "defaultOut";
+static const char paramfacts__s13[] = "defaultOut 2";
+static const char paramfacts__s14[] = "view";
+static const char paramfacts__s15[] = "view out";
+static const char paramfacts__s16[] = "|";
+static const char paramfacts__s17[] = "retRange";
+static const char paramfacts__s18[] = "retRange 200";
+static const char paramfacts__s19[] = "retRange 20000";
+static const char paramfacts__s20[] = "retRange kept";
+static const char paramfacts__s21[] = "retRange kept 5";
+static const char paramfacts__s22[] = "countedSize";
+static const char paramfacts__s23[] = "sizeCalls";
+
 #line 18 "test/codegen/programs/paramfacts.ts"
 static Regs paramfacts_regs;
 
@@ -35,7 +60,7 @@ static uint32_t paramfacts_sizeCalls;
 #line 20 "test/codegen/programs/paramfacts.ts"
 static void paramfacts_show(const char *name, uint32_t v) {
   rt_print_str(name);
-  rt_print_str(" ");
+  rt_print_str(paramfacts__s0);
   rt_print_int((int64_t)v);
   rt_print_ln();
 }
@@ -189,56 +214,56 @@ void paramfacts_main(void) {
   }
 #line 126 "test/codegen/programs/paramfacts.ts"
   for (uint32_t i = 0; i < 7; i++) {
-    paramfacts_show("callers", paramfacts_proven_callers(i));
+    paramfacts_show(paramfacts__s1, paramfacts_proven_callers(i));
   }
 #line 127 "test/codegen/programs/paramfacts.ts"
   for (uint32_t i = 5; i < 8; i++) {
-    paramfacts_show("oneCallerOut", paramfacts_kept_oneCallerOut(i));
+    paramfacts_show(paramfacts__s2, paramfacts_kept_oneCallerOut(i));
   }
 #line 128 "test/codegen/programs/paramfacts.ts"
-  paramfacts_show("oneCallerOut 9", paramfacts_kept_oneCallerOut(9));
+  paramfacts_show(paramfacts__s3, paramfacts_kept_oneCallerOut(9));
   for (uint32_t i = 0; i < 7; i++) {
-    paramfacts_show("exported", paramfacts_kept_exported(i));
+    paramfacts_show(paramfacts__s4, paramfacts_kept_exported(i));
   }
 #line 130 "test/codegen/programs/paramfacts.ts"
-  paramfacts_show("callback", paramfacts_through(paramfacts_kept_callback, 3));
-  paramfacts_show("callback out", paramfacts_through(paramfacts_kept_callback, 8));
-  paramfacts_show("written", paramfacts_kept_written(2, 3));
-  paramfacts_show("written out", paramfacts_kept_written(2, 7));
+  paramfacts_show(paramfacts__s5, paramfacts_through(paramfacts_kept_callback, 3));
+  paramfacts_show(paramfacts__s6, paramfacts_through(paramfacts_kept_callback, 8));
+  paramfacts_show(paramfacts__s7, paramfacts_kept_written(2, 3));
+  paramfacts_show(paramfacts__s8, paramfacts_kept_written(2, 7));
   for (uint32_t k = 0; k < 6; k++) {
-    paramfacts_show("chain", paramfacts_chainOuter(k));
+    paramfacts_show(paramfacts__s9, paramfacts_chainOuter(k));
   }
 #line 135 "test/codegen/programs/paramfacts.ts"
-  paramfacts_show("default", paramfacts_proven_default(2, 7));
-  paramfacts_show("default 3", paramfacts_proven_default(2, 3));
-  paramfacts_show("defaultOut", paramfacts_kept_defaultOut(1, 8));
-  paramfacts_show("defaultOut 2", paramfacts_kept_defaultOut(1, 2));
+  paramfacts_show(paramfacts__s10, paramfacts_proven_default(2, 7));
+  paramfacts_show(paramfacts__s11, paramfacts_proven_default(2, 3));
+  paramfacts_show(paramfacts__s12, paramfacts_kept_defaultOut(1, 8));
+  paramfacts_show(paramfacts__s13, paramfacts_kept_defaultOut(1, 2));
   rt_bytes v = rt_slice(RT_BYTES(paramfacts_regs.a, 8), 0, 4);
-  paramfacts_show("view", paramfacts_kept_view(v, 2));
-  paramfacts_show("view out", paramfacts_kept_view(v, 5));
+  paramfacts_show(paramfacts__s14, paramfacts_kept_view(v, 2));
+  paramfacts_show(paramfacts__s15, paramfacts_kept_view(v, 5));
   rt_bytes two = rt_slice(RT_BYTES(paramfacts_regs.a, 8), 0, 2);
   for (uint32_t k = 0; k < 7; k += 3) {
     rt_print_hex(paramfacts_proven_retMin(v, k));
-    rt_print_str("|");
+    rt_print_str(paramfacts__s16);
 #line 145 "test/codegen/programs/paramfacts.ts"
     rt_print_hex(paramfacts_kept_retMax(v, k));
-    rt_print_str("|");
+    rt_print_str(paramfacts__s16);
 #line 146 "test/codegen/programs/paramfacts.ts"
     rt_print_hex(paramfacts_kept_retWritten(v, k));
-    rt_print_str("|");
+    rt_print_str(paramfacts__s16);
 #line 147 "test/codegen/programs/paramfacts.ts"
     rt_print_hex(paramfacts_kept_retViewWritten(v, two, k));
     rt_print_ln();
   }
 #line 149 "test/codegen/programs/paramfacts.ts"
-  paramfacts_show("retRange", paramfacts_proven_retRange(5));
-  paramfacts_show("retRange 200", paramfacts_proven_retRange(200));
-  paramfacts_show("retRange 20000", paramfacts_proven_retRange(20000));
-  paramfacts_show("retRange kept", paramfacts_kept_retRange(200));
-  paramfacts_show("retRange kept 5", paramfacts_kept_retRange(5));
+  paramfacts_show(paramfacts__s17, paramfacts_proven_retRange(5));
+  paramfacts_show(paramfacts__s18, paramfacts_proven_retRange(200));
+  paramfacts_show(paramfacts__s19, paramfacts_proven_retRange(20000));
+  paramfacts_show(paramfacts__s20, paramfacts_kept_retRange(200));
+  paramfacts_show(paramfacts__s21, paramfacts_kept_retRange(5));
   if (paramfacts_countedSize(5) > 2) {
-    paramfacts_show("countedSize", 99);
+    paramfacts_show(paramfacts__s22, 99);
   }
 #line 155 "test/codegen/programs/paramfacts.ts"
-  paramfacts_show("sizeCalls", paramfacts_sizeCalls);
+  paramfacts_show(paramfacts__s23, paramfacts_sizeCalls);
 }

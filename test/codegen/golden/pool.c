@@ -5,6 +5,18 @@ static PoolMsg *pool_alloc(rt_bytes payload);
 static bool pool_release(uint16_t id);
 static int32_t pool_busyCount(void);
 
+static const char pool__s0[] = "rejected";
+static const char pool__s1[] = "accepted";
+static const char pool__s2[] = " busy ";
+static const char pool__s3[] = "full";
+static const char pool__s4[] = "room";
+static const char pool__s5[] = "release ";
+static const char pool__s6[] = "T";
+static const char pool__s7[] = "F";
+static const char pool__s8[] = " ";
+static const char pool__s9[] = "+";
+static const char pool__s10[] = "-";
+
 #line 15 "test/codegen/programs/pool.ts"
 static PoolMsg pool_pool[CONFIG_CG_TEST_POOL_SIZE];
 
@@ -56,37 +68,37 @@ void pool_main(void) {
   PoolMsg *a = pool_alloc(RT_LIT("alpha"));
   pool_alloc(RT_LIT("beta"));
   PoolMsg *tooBig = pool_alloc(RT_LIT("way too long"));
-  rt_print_str((tooBig == NULL) ? "rejected" : "accepted");
-  rt_print_str(" busy ");
+  rt_print_str((tooBig == NULL) ? pool__s0 : pool__s1);
+  rt_print_str(pool__s2);
   rt_print_int((int64_t)pool_busyCount());
   rt_print_ln();
 #line 53 "test/codegen/programs/pool.ts"
   pool_alloc(RT_LIT("c"));
   pool_alloc(RT_LIT("d"));
-  rt_print_str((pool_alloc(RT_LIT("e")) == NULL) ? "full" : "room");
+  rt_print_str((pool_alloc(RT_LIT("e")) == NULL) ? pool__s3 : pool__s4);
   rt_print_ln();
 #line 56 "test/codegen/programs/pool.ts"
-  rt_print_str("release ");
-  rt_print_str(pool_release(2) ? "T" : "F");
-  rt_print_str(pool_release(2) ? "T" : "F");
+  rt_print_str(pool__s5);
+  rt_print_str(pool_release(2) ? pool__s6 : pool__s7);
+  rt_print_str(pool_release(2) ? pool__s6 : pool__s7);
   rt_print_ln();
 #line 57 "test/codegen/programs/pool.ts"
   PoolMsg *e = pool_alloc(RT_LIT("epsilon"));
   if (a != NULL && e != NULL) {
     rt_print_int((int64_t)a->id);
-    rt_print_str(" ");
+    rt_print_str(pool__s8);
     rt_print_hex(rt_subarray(RT_BYTES(a->body, 8), 0, a->len));
-    rt_print_str(" ");
+    rt_print_str(pool__s8);
 #line 60 "test/codegen/programs/pool.ts"
     rt_print_int((int64_t)e->id);
-    rt_print_str(" ");
+    rt_print_str(pool__s8);
     rt_print_hex(rt_subarray(RT_BYTES(e->body, 8), 0, e->len));
     rt_print_ln();
   }
 #line 62 "test/codegen/programs/pool.ts"
   for (uint32_t i = 0; i < CONFIG_CG_TEST_POOL_SIZE; i++) {
     rt_print_int((int64_t)pool_pool[i].id);
-    rt_print_str(pool_pool[i].busy ? "+" : "-");
+    rt_print_str(pool_pool[i].busy ? pool__s9 : pool__s10);
   }
 #line 65 "test/codegen/programs/pool.ts"
   rt_print_ln();

@@ -5,6 +5,13 @@ static void Writer_put(Writer *self, uint8_t v);
 static void ptrcast_countingSink(Level level, int32_t v, void *ud);
 static Level ptrcast_levelOf(uint8_t code);
 
+static const char ptrcast__s0[] = "level ";
+static const char ptrcast__s1[] = " total ";
+static const char ptrcast__s2[] = "calls ";
+static const char ptrcast__s3[] = "unset";
+static const char ptrcast__s4[] = "set";
+static const char ptrcast__s5[] = " n ";
+
 #line 29 "test/codegen/programs/ptrcast.ts"
 static Counter ptrcast_counter;
 
@@ -27,9 +34,9 @@ static void ptrcast_countingSink(Level level, int32_t v, void *ud) {
   Counter *c = (Counter *)ud;
   c->calls++;
   c->total = rt_i32_of(((uint32_t)c->total + (uint32_t)v));
-  rt_print_str("level ");
+  rt_print_str(ptrcast__s0);
   rt_print_int((int64_t)level);
-  rt_print_str(" total ");
+  rt_print_str(ptrcast__s1);
   rt_print_int((int64_t)c->total);
   rt_print_ln();
 }
@@ -53,20 +60,20 @@ void ptrcast_main(void) {
     s(ptrcast_levelOf(1), 7, ptrcast_logger.ud);
     s(ptrcast_levelOf(9), -20, ptrcast_logger.ud);
   }
-  rt_print_str("calls ");
+  rt_print_str(ptrcast__s2);
   rt_print_int((int64_t)ptrcast_counter.calls);
   rt_print_ln();
   // `!`: the programmer knows next is set.
 #line 58 "test/codegen/programs/ptrcast.ts"
   ptrcast_logger.next->ud = &ptrcast_counter;
-  rt_print_str((ptrcast_tail.ud == NULL) ? "unset" : "set");
+  rt_print_str((ptrcast_tail.ud == NULL) ? ptrcast__s3 : ptrcast__s4);
   rt_print_ln();
 #line 60 "test/codegen/programs/ptrcast.ts"
   Writer_put(&ptrcast_writer, 0x10);
   Writer_put(&ptrcast_writer, 0x20);
   Writer_put(&ptrcast_writer, 0x30);
   rt_print_hex(rt_subarray(RT_BYTES(ptrcast_writer.out, 6), 0, ptrcast_writer.n));
-  rt_print_str(" n ");
+  rt_print_str(ptrcast__s5);
   rt_print_int((int64_t)ptrcast_writer.n);
   rt_print_ln();
 }

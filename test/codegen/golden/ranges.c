@@ -4,10 +4,29 @@
 static void ranges_b(const char *name, bool v);
 static uint32_t ranges_elapsed(uint32_t now, uint32_t start);
 
+static const char ranges__s0[] = " T";
+static const char ranges__s1[] = " F";
+static const char ranges__s2[] = "a-c<0";
+static const char ranges__s3[] = "a-c ";
+static const char ranges__s4[] = "small-big<0";
+static const char ranges__s5[] = "big-small>0";
+static const char ranges__s6[] = "small-big ";
+static const char ranges__s7[] = "elapsed ";
+static const char ranges__s8[] = "u8+u8 ";
+static const char ranges__s9[] = "u8+u8>255";
+static const char ranges__s10[] = "u8-u8 ";
+static const char ranges__s11[] = "hi+1 ";
+static const char ranges__s12[] = "hi+1>hi";
+static const char ranges__s13[] = "low ";
+static const char ranges__s14[] = "hi ";
+static const char ranges__s15[] = "widen ";
+static const char ranges__s16[] = "sum ";
+static const char ranges__s17[] = "neg ";
+
 #line 5 "test/codegen/programs/ranges.ts"
 static void ranges_b(const char *name, bool v) {
   rt_print_str(name);
-  rt_print_str(v ? " T" : " F");
+  rt_print_str(v ? ranges__s0 : ranges__s1);
   rt_print_ln();
 }
 
@@ -28,45 +47,45 @@ static uint32_t ranges_elapsed(uint32_t now, uint32_t start) {
 void ranges_main(void) {
   uint32_t a = 1;
   uint32_t c = 2;
-  ranges_b("a-c<0", ((int64_t)a - (int64_t)c) < 0);
-  rt_print_str("a-c ");
+  ranges_b(ranges__s2, ((int64_t)a - (int64_t)c) < 0);
+  rt_print_str(ranges__s3);
   rt_print_int((int64_t)a - (int64_t)c);
   rt_print_ln();
 #line 27 "test/codegen/programs/ranges.ts"
   uint32_t big = 0xfffffff0u;
   uint32_t small = 0x10;
-  ranges_b("small-big<0", ((int64_t)small - (int64_t)big) < 0);
-  ranges_b("big-small>0", ((int64_t)big - (int64_t)small) > 0);
-  rt_print_str("small-big ");
+  ranges_b(ranges__s4, ((int64_t)small - (int64_t)big) < 0);
+  ranges_b(ranges__s5, ((int64_t)big - (int64_t)small) > 0);
+  rt_print_str(ranges__s6);
   rt_print_int((int64_t)small - (int64_t)big);
   rt_print_ln();
 #line 32 "test/codegen/programs/ranges.ts"
-  rt_print_str("elapsed ");
+  rt_print_str(ranges__s7);
   rt_print_int((int64_t)ranges_elapsed(small, big));
   rt_print_ln();
 #line 33 "test/codegen/programs/ranges.ts"
   uint8_t x = 200;
   uint8_t y = 100;
-  rt_print_str("u8+u8 ");
+  rt_print_str(ranges__s8);
   rt_print_int((int64_t)(x + y));
   rt_print_ln();
 #line 36 "test/codegen/programs/ranges.ts"
-  ranges_b("u8+u8>255", (x + y) > 255);
-  rt_print_str("u8-u8 ");
+  ranges_b(ranges__s9, (x + y) > 255);
+  rt_print_str(ranges__s10);
   rt_print_int((int64_t)(y - x));
   rt_print_ln();
 #line 38 "test/codegen/programs/ranges.ts"
   int32_t hi = 2147483647;
-  rt_print_str("hi+1 ");
+  rt_print_str(ranges__s11);
   rt_print_int((int64_t)hi + 1);
   rt_print_ln();
 #line 40 "test/codegen/programs/ranges.ts"
-  ranges_b("hi+1>hi", ((int64_t)hi + 1) > hi);
-  rt_print_str("low ");
+  ranges_b(ranges__s12, ((int64_t)hi + 1) > hi);
+  rt_print_str(ranges__s13);
   rt_print_int((int64_t)ranges_lowByte(0x12345678));
   rt_print_ln();
 #line 42 "test/codegen/programs/ranges.ts"
-  rt_print_str("hi ");
+  rt_print_str(ranges__s14);
   rt_print_int((int64_t)ranges_hiByte(0xabcd));
   rt_print_ln();
   // Widening needs no helper.
@@ -74,18 +93,18 @@ void ranges_main(void) {
   uint32_t w = x;
   int32_t s = y;
   uint16_t v16 = x;
-  rt_print_str("widen ");
+  rt_print_str(ranges__s15);
   rt_print_int(((int64_t)w + (int64_t)s) + (int64_t)v16);
   rt_print_ln();
   // Sum of a u8 and a u16 fits an i32 and a u32.
 #line 49 "test/codegen/programs/ranges.ts"
   uint32_t sum = (uint32_t)(x + v16);
-  rt_print_str("sum ");
+  rt_print_str(ranges__s16);
   rt_print_int((int64_t)sum);
   rt_print_ln();
 #line 51 "test/codegen/programs/ranges.ts"
   int32_t neg = y - x;
-  rt_print_str("neg ");
+  rt_print_str(ranges__s17);
   rt_print_int((int64_t)neg);
   rt_print_ln();
 }

@@ -7,6 +7,12 @@ static void returns_maybePrint(int32_t x);
 static uint32_t returns_fib(uint32_t n);
 static bool returns_isPrime(uint32_t n);
 
+static const char returns__s0[] = " ";
+static const char returns__s1[] = "idx ";
+static const char returns__s2[] = "sign ";
+static const char returns__s3[] = "fib ";
+static const char returns__s4[] = "primes ";
+
 #line 4 "test/codegen/programs/returns.ts"
 static int32_t returns_indexOf(rt_bytes b, uint32_t c) {
   for (uint32_t i = 0; i < b.len; i++) {
@@ -35,7 +41,7 @@ static void returns_maybePrint(int32_t x) {
   }
 #line 19 "test/codegen/programs/returns.ts"
   rt_print_int((int64_t)x);
-  rt_print_str(" ");
+  rt_print_str(returns__s0);
 }
 
 #line 22 "test/codegen/programs/returns.ts"
@@ -63,13 +69,13 @@ static bool returns_isPrime(uint32_t n) {
 
 void returns_main(void) {
   rt_bytes s = RT_LIT("hello/world");
-  rt_print_str("idx ");
+  rt_print_str(returns__s1);
   rt_print_int((int64_t)returns_indexOf(s, 0x2f));
-  rt_print_str(" ");
+  rt_print_str(returns__s0);
   rt_print_int((int64_t)returns_indexOf(s, 0x21));
   rt_print_ln();
 #line 38 "test/codegen/programs/returns.ts"
-  rt_print_str("sign ");
+  rt_print_str(returns__s2);
   rt_print_int((int64_t)returns_sign(-5));
   rt_print_int((int64_t)returns_sign(0));
   rt_print_int((int64_t)returns_sign(9));
@@ -79,15 +85,15 @@ void returns_main(void) {
   returns_maybePrint(4);
   rt_print_ln();
 #line 40 "test/codegen/programs/returns.ts"
-  rt_print_str("fib ");
+  rt_print_str(returns__s3);
   rt_print_int((int64_t)returns_fib(20));
   rt_print_ln();
 #line 41 "test/codegen/programs/returns.ts"
-  rt_print_str("primes ");
+  rt_print_str(returns__s4);
   for (uint32_t n = 0; n < 30; n++) {
     if (returns_isPrime(n)) {
       rt_print_int((int64_t)n);
-      rt_print_str(" ");
+      rt_print_str(returns__s0);
     }
   }
 #line 43 "test/codegen/programs/returns.ts"

@@ -4,10 +4,39 @@
 static void shifts_row(const char *name, int32_t v);
 static void shifts_rowU(const char *name, uint32_t v);
 
+static const char shifts__s0[] = " ";
+static const char shifts__s1[] = "1<<31";
+static const char shifts__s2[] = "1<<n31";
+static const char shifts__s3[] = "1<<n32";
+static const char shifts__s4[] = "1<<n33";
+static const char shifts__s5[] = "1<<-1";
+static const char shifts__s6[] = "-8<<2";
+static const char shifts__s7[] = "-8>>1";
+static const char shifts__s8[] = "-8>>n33";
+static const char shifts__s9[] = "-8>>>1";
+static const char shifts__s10[] = "-8>>>0";
+static const char shifts__s11[] = "-8>>>n32";
+static const char shifts__s12[] = "top>>31";
+static const char shifts__s13[] = "top>>>31";
+static const char shifts__s14[] = "all>>0";
+static const char shifts__s15[] = "all>>>4";
+static const char shifts__s16[] = "all<<4";
+static const char shifts__s17[] = "top<<1";
+static const char shifts__s18[] = "word";
+static const char shifts__s19[] = "word>>>0";
+static const char shifts__s20[] = "u32(word)";
+static const char shifts__s21[] = "~0";
+static const char shifts__s22[] = "~all";
+static const char shifts__s23[] = "~-8";
+static const char shifts__s24[] = "and";
+static const char shifts__s25[] = "or";
+static const char shifts__s26[] = "xor";
+static const char shifts__s27[] = "i32(top)";
+
 #line 4 "test/codegen/programs/shifts.ts"
 static void shifts_row(const char *name, int32_t v) {
   rt_print_str(name);
-  rt_print_str(" ");
+  rt_print_str(shifts__s0);
   rt_print_int((int64_t)v);
   rt_print_ln();
 }
@@ -15,7 +44,7 @@ static void shifts_row(const char *name, int32_t v) {
 #line 8 "test/codegen/programs/shifts.ts"
 static void shifts_rowU(const char *name, uint32_t v) {
   rt_print_str(name);
-  rt_print_str(" ");
+  rt_print_str(shifts__s0);
   rt_print_int((int64_t)v);
   rt_print_ln();
 }
@@ -31,35 +60,35 @@ void shifts_main(void) {
   uint32_t n33 = 33;
   int32_t nNeg = -1;
 #line 22 "test/codegen/programs/shifts.ts"
-  shifts_row("1<<31", rt_i32_of((uint32_t)one << 31));
-  shifts_row("1<<n31", rt_i32_of((uint32_t)one << (n31 & 31u)));
-  shifts_row("1<<n32", rt_i32_of((uint32_t)one << (n32 & 31u)));
-  shifts_row("1<<n33", rt_i32_of((uint32_t)one << (n33 & 31u)));
-  shifts_row("1<<-1", rt_i32_of((uint32_t)one << ((uint32_t)nNeg & 31u)));
-  shifts_row("-8<<2", rt_i32_of((uint32_t)neg << 2));
-  shifts_row("-8>>1", rt_sar32(neg, 1));
-  shifts_row("-8>>n33", rt_sar32(neg, (n33 & 31u)));
-  shifts_rowU("-8>>>1", (uint32_t)neg >> 1);
-  shifts_rowU("-8>>>0", (uint32_t)neg);
-  shifts_rowU("-8>>>n32", (uint32_t)neg >> (n32 & 31u));
-  shifts_row("top>>31", rt_sar32(rt_i32_of(top), 31));
-  shifts_rowU("top>>>31", top >> 31);
-  shifts_row("all>>0", rt_sar32(rt_i32_of(all), 0));
-  shifts_rowU("all>>>4", all >> 4);
-  shifts_row("all<<4", rt_i32_of(all << 4));
-  shifts_row("top<<1", rt_i32_of(top << 1));
+  shifts_row(shifts__s1, rt_i32_of((uint32_t)one << 31));
+  shifts_row(shifts__s2, rt_i32_of((uint32_t)one << (n31 & 31u)));
+  shifts_row(shifts__s3, rt_i32_of((uint32_t)one << (n32 & 31u)));
+  shifts_row(shifts__s4, rt_i32_of((uint32_t)one << (n33 & 31u)));
+  shifts_row(shifts__s5, rt_i32_of((uint32_t)one << ((uint32_t)nNeg & 31u)));
+  shifts_row(shifts__s6, rt_i32_of((uint32_t)neg << 2));
+  shifts_row(shifts__s7, rt_sar32(neg, 1));
+  shifts_row(shifts__s8, rt_sar32(neg, (n33 & 31u)));
+  shifts_rowU(shifts__s9, (uint32_t)neg >> 1);
+  shifts_rowU(shifts__s10, (uint32_t)neg);
+  shifts_rowU(shifts__s11, (uint32_t)neg >> (n32 & 31u));
+  shifts_row(shifts__s12, rt_sar32(rt_i32_of(top), 31));
+  shifts_rowU(shifts__s13, top >> 31);
+  shifts_row(shifts__s14, rt_sar32(rt_i32_of(all), 0));
+  shifts_rowU(shifts__s15, all >> 4);
+  shifts_row(shifts__s16, rt_i32_of(all << 4));
+  shifts_row(shifts__s17, rt_i32_of(top << 1));
   // A value built from bytes with the top bit set is negative as i32 until >>> 0.
   uint32_t b0 = 0xde;
   uint32_t b1 = 0xad;
   int32_t w = (rt_i32_of(b0 << 24) | rt_i32_of(b1 << 16)) | 0xbeef;
-  shifts_row("word", w);
-  shifts_rowU("word>>>0", (uint32_t)w);
-  shifts_rowU("u32(word)", (uint32_t)w);
-  shifts_row("~0", ~0);
-  shifts_row("~all", rt_i32_of(~all));
-  shifts_row("~-8", ~neg);
-  shifts_row("and", rt_i32_of(all & 0xf0f0f0f0u));
-  shifts_row("or", rt_i32_of(top | 1u));
-  shifts_row("xor", rt_i32_of(all ^ 0xfu));
-  shifts_row("i32(top)", rt_i32_of(top));
+  shifts_row(shifts__s18, w);
+  shifts_rowU(shifts__s19, (uint32_t)w);
+  shifts_rowU(shifts__s20, (uint32_t)w);
+  shifts_row(shifts__s21, ~0);
+  shifts_row(shifts__s22, rt_i32_of(~all));
+  shifts_row(shifts__s23, ~neg);
+  shifts_row(shifts__s24, rt_i32_of(all & 0xf0f0f0f0u));
+  shifts_row(shifts__s25, rt_i32_of(top | 1u));
+  shifts_row(shifts__s26, rt_i32_of(all ^ 0xfu));
+  shifts_row(shifts__s27, rt_i32_of(top));
 }

@@ -4,6 +4,22 @@
 static const char *strings_greet(const char *who, bool loud);
 static bool strings_hasAlias(Named *n);
 
+static const char strings__s0[] = "hello, ";
+static const char strings__s1[] = "!";
+static const char strings__s2[] = ".";
+static const char strings__s3[] = "world";
+static const char strings__s4[] = "renamed";
+static const char strings__s5[] = "alias";
+static const char strings__s6[] = "no alias";
+static const char strings__s7[] = " ";
+static const char strings__s8[] = "al";
+static const char strings__s9[] = "tab\tquote\"backslash\\ 'single'";
+static const char strings__s10[] = "len7abc";
+static const char strings__s11[] = "bytes ";
+static const char strings__s12[] = "AZ";
+static const char strings__s13[] = "";
+static const char strings__s14[] = "end";
+
 #line 9 "test/codegen/programs/strings.ts"
 static Named strings_named;
 
@@ -20,10 +36,10 @@ static RT_CONSTRUCTOR void strings__ctor(void) {
 
 #line 11 "test/codegen/programs/strings.ts"
 static const char *strings_greet(const char *who, bool loud) {
-  rt_print_str("hello, ");
+  rt_print_str(strings__s0);
   rt_print_str(who);
 #line 13 "test/codegen/programs/strings.ts"
-  return loud ? "!" : ".";
+  return loud ? strings__s1 : strings__s2;
 }
 
 static bool strings_hasAlias(Named *n) {
@@ -31,33 +47,33 @@ static bool strings_hasAlias(Named *n) {
 }
 
 void strings_main(void) {
-  rt_print_str(strings_greet("world", false));
+  rt_print_str(strings_greet(strings__s3, false));
   rt_print_ln();
 #line 22 "test/codegen/programs/strings.ts"
   rt_print_str(strings_greet(strings_named.name, true));
   rt_print_ln();
 #line 23 "test/codegen/programs/strings.ts"
-  strings_named.name = "renamed";
-  rt_print_str(strings_hasAlias(&strings_named) ? "alias" : "no alias");
-  rt_print_str(" ");
+  strings_named.name = strings__s4;
+  rt_print_str(strings_hasAlias(&strings_named) ? strings__s5 : strings__s6);
+  rt_print_str(strings__s7);
   rt_print_str(strings_named.name);
   rt_print_ln();
 #line 25 "test/codegen/programs/strings.ts"
-  strings_named.alias = "al";
-  rt_print_str(strings_hasAlias(&strings_named) ? "alias" : "no alias");
+  strings_named.alias = strings__s8;
+  rt_print_str(strings_hasAlias(&strings_named) ? strings__s5 : strings__s6);
   rt_print_ln();
 #line 27 "test/codegen/programs/strings.ts"
-  rt_print_str("tab\tquote\"backslash\\ 'single'");
+  rt_print_str(strings__s9);
   rt_print_ln();
 #line 28 "test/codegen/programs/strings.ts"
-  const char *s = "len7abc";
-  rt_print_str("bytes ");
+  const char *s = strings__s10;
+  rt_print_str(strings__s11);
   rt_print_int((int64_t)rt_str_bytes(s).len);
-  rt_print_str(" ");
-  rt_print_hex(rt_str_bytes("AZ"));
+  rt_print_str(strings__s7);
+  rt_print_hex(rt_str_bytes(strings__s12));
   rt_print_ln();
 #line 30 "test/codegen/programs/strings.ts"
-  rt_print_str("");
-  rt_print_str("end");
+  rt_print_str(strings__s13);
+  rt_print_str(strings__s14);
   rt_print_ln();
 }

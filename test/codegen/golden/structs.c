@@ -3,6 +3,16 @@
 
 static void structs_show(const char *name, Point *p);
 
+static const char structs__s0[] = " ";
+static const char structs__s1[] = ",";
+static const char structs__s2[] = "origin";
+static const char structs__s3[] = "corner";
+static const char structs__s4[] = "second.origin";
+static const char structs__s5[] = "second.ref ";
+static const char structs__s6[] = "second.tag ";
+static const char structs__s7[] = "second.view ";
+static const char structs__s8[] = "second.corner";
+
 #line 18 "test/codegen/programs/structs.ts"
 static Shape structs_first;
 
@@ -14,9 +24,9 @@ static Shape structs_backing;
 
 static void structs_show(const char *name, Point *p) {
   rt_print_str(name);
-  rt_print_str(" ");
+  rt_print_str(structs__s0);
   rt_print_int((int64_t)p->x);
-  rt_print_str(",");
+  rt_print_str(structs__s1);
   rt_print_int((int64_t)p->y);
   rt_print_ln();
 }
@@ -27,12 +37,12 @@ void structs_main(void) {
   Point *o = &structs_first.origin;
   o->x = 5;
   o->y = -6;
-  structs_show("origin", &structs_first.origin);
+  structs_show(structs__s2, &structs_first.origin);
   // Value copy of an embedded struct: later changes to the source don't show.
   structs_first.corner = structs_first.origin;
   structs_first.origin.x = 7;
-  structs_show("corner", &structs_first.corner);
-  structs_show("origin", &structs_first.origin);
+  structs_show(structs__s3, &structs_first.corner);
+  structs_show(structs__s2, &structs_first.origin);
   structs_first.ref = &structs_first.origin;
   structs_first.tag[0] = 0xaa;
   structs_first.tag[2] = 0x55;
@@ -43,30 +53,30 @@ void structs_main(void) {
   structs_first.origin.x = 9;
   structs_first.tag[0] = 0x1;
   structs_backing.tag[1] = 0x22;
-  structs_show("second.origin", &structs_second.origin);
+  structs_show(structs__s4, &structs_second.origin);
   Point *r = structs_second.ref;
   if (r != NULL) {
-    rt_print_str("second.ref ");
+    rt_print_str(structs__s5);
     rt_print_int((int64_t)r->x);
-    rt_print_str(",");
+    rt_print_str(structs__s1);
     rt_print_int((int64_t)r->y);
     rt_print_ln();
   }
 #line 50 "test/codegen/programs/structs.ts"
-  rt_print_str("second.tag ");
+  rt_print_str(structs__s6);
   rt_print_hex(RT_BYTES(structs_second.tag, 3));
   rt_print_ln();
 #line 51 "test/codegen/programs/structs.ts"
-  rt_print_str("second.view ");
+  rt_print_str(structs__s7);
   rt_print_hex(structs_second.view);
   rt_print_ln();
   // Reference assignment: both names see the same struct.
 #line 53 "test/codegen/programs/structs.ts"
   Point *p = &structs_second.corner;
   p->y = 42;
-  structs_show("second.corner", &structs_second.corner);
+  structs_show(structs__s8, &structs_second.corner);
   p = &structs_second.origin;
   p->y = 43;
-  structs_show("second.origin", &structs_second.origin);
-  structs_show("second.corner", &structs_second.corner);
+  structs_show(structs__s4, &structs_second.origin);
+  structs_show(structs__s8, &structs_second.corner);
 }

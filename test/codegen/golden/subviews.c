@@ -5,6 +5,18 @@ static rt_bytes subviews_field(rt_bytes b, uint32_t start, uint32_t n);
 static rt_bytes subviews_checkedField(rt_bytes b, uint32_t start, uint32_t n);
 static void subviews_show(const char *name, rt_bytes b);
 
+static const char subviews__s0[] = " ";
+static const char subviews__s1[] = "normal";
+static const char subviews__s2[] = "past end";
+static const char subviews__s3[] = "huge n";
+static const char subviews__s4[] = "huge start";
+static const char subviews__s5[] = "checked huge n";
+static const char subviews__s6[] = "checked";
+static const char subviews__s7[] = "inner";
+static const char subviews__s8[] = "inner sub";
+static const char subviews__s9[] = "inner sub2";
+static const char subviews__s10[] = "inner tail";
+
 #line 11 "test/codegen/programs/subviews.ts"
 static Frame subviews_frame;
 
@@ -22,9 +34,9 @@ static rt_bytes subviews_checkedField(rt_bytes b, uint32_t start, uint32_t n) {
 
 static void subviews_show(const char *name, rt_bytes b) {
   rt_print_str(name);
-  rt_print_str(" ");
+  rt_print_str(subviews__s0);
   rt_print_int((int64_t)b.len);
-  rt_print_str(" ");
+  rt_print_str(subviews__s0);
   rt_print_hex(b);
   rt_print_ln();
 }
@@ -36,17 +48,17 @@ void subviews_main(void) {
     d.p[i] = (uint8_t)(i + 1);
   }
 #line 29 "test/codegen/programs/subviews.ts"
-  subviews_show("normal", subviews_field(d, 2, 3));
-  subviews_show("past end", subviews_field(d, 6, 5));
-  subviews_show("huge n", subviews_field(d, 2, 0xffffffffu));
-  subviews_show("huge start", subviews_field(d, 0xfffffffeu, 4));
-  subviews_show("checked huge n", subviews_checkedField(d, 2, 0xffffffffu));
-  subviews_show("checked", subviews_checkedField(d, 1, 2));
+  subviews_show(subviews__s1, subviews_field(d, 2, 3));
+  subviews_show(subviews__s2, subviews_field(d, 6, 5));
+  subviews_show(subviews__s3, subviews_field(d, 2, 0xffffffffu));
+  subviews_show(subviews__s4, subviews_field(d, 0xfffffffeu, 4));
+  subviews_show(subviews__s5, subviews_checkedField(d, 2, 0xffffffffu));
+  subviews_show(subviews__s6, subviews_checkedField(d, 1, 2));
   // A view of a view clamps against the inner length.
   rt_bytes inner = rt_slice(d, 2, 6);
-  subviews_show("inner", inner);
-  subviews_show("inner sub", rt_subarray(inner, 1, 10));
-  subviews_show("inner sub2", rt_subarray(rt_subarray(inner, 3, UINT32_MAX), 0, 5));
+  subviews_show(subviews__s7, inner);
+  subviews_show(subviews__s8, rt_subarray(inner, 1, 10));
+  subviews_show(subviews__s9, rt_subarray(rt_subarray(inner, 3, UINT32_MAX), 0, 5));
   uint32_t tail = 5;
-  subviews_show("inner tail", rt_subarray(inner, tail, UINT32_MAX));
+  subviews_show(subviews__s10, rt_subarray(inner, tail, UINT32_MAX));
 }

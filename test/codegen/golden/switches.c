@@ -4,6 +4,15 @@
 static Kind switches_classify(int32_t n);
 static const char *switches_name(Kind k);
 
+static const char switches__s0[] = "\?";
+static const char switches__s1[] = "zero";
+static const char switches__s2[] = "small";
+static const char switches__s3[] = "other";
+static const char switches__s4[] = "odd";
+static const char switches__s5[] = " ";
+static const char switches__s6[] = "kept ";
+static const char switches__s7[] = "hit ";
+
 #line 7 "test/codegen/programs/switches.ts"
 static Kind switches_classify(int32_t n) {
   switch (n) {
@@ -30,25 +39,25 @@ static Kind switches_classify(int32_t n) {
 
 #line 21 "test/codegen/programs/switches.ts"
 static const char *switches_name(Kind k) {
-  const char *s = "\?";
+  const char *s = switches__s0;
   switch (k) {
   case Kind_Zero: {
-    s = "zero";
+    s = switches__s1;
     break;
   }
 #line 25 "test/codegen/programs/switches.ts"
   case Kind_Small: {
-    s = "small";
+    s = switches__s2;
     break;
   }
 #line 26 "test/codegen/programs/switches.ts"
   default: {
-    s = "other";
+    s = switches__s3;
     break;
   }
 #line 27 "test/codegen/programs/switches.ts"
   case Kind_Odd: {
-    s = "odd";
+    s = switches__s4;
     break;
   }
   }
@@ -59,7 +68,7 @@ static const char *switches_name(Kind k) {
 void switches_main(void) {
   for (int32_t i = -3; i < 8; i++) {
     rt_print_int((int64_t)i);
-    rt_print_str(" ");
+    rt_print_str(switches__s5);
     rt_print_str(switches_name(switches_classify(i)));
     rt_print_ln();
   }
@@ -87,7 +96,7 @@ void switches_main(void) {
 #line 51 "test/codegen/programs/switches.ts"
     kept += 100;
   }
-  rt_print_str("kept ");
+  rt_print_str(switches__s6);
   rt_print_int((int64_t)kept);
   rt_print_ln();
   // No case matches and there is no default.
@@ -106,7 +115,7 @@ void switches_main(void) {
   }
   }
 #line 61 "test/codegen/programs/switches.ts"
-  rt_print_str("hit ");
+  rt_print_str(switches__s7);
   rt_print_int((int64_t)hit);
   rt_print_ln();
 }

@@ -5,6 +5,13 @@ static uint32_t varint_encode(rt_bytes out, uint32_t n);
 static int32_t varint_decode(rt_bytes inp);
 static void varint_roundTrip(uint32_t n);
 
+static const char varint__s0[] = " -> ";
+static const char varint__s1[] = " ";
+static const char varint__s2[] = "too big ";
+static const char varint__s3[] = "incomplete ";
+static const char varint__s4[] = "malformed ";
+static const char varint__s5[] = "empty ";
+
 #line 10 "test/codegen/programs/varint.ts"
 static Codec varint_codec;
 
@@ -53,13 +60,13 @@ static void varint_roundTrip(uint32_t n) {
   rt_bytes out = RT_BYTES(varint_codec.buf, 5);
   uint32_t len = varint_encode(out, n);
   rt_print_int((int64_t)n);
-  rt_print_str(" -> ");
+  rt_print_str(varint__s0);
   rt_print_hex(rt_subarray(out, 0, len));
 #line 48 "test/codegen/programs/varint.ts"
   int32_t used = varint_decode(rt_subarray(out, 0, len));
-  rt_print_str(" -> ");
+  rt_print_str(varint__s0);
   rt_print_int((int64_t)used);
-  rt_print_str(" ");
+  rt_print_str(varint__s1);
   rt_print_int((int64_t)varint_codec.value);
   rt_print_ln();
 }
@@ -73,14 +80,14 @@ void varint_main(void) {
   varint_roundTrip(16384);
   varint_roundTrip(2097151);
   varint_roundTrip(268435455);
-  rt_print_str("too big ");
+  rt_print_str(varint__s2);
   rt_print_int((int64_t)varint_encode(rt_slice(RT_BYTES(varint_codec.buf, 5), 0, 4), 268435456));
   rt_print_ln();
 #line 61 "test/codegen/programs/varint.ts"
   rt_bytes raw = RT_BYTES(varint_codec.buf, 5);
   raw.p[0] = 0x80;
   raw.p[1] = 0x80;
-  rt_print_str("incomplete ");
+  rt_print_str(varint__s3);
   rt_print_int((int64_t)varint_decode(rt_slice(raw, 0, 2)));
   rt_print_ln();
 #line 65 "test/codegen/programs/varint.ts"
@@ -88,11 +95,11 @@ void varint_main(void) {
   raw.p[2] = 0xff;
   raw.p[3] = 0xff;
   raw.p[4] = 0x1;
-  rt_print_str("malformed ");
+  rt_print_str(varint__s4);
   rt_print_int((int64_t)varint_decode(raw));
   rt_print_ln();
 #line 70 "test/codegen/programs/varint.ts"
-  rt_print_str("empty ");
+  rt_print_str(varint__s5);
   rt_print_int((int64_t)varint_decode(RT_LIT("")));
   rt_print_ln();
 }

@@ -3,10 +3,19 @@
 
 static void wrap_show(const char *name);
 
+static const char wrap__s0[] = " ";
+static const char wrap__s1[] = "u8";
+static const char wrap__s2[] = "u16";
+static const char wrap__s3[] = "u32";
+static const char wrap__s4[] = "i8";
+static const char wrap__s5[] = "i16";
+static const char wrap__s6[] = "i32";
+static const char wrap__s7[] = "counters";
+
 #line 5 "test/codegen/programs/wrap.ts"
 static void wrap_show(const char *name) {
   rt_print_str(name);
-  rt_print_str(" ");
+  rt_print_str(wrap__s0);
 }
 
 void wrap_main(void) {
@@ -21,93 +30,93 @@ void wrap_main(void) {
   int32_t lo = INT32_MIN;
   int32_t hi = 2147483647;
 #line 22 "test/codegen/programs/wrap.ts"
-  wrap_show("u8");
+  wrap_show(wrap__s1);
   rt_print_int((int64_t)(uint8_t)m8);
-  rt_print_str(" ");
+  rt_print_str(wrap__s0);
   rt_print_int((int64_t)(uint8_t)p8);
-  rt_print_str(" ");
+  rt_print_str(wrap__s0);
   rt_print_int((int64_t)(uint8_t)((uint32_t)p8 + 1u));
 #line 23 "test/codegen/programs/wrap.ts"
-  rt_print_str(" ");
+  rt_print_str(wrap__s0);
   rt_print_int((int64_t)(uint8_t)neg);
-  rt_print_str(" ");
+  rt_print_str(wrap__s0);
   rt_print_int((int64_t)(uint8_t)big);
-  rt_print_str(" ");
+  rt_print_str(wrap__s0);
   rt_print_int((int64_t)(uint8_t)lo);
   rt_print_ln();
 #line 25 "test/codegen/programs/wrap.ts"
-  wrap_show("u16");
+  wrap_show(wrap__s2);
   rt_print_int((int64_t)(uint16_t)m16);
-  rt_print_str(" ");
+  rt_print_str(wrap__s0);
   rt_print_int((int64_t)(uint16_t)p16);
-  rt_print_str(" ");
+  rt_print_str(wrap__s0);
   rt_print_int((int64_t)(uint16_t)((uint32_t)p16 + 1u));
 #line 26 "test/codegen/programs/wrap.ts"
-  rt_print_str(" ");
+  rt_print_str(wrap__s0);
   rt_print_int((int64_t)(uint16_t)neg);
-  rt_print_str(" ");
+  rt_print_str(wrap__s0);
   rt_print_int((int64_t)(uint16_t)big);
-  rt_print_str(" ");
+  rt_print_str(wrap__s0);
   rt_print_int((int64_t)(uint16_t)hi);
   rt_print_ln();
 #line 28 "test/codegen/programs/wrap.ts"
-  wrap_show("u32");
+  wrap_show(wrap__s3);
   rt_print_int((int64_t)(uint32_t)neg);
-  rt_print_str(" ");
+  rt_print_str(wrap__s0);
   rt_print_int((int64_t)(uint32_t)lo);
-  rt_print_str(" ");
+  rt_print_str(wrap__s0);
   rt_print_int((int64_t)(uint32_t)hi);
 #line 29 "test/codegen/programs/wrap.ts"
-  rt_print_str(" ");
+  rt_print_str(wrap__s0);
   rt_print_int((int64_t)(big + 1u));
-  rt_print_str(" ");
+  rt_print_str(wrap__s0);
   rt_print_int((int64_t)(big + big));
-  rt_print_str(" ");
+  rt_print_str(wrap__s0);
   rt_print_int((int64_t)((uint32_t)neg - 1u));
   rt_print_ln();
 #line 31 "test/codegen/programs/wrap.ts"
-  wrap_show("i8");
+  wrap_show(wrap__s4);
   rt_print_int((int64_t)rt_i8_of(((uint32_t)s8 - 1u)));
-  rt_print_str(" ");
+  rt_print_str(wrap__s0);
   rt_print_int((int64_t)rt_i8_of((uint32_t)s8));
-  rt_print_str(" ");
+  rt_print_str(wrap__s0);
   rt_print_int((int64_t)rt_i8_of((uint32_t)m8));
 #line 32 "test/codegen/programs/wrap.ts"
-  rt_print_str(" ");
+  rt_print_str(wrap__s0);
   rt_print_int((int64_t)rt_i8_of((uint32_t)p8));
-  rt_print_str(" ");
+  rt_print_str(wrap__s0);
   rt_print_int(127);
-  rt_print_str(" ");
+  rt_print_str(wrap__s0);
   rt_print_int((int64_t)rt_i8_of(big));
   rt_print_ln();
 #line 34 "test/codegen/programs/wrap.ts"
-  wrap_show("i16");
+  wrap_show(wrap__s5);
   rt_print_int((int64_t)rt_i16_of(((uint32_t)s16 - 1u)));
-  rt_print_str(" ");
+  rt_print_str(wrap__s0);
   rt_print_int((int64_t)rt_i16_of((uint32_t)s16));
-  rt_print_str(" ");
+  rt_print_str(wrap__s0);
   rt_print_int((int64_t)rt_i16_of((uint32_t)m16));
 #line 35 "test/codegen/programs/wrap.ts"
-  rt_print_str(" ");
+  rt_print_str(wrap__s0);
   rt_print_int((int64_t)rt_i16_of((uint32_t)p16));
-  rt_print_str(" ");
+  rt_print_str(wrap__s0);
   rt_print_int(32767);
-  rt_print_str(" ");
+  rt_print_str(wrap__s0);
   rt_print_int((int64_t)rt_i16_of(big));
   rt_print_ln();
 #line 37 "test/codegen/programs/wrap.ts"
-  wrap_show("i32");
+  wrap_show(wrap__s6);
   rt_print_int((int64_t)rt_i32_of(big));
-  rt_print_str(" ");
+  rt_print_str(wrap__s0);
   rt_print_int((int64_t)rt_i32_of(((uint32_t)hi + 1u)));
-  rt_print_str(" ");
+  rt_print_str(wrap__s0);
   rt_print_int((int64_t)rt_i32_of(((uint32_t)lo - 1u)));
 #line 38 "test/codegen/programs/wrap.ts"
-  rt_print_str(" ");
+  rt_print_str(wrap__s0);
   rt_print_int((int64_t)rt_i32_of((big + 2u)));
-  rt_print_str(" ");
+  rt_print_str(wrap__s0);
   rt_print_int((int64_t)hi);
-  rt_print_str(" ");
+  rt_print_str(wrap__s0);
   rt_print_int((int64_t)lo);
   rt_print_ln();
   // A wrapped counter stored back into its own width.
@@ -118,9 +127,9 @@ void wrap_main(void) {
     c8 = (uint8_t)(c8 + 1);
     c16 = rt_i16_of((uint32_t)(c16 + 1));
   }
-  wrap_show("counters");
+  wrap_show(wrap__s7);
   rt_print_int((int64_t)c8);
-  rt_print_str(" ");
+  rt_print_str(wrap__s0);
   rt_print_int((int64_t)c16);
   rt_print_ln();
 }

@@ -37,7 +37,7 @@ export async function buildProgram(main: string, flags: string[]): Promise<strin
   h.update(flags.join(" "));
   for (const f of [...sources, mainSrc, ...fs.readdirSync(GEN).filter((x) => x.endsWith(".h")).map((x) => path.join(GEN, x)),
     ...fs.readdirSync(PORT).filter((x) => x.endsWith(".h")).map((x) => path.join(PORT, x)),
-    path.join(ROOT, "components/mgos_mqtt/include/mgos_mqtt.h")]) {
+    path.join(ROOT, "components/mgos_mqtt/include/mgos_mqtt.h"), path.join(ROOT, "test/integration/cli_input.h")]) {
     h.update(f);
     h.update(fs.readFileSync(f));
   }

@@ -6,18 +6,14 @@
 // compiles it to C with the rest (`npm run codegen` writes that C to
 // test/support/gen/, outside the component). Section numbers: OASIS MQTT 5.0.
 
-import { u8, u16, u32, i32, bool, Bytes, copyBytes, lit, bytesEqual } from "../../../ts-src/rt/rt";
-import {
-  Packet, PacketType, DecodeErr, CONNECT_USER_NAME, CONNECT_PASSWORD, CONNECT_WILL_RETAIN,
-  CONNECT_WILL_QOS_SHIFT, CONNECT_WILL,
-} from "../../../ts-src/mqtt/packet";
+import { u8, u16, u32, i32, bool, Bytes, copyBytes } from "../../../ts-src/rt/rt";
+import { Packet, PacketType, DecodeErr, CONNECT_WILL } from "../../../ts-src/mqtt/packet";
 import { Packet5, Props5, Decode5Err, PROTOCOL_LEVEL_5, WILL_PROPS, reasonValid } from "../../../ts-src/mqtt/packet5";
 import {
-  decode5With, decodeProps, fieldEnd, topicNameErr, propsSize, propsFieldSize, putProps,
-  subscriptionOptionsValid, isShared,
+  decode5With, decodeProps, propsSize, propsFieldSize, putProps, subscriptionOptionsValid, isShared,
 } from "../../../ts-src/mqtt/codec5";
 import { packetSize, putHeader } from "../../../ts-src/mqtt/codec";
-import { validUtf8, validTopicFilter } from "../../../ts-src/mqtt/topic";
+import { decodeConnectHead, connectFlagsErr, connectClientId, connectWill, connectLogin, filterEnd } from "./codec_broker";
 
 /** decode5 for either side: every packet type, the server-only bodies too. */
 export function decode5Any(input: Bytes, maxPacket: u32, forClient: bool, out: Packet5): i32 {
@@ -33,67 +29,24 @@ function readU16(b: Bytes, off: u32): u16 {
   return u16((b[off] << 8) | b[off + 1]);
 }
 
-/** CONNECT (3.1): name, level 5, flags, keep alive, properties, client id,
- *  will properties/topic/payload, user name, password. */
+/** CONNECT (3.1): codec_broker.ts's fields with level 5 required, the
+ *  properties after keep alive and the will properties before the will topic.
+ *  5.0 allows a password without a user name (3.1.2.9). */
 function decodeConnect5(body: Bytes, out: Packet5): i32 {
   const b: Packet = out.base;
-  const nameEnd: i32 = fieldEnd(body, 0);
-  if (nameEnd < 0) return DecodeErr.STRING_OVERRUN;
-  if (!bytesEqual(body.subarray(2, u32(nameEnd)), lit("MQTT"))) return DecodeErr.BAD_PROTOCOL;
-  let at: u32 = u32(nameEnd);
-  if (u32(body.length - at) < 4) return DecodeErr.BAD_LENGTH;
-  b.protocolLevel = body[at];
+  let at: i32 = decodeConnectHead(body, b);
+  if (at < 0) return i32(-at);
   if (b.protocolLevel !== PROTOCOL_LEVEL_5) return Decode5Err.BAD_PROTOCOL_LEVEL;
-  const cf: u8 = body[at + 1];
-  b.connectFlags = cf;
-  b.keepAlive = readU16(body, u32(at + 2));
-  at = u32(at + 4);
-  const hasWill: bool = (cf & CONNECT_WILL) !== 0;
-  const willQos: u8 = u8((cf >>> CONNECT_WILL_QOS_SHIFT) & 3);
-  // Reserved bit [MQTT-3.1.2-3]; will QoS/retain only with a will
-  // [MQTT-3.1.2-11, -13]; will QoS 3 [MQTT-3.1.2-12]. 5.0 allows a password
-  // without a user name (3.1.2.9).
-  if ((cf & 0x01) !== 0) return DecodeErr.BAD_CONNECT_FLAGS;
-  if (!hasWill && (willQos !== 0 || (cf & CONNECT_WILL_RETAIN) !== 0)) return DecodeErr.BAD_CONNECT_FLAGS;
-  if (willQos === 3) return DecodeErr.BAD_QOS;
-  const pr: i32 = decodeProps(body, at, PacketType.CONNECT, out.props);
-  if (pr < 0) return i32(-pr);
-  at = u32(pr);
-  let end: i32 = fieldEnd(body, at);
-  if (end < 0) return DecodeErr.STRING_OVERRUN;
-  b.clientId = body.subarray(u32(at + 2), u32(end));
-  if (!validUtf8(b.clientId)) return DecodeErr.BAD_UTF8;
-  at = u32(end);
-  if (hasWill) {
-    const wr: i32 = decodeProps(body, at, WILL_PROPS, out.willProps);
-    if (wr < 0) return i32(-wr);
-    at = u32(wr);
-    end = fieldEnd(body, at);
-    if (end < 0) return DecodeErr.STRING_OVERRUN;
-    b.willTopic = body.subarray(u32(at + 2), u32(end));
-    const te: DecodeErr = topicNameErr(b.willTopic);
-    if (te !== DecodeErr.OK) return te;
-    at = u32(end);
-    end = fieldEnd(body, at);
-    if (end < 0) return DecodeErr.STRING_OVERRUN;
-    b.willMessage = body.subarray(u32(at + 2), u32(end));
-    at = u32(end);
+  const fe: DecodeErr = connectFlagsErr(b.connectFlags, false);
+  if (fe !== DecodeErr.OK) return fe;
+  at = decodeProps(body, u32(at), PacketType.CONNECT, out.props);
+  if (at >= 0) at = connectClientId(body, u32(at), b);
+  if (at >= 0 && (b.connectFlags & CONNECT_WILL) !== 0) {
+    at = decodeProps(body, u32(at), WILL_PROPS, out.willProps);
+    if (at >= 0) at = connectWill(body, u32(at), b);
   }
-  if ((cf & CONNECT_USER_NAME) !== 0) {
-    end = fieldEnd(body, at);
-    if (end < 0) return DecodeErr.STRING_OVERRUN;
-    b.userName = body.subarray(u32(at + 2), u32(end));
-    if (!validUtf8(b.userName)) return DecodeErr.BAD_UTF8;
-    at = u32(end);
-  }
-  if ((cf & CONNECT_PASSWORD) !== 0) {
-    end = fieldEnd(body, at);
-    if (end < 0) return DecodeErr.STRING_OVERRUN;
-    b.password = body.subarray(u32(at + 2), u32(end));
-    at = u32(end);
-  }
-  if (at !== body.length) return DecodeErr.BAD_LENGTH;
-  return 0;
+  if (at < 0) return i32(-at);
+  return connectLogin(body, u32(at), b);
 }
 
 /** SUBSCRIBE (3.8.2, 3.8.3) or UNSUBSCRIBE (3.10.2, 3.10.3): packet id,
@@ -110,11 +63,9 @@ function decodeFilterList5(body: Bytes, withOptions: bool, out: Packet5): i32 {
   b.body = body.subarray(at);
   if (at === body.length) return DecodeErr.NO_FILTERS; // [MQTT-3.8.3-2], [MQTT-3.10.3-2]
   while (at < body.length) {
-    const end: i32 = fieldEnd(body, at);
-    if (end < 0) return DecodeErr.STRING_OVERRUN;
+    const end: i32 = filterEnd(body, at);
+    if (end < 0) return i32(-end);
     const f: Bytes = body.subarray(u32(at + 2), u32(end));
-    if (f.length === 0) return DecodeErr.EMPTY_TOPIC;
-    if (!validTopicFilter(f)) return validUtf8(f) ? DecodeErr.BAD_FILTER : DecodeErr.BAD_UTF8;
     at = u32(end);
     if (withOptions) {
       if (at >= body.length) return DecodeErr.BAD_LENGTH;

@@ -98,11 +98,8 @@ function decodeFilterList(body: Bytes, withQos: bool, out: Packet): DecodeErr {
   if (body.length === 2) return DecodeErr.NO_FILTERS;
   let at: u32 = 2;
   while (at < body.length) {
-    const end: i32 = fieldEnd(body, at);
-    if (end < 0) return DecodeErr.STRING_OVERRUN;
-    const f: Bytes = body.subarray(u32(at + 2), u32(end));
-    if (f.length === 0) return DecodeErr.EMPTY_TOPIC;
-    if (!validTopicFilter(f)) return validUtf8(f) ? DecodeErr.BAD_FILTER : DecodeErr.BAD_UTF8;
+    const end: i32 = filterEnd(body, at);
+    if (end < 0) return u8(-end) as DecodeErr;
     at = u32(end);
     if (withQos) {
       if (at >= body.length) return DecodeErr.BAD_LENGTH;
@@ -115,45 +112,88 @@ function decodeFilterList(body: Bytes, withQos: bool, out: Packet): DecodeErr {
   return DecodeErr.OK;
 }
 
+/** The end of the topic filter at `at` in SUBSCRIBE or UNSUBSCRIBE (3.8.3,
+ *  3.10.3; both versions), or -error: not empty, a valid filter, UTF-8. */
+export function filterEnd(body: Bytes, at: u32): i32 {
+  const end: i32 = fieldEnd(body, at);
+  if (end < 0) return -DecodeErr.STRING_OVERRUN;
+  const f: Bytes = body.subarray(u32(at + 2), u32(end));
+  if (f.length === 0) return -DecodeErr.EMPTY_TOPIC;
+  if (!validTopicFilter(f)) return validUtf8(f) ? -DecodeErr.BAD_FILTER : -DecodeErr.BAD_UTF8;
+  return end;
+}
+
 /** CONNECT (3.1). The protocol level is not
  *  judged here: a server answers an unknown level with CONNACK 1 (3.1.2-2). */
 function decodeConnect(body: Bytes, out: Packet): DecodeErr {
-  const nameEnd: i32 = fieldEnd(body, 0);
-  if (nameEnd < 0) return DecodeErr.STRING_OVERRUN;
-  if (!bytesEqual(body.subarray(2, u32(nameEnd)), lit("MQTT"))) return DecodeErr.BAD_PROTOCOL;
-  let at: u32 = u32(nameEnd);
-  if (u32(body.length - at) < 4) return DecodeErr.BAD_LENGTH; // at <= length
-  out.protocolLevel = body[at];
-  const cf: u8 = body[at + 1];
-  out.connectFlags = cf;
-  out.keepAlive = readU16(body, u32(at + 2));
-  at = u32(at + 4);
-  const hasWill: bool = (cf & CONNECT_WILL) !== 0;
-  const willQos: u8 = u8((cf >>> CONNECT_WILL_QOS_SHIFT) & 3);
-  // Reserved bit 0 (3.1.2-3); will QoS and retain only with a will
-  // (3.1.2-11, -13); will QoS not 3 (3.1.2-14); password only with a user name (3.1.2-22).
-  if ((cf & 0x01) !== 0) return DecodeErr.BAD_CONNECT_FLAGS;
-  if (!hasWill && (willQos !== 0 || (cf & CONNECT_WILL_RETAIN) !== 0)) return DecodeErr.BAD_CONNECT_FLAGS;
-  if (willQos === 3) return DecodeErr.BAD_QOS;
-  if ((cf & CONNECT_USER_NAME) === 0 && (cf & CONNECT_PASSWORD) !== 0) return DecodeErr.BAD_CONNECT_FLAGS;
+  let at: i32 = decodeConnectHead(body, out);
+  if (at < 0) return u8(-at) as DecodeErr;
+  const fe: DecodeErr = connectFlagsErr(out.connectFlags, true);
+  if (fe !== DecodeErr.OK) return fe;
+  at = connectClientId(body, u32(at), out);
+  if (at >= 0 && (out.connectFlags & CONNECT_WILL) !== 0) at = connectWill(body, u32(at), out);
+  if (at < 0) return u8(-at) as DecodeErr;
+  return connectLogin(body, u32(at), out);
+}
 
-  let end: i32 = fieldEnd(body, at);
-  if (end < 0) return DecodeErr.STRING_OVERRUN;
+// The pieces of CONNECT both versions share (codec5_broker.ts reads the
+// properties between them). Each takes the offset where its fields start and
+// returns the offset after them, or -error.
+
+/** Protocol name "MQTT", level, flags, keep alive (3.1.2); the level is the
+ *  caller's to judge. */
+export function decodeConnectHead(body: Bytes, out: Packet): i32 {
+  const nameEnd: i32 = fieldEnd(body, 0);
+  if (nameEnd < 0) return -DecodeErr.STRING_OVERRUN;
+  if (!bytesEqual(body.subarray(2, u32(nameEnd)), lit("MQTT"))) return -DecodeErr.BAD_PROTOCOL;
+  const at: u32 = u32(nameEnd);
+  if (u32(body.length - at) < 4) return -DecodeErr.BAD_LENGTH; // at <= length
+  out.protocolLevel = body[at];
+  out.connectFlags = body[at + 1];
+  out.keepAlive = readU16(body, u32(at + 2));
+  return i32(at + 4);
+}
+
+/** Reserved bit 0 (3.1.2-3); will QoS and retain only with a will (3.1.2-11,
+ *  -13); will QoS not 3 (3.1.2-14); with `passwordNeedsUser` (3.1.1, not 5.0:
+ *  3.1.2.9 there), a password only with a user name (3.1.2-22). */
+export function connectFlagsErr(cf: u8, passwordNeedsUser: bool): DecodeErr {
+  const willQos: u8 = u8((cf >>> CONNECT_WILL_QOS_SHIFT) & 3);
+  if ((cf & 0x01) !== 0) return DecodeErr.BAD_CONNECT_FLAGS;
+  if ((cf & CONNECT_WILL) === 0 && (willQos !== 0 || (cf & CONNECT_WILL_RETAIN) !== 0)) return DecodeErr.BAD_CONNECT_FLAGS;
+  if (willQos === 3) return DecodeErr.BAD_QOS;
+  if (passwordNeedsUser && (cf & CONNECT_USER_NAME) === 0 && (cf & CONNECT_PASSWORD) !== 0) return DecodeErr.BAD_CONNECT_FLAGS;
+  return DecodeErr.OK;
+}
+
+/** The client identifier (3.1.3.1). */
+export function connectClientId(body: Bytes, at: u32, out: Packet): i32 {
+  const end: i32 = fieldEnd(body, at);
+  if (end < 0) return -DecodeErr.STRING_OVERRUN;
   out.clientId = body.subarray(u32(at + 2), u32(end));
-  if (!validUtf8(out.clientId)) return DecodeErr.BAD_UTF8;
-  at = u32(end);
-  if (hasWill) {
-    end = fieldEnd(body, at);
-    if (end < 0) return DecodeErr.STRING_OVERRUN;
-    out.willTopic = body.subarray(u32(at + 2), u32(end));
-    const te: DecodeErr = topicNameErr(out.willTopic);
-    if (te !== DecodeErr.OK) return te;
-    at = u32(end);
-    end = fieldEnd(body, at);
-    if (end < 0) return DecodeErr.STRING_OVERRUN;
-    out.willMessage = body.subarray(u32(at + 2), u32(end));
-    at = u32(end);
-  }
+  if (!validUtf8(out.clientId)) return -DecodeErr.BAD_UTF8;
+  return end;
+}
+
+/** The will topic and message (3.1.3.2, 3.1.3.3). */
+export function connectWill(body: Bytes, at: u32, out: Packet): i32 {
+  let end: i32 = fieldEnd(body, at);
+  if (end < 0) return -DecodeErr.STRING_OVERRUN;
+  out.willTopic = body.subarray(u32(at + 2), u32(end));
+  const te: DecodeErr = topicNameErr(out.willTopic);
+  if (te !== DecodeErr.OK) return -te;
+  const msg: u32 = u32(end);
+  end = fieldEnd(body, msg);
+  if (end < 0) return -DecodeErr.STRING_OVERRUN;
+  out.willMessage = body.subarray(u32(msg + 2), u32(end));
+  return end;
+}
+
+/** The user name and password the flags announce (3.1.3.4, 3.1.3.5), then
+ *  the end of the packet. */
+export function connectLogin(body: Bytes, at: u32, out: Packet): DecodeErr {
+  const cf: u8 = out.connectFlags;
+  let end: i32 = 0;
   if ((cf & CONNECT_USER_NAME) !== 0) {
     end = fieldEnd(body, at);
     if (end < 0) return DecodeErr.STRING_OVERRUN;

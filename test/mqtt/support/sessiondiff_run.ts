@@ -1,7 +1,7 @@
-// The differential run shared by the session tests (3.1.1 and MQTT 5): builds
-// the generated C session with the driver under ASan/UBSan, replays seeded
-// scripts on the TypeScript session (Replayer) and on the C driver, and fails
-// on the first transcript line that differs.
+// The differential run shared by the session tests (3.1.1 and MQTT 5) and the
+// WebSocket link's: builds the generated C of the module with its driver under
+// ASan/UBSan, replays seeded scripts on the TypeScript (the driver's replay)
+// and on the C driver, and fails on the first transcript line that differs.
 
 import { strict as assert } from "node:assert";
 import { spawnSync, spawn } from "node:child_process";
@@ -44,15 +44,37 @@ export function haveGcc(): boolean {
   return spawnSync("sh", ["-c", "command -v gcc"]).status === 0;
 }
 
+/** What a differential run builds and replays: the C driver and the
+ *  generated C of one TypeScript module, and Node's transcript of a script. */
+export interface DiffDriver {
+  /** The module whose current TypeScript is compiled to C for the driver. */
+  module: string;
+  /** The C driver: reads the scripts on stdin, prints their transcripts. */
+  source: string;
+  /** Node's transcript of one script; its first line starts with "N", as C's. */
+  replay: (script: string[]) => string[];
+}
+
+/** The session (ts-src/mqtt/session.ts) and its driver. */
+export const SESSION_DRIVER: DiffDriver = {
+  module: "ts-src/mqtt/session.ts",
+  source: "test/mqtt/support/session_driver.c",
+  replay: (script) => {
+    const rp = new Replayer();
+    for (const l of script) rp.line(l);
+    return rp.out;
+  },
+};
+
 /** Replays `count` scripts from `generate(seed, steps)` on Node and on the C
- *  session built with `defines`; asserts every transcript line equal. */
+ *  driver built with `defines`; asserts every transcript line equal. */
 export async function runSessionDiff(name: string, generate: (seed: number, steps: number) => string[], count: number, steps: number,
-  defines: string[], ms: number): Promise<DiffRun> {
+  defines: string[], ms: number, driver: DiffDriver = SESSION_DRIVER): Promise<DiffRun> {
   const R = root();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
   try {
     // The C of the current TypeScript, not whatever is committed in gen/.
-    const cg = spawnSync(process.execPath, ["build/codegen/src/cli.js", "--out", tmp, "ts-src/mqtt/session.ts"], { cwd: R, encoding: "utf8" });
+    const cg = spawnSync(process.execPath, ["build/codegen/src/cli.js", "--out", tmp, driver.module], { cwd: R, encoding: "utf8" });
     assert.equal(cg.status, 0, `codegen failed:\n${cg.stderr}`);
     const exe = path.join(tmp, "driver");
     const cc = spawnSync("gcc", [
@@ -62,7 +84,7 @@ export async function runSessionDiff(name: string, generate: (seed: number, step
       "-DCONFIG_MGOS_MQTT_PERSIST_SUPPORT_VALUE=1", // the store hook's calls are in the transcript (off by default in C)
       "-DCONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE=1", // the scripts take fragments, as Node does (off by default in C)
       ...defines,
-      "test/mqtt/support/session_driver.c", ...fs.readdirSync(tmp).filter((f) => f.endsWith(".c")).map((f) => path.join(tmp, f)),
+      driver.source, ...fs.readdirSync(tmp).filter((f) => f.endsWith(".c")).map((f) => path.join(tmp, f)),
       "-o", exe,
     ], { cwd: R, encoding: "utf8" });
     assert.equal(cc.status, 0, `gcc failed:\n${cc.stderr}`);
@@ -72,9 +94,7 @@ export async function runSessionDiff(name: string, generate: (seed: number, step
     for (let seed = 1; seed <= count; seed++) {
       const lines = generate(seed, steps);
       scripts.push(lines);
-      const rp = new Replayer();
-      for (const l of lines) rp.line(l);
-      expected.push(rp.out);
+      expected.push(driver.replay(lines));
     }
     const res = await runWithInput(exe, scripts.map((s) => s.join("\n")).join("\n") + "\n", ms);
     assert.equal(res.code, 0, `driver failed (${res.code}):\n${res.err.slice(0, 4000)}`);
@@ -82,7 +102,7 @@ export async function runSessionDiff(name: string, generate: (seed: number, step
     const got: string[][] = [];
     for (const l of res.out.split("\n")) {
       if (l === "") continue;
-      if (l.startsWith("N ")) got.push([]);
+      if (l === "N" || l.startsWith("N ") || got.length === 0) got.push([]);
       got[got.length - 1].push(l);
     }
     assert.equal(got.length, count);

@@ -7,7 +7,7 @@ static int32_t codec5_broker_decodeConnect5(rt_bytes body, Packet5 *out);
 static int32_t codec5_broker_decodeFilterList5(rt_bytes body, bool withOptions, Packet5 *out);
 
 /** decode5 for either side: every packet type, the server-only bodies too. */
-#line 23 "test/mqtt/support/codec5_broker.ts"
+#line 19 "test/mqtt/support/codec5_broker.ts"
 int32_t codec5_broker_decode5Any(rt_bytes input, uint32_t maxPacket, bool forClient, Packet5 *out) {
   return codec5_decode5With(input, maxPacket, forClient, out, codec5_broker_serverBody5);
 }
@@ -16,129 +16,50 @@ static int32_t codec5_broker_serverBody5(rt_bytes body, uint8_t type, Packet5 *o
   if (type == PacketType_CONNECT) {
     return codec5_broker_decodeConnect5(body, out);
   }
-#line 29 "test/mqtt/support/codec5_broker.ts"
+#line 25 "test/mqtt/support/codec5_broker.ts"
   return codec5_broker_decodeFilterList5(body, type == PacketType_SUBSCRIBE, out);
 }
 
 static uint16_t codec5_broker_readU16(rt_bytes b, uint32_t off) {
-  return (uint16_t)((rt_bytes_get(b, off) << 8) | rt_bytes_get(b, rt_idx_add(off, 1)));
+  return (uint16_t)((rt_bytes_get(b, off) << 8) | rt_bytes_get(b, off + 1));
 }
 
-/** CONNECT (3.1): name, level 5, flags, keep alive, properties, client id,
- *  will properties/topic/payload, user name, password. */
+/** CONNECT (3.1): codec_broker.ts's fields with level 5 required, the
+ *  properties after keep alive and the will properties before the will topic.
+ *  5.0 allows a password without a user name (3.1.2.9). */
 static int32_t codec5_broker_decodeConnect5(rt_bytes body, Packet5 *out) {
   Packet *b = &out->base;
-  int32_t nameEnd = codec5_fieldEnd(body, 0);
-  if (nameEnd < 0) {
-    return DecodeErr_STRING_OVERRUN;
+  int32_t at = codec_broker_decodeConnectHead(body, b);
+  if (at < 0) {
+    return rt_i32_of((uint32_t)(-(int64_t)at));
   }
-#line 42 "test/mqtt/support/codec5_broker.ts"
-  if (!rt_bytes_equal(rt_subarray(body, 2, (uint32_t)nameEnd), RT_LIT("MQTT"))) {
-    return DecodeErr_BAD_PROTOCOL;
-  }
-#line 43 "test/mqtt/support/codec5_broker.ts"
-  uint32_t at = (uint32_t)nameEnd;
-  if ((body.len - at) < 4) {
-    return DecodeErr_BAD_LENGTH;
-  }
-#line 45 "test/mqtt/support/codec5_broker.ts"
-  b->protocolLevel = rt_bytes_get(body, at);
+#line 39 "test/mqtt/support/codec5_broker.ts"
   if (b->protocolLevel != packet5_PROTOCOL_LEVEL_5) {
     return Decode5Err_BAD_PROTOCOL_LEVEL;
   }
-#line 47 "test/mqtt/support/codec5_broker.ts"
-  uint8_t cf = rt_bytes_get(body, rt_idx_add(at, 1));
-  b->connectFlags = cf;
-  b->keepAlive = codec5_broker_readU16(body, at + 2u);
-  at = at + 4u;
-  bool hasWill = (cf & packet_CONNECT_WILL) != 0;
-  uint8_t willQos = (uint8_t)((cf >> packet_CONNECT_WILL_QOS_SHIFT) & 3);
-  // Reserved bit [MQTT-3.1.2-3]; will QoS/retain only with a will
-  // [MQTT-3.1.2-11, -13]; will QoS 3 [MQTT-3.1.2-12]. 5.0 allows a password
-  // without a user name (3.1.2.9).
-  if ((cf & 0x1) != 0) {
-    return DecodeErr_BAD_CONNECT_FLAGS;
+#line 40 "test/mqtt/support/codec5_broker.ts"
+  DecodeErr fe = codec_broker_connectFlagsErr(b->connectFlags, false);
+  if (fe != DecodeErr_OK) {
+    return fe;
   }
-#line 57 "test/mqtt/support/codec5_broker.ts"
-  if (!hasWill && (willQos != 0 || ((cf & packet_CONNECT_WILL_RETAIN) != 0))) {
-    return DecodeErr_BAD_CONNECT_FLAGS;
+#line 42 "test/mqtt/support/codec5_broker.ts"
+  at = codec5_decodeProps(body, (uint32_t)at, PacketType_CONNECT, &out->props);
+  if (at >= 0) {
+    at = codec_broker_connectClientId(body, (uint32_t)at, b);
   }
-#line 58 "test/mqtt/support/codec5_broker.ts"
-  if (willQos == 3) {
-    return DecodeErr_BAD_QOS;
-  }
-#line 59 "test/mqtt/support/codec5_broker.ts"
-  int32_t pr = codec5_decodeProps(body, at, PacketType_CONNECT, &out->props);
-  if (pr < 0) {
-    return rt_i32_of((uint32_t)(-(int64_t)pr));
-  }
-#line 61 "test/mqtt/support/codec5_broker.ts"
-  at = (uint32_t)pr;
-  int32_t end = codec5_fieldEnd(body, at);
-  if (end < 0) {
-    return DecodeErr_STRING_OVERRUN;
-  }
-#line 64 "test/mqtt/support/codec5_broker.ts"
-  b->clientId = rt_subarray(body, at + 2u, (uint32_t)end);
-  if (!topic_validUtf8(b->clientId)) {
-    return DecodeErr_BAD_UTF8;
-  }
-#line 66 "test/mqtt/support/codec5_broker.ts"
-  at = (uint32_t)end;
-  if (hasWill) {
-    int32_t wr = codec5_decodeProps(body, at, packet5_WILL_PROPS, &out->willProps);
-    if (wr < 0) {
-      return rt_i32_of((uint32_t)(-(int64_t)wr));
+#line 44 "test/mqtt/support/codec5_broker.ts"
+  if (at >= 0 && ((b->connectFlags & packet_CONNECT_WILL) != 0)) {
+    at = codec5_decodeProps(body, (uint32_t)at, packet5_WILL_PROPS, &out->willProps);
+    if (at >= 0) {
+      at = codec_broker_connectWill(body, (uint32_t)at, b);
     }
-#line 70 "test/mqtt/support/codec5_broker.ts"
-    at = (uint32_t)wr;
-    end = codec5_fieldEnd(body, at);
-    if (end < 0) {
-      return DecodeErr_STRING_OVERRUN;
-    }
-#line 73 "test/mqtt/support/codec5_broker.ts"
-    b->willTopic = rt_subarray(body, at + 2u, (uint32_t)end);
-    DecodeErr te = codec5_topicNameErr(b->willTopic);
-    if (te != DecodeErr_OK) {
-      return te;
-    }
-#line 76 "test/mqtt/support/codec5_broker.ts"
-    at = (uint32_t)end;
-    end = codec5_fieldEnd(body, at);
-    if (end < 0) {
-      return DecodeErr_STRING_OVERRUN;
-    }
-#line 79 "test/mqtt/support/codec5_broker.ts"
-    b->willMessage = rt_subarray(body, at + 2u, (uint32_t)end);
-    at = (uint32_t)end;
   }
-  if ((cf & packet_CONNECT_USER_NAME) != 0) {
-    end = codec5_fieldEnd(body, at);
-    if (end < 0) {
-      return DecodeErr_STRING_OVERRUN;
-    }
-#line 85 "test/mqtt/support/codec5_broker.ts"
-    b->userName = rt_subarray(body, at + 2u, (uint32_t)end);
-    if (!topic_validUtf8(b->userName)) {
-      return DecodeErr_BAD_UTF8;
-    }
-#line 87 "test/mqtt/support/codec5_broker.ts"
-    at = (uint32_t)end;
+#line 48 "test/mqtt/support/codec5_broker.ts"
+  if (at < 0) {
+    return rt_i32_of((uint32_t)(-(int64_t)at));
   }
-  if ((cf & packet_CONNECT_PASSWORD) != 0) {
-    end = codec5_fieldEnd(body, at);
-    if (end < 0) {
-      return DecodeErr_STRING_OVERRUN;
-    }
-#line 92 "test/mqtt/support/codec5_broker.ts"
-    b->password = rt_subarray(body, at + 2u, (uint32_t)end);
-    at = (uint32_t)end;
-  }
-  if (at != body.len) {
-    return DecodeErr_BAD_LENGTH;
-  }
-#line 96 "test/mqtt/support/codec5_broker.ts"
-  return 0;
+#line 49 "test/mqtt/support/codec5_broker.ts"
+  return codec_broker_connectLogin(body, (uint32_t)at, b);
 }
 
 /** SUBSCRIBE (3.8.2, 3.8.3) or UNSUBSCRIBE (3.10.2, 3.10.3): packet id,
@@ -149,57 +70,49 @@ static int32_t codec5_broker_decodeFilterList5(rt_bytes body, bool withOptions, 
   if (body.len < 2) {
     return DecodeErr_BAD_LENGTH;
   }
-#line 105 "test/mqtt/support/codec5_broker.ts"
+#line 58 "test/mqtt/support/codec5_broker.ts"
   b->packetId = codec5_broker_readU16(body, 0);
   if (b->packetId == 0) {
     return DecodeErr_ZERO_PACKET_ID;
   }
-#line 107 "test/mqtt/support/codec5_broker.ts"
+#line 60 "test/mqtt/support/codec5_broker.ts"
   int32_t pr = codec5_decodeProps(body, 2, (PacketType)(withOptions ? PacketType_SUBSCRIBE : PacketType_UNSUBSCRIBE), &out->props);
   if (pr < 0) {
     return rt_i32_of((uint32_t)(-(int64_t)pr));
   }
-#line 109 "test/mqtt/support/codec5_broker.ts"
+#line 62 "test/mqtt/support/codec5_broker.ts"
   uint32_t at = (uint32_t)pr;
   b->body = rt_subarray(body, at, UINT32_MAX);
   if (at == body.len) {
     return DecodeErr_NO_FILTERS; // [MQTT-3.8.3-2], [MQTT-3.10.3-2]
   }
-#line 112 "test/mqtt/support/codec5_broker.ts"
+#line 65 "test/mqtt/support/codec5_broker.ts"
   while (at < body.len) {
-    int32_t end = codec5_fieldEnd(body, at);
+    int32_t end = codec_broker_filterEnd(body, at);
     if (end < 0) {
-      return DecodeErr_STRING_OVERRUN;
+      return rt_i32_of((uint32_t)(-(int64_t)end));
     }
-#line 115 "test/mqtt/support/codec5_broker.ts"
+#line 68 "test/mqtt/support/codec5_broker.ts"
     rt_bytes f = rt_subarray(body, at + 2u, (uint32_t)end);
-    if (f.len == 0) {
-      return DecodeErr_EMPTY_TOPIC;
-    }
-#line 117 "test/mqtt/support/codec5_broker.ts"
-    if (!topic_validTopicFilter(f)) {
-      return (DecodeErr)(topic_validUtf8(f) ? DecodeErr_BAD_FILTER : DecodeErr_BAD_UTF8);
-    }
-#line 118 "test/mqtt/support/codec5_broker.ts"
     at = (uint32_t)end;
     if (withOptions) {
       if (at >= body.len) {
         return DecodeErr_BAD_LENGTH;
       }
-#line 121 "test/mqtt/support/codec5_broker.ts"
+#line 72 "test/mqtt/support/codec5_broker.ts"
       uint8_t o = body.p[at];
       if ((o & 3) == 3) {
         return DecodeErr_BAD_QOS;
       }
-#line 123 "test/mqtt/support/codec5_broker.ts"
+#line 74 "test/mqtt/support/codec5_broker.ts"
       if (!codec5_subscriptionOptionsValid(o)) {
         return Decode5Err_BAD_SUBSCRIPTION_OPTIONS;
       }
-#line 124 "test/mqtt/support/codec5_broker.ts"
+#line 75 "test/mqtt/support/codec5_broker.ts"
       if (((o & 0x4) != 0) && codec5_isShared(f)) {
         return Decode5Err_BAD_SUBSCRIPTION_OPTIONS; // [MQTT-3.8.3-4]
       }
-#line 125 "test/mqtt/support/codec5_broker.ts"
+#line 76 "test/mqtt/support/codec5_broker.ts"
       at++;
     }
   }
@@ -213,18 +126,18 @@ uint32_t codec5_broker_encodeConnack5(rt_bytes out, bool sessionPresent, uint8_t
   if (!packet5_reasonValid(PacketType_CONNACK, reason) || (sessionPresent && reason != 0)) {
     return 0;
   }
-#line 136 "test/mqtt/support/codec5_broker.ts"
+#line 87 "test/mqtt/support/codec5_broker.ts"
   int32_t pl = codec5_propsSize(props, PacketType_CONNACK);
   if (pl < 0) {
     return 0;
   }
-#line 138 "test/mqtt/support/codec5_broker.ts"
+#line 89 "test/mqtt/support/codec5_broker.ts"
   uint32_t rem = 2u + codec5_propsFieldSize((uint32_t)pl);
   uint32_t total = codec_packetSize(rem);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 141 "test/mqtt/support/codec5_broker.ts"
+#line 92 "test/mqtt/support/codec5_broker.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)(PacketType_CONNACK << 4), rem);
   rt_bytes_set(out, at, (uint8_t)(sessionPresent ? 1 : 0));
   rt_bytes_set(out, rt_idx_add(at, 1), reason);
@@ -238,28 +151,28 @@ uint32_t codec5_broker_encodeCodesAck5(rt_bytes out, uint8_t type, uint16_t pack
   if (type != PacketType_SUBACK && type != PacketType_UNSUBACK) {
     return 0;
   }
-#line 152 "test/mqtt/support/codec5_broker.ts"
+#line 103 "test/mqtt/support/codec5_broker.ts"
   if ((packetId == 0 || codes.len == 0) || codes.len > 65536) {
     return 0;
   }
-#line 153 "test/mqtt/support/codec5_broker.ts"
+#line 104 "test/mqtt/support/codec5_broker.ts"
   for (uint32_t i = 0; i < codes.len; i++) {
     if (!packet5_reasonValid(type, codes.p[i])) {
       return 0;
     }
   }
-#line 154 "test/mqtt/support/codec5_broker.ts"
+#line 105 "test/mqtt/support/codec5_broker.ts"
   int32_t pl = codec5_propsSize(props, type);
   if (pl < 0) {
     return 0;
   }
-#line 156 "test/mqtt/support/codec5_broker.ts"
+#line 107 "test/mqtt/support/codec5_broker.ts"
   uint32_t rem = (2u + codec5_propsFieldSize((uint32_t)pl)) + codes.len;
   uint32_t total = codec_packetSize(rem);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 159 "test/mqtt/support/codec5_broker.ts"
+#line 110 "test/mqtt/support/codec5_broker.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)(type << 4), rem);
   rt_bytes_set(out, at, (uint8_t)(packetId >> 8));
   rt_bytes_set(out, rt_idx_add(at, 1), (uint8_t)packetId);

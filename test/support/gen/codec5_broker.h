@@ -7,7 +7,7 @@
 #include "packet5.h"
 #include "codec5.h"
 #include "codec.h"
-#include "topic.h"
+#include "codec_broker.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -124,126 +124,182 @@ static DecodeErr codec_broker_decodeFilterList(rt_bytes body, bool withQos, Pack
 #line 99 "test/mqtt/support/codec_broker.ts"
   uint32_t at = 2;
   while (at < body.len) {
-    int32_t end = codec_fieldEnd(body, at);
+    int32_t end = codec_broker_filterEnd(body, at);
     if (end < 0) {
-      return DecodeErr_STRING_OVERRUN;
+      return (DecodeErr)(uint8_t)(-(int64_t)end);
     }
 #line 103 "test/mqtt/support/codec_broker.ts"
-    rt_bytes f = rt_subarray(body, at + 2u, (uint32_t)end);
-    if (f.len == 0) {
-      return DecodeErr_EMPTY_TOPIC;
-    }
-#line 105 "test/mqtt/support/codec_broker.ts"
-    if (!topic_validTopicFilter(f)) {
-      return (DecodeErr)(topic_validUtf8(f) ? DecodeErr_BAD_FILTER : DecodeErr_BAD_UTF8);
-    }
-#line 106 "test/mqtt/support/codec_broker.ts"
     at = (uint32_t)end;
     if (withQos) {
       if (at >= body.len) {
         return DecodeErr_BAD_LENGTH;
       }
-#line 109 "test/mqtt/support/codec_broker.ts"
+#line 106 "test/mqtt/support/codec_broker.ts"
       uint8_t q = body.p[at];
       if ((q & 0xfc) != 0) {
         return DecodeErr_BAD_SUBSCRIBE_OPTIONS;
       }
-#line 111 "test/mqtt/support/codec_broker.ts"
+#line 108 "test/mqtt/support/codec_broker.ts"
       if (q == 3) {
         return DecodeErr_BAD_QOS;
       }
-#line 112 "test/mqtt/support/codec_broker.ts"
+#line 109 "test/mqtt/support/codec_broker.ts"
       at++;
     }
   }
   return DecodeErr_OK;
 }
 
+/** The end of the topic filter at `at` in SUBSCRIBE or UNSUBSCRIBE (3.8.3,
+ *  3.10.3; both versions), or -error: not empty, a valid filter, UTF-8. */
+int32_t codec_broker_filterEnd(rt_bytes body, uint32_t at) {
+  int32_t end = codec_fieldEnd(body, at);
+  if (end < 0) {
+    return -DecodeErr_STRING_OVERRUN;
+  }
+#line 120 "test/mqtt/support/codec_broker.ts"
+  rt_bytes f = rt_subarray(body, at + 2u, (uint32_t)end);
+  if (f.len == 0) {
+    return -DecodeErr_EMPTY_TOPIC;
+  }
+#line 122 "test/mqtt/support/codec_broker.ts"
+  if (!topic_validTopicFilter(f)) {
+    return topic_validUtf8(f) ? (-DecodeErr_BAD_FILTER) : (-DecodeErr_BAD_UTF8);
+  }
+#line 123 "test/mqtt/support/codec_broker.ts"
+  return end;
+}
+
 /** CONNECT (3.1). The protocol level is not
  *  judged here: a server answers an unknown level with CONNACK 1 (3.1.2-2). */
 static DecodeErr codec_broker_decodeConnect(rt_bytes body, Packet *out) {
+  int32_t at = codec_broker_decodeConnectHead(body, out);
+  if (at < 0) {
+    return (DecodeErr)(uint8_t)(-(int64_t)at);
+  }
+#line 131 "test/mqtt/support/codec_broker.ts"
+  DecodeErr fe = codec_broker_connectFlagsErr(out->connectFlags, true);
+  if (fe != DecodeErr_OK) {
+    return fe;
+  }
+#line 133 "test/mqtt/support/codec_broker.ts"
+  at = codec_broker_connectClientId(body, (uint32_t)at, out);
+  if (at >= 0 && ((out->connectFlags & packet_CONNECT_WILL) != 0)) {
+    at = codec_broker_connectWill(body, (uint32_t)at, out);
+  }
+#line 135 "test/mqtt/support/codec_broker.ts"
+  if (at < 0) {
+    return (DecodeErr)(uint8_t)(-(int64_t)at);
+  }
+#line 136 "test/mqtt/support/codec_broker.ts"
+  return codec_broker_connectLogin(body, (uint32_t)at, out);
+}
+
+// The pieces of CONNECT both versions share (codec5_broker.ts reads the
+// properties between them). Each takes the offset where its fields start and
+// returns the offset after them, or -error.
+/** Protocol name "MQTT", level, flags, keep alive (3.1.2); the level is the
+ *  caller's to judge. */
+#line 145 "test/mqtt/support/codec_broker.ts"
+int32_t codec_broker_decodeConnectHead(rt_bytes body, Packet *out) {
   int32_t nameEnd = codec_fieldEnd(body, 0);
   if (nameEnd < 0) {
-    return DecodeErr_STRING_OVERRUN;
+    return -DecodeErr_STRING_OVERRUN;
   }
-#line 123 "test/mqtt/support/codec_broker.ts"
+#line 148 "test/mqtt/support/codec_broker.ts"
   if (!rt_bytes_equal(rt_subarray(body, 2, (uint32_t)nameEnd), RT_LIT("MQTT"))) {
-    return DecodeErr_BAD_PROTOCOL;
+    return -DecodeErr_BAD_PROTOCOL;
   }
-#line 124 "test/mqtt/support/codec_broker.ts"
+#line 149 "test/mqtt/support/codec_broker.ts"
   uint32_t at = (uint32_t)nameEnd;
   if ((body.len - at) < 4) {
-    return DecodeErr_BAD_LENGTH; // at <= length
+    return -DecodeErr_BAD_LENGTH; // at <= length
   }
-#line 126 "test/mqtt/support/codec_broker.ts"
+#line 151 "test/mqtt/support/codec_broker.ts"
   out->protocolLevel = rt_bytes_get(body, at);
-  uint8_t cf = rt_bytes_get(body, rt_idx_add(at, 1));
-  out->connectFlags = cf;
+  out->connectFlags = rt_bytes_get(body, rt_idx_add(at, 1));
   out->keepAlive = codec_broker_readU16(body, at + 2u);
-  at = at + 4u;
-  bool hasWill = (cf & packet_CONNECT_WILL) != 0;
+  return rt_i32_of((at + 4u));
+}
+
+/** Reserved bit 0 (3.1.2-3); will QoS and retain only with a will (3.1.2-11,
+ *  -13); will QoS not 3 (3.1.2-14); with `passwordNeedsUser` (3.1.1, not 5.0:
+ *  3.1.2.9 there), a password only with a user name (3.1.2-22). */
+DecodeErr codec_broker_connectFlagsErr(uint8_t cf, bool passwordNeedsUser) {
   uint8_t willQos = (uint8_t)((cf >> packet_CONNECT_WILL_QOS_SHIFT) & 3);
-  // Reserved bit 0 (3.1.2-3); will QoS and retain only with a will
-  // (3.1.2-11, -13); will QoS not 3 (3.1.2-14); password only with a user name (3.1.2-22).
   if ((cf & 0x1) != 0) {
     return DecodeErr_BAD_CONNECT_FLAGS;
   }
-#line 136 "test/mqtt/support/codec_broker.ts"
-  if (!hasWill && (willQos != 0 || ((cf & packet_CONNECT_WILL_RETAIN) != 0))) {
+#line 163 "test/mqtt/support/codec_broker.ts"
+  if (((cf & packet_CONNECT_WILL) == 0) && (willQos != 0 || ((cf & packet_CONNECT_WILL_RETAIN) != 0))) {
     return DecodeErr_BAD_CONNECT_FLAGS;
   }
-#line 137 "test/mqtt/support/codec_broker.ts"
+#line 164 "test/mqtt/support/codec_broker.ts"
   if (willQos == 3) {
     return DecodeErr_BAD_QOS;
   }
-#line 138 "test/mqtt/support/codec_broker.ts"
-  if (((cf & packet_CONNECT_USER_NAME) == 0) && ((cf & packet_CONNECT_PASSWORD) != 0)) {
+#line 165 "test/mqtt/support/codec_broker.ts"
+  if ((passwordNeedsUser && ((cf & packet_CONNECT_USER_NAME) == 0)) && ((cf & packet_CONNECT_PASSWORD) != 0)) {
     return DecodeErr_BAD_CONNECT_FLAGS;
   }
-#line 140 "test/mqtt/support/codec_broker.ts"
+#line 166 "test/mqtt/support/codec_broker.ts"
+  return DecodeErr_OK;
+}
+
+/** The client identifier (3.1.3.1). */
+int32_t codec_broker_connectClientId(rt_bytes body, uint32_t at, Packet *out) {
   int32_t end = codec_fieldEnd(body, at);
   if (end < 0) {
-    return DecodeErr_STRING_OVERRUN;
+    return -DecodeErr_STRING_OVERRUN;
   }
-#line 142 "test/mqtt/support/codec_broker.ts"
+#line 173 "test/mqtt/support/codec_broker.ts"
   out->clientId = rt_subarray(body, at + 2u, (uint32_t)end);
   if (!topic_validUtf8(out->clientId)) {
-    return DecodeErr_BAD_UTF8;
+    return -DecodeErr_BAD_UTF8;
   }
-#line 144 "test/mqtt/support/codec_broker.ts"
-  at = (uint32_t)end;
-  if (hasWill) {
-    end = codec_fieldEnd(body, at);
-    if (end < 0) {
-      return DecodeErr_STRING_OVERRUN;
-    }
-#line 148 "test/mqtt/support/codec_broker.ts"
-    out->willTopic = rt_subarray(body, at + 2u, (uint32_t)end);
-    DecodeErr te = codec_topicNameErr(out->willTopic);
-    if (te != DecodeErr_OK) {
-      return te;
-    }
-#line 151 "test/mqtt/support/codec_broker.ts"
-    at = (uint32_t)end;
-    end = codec_fieldEnd(body, at);
-    if (end < 0) {
-      return DecodeErr_STRING_OVERRUN;
-    }
-#line 154 "test/mqtt/support/codec_broker.ts"
-    out->willMessage = rt_subarray(body, at + 2u, (uint32_t)end);
-    at = (uint32_t)end;
+#line 175 "test/mqtt/support/codec_broker.ts"
+  return end;
+}
+
+/** The will topic and message (3.1.3.2, 3.1.3.3). */
+int32_t codec_broker_connectWill(rt_bytes body, uint32_t at, Packet *out) {
+  int32_t end = codec_fieldEnd(body, at);
+  if (end < 0) {
+    return -DecodeErr_STRING_OVERRUN;
   }
+#line 182 "test/mqtt/support/codec_broker.ts"
+  out->willTopic = rt_subarray(body, at + 2u, (uint32_t)end);
+  DecodeErr te = codec_topicNameErr(out->willTopic);
+  if (te != DecodeErr_OK) {
+    return -te;
+  }
+#line 185 "test/mqtt/support/codec_broker.ts"
+  uint32_t msg = (uint32_t)end;
+  end = codec_fieldEnd(body, msg);
+  if (end < 0) {
+    return -DecodeErr_STRING_OVERRUN;
+  }
+#line 188 "test/mqtt/support/codec_broker.ts"
+  out->willMessage = rt_subarray(body, msg + 2u, (uint32_t)end);
+  return end;
+}
+
+/** The user name and password the flags announce (3.1.3.4, 3.1.3.5), then
+ *  the end of the packet. */
+DecodeErr codec_broker_connectLogin(rt_bytes body, uint32_t at, Packet *out) {
+  uint8_t cf = out->connectFlags;
+  int32_t end = 0;
   if ((cf & packet_CONNECT_USER_NAME) != 0) {
     end = codec_fieldEnd(body, at);
     if (end < 0) {
       return DecodeErr_STRING_OVERRUN;
     }
-#line 160 "test/mqtt/support/codec_broker.ts"
+#line 200 "test/mqtt/support/codec_broker.ts"
     out->userName = rt_subarray(body, at + 2u, (uint32_t)end);
     if (!topic_validUtf8(out->userName)) {
       return DecodeErr_BAD_UTF8;
     }
-#line 162 "test/mqtt/support/codec_broker.ts"
+#line 202 "test/mqtt/support/codec_broker.ts"
     at = (uint32_t)end;
   }
   if ((cf & packet_CONNECT_PASSWORD) != 0) {
@@ -251,13 +307,13 @@ static DecodeErr codec_broker_decodeConnect(rt_bytes body, Packet *out) {
     if (end < 0) {
       return DecodeErr_STRING_OVERRUN;
     }
-#line 167 "test/mqtt/support/codec_broker.ts"
+#line 207 "test/mqtt/support/codec_broker.ts"
     out->password = rt_subarray(body, at + 2u, (uint32_t)end);
     at = (uint32_t)end;
   }
   if (at != body.len) {
     return DecodeErr_BAD_LENGTH;
   }
-#line 171 "test/mqtt/support/codec_broker.ts"
+#line 211 "test/mqtt/support/codec_broker.ts"
   return DecodeErr_OK;
 }

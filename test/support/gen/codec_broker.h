@@ -14,6 +14,12 @@ extern "C" {
 int32_t codec_broker_decode(rt_bytes input, uint32_t maxPacket, bool forClient, Packet *out);
 uint32_t codec_broker_encodeConnack(rt_bytes out, bool sessionPresent, uint8_t code);
 uint32_t codec_broker_encodeSuback(rt_bytes out, uint16_t packetId, rt_bytes codes);
+int32_t codec_broker_filterEnd(rt_bytes body, uint32_t at);
+int32_t codec_broker_decodeConnectHead(rt_bytes body, Packet *out);
+DecodeErr codec_broker_connectFlagsErr(uint8_t cf, bool passwordNeedsUser);
+int32_t codec_broker_connectClientId(rt_bytes body, uint32_t at, Packet *out);
+int32_t codec_broker_connectWill(rt_bytes body, uint32_t at, Packet *out);
+DecodeErr codec_broker_connectLogin(rt_bytes body, uint32_t at, Packet *out);
 
 #ifdef __cplusplus
 }
