@@ -248,6 +248,18 @@ function scenariosFor(v: number): Scenario[] {
       check: (c0) => assert.equal(c0.count(PacketType.PUBACK), 0),
     },
     {
+      // Over the receive buffer (3072) it takes the streaming path; still a
+      // protocol error, answered as the small one (MQTT 5: DISCONNECT 0x82).
+      name: "PUBLISH larger than the receive buffer before CONNACK",
+      // Under MQTT 5 it is streamed only within the Maximum Packet Size we announce.
+      v5: { reason: 0x82, sets: ["mqtt.max_packet_size=100000"] },
+      act: malformed(P.publish("h/early-big", "E".repeat(4000), 1, 4), "connect"),
+      log: /packet before CONNACK/,
+      neverConnected: true,
+      notDelivered: ["h/early-big", "EEEEEEEE"],
+      check: (c0) => assert.equal(c0.count(PacketType.PUBACK), 0),
+    },
+    {
       name: "SUBACK for an unknown id (then the right one): logged, connection kept",
       act: async (c, cli) => {
         await accept(c);

@@ -40,6 +40,8 @@ after(async () => {
 });
 
 const SIZE = 100 * 1024;
+/** Connecting and subscribing, generous: the machine is shared and loaded. */
+const CONNECT_MS = 15_000;
 
 function fnv(b: Buffer): string {
   let h = 2166136261;
@@ -47,16 +49,25 @@ function fnv(b: Buffer): string {
   return h.toString(16).padStart(8, "0");
 }
 
-/** The client, with commands queued on stdin before its first poll (so the
- *  handlers exist before the broker delivers what it kept for the session);
- *  `frag`: the build with fragments (osub flag 1). */
+/** The client, its `commands` run before it connects: mqtt_cli --defer-init
+ *  calls mgos_mqtt_init() only at the "init" sent after them, so the handlers
+ *  exist before the broker delivers what it kept for the session (queuing them
+ *  on stdin was not enough: on a loaded machine the client could connect and
+ *  get the message before it read them); `frag`: the build with fragments (osub flag 1). */
 function cli(name: string, sets: string[], commands: string[], frag = false): Proc {
-  const args: string[] = [];
+  const args: string[] = ["--defer-init"];
   for (const s of ["mqtt.enable=true", `mqtt.server=127.0.0.1:${broker.port}`, "mqtt.reconnect_timeout_min=0.3",
     "mqtt.reconnect_timeout_max=1", ...sets]) args.push("--set", s);
   const p = new Proc(name, (frag ? progsFrag : progs).cli, args, sanEnv(), true);
   for (const c of commands) p.send(c);
+  p.send("init");
   return p;
+}
+
+/** The subscription was in place before the connection: its line precedes the first CONNACK event. */
+function subscribedFirst(p: Proc): void {
+  const sub = p.out.search(/^o?sub /m), connack = p.out.search(/^ev 202 /m);
+  assert.ok(sub >= 0 && connack > sub, `subscribed after connecting:\n${p.out.slice(0, 1500)}`);
 }
 
 async function pubFile(topic: string, file: string, qos: number): Promise<void> {
@@ -78,7 +89,7 @@ async function probes(c: Proc, n: number): Promise<void> {
 }
 
 for (const qos of [1, 2]) {
-  test(`clean_session false, ${SIZE} B QoS ${qos} held by the broker while offline: skipped and acknowledged once, no reconnect loop`, { skip, timeout: 60_000 }, async () => {
+  test(`clean_session false, ${SIZE} B QoS ${qos} held by the broker while offline: skipped and acknowledged once, no reconnect loop`, { skip, timeout: 90_000 }, async () => {
     const id = uniq(`skip${qos}`);
     const topic = `${id}/big`;
     const file = path.join(tmp, `${id}.bin`);
@@ -88,7 +99,7 @@ for (const qos of [1, 2]) {
     // 1. The persistent session and its QoS subscription (a normal handler: no fragments).
     const a = cli("first", sets, [`osub ${qos} 0 ${id}/#`]);
     try {
-      await a.waitOut(/^tev 209 /m, 5000);
+      await a.waitOut(/^tev 209 /m, CONNECT_MS);
       await stopClean(a);
     } finally { a.kill("SIGKILL"); }
     // 2. Published while the client is away: mosquitto keeps it for the session.
@@ -98,6 +109,7 @@ for (const qos of [1, 2]) {
     try {
       const m = await b.waitOut(new RegExp(`^skipped (topic|global) ${topic} id=(\\d+) qos=${qos} total=${SIZE}$`, "m"), 10_000);
       assert.ok(Number(m[2]) > 0);
+      subscribedFirst(b);
       await b.waitErr(/PUBLISH larger than the receive buffer, skipped/, 3000);
       // The connection stays: a few seconds pass without a reconnect, probes are acknowledged.
       await sleep(2500);
@@ -110,7 +122,8 @@ for (const qos of [1, 2]) {
     // 4. It was acknowledged: the broker does not send it again.
     const c = cli("third", sets, [`osub ${qos} 0 ${id}/#`]);
     try {
-      await c.waitOut(/^ev 202 /m, 5000);
+      await c.waitOut(/^ev 202 /m, CONNECT_MS);
+      subscribedFirst(c);
       await probes(c, 1);
       await sleep(1000);
       assert.equal(count(c.out, /^skipped /), 0, "the broker had to resend it");
@@ -125,7 +138,7 @@ test(`${SIZE} B QoS 0 to a normal handler: skipped, connection kept`, { skip, ti
   fs.writeFileSync(file, crypto.randomBytes(SIZE));
   const a = cli("q0", [`mqtt.client_id=${id}`], [`sub ${id}/#`]);
   try {
-    await a.waitOut(/^ev 202 /m, 5000);
+    await a.waitOut(/^ev 202 /m, CONNECT_MS);
     await sleep(300); // the SUBACK of a sub handler is silent
     await pubFile(`${id}/big`, file, 0);
     await a.waitOut(new RegExp(`^skipped global ${id}/big id=0 qos=0 total=${SIZE}$`, "m"), 5000);
@@ -145,7 +158,7 @@ for (const qos of [0, 1, 2]) {
     fs.writeFileSync(file, body);
     const a = cli("frag", [`mqtt.client_id=${id}`], [`osub 2 1 ${id}/# ${out}`], true);
     try {
-      await a.waitOut(/^tev 209 /m, 5000);
+      await a.waitOut(/^tev 209 /m, CONNECT_MS);
       await pubFile(`${id}/f`, file, qos);
       const m = await a.waitOut(new RegExp(`^fdone ${id}/f total=${SIZE} fnv=([0-9a-f]{8})$`, "m"), 10_000);
       assert.equal(m[1], fnv(body));
@@ -160,7 +173,7 @@ for (const qos of [0, 1, 2]) {
   });
 }
 
-test("clean_session false, QoS 1 fragments held while offline: delivered whole at reconnect, then not again", { skip, timeout: 40_000 }, async () => {
+test("clean_session false, QoS 1 fragments held while offline: delivered whole at reconnect, then not again", { skip, timeout: 60_000 }, async () => {
   const id = uniq("fragoff");
   const file = path.join(tmp, `${id}.bin`);
   const out = path.join(tmp, `${id}.out`);
@@ -169,7 +182,7 @@ test("clean_session false, QoS 1 fragments held while offline: delivered whole a
   const sets = [`mqtt.client_id=${id}`, "mqtt.clean_session=false"];
   const a = cli("first", sets, [`osub 1 1 ${id}/#`], true);
   try {
-    await a.waitOut(/^tev 209 /m, 5000);
+    await a.waitOut(/^tev 209 /m, CONNECT_MS);
     await stopClean(a);
   } finally { a.kill("SIGKILL"); }
   await pubFile(`${id}/f`, file, 1);
@@ -177,12 +190,14 @@ test("clean_session false, QoS 1 fragments held while offline: delivered whole a
   try {
     await b.waitOut(new RegExp(`^fdone ${id}/f total=${SIZE} fnv=${fnv(body)}$`, "m"), 10_000);
     assert.ok(fs.readFileSync(out).equals(body));
+    subscribedFirst(b);
     await probes(b, 1);
     await stopClean(b);
   } finally { b.kill("SIGKILL"); }
   const c = cli("third", sets, [`osub 1 1 ${id}/#`], true);
   try {
-    await c.waitOut(/^ev 202 /m, 5000);
+    await c.waitOut(/^ev 202 /m, CONNECT_MS);
+    subscribedFirst(c);
     await probes(c, 1);
     await sleep(800);
     assert.equal(count(c.out, /^part /), 0, "resent after it was acknowledged");
@@ -197,7 +212,7 @@ test("a topic longer than the receive buffer: skipped and acknowledged, the even
   fs.writeFileSync(file, "small payload");
   const a = cli("ltopic", [`mqtt.client_id=${id}`], [`osub 1 0 ${id}/#`]);
   try {
-    await a.waitOut(/^tev 209 /m, 5000);
+    await a.waitOut(/^tev 209 /m, CONNECT_MS);
     await pubFile(topic, file, 1);
     const m = await a.waitOut(/^skipped global (\S+) id=(\d+) qos=1 total=13$/m, 5000);
     assert.ok(topic.startsWith(m[1]) && m[1].length < topic.length);

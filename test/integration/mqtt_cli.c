@@ -16,6 +16,7 @@
  *                                     bytes joined; also written to FILE), a cut one as "fcut off=O"
  *   unsub TOPIC                    -> "unsub 0|1"
  *   connect / disconnect           -> "connect 0|1" / "disconnect"
+ *   init                           -> "init 1" (mgos_mqtt_init(), once; with --defer-init)
  *   status                         -> "status connected=0|1 conn=0|1 unsent=N"
  *   pktid                          -> "pktid N"
  *   maxqos N                       -> "maxqos N"
@@ -31,6 +32,8 @@
  *   lasterr / room                 -> "lasterr E" / "room N"
  *   quit                           -> "bye", then a clean exit
  * Options: --burst-before-init N:QOS:TOPIC (a burst before mgos_mqtt_init(): offline),
+ *          --defer-init (mgos_mqtt_init() at the command "init", not at start: the commands
+ *          before it, e.g. subscriptions, are in place before the first CONNECT),
  *          --connack-burst N:QOS:TOPIC (a burst from the first CONNACK handler call).
  * Events of the global handler: "ev EV id=ID qos=Q topic=T payload=P" (and, MQTT 5, "ev EV reason=R"
  * when the packet's reason code is not 0);
@@ -53,6 +56,7 @@
 #include "cli_input.h"
 
 static volatile int s_quit;
+static bool s_inited;
 
 static void on_msg(struct mg_connection *nc, const char *topic, int topic_len, const char *msg, int msg_len, void *ud) {
   (void) nc;
@@ -314,6 +318,10 @@ static void do_line(char *line) {
     }
     snprintf(s_frag.file, sizeof(s_frag.file), "%s", file != NULL ? file : "");
     printf("osub %d\n", mgos_mqtt_global_subscribe_opt(cli_kept(t), atoi(q), atoi(fl), on_frag, NULL) ? 1 : 0);
+  } else if (strcmp(cmd, "init") == 0) {
+    if (!s_inited) mgos_mqtt_init();
+    s_inited = true;
+    printf("init 1\n");
   } else if (strcmp(cmd, "connect") == 0) {
     printf("connect %d\n", mgos_mqtt_global_connect() ? 1 : 0);
   } else if (strcmp(cmd, "disconnect") == 0) {
@@ -408,10 +416,15 @@ int main(int argc, char **argv) {
 
   setvbuf(stdout, NULL, _IOLBF, 0);
   struct burst_spec before_init = {0, 0, ""};
+  bool defer_init = false;
   for (i = 1; i < argc; i++) {
     int rc;
     if (strcmp(argv[i], "--burst-before-init") == 0 && i + 1 < argc) {
       if (!parse_burst(argv[++i], &before_init)) return 2;
+      continue;
+    }
+    if (strcmp(argv[i], "--defer-init") == 0) {
+      defer_init = true;
       continue;
     }
     if (strcmp(argv[i], "--connack-burst") == 0 && i + 1 < argc) {
@@ -431,7 +444,10 @@ int main(int argc, char **argv) {
   mgos_mqtt_host_set_event_handler(on_cloud, NULL);
   mgos_mqtt_add_global_handler(on_global, NULL);
   if (before_init.n > 0) burst("init-burst", before_init.n, before_init.qos, before_init.topic);
-  mgos_mqtt_init();
+  if (!defer_init) {
+    mgos_mqtt_init();
+    s_inited = true;
+  }
   printf("ready\n");
 
   while (!s_quit) {

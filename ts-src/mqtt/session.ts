@@ -1167,7 +1167,7 @@ export class Session {
     const avail: u32 = this.rxLen;
     this.rxLen = 0;
     if (this.state === SessionState.CONNECTING) {
-      this.close(txt("packet before CONNACK"));
+      this.protocolError(Reason.PROTOCOL_ERROR, txt("packet before CONNACK")); // any size: as handle()
       return false;
     }
     const p: Packet = this.pkt;

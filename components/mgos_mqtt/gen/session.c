@@ -1239,7 +1239,7 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
   uint32_t avail = self->rxLen;
   self->rxLen = 0;
   if (self->state == SessionState_CONNECTING) {
-    Session_close(self, session_txt(session__s38));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s38)); // any size: as handle()
     return false;
   }
   Packet *p = &self->pkt;
