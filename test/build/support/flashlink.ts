@@ -94,13 +94,13 @@ export function linkRoot(t: LinkTarget, objs: string[], sym: string, defines: st
   return { perObject, ours, libgcc, total: ours + libgcc, pulled: pulledMembers(text), elf, map: text };
 }
 
-/** Kept loaded bytes per input object of a GNU ld map; the root object is not counted.
- *  A merged string section (.rodata.*.str1.*, "size before relaxing" under it)
- *  whose strings all went into others' is listed at the address of the next
- *  one with a size ld copies from an earlier entry: each entry counts up to
- *  the next entry's address only, so no merged string is counted twice. */
-function mapSizes(map: string, rootObj: string): Map<string, number> {
-  const out = new Map<string, number>();
+/** Input sections of a GNU ld map (after "Linker script and memory map"),
+ *  each with the bytes it really takes. A merged string section
+ *  (.rodata.*.str1.*, "size before relaxing" under it) whose strings all went
+ *  into others' is listed at the address of the next one with a size ld copies
+ *  from an earlier entry: each entry counts up to the next entry's address
+ *  only, so no merged string is counted twice. Also used by bench/run.ts. */
+export function mapInputSections(map: string): { sec: string; obj: string; size: number }[] {
   const start = map.indexOf("Linker script and memory map");
   const rows: { sec: string; addr: number; size: number; obj: string }[] = [];
   let pending: string | null = null; // a long section name stands on its own line
@@ -117,17 +117,27 @@ function mapSizes(map: string, rootObj: string): Map<string, number> {
     if (!m || !sec) continue;
     rows.push({ sec, addr: parseInt(m[2], 16), size: parseInt(m[3], 16), obj: m[4] });
   }
+  const out: { sec: string; obj: string; size: number }[] = [];
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
-    if (!r.sec || r.obj === rootObj) continue;
+    if (!r.sec) continue;
     const next = rows[i + 1];
-    // Unplaced (address 0: discarded by --gc-sections) or last: its own size.
+    // Unplaced (address 0) or last: its own size.
     const size = r.addr > 0 && next && next.addr >= r.addr ? Math.min(r.size, next.addr - r.addr) : r.size;
+    if (size > 0) out.push({ sec: r.sec, obj: r.obj, size });
+  }
+  return out;
+}
+
+/** Kept loaded bytes per input object of a GNU ld map; the root object is not counted. */
+function mapSizes(map: string, rootObj: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const r of mapInputSections(map)) {
     // Flash: code, constants and initialized data (not .bss, .comment, .xt.prop, debug info).
-    if (size === 0 || !/^\.(text|rodata|literal|init_array|fini_array|ctors|dtors|ARM\.exidx|ARM\.extab|s?data)/.test(r.sec)) continue;
+    if (r.obj === rootObj || !/^\.(text|rodata|literal|init_array|fini_array|ctors|dtors|ARM\.exidx|ARM\.extab|s?data)/.test(r.sec)) continue;
     const lib = /libgcc\.a\((.+)\)$/.exec(r.obj);
     const key = lib ? `libgcc(${lib[1]})` : path.basename(r.obj);
-    out.set(key, (out.get(key) ?? 0) + size);
+    out.set(key, (out.get(key) ?? 0) + r.size);
   }
   return out;
 }
