@@ -25,7 +25,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { Broker, Proc, ROOT, haveTool, runCmd } from "../test/integration/support/harness";
-import { LINK_TARGETS, LOG_LEVELS, compileObjects, linkRoot, haveCc, tmpDir } from "../test/build/support/flashlink";
+import { LINK_TARGETS, LOG_LEVELS, compileObjects, linkRoot, haveCc, mapInputSections, tmpDir } from "../test/build/support/flashlink";
 import { flashSymbols } from "./flash_symbols";
 
 const QUICK = process.env.BENCH_QUICK === "1";
@@ -436,26 +436,18 @@ ${fns.map((f) => `  (size_fn) ${f},`).join("\n")}
   return { typical: res.typical, full: res.full };
 }
 
-/** Kept input sections per object file, from a GNU ld map (after "Linker script and memory map"). */
+/** Kept input sections per object file, from a GNU ld map (flashlink's reading of it). */
 function mapSizes(map: string): Map<string, Sizes> {
   const out = new Map<string, Sizes>();
-  const start = map.indexOf("Linker script and memory map");
-  let pending: string | null = null; // a long section name stands on its own line
-  for (const line of map.slice(start).split("\n")) {
-    const name = /^ (\.\S+|COMMON)\s*$/.exec(line);
-    if (name) { pending = name[1]; continue; }
-    const m = /^ (\.\S+|COMMON)?\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+(\S+\.o)$/.exec(line);
-    const sec = m ? m[1] ?? pending : null;
-    pending = null;
-    if (!m || !sec) continue;
-    const size = parseInt(m[2], 16);
+  for (const r of mapInputSections(map)) {
+    if (!r.obj.endsWith(".o")) continue;
     // Loaded sections only (not .comment, .ARM.attributes, .xt.prop, debug info).
-    const kind = /^\.(text|rodata|literal|init_array|fini_array|ctors|dtors|ARM\.exidx|ARM\.extab)/.test(sec) ? "text"
-      : /^\.(s?data)/.test(sec) ? "data" : /^(\.s?bss|COMMON)/.test(sec) ? "bss" : null;
-    if (kind === null || size === 0) continue;
-    const s = out.get(m[3]) ?? zero();
-    s[kind] += size;
-    out.set(m[3], s);
+    const kind = /^\.(text|rodata|literal|init_array|fini_array|ctors|dtors|ARM\.exidx|ARM\.extab)/.test(r.sec) ? "text"
+      : /^\.(s?data)/.test(r.sec) ? "data" : /^(\.s?bss|COMMON)/.test(r.sec) ? "bss" : null;
+    if (kind === null) continue;
+    const s = out.get(r.obj) ?? zero();
+    s[kind] += r.size;
+    out.set(r.obj, s);
   }
   return out;
 }

@@ -54,7 +54,7 @@ function helpers(t: LinkTarget, l: Linked, elfPath: string): string[] {
   });
 }
 
-interface Build { t: LinkTarget; level: number; typical: Linked; core: Linked; elf: { typical: string; core: string } }
+interface Build { t: LinkTarget; level: number; typical: Linked; core: Linked; elf: { typical: string; core: string }; objs: string[] }
 const builds = new Map<string, Build>();
 function build(t: LinkTarget, level: number): Build {
   const key = `${t.name}:${level}`;
@@ -68,6 +68,7 @@ function build(t: LinkTarget, level: number): Build {
     typical: linkRoot(t, objs, "size_root_typical", defs, dir),
     core: linkRoot(t, objs, "size_root_core", defs, dir),
     elf: { typical: path.join(dir, "size_root_typical.elf"), core: path.join(dir, "size_root_core.elf") },
+    objs,
   };
   builds.set(key, b);
   return b;
@@ -114,6 +115,16 @@ test("flash: log level none / error / debug leaves out exactly the messages belo
     "at level debug the warnings and debug lines should be linked (else this check sees nothing)");
   const sz = (b: Build): string => `typical ${b.typical.total} B, core ${b.core.total} B`;
   ctx.diagnostic(`cortex-m3: none ${sz(build(arm, 0))}; error ${sz(build(arm, 1))}; debug ${sz(build(arm, 4))}`);
+});
+
+test("flash: a firmware that sets no connect_fn links none of the code that runs one (Cortex-M3)", { skip: haveCc(arm) ? false : "no arm-none-eabi-gcc", timeout: 900_000 }, () => {
+  const b = build(arm, 1);
+  const step = /^(mgos_mqtt_conn_runConnectFn|conn_connectFnStep|mgos_mqtt_conn_fillHandshakeOpts)$/;
+  const conn = b.objs.find((o) => path.basename(o) === "gen_conn.o");
+  assert.ok(conn, `no gen_conn.o among ${b.objs.join(" ")}`);
+  // Control: the object has it (else this check sees nothing).
+  assert.ok(nmDefined(arm, conn!).some((s) => step.test(s)), "gen_conn.o defines no connect_fn step");
+  assert.deepEqual(nmDefined(arm, b.elf.typical).filter((s) => step.test(s)), [], "the typical firmware links the connect_fn step");
 });
 
 test("flash: secToMs rounds seconds to ms as Math.round(s * 1000), from 1 to 2^32-1, without float arithmetic", () => {

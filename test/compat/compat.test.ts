@@ -136,7 +136,7 @@ test("connector: set_config/conn_create2 copy the strings (the caller frees them
       await a.waitOut(/^defaults: ssl_ca_cert \(null\) user \(null\) will_topic \(null\)$/m, 10_000);
       await a.waitOut(/^ssl_ca_cert == NULL: a connector would set "ca.pem"$/m, 1000);
       await a.waitOut(/^oversized set_config -> false$/m, 1000);
-      await a.waitErr(/mgos_mqtt_set_config: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE \(raise it\); bytes needed: 6\d\d/, 5000);
+      await a.waitErr(/config strings do not fit MGOS_MQTT_CONN_STR_SIZE \(raise it\); bytes needed: 6\d\d/, 5000);
       await a.waitOut(/^set_config -> true$/m, 1000);
       await a.waitOut(/^conn_create2 -> ok$/m, 1000);
       await a.waitOut(/^global connected$/m, 15_000);

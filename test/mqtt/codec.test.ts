@@ -5,7 +5,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { Packet, PacketType, DecodeErr, decodeErrName, MAX_REMAINING_LENGTH } from "../../ts-src/mqtt/packet";
 import {
-  encodeConnect, encodePublish, encodeAck, encodeSubscribe, encodeUnsubscribe, encodeSimple, remainingLengthSize, encodeRemainingLength, publishSize, ConnectOptions,
+  encodeConnect, encodePublish, encodeAck, encodeSubscribe, encodeUnsubscribe, encodeSimple, remainingLengthSize, encodeRemainingLength, publishSize, connectHead, ConnectOptions,
 } from "../../ts-src/mqtt/codec";
 import { decode, encodeConnack, encodeSuback } from "./support/codec_broker";
 
@@ -101,6 +101,22 @@ test("CONNECT: the encoder refuses invalid options", () => {
   // The will message is binary: any bytes, and may be empty.
   assert.ok(encodeConnect(out, opts((o) => { o.willTopic = b("w"); o.willMessage = hex("00ff"); })) > 0);
   assert.ok(encodeConnect(out, opts((o) => { o.willTopic = b("w"); })) > 0);
+});
+
+test("CONNECT: every string must fit its 2-byte length (connectHead, before any buffer size)", () => {
+  const big = (n: number): Uint8Array => new Uint8Array(n).fill(0x61);
+  const fields: [string, (o: ConnectOptions, v: Uint8Array) => void][] = [
+    ["client id", (o, v) => { o.clientId = v; }],
+    ["user name", (o, v) => { o.userName = v; }],
+    ["password", (o, v) => { o.userName = b("u"); o.password = v; }],
+    ["will message", (o, v) => { o.willTopic = b("w"); o.willMessage = v; }],
+    ["will topic", (o, v) => { o.willTopic = v; }],
+  ];
+  for (const [why, set] of fields) {
+    assert.ok(connectHead(opts((o) => set(o, big(65535)))) > 0, `${why} of 65535 bytes`);
+    assert.equal(connectHead(opts((o) => set(o, big(65536)))), 0, `${why} of 65536 bytes`);
+    assert.equal(connectHead(opts((o) => set(o, big(131072)))), 0, `${why} of 131072 bytes`);
+  }
 });
 
 test("CONNACK: every return code, session present", () => {

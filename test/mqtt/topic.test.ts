@@ -157,3 +157,59 @@ test("topicMatches agrees with a regular-expression model on generated cases", (
   }
   assert.ok(n > 10000);
 });
+
+test("topicMatches agrees with the level model on every byte string up to 4 bytes", () => {
+  // Byte level, so misplaced wildcards ("a+", "#/", "+#") and empty levels
+  // are covered: every filter and topic over {a, /, +, #, $} up to 4 bytes.
+  const model = (f: string, t: string): boolean => {
+    if (!validTopicFilter(b(f)) || !validTopicName(b(t))) return false;
+    if (t.startsWith("$") && (f.startsWith("+") || f.startsWith("#"))) return false;
+    const fl = f.split("/"), tl = t.split("/");
+    for (let i = 0; i < fl.length; i++) {
+      if (fl[i] === "#") return true;
+      if (i >= tl.length) return false;
+      if (fl[i] !== "+" && fl[i] !== tl[i]) return false;
+    }
+    return fl.length === tl.length;
+  };
+  const all: string[] = [""];
+  for (let len = 1; len <= 4; len++) {
+    for (const p of all.filter((s) => s.length === len - 1)) for (const x of "a/+#$") all.push(p + x);
+  }
+  const bytes = all.map(b);
+  let matched = 0;
+  for (let i = 0; i < all.length; i++) {
+    for (let j = 0; j < all.length; j++) {
+      const got = topicMatches(bytes[i], bytes[j]);
+      if (got !== model(all[i], all[j])) assert.fail(`${all[i]} vs ${all[j]}: got ${got}`);
+      if (got) matched++;
+    }
+  }
+  assert.equal(all.length, 781);
+  assert.ok(matched > 300, `${matched} matches`);
+});
+
+test("validUtf8 agrees with the standard decoder on all 1..2 byte strings and the edges of 3..4 byte ones", () => {
+  // TextDecoder with fatal: true refuses exactly what RFC 3629 refuses; U+0000 is ours to refuse.
+  const dec = new TextDecoder("utf-8", { fatal: true });
+  const model = (x: Uint8Array): boolean => {
+    if (x.includes(0)) return false;
+    try { dec.decode(x); return true; } catch { return false; }
+  };
+  const check = (...x: number[]): void => {
+    const v = Uint8Array.from(x);
+    if (validUtf8(v) !== model(v)) assert.fail(`${Buffer.from(v).toString("hex")}: got ${validUtf8(v)}`);
+  };
+  // The edges of the continuation ranges (80..BF and the narrower ones after E0, ED, F0, F4).
+  const edge = [0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc2, 0xdf, 0xe0, 0xef, 0xf0, 0xff];
+  for (let a = 0; a < 256; a++) {
+    check(a);
+    if (a >= 0x80) for (let c = 0; c < 256; c++) check(a, c);
+  }
+  for (let a = 0xe0; a < 0x100; a++) {
+    for (const c of edge) {
+      for (const d of edge) check(a, c, d);
+      if (a >= 0xf0) for (const d of [0x41, 0x80, 0xbf]) for (const e of [0x41, 0x80, 0xbf, 0xc0]) check(a, c, d, e);
+    }
+  }
+});

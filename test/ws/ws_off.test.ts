@@ -41,7 +41,7 @@ test("WebSocket and persistence compiled out (the default): the loader refuses t
       assert.equal(off.get("ws_enable_after"), "0", "the refused value is not applied");
       assert.equal(off.get("connects"), "0", "no socket opened");
       assert.equal(off.get("errors"), "2", "each attempt (the first, then after the backoff) fails with the error");
-      assert.match(off.get("error") ?? "", /ws_enable is set but WebSocket support is compiled out \(CONFIG_MGOS_MQTT_WS_SUPPORT\)/);
+      assert.match(off.get("error") ?? "", /compiled out: CONFIG_MGOS_MQTT_WS_SUPPORT, for ws_enable/);
       assert.equal(off.get("persist_support"), "0");
       assert.equal(off.get("persist_off_errors"), "1", "outbox_persist: the compiled-out error, once");
       assert.ok(Number(off.get("wslink_bytes")) < 256, `WsLink is ${off.get("wslink_bytes")} B with WebSocket off`);

@@ -34,7 +34,7 @@
 // Everything runs on the port's loop thread; the ESP-IDF port serializes
 // calls from other tasks with its mutex.
 
-import { u8, u16, u32, i32, bool, int, usize, f64, Ptr, Bytes, copy, copyBytes, bytesEqual, strBytes, cstr, noBytes, structs, f64Hi, f64Lo, idiv, mul32 } from "../rt/rt";
+import { u8, u16, u32, i32, bool, int, usize, f64, Ptr, Bytes, lit, copy, copyBytes, bytesEqual, strBytes, cstr, noBytes, structs, f64Hi, f64Lo, idiv, mul32 } from "../rt/rt";
 import { Session, SessionEvent, SessionState, LogLevel, MAX_RX_QOS2 } from "../mqtt/session";
 import { Packet, PacketType } from "../mqtt/packet";
 import { MGOS_MQTT_ERR, mgos_mqtt_dropped } from "../mqtt/delivery";
@@ -49,7 +49,7 @@ import {
   mg_connection, mg_mqtt_message, mg_send_mqtt_handshake_opts, mgos_cloud_arg, mg_event_handler_t, sub_handler_t,
   mgos_mqtt_connect_fn_t, MG_MQTT, MG_EV, MG_F, MGOS_EVENT, MGOS_CLOUD, MGOS_MQTT_SUB, mgos_mqtt_props, mgos_mqtt_v5_info,
 } from "./mg_types";
-import { nowMs, wallTime, rand32, logMsg, netConnect, netSend, netClose, deviceId, eventTrigger } from "./port";
+import { nowMs, wallTime, rand32, logMsg, COMPILED_OUT, netConnect, netSend, netClose, deviceId, eventTrigger } from "./port";
 import { WsLink, WsCode } from "./ws";
 import { WS_SUPPORT, WS_ONE, FRAGMENTS_SUPPORT } from "./options";
 import { LOG_LEVEL } from "../mqtt/loglevel";
@@ -80,6 +80,9 @@ function timeIsSet(): bool {
   if ((hi >>> 31) !== 0) return false;
   return hi > TIME_SET_MIN_HI || (hi === TIME_SET_MIN_HI && f64Lo(t) >= 0xc0000000);
 }
+/** Shared wording of error logs (one copy of the string in flash). */
+const BAD_QOS: string = "QoS must be 0, 1 or 2: ";
+
 /** Reconnect delay jitter, percent either side (0..100; 0: none). Spreads a fleet's
  *  reconnects after a broker dies. @kconfig MGOS_MQTT_RECONNECT_JITTER_PCT */
 export const RECONNECT_JITTER_PCT: u32 = 10;
@@ -129,78 +132,85 @@ export class mgos_mqtt_handler {
 }
 
 export class mgos_mqtt_conn {
-  /** The application's conn_id (mgos_mqtt_conn_create). */
-  id: i32 = 0;
-  slot: i32 = 0;
+  // Field order is flash: small fields first, so that Thumb code reaches them
+  // with 16-bit loads and stores; the large Session and buffers last.
+  net: u8 = NetState.IDLE;
   inUse: bool = false;
   /** The global connection: its configs are re-read from the system config at each connect. */
   followSys: bool = false;
-  session: Session = new Session();
-  cfg: mgos_config_mqtt = new mgos_config_mqtt();
-  cfg1: mgos_config_mqtt = new mgos_config_mqtt();
   hasCfg1: bool = false;
   /** Connecting with cfg1 (failover). */
   useBackup: bool = false;
-  /** What handlers see; its user_data belongs to the app. */
-  nc: mg_connection = new mg_connection();
-  msg: mg_mqtt_message = new mg_mqtt_message();
-  /** MQTT 5: the properties of the packet an event is about (msg.props). */
-  props5s: mgos_mqtt_props[] = structs(V5_ONE, mgos_mqtt_props);
-  /** MQTT 5: what mgos_mqtt_conn_v5_info() returns. */
-  info5s: mgos_mqtt_v5_info[] = structs(V5_ONE, mgos_mqtt_v5_info);
-  /** ev_data of MGOS_MQTT_EV_DROPPED. */
-  dropped: mgos_mqtt_dropped = new mgos_mqtt_dropped();
-  cloudArg: mgos_cloud_arg = new mgos_cloud_arg();
-  hsOpts: mg_send_mqtt_handshake_opts = new mg_send_mqtt_handshake_opts();
-  hs: ConnectOptions = new ConnectOptions();
-  net: u8 = NetState.IDLE;
   /** Reconnect when the connection drops (false after disconnect()). */
   wantConnect: bool = false;
   reconnectPending: bool = false;
-  reconnectAt: u32 = 0;
-  /** Backoff base of the last scheduled reconnect, ms (0: none since the last success). */
-  delayMs: u32 = 0;
-  /** The last delay actually used, jitter included (for logs and tests). */
-  lastDelayMs: u32 = 0;
-  /** reconnect_timeout_min / _max of cfg [0] and cfg1 [1] in ms, converted
-   *  once when the config is applied (applyTimeouts): no float at run time. */
-  minMs: Uint32Array = new Uint32Array(2);
-  maxMs: Uint32Array = new Uint32Array(2);
-  /** Topic handlers (kinds TOPIC and SUB). */
-  handlers: mgos_mqtt_handler[] = structs(MAX_TOPIC_HANDLERS, mgos_mqtt_handler);
-  nHandlers: u32 = 0;
-  ghandlers: mgos_mqtt_ghandler[] = structs(MAX_GLOBAL_HANDLERS, mgos_mqtt_ghandler);
-  nGlobal: u32 = 0;
-  /** Incoming QoS 2 ids whose exchange the application runs (no topic handler
-   *  took the PUBLISH): their PUBREL is the application's to answer. */
-  appQos2: Uint16Array = new Uint16Array(MAX_RX_QOS2);
-  appQos2Count: u32 = 0;
-  pollArg: mgos_mqtt_poll_arg = new mgos_mqtt_poll_arg();
-  /** Copies of the strings of cfg (first half) and cfg1 (second half) when
-   *  they came from the application (set_config, create2), not the system config. */
-  strs: Uint8Array = new Uint8Array(CONN_STR_SIZE);
-  strs1: Uint8Array = new Uint8Array(CONN_STR_SIZE);
+  /** The persistent outbox was set up (or failed) for this connection. */
+  persistTried: bool = false;
   /** cfg / cfg1 is the system config's mqtt / mqtt1 section (given to
    *  create2 or set_config, or the global connection's mqtt1 after
    *  set_config): re-read at every connect, never copied. */
   followSys0: bool = false;
   followSys1: bool = false;
+  tls: bool = false;
+  /** The application's conn_id (mgos_mqtt_conn_create). */
+  id: i32 = 0;
+  slot: i32 = 0;
+  reconnectAt: u32 = 0;
+  /** Backoff base of the last scheduled reconnect, ms (0: none since the last success). */
+  delayMs: u32 = 0;
+  /** The last delay actually used, jitter included (for logs and tests). */
+  lastDelayMs: u32 = 0;
+  nHandlers: u32 = 0;
+  nGlobal: u32 = 0;
+  appQos2Count: u32 = 0;
   nextTag: i32 = 1;
-  connectFn: mgos_mqtt_connect_fn_t | null = null;
-  connectFnArg: Ptr = null;
-  /** The persistent outbox was set up (or failed) for this connection. */
-  persistTried: bool = false;
   /** mgos_mqtt_set_max_qos: overrides the config's max_qos when >= 0. */
   userMaxQos: i32 = -1;
-  host: Uint8Array = new Uint8Array(MAX_HOST_LEN);
   hostLen: u32 = 0;
-  port: u16 = 0;
-  tls: bool = false;
   /** Connection attempts started (for logs and tests). */
   attempts: u32 = 0;
+  /** MGOS_MQTT_SUB_* flags for the next handler added (subscribeOpt). */
+  nextSubFlags: i32 = 0;
+  connectFn: mgos_mqtt_connect_fn_t | null = null;
+  connectFnArg: Ptr = null;
+  /** Runs connectFn after the TCP connect; set only with it (setConnectFn),
+   *  so a firmware that never sets a connect_fn links none of that code. */
+  connectStep: ConnectStepFn | null = null;
+  port: u16 = 0;
+  /** reconnect_timeout_min / _max of cfg [0] and cfg1 [1] in ms, converted
+   *  once when the config is applied (applyTimeouts): no float at run time. */
+  minMs: Uint32Array = new Uint32Array(2);
+  maxMs: Uint32Array = new Uint32Array(2);
+  /** Incoming QoS 2 ids whose exchange the application runs (no topic handler
+   *  took the PUBLISH): their PUBREL is the application's to answer. */
+  appQos2: Uint16Array = new Uint16Array(MAX_RX_QOS2);
+  /** What handlers see; its user_data belongs to the app. */
+  nc: mg_connection = new mg_connection();
+  msg: mg_mqtt_message = new mg_mqtt_message();
+  pollArg: mgos_mqtt_poll_arg = new mgos_mqtt_poll_arg();
+  /** ev_data of MGOS_MQTT_EV_DROPPED. */
+  dropped: mgos_mqtt_dropped = new mgos_mqtt_dropped();
+  cloudArg: mgos_cloud_arg = new mgos_cloud_arg();
+  hsOpts: mg_send_mqtt_handshake_opts = new mg_send_mqtt_handshake_opts();
+  hs: ConnectOptions = new ConnectOptions();
+  /** Topic handlers (kinds TOPIC and SUB). */
+  handlers: mgos_mqtt_handler[] = structs(MAX_TOPIC_HANDLERS, mgos_mqtt_handler);
+  ghandlers: mgos_mqtt_ghandler[] = structs(MAX_GLOBAL_HANDLERS, mgos_mqtt_ghandler);
+  cfg: mgos_config_mqtt = new mgos_config_mqtt();
+  cfg1: mgos_config_mqtt = new mgos_config_mqtt();
+  /** MQTT 5: the properties of the packet an event is about (msg.props). */
+  props5s: mgos_mqtt_props[] = structs(V5_ONE, mgos_mqtt_props);
+  /** MQTT 5: what mgos_mqtt_conn_v5_info() returns. */
+  info5s: mgos_mqtt_v5_info[] = structs(V5_ONE, mgos_mqtt_v5_info);
+  host: Uint8Array = new Uint8Array(MAX_HOST_LEN);
+  /** Copies of the strings of cfg (first half) and cfg1 (second half) when
+   *  they came from the application (set_config, create2), not the system config. */
+  strs: Uint8Array = new Uint8Array(CONN_STR_SIZE);
+  strs1: Uint8Array = new Uint8Array(CONN_STR_SIZE);
   /** MQTT over WebSocket (ws_enable): framing between the socket and the
    *  session; none when WebSocket is compiled out. */
   wss: WsLink[] = structs(WS_ONE, WsLink);
+  session: Session = new Session();
 
   /** The WebSocket link carries this connection (never when compiled out:
    *  the linker then drops the link's code). */
@@ -213,8 +223,6 @@ export class mgos_mqtt_conn {
     const w: u32 = this.net === NetState.OPEN && this.wsOn() ? this.wss[0].txLen : 0;
     return u32(this.session.unsentBytes() + w);
   }
-  /** MGOS_MQTT_SUB_* flags for the next handler added (subscribeOpt). */
-  nextSubFlags: i32 = 0;
 
   /** The config in use: mqtt, or mqtt1 after a failover. */
   active(): mgos_config_mqtt {
@@ -248,7 +256,7 @@ export class mgos_mqtt_conn {
       return;
     }
     if (WS_SUPPORT === 0 && c.ws_enable) {
-      logMsg(LogLevel.ERROR, "ws_enable is set but WebSocket support is compiled out (CONFIG_MGOS_MQTT_WS_SUPPORT)", noBytes());
+      logMsg(LogLevel.ERROR, COMPILED_OUT, lit("CONFIG_MGOS_MQTT_WS_SUPPORT, for ws_enable"));
       this.failed(now);
       return;
     }
@@ -272,12 +280,15 @@ export class mgos_mqtt_conn {
     // The server this attempt goes to (a Server Reference's, not the configured one).
     logMsg(LogLevel.INFO, this.useBackup ? "connecting (mqtt1) to " : "connecting to ", ref.length > 0 ? ref : sb(c.server));
     this.net = NetState.CONNECTING;
-    if (netConnect(this.slot, this.host.subarray(0, this.hostLen), this.port, this.tls ? this.slot : -1) < 0) {
-      logMsg(LogLevel.ERROR, "cannot start connecting to ", sb(c.server));
-      this.net = NetState.IDLE;
-      this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTERROR);
-      this.failed(now);
-    }
+    if (netConnect(this.slot, this.host.subarray(0, this.hostLen), this.port, this.tls ? this.slot : -1) < 0) this.connectFailed(now);
+  }
+
+  /** The TCP connect could not start or failed: a connect error, then a retry with backoff. */
+  private connectFailed(now: u32): void {
+    logMsg(LogLevel.ERROR, "connect failed: ", sb(this.active().server));
+    this.net = NetState.IDLE;
+    this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTERROR);
+    this.failed(now);
   }
 
   /** Re-reads the sections that follow the system config. */
@@ -312,7 +323,7 @@ export class mgos_mqtt_conn {
     this.session.cfg.dropOldest = c.max_queue_drop_oldest;
     // The persistent outbox is opened once, before the first publish or connect.
     const where: string | null = this.cfg.outbox_persist;
-    if (!this.persistTried && where !== null && sb(where).length > 0) {
+    if (!this.persistTried && isSet(where)) {
       this.persistTried = true;
       persistAttach(this.session, this.slot, where!);
     }
@@ -321,24 +332,18 @@ export class mgos_mqtt_conn {
   /** Splits `host`, `host:port`, `[v6]` or `[v6]:port` into host and port.
    *  Without a port: 8883 when TLS is configured, else 1883. */
   private parseServer(s: Bytes, c: mgos_config_mqtt): bool {
-    this.tls = sb(c.ssl_ca_cert).length > 0 || sb(c.ssl_psk_identity).length > 0;
+    this.tls = isSet(c.ssl_ca_cert) || isSet(c.ssl_psk_identity);
     // As in the reference, a client certificate alone does not turn TLS on:
     // say so, or a device would silently talk plain TCP.
-    if (!this.tls && (sb(c.ssl_cert).length > 0 || sb(c.ssl_key).length > 0)) {
+    if (!this.tls && (isSet(c.ssl_cert) || isSet(c.ssl_key))) {
       logMsg(LogLevel.WARN, "ssl_cert/ssl_key are set but ssl_ca_cert is not: TLS stays off (set ssl_ca_cert)", noBytes());
     }
-    if (s.length === 0) {
-      logMsg(LogLevel.ERROR, this.useBackup ? "mqtt1.server is not set" : "mqtt.server is not set", noBytes());
-      return false;
-    }
-    // The config loader refuses bad addresses; a firmware can still write the
-    // struct directly, so the connection checks again (the same splitter).
+    // The config loader refuses bad addresses (saying why); a firmware can
+    // still write the struct directly, so the connection checks again (the
+    // same splitter: an empty address has no host).
     const a: ServerAddr = serverAddr;
-    const e: server_err = splitServer(s, a);
-    if (e !== server_err.OK) {
-      logMsg(LogLevel.ERROR, e === server_err.BRACKET ? "bad server address (expected [v6addr]:port): "
-        : e === server_err.NO_HOST || e === server_err.HOST_LONG ? "server host empty or longer than MGOS_MQTT_MAX_HOST_LEN: "
-        : "bad server port in ", s);
+    if (splitServer(s, a) !== server_err.OK) {
+      logMsg(LogLevel.ERROR, this.useBackup ? "mqtt1.server not set or bad: " : "mqtt.server not set or bad: ", s);
       return false;
     }
     const h: Bytes = s.subarray(a.hostStart, a.hostEnd);
@@ -351,8 +356,7 @@ export class mgos_mqtt_conn {
   /** Copies the config's protocol settings into the session. */
   private applyConfig(c: mgos_config_mqtt): bool {
     const sc = this.session.cfg;
-    let cid: Bytes = sb(c.client_id);
-    if (cid.length === 0) cid = strBytes(deviceId());
+    const cid: Bytes = strBytes(isSet(c.client_id) ? c.client_id! : deviceId());
     const err: string | null = sc.setStrings(cid, sb(c.user), sb(c.pass), sb(c.will_topic), sb(c.will_message));
     if (err !== null) {
       logMsg(LogLevel.ERROR, "config: ", strBytes(err));
@@ -367,7 +371,7 @@ export class mgos_mqtt_conn {
     sc.maxQueueLength = c.max_queue_length <= 0 ? 0 : u32(c.max_queue_length);
     sc.dropOldest = c.max_queue_drop_oldest;
     if (c.protocol_version === 5 && MQTT5_SUPPORT === 0) {
-      logMsg(LogLevel.ERROR, "protocol_version 5, but MQTT 5 is compiled out (CONFIG_MGOS_MQTT_V5_SUPPORT)", noBytes());
+      logMsg(LogLevel.ERROR, COMPILED_OUT, lit("CONFIG_MGOS_MQTT_V5_SUPPORT, for protocol_version 5"));
       return false;
     }
     sc.version = c.protocol_version === 5 ? 5 : 4;
@@ -383,41 +387,59 @@ export class mgos_mqtt_conn {
     if (this.net !== NetState.CONNECTING) return;
     this.session.now = now;
     if (!ok) {
-      logMsg(LogLevel.ERROR, "connect failed to ", sb(this.active().server));
-      this.net = NetState.IDLE;
-      this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTERROR);
-      this.failed(now);
+      this.connectFailed(now);
       return;
     }
     this.net = NetState.OPEN;
+    const c: mgos_config_mqtt = this.active();
     // ws_enable: the HTTP Upgrade first; a valid 101 calls onWsOpen, which comes back here.
-    if (WS_SUPPORT !== 0 && this.active().ws_enable && !this.wss[0].isOpen()) {
-      if (!this.wss[0].begin(this.host.subarray(0, this.hostLen), this.port, this.tls, sb(this.active().ws_path), now)) this.dropWs(now);
+    if (WS_SUPPORT !== 0 && c.ws_enable && !this.wss[0].isOpen()) {
+      if (!this.wss[0].begin(this.host.subarray(0, this.hostLen), this.port, this.tls, sb(c.ws_path), now)) this.dropWs(now);
       else this.service(now);
       return;
     }
-    const f: mgos_mqtt_connect_fn_t | null = this.connectFn;
-    if (f !== null) {
-      const c: mgos_config_mqtt = this.active();
-      this.fillHandshakeOpts(c);
-      const cid: string | null = c.client_id;
-      f(this.nc, cid !== null && strBytes(cid).length > 0 ? cid : deviceId(), this.hsOpts, this.connectFnArg);
-      // A connect_fn that gave up (e.g. could not sign its token) closes.
-      if (this.net === NetState.OPEN && (this.nc.flags & (MG_F.CLOSE_IMMEDIATELY | MG_F.SEND_AND_CLOSE)) !== 0) {
-        logMsg(LogLevel.WARN, "connect_fn closed the connection", noBytes());
-        this.dropTransport(now);
-        return;
-      }
-      if (this.net === NetState.OPEN && this.session.state === SessionState.DISCONNECTED) {
-        logMsg(LogLevel.ERROR, "connect_fn did not call mg_send_mqtt_handshake_opt", noBytes());
-        this.dropTransport(now);
-        return;
-      }
+    const step: ConnectStepFn | null = this.connectStep;
+    if (step !== null) {
+      if (!step(this, now)) return;
     } else if (!this.session.connect(now)) {
       this.dropTransport(now);
       return;
     }
     this.service(now);
+  }
+
+  /** The CONNECT of an application's connect_fn (onTcpConnect through
+   *  connectStep); false when the connection was dropped. */
+  runConnectFn(now: u32): bool {
+    const f: mgos_mqtt_connect_fn_t | null = this.connectFn;
+    if (f === null) {
+      // A C caller removed it with NULL: the library's own CONNECT.
+      if (this.session.connect(now)) return true;
+      this.dropTransport(now);
+      return false;
+    }
+    const c: mgos_config_mqtt = this.active();
+    this.fillHandshakeOpts(c);
+    f(this.nc, isSet(c.client_id) ? c.client_id! : deviceId(), this.hsOpts, this.connectFnArg);
+    // A connect_fn that gave up (e.g. could not sign its token) closes.
+    if (this.net === NetState.OPEN && (this.nc.flags & (MG_F.CLOSE_IMMEDIATELY | MG_F.SEND_AND_CLOSE)) !== 0) {
+      logMsg(LogLevel.WARN, "connect_fn closed the connection", noBytes());
+      this.dropTransport(now);
+      return false;
+    }
+    if (this.net === NetState.OPEN && this.session.state === SessionState.DISCONNECTED) {
+      logMsg(LogLevel.ERROR, "connect_fn did not call mg_send_mqtt_handshake_opt", noBytes());
+      this.dropTransport(now);
+      return false;
+    }
+    return true;
+  }
+
+  /** Sets the application's connect_fn (and the step that runs it). */
+  setConnectFn(fn: mgos_mqtt_connect_fn_t, fnArg: Ptr): void {
+    this.connectFn = fn;
+    this.connectFnArg = fnArg;
+    this.connectStep = connectFnStep;
   }
 
   /** The options a connect_fn receives, from the config (NULL = not set). */
@@ -428,9 +450,9 @@ export class mgos_mqtt_conn {
     o.flags = flags;
     const ka: i32 = c.keep_alive;
     o.keep_alive = ka <= 0 ? 0 : ka >= 65535 ? 65535 : u16(ka);
-    o.user_name = sb(c.user).length > 0 ? c.user : null;
-    o.password = sb(c.pass).length > 0 ? c.pass : null;
-    const will: bool = sb(c.will_topic).length > 0 && sb(c.will_message).length > 0;
+    o.user_name = isSet(c.user) ? c.user : null;
+    o.password = isSet(c.pass) ? c.pass : null;
+    const will: bool = isSet(c.will_topic) && isSet(c.will_message);
     o.will_topic = will ? c.will_topic : null;
     o.will_message = will ? c.will_message : null;
   }
@@ -635,7 +657,7 @@ export class mgos_mqtt_conn {
     eventTrigger(ev, this.cloudArg);
   }
 
-  /** Fills `msg` (ev_data) from a decoded packet. */
+  /** Fills `msg` (ev_data) from a decoded packet (all zero but cmd without one). */
   private fillMsg(ev: i32, p: Packet | null): void {
     const m: mg_mqtt_message = this.msg;
     m.cmd = ev >= 200 ? i32(ev - 200) : 0;
@@ -645,31 +667,40 @@ export class mgos_mqtt_conn {
     m.message_id = 0;
     m.reason_code = 0;
     m.props = null;
-    setStr(m, noBytes(), noBytes());
-    if (p === null) return;
-    m.qos = p.qos;
-    m.len = i32(p.totalLen);
-    m.connack_ret_code = p.returnCode;
-    m.message_id = p.packetId;
-    if (MQTT5_SUPPORT !== 0 && this.session.isV5()) {
-      m.reason_code = reason5Of(this.session, p);
-      fillProps(this.props5s[0], this.session);
-      m.props = this.props5s[0];
-    }
-    if (p.type === PacketType.PUBLISH) setStr(m, p.topic, p.payload);
-    // SUBACK: qos is the first filter's granted QoS (0x80: refused) and the
-    // payload holds every return code, one byte per filter (an extension:
-    // Mongoose left both empty).
-    if (p.type === PacketType.SUBACK) {
-      m.qos = p.codes.length > 0 ? p.codes[0] : 0x80;
-      setStr(m, noBytes(), p.codes);
-    }
     m.current_data_offset = 0;
     m.total_data_len = 0;
-    if (ev === SessionEvent.PUBLISH_PART || ev === SessionEvent.PUBLISH_SKIPPED) {
-      m.current_data_offset = this.session.rxPartOff;
-      m.total_data_len = this.session.rxPartTotal;
+    let topic: Bytes = noBytes();
+    let payload: Bytes = noBytes();
+    if (p !== null) {
+      m.qos = p.qos;
+      m.len = i32(p.totalLen);
+      m.connack_ret_code = p.returnCode;
+      m.message_id = p.packetId;
+      if (MQTT5_SUPPORT !== 0 && this.session.isV5()) {
+        m.reason_code = reason5Of(this.session, p);
+        fillProps(this.props5s[0], this.session);
+        m.props = this.props5s[0];
+      }
+      if (p.type === PacketType.PUBLISH) {
+        topic = p.topic;
+        payload = p.payload;
+      }
+      // SUBACK: qos is the first filter's granted QoS (0x80: refused) and the
+      // payload holds every return code, one byte per filter (an extension:
+      // Mongoose left both empty).
+      if (p.type === PacketType.SUBACK) {
+        m.qos = p.codes.length > 0 ? p.codes[0] : 0x80;
+        payload = p.codes;
+      }
+      if (ev === SessionEvent.PUBLISH_PART || ev === SessionEvent.PUBLISH_SKIPPED) {
+        m.current_data_offset = this.session.rxPartOff;
+        m.total_data_len = this.session.rxPartTotal;
+      }
     }
+    m.topic.p = cstr(topic);
+    m.topic.len = topic.length;
+    m.payload.p = cstr(payload);
+    m.payload.len = payload.length;
   }
 
   dispatch(ev: i32, p: Packet | null): void {
@@ -780,10 +811,11 @@ export class mgos_mqtt_conn {
 
   /** Removes `id`; true when it was there. */
   private appQos2Take(id: u16): bool {
-    for (let i: u32 = 0; i < this.appQos2Count; i++) {
+    const n: u32 = this.appQos2Count;
+    for (let i: u32 = 0; i < n; i++) {
       if (this.appQos2[i] !== id) continue;
-      for (let j: u32 = i; j + 1 < this.appQos2Count; j++) this.appQos2[j] = this.appQos2[j + 1];
-      this.appQos2Count = u32(this.appQos2Count - 1);
+      for (let j: u32 = i + 1; j < n; j++) this.appQos2[j - 1] = this.appQos2[j];
+      this.appQos2Count = u32(n - 1);
       return true;
     }
     return false;
@@ -809,19 +841,24 @@ export class mgos_mqtt_conn {
     const suback: bool = ev === SessionEvent.SUBACK;
     if (suback ? tag < 0 : p === null) return false;
     let took: bool = false;
+    // The table holds only TOPIC and SUB handlers (addHandler's kinds).
     for (let i: u32 = 0; i < this.nHandlers; i++) {
       const h: mgos_mqtt_handler = this.handlers[i];
       const f: mg_event_handler_t | null = h.ev;
       const isSub: bool = h.kind === HandlerKind.SUB;
-      if (h.kind !== HandlerKind.TOPIC && !isSub) continue;
-      if (ev !== SessionEvent.PUBLISH && !suback && (isSub || f === null)) continue;
-      if (ev === SessionEvent.PUBLISH_PART && (FRAGMENTS_SUPPORT === 0 || !h.fragments)) continue;
-      // A shared subscription ($share/<group>/<filter>) matches by its filter.
-      if (suback ? h.tag !== tag : !topicMatches(MQTT5_SUPPORT !== 0 ? sharedFilter(this.filterOf(h)) : this.filterOf(h), p!.topic)) continue;
+      if (suback) {
+        if (h.tag !== tag) continue;
+      } else {
+        if (ev !== SessionEvent.PUBLISH && (isSub || f === null)) continue;
+        if (ev === SessionEvent.PUBLISH_PART && (FRAGMENTS_SUPPORT === 0 || !h.fragments)) continue;
+        // A shared subscription ($share/<group>/<filter>) matches by its filter.
+        if (!topicMatches(MQTT5_SUPPORT !== 0 ? sharedFilter(this.filterOf(h)) : this.filterOf(h), p!.topic)) continue;
+      }
       took = true;
       const g: sub_handler_t | null = h.sub;
-      if (!isSub && f !== null) f(this.nc, ev, this.msg, h.ud);
-      else if (isSub && !suback && g !== null) {
+      if (!isSub) {
+        if (f !== null) f(this.nc, ev, this.msg, h.ud);
+      } else if (!suback && g !== null) {
         g(this.nc, cstr(p!.topic), i32(p!.topic.length), cstr(p!.payload), i32(p!.payload.length), h.ud);
       }
       if (suback || i >= this.nHandlers) break;
@@ -834,7 +871,7 @@ export class mgos_mqtt_conn {
   /** A global handler; false when MGOS_MQTT_MAX_GLOBAL_HANDLERS are taken. */
   addGlobal(ev: mg_event_handler_t, ud: Ptr): bool {
     if (this.nGlobal >= MAX_GLOBAL_HANDLERS) {
-      logMsg(LogLevel.ERROR, "MGOS_MQTT_MAX_GLOBAL_HANDLERS reached, global handler not added", noBytes());
+      logMsg(LogLevel.ERROR, "MGOS_MQTT_MAX_GLOBAL_HANDLERS reached", noBytes());
       return false;
     }
     const h: mgos_mqtt_ghandler = this.ghandlers[this.nGlobal];
@@ -844,12 +881,9 @@ export class mgos_mqtt_conn {
     return true;
   }
 
-  /** A topic handler (kind TOPIC or SUB); its index, -1 when the table is full. */
-  addHandler(kind: u8, ev: mg_event_handler_t | null, sub: sub_handler_t | null, ud: Ptr, filter: Bytes): i32 {
-    if (this.nHandlers >= MAX_TOPIC_HANDLERS) {
-      logMsg(LogLevel.ERROR, "MGOS_MQTT_MAX_TOPIC_HANDLERS reached, handler not added for ", filter);
-      return -1;
-    }
+  /** A topic handler (kind TOPIC or SUB) in the next entry (the caller
+   *  checked that the table has room); its index. */
+  addHandler(kind: u8, ev: mg_event_handler_t | null, sub: sub_handler_t | null, ud: Ptr): u32 {
     const h: mgos_mqtt_handler = this.handlers[this.nHandlers];
     h.kind = kind;
     h.ev = ev;
@@ -860,13 +894,14 @@ export class mgos_mqtt_conn {
     this.nextSubFlags = 0;
     this.nextTag = this.nextTag >= 0x7fffffff ? 1 : i32(this.nextTag + 1);
     this.nHandlers++;
-    return i32(this.nHandlers - 1);
+    return u32(this.nHandlers - 1);
   }
 
   private removeHandler(i: u32): void {
-    for (let j: u32 = i; j + 1 < this.nHandlers; j++) copy(this.handlers[j], this.handlers[j + 1]);
-    this.nHandlers = u32(this.nHandlers - 1);
-    const last: mgos_mqtt_handler = this.handlers[this.nHandlers];
+    const n: u32 = u32(this.nHandlers - 1);
+    for (let j: u32 = i; j < n; j++) copy(this.handlers[j], this.handlers[j + 1]);
+    this.nHandlers = n;
+    const last: mgos_mqtt_handler = this.handlers[n];
     last.kind = HandlerKind.FREE;
     last.ev = null;
     last.sub = null;
@@ -878,14 +913,18 @@ export class mgos_mqtt_conn {
     const now: u32 = nowMs();
     this.session.now = now;
     if (qos < 0 || qos > 2) {
-      logMsg(LogLevel.ERROR, "subscribe: QoS must be 0, 1 or 2 for ", filter);
+      logMsg(LogLevel.ERROR, BAD_QOS, filter);
       return false;
     }
-    const k: i32 = this.addHandler(kind, ev, sub, ud, filter);
-    if (k < 0) return false;
-    const q: u8 = u8(qos) > this.effectiveMaxQos() ? this.effectiveMaxQos() : u8(qos);
+    if (this.nHandlers >= MAX_TOPIC_HANDLERS) {
+      logMsg(LogLevel.ERROR, "MGOS_MQTT_MAX_TOPIC_HANDLERS reached: ", filter);
+      return false;
+    }
+    const k: u32 = this.addHandler(kind, ev, sub, ud);
+    const max: u8 = this.effectiveMaxQos();
+    const q: u8 = u8(qos) > max ? max : u8(qos);
     if (this.session.subscribe(filter, q, this.handlers[k].tag) === 0) {
-      this.removeHandler(u32(k));
+      this.removeHandler(k);
       return false;
     }
     this.service(now);
@@ -928,7 +967,7 @@ export class mgos_mqtt_conn {
   publish(topic: Bytes, payload: Bytes, qos: i32, retain: bool): u16 {
     const now: u32 = nowMs();
     if (qos < 0 || qos > 2) {
-      logMsg(LogLevel.ERROR, "publish: QoS must be 0, 1 or 2 for ", topic);
+      logMsg(LogLevel.ERROR, BAD_QOS, topic);
       this.session.lastError = MGOS_MQTT_ERR.INVALID;
       return 0;
     }
@@ -1001,6 +1040,7 @@ export class mgos_mqtt_conn {
     this.nc.flags = 0;
     this.connectFn = null;
     this.connectFnArg = null;
+    this.connectStep = null;
     this.userMaxQos = -1;
     this.attempts = 0;
     this.nc.slot_ = slot;
@@ -1016,6 +1056,14 @@ export class mgos_mqtt_conn {
       this.wss[0].ud = this;
     }
   }
+}
+
+/** onTcpConnect's step after the TCP connect when the application set a
+ *  connect_fn; false when the connection was dropped. */
+export type ConnectStepFn = (c: mgos_mqtt_conn, now: u32) => bool;
+
+function connectFnStep(c: mgos_mqtt_conn, now: u32): bool {
+  return c.runConnectFn(now);
 }
 
 /** The connection table (one static instance). */
@@ -1079,14 +1127,20 @@ export function jitter(d: u32): u32 {
   return up > u32(0xffffffff - d) ? 0xffffffff : u32(d + up);
 }
 
+/** A config string is set: not NULL and not empty (a bool, cheaper at each
+ *  call than sb(s).length > 0). */
+export function isSet(s: string | null): bool {
+  return s !== null && strBytes(s).length > 0;
+}
+
 /** The bytes of a config string; NULL (not set) is empty. */
 export function sb(s: string | null): Bytes {
   return s === null ? noBytes() : strBytes(s);
 }
 
-/** True when the strings of `c` fit a connection's storage; else logs
- *  `what` with the bytes they need. */
-function stringsFit(c: mgos_config_mqtt, what: string): bool {
+/** True when the strings of `c` fit a connection's storage; else logs the
+ *  bytes they need. */
+function stringsFit(c: mgos_config_mqtt): bool {
   let need: u32 = 0;
   for (let k: i32 = 0; k < KEY_COUNT; k++) {
     if (key_kind(k) !== config_kind.STRING) continue;
@@ -1096,7 +1150,7 @@ function stringsFit(c: mgos_config_mqtt, what: string): bool {
   if (need <= CONN_STR_SIZE) return true;
   logText.len = 0;
   logNumber(i32(need));
-  logMsg(LogLevel.ERROR, what, logText.buf.subarray(0, logText.len));
+  logMsg(LogLevel.ERROR, "config strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ", logText.buf.subarray(0, logText.len));
   return false;
 }
 
@@ -1114,13 +1168,6 @@ function ownStrings(c: mgos_config_mqtt, buf: Bytes): void {
     set_str(c, k, cstr(buf.subarray(at)));
     at = u32(at + b.length + 1);
   }
-}
-
-function setStr(m: mg_mqtt_message, topic: Bytes, payload: Bytes): void {
-  m.topic.p = cstr(topic);
-  m.topic.len = topic.length;
-  m.payload.p = cstr(payload);
-  m.payload.len = payload.length;
 }
 
 function onSessionEvent(s: Session, ev: i32, p: Packet | null, ud: Ptr): void {
@@ -1143,9 +1190,10 @@ function onWsOpen(ud: Ptr, now: u32): bool {
   return c.net === NetState.OPEN && c.wss[0].isOpen();
 }
 
-/** The detail text of a session log line (one static buffer: logs are not re-entrant). */
+/** The detail text of a session log line (one static buffer: logs are not
+ *  re-entrant): ": " + 64 bytes + " (" + 11 digits and sign + ")" at most. */
 class LogText {
-  buf: Uint8Array = new Uint8Array(100);
+  buf: Uint8Array = new Uint8Array(80);
   len: u32 = 0;
 
   put(c: u8): void {
@@ -1216,7 +1264,7 @@ export function conn_alloc(from: i32): mgos_mqtt_conn | null {
       return c;
     }
   }
-  logMsg(LogLevel.ERROR, "all MGOS_MQTT_MAX_CONNS connection slots are in use", noBytes());
+  logMsg(LogLevel.ERROR, "MGOS_MQTT_MAX_CONNS reached", noBytes());
   return null;
 }
 
@@ -1276,13 +1324,12 @@ export function mgos_mqtt_port_poll(now: u32): u32 {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
 export function create2(conn_id: int, cfg: mgos_config_mqtt, cfg1: mgos_config_mqtt | null): mgos_mqtt_conn | null {
-  const what: string = "mgos_mqtt_conn_create2: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
   // The system config's sections are not copied (as the reference): they are
   // the library's own, re-read at every connect.
   const sys0: bool = cfg === mgos_sys_config_get_mqtt();
   const sys1: bool = cfg1 !== null && cfg1 === mgos_sys_config_get_mqtt1();
-  if (!sys0 && !stringsFit(cfg, what)) return null;
-  if (cfg1 !== null && !sys1 && !stringsFit(cfg1!, what)) return null;
+  if (!sys0 && !stringsFit(cfg)) return null;
+  if (cfg1 !== null && !sys1 && !stringsFit(cfg1!)) return null;
   const c: mgos_mqtt_conn | null = conn_alloc(conn_id === 0 ? 0 : 1);
   if (c === null) return null;
   c.id = conn_id;
@@ -1313,9 +1360,7 @@ export function create2(conn_id: int, cfg: mgos_config_mqtt, cfg1: mgos_config_m
  */
 export function set_config(c: mgos_mqtt_conn, cfg: mgos_config_mqtt): bool {
   const sys0: bool = cfg === mgos_sys_config_get_mqtt();
-  if (!sys0 && !stringsFit(cfg, "mgos_mqtt_set_config: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ")) {
-    return false;
-  }
+  if (!sys0 && !stringsFit(cfg)) return false;
   copy(c.cfg, cfg);
   if (!sys0) ownStrings(c.cfg, c.strs);
   c.followSys0 = sys0;
@@ -1349,8 +1394,7 @@ export function mgos_mqtt_conn_add_handler(c: mgos_mqtt_conn, handler: mg_event_
 
 /** Sets the callback that sends CONNECT (via mg_send_mqtt_handshake_opt). @api */
 export function mgos_mqtt_conn_set_connect_fn(c: mgos_mqtt_conn, fn: mgos_mqtt_connect_fn_t, fn_arg: Ptr): void {
-  c.connectFn = fn;
-  c.connectFnArg = fn_arg;
+  c.setConnectFn(fn, fn_arg);
 }
 
 /** Attempts to connect now (if enabled and not already connected). @api */

@@ -53,8 +53,7 @@ export function mgos_mqtt_add_global_handler(handler: mg_event_handler_t, ud: Pt
  *  mg_send_mqtt_handshake_opt). @api */
 export function mgos_mqtt_set_connect_fn(cb: mgos_mqtt_connect_fn_t, fn_arg: Ptr): void {
   const c: mgos_mqtt_conn = global();
-  c.connectFn = cb;
-  c.connectFnArg = fn_arg;
+  c.setConnectFn(cb, fn_arg);
 }
 
 /** The connection when it is established (CONNACK accepted), else NULL. @api */

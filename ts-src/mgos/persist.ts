@@ -13,9 +13,9 @@
 // when it accepts a message, rewrites it at PUBREC, and deletes it when the
 // message is done (PUBACK, PUBCOMP) or dropped.
 
-import { u8, u32, i32, bool, Bytes, strBytes, noBytes } from "../rt/rt";
+import { u8, u32, i32, bool, Bytes, lit, strBytes, noBytes } from "../rt/rt";
 import { Session, StoreOp, LogLevel } from "../mqtt/session";
-import { logMsg } from "./port";
+import { logMsg, COMPILED_OUT } from "./port";
 import { PERSIST_SUPPORT } from "./options";
 
 
@@ -88,7 +88,7 @@ function onStore(s: Session, op: u8, seq: u32, meta: u32, data: Bytes): void {
  *  False (logged) when the port has no storage or it cannot be opened. */
 export function attach(s: Session, slot: i32, where: string): bool {
   if (PERSIST_SUPPORT === 0) {
-    logMsg(LogLevel.ERROR, "outbox_persist is set but the persistent outbox is compiled out (CONFIG_MGOS_MQTT_PERSIST_SUPPORT): ", strBytes(where));
+    logMsg(LogLevel.ERROR, COMPILED_OUT, lit("CONFIG_MGOS_MQTT_PERSIST_SUPPORT, for outbox_persist"));
     return false;
   }
   const open: StoreOpenFn | null = ops.open;

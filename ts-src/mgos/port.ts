@@ -48,6 +48,10 @@ export function rand32(): u32 {
   return port_rand();
 }
 
+/** The message of every "feature compiled out but configured" error, its
+ *  detail naming the Kconfig option and the key (one string in flash). */
+export const COMPILED_OUT: string = "compiled out: ";
+
 /** `mgos_mqtt: <msg><detail>` at `level` (LogLevel); the C build leaves out
  *  calls below its CONFIG_MGOS_MQTT_LOG_LEVEL (session.ts LOG_LEVEL). @log */
 export function logMsg(level: i32, msg: string, detail: Bytes): void {

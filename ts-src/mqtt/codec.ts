@@ -52,24 +52,26 @@ export const MAX_CONNACK_CODE: u8 = 5;
 /** Bytes the remaining-length field takes for `n` (2.2.3): 1..4, or 0 when
  *  `n` is above 268,435,455 and cannot be encoded. */
 export function remainingLengthSize(n: u32): u32 {
-  if (n < 128) return 1;
-  if (n < 16384) return 2;
-  if (n < 2097152) return 3;
-  if (n <= MAX_REMAINING_LENGTH) return 4;
-  return 0;
+  if (n > MAX_REMAINING_LENGTH) return 0;
+  let size: u32 = 1;
+  let v: u32 = n;
+  while (v >= 0x80) {
+    v = v >>> 7;
+    size++;
+  }
+  return size;
 }
 
 /** Writes `n` as a remaining-length field (the minimal form) into `out` at
  *  `off`; returns the bytes written, or 0 if `n` is too large or does not fit. */
 export function encodeRemainingLength(out: Bytes, off: u32, n: u32): u32 {
   const size: u32 = remainingLengthSize(n);
-  // off <= length is checked first, so length - off cannot wrap.
-  if (size === 0 || off > out.length || size > u32(out.length - off)) return 0;
+  if (size === 0 || off > out.length || size > out.length - off) return 0;
+  // 7 bits per byte, least significant first; bit 7 says another follows.
   let v: u32 = n;
   for (let i: u32 = 0; i < size; i++) {
-    const low: u8 = u8(v & 0x7f);
+    out[off + i] = v >= 0x80 ? u8(v | 0x80) : u8(v);
     v = v >>> 7;
-    out[off + i] = u32(i + 1) < size ? u8(low | 0x80) : low;
   }
   return size;
 }
@@ -98,8 +100,11 @@ export function putHeader(out: Bytes, first: u8, rem: u32): u32 {
 }
 
 function putU16(out: Bytes, off: u32, v: u16): u32 {
-  out[off] = u8(v >>> 8);
-  out[off + 1] = u8(v);
+  // One check for both bytes (the callers have sized the packet already).
+  if (off < out.length && 2 <= out.length - off) {
+    out[off] = u8(v >>> 8);
+    out[off + 1] = u8(v);
+  }
   return u32(off + 2);
 }
 
@@ -117,9 +122,10 @@ function putString(out: Bytes, off: u32, s: Bytes): u32 {
  *  user name), a will topic that is not a valid topic name, will QoS above 2. */
 export function connectHead(o: ConnectOptions): u32 {
   const hasWill: bool = o.willTopic.length > 0;
-  if (o.clientId.length > MAX_STRING_LEN || !validUtf8(o.clientId)) return 0;
-  if (o.userName.length > MAX_STRING_LEN || !validUtf8(o.userName)) return 0;
-  if (o.password.length > MAX_STRING_LEN || o.willMessage.length > MAX_STRING_LEN) return 0;
+  // Every length fits its 2-byte prefix (the will topic's: validTopicName):
+  // none has a bit above bit 15.
+  if (((o.clientId.length | o.userName.length | o.password.length | o.willMessage.length) >>> 16) !== 0) return 0;
+  if (!validUtf8(o.clientId) || !validUtf8(o.userName)) return 0;
   if (hasWill && (!validTopicName(o.willTopic) || o.willQos > 2)) return 0;
   // Protocol name (6) + level (1) + flags (1) + keep alive (2) + client id.
   let rem: u32 = u32(12 + o.clientId.length);
@@ -164,9 +170,9 @@ export function encodeConnect(out: Bytes, o: ConnectOptions): u32 {
   if (head === 0 || total > out.length) return 0;
   let at: u32 = putHeader(out, u8(PacketType.CONNECT << 4), rem);
   at = putString(out, at, lit("MQTT"));
-  out[at] = PROTOCOL_LEVEL;
-  out[at + 1] = u8(head >>> 24);
-  at = putU16(out, u32(at + 2), o.keepAlive);
+  // Protocol level and flags: one 16-bit write.
+  at = putU16(out, at, u16((PROTOCOL_LEVEL << 8) | (head >>> 24)));
+  at = putU16(out, at, o.keepAlive);
   at = putString(out, at, o.clientId);
   putConnectTail(out, at, o);
   return total;
@@ -372,9 +378,10 @@ export function decodeWith(input: Bytes, maxPacket: u32, forClient: bool, out: P
   return i32(total);
 }
 
-/** Big-endian 16-bit value at `off` (the caller checked the bounds). */
+/** Big-endian 16-bit value at `off`, 0 past the end (the callers checked the bounds). */
 function readU16(b: Bytes, off: u32): u16 {
-  return u16((b[off] << 8) | b[off + 1]);
+  if (off < b.length && 2 <= b.length - off) return u16((b[off] << 8) | b[off + 1]);
+  return 0;
 }
 
 /** End (exclusive) of the length-prefixed field at `off` in `b`, or -1 when
@@ -382,9 +389,9 @@ function readU16(b: Bytes, off: u32): u16 {
  *  @cextern the test broker (test/mqtt/support/codec_broker.ts) calls it */
 export function fieldEnd(b: Bytes, off: u32): i32 {
   // Each difference is taken only once it is known not to be negative.
-  if (off > b.length || u32(b.length - off) < 2) return -1;
-  const len: u16 = readU16(b, off);
-  if (len > u32(b.length - off - 2)) return -1;
+  if (off >= b.length || b.length - off < 2) return -1;
+  const len: u32 = (b[off] << 8) | b[off + 1];
+  if (len > b.length - off - 2) return -1;
   return i32(off + 2 + len);
 }
 
@@ -396,26 +403,31 @@ export function topicNameErr(t: Bytes): DecodeErr {
 }
 
 function decodePublish(body: Bytes, flags: u8, out: Packet): DecodeErr {
-  out.qos = u8((flags >>> 1) & 3);
+  const qos: u8 = u8((flags >>> 1) & 3);
+  out.qos = qos;
   out.dup = (flags & PUBLISH_DUP) !== 0;
   out.retain = (flags & PUBLISH_RETAIN) !== 0;
-  const end: i32 = fieldEnd(body, 0);
-  if (end < 0) return DecodeErr.STRING_OVERRUN;
-  let at: u32 = u32(end);
-  out.topic = body.subarray(2, at);
+  // The topic name with its 2-byte length (fieldEnd(body, 0), written out
+  // so that the reads and views below need no bounds checks).
+  if (body.length < 2) return DecodeErr.STRING_OVERRUN;
+  const end: u32 = 2 + ((body[0] << 8) | body[1]);
+  if (end > body.length) return DecodeErr.STRING_OVERRUN;
+  out.topic = body.subarray(2, end);
   const te: DecodeErr = topicNameErr(out.topic);
   if (te !== DecodeErr.OK) return te;
-  if (out.qos > 0) {
-    if (u32(body.length - at) < 2) return DecodeErr.BAD_LENGTH; // at <= length
-    out.packetId = readU16(body, at);
-    if (out.packetId === 0) return DecodeErr.ZERO_PACKET_ID;
-    at = u32(at + 2);
+  if (qos === 0) {
+    out.payload = body.subarray(end);
+    return DecodeErr.OK;
   }
-  out.payload = body.subarray(at);
+  if (body.length - end < 2) return DecodeErr.BAD_LENGTH;
+  out.packetId = u16((body[end + 0] << 8) | body[end + 1]); // end + k: the form proven in range
+  if (out.packetId === 0) return DecodeErr.ZERO_PACKET_ID;
+  out.payload = body.subarray(end + 2);
   return DecodeErr.OK;
 }
 
 function decodeConnack(body: Bytes, out: Packet): DecodeErr {
+  if (body.length < 2) return DecodeErr.BAD_LENGTH; // checked already: unchecked reads below
   // Only bit 0 (session present) of the acknowledge flags is defined.
   if ((body[0] & 0xfe) !== 0) return DecodeErr.BAD_CONNACK_FLAGS;
   out.sessionPresent = body[0] === 1;

@@ -77,33 +77,29 @@ export function decodeErrName(e: DecodeErr): string {
   switch (e) {
     case DecodeErr.OK: return "ok";
     case DecodeErr.BAD_TYPE: return "reserved packet type";
-    case DecodeErr.RESERVED_FLAGS: return "bad fixed-header flags";
+    case DecodeErr.RESERVED_FLAGS: return "bad header flags";
     case DecodeErr.BAD_QOS: return "QoS 3";
     case DecodeErr.ZERO_PACKET_ID: return "packet id 0";
-    case DecodeErr.LENGTH_TOO_LONG: return "remaining length over 4 bytes";
-    case DecodeErr.TOO_LARGE: return "packet larger than the limit";
-    case DecodeErr.STRING_OVERRUN: return "field runs past the packet end";
-    case DecodeErr.BAD_UTF8: return "ill-formed UTF-8 string";
-    case DecodeErr.TOPIC_WILDCARD: return "wildcard in topic name";
+    case DecodeErr.LENGTH_TOO_LONG: return "length over 4 bytes";
+    case DecodeErr.TOO_LARGE: return "packet too large";
+    case DecodeErr.STRING_OVERRUN: return "field past packet end";
+    case DecodeErr.BAD_UTF8: return "bad UTF-8";
+    case DecodeErr.TOPIC_WILDCARD: return "wildcard in topic";
     case DecodeErr.EMPTY_TOPIC: return "empty topic";
-    case DecodeErr.NOT_FOR_CLIENT: return "packet type a server must not send";
-    case DecodeErr.BAD_LENGTH: return "remaining length does not match the packet";
-    case DecodeErr.BAD_PROTOCOL: return "protocol name is not MQTT";
+    case DecodeErr.NOT_FOR_CLIENT: return "type not for a client";
+    case DecodeErr.BAD_LENGTH: return "bad remaining length";
+    case DecodeErr.BAD_PROTOCOL: return "protocol not MQTT";
     case DecodeErr.BAD_CONNACK_FLAGS: return "bad CONNACK flags";
-    case DecodeErr.BAD_RETURN_CODE: return "bad CONNACK return code";
-    case DecodeErr.BAD_SUBACK_CODE: return "bad SUBACK return code";
+    case DecodeErr.BAD_RETURN_CODE: return "bad CONNACK code";
+    case DecodeErr.BAD_SUBACK_CODE: return "bad SUBACK code";
     case DecodeErr.BAD_CONNECT_FLAGS: return "bad CONNECT flags";
-    case DecodeErr.BAD_FILTER: return "malformed topic filter";
+    case DecodeErr.BAD_FILTER: return "bad topic filter";
     case DecodeErr.NO_FILTERS: return "no topic filter";
-    case DecodeErr.BAD_DUP: return "DUP set on QoS 0";
-    case DecodeErr.BAD_SUBSCRIBE_OPTIONS: return "reserved bits in requested QoS";
+    case DecodeErr.BAD_DUP: return "DUP on QoS 0";
+    case DecodeErr.BAD_SUBSCRIBE_OPTIONS: return "bad requested QoS";
     default: return "unknown decode error";
   }
 }
-
-/** The empty view reset() puts in every Bytes field (one shared instance, so
- *  that under Node a reset allocates nothing). */
-const EMPTY: Bytes = noBytes();
 
 /** One decoded packet. The Bytes fields are views into the decoder's input:
  *  valid until that buffer changes. Fields a packet type does not carry are
@@ -146,7 +142,8 @@ export class Packet {
    *  decode() returns 0 after a complete fixed header (the size still to come). */
   totalLen: u32 = 0;
 
-  /** Back to "nothing decoded". */
+  /** Back to "nothing decoded". The views are new empty ones (C: {NULL, 0},
+   *  stores of zero; a shared constant view would be loaded from flash). */
   reset(): void {
     this.type = 0;
     this.flags = 0;
@@ -154,20 +151,20 @@ export class Packet {
     this.qos = 0;
     this.retain = false;
     this.packetId = 0;
-    this.topic = EMPTY;
-    this.payload = EMPTY;
+    this.topic = noBytes();
+    this.payload = noBytes();
     this.sessionPresent = false;
     this.returnCode = 0;
-    this.codes = EMPTY;
-    this.body = EMPTY;
+    this.codes = noBytes();
+    this.body = noBytes();
     this.protocolLevel = 0;
     this.connectFlags = 0;
     this.keepAlive = 0;
-    this.clientId = EMPTY;
-    this.willTopic = EMPTY;
-    this.willMessage = EMPTY;
-    this.userName = EMPTY;
-    this.password = EMPTY;
+    this.clientId = noBytes();
+    this.willTopic = noBytes();
+    this.willMessage = noBytes();
+    this.userName = noBytes();
+    this.password = noBytes();
     this.remLen = 0;
     this.totalLen = 0;
   }

@@ -36,7 +36,7 @@
 // is produced by pump(), which fills the tx buffer in order and stops at the
 // first packet that does not fit; it runs again when the port frees tx space.
 
-import { u8, u16, u32, i32, bool, Ptr, Bytes, copy, copyBytes, bytesEqual, noBytes, structs, lit, idiv, strBytes } from "../rt/rt";
+import { u8, u16, u32, i32, bool, Ptr, Bytes, copy, copyBytes, bytesEqual, noBytes, structs, strBytes } from "../rt/rt";
 import { Packet, PacketType, DecodeErr, decodeErrName } from "./packet";
 import {
   decodeForClient, encodeConnect, writePublish, encodeAck, encodeSubUnsub, topicNameErr,
@@ -52,7 +52,9 @@ import {
 import { V5State, V5_ONE, MQTT5_SUPPORT, TOPIC_ALIASES, aliasedSize, putAliased, payload5, BigProps, convertedSize, convertedPart } from "./session5";
 // The build's log level: the compiler puts each @log call (log, logNum) under it.
 import { LOG_LEVEL } from "./loglevel";
-import { FRAGMENTS_SUPPORT } from "../mgos/options";
+// Kconfig switches of optional parts (a leaf module): the store hook is
+// compiled in with the persistent outbox, fragment delivery with its own.
+import { PERSIST_SUPPORT, FRAGMENTS_SUPPORT } from "../mgos/options";
 
 /** @kconfig MGOS_MQTT_MAX_SUBSCRIPTIONS */
 export const MAX_SUBSCRIPTIONS: u32 = 8;
@@ -186,10 +188,6 @@ export function storeMeta(state: u8, qos: u8, id: u16): u32 {
 
 /** Connection settings (the mqtt config section's protocol part). Empty string = not set. */
 export class SessionConfig {
-  /** client id, user, pass, will topic, will message, back to back. */
-  strs: Uint8Array = new Uint8Array(CONFIG_STR_SIZE);
-  /** offs[k]..offs[k+1] is string k (CfgStr) in strs. */
-  offs: Uint32Array = new Uint32Array(6);
   keepAlive: u16 = 60;
   cleanSession: bool = true;
   willRetain: bool = false;
@@ -207,6 +205,11 @@ export class SessionConfig {
   sessionExpiry: u32 = 0;
   /** MQTT 5: the Maximum Packet Size we announce; 0: recvLimit(). */
   maxPacket: u32 = 0;
+  /** offs[k]..offs[k+1] is string k (CfgStr) in strs. */
+  offs: Uint32Array = new Uint32Array(6);
+  /** client id, user, pass, will topic, will message, back to back (last:
+   *  the scalars above stay at short offsets). */
+  strs: Uint8Array = new Uint8Array(CONFIG_STR_SIZE);
 
   /** Copies the five strings in. Returns null when accepted, else what is wrong
    *  (the config is then left unchanged). */
@@ -256,45 +259,21 @@ export class OutMsg {
 }
 
 export class Sub {
-  filter: Uint8Array = new Uint8Array(MAX_FILTER_LEN);
-  filterLen: u32 = 0;
+  state: u8 = SubState.FREE;
   qos: u8 = 0;
   /** SUBACK return code (0..2, 0x80 failure) once acknowledged. */
   granted: u8 = 0;
-  tag: i32 = 0;
-  state: u8 = SubState.FREE;
   /** Id of the pending/sent SUBSCRIBE or UNSUBSCRIBE; 0 when none. */
   packetId: u16 = 0;
+  tag: i32 = 0;
+  filterLen: u32 = 0;
+  /** Last: the scalars above stay at short offsets. */
+  filter: Uint8Array = new Uint8Array(MAX_FILTER_LEN);
 
   view(): Bytes {
     return this.filter.subarray(0, this.filterLen);
   }
 }
-
-/** Largest payload MQTT allows (the remaining length's 268,435,455 bytes, for
- *  the refusal's log; the exact limit also counts the topic). */
-const MAX_PAYLOAD: u32 = 268435455;
-
-/** Scratch text for a log detail (logs are not re-entrant). */
-class LogScratch {
-  buf: Uint8Array = new Uint8Array(96);
-  len: u32 = 0;
-
-  add(b: Bytes): void {
-    for (let i: u32 = 0; i < b.length && this.len < this.buf.length; i++) this.buf[this.len++] = b[i];
-  }
-
-  num(v: u32): void {
-    let div: u32 = 1000000000;
-    while (div > 1 && idiv(v, div) === 0) div = idiv(div, 10);
-    while (div > 0 && this.len < this.buf.length) {
-      this.buf[this.len++] = u8(0x30 + idiv(v, div) % 10);
-      div = idiv(div, 10);
-    }
-  }
-}
-
-const logScratch: LogScratch = new LogScratch();
 
 /** CONNECT options built by connect(): shared by all sessions, as connectWith()
  *  encodes them at once and keeps nothing (saves the RAM of one per session). */
@@ -358,55 +337,61 @@ export function connackReason(code: u8): string {
 }
 
 export class Session {
-  cfg: SessionConfig = new SessionConfig();
+  // Field order is flash: the most used scalars first, bytes before words, so
+  // that Thumb's 2-byte loads and stores reach them (offsets below 32 for a
+  // byte, 128 for a word); tables and buffers last.
   state: u8 = SessionState.DISCONNECTED;
-
-  onEvent: SessionEventFn | null = null;
-  onLog: SessionLogFn | null = null;
-  /** Set to persist the outbox (mgos persist.ts); null: nothing is stored. */
-  onStore: SessionStoreFn | null = null;
-  /** Sequence number of the next persisted record (publish order across restarts). */
-  nextSeq: u32 = 1;
-  /** The port's storage slot for onStore (mgos persist.ts). */
-  storeSlot: i32 = 0;
-  ud: Ptr = null;
-  /** During SUBACK/UNSUBACK events: the tag of the subscription answered (-1: unknown id). */
-  evTag: i32 = -1;
-  /** During and after CLOSE: why, and whether CONNACK had been accepted. */
-  closeReason: string = "";
-  wasConnected: bool = false;
-  /** Why the last publish() returned 0 (MGOS_MQTT_ERR; OK after a success). */
-  lastError: u8 = MGOS_MQTT_ERR.OK;
-  /** A publish was refused for lack of room: OUTBOX_ROOM is due when room frees. */
-  roomWanted: bool = false;
-  /** During DROPPED: the message's id, QoS, reason (MGOS_MQTT_DROP), topic and payload (views into store). */
-  evDropId: u16 = 0;
-  evDropQos: u8 = 0;
-  evDropReason: u8 = 0;
-  evDropTopic: Bytes = noBytes();
-  evDropPayload: Bytes = noBytes();
+  /** tx ends inside a packet being streamed from the store (the record with
+   *  done > 0): nothing else may enter tx until its last byte has. */
+  streaming: bool = false;
+  /** The port must close the transport (see wantsClose). */
+  closing: bool = false;
   /** During PUBLISH (QoS > 0) and PUBREL events: the session acknowledges
    *  (PUBACK, PUBREC, PUBCOMP) after the event unless the handler clears it;
    *  then the application acknowledges itself (mg_mqtt_puback & co.). */
   autoAck: bool = true;
-
-  tx: Uint8Array = new Uint8Array(TX_BUF_SIZE);
+  pingOutstanding: bool = false;
+  /** A publish was refused for lack of room: OUTBOX_ROOM is due when room frees. */
+  roomWanted: bool = false;
+  /** During and after CLOSE: whether CONNACK had been accepted (closeReason: why). */
+  wasConnected: bool = false;
+  /** Why the last publish() returned 0 (MGOS_MQTT_ERR; OK after a success). */
+  lastError: u8 = MGOS_MQTT_ERR.OK;
+  /** How a PUBLISH larger than recvLimit() is being read (see bigFeed). */
+  big: u8 = BigRx.NONE;
+  /** A PUBLISH_PART handler sets this on a message's first fragment to take
+   *  the rest; otherwise the message is skipped (PUBLISH_SKIPPED). */
+  rxTake: bool = false;
+  /** MQTT 5: reason code of the DISCONNECT we send. */
+  discReason: u8 = 0;
+  /** MQTT 5: subscription options (bits 2-5) and Subscription Identifier
+   *  (nextSubId) for the next subscribe() (the API sets and clears them). */
+  nextOpts5: u8 = 0;
+  /** During DROPPED: the message's id, QoS, reason (MGOS_MQTT_DROP), topic
+   *  and payload (views into store). */
+  evDropQos: u8 = 0;
+  evDropReason: u8 = 0;
+  evDropId: u16 = 0;
+  lastId: u16 = 0;
   txLen: u32 = 0;
+  /** Bumped whenever a connection starts or ends, so a loop can tell that an
+   *  event handler closed or reconnected under it. */
+  epoch: u32 = 0;
+  recCount: u32 = 0;
+  storeUsed: u32 = 0;
+  subCount: u32 = 0;
+  now: u32 = 0;
+  lastTx: u32 = 0;
   /** Bytes at the head of tx that finish a packet the port already began to
    *  write: they must go out whole before anything else may be dropped. */
   txHeadLeft: u32 = 0;
-  /** tx ends inside a packet being streamed from the store (the record with
-   *  done > 0): nothing else may enter tx until its last byte has. */
-  streaming: bool = false;
-  rx: Uint8Array = new Uint8Array(RX_BUF_SIZE);
   rxLen: u32 = 0;
-  /** The packet being handled (views into rx). */
-  pkt: Packet = new Packet();
-
+  rxQos2Count: u32 = 0;
+  ackHead: u32 = 0;
+  ackCount: u32 = 0;
   // A PUBLISH larger than recvLimit() is streamed instead of buffered: the
   // fixed header and topic stay in rx (when they fit), the payload passes
   // through in fragments, the ack goes after its last byte (see bigFeed).
-  big: u8 = BigRx.NONE;
   /** Bytes of that packet consumed so far, of bigTotal. */
   bigPos: u32 = 0;
   bigTotal: u32 = 0;
@@ -423,15 +408,34 @@ export class Session {
   rxPartOff: u32 = 0;
   rxPartTotal: u32 = 0;
   rxTopicLen: u32 = 0;
-  /** A PUBLISH_PART handler sets this on a message's first fragment to take
-   *  the rest; otherwise the message is skipped (PUBLISH_SKIPPED). */
-  rxTake: bool = false;
+  /** When bytes last came from the broker (the keepalive checks it is alive). */
+  lastRx: u32 = 0;
+  connectStart: u32 = 0;
+  pingSentAt: u32 = 0;
+  /** Sequence number of the next persisted record (publish order across restarts). */
+  nextSeq: u32 = 1;
+  /** During SUBACK/UNSUBACK events: the tag of the subscription answered (-1: unknown id). */
+  evTag: i32 = -1;
 
-  store: Uint8Array = new Uint8Array(STORE_SIZE);
-  storeUsed: u32 = 0;
+  onEvent: SessionEventFn | null = null;
+  onLog: SessionLogFn | null = null;
+  /** Set to persist the outbox (mgos persist.ts); null: nothing is stored.
+   *  Called only in a build with PERSIST_SUPPORT (Kconfig MGOS_MQTT_PERSIST_SUPPORT). */
+  onStore: SessionStoreFn | null = null;
+  ud: Ptr = null;
+  /** During and after CLOSE: why (text for the log). */
+  closeReason: string = "";
+  /** The port's storage slot for onStore (mgos persist.ts). */
+  storeSlot: i32 = 0;
+  nextSubId: u32 = 0;
+  evDropTopic: Bytes = noBytes();
+  evDropPayload: Bytes = noBytes();
+
+  cfg: SessionConfig = new SessionConfig();
+  /** The packet being handled (views into rx). */
+  pkt: Packet = new Packet();
+  /** The outbox's records, in publish order (see the top of the file). */
   recs: OutMsg[] = structs(STORE_SLOTS, OutMsg);
-  recCount: u32 = 0;
-
   subs: Sub[] = structs(MAX_SUBSCRIPTIONS, Sub);
   /** MQTT 5, per subscription (index as subs): options beyond the QoS (No
    *  Local, Retain As Published, Retain Handling: bits 2-5 of the options
@@ -439,37 +443,15 @@ export class Session {
    *  is compiled out. */
   subOpts5: Uint8Array = new Uint8Array(SUB5_SLOTS);
   subIds: Uint32Array = new Uint32Array(SUB5_SLOTS);
-  subCount: u32 = 0;
-
   rxQos2: Uint16Array = new Uint16Array(MAX_RX_QOS2);
-  rxQos2Count: u32 = 0;
-
   /** Ring of acks (type << 16 | id) waiting for tx space. */
   acks: Uint32Array = new Uint32Array(MAX_PENDING_ACKS);
-  ackHead: u32 = 0;
-  ackCount: u32 = 0;
-
-  lastId: u16 = 0;
-  now: u32 = 0;
-  lastTx: u32 = 0;
-  /** When bytes last came from the broker (the keepalive checks it is alive). */
-  lastRx: u32 = 0;
-  connectStart: u32 = 0;
-  pingOutstanding: bool = false;
-  pingSentAt: u32 = 0;
-  /** The port must close the transport (see wantsClose). */
-  closing: bool = false;
-  /** Bumped whenever a connection starts or ends, so a loop can tell that an
-   *  event handler closed or reconnected under it. */
-  epoch: u32 = 0;
   /** MQTT 5: what this connection negotiated, topic aliases (session5.ts). */
   v5s: V5State[] = structs(V5_ONE, V5State);
-  /** MQTT 5: reason code of the DISCONNECT we send. */
-  discReason: u8 = 0;
-  /** MQTT 5: subscription options (bits 2-5) and Subscription Identifier
-   *  for the next subscribe() (the API sets and clears them). */
-  nextOpts5: u8 = 0;
-  nextSubId: u32 = 0;
+  tx: Uint8Array = new Uint8Array(TX_BUF_SIZE);
+  rx: Uint8Array = new Uint8Array(RX_BUF_SIZE);
+  /** The outbox's bytes: encoded PUBLISH packets (storeUsed of them). */
+  store: Uint8Array = new Uint8Array(STORE_SIZE);
 
   /** This session speaks MQTT 5 (cfg.version 5, and compiled in). */
   isV5(): bool {
@@ -525,7 +507,7 @@ export class Session {
     }
     // The port has not dropped the previous transport yet (wantsClose()).
     if (this.closing) {
-      this.logNum(LogLevel.ERROR, "connect: old connection not closed yet", 0);
+      this.logNum(LogLevel.ERROR, "connect: old connection still open", 0);
       return false;
     }
     this.dropLink();
@@ -533,7 +515,7 @@ export class Session {
     if (n === 0) {
       const bad: bool = o.password.length > 0 && o.userName.length === 0;
       // The same words as setStrings() for the same mistake.
-      this.logNum(LogLevel.ERROR, bad ? "password without user name" : "connect: CONNECT invalid or > TX_BUF_SIZE", 0);
+      this.logNum(LogLevel.ERROR, bad ? "password without user name" : "connect: CONNECT too big or invalid", 0);
       return false;
     }
     this.txLen = n;
@@ -717,50 +699,55 @@ export class Session {
 
   /** Milliseconds until tick() next has something to do, at most `cap`. */
   nextTickIn(now: u32, cap: u32): u32 {
-    let due: u32 = cap;
     const ka: u32 = this.cfg.keepAlive * 1000;
-    if (this.state === SessionState.CONNECTING) {
-      due = minU32(due, left(now, this.connectStart, CONNACK_TIMEOUT_MS));
-    } else if (this.state === SessionState.CONNECTED && ka > 0) {
-      if (this.pingOutstanding) due = minU32(due, left(now, this.pingSentAt, ka >>> 1));
-      else if (this.streaming) due = minU32(due, left(now, this.lastTx, ka));
-      else due = minU32(due, minU32(left(now, this.lastTx, ka), left(now, this.lastRx, ka)));
+    let since: u32 = this.connectStart;
+    let period: u32 = CONNACK_TIMEOUT_MS;
+    if (this.state === SessionState.CONNECTED && ka > 0) {
+      period = ka;
+      since = this.lastTx;
+      if (this.pingOutstanding) {
+        since = this.pingSentAt;
+        period = ka >>> 1;
+      } else if (!this.streaming && elapsed(now, this.lastRx) > elapsed(now, this.lastTx)) {
+        // The older of the last packet sent and the last received is due first.
+        since = this.lastRx;
+      }
+    } else if (this.state !== SessionState.CONNECTING) {
+      return cap;
     }
-    return due;
+    return minU32(cap, left(now, since, period));
   }
 
   /** Keepalive and CONNACK timeout. Call every few hundred ms, or after nextTickIn(). */
   tick(now: u32): void {
     this.now = now;
+    // The one timer of the state is due (nextTickIn() says when).
+    const due: bool = this.nextTickIn(now, 1) === 0;
     if (this.state === SessionState.CONNECTING) {
-      if (elapsed(now, this.connectStart) >= CONNACK_TIMEOUT_MS) this.close(txt("no CONNACK in time"));
+      if (due) this.close(txt("no CONNACK in time"));
       return;
     }
     if (this.state !== SessionState.CONNECTED) return;
-    const ka: u32 = this.cfg.keepAlive * 1000;
-    if (ka > 0) {
+    if (due) {
       if (this.pingOutstanding) {
-        if (elapsed(now, this.pingSentAt) >= ka >>> 1) {
-          this.close(txt("no PINGRESP within keep_alive / 2"));
-          return;
-        }
-      } else if (elapsed(now, this.lastTx) >= ka || (!this.streaming && elapsed(now, this.lastRx) >= ka)) {
-        // While a large packet streams out (no PINGREQ can enter tx) a quiet
-        // broker is checked once it is out; a stream that stops moving is not.
-        // PINGREQ when keep_alive passed without a sent packet (MQTT-3.1.2-23),
-        // or without a received one: a dead broker is then noticed within
-        // 1.5 x keep_alive of its last word. If tx is full the ping timer
-        // starts anyway: a connection that cannot send for that long is dead.
-        const n: u32 = encodeSimple(this.txFree(), PacketType.PINGREQ);
-        if (n === 0) this.logNum(LogLevel.WARN, "tx full, no PINGREQ", 0);
-        else {
-          this.txLen += n;
-          this.lastTx = now;
-          this.logNum(LogLevel.DEBUG, "PINGREQ", 0);
-        }
-        this.pingOutstanding = true;
-        this.pingSentAt = now;
+        this.close(txt("no PINGRESP within keep_alive / 2"));
+        return;
       }
+      // While a large packet streams out (no PINGREQ can enter tx) a quiet
+      // broker is checked once it is out; a stream that stops moving is not.
+      // PINGREQ when keep_alive passed without a sent packet (MQTT-3.1.2-23),
+      // or without a received one: a dead broker is then noticed within
+      // 1.5 x keep_alive of its last word. If tx is full the ping timer
+      // starts anyway: a connection that cannot send for that long is dead.
+      const n: u32 = encodeSimple(this.txFree(), PacketType.PINGREQ);
+      if (n === 0) this.logNum(LogLevel.WARN, "tx full, no PINGREQ", 0);
+      else {
+        this.txLen += n;
+        this.lastTx = now;
+        this.logNum(LogLevel.DEBUG, "PINGREQ", 0);
+      }
+      this.pingOutstanding = true;
+      this.pingSentAt = now;
     }
     this.pump();
     this.maybeRoom();
@@ -807,72 +794,76 @@ export class Session {
     }
     const size: u32 = v5 ? publishSize5(topic.length, payload.length, q, u32(pl)) : publishSize(topic.length, payload.length, q);
     if (size === 0) {
-      this.logTooBig(LogLevel.ERROR, "publish: over the MQTT packet limit, can never be sent", topic, payload.length, MAX_PAYLOAD);
+      this.log(LogLevel.ERROR, "publish: too big for MQTT", topic, i32(payload.length));
       return this.refuse(MGOS_MQTT_ERR.TOO_BIG);
     }
     const connected: bool = this.state === SessionState.CONNECTED;
     const smax: u32 = v5 ? this.v5s[0].serverMaxPacket : 0;
     if (v5 && connected && smax > 0 && size > smax) {
-      this.logTooBig(LogLevel.ERROR, "publish: larger than the broker's Maximum Packet Size, can never be sent", topic, size, smax);
+      this.log(LogLevel.ERROR, "publish: too big for the broker's Maximum Packet Size", topic, i32(size));
       return this.refuse(MGOS_MQTT_ERR.TOO_BIG);
     }
+    // A QoS 0 message goes straight into tx when nothing waits before it and
+    // it fits (topic and size are checked above: written as it is); MQTT 5
+    // QoS 0 goes through the outbox too (topic aliases are put in on the way out).
+    let direct: bool = false;
     if (q === 0) {
       // QoS 0 is not kept for a later connection (MQTT's "at most once").
       if (!connected) {
         this.log(LogLevel.DEBUG, "publish: QoS 0 while not connected", topic, 0);
         return this.refuse(MGOS_MQTT_ERR.NOT_CONNECTED);
       }
-      // MQTT 5 QoS 0 goes through the outbox too (topic aliases are put in on the way out).
-      if (!v5 && !this.streaming && this.waitingToSend() === 0) {
-        // Topic and size are checked above: the packet is written as it is.
-        const room: Bytes = this.tx.subarray(this.txLen);
-        if (size <= room.length) {
-          this.txLen += writePublish(room, topic, payload, 0, retain, false, 0, size);
-          this.lastTx = now;
-          return this.nextPacketId();
+      direct = !v5 && !this.streaming && this.waitingToSend() === 0 && size <= u32(TX_BUF_SIZE - this.txLen);
+    }
+    if (!direct) {
+      if (size > STORE_SIZE) {
+        this.log(LogLevel.ERROR, "publish: too big for MGOS_MQTT_STORE_SIZE", topic, i32(size));
+        return this.refuse(MGOS_MQTT_ERR.TOO_BIG);
+      }
+      if (!connected) {
+        const limit: u32 = this.cfg.maxQueueLength;
+        if (limit === 0) {
+          this.log(LogLevel.DEBUG, "publish: offline and max_queue_length is 0", topic, 0);
+          return this.refuse(MGOS_MQTT_ERR.NOT_CONNECTED);
+        }
+        while (this.queuedCount() >= limit) {
+          if (!this.cfg.dropOldest || !this.dropOldestWaiting(MGOS_MQTT_DROP.QUEUE_FULL)) {
+            this.roomWanted = true;
+            this.log(LogLevel.DEBUG, "publish: offline queue full (max_queue_length)", topic, i32(limit));
+            return this.refuse(MGOS_MQTT_ERR.QUEUE_FULL);
+          }
         }
       }
-    }
-    if (size > STORE_SIZE) {
-      this.logTooBig(LogLevel.ERROR, "publish: larger than the outbox (MGOS_MQTT_STORE_SIZE), can never be sent", topic, size, STORE_SIZE);
-      return this.refuse(MGOS_MQTT_ERR.TOO_BIG);
-    }
-    if (!connected) {
-      const limit: u32 = this.cfg.maxQueueLength;
-      if (limit === 0) {
-        this.log(LogLevel.DEBUG, "publish: offline and max_queue_length is 0", topic, 0);
-        return this.refuse(MGOS_MQTT_ERR.NOT_CONNECTED);
-      }
-      while (this.queuedCount() >= limit) {
-        if (!this.cfg.dropOldest || !this.dropOldestWaiting(MGOS_MQTT_DROP.QUEUE_FULL)) {
+      while (this.recCount >= STORE_SLOTS || u32(STORE_SIZE - this.storeUsed) < size) {
+        // Connected, a full outbox is backpressure: never drop, the app retries.
+        if (connected || !this.cfg.dropOldest || !this.dropOldestWaiting(MGOS_MQTT_DROP.OUTBOX_FULL)) {
           this.roomWanted = true;
-          this.log(LogLevel.DEBUG, "publish: offline queue full (max_queue_length)", topic, i32(limit));
-          return this.refuse(MGOS_MQTT_ERR.QUEUE_FULL);
+          this.log(LogLevel.DEBUG, "publish: outbox full", topic, i32(size));
+          return this.refuse(MGOS_MQTT_ERR.FULL);
         }
       }
     }
-    while (this.recCount >= STORE_SLOTS || u32(STORE_SIZE - this.storeUsed) < size) {
-      // Connected, a full outbox is backpressure: never drop, the app retries.
-      if (connected || !this.cfg.dropOldest || !this.dropOldestWaiting(MGOS_MQTT_DROP.OUTBOX_FULL)) {
-        this.roomWanted = true;
-        this.log(LogLevel.DEBUG, "publish: outbox full", topic, i32(size));
-        return this.refuse(MGOS_MQTT_ERR.FULL);
-      }
-    }
+    // (For QoS 0 a fresh id that is not on the wire.)
     const id: u16 = this.nextPacketId();
     if (id === 0) {
       this.log(LogLevel.WARN, "publish: no packet id free", topic, 0);
       return this.refuse(MGOS_MQTT_ERR.FULL);
     }
-    const r: OutMsg = this.recs[this.recCount];
-    // The loop above left room for `size` bytes; the topic was checked first.
+    // There is room for `size` bytes in tx or the store; the topic was checked first.
+    const dst: Bytes = direct ? this.tx.subarray(this.txLen) : this.store.subarray(this.storeUsed);
     let n: u32 = 0;
-    if (v5) n = encodePublish5(this.store.subarray(this.storeUsed), topic, payload, q, retain, false, q > 0 ? id : 0, this.v5s[0].pubProps);
-    else n = writePublish(this.store.subarray(this.storeUsed), topic, payload, q, retain, false, q > 0 ? id : 0, size);
+    if (v5) n = encodePublish5(dst, topic, payload, q, retain, false, q > 0 ? id : 0, this.v5s[0].pubProps);
+    else n = writePublish(dst, topic, payload, q, retain, false, q > 0 ? id : 0, size);
     if (n === 0) {
       this.log(LogLevel.ERROR, "publish: encoding failed", topic, 0);
       return this.refuse(MGOS_MQTT_ERR.INVALID);
     }
+    if (direct) {
+      this.txLen += n;
+      this.lastTx = now;
+      return id;
+    }
+    const r: OutMsg = this.recs[this.recCount];
     r.state = RecState.QUEUED;
     r.qos = q;
     r.packetId = id;
@@ -886,7 +877,7 @@ export class Session {
     this.recCount++;
     this.storeUsed += n;
     // Persisted before the id is returned: an accepted message survives a restart.
-    if (q > 0 && this.onStore !== null) {
+    if (PERSIST_SUPPORT !== 0 && q > 0 && this.onStore !== null) {
       r.seq = this.nextSeq;
       this.nextSeq = this.nextSeq === 0xffffffff ? 1 : u32(this.nextSeq + 1);
       this.persist(StoreOp.PUT, r);
@@ -900,7 +891,7 @@ export class Session {
   /** Hands record r to the store callback (PUT: its state and bytes, DEL). */
   private persist(op: u8, r: OutMsg): void {
     const f: SessionStoreFn | null = this.onStore;
-    if (f === null || r.seq === 0) return;
+    if (PERSIST_SUPPORT === 0 || f === null || r.seq === 0) return;
     // Only the state that matters after a restart: waiting for PUBCOMP, or not.
     const st: u8 = r.state === RecState.WAIT_PUBCOMP ? RecState.WAIT_PUBCOMP : RecState.QUEUED;
     // Bit 7 of the state byte: the PUBLISH is MQTT 5 encoded.
@@ -945,18 +936,6 @@ export class Session {
   private refuse(err: u8): u16 {
     this.lastError = err;
     return 0;
-  }
-
-  /** The log of a message that can never be sent: its size and the limit. @log */
-  private logTooBig(level: i32, msg: string, topic: Bytes, size: u32, limit: u32): void {
-    const t: LogScratch = logScratch;
-    t.len = 0;
-    t.add(topic.subarray(0, 48));
-    t.add(lit(": "));
-    t.num(size);
-    t.add(lit(" bytes, limit "));
-    t.num(limit);
-    this.log(level, msg, t.buf.subarray(0, t.len), 0);
   }
 
   /** Bytes a new message may take now without dropping anything (0: none
@@ -2191,8 +2170,8 @@ export class Session {
   private freeRec(i: u32): void {
     this.persist(StoreOp.DEL, this.recs[i]);
     this.releaseBytes(this.recs[i]);
-    for (let j: u32 = i; j + 1 < this.recCount; j++) copy(this.recs[j], this.recs[j + 1]);
     this.recCount = u32(this.recCount - 1);
+    for (let j: u32 = i; j < this.recCount; j++) copy(this.recs[j], this.recs[j + 1]);
     const last: OutMsg = this.recs[this.recCount];
     last.state = RecState.FREE;
     last.packetId = 0;

@@ -1,7 +1,7 @@
 // MQTT 3.1.1 topic names, topic filters and matching (section 4.7), and the
 // UTF-8 string rules every MQTT string follows (section 1.5.3).
 
-import { u8, u32, bool, Bytes, bytesEqual } from "../rt/rt";
+import { u8, u32, bool, Bytes } from "../rt/rt";
 
 const SLASH: u8 = 0x2f;
 const PLUS: u8 = 0x2b;
@@ -15,52 +15,42 @@ export const MAX_STRING_LEN: u32 = 65535;
  *  MQTT 3.1.1 1.5.3-1 and 1.5.3-2 require. Control characters and
  *  non-characters are only SHOULD NOTs there, so they are accepted. */
 export function validUtf8(s: Bytes): bool {
+  // One byte per step: a lead byte sets how many continuation bytes follow
+  // and the lowest code point they may encode (below it is an overlong
+  // form); the last one checks the code point.
+  let need: u32 = 0;
+  let cp: u32 = 0;
+  let min: u32 = 0;
   const n: u32 = s.length;
-  let i: u32 = 0;
-  while (i < n) {
+  for (let i: u32 = 0; i < n; i++) {
     const c: u8 = s[i];
-    if (c < 0x80) {
+    if (need > 0) {
+      if ((c & 0xc0) !== 0x80) return false;
+      cp = u32((cp << 6) | (c & 0x3f));
+      need--;
+      // Overlong, above U+10FFFF, or a surrogate (U+D800..U+DFFF: cp >>> 11 is 0x1b).
+      if (need === 0 && (cp < min || cp > 0x10ffff || (cp >>> 11) === 0x1b)) return false;
+    } else if (c < 0x80) {
       if (c === 0) return false;
-      i++;
-      continue;
-    }
-    // Number of continuation bytes and the allowed range of the first one,
-    // which is what rules out overlong forms, surrogates and > U+10FFFF.
-    let more: u8 = 0;
-    let lo: u8 = 0x80;
-    let hi: u8 = 0xbf;
-    if (c >= 0xc2 && c <= 0xdf) {
-      more = 1;
-    } else if (c === 0xe0) {
-      more = 2;
-      lo = 0xa0;
-    } else if (c === 0xed) {
-      more = 2;
-      hi = 0x9f;
-    } else if (c >= 0xe1 && c <= 0xef) {
-      more = 2;
-    } else if (c === 0xf0) {
-      more = 3;
-      lo = 0x90;
-    } else if (c >= 0xf1 && c <= 0xf3) {
-      more = 3;
-    } else if (c === 0xf4) {
-      more = 3;
-      hi = 0x8f;
+    } else if (c >= 0xc0) {
+      need = 1;
+      min = 0x80;
+      cp = c & 0x1f;
+      if (c >= 0xe0) {
+        need = 2;
+        min = 0x800;
+        cp = c & 0x0f;
+      }
+      // F8..FF keep 4 payload bits: the code point comes out above U+10FFFF.
+      if (c >= 0xf0) {
+        need = 3;
+        min = 0x10000;
+      }
     } else {
-      return false; // 0x80..0xc1 (continuation or overlong lead), 0xf5..0xff
+      return false; // a continuation byte without a lead
     }
-    // i < n, so n - i - 1 cannot wrap (u32 keeps the comparison 32-bit in C).
-    if (more > u32(n - i - 1)) return false; // truncated sequence
-    const c1: u8 = s[i + 1];
-    if (c1 < lo || c1 > hi) return false;
-    for (let k: u32 = 2; k <= more; k++) {
-      const ck: u8 = s[i + k];
-      if (ck < 0x80 || ck > 0xbf) return false;
-    }
-    i += more + 1;
   }
-  return true;
+  return need === 0; // else truncated
 }
 
 /** A topic name a PUBLISH may carry: 1..65535 bytes of valid UTF-8 without
@@ -112,33 +102,18 @@ function topicCheck(t: Bytes, filter: bool, noControl: bool): bool {
     all = all | c;
     if (c <= PLUS) {
       if (c === 0 || (noControl && c < 0x20)) return false;
-      if (c === PLUS || c === HASH) {
-        if (!filter) return false;
+      if (isWildcard(c)) {
         // A wildcard must stand alone between separators (or the ends), and
         // `#` must be the last character of the filter.
-        // i < n <= 65535: i - 1 (when i > 0) and i + 1 cannot wrap.
-        const next: u32 = u32(i + 1);
-        if (i > 0 && t[u32(i - 1)] !== SLASH) return false;
-        if (next < n && t[next] !== SLASH) return false;
-        if (c === HASH && next !== n) return false;
+        const next: u32 = u32(i + 1); // i < n <= 65535: no wrap
+        if (!filter || (i > 0 && t[i - 1] !== SLASH)) return false;
+        if (next < n && (c === HASH || t[next] !== SLASH)) return false;
       }
-    } else if (noControl && c >= 0x7f) {
+    } else if (c >= 0x7f && noControl) {
       if (c === 0x7f || (c === 0xc2 && i + 1 < n && t[i + 1] <= 0x9f)) return false;
     }
   }
   return all < 0x80 || validUtf8(t);
-}
-
-/** End (exclusive) of the level that starts at `start` in `s`. */
-function levelEnd(s: Bytes, start: u32): u32 {
-  let i: u32 = start;
-  while (i < s.length && s[i] !== SLASH) i++;
-  return i;
-}
-
-/** True when `level` (= s[start, end)) is exactly the one byte `c`. */
-function levelIs(s: Bytes, start: u32, end: u32, c: u8): bool {
-  return u32(end - start) === 1 && s[start] === c; // end >= start: no wrap
 }
 
 /** Does the topic name `topic` match the topic filter `filter` (4.7)?
@@ -152,48 +127,46 @@ export function topicMatches(filter: Bytes, topic: Bytes): bool {
   const fn: u32 = filter.length;
   const tn: u32 = topic.length;
   if (fn === 0 || tn === 0) return false;
-  // Fast paths (the same answers as the walk below): an identical filter
-  // matches unless it holds a wildcard, and a filter without wildcards
-  // matches nothing else.
-  if (fn === tn && bytesEqual(filter, topic)) return !hasWildcard(topic, 0, tn);
-  if (!hasWildcard(filter, 0, fn)) return false;
-  if (topic[0] === DOLLAR && (filter[0] === PLUS || filter[0] === HASH)) return false;
-  let fi: u32 = 0;
+  if (topic[0] === DOLLAR && isWildcard(filter[0])) return false;
+  // One walk over the filter, byte by byte. Every filter byte is looked at
+  // before a match is declared, so a misplaced wildcard never matches; a
+  // literal byte equal to the topic's is not a wildcard, and the topic bytes
+  // a wildcard covers are checked for wildcards.
   let ti: u32 = 0;
-  // Invariant: fi and ti are at the start of a level in each.
-  while (true) {
-    const fe: u32 = levelEnd(filter, fi);
-    const te: u32 = levelEnd(topic, ti);
-    if (levelIs(filter, fi, fe, HASH)) {
-      // `#` matches this level and all below, but only as the last level.
-      return fe === fn && !hasWildcard(topic, ti, tn);
-    }
-    if (levelIs(filter, fi, fe, PLUS)) {
-      if (hasWildcard(topic, ti, te)) return false;
-    } else {
-      // Level lengths (ends are never before starts).
-      const fl: u32 = u32(fe - fi);
-      if (fl !== u32(te - ti)) return false;
-      for (let k: u32 = 0; k < fl; k++) {
-        const c: u8 = filter[fi + k];
-        if (c === PLUS || c === HASH || c !== topic[ti + k]) return false;
+  for (let fi: u32 = 0; fi < fn; fi++) {
+    const c: u8 = filter[fi];
+    const next: u32 = u32(fi + 1); // fi < fn: no wrap
+    if (isWildcard(c)) {
+      // A whole level: after a separator or at the start, before one or at the end.
+      if (fi > 0 && filter[fi - 1] !== SLASH) return false;
+      if (c === HASH) return next === fn && !hasWildcard(topic, ti, tn);
+      if (next < fn && filter[next] !== SLASH) return false;
+      // `+`: the topic's level, up to its next separator.
+      while (ti < tn && topic[ti] !== SLASH) {
+        if (isWildcard(topic[ti])) return false;
+        ti++;
       }
-    }
-    if (fe === fn || te === tn) {
-      if (fe === fn && te === tn) return true;
+    } else if (ti >= tn) {
       // The topic ended first: only a remaining "/#" matches (the parent level).
-      return te === tn && u32(fn - fe) === 2 && filter[fe + 1] === HASH;
+      return c === SLASH && next < fn && filter[next] === HASH && u32(next + 1) === fn;
+    } else {
+      if (c !== topic[ti]) return false;
+      ti++;
     }
-    fi = u32(fe + 1);
-    ti = u32(te + 1);
   }
+  return ti === tn;
 }
 
 /** True when s[start, end) contains `+` or `#`. */
 function hasWildcard(s: Bytes, start: u32, end: u32): bool {
   for (let i: u32 = start; i < end; i++) {
     const c: u8 = s[i];
-    if (c === PLUS || c === HASH) return true;
+    if (isWildcard(c)) return true;
   }
   return false;
+}
+
+/** `+` (0x2B) or `#` (0x23): they differ only in bit 3, so one comparison. */
+function isWildcard(c: u8): bool {
+  return (c | 0x08) === PLUS;
 }

@@ -22,39 +22,32 @@ void ConnectOptions_init(ConnectOptions *self) {
  *  `n` is above 268,435,455 and cannot be encoded. */
 #line 54 "ts-src/mqtt/codec.ts"
 uint32_t codec_remainingLengthSize(uint32_t n) {
-  if (n < 128) {
-    return 1;
+  if (n > packet_MAX_REMAINING_LENGTH) {
+    return 0;
   }
 #line 56 "ts-src/mqtt/codec.ts"
-  if (n < 16384) {
-    return 2;
+  uint32_t size = 1;
+  uint32_t v = n;
+  while (v >= 0x80) {
+    v = v >> 7;
+    size++;
   }
-#line 57 "ts-src/mqtt/codec.ts"
-  if (n < 2097152) {
-    return 3;
-  }
-#line 58 "ts-src/mqtt/codec.ts"
-  if (n <= packet_MAX_REMAINING_LENGTH) {
-    return 4;
-  }
-#line 59 "ts-src/mqtt/codec.ts"
-  return 0;
+  return size;
 }
 
 /** Writes `n` as a remaining-length field (the minimal form) into `out` at
  *  `off`; returns the bytes written, or 0 if `n` is too large or does not fit. */
 uint32_t codec_encodeRemainingLength(rt_bytes out, uint32_t off, uint32_t n) {
   uint32_t size = codec_remainingLengthSize(n);
-  // off <= length is checked first, so length - off cannot wrap.
   if ((size == 0 || off > out.len) || (size > (out.len - off))) {
     return 0;
   }
-#line 68 "ts-src/mqtt/codec.ts"
+  // 7 bits per byte, least significant first; bit 7 says another follows.
+#line 71 "ts-src/mqtt/codec.ts"
   uint32_t v = n;
   for (uint32_t i = 0; i < size; i++) {
-    uint8_t low = (uint8_t)(v & 0x7fu);
+    out.p[off + i] = (uint8_t)((v >= 0x80) ? (uint8_t)rt_i32_of(v | 0x80u) : (uint8_t)v);
     v = v >> 7;
-    rt_bytes_set(out, rt_idx_add(off, i), (uint8_t)(((i + 1) < size) ? (uint8_t)(low | 0x80) : low));
   }
   return size;
 }
@@ -65,12 +58,12 @@ uint32_t codec_publishSize(uint32_t topicLen, uint32_t payloadLen, uint8_t qos) 
   if (qos > 2 || topicLen > topic_MAX_STRING_LEN) {
     return 0;
   }
-#line 81 "ts-src/mqtt/codec.ts"
+#line 83 "ts-src/mqtt/codec.ts"
   uint32_t rem = (uint32_t)((int32_t)(2 + topicLen) + ((qos > 0) ? 2 : 0));
   if (payloadLen > (packet_MAX_REMAINING_LENGTH - rem)) {
     return 0; // rem <= 65539: no wrap
   }
-#line 83 "ts-src/mqtt/codec.ts"
+#line 85 "ts-src/mqtt/codec.ts"
   return codec_packetSize(rem + payloadLen);
 }
 
@@ -80,7 +73,7 @@ uint32_t codec_packetSize(uint32_t rem) {
   if (rl == 0) {
     return 0;
   }
-#line 90 "ts-src/mqtt/codec.ts"
+#line 92 "ts-src/mqtt/codec.ts"
   return (1u + rl) + rem;
 }
 
@@ -92,8 +85,11 @@ uint32_t codec_putHeader(rt_bytes out, uint8_t first, uint32_t rem) {
 }
 
 static uint32_t codec_putU16(rt_bytes out, uint32_t off, uint16_t v) {
-  rt_bytes_set(out, off, (uint8_t)(v >> 8));
-  rt_bytes_set(out, rt_idx_add(off, 1), (uint8_t)v);
+  // One check for both bytes (the callers have sized the packet already).
+  if (off < out.len && (2 <= (out.len - off))) {
+    out.p[off] = (uint8_t)(v >> 8);
+    out.p[off + 1] = (uint8_t)v;
+  }
   return off + 2u;
 }
 
@@ -111,23 +107,21 @@ static uint32_t codec_putString(rt_bytes out, uint32_t off, rt_bytes s) {
  *  user name), a will topic that is not a valid topic name, will QoS above 2. */
 uint32_t codec_connectHead(ConnectOptions *o) {
   bool hasWill = o->willTopic.len > 0;
-  if (o->clientId.len > topic_MAX_STRING_LEN || !topic_validUtf8(o->clientId)) {
+  // Every length fits its 2-byte prefix (the will topic's: validTopicName):
+  // none has a bit above bit 15.
+  if ((int32_t)((((o->clientId.len | o->userName.len) | o->password.len) | o->willMessage.len) >> 16) != 0) {
     return 0;
   }
-#line 121 "ts-src/mqtt/codec.ts"
-  if (o->userName.len > topic_MAX_STRING_LEN || !topic_validUtf8(o->userName)) {
+#line 128 "ts-src/mqtt/codec.ts"
+  if (!topic_validUtf8(o->clientId) || !topic_validUtf8(o->userName)) {
     return 0;
   }
-#line 122 "ts-src/mqtt/codec.ts"
-  if (o->password.len > topic_MAX_STRING_LEN || o->willMessage.len > topic_MAX_STRING_LEN) {
-    return 0;
-  }
-#line 123 "ts-src/mqtt/codec.ts"
+#line 129 "ts-src/mqtt/codec.ts"
   if (hasWill && (!topic_validTopicName(o->willTopic) || o->willQos > 2)) {
     return 0;
   }
   // Protocol name (6) + level (1) + flags (1) + keep alive (2) + client id.
-#line 125 "ts-src/mqtt/codec.ts"
+#line 131 "ts-src/mqtt/codec.ts"
   uint32_t rem = 12u + o->clientId.len;
   uint8_t flags = (uint8_t)(o->cleanSession ? packet_CONNECT_CLEAN_SESSION : 0);
   if (hasWill) {
@@ -137,7 +131,7 @@ uint32_t codec_connectHead(ConnectOptions *o) {
       flags = (uint8_t)(flags | packet_CONNECT_WILL_RETAIN);
     }
   }
-#line 132 "ts-src/mqtt/codec.ts"
+#line 138 "ts-src/mqtt/codec.ts"
   if (o->userName.len > 0) {
     rem = (rem + 2u) + o->userName.len;
     flags = (uint8_t)(flags | packet_CONNECT_USER_NAME);
@@ -160,11 +154,11 @@ uint32_t codec_putConnectTail(rt_bytes out, uint32_t off, ConnectOptions *o) {
   if (o->userName.len > 0) {
     at = codec_putString(out, at, o->userName);
   }
-#line 152 "ts-src/mqtt/codec.ts"
+#line 158 "ts-src/mqtt/codec.ts"
   if (o->password.len > 0) {
     at = codec_putString(out, at, o->password);
   }
-#line 153 "ts-src/mqtt/codec.ts"
+#line 159 "ts-src/mqtt/codec.ts"
   return at;
 }
 
@@ -175,19 +169,19 @@ uint32_t codec_encodeConnect(rt_bytes out, ConnectOptions *o) {
   if (o->password.len > 0 && o->userName.len == 0) {
     return 0;
   }
-#line 161 "ts-src/mqtt/codec.ts"
+#line 167 "ts-src/mqtt/codec.ts"
   uint32_t head = codec_connectHead(o);
   uint32_t rem = head & 0xffffffu;
   uint32_t total = codec_packetSize(rem);
   if (head == 0 || total > out.len) {
     return 0;
   }
-#line 165 "ts-src/mqtt/codec.ts"
+#line 171 "ts-src/mqtt/codec.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)(PacketType_CONNECT << 4), rem);
   at = codec_putString(out, at, RT_LIT("MQTT"));
-  rt_bytes_set(out, at, codec_PROTOCOL_LEVEL);
-  rt_bytes_set(out, rt_idx_add(at, 1), (uint8_t)(head >> 24));
-  at = codec_putU16(out, at + 2u, o->keepAlive);
+  // Protocol level and flags: one 16-bit write.
+  at = codec_putU16(out, at, (uint16_t)((uint32_t)(codec_PROTOCOL_LEVEL << 8) | (head >> 24)));
+  at = codec_putU16(out, at, o->keepAlive);
   at = codec_putString(out, at, o->clientId);
   codec_putConnectTail(out, at, o);
   return total;
@@ -201,16 +195,16 @@ uint32_t codec_encodePublish(rt_bytes out, rt_bytes topic, rt_bytes payload, uin
   if ((qos > 2 || (qos > 0 && packetId == 0)) || (qos == 0 && dup)) {
     return 0;
   }
-#line 181 "ts-src/mqtt/codec.ts"
+#line 187 "ts-src/mqtt/codec.ts"
   if (!topic_validTopicName(topic)) {
     return 0;
   }
-#line 182 "ts-src/mqtt/codec.ts"
+#line 188 "ts-src/mqtt/codec.ts"
   uint32_t total = codec_publishSize(topic.len, payload.len, qos);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 184 "ts-src/mqtt/codec.ts"
+#line 190 "ts-src/mqtt/codec.ts"
   return codec_writePublish(out, topic, payload, qos, retain, dup, packetId, total);
 }
 
@@ -222,18 +216,18 @@ uint32_t codec_writePublish(rt_bytes out, rt_bytes topic, rt_bytes payload, uint
   if (dup) {
     first = (uint8_t)(first | packet_PUBLISH_DUP);
   }
-#line 193 "ts-src/mqtt/codec.ts"
+#line 199 "ts-src/mqtt/codec.ts"
   if (retain) {
     first = (uint8_t)(first | packet_PUBLISH_RETAIN);
   }
-#line 194 "ts-src/mqtt/codec.ts"
+#line 200 "ts-src/mqtt/codec.ts"
   uint32_t rem = ((2u + topic.len) + (uint32_t)((qos > 0) ? 2 : 0)) + payload.len;
   uint32_t at = codec_putHeader(out, first, rem);
   at = codec_putString(out, at, topic);
   if (qos > 0) {
     at = codec_putU16(out, at, packetId);
   }
-#line 198 "ts-src/mqtt/codec.ts"
+#line 204 "ts-src/mqtt/codec.ts"
   rt_copy_bytes(out, at, payload);
   return total;
 }
@@ -245,11 +239,11 @@ uint32_t codec_encodeAck(rt_bytes out, uint8_t type, uint16_t packetId) {
   if (packetId == 0 || out.len < 4) {
     return 0;
   }
-#line 207 "ts-src/mqtt/codec.ts"
+#line 213 "ts-src/mqtt/codec.ts"
   if ((type < PacketType_PUBACK || type > PacketType_PUBCOMP) && type != PacketType_UNSUBACK) {
     return 0;
   }
-#line 208 "ts-src/mqtt/codec.ts"
+#line 214 "ts-src/mqtt/codec.ts"
   out.p[0] = (uint8_t)((type << 4) | ((type == PacketType_PUBREL) ? 0x2 : 0));
   out.p[1] = 2;
   codec_putU16(out, 2, packetId);
@@ -275,20 +269,20 @@ uint32_t codec_encodeSubUnsub(rt_bytes out, bool sub, uint16_t packetId, rt_byte
   if ((packetId == 0 || qos > 2) || !topic_validTopicFilter(filter)) {
     return 0;
   }
-#line 231 "ts-src/mqtt/codec.ts"
+#line 237 "ts-src/mqtt/codec.ts"
   uint32_t rem = (4u + filter.len) + (uint32_t)(sub ? 1 : 0);
   uint32_t total = codec_packetSize(rem);
   if (total > out.len) {
     return 0;
   }
-#line 234 "ts-src/mqtt/codec.ts"
+#line 240 "ts-src/mqtt/codec.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)(((PacketType)(sub ? PacketType_SUBSCRIBE : PacketType_UNSUBSCRIBE) << 4) | 0x2), rem);
   at = codec_putU16(out, at, packetId);
   at = codec_putString(out, at, filter);
   if (sub) {
     rt_bytes_set(out, at, qos);
   }
-#line 238 "ts-src/mqtt/codec.ts"
+#line 244 "ts-src/mqtt/codec.ts"
   return total;
 }
 
@@ -298,11 +292,11 @@ uint32_t codec_encodeSimple(rt_bytes out, uint8_t type) {
   if ((type != PacketType_PINGREQ && type != PacketType_PINGRESP) && type != PacketType_DISCONNECT) {
     return 0;
   }
-#line 245 "ts-src/mqtt/codec.ts"
+#line 251 "ts-src/mqtt/codec.ts"
   if (out.len < 2) {
     return 0;
   }
-#line 246 "ts-src/mqtt/codec.ts"
+#line 252 "ts-src/mqtt/codec.ts"
   out.p[0] = (uint8_t)(type << 4);
   out.p[1] = 0;
   return 2;
@@ -315,32 +309,32 @@ static bool codec_validSubackCodes(rt_bytes codes) {
       return false;
     }
   }
-#line 256 "ts-src/mqtt/codec.ts"
+#line 262 "ts-src/mqtt/codec.ts"
   return true;
 }
 
 /** Checks the first byte alone (2.2.1, 2.2.2): the type and its flags. */
-#line 274 "ts-src/mqtt/codec.ts"
+#line 280 "ts-src/mqtt/codec.ts"
 static DecodeErr codec_checkFirstByte(uint8_t type, uint8_t flags, bool forClient) {
   if (type == 0 || type == 15) {
     return DecodeErr_BAD_TYPE;
   }
-#line 276 "ts-src/mqtt/codec.ts"
+#line 282 "ts-src/mqtt/codec.ts"
   uint32_t bit = (1u << (type & 31u));
   if (forClient && ((int32_t)(codec_SERVER_ONLY & bit) != 0)) {
     return DecodeErr_NOT_FOR_CLIENT;
   }
-#line 278 "ts-src/mqtt/codec.ts"
+#line 284 "ts-src/mqtt/codec.ts"
   if (type == PacketType_PUBLISH) {
     uint8_t qos = (uint8_t)((flags >> 1) & 3);
     if (qos == 3) {
       return DecodeErr_BAD_QOS;
     }
-#line 281 "ts-src/mqtt/codec.ts"
+#line 287 "ts-src/mqtt/codec.ts"
     if (qos == 0 && ((flags & packet_PUBLISH_DUP) != 0)) {
       return DecodeErr_BAD_DUP;
     }
-#line 282 "ts-src/mqtt/codec.ts"
+#line 288 "ts-src/mqtt/codec.ts"
     return DecodeErr_OK;
   }
   return (DecodeErr)((flags == (((int32_t)(codec_FLAGS_2 & bit) != 0) ? 2 : 0)) ? DecodeErr_OK : DecodeErr_RESERVED_FLAGS);
@@ -352,13 +346,13 @@ static DecodeErr codec_checkRemainingLength(uint8_t type, uint32_t rem) {
   bool ok = true;
   if ((int32_t)(codec_REM_2 & bit) != 0) {
     ok = rem == 2;
-#line 292 "ts-src/mqtt/codec.ts"
+#line 298 "ts-src/mqtt/codec.ts"
   } else if ((int32_t)(codec_REM_0 & bit) != 0) {
     ok = rem == 0;
   } else if (type == PacketType_SUBACK) {
     ok = rem >= 3;
   }
-#line 295 "ts-src/mqtt/codec.ts"
+#line 301 "ts-src/mqtt/codec.ts"
   return (DecodeErr)(ok ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
 }
 
@@ -376,14 +370,14 @@ int32_t codec_decodeForClient(rt_bytes input, uint32_t maxPacket, Packet *out) {
 /** decodeForClient, with `forClient` false accepting every type and passing
  *  the server-only bodies to `serverBody` (NOT_FOR_CLIENT when null).
  *  @cextern the test broker (test/mqtt/support/codec_broker.ts) calls it */
-#line 315 "ts-src/mqtt/codec.ts"
+#line 321 "ts-src/mqtt/codec.ts"
 int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Packet *out, ServerBodyFn serverBody) {
   Packet_reset(out);
   uint32_t n = input.len;
   if (n == 0) {
     return 0;
   }
-#line 319 "ts-src/mqtt/codec.ts"
+#line 325 "ts-src/mqtt/codec.ts"
   uint8_t first = input.p[0];
   uint8_t type = (uint8_t)(first >> 4);
   uint8_t flags = (uint8_t)(first & 0xf);
@@ -394,7 +388,7 @@ int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Pac
   // Remaining length: 7 bits per byte, least significant first, at most 4
   // bytes (2.2.3). 3.1.1 (unlike MQTT 5) does not require the minimal form,
   // so e.g. 0x80 0x00 is a valid 0.
-#line 328 "ts-src/mqtt/codec.ts"
+#line 334 "ts-src/mqtt/codec.ts"
   uint32_t rem = 0;
   uint32_t shift = 0;
   uint32_t hdr = 1;
@@ -402,18 +396,18 @@ int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Pac
     if (hdr >= n) {
       return 0;
     }
-#line 333 "ts-src/mqtt/codec.ts"
+#line 339 "ts-src/mqtt/codec.ts"
     uint8_t c = input.p[hdr];
     rem = (rem | ((uint32_t)(c & 0x7f) << (shift & 31u)));
     hdr++;
     if ((c & 0x80) == 0) {
       break;
     }
-#line 337 "ts-src/mqtt/codec.ts"
+#line 343 "ts-src/mqtt/codec.ts"
     if (hdr == 5) {
       return -DecodeErr_LENGTH_TOO_LONG;
     }
-#line 338 "ts-src/mqtt/codec.ts"
+#line 344 "ts-src/mqtt/codec.ts"
     shift += 7;
   }
   uint32_t total = hdr + rem;
@@ -424,16 +418,16 @@ int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Pac
   if (total > maxPacket) {
     return -DecodeErr_TOO_LARGE;
   }
-#line 346 "ts-src/mqtt/codec.ts"
+#line 352 "ts-src/mqtt/codec.ts"
   DecodeErr e1 = codec_checkRemainingLength(type, rem);
   if (e1 != DecodeErr_OK) {
     return -e1;
   }
-#line 348 "ts-src/mqtt/codec.ts"
+#line 354 "ts-src/mqtt/codec.ts"
   if (n < total) {
     return 0;
   }
-#line 350 "ts-src/mqtt/codec.ts"
+#line 356 "ts-src/mqtt/codec.ts"
   rt_bytes body = rt_subarray(input, hdr, total);
   DecodeErr e = DecodeErr_OK;
   uint32_t bit = (1u << (type & 31u));
@@ -446,14 +440,14 @@ int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Pac
     out->packetId = codec_readU16(body, 0);
     if (out->packetId == 0) {
       e = DecodeErr_ZERO_PACKET_ID;
-#line 361 "ts-src/mqtt/codec.ts"
+#line 367 "ts-src/mqtt/codec.ts"
     } else if (type == PacketType_SUBACK) {
       out->codes = rt_subarray(body, 2, UINT32_MAX);
       if (!codec_validSubackCodes(out->codes)) {
         e = DecodeErr_BAD_SUBACK_CODE;
       }
     }
-#line 365 "ts-src/mqtt/codec.ts"
+#line 371 "ts-src/mqtt/codec.ts"
   } else if (((int32_t)(codec_SERVER_ONLY & bit) != 0) && ((int32_t)(codec_REM_0 & bit) == 0)) {
     // CONNECT, SUBSCRIBE, UNSUBSCRIBE: only without forClient (checkFirstByte
     // refused them otherwise).
@@ -463,13 +457,17 @@ int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Pac
   if (e != DecodeErr_OK) {
     return -e;
   }
-#line 372 "ts-src/mqtt/codec.ts"
+#line 378 "ts-src/mqtt/codec.ts"
   return rt_i32_of(total);
 }
 
-/** Big-endian 16-bit value at `off` (the caller checked the bounds). */
+/** Big-endian 16-bit value at `off`, 0 past the end (the callers checked the bounds). */
 static uint16_t codec_readU16(rt_bytes b, uint32_t off) {
-  return (uint16_t)((rt_bytes_get(b, off) << 8) | rt_bytes_get(b, rt_idx_add(off, 1)));
+  if (off < b.len && (2 <= (b.len - off))) {
+    return (uint16_t)((b.p[off] << 8) | b.p[off + 1]);
+  }
+#line 384 "ts-src/mqtt/codec.ts"
+  return 0;
 }
 
 /** End (exclusive) of the length-prefixed field at `off` in `b`, or -1 when
@@ -477,16 +475,16 @@ static uint16_t codec_readU16(rt_bytes b, uint32_t off) {
  *  @cextern the test broker (test/mqtt/support/codec_broker.ts) calls it */
 int32_t codec_fieldEnd(rt_bytes b, uint32_t off) {
   // Each difference is taken only once it is known not to be negative.
-  if (off > b.len || ((b.len - off) < 2)) {
+  if (off >= b.len || ((b.len - off) < 2)) {
     return -1;
   }
-#line 386 "ts-src/mqtt/codec.ts"
-  uint16_t len = codec_readU16(b, off);
-  if (len > ((b.len - off) - 2u)) {
+#line 393 "ts-src/mqtt/codec.ts"
+  uint32_t len = (uint32_t)((b.p[off] << 8) | b.p[off + 1]);
+  if (len > ((b.len - off) - 2)) {
     return -1;
   }
-#line 388 "ts-src/mqtt/codec.ts"
-  return rt_i32_of(((off + 2u) + (uint32_t)len));
+#line 395 "ts-src/mqtt/codec.ts"
+  return rt_i32_of(((off + 2) + len));
 }
 
 /** Reason a topic name is refused, or OK (3.3.2.1, 4.7). */
@@ -494,61 +492,72 @@ DecodeErr codec_topicNameErr(rt_bytes t) {
   if (t.len == 0) {
     return DecodeErr_EMPTY_TOPIC;
   }
-#line 394 "ts-src/mqtt/codec.ts"
+#line 401 "ts-src/mqtt/codec.ts"
   if (!topic_validTopicName(t)) {
     return (DecodeErr)(topic_validUtf8(t) ? DecodeErr_TOPIC_WILDCARD : DecodeErr_BAD_UTF8);
   }
-#line 395 "ts-src/mqtt/codec.ts"
+#line 402 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }
 
 static DecodeErr codec_decodePublish(rt_bytes body, uint8_t flags, Packet *out) {
-  out->qos = (uint8_t)((flags >> 1) & 3);
+  uint8_t qos = (uint8_t)((flags >> 1) & 3);
+  out->qos = qos;
   out->dup = (flags & packet_PUBLISH_DUP) != 0;
   out->retain = (flags & packet_PUBLISH_RETAIN) != 0;
-  int32_t end = codec_fieldEnd(body, 0);
-  if (end < 0) {
+  // The topic name with its 2-byte length (fieldEnd(body, 0), written out
+  // so that the reads and views below need no bounds checks).
+  if (body.len < 2) {
     return DecodeErr_STRING_OVERRUN;
   }
-#line 404 "ts-src/mqtt/codec.ts"
-  uint32_t at = (uint32_t)end;
-  out->topic = rt_subarray(body, 2, at);
+#line 413 "ts-src/mqtt/codec.ts"
+  uint32_t end = (uint32_t)(2 + ((body.p[0] << 8) | body.p[1]));
+  if (end > body.len) {
+    return DecodeErr_STRING_OVERRUN;
+  }
+#line 415 "ts-src/mqtt/codec.ts"
+  out->topic = rt_slice(body, 2, end);
   DecodeErr te = codec_topicNameErr(out->topic);
   if (te != DecodeErr_OK) {
     return te;
   }
-#line 408 "ts-src/mqtt/codec.ts"
-  if (out->qos > 0) {
-    if ((body.len - at) < 2) {
-      return DecodeErr_BAD_LENGTH; // at <= length
-    }
-#line 410 "ts-src/mqtt/codec.ts"
-    out->packetId = codec_readU16(body, at);
-    if (out->packetId == 0) {
-      return DecodeErr_ZERO_PACKET_ID;
-    }
-#line 412 "ts-src/mqtt/codec.ts"
-    at = at + 2u;
+#line 418 "ts-src/mqtt/codec.ts"
+  if (qos == 0) {
+    out->payload = rt_slice_from(body, end);
+    return DecodeErr_OK;
   }
-  out->payload = rt_subarray(body, at, UINT32_MAX);
+  if ((body.len - end) < 2) {
+    return DecodeErr_BAD_LENGTH;
+  }
+#line 423 "ts-src/mqtt/codec.ts"
+  out->packetId = (uint16_t)((body.p[end + 0] << 8) | body.p[end + 1]); // end + k: the form proven in range
+  if (out->packetId == 0) {
+    return DecodeErr_ZERO_PACKET_ID;
+  }
+#line 425 "ts-src/mqtt/codec.ts"
+  out->payload = rt_slice_from(body, end + 2);
   return DecodeErr_OK;
 }
 
 static DecodeErr codec_decodeConnack(rt_bytes body, Packet *out) {
+  if (body.len < 2) {
+    return DecodeErr_BAD_LENGTH; // checked already: unchecked reads below
+  }
   // Only bit 0 (session present) of the acknowledge flags is defined.
-  if ((rt_bytes_get(body, 0) & 0xfe) != 0) {
+#line 432 "ts-src/mqtt/codec.ts"
+  if ((body.p[0] & 0xfe) != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 421 "ts-src/mqtt/codec.ts"
-  out->sessionPresent = rt_bytes_get(body, 0) == 1;
-  out->returnCode = rt_bytes_get(body, 1);
+#line 433 "ts-src/mqtt/codec.ts"
+  out->sessionPresent = body.p[0] == 1;
+  out->returnCode = body.p[1];
   if (out->returnCode > codec_MAX_CONNACK_CODE) {
     return DecodeErr_BAD_RETURN_CODE;
   }
-#line 424 "ts-src/mqtt/codec.ts"
+#line 436 "ts-src/mqtt/codec.ts"
   if (out->sessionPresent && out->returnCode != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 425 "ts-src/mqtt/codec.ts"
+#line 437 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }

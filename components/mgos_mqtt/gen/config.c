@@ -50,7 +50,7 @@ static mgos_config config_scratch;
 #line 130 "ts-src/config/config.ts"
 static config_state config_st;
 
-#line 671 "ts-src/config/config.ts"
+#line 678 "ts-src/config/config.ts"
 static ServerAddr config_serverScratch;
 
 /* Sets the fields of a zeroed mgos_config to their initial values. */
@@ -700,92 +700,99 @@ static bool config_userPairsOk(rt_bytes v) {
  */
 #line 627 "ts-src/config/config.ts"
 server_err config_splitServer(rt_bytes v, ServerAddr *a) {
-  a->hostStart = 0;
-  a->hostEnd = v.len;
-  a->portStart = v.len + 1u;
+  // Locals, stored once: cheaper than updating `a` field by field.
+  uint32_t n = v.len;
+  uint32_t hs = 0;
+  uint32_t he = n;
+  uint32_t ps = n + 1u;
   a->port = 0;
-  if (v.len > 0 && v.p[0] == 0x5b) {
+  if (n > 0 && v.p[0] == 0x5b) {
     uint32_t close = 0;
-    for (uint32_t i = 1; i < v.len && close == 0; i++) {
+    for (uint32_t i = 1; i < n && close == 0; i++) {
       if (v.p[i] == 0x5d) {
         close = i;
       }
     }
-#line 637 "ts-src/config/config.ts"
-    if (close == 0 || ((((int64_t)close + 1) < v.len) && v.p[close + 1] != 0x3a)) {
+    // close < n, so close + 1 does not wrap.
+#line 640 "ts-src/config/config.ts"
+    uint32_t after = close + 1u;
+    if (close == 0 || (after < n && v.p[after] != 0x3a)) {
       return server_err_BRACKET;
     }
-#line 638 "ts-src/config/config.ts"
-    a->hostStart = 1;
-    a->hostEnd = close;
-    if (((int64_t)close + 1) < v.len) {
-      a->portStart = close + 2u;
+#line 642 "ts-src/config/config.ts"
+    hs = 1;
+    he = close;
+    if (after < n) {
+      ps = close + 2u;
     }
-#line 641 "ts-src/config/config.ts"
+#line 645 "ts-src/config/config.ts"
   } else {
     uint32_t colons = 0;
     uint32_t last = 0;
-    for (uint32_t i = 0; i < v.len; i++) {
+    for (uint32_t i = 0; i < n; i++) {
       if (v.p[i] == 0x3a) {
         colons++;
         last = i;
       }
     }
     if (colons == 1) {
-      a->hostEnd = last;
-      a->portStart = last + 1u;
+      he = last;
+      ps = last + 1u;
     }
   }
-  if (a->hostEnd <= a->hostStart) {
+  a->hostStart = hs;
+  a->hostEnd = he;
+  a->portStart = ps;
+  if (he <= hs) {
     return server_err_NO_HOST;
   }
-#line 656 "ts-src/config/config.ts"
-  if ((a->hostEnd - a->hostStart) > CONFIG_MGOS_MQTT_MAX_HOST_LEN) {
+#line 663 "ts-src/config/config.ts"
+  if ((he - hs) > CONFIG_MGOS_MQTT_MAX_HOST_LEN) {
     return server_err_HOST_LONG;
   }
-#line 657 "ts-src/config/config.ts"
-  if (a->portStart > v.len) {
+#line 664 "ts-src/config/config.ts"
+  if (ps > n) {
     return server_err_OK;
   }
-#line 658 "ts-src/config/config.ts"
-  rt_bytes p = rt_subarray(v, a->portStart, UINT32_MAX);
+#line 665 "ts-src/config/config.ts"
+  rt_bytes p = rt_slice_from(v, ps);
   if (p.len == 0) {
     return server_err_NO_PORT;
   }
-#line 660 "ts-src/config/config.ts"
+#line 667 "ts-src/config/config.ts"
   uint32_t port = 0;
   for (uint32_t i = 0; i < p.len; i++) {
     uint8_t d = p.p[i];
     if (d < 0x30 || d > 0x39) {
       return server_err_PORT_NOT_NUMBER;
     }
-#line 664 "ts-src/config/config.ts"
+#line 671 "ts-src/config/config.ts"
     if (port <= 65535) {
       port = (uint32_t)((int32_t)(port * 10) + (d - 0x30));
     }
   }
-#line 666 "ts-src/config/config.ts"
+#line 673 "ts-src/config/config.ts"
   if (port == 0 || port > 65535) {
     return server_err_PORT_RANGE;
   }
-#line 667 "ts-src/config/config.ts"
+#line 674 "ts-src/config/config.ts"
   a->port = port;
   return server_err_OK;
 }
 
 /** A server address (splitServer) with a message naming the key when it is wrong. */
-#line 674 "ts-src/config/config.ts"
+#line 681 "ts-src/config/config.ts"
 static config_err config_check_server(int32_t s, int32_t k, bool json, rt_bytes v) {
   if (v.len == 0) {
     return config_err_OK;
   }
-#line 676 "ts-src/config/config.ts"
+#line 683 "ts-src/config/config.ts"
   ServerAddr *a = &config_serverScratch;
   server_err e = config_splitServer(v, a);
   if (e == server_err_OK) {
     return config_err_OK;
   }
-#line 679 "ts-src/config/config.ts"
+#line 686 "ts-src/config/config.ts"
   config_value_msg(s, k, json);
   if (e == server_err_HOST_LONG) {
     config_msg_lit(RT_LIT("the host name is "));
@@ -810,14 +817,14 @@ static config_err config_check_server(int32_t s, int32_t k, bool json, rt_bytes 
   config_msg_quote(v);
   if (e == server_err_BRACKET) {
     config_msg_lit(RT_LIT("\": expected [IPv6 address] or [IPv6 address]:port"));
-#line 702 "ts-src/config/config.ts"
+#line 709 "ts-src/config/config.ts"
   } else if (e == server_err_NO_HOST) {
     config_msg_lit(RT_LIT("\" has no host name"));
-#line 703 "ts-src/config/config.ts"
+#line 710 "ts-src/config/config.ts"
   } else {
     config_msg_lit(RT_LIT("\" has no port after ':'"));
   }
-#line 704 "ts-src/config/config.ts"
+#line 711 "ts-src/config/config.ts"
   return config_err_INVALID;
 }
 
@@ -856,7 +863,7 @@ static config_err config_check_section(mgos_config *cfg, int32_t s) {
 
 // ---- whole files ----
 /** Starts a change: the scratch copy becomes the live configuration (in a batch it already holds the batch's changes). */
-#line 743 "ts-src/config/config.ts"
+#line 750 "ts-src/config/config.ts"
 static void config_begin(void) {
   if (!config_st.batch) {
     config_scratch = *config_live();
@@ -871,11 +878,11 @@ static config_err config_commit_scratch(bool whole) {
   if (whole) {
     r = config_check_section(&config_scratch, 0);
   }
-#line 755 "ts-src/config/config.ts"
+#line 762 "ts-src/config/config.ts"
   if (whole && r == config_err_OK) {
     r = config_check_section(&config_scratch, 1);
   }
-#line 756 "ts-src/config/config.ts"
+#line 763 "ts-src/config/config.ts"
   if (r == config_err_OK) {
     config_compact(&config_scratch);
     config_live_cfg = config_scratch;
@@ -894,7 +901,7 @@ static config_err config_finish(config_err r, bool whole) {
     if (res != config_err_OK) {
       config_st.batch_failed = true;
     }
-#line 772 "ts-src/config/config.ts"
+#line 779 "ts-src/config/config.ts"
   } else if (res == config_err_OK) {
     res = config_commit_scratch(whole);
   }
@@ -919,12 +926,12 @@ static config_err config_batch_commit(void) {
   if (!config_st.batch) {
     return config_st.last;
   }
-#line 794 "ts-src/config/config.ts"
+#line 801 "ts-src/config/config.ts"
   config_st.batch = false;
   if (config_st.batch_failed) {
     return config_st.last;
   }
-#line 796 "ts-src/config/config.ts"
+#line 803 "ts-src/config/config.ts"
   config_msg_clear();
   config_err r = config_commit_scratch(true);
   config_st.last = r;
@@ -938,12 +945,12 @@ static config_err config_parse_section(int32_t s) {
   if (t == json_tok_RBRACE) {
     return config_err_OK;
   }
-#line 807 "ts-src/config/config.ts"
+#line 814 "ts-src/config/config.ts"
   for (; ; ) {
     if (t != json_tok_STRING) {
       return config_expected(RT_LIT("a key"));
     }
-#line 809 "ts-src/config/config.ts"
+#line 816 "ts-src/config/config.ts"
     int32_t k = config_gen_key_find(config_take_key());
     if (k < 0) {
       config_loc_msg(lx->start);
@@ -956,42 +963,42 @@ static config_err config_parse_section(int32_t s) {
     if (json_lexer_next(lx) != json_tok_COLON) {
       return config_expected(RT_LIT("':'"));
     }
-#line 819 "ts-src/config/config.ts"
+#line 826 "ts-src/config/config.ts"
     json_lexer_next(lx);
     config_err r = config_apply(s, k, true, RT_NOBYTES);
     if (r != config_err_OK) {
       return r;
     }
-#line 822 "ts-src/config/config.ts"
+#line 829 "ts-src/config/config.ts"
     t = json_lexer_next(lx);
     if (t == json_tok_RBRACE) {
       return config_err_OK;
     }
-#line 824 "ts-src/config/config.ts"
+#line 831 "ts-src/config/config.ts"
     if (t != json_tok_COMMA) {
       return config_expected(RT_LIT("',' or '}'"));
     }
-#line 825 "ts-src/config/config.ts"
+#line 832 "ts-src/config/config.ts"
     t = json_lexer_next(lx);
   }
   return (config_err)0; /* not reached */
 }
 
-#line 829 "ts-src/config/config.ts"
+#line 836 "ts-src/config/config.ts"
 static config_err config_parse(rt_bytes data) {
   json_lexer *lx = &config_st.lx;
   json_lexer_reset(lx, data);
   if (json_lexer_next(lx) != json_tok_LBRACE) {
     return config_expected(RT_LIT("'{'"));
   }
-#line 833 "ts-src/config/config.ts"
+#line 840 "ts-src/config/config.ts"
   json_tok t = json_lexer_next(lx);
   if (t != json_tok_RBRACE) {
     for (; ; ) {
       if (t != json_tok_STRING) {
         return config_expected(RT_LIT("a section name"));
       }
-#line 837 "ts-src/config/config.ts"
+#line 844 "ts-src/config/config.ts"
       int32_t s = config_gen_section_find(config_take_key());
       if (s < 0) {
         config_loc_msg(lx->start);
@@ -1002,12 +1009,12 @@ static config_err config_parse(rt_bytes data) {
       if (json_lexer_next(lx) != json_tok_COLON) {
         return config_expected(RT_LIT("':'"));
       }
-#line 845 "ts-src/config/config.ts"
+#line 852 "ts-src/config/config.ts"
       if (json_lexer_next(lx) != json_tok_LBRACE) {
         if (lx->tok == json_tok_ERROR) {
           return config_lex_fail();
         }
-#line 847 "ts-src/config/config.ts"
+#line 854 "ts-src/config/config.ts"
         config_loc_msg(lx->start);
         config_msg_str(config_gen_section_name(s));
         config_msg_lit(RT_LIT(": expected an object, got "));
@@ -1018,23 +1025,23 @@ static config_err config_parse(rt_bytes data) {
       if (r != config_err_OK) {
         return r;
       }
-#line 855 "ts-src/config/config.ts"
+#line 862 "ts-src/config/config.ts"
       t = json_lexer_next(lx);
       if (t == json_tok_RBRACE) {
         break;
       }
-#line 857 "ts-src/config/config.ts"
+#line 864 "ts-src/config/config.ts"
       if (t != json_tok_COMMA) {
         return config_expected(RT_LIT("',' or '}'"));
       }
-#line 858 "ts-src/config/config.ts"
+#line 865 "ts-src/config/config.ts"
       t = json_lexer_next(lx);
     }
   }
   if (json_lexer_next(lx) != json_tok_EOF) {
     return config_expected(RT_LIT("end of input"));
   }
-#line 862 "ts-src/config/config.ts"
+#line 869 "ts-src/config/config.ts"
   return config_err_OK;
 }
 
@@ -1062,7 +1069,7 @@ config_err config_set(rt_bytes path, rt_bytes value) {
       dot = rt_i32_of(i);
     }
   }
-#line 887 "ts-src/config/config.ts"
+#line 894 "ts-src/config/config.ts"
   if (dot < 0) {
     config_msg_quote(path);
     config_msg_lit(RT_LIT(": expected section.key"));
@@ -1093,7 +1100,7 @@ static config_err config_set_arg(rt_bytes arg) {
       return config_set(rt_slice(arg, 0, i), rt_slice_from(arg, i + 1));
     }
   }
-#line 915 "ts-src/config/config.ts"
+#line 922 "ts-src/config/config.ts"
   config_begin();
   config_msg_quote(arg);
   config_msg_lit(RT_LIT(": expected section.key=value"));
@@ -1102,7 +1109,7 @@ static config_err config_set_arg(rt_bytes arg) {
 
 // ---- C API for the host program and firmware ----
 /** Loads the JSON text `json` (file `name`); returns 0 (config_err.OK) or the error code. @api */
-#line 924 "ts-src/config/config.ts"
+#line 931 "ts-src/config/config.ts"
 int mgos_mqtt_config_load_json(const char *name, const char *json) {
   return config_load(name, rt_str_bytes(json));
 }

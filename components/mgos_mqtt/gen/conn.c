@@ -6,12 +6,14 @@ static bool conn_timeIsSet(void);
 static bool mgos_mqtt_conn_wsOn(mgos_mqtt_conn *self);
 static mgos_config_mqtt *mgos_mqtt_conn_active(mgos_mqtt_conn *self);
 static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now);
+static void mgos_mqtt_conn_connectFailed(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self);
 static void mgos_mqtt_conn_applyTimeouts(mgos_mqtt_conn *self);
 static void mgos_mqtt_conn_syncOutbox(mgos_mqtt_conn *self);
 static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_config_mqtt *c);
 static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c);
 static void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now);
+static bool mgos_mqtt_conn_runConnectFn(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_mqtt *c);
 static void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now);
@@ -30,12 +32,13 @@ static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id);
 static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id);
 static rt_bytes mgos_mqtt_conn_filterOf(mgos_mqtt_conn *self, mgos_mqtt_handler *h);
 static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *p, int32_t tag);
-static int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud, rt_bytes filter);
+static uint32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud);
 static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i);
+static bool conn_connectFnStep(mgos_mqtt_conn *c, uint32_t now);
+static bool conn_isSet(const char *s);
 static rt_bytes conn_sb(const char *s);
-static bool conn_stringsFit(mgos_config_mqtt *c, const char *what);
+static bool conn_stringsFit(mgos_config_mqtt *c);
 static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf);
-static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload);
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud);
 static bool conn_onWsData(void *ud, rt_bytes data, uint32_t now);
 static bool conn_onWsOpen(void *ud, uint32_t now);
@@ -45,74 +48,65 @@ static void conn_logNumber(int32_t num);
 static mgos_mqtt_conn *conn_conn_alloc(int32_t from);
 
 static const char conn__s0[] = "time is not set, not connecting (mqtt.require_time)";
-static const char conn__s1[] = "ws_enable is set but WebSocket support is compiled out (CONFIG_MGOS_MQTT_WS_SUPPORT)";
-static const char conn__s2[] = "following the broker's Server Reference: ";
-static const char conn__s3[] = "connecting (mqtt1) to ";
-static const char conn__s4[] = "connecting to ";
-static const char conn__s5[] = "cannot start connecting to ";
-static const char conn__s6[] = "ssl_cert/ssl_key are set but ssl_ca_cert is not: TLS stays off (set ssl_ca_cert)";
-static const char conn__s7[] = "mqtt1.server is not set";
-static const char conn__s8[] = "mqtt.server is not set";
-static const char conn__s9[] = "bad server address (expected [v6addr]:port): ";
-static const char conn__s10[] = "server host empty or longer than MGOS_MQTT_MAX_HOST_LEN: ";
-static const char conn__s11[] = "bad server port in ";
-static const char conn__s12[] = "config: ";
-static const char conn__s13[] = "protocol_version 5, but MQTT 5 is compiled out (CONFIG_MGOS_MQTT_V5_SUPPORT)";
-static const char conn__s14[] = "connect failed to ";
-static const char conn__s15[] = "connect_fn closed the connection";
-static const char conn__s16[] = "connect_fn did not call mg_send_mqtt_handshake_opt";
-static const char conn__s17[] = "mg_send_mqtt_handshake_opt: not connected";
-static const char conn__s18[] = "switching to the backup server mqtt1: ";
-static const char conn__s19[] = "switching back to the main server mqtt: ";
-static const char conn__s20[] = "closing: MG_F_CLOSE_IMMEDIATELY";
-static const char conn__s21[] = "send failed";
-static const char conn__s22[] = "closing: MG_F_SEND_AND_CLOSE";
-static const char conn__s23[] = "connection closed with an error";
-static const char conn__s24[] = "connection closed by the server";
-static const char conn__s25[] = "server refused the connection: ";
-static const char conn__s26[] = "connected to ";
-static const char conn__s27[] = "disconnected: ";
-static const char conn__s28[] = "MGOS_MQTT_MAX_GLOBAL_HANDLERS reached, global handler not added";
-static const char conn__s29[] = "MGOS_MQTT_MAX_TOPIC_HANDLERS reached, handler not added for ";
-static const char conn__s30[] = "subscribe: QoS must be 0, 1 or 2 for ";
-static const char conn__s31[] = "subscribe: unknown MGOS_MQTT_SUB_* flags for ";
-static const char conn__s32[] = "subscribe: MGOS_MQTT_SUB_FRAGMENTS, but fragments are compiled out (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT) for ";
-static const char conn__s33[] = "unsub: not subscribed to ";
-static const char conn__s34[] = "publish: QoS must be 0, 1 or 2 for ";
-static const char conn__s35[] = "connect: mqtt.enable is false";
-static const char conn__s36[] = "set_max_qos: expected 0, 1, 2 or -1 (no override); unchanged";
-static const char conn__s37[] = "all MGOS_MQTT_MAX_CONNS connection slots are in use";
-static const char conn__s38[] = "mgos_mqtt_conn_create2: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
-static const char conn__s39[] = "mgos_mqtt_set_config: the config's strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
+static const char conn__s1[] = "following the broker's Server Reference: ";
+static const char conn__s2[] = "connecting (mqtt1) to ";
+static const char conn__s3[] = "connecting to ";
+static const char conn__s4[] = "connect failed: ";
+static const char conn__s5[] = "ssl_cert/ssl_key are set but ssl_ca_cert is not: TLS stays off (set ssl_ca_cert)";
+static const char conn__s6[] = "mqtt1.server not set or bad: ";
+static const char conn__s7[] = "mqtt.server not set or bad: ";
+static const char conn__s8[] = "config: ";
+static const char conn__s9[] = "connect_fn closed the connection";
+static const char conn__s10[] = "connect_fn did not call mg_send_mqtt_handshake_opt";
+static const char conn__s11[] = "mg_send_mqtt_handshake_opt: not connected";
+static const char conn__s12[] = "switching to the backup server mqtt1: ";
+static const char conn__s13[] = "switching back to the main server mqtt: ";
+static const char conn__s14[] = "closing: MG_F_CLOSE_IMMEDIATELY";
+static const char conn__s15[] = "send failed";
+static const char conn__s16[] = "closing: MG_F_SEND_AND_CLOSE";
+static const char conn__s17[] = "connection closed with an error";
+static const char conn__s18[] = "connection closed by the server";
+static const char conn__s19[] = "server refused the connection: ";
+static const char conn__s20[] = "connected to ";
+static const char conn__s21[] = "disconnected: ";
+static const char conn__s22[] = "MGOS_MQTT_MAX_GLOBAL_HANDLERS reached";
+static const char conn__s23[] = "MGOS_MQTT_MAX_TOPIC_HANDLERS reached: ";
+static const char conn__s24[] = "subscribe: unknown MGOS_MQTT_SUB_* flags for ";
+static const char conn__s25[] = "subscribe: MGOS_MQTT_SUB_FRAGMENTS, but fragments are compiled out (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT) for ";
+static const char conn__s26[] = "unsub: not subscribed to ";
+static const char conn__s27[] = "connect: mqtt.enable is false";
+static const char conn__s28[] = "set_max_qos: expected 0, 1, 2 or -1 (no override); unchanged";
+static const char conn__s29[] = "config strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
+static const char conn__s30[] = "MGOS_MQTT_MAX_CONNS reached";
 
-#line 1026 "ts-src/mgos/conn.ts"
+#line 1074 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
 
 /** parseServer's scratch (everything runs on the port's loop thread). */
-#line 1028 "ts-src/mgos/conn.ts"
+#line 1076 "ts-src/mgos/conn.ts"
 static ServerAddr conn_serverAddr;
 
-#line 1156 "ts-src/mgos/conn.ts"
+#line 1204 "ts-src/mgos/conn.ts"
 static LogText conn_logText;
 
 /* Sets the fields of a zeroed mgos_mqtt_conn to their initial values. */
-#line 131 "ts-src/mgos/conn.ts"
+#line 134 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
-  Session_init(&self->session);
-  mgos_config_mqtt_init(&self->cfg);
-  mgos_config_mqtt_init(&self->cfg1);
-  mg_mqtt_message_init(&self->msg);
-  for (uint32_t i = 0; i != session5_V5_ONE; i++) mgos_mqtt_props_init(&self->props5s[i]); /* != : N may be a Kconfig 0 */
-  for (uint32_t i = 0; i != session5_V5_ONE; i++) mgos_mqtt_v5_info_init(&self->info5s[i]); /* != : N may be a Kconfig 0 */
-  mgos_mqtt_dropped_init(&self->dropped);
-  ConnectOptions_init(&self->hs);
   self->nextTag = 1;
   self->userMaxQos = -1;
+  mg_mqtt_message_init(&self->msg);
+  mgos_mqtt_dropped_init(&self->dropped);
+  ConnectOptions_init(&self->hs);
+  mgos_config_mqtt_init(&self->cfg);
+  mgos_config_mqtt_init(&self->cfg1);
+  for (uint32_t i = 0; i != session5_V5_ONE; i++) mgos_mqtt_props_init(&self->props5s[i]); /* != : N may be a Kconfig 0 */
+  for (uint32_t i = 0; i != session5_V5_ONE; i++) mgos_mqtt_v5_info_init(&self->info5s[i]); /* != : N may be a Kconfig 0 */
   for (uint32_t i = 0; i != options_WS_ONE; i++) WsLink_init(&self->wss[i]); /* != : N may be a Kconfig 0 */
+  Session_init(&self->session);
 }
 
 /* Sets the fields of a zeroed ConnTable to their initial values. */
-#line 1022 "ts-src/mgos/conn.ts"
+#line 1070 "ts-src/mgos/conn.ts"
 void ConnTable_init(ConnTable *self) {
   for (uint32_t i = 0; i != CONFIG_MGOS_MQTT_MAX_CONNS; i++) mgos_mqtt_conn_init(&self->conns[i]); /* != : N may be a Kconfig 0 */
 }
@@ -136,7 +130,7 @@ static bool conn_timeIsSet(void) {
 
 /** The WebSocket link carries this connection (never when compiled out:
    *  the linker then drops the link's code). */
-#line 207 "ts-src/mgos/conn.ts"
+#line 217 "ts-src/mgos/conn.ts"
 static bool mgos_mqtt_conn_wsOn(mgos_mqtt_conn *self) {
   return CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0 && WsLink_active(&self->wss[0]);
 }
@@ -148,7 +142,6 @@ uint32_t mgos_mqtt_conn_unsentBytes(mgos_mqtt_conn *self) {
 }
 
 /** The config in use: mqtt, or mqtt1 after a failover. */
-#line 220 "ts-src/mgos/conn.ts"
 static mgos_config_mqtt *mgos_mqtt_conn_active(mgos_mqtt_conn *self) {
   return self->useBackup ? &self->cfg1 : &self->cfg;
 }
@@ -162,19 +155,19 @@ uint8_t mgos_mqtt_conn_effectiveMaxQos(mgos_mqtt_conn *self) {
   if (q <= 0) {
     return 0;
   }
-#line 231 "ts-src/mgos/conn.ts"
+#line 239 "ts-src/mgos/conn.ts"
   return (uint8_t)((q >= 2) ? 2 : 1);
 }
 
 // ---------------------------------------------------------------- connecting
 /** Starts a connection attempt now, unless one is under way or up. */
-#line 237 "ts-src/mgos/conn.ts"
+#line 245 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   self->reconnectPending = false;
   if (self->net != NetState_IDLE) {
     return;
   }
-#line 240 "ts-src/mgos/conn.ts"
+#line 248 "ts-src/mgos/conn.ts"
   self->session.now = now;
   mgos_mqtt_conn_refreshSys(self);
   mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
@@ -184,15 +177,15 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s0, RT_NOBYTES);
     }
-#line 247 "ts-src/mgos/conn.ts"
+#line 255 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_failed(self, now);
     return;
   }
   if (CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE == 0 && c->ws_enable) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, conn__s1, RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, port_COMPILED_OUT, RT_LIT("CONFIG_MGOS_MQTT_WS_SUPPORT, for ws_enable"));
     }
-#line 252 "ts-src/mgos/conn.ts"
+#line 260 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_failed(self, now);
     return;
   }
@@ -204,10 +197,10 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   rt_bytes ref = (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? mqtt5_serverReferenceTarget(&self->session) : RT_NOBYTES;
   if (ref.len > 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-      port_logMsg(LogLevel_INFO, conn__s2, ref);
+      port_logMsg(LogLevel_INFO, conn__s1, ref);
     }
   }
-#line 262 "ts-src/mgos/conn.ts"
+#line 270 "ts-src/mgos/conn.ts"
   if (!mgos_mqtt_conn_parseServer(self, (ref.len > 0) ? ref : conn_sb(c->server), c)) {
     mgos_mqtt_conn_failed(self, now);
     return;
@@ -219,23 +212,29 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   if (CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0) {
     WsLink_reset(&self->wss[0]);
   }
-#line 271 "ts-src/mgos/conn.ts"
+#line 279 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTING);
   // The server this attempt goes to (a Server Reference's, not the configured one).
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-    port_logMsg(LogLevel_INFO, self->useBackup ? conn__s3 : conn__s4, (ref.len > 0) ? ref : conn_sb(c->server));
+    port_logMsg(LogLevel_INFO, self->useBackup ? conn__s2 : conn__s3, (ref.len > 0) ? ref : conn_sb(c->server));
   }
-#line 274 "ts-src/mgos/conn.ts"
+#line 282 "ts-src/mgos/conn.ts"
   self->net = NetState_CONNECTING;
   if (port_netConnect(self->slot, rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls ? self->slot : (-1)) < 0) {
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, conn__s5, conn_sb(c->server));
-    }
-#line 277 "ts-src/mgos/conn.ts"
-    self->net = NetState_IDLE;
-    mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
-    mgos_mqtt_conn_failed(self, now);
+    mgos_mqtt_conn_connectFailed(self, now);
   }
+}
+
+/** The TCP connect could not start or failed: a connect error, then a retry with backoff. */
+#line 287 "ts-src/mgos/conn.ts"
+static void mgos_mqtt_conn_connectFailed(mgos_mqtt_conn *self, uint32_t now) {
+  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+    port_logMsg(LogLevel_ERROR, conn__s4, conn_sb(mgos_mqtt_conn_active(self)->server));
+  }
+#line 289 "ts-src/mgos/conn.ts"
+  self->net = NetState_IDLE;
+  mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
+  mgos_mqtt_conn_failed(self, now);
 }
 
 /** Re-reads the sections that follow the system config. */
@@ -243,15 +242,15 @@ static void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self) {
   if (self->followSys) {
     mgos_mqtt_conn_loadSysConfig(self);
   }
-#line 286 "ts-src/mgos/conn.ts"
+#line 297 "ts-src/mgos/conn.ts"
   if (self->followSys0) {
     self->cfg = *mgos_sys_config_get_mqtt();
   }
-#line 287 "ts-src/mgos/conn.ts"
+#line 298 "ts-src/mgos/conn.ts"
   if (self->followSys1) {
     self->cfg1 = *mgos_sys_config_get_mqtt1();
   }
-#line 288 "ts-src/mgos/conn.ts"
+#line 299 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_applyTimeouts(self);
 }
 
@@ -279,7 +278,7 @@ static void mgos_mqtt_conn_syncOutbox(mgos_mqtt_conn *self) {
   self->session.cfg.dropOldest = c->max_queue_drop_oldest;
   // The persistent outbox is opened once, before the first publish or connect.
   const char *where = self->cfg.outbox_persist;
-  if ((!self->persistTried && where != NULL) && (conn_sb(where).len > 0)) {
+  if (!self->persistTried && conn_isSet(where)) {
     self->persistTried = true;
     persist_attach(&self->session, self->slot, where);
   }
@@ -288,30 +287,24 @@ static void mgos_mqtt_conn_syncOutbox(mgos_mqtt_conn *self) {
 /** Splits `host`, `host:port`, `[v6]` or `[v6]:port` into host and port.
    *  Without a port: 8883 when TLS is configured, else 1883. */
 static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_config_mqtt *c) {
-  self->tls = (conn_sb(c->ssl_ca_cert).len > 0) || (conn_sb(c->ssl_psk_identity).len > 0);
+  self->tls = conn_isSet(c->ssl_ca_cert) || conn_isSet(c->ssl_psk_identity);
   // As in the reference, a client certificate alone does not turn TLS on:
   // say so, or a device would silently talk plain TCP.
-  if (!self->tls && ((conn_sb(c->ssl_cert).len > 0) || (conn_sb(c->ssl_key).len > 0))) {
+  if (!self->tls && (conn_isSet(c->ssl_cert) || conn_isSet(c->ssl_key))) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      port_logMsg(LogLevel_WARN, conn__s6, RT_NOBYTES);
+      port_logMsg(LogLevel_WARN, conn__s5, RT_NOBYTES);
     }
   }
-#line 330 "ts-src/mgos/conn.ts"
-  if (s.len == 0) {
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, self->useBackup ? conn__s7 : conn__s8, RT_NOBYTES);
-    }
-#line 332 "ts-src/mgos/conn.ts"
-    return false;
-  }
-  // The config loader refuses bad addresses; a firmware can still write the
-  // struct directly, so the connection checks again (the same splitter).
+  // The config loader refuses bad addresses (saying why); a firmware can
+  // still write the struct directly, so the connection checks again (the
+  // same splitter: an empty address has no host).
+#line 344 "ts-src/mgos/conn.ts"
   ServerAddr *a = &conn_serverAddr;
-  server_err e = config_splitServer(s, a);
-  if (e != server_err_OK) {
+  if (config_splitServer(s, a) != server_err_OK) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, (e == server_err_BRACKET) ? conn__s9 : (e == server_err_NO_HOST || e == server_err_HOST_LONG) ? conn__s10 : conn__s11, s);
+      port_logMsg(LogLevel_ERROR, self->useBackup ? conn__s6 : conn__s7, s);
     }
+#line 347 "ts-src/mgos/conn.ts"
     return false;
   }
   rt_bytes h = rt_subarray(s, a->hostStart, a->hostEnd);
@@ -324,17 +317,13 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
 /** Copies the config's protocol settings into the session. */
 static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c) {
   SessionConfig *sc = &self->session.cfg;
-  rt_bytes cid = conn_sb(c->client_id);
-  if (cid.len == 0) {
-    cid = rt_str_bytes(port_deviceId());
-  }
-#line 356 "ts-src/mgos/conn.ts"
+  rt_bytes cid = rt_str_bytes(conn_isSet(c->client_id) ? c->client_id : port_deviceId());
   const char *err = SessionConfig_setStrings(sc, cid, conn_sb(c->user), conn_sb(c->pass), conn_sb(c->will_topic), conn_sb(c->will_message));
   if (err != NULL) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, conn__s12, rt_str_bytes(err));
+      port_logMsg(LogLevel_ERROR, conn__s8, rt_str_bytes(err));
     }
-#line 359 "ts-src/mgos/conn.ts"
+#line 363 "ts-src/mgos/conn.ts"
     return false;
   }
   int32_t ka = c->keep_alive;
@@ -347,9 +336,9 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
   sc->dropOldest = c->max_queue_drop_oldest;
   if (c->protocol_version == 5 && CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, conn__s13, RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, port_COMPILED_OUT, RT_LIT("CONFIG_MGOS_MQTT_V5_SUPPORT, for protocol_version 5"));
     }
-#line 371 "ts-src/mgos/conn.ts"
+#line 375 "ts-src/mgos/conn.ts"
     return false;
   }
   sc->version = (uint8_t)((c->protocol_version == 5) ? 5 : 4);
@@ -363,64 +352,85 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
 /** The port finished (or failed) the TCP connect. */
 static void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now) {
   (void)err;
-#line 383 "ts-src/mgos/conn.ts"
+#line 387 "ts-src/mgos/conn.ts"
   if (self->net != NetState_CONNECTING) {
     return;
   }
-#line 384 "ts-src/mgos/conn.ts"
+#line 388 "ts-src/mgos/conn.ts"
   self->session.now = now;
   if (!ok) {
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, conn__s14, conn_sb(mgos_mqtt_conn_active(self)->server));
-    }
-#line 387 "ts-src/mgos/conn.ts"
-    self->net = NetState_IDLE;
-    mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
-    mgos_mqtt_conn_failed(self, now);
+    mgos_mqtt_conn_connectFailed(self, now);
     return;
   }
   self->net = NetState_OPEN;
+  mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
   // ws_enable: the HTTP Upgrade first; a valid 101 calls onWsOpen, which comes back here.
-  if ((CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0 && mgos_mqtt_conn_active(self)->ws_enable) && !WsLink_isOpen(&self->wss[0])) {
-    if (!WsLink_begin(&self->wss[0], rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls, conn_sb(mgos_mqtt_conn_active(self)->ws_path), now)) {
+  if ((CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0 && c->ws_enable) && !WsLink_isOpen(&self->wss[0])) {
+    if (!WsLink_begin(&self->wss[0], rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls, conn_sb(c->ws_path), now)) {
       mgos_mqtt_conn_dropWs(self, now);
-#line 396 "ts-src/mgos/conn.ts"
+#line 398 "ts-src/mgos/conn.ts"
     } else {
       mgos_mqtt_conn_service(self, now);
     }
-#line 397 "ts-src/mgos/conn.ts"
+#line 399 "ts-src/mgos/conn.ts"
     return;
   }
-  mgos_mqtt_connect_fn_t f = self->connectFn;
-  if (f != NULL) {
-    mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
-    mgos_mqtt_conn_fillHandshakeOpts(self, c);
-    const char *cid = c->client_id;
-    const char *tmp = (cid != NULL && (rt_str_bytes(cid).len > 0)) ? cid : port_deviceId();
-    f(&self->nc, tmp, &self->hsOpts, self->connectFnArg);
-    // A connect_fn that gave up (e.g. could not sign its token) closes.
-#line 406 "ts-src/mgos/conn.ts"
-    if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & (MG_F_CLOSE_IMMEDIATELY | MG_F_SEND_AND_CLOSE)) != 0)) {
-      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-        port_logMsg(LogLevel_WARN, conn__s15, RT_NOBYTES);
-      }
-#line 408 "ts-src/mgos/conn.ts"
-      mgos_mqtt_conn_dropTransport(self, now);
+  ConnectStepFn step = self->connectStep;
+  if (step != NULL) {
+    if (!step(self, now)) {
       return;
     }
-    if (self->net == NetState_OPEN && self->session.state == SessionState_DISCONNECTED) {
-      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        port_logMsg(LogLevel_ERROR, conn__s16, RT_NOBYTES);
-      }
-#line 413 "ts-src/mgos/conn.ts"
-      mgos_mqtt_conn_dropTransport(self, now);
-      return;
-    }
+#line 404 "ts-src/mgos/conn.ts"
   } else if (!Session_connect(&self->session, now)) {
     mgos_mqtt_conn_dropTransport(self, now);
     return;
   }
   mgos_mqtt_conn_service(self, now);
+}
+
+/** The CONNECT of an application's connect_fn (onTcpConnect through
+   *  connectStep); false when the connection was dropped. */
+static bool mgos_mqtt_conn_runConnectFn(mgos_mqtt_conn *self, uint32_t now) {
+  mgos_mqtt_connect_fn_t f = self->connectFn;
+  if (f == NULL) {
+    // A C caller removed it with NULL: the library's own CONNECT.
+    if (Session_connect(&self->session, now)) {
+      return true;
+    }
+#line 418 "ts-src/mgos/conn.ts"
+    mgos_mqtt_conn_dropTransport(self, now);
+    return false;
+  }
+  mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
+  mgos_mqtt_conn_fillHandshakeOpts(self, c);
+  const char *tmp = conn_isSet(c->client_id) ? c->client_id : port_deviceId();
+  f(&self->nc, tmp, &self->hsOpts, self->connectFnArg);
+  // A connect_fn that gave up (e.g. could not sign its token) closes.
+#line 425 "ts-src/mgos/conn.ts"
+  if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & (MG_F_CLOSE_IMMEDIATELY | MG_F_SEND_AND_CLOSE)) != 0)) {
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      port_logMsg(LogLevel_WARN, conn__s9, RT_NOBYTES);
+    }
+#line 427 "ts-src/mgos/conn.ts"
+    mgos_mqtt_conn_dropTransport(self, now);
+    return false;
+  }
+  if (self->net == NetState_OPEN && self->session.state == SessionState_DISCONNECTED) {
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      port_logMsg(LogLevel_ERROR, conn__s10, RT_NOBYTES);
+    }
+#line 432 "ts-src/mgos/conn.ts"
+    mgos_mqtt_conn_dropTransport(self, now);
+    return false;
+  }
+  return true;
+}
+
+/** Sets the application's connect_fn (and the step that runs it). */
+void mgos_mqtt_conn_setConnectFn(mgos_mqtt_conn *self, mgos_mqtt_connect_fn_t fn, void *fnArg) {
+  self->connectFn = fn;
+  self->connectFnArg = fnArg;
+  self->connectStep = conn_connectFnStep;
 }
 
 /** The options a connect_fn receives, from the config (NULL = not set). */
@@ -430,13 +440,13 @@ static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_m
   if (c->will_retain) {
     flags = (uint8_t)(flags | MG_MQTT_WILL_RETAIN);
   }
-#line 428 "ts-src/mgos/conn.ts"
+#line 450 "ts-src/mgos/conn.ts"
   o->flags = flags;
   int32_t ka = c->keep_alive;
   o->keep_alive = (uint16_t)((ka <= 0) ? 0 : ((ka >= 65535) ? 65535 : (uint16_t)ka));
-  o->user_name = (conn_sb(c->user).len > 0) ? c->user : NULL;
-  o->password = (conn_sb(c->pass).len > 0) ? c->pass : NULL;
-  bool will = (conn_sb(c->will_topic).len > 0) && (conn_sb(c->will_message).len > 0);
+  o->user_name = conn_isSet(c->user) ? c->user : NULL;
+  o->password = conn_isSet(c->pass) ? c->pass : NULL;
+  bool will = conn_isSet(c->will_topic) && conn_isSet(c->will_message);
   o->will_topic = will ? c->will_topic : NULL;
   o->will_message = will ? c->will_message : NULL;
 }
@@ -445,9 +455,9 @@ static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_m
 bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_send_mqtt_handshake_opts *o) {
   if (self->net != NetState_OPEN) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, conn__s17, RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, conn__s11, RT_NOBYTES);
     }
-#line 442 "ts-src/mgos/conn.ts"
+#line 464 "ts-src/mgos/conn.ts"
     return false;
   }
   ConnectOptions *h = &self->hs;
@@ -468,7 +478,7 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
   if (h->willQos > 2) {
     h->willQos = 2;
   }
-#line 460 "ts-src/mgos/conn.ts"
+#line 482 "ts-src/mgos/conn.ts"
   h->willRetain = (o->flags & MG_MQTT_WILL_RETAIN) != 0;
   h->cleanSession = (o->flags & MG_MQTT_CLEAN_SESSION) != 0;
   // The session's clean_session decides what survives a disconnect.
@@ -480,14 +490,14 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
 
 // ---------------------------------------------------------------- failures and backoff
 /** An attempt failed or the connection ended: schedule the next one. */
-#line 472 "ts-src/mgos/conn.ts"
+#line 494 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now) {
   // Callers set net to IDLE themselves: a handler run before this point may
   // already have started a new attempt, and that socket must not be orphaned.
   if ((!self->wantConnect || self->net != NetState_IDLE) || self->reconnectPending) {
     return;
   }
-#line 476 "ts-src/mgos/conn.ts"
+#line 498 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_scheduleReconnect(self, now);
 }
 
@@ -499,29 +509,29 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
     maxMs = self->maxMs[(uint32_t)(self->useBackup ? 1 : 0)];
     self->delayMs = 0;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      port_logMsg(LogLevel_WARN, self->useBackup ? conn__s18 : conn__s19, conn_sb(mgos_mqtt_conn_active(self)->server));
+      port_logMsg(LogLevel_WARN, self->useBackup ? conn__s12 : conn__s13, conn_sb(mgos_mqtt_conn_active(self)->server));
     }
   }
-#line 488 "ts-src/mgos/conn.ts"
+#line 510 "ts-src/mgos/conn.ts"
   uint32_t minMs = self->minMs[(uint32_t)(self->useBackup ? 1 : 0)];
   if (maxMs < minMs) {
     maxMs = minMs;
   }
-#line 490 "ts-src/mgos/conn.ts"
+#line 512 "ts-src/mgos/conn.ts"
   uint32_t d = (self->delayMs == 0) ? minMs : (self->delayMs * 2u);
   // Doubling past 2^31 would wrap; the clamp below keeps it at max anyway.
   if (self->delayMs > 0x7fffffff) {
     d = maxMs;
   }
-#line 493 "ts-src/mgos/conn.ts"
+#line 515 "ts-src/mgos/conn.ts"
   if (d < minMs) {
     d = minMs;
   }
-#line 494 "ts-src/mgos/conn.ts"
+#line 516 "ts-src/mgos/conn.ts"
   if (d > maxMs) {
     d = maxMs;
   }
-#line 495 "ts-src/mgos/conn.ts"
+#line 517 "ts-src/mgos/conn.ts"
   self->delayMs = d;
   self->lastDelayMs = conn_jitter(d);
   self->reconnectAt = now + self->lastDelayMs;
@@ -533,20 +543,20 @@ static bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self) {
   if (self->useBackup) {
     return true;
   }
-#line 504 "ts-src/mgos/conn.ts"
+#line 526 "ts-src/mgos/conn.ts"
   return self->hasCfg1 && self->cfg1.enable;
 }
 
 // ---------------------------------------------------------------- I/O
 /** Writes what the session has queued and closes when it asks to. */
-#line 510 "ts-src/mgos/conn.ts"
+#line 532 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
   Session *s = &self->session;
   if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & MG_F_CLOSE_IMMEDIATELY) != 0)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-      port_logMsg(LogLevel_INFO, conn__s20, RT_NOBYTES);
+      port_logMsg(LogLevel_INFO, conn__s14, RT_NOBYTES);
     }
-#line 514 "ts-src/mgos/conn.ts"
+#line 536 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
     return;
   }
@@ -558,26 +568,26 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
     int32_t n = port_netSend(self->slot, Session_txView(s));
     if (n < 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        port_logMsg(LogLevel_ERROR, conn__s21, RT_NOBYTES);
+        port_logMsg(LogLevel_ERROR, conn__s15, RT_NOBYTES);
       }
-#line 525 "ts-src/mgos/conn.ts"
+#line 547 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropTransport(self, now);
       return;
     }
     if (n == 0) {
       break;
     }
-#line 529 "ts-src/mgos/conn.ts"
+#line 551 "ts-src/mgos/conn.ts"
     Session_txConsumed(s, (uint32_t)n);
   }
   if (self->net == NetState_OPEN && Session_wantsClose(s)) {
     mgos_mqtt_conn_dropTransport(self, now);
-#line 532 "ts-src/mgos/conn.ts"
+#line 554 "ts-src/mgos/conn.ts"
   } else if ((self->net == NetState_OPEN && s->txLen == 0) && ((int32_t)(self->nc.flags & MG_F_SEND_AND_CLOSE) != 0)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-      port_logMsg(LogLevel_INFO, conn__s22, RT_NOBYTES);
+      port_logMsg(LogLevel_INFO, conn__s16, RT_NOBYTES);
     }
-#line 534 "ts-src/mgos/conn.ts"
+#line 556 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
@@ -594,30 +604,30 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
         Session_txConsumed(s, k);
       }
     }
-#line 548 "ts-src/mgos/conn.ts"
+#line 570 "ts-src/mgos/conn.ts"
     if (w->txLen == 0) {
       break;
     }
-#line 549 "ts-src/mgos/conn.ts"
+#line 571 "ts-src/mgos/conn.ts"
     int32_t n = port_netSend(self->slot, WsLink_txView(w));
     if (n < 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        port_logMsg(LogLevel_ERROR, conn__s21, RT_NOBYTES);
+        port_logMsg(LogLevel_ERROR, conn__s15, RT_NOBYTES);
       }
-#line 552 "ts-src/mgos/conn.ts"
+#line 574 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropTransport(self, now);
       return;
     }
     if (n == 0) {
       break;
     }
-#line 556 "ts-src/mgos/conn.ts"
+#line 578 "ts-src/mgos/conn.ts"
     WsLink_txConsumed(w, (uint32_t)n);
   }
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 559 "ts-src/mgos/conn.ts"
+#line 581 "ts-src/mgos/conn.ts"
   if (Session_wantsClose(s) && WsLink_isOpen(w)) {
     WsLink_close(w, WsCode_NORMAL, now);
     mgos_mqtt_conn_serviceWs(self, now);
@@ -629,12 +639,12 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
 }
 
 /** Drops a WebSocket connection; one that never got its 101 is a connect error. */
-#line 568 "ts-src/mgos/conn.ts"
+#line 590 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_dropWs(mgos_mqtt_conn *self, uint32_t now) {
   if (!self->wss[0].opened) {
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
-#line 570 "ts-src/mgos/conn.ts"
+#line 592 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_dropTransport(self, now);
 }
 
@@ -643,7 +653,7 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
   if (self->net != NetState_IDLE) {
     port_netClose(self->slot);
   }
-#line 576 "ts-src/mgos/conn.ts"
+#line 598 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -653,14 +663,14 @@ static void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t 
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 583 "ts-src/mgos/conn.ts"
+#line 605 "ts-src/mgos/conn.ts"
   if (mgos_mqtt_conn_wsOn(self)) {
     WsLink_onRecv(&self->wss[0], data, now);
-#line 584 "ts-src/mgos/conn.ts"
+#line 606 "ts-src/mgos/conn.ts"
   } else {
     Session_onRecv(&self->session, data, now);
   }
-#line 585 "ts-src/mgos/conn.ts"
+#line 607 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_service(self, now);
 }
 
@@ -668,19 +678,19 @@ static void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32
   if (self->net == NetState_IDLE) {
     return;
   }
-#line 590 "ts-src/mgos/conn.ts"
+#line 612 "ts-src/mgos/conn.ts"
   if (self->net == NetState_CONNECTING) {
     mgos_mqtt_conn_onTcpConnect(self, false, err, now);
     return;
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    port_logMsg(LogLevel_WARN, (err != 0) ? conn__s23 : conn__s24, RT_NOBYTES);
+    port_logMsg(LogLevel_WARN, (err != 0) ? conn__s17 : conn__s18, RT_NOBYTES);
   }
-#line 595 "ts-src/mgos/conn.ts"
+#line 617 "ts-src/mgos/conn.ts"
   if (mgos_mqtt_conn_wsOn(self) && !self->wss[0].opened) {
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
-#line 596 "ts-src/mgos/conn.ts"
+#line 618 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -693,7 +703,7 @@ static uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   }
   // MG_EV_POLL while a transport exists, as Mongoose's loop gives every
   // connection one per iteration (the shadows send state requests from it).
-#line 606 "ts-src/mgos/conn.ts"
+#line 628 "ts-src/mgos/conn.ts"
   if (self->net != NetState_IDLE && self->nGlobal > 0) {
     self->session.now = now;
     self->pollArg.now = port_wallTime();
@@ -703,7 +713,7 @@ static uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   if ((self->net == NetState_OPEN && mgos_mqtt_conn_wsOn(self)) && WsLink_expired(&self->wss[0], now)) {
     mgos_mqtt_conn_dropWs(self, now);
   }
-#line 613 "ts-src/mgos/conn.ts"
+#line 635 "ts-src/mgos/conn.ts"
   if (self->net == NetState_OPEN) {
     Session_tick(&self->session, now);
     mgos_mqtt_conn_service(self, now);
@@ -711,39 +721,39 @@ static uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
       wait = WsLink_nextIn(&self->wss[0], now, wait);
     }
     // The session's own deadlines (PINGREQ, PINGRESP, CONNACK) to the ms.
-#line 618 "ts-src/mgos/conn.ts"
+#line 640 "ts-src/mgos/conn.ts"
     if (self->net == NetState_OPEN) {
       wait = Session_nextTickIn(&self->session, now, wait);
     }
   }
   // Measured after the tick: a close it decided (CONNACK or keepalive timeout)
   // has just scheduled a reconnect, which must not wait a whole POLL_MAX_MS.
-#line 622 "ts-src/mgos/conn.ts"
+#line 644 "ts-src/mgos/conn.ts"
   if (self->reconnectPending) {
     int32_t left = rt_i32_of((self->reconnectAt - now));
     if (left <= 0) {
       wait = 0;
-#line 625 "ts-src/mgos/conn.ts"
+#line 647 "ts-src/mgos/conn.ts"
     } else if ((uint32_t)left < wait) {
       wait = (uint32_t)left;
     }
   }
-#line 627 "ts-src/mgos/conn.ts"
+#line 649 "ts-src/mgos/conn.ts"
   return wait;
 }
 
 // ---------------------------------------------------------------- events
-#line 632 "ts-src/mgos/conn.ts"
+#line 654 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
   if (!mgos_mqtt_conn_active(self)->cloud_events) {
     return;
   }
-#line 634 "ts-src/mgos/conn.ts"
+#line 656 "ts-src/mgos/conn.ts"
   self->cloudArg.type = MGOS_CLOUD_MQTT;
   port_eventTrigger(ev, &self->cloudArg);
 }
 
-/** Fills `msg` (ev_data) from a decoded packet. */
+/** Fills `msg` (ev_data) from a decoded packet (all zero but cmd without one). */
 static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   mg_mqtt_message *m = &self->msg;
   m->cmd = (ev >= 200) ? (ev - 200) : 0;
@@ -753,37 +763,40 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
   m->message_id = 0;
   m->reason_code = 0;
   m->props = NULL;
-  conn_setStr(m, RT_NOBYTES, RT_NOBYTES);
-  if (p == NULL) {
-    return;
-  }
-#line 650 "ts-src/mgos/conn.ts"
-  m->qos = p->qos;
-  m->len = rt_i32_of(p->totalLen);
-  m->connack_ret_code = p->returnCode;
-  m->message_id = p->packetId;
-  if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && Session_isV5(&self->session)) {
-    m->reason_code = mqtt5_reason5Of(&self->session, p);
-    mqtt5_fillProps(&self->props5s[0], &self->session);
-    m->props = &self->props5s[0];
-  }
-  if (p->type == PacketType_PUBLISH) {
-    conn_setStr(m, p->topic, p->payload);
-  }
-  // SUBACK: qos is the first filter's granted QoS (0x80: refused) and the
-  // payload holds every return code, one byte per filter (an extension:
-  // Mongoose left both empty).
-#line 663 "ts-src/mgos/conn.ts"
-  if (p->type == PacketType_SUBACK) {
-    m->qos = (p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80;
-    conn_setStr(m, RT_NOBYTES, p->codes);
-  }
   m->current_data_offset = 0;
   m->total_data_len = 0;
-  if (ev == SessionEvent_PUBLISH_PART || ev == SessionEvent_PUBLISH_SKIPPED) {
-    m->current_data_offset = self->session.rxPartOff;
-    m->total_data_len = self->session.rxPartTotal;
+  rt_bytes topic = RT_NOBYTES;
+  rt_bytes payload = RT_NOBYTES;
+  if (p != NULL) {
+    m->qos = p->qos;
+    m->len = rt_i32_of(p->totalLen);
+    m->connack_ret_code = p->returnCode;
+    m->message_id = p->packetId;
+    if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && Session_isV5(&self->session)) {
+      m->reason_code = mqtt5_reason5Of(&self->session, p);
+      mqtt5_fillProps(&self->props5s[0], &self->session);
+      m->props = &self->props5s[0];
+    }
+    if (p->type == PacketType_PUBLISH) {
+      topic = p->topic;
+      payload = p->payload;
+    }
+    // SUBACK: qos is the first filter's granted QoS (0x80: refused) and the
+    // payload holds every return code, one byte per filter (an extension:
+    // Mongoose left both empty).
+    if (p->type == PacketType_SUBACK) {
+      m->qos = (p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80;
+      payload = p->codes;
+    }
+    if (ev == SessionEvent_PUBLISH_PART || ev == SessionEvent_PUBLISH_SKIPPED) {
+      m->current_data_offset = self->session.rxPartOff;
+      m->total_data_len = self->session.rxPartTotal;
+    }
   }
+  m->topic.p = rt_cstr(topic);
+  m->topic.len = topic.len;
+  m->payload.p = rt_cstr(payload);
+  m->payload.len = payload.len;
 }
 
 static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
@@ -795,39 +808,39 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
   // handlers may reenter the API); DROPPED and OUTBOX_ROOM do not use it.
   if (((ev != SessionEvent_CONNACK && ev != SessionEvent_CLOSE) && ev != SessionEvent_DROPPED) && ev != SessionEvent_OUTBOX_ROOM) {
     // The PUBCOMP of an exchange the application runs is its own.
-#line 685 "ts-src/mgos/conn.ts"
+#line 716 "ts-src/mgos/conn.ts"
     if ((ev == SessionEvent_PUBREL && p != NULL) && mgos_mqtt_conn_appQos2Take(self, p->packetId)) {
       self->session.autoAck = false;
     }
-#line 686 "ts-src/mgos/conn.ts"
+#line 717 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_fillMsg(self, ev, p);
   }
   switch (ev) {
   case SessionEvent_CONNACK: {
     {
-#line 690 "ts-src/mgos/conn.ts"
+#line 721 "ts-src/mgos/conn.ts"
       if (p == NULL || p->returnCode != 0) {
         // The CLOSE that follows raises the connect-error event.
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-          port_logMsg(LogLevel_ERROR, conn__s25, rt_str_bytes(self->session.closeReason));
+          port_logMsg(LogLevel_ERROR, conn__s19, rt_str_bytes(self->session.closeReason));
         }
-#line 693 "ts-src/mgos/conn.ts"
+#line 724 "ts-src/mgos/conn.ts"
         return;
       }
       self->delayMs = 0;
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-        port_logMsg(LogLevel_INFO, conn__s26, conn_sb(mgos_mqtt_conn_active(self)->server));
+        port_logMsg(LogLevel_INFO, conn__s20, conn_sb(mgos_mqtt_conn_active(self)->server));
       }
-#line 697 "ts-src/mgos/conn.ts"
+#line 728 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTED);
       mgos_mqtt_conn_fillMsg(self, ev, p);
       break;
     }
   }
-#line 701 "ts-src/mgos/conn.ts"
+#line 732 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH: {
     {
-#line 702 "ts-src/mgos/conn.ts"
+#line 733 "ts-src/mgos/conn.ts"
       if (p == NULL || mgos_mqtt_conn_callTopics(self, ev, p, 0)) {
         toGlobal = false;
       } else {
@@ -838,52 +851,52 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
           mgos_mqtt_conn_appQos2Add(self, p->packetId);
         }
       }
-#line 710 "ts-src/mgos/conn.ts"
+#line 741 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 712 "ts-src/mgos/conn.ts"
+#line 743 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH_PART: {
     {
       // Fragments go only to handlers that asked for them; the first one
       // decides: when none matched, the session skips the message.
-#line 715 "ts-src/mgos/conn.ts"
+#line 746 "ts-src/mgos/conn.ts"
       toGlobal = false;
       if ((CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE != 0 && p != NULL) && mgos_mqtt_conn_callTopics(self, ev, p, 0)) {
         self->session.rxTake = true;
       }
-#line 717 "ts-src/mgos/conn.ts"
+#line 748 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 719 "ts-src/mgos/conn.ts"
+#line 750 "ts-src/mgos/conn.ts"
   case SessionEvent_PUBLISH_SKIPPED: {
     {
       // A topic cut short cannot be matched: global handlers only.
-#line 721 "ts-src/mgos/conn.ts"
+#line 752 "ts-src/mgos/conn.ts"
       bool whole = p != NULL && p->topic.len == self->session.rxTopicLen;
       if (whole && mgos_mqtt_conn_callTopics(self, ev, p, 0)) {
         toGlobal = false;
       }
-#line 723 "ts-src/mgos/conn.ts"
+#line 754 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 725 "ts-src/mgos/conn.ts"
+#line 756 "ts-src/mgos/conn.ts"
   case SessionEvent_SUBACK: {
     {
-#line 726 "ts-src/mgos/conn.ts"
+#line 757 "ts-src/mgos/conn.ts"
       if (mgos_mqtt_conn_callTopics(self, ev, NULL, self->session.evTag)) {
         toGlobal = false;
       }
-#line 727 "ts-src/mgos/conn.ts"
+#line 758 "ts-src/mgos/conn.ts"
       break;
     }
   }
-#line 729 "ts-src/mgos/conn.ts"
+#line 760 "ts-src/mgos/conn.ts"
   case SessionEvent_DROPPED: {
     {
-#line 730 "ts-src/mgos/conn.ts"
+#line 761 "ts-src/mgos/conn.ts"
       mgos_mqtt_dropped *d = &self->dropped;
       Session *s = &self->session;
       d->packet_id = s->evDropId;
@@ -897,18 +910,18 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
       break;
     }
   }
-#line 742 "ts-src/mgos/conn.ts"
+#line 773 "ts-src/mgos/conn.ts"
   case SessionEvent_OUTBOX_ROOM: {
     {
-#line 743 "ts-src/mgos/conn.ts"
+#line 774 "ts-src/mgos/conn.ts"
       arg = NULL;
       break;
     }
   }
-#line 746 "ts-src/mgos/conn.ts"
+#line 777 "ts-src/mgos/conn.ts"
   case SessionEvent_CLOSE: {
     {
-#line 747 "ts-src/mgos/conn.ts"
+#line 778 "ts-src/mgos/conn.ts"
       if (!self->session.wasConnected) {
         // Ended before an accepted CONNACK (refused, timed out, closed by the
         // server, e.g. a TLS 1.3 server refusing the client certificate).
@@ -916,25 +929,25 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
         return;
       }
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-        port_logMsg(LogLevel_INFO, conn__s27, rt_str_bytes(self->session.closeReason));
+        port_logMsg(LogLevel_INFO, conn__s21, rt_str_bytes(self->session.closeReason));
       }
-#line 754 "ts-src/mgos/conn.ts"
+#line 785 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_DISCONNECTED);
       mgos_mqtt_conn_fillMsg(self, ev, NULL);
       arg = NULL;
       break;
     }
   }
-#line 759 "ts-src/mgos/conn.ts"
+#line 790 "ts-src/mgos/conn.ts"
   default: {
     break;
   }
   }
-#line 762 "ts-src/mgos/conn.ts"
+#line 793 "ts-src/mgos/conn.ts"
   if (toGlobal) {
     mgos_mqtt_conn_callGlobalArg(self, ev, arg);
   }
-#line 763 "ts-src/mgos/conn.ts"
+#line 794 "ts-src/mgos/conn.ts"
   self->session.now = now;
 }
 
@@ -949,28 +962,29 @@ static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void 
   }
 }
 
-#line 775 "ts-src/mgos/conn.ts"
+#line 806 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id) {
   if (self->appQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     mgos_mqtt_conn_appQos2Take(self, self->appQos2[0]);
   }
-#line 777 "ts-src/mgos/conn.ts"
+#line 808 "ts-src/mgos/conn.ts"
   rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->appQos2Count, id);
   self->appQos2Count++;
 }
 
 /** Removes `id`; true when it was there. */
 static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id) {
-  for (uint32_t i = 0; i < self->appQos2Count; i++) {
+  uint32_t n = self->appQos2Count;
+  for (uint32_t i = 0; i < n; i++) {
     if (rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) != id) {
       continue;
     }
-#line 785 "ts-src/mgos/conn.ts"
-    for (uint32_t j = i; ((int64_t)j + 1) < self->appQos2Count; j++) {
-      rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
+#line 817 "ts-src/mgos/conn.ts"
+    for (uint32_t j = i + 1; j < n; j++) {
+      rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j - 1, rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j));
     }
-#line 786 "ts-src/mgos/conn.ts"
-    self->appQos2Count = self->appQos2Count - 1u;
+#line 818 "ts-src/mgos/conn.ts"
+    self->appQos2Count = n - 1;
     return true;
   }
   return false;
@@ -985,7 +999,7 @@ static rt_bytes mgos_mqtt_conn_filterOf(mgos_mqtt_conn *self, mgos_mqtt_handler 
       return Sub_view(&s->subs[i]);
     }
   }
-#line 799 "ts-src/mgos/conn.ts"
+#line 831 "ts-src/mgos/conn.ts"
   return RT_NOBYTES;
 }
 
@@ -1000,54 +1014,60 @@ static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *
   if (suback ? tag < 0 : p == NULL) {
     return false;
   }
-#line 811 "ts-src/mgos/conn.ts"
+#line 843 "ts-src/mgos/conn.ts"
   bool took = false;
+  // The table holds only TOPIC and SUB handlers (addHandler's kinds).
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     mg_event_handler_t f = h->ev;
     bool isSub = h->kind == HandlerKind_SUB;
-    if (h->kind != HandlerKind_TOPIC && !isSub) {
-      continue;
+    if (suback) {
+      if (h->tag != tag) {
+        continue;
+      }
+#line 851 "ts-src/mgos/conn.ts"
+    } else {
+      if (ev != SessionEvent_PUBLISH && (isSub || f == NULL)) {
+        continue;
+      }
+#line 853 "ts-src/mgos/conn.ts"
+      if (ev == SessionEvent_PUBLISH_PART && (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0 || !h->fragments)) {
+        continue;
+      }
+      // A shared subscription ($share/<group>/<filter>) matches by its filter.
+#line 855 "ts-src/mgos/conn.ts"
+      if (!topic_topicMatches((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? mqtt5_sharedFilter(mgos_mqtt_conn_filterOf(self, h)) : mgos_mqtt_conn_filterOf(self, h), p->topic)) {
+        continue;
+      }
     }
-#line 817 "ts-src/mgos/conn.ts"
-    if ((ev != SessionEvent_PUBLISH && !suback) && (isSub || f == NULL)) {
-      continue;
-    }
-#line 818 "ts-src/mgos/conn.ts"
-    if (ev == SessionEvent_PUBLISH_PART && (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0 || !h->fragments)) {
-      continue;
-    }
-    // A shared subscription ($share/<group>/<filter>) matches by its filter.
-#line 820 "ts-src/mgos/conn.ts"
-    if (suback ? h->tag != tag : !topic_topicMatches((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? mqtt5_sharedFilter(mgos_mqtt_conn_filterOf(self, h)) : mgos_mqtt_conn_filterOf(self, h), p->topic)) {
-      continue;
-    }
-#line 821 "ts-src/mgos/conn.ts"
+#line 857 "ts-src/mgos/conn.ts"
     took = true;
     sub_handler_t g = h->sub;
-    if (!isSub && f != NULL) {
-      f(&self->nc, ev, &self->msg, h->ud);
-#line 824 "ts-src/mgos/conn.ts"
-    } else if ((isSub && !suback) && g != NULL) {
+    if (!isSub) {
+      if (f != NULL) {
+        f(&self->nc, ev, &self->msg, h->ud);
+      }
+#line 861 "ts-src/mgos/conn.ts"
+    } else if (!suback && g != NULL) {
       g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
     }
     if (suback || i >= self->nHandlers) {
       break;
     }
   }
-#line 829 "ts-src/mgos/conn.ts"
+#line 866 "ts-src/mgos/conn.ts"
   return took;
 }
 
 // ---------------------------------------------------------------- API
 /** A global handler; false when MGOS_MQTT_MAX_GLOBAL_HANDLERS are taken. */
-#line 835 "ts-src/mgos/conn.ts"
+#line 872 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void *ud) {
   if (self->nGlobal >= CONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, conn__s28, RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, conn__s22, RT_NOBYTES);
     }
-#line 838 "ts-src/mgos/conn.ts"
+#line 875 "ts-src/mgos/conn.ts"
     return false;
   }
   mgos_mqtt_ghandler *h = &self->ghandlers[self->nGlobal];
@@ -1057,15 +1077,9 @@ bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void 
   return true;
 }
 
-/** A topic handler (kind TOPIC or SUB); its index, -1 when the table is full. */
-static int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud, rt_bytes filter) {
-  if (self->nHandlers >= CONFIG_MGOS_MQTT_MAX_TOPIC_HANDLERS) {
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, conn__s29, filter);
-    }
-#line 851 "ts-src/mgos/conn.ts"
-    return -1;
-  }
+/** A topic handler (kind TOPIC or SUB) in the next entry (the caller
+   *  checked that the table has room); its index. */
+static uint32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud) {
   mgos_mqtt_handler *h = &self->handlers[self->nHandlers];
   h->kind = kind;
   h->ev = ev;
@@ -1076,16 +1090,17 @@ static int32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_
   self->nextSubFlags = 0;
   self->nextTag = (self->nextTag >= 0x7fffffff) ? 1 : rt_i32_of(((uint32_t)self->nextTag + 1u));
   self->nHandlers++;
-  return rt_i32_of((self->nHandlers - 1u));
+  return self->nHandlers - 1u;
 }
 
 static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
-  for (uint32_t j = i; ((int64_t)j + 1) < self->nHandlers; j++) {
-    self->handlers[j] = self->handlers[rt_idx_add(j, 1)];
+  uint32_t n = self->nHandlers - 1u;
+  for (uint32_t j = i; j < n; j++) {
+    self->handlers[j] = self->handlers[j + 1];
   }
-#line 868 "ts-src/mgos/conn.ts"
-  self->nHandlers = self->nHandlers - 1u;
-  mgos_mqtt_handler *last = &self->handlers[self->nHandlers];
+#line 903 "ts-src/mgos/conn.ts"
+  self->nHandlers = n;
+  mgos_mqtt_handler *last = &self->handlers[n];
   last->kind = HandlerKind_FREE;
   last->ev = NULL;
   last->sub = NULL;
@@ -1098,19 +1113,23 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
   self->session.now = now;
   if (qos < 0 || qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, conn__s30, filter);
+      port_logMsg(LogLevel_ERROR, conn_BAD_QOS, filter);
     }
-#line 882 "ts-src/mgos/conn.ts"
+#line 917 "ts-src/mgos/conn.ts"
     return false;
   }
-  int32_t k = mgos_mqtt_conn_addHandler(self, kind, ev, sub, ud, filter);
-  if (k < 0) {
+  if (self->nHandlers >= CONFIG_MGOS_MQTT_MAX_TOPIC_HANDLERS) {
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      port_logMsg(LogLevel_ERROR, conn__s23, filter);
+    }
+#line 921 "ts-src/mgos/conn.ts"
     return false;
   }
-#line 886 "ts-src/mgos/conn.ts"
-  uint8_t q = (uint8_t)(((uint8_t)qos > mgos_mqtt_conn_effectiveMaxQos(self)) ? mgos_mqtt_conn_effectiveMaxQos(self) : (uint8_t)qos);
-  if (Session_subscribe(&self->session, filter, q, self->handlers[(uint32_t)k].tag) == 0) {
-    mgos_mqtt_conn_removeHandler(self, (uint32_t)k);
+  uint32_t k = mgos_mqtt_conn_addHandler(self, kind, ev, sub, ud);
+  uint8_t max = mgos_mqtt_conn_effectiveMaxQos(self);
+  uint8_t q = (uint8_t)(((uint8_t)qos > max) ? max : (uint8_t)qos);
+  if (Session_subscribe(&self->session, filter, q, self->handlers[k].tag) == 0) {
+    mgos_mqtt_conn_removeHandler(self, k);
     return false;
   }
   mgos_mqtt_conn_service(self, now);
@@ -1121,16 +1140,16 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
 bool mgos_mqtt_conn_subscribeOpt(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos, int32_t flags, mg_event_handler_t ev, void *ud) {
   if ((flags & (~MGOS_MQTT_SUB_FRAGMENTS)) != 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, conn__s31, filter);
+      port_logMsg(LogLevel_ERROR, conn__s24, filter);
     }
-#line 899 "ts-src/mgos/conn.ts"
+#line 938 "ts-src/mgos/conn.ts"
     return false;
   }
   if (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0 && flags != 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, conn__s32, filter);
+      port_logMsg(LogLevel_ERROR, conn__s25, filter);
     }
-#line 903 "ts-src/mgos/conn.ts"
+#line 942 "ts-src/mgos/conn.ts"
     return false;
   }
   self->nextSubFlags = flags;
@@ -1148,20 +1167,20 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
       continue;
     }
-#line 918 "ts-src/mgos/conn.ts"
+#line 957 "ts-src/mgos/conn.ts"
     if (!rt_bytes_equal(mgos_mqtt_conn_filterOf(self, h), filter)) {
       continue;
     }
-#line 919 "ts-src/mgos/conn.ts"
+#line 958 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_removeHandler(self, i);
     Session_unsubscribe(&self->session, filter);
     mgos_mqtt_conn_service(self, now);
     return true;
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    port_logMsg(LogLevel_WARN, conn__s33, filter);
+    port_logMsg(LogLevel_WARN, conn__s26, filter);
   }
-#line 925 "ts-src/mgos/conn.ts"
+#line 964 "ts-src/mgos/conn.ts"
   return false;
 }
 
@@ -1169,9 +1188,9 @@ uint16_t mgos_mqtt_conn_publish(mgos_mqtt_conn *self, rt_bytes topic, rt_bytes p
   uint32_t now = port_nowMs();
   if (qos < 0 || qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, conn__s34, topic);
+      port_logMsg(LogLevel_ERROR, conn_BAD_QOS, topic);
     }
-#line 932 "ts-src/mgos/conn.ts"
+#line 971 "ts-src/mgos/conn.ts"
     self->session.lastError = MGOS_MQTT_ERR_INVALID;
     return 0;
   }
@@ -1185,16 +1204,16 @@ bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
   mgos_mqtt_conn_refreshSys(self);
   if (!self->cfg.enable && !(self->useBackup && self->cfg1.enable)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      port_logMsg(LogLevel_WARN, conn__s35, RT_NOBYTES);
+      port_logMsg(LogLevel_WARN, conn__s27, RT_NOBYTES);
     }
-#line 945 "ts-src/mgos/conn.ts"
+#line 984 "ts-src/mgos/conn.ts"
     return false;
   }
   self->wantConnect = true;
   if (self->net != NetState_IDLE) {
     return true;
   }
-#line 949 "ts-src/mgos/conn.ts"
+#line 988 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_startConnect(self, port_nowMs());
   return self->net != NetState_IDLE || self->reconnectPending;
 }
@@ -1215,13 +1234,13 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
   }
   // A second disconnect while the DISCONNECT is still queued: let it go out
   // (closing now would make the broker publish the will).
-#line 967 "ts-src/mgos/conn.ts"
+#line 1006 "ts-src/mgos/conn.ts"
   if (self->session.state == SessionState_DISCONNECTING) {
     mgos_mqtt_conn_service(self, now);
-#line 968 "ts-src/mgos/conn.ts"
+#line 1007 "ts-src/mgos/conn.ts"
   } else if (Session_disconnect(&self->session)) {
     mgos_mqtt_conn_service(self, now);
-#line 969 "ts-src/mgos/conn.ts"
+#line 1008 "ts-src/mgos/conn.ts"
   } else {
     mgos_mqtt_conn_dropTransport(self, now);
   }
@@ -1229,13 +1248,13 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
 
 /** mgos_mqtt_set_max_qos: 0..2 caps, -1 removes the override (the
    *  config's max_qos applies again); anything else is refused, unchanged. */
-#line 974 "ts-src/mgos/conn.ts"
+#line 1013 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   if (qos < -1 || qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, conn__s36, RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, conn__s28, RT_NOBYTES);
     }
-#line 977 "ts-src/mgos/conn.ts"
+#line 1016 "ts-src/mgos/conn.ts"
     return false;
   }
   self->userMaxQos = qos;
@@ -1263,6 +1282,7 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
   self->nc.flags = 0;
   self->connectFn = NULL;
   self->connectFnArg = NULL;
+  self->connectStep = NULL;
   self->userMaxQos = -1;
   self->attempts = 0;
   self->nc.slot_ = slot;
@@ -1273,7 +1293,7 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     self->session.onLog = conn_onSessionLog;
   }
-#line 1012 "ts-src/mgos/conn.ts"
+#line 1052 "ts-src/mgos/conn.ts"
   self->session.ud = self;
   if (CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0) {
     self->wss[0].onData = conn_onWsData;
@@ -1282,11 +1302,16 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
   }
 }
 
+#line 1065 "ts-src/mgos/conn.ts"
+static bool conn_connectFnStep(mgos_mqtt_conn *c, uint32_t now) {
+  return mgos_mqtt_conn_runConnectFn(c, now);
+}
+
 /** Seconds (a config double) to ms, rounded to the nearest, at least 1,
  *  saturating at 2^32-1. Integer arithmetic on the IEEE-754 bits: a device
  *  without FPU links no soft-float helper for it.
  *  @cextern test/c/test_api.c calls it */
-#line 1035 "ts-src/mgos/conn.ts"
+#line 1083 "ts-src/mgos/conn.ts"
 uint32_t conn_secToMs(double s) {
   uint32_t hi = rt_f64_hi(s);
   uint32_t lo = rt_f64_lo(s);
@@ -1296,12 +1321,12 @@ uint32_t conn_secToMs(double s) {
     return 1;
   }
   // 2^23 s and more (also infinity, NaN): beyond 2^32 ms.
-#line 1042 "ts-src/mgos/conn.ts"
+#line 1090 "ts-src/mgos/conn.ts"
   if (ex >= 1046) {
     return 0xffffffffu;
   }
   // P = mantissa (53 bits, mh:lo) * 1000, as ph:pl (63 bits), 16-bit halves of lo.
-#line 1044 "ts-src/mgos/conn.ts"
+#line 1092 "ts-src/mgos/conn.ts"
   uint32_t mh = (hi & 0xfffffu) | 0x100000;
   uint32_t am = (lo >> 16) * 1000;
   uint32_t bm = (lo & 0xffffu) * 1000;
@@ -1318,7 +1343,7 @@ uint32_t conn_secToMs(double s) {
     if (sum < pl) {
       ph = ph + 1u;
     }
-#line 1058 "ts-src/mgos/conn.ts"
+#line 1106 "ts-src/mgos/conn.ts"
     pl = sum;
   }
   if (shift >= 32) {
@@ -1328,7 +1353,7 @@ uint32_t conn_secToMs(double s) {
   if ((ph >> shift) != 0) {
     return 0xffffffffu;
   }
-#line 1065 "ts-src/mgos/conn.ts"
+#line 1113 "ts-src/mgos/conn.ts"
   return ((ph << ((32 - shift) & 31u)) | (pl >> shift));
 }
 
@@ -1341,15 +1366,21 @@ uint32_t conn_jitter(uint32_t d) {
   if (j == 0) {
     return d;
   }
-#line 1075 "ts-src/mgos/conn.ts"
+#line 1123 "ts-src/mgos/conn.ts"
   uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2) + 1);
   uint32_t r = rt_mod_u32(port_rand32(), span);
   if (r < j) {
     return d - (j - r);
   }
-#line 1078 "ts-src/mgos/conn.ts"
+#line 1126 "ts-src/mgos/conn.ts"
   uint32_t up = r - j;
   return (up > (0xffffffffu - d)) ? 0xffffffffu : (d + up);
+}
+
+/** A config string is set: not NULL and not empty (a bool, cheaper at each
+ *  call than sb(s).length > 0). */
+static bool conn_isSet(const char *s) {
+  return s != NULL && (rt_str_bytes(s).len > 0);
 }
 
 /** The bytes of a config string; NULL (not set) is empty. */
@@ -1357,31 +1388,31 @@ static rt_bytes conn_sb(const char *s) {
   return (s == NULL) ? RT_NOBYTES : rt_str_bytes(s);
 }
 
-/** True when the strings of `c` fit a connection's storage; else logs
- *  `what` with the bytes they need. */
-static bool conn_stringsFit(mgos_config_mqtt *c, const char *what) {
+/** True when the strings of `c` fit a connection's storage; else logs the
+ *  bytes they need. */
+static bool conn_stringsFit(mgos_config_mqtt *c) {
   uint32_t need = 0;
   for (int32_t k = 0; k < config_gen_KEY_COUNT; k++) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1093 "ts-src/mgos/conn.ts"
+#line 1147 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s != NULL) {
       need += rt_str_bytes(s).len + 1u;
     }
   }
-#line 1096 "ts-src/mgos/conn.ts"
+#line 1150 "ts-src/mgos/conn.ts"
   if (need <= CONFIG_MGOS_MQTT_CONN_STR_SIZE) {
     return true;
   }
-#line 1097 "ts-src/mgos/conn.ts"
+#line 1151 "ts-src/mgos/conn.ts"
   conn_logText.len = 0;
   conn_logNumber(rt_i32_of(need));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    port_logMsg(LogLevel_ERROR, what, rt_subarray(RT_BYTES(conn_logText.buf, 100), 0, conn_logText.len));
+    port_logMsg(LogLevel_ERROR, conn__s29, rt_subarray(RT_BYTES(conn_logText.buf, 80), 0, conn_logText.len));
   }
-#line 1100 "ts-src/mgos/conn.ts"
+#line 1154 "ts-src/mgos/conn.ts"
   return false;
 }
 
@@ -1393,12 +1424,12 @@ static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1109 "ts-src/mgos/conn.ts"
+#line 1163 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s == NULL) {
       continue;
     }
-#line 1111 "ts-src/mgos/conn.ts"
+#line 1165 "ts-src/mgos/conn.ts"
     rt_bytes b = rt_str_bytes(s);
     rt_copy_bytes(buf, at, b);
     rt_bytes_set(buf, at + b.len, 0);
@@ -1407,16 +1438,9 @@ static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf) {
   }
 }
 
-static void conn_setStr(mg_mqtt_message *m, rt_bytes topic, rt_bytes payload) {
-  m->topic.p = rt_cstr(topic);
-  m->topic.len = topic.len;
-  m->payload.p = rt_cstr(payload);
-  m->payload.len = payload.len;
-}
-
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 1127 "ts-src/mgos/conn.ts"
+#line 1174 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
@@ -1436,20 +1460,20 @@ static bool conn_onWsOpen(void *ud, uint32_t now) {
   return c->net == NetState_OPEN && WsLink_isOpen(&c->wss[0]);
 }
 
-#line 1151 "ts-src/mgos/conn.ts"
+#line 1199 "ts-src/mgos/conn.ts"
 static void LogText_put(LogText *self, uint8_t c) {
-  if (self->len < 100) {
-    rt_set_u8(self->buf, 100, self->len++, c);
+  if (self->len < 80) {
+    rt_set_u8(self->buf, 80, self->len++, c);
   }
 }
 
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. @log */
-#line 1161 "ts-src/mgos/conn.ts"
+#line 1209 "ts-src/mgos/conn.ts"
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
-#line 1162 "ts-src/mgos/conn.ts"
+#line 1210 "ts-src/mgos/conn.ts"
   LogText *t = &conn_logText;
   t->len = 0;
   if (detail.len > 0) {
@@ -1466,7 +1490,7 @@ static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_byt
     conn_logNumber(num);
     LogText_put(t, 0x29);
   }
-  port_logMsg(level, msg, rt_subarray(RT_BYTES(t->buf, 100), 0, t->len));
+  port_logMsg(level, msg, rt_subarray(RT_BYTES(t->buf, 80), 0, t->len));
 }
 
 /** Appends `num` in decimal to the log text (32-bit unsigned arithmetic:
@@ -1482,7 +1506,7 @@ static void conn_logNumber(int32_t num) {
   while (div > 1 && ((int32_t)(v / div) == 0)) {
     div = div / 10;
   }
-#line 1192 "ts-src/mgos/conn.ts"
+#line 1240 "ts-src/mgos/conn.ts"
   while (div > 0) {
     LogText_put(t, (uint8_t)(0x30 + ((v / div) % 10)));
     div = div / 10;
@@ -1494,7 +1518,7 @@ mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
     return NULL;
   }
-#line 1201 "ts-src/mgos/conn.ts"
+#line 1249 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -1514,15 +1538,15 @@ static mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
     }
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    port_logMsg(LogLevel_ERROR, conn__s37, RT_NOBYTES);
+    port_logMsg(LogLevel_ERROR, conn__s30, RT_NOBYTES);
   }
-#line 1220 "ts-src/mgos/conn.ts"
+#line 1268 "ts-src/mgos/conn.ts"
   return NULL;
 }
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 1226 "ts-src/mgos/conn.ts"
+#line 1274 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1531,7 +1555,7 @@ void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
 }
 
 /** Bytes received on `slot`. @api */
-#line 1232 "ts-src/mgos/conn.ts"
+#line 1280 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1540,7 +1564,7 @@ void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 1238 "ts-src/mgos/conn.ts"
+#line 1286 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1550,7 +1574,7 @@ void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 1245 "ts-src/mgos/conn.ts"
+#line 1293 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -1569,13 +1593,13 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
     if (!c->inUse) {
       continue;
     }
-#line 1261 "ts-src/mgos/conn.ts"
+#line 1309 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
       wait = w;
     }
   }
-#line 1264 "ts-src/mgos/conn.ts"
+#line 1312 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -1589,44 +1613,43 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 1278 "ts-src/mgos/conn.ts"
+#line 1326 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
-  const char *what = conn__s38;
   // The system config's sections are not copied (as the reference): they are
   // the library's own, re-read at every connect.
   bool sys0 = cfg == mgos_sys_config_get_mqtt();
   bool sys1 = cfg1 != NULL && (cfg1 == mgos_sys_config_get_mqtt1());
-  if (!sys0 && !conn_stringsFit(cfg, what)) {
+  if (!sys0 && !conn_stringsFit(cfg)) {
     return NULL;
   }
-#line 1285 "ts-src/mgos/conn.ts"
-  if ((cfg1 != NULL && !sys1) && !conn_stringsFit(cfg1, what)) {
+#line 1332 "ts-src/mgos/conn.ts"
+  if ((cfg1 != NULL && !sys1) && !conn_stringsFit(cfg1)) {
     return NULL;
   }
-#line 1286 "ts-src/mgos/conn.ts"
+#line 1333 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
     return NULL;
   }
-#line 1288 "ts-src/mgos/conn.ts"
+#line 1335 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (sys0) {
     c->followSys0 = true;
-#line 1291 "ts-src/mgos/conn.ts"
+#line 1338 "ts-src/mgos/conn.ts"
   } else {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1292 "ts-src/mgos/conn.ts"
+#line 1339 "ts-src/mgos/conn.ts"
   if (cfg1 != NULL) {
     c->cfg1 = *cfg1;
     if (sys1) {
       c->followSys1 = true;
-#line 1295 "ts-src/mgos/conn.ts"
+#line 1342 "ts-src/mgos/conn.ts"
     } else {
       conn_ownStrings(&c->cfg1, RT_BYTES(c->strs1, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
     }
-#line 1296 "ts-src/mgos/conn.ts"
+#line 1343 "ts-src/mgos/conn.ts"
     c->hasCfg1 = true;
   }
   Session_setMaxQos(&c->session, mgos_mqtt_conn_effectiveMaxQos(c));
@@ -1647,14 +1670,15 @@ mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqt
  */
 bool conn_set_config(mgos_mqtt_conn *c, mgos_config_mqtt *cfg) {
   bool sys0 = cfg == mgos_sys_config_get_mqtt();
-  if (!sys0 && !conn_stringsFit(cfg, conn__s39)) {
+  if (!sys0 && !conn_stringsFit(cfg)) {
     return false;
   }
+#line 1364 "ts-src/mgos/conn.ts"
   c->cfg = *cfg;
   if (!sys0) {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1321 "ts-src/mgos/conn.ts"
+#line 1366 "ts-src/mgos/conn.ts"
   c->followSys0 = sys0;
   // The global connection keeps following the system config's mqtt1.
   c->followSys1 = c->followSys || c->followSys1;
@@ -1686,8 +1710,7 @@ void mgos_mqtt_conn_add_handler(mgos_mqtt_conn *c, mg_event_handler_t handler, v
 
 /** Sets the callback that sends CONNECT (via mg_send_mqtt_handshake_opt). @api */
 void mgos_mqtt_conn_set_connect_fn(mgos_mqtt_conn *c, mgos_mqtt_connect_fn_t fn, void *fn_arg) {
-  c->connectFn = fn;
-  c->connectFnArg = fn_arg;
+  mgos_mqtt_conn_setConnectFn(c, fn, fn_arg);
 }
 
 /** Attempts to connect now (if enabled and not already connected). @api */
@@ -1771,7 +1794,7 @@ uint16_t conn_refuse_pub(mgos_mqtt_conn *c, const char *topic, const char *why) 
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, why, rt_str_bytes(topic));
   }
-#line 1435 "ts-src/mgos/conn.ts"
+#line 1479 "ts-src/mgos/conn.ts"
   c->session.lastError = MGOS_MQTT_ERR_INVALID;
   return 0;
 }

@@ -54,6 +54,9 @@ extern "C" {
  *  0xc0000000): positive doubles order as their bits, so the test needs no float. */
 #define conn_TIME_SET_MIN_HI 0x41d65a0bu
 
+/** Shared wording of error logs (one copy of the string in flash). */
+#define conn_BAD_QOS "QoS must be 0, 1 or 2: "
+
 /** Reconnect delay jitter, percent either side (0..100; 0: none). Spreads a fleet's
  *  reconnects after a broker dies. @kconfig MGOS_MQTT_RECONNECT_JITTER_PCT */
 #ifndef CONFIG_MGOS_MQTT_RECONNECT_JITTER_PCT
@@ -82,6 +85,10 @@ typedef struct mgos_mqtt_conn mgos_mqtt_conn;
 typedef struct ConnTable ConnTable;
 typedef struct LogText LogText;
 
+/** onTcpConnect's step after the TCP connect when the application set a
+ *  connect_fn; false when the connection was dropped. */
+typedef bool (*ConnectStepFn)(mgos_mqtt_conn *c, uint32_t now);
+
 /** A global handler (its own table: they never compete with topic handlers for slots). */
 struct mgos_mqtt_ghandler {
   mg_event_handler_t ev;
@@ -107,80 +114,85 @@ struct mgos_mqtt_handler {
 };
 
 struct mgos_mqtt_conn {
-  /** The application's conn_id (mgos_mqtt_conn_create). */
-  int32_t id;
-  int32_t slot;
+  // Field order is flash: small fields first, so that Thumb code reaches them
+  // with 16-bit loads and stores; the large Session and buffers last.
+  uint8_t net;
   bool inUse;
   /** The global connection: its configs are re-read from the system config at each connect. */
   bool followSys;
-  Session session;
-  mgos_config_mqtt cfg;
-  mgos_config_mqtt cfg1;
   bool hasCfg1;
   /** Connecting with cfg1 (failover). */
   bool useBackup;
-  /** What handlers see; its user_data belongs to the app. */
-  mg_connection nc;
-  mg_mqtt_message msg;
-  /** MQTT 5: the properties of the packet an event is about (msg.props). */
-  mgos_mqtt_props props5s[session5_V5_ONE];
-  /** MQTT 5: what mgos_mqtt_conn_v5_info() returns. */
-  mgos_mqtt_v5_info info5s[session5_V5_ONE];
-  /** ev_data of MGOS_MQTT_EV_DROPPED. */
-  mgos_mqtt_dropped dropped;
-  mgos_cloud_arg cloudArg;
-  mg_send_mqtt_handshake_opts hsOpts;
-  ConnectOptions hs;
-  uint8_t net;
   /** Reconnect when the connection drops (false after disconnect()). */
   bool wantConnect;
   bool reconnectPending;
-  uint32_t reconnectAt;
-  /** Backoff base of the last scheduled reconnect, ms (0: none since the last success). */
-  uint32_t delayMs;
-  /** The last delay actually used, jitter included (for logs and tests). */
-  uint32_t lastDelayMs;
-  /** reconnect_timeout_min / _max of cfg [0] and cfg1 [1] in ms, converted
-     *  once when the config is applied (applyTimeouts): no float at run time. */
-  uint32_t minMs[2];
-  uint32_t maxMs[2];
-  /** Topic handlers (kinds TOPIC and SUB). */
-  mgos_mqtt_handler handlers[CONFIG_MGOS_MQTT_MAX_TOPIC_HANDLERS];
-  uint32_t nHandlers;
-  mgos_mqtt_ghandler ghandlers[CONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS];
-  uint32_t nGlobal;
-  /** Incoming QoS 2 ids whose exchange the application runs (no topic handler
-     *  took the PUBLISH): their PUBREL is the application's to answer. */
-  uint16_t appQos2[CONFIG_MGOS_MQTT_MAX_RX_QOS2];
-  uint32_t appQos2Count;
-  mgos_mqtt_poll_arg pollArg;
-  /** Copies of the strings of cfg (first half) and cfg1 (second half) when
-     *  they came from the application (set_config, create2), not the system config. */
-  uint8_t strs[CONFIG_MGOS_MQTT_CONN_STR_SIZE];
-  uint8_t strs1[CONFIG_MGOS_MQTT_CONN_STR_SIZE];
+  /** The persistent outbox was set up (or failed) for this connection. */
+  bool persistTried;
   /** cfg / cfg1 is the system config's mqtt / mqtt1 section (given to
      *  create2 or set_config, or the global connection's mqtt1 after
      *  set_config): re-read at every connect, never copied. */
   bool followSys0;
   bool followSys1;
+  bool tls;
+  /** The application's conn_id (mgos_mqtt_conn_create). */
+  int32_t id;
+  int32_t slot;
+  uint32_t reconnectAt;
+  /** Backoff base of the last scheduled reconnect, ms (0: none since the last success). */
+  uint32_t delayMs;
+  /** The last delay actually used, jitter included (for logs and tests). */
+  uint32_t lastDelayMs;
+  uint32_t nHandlers;
+  uint32_t nGlobal;
+  uint32_t appQos2Count;
   int32_t nextTag;
-  mgos_mqtt_connect_fn_t connectFn;
-  void *connectFnArg;
-  /** The persistent outbox was set up (or failed) for this connection. */
-  bool persistTried;
   /** mgos_mqtt_set_max_qos: overrides the config's max_qos when >= 0. */
   int32_t userMaxQos;
-  uint8_t host[CONFIG_MGOS_MQTT_MAX_HOST_LEN];
   uint32_t hostLen;
-  uint16_t port;
-  bool tls;
   /** Connection attempts started (for logs and tests). */
   uint32_t attempts;
+  /** MGOS_MQTT_SUB_* flags for the next handler added (subscribeOpt). */
+  int32_t nextSubFlags;
+  mgos_mqtt_connect_fn_t connectFn;
+  void *connectFnArg;
+  /** Runs connectFn after the TCP connect; set only with it (setConnectFn),
+     *  so a firmware that never sets a connect_fn links none of that code. */
+  ConnectStepFn connectStep;
+  uint16_t port;
+  /** reconnect_timeout_min / _max of cfg [0] and cfg1 [1] in ms, converted
+     *  once when the config is applied (applyTimeouts): no float at run time. */
+  uint32_t minMs[2];
+  uint32_t maxMs[2];
+  /** Incoming QoS 2 ids whose exchange the application runs (no topic handler
+     *  took the PUBLISH): their PUBREL is the application's to answer. */
+  uint16_t appQos2[CONFIG_MGOS_MQTT_MAX_RX_QOS2];
+  /** What handlers see; its user_data belongs to the app. */
+  mg_connection nc;
+  mg_mqtt_message msg;
+  mgos_mqtt_poll_arg pollArg;
+  /** ev_data of MGOS_MQTT_EV_DROPPED. */
+  mgos_mqtt_dropped dropped;
+  mgos_cloud_arg cloudArg;
+  mg_send_mqtt_handshake_opts hsOpts;
+  ConnectOptions hs;
+  /** Topic handlers (kinds TOPIC and SUB). */
+  mgos_mqtt_handler handlers[CONFIG_MGOS_MQTT_MAX_TOPIC_HANDLERS];
+  mgos_mqtt_ghandler ghandlers[CONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS];
+  mgos_config_mqtt cfg;
+  mgos_config_mqtt cfg1;
+  /** MQTT 5: the properties of the packet an event is about (msg.props). */
+  mgos_mqtt_props props5s[session5_V5_ONE];
+  /** MQTT 5: what mgos_mqtt_conn_v5_info() returns. */
+  mgos_mqtt_v5_info info5s[session5_V5_ONE];
+  uint8_t host[CONFIG_MGOS_MQTT_MAX_HOST_LEN];
+  /** Copies of the strings of cfg (first half) and cfg1 (second half) when
+     *  they came from the application (set_config, create2), not the system config. */
+  uint8_t strs[CONFIG_MGOS_MQTT_CONN_STR_SIZE];
+  uint8_t strs1[CONFIG_MGOS_MQTT_CONN_STR_SIZE];
   /** MQTT over WebSocket (ws_enable): framing between the socket and the
      *  session; none when WebSocket is compiled out. */
   WsLink wss[options_WS_ONE];
-  /** MGOS_MQTT_SUB_* flags for the next handler added (subscribeOpt). */
-  int32_t nextSubFlags;
+  Session session;
 };
 
 /** The connection table (one static instance). */
@@ -188,9 +200,10 @@ struct ConnTable {
   mgos_mqtt_conn conns[CONFIG_MGOS_MQTT_MAX_CONNS];
 };
 
-/** The detail text of a session log line (one static buffer: logs are not re-entrant). */
+/** The detail text of a session log line (one static buffer: logs are not
+ *  re-entrant): ": " + 64 bytes + " (" + 11 digits and sign + ")" at most. */
 struct LogText {
-  uint8_t buf[100];
+  uint8_t buf[80];
   uint32_t len;
 };
 
@@ -200,6 +213,7 @@ uint32_t mgos_mqtt_conn_unsentBytes(mgos_mqtt_conn *self);
 bool mgos_mqtt_conn_isConnected(mgos_mqtt_conn *self);
 uint8_t mgos_mqtt_conn_effectiveMaxQos(mgos_mqtt_conn *self);
 void mgos_mqtt_conn_loadSysConfig(mgos_mqtt_conn *self);
+void mgos_mqtt_conn_setConnectFn(mgos_mqtt_conn *self, mgos_mqtt_connect_fn_t fn, void *fnArg);
 bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_send_mqtt_handshake_opts *o);
 void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now);
 bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void *ud);

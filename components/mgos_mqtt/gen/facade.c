@@ -46,8 +46,7 @@ void mgos_mqtt_add_global_handler(mg_event_handler_t handler, void *ud) {
  *  mg_send_mqtt_handshake_opt). @api */
 void mgos_mqtt_set_connect_fn(mgos_mqtt_connect_fn_t cb, void *fn_arg) {
   mgos_mqtt_conn *c = facade_global();
-  c->connectFn = cb;
-  c->connectFnArg = fn_arg;
+  mgos_mqtt_conn_setConnectFn(c, cb, fn_arg);
 }
 
 /** The connection when it is established (CONNACK accepted), else NULL. @api */

@@ -3,32 +3,27 @@
 
 static const char packet__s0[] = "ok";
 static const char packet__s1[] = "reserved packet type";
-static const char packet__s2[] = "bad fixed-header flags";
+static const char packet__s2[] = "bad header flags";
 static const char packet__s3[] = "QoS 3";
 static const char packet__s4[] = "packet id 0";
-static const char packet__s5[] = "remaining length over 4 bytes";
-static const char packet__s6[] = "packet larger than the limit";
-static const char packet__s7[] = "field runs past the packet end";
-static const char packet__s8[] = "ill-formed UTF-8 string";
-static const char packet__s9[] = "wildcard in topic name";
+static const char packet__s5[] = "length over 4 bytes";
+static const char packet__s6[] = "packet too large";
+static const char packet__s7[] = "field past packet end";
+static const char packet__s8[] = "bad UTF-8";
+static const char packet__s9[] = "wildcard in topic";
 static const char packet__s10[] = "empty topic";
-static const char packet__s11[] = "packet type a server must not send";
-static const char packet__s12[] = "remaining length does not match the packet";
-static const char packet__s13[] = "protocol name is not MQTT";
+static const char packet__s11[] = "type not for a client";
+static const char packet__s12[] = "bad remaining length";
+static const char packet__s13[] = "protocol not MQTT";
 static const char packet__s14[] = "bad CONNACK flags";
-static const char packet__s15[] = "bad CONNACK return code";
-static const char packet__s16[] = "bad SUBACK return code";
+static const char packet__s15[] = "bad CONNACK code";
+static const char packet__s16[] = "bad SUBACK code";
 static const char packet__s17[] = "bad CONNECT flags";
-static const char packet__s18[] = "malformed topic filter";
+static const char packet__s18[] = "bad topic filter";
 static const char packet__s19[] = "no topic filter";
-static const char packet__s20[] = "DUP set on QoS 0";
-static const char packet__s21[] = "reserved bits in requested QoS";
+static const char packet__s20[] = "DUP on QoS 0";
+static const char packet__s21[] = "bad requested QoS";
 static const char packet__s22[] = "unknown decode error";
-
-/** The empty view reset() puts in every Bytes field (one shared instance, so
- *  that under Node a reset allocates nothing). */
-#line 106 "ts-src/mqtt/packet.ts"
-static rt_bytes packet_EMPTY;
 
 /** A short reason for logs and close messages. */
 #line 76 "ts-src/mqtt/packet.ts"
@@ -129,8 +124,9 @@ const char *packet_decodeErrName(DecodeErr e) {
   return NULL; /* not reached */
 }
 
-/** Back to "nothing decoded". */
-#line 150 "ts-src/mqtt/packet.ts"
+/** Back to "nothing decoded". The views are new empty ones (C: {NULL, 0},
+   *  stores of zero; a shared constant view would be loaded from flash). */
+#line 147 "ts-src/mqtt/packet.ts"
 void Packet_reset(Packet *self) {
   self->type = 0;
   self->flags = 0;
@@ -138,20 +134,20 @@ void Packet_reset(Packet *self) {
   self->qos = 0;
   self->retain = false;
   self->packetId = 0;
-  self->topic = packet_EMPTY;
-  self->payload = packet_EMPTY;
+  self->topic = RT_NOBYTES;
+  self->payload = RT_NOBYTES;
   self->sessionPresent = false;
   self->returnCode = 0;
-  self->codes = packet_EMPTY;
-  self->body = packet_EMPTY;
+  self->codes = RT_NOBYTES;
+  self->body = RT_NOBYTES;
   self->protocolLevel = 0;
   self->connectFlags = 0;
   self->keepAlive = 0;
-  self->clientId = packet_EMPTY;
-  self->willTopic = packet_EMPTY;
-  self->willMessage = packet_EMPTY;
-  self->userName = packet_EMPTY;
-  self->password = packet_EMPTY;
+  self->clientId = RT_NOBYTES;
+  self->willTopic = RT_NOBYTES;
+  self->willMessage = RT_NOBYTES;
+  self->userName = RT_NOBYTES;
+  self->password = RT_NOBYTES;
   self->remLen = 0;
   self->totalLen = 0;
 }

@@ -5,12 +5,11 @@
 static void persist_onStore(Session *s, uint8_t op, uint32_t seq, uint32_t meta, rt_bytes data);
 
 static const char persist__s0[] = "outbox_persist: writing a message to storage failed";
-static const char persist__s1[] = "outbox_persist is set but the persistent outbox is compiled out (CONFIG_MGOS_MQTT_PERSIST_SUPPORT): ";
-static const char persist__s2[] = "outbox_persist is set but this port has no storage: messages are not persisted";
-static const char persist__s3[] = "outbox_persist: cannot open the storage ";
-static const char persist__s4[] = "outbox_persist: a stored message does not fit the outbox (or cannot be read), left in storage";
-static const char persist__s5[] = "outbox_persist: a stored message is not valid, left in storage";
-static const char persist__s6[] = "outbox_persist: messages restored from ";
+static const char persist__s1[] = "outbox_persist is set but this port has no storage: messages are not persisted";
+static const char persist__s2[] = "outbox_persist: cannot open the storage ";
+static const char persist__s3[] = "outbox_persist: a stored message does not fit the outbox (or cannot be read), left in storage";
+static const char persist__s4[] = "outbox_persist: a stored message is not valid, left in storage";
+static const char persist__s5[] = "outbox_persist: messages restored from ";
 
 #line 48 "ts-src/mgos/persist.ts"
 static StorageOps persist_ops;
@@ -68,7 +67,7 @@ static void persist_onStore(Session *s, uint8_t op, uint32_t seq, uint32_t meta,
 bool persist_attach(Session *s, int32_t slot, const char *where) {
   if (CONFIG_MGOS_MQTT_PERSIST_SUPPORT_VALUE == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, persist__s1, rt_str_bytes(where));
+      port_logMsg(LogLevel_ERROR, port_COMPILED_OUT, RT_LIT("CONFIG_MGOS_MQTT_PERSIST_SUPPORT, for outbox_persist"));
     }
 #line 92 "ts-src/mgos/persist.ts"
     return false;
@@ -78,14 +77,14 @@ bool persist_attach(Session *s, int32_t slot, const char *where) {
   StoreReadFn read = persist_ops.read;
   if ((open == NULL || count == NULL) || read == NULL) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, persist__s2, rt_str_bytes(where));
+      port_logMsg(LogLevel_ERROR, persist__s1, rt_str_bytes(where));
     }
 #line 99 "ts-src/mgos/persist.ts"
     return false;
   }
   if (!open(slot, where)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, persist__s3, rt_str_bytes(where));
+      port_logMsg(LogLevel_ERROR, persist__s2, rt_str_bytes(where));
     }
 #line 103 "ts-src/mgos/persist.ts"
     return false;
@@ -100,7 +99,7 @@ bool persist_attach(Session *s, int32_t slot, const char *where) {
     if (len < 8) {
       // Kept in storage: a larger outbox (MGOS_MQTT_STORE_SIZE) takes it after the next restart.
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        port_logMsg(LogLevel_ERROR, persist__s4, rt_str_bytes(where));
+        port_logMsg(LogLevel_ERROR, persist__s3, rt_str_bytes(where));
       }
 #line 115 "ts-src/mgos/persist.ts"
       continue;
@@ -112,7 +111,7 @@ bool persist_attach(Session *s, int32_t slot, const char *where) {
 #line 120 "ts-src/mgos/persist.ts"
     } else {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        port_logMsg(LogLevel_ERROR, persist__s5, rt_str_bytes(where));
+        port_logMsg(LogLevel_ERROR, persist__s4, rt_str_bytes(where));
       }
     }
   }
@@ -121,7 +120,7 @@ bool persist_attach(Session *s, int32_t slot, const char *where) {
   s->onStore = persist_onStore;
   if (restored > 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-      port_logMsg(LogLevel_INFO, persist__s6, rt_str_bytes(where));
+      port_logMsg(LogLevel_INFO, persist__s5, rt_str_bytes(where));
     }
   }
 #line 125 "ts-src/mgos/persist.ts"

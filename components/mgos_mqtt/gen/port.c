@@ -16,6 +16,7 @@ uint32_t port_rand32(void) {
 
 /** `mgos_mqtt: <msg><detail>` at `level` (LogLevel); the C build leaves out
  *  calls below its CONFIG_MGOS_MQTT_LOG_LEVEL (session.ts LOG_LEVEL). @log */
+#line 57 "ts-src/mgos/port.ts"
 void port_logMsg(int32_t level, const char *msg, rt_bytes detail) {
   port_log(level, msg, detail);
 }

@@ -9,6 +9,10 @@
 extern "C" {
 #endif
 
+/** The message of every "feature compiled out but configured" error, its
+ *  detail naming the Kconfig option and the key (one string in flash). */
+#define port_COMPILED_OUT "compiled out: "
+
 extern uint32_t port_now_ms(void);
 extern double port_time(void);
 extern uint32_t port_rand(void);

@@ -148,14 +148,9 @@ typedef uint8_t StoreOp;
 #define StoreOp_PUT 1
 #define StoreOp_DEL 2
 
-/** Largest payload MQTT allows (the remaining length's 268,435,455 bytes, for
- *  the refusal's log; the exact limit also counts the topic). */
-#define session_MAX_PAYLOAD 268435455u
-
 typedef struct SessionConfig SessionConfig;
 typedef struct OutMsg OutMsg;
 typedef struct Sub Sub;
-typedef struct LogScratch LogScratch;
 typedef struct Session Session;
 
 typedef void (*SessionEventFn)(Session *s, int32_t ev, Packet *p, void *ud);
@@ -169,10 +164,6 @@ typedef void (*SessionStoreFn)(Session *s, uint8_t op, uint32_t seq, uint32_t me
 
 /** Connection settings (the mqtt config section's protocol part). Empty string = not set. */
 struct SessionConfig {
-  /** client id, user, pass, will topic, will message, back to back. */
-  uint8_t strs[CONFIG_MGOS_MQTT_CONFIG_STR_SIZE];
-  /** offs[k]..offs[k+1] is string k (CfgStr) in strs. */
-  uint32_t offs[6];
   uint16_t keepAlive;
   bool cleanSession;
   bool willRetain;
@@ -190,6 +181,11 @@ struct SessionConfig {
   uint32_t sessionExpiry;
   /** MQTT 5: the Maximum Packet Size we announce; 0: recvLimit(). */
   uint32_t maxPacket;
+  /** offs[k]..offs[k+1] is string k (CfgStr) in strs. */
+  uint32_t offs[6];
+  /** client id, user, pass, will topic, will message, back to back (last:
+     *  the scalars above stay at short offsets). */
+  uint8_t strs[CONFIG_MGOS_MQTT_CONFIG_STR_SIZE];
 };
 
 /** One outgoing QoS>0 message (or, once PUBREC came, just its PUBREL). */
@@ -215,70 +211,74 @@ struct OutMsg {
 };
 
 struct Sub {
-  uint8_t filter[CONFIG_MGOS_MQTT_MAX_FILTER_LEN];
-  uint32_t filterLen;
+  uint8_t state;
   uint8_t qos;
   /** SUBACK return code (0..2, 0x80 failure) once acknowledged. */
   uint8_t granted;
-  int32_t tag;
-  uint8_t state;
   /** Id of the pending/sent SUBSCRIBE or UNSUBSCRIBE; 0 when none. */
   uint16_t packetId;
-};
-
-/** Scratch text for a log detail (logs are not re-entrant). */
-struct LogScratch {
-  uint8_t buf[96];
-  uint32_t len;
+  int32_t tag;
+  uint32_t filterLen;
+  /** Last: the scalars above stay at short offsets. */
+  uint8_t filter[CONFIG_MGOS_MQTT_MAX_FILTER_LEN];
 };
 
 struct Session {
-  SessionConfig cfg;
+  // Field order is flash: the most used scalars first, bytes before words, so
+  // that Thumb's 2-byte loads and stores reach them (offsets below 32 for a
+  // byte, 128 for a word); tables and buffers last.
   uint8_t state;
-  SessionEventFn onEvent;
-  SessionLogFn onLog;
-  /** Set to persist the outbox (mgos persist.ts); null: nothing is stored. */
-  SessionStoreFn onStore;
-  /** Sequence number of the next persisted record (publish order across restarts). */
-  uint32_t nextSeq;
-  /** The port's storage slot for onStore (mgos persist.ts). */
-  int32_t storeSlot;
-  void *ud;
-  /** During SUBACK/UNSUBACK events: the tag of the subscription answered (-1: unknown id). */
-  int32_t evTag;
-  /** During and after CLOSE: why, and whether CONNACK had been accepted. */
-  const char *closeReason;
-  bool wasConnected;
-  /** Why the last publish() returned 0 (MGOS_MQTT_ERR; OK after a success). */
-  uint8_t lastError;
-  /** A publish was refused for lack of room: OUTBOX_ROOM is due when room frees. */
-  bool roomWanted;
-  /** During DROPPED: the message's id, QoS, reason (MGOS_MQTT_DROP), topic and payload (views into store). */
-  uint16_t evDropId;
-  uint8_t evDropQos;
-  uint8_t evDropReason;
-  rt_bytes evDropTopic;
-  rt_bytes evDropPayload;
+  /** tx ends inside a packet being streamed from the store (the record with
+     *  done > 0): nothing else may enter tx until its last byte has. */
+  bool streaming;
+  /** The port must close the transport (see wantsClose). */
+  bool closing;
   /** During PUBLISH (QoS > 0) and PUBREL events: the session acknowledges
      *  (PUBACK, PUBREC, PUBCOMP) after the event unless the handler clears it;
      *  then the application acknowledges itself (mg_mqtt_puback & co.). */
   bool autoAck;
-  uint8_t tx[CONFIG_MGOS_MQTT_TX_BUF_SIZE];
+  bool pingOutstanding;
+  /** A publish was refused for lack of room: OUTBOX_ROOM is due when room frees. */
+  bool roomWanted;
+  /** During and after CLOSE: whether CONNACK had been accepted (closeReason: why). */
+  bool wasConnected;
+  /** Why the last publish() returned 0 (MGOS_MQTT_ERR; OK after a success). */
+  uint8_t lastError;
+  /** How a PUBLISH larger than recvLimit() is being read (see bigFeed). */
+  uint8_t big;
+  /** A PUBLISH_PART handler sets this on a message's first fragment to take
+     *  the rest; otherwise the message is skipped (PUBLISH_SKIPPED). */
+  bool rxTake;
+  /** MQTT 5: reason code of the DISCONNECT we send. */
+  uint8_t discReason;
+  /** MQTT 5: subscription options (bits 2-5) and Subscription Identifier
+     *  (nextSubId) for the next subscribe() (the API sets and clears them). */
+  uint8_t nextOpts5;
+  /** During DROPPED: the message's id, QoS, reason (MGOS_MQTT_DROP), topic
+     *  and payload (views into store). */
+  uint8_t evDropQos;
+  uint8_t evDropReason;
+  uint16_t evDropId;
+  uint16_t lastId;
   uint32_t txLen;
+  /** Bumped whenever a connection starts or ends, so a loop can tell that an
+     *  event handler closed or reconnected under it. */
+  uint32_t epoch;
+  uint32_t recCount;
+  uint32_t storeUsed;
+  uint32_t subCount;
+  uint32_t now;
+  uint32_t lastTx;
   /** Bytes at the head of tx that finish a packet the port already began to
      *  write: they must go out whole before anything else may be dropped. */
   uint32_t txHeadLeft;
-  /** tx ends inside a packet being streamed from the store (the record with
-     *  done > 0): nothing else may enter tx until its last byte has. */
-  bool streaming;
-  uint8_t rx[CONFIG_MGOS_MQTT_RX_BUF_SIZE];
   uint32_t rxLen;
-  /** The packet being handled (views into rx). */
-  Packet pkt;
+  uint32_t rxQos2Count;
+  uint32_t ackHead;
+  uint32_t ackCount;
   // A PUBLISH larger than recvLimit() is streamed instead of buffered: the
   // fixed header and topic stay in rx (when they fit), the payload passes
   // through in fragments, the ack goes after its last byte (see bigFeed).
-  uint8_t big;
   /** Bytes of that packet consumed so far, of bigTotal. */
   uint32_t bigPos;
   uint32_t bigTotal;
@@ -295,13 +295,32 @@ struct Session {
   uint32_t rxPartOff;
   uint32_t rxPartTotal;
   uint32_t rxTopicLen;
-  /** A PUBLISH_PART handler sets this on a message's first fragment to take
-     *  the rest; otherwise the message is skipped (PUBLISH_SKIPPED). */
-  bool rxTake;
-  uint8_t store[CONFIG_MGOS_MQTT_STORE_SIZE];
-  uint32_t storeUsed;
+  /** When bytes last came from the broker (the keepalive checks it is alive). */
+  uint32_t lastRx;
+  uint32_t connectStart;
+  uint32_t pingSentAt;
+  /** Sequence number of the next persisted record (publish order across restarts). */
+  uint32_t nextSeq;
+  /** During SUBACK/UNSUBACK events: the tag of the subscription answered (-1: unknown id). */
+  int32_t evTag;
+  SessionEventFn onEvent;
+  SessionLogFn onLog;
+  /** Set to persist the outbox (mgos persist.ts); null: nothing is stored.
+     *  Called only in a build with PERSIST_SUPPORT (Kconfig MGOS_MQTT_PERSIST_SUPPORT). */
+  SessionStoreFn onStore;
+  void *ud;
+  /** During and after CLOSE: why (text for the log). */
+  const char *closeReason;
+  /** The port's storage slot for onStore (mgos persist.ts). */
+  int32_t storeSlot;
+  uint32_t nextSubId;
+  rt_bytes evDropTopic;
+  rt_bytes evDropPayload;
+  SessionConfig cfg;
+  /** The packet being handled (views into rx). */
+  Packet pkt;
+  /** The outbox's records, in publish order (see the top of the file). */
   OutMsg recs[session_STORE_SLOTS];
-  uint32_t recCount;
   Sub subs[CONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS];
   /** MQTT 5, per subscription (index as subs): options beyond the QoS (No
      *  Local, Retain As Published, Retain Handling: bits 2-5 of the options
@@ -309,34 +328,15 @@ struct Session {
      *  is compiled out. */
   uint8_t subOpts5[session_SUB5_SLOTS];
   uint32_t subIds[session_SUB5_SLOTS];
-  uint32_t subCount;
   uint16_t rxQos2[CONFIG_MGOS_MQTT_MAX_RX_QOS2];
-  uint32_t rxQos2Count;
   /** Ring of acks (type << 16 | id) waiting for tx space. */
   uint32_t acks[CONFIG_MGOS_MQTT_MAX_PENDING_ACKS];
-  uint32_t ackHead;
-  uint32_t ackCount;
-  uint16_t lastId;
-  uint32_t now;
-  uint32_t lastTx;
-  /** When bytes last came from the broker (the keepalive checks it is alive). */
-  uint32_t lastRx;
-  uint32_t connectStart;
-  bool pingOutstanding;
-  uint32_t pingSentAt;
-  /** The port must close the transport (see wantsClose). */
-  bool closing;
-  /** Bumped whenever a connection starts or ends, so a loop can tell that an
-     *  event handler closed or reconnected under it. */
-  uint32_t epoch;
   /** MQTT 5: what this connection negotiated, topic aliases (session5.ts). */
   V5State v5s[session5_V5_ONE];
-  /** MQTT 5: reason code of the DISCONNECT we send. */
-  uint8_t discReason;
-  /** MQTT 5: subscription options (bits 2-5) and Subscription Identifier
-     *  for the next subscribe() (the API sets and clears them). */
-  uint8_t nextOpts5;
-  uint32_t nextSubId;
+  uint8_t tx[CONFIG_MGOS_MQTT_TX_BUF_SIZE];
+  uint8_t rx[CONFIG_MGOS_MQTT_RX_BUF_SIZE];
+  /** The outbox's bytes: encoded PUBLISH packets (storeUsed of them). */
+  uint8_t store[CONFIG_MGOS_MQTT_STORE_SIZE];
 };
 
 void Session_init(Session *self);

@@ -2,9 +2,8 @@
 #include "topic.h"
 
 static bool topic_topicCheck(rt_bytes t, bool filter, bool noControl);
-static uint32_t topic_levelEnd(rt_bytes s, uint32_t start);
-static bool topic_levelIs(rt_bytes s, uint32_t start, uint32_t end, uint8_t c);
 static bool topic_hasWildcard(rt_bytes s, uint32_t start, uint32_t end);
+static bool topic_isWildcard(uint8_t c);
 
 /** True when `s` is well-formed UTF-8 (RFC 3629: no overlong forms, no
  *  surrogates U+D800..U+DFFF, nothing above U+10FFFF) without U+0000, as
@@ -12,64 +11,51 @@ static bool topic_hasWildcard(rt_bytes s, uint32_t start, uint32_t end);
  *  non-characters are only SHOULD NOTs there, so they are accepted. */
 #line 17 "ts-src/mqtt/topic.ts"
 bool topic_validUtf8(rt_bytes s) {
+  // One byte per step: a lead byte sets how many continuation bytes follow
+  // and the lowest code point they may encode (below it is an overlong
+  // form); the last one checks the code point.
+  uint32_t need = 0;
+  uint32_t cp = 0;
+  uint32_t min = 0;
   uint32_t n = s.len;
-  uint32_t i = 0;
-  while (i < n) {
+  for (uint32_t i = 0; i < n; i++) {
     uint8_t c = s.p[i];
-    if (c < 0x80) {
+    if (need > 0) {
+      if ((c & 0xc0) != 0x80) {
+        return false;
+      }
+#line 29 "ts-src/mqtt/topic.ts"
+      cp = (uint32_t)(rt_i32_of(cp << 6) | (c & 0x3f));
+      need--;
+      // Overlong, above U+10FFFF, or a surrogate (U+D800..U+DFFF: cp >>> 11 is 0x1b).
+      if (need == 0 && ((cp < min || cp > 0x10ffff) || ((int32_t)(cp >> 11) == 0x1b))) {
+        return false;
+      }
+#line 33 "ts-src/mqtt/topic.ts"
+    } else if (c < 0x80) {
       if (c == 0) {
         return false;
       }
-#line 24 "ts-src/mqtt/topic.ts"
-      i++;
-      continue;
-    }
-    // Number of continuation bytes and the allowed range of the first one,
-    // which is what rules out overlong forms, surrogates and > U+10FFFF.
-    uint8_t more = 0;
-    uint8_t lo = 0x80;
-    uint8_t hi = 0xbf;
-    if (c >= 0xc2 && c <= 0xdf) {
-      more = 1;
-    } else if (c == 0xe0) {
-      more = 2;
-      lo = 0xa0;
-    } else if (c == 0xed) {
-      more = 2;
-      hi = 0x9f;
-    } else if (c >= 0xe1 && c <= 0xef) {
-      more = 2;
-    } else if (c == 0xf0) {
-      more = 3;
-      lo = 0x90;
-    } else if (c >= 0xf1 && c <= 0xf3) {
-      more = 3;
-    } else if (c == 0xf4) {
-      more = 3;
-      hi = 0x8f;
-    } else {
-      return false; // 0x80..0xc1 (continuation or overlong lead), 0xf5..0xff
-    }
-    // i < n, so n - i - 1 cannot wrap (u32 keeps the comparison 32-bit in C).
-    if (more > ((n - i) - 1)) {
-      return false; // truncated sequence
-    }
-#line 55 "ts-src/mqtt/topic.ts"
-    uint8_t c1 = rt_bytes_get(s, i + 1);
-    if (c1 < lo || c1 > hi) {
-      return false;
-    }
-#line 57 "ts-src/mqtt/topic.ts"
-    for (uint32_t k = 2; k <= more; k++) {
-      uint8_t ck = rt_bytes_get(s, rt_idx_add(i, k));
-      if (ck < 0x80 || ck > 0xbf) {
-        return false;
+#line 35 "ts-src/mqtt/topic.ts"
+    } else if (c >= 0xc0) {
+      need = 1;
+      min = 0x80;
+      cp = (uint32_t)(c & 0x1f);
+      if (c >= 0xe0) {
+        need = 2;
+        min = 0x800;
+        cp = (uint32_t)(c & 0xf);
       }
+      // F8..FF keep 4 payload bits: the code point comes out above U+10FFFF.
+      if (c >= 0xf0) {
+        need = 3;
+        min = 0x10000;
+      }
+    } else {
+      return false; // a continuation byte without a lead
     }
-#line 61 "ts-src/mqtt/topic.ts"
-    i += (uint32_t)(more + 1);
   }
-  return true;
+  return need == 0; // else truncated
 }
 
 /** A topic name a PUBLISH may carry: 1..65535 bytes of valid UTF-8 without
@@ -105,12 +91,12 @@ bool topic_hasControlChar(rt_bytes s) {
     if (c < 0x20 || c == 0x7f) {
       return true;
     }
-#line 97 "ts-src/mqtt/topic.ts"
+#line 87 "ts-src/mqtt/topic.ts"
     if ((c == 0xc2 && ((i + 1) < n)) && s.p[i + 1] <= 0x9f) {
       return true;
     }
   }
-#line 99 "ts-src/mqtt/topic.ts"
+#line 89 "ts-src/mqtt/topic.ts"
   return false;
 }
 
@@ -123,7 +109,7 @@ static bool topic_topicCheck(rt_bytes t, bool filter, bool noControl) {
   if (n == 0 || n > topic_MAX_STRING_LEN) {
     return false;
   }
-#line 109 "ts-src/mqtt/topic.ts"
+#line 99 "ts-src/mqtt/topic.ts"
   uint8_t all = 0;
   for (uint32_t i = 0; i < n; i++) {
     uint8_t c = t.p[i];
@@ -132,52 +118,28 @@ static bool topic_topicCheck(rt_bytes t, bool filter, bool noControl) {
       if (c == 0 || (noControl && c < 0x20)) {
         return false;
       }
-#line 115 "ts-src/mqtt/topic.ts"
-      if (c == topic_PLUS || c == topic_HASH) {
-        if (!filter) {
-          return false;
-        }
+#line 105 "ts-src/mqtt/topic.ts"
+      if (topic_isWildcard(c)) {
         // A wildcard must stand alone between separators (or the ends), and
         // `#` must be the last character of the filter.
-        // i < n <= 65535: i - 1 (when i > 0) and i + 1 cannot wrap.
-#line 120 "ts-src/mqtt/topic.ts"
-        uint32_t next = i + 1;
-        if (i > 0 && t.p[i - 1] != topic_SLASH) {
+        uint32_t next = i + 1; // i < n <= 65535: no wrap
+        if (!filter || (i > 0 && t.p[i - 1] != topic_SLASH)) {
           return false;
         }
-#line 122 "ts-src/mqtt/topic.ts"
-        if (next < n && t.p[next] != topic_SLASH) {
-          return false;
-        }
-#line 123 "ts-src/mqtt/topic.ts"
-        if (c == topic_HASH && next != n) {
+#line 110 "ts-src/mqtt/topic.ts"
+        if (next < n && (c == topic_HASH || t.p[next] != topic_SLASH)) {
           return false;
         }
       }
-#line 125 "ts-src/mqtt/topic.ts"
-    } else if (noControl && c >= 0x7f) {
+#line 112 "ts-src/mqtt/topic.ts"
+    } else if (c >= 0x7f && noControl) {
       if (c == 0x7f || ((c == 0xc2 && ((i + 1) < n)) && t.p[i + 1] <= 0x9f)) {
         return false;
       }
     }
   }
-#line 129 "ts-src/mqtt/topic.ts"
+#line 116 "ts-src/mqtt/topic.ts"
   return all < 0x80 || topic_validUtf8(t);
-}
-
-/** End (exclusive) of the level that starts at `start` in `s`. */
-static uint32_t topic_levelEnd(rt_bytes s, uint32_t start) {
-  uint32_t i = start;
-  while (i < s.len && s.p[i] != topic_SLASH) {
-    i++;
-  }
-#line 136 "ts-src/mqtt/topic.ts"
-  return i;
-}
-
-/** True when `level` (= s[start, end)) is exactly the one byte `c`. */
-static bool topic_levelIs(rt_bytes s, uint32_t start, uint32_t end, uint8_t c) {
-  return ((end - start) == 1) && (rt_bytes_get(s, start) == c); // end >= start: no wrap
 }
 
 /** Does the topic name `topic` match the topic filter `filter` (4.7)?
@@ -193,75 +155,68 @@ bool topic_topicMatches(rt_bytes filter, rt_bytes topic) {
   if (fn == 0 || tn == 0) {
     return false;
   }
-  // Fast paths (the same answers as the walk below): an identical filter
-  // matches unless it holds a wildcard, and a filter without wildcards
-  // matches nothing else.
-#line 158 "ts-src/mqtt/topic.ts"
-  if (fn == tn && rt_bytes_equal(filter, topic)) {
-    return !topic_hasWildcard(topic, 0, tn);
-  }
-#line 159 "ts-src/mqtt/topic.ts"
-  if (!topic_hasWildcard(filter, 0, fn)) {
+#line 130 "ts-src/mqtt/topic.ts"
+  if (topic.p[0] == topic_DOLLAR && topic_isWildcard(filter.p[0])) {
     return false;
   }
-#line 160 "ts-src/mqtt/topic.ts"
-  if (topic.p[0] == topic_DOLLAR && (filter.p[0] == topic_PLUS || filter.p[0] == topic_HASH)) {
-    return false;
-  }
-#line 161 "ts-src/mqtt/topic.ts"
-  uint32_t fi = 0;
+  // One walk over the filter, byte by byte. Every filter byte is looked at
+  // before a match is declared, so a misplaced wildcard never matches; a
+  // literal byte equal to the topic's is not a wildcard, and the topic bytes
+  // a wildcard covers are checked for wildcards.
+#line 135 "ts-src/mqtt/topic.ts"
   uint32_t ti = 0;
-  // Invariant: fi and ti are at the start of a level in each.
-  while (true) {
-    uint32_t fe = topic_levelEnd(filter, fi);
-    uint32_t te = topic_levelEnd(topic, ti);
-    if (topic_levelIs(filter, fi, fe, topic_HASH)) {
-      // `#` matches this level and all below, but only as the last level.
-      return fe == fn && !topic_hasWildcard(topic, ti, tn);
-    }
-    if (topic_levelIs(filter, fi, fe, topic_PLUS)) {
-      if (topic_hasWildcard(topic, ti, te)) {
+  for (uint32_t fi = 0; fi < fn; fi++) {
+    uint8_t c = filter.p[fi];
+    uint32_t next = fi + 1; // fi < fn: no wrap
+    if (topic_isWildcard(c)) {
+      // A whole level: after a separator or at the start, before one or at the end.
+      if (fi > 0 && filter.p[fi - 1] != topic_SLASH) {
         return false;
       }
-#line 173 "ts-src/mqtt/topic.ts"
-    } else {
-      // Level lengths (ends are never before starts).
-      uint32_t fl = fe - fi;
-      if (fl != (te - ti)) {
+#line 142 "ts-src/mqtt/topic.ts"
+      if (c == topic_HASH) {
+        return next == fn && !topic_hasWildcard(topic, ti, tn);
+      }
+#line 143 "ts-src/mqtt/topic.ts"
+      if (next < fn && filter.p[next] != topic_SLASH) {
         return false;
       }
-#line 177 "ts-src/mqtt/topic.ts"
-      for (uint32_t k = 0; k < fl; k++) {
-        uint8_t c = rt_bytes_get(filter, rt_idx_add(fi, k));
-        if ((c == topic_PLUS || c == topic_HASH) || (c != rt_bytes_get(topic, rt_idx_add(ti, k)))) {
+      // `+`: the topic's level, up to its next separator.
+#line 145 "ts-src/mqtt/topic.ts"
+      while (ti < tn && topic.p[ti] != topic_SLASH) {
+        if (topic_isWildcard(topic.p[ti])) {
           return false;
         }
+#line 147 "ts-src/mqtt/topic.ts"
+        ti++;
       }
-    }
-#line 182 "ts-src/mqtt/topic.ts"
-    if (fe == fn || te == tn) {
-      if (fe == fn && te == tn) {
-        return true;
-      }
+    } else if (ti >= tn) {
       // The topic ended first: only a remaining "/#" matches (the parent level).
-#line 185 "ts-src/mqtt/topic.ts"
-      return (te == tn && ((fn - fe) == 2)) && (rt_bytes_get(filter, rt_idx_add(fe, 1)) == topic_HASH);
+      return ((c == topic_SLASH && next < fn) && filter.p[next] == topic_HASH) && ((next + 1) == fn);
+    } else {
+      if (c != topic.p[ti]) {
+        return false;
+      }
+#line 154 "ts-src/mqtt/topic.ts"
+      ti++;
     }
-    fi = fe + 1u;
-    ti = te + 1u;
   }
-  return false; /* not reached */
+  return ti == tn;
 }
 
 /** True when s[start, end) contains `+` or `#`. */
-#line 193 "ts-src/mqtt/topic.ts"
 static bool topic_hasWildcard(rt_bytes s, uint32_t start, uint32_t end) {
   for (uint32_t i = start; i < end; i++) {
     uint8_t c = rt_bytes_get(s, i);
-    if (c == topic_PLUS || c == topic_HASH) {
+    if (topic_isWildcard(c)) {
       return true;
     }
   }
-#line 198 "ts-src/mqtt/topic.ts"
+#line 166 "ts-src/mqtt/topic.ts"
   return false;
+}
+
+/** `+` (0x2B) or `#` (0x23): they differ only in bit 3, so one comparison. */
+static bool topic_isWildcard(uint8_t c) {
+  return (c | 0x8) == topic_PLUS;
 }

@@ -94,24 +94,50 @@ export function linkRoot(t: LinkTarget, objs: string[], sym: string, defines: st
   return { perObject, ours, libgcc, total: ours + libgcc, pulled: pulledMembers(text), elf, map: text };
 }
 
+/** Input sections of a GNU ld map (after "Linker script and memory map"),
+ *  each with the bytes it really takes. A merged string section
+ *  (.rodata.*.str1.*, "size before relaxing" under it) whose strings all went
+ *  into others' is listed at the address of the next one with a size ld copies
+ *  from an earlier entry: each entry counts up to the next entry's address
+ *  only, so no merged string is counted twice. Also used by bench/run.ts. */
+export function mapInputSections(map: string): { sec: string; obj: string; size: number }[] {
+  const start = map.indexOf("Linker script and memory map");
+  const rows: { sec: string; addr: number; size: number; obj: string }[] = [];
+  let pending: string | null = null; // a long section name stands on its own line
+  for (const line of map.slice(start).split("\n")) {
+    // An output section starts: the previous input section's extent ends with its own size.
+    if (/^\.\S+\s+0x[0-9a-f]+\s+0x[0-9a-f]+/.test(line)) rows.push({ sec: "", addr: -1, size: 0, obj: "" });
+    const name = /^ (\.\S+|COMMON)\s*$/.exec(line);
+    if (name) { pending = name[1]; continue; }
+    const fill = /^ \*fill\*\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)/.exec(line);
+    if (fill) rows.push({ sec: "", addr: parseInt(fill[1], 16), size: 0, obj: "" });
+    const m = /^ (\.\S+|COMMON)?\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S+\.o\)?)$/.exec(line);
+    const sec = m ? m[1] ?? pending : null;
+    pending = null;
+    if (!m || !sec) continue;
+    rows.push({ sec, addr: parseInt(m[2], 16), size: parseInt(m[3], 16), obj: m[4] });
+  }
+  const out: { sec: string; obj: string; size: number }[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    if (!r.sec) continue;
+    const next = rows[i + 1];
+    // Unplaced (address 0) or last: its own size.
+    const size = r.addr > 0 && next && next.addr >= r.addr ? Math.min(r.size, next.addr - r.addr) : r.size;
+    if (size > 0) out.push({ sec: r.sec, obj: r.obj, size });
+  }
+  return out;
+}
+
 /** Kept loaded bytes per input object of a GNU ld map; the root object is not counted. */
 function mapSizes(map: string, rootObj: string): Map<string, number> {
   const out = new Map<string, number>();
-  const start = map.indexOf("Linker script and memory map");
-  let pending: string | null = null; // a long section name stands on its own line
-  for (const line of map.slice(start).split("\n")) {
-    const name = /^ (\.\S+|COMMON)\s*$/.exec(line);
-    if (name) { pending = name[1]; continue; }
-    const m = /^ (\.\S+|COMMON)?\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+(\S+\.o\)?)$/.exec(line);
-    const sec = m ? m[1] ?? pending : null;
-    pending = null;
-    if (!m || !sec || m[3] === rootObj) continue;
-    const size = parseInt(m[2], 16);
+  for (const r of mapInputSections(map)) {
     // Flash: code, constants and initialized data (not .bss, .comment, .xt.prop, debug info).
-    if (size === 0 || !/^\.(text|rodata|literal|init_array|fini_array|ctors|dtors|ARM\.exidx|ARM\.extab|s?data)/.test(sec)) continue;
-    const lib = /libgcc\.a\((.+)\)$/.exec(m[3]);
-    const key = lib ? `libgcc(${lib[1]})` : path.basename(m[3]);
-    out.set(key, (out.get(key) ?? 0) + size);
+    if (r.obj === rootObj || !/^\.(text|rodata|literal|init_array|fini_array|ctors|dtors|ARM\.exidx|ARM\.extab|s?data)/.test(r.sec)) continue;
+    const lib = /libgcc\.a\((.+)\)$/.exec(r.obj);
+    const key = lib ? `libgcc(${lib[1]})` : path.basename(r.obj);
+    out.set(key, (out.get(key) ?? 0) + r.size);
   }
   return out;
 }

@@ -81,6 +81,7 @@ export async function runSessionDiff(name: string, generate: (seed: number, step
       "-std=c99", "-Wall", "-Wextra", "-Wconversion", "-Wshadow", "-Werror", "-O1", "-g",
       "-fsanitize=address,undefined", "-fno-sanitize-recover=all", `-I${tmp}`,
       "-DCONFIG_MGOS_MQTT_LOG_LEVEL=4", // the transcript has every log line, as Node prints them
+      "-DCONFIG_MGOS_MQTT_PERSIST_SUPPORT_VALUE=1", // the store hook's calls are in the transcript (off by default in C)
       "-DCONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE=1", // the scripts take fragments, as Node does (off by default in C)
       ...defines,
       driver.source, ...fs.readdirSync(tmp).filter((f) => f.endsWith(".c")).map((f) => path.join(tmp, f)),

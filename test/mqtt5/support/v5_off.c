@@ -22,9 +22,8 @@ static int nerrors;
 
 uint32_t port_now_ms(void) { return now_ms; }
 void port_log(int32_t level, const char *msg, rt_bytes detail) {
-  (void)detail;
   if (level != 0 || msg == NULL) return;
-  snprintf(last_error, sizeof(last_error), "%s", msg);
+  snprintf(last_error, sizeof(last_error), "%s%.*s", msg, (int)detail.len, detail.p != NULL ? (const char *)detail.p : "");
   nerrors++;
 }
 int32_t port_net_connect(int32_t slot, rt_bytes host, uint16_t port, int32_t tls_slot) {

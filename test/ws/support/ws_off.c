@@ -26,14 +26,15 @@ static int npersist_off;
 
 uint32_t port_now_ms(void) { return now_ms; }
 void port_log(int32_t level, const char *msg, rt_bytes detail) {
-  (void)detail;
+  char line[sizeof(last_error)];
   if (level != 0 || msg == NULL) return;
-  if (strstr(msg, "CONFIG_MGOS_MQTT_PERSIST_SUPPORT") != NULL) {
+  snprintf(line, sizeof(line), "%s%.*s", msg, (int)detail.len, detail.p != NULL ? (const char *)detail.p : "");
+  if (strstr(line, "CONFIG_MGOS_MQTT_PERSIST_SUPPORT") != NULL) {
     npersist_off++;
     return;
   }
-  if (strstr(msg, "outbox_persist") != NULL) return; /* on: this port has no storage */
-  snprintf(last_error, sizeof(last_error), "%s", msg);
+  if (strstr(line, "outbox_persist") != NULL) return; /* on: this port has no storage */
+  snprintf(last_error, sizeof(last_error), "%s", line);
   nerrors++;
 }
 int32_t port_net_connect(int32_t slot, rt_bytes host, uint16_t port, int32_t tls_slot) {
