@@ -6,34 +6,21 @@
 // properties and Request Response Information, DISCONNECT with a reason
 // (0x04: the will is published), what the connection negotiated.
 
-import { test, after } from "node:test";
+import { test } from "node:test";
 import * as assert from "node:assert/strict";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const mqtt = require("mqtt");
-import { NodePort } from "../../ts-src/node/port";
 import { mg_connection, mg_mqtt_message, mg_str, mgos_mqtt_props, MG_EV, MGOS_MQTT_SUB5 } from "../../ts-src/mgos/mg_types";
 import { mgos_mqtt_init, mgos_mqtt_get_global, mgos_mqtt_global_is_connected } from "../../ts-src/mgos/facade";
 import {
   conn_pub5_bytes, mgos_mqtt_conn_sub5, mgos_mqtt_props_user, mgos_mqtt_conn_add_connect_user_prop,
   mgos_mqtt_conn_set_request_response_info, mgos_mqtt_conn_disconnect5, mgos_mqtt_conn_v5_info,
 } from "../../ts-src/mgos/mqtt5_api";
-import { mgos_mqtt_config_set, mgos_mqtt_config_error } from "../../ts-src/config/config";
+import { nodeTier, config, str } from "./support/nodetier";
 import { Mosquitto, WireProxy, haveMosquitto, until, sleep } from "./support/wire";
 
 const skip = haveMosquitto() ? false : "mosquitto not installed";
-const np = new NodePort().install();
-const started: { stop(): void }[] = [];
-const peers: any[] = [];
-after(() => {
-  np.stop();
-  for (const p of peers) p.end(true);
-  for (const s of started) s.stop();
-});
-
-function config(...args: string[]): void {
-  for (const a of args) if (mgos_mqtt_config_set(a) !== 0) throw new Error(`${a}: ${mgos_mqtt_config_error()}`);
-}
-const str = (s: string): mg_str => { const m = new mg_str(); m.p = s; m.len = Buffer.byteLength(s); return m; };
+const { np, started, peers } = nodeTier();
 
 test("MQTT 5 API: properties both ways, subscription options, CONNECT extras, DISCONNECT 0x04", { skip, timeout: 30000 }, async () => {
   const b = await Mosquitto.start([]);

@@ -4,32 +4,20 @@
 // session resumes: the broker answers Session Present and delivers what was
 // published to the subscription while the device was away.
 
-import { test, after } from "node:test";
+import { test } from "node:test";
 import * as assert from "node:assert/strict";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const mqtt = require("mqtt");
-import { NodePort } from "../../ts-src/node/port";
 import { mg_connection, mg_mqtt_message, mg_send_mqtt_handshake_opts, MG_EV } from "../../ts-src/mgos/mg_types";
 import { mgos_mqtt_init, mgos_mqtt_get_global, mgos_mqtt_global_is_connected, mgos_mqtt_set_connect_fn, mgos_mqtt_add_global_handler } from "../../ts-src/mgos/facade";
 import { mgos_mqtt_conn_sub } from "../../ts-src/mgos/conn";
 import { handshake } from "../../ts-src/mgos/mg_mqtt";
 import { mgos_mqtt_conn_v5_info } from "../../ts-src/mgos/mqtt5_api";
-import { mgos_mqtt_config_set, mgos_mqtt_config_error } from "../../ts-src/config/config";
+import { nodeTier, config } from "./support/nodetier";
 import { Mosquitto, WireProxy, haveMosquitto, until } from "./support/wire";
 
 const skip = haveMosquitto() ? false : "mosquitto not installed";
-const np = new NodePort().install();
-const started: { stop(): void }[] = [];
-const peers: any[] = [];
-after(() => {
-  np.stop();
-  for (const p of peers) p.end(true);
-  for (const s of started) s.stop();
-});
-
-function config(...args: string[]): void {
-  for (const a of args) if (mgos_mqtt_config_set(a) !== 0) throw new Error(`${a}: ${mgos_mqtt_config_error()}`);
-}
+const { np, started, peers } = nodeTier();
 
 test("assigned client id: reused on reconnect, the session resumes", { skip, timeout: 60000 }, async () => {
   const b = await Mosquitto.start([]);

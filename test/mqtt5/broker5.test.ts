@@ -6,33 +6,21 @@
 // flight, Maximum Packet Size both ways, topic aliases, and session expiry
 // resumed after a reconnect and gone after the interval.
 
-import { test, after } from "node:test";
+import { test } from "node:test";
 import * as assert from "node:assert/strict";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const mqtt = require("mqtt");
-import { NodePort } from "../../ts-src/node/port";
 import { mg_connection, mg_mqtt_message, MG_EV } from "../../ts-src/mgos/mg_types";
 import {
   mgos_mqtt_init, mgos_mqtt_add_global_handler, mgos_mqtt_sub, pub_bytes, mgos_mqtt_global_is_connected,
   mgos_mqtt_global_disconnect, mgos_mqtt_global_connect, mgos_mqtt_get_global, mgos_mqtt_get_last_error, mgos_mqtt_unsub,
 } from "../../ts-src/mgos/facade";
-import { mgos_mqtt_config_set, mgos_mqtt_config_error } from "../../ts-src/config/config";
+import { nodeTier, config } from "./support/nodetier";
 import { MGOS_MQTT_ERR } from "../../ts-src/mqtt/delivery";
 import { Mosquitto, WireProxy, haveMosquitto, until, sleep } from "./support/wire";
 
 const skip = haveMosquitto() ? false : "mosquitto not installed";
-const np = new NodePort().install();
-const started: { stop(): void }[] = [];
-const peers: any[] = [];
-after(() => {
-  np.stop();
-  for (const p of peers) p.end(true);
-  for (const s of started) s.stop();
-});
-
-function config(...args: string[]): void {
-  for (const a of args) if (mgos_mqtt_config_set(a) !== 0) throw new Error(`${a}: ${mgos_mqtt_config_error()}`);
-}
+const { np, started, peers } = nodeTier();
 
 interface Ev { ev: number; topic: string; payload: string; reason: number; id: number; ret: number }
 const evs: Ev[] = [];

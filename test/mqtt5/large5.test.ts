@@ -7,36 +7,24 @@
 // queued under one protocol_version delivered intact under the other.
 // Only 127.0.0.1, free ports, processes killed by pid, bounded waits.
 
-import { test, after } from "node:test";
+import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as net from "net";
 import { createHash } from "crypto";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const mqtt = require("mqtt");
-import { NodePort } from "../../ts-src/node/port";
 import { mg_connection, mg_mqtt_message, mgos_mqtt_props, MG_EV, MGOS_MQTT_SUB } from "../../ts-src/mgos/mg_types";
 import {
   mgos_mqtt_init, mgos_mqtt_add_global_handler, mgos_mqtt_sub, pub_bytes, mgos_mqtt_global_is_connected,
   mgos_mqtt_global_disconnect, mgos_mqtt_global_connect, mgos_mqtt_get_global, mgos_mqtt_global_subscribe_opt,
 } from "../../ts-src/mgos/facade";
 import { conn_pub5_bytes } from "../../ts-src/mgos/mqtt5_api";
-import { mgos_mqtt_config_set, mgos_mqtt_config_error } from "../../ts-src/config/config";
+import { nodeTier, config } from "./support/nodetier";
 import { MAX_RX_QOS2 } from "../../ts-src/mqtt/session";
 import { Mosquitto, haveMosquitto, until, sleep } from "./support/wire";
 
 const skip = haveMosquitto() ? false : "mosquitto not installed";
-const np = new NodePort().install();
-const started: { stop(): void }[] = [];
-const peers: any[] = [];
-after(() => {
-  np.stop();
-  for (const p of peers) p.end(true);
-  for (const s of started) s.stop();
-});
-
-function config(...args: string[]): void {
-  for (const a of args) if (mgos_mqtt_config_set(a) !== 0) throw new Error(`${a}: ${mgos_mqtt_config_error()}`);
-}
+const { np, started, peers } = nodeTier();
 
 const evs: { ev: number; topic: string; total: number }[] = [];
 mgos_mqtt_add_global_handler((_nc: mg_connection, ev: number, evd: unknown) => {
