@@ -126,20 +126,21 @@ test("topicMatches: the examples of 4.7 and the edge cases", () => {
   for (const [f, t, want] of MATCH) assert.equal(topicMatches(b(f), b(t)), want, `${f} vs ${t}`);
 });
 
+/** A model of 4.7 in plain TypeScript (levels split on '/'), independent of topicMatches. */
+function levelModel(f: string, t: string): boolean {
+  if (!validTopicFilter(b(f)) || !validTopicName(b(t))) return false;
+  if (t.startsWith("$") && (f.startsWith("+") || f.startsWith("#"))) return false;
+  const fl = f.split("/"), tl = t.split("/");
+  for (let i = 0; i < fl.length; i++) {
+    if (fl[i] === "#") return true;
+    if (i >= tl.length) return false;
+    if (fl[i] !== "+" && fl[i] !== tl[i]) return false;
+  }
+  return fl.length === tl.length;
+}
+
 test("topicMatches agrees with a regular-expression model on generated cases", () => {
-  // A model of 4.7 in plain TypeScript (levels split on '/'), compared on
-  // every pair from small alphabets of levels.
-  const model = (f: string, t: string): boolean => {
-    if (!validTopicFilter(b(f)) || !validTopicName(b(t))) return false;
-    if (t.startsWith("$") && (f.startsWith("+") || f.startsWith("#"))) return false;
-    const fl = f.split("/"), tl = t.split("/");
-    for (let i = 0; i < fl.length; i++) {
-      if (fl[i] === "#") return true;
-      if (i >= tl.length) return false;
-      if (fl[i] !== "+" && fl[i] !== tl[i]) return false;
-    }
-    return fl.length === tl.length;
-  };
+  // Compared on every pair from small alphabets of levels.
   const tl = ["", "a", "b", "$s"];
   const fl = ["", "a", "b", "+", "#", "$s"];
   const join = (alpha: string[], n: number): string[] => {
@@ -152,7 +153,7 @@ test("topicMatches agrees with a regular-expression model on generated cases", (
   const filters = [...join(fl, 1), ...join(fl, 2), ...join(fl, 3)];
   let n = 0;
   for (const f of filters) for (const t of topics) {
-    assert.equal(topicMatches(b(f), b(t)), model(f, t), `${f} vs ${t}`);
+    assert.equal(topicMatches(b(f), b(t)), levelModel(f, t), `${f} vs ${t}`);
     n++;
   }
   assert.ok(n > 10000);
@@ -161,17 +162,6 @@ test("topicMatches agrees with a regular-expression model on generated cases", (
 test("topicMatches agrees with the level model on every byte string up to 4 bytes", () => {
   // Byte level, so misplaced wildcards ("a+", "#/", "+#") and empty levels
   // are covered: every filter and topic over {a, /, +, #, $} up to 4 bytes.
-  const model = (f: string, t: string): boolean => {
-    if (!validTopicFilter(b(f)) || !validTopicName(b(t))) return false;
-    if (t.startsWith("$") && (f.startsWith("+") || f.startsWith("#"))) return false;
-    const fl = f.split("/"), tl = t.split("/");
-    for (let i = 0; i < fl.length; i++) {
-      if (fl[i] === "#") return true;
-      if (i >= tl.length) return false;
-      if (fl[i] !== "+" && fl[i] !== tl[i]) return false;
-    }
-    return fl.length === tl.length;
-  };
   const all: string[] = [""];
   for (let len = 1; len <= 4; len++) {
     for (const p of all.filter((s) => s.length === len - 1)) for (const x of "a/+#$") all.push(p + x);
@@ -181,7 +171,7 @@ test("topicMatches agrees with the level model on every byte string up to 4 byte
   for (let i = 0; i < all.length; i++) {
     for (let j = 0; j < all.length; j++) {
       const got = topicMatches(bytes[i], bytes[j]);
-      if (got !== model(all[i], all[j])) assert.fail(`${all[i]} vs ${all[j]}: got ${got}`);
+      if (got !== levelModel(all[i], all[j])) assert.fail(`${all[i]} vs ${all[j]}: got ${got}`);
       if (got) matched++;
     }
   }
