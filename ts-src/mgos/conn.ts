@@ -291,20 +291,12 @@ export class mgos_mqtt_conn {
     this.failed(now);
   }
 
-  /** Re-reads the sections that follow the system config. */
+  /** Re-reads the sections that follow the system config (followSys: both;
+   *  loadSysConfig has set hasCfg1) and applies the config. */
   refreshSys(): void {
-    if (this.followSys) this.loadSysConfig();
-    if (this.followSys0) copy(this.cfg, mgos_sys_config_get_mqtt());
-    if (this.followSys1) copy(this.cfg1, mgos_sys_config_get_mqtt1());
-    this.applyTimeouts();
-  }
-
-  /** The reconnect timeouts of both configs in ms (see minMs). */
-  applyTimeouts(): void {
-    this.minMs[0] = secToMs(this.cfg.reconnect_timeout_min);
-    this.maxMs[0] = secToMs(this.cfg.reconnect_timeout_max);
-    this.minMs[1] = secToMs(this.cfg1.reconnect_timeout_min);
-    this.maxMs[1] = secToMs(this.cfg1.reconnect_timeout_max);
+    if (this.followSys || this.followSys0) copy(this.cfg, mgos_sys_config_get_mqtt());
+    if (this.followSys || this.followSys1) copy(this.cfg1, mgos_sys_config_get_mqtt1());
+    this.syncOutbox();
   }
 
   loadSysConfig(): void {
@@ -317,7 +309,12 @@ export class mgos_mqtt_conn {
   /** The offline queue settings reach the session as soon as the config does:
    *  publishes before the first connect follow them too. */
   syncOutbox(): void {
-    this.applyTimeouts();
+    // The reconnect timeouts of both configs in ms (see minMs).
+    for (let i: u32 = 0; i < 2; i++) {
+      const t: mgos_config_mqtt = i === 0 ? this.cfg : this.cfg1;
+      this.minMs[i] = secToMs(t.reconnect_timeout_min);
+      this.maxMs[i] = secToMs(t.reconnect_timeout_max);
+    }
     const c: mgos_config_mqtt = this.active();
     this.session.cfg.maxQueueLength = c.max_queue_length <= 0 ? 0 : u32(c.max_queue_length);
     this.session.cfg.dropOldest = c.max_queue_drop_oldest;
@@ -368,8 +365,7 @@ export class mgos_mqtt_conn {
     sc.willRetain = c.will_retain;
     sc.maxQos = this.effectiveMaxQos();
     sc.recvLimit = c.recv_mbuf_limit <= 0 ? 0 : u32(c.recv_mbuf_limit);
-    sc.maxQueueLength = c.max_queue_length <= 0 ? 0 : u32(c.max_queue_length);
-    sc.dropOldest = c.max_queue_drop_oldest;
+    // maxQueueLength and dropOldest: refreshSys (syncOutbox) has just set them.
     if (c.protocol_version === 5 && MQTT5_SUPPORT === 0) {
       logMsg(LogLevel.ERROR, COMPILED_OUT, lit("CONFIG_MGOS_MQTT_V5_SUPPORT, for protocol_version 5"));
       return false;
@@ -704,94 +700,81 @@ export class mgos_mqtt_conn {
   }
 
   dispatch(ev: i32, p: Packet | null): void {
-    const now: u32 = this.session.now;
+    const s: Session = this.session;
+    const now: u32 = s.now;
     // What the global handlers get (when no topic handler took the event).
     let toGlobal: bool = true;
     let arg: Ptr = this.msg;
-    // CONNACK and CLOSE fill the message after their cloud event (whose
-    // handlers may reenter the API); DROPPED and OUTBOX_ROOM do not use it.
-    if (ev !== SessionEvent.CONNACK && ev !== SessionEvent.CLOSE && ev !== SessionEvent.DROPPED &&
-        ev !== SessionEvent.OUTBOX_ROOM) {
+    if (ev === SessionEvent.CONNACK) {
+      if (p === null || p.returnCode !== 0) {
+        // The CLOSE that follows raises the connect-error event.
+        logMsg(LogLevel.ERROR, "server refused the connection: ", strBytes(this.session.closeReason));
+        return;
+      }
+      this.delayMs = 0;
+      logMsg(LogLevel.INFO, "connected to ", sb(this.active().server));
+      this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTED);
+    } else if (ev === SessionEvent.CLOSE) {
+      if (!s.wasConnected) {
+        // Ended before an accepted CONNACK (refused, timed out, closed by the
+        // server, e.g. a TLS 1.3 server refusing the client certificate).
+        this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTERROR);
+        return;
+      }
+      logMsg(LogLevel.INFO, "disconnected: ", strBytes(this.session.closeReason));
+      this.cloudEvent(MGOS_EVENT.CLOUD_DISCONNECTED);
+      arg = null;
+    } else if (ev === SessionEvent.DROPPED) {
+      const d: mgos_mqtt_dropped = this.dropped;
+      d.packet_id = s.evDropId;
+      d.qos = s.evDropQos;
+      d.reason = s.evDropReason;
+      d.topic.p = cstr(s.evDropTopic);
+      d.topic.len = s.evDropTopic.length;
+      d.payload.p = cstr(s.evDropPayload);
+      d.payload.len = s.evDropPayload.length;
+      arg = d;
+    } else if (ev === SessionEvent.OUTBOX_ROOM) {
+      arg = null;
+    } else if (ev === SessionEvent.PUBREL && p !== null && this.appQos2Take(p!.packetId)) {
       // The PUBCOMP of an exchange the application runs is its own.
-      if (ev === SessionEvent.PUBREL && p !== null && this.appQos2Take(p!.packetId)) this.session.autoAck = false;
-      this.fillMsg(ev, p);
+      s.autoAck = false;
     }
-    switch (ev) {
-      case SessionEvent.CONNACK: {
-        if (p === null || p.returnCode !== 0) {
-          // The CLOSE that follows raises the connect-error event.
-          logMsg(LogLevel.ERROR, "server refused the connection: ", strBytes(this.session.closeReason));
-          return;
-        }
-        this.delayMs = 0;
-        logMsg(LogLevel.INFO, "connected to ", sb(this.active().server));
-        this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTED);
-        this.fillMsg(ev, p);
-        break;
-      }
-      case SessionEvent.PUBLISH: {
-        if (p === null || this.callTopics(ev, p, 0)) {
-          toGlobal = false;
-        } else {
-          // No topic handler took it: as the reference, acknowledging is up
-          // to the global handlers (mg_mqtt_puback / mg_mqtt_pubrec).
-          this.session.autoAck = false;
-          if (p!.qos === 2) this.appQos2Add(p!.packetId);
-        }
-        break;
-      }
-      case SessionEvent.PUBLISH_PART: {
-        // Fragments go only to handlers that asked for them; the first one
-        // decides: when none matched, the session skips the message.
+    // CONNACK and CLOSE fill the message after their cloud event (whose
+    // handlers may reenter the API); DROPPED and OUTBOX_ROOM do not use it
+    // (and may come from inside a handler still reading it).
+    if (ev !== SessionEvent.DROPPED && ev !== SessionEvent.OUTBOX_ROOM) this.fillMsg(ev, p);
+    if (p !== null && ev === SessionEvent.PUBLISH) {
+      if (this.callTopics(ev, p)) {
         toGlobal = false;
-        if (FRAGMENTS_SUPPORT !== 0 && p !== null && this.callTopics(ev, p, 0)) this.session.rxTake = true;
+      } else {
+        // No topic handler took it: as the reference, acknowledging is up
+        // to the global handlers (mg_mqtt_puback / mg_mqtt_pubrec).
+        s.autoAck = false;
+        if (p!.qos === 2) this.appQos2Add(p!.packetId);
+      }
+    } else if (ev === SessionEvent.PUBLISH_PART) {
+      // Fragments go only to handlers that asked for them; the first one
+      // decides: when none matched, the session skips the message.
+      toGlobal = false;
+      if (FRAGMENTS_SUPPORT !== 0 && p !== null && this.callTopics(ev, p)) s.rxTake = true;
+    } else if (ev === SessionEvent.PUBLISH_SKIPPED) {
+      // A topic cut short cannot be matched: global handlers only.
+      if (p !== null && p!.topic.length === s.rxTopicLen && this.callTopics(ev, p)) toGlobal = false;
+    } else if (ev === SessionEvent.SUBACK) {
+      // The one topic handler whose SUBSCRIBE has the tag (a sub_handler_t
+      // only takes messages: its SUBACK is consumed silently).
+      for (let i: u32 = 0; i < this.nHandlers; i++) {
+        const h: mgos_mqtt_handler = this.handlers[i];
+        if (h.tag !== s.evTag) continue;
+        const f: mg_event_handler_t | null = h.ev;
+        if (h.kind !== HandlerKind.SUB && f !== null) f(this.nc, ev, this.msg, h.ud);
+        toGlobal = false;
         break;
       }
-      case SessionEvent.PUBLISH_SKIPPED: {
-        // A topic cut short cannot be matched: global handlers only.
-        const whole: bool = p !== null && p!.topic.length === this.session.rxTopicLen;
-        if (whole && this.callTopics(ev, p, 0)) toGlobal = false;
-        break;
-      }
-      case SessionEvent.SUBACK: {
-        if (this.callTopics(ev, null, this.session.evTag)) toGlobal = false;
-        break;
-      }
-      case SessionEvent.DROPPED: {
-        const d: mgos_mqtt_dropped = this.dropped;
-        const s: Session = this.session;
-        d.packet_id = s.evDropId;
-        d.qos = s.evDropQos;
-        d.reason = s.evDropReason;
-        d.topic.p = cstr(s.evDropTopic);
-        d.topic.len = s.evDropTopic.length;
-        d.payload.p = cstr(s.evDropPayload);
-        d.payload.len = s.evDropPayload.length;
-        arg = d;
-        break;
-      }
-      case SessionEvent.OUTBOX_ROOM: {
-        arg = null;
-        break;
-      }
-      case SessionEvent.CLOSE: {
-        if (!this.session.wasConnected) {
-          // Ended before an accepted CONNACK (refused, timed out, closed by the
-          // server, e.g. a TLS 1.3 server refusing the client certificate).
-          this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTERROR);
-          return;
-        }
-        logMsg(LogLevel.INFO, "disconnected: ", strBytes(this.session.closeReason));
-        this.cloudEvent(MGOS_EVENT.CLOUD_DISCONNECTED);
-        this.fillMsg(ev, null);
-        arg = null;
-        break;
-      }
-      default:
-        break;
     }
     if (toGlobal) this.callGlobalArg(ev, arg);
-    this.session.now = now;
+    s.now = now;
   }
 
   /** Global handlers, in the order added; `arg` is the ev_data. */
@@ -831,37 +814,29 @@ export class mgos_mqtt_conn {
     return noBytes();
   }
 
-  /** Topic handlers, in the order added; false when none took the event.
-   *  PUBLISH: every handler whose filter matches (a sub_handler_t gets
-   *  topic and payload). PUBLISH_PART: the matching MGOS_MQTT_SUB_FRAGMENTS
-   *  event handlers. PUBLISH_SKIPPED: the matching event handlers. SUBACK:
-   *  the one handler whose SUBSCRIBE has `tag` (a sub_handler_t only takes
-   *  messages: its SUBACK is consumed silently). */
-  private callTopics(ev: i32, p: Packet | null, tag: i32): bool {
-    const suback: bool = ev === SessionEvent.SUBACK;
-    if (suback ? tag < 0 : p === null) return false;
+  /** Topic handlers, in the order added, for a PUBLISH event; false when
+   *  none took it. PUBLISH: every handler whose filter matches (a
+   *  sub_handler_t gets topic and payload). PUBLISH_PART: the matching
+   *  MGOS_MQTT_SUB_FRAGMENTS event handlers. PUBLISH_SKIPPED: the matching
+   *  event handlers. */
+  private callTopics(ev: i32, p: Packet): bool {
     let took: bool = false;
     // The table holds only TOPIC and SUB handlers (addHandler's kinds).
     for (let i: u32 = 0; i < this.nHandlers; i++) {
       const h: mgos_mqtt_handler = this.handlers[i];
       const f: mg_event_handler_t | null = h.ev;
       const isSub: bool = h.kind === HandlerKind.SUB;
-      if (suback) {
-        if (h.tag !== tag) continue;
-      } else {
-        if (ev !== SessionEvent.PUBLISH && (isSub || f === null)) continue;
-        if (ev === SessionEvent.PUBLISH_PART && (FRAGMENTS_SUPPORT === 0 || !h.fragments)) continue;
-        // A shared subscription ($share/<group>/<filter>) matches by its filter.
-        if (!topicMatches(MQTT5_SUPPORT !== 0 ? sharedFilter(this.filterOf(h)) : this.filterOf(h), p!.topic)) continue;
-      }
+      if (ev !== SessionEvent.PUBLISH && (isSub || f === null)) continue;
+      if (ev === SessionEvent.PUBLISH_PART && (FRAGMENTS_SUPPORT === 0 || !h.fragments)) continue;
+      // A shared subscription ($share/<group>/<filter>) matches by its filter.
+      if (!topicMatches(MQTT5_SUPPORT !== 0 ? sharedFilter(this.filterOf(h)) : this.filterOf(h), p.topic)) continue;
       took = true;
       const g: sub_handler_t | null = h.sub;
       if (!isSub) {
         if (f !== null) f(this.nc, ev, this.msg, h.ud);
-      } else if (!suback && g !== null) {
-        g(this.nc, cstr(p!.topic), i32(p!.topic.length), cstr(p!.payload), i32(p!.payload.length), h.ud);
+      } else if (g !== null) {
+        g(this.nc, cstr(p.topic), i32(p.topic.length), cstr(p.payload), i32(p.payload.length), h.ud);
       }
-      if (suback || i >= this.nHandlers) break;
     }
     return took;
   }
@@ -881,9 +856,9 @@ export class mgos_mqtt_conn {
     return true;
   }
 
-  /** A topic handler (kind TOPIC or SUB) in the next entry (the caller
-   *  checked that the table has room); its index. */
-  addHandler(kind: u8, ev: mg_event_handler_t | null, sub: sub_handler_t | null, ud: Ptr): u32 {
+  /** A topic handler (kind TOPIC or SUB) in the next entry, with the next
+   *  tag (the caller checked that the table has room). */
+  private addHandler(kind: u8, ev: mg_event_handler_t | null, sub: sub_handler_t | null, ud: Ptr): void {
     const h: mgos_mqtt_handler = this.handlers[this.nHandlers];
     h.kind = kind;
     h.ev = ev;
@@ -894,7 +869,6 @@ export class mgos_mqtt_conn {
     this.nextSubFlags = 0;
     this.nextTag = this.nextTag >= 0x7fffffff ? 1 : i32(this.nextTag + 1);
     this.nHandlers++;
-    return u32(this.nHandlers - 1);
   }
 
   private removeHandler(i: u32): void {
@@ -920,13 +894,12 @@ export class mgos_mqtt_conn {
       logMsg(LogLevel.ERROR, "MGOS_MQTT_MAX_TOPIC_HANDLERS reached: ", filter);
       return false;
     }
-    const k: u32 = this.addHandler(kind, ev, sub, ud);
     const max: u8 = this.effectiveMaxQos();
     const q: u8 = u8(qos) > max ? max : u8(qos);
-    if (this.session.subscribe(filter, q, this.handlers[k].tag) === 0) {
-      this.removeHandler(k);
-      return false;
-    }
+    // The handler is added once the session took the subscription (its tag
+    // is the next one): a refusal leaves nothing to undo.
+    if (this.session.subscribe(filter, q, this.nextTag) === 0) return false;
+    this.addHandler(kind, ev, sub, ud);
     this.service(now);
     return true;
   }
