@@ -51,7 +51,7 @@ import {
 } from "./mg_types";
 import { nowMs, wallTime, rand32, logMsg, COMPILED_OUT, netConnect, netSend, netClose, deviceId, eventTrigger } from "./port";
 import { WsLink, WsCode } from "./ws";
-import { WS_SUPPORT, WS_ONE, FRAGMENTS_SUPPORT } from "./options";
+import { WS_SUPPORT, WS_ONE, FRAGMENTS_SUPPORT, PERSIST_SUPPORT } from "./options";
 import { LOG_LEVEL } from "../mqtt/loglevel";
 import { MQTT5_SUPPORT, V5_ONE } from "../mqtt/session5";
 import { serverReferenceTarget, reason5Of, sharedFilter, fillProps, configWill5 } from "./mqtt5";
@@ -291,18 +291,22 @@ export class mgos_mqtt_conn {
     this.failed(now);
   }
 
-  /** Re-reads the sections that follow the system config (followSys: both;
-   *  loadSysConfig has set hasCfg1) and applies the config. */
+  /** Re-reads the sections that follow the system config and applies the config. */
   refreshSys(): void {
-    if (this.followSys || this.followSys0) copy(this.cfg, mgos_sys_config_get_mqtt());
-    if (this.followSys || this.followSys1) copy(this.cfg1, mgos_sys_config_get_mqtt1());
-    this.syncOutbox();
+    this.readSys(this.followSys);
   }
 
+  /** Both sections from the system config (the global connection's own). */
   loadSysConfig(): void {
-    copy(this.cfg, mgos_sys_config_get_mqtt());
-    copy(this.cfg1, mgos_sys_config_get_mqtt1());
     this.hasCfg1 = true;
+    this.readSys(true);
+  }
+
+  /** Copies the system config's mqtt (all, or followSys0) and mqtt1 (all, or
+   *  followSys1), then applies the config. */
+  private readSys(all: bool): void {
+    if (all || this.followSys0) copy(this.cfg, mgos_sys_config_get_mqtt());
+    if (all || this.followSys1) copy(this.cfg1, mgos_sys_config_get_mqtt1());
     this.syncOutbox();
   }
 
@@ -319,8 +323,9 @@ export class mgos_mqtt_conn {
     this.session.cfg.maxQueueLength = c.max_queue_length <= 0 ? 0 : u32(c.max_queue_length);
     this.session.cfg.dropOldest = c.max_queue_drop_oldest;
     // The persistent outbox is opened once, before the first publish or connect.
+    // (Compiled out and no logs: attach would do nothing.)
     const where: string | null = this.cfg.outbox_persist;
-    if (!this.persistTried && isSet(where)) {
+    if ((PERSIST_SUPPORT !== 0 || LOG_LEVEL > 0) && !this.persistTried && isSet(where)) {
       this.persistTried = true;
       persistAttach(this.session, this.slot, where!);
     }
@@ -495,21 +500,20 @@ export class mgos_mqtt_conn {
   }
 
   private scheduleReconnect(now: u32): void {
-    let maxMs: u32 = this.maxMs[this.useBackup ? 1 : 0];
-    if (this.delayMs >= maxMs && this.delayMs > 0 && this.otherUsable()) {
+    let b: u32 = this.useBackup ? 1 : 0;
+    if (this.delayMs >= this.maxMs[b] && this.delayMs > 0 && this.otherUsable()) {
       // Waited the longest delay and failed again: try the other server.
       this.useBackup = !this.useBackup;
-      maxMs = this.maxMs[this.useBackup ? 1 : 0];
+      b = u32(1 - b);
       this.delayMs = 0;
       logMsg(LogLevel.WARN, this.useBackup ? "switching to the backup server mqtt1: " : "switching back to the main server mqtt: ", sb(this.active().server));
     }
-    const minMs: u32 = this.minMs[this.useBackup ? 1 : 0];
-    if (maxMs < minMs) maxMs = minMs;
-    let d: u32 = this.delayMs === 0 ? minMs : u32(this.delayMs * 2);
-    // Doubling past 2^31 would wrap; the clamp below keeps it at max anyway.
-    if (this.delayMs > 0x7fffffff) d = maxMs;
-    if (d < minMs) d = minMs;
-    if (d > maxMs) d = maxMs;
+    // Double (from 0: the minimum); past 2^31 doubling would wrap: the
+    // maximum then. Clamped to max first, then to min, so min wins when
+    // max < min.
+    let d: u32 = this.delayMs > 0x7fffffff ? 0xffffffff : u32(this.delayMs * 2);
+    if (d > this.maxMs[b]) d = this.maxMs[b];
+    if (d < this.minMs[b]) d = this.minMs[b];
     this.delayMs = d;
     this.lastDelayMs = jitter(d);
     this.reconnectAt = u32(now + this.lastDelayMs);
