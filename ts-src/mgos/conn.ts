@@ -158,8 +158,6 @@ export class mgos_mqtt_conn {
   reconnectAt: u32 = 0;
   /** Backoff base of the last scheduled reconnect, ms (0: none since the last success). */
   delayMs: u32 = 0;
-  /** The last delay actually used, jitter included (for logs and tests). */
-  lastDelayMs: u32 = 0;
   nHandlers: u32 = 0;
   nGlobal: u32 = 0;
   appQos2Count: u32 = 0;
@@ -167,8 +165,6 @@ export class mgos_mqtt_conn {
   /** mgos_mqtt_set_max_qos: overrides the config's max_qos when >= 0. */
   userMaxQos: i32 = -1;
   hostLen: u32 = 0;
-  /** Connection attempts started (for logs and tests). */
-  attempts: u32 = 0;
   /** MGOS_MQTT_SUB_* flags for the next handler added (subscribeOpt). */
   nextSubFlags: i32 = 0;
   connectFn: mgos_mqtt_connect_fn_t | null = null;
@@ -260,7 +256,6 @@ export class mgos_mqtt_conn {
       this.failed(now);
       return;
     }
-    this.attempts++;
     this.nc.flags = 0;
     // MQTT 5 "Use another server" / "Server moved" with a Server Reference:
     // this one attempt goes there (then the configured servers again).
@@ -515,8 +510,7 @@ export class mgos_mqtt_conn {
     if (d > this.maxMs[b]) d = this.maxMs[b];
     if (d < this.minMs[b]) d = this.minMs[b];
     this.delayMs = d;
-    this.lastDelayMs = jitter(d);
-    this.reconnectAt = u32(now + this.lastDelayMs);
+    this.reconnectAt = u32(now + jitter(d));
     this.reconnectPending = true;
   }
 
@@ -869,8 +863,9 @@ export class mgos_mqtt_conn {
     h.sub = sub;
     h.ud = ud;
     h.tag = this.nextTag;
-    h.fragments = (this.nextSubFlags & MGOS_MQTT_SUB.FRAGMENTS) !== 0;
-    this.nextSubFlags = 0;
+    // (subscribeOpt refuses the flag when fragments are compiled out, and
+    // clears nextSubFlags after.)
+    h.fragments = FRAGMENTS_SUPPORT !== 0 && (this.nextSubFlags & MGOS_MQTT_SUB.FRAGMENTS) !== 0;
     this.nextTag = this.nextTag >= 0x7fffffff ? 1 : i32(this.nextTag + 1);
     this.nHandlers++;
   }
@@ -1008,7 +1003,6 @@ export class mgos_mqtt_conn {
     this.wantConnect = false;
     this.reconnectPending = false;
     this.delayMs = 0;
-    this.lastDelayMs = 0;
     this.nHandlers = 0;
     this.nGlobal = 0;
     this.appQos2Count = 0;
@@ -1019,7 +1013,6 @@ export class mgos_mqtt_conn {
     this.connectFnArg = null;
     this.connectStep = null;
     this.userMaxQos = -1;
-    this.attempts = 0;
     this.nc.slot_ = slot;
     this.nc.user_data = null;
     this.session.onEvent = onSessionEvent;

@@ -140,8 +140,6 @@ struct mgos_mqtt_conn {
   uint32_t reconnectAt;
   /** Backoff base of the last scheduled reconnect, ms (0: none since the last success). */
   uint32_t delayMs;
-  /** The last delay actually used, jitter included (for logs and tests). */
-  uint32_t lastDelayMs;
   uint32_t nHandlers;
   uint32_t nGlobal;
   uint32_t appQos2Count;
@@ -149,8 +147,6 @@ struct mgos_mqtt_conn {
   /** mgos_mqtt_set_max_qos: overrides the config's max_qos when >= 0. */
   int32_t userMaxQos;
   uint32_t hostLen;
-  /** Connection attempts started (for logs and tests). */
-  uint32_t attempts;
   /** MGOS_MQTT_SUB_* flags for the next handler added (subscribeOpt). */
   int32_t nextSubFlags;
   mgos_mqtt_connect_fn_t connectFn;
