@@ -609,9 +609,9 @@ export class mgos_mqtt_conn {
     }
     logMsg(LogLevel.WARN, err !== 0 ? "connection closed with an error" : "connection closed by the server", noBytes());
     if (this.wsOn() && !this.wss[0].opened) this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTERROR);
+    // The socket is gone already: dropTransport without the close.
     this.net = NetState.IDLE;
-    this.session.connectionLost(now);
-    this.failed(now);
+    this.dropTransport(now);
   }
 
   /** Timers. Returns ms until this connection next needs a poll. */
@@ -936,8 +936,10 @@ export class mgos_mqtt_conn {
     return false;
   }
 
-  publish(topic: Bytes, payload: Bytes, qos: i32, retain: bool): u16 {
+  /** Publishes (every caller has the topic as a C string: one strlen here). */
+  publish(topicStr: string, payload: Bytes, qos: i32, retain: bool): u16 {
     const now: u32 = nowMs();
+    const topic: Bytes = strBytes(topicStr);
     if (qos < 0 || qos > 2) {
       logMsg(LogLevel.ERROR, BAD_QOS, topic);
       this.session.lastError = MGOS_MQTT_ERR.INVALID;
@@ -1390,7 +1392,7 @@ export function mgos_mqtt_conn_is_connected(c: mgos_mqtt_conn): bool {
  *  @capi uint16_t mgos_mqtt_conn_pubv(struct mgos_mqtt_conn *c, const char *topic, int qos, bool retain, const char *json_fmt, va_list ap)
  */
 export function pub_bytes(c: mgos_mqtt_conn, topic: string, msg: Bytes, qos: int, retain: bool): u16 {
-  return c.publish(strBytes(topic), msg, qos, retain);
+  return c.publish(topic, msg, qos, retain);
 }
 
 /** Subscribes; `handler` gets the matching PUBLISHes and this SUBACK. @api */

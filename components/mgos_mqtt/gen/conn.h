@@ -216,7 +216,7 @@ bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void 
 bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud);
 bool mgos_mqtt_conn_subscribeOpt(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos, int32_t flags, mg_event_handler_t ev, void *ud);
 bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter);
-uint16_t mgos_mqtt_conn_publish(mgos_mqtt_conn *self, rt_bytes topic, rt_bytes payload, int32_t qos, bool retain);
+uint16_t mgos_mqtt_conn_publish(mgos_mqtt_conn *self, const char *topicStr, rt_bytes payload, int32_t qos, bool retain);
 bool mgos_mqtt_conn_start(mgos_mqtt_conn *self);
 void mgos_mqtt_conn_stop(mgos_mqtt_conn *self);
 bool mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos);

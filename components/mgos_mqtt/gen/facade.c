@@ -77,7 +77,7 @@ bool mgos_mqtt_global_is_connected(void) {
  *  @capi uint16_t mgos_mqtt_pubv(const char *topic, int qos, bool retain, const char *json_fmt, va_list ap)
  */
 uint16_t facade_pub_bytes(const char *topic, rt_bytes msg, int qos, bool retain) {
-  return mgos_mqtt_conn_publish(facade_global(), rt_str_bytes(topic), msg, qos, retain);
+  return mgos_mqtt_conn_publish(facade_global(), topic, msg, qos, retain);
 }
 
 /** mgos_mqtt_global_subscribe with the topic as bytes (compat.c converts the struct mg_str):
