@@ -353,7 +353,8 @@ export class mgos_mqtt_conn {
   /** Copies the config's protocol settings into the session. */
   private applyConfig(c: mgos_config_mqtt): bool {
     const sc = this.session.cfg;
-    const cid: Bytes = strBytes(isSet(c.client_id) ? c.client_id! : deviceId());
+    let cid: Bytes = sb(c.client_id);
+    if (cid.length === 0) cid = strBytes(deviceId());
     const err: string | null = sc.setStrings(cid, sb(c.user), sb(c.pass), sb(c.will_topic), sb(c.will_message));
     if (err !== null) {
       logMsg(LogLevel.ERROR, "config: ", strBytes(err));
@@ -525,7 +526,9 @@ export class mgos_mqtt_conn {
   /** Writes what the session has queued and closes when it asks to. */
   service(now: u32): void {
     const s: Session = this.session;
-    if (this.net === NetState.OPEN && (this.nc.flags & MG_F.CLOSE_IMMEDIATELY) !== 0) {
+    // Nothing to write or close without an open socket (WebSocket included).
+    if (this.net !== NetState.OPEN) return;
+    if ((this.nc.flags & MG_F.CLOSE_IMMEDIATELY) !== 0) {
       logMsg(LogLevel.INFO, "closing: MG_F_CLOSE_IMMEDIATELY", noBytes());
       this.dropTransport(now);
       return;
@@ -544,8 +547,9 @@ export class mgos_mqtt_conn {
       if (n === 0) break;
       s.txConsumed(u32(n));
     }
-    if (this.net === NetState.OPEN && s.wantsClose()) this.dropTransport(now);
-    else if (this.net === NetState.OPEN && s.txLen === 0 && (this.nc.flags & MG_F.SEND_AND_CLOSE) !== 0) {
+    if (this.net !== NetState.OPEN) return;
+    if (s.wantsClose()) this.dropTransport(now);
+    else if (s.txLen === 0 && (this.nc.flags & MG_F.SEND_AND_CLOSE) !== 0) {
       logMsg(LogLevel.INFO, "closing: MG_F_SEND_AND_CLOSE", noBytes());
       this.dropTransport(now);
     }
@@ -994,29 +998,14 @@ export class mgos_mqtt_conn {
     return true;
   }
 
-  /** Takes a slot: defaults, no handlers, not connecting. */
+  /** Takes a free slot. Slots are never given back, so a free one still
+   *  holds the initial values (no handlers, idle, not reconnecting, no
+   *  connect_fn, userMaxQos -1, followSys* false): only what ties it to
+   *  its slot is set. */
   reset(slot: i32): void {
     this.slot = slot;
     this.inUse = true;
-    this.followSys = false;
-    this.hasCfg1 = false;
-    this.useBackup = false;
-    this.net = NetState.IDLE;
-    this.wantConnect = false;
-    this.reconnectPending = false;
-    this.delayMs = 0;
-    this.nHandlers = 0;
-    this.nGlobal = 0;
-    this.appQos2Count = 0;
-    this.followSys0 = false;
-    this.followSys1 = false;
-    this.nc.flags = 0;
-    this.connectFn = null;
-    this.connectFnArg = null;
-    this.connectStep = null;
-    this.userMaxQos = -1;
     this.nc.slot_ = slot;
-    this.nc.user_data = null;
     this.session.onEvent = onSessionEvent;
     // Log level none: nothing reaches the session's log hook, so leave it
     // unset and the linker drops the formatting code and its buffer.

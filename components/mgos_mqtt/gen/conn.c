@@ -79,14 +79,14 @@ static const char conn__s28[] = "set_max_qos: expected 0, 1, 2 or -1 (no overrid
 static const char conn__s29[] = "config strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
 static const char conn__s30[] = "MGOS_MQTT_MAX_CONNS reached";
 
-#line 1046 "ts-src/mgos/conn.ts"
+#line 1035 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
 
 /** parseServer's scratch (everything runs on the port's loop thread). */
-#line 1048 "ts-src/mgos/conn.ts"
+#line 1037 "ts-src/mgos/conn.ts"
 static ServerAddr conn_serverAddr;
 
-#line 1176 "ts-src/mgos/conn.ts"
+#line 1165 "ts-src/mgos/conn.ts"
 static LogText conn_logText;
 
 /* Sets the fields of a zeroed mgos_mqtt_conn to their initial values. */
@@ -106,7 +106,7 @@ void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
 }
 
 /* Sets the fields of a zeroed ConnTable to their initial values. */
-#line 1042 "ts-src/mgos/conn.ts"
+#line 1031 "ts-src/mgos/conn.ts"
 void ConnTable_init(ConnTable *self) {
   for (uint32_t i = 0; i != CONFIG_MGOS_MQTT_MAX_CONNS; i++) mgos_mqtt_conn_init(&self->conns[i]); /* != : N may be a Kconfig 0 */
 }
@@ -315,13 +315,17 @@ static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_co
 /** Copies the config's protocol settings into the session. */
 static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c) {
   SessionConfig *sc = &self->session.cfg;
-  rt_bytes cid = rt_str_bytes(conn_isSet(c->client_id) ? c->client_id : port_deviceId());
+  rt_bytes cid = conn_sb(c->client_id);
+  if (cid.len == 0) {
+    cid = rt_str_bytes(port_deviceId());
+  }
+#line 358 "ts-src/mgos/conn.ts"
   const char *err = SessionConfig_setStrings(sc, cid, conn_sb(c->user), conn_sb(c->pass), conn_sb(c->will_topic), conn_sb(c->will_message));
   if (err != NULL) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s8, rt_str_bytes(err));
     }
-#line 360 "ts-src/mgos/conn.ts"
+#line 361 "ts-src/mgos/conn.ts"
     return false;
   }
   int32_t ka = c->keep_alive;
@@ -335,7 +339,7 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, port_COMPILED_OUT, RT_LIT("CONFIG_MGOS_MQTT_V5_SUPPORT, for protocol_version 5"));
     }
-#line 371 "ts-src/mgos/conn.ts"
+#line 372 "ts-src/mgos/conn.ts"
     return false;
   }
   sc->version = (uint8_t)((c->protocol_version == 5) ? 5 : 4);
@@ -349,11 +353,11 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
 /** The port finished (or failed) the TCP connect. */
 static void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now) {
   (void)err;
-#line 383 "ts-src/mgos/conn.ts"
+#line 384 "ts-src/mgos/conn.ts"
   if (self->net != NetState_CONNECTING) {
     return;
   }
-#line 384 "ts-src/mgos/conn.ts"
+#line 385 "ts-src/mgos/conn.ts"
   self->session.now = now;
   if (!ok) {
     mgos_mqtt_conn_connectFailed(self, now);
@@ -365,11 +369,11 @@ static void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t e
   if ((CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0 && c->ws_enable) && !WsLink_isOpen(&self->wss[0])) {
     if (!WsLink_begin(&self->wss[0], rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls, conn_sb(c->ws_path), now)) {
       mgos_mqtt_conn_dropWs(self, now);
-#line 394 "ts-src/mgos/conn.ts"
+#line 395 "ts-src/mgos/conn.ts"
     } else {
       mgos_mqtt_conn_service(self, now);
     }
-#line 395 "ts-src/mgos/conn.ts"
+#line 396 "ts-src/mgos/conn.ts"
     return;
   }
   ConnectStepFn step = self->connectStep;
@@ -377,7 +381,7 @@ static void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t e
     if (!step(self, now)) {
       return;
     }
-#line 400 "ts-src/mgos/conn.ts"
+#line 401 "ts-src/mgos/conn.ts"
   } else if (!Session_connect(&self->session, now)) {
     mgos_mqtt_conn_dropTransport(self, now);
     return;
@@ -394,7 +398,7 @@ static bool mgos_mqtt_conn_runConnectFn(mgos_mqtt_conn *self, uint32_t now) {
     if (Session_connect(&self->session, now)) {
       return true;
     }
-#line 414 "ts-src/mgos/conn.ts"
+#line 415 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
     return false;
   }
@@ -403,12 +407,12 @@ static bool mgos_mqtt_conn_runConnectFn(mgos_mqtt_conn *self, uint32_t now) {
   const char *tmp = conn_isSet(c->client_id) ? c->client_id : port_deviceId();
   f(&self->nc, tmp, &self->hsOpts, self->connectFnArg);
   // A connect_fn that gave up (e.g. could not sign its token) closes.
-#line 421 "ts-src/mgos/conn.ts"
+#line 422 "ts-src/mgos/conn.ts"
   if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & (MG_F_CLOSE_IMMEDIATELY | MG_F_SEND_AND_CLOSE)) != 0)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       port_logMsg(LogLevel_WARN, conn__s9, RT_NOBYTES);
     }
-#line 423 "ts-src/mgos/conn.ts"
+#line 424 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
     return false;
   }
@@ -416,7 +420,7 @@ static bool mgos_mqtt_conn_runConnectFn(mgos_mqtt_conn *self, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s10, RT_NOBYTES);
     }
-#line 428 "ts-src/mgos/conn.ts"
+#line 429 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
     return false;
   }
@@ -437,7 +441,7 @@ static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_m
   if (c->will_retain) {
     flags = (uint8_t)(flags | MG_MQTT_WILL_RETAIN);
   }
-#line 446 "ts-src/mgos/conn.ts"
+#line 447 "ts-src/mgos/conn.ts"
   o->flags = flags;
   int32_t ka = c->keep_alive;
   o->keep_alive = (uint16_t)((ka <= 0) ? 0 : ((ka >= 65535) ? 65535 : (uint16_t)ka));
@@ -454,7 +458,7 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s11, RT_NOBYTES);
     }
-#line 460 "ts-src/mgos/conn.ts"
+#line 461 "ts-src/mgos/conn.ts"
     return false;
   }
   ConnectOptions *h = &self->hs;
@@ -475,7 +479,7 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
   if (h->willQos > 2) {
     h->willQos = 2;
   }
-#line 478 "ts-src/mgos/conn.ts"
+#line 479 "ts-src/mgos/conn.ts"
   h->willRetain = (o->flags & MG_MQTT_WILL_RETAIN) != 0;
   h->cleanSession = (o->flags & MG_MQTT_CLEAN_SESSION) != 0;
   // The session's clean_session decides what survives a disconnect.
@@ -487,14 +491,14 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
 
 // ---------------------------------------------------------------- failures and backoff
 /** An attempt failed or the connection ended: schedule the next one. */
-#line 490 "ts-src/mgos/conn.ts"
+#line 491 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now) {
   // Callers set net to IDLE themselves: a handler run before this point may
   // already have started a new attempt, and that socket must not be orphaned.
   if ((!self->wantConnect || self->net != NetState_IDLE) || self->reconnectPending) {
     return;
   }
-#line 494 "ts-src/mgos/conn.ts"
+#line 495 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_scheduleReconnect(self, now);
 }
 
@@ -512,16 +516,16 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
   // Double (from 0: the minimum); past 2^31 doubling would wrap: the
   // maximum then. Clamped to max first, then to min, so min wins when
   // max < min.
-#line 509 "ts-src/mgos/conn.ts"
+#line 510 "ts-src/mgos/conn.ts"
   uint32_t d = (self->delayMs > 0x7fffffff) ? 0xffffffffu : (self->delayMs * 2u);
   if (d > rt_get_u32(self->maxMs, 2, b)) {
     d = rt_get_u32(self->maxMs, 2, b);
   }
-#line 511 "ts-src/mgos/conn.ts"
+#line 512 "ts-src/mgos/conn.ts"
   if (d < rt_get_u32(self->minMs, 2, b)) {
     d = rt_get_u32(self->minMs, 2, b);
   }
-#line 512 "ts-src/mgos/conn.ts"
+#line 513 "ts-src/mgos/conn.ts"
   self->delayMs = d;
   self->reconnectAt = now + conn_jitter(d);
   self->reconnectPending = true;
@@ -532,20 +536,25 @@ static bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self) {
   if (self->useBackup) {
     return true;
   }
-#line 520 "ts-src/mgos/conn.ts"
+#line 521 "ts-src/mgos/conn.ts"
   return self->hasCfg1 && self->cfg1.enable;
 }
 
 // ---------------------------------------------------------------- I/O
 /** Writes what the session has queued and closes when it asks to. */
-#line 526 "ts-src/mgos/conn.ts"
+#line 527 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
   Session *s = &self->session;
-  if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & MG_F_CLOSE_IMMEDIATELY) != 0)) {
+  // Nothing to write or close without an open socket (WebSocket included).
+  if (self->net != NetState_OPEN) {
+    return;
+  }
+#line 531 "ts-src/mgos/conn.ts"
+  if ((int32_t)(self->nc.flags & MG_F_CLOSE_IMMEDIATELY) != 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
       port_logMsg(LogLevel_INFO, conn__s14, RT_NOBYTES);
     }
-#line 530 "ts-src/mgos/conn.ts"
+#line 533 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
     return;
   }
@@ -559,24 +568,28 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         port_logMsg(LogLevel_ERROR, conn__s15, RT_NOBYTES);
       }
-#line 541 "ts-src/mgos/conn.ts"
+#line 544 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropTransport(self, now);
       return;
     }
     if (n == 0) {
       break;
     }
-#line 545 "ts-src/mgos/conn.ts"
+#line 548 "ts-src/mgos/conn.ts"
     Session_txConsumed(s, (uint32_t)n);
   }
-  if (self->net == NetState_OPEN && Session_wantsClose(s)) {
+  if (self->net != NetState_OPEN) {
+    return;
+  }
+#line 551 "ts-src/mgos/conn.ts"
+  if (Session_wantsClose(s)) {
     mgos_mqtt_conn_dropTransport(self, now);
-#line 548 "ts-src/mgos/conn.ts"
-  } else if ((self->net == NetState_OPEN && s->txLen == 0) && ((int32_t)(self->nc.flags & MG_F_SEND_AND_CLOSE) != 0)) {
+#line 552 "ts-src/mgos/conn.ts"
+  } else if (s->txLen == 0 && ((int32_t)(self->nc.flags & MG_F_SEND_AND_CLOSE) != 0)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
       port_logMsg(LogLevel_INFO, conn__s16, RT_NOBYTES);
     }
-#line 550 "ts-src/mgos/conn.ts"
+#line 554 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
@@ -593,30 +606,30 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
         Session_txConsumed(s, k);
       }
     }
-#line 564 "ts-src/mgos/conn.ts"
+#line 568 "ts-src/mgos/conn.ts"
     if (w->txLen == 0) {
       break;
     }
-#line 565 "ts-src/mgos/conn.ts"
+#line 569 "ts-src/mgos/conn.ts"
     int32_t n = port_netSend(self->slot, WsLink_txView(w));
     if (n < 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         port_logMsg(LogLevel_ERROR, conn__s15, RT_NOBYTES);
       }
-#line 568 "ts-src/mgos/conn.ts"
+#line 572 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropTransport(self, now);
       return;
     }
     if (n == 0) {
       break;
     }
-#line 572 "ts-src/mgos/conn.ts"
+#line 576 "ts-src/mgos/conn.ts"
     WsLink_txConsumed(w, (uint32_t)n);
   }
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 575 "ts-src/mgos/conn.ts"
+#line 579 "ts-src/mgos/conn.ts"
   if (Session_wantsClose(s) && WsLink_isOpen(w)) {
     WsLink_close(w, WsCode_NORMAL, now);
     mgos_mqtt_conn_serviceWs(self, now);
@@ -628,12 +641,12 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
 }
 
 /** Drops a WebSocket connection; one that never got its 101 is a connect error. */
-#line 584 "ts-src/mgos/conn.ts"
+#line 588 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_dropWs(mgos_mqtt_conn *self, uint32_t now) {
   if (!self->wss[0].opened) {
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
-#line 586 "ts-src/mgos/conn.ts"
+#line 590 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_dropTransport(self, now);
 }
 
@@ -642,7 +655,7 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
   if (self->net != NetState_IDLE) {
     port_netClose(self->slot);
   }
-#line 592 "ts-src/mgos/conn.ts"
+#line 596 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -652,14 +665,14 @@ static void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t 
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 599 "ts-src/mgos/conn.ts"
+#line 603 "ts-src/mgos/conn.ts"
   if (mgos_mqtt_conn_wsOn(self)) {
     WsLink_onRecv(&self->wss[0], data, now);
-#line 600 "ts-src/mgos/conn.ts"
+#line 604 "ts-src/mgos/conn.ts"
   } else {
     Session_onRecv(&self->session, data, now);
   }
-#line 601 "ts-src/mgos/conn.ts"
+#line 605 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_service(self, now);
 }
 
@@ -667,7 +680,7 @@ static void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32
   if (self->net == NetState_IDLE) {
     return;
   }
-#line 606 "ts-src/mgos/conn.ts"
+#line 610 "ts-src/mgos/conn.ts"
   if (self->net == NetState_CONNECTING) {
     mgos_mqtt_conn_onTcpConnect(self, false, err, now);
     return;
@@ -675,12 +688,12 @@ static void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     port_logMsg(LogLevel_WARN, (err != 0) ? conn__s17 : conn__s18, RT_NOBYTES);
   }
-#line 611 "ts-src/mgos/conn.ts"
+#line 615 "ts-src/mgos/conn.ts"
   if (mgos_mqtt_conn_wsOn(self) && !self->wss[0].opened) {
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
   // The socket is gone already: dropTransport without the close.
-#line 613 "ts-src/mgos/conn.ts"
+#line 617 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   mgos_mqtt_conn_dropTransport(self, now);
 }
@@ -692,7 +705,7 @@ static uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   }
   // MG_EV_POLL while a transport exists, as Mongoose's loop gives every
   // connection one per iteration (the shadows send state requests from it).
-#line 622 "ts-src/mgos/conn.ts"
+#line 626 "ts-src/mgos/conn.ts"
   if (self->net != NetState_IDLE && self->nGlobal > 0) {
     self->session.now = now;
     self->pollArg.now = port_wallTime();
@@ -702,7 +715,7 @@ static uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   if ((self->net == NetState_OPEN && mgos_mqtt_conn_wsOn(self)) && WsLink_expired(&self->wss[0], now)) {
     mgos_mqtt_conn_dropWs(self, now);
   }
-#line 629 "ts-src/mgos/conn.ts"
+#line 633 "ts-src/mgos/conn.ts"
   if (self->net == NetState_OPEN) {
     Session_tick(&self->session, now);
     mgos_mqtt_conn_service(self, now);
@@ -710,34 +723,34 @@ static uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
       wait = WsLink_nextIn(&self->wss[0], now, wait);
     }
     // The session's own deadlines (PINGREQ, PINGRESP, CONNACK) to the ms.
-#line 634 "ts-src/mgos/conn.ts"
+#line 638 "ts-src/mgos/conn.ts"
     if (self->net == NetState_OPEN) {
       wait = Session_nextTickIn(&self->session, now, wait);
     }
   }
   // Measured after the tick: a close it decided (CONNACK or keepalive timeout)
   // has just scheduled a reconnect, which must not wait a whole POLL_MAX_MS.
-#line 638 "ts-src/mgos/conn.ts"
+#line 642 "ts-src/mgos/conn.ts"
   if (self->reconnectPending) {
     int32_t left = rt_i32_of((self->reconnectAt - now));
     if (left <= 0) {
       wait = 0;
-#line 641 "ts-src/mgos/conn.ts"
+#line 645 "ts-src/mgos/conn.ts"
     } else if ((uint32_t)left < wait) {
       wait = (uint32_t)left;
     }
   }
-#line 643 "ts-src/mgos/conn.ts"
+#line 647 "ts-src/mgos/conn.ts"
   return wait;
 }
 
 // ---------------------------------------------------------------- events
-#line 648 "ts-src/mgos/conn.ts"
+#line 652 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
   if (!mgos_mqtt_conn_active(self)->cloud_events) {
     return;
   }
-#line 650 "ts-src/mgos/conn.ts"
+#line 654 "ts-src/mgos/conn.ts"
   self->cloudArg.type = MGOS_CLOUD_MQTT;
   port_eventTrigger(ev, &self->cloudArg);
 }
@@ -800,14 +813,14 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         port_logMsg(LogLevel_ERROR, conn__s19, rt_str_bytes(self->session.closeReason));
       }
-#line 710 "ts-src/mgos/conn.ts"
+#line 714 "ts-src/mgos/conn.ts"
       return;
     }
     self->delayMs = 0;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
       port_logMsg(LogLevel_INFO, conn__s20, conn_sb(mgos_mqtt_conn_active(self)->server));
     }
-#line 714 "ts-src/mgos/conn.ts"
+#line 718 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTED);
   } else if (ev == SessionEvent_CLOSE) {
     if (!s->wasConnected) {
@@ -819,7 +832,7 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
       port_logMsg(LogLevel_INFO, conn__s21, rt_str_bytes(self->session.closeReason));
     }
-#line 723 "ts-src/mgos/conn.ts"
+#line 727 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_DISCONNECTED);
     arg = NULL;
   } else if (ev == SessionEvent_DROPPED) {
@@ -844,7 +857,7 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
   if (ev != SessionEvent_DROPPED && ev != SessionEvent_OUTBOX_ROOM) {
     mgos_mqtt_conn_fillMsg(self, ev, p);
   }
-#line 745 "ts-src/mgos/conn.ts"
+#line 749 "ts-src/mgos/conn.ts"
   if (p != NULL && ev == SessionEvent_PUBLISH) {
     if (mgos_mqtt_conn_callTopics(self, ev, p)) {
       toGlobal = false;
@@ -856,7 +869,7 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
         mgos_mqtt_conn_appQos2Add(self, p->packetId);
       }
     }
-#line 754 "ts-src/mgos/conn.ts"
+#line 758 "ts-src/mgos/conn.ts"
   } else if (ev == SessionEvent_PUBLISH_PART) {
     // Fragments go only to handlers that asked for them; the first one
     // decides: when none matched, the session skips the message.
@@ -864,13 +877,13 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
     if ((CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE != 0 && p != NULL) && mgos_mqtt_conn_callTopics(self, ev, p)) {
       s->rxTake = true;
     }
-#line 759 "ts-src/mgos/conn.ts"
+#line 763 "ts-src/mgos/conn.ts"
   } else if (ev == SessionEvent_PUBLISH_SKIPPED) {
     // A topic cut short cannot be matched: global handlers only.
     if ((p != NULL && p->topic.len == s->rxTopicLen) && mgos_mqtt_conn_callTopics(self, ev, p)) {
       toGlobal = false;
     }
-#line 762 "ts-src/mgos/conn.ts"
+#line 766 "ts-src/mgos/conn.ts"
   } else if (ev == SessionEvent_SUBACK) {
     // The one topic handler whose SUBSCRIBE has the tag (a sub_handler_t
     // only takes messages: its SUBACK is consumed silently).
@@ -879,12 +892,12 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
       if (h->tag != s->evTag) {
         continue;
       }
-#line 768 "ts-src/mgos/conn.ts"
+#line 772 "ts-src/mgos/conn.ts"
       mg_event_handler_t f = h->ev;
       if (h->kind != HandlerKind_SUB && f != NULL) {
         f(&self->nc, ev, &self->msg, h->ud);
       }
-#line 770 "ts-src/mgos/conn.ts"
+#line 774 "ts-src/mgos/conn.ts"
       toGlobal = false;
       break;
     }
@@ -892,7 +905,7 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
   if (toGlobal) {
     mgos_mqtt_conn_callGlobalArg(self, ev, arg);
   }
-#line 775 "ts-src/mgos/conn.ts"
+#line 779 "ts-src/mgos/conn.ts"
   s->now = now;
 }
 
@@ -907,12 +920,12 @@ static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void 
   }
 }
 
-#line 787 "ts-src/mgos/conn.ts"
+#line 791 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id) {
   if (self->appQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     mgos_mqtt_conn_appQos2Take(self, self->appQos2[0]);
   }
-#line 789 "ts-src/mgos/conn.ts"
+#line 793 "ts-src/mgos/conn.ts"
   rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->appQos2Count, id);
   self->appQos2Count++;
 }
@@ -924,11 +937,11 @@ static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id) {
     if (rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) != id) {
       continue;
     }
-#line 798 "ts-src/mgos/conn.ts"
+#line 802 "ts-src/mgos/conn.ts"
     for (uint32_t j = i + 1; j < n; j++) {
       rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j - 1, rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j));
     }
-#line 799 "ts-src/mgos/conn.ts"
+#line 803 "ts-src/mgos/conn.ts"
     self->appQos2Count = n - 1;
     return true;
   }
@@ -944,7 +957,7 @@ static rt_bytes mgos_mqtt_conn_filterOf(mgos_mqtt_conn *self, mgos_mqtt_handler 
       return Sub_view(&s->subs[i]);
     }
   }
-#line 812 "ts-src/mgos/conn.ts"
+#line 816 "ts-src/mgos/conn.ts"
   return RT_NOBYTES;
 }
 
@@ -963,23 +976,23 @@ static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *
     if (ev != SessionEvent_PUBLISH && (isSub || f == NULL)) {
       continue;
     }
-#line 828 "ts-src/mgos/conn.ts"
+#line 832 "ts-src/mgos/conn.ts"
     if (ev == SessionEvent_PUBLISH_PART && (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0 || !h->fragments)) {
       continue;
     }
     // A shared subscription ($share/<group>/<filter>) matches by its filter.
-#line 830 "ts-src/mgos/conn.ts"
+#line 834 "ts-src/mgos/conn.ts"
     if (!topic_topicMatches((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? mqtt5_sharedFilter(mgos_mqtt_conn_filterOf(self, h)) : mgos_mqtt_conn_filterOf(self, h), p->topic)) {
       continue;
     }
-#line 831 "ts-src/mgos/conn.ts"
+#line 835 "ts-src/mgos/conn.ts"
     took = true;
     sub_handler_t g = h->sub;
     if (!isSub) {
       if (f != NULL) {
         f(&self->nc, ev, &self->msg, h->ud);
       }
-#line 835 "ts-src/mgos/conn.ts"
+#line 839 "ts-src/mgos/conn.ts"
     } else if (g != NULL) {
       g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
     }
@@ -989,13 +1002,13 @@ static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *
 
 // ---------------------------------------------------------------- API
 /** A global handler; false when MGOS_MQTT_MAX_GLOBAL_HANDLERS are taken. */
-#line 845 "ts-src/mgos/conn.ts"
+#line 849 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void *ud) {
   if (self->nGlobal >= CONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s22, RT_NOBYTES);
     }
-#line 848 "ts-src/mgos/conn.ts"
+#line 852 "ts-src/mgos/conn.ts"
     return false;
   }
   mgos_mqtt_ghandler *h = &self->ghandlers[self->nGlobal];
@@ -1026,7 +1039,7 @@ static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
   for (uint32_t j = i; j < n; j++) {
     self->handlers[j] = self->handlers[j + 1];
   }
-#line 876 "ts-src/mgos/conn.ts"
+#line 880 "ts-src/mgos/conn.ts"
   self->nHandlers = n;
   mgos_mqtt_handler *last = &self->handlers[n];
   last->kind = HandlerKind_FREE;
@@ -1043,14 +1056,14 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn_BAD_QOS, filter);
     }
-#line 890 "ts-src/mgos/conn.ts"
+#line 894 "ts-src/mgos/conn.ts"
     return false;
   }
   if (self->nHandlers >= CONFIG_MGOS_MQTT_MAX_TOPIC_HANDLERS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s23, filter);
     }
-#line 894 "ts-src/mgos/conn.ts"
+#line 898 "ts-src/mgos/conn.ts"
     return false;
   }
   uint8_t max = mgos_mqtt_conn_effectiveMaxQos(self);
@@ -1060,7 +1073,7 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
   if (Session_subscribe(&self->session, filter, q, self->nextTag) == 0) {
     return false;
   }
-#line 901 "ts-src/mgos/conn.ts"
+#line 905 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_addHandler(self, kind, ev, sub, ud);
   mgos_mqtt_conn_service(self, now);
   return true;
@@ -1072,14 +1085,14 @@ bool mgos_mqtt_conn_subscribeOpt(mgos_mqtt_conn *self, rt_bytes filter, int32_t 
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s24, filter);
     }
-#line 910 "ts-src/mgos/conn.ts"
+#line 914 "ts-src/mgos/conn.ts"
     return false;
   }
   if (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0 && flags != 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s25, filter);
     }
-#line 914 "ts-src/mgos/conn.ts"
+#line 918 "ts-src/mgos/conn.ts"
     return false;
   }
   self->nextSubFlags = flags;
@@ -1097,11 +1110,11 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
       continue;
     }
-#line 929 "ts-src/mgos/conn.ts"
+#line 933 "ts-src/mgos/conn.ts"
     if (!rt_bytes_equal(mgos_mqtt_conn_filterOf(self, h), filter)) {
       continue;
     }
-#line 930 "ts-src/mgos/conn.ts"
+#line 934 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_removeHandler(self, i);
     Session_unsubscribe(&self->session, filter);
     mgos_mqtt_conn_service(self, now);
@@ -1110,7 +1123,7 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     port_logMsg(LogLevel_WARN, conn__s26, filter);
   }
-#line 936 "ts-src/mgos/conn.ts"
+#line 940 "ts-src/mgos/conn.ts"
   return false;
 }
 
@@ -1122,7 +1135,7 @@ uint16_t mgos_mqtt_conn_publish(mgos_mqtt_conn *self, const char *topicStr, rt_b
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn_BAD_QOS, topic);
     }
-#line 945 "ts-src/mgos/conn.ts"
+#line 949 "ts-src/mgos/conn.ts"
     self->session.lastError = MGOS_MQTT_ERR_INVALID;
     return 0;
   }
@@ -1138,14 +1151,14 @@ bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       port_logMsg(LogLevel_WARN, conn__s27, RT_NOBYTES);
     }
-#line 958 "ts-src/mgos/conn.ts"
+#line 962 "ts-src/mgos/conn.ts"
     return false;
   }
   self->wantConnect = true;
   if (self->net != NetState_IDLE) {
     return true;
   }
-#line 962 "ts-src/mgos/conn.ts"
+#line 966 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_startConnect(self, port_nowMs());
   return self->net != NetState_IDLE || self->reconnectPending;
 }
@@ -1166,13 +1179,13 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
   }
   // A second disconnect while the DISCONNECT is still queued: let it go out
   // (closing now would make the broker publish the will).
-#line 980 "ts-src/mgos/conn.ts"
+#line 984 "ts-src/mgos/conn.ts"
   if (self->session.state == SessionState_DISCONNECTING) {
     mgos_mqtt_conn_service(self, now);
-#line 981 "ts-src/mgos/conn.ts"
+#line 985 "ts-src/mgos/conn.ts"
   } else if (Session_disconnect(&self->session)) {
     mgos_mqtt_conn_service(self, now);
-#line 982 "ts-src/mgos/conn.ts"
+#line 986 "ts-src/mgos/conn.ts"
   } else {
     mgos_mqtt_conn_dropTransport(self, now);
   }
@@ -1180,13 +1193,13 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
 
 /** mgos_mqtt_set_max_qos: 0..2 caps, -1 removes the override (the
    *  config's max_qos applies again); anything else is refused, unchanged. */
-#line 987 "ts-src/mgos/conn.ts"
+#line 991 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   if (qos < -1 || qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s28, RT_NOBYTES);
     }
-#line 990 "ts-src/mgos/conn.ts"
+#line 994 "ts-src/mgos/conn.ts"
     return false;
   }
   self->userMaxQos = qos;
@@ -1194,36 +1207,21 @@ bool mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   return true;
 }
 
-/** Takes a slot: defaults, no handlers, not connecting. */
+/** Takes a free slot. Slots are never given back, so a free one still
+   *  holds the initial values (no handlers, idle, not reconnecting, no
+   *  connect_fn, userMaxQos -1, followSys* false): only what ties it to
+   *  its slot is set. */
 void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
   self->slot = slot;
   self->inUse = true;
-  self->followSys = false;
-  self->hasCfg1 = false;
-  self->useBackup = false;
-  self->net = NetState_IDLE;
-  self->wantConnect = false;
-  self->reconnectPending = false;
-  self->delayMs = 0;
-  self->nHandlers = 0;
-  self->nGlobal = 0;
-  self->appQos2Count = 0;
-  self->followSys0 = false;
-  self->followSys1 = false;
-  self->nc.flags = 0;
-  self->connectFn = NULL;
-  self->connectFnArg = NULL;
-  self->connectStep = NULL;
-  self->userMaxQos = -1;
   self->nc.slot_ = slot;
-  self->nc.user_data = NULL;
   self->session.onEvent = conn_onSessionEvent;
   // Log level none: nothing reaches the session's log hook, so leave it
   // unset and the linker drops the formatting code and its buffer.
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     self->session.onLog = conn_onSessionLog;
   }
-#line 1024 "ts-src/mgos/conn.ts"
+#line 1013 "ts-src/mgos/conn.ts"
   self->session.ud = self;
   if (CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0) {
     self->wss[0].onData = conn_onWsData;
@@ -1232,7 +1230,7 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
   }
 }
 
-#line 1037 "ts-src/mgos/conn.ts"
+#line 1026 "ts-src/mgos/conn.ts"
 static bool conn_connectFnStep(mgos_mqtt_conn *c, uint32_t now) {
   return mgos_mqtt_conn_runConnectFn(c, now);
 }
@@ -1241,7 +1239,7 @@ static bool conn_connectFnStep(mgos_mqtt_conn *c, uint32_t now) {
  *  saturating at 2^32-1. Integer arithmetic on the IEEE-754 bits: a device
  *  without FPU links no soft-float helper for it.
  *  @cextern test/c/test_api.c calls it */
-#line 1055 "ts-src/mgos/conn.ts"
+#line 1044 "ts-src/mgos/conn.ts"
 uint32_t conn_secToMs(double s) {
   uint32_t hi = rt_f64_hi(s);
   uint32_t lo = rt_f64_lo(s);
@@ -1251,12 +1249,12 @@ uint32_t conn_secToMs(double s) {
     return 1;
   }
   // 2^23 s and more (also infinity, NaN): beyond 2^32 ms.
-#line 1062 "ts-src/mgos/conn.ts"
+#line 1051 "ts-src/mgos/conn.ts"
   if (ex >= 1046) {
     return 0xffffffffu;
   }
   // P = mantissa (53 bits, mh:lo) * 1000, as ph:pl (63 bits), 16-bit halves of lo.
-#line 1064 "ts-src/mgos/conn.ts"
+#line 1053 "ts-src/mgos/conn.ts"
   uint32_t mh = (hi & 0xfffffu) | 0x100000;
   uint32_t am = (lo >> 16) * 1000;
   uint32_t bm = (lo & 0xffffu) * 1000;
@@ -1273,7 +1271,7 @@ uint32_t conn_secToMs(double s) {
     if (sum < pl) {
       ph = ph + 1u;
     }
-#line 1078 "ts-src/mgos/conn.ts"
+#line 1067 "ts-src/mgos/conn.ts"
     pl = sum;
   }
   if (shift >= 32) {
@@ -1283,7 +1281,7 @@ uint32_t conn_secToMs(double s) {
   if ((ph >> shift) != 0) {
     return 0xffffffffu;
   }
-#line 1085 "ts-src/mgos/conn.ts"
+#line 1074 "ts-src/mgos/conn.ts"
   return ((ph << ((32 - shift) & 31u)) | (pl >> shift));
 }
 
@@ -1296,13 +1294,13 @@ uint32_t conn_jitter(uint32_t d) {
   if (j == 0) {
     return d;
   }
-#line 1095 "ts-src/mgos/conn.ts"
+#line 1084 "ts-src/mgos/conn.ts"
   uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2) + 1);
   uint32_t r = rt_mod_u32(port_rand32(), span);
   if (r < j) {
     return d - (j - r);
   }
-#line 1098 "ts-src/mgos/conn.ts"
+#line 1087 "ts-src/mgos/conn.ts"
   uint32_t up = r - j;
   return (up > (0xffffffffu - d)) ? 0xffffffffu : (d + up);
 }
@@ -1326,23 +1324,23 @@ static bool conn_stringsFit(mgos_config_mqtt *c) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1119 "ts-src/mgos/conn.ts"
+#line 1108 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s != NULL) {
       need += rt_str_bytes(s).len + 1u;
     }
   }
-#line 1122 "ts-src/mgos/conn.ts"
+#line 1111 "ts-src/mgos/conn.ts"
   if (need <= CONFIG_MGOS_MQTT_CONN_STR_SIZE) {
     return true;
   }
-#line 1123 "ts-src/mgos/conn.ts"
+#line 1112 "ts-src/mgos/conn.ts"
   conn_logText.len = 0;
   conn_logNumber(rt_i32_of(need));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, conn__s29, rt_subarray(RT_BYTES(conn_logText.buf, 80), 0, conn_logText.len));
   }
-#line 1126 "ts-src/mgos/conn.ts"
+#line 1115 "ts-src/mgos/conn.ts"
   return false;
 }
 
@@ -1354,12 +1352,12 @@ static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1135 "ts-src/mgos/conn.ts"
+#line 1124 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s == NULL) {
       continue;
     }
-#line 1137 "ts-src/mgos/conn.ts"
+#line 1126 "ts-src/mgos/conn.ts"
     rt_bytes b = rt_str_bytes(s);
     rt_copy_bytes(buf, at, b);
     rt_bytes_set(buf, at + b.len, 0);
@@ -1370,7 +1368,7 @@ static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf) {
 
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 1146 "ts-src/mgos/conn.ts"
+#line 1135 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
@@ -1390,7 +1388,7 @@ static bool conn_onWsOpen(void *ud, uint32_t now) {
   return c->net == NetState_OPEN && WsLink_isOpen(&c->wss[0]);
 }
 
-#line 1171 "ts-src/mgos/conn.ts"
+#line 1160 "ts-src/mgos/conn.ts"
 static void LogText_put(LogText *self, uint8_t c) {
   if (self->len < 80) {
     rt_set_u8(self->buf, 80, self->len++, c);
@@ -1400,10 +1398,10 @@ static void LogText_put(LogText *self, uint8_t c) {
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. @log */
-#line 1181 "ts-src/mgos/conn.ts"
+#line 1170 "ts-src/mgos/conn.ts"
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
-#line 1182 "ts-src/mgos/conn.ts"
+#line 1171 "ts-src/mgos/conn.ts"
   LogText *t = &conn_logText;
   t->len = 0;
   if (detail.len > 0) {
@@ -1436,7 +1434,7 @@ static void conn_logNumber(int32_t num) {
   while (div > 1 && ((int32_t)(v / div) == 0)) {
     div = div / 10;
   }
-#line 1212 "ts-src/mgos/conn.ts"
+#line 1201 "ts-src/mgos/conn.ts"
   while (div > 0) {
     LogText_put(t, (uint8_t)(0x30 + ((v / div) % 10)));
     div = div / 10;
@@ -1448,7 +1446,7 @@ mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
     return NULL;
   }
-#line 1221 "ts-src/mgos/conn.ts"
+#line 1210 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -1470,13 +1468,13 @@ static mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, conn__s30, RT_NOBYTES);
   }
-#line 1240 "ts-src/mgos/conn.ts"
+#line 1229 "ts-src/mgos/conn.ts"
   return NULL;
 }
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 1246 "ts-src/mgos/conn.ts"
+#line 1235 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1485,7 +1483,7 @@ void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
 }
 
 /** Bytes received on `slot`. @api */
-#line 1252 "ts-src/mgos/conn.ts"
+#line 1241 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1494,7 +1492,7 @@ void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 1258 "ts-src/mgos/conn.ts"
+#line 1247 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1504,7 +1502,7 @@ void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 1265 "ts-src/mgos/conn.ts"
+#line 1254 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -1523,13 +1521,13 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
     if (!c->inUse) {
       continue;
     }
-#line 1281 "ts-src/mgos/conn.ts"
+#line 1270 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
       wait = w;
     }
   }
-#line 1284 "ts-src/mgos/conn.ts"
+#line 1273 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -1543,7 +1541,7 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 1298 "ts-src/mgos/conn.ts"
+#line 1287 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
   // The system config's sections are not copied (as the reference): they are
   // the library's own, re-read at every connect.
@@ -1552,34 +1550,34 @@ mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqt
   if (!sys0 && !conn_stringsFit(cfg)) {
     return NULL;
   }
-#line 1304 "ts-src/mgos/conn.ts"
+#line 1293 "ts-src/mgos/conn.ts"
   if ((cfg1 != NULL && !sys1) && !conn_stringsFit(cfg1)) {
     return NULL;
   }
-#line 1305 "ts-src/mgos/conn.ts"
+#line 1294 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
     return NULL;
   }
-#line 1307 "ts-src/mgos/conn.ts"
+#line 1296 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (sys0) {
     c->followSys0 = true;
-#line 1310 "ts-src/mgos/conn.ts"
+#line 1299 "ts-src/mgos/conn.ts"
   } else {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1311 "ts-src/mgos/conn.ts"
+#line 1300 "ts-src/mgos/conn.ts"
   if (cfg1 != NULL) {
     c->cfg1 = *cfg1;
     if (sys1) {
       c->followSys1 = true;
-#line 1314 "ts-src/mgos/conn.ts"
+#line 1303 "ts-src/mgos/conn.ts"
     } else {
       conn_ownStrings(&c->cfg1, RT_BYTES(c->strs1, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
     }
-#line 1315 "ts-src/mgos/conn.ts"
+#line 1304 "ts-src/mgos/conn.ts"
     c->hasCfg1 = true;
   }
   Session_setMaxQos(&c->session, mgos_mqtt_conn_effectiveMaxQos(c));
@@ -1603,12 +1601,12 @@ bool conn_set_config(mgos_mqtt_conn *c, mgos_config_mqtt *cfg) {
   if (!sys0 && !conn_stringsFit(cfg)) {
     return false;
   }
-#line 1336 "ts-src/mgos/conn.ts"
+#line 1325 "ts-src/mgos/conn.ts"
   c->cfg = *cfg;
   if (!sys0) {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1338 "ts-src/mgos/conn.ts"
+#line 1327 "ts-src/mgos/conn.ts"
   c->followSys0 = sys0;
   // The global connection keeps following the system config's mqtt1.
   c->followSys1 = c->followSys || c->followSys1;
@@ -1724,7 +1722,7 @@ uint16_t conn_refuse_pub(mgos_mqtt_conn *c, const char *topic, const char *why) 
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, why, rt_str_bytes(topic));
   }
-#line 1451 "ts-src/mgos/conn.ts"
+#line 1440 "ts-src/mgos/conn.ts"
   c->session.lastError = MGOS_MQTT_ERR_INVALID;
   return 0;
 }
