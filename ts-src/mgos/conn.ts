@@ -1078,8 +1078,9 @@ export function secToMs(s: f64): u32 {
  *  @cextern test/interop/jitter_check.c calls it */
 export function jitter(d: u32): u32 {
   const pct: u32 = RECONNECT_JITTER_PCT > 100 ? 100 : RECONNECT_JITTER_PCT;
-  // floor(d * pct / 100) without overflowing 32 bits.
-  const j: u32 = u32(mul32(idiv(d, 100), pct) + idiv(mul32(d % 100, pct), 100));
+  // floor(d * pct / 100) without overflowing 32 bits: d / (100 / pct) when
+  // pct divides 100 (the default 10: one division).
+  const j: u32 = pct !== 0 && 100 % pct === 0 ? idiv(d, idiv(100, pct)) : u32(mul32(idiv(d, 100), pct) + idiv(mul32(d % 100, pct), 100));
   if (j === 0) return d;
   const span: u32 = j > 0x7fffffff ? 0xffffffff : u32(j * 2 + 1);
   const r: u32 = rand32() % span;

@@ -86,7 +86,7 @@ static ConnTable conn_table;
 #line 1037 "ts-src/mgos/conn.ts"
 static ServerAddr conn_serverAddr;
 
-#line 1165 "ts-src/mgos/conn.ts"
+#line 1166 "ts-src/mgos/conn.ts"
 static LogText conn_logText;
 
 /* Sets the fields of a zeroed mgos_mqtt_conn to their initial values. */
@@ -1289,18 +1289,19 @@ uint32_t conn_secToMs(double s) {
  *  @cextern test/interop/jitter_check.c calls it */
 uint32_t conn_jitter(uint32_t d) {
   uint32_t pct = (CONFIG_MGOS_MQTT_RECONNECT_JITTER_PCT > 100) ? 100 : CONFIG_MGOS_MQTT_RECONNECT_JITTER_PCT;
-  // floor(d * pct / 100) without overflowing 32 bits.
-  uint32_t j = ((d / 100) * pct) + (((d % 100) * pct) / 100);
+  // floor(d * pct / 100) without overflowing 32 bits: d / (100 / pct) when
+  // pct divides 100 (the default 10: one division).
+  uint32_t j = (pct != 0 && ((int32_t)(100 % pct) == 0)) ? rt_idiv_u32(d, 100 / pct) : (((d / 100) * pct) + (((d % 100) * pct) / 100));
   if (j == 0) {
     return d;
   }
-#line 1084 "ts-src/mgos/conn.ts"
+#line 1085 "ts-src/mgos/conn.ts"
   uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2) + 1);
   uint32_t r = rt_mod_u32(port_rand32(), span);
   if (r < j) {
     return d - (j - r);
   }
-#line 1087 "ts-src/mgos/conn.ts"
+#line 1088 "ts-src/mgos/conn.ts"
   uint32_t up = r - j;
   return (up > (0xffffffffu - d)) ? 0xffffffffu : (d + up);
 }
@@ -1324,23 +1325,23 @@ static bool conn_stringsFit(mgos_config_mqtt *c) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1108 "ts-src/mgos/conn.ts"
+#line 1109 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s != NULL) {
       need += rt_str_bytes(s).len + 1u;
     }
   }
-#line 1111 "ts-src/mgos/conn.ts"
+#line 1112 "ts-src/mgos/conn.ts"
   if (need <= CONFIG_MGOS_MQTT_CONN_STR_SIZE) {
     return true;
   }
-#line 1112 "ts-src/mgos/conn.ts"
+#line 1113 "ts-src/mgos/conn.ts"
   conn_logText.len = 0;
   conn_logNumber(rt_i32_of(need));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, conn__s29, rt_subarray(RT_BYTES(conn_logText.buf, 80), 0, conn_logText.len));
   }
-#line 1115 "ts-src/mgos/conn.ts"
+#line 1116 "ts-src/mgos/conn.ts"
   return false;
 }
 
@@ -1352,12 +1353,12 @@ static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1124 "ts-src/mgos/conn.ts"
+#line 1125 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s == NULL) {
       continue;
     }
-#line 1126 "ts-src/mgos/conn.ts"
+#line 1127 "ts-src/mgos/conn.ts"
     rt_bytes b = rt_str_bytes(s);
     rt_copy_bytes(buf, at, b);
     rt_bytes_set(buf, at + b.len, 0);
@@ -1368,7 +1369,7 @@ static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf) {
 
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 1135 "ts-src/mgos/conn.ts"
+#line 1136 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
@@ -1388,7 +1389,7 @@ static bool conn_onWsOpen(void *ud, uint32_t now) {
   return c->net == NetState_OPEN && WsLink_isOpen(&c->wss[0]);
 }
 
-#line 1160 "ts-src/mgos/conn.ts"
+#line 1161 "ts-src/mgos/conn.ts"
 static void LogText_put(LogText *self, uint8_t c) {
   if (self->len < 80) {
     rt_set_u8(self->buf, 80, self->len++, c);
@@ -1398,10 +1399,10 @@ static void LogText_put(LogText *self, uint8_t c) {
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. @log */
-#line 1170 "ts-src/mgos/conn.ts"
+#line 1171 "ts-src/mgos/conn.ts"
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
-#line 1171 "ts-src/mgos/conn.ts"
+#line 1172 "ts-src/mgos/conn.ts"
   LogText *t = &conn_logText;
   t->len = 0;
   if (detail.len > 0) {
@@ -1434,7 +1435,7 @@ static void conn_logNumber(int32_t num) {
   while (div > 1 && ((int32_t)(v / div) == 0)) {
     div = div / 10;
   }
-#line 1201 "ts-src/mgos/conn.ts"
+#line 1202 "ts-src/mgos/conn.ts"
   while (div > 0) {
     LogText_put(t, (uint8_t)(0x30 + ((v / div) % 10)));
     div = div / 10;
@@ -1446,7 +1447,7 @@ mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
     return NULL;
   }
-#line 1210 "ts-src/mgos/conn.ts"
+#line 1211 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -1468,13 +1469,13 @@ static mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, conn__s30, RT_NOBYTES);
   }
-#line 1229 "ts-src/mgos/conn.ts"
+#line 1230 "ts-src/mgos/conn.ts"
   return NULL;
 }
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 1235 "ts-src/mgos/conn.ts"
+#line 1236 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1483,7 +1484,7 @@ void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
 }
 
 /** Bytes received on `slot`. @api */
-#line 1241 "ts-src/mgos/conn.ts"
+#line 1242 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1492,7 +1493,7 @@ void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 1247 "ts-src/mgos/conn.ts"
+#line 1248 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1502,7 +1503,7 @@ void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 1254 "ts-src/mgos/conn.ts"
+#line 1255 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -1521,13 +1522,13 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
     if (!c->inUse) {
       continue;
     }
-#line 1270 "ts-src/mgos/conn.ts"
+#line 1271 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
       wait = w;
     }
   }
-#line 1273 "ts-src/mgos/conn.ts"
+#line 1274 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -1541,7 +1542,7 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 1287 "ts-src/mgos/conn.ts"
+#line 1288 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
   // The system config's sections are not copied (as the reference): they are
   // the library's own, re-read at every connect.
@@ -1550,34 +1551,34 @@ mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqt
   if (!sys0 && !conn_stringsFit(cfg)) {
     return NULL;
   }
-#line 1293 "ts-src/mgos/conn.ts"
+#line 1294 "ts-src/mgos/conn.ts"
   if ((cfg1 != NULL && !sys1) && !conn_stringsFit(cfg1)) {
     return NULL;
   }
-#line 1294 "ts-src/mgos/conn.ts"
+#line 1295 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
     return NULL;
   }
-#line 1296 "ts-src/mgos/conn.ts"
+#line 1297 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (sys0) {
     c->followSys0 = true;
-#line 1299 "ts-src/mgos/conn.ts"
+#line 1300 "ts-src/mgos/conn.ts"
   } else {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1300 "ts-src/mgos/conn.ts"
+#line 1301 "ts-src/mgos/conn.ts"
   if (cfg1 != NULL) {
     c->cfg1 = *cfg1;
     if (sys1) {
       c->followSys1 = true;
-#line 1303 "ts-src/mgos/conn.ts"
+#line 1304 "ts-src/mgos/conn.ts"
     } else {
       conn_ownStrings(&c->cfg1, RT_BYTES(c->strs1, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
     }
-#line 1304 "ts-src/mgos/conn.ts"
+#line 1305 "ts-src/mgos/conn.ts"
     c->hasCfg1 = true;
   }
   Session_setMaxQos(&c->session, mgos_mqtt_conn_effectiveMaxQos(c));
@@ -1601,12 +1602,12 @@ bool conn_set_config(mgos_mqtt_conn *c, mgos_config_mqtt *cfg) {
   if (!sys0 && !conn_stringsFit(cfg)) {
     return false;
   }
-#line 1325 "ts-src/mgos/conn.ts"
+#line 1326 "ts-src/mgos/conn.ts"
   c->cfg = *cfg;
   if (!sys0) {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1327 "ts-src/mgos/conn.ts"
+#line 1328 "ts-src/mgos/conn.ts"
   c->followSys0 = sys0;
   // The global connection keeps following the system config's mqtt1.
   c->followSys1 = c->followSys || c->followSys1;
@@ -1722,7 +1723,7 @@ uint16_t conn_refuse_pub(mgos_mqtt_conn *c, const char *topic, const char *why) 
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, why, rt_str_bytes(topic));
   }
-#line 1440 "ts-src/mgos/conn.ts"
+#line 1441 "ts-src/mgos/conn.ts"
   c->session.lastError = MGOS_MQTT_ERR_INVALID;
   return 0;
 }
