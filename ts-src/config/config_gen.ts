@@ -186,28 +186,31 @@ function ms_to_s(ms: i32): f64 {
   return x / 1000;
 }
 
-/** Sets every key of section `s` to its default. A string default "" (Kconfig's
- *  "not set") is NULL, as in Mongoose OS: tested in place, so the C compiler folds
- *  each to a constant. */
+/** A string default: "" (Kconfig's "not set") is NULL, as in Mongoose OS. */
+function not_empty(v: string): string | null {
+  return strBytes(v).length > 0 ? v : null;
+}
+
+/** Sets every key of section `s` to its default. */
 export function set_defaults(c: mgos_config_mqtt, s: i32): void {
   if (s === 0) {
     c.enable = MGOS_MQTT_ENABLE_VALUE !== 0;
-    c.server = strBytes(MGOS_MQTT_SERVER).length > 0 ? MGOS_MQTT_SERVER : null;
-    c.client_id = strBytes(MGOS_MQTT_CLIENT_ID).length > 0 ? MGOS_MQTT_CLIENT_ID : null;
-    c.user = strBytes(MGOS_MQTT_USER).length > 0 ? MGOS_MQTT_USER : null;
-    c.pass = strBytes(MGOS_MQTT_PASS).length > 0 ? MGOS_MQTT_PASS : null;
+    c.server = not_empty(MGOS_MQTT_SERVER);
+    c.client_id = not_empty(MGOS_MQTT_CLIENT_ID);
+    c.user = not_empty(MGOS_MQTT_USER);
+    c.pass = not_empty(MGOS_MQTT_PASS);
     c.reconnect_timeout_min = ms_to_s(MGOS_MQTT_RECONNECT_TIMEOUT_MIN_MS);
     c.reconnect_timeout_max = ms_to_s(MGOS_MQTT_RECONNECT_TIMEOUT_MAX_MS);
-    c.ssl_cert = strBytes(MGOS_MQTT_SSL_CERT).length > 0 ? MGOS_MQTT_SSL_CERT : null;
-    c.ssl_key = strBytes(MGOS_MQTT_SSL_KEY).length > 0 ? MGOS_MQTT_SSL_KEY : null;
-    c.ssl_ca_cert = strBytes(MGOS_MQTT_SSL_CA_CERT).length > 0 ? MGOS_MQTT_SSL_CA_CERT : null;
-    c.ssl_cipher_suites = strBytes(MGOS_MQTT_SSL_CIPHER_SUITES).length > 0 ? MGOS_MQTT_SSL_CIPHER_SUITES : null;
-    c.ssl_psk_identity = strBytes(MGOS_MQTT_SSL_PSK_IDENTITY).length > 0 ? MGOS_MQTT_SSL_PSK_IDENTITY : null;
-    c.ssl_psk_key = strBytes(MGOS_MQTT_SSL_PSK_KEY).length > 0 ? MGOS_MQTT_SSL_PSK_KEY : null;
+    c.ssl_cert = not_empty(MGOS_MQTT_SSL_CERT);
+    c.ssl_key = not_empty(MGOS_MQTT_SSL_KEY);
+    c.ssl_ca_cert = not_empty(MGOS_MQTT_SSL_CA_CERT);
+    c.ssl_cipher_suites = not_empty(MGOS_MQTT_SSL_CIPHER_SUITES);
+    c.ssl_psk_identity = not_empty(MGOS_MQTT_SSL_PSK_IDENTITY);
+    c.ssl_psk_key = not_empty(MGOS_MQTT_SSL_PSK_KEY);
     c.clean_session = MGOS_MQTT_CLEAN_SESSION_VALUE !== 0;
     c.keep_alive = MGOS_MQTT_KEEP_ALIVE;
-    c.will_topic = strBytes(MGOS_MQTT_WILL_TOPIC).length > 0 ? MGOS_MQTT_WILL_TOPIC : null;
-    c.will_message = strBytes(MGOS_MQTT_WILL_MESSAGE).length > 0 ? MGOS_MQTT_WILL_MESSAGE : null;
+    c.will_topic = not_empty(MGOS_MQTT_WILL_TOPIC);
+    c.will_message = not_empty(MGOS_MQTT_WILL_MESSAGE);
     c.will_retain = MGOS_MQTT_WILL_RETAIN_VALUE !== 0;
     c.max_qos = MGOS_MQTT_MAX_QOS;
     c.recv_mbuf_limit = MGOS_MQTT_RECV_MBUF_LIMIT;
@@ -215,38 +218,38 @@ export function set_defaults(c: mgos_config_mqtt, s: i32): void {
     c.cloud_events = MGOS_MQTT_CLOUD_EVENTS_VALUE !== 0;
     c.max_queue_length = MGOS_MQTT_MAX_QUEUE_LENGTH;
     c.max_queue_drop_oldest = MGOS_MQTT_MAX_QUEUE_DROP_OLDEST_VALUE !== 0;
-    c.outbox_persist = strBytes(MGOS_MQTT_OUTBOX_PERSIST).length > 0 ? MGOS_MQTT_OUTBOX_PERSIST : null;
+    c.outbox_persist = not_empty(MGOS_MQTT_OUTBOX_PERSIST);
     c.debug_use_log_level = MGOS_MQTT_DEBUG_USE_LOG_LEVEL_VALUE !== 0;
     c.ws_enable = MGOS_MQTT_WS_ENABLE_VALUE !== 0;
-    c.ws_path = strBytes(MGOS_MQTT_WS_PATH).length > 0 ? MGOS_MQTT_WS_PATH : null;
+    c.ws_path = not_empty(MGOS_MQTT_WS_PATH);
     c.protocol_version = MGOS_MQTT_PROTOCOL_VERSION;
     c.session_expiry = MGOS_MQTT_SESSION_EXPIRY;
     c.max_packet_size = MGOS_MQTT_MAX_PACKET_SIZE;
     c.will_delay = MGOS_MQTT_WILL_DELAY;
     c.will_message_expiry = MGOS_MQTT_WILL_MESSAGE_EXPIRY;
     c.will_payload_format = MGOS_MQTT_WILL_PAYLOAD_FORMAT;
-    c.will_content_type = strBytes(MGOS_MQTT_WILL_CONTENT_TYPE).length > 0 ? MGOS_MQTT_WILL_CONTENT_TYPE : null;
-    c.will_response_topic = strBytes(MGOS_MQTT_WILL_RESPONSE_TOPIC).length > 0 ? MGOS_MQTT_WILL_RESPONSE_TOPIC : null;
-    c.will_correlation_data = strBytes(MGOS_MQTT_WILL_CORRELATION_DATA).length > 0 ? MGOS_MQTT_WILL_CORRELATION_DATA : null;
-    c.will_user_props = strBytes(MGOS_MQTT_WILL_USER_PROPS).length > 0 ? MGOS_MQTT_WILL_USER_PROPS : null;
+    c.will_content_type = not_empty(MGOS_MQTT_WILL_CONTENT_TYPE);
+    c.will_response_topic = not_empty(MGOS_MQTT_WILL_RESPONSE_TOPIC);
+    c.will_correlation_data = not_empty(MGOS_MQTT_WILL_CORRELATION_DATA);
+    c.will_user_props = not_empty(MGOS_MQTT_WILL_USER_PROPS);
   } else {
     c.enable = MGOS_MQTT1_ENABLE_VALUE !== 0;
-    c.server = strBytes(MGOS_MQTT1_SERVER).length > 0 ? MGOS_MQTT1_SERVER : null;
-    c.client_id = strBytes(MGOS_MQTT1_CLIENT_ID).length > 0 ? MGOS_MQTT1_CLIENT_ID : null;
-    c.user = strBytes(MGOS_MQTT1_USER).length > 0 ? MGOS_MQTT1_USER : null;
-    c.pass = strBytes(MGOS_MQTT1_PASS).length > 0 ? MGOS_MQTT1_PASS : null;
+    c.server = not_empty(MGOS_MQTT1_SERVER);
+    c.client_id = not_empty(MGOS_MQTT1_CLIENT_ID);
+    c.user = not_empty(MGOS_MQTT1_USER);
+    c.pass = not_empty(MGOS_MQTT1_PASS);
     c.reconnect_timeout_min = ms_to_s(MGOS_MQTT1_RECONNECT_TIMEOUT_MIN_MS);
     c.reconnect_timeout_max = ms_to_s(MGOS_MQTT1_RECONNECT_TIMEOUT_MAX_MS);
-    c.ssl_cert = strBytes(MGOS_MQTT1_SSL_CERT).length > 0 ? MGOS_MQTT1_SSL_CERT : null;
-    c.ssl_key = strBytes(MGOS_MQTT1_SSL_KEY).length > 0 ? MGOS_MQTT1_SSL_KEY : null;
-    c.ssl_ca_cert = strBytes(MGOS_MQTT1_SSL_CA_CERT).length > 0 ? MGOS_MQTT1_SSL_CA_CERT : null;
-    c.ssl_cipher_suites = strBytes(MGOS_MQTT1_SSL_CIPHER_SUITES).length > 0 ? MGOS_MQTT1_SSL_CIPHER_SUITES : null;
-    c.ssl_psk_identity = strBytes(MGOS_MQTT1_SSL_PSK_IDENTITY).length > 0 ? MGOS_MQTT1_SSL_PSK_IDENTITY : null;
-    c.ssl_psk_key = strBytes(MGOS_MQTT1_SSL_PSK_KEY).length > 0 ? MGOS_MQTT1_SSL_PSK_KEY : null;
+    c.ssl_cert = not_empty(MGOS_MQTT1_SSL_CERT);
+    c.ssl_key = not_empty(MGOS_MQTT1_SSL_KEY);
+    c.ssl_ca_cert = not_empty(MGOS_MQTT1_SSL_CA_CERT);
+    c.ssl_cipher_suites = not_empty(MGOS_MQTT1_SSL_CIPHER_SUITES);
+    c.ssl_psk_identity = not_empty(MGOS_MQTT1_SSL_PSK_IDENTITY);
+    c.ssl_psk_key = not_empty(MGOS_MQTT1_SSL_PSK_KEY);
     c.clean_session = MGOS_MQTT1_CLEAN_SESSION_VALUE !== 0;
     c.keep_alive = MGOS_MQTT1_KEEP_ALIVE;
-    c.will_topic = strBytes(MGOS_MQTT1_WILL_TOPIC).length > 0 ? MGOS_MQTT1_WILL_TOPIC : null;
-    c.will_message = strBytes(MGOS_MQTT1_WILL_MESSAGE).length > 0 ? MGOS_MQTT1_WILL_MESSAGE : null;
+    c.will_topic = not_empty(MGOS_MQTT1_WILL_TOPIC);
+    c.will_message = not_empty(MGOS_MQTT1_WILL_MESSAGE);
     c.will_retain = MGOS_MQTT1_WILL_RETAIN_VALUE !== 0;
     c.max_qos = MGOS_MQTT1_MAX_QOS;
     c.recv_mbuf_limit = MGOS_MQTT1_RECV_MBUF_LIMIT;
@@ -254,20 +257,20 @@ export function set_defaults(c: mgos_config_mqtt, s: i32): void {
     c.cloud_events = MGOS_MQTT1_CLOUD_EVENTS_VALUE !== 0;
     c.max_queue_length = MGOS_MQTT1_MAX_QUEUE_LENGTH;
     c.max_queue_drop_oldest = MGOS_MQTT1_MAX_QUEUE_DROP_OLDEST_VALUE !== 0;
-    c.outbox_persist = strBytes(MGOS_MQTT1_OUTBOX_PERSIST).length > 0 ? MGOS_MQTT1_OUTBOX_PERSIST : null;
+    c.outbox_persist = not_empty(MGOS_MQTT1_OUTBOX_PERSIST);
     c.debug_use_log_level = MGOS_MQTT1_DEBUG_USE_LOG_LEVEL_VALUE !== 0;
     c.ws_enable = MGOS_MQTT1_WS_ENABLE_VALUE !== 0;
-    c.ws_path = strBytes(MGOS_MQTT1_WS_PATH).length > 0 ? MGOS_MQTT1_WS_PATH : null;
+    c.ws_path = not_empty(MGOS_MQTT1_WS_PATH);
     c.protocol_version = MGOS_MQTT1_PROTOCOL_VERSION;
     c.session_expiry = MGOS_MQTT1_SESSION_EXPIRY;
     c.max_packet_size = MGOS_MQTT1_MAX_PACKET_SIZE;
     c.will_delay = MGOS_MQTT1_WILL_DELAY;
     c.will_message_expiry = MGOS_MQTT1_WILL_MESSAGE_EXPIRY;
     c.will_payload_format = MGOS_MQTT1_WILL_PAYLOAD_FORMAT;
-    c.will_content_type = strBytes(MGOS_MQTT1_WILL_CONTENT_TYPE).length > 0 ? MGOS_MQTT1_WILL_CONTENT_TYPE : null;
-    c.will_response_topic = strBytes(MGOS_MQTT1_WILL_RESPONSE_TOPIC).length > 0 ? MGOS_MQTT1_WILL_RESPONSE_TOPIC : null;
-    c.will_correlation_data = strBytes(MGOS_MQTT1_WILL_CORRELATION_DATA).length > 0 ? MGOS_MQTT1_WILL_CORRELATION_DATA : null;
-    c.will_user_props = strBytes(MGOS_MQTT1_WILL_USER_PROPS).length > 0 ? MGOS_MQTT1_WILL_USER_PROPS : null;
+    c.will_content_type = not_empty(MGOS_MQTT1_WILL_CONTENT_TYPE);
+    c.will_response_topic = not_empty(MGOS_MQTT1_WILL_RESPONSE_TOPIC);
+    c.will_correlation_data = not_empty(MGOS_MQTT1_WILL_CORRELATION_DATA);
+    c.will_user_props = not_empty(MGOS_MQTT1_WILL_USER_PROPS);
   }
 }
 

@@ -229,16 +229,19 @@ function ms_to_s(ms: i32): f64 {
   return x / 1000;
 }
 
-/** Sets every key of section \`s\` to its default. A string default "" (Kconfig's
- *  "not set") is NULL, as in Mongoose OS: tested in place, so the C compiler folds
- *  each to a constant. */
+/** A string default: "" (Kconfig's "not set") is NULL, as in Mongoose OS. */
+function not_empty(v: string): string | null {
+  return strBytes(v).length > 0 ? v : null;
+}
+
+/** Sets every key of section \`s\` to its default. */
 export function set_defaults(c: mgos_config_mqtt, s: i32): void {
 `;
   SECTIONS.forEach((sec, si) => {
     s += si === 0 ? `  if (s === 0) {\n` : `  } else {\n`;
     for (const k of keys) {
       const kn = kname(si, k);
-      const rhs = k.kind === "bool" ? `${kn} !== 0` : k.kind === "f64" ? `ms_to_s(${kn})` : k.kind === "string" ? `strBytes(${kn}).length > 0 ? ${kn} : null` : kn;
+      const rhs = k.kind === "bool" ? `${kn} !== 0` : k.kind === "f64" ? `ms_to_s(${kn})` : k.kind === "string" ? `not_empty(${kn})` : kn;
       s += `    c.${k.name} = ${rhs};\n`;
     }
   });

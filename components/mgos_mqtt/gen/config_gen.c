@@ -2,6 +2,7 @@
 #include "config_gen.h"
 
 static double config_gen_ms_to_s(int32_t ms);
+static const char *config_gen_not_empty(const char *v);
 static RT_UNUSED bool config_gen_get_bool(mgos_config_mqtt *c, int32_t k);
 static RT_UNUSED int config_gen_get_int(mgos_config_mqtt *c, int32_t k);
 static RT_UNUSED double config_gen_get_f64(mgos_config_mqtt *c, int32_t k);
@@ -62,28 +63,31 @@ static double config_gen_ms_to_s(int32_t ms) {
   return x / 1000.0;
 }
 
-/** Sets every key of section `s` to its default. A string default "" (Kconfig's
- *  "not set") is NULL, as in Mongoose OS: tested in place, so the C compiler folds
- *  each to a constant. */
+/** A string default: "" (Kconfig's "not set") is NULL, as in Mongoose OS. */
+static const char *config_gen_not_empty(const char *v) {
+  return (rt_str_bytes(v).len > 0) ? v : NULL;
+}
+
+/** Sets every key of section `s` to its default. */
 void config_gen_set_defaults(mgos_config_mqtt *c, int32_t s) {
   if (s == 0) {
     c->enable = CONFIG_MGOS_MQTT_ENABLE_VALUE != 0;
-    c->server = (rt_str_bytes(CONFIG_MGOS_MQTT_SERVER).len > 0) ? CONFIG_MGOS_MQTT_SERVER : NULL;
-    c->client_id = (rt_str_bytes(CONFIG_MGOS_MQTT_CLIENT_ID).len > 0) ? CONFIG_MGOS_MQTT_CLIENT_ID : NULL;
-    c->user = (rt_str_bytes(CONFIG_MGOS_MQTT_USER).len > 0) ? CONFIG_MGOS_MQTT_USER : NULL;
-    c->pass = (rt_str_bytes(CONFIG_MGOS_MQTT_PASS).len > 0) ? CONFIG_MGOS_MQTT_PASS : NULL;
+    c->server = config_gen_not_empty(CONFIG_MGOS_MQTT_SERVER);
+    c->client_id = config_gen_not_empty(CONFIG_MGOS_MQTT_CLIENT_ID);
+    c->user = config_gen_not_empty(CONFIG_MGOS_MQTT_USER);
+    c->pass = config_gen_not_empty(CONFIG_MGOS_MQTT_PASS);
     c->reconnect_timeout_min = config_gen_ms_to_s(CONFIG_MGOS_MQTT_RECONNECT_TIMEOUT_MIN_MS);
     c->reconnect_timeout_max = config_gen_ms_to_s(CONFIG_MGOS_MQTT_RECONNECT_TIMEOUT_MAX_MS);
-    c->ssl_cert = (rt_str_bytes(CONFIG_MGOS_MQTT_SSL_CERT).len > 0) ? CONFIG_MGOS_MQTT_SSL_CERT : NULL;
-    c->ssl_key = (rt_str_bytes(CONFIG_MGOS_MQTT_SSL_KEY).len > 0) ? CONFIG_MGOS_MQTT_SSL_KEY : NULL;
-    c->ssl_ca_cert = (rt_str_bytes(CONFIG_MGOS_MQTT_SSL_CA_CERT).len > 0) ? CONFIG_MGOS_MQTT_SSL_CA_CERT : NULL;
-    c->ssl_cipher_suites = (rt_str_bytes(CONFIG_MGOS_MQTT_SSL_CIPHER_SUITES).len > 0) ? CONFIG_MGOS_MQTT_SSL_CIPHER_SUITES : NULL;
-    c->ssl_psk_identity = (rt_str_bytes(CONFIG_MGOS_MQTT_SSL_PSK_IDENTITY).len > 0) ? CONFIG_MGOS_MQTT_SSL_PSK_IDENTITY : NULL;
-    c->ssl_psk_key = (rt_str_bytes(CONFIG_MGOS_MQTT_SSL_PSK_KEY).len > 0) ? CONFIG_MGOS_MQTT_SSL_PSK_KEY : NULL;
+    c->ssl_cert = config_gen_not_empty(CONFIG_MGOS_MQTT_SSL_CERT);
+    c->ssl_key = config_gen_not_empty(CONFIG_MGOS_MQTT_SSL_KEY);
+    c->ssl_ca_cert = config_gen_not_empty(CONFIG_MGOS_MQTT_SSL_CA_CERT);
+    c->ssl_cipher_suites = config_gen_not_empty(CONFIG_MGOS_MQTT_SSL_CIPHER_SUITES);
+    c->ssl_psk_identity = config_gen_not_empty(CONFIG_MGOS_MQTT_SSL_PSK_IDENTITY);
+    c->ssl_psk_key = config_gen_not_empty(CONFIG_MGOS_MQTT_SSL_PSK_KEY);
     c->clean_session = CONFIG_MGOS_MQTT_CLEAN_SESSION_VALUE != 0;
     c->keep_alive = CONFIG_MGOS_MQTT_KEEP_ALIVE;
-    c->will_topic = (rt_str_bytes(CONFIG_MGOS_MQTT_WILL_TOPIC).len > 0) ? CONFIG_MGOS_MQTT_WILL_TOPIC : NULL;
-    c->will_message = (rt_str_bytes(CONFIG_MGOS_MQTT_WILL_MESSAGE).len > 0) ? CONFIG_MGOS_MQTT_WILL_MESSAGE : NULL;
+    c->will_topic = config_gen_not_empty(CONFIG_MGOS_MQTT_WILL_TOPIC);
+    c->will_message = config_gen_not_empty(CONFIG_MGOS_MQTT_WILL_MESSAGE);
     c->will_retain = CONFIG_MGOS_MQTT_WILL_RETAIN_VALUE != 0;
     c->max_qos = CONFIG_MGOS_MQTT_MAX_QOS;
     c->recv_mbuf_limit = CONFIG_MGOS_MQTT_RECV_MBUF_LIMIT;
@@ -91,38 +95,38 @@ void config_gen_set_defaults(mgos_config_mqtt *c, int32_t s) {
     c->cloud_events = CONFIG_MGOS_MQTT_CLOUD_EVENTS_VALUE != 0;
     c->max_queue_length = CONFIG_MGOS_MQTT_MAX_QUEUE_LENGTH;
     c->max_queue_drop_oldest = CONFIG_MGOS_MQTT_MAX_QUEUE_DROP_OLDEST_VALUE != 0;
-    c->outbox_persist = (rt_str_bytes(CONFIG_MGOS_MQTT_OUTBOX_PERSIST).len > 0) ? CONFIG_MGOS_MQTT_OUTBOX_PERSIST : NULL;
+    c->outbox_persist = config_gen_not_empty(CONFIG_MGOS_MQTT_OUTBOX_PERSIST);
     c->debug_use_log_level = CONFIG_MGOS_MQTT_DEBUG_USE_LOG_LEVEL_VALUE != 0;
     c->ws_enable = CONFIG_MGOS_MQTT_WS_ENABLE_VALUE != 0;
-    c->ws_path = (rt_str_bytes(CONFIG_MGOS_MQTT_WS_PATH).len > 0) ? CONFIG_MGOS_MQTT_WS_PATH : NULL;
+    c->ws_path = config_gen_not_empty(CONFIG_MGOS_MQTT_WS_PATH);
     c->protocol_version = CONFIG_MGOS_MQTT_PROTOCOL_VERSION;
     c->session_expiry = CONFIG_MGOS_MQTT_SESSION_EXPIRY;
     c->max_packet_size = CONFIG_MGOS_MQTT_MAX_PACKET_SIZE;
     c->will_delay = CONFIG_MGOS_MQTT_WILL_DELAY;
     c->will_message_expiry = CONFIG_MGOS_MQTT_WILL_MESSAGE_EXPIRY;
     c->will_payload_format = CONFIG_MGOS_MQTT_WILL_PAYLOAD_FORMAT;
-    c->will_content_type = (rt_str_bytes(CONFIG_MGOS_MQTT_WILL_CONTENT_TYPE).len > 0) ? CONFIG_MGOS_MQTT_WILL_CONTENT_TYPE : NULL;
-    c->will_response_topic = (rt_str_bytes(CONFIG_MGOS_MQTT_WILL_RESPONSE_TOPIC).len > 0) ? CONFIG_MGOS_MQTT_WILL_RESPONSE_TOPIC : NULL;
-    c->will_correlation_data = (rt_str_bytes(CONFIG_MGOS_MQTT_WILL_CORRELATION_DATA).len > 0) ? CONFIG_MGOS_MQTT_WILL_CORRELATION_DATA : NULL;
-    c->will_user_props = (rt_str_bytes(CONFIG_MGOS_MQTT_WILL_USER_PROPS).len > 0) ? CONFIG_MGOS_MQTT_WILL_USER_PROPS : NULL;
+    c->will_content_type = config_gen_not_empty(CONFIG_MGOS_MQTT_WILL_CONTENT_TYPE);
+    c->will_response_topic = config_gen_not_empty(CONFIG_MGOS_MQTT_WILL_RESPONSE_TOPIC);
+    c->will_correlation_data = config_gen_not_empty(CONFIG_MGOS_MQTT_WILL_CORRELATION_DATA);
+    c->will_user_props = config_gen_not_empty(CONFIG_MGOS_MQTT_WILL_USER_PROPS);
   } else {
     c->enable = CONFIG_MGOS_MQTT1_ENABLE_VALUE != 0;
-    c->server = (rt_str_bytes(CONFIG_MGOS_MQTT1_SERVER).len > 0) ? CONFIG_MGOS_MQTT1_SERVER : NULL;
-    c->client_id = (rt_str_bytes(CONFIG_MGOS_MQTT1_CLIENT_ID).len > 0) ? CONFIG_MGOS_MQTT1_CLIENT_ID : NULL;
-    c->user = (rt_str_bytes(CONFIG_MGOS_MQTT1_USER).len > 0) ? CONFIG_MGOS_MQTT1_USER : NULL;
-    c->pass = (rt_str_bytes(CONFIG_MGOS_MQTT1_PASS).len > 0) ? CONFIG_MGOS_MQTT1_PASS : NULL;
+    c->server = config_gen_not_empty(CONFIG_MGOS_MQTT1_SERVER);
+    c->client_id = config_gen_not_empty(CONFIG_MGOS_MQTT1_CLIENT_ID);
+    c->user = config_gen_not_empty(CONFIG_MGOS_MQTT1_USER);
+    c->pass = config_gen_not_empty(CONFIG_MGOS_MQTT1_PASS);
     c->reconnect_timeout_min = config_gen_ms_to_s(CONFIG_MGOS_MQTT1_RECONNECT_TIMEOUT_MIN_MS);
     c->reconnect_timeout_max = config_gen_ms_to_s(CONFIG_MGOS_MQTT1_RECONNECT_TIMEOUT_MAX_MS);
-    c->ssl_cert = (rt_str_bytes(CONFIG_MGOS_MQTT1_SSL_CERT).len > 0) ? CONFIG_MGOS_MQTT1_SSL_CERT : NULL;
-    c->ssl_key = (rt_str_bytes(CONFIG_MGOS_MQTT1_SSL_KEY).len > 0) ? CONFIG_MGOS_MQTT1_SSL_KEY : NULL;
-    c->ssl_ca_cert = (rt_str_bytes(CONFIG_MGOS_MQTT1_SSL_CA_CERT).len > 0) ? CONFIG_MGOS_MQTT1_SSL_CA_CERT : NULL;
-    c->ssl_cipher_suites = (rt_str_bytes(CONFIG_MGOS_MQTT1_SSL_CIPHER_SUITES).len > 0) ? CONFIG_MGOS_MQTT1_SSL_CIPHER_SUITES : NULL;
-    c->ssl_psk_identity = (rt_str_bytes(CONFIG_MGOS_MQTT1_SSL_PSK_IDENTITY).len > 0) ? CONFIG_MGOS_MQTT1_SSL_PSK_IDENTITY : NULL;
-    c->ssl_psk_key = (rt_str_bytes(CONFIG_MGOS_MQTT1_SSL_PSK_KEY).len > 0) ? CONFIG_MGOS_MQTT1_SSL_PSK_KEY : NULL;
+    c->ssl_cert = config_gen_not_empty(CONFIG_MGOS_MQTT1_SSL_CERT);
+    c->ssl_key = config_gen_not_empty(CONFIG_MGOS_MQTT1_SSL_KEY);
+    c->ssl_ca_cert = config_gen_not_empty(CONFIG_MGOS_MQTT1_SSL_CA_CERT);
+    c->ssl_cipher_suites = config_gen_not_empty(CONFIG_MGOS_MQTT1_SSL_CIPHER_SUITES);
+    c->ssl_psk_identity = config_gen_not_empty(CONFIG_MGOS_MQTT1_SSL_PSK_IDENTITY);
+    c->ssl_psk_key = config_gen_not_empty(CONFIG_MGOS_MQTT1_SSL_PSK_KEY);
     c->clean_session = CONFIG_MGOS_MQTT1_CLEAN_SESSION_VALUE != 0;
     c->keep_alive = CONFIG_MGOS_MQTT1_KEEP_ALIVE;
-    c->will_topic = (rt_str_bytes(CONFIG_MGOS_MQTT1_WILL_TOPIC).len > 0) ? CONFIG_MGOS_MQTT1_WILL_TOPIC : NULL;
-    c->will_message = (rt_str_bytes(CONFIG_MGOS_MQTT1_WILL_MESSAGE).len > 0) ? CONFIG_MGOS_MQTT1_WILL_MESSAGE : NULL;
+    c->will_topic = config_gen_not_empty(CONFIG_MGOS_MQTT1_WILL_TOPIC);
+    c->will_message = config_gen_not_empty(CONFIG_MGOS_MQTT1_WILL_MESSAGE);
     c->will_retain = CONFIG_MGOS_MQTT1_WILL_RETAIN_VALUE != 0;
     c->max_qos = CONFIG_MGOS_MQTT1_MAX_QOS;
     c->recv_mbuf_limit = CONFIG_MGOS_MQTT1_RECV_MBUF_LIMIT;
@@ -130,20 +134,20 @@ void config_gen_set_defaults(mgos_config_mqtt *c, int32_t s) {
     c->cloud_events = CONFIG_MGOS_MQTT1_CLOUD_EVENTS_VALUE != 0;
     c->max_queue_length = CONFIG_MGOS_MQTT1_MAX_QUEUE_LENGTH;
     c->max_queue_drop_oldest = CONFIG_MGOS_MQTT1_MAX_QUEUE_DROP_OLDEST_VALUE != 0;
-    c->outbox_persist = (rt_str_bytes(CONFIG_MGOS_MQTT1_OUTBOX_PERSIST).len > 0) ? CONFIG_MGOS_MQTT1_OUTBOX_PERSIST : NULL;
+    c->outbox_persist = config_gen_not_empty(CONFIG_MGOS_MQTT1_OUTBOX_PERSIST);
     c->debug_use_log_level = CONFIG_MGOS_MQTT1_DEBUG_USE_LOG_LEVEL_VALUE != 0;
     c->ws_enable = CONFIG_MGOS_MQTT1_WS_ENABLE_VALUE != 0;
-    c->ws_path = (rt_str_bytes(CONFIG_MGOS_MQTT1_WS_PATH).len > 0) ? CONFIG_MGOS_MQTT1_WS_PATH : NULL;
+    c->ws_path = config_gen_not_empty(CONFIG_MGOS_MQTT1_WS_PATH);
     c->protocol_version = CONFIG_MGOS_MQTT1_PROTOCOL_VERSION;
     c->session_expiry = CONFIG_MGOS_MQTT1_SESSION_EXPIRY;
     c->max_packet_size = CONFIG_MGOS_MQTT1_MAX_PACKET_SIZE;
     c->will_delay = CONFIG_MGOS_MQTT1_WILL_DELAY;
     c->will_message_expiry = CONFIG_MGOS_MQTT1_WILL_MESSAGE_EXPIRY;
     c->will_payload_format = CONFIG_MGOS_MQTT1_WILL_PAYLOAD_FORMAT;
-    c->will_content_type = (rt_str_bytes(CONFIG_MGOS_MQTT1_WILL_CONTENT_TYPE).len > 0) ? CONFIG_MGOS_MQTT1_WILL_CONTENT_TYPE : NULL;
-    c->will_response_topic = (rt_str_bytes(CONFIG_MGOS_MQTT1_WILL_RESPONSE_TOPIC).len > 0) ? CONFIG_MGOS_MQTT1_WILL_RESPONSE_TOPIC : NULL;
-    c->will_correlation_data = (rt_str_bytes(CONFIG_MGOS_MQTT1_WILL_CORRELATION_DATA).len > 0) ? CONFIG_MGOS_MQTT1_WILL_CORRELATION_DATA : NULL;
-    c->will_user_props = (rt_str_bytes(CONFIG_MGOS_MQTT1_WILL_USER_PROPS).len > 0) ? CONFIG_MGOS_MQTT1_WILL_USER_PROPS : NULL;
+    c->will_content_type = config_gen_not_empty(CONFIG_MGOS_MQTT1_WILL_CONTENT_TYPE);
+    c->will_response_topic = config_gen_not_empty(CONFIG_MGOS_MQTT1_WILL_RESPONSE_TOPIC);
+    c->will_correlation_data = config_gen_not_empty(CONFIG_MGOS_MQTT1_WILL_CORRELATION_DATA);
+    c->will_user_props = config_gen_not_empty(CONFIG_MGOS_MQTT1_WILL_USER_PROPS);
   }
 }
 
@@ -152,11 +156,11 @@ int32_t config_gen_section_find(rt_bytes name) {
   if (rt_bytes_equal(name, RT_LIT("mqtt"))) {
     return 0;
   }
-#line 277 "ts-src/config/config_gen.ts"
+#line 280 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("mqtt1"))) {
     return 1;
   }
-#line 278 "ts-src/config/config_gen.ts"
+#line 281 "ts-src/config/config_gen.ts"
   return -1;
 }
 
@@ -166,7 +170,7 @@ const char *config_gen_section_name(int32_t s) {
   case 0: {
     return config_gen__s0;
   }
-#line 285 "ts-src/config/config_gen.ts"
+#line 288 "ts-src/config/config_gen.ts"
   default: {
     return config_gen__s1;
   }
@@ -175,160 +179,160 @@ const char *config_gen_section_name(int32_t s) {
 }
 
 /** The key index of `name`, or -1. */
-#line 290 "ts-src/config/config_gen.ts"
+#line 293 "ts-src/config/config_gen.ts"
 int32_t config_gen_key_find(rt_bytes name) {
   if (rt_bytes_equal(name, RT_LIT("enable"))) {
     return 0;
   }
-#line 292 "ts-src/config/config_gen.ts"
+#line 295 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("server"))) {
     return 1;
   }
-#line 293 "ts-src/config/config_gen.ts"
+#line 296 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("client_id"))) {
     return 2;
   }
-#line 294 "ts-src/config/config_gen.ts"
+#line 297 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("user"))) {
     return 3;
   }
-#line 295 "ts-src/config/config_gen.ts"
+#line 298 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("pass"))) {
     return 4;
   }
-#line 296 "ts-src/config/config_gen.ts"
+#line 299 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("reconnect_timeout_min"))) {
     return 5;
   }
-#line 297 "ts-src/config/config_gen.ts"
+#line 300 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("reconnect_timeout_max"))) {
     return 6;
   }
-#line 298 "ts-src/config/config_gen.ts"
+#line 301 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_cert"))) {
     return 7;
   }
-#line 299 "ts-src/config/config_gen.ts"
+#line 302 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_key"))) {
     return 8;
   }
-#line 300 "ts-src/config/config_gen.ts"
+#line 303 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_ca_cert"))) {
     return 9;
   }
-#line 301 "ts-src/config/config_gen.ts"
+#line 304 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_cipher_suites"))) {
     return 10;
   }
-#line 302 "ts-src/config/config_gen.ts"
+#line 305 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_psk_identity"))) {
     return 11;
   }
-#line 303 "ts-src/config/config_gen.ts"
+#line 306 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ssl_psk_key"))) {
     return 12;
   }
-#line 304 "ts-src/config/config_gen.ts"
+#line 307 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("clean_session"))) {
     return 13;
   }
-#line 305 "ts-src/config/config_gen.ts"
+#line 308 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("keep_alive"))) {
     return 14;
   }
-#line 306 "ts-src/config/config_gen.ts"
+#line 309 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("will_topic"))) {
     return 15;
   }
-#line 307 "ts-src/config/config_gen.ts"
+#line 310 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("will_message"))) {
     return 16;
   }
-#line 308 "ts-src/config/config_gen.ts"
+#line 311 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("will_retain"))) {
     return 17;
   }
-#line 309 "ts-src/config/config_gen.ts"
+#line 312 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("max_qos"))) {
     return 18;
   }
-#line 310 "ts-src/config/config_gen.ts"
+#line 313 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("recv_mbuf_limit"))) {
     return 19;
   }
-#line 311 "ts-src/config/config_gen.ts"
+#line 314 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("require_time"))) {
     return 20;
   }
-#line 312 "ts-src/config/config_gen.ts"
+#line 315 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("cloud_events"))) {
     return 21;
   }
-#line 313 "ts-src/config/config_gen.ts"
+#line 316 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("max_queue_length"))) {
     return 22;
   }
-#line 314 "ts-src/config/config_gen.ts"
+#line 317 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("max_queue_drop_oldest"))) {
     return 23;
   }
-#line 315 "ts-src/config/config_gen.ts"
+#line 318 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("outbox_persist"))) {
     return 24;
   }
-#line 316 "ts-src/config/config_gen.ts"
+#line 319 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("debug_use_log_level"))) {
     return 25;
   }
-#line 317 "ts-src/config/config_gen.ts"
+#line 320 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ws_enable"))) {
     return 26;
   }
-#line 318 "ts-src/config/config_gen.ts"
+#line 321 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("ws_path"))) {
     return 27;
   }
-#line 319 "ts-src/config/config_gen.ts"
+#line 322 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("protocol_version"))) {
     return 28;
   }
-#line 320 "ts-src/config/config_gen.ts"
+#line 323 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("session_expiry"))) {
     return 29;
   }
-#line 321 "ts-src/config/config_gen.ts"
+#line 324 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("max_packet_size"))) {
     return 30;
   }
-#line 322 "ts-src/config/config_gen.ts"
+#line 325 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("will_delay"))) {
     return 31;
   }
-#line 323 "ts-src/config/config_gen.ts"
+#line 326 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("will_message_expiry"))) {
     return 32;
   }
-#line 324 "ts-src/config/config_gen.ts"
+#line 327 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("will_payload_format"))) {
     return 33;
   }
-#line 325 "ts-src/config/config_gen.ts"
+#line 328 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("will_content_type"))) {
     return 34;
   }
-#line 326 "ts-src/config/config_gen.ts"
+#line 329 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("will_response_topic"))) {
     return 35;
   }
-#line 327 "ts-src/config/config_gen.ts"
+#line 330 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("will_correlation_data"))) {
     return 36;
   }
-#line 328 "ts-src/config/config_gen.ts"
+#line 331 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("will_user_props"))) {
     return 37;
   }
-#line 329 "ts-src/config/config_gen.ts"
+#line 332 "ts-src/config/config_gen.ts"
   return -1;
 }
 
@@ -338,155 +342,155 @@ const char *config_gen_key_name(int32_t k) {
   case 0: {
     return config_gen__s2;
   }
-#line 336 "ts-src/config/config_gen.ts"
+#line 339 "ts-src/config/config_gen.ts"
   case 1: {
     return config_gen__s3;
   }
-#line 337 "ts-src/config/config_gen.ts"
+#line 340 "ts-src/config/config_gen.ts"
   case 2: {
     return config_gen__s4;
   }
-#line 338 "ts-src/config/config_gen.ts"
+#line 341 "ts-src/config/config_gen.ts"
   case 3: {
     return config_gen__s5;
   }
-#line 339 "ts-src/config/config_gen.ts"
+#line 342 "ts-src/config/config_gen.ts"
   case 4: {
     return config_gen__s6;
   }
-#line 340 "ts-src/config/config_gen.ts"
+#line 343 "ts-src/config/config_gen.ts"
   case 5: {
     return config_gen__s7;
   }
-#line 341 "ts-src/config/config_gen.ts"
+#line 344 "ts-src/config/config_gen.ts"
   case 6: {
     return config_gen__s8;
   }
-#line 342 "ts-src/config/config_gen.ts"
+#line 345 "ts-src/config/config_gen.ts"
   case 7: {
     return config_gen__s9;
   }
-#line 343 "ts-src/config/config_gen.ts"
+#line 346 "ts-src/config/config_gen.ts"
   case 8: {
     return config_gen__s10;
   }
-#line 344 "ts-src/config/config_gen.ts"
+#line 347 "ts-src/config/config_gen.ts"
   case 9: {
     return config_gen__s11;
   }
-#line 345 "ts-src/config/config_gen.ts"
+#line 348 "ts-src/config/config_gen.ts"
   case 10: {
     return config_gen__s12;
   }
-#line 346 "ts-src/config/config_gen.ts"
+#line 349 "ts-src/config/config_gen.ts"
   case 11: {
     return config_gen__s13;
   }
-#line 347 "ts-src/config/config_gen.ts"
+#line 350 "ts-src/config/config_gen.ts"
   case 12: {
     return config_gen__s14;
   }
-#line 348 "ts-src/config/config_gen.ts"
+#line 351 "ts-src/config/config_gen.ts"
   case 13: {
     return config_gen__s15;
   }
-#line 349 "ts-src/config/config_gen.ts"
+#line 352 "ts-src/config/config_gen.ts"
   case 14: {
     return config_gen__s16;
   }
-#line 350 "ts-src/config/config_gen.ts"
+#line 353 "ts-src/config/config_gen.ts"
   case 15: {
     return config_gen__s17;
   }
-#line 351 "ts-src/config/config_gen.ts"
+#line 354 "ts-src/config/config_gen.ts"
   case 16: {
     return config_gen__s18;
   }
-#line 352 "ts-src/config/config_gen.ts"
+#line 355 "ts-src/config/config_gen.ts"
   case 17: {
     return config_gen__s19;
   }
-#line 353 "ts-src/config/config_gen.ts"
+#line 356 "ts-src/config/config_gen.ts"
   case 18: {
     return config_gen__s20;
   }
-#line 354 "ts-src/config/config_gen.ts"
+#line 357 "ts-src/config/config_gen.ts"
   case 19: {
     return config_gen__s21;
   }
-#line 355 "ts-src/config/config_gen.ts"
+#line 358 "ts-src/config/config_gen.ts"
   case 20: {
     return config_gen__s22;
   }
-#line 356 "ts-src/config/config_gen.ts"
+#line 359 "ts-src/config/config_gen.ts"
   case 21: {
     return config_gen__s23;
   }
-#line 357 "ts-src/config/config_gen.ts"
+#line 360 "ts-src/config/config_gen.ts"
   case 22: {
     return config_gen__s24;
   }
-#line 358 "ts-src/config/config_gen.ts"
+#line 361 "ts-src/config/config_gen.ts"
   case 23: {
     return config_gen__s25;
   }
-#line 359 "ts-src/config/config_gen.ts"
+#line 362 "ts-src/config/config_gen.ts"
   case 24: {
     return config_gen__s26;
   }
-#line 360 "ts-src/config/config_gen.ts"
+#line 363 "ts-src/config/config_gen.ts"
   case 25: {
     return config_gen__s27;
   }
-#line 361 "ts-src/config/config_gen.ts"
+#line 364 "ts-src/config/config_gen.ts"
   case 26: {
     return config_gen__s28;
   }
-#line 362 "ts-src/config/config_gen.ts"
+#line 365 "ts-src/config/config_gen.ts"
   case 27: {
     return config_gen__s29;
   }
-#line 363 "ts-src/config/config_gen.ts"
+#line 366 "ts-src/config/config_gen.ts"
   case 28: {
     return config_gen__s30;
   }
-#line 364 "ts-src/config/config_gen.ts"
+#line 367 "ts-src/config/config_gen.ts"
   case 29: {
     return config_gen__s31;
   }
-#line 365 "ts-src/config/config_gen.ts"
+#line 368 "ts-src/config/config_gen.ts"
   case 30: {
     return config_gen__s32;
   }
-#line 366 "ts-src/config/config_gen.ts"
+#line 369 "ts-src/config/config_gen.ts"
   case 31: {
     return config_gen__s33;
   }
-#line 367 "ts-src/config/config_gen.ts"
+#line 370 "ts-src/config/config_gen.ts"
   case 32: {
     return config_gen__s34;
   }
-#line 368 "ts-src/config/config_gen.ts"
+#line 371 "ts-src/config/config_gen.ts"
   case 33: {
     return config_gen__s35;
   }
-#line 369 "ts-src/config/config_gen.ts"
+#line 372 "ts-src/config/config_gen.ts"
   case 34: {
     return config_gen__s36;
   }
-#line 370 "ts-src/config/config_gen.ts"
+#line 373 "ts-src/config/config_gen.ts"
   case 35: {
     return config_gen__s37;
   }
-#line 371 "ts-src/config/config_gen.ts"
+#line 374 "ts-src/config/config_gen.ts"
   case 36: {
     return config_gen__s38;
   }
-#line 372 "ts-src/config/config_gen.ts"
+#line 375 "ts-src/config/config_gen.ts"
   case 37: {
     return config_gen__s39;
   }
-#line 373 "ts-src/config/config_gen.ts"
+#line 376 "ts-src/config/config_gen.ts"
   default: {
     return config_gen__s40;
   }
@@ -495,129 +499,129 @@ const char *config_gen_key_name(int32_t k) {
 }
 
 /** The kind of key `k` (BOOL when out of range). */
-#line 378 "ts-src/config/config_gen.ts"
+#line 381 "ts-src/config/config_gen.ts"
 config_kind config_gen_key_kind(int32_t k) {
   switch (k) {
   case 1: {
     return config_kind_STRING;
   }
-#line 381 "ts-src/config/config_gen.ts"
+#line 384 "ts-src/config/config_gen.ts"
   case 2: {
     return config_kind_STRING;
   }
-#line 382 "ts-src/config/config_gen.ts"
+#line 385 "ts-src/config/config_gen.ts"
   case 3: {
     return config_kind_STRING;
   }
-#line 383 "ts-src/config/config_gen.ts"
+#line 386 "ts-src/config/config_gen.ts"
   case 4: {
     return config_kind_STRING;
   }
-#line 384 "ts-src/config/config_gen.ts"
+#line 387 "ts-src/config/config_gen.ts"
   case 5: {
     return config_kind_F64;
   }
-#line 385 "ts-src/config/config_gen.ts"
+#line 388 "ts-src/config/config_gen.ts"
   case 6: {
     return config_kind_F64;
   }
-#line 386 "ts-src/config/config_gen.ts"
+#line 389 "ts-src/config/config_gen.ts"
   case 7: {
     return config_kind_STRING;
   }
-#line 387 "ts-src/config/config_gen.ts"
+#line 390 "ts-src/config/config_gen.ts"
   case 8: {
     return config_kind_STRING;
   }
-#line 388 "ts-src/config/config_gen.ts"
+#line 391 "ts-src/config/config_gen.ts"
   case 9: {
     return config_kind_STRING;
   }
-#line 389 "ts-src/config/config_gen.ts"
+#line 392 "ts-src/config/config_gen.ts"
   case 10: {
     return config_kind_STRING;
   }
-#line 390 "ts-src/config/config_gen.ts"
+#line 393 "ts-src/config/config_gen.ts"
   case 11: {
     return config_kind_STRING;
   }
-#line 391 "ts-src/config/config_gen.ts"
+#line 394 "ts-src/config/config_gen.ts"
   case 12: {
     return config_kind_STRING;
   }
-#line 392 "ts-src/config/config_gen.ts"
+#line 395 "ts-src/config/config_gen.ts"
   case 14: {
     return config_kind_INT;
   }
-#line 393 "ts-src/config/config_gen.ts"
+#line 396 "ts-src/config/config_gen.ts"
   case 15: {
     return config_kind_STRING;
   }
-#line 394 "ts-src/config/config_gen.ts"
+#line 397 "ts-src/config/config_gen.ts"
   case 16: {
     return config_kind_STRING;
   }
-#line 395 "ts-src/config/config_gen.ts"
+#line 398 "ts-src/config/config_gen.ts"
   case 18: {
     return config_kind_INT;
   }
-#line 396 "ts-src/config/config_gen.ts"
+#line 399 "ts-src/config/config_gen.ts"
   case 19: {
     return config_kind_INT;
   }
-#line 397 "ts-src/config/config_gen.ts"
+#line 400 "ts-src/config/config_gen.ts"
   case 22: {
     return config_kind_INT;
   }
-#line 398 "ts-src/config/config_gen.ts"
+#line 401 "ts-src/config/config_gen.ts"
   case 24: {
     return config_kind_STRING;
   }
-#line 399 "ts-src/config/config_gen.ts"
+#line 402 "ts-src/config/config_gen.ts"
   case 27: {
     return config_kind_STRING;
   }
-#line 400 "ts-src/config/config_gen.ts"
+#line 403 "ts-src/config/config_gen.ts"
   case 28: {
     return config_kind_INT;
   }
-#line 401 "ts-src/config/config_gen.ts"
+#line 404 "ts-src/config/config_gen.ts"
   case 29: {
     return config_kind_INT;
   }
-#line 402 "ts-src/config/config_gen.ts"
+#line 405 "ts-src/config/config_gen.ts"
   case 30: {
     return config_kind_INT;
   }
-#line 403 "ts-src/config/config_gen.ts"
+#line 406 "ts-src/config/config_gen.ts"
   case 31: {
     return config_kind_INT;
   }
-#line 404 "ts-src/config/config_gen.ts"
+#line 407 "ts-src/config/config_gen.ts"
   case 32: {
     return config_kind_INT;
   }
-#line 405 "ts-src/config/config_gen.ts"
+#line 408 "ts-src/config/config_gen.ts"
   case 33: {
     return config_kind_INT;
   }
-#line 406 "ts-src/config/config_gen.ts"
+#line 409 "ts-src/config/config_gen.ts"
   case 34: {
     return config_kind_STRING;
   }
-#line 407 "ts-src/config/config_gen.ts"
+#line 410 "ts-src/config/config_gen.ts"
   case 35: {
     return config_kind_STRING;
   }
-#line 408 "ts-src/config/config_gen.ts"
+#line 411 "ts-src/config/config_gen.ts"
   case 36: {
     return config_kind_STRING;
   }
-#line 409 "ts-src/config/config_gen.ts"
+#line 412 "ts-src/config/config_gen.ts"
   case 37: {
     return config_kind_STRING;
   }
-#line 410 "ts-src/config/config_gen.ts"
+#line 413 "ts-src/config/config_gen.ts"
   default: {
     return config_kind_BOOL;
   }
@@ -626,57 +630,57 @@ config_kind config_gen_key_kind(int32_t k) {
 }
 
 /** Smallest value of numeric key `k`. */
-#line 415 "ts-src/config/config_gen.ts"
+#line 418 "ts-src/config/config_gen.ts"
 double config_gen_key_min(int32_t k) {
   switch (k) {
   case 5: {
     return 0.001;
   }
-#line 418 "ts-src/config/config_gen.ts"
+#line 421 "ts-src/config/config_gen.ts"
   case 6: {
     return 0.001;
   }
-#line 419 "ts-src/config/config_gen.ts"
+#line 422 "ts-src/config/config_gen.ts"
   case 14: {
     return 0.0;
   }
-#line 420 "ts-src/config/config_gen.ts"
+#line 423 "ts-src/config/config_gen.ts"
   case 18: {
     return 0.0;
   }
-#line 421 "ts-src/config/config_gen.ts"
+#line 424 "ts-src/config/config_gen.ts"
   case 19: {
     return 0.0;
   }
-#line 422 "ts-src/config/config_gen.ts"
+#line 425 "ts-src/config/config_gen.ts"
   case 22: {
     return 0.0;
   }
-#line 423 "ts-src/config/config_gen.ts"
+#line 426 "ts-src/config/config_gen.ts"
   case 28: {
     return 4.0;
   }
-#line 424 "ts-src/config/config_gen.ts"
+#line 427 "ts-src/config/config_gen.ts"
   case 29: {
     return -1.0;
   }
-#line 425 "ts-src/config/config_gen.ts"
+#line 428 "ts-src/config/config_gen.ts"
   case 30: {
     return 0.0;
   }
-#line 426 "ts-src/config/config_gen.ts"
+#line 429 "ts-src/config/config_gen.ts"
   case 31: {
     return 0.0;
   }
-#line 427 "ts-src/config/config_gen.ts"
+#line 430 "ts-src/config/config_gen.ts"
   case 32: {
     return 0.0;
   }
-#line 428 "ts-src/config/config_gen.ts"
+#line 431 "ts-src/config/config_gen.ts"
   case 33: {
     return -1.0;
   }
-#line 429 "ts-src/config/config_gen.ts"
+#line 432 "ts-src/config/config_gen.ts"
   default: {
     return 0.0;
   }
@@ -685,57 +689,57 @@ double config_gen_key_min(int32_t k) {
 }
 
 /** Largest value of numeric key `k`. */
-#line 434 "ts-src/config/config_gen.ts"
+#line 437 "ts-src/config/config_gen.ts"
 double config_gen_key_max(int32_t k) {
   switch (k) {
   case 5: {
     return 86400.0;
   }
-#line 437 "ts-src/config/config_gen.ts"
+#line 440 "ts-src/config/config_gen.ts"
   case 6: {
     return 86400.0;
   }
-#line 438 "ts-src/config/config_gen.ts"
+#line 441 "ts-src/config/config_gen.ts"
   case 14: {
     return 65535.0;
   }
-#line 439 "ts-src/config/config_gen.ts"
+#line 442 "ts-src/config/config_gen.ts"
   case 18: {
     return 2.0;
   }
-#line 440 "ts-src/config/config_gen.ts"
+#line 443 "ts-src/config/config_gen.ts"
   case 19: {
     return 2147483647.0;
   }
-#line 441 "ts-src/config/config_gen.ts"
+#line 444 "ts-src/config/config_gen.ts"
   case 22: {
     return 2147483647.0;
   }
-#line 442 "ts-src/config/config_gen.ts"
+#line 445 "ts-src/config/config_gen.ts"
   case 28: {
     return 5.0;
   }
-#line 443 "ts-src/config/config_gen.ts"
+#line 446 "ts-src/config/config_gen.ts"
   case 29: {
     return 2147483647.0;
   }
-#line 444 "ts-src/config/config_gen.ts"
+#line 447 "ts-src/config/config_gen.ts"
   case 30: {
     return 2147483647.0;
   }
-#line 445 "ts-src/config/config_gen.ts"
+#line 448 "ts-src/config/config_gen.ts"
   case 31: {
     return 2147483647.0;
   }
-#line 446 "ts-src/config/config_gen.ts"
+#line 449 "ts-src/config/config_gen.ts"
   case 32: {
     return 2147483647.0;
   }
-#line 447 "ts-src/config/config_gen.ts"
+#line 450 "ts-src/config/config_gen.ts"
   case 33: {
     return 1.0;
   }
-#line 448 "ts-src/config/config_gen.ts"
+#line 451 "ts-src/config/config_gen.ts"
   default: {
     return 0.0;
   }
@@ -744,57 +748,57 @@ double config_gen_key_max(int32_t k) {
 }
 
 /** The range of numeric key `k` as written in the schema, for messages. */
-#line 453 "ts-src/config/config_gen.ts"
+#line 456 "ts-src/config/config_gen.ts"
 const char *config_gen_key_range(int32_t k) {
   switch (k) {
   case 5: {
     return config_gen__s41;
   }
-#line 456 "ts-src/config/config_gen.ts"
+#line 459 "ts-src/config/config_gen.ts"
   case 6: {
     return config_gen__s41;
   }
-#line 457 "ts-src/config/config_gen.ts"
+#line 460 "ts-src/config/config_gen.ts"
   case 14: {
     return config_gen__s42;
   }
-#line 458 "ts-src/config/config_gen.ts"
+#line 461 "ts-src/config/config_gen.ts"
   case 18: {
     return config_gen__s43;
   }
-#line 459 "ts-src/config/config_gen.ts"
+#line 462 "ts-src/config/config_gen.ts"
   case 19: {
     return config_gen__s44;
   }
-#line 460 "ts-src/config/config_gen.ts"
+#line 463 "ts-src/config/config_gen.ts"
   case 22: {
     return config_gen__s44;
   }
-#line 461 "ts-src/config/config_gen.ts"
+#line 464 "ts-src/config/config_gen.ts"
   case 28: {
     return config_gen__s45;
   }
-#line 462 "ts-src/config/config_gen.ts"
+#line 465 "ts-src/config/config_gen.ts"
   case 29: {
     return config_gen__s46;
   }
-#line 463 "ts-src/config/config_gen.ts"
+#line 466 "ts-src/config/config_gen.ts"
   case 30: {
     return config_gen__s44;
   }
-#line 464 "ts-src/config/config_gen.ts"
+#line 467 "ts-src/config/config_gen.ts"
   case 31: {
     return config_gen__s44;
   }
-#line 465 "ts-src/config/config_gen.ts"
+#line 468 "ts-src/config/config_gen.ts"
   case 32: {
     return config_gen__s44;
   }
-#line 466 "ts-src/config/config_gen.ts"
+#line 469 "ts-src/config/config_gen.ts"
   case 33: {
     return config_gen__s47;
   }
-#line 467 "ts-src/config/config_gen.ts"
+#line 470 "ts-src/config/config_gen.ts"
   default: {
     return config_gen__s40;
   }
@@ -803,81 +807,81 @@ const char *config_gen_key_range(int32_t k) {
 }
 
 /** The slot of string key `k` among the string keys (0..STR_KEY_COUNT-1), or -1. */
-#line 472 "ts-src/config/config_gen.ts"
+#line 475 "ts-src/config/config_gen.ts"
 int32_t config_gen_key_str_slot(int32_t k) {
   switch (k) {
   case 1: {
     return 0;
   }
-#line 475 "ts-src/config/config_gen.ts"
+#line 478 "ts-src/config/config_gen.ts"
   case 2: {
     return 1;
   }
-#line 476 "ts-src/config/config_gen.ts"
+#line 479 "ts-src/config/config_gen.ts"
   case 3: {
     return 2;
   }
-#line 477 "ts-src/config/config_gen.ts"
+#line 480 "ts-src/config/config_gen.ts"
   case 4: {
     return 3;
   }
-#line 478 "ts-src/config/config_gen.ts"
+#line 481 "ts-src/config/config_gen.ts"
   case 7: {
     return 4;
   }
-#line 479 "ts-src/config/config_gen.ts"
+#line 482 "ts-src/config/config_gen.ts"
   case 8: {
     return 5;
   }
-#line 480 "ts-src/config/config_gen.ts"
+#line 483 "ts-src/config/config_gen.ts"
   case 9: {
     return 6;
   }
-#line 481 "ts-src/config/config_gen.ts"
+#line 484 "ts-src/config/config_gen.ts"
   case 10: {
     return 7;
   }
-#line 482 "ts-src/config/config_gen.ts"
+#line 485 "ts-src/config/config_gen.ts"
   case 11: {
     return 8;
   }
-#line 483 "ts-src/config/config_gen.ts"
+#line 486 "ts-src/config/config_gen.ts"
   case 12: {
     return 9;
   }
-#line 484 "ts-src/config/config_gen.ts"
+#line 487 "ts-src/config/config_gen.ts"
   case 15: {
     return 10;
   }
-#line 485 "ts-src/config/config_gen.ts"
+#line 488 "ts-src/config/config_gen.ts"
   case 16: {
     return 11;
   }
-#line 486 "ts-src/config/config_gen.ts"
+#line 489 "ts-src/config/config_gen.ts"
   case 24: {
     return 12;
   }
-#line 487 "ts-src/config/config_gen.ts"
+#line 490 "ts-src/config/config_gen.ts"
   case 27: {
     return 13;
   }
-#line 488 "ts-src/config/config_gen.ts"
+#line 491 "ts-src/config/config_gen.ts"
   case 34: {
     return 14;
   }
-#line 489 "ts-src/config/config_gen.ts"
+#line 492 "ts-src/config/config_gen.ts"
   case 35: {
     return 15;
   }
-#line 490 "ts-src/config/config_gen.ts"
+#line 493 "ts-src/config/config_gen.ts"
   case 36: {
     return 16;
   }
-#line 491 "ts-src/config/config_gen.ts"
+#line 494 "ts-src/config/config_gen.ts"
   case 37: {
     return 17;
   }
-#line 492 "ts-src/config/config_gen.ts"
+#line 495 "ts-src/config/config_gen.ts"
   default: {
     return -1;
   }
@@ -886,81 +890,81 @@ int32_t config_gen_key_str_slot(int32_t k) {
 }
 
 /** The key index of string slot `slot`, or -1. */
-#line 497 "ts-src/config/config_gen.ts"
+#line 500 "ts-src/config/config_gen.ts"
 int32_t config_gen_str_slot_key(int32_t slot) {
   switch (slot) {
   case 0: {
     return 1;
   }
-#line 500 "ts-src/config/config_gen.ts"
+#line 503 "ts-src/config/config_gen.ts"
   case 1: {
     return 2;
   }
-#line 501 "ts-src/config/config_gen.ts"
+#line 504 "ts-src/config/config_gen.ts"
   case 2: {
     return 3;
   }
-#line 502 "ts-src/config/config_gen.ts"
+#line 505 "ts-src/config/config_gen.ts"
   case 3: {
     return 4;
   }
-#line 503 "ts-src/config/config_gen.ts"
+#line 506 "ts-src/config/config_gen.ts"
   case 4: {
     return 7;
   }
-#line 504 "ts-src/config/config_gen.ts"
+#line 507 "ts-src/config/config_gen.ts"
   case 5: {
     return 8;
   }
-#line 505 "ts-src/config/config_gen.ts"
+#line 508 "ts-src/config/config_gen.ts"
   case 6: {
     return 9;
   }
-#line 506 "ts-src/config/config_gen.ts"
+#line 509 "ts-src/config/config_gen.ts"
   case 7: {
     return 10;
   }
-#line 507 "ts-src/config/config_gen.ts"
+#line 510 "ts-src/config/config_gen.ts"
   case 8: {
     return 11;
   }
-#line 508 "ts-src/config/config_gen.ts"
+#line 511 "ts-src/config/config_gen.ts"
   case 9: {
     return 12;
   }
-#line 509 "ts-src/config/config_gen.ts"
+#line 512 "ts-src/config/config_gen.ts"
   case 10: {
     return 15;
   }
-#line 510 "ts-src/config/config_gen.ts"
+#line 513 "ts-src/config/config_gen.ts"
   case 11: {
     return 16;
   }
-#line 511 "ts-src/config/config_gen.ts"
+#line 514 "ts-src/config/config_gen.ts"
   case 12: {
     return 24;
   }
-#line 512 "ts-src/config/config_gen.ts"
+#line 515 "ts-src/config/config_gen.ts"
   case 13: {
     return 27;
   }
-#line 513 "ts-src/config/config_gen.ts"
+#line 516 "ts-src/config/config_gen.ts"
   case 14: {
     return 34;
   }
-#line 514 "ts-src/config/config_gen.ts"
+#line 517 "ts-src/config/config_gen.ts"
   case 15: {
     return 35;
   }
-#line 515 "ts-src/config/config_gen.ts"
+#line 518 "ts-src/config/config_gen.ts"
   case 16: {
     return 36;
   }
-#line 516 "ts-src/config/config_gen.ts"
+#line 519 "ts-src/config/config_gen.ts"
   case 17: {
     return 37;
   }
-#line 517 "ts-src/config/config_gen.ts"
+#line 520 "ts-src/config/config_gen.ts"
   default: {
     return -1;
   }
@@ -969,49 +973,49 @@ int32_t config_gen_str_slot_key(int32_t slot) {
 }
 
 /** Sets bool key `k` of `c` (other keys: no effect). */
-#line 522 "ts-src/config/config_gen.ts"
+#line 525 "ts-src/config/config_gen.ts"
 void config_gen_set_bool(mgos_config_mqtt *c, int32_t k, bool v) {
   switch (k) {
   case 0: {
     c->enable = v;
     break;
   }
-#line 525 "ts-src/config/config_gen.ts"
+#line 528 "ts-src/config/config_gen.ts"
   case 13: {
     c->clean_session = v;
     break;
   }
-#line 526 "ts-src/config/config_gen.ts"
+#line 529 "ts-src/config/config_gen.ts"
   case 17: {
     c->will_retain = v;
     break;
   }
-#line 527 "ts-src/config/config_gen.ts"
+#line 530 "ts-src/config/config_gen.ts"
   case 20: {
     c->require_time = v;
     break;
   }
-#line 528 "ts-src/config/config_gen.ts"
+#line 531 "ts-src/config/config_gen.ts"
   case 21: {
     c->cloud_events = v;
     break;
   }
-#line 529 "ts-src/config/config_gen.ts"
+#line 532 "ts-src/config/config_gen.ts"
   case 23: {
     c->max_queue_drop_oldest = v;
     break;
   }
-#line 530 "ts-src/config/config_gen.ts"
+#line 533 "ts-src/config/config_gen.ts"
   case 25: {
     c->debug_use_log_level = v;
     break;
   }
-#line 531 "ts-src/config/config_gen.ts"
+#line 534 "ts-src/config/config_gen.ts"
   case 26: {
     c->ws_enable = v;
     break;
   }
-#line 532 "ts-src/config/config_gen.ts"
+#line 535 "ts-src/config/config_gen.ts"
   default: {
     break;
   }
@@ -1019,41 +1023,41 @@ void config_gen_set_bool(mgos_config_mqtt *c, int32_t k, bool v) {
 }
 
 /** The value of bool key `k` of `c`. */
-#line 537 "ts-src/config/config_gen.ts"
+#line 540 "ts-src/config/config_gen.ts"
 static bool config_gen_get_bool(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 0: {
     return c->enable;
   }
-#line 540 "ts-src/config/config_gen.ts"
+#line 543 "ts-src/config/config_gen.ts"
   case 13: {
     return c->clean_session;
   }
-#line 541 "ts-src/config/config_gen.ts"
+#line 544 "ts-src/config/config_gen.ts"
   case 17: {
     return c->will_retain;
   }
-#line 542 "ts-src/config/config_gen.ts"
+#line 545 "ts-src/config/config_gen.ts"
   case 20: {
     return c->require_time;
   }
-#line 543 "ts-src/config/config_gen.ts"
+#line 546 "ts-src/config/config_gen.ts"
   case 21: {
     return c->cloud_events;
   }
-#line 544 "ts-src/config/config_gen.ts"
+#line 547 "ts-src/config/config_gen.ts"
   case 23: {
     return c->max_queue_drop_oldest;
   }
-#line 545 "ts-src/config/config_gen.ts"
+#line 548 "ts-src/config/config_gen.ts"
   case 25: {
     return c->debug_use_log_level;
   }
-#line 546 "ts-src/config/config_gen.ts"
+#line 549 "ts-src/config/config_gen.ts"
   case 26: {
     return c->ws_enable;
   }
-#line 547 "ts-src/config/config_gen.ts"
+#line 550 "ts-src/config/config_gen.ts"
   default: {
     return false;
   }
@@ -1062,59 +1066,59 @@ static bool config_gen_get_bool(mgos_config_mqtt *c, int32_t k) {
 }
 
 /** Sets int key `k` of `c` (other keys: no effect). */
-#line 552 "ts-src/config/config_gen.ts"
+#line 555 "ts-src/config/config_gen.ts"
 void config_gen_set_int(mgos_config_mqtt *c, int32_t k, int v) {
   switch (k) {
   case 14: {
     c->keep_alive = v;
     break;
   }
-#line 555 "ts-src/config/config_gen.ts"
+#line 558 "ts-src/config/config_gen.ts"
   case 18: {
     c->max_qos = v;
     break;
   }
-#line 556 "ts-src/config/config_gen.ts"
+#line 559 "ts-src/config/config_gen.ts"
   case 19: {
     c->recv_mbuf_limit = v;
     break;
   }
-#line 557 "ts-src/config/config_gen.ts"
+#line 560 "ts-src/config/config_gen.ts"
   case 22: {
     c->max_queue_length = v;
     break;
   }
-#line 558 "ts-src/config/config_gen.ts"
+#line 561 "ts-src/config/config_gen.ts"
   case 28: {
     c->protocol_version = v;
     break;
   }
-#line 559 "ts-src/config/config_gen.ts"
+#line 562 "ts-src/config/config_gen.ts"
   case 29: {
     c->session_expiry = v;
     break;
   }
-#line 560 "ts-src/config/config_gen.ts"
+#line 563 "ts-src/config/config_gen.ts"
   case 30: {
     c->max_packet_size = v;
     break;
   }
-#line 561 "ts-src/config/config_gen.ts"
+#line 564 "ts-src/config/config_gen.ts"
   case 31: {
     c->will_delay = v;
     break;
   }
-#line 562 "ts-src/config/config_gen.ts"
+#line 565 "ts-src/config/config_gen.ts"
   case 32: {
     c->will_message_expiry = v;
     break;
   }
-#line 563 "ts-src/config/config_gen.ts"
+#line 566 "ts-src/config/config_gen.ts"
   case 33: {
     c->will_payload_format = v;
     break;
   }
-#line 564 "ts-src/config/config_gen.ts"
+#line 567 "ts-src/config/config_gen.ts"
   default: {
     break;
   }
@@ -1122,49 +1126,49 @@ void config_gen_set_int(mgos_config_mqtt *c, int32_t k, int v) {
 }
 
 /** The value of int key `k` of `c`. */
-#line 569 "ts-src/config/config_gen.ts"
+#line 572 "ts-src/config/config_gen.ts"
 static int config_gen_get_int(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 14: {
     return c->keep_alive;
   }
-#line 572 "ts-src/config/config_gen.ts"
+#line 575 "ts-src/config/config_gen.ts"
   case 18: {
     return c->max_qos;
   }
-#line 573 "ts-src/config/config_gen.ts"
+#line 576 "ts-src/config/config_gen.ts"
   case 19: {
     return c->recv_mbuf_limit;
   }
-#line 574 "ts-src/config/config_gen.ts"
+#line 577 "ts-src/config/config_gen.ts"
   case 22: {
     return c->max_queue_length;
   }
-#line 575 "ts-src/config/config_gen.ts"
+#line 578 "ts-src/config/config_gen.ts"
   case 28: {
     return c->protocol_version;
   }
-#line 576 "ts-src/config/config_gen.ts"
+#line 579 "ts-src/config/config_gen.ts"
   case 29: {
     return c->session_expiry;
   }
-#line 577 "ts-src/config/config_gen.ts"
+#line 580 "ts-src/config/config_gen.ts"
   case 30: {
     return c->max_packet_size;
   }
-#line 578 "ts-src/config/config_gen.ts"
+#line 581 "ts-src/config/config_gen.ts"
   case 31: {
     return c->will_delay;
   }
-#line 579 "ts-src/config/config_gen.ts"
+#line 582 "ts-src/config/config_gen.ts"
   case 32: {
     return c->will_message_expiry;
   }
-#line 580 "ts-src/config/config_gen.ts"
+#line 583 "ts-src/config/config_gen.ts"
   case 33: {
     return c->will_payload_format;
   }
-#line 581 "ts-src/config/config_gen.ts"
+#line 584 "ts-src/config/config_gen.ts"
   default: {
     return 0;
   }
@@ -1173,19 +1177,19 @@ static int config_gen_get_int(mgos_config_mqtt *c, int32_t k) {
 }
 
 /** Sets f64 key `k` of `c` (other keys: no effect). */
-#line 586 "ts-src/config/config_gen.ts"
+#line 589 "ts-src/config/config_gen.ts"
 void config_gen_set_f64(mgos_config_mqtt *c, int32_t k, double v) {
   switch (k) {
   case 5: {
     c->reconnect_timeout_min = v;
     break;
   }
-#line 589 "ts-src/config/config_gen.ts"
+#line 592 "ts-src/config/config_gen.ts"
   case 6: {
     c->reconnect_timeout_max = v;
     break;
   }
-#line 590 "ts-src/config/config_gen.ts"
+#line 593 "ts-src/config/config_gen.ts"
   default: {
     break;
   }
@@ -1193,17 +1197,17 @@ void config_gen_set_f64(mgos_config_mqtt *c, int32_t k, double v) {
 }
 
 /** The value of f64 key `k` of `c`. */
-#line 595 "ts-src/config/config_gen.ts"
+#line 598 "ts-src/config/config_gen.ts"
 static double config_gen_get_f64(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 5: {
     return c->reconnect_timeout_min;
   }
-#line 598 "ts-src/config/config_gen.ts"
+#line 601 "ts-src/config/config_gen.ts"
   case 6: {
     return c->reconnect_timeout_max;
   }
-#line 599 "ts-src/config/config_gen.ts"
+#line 602 "ts-src/config/config_gen.ts"
   default: {
     return 0.0;
   }
@@ -1212,99 +1216,99 @@ static double config_gen_get_f64(mgos_config_mqtt *c, int32_t k) {
 }
 
 /** Sets string key `k` of `c` (other keys: no effect). */
-#line 604 "ts-src/config/config_gen.ts"
+#line 607 "ts-src/config/config_gen.ts"
 void config_gen_set_str(mgos_config_mqtt *c, int32_t k, const char *v) {
   switch (k) {
   case 1: {
     c->server = v;
     break;
   }
-#line 607 "ts-src/config/config_gen.ts"
+#line 610 "ts-src/config/config_gen.ts"
   case 2: {
     c->client_id = v;
     break;
   }
-#line 608 "ts-src/config/config_gen.ts"
+#line 611 "ts-src/config/config_gen.ts"
   case 3: {
     c->user = v;
     break;
   }
-#line 609 "ts-src/config/config_gen.ts"
+#line 612 "ts-src/config/config_gen.ts"
   case 4: {
     c->pass = v;
     break;
   }
-#line 610 "ts-src/config/config_gen.ts"
+#line 613 "ts-src/config/config_gen.ts"
   case 7: {
     c->ssl_cert = v;
     break;
   }
-#line 611 "ts-src/config/config_gen.ts"
+#line 614 "ts-src/config/config_gen.ts"
   case 8: {
     c->ssl_key = v;
     break;
   }
-#line 612 "ts-src/config/config_gen.ts"
+#line 615 "ts-src/config/config_gen.ts"
   case 9: {
     c->ssl_ca_cert = v;
     break;
   }
-#line 613 "ts-src/config/config_gen.ts"
+#line 616 "ts-src/config/config_gen.ts"
   case 10: {
     c->ssl_cipher_suites = v;
     break;
   }
-#line 614 "ts-src/config/config_gen.ts"
+#line 617 "ts-src/config/config_gen.ts"
   case 11: {
     c->ssl_psk_identity = v;
     break;
   }
-#line 615 "ts-src/config/config_gen.ts"
+#line 618 "ts-src/config/config_gen.ts"
   case 12: {
     c->ssl_psk_key = v;
     break;
   }
-#line 616 "ts-src/config/config_gen.ts"
+#line 619 "ts-src/config/config_gen.ts"
   case 15: {
     c->will_topic = v;
     break;
   }
-#line 617 "ts-src/config/config_gen.ts"
+#line 620 "ts-src/config/config_gen.ts"
   case 16: {
     c->will_message = v;
     break;
   }
-#line 618 "ts-src/config/config_gen.ts"
+#line 621 "ts-src/config/config_gen.ts"
   case 24: {
     c->outbox_persist = v;
     break;
   }
-#line 619 "ts-src/config/config_gen.ts"
+#line 622 "ts-src/config/config_gen.ts"
   case 27: {
     c->ws_path = v;
     break;
   }
-#line 620 "ts-src/config/config_gen.ts"
+#line 623 "ts-src/config/config_gen.ts"
   case 34: {
     c->will_content_type = v;
     break;
   }
-#line 621 "ts-src/config/config_gen.ts"
+#line 624 "ts-src/config/config_gen.ts"
   case 35: {
     c->will_response_topic = v;
     break;
   }
-#line 622 "ts-src/config/config_gen.ts"
+#line 625 "ts-src/config/config_gen.ts"
   case 36: {
     c->will_correlation_data = v;
     break;
   }
-#line 623 "ts-src/config/config_gen.ts"
+#line 626 "ts-src/config/config_gen.ts"
   case 37: {
     c->will_user_props = v;
     break;
   }
-#line 624 "ts-src/config/config_gen.ts"
+#line 627 "ts-src/config/config_gen.ts"
   default: {
     break;
   }
@@ -1312,81 +1316,81 @@ void config_gen_set_str(mgos_config_mqtt *c, int32_t k, const char *v) {
 }
 
 /** The value of string key `k` of `c`. */
-#line 629 "ts-src/config/config_gen.ts"
+#line 632 "ts-src/config/config_gen.ts"
 const char *config_gen_get_str(mgos_config_mqtt *c, int32_t k) {
   switch (k) {
   case 1: {
     return c->server;
   }
-#line 632 "ts-src/config/config_gen.ts"
+#line 635 "ts-src/config/config_gen.ts"
   case 2: {
     return c->client_id;
   }
-#line 633 "ts-src/config/config_gen.ts"
+#line 636 "ts-src/config/config_gen.ts"
   case 3: {
     return c->user;
   }
-#line 634 "ts-src/config/config_gen.ts"
+#line 637 "ts-src/config/config_gen.ts"
   case 4: {
     return c->pass;
   }
-#line 635 "ts-src/config/config_gen.ts"
+#line 638 "ts-src/config/config_gen.ts"
   case 7: {
     return c->ssl_cert;
   }
-#line 636 "ts-src/config/config_gen.ts"
+#line 639 "ts-src/config/config_gen.ts"
   case 8: {
     return c->ssl_key;
   }
-#line 637 "ts-src/config/config_gen.ts"
+#line 640 "ts-src/config/config_gen.ts"
   case 9: {
     return c->ssl_ca_cert;
   }
-#line 638 "ts-src/config/config_gen.ts"
+#line 641 "ts-src/config/config_gen.ts"
   case 10: {
     return c->ssl_cipher_suites;
   }
-#line 639 "ts-src/config/config_gen.ts"
+#line 642 "ts-src/config/config_gen.ts"
   case 11: {
     return c->ssl_psk_identity;
   }
-#line 640 "ts-src/config/config_gen.ts"
+#line 643 "ts-src/config/config_gen.ts"
   case 12: {
     return c->ssl_psk_key;
   }
-#line 641 "ts-src/config/config_gen.ts"
+#line 644 "ts-src/config/config_gen.ts"
   case 15: {
     return c->will_topic;
   }
-#line 642 "ts-src/config/config_gen.ts"
+#line 645 "ts-src/config/config_gen.ts"
   case 16: {
     return c->will_message;
   }
-#line 643 "ts-src/config/config_gen.ts"
+#line 646 "ts-src/config/config_gen.ts"
   case 24: {
     return c->outbox_persist;
   }
-#line 644 "ts-src/config/config_gen.ts"
+#line 647 "ts-src/config/config_gen.ts"
   case 27: {
     return c->ws_path;
   }
-#line 645 "ts-src/config/config_gen.ts"
+#line 648 "ts-src/config/config_gen.ts"
   case 34: {
     return c->will_content_type;
   }
-#line 646 "ts-src/config/config_gen.ts"
+#line 649 "ts-src/config/config_gen.ts"
   case 35: {
     return c->will_response_topic;
   }
-#line 647 "ts-src/config/config_gen.ts"
+#line 650 "ts-src/config/config_gen.ts"
   case 36: {
     return c->will_correlation_data;
   }
-#line 648 "ts-src/config/config_gen.ts"
+#line 651 "ts-src/config/config_gen.ts"
   case 37: {
     return c->will_user_props;
   }
-#line 649 "ts-src/config/config_gen.ts"
+#line 652 "ts-src/config/config_gen.ts"
   default: {
     return NULL;
   }
