@@ -316,23 +316,21 @@ function txt(s: string): string {
   return LOG_LEVEL > 0 ? s : "";
 }
 
-/** CONNACK return code -> the reason for the log and closeReason. */
+/** A CONNACK refusal's return code (1..5: the decoder rejects codes above 5)
+ *  -> the reason for closeReason and the log ("server refused the
+ *  connection: <reason>", mgos/conn.ts). */
 export function connackReason(code: u8): string {
   switch (code) {
-    case 0:
-      return "accepted";
     case 1:
-      return "refused: unacceptable protocol version";
+      return "unacceptable protocol version";
     case 2:
-      return "refused: identifier rejected";
+      return "identifier rejected";
     case 3:
-      return "refused: server unavailable";
+      return "server unavailable";
     case 4:
-      return "refused: bad user name or password";
-    case 5:
-      return "refused: not authorized";
+      return "bad user name or password";
     default:
-      return "refused: unknown return code";
+      return "not authorized";
   }
 }
 
