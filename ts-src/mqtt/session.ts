@@ -212,7 +212,7 @@ export class SessionConfig {
   strs: Uint8Array = new Uint8Array(CONFIG_STR_SIZE);
 
   /** Copies the five strings in. Returns null when accepted, else what is wrong
-   *  (the config is then left unchanged). */
+   *  (the config is then left unchanged; "" in a build without logs). */
   setStrings(clientId: Bytes, user: Bytes, pass: Bytes, willTopic: Bytes, willMessage: Bytes): string | null {
     const e: string | null = configStringsError(clientId, user, pass, willTopic, willMessage);
     if (e !== null) return e;
@@ -2225,19 +2225,20 @@ export class Session {
   }
 }
 
-/** Why SessionConfig.setStrings() refuses its strings, or null. (At the end
+/** Why SessionConfig.setStrings() refuses its strings, or null; the text
+ *  only feeds the log ("" in a build without logs, see txt()). (At the end
  *  of the file, out of line: a literal's section in the object is that of the
  *  first function using it, and connectWith() shares one of these words, so
  *  placed first they would all be linked with connectWith.) */
 export function configStringsError(clientId: Bytes, user: Bytes, pass: Bytes, willTopic: Bytes, willMessage: Bytes): string | null {
   const total: u32 = u32(clientId.length + user.length + pass.length + willTopic.length + willMessage.length);
-  if (total > CONFIG_STR_SIZE) return "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
+  if (total > CONFIG_STR_SIZE) return txt("strings exceed MGOS_MQTT_CONFIG_STR_SIZE");
   if (clientId.length > 65535 || user.length > 65535 || pass.length > 65535 || willMessage.length > 65535) {
-    return "string over 65535 bytes";
+    return txt("string over 65535 bytes");
   }
-  if (willTopic.length > 0 && !sendableTopic(willTopic, false)) return "invalid will topic";
+  if (willTopic.length > 0 && !sendableTopic(willTopic, false)) return txt("invalid will topic");
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-  if (pass.length > 0 && user.length === 0) return "password without user name";
-  if (!validUtf8(clientId) || !validUtf8(user)) return "client id or user name not UTF-8";
+  if (pass.length > 0 && user.length === 0) return txt("password without user name");
+  if (!validUtf8(clientId) || !validUtf8(user)) return txt("client id or user name not UTF-8");
   return null;
 }

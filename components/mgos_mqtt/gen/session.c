@@ -197,7 +197,7 @@ static uint32_t session_storeMeta(uint8_t state, uint8_t qos, uint16_t id) {
 }
 
 /** Copies the five strings in. Returns null when accepted, else what is wrong
-   *  (the config is then left unchanged). */
+   *  (the config is then left unchanged; "" in a build without logs). */
 #line 216 "ts-src/mqtt/session.ts"
 const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
   const char *e = session_configStringsError(clientId, user, pass, willTopic, willMessage);
@@ -2692,32 +2692,33 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id) {
   return true;
 }
 
-/** Why SessionConfig.setStrings() refuses its strings, or null. (At the end
+/** Why SessionConfig.setStrings() refuses its strings, or null; the text
+ *  only feeds the log ("" in a build without logs, see txt()). (At the end
  *  of the file, out of line: a literal's section in the object is that of the
  *  first function using it, and connectWith() shares one of these words, so
  *  placed first they would all be linked with connectWith.) */
-#line 2232 "ts-src/mqtt/session.ts"
+#line 2233 "ts-src/mqtt/session.ts"
 static const char *session_configStringsError(rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
-    return session__s69;
+    return session_txt(session__s69);
   }
-#line 2235 "ts-src/mqtt/session.ts"
+#line 2236 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
-    return session__s70;
+    return session_txt(session__s70);
   }
   if (willTopic.len > 0 && !topic_sendableTopic(willTopic, false)) {
-    return session__s71;
+    return session_txt(session__s71);
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 2240 "ts-src/mqtt/session.ts"
-  if (pass.len > 0 && user.len == 0) {
-    return session__s8;
-  }
 #line 2241 "ts-src/mqtt/session.ts"
-  if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
-    return session__s72;
+  if (pass.len > 0 && user.len == 0) {
+    return session_txt(session__s8);
   }
 #line 2242 "ts-src/mqtt/session.ts"
+  if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
+    return session_txt(session__s72);
+  }
+#line 2243 "ts-src/mqtt/session.ts"
   return NULL;
 }
