@@ -1099,7 +1099,7 @@ export class Session {
         continue;
       }
       if (r < 0) {
-        this.closeBad(u8(-r) as DecodeErr, this.rx.subarray(start, this.rxLen));
+        this.closeBad(u8(-r) as DecodeErr);
         return;
       }
       start += u32(r);
@@ -1265,17 +1265,19 @@ export class Session {
   private bigBad(e: u8): void {
     this.big = BigRx.NONE;
     if (!this.isV5()) {
-      this.closeBad(e as DecodeErr, this.rx.subarray(0, this.rxLen));
+      this.closeBad(e as DecodeErr);
       return;
     }
     this.log(LogLevel.ERROR, "bad packet", this.rx.subarray(0, this.rxLen), i32(-i32(e)));
     this.protocolError(reason5ForErr(e), LOG_LEVEL === 0 ? "" : e >= DECODE5_ERR_FIRST ? decode5ErrName(e) : decodeErrName(e as DecodeErr));
   }
 
-  /** A malformed packet (its bytes from `at`) ends the connection. */
-  private closeBad(e: DecodeErr, at: Bytes): void {
-    this.log(LogLevel.ERROR, "bad packet", at, i32(-i32(e)));
-    this.close(LOG_LEVEL > 0 ? decodeErrName(e) : "");
+  /** A malformed packet ends the connection: one line, "bad packet: <why>". */
+  private closeBad(e: DecodeErr): void {
+    const why: string = LOG_LEVEL > 0 ? decodeErrName(e) : "";
+    const d: Bytes = strBytes(why);
+    this.log(LogLevel.ERROR, "bad packet", d, 0);
+    this.closeQuietly(why);
   }
 
   /** The topic length is in: where the topic and the packet id end; the
