@@ -119,7 +119,8 @@ struct ServerAddr {
 void mgos_config_init(mgos_config *self);
 mgos_config *config_live(void);
 uint32_t config_arena_used(void);
-server_err config_splitServer(rt_bytes v, ServerAddr *a);
+server_err config_splitServer_v(uint8_t *v_p, uint32_t v_len, ServerAddr *a);
+static RT_INLINE server_err config_splitServer(rt_bytes v, ServerAddr *a) { return config_splitServer_v(v.p, v.len, a); }
 config_err config_load(const char *name, rt_bytes data);
 config_err config_set(rt_bytes path, rt_bytes value);
 int mgos_mqtt_config_load_json(const char *name, const char *json);
