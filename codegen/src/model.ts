@@ -121,9 +121,10 @@ export function calledFromC(n: ts.Node): boolean {
 
 /** Whether a function takes its byte views as pointer and length in C (types.ts
  *  splitWrapper()): any function of ours with a view parameter, but those whose
- *  C signature is fixed (externs, `@api`, called from hand-written C). */
+ *  C signature is fixed (externs, `@api`). Hand-written C calling a `@cextern`
+ *  or `@capi` one goes through the wrapper in the header, under the same name. */
 export function splitsViews(fi: FuncInfo): boolean {
-  return !fi.extern && jsdocTag(fi.decl, "api") === undefined && !calledFromC(fi.decl) && fi.params.some((p) => p.t.k === "bytes");
+  return !fi.extern && jsdocTag(fi.decl, "api") === undefined && fi.params.some((p) => p.t.k === "bytes");
 }
 
 export function nullable(t: T): T {

@@ -44,6 +44,7 @@ test("viewparams: views are passed as pointer and length, through an inline wrap
   }
   // The exported one's wrapper is in the header, for other modules and hand-written C.
   assert.ok(/^static RT_INLINE uint8_t viewparams_firstOf\(rt_bytes b, uint8_t dflt\)/m.test(h));
+  assert.ok(/^static RT_INLINE uint8_t viewparams_lastOf\(rt_bytes b\)/m.test(h), "a @cextern function is split too");
 });
 
 test("viewparams: Cortex-M3 keeps no wrapper out of line and no split view on the stack", { skip: arm ? false : "no arm-none-eabi-gcc" }, async () => {

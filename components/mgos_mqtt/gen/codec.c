@@ -210,7 +210,11 @@ uint32_t codec_encodeConnect_v(uint8_t *out_p, uint32_t out_len, ConnectOptions 
  *  or is invalid: topic not a valid topic name, qos above 2, packet id 0 with
  *  qos > 0, DUP with qos 0 (3.3.1-2). With qos 0 `packetId` is ignored.
  *  @cextern C tests, fuzzers and bench/c/size_mqtt5.c call it */
-uint32_t codec_encodePublish(rt_bytes out, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, bool dup, uint16_t packetId) {
+uint32_t codec_encodePublish_v(uint8_t *out_p, uint32_t out_len, uint8_t *topic_p, uint32_t topic_len, uint8_t *payload_p, uint32_t payload_len, uint8_t qos, bool retain, bool dup, uint16_t packetId) {
+  rt_bytes out = RT_BYTES(out_p, out_len);
+  rt_bytes topic = RT_BYTES(topic_p, topic_len);
+  rt_bytes payload = RT_BYTES(payload_p, payload_len);
+#line 186 "ts-src/mqtt/codec.ts"
   if ((qos > 2 || (qos > 0 && packetId == 0)) || (qos == 0 && dup)) {
     return 0;
   }
@@ -278,14 +282,20 @@ uint32_t codec_encodeAck_v(uint8_t *out_p, uint32_t out_len, uint8_t type, uint1
 /** Encodes SUBSCRIBE (3.8) with one topic filter. Returns its length, or 0
  *  when it does not fit or is invalid (id 0, qos above 2, bad filter).
  *  @cextern C tests, fuzzers and bench/c/size_mqtt5.c call it */
-uint32_t codec_encodeSubscribe(rt_bytes out, uint16_t packetId, rt_bytes filter, uint8_t qos) {
+uint32_t codec_encodeSubscribe_v(uint8_t *out_p, uint32_t out_len, uint16_t packetId, uint8_t *filter_p, uint32_t filter_len, uint8_t qos) {
+  rt_bytes out = RT_BYTES(out_p, out_len);
+  rt_bytes filter = RT_BYTES(filter_p, filter_len);
+#line 224 "ts-src/mqtt/codec.ts"
   return codec_encodeSubUnsub(out, true, packetId, filter, qos);
 }
 
 /** Encodes UNSUBSCRIBE (3.10) with one topic filter. Returns its length, or 0
  *  when it does not fit or is invalid (id 0, bad filter).
  *  @cextern C tests, fuzzers and bench/c/size_mqtt5.c call it */
-uint32_t codec_encodeUnsubscribe(rt_bytes out, uint16_t packetId, rt_bytes filter) {
+uint32_t codec_encodeUnsubscribe_v(uint8_t *out_p, uint32_t out_len, uint16_t packetId, uint8_t *filter_p, uint32_t filter_len) {
+  rt_bytes out = RT_BYTES(out_p, out_len);
+  rt_bytes filter = RT_BYTES(filter_p, filter_len);
+#line 231 "ts-src/mqtt/codec.ts"
   return codec_encodeSubUnsub(out, false, packetId, filter, 0);
 }
 
@@ -405,7 +415,9 @@ int32_t codec_decodeForClient_v(uint8_t *input_p, uint32_t input_len, uint32_t m
  *  the server-only bodies to `serverBody` (NOT_FOR_CLIENT when null).
  *  @cextern the test broker (test/mqtt/support/codec_broker.ts) calls it */
 #line 321 "ts-src/mqtt/codec.ts"
-int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Packet *out, ServerBodyFn serverBody) {
+int32_t codec_decodeWith_v(uint8_t *input_p, uint32_t input_len, uint32_t maxPacket, bool forClient, Packet *out, ServerBodyFn serverBody) {
+  rt_bytes input = RT_BYTES(input_p, input_len);
+#line 322 "ts-src/mqtt/codec.ts"
   Packet_reset(out);
   uint32_t n = input.len;
   if (n == 0) {
@@ -509,8 +521,10 @@ static uint16_t codec_readU16_v(uint8_t *b_p, uint32_t b_len, uint32_t off) {
 /** End (exclusive) of the length-prefixed field at `off` in `b`, or -1 when
  *  the prefix or the field runs past the end. The field is b[off + 2, end).
  *  @cextern the test broker (test/mqtt/support/codec_broker.ts) calls it */
-int32_t codec_fieldEnd(rt_bytes b, uint32_t off) {
+int32_t codec_fieldEnd_v(uint8_t *b_p, uint32_t b_len, uint32_t off) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
   // Each difference is taken only once it is known not to be negative.
+#line 392 "ts-src/mqtt/codec.ts"
   if (off >= b.len || ((b.len - off) < 2)) {
     return -1;
   }

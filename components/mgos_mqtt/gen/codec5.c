@@ -443,7 +443,9 @@ uint32_t codec5_propsFieldSize(uint32_t len) {
 /** Writes the property length `len` (from propsSize) and the properties of
  *  `p` at `off`; the caller has checked that they fit. Returns the offset after.
  *  @cextern the test broker (test/mqtt/support/codec5_broker.ts) calls it */
-uint32_t codec5_putProps(rt_bytes out, uint32_t off, Props5 *p, uint32_t len) {
+uint32_t codec5_putProps_v(uint8_t *out_p, uint32_t out_len, uint32_t off, Props5 *p, uint32_t len) {
+  rt_bytes out = RT_BYTES(out_p, out_len);
+#line 251 "ts-src/mqtt/codec5.ts"
   uint32_t at = codec5_putVarint(out, off, len);
   for (uint8_t id = 1; id <= packet5_MAX_PROP_ID; id = (uint8_t)(id + 1)) {
     uint32_t m = packet5_propMask(id);
@@ -578,7 +580,11 @@ uint32_t codec5_publishSize5(uint32_t topicLen, uint32_t payloadLen, uint8_t qos
  *  empty when props carry a Topic Alias (3.3.2.3.4). Returns the length, or 0
  *  when it does not fit or is invalid (as encodePublish, bad properties).
  *  @cextern the fuzzers call it */
-uint32_t codec5_encodePublishAny5(rt_bytes out, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, bool dup, uint16_t packetId, Props5 *props) {
+uint32_t codec5_encodePublishAny5_v(uint8_t *out_p, uint32_t out_len, uint8_t *topic_p, uint32_t topic_len, uint8_t *payload_p, uint32_t payload_len, uint8_t qos, bool retain, bool dup, uint16_t packetId, Props5 *props) {
+  rt_bytes out = RT_BYTES(out_p, out_len);
+  rt_bytes topic = RT_BYTES(topic_p, topic_len);
+  rt_bytes payload = RT_BYTES(payload_p, payload_len);
+#line 340 "ts-src/mqtt/codec5.ts"
   if ((qos > 2 || (qos > 0 && packetId == 0)) || (qos == 0 && dup)) {
     return 0;
   }
@@ -874,7 +880,9 @@ static uint32_t codec5_readU32_v(uint8_t *b_p, uint32_t b_len, uint32_t off) {
 /** End (exclusive) of the length-prefixed field at `off` in `b`, or -1 when
  *  it runs past the end. The field is b[off + 2, end).
  *  @cextern the test broker (test/mqtt/support/codec5_broker.ts) calls it */
-int32_t codec5_fieldEnd(rt_bytes b, uint32_t off) {
+int32_t codec5_fieldEnd_v(uint8_t *b_p, uint32_t b_len, uint32_t off) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 510 "ts-src/mqtt/codec5.ts"
   if (off > b.len || ((b.len - off) < 2)) {
     return -1;
   }
@@ -1181,7 +1189,9 @@ static void codec5_storeProp_v(Props5 *p, uint8_t id, uint32_t v, uint8_t *s_p, 
  *  `p` (which it resets). Returns the offset after the block, or -error.
  *  @cextern the test broker (test/mqtt/support/codec5_broker.ts) calls it */
 #line 634 "ts-src/mqtt/codec5.ts"
-int32_t codec5_decodeProps(rt_bytes body, uint32_t off, uint8_t where, Props5 *p) {
+int32_t codec5_decodeProps_v(uint8_t *body_p, uint32_t body_len, uint32_t off, uint8_t where, Props5 *p) {
+  rt_bytes body = RT_BYTES(body_p, body_len);
+#line 635 "ts-src/mqtt/codec5.ts"
   Props5_reset(p);
   int32_t r = codec5_readVarint(body, off);
   if (r < 0) {
@@ -1356,7 +1366,9 @@ int32_t codec5_decode5ForClient_v(uint8_t *input_p, uint32_t input_len, uint32_t
 /** decode5ForClient, with `forClient` false accepting every type and passing
  *  the server-only bodies to `serverBody` (NOT_FOR_CLIENT when null).
  *  @cextern the test broker (test/mqtt/support/codec5_broker.ts) calls it */
-int32_t codec5_decode5With(rt_bytes input, uint32_t maxPacket, bool forClient, Packet5 *out, ServerBody5Fn serverBody) {
+int32_t codec5_decode5With_v(uint8_t *input_p, uint32_t input_len, uint32_t maxPacket, bool forClient, Packet5 *out, ServerBody5Fn serverBody) {
+  rt_bytes input = RT_BYTES(input_p, input_len);
+#line 757 "ts-src/mqtt/codec5.ts"
   Packet5_reset(out);
   Packet *b = &out->base;
   uint32_t n = input.len;
@@ -1469,7 +1481,9 @@ int32_t codec5_decode5With(rt_bytes input, uint32_t maxPacket, bool forClient, P
 
 /** Reason a topic name is refused, or OK (3.3.2.1, 4.7).
  *  @cextern the test broker (test/mqtt/support/codec5_broker.ts) calls it */
-DecodeErr codec5_topicNameErr(rt_bytes t) {
+DecodeErr codec5_topicNameErr_v(uint8_t *t_p, uint32_t t_len) {
+  rt_bytes t = RT_BYTES(t_p, t_len);
+#line 831 "ts-src/mqtt/codec5.ts"
   if (t.len == 0) {
     return DecodeErr_EMPTY_TOPIC;
   }

@@ -1082,7 +1082,9 @@ static config_err config_parse_v(uint8_t *data_p, uint32_t data_len) {
  * error_msg() says where and why.
  * @cextern test/c/test_config.c calls it
  */
-config_err config_load(const char *name, rt_bytes data) {
+config_err config_load_v(const char *name, uint8_t *data_p, uint32_t data_len) {
+  rt_bytes data = RT_BYTES(data_p, data_len);
+#line 879 "ts-src/config/config.ts"
   config_begin();
   config_st.name = name;
   config_err r = config_parse(data);
@@ -1092,7 +1094,10 @@ config_err config_load(const char *name, rt_bytes data) {
 
 /** Sets one key from text, e.g. path "mqtt.server", value "host:1883".
  *  @cextern test/c/test_config.c calls it */
-config_err config_set(rt_bytes path, rt_bytes value) {
+config_err config_set_v(uint8_t *path_p, uint32_t path_len, uint8_t *value_p, uint32_t value_len) {
+  rt_bytes path = RT_BYTES(path_p, path_len);
+  rt_bytes value = RT_BYTES(value_p, value_len);
+#line 889 "ts-src/config/config.ts"
   config_begin();
   int32_t dot = -1;
   for (uint32_t i = 0; i < path.len; i++) {

@@ -1753,7 +1753,9 @@ bool mgos_mqtt_conn_is_connected(mgos_mqtt_conn *c) {
  *  @capi uint16_t mgos_mqtt_conn_pubf(struct mgos_mqtt_conn *c, const char *topic, int qos, bool retain, const char *json_fmt, ...)
  *  @capi uint16_t mgos_mqtt_conn_pubv(struct mgos_mqtt_conn *c, const char *topic, int qos, bool retain, const char *json_fmt, va_list ap)
  */
-uint16_t conn_pub_bytes(mgos_mqtt_conn *c, const char *topic, rt_bytes msg, int qos, bool retain) {
+uint16_t conn_pub_bytes_v(mgos_mqtt_conn *c, const char *topic, uint8_t *msg_p, uint32_t msg_len, int qos, bool retain) {
+  rt_bytes msg = RT_BYTES(msg_p, msg_len);
+#line 1423 "ts-src/mgos/conn.ts"
   return mgos_mqtt_conn_publish(c, rt_str_bytes(topic), msg, qos, retain);
 }
 

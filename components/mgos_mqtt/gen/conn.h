@@ -246,7 +246,8 @@ void mgos_mqtt_conn_set_connect_fn(mgos_mqtt_conn *c, mgos_mqtt_connect_fn_t fn,
 bool mgos_mqtt_conn_connect(mgos_mqtt_conn *c);
 void mgos_mqtt_conn_disconnect(mgos_mqtt_conn *c);
 bool mgos_mqtt_conn_is_connected(mgos_mqtt_conn *c);
-uint16_t conn_pub_bytes(mgos_mqtt_conn *c, const char *topic, rt_bytes msg, int qos, bool retain);
+uint16_t conn_pub_bytes_v(mgos_mqtt_conn *c, const char *topic, uint8_t *msg_p, uint32_t msg_len, int qos, bool retain);
+static RT_INLINE uint16_t conn_pub_bytes(mgos_mqtt_conn *c, const char *topic, rt_bytes msg, int qos, bool retain) { return conn_pub_bytes_v(c, topic, msg.p, msg.len, qos, retain); }
 void mgos_mqtt_conn_sub(mgos_mqtt_conn *c, const char *topic, int qos, mg_event_handler_t handler, void *user_data);
 bool mgos_mqtt_conn_sub_opt(mgos_mqtt_conn *c, const char *topic, int qos, int flags, mg_event_handler_t handler, void *user_data);
 bool mgos_mqtt_conn_unsub(mgos_mqtt_conn *c, const char *topic);

@@ -959,7 +959,10 @@ static bool WsLink_checkResponse(WsLink *self) {
 /** Sec-WebSocket-Accept for `key`: base64(SHA-1(key + GUID)), 28 bytes into `out`.
  *  @cextern test/fuzz/fuzz_ws.c calls it */
 #line 735 "ts-src/mgos/ws.ts"
-void ws_computeAccept(rt_bytes key, rt_bytes out) {
+void ws_computeAccept_v(uint8_t *key_p, uint32_t key_len, uint8_t *out_p, uint32_t out_len) {
+  rt_bytes key = RT_BYTES(key_p, key_len);
+  rt_bytes out = RT_BYTES(out_p, out_len);
+#line 736 "ts-src/mgos/ws.ts"
   AcceptWork *w = &ws_work;
   Sha1_start(&w->sha);
   Sha1_update(&w->sha, key);

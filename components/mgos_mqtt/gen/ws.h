@@ -163,7 +163,8 @@ static RT_INLINE uint32_t WsLink_wrap(WsLink *self, rt_bytes src) { return WsLin
 void WsLink_close(WsLink *self, uint16_t code, uint32_t now);
 void WsLink_onRecv_v(WsLink *self, uint8_t *data_p, uint32_t data_len, uint32_t now);
 static RT_INLINE void WsLink_onRecv(WsLink *self, rt_bytes data, uint32_t now) { WsLink_onRecv_v(self, data.p, data.len, now); }
-void ws_computeAccept(rt_bytes key, rt_bytes out);
+void ws_computeAccept_v(uint8_t *key_p, uint32_t key_len, uint8_t *out_p, uint32_t out_len);
+static RT_INLINE void ws_computeAccept(rt_bytes key, rt_bytes out) { ws_computeAccept_v(key.p, key.len, out.p, out.len); }
 
 #ifdef __cplusplus
 }

@@ -188,10 +188,18 @@ static void viewparams_pair_v(uint8_t *a_p, uint32_t a_len, uint8_t *b_p, uint32
   viewparams_show(viewparams__s2, b);
 }
 
+/** Called from hand-written C (a @cextern one is split too: C calls the wrapper).
+ *  @cextern test drivers */
+uint8_t viewparams_lastOf_v(uint8_t *b_p, uint32_t b_len) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 109 "test/codegen/programs/viewparams.ts"
+  return (uint8_t)((b.len > 0) ? rt_bytes_get(b, rt_idx64((int64_t)b.len - 1)) : 0);
+}
+
 /** Exported: its wrapper is in the header. */
 uint8_t viewparams_firstOf_v(uint8_t *b_p, uint32_t b_len, uint8_t dflt) {
   rt_bytes b = RT_BYTES(b_p, b_len);
-#line 108 "test/codegen/programs/viewparams.ts"
+#line 114 "test/codegen/programs/viewparams.ts"
   return (uint8_t)((b.len > 0) ? b.p[0] : dflt);
 }
 
@@ -199,56 +207,58 @@ void viewparams_main(void) {
   rt_bytes d = RT_LIT("\001\002\003\004\005");
   rt_print_int((int64_t)viewparams_skip(d, 2));
   rt_print_ln();
-#line 114 "test/codegen/programs/viewparams.ts"
+#line 120 "test/codegen/programs/viewparams.ts"
   rt_print_int((int64_t)viewparams_skip(d, 9));
   rt_print_ln();
-#line 115 "test/codegen/programs/viewparams.ts"
+#line 121 "test/codegen/programs/viewparams.ts"
   rt_print_int((int64_t)viewparams_ignores(d, 41));
   rt_print_ln();
-#line 116 "test/codegen/programs/viewparams.ts"
+#line 122 "test/codegen/programs/viewparams.ts"
   rt_print_int((int64_t)viewparams_clash(d));
   rt_print_ln();
-#line 117 "test/codegen/programs/viewparams.ts"
+#line 123 "test/codegen/programs/viewparams.ts"
   rt_print_int((int64_t)viewparams_apply(viewparams_count, RT_LIT("\003\001\003")));
   rt_print_ln();
-#line 118 "test/codegen/programs/viewparams.ts"
+#line 124 "test/codegen/programs/viewparams.ts"
   viewparams_buf.sink = viewparams_count;
   rt_print_int((int64_t)viewparams_lenOr(RT_NOBYTES));
   rt_print_str(viewparams__s0);
   rt_print_int((int64_t)viewparams_lenOr(d));
   rt_print_ln();
-#line 120 "test/codegen/programs/viewparams.ts"
+#line 126 "test/codegen/programs/viewparams.ts"
   rt_print_int((int64_t)viewparams_sumRec(d));
   rt_print_ln();
-#line 121 "test/codegen/programs/viewparams.ts"
+#line 127 "test/codegen/programs/viewparams.ts"
   rt_print_int((int64_t)viewparams_text(rt_str_bytes(viewparams__s3)));
   rt_print_str(viewparams__s0);
   rt_print_int((int64_t)viewparams_text(d));
   rt_print_str(viewparams__s0);
   rt_print_int((int64_t)viewparams_text(rt_str_bytes(viewparams__s4)));
   rt_print_ln();
-#line 122 "test/codegen/programs/viewparams.ts"
+#line 128 "test/codegen/programs/viewparams.ts"
   viewparams_show(viewparams__s5, viewparams_middle(d));
   viewparams_show(viewparams__s6, viewparams_middle(viewparams_middle(d)));
   rt_print_int((int64_t)viewparams_firstOf(d, 9));
   rt_print_str(viewparams__s0);
   rt_print_int((int64_t)viewparams_firstOf(RT_NOBYTES, 9));
+  rt_print_str(viewparams__s0);
+  rt_print_int((int64_t)viewparams_lastOf(d));
   rt_print_ln();
-#line 125 "test/codegen/programs/viewparams.ts"
+#line 131 "test/codegen/programs/viewparams.ts"
   rt_print_int((int64_t)(VBuf_put(&viewparams_buf, RT_LIT("ab")) ? 1 : 0));
   rt_print_int((int64_t)(VBuf_put(&viewparams_buf, RT_LIT("cdefgh")) ? 1 : 0));
   rt_print_int((int64_t)(VBuf_put(&viewparams_buf, RT_LIT("x")) ? 1 : 0));
   rt_print_ln();
-#line 126 "test/codegen/programs/viewparams.ts"
+#line 132 "test/codegen/programs/viewparams.ts"
   viewparams_show(viewparams__s7, VBuf_view(&viewparams_buf));
   rt_print_int((int64_t)(VBuf_same(&viewparams_buf, VBuf_view(&viewparams_buf), 1, RT_LIT("xbcdefgh")) ? 1 : 0));
   rt_print_int((int64_t)(VBuf_same(&viewparams_buf, VBuf_view(&viewparams_buf), 0, RT_LIT("xbcdefgh")) ? 1 : 0));
   rt_print_ln();
-#line 128 "test/codegen/programs/viewparams.ts"
+#line 134 "test/codegen/programs/viewparams.ts"
   rt_print_int((int64_t)VBuf_feed(&viewparams_buf, RT_LIT("\010\010\001")));
   rt_print_ln();
   // The first argument is read before grow() writes the buffer (source order).
-#line 130 "test/codegen/programs/viewparams.ts"
+#line 136 "test/codegen/programs/viewparams.ts"
   viewparams_buf.n = 2;
   rt_bytes tmp = VBuf_view(&viewparams_buf);
   viewparams_pair(tmp, viewparams_grow(RT_LIT("\003\003")));

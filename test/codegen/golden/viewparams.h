@@ -18,6 +18,8 @@ struct VBuf {
   ViewSink sink;
 };
 
+uint8_t viewparams_lastOf_v(uint8_t *b_p, uint32_t b_len);
+static RT_INLINE uint8_t viewparams_lastOf(rt_bytes b) { return viewparams_lastOf_v(b.p, b.len); }
 uint8_t viewparams_firstOf_v(uint8_t *b_p, uint32_t b_len, uint8_t dflt);
 static RT_INLINE uint8_t viewparams_firstOf(rt_bytes b, uint8_t dflt) { return viewparams_firstOf_v(b.p, b.len, dflt); }
 void viewparams_main(void);

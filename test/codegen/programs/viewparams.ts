@@ -1,7 +1,7 @@
 // Byte-view parameters: in C a function of ours takes each view as a pointer
 // and a length (`f_v(uint8_t *b_p, uint32_t b_len)`, the view rebuilt as a
 // local) behind an always-inlined wrapper `f(rt_bytes b)` that every call goes
-// through. Covers methods, exported functions (wrapper in the header), views
+// through. Covers methods, exported and @cextern functions (wrapper in the header), views
 // reassigned in the body, unused views, locals named like the split
 // parameters, a function used as a value of a function type (it keeps the
 // view whole: the type's signature), default views, recursion, Bytes | string,
@@ -103,6 +103,12 @@ function pair(a: Bytes, b: Bytes): void {
   show("b", b);
 }
 
+/** Called from hand-written C (a @cextern one is split too: C calls the wrapper).
+ *  @cextern test drivers */
+export function lastOf(b: Bytes): u8 {
+  return b.length > 0 ? b[b.length - 1] : 0;
+}
+
 /** Exported: its wrapper is in the header. */
 export function firstOf(b: Bytes, dflt: u8): u8 {
   return b.length > 0 ? b[0] : dflt;
@@ -121,7 +127,7 @@ export function main(): void {
   printInt(text("AZ")); printStr(" "); printInt(text(d)); printStr(" "); printInt(text("")); printLn();
   show("middle", middle(d));
   show("middle2", middle(middle(d)));
-  printInt(firstOf(d, 9)); printStr(" "); printInt(firstOf(noBytes(), 9)); printLn();
+  printInt(firstOf(d, 9)); printStr(" "); printInt(firstOf(noBytes(), 9)); printStr(" "); printInt(lastOf(d)); printLn();
   printInt(buf.put(lit("ab")) ? 1 : 0); printInt(buf.put(lit("cdefgh")) ? 1 : 0); printInt(buf.put(lit("x")) ? 1 : 0); printLn();
   show("buf", buf.view());
   printInt(buf.same(buf.view(), 1, lit("xbcdefgh")) ? 1 : 0); printInt(buf.same(buf.view(), 0, lit("xbcdefgh")) ? 1 : 0); printLn();
