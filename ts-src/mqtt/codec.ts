@@ -118,19 +118,29 @@ function putString(out: Bytes, off: u32, s: Bytes): u32 {
 /** What CONNECT (3.1.1 and 5) needs of `o` beyond the properties: its flags
  *  byte (3.1.2.3) in bits 24-31, and in bits 0-23 the length of the protocol
  *  name, level, flags, keep alive and every string with its 2-byte prefix.
- *  0 when `o` is invalid: a string over 65535 bytes or not UTF-8 (client id,
- *  user name), a will topic that is not a valid topic name, will QoS above 2. */
+ *  0 when `o` is invalid (connectValid). */
 export function connectHead(o: ConnectOptions): u32 {
-  const hasWill: bool = o.willTopic.length > 0;
+  return connectValid(o) ? connectLayout(o) : 0;
+}
+
+/** False when `o` cannot be sent: a string over 65535 bytes or not UTF-8
+ *  (client id, user name), a will topic that is not a valid topic name, will
+ *  QoS above 2. (The session's own config passed these checks when it was
+ *  set: SessionConfig.setStrings.) */
+export function connectValid(o: ConnectOptions): bool {
   // Every length fits its 2-byte prefix (the will topic's: validTopicName):
   // none has a bit above bit 15.
-  if (((o.clientId.length | o.userName.length | o.password.length | o.willMessage.length) >>> 16) !== 0) return 0;
-  if (!validUtf8(o.clientId) || !validUtf8(o.userName)) return 0;
-  if (hasWill && (!validTopicName(o.willTopic) || o.willQos > 2)) return 0;
+  if (((o.clientId.length | o.userName.length | o.password.length | o.willMessage.length) >>> 16) !== 0) return false;
+  if (!validUtf8(o.clientId) || !validUtf8(o.userName)) return false;
+  return o.willTopic.length === 0 || (validTopicName(o.willTopic) && o.willQos <= 2);
+}
+
+/** connectHead() of options known to be valid. */
+function connectLayout(o: ConnectOptions): u32 {
   // Protocol name (6) + level (1) + flags (1) + keep alive (2) + client id.
   let rem: u32 = u32(12 + o.clientId.length);
   let flags: u8 = o.cleanSession ? CONNECT_CLEAN_SESSION : 0;
-  if (hasWill) {
+  if (o.willTopic.length > 0) {
     rem = u32(rem + 4 + o.willTopic.length + o.willMessage.length);
     flags = u8(flags | CONNECT_WILL | (o.willQos << CONNECT_WILL_QOS_SHIFT));
     if (o.willRetain) flags = u8(flags | CONNECT_WILL_RETAIN);
@@ -160,14 +170,20 @@ export function putConnectTail(out: Bytes, off: u32, o: ConnectOptions): u32 {
 }
 
 /** Encodes CONNECT (3.1) for MQTT 3.1.1. Returns its length, or 0 when it does
- *  not fit `out` or the options are invalid (connectHead), or a password
+ *  not fit `out` or the options are invalid (connectValid), or a password
  *  comes without a user name. */
 export function encodeConnect(out: Bytes, o: ConnectOptions): u32 {
   if (o.password.length > 0 && o.userName.length === 0) return 0;
-  const head: u32 = connectHead(o);
+  return connectValid(o) ? writeConnect(out, o) : 0;
+}
+
+/** encodeConnect() of options known to be valid (the session's config):
+ *  0 only when it does not fit `out`. */
+export function writeConnect(out: Bytes, o: ConnectOptions): u32 {
+  const head: u32 = connectLayout(o);
   const rem: u32 = head & 0xffffff;
   const total: u32 = packetSize(rem);
-  if (head === 0 || total > out.length) return 0;
+  if (total > out.length) return 0;
   let at: u32 = putHeader(out, u8(PacketType.CONNECT << 4), rem);
   at = putString(out, at, lit("MQTT"));
   // Protocol level and flags: one 16-bit write.

@@ -39,7 +39,7 @@
 import { u8, u16, u32, i32, bool, Ptr, Bytes, copy, copyBytes, bytesEqual, noBytes, structs, strBytes } from "../rt/rt";
 import { Packet, PacketType, DecodeErr, decodeErrName } from "./packet";
 import {
-  decodeForClient, encodeConnect, writePublish, encodeAck, encodeSubUnsub, topicNameErr,
+  decodeForClient, encodeConnect, writeConnect, writePublish, encodeAck, encodeSubUnsub, topicNameErr,
   encodeSimple, publishSize, remainingLengthSize, ConnectOptions,
 } from "./codec";
 import { validUtf8, sendableTopic } from "./topic";
@@ -494,12 +494,20 @@ export class Session {
     o.willRetain = this.cfg.willRetain;
     o.cleanSession = this.cfg.cleanSession;
     o.keepAlive = this.cfg.keepAlive;
-    return this.connectWith(o, now);
+    if (!this.opening(now)) return false;
+    // The config's strings were checked when they were set (setStrings).
+    return this.opened(this.isV5() ? this.encodeConnect5(o) : writeConnect(this.tx, o), o, now);
   }
 
   /** Starts a connection with a CONNECT built by the caller (a connect_fn's
    *  mg_send_mqtt_handshake_opt). The session keeps nothing from `o`. */
   connectWith(o: ConnectOptions, now: u32): bool {
+    if (!this.opening(now)) return false;
+    return this.opened(this.isV5() ? this.encodeConnect5(o) : encodeConnect(this.tx, o), o, now);
+  }
+
+  /** Before CONNECT is encoded: false when a connection is still under way. */
+  private opening(now: u32): bool {
     this.now = now;
     if (this.state !== SessionState.DISCONNECTED) {
       this.logNum(LogLevel.ERROR, "connect: already connected", i32(this.state));
@@ -511,7 +519,11 @@ export class Session {
       return false;
     }
     this.dropLink();
-    const n: u32 = this.isV5() ? this.encodeConnect5(o) : encodeConnect(this.tx, o);
+    return true;
+  }
+
+  /** CONNECT (`n` bytes, 0: not encoded) is in tx: the connection starts. */
+  private opened(n: u32, o: ConnectOptions, now: u32): bool {
     if (n === 0) {
       const bad: bool = o.password.length > 0 && o.userName.length === 0;
       // The same words as setStrings() for the same mistake.

@@ -3,6 +3,8 @@
 
 static uint32_t codec_putU16(rt_bytes out, uint32_t off, uint16_t v);
 static uint32_t codec_putString(rt_bytes out, uint32_t off, rt_bytes s);
+static bool codec_connectValid(ConnectOptions *o);
+static uint32_t codec_connectLayout(ConnectOptions *o);
 static bool codec_validSubackCodes(rt_bytes codes);
 static DecodeErr codec_checkFirstByte(uint8_t type, uint8_t flags, bool forClient);
 static DecodeErr codec_checkRemainingLength(uint8_t type, uint32_t rem);
@@ -103,35 +105,42 @@ static uint32_t codec_putString(rt_bytes out, uint32_t off, rt_bytes s) {
 /** What CONNECT (3.1.1 and 5) needs of `o` beyond the properties: its flags
  *  byte (3.1.2.3) in bits 24-31, and in bits 0-23 the length of the protocol
  *  name, level, flags, keep alive and every string with its 2-byte prefix.
- *  0 when `o` is invalid: a string over 65535 bytes or not UTF-8 (client id,
- *  user name), a will topic that is not a valid topic name, will QoS above 2. */
+ *  0 when `o` is invalid (connectValid). */
 uint32_t codec_connectHead(ConnectOptions *o) {
-  bool hasWill = o->willTopic.len > 0;
+  return codec_connectValid(o) ? codec_connectLayout(o) : 0;
+}
+
+/** False when `o` cannot be sent: a string over 65535 bytes or not UTF-8
+ *  (client id, user name), a will topic that is not a valid topic name, will
+ *  QoS above 2. (The session's own config passed these checks when it was
+ *  set: SessionConfig.setStrings.) */
+static bool codec_connectValid(ConnectOptions *o) {
   // Every length fits its 2-byte prefix (the will topic's: validTopicName):
   // none has a bit above bit 15.
   if ((int32_t)((((o->clientId.len | o->userName.len) | o->password.len) | o->willMessage.len) >> 16) != 0) {
-    return 0;
+    return false;
   }
-#line 128 "ts-src/mqtt/codec.ts"
+#line 134 "ts-src/mqtt/codec.ts"
   if (!topic_validUtf8(o->clientId) || !topic_validUtf8(o->userName)) {
-    return 0;
+    return false;
   }
-#line 129 "ts-src/mqtt/codec.ts"
-  if (hasWill && (!topic_validTopicName(o->willTopic) || o->willQos > 2)) {
-    return 0;
-  }
+#line 135 "ts-src/mqtt/codec.ts"
+  return o->willTopic.len == 0 || (topic_validTopicName(o->willTopic) && o->willQos <= 2);
+}
+
+/** connectHead() of options known to be valid. */
+static uint32_t codec_connectLayout(ConnectOptions *o) {
   // Protocol name (6) + level (1) + flags (1) + keep alive (2) + client id.
-#line 131 "ts-src/mqtt/codec.ts"
   uint32_t rem = 12u + o->clientId.len;
   uint8_t flags = (uint8_t)(o->cleanSession ? packet_CONNECT_CLEAN_SESSION : 0);
-  if (hasWill) {
+  if (o->willTopic.len > 0) {
     rem = ((rem + 4u) + o->willTopic.len) + o->willMessage.len;
     flags = (uint8_t)((flags | packet_CONNECT_WILL) | (o->willQos << packet_CONNECT_WILL_QOS_SHIFT));
     if (o->willRetain) {
       flags = (uint8_t)(flags | packet_CONNECT_WILL_RETAIN);
     }
   }
-#line 138 "ts-src/mqtt/codec.ts"
+#line 148 "ts-src/mqtt/codec.ts"
   if (o->userName.len > 0) {
     rem = (rem + 2u) + o->userName.len;
     flags = (uint8_t)(flags | packet_CONNECT_USER_NAME);
@@ -154,29 +163,35 @@ uint32_t codec_putConnectTail(rt_bytes out, uint32_t off, ConnectOptions *o) {
   if (o->userName.len > 0) {
     at = codec_putString(out, at, o->userName);
   }
-#line 158 "ts-src/mqtt/codec.ts"
+#line 168 "ts-src/mqtt/codec.ts"
   if (o->password.len > 0) {
     at = codec_putString(out, at, o->password);
   }
-#line 159 "ts-src/mqtt/codec.ts"
+#line 169 "ts-src/mqtt/codec.ts"
   return at;
 }
 
 /** Encodes CONNECT (3.1) for MQTT 3.1.1. Returns its length, or 0 when it does
- *  not fit `out` or the options are invalid (connectHead), or a password
+ *  not fit `out` or the options are invalid (connectValid), or a password
  *  comes without a user name. */
 uint32_t codec_encodeConnect(rt_bytes out, ConnectOptions *o) {
   if (o->password.len > 0 && o->userName.len == 0) {
     return 0;
   }
-#line 167 "ts-src/mqtt/codec.ts"
-  uint32_t head = codec_connectHead(o);
+#line 177 "ts-src/mqtt/codec.ts"
+  return codec_connectValid(o) ? codec_writeConnect(out, o) : 0;
+}
+
+/** encodeConnect() of options known to be valid (the session's config):
+ *  0 only when it does not fit `out`. */
+uint32_t codec_writeConnect(rt_bytes out, ConnectOptions *o) {
+  uint32_t head = codec_connectLayout(o);
   uint32_t rem = head & 0xffffffu;
   uint32_t total = codec_packetSize(rem);
-  if (head == 0 || total > out.len) {
+  if (total > out.len) {
     return 0;
   }
-#line 171 "ts-src/mqtt/codec.ts"
+#line 187 "ts-src/mqtt/codec.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)(PacketType_CONNECT << 4), rem);
   at = codec_putString(out, at, RT_LIT("MQTT"));
   // Protocol level and flags: one 16-bit write.
@@ -195,16 +210,16 @@ uint32_t codec_encodePublish(rt_bytes out, rt_bytes topic, rt_bytes payload, uin
   if ((qos > 2 || (qos > 0 && packetId == 0)) || (qos == 0 && dup)) {
     return 0;
   }
-#line 187 "ts-src/mqtt/codec.ts"
+#line 203 "ts-src/mqtt/codec.ts"
   if (!topic_validTopicName(topic)) {
     return 0;
   }
-#line 188 "ts-src/mqtt/codec.ts"
+#line 204 "ts-src/mqtt/codec.ts"
   uint32_t total = codec_publishSize(topic.len, payload.len, qos);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 190 "ts-src/mqtt/codec.ts"
+#line 206 "ts-src/mqtt/codec.ts"
   return codec_writePublish(out, topic, payload, qos, retain, dup, packetId, total);
 }
 
@@ -216,18 +231,18 @@ uint32_t codec_writePublish(rt_bytes out, rt_bytes topic, rt_bytes payload, uint
   if (dup) {
     first = (uint8_t)(first | packet_PUBLISH_DUP);
   }
-#line 199 "ts-src/mqtt/codec.ts"
+#line 215 "ts-src/mqtt/codec.ts"
   if (retain) {
     first = (uint8_t)(first | packet_PUBLISH_RETAIN);
   }
-#line 200 "ts-src/mqtt/codec.ts"
+#line 216 "ts-src/mqtt/codec.ts"
   uint32_t rem = ((2u + topic.len) + (uint32_t)((qos > 0) ? 2 : 0)) + payload.len;
   uint32_t at = codec_putHeader(out, first, rem);
   at = codec_putString(out, at, topic);
   if (qos > 0) {
     at = codec_putU16(out, at, packetId);
   }
-#line 204 "ts-src/mqtt/codec.ts"
+#line 220 "ts-src/mqtt/codec.ts"
   rt_copy_bytes(out, at, payload);
   return total;
 }
@@ -239,11 +254,11 @@ uint32_t codec_encodeAck(rt_bytes out, uint8_t type, uint16_t packetId) {
   if (packetId == 0 || out.len < 4) {
     return 0;
   }
-#line 213 "ts-src/mqtt/codec.ts"
+#line 229 "ts-src/mqtt/codec.ts"
   if ((type < PacketType_PUBACK || type > PacketType_PUBCOMP) && type != PacketType_UNSUBACK) {
     return 0;
   }
-#line 214 "ts-src/mqtt/codec.ts"
+#line 230 "ts-src/mqtt/codec.ts"
   out.p[0] = (uint8_t)((type << 4) | ((type == PacketType_PUBREL) ? 0x2 : 0));
   out.p[1] = 2;
   codec_putU16(out, 2, packetId);
@@ -269,20 +284,20 @@ uint32_t codec_encodeSubUnsub(rt_bytes out, bool sub, uint16_t packetId, rt_byte
   if ((packetId == 0 || qos > 2) || !topic_validTopicFilter(filter)) {
     return 0;
   }
-#line 237 "ts-src/mqtt/codec.ts"
+#line 253 "ts-src/mqtt/codec.ts"
   uint32_t rem = (4u + filter.len) + (uint32_t)(sub ? 1 : 0);
   uint32_t total = codec_packetSize(rem);
   if (total > out.len) {
     return 0;
   }
-#line 240 "ts-src/mqtt/codec.ts"
+#line 256 "ts-src/mqtt/codec.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)(((PacketType)(sub ? PacketType_SUBSCRIBE : PacketType_UNSUBSCRIBE) << 4) | 0x2), rem);
   at = codec_putU16(out, at, packetId);
   at = codec_putString(out, at, filter);
   if (sub) {
     rt_bytes_set(out, at, qos);
   }
-#line 244 "ts-src/mqtt/codec.ts"
+#line 260 "ts-src/mqtt/codec.ts"
   return total;
 }
 
@@ -292,11 +307,11 @@ uint32_t codec_encodeSimple(rt_bytes out, uint8_t type) {
   if ((type != PacketType_PINGREQ && type != PacketType_PINGRESP) && type != PacketType_DISCONNECT) {
     return 0;
   }
-#line 251 "ts-src/mqtt/codec.ts"
+#line 267 "ts-src/mqtt/codec.ts"
   if (out.len < 2) {
     return 0;
   }
-#line 252 "ts-src/mqtt/codec.ts"
+#line 268 "ts-src/mqtt/codec.ts"
   out.p[0] = (uint8_t)(type << 4);
   out.p[1] = 0;
   return 2;
@@ -309,32 +324,32 @@ static bool codec_validSubackCodes(rt_bytes codes) {
       return false;
     }
   }
-#line 262 "ts-src/mqtt/codec.ts"
+#line 278 "ts-src/mqtt/codec.ts"
   return true;
 }
 
 /** Checks the first byte alone (2.2.1, 2.2.2): the type and its flags. */
-#line 280 "ts-src/mqtt/codec.ts"
+#line 296 "ts-src/mqtt/codec.ts"
 static DecodeErr codec_checkFirstByte(uint8_t type, uint8_t flags, bool forClient) {
   if (type == 0 || type == 15) {
     return DecodeErr_BAD_TYPE;
   }
-#line 282 "ts-src/mqtt/codec.ts"
+#line 298 "ts-src/mqtt/codec.ts"
   uint32_t bit = (1u << (type & 31u));
   if (forClient && ((int32_t)(codec_SERVER_ONLY & bit) != 0)) {
     return DecodeErr_NOT_FOR_CLIENT;
   }
-#line 284 "ts-src/mqtt/codec.ts"
+#line 300 "ts-src/mqtt/codec.ts"
   if (type == PacketType_PUBLISH) {
     uint8_t qos = (uint8_t)((flags >> 1) & 3);
     if (qos == 3) {
       return DecodeErr_BAD_QOS;
     }
-#line 287 "ts-src/mqtt/codec.ts"
+#line 303 "ts-src/mqtt/codec.ts"
     if (qos == 0 && ((flags & packet_PUBLISH_DUP) != 0)) {
       return DecodeErr_BAD_DUP;
     }
-#line 288 "ts-src/mqtt/codec.ts"
+#line 304 "ts-src/mqtt/codec.ts"
     return DecodeErr_OK;
   }
   return (DecodeErr)((flags == (((int32_t)(codec_FLAGS_2 & bit) != 0) ? 2 : 0)) ? DecodeErr_OK : DecodeErr_RESERVED_FLAGS);
@@ -346,13 +361,13 @@ static DecodeErr codec_checkRemainingLength(uint8_t type, uint32_t rem) {
   bool ok = true;
   if ((int32_t)(codec_REM_2 & bit) != 0) {
     ok = rem == 2;
-#line 298 "ts-src/mqtt/codec.ts"
+#line 314 "ts-src/mqtt/codec.ts"
   } else if ((int32_t)(codec_REM_0 & bit) != 0) {
     ok = rem == 0;
   } else if (type == PacketType_SUBACK) {
     ok = rem >= 3;
   }
-#line 301 "ts-src/mqtt/codec.ts"
+#line 317 "ts-src/mqtt/codec.ts"
   return (DecodeErr)(ok ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
 }
 
@@ -370,14 +385,14 @@ int32_t codec_decodeForClient(rt_bytes input, uint32_t maxPacket, Packet *out) {
 /** decodeForClient, with `forClient` false accepting every type and passing
  *  the server-only bodies to `serverBody` (NOT_FOR_CLIENT when null).
  *  @cextern the test broker (test/mqtt/support/codec_broker.ts) calls it */
-#line 321 "ts-src/mqtt/codec.ts"
+#line 337 "ts-src/mqtt/codec.ts"
 int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Packet *out, ServerBodyFn serverBody) {
   Packet_reset(out);
   uint32_t n = input.len;
   if (n == 0) {
     return 0;
   }
-#line 325 "ts-src/mqtt/codec.ts"
+#line 341 "ts-src/mqtt/codec.ts"
   uint8_t first = input.p[0];
   uint8_t type = (uint8_t)(first >> 4);
   uint8_t flags = (uint8_t)(first & 0xf);
@@ -388,7 +403,7 @@ int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Pac
   // Remaining length: 7 bits per byte, least significant first, at most 4
   // bytes (2.2.3). 3.1.1 (unlike MQTT 5) does not require the minimal form,
   // so e.g. 0x80 0x00 is a valid 0.
-#line 334 "ts-src/mqtt/codec.ts"
+#line 350 "ts-src/mqtt/codec.ts"
   uint32_t rem = 0;
   uint32_t shift = 0;
   uint32_t hdr = 1;
@@ -396,18 +411,18 @@ int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Pac
     if (hdr >= n) {
       return 0;
     }
-#line 339 "ts-src/mqtt/codec.ts"
+#line 355 "ts-src/mqtt/codec.ts"
     uint8_t c = input.p[hdr];
     rem = (rem | ((uint32_t)(c & 0x7f) << (shift & 31u)));
     hdr++;
     if ((c & 0x80) == 0) {
       break;
     }
-#line 343 "ts-src/mqtt/codec.ts"
+#line 359 "ts-src/mqtt/codec.ts"
     if (hdr == 5) {
       return -DecodeErr_LENGTH_TOO_LONG;
     }
-#line 344 "ts-src/mqtt/codec.ts"
+#line 360 "ts-src/mqtt/codec.ts"
     shift += 7;
   }
   uint32_t total = hdr + rem;
@@ -418,16 +433,16 @@ int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Pac
   if (total > maxPacket) {
     return -DecodeErr_TOO_LARGE;
   }
-#line 352 "ts-src/mqtt/codec.ts"
+#line 368 "ts-src/mqtt/codec.ts"
   DecodeErr e1 = codec_checkRemainingLength(type, rem);
   if (e1 != DecodeErr_OK) {
     return -e1;
   }
-#line 354 "ts-src/mqtt/codec.ts"
+#line 370 "ts-src/mqtt/codec.ts"
   if (n < total) {
     return 0;
   }
-#line 356 "ts-src/mqtt/codec.ts"
+#line 372 "ts-src/mqtt/codec.ts"
   rt_bytes body = rt_subarray(input, hdr, total);
   DecodeErr e = DecodeErr_OK;
   uint32_t bit = (1u << (type & 31u));
@@ -440,14 +455,14 @@ int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Pac
     out->packetId = codec_readU16(body, 0);
     if (out->packetId == 0) {
       e = DecodeErr_ZERO_PACKET_ID;
-#line 367 "ts-src/mqtt/codec.ts"
+#line 383 "ts-src/mqtt/codec.ts"
     } else if (type == PacketType_SUBACK) {
       out->codes = rt_subarray(body, 2, UINT32_MAX);
       if (!codec_validSubackCodes(out->codes)) {
         e = DecodeErr_BAD_SUBACK_CODE;
       }
     }
-#line 371 "ts-src/mqtt/codec.ts"
+#line 387 "ts-src/mqtt/codec.ts"
   } else if (((int32_t)(codec_SERVER_ONLY & bit) != 0) && ((int32_t)(codec_REM_0 & bit) == 0)) {
     // CONNECT, SUBSCRIBE, UNSUBSCRIBE: only without forClient (checkFirstByte
     // refused them otherwise).
@@ -457,7 +472,7 @@ int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Pac
   if (e != DecodeErr_OK) {
     return -e;
   }
-#line 378 "ts-src/mqtt/codec.ts"
+#line 394 "ts-src/mqtt/codec.ts"
   return rt_i32_of(total);
 }
 
@@ -466,7 +481,7 @@ static uint16_t codec_readU16(rt_bytes b, uint32_t off) {
   if (off < b.len && (2 <= (b.len - off))) {
     return (uint16_t)((b.p[off] << 8) | b.p[off + 1]);
   }
-#line 384 "ts-src/mqtt/codec.ts"
+#line 400 "ts-src/mqtt/codec.ts"
   return 0;
 }
 
@@ -478,12 +493,12 @@ int32_t codec_fieldEnd(rt_bytes b, uint32_t off) {
   if (off >= b.len || ((b.len - off) < 2)) {
     return -1;
   }
-#line 393 "ts-src/mqtt/codec.ts"
+#line 409 "ts-src/mqtt/codec.ts"
   uint32_t len = (uint32_t)((b.p[off] << 8) | b.p[off + 1]);
   if (len > ((b.len - off) - 2)) {
     return -1;
   }
-#line 395 "ts-src/mqtt/codec.ts"
+#line 411 "ts-src/mqtt/codec.ts"
   return rt_i32_of(((off + 2) + len));
 }
 
@@ -492,11 +507,11 @@ DecodeErr codec_topicNameErr(rt_bytes t) {
   if (t.len == 0) {
     return DecodeErr_EMPTY_TOPIC;
   }
-#line 401 "ts-src/mqtt/codec.ts"
+#line 417 "ts-src/mqtt/codec.ts"
   if (!topic_validTopicName(t)) {
     return (DecodeErr)(topic_validUtf8(t) ? DecodeErr_TOPIC_WILDCARD : DecodeErr_BAD_UTF8);
   }
-#line 402 "ts-src/mqtt/codec.ts"
+#line 418 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }
 
@@ -510,18 +525,18 @@ static DecodeErr codec_decodePublish(rt_bytes body, uint8_t flags, Packet *out) 
   if (body.len < 2) {
     return DecodeErr_STRING_OVERRUN;
   }
-#line 413 "ts-src/mqtt/codec.ts"
+#line 429 "ts-src/mqtt/codec.ts"
   uint32_t end = (uint32_t)(2 + ((body.p[0] << 8) | body.p[1]));
   if (end > body.len) {
     return DecodeErr_STRING_OVERRUN;
   }
-#line 415 "ts-src/mqtt/codec.ts"
+#line 431 "ts-src/mqtt/codec.ts"
   out->topic = rt_slice(body, 2, end);
   DecodeErr te = codec_topicNameErr(out->topic);
   if (te != DecodeErr_OK) {
     return te;
   }
-#line 418 "ts-src/mqtt/codec.ts"
+#line 434 "ts-src/mqtt/codec.ts"
   if (qos == 0) {
     out->payload = rt_slice_from(body, end);
     return DecodeErr_OK;
@@ -529,12 +544,12 @@ static DecodeErr codec_decodePublish(rt_bytes body, uint8_t flags, Packet *out) 
   if ((body.len - end) < 2) {
     return DecodeErr_BAD_LENGTH;
   }
-#line 423 "ts-src/mqtt/codec.ts"
+#line 439 "ts-src/mqtt/codec.ts"
   out->packetId = (uint16_t)((body.p[end + 0] << 8) | body.p[end + 1]); // end + k: the form proven in range
   if (out->packetId == 0) {
     return DecodeErr_ZERO_PACKET_ID;
   }
-#line 425 "ts-src/mqtt/codec.ts"
+#line 441 "ts-src/mqtt/codec.ts"
   out->payload = rt_slice_from(body, end + 2);
   return DecodeErr_OK;
 }
@@ -544,20 +559,20 @@ static DecodeErr codec_decodeConnack(rt_bytes body, Packet *out) {
     return DecodeErr_BAD_LENGTH; // checked already: unchecked reads below
   }
   // Only bit 0 (session present) of the acknowledge flags is defined.
-#line 432 "ts-src/mqtt/codec.ts"
+#line 448 "ts-src/mqtt/codec.ts"
   if ((body.p[0] & 0xfe) != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 433 "ts-src/mqtt/codec.ts"
+#line 449 "ts-src/mqtt/codec.ts"
   out->sessionPresent = body.p[0] == 1;
   out->returnCode = body.p[1];
   if (out->returnCode > codec_MAX_CONNACK_CODE) {
     return DecodeErr_BAD_RETURN_CODE;
   }
-#line 436 "ts-src/mqtt/codec.ts"
+#line 452 "ts-src/mqtt/codec.ts"
   if (out->sessionPresent && out->returnCode != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 437 "ts-src/mqtt/codec.ts"
+#line 453 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }
