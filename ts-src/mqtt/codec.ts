@@ -92,11 +92,22 @@ export function packetSize(rem: u32): u32 {
   return u32(1 + rl + rem);
 }
 
-/** Writes the fixed header; the caller has checked that the packet fits.
- *  Returns the offset of the variable header (shared with codec5). */
+/** Writes the fixed header; the caller has checked that the packet fits
+ *  (and `rem` is encodable). Returns the offset of the variable header
+ *  (shared with codec5). */
 export function putHeader(out: Bytes, first: u8, rem: u32): u32 {
   out[0] = first;
-  return u32(1 + encodeRemainingLength(out, 1, rem));
+  // The remaining length: 7 bits per byte, least significant first; bit 7
+  // says another follows (encodeRemainingLength without its checks).
+  let at: u32 = 1;
+  let v: u32 = rem;
+  while (v >= 0x80) {
+    out[at] = u8(v | 0x80);
+    v = v >>> 7;
+    at++;
+  }
+  out[at] = u8(v);
+  return u32(at + 1);
 }
 
 function putU16(out: Bytes, off: u32, v: u16): u32 {
@@ -223,13 +234,21 @@ export function writePublish(out: Bytes, topic: Bytes, payload: Bytes, qos: u8, 
 
 /** Encodes a packet that is only a packet id: PUBACK, PUBREC, PUBREL (flags
  *  0x2), PUBCOMP or UNSUBACK. Returns 4, or 0 for another type, id 0, or an
- *  `out` shorter than 4 bytes. */
+ *  `out` shorter than 4 bytes.
+ *  @cextern C tests call it (the session uses writeAck) */
 export function encodeAck(out: Bytes, type: u8, packetId: u16): u32 {
-  if (packetId === 0 || out.length < 4) return 0;
   if ((type < PacketType.PUBACK || type > PacketType.PUBCOMP) && type !== PacketType.UNSUBACK) return 0;
+  return writeAck(out, type, packetId);
+}
+
+/** encodeAck() for a type the caller knows is one of those (the session's
+ *  own acks): 0 for id 0 or an `out` shorter than 4 bytes. */
+export function writeAck(out: Bytes, type: u8, packetId: u16): u32 {
+  if (packetId === 0 || out.length < 4) return 0;
   out[0] = u8((type << 4) | (type === PacketType.PUBREL ? 0x2 : 0));
   out[1] = 2;
-  putU16(out, 2, packetId);
+  out[2] = u8(packetId >>> 8);
+  out[3] = u8(packetId);
   return 4;
 }
 
@@ -249,7 +268,14 @@ export function encodeUnsubscribe(out: Bytes, packetId: u16, filter: Bytes): u32
 
 /** SUBSCRIBE (`sub`, with `qos`) or UNSUBSCRIBE with one topic filter. */
 export function encodeSubUnsub(out: Bytes, sub: bool, packetId: u16, filter: Bytes, qos: u8): u32 {
-  if (packetId === 0 || qos > 2 || !validTopicFilter(filter)) return 0;
+  if (qos > 2 || !validTopicFilter(filter)) return 0;
+  return writeSubUnsub(out, sub, packetId, filter, qos);
+}
+
+/** encodeSubUnsub() of a filter and QoS the caller has checked (the
+ *  session's subscriptions): 0 for id 0 or when it does not fit. */
+export function writeSubUnsub(out: Bytes, sub: bool, packetId: u16, filter: Bytes, qos: u8): u32 {
+  if (packetId === 0) return 0;
   const rem: u32 = u32(4 + filter.length + (sub ? 1 : 0));
   const total: u32 = packetSize(rem);
   if (total > out.length) return 0;
@@ -264,6 +290,12 @@ export function encodeSubUnsub(out: Bytes, sub: bool, packetId: u16, filter: Byt
  *  Returns 2, or 0 for another type or an `out` shorter than 2 bytes. */
 export function encodeSimple(out: Bytes, type: u8): u32 {
   if (type !== PacketType.PINGREQ && type !== PacketType.PINGRESP && type !== PacketType.DISCONNECT) return 0;
+  return writeSimple(out, type);
+}
+
+/** encodeSimple() for a type the caller knows is one of those: 0 when `out`
+ *  is shorter than 2 bytes. */
+export function writeSimple(out: Bytes, type: u8): u32 {
   if (out.length < 2) return 0;
   out[0] = u8(type << 4);
   out[1] = 0;

@@ -39,8 +39,8 @@
 import { u8, u16, u32, i32, bool, Ptr, Bytes, copy, copyBytes, bytesEqual, noBytes, structs, strBytes } from "../rt/rt";
 import { Packet, PacketType, DecodeErr, decodeErrName } from "./packet";
 import {
-  decodeForClient, encodeConnect, writeConnect, writePublish, encodeAck, encodeSubUnsub, topicNameErr,
-  encodeSimple, publishSize, remainingLengthSize, ConnectOptions,
+  decodeForClient, encodeConnect, writeConnect, writePublish, writeAck, writeSubUnsub, topicNameErr,
+  writeSimple, publishSize, remainingLengthSize, ConnectOptions,
 } from "./codec";
 import { validUtf8, sendableTopic } from "./topic";
 import { MGOS_MQTT_ERR, MGOS_MQTT_EV, MGOS_MQTT_DROP } from "./delivery";
@@ -684,7 +684,7 @@ export class Session {
 
   /** DISCONNECT: MQTT 5 with discReason (the same 2 bytes for 0). */
   private encodeDisconnect(out: Bytes): u32 {
-    if (!this.isV5()) return encodeSimple(out, PacketType.DISCONNECT);
+    if (!this.isV5()) return writeSimple(out, PacketType.DISCONNECT);
     const p: Props5 = this.v5s[0].props;
     p.reset();
     return encodeDisconnect5(out, this.discReason, p);
@@ -751,7 +751,7 @@ export class Session {
       // or without a received one: a dead broker is then noticed within
       // 1.5 x keep_alive of its last word. If tx is full the ping timer
       // starts anyway: a connection that cannot send for that long is dead.
-      const n: u32 = encodeSimple(this.txFree(), PacketType.PINGREQ);
+      const n: u32 = writeSimple(this.txFree(), PacketType.PINGREQ);
       if (n === 0) this.logNum(LogLevel.WARN, "tx full, no PINGREQ", 0);
       else {
         this.txLen += n;
@@ -1659,7 +1659,7 @@ export class Session {
         continue;
       }
       if (r.state === RecState.WAIT_PUBCOMP) {
-        const n: u32 = encodeAck(this.tx.subarray(this.txLen), PacketType.PUBREL, r.packetId);
+        const n: u32 = writeAck(this.tx.subarray(this.txLen), PacketType.PUBREL, r.packetId);
         if (n === 0) return;
         this.txLen += n;
         this.lastTx = this.now;
@@ -1860,7 +1860,7 @@ export class Session {
       const a: u32 = this.acks[this.ackHead];
       let n: u32 = 0;
       if (this.isV5()) n = encodeAck5(this.txFree(), u8((a >>> 16) & 0xff), u16(a), u8(a >>> 24), this.noProps());
-      else n = encodeAck(this.txFree(), u8(a >>> 16), u16(a));
+      else n = writeAck(this.txFree(), u8(a >>> 16), u16(a));
       if (n === 0) return false;
       if (this.isV5()) this.v5s[0].ackSent(u8((a >>> 16) & 0xff), u8(a >>> 24));
       this.txLen += n;
@@ -1886,7 +1886,7 @@ export class Session {
         }
         n = sub ? encodeSubscribe5(free, s.packetId, filter, u8(s.qos | this.subOpts5[i]), pp) : encodeUnsubscribe5(free, s.packetId, filter, pp);
       } else {
-        n = encodeSubUnsub(free, sub, s.packetId, filter, sub ? s.qos : 0);
+        n = writeSubUnsub(free, sub, s.packetId, filter, sub ? s.qos : 0);
       }
       if (n === 0) return false;
       s.state = sub ? SubState.SUB_SENT : SubState.UNSUB_SENT;

@@ -5,6 +5,7 @@ static uint32_t codec_putU16(rt_bytes out, uint32_t off, uint16_t v);
 static uint32_t codec_putString(rt_bytes out, uint32_t off, rt_bytes s);
 static bool codec_connectValid(ConnectOptions *o);
 static uint32_t codec_connectLayout(ConnectOptions *o);
+static uint32_t codec_encodeSubUnsub(rt_bytes out, bool sub, uint16_t packetId, rt_bytes filter, uint8_t qos);
 static bool codec_validSubackCodes(rt_bytes codes);
 static DecodeErr codec_checkFirstByte(uint8_t type, uint8_t flags, bool forClient);
 static DecodeErr codec_checkRemainingLength(uint8_t type, uint32_t rem);
@@ -79,11 +80,22 @@ uint32_t codec_packetSize(uint32_t rem) {
   return (1u + rl) + rem;
 }
 
-/** Writes the fixed header; the caller has checked that the packet fits.
- *  Returns the offset of the variable header (shared with codec5). */
+/** Writes the fixed header; the caller has checked that the packet fits
+ *  (and `rem` is encodable). Returns the offset of the variable header
+ *  (shared with codec5). */
 uint32_t codec_putHeader(rt_bytes out, uint8_t first, uint32_t rem) {
   rt_bytes_set(out, 0, first);
-  return 1u + codec_encodeRemainingLength(out, 1, rem);
+  // The remaining length: 7 bits per byte, least significant first; bit 7
+  // says another follows (encodeRemainingLength without its checks).
+  uint32_t at = 1;
+  uint32_t v = rem;
+  while (v >= 0x80) {
+    rt_bytes_set(out, at, (uint8_t)rt_i32_of(v | 0x80u));
+    v = v >> 7;
+    at++;
+  }
+  rt_bytes_set(out, at, (uint8_t)v);
+  return at + 1u;
 }
 
 static uint32_t codec_putU16(rt_bytes out, uint32_t off, uint16_t v) {
@@ -120,11 +132,11 @@ static bool codec_connectValid(ConnectOptions *o) {
   if ((int32_t)((((o->clientId.len | o->userName.len) | o->password.len) | o->willMessage.len) >> 16) != 0) {
     return false;
   }
-#line 134 "ts-src/mqtt/codec.ts"
+#line 145 "ts-src/mqtt/codec.ts"
   if (!topic_validUtf8(o->clientId) || !topic_validUtf8(o->userName)) {
     return false;
   }
-#line 135 "ts-src/mqtt/codec.ts"
+#line 146 "ts-src/mqtt/codec.ts"
   return o->willTopic.len == 0 || (topic_validTopicName(o->willTopic) && o->willQos <= 2);
 }
 
@@ -140,7 +152,7 @@ static uint32_t codec_connectLayout(ConnectOptions *o) {
       flags = (uint8_t)(flags | packet_CONNECT_WILL_RETAIN);
     }
   }
-#line 148 "ts-src/mqtt/codec.ts"
+#line 159 "ts-src/mqtt/codec.ts"
   if (o->userName.len > 0) {
     rem = (rem + 2u) + o->userName.len;
     flags = (uint8_t)(flags | packet_CONNECT_USER_NAME);
@@ -163,11 +175,11 @@ uint32_t codec_putConnectTail(rt_bytes out, uint32_t off, ConnectOptions *o) {
   if (o->userName.len > 0) {
     at = codec_putString(out, at, o->userName);
   }
-#line 168 "ts-src/mqtt/codec.ts"
+#line 179 "ts-src/mqtt/codec.ts"
   if (o->password.len > 0) {
     at = codec_putString(out, at, o->password);
   }
-#line 169 "ts-src/mqtt/codec.ts"
+#line 180 "ts-src/mqtt/codec.ts"
   return at;
 }
 
@@ -178,7 +190,7 @@ uint32_t codec_encodeConnect(rt_bytes out, ConnectOptions *o) {
   if (o->password.len > 0 && o->userName.len == 0) {
     return 0;
   }
-#line 177 "ts-src/mqtt/codec.ts"
+#line 188 "ts-src/mqtt/codec.ts"
   return codec_connectValid(o) ? codec_writeConnect(out, o) : 0;
 }
 
@@ -191,7 +203,7 @@ uint32_t codec_writeConnect(rt_bytes out, ConnectOptions *o) {
   if (total > out.len) {
     return 0;
   }
-#line 187 "ts-src/mqtt/codec.ts"
+#line 198 "ts-src/mqtt/codec.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)(PacketType_CONNECT << 4), rem);
   at = codec_putString(out, at, RT_LIT("MQTT"));
   // Protocol level and flags: one 16-bit write.
@@ -210,16 +222,16 @@ uint32_t codec_encodePublish(rt_bytes out, rt_bytes topic, rt_bytes payload, uin
   if ((qos > 2 || (qos > 0 && packetId == 0)) || (qos == 0 && dup)) {
     return 0;
   }
-#line 203 "ts-src/mqtt/codec.ts"
+#line 214 "ts-src/mqtt/codec.ts"
   if (!topic_validTopicName(topic)) {
     return 0;
   }
-#line 204 "ts-src/mqtt/codec.ts"
+#line 215 "ts-src/mqtt/codec.ts"
   uint32_t total = codec_publishSize(topic.len, payload.len, qos);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 206 "ts-src/mqtt/codec.ts"
+#line 217 "ts-src/mqtt/codec.ts"
   return codec_writePublish(out, topic, payload, qos, retain, dup, packetId, total);
 }
 
@@ -231,37 +243,45 @@ uint32_t codec_writePublish(rt_bytes out, rt_bytes topic, rt_bytes payload, uint
   if (dup) {
     first = (uint8_t)(first | packet_PUBLISH_DUP);
   }
-#line 215 "ts-src/mqtt/codec.ts"
+#line 226 "ts-src/mqtt/codec.ts"
   if (retain) {
     first = (uint8_t)(first | packet_PUBLISH_RETAIN);
   }
-#line 216 "ts-src/mqtt/codec.ts"
+#line 227 "ts-src/mqtt/codec.ts"
   uint32_t rem = ((2u + topic.len) + (uint32_t)((qos > 0) ? 2 : 0)) + payload.len;
   uint32_t at = codec_putHeader(out, first, rem);
   at = codec_putString(out, at, topic);
   if (qos > 0) {
     at = codec_putU16(out, at, packetId);
   }
-#line 220 "ts-src/mqtt/codec.ts"
+#line 231 "ts-src/mqtt/codec.ts"
   rt_copy_bytes(out, at, payload);
   return total;
 }
 
 /** Encodes a packet that is only a packet id: PUBACK, PUBREC, PUBREL (flags
  *  0x2), PUBCOMP or UNSUBACK. Returns 4, or 0 for another type, id 0, or an
- *  `out` shorter than 4 bytes. */
+ *  `out` shorter than 4 bytes.
+ *  @cextern C tests call it (the session uses writeAck) */
 uint32_t codec_encodeAck(rt_bytes out, uint8_t type, uint16_t packetId) {
-  if (packetId == 0 || out.len < 4) {
-    return 0;
-  }
-#line 229 "ts-src/mqtt/codec.ts"
   if ((type < PacketType_PUBACK || type > PacketType_PUBCOMP) && type != PacketType_UNSUBACK) {
     return 0;
   }
-#line 230 "ts-src/mqtt/codec.ts"
+#line 241 "ts-src/mqtt/codec.ts"
+  return codec_writeAck(out, type, packetId);
+}
+
+/** encodeAck() for a type the caller knows is one of those (the session's
+ *  own acks): 0 for id 0 or an `out` shorter than 4 bytes. */
+uint32_t codec_writeAck(rt_bytes out, uint8_t type, uint16_t packetId) {
+  if (packetId == 0 || out.len < 4) {
+    return 0;
+  }
+#line 248 "ts-src/mqtt/codec.ts"
   out.p[0] = (uint8_t)((type << 4) | ((type == PacketType_PUBREL) ? 0x2 : 0));
   out.p[1] = 2;
-  codec_putU16(out, 2, packetId);
+  out.p[2] = (uint8_t)(packetId >> 8);
+  out.p[3] = (uint8_t)packetId;
   return 4;
 }
 
@@ -280,24 +300,34 @@ uint32_t codec_encodeUnsubscribe(rt_bytes out, uint16_t packetId, rt_bytes filte
 }
 
 /** SUBSCRIBE (`sub`, with `qos`) or UNSUBSCRIBE with one topic filter. */
-uint32_t codec_encodeSubUnsub(rt_bytes out, bool sub, uint16_t packetId, rt_bytes filter, uint8_t qos) {
-  if ((packetId == 0 || qos > 2) || !topic_validTopicFilter(filter)) {
+static uint32_t codec_encodeSubUnsub(rt_bytes out, bool sub, uint16_t packetId, rt_bytes filter, uint8_t qos) {
+  if (qos > 2 || !topic_validTopicFilter(filter)) {
     return 0;
   }
-#line 253 "ts-src/mqtt/codec.ts"
+#line 272 "ts-src/mqtt/codec.ts"
+  return codec_writeSubUnsub(out, sub, packetId, filter, qos);
+}
+
+/** encodeSubUnsub() of a filter and QoS the caller has checked (the
+ *  session's subscriptions): 0 for id 0 or when it does not fit. */
+uint32_t codec_writeSubUnsub(rt_bytes out, bool sub, uint16_t packetId, rt_bytes filter, uint8_t qos) {
+  if (packetId == 0) {
+    return 0;
+  }
+#line 279 "ts-src/mqtt/codec.ts"
   uint32_t rem = (4u + filter.len) + (uint32_t)(sub ? 1 : 0);
   uint32_t total = codec_packetSize(rem);
   if (total > out.len) {
     return 0;
   }
-#line 256 "ts-src/mqtt/codec.ts"
+#line 282 "ts-src/mqtt/codec.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)(((PacketType)(sub ? PacketType_SUBSCRIBE : PacketType_UNSUBSCRIBE) << 4) | 0x2), rem);
   at = codec_putU16(out, at, packetId);
   at = codec_putString(out, at, filter);
   if (sub) {
     rt_bytes_set(out, at, qos);
   }
-#line 260 "ts-src/mqtt/codec.ts"
+#line 286 "ts-src/mqtt/codec.ts"
   return total;
 }
 
@@ -307,11 +337,17 @@ uint32_t codec_encodeSimple(rt_bytes out, uint8_t type) {
   if ((type != PacketType_PINGREQ && type != PacketType_PINGRESP) && type != PacketType_DISCONNECT) {
     return 0;
   }
-#line 267 "ts-src/mqtt/codec.ts"
+#line 293 "ts-src/mqtt/codec.ts"
+  return codec_writeSimple(out, type);
+}
+
+/** encodeSimple() for a type the caller knows is one of those: 0 when `out`
+ *  is shorter than 2 bytes. */
+uint32_t codec_writeSimple(rt_bytes out, uint8_t type) {
   if (out.len < 2) {
     return 0;
   }
-#line 268 "ts-src/mqtt/codec.ts"
+#line 300 "ts-src/mqtt/codec.ts"
   out.p[0] = (uint8_t)(type << 4);
   out.p[1] = 0;
   return 2;
@@ -324,32 +360,32 @@ static bool codec_validSubackCodes(rt_bytes codes) {
       return false;
     }
   }
-#line 278 "ts-src/mqtt/codec.ts"
+#line 310 "ts-src/mqtt/codec.ts"
   return true;
 }
 
 /** Checks the first byte alone (2.2.1, 2.2.2): the type and its flags. */
-#line 296 "ts-src/mqtt/codec.ts"
+#line 328 "ts-src/mqtt/codec.ts"
 static DecodeErr codec_checkFirstByte(uint8_t type, uint8_t flags, bool forClient) {
   if (type == 0 || type == 15) {
     return DecodeErr_BAD_TYPE;
   }
-#line 298 "ts-src/mqtt/codec.ts"
+#line 330 "ts-src/mqtt/codec.ts"
   uint32_t bit = (1u << (type & 31u));
   if (forClient && ((int32_t)(codec_SERVER_ONLY & bit) != 0)) {
     return DecodeErr_NOT_FOR_CLIENT;
   }
-#line 300 "ts-src/mqtt/codec.ts"
+#line 332 "ts-src/mqtt/codec.ts"
   if (type == PacketType_PUBLISH) {
     uint8_t qos = (uint8_t)((flags >> 1) & 3);
     if (qos == 3) {
       return DecodeErr_BAD_QOS;
     }
-#line 303 "ts-src/mqtt/codec.ts"
+#line 335 "ts-src/mqtt/codec.ts"
     if (qos == 0 && ((flags & packet_PUBLISH_DUP) != 0)) {
       return DecodeErr_BAD_DUP;
     }
-#line 304 "ts-src/mqtt/codec.ts"
+#line 336 "ts-src/mqtt/codec.ts"
     return DecodeErr_OK;
   }
   return (DecodeErr)((flags == (((int32_t)(codec_FLAGS_2 & bit) != 0) ? 2 : 0)) ? DecodeErr_OK : DecodeErr_RESERVED_FLAGS);
@@ -361,13 +397,13 @@ static DecodeErr codec_checkRemainingLength(uint8_t type, uint32_t rem) {
   bool ok = true;
   if ((int32_t)(codec_REM_2 & bit) != 0) {
     ok = rem == 2;
-#line 314 "ts-src/mqtt/codec.ts"
+#line 346 "ts-src/mqtt/codec.ts"
   } else if ((int32_t)(codec_REM_0 & bit) != 0) {
     ok = rem == 0;
   } else if (type == PacketType_SUBACK) {
     ok = rem >= 3;
   }
-#line 317 "ts-src/mqtt/codec.ts"
+#line 349 "ts-src/mqtt/codec.ts"
   return (DecodeErr)(ok ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
 }
 
@@ -385,14 +421,14 @@ int32_t codec_decodeForClient(rt_bytes input, uint32_t maxPacket, Packet *out) {
 /** decodeForClient, with `forClient` false accepting every type and passing
  *  the server-only bodies to `serverBody` (NOT_FOR_CLIENT when null).
  *  @cextern the test broker (test/mqtt/support/codec_broker.ts) calls it */
-#line 337 "ts-src/mqtt/codec.ts"
+#line 369 "ts-src/mqtt/codec.ts"
 int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Packet *out, ServerBodyFn serverBody) {
   Packet_reset(out);
   uint32_t n = input.len;
   if (n == 0) {
     return 0;
   }
-#line 341 "ts-src/mqtt/codec.ts"
+#line 373 "ts-src/mqtt/codec.ts"
   uint8_t first = input.p[0];
   uint8_t type = (uint8_t)(first >> 4);
   uint8_t flags = (uint8_t)(first & 0xf);
@@ -403,7 +439,7 @@ int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Pac
   // Remaining length: 7 bits per byte, least significant first, at most 4
   // bytes (2.2.3). 3.1.1 (unlike MQTT 5) does not require the minimal form,
   // so e.g. 0x80 0x00 is a valid 0.
-#line 350 "ts-src/mqtt/codec.ts"
+#line 382 "ts-src/mqtt/codec.ts"
   uint32_t rem = 0;
   uint32_t shift = 0;
   uint32_t hdr = 1;
@@ -411,18 +447,18 @@ int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Pac
     if (hdr >= n) {
       return 0;
     }
-#line 355 "ts-src/mqtt/codec.ts"
+#line 387 "ts-src/mqtt/codec.ts"
     uint8_t c = input.p[hdr];
     rem = (rem | ((uint32_t)(c & 0x7f) << (shift & 31u)));
     hdr++;
     if ((c & 0x80) == 0) {
       break;
     }
-#line 359 "ts-src/mqtt/codec.ts"
+#line 391 "ts-src/mqtt/codec.ts"
     if (hdr == 5) {
       return -DecodeErr_LENGTH_TOO_LONG;
     }
-#line 360 "ts-src/mqtt/codec.ts"
+#line 392 "ts-src/mqtt/codec.ts"
     shift += 7;
   }
   uint32_t total = hdr + rem;
@@ -433,16 +469,16 @@ int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Pac
   if (total > maxPacket) {
     return -DecodeErr_TOO_LARGE;
   }
-#line 368 "ts-src/mqtt/codec.ts"
+#line 400 "ts-src/mqtt/codec.ts"
   DecodeErr e1 = codec_checkRemainingLength(type, rem);
   if (e1 != DecodeErr_OK) {
     return -e1;
   }
-#line 370 "ts-src/mqtt/codec.ts"
+#line 402 "ts-src/mqtt/codec.ts"
   if (n < total) {
     return 0;
   }
-#line 372 "ts-src/mqtt/codec.ts"
+#line 404 "ts-src/mqtt/codec.ts"
   rt_bytes body = rt_subarray(input, hdr, total);
   DecodeErr e = DecodeErr_OK;
   uint32_t bit = (1u << (type & 31u));
@@ -455,14 +491,14 @@ int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Pac
     out->packetId = codec_readU16(body, 0);
     if (out->packetId == 0) {
       e = DecodeErr_ZERO_PACKET_ID;
-#line 383 "ts-src/mqtt/codec.ts"
+#line 415 "ts-src/mqtt/codec.ts"
     } else if (type == PacketType_SUBACK) {
       out->codes = rt_subarray(body, 2, UINT32_MAX);
       if (!codec_validSubackCodes(out->codes)) {
         e = DecodeErr_BAD_SUBACK_CODE;
       }
     }
-#line 387 "ts-src/mqtt/codec.ts"
+#line 419 "ts-src/mqtt/codec.ts"
   } else if (((int32_t)(codec_SERVER_ONLY & bit) != 0) && ((int32_t)(codec_REM_0 & bit) == 0)) {
     // CONNECT, SUBSCRIBE, UNSUBSCRIBE: only without forClient (checkFirstByte
     // refused them otherwise).
@@ -472,7 +508,7 @@ int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Pac
   if (e != DecodeErr_OK) {
     return -e;
   }
-#line 394 "ts-src/mqtt/codec.ts"
+#line 426 "ts-src/mqtt/codec.ts"
   return rt_i32_of(total);
 }
 
@@ -481,7 +517,7 @@ static uint16_t codec_readU16(rt_bytes b, uint32_t off) {
   if (off < b.len && (2 <= (b.len - off))) {
     return (uint16_t)((b.p[off] << 8) | b.p[off + 1]);
   }
-#line 400 "ts-src/mqtt/codec.ts"
+#line 432 "ts-src/mqtt/codec.ts"
   return 0;
 }
 
@@ -493,12 +529,12 @@ int32_t codec_fieldEnd(rt_bytes b, uint32_t off) {
   if (off >= b.len || ((b.len - off) < 2)) {
     return -1;
   }
-#line 409 "ts-src/mqtt/codec.ts"
+#line 441 "ts-src/mqtt/codec.ts"
   uint32_t len = (uint32_t)((b.p[off] << 8) | b.p[off + 1]);
   if (len > ((b.len - off) - 2)) {
     return -1;
   }
-#line 411 "ts-src/mqtt/codec.ts"
+#line 443 "ts-src/mqtt/codec.ts"
   return rt_i32_of(((off + 2) + len));
 }
 
@@ -507,11 +543,11 @@ DecodeErr codec_topicNameErr(rt_bytes t) {
   if (t.len == 0) {
     return DecodeErr_EMPTY_TOPIC;
   }
-#line 417 "ts-src/mqtt/codec.ts"
+#line 449 "ts-src/mqtt/codec.ts"
   if (!topic_validTopicName(t)) {
     return (DecodeErr)(topic_validUtf8(t) ? DecodeErr_TOPIC_WILDCARD : DecodeErr_BAD_UTF8);
   }
-#line 418 "ts-src/mqtt/codec.ts"
+#line 450 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }
 
@@ -525,18 +561,18 @@ static DecodeErr codec_decodePublish(rt_bytes body, uint8_t flags, Packet *out) 
   if (body.len < 2) {
     return DecodeErr_STRING_OVERRUN;
   }
-#line 429 "ts-src/mqtt/codec.ts"
+#line 461 "ts-src/mqtt/codec.ts"
   uint32_t end = (uint32_t)(2 + ((body.p[0] << 8) | body.p[1]));
   if (end > body.len) {
     return DecodeErr_STRING_OVERRUN;
   }
-#line 431 "ts-src/mqtt/codec.ts"
+#line 463 "ts-src/mqtt/codec.ts"
   out->topic = rt_slice(body, 2, end);
   DecodeErr te = codec_topicNameErr(out->topic);
   if (te != DecodeErr_OK) {
     return te;
   }
-#line 434 "ts-src/mqtt/codec.ts"
+#line 466 "ts-src/mqtt/codec.ts"
   if (qos == 0) {
     out->payload = rt_slice_from(body, end);
     return DecodeErr_OK;
@@ -544,12 +580,12 @@ static DecodeErr codec_decodePublish(rt_bytes body, uint8_t flags, Packet *out) 
   if ((body.len - end) < 2) {
     return DecodeErr_BAD_LENGTH;
   }
-#line 439 "ts-src/mqtt/codec.ts"
+#line 471 "ts-src/mqtt/codec.ts"
   out->packetId = (uint16_t)((body.p[end + 0] << 8) | body.p[end + 1]); // end + k: the form proven in range
   if (out->packetId == 0) {
     return DecodeErr_ZERO_PACKET_ID;
   }
-#line 441 "ts-src/mqtt/codec.ts"
+#line 473 "ts-src/mqtt/codec.ts"
   out->payload = rt_slice_from(body, end + 2);
   return DecodeErr_OK;
 }
@@ -559,20 +595,20 @@ static DecodeErr codec_decodeConnack(rt_bytes body, Packet *out) {
     return DecodeErr_BAD_LENGTH; // checked already: unchecked reads below
   }
   // Only bit 0 (session present) of the acknowledge flags is defined.
-#line 448 "ts-src/mqtt/codec.ts"
+#line 480 "ts-src/mqtt/codec.ts"
   if ((body.p[0] & 0xfe) != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 449 "ts-src/mqtt/codec.ts"
+#line 481 "ts-src/mqtt/codec.ts"
   out->sessionPresent = body.p[0] == 1;
   out->returnCode = body.p[1];
   if (out->returnCode > codec_MAX_CONNACK_CODE) {
     return DecodeErr_BAD_RETURN_CODE;
   }
-#line 452 "ts-src/mqtt/codec.ts"
+#line 484 "ts-src/mqtt/codec.ts"
   if (out->sessionPresent && out->returnCode != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 453 "ts-src/mqtt/codec.ts"
+#line 485 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }

@@ -595,7 +595,7 @@ static void Session_queueDisconnect(Session *self) {
 /** DISCONNECT: MQTT 5 with discReason (the same 2 bytes for 0). */
 static uint32_t Session_encodeDisconnect(Session *self, rt_bytes out) {
   if (!Session_isV5(self)) {
-    return codec_encodeSimple(out, PacketType_DISCONNECT);
+    return codec_writeSimple(out, PacketType_DISCONNECT);
   }
 #line 688 "ts-src/mqtt/session.ts"
   Props5 *p = &self->v5s[0].props;
@@ -679,7 +679,7 @@ void Session_tick(Session *self, uint32_t now) {
     // or without a received one: a dead broker is then noticed within
     // 1.5 x keep_alive of its last word. If tx is full the ping timer
     // starts anyway: a connection that cannot send for that long is dead.
-    uint32_t n = codec_encodeSimple(Session_txFree(self), PacketType_PINGREQ);
+    uint32_t n = codec_writeSimple(Session_txFree(self), PacketType_PINGREQ);
     if (n == 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
         Session_logNum(self, LogLevel_WARN, session__s17, 0);
@@ -1922,7 +1922,7 @@ static void Session_pump(Session *self) {
       continue;
     }
     if (r->state == RecState_WAIT_PUBCOMP) {
-      uint32_t n = codec_encodeAck(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_PUBREL, r->packetId);
+      uint32_t n = codec_writeAck(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_PUBREL, r->packetId);
       if (n == 0) {
         return;
       }
@@ -2215,7 +2215,7 @@ static bool Session_pumpAcksAndSubs(Session *self) {
       n = codec5_encodeAck5(tmp, (uint8_t)((a >> 16) & 0xff), (uint16_t)a, (uint8_t)(a >> 24), Session_noProps(self));
 #line 1863 "ts-src/mqtt/session.ts"
     } else {
-      n = codec_encodeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
+      n = codec_writeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     }
 #line 1864 "ts-src/mqtt/session.ts"
     if (n == 0) {
@@ -2258,7 +2258,7 @@ static bool Session_pumpAcksAndSubs(Session *self) {
       }
       n = sub ? codec5_encodeSubscribe5(free, s->packetId, filter, (uint8_t)(s->qos | rt_get_u8(self->subOpts5, session_SUB5_SLOTS, i)), pp) : codec5_encodeUnsubscribe5(free, s->packetId, filter, pp);
     } else {
-      n = codec_encodeSubUnsub(free, sub, s->packetId, filter, (uint8_t)(sub ? s->qos : 0));
+      n = codec_writeSubUnsub(free, sub, s->packetId, filter, (uint8_t)(sub ? s->qos : 0));
     }
     if (n == 0) {
       return false;
