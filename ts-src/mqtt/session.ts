@@ -279,6 +279,10 @@ export class Sub {
  *  encodes them at once and keeps nothing (saves the RAM of one per session). */
 const connectScratch: ConnectOptions = new ConnectOptions();
 
+/** A dropped message's PUBLISH read back (dropRec): shared by all sessions,
+ *  the DROPPED event takes its views. */
+const dropScratch: Packet = new Packet();
+
 function minU32(a: u32, b: u32): u32 {
   return a < b ? a : b;
 }
@@ -1811,13 +1815,19 @@ export class Session {
     this.evDropId = id;
     this.evDropQos = r.qos;
     this.evDropReason = reason;
-    // Views into the stored PUBLISH: its topic, then the payload after the
-    // topic (and the packet id).
+    // Views into the stored PUBLISH: its topic and payload.
     const m: Bytes = this.store.subarray(r.off, u32(r.off + r.len));
-    const k: u32 = this.topicOffset(r);
-    const te: u32 = u32(k + ((m[k - 2] << 8) | m[k - 1]));
-    this.evDropTopic = m.subarray(k, te);
-    this.evDropPayload = MQTT5_SUPPORT !== 0 && r.v5 ? payload5(m, r.qos) : m.subarray(u32(te + (r.qos > 0 ? 2 : 0)));
+    if (MQTT5_SUPPORT !== 0 && r.v5) {
+      const k: u32 = this.topicOffset(r);
+      const te: u32 = u32(k + ((m[k - 2] << 8) | m[k - 1]));
+      this.evDropTopic = m.subarray(k, te);
+      this.evDropPayload = payload5(m, r.qos);
+    } else {
+      // Our own encoding: the receive path's decoder reads it back.
+      decodeForClient(m, STORE_SIZE, dropScratch);
+      this.evDropTopic = dropScratch.topic;
+      this.evDropPayload = dropScratch.payload;
+    }
     const t: Bytes = this.evDropTopic;
     if (reason === MGOS_MQTT_DROP.TOO_BIG_FOR_SERVER) {
       this.log(LogLevel.WARN, "larger than the broker's Maximum Packet Size, dropped (DROPPED event)", t, i32(id));
