@@ -671,7 +671,7 @@ export class Session {
     if (this.streaming) return;
     let n: u32 = 0;
     while (true) {
-      n = this.encodeDisconnect(this.tx.subarray(this.txLen));
+      n = this.encodeDisconnect(this.txFree());
       // Still no room (the rest of one big packet): txConsumed() calls again.
       if (n > 0 || this.txLen <= this.txHeadLeft) break;
       // No room: the connection ends anyway, so the whole packets waiting make
@@ -866,7 +866,7 @@ export class Session {
       return this.refuse(MGOS_MQTT_ERR.FULL);
     }
     // There is room for `size` bytes in tx or the store; the topic was checked first.
-    const dst: Bytes = direct ? this.tx.subarray(this.txLen) : this.store.subarray(this.storeUsed);
+    const dst: Bytes = direct ? this.txFree() : this.store.subarray(this.storeUsed);
     let n: u32 = 0;
     if (v5) n = encodePublish5(dst, topic, payload, q, retain, false, q > 0 ? id : 0, this.v5s[0].pubProps);
     else n = writePublish(dst, topic, payload, q, retain, false, q > 0 ? id : 0, size);
@@ -1663,7 +1663,7 @@ export class Session {
         continue;
       }
       if (r.state === RecState.WAIT_PUBCOMP) {
-        const n: u32 = writeAck(this.tx.subarray(this.txLen), PacketType.PUBREL, r.packetId);
+        const n: u32 = writeAck(this.txFree(), PacketType.PUBREL, r.packetId);
         if (n === 0) return;
         this.txLen += n;
         this.lastTx = this.now;

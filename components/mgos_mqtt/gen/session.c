@@ -572,7 +572,7 @@ static void Session_queueDisconnect(Session *self) {
 #line 672 "ts-src/mqtt/session.ts"
   uint32_t n = 0;
   while (true) {
-    n = Session_encodeDisconnect(self, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX));
+    n = Session_encodeDisconnect(self, Session_txFree(self));
     // Still no room (the rest of one big packet): txConsumed() calls again.
     if (n > 0 || self->txLen <= self->txHeadLeft) {
       break;
@@ -840,7 +840,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     return Session_refuse(self, MGOS_MQTT_ERR_FULL);
   }
   // There is room for `size` bytes in tx or the store; the topic was checked first.
-  rt_bytes dst = direct ? rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX) : rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX);
+  rt_bytes dst = direct ? Session_txFree(self) : rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX);
   uint32_t n = 0;
   if (v5) {
     n = codec5_encodePublish5(dst, topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), &self->v5s[0].pubProps);
@@ -1926,7 +1926,7 @@ static void Session_pump(Session *self) {
       continue;
     }
     if (r->state == RecState_WAIT_PUBCOMP) {
-      uint32_t n = codec_writeAck(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_PUBREL, r->packetId);
+      uint32_t n = codec_writeAck(Session_txFree(self), PacketType_PUBREL, r->packetId);
       if (n == 0) {
         return;
       }
