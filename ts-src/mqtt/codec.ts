@@ -214,22 +214,24 @@ export function encodePublish(out: Bytes, topic: Bytes, payload: Bytes, qos: u8,
   if (!validTopicName(topic)) return 0;
   const total: u32 = publishSize(topic.length, payload.length, qos);
   if (total === 0 || total > out.length) return 0;
-  return writePublish(out, topic, payload, qos, retain, dup, packetId, total);
+  writePublish(out, topic, payload, qos, retain, packetId);
+  if (dup) out[0] = u8(out[0] | PUBLISH_DUP);
+  return total;
 }
 
 /** The PUBLISH of encodePublish() once its checks passed (the session has
  *  made them already: it validates the topic and sizes the packet before it
- *  decides where the packet goes). `total` = publishSize(), <= out.length. */
-export function writePublish(out: Bytes, topic: Bytes, payload: Bytes, qos: u8, retain: bool, dup: bool, packetId: u16, total: u32): u32 {
+ *  decides where the packet goes; it sends no DUP here). Returns its length
+ *  (publishSize(), <= out.length). */
+export function writePublish(out: Bytes, topic: Bytes, payload: Bytes, qos: u8, retain: bool, packetId: u16): u32 {
   let first: u8 = u8((PacketType.PUBLISH << 4) | (qos << 1));
-  if (dup) first = u8(first | PUBLISH_DUP);
   if (retain) first = u8(first | PUBLISH_RETAIN);
   const rem: u32 = u32(2 + topic.length + (qos > 0 ? 2 : 0) + payload.length);
   let at: u32 = putHeader(out, first, rem);
   at = putString(out, at, topic);
   if (qos > 0) at = putU16(out, at, packetId);
   copyBytes(out, at, payload);
-  return total;
+  return u32(at + payload.length);
 }
 
 /** Encodes a packet that is only a packet id: PUBACK, PUBREC, PUBREL (flags

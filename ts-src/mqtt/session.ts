@@ -869,7 +869,7 @@ export class Session {
     const dst: Bytes = direct ? this.txFree() : this.store.subarray(this.storeUsed);
     let n: u32 = 0;
     if (v5) n = encodePublish5(dst, topic, payload, q, retain, false, q > 0 ? id : 0, this.v5s[0].pubProps);
-    else n = writePublish(dst, topic, payload, q, retain, false, q > 0 ? id : 0, size);
+    else n = writePublish(dst, topic, payload, q, retain, id);
     if (n === 0) {
       this.log(LogLevel.ERROR, "publish: encoding failed", topic, 0);
       return this.refuse(MGOS_MQTT_ERR.INVALID);
@@ -1896,7 +1896,7 @@ export class Session {
         }
         n = sub ? encodeSubscribe5(free, s.packetId, filter, u8(s.qos | this.subOpts5[i]), pp) : encodeUnsubscribe5(free, s.packetId, filter, pp);
       } else {
-        n = writeSubUnsub(free, sub, s.packetId, filter, sub ? s.qos : 0);
+        n = writeSubUnsub(free, sub, s.packetId, filter, s.qos); // (the QoS only in SUBSCRIBE)
       }
       if (n === 0) return false;
       s.state = sub ? SubState.SUB_SENT : SubState.UNSUB_SENT;

@@ -232,31 +232,33 @@ uint32_t codec_encodePublish(rt_bytes out, rt_bytes topic, rt_bytes payload, uin
     return 0;
   }
 #line 217 "ts-src/mqtt/codec.ts"
-  return codec_writePublish(out, topic, payload, qos, retain, dup, packetId, total);
+  codec_writePublish(out, topic, payload, qos, retain, packetId);
+  if (dup) {
+    out.p[0] = (uint8_t)(out.p[0] | packet_PUBLISH_DUP);
+  }
+#line 219 "ts-src/mqtt/codec.ts"
+  return total;
 }
 
 /** The PUBLISH of encodePublish() once its checks passed (the session has
  *  made them already: it validates the topic and sizes the packet before it
- *  decides where the packet goes). `total` = publishSize(), <= out.length. */
-uint32_t codec_writePublish(rt_bytes out, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, bool dup, uint16_t packetId, uint32_t total) {
+ *  decides where the packet goes; it sends no DUP here). Returns its length
+ *  (publishSize(), <= out.length). */
+uint32_t codec_writePublish(rt_bytes out, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, uint16_t packetId) {
   uint8_t first = (uint8_t)((PacketType_PUBLISH << 4) | (qos << 1));
-  if (dup) {
-    first = (uint8_t)(first | packet_PUBLISH_DUP);
-  }
-#line 226 "ts-src/mqtt/codec.ts"
   if (retain) {
     first = (uint8_t)(first | packet_PUBLISH_RETAIN);
   }
-#line 227 "ts-src/mqtt/codec.ts"
+#line 229 "ts-src/mqtt/codec.ts"
   uint32_t rem = ((2u + topic.len) + (uint32_t)((qos > 0) ? 2 : 0)) + payload.len;
   uint32_t at = codec_putHeader(out, first, rem);
   at = codec_putString(out, at, topic);
   if (qos > 0) {
     at = codec_putU16(out, at, packetId);
   }
-#line 231 "ts-src/mqtt/codec.ts"
+#line 233 "ts-src/mqtt/codec.ts"
   rt_copy_bytes(out, at, payload);
-  return total;
+  return at + payload.len;
 }
 
 /** Encodes a packet that is only a packet id: PUBACK, PUBREC, PUBREL (flags
@@ -267,7 +269,7 @@ uint32_t codec_encodeAck(rt_bytes out, uint8_t type, uint16_t packetId) {
   if ((type < PacketType_PUBACK || type > PacketType_PUBCOMP) && type != PacketType_UNSUBACK) {
     return 0;
   }
-#line 241 "ts-src/mqtt/codec.ts"
+#line 243 "ts-src/mqtt/codec.ts"
   return codec_writeAck(out, type, packetId);
 }
 
@@ -277,7 +279,7 @@ uint32_t codec_writeAck(rt_bytes out, uint8_t type, uint16_t packetId) {
   if (packetId == 0 || out.len < 4) {
     return 0;
   }
-#line 248 "ts-src/mqtt/codec.ts"
+#line 250 "ts-src/mqtt/codec.ts"
   out.p[0] = (uint8_t)((type << 4) | ((type == PacketType_PUBREL) ? 0x2 : 0));
   out.p[1] = 2;
   out.p[2] = (uint8_t)(packetId >> 8);
@@ -304,7 +306,7 @@ static uint32_t codec_encodeSubUnsub(rt_bytes out, bool sub, uint16_t packetId, 
   if (qos > 2 || !topic_validTopicFilter(filter)) {
     return 0;
   }
-#line 272 "ts-src/mqtt/codec.ts"
+#line 274 "ts-src/mqtt/codec.ts"
   return codec_writeSubUnsub(out, sub, packetId, filter, qos);
 }
 
@@ -314,20 +316,20 @@ uint32_t codec_writeSubUnsub(rt_bytes out, bool sub, uint16_t packetId, rt_bytes
   if (packetId == 0) {
     return 0;
   }
-#line 279 "ts-src/mqtt/codec.ts"
+#line 281 "ts-src/mqtt/codec.ts"
   uint32_t rem = (4u + filter.len) + (uint32_t)(sub ? 1 : 0);
   uint32_t total = codec_packetSize(rem);
   if (total > out.len) {
     return 0;
   }
-#line 282 "ts-src/mqtt/codec.ts"
+#line 284 "ts-src/mqtt/codec.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)(((PacketType)(sub ? PacketType_SUBSCRIBE : PacketType_UNSUBSCRIBE) << 4) | 0x2), rem);
   at = codec_putU16(out, at, packetId);
   at = codec_putString(out, at, filter);
   if (sub) {
     rt_bytes_set(out, at, qos);
   }
-#line 286 "ts-src/mqtt/codec.ts"
+#line 288 "ts-src/mqtt/codec.ts"
   return total;
 }
 
@@ -337,7 +339,7 @@ uint32_t codec_encodeSimple(rt_bytes out, uint8_t type) {
   if ((type != PacketType_PINGREQ && type != PacketType_PINGRESP) && type != PacketType_DISCONNECT) {
     return 0;
   }
-#line 293 "ts-src/mqtt/codec.ts"
+#line 295 "ts-src/mqtt/codec.ts"
   return codec_writeSimple(out, type);
 }
 
@@ -347,7 +349,7 @@ uint32_t codec_writeSimple(rt_bytes out, uint8_t type) {
   if (out.len < 2) {
     return 0;
   }
-#line 300 "ts-src/mqtt/codec.ts"
+#line 302 "ts-src/mqtt/codec.ts"
   out.p[0] = (uint8_t)(type << 4);
   out.p[1] = 0;
   return 2;
@@ -360,32 +362,32 @@ static bool codec_validSubackCodes(rt_bytes codes) {
       return false;
     }
   }
-#line 310 "ts-src/mqtt/codec.ts"
+#line 312 "ts-src/mqtt/codec.ts"
   return true;
 }
 
 /** Checks the first byte alone (2.2.1, 2.2.2): the type and its flags. */
-#line 328 "ts-src/mqtt/codec.ts"
+#line 330 "ts-src/mqtt/codec.ts"
 static DecodeErr codec_checkFirstByte(uint8_t type, uint8_t flags, bool forClient) {
   if (type == 0 || type == 15) {
     return DecodeErr_BAD_TYPE;
   }
-#line 330 "ts-src/mqtt/codec.ts"
+#line 332 "ts-src/mqtt/codec.ts"
   uint32_t bit = (1u << (type & 31u));
   if (forClient && ((int32_t)(codec_SERVER_ONLY & bit) != 0)) {
     return DecodeErr_NOT_FOR_CLIENT;
   }
-#line 332 "ts-src/mqtt/codec.ts"
+#line 334 "ts-src/mqtt/codec.ts"
   if (type == PacketType_PUBLISH) {
     uint8_t qos = (uint8_t)((flags >> 1) & 3);
     if (qos == 3) {
       return DecodeErr_BAD_QOS;
     }
-#line 335 "ts-src/mqtt/codec.ts"
+#line 337 "ts-src/mqtt/codec.ts"
     if (qos == 0 && ((flags & packet_PUBLISH_DUP) != 0)) {
       return DecodeErr_BAD_DUP;
     }
-#line 336 "ts-src/mqtt/codec.ts"
+#line 338 "ts-src/mqtt/codec.ts"
     return DecodeErr_OK;
   }
   return (DecodeErr)((flags == (((int32_t)(codec_FLAGS_2 & bit) != 0) ? 2 : 0)) ? DecodeErr_OK : DecodeErr_RESERVED_FLAGS);
@@ -397,13 +399,13 @@ static DecodeErr codec_checkRemainingLength(uint8_t type, uint32_t rem) {
   bool ok = true;
   if ((int32_t)(codec_REM_2 & bit) != 0) {
     ok = rem == 2;
-#line 346 "ts-src/mqtt/codec.ts"
+#line 348 "ts-src/mqtt/codec.ts"
   } else if ((int32_t)(codec_REM_0 & bit) != 0) {
     ok = rem == 0;
   } else if (type == PacketType_SUBACK) {
     ok = rem >= 3;
   }
-#line 349 "ts-src/mqtt/codec.ts"
+#line 351 "ts-src/mqtt/codec.ts"
   return (DecodeErr)(ok ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
 }
 
@@ -421,14 +423,14 @@ int32_t codec_decodeForClient(rt_bytes input, uint32_t maxPacket, Packet *out) {
 /** decodeForClient, with `forClient` false accepting every type and passing
  *  the server-only bodies to `serverBody` (NOT_FOR_CLIENT when null).
  *  @cextern the test broker (test/mqtt/support/codec_broker.ts) calls it */
-#line 369 "ts-src/mqtt/codec.ts"
+#line 371 "ts-src/mqtt/codec.ts"
 int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Packet *out, ServerBodyFn serverBody) {
   Packet_reset(out);
   uint32_t n = input.len;
   if (n == 0) {
     return 0;
   }
-#line 373 "ts-src/mqtt/codec.ts"
+#line 375 "ts-src/mqtt/codec.ts"
   uint8_t first = input.p[0];
   uint8_t type = (uint8_t)(first >> 4);
   uint8_t flags = (uint8_t)(first & 0xf);
@@ -439,7 +441,7 @@ int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Pac
   // Remaining length: 7 bits per byte, least significant first, at most 4
   // bytes (2.2.3). 3.1.1 (unlike MQTT 5) does not require the minimal form,
   // so e.g. 0x80 0x00 is a valid 0.
-#line 382 "ts-src/mqtt/codec.ts"
+#line 384 "ts-src/mqtt/codec.ts"
   uint32_t rem = 0;
   uint32_t shift = 0;
   uint32_t hdr = 1;
@@ -447,18 +449,18 @@ int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Pac
     if (hdr >= n) {
       return 0;
     }
-#line 387 "ts-src/mqtt/codec.ts"
+#line 389 "ts-src/mqtt/codec.ts"
     uint8_t c = input.p[hdr];
     rem = (rem | ((uint32_t)(c & 0x7f) << (shift & 31u)));
     hdr++;
     if ((c & 0x80) == 0) {
       break;
     }
-#line 391 "ts-src/mqtt/codec.ts"
+#line 393 "ts-src/mqtt/codec.ts"
     if (hdr == 5) {
       return -DecodeErr_LENGTH_TOO_LONG;
     }
-#line 392 "ts-src/mqtt/codec.ts"
+#line 394 "ts-src/mqtt/codec.ts"
     shift += 7;
   }
   uint32_t total = hdr + rem;
@@ -469,16 +471,16 @@ int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Pac
   if (total > maxPacket) {
     return -DecodeErr_TOO_LARGE;
   }
-#line 400 "ts-src/mqtt/codec.ts"
+#line 402 "ts-src/mqtt/codec.ts"
   DecodeErr e1 = codec_checkRemainingLength(type, rem);
   if (e1 != DecodeErr_OK) {
     return -e1;
   }
-#line 402 "ts-src/mqtt/codec.ts"
+#line 404 "ts-src/mqtt/codec.ts"
   if (n < total) {
     return 0;
   }
-#line 404 "ts-src/mqtt/codec.ts"
+#line 406 "ts-src/mqtt/codec.ts"
   rt_bytes body = rt_subarray(input, hdr, total);
   DecodeErr e = DecodeErr_OK;
   uint32_t bit = (1u << (type & 31u));
@@ -491,14 +493,14 @@ int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Pac
     out->packetId = codec_readU16(body, 0);
     if (out->packetId == 0) {
       e = DecodeErr_ZERO_PACKET_ID;
-#line 415 "ts-src/mqtt/codec.ts"
+#line 417 "ts-src/mqtt/codec.ts"
     } else if (type == PacketType_SUBACK) {
       out->codes = rt_subarray(body, 2, UINT32_MAX);
       if (!codec_validSubackCodes(out->codes)) {
         e = DecodeErr_BAD_SUBACK_CODE;
       }
     }
-#line 419 "ts-src/mqtt/codec.ts"
+#line 421 "ts-src/mqtt/codec.ts"
   } else if (((int32_t)(codec_SERVER_ONLY & bit) != 0) && ((int32_t)(codec_REM_0 & bit) == 0)) {
     // CONNECT, SUBSCRIBE, UNSUBSCRIBE: only without forClient (checkFirstByte
     // refused them otherwise).
@@ -508,7 +510,7 @@ int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Pac
   if (e != DecodeErr_OK) {
     return -e;
   }
-#line 426 "ts-src/mqtt/codec.ts"
+#line 428 "ts-src/mqtt/codec.ts"
   return rt_i32_of(total);
 }
 
@@ -517,7 +519,7 @@ static uint16_t codec_readU16(rt_bytes b, uint32_t off) {
   if (off < b.len && (2 <= (b.len - off))) {
     return (uint16_t)((b.p[off] << 8) | b.p[off + 1]);
   }
-#line 432 "ts-src/mqtt/codec.ts"
+#line 434 "ts-src/mqtt/codec.ts"
   return 0;
 }
 
@@ -529,12 +531,12 @@ int32_t codec_fieldEnd(rt_bytes b, uint32_t off) {
   if (off >= b.len || ((b.len - off) < 2)) {
     return -1;
   }
-#line 441 "ts-src/mqtt/codec.ts"
+#line 443 "ts-src/mqtt/codec.ts"
   uint32_t len = (uint32_t)((b.p[off] << 8) | b.p[off + 1]);
   if (len > ((b.len - off) - 2)) {
     return -1;
   }
-#line 443 "ts-src/mqtt/codec.ts"
+#line 445 "ts-src/mqtt/codec.ts"
   return rt_i32_of(((off + 2) + len));
 }
 
@@ -543,11 +545,11 @@ DecodeErr codec_topicNameErr(rt_bytes t) {
   if (t.len == 0) {
     return DecodeErr_EMPTY_TOPIC;
   }
-#line 449 "ts-src/mqtt/codec.ts"
+#line 451 "ts-src/mqtt/codec.ts"
   if (!topic_validTopicName(t)) {
     return (DecodeErr)(topic_validUtf8(t) ? DecodeErr_TOPIC_WILDCARD : DecodeErr_BAD_UTF8);
   }
-#line 450 "ts-src/mqtt/codec.ts"
+#line 452 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }
 
@@ -561,18 +563,18 @@ static DecodeErr codec_decodePublish(rt_bytes body, uint8_t flags, Packet *out) 
   if (body.len < 2) {
     return DecodeErr_STRING_OVERRUN;
   }
-#line 461 "ts-src/mqtt/codec.ts"
+#line 463 "ts-src/mqtt/codec.ts"
   uint32_t end = (uint32_t)(2 + ((body.p[0] << 8) | body.p[1]));
   if (end > body.len) {
     return DecodeErr_STRING_OVERRUN;
   }
-#line 463 "ts-src/mqtt/codec.ts"
+#line 465 "ts-src/mqtt/codec.ts"
   out->topic = rt_slice(body, 2, end);
   DecodeErr te = codec_topicNameErr(out->topic);
   if (te != DecodeErr_OK) {
     return te;
   }
-#line 466 "ts-src/mqtt/codec.ts"
+#line 468 "ts-src/mqtt/codec.ts"
   if (qos == 0) {
     out->payload = rt_slice_from(body, end);
     return DecodeErr_OK;
@@ -580,12 +582,12 @@ static DecodeErr codec_decodePublish(rt_bytes body, uint8_t flags, Packet *out) 
   if ((body.len - end) < 2) {
     return DecodeErr_BAD_LENGTH;
   }
-#line 471 "ts-src/mqtt/codec.ts"
+#line 473 "ts-src/mqtt/codec.ts"
   out->packetId = (uint16_t)((body.p[end + 0] << 8) | body.p[end + 1]); // end + k: the form proven in range
   if (out->packetId == 0) {
     return DecodeErr_ZERO_PACKET_ID;
   }
-#line 473 "ts-src/mqtt/codec.ts"
+#line 475 "ts-src/mqtt/codec.ts"
   out->payload = rt_slice_from(body, end + 2);
   return DecodeErr_OK;
 }
@@ -595,20 +597,20 @@ static DecodeErr codec_decodeConnack(rt_bytes body, Packet *out) {
     return DecodeErr_BAD_LENGTH; // checked already: unchecked reads below
   }
   // Only bit 0 (session present) of the acknowledge flags is defined.
-#line 480 "ts-src/mqtt/codec.ts"
+#line 482 "ts-src/mqtt/codec.ts"
   if ((body.p[0] & 0xfe) != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 481 "ts-src/mqtt/codec.ts"
+#line 483 "ts-src/mqtt/codec.ts"
   out->sessionPresent = body.p[0] == 1;
   out->returnCode = body.p[1];
   if (out->returnCode > codec_MAX_CONNACK_CODE) {
     return DecodeErr_BAD_RETURN_CODE;
   }
-#line 484 "ts-src/mqtt/codec.ts"
+#line 486 "ts-src/mqtt/codec.ts"
   if (out->sessionPresent && out->returnCode != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 485 "ts-src/mqtt/codec.ts"
+#line 487 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }

@@ -63,7 +63,7 @@ uint32_t codec_putConnectTail(rt_bytes out, uint32_t off, ConnectOptions *o);
 uint32_t codec_encodeConnect(rt_bytes out, ConnectOptions *o);
 uint32_t codec_writeConnect(rt_bytes out, ConnectOptions *o);
 uint32_t codec_encodePublish(rt_bytes out, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, bool dup, uint16_t packetId);
-uint32_t codec_writePublish(rt_bytes out, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, bool dup, uint16_t packetId, uint32_t total);
+uint32_t codec_writePublish(rt_bytes out, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, uint16_t packetId);
 uint32_t codec_encodeAck(rt_bytes out, uint8_t type, uint16_t packetId);
 uint32_t codec_writeAck(rt_bytes out, uint8_t type, uint16_t packetId);
 uint32_t codec_encodeSubscribe(rt_bytes out, uint16_t packetId, rt_bytes filter, uint8_t qos);

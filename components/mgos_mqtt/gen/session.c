@@ -846,7 +846,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     n = codec5_encodePublish5(dst, topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), &self->v5s[0].pubProps);
 #line 872 "ts-src/mqtt/session.ts"
   } else {
-    n = codec_writePublish(dst, topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), size);
+    n = codec_writePublish(dst, topic, payload, q, retain, id);
   }
 #line 873 "ts-src/mqtt/session.ts"
   if (n == 0) {
@@ -2268,7 +2268,7 @@ static bool Session_pumpAcksAndSubs(Session *self) {
       }
       n = sub ? codec5_encodeSubscribe5(free, s->packetId, filter, (uint8_t)(s->qos | rt_get_u8(self->subOpts5, session_SUB5_SLOTS, i)), pp) : codec5_encodeUnsubscribe5(free, s->packetId, filter, pp);
     } else {
-      n = codec_writeSubUnsub(free, sub, s->packetId, filter, (uint8_t)(sub ? s->qos : 0));
+      n = codec_writeSubUnsub(free, sub, s->packetId, filter, s->qos); // (the QoS only in SUBSCRIBE)
     }
     if (n == 0) {
       return false;
