@@ -538,7 +538,7 @@ export class Session {
     this.discReason = 0;
     this.state = SessionState.CONNECTING;
     this.epoch++;
-    this.closing = false;
+    // (closing is false: opening() checked it.)
     this.pingOutstanding = false;
     this.connectStart = now;
     this.lastTx = now;
@@ -681,8 +681,7 @@ export class Session {
       this.txLen = this.txHeadLeft;
     }
     if (n === 0) return;
-    this.txLen += n;
-    this.lastTx = this.now;
+    this.sent(n);
     this.closing = true;
   }
 
@@ -758,8 +757,7 @@ export class Session {
       const n: u32 = writeSimple(this.txFree(), PacketType.PINGREQ);
       if (n === 0) this.logNum(LogLevel.WARN, "tx full, no PINGREQ", 0);
       else {
-        this.txLen += n;
-        this.lastTx = now;
+        this.sent(n);
         this.logNum(LogLevel.DEBUG, "PINGREQ", 0);
       }
       this.pingOutstanding = true;
@@ -875,8 +873,7 @@ export class Session {
       return this.refuse(MGOS_MQTT_ERR.INVALID);
     }
     if (direct) {
-      this.txLen += n;
-      this.lastTx = now;
+      this.sent(n);
       return id;
     }
     const r: OutMsg = this.recs[this.recCount];
@@ -1665,8 +1662,7 @@ export class Session {
       if (r.state === RecState.WAIT_PUBCOMP) {
         const n: u32 = writeAck(this.txFree(), PacketType.PUBREL, r.packetId);
         if (n === 0) return;
-        this.txLen += n;
-        this.lastTx = this.now;
+        this.sent(n);
         r.sent = true;
         r.unsent = false;
         i++;
@@ -1697,8 +1693,7 @@ export class Session {
     // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
     if (r.done === 0 && r.sent) this.tx[at] = u8(this.tx[at] | 0x08);
     if (r.done === 0) this.retainOut(r, at);
-    this.txLen += n;
-    this.lastTx = this.now;
+    this.sent(n);
     r.done += n;
     if (r.done < len) {
       this.streaming = true;
@@ -1728,8 +1723,7 @@ export class Session {
     if (bound) this.v5s[0].aliasHits++;
     if (r.sent) this.tx[at] = u8(this.tx[at] | 0x08);
     this.retainOut(r, at);
-    this.txLen += n;
-    this.lastTx = this.now;
+    this.sent(n);
     this.streaming = false;
     r.sent = true;
     r.unsent = false;
@@ -1873,8 +1867,7 @@ export class Session {
       else n = writeAck(this.txFree(), u8(a >>> 16), u16(a));
       if (n === 0) return false;
       if (this.isV5()) this.v5s[0].ackSent(u8((a >>> 16) & 0xff), u8(a >>> 24));
-      this.txLen += n;
-      this.lastTx = this.now;
+      this.sent(n);
       this.ackHead = u32(this.ackHead + 1) % MAX_PENDING_ACKS;
       this.ackCount = u32(this.ackCount - 1);
     }
@@ -1900,8 +1893,7 @@ export class Session {
       }
       if (n === 0) return false;
       s.state = sub ? SubState.SUB_SENT : SubState.UNSUB_SENT;
-      this.txLen += n;
-      this.lastTx = this.now;
+      this.sent(n);
     }
     return true;
   }
@@ -2002,8 +1994,7 @@ export class Session {
     const n: u32 = encodeAuth5(this.txFree(), reason, p);
     p.reset();
     if (n === 0) return false;
-    this.txLen += n;
-    this.lastTx = this.now;
+    this.sent(n);
     return true;
   }
 
@@ -2017,6 +2008,12 @@ export class Session {
     }
     this.v5s[0].takeReason();
     this.emit(SessionEvent.AUTH, this.v5s[0].pkt.base);
+  }
+
+  /** `n` bytes of a packet went into tx. */
+  private sent(n: u32): void {
+    this.txLen += n;
+    this.lastTx = this.now;
   }
 
   /** The free part of tx for a new packet (none while a packet streams in). */
@@ -2052,7 +2049,8 @@ export class Session {
     // no data tells it the rest will not come (the broker resends QoS 1/2
     // whole). First, while the state is still the old one: a handler that
     // reconnects from CLOSE must not have this event come after it.
-    const taken: bool = this.big === BigRx.DELIVER || (this.big === BigRx.UNDECIDED && this.rxTake);
+    // (Only a PUBLISH_PART handler takes one: never with fragments compiled out.)
+    const taken: bool = FRAGMENTS_SUPPORT !== 0 && (this.big === BigRx.DELIVER || (this.big === BigRx.UNDECIDED && this.rxTake));
     // (Ended inside its last fragment: it was delivered whole, no cut.)
     if (taken && this.bigPos < this.bigTotal) {
       const ep: u32 = this.epoch;
