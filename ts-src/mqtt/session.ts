@@ -2192,11 +2192,8 @@ export class Session {
     this.releaseBytes(this.recs[i]);
     this.recCount = u32(this.recCount - 1);
     for (let j: u32 = i; j < this.recCount; j++) copy(this.recs[j], this.recs[j + 1]);
-    const last: OutMsg = this.recs[this.recCount];
-    last.state = RecState.FREE;
-    last.packetId = 0;
-    last.len = 0;
-    last.seq = 0;
+    // (Slots from recCount on are not read: publish() and restore() set every field.)
+    this.recs[this.recCount].state = RecState.FREE;
   }
 
   /** Removes subscription i, keeping the others in the order they were added. */

@@ -2657,12 +2657,9 @@ static void Session_freeRec(Session *self, uint32_t i) {
   for (uint32_t j = i; j < self->recCount; j++) {
     self->recs[j] = self->recs[j + 1];
   }
-#line 2195 "ts-src/mqtt/session.ts"
-  OutMsg *last = &self->recs[self->recCount];
-  last->state = RecState_FREE;
-  last->packetId = 0;
-  last->len = 0;
-  last->seq = 0;
+  // (Slots from recCount on are not read: publish() and restore() set every field.)
+#line 2196 "ts-src/mqtt/session.ts"
+  self->recs[self->recCount].state = RecState_FREE;
 }
 
 /** Removes subscription i, keeping the others in the order they were added. */
@@ -2687,7 +2684,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2220 "ts-src/mqtt/session.ts"
+#line 2217 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2701,12 +2698,12 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
   if (Session_rxQos2Has(self, id)) {
     return;
   }
-#line 2231 "ts-src/mqtt/session.ts"
+#line 2228 "ts-src/mqtt/session.ts"
   if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s70, self->rxQos2[0]);
     }
-#line 2233 "ts-src/mqtt/session.ts"
+#line 2230 "ts-src/mqtt/session.ts"
     Session_rxQos2Forget(self, self->rxQos2[0]);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
@@ -2720,11 +2717,11 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id) {
   if (k < 0) {
     return false;
   }
-#line 2244 "ts-src/mqtt/session.ts"
+#line 2241 "ts-src/mqtt/session.ts"
   for (uint32_t j = (uint32_t)k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 2245 "ts-src/mqtt/session.ts"
+#line 2242 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
   return true;
 }
@@ -2733,13 +2730,13 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id) {
  *  of the file, out of line: a literal's section in the object is that of the
  *  first function using it, and connectWith() shares one of these words, so
  *  placed first they would all be linked with connectWith.) */
-#line 2254 "ts-src/mqtt/session.ts"
+#line 2251 "ts-src/mqtt/session.ts"
 static const char *session_configStringsError(rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
     return session__s71;
   }
-#line 2257 "ts-src/mqtt/session.ts"
+#line 2254 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
     return session__s72;
   }
@@ -2747,14 +2744,14 @@ static const char *session_configStringsError(rt_bytes clientId, rt_bytes user, 
     return session__s73;
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 2262 "ts-src/mqtt/session.ts"
+#line 2259 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
     return session__s10;
   }
-#line 2263 "ts-src/mqtt/session.ts"
+#line 2260 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
     return session__s74;
   }
-#line 2264 "ts-src/mqtt/session.ts"
+#line 2261 "ts-src/mqtt/session.ts"
   return NULL;
 }
