@@ -158,6 +158,7 @@ export enum SubState {
   UNSUB_PENDING = 4,
   UNSUB_SENT = 5,
 }
+// (Each *_SENT is its *_PENDING + 1: pumpAcksAndSubs and enterDisconnected step between them.)
 
 /** Index of each string in SessionConfig's buffer. */
 export enum CfgStr {
@@ -494,7 +495,7 @@ export class Session {
       o.willTopic = wt;
       o.willMessage = wm;
     }
-    o.willQos = 0;
+    // (willQos stays 0: the config has no will QoS, nothing else writes connectScratch.)
     o.willRetain = this.cfg.willRetain;
     o.cleanSession = this.cfg.cleanSession;
     o.keepAlive = this.cfg.keepAlive;
@@ -1892,7 +1893,7 @@ export class Session {
         n = writeSubUnsub(free, sub, s.packetId, filter, s.qos); // (the QoS only in SUBSCRIBE)
       }
       if (n === 0) return false;
-      s.state = sub ? SubState.SUB_SENT : SubState.UNSUB_SENT;
+      s.state = u8(s.state + 1); // SUB_SENT or UNSUB_SENT
       this.sent(n);
     }
     return true;
@@ -2075,10 +2076,8 @@ export class Session {
       if (s.state === SubState.ACTIVE) {
         s.state = SubState.SUB_PENDING;
         s.packetId = 0;
-      } else if (s.state === SubState.SUB_SENT) {
-        s.state = SubState.SUB_PENDING;
-      } else if (s.state === SubState.UNSUB_SENT) {
-        s.state = SubState.UNSUB_PENDING;
+      } else if (s.state === SubState.SUB_SENT || s.state === SubState.UNSUB_SENT) {
+        s.state = u8(s.state - 1); // SUB_PENDING or UNSUB_PENDING
       }
     }
     // In-flight messages: kept for a resend with their ids when the session

@@ -165,7 +165,7 @@ static const char session__s74[] = "client id or user name not UTF-8";
 
 /** CONNECT options built by connect(): shared by all sessions, as connectWith()
  *  encodes them at once and keeps nothing (saves the RAM of one per session). */
-#line 280 "ts-src/mqtt/session.ts"
+#line 281 "ts-src/mqtt/session.ts"
 static ConnectOptions session_connectScratch;
 
 /** A dropped message's PUBLISH read back (dropRec): shared by all sessions,
@@ -173,7 +173,7 @@ static ConnectOptions session_connectScratch;
 static Packet session_dropScratch;
 
 /* Sets the fields of a zeroed SessionConfig to their initial values. */
-#line 190 "ts-src/mqtt/session.ts"
+#line 191 "ts-src/mqtt/session.ts"
 void SessionConfig_init(SessionConfig *self) {
   self->keepAlive = 60;
   self->cleanSession = true;
@@ -184,7 +184,7 @@ void SessionConfig_init(SessionConfig *self) {
 }
 
 /* Sets the fields of a zeroed Session to their initial values. */
-#line 343 "ts-src/mqtt/session.ts"
+#line 344 "ts-src/mqtt/session.ts"
 void Session_init(Session *self) {
   self->autoAck = true;
   self->nextSeq = 1;
@@ -200,20 +200,20 @@ static RT_CONSTRUCTOR void session__ctor(void) {
 }
 
 /** A persisted record's meta word: state (RecState) << 24 | QoS << 16 | packet id. */
-#line 185 "ts-src/mqtt/session.ts"
+#line 186 "ts-src/mqtt/session.ts"
 static uint32_t session_storeMeta(uint8_t state, uint8_t qos, uint16_t id) {
   return (uint32_t)((rt_i32_of((uint32_t)state << 24) | (qos << 16)) | id);
 }
 
 /** Copies the five strings in. Returns null when accepted, else what is wrong
    *  (the config is then left unchanged). */
-#line 216 "ts-src/mqtt/session.ts"
+#line 217 "ts-src/mqtt/session.ts"
 const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
   const char *e = session_configStringsError(clientId, user, pass, willTopic, willMessage);
   if (e != NULL) {
     return e;
   }
-#line 219 "ts-src/mqtt/session.ts"
+#line 220 "ts-src/mqtt/session.ts"
   self->offs[0] = 0;
   SessionConfig_put(self, 0, clientId);
   SessionConfig_put(self, 1, user);
@@ -233,12 +233,12 @@ static rt_bytes SessionConfig_str(SessionConfig *self, uint32_t k) {
   return rt_subarray(RT_BYTES(self->strs, CONFIG_MGOS_MQTT_CONFIG_STR_SIZE), self->offs[k], self->offs[k + 1]);
 }
 
-#line 273 "ts-src/mqtt/session.ts"
+#line 274 "ts-src/mqtt/session.ts"
 rt_bytes Sub_view(Sub *self) {
   return rt_subarray(RT_BYTES(self->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, self->filterLen);
 }
 
-#line 286 "ts-src/mqtt/session.ts"
+#line 287 "ts-src/mqtt/session.ts"
 static uint32_t session_minU32(uint32_t a, uint32_t b) {
   return (a < b) ? a : b;
 }
@@ -269,7 +269,7 @@ static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at) {
       break;
     }
   }
-#line 314 "ts-src/mqtt/session.ts"
+#line 315 "ts-src/mqtt/session.ts"
   return (i - at) + rem;
 }
 
@@ -285,27 +285,27 @@ static const char *session_connackReason(uint8_t code) {
   case 0: {
     return session__s1;
   }
-#line 328 "ts-src/mqtt/session.ts"
+#line 329 "ts-src/mqtt/session.ts"
   case 1: {
     return session__s2;
   }
-#line 330 "ts-src/mqtt/session.ts"
+#line 331 "ts-src/mqtt/session.ts"
   case 2: {
     return session__s3;
   }
-#line 332 "ts-src/mqtt/session.ts"
+#line 333 "ts-src/mqtt/session.ts"
   case 3: {
     return session__s4;
   }
-#line 334 "ts-src/mqtt/session.ts"
+#line 335 "ts-src/mqtt/session.ts"
   case 4: {
     return session__s5;
   }
-#line 336 "ts-src/mqtt/session.ts"
+#line 337 "ts-src/mqtt/session.ts"
   case 5: {
     return session__s6;
   }
-#line 338 "ts-src/mqtt/session.ts"
+#line 339 "ts-src/mqtt/session.ts"
   default: {
     return session__s7;
   }
@@ -314,7 +314,7 @@ static const char *session_connackReason(uint8_t code) {
 }
 
 /** This session speaks MQTT 5 (cfg.version 5, and compiled in). */
-#line 461 "ts-src/mqtt/session.ts"
+#line 462 "ts-src/mqtt/session.ts"
 bool Session_isV5(Session *self) {
   return CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && self->cfg.version == 5;
 }
@@ -336,7 +336,7 @@ bool Session_isConnected(Session *self) {
 // ---------------------------------------------------------------- transport
 /** Starts a connection: queues CONNECT built from cfg. False if one is already
    *  under way or CONNECT does not fit the tx buffer. */
-#line 483 "ts-src/mqtt/session.ts"
+#line 484 "ts-src/mqtt/session.ts"
 bool Session_connect(Session *self, uint32_t now) {
   ConnectOptions *o = &session_connectScratch;
   o->clientId = SessionConfig_str(&self->cfg, CfgStr_CLIENT_ID);
@@ -351,7 +351,7 @@ bool Session_connect(Session *self, uint32_t now) {
     o->willTopic = wt;
     o->willMessage = wm;
   }
-  o->willQos = 0;
+  // (willQos stays 0: the config has no will QoS, nothing else writes connectScratch.)
   o->willRetain = self->cfg.willRetain;
   o->cleanSession = self->cfg.cleanSession;
   o->keepAlive = self->cfg.keepAlive;
@@ -359,7 +359,7 @@ bool Session_connect(Session *self, uint32_t now) {
     return false;
   }
   // The config's strings were checked when they were set (setStrings).
-#line 503 "ts-src/mqtt/session.ts"
+#line 504 "ts-src/mqtt/session.ts"
   return Session_opened(self, Session_isV5(self) ? Session_encodeConnect5(self, o) : codec_writeConnect(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), o), o, now);
 }
 
@@ -369,7 +369,7 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
   if (!Session_opening(self, now)) {
     return false;
   }
-#line 510 "ts-src/mqtt/session.ts"
+#line 511 "ts-src/mqtt/session.ts"
   return Session_opened(self, Session_isV5(self) ? Session_encodeConnect5(self, o) : codec_encodeConnect(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), o), o, now);
 }
 
@@ -380,7 +380,7 @@ static bool Session_opening(Session *self, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logNum(self, LogLevel_ERROR, session__s8, self->state);
     }
-#line 518 "ts-src/mqtt/session.ts"
+#line 519 "ts-src/mqtt/session.ts"
     return false;
   }
   // The port has not dropped the previous transport yet (wantsClose()).
@@ -388,7 +388,7 @@ static bool Session_opening(Session *self, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logNum(self, LogLevel_ERROR, session__s9, 0);
     }
-#line 523 "ts-src/mqtt/session.ts"
+#line 524 "ts-src/mqtt/session.ts"
     return false;
   }
   Session_dropLink(self);
@@ -403,7 +403,7 @@ static bool Session_opened(Session *self, uint32_t n, ConnectOptions *o, uint32_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logNum(self, LogLevel_ERROR, bad ? session__s10 : session__s11, 0);
     }
-#line 535 "ts-src/mqtt/session.ts"
+#line 536 "ts-src/mqtt/session.ts"
     return false;
   }
   self->txLen = n;
@@ -479,7 +479,7 @@ void Session_txConsumed(Session *self, uint32_t n) {
   if (n > self->txLen) {
     n = self->txLen;
   }
-#line 608 "ts-src/mqtt/session.ts"
+#line 609 "ts-src/mqtt/session.ts"
   uint32_t rest = self->txLen - n;
   // Walk the packets written (after the rest of one begun before): the
   // last one may be cut, remember its tail.
@@ -488,21 +488,21 @@ void Session_txConsumed(Session *self, uint32_t n) {
   while (at < n) {
     at = at + session_packetLenAt(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at);
   }
-#line 614 "ts-src/mqtt/session.ts"
+#line 615 "ts-src/mqtt/session.ts"
   if (at > n) {
     self->txHeadLeft = at - n;
   }
-#line 615 "ts-src/mqtt/session.ts"
+#line 616 "ts-src/mqtt/session.ts"
   if (n > 0) {
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
   }
-#line 616 "ts-src/mqtt/session.ts"
+#line 617 "ts-src/mqtt/session.ts"
   self->txLen = rest;
   if (self->state == SessionState_DISCONNECTING && !self->closing) {
     Session_queueDisconnect(self);
   }
   // Space freed: packets that did not fit may go now.
-#line 619 "ts-src/mqtt/session.ts"
+#line 620 "ts-src/mqtt/session.ts"
   Session_pump(self);
   Session_maybeRoom(self);
 }
@@ -533,11 +533,11 @@ void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 647 "ts-src/mqtt/session.ts"
+#line 648 "ts-src/mqtt/session.ts"
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_logNum(self, LogLevel_ERROR, reason, 0);
   }
-#line 648 "ts-src/mqtt/session.ts"
+#line 649 "ts-src/mqtt/session.ts"
   Session_closeQuietly(self, reason);
 }
 
@@ -548,7 +548,7 @@ static void Session_closeQuietly(Session *self, const char *reason) {
   }
   // Before the CLOSE event: a handler that reconnects must see that the old
   // transport still has to go (connectionLost() clears it).
-#line 656 "ts-src/mqtt/session.ts"
+#line 657 "ts-src/mqtt/session.ts"
   self->closing = true;
   Session_enterDisconnected(self, reason);
 }
@@ -558,7 +558,7 @@ bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
     return false;
   }
-#line 663 "ts-src/mqtt/session.ts"
+#line 664 "ts-src/mqtt/session.ts"
   self->state = SessionState_DISCONNECTING;
   Session_queueDisconnect(self);
   return true;
@@ -570,7 +570,7 @@ static void Session_queueDisconnect(Session *self) {
   if (self->streaming) {
     return;
   }
-#line 672 "ts-src/mqtt/session.ts"
+#line 673 "ts-src/mqtt/session.ts"
   uint32_t n = 0;
   while (true) {
     n = Session_encodeDisconnect(self, Session_txFree(self));
@@ -581,17 +581,17 @@ static void Session_queueDisconnect(Session *self) {
     // No room: the connection ends anyway, so the whole packets waiting make
     // way for it. A packet the port has begun must still be finished, or the
     // broker would read the DISCONNECT as part of it.
-#line 680 "ts-src/mqtt/session.ts"
+#line 681 "ts-src/mqtt/session.ts"
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s14, rt_i32_of((self->txLen - self->txHeadLeft)));
     }
-#line 681 "ts-src/mqtt/session.ts"
+#line 682 "ts-src/mqtt/session.ts"
     self->txLen = self->txHeadLeft;
   }
   if (n == 0) {
     return;
   }
-#line 684 "ts-src/mqtt/session.ts"
+#line 685 "ts-src/mqtt/session.ts"
   Session_sent(self, n);
   self->closing = true;
 }
@@ -601,7 +601,7 @@ static uint32_t Session_encodeDisconnect(Session *self, rt_bytes out) {
   if (!Session_isV5(self)) {
     return codec_writeSimple(out, PacketType_DISCONNECT);
   }
-#line 691 "ts-src/mqtt/session.ts"
+#line 692 "ts-src/mqtt/session.ts"
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
   return codec5_encodeDisconnect5(out, self->discReason, p);
@@ -613,7 +613,7 @@ static void Session_protocolError(Session *self, uint8_t code, const char *why) 
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 700 "ts-src/mqtt/session.ts"
+#line 701 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     Session_close(self, why);
     return;
@@ -622,14 +622,14 @@ static void Session_protocolError(Session *self, uint8_t code, const char *why) 
     Session_log(self, LogLevel_ERROR, why, rt_str_bytes(packet5_reasonName(PacketType_DISCONNECT, code)), code);
   }
   // Only when no packet is cut half way in tx: the DISCONNECT must be whole on the wire.
-#line 706 "ts-src/mqtt/session.ts"
+#line 707 "ts-src/mqtt/session.ts"
   bool clean = self->txHeadLeft == 0 && !self->streaming;
   uint32_t ep = self->epoch;
   Session_closeQuietly(self, why);
   if ((!clean || (self->epoch != (ep + 1u))) || !self->closing) {
     return;
   }
-#line 710 "ts-src/mqtt/session.ts"
+#line 711 "ts-src/mqtt/session.ts"
   self->discReason = code;
   self->txLen = Session_encodeDisconnect(self, RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE));
   self->discReason = 0;
@@ -665,13 +665,13 @@ void Session_tick(Session *self, uint32_t now) {
     if (due) {
       Session_close(self, session_txt(session__s15));
     }
-#line 743 "ts-src/mqtt/session.ts"
+#line 744 "ts-src/mqtt/session.ts"
     return;
   }
   if (self->state != SessionState_CONNECTED) {
     return;
   }
-#line 746 "ts-src/mqtt/session.ts"
+#line 747 "ts-src/mqtt/session.ts"
   if (due) {
     if (self->pingOutstanding) {
       Session_close(self, session_txt(session__s16));
@@ -688,14 +688,14 @@ void Session_tick(Session *self, uint32_t now) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
         Session_logNum(self, LogLevel_WARN, session__s17, 0);
       }
-#line 759 "ts-src/mqtt/session.ts"
+#line 760 "ts-src/mqtt/session.ts"
     } else {
       Session_sent(self, n);
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_logNum(self, LogLevel_DEBUG, session__s18, 0);
       }
     }
-#line 763 "ts-src/mqtt/session.ts"
+#line 764 "ts-src/mqtt/session.ts"
     self->pingOutstanding = true;
     self->pingSentAt = now;
   }
@@ -705,7 +705,7 @@ void Session_tick(Session *self, uint32_t now) {
 
 // ---------------------------------------------------------------- API
 /** Next packet id: never 0, wraps after 65535, skips ids in use. */
-#line 773 "ts-src/mqtt/session.ts"
+#line 774 "ts-src/mqtt/session.ts"
 uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
@@ -713,7 +713,7 @@ uint16_t Session_nextPacketId(Session *self) {
       return self->lastId;
     }
   }
-#line 778 "ts-src/mqtt/session.ts"
+#line 779 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -729,14 +729,14 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s19, topic, qos);
     }
-#line 791 "ts-src/mqtt/session.ts"
+#line 792 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   if (!topic_sendableTopic(topic, false)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s20, topic, 0);
     }
-#line 795 "ts-src/mqtt/session.ts"
+#line 796 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   uint8_t q = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
@@ -747,13 +747,13 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (q > self->v5s[0].serverMaxQos) {
       q = self->v5s[0].serverMaxQos;
     }
-#line 803 "ts-src/mqtt/session.ts"
+#line 804 "ts-src/mqtt/session.ts"
     pl = codec5_propsSize(&self->v5s[0].pubProps, PacketType_PUBLISH);
     if (pl < 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, session__s21, topic, 0);
       }
-#line 806 "ts-src/mqtt/session.ts"
+#line 807 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
     }
   }
@@ -762,7 +762,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s22, topic, rt_i32_of(payload.len));
     }
-#line 812 "ts-src/mqtt/session.ts"
+#line 813 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   bool connected = self->state == SessionState_CONNECTED;
@@ -771,7 +771,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s23, topic, rt_i32_of(size));
     }
-#line 818 "ts-src/mqtt/session.ts"
+#line 819 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   // A QoS 0 message goes straight into tx when nothing waits before it and
@@ -784,7 +784,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_log(self, LogLevel_DEBUG, session__s24, topic, 0);
       }
-#line 828 "ts-src/mqtt/session.ts"
+#line 829 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
     }
     direct = ((!v5 && !self->streaming) && (Session_waitingToSend(self) == 0)) && (size <= (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen));
@@ -794,7 +794,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, session__s25, topic, rt_i32_of(size));
       }
-#line 835 "ts-src/mqtt/session.ts"
+#line 836 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
     }
     if (!connected) {
@@ -803,7 +803,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
           Session_log(self, LogLevel_DEBUG, session__s26, topic, 0);
         }
-#line 841 "ts-src/mqtt/session.ts"
+#line 842 "ts-src/mqtt/session.ts"
         return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
       }
       while (Session_queuedCount(self) >= limit) {
@@ -812,7 +812,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
           if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
             Session_log(self, LogLevel_DEBUG, session__s27, topic, rt_i32_of(limit));
           }
-#line 847 "ts-src/mqtt/session.ts"
+#line 848 "ts-src/mqtt/session.ts"
           return Session_refuse(self, MGOS_MQTT_ERR_QUEUE_FULL);
         }
       }
@@ -824,7 +824,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
           Session_log(self, LogLevel_DEBUG, session__s28, topic, rt_i32_of(size));
         }
-#line 856 "ts-src/mqtt/session.ts"
+#line 857 "ts-src/mqtt/session.ts"
         return Session_refuse(self, MGOS_MQTT_ERR_FULL);
       }
     }
@@ -835,7 +835,7 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, session__s29, topic, 0);
     }
-#line 864 "ts-src/mqtt/session.ts"
+#line 865 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_FULL);
   }
   // There is room for `size` bytes in tx or the store; the topic was checked first.
@@ -843,16 +843,16 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   uint32_t n = 0;
   if (v5) {
     n = codec5_encodePublish5(dst, topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), &self->v5s[0].pubProps);
-#line 870 "ts-src/mqtt/session.ts"
+#line 871 "ts-src/mqtt/session.ts"
   } else {
     n = codec_writePublish(dst, topic, payload, q, retain, id);
   }
-#line 871 "ts-src/mqtt/session.ts"
+#line 872 "ts-src/mqtt/session.ts"
   if (n == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s30, topic, 0);
     }
-#line 873 "ts-src/mqtt/session.ts"
+#line 874 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   if (direct) {
@@ -891,7 +891,7 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
     return;
   }
   // Only the state that matters after a restart: waiting for PUBCOMP, or not.
-#line 909 "ts-src/mqtt/session.ts"
+#line 910 "ts-src/mqtt/session.ts"
   uint8_t st = (RecState)((r->state == RecState_WAIT_PUBCOMP) ? RecState_WAIT_PUBCOMP : RecState_QUEUED);
   // Bit 7 of the state byte: the PUBLISH is MQTT 5 encoded.
   f(self, op, r->seq, session_storeMeta((uint8_t)(st | (r->v5 ? 0x80 : 0)), r->qos, r->packetId), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len));
@@ -907,18 +907,18 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   if (m5 && CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     return false;
   }
-#line 922 "ts-src/mqtt/session.ts"
+#line 923 "ts-src/mqtt/session.ts"
   uint8_t qos = (uint8_t)((meta >> 16) & 0xff);
   uint16_t id = (uint16_t)meta;
   if ((((seq == 0 || id == 0) || (qos != 1 && qos != 2)) || self->recCount >= session_STORE_SLOTS) || Session_idInUse(self, id)) {
     return false;
   }
-#line 925 "ts-src/mqtt/session.ts"
+#line 926 "ts-src/mqtt/session.ts"
   if (st == RecState_WAIT_PUBCOMP) {
     if (qos != 2 || data.len > 0) {
       return false;
     }
-#line 927 "ts-src/mqtt/session.ts"
+#line 928 "ts-src/mqtt/session.ts"
   } else if (((st != RecState_QUEUED || data.len < 4) || (data.len > (CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed))) || ((data.p[0] >> 4) != PacketType_PUBLISH)) {
     return false;
   }
@@ -939,7 +939,7 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   if (seq >= self->nextSeq) {
     self->nextSeq = (seq == 0xffffffffu) ? 1 : (seq + 1);
   }
-#line 945 "ts-src/mqtt/session.ts"
+#line 946 "ts-src/mqtt/session.ts"
   return true;
 }
 
@@ -956,11 +956,11 @@ uint32_t Session_outboxRoom(Session *self) {
   if (self->recCount >= session_STORE_SLOTS) {
     return 0;
   }
-#line 959 "ts-src/mqtt/session.ts"
+#line 960 "ts-src/mqtt/session.ts"
   if (self->state != SessionState_CONNECTED && (Session_queuedCount(self) >= self->cfg.maxQueueLength)) {
     return 0;
   }
-#line 960 "ts-src/mqtt/session.ts"
+#line 961 "ts-src/mqtt/session.ts"
   return CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed;
 }
 
@@ -969,7 +969,7 @@ static void Session_maybeRoom(Session *self) {
   if (!self->roomWanted || (Session_outboxRoom(self) == 0)) {
     return;
   }
-#line 966 "ts-src/mqtt/session.ts"
+#line 967 "ts-src/mqtt/session.ts"
   self->roomWanted = false;
   Session_emit(self, SessionEvent_OUTBOX_ROOM, NULL);
 }
@@ -983,7 +983,7 @@ static uint32_t Session_waitingToSend(Session *self) {
       n++;
     }
   }
-#line 977 "ts-src/mqtt/session.ts"
+#line 978 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -994,28 +994,28 @@ uint16_t Session_subscribe(Session *self, rt_bytes filter, uint8_t qos, int32_t 
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s31, filter, qos);
     }
-#line 985 "ts-src/mqtt/session.ts"
+#line 986 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (!topic_sendableTopic(filter, true)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s32, filter, 0);
     }
-#line 989 "ts-src/mqtt/session.ts"
+#line 990 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (filter.len > CONFIG_MGOS_MQTT_MAX_FILTER_LEN) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s33, filter, rt_i32_of(filter.len));
     }
-#line 993 "ts-src/mqtt/session.ts"
+#line 994 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (self->subCount >= CONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s34, filter, 0);
     }
-#line 997 "ts-src/mqtt/session.ts"
+#line 998 "ts-src/mqtt/session.ts"
     return 0;
   }
   Sub *s = &self->subs[self->subCount];
@@ -1046,11 +1046,11 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
     if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
       continue;
     }
-#line 1025 "ts-src/mqtt/session.ts"
+#line 1026 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
       continue;
     }
-#line 1026 "ts-src/mqtt/session.ts"
+#line 1027 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
@@ -1060,7 +1060,7 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, session__s35, filter, 0);
   }
-#line 1033 "ts-src/mqtt/session.ts"
+#line 1034 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -1074,7 +1074,7 @@ uint32_t Session_unsentBytes(Session *self) {
       n += tmp - r->done;
     }
   }
-#line 1043 "ts-src/mqtt/session.ts"
+#line 1044 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1086,7 +1086,7 @@ uint32_t Session_inflightCount(Session *self) {
       n++;
     }
   }
-#line 1050 "ts-src/mqtt/session.ts"
+#line 1051 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1098,20 +1098,20 @@ uint32_t Session_queuedCount(Session *self) {
       n++;
     }
   }
-#line 1057 "ts-src/mqtt/session.ts"
+#line 1058 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 1064 "ts-src/mqtt/session.ts"
+#line 1065 "ts-src/mqtt/session.ts"
 void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
   self->now = now;
   if (data.len > 0) {
     self->lastRx = now;
   }
-#line 1067 "ts-src/mqtt/session.ts"
+#line 1068 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while ((off < data.len && Session_receiving(self)) && self->epoch == ep) {
@@ -1125,7 +1125,7 @@ void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
     if (n > rest.len) {
       n = rest.len;
     }
-#line 1078 "ts-src/mqtt/session.ts"
+#line 1079 "ts-src/mqtt/session.ts"
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), self->rxLen, rt_slice(rest, 0, n));
     self->rxLen += n;
     off += n;
@@ -1139,7 +1139,7 @@ void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
   }
 }
 
-#line 1089 "ts-src/mqtt/session.ts"
+#line 1090 "ts-src/mqtt/session.ts"
 static bool Session_receiving(Session *self) {
   return self->state == SessionState_CONNECTING || self->state == SessionState_CONNECTED;
 }
@@ -1162,14 +1162,14 @@ static void Session_parse(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1109 "ts-src/mqtt/session.ts"
+#line 1110 "ts-src/mqtt/session.ts"
     if ((r == (-DecodeErr_TOO_LARGE)) && self->pkt.type == PacketType_PUBLISH) {
       // Too large to buffer, not malformed: stream it (the reference closed
       // here, and a persistent session then got it again at every reconnect).
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 1113 "ts-src/mqtt/session.ts"
+#line 1114 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
@@ -1184,7 +1184,7 @@ static void Session_parse(Session *self) {
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1125 "ts-src/mqtt/session.ts"
+#line 1126 "ts-src/mqtt/session.ts"
   Session_rxDrop(self, start);
 }
 
@@ -1206,7 +1206,7 @@ static void Session_parse5(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1144 "ts-src/mqtt/session.ts"
+#line 1145 "ts-src/mqtt/session.ts"
     Packet *b = &v->pkt.base;
     if (((r == (-DecodeErr_TOO_LARGE)) && b->type == PacketType_PUBLISH) && (b->totalLen <= Session_maxPacket5(self))) {
       // Within our Maximum Packet Size, over the buffer: streamed as in 3.1.1.
@@ -1217,7 +1217,7 @@ static void Session_parse5(Session *self) {
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 1152 "ts-src/mqtt/session.ts"
+#line 1153 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
@@ -1226,7 +1226,7 @@ static void Session_parse5(Session *self) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, session__s37, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
       }
-#line 1158 "ts-src/mqtt/session.ts"
+#line 1159 "ts-src/mqtt/session.ts"
       Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
       return;
     }
@@ -1236,17 +1236,17 @@ static void Session_parse5(Session *self) {
     if (p->type == PacketType_CONNACK) {
       p->returnCode = v->pkt.reasonCode;
     }
-#line 1165 "ts-src/mqtt/session.ts"
+#line 1166 "ts-src/mqtt/session.ts"
     if ((p->type == PacketType_PUBLISH && self->state == SessionState_CONNECTED) && !Session_aliasIn(self, p)) {
       return;
     }
-#line 1166 "ts-src/mqtt/session.ts"
+#line 1167 "ts-src/mqtt/session.ts"
     Session_handle(self, p);
   }
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1169 "ts-src/mqtt/session.ts"
+#line 1170 "ts-src/mqtt/session.ts"
   Session_rxDrop(self, start);
 }
 
@@ -1254,7 +1254,7 @@ static void Session_parse5(Session *self) {
 /** parse() met a PUBLISH over the limit at rx[start] (its fixed header is
    *  complete). Moves it to rx[0] and streams what rx holds of it. True when
    *  it ended there and the bytes after it are now rx[0, rxLen), to parse. */
-#line 1177 "ts-src/mqtt/session.ts"
+#line 1178 "ts-src/mqtt/session.ts"
 static bool Session_bigFromRx(Session *self, uint32_t start) {
   uint32_t ep = self->epoch;
   Session_rxDrop(self, start);
@@ -1280,14 +1280,14 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
   if (Session_isV5(self)) {
     BigProps_reset(&self->v5s[0].bigProps);
   }
-#line 1200 "ts-src/mqtt/session.ts"
+#line 1201 "ts-src/mqtt/session.ts"
   self->rxTake = false;
   // In place: header bytes are "copied" onto themselves, fragments are views into rx.
   uint32_t used = Session_bigFeed(self, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, avail));
   if ((self->epoch != ep || !Session_receiving(self)) || self->big != BigRx_NONE) {
     return false;
   }
-#line 1204 "ts-src/mqtt/session.ts"
+#line 1205 "ts-src/mqtt/session.ts"
   self->rxLen = avail;
   Session_rxDrop(self, used);
   return true;
@@ -1323,11 +1323,11 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
         bad = Session_bigLayout(self);
       }
       // (MQTT 5, an empty topic at QoS 0: the header ends with the topic length.)
-#line 1237 "ts-src/mqtt/session.ts"
+#line 1238 "ts-src/mqtt/session.ts"
       if (bad == 0 && self->bigPos == self->bigIdEnd) {
         bad = Session_bigHeaderDone(self);
       }
-#line 1238 "ts-src/mqtt/session.ts"
+#line 1239 "ts-src/mqtt/session.ts"
     } else if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && self->bigPayAt == 0) {
       // MQTT 5: the property length and block, between packet id and payload.
       BigProps *bp = &self->v5s[0].bigProps;
@@ -1356,12 +1356,12 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       if (self->bigPos == self->bigTotal && self->pkt.qos == 2) {
         Session_rxQos2Add(self, self->pkt.packetId);
       }
-#line 1264 "ts-src/mqtt/session.ts"
+#line 1265 "ts-src/mqtt/session.ts"
       if (self->big != BigRx_DISCARD) {
         Session_bigPayload(self, rt_slice(rest, 0, n), pos - self->bigPayAt);
       }
     }
-#line 1266 "ts-src/mqtt/session.ts"
+#line 1267 "ts-src/mqtt/session.ts"
     if (bad != 0) {
       Session_bigBad(self, bad);
       break;
@@ -1385,7 +1385,7 @@ static void Session_bigBad(Session *self, uint8_t e) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_log(self, LogLevel_ERROR, session__s37, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
   }
-#line 1287 "ts-src/mqtt/session.ts"
+#line 1288 "ts-src/mqtt/session.ts"
   Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
 }
 
@@ -1394,7 +1394,7 @@ static void Session_closeBad(Session *self, DecodeErr e, rt_bytes at) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_log(self, LogLevel_ERROR, session__s37, at, -e);
   }
-#line 1293 "ts-src/mqtt/session.ts"
+#line 1294 "ts-src/mqtt/session.ts"
   Session_close(self, (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) ? packet_decodeErrName(e) : session__s0);
 }
 
@@ -1411,18 +1411,18 @@ static DecodeErr Session_bigLayout(Session *self) {
   DecodeErr e = DecodeErr_OK;
   if ((2u + tl) > rem) {
     e = DecodeErr_STRING_OVERRUN;
-#line 1308 "ts-src/mqtt/session.ts"
+#line 1309 "ts-src/mqtt/session.ts"
   } else if (tl == 0 && !v5) {
     e = DecodeErr_EMPTY_TOPIC;
-#line 1309 "ts-src/mqtt/session.ts"
+#line 1310 "ts-src/mqtt/session.ts"
   } else if ((((2u + tl) + idLen) + (uint32_t)(v5 ? 1 : 0)) > rem) {
     e = DecodeErr_BAD_LENGTH;
   }
-#line 1310 "ts-src/mqtt/session.ts"
+#line 1311 "ts-src/mqtt/session.ts"
   if (e != DecodeErr_OK) {
     return e;
   }
-#line 1311 "ts-src/mqtt/session.ts"
+#line 1312 "ts-src/mqtt/session.ts"
   self->rxTopicLen = tl;
   self->bigTopicEnd = (h + 2u) + tl;
   self->bigIdEnd = self->bigTopicEnd + idLen;
@@ -1446,11 +1446,11 @@ static DecodeErr Session_bigHeaderDone(Session *self) {
     e = DecodeErr_ZERO_PACKET_ID;
   }
   // MQTT 5: the properties come first (bigPropsDone).
-#line 1332 "ts-src/mqtt/session.ts"
+#line 1333 "ts-src/mqtt/session.ts"
   if (e == DecodeErr_OK && self->bigPayAt > 0) {
     Session_bigDecide(self, false);
   }
-#line 1333 "ts-src/mqtt/session.ts"
+#line 1334 "ts-src/mqtt/session.ts"
   return e;
 }
 
@@ -1460,7 +1460,7 @@ static void Session_bigPropsDone(Session *self) {
   if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     return;
   }
-#line 1340 "ts-src/mqtt/session.ts"
+#line 1341 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   BigProps *bp = &v->bigProps;
   Props5 *pr = &v->pkt.props;
@@ -1481,7 +1481,7 @@ static void Session_bigPropsDone(Session *self) {
     if (!Session_aliasIn(self, p)) {
       return;
     }
-#line 1358 "ts-src/mqtt/session.ts"
+#line 1359 "ts-src/mqtt/session.ts"
     self->rxTopicLen = p->topic.len;
   } else if (bp->len > 0) {
     // Not read: any alias it set is unknown, so none is trusted again.
@@ -1500,7 +1500,7 @@ static void Session_bigDecide(Session *self, bool propsLost) {
   if (a < 0) {
     return;
   }
-#line 1374 "ts-src/mqtt/session.ts"
+#line 1375 "ts-src/mqtt/session.ts"
   if (a == 0) {
     self->big = BigRx_DISCARD;
     return;
@@ -1511,18 +1511,18 @@ static void Session_bigDecide(Session *self, bool propsLost) {
     return;
   }
   // A topic cut short cannot be matched against any filter: nobody can take it.
-#line 1382 "ts-src/mqtt/session.ts"
+#line 1383 "ts-src/mqtt/session.ts"
   Session_bigSkip(self, !whole ? session__s39 : lost ? session__s40 : session__s41, !whole ? rt_i32_of(self->rxTopicLen) : (lost ? rt_i32_of(self->v5s[0].bigProps.len) : 0));
 }
 
 /** Drops the rest of the message; the log names the topic, the event too. */
-#line 1389 "ts-src/mqtt/session.ts"
+#line 1390 "ts-src/mqtt/session.ts"
 static void Session_bigSkip(Session *self, const char *why, int32_t num) {
   self->big = BigRx_DISCARD;
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, why, self->pkt.topic, num);
   }
-#line 1392 "ts-src/mqtt/session.ts"
+#line 1393 "ts-src/mqtt/session.ts"
   self->pkt.payload = RT_NOBYTES;
   self->rxPartOff = 0;
   Session_emit(self, SessionEvent_PUBLISH_SKIPPED, &self->pkt);
@@ -1544,13 +1544,13 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
   if (!first || self->epoch != ep) {
     return;
   }
-#line 1411 "ts-src/mqtt/session.ts"
+#line 1412 "ts-src/mqtt/session.ts"
   if (self->rxTake) {
     self->big = BigRx_DELIVER;
-#line 1412 "ts-src/mqtt/session.ts"
+#line 1413 "ts-src/mqtt/session.ts"
   } else if (Session_receiving(self)) {
     Session_bigSkip(self, session__s41, rt_i32_of(self->rxPartTotal));
-#line 1413 "ts-src/mqtt/session.ts"
+#line 1414 "ts-src/mqtt/session.ts"
   } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
   }
@@ -1559,7 +1559,7 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
 /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
    *  remembered only with the last byte, so a resend of a message cut off is
    *  taken again). */
-#line 1419 "ts-src/mqtt/session.ts"
+#line 1420 "ts-src/mqtt/session.ts"
 static void Session_bigEnd(Session *self) {
   Packet *p = &self->pkt;
   self->big = BigRx_NONE;
@@ -1568,13 +1568,13 @@ static void Session_bigEnd(Session *self) {
   if (p->qos == 2) {
     Session_rxQos2Add(self, p->packetId);
   }
-#line 1425 "ts-src/mqtt/session.ts"
+#line 1426 "ts-src/mqtt/session.ts"
   if (p->qos > 0) {
     Session_queueAck(self, (PacketType)((p->qos == 1) ? PacketType_PUBACK : PacketType_PUBREC), p->packetId);
   }
 }
 
-#line 1428 "ts-src/mqtt/session.ts"
+#line 1429 "ts-src/mqtt/session.ts"
 static void Session_handle(Session *self, Packet *p) {
   // MQTT 5 extended authentication exchanges AUTH before the CONNACK (4.12).
   // MQTT 5 answers each protocol error here with DISCONNECT 0x82 (4.13.1).
@@ -1587,57 +1587,57 @@ static void Session_handle(Session *self, Packet *p) {
     Session_onConnack(self, p);
     break;
   }
-#line 1439 "ts-src/mqtt/session.ts"
+#line 1440 "ts-src/mqtt/session.ts"
   case PacketType_PUBLISH: {
     Session_onPublish(self, p);
     break;
   }
-#line 1442 "ts-src/mqtt/session.ts"
+#line 1443 "ts-src/mqtt/session.ts"
   case PacketType_PUBACK:
   case PacketType_PUBREC:
   case PacketType_PUBCOMP: {
     Session_onAck(self, p);
     break;
   }
-#line 1447 "ts-src/mqtt/session.ts"
+#line 1448 "ts-src/mqtt/session.ts"
   case PacketType_PUBREL: {
     Session_onPubrel(self, p);
     break;
   }
-#line 1450 "ts-src/mqtt/session.ts"
+#line 1451 "ts-src/mqtt/session.ts"
   case PacketType_SUBACK:
   case PacketType_UNSUBACK: {
     Session_onSubAck(self, p, p->type == PacketType_UNSUBACK);
     break;
   }
-#line 1454 "ts-src/mqtt/session.ts"
+#line 1455 "ts-src/mqtt/session.ts"
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, session__s42, 0);
     }
-#line 1457 "ts-src/mqtt/session.ts"
+#line 1458 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
     break;
   }
-#line 1459 "ts-src/mqtt/session.ts"
+#line 1460 "ts-src/mqtt/session.ts"
   case PacketType_DISCONNECT: {
     // Only MQTT 5's decoder lets a server's DISCONNECT through (3.14).
     if (Session_isV5(self)) {
       Session_onDisconnect5(self);
     }
-#line 1462 "ts-src/mqtt/session.ts"
+#line 1463 "ts-src/mqtt/session.ts"
     break;
   }
-#line 1463 "ts-src/mqtt/session.ts"
+#line 1464 "ts-src/mqtt/session.ts"
   case packet5_PACKET_AUTH: {
     if (Session_isV5(self)) {
       Session_onAuth5(self);
     }
-#line 1465 "ts-src/mqtt/session.ts"
+#line 1466 "ts-src/mqtt/session.ts"
     break;
   }
-#line 1466 "ts-src/mqtt/session.ts"
+#line 1467 "ts-src/mqtt/session.ts"
   default: {
     Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s43));
     break;
@@ -1645,7 +1645,7 @@ static void Session_handle(Session *self, Packet *p) {
   }
 }
 
-#line 1472 "ts-src/mqtt/session.ts"
+#line 1473 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
     Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s44));
@@ -1656,7 +1656,7 @@ static void Session_onConnack(Session *self, Packet *p) {
   if (v5) {
     V5State_takeConnack(&self->v5s[0]);
   }
-#line 1480 "ts-src/mqtt/session.ts"
+#line 1481 "ts-src/mqtt/session.ts"
   if (p->returnCode != 0) {
     // The reason is readable during the CONNACK event already.
     const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
@@ -1665,14 +1665,14 @@ static void Session_onConnack(Session *self, Packet *p) {
         Session_log(self, LogLevel_ERROR, session__s45, V5State_reasonString(&self->v5s[0]), p->returnCode);
       }
     }
-#line 1484 "ts-src/mqtt/session.ts"
+#line 1485 "ts-src/mqtt/session.ts"
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 1488 "ts-src/mqtt/session.ts"
+#line 1489 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
@@ -1687,26 +1687,26 @@ static void Session_onConnack(Session *self, Packet *p) {
     self->cfg.keepAlive = (uint16_t)self->v5s[0].serverKeepAlive;
   }
   // Without a stored session the server will not resend its QoS 2 messages.
-#line 1500 "ts-src/mqtt/session.ts"
+#line 1501 "ts-src/mqtt/session.ts"
   if (!p->sessionPresent) {
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1503 "ts-src/mqtt/session.ts"
+#line 1504 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 1506 "ts-src/mqtt/session.ts"
+#line 1507 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
     Session_maybeRoom(self);
   }
 }
 
-#line 1510 "ts-src/mqtt/session.ts"
+#line 1511 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   uint8_t q = p->qos;
@@ -1716,24 +1716,24 @@ static void Session_onPublish(Session *self, Packet *p) {
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
   // PUBLISH (DUP) only gets another PUBREC.
-#line 1517 "ts-src/mqtt/session.ts"
+#line 1518 "ts-src/mqtt/session.ts"
   if (a > 0) {
     if (q == 2) {
       Session_rxQos2Add(self, p->packetId);
     }
-#line 1519 "ts-src/mqtt/session.ts"
+#line 1520 "ts-src/mqtt/session.ts"
     self->autoAck = true;
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (q == 0 || self->epoch != ep) {
       return;
     }
-#line 1522 "ts-src/mqtt/session.ts"
+#line 1523 "ts-src/mqtt/session.ts"
     if (!self->autoAck) {
       // The application runs this exchange: it is not ours to remember.
       if (q == 2) {
         Session_rxQos2Forget(self, p->packetId);
       }
-#line 1525 "ts-src/mqtt/session.ts"
+#line 1526 "ts-src/mqtt/session.ts"
       return;
     }
   }
@@ -1747,12 +1747,12 @@ static int32_t Session_rxAdmit(Session *self, Packet *p) {
   if (p->qos > 0 && !Session_rxQuotaTake(self)) {
     return -1;
   }
-#line 1536 "ts-src/mqtt/session.ts"
+#line 1537 "ts-src/mqtt/session.ts"
   if (p->qos == 2 && Session_rxQos2Has(self, p->packetId)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_log(self, LogLevel_DEBUG, session__s47, p->topic, p->packetId);
     }
-#line 1538 "ts-src/mqtt/session.ts"
+#line 1539 "ts-src/mqtt/session.ts"
     return 0;
   }
   return 1;
@@ -1768,7 +1768,7 @@ static void Session_onAck(Session *self, Packet *p) {
   if (Session_isV5(self)) {
     Session_logAckReason(self, p);
   }
-#line 1551 "ts-src/mqtt/session.ts"
+#line 1552 "ts-src/mqtt/session.ts"
   uint8_t st = (uint8_t)((i >= 0) ? self->recs[(uint32_t)i].state : RecState_FREE);
   // A record still streaming out was never whole on the wire: the ack is bogus.
   bool whole = i >= 0 && (self->recs[(uint32_t)i].done == 0);
@@ -1796,24 +1796,24 @@ static void Session_onAck(Session *self, Packet *p) {
         Session_logNum(self, LogLevel_WARN, session__s48, p->packetId);
       }
     }
-#line 1576 "ts-src/mqtt/session.ts"
+#line 1577 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else if (type == PacketType_PUBACK) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s49, p->packetId);
     }
-#line 1579 "ts-src/mqtt/session.ts"
+#line 1580 "ts-src/mqtt/session.ts"
   } else if (type == PacketType_PUBREC) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s50, p->packetId);
     }
-#line 1581 "ts-src/mqtt/session.ts"
+#line 1582 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s51, p->packetId);
     }
   }
-#line 1584 "ts-src/mqtt/session.ts"
+#line 1585 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, 200 + type, p);
 }
 
@@ -1825,7 +1825,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
       Session_logNum(self, LogLevel_DEBUG, session__s52, p->packetId);
     }
   }
-#line 1591 "ts-src/mqtt/session.ts"
+#line 1592 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B); MQTT 5
@@ -1838,7 +1838,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
 
 /** SUBACK or UNSUBACK: the subscription it answers becomes active (or
    *  goes); handlers see the event with its tag in evTag (-1: not ours). */
-#line 1601 "ts-src/mqtt/session.ts"
+#line 1602 "ts-src/mqtt/session.ts"
 static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
   self->evTag = -1;
   int32_t i = Session_findSub(self, p->packetId, (SubState)(unsub ? SubState_UNSUB_SENT : SubState_SUB_SENT));
@@ -1858,14 +1858,14 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
         }
       }
     }
-#line 1616 "ts-src/mqtt/session.ts"
+#line 1617 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, unsub ? session__s54 : session__s55, p->packetId);
     }
   }
-#line 1620 "ts-src/mqtt/session.ts"
+#line 1621 "ts-src/mqtt/session.ts"
   Session_emit(self, 200 + p->type, p); // SUBACK or UNSUBACK
   self->evTag = -1;
 }
@@ -1876,16 +1876,16 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1631 "ts-src/mqtt/session.ts"
+#line 1632 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpStream(self)) {
     return;
   }
-#line 1633 "ts-src/mqtt/session.ts"
+#line 1634 "ts-src/mqtt/session.ts"
   if (!Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1634 "ts-src/mqtt/session.ts"
+#line 1635 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   bool v5 = Session_isV5(self);
   // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
@@ -1902,18 +1902,18 @@ static void Session_pump(Session *self) {
       if (self->epoch != ep || self->state != SessionState_CONNECTED) {
         return;
       }
-#line 1648 "ts-src/mqtt/session.ts"
+#line 1649 "ts-src/mqtt/session.ts"
       continue;
     }
     if (((v5 && r->state == RecState_QUEUED) && r->done == 0) && r->qos > self->v5s[0].serverMaxQos) {
       Session_downgradeRec(self, r, self->v5s[0].serverMaxQos);
     }
-#line 1651 "ts-src/mqtt/session.ts"
+#line 1652 "ts-src/mqtt/session.ts"
     if (r->state == RecState_QUEUED && r->qos > 0) {
       if (inflight >= window) {
         return;
       }
-#line 1653 "ts-src/mqtt/session.ts"
+#line 1654 "ts-src/mqtt/session.ts"
       r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       r->sent = false;
       r->unsent = true;
@@ -1928,7 +1928,7 @@ static void Session_pump(Session *self) {
       if (n == 0) {
         return;
       }
-#line 1665 "ts-src/mqtt/session.ts"
+#line 1666 "ts-src/mqtt/session.ts"
       Session_sent(self, n);
       r->sent = true;
       r->unsent = false;
@@ -1941,14 +1941,14 @@ static void Session_pump(Session *self) {
     if (len > free && (len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1675 "ts-src/mqtt/session.ts"
+#line 1676 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
-#line 1676 "ts-src/mqtt/session.ts"
+#line 1677 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
-#line 1677 "ts-src/mqtt/session.ts"
+#line 1678 "ts-src/mqtt/session.ts"
     } else {
       i++;
     }
@@ -1957,34 +1957,34 @@ static void Session_pump(Session *self) {
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
-#line 1683 "ts-src/mqtt/session.ts"
+#line 1684 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   bool v5 = Session_isV5(self);
   bool conv = CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && r->v5 != v5;
   if (((((r->done == 0 && CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) && v5) && !conv) && self->v5s[0].serverAliasMax > 0) && Session_copyAliased(self, r)) {
     return true;
   }
-#line 1687 "ts-src/mqtt/session.ts"
+#line 1688 "ts-src/mqtt/session.ts"
   uint32_t at = self->txLen;
   uint32_t len = Session_wireLen(self, r);
   uint32_t n = session_minU32(len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
   uint32_t from = r->off + r->done;
   if (conv) {
     session5_convertedPart(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, at + n), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5, r->done);
-#line 1692 "ts-src/mqtt/session.ts"
+#line 1693 "ts-src/mqtt/session.ts"
   } else {
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), from, from + n));
   }
   // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
-#line 1694 "ts-src/mqtt/session.ts"
+#line 1695 "ts-src/mqtt/session.ts"
   if (r->done == 0 && r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1695 "ts-src/mqtt/session.ts"
+#line 1696 "ts-src/mqtt/session.ts"
   if (r->done == 0) {
     Session_retainOut(self, r, at);
   }
-#line 1696 "ts-src/mqtt/session.ts"
+#line 1697 "ts-src/mqtt/session.ts"
   Session_sent(self, n);
   r->done += n;
   if (r->done < len) {
@@ -2008,27 +2008,27 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
   if ((most > (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen)) || (smax > 0 && most > smax)) {
     return false;
   }
-#line 1717 "ts-src/mqtt/session.ts"
+#line 1718 "ts-src/mqtt/session.ts"
   uint32_t a = V5State_outAlias(&self->v5s[0], Session_recTopic(self, r));
   if (a == 0) {
     return false;
   }
-#line 1719 "ts-src/mqtt/session.ts"
+#line 1720 "ts-src/mqtt/session.ts"
   bool bound = (int32_t)(a & 0x10000u) != 0;
   uint32_t at = self->txLen;
   uint32_t n = session5_putAliased(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, UINT32_MAX), m, r->qos, (uint16_t)a, bound);
   if (n == 0) {
     return false;
   }
-#line 1723 "ts-src/mqtt/session.ts"
+#line 1724 "ts-src/mqtt/session.ts"
   if (bound) {
     self->v5s[0].aliasHits++;
   }
-#line 1724 "ts-src/mqtt/session.ts"
+#line 1725 "ts-src/mqtt/session.ts"
   if (r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1725 "ts-src/mqtt/session.ts"
+#line 1726 "ts-src/mqtt/session.ts"
   Session_retainOut(self, r, at);
   Session_sent(self, n);
   self->streaming = false;
@@ -2048,7 +2048,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, (q == 0) ? session__s56 : session__s57, Session_recTopic(self, r), r->packetId);
   }
-#line 1742 "ts-src/mqtt/session.ts"
+#line 1743 "ts-src/mqtt/session.ts"
   if (q > 0) {
     rt_bytes_set(m, at, (uint8_t)((rt_bytes_get(m, at) & 0xf9) | (q << 1)));
     r->qos = q;
@@ -2061,7 +2061,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   while ((rt_bytes_get(m, rt_idx_add(at, h)) & 0x80) != 0) {
     h++;
   }
-#line 1752 "ts-src/mqtt/session.ts"
+#line 1753 "ts-src/mqtt/session.ts"
   h++;
   uint32_t rem = r->len - h;
   uint32_t h2 = 1 + codec5_varintSize(rem - 2u);
@@ -2082,7 +2082,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
       o->off = o->off - gap;
     }
   }
-#line 1770 "ts-src/mqtt/session.ts"
+#line 1771 "ts-src/mqtt/session.ts"
   r->len = n;
   r->qos = 0;
   r->sent = false; // a QoS 0 PUBLISH has no DUP [MQTT-3.3.1-2]
@@ -2096,7 +2096,7 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
   if ((!Session_isV5(self) || self->v5s[0].retainAvailable) || ((rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0x1) == 0)) {
     return;
   }
-#line 1781 "ts-src/mqtt/session.ts"
+#line 1782 "ts-src/mqtt/session.ts"
   rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0xfe));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, session__s58, Session_recTopic(self, r), r->packetId);
@@ -2107,19 +2107,19 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
    *  Wildcard / Shared Subscription Available 0) is not sent: it stands
    *  refused (granted = that reason code, as a SUBACK would say), with a
    *  warning, and is tried again on the next connection. */
-#line 1789 "ts-src/mqtt/session.ts"
+#line 1790 "ts-src/mqtt/session.ts"
 static void Session_refuseUnsupportedSubs(Session *self) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if (s->state != SubState_SUB_PENDING) {
       continue;
     }
-#line 1793 "ts-src/mqtt/session.ts"
+#line 1794 "ts-src/mqtt/session.ts"
     uint8_t code = V5State_subRefusal(&self->v5s[0], Sub_view(s));
     if (code == 0) {
       continue;
     }
-#line 1795 "ts-src/mqtt/session.ts"
+#line 1796 "ts-src/mqtt/session.ts"
     s->state = SubState_ACTIVE;
     s->packetId = 0;
     s->granted = code;
@@ -2133,7 +2133,7 @@ static void Session_refuseUnsupportedSubs(Session *self) {
    *  offline policy (QUEUE_FULL, OUTBOX_FULL) or, MQTT 5, a message larger
    *  than the broker takes (TOO_BIG_FOR_SERVER). The event has its id, QoS,
    *  reason, topic and payload. */
-#line 1806 "ts-src/mqtt/session.ts"
+#line 1807 "ts-src/mqtt/session.ts"
 static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   OutMsg *r = &self->recs[i];
   uint16_t id = r->packetId;
@@ -2158,14 +2158,14 @@ static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, session__s59, t, id);
     }
-#line 1828 "ts-src/mqtt/session.ts"
+#line 1829 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, session__s60, t, id);
     }
   }
   // Out of every queue while the handler runs (it may publish), freed after.
-#line 1832 "ts-src/mqtt/session.ts"
+#line 1833 "ts-src/mqtt/session.ts"
   r->state = RecState_FREE;
   Session_emit(self, SessionEvent_DROPPED, NULL);
   self->evDropTopic = RT_NOBYTES;
@@ -2183,21 +2183,21 @@ static bool Session_pumpStream(Session *self) {
   if (!self->streaming) {
     return true;
   }
-#line 1847 "ts-src/mqtt/session.ts"
+#line 1848 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->done == 0) {
       continue;
     }
-#line 1850 "ts-src/mqtt/session.ts"
+#line 1851 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return false;
     }
-#line 1851 "ts-src/mqtt/session.ts"
+#line 1852 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
-#line 1852 "ts-src/mqtt/session.ts"
+#line 1853 "ts-src/mqtt/session.ts"
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
@@ -2211,26 +2211,26 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1863 "ts-src/mqtt/session.ts"
+#line 1864 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = 0;
     if (Session_isV5(self)) {
       rt_bytes tmp = Session_txFree(self);
       n = codec5_encodeAck5(tmp, (uint8_t)((a >> 16) & 0xff), (uint16_t)a, (uint8_t)(a >> 24), Session_noProps(self));
-#line 1867 "ts-src/mqtt/session.ts"
+#line 1868 "ts-src/mqtt/session.ts"
     } else {
       n = codec_writeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     }
-#line 1868 "ts-src/mqtt/session.ts"
+#line 1869 "ts-src/mqtt/session.ts"
     if (n == 0) {
       return false;
     }
-#line 1869 "ts-src/mqtt/session.ts"
+#line 1870 "ts-src/mqtt/session.ts"
     if (Session_isV5(self)) {
       V5State_ackSent(&self->v5s[0], (uint8_t)((a >> 16) & 0xff), (uint8_t)(a >> 24));
     }
-#line 1870 "ts-src/mqtt/session.ts"
+#line 1871 "ts-src/mqtt/session.ts"
     Session_sent(self, n);
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
     self->ackCount = self->ackCount - 1u;
@@ -2238,18 +2238,18 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (Session_isV5(self)) {
     Session_refuseUnsupportedSubs(self);
   }
-#line 1875 "ts-src/mqtt/session.ts"
+#line 1876 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     bool sub = s->state == SubState_SUB_PENDING;
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1879 "ts-src/mqtt/session.ts"
+#line 1880 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1880 "ts-src/mqtt/session.ts"
+#line 1881 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = 0;
@@ -2267,8 +2267,8 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (n == 0) {
       return false;
     }
-#line 1895 "ts-src/mqtt/session.ts"
-    s->state = (SubState)(sub ? SubState_SUB_SENT : SubState_UNSUB_SENT);
+#line 1896 "ts-src/mqtt/session.ts"
+    s->state = (uint8_t)(s->state + 1); // SUB_SENT or UNSUB_SENT
     Session_sent(self, n);
   }
   return true;
@@ -2297,17 +2297,17 @@ static bool Session_aliasIn(Session *self, Packet *p) {
   if (bad == 0) {
     return true;
   }
-#line 1922 "ts-src/mqtt/session.ts"
+#line 1923 "ts-src/mqtt/session.ts"
   const char *why = session_txt(session__s63);
   if (bad == Reason_TOPIC_ALIAS_INVALID) {
     why = session_txt(session__s64);
   }
   // The table holds TOPIC_ALIASES x TOPIC_ALIAS_LEN bytes of topics in all.
-#line 1925 "ts-src/mqtt/session.ts"
+#line 1926 "ts-src/mqtt/session.ts"
   if (bad == Reason_IMPLEMENTATION_SPECIFIC_ERROR) {
     why = session_txt(session__s65);
   }
-#line 1926 "ts-src/mqtt/session.ts"
+#line 1927 "ts-src/mqtt/session.ts"
   Session_protocolError(self, bad, why);
   return false;
 }
@@ -2319,7 +2319,7 @@ static bool Session_rxQuotaTake(Session *self) {
   if (!Session_isV5(self)) {
     return true;
   }
-#line 1935 "ts-src/mqtt/session.ts"
+#line 1936 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->inUnacked >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, session_txt(session__s66));
@@ -2335,13 +2335,13 @@ static uint32_t Session_wireLen(Session *self, OutMsg *r) {
   if ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || (r->v5 == Session_isV5(self))) || r->len == 0) {
     return r->len;
   }
-#line 1948 "ts-src/mqtt/session.ts"
+#line 1949 "ts-src/mqtt/session.ts"
   return session5_convertedSize(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5);
 }
 
 // ---------------------------------------------------------------- helpers
 /** The scratch properties, emptied. */
-#line 1954 "ts-src/mqtt/session.ts"
+#line 1955 "ts-src/mqtt/session.ts"
 static Props5 *Session_noProps(Session *self) {
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
@@ -2355,7 +2355,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
   if (code < 0x80) {
     return;
   }
-#line 1965 "ts-src/mqtt/session.ts"
+#line 1966 "ts-src/mqtt/session.ts"
   V5State_takeReason(&self->v5s[0]);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, packet5_reasonName(p->type, code), V5State_reasonString(&self->v5s[0]), p->packetId);
@@ -2363,7 +2363,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
 }
 
 /** MQTT 5: the broker ends the connection, saying why (3.14). */
-#line 1970 "ts-src/mqtt/session.ts"
+#line 1971 "ts-src/mqtt/session.ts"
 static void Session_onDisconnect5(Session *self) {
   V5State *v = &self->v5s[0];
   V5State_takeReason(v);
@@ -2371,7 +2371,7 @@ static void Session_onDisconnect5(Session *self) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, session__s67, V5State_reasonString(v), v->pkt.reasonCode);
   }
-#line 1975 "ts-src/mqtt/session.ts"
+#line 1976 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   Session_emit(self, SessionEvent_DISCONNECT, &v->pkt.base);
   if (self->epoch == ep) {
@@ -2382,17 +2382,17 @@ static void Session_onDisconnect5(Session *self) {
 /** MQTT 5: sends AUTH (3.15) with `reason` and Authentication Data, the
    *  method being the CONNECT's. False when not MQTT 5, no method was set,
    *  or it does not fit tx now. */
-#line 1983 "ts-src/mqtt/session.ts"
+#line 1984 "ts-src/mqtt/session.ts"
 bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
   if (!Session_isV5(self)) {
     return false;
   }
-#line 1985 "ts-src/mqtt/session.ts"
+#line 1986 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->authMethodLen == 0 || self->state == SessionState_DISCONNECTED) {
     return false;
   }
-#line 1987 "ts-src/mqtt/session.ts"
+#line 1988 "ts-src/mqtt/session.ts"
   Props5 *p = Session_noProps(self);
   p->authMethod = rt_subarray(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, v->authMethodLen);
   Props5_set(p, PropId_AUTH_METHOD);
@@ -2405,7 +2405,7 @@ bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
   if (n == 0) {
     return false;
   }
-#line 1997 "ts-src/mqtt/session.ts"
+#line 1998 "ts-src/mqtt/session.ts"
   Session_sent(self, n);
   return true;
 }
@@ -2440,7 +2440,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 2029 "ts-src/mqtt/session.ts"
+#line 2030 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -2450,7 +2450,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. @log */
-#line 2036 "ts-src/mqtt/session.ts"
+#line 2037 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -2464,7 +2464,7 @@ static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes 
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 2047 "ts-src/mqtt/session.ts"
+#line 2048 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -2485,7 +2485,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 2065 "ts-src/mqtt/session.ts"
+#line 2066 "ts-src/mqtt/session.ts"
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
   self->epoch++;
@@ -2499,10 +2499,8 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
     if (s->state == SubState_ACTIVE) {
       s->state = SubState_SUB_PENDING;
       s->packetId = 0;
-    } else if (s->state == SubState_SUB_SENT) {
-      s->state = SubState_SUB_PENDING;
-    } else if (s->state == SubState_UNSUB_SENT) {
-      s->state = SubState_UNSUB_PENDING;
+    } else if (s->state == SubState_SUB_SENT || s->state == SubState_UNSUB_SENT) {
+      s->state = (uint8_t)(s->state - 1); // SUB_PENDING or UNSUB_PENDING
     }
   }
   // In-flight messages: kept for a resend with their ids when the session
@@ -2520,24 +2518,24 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
           Session_log(self, LogLevel_WARN, session__s69, Session_recTopic(self, r), r->packetId);
         }
-#line 2097 "ts-src/mqtt/session.ts"
+#line 2096 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
       if (clean) {
         r->state = RecState_QUEUED;
-#line 2101 "ts-src/mqtt/session.ts"
+#line 2100 "ts-src/mqtt/session.ts"
       } else {
         r->unsent = true;
       }
     }
-#line 2103 "ts-src/mqtt/session.ts"
+#line 2102 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 2106 "ts-src/mqtt/session.ts"
+#line 2105 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -2559,13 +2557,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 2123 "ts-src/mqtt/session.ts"
+#line 2122 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 2124 "ts-src/mqtt/session.ts"
+#line 2123 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -2575,7 +2573,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2131 "ts-src/mqtt/session.ts"
+#line 2130 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2585,7 +2583,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 2138 "ts-src/mqtt/session.ts"
+#line 2137 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2594,7 +2592,7 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 2144 "ts-src/mqtt/session.ts"
+#line 2143 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = Session_topicOffset(self, r);
   uint32_t tl = (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
@@ -2623,7 +2621,7 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 2170 "ts-src/mqtt/session.ts"
+#line 2169 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -2632,7 +2630,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
     return;
   }
-#line 2176 "ts-src/mqtt/session.ts"
+#line 2175 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -2649,7 +2647,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 2190 "ts-src/mqtt/session.ts"
+#line 2189 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
@@ -2658,7 +2656,7 @@ static void Session_freeRec(Session *self, uint32_t i) {
     self->recs[j] = self->recs[j + 1];
   }
   // (Slots from recCount on are not read: publish() and restore() set every field.)
-#line 2196 "ts-src/mqtt/session.ts"
+#line 2195 "ts-src/mqtt/session.ts"
   self->recs[self->recCount].state = RecState_FREE;
 }
 
@@ -2684,7 +2682,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2217 "ts-src/mqtt/session.ts"
+#line 2216 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2698,12 +2696,12 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
   if (Session_rxQos2Has(self, id)) {
     return;
   }
-#line 2228 "ts-src/mqtt/session.ts"
+#line 2227 "ts-src/mqtt/session.ts"
   if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s70, self->rxQos2[0]);
     }
-#line 2230 "ts-src/mqtt/session.ts"
+#line 2229 "ts-src/mqtt/session.ts"
     Session_rxQos2Forget(self, self->rxQos2[0]);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
@@ -2717,11 +2715,11 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id) {
   if (k < 0) {
     return false;
   }
-#line 2241 "ts-src/mqtt/session.ts"
+#line 2240 "ts-src/mqtt/session.ts"
   for (uint32_t j = (uint32_t)k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 2242 "ts-src/mqtt/session.ts"
+#line 2241 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
   return true;
 }
@@ -2730,13 +2728,13 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id) {
  *  of the file, out of line: a literal's section in the object is that of the
  *  first function using it, and connectWith() shares one of these words, so
  *  placed first they would all be linked with connectWith.) */
-#line 2251 "ts-src/mqtt/session.ts"
+#line 2250 "ts-src/mqtt/session.ts"
 static const char *session_configStringsError(rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
     return session__s71;
   }
-#line 2254 "ts-src/mqtt/session.ts"
+#line 2253 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
     return session__s72;
   }
@@ -2744,14 +2742,14 @@ static const char *session_configStringsError(rt_bytes clientId, rt_bytes user, 
     return session__s73;
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 2259 "ts-src/mqtt/session.ts"
+#line 2258 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
     return session__s10;
   }
-#line 2260 "ts-src/mqtt/session.ts"
+#line 2259 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
     return session__s74;
   }
-#line 2261 "ts-src/mqtt/session.ts"
+#line 2260 "ts-src/mqtt/session.ts"
   return NULL;
 }
