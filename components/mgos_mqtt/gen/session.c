@@ -3,12 +3,14 @@
 #include "loglevel.h"
 
 static uint32_t session_storeMeta(uint8_t state, uint8_t qos, uint16_t id);
-static void SessionConfig_put(SessionConfig *self, uint32_t k, rt_bytes b);
+static void SessionConfig_put_v(SessionConfig *self, uint32_t k, uint8_t *b_p, uint32_t b_len);
+static RT_INLINE void SessionConfig_put(SessionConfig *self, uint32_t k, rt_bytes b) { SessionConfig_put_v(self, k, b.p, b.len); }
 static rt_bytes SessionConfig_str(SessionConfig *self, uint32_t k);
 static uint32_t session_minU32(uint32_t a, uint32_t b);
 static uint32_t session_elapsed(uint32_t now, uint32_t then);
 static uint32_t session_left(uint32_t now, uint32_t then, uint32_t period);
-static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at);
+static uint32_t session_packetLenAt_v(uint8_t *tx_p, uint32_t tx_len, uint32_t at);
+static RT_INLINE uint32_t session_packetLenAt(rt_bytes tx, uint32_t at) { return session_packetLenAt_v(tx.p, tx.len, at); }
 static const char *session_txt(const char *s);
 static const char *session_connackReason(uint8_t code);
 static RT_UNUSED void Session_configure(Session *self, SessionConfig *c);
@@ -18,7 +20,8 @@ static uint32_t Session_encodeConnect5(Session *self, ConnectOptions *o);
 static uint32_t Session_maxPacket5(Session *self);
 static void Session_closeQuietly(Session *self, const char *reason);
 static void Session_queueDisconnect(Session *self);
-static uint32_t Session_encodeDisconnect(Session *self, rt_bytes out);
+static uint32_t Session_encodeDisconnect_v(Session *self, uint8_t *out_p, uint32_t out_len);
+static RT_INLINE uint32_t Session_encodeDisconnect(Session *self, rt_bytes out) { return Session_encodeDisconnect_v(self, out.p, out.len); }
 static void Session_protocolError(Session *self, uint8_t code, const char *why);
 static void Session_persist(Session *self, uint8_t op, OutMsg *r);
 static uint16_t Session_refuse(Session *self, uint8_t err);
@@ -30,15 +33,17 @@ static void Session_parse(Session *self);
 static void Session_rxDrop(Session *self, uint32_t k);
 static void Session_parse5(Session *self);
 static bool Session_bigFromRx(Session *self, uint32_t start);
-static uint32_t Session_bigFeed(Session *self, rt_bytes d);
+static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len);
+static RT_INLINE uint32_t Session_bigFeed(Session *self, rt_bytes d) { return Session_bigFeed_v(self, d.p, d.len); }
 static void Session_bigBad(Session *self, uint8_t e);
-static void Session_closeBad(Session *self, DecodeErr e, rt_bytes at);
+static void Session_closeBad(Session *self, DecodeErr e);
 static DecodeErr Session_bigLayout(Session *self);
 static DecodeErr Session_bigHeaderDone(Session *self);
 static void Session_bigPropsDone(Session *self);
 static void Session_bigDecide(Session *self, bool propsLost);
 static void Session_bigSkip(Session *self, const char *why, int32_t num);
-static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off);
+static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_len, uint32_t off);
+static RT_INLINE void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) { Session_bigPayload_v(self, frag.p, frag.len, off); }
 static void Session_bigEnd(Session *self);
 static void Session_handle(Session *self, Packet *p);
 static void Session_onConnack(Session *self, Packet *p);
@@ -69,7 +74,8 @@ static rt_bytes Session_txFree(Session *self);
 static void Session_emit(Session *self, int32_t ev, Packet *p);
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p);
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num);
-static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes detail, int32_t num);
+static void Session_log_v(Session *self, int32_t level, const char *msg, uint8_t *detail_p, uint32_t detail_len, int32_t num);
+static RT_INLINE void Session_log(Session *self, int32_t level, const char *msg, rt_bytes detail, int32_t num) { Session_log_v(self, level, msg, detail.p, detail.len, num); }
 static void Session_enterDisconnected(Session *self, const char *reason);
 static void Session_dropLink(Session *self);
 static bool Session_idInUse(Session *self, uint16_t id);
@@ -85,83 +91,82 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id);
 static bool Session_rxQos2Has(Session *self, uint16_t id);
 static void Session_rxQos2Add(Session *self, uint16_t id);
 static bool Session_rxQos2Forget(Session *self, uint16_t id);
-static const char *session_configStringsError(rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage);
+static const char *session_configStringsError_v(uint8_t *clientId_p, uint32_t clientId_len, uint8_t *user_p, uint32_t user_len, uint8_t *pass_p, uint32_t pass_len, uint8_t *willTopic_p, uint32_t willTopic_len, uint8_t *willMessage_p, uint32_t willMessage_len);
+static RT_INLINE const char *session_configStringsError(rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) { return session_configStringsError_v(clientId.p, clientId.len, user.p, user.len, pass.p, pass.len, willTopic.p, willTopic.len, willMessage.p, willMessage.len); }
 
 static const char session__s0[] = "";
-static const char session__s1[] = "accepted";
-static const char session__s2[] = "refused: unacceptable protocol version";
-static const char session__s3[] = "refused: identifier rejected";
-static const char session__s4[] = "refused: server unavailable";
-static const char session__s5[] = "refused: bad user name or password";
-static const char session__s6[] = "refused: not authorized";
-static const char session__s7[] = "refused: unknown return code";
-static const char session__s8[] = "connect: already connected";
-static const char session__s9[] = "connect: old connection still open";
-static const char session__s10[] = "password without user name";
-static const char session__s11[] = "connect: CONNECT too big or invalid";
-static const char session__s12[] = "disconnected";
-static const char session__s13[] = "connection lost";
-static const char session__s14[] = "disconnect: tx full, dropped";
-static const char session__s15[] = "no CONNACK in time";
-static const char session__s16[] = "no PINGRESP within keep_alive / 2";
-static const char session__s17[] = "tx full, no PINGREQ";
-static const char session__s18[] = "PINGREQ";
-static const char session__s19[] = "publish: bad QoS";
-static const char session__s20[] = "publish: invalid topic name";
-static const char session__s21[] = "publish: invalid MQTT 5 properties";
-static const char session__s22[] = "publish: too big for MQTT";
-static const char session__s23[] = "publish: too big for the broker's Maximum Packet Size";
-static const char session__s24[] = "publish: QoS 0 while not connected";
-static const char session__s25[] = "publish: too big for MGOS_MQTT_STORE_SIZE";
-static const char session__s26[] = "publish: offline and max_queue_length is 0";
-static const char session__s27[] = "publish: offline queue full (max_queue_length)";
-static const char session__s28[] = "publish: outbox full";
-static const char session__s29[] = "publish: no packet id free";
-static const char session__s30[] = "publish: encoding failed";
-static const char session__s31[] = "subscribe: bad QoS";
-static const char session__s32[] = "subscribe: invalid topic filter";
-static const char session__s33[] = "subscribe: filter > MAX_FILTER_LEN";
-static const char session__s34[] = "subscribe: table full";
-static const char session__s35[] = "unsubscribe: no match";
-static const char session__s36[] = "rx buffer overflow";
-static const char session__s37[] = "bad packet";
-static const char session__s38[] = "packet before CONNACK";
-static const char session__s39[] = "PUBLISH topic longer than the receive buffer, skipped";
-static const char session__s40[] = "PUBLISH properties longer than the receive buffer, skipped";
-static const char session__s41[] = "PUBLISH larger than the receive buffer, skipped";
-static const char session__s42[] = "PINGRESP";
-static const char session__s43[] = "unexpected packet type";
-static const char session__s44[] = "unexpected second CONNACK";
-static const char session__s45[] = "CONNACK reason string: ";
-static const char session__s46[] = "session present with clean session";
-static const char session__s47[] = "duplicate QoS 2 PUBLISH";
-static const char session__s48[] = "PUBACK for a QoS 2 message: the server took it at QoS 1";
-static const char session__s49[] = "PUBACK: unexpected id";
-static const char session__s50[] = "PUBREC: unexpected id";
-static const char session__s51[] = "PUBCOMP: unexpected id";
-static const char session__s52[] = "PUBREL: unknown id";
-static const char session__s53[] = "subscription refused";
-static const char session__s54[] = "UNSUBACK: unknown id";
-static const char session__s55[] = "SUBACK: unknown id";
-static const char session__s56[] = "broker's Maximum QoS is 0: sent at QoS 0";
-static const char session__s57[] = "broker's Maximum QoS is 1: sent at QoS 1";
-static const char session__s58[] = "broker has Retain Available 0: sent without RETAIN";
-static const char session__s59[] = "larger than the broker's Maximum Packet Size, dropped (DROPPED event)";
-static const char session__s60[] = "queue full, oldest dropped (DROPPED event)";
-static const char session__s61[] = "stream lost";
-static const char session__s62[] = "too many acks pending";
-static const char session__s63[] = "topic alias never set";
-static const char session__s64[] = "topic alias above our Topic Alias Maximum";
-static const char session__s65[] = "topic alias bound to a topic too long to keep (MGOS_MQTT_TOPIC_ALIAS_LEN)";
-static const char session__s66[] = "broker exceeded our Receive Maximum";
-static const char session__s67[] = "DISCONNECT from the broker: ";
-static const char session__s68[] = "AUTH without an authentication method";
-static const char session__s69[] = "in-flight dropped (clean session)";
-static const char session__s70[] = "rx QoS 2 table full";
-static const char session__s71[] = "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
-static const char session__s72[] = "string over 65535 bytes";
-static const char session__s73[] = "invalid will topic";
-static const char session__s74[] = "client id or user name not UTF-8";
+static const char session__s1[] = "unacceptable protocol version";
+static const char session__s2[] = "identifier rejected";
+static const char session__s3[] = "server unavailable";
+static const char session__s4[] = "bad user name or password";
+static const char session__s5[] = "not authorized";
+static const char session__s6[] = "connect: already connected";
+static const char session__s7[] = "connect: old connection still open";
+static const char session__s8[] = "password without user name";
+static const char session__s9[] = "connect: CONNECT too big or invalid";
+static const char session__s10[] = "disconnected";
+static const char session__s11[] = "connection lost";
+static const char session__s12[] = "disconnect: tx full, dropped";
+static const char session__s13[] = "no CONNACK in time";
+static const char session__s14[] = "no PINGRESP within keep_alive / 2";
+static const char session__s15[] = "tx full, no PINGREQ";
+static const char session__s16[] = "PINGREQ";
+static const char session__s17[] = "publish: bad QoS";
+static const char session__s18[] = "publish: invalid topic name";
+static const char session__s19[] = "publish: invalid MQTT 5 properties";
+static const char session__s20[] = "publish: too big for MQTT";
+static const char session__s21[] = "publish: too big for the broker's Maximum Packet Size";
+static const char session__s22[] = "publish: QoS 0 while not connected";
+static const char session__s23[] = "publish: too big for MGOS_MQTT_STORE_SIZE";
+static const char session__s24[] = "publish: offline and max_queue_length is 0";
+static const char session__s25[] = "publish: offline queue full (max_queue_length)";
+static const char session__s26[] = "publish: outbox full";
+static const char session__s27[] = "publish: no packet id free";
+static const char session__s28[] = "publish: encoding failed";
+static const char session__s29[] = "subscribe: bad QoS";
+static const char session__s30[] = "subscribe: invalid topic filter";
+static const char session__s31[] = "subscribe: filter > MAX_FILTER_LEN";
+static const char session__s32[] = "subscribe: table full";
+static const char session__s33[] = "unsubscribe: no match";
+static const char session__s34[] = "rx buffer overflow";
+static const char session__s35[] = "bad packet";
+static const char session__s36[] = "packet before CONNACK";
+static const char session__s37[] = "PUBLISH topic longer than the receive buffer, skipped";
+static const char session__s38[] = "PUBLISH properties longer than the receive buffer, skipped";
+static const char session__s39[] = "PUBLISH larger than the receive buffer, skipped";
+static const char session__s40[] = "PINGRESP";
+static const char session__s41[] = "unexpected packet type";
+static const char session__s42[] = "unexpected second CONNACK";
+static const char session__s43[] = "CONNACK reason string: ";
+static const char session__s44[] = "session present with clean session";
+static const char session__s45[] = "duplicate QoS 2 PUBLISH";
+static const char session__s46[] = "PUBACK for a QoS 2 message: the server took it at QoS 1";
+static const char session__s47[] = "PUBACK: unexpected id";
+static const char session__s48[] = "PUBREC: unexpected id";
+static const char session__s49[] = "PUBCOMP: unexpected id";
+static const char session__s50[] = "PUBREL: unknown id";
+static const char session__s51[] = "subscription refused";
+static const char session__s52[] = "UNSUBACK: unknown id";
+static const char session__s53[] = "SUBACK: unknown id";
+static const char session__s54[] = "broker's Maximum QoS is 0: sent at QoS 0";
+static const char session__s55[] = "broker's Maximum QoS is 1: sent at QoS 1";
+static const char session__s56[] = "broker has Retain Available 0: sent without RETAIN";
+static const char session__s57[] = "larger than the broker's Maximum Packet Size, dropped (DROPPED event)";
+static const char session__s58[] = "queue full, oldest dropped (DROPPED event)";
+static const char session__s59[] = "stream lost";
+static const char session__s60[] = "too many acks pending";
+static const char session__s61[] = "topic alias never set";
+static const char session__s62[] = "topic alias above our Topic Alias Maximum";
+static const char session__s63[] = "topic alias bound to a topic too long to keep (MGOS_MQTT_TOPIC_ALIAS_LEN)";
+static const char session__s64[] = "broker exceeded our Receive Maximum";
+static const char session__s65[] = "DISCONNECT from the broker: ";
+static const char session__s66[] = "AUTH without an authentication method";
+static const char session__s67[] = "in-flight dropped (clean session)";
+static const char session__s68[] = "rx QoS 2 table full";
+static const char session__s69[] = "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
+static const char session__s70[] = "string over 65535 bytes";
+static const char session__s71[] = "invalid will topic";
+static const char session__s72[] = "client id or user name not UTF-8";
 
 /** CONNECT options built by connect(): shared by all sessions, as connectWith()
  *  encodes them at once and keeps nothing (saves the RAM of one per session). */
@@ -184,7 +189,7 @@ void SessionConfig_init(SessionConfig *self) {
 }
 
 /* Sets the fields of a zeroed Session to their initial values. */
-#line 344 "ts-src/mqtt/session.ts"
+#line 342 "ts-src/mqtt/session.ts"
 void Session_init(Session *self) {
   self->autoAck = true;
   self->nextSeq = 1;
@@ -206,9 +211,15 @@ static uint32_t session_storeMeta(uint8_t state, uint8_t qos, uint16_t id) {
 }
 
 /** Copies the five strings in. Returns null when accepted, else what is wrong
-   *  (the config is then left unchanged). */
+   *  (the config is then left unchanged; "" in a build without logs). */
 #line 217 "ts-src/mqtt/session.ts"
-const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
+const char *SessionConfig_setStrings_v(SessionConfig *self, uint8_t *clientId_p, uint32_t clientId_len, uint8_t *user_p, uint32_t user_len, uint8_t *pass_p, uint32_t pass_len, uint8_t *willTopic_p, uint32_t willTopic_len, uint8_t *willMessage_p, uint32_t willMessage_len) {
+  rt_bytes clientId = RT_BYTES(clientId_p, clientId_len);
+  rt_bytes user = RT_BYTES(user_p, user_len);
+  rt_bytes pass = RT_BYTES(pass_p, pass_len);
+  rt_bytes willTopic = RT_BYTES(willTopic_p, willTopic_len);
+  rt_bytes willMessage = RT_BYTES(willMessage_p, willMessage_len);
+#line 218 "ts-src/mqtt/session.ts"
   const char *e = session_configStringsError(clientId, user, pass, willTopic, willMessage);
   if (e != NULL) {
     return e;
@@ -223,7 +234,9 @@ const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_
   return NULL;
 }
 
-static void SessionConfig_put(SessionConfig *self, uint32_t k, rt_bytes b) {
+static void SessionConfig_put_v(SessionConfig *self, uint32_t k, uint8_t *b_p, uint32_t b_len) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 230 "ts-src/mqtt/session.ts"
   rt_copy_bytes(RT_BYTES(self->strs, CONFIG_MGOS_MQTT_CONFIG_STR_SIZE), self->offs[k], b);
   self->offs[k + 1] = self->offs[k] + b.len;
 }
@@ -256,7 +269,9 @@ static uint32_t session_left(uint32_t now, uint32_t then, uint32_t period) {
 
 /** The length of the whole packet whose fixed header starts at tx[at]
  *  (packets in tx are our own encodings, so the header is valid). */
-static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at) {
+static uint32_t session_packetLenAt_v(uint8_t *tx_p, uint32_t tx_len, uint32_t at) {
+  rt_bytes tx = RT_BYTES(tx_p, tx_len);
+#line 305 "ts-src/mqtt/session.ts"
   uint32_t rem = 0;
   uint32_t shift = 0;
   uint32_t i = at + 1;
@@ -279,42 +294,36 @@ static const char *session_txt(const char *s) {
   return (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) ? s : session__s0;
 }
 
-/** CONNACK return code -> the reason for the log and closeReason. */
+/** A CONNACK refusal's return code (1..5: the decoder rejects codes above 5)
+ *  -> the reason for closeReason and the log ("server refused the
+ *  connection: <reason>", mgos/conn.ts). */
 static const char *session_connackReason(uint8_t code) {
   switch (code) {
-  case 0: {
-    return session__s1;
-  }
-#line 329 "ts-src/mqtt/session.ts"
   case 1: {
-    return session__s2;
+    return session__s1;
   }
 #line 331 "ts-src/mqtt/session.ts"
   case 2: {
-    return session__s3;
+    return session__s2;
   }
 #line 333 "ts-src/mqtt/session.ts"
   case 3: {
-    return session__s4;
+    return session__s3;
   }
 #line 335 "ts-src/mqtt/session.ts"
   case 4: {
-    return session__s5;
+    return session__s4;
   }
 #line 337 "ts-src/mqtt/session.ts"
-  case 5: {
-    return session__s6;
-  }
-#line 339 "ts-src/mqtt/session.ts"
   default: {
-    return session__s7;
+    return session__s5;
   }
   }
   return NULL; /* not reached */
 }
 
 /** This session speaks MQTT 5 (cfg.version 5, and compiled in). */
-#line 462 "ts-src/mqtt/session.ts"
+#line 460 "ts-src/mqtt/session.ts"
 bool Session_isV5(Session *self) {
   return CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && self->cfg.version == 5;
 }
@@ -336,7 +345,7 @@ bool Session_isConnected(Session *self) {
 // ---------------------------------------------------------------- transport
 /** Starts a connection: queues CONNECT built from cfg. False if one is already
    *  under way or CONNECT does not fit the tx buffer. */
-#line 484 "ts-src/mqtt/session.ts"
+#line 482 "ts-src/mqtt/session.ts"
 bool Session_connect(Session *self, uint32_t now) {
   ConnectOptions *o = &session_connectScratch;
   o->clientId = SessionConfig_str(&self->cfg, CfgStr_CLIENT_ID);
@@ -359,7 +368,7 @@ bool Session_connect(Session *self, uint32_t now) {
     return false;
   }
   // The config's strings were checked when they were set (setStrings).
-#line 504 "ts-src/mqtt/session.ts"
+#line 502 "ts-src/mqtt/session.ts"
   return Session_opened(self, Session_isV5(self) ? Session_encodeConnect5(self, o) : codec_writeConnect(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), o), o, now);
 }
 
@@ -369,7 +378,7 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
   if (!Session_opening(self, now)) {
     return false;
   }
-#line 511 "ts-src/mqtt/session.ts"
+#line 509 "ts-src/mqtt/session.ts"
   return Session_opened(self, Session_isV5(self) ? Session_encodeConnect5(self, o) : codec_encodeConnect(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), o), o, now);
 }
 
@@ -378,17 +387,17 @@ static bool Session_opening(Session *self, uint32_t now) {
   self->now = now;
   if (self->state != SessionState_DISCONNECTED) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_logNum(self, LogLevel_ERROR, session__s8, self->state);
+      Session_logNum(self, LogLevel_ERROR, session__s6, self->state);
     }
-#line 519 "ts-src/mqtt/session.ts"
+#line 517 "ts-src/mqtt/session.ts"
     return false;
   }
   // The port has not dropped the previous transport yet (wantsClose()).
   if (self->closing) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_logNum(self, LogLevel_ERROR, session__s9, 0);
+      Session_logNum(self, LogLevel_ERROR, session__s7, 0);
     }
-#line 524 "ts-src/mqtt/session.ts"
+#line 522 "ts-src/mqtt/session.ts"
     return false;
   }
   Session_dropLink(self);
@@ -401,9 +410,9 @@ static bool Session_opened(Session *self, uint32_t n, ConnectOptions *o, uint32_
     bool bad = o->password.len > 0 && o->userName.len == 0;
     // The same words as setStrings() for the same mistake.
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_logNum(self, LogLevel_ERROR, bad ? session__s10 : session__s11, 0);
+      Session_logNum(self, LogLevel_ERROR, bad ? session__s8 : session__s9, 0);
     }
-#line 536 "ts-src/mqtt/session.ts"
+#line 534 "ts-src/mqtt/session.ts"
     return false;
   }
   self->txLen = n;
@@ -479,7 +488,7 @@ void Session_txConsumed(Session *self, uint32_t n) {
   if (n > self->txLen) {
     n = self->txLen;
   }
-#line 609 "ts-src/mqtt/session.ts"
+#line 607 "ts-src/mqtt/session.ts"
   uint32_t rest = self->txLen - n;
   // Walk the packets written (after the rest of one begun before): the
   // last one may be cut, remember its tail.
@@ -488,21 +497,21 @@ void Session_txConsumed(Session *self, uint32_t n) {
   while (at < n) {
     at = at + session_packetLenAt(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at);
   }
-#line 615 "ts-src/mqtt/session.ts"
+#line 613 "ts-src/mqtt/session.ts"
   if (at > n) {
     self->txHeadLeft = at - n;
   }
-#line 616 "ts-src/mqtt/session.ts"
+#line 614 "ts-src/mqtt/session.ts"
   if (n > 0) {
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
   }
-#line 617 "ts-src/mqtt/session.ts"
+#line 615 "ts-src/mqtt/session.ts"
   self->txLen = rest;
   if (self->state == SessionState_DISCONNECTING && !self->closing) {
     Session_queueDisconnect(self);
   }
   // Space freed: packets that did not fit may go now.
-#line 620 "ts-src/mqtt/session.ts"
+#line 618 "ts-src/mqtt/session.ts"
   Session_pump(self);
   Session_maybeRoom(self);
 }
@@ -523,7 +532,7 @@ void Session_connectionLost(Session *self, uint32_t now) {
     self->txHeadLeft = 0;
     return;
   }
-  Session_enterDisconnected(self, (self->state == SessionState_DISCONNECTING) ? session_txt(session__s12) : session_txt(session__s13));
+  Session_enterDisconnected(self, (self->state == SessionState_DISCONNECTING) ? session_txt(session__s10) : session_txt(session__s11));
   self->closing = false;
 }
 
@@ -533,11 +542,11 @@ void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 648 "ts-src/mqtt/session.ts"
+#line 646 "ts-src/mqtt/session.ts"
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_logNum(self, LogLevel_ERROR, reason, 0);
   }
-#line 649 "ts-src/mqtt/session.ts"
+#line 647 "ts-src/mqtt/session.ts"
   Session_closeQuietly(self, reason);
 }
 
@@ -548,7 +557,7 @@ static void Session_closeQuietly(Session *self, const char *reason) {
   }
   // Before the CLOSE event: a handler that reconnects must see that the old
   // transport still has to go (connectionLost() clears it).
-#line 657 "ts-src/mqtt/session.ts"
+#line 655 "ts-src/mqtt/session.ts"
   self->closing = true;
   Session_enterDisconnected(self, reason);
 }
@@ -558,7 +567,7 @@ bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
     return false;
   }
-#line 664 "ts-src/mqtt/session.ts"
+#line 662 "ts-src/mqtt/session.ts"
   self->state = SessionState_DISCONNECTING;
   Session_queueDisconnect(self);
   return true;
@@ -570,7 +579,7 @@ static void Session_queueDisconnect(Session *self) {
   if (self->streaming) {
     return;
   }
-#line 673 "ts-src/mqtt/session.ts"
+#line 671 "ts-src/mqtt/session.ts"
   uint32_t n = 0;
   while (true) {
     n = Session_encodeDisconnect(self, Session_txFree(self));
@@ -581,27 +590,29 @@ static void Session_queueDisconnect(Session *self) {
     // No room: the connection ends anyway, so the whole packets waiting make
     // way for it. A packet the port has begun must still be finished, or the
     // broker would read the DISCONNECT as part of it.
-#line 681 "ts-src/mqtt/session.ts"
+#line 679 "ts-src/mqtt/session.ts"
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, session__s14, rt_i32_of((self->txLen - self->txHeadLeft)));
+      Session_logNum(self, LogLevel_WARN, session__s12, rt_i32_of((self->txLen - self->txHeadLeft)));
     }
-#line 682 "ts-src/mqtt/session.ts"
+#line 680 "ts-src/mqtt/session.ts"
     self->txLen = self->txHeadLeft;
   }
   if (n == 0) {
     return;
   }
-#line 685 "ts-src/mqtt/session.ts"
+#line 683 "ts-src/mqtt/session.ts"
   Session_sent(self, n);
   self->closing = true;
 }
 
 /** DISCONNECT: MQTT 5 with discReason (the same 2 bytes for 0). */
-static uint32_t Session_encodeDisconnect(Session *self, rt_bytes out) {
+static uint32_t Session_encodeDisconnect_v(Session *self, uint8_t *out_p, uint32_t out_len) {
+  rt_bytes out = RT_BYTES(out_p, out_len);
+#line 689 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     return codec_writeSimple(out, PacketType_DISCONNECT);
   }
-#line 692 "ts-src/mqtt/session.ts"
+#line 690 "ts-src/mqtt/session.ts"
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
   return codec5_encodeDisconnect5(out, self->discReason, p);
@@ -613,7 +624,7 @@ static void Session_protocolError(Session *self, uint8_t code, const char *why) 
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 701 "ts-src/mqtt/session.ts"
+#line 699 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     Session_close(self, why);
     return;
@@ -622,14 +633,14 @@ static void Session_protocolError(Session *self, uint8_t code, const char *why) 
     Session_log(self, LogLevel_ERROR, why, rt_str_bytes(packet5_reasonName(PacketType_DISCONNECT, code)), code);
   }
   // Only when no packet is cut half way in tx: the DISCONNECT must be whole on the wire.
-#line 707 "ts-src/mqtt/session.ts"
+#line 705 "ts-src/mqtt/session.ts"
   bool clean = self->txHeadLeft == 0 && !self->streaming;
   uint32_t ep = self->epoch;
   Session_closeQuietly(self, why);
   if ((!clean || (self->epoch != (ep + 1u))) || !self->closing) {
     return;
   }
-#line 711 "ts-src/mqtt/session.ts"
+#line 709 "ts-src/mqtt/session.ts"
   self->discReason = code;
   self->txLen = Session_encodeDisconnect(self, RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE));
   self->discReason = 0;
@@ -663,18 +674,18 @@ void Session_tick(Session *self, uint32_t now) {
   bool due = Session_nextTickIn(self, now, 1) == 0;
   if (self->state == SessionState_CONNECTING) {
     if (due) {
-      Session_close(self, session_txt(session__s15));
+      Session_close(self, session_txt(session__s13));
     }
-#line 744 "ts-src/mqtt/session.ts"
+#line 742 "ts-src/mqtt/session.ts"
     return;
   }
   if (self->state != SessionState_CONNECTED) {
     return;
   }
-#line 747 "ts-src/mqtt/session.ts"
+#line 745 "ts-src/mqtt/session.ts"
   if (due) {
     if (self->pingOutstanding) {
-      Session_close(self, session_txt(session__s16));
+      Session_close(self, session_txt(session__s14));
       return;
     }
     // While a large packet streams out (no PINGREQ can enter tx) a quiet
@@ -686,16 +697,16 @@ void Session_tick(Session *self, uint32_t now) {
     uint32_t n = codec_writeSimple(Session_txFree(self), PacketType_PINGREQ);
     if (n == 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-        Session_logNum(self, LogLevel_WARN, session__s17, 0);
+        Session_logNum(self, LogLevel_WARN, session__s15, 0);
       }
-#line 760 "ts-src/mqtt/session.ts"
+#line 758 "ts-src/mqtt/session.ts"
     } else {
       Session_sent(self, n);
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-        Session_logNum(self, LogLevel_DEBUG, session__s18, 0);
+        Session_logNum(self, LogLevel_DEBUG, session__s16, 0);
       }
     }
-#line 764 "ts-src/mqtt/session.ts"
+#line 762 "ts-src/mqtt/session.ts"
     self->pingOutstanding = true;
     self->pingSentAt = now;
   }
@@ -705,7 +716,7 @@ void Session_tick(Session *self, uint32_t now) {
 
 // ---------------------------------------------------------------- API
 /** Next packet id: never 0, wraps after 65535, skips ids in use. */
-#line 774 "ts-src/mqtt/session.ts"
+#line 772 "ts-src/mqtt/session.ts"
 uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
@@ -713,7 +724,7 @@ uint16_t Session_nextPacketId(Session *self) {
       return self->lastId;
     }
   }
-#line 779 "ts-src/mqtt/session.ts"
+#line 777 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -722,21 +733,24 @@ uint16_t Session_nextPacketId(Session *self) {
    *  message is the client's, else 0 with `lastError` set and nothing taken.
    *  QoS is capped by cfg.maxQos. The message goes into tx now when nothing
    *  waits before it, else into the outbox (store), in publish order. */
-uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, uint32_t now) {
+uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, uint8_t *payload_p, uint32_t payload_len, uint8_t qos, bool retain, uint32_t now) {
+  rt_bytes topic = RT_BYTES(topic_p, topic_len);
+  rt_bytes payload = RT_BYTES(payload_p, payload_len);
+#line 786 "ts-src/mqtt/session.ts"
   self->now = now;
   self->lastError = MGOS_MQTT_ERR_OK;
   if (qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s19, topic, qos);
+      Session_log(self, LogLevel_ERROR, session__s17, topic, qos);
     }
-#line 792 "ts-src/mqtt/session.ts"
+#line 790 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   if (!topic_sendableTopic(topic, false)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s20, topic, 0);
+      Session_log(self, LogLevel_ERROR, session__s18, topic, 0);
     }
-#line 796 "ts-src/mqtt/session.ts"
+#line 794 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   uint8_t q = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
@@ -747,31 +761,31 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (q > self->v5s[0].serverMaxQos) {
       q = self->v5s[0].serverMaxQos;
     }
-#line 804 "ts-src/mqtt/session.ts"
+#line 802 "ts-src/mqtt/session.ts"
     pl = codec5_propsSize(&self->v5s[0].pubProps, PacketType_PUBLISH);
     if (pl < 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        Session_log(self, LogLevel_ERROR, session__s21, topic, 0);
+        Session_log(self, LogLevel_ERROR, session__s19, topic, 0);
       }
-#line 807 "ts-src/mqtt/session.ts"
+#line 805 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
     }
   }
   uint32_t size = v5 ? codec5_publishSize5(topic.len, payload.len, q, (uint32_t)pl) : codec_publishSize(topic.len, payload.len, q);
   if (size == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s22, topic, rt_i32_of(payload.len));
+      Session_log(self, LogLevel_ERROR, session__s20, topic, rt_i32_of(payload.len));
     }
-#line 813 "ts-src/mqtt/session.ts"
+#line 811 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   bool connected = self->state == SessionState_CONNECTED;
   uint32_t smax = v5 ? self->v5s[0].serverMaxPacket : 0;
   if (((v5 && connected) && smax > 0) && size > smax) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s23, topic, rt_i32_of(size));
+      Session_log(self, LogLevel_ERROR, session__s21, topic, rt_i32_of(size));
     }
-#line 819 "ts-src/mqtt/session.ts"
+#line 817 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   // A QoS 0 message goes straight into tx when nothing waits before it and
@@ -782,9 +796,9 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     // QoS 0 is not kept for a later connection (MQTT's "at most once").
     if (!connected) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-        Session_log(self, LogLevel_DEBUG, session__s24, topic, 0);
+        Session_log(self, LogLevel_DEBUG, session__s22, topic, 0);
       }
-#line 829 "ts-src/mqtt/session.ts"
+#line 827 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
     }
     direct = ((!v5 && !self->streaming) && (Session_waitingToSend(self) == 0)) && (size <= (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen));
@@ -792,27 +806,27 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   if (!direct) {
     if (size > CONFIG_MGOS_MQTT_STORE_SIZE) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        Session_log(self, LogLevel_ERROR, session__s25, topic, rt_i32_of(size));
+        Session_log(self, LogLevel_ERROR, session__s23, topic, rt_i32_of(size));
       }
-#line 836 "ts-src/mqtt/session.ts"
+#line 834 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
     }
     if (!connected) {
       uint32_t limit = self->cfg.maxQueueLength;
       if (limit == 0) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-          Session_log(self, LogLevel_DEBUG, session__s26, topic, 0);
+          Session_log(self, LogLevel_DEBUG, session__s24, topic, 0);
         }
-#line 842 "ts-src/mqtt/session.ts"
+#line 840 "ts-src/mqtt/session.ts"
         return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
       }
       while (Session_queuedCount(self) >= limit) {
         if (!self->cfg.dropOldest || !Session_dropOldestWaiting(self, MGOS_MQTT_DROP_QUEUE_FULL)) {
           self->roomWanted = true;
           if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-            Session_log(self, LogLevel_DEBUG, session__s27, topic, rt_i32_of(limit));
+            Session_log(self, LogLevel_DEBUG, session__s25, topic, rt_i32_of(limit));
           }
-#line 848 "ts-src/mqtt/session.ts"
+#line 846 "ts-src/mqtt/session.ts"
           return Session_refuse(self, MGOS_MQTT_ERR_QUEUE_FULL);
         }
       }
@@ -822,9 +836,9 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if ((connected || !self->cfg.dropOldest) || !Session_dropOldestWaiting(self, MGOS_MQTT_DROP_OUTBOX_FULL)) {
         self->roomWanted = true;
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-          Session_log(self, LogLevel_DEBUG, session__s28, topic, rt_i32_of(size));
+          Session_log(self, LogLevel_DEBUG, session__s26, topic, rt_i32_of(size));
         }
-#line 857 "ts-src/mqtt/session.ts"
+#line 855 "ts-src/mqtt/session.ts"
         return Session_refuse(self, MGOS_MQTT_ERR_FULL);
       }
     }
@@ -833,9 +847,9 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   uint16_t id = Session_nextPacketId(self);
   if (id == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_log(self, LogLevel_WARN, session__s29, topic, 0);
+      Session_log(self, LogLevel_WARN, session__s27, topic, 0);
     }
-#line 865 "ts-src/mqtt/session.ts"
+#line 863 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_FULL);
   }
   // There is room for `size` bytes in tx or the store; the topic was checked first.
@@ -843,16 +857,16 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   uint32_t n = 0;
   if (v5) {
     n = codec5_encodePublish5(dst, topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), &self->v5s[0].pubProps);
-#line 871 "ts-src/mqtt/session.ts"
+#line 869 "ts-src/mqtt/session.ts"
   } else {
     n = codec_writePublish(dst, topic, payload, q, retain, id);
   }
-#line 872 "ts-src/mqtt/session.ts"
+#line 870 "ts-src/mqtt/session.ts"
   if (n == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s30, topic, 0);
+      Session_log(self, LogLevel_ERROR, session__s28, topic, 0);
     }
-#line 874 "ts-src/mqtt/session.ts"
+#line 872 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   if (direct) {
@@ -891,7 +905,7 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
     return;
   }
   // Only the state that matters after a restart: waiting for PUBCOMP, or not.
-#line 910 "ts-src/mqtt/session.ts"
+#line 908 "ts-src/mqtt/session.ts"
   uint8_t st = (RecState)((r->state == RecState_WAIT_PUBCOMP) ? RecState_WAIT_PUBCOMP : RecState_QUEUED);
   // Bit 7 of the state byte: the PUBLISH is MQTT 5 encoded.
   f(self, op, r->seq, session_storeMeta((uint8_t)(st | (r->v5 ? 0x80 : 0)), r->qos, r->packetId), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len));
@@ -900,25 +914,27 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
 /** Puts a persisted record back (at start-up, before connecting): a PUBLISH
    *  waiting to be sent, or (state WAIT_PUBCOMP, no data) a QoS 2 message whose
    *  PUBREL is due. False when it does not fit or is not a valid record. */
-bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) {
+bool Session_restore_v(Session *self, uint32_t seq, uint32_t meta, uint8_t *data_p, uint32_t data_len) {
+  rt_bytes data = RT_BYTES(data_p, data_len);
+#line 917 "ts-src/mqtt/session.ts"
   uint8_t st = (uint8_t)((meta >> 24) & 0x7f);
   // Encoded for MQTT 5 (bit 7): sendable only with MQTT 5 compiled in.
   bool m5 = rt_i32_of(meta & 0x80000000u) != 0;
   if (m5 && CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     return false;
   }
-#line 923 "ts-src/mqtt/session.ts"
+#line 921 "ts-src/mqtt/session.ts"
   uint8_t qos = (uint8_t)((meta >> 16) & 0xff);
   uint16_t id = (uint16_t)meta;
   if ((((seq == 0 || id == 0) || (qos != 1 && qos != 2)) || self->recCount >= session_STORE_SLOTS) || Session_idInUse(self, id)) {
     return false;
   }
-#line 926 "ts-src/mqtt/session.ts"
+#line 924 "ts-src/mqtt/session.ts"
   if (st == RecState_WAIT_PUBCOMP) {
     if (qos != 2 || data.len > 0) {
       return false;
     }
-#line 928 "ts-src/mqtt/session.ts"
+#line 926 "ts-src/mqtt/session.ts"
   } else if (((st != RecState_QUEUED || data.len < 4) || (data.len > (CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed))) || ((data.p[0] >> 4) != PacketType_PUBLISH)) {
     return false;
   }
@@ -939,7 +955,7 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   if (seq >= self->nextSeq) {
     self->nextSeq = (seq == 0xffffffffu) ? 1 : (seq + 1);
   }
-#line 946 "ts-src/mqtt/session.ts"
+#line 944 "ts-src/mqtt/session.ts"
   return true;
 }
 
@@ -956,11 +972,11 @@ uint32_t Session_outboxRoom(Session *self) {
   if (self->recCount >= session_STORE_SLOTS) {
     return 0;
   }
-#line 960 "ts-src/mqtt/session.ts"
+#line 958 "ts-src/mqtt/session.ts"
   if (self->state != SessionState_CONNECTED && (Session_queuedCount(self) >= self->cfg.maxQueueLength)) {
     return 0;
   }
-#line 961 "ts-src/mqtt/session.ts"
+#line 959 "ts-src/mqtt/session.ts"
   return CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed;
 }
 
@@ -969,7 +985,7 @@ static void Session_maybeRoom(Session *self) {
   if (!self->roomWanted || (Session_outboxRoom(self) == 0)) {
     return;
   }
-#line 967 "ts-src/mqtt/session.ts"
+#line 965 "ts-src/mqtt/session.ts"
   self->roomWanted = false;
   Session_emit(self, SessionEvent_OUTBOX_ROOM, NULL);
 }
@@ -983,39 +999,41 @@ static uint32_t Session_waitingToSend(Session *self) {
       n++;
     }
   }
-#line 978 "ts-src/mqtt/session.ts"
+#line 976 "ts-src/mqtt/session.ts"
   return n;
 }
 
 /** Adds a subscription (sent now when connected, else after CONNACK, and
    *  again after every CONNACK). Returns the SUBSCRIBE's packet id, 0 if rejected. */
-uint16_t Session_subscribe(Session *self, rt_bytes filter, uint8_t qos, int32_t tag) {
+uint16_t Session_subscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_len, uint8_t qos, int32_t tag) {
+  rt_bytes filter = RT_BYTES(filter_p, filter_len);
+#line 982 "ts-src/mqtt/session.ts"
   if (qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s31, filter, qos);
+      Session_log(self, LogLevel_ERROR, session__s29, filter, qos);
     }
-#line 986 "ts-src/mqtt/session.ts"
+#line 984 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (!topic_sendableTopic(filter, true)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s32, filter, 0);
+      Session_log(self, LogLevel_ERROR, session__s30, filter, 0);
     }
-#line 990 "ts-src/mqtt/session.ts"
+#line 988 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (filter.len > CONFIG_MGOS_MQTT_MAX_FILTER_LEN) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s33, filter, rt_i32_of(filter.len));
+      Session_log(self, LogLevel_ERROR, session__s31, filter, rt_i32_of(filter.len));
     }
-#line 994 "ts-src/mqtt/session.ts"
+#line 992 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (self->subCount >= CONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s34, filter, 0);
+      Session_log(self, LogLevel_ERROR, session__s32, filter, 0);
     }
-#line 998 "ts-src/mqtt/session.ts"
+#line 996 "ts-src/mqtt/session.ts"
     return 0;
   }
   Sub *s = &self->subs[self->subCount];
@@ -1040,17 +1058,19 @@ uint16_t Session_subscribe(Session *self, rt_bytes filter, uint8_t qos, int32_t 
 
 /** Removes the first subscription equal to `filter` and sends UNSUBSCRIBE
    *  (after the next CONNACK when offline). Returns its packet id, 0 if none matched. */
-uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
+uint16_t Session_unsubscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_len) {
+  rt_bytes filter = RT_BYTES(filter_p, filter_len);
+#line 1021 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
       continue;
     }
-#line 1026 "ts-src/mqtt/session.ts"
+#line 1024 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
       continue;
     }
-#line 1027 "ts-src/mqtt/session.ts"
+#line 1025 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
@@ -1058,9 +1078,9 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
     return s->packetId;
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, session__s35, filter, 0);
+    Session_log(self, LogLevel_WARN, session__s33, filter, 0);
   }
-#line 1034 "ts-src/mqtt/session.ts"
+#line 1032 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -1074,7 +1094,7 @@ uint32_t Session_unsentBytes(Session *self) {
       n += tmp - r->done;
     }
   }
-#line 1044 "ts-src/mqtt/session.ts"
+#line 1042 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1086,7 +1106,7 @@ uint32_t Session_inflightCount(Session *self) {
       n++;
     }
   }
-#line 1051 "ts-src/mqtt/session.ts"
+#line 1049 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1098,20 +1118,22 @@ uint32_t Session_queuedCount(Session *self) {
       n++;
     }
   }
-#line 1058 "ts-src/mqtt/session.ts"
+#line 1056 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 1065 "ts-src/mqtt/session.ts"
-void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
+#line 1063 "ts-src/mqtt/session.ts"
+void Session_onRecv_v(Session *self, uint8_t *data_p, uint32_t data_len, uint32_t now) {
+  rt_bytes data = RT_BYTES(data_p, data_len);
+#line 1064 "ts-src/mqtt/session.ts"
   self->now = now;
   if (data.len > 0) {
     self->lastRx = now;
   }
-#line 1068 "ts-src/mqtt/session.ts"
+#line 1066 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while ((off < data.len && Session_receiving(self)) && self->epoch == ep) {
@@ -1125,7 +1147,7 @@ void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
     if (n > rest.len) {
       n = rest.len;
     }
-#line 1079 "ts-src/mqtt/session.ts"
+#line 1077 "ts-src/mqtt/session.ts"
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), self->rxLen, rt_slice(rest, 0, n));
     self->rxLen += n;
     off += n;
@@ -1134,12 +1156,12 @@ void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
     // a full buffer here means the limit exceeds the buffer: never wait forever.
     // (A connection parse() ended left rx empty: no need to ask.)
     if (self->big == BigRx_NONE && self->rxLen == CONFIG_MGOS_MQTT_RX_BUF_SIZE) {
-      Session_close(self, session_txt(session__s36));
+      Session_close(self, session_txt(session__s34));
     }
   }
 }
 
-#line 1090 "ts-src/mqtt/session.ts"
+#line 1088 "ts-src/mqtt/session.ts"
 static bool Session_receiving(Session *self) {
   return self->state == SessionState_CONNECTING || self->state == SessionState_CONNECTED;
 }
@@ -1162,19 +1184,19 @@ static void Session_parse(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1110 "ts-src/mqtt/session.ts"
+#line 1108 "ts-src/mqtt/session.ts"
     if ((r == (-DecodeErr_TOO_LARGE)) && self->pkt.type == PacketType_PUBLISH) {
       // Too large to buffer, not malformed: stream it (the reference closed
       // here, and a persistent session then got it again at every reconnect).
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 1114 "ts-src/mqtt/session.ts"
+#line 1112 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
     if (r < 0) {
-      Session_closeBad(self, (DecodeErr)(uint8_t)(-(int64_t)r), rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
+      Session_closeBad(self, (DecodeErr)(uint8_t)(-(int64_t)r));
       return;
     }
     start += (uint32_t)r;
@@ -1184,7 +1206,7 @@ static void Session_parse(Session *self) {
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1126 "ts-src/mqtt/session.ts"
+#line 1124 "ts-src/mqtt/session.ts"
   Session_rxDrop(self, start);
 }
 
@@ -1206,7 +1228,7 @@ static void Session_parse5(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1145 "ts-src/mqtt/session.ts"
+#line 1143 "ts-src/mqtt/session.ts"
     Packet *b = &v->pkt.base;
     if (((r == (-DecodeErr_TOO_LARGE)) && b->type == PacketType_PUBLISH) && (b->totalLen <= Session_maxPacket5(self))) {
       // Within our Maximum Packet Size, over the buffer: streamed as in 3.1.1.
@@ -1217,16 +1239,16 @@ static void Session_parse5(Session *self) {
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 1153 "ts-src/mqtt/session.ts"
+#line 1151 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
     if (r < 0) {
       uint8_t e = (uint8_t)(-(int64_t)r);
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        Session_log(self, LogLevel_ERROR, session__s37, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
+        Session_log(self, LogLevel_ERROR, session__s35, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
       }
-#line 1159 "ts-src/mqtt/session.ts"
+#line 1157 "ts-src/mqtt/session.ts"
       Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
       return;
     }
@@ -1236,17 +1258,17 @@ static void Session_parse5(Session *self) {
     if (p->type == PacketType_CONNACK) {
       p->returnCode = v->pkt.reasonCode;
     }
-#line 1166 "ts-src/mqtt/session.ts"
+#line 1164 "ts-src/mqtt/session.ts"
     if ((p->type == PacketType_PUBLISH && self->state == SessionState_CONNECTED) && !Session_aliasIn(self, p)) {
       return;
     }
-#line 1167 "ts-src/mqtt/session.ts"
+#line 1165 "ts-src/mqtt/session.ts"
     Session_handle(self, p);
   }
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1170 "ts-src/mqtt/session.ts"
+#line 1168 "ts-src/mqtt/session.ts"
   Session_rxDrop(self, start);
 }
 
@@ -1254,14 +1276,14 @@ static void Session_parse5(Session *self) {
 /** parse() met a PUBLISH over the limit at rx[start] (its fixed header is
    *  complete). Moves it to rx[0] and streams what rx holds of it. True when
    *  it ended there and the bytes after it are now rx[0, rxLen), to parse. */
-#line 1178 "ts-src/mqtt/session.ts"
+#line 1176 "ts-src/mqtt/session.ts"
 static bool Session_bigFromRx(Session *self, uint32_t start) {
   uint32_t ep = self->epoch;
   Session_rxDrop(self, start);
   uint32_t avail = self->rxLen;
   self->rxLen = 0;
   if (self->state == SessionState_CONNECTING) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s38)); // any size: as handle()
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s36)); // any size: as handle()
     return false;
   }
   Packet *p = &self->pkt;
@@ -1280,14 +1302,14 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
   if (Session_isV5(self)) {
     BigProps_reset(&self->v5s[0].bigProps);
   }
-#line 1201 "ts-src/mqtt/session.ts"
+#line 1199 "ts-src/mqtt/session.ts"
   self->rxTake = false;
   // In place: header bytes are "copied" onto themselves, fragments are views into rx.
   uint32_t used = Session_bigFeed(self, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, avail));
   if ((self->epoch != ep || !Session_receiving(self)) || self->big != BigRx_NONE) {
     return false;
   }
-#line 1205 "ts-src/mqtt/session.ts"
+#line 1203 "ts-src/mqtt/session.ts"
   self->rxLen = avail;
   Session_rxDrop(self, used);
   return true;
@@ -1298,7 +1320,9 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
    *  fits recvLimit() (else only its start, and the message is skipped); the
    *  packet id is gathered byte by byte; the payload is passed on or dropped.
    *  Stops early when a handler ended the connection. */
-static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
+static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
+  rt_bytes d = RT_BYTES(d_p, d_len);
+#line 1214 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t used = 0;
   while (((used < d.len && self->big != BigRx_NONE) && self->epoch == ep) && Session_receiving(self)) {
@@ -1323,11 +1347,11 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
         bad = Session_bigLayout(self);
       }
       // (MQTT 5, an empty topic at QoS 0: the header ends with the topic length.)
-#line 1238 "ts-src/mqtt/session.ts"
+#line 1236 "ts-src/mqtt/session.ts"
       if (bad == 0 && self->bigPos == self->bigIdEnd) {
         bad = Session_bigHeaderDone(self);
       }
-#line 1239 "ts-src/mqtt/session.ts"
+#line 1237 "ts-src/mqtt/session.ts"
     } else if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && self->bigPayAt == 0) {
       // MQTT 5: the property length and block, between packet id and payload.
       BigProps *bp = &self->v5s[0].bigProps;
@@ -1356,12 +1380,12 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       if (self->bigPos == self->bigTotal && self->pkt.qos == 2) {
         Session_rxQos2Add(self, self->pkt.packetId);
       }
-#line 1265 "ts-src/mqtt/session.ts"
+#line 1263 "ts-src/mqtt/session.ts"
       if (self->big != BigRx_DISCARD) {
         Session_bigPayload(self, rt_slice(rest, 0, n), pos - self->bigPayAt);
       }
     }
-#line 1267 "ts-src/mqtt/session.ts"
+#line 1265 "ts-src/mqtt/session.ts"
     if (bad != 0) {
       Session_bigBad(self, bad);
       break;
@@ -1379,23 +1403,25 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
 static void Session_bigBad(Session *self, uint8_t e) {
   self->big = BigRx_NONE;
   if (!Session_isV5(self)) {
-    Session_closeBad(self, (DecodeErr)e, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen));
+    Session_closeBad(self, (DecodeErr)e);
     return;
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    Session_log(self, LogLevel_ERROR, session__s37, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
+    Session_log(self, LogLevel_ERROR, session__s35, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
   }
-#line 1288 "ts-src/mqtt/session.ts"
+#line 1286 "ts-src/mqtt/session.ts"
   Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
 }
 
-/** A malformed packet (its bytes from `at`) ends the connection. */
-static void Session_closeBad(Session *self, DecodeErr e, rt_bytes at) {
+/** A malformed packet ends the connection: one line, "bad packet: <why>". */
+static void Session_closeBad(Session *self, DecodeErr e) {
+  const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) ? packet_decodeErrName(e) : session__s0;
+  rt_bytes d = rt_str_bytes(why);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    Session_log(self, LogLevel_ERROR, session__s37, at, -e);
+    Session_log(self, LogLevel_ERROR, session__s35, d, 0);
   }
 #line 1294 "ts-src/mqtt/session.ts"
-  Session_close(self, (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) ? packet_decodeErrName(e) : session__s0);
+  Session_closeQuietly(self, why);
 }
 
 /** The topic length is in: where the topic and the packet id end; the
@@ -1512,7 +1538,7 @@ static void Session_bigDecide(Session *self, bool propsLost) {
   }
   // A topic cut short cannot be matched against any filter: nobody can take it.
 #line 1383 "ts-src/mqtt/session.ts"
-  Session_bigSkip(self, !whole ? session__s39 : lost ? session__s40 : session__s41, !whole ? rt_i32_of(self->rxTopicLen) : (lost ? rt_i32_of(self->v5s[0].bigProps.len) : 0));
+  Session_bigSkip(self, !whole ? session__s37 : lost ? session__s38 : session__s39, !whole ? rt_i32_of(self->rxTopicLen) : (lost ? rt_i32_of(self->v5s[0].bigProps.len) : 0));
 }
 
 /** Drops the rest of the message; the log names the topic, the event too. */
@@ -1530,10 +1556,12 @@ static void Session_bigSkip(Session *self, const char *why, int32_t num) {
 
 /** A fragment of the payload at offset `off`: offered to the handlers; when
    *  nobody takes the first one, the message is skipped. */
-static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
+static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_len, uint32_t off) {
+  rt_bytes frag = RT_BYTES(frag_p, frag_len);
   // Fragments compiled out: nobody can take it.
+#line 1402 "ts-src/mqtt/session.ts"
   if (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0) {
-    Session_bigSkip(self, session__s41, rt_i32_of(self->rxPartTotal));
+    Session_bigSkip(self, session__s39, rt_i32_of(self->rxPartTotal));
     return;
   }
   uint32_t ep = self->epoch;
@@ -1549,7 +1577,7 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
     self->big = BigRx_DELIVER;
 #line 1413 "ts-src/mqtt/session.ts"
   } else if (Session_receiving(self)) {
-    Session_bigSkip(self, session__s41, rt_i32_of(self->rxPartTotal));
+    Session_bigSkip(self, session__s39, rt_i32_of(self->rxPartTotal));
 #line 1414 "ts-src/mqtt/session.ts"
   } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
@@ -1579,7 +1607,7 @@ static void Session_handle(Session *self, Packet *p) {
   // MQTT 5 extended authentication exchanges AUTH before the CONNACK (4.12).
   // MQTT 5 answers each protocol error here with DISCONNECT 0x82 (4.13.1).
   if ((self->state == SessionState_CONNECTING && p->type != PacketType_CONNACK) && (p->type != packet5_PACKET_AUTH || !Session_isV5(self))) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s38));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s36));
     return;
   }
   switch (p->type) {
@@ -1614,7 +1642,7 @@ static void Session_handle(Session *self, Packet *p) {
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_logNum(self, LogLevel_DEBUG, session__s42, 0);
+      Session_logNum(self, LogLevel_DEBUG, session__s40, 0);
     }
 #line 1458 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
@@ -1639,7 +1667,7 @@ static void Session_handle(Session *self, Packet *p) {
   }
 #line 1467 "ts-src/mqtt/session.ts"
   default: {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s43));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s41));
     break;
   }
   }
@@ -1648,7 +1676,7 @@ static void Session_handle(Session *self, Packet *p) {
 #line 1473 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s44));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s42));
     return;
   }
   uint32_t ep = self->epoch;
@@ -1662,7 +1690,7 @@ static void Session_onConnack(Session *self, Packet *p) {
     const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
     if (v5 && self->v5s[0].reasonStrLen > 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        Session_log(self, LogLevel_ERROR, session__s45, V5State_reasonString(&self->v5s[0]), p->returnCode);
+        Session_log(self, LogLevel_ERROR, session__s43, V5State_reasonString(&self->v5s[0]), p->returnCode);
       }
     }
 #line 1485 "ts-src/mqtt/session.ts"
@@ -1677,7 +1705,7 @@ static void Session_onConnack(Session *self, Packet *p) {
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
   if (p->sessionPresent && self->cfg.cleanSession) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s46));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s44));
     return;
   }
   self->state = SessionState_CONNECTED;
@@ -1750,7 +1778,7 @@ static int32_t Session_rxAdmit(Session *self, Packet *p) {
 #line 1537 "ts-src/mqtt/session.ts"
   if (p->qos == 2 && Session_rxQos2Has(self, p->packetId)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_log(self, LogLevel_DEBUG, session__s47, p->topic, p->packetId);
+      Session_log(self, LogLevel_DEBUG, session__s45, p->topic, p->packetId);
     }
 #line 1539 "ts-src/mqtt/session.ts"
     return 0;
@@ -1793,24 +1821,24 @@ static void Session_onAck(Session *self, Packet *p) {
   } else if (whole && ends) {
     if (type == PacketType_PUBACK && st == RecState_WAIT_PUBREC) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-        Session_logNum(self, LogLevel_WARN, session__s48, p->packetId);
+        Session_logNum(self, LogLevel_WARN, session__s46, p->packetId);
       }
     }
 #line 1577 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else if (type == PacketType_PUBACK) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, session__s49, p->packetId);
+      Session_logNum(self, LogLevel_WARN, session__s47, p->packetId);
     }
 #line 1580 "ts-src/mqtt/session.ts"
   } else if (type == PacketType_PUBREC) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, session__s50, p->packetId);
+      Session_logNum(self, LogLevel_WARN, session__s48, p->packetId);
     }
 #line 1582 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, session__s51, p->packetId);
+      Session_logNum(self, LogLevel_WARN, session__s49, p->packetId);
     }
   }
 #line 1585 "ts-src/mqtt/session.ts"
@@ -1822,7 +1850,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
   bool known = Session_rxQos2Forget(self, p->packetId);
   if (!known) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_logNum(self, LogLevel_DEBUG, session__s52, p->packetId);
+      Session_logNum(self, LogLevel_DEBUG, session__s50, p->packetId);
     }
   }
 #line 1592 "ts-src/mqtt/session.ts"
@@ -1854,7 +1882,7 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
       // 0x80 in 3.1.1; MQTT 5 has a reason code per refusal (0x80..0xA2).
       if (s->granted >= 0x80) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-          Session_log(self, LogLevel_WARN, session__s53, Sub_view(s), s->granted);
+          Session_log(self, LogLevel_WARN, session__s51, Sub_view(s), s->granted);
         }
       }
     }
@@ -1862,7 +1890,7 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_logNum(self, LogLevel_DEBUG, unsub ? session__s54 : session__s55, p->packetId);
+      Session_logNum(self, LogLevel_DEBUG, unsub ? session__s52 : session__s53, p->packetId);
     }
   }
 #line 1621 "ts-src/mqtt/session.ts"
@@ -2046,7 +2074,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   rt_bytes m = RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE);
   uint32_t at = r->off;
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, (q == 0) ? session__s56 : session__s57, Session_recTopic(self, r), r->packetId);
+    Session_log(self, LogLevel_WARN, (q == 0) ? session__s54 : session__s55, Session_recTopic(self, r), r->packetId);
   }
 #line 1743 "ts-src/mqtt/session.ts"
   if (q > 0) {
@@ -2099,7 +2127,7 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
 #line 1782 "ts-src/mqtt/session.ts"
   rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0xfe));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, session__s58, Session_recTopic(self, r), r->packetId);
+    Session_log(self, LogLevel_WARN, session__s56, Session_recTopic(self, r), r->packetId);
   }
 }
 
@@ -2156,12 +2184,12 @@ static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   rt_bytes t = self->evDropTopic;
   if (reason == MGOS_MQTT_DROP_TOO_BIG_FOR_SERVER) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_log(self, LogLevel_WARN, session__s59, t, id);
+      Session_log(self, LogLevel_WARN, session__s57, t, id);
     }
 #line 1829 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_log(self, LogLevel_WARN, session__s60, t, id);
+      Session_log(self, LogLevel_WARN, session__s58, t, id);
     }
   }
   // Out of every queue while the handler runs (it may publish), freed after.
@@ -2201,7 +2229,7 @@ static bool Session_pumpStream(Session *self) {
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
-  Session_close(self, session_txt(session__s61));
+  Session_close(self, session_txt(session__s59));
   return false;
 }
 
@@ -2281,7 +2309,7 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 /** queueAck() with an MQTT 5 reason code (bits 24-31 of the queue entry). */
 static void Session_queueAckReason(Session *self, uint8_t type, uint16_t id, uint8_t reason) {
   if (self->ackCount >= CONFIG_MGOS_MQTT_MAX_PENDING_ACKS) {
-    Session_close(self, session_txt(session__s62));
+    Session_close(self, session_txt(session__s60));
     return;
   }
   uint32_t slot = rt_mod_u32(self->ackHead + self->ackCount, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -2298,14 +2326,14 @@ static bool Session_aliasIn(Session *self, Packet *p) {
     return true;
   }
 #line 1923 "ts-src/mqtt/session.ts"
-  const char *why = session_txt(session__s63);
+  const char *why = session_txt(session__s61);
   if (bad == Reason_TOPIC_ALIAS_INVALID) {
-    why = session_txt(session__s64);
+    why = session_txt(session__s62);
   }
   // The table holds TOPIC_ALIASES x TOPIC_ALIAS_LEN bytes of topics in all.
 #line 1926 "ts-src/mqtt/session.ts"
   if (bad == Reason_IMPLEMENTATION_SPECIFIC_ERROR) {
-    why = session_txt(session__s65);
+    why = session_txt(session__s63);
   }
 #line 1927 "ts-src/mqtt/session.ts"
   Session_protocolError(self, bad, why);
@@ -2322,7 +2350,7 @@ static bool Session_rxQuotaTake(Session *self) {
 #line 1936 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->inUnacked >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
-    Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, session_txt(session__s66));
+    Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, session_txt(session__s64));
     return false;
   }
   v->inUnacked++;
@@ -2369,7 +2397,7 @@ static void Session_onDisconnect5(Session *self) {
   V5State_takeReason(v);
   const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : packet5_reasonName(PacketType_DISCONNECT, v->pkt.reasonCode);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, session__s67, V5State_reasonString(v), v->pkt.reasonCode);
+    Session_log(self, LogLevel_WARN, session__s65, V5State_reasonString(v), v->pkt.reasonCode);
   }
 #line 1976 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
@@ -2383,7 +2411,9 @@ static void Session_onDisconnect5(Session *self) {
    *  method being the CONNECT's. False when not MQTT 5, no method was set,
    *  or it does not fit tx now. */
 #line 1984 "ts-src/mqtt/session.ts"
-bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
+bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t data_len) {
+  rt_bytes data = RT_BYTES(data_p, data_len);
+#line 1985 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     return false;
   }
@@ -2415,7 +2445,7 @@ bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
    *  protocol error. */
 static void Session_onAuth5(Session *self) {
   if (self->v5s[0].authMethodLen == 0) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s68));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s66));
     return;
   }
   V5State_takeReason(&self->v5s[0]);
@@ -2456,7 +2486,9 @@ static void Session_logNum(Session *self, int32_t level, const char *msg, int32_
 }
 
 /** A log line through onLog; left out of builds below its level. @log */
-static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
+static void Session_log_v(Session *self, int32_t level, const char *msg, uint8_t *detail_p, uint32_t detail_len, int32_t num) {
+  rt_bytes detail = RT_BYTES(detail_p, detail_len);
+#line 2043 "ts-src/mqtt/session.ts"
   SessionLogFn f = self->onLog;
   if (f != NULL) {
     f(self, level, msg, detail, num);
@@ -2516,7 +2548,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
     if (r->state >= RecState_WAIT_PUBACK) {
       if (clean && r->state == RecState_WAIT_PUBCOMP) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-          Session_log(self, LogLevel_WARN, session__s69, Session_recTopic(self, r), r->packetId);
+          Session_log(self, LogLevel_WARN, session__s67, Session_recTopic(self, r), r->packetId);
         }
 #line 2096 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
@@ -2699,7 +2731,7 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
 #line 2227 "ts-src/mqtt/session.ts"
   if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, session__s70, self->rxQos2[0]);
+      Session_logNum(self, LogLevel_WARN, session__s68, self->rxQos2[0]);
     }
 #line 2229 "ts-src/mqtt/session.ts"
     Session_rxQos2Forget(self, self->rxQos2[0]);
@@ -2724,32 +2756,39 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id) {
   return true;
 }
 
-/** Why SessionConfig.setStrings() refuses its strings, or null. (At the end
+/** Why SessionConfig.setStrings() refuses its strings, or null; the text
+ *  only feeds the log ("" in a build without logs, see txt()). (At the end
  *  of the file, out of line: a literal's section in the object is that of the
  *  first function using it, and connectWith() shares one of these words, so
  *  placed first they would all be linked with connectWith.) */
-#line 2250 "ts-src/mqtt/session.ts"
-static const char *session_configStringsError(rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
+#line 2251 "ts-src/mqtt/session.ts"
+static const char *session_configStringsError_v(uint8_t *clientId_p, uint32_t clientId_len, uint8_t *user_p, uint32_t user_len, uint8_t *pass_p, uint32_t pass_len, uint8_t *willTopic_p, uint32_t willTopic_len, uint8_t *willMessage_p, uint32_t willMessage_len) {
+  rt_bytes clientId = RT_BYTES(clientId_p, clientId_len);
+  rt_bytes user = RT_BYTES(user_p, user_len);
+  rt_bytes pass = RT_BYTES(pass_p, pass_len);
+  rt_bytes willTopic = RT_BYTES(willTopic_p, willTopic_len);
+  rt_bytes willMessage = RT_BYTES(willMessage_p, willMessage_len);
+#line 2252 "ts-src/mqtt/session.ts"
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
-    return session__s71;
+    return session_txt(session__s69);
   }
-#line 2253 "ts-src/mqtt/session.ts"
+#line 2254 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
-    return session__s72;
+    return session_txt(session__s70);
   }
   if (willTopic.len > 0 && !topic_sendableTopic(willTopic, false)) {
-    return session__s73;
+    return session_txt(session__s71);
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 2258 "ts-src/mqtt/session.ts"
-  if (pass.len > 0 && user.len == 0) {
-    return session__s10;
-  }
 #line 2259 "ts-src/mqtt/session.ts"
-  if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
-    return session__s74;
+  if (pass.len > 0 && user.len == 0) {
+    return session_txt(session__s8);
   }
 #line 2260 "ts-src/mqtt/session.ts"
+  if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
+    return session_txt(session__s72);
+  }
+#line 2261 "ts-src/mqtt/session.ts"
   return NULL;
 }
