@@ -80,7 +80,7 @@ test("config strings: invalid will topic and overflow are rejected with a reason
   assert.equal(p.s.cfg.setStrings(bytes("id"), bytes(""), bytes("p"), bytes(""), bytes("")), "password without user name");
   assert.match(String(p.s.cfg.setStrings(new Uint8Array([0x69, 0xff]), bytes(""), bytes(""), bytes(""), bytes(""))), /UTF-8/);
   assert.equal(p.s.cfg.setStrings(bytes("id"), bytes("u"), bytes("p"), bytes(""), bytes("")), null);
-  assert.equal(Buffer.from(p.s.cfg.str(0)).toString(), "id");
+  assert.equal(Buffer.from(p.s.cfg.clientId()).toString(), "id");
 });
 
 test("CONNACK 0: connected and CONNACK event", () => {

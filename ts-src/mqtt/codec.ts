@@ -120,7 +120,7 @@ function putU16(out: Bytes, off: u32, v: u16): u32 {
 }
 
 /** A 2-byte length then the bytes (1.5.3 strings and 3.1.3 binary fields). */
-function putString(out: Bytes, off: u32, s: Bytes): u32 {
+export function putString(out: Bytes, off: u32, s: Bytes): u32 {
   const at: u32 = putU16(out, off, u16(s.length));
   copyBytes(out, at, s);
   return u32(at + s.length);
@@ -188,21 +188,37 @@ export function encodeConnect(out: Bytes, o: ConnectOptions): u32 {
   return connectValid(o) ? writeConnect(out, o) : 0;
 }
 
-/** encodeConnect() of options known to be valid (the session's config):
- *  0 only when it does not fit `out`. */
+/** encodeConnect() of options known to be valid: 0 only when it does not
+ *  fit `out`. */
 export function writeConnect(out: Bytes, o: ConnectOptions): u32 {
   const head: u32 = connectLayout(o);
   const rem: u32 = head & 0xffffff;
   const total: u32 = packetSize(rem);
   if (total > out.length) return 0;
-  let at: u32 = putHeader(out, u8(PacketType.CONNECT << 4), rem);
-  at = putString(out, at, lit("MQTT"));
-  // Protocol level and flags: one 16-bit write.
-  at = putU16(out, at, u16((PROTOCOL_LEVEL << 8) | (head >>> 24)));
-  at = putU16(out, at, o.keepAlive);
+  let at: u32 = putConnectHead(out, rem, u8(head >>> 24), o.keepAlive);
   at = putString(out, at, o.clientId);
   putConnectTail(out, at, o);
   return total;
+}
+
+/** CONNECT (3.1.1) whose payload (3.1.3: every string with its length, in
+ *  wire order) is ready, as SessionConfig keeps it; `flags` as 3.1.2.3.
+ *  Returns its length, 0 when it does not fit `out`. */
+export function writeConnectPayload(out: Bytes, flags: u8, keepAlive: u16, payload: Bytes): u32 {
+  const rem: u32 = u32(10 + payload.length);
+  const total: u32 = packetSize(rem);
+  if (total > out.length) return 0;
+  copyBytes(out, putConnectHead(out, rem, flags, keepAlive), payload);
+  return total;
+}
+
+/** CONNECT's fixed and variable header (3.1.2): returns where the payload goes. */
+function putConnectHead(out: Bytes, rem: u32, flags: u8, keepAlive: u16): u32 {
+  let at: u32 = putHeader(out, u8(PacketType.CONNECT << 4), rem);
+  at = putString(out, at, lit("MQTT"));
+  // Protocol level and flags: one 16-bit write.
+  at = putU16(out, at, u16((PROTOCOL_LEVEL << 8) | flags));
+  return putU16(out, at, keepAlive);
 }
 
 /** Encodes PUBLISH (3.3). Returns its length, or 0 when it does not fit `out`

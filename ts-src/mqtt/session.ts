@@ -37,9 +37,12 @@
 // first packet that does not fit; it runs again when the port frees tx space.
 
 import { u8, u16, u32, i32, bool, Ptr, Bytes, copy, copyBytes, bytesEqual, noBytes, structs, strBytes } from "../rt/rt";
-import { Packet, PacketType, DecodeErr, decodeErrName } from "./packet";
 import {
-  decodeForClient, encodeConnect, writeConnect, writePublish, writeAck, writeSubUnsub, topicNameErr,
+  Packet, PacketType, DecodeErr, decodeErrName, CONNECT_WILL, CONNECT_USER_NAME, CONNECT_PASSWORD,
+  CONNECT_CLEAN_SESSION, CONNECT_WILL_RETAIN,
+} from "./packet";
+import {
+  decodeForClient, encodeConnect, writeConnectPayload, putString, writePublish, writeAck, writeSubUnsub, topicNameErr,
   writeSimple, publishSize, remainingLengthSize, ConnectOptions,
 } from "./codec";
 import { validUtf8, sendableTopic } from "./topic";
@@ -160,15 +163,6 @@ export enum SubState {
 }
 // (Each *_SENT is its *_PENDING + 1: pumpAcksAndSubs and enterDisconnected step between them.)
 
-/** Index of each string in SessionConfig's buffer. */
-export enum CfgStr {
-  CLIENT_ID = 0,
-  USER = 1,
-  PASS = 2,
-  WILL_TOPIC = 3,
-  WILL_MESSAGE = 4,
-}
-
 export type SessionEventFn = (s: Session, ev: i32, p: Packet | null, ud: Ptr) => void;
 export type SessionLogFn = (s: Session, level: i32, msg: string, detail: Bytes, num: i32) => void;
 /** Persistence of the outbox's QoS 1/2 messages (optional): PUT stores (or
@@ -206,35 +200,81 @@ export class SessionConfig {
   sessionExpiry: u32 = 0;
   /** MQTT 5: the Maximum Packet Size we announce; 0: recvLimit(). */
   maxPacket: u32 = 0;
-  /** offs[k]..offs[k+1] is string k (CfgStr) in strs. */
-  offs: Uint32Array = new Uint32Array(6);
-  /** client id, user, pass, will topic, will message, back to back (last:
-   *  the scalars above stay at short offsets). */
-  strs: Uint8Array = new Uint8Array(CONFIG_STR_SIZE);
+  /** Bytes of `wire` in use. */
+  wireLen: u32 = 0;
+  /** The CONNECT flags the strings set: will, user name, password (3.1.2.3). */
+  strFlags: u8 = 0;
+  /** CONNECT's payload (3.1.3) as it goes out, each string after its 2-byte
+   *  length: client id, will topic and message (when both are set), user
+   *  name, password (when set). Kept so, connect() sends it in one copy.
+   *  (Last: the scalars above stay at short offsets.) */
+  wire: Uint8Array = new Uint8Array(CONFIG_STR_SIZE + 10);
 
-  /** Copies the five strings in. Returns null when accepted, else what is wrong
+  /** Stores the five strings. Returns null when accepted, else what is wrong
    *  (the config is then left unchanged; "" in a build without logs). */
   setStrings(clientId: Bytes, user: Bytes, pass: Bytes, willTopic: Bytes, willMessage: Bytes): string | null {
     const e: string | null = configStringsError(clientId, user, pass, willTopic, willMessage);
     if (e !== null) return e;
-    this.offs[0] = 0;
-    this.put(0, clientId);
-    this.put(1, user);
-    this.put(2, pass);
-    this.put(3, willTopic);
-    this.put(4, willMessage);
+    const w: Bytes = this.wire;
+    let at: u32 = putString(w, 0, clientId);
+    let f: u8 = 0;
+    // The will only when both topic and message are set (behaviour.md).
+    if (willTopic.length > 0 && willMessage.length > 0) {
+      at = putString(w, putString(w, at, willTopic), willMessage);
+      f = CONNECT_WILL;
+    }
+    if (user.length > 0) {
+      at = putString(w, at, user);
+      f = u8(f | CONNECT_USER_NAME);
+    }
+    if (pass.length > 0) {
+      at = putString(w, at, pass);
+      f = u8(f | CONNECT_PASSWORD);
+    }
+    this.wireLen = at;
+    this.strFlags = f;
     return null;
   }
 
-  private put(k: u32, b: Bytes): void {
-    copyBytes(this.strs, this.offs[k], b);
-    this.offs[k + 1] = u32(this.offs[k] + b.length);
+  /** The client id, a view into `wire`. */
+  clientId(): Bytes {
+    return wireString(this.wire, 0);
   }
 
-  /** String k (CfgStr) as a view into the config's own buffer. */
-  str(k: u32): Bytes {
-    return this.strs.subarray(this.offs[k], this.offs[k + 1]);
+  /** The config as ConnectOptions, views into `wire` (MQTT 5 encodes them
+   *  with its properties). Returns `o`. */
+  options(o: ConnectOptions): ConnectOptions {
+    const w: Bytes = this.wire;
+    const f: u8 = this.strFlags;
+    o.clientId = wireString(w, 0);
+    let at: u32 = u32(2 + o.clientId.length);
+    o.willTopic = noBytes();
+    o.willMessage = noBytes();
+    o.userName = noBytes();
+    o.password = noBytes();
+    if ((f & CONNECT_WILL) !== 0) {
+      o.willTopic = wireString(w, at);
+      at = u32(at + 2 + o.willTopic.length);
+      o.willMessage = wireString(w, at);
+      at = u32(at + 2 + o.willMessage.length);
+    }
+    if ((f & CONNECT_USER_NAME) !== 0) {
+      o.userName = wireString(w, at);
+      at = u32(at + 2 + o.userName.length);
+    }
+    if ((f & CONNECT_PASSWORD) !== 0) o.password = wireString(w, at);
+    // (willQos stays 0: the config has no will QoS.)
+    o.willRetain = this.willRetain;
+    o.cleanSession = this.cleanSession;
+    o.keepAlive = this.keepAlive;
+    return o;
   }
+}
+
+/** The string with its 2-byte length at `at` of `w` (SessionConfig.wire). */
+function wireString(w: Bytes, at: u32): Bytes {
+  const n: u32 = u32((w[at] << 8) | w[at + 1]);
+  return w.subarray(u32(at + 2), u32(at + 2 + n));
 }
 
 /** One outgoing QoS>0 message (or, once PUBREC came, just its PUBREL). */
@@ -276,8 +316,8 @@ export class Sub {
   }
 }
 
-/** CONNECT options built by connect(): shared by all sessions, as connectWith()
- *  encodes them at once and keeps nothing (saves the RAM of one per session). */
+/** MQTT 5 CONNECT options built by connect() (SessionConfig.options): shared
+ *  by all sessions, as they are encoded at once and kept by none. */
 const connectScratch: ConnectOptions = new ConnectOptions();
 
 /** A dropped message's PUBLISH read back (dropRec): shared by all sessions,
@@ -480,33 +520,27 @@ export class Session {
   /** Starts a connection: queues CONNECT built from cfg. False if one is already
    *  under way or CONNECT does not fit the tx buffer. */
   connect(now: u32): bool {
-    const o: ConnectOptions = connectScratch;
-    o.clientId = this.cfg.str(CfgStr.CLIENT_ID);
-    o.userName = this.cfg.str(CfgStr.USER);
-    o.password = this.cfg.str(CfgStr.PASS);
-    o.willTopic = noBytes();
-    o.willMessage = noBytes();
-    // The will only when both topic and message are set (behaviour.md).
-    const wt: Bytes = this.cfg.str(CfgStr.WILL_TOPIC);
-    const wm: Bytes = this.cfg.str(CfgStr.WILL_MESSAGE);
-    if (wt.length > 0 && wm.length > 0) {
-      o.willTopic = wt;
-      o.willMessage = wm;
-    }
-    // (willQos stays 0: the config has no will QoS, nothing else writes connectScratch.)
-    o.willRetain = this.cfg.willRetain;
-    o.cleanSession = this.cfg.cleanSession;
-    o.keepAlive = this.cfg.keepAlive;
     if (!this.opening(now)) return false;
-    // The config's strings were checked when they were set (setStrings).
-    return this.opened(this.isV5() ? this.encodeConnect5(o) : writeConnect(this.tx, o), o, now);
+    const c: SessionConfig = this.cfg;
+    let n: u32;
+    if (this.isV5()) n = this.encodeConnect5(c.options(connectScratch));
+    else {
+      // The config's strings were checked and laid out when they were set
+      // (setStrings): the flags they need are in strFlags.
+      let f: u8 = c.strFlags;
+      if (c.cleanSession) f = u8(f | CONNECT_CLEAN_SESSION);
+      if (c.willRetain && (f & CONNECT_WILL) !== 0) f = u8(f | CONNECT_WILL_RETAIN);
+      n = writeConnectPayload(this.tx, f, c.keepAlive, c.wire.subarray(0, c.wireLen));
+    }
+    return this.opened(n, false, now);
   }
 
   /** Starts a connection with a CONNECT built by the caller (a connect_fn's
    *  mg_send_mqtt_handshake_opt). The session keeps nothing from `o`. */
   connectWith(o: ConnectOptions, now: u32): bool {
     if (!this.opening(now)) return false;
-    return this.opened(this.isV5() ? this.encodeConnect5(o) : encodeConnect(this.tx, o), o, now);
+    const n: u32 = this.isV5() ? this.encodeConnect5(o) : encodeConnect(this.tx, o);
+    return this.opened(n, o.password.length > 0 && o.userName.length === 0, now);
   }
 
   /** Before CONNECT is encoded: false when a connection is still under way. */
@@ -525,10 +559,10 @@ export class Session {
     return true;
   }
 
-  /** CONNECT (`n` bytes, 0: not encoded) is in tx: the connection starts. */
-  private opened(n: u32, o: ConnectOptions, now: u32): bool {
+  /** CONNECT (`n` bytes, 0: not encoded; `bad`: for a password without a
+   *  user name) is in tx: the connection starts. */
+  private opened(n: u32, bad: bool, now: u32): bool {
     if (n === 0) {
-      const bad: bool = o.password.length > 0 && o.userName.length === 0;
       // The same words as setStrings() for the same mistake.
       this.logNum(LogLevel.ERROR, bad ? "password without user name" : "connect: CONNECT too big or invalid", 0);
       return false;

@@ -3,10 +3,12 @@
 
 static uint32_t codec_putU16_v(uint8_t *out_p, uint32_t out_len, uint32_t off, uint16_t v);
 static RT_INLINE uint32_t codec_putU16(rt_bytes out, uint32_t off, uint16_t v) { return codec_putU16_v(out.p, out.len, off, v); }
-static uint32_t codec_putString_v(uint8_t *out_p, uint32_t out_len, uint32_t off, uint8_t *s_p, uint32_t s_len);
-static RT_INLINE uint32_t codec_putString(rt_bytes out, uint32_t off, rt_bytes s) { return codec_putString_v(out.p, out.len, off, s.p, s.len); }
 static bool codec_connectValid(ConnectOptions *o);
 static uint32_t codec_connectLayout(ConnectOptions *o);
+static uint32_t codec_writeConnect_v(uint8_t *out_p, uint32_t out_len, ConnectOptions *o);
+static RT_INLINE uint32_t codec_writeConnect(rt_bytes out, ConnectOptions *o) { return codec_writeConnect_v(out.p, out.len, o); }
+static uint32_t codec_putConnectHead_v(uint8_t *out_p, uint32_t out_len, uint32_t rem, uint8_t flags, uint16_t keepAlive);
+static RT_INLINE uint32_t codec_putConnectHead(rt_bytes out, uint32_t rem, uint8_t flags, uint16_t keepAlive) { return codec_putConnectHead_v(out.p, out.len, rem, flags, keepAlive); }
 static uint32_t codec_encodeSubUnsub_v(uint8_t *out_p, uint32_t out_len, bool sub, uint16_t packetId, uint8_t *filter_p, uint32_t filter_len, uint8_t qos);
 static RT_INLINE uint32_t codec_encodeSubUnsub(rt_bytes out, bool sub, uint16_t packetId, rt_bytes filter, uint8_t qos) { return codec_encodeSubUnsub_v(out.p, out.len, sub, packetId, filter.p, filter.len, qos); }
 static bool codec_validSubackCodes_v(uint8_t *codes_p, uint32_t codes_len);
@@ -121,7 +123,7 @@ static uint32_t codec_putU16_v(uint8_t *out_p, uint32_t out_len, uint32_t off, u
 }
 
 /** A 2-byte length then the bytes (1.5.3 strings and 3.1.3 binary fields). */
-static uint32_t codec_putString_v(uint8_t *out_p, uint32_t out_len, uint32_t off, uint8_t *s_p, uint32_t s_len) {
+uint32_t codec_putString_v(uint8_t *out_p, uint32_t out_len, uint32_t off, uint8_t *s_p, uint32_t s_len) {
   rt_bytes out = RT_BYTES(out_p, out_len);
   rt_bytes s = RT_BYTES(s_p, s_len);
 #line 124 "ts-src/mqtt/codec.ts"
@@ -214,9 +216,9 @@ uint32_t codec_encodeConnect_v(uint8_t *out_p, uint32_t out_len, ConnectOptions 
   return codec_connectValid(o) ? codec_writeConnect(out, o) : 0;
 }
 
-/** encodeConnect() of options known to be valid (the session's config):
- *  0 only when it does not fit `out`. */
-uint32_t codec_writeConnect_v(uint8_t *out_p, uint32_t out_len, ConnectOptions *o) {
+/** encodeConnect() of options known to be valid: 0 only when it does not
+ *  fit `out`. */
+static uint32_t codec_writeConnect_v(uint8_t *out_p, uint32_t out_len, ConnectOptions *o) {
   rt_bytes out = RT_BYTES(out_p, out_len);
 #line 194 "ts-src/mqtt/codec.ts"
   uint32_t head = codec_connectLayout(o);
@@ -226,14 +228,38 @@ uint32_t codec_writeConnect_v(uint8_t *out_p, uint32_t out_len, ConnectOptions *
     return 0;
   }
 #line 198 "ts-src/mqtt/codec.ts"
-  uint32_t at = codec_putHeader(out, (uint8_t)(PacketType_CONNECT << 4), rem);
-  at = codec_putString(out, at, RT_LIT("MQTT"));
-  // Protocol level and flags: one 16-bit write.
-  at = codec_putU16(out, at, (uint16_t)((uint32_t)(codec_PROTOCOL_LEVEL << 8) | (head >> 24)));
-  at = codec_putU16(out, at, o->keepAlive);
+  uint32_t at = codec_putConnectHead(out, rem, (uint8_t)(head >> 24), o->keepAlive);
   at = codec_putString(out, at, o->clientId);
   codec_putConnectTail(out, at, o);
   return total;
+}
+
+/** CONNECT (3.1.1) whose payload (3.1.3: every string with its length, in
+ *  wire order) is ready, as SessionConfig keeps it; `flags` as 3.1.2.3.
+ *  Returns its length, 0 when it does not fit `out`. */
+uint32_t codec_writeConnectPayload_v(uint8_t *out_p, uint32_t out_len, uint8_t flags, uint16_t keepAlive, uint8_t *payload_p, uint32_t payload_len) {
+  rt_bytes out = RT_BYTES(out_p, out_len);
+  rt_bytes payload = RT_BYTES(payload_p, payload_len);
+#line 208 "ts-src/mqtt/codec.ts"
+  uint32_t rem = 10u + payload.len;
+  uint32_t total = codec_packetSize(rem);
+  if (total > out.len) {
+    return 0;
+  }
+#line 211 "ts-src/mqtt/codec.ts"
+  rt_copy_bytes(out, codec_putConnectHead(out, rem, flags, keepAlive), payload);
+  return total;
+}
+
+/** CONNECT's fixed and variable header (3.1.2): returns where the payload goes. */
+static uint32_t codec_putConnectHead_v(uint8_t *out_p, uint32_t out_len, uint32_t rem, uint8_t flags, uint16_t keepAlive) {
+  rt_bytes out = RT_BYTES(out_p, out_len);
+#line 217 "ts-src/mqtt/codec.ts"
+  uint32_t at = codec_putHeader(out, (uint8_t)(PacketType_CONNECT << 4), rem);
+  at = codec_putString(out, at, RT_LIT("MQTT"));
+  // Protocol level and flags: one 16-bit write.
+  at = codec_putU16(out, at, (uint16_t)((codec_PROTOCOL_LEVEL << 8) | flags));
+  return codec_putU16(out, at, keepAlive);
 }
 
 /** Encodes PUBLISH (3.3). Returns its length, or 0 when it does not fit `out`
@@ -244,25 +270,25 @@ uint32_t codec_encodePublish_v(uint8_t *out_p, uint32_t out_len, uint8_t *topic_
   rt_bytes out = RT_BYTES(out_p, out_len);
   rt_bytes topic = RT_BYTES(topic_p, topic_len);
   rt_bytes payload = RT_BYTES(payload_p, payload_len);
-#line 213 "ts-src/mqtt/codec.ts"
+#line 229 "ts-src/mqtt/codec.ts"
   if ((qos > 2 || (qos > 0 && packetId == 0)) || (qos == 0 && dup)) {
     return 0;
   }
-#line 214 "ts-src/mqtt/codec.ts"
+#line 230 "ts-src/mqtt/codec.ts"
   if (!topic_validTopicName(topic)) {
     return 0;
   }
-#line 215 "ts-src/mqtt/codec.ts"
+#line 231 "ts-src/mqtt/codec.ts"
   uint32_t total = codec_publishSize(topic.len, payload.len, qos);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 217 "ts-src/mqtt/codec.ts"
+#line 233 "ts-src/mqtt/codec.ts"
   codec_writePublish(out, topic, payload, qos, retain, packetId);
   if (dup) {
     out.p[0] = (uint8_t)(out.p[0] | packet_PUBLISH_DUP);
   }
-#line 219 "ts-src/mqtt/codec.ts"
+#line 235 "ts-src/mqtt/codec.ts"
   return total;
 }
 
@@ -274,19 +300,19 @@ uint32_t codec_writePublish_v(uint8_t *out_p, uint32_t out_len, uint8_t *topic_p
   rt_bytes out = RT_BYTES(out_p, out_len);
   rt_bytes topic = RT_BYTES(topic_p, topic_len);
   rt_bytes payload = RT_BYTES(payload_p, payload_len);
-#line 227 "ts-src/mqtt/codec.ts"
+#line 243 "ts-src/mqtt/codec.ts"
   uint8_t first = (uint8_t)((PacketType_PUBLISH << 4) | (qos << 1));
   if (retain) {
     first = (uint8_t)(first | packet_PUBLISH_RETAIN);
   }
-#line 229 "ts-src/mqtt/codec.ts"
+#line 245 "ts-src/mqtt/codec.ts"
   uint32_t rem = ((2u + topic.len) + (uint32_t)((qos > 0) ? 2 : 0)) + payload.len;
   uint32_t at = codec_putHeader(out, first, rem);
   at = codec_putString(out, at, topic);
   if (qos > 0) {
     at = codec_putU16(out, at, packetId);
   }
-#line 233 "ts-src/mqtt/codec.ts"
+#line 249 "ts-src/mqtt/codec.ts"
   rt_copy_bytes(out, at, payload);
   return at + payload.len;
 }
@@ -297,11 +323,11 @@ uint32_t codec_writePublish_v(uint8_t *out_p, uint32_t out_len, uint8_t *topic_p
  *  @cextern C tests call it (the session uses writeAck) */
 uint32_t codec_encodeAck_v(uint8_t *out_p, uint32_t out_len, uint8_t type, uint16_t packetId) {
   rt_bytes out = RT_BYTES(out_p, out_len);
-#line 242 "ts-src/mqtt/codec.ts"
+#line 258 "ts-src/mqtt/codec.ts"
   if ((type < PacketType_PUBACK || type > PacketType_PUBCOMP) && type != PacketType_UNSUBACK) {
     return 0;
   }
-#line 243 "ts-src/mqtt/codec.ts"
+#line 259 "ts-src/mqtt/codec.ts"
   return codec_writeAck(out, type, packetId);
 }
 
@@ -309,11 +335,11 @@ uint32_t codec_encodeAck_v(uint8_t *out_p, uint32_t out_len, uint8_t type, uint1
  *  own acks): 0 for id 0 or an `out` shorter than 4 bytes. */
 uint32_t codec_writeAck_v(uint8_t *out_p, uint32_t out_len, uint8_t type, uint16_t packetId) {
   rt_bytes out = RT_BYTES(out_p, out_len);
-#line 249 "ts-src/mqtt/codec.ts"
+#line 265 "ts-src/mqtt/codec.ts"
   if (packetId == 0 || out.len < 4) {
     return 0;
   }
-#line 250 "ts-src/mqtt/codec.ts"
+#line 266 "ts-src/mqtt/codec.ts"
   out.p[0] = (uint8_t)((type << 4) | ((type == PacketType_PUBREL) ? 0x2 : 0));
   out.p[1] = 2;
   out.p[2] = (uint8_t)(packetId >> 8);
@@ -327,7 +353,7 @@ uint32_t codec_writeAck_v(uint8_t *out_p, uint32_t out_len, uint8_t type, uint16
 uint32_t codec_encodeSubscribe_v(uint8_t *out_p, uint32_t out_len, uint16_t packetId, uint8_t *filter_p, uint32_t filter_len, uint8_t qos) {
   rt_bytes out = RT_BYTES(out_p, out_len);
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 261 "ts-src/mqtt/codec.ts"
+#line 277 "ts-src/mqtt/codec.ts"
   return codec_encodeSubUnsub(out, true, packetId, filter, qos);
 }
 
@@ -337,7 +363,7 @@ uint32_t codec_encodeSubscribe_v(uint8_t *out_p, uint32_t out_len, uint16_t pack
 uint32_t codec_encodeUnsubscribe_v(uint8_t *out_p, uint32_t out_len, uint16_t packetId, uint8_t *filter_p, uint32_t filter_len) {
   rt_bytes out = RT_BYTES(out_p, out_len);
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 268 "ts-src/mqtt/codec.ts"
+#line 284 "ts-src/mqtt/codec.ts"
   return codec_encodeSubUnsub(out, false, packetId, filter, 0);
 }
 
@@ -345,11 +371,11 @@ uint32_t codec_encodeUnsubscribe_v(uint8_t *out_p, uint32_t out_len, uint16_t pa
 static uint32_t codec_encodeSubUnsub_v(uint8_t *out_p, uint32_t out_len, bool sub, uint16_t packetId, uint8_t *filter_p, uint32_t filter_len, uint8_t qos) {
   rt_bytes out = RT_BYTES(out_p, out_len);
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 273 "ts-src/mqtt/codec.ts"
+#line 289 "ts-src/mqtt/codec.ts"
   if (qos > 2 || !topic_validTopicFilter(filter)) {
     return 0;
   }
-#line 274 "ts-src/mqtt/codec.ts"
+#line 290 "ts-src/mqtt/codec.ts"
   return codec_writeSubUnsub(out, sub, packetId, filter, qos);
 }
 
@@ -358,24 +384,24 @@ static uint32_t codec_encodeSubUnsub_v(uint8_t *out_p, uint32_t out_len, bool su
 uint32_t codec_writeSubUnsub_v(uint8_t *out_p, uint32_t out_len, bool sub, uint16_t packetId, uint8_t *filter_p, uint32_t filter_len, uint8_t qos) {
   rt_bytes out = RT_BYTES(out_p, out_len);
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 280 "ts-src/mqtt/codec.ts"
+#line 296 "ts-src/mqtt/codec.ts"
   if (packetId == 0) {
     return 0;
   }
-#line 281 "ts-src/mqtt/codec.ts"
+#line 297 "ts-src/mqtt/codec.ts"
   uint32_t rem = (4u + filter.len) + (uint32_t)(sub ? 1 : 0);
   uint32_t total = codec_packetSize(rem);
   if (total > out.len) {
     return 0;
   }
-#line 284 "ts-src/mqtt/codec.ts"
+#line 300 "ts-src/mqtt/codec.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)(((PacketType)(sub ? PacketType_SUBSCRIBE : PacketType_UNSUBSCRIBE) << 4) | 0x2), rem);
   at = codec_putU16(out, at, packetId);
   at = codec_putString(out, at, filter);
   if (sub) {
     rt_bytes_set(out, at, qos);
   }
-#line 288 "ts-src/mqtt/codec.ts"
+#line 304 "ts-src/mqtt/codec.ts"
   return total;
 }
 
@@ -383,11 +409,11 @@ uint32_t codec_writeSubUnsub_v(uint8_t *out_p, uint32_t out_len, bool sub, uint1
  *  Returns 2, or 0 for another type or an `out` shorter than 2 bytes. */
 uint32_t codec_encodeSimple_v(uint8_t *out_p, uint32_t out_len, uint8_t type) {
   rt_bytes out = RT_BYTES(out_p, out_len);
-#line 294 "ts-src/mqtt/codec.ts"
+#line 310 "ts-src/mqtt/codec.ts"
   if ((type != PacketType_PINGREQ && type != PacketType_PINGRESP) && type != PacketType_DISCONNECT) {
     return 0;
   }
-#line 295 "ts-src/mqtt/codec.ts"
+#line 311 "ts-src/mqtt/codec.ts"
   return codec_writeSimple(out, type);
 }
 
@@ -395,11 +421,11 @@ uint32_t codec_encodeSimple_v(uint8_t *out_p, uint32_t out_len, uint8_t type) {
  *  is shorter than 2 bytes. */
 uint32_t codec_writeSimple_v(uint8_t *out_p, uint32_t out_len, uint8_t type) {
   rt_bytes out = RT_BYTES(out_p, out_len);
-#line 301 "ts-src/mqtt/codec.ts"
+#line 317 "ts-src/mqtt/codec.ts"
   if (out.len < 2) {
     return 0;
   }
-#line 302 "ts-src/mqtt/codec.ts"
+#line 318 "ts-src/mqtt/codec.ts"
   out.p[0] = (uint8_t)(type << 4);
   out.p[1] = 0;
   return 2;
@@ -407,39 +433,39 @@ uint32_t codec_writeSimple_v(uint8_t *out_p, uint32_t out_len, uint8_t type) {
 
 static bool codec_validSubackCodes_v(uint8_t *codes_p, uint32_t codes_len) {
   rt_bytes codes = RT_BYTES(codes_p, codes_len);
-#line 308 "ts-src/mqtt/codec.ts"
+#line 324 "ts-src/mqtt/codec.ts"
   for (uint32_t i = 0; i < codes.len; i++) {
     uint8_t c = codes.p[i];
     if (c > 2 && c != packet_SUBACK_FAILURE) {
       return false;
     }
   }
-#line 312 "ts-src/mqtt/codec.ts"
+#line 328 "ts-src/mqtt/codec.ts"
   return true;
 }
 
 /** Checks the first byte alone (2.2.1, 2.2.2): the type and its flags. */
-#line 330 "ts-src/mqtt/codec.ts"
+#line 346 "ts-src/mqtt/codec.ts"
 static DecodeErr codec_checkFirstByte(uint8_t type, uint8_t flags, bool forClient) {
   if (type == 0 || type == 15) {
     return DecodeErr_BAD_TYPE;
   }
-#line 332 "ts-src/mqtt/codec.ts"
+#line 348 "ts-src/mqtt/codec.ts"
   uint32_t bit = (1u << (type & 31u));
   if (forClient && ((int32_t)(codec_SERVER_ONLY & bit) != 0)) {
     return DecodeErr_NOT_FOR_CLIENT;
   }
-#line 334 "ts-src/mqtt/codec.ts"
+#line 350 "ts-src/mqtt/codec.ts"
   if (type == PacketType_PUBLISH) {
     uint8_t qos = (uint8_t)((flags >> 1) & 3);
     if (qos == 3) {
       return DecodeErr_BAD_QOS;
     }
-#line 337 "ts-src/mqtt/codec.ts"
+#line 353 "ts-src/mqtt/codec.ts"
     if (qos == 0 && ((flags & packet_PUBLISH_DUP) != 0)) {
       return DecodeErr_BAD_DUP;
     }
-#line 338 "ts-src/mqtt/codec.ts"
+#line 354 "ts-src/mqtt/codec.ts"
     return DecodeErr_OK;
   }
   return (DecodeErr)((flags == (((int32_t)(codec_FLAGS_2 & bit) != 0) ? 2 : 0)) ? DecodeErr_OK : DecodeErr_RESERVED_FLAGS);
@@ -451,13 +477,13 @@ static DecodeErr codec_checkRemainingLength(uint8_t type, uint32_t rem) {
   bool ok = true;
   if ((int32_t)(codec_REM_2 & bit) != 0) {
     ok = rem == 2;
-#line 348 "ts-src/mqtt/codec.ts"
+#line 364 "ts-src/mqtt/codec.ts"
   } else if ((int32_t)(codec_REM_0 & bit) != 0) {
     ok = rem == 0;
   } else if (type == PacketType_SUBACK) {
     ok = rem >= 3;
   }
-#line 351 "ts-src/mqtt/codec.ts"
+#line 367 "ts-src/mqtt/codec.ts"
   return (DecodeErr)(ok ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
 }
 
@@ -470,23 +496,23 @@ static DecodeErr codec_checkRemainingLength(uint8_t type, uint32_t rem) {
  *  server never sends are refused (NOT_FOR_CLIENT). */
 int32_t codec_decodeForClient_v(uint8_t *input_p, uint32_t input_len, uint32_t maxPacket, Packet *out) {
   rt_bytes input = RT_BYTES(input_p, input_len);
-#line 362 "ts-src/mqtt/codec.ts"
+#line 378 "ts-src/mqtt/codec.ts"
   return codec_decodeWith(input, maxPacket, true, out, NULL);
 }
 
 /** decodeForClient, with `forClient` false accepting every type and passing
  *  the server-only bodies to `serverBody` (NOT_FOR_CLIENT when null).
  *  @cextern the test broker (test/mqtt/support/codec_broker.ts) calls it */
-#line 371 "ts-src/mqtt/codec.ts"
+#line 387 "ts-src/mqtt/codec.ts"
 int32_t codec_decodeWith_v(uint8_t *input_p, uint32_t input_len, uint32_t maxPacket, bool forClient, Packet *out, ServerBodyFn serverBody) {
   rt_bytes input = RT_BYTES(input_p, input_len);
-#line 372 "ts-src/mqtt/codec.ts"
+#line 388 "ts-src/mqtt/codec.ts"
   Packet_reset(out);
   uint32_t n = input.len;
   if (n == 0) {
     return 0;
   }
-#line 375 "ts-src/mqtt/codec.ts"
+#line 391 "ts-src/mqtt/codec.ts"
   uint8_t first = input.p[0];
   uint8_t type = (uint8_t)(first >> 4);
   uint8_t flags = (uint8_t)(first & 0xf);
@@ -497,7 +523,7 @@ int32_t codec_decodeWith_v(uint8_t *input_p, uint32_t input_len, uint32_t maxPac
   // Remaining length: 7 bits per byte, least significant first, at most 4
   // bytes (2.2.3). 3.1.1 (unlike MQTT 5) does not require the minimal form,
   // so e.g. 0x80 0x00 is a valid 0.
-#line 384 "ts-src/mqtt/codec.ts"
+#line 400 "ts-src/mqtt/codec.ts"
   uint32_t rem = 0;
   uint32_t shift = 0;
   uint32_t hdr = 1;
@@ -505,18 +531,18 @@ int32_t codec_decodeWith_v(uint8_t *input_p, uint32_t input_len, uint32_t maxPac
     if (hdr >= n) {
       return 0;
     }
-#line 389 "ts-src/mqtt/codec.ts"
+#line 405 "ts-src/mqtt/codec.ts"
     uint8_t c = input.p[hdr];
     rem = (rem | ((uint32_t)(c & 0x7f) << (shift & 31u)));
     hdr++;
     if ((c & 0x80) == 0) {
       break;
     }
-#line 393 "ts-src/mqtt/codec.ts"
+#line 409 "ts-src/mqtt/codec.ts"
     if (hdr == 5) {
       return -DecodeErr_LENGTH_TOO_LONG;
     }
-#line 394 "ts-src/mqtt/codec.ts"
+#line 410 "ts-src/mqtt/codec.ts"
     shift += 7;
   }
   uint32_t total = hdr + rem;
@@ -527,16 +553,16 @@ int32_t codec_decodeWith_v(uint8_t *input_p, uint32_t input_len, uint32_t maxPac
   if (total > maxPacket) {
     return -DecodeErr_TOO_LARGE;
   }
-#line 402 "ts-src/mqtt/codec.ts"
+#line 418 "ts-src/mqtt/codec.ts"
   DecodeErr e1 = codec_checkRemainingLength(type, rem);
   if (e1 != DecodeErr_OK) {
     return -e1;
   }
-#line 404 "ts-src/mqtt/codec.ts"
+#line 420 "ts-src/mqtt/codec.ts"
   if (n < total) {
     return 0;
   }
-#line 406 "ts-src/mqtt/codec.ts"
+#line 422 "ts-src/mqtt/codec.ts"
   rt_bytes body = rt_subarray(input, hdr, total);
   DecodeErr e = DecodeErr_OK;
   uint32_t bit = (1u << (type & 31u));
@@ -549,14 +575,14 @@ int32_t codec_decodeWith_v(uint8_t *input_p, uint32_t input_len, uint32_t maxPac
     out->packetId = codec_readU16(body, 0);
     if (out->packetId == 0) {
       e = DecodeErr_ZERO_PACKET_ID;
-#line 417 "ts-src/mqtt/codec.ts"
+#line 433 "ts-src/mqtt/codec.ts"
     } else if (type == PacketType_SUBACK) {
       out->codes = rt_subarray(body, 2, UINT32_MAX);
       if (!codec_validSubackCodes(out->codes)) {
         e = DecodeErr_BAD_SUBACK_CODE;
       }
     }
-#line 421 "ts-src/mqtt/codec.ts"
+#line 437 "ts-src/mqtt/codec.ts"
   } else if (((int32_t)(codec_SERVER_ONLY & bit) != 0) && ((int32_t)(codec_REM_0 & bit) == 0)) {
     // CONNECT, SUBSCRIBE, UNSUBSCRIBE: only without forClient (checkFirstByte
     // refused them otherwise).
@@ -566,18 +592,18 @@ int32_t codec_decodeWith_v(uint8_t *input_p, uint32_t input_len, uint32_t maxPac
   if (e != DecodeErr_OK) {
     return -e;
   }
-#line 428 "ts-src/mqtt/codec.ts"
+#line 444 "ts-src/mqtt/codec.ts"
   return rt_i32_of(total);
 }
 
 /** Big-endian 16-bit value at `off`, 0 past the end (the callers checked the bounds). */
 static uint16_t codec_readU16_v(uint8_t *b_p, uint32_t b_len, uint32_t off) {
   rt_bytes b = RT_BYTES(b_p, b_len);
-#line 433 "ts-src/mqtt/codec.ts"
+#line 449 "ts-src/mqtt/codec.ts"
   if (off < b.len && (2 <= (b.len - off))) {
     return (uint16_t)((b.p[off] << 8) | b.p[off + 1]);
   }
-#line 434 "ts-src/mqtt/codec.ts"
+#line 450 "ts-src/mqtt/codec.ts"
   return 0;
 }
 
@@ -587,37 +613,37 @@ static uint16_t codec_readU16_v(uint8_t *b_p, uint32_t b_len, uint32_t off) {
 int32_t codec_fieldEnd_v(uint8_t *b_p, uint32_t b_len, uint32_t off) {
   rt_bytes b = RT_BYTES(b_p, b_len);
   // Each difference is taken only once it is known not to be negative.
-#line 442 "ts-src/mqtt/codec.ts"
+#line 458 "ts-src/mqtt/codec.ts"
   if (off >= b.len || ((b.len - off) < 2)) {
     return -1;
   }
-#line 443 "ts-src/mqtt/codec.ts"
+#line 459 "ts-src/mqtt/codec.ts"
   uint32_t len = (uint32_t)((b.p[off] << 8) | b.p[off + 1]);
   if (len > ((b.len - off) - 2)) {
     return -1;
   }
-#line 445 "ts-src/mqtt/codec.ts"
+#line 461 "ts-src/mqtt/codec.ts"
   return rt_i32_of(((off + 2) + len));
 }
 
 /** Reason a topic name is refused, or OK (3.3.2.1, 4.7). */
 DecodeErr codec_topicNameErr_v(uint8_t *t_p, uint32_t t_len) {
   rt_bytes t = RT_BYTES(t_p, t_len);
-#line 450 "ts-src/mqtt/codec.ts"
+#line 466 "ts-src/mqtt/codec.ts"
   if (t.len == 0) {
     return DecodeErr_EMPTY_TOPIC;
   }
-#line 451 "ts-src/mqtt/codec.ts"
+#line 467 "ts-src/mqtt/codec.ts"
   if (!topic_validTopicName(t)) {
     return (DecodeErr)(topic_validUtf8(t) ? DecodeErr_TOPIC_WILDCARD : DecodeErr_BAD_UTF8);
   }
-#line 452 "ts-src/mqtt/codec.ts"
+#line 468 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }
 
 static DecodeErr codec_decodePublish_v(uint8_t *body_p, uint32_t body_len, uint8_t flags, Packet *out) {
   rt_bytes body = RT_BYTES(body_p, body_len);
-#line 456 "ts-src/mqtt/codec.ts"
+#line 472 "ts-src/mqtt/codec.ts"
   uint8_t qos = (uint8_t)((flags >> 1) & 3);
   out->qos = qos;
   out->dup = (flags & packet_PUBLISH_DUP) != 0;
@@ -627,18 +653,18 @@ static DecodeErr codec_decodePublish_v(uint8_t *body_p, uint32_t body_len, uint8
   if (body.len < 2) {
     return DecodeErr_STRING_OVERRUN;
   }
-#line 463 "ts-src/mqtt/codec.ts"
+#line 479 "ts-src/mqtt/codec.ts"
   uint32_t end = (uint32_t)(2 + ((body.p[0] << 8) | body.p[1]));
   if (end > body.len) {
     return DecodeErr_STRING_OVERRUN;
   }
-#line 465 "ts-src/mqtt/codec.ts"
+#line 481 "ts-src/mqtt/codec.ts"
   out->topic = rt_slice(body, 2, end);
   DecodeErr te = codec_topicNameErr(out->topic);
   if (te != DecodeErr_OK) {
     return te;
   }
-#line 468 "ts-src/mqtt/codec.ts"
+#line 484 "ts-src/mqtt/codec.ts"
   if (qos == 0) {
     out->payload = rt_slice_from(body, end);
     return DecodeErr_OK;
@@ -646,37 +672,37 @@ static DecodeErr codec_decodePublish_v(uint8_t *body_p, uint32_t body_len, uint8
   if ((body.len - end) < 2) {
     return DecodeErr_BAD_LENGTH;
   }
-#line 473 "ts-src/mqtt/codec.ts"
+#line 489 "ts-src/mqtt/codec.ts"
   out->packetId = (uint16_t)((body.p[end + 0] << 8) | body.p[end + 1]); // end + k: the form proven in range
   if (out->packetId == 0) {
     return DecodeErr_ZERO_PACKET_ID;
   }
-#line 475 "ts-src/mqtt/codec.ts"
+#line 491 "ts-src/mqtt/codec.ts"
   out->payload = rt_slice_from(body, end + 2);
   return DecodeErr_OK;
 }
 
 static DecodeErr codec_decodeConnack_v(uint8_t *body_p, uint32_t body_len, Packet *out) {
   rt_bytes body = RT_BYTES(body_p, body_len);
-#line 480 "ts-src/mqtt/codec.ts"
+#line 496 "ts-src/mqtt/codec.ts"
   if (body.len < 2) {
     return DecodeErr_BAD_LENGTH; // checked already: unchecked reads below
   }
   // Only bit 0 (session present) of the acknowledge flags is defined.
-#line 482 "ts-src/mqtt/codec.ts"
+#line 498 "ts-src/mqtt/codec.ts"
   if ((body.p[0] & 0xfe) != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 483 "ts-src/mqtt/codec.ts"
+#line 499 "ts-src/mqtt/codec.ts"
   out->sessionPresent = body.p[0] == 1;
   out->returnCode = body.p[1];
   if (out->returnCode > codec_MAX_CONNACK_CODE) {
     return DecodeErr_BAD_RETURN_CODE;
   }
-#line 486 "ts-src/mqtt/codec.ts"
+#line 502 "ts-src/mqtt/codec.ts"
   if (out->sessionPresent && out->returnCode != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 487 "ts-src/mqtt/codec.ts"
+#line 503 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }

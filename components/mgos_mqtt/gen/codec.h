@@ -60,13 +60,15 @@ uint32_t codec_publishSize(uint32_t topicLen, uint32_t payloadLen, uint8_t qos);
 uint32_t codec_packetSize(uint32_t rem);
 uint32_t codec_putHeader_v(uint8_t *out_p, uint32_t out_len, uint8_t first, uint32_t rem);
 static RT_INLINE uint32_t codec_putHeader(rt_bytes out, uint8_t first, uint32_t rem) { return codec_putHeader_v(out.p, out.len, first, rem); }
+uint32_t codec_putString_v(uint8_t *out_p, uint32_t out_len, uint32_t off, uint8_t *s_p, uint32_t s_len);
+static RT_INLINE uint32_t codec_putString(rt_bytes out, uint32_t off, rt_bytes s) { return codec_putString_v(out.p, out.len, off, s.p, s.len); }
 uint32_t codec_connectHead(ConnectOptions *o);
 uint32_t codec_putConnectTail_v(uint8_t *out_p, uint32_t out_len, uint32_t off, ConnectOptions *o);
 static RT_INLINE uint32_t codec_putConnectTail(rt_bytes out, uint32_t off, ConnectOptions *o) { return codec_putConnectTail_v(out.p, out.len, off, o); }
 uint32_t codec_encodeConnect_v(uint8_t *out_p, uint32_t out_len, ConnectOptions *o);
 static RT_INLINE uint32_t codec_encodeConnect(rt_bytes out, ConnectOptions *o) { return codec_encodeConnect_v(out.p, out.len, o); }
-uint32_t codec_writeConnect_v(uint8_t *out_p, uint32_t out_len, ConnectOptions *o);
-static RT_INLINE uint32_t codec_writeConnect(rt_bytes out, ConnectOptions *o) { return codec_writeConnect_v(out.p, out.len, o); }
+uint32_t codec_writeConnectPayload_v(uint8_t *out_p, uint32_t out_len, uint8_t flags, uint16_t keepAlive, uint8_t *payload_p, uint32_t payload_len);
+static RT_INLINE uint32_t codec_writeConnectPayload(rt_bytes out, uint8_t flags, uint16_t keepAlive, rt_bytes payload) { return codec_writeConnectPayload_v(out.p, out.len, flags, keepAlive, payload.p, payload.len); }
 uint32_t codec_encodePublish_v(uint8_t *out_p, uint32_t out_len, uint8_t *topic_p, uint32_t topic_len, uint8_t *payload_p, uint32_t payload_len, uint8_t qos, bool retain, bool dup, uint16_t packetId);
 static RT_INLINE uint32_t codec_encodePublish(rt_bytes out, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, bool dup, uint16_t packetId) { return codec_encodePublish_v(out.p, out.len, topic.p, topic.len, payload.p, payload.len, qos, retain, dup, packetId); }
 uint32_t codec_writePublish_v(uint8_t *out_p, uint32_t out_len, uint8_t *topic_p, uint32_t topic_len, uint8_t *payload_p, uint32_t payload_len, uint8_t qos, bool retain, uint16_t packetId);

@@ -135,15 +135,6 @@ typedef uint8_t SubState;
 #define SubState_UNSUB_PENDING 4
 #define SubState_UNSUB_SENT 5
 
-// (Each *_SENT is its *_PENDING + 1: pumpAcksAndSubs and enterDisconnected step between them.)
-/** Index of each string in SessionConfig's buffer. */
-typedef uint8_t CfgStr;
-#define CfgStr_CLIENT_ID 0
-#define CfgStr_USER 1
-#define CfgStr_PASS 2
-#define CfgStr_WILL_TOPIC 3
-#define CfgStr_WILL_MESSAGE 4
-
 /** SessionStoreFn operations. */
 typedef uint8_t StoreOp;
 #define StoreOp_PUT 1
@@ -154,6 +145,7 @@ typedef struct OutMsg OutMsg;
 typedef struct Sub Sub;
 typedef struct Session Session;
 
+// (Each *_SENT is its *_PENDING + 1: pumpAcksAndSubs and enterDisconnected step between them.)
 typedef void (*SessionEventFn)(Session *s, int32_t ev, Packet *p, void *ud);
 
 typedef void (*SessionLogFn)(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num);
@@ -182,11 +174,15 @@ struct SessionConfig {
   uint32_t sessionExpiry;
   /** MQTT 5: the Maximum Packet Size we announce; 0: recvLimit(). */
   uint32_t maxPacket;
-  /** offs[k]..offs[k+1] is string k (CfgStr) in strs. */
-  uint32_t offs[6];
-  /** client id, user, pass, will topic, will message, back to back (last:
-     *  the scalars above stay at short offsets). */
-  uint8_t strs[CONFIG_MGOS_MQTT_CONFIG_STR_SIZE];
+  /** Bytes of `wire` in use. */
+  uint32_t wireLen;
+  /** The CONNECT flags the strings set: will, user name, password (3.1.2.3). */
+  uint8_t strFlags;
+  /** CONNECT's payload (3.1.3) as it goes out, each string after its 2-byte
+     *  length: client id, will topic and message (when both are set), user
+     *  name, password (when set). Kept so, connect() sends it in one copy.
+     *  (Last: the scalars above stay at short offsets.) */
+  uint8_t wire[((int64_t)CONFIG_MGOS_MQTT_CONFIG_STR_SIZE + 10)];
 };
 
 /** One outgoing QoS>0 message (or, once PUBREC came, just its PUBREL). */
@@ -344,6 +340,7 @@ void Session_init(Session *self);
 void SessionConfig_init(SessionConfig *self);
 const char *SessionConfig_setStrings_v(SessionConfig *self, uint8_t *clientId_p, uint32_t clientId_len, uint8_t *user_p, uint32_t user_len, uint8_t *pass_p, uint32_t pass_len, uint8_t *willTopic_p, uint32_t willTopic_len, uint8_t *willMessage_p, uint32_t willMessage_len);
 static RT_INLINE const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) { return SessionConfig_setStrings_v(self, clientId.p, clientId.len, user.p, user.len, pass.p, pass.len, willTopic.p, willTopic.len, willMessage.p, willMessage.len); }
+rt_bytes SessionConfig_clientId(SessionConfig *self);
 rt_bytes Sub_view(Sub *self);
 bool Session_isV5(Session *self);
 void Session_setMaxQos(Session *self, uint8_t q);
