@@ -316,10 +316,6 @@ export class Sub {
   }
 }
 
-/** MQTT 5 CONNECT options built by connect() (SessionConfig.options): shared
- *  by all sessions, as they are encoded at once and kept by none. */
-const connectScratch: ConnectOptions = new ConnectOptions();
-
 /** A dropped message's PUBLISH read back (dropRec): shared by all sessions,
  *  the DROPPED event takes its views. */
 const dropScratch: Packet = new Packet();
@@ -491,6 +487,9 @@ export class Session {
   acks: Uint32Array = new Uint32Array(MAX_PENDING_ACKS);
   /** MQTT 5: what this connection negotiated, topic aliases (session5.ts). */
   v5s: V5State[] = structs(V5_ONE, V5State);
+  /** MQTT 5: the config's CONNECT options (SessionConfig.options), built by
+   *  connect() to encode them with the properties. None without MQTT 5. */
+  v5Connect: ConnectOptions[] = structs(V5_ONE, ConnectOptions);
   tx: Uint8Array = new Uint8Array(TX_BUF_SIZE);
   rx: Uint8Array = new Uint8Array(RX_BUF_SIZE);
   /** The outbox's bytes: encoded PUBLISH packets (storeUsed of them). */
@@ -523,7 +522,7 @@ export class Session {
     if (!this.opening(now)) return false;
     const c: SessionConfig = this.cfg;
     let n: u32;
-    if (this.isV5()) n = this.encodeConnect5(c.options(connectScratch));
+    if (this.isV5()) n = this.encodeConnect5(c.options(this.v5Connect[0]));
     else {
       // The config's strings were checked and laid out when they were set
       // (setStrings): the flags they need are in strFlags.

@@ -330,6 +330,9 @@ struct Session {
   uint32_t acks[CONFIG_MGOS_MQTT_MAX_PENDING_ACKS];
   /** MQTT 5: what this connection negotiated, topic aliases (session5.ts). */
   V5State v5s[session5_V5_ONE];
+  /** MQTT 5: the config's CONNECT options (SessionConfig.options), built by
+     *  connect() to encode them with the properties. None without MQTT 5. */
+  ConnectOptions v5Connect[session5_V5_ONE];
   uint8_t tx[CONFIG_MGOS_MQTT_TX_BUF_SIZE];
   uint8_t rx[CONFIG_MGOS_MQTT_RX_BUF_SIZE];
   /** The outbox's bytes: encoded PUBLISH packets (storeUsed of them). */
