@@ -1284,7 +1284,8 @@ export class Session {
    *  error that makes the packet malformed, or OK. */
   private bigLayout(): DecodeErr {
     const h: u32 = this.bigHdr;
-    const tl: u32 = u32((this.rx[h] << 8) | this.rx[h + 1]);
+    // The topic length: the two bytes just read, as bigId collects them.
+    const tl: u32 = this.bigId;
     const rem: u32 = this.pkt.remLen;
     const idLen: u32 = this.pkt.qos > 0 ? 2 : 0;
     // MQTT 5: an empty topic reads a topic alias; a property length follows.
