@@ -303,6 +303,10 @@ export function decodeForClient(input: Bytes, maxPacket: u32, out: Packet): i32 
   if (type === PacketType.PUBLISH) {
     if (qos === 3) return -DecodeErr.BAD_QOS;
     if (qos === 0 && (flags & PUBLISH_DUP) !== 0) return -DecodeErr.BAD_DUP;
+    // Set from here on, TOO_LARGE included: the session streams such a PUBLISH.
+    out.qos = qos;
+    out.dup = (flags & PUBLISH_DUP) !== 0;
+    out.retain = (flags & PUBLISH_RETAIN) !== 0;
   } else if (flags !== (rule & 0x0f)) {
     return -DecodeErr.RESERVED_FLAGS;
   }
@@ -335,7 +339,7 @@ export function decodeForClient(input: Bytes, maxPacket: u32, out: Packet): i32 
   const body: Bytes = input.subarray(hdr, total);
   let e: DecodeErr = DecodeErr.OK;
   if (type === PacketType.PUBLISH) {
-    e = decodePublish(body, qos, flags, out);
+    e = decodePublish(body, qos, out);
   } else if (body.length >= 2) {
     // CONNACK, the packet-id-only types, and SUBACK's id then its return codes.
     const b0: u8 = body[0];
@@ -380,10 +384,7 @@ export function topicNameErr(t: Bytes): DecodeErr {
   return DecodeErr.OK;
 }
 
-function decodePublish(body: Bytes, qos: u8, flags: u8, out: Packet): DecodeErr {
-  out.qos = qos;
-  out.dup = (flags & PUBLISH_DUP) !== 0;
-  out.retain = (flags & PUBLISH_RETAIN) !== 0;
+function decodePublish(body: Bytes, qos: u8, out: Packet): DecodeErr {
   // The topic name with its 2-byte length (fieldEnd(body, 0), written out
   // so that the reads and views below need no bounds checks).
   if (body.length < 2) return DecodeErr.STRING_OVERRUN;

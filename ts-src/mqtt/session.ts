@@ -1131,8 +1131,12 @@ export class Session {
       const b: Packet = v.pkt.base;
       if (r === -DecodeErr.TOO_LARGE && b.type === PacketType.PUBLISH && b.totalLen <= this.maxPacket5()) {
         // Within our Maximum Packet Size, over the buffer: streamed as in 3.1.1.
+        const f: u8 = b.flags;
         this.pkt.type = b.type;
-        this.pkt.flags = b.flags;
+        this.pkt.flags = f;
+        this.pkt.qos = u8((f >>> 1) & 3);
+        this.pkt.dup = (f & 0x08) !== 0;
+        this.pkt.retain = (f & 0x01) !== 0;
         this.pkt.remLen = b.remLen;
         this.pkt.totalLen = b.totalLen;
         if (!this.bigFromRx(start)) return;
@@ -1171,10 +1175,7 @@ export class Session {
       return false;
     }
     const p: Packet = this.pkt;
-    const f: u8 = p.flags;
-    p.qos = u8((f >>> 1) & 3);
-    p.dup = (f & 0x08) !== 0;
-    p.retain = (f & 0x01) !== 0;
+    // (The decoder has set qos, dup and retain: parse5 copies them.)
     // Only what is read before it is set (bigLayout sets the topic's end and
     // rxTopicLen, bigDecide rxPartTotal; bigId keeps its last two bytes).
     this.big = BigRx.UNDECIDED;
@@ -1219,7 +1220,7 @@ export class Session {
         this.bigId = u16((this.bigId << 8) | b);
         this.bigPos = u32(pos + 1);
         used++;
-        if (this.bigIdEnd === 0 && this.bigPos === this.bigHdr + 2) bad = this.bigLayout();
+        if (this.bigIdEnd === 0 && this.bigPos === u32(this.bigHdr + 2)) bad = this.bigLayout();
         // (MQTT 5, an empty topic at QoS 0: the header ends with the topic length.)
         if (bad === 0 && this.bigPos === this.bigIdEnd) bad = this.bigHeaderDone();
       } else if (MQTT5_SUPPORT !== 0 && this.bigPayAt === 0) {
@@ -1410,7 +1411,7 @@ export class Session {
     this.rxLen = 0;
     // (An empty payload ends here without passing the payload branch of bigFeed.)
     if (p.qos === 2) this.rxQos2Add(p.packetId);
-    if (p.qos > 0) this.queueAck(p.qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, p.packetId);
+    if (p.qos > 0) this.queueAck(u8(PacketType.PUBLISH + p.qos), p.packetId); // PUBACK, PUBREC
   }
 
   private handle(p: Packet): void {
@@ -1513,7 +1514,7 @@ export class Session {
         return;
       }
     }
-    this.queueAck(q === 1 ? PacketType.PUBACK : PacketType.PUBREC, p.packetId);
+    this.queueAck(u8(PacketType.PUBLISH + q), p.packetId); // PUBACK (QoS 1), PUBREC (QoS 2)
   }
 
   /** Before an incoming PUBLISH is delivered (small or streamed): 1 when it
@@ -1597,7 +1598,7 @@ export class Session {
       } else {
         s.state = SubState.ACTIVE;
         s.packetId = 0;
-        s.granted = p.codes.length > 0 ? p.codes[0] : 0x80;
+        s.granted = p.codes[0]; // (both decoders want one code at least)
         // 0x80 in 3.1.1; MQTT 5 has a reason code per refusal (0x80..0xA2).
         if (s.granted >= 0x80) this.log(LogLevel.WARN, "subscription refused", s.view(), i32(s.granted));
       }

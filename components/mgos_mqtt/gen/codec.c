@@ -3,7 +3,7 @@
 
 static uint32_t codec_putU16(rt_bytes out, uint32_t off, uint16_t v);
 static uint32_t codec_putString(rt_bytes out, uint32_t off, rt_bytes s);
-static DecodeErr codec_decodePublish(rt_bytes body, uint8_t qos, uint8_t flags, Packet *out);
+static DecodeErr codec_decodePublish(rt_bytes body, uint8_t qos, Packet *out);
 static DecodeErr codec_connackErr(uint8_t f, uint8_t rc, Packet *out);
 
 // ---------------------------------------------------------------- decoding
@@ -342,14 +342,18 @@ int32_t codec_decodeForClient(rt_bytes input, uint32_t maxPacket, Packet *out) {
     if (qos == 0 && ((flags & packet_PUBLISH_DUP) != 0)) {
       return -DecodeErr_BAD_DUP;
     }
-#line 306 "ts-src/mqtt/codec.ts"
+    // Set from here on, TOO_LARGE included: the session streams such a PUBLISH.
+#line 307 "ts-src/mqtt/codec.ts"
+    out->qos = qos;
+    out->dup = (flags & packet_PUBLISH_DUP) != 0;
+    out->retain = (flags & packet_PUBLISH_RETAIN) != 0;
   } else if (flags != (rule & 0xf)) {
     return -DecodeErr_RESERVED_FLAGS;
   }
   // Remaining length: 7 bits per byte, least significant first, at most 4
   // bytes (2.2.3). 3.1.1 (unlike MQTT 5) does not require the minimal form,
   // so e.g. 0x80 0x00 is a valid 0.
-#line 313 "ts-src/mqtt/codec.ts"
+#line 317 "ts-src/mqtt/codec.ts"
   uint32_t rem = 0;
   uint32_t shift = 0;
   uint32_t hdr = 1;
@@ -357,18 +361,18 @@ int32_t codec_decodeForClient(rt_bytes input, uint32_t maxPacket, Packet *out) {
     if (hdr >= n) {
       return 0;
     }
-#line 318 "ts-src/mqtt/codec.ts"
+#line 322 "ts-src/mqtt/codec.ts"
     uint8_t c = input.p[hdr];
     rem = (rem | ((uint32_t)(c & 0x7f) << (shift & 31u)));
     hdr++;
     if ((c & 0x80) == 0) {
       break;
     }
-#line 322 "ts-src/mqtt/codec.ts"
+#line 326 "ts-src/mqtt/codec.ts"
     if (hdr == 5) {
       return -DecodeErr_LENGTH_TOO_LONG;
     }
-#line 323 "ts-src/mqtt/codec.ts"
+#line 327 "ts-src/mqtt/codec.ts"
     shift += 7;
   }
   uint32_t total = hdr + rem;
@@ -379,20 +383,20 @@ int32_t codec_decodeForClient(rt_bytes input, uint32_t maxPacket, Packet *out) {
   if (total > maxPacket) {
     return -DecodeErr_TOO_LARGE;
   }
-#line 331 "ts-src/mqtt/codec.ts"
+#line 335 "ts-src/mqtt/codec.ts"
   uint32_t least = (uint32_t)((rule >> 4) & 3);
   if (rem < least || (((rule & 0x40) != 0) && rem != least)) {
     return -DecodeErr_BAD_LENGTH;
   }
-#line 333 "ts-src/mqtt/codec.ts"
+#line 337 "ts-src/mqtt/codec.ts"
   if (n < total) {
     return 0;
   }
-#line 335 "ts-src/mqtt/codec.ts"
+#line 339 "ts-src/mqtt/codec.ts"
   rt_bytes body = rt_subarray(input, hdr, total);
   DecodeErr e = DecodeErr_OK;
   if (type == PacketType_PUBLISH) {
-    e = codec_decodePublish(body, qos, flags, out);
+    e = codec_decodePublish(body, qos, out);
   } else if (body.len >= 2) {
     // CONNACK, the packet-id-only types, and SUBACK's id then its return codes.
     uint8_t b0 = body.p[0];
@@ -417,11 +421,11 @@ int32_t codec_decodeForClient(rt_bytes input, uint32_t maxPacket, Packet *out) {
     }
   }
   // PINGRESP: no contents, length checked above.
-#line 361 "ts-src/mqtt/codec.ts"
+#line 365 "ts-src/mqtt/codec.ts"
   if (e != DecodeErr_OK) {
     return -e;
   }
-#line 362 "ts-src/mqtt/codec.ts"
+#line 366 "ts-src/mqtt/codec.ts"
   return rt_i32_of(total);
 }
 
@@ -433,12 +437,12 @@ int32_t codec_fieldEnd(rt_bytes b, uint32_t off) {
   if (off >= b.len || ((b.len - off) < 2)) {
     return -1;
   }
-#line 371 "ts-src/mqtt/codec.ts"
+#line 375 "ts-src/mqtt/codec.ts"
   uint32_t len = (uint32_t)((b.p[off] << 8) | b.p[off + 1]);
   if (len > ((b.len - off) - 2)) {
     return -1;
   }
-#line 373 "ts-src/mqtt/codec.ts"
+#line 377 "ts-src/mqtt/codec.ts"
   return rt_i32_of(((off + 2) + len));
 }
 
@@ -447,35 +451,32 @@ DecodeErr codec_topicNameErr(rt_bytes t) {
   if (t.len == 0) {
     return DecodeErr_EMPTY_TOPIC;
   }
-#line 379 "ts-src/mqtt/codec.ts"
+#line 383 "ts-src/mqtt/codec.ts"
   if (!topic_validTopicName(t)) {
     return (DecodeErr)(topic_validUtf8(t) ? DecodeErr_TOPIC_WILDCARD : DecodeErr_BAD_UTF8);
   }
-#line 380 "ts-src/mqtt/codec.ts"
+#line 384 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }
 
-static DecodeErr codec_decodePublish(rt_bytes body, uint8_t qos, uint8_t flags, Packet *out) {
-  out->qos = qos;
-  out->dup = (flags & packet_PUBLISH_DUP) != 0;
-  out->retain = (flags & packet_PUBLISH_RETAIN) != 0;
+static DecodeErr codec_decodePublish(rt_bytes body, uint8_t qos, Packet *out) {
   // The topic name with its 2-byte length (fieldEnd(body, 0), written out
   // so that the reads and views below need no bounds checks).
   if (body.len < 2) {
     return DecodeErr_STRING_OVERRUN;
   }
-#line 390 "ts-src/mqtt/codec.ts"
+#line 391 "ts-src/mqtt/codec.ts"
   uint32_t end = (uint32_t)(2 + ((body.p[0] << 8) | body.p[1]));
   if (end > body.len) {
     return DecodeErr_STRING_OVERRUN;
   }
-#line 392 "ts-src/mqtt/codec.ts"
+#line 393 "ts-src/mqtt/codec.ts"
   out->topic = rt_slice(body, 2, end);
   DecodeErr te = codec_topicNameErr(out->topic);
   if (te != DecodeErr_OK) {
     return te;
   }
-#line 395 "ts-src/mqtt/codec.ts"
+#line 396 "ts-src/mqtt/codec.ts"
   if (qos == 0) {
     out->payload = rt_slice_from(body, end);
     return DecodeErr_OK;
@@ -483,12 +484,12 @@ static DecodeErr codec_decodePublish(rt_bytes body, uint8_t qos, uint8_t flags, 
   if ((body.len - end) < 2) {
     return DecodeErr_BAD_LENGTH;
   }
-#line 400 "ts-src/mqtt/codec.ts"
+#line 401 "ts-src/mqtt/codec.ts"
   out->packetId = (uint16_t)((body.p[end + 0] << 8) | body.p[end + 1]); // end + k: the form proven in range
   if (out->packetId == 0) {
     return DecodeErr_ZERO_PACKET_ID;
   }
-#line 402 "ts-src/mqtt/codec.ts"
+#line 403 "ts-src/mqtt/codec.ts"
   out->payload = rt_slice_from(body, end + 2);
   return DecodeErr_OK;
 }
@@ -499,16 +500,16 @@ static DecodeErr codec_connackErr(uint8_t f, uint8_t rc, Packet *out) {
   if ((f & 0xfe) != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 410 "ts-src/mqtt/codec.ts"
+#line 411 "ts-src/mqtt/codec.ts"
   out->sessionPresent = f == 1;
   out->returnCode = rc;
   if (rc > codec_MAX_CONNACK_CODE) {
     return DecodeErr_BAD_RETURN_CODE;
   }
-#line 413 "ts-src/mqtt/codec.ts"
+#line 414 "ts-src/mqtt/codec.ts"
   if (out->sessionPresent && rc != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 414 "ts-src/mqtt/codec.ts"
+#line 415 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }

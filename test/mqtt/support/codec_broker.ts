@@ -32,6 +32,12 @@ export function decode(input: Bytes, maxPacket: u32, forClient: bool, out: Packe
   const flags: u8 = u8(first & 0x0f);
   const e0: DecodeErr = checkFirstByte(type, flags, forClient);
   if (e0 !== DecodeErr.OK) return -e0;
+  if (type === PacketType.PUBLISH) {
+    // Known from the first byte: set for every later result (TOO_LARGE too).
+    out.qos = u8((flags >>> 1) & 3);
+    out.dup = (flags & PUBLISH_DUP) !== 0;
+    out.retain = (flags & PUBLISH_RETAIN) !== 0;
+  }
 
   // Remaining length: 7 bits per byte, least significant first, at most 4
   // bytes (2.2.3); the minimal form is not required in 3.1.1.
@@ -122,9 +128,6 @@ function checkRemainingLength(type: u8, rem: u32): DecodeErr {
 /** PUBLISH's variable header and payload (3.3.2, 3.3.3). */
 function publishBody(body: Bytes, flags: u8, out: Packet): DecodeErr {
   const qos: u8 = u8((flags >>> 1) & 3);
-  out.qos = qos;
-  out.dup = (flags & PUBLISH_DUP) !== 0;
-  out.retain = (flags & PUBLISH_RETAIN) !== 0;
   const end: i32 = fieldEnd(body, 0);
   if (end < 0) return DecodeErr.STRING_OVERRUN;
   out.topic = body.subarray(2, u32(end));

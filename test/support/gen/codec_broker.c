@@ -37,9 +37,16 @@ int32_t codec_broker_decode(rt_bytes input, uint32_t maxPacket, bool forClient, 
   if (e0 != DecodeErr_OK) {
     return -e0;
   }
+#line 35 "test/mqtt/support/codec_broker.ts"
+  if (type == PacketType_PUBLISH) {
+    // Known from the first byte: set for every later result (TOO_LARGE too).
+    out->qos = (uint8_t)((flags >> 1) & 3);
+    out->dup = (flags & packet_PUBLISH_DUP) != 0;
+    out->retain = (flags & packet_PUBLISH_RETAIN) != 0;
+  }
   // Remaining length: 7 bits per byte, least significant first, at most 4
   // bytes (2.2.3); the minimal form is not required in 3.1.1.
-#line 38 "test/mqtt/support/codec_broker.ts"
+#line 44 "test/mqtt/support/codec_broker.ts"
   uint32_t rem = 0;
   uint32_t shift = 0;
   uint32_t hdr = 1;
@@ -47,18 +54,18 @@ int32_t codec_broker_decode(rt_bytes input, uint32_t maxPacket, bool forClient, 
     if (hdr >= n) {
       return 0;
     }
-#line 43 "test/mqtt/support/codec_broker.ts"
+#line 49 "test/mqtt/support/codec_broker.ts"
     uint8_t c = input.p[hdr];
     rem = (rem | ((uint32_t)(c & 0x7f) << (shift & 31u)));
     hdr++;
     if ((c & 0x80) == 0) {
       break;
     }
-#line 47 "test/mqtt/support/codec_broker.ts"
+#line 53 "test/mqtt/support/codec_broker.ts"
     if (hdr == 5) {
       return -DecodeErr_LENGTH_TOO_LONG;
     }
-#line 48 "test/mqtt/support/codec_broker.ts"
+#line 54 "test/mqtt/support/codec_broker.ts"
     shift += 7;
   }
   uint32_t total = hdr + rem;
@@ -69,16 +76,16 @@ int32_t codec_broker_decode(rt_bytes input, uint32_t maxPacket, bool forClient, 
   if (total > maxPacket) {
     return -DecodeErr_TOO_LARGE;
   }
-#line 56 "test/mqtt/support/codec_broker.ts"
+#line 62 "test/mqtt/support/codec_broker.ts"
   DecodeErr e1 = codec_broker_checkRemainingLength(type, rem);
   if (e1 != DecodeErr_OK) {
     return -e1;
   }
-#line 58 "test/mqtt/support/codec_broker.ts"
+#line 64 "test/mqtt/support/codec_broker.ts"
   if (n < total) {
     return 0;
   }
-#line 60 "test/mqtt/support/codec_broker.ts"
+#line 66 "test/mqtt/support/codec_broker.ts"
   rt_bytes body = rt_subarray(input, hdr, total);
   DecodeErr e = DecodeErr_OK;
   uint32_t bit = (1u << (type & 31u));
@@ -91,14 +98,14 @@ int32_t codec_broker_decode(rt_bytes input, uint32_t maxPacket, bool forClient, 
     out->packetId = codec_broker_readU16(body, 0);
     if (out->packetId == 0) {
       e = DecodeErr_ZERO_PACKET_ID;
-#line 71 "test/mqtt/support/codec_broker.ts"
+#line 77 "test/mqtt/support/codec_broker.ts"
     } else if (type == PacketType_SUBACK) {
       out->codes = rt_subarray(body, 2, UINT32_MAX);
       if (!codec_broker_validSubackCodes(out->codes)) {
         e = DecodeErr_BAD_SUBACK_CODE;
       }
     }
-#line 75 "test/mqtt/support/codec_broker.ts"
+#line 81 "test/mqtt/support/codec_broker.ts"
   } else if (((int32_t)(codec_broker_SERVER_ONLY & bit) != 0) && ((int32_t)(codec_broker_REM_0 & bit) == 0)) {
     // CONNECT, SUBSCRIBE, UNSUBSCRIBE: only without forClient (checkFirstByte
     // refused them otherwise).
@@ -108,32 +115,32 @@ int32_t codec_broker_decode(rt_bytes input, uint32_t maxPacket, bool forClient, 
   if (e != DecodeErr_OK) {
     return -e;
   }
-#line 82 "test/mqtt/support/codec_broker.ts"
+#line 88 "test/mqtt/support/codec_broker.ts"
   return rt_i32_of(total);
 }
 
 /** Checks the first byte alone (2.2.1, 2.2.2): the type and its flags. */
-#line 98 "test/mqtt/support/codec_broker.ts"
+#line 104 "test/mqtt/support/codec_broker.ts"
 static DecodeErr codec_broker_checkFirstByte(uint8_t type, uint8_t flags, bool forClient) {
   if (type == 0 || type == 15) {
     return DecodeErr_BAD_TYPE;
   }
-#line 100 "test/mqtt/support/codec_broker.ts"
+#line 106 "test/mqtt/support/codec_broker.ts"
   uint32_t bit = (1u << (type & 31u));
   if (forClient && ((int32_t)(codec_broker_SERVER_ONLY & bit) != 0)) {
     return DecodeErr_NOT_FOR_CLIENT;
   }
-#line 102 "test/mqtt/support/codec_broker.ts"
+#line 108 "test/mqtt/support/codec_broker.ts"
   if (type == PacketType_PUBLISH) {
     uint8_t qos = (uint8_t)((flags >> 1) & 3);
     if (qos == 3) {
       return DecodeErr_BAD_QOS;
     }
-#line 105 "test/mqtt/support/codec_broker.ts"
+#line 111 "test/mqtt/support/codec_broker.ts"
     if (qos == 0 && ((flags & packet_PUBLISH_DUP) != 0)) {
       return DecodeErr_BAD_DUP;
     }
-#line 106 "test/mqtt/support/codec_broker.ts"
+#line 112 "test/mqtt/support/codec_broker.ts"
     return DecodeErr_OK;
   }
   return (DecodeErr)((flags == (((int32_t)(codec_broker_FLAGS_2 & bit) != 0) ? 2 : 0)) ? DecodeErr_OK : DecodeErr_RESERVED_FLAGS);
@@ -145,33 +152,30 @@ static DecodeErr codec_broker_checkRemainingLength(uint8_t type, uint32_t rem) {
   bool ok = true;
   if ((int32_t)(codec_broker_REM_2 & bit) != 0) {
     ok = rem == 2;
-#line 116 "test/mqtt/support/codec_broker.ts"
+#line 122 "test/mqtt/support/codec_broker.ts"
   } else if ((int32_t)(codec_broker_REM_0 & bit) != 0) {
     ok = rem == 0;
   } else if (type == PacketType_SUBACK) {
     ok = rem >= 3;
   }
-#line 119 "test/mqtt/support/codec_broker.ts"
+#line 125 "test/mqtt/support/codec_broker.ts"
   return (DecodeErr)(ok ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
 }
 
 /** PUBLISH's variable header and payload (3.3.2, 3.3.3). */
 static DecodeErr codec_broker_publishBody(rt_bytes body, uint8_t flags, Packet *out) {
   uint8_t qos = (uint8_t)((flags >> 1) & 3);
-  out->qos = qos;
-  out->dup = (flags & packet_PUBLISH_DUP) != 0;
-  out->retain = (flags & packet_PUBLISH_RETAIN) != 0;
   int32_t end = codec_fieldEnd(body, 0);
   if (end < 0) {
     return DecodeErr_STRING_OVERRUN;
   }
-#line 130 "test/mqtt/support/codec_broker.ts"
+#line 133 "test/mqtt/support/codec_broker.ts"
   out->topic = rt_subarray(body, 2, (uint32_t)end);
   DecodeErr te = codec_topicNameErr(out->topic);
   if (te != DecodeErr_OK) {
     return te;
   }
-#line 133 "test/mqtt/support/codec_broker.ts"
+#line 136 "test/mqtt/support/codec_broker.ts"
   if (qos == 0) {
     out->payload = rt_subarray(body, (uint32_t)end, UINT32_MAX);
     return DecodeErr_OK;
@@ -179,12 +183,12 @@ static DecodeErr codec_broker_publishBody(rt_bytes body, uint8_t flags, Packet *
   if (((int64_t)body.len - (int64_t)(uint32_t)end) < 2) {
     return DecodeErr_BAD_LENGTH;
   }
-#line 138 "test/mqtt/support/codec_broker.ts"
+#line 141 "test/mqtt/support/codec_broker.ts"
   out->packetId = codec_broker_readU16(body, (uint32_t)end);
   if (out->packetId == 0) {
     return DecodeErr_ZERO_PACKET_ID;
   }
-#line 140 "test/mqtt/support/codec_broker.ts"
+#line 143 "test/mqtt/support/codec_broker.ts"
   out->payload = rt_subarray(body, (uint32_t)end + 2, UINT32_MAX);
   return DecodeErr_OK;
 }
@@ -195,17 +199,17 @@ static DecodeErr codec_broker_connackBody(rt_bytes body, Packet *out) {
   if ((rt_bytes_get(body, 0) & 0xfe) != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 148 "test/mqtt/support/codec_broker.ts"
+#line 151 "test/mqtt/support/codec_broker.ts"
   out->sessionPresent = rt_bytes_get(body, 0) == 1;
   out->returnCode = rt_bytes_get(body, 1);
   if (out->returnCode > codec_MAX_CONNACK_CODE) {
     return DecodeErr_BAD_RETURN_CODE;
   }
-#line 151 "test/mqtt/support/codec_broker.ts"
+#line 154 "test/mqtt/support/codec_broker.ts"
   if (out->sessionPresent && out->returnCode != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 152 "test/mqtt/support/codec_broker.ts"
+#line 155 "test/mqtt/support/codec_broker.ts"
   return DecodeErr_OK;
 }
 
@@ -213,7 +217,7 @@ static DecodeErr codec_broker_decodeServerBody(rt_bytes body, uint8_t type, Pack
   if (type == PacketType_CONNECT) {
     return codec_broker_decodeConnect(body, out);
   }
-#line 157 "test/mqtt/support/codec_broker.ts"
+#line 160 "test/mqtt/support/codec_broker.ts"
   return codec_broker_decodeFilterList(body, type == PacketType_SUBSCRIBE, out);
 }
 
@@ -223,7 +227,7 @@ uint32_t codec_broker_encodeConnack(rt_bytes out, bool sessionPresent, uint8_t c
   if ((code > codec_MAX_CONNACK_CODE || (sessionPresent && code != 0)) || out.len < 4) {
     return 0;
   }
-#line 164 "test/mqtt/support/codec_broker.ts"
+#line 167 "test/mqtt/support/codec_broker.ts"
   out.p[0] = (uint8_t)(PacketType_CONNACK << 4);
   out.p[1] = 2;
   out.p[2] = (uint8_t)(sessionPresent ? 1 : 0);
@@ -238,17 +242,17 @@ uint32_t codec_broker_encodeSuback(rt_bytes out, uint16_t packetId, rt_bytes cod
   if ((packetId == 0 || codes.len == 0) || !codec_broker_validSubackCodes(codes)) {
     return 0;
   }
-#line 176 "test/mqtt/support/codec_broker.ts"
+#line 179 "test/mqtt/support/codec_broker.ts"
   if (codes.len > (packet_MAX_REMAINING_LENGTH - 2)) {
     return 0;
   }
-#line 177 "test/mqtt/support/codec_broker.ts"
+#line 180 "test/mqtt/support/codec_broker.ts"
   uint32_t rem = 2 + codes.len;
   uint32_t total = codec_broker_packetSize(rem);
   if (total > out.len) {
     return 0;
   }
-#line 180 "test/mqtt/support/codec_broker.ts"
+#line 183 "test/mqtt/support/codec_broker.ts"
   uint32_t at = codec_broker_putHeader(out, (uint8_t)(PacketType_SUBACK << 4), rem);
   at = codec_broker_putU16(out, at, packetId);
   rt_copy_bytes(out, at, codes);
@@ -257,7 +261,7 @@ uint32_t codec_broker_encodeSuback(rt_bytes out, uint16_t packetId, rt_bytes cod
 
 // Small helpers of codec.ts's, repeated here: private there, they link
 // smaller into a firmware (inlined or with a local calling convention).
-#line 189 "test/mqtt/support/codec_broker.ts"
+#line 192 "test/mqtt/support/codec_broker.ts"
 static uint16_t codec_broker_readU16(rt_bytes b, uint32_t off) {
   return (uint16_t)((rt_bytes_get(b, off) << 8) | rt_bytes_get(b, rt_idx_add(off, 1)));
 }
@@ -274,7 +278,7 @@ static uint32_t codec_broker_packetSize(uint32_t rem) {
   if (rl == 0) {
     return 0;
   }
-#line 203 "test/mqtt/support/codec_broker.ts"
+#line 206 "test/mqtt/support/codec_broker.ts"
   return (1u + rl) + rem;
 }
 
@@ -292,7 +296,7 @@ static bool codec_broker_validSubackCodes(rt_bytes codes) {
       return false;
     }
   }
-#line 218 "test/mqtt/support/codec_broker.ts"
+#line 221 "test/mqtt/support/codec_broker.ts"
   return true;
 }
 
@@ -302,39 +306,39 @@ static DecodeErr codec_broker_decodeFilterList(rt_bytes body, bool withQos, Pack
   if (body.len < 2) {
     return DecodeErr_BAD_LENGTH;
   }
-#line 225 "test/mqtt/support/codec_broker.ts"
+#line 228 "test/mqtt/support/codec_broker.ts"
   out->packetId = codec_broker_readU16(body, 0);
   if (out->packetId == 0) {
     return DecodeErr_ZERO_PACKET_ID;
   }
-#line 227 "test/mqtt/support/codec_broker.ts"
+#line 230 "test/mqtt/support/codec_broker.ts"
   out->body = rt_slice_from(body, 2);
   if (body.len == 2) {
     return DecodeErr_NO_FILTERS;
   }
-#line 229 "test/mqtt/support/codec_broker.ts"
+#line 232 "test/mqtt/support/codec_broker.ts"
   uint32_t at = 2;
   while (at < body.len) {
     int32_t end = codec_broker_filterEnd(body, at);
     if (end < 0) {
       return (DecodeErr)(uint8_t)(-(int64_t)end);
     }
-#line 233 "test/mqtt/support/codec_broker.ts"
+#line 236 "test/mqtt/support/codec_broker.ts"
     at = (uint32_t)end;
     if (withQos) {
       if (at >= body.len) {
         return DecodeErr_BAD_LENGTH;
       }
-#line 236 "test/mqtt/support/codec_broker.ts"
+#line 239 "test/mqtt/support/codec_broker.ts"
       uint8_t q = body.p[at];
       if ((q & 0xfc) != 0) {
         return DecodeErr_BAD_SUBSCRIBE_OPTIONS;
       }
-#line 238 "test/mqtt/support/codec_broker.ts"
+#line 241 "test/mqtt/support/codec_broker.ts"
       if (q == 3) {
         return DecodeErr_BAD_QOS;
       }
-#line 239 "test/mqtt/support/codec_broker.ts"
+#line 242 "test/mqtt/support/codec_broker.ts"
       at++;
     }
   }
@@ -348,16 +352,16 @@ int32_t codec_broker_filterEnd(rt_bytes body, uint32_t at) {
   if (end < 0) {
     return -DecodeErr_STRING_OVERRUN;
   }
-#line 250 "test/mqtt/support/codec_broker.ts"
+#line 253 "test/mqtt/support/codec_broker.ts"
   rt_bytes f = rt_subarray(body, at + 2u, (uint32_t)end);
   if (f.len == 0) {
     return -DecodeErr_EMPTY_TOPIC;
   }
-#line 252 "test/mqtt/support/codec_broker.ts"
+#line 255 "test/mqtt/support/codec_broker.ts"
   if (!topic_validTopicFilter(f)) {
     return topic_validUtf8(f) ? (-DecodeErr_BAD_FILTER) : (-DecodeErr_BAD_UTF8);
   }
-#line 253 "test/mqtt/support/codec_broker.ts"
+#line 256 "test/mqtt/support/codec_broker.ts"
   return end;
 }
 
@@ -368,21 +372,21 @@ static DecodeErr codec_broker_decodeConnect(rt_bytes body, Packet *out) {
   if (at < 0) {
     return (DecodeErr)(uint8_t)(-(int64_t)at);
   }
-#line 261 "test/mqtt/support/codec_broker.ts"
+#line 264 "test/mqtt/support/codec_broker.ts"
   DecodeErr fe = codec_broker_connectFlagsErr(out->connectFlags, true);
   if (fe != DecodeErr_OK) {
     return fe;
   }
-#line 263 "test/mqtt/support/codec_broker.ts"
+#line 266 "test/mqtt/support/codec_broker.ts"
   at = codec_broker_connectClientId(body, (uint32_t)at, out);
   if (at >= 0 && ((out->connectFlags & packet_CONNECT_WILL) != 0)) {
     at = codec_broker_connectWill(body, (uint32_t)at, out);
   }
-#line 265 "test/mqtt/support/codec_broker.ts"
+#line 268 "test/mqtt/support/codec_broker.ts"
   if (at < 0) {
     return (DecodeErr)(uint8_t)(-(int64_t)at);
   }
-#line 266 "test/mqtt/support/codec_broker.ts"
+#line 269 "test/mqtt/support/codec_broker.ts"
   return codec_broker_connectLogin(body, (uint32_t)at, out);
 }
 
@@ -391,22 +395,22 @@ static DecodeErr codec_broker_decodeConnect(rt_bytes body, Packet *out) {
 // returns the offset after them, or -error.
 /** Protocol name "MQTT", level, flags, keep alive (3.1.2); the level is the
  *  caller's to judge. */
-#line 275 "test/mqtt/support/codec_broker.ts"
+#line 278 "test/mqtt/support/codec_broker.ts"
 int32_t codec_broker_decodeConnectHead(rt_bytes body, Packet *out) {
   int32_t nameEnd = codec_fieldEnd(body, 0);
   if (nameEnd < 0) {
     return -DecodeErr_STRING_OVERRUN;
   }
-#line 278 "test/mqtt/support/codec_broker.ts"
+#line 281 "test/mqtt/support/codec_broker.ts"
   if (!rt_bytes_equal(rt_subarray(body, 2, (uint32_t)nameEnd), RT_LIT("MQTT"))) {
     return -DecodeErr_BAD_PROTOCOL;
   }
-#line 279 "test/mqtt/support/codec_broker.ts"
+#line 282 "test/mqtt/support/codec_broker.ts"
   uint32_t at = (uint32_t)nameEnd;
   if ((body.len - at) < 4) {
     return -DecodeErr_BAD_LENGTH; // at <= length
   }
-#line 281 "test/mqtt/support/codec_broker.ts"
+#line 284 "test/mqtt/support/codec_broker.ts"
   out->protocolLevel = rt_bytes_get(body, at);
   out->connectFlags = rt_bytes_get(body, rt_idx_add(at, 1));
   out->keepAlive = codec_broker_readU16(body, at + 2u);
@@ -421,19 +425,19 @@ DecodeErr codec_broker_connectFlagsErr(uint8_t cf, bool passwordNeedsUser) {
   if ((cf & 0x1) != 0) {
     return DecodeErr_BAD_CONNECT_FLAGS;
   }
-#line 293 "test/mqtt/support/codec_broker.ts"
+#line 296 "test/mqtt/support/codec_broker.ts"
   if (((cf & packet_CONNECT_WILL) == 0) && (willQos != 0 || ((cf & packet_CONNECT_WILL_RETAIN) != 0))) {
     return DecodeErr_BAD_CONNECT_FLAGS;
   }
-#line 294 "test/mqtt/support/codec_broker.ts"
+#line 297 "test/mqtt/support/codec_broker.ts"
   if (willQos == 3) {
     return DecodeErr_BAD_QOS;
   }
-#line 295 "test/mqtt/support/codec_broker.ts"
+#line 298 "test/mqtt/support/codec_broker.ts"
   if ((passwordNeedsUser && ((cf & packet_CONNECT_USER_NAME) == 0)) && ((cf & packet_CONNECT_PASSWORD) != 0)) {
     return DecodeErr_BAD_CONNECT_FLAGS;
   }
-#line 296 "test/mqtt/support/codec_broker.ts"
+#line 299 "test/mqtt/support/codec_broker.ts"
   return DecodeErr_OK;
 }
 
@@ -443,12 +447,12 @@ int32_t codec_broker_connectClientId(rt_bytes body, uint32_t at, Packet *out) {
   if (end < 0) {
     return -DecodeErr_STRING_OVERRUN;
   }
-#line 303 "test/mqtt/support/codec_broker.ts"
+#line 306 "test/mqtt/support/codec_broker.ts"
   out->clientId = rt_subarray(body, at + 2u, (uint32_t)end);
   if (!topic_validUtf8(out->clientId)) {
     return -DecodeErr_BAD_UTF8;
   }
-#line 305 "test/mqtt/support/codec_broker.ts"
+#line 308 "test/mqtt/support/codec_broker.ts"
   return end;
 }
 
@@ -458,19 +462,19 @@ int32_t codec_broker_connectWill(rt_bytes body, uint32_t at, Packet *out) {
   if (end < 0) {
     return -DecodeErr_STRING_OVERRUN;
   }
-#line 312 "test/mqtt/support/codec_broker.ts"
+#line 315 "test/mqtt/support/codec_broker.ts"
   out->willTopic = rt_subarray(body, at + 2u, (uint32_t)end);
   DecodeErr te = codec_topicNameErr(out->willTopic);
   if (te != DecodeErr_OK) {
     return -te;
   }
-#line 315 "test/mqtt/support/codec_broker.ts"
+#line 318 "test/mqtt/support/codec_broker.ts"
   uint32_t msg = (uint32_t)end;
   end = codec_fieldEnd(body, msg);
   if (end < 0) {
     return -DecodeErr_STRING_OVERRUN;
   }
-#line 318 "test/mqtt/support/codec_broker.ts"
+#line 321 "test/mqtt/support/codec_broker.ts"
   out->willMessage = rt_subarray(body, msg + 2u, (uint32_t)end);
   return end;
 }
@@ -485,12 +489,12 @@ DecodeErr codec_broker_connectLogin(rt_bytes body, uint32_t at, Packet *out) {
     if (end < 0) {
       return DecodeErr_STRING_OVERRUN;
     }
-#line 330 "test/mqtt/support/codec_broker.ts"
+#line 333 "test/mqtt/support/codec_broker.ts"
     out->userName = rt_subarray(body, at + 2u, (uint32_t)end);
     if (!topic_validUtf8(out->userName)) {
       return DecodeErr_BAD_UTF8;
     }
-#line 332 "test/mqtt/support/codec_broker.ts"
+#line 335 "test/mqtt/support/codec_broker.ts"
     at = (uint32_t)end;
   }
   if ((cf & packet_CONNECT_PASSWORD) != 0) {
@@ -498,13 +502,13 @@ DecodeErr codec_broker_connectLogin(rt_bytes body, uint32_t at, Packet *out) {
     if (end < 0) {
       return DecodeErr_STRING_OVERRUN;
     }
-#line 337 "test/mqtt/support/codec_broker.ts"
+#line 340 "test/mqtt/support/codec_broker.ts"
     out->password = rt_subarray(body, at + 2u, (uint32_t)end);
     at = (uint32_t)end;
   }
   if (at != body.len) {
     return DecodeErr_BAD_LENGTH;
   }
-#line 341 "test/mqtt/support/codec_broker.ts"
+#line 344 "test/mqtt/support/codec_broker.ts"
   return DecodeErr_OK;
 }
