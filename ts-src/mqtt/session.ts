@@ -1421,9 +1421,12 @@ export class Session {
       this.protocolError(Reason.PROTOCOL_ERROR, txt("packet before CONNACK"));
       return;
     }
-    // Tests, not a switch: its jump table is larger than these few compares.
+    // Tests, not a switch (its jump table is larger). Nothing else reaches
+    // here: both decoders refuse every other type (codec_client.test.ts).
     const t: u8 = p.type;
-    if (t === PacketType.PUBLISH) {
+    if (t === PacketType.CONNACK) {
+      this.onConnack(p);
+    } else if (t === PacketType.PUBLISH) {
       this.onPublish(p);
     } else if (t === PacketType.PUBREL) {
       this.onPubrel(p);
@@ -1431,19 +1434,15 @@ export class Session {
       this.onAck(p); // PUBACK, PUBREC, PUBCOMP
     } else if (t === PacketType.SUBACK || t === PacketType.UNSUBACK) {
       this.onSubAck(p, t === PacketType.UNSUBACK);
-    } else if (t === PacketType.CONNACK) {
-      this.onConnack(p);
     } else if (t === PacketType.PINGRESP) {
       this.pingOutstanding = false;
       this.logNum(LogLevel.DEBUG, "PINGRESP", 0);
       this.emit(SessionEvent.PINGRESP, p);
-    } else if (t === PacketType.DISCONNECT && this.isV5()) {
-      // Only MQTT 5's decoder lets a server's DISCONNECT through (3.14).
+    } else if (MQTT5_SUPPORT !== 0 && t === PacketType.DISCONNECT) {
+      // Only MQTT 5's decoder lets a server's DISCONNECT and AUTH through (3.14, 3.15).
       this.onDisconnect5();
-    } else if (t === PACKET_AUTH && this.isV5()) {
+    } else if (MQTT5_SUPPORT !== 0 && t === PACKET_AUTH) {
       this.onAuth5();
-    } else {
-      this.protocolError(Reason.PROTOCOL_ERROR, txt("unexpected packet type"));
     }
   }
 
