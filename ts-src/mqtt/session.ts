@@ -1132,6 +1132,7 @@ export class Session {
       if (r === -DecodeErr.TOO_LARGE && b.type === PacketType.PUBLISH && b.totalLen <= this.maxPacket5()) {
         // Within our Maximum Packet Size, over the buffer: streamed as in 3.1.1.
         const f: u8 = b.flags;
+        this.pkt.reset();
         this.pkt.type = b.type;
         this.pkt.flags = f;
         this.pkt.qos = u8((f >>> 1) & 3);
@@ -1309,7 +1310,8 @@ export class Session {
   private bigHeaderDone(): DecodeErr {
     const p: Packet = this.pkt;
     // (The payload view is set by the event that shows it: bigSkip, bigPayload.)
-    p.packetId = p.qos > 0 ? this.bigId : 0;
+    // (QoS 0: the id stays 0, as the decoder or parse5 reset it.)
+    if (p.qos > 0) p.packetId = this.bigId;
     const whole: bool = this.rxLen === this.bigTopicEnd;
     const from: u32 = u32(this.bigHdr + 2);
     // (rx holds at least the fixed header and the topic length.)
@@ -1576,7 +1578,7 @@ export class Session {
   /** SUBACK or UNSUBACK: the subscription it answers becomes active (or
    *  goes); handlers see the event with its tag in evTag (-1: not ours). */
   private onSubAck(p: Packet, unsub: bool): void {
-    this.evTag = -1;
+    // (evTag is -1 here: it is set only below, and reset after the event.)
     const i: i32 = this.findSub(p.packetId, unsub ? SubState.UNSUB_SENT : SubState.SUB_SENT);
     if (i >= 0) {
       const s: Sub = this.subs[i];
