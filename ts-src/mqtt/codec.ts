@@ -302,7 +302,7 @@ export function decodeForClient(input: Bytes, maxPacket: u32, out: Packet): i32 
   const qos: u8 = u8((flags >>> 1) & 3);
   if (type === PacketType.PUBLISH) {
     if (qos === 3) return -DecodeErr.BAD_QOS;
-    if (qos === 0 && (flags & PUBLISH_DUP) !== 0) return -DecodeErr.BAD_DUP;
+    if ((flags & 0x0e) === PUBLISH_DUP) return -DecodeErr.BAD_DUP; // DUP at QoS 0
     // Set from here on, TOO_LARGE included: the session streams such a PUBLISH.
     out.qos = qos;
     out.dup = (flags & PUBLISH_DUP) !== 0;

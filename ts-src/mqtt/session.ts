@@ -2188,7 +2188,8 @@ export class Session {
   }
 
   private rxQos2Index(id: u16): i32 {
-    for (let i: u32 = 0; i < this.rxQos2Count; i++) if (this.rxQos2[i] === id) return i32(i);
+    // Bounded by the table's size too: i is known small (no conversion checks).
+    for (let i: u32 = 0; i < MAX_RX_QOS2 && i < this.rxQos2Count; i++) if (this.rxQos2[i] === id) return i32(i);
     return -1;
   }
 
@@ -2213,7 +2214,7 @@ export class Session {
   private rxQos2Forget(id: u16): bool {
     const k: i32 = this.rxQos2Index(id);
     if (k < 0) return false;
-    for (let j: u32 = u32(k); j + 1 < this.rxQos2Count; j++) this.rxQos2[j] = this.rxQos2[j + 1];
+    for (let j: u32 = u32(k); j < MAX_RX_QOS2 - 1 && j + 1 < this.rxQos2Count; j++) this.rxQos2[j] = this.rxQos2[j + 1];
     this.rxQos2Count = u32(this.rxQos2Count - 1);
     return true;
   }

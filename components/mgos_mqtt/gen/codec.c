@@ -339,8 +339,8 @@ int32_t codec_decodeForClient(rt_bytes input, uint32_t maxPacket, Packet *out) {
       return -DecodeErr_BAD_QOS;
     }
 #line 305 "ts-src/mqtt/codec.ts"
-    if (qos == 0 && ((flags & packet_PUBLISH_DUP) != 0)) {
-      return -DecodeErr_BAD_DUP;
+    if ((flags & 0xe) == packet_PUBLISH_DUP) {
+      return -DecodeErr_BAD_DUP; // DUP at QoS 0
     }
     // Set from here on, TOO_LARGE included: the session streams such a PUBLISH.
 #line 307 "ts-src/mqtt/codec.ts"

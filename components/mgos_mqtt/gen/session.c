@@ -2623,12 +2623,13 @@ static void Session_freeSub(Session *self, uint32_t i) {
 }
 
 static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
-  for (uint32_t i = 0; i < self->rxQos2Count; i++) {
+  // Bounded by the table's size too: i is known small (no conversion checks).
+  for (uint32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_RX_QOS2 && i < self->rxQos2Count; i++) {
     if (rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) == id) {
       return rt_i32_of(i);
     }
   }
-#line 2192 "ts-src/mqtt/session.ts"
+#line 2193 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2642,12 +2643,12 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
   if (Session_rxQos2Has(self, id)) {
     return;
   }
-#line 2203 "ts-src/mqtt/session.ts"
+#line 2204 "ts-src/mqtt/session.ts"
   if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s69, self->rxQos2[0]);
     }
-#line 2205 "ts-src/mqtt/session.ts"
+#line 2206 "ts-src/mqtt/session.ts"
     Session_rxQos2Forget(self, self->rxQos2[0]);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
@@ -2661,11 +2662,11 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id) {
   if (k < 0) {
     return false;
   }
-#line 2216 "ts-src/mqtt/session.ts"
-  for (uint32_t j = (uint32_t)k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
-    rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
-  }
 #line 2217 "ts-src/mqtt/session.ts"
+  for (uint32_t j = (uint32_t)k; (j < ((int64_t)CONFIG_MGOS_MQTT_MAX_RX_QOS2 - 1)) && ((j + 1) < self->rxQos2Count); j++) {
+    rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j + 1));
+  }
+#line 2218 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
   return true;
 }
@@ -2674,13 +2675,13 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id) {
  *  of the file, out of line: a literal's section in the object is that of the
  *  first function using it, and connectWith() shares one of these words, so
  *  placed first they would all be linked with connectWith.) */
-#line 2226 "ts-src/mqtt/session.ts"
+#line 2227 "ts-src/mqtt/session.ts"
 static const char *session_configStringsError(rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
     return session__s70;
   }
-#line 2229 "ts-src/mqtt/session.ts"
+#line 2230 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
     return session__s71;
   }
@@ -2688,14 +2689,14 @@ static const char *session_configStringsError(rt_bytes clientId, rt_bytes user, 
     return session__s72;
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 2234 "ts-src/mqtt/session.ts"
+#line 2235 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
     return session__s10;
   }
-#line 2235 "ts-src/mqtt/session.ts"
+#line 2236 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
     return session__s73;
   }
-#line 2236 "ts-src/mqtt/session.ts"
+#line 2237 "ts-src/mqtt/session.ts"
   return NULL;
 }
