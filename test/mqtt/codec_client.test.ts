@@ -107,3 +107,16 @@ test("decodeForClient = decode(forClient = true) on every first byte with short 
     same(new Uint8Array([first, 0x82, 0x00, 0, 1]), 0xffffffff);
   }
 });
+
+test("decodeForClient sets the client's fields whatever the packet held before, and leaves the server-side ones", () => {
+  const [connect] = samples();
+  const pub = enc((x) => encodePublish(x, b("a/b"), b("hi"), 1, false, false, 9));
+  const used = new Packet();
+  assert.equal(decode(connect, 0xffffffff, false, used), connect.length);
+  const clientId = Array.from(used.clientId);
+  assert.equal(decodeForClient(pub, 0xffffffff, used), pub.length);
+  const fresh = new Packet();
+  decodeForClient(pub, 0xffffffff, fresh);
+  assert.deepEqual(fields(used), fields(fresh));
+  assert.deepEqual(Array.from(used.clientId), clientId);
+});

@@ -286,12 +286,14 @@ const CLIENT_RULES: readonly u8[] = [
  *  header `out.totalLen` says how long it will be);
  *  < 0: -DecodeErr, the stream is unusable and the connection must close.
  *  `maxPacket` limits the whole packet's size (TOO_LARGE). The packets a
- *  server never sends are refused (NOT_FOR_CLIENT). Only what a client
+ *  server never sends are refused (NOT_FOR_CLIENT). The fields only a
+ *  broker's decoder sets (CONNECT's, SUBSCRIBE's body) are left as they are
+ *  (Packet.resetClient). Only what a client
  *  receives is here: the broker's decoder is test-only
  *  (test/mqtt/support/codec_broker.ts), and tests hold the two to the same
  *  answers (codec_client.test.ts). */
 export function decodeForClient(input: Bytes, maxPacket: u32, out: Packet): i32 {
-  out.reset();
+  out.resetClient();
   const n: u32 = input.length;
   if (n === 0) return 0;
   const first: u8 = input[0];

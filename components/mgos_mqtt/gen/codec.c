@@ -313,18 +313,20 @@ uint32_t codec_encodeSimple(rt_bytes out, uint8_t type) {
  *  header `out.totalLen` says how long it will be);
  *  < 0: -DecodeErr, the stream is unusable and the connection must close.
  *  `maxPacket` limits the whole packet's size (TOO_LARGE). The packets a
- *  server never sends are refused (NOT_FOR_CLIENT). Only what a client
+ *  server never sends are refused (NOT_FOR_CLIENT). The fields only a
+ *  broker's decoder sets (CONNECT's, SUBSCRIBE's body) are left as they are
+ *  (Packet.resetClient). Only what a client
  *  receives is here: the broker's decoder is test-only
  *  (test/mqtt/support/codec_broker.ts), and tests hold the two to the same
  *  answers (codec_client.test.ts). */
-#line 293 "ts-src/mqtt/codec.ts"
+#line 295 "ts-src/mqtt/codec.ts"
 int32_t codec_decodeForClient(rt_bytes input, uint32_t maxPacket, Packet *out) {
-  Packet_reset(out);
+  Packet_resetClient(out);
   uint32_t n = input.len;
   if (n == 0) {
     return 0;
   }
-#line 297 "ts-src/mqtt/codec.ts"
+#line 299 "ts-src/mqtt/codec.ts"
   uint8_t first = input.p[0];
   uint8_t type = (uint8_t)(first >> 4);
   uint8_t flags = (uint8_t)(first & 0xf);
@@ -332,18 +334,18 @@ int32_t codec_decodeForClient(rt_bytes input, uint32_t maxPacket, Packet *out) {
   if (rule >= 0x80) {
     return -(rule & 0x7f);
   }
-#line 302 "ts-src/mqtt/codec.ts"
+#line 304 "ts-src/mqtt/codec.ts"
   uint8_t qos = (uint8_t)((flags >> 1) & 3);
   if (type == PacketType_PUBLISH) {
     if (qos == 3) {
       return -DecodeErr_BAD_QOS;
     }
-#line 305 "ts-src/mqtt/codec.ts"
+#line 307 "ts-src/mqtt/codec.ts"
     if ((flags & 0xe) == packet_PUBLISH_DUP) {
       return -DecodeErr_BAD_DUP; // DUP at QoS 0
     }
     // Set from here on, TOO_LARGE included: the session streams such a PUBLISH.
-#line 307 "ts-src/mqtt/codec.ts"
+#line 309 "ts-src/mqtt/codec.ts"
     out->qos = qos;
     out->dup = (flags & packet_PUBLISH_DUP) != 0;
     out->retain = (flags & packet_PUBLISH_RETAIN) != 0;
@@ -353,7 +355,7 @@ int32_t codec_decodeForClient(rt_bytes input, uint32_t maxPacket, Packet *out) {
   // Remaining length: 7 bits per byte, least significant first, at most 4
   // bytes (2.2.3). 3.1.1 (unlike MQTT 5) does not require the minimal form,
   // so e.g. 0x80 0x00 is a valid 0.
-#line 317 "ts-src/mqtt/codec.ts"
+#line 319 "ts-src/mqtt/codec.ts"
   uint32_t rem = 0;
   uint32_t shift = 0;
   uint32_t hdr = 1;
@@ -361,18 +363,18 @@ int32_t codec_decodeForClient(rt_bytes input, uint32_t maxPacket, Packet *out) {
     if (hdr >= n) {
       return 0;
     }
-#line 322 "ts-src/mqtt/codec.ts"
+#line 324 "ts-src/mqtt/codec.ts"
     uint8_t c = input.p[hdr];
     rem = (rem | ((uint32_t)(c & 0x7f) << (shift & 31u)));
     hdr++;
     if ((c & 0x80) == 0) {
       break;
     }
-#line 326 "ts-src/mqtt/codec.ts"
+#line 328 "ts-src/mqtt/codec.ts"
     if (hdr == 5) {
       return -DecodeErr_LENGTH_TOO_LONG;
     }
-#line 327 "ts-src/mqtt/codec.ts"
+#line 329 "ts-src/mqtt/codec.ts"
     shift += 7;
   }
   uint32_t total = hdr + rem;
@@ -383,16 +385,16 @@ int32_t codec_decodeForClient(rt_bytes input, uint32_t maxPacket, Packet *out) {
   if (total > maxPacket) {
     return -DecodeErr_TOO_LARGE;
   }
-#line 335 "ts-src/mqtt/codec.ts"
+#line 337 "ts-src/mqtt/codec.ts"
   uint32_t least = (uint32_t)((rule >> 4) & 3);
   if (rem < least || (((rule & 0x40) != 0) && rem != least)) {
     return -DecodeErr_BAD_LENGTH;
   }
-#line 337 "ts-src/mqtt/codec.ts"
+#line 339 "ts-src/mqtt/codec.ts"
   if (n < total) {
     return 0;
   }
-#line 339 "ts-src/mqtt/codec.ts"
+#line 341 "ts-src/mqtt/codec.ts"
   rt_bytes body = rt_subarray(input, hdr, total);
   DecodeErr e = DecodeErr_OK;
   if (type == PacketType_PUBLISH) {
@@ -421,11 +423,11 @@ int32_t codec_decodeForClient(rt_bytes input, uint32_t maxPacket, Packet *out) {
     }
   }
   // PINGRESP: no contents, length checked above.
-#line 365 "ts-src/mqtt/codec.ts"
+#line 367 "ts-src/mqtt/codec.ts"
   if (e != DecodeErr_OK) {
     return -e;
   }
-#line 366 "ts-src/mqtt/codec.ts"
+#line 368 "ts-src/mqtt/codec.ts"
   return rt_i32_of(total);
 }
 
@@ -437,12 +439,12 @@ int32_t codec_fieldEnd(rt_bytes b, uint32_t off) {
   if (off >= b.len || ((b.len - off) < 2)) {
     return -1;
   }
-#line 375 "ts-src/mqtt/codec.ts"
+#line 377 "ts-src/mqtt/codec.ts"
   uint32_t len = (uint32_t)((b.p[off] << 8) | b.p[off + 1]);
   if (len > ((b.len - off) - 2)) {
     return -1;
   }
-#line 377 "ts-src/mqtt/codec.ts"
+#line 379 "ts-src/mqtt/codec.ts"
   return rt_i32_of(((off + 2) + len));
 }
 
@@ -451,11 +453,11 @@ DecodeErr codec_topicNameErr(rt_bytes t) {
   if (t.len == 0) {
     return DecodeErr_EMPTY_TOPIC;
   }
-#line 383 "ts-src/mqtt/codec.ts"
+#line 385 "ts-src/mqtt/codec.ts"
   if (!topic_validTopicName(t)) {
     return (DecodeErr)(topic_validUtf8(t) ? DecodeErr_TOPIC_WILDCARD : DecodeErr_BAD_UTF8);
   }
-#line 384 "ts-src/mqtt/codec.ts"
+#line 386 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }
 
@@ -465,18 +467,18 @@ static DecodeErr codec_decodePublish(rt_bytes body, uint8_t qos, Packet *out) {
   if (body.len < 2) {
     return DecodeErr_STRING_OVERRUN;
   }
-#line 391 "ts-src/mqtt/codec.ts"
+#line 393 "ts-src/mqtt/codec.ts"
   uint32_t end = (uint32_t)(2 + ((body.p[0] << 8) | body.p[1]));
   if (end > body.len) {
     return DecodeErr_STRING_OVERRUN;
   }
-#line 393 "ts-src/mqtt/codec.ts"
+#line 395 "ts-src/mqtt/codec.ts"
   out->topic = rt_slice(body, 2, end);
   DecodeErr te = codec_topicNameErr(out->topic);
   if (te != DecodeErr_OK) {
     return te;
   }
-#line 396 "ts-src/mqtt/codec.ts"
+#line 398 "ts-src/mqtt/codec.ts"
   if (qos == 0) {
     out->payload = rt_slice_from(body, end);
     return DecodeErr_OK;
@@ -484,12 +486,12 @@ static DecodeErr codec_decodePublish(rt_bytes body, uint8_t qos, Packet *out) {
   if ((body.len - end) < 2) {
     return DecodeErr_BAD_LENGTH;
   }
-#line 401 "ts-src/mqtt/codec.ts"
+#line 403 "ts-src/mqtt/codec.ts"
   out->packetId = (uint16_t)((body.p[end + 0] << 8) | body.p[end + 1]); // end + k: the form proven in range
   if (out->packetId == 0) {
     return DecodeErr_ZERO_PACKET_ID;
   }
-#line 403 "ts-src/mqtt/codec.ts"
+#line 405 "ts-src/mqtt/codec.ts"
   out->payload = rt_slice_from(body, end + 2);
   return DecodeErr_OK;
 }
@@ -500,16 +502,16 @@ static DecodeErr codec_connackErr(uint8_t f, uint8_t rc, Packet *out) {
   if ((f & 0xfe) != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 411 "ts-src/mqtt/codec.ts"
+#line 413 "ts-src/mqtt/codec.ts"
   out->sessionPresent = f == 1;
   out->returnCode = rc;
   if (rc > codec_MAX_CONNACK_CODE) {
     return DecodeErr_BAD_RETURN_CODE;
   }
-#line 414 "ts-src/mqtt/codec.ts"
+#line 416 "ts-src/mqtt/codec.ts"
   if (out->sessionPresent && rc != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 415 "ts-src/mqtt/codec.ts"
+#line 417 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }

@@ -123,6 +123,7 @@ struct Packet {
 
 const char *packet_decodeErrName(DecodeErr e);
 void Packet_reset(Packet *self);
+void Packet_resetClient(Packet *self);
 
 #ifdef __cplusplus
 }
