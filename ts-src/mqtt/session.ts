@@ -1065,11 +1065,10 @@ export class Session {
       copyBytes(this.rx, this.rxLen, rest.subarray(0, n));
       this.rxLen += n;
       off += n;
+      // rx never stays full: recvLimit() (and parse5's limit) is at most its
+      // size, so what parse() leaves is the start of a packet that fits, or
+      // (TOO_LARGE) a PUBLISH now streamed, or nothing (a connection ended).
       this.parse();
-      // The decoder rejects packets over the limit from their fixed header, so
-      // a full buffer here means the limit exceeds the buffer: never wait forever.
-      // (A connection parse() ended left rx empty: no need to ask.)
-      if (this.big === BigRx.NONE && this.rxLen === RX_BUF_SIZE) this.close(txt("rx buffer overflow"));
     }
   }
 

@@ -120,44 +120,43 @@ static const char session__s32[] = "subscribe: invalid topic filter";
 static const char session__s33[] = "subscribe: filter > MAX_FILTER_LEN";
 static const char session__s34[] = "subscribe: table full";
 static const char session__s35[] = "unsubscribe: no match";
-static const char session__s36[] = "rx buffer overflow";
-static const char session__s37[] = "bad packet";
-static const char session__s38[] = "packet before CONNACK";
-static const char session__s39[] = "PUBLISH topic longer than the receive buffer, skipped";
-static const char session__s40[] = "PUBLISH properties longer than the receive buffer, skipped";
-static const char session__s41[] = "PUBLISH larger than the receive buffer, skipped";
-static const char session__s42[] = "PINGRESP";
-static const char session__s43[] = "unexpected second CONNACK";
-static const char session__s44[] = "CONNACK reason string: ";
-static const char session__s45[] = "session present with clean session";
-static const char session__s46[] = "duplicate QoS 2 PUBLISH";
-static const char session__s47[] = "PUBACK for a QoS 2 message: the server took it at QoS 1";
-static const char session__s48[] = "PUBACK: unexpected id";
-static const char session__s49[] = "PUBREC: unexpected id";
-static const char session__s50[] = "PUBCOMP: unexpected id";
-static const char session__s51[] = "PUBREL: unknown id";
-static const char session__s52[] = "subscription refused";
-static const char session__s53[] = "UNSUBACK: unknown id";
-static const char session__s54[] = "SUBACK: unknown id";
-static const char session__s55[] = "broker's Maximum QoS is 0: sent at QoS 0";
-static const char session__s56[] = "broker's Maximum QoS is 1: sent at QoS 1";
-static const char session__s57[] = "broker has Retain Available 0: sent without RETAIN";
-static const char session__s58[] = "larger than the broker's Maximum Packet Size, dropped (DROPPED event)";
-static const char session__s59[] = "queue full, oldest dropped (DROPPED event)";
-static const char session__s60[] = "stream lost";
-static const char session__s61[] = "too many acks pending";
-static const char session__s62[] = "topic alias never set";
-static const char session__s63[] = "topic alias above our Topic Alias Maximum";
-static const char session__s64[] = "topic alias bound to a topic too long to keep (MGOS_MQTT_TOPIC_ALIAS_LEN)";
-static const char session__s65[] = "broker exceeded our Receive Maximum";
-static const char session__s66[] = "DISCONNECT from the broker: ";
-static const char session__s67[] = "AUTH without an authentication method";
-static const char session__s68[] = "in-flight dropped (clean session)";
-static const char session__s69[] = "rx QoS 2 table full";
-static const char session__s70[] = "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
-static const char session__s71[] = "string over 65535 bytes";
-static const char session__s72[] = "invalid will topic";
-static const char session__s73[] = "client id or user name not UTF-8";
+static const char session__s36[] = "bad packet";
+static const char session__s37[] = "packet before CONNACK";
+static const char session__s38[] = "PUBLISH topic longer than the receive buffer, skipped";
+static const char session__s39[] = "PUBLISH properties longer than the receive buffer, skipped";
+static const char session__s40[] = "PUBLISH larger than the receive buffer, skipped";
+static const char session__s41[] = "PINGRESP";
+static const char session__s42[] = "unexpected second CONNACK";
+static const char session__s43[] = "CONNACK reason string: ";
+static const char session__s44[] = "session present with clean session";
+static const char session__s45[] = "duplicate QoS 2 PUBLISH";
+static const char session__s46[] = "PUBACK for a QoS 2 message: the server took it at QoS 1";
+static const char session__s47[] = "PUBACK: unexpected id";
+static const char session__s48[] = "PUBREC: unexpected id";
+static const char session__s49[] = "PUBCOMP: unexpected id";
+static const char session__s50[] = "PUBREL: unknown id";
+static const char session__s51[] = "subscription refused";
+static const char session__s52[] = "UNSUBACK: unknown id";
+static const char session__s53[] = "SUBACK: unknown id";
+static const char session__s54[] = "broker's Maximum QoS is 0: sent at QoS 0";
+static const char session__s55[] = "broker's Maximum QoS is 1: sent at QoS 1";
+static const char session__s56[] = "broker has Retain Available 0: sent without RETAIN";
+static const char session__s57[] = "larger than the broker's Maximum Packet Size, dropped (DROPPED event)";
+static const char session__s58[] = "queue full, oldest dropped (DROPPED event)";
+static const char session__s59[] = "stream lost";
+static const char session__s60[] = "too many acks pending";
+static const char session__s61[] = "topic alias never set";
+static const char session__s62[] = "topic alias above our Topic Alias Maximum";
+static const char session__s63[] = "topic alias bound to a topic too long to keep (MGOS_MQTT_TOPIC_ALIAS_LEN)";
+static const char session__s64[] = "broker exceeded our Receive Maximum";
+static const char session__s65[] = "DISCONNECT from the broker: ";
+static const char session__s66[] = "AUTH without an authentication method";
+static const char session__s67[] = "in-flight dropped (clean session)";
+static const char session__s68[] = "rx QoS 2 table full";
+static const char session__s69[] = "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
+static const char session__s70[] = "string over 65535 bytes";
+static const char session__s71[] = "invalid will topic";
+static const char session__s72[] = "client id or user name not UTF-8";
 
 /** CONNECT options built by connect(): shared by all sessions, as connectWith()
  *  encodes them at once and keeps nothing (saves the RAM of one per session). */
@@ -1106,17 +1105,13 @@ void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), self->rxLen, rt_slice(rest, 0, n));
     self->rxLen += n;
     off += n;
+    // rx never stays full: recvLimit() (and parse5's limit) is at most its
+    // size, so what parse() leaves is the start of a packet that fits, or
+    // (TOO_LARGE) a PUBLISH now streamed, or nothing (a connection ended).
     Session_parse(self);
-    // The decoder rejects packets over the limit from their fixed header, so
-    // a full buffer here means the limit exceeds the buffer: never wait forever.
-    // (A connection parse() ended left rx empty: no need to ask.)
-    if (self->big == BigRx_NONE && self->rxLen == CONFIG_MGOS_MQTT_RX_BUF_SIZE) {
-      Session_close(self, session_txt(session__s36));
-    }
   }
 }
 
-#line 1076 "ts-src/mqtt/session.ts"
 static bool Session_receiving(Session *self) {
   return self->state == SessionState_CONNECTING || self->state == SessionState_CONNECTED;
 }
@@ -1139,14 +1134,14 @@ static void Session_parse(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1096 "ts-src/mqtt/session.ts"
+#line 1095 "ts-src/mqtt/session.ts"
     if ((r == (-DecodeErr_TOO_LARGE)) && self->pkt.type == PacketType_PUBLISH) {
       // Too large to buffer, not malformed: stream it (the reference closed
       // here, and a persistent session then got it again at every reconnect).
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 1100 "ts-src/mqtt/session.ts"
+#line 1099 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
@@ -1161,7 +1156,7 @@ static void Session_parse(Session *self) {
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1112 "ts-src/mqtt/session.ts"
+#line 1111 "ts-src/mqtt/session.ts"
   Session_rxDrop(self, start);
 }
 
@@ -1183,7 +1178,7 @@ static void Session_parse5(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1131 "ts-src/mqtt/session.ts"
+#line 1130 "ts-src/mqtt/session.ts"
     Packet *b = &v->pkt.base;
     if (((r == (-DecodeErr_TOO_LARGE)) && b->type == PacketType_PUBLISH) && (b->totalLen <= Session_maxPacket5(self))) {
       // Within our Maximum Packet Size, over the buffer: streamed as in 3.1.1.
@@ -1199,16 +1194,16 @@ static void Session_parse5(Session *self) {
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 1144 "ts-src/mqtt/session.ts"
+#line 1143 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
     if (r < 0) {
       uint8_t e = (uint8_t)(-(int64_t)r);
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        Session_log(self, LogLevel_ERROR, session__s37, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
+        Session_log(self, LogLevel_ERROR, session__s36, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
       }
-#line 1150 "ts-src/mqtt/session.ts"
+#line 1149 "ts-src/mqtt/session.ts"
       Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
       return;
     }
@@ -1218,17 +1213,17 @@ static void Session_parse5(Session *self) {
     if (p->type == PacketType_CONNACK) {
       p->returnCode = v->pkt.reasonCode;
     }
-#line 1157 "ts-src/mqtt/session.ts"
+#line 1156 "ts-src/mqtt/session.ts"
     if ((p->type == PacketType_PUBLISH && self->state == SessionState_CONNECTED) && !Session_aliasIn(self, p)) {
       return;
     }
-#line 1158 "ts-src/mqtt/session.ts"
+#line 1157 "ts-src/mqtt/session.ts"
     Session_handle(self, p);
   }
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1161 "ts-src/mqtt/session.ts"
+#line 1160 "ts-src/mqtt/session.ts"
   Session_rxDrop(self, start);
 }
 
@@ -1236,14 +1231,14 @@ static void Session_parse5(Session *self) {
 /** parse() met a PUBLISH over the limit at rx[start] (its fixed header is
    *  complete). Moves it to rx[0] and streams what rx holds of it. True when
    *  it ended there and the bytes after it are now rx[0, rxLen), to parse. */
-#line 1169 "ts-src/mqtt/session.ts"
+#line 1168 "ts-src/mqtt/session.ts"
 static bool Session_bigFromRx(Session *self, uint32_t start) {
   uint32_t ep = self->epoch;
   Session_rxDrop(self, start);
   uint32_t avail = self->rxLen;
   self->rxLen = 0;
   if (self->state == SessionState_CONNECTING) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s38)); // any size: as handle()
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s37)); // any size: as handle()
     return false;
   }
   Packet *p = &self->pkt;
@@ -1259,14 +1254,14 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
   if (Session_isV5(self)) {
     BigProps_reset(&self->v5s[0].bigProps);
   }
-#line 1189 "ts-src/mqtt/session.ts"
+#line 1188 "ts-src/mqtt/session.ts"
   self->rxTake = false;
   // In place: header bytes are "copied" onto themselves, fragments are views into rx.
   uint32_t used = Session_bigFeed(self, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, avail));
   if ((self->epoch != ep || !Session_receiving(self)) || self->big != BigRx_NONE) {
     return false;
   }
-#line 1193 "ts-src/mqtt/session.ts"
+#line 1192 "ts-src/mqtt/session.ts"
   self->rxLen = avail;
   Session_rxDrop(self, used);
   return true;
@@ -1302,11 +1297,11 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
         bad = Session_bigLayout(self);
       }
       // (MQTT 5, an empty topic at QoS 0: the header ends with the topic length.)
-#line 1226 "ts-src/mqtt/session.ts"
+#line 1225 "ts-src/mqtt/session.ts"
       if (bad == 0 && self->bigPos == self->bigIdEnd) {
         bad = Session_bigHeaderDone(self);
       }
-#line 1227 "ts-src/mqtt/session.ts"
+#line 1226 "ts-src/mqtt/session.ts"
     } else if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && self->bigPayAt == 0) {
       // MQTT 5: the property length and block, between packet id and payload.
       BigProps *bp = &self->v5s[0].bigProps;
@@ -1335,12 +1330,12 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       if (self->bigPos == self->bigTotal && self->pkt.qos == 2) {
         Session_rxQos2Add(self, self->pkt.packetId);
       }
-#line 1253 "ts-src/mqtt/session.ts"
+#line 1252 "ts-src/mqtt/session.ts"
       if (self->big != BigRx_DISCARD) {
         Session_bigPayload(self, rt_slice(rest, 0, n), pos - self->bigPayAt);
       }
     }
-#line 1255 "ts-src/mqtt/session.ts"
+#line 1254 "ts-src/mqtt/session.ts"
     if (bad != 0) {
       Session_bigBad(self, bad);
       break;
@@ -1362,18 +1357,18 @@ static void Session_bigBad(Session *self, uint8_t e) {
     return;
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    Session_log(self, LogLevel_ERROR, session__s37, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
+    Session_log(self, LogLevel_ERROR, session__s36, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
   }
-#line 1276 "ts-src/mqtt/session.ts"
+#line 1275 "ts-src/mqtt/session.ts"
   Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
 }
 
 /** A malformed packet (its bytes from `at`) ends the connection. */
 static void Session_closeBad(Session *self, DecodeErr e, rt_bytes at) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    Session_log(self, LogLevel_ERROR, session__s37, at, -e);
+    Session_log(self, LogLevel_ERROR, session__s36, at, -e);
   }
-#line 1282 "ts-src/mqtt/session.ts"
+#line 1281 "ts-src/mqtt/session.ts"
   Session_close(self, (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) ? packet_decodeErrName(e) : session__s0);
 }
 
@@ -1391,18 +1386,18 @@ static DecodeErr Session_bigLayout(Session *self) {
   DecodeErr e = DecodeErr_OK;
   if ((2u + tl) > rem) {
     e = DecodeErr_STRING_OVERRUN;
-#line 1298 "ts-src/mqtt/session.ts"
+#line 1297 "ts-src/mqtt/session.ts"
   } else if (tl == 0 && !v5) {
     e = DecodeErr_EMPTY_TOPIC;
-#line 1299 "ts-src/mqtt/session.ts"
+#line 1298 "ts-src/mqtt/session.ts"
   } else if ((((2u + tl) + idLen) + (uint32_t)(v5 ? 1 : 0)) > rem) {
     e = DecodeErr_BAD_LENGTH;
   }
-#line 1300 "ts-src/mqtt/session.ts"
+#line 1299 "ts-src/mqtt/session.ts"
   if (e != DecodeErr_OK) {
     return e;
   }
-#line 1301 "ts-src/mqtt/session.ts"
+#line 1300 "ts-src/mqtt/session.ts"
   self->rxTopicLen = tl;
   self->bigTopicEnd = (h + 2u) + tl;
   self->bigIdEnd = self->bigTopicEnd + idLen;
@@ -1419,7 +1414,7 @@ static DecodeErr Session_bigHeaderDone(Session *self) {
   if (p->qos > 0) {
     p->packetId = self->bigId;
   }
-#line 1315 "ts-src/mqtt/session.ts"
+#line 1314 "ts-src/mqtt/session.ts"
   bool whole = self->rxLen == self->bigTopicEnd;
   uint32_t from = self->bigHdr + 2u;
   // (rx holds at least the fixed header and the topic length.)
@@ -1430,11 +1425,11 @@ static DecodeErr Session_bigHeaderDone(Session *self) {
     e = DecodeErr_ZERO_PACKET_ID;
   }
   // MQTT 5: the properties come first (bigPropsDone).
-#line 1323 "ts-src/mqtt/session.ts"
+#line 1322 "ts-src/mqtt/session.ts"
   if (e == DecodeErr_OK && self->bigPayAt > 0) {
     Session_bigDecide(self, false);
   }
-#line 1324 "ts-src/mqtt/session.ts"
+#line 1323 "ts-src/mqtt/session.ts"
   return e;
 }
 
@@ -1444,7 +1439,7 @@ static void Session_bigPropsDone(Session *self) {
   if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     return;
   }
-#line 1331 "ts-src/mqtt/session.ts"
+#line 1330 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   BigProps *bp = &v->bigProps;
   Props5 *pr = &v->pkt.props;
@@ -1465,7 +1460,7 @@ static void Session_bigPropsDone(Session *self) {
     if (!Session_aliasIn(self, p)) {
       return;
     }
-#line 1349 "ts-src/mqtt/session.ts"
+#line 1348 "ts-src/mqtt/session.ts"
     self->rxTopicLen = p->topic.len;
   } else if (bp->len > 0) {
     // Not read: any alias it set is unknown, so none is trusted again.
@@ -1484,7 +1479,7 @@ static void Session_bigDecide(Session *self, bool propsLost) {
   if (a < 0) {
     return;
   }
-#line 1365 "ts-src/mqtt/session.ts"
+#line 1364 "ts-src/mqtt/session.ts"
   if (a == 0) {
     self->big = BigRx_DISCARD;
     return;
@@ -1495,18 +1490,18 @@ static void Session_bigDecide(Session *self, bool propsLost) {
     return;
   }
   // A topic cut short cannot be matched against any filter: nobody can take it.
-#line 1373 "ts-src/mqtt/session.ts"
-  Session_bigSkip(self, !whole ? session__s39 : lost ? session__s40 : session__s41, !whole ? rt_i32_of(self->rxTopicLen) : (lost ? rt_i32_of(self->v5s[0].bigProps.len) : 0));
+#line 1372 "ts-src/mqtt/session.ts"
+  Session_bigSkip(self, !whole ? session__s38 : lost ? session__s39 : session__s40, !whole ? rt_i32_of(self->rxTopicLen) : (lost ? rt_i32_of(self->v5s[0].bigProps.len) : 0));
 }
 
 /** Drops the rest of the message; the log names the topic, the event too. */
-#line 1380 "ts-src/mqtt/session.ts"
+#line 1379 "ts-src/mqtt/session.ts"
 static void Session_bigSkip(Session *self, const char *why, int32_t num) {
   self->big = BigRx_DISCARD;
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, why, self->pkt.topic, num);
   }
-#line 1383 "ts-src/mqtt/session.ts"
+#line 1382 "ts-src/mqtt/session.ts"
   self->pkt.payload = RT_NOBYTES;
   self->rxPartOff = 0;
   Session_emit(self, SessionEvent_PUBLISH_SKIPPED, &self->pkt);
@@ -1517,7 +1512,7 @@ static void Session_bigSkip(Session *self, const char *why, int32_t num) {
 static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
   // Fragments compiled out: nobody can take it.
   if (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0) {
-    Session_bigSkip(self, session__s41, rt_i32_of(self->rxPartTotal));
+    Session_bigSkip(self, session__s40, rt_i32_of(self->rxPartTotal));
     return;
   }
   uint32_t ep = self->epoch;
@@ -1528,13 +1523,13 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
   if (!first || self->epoch != ep) {
     return;
   }
-#line 1402 "ts-src/mqtt/session.ts"
+#line 1401 "ts-src/mqtt/session.ts"
   if (self->rxTake) {
     self->big = BigRx_DELIVER;
-#line 1403 "ts-src/mqtt/session.ts"
+#line 1402 "ts-src/mqtt/session.ts"
   } else if (Session_receiving(self)) {
-    Session_bigSkip(self, session__s41, rt_i32_of(self->rxPartTotal));
-#line 1404 "ts-src/mqtt/session.ts"
+    Session_bigSkip(self, session__s40, rt_i32_of(self->rxPartTotal));
+#line 1403 "ts-src/mqtt/session.ts"
   } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
   }
@@ -1543,7 +1538,7 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
 /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
    *  remembered only with the last byte, so a resend of a message cut off is
    *  taken again). */
-#line 1410 "ts-src/mqtt/session.ts"
+#line 1409 "ts-src/mqtt/session.ts"
 static void Session_bigEnd(Session *self) {
   Packet *p = &self->pkt;
   self->big = BigRx_NONE;
@@ -1552,18 +1547,18 @@ static void Session_bigEnd(Session *self) {
   if (p->qos == 2) {
     Session_rxQos2Add(self, p->packetId);
   }
-#line 1416 "ts-src/mqtt/session.ts"
+#line 1415 "ts-src/mqtt/session.ts"
   if (p->qos > 0) {
     Session_queueAck(self, (uint8_t)(PacketType_PUBLISH + p->qos), p->packetId); // PUBACK, PUBREC
   }
 }
 
-#line 1419 "ts-src/mqtt/session.ts"
+#line 1418 "ts-src/mqtt/session.ts"
 static void Session_handle(Session *self, Packet *p) {
   // MQTT 5 extended authentication exchanges AUTH before the CONNACK (4.12).
   // MQTT 5 answers each protocol error here with DISCONNECT 0x82 (4.13.1).
   if ((self->state == SessionState_CONNECTING && p->type != PacketType_CONNACK) && (p->type != packet5_PACKET_AUTH || !Session_isV5(self))) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s38));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s37));
     return;
   }
   // Tests, not a switch (its jump table is larger). Nothing else reaches
@@ -1582,9 +1577,9 @@ static void Session_handle(Session *self, Packet *p) {
   } else if (t == PacketType_PINGRESP) {
     self->pingOutstanding = false;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_logNum(self, LogLevel_DEBUG, session__s42, 0);
+      Session_logNum(self, LogLevel_DEBUG, session__s41, 0);
     }
-#line 1442 "ts-src/mqtt/session.ts"
+#line 1441 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
   } else if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && t == PacketType_DISCONNECT) {
     // Only MQTT 5's decoder lets a server's DISCONNECT and AUTH through (3.14, 3.15).
@@ -1596,7 +1591,7 @@ static void Session_handle(Session *self, Packet *p) {
 
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s43));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s42));
     return;
   }
   uint32_t ep = self->epoch;
@@ -1604,28 +1599,28 @@ static void Session_onConnack(Session *self, Packet *p) {
   if (v5) {
     V5State_takeConnack(&self->v5s[0]);
   }
-#line 1459 "ts-src/mqtt/session.ts"
+#line 1458 "ts-src/mqtt/session.ts"
   if (p->returnCode != 0) {
     // The reason is readable during the CONNACK event already.
     const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
     if (v5 && self->v5s[0].reasonStrLen > 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        Session_log(self, LogLevel_ERROR, session__s44, V5State_reasonString(&self->v5s[0]), p->returnCode);
+        Session_log(self, LogLevel_ERROR, session__s43, V5State_reasonString(&self->v5s[0]), p->returnCode);
       }
     }
-#line 1463 "ts-src/mqtt/session.ts"
+#line 1462 "ts-src/mqtt/session.ts"
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 1467 "ts-src/mqtt/session.ts"
+#line 1466 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
   if (p->sessionPresent && self->cfg.cleanSession) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s45));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s44));
     return;
   }
   self->state = SessionState_CONNECTED;
@@ -1635,26 +1630,26 @@ static void Session_onConnack(Session *self, Packet *p) {
     self->cfg.keepAlive = (uint16_t)self->v5s[0].serverKeepAlive;
   }
   // Without a stored session the server will not resend its QoS 2 messages.
-#line 1479 "ts-src/mqtt/session.ts"
+#line 1478 "ts-src/mqtt/session.ts"
   if (!p->sessionPresent) {
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1482 "ts-src/mqtt/session.ts"
+#line 1481 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 1485 "ts-src/mqtt/session.ts"
+#line 1484 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
     Session_maybeRoom(self);
   }
 }
 
-#line 1489 "ts-src/mqtt/session.ts"
+#line 1488 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   uint8_t q = p->qos;
@@ -1664,24 +1659,24 @@ static void Session_onPublish(Session *self, Packet *p) {
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
   // PUBLISH (DUP) only gets another PUBREC.
-#line 1496 "ts-src/mqtt/session.ts"
+#line 1495 "ts-src/mqtt/session.ts"
   if (a > 0) {
     if (q == 2) {
       Session_rxQos2Add(self, p->packetId);
     }
-#line 1498 "ts-src/mqtt/session.ts"
+#line 1497 "ts-src/mqtt/session.ts"
     self->autoAck = true;
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (q == 0 || self->epoch != ep) {
       return;
     }
-#line 1501 "ts-src/mqtt/session.ts"
+#line 1500 "ts-src/mqtt/session.ts"
     if (!self->autoAck) {
       // The application runs this exchange: it is not ours to remember.
       if (q == 2) {
         Session_rxQos2Forget(self, p->packetId);
       }
-#line 1504 "ts-src/mqtt/session.ts"
+#line 1503 "ts-src/mqtt/session.ts"
       return;
     }
   }
@@ -1695,12 +1690,12 @@ static int32_t Session_rxAdmit(Session *self, Packet *p) {
   if (p->qos > 0 && !Session_rxQuotaTake(self)) {
     return -1;
   }
-#line 1515 "ts-src/mqtt/session.ts"
+#line 1514 "ts-src/mqtt/session.ts"
   if (p->qos == 2 && Session_rxQos2Has(self, p->packetId)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_log(self, LogLevel_DEBUG, session__s46, p->topic, p->packetId);
+      Session_log(self, LogLevel_DEBUG, session__s45, p->topic, p->packetId);
     }
-#line 1517 "ts-src/mqtt/session.ts"
+#line 1516 "ts-src/mqtt/session.ts"
     return 0;
   }
   return 1;
@@ -1716,7 +1711,7 @@ static void Session_onAck(Session *self, Packet *p) {
   if (Session_isV5(self)) {
     Session_logAckReason(self, p);
   }
-#line 1530 "ts-src/mqtt/session.ts"
+#line 1529 "ts-src/mqtt/session.ts"
   uint8_t st = (uint8_t)((i >= 0) ? self->recs[(uint32_t)i].state : RecState_FREE);
   // A record still streaming out was never whole on the wire: the ack is bogus.
   bool whole = i >= 0 && (self->recs[(uint32_t)i].done == 0);
@@ -1741,27 +1736,27 @@ static void Session_onAck(Session *self, Packet *p) {
   } else if (whole && ends) {
     if (type == PacketType_PUBACK && st == RecState_WAIT_PUBREC) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-        Session_logNum(self, LogLevel_WARN, session__s47, p->packetId);
+        Session_logNum(self, LogLevel_WARN, session__s46, p->packetId);
       }
     }
-#line 1555 "ts-src/mqtt/session.ts"
+#line 1554 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else if (type == PacketType_PUBACK) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_logNum(self, LogLevel_WARN, session__s47, p->packetId);
+    }
+#line 1557 "ts-src/mqtt/session.ts"
+  } else if (type == PacketType_PUBREC) {
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s48, p->packetId);
     }
-#line 1558 "ts-src/mqtt/session.ts"
-  } else if (type == PacketType_PUBREC) {
+#line 1559 "ts-src/mqtt/session.ts"
+  } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s49, p->packetId);
     }
-#line 1560 "ts-src/mqtt/session.ts"
-  } else {
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, session__s50, p->packetId);
-    }
   }
-#line 1563 "ts-src/mqtt/session.ts"
+#line 1562 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, 200 + type, p);
 }
 
@@ -1770,10 +1765,10 @@ static void Session_onPubrel(Session *self, Packet *p) {
   bool known = Session_rxQos2Forget(self, p->packetId);
   if (!known) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_logNum(self, LogLevel_DEBUG, session__s51, p->packetId);
+      Session_logNum(self, LogLevel_DEBUG, session__s50, p->packetId);
     }
   }
-#line 1570 "ts-src/mqtt/session.ts"
+#line 1569 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B); MQTT 5
@@ -1786,7 +1781,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
 
 /** SUBACK or UNSUBACK: the subscription it answers becomes active (or
    *  goes); handlers see the event with its tag in evTag (-1: not ours). */
-#line 1580 "ts-src/mqtt/session.ts"
+#line 1579 "ts-src/mqtt/session.ts"
 static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
   // (evTag is -1 here: it is set only below, and reset after the event.)
   int32_t i = Session_findSub(self, p->packetId, (SubState)(unsub ? SubState_UNSUB_SENT : SubState_SUB_SENT));
@@ -1802,18 +1797,18 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
       // 0x80 in 3.1.1; MQTT 5 has a reason code per refusal (0x80..0xA2).
       if (s->granted >= 0x80) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-          Session_log(self, LogLevel_WARN, session__s52, Sub_view(s), s->granted);
+          Session_log(self, LogLevel_WARN, session__s51, Sub_view(s), s->granted);
         }
       }
     }
-#line 1595 "ts-src/mqtt/session.ts"
+#line 1594 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_logNum(self, LogLevel_DEBUG, unsub ? session__s53 : session__s54, p->packetId);
+      Session_logNum(self, LogLevel_DEBUG, unsub ? session__s52 : session__s53, p->packetId);
     }
   }
-#line 1599 "ts-src/mqtt/session.ts"
+#line 1598 "ts-src/mqtt/session.ts"
   Session_emit(self, 200 + p->type, p); // SUBACK or UNSUBACK
   self->evTag = -1;
 }
@@ -1824,16 +1819,16 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1610 "ts-src/mqtt/session.ts"
+#line 1609 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpStream(self)) {
     return;
   }
-#line 1612 "ts-src/mqtt/session.ts"
+#line 1611 "ts-src/mqtt/session.ts"
   if (!Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1613 "ts-src/mqtt/session.ts"
+#line 1612 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   bool v5 = Session_isV5(self);
   // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
@@ -1850,18 +1845,18 @@ static void Session_pump(Session *self) {
       if (self->epoch != ep || self->state != SessionState_CONNECTED) {
         return;
       }
-#line 1627 "ts-src/mqtt/session.ts"
+#line 1626 "ts-src/mqtt/session.ts"
       continue;
     }
     if (((v5 && r->state == RecState_QUEUED) && r->done == 0) && r->qos > self->v5s[0].serverMaxQos) {
       Session_downgradeRec(self, r, self->v5s[0].serverMaxQos);
     }
-#line 1630 "ts-src/mqtt/session.ts"
+#line 1629 "ts-src/mqtt/session.ts"
     if (r->state == RecState_QUEUED && r->qos > 0) {
       if (inflight >= window) {
         return;
       }
-#line 1632 "ts-src/mqtt/session.ts"
+#line 1631 "ts-src/mqtt/session.ts"
       r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       r->sent = false;
       r->unsent = true;
@@ -1876,7 +1871,7 @@ static void Session_pump(Session *self) {
       if (n == 0) {
         return;
       }
-#line 1644 "ts-src/mqtt/session.ts"
+#line 1643 "ts-src/mqtt/session.ts"
       self->txLen += n;
       self->lastTx = self->now;
       r->sent = true;
@@ -1890,14 +1885,14 @@ static void Session_pump(Session *self) {
     if (len > free && (len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1655 "ts-src/mqtt/session.ts"
+#line 1654 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
-#line 1656 "ts-src/mqtt/session.ts"
+#line 1655 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
-#line 1657 "ts-src/mqtt/session.ts"
+#line 1656 "ts-src/mqtt/session.ts"
     } else {
       i++;
     }
@@ -1906,34 +1901,34 @@ static void Session_pump(Session *self) {
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
-#line 1663 "ts-src/mqtt/session.ts"
+#line 1662 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   bool v5 = Session_isV5(self);
   bool conv = CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && r->v5 != v5;
   if (((((r->done == 0 && CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) && v5) && !conv) && self->v5s[0].serverAliasMax > 0) && Session_copyAliased(self, r)) {
     return true;
   }
-#line 1667 "ts-src/mqtt/session.ts"
+#line 1666 "ts-src/mqtt/session.ts"
   uint32_t at = self->txLen;
   uint32_t len = Session_wireLen(self, r);
   uint32_t n = session_minU32(len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
   uint32_t from = r->off + r->done;
   if (conv) {
     session5_convertedPart(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, at + n), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5, r->done);
-#line 1672 "ts-src/mqtt/session.ts"
+#line 1671 "ts-src/mqtt/session.ts"
   } else {
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), from, from + n));
   }
   // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
-#line 1674 "ts-src/mqtt/session.ts"
+#line 1673 "ts-src/mqtt/session.ts"
   if (r->done == 0 && r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1675 "ts-src/mqtt/session.ts"
+#line 1674 "ts-src/mqtt/session.ts"
   if (r->done == 0) {
     Session_retainOut(self, r, at);
   }
-#line 1676 "ts-src/mqtt/session.ts"
+#line 1675 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   r->done += n;
@@ -1958,27 +1953,27 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
   if ((most > (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen)) || (smax > 0 && most > smax)) {
     return false;
   }
-#line 1698 "ts-src/mqtt/session.ts"
+#line 1697 "ts-src/mqtt/session.ts"
   uint32_t a = V5State_outAlias(&self->v5s[0], Session_recTopic(self, r));
   if (a == 0) {
     return false;
   }
-#line 1700 "ts-src/mqtt/session.ts"
+#line 1699 "ts-src/mqtt/session.ts"
   bool bound = (int32_t)(a & 0x10000u) != 0;
   uint32_t at = self->txLen;
   uint32_t n = session5_putAliased(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, UINT32_MAX), m, r->qos, (uint16_t)a, bound);
   if (n == 0) {
     return false;
   }
-#line 1704 "ts-src/mqtt/session.ts"
+#line 1703 "ts-src/mqtt/session.ts"
   if (bound) {
     self->v5s[0].aliasHits++;
   }
-#line 1705 "ts-src/mqtt/session.ts"
+#line 1704 "ts-src/mqtt/session.ts"
   if (r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1706 "ts-src/mqtt/session.ts"
+#line 1705 "ts-src/mqtt/session.ts"
   Session_retainOut(self, r, at);
   self->txLen += n;
   self->lastTx = self->now;
@@ -1997,9 +1992,9 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   rt_bytes m = RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE);
   uint32_t at = r->off;
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, (q == 0) ? session__s55 : session__s56, Session_recTopic(self, r), r->packetId);
+    Session_log(self, LogLevel_WARN, (q == 0) ? session__s54 : session__s55, Session_recTopic(self, r), r->packetId);
   }
-#line 1724 "ts-src/mqtt/session.ts"
+#line 1723 "ts-src/mqtt/session.ts"
   if (q > 0) {
     rt_bytes_set(m, at, (uint8_t)((rt_bytes_get(m, at) & 0xf9) | (q << 1)));
     r->qos = q;
@@ -2012,7 +2007,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   while ((rt_bytes_get(m, rt_idx_add(at, h)) & 0x80) != 0) {
     h++;
   }
-#line 1734 "ts-src/mqtt/session.ts"
+#line 1733 "ts-src/mqtt/session.ts"
   h++;
   uint32_t rem = r->len - h;
   uint32_t h2 = 1 + codec5_varintSize(rem - 2u);
@@ -2033,7 +2028,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
       o->off = o->off - gap;
     }
   }
-#line 1752 "ts-src/mqtt/session.ts"
+#line 1751 "ts-src/mqtt/session.ts"
   r->len = n;
   r->qos = 0;
   r->sent = false; // a QoS 0 PUBLISH has no DUP [MQTT-3.3.1-2]
@@ -2047,10 +2042,10 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
   if ((!Session_isV5(self) || self->v5s[0].retainAvailable) || ((rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0x1) == 0)) {
     return;
   }
-#line 1763 "ts-src/mqtt/session.ts"
+#line 1762 "ts-src/mqtt/session.ts"
   rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0xfe));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, session__s57, Session_recTopic(self, r), r->packetId);
+    Session_log(self, LogLevel_WARN, session__s56, Session_recTopic(self, r), r->packetId);
   }
 }
 
@@ -2058,19 +2053,19 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
    *  Wildcard / Shared Subscription Available 0) is not sent: it stands
    *  refused (granted = that reason code, as a SUBACK would say), with a
    *  warning, and is tried again on the next connection. */
-#line 1771 "ts-src/mqtt/session.ts"
+#line 1770 "ts-src/mqtt/session.ts"
 static void Session_refuseUnsupportedSubs(Session *self) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if (s->state != SubState_SUB_PENDING) {
       continue;
     }
-#line 1775 "ts-src/mqtt/session.ts"
+#line 1774 "ts-src/mqtt/session.ts"
     uint8_t code = V5State_subRefusal(&self->v5s[0], Sub_view(s));
     if (code == 0) {
       continue;
     }
-#line 1777 "ts-src/mqtt/session.ts"
+#line 1776 "ts-src/mqtt/session.ts"
     s->state = SubState_ACTIVE;
     s->packetId = 0;
     s->granted = code;
@@ -2084,7 +2079,7 @@ static void Session_refuseUnsupportedSubs(Session *self) {
    *  offline policy (QUEUE_FULL, OUTBOX_FULL) or, MQTT 5, a message larger
    *  than the broker takes (TOO_BIG_FOR_SERVER). The event has its id, QoS,
    *  reason, topic and payload. */
-#line 1788 "ts-src/mqtt/session.ts"
+#line 1787 "ts-src/mqtt/session.ts"
 static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   OutMsg *r = &self->recs[i];
   uint16_t id = r->packetId;
@@ -2101,16 +2096,16 @@ static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   rt_bytes t = self->evDropTopic;
   if (reason == MGOS_MQTT_DROP_TOO_BIG_FOR_SERVER) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_log(self, LogLevel_WARN, session__s58, t, id);
+      Session_log(self, LogLevel_WARN, session__s57, t, id);
     }
-#line 1804 "ts-src/mqtt/session.ts"
+#line 1803 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_log(self, LogLevel_WARN, session__s59, t, id);
+      Session_log(self, LogLevel_WARN, session__s58, t, id);
     }
   }
   // Out of every queue while the handler runs (it may publish), freed after.
-#line 1808 "ts-src/mqtt/session.ts"
+#line 1807 "ts-src/mqtt/session.ts"
   r->state = RecState_FREE;
   Session_emit(self, SessionEvent_DROPPED, NULL);
   self->evDropTopic = RT_NOBYTES;
@@ -2128,25 +2123,25 @@ static bool Session_pumpStream(Session *self) {
   if (!self->streaming) {
     return true;
   }
-#line 1823 "ts-src/mqtt/session.ts"
+#line 1822 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->done == 0) {
       continue;
     }
-#line 1826 "ts-src/mqtt/session.ts"
+#line 1825 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return false;
     }
-#line 1827 "ts-src/mqtt/session.ts"
+#line 1826 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
-#line 1828 "ts-src/mqtt/session.ts"
+#line 1827 "ts-src/mqtt/session.ts"
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
-  Session_close(self, session_txt(session__s60));
+  Session_close(self, session_txt(session__s59));
   return false;
 }
 
@@ -2156,26 +2151,26 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1839 "ts-src/mqtt/session.ts"
+#line 1838 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = 0;
     if (Session_isV5(self)) {
       rt_bytes tmp = Session_txFree(self);
       n = codec5_encodeAck5(tmp, (uint8_t)((a >> 16) & 0xff), (uint16_t)a, (uint8_t)(a >> 24), Session_noProps(self));
-#line 1843 "ts-src/mqtt/session.ts"
+#line 1842 "ts-src/mqtt/session.ts"
     } else {
       n = codec_encodeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     }
-#line 1844 "ts-src/mqtt/session.ts"
+#line 1843 "ts-src/mqtt/session.ts"
     if (n == 0) {
       return false;
     }
-#line 1845 "ts-src/mqtt/session.ts"
+#line 1844 "ts-src/mqtt/session.ts"
     if (Session_isV5(self)) {
       V5State_ackSent(&self->v5s[0], (uint8_t)((a >> 16) & 0xff), (uint8_t)(a >> 24));
     }
-#line 1846 "ts-src/mqtt/session.ts"
+#line 1845 "ts-src/mqtt/session.ts"
     self->txLen += n;
     self->lastTx = self->now;
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -2184,18 +2179,18 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (Session_isV5(self)) {
     Session_refuseUnsupportedSubs(self);
   }
-#line 1852 "ts-src/mqtt/session.ts"
+#line 1851 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     bool sub = s->state == SubState_SUB_PENDING;
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1856 "ts-src/mqtt/session.ts"
+#line 1855 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1857 "ts-src/mqtt/session.ts"
+#line 1856 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = 0;
@@ -2213,7 +2208,7 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (n == 0) {
       return false;
     }
-#line 1872 "ts-src/mqtt/session.ts"
+#line 1871 "ts-src/mqtt/session.ts"
     s->state = (SubState)(sub ? SubState_SUB_SENT : SubState_UNSUB_SENT);
     self->txLen += n;
     self->lastTx = self->now;
@@ -2228,7 +2223,7 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 /** queueAck() with an MQTT 5 reason code (bits 24-31 of the queue entry). */
 static void Session_queueAckReason(Session *self, uint8_t type, uint16_t id, uint8_t reason) {
   if (self->ackCount >= CONFIG_MGOS_MQTT_MAX_PENDING_ACKS) {
-    Session_close(self, session_txt(session__s61));
+    Session_close(self, session_txt(session__s60));
     return;
   }
   uint32_t slot = rt_mod_u32(self->ackHead + self->ackCount, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -2244,17 +2239,17 @@ static bool Session_aliasIn(Session *self, Packet *p) {
   if (bad == 0) {
     return true;
   }
-#line 1900 "ts-src/mqtt/session.ts"
-  const char *why = session_txt(session__s62);
+#line 1899 "ts-src/mqtt/session.ts"
+  const char *why = session_txt(session__s61);
   if (bad == Reason_TOPIC_ALIAS_INVALID) {
-    why = session_txt(session__s63);
+    why = session_txt(session__s62);
   }
   // The table holds TOPIC_ALIASES x TOPIC_ALIAS_LEN bytes of topics in all.
-#line 1903 "ts-src/mqtt/session.ts"
+#line 1902 "ts-src/mqtt/session.ts"
   if (bad == Reason_IMPLEMENTATION_SPECIFIC_ERROR) {
-    why = session_txt(session__s64);
+    why = session_txt(session__s63);
   }
-#line 1904 "ts-src/mqtt/session.ts"
+#line 1903 "ts-src/mqtt/session.ts"
   Session_protocolError(self, bad, why);
   return false;
 }
@@ -2266,10 +2261,10 @@ static bool Session_rxQuotaTake(Session *self) {
   if (!Session_isV5(self)) {
     return true;
   }
-#line 1913 "ts-src/mqtt/session.ts"
+#line 1912 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->inUnacked >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
-    Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, session_txt(session__s65));
+    Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, session_txt(session__s64));
     return false;
   }
   v->inUnacked++;
@@ -2282,13 +2277,13 @@ static uint32_t Session_wireLen(Session *self, OutMsg *r) {
   if ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || (r->v5 == Session_isV5(self))) || r->len == 0) {
     return r->len;
   }
-#line 1926 "ts-src/mqtt/session.ts"
+#line 1925 "ts-src/mqtt/session.ts"
   return session5_convertedSize(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5);
 }
 
 // ---------------------------------------------------------------- helpers
 /** The scratch properties, emptied. */
-#line 1932 "ts-src/mqtt/session.ts"
+#line 1931 "ts-src/mqtt/session.ts"
 static Props5 *Session_noProps(Session *self) {
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
@@ -2302,7 +2297,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
   if (code < 0x80) {
     return;
   }
-#line 1943 "ts-src/mqtt/session.ts"
+#line 1942 "ts-src/mqtt/session.ts"
   V5State_takeReason(&self->v5s[0]);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, packet5_reasonName(p->type, code), V5State_reasonString(&self->v5s[0]), p->packetId);
@@ -2310,15 +2305,15 @@ static void Session_logAckReason(Session *self, Packet *p) {
 }
 
 /** MQTT 5: the broker ends the connection, saying why (3.14). */
-#line 1948 "ts-src/mqtt/session.ts"
+#line 1947 "ts-src/mqtt/session.ts"
 static void Session_onDisconnect5(Session *self) {
   V5State *v = &self->v5s[0];
   V5State_takeReason(v);
   const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : packet5_reasonName(PacketType_DISCONNECT, v->pkt.reasonCode);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, session__s66, V5State_reasonString(v), v->pkt.reasonCode);
+    Session_log(self, LogLevel_WARN, session__s65, V5State_reasonString(v), v->pkt.reasonCode);
   }
-#line 1953 "ts-src/mqtt/session.ts"
+#line 1952 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   Session_emit(self, SessionEvent_DISCONNECT, &v->pkt.base);
   if (self->epoch == ep) {
@@ -2329,17 +2324,17 @@ static void Session_onDisconnect5(Session *self) {
 /** MQTT 5: sends AUTH (3.15) with `reason` and Authentication Data, the
    *  method being the CONNECT's. False when not MQTT 5, no method was set,
    *  or it does not fit tx now. */
-#line 1961 "ts-src/mqtt/session.ts"
+#line 1960 "ts-src/mqtt/session.ts"
 bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
   if (!Session_isV5(self)) {
     return false;
   }
-#line 1963 "ts-src/mqtt/session.ts"
+#line 1962 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->authMethodLen == 0 || self->state == SessionState_DISCONNECTED) {
     return false;
   }
-#line 1965 "ts-src/mqtt/session.ts"
+#line 1964 "ts-src/mqtt/session.ts"
   Props5 *p = Session_noProps(self);
   p->authMethod = rt_subarray(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, v->authMethodLen);
   Props5_set(p, PropId_AUTH_METHOD);
@@ -2352,7 +2347,7 @@ bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
   if (n == 0) {
     return false;
   }
-#line 1975 "ts-src/mqtt/session.ts"
+#line 1974 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   return true;
@@ -2363,7 +2358,7 @@ bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
    *  protocol error. */
 static void Session_onAuth5(Session *self) {
   if (self->v5s[0].authMethodLen == 0) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s67));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s66));
     return;
   }
   V5State_takeReason(&self->v5s[0]);
@@ -2382,7 +2377,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 2002 "ts-src/mqtt/session.ts"
+#line 2001 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -2392,7 +2387,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. @log */
-#line 2009 "ts-src/mqtt/session.ts"
+#line 2008 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -2406,7 +2401,7 @@ static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes 
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 2020 "ts-src/mqtt/session.ts"
+#line 2019 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -2426,7 +2421,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 2037 "ts-src/mqtt/session.ts"
+#line 2036 "ts-src/mqtt/session.ts"
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
   self->epoch++;
@@ -2459,26 +2454,26 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
     if (r->state >= RecState_WAIT_PUBACK) {
       if (clean && r->state == RecState_WAIT_PUBCOMP) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-          Session_log(self, LogLevel_WARN, session__s68, Session_recTopic(self, r), r->packetId);
+          Session_log(self, LogLevel_WARN, session__s67, Session_recTopic(self, r), r->packetId);
         }
-#line 2069 "ts-src/mqtt/session.ts"
+#line 2068 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
       if (clean) {
         r->state = RecState_QUEUED;
-#line 2073 "ts-src/mqtt/session.ts"
+#line 2072 "ts-src/mqtt/session.ts"
       } else {
         r->unsent = true;
       }
     }
-#line 2075 "ts-src/mqtt/session.ts"
+#line 2074 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 2078 "ts-src/mqtt/session.ts"
+#line 2077 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -2500,13 +2495,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 2095 "ts-src/mqtt/session.ts"
+#line 2094 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 2096 "ts-src/mqtt/session.ts"
+#line 2095 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -2516,7 +2511,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2103 "ts-src/mqtt/session.ts"
+#line 2102 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2526,7 +2521,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 2110 "ts-src/mqtt/session.ts"
+#line 2109 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2535,7 +2530,7 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 2116 "ts-src/mqtt/session.ts"
+#line 2115 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = Session_topicOffset(self, r);
   uint32_t tl = (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
@@ -2564,7 +2559,7 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 2142 "ts-src/mqtt/session.ts"
+#line 2141 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -2573,7 +2568,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
     return;
   }
-#line 2148 "ts-src/mqtt/session.ts"
+#line 2147 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -2590,7 +2585,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 2162 "ts-src/mqtt/session.ts"
+#line 2161 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
@@ -2598,7 +2593,7 @@ static void Session_freeRec(Session *self, uint32_t i) {
   for (uint32_t j = i; j < self->recCount; j++) {
     self->recs[j] = self->recs[j + 1];
   }
-#line 2167 "ts-src/mqtt/session.ts"
+#line 2166 "ts-src/mqtt/session.ts"
   OutMsg *last = &self->recs[self->recCount];
   last->state = RecState_FREE;
   last->packetId = 0;
@@ -2629,7 +2624,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2193 "ts-src/mqtt/session.ts"
+#line 2192 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2643,12 +2638,12 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
   if (Session_rxQos2Has(self, id)) {
     return;
   }
-#line 2204 "ts-src/mqtt/session.ts"
+#line 2203 "ts-src/mqtt/session.ts"
   if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, session__s69, self->rxQos2[0]);
+      Session_logNum(self, LogLevel_WARN, session__s68, self->rxQos2[0]);
     }
-#line 2206 "ts-src/mqtt/session.ts"
+#line 2205 "ts-src/mqtt/session.ts"
     Session_rxQos2Forget(self, self->rxQos2[0]);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
@@ -2662,11 +2657,11 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id) {
   if (k < 0) {
     return false;
   }
-#line 2217 "ts-src/mqtt/session.ts"
+#line 2216 "ts-src/mqtt/session.ts"
   for (uint32_t j = (uint32_t)k; (j < ((int64_t)CONFIG_MGOS_MQTT_MAX_RX_QOS2 - 1)) && ((j + 1) < self->rxQos2Count); j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j + 1));
   }
-#line 2218 "ts-src/mqtt/session.ts"
+#line 2217 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
   return true;
 }
@@ -2675,28 +2670,28 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id) {
  *  of the file, out of line: a literal's section in the object is that of the
  *  first function using it, and connectWith() shares one of these words, so
  *  placed first they would all be linked with connectWith.) */
-#line 2227 "ts-src/mqtt/session.ts"
+#line 2226 "ts-src/mqtt/session.ts"
 static const char *session_configStringsError(rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
+    return session__s69;
+  }
+#line 2229 "ts-src/mqtt/session.ts"
+  if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
     return session__s70;
   }
-#line 2230 "ts-src/mqtt/session.ts"
-  if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
+  if (willTopic.len > 0 && !topic_sendableTopic(willTopic, false)) {
     return session__s71;
   }
-  if (willTopic.len > 0 && !topic_sendableTopic(willTopic, false)) {
-    return session__s72;
-  }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 2235 "ts-src/mqtt/session.ts"
+#line 2234 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
     return session__s10;
   }
-#line 2236 "ts-src/mqtt/session.ts"
+#line 2235 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
-    return session__s73;
+    return session__s72;
   }
-#line 2237 "ts-src/mqtt/session.ts"
+#line 2236 "ts-src/mqtt/session.ts"
   return NULL;
 }
