@@ -38,6 +38,23 @@ test("flash: the protocol core links no text at log level none (Cortex-M3)", { s
   }
 });
 
+test("flash: the typical firmware links no generated text at log level none (Cortex-M3)", { skip: haveCc(arm) ? false : "no arm-none-eabi-gcc", timeout: 900_000 }, (ctx) => {
+  const dir = tmpDir("typical-none");
+  try {
+    const defs = ["-DCONFIG_MGOS_MQTT_LOG_LEVEL=0"];
+    const typical = linkRoot(arm, compileObjects(arm, defs, dir), "size_root_typical", defs, dir);
+    const ro = rodata(fs.readFileSync(`${dir}/size_root_typical.elf`));
+    // The root's own topics, and the hand-written port's (compat.c) refusal texts.
+    const allowed = new Set(["dev/cmd/#", "dev/telemetry", "dev/state", "publish: topic is NULL", "publish: message is NULL with a non-zero length: "]);
+    const text = cStrings(ro, 6).filter((t) => !allowed.has(t));
+    // (The config string checks' reasons, e.g. "password without user name", only feed the log.)
+    assert.deepEqual(text, [], "generated text linked into the typical firmware at log level none");
+    ctx.diagnostic(`typical at level none: ${typical.total} B, .rodata ${ro.length} B`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 /** The bytes of the .rodata section of a 32-bit little-endian ELF. */
 function rodata(elf: Buffer): Buffer {
   const shoff = elf.readUInt32LE(0x20), shentsize = elf.readUInt16LE(0x2e), shnum = elf.readUInt16LE(0x30), shstrndx = elf.readUInt16LE(0x32);

@@ -368,12 +368,12 @@ static void test_every_rejection(void) {
 
 static void test_err_names(void) {
   uint8_t e;
-  TEST_ASSERT_EQUAL_STRING("ok", packet_decodeErrName(DecodeErr_OK));
-  TEST_ASSERT_EQUAL_STRING("packet id 0", packet_decodeErrName(DecodeErr_ZERO_PACKET_ID));
+  TEST_ASSERT_EQUAL_STRING("ok", packet_decodeErrNameAll(DecodeErr_OK));
+  TEST_ASSERT_EQUAL_STRING("packet id 0", packet_decodeErrNameAll(DecodeErr_ZERO_PACKET_ID));
   for (e = 1; e <= DecodeErr_BAD_SUBSCRIBE_OPTIONS; e++) {
-    TEST_ASSERT_TRUE(strcmp(packet_decodeErrName(e), "unknown decode error") != 0);
+    TEST_ASSERT_TRUE(strcmp(packet_decodeErrNameAll(e), "unknown decode error") != 0);
   }
-  TEST_ASSERT_EQUAL_STRING("unknown decode error", packet_decodeErrName(99));
+  TEST_ASSERT_EQUAL_STRING("unknown decode error", packet_decodeErrNameAll(99));
 }
 
 /* ---------------------------------------------------------------- streaming */

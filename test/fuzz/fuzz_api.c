@@ -197,7 +197,7 @@ static void wire_check(void) {
   while (off < C.wireLen) {
     Packet *p = &C.wpkt;
     int32_t r = codec_broker_decode(RT_BYTES(C.wire + off, C.wireLen - off), UINT32_MAX, false, p);
-    FUZZ_CHECK(r >= 0, "client wrote an invalid packet (%s)", packet_decodeErrName((DecodeErr)(-r)));
+    FUZZ_CHECK(r >= 0, "client wrote an invalid packet (%s)", packet_decodeErrNameAll((DecodeErr)(-r)));
     if (r == 0) break;
     if (p->type == PacketType_CONNECT) {
       FUZZ_CHECK(!C.sawConnect, "second CONNECT on one TCP connection");

@@ -171,7 +171,7 @@ static const char *err_name(int32_t r) {
 #ifdef FUZZ_SESSION_V5
   if (-r >= 32) return packet5_decode5ErrName((uint8_t)(-r));
 #endif
-  return packet_decodeErrName((DecodeErr)(-r));
+  return packet_decodeErrNameAll((DecodeErr)(-r));
 }
 
 /* The QoS a publish of `qos` is stored with: capped by max_qos and, MQTT 5,

@@ -193,7 +193,7 @@ function scenariosFor(v: number): Scenario[] {
     {
       name: "CONNACK refusal 5 (not authorized): no handler sees a connection",
       act: malformed(P.connack(v === 5 ? 0x87 : 5), "connect"),
-      log: /server refused the connection: refused: not authorized/,
+      log: /server refused the connection: not authorized/,
       v5: { log: /server refused the connection: Not authorized/ },
       neverConnected: true,
       check: (_c0, cli) => assert.match(cli.out, /^cloud CONNECTERROR$/m),
@@ -201,7 +201,7 @@ function scenariosFor(v: number): Scenario[] {
     {
       name: "CONNACK refusal 2 (identifier rejected)",
       act: malformed(P.connack(v === 5 ? 0x85 : 2), "connect"),
-      log: /server refused the connection: refused: identifier rejected/,
+      log: /server refused the connection: identifier rejected/,
       v5: { log: /server refused the connection: Client Identifier not valid/ },
       neverConnected: true,
     },

@@ -547,6 +547,21 @@ test("session log lines: detail after ': ', packet id in parentheses, unprintabl
   assert.ok(fp.logs.some((l) => l.text === "publish: invalid topic name: a/+/.."), fp.logs.map((l) => l.text).join(" | "));
 });
 
+test("session log lines: numbers in decimal, whatever their digits and sign (conn's logNumber)", () => {
+  connectGlobal();
+  const s = mgos_mqtt_get_global()!.session;
+  const cases: [number, string][] = [[7, "7"], [10, "10"], [999, "999"], [1000, "1000"], [65535, "65535"],
+    [1000000000, "1000000000"], [2147483647, "2147483647"], [-3, "-3"], [-2147483648, "-2147483648"]];
+  for (const [n, want] of cases) {
+    fp.logs.length = 0;
+    s.onLog!(s, 0, "m", bytes("d"), n);
+    assert.deepEqual(fp.logs.map((l) => l.text), [`m: d (${want})`], String(n));
+  }
+  fp.logs.length = 0;
+  s.onLog!(s, 0, "m", bytes(""), 0);
+  assert.deepEqual(fp.logs.map((l) => l.text), ["m"], "no detail, no number");
+});
+
 test("cloud events: a connection that ends before CONNACK (timeout, server close) raises CONNECTERROR once", () => {
   for (const how of ["no CONNACK", "server close"]) {
     fp.reset();

@@ -3,7 +3,7 @@
 // input split at every byte, several packets in one buffer, encoder refusals.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { Packet, PacketType, DecodeErr, decodeErrName, MAX_REMAINING_LENGTH } from "../../ts-src/mqtt/packet";
+import { Packet, PacketType, DecodeErr, decodeErrName, decodeErrNameAll, MAX_REMAINING_LENGTH } from "../../ts-src/mqtt/packet";
 import {
   encodeConnect, encodePublish, encodeAck, encodeSubscribe, encodeUnsubscribe, encodeSimple, remainingLengthSize, encodeRemainingLength, publishSize, connectHead, ConnectOptions,
 } from "../../ts-src/mqtt/codec";
@@ -34,7 +34,7 @@ function enc(f: (out: Uint8Array) => number, cap = 1024): Uint8Array {
 function dec(bytes: Uint8Array, forClient = false): Packet {
   const p = new Packet();
   const r = decode(bytes, NOLIMIT, forClient, p);
-  assert.equal(r, bytes.length, `decode of ${toHex(bytes)} gave ${r}${r < 0 ? " (" + decodeErrName(-r) + ")" : ""}`);
+  assert.equal(r, bytes.length, `decode of ${toHex(bytes)} gave ${r}${r < 0 ? " (" + decodeErrNameAll(-r) + ")" : ""}`);
   return p;
 }
 
@@ -456,25 +456,39 @@ test("every rejection reason, from a crafted byte string", () => {
     const bytes = hex(h);
     const p = new Packet();
     const r = decode(bytes, NOLIMIT, forClient, p);
-    assert.equal(r, -err, `${why}: ${h} gave ${r} (${r < 0 ? decodeErrName(-r) : "no error"}), want -${err} (${decodeErrName(err)})`);
+    assert.equal(r, -err, `${why}: ${h} gave ${r} (${r < 0 ? decodeErrNameAll(-r) : "no error"}), want -${err} (${decodeErrNameAll(err)})`);
     seen.add(err);
     // The same verdict with the packet followed by more bytes (the caller's buffer holds more).
     const more = new Uint8Array([...bytes, 0xd0, 0x00]);
     assert.equal(decode(more, NOLIMIT, forClient, p), -err, `${why} followed by more bytes`);
   }
   seen.add(DecodeErr.TOO_LARGE); // tested above with a limit
-  for (let e = 1; e <= DecodeErr.BAD_SUBSCRIBE_OPTIONS; e++) assert.ok(seen.has(e), `no test for ${decodeErrName(e)}`);
+  for (let e = 1; e <= DecodeErr.BAD_SUBSCRIBE_OPTIONS; e++) assert.ok(seen.has(e), `no test for ${decodeErrNameAll(e)}`);
 });
 
-test("decodeErrName: a distinct short reason for every error", () => {
+test("decodeErrNameAll: a distinct short reason for every error", () => {
   const names = new Set<string>();
   for (let e = 0; e <= DecodeErr.BAD_SUBSCRIBE_OPTIONS; e++) {
-    const n = decodeErrName(e);
+    const n = decodeErrNameAll(e);
     assert.ok(n.length > 0 && n.length < 48 && n !== "unknown decode error", `${e}: ${n}`);
     names.add(n);
   }
   assert.equal(names.size, DecodeErr.BAD_SUBSCRIBE_OPTIONS + 1);
-  assert.equal(decodeErrName(99 as DecodeErr), "unknown decode error");
+  assert.equal(decodeErrNameAll(99 as DecodeErr), "unknown decode error");
+});
+
+test("decodeErrName (the client's): names every error the client decoder returns, as decodeErrNameAll", () => {
+  for (const [why, h, forClient, err] of REJECT) {
+    if (!forClient) continue;
+    assert.equal(decodeErrName(err), decodeErrNameAll(err), why);
+    assert.notEqual(decodeErrName(err), "unknown decode error", why);
+  }
+  // (Rows above decode these for the server side, or not as rows.)
+  for (const e of [DecodeErr.BAD_TYPE, DecodeErr.RESERVED_FLAGS, DecodeErr.LENGTH_TOO_LONG, DecodeErr.TOO_LARGE]) {
+    assert.notEqual(decodeErrName(e), "unknown decode error", String(e));
+  }
+  // Errors only the server-side decoder returns are left to decodeErrNameAll.
+  assert.equal(decodeErrName(DecodeErr.BAD_CONNECT_FLAGS), "unknown decode error");
 });
 
 test("valid edge cases are accepted", () => {

@@ -93,6 +93,16 @@ test("CONNACK return codes 1..5: event, then close with the reason", () => {
   }
 });
 
+test("a malformed packet: one error line naming what is wrong, and that name as the close reason", () => {
+  const p = new Peer(withStrings("d"));
+  p.open();
+  p.logs.length = 0;
+  p.send(new Uint8Array([0x36, 0x05, 0x00, 0x01, 0x61, 0x00, 0x01])); // PUBLISH QoS 3
+  assert.equal(p.s.state, SessionState.DISCONNECTED);
+  assert.deepEqual(p.logs.filter((l) => l.level === LogLevel.ERROR).map((l) => [l.msg, l.detail, l.num]), [["bad packet", "QoS 3", 0]]);
+  assert.equal(p.evs(E.CLOSE)[0].reason, "QoS 3");
+});
+
 test("protocol errors close: packet before CONNACK, second CONNACK, session present with clean session", () => {
   const a = new Peer(withStrings("d"));
   a.s.connect(0); a.pull();

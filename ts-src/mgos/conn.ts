@@ -1235,8 +1235,8 @@ function logNumber(num: i32): void {
     t.put(0x2d);
     v = u32(0 - v);
   }
-  let div: u32 = 1000000000;
-  while (div > 1 && idiv(v, div) === 0) div = idiv(div, 10);
+  let div: u32 = 1;
+  while (idiv(v, div) >= 10) div = mul32(div, 10);
   while (div > 0) {
     t.put(u8(0x30 + idiv(v, div) % 10));
     div = idiv(div, 10);

@@ -72,10 +72,12 @@ export enum DecodeErr {
   BAD_SUBSCRIBE_OPTIONS = 21,
 }
 
-/** A short reason for logs and close messages. */
+/** A short reason for logs and close messages, for the errors a client's
+ *  decoder returns (decodeForClient); the server side's (CONNECT, SUBSCRIBE,
+ *  UNSUBSCRIBE) are named by decodeErrNameAll, so a client link carries only
+ *  the names a client can print. */
 export function decodeErrName(e: DecodeErr): string {
   switch (e) {
-    case DecodeErr.OK: return "ok";
     case DecodeErr.BAD_TYPE: return "reserved packet type";
     case DecodeErr.RESERVED_FLAGS: return "bad header flags";
     case DecodeErr.BAD_QOS: return "QoS 3";
@@ -88,16 +90,26 @@ export function decodeErrName(e: DecodeErr): string {
     case DecodeErr.EMPTY_TOPIC: return "empty topic";
     case DecodeErr.NOT_FOR_CLIENT: return "type not for a client";
     case DecodeErr.BAD_LENGTH: return "bad remaining length";
-    case DecodeErr.BAD_PROTOCOL: return "protocol not MQTT";
     case DecodeErr.BAD_CONNACK_FLAGS: return "bad CONNACK flags";
     case DecodeErr.BAD_RETURN_CODE: return "bad CONNACK code";
     case DecodeErr.BAD_SUBACK_CODE: return "bad SUBACK code";
+    case DecodeErr.BAD_DUP: return "DUP on QoS 0";
+    default: return "unknown decode error";
+  }
+}
+
+/** decodeErrName for every DecodeErr, the server side's too (the broker-side
+ *  decoder, test tools).
+ *  @cextern test/c/test_codec.c and the fuzzers call it */
+export function decodeErrNameAll(e: DecodeErr): string {
+  switch (e) {
+    case DecodeErr.OK: return "ok";
+    case DecodeErr.BAD_PROTOCOL: return "protocol not MQTT";
     case DecodeErr.BAD_CONNECT_FLAGS: return "bad CONNECT flags";
     case DecodeErr.BAD_FILTER: return "bad topic filter";
     case DecodeErr.NO_FILTERS: return "no topic filter";
-    case DecodeErr.BAD_DUP: return "DUP on QoS 0";
     case DecodeErr.BAD_SUBSCRIBE_OPTIONS: return "bad requested QoS";
-    default: return "unknown decode error";
+    default: return decodeErrName(e);
   }
 }
 

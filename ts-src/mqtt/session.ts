@@ -212,7 +212,7 @@ export class SessionConfig {
   strs: Uint8Array = new Uint8Array(CONFIG_STR_SIZE);
 
   /** Copies the five strings in. Returns null when accepted, else what is wrong
-   *  (the config is then left unchanged). */
+   *  (the config is then left unchanged; "" in a build without logs). */
   setStrings(clientId: Bytes, user: Bytes, pass: Bytes, willTopic: Bytes, willMessage: Bytes): string | null {
     const e: string | null = configStringsError(clientId, user, pass, willTopic, willMessage);
     if (e !== null) return e;
@@ -316,23 +316,21 @@ function txt(s: string): string {
   return LOG_LEVEL > 0 ? s : "";
 }
 
-/** CONNACK return code -> the reason for the log and closeReason. */
+/** A CONNACK refusal's return code (1..5: the decoder rejects codes above 5)
+ *  -> the reason for closeReason and the log ("server refused the
+ *  connection: <reason>", mgos/conn.ts). */
 export function connackReason(code: u8): string {
   switch (code) {
-    case 0:
-      return "accepted";
     case 1:
-      return "refused: unacceptable protocol version";
+      return "unacceptable protocol version";
     case 2:
-      return "refused: identifier rejected";
+      return "identifier rejected";
     case 3:
-      return "refused: server unavailable";
+      return "server unavailable";
     case 4:
-      return "refused: bad user name or password";
-    case 5:
-      return "refused: not authorized";
+      return "bad user name or password";
     default:
-      return "refused: unknown return code";
+      return "not authorized";
   }
 }
 
@@ -1100,7 +1098,7 @@ export class Session {
         continue;
       }
       if (r < 0) {
-        this.closeBad(u8(-r) as DecodeErr, this.rx.subarray(start, this.rxLen));
+        this.closeBad(u8(-r) as DecodeErr);
         return;
       }
       start += u32(r);
@@ -1268,17 +1266,19 @@ export class Session {
   private bigBad(e: u8): void {
     this.big = BigRx.NONE;
     if (!this.isV5()) {
-      this.closeBad(e as DecodeErr, this.rx.subarray(0, this.rxLen));
+      this.closeBad(e as DecodeErr);
       return;
     }
     this.log(LogLevel.ERROR, "bad packet", this.rx.subarray(0, this.rxLen), i32(-i32(e)));
     this.protocolError(reason5ForErr(e), LOG_LEVEL === 0 ? "" : e >= DECODE5_ERR_FIRST ? decode5ErrName(e) : decodeErrName(e as DecodeErr));
   }
 
-  /** A malformed packet (its bytes from `at`) ends the connection. */
-  private closeBad(e: DecodeErr, at: Bytes): void {
-    this.log(LogLevel.ERROR, "bad packet", at, i32(-i32(e)));
-    this.close(LOG_LEVEL > 0 ? decodeErrName(e) : "");
+  /** A malformed packet ends the connection: one line, "bad packet: <why>". */
+  private closeBad(e: DecodeErr): void {
+    const why: string = LOG_LEVEL > 0 ? decodeErrName(e) : "";
+    const d: Bytes = strBytes(why);
+    this.log(LogLevel.ERROR, "bad packet", d, 0);
+    this.closeQuietly(why);
   }
 
   /** The topic length is in: where the topic and the packet id end; the
@@ -2219,19 +2219,20 @@ export class Session {
   }
 }
 
-/** Why SessionConfig.setStrings() refuses its strings, or null. (At the end
+/** Why SessionConfig.setStrings() refuses its strings, or null; the text
+ *  only feeds the log ("" in a build without logs, see txt()). (At the end
  *  of the file, out of line: a literal's section in the object is that of the
  *  first function using it, and connectWith() shares one of these words, so
  *  placed first they would all be linked with connectWith.) */
 export function configStringsError(clientId: Bytes, user: Bytes, pass: Bytes, willTopic: Bytes, willMessage: Bytes): string | null {
   const total: u32 = u32(clientId.length + user.length + pass.length + willTopic.length + willMessage.length);
-  if (total > CONFIG_STR_SIZE) return "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
+  if (total > CONFIG_STR_SIZE) return txt("strings exceed MGOS_MQTT_CONFIG_STR_SIZE");
   if (clientId.length > 65535 || user.length > 65535 || pass.length > 65535 || willMessage.length > 65535) {
-    return "string over 65535 bytes";
+    return txt("string over 65535 bytes");
   }
-  if (willTopic.length > 0 && !sendableTopic(willTopic, false)) return "invalid will topic";
+  if (willTopic.length > 0 && !sendableTopic(willTopic, false)) return txt("invalid will topic");
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-  if (pass.length > 0 && user.length === 0) return "password without user name";
-  if (!validUtf8(clientId) || !validUtf8(user)) return "client id or user name not UTF-8";
+  if (pass.length > 0 && user.length === 0) return txt("password without user name");
+  if (!validUtf8(clientId) || !validUtf8(user)) return txt("client id or user name not UTF-8");
   return null;
 }

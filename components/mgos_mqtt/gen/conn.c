@@ -1502,9 +1502,9 @@ static void conn_logNumber(int32_t num) {
     LogText_put(t, 0x2d);
     v = 0u - v;
   }
-  uint32_t div = 1000000000;
-  while (div > 1 && ((int32_t)(v / div) == 0)) {
-    div = div / 10;
+  uint32_t div = 1;
+  while (rt_idiv_u32(v, div) >= 10) {
+    div = div * 10u;
   }
 #line 1240 "ts-src/mgos/conn.ts"
   while (div > 0) {

@@ -30,7 +30,7 @@ static void Session_parse5(Session *self);
 static bool Session_bigFromRx(Session *self, uint32_t start);
 static uint32_t Session_bigFeed(Session *self, rt_bytes d);
 static void Session_bigBad(Session *self, uint8_t e);
-static void Session_closeBad(Session *self, DecodeErr e, rt_bytes at);
+static void Session_closeBad(Session *self, DecodeErr e);
 static DecodeErr Session_bigLayout(Session *self);
 static DecodeErr Session_bigHeaderDone(Session *self);
 static void Session_bigPropsDone(Session *self);
@@ -85,78 +85,76 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id);
 static const char *session_configStringsError(rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage);
 
 static const char session__s0[] = "";
-static const char session__s1[] = "accepted";
-static const char session__s2[] = "refused: unacceptable protocol version";
-static const char session__s3[] = "refused: identifier rejected";
-static const char session__s4[] = "refused: server unavailable";
-static const char session__s5[] = "refused: bad user name or password";
-static const char session__s6[] = "refused: not authorized";
-static const char session__s7[] = "refused: unknown return code";
-static const char session__s8[] = "connect: already connected";
-static const char session__s9[] = "connect: old connection still open";
-static const char session__s10[] = "password without user name";
-static const char session__s11[] = "connect: CONNECT too big or invalid";
-static const char session__s12[] = "disconnected";
-static const char session__s13[] = "connection lost";
-static const char session__s14[] = "disconnect: tx full, dropped";
-static const char session__s15[] = "no CONNACK in time";
-static const char session__s16[] = "no PINGRESP within keep_alive / 2";
-static const char session__s17[] = "tx full, no PINGREQ";
-static const char session__s18[] = "PINGREQ";
-static const char session__s19[] = "publish: bad QoS";
-static const char session__s20[] = "publish: invalid topic name";
-static const char session__s21[] = "publish: invalid MQTT 5 properties";
-static const char session__s22[] = "publish: too big for MQTT";
-static const char session__s23[] = "publish: too big for the broker's Maximum Packet Size";
-static const char session__s24[] = "publish: QoS 0 while not connected";
-static const char session__s25[] = "publish: too big for MGOS_MQTT_STORE_SIZE";
-static const char session__s26[] = "publish: offline and max_queue_length is 0";
-static const char session__s27[] = "publish: offline queue full (max_queue_length)";
-static const char session__s28[] = "publish: outbox full";
-static const char session__s29[] = "publish: no packet id free";
-static const char session__s30[] = "publish: encoding failed";
-static const char session__s31[] = "subscribe: bad QoS";
-static const char session__s32[] = "subscribe: invalid topic filter";
-static const char session__s33[] = "subscribe: filter > MAX_FILTER_LEN";
-static const char session__s34[] = "subscribe: table full";
-static const char session__s35[] = "unsubscribe: no match";
-static const char session__s36[] = "bad packet";
-static const char session__s37[] = "packet before CONNACK";
-static const char session__s38[] = "PUBLISH topic longer than the receive buffer, skipped";
-static const char session__s39[] = "PUBLISH properties longer than the receive buffer, skipped";
-static const char session__s40[] = "PUBLISH larger than the receive buffer, skipped";
-static const char session__s41[] = "PINGRESP";
-static const char session__s42[] = "unexpected second CONNACK";
-static const char session__s43[] = "CONNACK reason string: ";
-static const char session__s44[] = "session present with clean session";
-static const char session__s45[] = "duplicate QoS 2 PUBLISH";
-static const char session__s46[] = "PUBACK for a QoS 2 message: the server took it at QoS 1";
-static const char session__s47[] = "PUBACK: unexpected id";
-static const char session__s48[] = "PUBREC: unexpected id";
-static const char session__s49[] = "PUBCOMP: unexpected id";
-static const char session__s50[] = "PUBREL: unknown id";
-static const char session__s51[] = "subscription refused";
-static const char session__s52[] = "UNSUBACK: unknown id";
-static const char session__s53[] = "SUBACK: unknown id";
-static const char session__s54[] = "broker's Maximum QoS is 0: sent at QoS 0";
-static const char session__s55[] = "broker's Maximum QoS is 1: sent at QoS 1";
-static const char session__s56[] = "broker has Retain Available 0: sent without RETAIN";
-static const char session__s57[] = "larger than the broker's Maximum Packet Size, dropped (DROPPED event)";
-static const char session__s58[] = "queue full, oldest dropped (DROPPED event)";
-static const char session__s59[] = "stream lost";
-static const char session__s60[] = "too many acks pending";
-static const char session__s61[] = "topic alias never set";
-static const char session__s62[] = "topic alias above our Topic Alias Maximum";
-static const char session__s63[] = "topic alias bound to a topic too long to keep (MGOS_MQTT_TOPIC_ALIAS_LEN)";
-static const char session__s64[] = "broker exceeded our Receive Maximum";
-static const char session__s65[] = "DISCONNECT from the broker: ";
-static const char session__s66[] = "AUTH without an authentication method";
-static const char session__s67[] = "in-flight dropped (clean session)";
-static const char session__s68[] = "rx QoS 2 table full";
-static const char session__s69[] = "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
-static const char session__s70[] = "string over 65535 bytes";
-static const char session__s71[] = "invalid will topic";
-static const char session__s72[] = "client id or user name not UTF-8";
+static const char session__s1[] = "unacceptable protocol version";
+static const char session__s2[] = "identifier rejected";
+static const char session__s3[] = "server unavailable";
+static const char session__s4[] = "bad user name or password";
+static const char session__s5[] = "not authorized";
+static const char session__s6[] = "connect: already connected";
+static const char session__s7[] = "connect: old connection still open";
+static const char session__s8[] = "password without user name";
+static const char session__s9[] = "connect: CONNECT too big or invalid";
+static const char session__s10[] = "disconnected";
+static const char session__s11[] = "connection lost";
+static const char session__s12[] = "disconnect: tx full, dropped";
+static const char session__s13[] = "no CONNACK in time";
+static const char session__s14[] = "no PINGRESP within keep_alive / 2";
+static const char session__s15[] = "tx full, no PINGREQ";
+static const char session__s16[] = "PINGREQ";
+static const char session__s17[] = "publish: bad QoS";
+static const char session__s18[] = "publish: invalid topic name";
+static const char session__s19[] = "publish: invalid MQTT 5 properties";
+static const char session__s20[] = "publish: too big for MQTT";
+static const char session__s21[] = "publish: too big for the broker's Maximum Packet Size";
+static const char session__s22[] = "publish: QoS 0 while not connected";
+static const char session__s23[] = "publish: too big for MGOS_MQTT_STORE_SIZE";
+static const char session__s24[] = "publish: offline and max_queue_length is 0";
+static const char session__s25[] = "publish: offline queue full (max_queue_length)";
+static const char session__s26[] = "publish: outbox full";
+static const char session__s27[] = "publish: no packet id free";
+static const char session__s28[] = "publish: encoding failed";
+static const char session__s29[] = "subscribe: bad QoS";
+static const char session__s30[] = "subscribe: invalid topic filter";
+static const char session__s31[] = "subscribe: filter > MAX_FILTER_LEN";
+static const char session__s32[] = "subscribe: table full";
+static const char session__s33[] = "unsubscribe: no match";
+static const char session__s34[] = "bad packet";
+static const char session__s35[] = "packet before CONNACK";
+static const char session__s36[] = "PUBLISH topic longer than the receive buffer, skipped";
+static const char session__s37[] = "PUBLISH properties longer than the receive buffer, skipped";
+static const char session__s38[] = "PUBLISH larger than the receive buffer, skipped";
+static const char session__s39[] = "PINGRESP";
+static const char session__s40[] = "unexpected second CONNACK";
+static const char session__s41[] = "CONNACK reason string: ";
+static const char session__s42[] = "session present with clean session";
+static const char session__s43[] = "duplicate QoS 2 PUBLISH";
+static const char session__s44[] = "PUBACK for a QoS 2 message: the server took it at QoS 1";
+static const char session__s45[] = "PUBACK: unexpected id";
+static const char session__s46[] = "PUBREC: unexpected id";
+static const char session__s47[] = "PUBCOMP: unexpected id";
+static const char session__s48[] = "PUBREL: unknown id";
+static const char session__s49[] = "subscription refused";
+static const char session__s50[] = "UNSUBACK: unknown id";
+static const char session__s51[] = "SUBACK: unknown id";
+static const char session__s52[] = "broker's Maximum QoS is 0: sent at QoS 0";
+static const char session__s53[] = "broker's Maximum QoS is 1: sent at QoS 1";
+static const char session__s54[] = "broker has Retain Available 0: sent without RETAIN";
+static const char session__s55[] = "larger than the broker's Maximum Packet Size, dropped (DROPPED event)";
+static const char session__s56[] = "queue full, oldest dropped (DROPPED event)";
+static const char session__s57[] = "stream lost";
+static const char session__s58[] = "too many acks pending";
+static const char session__s59[] = "topic alias never set";
+static const char session__s60[] = "topic alias above our Topic Alias Maximum";
+static const char session__s61[] = "topic alias bound to a topic too long to keep (MGOS_MQTT_TOPIC_ALIAS_LEN)";
+static const char session__s62[] = "broker exceeded our Receive Maximum";
+static const char session__s63[] = "DISCONNECT from the broker: ";
+static const char session__s64[] = "AUTH without an authentication method";
+static const char session__s65[] = "in-flight dropped (clean session)";
+static const char session__s66[] = "rx QoS 2 table full";
+static const char session__s67[] = "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
+static const char session__s68[] = "string over 65535 bytes";
+static const char session__s69[] = "invalid will topic";
+static const char session__s70[] = "client id or user name not UTF-8";
 
 /** CONNECT options built by connect(): shared by all sessions, as connectWith()
  *  encodes them at once and keeps nothing (saves the RAM of one per session). */
@@ -175,7 +173,7 @@ void SessionConfig_init(SessionConfig *self) {
 }
 
 /* Sets the fields of a zeroed Session to their initial values. */
-#line 339 "ts-src/mqtt/session.ts"
+#line 337 "ts-src/mqtt/session.ts"
 void Session_init(Session *self) {
   self->autoAck = true;
   self->nextSeq = 1;
@@ -197,7 +195,7 @@ static uint32_t session_storeMeta(uint8_t state, uint8_t qos, uint16_t id) {
 }
 
 /** Copies the five strings in. Returns null when accepted, else what is wrong
-   *  (the config is then left unchanged). */
+   *  (the config is then left unchanged; "" in a build without logs). */
 #line 216 "ts-src/mqtt/session.ts"
 const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
   const char *e = session_configStringsError(clientId, user, pass, willTopic, willMessage);
@@ -270,42 +268,36 @@ static const char *session_txt(const char *s) {
   return (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) ? s : session__s0;
 }
 
-/** CONNACK return code -> the reason for the log and closeReason. */
+/** A CONNACK refusal's return code (1..5: the decoder rejects codes above 5)
+ *  -> the reason for closeReason and the log ("server refused the
+ *  connection: <reason>", mgos/conn.ts). */
 static const char *session_connackReason(uint8_t code) {
   switch (code) {
-  case 0: {
-    return session__s1;
-  }
-#line 324 "ts-src/mqtt/session.ts"
   case 1: {
-    return session__s2;
+    return session__s1;
   }
 #line 326 "ts-src/mqtt/session.ts"
   case 2: {
-    return session__s3;
+    return session__s2;
   }
 #line 328 "ts-src/mqtt/session.ts"
   case 3: {
-    return session__s4;
+    return session__s3;
   }
 #line 330 "ts-src/mqtt/session.ts"
   case 4: {
-    return session__s5;
+    return session__s4;
   }
 #line 332 "ts-src/mqtt/session.ts"
-  case 5: {
-    return session__s6;
-  }
-#line 334 "ts-src/mqtt/session.ts"
   default: {
-    return session__s7;
+    return session__s5;
   }
   }
   return NULL; /* not reached */
 }
 
 /** This session speaks MQTT 5 (cfg.version 5, and compiled in). */
-#line 457 "ts-src/mqtt/session.ts"
+#line 455 "ts-src/mqtt/session.ts"
 bool Session_isV5(Session *self) {
   return CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && self->cfg.version == 5;
 }
@@ -327,7 +319,7 @@ bool Session_isConnected(Session *self) {
 // ---------------------------------------------------------------- transport
 /** Starts a connection: queues CONNECT built from cfg. False if one is already
    *  under way or CONNECT does not fit the tx buffer. */
-#line 479 "ts-src/mqtt/session.ts"
+#line 477 "ts-src/mqtt/session.ts"
 bool Session_connect(Session *self, uint32_t now) {
   ConnectOptions *o = &session_connectScratch;
   o->clientId = SessionConfig_str(&self->cfg, CfgStr_CLIENT_ID);
@@ -355,17 +347,17 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
   self->now = now;
   if (self->state != SessionState_DISCONNECTED) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_logNum(self, LogLevel_ERROR, session__s8, self->state);
+      Session_logNum(self, LogLevel_ERROR, session__s6, self->state);
     }
-#line 506 "ts-src/mqtt/session.ts"
+#line 504 "ts-src/mqtt/session.ts"
     return false;
   }
   // The port has not dropped the previous transport yet (wantsClose()).
   if (self->closing) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_logNum(self, LogLevel_ERROR, session__s9, 0);
+      Session_logNum(self, LogLevel_ERROR, session__s7, 0);
     }
-#line 511 "ts-src/mqtt/session.ts"
+#line 509 "ts-src/mqtt/session.ts"
     return false;
   }
   Session_dropLink(self);
@@ -374,9 +366,9 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
     bool bad = o->password.len > 0 && o->userName.len == 0;
     // The same words as setStrings() for the same mistake.
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_logNum(self, LogLevel_ERROR, bad ? session__s10 : session__s11, 0);
+      Session_logNum(self, LogLevel_ERROR, bad ? session__s8 : session__s9, 0);
     }
-#line 519 "ts-src/mqtt/session.ts"
+#line 517 "ts-src/mqtt/session.ts"
     return false;
   }
   self->txLen = n;
@@ -452,7 +444,7 @@ void Session_txConsumed(Session *self, uint32_t n) {
   if (n > self->txLen) {
     n = self->txLen;
   }
-#line 592 "ts-src/mqtt/session.ts"
+#line 590 "ts-src/mqtt/session.ts"
   uint32_t rest = self->txLen - n;
   // Walk the packets written (after the rest of one begun before): the
   // last one may be cut, remember its tail.
@@ -461,21 +453,21 @@ void Session_txConsumed(Session *self, uint32_t n) {
   while (at < n) {
     at = at + session_packetLenAt(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at);
   }
-#line 598 "ts-src/mqtt/session.ts"
+#line 596 "ts-src/mqtt/session.ts"
   if (at > n) {
     self->txHeadLeft = at - n;
   }
-#line 599 "ts-src/mqtt/session.ts"
+#line 597 "ts-src/mqtt/session.ts"
   if (n > 0) {
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
   }
-#line 600 "ts-src/mqtt/session.ts"
+#line 598 "ts-src/mqtt/session.ts"
   self->txLen = rest;
   if (self->state == SessionState_DISCONNECTING && !self->closing) {
     Session_queueDisconnect(self);
   }
   // Space freed: packets that did not fit may go now.
-#line 603 "ts-src/mqtt/session.ts"
+#line 601 "ts-src/mqtt/session.ts"
   Session_pump(self);
   Session_maybeRoom(self);
 }
@@ -496,7 +488,7 @@ void Session_connectionLost(Session *self, uint32_t now) {
     self->txHeadLeft = 0;
     return;
   }
-  Session_enterDisconnected(self, (self->state == SessionState_DISCONNECTING) ? session_txt(session__s12) : session_txt(session__s13));
+  Session_enterDisconnected(self, (self->state == SessionState_DISCONNECTING) ? session_txt(session__s10) : session_txt(session__s11));
   self->closing = false;
 }
 
@@ -506,11 +498,11 @@ void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 631 "ts-src/mqtt/session.ts"
+#line 629 "ts-src/mqtt/session.ts"
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_logNum(self, LogLevel_ERROR, reason, 0);
   }
-#line 632 "ts-src/mqtt/session.ts"
+#line 630 "ts-src/mqtt/session.ts"
   Session_closeQuietly(self, reason);
 }
 
@@ -521,7 +513,7 @@ static void Session_closeQuietly(Session *self, const char *reason) {
   }
   // Before the CLOSE event: a handler that reconnects must see that the old
   // transport still has to go (connectionLost() clears it).
-#line 640 "ts-src/mqtt/session.ts"
+#line 638 "ts-src/mqtt/session.ts"
   self->closing = true;
   Session_enterDisconnected(self, reason);
 }
@@ -531,7 +523,7 @@ bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
     return false;
   }
-#line 647 "ts-src/mqtt/session.ts"
+#line 645 "ts-src/mqtt/session.ts"
   self->state = SessionState_DISCONNECTING;
   Session_queueDisconnect(self);
   return true;
@@ -543,7 +535,7 @@ static void Session_queueDisconnect(Session *self) {
   if (self->streaming) {
     return;
   }
-#line 656 "ts-src/mqtt/session.ts"
+#line 654 "ts-src/mqtt/session.ts"
   uint32_t n = 0;
   while (true) {
     n = Session_encodeDisconnect(self, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX));
@@ -554,17 +546,17 @@ static void Session_queueDisconnect(Session *self) {
     // No room: the connection ends anyway, so the whole packets waiting make
     // way for it. A packet the port has begun must still be finished, or the
     // broker would read the DISCONNECT as part of it.
-#line 664 "ts-src/mqtt/session.ts"
+#line 662 "ts-src/mqtt/session.ts"
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, session__s14, rt_i32_of((self->txLen - self->txHeadLeft)));
+      Session_logNum(self, LogLevel_WARN, session__s12, rt_i32_of((self->txLen - self->txHeadLeft)));
     }
-#line 665 "ts-src/mqtt/session.ts"
+#line 663 "ts-src/mqtt/session.ts"
     self->txLen = self->txHeadLeft;
   }
   if (n == 0) {
     return;
   }
-#line 668 "ts-src/mqtt/session.ts"
+#line 666 "ts-src/mqtt/session.ts"
   self->txLen += n;
   self->lastTx = self->now;
   self->closing = true;
@@ -575,7 +567,7 @@ static uint32_t Session_encodeDisconnect(Session *self, rt_bytes out) {
   if (!Session_isV5(self)) {
     return codec_encodeSimple(out, PacketType_DISCONNECT);
   }
-#line 676 "ts-src/mqtt/session.ts"
+#line 674 "ts-src/mqtt/session.ts"
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
   return codec5_encodeDisconnect5(out, self->discReason, p);
@@ -587,7 +579,7 @@ static void Session_protocolError(Session *self, uint8_t code, const char *why) 
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 685 "ts-src/mqtt/session.ts"
+#line 683 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     Session_close(self, why);
     return;
@@ -596,14 +588,14 @@ static void Session_protocolError(Session *self, uint8_t code, const char *why) 
     Session_log(self, LogLevel_ERROR, why, rt_str_bytes(packet5_reasonName(PacketType_DISCONNECT, code)), code);
   }
   // Only when no packet is cut half way in tx: the DISCONNECT must be whole on the wire.
-#line 691 "ts-src/mqtt/session.ts"
+#line 689 "ts-src/mqtt/session.ts"
   bool clean = self->txHeadLeft == 0 && !self->streaming;
   uint32_t ep = self->epoch;
   Session_closeQuietly(self, why);
   if ((!clean || (self->epoch != (ep + 1u))) || !self->closing) {
     return;
   }
-#line 695 "ts-src/mqtt/session.ts"
+#line 693 "ts-src/mqtt/session.ts"
   self->discReason = code;
   self->txLen = Session_encodeDisconnect(self, RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE));
   self->discReason = 0;
@@ -637,18 +629,18 @@ void Session_tick(Session *self, uint32_t now) {
   bool due = Session_nextTickIn(self, now, 1) == 0;
   if (self->state == SessionState_CONNECTING) {
     if (due) {
-      Session_close(self, session_txt(session__s15));
+      Session_close(self, session_txt(session__s13));
     }
-#line 728 "ts-src/mqtt/session.ts"
+#line 726 "ts-src/mqtt/session.ts"
     return;
   }
   if (self->state != SessionState_CONNECTED) {
     return;
   }
-#line 731 "ts-src/mqtt/session.ts"
+#line 729 "ts-src/mqtt/session.ts"
   if (due) {
     if (self->pingOutstanding) {
-      Session_close(self, session_txt(session__s16));
+      Session_close(self, session_txt(session__s14));
       return;
     }
     // While a large packet streams out (no PINGREQ can enter tx) a quiet
@@ -660,17 +652,17 @@ void Session_tick(Session *self, uint32_t now) {
     uint32_t n = codec_encodeSimple(Session_txFree(self), PacketType_PINGREQ);
     if (n == 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-        Session_logNum(self, LogLevel_WARN, session__s17, 0);
+        Session_logNum(self, LogLevel_WARN, session__s15, 0);
       }
-#line 744 "ts-src/mqtt/session.ts"
+#line 742 "ts-src/mqtt/session.ts"
     } else {
       self->txLen += n;
       self->lastTx = now;
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-        Session_logNum(self, LogLevel_DEBUG, session__s18, 0);
+        Session_logNum(self, LogLevel_DEBUG, session__s16, 0);
       }
     }
-#line 749 "ts-src/mqtt/session.ts"
+#line 747 "ts-src/mqtt/session.ts"
     self->pingOutstanding = true;
     self->pingSentAt = now;
   }
@@ -680,7 +672,7 @@ void Session_tick(Session *self, uint32_t now) {
 
 // ---------------------------------------------------------------- API
 /** Next packet id: never 0, wraps after 65535, skips ids in use. */
-#line 759 "ts-src/mqtt/session.ts"
+#line 757 "ts-src/mqtt/session.ts"
 uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
@@ -688,7 +680,7 @@ uint16_t Session_nextPacketId(Session *self) {
       return self->lastId;
     }
   }
-#line 764 "ts-src/mqtt/session.ts"
+#line 762 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -702,16 +694,16 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   self->lastError = MGOS_MQTT_ERR_OK;
   if (qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s19, topic, qos);
+      Session_log(self, LogLevel_ERROR, session__s17, topic, qos);
     }
-#line 777 "ts-src/mqtt/session.ts"
+#line 775 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   if (!topic_sendableTopic(topic, false)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s20, topic, 0);
+      Session_log(self, LogLevel_ERROR, session__s18, topic, 0);
     }
-#line 781 "ts-src/mqtt/session.ts"
+#line 779 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   uint8_t q = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
@@ -722,31 +714,31 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     if (q > self->v5s[0].serverMaxQos) {
       q = self->v5s[0].serverMaxQos;
     }
-#line 789 "ts-src/mqtt/session.ts"
+#line 787 "ts-src/mqtt/session.ts"
     pl = codec5_propsSize(&self->v5s[0].pubProps, PacketType_PUBLISH);
     if (pl < 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        Session_log(self, LogLevel_ERROR, session__s21, topic, 0);
+        Session_log(self, LogLevel_ERROR, session__s19, topic, 0);
       }
-#line 792 "ts-src/mqtt/session.ts"
+#line 790 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
     }
   }
   uint32_t size = v5 ? codec5_publishSize5(topic.len, payload.len, q, (uint32_t)pl) : codec_publishSize(topic.len, payload.len, q);
   if (size == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s22, topic, rt_i32_of(payload.len));
+      Session_log(self, LogLevel_ERROR, session__s20, topic, rt_i32_of(payload.len));
     }
-#line 798 "ts-src/mqtt/session.ts"
+#line 796 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   bool connected = self->state == SessionState_CONNECTED;
   uint32_t smax = v5 ? self->v5s[0].serverMaxPacket : 0;
   if (((v5 && connected) && smax > 0) && size > smax) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s23, topic, rt_i32_of(size));
+      Session_log(self, LogLevel_ERROR, session__s21, topic, rt_i32_of(size));
     }
-#line 804 "ts-src/mqtt/session.ts"
+#line 802 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   // A QoS 0 message goes straight into tx when nothing waits before it and
@@ -757,9 +749,9 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
     // QoS 0 is not kept for a later connection (MQTT's "at most once").
     if (!connected) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-        Session_log(self, LogLevel_DEBUG, session__s24, topic, 0);
+        Session_log(self, LogLevel_DEBUG, session__s22, topic, 0);
       }
-#line 814 "ts-src/mqtt/session.ts"
+#line 812 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
     }
     direct = ((!v5 && !self->streaming) && (Session_waitingToSend(self) == 0)) && (size <= (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen));
@@ -767,27 +759,27 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   if (!direct) {
     if (size > CONFIG_MGOS_MQTT_STORE_SIZE) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        Session_log(self, LogLevel_ERROR, session__s25, topic, rt_i32_of(size));
+        Session_log(self, LogLevel_ERROR, session__s23, topic, rt_i32_of(size));
       }
-#line 821 "ts-src/mqtt/session.ts"
+#line 819 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
     }
     if (!connected) {
       uint32_t limit = self->cfg.maxQueueLength;
       if (limit == 0) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-          Session_log(self, LogLevel_DEBUG, session__s26, topic, 0);
+          Session_log(self, LogLevel_DEBUG, session__s24, topic, 0);
         }
-#line 827 "ts-src/mqtt/session.ts"
+#line 825 "ts-src/mqtt/session.ts"
         return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
       }
       while (Session_queuedCount(self) >= limit) {
         if (!self->cfg.dropOldest || !Session_dropOldestWaiting(self, MGOS_MQTT_DROP_QUEUE_FULL)) {
           self->roomWanted = true;
           if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-            Session_log(self, LogLevel_DEBUG, session__s27, topic, rt_i32_of(limit));
+            Session_log(self, LogLevel_DEBUG, session__s25, topic, rt_i32_of(limit));
           }
-#line 833 "ts-src/mqtt/session.ts"
+#line 831 "ts-src/mqtt/session.ts"
           return Session_refuse(self, MGOS_MQTT_ERR_QUEUE_FULL);
         }
       }
@@ -797,9 +789,9 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
       if ((connected || !self->cfg.dropOldest) || !Session_dropOldestWaiting(self, MGOS_MQTT_DROP_OUTBOX_FULL)) {
         self->roomWanted = true;
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-          Session_log(self, LogLevel_DEBUG, session__s28, topic, rt_i32_of(size));
+          Session_log(self, LogLevel_DEBUG, session__s26, topic, rt_i32_of(size));
         }
-#line 842 "ts-src/mqtt/session.ts"
+#line 840 "ts-src/mqtt/session.ts"
         return Session_refuse(self, MGOS_MQTT_ERR_FULL);
       }
     }
@@ -808,9 +800,9 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   uint16_t id = Session_nextPacketId(self);
   if (id == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_log(self, LogLevel_WARN, session__s29, topic, 0);
+      Session_log(self, LogLevel_WARN, session__s27, topic, 0);
     }
-#line 850 "ts-src/mqtt/session.ts"
+#line 848 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_FULL);
   }
   // There is room for `size` bytes in tx or the store; the topic was checked first.
@@ -818,16 +810,16 @@ uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_
   uint32_t n = 0;
   if (v5) {
     n = codec5_encodePublish5(dst, topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), &self->v5s[0].pubProps);
-#line 856 "ts-src/mqtt/session.ts"
+#line 854 "ts-src/mqtt/session.ts"
   } else {
     n = codec_writePublish(dst, topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), size);
   }
-#line 857 "ts-src/mqtt/session.ts"
+#line 855 "ts-src/mqtt/session.ts"
   if (n == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s30, topic, 0);
+      Session_log(self, LogLevel_ERROR, session__s28, topic, 0);
     }
-#line 859 "ts-src/mqtt/session.ts"
+#line 857 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   if (direct) {
@@ -867,7 +859,7 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
     return;
   }
   // Only the state that matters after a restart: waiting for PUBCOMP, or not.
-#line 896 "ts-src/mqtt/session.ts"
+#line 894 "ts-src/mqtt/session.ts"
   uint8_t st = (RecState)((r->state == RecState_WAIT_PUBCOMP) ? RecState_WAIT_PUBCOMP : RecState_QUEUED);
   // Bit 7 of the state byte: the PUBLISH is MQTT 5 encoded.
   f(self, op, r->seq, session_storeMeta((uint8_t)(st | (r->v5 ? 0x80 : 0)), r->qos, r->packetId), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len));
@@ -883,18 +875,18 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   if (m5 && CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     return false;
   }
-#line 909 "ts-src/mqtt/session.ts"
+#line 907 "ts-src/mqtt/session.ts"
   uint8_t qos = (uint8_t)((meta >> 16) & 0xff);
   uint16_t id = (uint16_t)meta;
   if ((((seq == 0 || id == 0) || (qos != 1 && qos != 2)) || self->recCount >= session_STORE_SLOTS) || Session_idInUse(self, id)) {
     return false;
   }
-#line 912 "ts-src/mqtt/session.ts"
+#line 910 "ts-src/mqtt/session.ts"
   if (st == RecState_WAIT_PUBCOMP) {
     if (qos != 2 || data.len > 0) {
       return false;
     }
-#line 914 "ts-src/mqtt/session.ts"
+#line 912 "ts-src/mqtt/session.ts"
   } else if (((st != RecState_QUEUED || data.len < 4) || (data.len > (CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed))) || ((data.p[0] >> 4) != PacketType_PUBLISH)) {
     return false;
   }
@@ -915,7 +907,7 @@ bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) 
   if (seq >= self->nextSeq) {
     self->nextSeq = (seq == 0xffffffffu) ? 1 : (seq + 1);
   }
-#line 932 "ts-src/mqtt/session.ts"
+#line 930 "ts-src/mqtt/session.ts"
   return true;
 }
 
@@ -932,11 +924,11 @@ uint32_t Session_outboxRoom(Session *self) {
   if (self->recCount >= session_STORE_SLOTS) {
     return 0;
   }
-#line 946 "ts-src/mqtt/session.ts"
+#line 944 "ts-src/mqtt/session.ts"
   if (self->state != SessionState_CONNECTED && (Session_queuedCount(self) >= self->cfg.maxQueueLength)) {
     return 0;
   }
-#line 947 "ts-src/mqtt/session.ts"
+#line 945 "ts-src/mqtt/session.ts"
   return CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed;
 }
 
@@ -945,7 +937,7 @@ static void Session_maybeRoom(Session *self) {
   if (!self->roomWanted || (Session_outboxRoom(self) == 0)) {
     return;
   }
-#line 953 "ts-src/mqtt/session.ts"
+#line 951 "ts-src/mqtt/session.ts"
   self->roomWanted = false;
   Session_emit(self, SessionEvent_OUTBOX_ROOM, NULL);
 }
@@ -959,7 +951,7 @@ static uint32_t Session_waitingToSend(Session *self) {
       n++;
     }
   }
-#line 964 "ts-src/mqtt/session.ts"
+#line 962 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -968,30 +960,30 @@ static uint32_t Session_waitingToSend(Session *self) {
 uint16_t Session_subscribe(Session *self, rt_bytes filter, uint8_t qos, int32_t tag) {
   if (qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s31, filter, qos);
+      Session_log(self, LogLevel_ERROR, session__s29, filter, qos);
     }
-#line 972 "ts-src/mqtt/session.ts"
+#line 970 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (!topic_sendableTopic(filter, true)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s32, filter, 0);
+      Session_log(self, LogLevel_ERROR, session__s30, filter, 0);
     }
-#line 976 "ts-src/mqtt/session.ts"
+#line 974 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (filter.len > CONFIG_MGOS_MQTT_MAX_FILTER_LEN) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s33, filter, rt_i32_of(filter.len));
+      Session_log(self, LogLevel_ERROR, session__s31, filter, rt_i32_of(filter.len));
     }
-#line 980 "ts-src/mqtt/session.ts"
+#line 978 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (self->subCount >= CONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s34, filter, 0);
+      Session_log(self, LogLevel_ERROR, session__s32, filter, 0);
     }
-#line 984 "ts-src/mqtt/session.ts"
+#line 982 "ts-src/mqtt/session.ts"
     return 0;
   }
   Sub *s = &self->subs[self->subCount];
@@ -1022,11 +1014,11 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
     if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
       continue;
     }
-#line 1012 "ts-src/mqtt/session.ts"
+#line 1010 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
       continue;
     }
-#line 1013 "ts-src/mqtt/session.ts"
+#line 1011 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
@@ -1034,9 +1026,9 @@ uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
     return s->packetId;
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, session__s35, filter, 0);
+    Session_log(self, LogLevel_WARN, session__s33, filter, 0);
   }
-#line 1020 "ts-src/mqtt/session.ts"
+#line 1018 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -1050,7 +1042,7 @@ uint32_t Session_unsentBytes(Session *self) {
       n += tmp - r->done;
     }
   }
-#line 1030 "ts-src/mqtt/session.ts"
+#line 1028 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1062,7 +1054,7 @@ uint32_t Session_inflightCount(Session *self) {
       n++;
     }
   }
-#line 1037 "ts-src/mqtt/session.ts"
+#line 1035 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1074,20 +1066,20 @@ uint32_t Session_queuedCount(Session *self) {
       n++;
     }
   }
-#line 1044 "ts-src/mqtt/session.ts"
+#line 1042 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 1051 "ts-src/mqtt/session.ts"
+#line 1049 "ts-src/mqtt/session.ts"
 void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
   self->now = now;
   if (data.len > 0) {
     self->lastRx = now;
   }
-#line 1054 "ts-src/mqtt/session.ts"
+#line 1052 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while ((off < data.len && Session_receiving(self)) && self->epoch == ep) {
@@ -1101,7 +1093,7 @@ void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
     if (n > rest.len) {
       n = rest.len;
     }
-#line 1065 "ts-src/mqtt/session.ts"
+#line 1063 "ts-src/mqtt/session.ts"
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), self->rxLen, rt_slice(rest, 0, n));
     self->rxLen += n;
     off += n;
@@ -1134,19 +1126,19 @@ static void Session_parse(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1095 "ts-src/mqtt/session.ts"
+#line 1093 "ts-src/mqtt/session.ts"
     if ((r == (-DecodeErr_TOO_LARGE)) && self->pkt.type == PacketType_PUBLISH) {
       // Too large to buffer, not malformed: stream it (the reference closed
       // here, and a persistent session then got it again at every reconnect).
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 1099 "ts-src/mqtt/session.ts"
+#line 1097 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
     if (r < 0) {
-      Session_closeBad(self, (DecodeErr)(uint8_t)(-(int64_t)r), rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen));
+      Session_closeBad(self, (DecodeErr)(uint8_t)(-(int64_t)r));
       return;
     }
     start += (uint32_t)r;
@@ -1156,7 +1148,7 @@ static void Session_parse(Session *self) {
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1111 "ts-src/mqtt/session.ts"
+#line 1109 "ts-src/mqtt/session.ts"
   Session_rxDrop(self, start);
 }
 
@@ -1178,7 +1170,7 @@ static void Session_parse5(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1130 "ts-src/mqtt/session.ts"
+#line 1128 "ts-src/mqtt/session.ts"
     Packet *b = &v->pkt.base;
     if (((r == (-DecodeErr_TOO_LARGE)) && b->type == PacketType_PUBLISH) && (b->totalLen <= Session_maxPacket5(self))) {
       // Within our Maximum Packet Size, over the buffer: streamed as in 3.1.1.
@@ -1194,16 +1186,16 @@ static void Session_parse5(Session *self) {
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 1143 "ts-src/mqtt/session.ts"
+#line 1141 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
     if (r < 0) {
       uint8_t e = (uint8_t)(-(int64_t)r);
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        Session_log(self, LogLevel_ERROR, session__s36, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
+        Session_log(self, LogLevel_ERROR, session__s34, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
       }
-#line 1149 "ts-src/mqtt/session.ts"
+#line 1147 "ts-src/mqtt/session.ts"
       Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
       return;
     }
@@ -1213,17 +1205,17 @@ static void Session_parse5(Session *self) {
     if (p->type == PacketType_CONNACK) {
       p->returnCode = v->pkt.reasonCode;
     }
-#line 1156 "ts-src/mqtt/session.ts"
+#line 1154 "ts-src/mqtt/session.ts"
     if ((p->type == PacketType_PUBLISH && self->state == SessionState_CONNECTED) && !Session_aliasIn(self, p)) {
       return;
     }
-#line 1157 "ts-src/mqtt/session.ts"
+#line 1155 "ts-src/mqtt/session.ts"
     Session_handle(self, p);
   }
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1160 "ts-src/mqtt/session.ts"
+#line 1158 "ts-src/mqtt/session.ts"
   Session_rxDrop(self, start);
 }
 
@@ -1231,14 +1223,14 @@ static void Session_parse5(Session *self) {
 /** parse() met a PUBLISH over the limit at rx[start] (its fixed header is
    *  complete). Moves it to rx[0] and streams what rx holds of it. True when
    *  it ended there and the bytes after it are now rx[0, rxLen), to parse. */
-#line 1168 "ts-src/mqtt/session.ts"
+#line 1166 "ts-src/mqtt/session.ts"
 static bool Session_bigFromRx(Session *self, uint32_t start) {
   uint32_t ep = self->epoch;
   Session_rxDrop(self, start);
   uint32_t avail = self->rxLen;
   self->rxLen = 0;
   if (self->state == SessionState_CONNECTING) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s37)); // any size: as handle()
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s35)); // any size: as handle()
     return false;
   }
   Packet *p = &self->pkt;
@@ -1254,14 +1246,14 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
   if (Session_isV5(self)) {
     BigProps_reset(&self->v5s[0].bigProps);
   }
-#line 1188 "ts-src/mqtt/session.ts"
+#line 1186 "ts-src/mqtt/session.ts"
   self->rxTake = false;
   // In place: header bytes are "copied" onto themselves, fragments are views into rx.
   uint32_t used = Session_bigFeed(self, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, avail));
   if ((self->epoch != ep || !Session_receiving(self)) || self->big != BigRx_NONE) {
     return false;
   }
-#line 1192 "ts-src/mqtt/session.ts"
+#line 1190 "ts-src/mqtt/session.ts"
   self->rxLen = avail;
   Session_rxDrop(self, used);
   return true;
@@ -1297,11 +1289,11 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
         bad = Session_bigLayout(self);
       }
       // (MQTT 5, an empty topic at QoS 0: the header ends with the topic length.)
-#line 1225 "ts-src/mqtt/session.ts"
+#line 1223 "ts-src/mqtt/session.ts"
       if (bad == 0 && self->bigPos == self->bigIdEnd) {
         bad = Session_bigHeaderDone(self);
       }
-#line 1226 "ts-src/mqtt/session.ts"
+#line 1224 "ts-src/mqtt/session.ts"
     } else if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && self->bigPayAt == 0) {
       // MQTT 5: the property length and block, between packet id and payload.
       BigProps *bp = &self->v5s[0].bigProps;
@@ -1330,12 +1322,12 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
       if (self->bigPos == self->bigTotal && self->pkt.qos == 2) {
         Session_rxQos2Add(self, self->pkt.packetId);
       }
-#line 1252 "ts-src/mqtt/session.ts"
+#line 1250 "ts-src/mqtt/session.ts"
       if (self->big != BigRx_DISCARD) {
         Session_bigPayload(self, rt_slice(rest, 0, n), pos - self->bigPayAt);
       }
     }
-#line 1254 "ts-src/mqtt/session.ts"
+#line 1252 "ts-src/mqtt/session.ts"
     if (bad != 0) {
       Session_bigBad(self, bad);
       break;
@@ -1353,23 +1345,25 @@ static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
 static void Session_bigBad(Session *self, uint8_t e) {
   self->big = BigRx_NONE;
   if (!Session_isV5(self)) {
-    Session_closeBad(self, (DecodeErr)e, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen));
+    Session_closeBad(self, (DecodeErr)e);
     return;
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    Session_log(self, LogLevel_ERROR, session__s36, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
+    Session_log(self, LogLevel_ERROR, session__s34, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
   }
-#line 1275 "ts-src/mqtt/session.ts"
+#line 1273 "ts-src/mqtt/session.ts"
   Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
 }
 
-/** A malformed packet (its bytes from `at`) ends the connection. */
-static void Session_closeBad(Session *self, DecodeErr e, rt_bytes at) {
+/** A malformed packet ends the connection: one line, "bad packet: <why>". */
+static void Session_closeBad(Session *self, DecodeErr e) {
+  const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) ? packet_decodeErrName(e) : session__s0;
+  rt_bytes d = rt_str_bytes(why);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    Session_log(self, LogLevel_ERROR, session__s36, at, -e);
+    Session_log(self, LogLevel_ERROR, session__s34, d, 0);
   }
 #line 1281 "ts-src/mqtt/session.ts"
-  Session_close(self, (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) ? packet_decodeErrName(e) : session__s0);
+  Session_closeQuietly(self, why);
 }
 
 /** The topic length is in: where the topic and the packet id end; the
@@ -1491,7 +1485,7 @@ static void Session_bigDecide(Session *self, bool propsLost) {
   }
   // A topic cut short cannot be matched against any filter: nobody can take it.
 #line 1372 "ts-src/mqtt/session.ts"
-  Session_bigSkip(self, !whole ? session__s38 : lost ? session__s39 : session__s40, !whole ? rt_i32_of(self->rxTopicLen) : (lost ? rt_i32_of(self->v5s[0].bigProps.len) : 0));
+  Session_bigSkip(self, !whole ? session__s36 : lost ? session__s37 : session__s38, !whole ? rt_i32_of(self->rxTopicLen) : (lost ? rt_i32_of(self->v5s[0].bigProps.len) : 0));
 }
 
 /** Drops the rest of the message; the log names the topic, the event too. */
@@ -1512,7 +1506,7 @@ static void Session_bigSkip(Session *self, const char *why, int32_t num) {
 static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
   // Fragments compiled out: nobody can take it.
   if (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0) {
-    Session_bigSkip(self, session__s40, rt_i32_of(self->rxPartTotal));
+    Session_bigSkip(self, session__s38, rt_i32_of(self->rxPartTotal));
     return;
   }
   uint32_t ep = self->epoch;
@@ -1528,7 +1522,7 @@ static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
     self->big = BigRx_DELIVER;
 #line 1402 "ts-src/mqtt/session.ts"
   } else if (Session_receiving(self)) {
-    Session_bigSkip(self, session__s40, rt_i32_of(self->rxPartTotal));
+    Session_bigSkip(self, session__s38, rt_i32_of(self->rxPartTotal));
 #line 1403 "ts-src/mqtt/session.ts"
   } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
@@ -1558,7 +1552,7 @@ static void Session_handle(Session *self, Packet *p) {
   // MQTT 5 extended authentication exchanges AUTH before the CONNACK (4.12).
   // MQTT 5 answers each protocol error here with DISCONNECT 0x82 (4.13.1).
   if ((self->state == SessionState_CONNECTING && p->type != PacketType_CONNACK) && (p->type != packet5_PACKET_AUTH || !Session_isV5(self))) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s37));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s35));
     return;
   }
   // Tests, not a switch (its jump table is larger). Nothing else reaches
@@ -1577,7 +1571,7 @@ static void Session_handle(Session *self, Packet *p) {
   } else if (t == PacketType_PINGRESP) {
     self->pingOutstanding = false;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_logNum(self, LogLevel_DEBUG, session__s41, 0);
+      Session_logNum(self, LogLevel_DEBUG, session__s39, 0);
     }
 #line 1441 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
@@ -1591,7 +1585,7 @@ static void Session_handle(Session *self, Packet *p) {
 
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s42));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s40));
     return;
   }
   uint32_t ep = self->epoch;
@@ -1605,7 +1599,7 @@ static void Session_onConnack(Session *self, Packet *p) {
     const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
     if (v5 && self->v5s[0].reasonStrLen > 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        Session_log(self, LogLevel_ERROR, session__s43, V5State_reasonString(&self->v5s[0]), p->returnCode);
+        Session_log(self, LogLevel_ERROR, session__s41, V5State_reasonString(&self->v5s[0]), p->returnCode);
       }
     }
 #line 1462 "ts-src/mqtt/session.ts"
@@ -1620,7 +1614,7 @@ static void Session_onConnack(Session *self, Packet *p) {
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
   if (p->sessionPresent && self->cfg.cleanSession) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s44));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s42));
     return;
   }
   self->state = SessionState_CONNECTED;
@@ -1693,7 +1687,7 @@ static int32_t Session_rxAdmit(Session *self, Packet *p) {
 #line 1514 "ts-src/mqtt/session.ts"
   if (p->qos == 2 && Session_rxQos2Has(self, p->packetId)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_log(self, LogLevel_DEBUG, session__s45, p->topic, p->packetId);
+      Session_log(self, LogLevel_DEBUG, session__s43, p->topic, p->packetId);
     }
 #line 1516 "ts-src/mqtt/session.ts"
     return 0;
@@ -1736,24 +1730,24 @@ static void Session_onAck(Session *self, Packet *p) {
   } else if (whole && ends) {
     if (type == PacketType_PUBACK && st == RecState_WAIT_PUBREC) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-        Session_logNum(self, LogLevel_WARN, session__s46, p->packetId);
+        Session_logNum(self, LogLevel_WARN, session__s44, p->packetId);
       }
     }
 #line 1554 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else if (type == PacketType_PUBACK) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, session__s47, p->packetId);
+      Session_logNum(self, LogLevel_WARN, session__s45, p->packetId);
     }
 #line 1557 "ts-src/mqtt/session.ts"
   } else if (type == PacketType_PUBREC) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, session__s48, p->packetId);
+      Session_logNum(self, LogLevel_WARN, session__s46, p->packetId);
     }
 #line 1559 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, session__s49, p->packetId);
+      Session_logNum(self, LogLevel_WARN, session__s47, p->packetId);
     }
   }
 #line 1562 "ts-src/mqtt/session.ts"
@@ -1765,7 +1759,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
   bool known = Session_rxQos2Forget(self, p->packetId);
   if (!known) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_logNum(self, LogLevel_DEBUG, session__s50, p->packetId);
+      Session_logNum(self, LogLevel_DEBUG, session__s48, p->packetId);
     }
   }
 #line 1569 "ts-src/mqtt/session.ts"
@@ -1797,7 +1791,7 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
       // 0x80 in 3.1.1; MQTT 5 has a reason code per refusal (0x80..0xA2).
       if (s->granted >= 0x80) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-          Session_log(self, LogLevel_WARN, session__s51, Sub_view(s), s->granted);
+          Session_log(self, LogLevel_WARN, session__s49, Sub_view(s), s->granted);
         }
       }
     }
@@ -1805,7 +1799,7 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_logNum(self, LogLevel_DEBUG, unsub ? session__s52 : session__s53, p->packetId);
+      Session_logNum(self, LogLevel_DEBUG, unsub ? session__s50 : session__s51, p->packetId);
     }
   }
 #line 1598 "ts-src/mqtt/session.ts"
@@ -1992,7 +1986,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   rt_bytes m = RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE);
   uint32_t at = r->off;
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, (q == 0) ? session__s54 : session__s55, Session_recTopic(self, r), r->packetId);
+    Session_log(self, LogLevel_WARN, (q == 0) ? session__s52 : session__s53, Session_recTopic(self, r), r->packetId);
   }
 #line 1723 "ts-src/mqtt/session.ts"
   if (q > 0) {
@@ -2045,7 +2039,7 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
 #line 1762 "ts-src/mqtt/session.ts"
   rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0xfe));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, session__s56, Session_recTopic(self, r), r->packetId);
+    Session_log(self, LogLevel_WARN, session__s54, Session_recTopic(self, r), r->packetId);
   }
 }
 
@@ -2096,12 +2090,12 @@ static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   rt_bytes t = self->evDropTopic;
   if (reason == MGOS_MQTT_DROP_TOO_BIG_FOR_SERVER) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_log(self, LogLevel_WARN, session__s57, t, id);
+      Session_log(self, LogLevel_WARN, session__s55, t, id);
     }
 #line 1803 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_log(self, LogLevel_WARN, session__s58, t, id);
+      Session_log(self, LogLevel_WARN, session__s56, t, id);
     }
   }
   // Out of every queue while the handler runs (it may publish), freed after.
@@ -2141,7 +2135,7 @@ static bool Session_pumpStream(Session *self) {
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
-  Session_close(self, session_txt(session__s59));
+  Session_close(self, session_txt(session__s57));
   return false;
 }
 
@@ -2223,7 +2217,7 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 /** queueAck() with an MQTT 5 reason code (bits 24-31 of the queue entry). */
 static void Session_queueAckReason(Session *self, uint8_t type, uint16_t id, uint8_t reason) {
   if (self->ackCount >= CONFIG_MGOS_MQTT_MAX_PENDING_ACKS) {
-    Session_close(self, session_txt(session__s60));
+    Session_close(self, session_txt(session__s58));
     return;
   }
   uint32_t slot = rt_mod_u32(self->ackHead + self->ackCount, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -2240,14 +2234,14 @@ static bool Session_aliasIn(Session *self, Packet *p) {
     return true;
   }
 #line 1899 "ts-src/mqtt/session.ts"
-  const char *why = session_txt(session__s61);
+  const char *why = session_txt(session__s59);
   if (bad == Reason_TOPIC_ALIAS_INVALID) {
-    why = session_txt(session__s62);
+    why = session_txt(session__s60);
   }
   // The table holds TOPIC_ALIASES x TOPIC_ALIAS_LEN bytes of topics in all.
 #line 1902 "ts-src/mqtt/session.ts"
   if (bad == Reason_IMPLEMENTATION_SPECIFIC_ERROR) {
-    why = session_txt(session__s63);
+    why = session_txt(session__s61);
   }
 #line 1903 "ts-src/mqtt/session.ts"
   Session_protocolError(self, bad, why);
@@ -2264,7 +2258,7 @@ static bool Session_rxQuotaTake(Session *self) {
 #line 1912 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->inUnacked >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
-    Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, session_txt(session__s64));
+    Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, session_txt(session__s62));
     return false;
   }
   v->inUnacked++;
@@ -2311,7 +2305,7 @@ static void Session_onDisconnect5(Session *self) {
   V5State_takeReason(v);
   const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : packet5_reasonName(PacketType_DISCONNECT, v->pkt.reasonCode);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, session__s65, V5State_reasonString(v), v->pkt.reasonCode);
+    Session_log(self, LogLevel_WARN, session__s63, V5State_reasonString(v), v->pkt.reasonCode);
   }
 #line 1952 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
@@ -2358,7 +2352,7 @@ bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
    *  protocol error. */
 static void Session_onAuth5(Session *self) {
   if (self->v5s[0].authMethodLen == 0) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s66));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s64));
     return;
   }
   V5State_takeReason(&self->v5s[0]);
@@ -2454,7 +2448,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
     if (r->state >= RecState_WAIT_PUBACK) {
       if (clean && r->state == RecState_WAIT_PUBCOMP) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-          Session_log(self, LogLevel_WARN, session__s67, Session_recTopic(self, r), r->packetId);
+          Session_log(self, LogLevel_WARN, session__s65, Session_recTopic(self, r), r->packetId);
         }
 #line 2068 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
@@ -2641,7 +2635,7 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
 #line 2203 "ts-src/mqtt/session.ts"
   if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, session__s68, self->rxQos2[0]);
+      Session_logNum(self, LogLevel_WARN, session__s66, self->rxQos2[0]);
     }
 #line 2205 "ts-src/mqtt/session.ts"
     Session_rxQos2Forget(self, self->rxQos2[0]);
@@ -2666,32 +2660,33 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id) {
   return true;
 }
 
-/** Why SessionConfig.setStrings() refuses its strings, or null. (At the end
+/** Why SessionConfig.setStrings() refuses its strings, or null; the text
+ *  only feeds the log ("" in a build without logs, see txt()). (At the end
  *  of the file, out of line: a literal's section in the object is that of the
  *  first function using it, and connectWith() shares one of these words, so
  *  placed first they would all be linked with connectWith.) */
-#line 2226 "ts-src/mqtt/session.ts"
+#line 2227 "ts-src/mqtt/session.ts"
 static const char *session_configStringsError(rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
-    return session__s69;
+    return session_txt(session__s67);
   }
-#line 2229 "ts-src/mqtt/session.ts"
+#line 2230 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
-    return session__s70;
+    return session_txt(session__s68);
   }
   if (willTopic.len > 0 && !topic_sendableTopic(willTopic, false)) {
-    return session__s71;
+    return session_txt(session__s69);
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 2234 "ts-src/mqtt/session.ts"
-  if (pass.len > 0 && user.len == 0) {
-    return session__s10;
-  }
 #line 2235 "ts-src/mqtt/session.ts"
-  if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
-    return session__s72;
+  if (pass.len > 0 && user.len == 0) {
+    return session_txt(session__s8);
   }
 #line 2236 "ts-src/mqtt/session.ts"
+  if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
+    return session_txt(session__s70);
+  }
+#line 2237 "ts-src/mqtt/session.ts"
   return NULL;
 }

@@ -13,7 +13,7 @@
 // connection is accepted and closed at once (the upstream connect fails).
 import * as net from "node:net";
 import { decode } from "../../mqtt/support/codec_broker";
-import { Packet, decodeErrName, DecodeErr } from "../../../ts-src/mqtt/packet";
+import { Packet, decodeErrNameAll, DecodeErr } from "../../../ts-src/mqtt/packet";
 
 export interface Seen {
   /** "c2b": client to broker; "b2c": broker to client. */
@@ -44,7 +44,7 @@ class Direction {
       const r = decode(this.buf, 1 << 28, false, this.pk);
       if (r === 0) return;
       if (r < 0) {
-        this.errors.push(`${this.dir} conn ${this.conn}: undecodable packet (${decodeErrName(-r as DecodeErr)})`);
+        this.errors.push(`${this.dir} conn ${this.conn}: undecodable packet (${decodeErrNameAll(-r as DecodeErr)})`);
         this.broken = true;
         return;
       }

@@ -17,7 +17,7 @@
 import * as net from "node:net";
 import { encodeAck, encodePublish, encodeSimple } from "../../../ts-src/mqtt/codec";
 import { decode, encodeConnack, encodeSuback } from "../../mqtt/support/codec_broker";
-import { Packet, PacketType, decodeErrName, DecodeErr } from "../../../ts-src/mqtt/packet";
+import { Packet, PacketType, decodeErrNameAll, DecodeErr } from "../../../ts-src/mqtt/packet";
 import { topicMatches } from "../../../ts-src/mqtt/topic";
 import { encodeAck5, encodePublishAny5 } from "../../../ts-src/mqtt/codec5";
 import { Packet5, Props5, decode5ErrName } from "../../../ts-src/mqtt/packet5";
@@ -205,7 +205,7 @@ export class HConn {
       const r = p5 ? decode5Any(this.buf, 1 << 20, false, p5) : decode(this.buf, 1 << 20, false, this.pk);
       if (r === 0) break;
       if (r < 0) {
-        this.clientDecodeError = -r >= 32 ? decode5ErrName(-r) : decodeErrName(-r as DecodeErr);
+        this.clientDecodeError = -r >= 32 ? decode5ErrName(-r) : decodeErrNameAll(-r as DecodeErr);
         this.note(`client sent a bad packet: ${this.clientDecodeError}`);
         this.buf = Buffer.alloc(0);
         break;
