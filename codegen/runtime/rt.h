@@ -33,6 +33,9 @@ typedef struct rt_bytes {
 
 #if defined(__GNUC__)
 #define RT_UNUSED __attribute__((unused))
+/* The wrapper of a function that takes its byte views as pointer and length
+ * (the compiler's splitWrapper()): always inlined, so the views go in registers. */
+#define RT_INLINE inline __attribute__((always_inline))
 /* Module storage is zeroed .bss; a constructor sets the non-zero fields before
  * main()/app_main() (ESP-IDF and newlib's crt0 run .init_array). */
 #define RT_CONSTRUCTOR __attribute__((constructor))
@@ -95,19 +98,25 @@ static inline rt_bytes rt_slice(rt_bytes b, uint32_t start, uint32_t end) {
 }
 static inline rt_bytes rt_slice_from(rt_bytes b, uint32_t start) { return rt_slice(b, start, b.len); }
 
+/* The helpers GCC may keep out of line take views as pointer and length (_v),
+ * behind always-inlined wrappers: a struct parameter is stored to the stack. */
+
 /* copyBytes: copies all of src to dst at off, or nothing when it does not fit. */
-static inline bool rt_copy_bytes(rt_bytes dst, uint32_t off, rt_bytes src) {
-  if (off > dst.len || src.len > dst.len - off) return false;
-  if (src.len) rt_memmove(dst.p + off, src.p, src.len);
+static inline bool rt_copy_bytes_v(uint8_t *dp, uint32_t dlen, uint32_t off, const uint8_t *sp, uint32_t slen) {
+  if (off > dlen || slen > dlen - off) return false;
+  if (slen) rt_memmove(dp + off, sp, slen);
   return true;
 }
+static RT_INLINE bool rt_copy_bytes(rt_bytes dst, uint32_t off, rt_bytes src) { return rt_copy_bytes_v(dst.p, dst.len, off, src.p, src.len); }
 
-static inline bool rt_bytes_equal(rt_bytes a, rt_bytes b) {
-  return a.len == b.len && (a.len == 0u || rt_memcmp(a.p, b.p, a.len) == 0);
+static inline bool rt_bytes_equal_v(const uint8_t *ap, uint32_t alen, const uint8_t *bp, uint32_t blen) {
+  return alen == blen && (alen == 0u || rt_memcmp(ap, bp, alen) == 0);
 }
+static RT_INLINE bool rt_bytes_equal(rt_bytes a, rt_bytes b) { return rt_bytes_equal_v(a.p, a.len, b.p, b.len); }
 
-/* strBytes(s): the bytes of a NUL-terminated string (NULL gives an empty view). */
-static inline rt_bytes rt_str_bytes(const char *s) {
+/* strBytes(s): the bytes of a NUL-terminated string (NULL gives an empty view);
+ * inlined: out of line a returned view goes through memory. */
+static RT_INLINE rt_bytes rt_str_bytes(const char *s) {
   rt_bytes r;
   r.p = (uint8_t *)(uintptr_t)s;
   r.len = s ? (uint32_t)rt_strlen(s) : 0u;

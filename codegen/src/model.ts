@@ -119,6 +119,14 @@ export function calledFromC(n: ts.Node): boolean {
   return jsdocTag(n, "cextern") !== undefined || jsdocTag(n, "capi") !== undefined;
 }
 
+/** Whether a function takes its byte views as pointer and length in C (types.ts
+ *  splitWrapper()): any function of ours with a view parameter, but those whose
+ *  C signature is fixed (externs, `@api`). Hand-written C calling a `@cextern`
+ *  or `@capi` one goes through the wrapper in the header, under the same name. */
+export function splitsViews(fi: FuncInfo): boolean {
+  return !fi.extern && jsdocTag(fi.decl, "api") === undefined && fi.params.some((p) => p.t.k === "bytes");
+}
+
 export function nullable(t: T): T {
   if (t.k === "class" || t.k === "fn" || t.k === "string") return { ...t, nullable: true };
   return t;
@@ -221,6 +229,25 @@ export abstract class Declarations {
   }
   rel(file: string): string {
     return path.relative(this.root, file).split(path.sep).join("/");
+  }
+  /** Whether function `d`'s own module uses it as a value (not only calls it):
+   *  its address is then taken, which for a split function is an out-of-line
+   *  copy of its wrapper as well. Syntactic and per module, so every compile
+   *  that declares `d` decides the same. */
+  protected valueInOwnModule(d: ts.FunctionDeclaration): boolean {
+    const name = d.name?.text;
+    let found = false;
+    const visit = (n: ts.Node): void => {
+      if (found) return;
+      if (ts.isIdentifier(n) && n.text === name && n !== d.name && this.declOf(n) === d) {
+        const p = n.parent;
+        if (!(ts.isCallExpression(p) && p.expression === n)) found = true;
+        return;
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(d.getSourceFile());
+    return found;
   }
   declOf(node: ts.Node): ts.Declaration | undefined {
     let sym = this.checker.getSymbolAtLocation(node);
@@ -495,6 +522,7 @@ export abstract class Declarations {
           this.visibility.isLibrary(m.rel) && !this.visibility.sharedMethod(m.sf.fileName, mem.name.text);
         const fi = this.signature(m, mem, `${cls.cname}_${mem.name.text}`, pub && !hidden);
         if (fi && hidden) fi.hidden = true;
+        if (fi) fi.split = splitsViews(fi);
         if (fi) {
           fi.cls = cls;
           cls.methods.set(mem.name.text, fi);
@@ -678,6 +706,7 @@ export abstract class Declarations {
     }
     if (hidden) fi.hidden = true;
     fi.extern = isDeclare;
+    fi.split = splitsViews(fi) && !this.valueInOwnModule(st);
     if (isDeclare && fi.params.some((p) => p.def)) this.err(st, "extern functions cannot have default parameters; pass the value at the call");
     this.ents.set(st, { kind: "func", fn: fi });
   }

@@ -6,7 +6,7 @@ import { ts } from "ts-morph";
 import {
   T, IntT, ClassT, FnT, EnumInfo, FnTypeInfo, FuncInfo, ParamInfo, FieldInfo, ClassInfo, ModInfo,
   INTS, intT, BOOL, F64, VOID, BYTES, PTR, NULLT, I64_MAX, fitsI32, fitsU32, rangeCt, promote, castFree,
-  typeName, cType, cDecl,
+  typeName, cType, cDecl, cParams, splitWrapper, defName,
 } from "./types";
 import { Out, render } from "./out";
 import { C_RESERVED, C_MACRO, cIdent, fmtRange, fmtLit, zeroOf, isZeroInit, cString, cComment, initName } from "./ctext";
@@ -199,11 +199,11 @@ export class Compiler extends Statements {
       this.funcBody(fi, bodies);
     }
     for (const fi of funcs) {
-      const params = fi.params.map((p) => cDecl(p.t, p.cname));
-      if (fi.cls) params.unshift(`${fi.cls.cname} *self`);
-      const sig = cDecl(fi.ret, `${fi.cname}(${params.length ? params.join(", ") : "void"})`);
+      const sig = cDecl(fi.ret, `${defName(fi)}(${cParams(fi)})`);
+      const to = fi.exported ? hdrProtos : protos;
       if (fi.exported) hdrProtos.push(`${fi.extern ? "extern " : ""}${sig};`);
       else protos.push(`static ${fi.used ? "" : "RT_UNUSED "}${sig};`);
+      if (fi.split) to.push(splitWrapper(fi));
     }
     // Module variables.
     const globals = new Out();
@@ -327,7 +327,10 @@ export function checkCNames(c: Compiler): void {
   for (const cls of c.classes.values()) {
     add(cls.cname, cls.decl);
     if ((cls.initBody ?? []).length) add(initName(cls), cls.decl);
-    for (const m of cls.methods.values()) add(m.cname, m.decl);
+    for (const m of cls.methods.values()) {
+      add(m.cname, m.decl);
+      if (m.split) add(defName(m), m.decl);
+    }
   }
   for (const e of c.enums.values()) {
     add(e.name, e.decl);
@@ -336,7 +339,10 @@ export function checkCNames(c: Compiler): void {
   for (const f of c.fntypes.values()) add(f.name, f.decl);
   for (const m of c.mods.values()) if (m.sf.statements.length) add(`${m.base}__ctor`, m.sf.statements[0]);
   for (const [d, ent] of c.ents) {
-    if (ent.kind === "func") { if (!ent.fn.extern) add(ent.fn.cname, d); }
+    if (ent.kind === "func") {
+      if (!ent.fn.extern) add(ent.fn.cname, d);
+      if (ent.fn.split) add(defName(ent.fn), d);
+    }
     else if (ent.kind === "global" || ent.kind === "const") add(ent.cname, d);
   }
 }

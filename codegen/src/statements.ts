@@ -6,7 +6,7 @@ import { ts } from "ts-morph";
 import {
   T, IntT, ClassT, FnT, EnumInfo, FnTypeInfo, FuncInfo, ParamInfo, FieldInfo, ClassInfo, ModInfo,
   INTS, intT, BOOL, F64, VOID, BYTES, PTR, NULLT, I64_MAX, fitsI32, fitsU32, rangeCt, promote, castFree,
-  typeName, cType, cDecl,
+  typeName, cType, cDecl, cParams, defName,
 } from "./types";
 import { Out, OutLine } from "./out";
 import { C_RESERVED, C_MACRO, cIdent, fmtRange, fmtLit, zeroOf, isZeroInit, cString, cComment, initName } from "./ctext";
@@ -718,15 +718,15 @@ export abstract class Statements extends Lowering {
     const d = fi.decl;
     const m = fi.mod;
     this.curMod = m;
-    const params = fi.params.map((p) => cDecl(p.t, p.cname));
-    if (fi.cls) params.unshift(`${fi.cls.cname} *self`);
-    const sig = `${cDecl(fi.ret, `${fi.cname}(${params.length ? params.join(", ") : "void"})`)}`;
+    const sig = cDecl(fi.ret, `${defName(fi)}(${cParams(fi)})`);
     const isStatic = !fi.exported;
     this.comments(d, out);
     // (unused statics get RT_UNUSED on their prototype, decided after all bodies)
     out.push(`${isStatic ? "static " : ""}${sig} {`, this.lineOf(d));
     const fs: FnState = { fi, scopes: [new Set(fi.params.map((p) => p.cname))], locals: new Map(), mutated: new Set(), refs: new Map(), flow: new Flow(), folded: new Set() };
     if (fi.cls) fs.scopes[0].add("self");
+    const views = fi.split ? fi.params.filter((p) => p.t.k === "bytes") : [];
+    for (const p of views) fs.scopes[0].add(`${p.cname}_p`).add(`${p.cname}_len`);
     this.fs = fs;
     for (const p of fi.params) fs.locals.set(p.decl, { kind: "local", cname: p.cname, t: p.t, read: false });
     // What every caller of a static function passes (the previous pass's arguments).
@@ -741,7 +741,11 @@ export abstract class Statements extends Lowering {
     // Unused parameters and locals: C warns (-Wunused-*), TypeScript does not.
     const voids: string[] = [];
     if (fi.cls && !usesThis(d)) voids.push("(void)self;");
-    for (const p of fi.params) if (!fs.locals.get(p.decl)!.read || fs.folded.has(p.cname)) voids.push(`(void)${p.cname};`);
+    for (const p of fi.params) {
+      const unused = !fs.locals.get(p.decl)!.read || fs.folded.has(p.cname);
+      if (views.includes(p)) voids.push(unused ? `(void)${p.cname}_p; (void)${p.cname}_len;` : `rt_bytes ${p.cname} = RT_BYTES(${p.cname}_p, ${p.cname}_len);`);
+      else if (unused) voids.push(`(void)${p.cname};`);
+    }
     for (const v of voids) out.push("  " + v);
     for (const l of body.lines) {
       out.lines.push(l);

@@ -55,6 +55,8 @@ export interface FuncInfo {
   /** Exported in TypeScript but static in C: no other library module uses it (visibility.ts). */
   hidden?: boolean;
   used: boolean;
+  /** Its byte-view parameters are passed as pointer and length (splitViews()). */
+  split?: boolean;
 }
 export type Storage = "val" | "embed" | "buf" | "sarr";
 export interface FieldInfo { name: string; cname: string; t: T; storage: Storage; decl: ts.PropertyDeclaration }
@@ -177,6 +179,29 @@ export function cType(t: T): string {
     case "void": return "void";
     default: return "void *";
   }
+}
+/** The C parameter list of a function: `self`, then each parameter; a byte view
+ *  of a split function (FuncInfo.split) as two, `<name>_p` and `<name>_len`. */
+export function cParams(fi: FuncInfo, split = !!fi.split): string {
+  const ps = fi.params.flatMap((p) => (split && p.t.k === "bytes" ? [`uint8_t *${p.cname}_p`, `uint32_t ${p.cname}_len`] : [cDecl(p.t, p.cname)]));
+  if (fi.cls) ps.unshift(`${fi.cls.cname} *self`);
+  return ps.length ? ps.join(", ") : "void";
+}
+/** The C name of a function's definition: a split function's is `<cname>_v`;
+ *  `<cname>` is then its wrapper, which takes the views whole, so calls (and
+ *  hand-written C) read as before (splitWrapper()). */
+export function defName(fi: FuncInfo): string {
+  return fi.split ? `${fi.cname}_v` : fi.cname;
+}
+/** `static inline` wrapper of a split function, with the views whole: every call
+ *  goes through it, so GCC inlines it and passes the two words in registers.
+ *  (GCC stores an aggregate parameter to the stack in the prologue of every
+ *  function that takes one, though ARM and Xtensa pass it in two registers.) */
+export function splitWrapper(fi: FuncInfo): string {
+  const args = fi.params.flatMap((p) => (p.t.k === "bytes" ? [`${p.cname}.p`, `${p.cname}.len`] : [p.cname]));
+  if (fi.cls) args.unshift("self");
+  const call = `${defName(fi)}(${args.join(", ")})`;
+  return `static RT_INLINE ${cDecl(fi.ret, `${fi.cname}(${cParams(fi, false)})`)} { ${fi.ret.k === "void" ? "" : "return "}${call}; }`;
 }
 export function cDecl(t: T, name: string): string {
   const ct = cType(t);

@@ -41,7 +41,8 @@ async function defined(objs: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const line of r.stdout.split("\n")) {
     const m = /^(.+?):\s*(?:[0-9a-f]+\s+)?([A-Za-z])\s+(\S+)$/.exec(line);
-    if (m && !/^[Uuw]$/.test(m[2]) && /^[TtDdRrBb]$/.test(m[2])) out.set(m[3], path.basename(m[1]));
+    // A function taking views is defined as `<name>_v` behind its inline wrapper `<name>` (codegen splitWrapper()).
+    if (m && !/^[Uuw]$/.test(m[2]) && /^[TtDdRrBb]$/.test(m[2])) out.set(m[3].replace(/_v$/, ""), path.basename(m[1]));
   }
   return out;
 }

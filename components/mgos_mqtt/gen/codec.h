@@ -37,23 +37,37 @@ struct ConnectOptions {
 
 void ConnectOptions_init(ConnectOptions *self);
 uint32_t codec_remainingLengthSize(uint32_t n);
-uint32_t codec_encodeRemainingLength(rt_bytes out, uint32_t off, uint32_t n);
+uint32_t codec_encodeRemainingLength_v(uint8_t *out_p, uint32_t out_len, uint32_t off, uint32_t n);
+static RT_INLINE uint32_t codec_encodeRemainingLength(rt_bytes out, uint32_t off, uint32_t n) { return codec_encodeRemainingLength_v(out.p, out.len, off, n); }
 uint32_t codec_publishSize(uint32_t topicLen, uint32_t payloadLen, uint8_t qos);
 uint32_t codec_packetSize(uint32_t rem);
-uint32_t codec_putHeader(rt_bytes out, uint8_t first, uint32_t rem);
+uint32_t codec_putHeader_v(uint8_t *out_p, uint32_t out_len, uint8_t first, uint32_t rem);
+static RT_INLINE uint32_t codec_putHeader(rt_bytes out, uint8_t first, uint32_t rem) { return codec_putHeader_v(out.p, out.len, first, rem); }
 uint32_t codec_connectHead(ConnectOptions *o);
-uint32_t codec_putConnectTail(rt_bytes out, uint32_t off, ConnectOptions *o);
-uint32_t codec_encodeConnect(rt_bytes out, ConnectOptions *o);
-uint32_t codec_encodePublish(rt_bytes out, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, bool dup, uint16_t packetId);
-uint32_t codec_writePublish(rt_bytes out, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, bool dup, uint16_t packetId, uint32_t total);
-uint32_t codec_encodeAck(rt_bytes out, uint8_t type, uint16_t packetId);
-uint32_t codec_encodeSubscribe(rt_bytes out, uint16_t packetId, rt_bytes filter, uint8_t qos);
-uint32_t codec_encodeUnsubscribe(rt_bytes out, uint16_t packetId, rt_bytes filter);
-uint32_t codec_encodeSubUnsub(rt_bytes out, bool sub, uint16_t packetId, rt_bytes filter, uint8_t qos);
-uint32_t codec_encodeSimple(rt_bytes out, uint8_t type);
-int32_t codec_decodeForClient(rt_bytes input, uint32_t maxPacket, Packet *out);
-int32_t codec_fieldEnd(rt_bytes b, uint32_t off);
-DecodeErr codec_topicNameErr(rt_bytes t);
+uint32_t codec_putConnectTail_v(uint8_t *out_p, uint32_t out_len, uint32_t off, ConnectOptions *o);
+static RT_INLINE uint32_t codec_putConnectTail(rt_bytes out, uint32_t off, ConnectOptions *o) { return codec_putConnectTail_v(out.p, out.len, off, o); }
+uint32_t codec_encodeConnect_v(uint8_t *out_p, uint32_t out_len, ConnectOptions *o);
+static RT_INLINE uint32_t codec_encodeConnect(rt_bytes out, ConnectOptions *o) { return codec_encodeConnect_v(out.p, out.len, o); }
+uint32_t codec_encodePublish_v(uint8_t *out_p, uint32_t out_len, uint8_t *topic_p, uint32_t topic_len, uint8_t *payload_p, uint32_t payload_len, uint8_t qos, bool retain, bool dup, uint16_t packetId);
+static RT_INLINE uint32_t codec_encodePublish(rt_bytes out, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, bool dup, uint16_t packetId) { return codec_encodePublish_v(out.p, out.len, topic.p, topic.len, payload.p, payload.len, qos, retain, dup, packetId); }
+uint32_t codec_writePublish_v(uint8_t *out_p, uint32_t out_len, uint8_t *topic_p, uint32_t topic_len, uint8_t *payload_p, uint32_t payload_len, uint8_t qos, bool retain, bool dup, uint16_t packetId, uint32_t total);
+static RT_INLINE uint32_t codec_writePublish(rt_bytes out, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, bool dup, uint16_t packetId, uint32_t total) { return codec_writePublish_v(out.p, out.len, topic.p, topic.len, payload.p, payload.len, qos, retain, dup, packetId, total); }
+uint32_t codec_encodeAck_v(uint8_t *out_p, uint32_t out_len, uint8_t type, uint16_t packetId);
+static RT_INLINE uint32_t codec_encodeAck(rt_bytes out, uint8_t type, uint16_t packetId) { return codec_encodeAck_v(out.p, out.len, type, packetId); }
+uint32_t codec_encodeSubscribe_v(uint8_t *out_p, uint32_t out_len, uint16_t packetId, uint8_t *filter_p, uint32_t filter_len, uint8_t qos);
+static RT_INLINE uint32_t codec_encodeSubscribe(rt_bytes out, uint16_t packetId, rt_bytes filter, uint8_t qos) { return codec_encodeSubscribe_v(out.p, out.len, packetId, filter.p, filter.len, qos); }
+uint32_t codec_encodeUnsubscribe_v(uint8_t *out_p, uint32_t out_len, uint16_t packetId, uint8_t *filter_p, uint32_t filter_len);
+static RT_INLINE uint32_t codec_encodeUnsubscribe(rt_bytes out, uint16_t packetId, rt_bytes filter) { return codec_encodeUnsubscribe_v(out.p, out.len, packetId, filter.p, filter.len); }
+uint32_t codec_encodeSubUnsub_v(uint8_t *out_p, uint32_t out_len, bool sub, uint16_t packetId, uint8_t *filter_p, uint32_t filter_len, uint8_t qos);
+static RT_INLINE uint32_t codec_encodeSubUnsub(rt_bytes out, bool sub, uint16_t packetId, rt_bytes filter, uint8_t qos) { return codec_encodeSubUnsub_v(out.p, out.len, sub, packetId, filter.p, filter.len, qos); }
+uint32_t codec_encodeSimple_v(uint8_t *out_p, uint32_t out_len, uint8_t type);
+static RT_INLINE uint32_t codec_encodeSimple(rt_bytes out, uint8_t type) { return codec_encodeSimple_v(out.p, out.len, type); }
+int32_t codec_decodeForClient_v(uint8_t *input_p, uint32_t input_len, uint32_t maxPacket, Packet *out);
+static RT_INLINE int32_t codec_decodeForClient(rt_bytes input, uint32_t maxPacket, Packet *out) { return codec_decodeForClient_v(input.p, input.len, maxPacket, out); }
+int32_t codec_fieldEnd_v(uint8_t *b_p, uint32_t b_len, uint32_t off);
+static RT_INLINE int32_t codec_fieldEnd(rt_bytes b, uint32_t off) { return codec_fieldEnd_v(b.p, b.len, off); }
+DecodeErr codec_topicNameErr_v(uint8_t *t_p, uint32_t t_len);
+static RT_INLINE DecodeErr codec_topicNameErr(rt_bytes t) { return codec_topicNameErr_v(t.p, t.len); }
 
 #ifdef __cplusplus
 }

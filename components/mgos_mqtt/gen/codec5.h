@@ -17,31 +17,51 @@ extern "C" {
 typedef int32_t (*ServerBody5Fn)(rt_bytes body, uint8_t type, Packet5 *out);
 
 uint32_t codec5_varintSize(uint32_t n);
-uint32_t codec5_putVarint(rt_bytes out, uint32_t off, uint32_t n);
-int32_t codec5_readVarint(rt_bytes b, uint32_t off);
+uint32_t codec5_putVarint_v(uint8_t *out_p, uint32_t out_len, uint32_t off, uint32_t n);
+static RT_INLINE uint32_t codec5_putVarint(rt_bytes out, uint32_t off, uint32_t n) { return codec5_putVarint_v(out.p, out.len, off, n); }
+int32_t codec5_readVarint_v(uint8_t *b_p, uint32_t b_len, uint32_t off);
+static RT_INLINE int32_t codec5_readVarint(rt_bytes b, uint32_t off) { return codec5_readVarint_v(b.p, b.len, off); }
 int32_t codec5_propsSize(Props5 *p, uint8_t where);
 uint32_t codec5_propsFieldSize(uint32_t len);
-uint32_t codec5_putProps(rt_bytes out, uint32_t off, Props5 *p, uint32_t len);
-uint32_t codec5_putUserProp(rt_bytes out, uint32_t off, rt_bytes key, rt_bytes value);
-uint32_t codec5_encodeConnect5(rt_bytes out, ConnectOptions *o, Props5 *props, Props5 *willProps);
+uint32_t codec5_putProps_v(uint8_t *out_p, uint32_t out_len, uint32_t off, Props5 *p, uint32_t len);
+static RT_INLINE uint32_t codec5_putProps(rt_bytes out, uint32_t off, Props5 *p, uint32_t len) { return codec5_putProps_v(out.p, out.len, off, p, len); }
+uint32_t codec5_putUserProp_v(uint8_t *out_p, uint32_t out_len, uint32_t off, uint8_t *key_p, uint32_t key_len, uint8_t *value_p, uint32_t value_len);
+static RT_INLINE uint32_t codec5_putUserProp(rt_bytes out, uint32_t off, rt_bytes key, rt_bytes value) { return codec5_putUserProp_v(out.p, out.len, off, key.p, key.len, value.p, value.len); }
+uint32_t codec5_encodeConnect5_v(uint8_t *out_p, uint32_t out_len, ConnectOptions *o, Props5 *props, Props5 *willProps);
+static RT_INLINE uint32_t codec5_encodeConnect5(rt_bytes out, ConnectOptions *o, Props5 *props, Props5 *willProps) { return codec5_encodeConnect5_v(out.p, out.len, o, props, willProps); }
 uint32_t codec5_publishSize5(uint32_t topicLen, uint32_t payloadLen, uint8_t qos, uint32_t propsLen);
-uint32_t codec5_encodePublishAny5(rt_bytes out, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, bool dup, uint16_t packetId, Props5 *props);
-uint32_t codec5_encodePublish5(rt_bytes out, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, bool dup, uint16_t packetId, Props5 *props);
-uint32_t codec5_encodeAck5(rt_bytes out, uint8_t type, uint16_t packetId, uint8_t reason, Props5 *props);
+uint32_t codec5_encodePublishAny5_v(uint8_t *out_p, uint32_t out_len, uint8_t *topic_p, uint32_t topic_len, uint8_t *payload_p, uint32_t payload_len, uint8_t qos, bool retain, bool dup, uint16_t packetId, Props5 *props);
+static RT_INLINE uint32_t codec5_encodePublishAny5(rt_bytes out, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, bool dup, uint16_t packetId, Props5 *props) { return codec5_encodePublishAny5_v(out.p, out.len, topic.p, topic.len, payload.p, payload.len, qos, retain, dup, packetId, props); }
+uint32_t codec5_encodePublish5_v(uint8_t *out_p, uint32_t out_len, uint8_t *topic_p, uint32_t topic_len, uint8_t *payload_p, uint32_t payload_len, uint8_t qos, bool retain, bool dup, uint16_t packetId, Props5 *props);
+static RT_INLINE uint32_t codec5_encodePublish5(rt_bytes out, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, bool dup, uint16_t packetId, Props5 *props) { return codec5_encodePublish5_v(out.p, out.len, topic.p, topic.len, payload.p, payload.len, qos, retain, dup, packetId, props); }
+uint32_t codec5_encodeAck5_v(uint8_t *out_p, uint32_t out_len, uint8_t type, uint16_t packetId, uint8_t reason, Props5 *props);
+static RT_INLINE uint32_t codec5_encodeAck5(rt_bytes out, uint8_t type, uint16_t packetId, uint8_t reason, Props5 *props) { return codec5_encodeAck5_v(out.p, out.len, type, packetId, reason, props); }
 uint8_t codec5_subscriptionOptions(uint8_t qos, bool noLocal, bool retainAsPublished, uint8_t retainHandling);
 bool codec5_subscriptionOptionsValid(uint8_t o);
-uint32_t codec5_encodeSubscribe5(rt_bytes out, uint16_t packetId, rt_bytes filter, uint8_t options, Props5 *props);
-bool codec5_isShared(rt_bytes filter);
-uint32_t codec5_encodeUnsubscribe5(rt_bytes out, uint16_t packetId, rt_bytes filter, Props5 *props);
-uint32_t codec5_encodeDisconnect5(rt_bytes out, uint8_t reason, Props5 *props);
-uint32_t codec5_encodeAuth5(rt_bytes out, uint8_t reason, Props5 *props);
-int32_t codec5_fieldEnd(rt_bytes b, uint32_t off);
-int32_t codec5_decodePropList(rt_bytes block, uint8_t where, Props5 *p);
-int32_t codec5_decodeProps(rt_bytes body, uint32_t off, uint8_t where, Props5 *p);
-bool codec5_nextProp(rt_bytes block, PropIter *it, uint8_t id);
-int32_t codec5_decode5ForClient(rt_bytes input, uint32_t maxPacket, Packet5 *out);
-int32_t codec5_decode5With(rt_bytes input, uint32_t maxPacket, bool forClient, Packet5 *out, ServerBody5Fn serverBody);
-DecodeErr codec5_topicNameErr(rt_bytes t);
+uint32_t codec5_encodeSubscribe5_v(uint8_t *out_p, uint32_t out_len, uint16_t packetId, uint8_t *filter_p, uint32_t filter_len, uint8_t options, Props5 *props);
+static RT_INLINE uint32_t codec5_encodeSubscribe5(rt_bytes out, uint16_t packetId, rt_bytes filter, uint8_t options, Props5 *props) { return codec5_encodeSubscribe5_v(out.p, out.len, packetId, filter.p, filter.len, options, props); }
+bool codec5_isShared_v(uint8_t *filter_p, uint32_t filter_len);
+static RT_INLINE bool codec5_isShared(rt_bytes filter) { return codec5_isShared_v(filter.p, filter.len); }
+uint32_t codec5_encodeUnsubscribe5_v(uint8_t *out_p, uint32_t out_len, uint16_t packetId, uint8_t *filter_p, uint32_t filter_len, Props5 *props);
+static RT_INLINE uint32_t codec5_encodeUnsubscribe5(rt_bytes out, uint16_t packetId, rt_bytes filter, Props5 *props) { return codec5_encodeUnsubscribe5_v(out.p, out.len, packetId, filter.p, filter.len, props); }
+uint32_t codec5_encodeDisconnect5_v(uint8_t *out_p, uint32_t out_len, uint8_t reason, Props5 *props);
+static RT_INLINE uint32_t codec5_encodeDisconnect5(rt_bytes out, uint8_t reason, Props5 *props) { return codec5_encodeDisconnect5_v(out.p, out.len, reason, props); }
+uint32_t codec5_encodeAuth5_v(uint8_t *out_p, uint32_t out_len, uint8_t reason, Props5 *props);
+static RT_INLINE uint32_t codec5_encodeAuth5(rt_bytes out, uint8_t reason, Props5 *props) { return codec5_encodeAuth5_v(out.p, out.len, reason, props); }
+int32_t codec5_fieldEnd_v(uint8_t *b_p, uint32_t b_len, uint32_t off);
+static RT_INLINE int32_t codec5_fieldEnd(rt_bytes b, uint32_t off) { return codec5_fieldEnd_v(b.p, b.len, off); }
+int32_t codec5_decodePropList_v(uint8_t *block_p, uint32_t block_len, uint8_t where, Props5 *p);
+static RT_INLINE int32_t codec5_decodePropList(rt_bytes block, uint8_t where, Props5 *p) { return codec5_decodePropList_v(block.p, block.len, where, p); }
+int32_t codec5_decodeProps_v(uint8_t *body_p, uint32_t body_len, uint32_t off, uint8_t where, Props5 *p);
+static RT_INLINE int32_t codec5_decodeProps(rt_bytes body, uint32_t off, uint8_t where, Props5 *p) { return codec5_decodeProps_v(body.p, body.len, off, where, p); }
+bool codec5_nextProp_v(uint8_t *block_p, uint32_t block_len, PropIter *it, uint8_t id);
+static RT_INLINE bool codec5_nextProp(rt_bytes block, PropIter *it, uint8_t id) { return codec5_nextProp_v(block.p, block.len, it, id); }
+int32_t codec5_decode5ForClient_v(uint8_t *input_p, uint32_t input_len, uint32_t maxPacket, Packet5 *out);
+static RT_INLINE int32_t codec5_decode5ForClient(rt_bytes input, uint32_t maxPacket, Packet5 *out) { return codec5_decode5ForClient_v(input.p, input.len, maxPacket, out); }
+int32_t codec5_decode5With_v(uint8_t *input_p, uint32_t input_len, uint32_t maxPacket, bool forClient, Packet5 *out, ServerBody5Fn serverBody);
+static RT_INLINE int32_t codec5_decode5With(rt_bytes input, uint32_t maxPacket, bool forClient, Packet5 *out, ServerBody5Fn serverBody) { return codec5_decode5With_v(input.p, input.len, maxPacket, forClient, out, serverBody); }
+DecodeErr codec5_topicNameErr_v(uint8_t *t_p, uint32_t t_len);
+static RT_INLINE DecodeErr codec5_topicNameErr(rt_bytes t) { return codec5_topicNameErr_v(t.p, t.len); }
 
 #ifdef __cplusplus
 }

@@ -10,26 +10,34 @@ static void config_reset_store(mgos_config *cfg);
 static uint32_t config_slot_index(int32_t s, int32_t slot);
 static void config_rebind(mgos_config *cfg);
 static void config_compact(mgos_config *cfg);
-static config_err config_store_str(mgos_config *cfg, int32_t s, int32_t k, rt_bytes src, bool json, uint32_t start, uint32_t end);
+static config_err config_store_str_v(mgos_config *cfg, int32_t s, int32_t k, uint8_t *src_p, uint32_t src_len, bool json, uint32_t start, uint32_t end);
+static RT_INLINE config_err config_store_str(mgos_config *cfg, int32_t s, int32_t k, rt_bytes src, bool json, uint32_t start, uint32_t end) { return config_store_str_v(cfg, s, k, src.p, src.len, json, start, end); }
 static void config_msg_clear(void);
-static void config_msg_lit(rt_bytes b);
+static void config_msg_lit_v(uint8_t *b_p, uint32_t b_len);
+static RT_INLINE void config_msg_lit(rt_bytes b) { config_msg_lit_v(b.p, b.len); }
 static void config_msg_str(const char *s);
 static void config_msg_u32(uint32_t v);
 static void config_msg_hex8(int32_t v);
-static void config_msg_quote(rt_bytes b);
+static void config_msg_quote_v(uint8_t *b_p, uint32_t b_len);
+static RT_INLINE void config_msg_quote(rt_bytes b) { config_msg_quote_v(b.p, b.len); }
 static void config_loc_msg(uint32_t pos);
 static void config_path_msg(int32_t s, int32_t k);
 static void config_msg_token(void);
 static config_err config_lex_fail(void);
-static config_err config_expected(rt_bytes what);
-static config_err config_type_err(int32_t s, int32_t k, rt_bytes what, bool json, rt_bytes value);
+static config_err config_expected_v(uint8_t *what_p, uint32_t what_len);
+static RT_INLINE config_err config_expected(rt_bytes what) { return config_expected_v(what.p, what.len); }
+static config_err config_type_err_v(int32_t s, int32_t k, uint8_t *what_p, uint32_t what_len, bool json, uint8_t *value_p, uint32_t value_len);
+static RT_INLINE config_err config_type_err(int32_t s, int32_t k, rt_bytes what, bool json, rt_bytes value) { return config_type_err_v(s, k, what.p, what.len, json, value.p, value.len); }
 static rt_bytes config_take_key(void);
-static config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value);
+static config_err config_apply_v(int32_t s, int32_t k, bool json, uint8_t *value_p, uint32_t value_len);
+static RT_INLINE config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value) { return config_apply_v(s, k, json, value.p, value.len); }
 static void config_value_msg(int32_t s, int32_t k, bool json);
 static rt_bytes config_stored(mgos_config *cfg, int32_t s, int32_t k);
 static config_err config_check_value(int32_t s, int32_t k, bool json);
-static bool config_userPairsOk(rt_bytes v);
-static config_err config_check_server(int32_t s, int32_t k, bool json, rt_bytes v);
+static bool config_userPairsOk_v(uint8_t *v_p, uint32_t v_len);
+static RT_INLINE bool config_userPairsOk(rt_bytes v) { return config_userPairsOk_v(v.p, v.len); }
+static config_err config_check_server_v(int32_t s, int32_t k, bool json, uint8_t *v_p, uint32_t v_len);
+static RT_INLINE config_err config_check_server(int32_t s, int32_t k, bool json, rt_bytes v) { return config_check_server_v(s, k, json, v.p, v.len); }
 static rt_bytes config_optBytes(const char *v);
 static config_err config_check_section(mgos_config *cfg, int32_t s);
 static void config_begin(void);
@@ -38,8 +46,10 @@ static config_err config_finish(config_err r, bool whole);
 static void config_batch_begin(void);
 static config_err config_batch_commit(void);
 static config_err config_parse_section(int32_t s);
-static config_err config_parse(rt_bytes data);
-static config_err config_set_arg(rt_bytes arg);
+static config_err config_parse_v(uint8_t *data_p, uint32_t data_len);
+static RT_INLINE config_err config_parse(rt_bytes data) { return config_parse_v(data.p, data.len); }
+static config_err config_set_arg_v(uint8_t *arg_p, uint32_t arg_len);
+static RT_INLINE config_err config_set_arg(rt_bytes arg) { return config_set_arg_v(arg.p, arg.len); }
 
 #line 128 "ts-src/config/config.ts"
 static mgos_config config_live_cfg;
@@ -190,7 +200,9 @@ static void config_compact(mgos_config *cfg) {
  * `src[start, end)` when `json`, else the raw bytes `src`. Returns OK,
  * NO_SPACE or TYPE (a NUL character), with the message set.
  */
-static config_err config_store_str(mgos_config *cfg, int32_t s, int32_t k, rt_bytes src, bool json, uint32_t start, uint32_t end) {
+static config_err config_store_str_v(mgos_config *cfg, int32_t s, int32_t k, uint8_t *src_p, uint32_t src_len, bool json, uint32_t start, uint32_t end) {
+  rt_bytes src = RT_BYTES(src_p, src_len);
+#line 241 "ts-src/config/config.ts"
   int32_t n = json ? config_json_string_decode(src, start, end, RT_NOBYTES, 0) : rt_i32_of(src.len);
   if (!json) {
     for (uint32_t i = 0; i < src.len; i++) {
@@ -261,7 +273,9 @@ static void config_msg_clear(void) {
 }
 
 /** Appends `b`, cutting at the buffer's end; keeps the message NUL-terminated. */
-static void config_msg_lit(rt_bytes b) {
+static void config_msg_lit_v(uint8_t *b_p, uint32_t b_len) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 292 "ts-src/config/config.ts"
   for (uint32_t i = 0; i < b.len; i++) {
     if (((int64_t)config_st.msg_len + 1) >= config_MSG_SIZE) {
       break;
@@ -297,7 +311,9 @@ static void config_msg_hex8(int32_t v) {
 }
 
 /** `b` for a message, cut after QUOTE_MAX bytes with "...". */
-static void config_msg_quote(rt_bytes b) {
+static void config_msg_quote_v(uint8_t *b_p, uint32_t b_len) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 325 "ts-src/config/config.ts"
   if (b.len <= config_QUOTE_MAX) {
     config_msg_lit(b);
   } else {
@@ -431,7 +447,9 @@ static config_err config_lex_fail(void) {
 }
 
 /** "file:l:c: expected WHAT, got TOKEN" (or the tokenizer's error). */
-static config_err config_expected(rt_bytes what) {
+static config_err config_expected_v(uint8_t *what_p, uint32_t what_len) {
+  rt_bytes what = RT_BYTES(what_p, what_len);
+#line 414 "ts-src/config/config.ts"
   json_lexer *lx = &config_st.lx;
   if (lx->tok == json_tok_ERROR) {
     return config_lex_fail();
@@ -446,7 +464,10 @@ static config_err config_expected(rt_bytes what) {
 }
 
 /** "[file:l:c: ]section.key: WHAT, got VALUE"; from --set, VALUE is quoted. */
-static config_err config_type_err(int32_t s, int32_t k, rt_bytes what, bool json, rt_bytes value) {
+static config_err config_type_err_v(int32_t s, int32_t k, uint8_t *what_p, uint32_t what_len, bool json, uint8_t *value_p, uint32_t value_len) {
+  rt_bytes what = RT_BYTES(what_p, what_len);
+  rt_bytes value = RT_BYTES(value_p, value_len);
+#line 426 "ts-src/config/config.ts"
   if (json) {
     config_loc_msg(config_st.lx.start);
   }
@@ -482,7 +503,9 @@ static rt_bytes config_take_key(void) {
  * the lexer's current token; otherwise it is the text `value` (from --set).
  */
 #line 455 "ts-src/config/config.ts"
-static config_err config_apply(int32_t s, int32_t k, bool json, rt_bytes value) {
+static config_err config_apply_v(int32_t s, int32_t k, bool json, uint8_t *value_p, uint32_t value_len) {
+  rt_bytes value = RT_BYTES(value_p, value_len);
+#line 456 "ts-src/config/config.ts"
   json_lexer *lx = &config_st.lx;
   mgos_config_mqtt *c = config_section_of(&config_scratch, s);
   if (json && lx->tok == json_tok_ERROR) {
@@ -670,7 +693,9 @@ static config_err config_check_value(int32_t s, int32_t k, bool json) {
 }
 
 /** will_user_props: `key=value` entries separated by `,`, each with a non-empty key. */
-static bool config_userPairsOk(rt_bytes v) {
+static bool config_userPairsOk_v(uint8_t *v_p, uint32_t v_len) {
+  rt_bytes v = RT_BYTES(v_p, v_len);
+#line 585 "ts-src/config/config.ts"
   uint32_t k = 0;
   while (k < v.len) {
     uint32_t e = k;
@@ -699,8 +724,10 @@ static bool config_userPairsOk(rt_bytes v) {
  * addresses with it and the connection (mgos/conn.ts) splits them with it.
  */
 #line 627 "ts-src/config/config.ts"
-server_err config_splitServer(rt_bytes v, ServerAddr *a) {
+server_err config_splitServer_v(uint8_t *v_p, uint32_t v_len, ServerAddr *a) {
+  rt_bytes v = RT_BYTES(v_p, v_len);
   // Locals, stored once: cheaper than updating `a` field by field.
+#line 629 "ts-src/config/config.ts"
   uint32_t n = v.len;
   uint32_t hs = 0;
   uint32_t he = n;
@@ -782,7 +809,9 @@ server_err config_splitServer(rt_bytes v, ServerAddr *a) {
 
 /** A server address (splitServer) with a message naming the key when it is wrong. */
 #line 681 "ts-src/config/config.ts"
-static config_err config_check_server(int32_t s, int32_t k, bool json, rt_bytes v) {
+static config_err config_check_server_v(int32_t s, int32_t k, bool json, uint8_t *v_p, uint32_t v_len) {
+  rt_bytes v = RT_BYTES(v_p, v_len);
+#line 682 "ts-src/config/config.ts"
   if (v.len == 0) {
     return config_err_OK;
   }
@@ -985,7 +1014,9 @@ static config_err config_parse_section(int32_t s) {
 }
 
 #line 836 "ts-src/config/config.ts"
-static config_err config_parse(rt_bytes data) {
+static config_err config_parse_v(uint8_t *data_p, uint32_t data_len) {
+  rt_bytes data = RT_BYTES(data_p, data_len);
+#line 837 "ts-src/config/config.ts"
   json_lexer *lx = &config_st.lx;
   json_lexer_reset(lx, data);
   if (json_lexer_next(lx) != json_tok_LBRACE) {
@@ -1051,7 +1082,9 @@ static config_err config_parse(rt_bytes data) {
  * error_msg() says where and why.
  * @cextern test/c/test_config.c calls it
  */
-config_err config_load(const char *name, rt_bytes data) {
+config_err config_load_v(const char *name, uint8_t *data_p, uint32_t data_len) {
+  rt_bytes data = RT_BYTES(data_p, data_len);
+#line 879 "ts-src/config/config.ts"
   config_begin();
   config_st.name = name;
   config_err r = config_parse(data);
@@ -1061,7 +1094,10 @@ config_err config_load(const char *name, rt_bytes data) {
 
 /** Sets one key from text, e.g. path "mqtt.server", value "host:1883".
  *  @cextern test/c/test_config.c calls it */
-config_err config_set(rt_bytes path, rt_bytes value) {
+config_err config_set_v(uint8_t *path_p, uint32_t path_len, uint8_t *value_p, uint32_t value_len) {
+  rt_bytes path = RT_BYTES(path_p, path_len);
+  rt_bytes value = RT_BYTES(value_p, value_len);
+#line 889 "ts-src/config/config.ts"
   config_begin();
   int32_t dot = -1;
   for (uint32_t i = 0; i < path.len; i++) {
@@ -1094,7 +1130,9 @@ config_err config_set(rt_bytes path, rt_bytes value) {
 }
 
 /** Sets one key from a `section.key=value` argument (the host's --set). */
-static config_err config_set_arg(rt_bytes arg) {
+static config_err config_set_arg_v(uint8_t *arg_p, uint32_t arg_len) {
+  rt_bytes arg = RT_BYTES(arg_p, arg_len);
+#line 919 "ts-src/config/config.ts"
   for (uint32_t i = 0; i < arg.len; i++) {
     if (arg.p[i] == 0x3d) {
       return config_set(rt_slice(arg, 0, i), rt_slice_from(arg, i + 1));

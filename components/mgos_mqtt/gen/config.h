@@ -119,9 +119,12 @@ struct ServerAddr {
 void mgos_config_init(mgos_config *self);
 mgos_config *config_live(void);
 uint32_t config_arena_used(void);
-server_err config_splitServer(rt_bytes v, ServerAddr *a);
-config_err config_load(const char *name, rt_bytes data);
-config_err config_set(rt_bytes path, rt_bytes value);
+server_err config_splitServer_v(uint8_t *v_p, uint32_t v_len, ServerAddr *a);
+static RT_INLINE server_err config_splitServer(rt_bytes v, ServerAddr *a) { return config_splitServer_v(v.p, v.len, a); }
+config_err config_load_v(const char *name, uint8_t *data_p, uint32_t data_len);
+static RT_INLINE config_err config_load(const char *name, rt_bytes data) { return config_load_v(name, data.p, data.len); }
+config_err config_set_v(uint8_t *path_p, uint32_t path_len, uint8_t *value_p, uint32_t value_len);
+static RT_INLINE config_err config_set(rt_bytes path, rt_bytes value) { return config_set_v(path.p, path.len, value.p, value.len); }
 int mgos_mqtt_config_load_json(const char *name, const char *json);
 int mgos_mqtt_config_set(const char *arg);
 const char *mgos_mqtt_config_error(void);

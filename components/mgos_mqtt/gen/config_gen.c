@@ -152,7 +152,9 @@ void config_gen_set_defaults(mgos_config_mqtt *c, int32_t s) {
 }
 
 /** The section index of `name`, or -1. */
-int32_t config_gen_section_find(rt_bytes name) {
+int32_t config_gen_section_find_v(uint8_t *name_p, uint32_t name_len) {
+  rt_bytes name = RT_BYTES(name_p, name_len);
+#line 279 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("mqtt"))) {
     return 0;
   }
@@ -180,7 +182,9 @@ const char *config_gen_section_name(int32_t s) {
 
 /** The key index of `name`, or -1. */
 #line 293 "ts-src/config/config_gen.ts"
-int32_t config_gen_key_find(rt_bytes name) {
+int32_t config_gen_key_find_v(uint8_t *name_p, uint32_t name_len) {
+  rt_bytes name = RT_BYTES(name_p, name_len);
+#line 294 "ts-src/config/config_gen.ts"
   if (rt_bytes_equal(name, RT_LIT("enable"))) {
     return 0;
   }

@@ -411,9 +411,11 @@ typedef uint8_t config_kind;
 #endif
 
 void config_gen_set_defaults(mgos_config_mqtt *c, int32_t s);
-int32_t config_gen_section_find(rt_bytes name);
+int32_t config_gen_section_find_v(uint8_t *name_p, uint32_t name_len);
+static RT_INLINE int32_t config_gen_section_find(rt_bytes name) { return config_gen_section_find_v(name.p, name.len); }
 const char *config_gen_section_name(int32_t s);
-int32_t config_gen_key_find(rt_bytes name);
+int32_t config_gen_key_find_v(uint8_t *name_p, uint32_t name_len);
+static RT_INLINE int32_t config_gen_key_find(rt_bytes name) { return config_gen_key_find_v(name.p, name.len); }
 const char *config_gen_key_name(int32_t k);
 config_kind config_gen_key_kind(int32_t k);
 double config_gen_key_min(int32_t k);

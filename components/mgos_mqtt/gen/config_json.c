@@ -2,19 +2,24 @@
 #include "config_json.h"
 
 static bool config_json_is_digit(int16_t c);
-static int32_t config_json_hex4(rt_bytes b, uint32_t p);
-static bool config_json_has_word(rt_bytes b, uint32_t p, rt_bytes word);
+static int32_t config_json_hex4_v(uint8_t *b_p, uint32_t b_len, uint32_t p);
+static RT_INLINE int32_t config_json_hex4(rt_bytes b, uint32_t p) { return config_json_hex4_v(b.p, b.len, p); }
+static bool config_json_has_word_v(uint8_t *b_p, uint32_t b_len, uint32_t p, uint8_t *word_p, uint32_t word_len);
+static RT_INLINE bool config_json_has_word(rt_bytes b, uint32_t p, rt_bytes word) { return config_json_has_word_v(b.p, b.len, p, word.p, word.len); }
 static bool config_json_is_letter(int16_t c);
 static json_tok json_lexer_token(json_lexer *self, json_tok t, uint32_t end);
 static json_tok json_lexer_fail(json_lexer *self, json_err e, uint32_t at);
 static json_tok json_lexer_scan_string(json_lexer *self, uint32_t p0);
 static json_tok json_lexer_scan_number(json_lexer *self, uint32_t p0);
-static uint32_t config_json_utf8_put(rt_bytes dst, uint32_t at, int32_t cp);
+static uint32_t config_json_utf8_put_v(uint8_t *dst_p, uint32_t dst_len, uint32_t at, int32_t cp);
+static RT_INLINE uint32_t config_json_utf8_put(rt_bytes dst, uint32_t at, int32_t cp) { return config_json_utf8_put_v(dst.p, dst.len, at, cp); }
 static double config_json_pow10(int32_t k);
 
 /** The byte at `p`, or -1 past the end (no out-of-range reads in either language). */
 #line 23 "ts-src/config/config_json.ts"
-int16_t config_json_byte_at(rt_bytes b, uint32_t p) {
+int16_t config_json_byte_at_v(uint8_t *b_p, uint32_t b_len, uint32_t p) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 24 "ts-src/config/config_json.ts"
   if (p < b.len) {
     return b.p[p];
   }
@@ -27,7 +32,9 @@ static bool config_json_is_digit(int16_t c) {
 }
 
 /** The value of 4 hex digits at `p`, or -1. */
-static int32_t config_json_hex4(rt_bytes b, uint32_t p) {
+static int32_t config_json_hex4_v(uint8_t *b_p, uint32_t b_len, uint32_t p) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 34 "ts-src/config/config_json.ts"
   int32_t v = 0;
   for (uint32_t i = 0; i < 4; i++) {
     int16_t c = config_json_byte_at(b, p + i);
@@ -52,7 +59,10 @@ static int32_t config_json_hex4(rt_bytes b, uint32_t p) {
 }
 
 /** Does `b` hold `word` at `p`? */
-static bool config_json_has_word(rt_bytes b, uint32_t p, rt_bytes word) {
+static bool config_json_has_word_v(uint8_t *b_p, uint32_t b_len, uint32_t p, uint8_t *word_p, uint32_t word_len) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+  rt_bytes word = RT_BYTES(word_p, word_len);
+#line 49 "ts-src/config/config_json.ts"
   for (uint32_t i = 0; i < word.len; i++) {
     if (config_json_byte_at(b, p + i) != word.p[i]) {
       return false;
@@ -68,7 +78,9 @@ static bool config_json_is_letter(int16_t c) {
 
 /** Starts tokenizing `src` (a UTF-8 byte order mark is skipped). */
 #line 73 "ts-src/config/config_json.ts"
-void json_lexer_reset(json_lexer *self, rt_bytes src) {
+void json_lexer_reset_v(json_lexer *self, uint8_t *src_p, uint32_t src_len) {
+  rt_bytes src = RT_BYTES(src_p, src_len);
+#line 74 "ts-src/config/config_json.ts"
   self->src = src;
   self->pos = 0;
   if (((config_json_byte_at(src, 0) == 0xef) && (config_json_byte_at(src, 1) == 0xbb)) && (config_json_byte_at(src, 2) == 0xbf)) {
@@ -302,7 +314,10 @@ static json_tok json_lexer_scan_number(json_lexer *self, uint32_t p0) {
  * length, or -1 when the string contains U+0000 (a C string cannot hold it).
  */
 #line 208 "ts-src/config/config_json.ts"
-int32_t config_json_string_decode(rt_bytes src, uint32_t start, uint32_t end, rt_bytes dst, uint32_t off) {
+int32_t config_json_string_decode_v(uint8_t *src_p, uint32_t src_len, uint32_t start, uint32_t end, uint8_t *dst_p, uint32_t dst_len, uint32_t off) {
+  rt_bytes src = RT_BYTES(src_p, src_len);
+  rt_bytes dst = RT_BYTES(dst_p, dst_len);
+#line 209 "ts-src/config/config_json.ts"
   uint32_t n = 0;
   uint32_t p = start + 1u;
   uint32_t stop = end - 1u;
@@ -381,7 +396,9 @@ int32_t config_json_string_decode(rt_bytes src, uint32_t start, uint32_t end, rt
 }
 
 /** Writes code point `cp` as UTF-8 at `dst[at..]`; returns the byte count. */
-static uint32_t config_json_utf8_put(rt_bytes dst, uint32_t at, int32_t cp) {
+static uint32_t config_json_utf8_put_v(uint8_t *dst_p, uint32_t dst_len, uint32_t at, int32_t cp) {
+  rt_bytes dst = RT_BYTES(dst_p, dst_len);
+#line 255 "ts-src/config/config_json.ts"
   if (cp < 0x80) {
     rt_bytes_set(dst, at, (uint8_t)cp);
     return 1;
@@ -411,7 +428,9 @@ static uint32_t config_json_utf8_put(rt_bytes dst, uint32_t at, int32_t cp) {
  * and C since both use the same IEEE double operations in the same order.
  */
 #line 286 "ts-src/config/config_json.ts"
-double config_json_number_value(rt_bytes src, uint32_t start, uint32_t end) {
+double config_json_number_value_v(uint8_t *src_p, uint32_t src_len, uint32_t start, uint32_t end) {
+  rt_bytes src = RT_BYTES(src_p, src_len);
+#line 287 "ts-src/config/config_json.ts"
   uint32_t p = start;
   bool neg = false;
   if (config_json_byte_at(src, p) == 0x2d) {

@@ -53,11 +53,15 @@ struct json_lexer {
   uint32_t err_pos;
 };
 
-int16_t config_json_byte_at(rt_bytes b, uint32_t p);
-void json_lexer_reset(json_lexer *self, rt_bytes src);
+int16_t config_json_byte_at_v(uint8_t *b_p, uint32_t b_len, uint32_t p);
+static RT_INLINE int16_t config_json_byte_at(rt_bytes b, uint32_t p) { return config_json_byte_at_v(b.p, b.len, p); }
+void json_lexer_reset_v(json_lexer *self, uint8_t *src_p, uint32_t src_len);
+static RT_INLINE void json_lexer_reset(json_lexer *self, rt_bytes src) { json_lexer_reset_v(self, src.p, src.len); }
 json_tok json_lexer_next(json_lexer *self);
-int32_t config_json_string_decode(rt_bytes src, uint32_t start, uint32_t end, rt_bytes dst, uint32_t off);
-double config_json_number_value(rt_bytes src, uint32_t start, uint32_t end);
+int32_t config_json_string_decode_v(uint8_t *src_p, uint32_t src_len, uint32_t start, uint32_t end, uint8_t *dst_p, uint32_t dst_len, uint32_t off);
+static RT_INLINE int32_t config_json_string_decode(rt_bytes src, uint32_t start, uint32_t end, rt_bytes dst, uint32_t off) { return config_json_string_decode_v(src.p, src.len, start, end, dst.p, dst.len, off); }
+double config_json_number_value_v(uint8_t *src_p, uint32_t src_len, uint32_t start, uint32_t end);
+static RT_INLINE double config_json_number_value(rt_bytes src, uint32_t start, uint32_t end) { return config_json_number_value_v(src.p, src.len, start, end); }
 
 #ifdef __cplusplus
 }

@@ -10,7 +10,8 @@ static void mgos_mqtt_conn_connectFailed(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self);
 static void mgos_mqtt_conn_applyTimeouts(mgos_mqtt_conn *self);
 static void mgos_mqtt_conn_syncOutbox(mgos_mqtt_conn *self);
-static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_config_mqtt *c);
+static bool mgos_mqtt_conn_parseServer_v(mgos_mqtt_conn *self, uint8_t *s_p, uint32_t s_len, mgos_config_mqtt *c);
+static RT_INLINE bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_config_mqtt *c) { return mgos_mqtt_conn_parseServer_v(self, s.p, s.len, c); }
 static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c);
 static void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now);
 static bool mgos_mqtt_conn_runConnectFn(mgos_mqtt_conn *self, uint32_t now);
@@ -21,7 +22,8 @@ static bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self);
 static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_dropWs(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now);
-static void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now);
+static void mgos_mqtt_conn_onRecv_v(mgos_mqtt_conn *self, uint8_t *data_p, uint32_t data_len, uint32_t now);
+static RT_INLINE void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) { mgos_mqtt_conn_onRecv_v(self, data.p, data.len, now); }
 static void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32_t now);
 static uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev);
@@ -38,7 +40,8 @@ static bool conn_connectFnStep(mgos_mqtt_conn *c, uint32_t now);
 static bool conn_isSet(const char *s);
 static rt_bytes conn_sb(const char *s);
 static bool conn_stringsFit(mgos_config_mqtt *c);
-static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf);
+static void conn_ownStrings_v(mgos_config_mqtt *c, uint8_t *buf_p, uint32_t buf_len);
+static RT_INLINE void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf) { conn_ownStrings_v(c, buf.p, buf.len); }
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud);
 static bool conn_onWsData(void *ud, rt_bytes data, uint32_t now);
 static bool conn_onWsOpen(void *ud, uint32_t now);
@@ -286,7 +289,9 @@ static void mgos_mqtt_conn_syncOutbox(mgos_mqtt_conn *self) {
 
 /** Splits `host`, `host:port`, `[v6]` or `[v6]:port` into host and port.
    *  Without a port: 8883 when TLS is configured, else 1883. */
-static bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_config_mqtt *c) {
+static bool mgos_mqtt_conn_parseServer_v(mgos_mqtt_conn *self, uint8_t *s_p, uint32_t s_len, mgos_config_mqtt *c) {
+  rt_bytes s = RT_BYTES(s_p, s_len);
+#line 335 "ts-src/mgos/conn.ts"
   self->tls = conn_isSet(c->ssl_ca_cert) || conn_isSet(c->ssl_psk_identity);
   // As in the reference, a client certificate alone does not turn TLS on:
   // say so, or a device would silently talk plain TCP.
@@ -659,7 +664,9 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
   mgos_mqtt_conn_failed(self, now);
 }
 
-static void mgos_mqtt_conn_onRecv(mgos_mqtt_conn *self, rt_bytes data, uint32_t now) {
+static void mgos_mqtt_conn_onRecv_v(mgos_mqtt_conn *self, uint8_t *data_p, uint32_t data_len, uint32_t now) {
+  rt_bytes data = RT_BYTES(data_p, data_len);
+#line 604 "ts-src/mgos/conn.ts"
   if (self->net != NetState_OPEN) {
     return;
   }
@@ -1108,7 +1115,9 @@ static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
 }
 
 /** A topic handler plus its subscription (kept and re-sent after every reconnect). */
-bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud) {
+bool mgos_mqtt_conn_subscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_t filter_len, int32_t qos, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud) {
+  rt_bytes filter = RT_BYTES(filter_p, filter_len);
+#line 913 "ts-src/mgos/conn.ts"
   uint32_t now = port_nowMs();
   self->session.now = now;
   if (qos < 0 || qos > 2) {
@@ -1137,7 +1146,9 @@ bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos
 }
 
 /** subscribe() of an mg_event_handler_t with MGOS_MQTT_SUB_* flags. */
-bool mgos_mqtt_conn_subscribeOpt(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos, int32_t flags, mg_event_handler_t ev, void *ud) {
+bool mgos_mqtt_conn_subscribeOpt_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_t filter_len, int32_t qos, int32_t flags, mg_event_handler_t ev, void *ud) {
+  rt_bytes filter = RT_BYTES(filter_p, filter_len);
+#line 936 "ts-src/mgos/conn.ts"
   if ((flags & (~MGOS_MQTT_SUB_FRAGMENTS)) != 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s24, filter);
@@ -1159,7 +1170,9 @@ bool mgos_mqtt_conn_subscribeOpt(mgos_mqtt_conn *self, rt_bytes filter, int32_t 
 }
 
 /** Removes the first handler subscribed to exactly `filter` and sends UNSUBSCRIBE. */
-bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
+bool mgos_mqtt_conn_unsubscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_t filter_len) {
+  rt_bytes filter = RT_BYTES(filter_p, filter_len);
+#line 952 "ts-src/mgos/conn.ts"
   uint32_t now = port_nowMs();
   self->session.now = now;
   for (uint32_t i = 0; i < self->nHandlers; i++) {
@@ -1184,7 +1197,10 @@ bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) {
   return false;
 }
 
-uint16_t mgos_mqtt_conn_publish(mgos_mqtt_conn *self, rt_bytes topic, rt_bytes payload, int32_t qos, bool retain) {
+uint16_t mgos_mqtt_conn_publish_v(mgos_mqtt_conn *self, uint8_t *topic_p, uint32_t topic_len, uint8_t *payload_p, uint32_t payload_len, int32_t qos, bool retain) {
+  rt_bytes topic = RT_BYTES(topic_p, topic_len);
+  rt_bytes payload = RT_BYTES(payload_p, payload_len);
+#line 968 "ts-src/mgos/conn.ts"
   uint32_t now = port_nowMs();
   if (qos < 0 || qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
@@ -1418,7 +1434,9 @@ static bool conn_stringsFit(mgos_config_mqtt *c) {
 
 /** Copies every string of `c` into `buf` (NUL-terminated, back to back) and
  *  points `c` at the copies, so the caller may free its own (stringsFit first). */
-static void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf) {
+static void conn_ownStrings_v(mgos_config_mqtt *c, uint8_t *buf_p, uint32_t buf_len) {
+  rt_bytes buf = RT_BYTES(buf_p, buf_len);
+#line 1160 "ts-src/mgos/conn.ts"
   uint32_t at = 0;
   for (int32_t k = 0; k < config_gen_KEY_COUNT; k++) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
@@ -1735,7 +1753,9 @@ bool mgos_mqtt_conn_is_connected(mgos_mqtt_conn *c) {
  *  @capi uint16_t mgos_mqtt_conn_pubf(struct mgos_mqtt_conn *c, const char *topic, int qos, bool retain, const char *json_fmt, ...)
  *  @capi uint16_t mgos_mqtt_conn_pubv(struct mgos_mqtt_conn *c, const char *topic, int qos, bool retain, const char *json_fmt, va_list ap)
  */
-uint16_t conn_pub_bytes(mgos_mqtt_conn *c, const char *topic, rt_bytes msg, int qos, bool retain) {
+uint16_t conn_pub_bytes_v(mgos_mqtt_conn *c, const char *topic, uint8_t *msg_p, uint32_t msg_len, int qos, bool retain) {
+  rt_bytes msg = RT_BYTES(msg_p, msg_len);
+#line 1423 "ts-src/mgos/conn.ts"
   return mgos_mqtt_conn_publish(c, rt_str_bytes(topic), msg, qos, retain);
 }
 

@@ -217,10 +217,14 @@ void mgos_mqtt_conn_setConnectFn(mgos_mqtt_conn *self, mgos_mqtt_connect_fn_t fn
 bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_send_mqtt_handshake_opts *o);
 void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now);
 bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void *ud);
-bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud);
-bool mgos_mqtt_conn_subscribeOpt(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos, int32_t flags, mg_event_handler_t ev, void *ud);
-bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter);
-uint16_t mgos_mqtt_conn_publish(mgos_mqtt_conn *self, rt_bytes topic, rt_bytes payload, int32_t qos, bool retain);
+bool mgos_mqtt_conn_subscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_t filter_len, int32_t qos, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud);
+static RT_INLINE bool mgos_mqtt_conn_subscribe(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud) { return mgos_mqtt_conn_subscribe_v(self, filter.p, filter.len, qos, kind, ev, sub, ud); }
+bool mgos_mqtt_conn_subscribeOpt_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_t filter_len, int32_t qos, int32_t flags, mg_event_handler_t ev, void *ud);
+static RT_INLINE bool mgos_mqtt_conn_subscribeOpt(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos, int32_t flags, mg_event_handler_t ev, void *ud) { return mgos_mqtt_conn_subscribeOpt_v(self, filter.p, filter.len, qos, flags, ev, ud); }
+bool mgos_mqtt_conn_unsubscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_t filter_len);
+static RT_INLINE bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) { return mgos_mqtt_conn_unsubscribe_v(self, filter.p, filter.len); }
+uint16_t mgos_mqtt_conn_publish_v(mgos_mqtt_conn *self, uint8_t *topic_p, uint32_t topic_len, uint8_t *payload_p, uint32_t payload_len, int32_t qos, bool retain);
+static RT_INLINE uint16_t mgos_mqtt_conn_publish(mgos_mqtt_conn *self, rt_bytes topic, rt_bytes payload, int32_t qos, bool retain) { return mgos_mqtt_conn_publish_v(self, topic.p, topic.len, payload.p, payload.len, qos, retain); }
 bool mgos_mqtt_conn_start(mgos_mqtt_conn *self);
 void mgos_mqtt_conn_stop(mgos_mqtt_conn *self);
 bool mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos);
@@ -242,7 +246,8 @@ void mgos_mqtt_conn_set_connect_fn(mgos_mqtt_conn *c, mgos_mqtt_connect_fn_t fn,
 bool mgos_mqtt_conn_connect(mgos_mqtt_conn *c);
 void mgos_mqtt_conn_disconnect(mgos_mqtt_conn *c);
 bool mgos_mqtt_conn_is_connected(mgos_mqtt_conn *c);
-uint16_t conn_pub_bytes(mgos_mqtt_conn *c, const char *topic, rt_bytes msg, int qos, bool retain);
+uint16_t conn_pub_bytes_v(mgos_mqtt_conn *c, const char *topic, uint8_t *msg_p, uint32_t msg_len, int qos, bool retain);
+static RT_INLINE uint16_t conn_pub_bytes(mgos_mqtt_conn *c, const char *topic, rt_bytes msg, int qos, bool retain) { return conn_pub_bytes_v(c, topic, msg.p, msg.len, qos, retain); }
 void mgos_mqtt_conn_sub(mgos_mqtt_conn *c, const char *topic, int qos, mg_event_handler_t handler, void *user_data);
 bool mgos_mqtt_conn_sub_opt(mgos_mqtt_conn *c, const char *topic, int qos, int flags, mg_event_handler_t handler, void *user_data);
 bool mgos_mqtt_conn_unsub(mgos_mqtt_conn *c, const char *topic);

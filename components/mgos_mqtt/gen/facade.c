@@ -76,14 +76,18 @@ bool mgos_mqtt_global_is_connected(void) {
  *  @capi uint16_t mgos_mqtt_pubf(const char *topic, int qos, bool retain, const char *json_fmt, ...)
  *  @capi uint16_t mgos_mqtt_pubv(const char *topic, int qos, bool retain, const char *json_fmt, va_list ap)
  */
-uint16_t facade_pub_bytes(const char *topic, rt_bytes msg, int qos, bool retain) {
+uint16_t facade_pub_bytes_v(const char *topic, uint8_t *msg_p, uint32_t msg_len, int qos, bool retain) {
+  rt_bytes msg = RT_BYTES(msg_p, msg_len);
+#line 87 "ts-src/mgos/facade.ts"
   return mgos_mqtt_conn_publish(facade_global(), rt_str_bytes(topic), msg, qos, retain);
 }
 
 /** mgos_mqtt_global_subscribe with the topic as bytes (compat.c converts the struct mg_str):
  *  @capi void mgos_mqtt_global_subscribe(const struct mg_str topic, mg_event_handler_t handler, void *ud)
  */
-void facade_global_subscribe(rt_bytes topic, mg_event_handler_t handler, void *ud) {
+void facade_global_subscribe_v(uint8_t *topic_p, uint32_t topic_len, mg_event_handler_t handler, void *ud) {
+  rt_bytes topic = RT_BYTES(topic_p, topic_len);
+#line 94 "ts-src/mgos/facade.ts"
   mgos_mqtt_conn_subscribe(facade_global(), topic, facade_GLOBAL_SUB_QOS, HandlerKind_TOPIC, handler, NULL, ud);
 }
 

@@ -23,8 +23,10 @@ mg_connection *mgos_mqtt_get_global_conn(void);
 bool mgos_mqtt_global_connect(void);
 void mgos_mqtt_global_disconnect(void);
 bool mgos_mqtt_global_is_connected(void);
-uint16_t facade_pub_bytes(const char *topic, rt_bytes msg, int qos, bool retain);
-void facade_global_subscribe(rt_bytes topic, mg_event_handler_t handler, void *ud);
+uint16_t facade_pub_bytes_v(const char *topic, uint8_t *msg_p, uint32_t msg_len, int qos, bool retain);
+static RT_INLINE uint16_t facade_pub_bytes(const char *topic, rt_bytes msg, int qos, bool retain) { return facade_pub_bytes_v(topic, msg.p, msg.len, qos, retain); }
+void facade_global_subscribe_v(uint8_t *topic_p, uint32_t topic_len, mg_event_handler_t handler, void *ud);
+static RT_INLINE void facade_global_subscribe(rt_bytes topic, mg_event_handler_t handler, void *ud) { facade_global_subscribe_v(topic.p, topic.len, handler, ud); }
 void mgos_mqtt_sub(const char *topic, sub_handler_t handler, void *ud);
 bool mgos_mqtt_global_subscribe_opt(const char *topic, int qos, int flags, mg_event_handler_t handler, void *ud);
 bool mgos_mqtt_unsub(const char *topic);

@@ -60,8 +60,9 @@ void mg_mqtt_handshake(mg_connection *nc, const char *client_id, mg_send_mqtt_ha
 /** mg_mqtt_publish: flags carry MG_MQTT_QOS(q) and MG_MQTT_RETAIN.
  *  @capi void mg_mqtt_publish(struct mg_connection *nc, const char *topic, uint16_t message_id, int flags, const void *data, size_t len)
  */
-void mg_mqtt_raw_publish(mg_connection *nc, const char *topic, uint16_t message_id, int flags, rt_bytes data) {
+void mg_mqtt_raw_publish_v(mg_connection *nc, const char *topic, uint16_t message_id, int flags, uint8_t *data_p, uint32_t data_len) {
   (void)message_id;
+  rt_bytes data = RT_BYTES(data_p, data_len);
 #line 63 "ts-src/mgos/mg_mqtt.ts"
   mgos_mqtt_conn *c = mg_mqtt_openConn(nc, mg_mqtt__s1);
   if (c == NULL) {
@@ -179,7 +180,9 @@ void mg_mqtt_raw_unsubscribe(mg_connection *nc, void *topics, uint32_t n, uint16
  *  QoS, or -1 at the end or on a malformed entry. compat.c splits the result:
  *  @capi int mg_mqtt_next_subscribe_topic(struct mg_mqtt_message *msg, struct mg_str *topic, uint8_t *qos, int pos)
  */
-int32_t mg_mqtt_next_sub_topic(rt_bytes payload, mg_str *topic, int32_t pos) {
+int32_t mg_mqtt_next_sub_topic_v(uint8_t *payload_p, uint32_t payload_len, mg_str *topic, int32_t pos) {
+  rt_bytes payload = RT_BYTES(payload_p, payload_len);
+#line 156 "ts-src/mgos/mg_mqtt.ts"
   if (pos < 0 || (((uint32_t)pos + 2) > payload.len)) {
     return -1;
   }
@@ -200,7 +203,10 @@ int32_t mg_mqtt_next_sub_topic(rt_bytes payload, mg_str *topic, int32_t pos) {
  *  @capi int mg_mqtt_match_topic_expression(struct mg_str exp, struct mg_str topic)
  *  @capi int mg_mqtt_vmatch_topic_expression(const char *exp, struct mg_str topic)
  */
-int mg_mqtt_match_topic(rt_bytes exp, rt_bytes topic) {
+int mg_mqtt_match_topic_v(uint8_t *exp_p, uint32_t exp_len, uint8_t *topic_p, uint32_t topic_len) {
+  rt_bytes exp = RT_BYTES(exp_p, exp_len);
+  rt_bytes topic = RT_BYTES(topic_p, topic_len);
+#line 171 "ts-src/mgos/mg_mqtt.ts"
   return topic_topicMatches(exp, topic) ? 1 : 0;
 }
 

@@ -19,12 +19,15 @@ extern const char *mg_topic_expr_topic(void *topics, uint32_t i);
 extern uint8_t mg_topic_expr_qos(void *topics, uint32_t i);
 extern const char *mg_topic_list_at(void *topics, uint32_t i);
 void mg_mqtt_handshake(mg_connection *nc, const char *client_id, mg_send_mqtt_handshake_opts *opts);
-void mg_mqtt_raw_publish(mg_connection *nc, const char *topic, uint16_t message_id, int flags, rt_bytes data);
+void mg_mqtt_raw_publish_v(mg_connection *nc, const char *topic, uint16_t message_id, int flags, uint8_t *data_p, uint32_t data_len);
+static RT_INLINE void mg_mqtt_raw_publish(mg_connection *nc, const char *topic, uint16_t message_id, int flags, rt_bytes data) { mg_mqtt_raw_publish_v(nc, topic, message_id, flags, data.p, data.len); }
 void mg_send_mqtt_handshake(mg_connection *nc, const char *client_id);
 void mg_mqtt_raw_subscribe(mg_connection *nc, void *topics, uint32_t n, uint16_t message_id);
 void mg_mqtt_raw_unsubscribe(mg_connection *nc, void *topics, uint32_t n, uint16_t message_id);
-int32_t mg_mqtt_next_sub_topic(rt_bytes payload, mg_str *topic, int32_t pos);
-int mg_mqtt_match_topic(rt_bytes exp, rt_bytes topic);
+int32_t mg_mqtt_next_sub_topic_v(uint8_t *payload_p, uint32_t payload_len, mg_str *topic, int32_t pos);
+static RT_INLINE int32_t mg_mqtt_next_sub_topic(rt_bytes payload, mg_str *topic, int32_t pos) { return mg_mqtt_next_sub_topic_v(payload.p, payload.len, topic, pos); }
+int mg_mqtt_match_topic_v(uint8_t *exp_p, uint32_t exp_len, uint8_t *topic_p, uint32_t topic_len);
+static RT_INLINE int mg_mqtt_match_topic(rt_bytes exp, rt_bytes topic) { return mg_mqtt_match_topic_v(exp.p, exp.len, topic.p, topic.len); }
 void mg_mqtt_ping(mg_connection *nc);
 void mg_mqtt_pong(mg_connection *nc);
 void mg_mqtt_puback(mg_connection *nc, uint16_t message_id);

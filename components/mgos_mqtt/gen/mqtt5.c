@@ -2,8 +2,10 @@
 #include "mqtt5.h"
 #include "loglevel.h"
 
-static rt_bytes mqtt5_keepAt(V5State *v, uint32_t at, rt_bytes b);
-static int32_t mqtt5_userPairs(rt_bytes src, rt_bytes out);
+static rt_bytes mqtt5_keepAt_v(V5State *v, uint32_t at, uint8_t *b_p, uint32_t b_len);
+static RT_INLINE rt_bytes mqtt5_keepAt(V5State *v, uint32_t at, rt_bytes b) { return mqtt5_keepAt_v(v, at, b.p, b.len); }
+static int32_t mqtt5_userPairs_v(uint8_t *src_p, uint32_t src_len, uint8_t *out_p, uint32_t out_len);
+static RT_INLINE int32_t mqtt5_userPairs(rt_bytes src, rt_bytes out) { return mqtt5_userPairs_v(src.p, src.len, out.p, out.len); }
 static rt_bytes mqtt5_sbytes(const char *s);
 
 static const char mqtt5__s0[] = "will payload format must be -1 (none), 0 or 1";
@@ -69,7 +71,9 @@ uint8_t mqtt5_reason5Of(Session *s, Packet *p) {
 /** `$share/<group>/<filter>` -> `<filter>` (what a shared subscription's
  *  messages match, 4.8.2); other filters unchanged. */
 #line 44 "ts-src/mgos/mqtt5.ts"
-rt_bytes mqtt5_sharedFilter(rt_bytes f) {
+rt_bytes mqtt5_sharedFilter_v(uint8_t *f_p, uint32_t f_len) {
+  rt_bytes f = RT_BYTES(f_p, f_len);
+#line 45 "ts-src/mgos/mqtt5.ts"
   if (!codec5_isShared(f)) {
     return f;
   }
@@ -82,7 +86,9 @@ rt_bytes mqtt5_sharedFilter(rt_bytes f) {
   return (k < f.len) ? rt_slice_from(f, k + 1) : RT_NOBYTES;
 }
 
-void mqtt5_setMg(mg_str *m, rt_bytes b) {
+void mqtt5_setMg_v(mg_str *m, uint8_t *b_p, uint32_t b_len) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 52 "ts-src/mgos/mqtt5.ts"
   m->p = rt_cstr(b);
   m->len = b.len;
 }
@@ -117,7 +123,9 @@ void mqtt5_fillProps(mgos_mqtt_props *o, Session *s) {
 
 /** The property block of `o`: the event's own view when `o` is the event's. */
 #line 88 "ts-src/mgos/mqtt5.ts"
-rt_bytes mqtt5_rawOf(mgos_mqtt_props *o, rt_bytes fallback) {
+rt_bytes mqtt5_rawOf_v(mgos_mqtt_props *o, uint8_t *fallback_p, uint32_t fallback_len) {
+  rt_bytes fallback = RT_BYTES(fallback_p, fallback_len);
+#line 89 "ts-src/mgos/mqtt5.ts"
   return (o == mqtt5_evProps) ? mqtt5_evRaw : fallback;
 }
 
@@ -128,7 +136,12 @@ rt_bytes mqtt5_rawOf(mgos_mqtt_props *o, rt_bytes fallback) {
  *  pre-encoded User Properties `users`. Returns null, or what is wrong (then
  *  nothing changed). */
 #line 99 "ts-src/mgos/mqtt5.ts"
-const char *mqtt5_setWill5(V5State *v, uint32_t delay, uint32_t expiry, int32_t format, rt_bytes ct, rt_bytes rt, rt_bytes cd, rt_bytes users) {
+const char *mqtt5_setWill5_v(V5State *v, uint32_t delay, uint32_t expiry, int32_t format, uint8_t *ct_p, uint32_t ct_len, uint8_t *rt_p, uint32_t rt_len, uint8_t *cd_p, uint32_t cd_len, uint8_t *users_p, uint32_t users_len) {
+  rt_bytes ct = RT_BYTES(ct_p, ct_len);
+  rt_bytes rt = RT_BYTES(rt_p, rt_len);
+  rt_bytes cd = RT_BYTES(cd_p, cd_len);
+  rt_bytes users = RT_BYTES(users_p, users_len);
+#line 100 "ts-src/mgos/mqtt5.ts"
   if (format < -1 || format > 1) {
     return mqtt5__s0;
   }
@@ -180,13 +193,18 @@ const char *mqtt5_setWill5(V5State *v, uint32_t delay, uint32_t expiry, int32_t 
 }
 
 /** `b` copied to v.willStr at `at` (there is room: setWill5 checked). */
-static rt_bytes mqtt5_keepAt(V5State *v, uint32_t at, rt_bytes b) {
+static rt_bytes mqtt5_keepAt_v(V5State *v, uint32_t at, uint8_t *b_p, uint32_t b_len) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 140 "ts-src/mgos/mqtt5.ts"
   rt_copy_bytes(RT_BYTES(v->willStr, session5_STR_ROOM), at, b);
   return rt_subarray(RT_BYTES(v->willStr, session5_STR_ROOM), at, at + b.len);
 }
 
 /** Appends a User Property to the will's (false: not UTF-8 or no room). */
-bool mqtt5_addWillUser5(V5State *v, rt_bytes key, rt_bytes value) {
+bool mqtt5_addWillUser5_v(V5State *v, uint8_t *key_p, uint32_t key_len, uint8_t *value_p, uint32_t value_len) {
+  rt_bytes key = RT_BYTES(key_p, key_len);
+  rt_bytes value = RT_BYTES(value_p, value_len);
+#line 146 "ts-src/mgos/mqtt5.ts"
   Props5 *w = &v->will;
   // willStr holds the will's strings, then its User Properties (setWill5): they grow in place.
   uint32_t start = (w->contentType.len + w->responseTopic.len) + w->correlationData.len;
@@ -202,7 +220,10 @@ bool mqtt5_addWillUser5(V5State *v, rt_bytes key, rt_bytes value) {
 /** `k=v,k2=v2` (config will_user_props) as pre-encoded User Properties in
  *  `out`: their length, or -1 when an entry has no `=` or an empty key, or
  *  they do not fit. */
-static int32_t mqtt5_userPairs(rt_bytes src, rt_bytes out) {
+static int32_t mqtt5_userPairs_v(uint8_t *src_p, uint32_t src_len, uint8_t *out_p, uint32_t out_len) {
+  rt_bytes src = RT_BYTES(src_p, src_len);
+  rt_bytes out = RT_BYTES(out_p, out_len);
+#line 159 "ts-src/mgos/mqtt5.ts"
   uint32_t n = 0;
   uint32_t k = 0;
   while (k < src.len) {

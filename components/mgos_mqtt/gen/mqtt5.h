@@ -19,12 +19,17 @@ extern "C" {
 
 rt_bytes mqtt5_serverReferenceTarget(Session *s);
 uint8_t mqtt5_reason5Of(Session *s, Packet *p);
-rt_bytes mqtt5_sharedFilter(rt_bytes f);
-void mqtt5_setMg(mg_str *m, rt_bytes b);
+rt_bytes mqtt5_sharedFilter_v(uint8_t *f_p, uint32_t f_len);
+static RT_INLINE rt_bytes mqtt5_sharedFilter(rt_bytes f) { return mqtt5_sharedFilter_v(f.p, f.len); }
+void mqtt5_setMg_v(mg_str *m, uint8_t *b_p, uint32_t b_len);
+static RT_INLINE void mqtt5_setMg(mg_str *m, rt_bytes b) { mqtt5_setMg_v(m, b.p, b.len); }
 void mqtt5_fillProps(mgos_mqtt_props *o, Session *s);
-rt_bytes mqtt5_rawOf(mgos_mqtt_props *o, rt_bytes fallback);
-const char *mqtt5_setWill5(V5State *v, uint32_t delay, uint32_t expiry, int32_t format, rt_bytes ct, rt_bytes rt, rt_bytes cd, rt_bytes users);
-bool mqtt5_addWillUser5(V5State *v, rt_bytes key, rt_bytes value);
+rt_bytes mqtt5_rawOf_v(mgos_mqtt_props *o, uint8_t *fallback_p, uint32_t fallback_len);
+static RT_INLINE rt_bytes mqtt5_rawOf(mgos_mqtt_props *o, rt_bytes fallback) { return mqtt5_rawOf_v(o, fallback.p, fallback.len); }
+const char *mqtt5_setWill5_v(V5State *v, uint32_t delay, uint32_t expiry, int32_t format, uint8_t *ct_p, uint32_t ct_len, uint8_t *rt_p, uint32_t rt_len, uint8_t *cd_p, uint32_t cd_len, uint8_t *users_p, uint32_t users_len);
+static RT_INLINE const char *mqtt5_setWill5(V5State *v, uint32_t delay, uint32_t expiry, int32_t format, rt_bytes ct, rt_bytes rt, rt_bytes cd, rt_bytes users) { return mqtt5_setWill5_v(v, delay, expiry, format, ct.p, ct.len, rt.p, rt.len, cd.p, cd.len, users.p, users.len); }
+bool mqtt5_addWillUser5_v(V5State *v, uint8_t *key_p, uint32_t key_len, uint8_t *value_p, uint32_t value_len);
+static RT_INLINE bool mqtt5_addWillUser5(V5State *v, rt_bytes key, rt_bytes value) { return mqtt5_addWillUser5_v(v, key.p, key.len, value.p, value.len); }
 bool mqtt5_configWill5(Session *s, mgos_config_mqtt *c);
 
 #ifdef __cplusplus

@@ -134,7 +134,9 @@ static bool mqtt5_api_takePubProps(Session *s, mgos_mqtt_props *o) {
  *  @capi uint16_t mgos_mqtt_conn_pub5(struct mgos_mqtt_conn *c, const char *topic, struct mg_str msg, int qos, bool retain, const struct mgos_mqtt_props *props)
  *  @capi uint16_t mgos_mqtt_pub5(const char *topic, const void *message, size_t len, int qos, bool retain, const struct mgos_mqtt_props *props)
  */
-uint16_t mqtt5_api_conn_pub5_bytes(mgos_mqtt_conn *c, const char *topic, rt_bytes msg, int qos, bool retain, mgos_mqtt_props *props) {
+uint16_t mqtt5_api_conn_pub5_bytes_v(mgos_mqtt_conn *c, const char *topic, uint8_t *msg_p, uint32_t msg_len, int qos, bool retain, mgos_mqtt_props *props) {
+  rt_bytes msg = RT_BYTES(msg_p, msg_len);
+#line 105 "ts-src/mgos/mqtt5_api.ts"
   Session *s = &c->session;
   if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || !Session_isV5(s)) {
     if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) {
@@ -260,7 +262,9 @@ void mgos_mqtt_conn_set_request_response_info(mgos_mqtt_conn *c, bool on) {
  *  mgos_mqtt_conn_auth_continue. NULL method: off. C name conn_set_auth_bytes:
  *  @capi bool mgos_mqtt_conn_set_auth(struct mgos_mqtt_conn *c, const char *method, struct mg_str data)
  */
-bool mqtt5_api_conn_set_auth_bytes(mgos_mqtt_conn *c, const char *method, rt_bytes data) {
+bool mqtt5_api_conn_set_auth_bytes_v(mgos_mqtt_conn *c, const char *method, uint8_t *data_p, uint32_t data_len) {
+  rt_bytes data = RT_BYTES(data_p, data_len);
+#line 213 "ts-src/mgos/mqtt5_api.ts"
   if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     mqtt5_api_v5Off(mqtt5_api__s9);
     return method == NULL;
@@ -292,7 +296,9 @@ bool mqtt5_api_conn_set_auth_bytes(mgos_mqtt_conn *c, const char *method, rt_byt
  *  mgos_mqtt_conn_set_auth. C name conn_auth_continue_bytes:
  *  @capi bool mgos_mqtt_conn_auth_continue(struct mgos_mqtt_conn *c, int reason, struct mg_str data)
  */
-bool mqtt5_api_conn_auth_continue_bytes(mgos_mqtt_conn *c, int reason, rt_bytes data) {
+bool mqtt5_api_conn_auth_continue_bytes_v(mgos_mqtt_conn *c, int reason, uint8_t *data_p, uint32_t data_len) {
+  rt_bytes data = RT_BYTES(data_p, data_len);
+#line 239 "ts-src/mgos/mqtt5_api.ts"
   bool ok = Session_sendAuth(&c->session, (uint8_t)reason, data);
   mgos_mqtt_conn_service(c, port_nowMs());
   return ok;

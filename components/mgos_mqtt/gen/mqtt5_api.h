@@ -19,15 +19,18 @@ extern "C" {
 
 extern rt_bytes mg_str_bytes(mg_str *s);
 bool mgos_mqtt_props_user(mgos_mqtt_props *props, int i, mg_str *key, mg_str *value);
-uint16_t mqtt5_api_conn_pub5_bytes(mgos_mqtt_conn *c, const char *topic, rt_bytes msg, int qos, bool retain, mgos_mqtt_props *props);
+uint16_t mqtt5_api_conn_pub5_bytes_v(mgos_mqtt_conn *c, const char *topic, uint8_t *msg_p, uint32_t msg_len, int qos, bool retain, mgos_mqtt_props *props);
+static RT_INLINE uint16_t mqtt5_api_conn_pub5_bytes(mgos_mqtt_conn *c, const char *topic, rt_bytes msg, int qos, bool retain, mgos_mqtt_props *props) { return mqtt5_api_conn_pub5_bytes_v(c, topic, msg.p, msg.len, qos, retain, props); }
 bool mgos_mqtt_conn_add_pub_user_prop(mgos_mqtt_conn *c, const char *key, const char *value);
 void mgos_mqtt_conn_clear_pub_user_props(mgos_mqtt_conn *c);
 bool mgos_mqtt_conn_sub5(mgos_mqtt_conn *c, const char *topic, int qos, int opts, uint32_t sub_id, mg_event_handler_t handler, void *user_data);
 bool mgos_mqtt_conn_add_connect_user_prop(mgos_mqtt_conn *c, const char *key, const char *value);
 void mgos_mqtt_conn_clear_connect_props(mgos_mqtt_conn *c);
 void mgos_mqtt_conn_set_request_response_info(mgos_mqtt_conn *c, bool on);
-bool mqtt5_api_conn_set_auth_bytes(mgos_mqtt_conn *c, const char *method, rt_bytes data);
-bool mqtt5_api_conn_auth_continue_bytes(mgos_mqtt_conn *c, int reason, rt_bytes data);
+bool mqtt5_api_conn_set_auth_bytes_v(mgos_mqtt_conn *c, const char *method, uint8_t *data_p, uint32_t data_len);
+static RT_INLINE bool mqtt5_api_conn_set_auth_bytes(mgos_mqtt_conn *c, const char *method, rt_bytes data) { return mqtt5_api_conn_set_auth_bytes_v(c, method, data.p, data.len); }
+bool mqtt5_api_conn_auth_continue_bytes_v(mgos_mqtt_conn *c, int reason, uint8_t *data_p, uint32_t data_len);
+static RT_INLINE bool mqtt5_api_conn_auth_continue_bytes(mgos_mqtt_conn *c, int reason, rt_bytes data) { return mqtt5_api_conn_auth_continue_bytes_v(c, reason, data.p, data.len); }
 bool mgos_mqtt_conn_set_will5(mgos_mqtt_conn *c, uint32_t delay, mgos_mqtt_props *props);
 bool mgos_mqtt_conn_add_will_user_prop(mgos_mqtt_conn *c, const char *key, const char *value);
 void mgos_mqtt_conn_disconnect5(mgos_mqtt_conn *c, int reason);

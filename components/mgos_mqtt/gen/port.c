@@ -17,15 +17,21 @@ uint32_t port_rand32(void) {
 /** `mgos_mqtt: <msg><detail>` at `level` (LogLevel); the C build leaves out
  *  calls below its CONFIG_MGOS_MQTT_LOG_LEVEL (session.ts LOG_LEVEL). @log */
 #line 57 "ts-src/mgos/port.ts"
-void port_logMsg(int32_t level, const char *msg, rt_bytes detail) {
+void port_logMsg_v(int32_t level, const char *msg, uint8_t *detail_p, uint32_t detail_len) {
+  rt_bytes detail = RT_BYTES(detail_p, detail_len);
+#line 58 "ts-src/mgos/port.ts"
   port_log(level, msg, detail);
 }
 
-int32_t port_netConnect(int32_t slot, rt_bytes host, uint16_t port, int32_t tlsSlot) {
+int32_t port_netConnect_v(int32_t slot, uint8_t *host_p, uint32_t host_len, uint16_t port, int32_t tlsSlot) {
+  rt_bytes host = RT_BYTES(host_p, host_len);
+#line 62 "ts-src/mgos/port.ts"
   return port_net_connect(slot, host, port, tlsSlot);
 }
 
-int32_t port_netSend(int32_t slot, rt_bytes data) {
+int32_t port_netSend_v(int32_t slot, uint8_t *data_p, uint32_t data_len) {
+  rt_bytes data = RT_BYTES(data_p, data_len);
+#line 66 "ts-src/mgos/port.ts"
   return port_net_send(slot, data);
 }
 

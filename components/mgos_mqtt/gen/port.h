@@ -25,9 +25,12 @@ extern void port_event_trigger(int32_t ev, void *arg);
 uint32_t port_nowMs(void);
 double port_wallTime(void);
 uint32_t port_rand32(void);
-void port_logMsg(int32_t level, const char *msg, rt_bytes detail);
-int32_t port_netConnect(int32_t slot, rt_bytes host, uint16_t port, int32_t tlsSlot);
-int32_t port_netSend(int32_t slot, rt_bytes data);
+void port_logMsg_v(int32_t level, const char *msg, uint8_t *detail_p, uint32_t detail_len);
+static RT_INLINE void port_logMsg(int32_t level, const char *msg, rt_bytes detail) { port_logMsg_v(level, msg, detail.p, detail.len); }
+int32_t port_netConnect_v(int32_t slot, uint8_t *host_p, uint32_t host_len, uint16_t port, int32_t tlsSlot);
+static RT_INLINE int32_t port_netConnect(int32_t slot, rt_bytes host, uint16_t port, int32_t tlsSlot) { return port_netConnect_v(slot, host.p, host.len, port, tlsSlot); }
+int32_t port_netSend_v(int32_t slot, uint8_t *data_p, uint32_t data_len);
+static RT_INLINE int32_t port_netSend(int32_t slot, rt_bytes data) { return port_netSend_v(slot, data.p, data.len); }
 void port_netClose(int32_t slot);
 const char *port_deviceId(void);
 void port_eventTrigger(int32_t ev, void *arg);

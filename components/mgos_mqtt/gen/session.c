@@ -3,12 +3,14 @@
 #include "loglevel.h"
 
 static uint32_t session_storeMeta(uint8_t state, uint8_t qos, uint16_t id);
-static void SessionConfig_put(SessionConfig *self, uint32_t k, rt_bytes b);
+static void SessionConfig_put_v(SessionConfig *self, uint32_t k, uint8_t *b_p, uint32_t b_len);
+static RT_INLINE void SessionConfig_put(SessionConfig *self, uint32_t k, rt_bytes b) { SessionConfig_put_v(self, k, b.p, b.len); }
 static rt_bytes SessionConfig_str(SessionConfig *self, uint32_t k);
 static uint32_t session_minU32(uint32_t a, uint32_t b);
 static uint32_t session_elapsed(uint32_t now, uint32_t then);
 static uint32_t session_left(uint32_t now, uint32_t then, uint32_t period);
-static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at);
+static uint32_t session_packetLenAt_v(uint8_t *tx_p, uint32_t tx_len, uint32_t at);
+static RT_INLINE uint32_t session_packetLenAt(rt_bytes tx, uint32_t at) { return session_packetLenAt_v(tx.p, tx.len, at); }
 static const char *session_txt(const char *s);
 static const char *session_connackReason(uint8_t code);
 static RT_UNUSED void Session_configure(Session *self, SessionConfig *c);
@@ -16,7 +18,8 @@ static uint32_t Session_encodeConnect5(Session *self, ConnectOptions *o);
 static uint32_t Session_maxPacket5(Session *self);
 static void Session_closeQuietly(Session *self, const char *reason);
 static void Session_queueDisconnect(Session *self);
-static uint32_t Session_encodeDisconnect(Session *self, rt_bytes out);
+static uint32_t Session_encodeDisconnect_v(Session *self, uint8_t *out_p, uint32_t out_len);
+static RT_INLINE uint32_t Session_encodeDisconnect(Session *self, rt_bytes out) { return Session_encodeDisconnect_v(self, out.p, out.len); }
 static void Session_protocolError(Session *self, uint8_t code, const char *why);
 static void Session_persist(Session *self, uint8_t op, OutMsg *r);
 static uint16_t Session_refuse(Session *self, uint8_t err);
@@ -28,7 +31,8 @@ static void Session_parse(Session *self);
 static void Session_rxDrop(Session *self, uint32_t k);
 static void Session_parse5(Session *self);
 static bool Session_bigFromRx(Session *self, uint32_t start);
-static uint32_t Session_bigFeed(Session *self, rt_bytes d);
+static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len);
+static RT_INLINE uint32_t Session_bigFeed(Session *self, rt_bytes d) { return Session_bigFeed_v(self, d.p, d.len); }
 static void Session_bigBad(Session *self, uint8_t e);
 static void Session_closeBad(Session *self, DecodeErr e);
 static DecodeErr Session_bigLayout(Session *self);
@@ -36,7 +40,8 @@ static DecodeErr Session_bigHeaderDone(Session *self);
 static void Session_bigPropsDone(Session *self);
 static void Session_bigDecide(Session *self, bool propsLost);
 static void Session_bigSkip(Session *self, const char *why, int32_t num);
-static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off);
+static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_len, uint32_t off);
+static RT_INLINE void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) { Session_bigPayload_v(self, frag.p, frag.len, off); }
 static void Session_bigEnd(Session *self);
 static void Session_handle(Session *self, Packet *p);
 static void Session_onConnack(Session *self, Packet *p);
@@ -66,7 +71,8 @@ static rt_bytes Session_txFree(Session *self);
 static void Session_emit(Session *self, int32_t ev, Packet *p);
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p);
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num);
-static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes detail, int32_t num);
+static void Session_log_v(Session *self, int32_t level, const char *msg, uint8_t *detail_p, uint32_t detail_len, int32_t num);
+static RT_INLINE void Session_log(Session *self, int32_t level, const char *msg, rt_bytes detail, int32_t num) { Session_log_v(self, level, msg, detail.p, detail.len, num); }
 static void Session_enterDisconnected(Session *self, const char *reason);
 static void Session_dropLink(Session *self);
 static bool Session_idInUse(Session *self, uint16_t id);
@@ -82,7 +88,8 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id);
 static bool Session_rxQos2Has(Session *self, uint16_t id);
 static void Session_rxQos2Add(Session *self, uint16_t id);
 static bool Session_rxQos2Forget(Session *self, uint16_t id);
-static const char *session_configStringsError(rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage);
+static const char *session_configStringsError_v(uint8_t *clientId_p, uint32_t clientId_len, uint8_t *user_p, uint32_t user_len, uint8_t *pass_p, uint32_t pass_len, uint8_t *willTopic_p, uint32_t willTopic_len, uint8_t *willMessage_p, uint32_t willMessage_len);
+static RT_INLINE const char *session_configStringsError(rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) { return session_configStringsError_v(clientId.p, clientId.len, user.p, user.len, pass.p, pass.len, willTopic.p, willTopic.len, willMessage.p, willMessage.len); }
 
 static const char session__s0[] = "";
 static const char session__s1[] = "unacceptable protocol version";
@@ -197,7 +204,13 @@ static uint32_t session_storeMeta(uint8_t state, uint8_t qos, uint16_t id) {
 /** Copies the five strings in. Returns null when accepted, else what is wrong
    *  (the config is then left unchanged; "" in a build without logs). */
 #line 216 "ts-src/mqtt/session.ts"
-const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
+const char *SessionConfig_setStrings_v(SessionConfig *self, uint8_t *clientId_p, uint32_t clientId_len, uint8_t *user_p, uint32_t user_len, uint8_t *pass_p, uint32_t pass_len, uint8_t *willTopic_p, uint32_t willTopic_len, uint8_t *willMessage_p, uint32_t willMessage_len) {
+  rt_bytes clientId = RT_BYTES(clientId_p, clientId_len);
+  rt_bytes user = RT_BYTES(user_p, user_len);
+  rt_bytes pass = RT_BYTES(pass_p, pass_len);
+  rt_bytes willTopic = RT_BYTES(willTopic_p, willTopic_len);
+  rt_bytes willMessage = RT_BYTES(willMessage_p, willMessage_len);
+#line 217 "ts-src/mqtt/session.ts"
   const char *e = session_configStringsError(clientId, user, pass, willTopic, willMessage);
   if (e != NULL) {
     return e;
@@ -212,7 +225,9 @@ const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_
   return NULL;
 }
 
-static void SessionConfig_put(SessionConfig *self, uint32_t k, rt_bytes b) {
+static void SessionConfig_put_v(SessionConfig *self, uint32_t k, uint8_t *b_p, uint32_t b_len) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 229 "ts-src/mqtt/session.ts"
   rt_copy_bytes(RT_BYTES(self->strs, CONFIG_MGOS_MQTT_CONFIG_STR_SIZE), self->offs[k], b);
   self->offs[k + 1] = self->offs[k] + b.len;
 }
@@ -245,7 +260,9 @@ static uint32_t session_left(uint32_t now, uint32_t then, uint32_t period) {
 
 /** The length of the whole packet whose fixed header starts at tx[at]
  *  (packets in tx are our own encodings, so the header is valid). */
-static uint32_t session_packetLenAt(rt_bytes tx, uint32_t at) {
+static uint32_t session_packetLenAt_v(uint8_t *tx_p, uint32_t tx_len, uint32_t at) {
+  rt_bytes tx = RT_BYTES(tx_p, tx_len);
+#line 300 "ts-src/mqtt/session.ts"
   uint32_t rem = 0;
   uint32_t shift = 0;
   uint32_t i = at + 1;
@@ -563,7 +580,9 @@ static void Session_queueDisconnect(Session *self) {
 }
 
 /** DISCONNECT: MQTT 5 with discReason (the same 2 bytes for 0). */
-static uint32_t Session_encodeDisconnect(Session *self, rt_bytes out) {
+static uint32_t Session_encodeDisconnect_v(Session *self, uint8_t *out_p, uint32_t out_len) {
+  rt_bytes out = RT_BYTES(out_p, out_len);
+#line 673 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     return codec_encodeSimple(out, PacketType_DISCONNECT);
   }
@@ -689,7 +708,10 @@ uint16_t Session_nextPacketId(Session *self) {
    *  message is the client's, else 0 with `lastError` set and nothing taken.
    *  QoS is capped by cfg.maxQos. The message goes into tx now when nothing
    *  waits before it, else into the outbox (store), in publish order. */
-uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, uint32_t now) {
+uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, uint8_t *payload_p, uint32_t payload_len, uint8_t qos, bool retain, uint32_t now) {
+  rt_bytes topic = RT_BYTES(topic_p, topic_len);
+  rt_bytes payload = RT_BYTES(payload_p, payload_len);
+#line 771 "ts-src/mqtt/session.ts"
   self->now = now;
   self->lastError = MGOS_MQTT_ERR_OK;
   if (qos > 2) {
@@ -868,7 +890,9 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
 /** Puts a persisted record back (at start-up, before connecting): a PUBLISH
    *  waiting to be sent, or (state WAIT_PUBCOMP, no data) a QoS 2 message whose
    *  PUBREL is due. False when it does not fit or is not a valid record. */
-bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) {
+bool Session_restore_v(Session *self, uint32_t seq, uint32_t meta, uint8_t *data_p, uint32_t data_len) {
+  rt_bytes data = RT_BYTES(data_p, data_len);
+#line 903 "ts-src/mqtt/session.ts"
   uint8_t st = (uint8_t)((meta >> 24) & 0x7f);
   // Encoded for MQTT 5 (bit 7): sendable only with MQTT 5 compiled in.
   bool m5 = rt_i32_of(meta & 0x80000000u) != 0;
@@ -957,7 +981,9 @@ static uint32_t Session_waitingToSend(Session *self) {
 
 /** Adds a subscription (sent now when connected, else after CONNACK, and
    *  again after every CONNACK). Returns the SUBSCRIBE's packet id, 0 if rejected. */
-uint16_t Session_subscribe(Session *self, rt_bytes filter, uint8_t qos, int32_t tag) {
+uint16_t Session_subscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_len, uint8_t qos, int32_t tag) {
+  rt_bytes filter = RT_BYTES(filter_p, filter_len);
+#line 968 "ts-src/mqtt/session.ts"
   if (qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s29, filter, qos);
@@ -1008,7 +1034,9 @@ uint16_t Session_subscribe(Session *self, rt_bytes filter, uint8_t qos, int32_t 
 
 /** Removes the first subscription equal to `filter` and sends UNSUBSCRIBE
    *  (after the next CONNACK when offline). Returns its packet id, 0 if none matched. */
-uint16_t Session_unsubscribe(Session *self, rt_bytes filter) {
+uint16_t Session_unsubscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_len) {
+  rt_bytes filter = RT_BYTES(filter_p, filter_len);
+#line 1007 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
@@ -1074,7 +1102,9 @@ uint32_t Session_queuedCount(Session *self) {
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
 #line 1049 "ts-src/mqtt/session.ts"
-void Session_onRecv(Session *self, rt_bytes data, uint32_t now) {
+void Session_onRecv_v(Session *self, uint8_t *data_p, uint32_t data_len, uint32_t now) {
+  rt_bytes data = RT_BYTES(data_p, data_len);
+#line 1050 "ts-src/mqtt/session.ts"
   self->now = now;
   if (data.len > 0) {
     self->lastRx = now;
@@ -1264,7 +1294,9 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
    *  fits recvLimit() (else only its start, and the message is skipped); the
    *  packet id is gathered byte by byte; the payload is passed on or dropped.
    *  Stops early when a handler ended the connection. */
-static uint32_t Session_bigFeed(Session *self, rt_bytes d) {
+static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
+  rt_bytes d = RT_BYTES(d_p, d_len);
+#line 1201 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t used = 0;
   while (((used < d.len && self->big != BigRx_NONE) && self->epoch == ep) && Session_receiving(self)) {
@@ -1503,8 +1535,10 @@ static void Session_bigSkip(Session *self, const char *why, int32_t num) {
 
 /** A fragment of the payload at offset `off`: offered to the handlers; when
    *  nobody takes the first one, the message is skipped. */
-static void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) {
+static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_len, uint32_t off) {
+  rt_bytes frag = RT_BYTES(frag_p, frag_len);
   // Fragments compiled out: nobody can take it.
+#line 1391 "ts-src/mqtt/session.ts"
   if (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0) {
     Session_bigSkip(self, session__s38, rt_i32_of(self->rxPartTotal));
     return;
@@ -2319,7 +2353,9 @@ static void Session_onDisconnect5(Session *self) {
    *  method being the CONNECT's. False when not MQTT 5, no method was set,
    *  or it does not fit tx now. */
 #line 1960 "ts-src/mqtt/session.ts"
-bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) {
+bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t data_len) {
+  rt_bytes data = RT_BYTES(data_p, data_len);
+#line 1961 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     return false;
   }
@@ -2387,7 +2423,9 @@ static void Session_logNum(Session *self, int32_t level, const char *msg, int32_
 }
 
 /** A log line through onLog; left out of builds below its level. @log */
-static void Session_log(Session *self, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
+static void Session_log_v(Session *self, int32_t level, const char *msg, uint8_t *detail_p, uint32_t detail_len, int32_t num) {
+  rt_bytes detail = RT_BYTES(detail_p, detail_len);
+#line 2014 "ts-src/mqtt/session.ts"
   SessionLogFn f = self->onLog;
   if (f != NULL) {
     f(self, level, msg, detail, num);
@@ -2666,7 +2704,13 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id) {
  *  first function using it, and connectWith() shares one of these words, so
  *  placed first they would all be linked with connectWith.) */
 #line 2227 "ts-src/mqtt/session.ts"
-static const char *session_configStringsError(rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) {
+static const char *session_configStringsError_v(uint8_t *clientId_p, uint32_t clientId_len, uint8_t *user_p, uint32_t user_len, uint8_t *pass_p, uint32_t pass_len, uint8_t *willTopic_p, uint32_t willTopic_len, uint8_t *willMessage_p, uint32_t willMessage_len) {
+  rt_bytes clientId = RT_BYTES(clientId_p, clientId_len);
+  rt_bytes user = RT_BYTES(user_p, user_len);
+  rt_bytes pass = RT_BYTES(pass_p, pass_len);
+  rt_bytes willTopic = RT_BYTES(willTopic_p, willTopic_len);
+  rt_bytes willMessage = RT_BYTES(willMessage_p, willMessage_len);
+#line 2228 "ts-src/mqtt/session.ts"
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
     return session_txt(session__s67);

@@ -341,7 +341,8 @@ struct Session {
 
 void Session_init(Session *self);
 void SessionConfig_init(SessionConfig *self);
-const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage);
+const char *SessionConfig_setStrings_v(SessionConfig *self, uint8_t *clientId_p, uint32_t clientId_len, uint8_t *user_p, uint32_t user_len, uint8_t *pass_p, uint32_t pass_len, uint8_t *willTopic_p, uint32_t willTopic_len, uint8_t *willMessage_p, uint32_t willMessage_len);
+static RT_INLINE const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) { return SessionConfig_setStrings_v(self, clientId.p, clientId.len, user.p, user.len, pass.p, pass.len, willTopic.p, willTopic.len, willMessage.p, willMessage.len); }
 rt_bytes Sub_view(Sub *self);
 bool Session_isV5(Session *self);
 void Session_setMaxQos(Session *self, uint8_t q);
@@ -357,17 +358,23 @@ bool Session_disconnect(Session *self);
 uint32_t Session_nextTickIn(Session *self, uint32_t now, uint32_t cap);
 void Session_tick(Session *self, uint32_t now);
 uint16_t Session_nextPacketId(Session *self);
-uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, uint32_t now);
-bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data);
+uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, uint8_t *payload_p, uint32_t payload_len, uint8_t qos, bool retain, uint32_t now);
+static RT_INLINE uint16_t Session_publish(Session *self, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, uint32_t now) { return Session_publish_v(self, topic.p, topic.len, payload.p, payload.len, qos, retain, now); }
+bool Session_restore_v(Session *self, uint32_t seq, uint32_t meta, uint8_t *data_p, uint32_t data_len);
+static RT_INLINE bool Session_restore(Session *self, uint32_t seq, uint32_t meta, rt_bytes data) { return Session_restore_v(self, seq, meta, data.p, data.len); }
 uint32_t Session_outboxRoom(Session *self);
-uint16_t Session_subscribe(Session *self, rt_bytes filter, uint8_t qos, int32_t tag);
-uint16_t Session_unsubscribe(Session *self, rt_bytes filter);
+uint16_t Session_subscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_len, uint8_t qos, int32_t tag);
+static RT_INLINE uint16_t Session_subscribe(Session *self, rt_bytes filter, uint8_t qos, int32_t tag) { return Session_subscribe_v(self, filter.p, filter.len, qos, tag); }
+uint16_t Session_unsubscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_len);
+static RT_INLINE uint16_t Session_unsubscribe(Session *self, rt_bytes filter) { return Session_unsubscribe_v(self, filter.p, filter.len); }
 uint32_t Session_unsentBytes(Session *self);
 uint32_t Session_inflightCount(Session *self);
 uint32_t Session_queuedCount(Session *self);
-void Session_onRecv(Session *self, rt_bytes data, uint32_t now);
+void Session_onRecv_v(Session *self, uint8_t *data_p, uint32_t data_len, uint32_t now);
+static RT_INLINE void Session_onRecv(Session *self, rt_bytes data, uint32_t now) { Session_onRecv_v(self, data.p, data.len, now); }
 void Session_queueAck(Session *self, uint8_t type, uint16_t id);
-bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data);
+bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t data_len);
+static RT_INLINE bool Session_sendAuth(Session *self, uint8_t reason, rt_bytes data) { return Session_sendAuth_v(self, reason, data.p, data.len); }
 
 #ifdef __cplusplus
 }

@@ -4,11 +4,16 @@
 static uint32_t session5_minOf(uint32_t a, uint32_t b);
 static rt_bytes AliasTable_get(AliasTable *self, uint32_t k);
 static void AliasTable_drop(AliasTable *self, uint32_t k);
-static uint32_t session5_keep(rt_bytes dst, rt_bytes src);
-static void session5_pubLayout(rt_bytes m, uint8_t qos, PubLayout *l);
-static uint32_t session5_aliasedRem(rt_bytes m, PubLayout *l, bool dropTopic);
-static void session5_convLayout(rt_bytes m, uint8_t qos, bool m5);
-static void session5_convPut(rt_bytes out, rt_bytes seg);
+static uint32_t session5_keep_v(uint8_t *dst_p, uint32_t dst_len, uint8_t *src_p, uint32_t src_len);
+static RT_INLINE uint32_t session5_keep(rt_bytes dst, rt_bytes src) { return session5_keep_v(dst.p, dst.len, src.p, src.len); }
+static void session5_pubLayout_v(uint8_t *m_p, uint32_t m_len, uint8_t qos, PubLayout *l);
+static RT_INLINE void session5_pubLayout(rt_bytes m, uint8_t qos, PubLayout *l) { session5_pubLayout_v(m.p, m.len, qos, l); }
+static uint32_t session5_aliasedRem_v(uint8_t *m_p, uint32_t m_len, PubLayout *l, bool dropTopic);
+static RT_INLINE uint32_t session5_aliasedRem(rt_bytes m, PubLayout *l, bool dropTopic) { return session5_aliasedRem_v(m.p, m.len, l, dropTopic); }
+static void session5_convLayout_v(uint8_t *m_p, uint32_t m_len, uint8_t qos, bool m5);
+static RT_INLINE void session5_convLayout(rt_bytes m, uint8_t qos, bool m5) { session5_convLayout_v(m.p, m.len, qos, m5); }
+static void session5_convPut_v(uint8_t *out_p, uint32_t out_len, uint8_t *seg_p, uint32_t seg_len);
+static RT_INLINE void session5_convPut(rt_bytes out, rt_bytes seg) { session5_convPut_v(out.p, out.len, seg.p, seg.len); }
 
 #line 410 "ts-src/mqtt/session5.ts"
 static PubLayout session5_layout;
@@ -131,7 +136,9 @@ void V5State_takeReason(V5State *self) {
 /** The SUBACK reason code this broker would refuse `filter` with, by
    *  what its CONNACK said it lacks (0xA2, 0x9E); 0 when it may be sent. */
 #line 170 "ts-src/mqtt/session5.ts"
-uint8_t V5State_subRefusal(V5State *self, rt_bytes filter) {
+uint8_t V5State_subRefusal_v(V5State *self, uint8_t *filter_p, uint32_t filter_len) {
+  rt_bytes filter = RT_BYTES(filter_p, filter_len);
+#line 171 "ts-src/mqtt/session5.ts"
   if (!self->sharedAvailable && codec5_isShared(filter)) {
     return Reason_SHARED_SUBS_NOT_SUPPORTED;
   }
@@ -166,7 +173,9 @@ rt_bytes V5State_assignedClientId(V5State *self) {
    *  (3.2.2.3.7), the assigned one while the session outlives the connection
    *  (`sessionExpiry` > 0), so the session resumes instead of the broker
    *  assigning a new id to a new session. A given id forgets the assigned one. */
-rt_bytes V5State_clientIdFor(V5State *self, rt_bytes given, uint32_t sessionExpiry) {
+rt_bytes V5State_clientIdFor_v(V5State *self, uint8_t *given_p, uint32_t given_len, uint32_t sessionExpiry) {
+  rt_bytes given = RT_BYTES(given_p, given_len);
+#line 197 "ts-src/mqtt/session5.ts"
   if (given.len > 0) {
     self->assignedIdLen = 0;
     return given;
@@ -226,7 +235,9 @@ void V5State_loseInAliases(V5State *self) {
 /** The alias to send `topic` with: > 0 and `bound` (0x10000) when the
    *  broker knows it (send an empty topic), > 0 alone when this packet binds
    *  it (send the topic too), 0 for none (the topic goes in full). */
-uint32_t V5State_outAlias(V5State *self, rt_bytes topic) {
+uint32_t V5State_outAlias_v(V5State *self, uint8_t *topic_p, uint32_t topic_len) {
+  rt_bytes topic = RT_BYTES(topic_p, topic_len);
+#line 242 "ts-src/mqtt/session5.ts"
   uint32_t max = (uint16_t)((self->serverAliasMax < CONFIG_MGOS_MQTT_TOPIC_ALIASES) ? self->serverAliasMax : CONFIG_MGOS_MQTT_TOPIC_ALIASES);
   AliasTable *tab = &self->outAl;
   if ((max == 0 || topic.len == 0) || topic.len > session5_ALIAS_ROOM) {
@@ -277,7 +288,10 @@ void BigProps_reset(BigProps *self) {
    *  `total` bytes) that are the property length or block; returns how many,
    *  or -Decode5Err. The block goes to rx[at, at + len) when that ends
    *  within `cap`. */
-int32_t BigProps_feed(BigProps *self, rt_bytes d, uint32_t pos, uint32_t total, rt_bytes rx, uint32_t at, uint32_t cap) {
+int32_t BigProps_feed_v(BigProps *self, uint8_t *d_p, uint32_t d_len, uint32_t pos, uint32_t total, uint8_t *rx_p, uint32_t rx_len, uint32_t at, uint32_t cap) {
+  rt_bytes d = RT_BYTES(d_p, d_len);
+  rt_bytes rx = RT_BYTES(rx_p, rx_len);
+#line 298 "ts-src/mqtt/session5.ts"
   if (self->start == 0) {
     uint8_t c = rt_bytes_get(d, 0);
     self->len = (self->len | ((uint32_t)(c & 0x7f) << (7u * self->varN & 31u)));
@@ -354,7 +368,9 @@ static void AliasTable_drop(AliasTable *self, uint32_t k) {
 /** Binds slot k to `t` (replacing what it held). False, slot k empty,
    *  when `t` does not fit beside the others. */
 #line 365 "ts-src/mqtt/session5.ts"
-bool AliasTable_set(AliasTable *self, uint32_t k, rt_bytes t) {
+bool AliasTable_set_v(AliasTable *self, uint32_t k, uint8_t *t_p, uint32_t t_len) {
+  rt_bytes t = RT_BYTES(t_p, t_len);
+#line 366 "ts-src/mqtt/session5.ts"
   AliasTable_drop(self, k);
   if (t.len == 0 || (t.len > (session5_ALIAS_ROOM - self->used))) {
     return false;
@@ -369,7 +385,10 @@ bool AliasTable_set(AliasTable *self, uint32_t k, rt_bytes t) {
 
 /** Copies `src` into `dst` (cut to its size); returns the length kept. */
 #line 377 "ts-src/mqtt/session5.ts"
-static uint32_t session5_keep(rt_bytes dst, rt_bytes src) {
+static uint32_t session5_keep_v(uint8_t *dst_p, uint32_t dst_len, uint8_t *src_p, uint32_t src_len) {
+  rt_bytes dst = RT_BYTES(dst_p, dst_len);
+  rt_bytes src = RT_BYTES(src_p, src_len);
+#line 378 "ts-src/mqtt/session5.ts"
   uint32_t n = (src.len < dst.len) ? src.len : dst.len;
   rt_copy_bytes(dst, 0, rt_subarray(src, 0, n));
   return n;
@@ -377,7 +396,9 @@ static uint32_t session5_keep(rt_bytes dst, rt_bytes src) {
 
 /** Reads the layout of the well-formed MQTT 5 PUBLISH `m` (one we encoded). */
 #line 397 "ts-src/mqtt/session5.ts"
-static void session5_pubLayout(rt_bytes m, uint8_t qos, PubLayout *l) {
+static void session5_pubLayout_v(uint8_t *m_p, uint32_t m_len, uint8_t qos, PubLayout *l) {
+  rt_bytes m = RT_BYTES(m_p, m_len);
+#line 398 "ts-src/mqtt/session5.ts"
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
@@ -396,14 +417,18 @@ static void session5_pubLayout(rt_bytes m, uint8_t qos, PubLayout *l) {
 /** Size of the PUBLISH `m` rewritten with topic alias `alias`, the topic
  *  left out when `dropTopic`. */
 #line 414 "ts-src/mqtt/session5.ts"
-uint32_t session5_aliasedSize(rt_bytes m, uint8_t qos, bool dropTopic) {
+uint32_t session5_aliasedSize_v(uint8_t *m_p, uint32_t m_len, uint8_t qos, bool dropTopic) {
+  rt_bytes m = RT_BYTES(m_p, m_len);
+#line 415 "ts-src/mqtt/session5.ts"
   PubLayout *l = &session5_layout;
   session5_pubLayout(m, qos, l);
   uint32_t rem = session5_aliasedRem(m, l, dropTopic);
   return (1 + codec5_varintSize(rem)) + rem;
 }
 
-static uint32_t session5_aliasedRem(rt_bytes m, PubLayout *l, bool dropTopic) {
+static uint32_t session5_aliasedRem_v(uint8_t *m_p, uint32_t m_len, PubLayout *l, bool dropTopic) {
+  rt_bytes m = RT_BYTES(m_p, m_len);
+#line 422 "ts-src/mqtt/session5.ts"
   uint32_t newProps = l->propsLen + 3u;
   uint32_t head = (2u + (dropTopic ? 0 : l->topicLen)) + (((l->propsAt - l->topicAt) - 2u) - l->topicLen);
   return ((head + codec5_varintSize(newProps)) + newProps) + (m.len - l->payloadAt);
@@ -412,7 +437,10 @@ static uint32_t session5_aliasedRem(rt_bytes m, PubLayout *l, bool dropTopic) {
 /** Writes the stored PUBLISH `m` into `out` with a Topic Alias property
  *  `alias` first in its properties and, when `dropTopic`, an empty topic.
  *  Returns the length written, 0 when it does not fit. */
-uint32_t session5_putAliased(rt_bytes out, rt_bytes m, uint8_t qos, uint16_t alias, bool dropTopic) {
+uint32_t session5_putAliased_v(uint8_t *out_p, uint32_t out_len, uint8_t *m_p, uint32_t m_len, uint8_t qos, uint16_t alias, bool dropTopic) {
+  rt_bytes out = RT_BYTES(out_p, out_len);
+  rt_bytes m = RT_BYTES(m_p, m_len);
+#line 431 "ts-src/mqtt/session5.ts"
   PubLayout *l = &session5_layout;
   session5_pubLayout(m, qos, l);
   uint32_t rem = session5_aliasedRem(m, l, dropTopic);
@@ -445,7 +473,9 @@ uint32_t session5_putAliased(rt_bytes out, rt_bytes m, uint8_t qos, uint16_t ali
 }
 
 /** The payload of a stored MQTT 5 PUBLISH. */
-rt_bytes session5_payload5(rt_bytes m, uint8_t qos) {
+rt_bytes session5_payload5_v(uint8_t *m_p, uint32_t m_len, uint8_t qos) {
+  rt_bytes m = RT_BYTES(m_p, m_len);
+#line 461 "ts-src/mqtt/session5.ts"
   PubLayout *l = &session5_layout;
   session5_pubLayout(m, qos, l);
   return rt_subarray(m, l->payloadAt, UINT32_MAX);
@@ -453,7 +483,9 @@ rt_bytes session5_payload5(rt_bytes m, uint8_t qos) {
 
 /** Fills `conv` for the stored PUBLISH `m` (MQTT 5 encoded when `m5`) re-encoded for the other version. */
 #line 493 "ts-src/mqtt/session5.ts"
-static void session5_convLayout(rt_bytes m, uint8_t qos, bool m5) {
+static void session5_convLayout_v(uint8_t *m_p, uint32_t m_len, uint8_t qos, bool m5) {
+  rt_bytes m = RT_BYTES(m_p, m_len);
+#line 494 "ts-src/mqtt/session5.ts"
   Conv *c = &session5_conv;
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
@@ -480,7 +512,9 @@ static void session5_convLayout(rt_bytes m, uint8_t qos, bool m5) {
 }
 
 /** Size of the stored PUBLISH `m` re-encoded for the other protocol version. */
-uint32_t session5_convertedSize(rt_bytes m, uint8_t qos, bool m5) {
+uint32_t session5_convertedSize_v(uint8_t *m_p, uint32_t m_len, uint8_t qos, bool m5) {
+  rt_bytes m = RT_BYTES(m_p, m_len);
+#line 518 "ts-src/mqtt/session5.ts"
   session5_convLayout(m, qos, m5);
   Conv *c = &session5_conv;
   return ((c->hdrLen + (c->idEnd - c->body)) + (uint32_t)(c->addProps ? 1 : 0)) + (m.len - c->payAt);
@@ -488,7 +522,10 @@ uint32_t session5_convertedSize(rt_bytes m, uint8_t qos, bool m5) {
 
 /** Writes bytes [from, from + out.length) of convertedSize()'s packet into
  *  `out` (fewer at its end); returns how many. For streaming into tx. */
-uint32_t session5_convertedPart(rt_bytes out, rt_bytes m, uint8_t qos, bool m5, uint32_t from) {
+uint32_t session5_convertedPart_v(uint8_t *out_p, uint32_t out_len, uint8_t *m_p, uint32_t m_len, uint8_t qos, bool m5, uint32_t from) {
+  rt_bytes out = RT_BYTES(out_p, out_len);
+  rt_bytes m = RT_BYTES(m_p, m_len);
+#line 526 "ts-src/mqtt/session5.ts"
   session5_convLayout(m, qos, m5);
   Conv *c = &session5_conv;
   c->w = 0;
@@ -503,7 +540,10 @@ uint32_t session5_convertedPart(rt_bytes out, rt_bytes m, uint8_t qos, bool m5, 
   return c->w;
 }
 
-static void session5_convPut(rt_bytes out, rt_bytes seg) {
+static void session5_convPut_v(uint8_t *out_p, uint32_t out_len, uint8_t *seg_p, uint32_t seg_len) {
+  rt_bytes out = RT_BYTES(out_p, out_len);
+  rt_bytes seg = RT_BYTES(seg_p, seg_len);
+#line 538 "ts-src/mqtt/session5.ts"
   Conv *c = &session5_conv;
   if (c->skip >= seg.len) {
     c->skip = c->skip - seg.len;

@@ -194,24 +194,34 @@ void V5State_startConnection(V5State *self);
 void V5State_ackSent(V5State *self, uint8_t type, uint8_t reason);
 void V5State_takeConnack(V5State *self);
 void V5State_takeReason(V5State *self);
-uint8_t V5State_subRefusal(V5State *self, rt_bytes filter);
+uint8_t V5State_subRefusal_v(V5State *self, uint8_t *filter_p, uint32_t filter_len);
+static RT_INLINE uint8_t V5State_subRefusal(V5State *self, rt_bytes filter) { return V5State_subRefusal_v(self, filter.p, filter.len); }
 rt_bytes V5State_reasonString(V5State *self);
 rt_bytes V5State_serverReference(V5State *self);
 rt_bytes V5State_assignedClientId(V5State *self);
-rt_bytes V5State_clientIdFor(V5State *self, rt_bytes given, uint32_t sessionExpiry);
+rt_bytes V5State_clientIdFor_v(V5State *self, uint8_t *given_p, uint32_t given_len, uint32_t sessionExpiry);
+static RT_INLINE rt_bytes V5State_clientIdFor(V5State *self, rt_bytes given, uint32_t sessionExpiry) { return V5State_clientIdFor_v(self, given.p, given.len, sessionExpiry); }
 uint8_t V5State_resolveInAlias(V5State *self, Packet *b);
 void V5State_loseInAliases(V5State *self);
-uint32_t V5State_outAlias(V5State *self, rt_bytes topic);
+uint32_t V5State_outAlias_v(V5State *self, uint8_t *topic_p, uint32_t topic_len);
+static RT_INLINE uint32_t V5State_outAlias(V5State *self, rt_bytes topic) { return V5State_outAlias_v(self, topic.p, topic.len); }
 void BigProps_reset(BigProps *self);
-int32_t BigProps_feed(BigProps *self, rt_bytes d, uint32_t pos, uint32_t total, rt_bytes rx, uint32_t at, uint32_t cap);
+int32_t BigProps_feed_v(BigProps *self, uint8_t *d_p, uint32_t d_len, uint32_t pos, uint32_t total, uint8_t *rx_p, uint32_t rx_len, uint32_t at, uint32_t cap);
+static RT_INLINE int32_t BigProps_feed(BigProps *self, rt_bytes d, uint32_t pos, uint32_t total, rt_bytes rx, uint32_t at, uint32_t cap) { return BigProps_feed_v(self, d.p, d.len, pos, total, rx.p, rx.len, at, cap); }
 uint32_t BigProps_end(BigProps *self, uint32_t pos);
 void AliasTable_clear(AliasTable *self);
-bool AliasTable_set(AliasTable *self, uint32_t k, rt_bytes t);
-uint32_t session5_aliasedSize(rt_bytes m, uint8_t qos, bool dropTopic);
-uint32_t session5_putAliased(rt_bytes out, rt_bytes m, uint8_t qos, uint16_t alias, bool dropTopic);
-rt_bytes session5_payload5(rt_bytes m, uint8_t qos);
-uint32_t session5_convertedSize(rt_bytes m, uint8_t qos, bool m5);
-uint32_t session5_convertedPart(rt_bytes out, rt_bytes m, uint8_t qos, bool m5, uint32_t from);
+bool AliasTable_set_v(AliasTable *self, uint32_t k, uint8_t *t_p, uint32_t t_len);
+static RT_INLINE bool AliasTable_set(AliasTable *self, uint32_t k, rt_bytes t) { return AliasTable_set_v(self, k, t.p, t.len); }
+uint32_t session5_aliasedSize_v(uint8_t *m_p, uint32_t m_len, uint8_t qos, bool dropTopic);
+static RT_INLINE uint32_t session5_aliasedSize(rt_bytes m, uint8_t qos, bool dropTopic) { return session5_aliasedSize_v(m.p, m.len, qos, dropTopic); }
+uint32_t session5_putAliased_v(uint8_t *out_p, uint32_t out_len, uint8_t *m_p, uint32_t m_len, uint8_t qos, uint16_t alias, bool dropTopic);
+static RT_INLINE uint32_t session5_putAliased(rt_bytes out, rt_bytes m, uint8_t qos, uint16_t alias, bool dropTopic) { return session5_putAliased_v(out.p, out.len, m.p, m.len, qos, alias, dropTopic); }
+rt_bytes session5_payload5_v(uint8_t *m_p, uint32_t m_len, uint8_t qos);
+static RT_INLINE rt_bytes session5_payload5(rt_bytes m, uint8_t qos) { return session5_payload5_v(m.p, m.len, qos); }
+uint32_t session5_convertedSize_v(uint8_t *m_p, uint32_t m_len, uint8_t qos, bool m5);
+static RT_INLINE uint32_t session5_convertedSize(rt_bytes m, uint8_t qos, bool m5) { return session5_convertedSize_v(m.p, m.len, qos, m5); }
+uint32_t session5_convertedPart_v(uint8_t *out_p, uint32_t out_len, uint8_t *m_p, uint32_t m_len, uint8_t qos, bool m5, uint32_t from);
+static RT_INLINE uint32_t session5_convertedPart(rt_bytes out, rt_bytes m, uint8_t qos, bool m5, uint32_t from) { return session5_convertedPart_v(out.p, out.len, m.p, m.len, qos, m5, from); }
 
 #ifdef __cplusplus
 }

@@ -19,12 +19,18 @@ extern "C" {
 /** Longest MQTT string: its length is a 16-bit prefix (1.5.3). */
 #define topic_MAX_STRING_LEN 65535u
 
-bool topic_validUtf8(rt_bytes s);
-bool topic_validTopicName(rt_bytes t);
-bool topic_validTopicFilter(rt_bytes f);
-bool topic_sendableTopic(rt_bytes t, bool filter);
-bool topic_hasControlChar(rt_bytes s);
-bool topic_topicMatches(rt_bytes filter, rt_bytes topic);
+bool topic_validUtf8_v(uint8_t *s_p, uint32_t s_len);
+static RT_INLINE bool topic_validUtf8(rt_bytes s) { return topic_validUtf8_v(s.p, s.len); }
+bool topic_validTopicName_v(uint8_t *t_p, uint32_t t_len);
+static RT_INLINE bool topic_validTopicName(rt_bytes t) { return topic_validTopicName_v(t.p, t.len); }
+bool topic_validTopicFilter_v(uint8_t *f_p, uint32_t f_len);
+static RT_INLINE bool topic_validTopicFilter(rt_bytes f) { return topic_validTopicFilter_v(f.p, f.len); }
+bool topic_sendableTopic_v(uint8_t *t_p, uint32_t t_len, bool filter);
+static RT_INLINE bool topic_sendableTopic(rt_bytes t, bool filter) { return topic_sendableTopic_v(t.p, t.len, filter); }
+bool topic_hasControlChar_v(uint8_t *s_p, uint32_t s_len);
+static RT_INLINE bool topic_hasControlChar(rt_bytes s) { return topic_hasControlChar_v(s.p, s.len); }
+bool topic_topicMatches_v(uint8_t *filter_p, uint32_t filter_len, uint8_t *topic_p, uint32_t topic_len);
+static RT_INLINE bool topic_topicMatches(rt_bytes filter, rt_bytes topic) { return topic_topicMatches_v(filter.p, filter.len, topic.p, topic.len); }
 
 #ifdef __cplusplus
 }

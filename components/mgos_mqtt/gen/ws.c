@@ -2,30 +2,42 @@
 #include "ws.h"
 #include "loglevel.h"
 
-static void Sha1_update(Sha1 *self, rt_bytes b);
-static void Sha1_finish(Sha1 *self, rt_bytes out);
+static void Sha1_update_v(Sha1 *self, uint8_t *b_p, uint32_t b_len);
+static RT_INLINE void Sha1_update(Sha1 *self, rt_bytes b) { Sha1_update_v(self, b.p, b.len); }
+static void Sha1_finish_v(Sha1 *self, uint8_t *out_p, uint32_t out_len);
+static RT_INLINE void Sha1_finish(Sha1 *self, rt_bytes out) { Sha1_finish_v(self, out.p, out.len); }
 static void Sha1_compress(Sha1 *self);
 static uint32_t ws_rotl(uint32_t x, uint32_t n);
-static uint32_t ws_base64(rt_bytes src, rt_bytes dst);
+static uint32_t ws_base64_v(uint8_t *src_p, uint32_t src_len, uint8_t *dst_p, uint32_t dst_len);
+static RT_INLINE uint32_t ws_base64(rt_bytes src, rt_bytes dst) { return ws_base64_v(src.p, src.len, dst.p, dst.len); }
 static uint8_t ws_lower(uint8_t c);
-static bool ws_asciiEqualNoCase(rt_bytes a, rt_bytes b);
-static bool ws_hasToken(rt_bytes list, rt_bytes tok);
+static bool ws_asciiEqualNoCase_v(uint8_t *a_p, uint32_t a_len, uint8_t *b_p, uint32_t b_len);
+static RT_INLINE bool ws_asciiEqualNoCase(rt_bytes a, rt_bytes b) { return ws_asciiEqualNoCase_v(a.p, a.len, b.p, b.len); }
+static bool ws_hasToken_v(uint8_t *list_p, uint32_t list_len, uint8_t *tok_p, uint32_t tok_len);
+static RT_INLINE bool ws_hasToken(rt_bytes list, rt_bytes tok) { return ws_hasToken_v(list.p, list.len, tok.p, tok.len); }
 static WsNote *WsNote_clear(WsNote *self);
-static WsNote *WsNote_add(WsNote *self, rt_bytes b);
+static WsNote *WsNote_add_v(WsNote *self, uint8_t *b_p, uint32_t b_len);
+static RT_INLINE WsNote *WsNote_add(WsNote *self, rt_bytes b) { return WsNote_add_v(self, b.p, b.len); }
 static WsNote *WsNote_num(WsNote *self, uint32_t v);
 static rt_bytes WsNote_view(WsNote *self);
-static bool WsLink_put(WsLink *self, rt_bytes b);
+static bool WsLink_put_v(WsLink *self, uint8_t *b_p, uint32_t b_len);
+static RT_INLINE bool WsLink_put(WsLink *self, rt_bytes b) { return WsLink_put_v(self, b.p, b.len); }
 static bool WsLink_putNum(WsLink *self, uint32_t v);
 static void WsLink_setDeadline(WsLink *self, uint32_t ms);
 static void WsLink_flushControl(WsLink *self);
-static void WsLink_frame(WsLink *self, uint8_t op, rt_bytes payload);
-static void WsLink_fail(WsLink *self, uint16_t code, const char *why, rt_bytes detail);
+static void WsLink_frame_v(WsLink *self, uint8_t op, uint8_t *payload_p, uint32_t payload_len);
+static RT_INLINE void WsLink_frame(WsLink *self, uint8_t op, rt_bytes payload) { WsLink_frame_v(self, op, payload.p, payload.len); }
+static void WsLink_fail_v(WsLink *self, uint16_t code, const char *why, uint8_t *detail_p, uint32_t detail_len);
+static RT_INLINE void WsLink_fail(WsLink *self, uint16_t code, const char *why, rt_bytes detail) { WsLink_fail_v(self, code, why, detail.p, detail.len); }
 static bool WsLink_headerDone(WsLink *self);
 static bool WsLink_frameDone(WsLink *self);
 static bool WsLink_bad(WsLink *self, uint16_t code, const char *why);
-static int32_t WsLink_headerBytes(WsLink *self, rt_bytes d);
-static bool WsLink_headerLine(WsLink *self, rt_bytes ln, bool over);
-static bool WsLink_badHeader(WsLink *self, const char *why, rt_bytes val);
+static int32_t WsLink_headerBytes_v(WsLink *self, uint8_t *d_p, uint32_t d_len);
+static RT_INLINE int32_t WsLink_headerBytes(WsLink *self, rt_bytes d) { return WsLink_headerBytes_v(self, d.p, d.len); }
+static bool WsLink_headerLine_v(WsLink *self, uint8_t *ln_p, uint32_t ln_len, bool over);
+static RT_INLINE bool WsLink_headerLine(WsLink *self, rt_bytes ln, bool over) { return WsLink_headerLine_v(self, ln.p, ln.len, over); }
+static bool WsLink_badHeader_v(WsLink *self, const char *why, uint8_t *val_p, uint32_t val_len);
+static RT_INLINE bool WsLink_badHeader(WsLink *self, const char *why, rt_bytes val) { return WsLink_badHeader_v(self, why, val.p, val.len); }
 static bool WsLink_checkResponse(WsLink *self);
 
 static const char ws__s0[] = "WebSocket: ws_path must start with '/': ";
@@ -84,7 +96,9 @@ void Sha1_start(Sha1 *self) {
   self->total = 0;
 }
 
-static void Sha1_update(Sha1 *self, rt_bytes b) {
+static void Sha1_update_v(Sha1 *self, uint8_t *b_p, uint32_t b_len) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 97 "ts-src/mgos/ws.ts"
   for (uint32_t i = 0; i < b.len; i++) {
     rt_set_u8(self->block, 64, self->used, b.p[i]);
     self->used++;
@@ -97,7 +111,9 @@ static void Sha1_update(Sha1 *self, rt_bytes b) {
 }
 
 /** The 20-byte digest into `out`. Messages up to 512 MiB (a u32 bit count). */
-static void Sha1_finish(Sha1 *self, rt_bytes out) {
+static void Sha1_finish_v(Sha1 *self, uint8_t *out_p, uint32_t out_len) {
+  rt_bytes out = RT_BYTES(out_p, out_len);
+#line 110 "ts-src/mgos/ws.ts"
   uint32_t bits = self->total * 8u;
   rt_set_u8(self->block, 64, self->used, 0x80);
   self->used++;
@@ -177,7 +193,10 @@ static uint32_t ws_rotl(uint32_t x, uint32_t n) {
 }
 
 /** Base64 of `src` into `dst` (RFC 4648, padded); the length written, 0 if it does not fit. */
-static uint32_t ws_base64(rt_bytes src, rt_bytes dst) {
+static uint32_t ws_base64_v(uint8_t *src_p, uint32_t src_len, uint8_t *dst_p, uint32_t dst_len) {
+  rt_bytes src = RT_BYTES(src_p, src_len);
+  rt_bytes dst = RT_BYTES(dst_p, dst_len);
+#line 181 "ts-src/mgos/ws.ts"
   rt_bytes tab = RT_LIT("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
   uint32_t o = 0;
   for (uint32_t i = 0; i < src.len; i += 3) {
@@ -202,7 +221,10 @@ static uint8_t ws_lower(uint8_t c) {
 }
 
 /** Case-insensitive equality of two byte strings (HTTP tokens). */
-static bool ws_asciiEqualNoCase(rt_bytes a, rt_bytes b) {
+static bool ws_asciiEqualNoCase_v(uint8_t *a_p, uint32_t a_len, uint8_t *b_p, uint32_t b_len) {
+  rt_bytes a = RT_BYTES(a_p, a_len);
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 203 "ts-src/mgos/ws.ts"
   if (a.len != b.len) {
     return false;
   }
@@ -217,7 +239,10 @@ static bool ws_asciiEqualNoCase(rt_bytes a, rt_bytes b) {
 }
 
 /** Is `tok` one of the comma-separated tokens of `list` (case-insensitive)? */
-static bool ws_hasToken(rt_bytes list, rt_bytes tok) {
+static bool ws_hasToken_v(uint8_t *list_p, uint32_t list_len, uint8_t *tok_p, uint32_t tok_len) {
+  rt_bytes list = RT_BYTES(list_p, list_len);
+  rt_bytes tok = RT_BYTES(tok_p, tok_len);
+#line 210 "ts-src/mgos/ws.ts"
   uint32_t i = 0;
   while (i < list.len) {
     while (i < list.len && ((list.p[i] == 0x20 || list.p[i] == 0x9) || list.p[i] == 0x2c)) {
@@ -248,7 +273,9 @@ static WsNote *WsNote_clear(WsNote *self) {
   return self;
 }
 
-static WsNote *WsNote_add(WsNote *self, rt_bytes b) {
+static WsNote *WsNote_add_v(WsNote *self, uint8_t *b_p, uint32_t b_len) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 233 "ts-src/mgos/ws.ts"
   for (uint32_t i = 0; i < b.len; i++) {
     if (self->len >= 96) {
       break;
@@ -314,7 +341,10 @@ bool WsLink_isOpen(WsLink *self) {
 
 /** Queues the Upgrade request for `path` on `host`:`port` (Host names the
    *  port unless it is the scheme's default: 80 for ws, 443 for wss). */
-bool WsLink_begin(WsLink *self, rt_bytes host, uint16_t port, bool tls, rt_bytes path, uint32_t now) {
+bool WsLink_begin_v(WsLink *self, uint8_t *host_p, uint32_t host_len, uint16_t port, bool tls, uint8_t *path_p, uint32_t path_len, uint32_t now) {
+  rt_bytes host = RT_BYTES(host_p, host_len);
+  rt_bytes path = RT_BYTES(path_p, path_len);
+#line 342 "ts-src/mgos/ws.ts"
   WsLink_reset(self);
   self->now = now;
   rt_bytes p = path;
@@ -383,7 +413,9 @@ bool WsLink_begin(WsLink *self, rt_bytes host, uint16_t port, bool tls, rt_bytes
   return true;
 }
 
-static bool WsLink_put(WsLink *self, rt_bytes b) {
+static bool WsLink_put_v(WsLink *self, uint8_t *b_p, uint32_t b_len) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 382 "ts-src/mgos/ws.ts"
   if (!rt_copy_bytes(RT_BYTES(self->tx, ws_WS_TX_BUF), self->txLen, b)) {
     return false;
   }
@@ -454,7 +486,9 @@ void WsLink_txConsumed(WsLink *self, uint32_t n) {
 }
 
 /** Frames a prefix of `src` as one masked binary frame in tx; the bytes taken. */
-uint32_t WsLink_wrap(WsLink *self, rt_bytes src) {
+uint32_t WsLink_wrap_v(WsLink *self, uint8_t *src_p, uint32_t src_len) {
+  rt_bytes src = RT_BYTES(src_p, src_len);
+#line 430 "ts-src/mgos/ws.ts"
   if (self->state != WsState_OPEN || src.len == 0) {
     return 0;
   }
@@ -512,7 +546,9 @@ static void WsLink_flushControl(WsLink *self) {
 }
 
 /** Appends one final frame with a fresh mask; the caller checked the room. */
-static void WsLink_frame(WsLink *self, uint8_t op, rt_bytes payload) {
+static void WsLink_frame_v(WsLink *self, uint8_t op, uint8_t *payload_p, uint32_t payload_len) {
+  rt_bytes payload = RT_BYTES(payload_p, payload_len);
+#line 471 "ts-src/mgos/ws.ts"
   uint32_t n = payload.len;
   rt_bytes t = RT_BYTES(self->tx, ws_WS_TX_BUF);
   uint32_t o = self->txLen;
@@ -541,7 +577,9 @@ static void WsLink_frame(WsLink *self, uint8_t op, rt_bytes payload) {
 
 /** Ends the link for `why`: a Close frame with `code` (0: none, e.g. before the
    *  handshake finished), then the socket closes once it is written. */
-static void WsLink_fail(WsLink *self, uint16_t code, const char *why, rt_bytes detail) {
+static void WsLink_fail_v(WsLink *self, uint16_t code, const char *why, uint8_t *detail_p, uint32_t detail_len) {
+  rt_bytes detail = RT_BYTES(detail_p, detail_len);
+#line 490 "ts-src/mgos/ws.ts"
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(0, why, detail);
   }
@@ -564,7 +602,9 @@ static void WsLink_fail(WsLink *self, uint16_t code, const char *why, rt_bytes d
 // ---------------------------------------------------------------- receive
 /** Bytes from the socket. */
 #line 509 "ts-src/mgos/ws.ts"
-void WsLink_onRecv(WsLink *self, rt_bytes data, uint32_t now) {
+void WsLink_onRecv_v(WsLink *self, uint8_t *data_p, uint32_t data_len, uint32_t now) {
+  rt_bytes data = RT_BYTES(data_p, data_len);
+#line 510 "ts-src/mgos/ws.ts"
   self->now = now;
   uint32_t off = 0;
   while (off < data.len) {
@@ -763,7 +803,9 @@ static bool WsLink_bad(WsLink *self, uint16_t code, const char *why) {
 /** Reads response header bytes; the count taken, or -1 when the link failed.
    *  Stops right after the header: what follows is frames. */
 #line 633 "ts-src/mgos/ws.ts"
-static int32_t WsLink_headerBytes(WsLink *self, rt_bytes d) {
+static int32_t WsLink_headerBytes_v(WsLink *self, uint8_t *d_p, uint32_t d_len) {
+  rt_bytes d = RT_BYTES(d_p, d_len);
+#line 634 "ts-src/mgos/ws.ts"
   uint32_t i = 0;
   while (i < d.len) {
     uint8_t c = rt_bytes_get(d, i++);
@@ -814,7 +856,9 @@ static int32_t WsLink_headerBytes(WsLink *self, rt_bytes d) {
 }
 
 /** One response line (status or header). False when the link failed. */
-static bool WsLink_headerLine(WsLink *self, rt_bytes ln, bool over) {
+static bool WsLink_headerLine_v(WsLink *self, uint8_t *ln_p, uint32_t ln_len, bool over) {
+  rt_bytes ln = RT_BYTES(ln_p, ln_len);
+#line 668 "ts-src/mgos/ws.ts"
   if (!self->gotStatus) {
     self->gotStatus = true;
     // "HTTP/1.1 101 Switching Protocols"
@@ -885,7 +929,9 @@ static bool WsLink_headerLine(WsLink *self, rt_bytes ln, bool over) {
   return true;
 }
 
-static bool WsLink_badHeader(WsLink *self, const char *why, rt_bytes val) {
+static bool WsLink_badHeader_v(WsLink *self, const char *why, uint8_t *val_p, uint32_t val_len) {
+  rt_bytes val = RT_BYTES(val_p, val_len);
+#line 712 "ts-src/mgos/ws.ts"
   WsLink_fail(self, 0, why, val);
   return false;
 }
@@ -913,7 +959,10 @@ static bool WsLink_checkResponse(WsLink *self) {
 /** Sec-WebSocket-Accept for `key`: base64(SHA-1(key + GUID)), 28 bytes into `out`.
  *  @cextern test/fuzz/fuzz_ws.c calls it */
 #line 735 "ts-src/mgos/ws.ts"
-void ws_computeAccept(rt_bytes key, rt_bytes out) {
+void ws_computeAccept_v(uint8_t *key_p, uint32_t key_len, uint8_t *out_p, uint32_t out_len) {
+  rt_bytes key = RT_BYTES(key_p, key_len);
+  rt_bytes out = RT_BYTES(out_p, out_len);
+#line 736 "ts-src/mgos/ws.ts"
   AcceptWork *w = &ws_work;
   Sha1_start(&w->sha);
   Sha1_update(&w->sha, key);

@@ -151,16 +151,20 @@ void Sha1_start(Sha1 *self);
 void WsLink_reset(WsLink *self);
 bool WsLink_active(WsLink *self);
 bool WsLink_isOpen(WsLink *self);
-bool WsLink_begin(WsLink *self, rt_bytes host, uint16_t port, bool tls, rt_bytes path, uint32_t now);
+bool WsLink_begin_v(WsLink *self, uint8_t *host_p, uint32_t host_len, uint16_t port, bool tls, uint8_t *path_p, uint32_t path_len, uint32_t now);
+static RT_INLINE bool WsLink_begin(WsLink *self, rt_bytes host, uint16_t port, bool tls, rt_bytes path, uint32_t now) { return WsLink_begin_v(self, host.p, host.len, port, tls, path.p, path.len, now); }
 bool WsLink_expired(WsLink *self, uint32_t now);
 uint32_t WsLink_nextIn(WsLink *self, uint32_t now, uint32_t cap);
 bool WsLink_wantsClose(WsLink *self);
 rt_bytes WsLink_txView(WsLink *self);
 void WsLink_txConsumed(WsLink *self, uint32_t n);
-uint32_t WsLink_wrap(WsLink *self, rt_bytes src);
+uint32_t WsLink_wrap_v(WsLink *self, uint8_t *src_p, uint32_t src_len);
+static RT_INLINE uint32_t WsLink_wrap(WsLink *self, rt_bytes src) { return WsLink_wrap_v(self, src.p, src.len); }
 void WsLink_close(WsLink *self, uint16_t code, uint32_t now);
-void WsLink_onRecv(WsLink *self, rt_bytes data, uint32_t now);
-void ws_computeAccept(rt_bytes key, rt_bytes out);
+void WsLink_onRecv_v(WsLink *self, uint8_t *data_p, uint32_t data_len, uint32_t now);
+static RT_INLINE void WsLink_onRecv(WsLink *self, rt_bytes data, uint32_t now) { WsLink_onRecv_v(self, data.p, data.len, now); }
+void ws_computeAccept_v(uint8_t *key_p, uint32_t key_len, uint8_t *out_p, uint32_t out_len);
+static RT_INLINE void ws_computeAccept(rt_bytes key, rt_bytes out) { ws_computeAccept_v(key.p, key.len, out.p, out.len); }
 
 #ifdef __cplusplus
 }

@@ -2,9 +2,12 @@
 #include "bytes.h"
 
 static void bytes_yn(bool v);
-static void bytes_len(const char *name, rt_bytes b);
-static rt_bytes bytes_skip(rt_bytes b, uint32_t n);
-static uint32_t bytes_sum(rt_bytes b);
+static void bytes_len_v(const char *name, uint8_t *b_p, uint32_t b_len);
+static RT_INLINE void bytes_len(const char *name, rt_bytes b) { bytes_len_v(name, b.p, b.len); }
+static rt_bytes bytes_skip_v(uint8_t *b_p, uint32_t b_len, uint32_t n);
+static RT_INLINE rt_bytes bytes_skip(rt_bytes b, uint32_t n) { return bytes_skip_v(b.p, b.len, n); }
+static uint32_t bytes_sum_v(uint8_t *b_p, uint32_t b_len);
+static RT_INLINE uint32_t bytes_sum(rt_bytes b) { return bytes_sum_v(b.p, b.len); }
 
 static const char bytes__s0[] = "yes";
 static const char bytes__s1[] = "no";
@@ -42,7 +45,9 @@ static void bytes_yn(bool v) {
   rt_print_str(v ? bytes__s0 : bytes__s1);
 }
 
-static void bytes_len(const char *name, rt_bytes b) {
+static void bytes_len_v(const char *name, uint8_t *b_p, uint32_t b_len) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 22 "test/codegen/programs/bytes.ts"
   rt_print_str(name);
   rt_print_str(bytes__s2);
   rt_print_int((int64_t)b.len);
@@ -53,11 +58,15 @@ static void bytes_len(const char *name, rt_bytes b) {
 
 /** Returns the part of `b` after the first `n` bytes (clamped). */
 #line 26 "test/codegen/programs/bytes.ts"
-static rt_bytes bytes_skip(rt_bytes b, uint32_t n) {
+static rt_bytes bytes_skip_v(uint8_t *b_p, uint32_t b_len, uint32_t n) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 27 "test/codegen/programs/bytes.ts"
   return rt_subarray(b, n, UINT32_MAX);
 }
 
-static uint32_t bytes_sum(rt_bytes b) {
+static uint32_t bytes_sum_v(uint8_t *b_p, uint32_t b_len) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 31 "test/codegen/programs/bytes.ts"
   uint32_t s = 0;
   for (uint32_t i = 0; i < b.len; i++) {
     s += b.p[i];

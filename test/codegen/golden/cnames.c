@@ -2,7 +2,8 @@
 #include "cnames.h"
 
 static void Reg_set(Reg *self, uint32_t self_, uint8_t unsigned_);
-static uint32_t cnames_libNames(rt_bytes b, uint32_t strlen);
+static uint32_t cnames_libNames_v(uint8_t *b_p, uint32_t b_len, uint32_t strlen);
+static RT_INLINE uint32_t cnames_libNames(rt_bytes b, uint32_t strlen) { return cnames_libNames_v(b.p, b.len, strlen); }
 
 static const char cnames__s0[] = "mix ";
 static const char cnames__s1[] = "reg ";
@@ -71,7 +72,9 @@ void cnames_main(void) {
 /** Locals named like C library functions and macros that the generated C sees
  *  through rt.h (<stdint.h>, <stddef.h>, <string.h>). */
 #line 50 "test/codegen/programs/cnames.ts"
-static uint32_t cnames_libNames(rt_bytes b, uint32_t strlen) {
+static uint32_t cnames_libNames_v(uint8_t *b_p, uint32_t b_len, uint32_t strlen) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 51 "test/codegen/programs/cnames.ts"
   uint32_t memcmp = b.len;
   uint32_t NULL_ = 0;
   uint32_t INT32_MAX_ = 7;

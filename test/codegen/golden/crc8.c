@@ -2,7 +2,8 @@
 #include "crc8.h"
 
 static uint8_t crc8_step(uint8_t x, bool c);
-static uint8_t crc8_crc8(rt_bytes b);
+static uint8_t crc8_crc8_v(uint8_t *b_p, uint32_t b_len);
+static RT_INLINE uint8_t crc8_crc8(rt_bytes b) { return crc8_crc8_v(b.p, b.len); }
 static uint16_t crc8_pick16(uint16_t a, uint16_t b, bool c);
 static int8_t crc8_picki8(int8_t a, bool c);
 static Small crc8_pickE(bool c);
@@ -15,7 +16,9 @@ static uint8_t crc8_step(uint8_t x, bool c) {
   return (uint8_t)(c ? (uint8_t)(x << 1) : x);
 }
 
-static uint8_t crc8_crc8(rt_bytes b) {
+static uint8_t crc8_crc8_v(uint8_t *b_p, uint32_t b_len) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 12 "test/codegen/programs/crc8.ts"
   uint8_t crc = 0;
   for (uint32_t i = 0; i < b.len; i++) {
     crc = (uint8_t)(crc ^ b.p[i]);

@@ -4,7 +4,8 @@
 static uint32_t dispatch_count(rt_bytes data, void *ud);
 static uint32_t dispatch_first(rt_bytes data, void *ud);
 static void dispatch_add(uint32_t i, OnData cb, void *ud);
-static uint32_t dispatch_dispatch(rt_bytes data);
+static uint32_t dispatch_dispatch_v(uint8_t *data_p, uint32_t data_len);
+static RT_INLINE uint32_t dispatch_dispatch(rt_bytes data) { return dispatch_dispatch_v(data.p, data.len); }
 
 static const char dispatch__s0[] = "count ";
 static const char dispatch__s1[] = " ud";
@@ -40,7 +41,9 @@ static void dispatch_add(uint32_t i, OnData cb, void *ud) {
 }
 
 #line 23 "test/codegen/programs/dispatch.ts"
-static uint32_t dispatch_dispatch(rt_bytes data) {
+static uint32_t dispatch_dispatch_v(uint8_t *data_p, uint32_t data_len) {
+  rt_bytes data = RT_BYTES(data_p, data_len);
+#line 24 "test/codegen/programs/dispatch.ts"
   uint32_t total = 0;
   for (uint32_t i = 0; i < 3; i++) {
     Slot2 *s = &dispatch_table.subs[i];

@@ -16,8 +16,10 @@ static void Count_bump(Count *self);
 static rt_bytes Count_kept_rest(Count *self);
 static rt_bytes Other_kept_head(Other *self);
 static void fieldfacts_setOther(Other *o, uint32_t n);
-static void fieldfacts_fill(rt_bytes b, rt_bytes t);
-static void fieldfacts_show(const char *name, rt_bytes v);
+static void fieldfacts_fill_v(uint8_t *b_p, uint32_t b_len, uint8_t *t_p, uint32_t t_len);
+static RT_INLINE void fieldfacts_fill(rt_bytes b, rt_bytes t) { fieldfacts_fill_v(b.p, b.len, t.p, t.len); }
+static void fieldfacts_show_v(const char *name, uint8_t *v_p, uint32_t v_len);
+static RT_INLINE void fieldfacts_show(const char *name, rt_bytes v) { fieldfacts_show_v(name, v.p, v.len); }
 
 static const char fieldfacts__s0[] = " ";
 static const char fieldfacts__s1[] = "ok rest";
@@ -124,7 +126,10 @@ static void fieldfacts_setOther(Other *o, uint32_t n) {
 }
 
 #line 92 "test/codegen/programs/fieldfacts.ts"
-static void fieldfacts_fill(rt_bytes b, rt_bytes t) {
+static void fieldfacts_fill_v(uint8_t *b_p, uint32_t b_len, uint8_t *t_p, uint32_t t_len) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+  rt_bytes t = RT_BYTES(t_p, t_len);
+#line 93 "test/codegen/programs/fieldfacts.ts"
   for (uint32_t i = 0; i < 16; i++) {
     rt_bytes_set(b, i, (uint8_t)(i + 1));
   }
@@ -135,7 +140,9 @@ static void fieldfacts_fill(rt_bytes b, rt_bytes t) {
 }
 
 #line 97 "test/codegen/programs/fieldfacts.ts"
-static void fieldfacts_show(const char *name, rt_bytes v) {
+static void fieldfacts_show_v(const char *name, uint8_t *v_p, uint32_t v_len) {
+  rt_bytes v = RT_BYTES(v_p, v_len);
+#line 98 "test/codegen/programs/fieldfacts.ts"
   rt_print_str(name);
   rt_print_str(fieldfacts__s0);
   rt_print_int((int64_t)v.len);

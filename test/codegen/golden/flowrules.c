@@ -10,8 +10,10 @@ static bool flowrules_logic(uint32_t a, uint32_t b);
 static int8_t flowrules_negated(int32_t n);
 static uint32_t flowrules_countDown(uint32_t start);
 static bool flowrules_isPrime(uint32_t n);
-static uint32_t flowrules_sumFirst(rt_bytes b, uint32_t k);
-static rt_bytes flowrules_field(rt_bytes b, uint32_t start, uint32_t n);
+static uint32_t flowrules_sumFirst_v(uint8_t *b_p, uint32_t b_len, uint32_t k);
+static RT_INLINE uint32_t flowrules_sumFirst(rt_bytes b, uint32_t k) { return flowrules_sumFirst_v(b.p, b.len, k); }
+static rt_bytes flowrules_field_v(uint8_t *b_p, uint32_t b_len, uint32_t start, uint32_t n);
+static RT_INLINE rt_bytes flowrules_field(rt_bytes b, uint32_t start, uint32_t n) { return flowrules_field_v(b.p, b.len, start, n); }
 static uint32_t flowrules_gap(uint32_t a, uint32_t b);
 static uint8_t flowrules_written(uint32_t n, uint32_t m);
 static uint8_t flowrules_digits(uint32_t v);
@@ -133,7 +135,9 @@ static bool flowrules_isPrime(uint32_t n) {
 
 /** Index in range: element accesses need no bounds test in C. */
 #line 68 "test/codegen/programs/flowrules.ts"
-static uint32_t flowrules_sumFirst(rt_bytes b, uint32_t k) {
+static uint32_t flowrules_sumFirst_v(uint8_t *b_p, uint32_t b_len, uint32_t k) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 69 "test/codegen/programs/flowrules.ts"
   uint32_t s = 0;
   for (uint32_t i = 0; i < k && i < 16; i++) {
     s = s + (uint32_t)flowrules_buf.data[i];
@@ -144,7 +148,9 @@ static uint32_t flowrules_sumFirst(rt_bytes b, uint32_t k) {
 
 /** Relations: `n <= b.length - start` proves `start + n` fits in u32. */
 #line 74 "test/codegen/programs/flowrules.ts"
-static rt_bytes flowrules_field(rt_bytes b, uint32_t start, uint32_t n) {
+static rt_bytes flowrules_field_v(uint8_t *b_p, uint32_t b_len, uint32_t start, uint32_t n) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 75 "test/codegen/programs/flowrules.ts"
   if (start > b.len || (n > (b.len - start))) {
     return rt_subarray(b, start, start);
   }

@@ -2,40 +2,70 @@
 #include "indexproofs.h"
 
 static void indexproofs_show(const char *name, uint32_t v);
-static uint32_t indexproofs_proven_loop(rt_bytes b);
-static uint32_t indexproofs_kept_loopLe(rt_bytes b);
-static uint32_t indexproofs_proven_alias(rt_bytes b);
-static uint32_t indexproofs_kept_aliasWritten(rt_bytes b, uint32_t extra);
-static uint32_t indexproofs_kept_aliasView(rt_bytes b, rt_bytes other);
-static uint32_t indexproofs_proven_chain(rt_bytes b, uint32_t i, uint32_t n);
-static uint32_t indexproofs_kept_chainLe(rt_bytes b, uint32_t i, uint32_t n);
-static uint32_t indexproofs_proven_minLength(rt_bytes b);
-static uint32_t indexproofs_kept_pastMinLength(rt_bytes b);
-static uint32_t indexproofs_proven_notEmpty(rt_bytes b);
-static uint32_t indexproofs_kept_notOne(rt_bytes b);
-static uint32_t indexproofs_proven_prev(rt_bytes b);
-static uint32_t indexproofs_kept_next(rt_bytes b);
-static uint32_t indexproofs_proven_window(rt_bytes b, uint32_t off, uint32_t n);
-static uint32_t indexproofs_kept_windowLoose(rt_bytes b, uint32_t off, uint32_t n);
-static rt_bytes indexproofs_proven_slice(rt_bytes b, uint32_t start, uint32_t end);
-static rt_bytes indexproofs_kept_sliceEnd(rt_bytes b, uint32_t start, uint32_t end);
-static rt_bytes indexproofs_kept_sliceStart(rt_bytes b, uint32_t start, uint32_t end);
-static rt_bytes indexproofs_proven_tail(rt_bytes b);
-static rt_bytes indexproofs_kept_tail2(rt_bytes b);
+static uint32_t indexproofs_proven_loop_v(uint8_t *b_p, uint32_t b_len);
+static RT_INLINE uint32_t indexproofs_proven_loop(rt_bytes b) { return indexproofs_proven_loop_v(b.p, b.len); }
+static uint32_t indexproofs_kept_loopLe_v(uint8_t *b_p, uint32_t b_len);
+static RT_INLINE uint32_t indexproofs_kept_loopLe(rt_bytes b) { return indexproofs_kept_loopLe_v(b.p, b.len); }
+static uint32_t indexproofs_proven_alias_v(uint8_t *b_p, uint32_t b_len);
+static RT_INLINE uint32_t indexproofs_proven_alias(rt_bytes b) { return indexproofs_proven_alias_v(b.p, b.len); }
+static uint32_t indexproofs_kept_aliasWritten_v(uint8_t *b_p, uint32_t b_len, uint32_t extra);
+static RT_INLINE uint32_t indexproofs_kept_aliasWritten(rt_bytes b, uint32_t extra) { return indexproofs_kept_aliasWritten_v(b.p, b.len, extra); }
+static uint32_t indexproofs_kept_aliasView_v(uint8_t *b_p, uint32_t b_len, uint8_t *other_p, uint32_t other_len);
+static RT_INLINE uint32_t indexproofs_kept_aliasView(rt_bytes b, rt_bytes other) { return indexproofs_kept_aliasView_v(b.p, b.len, other.p, other.len); }
+static uint32_t indexproofs_proven_chain_v(uint8_t *b_p, uint32_t b_len, uint32_t i, uint32_t n);
+static RT_INLINE uint32_t indexproofs_proven_chain(rt_bytes b, uint32_t i, uint32_t n) { return indexproofs_proven_chain_v(b.p, b.len, i, n); }
+static uint32_t indexproofs_kept_chainLe_v(uint8_t *b_p, uint32_t b_len, uint32_t i, uint32_t n);
+static RT_INLINE uint32_t indexproofs_kept_chainLe(rt_bytes b, uint32_t i, uint32_t n) { return indexproofs_kept_chainLe_v(b.p, b.len, i, n); }
+static uint32_t indexproofs_proven_minLength_v(uint8_t *b_p, uint32_t b_len);
+static RT_INLINE uint32_t indexproofs_proven_minLength(rt_bytes b) { return indexproofs_proven_minLength_v(b.p, b.len); }
+static uint32_t indexproofs_kept_pastMinLength_v(uint8_t *b_p, uint32_t b_len);
+static RT_INLINE uint32_t indexproofs_kept_pastMinLength(rt_bytes b) { return indexproofs_kept_pastMinLength_v(b.p, b.len); }
+static uint32_t indexproofs_proven_notEmpty_v(uint8_t *b_p, uint32_t b_len);
+static RT_INLINE uint32_t indexproofs_proven_notEmpty(rt_bytes b) { return indexproofs_proven_notEmpty_v(b.p, b.len); }
+static uint32_t indexproofs_kept_notOne_v(uint8_t *b_p, uint32_t b_len);
+static RT_INLINE uint32_t indexproofs_kept_notOne(rt_bytes b) { return indexproofs_kept_notOne_v(b.p, b.len); }
+static uint32_t indexproofs_proven_prev_v(uint8_t *b_p, uint32_t b_len);
+static RT_INLINE uint32_t indexproofs_proven_prev(rt_bytes b) { return indexproofs_proven_prev_v(b.p, b.len); }
+static uint32_t indexproofs_kept_next_v(uint8_t *b_p, uint32_t b_len);
+static RT_INLINE uint32_t indexproofs_kept_next(rt_bytes b) { return indexproofs_kept_next_v(b.p, b.len); }
+static uint32_t indexproofs_proven_window_v(uint8_t *b_p, uint32_t b_len, uint32_t off, uint32_t n);
+static RT_INLINE uint32_t indexproofs_proven_window(rt_bytes b, uint32_t off, uint32_t n) { return indexproofs_proven_window_v(b.p, b.len, off, n); }
+static uint32_t indexproofs_kept_windowLoose_v(uint8_t *b_p, uint32_t b_len, uint32_t off, uint32_t n);
+static RT_INLINE uint32_t indexproofs_kept_windowLoose(rt_bytes b, uint32_t off, uint32_t n) { return indexproofs_kept_windowLoose_v(b.p, b.len, off, n); }
+static rt_bytes indexproofs_proven_slice_v(uint8_t *b_p, uint32_t b_len, uint32_t start, uint32_t end);
+static RT_INLINE rt_bytes indexproofs_proven_slice(rt_bytes b, uint32_t start, uint32_t end) { return indexproofs_proven_slice_v(b.p, b.len, start, end); }
+static rt_bytes indexproofs_kept_sliceEnd_v(uint8_t *b_p, uint32_t b_len, uint32_t start, uint32_t end);
+static RT_INLINE rt_bytes indexproofs_kept_sliceEnd(rt_bytes b, uint32_t start, uint32_t end) { return indexproofs_kept_sliceEnd_v(b.p, b.len, start, end); }
+static rt_bytes indexproofs_kept_sliceStart_v(uint8_t *b_p, uint32_t b_len, uint32_t start, uint32_t end);
+static RT_INLINE rt_bytes indexproofs_kept_sliceStart(rt_bytes b, uint32_t start, uint32_t end) { return indexproofs_kept_sliceStart_v(b.p, b.len, start, end); }
+static rt_bytes indexproofs_proven_tail_v(uint8_t *b_p, uint32_t b_len);
+static RT_INLINE rt_bytes indexproofs_proven_tail(rt_bytes b) { return indexproofs_proven_tail_v(b.p, b.len); }
+static rt_bytes indexproofs_kept_tail2_v(uint8_t *b_p, uint32_t b_len);
+static RT_INLINE rt_bytes indexproofs_kept_tail2(rt_bytes b) { return indexproofs_kept_tail2_v(b.p, b.len); }
 static uint32_t indexproofs_proven_fixed(uint32_t i, uint32_t n);
 static uint32_t indexproofs_kept_fixed(uint32_t i, uint32_t n);
-static uint32_t indexproofs_proven_sumDecl(rt_bytes b, uint16_t start);
-static uint32_t indexproofs_kept_sumDecl(rt_bytes b, uint16_t start, uint8_t k);
-static uint32_t indexproofs_proven_sumAssign(rt_bytes b, uint16_t start);
-static uint32_t indexproofs_kept_selfAssign(rt_bytes b, uint16_t start);
-static rt_bytes indexproofs_kept_wrappedSum(rt_bytes b, uint32_t hdr, uint32_t rem);
-static uint32_t indexproofs_proven_last(rt_bytes b);
-static uint32_t indexproofs_kept_lastK(rt_bytes b, uint8_t k);
-static uint32_t indexproofs_proven_aliasNotEmpty(rt_bytes b);
-static uint32_t indexproofs_kept_aliasNotOne(rt_bytes b);
+static uint32_t indexproofs_proven_sumDecl_v(uint8_t *b_p, uint32_t b_len, uint16_t start);
+static RT_INLINE uint32_t indexproofs_proven_sumDecl(rt_bytes b, uint16_t start) { return indexproofs_proven_sumDecl_v(b.p, b.len, start); }
+static uint32_t indexproofs_kept_sumDecl_v(uint8_t *b_p, uint32_t b_len, uint16_t start, uint8_t k);
+static RT_INLINE uint32_t indexproofs_kept_sumDecl(rt_bytes b, uint16_t start, uint8_t k) { return indexproofs_kept_sumDecl_v(b.p, b.len, start, k); }
+static uint32_t indexproofs_proven_sumAssign_v(uint8_t *b_p, uint32_t b_len, uint16_t start);
+static RT_INLINE uint32_t indexproofs_proven_sumAssign(rt_bytes b, uint16_t start) { return indexproofs_proven_sumAssign_v(b.p, b.len, start); }
+static uint32_t indexproofs_kept_selfAssign_v(uint8_t *b_p, uint32_t b_len, uint16_t start);
+static RT_INLINE uint32_t indexproofs_kept_selfAssign(rt_bytes b, uint16_t start) { return indexproofs_kept_selfAssign_v(b.p, b.len, start); }
+static rt_bytes indexproofs_kept_wrappedSum_v(uint8_t *b_p, uint32_t b_len, uint32_t hdr, uint32_t rem);
+static RT_INLINE rt_bytes indexproofs_kept_wrappedSum(rt_bytes b, uint32_t hdr, uint32_t rem) { return indexproofs_kept_wrappedSum_v(b.p, b.len, hdr, rem); }
+static uint32_t indexproofs_proven_last_v(uint8_t *b_p, uint32_t b_len);
+static RT_INLINE uint32_t indexproofs_proven_last(rt_bytes b) { return indexproofs_proven_last_v(b.p, b.len); }
+static uint32_t indexproofs_kept_lastK_v(uint8_t *b_p, uint32_t b_len, uint8_t k);
+static RT_INLINE uint32_t indexproofs_kept_lastK(rt_bytes b, uint8_t k) { return indexproofs_kept_lastK_v(b.p, b.len, k); }
+static uint32_t indexproofs_proven_aliasNotEmpty_v(uint8_t *b_p, uint32_t b_len);
+static RT_INLINE uint32_t indexproofs_proven_aliasNotEmpty(rt_bytes b) { return indexproofs_proven_aliasNotEmpty_v(b.p, b.len); }
+static uint32_t indexproofs_kept_aliasNotOne_v(uint8_t *b_p, uint32_t b_len);
+static RT_INLINE uint32_t indexproofs_kept_aliasNotOne(rt_bytes b) { return indexproofs_kept_aliasNotOne_v(b.p, b.len); }
 static uint32_t indexproofs_proven_fixedView(void);
 static uint32_t indexproofs_kept_fixedViewPast(void);
-static uint32_t indexproofs_kept_fixedViewWritten(rt_bytes b);
+static uint32_t indexproofs_kept_fixedViewWritten_v(uint8_t *b_p, uint32_t b_len);
+static RT_INLINE uint32_t indexproofs_kept_fixedViewWritten(rt_bytes b) { return indexproofs_kept_fixedViewWritten_v(b.p, b.len); }
 
 static const char indexproofs__s0[] = " ";
 static const char indexproofs__s1[] = "fixedView";
@@ -95,7 +125,9 @@ static void indexproofs_show(const char *name, uint32_t v) {
 
 /** fact: the loop condition is `i < b.length` itself. */
 #line 21 "test/codegen/programs/indexproofs.ts"
-static uint32_t indexproofs_proven_loop(rt_bytes b) {
+static uint32_t indexproofs_proven_loop_v(uint8_t *b_p, uint32_t b_len) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 22 "test/codegen/programs/indexproofs.ts"
   uint32_t s = 0;
   for (uint32_t i = 0; i < b.len; i++) {
     s = s + (uint32_t)b.p[i];
@@ -106,7 +138,9 @@ static uint32_t indexproofs_proven_loop(rt_bytes b) {
 
 /** i <= b.length lets i reach the length. */
 #line 27 "test/codegen/programs/indexproofs.ts"
-static uint32_t indexproofs_kept_loopLe(rt_bytes b) {
+static uint32_t indexproofs_kept_loopLe_v(uint8_t *b_p, uint32_t b_len) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 28 "test/codegen/programs/indexproofs.ts"
   uint32_t s = 0;
   for (uint32_t i = 0; i <= b.len; i++) {
     s = s + (uint32_t)rt_bytes_get(b, i);
@@ -117,7 +151,9 @@ static uint32_t indexproofs_kept_loopLe(rt_bytes b) {
 
 /** fact: `const n = b.length` is b.length. */
 #line 33 "test/codegen/programs/indexproofs.ts"
-static uint32_t indexproofs_proven_alias(rt_bytes b) {
+static uint32_t indexproofs_proven_alias_v(uint8_t *b_p, uint32_t b_len) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 34 "test/codegen/programs/indexproofs.ts"
   uint32_t n = b.len;
   uint32_t s = 0;
   for (uint32_t i = 0; i < n; i++) {
@@ -129,7 +165,9 @@ static uint32_t indexproofs_proven_alias(rt_bytes b) {
 
 /** A length alias ends when the local is written. */
 #line 40 "test/codegen/programs/indexproofs.ts"
-static uint32_t indexproofs_kept_aliasWritten(rt_bytes b, uint32_t extra) {
+static uint32_t indexproofs_kept_aliasWritten_v(uint8_t *b_p, uint32_t b_len, uint32_t extra) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 41 "test/codegen/programs/indexproofs.ts"
   uint32_t n = b.len;
   if (extra < 4) {
     n = n + extra;
@@ -145,7 +183,10 @@ static uint32_t indexproofs_kept_aliasWritten(rt_bytes b, uint32_t extra) {
 
 /** ... and when the view is reassigned. */
 #line 48 "test/codegen/programs/indexproofs.ts"
-static uint32_t indexproofs_kept_aliasView(rt_bytes b, rt_bytes other) {
+static uint32_t indexproofs_kept_aliasView_v(uint8_t *b_p, uint32_t b_len, uint8_t *other_p, uint32_t other_len) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+  rt_bytes other = RT_BYTES(other_p, other_len);
+#line 49 "test/codegen/programs/indexproofs.ts"
   uint32_t n = b.len;
   if (other.len > 0) {
     b = other;
@@ -161,7 +202,9 @@ static uint32_t indexproofs_kept_aliasView(rt_bytes b, rt_bytes other) {
 
 /** chain: i < n and n <= b.length. */
 #line 56 "test/codegen/programs/indexproofs.ts"
-static uint32_t indexproofs_proven_chain(rt_bytes b, uint32_t i, uint32_t n) {
+static uint32_t indexproofs_proven_chain_v(uint8_t *b_p, uint32_t b_len, uint32_t i, uint32_t n) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 57 "test/codegen/programs/indexproofs.ts"
   if (i < n && n <= b.len) {
     return b.p[i];
   }
@@ -171,7 +214,9 @@ static uint32_t indexproofs_proven_chain(rt_bytes b, uint32_t i, uint32_t n) {
 
 /** i <= n and n <= b.length: i may be the length. */
 #line 61 "test/codegen/programs/indexproofs.ts"
-static uint32_t indexproofs_kept_chainLe(rt_bytes b, uint32_t i, uint32_t n) {
+static uint32_t indexproofs_kept_chainLe_v(uint8_t *b_p, uint32_t b_len, uint32_t i, uint32_t n) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 62 "test/codegen/programs/indexproofs.ts"
   if (i <= n && n <= b.len) {
     return rt_bytes_get(b, i);
   }
@@ -181,7 +226,9 @@ static uint32_t indexproofs_kept_chainLe(rt_bytes b, uint32_t i, uint32_t n) {
 
 /** range: after `b.length < 4` returned, b[0]..b[3] are inside. */
 #line 66 "test/codegen/programs/indexproofs.ts"
-static uint32_t indexproofs_proven_minLength(rt_bytes b) {
+static uint32_t indexproofs_proven_minLength_v(uint8_t *b_p, uint32_t b_len) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 67 "test/codegen/programs/indexproofs.ts"
   if (b.len < 4) {
     return 0;
   }
@@ -191,7 +238,9 @@ static uint32_t indexproofs_proven_minLength(rt_bytes b) {
 
 /** b[4] is not. */
 #line 71 "test/codegen/programs/indexproofs.ts"
-static uint32_t indexproofs_kept_pastMinLength(rt_bytes b) {
+static uint32_t indexproofs_kept_pastMinLength_v(uint8_t *b_p, uint32_t b_len) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 72 "test/codegen/programs/indexproofs.ts"
   if (b.len < 4) {
     return 0;
   }
@@ -201,7 +250,9 @@ static uint32_t indexproofs_kept_pastMinLength(rt_bytes b) {
 
 /** `b.length !== 0`: the length is at least 1. */
 #line 76 "test/codegen/programs/indexproofs.ts"
-static uint32_t indexproofs_proven_notEmpty(rt_bytes b) {
+static uint32_t indexproofs_proven_notEmpty_v(uint8_t *b_p, uint32_t b_len) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 77 "test/codegen/programs/indexproofs.ts"
   if (b.len != 0) {
     return b.p[0];
   }
@@ -211,7 +262,9 @@ static uint32_t indexproofs_proven_notEmpty(rt_bytes b) {
 
 /** `b.length !== 1` says nothing about b[0]. */
 #line 81 "test/codegen/programs/indexproofs.ts"
-static uint32_t indexproofs_kept_notOne(rt_bytes b) {
+static uint32_t indexproofs_kept_notOne_v(uint8_t *b_p, uint32_t b_len) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 82 "test/codegen/programs/indexproofs.ts"
   if (b.len != 1) {
     return rt_bytes_get(b, 0);
   }
@@ -221,7 +274,9 @@ static uint32_t indexproofs_kept_notOne(rt_bytes b) {
 
 /** minus: i - 1 <= i < b.length (i > 0, so u32(i - 1) does not wrap). */
 #line 86 "test/codegen/programs/indexproofs.ts"
-static uint32_t indexproofs_proven_prev(rt_bytes b) {
+static uint32_t indexproofs_proven_prev_v(uint8_t *b_p, uint32_t b_len) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 87 "test/codegen/programs/indexproofs.ts"
   uint32_t s = 0;
   for (uint32_t i = 0; i < b.len; i++) {
     if (i > 0) {
@@ -234,7 +289,9 @@ static uint32_t indexproofs_proven_prev(rt_bytes b) {
 
 /** i + 1 may be the length. */
 #line 94 "test/codegen/programs/indexproofs.ts"
-static uint32_t indexproofs_kept_next(rt_bytes b) {
+static uint32_t indexproofs_kept_next_v(uint8_t *b_p, uint32_t b_len) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 95 "test/codegen/programs/indexproofs.ts"
   uint32_t s = 0;
   for (uint32_t i = 0; i < b.len; i++) {
     s = s + (uint32_t)(b.p[i] ^ rt_bytes_get(b, i + 1));
@@ -245,7 +302,9 @@ static uint32_t indexproofs_kept_next(rt_bytes b) {
 
 /** plus: k < n and n <= b.length - off prove off + k < b.length; writes too. */
 #line 100 "test/codegen/programs/indexproofs.ts"
-static uint32_t indexproofs_proven_window(rt_bytes b, uint32_t off, uint32_t n) {
+static uint32_t indexproofs_proven_window_v(uint8_t *b_p, uint32_t b_len, uint32_t off, uint32_t n) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 101 "test/codegen/programs/indexproofs.ts"
   if (off > b.len || (n > (b.len - off))) {
     return 0;
   }
@@ -260,7 +319,9 @@ static uint32_t indexproofs_proven_window(rt_bytes b, uint32_t off, uint32_t n) 
 
 /** n <= b.length - off + 1 allows one byte too many: read and write keep their checks. */
 #line 110 "test/codegen/programs/indexproofs.ts"
-static uint32_t indexproofs_kept_windowLoose(rt_bytes b, uint32_t off, uint32_t n) {
+static uint32_t indexproofs_kept_windowLoose_v(uint8_t *b_p, uint32_t b_len, uint32_t off, uint32_t n) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 111 "test/codegen/programs/indexproofs.ts"
   if (off > b.len || (n > ((int64_t)(b.len - off) + 1))) {
     return 0;
   }
@@ -275,7 +336,9 @@ static uint32_t indexproofs_kept_windowLoose(rt_bytes b, uint32_t off, uint32_t 
 
 /** A slice whose bounds are checked: start <= end <= b.length. */
 #line 120 "test/codegen/programs/indexproofs.ts"
-static rt_bytes indexproofs_proven_slice(rt_bytes b, uint32_t start, uint32_t end) {
+static rt_bytes indexproofs_proven_slice_v(uint8_t *b_p, uint32_t b_len, uint32_t start, uint32_t end) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 121 "test/codegen/programs/indexproofs.ts"
   if (start <= end && end <= b.len) {
     return rt_slice(b, start, end);
   }
@@ -285,7 +348,9 @@ static rt_bytes indexproofs_proven_slice(rt_bytes b, uint32_t start, uint32_t en
 
 /** start <= end alone: end may pass the length (JavaScript clamps it). */
 #line 125 "test/codegen/programs/indexproofs.ts"
-static rt_bytes indexproofs_kept_sliceEnd(rt_bytes b, uint32_t start, uint32_t end) {
+static rt_bytes indexproofs_kept_sliceEnd_v(uint8_t *b_p, uint32_t b_len, uint32_t start, uint32_t end) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 126 "test/codegen/programs/indexproofs.ts"
   if (start <= end) {
     return rt_subarray(b, start, end);
   }
@@ -295,7 +360,9 @@ static rt_bytes indexproofs_kept_sliceEnd(rt_bytes b, uint32_t start, uint32_t e
 
 /** end <= b.length alone: start may pass end (JavaScript clamps it). */
 #line 130 "test/codegen/programs/indexproofs.ts"
-static rt_bytes indexproofs_kept_sliceStart(rt_bytes b, uint32_t start, uint32_t end) {
+static rt_bytes indexproofs_kept_sliceStart_v(uint8_t *b_p, uint32_t b_len, uint32_t start, uint32_t end) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 131 "test/codegen/programs/indexproofs.ts"
   if (end <= b.len) {
     return rt_subarray(b, start, end);
   }
@@ -305,7 +372,9 @@ static rt_bytes indexproofs_kept_sliceStart(rt_bytes b, uint32_t start, uint32_t
 
 /** succ: the tail after a separator found at i < b.length starts at i + 1 <= b.length. */
 #line 135 "test/codegen/programs/indexproofs.ts"
-static rt_bytes indexproofs_proven_tail(rt_bytes b) {
+static rt_bytes indexproofs_proven_tail_v(uint8_t *b_p, uint32_t b_len) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 136 "test/codegen/programs/indexproofs.ts"
   for (uint32_t i = 0; i < b.len; i++) {
     if (b.p[i] == 0x3d) {
       return rt_slice_from(b, i + 1);
@@ -317,7 +386,9 @@ static rt_bytes indexproofs_proven_tail(rt_bytes b) {
 
 /** i + 2 may pass the length. */
 #line 142 "test/codegen/programs/indexproofs.ts"
-static rt_bytes indexproofs_kept_tail2(rt_bytes b) {
+static rt_bytes indexproofs_kept_tail2_v(uint8_t *b_p, uint32_t b_len) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 143 "test/codegen/programs/indexproofs.ts"
   for (uint32_t i = 0; i < b.len; i++) {
     if (b.p[i] == 0x3d) {
       return rt_subarray(b, i + 2u, UINT32_MAX);
@@ -349,7 +420,9 @@ static uint32_t indexproofs_kept_fixed(uint32_t i, uint32_t n) {
 
 /** `const end = start + 2`: start < end; then end <= b.length. */
 #line 159 "test/codegen/programs/indexproofs.ts"
-static uint32_t indexproofs_proven_sumDecl(rt_bytes b, uint16_t start) {
+static uint32_t indexproofs_proven_sumDecl_v(uint8_t *b_p, uint32_t b_len, uint16_t start) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 160 "test/codegen/programs/indexproofs.ts"
   uint32_t end = (uint32_t)(start + 2);
   if (end <= b.len) {
     return b.p[start];
@@ -360,7 +433,9 @@ static uint32_t indexproofs_proven_sumDecl(rt_bytes b, uint16_t start) {
 
 /** `start + k` with k possibly 0: start <= end only. */
 #line 165 "test/codegen/programs/indexproofs.ts"
-static uint32_t indexproofs_kept_sumDecl(rt_bytes b, uint16_t start, uint8_t k) {
+static uint32_t indexproofs_kept_sumDecl_v(uint8_t *b_p, uint32_t b_len, uint16_t start, uint8_t k) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 166 "test/codegen/programs/indexproofs.ts"
   uint32_t end = (uint32_t)(start + k);
   if (end <= b.len) {
     return rt_bytes_get(b, start);
@@ -371,7 +446,9 @@ static uint32_t indexproofs_kept_sumDecl(rt_bytes b, uint16_t start, uint8_t k) 
 
 /** The same fact from a plain assignment. */
 #line 171 "test/codegen/programs/indexproofs.ts"
-static uint32_t indexproofs_proven_sumAssign(rt_bytes b, uint16_t start) {
+static uint32_t indexproofs_proven_sumAssign_v(uint8_t *b_p, uint32_t b_len, uint16_t start) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 172 "test/codegen/programs/indexproofs.ts"
   uint32_t end = 0;
   end = (uint32_t)(start + 1);
   if (end <= b.len) {
@@ -383,7 +460,9 @@ static uint32_t indexproofs_proven_sumAssign(rt_bytes b, uint16_t start) {
 
 /** An assignment that reads its target gives no fact (not `end < end`). */
 #line 178 "test/codegen/programs/indexproofs.ts"
-static uint32_t indexproofs_kept_selfAssign(rt_bytes b, uint16_t start) {
+static uint32_t indexproofs_kept_selfAssign_v(uint8_t *b_p, uint32_t b_len, uint16_t start) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 179 "test/codegen/programs/indexproofs.ts"
   uint32_t end = start;
   if (end < 1000) {
     end = end + 1;
@@ -397,7 +476,9 @@ static uint32_t indexproofs_kept_selfAssign(rt_bytes b, uint16_t start) {
 
 /** A sum that may wrap gives no fact: u32(hdr + rem) can be below hdr. */
 #line 187 "test/codegen/programs/indexproofs.ts"
-static rt_bytes indexproofs_kept_wrappedSum(rt_bytes b, uint32_t hdr, uint32_t rem) {
+static rt_bytes indexproofs_kept_wrappedSum_v(uint8_t *b_p, uint32_t b_len, uint32_t hdr, uint32_t rem) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 188 "test/codegen/programs/indexproofs.ts"
   uint32_t total = hdr + rem;
   if (total <= b.len) {
     return rt_subarray(b, hdr, total);
@@ -408,7 +489,9 @@ static rt_bytes indexproofs_kept_wrappedSum(rt_bytes b, uint32_t hdr, uint32_t r
 
 /** `last = b.length - 1` (b not empty): last < b.length. */
 #line 193 "test/codegen/programs/indexproofs.ts"
-static uint32_t indexproofs_proven_last(rt_bytes b) {
+static uint32_t indexproofs_proven_last_v(uint8_t *b_p, uint32_t b_len) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 194 "test/codegen/programs/indexproofs.ts"
   if (b.len == 0) {
     return 999;
   }
@@ -419,7 +502,9 @@ static uint32_t indexproofs_proven_last(rt_bytes b) {
 
 /** `b.length - k` with k possibly 0. */
 #line 199 "test/codegen/programs/indexproofs.ts"
-static uint32_t indexproofs_kept_lastK(rt_bytes b, uint8_t k) {
+static uint32_t indexproofs_kept_lastK_v(uint8_t *b_p, uint32_t b_len, uint8_t k) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 200 "test/codegen/programs/indexproofs.ts"
   uint32_t n = b.len;
   if (n < 8 || k > n) {
     return 999;
@@ -431,7 +516,9 @@ static uint32_t indexproofs_kept_lastK(rt_bytes b, uint8_t k) {
 
 /** A length alias narrowed by its own facts: n !== 0 proves b[0]. */
 #line 206 "test/codegen/programs/indexproofs.ts"
-static uint32_t indexproofs_proven_aliasNotEmpty(rt_bytes b) {
+static uint32_t indexproofs_proven_aliasNotEmpty_v(uint8_t *b_p, uint32_t b_len) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 207 "test/codegen/programs/indexproofs.ts"
   uint32_t n = b.len;
   if (n == 0) {
     return 999;
@@ -442,7 +529,9 @@ static uint32_t indexproofs_proven_aliasNotEmpty(rt_bytes b) {
 
 /** n !== 1 does not. */
 #line 212 "test/codegen/programs/indexproofs.ts"
-static uint32_t indexproofs_kept_aliasNotOne(rt_bytes b) {
+static uint32_t indexproofs_kept_aliasNotOne_v(uint8_t *b_p, uint32_t b_len) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 213 "test/codegen/programs/indexproofs.ts"
   uint32_t n = b.len;
   if (n == 1) {
     return 999;
@@ -466,7 +555,9 @@ static uint32_t indexproofs_kept_fixedViewPast(void) {
 
 /** ... and a view written since may be shorter. */
 #line 229 "test/codegen/programs/indexproofs.ts"
-static uint32_t indexproofs_kept_fixedViewWritten(rt_bytes b) {
+static uint32_t indexproofs_kept_fixedViewWritten_v(uint8_t *b_p, uint32_t b_len) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 230 "test/codegen/programs/indexproofs.ts"
   rt_bytes h = RT_BYTES(indexproofs_st.small, 16);
   if (b.len > 0) {
     h = b;

@@ -11,14 +11,19 @@ static uint32_t paramfacts_proven_chainInner(uint32_t i);
 static uint32_t paramfacts_chainOuter(uint32_t k);
 static uint32_t paramfacts_proven_default(uint32_t i, uint32_t j);
 static uint32_t paramfacts_kept_defaultOut(uint32_t i, uint32_t j);
-static uint32_t paramfacts_kept_view(rt_bytes b, uint32_t i);
+static uint32_t paramfacts_kept_view_v(uint8_t *b_p, uint32_t b_len, uint32_t i);
+static RT_INLINE uint32_t paramfacts_kept_view(rt_bytes b, uint32_t i) { return paramfacts_kept_view_v(b.p, b.len, i); }
 static uint32_t paramfacts_minOf(uint32_t a, uint32_t b);
-static rt_bytes paramfacts_proven_retMin(rt_bytes b, uint32_t k);
+static rt_bytes paramfacts_proven_retMin_v(uint8_t *b_p, uint32_t b_len, uint32_t k);
+static RT_INLINE rt_bytes paramfacts_proven_retMin(rt_bytes b, uint32_t k) { return paramfacts_proven_retMin_v(b.p, b.len, k); }
 static uint32_t paramfacts_maxOf(uint32_t a, uint32_t b);
-static rt_bytes paramfacts_kept_retMax(rt_bytes b, uint32_t k);
+static rt_bytes paramfacts_kept_retMax_v(uint8_t *b_p, uint32_t b_len, uint32_t k);
+static RT_INLINE rt_bytes paramfacts_kept_retMax(rt_bytes b, uint32_t k) { return paramfacts_kept_retMax_v(b.p, b.len, k); }
 static uint32_t paramfacts_bump(uint32_t a, uint32_t k);
-static rt_bytes paramfacts_kept_retWritten(rt_bytes b, uint32_t k);
-static rt_bytes paramfacts_kept_retViewWritten(rt_bytes b, rt_bytes c, uint32_t k);
+static rt_bytes paramfacts_kept_retWritten_v(uint8_t *b_p, uint32_t b_len, uint32_t k);
+static RT_INLINE rt_bytes paramfacts_kept_retWritten(rt_bytes b, uint32_t k) { return paramfacts_kept_retWritten_v(b.p, b.len, k); }
+static rt_bytes paramfacts_kept_retViewWritten_v(uint8_t *b_p, uint32_t b_len, uint8_t *c_p, uint32_t c_len, uint32_t k);
+static RT_INLINE rt_bytes paramfacts_kept_retViewWritten(rt_bytes b, rt_bytes c, uint32_t k) { return paramfacts_kept_retViewWritten_v(b.p, b.len, c.p, c.len, k); }
 static uint32_t paramfacts_proven_retRange(uint32_t n);
 static uint32_t paramfacts_kept_retRange(uint32_t n);
 static uint32_t paramfacts_countedSize(uint32_t n);
@@ -125,7 +130,9 @@ static uint32_t paramfacts_kept_defaultOut(uint32_t i, uint32_t j) {
 
 /** A view's bytes by a parameter index: the range alone says nothing about b.length. */
 #line 65 "test/codegen/programs/paramfacts.ts"
-static uint32_t paramfacts_kept_view(rt_bytes b, uint32_t i) {
+static uint32_t paramfacts_kept_view_v(uint8_t *b_p, uint32_t b_len, uint32_t i) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 66 "test/codegen/programs/paramfacts.ts"
   return rt_bytes_get(b, i);
 }
 
@@ -136,7 +143,9 @@ static uint32_t paramfacts_minOf(uint32_t a, uint32_t b) {
 
 /** n = minOf(b.length, k): n <= b.length, nothing to clamp. */
 #line 74 "test/codegen/programs/paramfacts.ts"
-static rt_bytes paramfacts_proven_retMin(rt_bytes b, uint32_t k) {
+static rt_bytes paramfacts_proven_retMin_v(uint8_t *b_p, uint32_t b_len, uint32_t k) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 75 "test/codegen/programs/paramfacts.ts"
   uint32_t n = paramfacts_minOf(b.len, k);
   return rt_slice(b, 0, n);
 }
@@ -148,7 +157,9 @@ static uint32_t paramfacts_maxOf(uint32_t a, uint32_t b) {
 }
 
 #line 82 "test/codegen/programs/paramfacts.ts"
-static rt_bytes paramfacts_kept_retMax(rt_bytes b, uint32_t k) {
+static rt_bytes paramfacts_kept_retMax_v(uint8_t *b_p, uint32_t b_len, uint32_t k) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 83 "test/codegen/programs/paramfacts.ts"
   uint32_t n = paramfacts_maxOf(b.len, k);
   return rt_subarray(b, 0, n);
 }
@@ -161,14 +172,19 @@ static uint32_t paramfacts_bump(uint32_t a, uint32_t k) {
 }
 
 #line 91 "test/codegen/programs/paramfacts.ts"
-static rt_bytes paramfacts_kept_retWritten(rt_bytes b, uint32_t k) {
+static rt_bytes paramfacts_kept_retWritten_v(uint8_t *b_p, uint32_t b_len, uint32_t k) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 92 "test/codegen/programs/paramfacts.ts"
   uint32_t n = paramfacts_bump(b.len, k);
   return rt_subarray(b, 0, n);
 }
 
 /** The view written after the call: the fact ends. */
 #line 96 "test/codegen/programs/paramfacts.ts"
-static rt_bytes paramfacts_kept_retViewWritten(rt_bytes b, rt_bytes c, uint32_t k) {
+static rt_bytes paramfacts_kept_retViewWritten_v(uint8_t *b_p, uint32_t b_len, uint8_t *c_p, uint32_t c_len, uint32_t k) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+  rt_bytes c = RT_BYTES(c_p, c_len);
+#line 97 "test/codegen/programs/paramfacts.ts"
   uint32_t n = paramfacts_minOf(b.len, k);
   b = c;
   return rt_subarray(b, 0, n);

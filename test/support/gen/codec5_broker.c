@@ -2,13 +2,18 @@
 #include "codec5_broker.h"
 
 static int32_t codec5_broker_serverBody5(rt_bytes body, uint8_t type, Packet5 *out);
-static uint16_t codec5_broker_readU16(rt_bytes b, uint32_t off);
-static int32_t codec5_broker_decodeConnect5(rt_bytes body, Packet5 *out);
-static int32_t codec5_broker_decodeFilterList5(rt_bytes body, bool withOptions, Packet5 *out);
+static uint16_t codec5_broker_readU16_v(uint8_t *b_p, uint32_t b_len, uint32_t off);
+static RT_INLINE uint16_t codec5_broker_readU16(rt_bytes b, uint32_t off) { return codec5_broker_readU16_v(b.p, b.len, off); }
+static int32_t codec5_broker_decodeConnect5_v(uint8_t *body_p, uint32_t body_len, Packet5 *out);
+static RT_INLINE int32_t codec5_broker_decodeConnect5(rt_bytes body, Packet5 *out) { return codec5_broker_decodeConnect5_v(body.p, body.len, out); }
+static int32_t codec5_broker_decodeFilterList5_v(uint8_t *body_p, uint32_t body_len, bool withOptions, Packet5 *out);
+static RT_INLINE int32_t codec5_broker_decodeFilterList5(rt_bytes body, bool withOptions, Packet5 *out) { return codec5_broker_decodeFilterList5_v(body.p, body.len, withOptions, out); }
 
 /** decode5 for either side: every packet type, the server-only bodies too. */
 #line 19 "test/mqtt/support/codec5_broker.ts"
-int32_t codec5_broker_decode5Any(rt_bytes input, uint32_t maxPacket, bool forClient, Packet5 *out) {
+int32_t codec5_broker_decode5Any_v(uint8_t *input_p, uint32_t input_len, uint32_t maxPacket, bool forClient, Packet5 *out) {
+  rt_bytes input = RT_BYTES(input_p, input_len);
+#line 20 "test/mqtt/support/codec5_broker.ts"
   return codec5_decode5With(input, maxPacket, forClient, out, codec5_broker_serverBody5);
 }
 
@@ -20,14 +25,18 @@ static int32_t codec5_broker_serverBody5(rt_bytes body, uint8_t type, Packet5 *o
   return codec5_broker_decodeFilterList5(body, type == PacketType_SUBSCRIBE, out);
 }
 
-static uint16_t codec5_broker_readU16(rt_bytes b, uint32_t off) {
+static uint16_t codec5_broker_readU16_v(uint8_t *b_p, uint32_t b_len, uint32_t off) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 29 "test/mqtt/support/codec5_broker.ts"
   return (uint16_t)((rt_bytes_get(b, off) << 8) | rt_bytes_get(b, off + 1));
 }
 
 /** CONNECT (3.1): codec_broker.ts's fields with level 5 required, the
  *  properties after keep alive and the will properties before the will topic.
  *  5.0 allows a password without a user name (3.1.2.9). */
-static int32_t codec5_broker_decodeConnect5(rt_bytes body, Packet5 *out) {
+static int32_t codec5_broker_decodeConnect5_v(uint8_t *body_p, uint32_t body_len, Packet5 *out) {
+  rt_bytes body = RT_BYTES(body_p, body_len);
+#line 36 "test/mqtt/support/codec5_broker.ts"
   Packet *b = &out->base;
   int32_t at = codec_broker_decodeConnectHead(body, b);
   if (at < 0) {
@@ -65,7 +74,9 @@ static int32_t codec5_broker_decodeConnect5(rt_bytes body, Packet5 *out) {
 /** SUBSCRIBE (3.8.2, 3.8.3) or UNSUBSCRIBE (3.10.2, 3.10.3): packet id,
  *  properties, then filters (each with an options byte in SUBSCRIBE).
  *  `base.body` is the filter list. */
-static int32_t codec5_broker_decodeFilterList5(rt_bytes body, bool withOptions, Packet5 *out) {
+static int32_t codec5_broker_decodeFilterList5_v(uint8_t *body_p, uint32_t body_len, bool withOptions, Packet5 *out) {
+  rt_bytes body = RT_BYTES(body_p, body_len);
+#line 56 "test/mqtt/support/codec5_broker.ts"
   Packet *b = &out->base;
   if (body.len < 2) {
     return DecodeErr_BAD_LENGTH;
@@ -122,7 +133,9 @@ static int32_t codec5_broker_decodeFilterList5(rt_bytes body, bool withOptions, 
 /** Encodes CONNACK (3.2) with a reason code and properties. Returns the
  *  length, or 0 when it does not fit or is invalid (a reason code CONNACK does
  *  not have, Session Present with a refusal, bad properties). */
-uint32_t codec5_broker_encodeConnack5(rt_bytes out, bool sessionPresent, uint8_t reason, Props5 *props) {
+uint32_t codec5_broker_encodeConnack5_v(uint8_t *out_p, uint32_t out_len, bool sessionPresent, uint8_t reason, Props5 *props) {
+  rt_bytes out = RT_BYTES(out_p, out_len);
+#line 86 "test/mqtt/support/codec5_broker.ts"
   if (!packet5_reasonValid(PacketType_CONNACK, reason) || (sessionPresent && reason != 0)) {
     return 0;
   }
@@ -147,7 +160,10 @@ uint32_t codec5_broker_encodeConnack5(rt_bytes out, bool sessionPresent, uint8_t
 
 /** Encodes SUBACK (3.9) or UNSUBACK (3.11): packet id, properties, one reason
  *  code per filter. Returns the length, or 0 when it does not fit or is invalid. */
-uint32_t codec5_broker_encodeCodesAck5(rt_bytes out, uint8_t type, uint16_t packetId, rt_bytes codes, Props5 *props) {
+uint32_t codec5_broker_encodeCodesAck5_v(uint8_t *out_p, uint32_t out_len, uint8_t type, uint16_t packetId, uint8_t *codes_p, uint32_t codes_len, Props5 *props) {
+  rt_bytes out = RT_BYTES(out_p, out_len);
+  rt_bytes codes = RT_BYTES(codes_p, codes_len);
+#line 102 "test/mqtt/support/codec5_broker.ts"
   if (type != PacketType_SUBACK && type != PacketType_UNSUBACK) {
     return 0;
   }

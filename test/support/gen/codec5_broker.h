@@ -13,9 +13,12 @@
 extern "C" {
 #endif
 
-int32_t codec5_broker_decode5Any(rt_bytes input, uint32_t maxPacket, bool forClient, Packet5 *out);
-uint32_t codec5_broker_encodeConnack5(rt_bytes out, bool sessionPresent, uint8_t reason, Props5 *props);
-uint32_t codec5_broker_encodeCodesAck5(rt_bytes out, uint8_t type, uint16_t packetId, rt_bytes codes, Props5 *props);
+int32_t codec5_broker_decode5Any_v(uint8_t *input_p, uint32_t input_len, uint32_t maxPacket, bool forClient, Packet5 *out);
+static RT_INLINE int32_t codec5_broker_decode5Any(rt_bytes input, uint32_t maxPacket, bool forClient, Packet5 *out) { return codec5_broker_decode5Any_v(input.p, input.len, maxPacket, forClient, out); }
+uint32_t codec5_broker_encodeConnack5_v(uint8_t *out_p, uint32_t out_len, bool sessionPresent, uint8_t reason, Props5 *props);
+static RT_INLINE uint32_t codec5_broker_encodeConnack5(rt_bytes out, bool sessionPresent, uint8_t reason, Props5 *props) { return codec5_broker_encodeConnack5_v(out.p, out.len, sessionPresent, reason, props); }
+uint32_t codec5_broker_encodeCodesAck5_v(uint8_t *out_p, uint32_t out_len, uint8_t type, uint16_t packetId, uint8_t *codes_p, uint32_t codes_len, Props5 *props);
+static RT_INLINE uint32_t codec5_broker_encodeCodesAck5(rt_bytes out, uint8_t type, uint16_t packetId, rt_bytes codes, Props5 *props) { return codec5_broker_encodeCodesAck5_v(out.p, out.len, type, packetId, codes.p, codes.len, props); }
 
 #ifdef __cplusplus
 }

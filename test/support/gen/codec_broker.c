@@ -3,16 +3,25 @@
 
 static DecodeErr codec_broker_checkFirstByte(uint8_t type, uint8_t flags, bool forClient);
 static DecodeErr codec_broker_checkRemainingLength(uint8_t type, uint32_t rem);
-static DecodeErr codec_broker_publishBody(rt_bytes body, uint8_t flags, Packet *out);
-static DecodeErr codec_broker_connackBody(rt_bytes body, Packet *out);
-static DecodeErr codec_broker_decodeServerBody(rt_bytes body, uint8_t type, Packet *out);
-static uint16_t codec_broker_readU16(rt_bytes b, uint32_t off);
-static uint32_t codec_broker_putU16(rt_bytes out, uint32_t off, uint16_t v);
+static DecodeErr codec_broker_publishBody_v(uint8_t *body_p, uint32_t body_len, uint8_t flags, Packet *out);
+static RT_INLINE DecodeErr codec_broker_publishBody(rt_bytes body, uint8_t flags, Packet *out) { return codec_broker_publishBody_v(body.p, body.len, flags, out); }
+static DecodeErr codec_broker_connackBody_v(uint8_t *body_p, uint32_t body_len, Packet *out);
+static RT_INLINE DecodeErr codec_broker_connackBody(rt_bytes body, Packet *out) { return codec_broker_connackBody_v(body.p, body.len, out); }
+static DecodeErr codec_broker_decodeServerBody_v(uint8_t *body_p, uint32_t body_len, uint8_t type, Packet *out);
+static RT_INLINE DecodeErr codec_broker_decodeServerBody(rt_bytes body, uint8_t type, Packet *out) { return codec_broker_decodeServerBody_v(body.p, body.len, type, out); }
+static uint16_t codec_broker_readU16_v(uint8_t *b_p, uint32_t b_len, uint32_t off);
+static RT_INLINE uint16_t codec_broker_readU16(rt_bytes b, uint32_t off) { return codec_broker_readU16_v(b.p, b.len, off); }
+static uint32_t codec_broker_putU16_v(uint8_t *out_p, uint32_t out_len, uint32_t off, uint16_t v);
+static RT_INLINE uint32_t codec_broker_putU16(rt_bytes out, uint32_t off, uint16_t v) { return codec_broker_putU16_v(out.p, out.len, off, v); }
 static uint32_t codec_broker_packetSize(uint32_t rem);
-static uint32_t codec_broker_putHeader(rt_bytes out, uint8_t first, uint32_t rem);
-static bool codec_broker_validSubackCodes(rt_bytes codes);
-static DecodeErr codec_broker_decodeFilterList(rt_bytes body, bool withQos, Packet *out);
-static DecodeErr codec_broker_decodeConnect(rt_bytes body, Packet *out);
+static uint32_t codec_broker_putHeader_v(uint8_t *out_p, uint32_t out_len, uint8_t first, uint32_t rem);
+static RT_INLINE uint32_t codec_broker_putHeader(rt_bytes out, uint8_t first, uint32_t rem) { return codec_broker_putHeader_v(out.p, out.len, first, rem); }
+static bool codec_broker_validSubackCodes_v(uint8_t *codes_p, uint32_t codes_len);
+static RT_INLINE bool codec_broker_validSubackCodes(rt_bytes codes) { return codec_broker_validSubackCodes_v(codes.p, codes.len); }
+static DecodeErr codec_broker_decodeFilterList_v(uint8_t *body_p, uint32_t body_len, bool withQos, Packet *out);
+static RT_INLINE DecodeErr codec_broker_decodeFilterList(rt_bytes body, bool withQos, Packet *out) { return codec_broker_decodeFilterList_v(body.p, body.len, withQos, out); }
+static DecodeErr codec_broker_decodeConnect_v(uint8_t *body_p, uint32_t body_len, Packet *out);
+static RT_INLINE DecodeErr codec_broker_decodeConnect(rt_bytes body, Packet *out) { return codec_broker_decodeConnect_v(body.p, body.len, out); }
 
 /** Decodes one packet from the start of `input`, as codec.ts's
  *  decodeForClient does (written on its own, with the rules spelled out per
@@ -23,7 +32,9 @@ static DecodeErr codec_broker_decodeConnect(rt_bytes body, Packet *out);
  *  0: `input` holds only the beginning of a packet (after a complete fixed
  *  header `out.totalLen` says how long it will be); < 0: -DecodeErr. */
 #line 26 "test/mqtt/support/codec_broker.ts"
-int32_t codec_broker_decode(rt_bytes input, uint32_t maxPacket, bool forClient, Packet *out) {
+int32_t codec_broker_decode_v(uint8_t *input_p, uint32_t input_len, uint32_t maxPacket, bool forClient, Packet *out) {
+  rt_bytes input = RT_BYTES(input_p, input_len);
+#line 27 "test/mqtt/support/codec_broker.ts"
   Packet_reset(out);
   uint32_t n = input.len;
   if (n == 0) {
@@ -163,7 +174,9 @@ static DecodeErr codec_broker_checkRemainingLength(uint8_t type, uint32_t rem) {
 }
 
 /** PUBLISH's variable header and payload (3.3.2, 3.3.3). */
-static DecodeErr codec_broker_publishBody(rt_bytes body, uint8_t flags, Packet *out) {
+static DecodeErr codec_broker_publishBody_v(uint8_t *body_p, uint32_t body_len, uint8_t flags, Packet *out) {
+  rt_bytes body = RT_BYTES(body_p, body_len);
+#line 130 "test/mqtt/support/codec_broker.ts"
   uint8_t qos = (uint8_t)((flags >> 1) & 3);
   int32_t end = codec_fieldEnd(body, 0);
   if (end < 0) {
@@ -194,8 +207,10 @@ static DecodeErr codec_broker_publishBody(rt_bytes body, uint8_t flags, Packet *
 }
 
 /** CONNACK's flags and return code (3.2.2). */
-static DecodeErr codec_broker_connackBody(rt_bytes body, Packet *out) {
+static DecodeErr codec_broker_connackBody_v(uint8_t *body_p, uint32_t body_len, Packet *out) {
+  rt_bytes body = RT_BYTES(body_p, body_len);
   // Only bit 0 (session present) of the acknowledge flags is defined.
+#line 150 "test/mqtt/support/codec_broker.ts"
   if ((rt_bytes_get(body, 0) & 0xfe) != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
@@ -213,7 +228,9 @@ static DecodeErr codec_broker_connackBody(rt_bytes body, Packet *out) {
   return DecodeErr_OK;
 }
 
-static DecodeErr codec_broker_decodeServerBody(rt_bytes body, uint8_t type, Packet *out) {
+static DecodeErr codec_broker_decodeServerBody_v(uint8_t *body_p, uint32_t body_len, uint8_t type, Packet *out) {
+  rt_bytes body = RT_BYTES(body_p, body_len);
+#line 159 "test/mqtt/support/codec_broker.ts"
   if (type == PacketType_CONNECT) {
     return codec_broker_decodeConnect(body, out);
   }
@@ -223,7 +240,9 @@ static DecodeErr codec_broker_decodeServerBody(rt_bytes body, uint8_t type, Pack
 
 /** Encodes CONNACK (3.2). Returns 4, or 0 when `out` is too short or the
  *  packet invalid (code above 5, session present with a refusal). */
-uint32_t codec_broker_encodeConnack(rt_bytes out, bool sessionPresent, uint8_t code) {
+uint32_t codec_broker_encodeConnack_v(uint8_t *out_p, uint32_t out_len, bool sessionPresent, uint8_t code) {
+  rt_bytes out = RT_BYTES(out_p, out_len);
+#line 166 "test/mqtt/support/codec_broker.ts"
   if ((code > codec_MAX_CONNACK_CODE || (sessionPresent && code != 0)) || out.len < 4) {
     return 0;
   }
@@ -238,7 +257,10 @@ uint32_t codec_broker_encodeConnack(rt_bytes out, bool sessionPresent, uint8_t c
 /** Encodes SUBACK (3.9): one return code per filter (0, 1, 2 or 0x80).
  *  Returns its length, or 0 when it does not fit or is invalid (id 0, no
  *  codes, a bad code). */
-uint32_t codec_broker_encodeSuback(rt_bytes out, uint16_t packetId, rt_bytes codes) {
+uint32_t codec_broker_encodeSuback_v(uint8_t *out_p, uint32_t out_len, uint16_t packetId, uint8_t *codes_p, uint32_t codes_len) {
+  rt_bytes out = RT_BYTES(out_p, out_len);
+  rt_bytes codes = RT_BYTES(codes_p, codes_len);
+#line 178 "test/mqtt/support/codec_broker.ts"
   if ((packetId == 0 || codes.len == 0) || !codec_broker_validSubackCodes(codes)) {
     return 0;
   }
@@ -262,11 +284,15 @@ uint32_t codec_broker_encodeSuback(rt_bytes out, uint16_t packetId, rt_bytes cod
 // Small helpers of codec.ts's, repeated here: private there, they link
 // smaller into a firmware (inlined or with a local calling convention).
 #line 192 "test/mqtt/support/codec_broker.ts"
-static uint16_t codec_broker_readU16(rt_bytes b, uint32_t off) {
+static uint16_t codec_broker_readU16_v(uint8_t *b_p, uint32_t b_len, uint32_t off) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 193 "test/mqtt/support/codec_broker.ts"
   return (uint16_t)((rt_bytes_get(b, off) << 8) | rt_bytes_get(b, rt_idx_add(off, 1)));
 }
 
-static uint32_t codec_broker_putU16(rt_bytes out, uint32_t off, uint16_t v) {
+static uint32_t codec_broker_putU16_v(uint8_t *out_p, uint32_t out_len, uint32_t off, uint16_t v) {
+  rt_bytes out = RT_BYTES(out_p, out_len);
+#line 197 "test/mqtt/support/codec_broker.ts"
   rt_bytes_set(out, off, (uint8_t)(v >> 8));
   rt_bytes_set(out, rt_idx_add(off, 1), (uint8_t)v);
   return off + 2u;
@@ -284,12 +310,16 @@ static uint32_t codec_broker_packetSize(uint32_t rem) {
 
 /** Writes the fixed header (the caller checked that the packet fits);
  *  returns the offset of the variable header. */
-static uint32_t codec_broker_putHeader(rt_bytes out, uint8_t first, uint32_t rem) {
+static uint32_t codec_broker_putHeader_v(uint8_t *out_p, uint32_t out_len, uint8_t first, uint32_t rem) {
+  rt_bytes out = RT_BYTES(out_p, out_len);
+#line 212 "test/mqtt/support/codec_broker.ts"
   rt_bytes_set(out, 0, first);
   return 1u + codec_encodeRemainingLength(out, 1, rem);
 }
 
-static bool codec_broker_validSubackCodes(rt_bytes codes) {
+static bool codec_broker_validSubackCodes_v(uint8_t *codes_p, uint32_t codes_len) {
+  rt_bytes codes = RT_BYTES(codes_p, codes_len);
+#line 217 "test/mqtt/support/codec_broker.ts"
   for (uint32_t i = 0; i < codes.len; i++) {
     uint8_t c = codes.p[i];
     if (c > 2 && c != packet_SUBACK_FAILURE) {
@@ -302,7 +332,9 @@ static bool codec_broker_validSubackCodes(rt_bytes codes) {
 
 /** SUBSCRIBE (withQos) or UNSUBSCRIBE: packet id, then one or more topic
  *  filters, each followed by a requested-QoS byte in SUBSCRIBE (3.8.3, 3.10.3). */
-static DecodeErr codec_broker_decodeFilterList(rt_bytes body, bool withQos, Packet *out) {
+static DecodeErr codec_broker_decodeFilterList_v(uint8_t *body_p, uint32_t body_len, bool withQos, Packet *out) {
+  rt_bytes body = RT_BYTES(body_p, body_len);
+#line 227 "test/mqtt/support/codec_broker.ts"
   if (body.len < 2) {
     return DecodeErr_BAD_LENGTH;
   }
@@ -347,7 +379,9 @@ static DecodeErr codec_broker_decodeFilterList(rt_bytes body, bool withQos, Pack
 
 /** The end of the topic filter at `at` in SUBSCRIBE or UNSUBSCRIBE (3.8.3,
  *  3.10.3; both versions), or -error: not empty, a valid filter, UTF-8. */
-int32_t codec_broker_filterEnd(rt_bytes body, uint32_t at) {
+int32_t codec_broker_filterEnd_v(uint8_t *body_p, uint32_t body_len, uint32_t at) {
+  rt_bytes body = RT_BYTES(body_p, body_len);
+#line 251 "test/mqtt/support/codec_broker.ts"
   int32_t end = codec_fieldEnd(body, at);
   if (end < 0) {
     return -DecodeErr_STRING_OVERRUN;
@@ -367,7 +401,9 @@ int32_t codec_broker_filterEnd(rt_bytes body, uint32_t at) {
 
 /** CONNECT (3.1). The protocol level is not
  *  judged here: a server answers an unknown level with CONNACK 1 (3.1.2-2). */
-static DecodeErr codec_broker_decodeConnect(rt_bytes body, Packet *out) {
+static DecodeErr codec_broker_decodeConnect_v(uint8_t *body_p, uint32_t body_len, Packet *out) {
+  rt_bytes body = RT_BYTES(body_p, body_len);
+#line 262 "test/mqtt/support/codec_broker.ts"
   int32_t at = codec_broker_decodeConnectHead(body, out);
   if (at < 0) {
     return (DecodeErr)(uint8_t)(-(int64_t)at);
@@ -396,7 +432,9 @@ static DecodeErr codec_broker_decodeConnect(rt_bytes body, Packet *out) {
 /** Protocol name "MQTT", level, flags, keep alive (3.1.2); the level is the
  *  caller's to judge. */
 #line 278 "test/mqtt/support/codec_broker.ts"
-int32_t codec_broker_decodeConnectHead(rt_bytes body, Packet *out) {
+int32_t codec_broker_decodeConnectHead_v(uint8_t *body_p, uint32_t body_len, Packet *out) {
+  rt_bytes body = RT_BYTES(body_p, body_len);
+#line 279 "test/mqtt/support/codec_broker.ts"
   int32_t nameEnd = codec_fieldEnd(body, 0);
   if (nameEnd < 0) {
     return -DecodeErr_STRING_OVERRUN;
@@ -442,7 +480,9 @@ DecodeErr codec_broker_connectFlagsErr(uint8_t cf, bool passwordNeedsUser) {
 }
 
 /** The client identifier (3.1.3.1). */
-int32_t codec_broker_connectClientId(rt_bytes body, uint32_t at, Packet *out) {
+int32_t codec_broker_connectClientId_v(uint8_t *body_p, uint32_t body_len, uint32_t at, Packet *out) {
+  rt_bytes body = RT_BYTES(body_p, body_len);
+#line 304 "test/mqtt/support/codec_broker.ts"
   int32_t end = codec_fieldEnd(body, at);
   if (end < 0) {
     return -DecodeErr_STRING_OVERRUN;
@@ -457,7 +497,9 @@ int32_t codec_broker_connectClientId(rt_bytes body, uint32_t at, Packet *out) {
 }
 
 /** The will topic and message (3.1.3.2, 3.1.3.3). */
-int32_t codec_broker_connectWill(rt_bytes body, uint32_t at, Packet *out) {
+int32_t codec_broker_connectWill_v(uint8_t *body_p, uint32_t body_len, uint32_t at, Packet *out) {
+  rt_bytes body = RT_BYTES(body_p, body_len);
+#line 313 "test/mqtt/support/codec_broker.ts"
   int32_t end = codec_fieldEnd(body, at);
   if (end < 0) {
     return -DecodeErr_STRING_OVERRUN;
@@ -481,7 +523,9 @@ int32_t codec_broker_connectWill(rt_bytes body, uint32_t at, Packet *out) {
 
 /** The user name and password the flags announce (3.1.3.4, 3.1.3.5), then
  *  the end of the packet. */
-DecodeErr codec_broker_connectLogin(rt_bytes body, uint32_t at, Packet *out) {
+DecodeErr codec_broker_connectLogin_v(uint8_t *body_p, uint32_t body_len, uint32_t at, Packet *out) {
+  rt_bytes body = RT_BYTES(body_p, body_len);
+#line 328 "test/mqtt/support/codec_broker.ts"
   uint8_t cf = out->connectFlags;
   int32_t end = 0;
   if ((cf & packet_CONNECT_USER_NAME) != 0) {

@@ -24,15 +24,23 @@ extern "C" {
 /** Types without a body. */
 #define codec_broker_REM_0 ((uint32_t)((uint32_t)(((1 << PacketType_PINGREQ) | (1 << PacketType_PINGRESP)) | (1 << PacketType_DISCONNECT))))
 
-int32_t codec_broker_decode(rt_bytes input, uint32_t maxPacket, bool forClient, Packet *out);
-uint32_t codec_broker_encodeConnack(rt_bytes out, bool sessionPresent, uint8_t code);
-uint32_t codec_broker_encodeSuback(rt_bytes out, uint16_t packetId, rt_bytes codes);
-int32_t codec_broker_filterEnd(rt_bytes body, uint32_t at);
-int32_t codec_broker_decodeConnectHead(rt_bytes body, Packet *out);
+int32_t codec_broker_decode_v(uint8_t *input_p, uint32_t input_len, uint32_t maxPacket, bool forClient, Packet *out);
+static RT_INLINE int32_t codec_broker_decode(rt_bytes input, uint32_t maxPacket, bool forClient, Packet *out) { return codec_broker_decode_v(input.p, input.len, maxPacket, forClient, out); }
+uint32_t codec_broker_encodeConnack_v(uint8_t *out_p, uint32_t out_len, bool sessionPresent, uint8_t code);
+static RT_INLINE uint32_t codec_broker_encodeConnack(rt_bytes out, bool sessionPresent, uint8_t code) { return codec_broker_encodeConnack_v(out.p, out.len, sessionPresent, code); }
+uint32_t codec_broker_encodeSuback_v(uint8_t *out_p, uint32_t out_len, uint16_t packetId, uint8_t *codes_p, uint32_t codes_len);
+static RT_INLINE uint32_t codec_broker_encodeSuback(rt_bytes out, uint16_t packetId, rt_bytes codes) { return codec_broker_encodeSuback_v(out.p, out.len, packetId, codes.p, codes.len); }
+int32_t codec_broker_filterEnd_v(uint8_t *body_p, uint32_t body_len, uint32_t at);
+static RT_INLINE int32_t codec_broker_filterEnd(rt_bytes body, uint32_t at) { return codec_broker_filterEnd_v(body.p, body.len, at); }
+int32_t codec_broker_decodeConnectHead_v(uint8_t *body_p, uint32_t body_len, Packet *out);
+static RT_INLINE int32_t codec_broker_decodeConnectHead(rt_bytes body, Packet *out) { return codec_broker_decodeConnectHead_v(body.p, body.len, out); }
 DecodeErr codec_broker_connectFlagsErr(uint8_t cf, bool passwordNeedsUser);
-int32_t codec_broker_connectClientId(rt_bytes body, uint32_t at, Packet *out);
-int32_t codec_broker_connectWill(rt_bytes body, uint32_t at, Packet *out);
-DecodeErr codec_broker_connectLogin(rt_bytes body, uint32_t at, Packet *out);
+int32_t codec_broker_connectClientId_v(uint8_t *body_p, uint32_t body_len, uint32_t at, Packet *out);
+static RT_INLINE int32_t codec_broker_connectClientId(rt_bytes body, uint32_t at, Packet *out) { return codec_broker_connectClientId_v(body.p, body.len, at, out); }
+int32_t codec_broker_connectWill_v(uint8_t *body_p, uint32_t body_len, uint32_t at, Packet *out);
+static RT_INLINE int32_t codec_broker_connectWill(rt_bytes body, uint32_t at, Packet *out) { return codec_broker_connectWill_v(body.p, body.len, at, out); }
+DecodeErr codec_broker_connectLogin_v(uint8_t *body_p, uint32_t body_len, uint32_t at, Packet *out);
+static RT_INLINE DecodeErr codec_broker_connectLogin(rt_bytes body, uint32_t at, Packet *out) { return codec_broker_connectLogin_v(body.p, body.len, at, out); }
 
 #ifdef __cplusplus
 }
