@@ -85,6 +85,8 @@ void size_root_core(void) {
   (void) Session_publish(&s, RT_BYTES(buf, 13), RT_BYTES(buf, sizeof(buf)), 0, false, 0);
   (void) Session_publish(&s, RT_BYTES(buf, 9), RT_BYTES(buf, sizeof(buf)), 1, true, 0);
   Session_onRecv(&s, RT_BYTES(buf, sizeof(buf)), 0);
+  /* Every port sleeps until the next timer is due, then ticks. */
+  (void) Session_nextTickIn(&s, 0, 1000);
   Session_tick(&s, 0);
   rt_bytes tx = Session_txView(&s);
   Session_txConsumed(&s, tx.len);

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { Packet, PacketType, DecodeErr, decodeErrName, decodeErrNameAll, MAX_REMAINING_LENGTH } from "../../ts-src/mqtt/packet";
 import {
-  encodeConnect, encodePublish, encodeAck, encodeSubscribe, encodeUnsubscribe, encodeSimple, remainingLengthSize, encodeRemainingLength, publishSize, connectHead, ConnectOptions,
+  encodeConnect, writeConnect, encodePublish, encodeAck, encodeSubscribe, encodeUnsubscribe, encodeSimple, remainingLengthSize, encodeRemainingLength, publishSize, connectHead, ConnectOptions,
 } from "../../ts-src/mqtt/codec";
 import { decode, encodeConnack, encodeSuback } from "./support/codec_broker";
 
@@ -83,6 +83,10 @@ test("CONNECT: round trip with and without will, user, password", () => {
     assert.deepEqual(p.userName, o.userName);
     assert.deepEqual(p.password, o.password);
     assert.equal(p.totalLen, bytes.length);
+    // The session's path for its own (checked) config: the same bytes, and
+    // 0 only when the packet does not fit.
+    assert.deepEqual(enc((out) => writeConnect(out, o)), bytes);
+    assert.equal(writeConnect(new Uint8Array(bytes.length - 1), o), 0);
   }
 });
 

@@ -10,7 +10,7 @@ import {
 } from "../../ts-src/mqtt/session";
 import { PacketType as T } from "../../ts-src/mqtt/packet";
 import { MGOS_MQTT_ERR, MGOS_MQTT_DROP } from "../../ts-src/mqtt/delivery";
-import { publishSize } from "../../ts-src/mqtt/codec";
+import { publishSize, ConnectOptions } from "../../ts-src/mqtt/codec";
 
 const text = (b: Uint8Array): string => Buffer.from(b).toString("latin1");
 
@@ -53,6 +53,24 @@ test("CONNECT carries client id, keepalive, clean flag; user/pass/will only when
   // connect while connecting is refused with a log
   assert.equal(d.s.connect(0), false);
   assert.equal(d.logs.at(-1)!.level, LogLevel.ERROR);
+});
+
+test("connectWith() checks the caller's options (connect() relies on setStrings' checks)", () => {
+  const p = new Peer(withStrings("d"));
+  const o = new ConnectOptions();
+  o.clientId = bytes("d");
+  o.willTopic = bytes("a/+");
+  assert.equal(p.s.connectWith(o, 0), false, "wildcard will topic");
+  o.willTopic = bytes("");
+  o.password = bytes("p");
+  assert.equal(p.s.connectWith(o, 0), false, "password without user name");
+  assert.equal(p.logs.at(-1)!.msg, "password without user name");
+  assert.equal(p.s.state, SessionState.DISCONNECTED);
+  o.userName = bytes("u");
+  assert.equal(p.s.connectWith(o, 0), true);
+  const [c] = p.pull();
+  assert.equal(c.userName, "u");
+  assert.equal(c.password, "p");
 });
 
 test("config strings: invalid will topic and overflow are rejected with a reason", () => {

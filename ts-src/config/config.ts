@@ -131,7 +131,7 @@ const st = new config_state();
 
 /** The live configuration (at the defaults until something is loaded). */
 export function live(): mgos_config {
-  if (!live_cfg.ready) reset_store(live_cfg);
+  if (!live_cfg.ready) defaults_store(live_cfg);
   return live_cfg;
 }
 
@@ -175,10 +175,16 @@ export function arena_used(): u32 {
 }
 
 function reset_store(cfg: mgos_config): void {
-  set_defaults(cfg.mqtt, 0);
-  set_defaults(cfg.mqtt1, 1);
   cfg.used = 0;
   for (let i: i32 = 0; i < STR_SLOT_COUNT; i++) cfg.offs[i] = 0;
+  defaults_store(cfg);
+}
+
+/** The defaults into a store whose arena is empty (reset_store, or the
+ *  live store's first use: it is still all zero). */
+function defaults_store(cfg: mgos_config): void {
+  set_defaults(cfg.mqtt, 0);
+  set_defaults(cfg.mqtt1, 1);
   cfg.ready = true;
 }
 

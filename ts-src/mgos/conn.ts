@@ -51,7 +51,7 @@ import {
 } from "./mg_types";
 import { nowMs, wallTime, rand32, logMsg, COMPILED_OUT, netConnect, netSend, netClose, deviceId, eventTrigger } from "./port";
 import { WsLink, WsCode } from "./ws";
-import { WS_SUPPORT, WS_ONE, FRAGMENTS_SUPPORT } from "./options";
+import { WS_SUPPORT, WS_ONE, FRAGMENTS_SUPPORT, PERSIST_SUPPORT } from "./options";
 import { LOG_LEVEL } from "../mqtt/loglevel";
 import { MQTT5_SUPPORT, V5_ONE } from "../mqtt/session5";
 import { serverReferenceTarget, reason5Of, sharedFilter, fillProps, configWill5 } from "./mqtt5";
@@ -158,8 +158,6 @@ export class mgos_mqtt_conn {
   reconnectAt: u32 = 0;
   /** Backoff base of the last scheduled reconnect, ms (0: none since the last success). */
   delayMs: u32 = 0;
-  /** The last delay actually used, jitter included (for logs and tests). */
-  lastDelayMs: u32 = 0;
   nHandlers: u32 = 0;
   nGlobal: u32 = 0;
   appQos2Count: u32 = 0;
@@ -167,8 +165,6 @@ export class mgos_mqtt_conn {
   /** mgos_mqtt_set_max_qos: overrides the config's max_qos when >= 0. */
   userMaxQos: i32 = -1;
   hostLen: u32 = 0;
-  /** Connection attempts started (for logs and tests). */
-  attempts: u32 = 0;
   /** MGOS_MQTT_SUB_* flags for the next handler added (subscribeOpt). */
   nextSubFlags: i32 = 0;
   connectFn: mgos_mqtt_connect_fn_t | null = null;
@@ -260,7 +256,6 @@ export class mgos_mqtt_conn {
       this.failed(now);
       return;
     }
-    this.attempts++;
     this.nc.flags = 0;
     // MQTT 5 "Use another server" / "Server moved" with a Server Reference:
     // this one attempt goes there (then the configured servers again).
@@ -291,39 +286,41 @@ export class mgos_mqtt_conn {
     this.failed(now);
   }
 
-  /** Re-reads the sections that follow the system config. */
+  /** Re-reads the sections that follow the system config and applies the config. */
   refreshSys(): void {
-    if (this.followSys) this.loadSysConfig();
-    if (this.followSys0) copy(this.cfg, mgos_sys_config_get_mqtt());
-    if (this.followSys1) copy(this.cfg1, mgos_sys_config_get_mqtt1());
-    this.applyTimeouts();
+    this.readSys(this.followSys);
   }
 
-  /** The reconnect timeouts of both configs in ms (see minMs). */
-  applyTimeouts(): void {
-    this.minMs[0] = secToMs(this.cfg.reconnect_timeout_min);
-    this.maxMs[0] = secToMs(this.cfg.reconnect_timeout_max);
-    this.minMs[1] = secToMs(this.cfg1.reconnect_timeout_min);
-    this.maxMs[1] = secToMs(this.cfg1.reconnect_timeout_max);
-  }
-
+  /** Both sections from the system config (the global connection's own). */
   loadSysConfig(): void {
-    copy(this.cfg, mgos_sys_config_get_mqtt());
-    copy(this.cfg1, mgos_sys_config_get_mqtt1());
     this.hasCfg1 = true;
+    this.readSys(true);
+  }
+
+  /** Copies the system config's mqtt (all, or followSys0) and mqtt1 (all, or
+   *  followSys1), then applies the config. */
+  private readSys(all: bool): void {
+    if (all || this.followSys0) copy(this.cfg, mgos_sys_config_get_mqtt());
+    if (all || this.followSys1) copy(this.cfg1, mgos_sys_config_get_mqtt1());
     this.syncOutbox();
   }
 
   /** The offline queue settings reach the session as soon as the config does:
    *  publishes before the first connect follow them too. */
   syncOutbox(): void {
-    this.applyTimeouts();
+    // The reconnect timeouts of both configs in ms (see minMs).
+    for (let i: u32 = 0; i < 2; i++) {
+      const t: mgos_config_mqtt = i === 0 ? this.cfg : this.cfg1;
+      this.minMs[i] = secToMs(t.reconnect_timeout_min);
+      this.maxMs[i] = secToMs(t.reconnect_timeout_max);
+    }
     const c: mgos_config_mqtt = this.active();
     this.session.cfg.maxQueueLength = c.max_queue_length <= 0 ? 0 : u32(c.max_queue_length);
     this.session.cfg.dropOldest = c.max_queue_drop_oldest;
     // The persistent outbox is opened once, before the first publish or connect.
+    // (Compiled out and no logs: attach would do nothing.)
     const where: string | null = this.cfg.outbox_persist;
-    if (!this.persistTried && isSet(where)) {
+    if ((PERSIST_SUPPORT !== 0 || LOG_LEVEL > 0) && !this.persistTried && isSet(where)) {
       this.persistTried = true;
       persistAttach(this.session, this.slot, where!);
     }
@@ -356,7 +353,8 @@ export class mgos_mqtt_conn {
   /** Copies the config's protocol settings into the session. */
   private applyConfig(c: mgos_config_mqtt): bool {
     const sc = this.session.cfg;
-    const cid: Bytes = strBytes(isSet(c.client_id) ? c.client_id! : deviceId());
+    let cid: Bytes = sb(c.client_id);
+    if (cid.length === 0) cid = strBytes(deviceId());
     const err: string | null = sc.setStrings(cid, sb(c.user), sb(c.pass), sb(c.will_topic), sb(c.will_message));
     if (err !== null) {
       logMsg(LogLevel.ERROR, "config: ", strBytes(err));
@@ -368,8 +366,7 @@ export class mgos_mqtt_conn {
     sc.willRetain = c.will_retain;
     sc.maxQos = this.effectiveMaxQos();
     sc.recvLimit = c.recv_mbuf_limit <= 0 ? 0 : u32(c.recv_mbuf_limit);
-    sc.maxQueueLength = c.max_queue_length <= 0 ? 0 : u32(c.max_queue_length);
-    sc.dropOldest = c.max_queue_drop_oldest;
+    // maxQueueLength and dropOldest: refreshSys (syncOutbox) has just set them.
     if (c.protocol_version === 5 && MQTT5_SUPPORT === 0) {
       logMsg(LogLevel.ERROR, COMPILED_OUT, lit("CONFIG_MGOS_MQTT_V5_SUPPORT, for protocol_version 5"));
       return false;
@@ -499,24 +496,22 @@ export class mgos_mqtt_conn {
   }
 
   private scheduleReconnect(now: u32): void {
-    let maxMs: u32 = this.maxMs[this.useBackup ? 1 : 0];
-    if (this.delayMs >= maxMs && this.delayMs > 0 && this.otherUsable()) {
+    let b: u32 = this.useBackup ? 1 : 0;
+    if (this.delayMs >= this.maxMs[b] && this.delayMs > 0 && this.otherUsable()) {
       // Waited the longest delay and failed again: try the other server.
       this.useBackup = !this.useBackup;
-      maxMs = this.maxMs[this.useBackup ? 1 : 0];
+      b = u32(1 - b);
       this.delayMs = 0;
       logMsg(LogLevel.WARN, this.useBackup ? "switching to the backup server mqtt1: " : "switching back to the main server mqtt: ", sb(this.active().server));
     }
-    const minMs: u32 = this.minMs[this.useBackup ? 1 : 0];
-    if (maxMs < minMs) maxMs = minMs;
-    let d: u32 = this.delayMs === 0 ? minMs : u32(this.delayMs * 2);
-    // Doubling past 2^31 would wrap; the clamp below keeps it at max anyway.
-    if (this.delayMs > 0x7fffffff) d = maxMs;
-    if (d < minMs) d = minMs;
-    if (d > maxMs) d = maxMs;
+    // Double (from 0: the minimum); past 2^31 doubling would wrap: the
+    // maximum then. Clamped to max first, then to min, so min wins when
+    // max < min.
+    let d: u32 = this.delayMs > 0x7fffffff ? 0xffffffff : u32(this.delayMs * 2);
+    if (d > this.maxMs[b]) d = this.maxMs[b];
+    if (d < this.minMs[b]) d = this.minMs[b];
     this.delayMs = d;
-    this.lastDelayMs = jitter(d);
-    this.reconnectAt = u32(now + this.lastDelayMs);
+    this.reconnectAt = u32(now + jitter(d));
     this.reconnectPending = true;
   }
 
@@ -531,7 +526,9 @@ export class mgos_mqtt_conn {
   /** Writes what the session has queued and closes when it asks to. */
   service(now: u32): void {
     const s: Session = this.session;
-    if (this.net === NetState.OPEN && (this.nc.flags & MG_F.CLOSE_IMMEDIATELY) !== 0) {
+    // Nothing to write or close without an open socket (WebSocket included).
+    if (this.net !== NetState.OPEN) return;
+    if ((this.nc.flags & MG_F.CLOSE_IMMEDIATELY) !== 0) {
       logMsg(LogLevel.INFO, "closing: MG_F_CLOSE_IMMEDIATELY", noBytes());
       this.dropTransport(now);
       return;
@@ -550,8 +547,9 @@ export class mgos_mqtt_conn {
       if (n === 0) break;
       s.txConsumed(u32(n));
     }
-    if (this.net === NetState.OPEN && s.wantsClose()) this.dropTransport(now);
-    else if (this.net === NetState.OPEN && s.txLen === 0 && (this.nc.flags & MG_F.SEND_AND_CLOSE) !== 0) {
+    if (this.net !== NetState.OPEN) return;
+    if (s.wantsClose()) this.dropTransport(now);
+    else if (s.txLen === 0 && (this.nc.flags & MG_F.SEND_AND_CLOSE) !== 0) {
       logMsg(LogLevel.INFO, "closing: MG_F_SEND_AND_CLOSE", noBytes());
       this.dropTransport(now);
     }
@@ -615,9 +613,9 @@ export class mgos_mqtt_conn {
     }
     logMsg(LogLevel.WARN, err !== 0 ? "connection closed with an error" : "connection closed by the server", noBytes());
     if (this.wsOn() && !this.wss[0].opened) this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTERROR);
+    // The socket is gone already: dropTransport without the close.
     this.net = NetState.IDLE;
-    this.session.connectionLost(now);
-    this.failed(now);
+    this.dropTransport(now);
   }
 
   /** Timers. Returns ms until this connection next needs a poll. */
@@ -704,94 +702,81 @@ export class mgos_mqtt_conn {
   }
 
   dispatch(ev: i32, p: Packet | null): void {
-    const now: u32 = this.session.now;
+    const s: Session = this.session;
+    const now: u32 = s.now;
     // What the global handlers get (when no topic handler took the event).
     let toGlobal: bool = true;
     let arg: Ptr = this.msg;
-    // CONNACK and CLOSE fill the message after their cloud event (whose
-    // handlers may reenter the API); DROPPED and OUTBOX_ROOM do not use it.
-    if (ev !== SessionEvent.CONNACK && ev !== SessionEvent.CLOSE && ev !== SessionEvent.DROPPED &&
-        ev !== SessionEvent.OUTBOX_ROOM) {
+    if (ev === SessionEvent.CONNACK) {
+      if (p === null || p.returnCode !== 0) {
+        // The CLOSE that follows raises the connect-error event.
+        logMsg(LogLevel.ERROR, "server refused the connection: ", strBytes(this.session.closeReason));
+        return;
+      }
+      this.delayMs = 0;
+      logMsg(LogLevel.INFO, "connected to ", sb(this.active().server));
+      this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTED);
+    } else if (ev === SessionEvent.CLOSE) {
+      if (!s.wasConnected) {
+        // Ended before an accepted CONNACK (refused, timed out, closed by the
+        // server, e.g. a TLS 1.3 server refusing the client certificate).
+        this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTERROR);
+        return;
+      }
+      logMsg(LogLevel.INFO, "disconnected: ", strBytes(this.session.closeReason));
+      this.cloudEvent(MGOS_EVENT.CLOUD_DISCONNECTED);
+      arg = null;
+    } else if (ev === SessionEvent.DROPPED) {
+      const d: mgos_mqtt_dropped = this.dropped;
+      d.packet_id = s.evDropId;
+      d.qos = s.evDropQos;
+      d.reason = s.evDropReason;
+      d.topic.p = cstr(s.evDropTopic);
+      d.topic.len = s.evDropTopic.length;
+      d.payload.p = cstr(s.evDropPayload);
+      d.payload.len = s.evDropPayload.length;
+      arg = d;
+    } else if (ev === SessionEvent.OUTBOX_ROOM) {
+      arg = null;
+    } else if (ev === SessionEvent.PUBREL && p !== null && this.appQos2Take(p!.packetId)) {
       // The PUBCOMP of an exchange the application runs is its own.
-      if (ev === SessionEvent.PUBREL && p !== null && this.appQos2Take(p!.packetId)) this.session.autoAck = false;
-      this.fillMsg(ev, p);
+      s.autoAck = false;
     }
-    switch (ev) {
-      case SessionEvent.CONNACK: {
-        if (p === null || p.returnCode !== 0) {
-          // The CLOSE that follows raises the connect-error event.
-          logMsg(LogLevel.ERROR, "server refused the connection: ", strBytes(this.session.closeReason));
-          return;
-        }
-        this.delayMs = 0;
-        logMsg(LogLevel.INFO, "connected to ", sb(this.active().server));
-        this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTED);
-        this.fillMsg(ev, p);
-        break;
-      }
-      case SessionEvent.PUBLISH: {
-        if (p === null || this.callTopics(ev, p, 0)) {
-          toGlobal = false;
-        } else {
-          // No topic handler took it: as the reference, acknowledging is up
-          // to the global handlers (mg_mqtt_puback / mg_mqtt_pubrec).
-          this.session.autoAck = false;
-          if (p!.qos === 2) this.appQos2Add(p!.packetId);
-        }
-        break;
-      }
-      case SessionEvent.PUBLISH_PART: {
-        // Fragments go only to handlers that asked for them; the first one
-        // decides: when none matched, the session skips the message.
+    // CONNACK and CLOSE fill the message after their cloud event (whose
+    // handlers may reenter the API); DROPPED and OUTBOX_ROOM do not use it
+    // (and may come from inside a handler still reading it).
+    if (ev !== SessionEvent.DROPPED && ev !== SessionEvent.OUTBOX_ROOM) this.fillMsg(ev, p);
+    if (p !== null && ev === SessionEvent.PUBLISH) {
+      if (this.callTopics(ev, p)) {
         toGlobal = false;
-        if (FRAGMENTS_SUPPORT !== 0 && p !== null && this.callTopics(ev, p, 0)) this.session.rxTake = true;
+      } else {
+        // No topic handler took it: as the reference, acknowledging is up
+        // to the global handlers (mg_mqtt_puback / mg_mqtt_pubrec).
+        s.autoAck = false;
+        if (p!.qos === 2) this.appQos2Add(p!.packetId);
+      }
+    } else if (ev === SessionEvent.PUBLISH_PART) {
+      // Fragments go only to handlers that asked for them; the first one
+      // decides: when none matched, the session skips the message.
+      toGlobal = false;
+      if (FRAGMENTS_SUPPORT !== 0 && p !== null && this.callTopics(ev, p)) s.rxTake = true;
+    } else if (ev === SessionEvent.PUBLISH_SKIPPED) {
+      // A topic cut short cannot be matched: global handlers only.
+      if (p !== null && p!.topic.length === s.rxTopicLen && this.callTopics(ev, p)) toGlobal = false;
+    } else if (ev === SessionEvent.SUBACK) {
+      // The one topic handler whose SUBSCRIBE has the tag (a sub_handler_t
+      // only takes messages: its SUBACK is consumed silently).
+      for (let i: u32 = 0; i < this.nHandlers; i++) {
+        const h: mgos_mqtt_handler = this.handlers[i];
+        if (h.tag !== s.evTag) continue;
+        const f: mg_event_handler_t | null = h.ev;
+        if (h.kind !== HandlerKind.SUB && f !== null) f(this.nc, ev, this.msg, h.ud);
+        toGlobal = false;
         break;
       }
-      case SessionEvent.PUBLISH_SKIPPED: {
-        // A topic cut short cannot be matched: global handlers only.
-        const whole: bool = p !== null && p!.topic.length === this.session.rxTopicLen;
-        if (whole && this.callTopics(ev, p, 0)) toGlobal = false;
-        break;
-      }
-      case SessionEvent.SUBACK: {
-        if (this.callTopics(ev, null, this.session.evTag)) toGlobal = false;
-        break;
-      }
-      case SessionEvent.DROPPED: {
-        const d: mgos_mqtt_dropped = this.dropped;
-        const s: Session = this.session;
-        d.packet_id = s.evDropId;
-        d.qos = s.evDropQos;
-        d.reason = s.evDropReason;
-        d.topic.p = cstr(s.evDropTopic);
-        d.topic.len = s.evDropTopic.length;
-        d.payload.p = cstr(s.evDropPayload);
-        d.payload.len = s.evDropPayload.length;
-        arg = d;
-        break;
-      }
-      case SessionEvent.OUTBOX_ROOM: {
-        arg = null;
-        break;
-      }
-      case SessionEvent.CLOSE: {
-        if (!this.session.wasConnected) {
-          // Ended before an accepted CONNACK (refused, timed out, closed by the
-          // server, e.g. a TLS 1.3 server refusing the client certificate).
-          this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTERROR);
-          return;
-        }
-        logMsg(LogLevel.INFO, "disconnected: ", strBytes(this.session.closeReason));
-        this.cloudEvent(MGOS_EVENT.CLOUD_DISCONNECTED);
-        this.fillMsg(ev, null);
-        arg = null;
-        break;
-      }
-      default:
-        break;
     }
     if (toGlobal) this.callGlobalArg(ev, arg);
-    this.session.now = now;
+    s.now = now;
   }
 
   /** Global handlers, in the order added; `arg` is the ev_data. */
@@ -831,37 +816,29 @@ export class mgos_mqtt_conn {
     return noBytes();
   }
 
-  /** Topic handlers, in the order added; false when none took the event.
-   *  PUBLISH: every handler whose filter matches (a sub_handler_t gets
-   *  topic and payload). PUBLISH_PART: the matching MGOS_MQTT_SUB_FRAGMENTS
-   *  event handlers. PUBLISH_SKIPPED: the matching event handlers. SUBACK:
-   *  the one handler whose SUBSCRIBE has `tag` (a sub_handler_t only takes
-   *  messages: its SUBACK is consumed silently). */
-  private callTopics(ev: i32, p: Packet | null, tag: i32): bool {
-    const suback: bool = ev === SessionEvent.SUBACK;
-    if (suback ? tag < 0 : p === null) return false;
+  /** Topic handlers, in the order added, for a PUBLISH event; false when
+   *  none took it. PUBLISH: every handler whose filter matches (a
+   *  sub_handler_t gets topic and payload). PUBLISH_PART: the matching
+   *  MGOS_MQTT_SUB_FRAGMENTS event handlers. PUBLISH_SKIPPED: the matching
+   *  event handlers. */
+  private callTopics(ev: i32, p: Packet): bool {
     let took: bool = false;
     // The table holds only TOPIC and SUB handlers (addHandler's kinds).
     for (let i: u32 = 0; i < this.nHandlers; i++) {
       const h: mgos_mqtt_handler = this.handlers[i];
       const f: mg_event_handler_t | null = h.ev;
       const isSub: bool = h.kind === HandlerKind.SUB;
-      if (suback) {
-        if (h.tag !== tag) continue;
-      } else {
-        if (ev !== SessionEvent.PUBLISH && (isSub || f === null)) continue;
-        if (ev === SessionEvent.PUBLISH_PART && (FRAGMENTS_SUPPORT === 0 || !h.fragments)) continue;
-        // A shared subscription ($share/<group>/<filter>) matches by its filter.
-        if (!topicMatches(MQTT5_SUPPORT !== 0 ? sharedFilter(this.filterOf(h)) : this.filterOf(h), p!.topic)) continue;
-      }
+      if (ev !== SessionEvent.PUBLISH && (isSub || f === null)) continue;
+      if (ev === SessionEvent.PUBLISH_PART && (FRAGMENTS_SUPPORT === 0 || !h.fragments)) continue;
+      // A shared subscription ($share/<group>/<filter>) matches by its filter.
+      if (!topicMatches(MQTT5_SUPPORT !== 0 ? sharedFilter(this.filterOf(h)) : this.filterOf(h), p.topic)) continue;
       took = true;
       const g: sub_handler_t | null = h.sub;
       if (!isSub) {
         if (f !== null) f(this.nc, ev, this.msg, h.ud);
-      } else if (!suback && g !== null) {
-        g(this.nc, cstr(p!.topic), i32(p!.topic.length), cstr(p!.payload), i32(p!.payload.length), h.ud);
+      } else if (g !== null) {
+        g(this.nc, cstr(p.topic), i32(p.topic.length), cstr(p.payload), i32(p.payload.length), h.ud);
       }
-      if (suback || i >= this.nHandlers) break;
     }
     return took;
   }
@@ -881,20 +858,20 @@ export class mgos_mqtt_conn {
     return true;
   }
 
-  /** A topic handler (kind TOPIC or SUB) in the next entry (the caller
-   *  checked that the table has room); its index. */
-  addHandler(kind: u8, ev: mg_event_handler_t | null, sub: sub_handler_t | null, ud: Ptr): u32 {
+  /** A topic handler (kind TOPIC or SUB) in the next entry, with the next
+   *  tag (the caller checked that the table has room). */
+  private addHandler(kind: u8, ev: mg_event_handler_t | null, sub: sub_handler_t | null, ud: Ptr): void {
     const h: mgos_mqtt_handler = this.handlers[this.nHandlers];
     h.kind = kind;
     h.ev = ev;
     h.sub = sub;
     h.ud = ud;
     h.tag = this.nextTag;
-    h.fragments = (this.nextSubFlags & MGOS_MQTT_SUB.FRAGMENTS) !== 0;
-    this.nextSubFlags = 0;
+    // (subscribeOpt refuses the flag when fragments are compiled out, and
+    // clears nextSubFlags after.)
+    h.fragments = FRAGMENTS_SUPPORT !== 0 && (this.nextSubFlags & MGOS_MQTT_SUB.FRAGMENTS) !== 0;
     this.nextTag = this.nextTag >= 0x7fffffff ? 1 : i32(this.nextTag + 1);
     this.nHandlers++;
-    return u32(this.nHandlers - 1);
   }
 
   private removeHandler(i: u32): void {
@@ -920,13 +897,12 @@ export class mgos_mqtt_conn {
       logMsg(LogLevel.ERROR, "MGOS_MQTT_MAX_TOPIC_HANDLERS reached: ", filter);
       return false;
     }
-    const k: u32 = this.addHandler(kind, ev, sub, ud);
     const max: u8 = this.effectiveMaxQos();
     const q: u8 = u8(qos) > max ? max : u8(qos);
-    if (this.session.subscribe(filter, q, this.handlers[k].tag) === 0) {
-      this.removeHandler(k);
-      return false;
-    }
+    // The handler is added once the session took the subscription (its tag
+    // is the next one): a refusal leaves nothing to undo.
+    if (this.session.subscribe(filter, q, this.nextTag) === 0) return false;
+    this.addHandler(kind, ev, sub, ud);
     this.service(now);
     return true;
   }
@@ -964,8 +940,10 @@ export class mgos_mqtt_conn {
     return false;
   }
 
-  publish(topic: Bytes, payload: Bytes, qos: i32, retain: bool): u16 {
+  /** Publishes (every caller has the topic as a C string: one strlen here). */
+  publish(topicStr: string, payload: Bytes, qos: i32, retain: bool): u16 {
     const now: u32 = nowMs();
+    const topic: Bytes = strBytes(topicStr);
     if (qos < 0 || qos > 2) {
       logMsg(LogLevel.ERROR, BAD_QOS, topic);
       this.session.lastError = MGOS_MQTT_ERR.INVALID;
@@ -1020,31 +998,14 @@ export class mgos_mqtt_conn {
     return true;
   }
 
-  /** Takes a slot: defaults, no handlers, not connecting. */
+  /** Takes a free slot. Slots are never given back, so a free one still
+   *  holds the initial values (no handlers, idle, not reconnecting, no
+   *  connect_fn, userMaxQos -1, followSys* false): only what ties it to
+   *  its slot is set. */
   reset(slot: i32): void {
     this.slot = slot;
     this.inUse = true;
-    this.followSys = false;
-    this.hasCfg1 = false;
-    this.useBackup = false;
-    this.net = NetState.IDLE;
-    this.wantConnect = false;
-    this.reconnectPending = false;
-    this.delayMs = 0;
-    this.lastDelayMs = 0;
-    this.nHandlers = 0;
-    this.nGlobal = 0;
-    this.appQos2Count = 0;
-    this.followSys0 = false;
-    this.followSys1 = false;
-    this.nc.flags = 0;
-    this.connectFn = null;
-    this.connectFnArg = null;
-    this.connectStep = null;
-    this.userMaxQos = -1;
-    this.attempts = 0;
     this.nc.slot_ = slot;
-    this.nc.user_data = null;
     this.session.onEvent = onSessionEvent;
     // Log level none: nothing reaches the session's log hook, so leave it
     // unset and the linker drops the formatting code and its buffer.
@@ -1117,8 +1078,9 @@ export function secToMs(s: f64): u32 {
  *  @cextern test/interop/jitter_check.c calls it */
 export function jitter(d: u32): u32 {
   const pct: u32 = RECONNECT_JITTER_PCT > 100 ? 100 : RECONNECT_JITTER_PCT;
-  // floor(d * pct / 100) without overflowing 32 bits.
-  const j: u32 = u32(mul32(idiv(d, 100), pct) + idiv(mul32(d % 100, pct), 100));
+  // floor(d * pct / 100) without overflowing 32 bits: d / (100 / pct) when
+  // pct divides 100 (the default 10: one division).
+  const j: u32 = pct !== 0 && 100 % pct === 0 ? idiv(d, idiv(100, pct)) : u32(mul32(idiv(d, 100), pct) + idiv(mul32(d % 100, pct), 100));
   if (j === 0) return d;
   const span: u32 = j > 0x7fffffff ? 0xffffffff : u32(j * 2 + 1);
   const r: u32 = rand32() % span;
@@ -1420,7 +1382,7 @@ export function mgos_mqtt_conn_is_connected(c: mgos_mqtt_conn): bool {
  *  @capi uint16_t mgos_mqtt_conn_pubv(struct mgos_mqtt_conn *c, const char *topic, int qos, bool retain, const char *json_fmt, va_list ap)
  */
 export function pub_bytes(c: mgos_mqtt_conn, topic: string, msg: Bytes, qos: int, retain: bool): u16 {
-  return c.publish(strBytes(topic), msg, qos, retain);
+  return c.publish(topic, msg, qos, retain);
 }
 
 /** Subscribes; `handler` gets the matching PUBLISHes and this SUBACK. @api */

@@ -84,7 +84,7 @@ export function mgos_mqtt_global_is_connected(): bool {
  *  @capi uint16_t mgos_mqtt_pubv(const char *topic, int qos, bool retain, const char *json_fmt, va_list ap)
  */
 export function pub_bytes(topic: string, msg: Bytes, qos: int, retain: bool): u16 {
-  return global().publish(strBytes(topic), msg, qos, retain);
+  return global().publish(topic, msg, qos, retain);
 }
 
 /** mgos_mqtt_global_subscribe with the topic as bytes (compat.c converts the struct mg_str):

@@ -62,7 +62,7 @@ export function handshake(nc: mg_connection, client_id: string, opts: mg_send_mq
 export function raw_publish(nc: mg_connection, topic: string, message_id: u16, flags: int, data: Bytes): void {
   const c: mgos_mqtt_conn | null = openConn(nc, "mg_mqtt_publish");
   if (c === null) return;
-  c.publish(strBytes(topic), data, (flags >> 1) & 3, (flags & 1) !== 0);
+  c.publish(topic, data, (flags >> 1) & 3, (flags & 1) !== 0);
 }
 
 /** mg_send_mqtt_handshake: CONNECT with default options. @api */

@@ -105,7 +105,7 @@ export function conn_pub5_bytes(c: mgos_mqtt_conn, topic: string, msg: Bytes, qo
   const s: Session = c.session;
   if (MQTT5_SUPPORT === 0 || !s.isV5()) {
     if (MQTT5_SUPPORT !== 0) s.v5s[0].pubUserLen = 0;
-    return c.publish(strBytes(topic), msg, qos, retain);
+    return c.publish(topic, msg, qos, retain);
   }
   const ok: bool = takePubProps(s, props);
   // Staged user properties go with this publish only, sent or not.
@@ -114,7 +114,7 @@ export function conn_pub5_bytes(c: mgos_mqtt_conn, topic: string, msg: Bytes, qo
     s.lastError = MGOS_MQTT_ERR.INVALID;
     return 0;
   }
-  const id: u16 = c.publish(strBytes(topic), msg, qos, retain);
+  const id: u16 = c.publish(topic, msg, qos, retain);
   s.v5s[0].pubProps.reset();
   return id;
 }

@@ -92,11 +92,22 @@ export function packetSize(rem: u32): u32 {
   return u32(1 + rl + rem);
 }
 
-/** Writes the fixed header; the caller has checked that the packet fits.
- *  Returns the offset of the variable header (shared with codec5). */
+/** Writes the fixed header; the caller has checked that the packet fits
+ *  (and `rem` is encodable). Returns the offset of the variable header
+ *  (shared with codec5). */
 export function putHeader(out: Bytes, first: u8, rem: u32): u32 {
   out[0] = first;
-  return u32(1 + encodeRemainingLength(out, 1, rem));
+  // The remaining length: 7 bits per byte, least significant first; bit 7
+  // says another follows (encodeRemainingLength without its checks).
+  let at: u32 = 1;
+  let v: u32 = rem;
+  while (v >= 0x80) {
+    out[at] = u8(v | 0x80);
+    v = v >>> 7;
+    at++;
+  }
+  out[at] = u8(v);
+  return u32(at + 1);
 }
 
 function putU16(out: Bytes, off: u32, v: u16): u32 {
@@ -118,19 +129,29 @@ function putString(out: Bytes, off: u32, s: Bytes): u32 {
 /** What CONNECT (3.1.1 and 5) needs of `o` beyond the properties: its flags
  *  byte (3.1.2.3) in bits 24-31, and in bits 0-23 the length of the protocol
  *  name, level, flags, keep alive and every string with its 2-byte prefix.
- *  0 when `o` is invalid: a string over 65535 bytes or not UTF-8 (client id,
- *  user name), a will topic that is not a valid topic name, will QoS above 2. */
+ *  0 when `o` is invalid (connectValid). */
 export function connectHead(o: ConnectOptions): u32 {
-  const hasWill: bool = o.willTopic.length > 0;
+  return connectValid(o) ? connectLayout(o) : 0;
+}
+
+/** False when `o` cannot be sent: a string over 65535 bytes or not UTF-8
+ *  (client id, user name), a will topic that is not a valid topic name, will
+ *  QoS above 2. (The session's own config passed these checks when it was
+ *  set: SessionConfig.setStrings.) */
+export function connectValid(o: ConnectOptions): bool {
   // Every length fits its 2-byte prefix (the will topic's: validTopicName):
   // none has a bit above bit 15.
-  if (((o.clientId.length | o.userName.length | o.password.length | o.willMessage.length) >>> 16) !== 0) return 0;
-  if (!validUtf8(o.clientId) || !validUtf8(o.userName)) return 0;
-  if (hasWill && (!validTopicName(o.willTopic) || o.willQos > 2)) return 0;
+  if (((o.clientId.length | o.userName.length | o.password.length | o.willMessage.length) >>> 16) !== 0) return false;
+  if (!validUtf8(o.clientId) || !validUtf8(o.userName)) return false;
+  return o.willTopic.length === 0 || (validTopicName(o.willTopic) && o.willQos <= 2);
+}
+
+/** connectHead() of options known to be valid. */
+function connectLayout(o: ConnectOptions): u32 {
   // Protocol name (6) + level (1) + flags (1) + keep alive (2) + client id.
   let rem: u32 = u32(12 + o.clientId.length);
   let flags: u8 = o.cleanSession ? CONNECT_CLEAN_SESSION : 0;
-  if (hasWill) {
+  if (o.willTopic.length > 0) {
     rem = u32(rem + 4 + o.willTopic.length + o.willMessage.length);
     flags = u8(flags | CONNECT_WILL | (o.willQos << CONNECT_WILL_QOS_SHIFT));
     if (o.willRetain) flags = u8(flags | CONNECT_WILL_RETAIN);
@@ -160,14 +181,20 @@ export function putConnectTail(out: Bytes, off: u32, o: ConnectOptions): u32 {
 }
 
 /** Encodes CONNECT (3.1) for MQTT 3.1.1. Returns its length, or 0 when it does
- *  not fit `out` or the options are invalid (connectHead), or a password
+ *  not fit `out` or the options are invalid (connectValid), or a password
  *  comes without a user name. */
 export function encodeConnect(out: Bytes, o: ConnectOptions): u32 {
   if (o.password.length > 0 && o.userName.length === 0) return 0;
-  const head: u32 = connectHead(o);
+  return connectValid(o) ? writeConnect(out, o) : 0;
+}
+
+/** encodeConnect() of options known to be valid (the session's config):
+ *  0 only when it does not fit `out`. */
+export function writeConnect(out: Bytes, o: ConnectOptions): u32 {
+  const head: u32 = connectLayout(o);
   const rem: u32 = head & 0xffffff;
   const total: u32 = packetSize(rem);
-  if (head === 0 || total > out.length) return 0;
+  if (total > out.length) return 0;
   let at: u32 = putHeader(out, u8(PacketType.CONNECT << 4), rem);
   at = putString(out, at, lit("MQTT"));
   // Protocol level and flags: one 16-bit write.
@@ -187,33 +214,43 @@ export function encodePublish(out: Bytes, topic: Bytes, payload: Bytes, qos: u8,
   if (!validTopicName(topic)) return 0;
   const total: u32 = publishSize(topic.length, payload.length, qos);
   if (total === 0 || total > out.length) return 0;
-  return writePublish(out, topic, payload, qos, retain, dup, packetId, total);
+  writePublish(out, topic, payload, qos, retain, packetId);
+  if (dup) out[0] = u8(out[0] | PUBLISH_DUP);
+  return total;
 }
 
 /** The PUBLISH of encodePublish() once its checks passed (the session has
  *  made them already: it validates the topic and sizes the packet before it
- *  decides where the packet goes). `total` = publishSize(), <= out.length. */
-export function writePublish(out: Bytes, topic: Bytes, payload: Bytes, qos: u8, retain: bool, dup: bool, packetId: u16, total: u32): u32 {
+ *  decides where the packet goes; it sends no DUP here). Returns its length
+ *  (publishSize(), <= out.length). */
+export function writePublish(out: Bytes, topic: Bytes, payload: Bytes, qos: u8, retain: bool, packetId: u16): u32 {
   let first: u8 = u8((PacketType.PUBLISH << 4) | (qos << 1));
-  if (dup) first = u8(first | PUBLISH_DUP);
   if (retain) first = u8(first | PUBLISH_RETAIN);
   const rem: u32 = u32(2 + topic.length + (qos > 0 ? 2 : 0) + payload.length);
   let at: u32 = putHeader(out, first, rem);
   at = putString(out, at, topic);
   if (qos > 0) at = putU16(out, at, packetId);
   copyBytes(out, at, payload);
-  return total;
+  return u32(at + payload.length);
 }
 
 /** Encodes a packet that is only a packet id: PUBACK, PUBREC, PUBREL (flags
  *  0x2), PUBCOMP or UNSUBACK. Returns 4, or 0 for another type, id 0, or an
- *  `out` shorter than 4 bytes. */
+ *  `out` shorter than 4 bytes.
+ *  @cextern C tests call it (the session uses writeAck) */
 export function encodeAck(out: Bytes, type: u8, packetId: u16): u32 {
-  if (packetId === 0 || out.length < 4) return 0;
   if ((type < PacketType.PUBACK || type > PacketType.PUBCOMP) && type !== PacketType.UNSUBACK) return 0;
+  return writeAck(out, type, packetId);
+}
+
+/** encodeAck() for a type the caller knows is one of those (the session's
+ *  own acks): 0 for id 0 or an `out` shorter than 4 bytes. */
+export function writeAck(out: Bytes, type: u8, packetId: u16): u32 {
+  if (packetId === 0 || out.length < 4) return 0;
   out[0] = u8((type << 4) | (type === PacketType.PUBREL ? 0x2 : 0));
   out[1] = 2;
-  putU16(out, 2, packetId);
+  out[2] = u8(packetId >>> 8);
+  out[3] = u8(packetId);
   return 4;
 }
 
@@ -233,7 +270,14 @@ export function encodeUnsubscribe(out: Bytes, packetId: u16, filter: Bytes): u32
 
 /** SUBSCRIBE (`sub`, with `qos`) or UNSUBSCRIBE with one topic filter. */
 export function encodeSubUnsub(out: Bytes, sub: bool, packetId: u16, filter: Bytes, qos: u8): u32 {
-  if (packetId === 0 || qos > 2 || !validTopicFilter(filter)) return 0;
+  if (qos > 2 || !validTopicFilter(filter)) return 0;
+  return writeSubUnsub(out, sub, packetId, filter, qos);
+}
+
+/** encodeSubUnsub() of a filter and QoS the caller has checked (the
+ *  session's subscriptions): 0 for id 0 or when it does not fit. */
+export function writeSubUnsub(out: Bytes, sub: bool, packetId: u16, filter: Bytes, qos: u8): u32 {
+  if (packetId === 0) return 0;
   const rem: u32 = u32(4 + filter.length + (sub ? 1 : 0));
   const total: u32 = packetSize(rem);
   if (total > out.length) return 0;
@@ -248,6 +292,12 @@ export function encodeSubUnsub(out: Bytes, sub: bool, packetId: u16, filter: Byt
  *  Returns 2, or 0 for another type or an `out` shorter than 2 bytes. */
 export function encodeSimple(out: Bytes, type: u8): u32 {
   if (type !== PacketType.PINGREQ && type !== PacketType.PINGRESP && type !== PacketType.DISCONNECT) return 0;
+  return writeSimple(out, type);
+}
+
+/** encodeSimple() for a type the caller knows is one of those: 0 when `out`
+ *  is shorter than 2 bytes. */
+export function writeSimple(out: Bytes, type: u8): u32 {
   if (out.length < 2) return 0;
   out[0] = u8(type << 4);
   out[1] = 0;

@@ -39,8 +39,8 @@
 import { u8, u16, u32, i32, bool, Ptr, Bytes, copy, copyBytes, bytesEqual, noBytes, structs, strBytes } from "../rt/rt";
 import { Packet, PacketType, DecodeErr, decodeErrName } from "./packet";
 import {
-  decodeForClient, encodeConnect, writePublish, encodeAck, encodeSubUnsub, topicNameErr,
-  encodeSimple, publishSize, remainingLengthSize, ConnectOptions,
+  decodeForClient, encodeConnect, writeConnect, writePublish, writeAck, writeSubUnsub, topicNameErr,
+  writeSimple, publishSize, remainingLengthSize, ConnectOptions,
 } from "./codec";
 import { validUtf8, sendableTopic } from "./topic";
 import { MGOS_MQTT_ERR, MGOS_MQTT_EV, MGOS_MQTT_DROP } from "./delivery";
@@ -158,6 +158,7 @@ export enum SubState {
   UNSUB_PENDING = 4,
   UNSUB_SENT = 5,
 }
+// (Each *_SENT is its *_PENDING + 1: pumpAcksAndSubs and enterDisconnected step between them.)
 
 /** Index of each string in SessionConfig's buffer. */
 export enum CfgStr {
@@ -278,6 +279,10 @@ export class Sub {
 /** CONNECT options built by connect(): shared by all sessions, as connectWith()
  *  encodes them at once and keeps nothing (saves the RAM of one per session). */
 const connectScratch: ConnectOptions = new ConnectOptions();
+
+/** A dropped message's PUBLISH read back (dropRec): shared by all sessions,
+ *  the DROPPED event takes its views. */
+const dropScratch: Packet = new Packet();
 
 function minU32(a: u32, b: u32): u32 {
   return a < b ? a : b;
@@ -488,16 +493,24 @@ export class Session {
       o.willTopic = wt;
       o.willMessage = wm;
     }
-    o.willQos = 0;
+    // (willQos stays 0: the config has no will QoS, nothing else writes connectScratch.)
     o.willRetain = this.cfg.willRetain;
     o.cleanSession = this.cfg.cleanSession;
     o.keepAlive = this.cfg.keepAlive;
-    return this.connectWith(o, now);
+    if (!this.opening(now)) return false;
+    // The config's strings were checked when they were set (setStrings).
+    return this.opened(this.isV5() ? this.encodeConnect5(o) : writeConnect(this.tx, o), o, now);
   }
 
   /** Starts a connection with a CONNECT built by the caller (a connect_fn's
    *  mg_send_mqtt_handshake_opt). The session keeps nothing from `o`. */
   connectWith(o: ConnectOptions, now: u32): bool {
+    if (!this.opening(now)) return false;
+    return this.opened(this.isV5() ? this.encodeConnect5(o) : encodeConnect(this.tx, o), o, now);
+  }
+
+  /** Before CONNECT is encoded: false when a connection is still under way. */
+  private opening(now: u32): bool {
     this.now = now;
     if (this.state !== SessionState.DISCONNECTED) {
       this.logNum(LogLevel.ERROR, "connect: already connected", i32(this.state));
@@ -509,7 +522,11 @@ export class Session {
       return false;
     }
     this.dropLink();
-    const n: u32 = this.isV5() ? this.encodeConnect5(o) : encodeConnect(this.tx, o);
+    return true;
+  }
+
+  /** CONNECT (`n` bytes, 0: not encoded) is in tx: the connection starts. */
+  private opened(n: u32, o: ConnectOptions, now: u32): bool {
     if (n === 0) {
       const bad: bool = o.password.length > 0 && o.userName.length === 0;
       // The same words as setStrings() for the same mistake.
@@ -520,7 +537,7 @@ export class Session {
     this.discReason = 0;
     this.state = SessionState.CONNECTING;
     this.epoch++;
-    this.closing = false;
+    // (closing is false: opening() checked it.)
     this.pingOutstanding = false;
     this.connectStart = now;
     this.lastTx = now;
@@ -653,7 +670,7 @@ export class Session {
     if (this.streaming) return;
     let n: u32 = 0;
     while (true) {
-      n = this.encodeDisconnect(this.tx.subarray(this.txLen));
+      n = this.encodeDisconnect(this.txFree());
       // Still no room (the rest of one big packet): txConsumed() calls again.
       if (n > 0 || this.txLen <= this.txHeadLeft) break;
       // No room: the connection ends anyway, so the whole packets waiting make
@@ -663,14 +680,13 @@ export class Session {
       this.txLen = this.txHeadLeft;
     }
     if (n === 0) return;
-    this.txLen += n;
-    this.lastTx = this.now;
+    this.sent(n);
     this.closing = true;
   }
 
   /** DISCONNECT: MQTT 5 with discReason (the same 2 bytes for 0). */
   private encodeDisconnect(out: Bytes): u32 {
-    if (!this.isV5()) return encodeSimple(out, PacketType.DISCONNECT);
+    if (!this.isV5()) return writeSimple(out, PacketType.DISCONNECT);
     const p: Props5 = this.v5s[0].props;
     p.reset();
     return encodeDisconnect5(out, this.discReason, p);
@@ -737,11 +753,10 @@ export class Session {
       // or without a received one: a dead broker is then noticed within
       // 1.5 x keep_alive of its last word. If tx is full the ping timer
       // starts anyway: a connection that cannot send for that long is dead.
-      const n: u32 = encodeSimple(this.txFree(), PacketType.PINGREQ);
+      const n: u32 = writeSimple(this.txFree(), PacketType.PINGREQ);
       if (n === 0) this.logNum(LogLevel.WARN, "tx full, no PINGREQ", 0);
       else {
-        this.txLen += n;
-        this.lastTx = now;
+        this.sent(n);
         this.logNum(LogLevel.DEBUG, "PINGREQ", 0);
       }
       this.pingOutstanding = true;
@@ -848,17 +863,16 @@ export class Session {
       return this.refuse(MGOS_MQTT_ERR.FULL);
     }
     // There is room for `size` bytes in tx or the store; the topic was checked first.
-    const dst: Bytes = direct ? this.tx.subarray(this.txLen) : this.store.subarray(this.storeUsed);
+    const dst: Bytes = direct ? this.txFree() : this.store.subarray(this.storeUsed);
     let n: u32 = 0;
     if (v5) n = encodePublish5(dst, topic, payload, q, retain, false, q > 0 ? id : 0, this.v5s[0].pubProps);
-    else n = writePublish(dst, topic, payload, q, retain, false, q > 0 ? id : 0, size);
+    else n = writePublish(dst, topic, payload, q, retain, id);
     if (n === 0) {
       this.log(LogLevel.ERROR, "publish: encoding failed", topic, 0);
       return this.refuse(MGOS_MQTT_ERR.INVALID);
     }
     if (direct) {
-      this.txLen += n;
-      this.lastTx = now;
+      this.sent(n);
       return id;
     }
     const r: OutMsg = this.recs[this.recCount];
@@ -1647,10 +1661,9 @@ export class Session {
         continue;
       }
       if (r.state === RecState.WAIT_PUBCOMP) {
-        const n: u32 = encodeAck(this.tx.subarray(this.txLen), PacketType.PUBREL, r.packetId);
+        const n: u32 = writeAck(this.txFree(), PacketType.PUBREL, r.packetId);
         if (n === 0) return;
-        this.txLen += n;
-        this.lastTx = this.now;
+        this.sent(n);
         r.sent = true;
         r.unsent = false;
         i++;
@@ -1681,8 +1694,7 @@ export class Session {
     // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
     if (r.done === 0 && r.sent) this.tx[at] = u8(this.tx[at] | 0x08);
     if (r.done === 0) this.retainOut(r, at);
-    this.txLen += n;
-    this.lastTx = this.now;
+    this.sent(n);
     r.done += n;
     if (r.done < len) {
       this.streaming = true;
@@ -1712,8 +1724,7 @@ export class Session {
     if (bound) this.v5s[0].aliasHits++;
     if (r.sent) this.tx[at] = u8(this.tx[at] | 0x08);
     this.retainOut(r, at);
-    this.txLen += n;
-    this.lastTx = this.now;
+    this.sent(n);
     this.streaming = false;
     r.sent = true;
     r.unsent = false;
@@ -1799,13 +1810,19 @@ export class Session {
     this.evDropId = id;
     this.evDropQos = r.qos;
     this.evDropReason = reason;
-    // Views into the stored PUBLISH: its topic, then the payload after the
-    // topic (and the packet id).
+    // Views into the stored PUBLISH: its topic and payload.
     const m: Bytes = this.store.subarray(r.off, u32(r.off + r.len));
-    const k: u32 = this.topicOffset(r);
-    const te: u32 = u32(k + ((m[k - 2] << 8) | m[k - 1]));
-    this.evDropTopic = m.subarray(k, te);
-    this.evDropPayload = MQTT5_SUPPORT !== 0 && r.v5 ? payload5(m, r.qos) : m.subarray(u32(te + (r.qos > 0 ? 2 : 0)));
+    if (MQTT5_SUPPORT !== 0 && r.v5) {
+      const k: u32 = this.topicOffset(r);
+      const te: u32 = u32(k + ((m[k - 2] << 8) | m[k - 1]));
+      this.evDropTopic = m.subarray(k, te);
+      this.evDropPayload = payload5(m, r.qos);
+    } else {
+      // Our own encoding: the receive path's decoder reads it back.
+      decodeForClient(m, STORE_SIZE, dropScratch);
+      this.evDropTopic = dropScratch.topic;
+      this.evDropPayload = dropScratch.payload;
+    }
     const t: Bytes = this.evDropTopic;
     if (reason === MGOS_MQTT_DROP.TOO_BIG_FOR_SERVER) {
       this.log(LogLevel.WARN, "larger than the broker's Maximum Packet Size, dropped (DROPPED event)", t, i32(id));
@@ -1848,11 +1865,10 @@ export class Session {
       const a: u32 = this.acks[this.ackHead];
       let n: u32 = 0;
       if (this.isV5()) n = encodeAck5(this.txFree(), u8((a >>> 16) & 0xff), u16(a), u8(a >>> 24), this.noProps());
-      else n = encodeAck(this.txFree(), u8(a >>> 16), u16(a));
+      else n = writeAck(this.txFree(), u8(a >>> 16), u16(a));
       if (n === 0) return false;
       if (this.isV5()) this.v5s[0].ackSent(u8((a >>> 16) & 0xff), u8(a >>> 24));
-      this.txLen += n;
-      this.lastTx = this.now;
+      this.sent(n);
       this.ackHead = u32(this.ackHead + 1) % MAX_PENDING_ACKS;
       this.ackCount = u32(this.ackCount - 1);
     }
@@ -1874,12 +1890,11 @@ export class Session {
         }
         n = sub ? encodeSubscribe5(free, s.packetId, filter, u8(s.qos | this.subOpts5[i]), pp) : encodeUnsubscribe5(free, s.packetId, filter, pp);
       } else {
-        n = encodeSubUnsub(free, sub, s.packetId, filter, sub ? s.qos : 0);
+        n = writeSubUnsub(free, sub, s.packetId, filter, s.qos); // (the QoS only in SUBSCRIBE)
       }
       if (n === 0) return false;
-      s.state = sub ? SubState.SUB_SENT : SubState.UNSUB_SENT;
-      this.txLen += n;
-      this.lastTx = this.now;
+      s.state = u8(s.state + 1); // SUB_SENT or UNSUB_SENT
+      this.sent(n);
     }
     return true;
   }
@@ -1980,8 +1995,7 @@ export class Session {
     const n: u32 = encodeAuth5(this.txFree(), reason, p);
     p.reset();
     if (n === 0) return false;
-    this.txLen += n;
-    this.lastTx = this.now;
+    this.sent(n);
     return true;
   }
 
@@ -1995,6 +2009,12 @@ export class Session {
     }
     this.v5s[0].takeReason();
     this.emit(SessionEvent.AUTH, this.v5s[0].pkt.base);
+  }
+
+  /** `n` bytes of a packet went into tx. */
+  private sent(n: u32): void {
+    this.txLen += n;
+    this.lastTx = this.now;
   }
 
   /** The free part of tx for a new packet (none while a packet streams in). */
@@ -2030,7 +2050,8 @@ export class Session {
     // no data tells it the rest will not come (the broker resends QoS 1/2
     // whole). First, while the state is still the old one: a handler that
     // reconnects from CLOSE must not have this event come after it.
-    const taken: bool = this.big === BigRx.DELIVER || (this.big === BigRx.UNDECIDED && this.rxTake);
+    // (Only a PUBLISH_PART handler takes one: never with fragments compiled out.)
+    const taken: bool = FRAGMENTS_SUPPORT !== 0 && (this.big === BigRx.DELIVER || (this.big === BigRx.UNDECIDED && this.rxTake));
     // (Ended inside its last fragment: it was delivered whole, no cut.)
     if (taken && this.bigPos < this.bigTotal) {
       const ep: u32 = this.epoch;
@@ -2055,10 +2076,8 @@ export class Session {
       if (s.state === SubState.ACTIVE) {
         s.state = SubState.SUB_PENDING;
         s.packetId = 0;
-      } else if (s.state === SubState.SUB_SENT) {
-        s.state = SubState.SUB_PENDING;
-      } else if (s.state === SubState.UNSUB_SENT) {
-        s.state = SubState.UNSUB_PENDING;
+      } else if (s.state === SubState.SUB_SENT || s.state === SubState.UNSUB_SENT) {
+        s.state = u8(s.state - 1); // SUB_PENDING or UNSUB_PENDING
       }
     }
     // In-flight messages: kept for a resend with their ids when the session
@@ -2172,11 +2191,8 @@ export class Session {
     this.releaseBytes(this.recs[i]);
     this.recCount = u32(this.recCount - 1);
     for (let j: u32 = i; j < this.recCount; j++) copy(this.recs[j], this.recs[j + 1]);
-    const last: OutMsg = this.recs[this.recCount];
-    last.state = RecState.FREE;
-    last.packetId = 0;
-    last.len = 0;
-    last.seq = 0;
+    // (Slots from recCount on are not read: publish() and restore() set every field.)
+    this.recs[this.recCount].state = RecState.FREE;
   }
 
   /** Removes subscription i, keeping the others in the order they were added. */

@@ -5,6 +5,10 @@ static uint32_t codec_putU16_v(uint8_t *out_p, uint32_t out_len, uint32_t off, u
 static RT_INLINE uint32_t codec_putU16(rt_bytes out, uint32_t off, uint16_t v) { return codec_putU16_v(out.p, out.len, off, v); }
 static uint32_t codec_putString_v(uint8_t *out_p, uint32_t out_len, uint32_t off, uint8_t *s_p, uint32_t s_len);
 static RT_INLINE uint32_t codec_putString(rt_bytes out, uint32_t off, rt_bytes s) { return codec_putString_v(out.p, out.len, off, s.p, s.len); }
+static bool codec_connectValid(ConnectOptions *o);
+static uint32_t codec_connectLayout(ConnectOptions *o);
+static uint32_t codec_encodeSubUnsub_v(uint8_t *out_p, uint32_t out_len, bool sub, uint16_t packetId, uint8_t *filter_p, uint32_t filter_len, uint8_t qos);
+static RT_INLINE uint32_t codec_encodeSubUnsub(rt_bytes out, bool sub, uint16_t packetId, rt_bytes filter, uint8_t qos) { return codec_encodeSubUnsub_v(out.p, out.len, sub, packetId, filter.p, filter.len, qos); }
 static bool codec_validSubackCodes_v(uint8_t *codes_p, uint32_t codes_len);
 static RT_INLINE bool codec_validSubackCodes(rt_bytes codes) { return codec_validSubackCodes_v(codes.p, codes.len); }
 static DecodeErr codec_checkFirstByte(uint8_t type, uint8_t flags, bool forClient);
@@ -85,19 +89,30 @@ uint32_t codec_packetSize(uint32_t rem) {
   return (1u + rl) + rem;
 }
 
-/** Writes the fixed header; the caller has checked that the packet fits.
- *  Returns the offset of the variable header (shared with codec5). */
+/** Writes the fixed header; the caller has checked that the packet fits
+ *  (and `rem` is encodable). Returns the offset of the variable header
+ *  (shared with codec5). */
 uint32_t codec_putHeader_v(uint8_t *out_p, uint32_t out_len, uint8_t first, uint32_t rem) {
   rt_bytes out = RT_BYTES(out_p, out_len);
-#line 98 "ts-src/mqtt/codec.ts"
+#line 99 "ts-src/mqtt/codec.ts"
   rt_bytes_set(out, 0, first);
-  return 1u + codec_encodeRemainingLength(out, 1, rem);
+  // The remaining length: 7 bits per byte, least significant first; bit 7
+  // says another follows (encodeRemainingLength without its checks).
+  uint32_t at = 1;
+  uint32_t v = rem;
+  while (v >= 0x80) {
+    rt_bytes_set(out, at, (uint8_t)rt_i32_of(v | 0x80u));
+    v = v >> 7;
+    at++;
+  }
+  rt_bytes_set(out, at, (uint8_t)v);
+  return at + 1u;
 }
 
 static uint32_t codec_putU16_v(uint8_t *out_p, uint32_t out_len, uint32_t off, uint16_t v) {
   rt_bytes out = RT_BYTES(out_p, out_len);
   // One check for both bytes (the callers have sized the packet already).
-#line 104 "ts-src/mqtt/codec.ts"
+#line 115 "ts-src/mqtt/codec.ts"
   if (off < out.len && (2 <= (out.len - off))) {
     out.p[off] = (uint8_t)(v >> 8);
     out.p[off + 1] = (uint8_t)v;
@@ -109,7 +124,7 @@ static uint32_t codec_putU16_v(uint8_t *out_p, uint32_t out_len, uint32_t off, u
 static uint32_t codec_putString_v(uint8_t *out_p, uint32_t out_len, uint32_t off, uint8_t *s_p, uint32_t s_len) {
   rt_bytes out = RT_BYTES(out_p, out_len);
   rt_bytes s = RT_BYTES(s_p, s_len);
-#line 113 "ts-src/mqtt/codec.ts"
+#line 124 "ts-src/mqtt/codec.ts"
   uint32_t at = codec_putU16(out, off, (uint16_t)s.len);
   rt_copy_bytes(out, at, s);
   return at + s.len;
@@ -118,35 +133,42 @@ static uint32_t codec_putString_v(uint8_t *out_p, uint32_t out_len, uint32_t off
 /** What CONNECT (3.1.1 and 5) needs of `o` beyond the properties: its flags
  *  byte (3.1.2.3) in bits 24-31, and in bits 0-23 the length of the protocol
  *  name, level, flags, keep alive and every string with its 2-byte prefix.
- *  0 when `o` is invalid: a string over 65535 bytes or not UTF-8 (client id,
- *  user name), a will topic that is not a valid topic name, will QoS above 2. */
+ *  0 when `o` is invalid (connectValid). */
 uint32_t codec_connectHead(ConnectOptions *o) {
-  bool hasWill = o->willTopic.len > 0;
+  return codec_connectValid(o) ? codec_connectLayout(o) : 0;
+}
+
+/** False when `o` cannot be sent: a string over 65535 bytes or not UTF-8
+ *  (client id, user name), a will topic that is not a valid topic name, will
+ *  QoS above 2. (The session's own config passed these checks when it was
+ *  set: SessionConfig.setStrings.) */
+static bool codec_connectValid(ConnectOptions *o) {
   // Every length fits its 2-byte prefix (the will topic's: validTopicName):
   // none has a bit above bit 15.
   if ((int32_t)((((o->clientId.len | o->userName.len) | o->password.len) | o->willMessage.len) >> 16) != 0) {
-    return 0;
+    return false;
   }
-#line 128 "ts-src/mqtt/codec.ts"
+#line 145 "ts-src/mqtt/codec.ts"
   if (!topic_validUtf8(o->clientId) || !topic_validUtf8(o->userName)) {
-    return 0;
+    return false;
   }
-#line 129 "ts-src/mqtt/codec.ts"
-  if (hasWill && (!topic_validTopicName(o->willTopic) || o->willQos > 2)) {
-    return 0;
-  }
+#line 146 "ts-src/mqtt/codec.ts"
+  return o->willTopic.len == 0 || (topic_validTopicName(o->willTopic) && o->willQos <= 2);
+}
+
+/** connectHead() of options known to be valid. */
+static uint32_t codec_connectLayout(ConnectOptions *o) {
   // Protocol name (6) + level (1) + flags (1) + keep alive (2) + client id.
-#line 131 "ts-src/mqtt/codec.ts"
   uint32_t rem = 12u + o->clientId.len;
   uint8_t flags = (uint8_t)(o->cleanSession ? packet_CONNECT_CLEAN_SESSION : 0);
-  if (hasWill) {
+  if (o->willTopic.len > 0) {
     rem = ((rem + 4u) + o->willTopic.len) + o->willMessage.len;
     flags = (uint8_t)((flags | packet_CONNECT_WILL) | (o->willQos << packet_CONNECT_WILL_QOS_SHIFT));
     if (o->willRetain) {
       flags = (uint8_t)(flags | packet_CONNECT_WILL_RETAIN);
     }
   }
-#line 138 "ts-src/mqtt/codec.ts"
+#line 159 "ts-src/mqtt/codec.ts"
   if (o->userName.len > 0) {
     rem = (rem + 2u) + o->userName.len;
     flags = (uint8_t)(flags | packet_CONNECT_USER_NAME);
@@ -162,7 +184,7 @@ uint32_t codec_connectHead(ConnectOptions *o) {
  *  will topic and message, user name, password, those that are set. */
 uint32_t codec_putConnectTail_v(uint8_t *out_p, uint32_t out_len, uint32_t off, ConnectOptions *o) {
   rt_bytes out = RT_BYTES(out_p, out_len);
-#line 152 "ts-src/mqtt/codec.ts"
+#line 173 "ts-src/mqtt/codec.ts"
   uint32_t at = off;
   if (o->willTopic.len > 0) {
     at = codec_putString(out, at, o->willTopic);
@@ -171,31 +193,39 @@ uint32_t codec_putConnectTail_v(uint8_t *out_p, uint32_t out_len, uint32_t off, 
   if (o->userName.len > 0) {
     at = codec_putString(out, at, o->userName);
   }
-#line 158 "ts-src/mqtt/codec.ts"
+#line 179 "ts-src/mqtt/codec.ts"
   if (o->password.len > 0) {
     at = codec_putString(out, at, o->password);
   }
-#line 159 "ts-src/mqtt/codec.ts"
+#line 180 "ts-src/mqtt/codec.ts"
   return at;
 }
 
 /** Encodes CONNECT (3.1) for MQTT 3.1.1. Returns its length, or 0 when it does
- *  not fit `out` or the options are invalid (connectHead), or a password
+ *  not fit `out` or the options are invalid (connectValid), or a password
  *  comes without a user name. */
 uint32_t codec_encodeConnect_v(uint8_t *out_p, uint32_t out_len, ConnectOptions *o) {
   rt_bytes out = RT_BYTES(out_p, out_len);
-#line 166 "ts-src/mqtt/codec.ts"
+#line 187 "ts-src/mqtt/codec.ts"
   if (o->password.len > 0 && o->userName.len == 0) {
     return 0;
   }
-#line 167 "ts-src/mqtt/codec.ts"
-  uint32_t head = codec_connectHead(o);
+#line 188 "ts-src/mqtt/codec.ts"
+  return codec_connectValid(o) ? codec_writeConnect(out, o) : 0;
+}
+
+/** encodeConnect() of options known to be valid (the session's config):
+ *  0 only when it does not fit `out`. */
+uint32_t codec_writeConnect_v(uint8_t *out_p, uint32_t out_len, ConnectOptions *o) {
+  rt_bytes out = RT_BYTES(out_p, out_len);
+#line 194 "ts-src/mqtt/codec.ts"
+  uint32_t head = codec_connectLayout(o);
   uint32_t rem = head & 0xffffffu;
   uint32_t total = codec_packetSize(rem);
-  if (head == 0 || total > out.len) {
+  if (total > out.len) {
     return 0;
   }
-#line 171 "ts-src/mqtt/codec.ts"
+#line 198 "ts-src/mqtt/codec.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)(PacketType_CONNECT << 4), rem);
   at = codec_putString(out, at, RT_LIT("MQTT"));
   // Protocol level and flags: one 16-bit write.
@@ -214,68 +244,80 @@ uint32_t codec_encodePublish_v(uint8_t *out_p, uint32_t out_len, uint8_t *topic_
   rt_bytes out = RT_BYTES(out_p, out_len);
   rt_bytes topic = RT_BYTES(topic_p, topic_len);
   rt_bytes payload = RT_BYTES(payload_p, payload_len);
-#line 186 "ts-src/mqtt/codec.ts"
+#line 213 "ts-src/mqtt/codec.ts"
   if ((qos > 2 || (qos > 0 && packetId == 0)) || (qos == 0 && dup)) {
     return 0;
   }
-#line 187 "ts-src/mqtt/codec.ts"
+#line 214 "ts-src/mqtt/codec.ts"
   if (!topic_validTopicName(topic)) {
     return 0;
   }
-#line 188 "ts-src/mqtt/codec.ts"
+#line 215 "ts-src/mqtt/codec.ts"
   uint32_t total = codec_publishSize(topic.len, payload.len, qos);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 190 "ts-src/mqtt/codec.ts"
-  return codec_writePublish(out, topic, payload, qos, retain, dup, packetId, total);
+#line 217 "ts-src/mqtt/codec.ts"
+  codec_writePublish(out, topic, payload, qos, retain, packetId);
+  if (dup) {
+    out.p[0] = (uint8_t)(out.p[0] | packet_PUBLISH_DUP);
+  }
+#line 219 "ts-src/mqtt/codec.ts"
+  return total;
 }
 
 /** The PUBLISH of encodePublish() once its checks passed (the session has
  *  made them already: it validates the topic and sizes the packet before it
- *  decides where the packet goes). `total` = publishSize(), <= out.length. */
-uint32_t codec_writePublish_v(uint8_t *out_p, uint32_t out_len, uint8_t *topic_p, uint32_t topic_len, uint8_t *payload_p, uint32_t payload_len, uint8_t qos, bool retain, bool dup, uint16_t packetId, uint32_t total) {
+ *  decides where the packet goes; it sends no DUP here). Returns its length
+ *  (publishSize(), <= out.length). */
+uint32_t codec_writePublish_v(uint8_t *out_p, uint32_t out_len, uint8_t *topic_p, uint32_t topic_len, uint8_t *payload_p, uint32_t payload_len, uint8_t qos, bool retain, uint16_t packetId) {
   rt_bytes out = RT_BYTES(out_p, out_len);
   rt_bytes topic = RT_BYTES(topic_p, topic_len);
   rt_bytes payload = RT_BYTES(payload_p, payload_len);
-#line 197 "ts-src/mqtt/codec.ts"
+#line 227 "ts-src/mqtt/codec.ts"
   uint8_t first = (uint8_t)((PacketType_PUBLISH << 4) | (qos << 1));
-  if (dup) {
-    first = (uint8_t)(first | packet_PUBLISH_DUP);
-  }
-#line 199 "ts-src/mqtt/codec.ts"
   if (retain) {
     first = (uint8_t)(first | packet_PUBLISH_RETAIN);
   }
-#line 200 "ts-src/mqtt/codec.ts"
+#line 229 "ts-src/mqtt/codec.ts"
   uint32_t rem = ((2u + topic.len) + (uint32_t)((qos > 0) ? 2 : 0)) + payload.len;
   uint32_t at = codec_putHeader(out, first, rem);
   at = codec_putString(out, at, topic);
   if (qos > 0) {
     at = codec_putU16(out, at, packetId);
   }
-#line 204 "ts-src/mqtt/codec.ts"
+#line 233 "ts-src/mqtt/codec.ts"
   rt_copy_bytes(out, at, payload);
-  return total;
+  return at + payload.len;
 }
 
 /** Encodes a packet that is only a packet id: PUBACK, PUBREC, PUBREL (flags
  *  0x2), PUBCOMP or UNSUBACK. Returns 4, or 0 for another type, id 0, or an
- *  `out` shorter than 4 bytes. */
+ *  `out` shorter than 4 bytes.
+ *  @cextern C tests call it (the session uses writeAck) */
 uint32_t codec_encodeAck_v(uint8_t *out_p, uint32_t out_len, uint8_t type, uint16_t packetId) {
   rt_bytes out = RT_BYTES(out_p, out_len);
-#line 212 "ts-src/mqtt/codec.ts"
-  if (packetId == 0 || out.len < 4) {
-    return 0;
-  }
-#line 213 "ts-src/mqtt/codec.ts"
+#line 242 "ts-src/mqtt/codec.ts"
   if ((type < PacketType_PUBACK || type > PacketType_PUBCOMP) && type != PacketType_UNSUBACK) {
     return 0;
   }
-#line 214 "ts-src/mqtt/codec.ts"
+#line 243 "ts-src/mqtt/codec.ts"
+  return codec_writeAck(out, type, packetId);
+}
+
+/** encodeAck() for a type the caller knows is one of those (the session's
+ *  own acks): 0 for id 0 or an `out` shorter than 4 bytes. */
+uint32_t codec_writeAck_v(uint8_t *out_p, uint32_t out_len, uint8_t type, uint16_t packetId) {
+  rt_bytes out = RT_BYTES(out_p, out_len);
+#line 249 "ts-src/mqtt/codec.ts"
+  if (packetId == 0 || out.len < 4) {
+    return 0;
+  }
+#line 250 "ts-src/mqtt/codec.ts"
   out.p[0] = (uint8_t)((type << 4) | ((type == PacketType_PUBREL) ? 0x2 : 0));
   out.p[1] = 2;
-  codec_putU16(out, 2, packetId);
+  out.p[2] = (uint8_t)(packetId >> 8);
+  out.p[3] = (uint8_t)packetId;
   return 4;
 }
 
@@ -285,7 +327,7 @@ uint32_t codec_encodeAck_v(uint8_t *out_p, uint32_t out_len, uint8_t type, uint1
 uint32_t codec_encodeSubscribe_v(uint8_t *out_p, uint32_t out_len, uint16_t packetId, uint8_t *filter_p, uint32_t filter_len, uint8_t qos) {
   rt_bytes out = RT_BYTES(out_p, out_len);
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 224 "ts-src/mqtt/codec.ts"
+#line 261 "ts-src/mqtt/codec.ts"
   return codec_encodeSubUnsub(out, true, packetId, filter, qos);
 }
 
@@ -295,32 +337,45 @@ uint32_t codec_encodeSubscribe_v(uint8_t *out_p, uint32_t out_len, uint16_t pack
 uint32_t codec_encodeUnsubscribe_v(uint8_t *out_p, uint32_t out_len, uint16_t packetId, uint8_t *filter_p, uint32_t filter_len) {
   rt_bytes out = RT_BYTES(out_p, out_len);
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 231 "ts-src/mqtt/codec.ts"
+#line 268 "ts-src/mqtt/codec.ts"
   return codec_encodeSubUnsub(out, false, packetId, filter, 0);
 }
 
 /** SUBSCRIBE (`sub`, with `qos`) or UNSUBSCRIBE with one topic filter. */
-uint32_t codec_encodeSubUnsub_v(uint8_t *out_p, uint32_t out_len, bool sub, uint16_t packetId, uint8_t *filter_p, uint32_t filter_len, uint8_t qos) {
+static uint32_t codec_encodeSubUnsub_v(uint8_t *out_p, uint32_t out_len, bool sub, uint16_t packetId, uint8_t *filter_p, uint32_t filter_len, uint8_t qos) {
   rt_bytes out = RT_BYTES(out_p, out_len);
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 236 "ts-src/mqtt/codec.ts"
-  if ((packetId == 0 || qos > 2) || !topic_validTopicFilter(filter)) {
+#line 273 "ts-src/mqtt/codec.ts"
+  if (qos > 2 || !topic_validTopicFilter(filter)) {
     return 0;
   }
-#line 237 "ts-src/mqtt/codec.ts"
+#line 274 "ts-src/mqtt/codec.ts"
+  return codec_writeSubUnsub(out, sub, packetId, filter, qos);
+}
+
+/** encodeSubUnsub() of a filter and QoS the caller has checked (the
+ *  session's subscriptions): 0 for id 0 or when it does not fit. */
+uint32_t codec_writeSubUnsub_v(uint8_t *out_p, uint32_t out_len, bool sub, uint16_t packetId, uint8_t *filter_p, uint32_t filter_len, uint8_t qos) {
+  rt_bytes out = RT_BYTES(out_p, out_len);
+  rt_bytes filter = RT_BYTES(filter_p, filter_len);
+#line 280 "ts-src/mqtt/codec.ts"
+  if (packetId == 0) {
+    return 0;
+  }
+#line 281 "ts-src/mqtt/codec.ts"
   uint32_t rem = (4u + filter.len) + (uint32_t)(sub ? 1 : 0);
   uint32_t total = codec_packetSize(rem);
   if (total > out.len) {
     return 0;
   }
-#line 240 "ts-src/mqtt/codec.ts"
+#line 284 "ts-src/mqtt/codec.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)(((PacketType)(sub ? PacketType_SUBSCRIBE : PacketType_UNSUBSCRIBE) << 4) | 0x2), rem);
   at = codec_putU16(out, at, packetId);
   at = codec_putString(out, at, filter);
   if (sub) {
     rt_bytes_set(out, at, qos);
   }
-#line 244 "ts-src/mqtt/codec.ts"
+#line 288 "ts-src/mqtt/codec.ts"
   return total;
 }
 
@@ -328,15 +383,23 @@ uint32_t codec_encodeSubUnsub_v(uint8_t *out_p, uint32_t out_len, bool sub, uint
  *  Returns 2, or 0 for another type or an `out` shorter than 2 bytes. */
 uint32_t codec_encodeSimple_v(uint8_t *out_p, uint32_t out_len, uint8_t type) {
   rt_bytes out = RT_BYTES(out_p, out_len);
-#line 250 "ts-src/mqtt/codec.ts"
+#line 294 "ts-src/mqtt/codec.ts"
   if ((type != PacketType_PINGREQ && type != PacketType_PINGRESP) && type != PacketType_DISCONNECT) {
     return 0;
   }
-#line 251 "ts-src/mqtt/codec.ts"
+#line 295 "ts-src/mqtt/codec.ts"
+  return codec_writeSimple(out, type);
+}
+
+/** encodeSimple() for a type the caller knows is one of those: 0 when `out`
+ *  is shorter than 2 bytes. */
+uint32_t codec_writeSimple_v(uint8_t *out_p, uint32_t out_len, uint8_t type) {
+  rt_bytes out = RT_BYTES(out_p, out_len);
+#line 301 "ts-src/mqtt/codec.ts"
   if (out.len < 2) {
     return 0;
   }
-#line 252 "ts-src/mqtt/codec.ts"
+#line 302 "ts-src/mqtt/codec.ts"
   out.p[0] = (uint8_t)(type << 4);
   out.p[1] = 0;
   return 2;
@@ -344,39 +407,39 @@ uint32_t codec_encodeSimple_v(uint8_t *out_p, uint32_t out_len, uint8_t type) {
 
 static bool codec_validSubackCodes_v(uint8_t *codes_p, uint32_t codes_len) {
   rt_bytes codes = RT_BYTES(codes_p, codes_len);
-#line 258 "ts-src/mqtt/codec.ts"
+#line 308 "ts-src/mqtt/codec.ts"
   for (uint32_t i = 0; i < codes.len; i++) {
     uint8_t c = codes.p[i];
     if (c > 2 && c != packet_SUBACK_FAILURE) {
       return false;
     }
   }
-#line 262 "ts-src/mqtt/codec.ts"
+#line 312 "ts-src/mqtt/codec.ts"
   return true;
 }
 
 /** Checks the first byte alone (2.2.1, 2.2.2): the type and its flags. */
-#line 280 "ts-src/mqtt/codec.ts"
+#line 330 "ts-src/mqtt/codec.ts"
 static DecodeErr codec_checkFirstByte(uint8_t type, uint8_t flags, bool forClient) {
   if (type == 0 || type == 15) {
     return DecodeErr_BAD_TYPE;
   }
-#line 282 "ts-src/mqtt/codec.ts"
+#line 332 "ts-src/mqtt/codec.ts"
   uint32_t bit = (1u << (type & 31u));
   if (forClient && ((int32_t)(codec_SERVER_ONLY & bit) != 0)) {
     return DecodeErr_NOT_FOR_CLIENT;
   }
-#line 284 "ts-src/mqtt/codec.ts"
+#line 334 "ts-src/mqtt/codec.ts"
   if (type == PacketType_PUBLISH) {
     uint8_t qos = (uint8_t)((flags >> 1) & 3);
     if (qos == 3) {
       return DecodeErr_BAD_QOS;
     }
-#line 287 "ts-src/mqtt/codec.ts"
+#line 337 "ts-src/mqtt/codec.ts"
     if (qos == 0 && ((flags & packet_PUBLISH_DUP) != 0)) {
       return DecodeErr_BAD_DUP;
     }
-#line 288 "ts-src/mqtt/codec.ts"
+#line 338 "ts-src/mqtt/codec.ts"
     return DecodeErr_OK;
   }
   return (DecodeErr)((flags == (((int32_t)(codec_FLAGS_2 & bit) != 0) ? 2 : 0)) ? DecodeErr_OK : DecodeErr_RESERVED_FLAGS);
@@ -388,13 +451,13 @@ static DecodeErr codec_checkRemainingLength(uint8_t type, uint32_t rem) {
   bool ok = true;
   if ((int32_t)(codec_REM_2 & bit) != 0) {
     ok = rem == 2;
-#line 298 "ts-src/mqtt/codec.ts"
+#line 348 "ts-src/mqtt/codec.ts"
   } else if ((int32_t)(codec_REM_0 & bit) != 0) {
     ok = rem == 0;
   } else if (type == PacketType_SUBACK) {
     ok = rem >= 3;
   }
-#line 301 "ts-src/mqtt/codec.ts"
+#line 351 "ts-src/mqtt/codec.ts"
   return (DecodeErr)(ok ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
 }
 
@@ -407,23 +470,23 @@ static DecodeErr codec_checkRemainingLength(uint8_t type, uint32_t rem) {
  *  server never sends are refused (NOT_FOR_CLIENT). */
 int32_t codec_decodeForClient_v(uint8_t *input_p, uint32_t input_len, uint32_t maxPacket, Packet *out) {
   rt_bytes input = RT_BYTES(input_p, input_len);
-#line 312 "ts-src/mqtt/codec.ts"
+#line 362 "ts-src/mqtt/codec.ts"
   return codec_decodeWith(input, maxPacket, true, out, NULL);
 }
 
 /** decodeForClient, with `forClient` false accepting every type and passing
  *  the server-only bodies to `serverBody` (NOT_FOR_CLIENT when null).
  *  @cextern the test broker (test/mqtt/support/codec_broker.ts) calls it */
-#line 321 "ts-src/mqtt/codec.ts"
+#line 371 "ts-src/mqtt/codec.ts"
 int32_t codec_decodeWith_v(uint8_t *input_p, uint32_t input_len, uint32_t maxPacket, bool forClient, Packet *out, ServerBodyFn serverBody) {
   rt_bytes input = RT_BYTES(input_p, input_len);
-#line 322 "ts-src/mqtt/codec.ts"
+#line 372 "ts-src/mqtt/codec.ts"
   Packet_reset(out);
   uint32_t n = input.len;
   if (n == 0) {
     return 0;
   }
-#line 325 "ts-src/mqtt/codec.ts"
+#line 375 "ts-src/mqtt/codec.ts"
   uint8_t first = input.p[0];
   uint8_t type = (uint8_t)(first >> 4);
   uint8_t flags = (uint8_t)(first & 0xf);
@@ -434,7 +497,7 @@ int32_t codec_decodeWith_v(uint8_t *input_p, uint32_t input_len, uint32_t maxPac
   // Remaining length: 7 bits per byte, least significant first, at most 4
   // bytes (2.2.3). 3.1.1 (unlike MQTT 5) does not require the minimal form,
   // so e.g. 0x80 0x00 is a valid 0.
-#line 334 "ts-src/mqtt/codec.ts"
+#line 384 "ts-src/mqtt/codec.ts"
   uint32_t rem = 0;
   uint32_t shift = 0;
   uint32_t hdr = 1;
@@ -442,18 +505,18 @@ int32_t codec_decodeWith_v(uint8_t *input_p, uint32_t input_len, uint32_t maxPac
     if (hdr >= n) {
       return 0;
     }
-#line 339 "ts-src/mqtt/codec.ts"
+#line 389 "ts-src/mqtt/codec.ts"
     uint8_t c = input.p[hdr];
     rem = (rem | ((uint32_t)(c & 0x7f) << (shift & 31u)));
     hdr++;
     if ((c & 0x80) == 0) {
       break;
     }
-#line 343 "ts-src/mqtt/codec.ts"
+#line 393 "ts-src/mqtt/codec.ts"
     if (hdr == 5) {
       return -DecodeErr_LENGTH_TOO_LONG;
     }
-#line 344 "ts-src/mqtt/codec.ts"
+#line 394 "ts-src/mqtt/codec.ts"
     shift += 7;
   }
   uint32_t total = hdr + rem;
@@ -464,16 +527,16 @@ int32_t codec_decodeWith_v(uint8_t *input_p, uint32_t input_len, uint32_t maxPac
   if (total > maxPacket) {
     return -DecodeErr_TOO_LARGE;
   }
-#line 352 "ts-src/mqtt/codec.ts"
+#line 402 "ts-src/mqtt/codec.ts"
   DecodeErr e1 = codec_checkRemainingLength(type, rem);
   if (e1 != DecodeErr_OK) {
     return -e1;
   }
-#line 354 "ts-src/mqtt/codec.ts"
+#line 404 "ts-src/mqtt/codec.ts"
   if (n < total) {
     return 0;
   }
-#line 356 "ts-src/mqtt/codec.ts"
+#line 406 "ts-src/mqtt/codec.ts"
   rt_bytes body = rt_subarray(input, hdr, total);
   DecodeErr e = DecodeErr_OK;
   uint32_t bit = (1u << (type & 31u));
@@ -486,14 +549,14 @@ int32_t codec_decodeWith_v(uint8_t *input_p, uint32_t input_len, uint32_t maxPac
     out->packetId = codec_readU16(body, 0);
     if (out->packetId == 0) {
       e = DecodeErr_ZERO_PACKET_ID;
-#line 367 "ts-src/mqtt/codec.ts"
+#line 417 "ts-src/mqtt/codec.ts"
     } else if (type == PacketType_SUBACK) {
       out->codes = rt_subarray(body, 2, UINT32_MAX);
       if (!codec_validSubackCodes(out->codes)) {
         e = DecodeErr_BAD_SUBACK_CODE;
       }
     }
-#line 371 "ts-src/mqtt/codec.ts"
+#line 421 "ts-src/mqtt/codec.ts"
   } else if (((int32_t)(codec_SERVER_ONLY & bit) != 0) && ((int32_t)(codec_REM_0 & bit) == 0)) {
     // CONNECT, SUBSCRIBE, UNSUBSCRIBE: only without forClient (checkFirstByte
     // refused them otherwise).
@@ -503,18 +566,18 @@ int32_t codec_decodeWith_v(uint8_t *input_p, uint32_t input_len, uint32_t maxPac
   if (e != DecodeErr_OK) {
     return -e;
   }
-#line 378 "ts-src/mqtt/codec.ts"
+#line 428 "ts-src/mqtt/codec.ts"
   return rt_i32_of(total);
 }
 
 /** Big-endian 16-bit value at `off`, 0 past the end (the callers checked the bounds). */
 static uint16_t codec_readU16_v(uint8_t *b_p, uint32_t b_len, uint32_t off) {
   rt_bytes b = RT_BYTES(b_p, b_len);
-#line 383 "ts-src/mqtt/codec.ts"
+#line 433 "ts-src/mqtt/codec.ts"
   if (off < b.len && (2 <= (b.len - off))) {
     return (uint16_t)((b.p[off] << 8) | b.p[off + 1]);
   }
-#line 384 "ts-src/mqtt/codec.ts"
+#line 434 "ts-src/mqtt/codec.ts"
   return 0;
 }
 
@@ -524,37 +587,37 @@ static uint16_t codec_readU16_v(uint8_t *b_p, uint32_t b_len, uint32_t off) {
 int32_t codec_fieldEnd_v(uint8_t *b_p, uint32_t b_len, uint32_t off) {
   rt_bytes b = RT_BYTES(b_p, b_len);
   // Each difference is taken only once it is known not to be negative.
-#line 392 "ts-src/mqtt/codec.ts"
+#line 442 "ts-src/mqtt/codec.ts"
   if (off >= b.len || ((b.len - off) < 2)) {
     return -1;
   }
-#line 393 "ts-src/mqtt/codec.ts"
+#line 443 "ts-src/mqtt/codec.ts"
   uint32_t len = (uint32_t)((b.p[off] << 8) | b.p[off + 1]);
   if (len > ((b.len - off) - 2)) {
     return -1;
   }
-#line 395 "ts-src/mqtt/codec.ts"
+#line 445 "ts-src/mqtt/codec.ts"
   return rt_i32_of(((off + 2) + len));
 }
 
 /** Reason a topic name is refused, or OK (3.3.2.1, 4.7). */
 DecodeErr codec_topicNameErr_v(uint8_t *t_p, uint32_t t_len) {
   rt_bytes t = RT_BYTES(t_p, t_len);
-#line 400 "ts-src/mqtt/codec.ts"
+#line 450 "ts-src/mqtt/codec.ts"
   if (t.len == 0) {
     return DecodeErr_EMPTY_TOPIC;
   }
-#line 401 "ts-src/mqtt/codec.ts"
+#line 451 "ts-src/mqtt/codec.ts"
   if (!topic_validTopicName(t)) {
     return (DecodeErr)(topic_validUtf8(t) ? DecodeErr_TOPIC_WILDCARD : DecodeErr_BAD_UTF8);
   }
-#line 402 "ts-src/mqtt/codec.ts"
+#line 452 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }
 
 static DecodeErr codec_decodePublish_v(uint8_t *body_p, uint32_t body_len, uint8_t flags, Packet *out) {
   rt_bytes body = RT_BYTES(body_p, body_len);
-#line 406 "ts-src/mqtt/codec.ts"
+#line 456 "ts-src/mqtt/codec.ts"
   uint8_t qos = (uint8_t)((flags >> 1) & 3);
   out->qos = qos;
   out->dup = (flags & packet_PUBLISH_DUP) != 0;
@@ -564,18 +627,18 @@ static DecodeErr codec_decodePublish_v(uint8_t *body_p, uint32_t body_len, uint8
   if (body.len < 2) {
     return DecodeErr_STRING_OVERRUN;
   }
-#line 413 "ts-src/mqtt/codec.ts"
+#line 463 "ts-src/mqtt/codec.ts"
   uint32_t end = (uint32_t)(2 + ((body.p[0] << 8) | body.p[1]));
   if (end > body.len) {
     return DecodeErr_STRING_OVERRUN;
   }
-#line 415 "ts-src/mqtt/codec.ts"
+#line 465 "ts-src/mqtt/codec.ts"
   out->topic = rt_slice(body, 2, end);
   DecodeErr te = codec_topicNameErr(out->topic);
   if (te != DecodeErr_OK) {
     return te;
   }
-#line 418 "ts-src/mqtt/codec.ts"
+#line 468 "ts-src/mqtt/codec.ts"
   if (qos == 0) {
     out->payload = rt_slice_from(body, end);
     return DecodeErr_OK;
@@ -583,37 +646,37 @@ static DecodeErr codec_decodePublish_v(uint8_t *body_p, uint32_t body_len, uint8
   if ((body.len - end) < 2) {
     return DecodeErr_BAD_LENGTH;
   }
-#line 423 "ts-src/mqtt/codec.ts"
+#line 473 "ts-src/mqtt/codec.ts"
   out->packetId = (uint16_t)((body.p[end + 0] << 8) | body.p[end + 1]); // end + k: the form proven in range
   if (out->packetId == 0) {
     return DecodeErr_ZERO_PACKET_ID;
   }
-#line 425 "ts-src/mqtt/codec.ts"
+#line 475 "ts-src/mqtt/codec.ts"
   out->payload = rt_slice_from(body, end + 2);
   return DecodeErr_OK;
 }
 
 static DecodeErr codec_decodeConnack_v(uint8_t *body_p, uint32_t body_len, Packet *out) {
   rt_bytes body = RT_BYTES(body_p, body_len);
-#line 430 "ts-src/mqtt/codec.ts"
+#line 480 "ts-src/mqtt/codec.ts"
   if (body.len < 2) {
     return DecodeErr_BAD_LENGTH; // checked already: unchecked reads below
   }
   // Only bit 0 (session present) of the acknowledge flags is defined.
-#line 432 "ts-src/mqtt/codec.ts"
+#line 482 "ts-src/mqtt/codec.ts"
   if ((body.p[0] & 0xfe) != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 433 "ts-src/mqtt/codec.ts"
+#line 483 "ts-src/mqtt/codec.ts"
   out->sessionPresent = body.p[0] == 1;
   out->returnCode = body.p[1];
   if (out->returnCode > codec_MAX_CONNACK_CODE) {
     return DecodeErr_BAD_RETURN_CODE;
   }
-#line 436 "ts-src/mqtt/codec.ts"
+#line 486 "ts-src/mqtt/codec.ts"
   if (out->sessionPresent && out->returnCode != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 437 "ts-src/mqtt/codec.ts"
+#line 487 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }

@@ -65,20 +65,26 @@ uint32_t codec_putConnectTail_v(uint8_t *out_p, uint32_t out_len, uint32_t off, 
 static RT_INLINE uint32_t codec_putConnectTail(rt_bytes out, uint32_t off, ConnectOptions *o) { return codec_putConnectTail_v(out.p, out.len, off, o); }
 uint32_t codec_encodeConnect_v(uint8_t *out_p, uint32_t out_len, ConnectOptions *o);
 static RT_INLINE uint32_t codec_encodeConnect(rt_bytes out, ConnectOptions *o) { return codec_encodeConnect_v(out.p, out.len, o); }
+uint32_t codec_writeConnect_v(uint8_t *out_p, uint32_t out_len, ConnectOptions *o);
+static RT_INLINE uint32_t codec_writeConnect(rt_bytes out, ConnectOptions *o) { return codec_writeConnect_v(out.p, out.len, o); }
 uint32_t codec_encodePublish_v(uint8_t *out_p, uint32_t out_len, uint8_t *topic_p, uint32_t topic_len, uint8_t *payload_p, uint32_t payload_len, uint8_t qos, bool retain, bool dup, uint16_t packetId);
 static RT_INLINE uint32_t codec_encodePublish(rt_bytes out, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, bool dup, uint16_t packetId) { return codec_encodePublish_v(out.p, out.len, topic.p, topic.len, payload.p, payload.len, qos, retain, dup, packetId); }
-uint32_t codec_writePublish_v(uint8_t *out_p, uint32_t out_len, uint8_t *topic_p, uint32_t topic_len, uint8_t *payload_p, uint32_t payload_len, uint8_t qos, bool retain, bool dup, uint16_t packetId, uint32_t total);
-static RT_INLINE uint32_t codec_writePublish(rt_bytes out, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, bool dup, uint16_t packetId, uint32_t total) { return codec_writePublish_v(out.p, out.len, topic.p, topic.len, payload.p, payload.len, qos, retain, dup, packetId, total); }
+uint32_t codec_writePublish_v(uint8_t *out_p, uint32_t out_len, uint8_t *topic_p, uint32_t topic_len, uint8_t *payload_p, uint32_t payload_len, uint8_t qos, bool retain, uint16_t packetId);
+static RT_INLINE uint32_t codec_writePublish(rt_bytes out, rt_bytes topic, rt_bytes payload, uint8_t qos, bool retain, uint16_t packetId) { return codec_writePublish_v(out.p, out.len, topic.p, topic.len, payload.p, payload.len, qos, retain, packetId); }
 uint32_t codec_encodeAck_v(uint8_t *out_p, uint32_t out_len, uint8_t type, uint16_t packetId);
 static RT_INLINE uint32_t codec_encodeAck(rt_bytes out, uint8_t type, uint16_t packetId) { return codec_encodeAck_v(out.p, out.len, type, packetId); }
+uint32_t codec_writeAck_v(uint8_t *out_p, uint32_t out_len, uint8_t type, uint16_t packetId);
+static RT_INLINE uint32_t codec_writeAck(rt_bytes out, uint8_t type, uint16_t packetId) { return codec_writeAck_v(out.p, out.len, type, packetId); }
 uint32_t codec_encodeSubscribe_v(uint8_t *out_p, uint32_t out_len, uint16_t packetId, uint8_t *filter_p, uint32_t filter_len, uint8_t qos);
 static RT_INLINE uint32_t codec_encodeSubscribe(rt_bytes out, uint16_t packetId, rt_bytes filter, uint8_t qos) { return codec_encodeSubscribe_v(out.p, out.len, packetId, filter.p, filter.len, qos); }
 uint32_t codec_encodeUnsubscribe_v(uint8_t *out_p, uint32_t out_len, uint16_t packetId, uint8_t *filter_p, uint32_t filter_len);
 static RT_INLINE uint32_t codec_encodeUnsubscribe(rt_bytes out, uint16_t packetId, rt_bytes filter) { return codec_encodeUnsubscribe_v(out.p, out.len, packetId, filter.p, filter.len); }
-uint32_t codec_encodeSubUnsub_v(uint8_t *out_p, uint32_t out_len, bool sub, uint16_t packetId, uint8_t *filter_p, uint32_t filter_len, uint8_t qos);
-static RT_INLINE uint32_t codec_encodeSubUnsub(rt_bytes out, bool sub, uint16_t packetId, rt_bytes filter, uint8_t qos) { return codec_encodeSubUnsub_v(out.p, out.len, sub, packetId, filter.p, filter.len, qos); }
+uint32_t codec_writeSubUnsub_v(uint8_t *out_p, uint32_t out_len, bool sub, uint16_t packetId, uint8_t *filter_p, uint32_t filter_len, uint8_t qos);
+static RT_INLINE uint32_t codec_writeSubUnsub(rt_bytes out, bool sub, uint16_t packetId, rt_bytes filter, uint8_t qos) { return codec_writeSubUnsub_v(out.p, out.len, sub, packetId, filter.p, filter.len, qos); }
 uint32_t codec_encodeSimple_v(uint8_t *out_p, uint32_t out_len, uint8_t type);
 static RT_INLINE uint32_t codec_encodeSimple(rt_bytes out, uint8_t type) { return codec_encodeSimple_v(out.p, out.len, type); }
+uint32_t codec_writeSimple_v(uint8_t *out_p, uint32_t out_len, uint8_t type);
+static RT_INLINE uint32_t codec_writeSimple(rt_bytes out, uint8_t type) { return codec_writeSimple_v(out.p, out.len, type); }
 int32_t codec_decodeForClient_v(uint8_t *input_p, uint32_t input_len, uint32_t maxPacket, Packet *out);
 static RT_INLINE int32_t codec_decodeForClient(rt_bytes input, uint32_t maxPacket, Packet *out) { return codec_decodeForClient_v(input.p, input.len, maxPacket, out); }
 int32_t codec_decodeWith_v(uint8_t *input_p, uint32_t input_len, uint32_t maxPacket, bool forClient, Packet *out, ServerBodyFn serverBody);

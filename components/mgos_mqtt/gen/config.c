@@ -7,6 +7,7 @@ static const char *config_error_msg(void);
 static RT_UNUSED config_err config_last_error(void);
 static uint32_t config_generation(void);
 static void config_reset_store(mgos_config *cfg);
+static void config_defaults_store(mgos_config *cfg);
 static uint32_t config_slot_index(int32_t s, int32_t slot);
 static void config_rebind(mgos_config *cfg);
 static void config_compact(mgos_config *cfg);
@@ -60,7 +61,7 @@ static mgos_config config_scratch;
 #line 130 "ts-src/config/config.ts"
 static config_state config_st;
 
-#line 678 "ts-src/config/config.ts"
+#line 684 "ts-src/config/config.ts"
 static ServerAddr config_serverScratch;
 
 /* Sets the fields of a zeroed mgos_config to their initial values. */
@@ -80,7 +81,7 @@ static RT_CONSTRUCTOR void config__ctor(void) {
 #line 133 "ts-src/config/config.ts"
 mgos_config *config_live(void) {
   if (!config_live_cfg.ready) {
-    config_reset_store(&config_live_cfg);
+    config_defaults_store(&config_live_cfg);
   }
 #line 135 "ts-src/config/config.ts"
   return &config_live_cfg;
@@ -126,19 +127,25 @@ uint32_t config_arena_used(void) {
 }
 
 static void config_reset_store(mgos_config *cfg) {
-  config_gen_set_defaults(&cfg->mqtt, 0);
-  config_gen_set_defaults(&cfg->mqtt1, 1);
   cfg->used = 0;
   for (int32_t i = 0; i < config_gen_STR_SLOT_COUNT; i++) {
     cfg->offs[(uint32_t)i] = 0;
   }
-#line 182 "ts-src/config/config.ts"
+#line 180 "ts-src/config/config.ts"
+  config_defaults_store(cfg);
+}
+
+/** The defaults into a store whose arena is empty (reset_store, or the
+ *  live store's first use: it is still all zero). */
+static void config_defaults_store(mgos_config *cfg) {
+  config_gen_set_defaults(&cfg->mqtt, 0);
+  config_gen_set_defaults(&cfg->mqtt1, 1);
   cfg->ready = true;
 }
 
 // ---- the string arena ----
 /** Index in `offs` of string slot `slot` of section `s`. */
-#line 188 "ts-src/config/config.ts"
+#line 194 "ts-src/config/config.ts"
 static uint32_t config_slot_index(int32_t s, int32_t slot) {
   return ((uint32_t)s * (uint32_t)config_gen_STR_KEY_COUNT) + (uint32_t)slot;
 }
@@ -156,7 +163,7 @@ static void config_rebind(mgos_config *cfg) {
 }
 
 /** Squeezes out values no longer referenced, keeping the live ones in order. */
-#line 203 "ts-src/config/config.ts"
+#line 209 "ts-src/config/config.ts"
 static void config_compact(mgos_config *cfg) {
   rt_bytes a = RT_BYTES(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE);
   uint32_t w = 0;
@@ -176,7 +183,7 @@ static void config_compact(mgos_config *cfg) {
       break;
     }
     // Move it down to `w` (never above its old place, so a forward copy is safe), NUL included.
-#line 220 "ts-src/config/config.ts"
+#line 226 "ts-src/config/config.ts"
     uint32_t r = best_off - 1u;
     rt_set_u32(cfg->offs, config_gen_STR_SLOT_COUNT, (uint32_t)best, w + 1u);
     for (; ; ) {
@@ -188,7 +195,7 @@ static void config_compact(mgos_config *cfg) {
         break;
       }
     }
-#line 229 "ts-src/config/config.ts"
+#line 235 "ts-src/config/config.ts"
     last = best_off;
   }
   cfg->used = w;
@@ -202,7 +209,7 @@ static void config_compact(mgos_config *cfg) {
  */
 static config_err config_store_str_v(mgos_config *cfg, int32_t s, int32_t k, uint8_t *src_p, uint32_t src_len, bool json, uint32_t start, uint32_t end) {
   rt_bytes src = RT_BYTES(src_p, src_len);
-#line 241 "ts-src/config/config.ts"
+#line 247 "ts-src/config/config.ts"
   int32_t n = json ? config_json_string_decode(src, start, end, RT_NOBYTES, 0) : rt_i32_of(src.len);
   if (!json) {
     for (uint32_t i = 0; i < src.len; i++) {
@@ -211,12 +218,12 @@ static config_err config_store_str_v(mgos_config *cfg, int32_t s, int32_t k, uin
       }
     }
   }
-#line 247 "ts-src/config/config.ts"
+#line 253 "ts-src/config/config.ts"
   if (n < 0) {
     if (json) {
       config_loc_msg(config_st.lx.start);
     }
-#line 249 "ts-src/config/config.ts"
+#line 255 "ts-src/config/config.ts"
     config_path_msg(s, k);
     config_msg_lit(RT_LIT("a string cannot contain the NUL character"));
     return config_err_TYPE;
@@ -229,17 +236,17 @@ static config_err config_store_str_v(mgos_config *cfg, int32_t s, int32_t k, uin
   if (n == 0) {
     return config_err_OK;
   }
-#line 259 "ts-src/config/config.ts"
+#line 265 "ts-src/config/config.ts"
   uint32_t need = (uint32_t)n + 1;
   if (need > ((int64_t)CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE - (int64_t)cfg->used)) {
     config_compact(cfg);
   }
-#line 261 "ts-src/config/config.ts"
+#line 267 "ts-src/config/config.ts"
   if (need > ((int64_t)CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE - (int64_t)cfg->used)) {
     if (json) {
       config_loc_msg(config_st.lx.start);
     }
-#line 263 "ts-src/config/config.ts"
+#line 269 "ts-src/config/config.ts"
     config_path_msg(s, k);
     config_msg_lit(RT_LIT("a "));
     config_msg_u32((uint32_t)n);
@@ -253,11 +260,11 @@ static config_err config_store_str_v(mgos_config *cfg, int32_t s, int32_t k, uin
   uint32_t at = cfg->used;
   if (json) {
     config_json_string_decode(src, start, end, RT_BYTES(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE), at);
-#line 275 "ts-src/config/config.ts"
+#line 281 "ts-src/config/config.ts"
   } else {
     rt_copy_bytes(RT_BYTES(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE), at, src);
   }
-#line 276 "ts-src/config/config.ts"
+#line 282 "ts-src/config/config.ts"
   rt_set_u8(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE, at + (uint32_t)n, 0);
   cfg->used = at + need;
   rt_set_u32(cfg->offs, config_gen_STR_SLOT_COUNT, slot, at + 1u);
@@ -266,7 +273,7 @@ static config_err config_store_str_v(mgos_config *cfg, int32_t s, int32_t k, uin
 }
 
 // ---- messages ----
-#line 285 "ts-src/config/config.ts"
+#line 291 "ts-src/config/config.ts"
 static void config_msg_clear(void) {
   config_st.msg_len = 0;
   config_st.msg[0] = 0;
@@ -275,12 +282,12 @@ static void config_msg_clear(void) {
 /** Appends `b`, cutting at the buffer's end; keeps the message NUL-terminated. */
 static void config_msg_lit_v(uint8_t *b_p, uint32_t b_len) {
   rt_bytes b = RT_BYTES(b_p, b_len);
-#line 292 "ts-src/config/config.ts"
+#line 298 "ts-src/config/config.ts"
   for (uint32_t i = 0; i < b.len; i++) {
     if (((int64_t)config_st.msg_len + 1) >= config_MSG_SIZE) {
       break;
     }
-#line 294 "ts-src/config/config.ts"
+#line 300 "ts-src/config/config.ts"
     rt_set_u8(config_st.msg, config_MSG_SIZE, config_st.msg_len, b.p[i]);
     config_st.msg_len++;
   }
@@ -313,7 +320,7 @@ static void config_msg_hex8(int32_t v) {
 /** `b` for a message, cut after QUOTE_MAX bytes with "...". */
 static void config_msg_quote_v(uint8_t *b_p, uint32_t b_len) {
   rt_bytes b = RT_BYTES(b_p, b_len);
-#line 325 "ts-src/config/config.ts"
+#line 331 "ts-src/config/config.ts"
   if (b.len <= config_QUOTE_MAX) {
     config_msg_lit(b);
   } else {
@@ -339,7 +346,7 @@ static void config_loc_msg(uint32_t pos) {
   if (name != NULL) {
     config_msg_str(name);
   }
-#line 348 "ts-src/config/config.ts"
+#line 354 "ts-src/config/config.ts"
   config_msg_lit(RT_LIT(":"));
   config_msg_u32(line);
   config_msg_lit(RT_LIT(":"));
@@ -363,17 +370,17 @@ static void config_msg_token(void) {
     config_msg_lit(RT_LIT("end of input"));
     break;
   }
-#line 368 "ts-src/config/config.ts"
+#line 374 "ts-src/config/config.ts"
   case json_tok_LBRACE: {
     config_msg_lit(RT_LIT("an object"));
     break;
   }
-#line 369 "ts-src/config/config.ts"
+#line 375 "ts-src/config/config.ts"
   case json_tok_LBRACKET: {
     config_msg_lit(RT_LIT("an array"));
     break;
   }
-#line 370 "ts-src/config/config.ts"
+#line 376 "ts-src/config/config.ts"
   case json_tok_STRING:
   case json_tok_NUMBER:
   case json_tok_TRUE:
@@ -382,7 +389,7 @@ static void config_msg_token(void) {
     config_msg_quote(rt_subarray(lx->src, lx->start, lx->end));
     break;
   }
-#line 377 "ts-src/config/config.ts"
+#line 383 "ts-src/config/config.ts"
   default: {
     // A punctuation character.
     config_msg_lit(RT_LIT("'"));
@@ -394,7 +401,7 @@ static void config_msg_token(void) {
 }
 
 /** A tokenizer error as a SYNTAX message. */
-#line 387 "ts-src/config/config.ts"
+#line 393 "ts-src/config/config.ts"
 static config_err config_lex_fail(void) {
   json_lexer *lx = &config_st.lx;
   config_loc_msg(lx->err_pos);
@@ -411,50 +418,50 @@ static config_err config_lex_fail(void) {
     }
     break;
   }
-#line 402 "ts-src/config/config.ts"
+#line 408 "ts-src/config/config.ts"
   case json_err_BAD_WORD: {
     config_msg_lit(RT_LIT("invalid literal (expected true, false or null)"));
     break;
   }
-#line 403 "ts-src/config/config.ts"
+#line 409 "ts-src/config/config.ts"
   case json_err_UNTERMINATED: {
     config_msg_lit(RT_LIT("unterminated string"));
     break;
   }
-#line 404 "ts-src/config/config.ts"
+#line 410 "ts-src/config/config.ts"
   case json_err_BAD_ESCAPE: {
     config_msg_lit(RT_LIT("invalid escape in string"));
     break;
   }
-#line 405 "ts-src/config/config.ts"
+#line 411 "ts-src/config/config.ts"
   case json_err_BAD_UNICODE: {
     config_msg_lit(RT_LIT("invalid \\u escape in string"));
     break;
   }
-#line 406 "ts-src/config/config.ts"
+#line 412 "ts-src/config/config.ts"
   case json_err_CONTROL: {
     config_msg_lit(RT_LIT("control character in string (escape it)"));
     break;
   }
-#line 407 "ts-src/config/config.ts"
+#line 413 "ts-src/config/config.ts"
   default: {
     config_msg_lit(RT_LIT("invalid number"));
     break;
   }
   }
-#line 409 "ts-src/config/config.ts"
+#line 415 "ts-src/config/config.ts"
   return config_err_SYNTAX;
 }
 
 /** "file:l:c: expected WHAT, got TOKEN" (or the tokenizer's error). */
 static config_err config_expected_v(uint8_t *what_p, uint32_t what_len) {
   rt_bytes what = RT_BYTES(what_p, what_len);
-#line 414 "ts-src/config/config.ts"
+#line 420 "ts-src/config/config.ts"
   json_lexer *lx = &config_st.lx;
   if (lx->tok == json_tok_ERROR) {
     return config_lex_fail();
   }
-#line 416 "ts-src/config/config.ts"
+#line 422 "ts-src/config/config.ts"
   config_loc_msg(lx->start);
   config_msg_lit(RT_LIT("expected "));
   config_msg_lit(what);
@@ -467,11 +474,11 @@ static config_err config_expected_v(uint8_t *what_p, uint32_t what_len) {
 static config_err config_type_err_v(int32_t s, int32_t k, uint8_t *what_p, uint32_t what_len, bool json, uint8_t *value_p, uint32_t value_len) {
   rt_bytes what = RT_BYTES(what_p, what_len);
   rt_bytes value = RT_BYTES(value_p, value_len);
-#line 426 "ts-src/config/config.ts"
+#line 432 "ts-src/config/config.ts"
   if (json) {
     config_loc_msg(config_st.lx.start);
   }
-#line 427 "ts-src/config/config.ts"
+#line 433 "ts-src/config/config.ts"
   config_path_msg(s, k);
   config_msg_lit(what);
   config_msg_lit(RT_LIT(", got "));
@@ -493,7 +500,7 @@ static rt_bytes config_take_key(void) {
   if (n > config_NAME_SIZE) {
     return RT_LIT("");
   }
-#line 446 "ts-src/config/config.ts"
+#line 452 "ts-src/config/config.ts"
   return rt_slice(RT_BYTES(config_st.key, config_NAME_SIZE), 0, config_st.key_len);
 }
 
@@ -502,36 +509,36 @@ static rt_bytes config_take_key(void) {
  * Sets key `k` of section `s` of the scratch config. With `json`, the value is
  * the lexer's current token; otherwise it is the text `value` (from --set).
  */
-#line 455 "ts-src/config/config.ts"
+#line 461 "ts-src/config/config.ts"
 static config_err config_apply_v(int32_t s, int32_t k, bool json, uint8_t *value_p, uint32_t value_len) {
   rt_bytes value = RT_BYTES(value_p, value_len);
-#line 456 "ts-src/config/config.ts"
+#line 462 "ts-src/config/config.ts"
   json_lexer *lx = &config_st.lx;
   mgos_config_mqtt *c = config_section_of(&config_scratch, s);
   if (json && lx->tok == json_tok_ERROR) {
     return config_lex_fail();
   }
-#line 459 "ts-src/config/config.ts"
+#line 465 "ts-src/config/config.ts"
   config_kind kind = config_gen_key_kind(k);
   if (kind == config_kind_STRING) {
     config_err r = config_err_OK;
     if (!json) {
       r = config_store_str(&config_scratch, s, k, value, false, 0, 0);
-#line 463 "ts-src/config/config.ts"
+#line 469 "ts-src/config/config.ts"
     } else if (lx->tok == json_tok_NULL) {
       r = config_store_str(&config_scratch, s, k, RT_LIT("\"\""), true, 0, 2);
-#line 464 "ts-src/config/config.ts"
+#line 470 "ts-src/config/config.ts"
     } else if (lx->tok != json_tok_STRING) {
       return config_type_err(s, k, RT_LIT("expected a string"), true, value);
-#line 465 "ts-src/config/config.ts"
+#line 471 "ts-src/config/config.ts"
     } else {
       r = config_store_str(&config_scratch, s, k, lx->src, true, lx->start, lx->end);
     }
-#line 466 "ts-src/config/config.ts"
+#line 472 "ts-src/config/config.ts"
     if (r != config_err_OK) {
       return r;
     }
-#line 467 "ts-src/config/config.ts"
+#line 473 "ts-src/config/config.ts"
     return config_check_value(s, k, json);
   }
   if (kind == config_kind_BOOL) {
@@ -541,17 +548,17 @@ static config_err config_apply_v(int32_t s, int32_t k, bool json, uint8_t *value
       if (rt_bytes_equal(value, RT_LIT("true"))) {
         t = json_tok_TRUE;
       }
-#line 474 "ts-src/config/config.ts"
+#line 480 "ts-src/config/config.ts"
       if (rt_bytes_equal(value, RT_LIT("false"))) {
         t = json_tok_FALSE;
       }
     }
-#line 476 "ts-src/config/config.ts"
+#line 482 "ts-src/config/config.ts"
     if (t != json_tok_TRUE && t != json_tok_FALSE) {
       return config_type_err(s, k, RT_LIT("expected true or false"), json, value);
     }
     // A feature compiled out is refused at load, naming the key and the switch.
-#line 478 "ts-src/config/config.ts"
+#line 484 "ts-src/config/config.ts"
     if ((CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE == 0 && t == json_tok_TRUE) && rt_bytes_equal(rt_str_bytes(config_gen_key_name(k)), RT_LIT("ws_enable"))) {
       config_value_msg(s, k, json);
       config_msg_lit(RT_LIT("true, but WebSocket support is compiled out (CONFIG_MGOS_MQTT_WS_SUPPORT)"));
@@ -568,7 +575,7 @@ static config_err config_apply_v(int32_t s, int32_t k, bool json, uint8_t *value
       lx->tok = json_tok_ERROR;
     }
   }
-#line 492 "ts-src/config/config.ts"
+#line 498 "ts-src/config/config.ts"
   bool is_int = kind == config_kind_INT;
   if (lx->tok != json_tok_NUMBER || (is_int && !lx->is_int)) {
     return config_type_err(s, k, is_int ? RT_LIT("expected an integer") : RT_LIT("expected a number"), json, value);
@@ -578,7 +585,7 @@ static config_err config_apply_v(int32_t s, int32_t k, bool json, uint8_t *value
     if (json) {
       config_loc_msg(lx->start);
     }
-#line 499 "ts-src/config/config.ts"
+#line 505 "ts-src/config/config.ts"
     config_path_msg(s, k);
     config_msg_quote(rt_subarray(lx->src, lx->start, lx->end));
     config_msg_lit(RT_LIT(" is out of range "));
@@ -587,22 +594,22 @@ static config_err config_apply_v(int32_t s, int32_t k, bool json, uint8_t *value
   }
   if (is_int) {
     config_gen_set_int(c, k, rt_f64_to_i32(v));
-#line 506 "ts-src/config/config.ts"
+#line 512 "ts-src/config/config.ts"
   } else {
     config_gen_set_f64(c, k, v);
   }
-#line 507 "ts-src/config/config.ts"
+#line 513 "ts-src/config/config.ts"
   return config_err_OK;
 }
 
 // ---- values that parse but cannot work ----
 /** "[file:l:c: ]section.key: " for a value just read. */
-#line 513 "ts-src/config/config.ts"
+#line 519 "ts-src/config/config.ts"
 static void config_value_msg(int32_t s, int32_t k, bool json) {
   if (json) {
     config_loc_msg(config_st.lx.start);
   }
-#line 515 "ts-src/config/config.ts"
+#line 521 "ts-src/config/config.ts"
   config_path_msg(s, k);
 }
 
@@ -614,13 +621,13 @@ static rt_bytes config_stored(mgos_config *cfg, int32_t s, int32_t k) {
   if (off == 0) {
     return config_optBytes(config_gen_get_str(config_section_of(cfg, s), k));
   }
-#line 524 "ts-src/config/config.ts"
+#line 530 "ts-src/config/config.ts"
   uint32_t start = off - 1;
   uint32_t end = start;
   while (end < CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE && (rt_get_u8(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE, end) != 0)) {
     end++;
   }
-#line 527 "ts-src/config/config.ts"
+#line 533 "ts-src/config/config.ts"
   return rt_subarray(RT_BYTES(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE), start, end);
 }
 
@@ -631,12 +638,12 @@ static config_err config_check_value(int32_t s, int32_t k, bool json) {
   if (rt_bytes_equal(name, RT_LIT("server"))) {
     return config_check_server(s, k, json, v);
   }
-#line 535 "ts-src/config/config.ts"
+#line 541 "ts-src/config/config.ts"
   if (rt_bytes_equal(name, RT_LIT("will_topic"))) {
     if (v.len == 0 || (topic_validTopicName(v) && !topic_hasControlChar(v))) {
       return config_err_OK;
     }
-#line 537 "ts-src/config/config.ts"
+#line 543 "ts-src/config/config.ts"
     config_value_msg(s, k, json);
     bool wild = false;
     for (uint32_t i = 0; i < v.len; i++) {
@@ -644,7 +651,7 @@ static config_err config_check_value(int32_t s, int32_t k, bool json) {
         wild = true;
       }
     }
-#line 542 "ts-src/config/config.ts"
+#line 548 "ts-src/config/config.ts"
     if (wild) {
       config_msg_lit(RT_LIT("\""));
       config_msg_quote(v);
@@ -665,7 +672,7 @@ static config_err config_check_value(int32_t s, int32_t k, bool json) {
     if (v.len == 0 || topic_validTopicName(v)) {
       return config_err_OK;
     }
-#line 560 "ts-src/config/config.ts"
+#line 566 "ts-src/config/config.ts"
     config_value_msg(s, k, json);
     config_msg_lit(RT_LIT("\""));
     config_msg_quote(v);
@@ -680,11 +687,11 @@ static config_err config_check_value(int32_t s, int32_t k, bool json) {
     return config_err_INVALID;
   }
   if (((rt_bytes_equal(name, RT_LIT("client_id")) || rt_bytes_equal(name, RT_LIT("user"))) || rt_bytes_equal(name, RT_LIT("will_content_type"))) || rt_bytes_equal(name, RT_LIT("will_user_props"))) {
-#line 575 "ts-src/config/config.ts"
+#line 581 "ts-src/config/config.ts"
     if (topic_validUtf8(v)) {
       return config_err_OK;
     }
-#line 576 "ts-src/config/config.ts"
+#line 582 "ts-src/config/config.ts"
     config_value_msg(s, k, json);
     config_msg_lit(RT_LIT("not valid UTF-8 (MQTT strings must be)"));
     return config_err_INVALID;
@@ -695,23 +702,23 @@ static config_err config_check_value(int32_t s, int32_t k, bool json) {
 /** will_user_props: `key=value` entries separated by `,`, each with a non-empty key. */
 static bool config_userPairsOk_v(uint8_t *v_p, uint32_t v_len) {
   rt_bytes v = RT_BYTES(v_p, v_len);
-#line 585 "ts-src/config/config.ts"
+#line 591 "ts-src/config/config.ts"
   uint32_t k = 0;
   while (k < v.len) {
     uint32_t e = k;
     while (e < v.len && v.p[e] != 0x2c) {
       e++;
     }
-#line 589 "ts-src/config/config.ts"
+#line 595 "ts-src/config/config.ts"
     uint32_t eq = k;
     while (eq < e && (rt_bytes_get(v, eq) != 0x3d)) {
       eq++;
     }
-#line 591 "ts-src/config/config.ts"
+#line 597 "ts-src/config/config.ts"
     if (eq == k || eq == e) {
       return false;
     }
-#line 592 "ts-src/config/config.ts"
+#line 598 "ts-src/config/config.ts"
     k = e + 1u;
   }
   return true;
@@ -723,11 +730,11 @@ static bool config_userPairsOk_v(uint8_t *v_p, uint32_t v_len) {
  * MAX_HOST_LEN bytes, the port 1..65535 in decimal. The config loader checks
  * addresses with it and the connection (mgos/conn.ts) splits them with it.
  */
-#line 627 "ts-src/config/config.ts"
+#line 633 "ts-src/config/config.ts"
 server_err config_splitServer_v(uint8_t *v_p, uint32_t v_len, ServerAddr *a) {
   rt_bytes v = RT_BYTES(v_p, v_len);
   // Locals, stored once: cheaper than updating `a` field by field.
-#line 629 "ts-src/config/config.ts"
+#line 635 "ts-src/config/config.ts"
   uint32_t n = v.len;
   uint32_t hs = 0;
   uint32_t he = n;
@@ -741,18 +748,18 @@ server_err config_splitServer_v(uint8_t *v_p, uint32_t v_len, ServerAddr *a) {
       }
     }
     // close < n, so close + 1 does not wrap.
-#line 640 "ts-src/config/config.ts"
+#line 646 "ts-src/config/config.ts"
     uint32_t after = close + 1u;
     if (close == 0 || (after < n && v.p[after] != 0x3a)) {
       return server_err_BRACKET;
     }
-#line 642 "ts-src/config/config.ts"
+#line 648 "ts-src/config/config.ts"
     hs = 1;
     he = close;
     if (after < n) {
       ps = close + 2u;
     }
-#line 645 "ts-src/config/config.ts"
+#line 651 "ts-src/config/config.ts"
   } else {
     uint32_t colons = 0;
     uint32_t last = 0;
@@ -773,55 +780,55 @@ server_err config_splitServer_v(uint8_t *v_p, uint32_t v_len, ServerAddr *a) {
   if (he <= hs) {
     return server_err_NO_HOST;
   }
-#line 663 "ts-src/config/config.ts"
+#line 669 "ts-src/config/config.ts"
   if ((he - hs) > CONFIG_MGOS_MQTT_MAX_HOST_LEN) {
     return server_err_HOST_LONG;
   }
-#line 664 "ts-src/config/config.ts"
+#line 670 "ts-src/config/config.ts"
   if (ps > n) {
     return server_err_OK;
   }
-#line 665 "ts-src/config/config.ts"
+#line 671 "ts-src/config/config.ts"
   rt_bytes p = rt_slice_from(v, ps);
   if (p.len == 0) {
     return server_err_NO_PORT;
   }
-#line 667 "ts-src/config/config.ts"
+#line 673 "ts-src/config/config.ts"
   uint32_t port = 0;
   for (uint32_t i = 0; i < p.len; i++) {
     uint8_t d = p.p[i];
     if (d < 0x30 || d > 0x39) {
       return server_err_PORT_NOT_NUMBER;
     }
-#line 671 "ts-src/config/config.ts"
+#line 677 "ts-src/config/config.ts"
     if (port <= 65535) {
       port = (uint32_t)((int32_t)(port * 10) + (d - 0x30));
     }
   }
-#line 673 "ts-src/config/config.ts"
+#line 679 "ts-src/config/config.ts"
   if (port == 0 || port > 65535) {
     return server_err_PORT_RANGE;
   }
-#line 674 "ts-src/config/config.ts"
+#line 680 "ts-src/config/config.ts"
   a->port = port;
   return server_err_OK;
 }
 
 /** A server address (splitServer) with a message naming the key when it is wrong. */
-#line 681 "ts-src/config/config.ts"
+#line 687 "ts-src/config/config.ts"
 static config_err config_check_server_v(int32_t s, int32_t k, bool json, uint8_t *v_p, uint32_t v_len) {
   rt_bytes v = RT_BYTES(v_p, v_len);
-#line 682 "ts-src/config/config.ts"
+#line 688 "ts-src/config/config.ts"
   if (v.len == 0) {
     return config_err_OK;
   }
-#line 683 "ts-src/config/config.ts"
+#line 689 "ts-src/config/config.ts"
   ServerAddr *a = &config_serverScratch;
   server_err e = config_splitServer(v, a);
   if (e == server_err_OK) {
     return config_err_OK;
   }
-#line 686 "ts-src/config/config.ts"
+#line 692 "ts-src/config/config.ts"
   config_value_msg(s, k, json);
   if (e == server_err_HOST_LONG) {
     config_msg_lit(RT_LIT("the host name is "));
@@ -846,14 +853,14 @@ static config_err config_check_server_v(int32_t s, int32_t k, bool json, uint8_t
   config_msg_quote(v);
   if (e == server_err_BRACKET) {
     config_msg_lit(RT_LIT("\": expected [IPv6 address] or [IPv6 address]:port"));
-#line 709 "ts-src/config/config.ts"
+#line 715 "ts-src/config/config.ts"
   } else if (e == server_err_NO_HOST) {
     config_msg_lit(RT_LIT("\" has no host name"));
-#line 710 "ts-src/config/config.ts"
+#line 716 "ts-src/config/config.ts"
   } else {
     config_msg_lit(RT_LIT("\" has no port after ':'"));
   }
-#line 711 "ts-src/config/config.ts"
+#line 717 "ts-src/config/config.ts"
   return config_err_INVALID;
 }
 
@@ -892,7 +899,7 @@ static config_err config_check_section(mgos_config *cfg, int32_t s) {
 
 // ---- whole files ----
 /** Starts a change: the scratch copy becomes the live configuration (in a batch it already holds the batch's changes). */
-#line 750 "ts-src/config/config.ts"
+#line 756 "ts-src/config/config.ts"
 static void config_begin(void) {
   if (!config_st.batch) {
     config_scratch = *config_live();
@@ -907,11 +914,11 @@ static config_err config_commit_scratch(bool whole) {
   if (whole) {
     r = config_check_section(&config_scratch, 0);
   }
-#line 762 "ts-src/config/config.ts"
+#line 768 "ts-src/config/config.ts"
   if (whole && r == config_err_OK) {
     r = config_check_section(&config_scratch, 1);
   }
-#line 763 "ts-src/config/config.ts"
+#line 769 "ts-src/config/config.ts"
   if (r == config_err_OK) {
     config_compact(&config_scratch);
     config_live_cfg = config_scratch;
@@ -930,7 +937,7 @@ static config_err config_finish(config_err r, bool whole) {
     if (res != config_err_OK) {
       config_st.batch_failed = true;
     }
-#line 779 "ts-src/config/config.ts"
+#line 785 "ts-src/config/config.ts"
   } else if (res == config_err_OK) {
     res = config_commit_scratch(whole);
   }
@@ -955,12 +962,12 @@ static config_err config_batch_commit(void) {
   if (!config_st.batch) {
     return config_st.last;
   }
-#line 801 "ts-src/config/config.ts"
+#line 807 "ts-src/config/config.ts"
   config_st.batch = false;
   if (config_st.batch_failed) {
     return config_st.last;
   }
-#line 803 "ts-src/config/config.ts"
+#line 809 "ts-src/config/config.ts"
   config_msg_clear();
   config_err r = config_commit_scratch(true);
   config_st.last = r;
@@ -974,12 +981,12 @@ static config_err config_parse_section(int32_t s) {
   if (t == json_tok_RBRACE) {
     return config_err_OK;
   }
-#line 814 "ts-src/config/config.ts"
+#line 820 "ts-src/config/config.ts"
   for (; ; ) {
     if (t != json_tok_STRING) {
       return config_expected(RT_LIT("a key"));
     }
-#line 816 "ts-src/config/config.ts"
+#line 822 "ts-src/config/config.ts"
     int32_t k = config_gen_key_find(config_take_key());
     if (k < 0) {
       config_loc_msg(lx->start);
@@ -992,44 +999,44 @@ static config_err config_parse_section(int32_t s) {
     if (json_lexer_next(lx) != json_tok_COLON) {
       return config_expected(RT_LIT("':'"));
     }
-#line 826 "ts-src/config/config.ts"
+#line 832 "ts-src/config/config.ts"
     json_lexer_next(lx);
     config_err r = config_apply(s, k, true, RT_NOBYTES);
     if (r != config_err_OK) {
       return r;
     }
-#line 829 "ts-src/config/config.ts"
+#line 835 "ts-src/config/config.ts"
     t = json_lexer_next(lx);
     if (t == json_tok_RBRACE) {
       return config_err_OK;
     }
-#line 831 "ts-src/config/config.ts"
+#line 837 "ts-src/config/config.ts"
     if (t != json_tok_COMMA) {
       return config_expected(RT_LIT("',' or '}'"));
     }
-#line 832 "ts-src/config/config.ts"
+#line 838 "ts-src/config/config.ts"
     t = json_lexer_next(lx);
   }
   return (config_err)0; /* not reached */
 }
 
-#line 836 "ts-src/config/config.ts"
+#line 842 "ts-src/config/config.ts"
 static config_err config_parse_v(uint8_t *data_p, uint32_t data_len) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 837 "ts-src/config/config.ts"
+#line 843 "ts-src/config/config.ts"
   json_lexer *lx = &config_st.lx;
   json_lexer_reset(lx, data);
   if (json_lexer_next(lx) != json_tok_LBRACE) {
     return config_expected(RT_LIT("'{'"));
   }
-#line 840 "ts-src/config/config.ts"
+#line 846 "ts-src/config/config.ts"
   json_tok t = json_lexer_next(lx);
   if (t != json_tok_RBRACE) {
     for (; ; ) {
       if (t != json_tok_STRING) {
         return config_expected(RT_LIT("a section name"));
       }
-#line 844 "ts-src/config/config.ts"
+#line 850 "ts-src/config/config.ts"
       int32_t s = config_gen_section_find(config_take_key());
       if (s < 0) {
         config_loc_msg(lx->start);
@@ -1040,12 +1047,12 @@ static config_err config_parse_v(uint8_t *data_p, uint32_t data_len) {
       if (json_lexer_next(lx) != json_tok_COLON) {
         return config_expected(RT_LIT("':'"));
       }
-#line 852 "ts-src/config/config.ts"
+#line 858 "ts-src/config/config.ts"
       if (json_lexer_next(lx) != json_tok_LBRACE) {
         if (lx->tok == json_tok_ERROR) {
           return config_lex_fail();
         }
-#line 854 "ts-src/config/config.ts"
+#line 860 "ts-src/config/config.ts"
         config_loc_msg(lx->start);
         config_msg_str(config_gen_section_name(s));
         config_msg_lit(RT_LIT(": expected an object, got "));
@@ -1056,23 +1063,23 @@ static config_err config_parse_v(uint8_t *data_p, uint32_t data_len) {
       if (r != config_err_OK) {
         return r;
       }
-#line 862 "ts-src/config/config.ts"
+#line 868 "ts-src/config/config.ts"
       t = json_lexer_next(lx);
       if (t == json_tok_RBRACE) {
         break;
       }
-#line 864 "ts-src/config/config.ts"
+#line 870 "ts-src/config/config.ts"
       if (t != json_tok_COMMA) {
         return config_expected(RT_LIT("',' or '}'"));
       }
-#line 865 "ts-src/config/config.ts"
+#line 871 "ts-src/config/config.ts"
       t = json_lexer_next(lx);
     }
   }
   if (json_lexer_next(lx) != json_tok_EOF) {
     return config_expected(RT_LIT("end of input"));
   }
-#line 869 "ts-src/config/config.ts"
+#line 875 "ts-src/config/config.ts"
   return config_err_OK;
 }
 
@@ -1084,7 +1091,7 @@ static config_err config_parse_v(uint8_t *data_p, uint32_t data_len) {
  */
 config_err config_load_v(const char *name, uint8_t *data_p, uint32_t data_len) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 879 "ts-src/config/config.ts"
+#line 885 "ts-src/config/config.ts"
   config_begin();
   config_st.name = name;
   config_err r = config_parse(data);
@@ -1097,7 +1104,7 @@ config_err config_load_v(const char *name, uint8_t *data_p, uint32_t data_len) {
 config_err config_set_v(uint8_t *path_p, uint32_t path_len, uint8_t *value_p, uint32_t value_len) {
   rt_bytes path = RT_BYTES(path_p, path_len);
   rt_bytes value = RT_BYTES(value_p, value_len);
-#line 889 "ts-src/config/config.ts"
+#line 895 "ts-src/config/config.ts"
   config_begin();
   int32_t dot = -1;
   for (uint32_t i = 0; i < path.len; i++) {
@@ -1105,7 +1112,7 @@ config_err config_set_v(uint8_t *path_p, uint32_t path_len, uint8_t *value_p, ui
       dot = rt_i32_of(i);
     }
   }
-#line 894 "ts-src/config/config.ts"
+#line 900 "ts-src/config/config.ts"
   if (dot < 0) {
     config_msg_quote(path);
     config_msg_lit(RT_LIT(": expected section.key"));
@@ -1132,13 +1139,13 @@ config_err config_set_v(uint8_t *path_p, uint32_t path_len, uint8_t *value_p, ui
 /** Sets one key from a `section.key=value` argument (the host's --set). */
 static config_err config_set_arg_v(uint8_t *arg_p, uint32_t arg_len) {
   rt_bytes arg = RT_BYTES(arg_p, arg_len);
-#line 919 "ts-src/config/config.ts"
+#line 925 "ts-src/config/config.ts"
   for (uint32_t i = 0; i < arg.len; i++) {
     if (arg.p[i] == 0x3d) {
       return config_set(rt_slice(arg, 0, i), rt_slice_from(arg, i + 1));
     }
   }
-#line 922 "ts-src/config/config.ts"
+#line 928 "ts-src/config/config.ts"
   config_begin();
   config_msg_quote(arg);
   config_msg_lit(RT_LIT(": expected section.key=value"));
@@ -1147,7 +1154,7 @@ static config_err config_set_arg_v(uint8_t *arg_p, uint32_t arg_len) {
 
 // ---- C API for the host program and firmware ----
 /** Loads the JSON text `json` (file `name`); returns 0 (config_err.OK) or the error code. @api */
-#line 931 "ts-src/config/config.ts"
+#line 937 "ts-src/config/config.ts"
 int mgos_mqtt_config_load_json(const char *name, const char *json) {
   return config_load(name, rt_str_bytes(json));
 }

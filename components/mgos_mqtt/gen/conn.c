@@ -8,7 +8,7 @@ static mgos_config_mqtt *mgos_mqtt_conn_active(mgos_mqtt_conn *self);
 static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_connectFailed(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self);
-static void mgos_mqtt_conn_applyTimeouts(mgos_mqtt_conn *self);
+static void mgos_mqtt_conn_readSys(mgos_mqtt_conn *self, bool all);
 static void mgos_mqtt_conn_syncOutbox(mgos_mqtt_conn *self);
 static bool mgos_mqtt_conn_parseServer_v(mgos_mqtt_conn *self, uint8_t *s_p, uint32_t s_len, mgos_config_mqtt *c);
 static RT_INLINE bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_config_mqtt *c) { return mgos_mqtt_conn_parseServer_v(self, s.p, s.len, c); }
@@ -33,8 +33,8 @@ static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void 
 static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id);
 static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id);
 static rt_bytes mgos_mqtt_conn_filterOf(mgos_mqtt_conn *self, mgos_mqtt_handler *h);
-static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *p, int32_t tag);
-static uint32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud);
+static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *p);
+static void mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud);
 static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i);
 static bool conn_connectFnStep(mgos_mqtt_conn *c, uint32_t now);
 static bool conn_isSet(const char *s);
@@ -82,14 +82,14 @@ static const char conn__s28[] = "set_max_qos: expected 0, 1, 2 or -1 (no overrid
 static const char conn__s29[] = "config strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
 static const char conn__s30[] = "MGOS_MQTT_MAX_CONNS reached";
 
-#line 1074 "ts-src/mgos/conn.ts"
+#line 1035 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
 
 /** parseServer's scratch (everything runs on the port's loop thread). */
-#line 1076 "ts-src/mgos/conn.ts"
+#line 1037 "ts-src/mgos/conn.ts"
 static ServerAddr conn_serverAddr;
 
-#line 1204 "ts-src/mgos/conn.ts"
+#line 1166 "ts-src/mgos/conn.ts"
 static LogText conn_logText;
 
 /* Sets the fields of a zeroed mgos_mqtt_conn to their initial values. */
@@ -109,7 +109,7 @@ void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
 }
 
 /* Sets the fields of a zeroed ConnTable to their initial values. */
-#line 1070 "ts-src/mgos/conn.ts"
+#line 1031 "ts-src/mgos/conn.ts"
 void ConnTable_init(ConnTable *self) {
   for (uint32_t i = 0; i != CONFIG_MGOS_MQTT_MAX_CONNS; i++) mgos_mqtt_conn_init(&self->conns[i]); /* != : N may be a Kconfig 0 */
 }
@@ -133,7 +133,7 @@ static bool conn_timeIsSet(void) {
 
 /** The WebSocket link carries this connection (never when compiled out:
    *  the linker then drops the link's code). */
-#line 217 "ts-src/mgos/conn.ts"
+#line 213 "ts-src/mgos/conn.ts"
 static bool mgos_mqtt_conn_wsOn(mgos_mqtt_conn *self) {
   return CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0 && WsLink_active(&self->wss[0]);
 }
@@ -158,19 +158,19 @@ uint8_t mgos_mqtt_conn_effectiveMaxQos(mgos_mqtt_conn *self) {
   if (q <= 0) {
     return 0;
   }
-#line 239 "ts-src/mgos/conn.ts"
+#line 235 "ts-src/mgos/conn.ts"
   return (uint8_t)((q >= 2) ? 2 : 1);
 }
 
 // ---------------------------------------------------------------- connecting
 /** Starts a connection attempt now, unless one is under way or up. */
-#line 245 "ts-src/mgos/conn.ts"
+#line 241 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   self->reconnectPending = false;
   if (self->net != NetState_IDLE) {
     return;
   }
-#line 248 "ts-src/mgos/conn.ts"
+#line 244 "ts-src/mgos/conn.ts"
   self->session.now = now;
   mgos_mqtt_conn_refreshSys(self);
   mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
@@ -180,7 +180,7 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s0, RT_NOBYTES);
     }
-#line 255 "ts-src/mgos/conn.ts"
+#line 251 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_failed(self, now);
     return;
   }
@@ -188,11 +188,10 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, port_COMPILED_OUT, RT_LIT("CONFIG_MGOS_MQTT_WS_SUPPORT, for ws_enable"));
     }
-#line 260 "ts-src/mgos/conn.ts"
+#line 256 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_failed(self, now);
     return;
   }
-  self->attempts++;
   self->nc.flags = 0;
   // MQTT 5 "Use another server" / "Server moved" with a Server Reference:
   // this one attempt goes there (then the configured servers again).
@@ -203,7 +202,7 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
       port_logMsg(LogLevel_INFO, conn__s1, ref);
     }
   }
-#line 270 "ts-src/mgos/conn.ts"
+#line 265 "ts-src/mgos/conn.ts"
   if (!mgos_mqtt_conn_parseServer(self, (ref.len > 0) ? ref : conn_sb(c->server), c)) {
     mgos_mqtt_conn_failed(self, now);
     return;
@@ -215,13 +214,13 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   if (CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0) {
     WsLink_reset(&self->wss[0]);
   }
-#line 279 "ts-src/mgos/conn.ts"
+#line 274 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTING);
   // The server this attempt goes to (a Server Reference's, not the configured one).
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
     port_logMsg(LogLevel_INFO, self->useBackup ? conn__s2 : conn__s3, (ref.len > 0) ? ref : conn_sb(c->server));
   }
-#line 282 "ts-src/mgos/conn.ts"
+#line 277 "ts-src/mgos/conn.ts"
   self->net = NetState_CONNECTING;
   if (port_netConnect(self->slot, rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls ? self->slot : (-1)) < 0) {
     mgos_mqtt_conn_connectFailed(self, now);
@@ -229,59 +228,58 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
 }
 
 /** The TCP connect could not start or failed: a connect error, then a retry with backoff. */
-#line 287 "ts-src/mgos/conn.ts"
+#line 282 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_connectFailed(mgos_mqtt_conn *self, uint32_t now) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, conn__s4, conn_sb(mgos_mqtt_conn_active(self)->server));
   }
-#line 289 "ts-src/mgos/conn.ts"
+#line 284 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   mgos_mqtt_conn_failed(self, now);
 }
 
-/** Re-reads the sections that follow the system config. */
+/** Re-reads the sections that follow the system config and applies the config. */
 static void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self) {
-  if (self->followSys) {
-    mgos_mqtt_conn_loadSysConfig(self);
-  }
-#line 297 "ts-src/mgos/conn.ts"
-  if (self->followSys0) {
+  mgos_mqtt_conn_readSys(self, self->followSys);
+}
+
+/** Both sections from the system config (the global connection's own). */
+void mgos_mqtt_conn_loadSysConfig(mgos_mqtt_conn *self) {
+  self->hasCfg1 = true;
+  mgos_mqtt_conn_readSys(self, true);
+}
+
+/** Copies the system config's mqtt (all, or followSys0) and mqtt1 (all, or
+   *  followSys1), then applies the config. */
+static void mgos_mqtt_conn_readSys(mgos_mqtt_conn *self, bool all) {
+  if (all || self->followSys0) {
     self->cfg = *mgos_sys_config_get_mqtt();
   }
-#line 298 "ts-src/mgos/conn.ts"
-  if (self->followSys1) {
+#line 304 "ts-src/mgos/conn.ts"
+  if (all || self->followSys1) {
     self->cfg1 = *mgos_sys_config_get_mqtt1();
   }
-#line 299 "ts-src/mgos/conn.ts"
-  mgos_mqtt_conn_applyTimeouts(self);
-}
-
-/** The reconnect timeouts of both configs in ms (see minMs). */
-static void mgos_mqtt_conn_applyTimeouts(mgos_mqtt_conn *self) {
-  self->minMs[0] = conn_secToMs(self->cfg.reconnect_timeout_min);
-  self->maxMs[0] = conn_secToMs(self->cfg.reconnect_timeout_max);
-  self->minMs[1] = conn_secToMs(self->cfg1.reconnect_timeout_min);
-  self->maxMs[1] = conn_secToMs(self->cfg1.reconnect_timeout_max);
-}
-
-void mgos_mqtt_conn_loadSysConfig(mgos_mqtt_conn *self) {
-  self->cfg = *mgos_sys_config_get_mqtt();
-  self->cfg1 = *mgos_sys_config_get_mqtt1();
-  self->hasCfg1 = true;
+#line 305 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_syncOutbox(self);
 }
 
 /** The offline queue settings reach the session as soon as the config does:
    *  publishes before the first connect follow them too. */
 static void mgos_mqtt_conn_syncOutbox(mgos_mqtt_conn *self) {
-  mgos_mqtt_conn_applyTimeouts(self);
+  // The reconnect timeouts of both configs in ms (see minMs).
+  for (uint32_t i = 0; i < 2; i++) {
+    mgos_config_mqtt *t = (i == 0) ? &self->cfg : &self->cfg1;
+    self->minMs[i] = conn_secToMs(t->reconnect_timeout_min);
+    self->maxMs[i] = conn_secToMs(t->reconnect_timeout_max);
+  }
   mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
   self->session.cfg.maxQueueLength = (c->max_queue_length <= 0) ? 0 : (uint32_t)c->max_queue_length;
   self->session.cfg.dropOldest = c->max_queue_drop_oldest;
   // The persistent outbox is opened once, before the first publish or connect.
+  // (Compiled out and no logs: attach would do nothing.)
   const char *where = self->cfg.outbox_persist;
-  if (!self->persistTried && conn_isSet(where)) {
+  if (((CONFIG_MGOS_MQTT_PERSIST_SUPPORT_VALUE != 0 || CONFIG_MGOS_MQTT_LOG_LEVEL > 0) && !self->persistTried) && conn_isSet(where)) {
     self->persistTried = true;
     persist_attach(&self->session, self->slot, where);
   }
@@ -291,7 +289,7 @@ static void mgos_mqtt_conn_syncOutbox(mgos_mqtt_conn *self) {
    *  Without a port: 8883 when TLS is configured, else 1883. */
 static bool mgos_mqtt_conn_parseServer_v(mgos_mqtt_conn *self, uint8_t *s_p, uint32_t s_len, mgos_config_mqtt *c) {
   rt_bytes s = RT_BYTES(s_p, s_len);
-#line 335 "ts-src/mgos/conn.ts"
+#line 332 "ts-src/mgos/conn.ts"
   self->tls = conn_isSet(c->ssl_ca_cert) || conn_isSet(c->ssl_psk_identity);
   // As in the reference, a client certificate alone does not turn TLS on:
   // say so, or a device would silently talk plain TCP.
@@ -303,13 +301,13 @@ static bool mgos_mqtt_conn_parseServer_v(mgos_mqtt_conn *self, uint8_t *s_p, uin
   // The config loader refuses bad addresses (saying why); a firmware can
   // still write the struct directly, so the connection checks again (the
   // same splitter: an empty address has no host).
-#line 344 "ts-src/mgos/conn.ts"
+#line 341 "ts-src/mgos/conn.ts"
   ServerAddr *a = &conn_serverAddr;
   if (config_splitServer(s, a) != server_err_OK) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, self->useBackup ? conn__s6 : conn__s7, s);
     }
-#line 347 "ts-src/mgos/conn.ts"
+#line 344 "ts-src/mgos/conn.ts"
     return false;
   }
   rt_bytes h = rt_subarray(s, a->hostStart, a->hostEnd);
@@ -322,13 +320,17 @@ static bool mgos_mqtt_conn_parseServer_v(mgos_mqtt_conn *self, uint8_t *s_p, uin
 /** Copies the config's protocol settings into the session. */
 static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c) {
   SessionConfig *sc = &self->session.cfg;
-  rt_bytes cid = rt_str_bytes(conn_isSet(c->client_id) ? c->client_id : port_deviceId());
+  rt_bytes cid = conn_sb(c->client_id);
+  if (cid.len == 0) {
+    cid = rt_str_bytes(port_deviceId());
+  }
+#line 358 "ts-src/mgos/conn.ts"
   const char *err = SessionConfig_setStrings(sc, cid, conn_sb(c->user), conn_sb(c->pass), conn_sb(c->will_topic), conn_sb(c->will_message));
   if (err != NULL) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s8, rt_str_bytes(err));
     }
-#line 363 "ts-src/mgos/conn.ts"
+#line 361 "ts-src/mgos/conn.ts"
     return false;
   }
   int32_t ka = c->keep_alive;
@@ -337,13 +339,12 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
   sc->willRetain = c->will_retain;
   sc->maxQos = mgos_mqtt_conn_effectiveMaxQos(self);
   sc->recvLimit = (c->recv_mbuf_limit <= 0) ? 0 : (uint32_t)c->recv_mbuf_limit;
-  sc->maxQueueLength = (c->max_queue_length <= 0) ? 0 : (uint32_t)c->max_queue_length;
-  sc->dropOldest = c->max_queue_drop_oldest;
+  // maxQueueLength and dropOldest: refreshSys (syncOutbox) has just set them.
   if (c->protocol_version == 5 && CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, port_COMPILED_OUT, RT_LIT("CONFIG_MGOS_MQTT_V5_SUPPORT, for protocol_version 5"));
     }
-#line 375 "ts-src/mgos/conn.ts"
+#line 372 "ts-src/mgos/conn.ts"
     return false;
   }
   sc->version = (uint8_t)((c->protocol_version == 5) ? 5 : 4);
@@ -357,11 +358,11 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
 /** The port finished (or failed) the TCP connect. */
 static void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now) {
   (void)err;
-#line 387 "ts-src/mgos/conn.ts"
+#line 384 "ts-src/mgos/conn.ts"
   if (self->net != NetState_CONNECTING) {
     return;
   }
-#line 388 "ts-src/mgos/conn.ts"
+#line 385 "ts-src/mgos/conn.ts"
   self->session.now = now;
   if (!ok) {
     mgos_mqtt_conn_connectFailed(self, now);
@@ -373,11 +374,11 @@ static void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t e
   if ((CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0 && c->ws_enable) && !WsLink_isOpen(&self->wss[0])) {
     if (!WsLink_begin(&self->wss[0], rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls, conn_sb(c->ws_path), now)) {
       mgos_mqtt_conn_dropWs(self, now);
-#line 398 "ts-src/mgos/conn.ts"
+#line 395 "ts-src/mgos/conn.ts"
     } else {
       mgos_mqtt_conn_service(self, now);
     }
-#line 399 "ts-src/mgos/conn.ts"
+#line 396 "ts-src/mgos/conn.ts"
     return;
   }
   ConnectStepFn step = self->connectStep;
@@ -385,7 +386,7 @@ static void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t e
     if (!step(self, now)) {
       return;
     }
-#line 404 "ts-src/mgos/conn.ts"
+#line 401 "ts-src/mgos/conn.ts"
   } else if (!Session_connect(&self->session, now)) {
     mgos_mqtt_conn_dropTransport(self, now);
     return;
@@ -402,7 +403,7 @@ static bool mgos_mqtt_conn_runConnectFn(mgos_mqtt_conn *self, uint32_t now) {
     if (Session_connect(&self->session, now)) {
       return true;
     }
-#line 418 "ts-src/mgos/conn.ts"
+#line 415 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
     return false;
   }
@@ -411,12 +412,12 @@ static bool mgos_mqtt_conn_runConnectFn(mgos_mqtt_conn *self, uint32_t now) {
   const char *tmp = conn_isSet(c->client_id) ? c->client_id : port_deviceId();
   f(&self->nc, tmp, &self->hsOpts, self->connectFnArg);
   // A connect_fn that gave up (e.g. could not sign its token) closes.
-#line 425 "ts-src/mgos/conn.ts"
+#line 422 "ts-src/mgos/conn.ts"
   if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & (MG_F_CLOSE_IMMEDIATELY | MG_F_SEND_AND_CLOSE)) != 0)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       port_logMsg(LogLevel_WARN, conn__s9, RT_NOBYTES);
     }
-#line 427 "ts-src/mgos/conn.ts"
+#line 424 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
     return false;
   }
@@ -424,7 +425,7 @@ static bool mgos_mqtt_conn_runConnectFn(mgos_mqtt_conn *self, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s10, RT_NOBYTES);
     }
-#line 432 "ts-src/mgos/conn.ts"
+#line 429 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
     return false;
   }
@@ -445,7 +446,7 @@ static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_m
   if (c->will_retain) {
     flags = (uint8_t)(flags | MG_MQTT_WILL_RETAIN);
   }
-#line 450 "ts-src/mgos/conn.ts"
+#line 447 "ts-src/mgos/conn.ts"
   o->flags = flags;
   int32_t ka = c->keep_alive;
   o->keep_alive = (uint16_t)((ka <= 0) ? 0 : ((ka >= 65535) ? 65535 : (uint16_t)ka));
@@ -462,7 +463,7 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s11, RT_NOBYTES);
     }
-#line 464 "ts-src/mgos/conn.ts"
+#line 461 "ts-src/mgos/conn.ts"
     return false;
   }
   ConnectOptions *h = &self->hs;
@@ -483,7 +484,7 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
   if (h->willQos > 2) {
     h->willQos = 2;
   }
-#line 482 "ts-src/mgos/conn.ts"
+#line 479 "ts-src/mgos/conn.ts"
   h->willRetain = (o->flags & MG_MQTT_WILL_RETAIN) != 0;
   h->cleanSession = (o->flags & MG_MQTT_CLEAN_SESSION) != 0;
   // The session's clean_session decides what survives a disconnect.
@@ -495,51 +496,43 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
 
 // ---------------------------------------------------------------- failures and backoff
 /** An attempt failed or the connection ended: schedule the next one. */
-#line 494 "ts-src/mgos/conn.ts"
+#line 491 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now) {
   // Callers set net to IDLE themselves: a handler run before this point may
   // already have started a new attempt, and that socket must not be orphaned.
   if ((!self->wantConnect || self->net != NetState_IDLE) || self->reconnectPending) {
     return;
   }
-#line 498 "ts-src/mgos/conn.ts"
+#line 495 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_scheduleReconnect(self, now);
 }
 
 static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now) {
-  uint32_t maxMs = self->maxMs[(uint32_t)(self->useBackup ? 1 : 0)];
-  if ((self->delayMs >= maxMs && self->delayMs > 0) && mgos_mqtt_conn_otherUsable(self)) {
+  uint32_t b = (uint32_t)(self->useBackup ? 1 : 0);
+  if (((self->delayMs >= rt_get_u32(self->maxMs, 2, b)) && self->delayMs > 0) && mgos_mqtt_conn_otherUsable(self)) {
     // Waited the longest delay and failed again: try the other server.
     self->useBackup = !self->useBackup;
-    maxMs = self->maxMs[(uint32_t)(self->useBackup ? 1 : 0)];
+    b = 1u - b;
     self->delayMs = 0;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       port_logMsg(LogLevel_WARN, self->useBackup ? conn__s12 : conn__s13, conn_sb(mgos_mqtt_conn_active(self)->server));
     }
   }
+  // Double (from 0: the minimum); past 2^31 doubling would wrap: the
+  // maximum then. Clamped to max first, then to min, so min wins when
+  // max < min.
 #line 510 "ts-src/mgos/conn.ts"
-  uint32_t minMs = self->minMs[(uint32_t)(self->useBackup ? 1 : 0)];
-  if (maxMs < minMs) {
-    maxMs = minMs;
+  uint32_t d = (self->delayMs > 0x7fffffff) ? 0xffffffffu : (self->delayMs * 2u);
+  if (d > rt_get_u32(self->maxMs, 2, b)) {
+    d = rt_get_u32(self->maxMs, 2, b);
   }
 #line 512 "ts-src/mgos/conn.ts"
-  uint32_t d = (self->delayMs == 0) ? minMs : (self->delayMs * 2u);
-  // Doubling past 2^31 would wrap; the clamp below keeps it at max anyway.
-  if (self->delayMs > 0x7fffffff) {
-    d = maxMs;
+  if (d < rt_get_u32(self->minMs, 2, b)) {
+    d = rt_get_u32(self->minMs, 2, b);
   }
-#line 515 "ts-src/mgos/conn.ts"
-  if (d < minMs) {
-    d = minMs;
-  }
-#line 516 "ts-src/mgos/conn.ts"
-  if (d > maxMs) {
-    d = maxMs;
-  }
-#line 517 "ts-src/mgos/conn.ts"
+#line 513 "ts-src/mgos/conn.ts"
   self->delayMs = d;
-  self->lastDelayMs = conn_jitter(d);
-  self->reconnectAt = now + self->lastDelayMs;
+  self->reconnectAt = now + conn_jitter(d);
   self->reconnectPending = true;
 }
 
@@ -548,20 +541,25 @@ static bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self) {
   if (self->useBackup) {
     return true;
   }
-#line 526 "ts-src/mgos/conn.ts"
+#line 521 "ts-src/mgos/conn.ts"
   return self->hasCfg1 && self->cfg1.enable;
 }
 
 // ---------------------------------------------------------------- I/O
 /** Writes what the session has queued and closes when it asks to. */
-#line 532 "ts-src/mgos/conn.ts"
+#line 527 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
   Session *s = &self->session;
-  if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & MG_F_CLOSE_IMMEDIATELY) != 0)) {
+  // Nothing to write or close without an open socket (WebSocket included).
+  if (self->net != NetState_OPEN) {
+    return;
+  }
+#line 531 "ts-src/mgos/conn.ts"
+  if ((int32_t)(self->nc.flags & MG_F_CLOSE_IMMEDIATELY) != 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
       port_logMsg(LogLevel_INFO, conn__s14, RT_NOBYTES);
     }
-#line 536 "ts-src/mgos/conn.ts"
+#line 533 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
     return;
   }
@@ -575,24 +573,28 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         port_logMsg(LogLevel_ERROR, conn__s15, RT_NOBYTES);
       }
-#line 547 "ts-src/mgos/conn.ts"
+#line 544 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropTransport(self, now);
       return;
     }
     if (n == 0) {
       break;
     }
-#line 551 "ts-src/mgos/conn.ts"
+#line 548 "ts-src/mgos/conn.ts"
     Session_txConsumed(s, (uint32_t)n);
   }
-  if (self->net == NetState_OPEN && Session_wantsClose(s)) {
+  if (self->net != NetState_OPEN) {
+    return;
+  }
+#line 551 "ts-src/mgos/conn.ts"
+  if (Session_wantsClose(s)) {
     mgos_mqtt_conn_dropTransport(self, now);
-#line 554 "ts-src/mgos/conn.ts"
-  } else if ((self->net == NetState_OPEN && s->txLen == 0) && ((int32_t)(self->nc.flags & MG_F_SEND_AND_CLOSE) != 0)) {
+#line 552 "ts-src/mgos/conn.ts"
+  } else if (s->txLen == 0 && ((int32_t)(self->nc.flags & MG_F_SEND_AND_CLOSE) != 0)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
       port_logMsg(LogLevel_INFO, conn__s16, RT_NOBYTES);
     }
-#line 556 "ts-src/mgos/conn.ts"
+#line 554 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
@@ -609,30 +611,30 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
         Session_txConsumed(s, k);
       }
     }
-#line 570 "ts-src/mgos/conn.ts"
+#line 568 "ts-src/mgos/conn.ts"
     if (w->txLen == 0) {
       break;
     }
-#line 571 "ts-src/mgos/conn.ts"
+#line 569 "ts-src/mgos/conn.ts"
     int32_t n = port_netSend(self->slot, WsLink_txView(w));
     if (n < 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         port_logMsg(LogLevel_ERROR, conn__s15, RT_NOBYTES);
       }
-#line 574 "ts-src/mgos/conn.ts"
+#line 572 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropTransport(self, now);
       return;
     }
     if (n == 0) {
       break;
     }
-#line 578 "ts-src/mgos/conn.ts"
+#line 576 "ts-src/mgos/conn.ts"
     WsLink_txConsumed(w, (uint32_t)n);
   }
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 581 "ts-src/mgos/conn.ts"
+#line 579 "ts-src/mgos/conn.ts"
   if (Session_wantsClose(s) && WsLink_isOpen(w)) {
     WsLink_close(w, WsCode_NORMAL, now);
     mgos_mqtt_conn_serviceWs(self, now);
@@ -644,12 +646,12 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
 }
 
 /** Drops a WebSocket connection; one that never got its 101 is a connect error. */
-#line 590 "ts-src/mgos/conn.ts"
+#line 588 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_dropWs(mgos_mqtt_conn *self, uint32_t now) {
   if (!self->wss[0].opened) {
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
-#line 592 "ts-src/mgos/conn.ts"
+#line 590 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_dropTransport(self, now);
 }
 
@@ -658,7 +660,7 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
   if (self->net != NetState_IDLE) {
     port_netClose(self->slot);
   }
-#line 598 "ts-src/mgos/conn.ts"
+#line 596 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -666,18 +668,18 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
 
 static void mgos_mqtt_conn_onRecv_v(mgos_mqtt_conn *self, uint8_t *data_p, uint32_t data_len, uint32_t now) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 604 "ts-src/mgos/conn.ts"
+#line 602 "ts-src/mgos/conn.ts"
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 605 "ts-src/mgos/conn.ts"
+#line 603 "ts-src/mgos/conn.ts"
   if (mgos_mqtt_conn_wsOn(self)) {
     WsLink_onRecv(&self->wss[0], data, now);
-#line 606 "ts-src/mgos/conn.ts"
+#line 604 "ts-src/mgos/conn.ts"
   } else {
     Session_onRecv(&self->session, data, now);
   }
-#line 607 "ts-src/mgos/conn.ts"
+#line 605 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_service(self, now);
 }
 
@@ -685,7 +687,7 @@ static void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32
   if (self->net == NetState_IDLE) {
     return;
   }
-#line 612 "ts-src/mgos/conn.ts"
+#line 610 "ts-src/mgos/conn.ts"
   if (self->net == NetState_CONNECTING) {
     mgos_mqtt_conn_onTcpConnect(self, false, err, now);
     return;
@@ -693,14 +695,14 @@ static void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     port_logMsg(LogLevel_WARN, (err != 0) ? conn__s17 : conn__s18, RT_NOBYTES);
   }
-#line 617 "ts-src/mgos/conn.ts"
+#line 615 "ts-src/mgos/conn.ts"
   if (mgos_mqtt_conn_wsOn(self) && !self->wss[0].opened) {
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
-#line 618 "ts-src/mgos/conn.ts"
+  // The socket is gone already: dropTransport without the close.
+#line 617 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
-  Session_connectionLost(&self->session, now);
-  mgos_mqtt_conn_failed(self, now);
+  mgos_mqtt_conn_dropTransport(self, now);
 }
 
 /** Timers. Returns ms until this connection next needs a poll. */
@@ -710,7 +712,7 @@ static uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   }
   // MG_EV_POLL while a transport exists, as Mongoose's loop gives every
   // connection one per iteration (the shadows send state requests from it).
-#line 628 "ts-src/mgos/conn.ts"
+#line 626 "ts-src/mgos/conn.ts"
   if (self->net != NetState_IDLE && self->nGlobal > 0) {
     self->session.now = now;
     self->pollArg.now = port_wallTime();
@@ -720,7 +722,7 @@ static uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   if ((self->net == NetState_OPEN && mgos_mqtt_conn_wsOn(self)) && WsLink_expired(&self->wss[0], now)) {
     mgos_mqtt_conn_dropWs(self, now);
   }
-#line 635 "ts-src/mgos/conn.ts"
+#line 633 "ts-src/mgos/conn.ts"
   if (self->net == NetState_OPEN) {
     Session_tick(&self->session, now);
     mgos_mqtt_conn_service(self, now);
@@ -728,34 +730,34 @@ static uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
       wait = WsLink_nextIn(&self->wss[0], now, wait);
     }
     // The session's own deadlines (PINGREQ, PINGRESP, CONNACK) to the ms.
-#line 640 "ts-src/mgos/conn.ts"
+#line 638 "ts-src/mgos/conn.ts"
     if (self->net == NetState_OPEN) {
       wait = Session_nextTickIn(&self->session, now, wait);
     }
   }
   // Measured after the tick: a close it decided (CONNACK or keepalive timeout)
   // has just scheduled a reconnect, which must not wait a whole POLL_MAX_MS.
-#line 644 "ts-src/mgos/conn.ts"
+#line 642 "ts-src/mgos/conn.ts"
   if (self->reconnectPending) {
     int32_t left = rt_i32_of((self->reconnectAt - now));
     if (left <= 0) {
       wait = 0;
-#line 647 "ts-src/mgos/conn.ts"
+#line 645 "ts-src/mgos/conn.ts"
     } else if ((uint32_t)left < wait) {
       wait = (uint32_t)left;
     }
   }
-#line 649 "ts-src/mgos/conn.ts"
+#line 647 "ts-src/mgos/conn.ts"
   return wait;
 }
 
 // ---------------------------------------------------------------- events
-#line 654 "ts-src/mgos/conn.ts"
+#line 652 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
   if (!mgos_mqtt_conn_active(self)->cloud_events) {
     return;
   }
-#line 656 "ts-src/mgos/conn.ts"
+#line 654 "ts-src/mgos/conn.ts"
   self->cloudArg.type = MGOS_CLOUD_MQTT;
   port_eventTrigger(ev, &self->cloudArg);
 }
@@ -807,155 +809,111 @@ static void mgos_mqtt_conn_fillMsg(mgos_mqtt_conn *self, int32_t ev, Packet *p) 
 }
 
 static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
-  uint32_t now = self->session.now;
+  Session *s = &self->session;
+  uint32_t now = s->now;
   // What the global handlers get (when no topic handler took the event).
   bool toGlobal = true;
   void *arg = &self->msg;
-  // CONNACK and CLOSE fill the message after their cloud event (whose
-  // handlers may reenter the API); DROPPED and OUTBOX_ROOM do not use it.
-  if (((ev != SessionEvent_CONNACK && ev != SessionEvent_CLOSE) && ev != SessionEvent_DROPPED) && ev != SessionEvent_OUTBOX_ROOM) {
-    // The PUBCOMP of an exchange the application runs is its own.
-#line 716 "ts-src/mgos/conn.ts"
-    if ((ev == SessionEvent_PUBREL && p != NULL) && mgos_mqtt_conn_appQos2Take(self, p->packetId)) {
-      self->session.autoAck = false;
+  if (ev == SessionEvent_CONNACK) {
+    if (p == NULL || p->returnCode != 0) {
+      // The CLOSE that follows raises the connect-error event.
+      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+        port_logMsg(LogLevel_ERROR, conn__s19, rt_str_bytes(self->session.closeReason));
+      }
+#line 714 "ts-src/mgos/conn.ts"
+      return;
     }
-#line 717 "ts-src/mgos/conn.ts"
+    self->delayMs = 0;
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
+      port_logMsg(LogLevel_INFO, conn__s20, conn_sb(mgos_mqtt_conn_active(self)->server));
+    }
+#line 718 "ts-src/mgos/conn.ts"
+    mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTED);
+  } else if (ev == SessionEvent_CLOSE) {
+    if (!s->wasConnected) {
+      // Ended before an accepted CONNACK (refused, timed out, closed by the
+      // server, e.g. a TLS 1.3 server refusing the client certificate).
+      mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
+      return;
+    }
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
+      port_logMsg(LogLevel_INFO, conn__s21, rt_str_bytes(self->session.closeReason));
+    }
+#line 727 "ts-src/mgos/conn.ts"
+    mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_DISCONNECTED);
+    arg = NULL;
+  } else if (ev == SessionEvent_DROPPED) {
+    mgos_mqtt_dropped *d = &self->dropped;
+    d->packet_id = s->evDropId;
+    d->qos = s->evDropQos;
+    d->reason = s->evDropReason;
+    d->topic.p = rt_cstr(s->evDropTopic);
+    d->topic.len = s->evDropTopic.len;
+    d->payload.p = rt_cstr(s->evDropPayload);
+    d->payload.len = s->evDropPayload.len;
+    arg = d;
+  } else if (ev == SessionEvent_OUTBOX_ROOM) {
+    arg = NULL;
+  } else if ((ev == SessionEvent_PUBREL && p != NULL) && mgos_mqtt_conn_appQos2Take(self, p->packetId)) {
+    // The PUBCOMP of an exchange the application runs is its own.
+    s->autoAck = false;
+  }
+  // CONNACK and CLOSE fill the message after their cloud event (whose
+  // handlers may reenter the API); DROPPED and OUTBOX_ROOM do not use it
+  // (and may come from inside a handler still reading it).
+  if (ev != SessionEvent_DROPPED && ev != SessionEvent_OUTBOX_ROOM) {
     mgos_mqtt_conn_fillMsg(self, ev, p);
   }
-  switch (ev) {
-  case SessionEvent_CONNACK: {
-    {
-#line 721 "ts-src/mgos/conn.ts"
-      if (p == NULL || p->returnCode != 0) {
-        // The CLOSE that follows raises the connect-error event.
-        if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-          port_logMsg(LogLevel_ERROR, conn__s19, rt_str_bytes(self->session.closeReason));
-        }
-#line 724 "ts-src/mgos/conn.ts"
-        return;
-      }
-      self->delayMs = 0;
-      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-        port_logMsg(LogLevel_INFO, conn__s20, conn_sb(mgos_mqtt_conn_active(self)->server));
-      }
-#line 728 "ts-src/mgos/conn.ts"
-      mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTED);
-      mgos_mqtt_conn_fillMsg(self, ev, p);
-      break;
-    }
-  }
-#line 732 "ts-src/mgos/conn.ts"
-  case SessionEvent_PUBLISH: {
-    {
-#line 733 "ts-src/mgos/conn.ts"
-      if (p == NULL || mgos_mqtt_conn_callTopics(self, ev, p, 0)) {
-        toGlobal = false;
-      } else {
-        // No topic handler took it: as the reference, acknowledging is up
-        // to the global handlers (mg_mqtt_puback / mg_mqtt_pubrec).
-        self->session.autoAck = false;
-        if (p->qos == 2) {
-          mgos_mqtt_conn_appQos2Add(self, p->packetId);
-        }
-      }
-#line 741 "ts-src/mgos/conn.ts"
-      break;
-    }
-  }
-#line 743 "ts-src/mgos/conn.ts"
-  case SessionEvent_PUBLISH_PART: {
-    {
-      // Fragments go only to handlers that asked for them; the first one
-      // decides: when none matched, the session skips the message.
-#line 746 "ts-src/mgos/conn.ts"
+#line 749 "ts-src/mgos/conn.ts"
+  if (p != NULL && ev == SessionEvent_PUBLISH) {
+    if (mgos_mqtt_conn_callTopics(self, ev, p)) {
       toGlobal = false;
-      if ((CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE != 0 && p != NULL) && mgos_mqtt_conn_callTopics(self, ev, p, 0)) {
-        self->session.rxTake = true;
+    } else {
+      // No topic handler took it: as the reference, acknowledging is up
+      // to the global handlers (mg_mqtt_puback / mg_mqtt_pubrec).
+      s->autoAck = false;
+      if (p->qos == 2) {
+        mgos_mqtt_conn_appQos2Add(self, p->packetId);
       }
-#line 748 "ts-src/mgos/conn.ts"
-      break;
     }
-  }
-#line 750 "ts-src/mgos/conn.ts"
-  case SessionEvent_PUBLISH_SKIPPED: {
-    {
-      // A topic cut short cannot be matched: global handlers only.
-#line 752 "ts-src/mgos/conn.ts"
-      bool whole = p != NULL && p->topic.len == self->session.rxTopicLen;
-      if (whole && mgos_mqtt_conn_callTopics(self, ev, p, 0)) {
-        toGlobal = false;
-      }
-#line 754 "ts-src/mgos/conn.ts"
-      break;
-    }
-  }
-#line 756 "ts-src/mgos/conn.ts"
-  case SessionEvent_SUBACK: {
-    {
-#line 757 "ts-src/mgos/conn.ts"
-      if (mgos_mqtt_conn_callTopics(self, ev, NULL, self->session.evTag)) {
-        toGlobal = false;
-      }
 #line 758 "ts-src/mgos/conn.ts"
-      break;
+  } else if (ev == SessionEvent_PUBLISH_PART) {
+    // Fragments go only to handlers that asked for them; the first one
+    // decides: when none matched, the session skips the message.
+    toGlobal = false;
+    if ((CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE != 0 && p != NULL) && mgos_mqtt_conn_callTopics(self, ev, p)) {
+      s->rxTake = true;
     }
-  }
-#line 760 "ts-src/mgos/conn.ts"
-  case SessionEvent_DROPPED: {
-    {
-#line 761 "ts-src/mgos/conn.ts"
-      mgos_mqtt_dropped *d = &self->dropped;
-      Session *s = &self->session;
-      d->packet_id = s->evDropId;
-      d->qos = s->evDropQos;
-      d->reason = s->evDropReason;
-      d->topic.p = rt_cstr(s->evDropTopic);
-      d->topic.len = s->evDropTopic.len;
-      d->payload.p = rt_cstr(s->evDropPayload);
-      d->payload.len = s->evDropPayload.len;
-      arg = d;
-      break;
+#line 763 "ts-src/mgos/conn.ts"
+  } else if (ev == SessionEvent_PUBLISH_SKIPPED) {
+    // A topic cut short cannot be matched: global handlers only.
+    if ((p != NULL && p->topic.len == s->rxTopicLen) && mgos_mqtt_conn_callTopics(self, ev, p)) {
+      toGlobal = false;
     }
-  }
-#line 773 "ts-src/mgos/conn.ts"
-  case SessionEvent_OUTBOX_ROOM: {
-    {
+#line 766 "ts-src/mgos/conn.ts"
+  } else if (ev == SessionEvent_SUBACK) {
+    // The one topic handler whose SUBSCRIBE has the tag (a sub_handler_t
+    // only takes messages: its SUBACK is consumed silently).
+    for (uint32_t i = 0; i < self->nHandlers; i++) {
+      mgos_mqtt_handler *h = &self->handlers[i];
+      if (h->tag != s->evTag) {
+        continue;
+      }
+#line 772 "ts-src/mgos/conn.ts"
+      mg_event_handler_t f = h->ev;
+      if (h->kind != HandlerKind_SUB && f != NULL) {
+        f(&self->nc, ev, &self->msg, h->ud);
+      }
 #line 774 "ts-src/mgos/conn.ts"
-      arg = NULL;
+      toGlobal = false;
       break;
     }
   }
-#line 777 "ts-src/mgos/conn.ts"
-  case SessionEvent_CLOSE: {
-    {
-#line 778 "ts-src/mgos/conn.ts"
-      if (!self->session.wasConnected) {
-        // Ended before an accepted CONNACK (refused, timed out, closed by the
-        // server, e.g. a TLS 1.3 server refusing the client certificate).
-        mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
-        return;
-      }
-      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-        port_logMsg(LogLevel_INFO, conn__s21, rt_str_bytes(self->session.closeReason));
-      }
-#line 785 "ts-src/mgos/conn.ts"
-      mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_DISCONNECTED);
-      mgos_mqtt_conn_fillMsg(self, ev, NULL);
-      arg = NULL;
-      break;
-    }
-  }
-#line 790 "ts-src/mgos/conn.ts"
-  default: {
-    break;
-  }
-  }
-#line 793 "ts-src/mgos/conn.ts"
   if (toGlobal) {
     mgos_mqtt_conn_callGlobalArg(self, ev, arg);
   }
-#line 794 "ts-src/mgos/conn.ts"
-  self->session.now = now;
+#line 779 "ts-src/mgos/conn.ts"
+  s->now = now;
 }
 
 /** Global handlers, in the order added; `arg` is the ev_data. */
@@ -969,12 +927,12 @@ static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void 
   }
 }
 
-#line 806 "ts-src/mgos/conn.ts"
+#line 791 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id) {
   if (self->appQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     mgos_mqtt_conn_appQos2Take(self, self->appQos2[0]);
   }
-#line 808 "ts-src/mgos/conn.ts"
+#line 793 "ts-src/mgos/conn.ts"
   rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->appQos2Count, id);
   self->appQos2Count++;
 }
@@ -986,11 +944,11 @@ static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id) {
     if (rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) != id) {
       continue;
     }
-#line 817 "ts-src/mgos/conn.ts"
+#line 802 "ts-src/mgos/conn.ts"
     for (uint32_t j = i + 1; j < n; j++) {
       rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j - 1, rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j));
     }
-#line 818 "ts-src/mgos/conn.ts"
+#line 803 "ts-src/mgos/conn.ts"
     self->appQos2Count = n - 1;
     return true;
   }
@@ -1006,75 +964,58 @@ static rt_bytes mgos_mqtt_conn_filterOf(mgos_mqtt_conn *self, mgos_mqtt_handler 
       return Sub_view(&s->subs[i]);
     }
   }
-#line 831 "ts-src/mgos/conn.ts"
+#line 816 "ts-src/mgos/conn.ts"
   return RT_NOBYTES;
 }
 
-/** Topic handlers, in the order added; false when none took the event.
-   *  PUBLISH: every handler whose filter matches (a sub_handler_t gets
-   *  topic and payload). PUBLISH_PART: the matching MGOS_MQTT_SUB_FRAGMENTS
-   *  event handlers. PUBLISH_SKIPPED: the matching event handlers. SUBACK:
-   *  the one handler whose SUBSCRIBE has `tag` (a sub_handler_t only takes
-   *  messages: its SUBACK is consumed silently). */
-static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *p, int32_t tag) {
-  bool suback = ev == SessionEvent_SUBACK;
-  if (suback ? tag < 0 : p == NULL) {
-    return false;
-  }
-#line 843 "ts-src/mgos/conn.ts"
+/** Topic handlers, in the order added, for a PUBLISH event; false when
+   *  none took it. PUBLISH: every handler whose filter matches (a
+   *  sub_handler_t gets topic and payload). PUBLISH_PART: the matching
+   *  MGOS_MQTT_SUB_FRAGMENTS event handlers. PUBLISH_SKIPPED: the matching
+   *  event handlers. */
+static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *p) {
   bool took = false;
   // The table holds only TOPIC and SUB handlers (addHandler's kinds).
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
     mg_event_handler_t f = h->ev;
     bool isSub = h->kind == HandlerKind_SUB;
-    if (suback) {
-      if (h->tag != tag) {
-        continue;
-      }
-#line 851 "ts-src/mgos/conn.ts"
-    } else {
-      if (ev != SessionEvent_PUBLISH && (isSub || f == NULL)) {
-        continue;
-      }
-#line 853 "ts-src/mgos/conn.ts"
-      if (ev == SessionEvent_PUBLISH_PART && (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0 || !h->fragments)) {
-        continue;
-      }
-      // A shared subscription ($share/<group>/<filter>) matches by its filter.
-#line 855 "ts-src/mgos/conn.ts"
-      if (!topic_topicMatches((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? mqtt5_sharedFilter(mgos_mqtt_conn_filterOf(self, h)) : mgos_mqtt_conn_filterOf(self, h), p->topic)) {
-        continue;
-      }
+    if (ev != SessionEvent_PUBLISH && (isSub || f == NULL)) {
+      continue;
     }
-#line 857 "ts-src/mgos/conn.ts"
+#line 832 "ts-src/mgos/conn.ts"
+    if (ev == SessionEvent_PUBLISH_PART && (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0 || !h->fragments)) {
+      continue;
+    }
+    // A shared subscription ($share/<group>/<filter>) matches by its filter.
+#line 834 "ts-src/mgos/conn.ts"
+    if (!topic_topicMatches((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? mqtt5_sharedFilter(mgos_mqtt_conn_filterOf(self, h)) : mgos_mqtt_conn_filterOf(self, h), p->topic)) {
+      continue;
+    }
+#line 835 "ts-src/mgos/conn.ts"
     took = true;
     sub_handler_t g = h->sub;
     if (!isSub) {
       if (f != NULL) {
         f(&self->nc, ev, &self->msg, h->ud);
       }
-#line 861 "ts-src/mgos/conn.ts"
-    } else if (!suback && g != NULL) {
+#line 839 "ts-src/mgos/conn.ts"
+    } else if (g != NULL) {
       g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
     }
-    if (suback || i >= self->nHandlers) {
-      break;
-    }
   }
-#line 866 "ts-src/mgos/conn.ts"
   return took;
 }
 
 // ---------------------------------------------------------------- API
 /** A global handler; false when MGOS_MQTT_MAX_GLOBAL_HANDLERS are taken. */
-#line 872 "ts-src/mgos/conn.ts"
+#line 849 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void *ud) {
   if (self->nGlobal >= CONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s22, RT_NOBYTES);
     }
-#line 875 "ts-src/mgos/conn.ts"
+#line 852 "ts-src/mgos/conn.ts"
     return false;
   }
   mgos_mqtt_ghandler *h = &self->ghandlers[self->nGlobal];
@@ -1084,20 +1025,20 @@ bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void 
   return true;
 }
 
-/** A topic handler (kind TOPIC or SUB) in the next entry (the caller
-   *  checked that the table has room); its index. */
-static uint32_t mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud) {
+/** A topic handler (kind TOPIC or SUB) in the next entry, with the next
+   *  tag (the caller checked that the table has room). */
+static void mgos_mqtt_conn_addHandler(mgos_mqtt_conn *self, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud) {
   mgos_mqtt_handler *h = &self->handlers[self->nHandlers];
   h->kind = kind;
   h->ev = ev;
   h->sub = sub;
   h->ud = ud;
   h->tag = self->nextTag;
-  h->fragments = (self->nextSubFlags & MGOS_MQTT_SUB_FRAGMENTS) != 0;
-  self->nextSubFlags = 0;
+  // (subscribeOpt refuses the flag when fragments are compiled out, and
+  // clears nextSubFlags after.)
+  h->fragments = CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE != 0 && ((self->nextSubFlags & MGOS_MQTT_SUB_FRAGMENTS) != 0);
   self->nextTag = (self->nextTag >= 0x7fffffff) ? 1 : rt_i32_of(((uint32_t)self->nextTag + 1u));
   self->nHandlers++;
-  return self->nHandlers - 1u;
 }
 
 static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
@@ -1105,7 +1046,7 @@ static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
   for (uint32_t j = i; j < n; j++) {
     self->handlers[j] = self->handlers[j + 1];
   }
-#line 903 "ts-src/mgos/conn.ts"
+#line 880 "ts-src/mgos/conn.ts"
   self->nHandlers = n;
   mgos_mqtt_handler *last = &self->handlers[n];
   last->kind = HandlerKind_FREE;
@@ -1117,30 +1058,32 @@ static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
 /** A topic handler plus its subscription (kept and re-sent after every reconnect). */
 bool mgos_mqtt_conn_subscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_t filter_len, int32_t qos, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 913 "ts-src/mgos/conn.ts"
+#line 890 "ts-src/mgos/conn.ts"
   uint32_t now = port_nowMs();
   self->session.now = now;
   if (qos < 0 || qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn_BAD_QOS, filter);
     }
-#line 917 "ts-src/mgos/conn.ts"
+#line 894 "ts-src/mgos/conn.ts"
     return false;
   }
   if (self->nHandlers >= CONFIG_MGOS_MQTT_MAX_TOPIC_HANDLERS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s23, filter);
     }
-#line 921 "ts-src/mgos/conn.ts"
+#line 898 "ts-src/mgos/conn.ts"
     return false;
   }
-  uint32_t k = mgos_mqtt_conn_addHandler(self, kind, ev, sub, ud);
   uint8_t max = mgos_mqtt_conn_effectiveMaxQos(self);
   uint8_t q = (uint8_t)(((uint8_t)qos > max) ? max : (uint8_t)qos);
-  if (Session_subscribe(&self->session, filter, q, self->handlers[k].tag) == 0) {
-    mgos_mqtt_conn_removeHandler(self, k);
+  // The handler is added once the session took the subscription (its tag
+  // is the next one): a refusal leaves nothing to undo.
+  if (Session_subscribe(&self->session, filter, q, self->nextTag) == 0) {
     return false;
   }
+#line 905 "ts-src/mgos/conn.ts"
+  mgos_mqtt_conn_addHandler(self, kind, ev, sub, ud);
   mgos_mqtt_conn_service(self, now);
   return true;
 }
@@ -1148,19 +1091,19 @@ bool mgos_mqtt_conn_subscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_
 /** subscribe() of an mg_event_handler_t with MGOS_MQTT_SUB_* flags. */
 bool mgos_mqtt_conn_subscribeOpt_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_t filter_len, int32_t qos, int32_t flags, mg_event_handler_t ev, void *ud) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 936 "ts-src/mgos/conn.ts"
+#line 912 "ts-src/mgos/conn.ts"
   if ((flags & (~MGOS_MQTT_SUB_FRAGMENTS)) != 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s24, filter);
     }
-#line 938 "ts-src/mgos/conn.ts"
+#line 914 "ts-src/mgos/conn.ts"
     return false;
   }
   if (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0 && flags != 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s25, filter);
     }
-#line 942 "ts-src/mgos/conn.ts"
+#line 918 "ts-src/mgos/conn.ts"
     return false;
   }
   self->nextSubFlags = flags;
@@ -1172,7 +1115,7 @@ bool mgos_mqtt_conn_subscribeOpt_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint
 /** Removes the first handler subscribed to exactly `filter` and sends UNSUBSCRIBE. */
 bool mgos_mqtt_conn_unsubscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_t filter_len) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 952 "ts-src/mgos/conn.ts"
+#line 928 "ts-src/mgos/conn.ts"
   uint32_t now = port_nowMs();
   self->session.now = now;
   for (uint32_t i = 0; i < self->nHandlers; i++) {
@@ -1180,11 +1123,11 @@ bool mgos_mqtt_conn_unsubscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint3
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
       continue;
     }
-#line 957 "ts-src/mgos/conn.ts"
+#line 933 "ts-src/mgos/conn.ts"
     if (!rt_bytes_equal(mgos_mqtt_conn_filterOf(self, h), filter)) {
       continue;
     }
-#line 958 "ts-src/mgos/conn.ts"
+#line 934 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_removeHandler(self, i);
     Session_unsubscribe(&self->session, filter);
     mgos_mqtt_conn_service(self, now);
@@ -1193,20 +1136,21 @@ bool mgos_mqtt_conn_unsubscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint3
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     port_logMsg(LogLevel_WARN, conn__s26, filter);
   }
-#line 964 "ts-src/mgos/conn.ts"
+#line 940 "ts-src/mgos/conn.ts"
   return false;
 }
 
-uint16_t mgos_mqtt_conn_publish_v(mgos_mqtt_conn *self, uint8_t *topic_p, uint32_t topic_len, uint8_t *payload_p, uint32_t payload_len, int32_t qos, bool retain) {
-  rt_bytes topic = RT_BYTES(topic_p, topic_len);
+/** Publishes (every caller has the topic as a C string: one strlen here). */
+uint16_t mgos_mqtt_conn_publish_v(mgos_mqtt_conn *self, const char *topicStr, uint8_t *payload_p, uint32_t payload_len, int32_t qos, bool retain) {
   rt_bytes payload = RT_BYTES(payload_p, payload_len);
-#line 968 "ts-src/mgos/conn.ts"
+#line 945 "ts-src/mgos/conn.ts"
   uint32_t now = port_nowMs();
+  rt_bytes topic = rt_str_bytes(topicStr);
   if (qos < 0 || qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn_BAD_QOS, topic);
     }
-#line 971 "ts-src/mgos/conn.ts"
+#line 949 "ts-src/mgos/conn.ts"
     self->session.lastError = MGOS_MQTT_ERR_INVALID;
     return 0;
   }
@@ -1222,14 +1166,14 @@ bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       port_logMsg(LogLevel_WARN, conn__s27, RT_NOBYTES);
     }
-#line 984 "ts-src/mgos/conn.ts"
+#line 962 "ts-src/mgos/conn.ts"
     return false;
   }
   self->wantConnect = true;
   if (self->net != NetState_IDLE) {
     return true;
   }
-#line 988 "ts-src/mgos/conn.ts"
+#line 966 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_startConnect(self, port_nowMs());
   return self->net != NetState_IDLE || self->reconnectPending;
 }
@@ -1250,13 +1194,13 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
   }
   // A second disconnect while the DISCONNECT is still queued: let it go out
   // (closing now would make the broker publish the will).
-#line 1006 "ts-src/mgos/conn.ts"
+#line 984 "ts-src/mgos/conn.ts"
   if (self->session.state == SessionState_DISCONNECTING) {
     mgos_mqtt_conn_service(self, now);
-#line 1007 "ts-src/mgos/conn.ts"
+#line 985 "ts-src/mgos/conn.ts"
   } else if (Session_disconnect(&self->session)) {
     mgos_mqtt_conn_service(self, now);
-#line 1008 "ts-src/mgos/conn.ts"
+#line 986 "ts-src/mgos/conn.ts"
   } else {
     mgos_mqtt_conn_dropTransport(self, now);
   }
@@ -1264,13 +1208,13 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
 
 /** mgos_mqtt_set_max_qos: 0..2 caps, -1 removes the override (the
    *  config's max_qos applies again); anything else is refused, unchanged. */
-#line 1013 "ts-src/mgos/conn.ts"
+#line 991 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   if (qos < -1 || qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s28, RT_NOBYTES);
     }
-#line 1016 "ts-src/mgos/conn.ts"
+#line 994 "ts-src/mgos/conn.ts"
     return false;
   }
   self->userMaxQos = qos;
@@ -1278,38 +1222,21 @@ bool mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   return true;
 }
 
-/** Takes a slot: defaults, no handlers, not connecting. */
+/** Takes a free slot. Slots are never given back, so a free one still
+   *  holds the initial values (no handlers, idle, not reconnecting, no
+   *  connect_fn, userMaxQos -1, followSys* false): only what ties it to
+   *  its slot is set. */
 void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
   self->slot = slot;
   self->inUse = true;
-  self->followSys = false;
-  self->hasCfg1 = false;
-  self->useBackup = false;
-  self->net = NetState_IDLE;
-  self->wantConnect = false;
-  self->reconnectPending = false;
-  self->delayMs = 0;
-  self->lastDelayMs = 0;
-  self->nHandlers = 0;
-  self->nGlobal = 0;
-  self->appQos2Count = 0;
-  self->followSys0 = false;
-  self->followSys1 = false;
-  self->nc.flags = 0;
-  self->connectFn = NULL;
-  self->connectFnArg = NULL;
-  self->connectStep = NULL;
-  self->userMaxQos = -1;
-  self->attempts = 0;
   self->nc.slot_ = slot;
-  self->nc.user_data = NULL;
   self->session.onEvent = conn_onSessionEvent;
   // Log level none: nothing reaches the session's log hook, so leave it
   // unset and the linker drops the formatting code and its buffer.
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     self->session.onLog = conn_onSessionLog;
   }
-#line 1052 "ts-src/mgos/conn.ts"
+#line 1013 "ts-src/mgos/conn.ts"
   self->session.ud = self;
   if (CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0) {
     self->wss[0].onData = conn_onWsData;
@@ -1318,7 +1245,7 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
   }
 }
 
-#line 1065 "ts-src/mgos/conn.ts"
+#line 1026 "ts-src/mgos/conn.ts"
 static bool conn_connectFnStep(mgos_mqtt_conn *c, uint32_t now) {
   return mgos_mqtt_conn_runConnectFn(c, now);
 }
@@ -1327,7 +1254,7 @@ static bool conn_connectFnStep(mgos_mqtt_conn *c, uint32_t now) {
  *  saturating at 2^32-1. Integer arithmetic on the IEEE-754 bits: a device
  *  without FPU links no soft-float helper for it.
  *  @cextern test/c/test_api.c calls it */
-#line 1083 "ts-src/mgos/conn.ts"
+#line 1044 "ts-src/mgos/conn.ts"
 uint32_t conn_secToMs(double s) {
   uint32_t hi = rt_f64_hi(s);
   uint32_t lo = rt_f64_lo(s);
@@ -1337,12 +1264,12 @@ uint32_t conn_secToMs(double s) {
     return 1;
   }
   // 2^23 s and more (also infinity, NaN): beyond 2^32 ms.
-#line 1090 "ts-src/mgos/conn.ts"
+#line 1051 "ts-src/mgos/conn.ts"
   if (ex >= 1046) {
     return 0xffffffffu;
   }
   // P = mantissa (53 bits, mh:lo) * 1000, as ph:pl (63 bits), 16-bit halves of lo.
-#line 1092 "ts-src/mgos/conn.ts"
+#line 1053 "ts-src/mgos/conn.ts"
   uint32_t mh = (hi & 0xfffffu) | 0x100000;
   uint32_t am = (lo >> 16) * 1000;
   uint32_t bm = (lo & 0xffffu) * 1000;
@@ -1359,7 +1286,7 @@ uint32_t conn_secToMs(double s) {
     if (sum < pl) {
       ph = ph + 1u;
     }
-#line 1106 "ts-src/mgos/conn.ts"
+#line 1067 "ts-src/mgos/conn.ts"
     pl = sum;
   }
   if (shift >= 32) {
@@ -1369,7 +1296,7 @@ uint32_t conn_secToMs(double s) {
   if ((ph >> shift) != 0) {
     return 0xffffffffu;
   }
-#line 1113 "ts-src/mgos/conn.ts"
+#line 1074 "ts-src/mgos/conn.ts"
   return ((ph << ((32 - shift) & 31u)) | (pl >> shift));
 }
 
@@ -1377,18 +1304,19 @@ uint32_t conn_secToMs(double s) {
  *  @cextern test/interop/jitter_check.c calls it */
 uint32_t conn_jitter(uint32_t d) {
   uint32_t pct = (CONFIG_MGOS_MQTT_RECONNECT_JITTER_PCT > 100) ? 100 : CONFIG_MGOS_MQTT_RECONNECT_JITTER_PCT;
-  // floor(d * pct / 100) without overflowing 32 bits.
-  uint32_t j = ((d / 100) * pct) + (((d % 100) * pct) / 100);
+  // floor(d * pct / 100) without overflowing 32 bits: d / (100 / pct) when
+  // pct divides 100 (the default 10: one division).
+  uint32_t j = (pct != 0 && ((int32_t)(100 % pct) == 0)) ? rt_idiv_u32(d, 100 / pct) : (((d / 100) * pct) + (((d % 100) * pct) / 100));
   if (j == 0) {
     return d;
   }
-#line 1123 "ts-src/mgos/conn.ts"
+#line 1085 "ts-src/mgos/conn.ts"
   uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2) + 1);
   uint32_t r = rt_mod_u32(port_rand32(), span);
   if (r < j) {
     return d - (j - r);
   }
-#line 1126 "ts-src/mgos/conn.ts"
+#line 1088 "ts-src/mgos/conn.ts"
   uint32_t up = r - j;
   return (up > (0xffffffffu - d)) ? 0xffffffffu : (d + up);
 }
@@ -1412,23 +1340,23 @@ static bool conn_stringsFit(mgos_config_mqtt *c) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1147 "ts-src/mgos/conn.ts"
+#line 1109 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s != NULL) {
       need += rt_str_bytes(s).len + 1u;
     }
   }
-#line 1150 "ts-src/mgos/conn.ts"
+#line 1112 "ts-src/mgos/conn.ts"
   if (need <= CONFIG_MGOS_MQTT_CONN_STR_SIZE) {
     return true;
   }
-#line 1151 "ts-src/mgos/conn.ts"
+#line 1113 "ts-src/mgos/conn.ts"
   conn_logText.len = 0;
   conn_logNumber(rt_i32_of(need));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, conn__s29, rt_subarray(RT_BYTES(conn_logText.buf, 80), 0, conn_logText.len));
   }
-#line 1154 "ts-src/mgos/conn.ts"
+#line 1116 "ts-src/mgos/conn.ts"
   return false;
 }
 
@@ -1436,18 +1364,18 @@ static bool conn_stringsFit(mgos_config_mqtt *c) {
  *  points `c` at the copies, so the caller may free its own (stringsFit first). */
 static void conn_ownStrings_v(mgos_config_mqtt *c, uint8_t *buf_p, uint32_t buf_len) {
   rt_bytes buf = RT_BYTES(buf_p, buf_len);
-#line 1160 "ts-src/mgos/conn.ts"
+#line 1122 "ts-src/mgos/conn.ts"
   uint32_t at = 0;
   for (int32_t k = 0; k < config_gen_KEY_COUNT; k++) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1163 "ts-src/mgos/conn.ts"
+#line 1125 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s == NULL) {
       continue;
     }
-#line 1165 "ts-src/mgos/conn.ts"
+#line 1127 "ts-src/mgos/conn.ts"
     rt_bytes b = rt_str_bytes(s);
     rt_copy_bytes(buf, at, b);
     rt_bytes_set(buf, at + b.len, 0);
@@ -1458,7 +1386,7 @@ static void conn_ownStrings_v(mgos_config_mqtt *c, uint8_t *buf_p, uint32_t buf_
 
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 1174 "ts-src/mgos/conn.ts"
+#line 1136 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
@@ -1478,7 +1406,7 @@ static bool conn_onWsOpen(void *ud, uint32_t now) {
   return c->net == NetState_OPEN && WsLink_isOpen(&c->wss[0]);
 }
 
-#line 1199 "ts-src/mgos/conn.ts"
+#line 1161 "ts-src/mgos/conn.ts"
 static void LogText_put(LogText *self, uint8_t c) {
   if (self->len < 80) {
     rt_set_u8(self->buf, 80, self->len++, c);
@@ -1488,10 +1416,10 @@ static void LogText_put(LogText *self, uint8_t c) {
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. @log */
-#line 1209 "ts-src/mgos/conn.ts"
+#line 1171 "ts-src/mgos/conn.ts"
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
-#line 1210 "ts-src/mgos/conn.ts"
+#line 1172 "ts-src/mgos/conn.ts"
   LogText *t = &conn_logText;
   t->len = 0;
   if (detail.len > 0) {
@@ -1524,7 +1452,7 @@ static void conn_logNumber(int32_t num) {
   while (rt_idiv_u32(v, div) >= 10) {
     div = div * 10u;
   }
-#line 1240 "ts-src/mgos/conn.ts"
+#line 1202 "ts-src/mgos/conn.ts"
   while (div > 0) {
     LogText_put(t, (uint8_t)(0x30 + ((v / div) % 10)));
     div = div / 10;
@@ -1536,7 +1464,7 @@ mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
     return NULL;
   }
-#line 1249 "ts-src/mgos/conn.ts"
+#line 1211 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -1558,13 +1486,13 @@ static mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, conn__s30, RT_NOBYTES);
   }
-#line 1268 "ts-src/mgos/conn.ts"
+#line 1230 "ts-src/mgos/conn.ts"
   return NULL;
 }
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 1274 "ts-src/mgos/conn.ts"
+#line 1236 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1573,7 +1501,7 @@ void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
 }
 
 /** Bytes received on `slot`. @api */
-#line 1280 "ts-src/mgos/conn.ts"
+#line 1242 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1582,7 +1510,7 @@ void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 1286 "ts-src/mgos/conn.ts"
+#line 1248 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1592,7 +1520,7 @@ void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 1293 "ts-src/mgos/conn.ts"
+#line 1255 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -1611,13 +1539,13 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
     if (!c->inUse) {
       continue;
     }
-#line 1309 "ts-src/mgos/conn.ts"
+#line 1271 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
       wait = w;
     }
   }
-#line 1312 "ts-src/mgos/conn.ts"
+#line 1274 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -1631,7 +1559,7 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 1326 "ts-src/mgos/conn.ts"
+#line 1288 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
   // The system config's sections are not copied (as the reference): they are
   // the library's own, re-read at every connect.
@@ -1640,34 +1568,34 @@ mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqt
   if (!sys0 && !conn_stringsFit(cfg)) {
     return NULL;
   }
-#line 1332 "ts-src/mgos/conn.ts"
+#line 1294 "ts-src/mgos/conn.ts"
   if ((cfg1 != NULL && !sys1) && !conn_stringsFit(cfg1)) {
     return NULL;
   }
-#line 1333 "ts-src/mgos/conn.ts"
+#line 1295 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
     return NULL;
   }
-#line 1335 "ts-src/mgos/conn.ts"
+#line 1297 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (sys0) {
     c->followSys0 = true;
-#line 1338 "ts-src/mgos/conn.ts"
+#line 1300 "ts-src/mgos/conn.ts"
   } else {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1339 "ts-src/mgos/conn.ts"
+#line 1301 "ts-src/mgos/conn.ts"
   if (cfg1 != NULL) {
     c->cfg1 = *cfg1;
     if (sys1) {
       c->followSys1 = true;
-#line 1342 "ts-src/mgos/conn.ts"
+#line 1304 "ts-src/mgos/conn.ts"
     } else {
       conn_ownStrings(&c->cfg1, RT_BYTES(c->strs1, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
     }
-#line 1343 "ts-src/mgos/conn.ts"
+#line 1305 "ts-src/mgos/conn.ts"
     c->hasCfg1 = true;
   }
   Session_setMaxQos(&c->session, mgos_mqtt_conn_effectiveMaxQos(c));
@@ -1691,12 +1619,12 @@ bool conn_set_config(mgos_mqtt_conn *c, mgos_config_mqtt *cfg) {
   if (!sys0 && !conn_stringsFit(cfg)) {
     return false;
   }
-#line 1364 "ts-src/mgos/conn.ts"
+#line 1326 "ts-src/mgos/conn.ts"
   c->cfg = *cfg;
   if (!sys0) {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1366 "ts-src/mgos/conn.ts"
+#line 1328 "ts-src/mgos/conn.ts"
   c->followSys0 = sys0;
   // The global connection keeps following the system config's mqtt1.
   c->followSys1 = c->followSys || c->followSys1;
@@ -1755,8 +1683,8 @@ bool mgos_mqtt_conn_is_connected(mgos_mqtt_conn *c) {
  */
 uint16_t conn_pub_bytes_v(mgos_mqtt_conn *c, const char *topic, uint8_t *msg_p, uint32_t msg_len, int qos, bool retain) {
   rt_bytes msg = RT_BYTES(msg_p, msg_len);
-#line 1423 "ts-src/mgos/conn.ts"
-  return mgos_mqtt_conn_publish(c, rt_str_bytes(topic), msg, qos, retain);
+#line 1385 "ts-src/mgos/conn.ts"
+  return mgos_mqtt_conn_publish(c, topic, msg, qos, retain);
 }
 
 /** Subscribes; `handler` gets the matching PUBLISHes and this SUBACK. @api */
@@ -1814,7 +1742,7 @@ uint16_t conn_refuse_pub(mgos_mqtt_conn *c, const char *topic, const char *why) 
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, why, rt_str_bytes(topic));
   }
-#line 1479 "ts-src/mgos/conn.ts"
+#line 1441 "ts-src/mgos/conn.ts"
   c->session.lastError = MGOS_MQTT_ERR_INVALID;
   return 0;
 }

@@ -140,8 +140,6 @@ struct mgos_mqtt_conn {
   uint32_t reconnectAt;
   /** Backoff base of the last scheduled reconnect, ms (0: none since the last success). */
   uint32_t delayMs;
-  /** The last delay actually used, jitter included (for logs and tests). */
-  uint32_t lastDelayMs;
   uint32_t nHandlers;
   uint32_t nGlobal;
   uint32_t appQos2Count;
@@ -149,8 +147,6 @@ struct mgos_mqtt_conn {
   /** mgos_mqtt_set_max_qos: overrides the config's max_qos when >= 0. */
   int32_t userMaxQos;
   uint32_t hostLen;
-  /** Connection attempts started (for logs and tests). */
-  uint32_t attempts;
   /** MGOS_MQTT_SUB_* flags for the next handler added (subscribeOpt). */
   int32_t nextSubFlags;
   mgos_mqtt_connect_fn_t connectFn;
@@ -223,8 +219,8 @@ bool mgos_mqtt_conn_subscribeOpt_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint
 static RT_INLINE bool mgos_mqtt_conn_subscribeOpt(mgos_mqtt_conn *self, rt_bytes filter, int32_t qos, int32_t flags, mg_event_handler_t ev, void *ud) { return mgos_mqtt_conn_subscribeOpt_v(self, filter.p, filter.len, qos, flags, ev, ud); }
 bool mgos_mqtt_conn_unsubscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_t filter_len);
 static RT_INLINE bool mgos_mqtt_conn_unsubscribe(mgos_mqtt_conn *self, rt_bytes filter) { return mgos_mqtt_conn_unsubscribe_v(self, filter.p, filter.len); }
-uint16_t mgos_mqtt_conn_publish_v(mgos_mqtt_conn *self, uint8_t *topic_p, uint32_t topic_len, uint8_t *payload_p, uint32_t payload_len, int32_t qos, bool retain);
-static RT_INLINE uint16_t mgos_mqtt_conn_publish(mgos_mqtt_conn *self, rt_bytes topic, rt_bytes payload, int32_t qos, bool retain) { return mgos_mqtt_conn_publish_v(self, topic.p, topic.len, payload.p, payload.len, qos, retain); }
+uint16_t mgos_mqtt_conn_publish_v(mgos_mqtt_conn *self, const char *topicStr, uint8_t *payload_p, uint32_t payload_len, int32_t qos, bool retain);
+static RT_INLINE uint16_t mgos_mqtt_conn_publish(mgos_mqtt_conn *self, const char *topicStr, rt_bytes payload, int32_t qos, bool retain) { return mgos_mqtt_conn_publish_v(self, topicStr, payload.p, payload.len, qos, retain); }
 bool mgos_mqtt_conn_start(mgos_mqtt_conn *self);
 void mgos_mqtt_conn_stop(mgos_mqtt_conn *self);
 bool mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos);

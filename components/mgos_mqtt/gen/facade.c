@@ -79,7 +79,7 @@ bool mgos_mqtt_global_is_connected(void) {
 uint16_t facade_pub_bytes_v(const char *topic, uint8_t *msg_p, uint32_t msg_len, int qos, bool retain) {
   rt_bytes msg = RT_BYTES(msg_p, msg_len);
 #line 87 "ts-src/mgos/facade.ts"
-  return mgos_mqtt_conn_publish(facade_global(), rt_str_bytes(topic), msg, qos, retain);
+  return mgos_mqtt_conn_publish(facade_global(), topic, msg, qos, retain);
 }
 
 /** mgos_mqtt_global_subscribe with the topic as bytes (compat.c converts the struct mg_str):

@@ -69,7 +69,7 @@ void mg_mqtt_raw_publish_v(mg_connection *nc, const char *topic, uint16_t messag
     return;
   }
 #line 65 "ts-src/mgos/mg_mqtt.ts"
-  mgos_mqtt_conn_publish(c, rt_str_bytes(topic), data, rt_sar32(flags, 1) & 3, (flags & 1) != 0);
+  mgos_mqtt_conn_publish(c, topic, data, rt_sar32(flags, 1) & 3, (flags & 1) != 0);
 }
 
 /** mg_send_mqtt_handshake: CONNECT with default options. @api */

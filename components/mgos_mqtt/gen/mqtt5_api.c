@@ -143,7 +143,7 @@ uint16_t mqtt5_api_conn_pub5_bytes_v(mgos_mqtt_conn *c, const char *topic, uint8
       s->v5s[0].pubUserLen = 0;
     }
 #line 108 "ts-src/mgos/mqtt5_api.ts"
-    return mgos_mqtt_conn_publish(c, rt_str_bytes(topic), msg, qos, retain);
+    return mgos_mqtt_conn_publish(c, topic, msg, qos, retain);
   }
   bool ok = mqtt5_api_takePubProps(s, props);
   // Staged user properties go with this publish only, sent or not.
@@ -152,7 +152,7 @@ uint16_t mqtt5_api_conn_pub5_bytes_v(mgos_mqtt_conn *c, const char *topic, uint8
     s->lastError = MGOS_MQTT_ERR_INVALID;
     return 0;
   }
-  uint16_t id = mgos_mqtt_conn_publish(c, rt_str_bytes(topic), msg, qos, retain);
+  uint16_t id = mgos_mqtt_conn_publish(c, topic, msg, qos, retain);
   Props5_reset(&s->v5s[0].pubProps);
   return id;
 }

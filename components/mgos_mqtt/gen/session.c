@@ -14,6 +14,8 @@ static RT_INLINE uint32_t session_packetLenAt(rt_bytes tx, uint32_t at) { return
 static const char *session_txt(const char *s);
 static const char *session_connackReason(uint8_t code);
 static RT_UNUSED void Session_configure(Session *self, SessionConfig *c);
+static bool Session_opening(Session *self, uint32_t now);
+static bool Session_opened(Session *self, uint32_t n, ConnectOptions *o, uint32_t now);
 static uint32_t Session_encodeConnect5(Session *self, ConnectOptions *o);
 static uint32_t Session_maxPacket5(Session *self);
 static void Session_closeQuietly(Session *self, const char *reason);
@@ -67,6 +69,7 @@ static Props5 *Session_noProps(Session *self);
 static void Session_logAckReason(Session *self, Packet *p);
 static void Session_onDisconnect5(Session *self);
 static void Session_onAuth5(Session *self);
+static void Session_sent(Session *self, uint32_t n);
 static rt_bytes Session_txFree(Session *self);
 static void Session_emit(Session *self, int32_t ev, Packet *p);
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p);
@@ -167,11 +170,15 @@ static const char session__s72[] = "client id or user name not UTF-8";
 
 /** CONNECT options built by connect(): shared by all sessions, as connectWith()
  *  encodes them at once and keeps nothing (saves the RAM of one per session). */
-#line 280 "ts-src/mqtt/session.ts"
+#line 281 "ts-src/mqtt/session.ts"
 static ConnectOptions session_connectScratch;
 
+/** A dropped message's PUBLISH read back (dropRec): shared by all sessions,
+ *  the DROPPED event takes its views. */
+static Packet session_dropScratch;
+
 /* Sets the fields of a zeroed SessionConfig to their initial values. */
-#line 190 "ts-src/mqtt/session.ts"
+#line 191 "ts-src/mqtt/session.ts"
 void SessionConfig_init(SessionConfig *self) {
   self->keepAlive = 60;
   self->cleanSession = true;
@@ -182,7 +189,7 @@ void SessionConfig_init(SessionConfig *self) {
 }
 
 /* Sets the fields of a zeroed Session to their initial values. */
-#line 337 "ts-src/mqtt/session.ts"
+#line 342 "ts-src/mqtt/session.ts"
 void Session_init(Session *self) {
   self->autoAck = true;
   self->nextSeq = 1;
@@ -198,26 +205,26 @@ static RT_CONSTRUCTOR void session__ctor(void) {
 }
 
 /** A persisted record's meta word: state (RecState) << 24 | QoS << 16 | packet id. */
-#line 185 "ts-src/mqtt/session.ts"
+#line 186 "ts-src/mqtt/session.ts"
 static uint32_t session_storeMeta(uint8_t state, uint8_t qos, uint16_t id) {
   return (uint32_t)((rt_i32_of((uint32_t)state << 24) | (qos << 16)) | id);
 }
 
 /** Copies the five strings in. Returns null when accepted, else what is wrong
    *  (the config is then left unchanged; "" in a build without logs). */
-#line 216 "ts-src/mqtt/session.ts"
+#line 217 "ts-src/mqtt/session.ts"
 const char *SessionConfig_setStrings_v(SessionConfig *self, uint8_t *clientId_p, uint32_t clientId_len, uint8_t *user_p, uint32_t user_len, uint8_t *pass_p, uint32_t pass_len, uint8_t *willTopic_p, uint32_t willTopic_len, uint8_t *willMessage_p, uint32_t willMessage_len) {
   rt_bytes clientId = RT_BYTES(clientId_p, clientId_len);
   rt_bytes user = RT_BYTES(user_p, user_len);
   rt_bytes pass = RT_BYTES(pass_p, pass_len);
   rt_bytes willTopic = RT_BYTES(willTopic_p, willTopic_len);
   rt_bytes willMessage = RT_BYTES(willMessage_p, willMessage_len);
-#line 217 "ts-src/mqtt/session.ts"
+#line 218 "ts-src/mqtt/session.ts"
   const char *e = session_configStringsError(clientId, user, pass, willTopic, willMessage);
   if (e != NULL) {
     return e;
   }
-#line 219 "ts-src/mqtt/session.ts"
+#line 220 "ts-src/mqtt/session.ts"
   self->offs[0] = 0;
   SessionConfig_put(self, 0, clientId);
   SessionConfig_put(self, 1, user);
@@ -229,7 +236,7 @@ const char *SessionConfig_setStrings_v(SessionConfig *self, uint8_t *clientId_p,
 
 static void SessionConfig_put_v(SessionConfig *self, uint32_t k, uint8_t *b_p, uint32_t b_len) {
   rt_bytes b = RT_BYTES(b_p, b_len);
-#line 229 "ts-src/mqtt/session.ts"
+#line 230 "ts-src/mqtt/session.ts"
   rt_copy_bytes(RT_BYTES(self->strs, CONFIG_MGOS_MQTT_CONFIG_STR_SIZE), self->offs[k], b);
   self->offs[k + 1] = self->offs[k] + b.len;
 }
@@ -239,12 +246,12 @@ static rt_bytes SessionConfig_str(SessionConfig *self, uint32_t k) {
   return rt_subarray(RT_BYTES(self->strs, CONFIG_MGOS_MQTT_CONFIG_STR_SIZE), self->offs[k], self->offs[k + 1]);
 }
 
-#line 273 "ts-src/mqtt/session.ts"
+#line 274 "ts-src/mqtt/session.ts"
 rt_bytes Sub_view(Sub *self) {
   return rt_subarray(RT_BYTES(self->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, self->filterLen);
 }
 
-#line 282 "ts-src/mqtt/session.ts"
+#line 287 "ts-src/mqtt/session.ts"
 static uint32_t session_minU32(uint32_t a, uint32_t b) {
   return (a < b) ? a : b;
 }
@@ -264,7 +271,7 @@ static uint32_t session_left(uint32_t now, uint32_t then, uint32_t period) {
  *  (packets in tx are our own encodings, so the header is valid). */
 static uint32_t session_packetLenAt_v(uint8_t *tx_p, uint32_t tx_len, uint32_t at) {
   rt_bytes tx = RT_BYTES(tx_p, tx_len);
-#line 300 "ts-src/mqtt/session.ts"
+#line 305 "ts-src/mqtt/session.ts"
   uint32_t rem = 0;
   uint32_t shift = 0;
   uint32_t i = at + 1;
@@ -277,7 +284,7 @@ static uint32_t session_packetLenAt_v(uint8_t *tx_p, uint32_t tx_len, uint32_t a
       break;
     }
   }
-#line 310 "ts-src/mqtt/session.ts"
+#line 315 "ts-src/mqtt/session.ts"
   return (i - at) + rem;
 }
 
@@ -295,19 +302,19 @@ static const char *session_connackReason(uint8_t code) {
   case 1: {
     return session__s1;
   }
-#line 326 "ts-src/mqtt/session.ts"
+#line 331 "ts-src/mqtt/session.ts"
   case 2: {
     return session__s2;
   }
-#line 328 "ts-src/mqtt/session.ts"
+#line 333 "ts-src/mqtt/session.ts"
   case 3: {
     return session__s3;
   }
-#line 330 "ts-src/mqtt/session.ts"
+#line 335 "ts-src/mqtt/session.ts"
   case 4: {
     return session__s4;
   }
-#line 332 "ts-src/mqtt/session.ts"
+#line 337 "ts-src/mqtt/session.ts"
   default: {
     return session__s5;
   }
@@ -316,7 +323,7 @@ static const char *session_connackReason(uint8_t code) {
 }
 
 /** This session speaks MQTT 5 (cfg.version 5, and compiled in). */
-#line 455 "ts-src/mqtt/session.ts"
+#line 460 "ts-src/mqtt/session.ts"
 bool Session_isV5(Session *self) {
   return CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && self->cfg.version == 5;
 }
@@ -338,7 +345,7 @@ bool Session_isConnected(Session *self) {
 // ---------------------------------------------------------------- transport
 /** Starts a connection: queues CONNECT built from cfg. False if one is already
    *  under way or CONNECT does not fit the tx buffer. */
-#line 477 "ts-src/mqtt/session.ts"
+#line 482 "ts-src/mqtt/session.ts"
 bool Session_connect(Session *self, uint32_t now) {
   ConnectOptions *o = &session_connectScratch;
   o->clientId = SessionConfig_str(&self->cfg, CfgStr_CLIENT_ID);
@@ -353,22 +360,36 @@ bool Session_connect(Session *self, uint32_t now) {
     o->willTopic = wt;
     o->willMessage = wm;
   }
-  o->willQos = 0;
+  // (willQos stays 0: the config has no will QoS, nothing else writes connectScratch.)
   o->willRetain = self->cfg.willRetain;
   o->cleanSession = self->cfg.cleanSession;
   o->keepAlive = self->cfg.keepAlive;
-  return Session_connectWith(self, o, now);
+  if (!Session_opening(self, now)) {
+    return false;
+  }
+  // The config's strings were checked when they were set (setStrings).
+#line 502 "ts-src/mqtt/session.ts"
+  return Session_opened(self, Session_isV5(self) ? Session_encodeConnect5(self, o) : codec_writeConnect(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), o), o, now);
 }
 
 /** Starts a connection with a CONNECT built by the caller (a connect_fn's
    *  mg_send_mqtt_handshake_opt). The session keeps nothing from `o`. */
 bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
+  if (!Session_opening(self, now)) {
+    return false;
+  }
+#line 509 "ts-src/mqtt/session.ts"
+  return Session_opened(self, Session_isV5(self) ? Session_encodeConnect5(self, o) : codec_encodeConnect(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), o), o, now);
+}
+
+/** Before CONNECT is encoded: false when a connection is still under way. */
+static bool Session_opening(Session *self, uint32_t now) {
   self->now = now;
   if (self->state != SessionState_DISCONNECTED) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logNum(self, LogLevel_ERROR, session__s6, self->state);
     }
-#line 504 "ts-src/mqtt/session.ts"
+#line 517 "ts-src/mqtt/session.ts"
     return false;
   }
   // The port has not dropped the previous transport yet (wantsClose()).
@@ -376,25 +397,29 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logNum(self, LogLevel_ERROR, session__s7, 0);
     }
-#line 509 "ts-src/mqtt/session.ts"
+#line 522 "ts-src/mqtt/session.ts"
     return false;
   }
   Session_dropLink(self);
-  uint32_t n = Session_isV5(self) ? Session_encodeConnect5(self, o) : codec_encodeConnect(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), o);
+  return true;
+}
+
+/** CONNECT (`n` bytes, 0: not encoded) is in tx: the connection starts. */
+static bool Session_opened(Session *self, uint32_t n, ConnectOptions *o, uint32_t now) {
   if (n == 0) {
     bool bad = o->password.len > 0 && o->userName.len == 0;
     // The same words as setStrings() for the same mistake.
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logNum(self, LogLevel_ERROR, bad ? session__s8 : session__s9, 0);
     }
-#line 517 "ts-src/mqtt/session.ts"
+#line 534 "ts-src/mqtt/session.ts"
     return false;
   }
   self->txLen = n;
   self->discReason = 0;
   self->state = SessionState_CONNECTING;
   self->epoch++;
-  self->closing = false;
+  // (closing is false: opening() checked it.)
   self->pingOutstanding = false;
   self->connectStart = now;
   self->lastTx = now;
@@ -463,7 +488,7 @@ void Session_txConsumed(Session *self, uint32_t n) {
   if (n > self->txLen) {
     n = self->txLen;
   }
-#line 590 "ts-src/mqtt/session.ts"
+#line 607 "ts-src/mqtt/session.ts"
   uint32_t rest = self->txLen - n;
   // Walk the packets written (after the rest of one begun before): the
   // last one may be cut, remember its tail.
@@ -472,21 +497,21 @@ void Session_txConsumed(Session *self, uint32_t n) {
   while (at < n) {
     at = at + session_packetLenAt(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at);
   }
-#line 596 "ts-src/mqtt/session.ts"
+#line 613 "ts-src/mqtt/session.ts"
   if (at > n) {
     self->txHeadLeft = at - n;
   }
-#line 597 "ts-src/mqtt/session.ts"
+#line 614 "ts-src/mqtt/session.ts"
   if (n > 0) {
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
   }
-#line 598 "ts-src/mqtt/session.ts"
+#line 615 "ts-src/mqtt/session.ts"
   self->txLen = rest;
   if (self->state == SessionState_DISCONNECTING && !self->closing) {
     Session_queueDisconnect(self);
   }
   // Space freed: packets that did not fit may go now.
-#line 601 "ts-src/mqtt/session.ts"
+#line 618 "ts-src/mqtt/session.ts"
   Session_pump(self);
   Session_maybeRoom(self);
 }
@@ -517,11 +542,11 @@ void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 629 "ts-src/mqtt/session.ts"
+#line 646 "ts-src/mqtt/session.ts"
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_logNum(self, LogLevel_ERROR, reason, 0);
   }
-#line 630 "ts-src/mqtt/session.ts"
+#line 647 "ts-src/mqtt/session.ts"
   Session_closeQuietly(self, reason);
 }
 
@@ -532,7 +557,7 @@ static void Session_closeQuietly(Session *self, const char *reason) {
   }
   // Before the CLOSE event: a handler that reconnects must see that the old
   // transport still has to go (connectionLost() clears it).
-#line 638 "ts-src/mqtt/session.ts"
+#line 655 "ts-src/mqtt/session.ts"
   self->closing = true;
   Session_enterDisconnected(self, reason);
 }
@@ -542,7 +567,7 @@ bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
     return false;
   }
-#line 645 "ts-src/mqtt/session.ts"
+#line 662 "ts-src/mqtt/session.ts"
   self->state = SessionState_DISCONNECTING;
   Session_queueDisconnect(self);
   return true;
@@ -554,10 +579,10 @@ static void Session_queueDisconnect(Session *self) {
   if (self->streaming) {
     return;
   }
-#line 654 "ts-src/mqtt/session.ts"
+#line 671 "ts-src/mqtt/session.ts"
   uint32_t n = 0;
   while (true) {
-    n = Session_encodeDisconnect(self, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX));
+    n = Session_encodeDisconnect(self, Session_txFree(self));
     // Still no room (the rest of one big packet): txConsumed() calls again.
     if (n > 0 || self->txLen <= self->txHeadLeft) {
       break;
@@ -565,30 +590,29 @@ static void Session_queueDisconnect(Session *self) {
     // No room: the connection ends anyway, so the whole packets waiting make
     // way for it. A packet the port has begun must still be finished, or the
     // broker would read the DISCONNECT as part of it.
-#line 662 "ts-src/mqtt/session.ts"
+#line 679 "ts-src/mqtt/session.ts"
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s12, rt_i32_of((self->txLen - self->txHeadLeft)));
     }
-#line 663 "ts-src/mqtt/session.ts"
+#line 680 "ts-src/mqtt/session.ts"
     self->txLen = self->txHeadLeft;
   }
   if (n == 0) {
     return;
   }
-#line 666 "ts-src/mqtt/session.ts"
-  self->txLen += n;
-  self->lastTx = self->now;
+#line 683 "ts-src/mqtt/session.ts"
+  Session_sent(self, n);
   self->closing = true;
 }
 
 /** DISCONNECT: MQTT 5 with discReason (the same 2 bytes for 0). */
 static uint32_t Session_encodeDisconnect_v(Session *self, uint8_t *out_p, uint32_t out_len) {
   rt_bytes out = RT_BYTES(out_p, out_len);
-#line 673 "ts-src/mqtt/session.ts"
+#line 689 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
-    return codec_encodeSimple(out, PacketType_DISCONNECT);
+    return codec_writeSimple(out, PacketType_DISCONNECT);
   }
-#line 674 "ts-src/mqtt/session.ts"
+#line 690 "ts-src/mqtt/session.ts"
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
   return codec5_encodeDisconnect5(out, self->discReason, p);
@@ -600,7 +624,7 @@ static void Session_protocolError(Session *self, uint8_t code, const char *why) 
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 683 "ts-src/mqtt/session.ts"
+#line 699 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     Session_close(self, why);
     return;
@@ -609,14 +633,14 @@ static void Session_protocolError(Session *self, uint8_t code, const char *why) 
     Session_log(self, LogLevel_ERROR, why, rt_str_bytes(packet5_reasonName(PacketType_DISCONNECT, code)), code);
   }
   // Only when no packet is cut half way in tx: the DISCONNECT must be whole on the wire.
-#line 689 "ts-src/mqtt/session.ts"
+#line 705 "ts-src/mqtt/session.ts"
   bool clean = self->txHeadLeft == 0 && !self->streaming;
   uint32_t ep = self->epoch;
   Session_closeQuietly(self, why);
   if ((!clean || (self->epoch != (ep + 1u))) || !self->closing) {
     return;
   }
-#line 693 "ts-src/mqtt/session.ts"
+#line 709 "ts-src/mqtt/session.ts"
   self->discReason = code;
   self->txLen = Session_encodeDisconnect(self, RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE));
   self->discReason = 0;
@@ -652,13 +676,13 @@ void Session_tick(Session *self, uint32_t now) {
     if (due) {
       Session_close(self, session_txt(session__s13));
     }
-#line 726 "ts-src/mqtt/session.ts"
+#line 742 "ts-src/mqtt/session.ts"
     return;
   }
   if (self->state != SessionState_CONNECTED) {
     return;
   }
-#line 729 "ts-src/mqtt/session.ts"
+#line 745 "ts-src/mqtt/session.ts"
   if (due) {
     if (self->pingOutstanding) {
       Session_close(self, session_txt(session__s14));
@@ -670,20 +694,19 @@ void Session_tick(Session *self, uint32_t now) {
     // or without a received one: a dead broker is then noticed within
     // 1.5 x keep_alive of its last word. If tx is full the ping timer
     // starts anyway: a connection that cannot send for that long is dead.
-    uint32_t n = codec_encodeSimple(Session_txFree(self), PacketType_PINGREQ);
+    uint32_t n = codec_writeSimple(Session_txFree(self), PacketType_PINGREQ);
     if (n == 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
         Session_logNum(self, LogLevel_WARN, session__s15, 0);
       }
-#line 742 "ts-src/mqtt/session.ts"
+#line 758 "ts-src/mqtt/session.ts"
     } else {
-      self->txLen += n;
-      self->lastTx = now;
+      Session_sent(self, n);
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_logNum(self, LogLevel_DEBUG, session__s16, 0);
       }
     }
-#line 747 "ts-src/mqtt/session.ts"
+#line 762 "ts-src/mqtt/session.ts"
     self->pingOutstanding = true;
     self->pingSentAt = now;
   }
@@ -693,7 +716,7 @@ void Session_tick(Session *self, uint32_t now) {
 
 // ---------------------------------------------------------------- API
 /** Next packet id: never 0, wraps after 65535, skips ids in use. */
-#line 757 "ts-src/mqtt/session.ts"
+#line 772 "ts-src/mqtt/session.ts"
 uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
@@ -701,7 +724,7 @@ uint16_t Session_nextPacketId(Session *self) {
       return self->lastId;
     }
   }
-#line 762 "ts-src/mqtt/session.ts"
+#line 777 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -713,21 +736,21 @@ uint16_t Session_nextPacketId(Session *self) {
 uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, uint8_t *payload_p, uint32_t payload_len, uint8_t qos, bool retain, uint32_t now) {
   rt_bytes topic = RT_BYTES(topic_p, topic_len);
   rt_bytes payload = RT_BYTES(payload_p, payload_len);
-#line 771 "ts-src/mqtt/session.ts"
+#line 786 "ts-src/mqtt/session.ts"
   self->now = now;
   self->lastError = MGOS_MQTT_ERR_OK;
   if (qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s17, topic, qos);
     }
-#line 775 "ts-src/mqtt/session.ts"
+#line 790 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   if (!topic_sendableTopic(topic, false)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s18, topic, 0);
     }
-#line 779 "ts-src/mqtt/session.ts"
+#line 794 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   uint8_t q = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
@@ -738,13 +761,13 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
     if (q > self->v5s[0].serverMaxQos) {
       q = self->v5s[0].serverMaxQos;
     }
-#line 787 "ts-src/mqtt/session.ts"
+#line 802 "ts-src/mqtt/session.ts"
     pl = codec5_propsSize(&self->v5s[0].pubProps, PacketType_PUBLISH);
     if (pl < 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, session__s19, topic, 0);
       }
-#line 790 "ts-src/mqtt/session.ts"
+#line 805 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
     }
   }
@@ -753,7 +776,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s20, topic, rt_i32_of(payload.len));
     }
-#line 796 "ts-src/mqtt/session.ts"
+#line 811 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   bool connected = self->state == SessionState_CONNECTED;
@@ -762,7 +785,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s21, topic, rt_i32_of(size));
     }
-#line 802 "ts-src/mqtt/session.ts"
+#line 817 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   // A QoS 0 message goes straight into tx when nothing waits before it and
@@ -775,7 +798,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_log(self, LogLevel_DEBUG, session__s22, topic, 0);
       }
-#line 812 "ts-src/mqtt/session.ts"
+#line 827 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
     }
     direct = ((!v5 && !self->streaming) && (Session_waitingToSend(self) == 0)) && (size <= (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen));
@@ -785,7 +808,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, session__s23, topic, rt_i32_of(size));
       }
-#line 819 "ts-src/mqtt/session.ts"
+#line 834 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
     }
     if (!connected) {
@@ -794,7 +817,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
           Session_log(self, LogLevel_DEBUG, session__s24, topic, 0);
         }
-#line 825 "ts-src/mqtt/session.ts"
+#line 840 "ts-src/mqtt/session.ts"
         return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
       }
       while (Session_queuedCount(self) >= limit) {
@@ -803,7 +826,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
           if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
             Session_log(self, LogLevel_DEBUG, session__s25, topic, rt_i32_of(limit));
           }
-#line 831 "ts-src/mqtt/session.ts"
+#line 846 "ts-src/mqtt/session.ts"
           return Session_refuse(self, MGOS_MQTT_ERR_QUEUE_FULL);
         }
       }
@@ -815,7 +838,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
           Session_log(self, LogLevel_DEBUG, session__s26, topic, rt_i32_of(size));
         }
-#line 840 "ts-src/mqtt/session.ts"
+#line 855 "ts-src/mqtt/session.ts"
         return Session_refuse(self, MGOS_MQTT_ERR_FULL);
       }
     }
@@ -826,29 +849,28 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, session__s27, topic, 0);
     }
-#line 848 "ts-src/mqtt/session.ts"
+#line 863 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_FULL);
   }
   // There is room for `size` bytes in tx or the store; the topic was checked first.
-  rt_bytes dst = direct ? rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX) : rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX);
+  rt_bytes dst = direct ? Session_txFree(self) : rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, UINT32_MAX);
   uint32_t n = 0;
   if (v5) {
     n = codec5_encodePublish5(dst, topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), &self->v5s[0].pubProps);
-#line 854 "ts-src/mqtt/session.ts"
+#line 869 "ts-src/mqtt/session.ts"
   } else {
-    n = codec_writePublish(dst, topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), size);
+    n = codec_writePublish(dst, topic, payload, q, retain, id);
   }
-#line 855 "ts-src/mqtt/session.ts"
+#line 870 "ts-src/mqtt/session.ts"
   if (n == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s28, topic, 0);
     }
-#line 857 "ts-src/mqtt/session.ts"
+#line 872 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   if (direct) {
-    self->txLen += n;
-    self->lastTx = now;
+    Session_sent(self, n);
     return id;
   }
   OutMsg *r = &self->recs[self->recCount];
@@ -883,7 +905,7 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
     return;
   }
   // Only the state that matters after a restart: waiting for PUBCOMP, or not.
-#line 894 "ts-src/mqtt/session.ts"
+#line 908 "ts-src/mqtt/session.ts"
   uint8_t st = (RecState)((r->state == RecState_WAIT_PUBCOMP) ? RecState_WAIT_PUBCOMP : RecState_QUEUED);
   // Bit 7 of the state byte: the PUBLISH is MQTT 5 encoded.
   f(self, op, r->seq, session_storeMeta((uint8_t)(st | (r->v5 ? 0x80 : 0)), r->qos, r->packetId), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len));
@@ -894,25 +916,25 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
    *  PUBREL is due. False when it does not fit or is not a valid record. */
 bool Session_restore_v(Session *self, uint32_t seq, uint32_t meta, uint8_t *data_p, uint32_t data_len) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 903 "ts-src/mqtt/session.ts"
+#line 917 "ts-src/mqtt/session.ts"
   uint8_t st = (uint8_t)((meta >> 24) & 0x7f);
   // Encoded for MQTT 5 (bit 7): sendable only with MQTT 5 compiled in.
   bool m5 = rt_i32_of(meta & 0x80000000u) != 0;
   if (m5 && CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     return false;
   }
-#line 907 "ts-src/mqtt/session.ts"
+#line 921 "ts-src/mqtt/session.ts"
   uint8_t qos = (uint8_t)((meta >> 16) & 0xff);
   uint16_t id = (uint16_t)meta;
   if ((((seq == 0 || id == 0) || (qos != 1 && qos != 2)) || self->recCount >= session_STORE_SLOTS) || Session_idInUse(self, id)) {
     return false;
   }
-#line 910 "ts-src/mqtt/session.ts"
+#line 924 "ts-src/mqtt/session.ts"
   if (st == RecState_WAIT_PUBCOMP) {
     if (qos != 2 || data.len > 0) {
       return false;
     }
-#line 912 "ts-src/mqtt/session.ts"
+#line 926 "ts-src/mqtt/session.ts"
   } else if (((st != RecState_QUEUED || data.len < 4) || (data.len > (CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed))) || ((data.p[0] >> 4) != PacketType_PUBLISH)) {
     return false;
   }
@@ -933,7 +955,7 @@ bool Session_restore_v(Session *self, uint32_t seq, uint32_t meta, uint8_t *data
   if (seq >= self->nextSeq) {
     self->nextSeq = (seq == 0xffffffffu) ? 1 : (seq + 1);
   }
-#line 930 "ts-src/mqtt/session.ts"
+#line 944 "ts-src/mqtt/session.ts"
   return true;
 }
 
@@ -950,11 +972,11 @@ uint32_t Session_outboxRoom(Session *self) {
   if (self->recCount >= session_STORE_SLOTS) {
     return 0;
   }
-#line 944 "ts-src/mqtt/session.ts"
+#line 958 "ts-src/mqtt/session.ts"
   if (self->state != SessionState_CONNECTED && (Session_queuedCount(self) >= self->cfg.maxQueueLength)) {
     return 0;
   }
-#line 945 "ts-src/mqtt/session.ts"
+#line 959 "ts-src/mqtt/session.ts"
   return CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed;
 }
 
@@ -963,7 +985,7 @@ static void Session_maybeRoom(Session *self) {
   if (!self->roomWanted || (Session_outboxRoom(self) == 0)) {
     return;
   }
-#line 951 "ts-src/mqtt/session.ts"
+#line 965 "ts-src/mqtt/session.ts"
   self->roomWanted = false;
   Session_emit(self, SessionEvent_OUTBOX_ROOM, NULL);
 }
@@ -977,7 +999,7 @@ static uint32_t Session_waitingToSend(Session *self) {
       n++;
     }
   }
-#line 962 "ts-src/mqtt/session.ts"
+#line 976 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -985,33 +1007,33 @@ static uint32_t Session_waitingToSend(Session *self) {
    *  again after every CONNACK). Returns the SUBSCRIBE's packet id, 0 if rejected. */
 uint16_t Session_subscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_len, uint8_t qos, int32_t tag) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 968 "ts-src/mqtt/session.ts"
+#line 982 "ts-src/mqtt/session.ts"
   if (qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s29, filter, qos);
     }
-#line 970 "ts-src/mqtt/session.ts"
+#line 984 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (!topic_sendableTopic(filter, true)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s30, filter, 0);
     }
-#line 974 "ts-src/mqtt/session.ts"
+#line 988 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (filter.len > CONFIG_MGOS_MQTT_MAX_FILTER_LEN) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s31, filter, rt_i32_of(filter.len));
     }
-#line 978 "ts-src/mqtt/session.ts"
+#line 992 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (self->subCount >= CONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s32, filter, 0);
     }
-#line 982 "ts-src/mqtt/session.ts"
+#line 996 "ts-src/mqtt/session.ts"
     return 0;
   }
   Sub *s = &self->subs[self->subCount];
@@ -1038,17 +1060,17 @@ uint16_t Session_subscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_l
    *  (after the next CONNACK when offline). Returns its packet id, 0 if none matched. */
 uint16_t Session_unsubscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_len) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 1007 "ts-src/mqtt/session.ts"
+#line 1021 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
       continue;
     }
-#line 1010 "ts-src/mqtt/session.ts"
+#line 1024 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
       continue;
     }
-#line 1011 "ts-src/mqtt/session.ts"
+#line 1025 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
@@ -1058,7 +1080,7 @@ uint16_t Session_unsubscribe_v(Session *self, uint8_t *filter_p, uint32_t filter
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, session__s33, filter, 0);
   }
-#line 1018 "ts-src/mqtt/session.ts"
+#line 1032 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -1072,7 +1094,7 @@ uint32_t Session_unsentBytes(Session *self) {
       n += tmp - r->done;
     }
   }
-#line 1028 "ts-src/mqtt/session.ts"
+#line 1042 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1084,7 +1106,7 @@ uint32_t Session_inflightCount(Session *self) {
       n++;
     }
   }
-#line 1035 "ts-src/mqtt/session.ts"
+#line 1049 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1096,22 +1118,22 @@ uint32_t Session_queuedCount(Session *self) {
       n++;
     }
   }
-#line 1042 "ts-src/mqtt/session.ts"
+#line 1056 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 1049 "ts-src/mqtt/session.ts"
+#line 1063 "ts-src/mqtt/session.ts"
 void Session_onRecv_v(Session *self, uint8_t *data_p, uint32_t data_len, uint32_t now) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 1050 "ts-src/mqtt/session.ts"
+#line 1064 "ts-src/mqtt/session.ts"
   self->now = now;
   if (data.len > 0) {
     self->lastRx = now;
   }
-#line 1052 "ts-src/mqtt/session.ts"
+#line 1066 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while ((off < data.len && Session_receiving(self)) && self->epoch == ep) {
@@ -1125,7 +1147,7 @@ void Session_onRecv_v(Session *self, uint8_t *data_p, uint32_t data_len, uint32_
     if (n > rest.len) {
       n = rest.len;
     }
-#line 1063 "ts-src/mqtt/session.ts"
+#line 1077 "ts-src/mqtt/session.ts"
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), self->rxLen, rt_slice(rest, 0, n));
     self->rxLen += n;
     off += n;
@@ -1139,7 +1161,7 @@ void Session_onRecv_v(Session *self, uint8_t *data_p, uint32_t data_len, uint32_
   }
 }
 
-#line 1074 "ts-src/mqtt/session.ts"
+#line 1088 "ts-src/mqtt/session.ts"
 static bool Session_receiving(Session *self) {
   return self->state == SessionState_CONNECTING || self->state == SessionState_CONNECTED;
 }
@@ -1162,14 +1184,14 @@ static void Session_parse(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1094 "ts-src/mqtt/session.ts"
+#line 1108 "ts-src/mqtt/session.ts"
     if ((r == (-DecodeErr_TOO_LARGE)) && self->pkt.type == PacketType_PUBLISH) {
       // Too large to buffer, not malformed: stream it (the reference closed
       // here, and a persistent session then got it again at every reconnect).
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 1098 "ts-src/mqtt/session.ts"
+#line 1112 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
@@ -1184,7 +1206,7 @@ static void Session_parse(Session *self) {
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1110 "ts-src/mqtt/session.ts"
+#line 1124 "ts-src/mqtt/session.ts"
   Session_rxDrop(self, start);
 }
 
@@ -1206,7 +1228,7 @@ static void Session_parse5(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1129 "ts-src/mqtt/session.ts"
+#line 1143 "ts-src/mqtt/session.ts"
     Packet *b = &v->pkt.base;
     if (((r == (-DecodeErr_TOO_LARGE)) && b->type == PacketType_PUBLISH) && (b->totalLen <= Session_maxPacket5(self))) {
       // Within our Maximum Packet Size, over the buffer: streamed as in 3.1.1.
@@ -1217,7 +1239,7 @@ static void Session_parse5(Session *self) {
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 1137 "ts-src/mqtt/session.ts"
+#line 1151 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
@@ -1226,7 +1248,7 @@ static void Session_parse5(Session *self) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, session__s35, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
       }
-#line 1143 "ts-src/mqtt/session.ts"
+#line 1157 "ts-src/mqtt/session.ts"
       Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
       return;
     }
@@ -1236,17 +1258,17 @@ static void Session_parse5(Session *self) {
     if (p->type == PacketType_CONNACK) {
       p->returnCode = v->pkt.reasonCode;
     }
-#line 1150 "ts-src/mqtt/session.ts"
+#line 1164 "ts-src/mqtt/session.ts"
     if ((p->type == PacketType_PUBLISH && self->state == SessionState_CONNECTED) && !Session_aliasIn(self, p)) {
       return;
     }
-#line 1151 "ts-src/mqtt/session.ts"
+#line 1165 "ts-src/mqtt/session.ts"
     Session_handle(self, p);
   }
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1154 "ts-src/mqtt/session.ts"
+#line 1168 "ts-src/mqtt/session.ts"
   Session_rxDrop(self, start);
 }
 
@@ -1254,7 +1276,7 @@ static void Session_parse5(Session *self) {
 /** parse() met a PUBLISH over the limit at rx[start] (its fixed header is
    *  complete). Moves it to rx[0] and streams what rx holds of it. True when
    *  it ended there and the bytes after it are now rx[0, rxLen), to parse. */
-#line 1162 "ts-src/mqtt/session.ts"
+#line 1176 "ts-src/mqtt/session.ts"
 static bool Session_bigFromRx(Session *self, uint32_t start) {
   uint32_t ep = self->epoch;
   Session_rxDrop(self, start);
@@ -1280,14 +1302,14 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
   if (Session_isV5(self)) {
     BigProps_reset(&self->v5s[0].bigProps);
   }
-#line 1185 "ts-src/mqtt/session.ts"
+#line 1199 "ts-src/mqtt/session.ts"
   self->rxTake = false;
   // In place: header bytes are "copied" onto themselves, fragments are views into rx.
   uint32_t used = Session_bigFeed(self, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, avail));
   if ((self->epoch != ep || !Session_receiving(self)) || self->big != BigRx_NONE) {
     return false;
   }
-#line 1189 "ts-src/mqtt/session.ts"
+#line 1203 "ts-src/mqtt/session.ts"
   self->rxLen = avail;
   Session_rxDrop(self, used);
   return true;
@@ -1300,7 +1322,7 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
    *  Stops early when a handler ended the connection. */
 static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
   rt_bytes d = RT_BYTES(d_p, d_len);
-#line 1200 "ts-src/mqtt/session.ts"
+#line 1214 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t used = 0;
   while (((used < d.len && self->big != BigRx_NONE) && self->epoch == ep) && Session_receiving(self)) {
@@ -1325,11 +1347,11 @@ static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
         bad = Session_bigLayout(self);
       }
       // (MQTT 5, an empty topic at QoS 0: the header ends with the topic length.)
-#line 1222 "ts-src/mqtt/session.ts"
+#line 1236 "ts-src/mqtt/session.ts"
       if (bad == 0 && self->bigPos == self->bigIdEnd) {
         bad = Session_bigHeaderDone(self);
       }
-#line 1223 "ts-src/mqtt/session.ts"
+#line 1237 "ts-src/mqtt/session.ts"
     } else if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && self->bigPayAt == 0) {
       // MQTT 5: the property length and block, between packet id and payload.
       BigProps *bp = &self->v5s[0].bigProps;
@@ -1358,12 +1380,12 @@ static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
       if (self->bigPos == self->bigTotal && self->pkt.qos == 2) {
         Session_rxQos2Add(self, self->pkt.packetId);
       }
-#line 1249 "ts-src/mqtt/session.ts"
+#line 1263 "ts-src/mqtt/session.ts"
       if (self->big != BigRx_DISCARD) {
         Session_bigPayload(self, rt_slice(rest, 0, n), pos - self->bigPayAt);
       }
     }
-#line 1251 "ts-src/mqtt/session.ts"
+#line 1265 "ts-src/mqtt/session.ts"
     if (bad != 0) {
       Session_bigBad(self, bad);
       break;
@@ -1387,7 +1409,7 @@ static void Session_bigBad(Session *self, uint8_t e) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_log(self, LogLevel_ERROR, session__s35, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
   }
-#line 1272 "ts-src/mqtt/session.ts"
+#line 1286 "ts-src/mqtt/session.ts"
   Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
 }
 
@@ -1398,7 +1420,7 @@ static void Session_closeBad(Session *self, DecodeErr e) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_log(self, LogLevel_ERROR, session__s35, d, 0);
   }
-#line 1280 "ts-src/mqtt/session.ts"
+#line 1294 "ts-src/mqtt/session.ts"
   Session_closeQuietly(self, why);
 }
 
@@ -1415,18 +1437,18 @@ static DecodeErr Session_bigLayout(Session *self) {
   DecodeErr e = DecodeErr_OK;
   if ((2u + tl) > rem) {
     e = DecodeErr_STRING_OVERRUN;
-#line 1295 "ts-src/mqtt/session.ts"
+#line 1309 "ts-src/mqtt/session.ts"
   } else if (tl == 0 && !v5) {
     e = DecodeErr_EMPTY_TOPIC;
-#line 1296 "ts-src/mqtt/session.ts"
+#line 1310 "ts-src/mqtt/session.ts"
   } else if ((((2u + tl) + idLen) + (uint32_t)(v5 ? 1 : 0)) > rem) {
     e = DecodeErr_BAD_LENGTH;
   }
-#line 1297 "ts-src/mqtt/session.ts"
+#line 1311 "ts-src/mqtt/session.ts"
   if (e != DecodeErr_OK) {
     return e;
   }
-#line 1298 "ts-src/mqtt/session.ts"
+#line 1312 "ts-src/mqtt/session.ts"
   self->rxTopicLen = tl;
   self->bigTopicEnd = (h + 2u) + tl;
   self->bigIdEnd = self->bigTopicEnd + idLen;
@@ -1450,11 +1472,11 @@ static DecodeErr Session_bigHeaderDone(Session *self) {
     e = DecodeErr_ZERO_PACKET_ID;
   }
   // MQTT 5: the properties come first (bigPropsDone).
-#line 1319 "ts-src/mqtt/session.ts"
+#line 1333 "ts-src/mqtt/session.ts"
   if (e == DecodeErr_OK && self->bigPayAt > 0) {
     Session_bigDecide(self, false);
   }
-#line 1320 "ts-src/mqtt/session.ts"
+#line 1334 "ts-src/mqtt/session.ts"
   return e;
 }
 
@@ -1464,7 +1486,7 @@ static void Session_bigPropsDone(Session *self) {
   if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     return;
   }
-#line 1327 "ts-src/mqtt/session.ts"
+#line 1341 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   BigProps *bp = &v->bigProps;
   Props5 *pr = &v->pkt.props;
@@ -1485,7 +1507,7 @@ static void Session_bigPropsDone(Session *self) {
     if (!Session_aliasIn(self, p)) {
       return;
     }
-#line 1345 "ts-src/mqtt/session.ts"
+#line 1359 "ts-src/mqtt/session.ts"
     self->rxTopicLen = p->topic.len;
   } else if (bp->len > 0) {
     // Not read: any alias it set is unknown, so none is trusted again.
@@ -1504,7 +1526,7 @@ static void Session_bigDecide(Session *self, bool propsLost) {
   if (a < 0) {
     return;
   }
-#line 1361 "ts-src/mqtt/session.ts"
+#line 1375 "ts-src/mqtt/session.ts"
   if (a == 0) {
     self->big = BigRx_DISCARD;
     return;
@@ -1515,18 +1537,18 @@ static void Session_bigDecide(Session *self, bool propsLost) {
     return;
   }
   // A topic cut short cannot be matched against any filter: nobody can take it.
-#line 1369 "ts-src/mqtt/session.ts"
+#line 1383 "ts-src/mqtt/session.ts"
   Session_bigSkip(self, !whole ? session__s37 : lost ? session__s38 : session__s39, !whole ? rt_i32_of(self->rxTopicLen) : (lost ? rt_i32_of(self->v5s[0].bigProps.len) : 0));
 }
 
 /** Drops the rest of the message; the log names the topic, the event too. */
-#line 1376 "ts-src/mqtt/session.ts"
+#line 1390 "ts-src/mqtt/session.ts"
 static void Session_bigSkip(Session *self, const char *why, int32_t num) {
   self->big = BigRx_DISCARD;
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, why, self->pkt.topic, num);
   }
-#line 1379 "ts-src/mqtt/session.ts"
+#line 1393 "ts-src/mqtt/session.ts"
   self->pkt.payload = RT_NOBYTES;
   self->rxPartOff = 0;
   Session_emit(self, SessionEvent_PUBLISH_SKIPPED, &self->pkt);
@@ -1537,7 +1559,7 @@ static void Session_bigSkip(Session *self, const char *why, int32_t num) {
 static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_len, uint32_t off) {
   rt_bytes frag = RT_BYTES(frag_p, frag_len);
   // Fragments compiled out: nobody can take it.
-#line 1388 "ts-src/mqtt/session.ts"
+#line 1402 "ts-src/mqtt/session.ts"
   if (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0) {
     Session_bigSkip(self, session__s39, rt_i32_of(self->rxPartTotal));
     return;
@@ -1550,13 +1572,13 @@ static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_l
   if (!first || self->epoch != ep) {
     return;
   }
-#line 1398 "ts-src/mqtt/session.ts"
+#line 1412 "ts-src/mqtt/session.ts"
   if (self->rxTake) {
     self->big = BigRx_DELIVER;
-#line 1399 "ts-src/mqtt/session.ts"
+#line 1413 "ts-src/mqtt/session.ts"
   } else if (Session_receiving(self)) {
     Session_bigSkip(self, session__s39, rt_i32_of(self->rxPartTotal));
-#line 1400 "ts-src/mqtt/session.ts"
+#line 1414 "ts-src/mqtt/session.ts"
   } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
   }
@@ -1565,7 +1587,7 @@ static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_l
 /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
    *  remembered only with the last byte, so a resend of a message cut off is
    *  taken again). */
-#line 1406 "ts-src/mqtt/session.ts"
+#line 1420 "ts-src/mqtt/session.ts"
 static void Session_bigEnd(Session *self) {
   Packet *p = &self->pkt;
   self->big = BigRx_NONE;
@@ -1574,13 +1596,13 @@ static void Session_bigEnd(Session *self) {
   if (p->qos == 2) {
     Session_rxQos2Add(self, p->packetId);
   }
-#line 1412 "ts-src/mqtt/session.ts"
+#line 1426 "ts-src/mqtt/session.ts"
   if (p->qos > 0) {
     Session_queueAck(self, (PacketType)((p->qos == 1) ? PacketType_PUBACK : PacketType_PUBREC), p->packetId);
   }
 }
 
-#line 1415 "ts-src/mqtt/session.ts"
+#line 1429 "ts-src/mqtt/session.ts"
 static void Session_handle(Session *self, Packet *p) {
   // MQTT 5 extended authentication exchanges AUTH before the CONNACK (4.12).
   // MQTT 5 answers each protocol error here with DISCONNECT 0x82 (4.13.1).
@@ -1593,57 +1615,57 @@ static void Session_handle(Session *self, Packet *p) {
     Session_onConnack(self, p);
     break;
   }
-#line 1426 "ts-src/mqtt/session.ts"
+#line 1440 "ts-src/mqtt/session.ts"
   case PacketType_PUBLISH: {
     Session_onPublish(self, p);
     break;
   }
-#line 1429 "ts-src/mqtt/session.ts"
+#line 1443 "ts-src/mqtt/session.ts"
   case PacketType_PUBACK:
   case PacketType_PUBREC:
   case PacketType_PUBCOMP: {
     Session_onAck(self, p);
     break;
   }
-#line 1434 "ts-src/mqtt/session.ts"
+#line 1448 "ts-src/mqtt/session.ts"
   case PacketType_PUBREL: {
     Session_onPubrel(self, p);
     break;
   }
-#line 1437 "ts-src/mqtt/session.ts"
+#line 1451 "ts-src/mqtt/session.ts"
   case PacketType_SUBACK:
   case PacketType_UNSUBACK: {
     Session_onSubAck(self, p, p->type == PacketType_UNSUBACK);
     break;
   }
-#line 1441 "ts-src/mqtt/session.ts"
+#line 1455 "ts-src/mqtt/session.ts"
   case PacketType_PINGRESP: {
     self->pingOutstanding = false;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, session__s40, 0);
     }
-#line 1444 "ts-src/mqtt/session.ts"
+#line 1458 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
     break;
   }
-#line 1446 "ts-src/mqtt/session.ts"
+#line 1460 "ts-src/mqtt/session.ts"
   case PacketType_DISCONNECT: {
     // Only MQTT 5's decoder lets a server's DISCONNECT through (3.14).
     if (Session_isV5(self)) {
       Session_onDisconnect5(self);
     }
-#line 1449 "ts-src/mqtt/session.ts"
+#line 1463 "ts-src/mqtt/session.ts"
     break;
   }
-#line 1450 "ts-src/mqtt/session.ts"
+#line 1464 "ts-src/mqtt/session.ts"
   case packet5_PACKET_AUTH: {
     if (Session_isV5(self)) {
       Session_onAuth5(self);
     }
-#line 1452 "ts-src/mqtt/session.ts"
+#line 1466 "ts-src/mqtt/session.ts"
     break;
   }
-#line 1453 "ts-src/mqtt/session.ts"
+#line 1467 "ts-src/mqtt/session.ts"
   default: {
     Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s41));
     break;
@@ -1651,7 +1673,7 @@ static void Session_handle(Session *self, Packet *p) {
   }
 }
 
-#line 1459 "ts-src/mqtt/session.ts"
+#line 1473 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
     Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s42));
@@ -1662,7 +1684,7 @@ static void Session_onConnack(Session *self, Packet *p) {
   if (v5) {
     V5State_takeConnack(&self->v5s[0]);
   }
-#line 1467 "ts-src/mqtt/session.ts"
+#line 1481 "ts-src/mqtt/session.ts"
   if (p->returnCode != 0) {
     // The reason is readable during the CONNACK event already.
     const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
@@ -1671,14 +1693,14 @@ static void Session_onConnack(Session *self, Packet *p) {
         Session_log(self, LogLevel_ERROR, session__s43, V5State_reasonString(&self->v5s[0]), p->returnCode);
       }
     }
-#line 1471 "ts-src/mqtt/session.ts"
+#line 1485 "ts-src/mqtt/session.ts"
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 1475 "ts-src/mqtt/session.ts"
+#line 1489 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
@@ -1693,26 +1715,26 @@ static void Session_onConnack(Session *self, Packet *p) {
     self->cfg.keepAlive = (uint16_t)self->v5s[0].serverKeepAlive;
   }
   // Without a stored session the server will not resend its QoS 2 messages.
-#line 1487 "ts-src/mqtt/session.ts"
+#line 1501 "ts-src/mqtt/session.ts"
   if (!p->sessionPresent) {
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1490 "ts-src/mqtt/session.ts"
+#line 1504 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 1493 "ts-src/mqtt/session.ts"
+#line 1507 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
     Session_maybeRoom(self);
   }
 }
 
-#line 1497 "ts-src/mqtt/session.ts"
+#line 1511 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   uint8_t q = p->qos;
@@ -1722,24 +1744,24 @@ static void Session_onPublish(Session *self, Packet *p) {
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
   // PUBLISH (DUP) only gets another PUBREC.
-#line 1504 "ts-src/mqtt/session.ts"
+#line 1518 "ts-src/mqtt/session.ts"
   if (a > 0) {
     if (q == 2) {
       Session_rxQos2Add(self, p->packetId);
     }
-#line 1506 "ts-src/mqtt/session.ts"
+#line 1520 "ts-src/mqtt/session.ts"
     self->autoAck = true;
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (q == 0 || self->epoch != ep) {
       return;
     }
-#line 1509 "ts-src/mqtt/session.ts"
+#line 1523 "ts-src/mqtt/session.ts"
     if (!self->autoAck) {
       // The application runs this exchange: it is not ours to remember.
       if (q == 2) {
         Session_rxQos2Forget(self, p->packetId);
       }
-#line 1512 "ts-src/mqtt/session.ts"
+#line 1526 "ts-src/mqtt/session.ts"
       return;
     }
   }
@@ -1753,12 +1775,12 @@ static int32_t Session_rxAdmit(Session *self, Packet *p) {
   if (p->qos > 0 && !Session_rxQuotaTake(self)) {
     return -1;
   }
-#line 1523 "ts-src/mqtt/session.ts"
+#line 1537 "ts-src/mqtt/session.ts"
   if (p->qos == 2 && Session_rxQos2Has(self, p->packetId)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_log(self, LogLevel_DEBUG, session__s45, p->topic, p->packetId);
     }
-#line 1525 "ts-src/mqtt/session.ts"
+#line 1539 "ts-src/mqtt/session.ts"
     return 0;
   }
   return 1;
@@ -1774,7 +1796,7 @@ static void Session_onAck(Session *self, Packet *p) {
   if (Session_isV5(self)) {
     Session_logAckReason(self, p);
   }
-#line 1538 "ts-src/mqtt/session.ts"
+#line 1552 "ts-src/mqtt/session.ts"
   uint8_t st = (uint8_t)((i >= 0) ? self->recs[(uint32_t)i].state : RecState_FREE);
   // A record still streaming out was never whole on the wire: the ack is bogus.
   bool whole = i >= 0 && (self->recs[(uint32_t)i].done == 0);
@@ -1802,24 +1824,24 @@ static void Session_onAck(Session *self, Packet *p) {
         Session_logNum(self, LogLevel_WARN, session__s46, p->packetId);
       }
     }
-#line 1563 "ts-src/mqtt/session.ts"
+#line 1577 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else if (type == PacketType_PUBACK) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s47, p->packetId);
     }
-#line 1566 "ts-src/mqtt/session.ts"
+#line 1580 "ts-src/mqtt/session.ts"
   } else if (type == PacketType_PUBREC) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s48, p->packetId);
     }
-#line 1568 "ts-src/mqtt/session.ts"
+#line 1582 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s49, p->packetId);
     }
   }
-#line 1571 "ts-src/mqtt/session.ts"
+#line 1585 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, 200 + type, p);
 }
 
@@ -1831,7 +1853,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
       Session_logNum(self, LogLevel_DEBUG, session__s50, p->packetId);
     }
   }
-#line 1578 "ts-src/mqtt/session.ts"
+#line 1592 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B); MQTT 5
@@ -1844,7 +1866,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
 
 /** SUBACK or UNSUBACK: the subscription it answers becomes active (or
    *  goes); handlers see the event with its tag in evTag (-1: not ours). */
-#line 1588 "ts-src/mqtt/session.ts"
+#line 1602 "ts-src/mqtt/session.ts"
 static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
   self->evTag = -1;
   int32_t i = Session_findSub(self, p->packetId, (SubState)(unsub ? SubState_UNSUB_SENT : SubState_SUB_SENT));
@@ -1864,14 +1886,14 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
         }
       }
     }
-#line 1603 "ts-src/mqtt/session.ts"
+#line 1617 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, unsub ? session__s52 : session__s53, p->packetId);
     }
   }
-#line 1607 "ts-src/mqtt/session.ts"
+#line 1621 "ts-src/mqtt/session.ts"
   Session_emit(self, 200 + p->type, p); // SUBACK or UNSUBACK
   self->evTag = -1;
 }
@@ -1882,16 +1904,16 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1618 "ts-src/mqtt/session.ts"
+#line 1632 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpStream(self)) {
     return;
   }
-#line 1620 "ts-src/mqtt/session.ts"
+#line 1634 "ts-src/mqtt/session.ts"
   if (!Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1621 "ts-src/mqtt/session.ts"
+#line 1635 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   bool v5 = Session_isV5(self);
   // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
@@ -1908,18 +1930,18 @@ static void Session_pump(Session *self) {
       if (self->epoch != ep || self->state != SessionState_CONNECTED) {
         return;
       }
-#line 1635 "ts-src/mqtt/session.ts"
+#line 1649 "ts-src/mqtt/session.ts"
       continue;
     }
     if (((v5 && r->state == RecState_QUEUED) && r->done == 0) && r->qos > self->v5s[0].serverMaxQos) {
       Session_downgradeRec(self, r, self->v5s[0].serverMaxQos);
     }
-#line 1638 "ts-src/mqtt/session.ts"
+#line 1652 "ts-src/mqtt/session.ts"
     if (r->state == RecState_QUEUED && r->qos > 0) {
       if (inflight >= window) {
         return;
       }
-#line 1640 "ts-src/mqtt/session.ts"
+#line 1654 "ts-src/mqtt/session.ts"
       r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       r->sent = false;
       r->unsent = true;
@@ -1930,13 +1952,12 @@ static void Session_pump(Session *self) {
       continue;
     }
     if (r->state == RecState_WAIT_PUBCOMP) {
-      uint32_t n = codec_encodeAck(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX), PacketType_PUBREL, r->packetId);
+      uint32_t n = codec_writeAck(Session_txFree(self), PacketType_PUBREL, r->packetId);
       if (n == 0) {
         return;
       }
-#line 1652 "ts-src/mqtt/session.ts"
-      self->txLen += n;
-      self->lastTx = self->now;
+#line 1666 "ts-src/mqtt/session.ts"
+      Session_sent(self, n);
       r->sent = true;
       r->unsent = false;
       i++;
@@ -1948,14 +1969,14 @@ static void Session_pump(Session *self) {
     if (len > free && (len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1663 "ts-src/mqtt/session.ts"
+#line 1676 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
-#line 1664 "ts-src/mqtt/session.ts"
+#line 1677 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
-#line 1665 "ts-src/mqtt/session.ts"
+#line 1678 "ts-src/mqtt/session.ts"
     } else {
       i++;
     }
@@ -1964,36 +1985,35 @@ static void Session_pump(Session *self) {
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
-#line 1671 "ts-src/mqtt/session.ts"
+#line 1684 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   bool v5 = Session_isV5(self);
   bool conv = CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && r->v5 != v5;
   if (((((r->done == 0 && CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) && v5) && !conv) && self->v5s[0].serverAliasMax > 0) && Session_copyAliased(self, r)) {
     return true;
   }
-#line 1675 "ts-src/mqtt/session.ts"
+#line 1688 "ts-src/mqtt/session.ts"
   uint32_t at = self->txLen;
   uint32_t len = Session_wireLen(self, r);
   uint32_t n = session_minU32(len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
   uint32_t from = r->off + r->done;
   if (conv) {
     session5_convertedPart(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, at + n), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5, r->done);
-#line 1680 "ts-src/mqtt/session.ts"
+#line 1693 "ts-src/mqtt/session.ts"
   } else {
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), from, from + n));
   }
   // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
-#line 1682 "ts-src/mqtt/session.ts"
+#line 1695 "ts-src/mqtt/session.ts"
   if (r->done == 0 && r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1683 "ts-src/mqtt/session.ts"
+#line 1696 "ts-src/mqtt/session.ts"
   if (r->done == 0) {
     Session_retainOut(self, r, at);
   }
-#line 1684 "ts-src/mqtt/session.ts"
-  self->txLen += n;
-  self->lastTx = self->now;
+#line 1697 "ts-src/mqtt/session.ts"
+  Session_sent(self, n);
   r->done += n;
   if (r->done < len) {
     self->streaming = true;
@@ -2016,30 +2036,29 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
   if ((most > (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen)) || (smax > 0 && most > smax)) {
     return false;
   }
-#line 1706 "ts-src/mqtt/session.ts"
+#line 1718 "ts-src/mqtt/session.ts"
   uint32_t a = V5State_outAlias(&self->v5s[0], Session_recTopic(self, r));
   if (a == 0) {
     return false;
   }
-#line 1708 "ts-src/mqtt/session.ts"
+#line 1720 "ts-src/mqtt/session.ts"
   bool bound = (int32_t)(a & 0x10000u) != 0;
   uint32_t at = self->txLen;
   uint32_t n = session5_putAliased(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, UINT32_MAX), m, r->qos, (uint16_t)a, bound);
   if (n == 0) {
     return false;
   }
-#line 1712 "ts-src/mqtt/session.ts"
+#line 1724 "ts-src/mqtt/session.ts"
   if (bound) {
     self->v5s[0].aliasHits++;
   }
-#line 1713 "ts-src/mqtt/session.ts"
+#line 1725 "ts-src/mqtt/session.ts"
   if (r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1714 "ts-src/mqtt/session.ts"
+#line 1726 "ts-src/mqtt/session.ts"
   Session_retainOut(self, r, at);
-  self->txLen += n;
-  self->lastTx = self->now;
+  Session_sent(self, n);
   self->streaming = false;
   r->sent = true;
   r->unsent = false;
@@ -2057,7 +2076,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, (q == 0) ? session__s54 : session__s55, Session_recTopic(self, r), r->packetId);
   }
-#line 1732 "ts-src/mqtt/session.ts"
+#line 1743 "ts-src/mqtt/session.ts"
   if (q > 0) {
     rt_bytes_set(m, at, (uint8_t)((rt_bytes_get(m, at) & 0xf9) | (q << 1)));
     r->qos = q;
@@ -2070,7 +2089,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   while ((rt_bytes_get(m, rt_idx_add(at, h)) & 0x80) != 0) {
     h++;
   }
-#line 1742 "ts-src/mqtt/session.ts"
+#line 1753 "ts-src/mqtt/session.ts"
   h++;
   uint32_t rem = r->len - h;
   uint32_t h2 = 1 + codec5_varintSize(rem - 2u);
@@ -2091,7 +2110,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
       o->off = o->off - gap;
     }
   }
-#line 1760 "ts-src/mqtt/session.ts"
+#line 1771 "ts-src/mqtt/session.ts"
   r->len = n;
   r->qos = 0;
   r->sent = false; // a QoS 0 PUBLISH has no DUP [MQTT-3.3.1-2]
@@ -2105,7 +2124,7 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
   if ((!Session_isV5(self) || self->v5s[0].retainAvailable) || ((rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0x1) == 0)) {
     return;
   }
-#line 1771 "ts-src/mqtt/session.ts"
+#line 1782 "ts-src/mqtt/session.ts"
   rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0xfe));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, session__s56, Session_recTopic(self, r), r->packetId);
@@ -2116,19 +2135,19 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
    *  Wildcard / Shared Subscription Available 0) is not sent: it stands
    *  refused (granted = that reason code, as a SUBACK would say), with a
    *  warning, and is tried again on the next connection. */
-#line 1779 "ts-src/mqtt/session.ts"
+#line 1790 "ts-src/mqtt/session.ts"
 static void Session_refuseUnsupportedSubs(Session *self) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if (s->state != SubState_SUB_PENDING) {
       continue;
     }
-#line 1783 "ts-src/mqtt/session.ts"
+#line 1794 "ts-src/mqtt/session.ts"
     uint8_t code = V5State_subRefusal(&self->v5s[0], Sub_view(s));
     if (code == 0) {
       continue;
     }
-#line 1785 "ts-src/mqtt/session.ts"
+#line 1796 "ts-src/mqtt/session.ts"
     s->state = SubState_ACTIVE;
     s->packetId = 0;
     s->granted = code;
@@ -2142,33 +2161,39 @@ static void Session_refuseUnsupportedSubs(Session *self) {
    *  offline policy (QUEUE_FULL, OUTBOX_FULL) or, MQTT 5, a message larger
    *  than the broker takes (TOO_BIG_FOR_SERVER). The event has its id, QoS,
    *  reason, topic and payload. */
-#line 1796 "ts-src/mqtt/session.ts"
+#line 1807 "ts-src/mqtt/session.ts"
 static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   OutMsg *r = &self->recs[i];
   uint16_t id = r->packetId;
   self->evDropId = id;
   self->evDropQos = r->qos;
   self->evDropReason = reason;
-  // Views into the stored PUBLISH: its topic, then the payload after the
-  // topic (and the packet id).
+  // Views into the stored PUBLISH: its topic and payload.
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
-  uint32_t k = Session_topicOffset(self, r);
-  uint32_t te = k + (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
-  self->evDropTopic = rt_subarray(m, k, te);
-  self->evDropPayload = (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && r->v5) ? session5_payload5(m, r->qos) : rt_subarray(m, te + (uint32_t)((r->qos > 0) ? 2 : 0), UINT32_MAX);
+  if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && r->v5) {
+    uint32_t k = Session_topicOffset(self, r);
+    uint32_t te = k + (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
+    self->evDropTopic = rt_subarray(m, k, te);
+    self->evDropPayload = session5_payload5(m, r->qos);
+  } else {
+    // Our own encoding: the receive path's decoder reads it back.
+    codec_decodeForClient(m, CONFIG_MGOS_MQTT_STORE_SIZE, &session_dropScratch);
+    self->evDropTopic = session_dropScratch.topic;
+    self->evDropPayload = session_dropScratch.payload;
+  }
   rt_bytes t = self->evDropTopic;
   if (reason == MGOS_MQTT_DROP_TOO_BIG_FOR_SERVER) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, session__s57, t, id);
     }
-#line 1812 "ts-src/mqtt/session.ts"
+#line 1829 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, session__s58, t, id);
     }
   }
   // Out of every queue while the handler runs (it may publish), freed after.
-#line 1816 "ts-src/mqtt/session.ts"
+#line 1833 "ts-src/mqtt/session.ts"
   r->state = RecState_FREE;
   Session_emit(self, SessionEvent_DROPPED, NULL);
   self->evDropTopic = RT_NOBYTES;
@@ -2186,21 +2211,21 @@ static bool Session_pumpStream(Session *self) {
   if (!self->streaming) {
     return true;
   }
-#line 1831 "ts-src/mqtt/session.ts"
+#line 1848 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->done == 0) {
       continue;
     }
-#line 1834 "ts-src/mqtt/session.ts"
+#line 1851 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return false;
     }
-#line 1835 "ts-src/mqtt/session.ts"
+#line 1852 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
-#line 1836 "ts-src/mqtt/session.ts"
+#line 1853 "ts-src/mqtt/session.ts"
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
@@ -2214,46 +2239,45 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1847 "ts-src/mqtt/session.ts"
+#line 1864 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = 0;
     if (Session_isV5(self)) {
       rt_bytes tmp = Session_txFree(self);
       n = codec5_encodeAck5(tmp, (uint8_t)((a >> 16) & 0xff), (uint16_t)a, (uint8_t)(a >> 24), Session_noProps(self));
-#line 1851 "ts-src/mqtt/session.ts"
+#line 1868 "ts-src/mqtt/session.ts"
     } else {
-      n = codec_encodeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
+      n = codec_writeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     }
-#line 1852 "ts-src/mqtt/session.ts"
+#line 1869 "ts-src/mqtt/session.ts"
     if (n == 0) {
       return false;
     }
-#line 1853 "ts-src/mqtt/session.ts"
+#line 1870 "ts-src/mqtt/session.ts"
     if (Session_isV5(self)) {
       V5State_ackSent(&self->v5s[0], (uint8_t)((a >> 16) & 0xff), (uint8_t)(a >> 24));
     }
-#line 1854 "ts-src/mqtt/session.ts"
-    self->txLen += n;
-    self->lastTx = self->now;
+#line 1871 "ts-src/mqtt/session.ts"
+    Session_sent(self, n);
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
     self->ackCount = self->ackCount - 1u;
   }
   if (Session_isV5(self)) {
     Session_refuseUnsupportedSubs(self);
   }
-#line 1860 "ts-src/mqtt/session.ts"
+#line 1876 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     bool sub = s->state == SubState_SUB_PENDING;
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1864 "ts-src/mqtt/session.ts"
+#line 1880 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1865 "ts-src/mqtt/session.ts"
+#line 1881 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = 0;
@@ -2266,15 +2290,14 @@ static bool Session_pumpAcksAndSubs(Session *self) {
       }
       n = sub ? codec5_encodeSubscribe5(free, s->packetId, filter, (uint8_t)(s->qos | rt_get_u8(self->subOpts5, session_SUB5_SLOTS, i)), pp) : codec5_encodeUnsubscribe5(free, s->packetId, filter, pp);
     } else {
-      n = codec_encodeSubUnsub(free, sub, s->packetId, filter, (uint8_t)(sub ? s->qos : 0));
+      n = codec_writeSubUnsub(free, sub, s->packetId, filter, s->qos); // (the QoS only in SUBSCRIBE)
     }
     if (n == 0) {
       return false;
     }
-#line 1880 "ts-src/mqtt/session.ts"
-    s->state = (SubState)(sub ? SubState_SUB_SENT : SubState_UNSUB_SENT);
-    self->txLen += n;
-    self->lastTx = self->now;
+#line 1896 "ts-src/mqtt/session.ts"
+    s->state = (uint8_t)(s->state + 1); // SUB_SENT or UNSUB_SENT
+    Session_sent(self, n);
   }
   return true;
 }
@@ -2302,17 +2325,17 @@ static bool Session_aliasIn(Session *self, Packet *p) {
   if (bad == 0) {
     return true;
   }
-#line 1908 "ts-src/mqtt/session.ts"
+#line 1923 "ts-src/mqtt/session.ts"
   const char *why = session_txt(session__s61);
   if (bad == Reason_TOPIC_ALIAS_INVALID) {
     why = session_txt(session__s62);
   }
   // The table holds TOPIC_ALIASES x TOPIC_ALIAS_LEN bytes of topics in all.
-#line 1911 "ts-src/mqtt/session.ts"
+#line 1926 "ts-src/mqtt/session.ts"
   if (bad == Reason_IMPLEMENTATION_SPECIFIC_ERROR) {
     why = session_txt(session__s63);
   }
-#line 1912 "ts-src/mqtt/session.ts"
+#line 1927 "ts-src/mqtt/session.ts"
   Session_protocolError(self, bad, why);
   return false;
 }
@@ -2324,7 +2347,7 @@ static bool Session_rxQuotaTake(Session *self) {
   if (!Session_isV5(self)) {
     return true;
   }
-#line 1921 "ts-src/mqtt/session.ts"
+#line 1936 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->inUnacked >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, session_txt(session__s64));
@@ -2340,13 +2363,13 @@ static uint32_t Session_wireLen(Session *self, OutMsg *r) {
   if ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || (r->v5 == Session_isV5(self))) || r->len == 0) {
     return r->len;
   }
-#line 1934 "ts-src/mqtt/session.ts"
+#line 1949 "ts-src/mqtt/session.ts"
   return session5_convertedSize(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5);
 }
 
 // ---------------------------------------------------------------- helpers
 /** The scratch properties, emptied. */
-#line 1940 "ts-src/mqtt/session.ts"
+#line 1955 "ts-src/mqtt/session.ts"
 static Props5 *Session_noProps(Session *self) {
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
@@ -2360,7 +2383,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
   if (code < 0x80) {
     return;
   }
-#line 1951 "ts-src/mqtt/session.ts"
+#line 1966 "ts-src/mqtt/session.ts"
   V5State_takeReason(&self->v5s[0]);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, packet5_reasonName(p->type, code), V5State_reasonString(&self->v5s[0]), p->packetId);
@@ -2368,7 +2391,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
 }
 
 /** MQTT 5: the broker ends the connection, saying why (3.14). */
-#line 1956 "ts-src/mqtt/session.ts"
+#line 1971 "ts-src/mqtt/session.ts"
 static void Session_onDisconnect5(Session *self) {
   V5State *v = &self->v5s[0];
   V5State_takeReason(v);
@@ -2376,7 +2399,7 @@ static void Session_onDisconnect5(Session *self) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, session__s65, V5State_reasonString(v), v->pkt.reasonCode);
   }
-#line 1961 "ts-src/mqtt/session.ts"
+#line 1976 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   Session_emit(self, SessionEvent_DISCONNECT, &v->pkt.base);
   if (self->epoch == ep) {
@@ -2387,19 +2410,19 @@ static void Session_onDisconnect5(Session *self) {
 /** MQTT 5: sends AUTH (3.15) with `reason` and Authentication Data, the
    *  method being the CONNECT's. False when not MQTT 5, no method was set,
    *  or it does not fit tx now. */
-#line 1969 "ts-src/mqtt/session.ts"
+#line 1984 "ts-src/mqtt/session.ts"
 bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t data_len) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 1970 "ts-src/mqtt/session.ts"
+#line 1985 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     return false;
   }
-#line 1971 "ts-src/mqtt/session.ts"
+#line 1986 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->authMethodLen == 0 || self->state == SessionState_DISCONNECTED) {
     return false;
   }
-#line 1973 "ts-src/mqtt/session.ts"
+#line 1988 "ts-src/mqtt/session.ts"
   Props5 *p = Session_noProps(self);
   p->authMethod = rt_subarray(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, v->authMethodLen);
   Props5_set(p, PropId_AUTH_METHOD);
@@ -2412,9 +2435,8 @@ bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t
   if (n == 0) {
     return false;
   }
-#line 1983 "ts-src/mqtt/session.ts"
-  self->txLen += n;
-  self->lastTx = self->now;
+#line 1998 "ts-src/mqtt/session.ts"
+  Session_sent(self, n);
   return true;
 }
 
@@ -2430,6 +2452,12 @@ static void Session_onAuth5(Session *self) {
   Session_emit(self, SessionEvent_AUTH, &self->v5s[0].pkt.base);
 }
 
+/** `n` bytes of a packet went into tx. */
+static void Session_sent(Session *self, uint32_t n) {
+  self->txLen += n;
+  self->lastTx = self->now;
+}
+
 /** The free part of tx for a new packet (none while a packet streams in). */
 static rt_bytes Session_txFree(Session *self) {
   return self->streaming ? RT_NOBYTES : rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), self->txLen, UINT32_MAX);
@@ -2442,7 +2470,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 2010 "ts-src/mqtt/session.ts"
+#line 2030 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -2452,7 +2480,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. @log */
-#line 2017 "ts-src/mqtt/session.ts"
+#line 2037 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -2460,7 +2488,7 @@ static void Session_logNum(Session *self, int32_t level, const char *msg, int32_
 /** A log line through onLog; left out of builds below its level. @log */
 static void Session_log_v(Session *self, int32_t level, const char *msg, uint8_t *detail_p, uint32_t detail_len, int32_t num) {
   rt_bytes detail = RT_BYTES(detail_p, detail_len);
-#line 2023 "ts-src/mqtt/session.ts"
+#line 2043 "ts-src/mqtt/session.ts"
   SessionLogFn f = self->onLog;
   if (f != NULL) {
     f(self, level, msg, detail, num);
@@ -2468,13 +2496,14 @@ static void Session_log_v(Session *self, int32_t level, const char *msg, uint8_t
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 2028 "ts-src/mqtt/session.ts"
+#line 2048 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
   // whole). First, while the state is still the old one: a handler that
   // reconnects from CLOSE must not have this event come after it.
-  bool taken = self->big == BigRx_DELIVER || (self->big == BigRx_UNDECIDED && self->rxTake);
+  // (Only a PUBLISH_PART handler takes one: never with fragments compiled out.)
+  bool taken = CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE != 0 && (self->big == BigRx_DELIVER || (self->big == BigRx_UNDECIDED && self->rxTake));
   // (Ended inside its last fragment: it was delivered whole, no cut.)
   if (taken && self->bigPos < self->bigTotal) {
     uint32_t ep = self->epoch;
@@ -2488,7 +2517,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 2045 "ts-src/mqtt/session.ts"
+#line 2066 "ts-src/mqtt/session.ts"
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
   self->epoch++;
@@ -2502,10 +2531,8 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
     if (s->state == SubState_ACTIVE) {
       s->state = SubState_SUB_PENDING;
       s->packetId = 0;
-    } else if (s->state == SubState_SUB_SENT) {
-      s->state = SubState_SUB_PENDING;
-    } else if (s->state == SubState_UNSUB_SENT) {
-      s->state = SubState_UNSUB_PENDING;
+    } else if (s->state == SubState_SUB_SENT || s->state == SubState_UNSUB_SENT) {
+      s->state = (uint8_t)(s->state - 1); // SUB_PENDING or UNSUB_PENDING
     }
   }
   // In-flight messages: kept for a resend with their ids when the session
@@ -2523,24 +2550,24 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
           Session_log(self, LogLevel_WARN, session__s67, Session_recTopic(self, r), r->packetId);
         }
-#line 2077 "ts-src/mqtt/session.ts"
+#line 2096 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
       if (clean) {
         r->state = RecState_QUEUED;
-#line 2081 "ts-src/mqtt/session.ts"
+#line 2100 "ts-src/mqtt/session.ts"
       } else {
         r->unsent = true;
       }
     }
-#line 2083 "ts-src/mqtt/session.ts"
+#line 2102 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 2086 "ts-src/mqtt/session.ts"
+#line 2105 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -2562,13 +2589,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 2103 "ts-src/mqtt/session.ts"
+#line 2122 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 2104 "ts-src/mqtt/session.ts"
+#line 2123 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -2578,7 +2605,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2111 "ts-src/mqtt/session.ts"
+#line 2130 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2588,7 +2615,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 2118 "ts-src/mqtt/session.ts"
+#line 2137 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2597,7 +2624,7 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 2124 "ts-src/mqtt/session.ts"
+#line 2143 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = Session_topicOffset(self, r);
   uint32_t tl = (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
@@ -2626,7 +2653,7 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 2150 "ts-src/mqtt/session.ts"
+#line 2169 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -2635,7 +2662,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
     return;
   }
-#line 2156 "ts-src/mqtt/session.ts"
+#line 2175 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -2652,7 +2679,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 2170 "ts-src/mqtt/session.ts"
+#line 2189 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
@@ -2660,12 +2687,9 @@ static void Session_freeRec(Session *self, uint32_t i) {
   for (uint32_t j = i; j < self->recCount; j++) {
     self->recs[j] = self->recs[j + 1];
   }
-#line 2175 "ts-src/mqtt/session.ts"
-  OutMsg *last = &self->recs[self->recCount];
-  last->state = RecState_FREE;
-  last->packetId = 0;
-  last->len = 0;
-  last->seq = 0;
+  // (Slots from recCount on are not read: publish() and restore() set every field.)
+#line 2195 "ts-src/mqtt/session.ts"
+  self->recs[self->recCount].state = RecState_FREE;
 }
 
 /** Removes subscription i, keeping the others in the order they were added. */
@@ -2690,7 +2714,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2200 "ts-src/mqtt/session.ts"
+#line 2216 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2704,12 +2728,12 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
   if (Session_rxQos2Has(self, id)) {
     return;
   }
-#line 2211 "ts-src/mqtt/session.ts"
+#line 2227 "ts-src/mqtt/session.ts"
   if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s68, self->rxQos2[0]);
     }
-#line 2213 "ts-src/mqtt/session.ts"
+#line 2229 "ts-src/mqtt/session.ts"
     Session_rxQos2Forget(self, self->rxQos2[0]);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
@@ -2723,11 +2747,11 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id) {
   if (k < 0) {
     return false;
   }
-#line 2224 "ts-src/mqtt/session.ts"
+#line 2240 "ts-src/mqtt/session.ts"
   for (uint32_t j = (uint32_t)k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
   }
-#line 2225 "ts-src/mqtt/session.ts"
+#line 2241 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
   return true;
 }
@@ -2737,19 +2761,19 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id) {
  *  of the file, out of line: a literal's section in the object is that of the
  *  first function using it, and connectWith() shares one of these words, so
  *  placed first they would all be linked with connectWith.) */
-#line 2235 "ts-src/mqtt/session.ts"
+#line 2251 "ts-src/mqtt/session.ts"
 static const char *session_configStringsError_v(uint8_t *clientId_p, uint32_t clientId_len, uint8_t *user_p, uint32_t user_len, uint8_t *pass_p, uint32_t pass_len, uint8_t *willTopic_p, uint32_t willTopic_len, uint8_t *willMessage_p, uint32_t willMessage_len) {
   rt_bytes clientId = RT_BYTES(clientId_p, clientId_len);
   rt_bytes user = RT_BYTES(user_p, user_len);
   rt_bytes pass = RT_BYTES(pass_p, pass_len);
   rt_bytes willTopic = RT_BYTES(willTopic_p, willTopic_len);
   rt_bytes willMessage = RT_BYTES(willMessage_p, willMessage_len);
-#line 2236 "ts-src/mqtt/session.ts"
+#line 2252 "ts-src/mqtt/session.ts"
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
     return session_txt(session__s69);
   }
-#line 2238 "ts-src/mqtt/session.ts"
+#line 2254 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
     return session_txt(session__s70);
   }
@@ -2757,14 +2781,14 @@ static const char *session_configStringsError_v(uint8_t *clientId_p, uint32_t cl
     return session_txt(session__s71);
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 2243 "ts-src/mqtt/session.ts"
+#line 2259 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
     return session_txt(session__s8);
   }
-#line 2244 "ts-src/mqtt/session.ts"
+#line 2260 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
     return session_txt(session__s72);
   }
-#line 2245 "ts-src/mqtt/session.ts"
+#line 2261 "ts-src/mqtt/session.ts"
   return NULL;
 }

@@ -135,6 +135,7 @@ typedef uint8_t SubState;
 #define SubState_UNSUB_PENDING 4
 #define SubState_UNSUB_SENT 5
 
+// (Each *_SENT is its *_PENDING + 1: pumpAcksAndSubs and enterDisconnected step between them.)
 /** Index of each string in SessionConfig's buffer. */
 typedef uint8_t CfgStr;
 #define CfgStr_CLIENT_ID 0

@@ -39,12 +39,16 @@ static rt_bytes msg_of(const void *p, size_t len) {
   return b;
 }
 
+/* The text of a refusal's log line; "" when logs are compiled out, so the
+ * text does not stay in flash. */
+#define REFUSAL(text) (CONFIG_MGOS_MQTT_LOG_LEVEL > 0 ? (text) : "")
+
 /* Publishes `msg` on c, refusing what the generated code cannot see: a NULL
  * topic, or a NULL message with a length (MGOS_MQTT_ERR_INVALID, logged). */
 static uint16_t pub_checked(struct mgos_mqtt_conn *c, const char *topic, const void *msg, size_t len, int qos,
                             bool retain) {
-  if (topic == NULL) return conn_refuse_pub(c, "", "publish: topic is NULL");
-  if (msg == NULL && len > 0) return conn_refuse_pub(c, topic, "publish: message is NULL with a non-zero length: ");
+  if (topic == NULL) return conn_refuse_pub(c, "", REFUSAL("publish: topic is NULL"));
+  if (msg == NULL && len > 0) return conn_refuse_pub(c, topic, REFUSAL("publish: message is NULL with a non-zero length: "));
   return conn_pub_bytes(c, topic, msg_of(msg, len), qos, retain);
 }
 
@@ -109,7 +113,7 @@ void mg_mqtt_publish(struct mg_connection *nc, const char *topic, uint16_t messa
   if (nc == NULL || topic == NULL) return;
   if (data == NULL && len > 0) {
     struct mgos_mqtt_conn *c = mgos_mqtt_conn_from_nc(nc);
-    if (c != NULL) conn_refuse_pub(c, topic, "mg_mqtt_publish: message is NULL with a non-zero length: ");
+    if (c != NULL) conn_refuse_pub(c, topic, REFUSAL("mg_mqtt_publish: message is NULL with a non-zero length: "));
     return;
   }
   mg_mqtt_raw_publish(nc, topic, message_id, flags, msg_of(data, len));
@@ -162,8 +166,8 @@ rt_bytes mg_str_bytes(mg_str *s) { return bytes_of(s->p, s->len); }
 uint16_t mgos_mqtt_conn_pub5(struct mgos_mqtt_conn *c, const char *topic, struct mg_str msg, int qos, bool retain,
                              const struct mgos_mqtt_props *props) {
   if (c == NULL) return 0;
-  if (topic == NULL) return conn_refuse_pub(c, "", "publish: topic is NULL");
-  if (msg.p == NULL && msg.len > 0) return conn_refuse_pub(c, topic, "publish: message is NULL with a non-zero length: ");
+  if (topic == NULL) return conn_refuse_pub(c, "", REFUSAL("publish: topic is NULL"));
+  if (msg.p == NULL && msg.len > 0) return conn_refuse_pub(c, topic, REFUSAL("publish: message is NULL with a non-zero length: "));
   return mqtt5_api_conn_pub5_bytes(c, topic, msg_of(msg.p, msg.len), qos, retain, (mgos_mqtt_props *)(uintptr_t)props);
 }
 
