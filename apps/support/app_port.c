@@ -10,7 +10,8 @@
 #ifdef ESP_PLATFORM
 #include "esp_log.h"
 
-void port_app_log(int32_t level, rt_bytes line) {
+void port_app_log_v(int32_t level, uint8_t *line_p, uint32_t line_len) {
+  rt_bytes line = {line_p, line_len};
   static const char *const TAG = "app";
   int n = (int) line.len;
   switch (level) {
@@ -24,7 +25,8 @@ void port_app_log(int32_t level, rt_bytes line) {
 #else
 #include <stdio.h>
 
-void port_app_log(int32_t level, rt_bytes line) {
+void port_app_log_v(int32_t level, uint8_t *line_p, uint32_t line_len) {
+  rt_bytes line = {line_p, line_len};
   static const char tags[] = "EWID";
   uint32_t i;
   int l = level < 0 ? 0 : level > 3 ? 3 : (int) level;

@@ -120,11 +120,12 @@ export function calledFromC(n: ts.Node): boolean {
 }
 
 /** Whether a function takes its byte views as pointer and length in C (types.ts
- *  splitWrapper()): any function of ours with a view parameter, but those whose
- *  C signature is fixed (externs, `@api`). Hand-written C calling a `@cextern`
- *  or `@capi` one goes through the wrapper in the header, under the same name. */
+ *  splitWrapper()): any function with a view parameter but an `@api` one (its C
+ *  signature is fixed). Hand-written C calling a `@cextern` or `@capi` one goes
+ *  through the wrapper in the header, under the same name; hand-written C that
+ *  implements an extern (`declare function f`) defines `f_v`. */
 export function splitsViews(fi: FuncInfo): boolean {
-  return !fi.extern && jsdocTag(fi.decl, "api") === undefined && fi.params.some((p) => p.t.k === "bytes");
+  return jsdocTag(fi.decl, "api") === undefined && fi.params.some((p) => p.t.k === "bytes");
 }
 
 export function nullable(t: T): T {

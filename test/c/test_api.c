@@ -43,15 +43,18 @@ uint32_t port_rand(void) {
   rnd ^= rnd << 5;
   return rnd;
 }
-void port_random_fill(rt_bytes dst) {
+void port_random_fill_v(uint8_t *dst_p, uint32_t dst_len) {
+  rt_bytes dst = {dst_p, dst_len};
   for (uint32_t i = 0; i < dst.len; i++) dst.p[i] = (uint8_t)port_rand();
 }
-void port_log(int32_t level, const char *msg, rt_bytes detail) {
+void port_log_v(int32_t level, const char *msg, uint8_t *detail_p, uint32_t detail_len) {
+  rt_bytes detail = {detail_p, detail_len};
   (void)level;
   (void)msg;
   (void)detail;
 }
-int32_t port_net_connect(int32_t slot, rt_bytes host, uint16_t port, int32_t tls_slot) {
+int32_t port_net_connect_v(int32_t slot, uint8_t *host_p, uint32_t host_len, uint16_t port, int32_t tls_slot) {
+  rt_bytes host = {host_p, host_len};
   size_t n = host.len < sizeof(last_host) - 1 ? host.len : sizeof(last_host) - 1;
   (void)slot;
   (void)tls_slot;
@@ -62,7 +65,8 @@ int32_t port_net_connect(int32_t slot, rt_bytes host, uint16_t port, int32_t tls
   nconnects++;
   return 0;
 }
-int32_t port_net_send(int32_t slot, rt_bytes data) {
+int32_t port_net_send_v(int32_t slot, uint8_t *data_p, uint32_t data_len) {
+  rt_bytes data = {data_p, data_len};
   if (slot < 0 || slot > 1 || !open_slot[slot]) return -1;
   if (data.len > sizeof(wire[0]) - wire_len[slot]) return 0;
   memcpy(wire[slot] + wire_len[slot], data.p, data.len);

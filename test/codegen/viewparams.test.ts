@@ -6,6 +6,7 @@
 //     always-inlined wrappers, each of which calls its `_v` function with the
 //     views' halves, and the one its module uses as a value (a ViewSink, whose
 //     C type takes the view whole); every `_v` function has its wrapper;
+//   - the client's externs (gen/*.h) are split the same way;
 //   - compiled for Cortex-M3 (-Os), no wrapper is left out of line, and no
 //     `_v` function (rt.h's copyBytes and bytesEqual too) stores a view's
 //     registers in its prologue (what GCC does with an rt_bytes parameter:
@@ -45,6 +46,20 @@ test("viewparams: views are passed as pointer and length, through an inline wrap
   // The exported one's wrapper is in the header, for other modules and hand-written C.
   assert.ok(/^static RT_INLINE uint8_t viewparams_firstOf\(rt_bytes b, uint8_t dflt\)/m.test(h));
   assert.ok(/^static RT_INLINE uint8_t viewparams_lastOf\(rt_bytes b\)/m.test(h), "a @cextern function is split too");
+});
+
+test("viewparams: the client's externs (port_log, port_net_send, ...) take views as pointer and length", () => {
+  // Hand-written port C defines f_v(uint8_t *p, uint32_t len); generated calls go
+  // through the header's inline f(rt_bytes), so no call builds a view in memory.
+  const dir = path.join(ROOT, "components/mgos_mqtt/gen");
+  const externs: string[] = [];
+  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith(".h"))) {
+    for (const m of fs.readFileSync(path.join(dir, f), "utf8").matchAll(/^extern [^(;]*?(\w+)\(([^)]*)\);$/gm)) {
+      externs.push(m[1]);
+      assert.ok(!/\brt_bytes \w+/.test(m[2]), `${f}: extern ${m[1]} takes a view whole`);
+    }
+  }
+  for (const f of ["port_log_v", "port_net_send_v", "port_net_connect_v", "port_random_fill_v"]) assert.ok(externs.includes(f), `${f} missing: ${externs.join(" ")}`);
 });
 
 test("viewparams: Cortex-M3 keeps no wrapper out of line and no split view on the stack", { skip: arm ? false : "no arm-none-eabi-gcc" }, async () => {

@@ -1,5 +1,8 @@
-/* Differential driver for the generated MQTT decoder (codec_broker_decode:
- * codec.c's decodeWith with the broker's bodies, test/mqtt/support/codec_broker.ts).
+/* Differential driver for the generated MQTT decoders: with forClient 1 the
+ * client's own, codec_decodeForClient (codec.c); with 0 the test broker's,
+ * codec_broker_decode (test/mqtt/support/codec_broker.ts). Under Node both
+ * lines come from the broker's decode(), which codec_client.test.ts holds
+ * equal to decodeForClient there.
  *
  * Reads lines "<forClient 0|1> <maxPacket> <hex bytes>" from stdin and writes
  * one line per input: the decoder run in a loop over the buffer, as a
@@ -81,7 +84,13 @@ int main(void) {
       int32_t r;
       in.p = buf + off;
       in.len = n - off;
-      r = codec_broker_decode(in, (uint32_t) max_packet, for_client != 0, &pkt);
+      if (for_client != 0) {
+        /* It leaves the server-side fields as they are: empty, as in a client's packet. */
+        Packet_reset(&pkt);
+        r = codec_decodeForClient(in, (uint32_t) max_packet, &pkt);
+      } else {
+        r = codec_broker_decode(in, (uint32_t) max_packet, false, &pkt);
+      }
       if (!first) printf(" |");
       first = 0;
       printf(" %ld", (long) r);

@@ -108,7 +108,8 @@ uint32_t port_rand(void) {
   return C.rnd;
 }
 
-void port_random_fill(rt_bytes dst) {
+void port_random_fill_v(uint8_t *dst_p, uint32_t dst_len) {
+  rt_bytes dst = {dst_p, dst_len};
   for (uint32_t i = 0; i < dst.len; i++) dst.p[i] = (uint8_t)port_rand();
 }
 
@@ -119,7 +120,8 @@ static uint32_t touch(const void *p, size_t n) {
   return h;
 }
 
-void port_log(int32_t level, const char *msg, rt_bytes detail) {
+void port_log_v(int32_t level, const char *msg, uint8_t *detail_p, uint32_t detail_len) {
+  rt_bytes detail = {detail_p, detail_len};
   FUZZ_CHECK(msg != NULL && level >= 0 && level <= 3, "bad log call");
   if (C.trace) fprintf(stderr, "  log %d: %s%.*s\n", level, msg, (int)detail.len, detail.p ? (const char *)detail.p : "");
   /* FUZZ_SKIP_OPEN=1 steps around finding 2 (disconnect with a full tx buffer). */
@@ -128,7 +130,8 @@ void port_log(int32_t level, const char *msg, rt_bytes detail) {
   (void)touch(detail.p, detail.len);
 }
 
-int32_t port_net_connect(int32_t slot, rt_bytes host, uint16_t port, int32_t tls_slot) {
+int32_t port_net_connect_v(int32_t slot, uint8_t *host_p, uint32_t host_len, uint16_t port, int32_t tls_slot) {
+  rt_bytes host = {host_p, host_len};
   (void)tls_slot;
   FUZZ_CHECK(slot == SLOT, "connect on slot %d", slot);
   FUZZ_CHECK(!C.sockOpen, "connect while the previous socket is still open (leak)");
@@ -146,7 +149,8 @@ int32_t port_net_connect(int32_t slot, rt_bytes host, uint16_t port, int32_t tls
 
 static void wire_check(void);
 
-int32_t port_net_send(int32_t slot, rt_bytes data) {
+int32_t port_net_send_v(int32_t slot, uint8_t *data_p, uint32_t data_len) {
+  rt_bytes data = {data_p, data_len};
   uint32_t n = data.len;
   FUZZ_CHECK(slot == SLOT, "send on slot %d", slot);
   FUZZ_CHECK(C.sockOpen && !C.tcpPending, "send on a socket that is not connected");

@@ -1,5 +1,6 @@
-/* libFuzzer harness over the generated MQTT decoder (gen/codec.c, from
- * ts-src/mqtt/codec.ts).
+/* libFuzzer harness over the generated MQTT decoders: the test broker's
+ * (test/support/gen/codec_broker.c) and, for forClient streams, the client's
+ * own (gen/codec.c, from ts-src/mqtt/codec.ts), checked against it.
  *
  * Input: 3 header bytes, then a byte stream.
  *   byte 0, bit 0: forClient (reject the packets a server never sends)
@@ -218,6 +219,28 @@ static uint32_t pick_limit(uint8_t sel, uint8_t raw) {
   return table[sel % 16u];
 }
 
+static bool same_view(rt_bytes a, rt_bytes b) { return a.len == b.len && (a.len == 0 || a.p == b.p); }
+
+/* The client's own decoder (codec_decodeForClient, codec.c) on the same
+ * exactly sized copy: the same result and the same client-side fields as the
+ * test broker's decode with forClient (its independent oracle). */
+static void check_client(rt_bytes in, uint32_t limit, int32_t r, const Packet *want) {
+  Packet c;
+  int32_t rc;
+  memset(&c, 0, sizeof c);
+  rc = codec_decodeForClient(in, limit, &c);
+  FUZZ_CHECK(rc == r, "decodeForClient gave %d, the broker's decode %d", rc, r);
+  if (rc < 0) return;
+  FUZZ_CHECK(c.totalLen == want->totalLen, "decodeForClient: totalLen %u, want %u", c.totalLen, want->totalLen);
+  if (rc == 0) return;
+  FUZZ_CHECK(c.type == want->type && c.flags == want->flags && c.dup == want->dup && c.qos == want->qos &&
+                 c.retain == want->retain && c.packetId == want->packetId && c.sessionPresent == want->sessionPresent &&
+                 c.returnCode == want->returnCode && c.remLen == want->remLen,
+             "decodeForClient: fields differ for type %u", want->type);
+  FUZZ_CHECK(same_view(c.topic, want->topic) && same_view(c.payload, want->payload) && same_view(c.codes, want->codes),
+             "decodeForClient: views differ for type %u", want->type);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   Packet pkt;
   Reader rd = {data, size, 0};
@@ -231,6 +254,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   while (off < n) {
     rt_bytes in = dup_exact(stream + off, n - off);
     int32_t r = codec_broker_decode(in, limit, forClient, &pkt);
+    if (forClient) check_client(in, limit, r, &pkt);
     if (r == 0) {
       /* Need more: after a complete fixed header totalLen says how much. */
       FUZZ_CHECK(pkt.totalLen == 0 || pkt.totalLen > in.len, "need-more with totalLen %u of %u bytes", pkt.totalLen, in.len);

@@ -26,7 +26,8 @@ static uint32_t rnd;
 static uint64_t delivered, fed;
 static bool data_ok;
 
-void port_random_fill(rt_bytes dst) {
+void port_random_fill_v(uint8_t *dst_p, uint32_t dst_len) {
+  rt_bytes dst = {dst_p, dst_len};
   for (uint32_t i = 0; i < dst.len; i++) {
     rnd ^= rnd << 13;
     rnd ^= rnd >> 17;
@@ -34,15 +35,17 @@ void port_random_fill(rt_bytes dst) {
     dst.p[i] = (uint8_t)rnd;
   }
 }
-void port_log(int32_t level, const char *msg, rt_bytes detail) { (void)level, (void)msg, (void)detail; }
+void port_log_v(int32_t level, const char *msg, uint8_t *detail_p, uint32_t detail_len) { (void)level, (void)msg, (void)detail_p, (void)detail_len; }
 uint32_t port_now_ms(void) { return 0; }
 double port_time(void) { return 0; }
 uint32_t port_rand(void) { return 4; }
-int32_t port_net_connect(int32_t slot, rt_bytes host, uint16_t port, int32_t tls) {
+int32_t port_net_connect_v(int32_t slot, uint8_t *host_p, uint32_t host_len, uint16_t port, int32_t tls) {
+  rt_bytes host = {host_p, host_len};
   (void)slot, (void)host, (void)port, (void)tls;
   return -1;
 }
-int32_t port_net_send(int32_t slot, rt_bytes data) {
+int32_t port_net_send_v(int32_t slot, uint8_t *data_p, uint32_t data_len) {
+  rt_bytes data = {data_p, data_len};
   (void)slot, (void)data;
   return -1;
 }

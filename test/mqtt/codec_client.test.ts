@@ -91,3 +91,32 @@ test("decodeForClient refuses what only a server receives, before its body", () 
     }
   }
 });
+
+test("decodeForClient = decode(forClient = true) on every first byte with short bodies", () => {
+  // Every type and flag nibble, remaining lengths 0-4 with bodies that make
+  // each per-type rule pass or fail (ids 0 and 1, every CONNACK/SUBACK byte
+  // class), complete and cut short.
+  const bodies = [[], [0], [0, 0], [0, 1], [1, 0], [0, 6], [0, 1, 0], [0, 1, 3], [0, 1, 0x80], [0, 1, 0x81], [0, 1, 2, 1], [0, 0, 0x61], [0, 1, 0x61, 0]];
+  for (let first = 0; first < 256; first++) {
+    for (const body of bodies) {
+      const pkt = new Uint8Array([first, body.length, ...body]);
+      for (let n = 0; n <= pkt.length; n++) same(pkt.subarray(0, n), 0xffffffff);
+      same(pkt, 2);
+    }
+    same(new Uint8Array([first, 0x80, 0x80, 0x80, 0x80, 0]), 0xffffffff);
+    same(new Uint8Array([first, 0x82, 0x00, 0, 1]), 0xffffffff);
+  }
+});
+
+test("decodeForClient sets the client's fields whatever the packet held before, and leaves the server-side ones", () => {
+  const [connect] = samples();
+  const pub = enc((x) => encodePublish(x, b("a/b"), b("hi"), 1, false, false, 9));
+  const used = new Packet();
+  assert.equal(decode(connect, 0xffffffff, false, used), connect.length);
+  const clientId = Array.from(used.clientId);
+  assert.equal(decodeForClient(pub, 0xffffffff, used), pub.length);
+  const fresh = new Packet();
+  decodeForClient(pub, 0xffffffff, fresh);
+  assert.deepEqual(fields(used), fields(fresh));
+  assert.deepEqual(Array.from(used.clientId), clientId);
+});

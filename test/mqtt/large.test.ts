@@ -299,3 +299,23 @@ test("a handler that closes inside the last fragment: delivered whole, no cut; a
   assert.equal(parts.length, 0, "QoS 2 delivered once");
   assert.deepEqual(p.pull().map((x) => [x.type, x.packetId]), [[T.PUBREC, 21]]);
 });
+
+test("the rx buffer filled to its last byte (a PUBLISH exactly its size, then packets ending on its edge) is parsed, never a close", () => {
+  const { p } = peer(false);
+  p.open();
+  // A QoS 0 PUBLISH of exactly RX_BUF_SIZE bytes (2-byte remaining length).
+  const topic = "edge";
+  const exact = publishBytes(topic, pattern(RX_BUF_SIZE - 3 - 2 - topic.length), 0);
+  assert.equal(exact.length, RX_BUF_SIZE);
+  p.s.onRecv(exact, p.now);
+  // Then one chunk holding 1.5 buffers of small QoS 0 PUBLISHes: the first
+  // copy fills rx to its last byte mid-packet.
+  const small = publishBytes("s", pattern(100), 0);
+  const n = Math.ceil((RX_BUF_SIZE * 1.5) / small.length);
+  const many = new Uint8Array(small.length * n);
+  for (let i = 0; i < n; i++) many.set(small, i * small.length);
+  p.s.onRecv(many, p.now);
+  assert.equal(p.s.state, SessionState.CONNECTED);
+  assert.equal(p.evs(E.PUBLISH).length, 1 + n);
+  assert.equal(p.evs(E.PUBLISH_SKIPPED).length, 0);
+});

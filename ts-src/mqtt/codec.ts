@@ -12,8 +12,8 @@
 // Client side only: what only a broker encodes or decodes (CONNACK, SUBACK;
 // CONNECT, SUBSCRIBE, UNSUBSCRIBE bodies, decode() of every type) is in the
 // test-only module test/mqtt/support/codec_broker.ts, built on the helpers
-// exported here (decodeWith, fieldEnd, topicNameErr), so none of it is in
-// the component (test/build/brokerfree.test.ts checks). The small helpers
+// exported here (fieldEnd, topicNameErr), so none of it is in the component
+// (test/build/brokerfree.test.ts checks). The small helpers
 // (readU16, putU16, putHeader, ...) stay private: static, GCC links them
 // smaller into a firmware.
 
@@ -320,52 +320,31 @@ export function writeSimple(out: Bytes, type: u8): u32 {
   return 2;
 }
 
-function validSubackCodes(codes: Bytes): bool {
-  for (let i: u32 = 0; i < codes.length; i++) {
-    const c: u8 = codes[i];
-    if (c > 2 && c !== SUBACK_FAILURE) return false;
-  }
-  return true;
-}
-
 // ---------------------------------------------------------------- decoding
 
-// The fixed header's rules per packet type (2.2), one bit per type number.
-/** Types only a server receives: a client refuses them (NOT_FOR_CLIENT). */
-const SERVER_ONLY: u32 = (1 << PacketType.CONNECT) | (1 << PacketType.SUBSCRIBE) | (1 << PacketType.UNSUBSCRIBE) |
-  (1 << PacketType.PINGREQ) | (1 << PacketType.DISCONNECT);
-/** Types whose flags are 0010 (2.2.2); the others but PUBLISH have 0000. */
-const FLAGS_2: u32 = (1 << PacketType.PUBREL) | (1 << PacketType.SUBSCRIBE) | (1 << PacketType.UNSUBSCRIBE);
-/** Types that are exactly a 2-byte body: CONNACK and the packet-id-only ones. */
-const REM_2: u32 = (1 << PacketType.CONNACK) | (1 << PacketType.PUBACK) | (1 << PacketType.PUBREC) | (1 << PacketType.PUBREL) |
-  (1 << PacketType.PUBCOMP) | (1 << PacketType.UNSUBACK);
-/** Types without a body. */
-const REM_0: u32 = (1 << PacketType.PINGREQ) | (1 << PacketType.PINGRESP) | (1 << PacketType.DISCONNECT);
-
-/** Checks the first byte alone (2.2.1, 2.2.2): the type and its flags. */
-function checkFirstByte(type: u8, flags: u8, forClient: bool): DecodeErr {
-  if (type === 0 || type === 15) return DecodeErr.BAD_TYPE;
-  const bit: u32 = u32(1 << type);
-  if (forClient && (SERVER_ONLY & bit) !== 0) return DecodeErr.NOT_FOR_CLIENT;
-  if (type === PacketType.PUBLISH) {
-    const qos: u8 = u8((flags >>> 1) & 3);
-    if (qos === 3) return DecodeErr.BAD_QOS;
-    if (qos === 0 && (flags & PUBLISH_DUP) !== 0) return DecodeErr.BAD_DUP;
-    return DecodeErr.OK;
-  }
-  return flags === ((FLAGS_2 & bit) !== 0 ? 2 : 0) ? DecodeErr.OK : DecodeErr.RESERVED_FLAGS;
-}
-
-/** Remaining lengths that the fixed header alone shows to be wrong. */
-function checkRemainingLength(type: u8, rem: u32): DecodeErr {
-  const bit: u32 = u32(1 << type);
-  let ok: bool = true;
-  if ((REM_2 & bit) !== 0) ok = rem === 2;
-  else if ((REM_0 & bit) !== 0) ok = rem === 0;
-  // SUBACK: a packet id and at least one return code.
-  else if (type === PacketType.SUBACK) ok = rem >= 3;
-  return ok ? DecodeErr.OK : DecodeErr.BAD_LENGTH;
-}
+/** What a client may receive, per packet type (the first byte's high
+ *  nibble): 0x80 | DecodeErr for a type it refuses at once (reserved, or one
+ *  only a server receives); else bits 0-3 the flags the fixed header must
+ *  carry (2.2.2; PUBLISH's are checked on their own), bits 4-5 the smallest
+ *  remaining length and bit 6 "exactly that" (2.2.3, 3.x.1). */
+const CLIENT_RULES: readonly u8[] = [
+  0x81, // 0 reserved: BAD_TYPE
+  0x8b, // CONNECT: NOT_FOR_CLIENT
+  0x60, // CONNACK: 2
+  0x00, // PUBLISH
+  0x60, // PUBACK: 2
+  0x60, // PUBREC: 2
+  0x62, // PUBREL: flags 0010, 2
+  0x60, // PUBCOMP: 2
+  0x8b, // SUBSCRIBE
+  0x30, // SUBACK: a packet id and at least one return code
+  0x8b, // UNSUBSCRIBE
+  0x60, // UNSUBACK: 2
+  0x8b, // PINGREQ
+  0x40, // PINGRESP: 0
+  0x8b, // DISCONNECT
+  0x81, // 15 reserved
+];
 
 /** Decodes one packet from the start of `input`, for a client.
  *  Returns > 0: the length of one complete valid packet, its fields in `out`;
@@ -373,26 +352,32 @@ function checkRemainingLength(type: u8, rem: u32): DecodeErr {
  *  header `out.totalLen` says how long it will be);
  *  < 0: -DecodeErr, the stream is unusable and the connection must close.
  *  `maxPacket` limits the whole packet's size (TOO_LARGE). The packets a
- *  server never sends are refused (NOT_FOR_CLIENT). */
+ *  server never sends are refused (NOT_FOR_CLIENT). The fields only a
+ *  broker's decoder sets (CONNECT's, SUBSCRIBE's body) are left as they are
+ *  (Packet.resetClient). Only what a client
+ *  receives is here: the broker's decoder is test-only
+ *  (test/mqtt/support/codec_broker.ts), and tests hold the two to the same
+ *  answers (codec_client.test.ts). */
 export function decodeForClient(input: Bytes, maxPacket: u32, out: Packet): i32 {
-  return decodeWith(input, maxPacket, true, out, null);
-}
-
-/** Decodes the body of a packet only a server receives (CONNECT, SUBSCRIBE, UNSUBSCRIBE). */
-export type ServerBodyFn = (body: Bytes, type: u8, out: Packet) => DecodeErr;
-
-/** decodeForClient, with `forClient` false accepting every type and passing
- *  the server-only bodies to `serverBody` (NOT_FOR_CLIENT when null).
- *  @cextern the test broker (test/mqtt/support/codec_broker.ts) calls it */
-export function decodeWith(input: Bytes, maxPacket: u32, forClient: bool, out: Packet, serverBody: ServerBodyFn | null): i32 {
-  out.reset();
+  out.resetClient();
   const n: u32 = input.length;
   if (n === 0) return 0;
   const first: u8 = input[0];
   const type: u8 = u8(first >>> 4);
   const flags: u8 = u8(first & 0x0f);
-  const e0: DecodeErr = checkFirstByte(type, flags, forClient);
-  if (e0 !== DecodeErr.OK) return -e0;
+  const rule: u8 = CLIENT_RULES[first >>> 4];
+  if (rule >= 0x80) return i32(-i32(rule & 0x7f));
+  const qos: u8 = u8((flags >>> 1) & 3);
+  if (type === PacketType.PUBLISH) {
+    if (qos === 3) return -DecodeErr.BAD_QOS;
+    if ((flags & 0x0e) === PUBLISH_DUP) return -DecodeErr.BAD_DUP; // DUP at QoS 0
+    // Set from here on, TOO_LARGE included: the session streams such a PUBLISH.
+    out.qos = qos;
+    out.dup = (flags & PUBLISH_DUP) !== 0;
+    out.retain = (flags & PUBLISH_RETAIN) !== 0;
+  } else if (flags !== (rule & 0x0f)) {
+    return -DecodeErr.RESERVED_FLAGS;
+  }
 
   // Remaining length: 7 bits per byte, least significant first, at most 4
   // bytes (2.2.3). 3.1.1 (unlike MQTT 5) does not require the minimal form,
@@ -415,39 +400,38 @@ export function decodeWith(input: Bytes, maxPacket: u32, forClient: bool, out: P
   out.remLen = rem;
   out.totalLen = total;
   if (total > maxPacket) return -DecodeErr.TOO_LARGE;
-  const e1: DecodeErr = checkRemainingLength(type, rem);
-  if (e1 !== DecodeErr.OK) return -e1;
+  const least: u32 = u32((rule >>> 4) & 3);
+  if (rem < least || ((rule & 0x40) !== 0 && rem !== least)) return -DecodeErr.BAD_LENGTH;
   if (n < total) return 0;
 
   const body: Bytes = input.subarray(hdr, total);
   let e: DecodeErr = DecodeErr.OK;
-  const bit: u32 = u32(1 << type);
   if (type === PacketType.PUBLISH) {
-    e = decodePublish(body, flags, out);
-  } else if (type === PacketType.CONNACK) {
-    e = decodeConnack(body, out);
-  } else if ((REM_2 & bit) !== 0 || type === PacketType.SUBACK) {
-    // The packet-id-only types, and SUBACK's id then its return codes.
-    out.packetId = readU16(body, 0);
-    if (out.packetId === 0) e = DecodeErr.ZERO_PACKET_ID;
-    else if (type === PacketType.SUBACK) {
-      out.codes = body.subarray(2);
-      if (!validSubackCodes(out.codes)) e = DecodeErr.BAD_SUBACK_CODE;
+    e = decodePublish(body, qos, out);
+  } else if (body.length >= 2) {
+    // CONNACK, the packet-id-only types, and SUBACK's id then its return codes.
+    const b0: u8 = body[0];
+    const b1: u8 = body[1];
+    if (type === PacketType.CONNACK) {
+      e = connackErr(b0, b1, out);
+    } else {
+      out.packetId = u16((b0 << 8) | b1);
+      const codes: Bytes = body.subarray(2);
+      if (out.packetId === 0) {
+        e = DecodeErr.ZERO_PACKET_ID;
+      } else {
+        // (Empty but for SUBACK.)
+        out.codes = codes;
+        for (let i: u32 = 0; i < codes.length; i++) {
+          const c: u8 = codes[i];
+          if (c > 2 && c !== SUBACK_FAILURE) e = DecodeErr.BAD_SUBACK_CODE;
+        }
+      }
     }
-  } else if ((SERVER_ONLY & bit) !== 0 && (REM_0 & bit) === 0) {
-    // CONNECT, SUBSCRIBE, UNSUBSCRIBE: only without forClient (checkFirstByte
-    // refused them otherwise).
-    e = serverBody !== null ? serverBody(body, type, out) : DecodeErr.NOT_FOR_CLIENT;
   }
-  // PINGREQ, PINGRESP, DISCONNECT: no contents, length checked above.
+  // PINGRESP: no contents, length checked above.
   if (e !== DecodeErr.OK) return -e;
   return i32(total);
-}
-
-/** Big-endian 16-bit value at `off`, 0 past the end (the callers checked the bounds). */
-function readU16(b: Bytes, off: u32): u16 {
-  if (off < b.length && 2 <= b.length - off) return u16((b[off] << 8) | b[off + 1]);
-  return 0;
 }
 
 /** End (exclusive) of the length-prefixed field at `off` in `b`, or -1 when
@@ -468,11 +452,7 @@ export function topicNameErr(t: Bytes): DecodeErr {
   return DecodeErr.OK;
 }
 
-function decodePublish(body: Bytes, flags: u8, out: Packet): DecodeErr {
-  const qos: u8 = u8((flags >>> 1) & 3);
-  out.qos = qos;
-  out.dup = (flags & PUBLISH_DUP) !== 0;
-  out.retain = (flags & PUBLISH_RETAIN) !== 0;
+function decodePublish(body: Bytes, qos: u8, out: Packet): DecodeErr {
   // The topic name with its 2-byte length (fieldEnd(body, 0), written out
   // so that the reads and views below need no bounds checks).
   if (body.length < 2) return DecodeErr.STRING_OVERRUN;
@@ -492,13 +472,13 @@ function decodePublish(body: Bytes, flags: u8, out: Packet): DecodeErr {
   return DecodeErr.OK;
 }
 
-function decodeConnack(body: Bytes, out: Packet): DecodeErr {
-  if (body.length < 2) return DecodeErr.BAD_LENGTH; // checked already: unchecked reads below
+/** CONNACK's acknowledge flags `f` and return code `rc` (3.2.2). */
+function connackErr(f: u8, rc: u8, out: Packet): DecodeErr {
   // Only bit 0 (session present) of the acknowledge flags is defined.
-  if ((body[0] & 0xfe) !== 0) return DecodeErr.BAD_CONNACK_FLAGS;
-  out.sessionPresent = body[0] === 1;
-  out.returnCode = body[1];
-  if (out.returnCode > MAX_CONNACK_CODE) return DecodeErr.BAD_RETURN_CODE;
-  if (out.sessionPresent && out.returnCode !== 0) return DecodeErr.BAD_CONNACK_FLAGS;
+  if ((f & 0xfe) !== 0) return DecodeErr.BAD_CONNACK_FLAGS;
+  out.sessionPresent = f === 1;
+  out.returnCode = rc;
+  if (rc > MAX_CONNACK_CODE) return DecodeErr.BAD_RETURN_CODE;
+  if (out.sessionPresent && rc !== 0) return DecodeErr.BAD_CONNACK_FLAGS;
   return DecodeErr.OK;
 }

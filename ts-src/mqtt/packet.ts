@@ -157,6 +157,22 @@ export class Packet {
   /** Back to "nothing decoded". The views are new empty ones (C: {NULL, 0},
    *  stores of zero; a shared constant view would be loaded from flash). */
   reset(): void {
+    this.resetClient();
+    this.body = noBytes();
+    this.protocolLevel = 0;
+    this.connectFlags = 0;
+    this.keepAlive = 0;
+    this.clientId = noBytes();
+    this.willTopic = noBytes();
+    this.willMessage = noBytes();
+    this.userName = noBytes();
+    this.password = noBytes();
+  }
+
+  /** reset() of the fields a client's decoder sets (decodeForClient): the
+   *  server-side ones (CONNECT's, SUBSCRIBE's body) only a broker's decoder
+   *  writes, so a client's packet keeps them empty without this. */
+  resetClient(): void {
     this.type = 0;
     this.flags = 0;
     this.dup = false;
@@ -168,15 +184,6 @@ export class Packet {
     this.sessionPresent = false;
     this.returnCode = 0;
     this.codes = noBytes();
-    this.body = noBytes();
-    this.protocolLevel = 0;
-    this.connectFlags = 0;
-    this.keepAlive = 0;
-    this.clientId = noBytes();
-    this.willTopic = noBytes();
-    this.willMessage = noBytes();
-    this.userName = noBytes();
-    this.password = noBytes();
     this.remLen = 0;
     this.totalLen = 0;
   }

@@ -1110,11 +1110,10 @@ export class Session {
       copyBytes(this.rx, this.rxLen, rest.subarray(0, n));
       this.rxLen += n;
       off += n;
+      // rx never stays full: recvLimit() (and parse5's limit) is at most its
+      // size, so what parse() leaves is the start of a packet that fits, or
+      // (TOO_LARGE) a PUBLISH now streamed, or nothing (a connection ended).
       this.parse();
-      // The decoder rejects packets over the limit from their fixed header, so
-      // a full buffer here means the limit exceeds the buffer: never wait forever.
-      // (A connection parse() ended left rx empty: no need to ask.)
-      if (this.big === BigRx.NONE && this.rxLen === RX_BUF_SIZE) this.close(txt("rx buffer overflow"));
     }
   }
 
@@ -1176,8 +1175,13 @@ export class Session {
       const b: Packet = v.pkt.base;
       if (r === -DecodeErr.TOO_LARGE && b.type === PacketType.PUBLISH && b.totalLen <= this.maxPacket5()) {
         // Within our Maximum Packet Size, over the buffer: streamed as in 3.1.1.
+        const f: u8 = b.flags;
+        this.pkt.reset();
         this.pkt.type = b.type;
-        this.pkt.flags = b.flags;
+        this.pkt.flags = f;
+        this.pkt.qos = u8((f >>> 1) & 3);
+        this.pkt.dup = (f & 0x08) !== 0;
+        this.pkt.retain = (f & 0x01) !== 0;
         this.pkt.remLen = b.remLen;
         this.pkt.totalLen = b.totalLen;
         if (!this.bigFromRx(start)) return;
@@ -1216,10 +1220,7 @@ export class Session {
       return false;
     }
     const p: Packet = this.pkt;
-    const f: u8 = p.flags;
-    p.qos = u8((f >>> 1) & 3);
-    p.dup = (f & 0x08) !== 0;
-    p.retain = (f & 0x01) !== 0;
+    // (The decoder has set qos, dup and retain: parse5 copies them.)
     // Only what is read before it is set (bigLayout sets the topic's end and
     // rxTopicLen, bigDecide rxPartTotal; bigId keeps its last two bytes).
     this.big = BigRx.UNDECIDED;
@@ -1264,7 +1265,7 @@ export class Session {
         this.bigId = u16((this.bigId << 8) | b);
         this.bigPos = u32(pos + 1);
         used++;
-        if (this.bigIdEnd === 0 && this.bigPos === this.bigHdr + 2) bad = this.bigLayout();
+        if (this.bigIdEnd === 0 && this.bigPos === u32(this.bigHdr + 2)) bad = this.bigLayout();
         // (MQTT 5, an empty topic at QoS 0: the header ends with the topic length.)
         if (bad === 0 && this.bigPos === this.bigIdEnd) bad = this.bigHeaderDone();
       } else if (MQTT5_SUPPORT !== 0 && this.bigPayAt === 0) {
@@ -1331,7 +1332,8 @@ export class Session {
    *  error that makes the packet malformed, or OK. */
   private bigLayout(): DecodeErr {
     const h: u32 = this.bigHdr;
-    const tl: u32 = u32((this.rx[h] << 8) | this.rx[h + 1]);
+    // The topic length: the two bytes just read, as bigId collects them.
+    const tl: u32 = this.bigId;
     const rem: u32 = this.pkt.remLen;
     const idLen: u32 = this.pkt.qos > 0 ? 2 : 0;
     // MQTT 5: an empty topic reads a topic alias; a property length follows.
@@ -1354,7 +1356,8 @@ export class Session {
   private bigHeaderDone(): DecodeErr {
     const p: Packet = this.pkt;
     // (The payload view is set by the event that shows it: bigSkip, bigPayload.)
-    p.packetId = p.qos > 0 ? this.bigId : 0;
+    // (QoS 0: the id stays 0, as the decoder or parse5 reset it.)
+    if (p.qos > 0) p.packetId = this.bigId;
     const whole: bool = this.rxLen === this.bigTopicEnd;
     const from: u32 = u32(this.bigHdr + 2);
     // (rx holds at least the fixed header and the topic length.)
@@ -1456,7 +1459,7 @@ export class Session {
     this.rxLen = 0;
     // (An empty payload ends here without passing the payload branch of bigFeed.)
     if (p.qos === 2) this.rxQos2Add(p.packetId);
-    if (p.qos > 0) this.queueAck(p.qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, p.packetId);
+    if (p.qos > 0) this.queueAck(u8(PacketType.PUBLISH + p.qos), p.packetId); // PUBACK, PUBREC
   }
 
   private handle(p: Packet): void {
@@ -1466,40 +1469,28 @@ export class Session {
       this.protocolError(Reason.PROTOCOL_ERROR, txt("packet before CONNACK"));
       return;
     }
-    switch (p.type) {
-      case PacketType.CONNACK:
-        this.onConnack(p);
-        break;
-      case PacketType.PUBLISH:
-        this.onPublish(p);
-        break;
-      case PacketType.PUBACK:
-      case PacketType.PUBREC:
-      case PacketType.PUBCOMP:
-        this.onAck(p);
-        break;
-      case PacketType.PUBREL:
-        this.onPubrel(p);
-        break;
-      case PacketType.SUBACK:
-      case PacketType.UNSUBACK:
-        this.onSubAck(p, p.type === PacketType.UNSUBACK);
-        break;
-      case PacketType.PINGRESP:
-        this.pingOutstanding = false;
-        this.logNum(LogLevel.DEBUG, "PINGRESP", 0);
-        this.emit(SessionEvent.PINGRESP, p);
-        break;
-      case PacketType.DISCONNECT:
-        // Only MQTT 5's decoder lets a server's DISCONNECT through (3.14).
-        if (this.isV5()) this.onDisconnect5();
-        break;
-      case PACKET_AUTH:
-        if (this.isV5()) this.onAuth5();
-        break;
-      default:
-        this.protocolError(Reason.PROTOCOL_ERROR, txt("unexpected packet type"));
-        break;
+    // Tests, not a switch (its jump table is larger). Nothing else reaches
+    // here: both decoders refuse every other type (codec_client.test.ts).
+    const t: u8 = p.type;
+    if (t === PacketType.CONNACK) {
+      this.onConnack(p);
+    } else if (t === PacketType.PUBLISH) {
+      this.onPublish(p);
+    } else if (t === PacketType.PUBREL) {
+      this.onPubrel(p);
+    } else if (t >= PacketType.PUBACK && t <= PacketType.PUBCOMP) {
+      this.onAck(p); // PUBACK, PUBREC, PUBCOMP
+    } else if (t === PacketType.SUBACK || t === PacketType.UNSUBACK) {
+      this.onSubAck(p, t === PacketType.UNSUBACK);
+    } else if (t === PacketType.PINGRESP) {
+      this.pingOutstanding = false;
+      this.logNum(LogLevel.DEBUG, "PINGRESP", 0);
+      this.emit(SessionEvent.PINGRESP, p);
+    } else if (MQTT5_SUPPORT !== 0 && t === PacketType.DISCONNECT) {
+      // Only MQTT 5's decoder lets a server's DISCONNECT and AUTH through (3.14, 3.15).
+      this.onDisconnect5();
+    } else if (MQTT5_SUPPORT !== 0 && t === PACKET_AUTH) {
+      this.onAuth5();
     }
   }
 
@@ -1559,7 +1550,7 @@ export class Session {
         return;
       }
     }
-    this.queueAck(q === 1 ? PacketType.PUBACK : PacketType.PUBREC, p.packetId);
+    this.queueAck(u8(PacketType.PUBLISH + q), p.packetId); // PUBACK (QoS 1), PUBREC (QoS 2)
   }
 
   /** Before an incoming PUBLISH is delivered (small or streamed): 1 when it
@@ -1633,7 +1624,7 @@ export class Session {
   /** SUBACK or UNSUBACK: the subscription it answers becomes active (or
    *  goes); handlers see the event with its tag in evTag (-1: not ours). */
   private onSubAck(p: Packet, unsub: bool): void {
-    this.evTag = -1;
+    // (evTag is -1 here: it is set only below, and reset after the event.)
     const i: i32 = this.findSub(p.packetId, unsub ? SubState.UNSUB_SENT : SubState.SUB_SENT);
     if (i >= 0) {
       const s: Sub = this.subs[i];
@@ -1643,7 +1634,7 @@ export class Session {
       } else {
         s.state = SubState.ACTIVE;
         s.packetId = 0;
-        s.granted = p.codes.length > 0 ? p.codes[0] : 0x80;
+        s.granted = p.codes[0]; // (both decoders want one code at least)
         // 0x80 in 3.1.1; MQTT 5 has a reason code per refusal (0x80..0xA2).
         if (s.granted >= 0x80) this.log(LogLevel.WARN, "subscription refused", s.view(), i32(s.granted));
       }
@@ -2245,7 +2236,8 @@ export class Session {
   }
 
   private rxQos2Index(id: u16): i32 {
-    for (let i: u32 = 0; i < this.rxQos2Count; i++) if (this.rxQos2[i] === id) return i32(i);
+    // Bounded by the table's size too: i is known small (no conversion checks).
+    for (let i: u32 = 0; i < MAX_RX_QOS2 && i < this.rxQos2Count; i++) if (this.rxQos2[i] === id) return i32(i);
     return -1;
   }
 
@@ -2270,7 +2262,7 @@ export class Session {
   private rxQos2Forget(id: u16): bool {
     const k: i32 = this.rxQos2Index(id);
     if (k < 0) return false;
-    for (let j: u32 = u32(k); j + 1 < this.rxQos2Count; j++) this.rxQos2[j] = this.rxQos2[j + 1];
+    for (let j: u32 = u32(k); j < MAX_RX_QOS2 - 1 && j + 1 < this.rxQos2Count; j++) this.rxQos2[j] = this.rxQos2[j + 1];
     this.rxQos2Count = u32(this.rxQos2Count - 1);
     return true;
   }

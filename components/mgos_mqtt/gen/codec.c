@@ -11,16 +11,18 @@ static uint32_t codec_putConnectHead_v(uint8_t *out_p, uint32_t out_len, uint32_
 static RT_INLINE uint32_t codec_putConnectHead(rt_bytes out, uint32_t rem, uint8_t flags, uint16_t keepAlive) { return codec_putConnectHead_v(out.p, out.len, rem, flags, keepAlive); }
 static uint32_t codec_encodeSubUnsub_v(uint8_t *out_p, uint32_t out_len, bool sub, uint16_t packetId, uint8_t *filter_p, uint32_t filter_len, uint8_t qos);
 static RT_INLINE uint32_t codec_encodeSubUnsub(rt_bytes out, bool sub, uint16_t packetId, rt_bytes filter, uint8_t qos) { return codec_encodeSubUnsub_v(out.p, out.len, sub, packetId, filter.p, filter.len, qos); }
-static bool codec_validSubackCodes_v(uint8_t *codes_p, uint32_t codes_len);
-static RT_INLINE bool codec_validSubackCodes(rt_bytes codes) { return codec_validSubackCodes_v(codes.p, codes.len); }
-static DecodeErr codec_checkFirstByte(uint8_t type, uint8_t flags, bool forClient);
-static DecodeErr codec_checkRemainingLength(uint8_t type, uint32_t rem);
-static uint16_t codec_readU16_v(uint8_t *b_p, uint32_t b_len, uint32_t off);
-static RT_INLINE uint16_t codec_readU16(rt_bytes b, uint32_t off) { return codec_readU16_v(b.p, b.len, off); }
-static DecodeErr codec_decodePublish_v(uint8_t *body_p, uint32_t body_len, uint8_t flags, Packet *out);
-static RT_INLINE DecodeErr codec_decodePublish(rt_bytes body, uint8_t flags, Packet *out) { return codec_decodePublish_v(body.p, body.len, flags, out); }
-static DecodeErr codec_decodeConnack_v(uint8_t *body_p, uint32_t body_len, Packet *out);
-static RT_INLINE DecodeErr codec_decodeConnack(rt_bytes body, Packet *out) { return codec_decodeConnack_v(body.p, body.len, out); }
+static DecodeErr codec_decodePublish_v(uint8_t *body_p, uint32_t body_len, uint8_t qos, Packet *out);
+static RT_INLINE DecodeErr codec_decodePublish(rt_bytes body, uint8_t qos, Packet *out) { return codec_decodePublish_v(body.p, body.len, qos, out); }
+static DecodeErr codec_connackErr(uint8_t f, uint8_t rc, Packet *out);
+
+// ---------------------------------------------------------------- decoding
+/** What a client may receive, per packet type (the first byte's high
+ *  nibble): 0x80 | DecodeErr for a type it refuses at once (reserved, or one
+ *  only a server receives); else bits 0-3 the flags the fixed header must
+ *  carry (2.2.2; PUBLISH's are checked on their own), bits 4-5 the smallest
+ *  remaining length and bit 6 "exactly that" (2.2.3, 3.x.1). */
+#line 330 "ts-src/mqtt/codec.ts"
+static const uint8_t codec_CLIENT_RULES[16] = {0x81, 0x8b, 0x60, 0x0, 0x60, 0x60, 0x62, 0x60, 0x8b, 0x30, 0x8b, 0x60, 0x8b, 0x40, 0x8b, 0x81};
 
 /* Sets the fields of a zeroed ConnectOptions to their initial values. */
 #line 32 "ts-src/mqtt/codec.ts"
@@ -431,99 +433,57 @@ uint32_t codec_writeSimple_v(uint8_t *out_p, uint32_t out_len, uint8_t type) {
   return 2;
 }
 
-static bool codec_validSubackCodes_v(uint8_t *codes_p, uint32_t codes_len) {
-  rt_bytes codes = RT_BYTES(codes_p, codes_len);
-#line 324 "ts-src/mqtt/codec.ts"
-  for (uint32_t i = 0; i < codes.len; i++) {
-    uint8_t c = codes.p[i];
-    if (c > 2 && c != packet_SUBACK_FAILURE) {
-      return false;
-    }
-  }
-#line 328 "ts-src/mqtt/codec.ts"
-  return true;
-}
-
-/** Checks the first byte alone (2.2.1, 2.2.2): the type and its flags. */
-#line 346 "ts-src/mqtt/codec.ts"
-static DecodeErr codec_checkFirstByte(uint8_t type, uint8_t flags, bool forClient) {
-  if (type == 0 || type == 15) {
-    return DecodeErr_BAD_TYPE;
-  }
-#line 348 "ts-src/mqtt/codec.ts"
-  uint32_t bit = (1u << (type & 31u));
-  if (forClient && ((int32_t)(codec_SERVER_ONLY & bit) != 0)) {
-    return DecodeErr_NOT_FOR_CLIENT;
-  }
-#line 350 "ts-src/mqtt/codec.ts"
-  if (type == PacketType_PUBLISH) {
-    uint8_t qos = (uint8_t)((flags >> 1) & 3);
-    if (qos == 3) {
-      return DecodeErr_BAD_QOS;
-    }
-#line 353 "ts-src/mqtt/codec.ts"
-    if (qos == 0 && ((flags & packet_PUBLISH_DUP) != 0)) {
-      return DecodeErr_BAD_DUP;
-    }
-#line 354 "ts-src/mqtt/codec.ts"
-    return DecodeErr_OK;
-  }
-  return (DecodeErr)((flags == (((int32_t)(codec_FLAGS_2 & bit) != 0) ? 2 : 0)) ? DecodeErr_OK : DecodeErr_RESERVED_FLAGS);
-}
-
-/** Remaining lengths that the fixed header alone shows to be wrong. */
-static DecodeErr codec_checkRemainingLength(uint8_t type, uint32_t rem) {
-  uint32_t bit = (1u << (type & 31u));
-  bool ok = true;
-  if ((int32_t)(codec_REM_2 & bit) != 0) {
-    ok = rem == 2;
-#line 364 "ts-src/mqtt/codec.ts"
-  } else if ((int32_t)(codec_REM_0 & bit) != 0) {
-    ok = rem == 0;
-  } else if (type == PacketType_SUBACK) {
-    ok = rem >= 3;
-  }
-#line 367 "ts-src/mqtt/codec.ts"
-  return (DecodeErr)(ok ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
-}
-
 /** Decodes one packet from the start of `input`, for a client.
  *  Returns > 0: the length of one complete valid packet, its fields in `out`;
  *  0: `input` holds only the beginning of a packet (after a complete fixed
  *  header `out.totalLen` says how long it will be);
  *  < 0: -DecodeErr, the stream is unusable and the connection must close.
  *  `maxPacket` limits the whole packet's size (TOO_LARGE). The packets a
- *  server never sends are refused (NOT_FOR_CLIENT). */
+ *  server never sends are refused (NOT_FOR_CLIENT). The fields only a
+ *  broker's decoder sets (CONNECT's, SUBSCRIBE's body) are left as they are
+ *  (Packet.resetClient). Only what a client
+ *  receives is here: the broker's decoder is test-only
+ *  (test/mqtt/support/codec_broker.ts), and tests hold the two to the same
+ *  answers (codec_client.test.ts). */
+#line 361 "ts-src/mqtt/codec.ts"
 int32_t codec_decodeForClient_v(uint8_t *input_p, uint32_t input_len, uint32_t maxPacket, Packet *out) {
   rt_bytes input = RT_BYTES(input_p, input_len);
-#line 378 "ts-src/mqtt/codec.ts"
-  return codec_decodeWith(input, maxPacket, true, out, NULL);
-}
-
-/** decodeForClient, with `forClient` false accepting every type and passing
- *  the server-only bodies to `serverBody` (NOT_FOR_CLIENT when null).
- *  @cextern the test broker (test/mqtt/support/codec_broker.ts) calls it */
-#line 387 "ts-src/mqtt/codec.ts"
-int32_t codec_decodeWith_v(uint8_t *input_p, uint32_t input_len, uint32_t maxPacket, bool forClient, Packet *out, ServerBodyFn serverBody) {
-  rt_bytes input = RT_BYTES(input_p, input_len);
-#line 388 "ts-src/mqtt/codec.ts"
-  Packet_reset(out);
+#line 362 "ts-src/mqtt/codec.ts"
+  Packet_resetClient(out);
   uint32_t n = input.len;
   if (n == 0) {
     return 0;
   }
-#line 391 "ts-src/mqtt/codec.ts"
+#line 365 "ts-src/mqtt/codec.ts"
   uint8_t first = input.p[0];
   uint8_t type = (uint8_t)(first >> 4);
   uint8_t flags = (uint8_t)(first & 0xf);
-  DecodeErr e0 = codec_checkFirstByte(type, flags, forClient);
-  if (e0 != DecodeErr_OK) {
-    return -e0;
+  uint8_t rule = codec_CLIENT_RULES[(uint32_t)(first >> 4)];
+  if (rule >= 0x80) {
+    return -(rule & 0x7f);
+  }
+#line 370 "ts-src/mqtt/codec.ts"
+  uint8_t qos = (uint8_t)((flags >> 1) & 3);
+  if (type == PacketType_PUBLISH) {
+    if (qos == 3) {
+      return -DecodeErr_BAD_QOS;
+    }
+#line 373 "ts-src/mqtt/codec.ts"
+    if ((flags & 0xe) == packet_PUBLISH_DUP) {
+      return -DecodeErr_BAD_DUP; // DUP at QoS 0
+    }
+    // Set from here on, TOO_LARGE included: the session streams such a PUBLISH.
+#line 375 "ts-src/mqtt/codec.ts"
+    out->qos = qos;
+    out->dup = (flags & packet_PUBLISH_DUP) != 0;
+    out->retain = (flags & packet_PUBLISH_RETAIN) != 0;
+  } else if (flags != (rule & 0xf)) {
+    return -DecodeErr_RESERVED_FLAGS;
   }
   // Remaining length: 7 bits per byte, least significant first, at most 4
   // bytes (2.2.3). 3.1.1 (unlike MQTT 5) does not require the minimal form,
   // so e.g. 0x80 0x00 is a valid 0.
-#line 400 "ts-src/mqtt/codec.ts"
+#line 385 "ts-src/mqtt/codec.ts"
   uint32_t rem = 0;
   uint32_t shift = 0;
   uint32_t hdr = 1;
@@ -531,18 +491,18 @@ int32_t codec_decodeWith_v(uint8_t *input_p, uint32_t input_len, uint32_t maxPac
     if (hdr >= n) {
       return 0;
     }
-#line 405 "ts-src/mqtt/codec.ts"
+#line 390 "ts-src/mqtt/codec.ts"
     uint8_t c = input.p[hdr];
     rem = (rem | ((uint32_t)(c & 0x7f) << (shift & 31u)));
     hdr++;
     if ((c & 0x80) == 0) {
       break;
     }
-#line 409 "ts-src/mqtt/codec.ts"
+#line 394 "ts-src/mqtt/codec.ts"
     if (hdr == 5) {
       return -DecodeErr_LENGTH_TOO_LONG;
     }
-#line 410 "ts-src/mqtt/codec.ts"
+#line 395 "ts-src/mqtt/codec.ts"
     shift += 7;
   }
   uint32_t total = hdr + rem;
@@ -553,58 +513,50 @@ int32_t codec_decodeWith_v(uint8_t *input_p, uint32_t input_len, uint32_t maxPac
   if (total > maxPacket) {
     return -DecodeErr_TOO_LARGE;
   }
-#line 418 "ts-src/mqtt/codec.ts"
-  DecodeErr e1 = codec_checkRemainingLength(type, rem);
-  if (e1 != DecodeErr_OK) {
-    return -e1;
+#line 403 "ts-src/mqtt/codec.ts"
+  uint32_t least = (uint32_t)((rule >> 4) & 3);
+  if (rem < least || (((rule & 0x40) != 0) && rem != least)) {
+    return -DecodeErr_BAD_LENGTH;
   }
-#line 420 "ts-src/mqtt/codec.ts"
+#line 405 "ts-src/mqtt/codec.ts"
   if (n < total) {
     return 0;
   }
-#line 422 "ts-src/mqtt/codec.ts"
+#line 407 "ts-src/mqtt/codec.ts"
   rt_bytes body = rt_subarray(input, hdr, total);
   DecodeErr e = DecodeErr_OK;
-  uint32_t bit = (1u << (type & 31u));
   if (type == PacketType_PUBLISH) {
-    e = codec_decodePublish(body, flags, out);
-  } else if (type == PacketType_CONNACK) {
-    e = codec_decodeConnack(body, out);
-  } else if (((int32_t)(codec_REM_2 & bit) != 0) || type == PacketType_SUBACK) {
-    // The packet-id-only types, and SUBACK's id then its return codes.
-    out->packetId = codec_readU16(body, 0);
-    if (out->packetId == 0) {
-      e = DecodeErr_ZERO_PACKET_ID;
-#line 433 "ts-src/mqtt/codec.ts"
-    } else if (type == PacketType_SUBACK) {
-      out->codes = rt_subarray(body, 2, UINT32_MAX);
-      if (!codec_validSubackCodes(out->codes)) {
-        e = DecodeErr_BAD_SUBACK_CODE;
+    e = codec_decodePublish(body, qos, out);
+  } else if (body.len >= 2) {
+    // CONNACK, the packet-id-only types, and SUBACK's id then its return codes.
+    uint8_t b0 = body.p[0];
+    uint8_t b1 = body.p[1];
+    if (type == PacketType_CONNACK) {
+      e = codec_connackErr(b0, b1, out);
+    } else {
+      out->packetId = (uint16_t)((b0 << 8) | b1);
+      rt_bytes codes = rt_slice_from(body, 2);
+      if (out->packetId == 0) {
+        e = DecodeErr_ZERO_PACKET_ID;
+      } else {
+        // (Empty but for SUBACK.)
+        out->codes = codes;
+        for (uint32_t i = 0; i < codes.len; i++) {
+          uint8_t c = codes.p[i];
+          if (c > 2 && c != packet_SUBACK_FAILURE) {
+            e = DecodeErr_BAD_SUBACK_CODE;
+          }
+        }
       }
     }
-#line 437 "ts-src/mqtt/codec.ts"
-  } else if (((int32_t)(codec_SERVER_ONLY & bit) != 0) && ((int32_t)(codec_REM_0 & bit) == 0)) {
-    // CONNECT, SUBSCRIBE, UNSUBSCRIBE: only without forClient (checkFirstByte
-    // refused them otherwise).
-    e = (DecodeErr)((serverBody != NULL) ? serverBody(body, type, out) : DecodeErr_NOT_FOR_CLIENT);
   }
-  // PINGREQ, PINGRESP, DISCONNECT: no contents, length checked above.
+  // PINGRESP: no contents, length checked above.
+#line 433 "ts-src/mqtt/codec.ts"
   if (e != DecodeErr_OK) {
     return -e;
   }
-#line 444 "ts-src/mqtt/codec.ts"
+#line 434 "ts-src/mqtt/codec.ts"
   return rt_i32_of(total);
-}
-
-/** Big-endian 16-bit value at `off`, 0 past the end (the callers checked the bounds). */
-static uint16_t codec_readU16_v(uint8_t *b_p, uint32_t b_len, uint32_t off) {
-  rt_bytes b = RT_BYTES(b_p, b_len);
-#line 449 "ts-src/mqtt/codec.ts"
-  if (off < b.len && (2 <= (b.len - off))) {
-    return (uint16_t)((b.p[off] << 8) | b.p[off + 1]);
-  }
-#line 450 "ts-src/mqtt/codec.ts"
-  return 0;
 }
 
 /** End (exclusive) of the length-prefixed field at `off` in `b`, or -1 when
@@ -613,58 +565,54 @@ static uint16_t codec_readU16_v(uint8_t *b_p, uint32_t b_len, uint32_t off) {
 int32_t codec_fieldEnd_v(uint8_t *b_p, uint32_t b_len, uint32_t off) {
   rt_bytes b = RT_BYTES(b_p, b_len);
   // Each difference is taken only once it is known not to be negative.
-#line 458 "ts-src/mqtt/codec.ts"
+#line 442 "ts-src/mqtt/codec.ts"
   if (off >= b.len || ((b.len - off) < 2)) {
     return -1;
   }
-#line 459 "ts-src/mqtt/codec.ts"
+#line 443 "ts-src/mqtt/codec.ts"
   uint32_t len = (uint32_t)((b.p[off] << 8) | b.p[off + 1]);
   if (len > ((b.len - off) - 2)) {
     return -1;
   }
-#line 461 "ts-src/mqtt/codec.ts"
+#line 445 "ts-src/mqtt/codec.ts"
   return rt_i32_of(((off + 2) + len));
 }
 
 /** Reason a topic name is refused, or OK (3.3.2.1, 4.7). */
 DecodeErr codec_topicNameErr_v(uint8_t *t_p, uint32_t t_len) {
   rt_bytes t = RT_BYTES(t_p, t_len);
-#line 466 "ts-src/mqtt/codec.ts"
+#line 450 "ts-src/mqtt/codec.ts"
   if (t.len == 0) {
     return DecodeErr_EMPTY_TOPIC;
   }
-#line 467 "ts-src/mqtt/codec.ts"
+#line 451 "ts-src/mqtt/codec.ts"
   if (!topic_validTopicName(t)) {
     return (DecodeErr)(topic_validUtf8(t) ? DecodeErr_TOPIC_WILDCARD : DecodeErr_BAD_UTF8);
   }
-#line 468 "ts-src/mqtt/codec.ts"
+#line 452 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }
 
-static DecodeErr codec_decodePublish_v(uint8_t *body_p, uint32_t body_len, uint8_t flags, Packet *out) {
+static DecodeErr codec_decodePublish_v(uint8_t *body_p, uint32_t body_len, uint8_t qos, Packet *out) {
   rt_bytes body = RT_BYTES(body_p, body_len);
-#line 472 "ts-src/mqtt/codec.ts"
-  uint8_t qos = (uint8_t)((flags >> 1) & 3);
-  out->qos = qos;
-  out->dup = (flags & packet_PUBLISH_DUP) != 0;
-  out->retain = (flags & packet_PUBLISH_RETAIN) != 0;
   // The topic name with its 2-byte length (fieldEnd(body, 0), written out
   // so that the reads and views below need no bounds checks).
+#line 458 "ts-src/mqtt/codec.ts"
   if (body.len < 2) {
     return DecodeErr_STRING_OVERRUN;
   }
-#line 479 "ts-src/mqtt/codec.ts"
+#line 459 "ts-src/mqtt/codec.ts"
   uint32_t end = (uint32_t)(2 + ((body.p[0] << 8) | body.p[1]));
   if (end > body.len) {
     return DecodeErr_STRING_OVERRUN;
   }
-#line 481 "ts-src/mqtt/codec.ts"
+#line 461 "ts-src/mqtt/codec.ts"
   out->topic = rt_slice(body, 2, end);
   DecodeErr te = codec_topicNameErr(out->topic);
   if (te != DecodeErr_OK) {
     return te;
   }
-#line 484 "ts-src/mqtt/codec.ts"
+#line 464 "ts-src/mqtt/codec.ts"
   if (qos == 0) {
     out->payload = rt_slice_from(body, end);
     return DecodeErr_OK;
@@ -672,37 +620,32 @@ static DecodeErr codec_decodePublish_v(uint8_t *body_p, uint32_t body_len, uint8
   if ((body.len - end) < 2) {
     return DecodeErr_BAD_LENGTH;
   }
-#line 489 "ts-src/mqtt/codec.ts"
+#line 469 "ts-src/mqtt/codec.ts"
   out->packetId = (uint16_t)((body.p[end + 0] << 8) | body.p[end + 1]); // end + k: the form proven in range
   if (out->packetId == 0) {
     return DecodeErr_ZERO_PACKET_ID;
   }
-#line 491 "ts-src/mqtt/codec.ts"
+#line 471 "ts-src/mqtt/codec.ts"
   out->payload = rt_slice_from(body, end + 2);
   return DecodeErr_OK;
 }
 
-static DecodeErr codec_decodeConnack_v(uint8_t *body_p, uint32_t body_len, Packet *out) {
-  rt_bytes body = RT_BYTES(body_p, body_len);
-#line 496 "ts-src/mqtt/codec.ts"
-  if (body.len < 2) {
-    return DecodeErr_BAD_LENGTH; // checked already: unchecked reads below
-  }
+/** CONNACK's acknowledge flags `f` and return code `rc` (3.2.2). */
+static DecodeErr codec_connackErr(uint8_t f, uint8_t rc, Packet *out) {
   // Only bit 0 (session present) of the acknowledge flags is defined.
-#line 498 "ts-src/mqtt/codec.ts"
-  if ((body.p[0] & 0xfe) != 0) {
+  if ((f & 0xfe) != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 499 "ts-src/mqtt/codec.ts"
-  out->sessionPresent = body.p[0] == 1;
-  out->returnCode = body.p[1];
-  if (out->returnCode > codec_MAX_CONNACK_CODE) {
+#line 479 "ts-src/mqtt/codec.ts"
+  out->sessionPresent = f == 1;
+  out->returnCode = rc;
+  if (rc > codec_MAX_CONNACK_CODE) {
     return DecodeErr_BAD_RETURN_CODE;
   }
-#line 502 "ts-src/mqtt/codec.ts"
-  if (out->sessionPresent && out->returnCode != 0) {
+#line 482 "ts-src/mqtt/codec.ts"
+  if (out->sessionPresent && rc != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 503 "ts-src/mqtt/codec.ts"
+#line 483 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }

@@ -16,24 +16,7 @@ extern "C" {
 /** Highest CONNACK return code 3.1.1 defines (3.2.2.3). */
 #define codec_MAX_CONNACK_CODE 5
 
-// ---------------------------------------------------------------- decoding
-// The fixed header's rules per packet type (2.2), one bit per type number.
-/** Types only a server receives: a client refuses them (NOT_FOR_CLIENT). */
-#define codec_SERVER_ONLY ((uint32_t)((uint32_t)(((((1 << PacketType_CONNECT) | (1 << PacketType_SUBSCRIBE)) | (1 << PacketType_UNSUBSCRIBE)) | (1 << PacketType_PINGREQ)) | (1 << PacketType_DISCONNECT))))
-
-/** Types whose flags are 0010 (2.2.2); the others but PUBLISH have 0000. */
-#define codec_FLAGS_2 ((uint32_t)((uint32_t)(((1 << PacketType_PUBREL) | (1 << PacketType_SUBSCRIBE)) | (1 << PacketType_UNSUBSCRIBE))))
-
-/** Types that are exactly a 2-byte body: CONNACK and the packet-id-only ones. */
-#define codec_REM_2 ((uint32_t)((uint32_t)((((((1 << PacketType_CONNACK) | (1 << PacketType_PUBACK)) | (1 << PacketType_PUBREC)) | (1 << PacketType_PUBREL)) | (1 << PacketType_PUBCOMP)) | (1 << PacketType_UNSUBACK))))
-
-/** Types without a body. */
-#define codec_REM_0 ((uint32_t)((uint32_t)(((1 << PacketType_PINGREQ) | (1 << PacketType_PINGRESP)) | (1 << PacketType_DISCONNECT))))
-
 typedef struct ConnectOptions ConnectOptions;
-
-/** Decodes the body of a packet only a server receives (CONNECT, SUBSCRIBE, UNSUBSCRIBE). */
-typedef DecodeErr (*ServerBodyFn)(rt_bytes body, uint8_t type, Packet *out);
 
 /** What a CONNECT carries (3.1). An empty view means "absent": the will is
  *  sent when willTopic is not empty (willMessage may then be empty), the user
@@ -89,8 +72,6 @@ uint32_t codec_writeSimple_v(uint8_t *out_p, uint32_t out_len, uint8_t type);
 static RT_INLINE uint32_t codec_writeSimple(rt_bytes out, uint8_t type) { return codec_writeSimple_v(out.p, out.len, type); }
 int32_t codec_decodeForClient_v(uint8_t *input_p, uint32_t input_len, uint32_t maxPacket, Packet *out);
 static RT_INLINE int32_t codec_decodeForClient(rt_bytes input, uint32_t maxPacket, Packet *out) { return codec_decodeForClient_v(input.p, input.len, maxPacket, out); }
-int32_t codec_decodeWith_v(uint8_t *input_p, uint32_t input_len, uint32_t maxPacket, bool forClient, Packet *out, ServerBodyFn serverBody);
-static RT_INLINE int32_t codec_decodeWith(rt_bytes input, uint32_t maxPacket, bool forClient, Packet *out, ServerBodyFn serverBody) { return codec_decodeWith_v(input.p, input.len, maxPacket, forClient, out, serverBody); }
 int32_t codec_fieldEnd_v(uint8_t *b_p, uint32_t b_len, uint32_t off);
 static RT_INLINE int32_t codec_fieldEnd(rt_bytes b, uint32_t off) { return codec_fieldEnd_v(b.p, b.len, off); }
 DecodeErr codec_topicNameErr_v(uint8_t *t_p, uint32_t t_len);

@@ -144,6 +144,22 @@ const char *packet_decodeErrNameAll(DecodeErr e) {
    *  stores of zero; a shared constant view would be loaded from flash). */
 #line 159 "ts-src/mqtt/packet.ts"
 void Packet_reset(Packet *self) {
+  Packet_resetClient(self);
+  self->body = RT_NOBYTES;
+  self->protocolLevel = 0;
+  self->connectFlags = 0;
+  self->keepAlive = 0;
+  self->clientId = RT_NOBYTES;
+  self->willTopic = RT_NOBYTES;
+  self->willMessage = RT_NOBYTES;
+  self->userName = RT_NOBYTES;
+  self->password = RT_NOBYTES;
+}
+
+/** reset() of the fields a client's decoder sets (decodeForClient): the
+   *  server-side ones (CONNECT's, SUBSCRIBE's body) only a broker's decoder
+   *  writes, so a client's packet keeps them empty without this. */
+void Packet_resetClient(Packet *self) {
   self->type = 0;
   self->flags = 0;
   self->dup = false;
@@ -155,15 +171,6 @@ void Packet_reset(Packet *self) {
   self->sessionPresent = false;
   self->returnCode = 0;
   self->codes = RT_NOBYTES;
-  self->body = RT_NOBYTES;
-  self->protocolLevel = 0;
-  self->connectFlags = 0;
-  self->keepAlive = 0;
-  self->clientId = RT_NOBYTES;
-  self->willTopic = RT_NOBYTES;
-  self->willMessage = RT_NOBYTES;
-  self->userName = RT_NOBYTES;
-  self->password = RT_NOBYTES;
   self->remLen = 0;
   self->totalLen = 0;
 }

@@ -124,6 +124,7 @@ struct Packet {
 const char *packet_decodeErrName(DecodeErr e);
 const char *packet_decodeErrNameAll(DecodeErr e);
 void Packet_reset(Packet *self);
+void Packet_resetClient(Packet *self);
 
 #ifdef __cplusplus
 }

@@ -16,9 +16,12 @@ extern "C" {
 extern uint32_t port_now_ms(void);
 extern double port_time(void);
 extern uint32_t port_rand(void);
-extern void port_log(int32_t level, const char *msg, rt_bytes detail);
-extern int32_t port_net_connect(int32_t slot, rt_bytes host, uint16_t port, int32_t tlsSlot);
-extern int32_t port_net_send(int32_t slot, rt_bytes data);
+extern void port_log_v(int32_t level, const char *msg, uint8_t *detail_p, uint32_t detail_len);
+static RT_INLINE void port_log(int32_t level, const char *msg, rt_bytes detail) { port_log_v(level, msg, detail.p, detail.len); }
+extern int32_t port_net_connect_v(int32_t slot, uint8_t *host_p, uint32_t host_len, uint16_t port, int32_t tlsSlot);
+static RT_INLINE int32_t port_net_connect(int32_t slot, rt_bytes host, uint16_t port, int32_t tlsSlot) { return port_net_connect_v(slot, host.p, host.len, port, tlsSlot); }
+extern int32_t port_net_send_v(int32_t slot, uint8_t *data_p, uint32_t data_len);
+static RT_INLINE int32_t port_net_send(int32_t slot, rt_bytes data) { return port_net_send_v(slot, data.p, data.len); }
 extern void port_net_close(int32_t slot);
 extern const char *port_device_id(void);
 extern void port_event_trigger(int32_t ev, void *arg);

@@ -128,45 +128,43 @@ static const char session__s30[] = "subscribe: invalid topic filter";
 static const char session__s31[] = "subscribe: filter > MAX_FILTER_LEN";
 static const char session__s32[] = "subscribe: table full";
 static const char session__s33[] = "unsubscribe: no match";
-static const char session__s34[] = "rx buffer overflow";
-static const char session__s35[] = "bad packet";
-static const char session__s36[] = "packet before CONNACK";
-static const char session__s37[] = "PUBLISH topic longer than the receive buffer, skipped";
-static const char session__s38[] = "PUBLISH properties longer than the receive buffer, skipped";
-static const char session__s39[] = "PUBLISH larger than the receive buffer, skipped";
-static const char session__s40[] = "PINGRESP";
-static const char session__s41[] = "unexpected packet type";
-static const char session__s42[] = "unexpected second CONNACK";
-static const char session__s43[] = "CONNACK reason string: ";
-static const char session__s44[] = "session present with clean session";
-static const char session__s45[] = "duplicate QoS 2 PUBLISH";
-static const char session__s46[] = "PUBACK for a QoS 2 message: the server took it at QoS 1";
-static const char session__s47[] = "PUBACK: unexpected id";
-static const char session__s48[] = "PUBREC: unexpected id";
-static const char session__s49[] = "PUBCOMP: unexpected id";
-static const char session__s50[] = "PUBREL: unknown id";
-static const char session__s51[] = "subscription refused";
-static const char session__s52[] = "UNSUBACK: unknown id";
-static const char session__s53[] = "SUBACK: unknown id";
-static const char session__s54[] = "broker's Maximum QoS is 0: sent at QoS 0";
-static const char session__s55[] = "broker's Maximum QoS is 1: sent at QoS 1";
-static const char session__s56[] = "broker has Retain Available 0: sent without RETAIN";
-static const char session__s57[] = "larger than the broker's Maximum Packet Size, dropped (DROPPED event)";
-static const char session__s58[] = "queue full, oldest dropped (DROPPED event)";
-static const char session__s59[] = "stream lost";
-static const char session__s60[] = "too many acks pending";
-static const char session__s61[] = "topic alias never set";
-static const char session__s62[] = "topic alias above our Topic Alias Maximum";
-static const char session__s63[] = "topic alias bound to a topic too long to keep (MGOS_MQTT_TOPIC_ALIAS_LEN)";
-static const char session__s64[] = "broker exceeded our Receive Maximum";
-static const char session__s65[] = "DISCONNECT from the broker: ";
-static const char session__s66[] = "AUTH without an authentication method";
-static const char session__s67[] = "in-flight dropped (clean session)";
-static const char session__s68[] = "rx QoS 2 table full";
-static const char session__s69[] = "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
-static const char session__s70[] = "string over 65535 bytes";
-static const char session__s71[] = "invalid will topic";
-static const char session__s72[] = "client id or user name not UTF-8";
+static const char session__s34[] = "bad packet";
+static const char session__s35[] = "packet before CONNACK";
+static const char session__s36[] = "PUBLISH topic longer than the receive buffer, skipped";
+static const char session__s37[] = "PUBLISH properties longer than the receive buffer, skipped";
+static const char session__s38[] = "PUBLISH larger than the receive buffer, skipped";
+static const char session__s39[] = "PINGRESP";
+static const char session__s40[] = "unexpected second CONNACK";
+static const char session__s41[] = "CONNACK reason string: ";
+static const char session__s42[] = "session present with clean session";
+static const char session__s43[] = "duplicate QoS 2 PUBLISH";
+static const char session__s44[] = "PUBACK for a QoS 2 message: the server took it at QoS 1";
+static const char session__s45[] = "PUBACK: unexpected id";
+static const char session__s46[] = "PUBREC: unexpected id";
+static const char session__s47[] = "PUBCOMP: unexpected id";
+static const char session__s48[] = "PUBREL: unknown id";
+static const char session__s49[] = "subscription refused";
+static const char session__s50[] = "UNSUBACK: unknown id";
+static const char session__s51[] = "SUBACK: unknown id";
+static const char session__s52[] = "broker's Maximum QoS is 0: sent at QoS 0";
+static const char session__s53[] = "broker's Maximum QoS is 1: sent at QoS 1";
+static const char session__s54[] = "broker has Retain Available 0: sent without RETAIN";
+static const char session__s55[] = "larger than the broker's Maximum Packet Size, dropped (DROPPED event)";
+static const char session__s56[] = "queue full, oldest dropped (DROPPED event)";
+static const char session__s57[] = "stream lost";
+static const char session__s58[] = "too many acks pending";
+static const char session__s59[] = "topic alias never set";
+static const char session__s60[] = "topic alias above our Topic Alias Maximum";
+static const char session__s61[] = "topic alias bound to a topic too long to keep (MGOS_MQTT_TOPIC_ALIAS_LEN)";
+static const char session__s62[] = "broker exceeded our Receive Maximum";
+static const char session__s63[] = "DISCONNECT from the broker: ";
+static const char session__s64[] = "AUTH without an authentication method";
+static const char session__s65[] = "in-flight dropped (clean session)";
+static const char session__s66[] = "rx QoS 2 table full";
+static const char session__s67[] = "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
+static const char session__s68[] = "string over 65535 bytes";
+static const char session__s69[] = "invalid will topic";
+static const char session__s70[] = "client id or user name not UTF-8";
 
 /** A dropped message's PUBLISH read back (dropRec): shared by all sessions,
  *  the DROPPED event takes its views. */
@@ -1191,17 +1189,13 @@ void Session_onRecv_v(Session *self, uint8_t *data_p, uint32_t data_len, uint32_
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), self->rxLen, rt_slice(rest, 0, n));
     self->rxLen += n;
     off += n;
+    // rx never stays full: recvLimit() (and parse5's limit) is at most its
+    // size, so what parse() leaves is the start of a packet that fits, or
+    // (TOO_LARGE) a PUBLISH now streamed, or nothing (a connection ended).
     Session_parse(self);
-    // The decoder rejects packets over the limit from their fixed header, so
-    // a full buffer here means the limit exceeds the buffer: never wait forever.
-    // (A connection parse() ended left rx empty: no need to ask.)
-    if (self->big == BigRx_NONE && self->rxLen == CONFIG_MGOS_MQTT_RX_BUF_SIZE) {
-      Session_close(self, session_txt(session__s34));
-    }
   }
 }
 
-#line 1121 "ts-src/mqtt/session.ts"
 static bool Session_receiving(Session *self) {
   return self->state == SessionState_CONNECTING || self->state == SessionState_CONNECTED;
 }
@@ -1224,14 +1218,14 @@ static void Session_parse(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1141 "ts-src/mqtt/session.ts"
+#line 1140 "ts-src/mqtt/session.ts"
     if ((r == (-DecodeErr_TOO_LARGE)) && self->pkt.type == PacketType_PUBLISH) {
       // Too large to buffer, not malformed: stream it (the reference closed
       // here, and a persistent session then got it again at every reconnect).
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 1145 "ts-src/mqtt/session.ts"
+#line 1144 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
@@ -1246,7 +1240,7 @@ static void Session_parse(Session *self) {
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1157 "ts-src/mqtt/session.ts"
+#line 1156 "ts-src/mqtt/session.ts"
   Session_rxDrop(self, start);
 }
 
@@ -1268,27 +1262,32 @@ static void Session_parse5(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1176 "ts-src/mqtt/session.ts"
+#line 1175 "ts-src/mqtt/session.ts"
     Packet *b = &v->pkt.base;
     if (((r == (-DecodeErr_TOO_LARGE)) && b->type == PacketType_PUBLISH) && (b->totalLen <= Session_maxPacket5(self))) {
       // Within our Maximum Packet Size, over the buffer: streamed as in 3.1.1.
+      uint8_t f = b->flags;
+      Packet_reset(&self->pkt);
       self->pkt.type = b->type;
-      self->pkt.flags = b->flags;
+      self->pkt.flags = f;
+      self->pkt.qos = (uint8_t)((f >> 1) & 3);
+      self->pkt.dup = (f & 0x8) != 0;
+      self->pkt.retain = (f & 0x1) != 0;
       self->pkt.remLen = b->remLen;
       self->pkt.totalLen = b->totalLen;
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 1184 "ts-src/mqtt/session.ts"
+#line 1188 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
     if (r < 0) {
       uint8_t e = (uint8_t)(-(int64_t)r);
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        Session_log(self, LogLevel_ERROR, session__s35, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
+        Session_log(self, LogLevel_ERROR, session__s34, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
       }
-#line 1190 "ts-src/mqtt/session.ts"
+#line 1194 "ts-src/mqtt/session.ts"
       Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
       return;
     }
@@ -1298,17 +1297,17 @@ static void Session_parse5(Session *self) {
     if (p->type == PacketType_CONNACK) {
       p->returnCode = v->pkt.reasonCode;
     }
-#line 1197 "ts-src/mqtt/session.ts"
+#line 1201 "ts-src/mqtt/session.ts"
     if ((p->type == PacketType_PUBLISH && self->state == SessionState_CONNECTED) && !Session_aliasIn(self, p)) {
       return;
     }
-#line 1198 "ts-src/mqtt/session.ts"
+#line 1202 "ts-src/mqtt/session.ts"
     Session_handle(self, p);
   }
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1201 "ts-src/mqtt/session.ts"
+#line 1205 "ts-src/mqtt/session.ts"
   Session_rxDrop(self, start);
 }
 
@@ -1316,21 +1315,18 @@ static void Session_parse5(Session *self) {
 /** parse() met a PUBLISH over the limit at rx[start] (its fixed header is
    *  complete). Moves it to rx[0] and streams what rx holds of it. True when
    *  it ended there and the bytes after it are now rx[0, rxLen), to parse. */
-#line 1209 "ts-src/mqtt/session.ts"
+#line 1213 "ts-src/mqtt/session.ts"
 static bool Session_bigFromRx(Session *self, uint32_t start) {
   uint32_t ep = self->epoch;
   Session_rxDrop(self, start);
   uint32_t avail = self->rxLen;
   self->rxLen = 0;
   if (self->state == SessionState_CONNECTING) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s36)); // any size: as handle()
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s35)); // any size: as handle()
     return false;
   }
   Packet *p = &self->pkt;
-  uint8_t f = p->flags;
-  p->qos = (uint8_t)((f >> 1) & 3);
-  p->dup = (f & 0x8) != 0;
-  p->retain = (f & 0x1) != 0;
+  // (The decoder has set qos, dup and retain: parse5 copies them.)
   // Only what is read before it is set (bigLayout sets the topic's end and
   // rxTopicLen, bigDecide rxPartTotal; bigId keeps its last two bytes).
   self->big = BigRx_UNDECIDED;
@@ -1342,14 +1338,14 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
   if (Session_isV5(self)) {
     BigProps_reset(&self->v5s[0].bigProps);
   }
-#line 1232 "ts-src/mqtt/session.ts"
+#line 1233 "ts-src/mqtt/session.ts"
   self->rxTake = false;
   // In place: header bytes are "copied" onto themselves, fragments are views into rx.
   uint32_t used = Session_bigFeed(self, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, avail));
   if ((self->epoch != ep || !Session_receiving(self)) || self->big != BigRx_NONE) {
     return false;
   }
-#line 1236 "ts-src/mqtt/session.ts"
+#line 1237 "ts-src/mqtt/session.ts"
   self->rxLen = avail;
   Session_rxDrop(self, used);
   return true;
@@ -1362,7 +1358,7 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
    *  Stops early when a handler ended the connection. */
 static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
   rt_bytes d = RT_BYTES(d_p, d_len);
-#line 1247 "ts-src/mqtt/session.ts"
+#line 1248 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t used = 0;
   while (((used < d.len && self->big != BigRx_NONE) && self->epoch == ep) && Session_receiving(self)) {
@@ -1383,15 +1379,15 @@ static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
       self->bigId = (uint16_t)((self->bigId << 8) | b);
       self->bigPos = pos + 1u;
       used++;
-      if (self->bigIdEnd == 0 && (self->bigPos == ((int64_t)self->bigHdr + 2))) {
+      if (self->bigIdEnd == 0 && (self->bigPos == (self->bigHdr + 2u))) {
         bad = Session_bigLayout(self);
       }
       // (MQTT 5, an empty topic at QoS 0: the header ends with the topic length.)
-#line 1269 "ts-src/mqtt/session.ts"
+#line 1270 "ts-src/mqtt/session.ts"
       if (bad == 0 && self->bigPos == self->bigIdEnd) {
         bad = Session_bigHeaderDone(self);
       }
-#line 1270 "ts-src/mqtt/session.ts"
+#line 1271 "ts-src/mqtt/session.ts"
     } else if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && self->bigPayAt == 0) {
       // MQTT 5: the property length and block, between packet id and payload.
       BigProps *bp = &self->v5s[0].bigProps;
@@ -1420,12 +1416,12 @@ static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
       if (self->bigPos == self->bigTotal && self->pkt.qos == 2) {
         Session_rxQos2Add(self, self->pkt.packetId);
       }
-#line 1296 "ts-src/mqtt/session.ts"
+#line 1297 "ts-src/mqtt/session.ts"
       if (self->big != BigRx_DISCARD) {
         Session_bigPayload(self, rt_slice(rest, 0, n), pos - self->bigPayAt);
       }
     }
-#line 1298 "ts-src/mqtt/session.ts"
+#line 1299 "ts-src/mqtt/session.ts"
     if (bad != 0) {
       Session_bigBad(self, bad);
       break;
@@ -1447,9 +1443,9 @@ static void Session_bigBad(Session *self, uint8_t e) {
     return;
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    Session_log(self, LogLevel_ERROR, session__s35, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
+    Session_log(self, LogLevel_ERROR, session__s34, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
   }
-#line 1319 "ts-src/mqtt/session.ts"
+#line 1320 "ts-src/mqtt/session.ts"
   Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
 }
 
@@ -1458,9 +1454,9 @@ static void Session_closeBad(Session *self, DecodeErr e) {
   const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) ? packet_decodeErrName(e) : session__s0;
   rt_bytes d = rt_str_bytes(why);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    Session_log(self, LogLevel_ERROR, session__s35, d, 0);
+    Session_log(self, LogLevel_ERROR, session__s34, d, 0);
   }
-#line 1327 "ts-src/mqtt/session.ts"
+#line 1328 "ts-src/mqtt/session.ts"
   Session_closeQuietly(self, why);
 }
 
@@ -1468,7 +1464,8 @@ static void Session_closeBad(Session *self, DecodeErr e) {
    *  error that makes the packet malformed, or OK. */
 static DecodeErr Session_bigLayout(Session *self) {
   uint32_t h = self->bigHdr;
-  uint32_t tl = (uint32_t)((rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, h) << 8) | rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, rt_idx_add(h, 1)));
+  // The topic length: the two bytes just read, as bigId collects them.
+  uint32_t tl = self->bigId;
   uint32_t rem = self->pkt.remLen;
   uint32_t idLen = (uint32_t)((self->pkt.qos > 0) ? 2 : 0);
   // MQTT 5: an empty topic reads a topic alias; a property length follows.
@@ -1477,18 +1474,18 @@ static DecodeErr Session_bigLayout(Session *self) {
   DecodeErr e = DecodeErr_OK;
   if ((2u + tl) > rem) {
     e = DecodeErr_STRING_OVERRUN;
-#line 1342 "ts-src/mqtt/session.ts"
+#line 1344 "ts-src/mqtt/session.ts"
   } else if (tl == 0 && !v5) {
     e = DecodeErr_EMPTY_TOPIC;
-#line 1343 "ts-src/mqtt/session.ts"
+#line 1345 "ts-src/mqtt/session.ts"
   } else if ((((2u + tl) + idLen) + (uint32_t)(v5 ? 1 : 0)) > rem) {
     e = DecodeErr_BAD_LENGTH;
   }
-#line 1344 "ts-src/mqtt/session.ts"
+#line 1346 "ts-src/mqtt/session.ts"
   if (e != DecodeErr_OK) {
     return e;
   }
-#line 1345 "ts-src/mqtt/session.ts"
+#line 1347 "ts-src/mqtt/session.ts"
   self->rxTopicLen = tl;
   self->bigTopicEnd = (h + 2u) + tl;
   self->bigIdEnd = self->bigTopicEnd + idLen;
@@ -1501,7 +1498,11 @@ static DecodeErr Session_bigLayout(Session *self) {
 static DecodeErr Session_bigHeaderDone(Session *self) {
   Packet *p = &self->pkt;
   // (The payload view is set by the event that shows it: bigSkip, bigPayload.)
-  p->packetId = (uint16_t)((p->qos > 0) ? self->bigId : 0);
+  // (QoS 0: the id stays 0, as the decoder or parse5 reset it.)
+  if (p->qos > 0) {
+    p->packetId = self->bigId;
+  }
+#line 1361 "ts-src/mqtt/session.ts"
   bool whole = self->rxLen == self->bigTopicEnd;
   uint32_t from = self->bigHdr + 2u;
   // (rx holds at least the fixed header and the topic length.)
@@ -1512,11 +1513,11 @@ static DecodeErr Session_bigHeaderDone(Session *self) {
     e = DecodeErr_ZERO_PACKET_ID;
   }
   // MQTT 5: the properties come first (bigPropsDone).
-#line 1366 "ts-src/mqtt/session.ts"
+#line 1369 "ts-src/mqtt/session.ts"
   if (e == DecodeErr_OK && self->bigPayAt > 0) {
     Session_bigDecide(self, false);
   }
-#line 1367 "ts-src/mqtt/session.ts"
+#line 1370 "ts-src/mqtt/session.ts"
   return e;
 }
 
@@ -1526,7 +1527,7 @@ static void Session_bigPropsDone(Session *self) {
   if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     return;
   }
-#line 1374 "ts-src/mqtt/session.ts"
+#line 1377 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   BigProps *bp = &v->bigProps;
   Props5 *pr = &v->pkt.props;
@@ -1547,7 +1548,7 @@ static void Session_bigPropsDone(Session *self) {
     if (!Session_aliasIn(self, p)) {
       return;
     }
-#line 1392 "ts-src/mqtt/session.ts"
+#line 1395 "ts-src/mqtt/session.ts"
     self->rxTopicLen = p->topic.len;
   } else if (bp->len > 0) {
     // Not read: any alias it set is unknown, so none is trusted again.
@@ -1566,7 +1567,7 @@ static void Session_bigDecide(Session *self, bool propsLost) {
   if (a < 0) {
     return;
   }
-#line 1408 "ts-src/mqtt/session.ts"
+#line 1411 "ts-src/mqtt/session.ts"
   if (a == 0) {
     self->big = BigRx_DISCARD;
     return;
@@ -1577,18 +1578,18 @@ static void Session_bigDecide(Session *self, bool propsLost) {
     return;
   }
   // A topic cut short cannot be matched against any filter: nobody can take it.
-#line 1416 "ts-src/mqtt/session.ts"
-  Session_bigSkip(self, !whole ? session__s37 : lost ? session__s38 : session__s39, !whole ? rt_i32_of(self->rxTopicLen) : (lost ? rt_i32_of(self->v5s[0].bigProps.len) : 0));
+#line 1419 "ts-src/mqtt/session.ts"
+  Session_bigSkip(self, !whole ? session__s36 : lost ? session__s37 : session__s38, !whole ? rt_i32_of(self->rxTopicLen) : (lost ? rt_i32_of(self->v5s[0].bigProps.len) : 0));
 }
 
 /** Drops the rest of the message; the log names the topic, the event too. */
-#line 1423 "ts-src/mqtt/session.ts"
+#line 1426 "ts-src/mqtt/session.ts"
 static void Session_bigSkip(Session *self, const char *why, int32_t num) {
   self->big = BigRx_DISCARD;
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, why, self->pkt.topic, num);
   }
-#line 1426 "ts-src/mqtt/session.ts"
+#line 1429 "ts-src/mqtt/session.ts"
   self->pkt.payload = RT_NOBYTES;
   self->rxPartOff = 0;
   Session_emit(self, SessionEvent_PUBLISH_SKIPPED, &self->pkt);
@@ -1599,9 +1600,9 @@ static void Session_bigSkip(Session *self, const char *why, int32_t num) {
 static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_len, uint32_t off) {
   rt_bytes frag = RT_BYTES(frag_p, frag_len);
   // Fragments compiled out: nobody can take it.
-#line 1435 "ts-src/mqtt/session.ts"
+#line 1438 "ts-src/mqtt/session.ts"
   if (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0) {
-    Session_bigSkip(self, session__s39, rt_i32_of(self->rxPartTotal));
+    Session_bigSkip(self, session__s38, rt_i32_of(self->rxPartTotal));
     return;
   }
   uint32_t ep = self->epoch;
@@ -1612,13 +1613,13 @@ static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_l
   if (!first || self->epoch != ep) {
     return;
   }
-#line 1445 "ts-src/mqtt/session.ts"
+#line 1448 "ts-src/mqtt/session.ts"
   if (self->rxTake) {
     self->big = BigRx_DELIVER;
-#line 1446 "ts-src/mqtt/session.ts"
+#line 1449 "ts-src/mqtt/session.ts"
   } else if (Session_receiving(self)) {
-    Session_bigSkip(self, session__s39, rt_i32_of(self->rxPartTotal));
-#line 1447 "ts-src/mqtt/session.ts"
+    Session_bigSkip(self, session__s38, rt_i32_of(self->rxPartTotal));
+#line 1450 "ts-src/mqtt/session.ts"
   } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
   }
@@ -1627,7 +1628,7 @@ static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_l
 /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
    *  remembered only with the last byte, so a resend of a message cut off is
    *  taken again). */
-#line 1453 "ts-src/mqtt/session.ts"
+#line 1456 "ts-src/mqtt/session.ts"
 static void Session_bigEnd(Session *self) {
   Packet *p = &self->pkt;
   self->big = BigRx_NONE;
@@ -1636,87 +1637,51 @@ static void Session_bigEnd(Session *self) {
   if (p->qos == 2) {
     Session_rxQos2Add(self, p->packetId);
   }
-#line 1459 "ts-src/mqtt/session.ts"
+#line 1462 "ts-src/mqtt/session.ts"
   if (p->qos > 0) {
-    Session_queueAck(self, (PacketType)((p->qos == 1) ? PacketType_PUBACK : PacketType_PUBREC), p->packetId);
+    Session_queueAck(self, (uint8_t)(PacketType_PUBLISH + p->qos), p->packetId); // PUBACK, PUBREC
   }
 }
 
-#line 1462 "ts-src/mqtt/session.ts"
+#line 1465 "ts-src/mqtt/session.ts"
 static void Session_handle(Session *self, Packet *p) {
   // MQTT 5 extended authentication exchanges AUTH before the CONNACK (4.12).
   // MQTT 5 answers each protocol error here with DISCONNECT 0x82 (4.13.1).
   if ((self->state == SessionState_CONNECTING && p->type != PacketType_CONNACK) && (p->type != packet5_PACKET_AUTH || !Session_isV5(self))) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s36));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s35));
     return;
   }
-  switch (p->type) {
-  case PacketType_CONNACK: {
+  // Tests, not a switch (its jump table is larger). Nothing else reaches
+  // here: both decoders refuse every other type (codec_client.test.ts).
+  uint8_t t = p->type;
+  if (t == PacketType_CONNACK) {
     Session_onConnack(self, p);
-    break;
-  }
-#line 1473 "ts-src/mqtt/session.ts"
-  case PacketType_PUBLISH: {
+  } else if (t == PacketType_PUBLISH) {
     Session_onPublish(self, p);
-    break;
-  }
-#line 1476 "ts-src/mqtt/session.ts"
-  case PacketType_PUBACK:
-  case PacketType_PUBREC:
-  case PacketType_PUBCOMP: {
-    Session_onAck(self, p);
-    break;
-  }
-#line 1481 "ts-src/mqtt/session.ts"
-  case PacketType_PUBREL: {
+  } else if (t == PacketType_PUBREL) {
     Session_onPubrel(self, p);
-    break;
-  }
-#line 1484 "ts-src/mqtt/session.ts"
-  case PacketType_SUBACK:
-  case PacketType_UNSUBACK: {
-    Session_onSubAck(self, p, p->type == PacketType_UNSUBACK);
-    break;
-  }
-#line 1488 "ts-src/mqtt/session.ts"
-  case PacketType_PINGRESP: {
+  } else if (t >= PacketType_PUBACK && t <= PacketType_PUBCOMP) {
+    Session_onAck(self, p); // PUBACK, PUBREC, PUBCOMP
+  } else if (t == PacketType_SUBACK || t == PacketType_UNSUBACK) {
+    Session_onSubAck(self, p, t == PacketType_UNSUBACK);
+  } else if (t == PacketType_PINGRESP) {
     self->pingOutstanding = false;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_logNum(self, LogLevel_DEBUG, session__s40, 0);
+      Session_logNum(self, LogLevel_DEBUG, session__s39, 0);
     }
-#line 1491 "ts-src/mqtt/session.ts"
+#line 1488 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
-    break;
-  }
-#line 1493 "ts-src/mqtt/session.ts"
-  case PacketType_DISCONNECT: {
-    // Only MQTT 5's decoder lets a server's DISCONNECT through (3.14).
-    if (Session_isV5(self)) {
-      Session_onDisconnect5(self);
-    }
-#line 1496 "ts-src/mqtt/session.ts"
-    break;
-  }
-#line 1497 "ts-src/mqtt/session.ts"
-  case packet5_PACKET_AUTH: {
-    if (Session_isV5(self)) {
-      Session_onAuth5(self);
-    }
-#line 1499 "ts-src/mqtt/session.ts"
-    break;
-  }
-#line 1500 "ts-src/mqtt/session.ts"
-  default: {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s41));
-    break;
-  }
+  } else if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && t == PacketType_DISCONNECT) {
+    // Only MQTT 5's decoder lets a server's DISCONNECT and AUTH through (3.14, 3.15).
+    Session_onDisconnect5(self);
+  } else if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && t == packet5_PACKET_AUTH) {
+    Session_onAuth5(self);
   }
 }
 
-#line 1506 "ts-src/mqtt/session.ts"
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s42));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s40));
     return;
   }
   uint32_t ep = self->epoch;
@@ -1724,28 +1689,28 @@ static void Session_onConnack(Session *self, Packet *p) {
   if (v5) {
     V5State_takeConnack(&self->v5s[0]);
   }
-#line 1514 "ts-src/mqtt/session.ts"
+#line 1505 "ts-src/mqtt/session.ts"
   if (p->returnCode != 0) {
     // The reason is readable during the CONNACK event already.
     const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
     if (v5 && self->v5s[0].reasonStrLen > 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        Session_log(self, LogLevel_ERROR, session__s43, V5State_reasonString(&self->v5s[0]), p->returnCode);
+        Session_log(self, LogLevel_ERROR, session__s41, V5State_reasonString(&self->v5s[0]), p->returnCode);
       }
     }
-#line 1518 "ts-src/mqtt/session.ts"
+#line 1509 "ts-src/mqtt/session.ts"
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 1522 "ts-src/mqtt/session.ts"
+#line 1513 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
   if (p->sessionPresent && self->cfg.cleanSession) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s44));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s42));
     return;
   }
   self->state = SessionState_CONNECTED;
@@ -1755,26 +1720,26 @@ static void Session_onConnack(Session *self, Packet *p) {
     self->cfg.keepAlive = (uint16_t)self->v5s[0].serverKeepAlive;
   }
   // Without a stored session the server will not resend its QoS 2 messages.
-#line 1534 "ts-src/mqtt/session.ts"
+#line 1525 "ts-src/mqtt/session.ts"
   if (!p->sessionPresent) {
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1537 "ts-src/mqtt/session.ts"
+#line 1528 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 1540 "ts-src/mqtt/session.ts"
+#line 1531 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
     Session_maybeRoom(self);
   }
 }
 
-#line 1544 "ts-src/mqtt/session.ts"
+#line 1535 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   uint8_t q = p->qos;
@@ -1784,28 +1749,28 @@ static void Session_onPublish(Session *self, Packet *p) {
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
   // PUBLISH (DUP) only gets another PUBREC.
-#line 1551 "ts-src/mqtt/session.ts"
+#line 1542 "ts-src/mqtt/session.ts"
   if (a > 0) {
     if (q == 2) {
       Session_rxQos2Add(self, p->packetId);
     }
-#line 1553 "ts-src/mqtt/session.ts"
+#line 1544 "ts-src/mqtt/session.ts"
     self->autoAck = true;
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (q == 0 || self->epoch != ep) {
       return;
     }
-#line 1556 "ts-src/mqtt/session.ts"
+#line 1547 "ts-src/mqtt/session.ts"
     if (!self->autoAck) {
       // The application runs this exchange: it is not ours to remember.
       if (q == 2) {
         Session_rxQos2Forget(self, p->packetId);
       }
-#line 1559 "ts-src/mqtt/session.ts"
+#line 1550 "ts-src/mqtt/session.ts"
       return;
     }
   }
-  Session_queueAck(self, (PacketType)((q == 1) ? PacketType_PUBACK : PacketType_PUBREC), p->packetId);
+  Session_queueAck(self, (uint8_t)(PacketType_PUBLISH + q), p->packetId); // PUBACK (QoS 1), PUBREC (QoS 2)
 }
 
 /** Before an incoming PUBLISH is delivered (small or streamed): 1 when it
@@ -1815,12 +1780,12 @@ static int32_t Session_rxAdmit(Session *self, Packet *p) {
   if (p->qos > 0 && !Session_rxQuotaTake(self)) {
     return -1;
   }
-#line 1570 "ts-src/mqtt/session.ts"
+#line 1561 "ts-src/mqtt/session.ts"
   if (p->qos == 2 && Session_rxQos2Has(self, p->packetId)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_log(self, LogLevel_DEBUG, session__s45, p->topic, p->packetId);
+      Session_log(self, LogLevel_DEBUG, session__s43, p->topic, p->packetId);
     }
-#line 1572 "ts-src/mqtt/session.ts"
+#line 1563 "ts-src/mqtt/session.ts"
     return 0;
   }
   return 1;
@@ -1836,7 +1801,7 @@ static void Session_onAck(Session *self, Packet *p) {
   if (Session_isV5(self)) {
     Session_logAckReason(self, p);
   }
-#line 1585 "ts-src/mqtt/session.ts"
+#line 1576 "ts-src/mqtt/session.ts"
   uint8_t st = (uint8_t)((i >= 0) ? self->recs[(uint32_t)i].state : RecState_FREE);
   // A record still streaming out was never whole on the wire: the ack is bogus.
   bool whole = i >= 0 && (self->recs[(uint32_t)i].done == 0);
@@ -1861,27 +1826,27 @@ static void Session_onAck(Session *self, Packet *p) {
   } else if (whole && ends) {
     if (type == PacketType_PUBACK && st == RecState_WAIT_PUBREC) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-        Session_logNum(self, LogLevel_WARN, session__s46, p->packetId);
+        Session_logNum(self, LogLevel_WARN, session__s44, p->packetId);
       }
     }
-#line 1610 "ts-src/mqtt/session.ts"
+#line 1601 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else if (type == PacketType_PUBACK) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, session__s47, p->packetId);
+      Session_logNum(self, LogLevel_WARN, session__s45, p->packetId);
     }
-#line 1613 "ts-src/mqtt/session.ts"
+#line 1604 "ts-src/mqtt/session.ts"
   } else if (type == PacketType_PUBREC) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, session__s48, p->packetId);
+      Session_logNum(self, LogLevel_WARN, session__s46, p->packetId);
     }
-#line 1615 "ts-src/mqtt/session.ts"
+#line 1606 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, session__s49, p->packetId);
+      Session_logNum(self, LogLevel_WARN, session__s47, p->packetId);
     }
   }
-#line 1618 "ts-src/mqtt/session.ts"
+#line 1609 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, 200 + type, p);
 }
 
@@ -1890,10 +1855,10 @@ static void Session_onPubrel(Session *self, Packet *p) {
   bool known = Session_rxQos2Forget(self, p->packetId);
   if (!known) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_logNum(self, LogLevel_DEBUG, session__s50, p->packetId);
+      Session_logNum(self, LogLevel_DEBUG, session__s48, p->packetId);
     }
   }
-#line 1625 "ts-src/mqtt/session.ts"
+#line 1616 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B); MQTT 5
@@ -1906,9 +1871,9 @@ static void Session_onPubrel(Session *self, Packet *p) {
 
 /** SUBACK or UNSUBACK: the subscription it answers becomes active (or
    *  goes); handlers see the event with its tag in evTag (-1: not ours). */
-#line 1635 "ts-src/mqtt/session.ts"
+#line 1626 "ts-src/mqtt/session.ts"
 static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
-  self->evTag = -1;
+  // (evTag is -1 here: it is set only below, and reset after the event.)
   int32_t i = Session_findSub(self, p->packetId, (SubState)(unsub ? SubState_UNSUB_SENT : SubState_SUB_SENT));
   if (i >= 0) {
     Sub *s = &self->subs[(uint32_t)i];
@@ -1918,22 +1883,22 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
     } else {
       s->state = SubState_ACTIVE;
       s->packetId = 0;
-      s->granted = (uint8_t)((p->codes.len > 0) ? rt_bytes_get(p->codes, 0) : 0x80);
+      s->granted = rt_bytes_get(p->codes, 0); // (both decoders want one code at least)
       // 0x80 in 3.1.1; MQTT 5 has a reason code per refusal (0x80..0xA2).
       if (s->granted >= 0x80) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-          Session_log(self, LogLevel_WARN, session__s51, Sub_view(s), s->granted);
+          Session_log(self, LogLevel_WARN, session__s49, Sub_view(s), s->granted);
         }
       }
     }
-#line 1650 "ts-src/mqtt/session.ts"
+#line 1641 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_logNum(self, LogLevel_DEBUG, unsub ? session__s52 : session__s53, p->packetId);
+      Session_logNum(self, LogLevel_DEBUG, unsub ? session__s50 : session__s51, p->packetId);
     }
   }
-#line 1654 "ts-src/mqtt/session.ts"
+#line 1645 "ts-src/mqtt/session.ts"
   Session_emit(self, 200 + p->type, p); // SUBACK or UNSUBACK
   self->evTag = -1;
 }
@@ -1944,16 +1909,16 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1665 "ts-src/mqtt/session.ts"
+#line 1656 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpStream(self)) {
     return;
   }
-#line 1667 "ts-src/mqtt/session.ts"
+#line 1658 "ts-src/mqtt/session.ts"
   if (!Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1668 "ts-src/mqtt/session.ts"
+#line 1659 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   bool v5 = Session_isV5(self);
   // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
@@ -1970,18 +1935,18 @@ static void Session_pump(Session *self) {
       if (self->epoch != ep || self->state != SessionState_CONNECTED) {
         return;
       }
-#line 1682 "ts-src/mqtt/session.ts"
+#line 1673 "ts-src/mqtt/session.ts"
       continue;
     }
     if (((v5 && r->state == RecState_QUEUED) && r->done == 0) && r->qos > self->v5s[0].serverMaxQos) {
       Session_downgradeRec(self, r, self->v5s[0].serverMaxQos);
     }
-#line 1685 "ts-src/mqtt/session.ts"
+#line 1676 "ts-src/mqtt/session.ts"
     if (r->state == RecState_QUEUED && r->qos > 0) {
       if (inflight >= window) {
         return;
       }
-#line 1687 "ts-src/mqtt/session.ts"
+#line 1678 "ts-src/mqtt/session.ts"
       r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       r->sent = false;
       r->unsent = true;
@@ -1996,7 +1961,7 @@ static void Session_pump(Session *self) {
       if (n == 0) {
         return;
       }
-#line 1699 "ts-src/mqtt/session.ts"
+#line 1690 "ts-src/mqtt/session.ts"
       Session_sent(self, n);
       r->sent = true;
       r->unsent = false;
@@ -2009,14 +1974,14 @@ static void Session_pump(Session *self) {
     if (len > free && (len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1709 "ts-src/mqtt/session.ts"
+#line 1700 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
-#line 1710 "ts-src/mqtt/session.ts"
+#line 1701 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
-#line 1711 "ts-src/mqtt/session.ts"
+#line 1702 "ts-src/mqtt/session.ts"
     } else {
       i++;
     }
@@ -2025,34 +1990,34 @@ static void Session_pump(Session *self) {
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
-#line 1717 "ts-src/mqtt/session.ts"
+#line 1708 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   bool v5 = Session_isV5(self);
   bool conv = CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && r->v5 != v5;
   if (((((r->done == 0 && CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) && v5) && !conv) && self->v5s[0].serverAliasMax > 0) && Session_copyAliased(self, r)) {
     return true;
   }
-#line 1721 "ts-src/mqtt/session.ts"
+#line 1712 "ts-src/mqtt/session.ts"
   uint32_t at = self->txLen;
   uint32_t len = Session_wireLen(self, r);
   uint32_t n = session_minU32(len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
   uint32_t from = r->off + r->done;
   if (conv) {
     session5_convertedPart(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, at + n), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5, r->done);
-#line 1726 "ts-src/mqtt/session.ts"
+#line 1717 "ts-src/mqtt/session.ts"
   } else {
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), from, from + n));
   }
   // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
-#line 1728 "ts-src/mqtt/session.ts"
+#line 1719 "ts-src/mqtt/session.ts"
   if (r->done == 0 && r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1729 "ts-src/mqtt/session.ts"
+#line 1720 "ts-src/mqtt/session.ts"
   if (r->done == 0) {
     Session_retainOut(self, r, at);
   }
-#line 1730 "ts-src/mqtt/session.ts"
+#line 1721 "ts-src/mqtt/session.ts"
   Session_sent(self, n);
   r->done += n;
   if (r->done < len) {
@@ -2076,27 +2041,27 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
   if ((most > (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen)) || (smax > 0 && most > smax)) {
     return false;
   }
-#line 1751 "ts-src/mqtt/session.ts"
+#line 1742 "ts-src/mqtt/session.ts"
   uint32_t a = V5State_outAlias(&self->v5s[0], Session_recTopic(self, r));
   if (a == 0) {
     return false;
   }
-#line 1753 "ts-src/mqtt/session.ts"
+#line 1744 "ts-src/mqtt/session.ts"
   bool bound = (int32_t)(a & 0x10000u) != 0;
   uint32_t at = self->txLen;
   uint32_t n = session5_putAliased(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, UINT32_MAX), m, r->qos, (uint16_t)a, bound);
   if (n == 0) {
     return false;
   }
-#line 1757 "ts-src/mqtt/session.ts"
+#line 1748 "ts-src/mqtt/session.ts"
   if (bound) {
     self->v5s[0].aliasHits++;
   }
-#line 1758 "ts-src/mqtt/session.ts"
+#line 1749 "ts-src/mqtt/session.ts"
   if (r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1759 "ts-src/mqtt/session.ts"
+#line 1750 "ts-src/mqtt/session.ts"
   Session_retainOut(self, r, at);
   Session_sent(self, n);
   self->streaming = false;
@@ -2114,9 +2079,9 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   rt_bytes m = RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE);
   uint32_t at = r->off;
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, (q == 0) ? session__s54 : session__s55, Session_recTopic(self, r), r->packetId);
+    Session_log(self, LogLevel_WARN, (q == 0) ? session__s52 : session__s53, Session_recTopic(self, r), r->packetId);
   }
-#line 1776 "ts-src/mqtt/session.ts"
+#line 1767 "ts-src/mqtt/session.ts"
   if (q > 0) {
     rt_bytes_set(m, at, (uint8_t)((rt_bytes_get(m, at) & 0xf9) | (q << 1)));
     r->qos = q;
@@ -2129,7 +2094,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   while ((rt_bytes_get(m, rt_idx_add(at, h)) & 0x80) != 0) {
     h++;
   }
-#line 1786 "ts-src/mqtt/session.ts"
+#line 1777 "ts-src/mqtt/session.ts"
   h++;
   uint32_t rem = r->len - h;
   uint32_t h2 = 1 + codec5_varintSize(rem - 2u);
@@ -2150,7 +2115,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
       o->off = o->off - gap;
     }
   }
-#line 1804 "ts-src/mqtt/session.ts"
+#line 1795 "ts-src/mqtt/session.ts"
   r->len = n;
   r->qos = 0;
   r->sent = false; // a QoS 0 PUBLISH has no DUP [MQTT-3.3.1-2]
@@ -2164,10 +2129,10 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
   if ((!Session_isV5(self) || self->v5s[0].retainAvailable) || ((rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0x1) == 0)) {
     return;
   }
-#line 1815 "ts-src/mqtt/session.ts"
+#line 1806 "ts-src/mqtt/session.ts"
   rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0xfe));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, session__s56, Session_recTopic(self, r), r->packetId);
+    Session_log(self, LogLevel_WARN, session__s54, Session_recTopic(self, r), r->packetId);
   }
 }
 
@@ -2175,19 +2140,19 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
    *  Wildcard / Shared Subscription Available 0) is not sent: it stands
    *  refused (granted = that reason code, as a SUBACK would say), with a
    *  warning, and is tried again on the next connection. */
-#line 1823 "ts-src/mqtt/session.ts"
+#line 1814 "ts-src/mqtt/session.ts"
 static void Session_refuseUnsupportedSubs(Session *self) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if (s->state != SubState_SUB_PENDING) {
       continue;
     }
-#line 1827 "ts-src/mqtt/session.ts"
+#line 1818 "ts-src/mqtt/session.ts"
     uint8_t code = V5State_subRefusal(&self->v5s[0], Sub_view(s));
     if (code == 0) {
       continue;
     }
-#line 1829 "ts-src/mqtt/session.ts"
+#line 1820 "ts-src/mqtt/session.ts"
     s->state = SubState_ACTIVE;
     s->packetId = 0;
     s->granted = code;
@@ -2201,7 +2166,7 @@ static void Session_refuseUnsupportedSubs(Session *self) {
    *  offline policy (QUEUE_FULL, OUTBOX_FULL) or, MQTT 5, a message larger
    *  than the broker takes (TOO_BIG_FOR_SERVER). The event has its id, QoS,
    *  reason, topic and payload. */
-#line 1840 "ts-src/mqtt/session.ts"
+#line 1831 "ts-src/mqtt/session.ts"
 static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   OutMsg *r = &self->recs[i];
   uint16_t id = r->packetId;
@@ -2224,16 +2189,16 @@ static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   rt_bytes t = self->evDropTopic;
   if (reason == MGOS_MQTT_DROP_TOO_BIG_FOR_SERVER) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_log(self, LogLevel_WARN, session__s57, t, id);
+      Session_log(self, LogLevel_WARN, session__s55, t, id);
     }
-#line 1862 "ts-src/mqtt/session.ts"
+#line 1853 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_log(self, LogLevel_WARN, session__s58, t, id);
+      Session_log(self, LogLevel_WARN, session__s56, t, id);
     }
   }
   // Out of every queue while the handler runs (it may publish), freed after.
-#line 1866 "ts-src/mqtt/session.ts"
+#line 1857 "ts-src/mqtt/session.ts"
   r->state = RecState_FREE;
   Session_emit(self, SessionEvent_DROPPED, NULL);
   self->evDropTopic = RT_NOBYTES;
@@ -2251,25 +2216,25 @@ static bool Session_pumpStream(Session *self) {
   if (!self->streaming) {
     return true;
   }
-#line 1881 "ts-src/mqtt/session.ts"
+#line 1872 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->done == 0) {
       continue;
     }
-#line 1884 "ts-src/mqtt/session.ts"
+#line 1875 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return false;
     }
-#line 1885 "ts-src/mqtt/session.ts"
+#line 1876 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
-#line 1886 "ts-src/mqtt/session.ts"
+#line 1877 "ts-src/mqtt/session.ts"
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
-  Session_close(self, session_txt(session__s59));
+  Session_close(self, session_txt(session__s57));
   return false;
 }
 
@@ -2279,26 +2244,26 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1897 "ts-src/mqtt/session.ts"
+#line 1888 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = 0;
     if (Session_isV5(self)) {
       rt_bytes tmp = Session_txFree(self);
       n = codec5_encodeAck5(tmp, (uint8_t)((a >> 16) & 0xff), (uint16_t)a, (uint8_t)(a >> 24), Session_noProps(self));
-#line 1901 "ts-src/mqtt/session.ts"
+#line 1892 "ts-src/mqtt/session.ts"
     } else {
       n = codec_writeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     }
-#line 1902 "ts-src/mqtt/session.ts"
+#line 1893 "ts-src/mqtt/session.ts"
     if (n == 0) {
       return false;
     }
-#line 1903 "ts-src/mqtt/session.ts"
+#line 1894 "ts-src/mqtt/session.ts"
     if (Session_isV5(self)) {
       V5State_ackSent(&self->v5s[0], (uint8_t)((a >> 16) & 0xff), (uint8_t)(a >> 24));
     }
-#line 1904 "ts-src/mqtt/session.ts"
+#line 1895 "ts-src/mqtt/session.ts"
     Session_sent(self, n);
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
     self->ackCount = self->ackCount - 1u;
@@ -2306,18 +2271,18 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (Session_isV5(self)) {
     Session_refuseUnsupportedSubs(self);
   }
-#line 1909 "ts-src/mqtt/session.ts"
+#line 1900 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     bool sub = s->state == SubState_SUB_PENDING;
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1913 "ts-src/mqtt/session.ts"
+#line 1904 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1914 "ts-src/mqtt/session.ts"
+#line 1905 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = 0;
@@ -2335,7 +2300,7 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (n == 0) {
       return false;
     }
-#line 1929 "ts-src/mqtt/session.ts"
+#line 1920 "ts-src/mqtt/session.ts"
     s->state = (uint8_t)(s->state + 1); // SUB_SENT or UNSUB_SENT
     Session_sent(self, n);
   }
@@ -2349,7 +2314,7 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 /** queueAck() with an MQTT 5 reason code (bits 24-31 of the queue entry). */
 static void Session_queueAckReason(Session *self, uint8_t type, uint16_t id, uint8_t reason) {
   if (self->ackCount >= CONFIG_MGOS_MQTT_MAX_PENDING_ACKS) {
-    Session_close(self, session_txt(session__s60));
+    Session_close(self, session_txt(session__s58));
     return;
   }
   uint32_t slot = rt_mod_u32(self->ackHead + self->ackCount, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -2365,17 +2330,17 @@ static bool Session_aliasIn(Session *self, Packet *p) {
   if (bad == 0) {
     return true;
   }
-#line 1956 "ts-src/mqtt/session.ts"
-  const char *why = session_txt(session__s61);
+#line 1947 "ts-src/mqtt/session.ts"
+  const char *why = session_txt(session__s59);
   if (bad == Reason_TOPIC_ALIAS_INVALID) {
-    why = session_txt(session__s62);
+    why = session_txt(session__s60);
   }
   // The table holds TOPIC_ALIASES x TOPIC_ALIAS_LEN bytes of topics in all.
-#line 1959 "ts-src/mqtt/session.ts"
+#line 1950 "ts-src/mqtt/session.ts"
   if (bad == Reason_IMPLEMENTATION_SPECIFIC_ERROR) {
-    why = session_txt(session__s63);
+    why = session_txt(session__s61);
   }
-#line 1960 "ts-src/mqtt/session.ts"
+#line 1951 "ts-src/mqtt/session.ts"
   Session_protocolError(self, bad, why);
   return false;
 }
@@ -2387,10 +2352,10 @@ static bool Session_rxQuotaTake(Session *self) {
   if (!Session_isV5(self)) {
     return true;
   }
-#line 1969 "ts-src/mqtt/session.ts"
+#line 1960 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->inUnacked >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
-    Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, session_txt(session__s64));
+    Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, session_txt(session__s62));
     return false;
   }
   v->inUnacked++;
@@ -2403,13 +2368,13 @@ static uint32_t Session_wireLen(Session *self, OutMsg *r) {
   if ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || (r->v5 == Session_isV5(self))) || r->len == 0) {
     return r->len;
   }
-#line 1982 "ts-src/mqtt/session.ts"
+#line 1973 "ts-src/mqtt/session.ts"
   return session5_convertedSize(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5);
 }
 
 // ---------------------------------------------------------------- helpers
 /** The scratch properties, emptied. */
-#line 1988 "ts-src/mqtt/session.ts"
+#line 1979 "ts-src/mqtt/session.ts"
 static Props5 *Session_noProps(Session *self) {
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
@@ -2423,7 +2388,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
   if (code < 0x80) {
     return;
   }
-#line 1999 "ts-src/mqtt/session.ts"
+#line 1990 "ts-src/mqtt/session.ts"
   V5State_takeReason(&self->v5s[0]);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, packet5_reasonName(p->type, code), V5State_reasonString(&self->v5s[0]), p->packetId);
@@ -2431,15 +2396,15 @@ static void Session_logAckReason(Session *self, Packet *p) {
 }
 
 /** MQTT 5: the broker ends the connection, saying why (3.14). */
-#line 2004 "ts-src/mqtt/session.ts"
+#line 1995 "ts-src/mqtt/session.ts"
 static void Session_onDisconnect5(Session *self) {
   V5State *v = &self->v5s[0];
   V5State_takeReason(v);
   const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : packet5_reasonName(PacketType_DISCONNECT, v->pkt.reasonCode);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, session__s65, V5State_reasonString(v), v->pkt.reasonCode);
+    Session_log(self, LogLevel_WARN, session__s63, V5State_reasonString(v), v->pkt.reasonCode);
   }
-#line 2009 "ts-src/mqtt/session.ts"
+#line 2000 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   Session_emit(self, SessionEvent_DISCONNECT, &v->pkt.base);
   if (self->epoch == ep) {
@@ -2450,19 +2415,19 @@ static void Session_onDisconnect5(Session *self) {
 /** MQTT 5: sends AUTH (3.15) with `reason` and Authentication Data, the
    *  method being the CONNECT's. False when not MQTT 5, no method was set,
    *  or it does not fit tx now. */
-#line 2017 "ts-src/mqtt/session.ts"
+#line 2008 "ts-src/mqtt/session.ts"
 bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t data_len) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 2018 "ts-src/mqtt/session.ts"
+#line 2009 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     return false;
   }
-#line 2019 "ts-src/mqtt/session.ts"
+#line 2010 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->authMethodLen == 0 || self->state == SessionState_DISCONNECTED) {
     return false;
   }
-#line 2021 "ts-src/mqtt/session.ts"
+#line 2012 "ts-src/mqtt/session.ts"
   Props5 *p = Session_noProps(self);
   p->authMethod = rt_subarray(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, v->authMethodLen);
   Props5_set(p, PropId_AUTH_METHOD);
@@ -2475,7 +2440,7 @@ bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t
   if (n == 0) {
     return false;
   }
-#line 2031 "ts-src/mqtt/session.ts"
+#line 2022 "ts-src/mqtt/session.ts"
   Session_sent(self, n);
   return true;
 }
@@ -2485,7 +2450,7 @@ bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t
    *  protocol error. */
 static void Session_onAuth5(Session *self) {
   if (self->v5s[0].authMethodLen == 0) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s66));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s64));
     return;
   }
   V5State_takeReason(&self->v5s[0]);
@@ -2510,7 +2475,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 2063 "ts-src/mqtt/session.ts"
+#line 2054 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -2520,7 +2485,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. @log */
-#line 2070 "ts-src/mqtt/session.ts"
+#line 2061 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -2528,7 +2493,7 @@ static void Session_logNum(Session *self, int32_t level, const char *msg, int32_
 /** A log line through onLog; left out of builds below its level. @log */
 static void Session_log_v(Session *self, int32_t level, const char *msg, uint8_t *detail_p, uint32_t detail_len, int32_t num) {
   rt_bytes detail = RT_BYTES(detail_p, detail_len);
-#line 2076 "ts-src/mqtt/session.ts"
+#line 2067 "ts-src/mqtt/session.ts"
   SessionLogFn f = self->onLog;
   if (f != NULL) {
     f(self, level, msg, detail, num);
@@ -2536,7 +2501,7 @@ static void Session_log_v(Session *self, int32_t level, const char *msg, uint8_t
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 2081 "ts-src/mqtt/session.ts"
+#line 2072 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -2557,7 +2522,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 2099 "ts-src/mqtt/session.ts"
+#line 2090 "ts-src/mqtt/session.ts"
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
   self->epoch++;
@@ -2588,26 +2553,26 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
     if (r->state >= RecState_WAIT_PUBACK) {
       if (clean && r->state == RecState_WAIT_PUBCOMP) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-          Session_log(self, LogLevel_WARN, session__s67, Session_recTopic(self, r), r->packetId);
+          Session_log(self, LogLevel_WARN, session__s65, Session_recTopic(self, r), r->packetId);
         }
-#line 2129 "ts-src/mqtt/session.ts"
+#line 2120 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
       if (clean) {
         r->state = RecState_QUEUED;
-#line 2133 "ts-src/mqtt/session.ts"
+#line 2124 "ts-src/mqtt/session.ts"
       } else {
         r->unsent = true;
       }
     }
-#line 2135 "ts-src/mqtt/session.ts"
+#line 2126 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 2138 "ts-src/mqtt/session.ts"
+#line 2129 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -2629,13 +2594,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 2155 "ts-src/mqtt/session.ts"
+#line 2146 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 2156 "ts-src/mqtt/session.ts"
+#line 2147 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -2645,7 +2610,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2163 "ts-src/mqtt/session.ts"
+#line 2154 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2655,7 +2620,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 2170 "ts-src/mqtt/session.ts"
+#line 2161 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2664,7 +2629,7 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 2176 "ts-src/mqtt/session.ts"
+#line 2167 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = Session_topicOffset(self, r);
   uint32_t tl = (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
@@ -2693,7 +2658,7 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 2202 "ts-src/mqtt/session.ts"
+#line 2193 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -2702,7 +2667,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
     return;
   }
-#line 2208 "ts-src/mqtt/session.ts"
+#line 2199 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -2719,7 +2684,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 2222 "ts-src/mqtt/session.ts"
+#line 2213 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
@@ -2728,7 +2693,7 @@ static void Session_freeRec(Session *self, uint32_t i) {
     self->recs[j] = self->recs[j + 1];
   }
   // (Slots from recCount on are not read: publish() and restore() set every field.)
-#line 2228 "ts-src/mqtt/session.ts"
+#line 2219 "ts-src/mqtt/session.ts"
   self->recs[self->recCount].state = RecState_FREE;
 }
 
@@ -2749,12 +2714,13 @@ static void Session_freeSub(Session *self, uint32_t i) {
 }
 
 static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
-  for (uint32_t i = 0; i < self->rxQos2Count; i++) {
+  // Bounded by the table's size too: i is known small (no conversion checks).
+  for (uint32_t i = 0; i < CONFIG_MGOS_MQTT_MAX_RX_QOS2 && i < self->rxQos2Count; i++) {
     if (rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) == id) {
       return rt_i32_of(i);
     }
   }
-#line 2249 "ts-src/mqtt/session.ts"
+#line 2241 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2768,12 +2734,12 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
   if (Session_rxQos2Has(self, id)) {
     return;
   }
-#line 2260 "ts-src/mqtt/session.ts"
+#line 2252 "ts-src/mqtt/session.ts"
   if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, session__s68, self->rxQos2[0]);
+      Session_logNum(self, LogLevel_WARN, session__s66, self->rxQos2[0]);
     }
-#line 2262 "ts-src/mqtt/session.ts"
+#line 2254 "ts-src/mqtt/session.ts"
     Session_rxQos2Forget(self, self->rxQos2[0]);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
@@ -2787,11 +2753,11 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id) {
   if (k < 0) {
     return false;
   }
-#line 2273 "ts-src/mqtt/session.ts"
-  for (uint32_t j = (uint32_t)k; ((int64_t)j + 1) < self->rxQos2Count; j++) {
-    rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, rt_idx_add(j, 1)));
+#line 2265 "ts-src/mqtt/session.ts"
+  for (uint32_t j = (uint32_t)k; (j < ((int64_t)CONFIG_MGOS_MQTT_MAX_RX_QOS2 - 1)) && ((j + 1) < self->rxQos2Count); j++) {
+    rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j + 1));
   }
-#line 2274 "ts-src/mqtt/session.ts"
+#line 2266 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
   return true;
 }
@@ -2801,34 +2767,34 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id) {
  *  of the file, out of line: a literal's section in the object is that of the
  *  first function using it, and connectWith() shares one of these words, so
  *  placed first they would all be linked with connectWith.) */
-#line 2284 "ts-src/mqtt/session.ts"
+#line 2276 "ts-src/mqtt/session.ts"
 static const char *session_configStringsError_v(uint8_t *clientId_p, uint32_t clientId_len, uint8_t *user_p, uint32_t user_len, uint8_t *pass_p, uint32_t pass_len, uint8_t *willTopic_p, uint32_t willTopic_len, uint8_t *willMessage_p, uint32_t willMessage_len) {
   rt_bytes clientId = RT_BYTES(clientId_p, clientId_len);
   rt_bytes user = RT_BYTES(user_p, user_len);
   rt_bytes pass = RT_BYTES(pass_p, pass_len);
   rt_bytes willTopic = RT_BYTES(willTopic_p, willTopic_len);
   rt_bytes willMessage = RT_BYTES(willMessage_p, willMessage_len);
-#line 2285 "ts-src/mqtt/session.ts"
+#line 2277 "ts-src/mqtt/session.ts"
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
-    return session_txt(session__s69);
+    return session_txt(session__s67);
   }
-#line 2287 "ts-src/mqtt/session.ts"
+#line 2279 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
-    return session_txt(session__s70);
+    return session_txt(session__s68);
   }
   if (willTopic.len > 0 && !topic_sendableTopic(willTopic, false)) {
-    return session_txt(session__s71);
+    return session_txt(session__s69);
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 2292 "ts-src/mqtt/session.ts"
+#line 2284 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
     return session_txt(session__s8);
   }
-#line 2293 "ts-src/mqtt/session.ts"
+#line 2285 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
-    return session_txt(session__s72);
+    return session_txt(session__s70);
   }
-#line 2294 "ts-src/mqtt/session.ts"
+#line 2286 "ts-src/mqtt/session.ts"
   return NULL;
 }

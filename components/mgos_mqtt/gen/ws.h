@@ -146,7 +146,8 @@ struct AcceptWork {
 };
 
 void WsLink_init(WsLink *self);
-extern void port_random_fill(rt_bytes dst);
+extern void port_random_fill_v(uint8_t *dst_p, uint32_t dst_len);
+static RT_INLINE void port_random_fill(rt_bytes dst) { port_random_fill_v(dst.p, dst.len); }
 void Sha1_start(Sha1 *self);
 void WsLink_reset(WsLink *self);
 bool WsLink_active(WsLink *self);

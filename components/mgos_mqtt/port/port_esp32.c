@@ -121,7 +121,8 @@ double port_time(void) {
   return (double) tv.tv_sec + (double) tv.tv_usec / 1e6;
 }
 
-void port_log(int32_t level, const char *msg, rt_bytes detail) {
+void port_log_v(int32_t level, const char *msg, uint8_t *detail_p, uint32_t detail_len) {
+  rt_bytes detail = {detail_p, detail_len};
   int n = (int) detail.len;
   const char *d = detail.p != NULL ? (const char *) detail.p : "";
   if (msg == NULL) msg = "";
@@ -333,7 +334,8 @@ static void slot_close(struct slot *s) {
   s->gen++;
 }
 
-int32_t port_net_connect(int32_t slot, rt_bytes host, uint16_t port, int32_t tlsSlot) {
+int32_t port_net_connect_v(int32_t slot, uint8_t *host_p, uint32_t host_len, uint16_t port, int32_t tlsSlot) {
+  rt_bytes host = {host_p, host_len};
   struct slot *s = slot_get(slot);
   if (s == NULL) return -1;
   if (s->state != SLOT_FREE) slot_close(s);
@@ -374,7 +376,8 @@ static int32_t tls_send(struct slot *s, rt_bytes data) {
   return (int32_t) off;
 }
 
-int32_t port_net_send(int32_t slot, rt_bytes data) {
+int32_t port_net_send_v(int32_t slot, uint8_t *data_p, uint32_t data_len) {
+  rt_bytes data = {data_p, data_len};
   struct slot *s = slot_get(slot);
   int n;
   if (s == NULL) return -1;

@@ -7,7 +7,8 @@
 
 #include "ws.h"
 
-void port_random_fill(rt_bytes dst) {
+void port_random_fill_v(uint8_t *dst_p, uint32_t dst_len) {
+  rt_bytes dst = {dst_p, dst_len};
   uint32_t i = 0;
   while (i < dst.len) {
     uint32_t r = esp_random();

@@ -134,7 +134,8 @@ static double log_time(void) {
   return (double) (now - t0) / 1000.0;
 }
 
-void port_log(int32_t level, const char *msg, rt_bytes detail) {
+void port_log_v(int32_t level, const char *msg, uint8_t *detail_p, uint32_t detail_len) {
+  rt_bytes detail = {detail_p, detail_len};
   static const char tags[] = "EWID";
   uint32_t i;
   port_init();
@@ -237,7 +238,8 @@ static int slot_try_next(struct slot *s) {
   return err;
 }
 
-int32_t port_net_connect(int32_t slot, rt_bytes host, uint16_t port, int32_t tlsSlot) {
+int32_t port_net_connect_v(int32_t slot, uint8_t *host_p, uint32_t host_len, uint16_t port, int32_t tlsSlot) {
+  rt_bytes host = {host_p, host_len};
   struct slot *s = slot_get(slot);
   struct addrinfo hints;
   char portstr[8];
@@ -321,7 +323,8 @@ static int32_t tls_send(struct slot *s, rt_bytes data) {
   return (int32_t) off;
 }
 
-int32_t port_net_send(int32_t slot, rt_bytes data) {
+int32_t port_net_send_v(int32_t slot, uint8_t *data_p, uint32_t data_len) {
+  rt_bytes data = {data_p, data_len};
   struct slot *s = slot_get(slot);
   ssize_t n;
   if (s == NULL) return -1;

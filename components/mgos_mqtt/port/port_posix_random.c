@@ -10,7 +10,8 @@
 
 #include "ws.h"
 
-void port_random_fill(rt_bytes dst) {
+void port_random_fill_v(uint8_t *dst_p, uint32_t dst_len) {
+  rt_bytes dst = {dst_p, dst_len};
   size_t done = 0;
   while (done < dst.len) {
     ssize_t n = getrandom(dst.p + done, dst.len - done, 0);

@@ -47,14 +47,16 @@ WEAK uint32_t port_rand(void) {
   return state;
 }
 
-WEAK void port_log(int32_t level, const char *msg, rt_bytes detail) {
+WEAK void port_log_v(int32_t level, const char *msg, uint8_t *detail_p, uint32_t detail_len) {
+  rt_bytes detail = {detail_p, detail_len};
   static const char *const names[] = {"E", "W", "I", "D"};
   const char *name = level >= 0 && level <= 3 ? names[level] : "?";
   printf("[%s] mgos_mqtt: %s%.*s\n", name, msg != NULL ? msg : "", (int)detail.len,
          detail.p != NULL ? (const char *)detail.p : "");
 }
 
-WEAK int32_t port_net_connect(int32_t slot, rt_bytes host, uint16_t port, int32_t tls_slot) {
+WEAK int32_t port_net_connect_v(int32_t slot, uint8_t *host_p, uint32_t host_len, uint16_t port, int32_t tls_slot) {
+  rt_bytes host = {host_p, host_len};
   (void)slot;
   (void)host;
   (void)port;
@@ -62,7 +64,8 @@ WEAK int32_t port_net_connect(int32_t slot, rt_bytes host, uint16_t port, int32_
   return -1; /* no network in a test binary */
 }
 
-WEAK int32_t port_net_send(int32_t slot, rt_bytes data) {
+WEAK int32_t port_net_send_v(int32_t slot, uint8_t *data_p, uint32_t data_len) {
+  rt_bytes data = {data_p, data_len};
   (void)slot;
   (void)data;
   return -1;
@@ -82,7 +85,8 @@ WEAK void port_event_trigger(int32_t ev, void *arg) {
 #if defined(__has_include)
 #if __has_include("ws.h")
 #include "ws.h"
-WEAK void port_random_fill(rt_bytes dst) {
+WEAK void port_random_fill_v(uint8_t *dst_p, uint32_t dst_len) {
+  rt_bytes dst = {dst_p, dst_len};
   uint32_t i;
   for (i = 0; i < dst.len; i++) dst.p[i] = (uint8_t)port_rand();
 }

@@ -9,7 +9,8 @@ extern "C" {
 #endif
 
 extern int32_t ext_scale(int32_t a, int32_t k);
-extern uint32_t ext_sum(rt_bytes b);
+extern uint32_t ext_sum_v(uint8_t *b_p, uint32_t b_len);
+static RT_INLINE uint32_t ext_sum(rt_bytes b) { return ext_sum_v(b.p, b.len); }
 extern bool ext_flag(bool on);
 extern void ext_tick(void);
 extern uint32_t ext_ticks(void);

@@ -5,9 +5,11 @@ static uint32_t ticks;
 
 int32_t ext_scale(int32_t a, int32_t k) { return a * k; }
 
-uint32_t ext_sum(rt_bytes b) {
+/* A view parameter arrives as pointer and length (the header's inline wrapper
+ * ext_sum(rt_bytes) splits it). */
+uint32_t ext_sum_v(uint8_t *b_p, uint32_t b_len) {
   uint32_t s = 0;
-  for (uint32_t i = 0; i < b.len; i++) s += b.p[i];
+  for (uint32_t i = 0; i < b_len; i++) s += b_p[i];
   return s;
 }
 

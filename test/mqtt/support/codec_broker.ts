@@ -8,18 +8,151 @@
 import { u8, u16, u32, i32, bool, Bytes, copyBytes, lit, bytesEqual } from "../../../ts-src/rt/rt";
 import {
   Packet, PacketType, DecodeErr, CONNECT_USER_NAME, CONNECT_PASSWORD, CONNECT_WILL_RETAIN,
-  CONNECT_WILL_QOS_SHIFT, CONNECT_WILL, MAX_REMAINING_LENGTH, SUBACK_FAILURE,
+  CONNECT_WILL_QOS_SHIFT, CONNECT_WILL, MAX_REMAINING_LENGTH, SUBACK_FAILURE, PUBLISH_DUP, PUBLISH_RETAIN,
 } from "../../../ts-src/mqtt/packet";
 import {
-  decodeWith, fieldEnd, topicNameErr, remainingLengthSize, encodeRemainingLength, MAX_CONNACK_CODE,
+  fieldEnd, topicNameErr, remainingLengthSize, encodeRemainingLength, MAX_CONNACK_CODE,
 } from "../../../ts-src/mqtt/codec";
 import { validUtf8, validTopicFilter } from "../../../ts-src/mqtt/topic";
 
 /** Decodes one packet from the start of `input`, as codec.ts's
- *  decodeForClient does; with `forClient` false every type is accepted (a
- *  server's view), the bodies of CONNECT, SUBSCRIBE and UNSUBSCRIBE too. */
+ *  decodeForClient does (written on its own, with the rules spelled out per
+ *  type: codec_client.test.ts holds the client's table-driven decoder to the
+ *  same answers); with `forClient` false every type is accepted (a server's
+ *  view), the bodies of CONNECT, SUBSCRIBE and UNSUBSCRIBE too.
+ *  Returns > 0: the length of one complete valid packet, its fields in `out`;
+ *  0: `input` holds only the beginning of a packet (after a complete fixed
+ *  header `out.totalLen` says how long it will be); < 0: -DecodeErr. */
 export function decode(input: Bytes, maxPacket: u32, forClient: bool, out: Packet): i32 {
-  return decodeWith(input, maxPacket, forClient, out, decodeServerBody);
+  out.reset();
+  const n: u32 = input.length;
+  if (n === 0) return 0;
+  const first: u8 = input[0];
+  const type: u8 = u8(first >>> 4);
+  const flags: u8 = u8(first & 0x0f);
+  const e0: DecodeErr = checkFirstByte(type, flags, forClient);
+  if (e0 !== DecodeErr.OK) return -e0;
+  if (type === PacketType.PUBLISH) {
+    // Known from the first byte: set for every later result (TOO_LARGE too).
+    out.qos = u8((flags >>> 1) & 3);
+    out.dup = (flags & PUBLISH_DUP) !== 0;
+    out.retain = (flags & PUBLISH_RETAIN) !== 0;
+  }
+
+  // Remaining length: 7 bits per byte, least significant first, at most 4
+  // bytes (2.2.3); the minimal form is not required in 3.1.1.
+  let rem: u32 = 0;
+  let shift: u32 = 0;
+  let hdr: u32 = 1;
+  while (true) {
+    if (hdr >= n) return 0;
+    const c: u8 = input[hdr];
+    rem = u32(rem | ((c & 0x7f) << shift));
+    hdr++;
+    if ((c & 0x80) === 0) break;
+    if (hdr === 5) return -DecodeErr.LENGTH_TOO_LONG;
+    shift += 7;
+  }
+  const total: u32 = u32(hdr + rem);
+  out.type = type;
+  out.flags = flags;
+  out.remLen = rem;
+  out.totalLen = total;
+  if (total > maxPacket) return -DecodeErr.TOO_LARGE;
+  const e1: DecodeErr = checkRemainingLength(type, rem);
+  if (e1 !== DecodeErr.OK) return -e1;
+  if (n < total) return 0;
+
+  const body: Bytes = input.subarray(hdr, total);
+  let e: DecodeErr = DecodeErr.OK;
+  const bit: u32 = u32(1 << type);
+  if (type === PacketType.PUBLISH) {
+    e = publishBody(body, flags, out);
+  } else if (type === PacketType.CONNACK) {
+    e = connackBody(body, out);
+  } else if ((REM_2 & bit) !== 0 || type === PacketType.SUBACK) {
+    // The packet-id-only types, and SUBACK's id then its return codes.
+    out.packetId = readU16(body, 0);
+    if (out.packetId === 0) e = DecodeErr.ZERO_PACKET_ID;
+    else if (type === PacketType.SUBACK) {
+      out.codes = body.subarray(2);
+      if (!validSubackCodes(out.codes)) e = DecodeErr.BAD_SUBACK_CODE;
+    }
+  } else if ((SERVER_ONLY & bit) !== 0 && (REM_0 & bit) === 0) {
+    // CONNECT, SUBSCRIBE, UNSUBSCRIBE: only without forClient (checkFirstByte
+    // refused them otherwise).
+    e = decodeServerBody(body, type, out);
+  }
+  // PINGREQ, PINGRESP, DISCONNECT: no contents, length checked above.
+  if (e !== DecodeErr.OK) return -e;
+  return i32(total);
+}
+
+// The fixed header's rules per packet type (2.2), one bit per type number.
+/** Types only a server receives: a client refuses them (NOT_FOR_CLIENT). */
+const SERVER_ONLY: u32 = (1 << PacketType.CONNECT) | (1 << PacketType.SUBSCRIBE) | (1 << PacketType.UNSUBSCRIBE) |
+  (1 << PacketType.PINGREQ) | (1 << PacketType.DISCONNECT);
+/** Types whose flags are 0010 (2.2.2); the others but PUBLISH have 0000. */
+const FLAGS_2: u32 = (1 << PacketType.PUBREL) | (1 << PacketType.SUBSCRIBE) | (1 << PacketType.UNSUBSCRIBE);
+/** Types that are exactly a 2-byte body: CONNACK and the packet-id-only ones. */
+const REM_2: u32 = (1 << PacketType.CONNACK) | (1 << PacketType.PUBACK) | (1 << PacketType.PUBREC) | (1 << PacketType.PUBREL) |
+  (1 << PacketType.PUBCOMP) | (1 << PacketType.UNSUBACK);
+/** Types without a body. */
+const REM_0: u32 = (1 << PacketType.PINGREQ) | (1 << PacketType.PINGRESP) | (1 << PacketType.DISCONNECT);
+
+/** Checks the first byte alone (2.2.1, 2.2.2): the type and its flags. */
+function checkFirstByte(type: u8, flags: u8, forClient: bool): DecodeErr {
+  if (type === 0 || type === 15) return DecodeErr.BAD_TYPE;
+  const bit: u32 = u32(1 << type);
+  if (forClient && (SERVER_ONLY & bit) !== 0) return DecodeErr.NOT_FOR_CLIENT;
+  if (type === PacketType.PUBLISH) {
+    const qos: u8 = u8((flags >>> 1) & 3);
+    if (qos === 3) return DecodeErr.BAD_QOS;
+    if (qos === 0 && (flags & PUBLISH_DUP) !== 0) return DecodeErr.BAD_DUP;
+    return DecodeErr.OK;
+  }
+  return flags === ((FLAGS_2 & bit) !== 0 ? 2 : 0) ? DecodeErr.OK : DecodeErr.RESERVED_FLAGS;
+}
+
+/** Remaining lengths that the fixed header alone shows to be wrong. */
+function checkRemainingLength(type: u8, rem: u32): DecodeErr {
+  const bit: u32 = u32(1 << type);
+  let ok: bool = true;
+  if ((REM_2 & bit) !== 0) ok = rem === 2;
+  else if ((REM_0 & bit) !== 0) ok = rem === 0;
+  // SUBACK: a packet id and at least one return code.
+  else if (type === PacketType.SUBACK) ok = rem >= 3;
+  return ok ? DecodeErr.OK : DecodeErr.BAD_LENGTH;
+}
+
+/** PUBLISH's variable header and payload (3.3.2, 3.3.3). */
+function publishBody(body: Bytes, flags: u8, out: Packet): DecodeErr {
+  const qos: u8 = u8((flags >>> 1) & 3);
+  const end: i32 = fieldEnd(body, 0);
+  if (end < 0) return DecodeErr.STRING_OVERRUN;
+  out.topic = body.subarray(2, u32(end));
+  const te: DecodeErr = topicNameErr(out.topic);
+  if (te !== DecodeErr.OK) return te;
+  if (qos === 0) {
+    out.payload = body.subarray(u32(end));
+    return DecodeErr.OK;
+  }
+  if (body.length - u32(end) < 2) return DecodeErr.BAD_LENGTH;
+  out.packetId = readU16(body, u32(end));
+  if (out.packetId === 0) return DecodeErr.ZERO_PACKET_ID;
+  out.payload = body.subarray(u32(end + 2));
+  return DecodeErr.OK;
+}
+
+/** CONNACK's flags and return code (3.2.2). */
+function connackBody(body: Bytes, out: Packet): DecodeErr {
+  // Only bit 0 (session present) of the acknowledge flags is defined.
+  if ((body[0] & 0xfe) !== 0) return DecodeErr.BAD_CONNACK_FLAGS;
+  out.sessionPresent = body[0] === 1;
+  out.returnCode = body[1];
+  if (out.returnCode > MAX_CONNACK_CODE) return DecodeErr.BAD_RETURN_CODE;
+  if (out.sessionPresent && out.returnCode !== 0) return DecodeErr.BAD_CONNACK_FLAGS;
+  return DecodeErr.OK;
 }
 
 function decodeServerBody(body: Bytes, type: u8, out: Packet): DecodeErr {

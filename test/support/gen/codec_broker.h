@@ -11,6 +11,19 @@
 extern "C" {
 #endif
 
+// The fixed header's rules per packet type (2.2), one bit per type number.
+/** Types only a server receives: a client refuses them (NOT_FOR_CLIENT). */
+#define codec_broker_SERVER_ONLY ((uint32_t)((uint32_t)(((((1 << PacketType_CONNECT) | (1 << PacketType_SUBSCRIBE)) | (1 << PacketType_UNSUBSCRIBE)) | (1 << PacketType_PINGREQ)) | (1 << PacketType_DISCONNECT))))
+
+/** Types whose flags are 0010 (2.2.2); the others but PUBLISH have 0000. */
+#define codec_broker_FLAGS_2 ((uint32_t)((uint32_t)(((1 << PacketType_PUBREL) | (1 << PacketType_SUBSCRIBE)) | (1 << PacketType_UNSUBSCRIBE))))
+
+/** Types that are exactly a 2-byte body: CONNACK and the packet-id-only ones. */
+#define codec_broker_REM_2 ((uint32_t)((uint32_t)((((((1 << PacketType_CONNACK) | (1 << PacketType_PUBACK)) | (1 << PacketType_PUBREC)) | (1 << PacketType_PUBREL)) | (1 << PacketType_PUBCOMP)) | (1 << PacketType_UNSUBACK))))
+
+/** Types without a body. */
+#define codec_broker_REM_0 ((uint32_t)((uint32_t)(((1 << PacketType_PINGREQ) | (1 << PacketType_PINGRESP)) | (1 << PacketType_DISCONNECT))))
+
 int32_t codec_broker_decode_v(uint8_t *input_p, uint32_t input_len, uint32_t maxPacket, bool forClient, Packet *out);
 static RT_INLINE int32_t codec_broker_decode(rt_bytes input, uint32_t maxPacket, bool forClient, Packet *out) { return codec_broker_decode_v(input.p, input.len, maxPacket, forClient, out); }
 uint32_t codec_broker_encodeConnack_v(uint8_t *out_p, uint32_t out_len, bool sessionPresent, uint8_t code);

@@ -56,11 +56,13 @@ static uint32_t next_rand(void) {
   return rnd;
 }
 
-void port_random_fill(rt_bytes dst) {
+void port_random_fill_v(uint8_t *dst_p, uint32_t dst_len) {
+  rt_bytes dst = {dst_p, dst_len};
   for (uint32_t i = 0; i < dst.len; i++) dst.p[i] = (uint8_t)(next_rand() & 255);
 }
 
-void port_log(int32_t level, const char *msg, rt_bytes detail) {
+void port_log_v(int32_t level, const char *msg, uint8_t *detail_p, uint32_t detail_len) {
+  rt_bytes detail = {detail_p, detail_len};
   printf("log %d %s", (int)level, msg);
   if (detail.len > 0) fwrite(detail.p, 1, detail.len, stdout);
   putchar('\n');
@@ -69,11 +71,13 @@ void port_log(int32_t level, const char *msg, rt_bytes detail) {
 uint32_t port_now_ms(void) { return 0; }
 double port_time(void) { return 0; }
 uint32_t port_rand(void) { return next_rand(); }
-int32_t port_net_connect(int32_t slot, rt_bytes host, uint16_t port, int32_t tlsSlot) {
+int32_t port_net_connect_v(int32_t slot, uint8_t *host_p, uint32_t host_len, uint16_t port, int32_t tlsSlot) {
+  rt_bytes host = {host_p, host_len};
   (void)slot, (void)host, (void)port, (void)tlsSlot;
   return -1;
 }
-int32_t port_net_send(int32_t slot, rt_bytes data) {
+int32_t port_net_send_v(int32_t slot, uint8_t *data_p, uint32_t data_len) {
+  rt_bytes data = {data_p, data_len};
   (void)slot, (void)data;
   return -1;
 }

@@ -25,7 +25,8 @@ static int nerrors;
 static int npersist_off;
 
 uint32_t port_now_ms(void) { return now_ms; }
-void port_log(int32_t level, const char *msg, rt_bytes detail) {
+void port_log_v(int32_t level, const char *msg, uint8_t *detail_p, uint32_t detail_len) {
+  rt_bytes detail = {detail_p, detail_len};
   char line[sizeof(last_error)];
   if (level != 0 || msg == NULL) return;
   snprintf(line, sizeof(line), "%s%.*s", msg, (int)detail.len, detail.p != NULL ? (const char *)detail.p : "");
@@ -37,7 +38,8 @@ void port_log(int32_t level, const char *msg, rt_bytes detail) {
   snprintf(last_error, sizeof(last_error), "%s", line);
   nerrors++;
 }
-int32_t port_net_connect(int32_t slot, rt_bytes host, uint16_t port, int32_t tls_slot) {
+int32_t port_net_connect_v(int32_t slot, uint8_t *host_p, uint32_t host_len, uint16_t port, int32_t tls_slot) {
+  rt_bytes host = {host_p, host_len};
   (void)slot;
   (void)host;
   (void)port;
