@@ -3,7 +3,9 @@
  *
  * QEMU's loader jumps to _start with nothing set up: it loads the stack
  * pointer (a1; lx106 uses the call0 ABI) and calls c_start, which zeroes the
- * bss, runs main() and hands its return value to QEMU as the exit status.
+ * bss, runs the constructors (.init_array, as ESP-IDF's start-up does: the
+ * generated modules set their non-zero defaults there), runs main() and
+ * hands its return value to QEMU as the exit status.
  * stdout and stderr are picolibc streams that write through the `simcall`
  * semihosting instruction (-semihosting): a2 = call number, a3.. = arguments. */
 #include <stdint.h>
@@ -16,6 +18,8 @@
 int main(void);
 void c_start(void);
 extern char __bss_start[], __bss_end[];
+extern void (*__init_array_start[])(void);
+extern void (*__init_array_end[])(void);
 
 __asm__(
     "  .section .text.start, \"ax\"\n"
@@ -72,5 +76,6 @@ void _exit(int status) {
 
 void c_start(void) {
   memset(__bss_start, 0, (size_t)(__bss_end - __bss_start));
+  for (void (**f)(void) = __init_array_start; f < __init_array_end; f++) (*f)();
   _exit(main());
 }
