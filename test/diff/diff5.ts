@@ -10,9 +10,9 @@ import { Packet, PacketType } from "../../ts-src/mqtt/packet";
 import { Packet5, Props5, PropIter, PropId, reasonName, propMask } from "../../ts-src/mqtt/packet5";
 import {
   encodeConnect5, encodePublishAny5, encodeAck5, encodeSubscribe5, encodeUnsubscribe5, encodeDisconnect5,
-  encodeAuth5, nextProp, putUserProp, putVarint, fieldEnd,
+  encodeAuth5, nextProp, putUserProp, fieldEnd,
 } from "../../ts-src/mqtt/codec5";
-import { ConnectOptions, encodeSimple } from "../../ts-src/mqtt/codec";
+import { ConnectOptions, encodeSimple, putVarint } from "../../ts-src/mqtt/codec";
 import { decode5Any, encodeConnack5, encodeCodesAck5 } from "../mqtt/support/codec5_broker";
 
 class Scratch {

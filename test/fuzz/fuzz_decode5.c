@@ -120,7 +120,7 @@ static void rebuild_extra(Props5 *p) {
     memset(&it, 0, sizeof it);
     while (codec5_nextProp(p->raw, &it, PropId_SUBSCRIPTION_ID)) {
       extra_buf[at] = PropId_SUBSCRIPTION_ID;
-      at = codec5_putVarint(buf, at + 1u, it.num);
+      at = codec_putVarint(buf, at + 1u, it.num);
     }
   }
   memset(&it, 0, sizeof it);

@@ -67,13 +67,25 @@ export function remainingLengthSize(n: u32): u32 {
 export function encodeRemainingLength(out: Bytes, off: u32, n: u32): u32 {
   const size: u32 = remainingLengthSize(n);
   if (size === 0 || off > out.length || size > out.length - off) return 0;
-  // 7 bits per byte, least significant first; bit 7 says another follows.
-  let v: u32 = n;
-  for (let i: u32 = 0; i < size; i++) {
-    out[off + i] = v >= 0x80 ? u8(v | 0x80) : u8(v);
-    v = v >>> 7;
-  }
+  putVarint(out, off, n);
   return size;
+}
+
+/** Writes `n` (at most 268,435,455) in its minimal form at `off`: the
+ *  remaining length of 2.2.3, MQTT 5's Variable Byte Integer (1.5.5); the
+ *  caller has checked that it fits. Returns the offset after it.
+ *  @cextern test/fuzz/fuzz_decode5.c calls it */
+export function putVarint(out: Bytes, off: u32, n: u32): u32 {
+  // 7 bits per byte, least significant first; bit 7 says another follows.
+  let at: u32 = off;
+  let v: u32 = n;
+  while (v >= 0x80) {
+    out[at] = u8(v | 0x80);
+    v = v >>> 7;
+    at++;
+  }
+  out[at] = u8(v);
+  return u32(at + 1);
 }
 
 /** Size of a whole PUBLISH packet, or 0 when it cannot be encoded (qos > 2,
@@ -97,17 +109,7 @@ export function packetSize(rem: u32): u32 {
  *  (shared with codec5). */
 export function putHeader(out: Bytes, first: u8, rem: u32): u32 {
   out[0] = first;
-  // The remaining length: 7 bits per byte, least significant first; bit 7
-  // says another follows (encodeRemainingLength without its checks).
-  let at: u32 = 1;
-  let v: u32 = rem;
-  while (v >= 0x80) {
-    out[at] = u8(v | 0x80);
-    v = v >>> 7;
-    at++;
-  }
-  out[at] = u8(v);
-  return u32(at + 1);
+  return putVarint(out, 1, rem);
 }
 
 function putU16(out: Bytes, off: u32, v: u16): u32 {

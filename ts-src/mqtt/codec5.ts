@@ -20,39 +20,16 @@ import {
   Packet5, Props5, PropIter, PropId, PropKind, Decode5Err, PROTOCOL_LEVEL_5, PACKET_AUTH, WILL_PROPS,
   MAX_PROP_ID, propKind, propMask, propRepeatable, propAllowed, reasonValid, Reason,
 } from "./packet5";
-import { ConnectOptions, connectHead, putConnectTail, packetSize, putHeader } from "./codec";
+import { ConnectOptions, connectHead, putConnectTail, packetSize, putHeader, putVarint, remainingLengthSize } from "./codec";
 import { validUtf8, validTopicName, validTopicFilter, MAX_STRING_LEN } from "./topic";
 
 // ---------------------------------------------------------------- variable byte integers (1.5.5)
 
-/** Bytes the Variable Byte Integer `n` takes: 1..4, or 0 above 268,435,455. */
-export function varintSize(n: u32): u32 {
-  if (n < 128) return 1;
-  if (n < 16384) return 2;
-  if (n < 2097152) return 3;
-  if (n <= MAX_REMAINING_LENGTH) return 4;
-  return 0;
-}
-
-/** Writes `n` (at most 268,435,455) in its minimal form at `off`; the caller
- *  has checked that it fits. Returns the offset after it. */
-export function putVarint(out: Bytes, off: u32, n: u32): u32 {
-  let v: u32 = n;
-  let at: u32 = off;
-  while (true) {
-    const low: u8 = u8(v & 0x7f);
-    v = v >>> 7;
-    if (v === 0) {
-      out[at] = low;
-      return u32(at + 1);
-    }
-    out[at] = u8(low | 0x80);
-    at++;
-  }
-}
+// Their size and writer are the remaining length's: remainingLengthSize()
+// and putVarint() in codec.ts.
 
 /** Reads the Variable Byte Integer at `off` in `b` (wholly inside `b`).
- *  Returns its value (its size is varintSize(value): only the minimal form
+ *  Returns its value (its size is remainingLengthSize(value): only the minimal form
  *  is accepted), or -PROPERTY_LENGTH when it runs past the end,
  *  -VARINT_TOO_LONG, -VARINT_NOT_MINIMAL. */
 export function readVarint(b: Bytes, off: u32): i32 {
@@ -200,7 +177,7 @@ export function propsSize(p: Props5, where: u8): i32 {
       } else if (kind === PropKind.U32) {
         n = u32(n + 5);
       } else {
-        n = u32(n + 1 + varintSize(v));
+        n = u32(n + 1 + remainingLengthSize(v));
       }
     }
     if (n > MAX_REMAINING_LENGTH) return -1;
@@ -241,7 +218,7 @@ function scanExtra(extra: Bytes, where: u8): i32 {
 /** Bytes the property length field plus a block of `len` bytes take.
  *  @cextern the test broker (test/mqtt/support/codec5_broker.ts) calls it */
 export function propsFieldSize(len: u32): u32 {
-  return u32(varintSize(len) + len);
+  return u32(remainingLengthSize(len) + len);
 }
 
 /** Writes the property length `len` (from propsSize) and the properties of
@@ -527,7 +504,7 @@ function valueEnd(block: Bytes, at: u32, kind: u8): i32 {
     case PropKind.VARINT: {
       const r: i32 = readVarint(block, at);
       if (r < 0) return r;
-      return i32(at + varintSize(u32(r)));
+      return i32(at + remainingLengthSize(u32(r)));
     }
     case PropKind.UTF8:
     case PropKind.BINARY:
@@ -636,7 +613,7 @@ export function decodeProps(body: Bytes, off: u32, where: u8, p: Props5): i32 {
   const r: i32 = readVarint(body, off);
   if (r < 0) return r;
   const len: u32 = u32(r);
-  const start: u32 = u32(off + varintSize(len));
+  const start: u32 = u32(off + remainingLengthSize(len));
   if (len > u32(body.length - start)) return -Decode5Err.PROPERTY_LENGTH; // start <= length
   const end: u32 = u32(start + len);
   p.raw = body.subarray(start, end);

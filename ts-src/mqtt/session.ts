@@ -43,14 +43,14 @@ import {
 } from "./packet";
 import {
   decodeForClient, encodeConnect, writeConnectPayload, putString, writePublish, writeAck, writeSubUnsub, topicNameErr,
-  writeSimple, publishSize, remainingLengthSize, ConnectOptions,
+  writeSimple, publishSize, remainingLengthSize, putVarint, ConnectOptions,
 } from "./codec";
 import { validUtf8, sendableTopic } from "./topic";
 import { MGOS_MQTT_ERR, MGOS_MQTT_EV, MGOS_MQTT_DROP } from "./delivery";
 import { Props5, PropId, Reason, PACKET_AUTH, reasonName, reason5ForErr, decode5ErrName, DECODE5_ERR_FIRST, Decode5Err } from "./packet5";
 import {
   encodeConnect5, encodePublish5, encodeAck5, encodeSubscribe5, encodeUnsubscribe5, encodeDisconnect5,
-  decode5ForClient, publishSize5, propsSize, encodeAuth5, decodePropList, varintSize, putVarint,
+  decode5ForClient, publishSize5, propsSize, encodeAuth5, decodePropList,
 } from "./codec5";
 import { V5State, V5_ONE, MQTT5_SUPPORT, TOPIC_ALIASES, aliasedSize, putAliased, payload5, BigProps, convertedSize, convertedPart } from "./session5";
 // The build's log level: the compiler puts each @log call (log, logNum) under it.
@@ -1776,7 +1776,7 @@ export class Session {
     while ((m[at + h] & 0x80) !== 0) h++;
     h++;
     const rem: u32 = u32(r.len - h);
-    const h2: u32 = u32(1 + varintSize(u32(rem - 2)));
+    const h2: u32 = u32(1 + remainingLengthSize(u32(rem - 2)));
     const idAt: u32 = u32(at + h + 2 + ((m[at + h] << 8) | m[at + h + 1]));
     // Topic field to just after the new header, then what followed the id.
     copyBytes(m, u32(at + h2), m.subarray(u32(at + h), idAt));

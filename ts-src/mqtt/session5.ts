@@ -8,7 +8,8 @@
 import { u8, u16, u32, i32, bool, Bytes, copyBytes, bytesEqual, mul32 } from "../rt/rt";
 import { Packet5, Props5, PropId, Reason, Decode5Err } from "./packet5";
 import { Packet, PacketType } from "./packet";
-import { varintSize, putVarint, readVarint, isShared } from "./codec5";
+import { readVarint, isShared } from "./codec5";
+import { putVarint, remainingLengthSize } from "./codec";
 
 /** MQTT 5 compiled in (1) or left out (0). Out by default in C, as esp-mqtt's
  *  CONFIG_MQTT_PROTOCOL_5 (Kconfig MGOS_MQTT_V5_SUPPORT, default n; a C build
@@ -403,7 +404,7 @@ export function pubLayout(m: Bytes, qos: u8, l: PubLayout): void {
   l.propsAt = u32(k + 2 + l.topicLen + (qos > 0 ? 2 : 0));
   const r: i32 = readVarint(m, l.propsAt);
   l.propsLen = r < 0 ? 0 : u32(r);
-  l.propsLenSize = varintSize(l.propsLen);
+  l.propsLenSize = remainingLengthSize(l.propsLen);
   l.payloadAt = u32(l.propsAt + l.propsLenSize + l.propsLen);
 }
 
@@ -415,13 +416,13 @@ export function aliasedSize(m: Bytes, qos: u8, dropTopic: bool): u32 {
   const l: PubLayout = layout;
   pubLayout(m, qos, l);
   const rem: u32 = aliasedRem(m, l, dropTopic);
-  return u32(1 + varintSize(rem) + rem);
+  return u32(1 + remainingLengthSize(rem) + rem);
 }
 
 function aliasedRem(m: Bytes, l: PubLayout, dropTopic: bool): u32 {
   const newProps: u32 = u32(l.propsLen + 3);
   const head: u32 = u32(2 + (dropTopic ? 0 : l.topicLen) + u32(l.propsAt - l.topicAt - 2 - l.topicLen));
-  return u32(head + varintSize(newProps) + newProps + (m.length - l.payloadAt));
+  return u32(head + remainingLengthSize(newProps) + newProps + (m.length - l.payloadAt));
 }
 
 /** Writes the stored PUBLISH `m` into `out` with a Topic Alias property
@@ -431,7 +432,7 @@ export function putAliased(out: Bytes, m: Bytes, qos: u8, alias: u16, dropTopic:
   const l: PubLayout = layout;
   pubLayout(m, qos, l);
   const rem: u32 = aliasedRem(m, l, dropTopic);
-  const total: u32 = u32(1 + varintSize(rem) + rem);
+  const total: u32 = u32(1 + remainingLengthSize(rem) + rem);
   if (total > out.length) return 0;
   out[0] = m[0];
   let at: u32 = putVarint(out, 1, rem);

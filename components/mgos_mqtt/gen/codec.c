@@ -21,7 +21,7 @@ static DecodeErr codec_connackErr(uint8_t f, uint8_t rc, Packet *out);
  *  only a server receives); else bits 0-3 the flags the fixed header must
  *  carry (2.2.2; PUBLISH's are checked on their own), bits 4-5 the smallest
  *  remaining length and bit 6 "exactly that" (2.2.3, 3.x.1). */
-#line 330 "ts-src/mqtt/codec.ts"
+#line 332 "ts-src/mqtt/codec.ts"
 static const uint8_t codec_CLIENT_RULES[16] = {0x81, 0x8b, 0x60, 0x0, 0x60, 0x60, 0x62, 0x60, 0x8b, 0x30, 0x8b, 0x60, 0x8b, 0x40, 0x8b, 0x81};
 
 /* Sets the fields of a zeroed ConnectOptions to their initial values. */
@@ -58,52 +58,21 @@ uint32_t codec_encodeRemainingLength_v(uint8_t *out_p, uint32_t out_len, uint32_
   if ((size == 0 || off > out.len) || (size > (out.len - off))) {
     return 0;
   }
-  // 7 bits per byte, least significant first; bit 7 says another follows.
-#line 71 "ts-src/mqtt/codec.ts"
-  uint32_t v = n;
-  for (uint32_t i = 0; i < size; i++) {
-    out.p[off + i] = (uint8_t)((v >= 0x80) ? (uint8_t)rt_i32_of(v | 0x80u) : (uint8_t)v);
-    v = v >> 7;
-  }
+#line 70 "ts-src/mqtt/codec.ts"
+  codec_putVarint(out, off, n);
   return size;
 }
 
-/** Size of a whole PUBLISH packet, or 0 when it cannot be encoded (qos > 2,
- *  topic longer than 65535 bytes, remaining length over the maximum). */
-uint32_t codec_publishSize(uint32_t topicLen, uint32_t payloadLen, uint8_t qos) {
-  if (qos > 2 || topicLen > topic_MAX_STRING_LEN) {
-    return 0;
-  }
-#line 83 "ts-src/mqtt/codec.ts"
-  uint32_t rem = (uint32_t)((int32_t)(2 + topicLen) + ((qos > 0) ? 2 : 0));
-  if (payloadLen > (packet_MAX_REMAINING_LENGTH - rem)) {
-    return 0; // rem <= 65539: no wrap
-  }
-#line 85 "ts-src/mqtt/codec.ts"
-  return codec_packetSize(rem + payloadLen);
-}
-
-/** Fixed header + `rem`, or 0 when `rem` cannot be encoded (shared with codec5). */
-uint32_t codec_packetSize(uint32_t rem) {
-  uint32_t rl = codec_remainingLengthSize(rem);
-  if (rl == 0) {
-    return 0;
-  }
-#line 92 "ts-src/mqtt/codec.ts"
-  return (1u + rl) + rem;
-}
-
-/** Writes the fixed header; the caller has checked that the packet fits
- *  (and `rem` is encodable). Returns the offset of the variable header
- *  (shared with codec5). */
-uint32_t codec_putHeader_v(uint8_t *out_p, uint32_t out_len, uint8_t first, uint32_t rem) {
+/** Writes `n` (at most 268,435,455) in its minimal form at `off`: the
+ *  remaining length of 2.2.3, MQTT 5's Variable Byte Integer (1.5.5); the
+ *  caller has checked that it fits. Returns the offset after it.
+ *  @cextern test/fuzz/fuzz_decode5.c calls it */
+uint32_t codec_putVarint_v(uint8_t *out_p, uint32_t out_len, uint32_t off, uint32_t n) {
   rt_bytes out = RT_BYTES(out_p, out_len);
-#line 99 "ts-src/mqtt/codec.ts"
-  rt_bytes_set(out, 0, first);
-  // The remaining length: 7 bits per byte, least significant first; bit 7
-  // says another follows (encodeRemainingLength without its checks).
-  uint32_t at = 1;
-  uint32_t v = rem;
+  // 7 bits per byte, least significant first; bit 7 says another follows.
+#line 80 "ts-src/mqtt/codec.ts"
+  uint32_t at = off;
+  uint32_t v = n;
   while (v >= 0x80) {
     rt_bytes_set(out, at, (uint8_t)rt_i32_of(v | 0x80u));
     v = v >> 7;
@@ -113,10 +82,45 @@ uint32_t codec_putHeader_v(uint8_t *out_p, uint32_t out_len, uint8_t first, uint
   return at + 1u;
 }
 
+/** Size of a whole PUBLISH packet, or 0 when it cannot be encoded (qos > 2,
+ *  topic longer than 65535 bytes, remaining length over the maximum). */
+uint32_t codec_publishSize(uint32_t topicLen, uint32_t payloadLen, uint8_t qos) {
+  if (qos > 2 || topicLen > topic_MAX_STRING_LEN) {
+    return 0;
+  }
+#line 95 "ts-src/mqtt/codec.ts"
+  uint32_t rem = (uint32_t)((int32_t)(2 + topicLen) + ((qos > 0) ? 2 : 0));
+  if (payloadLen > (packet_MAX_REMAINING_LENGTH - rem)) {
+    return 0; // rem <= 65539: no wrap
+  }
+#line 97 "ts-src/mqtt/codec.ts"
+  return codec_packetSize(rem + payloadLen);
+}
+
+/** Fixed header + `rem`, or 0 when `rem` cannot be encoded (shared with codec5). */
+uint32_t codec_packetSize(uint32_t rem) {
+  uint32_t rl = codec_remainingLengthSize(rem);
+  if (rl == 0) {
+    return 0;
+  }
+#line 104 "ts-src/mqtt/codec.ts"
+  return (1u + rl) + rem;
+}
+
+/** Writes the fixed header; the caller has checked that the packet fits
+ *  (and `rem` is encodable). Returns the offset of the variable header
+ *  (shared with codec5). */
+uint32_t codec_putHeader_v(uint8_t *out_p, uint32_t out_len, uint8_t first, uint32_t rem) {
+  rt_bytes out = RT_BYTES(out_p, out_len);
+#line 111 "ts-src/mqtt/codec.ts"
+  rt_bytes_set(out, 0, first);
+  return codec_putVarint(out, 1, rem);
+}
+
 static uint32_t codec_putU16_v(uint8_t *out_p, uint32_t out_len, uint32_t off, uint16_t v) {
   rt_bytes out = RT_BYTES(out_p, out_len);
   // One check for both bytes (the callers have sized the packet already).
-#line 115 "ts-src/mqtt/codec.ts"
+#line 117 "ts-src/mqtt/codec.ts"
   if (off < out.len && (2 <= (out.len - off))) {
     out.p[off] = (uint8_t)(v >> 8);
     out.p[off + 1] = (uint8_t)v;
@@ -128,7 +132,7 @@ static uint32_t codec_putU16_v(uint8_t *out_p, uint32_t out_len, uint32_t off, u
 uint32_t codec_putString_v(uint8_t *out_p, uint32_t out_len, uint32_t off, uint8_t *s_p, uint32_t s_len) {
   rt_bytes out = RT_BYTES(out_p, out_len);
   rt_bytes s = RT_BYTES(s_p, s_len);
-#line 124 "ts-src/mqtt/codec.ts"
+#line 126 "ts-src/mqtt/codec.ts"
   uint32_t at = codec_putU16(out, off, (uint16_t)s.len);
   rt_copy_bytes(out, at, s);
   return at + s.len;
@@ -152,11 +156,11 @@ static bool codec_connectValid(ConnectOptions *o) {
   if ((int32_t)((((o->clientId.len | o->userName.len) | o->password.len) | o->willMessage.len) >> 16) != 0) {
     return false;
   }
-#line 145 "ts-src/mqtt/codec.ts"
+#line 147 "ts-src/mqtt/codec.ts"
   if (!topic_validUtf8(o->clientId) || !topic_validUtf8(o->userName)) {
     return false;
   }
-#line 146 "ts-src/mqtt/codec.ts"
+#line 148 "ts-src/mqtt/codec.ts"
   return o->willTopic.len == 0 || (topic_validTopicName(o->willTopic) && o->willQos <= 2);
 }
 
@@ -172,7 +176,7 @@ static uint32_t codec_connectLayout(ConnectOptions *o) {
       flags = (uint8_t)(flags | packet_CONNECT_WILL_RETAIN);
     }
   }
-#line 159 "ts-src/mqtt/codec.ts"
+#line 161 "ts-src/mqtt/codec.ts"
   if (o->userName.len > 0) {
     rem = (rem + 2u) + o->userName.len;
     flags = (uint8_t)(flags | packet_CONNECT_USER_NAME);
@@ -188,7 +192,7 @@ static uint32_t codec_connectLayout(ConnectOptions *o) {
  *  will topic and message, user name, password, those that are set. */
 uint32_t codec_putConnectTail_v(uint8_t *out_p, uint32_t out_len, uint32_t off, ConnectOptions *o) {
   rt_bytes out = RT_BYTES(out_p, out_len);
-#line 173 "ts-src/mqtt/codec.ts"
+#line 175 "ts-src/mqtt/codec.ts"
   uint32_t at = off;
   if (o->willTopic.len > 0) {
     at = codec_putString(out, at, o->willTopic);
@@ -197,11 +201,11 @@ uint32_t codec_putConnectTail_v(uint8_t *out_p, uint32_t out_len, uint32_t off, 
   if (o->userName.len > 0) {
     at = codec_putString(out, at, o->userName);
   }
-#line 179 "ts-src/mqtt/codec.ts"
+#line 181 "ts-src/mqtt/codec.ts"
   if (o->password.len > 0) {
     at = codec_putString(out, at, o->password);
   }
-#line 180 "ts-src/mqtt/codec.ts"
+#line 182 "ts-src/mqtt/codec.ts"
   return at;
 }
 
@@ -210,11 +214,11 @@ uint32_t codec_putConnectTail_v(uint8_t *out_p, uint32_t out_len, uint32_t off, 
  *  comes without a user name. */
 uint32_t codec_encodeConnect_v(uint8_t *out_p, uint32_t out_len, ConnectOptions *o) {
   rt_bytes out = RT_BYTES(out_p, out_len);
-#line 187 "ts-src/mqtt/codec.ts"
+#line 189 "ts-src/mqtt/codec.ts"
   if (o->password.len > 0 && o->userName.len == 0) {
     return 0;
   }
-#line 188 "ts-src/mqtt/codec.ts"
+#line 190 "ts-src/mqtt/codec.ts"
   return codec_connectValid(o) ? codec_writeConnect(out, o) : 0;
 }
 
@@ -222,14 +226,14 @@ uint32_t codec_encodeConnect_v(uint8_t *out_p, uint32_t out_len, ConnectOptions 
  *  fit `out`. */
 static uint32_t codec_writeConnect_v(uint8_t *out_p, uint32_t out_len, ConnectOptions *o) {
   rt_bytes out = RT_BYTES(out_p, out_len);
-#line 194 "ts-src/mqtt/codec.ts"
+#line 196 "ts-src/mqtt/codec.ts"
   uint32_t head = codec_connectLayout(o);
   uint32_t rem = head & 0xffffffu;
   uint32_t total = codec_packetSize(rem);
   if (total > out.len) {
     return 0;
   }
-#line 198 "ts-src/mqtt/codec.ts"
+#line 200 "ts-src/mqtt/codec.ts"
   uint32_t at = codec_putConnectHead(out, rem, (uint8_t)(head >> 24), o->keepAlive);
   at = codec_putString(out, at, o->clientId);
   codec_putConnectTail(out, at, o);
@@ -242,13 +246,13 @@ static uint32_t codec_writeConnect_v(uint8_t *out_p, uint32_t out_len, ConnectOp
 uint32_t codec_writeConnectPayload_v(uint8_t *out_p, uint32_t out_len, uint8_t flags, uint16_t keepAlive, uint8_t *payload_p, uint32_t payload_len) {
   rt_bytes out = RT_BYTES(out_p, out_len);
   rt_bytes payload = RT_BYTES(payload_p, payload_len);
-#line 208 "ts-src/mqtt/codec.ts"
+#line 210 "ts-src/mqtt/codec.ts"
   uint32_t rem = 10u + payload.len;
   uint32_t total = codec_packetSize(rem);
   if (total > out.len) {
     return 0;
   }
-#line 211 "ts-src/mqtt/codec.ts"
+#line 213 "ts-src/mqtt/codec.ts"
   rt_copy_bytes(out, codec_putConnectHead(out, rem, flags, keepAlive), payload);
   return total;
 }
@@ -256,7 +260,7 @@ uint32_t codec_writeConnectPayload_v(uint8_t *out_p, uint32_t out_len, uint8_t f
 /** CONNECT's fixed and variable header (3.1.2): returns where the payload goes. */
 static uint32_t codec_putConnectHead_v(uint8_t *out_p, uint32_t out_len, uint32_t rem, uint8_t flags, uint16_t keepAlive) {
   rt_bytes out = RT_BYTES(out_p, out_len);
-#line 217 "ts-src/mqtt/codec.ts"
+#line 219 "ts-src/mqtt/codec.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)(PacketType_CONNECT << 4), rem);
   at = codec_putString(out, at, RT_LIT("MQTT"));
   // Protocol level and flags: one 16-bit write.
@@ -272,25 +276,25 @@ uint32_t codec_encodePublish_v(uint8_t *out_p, uint32_t out_len, uint8_t *topic_
   rt_bytes out = RT_BYTES(out_p, out_len);
   rt_bytes topic = RT_BYTES(topic_p, topic_len);
   rt_bytes payload = RT_BYTES(payload_p, payload_len);
-#line 229 "ts-src/mqtt/codec.ts"
+#line 231 "ts-src/mqtt/codec.ts"
   if ((qos > 2 || (qos > 0 && packetId == 0)) || (qos == 0 && dup)) {
     return 0;
   }
-#line 230 "ts-src/mqtt/codec.ts"
+#line 232 "ts-src/mqtt/codec.ts"
   if (!topic_validTopicName(topic)) {
     return 0;
   }
-#line 231 "ts-src/mqtt/codec.ts"
+#line 233 "ts-src/mqtt/codec.ts"
   uint32_t total = codec_publishSize(topic.len, payload.len, qos);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 233 "ts-src/mqtt/codec.ts"
+#line 235 "ts-src/mqtt/codec.ts"
   codec_writePublish(out, topic, payload, qos, retain, packetId);
   if (dup) {
     out.p[0] = (uint8_t)(out.p[0] | packet_PUBLISH_DUP);
   }
-#line 235 "ts-src/mqtt/codec.ts"
+#line 237 "ts-src/mqtt/codec.ts"
   return total;
 }
 
@@ -302,19 +306,19 @@ uint32_t codec_writePublish_v(uint8_t *out_p, uint32_t out_len, uint8_t *topic_p
   rt_bytes out = RT_BYTES(out_p, out_len);
   rt_bytes topic = RT_BYTES(topic_p, topic_len);
   rt_bytes payload = RT_BYTES(payload_p, payload_len);
-#line 243 "ts-src/mqtt/codec.ts"
+#line 245 "ts-src/mqtt/codec.ts"
   uint8_t first = (uint8_t)((PacketType_PUBLISH << 4) | (qos << 1));
   if (retain) {
     first = (uint8_t)(first | packet_PUBLISH_RETAIN);
   }
-#line 245 "ts-src/mqtt/codec.ts"
+#line 247 "ts-src/mqtt/codec.ts"
   uint32_t rem = ((2u + topic.len) + (uint32_t)((qos > 0) ? 2 : 0)) + payload.len;
   uint32_t at = codec_putHeader(out, first, rem);
   at = codec_putString(out, at, topic);
   if (qos > 0) {
     at = codec_putU16(out, at, packetId);
   }
-#line 249 "ts-src/mqtt/codec.ts"
+#line 251 "ts-src/mqtt/codec.ts"
   rt_copy_bytes(out, at, payload);
   return at + payload.len;
 }
@@ -325,11 +329,11 @@ uint32_t codec_writePublish_v(uint8_t *out_p, uint32_t out_len, uint8_t *topic_p
  *  @cextern C tests call it (the session uses writeAck) */
 uint32_t codec_encodeAck_v(uint8_t *out_p, uint32_t out_len, uint8_t type, uint16_t packetId) {
   rt_bytes out = RT_BYTES(out_p, out_len);
-#line 258 "ts-src/mqtt/codec.ts"
+#line 260 "ts-src/mqtt/codec.ts"
   if ((type < PacketType_PUBACK || type > PacketType_PUBCOMP) && type != PacketType_UNSUBACK) {
     return 0;
   }
-#line 259 "ts-src/mqtt/codec.ts"
+#line 261 "ts-src/mqtt/codec.ts"
   return codec_writeAck(out, type, packetId);
 }
 
@@ -337,11 +341,11 @@ uint32_t codec_encodeAck_v(uint8_t *out_p, uint32_t out_len, uint8_t type, uint1
  *  own acks): 0 for id 0 or an `out` shorter than 4 bytes. */
 uint32_t codec_writeAck_v(uint8_t *out_p, uint32_t out_len, uint8_t type, uint16_t packetId) {
   rt_bytes out = RT_BYTES(out_p, out_len);
-#line 265 "ts-src/mqtt/codec.ts"
+#line 267 "ts-src/mqtt/codec.ts"
   if (packetId == 0 || out.len < 4) {
     return 0;
   }
-#line 266 "ts-src/mqtt/codec.ts"
+#line 268 "ts-src/mqtt/codec.ts"
   out.p[0] = (uint8_t)((type << 4) | ((type == PacketType_PUBREL) ? 0x2 : 0));
   out.p[1] = 2;
   out.p[2] = (uint8_t)(packetId >> 8);
@@ -355,7 +359,7 @@ uint32_t codec_writeAck_v(uint8_t *out_p, uint32_t out_len, uint8_t type, uint16
 uint32_t codec_encodeSubscribe_v(uint8_t *out_p, uint32_t out_len, uint16_t packetId, uint8_t *filter_p, uint32_t filter_len, uint8_t qos) {
   rt_bytes out = RT_BYTES(out_p, out_len);
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 277 "ts-src/mqtt/codec.ts"
+#line 279 "ts-src/mqtt/codec.ts"
   return codec_encodeSubUnsub(out, true, packetId, filter, qos);
 }
 
@@ -365,7 +369,7 @@ uint32_t codec_encodeSubscribe_v(uint8_t *out_p, uint32_t out_len, uint16_t pack
 uint32_t codec_encodeUnsubscribe_v(uint8_t *out_p, uint32_t out_len, uint16_t packetId, uint8_t *filter_p, uint32_t filter_len) {
   rt_bytes out = RT_BYTES(out_p, out_len);
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 284 "ts-src/mqtt/codec.ts"
+#line 286 "ts-src/mqtt/codec.ts"
   return codec_encodeSubUnsub(out, false, packetId, filter, 0);
 }
 
@@ -373,11 +377,11 @@ uint32_t codec_encodeUnsubscribe_v(uint8_t *out_p, uint32_t out_len, uint16_t pa
 static uint32_t codec_encodeSubUnsub_v(uint8_t *out_p, uint32_t out_len, bool sub, uint16_t packetId, uint8_t *filter_p, uint32_t filter_len, uint8_t qos) {
   rt_bytes out = RT_BYTES(out_p, out_len);
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 289 "ts-src/mqtt/codec.ts"
+#line 291 "ts-src/mqtt/codec.ts"
   if (qos > 2 || !topic_validTopicFilter(filter)) {
     return 0;
   }
-#line 290 "ts-src/mqtt/codec.ts"
+#line 292 "ts-src/mqtt/codec.ts"
   return codec_writeSubUnsub(out, sub, packetId, filter, qos);
 }
 
@@ -386,24 +390,24 @@ static uint32_t codec_encodeSubUnsub_v(uint8_t *out_p, uint32_t out_len, bool su
 uint32_t codec_writeSubUnsub_v(uint8_t *out_p, uint32_t out_len, bool sub, uint16_t packetId, uint8_t *filter_p, uint32_t filter_len, uint8_t qos) {
   rt_bytes out = RT_BYTES(out_p, out_len);
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 296 "ts-src/mqtt/codec.ts"
+#line 298 "ts-src/mqtt/codec.ts"
   if (packetId == 0) {
     return 0;
   }
-#line 297 "ts-src/mqtt/codec.ts"
+#line 299 "ts-src/mqtt/codec.ts"
   uint32_t rem = (4u + filter.len) + (uint32_t)(sub ? 1 : 0);
   uint32_t total = codec_packetSize(rem);
   if (total > out.len) {
     return 0;
   }
-#line 300 "ts-src/mqtt/codec.ts"
+#line 302 "ts-src/mqtt/codec.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)(((PacketType)(sub ? PacketType_SUBSCRIBE : PacketType_UNSUBSCRIBE) << 4) | 0x2), rem);
   at = codec_putU16(out, at, packetId);
   at = codec_putString(out, at, filter);
   if (sub) {
     rt_bytes_set(out, at, qos);
   }
-#line 304 "ts-src/mqtt/codec.ts"
+#line 306 "ts-src/mqtt/codec.ts"
   return total;
 }
 
@@ -411,11 +415,11 @@ uint32_t codec_writeSubUnsub_v(uint8_t *out_p, uint32_t out_len, bool sub, uint1
  *  Returns 2, or 0 for another type or an `out` shorter than 2 bytes. */
 uint32_t codec_encodeSimple_v(uint8_t *out_p, uint32_t out_len, uint8_t type) {
   rt_bytes out = RT_BYTES(out_p, out_len);
-#line 310 "ts-src/mqtt/codec.ts"
+#line 312 "ts-src/mqtt/codec.ts"
   if ((type != PacketType_PINGREQ && type != PacketType_PINGRESP) && type != PacketType_DISCONNECT) {
     return 0;
   }
-#line 311 "ts-src/mqtt/codec.ts"
+#line 313 "ts-src/mqtt/codec.ts"
   return codec_writeSimple(out, type);
 }
 
@@ -423,11 +427,11 @@ uint32_t codec_encodeSimple_v(uint8_t *out_p, uint32_t out_len, uint8_t type) {
  *  is shorter than 2 bytes. */
 uint32_t codec_writeSimple_v(uint8_t *out_p, uint32_t out_len, uint8_t type) {
   rt_bytes out = RT_BYTES(out_p, out_len);
-#line 317 "ts-src/mqtt/codec.ts"
+#line 319 "ts-src/mqtt/codec.ts"
   if (out.len < 2) {
     return 0;
   }
-#line 318 "ts-src/mqtt/codec.ts"
+#line 320 "ts-src/mqtt/codec.ts"
   out.p[0] = (uint8_t)(type << 4);
   out.p[1] = 0;
   return 2;
@@ -445,16 +449,16 @@ uint32_t codec_writeSimple_v(uint8_t *out_p, uint32_t out_len, uint8_t type) {
  *  receives is here: the broker's decoder is test-only
  *  (test/mqtt/support/codec_broker.ts), and tests hold the two to the same
  *  answers (codec_client.test.ts). */
-#line 361 "ts-src/mqtt/codec.ts"
+#line 363 "ts-src/mqtt/codec.ts"
 int32_t codec_decodeForClient_v(uint8_t *input_p, uint32_t input_len, uint32_t maxPacket, Packet *out) {
   rt_bytes input = RT_BYTES(input_p, input_len);
-#line 362 "ts-src/mqtt/codec.ts"
+#line 364 "ts-src/mqtt/codec.ts"
   Packet_resetClient(out);
   uint32_t n = input.len;
   if (n == 0) {
     return 0;
   }
-#line 365 "ts-src/mqtt/codec.ts"
+#line 367 "ts-src/mqtt/codec.ts"
   uint8_t first = input.p[0];
   uint8_t type = (uint8_t)(first >> 4);
   uint8_t flags = (uint8_t)(first & 0xf);
@@ -462,18 +466,18 @@ int32_t codec_decodeForClient_v(uint8_t *input_p, uint32_t input_len, uint32_t m
   if (rule >= 0x80) {
     return -(rule & 0x7f);
   }
-#line 370 "ts-src/mqtt/codec.ts"
+#line 372 "ts-src/mqtt/codec.ts"
   uint8_t qos = (uint8_t)((flags >> 1) & 3);
   if (type == PacketType_PUBLISH) {
     if (qos == 3) {
       return -DecodeErr_BAD_QOS;
     }
-#line 373 "ts-src/mqtt/codec.ts"
+#line 375 "ts-src/mqtt/codec.ts"
     if ((flags & 0xe) == packet_PUBLISH_DUP) {
       return -DecodeErr_BAD_DUP; // DUP at QoS 0
     }
     // Set from here on, TOO_LARGE included: the session streams such a PUBLISH.
-#line 375 "ts-src/mqtt/codec.ts"
+#line 377 "ts-src/mqtt/codec.ts"
     out->qos = qos;
     out->dup = (flags & packet_PUBLISH_DUP) != 0;
     out->retain = (flags & packet_PUBLISH_RETAIN) != 0;
@@ -483,7 +487,7 @@ int32_t codec_decodeForClient_v(uint8_t *input_p, uint32_t input_len, uint32_t m
   // Remaining length: 7 bits per byte, least significant first, at most 4
   // bytes (2.2.3). 3.1.1 (unlike MQTT 5) does not require the minimal form,
   // so e.g. 0x80 0x00 is a valid 0.
-#line 385 "ts-src/mqtt/codec.ts"
+#line 387 "ts-src/mqtt/codec.ts"
   uint32_t rem = 0;
   uint32_t shift = 0;
   uint32_t hdr = 1;
@@ -491,18 +495,18 @@ int32_t codec_decodeForClient_v(uint8_t *input_p, uint32_t input_len, uint32_t m
     if (hdr >= n) {
       return 0;
     }
-#line 390 "ts-src/mqtt/codec.ts"
+#line 392 "ts-src/mqtt/codec.ts"
     uint8_t c = input.p[hdr];
     rem = (rem | ((uint32_t)(c & 0x7f) << (shift & 31u)));
     hdr++;
     if ((c & 0x80) == 0) {
       break;
     }
-#line 394 "ts-src/mqtt/codec.ts"
+#line 396 "ts-src/mqtt/codec.ts"
     if (hdr == 5) {
       return -DecodeErr_LENGTH_TOO_LONG;
     }
-#line 395 "ts-src/mqtt/codec.ts"
+#line 397 "ts-src/mqtt/codec.ts"
     shift += 7;
   }
   uint32_t total = hdr + rem;
@@ -513,16 +517,16 @@ int32_t codec_decodeForClient_v(uint8_t *input_p, uint32_t input_len, uint32_t m
   if (total > maxPacket) {
     return -DecodeErr_TOO_LARGE;
   }
-#line 403 "ts-src/mqtt/codec.ts"
+#line 405 "ts-src/mqtt/codec.ts"
   uint32_t least = (uint32_t)((rule >> 4) & 3);
   if (rem < least || (((rule & 0x40) != 0) && rem != least)) {
     return -DecodeErr_BAD_LENGTH;
   }
-#line 405 "ts-src/mqtt/codec.ts"
+#line 407 "ts-src/mqtt/codec.ts"
   if (n < total) {
     return 0;
   }
-#line 407 "ts-src/mqtt/codec.ts"
+#line 409 "ts-src/mqtt/codec.ts"
   rt_bytes body = rt_subarray(input, hdr, total);
   DecodeErr e = DecodeErr_OK;
   if (type == PacketType_PUBLISH) {
@@ -551,11 +555,11 @@ int32_t codec_decodeForClient_v(uint8_t *input_p, uint32_t input_len, uint32_t m
     }
   }
   // PINGRESP: no contents, length checked above.
-#line 433 "ts-src/mqtt/codec.ts"
+#line 435 "ts-src/mqtt/codec.ts"
   if (e != DecodeErr_OK) {
     return -e;
   }
-#line 434 "ts-src/mqtt/codec.ts"
+#line 436 "ts-src/mqtt/codec.ts"
   return rt_i32_of(total);
 }
 
@@ -565,31 +569,31 @@ int32_t codec_decodeForClient_v(uint8_t *input_p, uint32_t input_len, uint32_t m
 int32_t codec_fieldEnd_v(uint8_t *b_p, uint32_t b_len, uint32_t off) {
   rt_bytes b = RT_BYTES(b_p, b_len);
   // Each difference is taken only once it is known not to be negative.
-#line 442 "ts-src/mqtt/codec.ts"
+#line 444 "ts-src/mqtt/codec.ts"
   if (off >= b.len || ((b.len - off) < 2)) {
     return -1;
   }
-#line 443 "ts-src/mqtt/codec.ts"
+#line 445 "ts-src/mqtt/codec.ts"
   uint32_t len = (uint32_t)((b.p[off] << 8) | b.p[off + 1]);
   if (len > ((b.len - off) - 2)) {
     return -1;
   }
-#line 445 "ts-src/mqtt/codec.ts"
+#line 447 "ts-src/mqtt/codec.ts"
   return rt_i32_of(((off + 2) + len));
 }
 
 /** Reason a topic name is refused, or OK (3.3.2.1, 4.7). */
 DecodeErr codec_topicNameErr_v(uint8_t *t_p, uint32_t t_len) {
   rt_bytes t = RT_BYTES(t_p, t_len);
-#line 450 "ts-src/mqtt/codec.ts"
+#line 452 "ts-src/mqtt/codec.ts"
   if (t.len == 0) {
     return DecodeErr_EMPTY_TOPIC;
   }
-#line 451 "ts-src/mqtt/codec.ts"
+#line 453 "ts-src/mqtt/codec.ts"
   if (!topic_validTopicName(t)) {
     return (DecodeErr)(topic_validUtf8(t) ? DecodeErr_TOPIC_WILDCARD : DecodeErr_BAD_UTF8);
   }
-#line 452 "ts-src/mqtt/codec.ts"
+#line 454 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }
 
@@ -597,22 +601,22 @@ static DecodeErr codec_decodePublish_v(uint8_t *body_p, uint32_t body_len, uint8
   rt_bytes body = RT_BYTES(body_p, body_len);
   // The topic name with its 2-byte length (fieldEnd(body, 0), written out
   // so that the reads and views below need no bounds checks).
-#line 458 "ts-src/mqtt/codec.ts"
+#line 460 "ts-src/mqtt/codec.ts"
   if (body.len < 2) {
     return DecodeErr_STRING_OVERRUN;
   }
-#line 459 "ts-src/mqtt/codec.ts"
+#line 461 "ts-src/mqtt/codec.ts"
   uint32_t end = (uint32_t)(2 + ((body.p[0] << 8) | body.p[1]));
   if (end > body.len) {
     return DecodeErr_STRING_OVERRUN;
   }
-#line 461 "ts-src/mqtt/codec.ts"
+#line 463 "ts-src/mqtt/codec.ts"
   out->topic = rt_slice(body, 2, end);
   DecodeErr te = codec_topicNameErr(out->topic);
   if (te != DecodeErr_OK) {
     return te;
   }
-#line 464 "ts-src/mqtt/codec.ts"
+#line 466 "ts-src/mqtt/codec.ts"
   if (qos == 0) {
     out->payload = rt_slice_from(body, end);
     return DecodeErr_OK;
@@ -620,12 +624,12 @@ static DecodeErr codec_decodePublish_v(uint8_t *body_p, uint32_t body_len, uint8
   if ((body.len - end) < 2) {
     return DecodeErr_BAD_LENGTH;
   }
-#line 469 "ts-src/mqtt/codec.ts"
+#line 471 "ts-src/mqtt/codec.ts"
   out->packetId = (uint16_t)((body.p[end + 0] << 8) | body.p[end + 1]); // end + k: the form proven in range
   if (out->packetId == 0) {
     return DecodeErr_ZERO_PACKET_ID;
   }
-#line 471 "ts-src/mqtt/codec.ts"
+#line 473 "ts-src/mqtt/codec.ts"
   out->payload = rt_slice_from(body, end + 2);
   return DecodeErr_OK;
 }
@@ -636,16 +640,16 @@ static DecodeErr codec_connackErr(uint8_t f, uint8_t rc, Packet *out) {
   if ((f & 0xfe) != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 479 "ts-src/mqtt/codec.ts"
+#line 481 "ts-src/mqtt/codec.ts"
   out->sessionPresent = f == 1;
   out->returnCode = rc;
   if (rc > codec_MAX_CONNACK_CODE) {
     return DecodeErr_BAD_RETURN_CODE;
   }
-#line 482 "ts-src/mqtt/codec.ts"
+#line 484 "ts-src/mqtt/codec.ts"
   if (out->sessionPresent && rc != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 483 "ts-src/mqtt/codec.ts"
+#line 485 "ts-src/mqtt/codec.ts"
   return DecodeErr_OK;
 }

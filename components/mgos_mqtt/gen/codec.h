@@ -39,6 +39,8 @@ void ConnectOptions_init(ConnectOptions *self);
 uint32_t codec_remainingLengthSize(uint32_t n);
 uint32_t codec_encodeRemainingLength_v(uint8_t *out_p, uint32_t out_len, uint32_t off, uint32_t n);
 static RT_INLINE uint32_t codec_encodeRemainingLength(rt_bytes out, uint32_t off, uint32_t n) { return codec_encodeRemainingLength_v(out.p, out.len, off, n); }
+uint32_t codec_putVarint_v(uint8_t *out_p, uint32_t out_len, uint32_t off, uint32_t n);
+static RT_INLINE uint32_t codec_putVarint(rt_bytes out, uint32_t off, uint32_t n) { return codec_putVarint_v(out.p, out.len, off, n); }
 uint32_t codec_publishSize(uint32_t topicLen, uint32_t payloadLen, uint8_t qos);
 uint32_t codec_packetSize(uint32_t rem);
 uint32_t codec_putHeader_v(uint8_t *out_p, uint32_t out_len, uint8_t first, uint32_t rem);

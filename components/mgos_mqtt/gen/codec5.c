@@ -43,56 +43,16 @@ static int32_t codec5_decodeReasonPacket5_v(uint8_t *body_p, uint32_t body_len, 
 static RT_INLINE int32_t codec5_decodeReasonPacket5(rt_bytes body, uint8_t type, bool forClient, Packet5 *out) { return codec5_decodeReasonPacket5_v(body.p, body.len, type, forClient, out); }
 
 // ---------------------------------------------------------------- variable byte integers (1.5.5)
-/** Bytes the Variable Byte Integer `n` takes: 1..4, or 0 above 268,435,455. */
-#line 29 "ts-src/mqtt/codec5.ts"
-uint32_t codec5_varintSize(uint32_t n) {
-  if (n < 128) {
-    return 1;
-  }
-#line 31 "ts-src/mqtt/codec5.ts"
-  if (n < 16384) {
-    return 2;
-  }
-#line 32 "ts-src/mqtt/codec5.ts"
-  if (n < 2097152) {
-    return 3;
-  }
-#line 33 "ts-src/mqtt/codec5.ts"
-  if (n <= packet_MAX_REMAINING_LENGTH) {
-    return 4;
-  }
-#line 34 "ts-src/mqtt/codec5.ts"
-  return 0;
-}
-
-/** Writes `n` (at most 268,435,455) in its minimal form at `off`; the caller
- *  has checked that it fits. Returns the offset after it. */
-uint32_t codec5_putVarint_v(uint8_t *out_p, uint32_t out_len, uint32_t off, uint32_t n) {
-  rt_bytes out = RT_BYTES(out_p, out_len);
-#line 40 "ts-src/mqtt/codec5.ts"
-  uint32_t v = n;
-  uint32_t at = off;
-  while (true) {
-    uint8_t low = (uint8_t)(v & 0x7fu);
-    v = v >> 7;
-    if (v == 0) {
-      rt_bytes_set(out, at, low);
-      return at + 1u;
-    }
-    rt_bytes_set(out, at, (uint8_t)(low | 0x80));
-    at++;
-  }
-  return 0; /* not reached */
-}
-
+// Their size and writer are the remaining length's: remainingLengthSize()
+// and putVarint() in codec.ts.
 /** Reads the Variable Byte Integer at `off` in `b` (wholly inside `b`).
- *  Returns its value (its size is varintSize(value): only the minimal form
+ *  Returns its value (its size is remainingLengthSize(value): only the minimal form
  *  is accepted), or -PROPERTY_LENGTH when it runs past the end,
  *  -VARINT_TOO_LONG, -VARINT_NOT_MINIMAL. */
-#line 58 "ts-src/mqtt/codec5.ts"
+#line 35 "ts-src/mqtt/codec5.ts"
 int32_t codec5_readVarint_v(uint8_t *b_p, uint32_t b_len, uint32_t off) {
   rt_bytes b = RT_BYTES(b_p, b_len);
-#line 59 "ts-src/mqtt/codec5.ts"
+#line 36 "ts-src/mqtt/codec5.ts"
   uint32_t v = 0;
   uint32_t shift = 0;
   uint32_t at = off;
@@ -100,7 +60,7 @@ int32_t codec5_readVarint_v(uint8_t *b_p, uint32_t b_len, uint32_t off) {
     if (at >= b.len) {
       return -Decode5Err_PROPERTY_LENGTH;
     }
-#line 64 "ts-src/mqtt/codec5.ts"
+#line 41 "ts-src/mqtt/codec5.ts"
     uint8_t c = b.p[at];
     at++;
     v = (v | ((uint32_t)(c & 0x7f) << (shift & 31u)));
@@ -109,7 +69,7 @@ int32_t codec5_readVarint_v(uint8_t *b_p, uint32_t b_len, uint32_t off) {
       if (i > 0 && c == 0) {
         return -Decode5Err_VARINT_NOT_MINIMAL;
       }
-#line 70 "ts-src/mqtt/codec5.ts"
+#line 47 "ts-src/mqtt/codec5.ts"
       return rt_i32_of(v);
     }
     shift += 7;
@@ -118,10 +78,10 @@ int32_t codec5_readVarint_v(uint8_t *b_p, uint32_t b_len, uint32_t off) {
 }
 
 // ---------------------------------------------------------------- properties: encoding
-#line 79 "ts-src/mqtt/codec5.ts"
+#line 56 "ts-src/mqtt/codec5.ts"
 static uint32_t codec5_putU16_v(uint8_t *out_p, uint32_t out_len, uint32_t off, uint16_t v) {
   rt_bytes out = RT_BYTES(out_p, out_len);
-#line 80 "ts-src/mqtt/codec5.ts"
+#line 57 "ts-src/mqtt/codec5.ts"
   rt_bytes_set(out, off, (uint8_t)(v >> 8));
   rt_bytes_set(out, rt_idx_add(off, 1), (uint8_t)v);
   return off + 2u;
@@ -129,7 +89,7 @@ static uint32_t codec5_putU16_v(uint8_t *out_p, uint32_t out_len, uint32_t off, 
 
 static uint32_t codec5_putU32_v(uint8_t *out_p, uint32_t out_len, uint32_t off, uint32_t v) {
   rt_bytes out = RT_BYTES(out_p, out_len);
-#line 86 "ts-src/mqtt/codec5.ts"
+#line 63 "ts-src/mqtt/codec5.ts"
   rt_bytes_set(out, off, (uint8_t)(v >> 24));
   rt_bytes_set(out, rt_idx_add(off, 1), (uint8_t)(v >> 16));
   rt_bytes_set(out, rt_idx_add(off, 2), (uint8_t)(v >> 8));
@@ -141,7 +101,7 @@ static uint32_t codec5_putU32_v(uint8_t *out_p, uint32_t out_len, uint32_t off, 
 static uint32_t codec5_putString_v(uint8_t *out_p, uint32_t out_len, uint32_t off, uint8_t *s_p, uint32_t s_len) {
   rt_bytes out = RT_BYTES(out_p, out_len);
   rt_bytes s = RT_BYTES(s_p, s_len);
-#line 95 "ts-src/mqtt/codec5.ts"
+#line 72 "ts-src/mqtt/codec5.ts"
   uint32_t at = codec5_putU16(out, off, (uint16_t)s.len);
   rt_copy_bytes(out, at, s);
   return at + s.len;
@@ -153,71 +113,71 @@ static uint32_t codec5_propNum(Props5 *p, uint8_t id) {
   case PropId_PAYLOAD_FORMAT: {
     return p->payloadFormat;
   }
-#line 104 "ts-src/mqtt/codec5.ts"
+#line 81 "ts-src/mqtt/codec5.ts"
   case PropId_MESSAGE_EXPIRY: {
     return p->messageExpiry;
   }
-#line 105 "ts-src/mqtt/codec5.ts"
+#line 82 "ts-src/mqtt/codec5.ts"
   case PropId_SUBSCRIPTION_ID: {
     return p->subscriptionId;
   }
-#line 106 "ts-src/mqtt/codec5.ts"
+#line 83 "ts-src/mqtt/codec5.ts"
   case PropId_SESSION_EXPIRY: {
     return p->sessionExpiry;
   }
-#line 107 "ts-src/mqtt/codec5.ts"
+#line 84 "ts-src/mqtt/codec5.ts"
   case PropId_SERVER_KEEP_ALIVE: {
     return p->serverKeepAlive;
   }
-#line 108 "ts-src/mqtt/codec5.ts"
+#line 85 "ts-src/mqtt/codec5.ts"
   case PropId_REQUEST_PROBLEM_INFO: {
     return p->requestProblemInfo;
   }
-#line 109 "ts-src/mqtt/codec5.ts"
+#line 86 "ts-src/mqtt/codec5.ts"
   case PropId_WILL_DELAY: {
     return p->willDelay;
   }
-#line 110 "ts-src/mqtt/codec5.ts"
+#line 87 "ts-src/mqtt/codec5.ts"
   case PropId_REQUEST_RESPONSE_INFO: {
     return p->requestResponseInfo;
   }
-#line 111 "ts-src/mqtt/codec5.ts"
+#line 88 "ts-src/mqtt/codec5.ts"
   case PropId_RECEIVE_MAXIMUM: {
     return p->receiveMaximum;
   }
-#line 112 "ts-src/mqtt/codec5.ts"
+#line 89 "ts-src/mqtt/codec5.ts"
   case PropId_TOPIC_ALIAS_MAXIMUM: {
     return p->topicAliasMaximum;
   }
-#line 113 "ts-src/mqtt/codec5.ts"
+#line 90 "ts-src/mqtt/codec5.ts"
   case PropId_TOPIC_ALIAS: {
     return p->topicAlias;
   }
-#line 114 "ts-src/mqtt/codec5.ts"
+#line 91 "ts-src/mqtt/codec5.ts"
   case PropId_MAXIMUM_QOS: {
     return p->maximumQos;
   }
-#line 115 "ts-src/mqtt/codec5.ts"
+#line 92 "ts-src/mqtt/codec5.ts"
   case PropId_RETAIN_AVAILABLE: {
     return p->retainAvailable;
   }
-#line 116 "ts-src/mqtt/codec5.ts"
+#line 93 "ts-src/mqtt/codec5.ts"
   case PropId_MAXIMUM_PACKET_SIZE: {
     return p->maximumPacketSize;
   }
-#line 117 "ts-src/mqtt/codec5.ts"
+#line 94 "ts-src/mqtt/codec5.ts"
   case PropId_WILDCARD_SUB_AVAILABLE: {
     return p->wildcardSubAvailable;
   }
-#line 118 "ts-src/mqtt/codec5.ts"
+#line 95 "ts-src/mqtt/codec5.ts"
   case PropId_SUB_ID_AVAILABLE: {
     return p->subIdAvailable;
   }
-#line 119 "ts-src/mqtt/codec5.ts"
+#line 96 "ts-src/mqtt/codec5.ts"
   case PropId_SHARED_SUB_AVAILABLE: {
     return p->sharedSubAvailable;
   }
-#line 120 "ts-src/mqtt/codec5.ts"
+#line 97 "ts-src/mqtt/codec5.ts"
   default: {
     return 0;
   }
@@ -226,45 +186,45 @@ static uint32_t codec5_propNum(Props5 *p, uint8_t id) {
 }
 
 /** The string or binary value of property `id` in `p` (empty for an integer one). */
-#line 125 "ts-src/mqtt/codec5.ts"
+#line 102 "ts-src/mqtt/codec5.ts"
 static rt_bytes codec5_propBytes(Props5 *p, uint8_t id) {
   switch (id) {
   case PropId_CONTENT_TYPE: {
     return p->contentType;
   }
-#line 128 "ts-src/mqtt/codec5.ts"
+#line 105 "ts-src/mqtt/codec5.ts"
   case PropId_RESPONSE_TOPIC: {
     return p->responseTopic;
   }
-#line 129 "ts-src/mqtt/codec5.ts"
+#line 106 "ts-src/mqtt/codec5.ts"
   case PropId_CORRELATION_DATA: {
     return p->correlationData;
   }
-#line 130 "ts-src/mqtt/codec5.ts"
+#line 107 "ts-src/mqtt/codec5.ts"
   case PropId_ASSIGNED_CLIENT_ID: {
     return p->assignedClientId;
   }
-#line 131 "ts-src/mqtt/codec5.ts"
+#line 108 "ts-src/mqtt/codec5.ts"
   case PropId_AUTH_METHOD: {
     return p->authMethod;
   }
-#line 132 "ts-src/mqtt/codec5.ts"
+#line 109 "ts-src/mqtt/codec5.ts"
   case PropId_AUTH_DATA: {
     return p->authData;
   }
-#line 133 "ts-src/mqtt/codec5.ts"
+#line 110 "ts-src/mqtt/codec5.ts"
   case PropId_RESPONSE_INFO: {
     return p->responseInfo;
   }
-#line 134 "ts-src/mqtt/codec5.ts"
+#line 111 "ts-src/mqtt/codec5.ts"
   case PropId_SERVER_REFERENCE: {
     return p->serverReference;
   }
-#line 135 "ts-src/mqtt/codec5.ts"
+#line 112 "ts-src/mqtt/codec5.ts"
   case PropId_REASON_STRING: {
     return p->reasonString;
   }
-#line 136 "ts-src/mqtt/codec5.ts"
+#line 113 "ts-src/mqtt/codec5.ts"
   default: {
     return rt_subarray(p->extra, 0, 0);
   }
@@ -274,7 +234,7 @@ static rt_bytes codec5_propBytes(Props5 *p, uint8_t id) {
 
 /** Whether integer `v` is a value property `id` may have (2.2.2.2 and the
  *  sections of each property): 0/1 bytes, nonzero maxima and identifiers. */
-#line 142 "ts-src/mqtt/codec5.ts"
+#line 119 "ts-src/mqtt/codec5.ts"
 static uint8_t codec5_numValueOk(uint8_t id, uint32_t v) {
   switch (id) {
   case PropId_PAYLOAD_FORMAT:
@@ -287,20 +247,20 @@ static uint8_t codec5_numValueOk(uint8_t id, uint32_t v) {
   case PropId_SHARED_SUB_AVAILABLE: {
     return (uint8_t)((v <= 1) ? DecodeErr_OK : Decode5Err_BAD_PROPERTY_VALUE);
   }
-#line 153 "ts-src/mqtt/codec5.ts"
+#line 130 "ts-src/mqtt/codec5.ts"
   case PropId_RECEIVE_MAXIMUM:
   case PropId_MAXIMUM_PACKET_SIZE: {
     return (uint8_t)((v != 0) ? DecodeErr_OK : Decode5Err_BAD_PROPERTY_VALUE);
   }
-#line 156 "ts-src/mqtt/codec5.ts"
+#line 133 "ts-src/mqtt/codec5.ts"
   case PropId_SUBSCRIPTION_ID: {
     return (uint8_t)((v != 0 && v <= packet_MAX_REMAINING_LENGTH) ? DecodeErr_OK : Decode5Err_BAD_PROPERTY_VALUE);
   }
-#line 158 "ts-src/mqtt/codec5.ts"
+#line 135 "ts-src/mqtt/codec5.ts"
   case PropId_TOPIC_ALIAS: {
     return (uint8_t)((v != 0) ? DecodeErr_OK : Decode5Err_TOPIC_ALIAS_ZERO);
   }
-#line 160 "ts-src/mqtt/codec5.ts"
+#line 137 "ts-src/mqtt/codec5.ts"
   default: {
     return DecodeErr_OK;
   }
@@ -309,14 +269,14 @@ static uint8_t codec5_numValueOk(uint8_t id, uint32_t v) {
 }
 
 /** Whether string property `id` may hold `s` (1.5.4; 3.3.2.3.5 for the response topic). */
-#line 166 "ts-src/mqtt/codec5.ts"
+#line 143 "ts-src/mqtt/codec5.ts"
 static uint8_t codec5_bytesValueOk_v(uint8_t id, uint8_t *s_p, uint32_t s_len) {
   rt_bytes s = RT_BYTES(s_p, s_len);
-#line 167 "ts-src/mqtt/codec5.ts"
+#line 144 "ts-src/mqtt/codec5.ts"
   if (id == PropId_CORRELATION_DATA || id == PropId_AUTH_DATA) {
     return DecodeErr_OK;
   }
-#line 168 "ts-src/mqtt/codec5.ts"
+#line 145 "ts-src/mqtt/codec5.ts"
   if (id == PropId_RESPONSE_TOPIC && !topic_validTopicName(s)) {
     return (uint8_t)(topic_validUtf8(s) ? Decode5Err_BAD_RESPONSE_TOPIC : DecodeErr_BAD_UTF8);
   }
@@ -336,60 +296,60 @@ int32_t codec5_propsSize(Props5 *p, uint8_t where) {
     if ((m == 0 || (rt_i32_of(p->present & m) == 0)) || id == PropId_USER_PROPERTY) {
       continue;
     }
-#line 185 "ts-src/mqtt/codec5.ts"
+#line 162 "ts-src/mqtt/codec5.ts"
     if (!packet5_propAllowed(id, where)) {
       return -1;
     }
-#line 186 "ts-src/mqtt/codec5.ts"
+#line 163 "ts-src/mqtt/codec5.ts"
     uint8_t kind = packet5_propKind(id);
     if (kind == PropKind_UTF8 || kind == PropKind_BINARY) {
       rt_bytes s = codec5_propBytes(p, id);
       if (s.len > topic_MAX_STRING_LEN || (codec5_bytesValueOk(id, s) != 0)) {
         return -1;
       }
-#line 190 "ts-src/mqtt/codec5.ts"
+#line 167 "ts-src/mqtt/codec5.ts"
       n = (n + 3u) + s.len;
     } else {
       uint32_t v = codec5_propNum(p, id);
       if (codec5_numValueOk(id, v) != 0) {
         return -1;
       }
-#line 194 "ts-src/mqtt/codec5.ts"
+#line 171 "ts-src/mqtt/codec5.ts"
       if (kind == PropKind_BYTE) {
         if (v > 0xff) {
           return -1;
         }
-#line 196 "ts-src/mqtt/codec5.ts"
+#line 173 "ts-src/mqtt/codec5.ts"
         n = n + 2u;
       } else if (kind == PropKind_U16) {
         if (v > 0xffff) {
           return -1;
         }
-#line 199 "ts-src/mqtt/codec5.ts"
+#line 176 "ts-src/mqtt/codec5.ts"
         n = n + 3u;
       } else if (kind == PropKind_U32) {
         n = n + 5u;
       } else {
-        n = (n + 1u) + codec5_varintSize(v);
+        n = (n + 1u) + codec_remainingLengthSize(v);
       }
     }
     if (n > packet_MAX_REMAINING_LENGTH) {
       return -1;
     }
   }
-#line 208 "ts-src/mqtt/codec5.ts"
+#line 185 "ts-src/mqtt/codec5.ts"
   if (Props5_has(p, PropId_AUTH_DATA) && !Props5_has(p, PropId_AUTH_METHOD)) {
     return -1;
   }
-#line 209 "ts-src/mqtt/codec5.ts"
+#line 186 "ts-src/mqtt/codec5.ts"
   if (codec5_scanExtra(p->extra, where) < 0) {
     return -1;
   }
-#line 210 "ts-src/mqtt/codec5.ts"
+#line 187 "ts-src/mqtt/codec5.ts"
   if (p->extra.len > (packet_MAX_REMAINING_LENGTH - n)) {
     return -1;
   }
-#line 211 "ts-src/mqtt/codec5.ts"
+#line 188 "ts-src/mqtt/codec5.ts"
   return rt_i32_of((n + p->extra.len));
 }
 
@@ -399,7 +359,7 @@ int32_t codec5_propsSize(Props5 *p, uint8_t where) {
  *  such a block. Walks the bytes itself: no scratch record, no static RAM. */
 static int32_t codec5_scanExtra_v(uint8_t *extra_p, uint32_t extra_len, uint8_t where) {
   rt_bytes extra = RT_BYTES(extra_p, extra_len);
-#line 219 "ts-src/mqtt/codec5.ts"
+#line 196 "ts-src/mqtt/codec5.ts"
   uint32_t n = extra.len;
   uint32_t at = 0;
   int32_t subIds = 0;
@@ -409,24 +369,24 @@ static int32_t codec5_scanExtra_v(uint8_t *extra_p, uint32_t extra_len, uint8_t 
     if (!packet5_propAllowed(id, where) || (id != PropId_USER_PROPERTY && id != PropId_SUBSCRIPTION_ID)) {
       return -1;
     }
-#line 226 "ts-src/mqtt/codec5.ts"
+#line 203 "ts-src/mqtt/codec5.ts"
     uint8_t kind = packet5_propKind(id);
     int32_t end = codec5_valueEnd(extra, at, kind);
     if (end < 0) {
       return -1;
     }
-#line 229 "ts-src/mqtt/codec5.ts"
+#line 206 "ts-src/mqtt/codec5.ts"
     if (id == PropId_USER_PROPERTY) {
       uint32_t ke = (uint32_t)codec5_fieldEnd(extra, at);
       if (!topic_validUtf8(rt_subarray(extra, at + 2u, ke)) || !topic_validUtf8(rt_subarray(extra, ke + 2u, (uint32_t)end))) {
         return -1;
       }
-#line 232 "ts-src/mqtt/codec5.ts"
+#line 209 "ts-src/mqtt/codec5.ts"
     } else {
       if (codec5_valueNum(extra, at, kind) == 0) {
         return -1;
       }
-#line 234 "ts-src/mqtt/codec5.ts"
+#line 211 "ts-src/mqtt/codec5.ts"
       subIds++;
     }
     at = (uint32_t)end;
@@ -437,7 +397,7 @@ static int32_t codec5_scanExtra_v(uint8_t *extra_p, uint32_t extra_len, uint8_t 
 /** Bytes the property length field plus a block of `len` bytes take.
  *  @cextern the test broker (test/mqtt/support/codec5_broker.ts) calls it */
 uint32_t codec5_propsFieldSize(uint32_t len) {
-  return codec5_varintSize(len) + len;
+  return codec_remainingLengthSize(len) + len;
 }
 
 /** Writes the property length `len` (from propsSize) and the properties of
@@ -445,14 +405,14 @@ uint32_t codec5_propsFieldSize(uint32_t len) {
  *  @cextern the test broker (test/mqtt/support/codec5_broker.ts) calls it */
 uint32_t codec5_putProps_v(uint8_t *out_p, uint32_t out_len, uint32_t off, Props5 *p, uint32_t len) {
   rt_bytes out = RT_BYTES(out_p, out_len);
-#line 251 "ts-src/mqtt/codec5.ts"
-  uint32_t at = codec5_putVarint(out, off, len);
+#line 228 "ts-src/mqtt/codec5.ts"
+  uint32_t at = codec_putVarint(out, off, len);
   for (uint8_t id = 1; id <= packet5_MAX_PROP_ID; id = (uint8_t)(id + 1)) {
     uint32_t m = packet5_propMask(id);
     if ((m == 0 || (rt_i32_of(p->present & m) == 0)) || id == PropId_USER_PROPERTY) {
       continue;
     }
-#line 255 "ts-src/mqtt/codec5.ts"
+#line 232 "ts-src/mqtt/codec5.ts"
     rt_bytes_set(out, at, id);
     at++;
     uint8_t kind = packet5_propKind(id);
@@ -463,29 +423,29 @@ uint32_t codec5_putProps_v(uint8_t *out_p, uint32_t out_len, uint32_t off, Props
       at++;
       break;
     }
-#line 264 "ts-src/mqtt/codec5.ts"
+#line 241 "ts-src/mqtt/codec5.ts"
     case PropKind_U16: {
       at = codec5_putU16(out, at, (uint16_t)v);
       break;
     }
-#line 267 "ts-src/mqtt/codec5.ts"
+#line 244 "ts-src/mqtt/codec5.ts"
     case PropKind_U32: {
       at = codec5_putU32(out, at, v);
       break;
     }
-#line 270 "ts-src/mqtt/codec5.ts"
+#line 247 "ts-src/mqtt/codec5.ts"
     case PropKind_VARINT: {
-      at = codec5_putVarint(out, at, v);
+      at = codec_putVarint(out, at, v);
       break;
     }
-#line 273 "ts-src/mqtt/codec5.ts"
+#line 250 "ts-src/mqtt/codec5.ts"
     default: {
       at = codec5_putString(out, at, codec5_propBytes(p, id));
       break;
     }
     }
   }
-#line 278 "ts-src/mqtt/codec5.ts"
+#line 255 "ts-src/mqtt/codec5.ts"
   rt_copy_bytes(out, at, p->extra);
   return at + p->extra.len;
 }
@@ -498,20 +458,20 @@ uint32_t codec5_putUserProp_v(uint8_t *out_p, uint32_t out_len, uint32_t off, ui
   rt_bytes out = RT_BYTES(out_p, out_len);
   rt_bytes key = RT_BYTES(key_p, key_len);
   rt_bytes value = RT_BYTES(value_p, value_len);
-#line 287 "ts-src/mqtt/codec5.ts"
+#line 264 "ts-src/mqtt/codec5.ts"
   if (key.len > topic_MAX_STRING_LEN || value.len > topic_MAX_STRING_LEN) {
     return 0;
   }
-#line 288 "ts-src/mqtt/codec5.ts"
+#line 265 "ts-src/mqtt/codec5.ts"
   if (!topic_validUtf8(key) || !topic_validUtf8(value)) {
     return 0;
   }
-#line 289 "ts-src/mqtt/codec5.ts"
+#line 266 "ts-src/mqtt/codec5.ts"
   uint32_t need = (5u + key.len) + value.len;
   if (off > out.len || (need > (out.len - off))) {
     return 0;
   }
-#line 291 "ts-src/mqtt/codec5.ts"
+#line 268 "ts-src/mqtt/codec5.ts"
   rt_bytes_set(out, off, PropId_USER_PROPERTY);
   uint32_t at = codec5_putString(out, off + 1u, key);
   return codec5_putString(out, at, value);
@@ -523,10 +483,10 @@ uint32_t codec5_putUserProp_v(uint8_t *out_p, uint32_t out_len, uint32_t off, ui
  *  with the will (used only when o.willTopic is not empty). In 5.0 a password
  *  may be sent without a user name (3.1.2.9). Returns the length, or 0 when it
  *  does not fit `out` or is invalid (as encodeConnect, and bad properties). */
-#line 303 "ts-src/mqtt/codec5.ts"
+#line 280 "ts-src/mqtt/codec5.ts"
 uint32_t codec5_encodeConnect5_v(uint8_t *out_p, uint32_t out_len, ConnectOptions *o, Props5 *props, Props5 *willProps) {
   rt_bytes out = RT_BYTES(out_p, out_len);
-#line 304 "ts-src/mqtt/codec5.ts"
+#line 281 "ts-src/mqtt/codec5.ts"
   bool hasWill = o->willTopic.len > 0;
   uint32_t head = codec_connectHead(o);
   int32_t pl = codec5_propsSize(props, PacketType_CONNECT);
@@ -535,17 +495,17 @@ uint32_t codec5_encodeConnect5_v(uint8_t *out_p, uint32_t out_len, ConnectOption
     return 0;
   }
   // connectHead's length + the properties (and the will's).
-#line 310 "ts-src/mqtt/codec5.ts"
+#line 287 "ts-src/mqtt/codec5.ts"
   uint32_t rem = (head & 0xffffffu) + codec5_propsFieldSize((uint32_t)pl);
   if (hasWill) {
     rem = rem + codec5_propsFieldSize((uint32_t)wl);
   }
-#line 312 "ts-src/mqtt/codec5.ts"
+#line 289 "ts-src/mqtt/codec5.ts"
   uint32_t total = codec_packetSize(rem);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 314 "ts-src/mqtt/codec5.ts"
+#line 291 "ts-src/mqtt/codec5.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)(PacketType_CONNECT << 4), rem);
   at = codec5_putString(out, at, RT_LIT("MQTT"));
   rt_bytes_set(out, at, packet5_PROTOCOL_LEVEL_5);
@@ -556,7 +516,7 @@ uint32_t codec5_encodeConnect5_v(uint8_t *out_p, uint32_t out_len, ConnectOption
   if (hasWill) {
     at = codec5_putProps(out, at, willProps, (uint32_t)wl);
   }
-#line 322 "ts-src/mqtt/codec5.ts"
+#line 299 "ts-src/mqtt/codec5.ts"
   codec_putConnectTail(out, at, o);
   return total;
 }
@@ -567,12 +527,12 @@ uint32_t codec5_publishSize5(uint32_t topicLen, uint32_t payloadLen, uint8_t qos
   if ((qos > 2 || topicLen > topic_MAX_STRING_LEN) || propsLen > packet_MAX_REMAINING_LENGTH) {
     return 0;
   }
-#line 330 "ts-src/mqtt/codec5.ts"
+#line 307 "ts-src/mqtt/codec5.ts"
   uint32_t head = (uint32_t)((int32_t)(2 + topicLen) + ((qos > 0) ? 2 : 0)) + codec5_propsFieldSize(propsLen);
   if (head > packet_MAX_REMAINING_LENGTH || (payloadLen > (packet_MAX_REMAINING_LENGTH - head))) {
     return 0;
   }
-#line 332 "ts-src/mqtt/codec5.ts"
+#line 309 "ts-src/mqtt/codec5.ts"
   return codec_packetSize(head + payloadLen);
 }
 
@@ -584,41 +544,41 @@ uint32_t codec5_encodePublishAny5_v(uint8_t *out_p, uint32_t out_len, uint8_t *t
   rt_bytes out = RT_BYTES(out_p, out_len);
   rt_bytes topic = RT_BYTES(topic_p, topic_len);
   rt_bytes payload = RT_BYTES(payload_p, payload_len);
-#line 340 "ts-src/mqtt/codec5.ts"
+#line 317 "ts-src/mqtt/codec5.ts"
   if ((qos > 2 || (qos > 0 && packetId == 0)) || (qos == 0 && dup)) {
     return 0;
   }
-#line 341 "ts-src/mqtt/codec5.ts"
+#line 318 "ts-src/mqtt/codec5.ts"
   if ((topic.len == 0) ? !Props5_has(props, PropId_TOPIC_ALIAS) : !topic_validTopicName(topic)) {
     return 0;
   }
-#line 342 "ts-src/mqtt/codec5.ts"
+#line 319 "ts-src/mqtt/codec5.ts"
   int32_t pl = codec5_propsSize(props, PacketType_PUBLISH);
   if (pl < 0) {
     return 0;
   }
-#line 344 "ts-src/mqtt/codec5.ts"
+#line 321 "ts-src/mqtt/codec5.ts"
   uint32_t total = codec5_publishSize5(topic.len, payload.len, qos, (uint32_t)pl);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 346 "ts-src/mqtt/codec5.ts"
+#line 323 "ts-src/mqtt/codec5.ts"
   uint8_t first = (uint8_t)((PacketType_PUBLISH << 4) | (qos << 1));
   if (dup) {
     first = (uint8_t)(first | packet_PUBLISH_DUP);
   }
-#line 348 "ts-src/mqtt/codec5.ts"
+#line 325 "ts-src/mqtt/codec5.ts"
   if (retain) {
     first = (uint8_t)(first | packet_PUBLISH_RETAIN);
   }
-#line 349 "ts-src/mqtt/codec5.ts"
+#line 326 "ts-src/mqtt/codec5.ts"
   uint32_t rem = (((2u + topic.len) + (uint32_t)((qos > 0) ? 2 : 0)) + codec5_propsFieldSize((uint32_t)pl)) + payload.len;
   uint32_t at = codec_putHeader(out, first, rem);
   at = codec5_putString(out, at, topic);
   if (qos > 0) {
     at = codec5_putU16(out, at, packetId);
   }
-#line 353 "ts-src/mqtt/codec5.ts"
+#line 330 "ts-src/mqtt/codec5.ts"
   at = codec5_putProps(out, at, props, (uint32_t)pl);
   rt_copy_bytes(out, at, payload);
   return total;
@@ -630,11 +590,11 @@ uint32_t codec5_encodePublish5_v(uint8_t *out_p, uint32_t out_len, uint8_t *topi
   rt_bytes out = RT_BYTES(out_p, out_len);
   rt_bytes topic = RT_BYTES(topic_p, topic_len);
   rt_bytes payload = RT_BYTES(payload_p, payload_len);
-#line 361 "ts-src/mqtt/codec5.ts"
+#line 338 "ts-src/mqtt/codec5.ts"
   if (Props5_has(props, PropId_SUBSCRIPTION_ID) || (codec5_scanExtra(props->extra, PacketType_PUBLISH) != 0)) {
     return 0;
   }
-#line 362 "ts-src/mqtt/codec5.ts"
+#line 339 "ts-src/mqtt/codec5.ts"
   return codec5_encodePublishAny5(out, topic, payload, qos, retain, dup, packetId, props);
 }
 
@@ -645,33 +605,33 @@ uint32_t codec5_encodePublish5_v(uint8_t *out_p, uint32_t out_len, uint8_t *topi
  *  for the type, bad properties or no room. */
 uint32_t codec5_encodeAck5_v(uint8_t *out_p, uint32_t out_len, uint8_t type, uint16_t packetId, uint8_t reason, Props5 *props) {
   rt_bytes out = RT_BYTES(out_p, out_len);
-#line 371 "ts-src/mqtt/codec5.ts"
+#line 348 "ts-src/mqtt/codec5.ts"
   if (((type != PacketType_PUBACK && type != PacketType_PUBREC) && type != PacketType_PUBREL) && type != PacketType_PUBCOMP) {
     return 0;
   }
-#line 372 "ts-src/mqtt/codec5.ts"
+#line 349 "ts-src/mqtt/codec5.ts"
   if (packetId == 0 || !packet5_reasonValid(type, reason)) {
     return 0;
   }
-#line 373 "ts-src/mqtt/codec5.ts"
+#line 350 "ts-src/mqtt/codec5.ts"
   int32_t pl = codec5_propsSize(props, type);
   if (pl < 0) {
     return 0;
   }
-#line 375 "ts-src/mqtt/codec5.ts"
+#line 352 "ts-src/mqtt/codec5.ts"
   uint32_t rem = 2;
   if (pl > 0) {
     rem = 3u + codec5_propsFieldSize((uint32_t)pl);
-#line 377 "ts-src/mqtt/codec5.ts"
+#line 354 "ts-src/mqtt/codec5.ts"
   } else if (reason != 0) {
     rem = 3;
   }
-#line 378 "ts-src/mqtt/codec5.ts"
+#line 355 "ts-src/mqtt/codec5.ts"
   uint32_t total = codec_packetSize(rem);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 380 "ts-src/mqtt/codec5.ts"
+#line 357 "ts-src/mqtt/codec5.ts"
   uint8_t first = (uint8_t)((type == PacketType_PUBREL) ? (uint8_t)((type << 4) | 2) : (uint8_t)(type << 4));
   uint32_t at = codec_putHeader(out, first, rem);
   at = codec5_putU16(out, at, packetId);
@@ -682,7 +642,7 @@ uint32_t codec5_encodeAck5_v(uint8_t *out_p, uint32_t out_len, uint8_t type, uin
   if (pl > 0) {
     codec5_putProps(out, at, props, (uint32_t)pl);
   }
-#line 388 "ts-src/mqtt/codec5.ts"
+#line 365 "ts-src/mqtt/codec5.ts"
   return total;
 }
 
@@ -695,11 +655,11 @@ uint8_t codec5_subscriptionOptions(uint8_t qos, bool noLocal, bool retainAsPubli
   if (noLocal) {
     o = (uint8_t)(o | 0x4);
   }
-#line 398 "ts-src/mqtt/codec5.ts"
+#line 375 "ts-src/mqtt/codec5.ts"
   if (retainAsPublished) {
     o = (uint8_t)(o | 0x8);
   }
-#line 399 "ts-src/mqtt/codec5.ts"
+#line 376 "ts-src/mqtt/codec5.ts"
   return (uint8_t)(o | ((retainHandling & 3) << 4));
 }
 
@@ -719,31 +679,31 @@ bool codec5_subscriptionOptionsValid(uint8_t o) {
 uint32_t codec5_encodeSubscribe5_v(uint8_t *out_p, uint32_t out_len, uint16_t packetId, uint8_t *filter_p, uint32_t filter_len, uint8_t options, Props5 *props) {
   rt_bytes out = RT_BYTES(out_p, out_len);
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 416 "ts-src/mqtt/codec5.ts"
+#line 393 "ts-src/mqtt/codec5.ts"
   if ((packetId == 0 || !topic_validTopicFilter(filter)) || !codec5_subscriptionOptionsValid(options)) {
     return 0;
   }
-#line 417 "ts-src/mqtt/codec5.ts"
+#line 394 "ts-src/mqtt/codec5.ts"
   if (((options & 0x4) != 0) && codec5_isShared(filter)) {
     return 0;
   }
-#line 418 "ts-src/mqtt/codec5.ts"
+#line 395 "ts-src/mqtt/codec5.ts"
   int32_t pl = codec5_propsSize(props, PacketType_SUBSCRIBE);
   if (pl < 0) {
     return 0;
   }
   // More than one Subscription Identifier is a protocol error (3.8.2.1.2): only the field.
-#line 421 "ts-src/mqtt/codec5.ts"
+#line 398 "ts-src/mqtt/codec5.ts"
   if (codec5_scanExtra(props->extra, PacketType_SUBSCRIBE) != 0) {
     return 0;
   }
-#line 422 "ts-src/mqtt/codec5.ts"
+#line 399 "ts-src/mqtt/codec5.ts"
   uint32_t rem = (((2u + codec5_propsFieldSize((uint32_t)pl)) + 2u) + filter.len) + 1u;
   uint32_t total = codec_packetSize(rem);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 425 "ts-src/mqtt/codec5.ts"
+#line 402 "ts-src/mqtt/codec5.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)((PacketType_SUBSCRIBE << 4) | 2), rem);
   at = codec5_putU16(out, at, packetId);
   at = codec5_putProps(out, at, props, (uint32_t)pl);
@@ -755,7 +715,7 @@ uint32_t codec5_encodeSubscribe5_v(uint8_t *out_p, uint32_t out_len, uint16_t pa
 /** Whether `filter` names a shared subscription (`$share/`, 4.8.2). */
 bool codec5_isShared_v(uint8_t *filter_p, uint32_t filter_len) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 435 "ts-src/mqtt/codec5.ts"
+#line 412 "ts-src/mqtt/codec5.ts"
   rt_bytes pre = RT_LIT("$share/");
   return filter.len >= pre.len && codec5_bytesPrefix(filter, pre);
 }
@@ -763,13 +723,13 @@ bool codec5_isShared_v(uint8_t *filter_p, uint32_t filter_len) {
 static bool codec5_bytesPrefix_v(uint8_t *b_p, uint32_t b_len, uint8_t *pre_p, uint32_t pre_len) {
   rt_bytes b = RT_BYTES(b_p, b_len);
   rt_bytes pre = RT_BYTES(pre_p, pre_len);
-#line 440 "ts-src/mqtt/codec5.ts"
+#line 417 "ts-src/mqtt/codec5.ts"
   for (uint32_t i = 0; i < pre.len; i++) {
     if (rt_bytes_get(b, i) != pre.p[i]) {
       return false;
     }
   }
-#line 441 "ts-src/mqtt/codec5.ts"
+#line 418 "ts-src/mqtt/codec5.ts"
   return true;
 }
 
@@ -778,22 +738,22 @@ static bool codec5_bytesPrefix_v(uint8_t *b_p, uint32_t b_len, uint8_t *pre_p, u
 uint32_t codec5_encodeUnsubscribe5_v(uint8_t *out_p, uint32_t out_len, uint16_t packetId, uint8_t *filter_p, uint32_t filter_len, Props5 *props) {
   rt_bytes out = RT_BYTES(out_p, out_len);
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 447 "ts-src/mqtt/codec5.ts"
+#line 424 "ts-src/mqtt/codec5.ts"
   if (packetId == 0 || !topic_validTopicFilter(filter)) {
     return 0;
   }
-#line 448 "ts-src/mqtt/codec5.ts"
+#line 425 "ts-src/mqtt/codec5.ts"
   int32_t pl = codec5_propsSize(props, PacketType_UNSUBSCRIBE);
   if (pl < 0) {
     return 0;
   }
-#line 450 "ts-src/mqtt/codec5.ts"
+#line 427 "ts-src/mqtt/codec5.ts"
   uint32_t rem = ((2u + codec5_propsFieldSize((uint32_t)pl)) + 2u) + filter.len;
   uint32_t total = codec_packetSize(rem);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 453 "ts-src/mqtt/codec5.ts"
+#line 430 "ts-src/mqtt/codec5.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)((PacketType_UNSUBSCRIBE << 4) | 2), rem);
   at = codec5_putU16(out, at, packetId);
   at = codec5_putProps(out, at, props, (uint32_t)pl);
@@ -810,38 +770,38 @@ uint32_t codec5_encodeUnsubscribe5_v(uint8_t *out_p, uint32_t out_len, uint16_t 
  *  do not matter. The decoder accepts all forms. */
 static uint32_t codec5_encodeReasonPacket_v(uint8_t *out_p, uint32_t out_len, uint8_t type, uint8_t reason, Props5 *props) {
   rt_bytes out = RT_BYTES(out_p, out_len);
-#line 468 "ts-src/mqtt/codec5.ts"
+#line 445 "ts-src/mqtt/codec5.ts"
   if (!packet5_reasonValid(type, reason)) {
     return 0;
   }
-#line 469 "ts-src/mqtt/codec5.ts"
+#line 446 "ts-src/mqtt/codec5.ts"
   int32_t pl = codec5_propsSize(props, type);
   if (pl < 0) {
     return 0;
   }
-#line 471 "ts-src/mqtt/codec5.ts"
+#line 448 "ts-src/mqtt/codec5.ts"
   uint32_t rem = 0;
   if (pl > 0 || type == packet5_PACKET_AUTH) {
     rem = 1u + codec5_propsFieldSize((uint32_t)pl);
-#line 473 "ts-src/mqtt/codec5.ts"
+#line 450 "ts-src/mqtt/codec5.ts"
   } else if (reason != 0) {
     rem = 1;
   }
-#line 474 "ts-src/mqtt/codec5.ts"
+#line 451 "ts-src/mqtt/codec5.ts"
   uint32_t total = codec_packetSize(rem);
   if (total == 0 || total > out.len) {
     return 0;
   }
-#line 476 "ts-src/mqtt/codec5.ts"
+#line 453 "ts-src/mqtt/codec5.ts"
   uint32_t at = codec_putHeader(out, (uint8_t)(type << 4), rem);
   if (rem > 0) {
     rt_bytes_set(out, at, reason);
   }
-#line 478 "ts-src/mqtt/codec5.ts"
+#line 455 "ts-src/mqtt/codec5.ts"
   if (rem > 1) {
     codec5_putProps(out, at + 1u, props, (uint32_t)pl);
   }
-#line 479 "ts-src/mqtt/codec5.ts"
+#line 456 "ts-src/mqtt/codec5.ts"
   return total;
 }
 
@@ -850,7 +810,7 @@ static uint32_t codec5_encodeReasonPacket_v(uint8_t *out_p, uint32_t out_len, ui
  *  Reference). Returns the length, or 0 when it does not fit or is invalid. */
 uint32_t codec5_encodeDisconnect5_v(uint8_t *out_p, uint32_t out_len, uint8_t reason, Props5 *props) {
   rt_bytes out = RT_BYTES(out_p, out_len);
-#line 486 "ts-src/mqtt/codec5.ts"
+#line 463 "ts-src/mqtt/codec5.ts"
   return codec5_encodeReasonPacket(out, PacketType_DISCONNECT, reason, props);
 }
 
@@ -859,21 +819,21 @@ uint32_t codec5_encodeDisconnect5_v(uint8_t *out_p, uint32_t out_len, uint8_t re
  *  Returns the length, or 0 when it does not fit or is invalid. */
 uint32_t codec5_encodeAuth5_v(uint8_t *out_p, uint32_t out_len, uint8_t reason, Props5 *props) {
   rt_bytes out = RT_BYTES(out_p, out_len);
-#line 493 "ts-src/mqtt/codec5.ts"
+#line 470 "ts-src/mqtt/codec5.ts"
   return codec5_encodeReasonPacket(out, packet5_PACKET_AUTH, reason, props);
 }
 
 // ---------------------------------------------------------------- properties: decoding
-#line 498 "ts-src/mqtt/codec5.ts"
+#line 475 "ts-src/mqtt/codec5.ts"
 static uint16_t codec5_readU16_v(uint8_t *b_p, uint32_t b_len, uint32_t off) {
   rt_bytes b = RT_BYTES(b_p, b_len);
-#line 499 "ts-src/mqtt/codec5.ts"
+#line 476 "ts-src/mqtt/codec5.ts"
   return (uint16_t)((rt_bytes_get(b, off) << 8) | rt_bytes_get(b, rt_idx_add(off, 1)));
 }
 
 static uint32_t codec5_readU32_v(uint8_t *b_p, uint32_t b_len, uint32_t off) {
   rt_bytes b = RT_BYTES(b_p, b_len);
-#line 503 "ts-src/mqtt/codec5.ts"
+#line 480 "ts-src/mqtt/codec5.ts"
   return (uint32_t)(((rt_i32_of((uint32_t)rt_bytes_get(b, off) << 24) | (rt_bytes_get(b, rt_idx_add(off, 1)) << 16)) | (rt_bytes_get(b, rt_idx_add(off, 2)) << 8)) | rt_bytes_get(b, rt_idx_add(off, 3)));
 }
 
@@ -882,16 +842,16 @@ static uint32_t codec5_readU32_v(uint8_t *b_p, uint32_t b_len, uint32_t off) {
  *  @cextern the test broker (test/mqtt/support/codec5_broker.ts) calls it */
 int32_t codec5_fieldEnd_v(uint8_t *b_p, uint32_t b_len, uint32_t off) {
   rt_bytes b = RT_BYTES(b_p, b_len);
-#line 510 "ts-src/mqtt/codec5.ts"
+#line 487 "ts-src/mqtt/codec5.ts"
   if (off > b.len || ((b.len - off) < 2)) {
     return -1;
   }
-#line 511 "ts-src/mqtt/codec5.ts"
+#line 488 "ts-src/mqtt/codec5.ts"
   uint16_t len = codec5_readU16(b, off);
   if (len > ((b.len - off) - 2u)) {
     return -1;
   }
-#line 513 "ts-src/mqtt/codec5.ts"
+#line 490 "ts-src/mqtt/codec5.ts"
   return rt_i32_of(((off + 2u) + (uint32_t)len));
 }
 
@@ -902,47 +862,47 @@ int32_t codec5_fieldEnd_v(uint8_t *b_p, uint32_t b_len, uint32_t off) {
  *  and the `extra` check all use it. */
 static int32_t codec5_valueEnd_v(uint8_t *block_p, uint32_t block_len, uint32_t at, uint8_t kind) {
   rt_bytes block = RT_BYTES(block_p, block_len);
-#line 522 "ts-src/mqtt/codec5.ts"
+#line 499 "ts-src/mqtt/codec5.ts"
   uint32_t left = block.len - at; // at <= length
   switch (kind) {
   case PropKind_BYTE: {
     return (left >= 1) ? rt_i32_of((at + 1u)) : (-Decode5Err_PROPERTY_LENGTH);
   }
-#line 525 "ts-src/mqtt/codec5.ts"
+#line 502 "ts-src/mqtt/codec5.ts"
   case PropKind_U16: {
     return (left >= 2) ? rt_i32_of((at + 2u)) : (-Decode5Err_PROPERTY_LENGTH);
   }
-#line 526 "ts-src/mqtt/codec5.ts"
+#line 503 "ts-src/mqtt/codec5.ts"
   case PropKind_U32: {
     return (left >= 4) ? rt_i32_of((at + 4u)) : (-Decode5Err_PROPERTY_LENGTH);
   }
-#line 527 "ts-src/mqtt/codec5.ts"
+#line 504 "ts-src/mqtt/codec5.ts"
   case PropKind_VARINT: {
     {
-#line 528 "ts-src/mqtt/codec5.ts"
+#line 505 "ts-src/mqtt/codec5.ts"
       int32_t r = codec5_readVarint(block, at);
       if (r < 0) {
         return r;
       }
-#line 530 "ts-src/mqtt/codec5.ts"
-      return rt_i32_of((at + codec5_varintSize((uint32_t)r)));
+#line 507 "ts-src/mqtt/codec5.ts"
+      return rt_i32_of((at + codec_remainingLengthSize((uint32_t)r)));
     }
   }
-#line 532 "ts-src/mqtt/codec5.ts"
+#line 509 "ts-src/mqtt/codec5.ts"
   case PropKind_UTF8:
   case PropKind_BINARY:
   case PropKind_PAIR: {
     {
-#line 535 "ts-src/mqtt/codec5.ts"
+#line 512 "ts-src/mqtt/codec5.ts"
       int32_t e = codec5_fieldEnd(block, at);
       if (e >= 0 && kind == PropKind_PAIR) {
         e = codec5_fieldEnd(block, (uint32_t)e);
       }
-#line 537 "ts-src/mqtt/codec5.ts"
+#line 514 "ts-src/mqtt/codec5.ts"
       return (e >= 0) ? e : (-Decode5Err_PROPERTY_LENGTH);
     }
   }
-#line 539 "ts-src/mqtt/codec5.ts"
+#line 516 "ts-src/mqtt/codec5.ts"
   default: {
     return -Decode5Err_UNKNOWN_PROPERTY;
   }
@@ -952,22 +912,22 @@ static int32_t codec5_valueEnd_v(uint8_t *block_p, uint32_t block_len, uint32_t 
 
 /** The value of an integer property (BYTE, U16, U32, VARINT) at `at`, which
  *  valueEnd() has accepted. */
-#line 546 "ts-src/mqtt/codec5.ts"
+#line 523 "ts-src/mqtt/codec5.ts"
 static uint32_t codec5_valueNum_v(uint8_t *block_p, uint32_t block_len, uint32_t at, uint8_t kind) {
   rt_bytes block = RT_BYTES(block_p, block_len);
-#line 547 "ts-src/mqtt/codec5.ts"
+#line 524 "ts-src/mqtt/codec5.ts"
   if (kind == PropKind_BYTE) {
     return rt_bytes_get(block, at);
   }
-#line 548 "ts-src/mqtt/codec5.ts"
+#line 525 "ts-src/mqtt/codec5.ts"
   if (kind == PropKind_U16) {
     return codec5_readU16(block, at);
   }
-#line 549 "ts-src/mqtt/codec5.ts"
+#line 526 "ts-src/mqtt/codec5.ts"
   if (kind == PropKind_U32) {
     return codec5_readU32(block, at);
   }
-#line 550 "ts-src/mqtt/codec5.ts"
+#line 527 "ts-src/mqtt/codec5.ts"
   return (uint32_t)codec5_readVarint(block, at);
 }
 
@@ -978,7 +938,7 @@ static uint32_t codec5_valueNum_v(uint8_t *block_p, uint32_t block_len, uint32_t
  *  Identifier repeated), 1.5.4 (UTF-8), each property's section for its values. */
 int32_t codec5_decodePropList_v(uint8_t *block_p, uint32_t block_len, uint8_t where, Props5 *p) {
   rt_bytes block = RT_BYTES(block_p, block_len);
-#line 559 "ts-src/mqtt/codec5.ts"
+#line 536 "ts-src/mqtt/codec5.ts"
   uint32_t at = 0;
   uint32_t n = block.len;
   while (at < n) {
@@ -988,23 +948,23 @@ int32_t codec5_decodePropList_v(uint8_t *block_p, uint32_t block_len, uint8_t wh
     if (m == 0) {
       return Decode5Err_UNKNOWN_PROPERTY; // also ids >= 0x80 (1-byte ids only in 5.0)
     }
-#line 566 "ts-src/mqtt/codec5.ts"
+#line 543 "ts-src/mqtt/codec5.ts"
     if (!packet5_propAllowed(id, where)) {
       return Decode5Err_PROPERTY_NOT_ALLOWED;
     }
     // Subscription Identifier repeats only in PUBLISH (3.3.2.3.8 vs 3.8.2.1.2).
-#line 568 "ts-src/mqtt/codec5.ts"
+#line 545 "ts-src/mqtt/codec5.ts"
     bool rep = packet5_propRepeatable(id) && (id == PropId_USER_PROPERTY || where == PacketType_PUBLISH);
     if (!rep && (rt_i32_of(p->present & m) != 0)) {
       return Decode5Err_DUPLICATE_PROPERTY;
     }
-#line 570 "ts-src/mqtt/codec5.ts"
+#line 547 "ts-src/mqtt/codec5.ts"
     uint8_t kind = packet5_propKind(id);
     int32_t end = codec5_valueEnd(block, at, kind);
     if (end < 0) {
       return rt_i32_of((uint32_t)(-(int64_t)end));
     }
-#line 573 "ts-src/mqtt/codec5.ts"
+#line 550 "ts-src/mqtt/codec5.ts"
     uint32_t v = 0;
     rt_bytes s = rt_slice(block, 0, 0);
     if (kind <= PropKind_VARINT) {
@@ -1014,7 +974,7 @@ int32_t codec5_decodePropList_v(uint8_t *block_p, uint32_t block_len, uint8_t wh
       if (!topic_validUtf8(rt_subarray(block, at + 2u, ke)) || !topic_validUtf8(rt_subarray(block, ke + 2u, (uint32_t)end))) {
         return DecodeErr_BAD_UTF8;
       }
-#line 580 "ts-src/mqtt/codec5.ts"
+#line 557 "ts-src/mqtt/codec5.ts"
     } else {
       s = rt_subarray(block, at + 2u, (uint32_t)end);
       uint8_t se = codec5_bytesValueOk(id, s);
@@ -1022,13 +982,13 @@ int32_t codec5_decodePropList_v(uint8_t *block_p, uint32_t block_len, uint8_t wh
         return se;
       }
     }
-#line 585 "ts-src/mqtt/codec5.ts"
+#line 562 "ts-src/mqtt/codec5.ts"
     at = (uint32_t)end;
     uint8_t ve2 = codec5_numValueOk(id, v);
     if (ve2 != 0) {
       return ve2;
     }
-#line 588 "ts-src/mqtt/codec5.ts"
+#line 565 "ts-src/mqtt/codec5.ts"
     codec5_storeProp(p, id, v, s);
     p->present = (p->present | m);
   }
@@ -1038,147 +998,147 @@ int32_t codec5_decodePropList_v(uint8_t *block_p, uint32_t block_len, uint8_t wh
 /** Puts a decoded value in its field; counts the repeatable ones. */
 static void codec5_storeProp_v(Props5 *p, uint8_t id, uint32_t v, uint8_t *s_p, uint32_t s_len) {
   rt_bytes s = RT_BYTES(s_p, s_len);
-#line 596 "ts-src/mqtt/codec5.ts"
+#line 573 "ts-src/mqtt/codec5.ts"
   switch (id) {
   case PropId_PAYLOAD_FORMAT: {
     p->payloadFormat = (uint8_t)v;
     break;
   }
-#line 598 "ts-src/mqtt/codec5.ts"
+#line 575 "ts-src/mqtt/codec5.ts"
   case PropId_MESSAGE_EXPIRY: {
     p->messageExpiry = v;
     break;
   }
-#line 599 "ts-src/mqtt/codec5.ts"
+#line 576 "ts-src/mqtt/codec5.ts"
   case PropId_CONTENT_TYPE: {
     p->contentType = s;
     break;
   }
-#line 600 "ts-src/mqtt/codec5.ts"
+#line 577 "ts-src/mqtt/codec5.ts"
   case PropId_RESPONSE_TOPIC: {
     p->responseTopic = s;
     break;
   }
-#line 601 "ts-src/mqtt/codec5.ts"
+#line 578 "ts-src/mqtt/codec5.ts"
   case PropId_CORRELATION_DATA: {
     p->correlationData = s;
     break;
   }
-#line 602 "ts-src/mqtt/codec5.ts"
+#line 579 "ts-src/mqtt/codec5.ts"
   case PropId_SUBSCRIPTION_ID: {
     if (p->subIdCount == 0) {
       p->subscriptionId = v;
     }
-#line 604 "ts-src/mqtt/codec5.ts"
+#line 581 "ts-src/mqtt/codec5.ts"
     p->subIdCount++;
     break;
   }
-#line 606 "ts-src/mqtt/codec5.ts"
+#line 583 "ts-src/mqtt/codec5.ts"
   case PropId_SESSION_EXPIRY: {
     p->sessionExpiry = v;
     break;
   }
-#line 607 "ts-src/mqtt/codec5.ts"
+#line 584 "ts-src/mqtt/codec5.ts"
   case PropId_ASSIGNED_CLIENT_ID: {
     p->assignedClientId = s;
     break;
   }
-#line 608 "ts-src/mqtt/codec5.ts"
+#line 585 "ts-src/mqtt/codec5.ts"
   case PropId_SERVER_KEEP_ALIVE: {
     p->serverKeepAlive = (uint16_t)v;
     break;
   }
-#line 609 "ts-src/mqtt/codec5.ts"
+#line 586 "ts-src/mqtt/codec5.ts"
   case PropId_AUTH_METHOD: {
     p->authMethod = s;
     break;
   }
-#line 610 "ts-src/mqtt/codec5.ts"
+#line 587 "ts-src/mqtt/codec5.ts"
   case PropId_AUTH_DATA: {
     p->authData = s;
     break;
   }
-#line 611 "ts-src/mqtt/codec5.ts"
+#line 588 "ts-src/mqtt/codec5.ts"
   case PropId_REQUEST_PROBLEM_INFO: {
     p->requestProblemInfo = (uint8_t)v;
     break;
   }
-#line 612 "ts-src/mqtt/codec5.ts"
+#line 589 "ts-src/mqtt/codec5.ts"
   case PropId_WILL_DELAY: {
     p->willDelay = v;
     break;
   }
-#line 613 "ts-src/mqtt/codec5.ts"
+#line 590 "ts-src/mqtt/codec5.ts"
   case PropId_REQUEST_RESPONSE_INFO: {
     p->requestResponseInfo = (uint8_t)v;
     break;
   }
-#line 614 "ts-src/mqtt/codec5.ts"
+#line 591 "ts-src/mqtt/codec5.ts"
   case PropId_RESPONSE_INFO: {
     p->responseInfo = s;
     break;
   }
-#line 615 "ts-src/mqtt/codec5.ts"
+#line 592 "ts-src/mqtt/codec5.ts"
   case PropId_SERVER_REFERENCE: {
     p->serverReference = s;
     break;
   }
-#line 616 "ts-src/mqtt/codec5.ts"
+#line 593 "ts-src/mqtt/codec5.ts"
   case PropId_REASON_STRING: {
     p->reasonString = s;
     break;
   }
-#line 617 "ts-src/mqtt/codec5.ts"
+#line 594 "ts-src/mqtt/codec5.ts"
   case PropId_RECEIVE_MAXIMUM: {
     p->receiveMaximum = (uint16_t)v;
     break;
   }
-#line 618 "ts-src/mqtt/codec5.ts"
+#line 595 "ts-src/mqtt/codec5.ts"
   case PropId_TOPIC_ALIAS_MAXIMUM: {
     p->topicAliasMaximum = (uint16_t)v;
     break;
   }
-#line 619 "ts-src/mqtt/codec5.ts"
+#line 596 "ts-src/mqtt/codec5.ts"
   case PropId_TOPIC_ALIAS: {
     p->topicAlias = (uint16_t)v;
     break;
   }
-#line 620 "ts-src/mqtt/codec5.ts"
+#line 597 "ts-src/mqtt/codec5.ts"
   case PropId_MAXIMUM_QOS: {
     p->maximumQos = (uint8_t)v;
     break;
   }
-#line 621 "ts-src/mqtt/codec5.ts"
+#line 598 "ts-src/mqtt/codec5.ts"
   case PropId_RETAIN_AVAILABLE: {
     p->retainAvailable = (uint8_t)v;
     break;
   }
-#line 622 "ts-src/mqtt/codec5.ts"
+#line 599 "ts-src/mqtt/codec5.ts"
   case PropId_USER_PROPERTY: {
     p->userCount++;
     break;
   }
-#line 623 "ts-src/mqtt/codec5.ts"
+#line 600 "ts-src/mqtt/codec5.ts"
   case PropId_MAXIMUM_PACKET_SIZE: {
     p->maximumPacketSize = v;
     break;
   }
-#line 624 "ts-src/mqtt/codec5.ts"
+#line 601 "ts-src/mqtt/codec5.ts"
   case PropId_WILDCARD_SUB_AVAILABLE: {
     p->wildcardSubAvailable = (uint8_t)v;
     break;
   }
-#line 625 "ts-src/mqtt/codec5.ts"
+#line 602 "ts-src/mqtt/codec5.ts"
   case PropId_SUB_ID_AVAILABLE: {
     p->subIdAvailable = (uint8_t)v;
     break;
   }
-#line 626 "ts-src/mqtt/codec5.ts"
+#line 603 "ts-src/mqtt/codec5.ts"
   case PropId_SHARED_SUB_AVAILABLE: {
     p->sharedSubAvailable = (uint8_t)v;
     break;
   }
-#line 627 "ts-src/mqtt/codec5.ts"
+#line 604 "ts-src/mqtt/codec5.ts"
   default: {
     break;
   }
@@ -1188,22 +1148,22 @@ static void codec5_storeProp_v(Props5 *p, uint8_t id, uint32_t v, uint8_t *s_p, 
 /** Reads the property length at `off` in `body` and the block after it into
  *  `p` (which it resets). Returns the offset after the block, or -error.
  *  @cextern the test broker (test/mqtt/support/codec5_broker.ts) calls it */
-#line 634 "ts-src/mqtt/codec5.ts"
+#line 611 "ts-src/mqtt/codec5.ts"
 int32_t codec5_decodeProps_v(uint8_t *body_p, uint32_t body_len, uint32_t off, uint8_t where, Props5 *p) {
   rt_bytes body = RT_BYTES(body_p, body_len);
-#line 635 "ts-src/mqtt/codec5.ts"
+#line 612 "ts-src/mqtt/codec5.ts"
   Props5_reset(p);
   int32_t r = codec5_readVarint(body, off);
   if (r < 0) {
     return r;
   }
-#line 638 "ts-src/mqtt/codec5.ts"
+#line 615 "ts-src/mqtt/codec5.ts"
   uint32_t len = (uint32_t)r;
-  uint32_t start = off + codec5_varintSize(len);
+  uint32_t start = off + codec_remainingLengthSize(len);
   if (len > (body.len - start)) {
     return -Decode5Err_PROPERTY_LENGTH; // start <= length
   }
-#line 641 "ts-src/mqtt/codec5.ts"
+#line 618 "ts-src/mqtt/codec5.ts"
   uint32_t end = start + len;
   p->raw = rt_subarray(body, start, end);
   int32_t e = codec5_decodePropList(p->raw, where, p);
@@ -1211,11 +1171,11 @@ int32_t codec5_decodeProps_v(uint8_t *body_p, uint32_t body_len, uint32_t off, u
     return rt_i32_of((uint32_t)(-(int64_t)e));
   }
   // 3.1.2.11.10, 3.2.2.3.18, 3.15.2.2.3: data only with a method.
-#line 646 "ts-src/mqtt/codec5.ts"
+#line 623 "ts-src/mqtt/codec5.ts"
   if (Props5_has(p, PropId_AUTH_DATA) && !Props5_has(p, PropId_AUTH_METHOD)) {
     return -Decode5Err_AUTH_DATA_WITHOUT_METHOD;
   }
-#line 647 "ts-src/mqtt/codec5.ts"
+#line 624 "ts-src/mqtt/codec5.ts"
   return rt_i32_of(end);
 }
 
@@ -1226,7 +1186,7 @@ int32_t codec5_decodeProps_v(uint8_t *body_p, uint32_t body_len, uint32_t off, u
  *  ends the walk. */
 bool codec5_nextProp_v(uint8_t *block_p, uint32_t block_len, PropIter *it, uint8_t id) {
   rt_bytes block = RT_BYTES(block_p, block_len);
-#line 656 "ts-src/mqtt/codec5.ts"
+#line 633 "ts-src/mqtt/codec5.ts"
   uint32_t n = block.len;
   while (it->off < n) {
     uint8_t pid = rt_bytes_get(block, it->off);
@@ -1236,7 +1196,7 @@ bool codec5_nextProp_v(uint8_t *block_p, uint32_t block_len, PropIter *it, uint8
     if (end < 0) {
       break; // unknown id or cut short: cannot go on
     }
-#line 663 "ts-src/mqtt/codec5.ts"
+#line 640 "ts-src/mqtt/codec5.ts"
     it->off = (uint32_t)end;
     if (pid == id) {
       it->id = pid;
@@ -1252,7 +1212,7 @@ bool codec5_nextProp_v(uint8_t *block_p, uint32_t block_len, PropIter *it, uint8
           it->value = rt_subarray(block, ke + 2u, (uint32_t)end);
         }
       }
-#line 676 "ts-src/mqtt/codec5.ts"
+#line 653 "ts-src/mqtt/codec5.ts"
       return true;
     }
   }
@@ -1262,12 +1222,12 @@ bool codec5_nextProp_v(uint8_t *block_p, uint32_t block_len, PropIter *it, uint8
 
 // ---------------------------------------------------------------- packet decoder
 /** Checks the first byte alone (2.1.2, 2.1.3). */
-#line 686 "ts-src/mqtt/codec5.ts"
+#line 663 "ts-src/mqtt/codec5.ts"
 static DecodeErr codec5_checkFirstByte5(uint8_t type, uint8_t flags, bool forClient) {
   if (type == 0) {
     return DecodeErr_BAD_TYPE;
   }
-#line 688 "ts-src/mqtt/codec5.ts"
+#line 665 "ts-src/mqtt/codec5.ts"
   if (forClient) {
     switch (type) {
     case PacketType_CONNECT:
@@ -1276,36 +1236,36 @@ static DecodeErr codec5_checkFirstByte5(uint8_t type, uint8_t flags, bool forCli
     case PacketType_PINGREQ: {
       return DecodeErr_NOT_FOR_CLIENT;
     }
-#line 695 "ts-src/mqtt/codec5.ts"
+#line 672 "ts-src/mqtt/codec5.ts"
     default: {
       break;
     }
     }
   }
-#line 699 "ts-src/mqtt/codec5.ts"
+#line 676 "ts-src/mqtt/codec5.ts"
   switch (type) {
   case PacketType_PUBLISH: {
     {
-#line 701 "ts-src/mqtt/codec5.ts"
+#line 678 "ts-src/mqtt/codec5.ts"
       uint8_t qos = (uint8_t)((flags >> 1) & 3);
       if (qos == 3) {
         return DecodeErr_BAD_QOS; // [MQTT-3.3.1-4]
       }
-#line 703 "ts-src/mqtt/codec5.ts"
+#line 680 "ts-src/mqtt/codec5.ts"
       if (qos == 0 && ((flags & packet_PUBLISH_DUP) != 0)) {
         return DecodeErr_BAD_DUP; // [MQTT-3.3.1-2]
       }
-#line 704 "ts-src/mqtt/codec5.ts"
+#line 681 "ts-src/mqtt/codec5.ts"
       return DecodeErr_OK;
     }
   }
-#line 706 "ts-src/mqtt/codec5.ts"
+#line 683 "ts-src/mqtt/codec5.ts"
   case PacketType_PUBREL:
   case PacketType_SUBSCRIBE:
   case PacketType_UNSUBSCRIBE: {
     return (DecodeErr)((flags == 2) ? DecodeErr_OK : DecodeErr_RESERVED_FLAGS);
   }
-#line 710 "ts-src/mqtt/codec5.ts"
+#line 687 "ts-src/mqtt/codec5.ts"
   default: {
     return (DecodeErr)((flags == 0) ? DecodeErr_OK : DecodeErr_RESERVED_FLAGS);
   }
@@ -1314,34 +1274,34 @@ static DecodeErr codec5_checkFirstByte5(uint8_t type, uint8_t flags, bool forCli
 }
 
 /** Remaining lengths the fixed header alone shows to be wrong (3.x.2). */
-#line 716 "ts-src/mqtt/codec5.ts"
+#line 693 "ts-src/mqtt/codec5.ts"
 static DecodeErr codec5_checkRemainingLength5(uint8_t type, uint32_t rem) {
   switch (type) {
   case PacketType_CONNACK: {
     return (DecodeErr)((rem >= 3) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
-#line 720 "ts-src/mqtt/codec5.ts"
+#line 697 "ts-src/mqtt/codec5.ts"
   case PacketType_PUBACK:
   case PacketType_PUBREC:
   case PacketType_PUBREL:
   case PacketType_PUBCOMP: {
     return (DecodeErr)((rem >= 2) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
-#line 725 "ts-src/mqtt/codec5.ts"
+#line 702 "ts-src/mqtt/codec5.ts"
   case PacketType_SUBACK:
   case PacketType_UNSUBACK: {
     return (DecodeErr)((rem >= 4) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
-#line 728 "ts-src/mqtt/codec5.ts"
+#line 705 "ts-src/mqtt/codec5.ts"
   case PacketType_PINGREQ:
   case PacketType_PINGRESP: {
     return (DecodeErr)((rem == 0) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
-#line 731 "ts-src/mqtt/codec5.ts"
+#line 708 "ts-src/mqtt/codec5.ts"
   case packet5_PACKET_AUTH: {
     return (DecodeErr)((rem != 1) ? DecodeErr_OK : DecodeErr_BAD_LENGTH);
   }
-#line 733 "ts-src/mqtt/codec5.ts"
+#line 710 "ts-src/mqtt/codec5.ts"
   default: {
     return DecodeErr_OK;
   }
@@ -1356,10 +1316,10 @@ static DecodeErr codec5_checkRemainingLength5(uint8_t type, uint32_t rem) {
  *  < 0: -error (DecodeErr or Decode5Err, reason5ForErr() gives the DISCONNECT
  *  reason code); the stream is unusable. `maxPacket` limits the whole packet
  *  (the client's Maximum Packet Size, 3.1.2.11.4: TOO_LARGE). */
-#line 749 "ts-src/mqtt/codec5.ts"
+#line 726 "ts-src/mqtt/codec5.ts"
 int32_t codec5_decode5ForClient_v(uint8_t *input_p, uint32_t input_len, uint32_t maxPacket, Packet5 *out) {
   rt_bytes input = RT_BYTES(input_p, input_len);
-#line 750 "ts-src/mqtt/codec5.ts"
+#line 727 "ts-src/mqtt/codec5.ts"
   return codec5_decode5With(input, maxPacket, true, out, NULL);
 }
 
@@ -1368,14 +1328,14 @@ int32_t codec5_decode5ForClient_v(uint8_t *input_p, uint32_t input_len, uint32_t
  *  @cextern the test broker (test/mqtt/support/codec5_broker.ts) calls it */
 int32_t codec5_decode5With_v(uint8_t *input_p, uint32_t input_len, uint32_t maxPacket, bool forClient, Packet5 *out, ServerBody5Fn serverBody) {
   rt_bytes input = RT_BYTES(input_p, input_len);
-#line 757 "ts-src/mqtt/codec5.ts"
+#line 734 "ts-src/mqtt/codec5.ts"
   Packet5_reset(out);
   Packet *b = &out->base;
   uint32_t n = input.len;
   if (n == 0) {
     return 0;
   }
-#line 761 "ts-src/mqtt/codec5.ts"
+#line 738 "ts-src/mqtt/codec5.ts"
   uint8_t first = input.p[0];
   uint8_t type = (uint8_t)(first >> 4);
   uint8_t flags = (uint8_t)(first & 0xf);
@@ -1384,7 +1344,7 @@ int32_t codec5_decode5With_v(uint8_t *input_p, uint32_t input_len, uint32_t maxP
     return -e0;
   }
   // Remaining length: a Variable Byte Integer, minimal form (1.5.5, 2.1.4).
-#line 768 "ts-src/mqtt/codec5.ts"
+#line 745 "ts-src/mqtt/codec5.ts"
   uint32_t rem = 0;
   uint32_t shift = 0;
   uint32_t hdr = 1;
@@ -1392,7 +1352,7 @@ int32_t codec5_decode5With_v(uint8_t *input_p, uint32_t input_len, uint32_t maxP
     if (hdr >= n) {
       return 0;
     }
-#line 773 "ts-src/mqtt/codec5.ts"
+#line 750 "ts-src/mqtt/codec5.ts"
     uint8_t c = input.p[hdr];
     rem = (rem | ((uint32_t)(c & 0x7f) << (shift & 31u)));
     hdr++;
@@ -1400,13 +1360,13 @@ int32_t codec5_decode5With_v(uint8_t *input_p, uint32_t input_len, uint32_t maxP
       if (hdr > 2 && c == 0) {
         return -Decode5Err_VARINT_NOT_MINIMAL;
       }
-#line 778 "ts-src/mqtt/codec5.ts"
+#line 755 "ts-src/mqtt/codec5.ts"
       break;
     }
     if (hdr == 5) {
       return -DecodeErr_LENGTH_TOO_LONG;
     }
-#line 781 "ts-src/mqtt/codec5.ts"
+#line 758 "ts-src/mqtt/codec5.ts"
     shift += 7;
   }
   uint32_t total = hdr + rem;
@@ -1417,16 +1377,16 @@ int32_t codec5_decode5With_v(uint8_t *input_p, uint32_t input_len, uint32_t maxP
   if (total > maxPacket) {
     return -DecodeErr_TOO_LARGE;
   }
-#line 789 "ts-src/mqtt/codec5.ts"
+#line 766 "ts-src/mqtt/codec5.ts"
   DecodeErr e1 = codec5_checkRemainingLength5(type, rem);
   if (e1 != DecodeErr_OK) {
     return -e1;
   }
-#line 791 "ts-src/mqtt/codec5.ts"
+#line 768 "ts-src/mqtt/codec5.ts"
   if (n < total) {
     return 0;
   }
-#line 793 "ts-src/mqtt/codec5.ts"
+#line 770 "ts-src/mqtt/codec5.ts"
   rt_bytes body = rt_subarray(input, hdr, total);
   int32_t e = 0;
   switch (type) {
@@ -1436,17 +1396,17 @@ int32_t codec5_decode5With_v(uint8_t *input_p, uint32_t input_len, uint32_t maxP
     e = (serverBody != NULL) ? serverBody(body, type, out) : DecodeErr_NOT_FOR_CLIENT;
     break;
   }
-#line 801 "ts-src/mqtt/codec5.ts"
+#line 778 "ts-src/mqtt/codec5.ts"
   case PacketType_CONNACK: {
     e = codec5_decodeConnack5(body, out);
     break;
   }
-#line 804 "ts-src/mqtt/codec5.ts"
+#line 781 "ts-src/mqtt/codec5.ts"
   case PacketType_PUBLISH: {
     e = codec5_decodePublish5(body, flags, out);
     break;
   }
-#line 807 "ts-src/mqtt/codec5.ts"
+#line 784 "ts-src/mqtt/codec5.ts"
   case PacketType_PUBACK:
   case PacketType_PUBREC:
   case PacketType_PUBREL:
@@ -1454,28 +1414,28 @@ int32_t codec5_decode5With_v(uint8_t *input_p, uint32_t input_len, uint32_t maxP
     e = codec5_decodeAck5(body, type, out);
     break;
   }
-#line 813 "ts-src/mqtt/codec5.ts"
+#line 790 "ts-src/mqtt/codec5.ts"
   case PacketType_SUBACK:
   case PacketType_UNSUBACK: {
     e = codec5_decodeSubUnsuback5(body, type, out);
     break;
   }
-#line 817 "ts-src/mqtt/codec5.ts"
+#line 794 "ts-src/mqtt/codec5.ts"
   case PacketType_DISCONNECT:
   case packet5_PACKET_AUTH: {
     e = codec5_decodeReasonPacket5(body, type, forClient, out);
     break;
   }
-#line 821 "ts-src/mqtt/codec5.ts"
+#line 798 "ts-src/mqtt/codec5.ts"
   default: {
     break; // PINGREQ, PINGRESP: no contents, length checked above.
   }
   }
-#line 824 "ts-src/mqtt/codec5.ts"
+#line 801 "ts-src/mqtt/codec5.ts"
   if (e != 0) {
     return rt_i32_of((uint32_t)(-(int64_t)e));
   }
-#line 825 "ts-src/mqtt/codec5.ts"
+#line 802 "ts-src/mqtt/codec5.ts"
   return rt_i32_of(total);
 }
 
@@ -1483,15 +1443,15 @@ int32_t codec5_decode5With_v(uint8_t *input_p, uint32_t input_len, uint32_t maxP
  *  @cextern the test broker (test/mqtt/support/codec5_broker.ts) calls it */
 DecodeErr codec5_topicNameErr_v(uint8_t *t_p, uint32_t t_len) {
   rt_bytes t = RT_BYTES(t_p, t_len);
-#line 831 "ts-src/mqtt/codec5.ts"
+#line 808 "ts-src/mqtt/codec5.ts"
   if (t.len == 0) {
     return DecodeErr_EMPTY_TOPIC;
   }
-#line 832 "ts-src/mqtt/codec5.ts"
+#line 809 "ts-src/mqtt/codec5.ts"
   if (!topic_validTopicName(t)) {
     return (DecodeErr)(topic_validUtf8(t) ? DecodeErr_TOPIC_WILDCARD : DecodeErr_BAD_UTF8);
   }
-#line 833 "ts-src/mqtt/codec5.ts"
+#line 810 "ts-src/mqtt/codec5.ts"
   return DecodeErr_OK;
 }
 
@@ -1501,38 +1461,38 @@ static int32_t codec5_propsEnd(int32_t r, uint32_t want) {
   if (r < 0) {
     return rt_i32_of((uint32_t)(-(int64_t)r));
   }
-#line 840 "ts-src/mqtt/codec5.ts"
+#line 817 "ts-src/mqtt/codec5.ts"
   return ((uint32_t)r == want) ? 0 : DecodeErr_BAD_LENGTH;
 }
 
 static int32_t codec5_decodeConnack5_v(uint8_t *body_p, uint32_t body_len, Packet5 *out) {
   rt_bytes body = RT_BYTES(body_p, body_len);
-#line 844 "ts-src/mqtt/codec5.ts"
+#line 821 "ts-src/mqtt/codec5.ts"
   Packet *b = &out->base;
   // Bits 7-1 of the acknowledge flags are reserved [MQTT-3.2.2-1].
   if ((rt_bytes_get(body, 0) & 0xfe) != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 847 "ts-src/mqtt/codec5.ts"
+#line 824 "ts-src/mqtt/codec5.ts"
   b->sessionPresent = rt_bytes_get(body, 0) == 1;
   out->reasonCode = rt_bytes_get(body, 1);
   if (!packet5_reasonValid(PacketType_CONNACK, out->reasonCode)) {
     return Decode5Err_BAD_REASON_CODE;
   }
   // Session Present 0 with a refusal [MQTT-3.2.2-6].
-#line 851 "ts-src/mqtt/codec5.ts"
+#line 828 "ts-src/mqtt/codec5.ts"
   if (b->sessionPresent && out->reasonCode != 0) {
     return DecodeErr_BAD_CONNACK_FLAGS;
   }
-#line 852 "ts-src/mqtt/codec5.ts"
+#line 829 "ts-src/mqtt/codec5.ts"
   int32_t tmp = codec5_decodeProps(body, 2, PacketType_CONNACK, &out->props);
   return codec5_propsEnd(tmp, body.len);
 }
 
-#line 855 "ts-src/mqtt/codec5.ts"
+#line 832 "ts-src/mqtt/codec5.ts"
 static int32_t codec5_decodePublish5_v(uint8_t *body_p, uint32_t body_len, uint8_t flags, Packet5 *out) {
   rt_bytes body = RT_BYTES(body_p, body_len);
-#line 856 "ts-src/mqtt/codec5.ts"
+#line 833 "ts-src/mqtt/codec5.ts"
   Packet *b = &out->base;
   b->qos = (uint8_t)((flags >> 1) & 3);
   b->dup = (flags & packet_PUBLISH_DUP) != 0;
@@ -1541,7 +1501,7 @@ static int32_t codec5_decodePublish5_v(uint8_t *body_p, uint32_t body_len, uint8
   if (end < 0) {
     return DecodeErr_STRING_OVERRUN;
   }
-#line 862 "ts-src/mqtt/codec5.ts"
+#line 839 "ts-src/mqtt/codec5.ts"
   uint32_t at = (uint32_t)end;
   b->topic = rt_subarray(body, 2, at);
   if (b->topic.len > 0) {
@@ -1550,17 +1510,17 @@ static int32_t codec5_decodePublish5_v(uint8_t *body_p, uint32_t body_len, uint8
       return te;
     }
   }
-#line 868 "ts-src/mqtt/codec5.ts"
+#line 845 "ts-src/mqtt/codec5.ts"
   if (b->qos > 0) {
     if ((body.len - at) < 2) {
       return DecodeErr_BAD_LENGTH;
     }
-#line 870 "ts-src/mqtt/codec5.ts"
+#line 847 "ts-src/mqtt/codec5.ts"
     b->packetId = codec5_readU16(body, at);
     if (b->packetId == 0) {
       return DecodeErr_ZERO_PACKET_ID;
     }
-#line 872 "ts-src/mqtt/codec5.ts"
+#line 849 "ts-src/mqtt/codec5.ts"
     at = at + 2u;
   }
   int32_t r = codec5_decodeProps(body, at, PacketType_PUBLISH, &out->props);
@@ -1569,11 +1529,11 @@ static int32_t codec5_decodePublish5_v(uint8_t *body_p, uint32_t body_len, uint8
   }
   // An empty topic needs a Topic Alias (3.3.2.3.4); whether the alias was
   // ever set is the session's to check (it holds the alias table).
-#line 878 "ts-src/mqtt/codec5.ts"
+#line 855 "ts-src/mqtt/codec5.ts"
   if (b->topic.len == 0 && !Props5_has(&out->props, PropId_TOPIC_ALIAS)) {
     return Decode5Err_EMPTY_TOPIC_NO_ALIAS;
   }
-#line 879 "ts-src/mqtt/codec5.ts"
+#line 856 "ts-src/mqtt/codec5.ts"
   b->payload = rt_subarray(body, (uint32_t)r, UINT32_MAX);
   return 0;
 }
@@ -1582,56 +1542,56 @@ static int32_t codec5_decodePublish5_v(uint8_t *body_p, uint32_t body_len, uint8
  *  code when the remaining length is over 2, properties when it is over 3. */
 static int32_t codec5_decodeAck5_v(uint8_t *body_p, uint32_t body_len, uint8_t type, Packet5 *out) {
   rt_bytes body = RT_BYTES(body_p, body_len);
-#line 886 "ts-src/mqtt/codec5.ts"
+#line 863 "ts-src/mqtt/codec5.ts"
   out->base.packetId = codec5_readU16(body, 0);
   if (out->base.packetId == 0) {
     return DecodeErr_ZERO_PACKET_ID;
   }
-#line 888 "ts-src/mqtt/codec5.ts"
+#line 865 "ts-src/mqtt/codec5.ts"
   if (body.len == 2) {
     return 0;
   }
-#line 889 "ts-src/mqtt/codec5.ts"
+#line 866 "ts-src/mqtt/codec5.ts"
   out->reasonCode = rt_bytes_get(body, 2);
   if (!packet5_reasonValid(type, out->reasonCode)) {
     return Decode5Err_BAD_REASON_CODE;
   }
-#line 891 "ts-src/mqtt/codec5.ts"
+#line 868 "ts-src/mqtt/codec5.ts"
   if (body.len == 3) {
     return 0;
   }
-#line 892 "ts-src/mqtt/codec5.ts"
+#line 869 "ts-src/mqtt/codec5.ts"
   int32_t tmp = codec5_decodeProps(body, 3, type, &out->props);
   return codec5_propsEnd(tmp, body.len);
 }
 
 /** SUBACK, UNSUBACK (3.9, 3.11): packet id, properties, one reason code per filter. */
-#line 896 "ts-src/mqtt/codec5.ts"
+#line 873 "ts-src/mqtt/codec5.ts"
 static int32_t codec5_decodeSubUnsuback5_v(uint8_t *body_p, uint32_t body_len, uint8_t type, Packet5 *out) {
   rt_bytes body = RT_BYTES(body_p, body_len);
-#line 897 "ts-src/mqtt/codec5.ts"
+#line 874 "ts-src/mqtt/codec5.ts"
   Packet *b = &out->base;
   b->packetId = codec5_readU16(body, 0);
   if (b->packetId == 0) {
     return DecodeErr_ZERO_PACKET_ID;
   }
-#line 900 "ts-src/mqtt/codec5.ts"
+#line 877 "ts-src/mqtt/codec5.ts"
   int32_t r = codec5_decodeProps(body, 2, type, &out->props);
   if (r < 0) {
     return rt_i32_of((uint32_t)(-(int64_t)r));
   }
-#line 902 "ts-src/mqtt/codec5.ts"
+#line 879 "ts-src/mqtt/codec5.ts"
   b->codes = rt_subarray(body, (uint32_t)r, UINT32_MAX);
   if (b->codes.len == 0) {
     return DecodeErr_BAD_LENGTH;
   }
-#line 904 "ts-src/mqtt/codec5.ts"
+#line 881 "ts-src/mqtt/codec5.ts"
   for (uint32_t i = 0; i < b->codes.len; i++) {
     if (!packet5_reasonValid(type, rt_bytes_get(b->codes, i))) {
       return (type == PacketType_SUBACK) ? DecodeErr_BAD_SUBACK_CODE : Decode5Err_BAD_REASON_CODE;
     }
   }
-#line 907 "ts-src/mqtt/codec5.ts"
+#line 884 "ts-src/mqtt/codec5.ts"
   return 0;
 }
 
@@ -1641,35 +1601,35 @@ static int32_t codec5_decodeSubUnsuback5_v(uint8_t *body_p, uint32_t body_len, u
  *  [MQTT-3.14.2-2]. */
 static int32_t codec5_decodeReasonPacket5_v(uint8_t *body_p, uint32_t body_len, uint8_t type, bool forClient, Packet5 *out) {
   rt_bytes body = RT_BYTES(body_p, body_len);
-#line 915 "ts-src/mqtt/codec5.ts"
+#line 892 "ts-src/mqtt/codec5.ts"
   if (body.len == 0) {
     return 0;
   }
-#line 916 "ts-src/mqtt/codec5.ts"
+#line 893 "ts-src/mqtt/codec5.ts"
   out->reasonCode = body.p[0];
   if (!packet5_reasonValid(type, out->reasonCode)) {
     return Decode5Err_BAD_REASON_CODE;
   }
   // "Disconnect with Will Message" is the client's to send (3.14.2.1).
-#line 919 "ts-src/mqtt/codec5.ts"
+#line 896 "ts-src/mqtt/codec5.ts"
   if ((forClient && type == PacketType_DISCONNECT) && out->reasonCode == Reason_DISCONNECT_WITH_WILL) {
     return Decode5Err_BAD_REASON_CODE;
   }
-#line 920 "ts-src/mqtt/codec5.ts"
+#line 897 "ts-src/mqtt/codec5.ts"
   if (body.len == 1) {
     return 0;
   }
-#line 921 "ts-src/mqtt/codec5.ts"
+#line 898 "ts-src/mqtt/codec5.ts"
   int32_t tmp = codec5_decodeProps(body, 1, type, &out->props);
   int32_t e = codec5_propsEnd(tmp, body.len);
-#line 922 "ts-src/mqtt/codec5.ts"
+#line 899 "ts-src/mqtt/codec5.ts"
   if (e != 0) {
     return e;
   }
-#line 923 "ts-src/mqtt/codec5.ts"
+#line 900 "ts-src/mqtt/codec5.ts"
   if ((forClient && type == PacketType_DISCONNECT) && Props5_has(&out->props, PropId_SESSION_EXPIRY)) {
     return Decode5Err_PROPERTY_NOT_ALLOWED;
   }
-#line 924 "ts-src/mqtt/codec5.ts"
+#line 901 "ts-src/mqtt/codec5.ts"
   return 0;
 }

@@ -16,9 +16,6 @@ extern "C" {
  *  UNSUBSCRIBE): test/mqtt/support/codec5_broker.ts has one. */
 typedef int32_t (*ServerBody5Fn)(rt_bytes body, uint8_t type, Packet5 *out);
 
-uint32_t codec5_varintSize(uint32_t n);
-uint32_t codec5_putVarint_v(uint8_t *out_p, uint32_t out_len, uint32_t off, uint32_t n);
-static RT_INLINE uint32_t codec5_putVarint(rt_bytes out, uint32_t off, uint32_t n) { return codec5_putVarint_v(out.p, out.len, off, n); }
 int32_t codec5_readVarint_v(uint8_t *b_p, uint32_t b_len, uint32_t off);
 static RT_INLINE int32_t codec5_readVarint(rt_bytes b, uint32_t off) { return codec5_readVarint_v(b.p, b.len, off); }
 int32_t codec5_propsSize(Props5 *p, uint8_t where);

@@ -2097,14 +2097,14 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
 #line 1777 "ts-src/mqtt/session.ts"
   h++;
   uint32_t rem = r->len - h;
-  uint32_t h2 = 1 + codec5_varintSize(rem - 2u);
+  uint32_t h2 = 1u + codec_remainingLengthSize(rem - 2u);
   uint32_t idAt = ((at + h) + 2u) + (uint32_t)((rt_bytes_get(m, rt_idx_add(at, h)) << 8) | rt_bytes_get(m, rt_idx64(((int64_t)at + (int64_t)h) + 1)));
   // Topic field to just after the new header, then what followed the id.
   rt_copy_bytes(m, at + h2, rt_subarray(m, at + h, idAt));
   uint32_t tail = (at + h2) + ((idAt - at) - h);
   rt_copy_bytes(m, tail, rt_subarray(m, idAt + 2u, at + r->len));
   rt_bytes_set(m, at, (uint8_t)(rt_bytes_get(m, at) & 0xf0)); // QoS 0: no DUP either
-  codec5_putVarint(m, at + 1u, rem - 2u);
+  codec_putVarint(m, at + 1u, rem - 2u);
   uint32_t n = (r->len - 2u) - (h - h2);
   uint32_t gap = r->len - n;
   rt_copy_bytes(m, at + n, rt_subarray(m, at + r->len, self->storeUsed));

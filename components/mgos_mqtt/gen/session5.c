@@ -15,17 +15,17 @@ static RT_INLINE void session5_convLayout(rt_bytes m, uint8_t qos, bool m5) { se
 static void session5_convPut_v(uint8_t *out_p, uint32_t out_len, uint8_t *seg_p, uint32_t seg_len);
 static RT_INLINE void session5_convPut(rt_bytes out, rt_bytes seg) { session5_convPut_v(out.p, out.len, seg.p, seg.len); }
 
-#line 410 "ts-src/mqtt/session5.ts"
+#line 411 "ts-src/mqtt/session5.ts"
 static PubLayout session5_layout;
 
-#line 489 "ts-src/mqtt/session5.ts"
+#line 490 "ts-src/mqtt/session5.ts"
 static Conv session5_conv;
 
-#line 490 "ts-src/mqtt/session5.ts"
+#line 491 "ts-src/mqtt/session5.ts"
 static uint8_t session5_ZERO[1];
 
 /* Sets the fields of a zeroed V5State to their initial values. */
-#line 39 "ts-src/mqtt/session5.ts"
+#line 40 "ts-src/mqtt/session5.ts"
 void V5State_init(V5State *self) {
   self->serverReceiveMax = 65535;
   self->serverKeepAlive = -1;
@@ -36,7 +36,7 @@ void V5State_init(V5State *self) {
 }
 
 /** A new connection: aliases and the broker's limits start over (3.3.2.3.4). */
-#line 113 "ts-src/mqtt/session5.ts"
+#line 114 "ts-src/mqtt/session5.ts"
 void V5State_startConnection(V5State *self) {
   self->serverReceiveMax = 65535;
   self->serverMaxPacket = 0;
@@ -67,55 +67,55 @@ void V5State_ackSent(V5State *self, uint8_t type, uint8_t reason) {
 }
 
 /** Takes the CONNACK's properties (after a decode into pkt). */
-#line 141 "ts-src/mqtt/session5.ts"
+#line 142 "ts-src/mqtt/session5.ts"
 void V5State_takeConnack(V5State *self) {
   Props5 *p = &self->pkt.props;
   self->lastReason = self->pkt.reasonCode;
   if (Props5_has(p, PropId_RECEIVE_MAXIMUM)) {
     self->serverReceiveMax = p->receiveMaximum;
   }
-#line 145 "ts-src/mqtt/session5.ts"
+#line 146 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_MAXIMUM_PACKET_SIZE)) {
     self->serverMaxPacket = p->maximumPacketSize;
   }
-#line 146 "ts-src/mqtt/session5.ts"
+#line 147 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_TOPIC_ALIAS_MAXIMUM)) {
     self->serverAliasMax = p->topicAliasMaximum;
   }
-#line 147 "ts-src/mqtt/session5.ts"
+#line 148 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_SERVER_KEEP_ALIVE)) {
     self->serverKeepAlive = p->serverKeepAlive;
   }
-#line 148 "ts-src/mqtt/session5.ts"
+#line 149 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_MAXIMUM_QOS)) {
     self->serverMaxQos = p->maximumQos;
   }
-#line 149 "ts-src/mqtt/session5.ts"
+#line 150 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_RETAIN_AVAILABLE)) {
     self->retainAvailable = p->retainAvailable != 0;
   }
-#line 150 "ts-src/mqtt/session5.ts"
+#line 151 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_WILDCARD_SUB_AVAILABLE)) {
     self->wildcardAvailable = p->wildcardSubAvailable != 0;
   }
-#line 151 "ts-src/mqtt/session5.ts"
+#line 152 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_SHARED_SUB_AVAILABLE)) {
     self->sharedAvailable = p->sharedSubAvailable != 0;
   }
-#line 152 "ts-src/mqtt/session5.ts"
+#line 153 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_ASSIGNED_CLIENT_ID)) {
     self->assignedIdLen = session5_keep(RT_BYTES(self->assignedId, session5_STR_ROOM), p->assignedClientId);
   }
   // Refused as not valid: the next CONNECT asks for a new one.
-#line 154 "ts-src/mqtt/session5.ts"
+#line 155 "ts-src/mqtt/session5.ts"
   if (self->pkt.reasonCode == 0x85) {
     self->assignedIdLen = 0;
   }
-#line 155 "ts-src/mqtt/session5.ts"
+#line 156 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_RESPONSE_INFO)) {
     self->responseInfoLen = session5_keep(RT_BYTES(self->responseInfo, session5_STR_ROOM), p->responseInfo);
   }
-#line 156 "ts-src/mqtt/session5.ts"
+#line 157 "ts-src/mqtt/session5.ts"
   V5State_takeReason(self);
 }
 
@@ -127,7 +127,7 @@ void V5State_takeReason(V5State *self) {
   if (Props5_has(p, PropId_REASON_STRING)) {
     self->reasonStrLen = session5_keep(RT_BYTES(self->reasonStr, session5_STR_ROOM), p->reasonString);
   }
-#line 165 "ts-src/mqtt/session5.ts"
+#line 166 "ts-src/mqtt/session5.ts"
   if (Props5_has(p, PropId_SERVER_REFERENCE)) {
     self->serverRefLen = session5_keep(RT_BYTES(self->serverRef, session5_STR_ROOM), p->serverReference);
   }
@@ -135,24 +135,24 @@ void V5State_takeReason(V5State *self) {
 
 /** The SUBACK reason code this broker would refuse `filter` with, by
    *  what its CONNACK said it lacks (0xA2, 0x9E); 0 when it may be sent. */
-#line 170 "ts-src/mqtt/session5.ts"
+#line 171 "ts-src/mqtt/session5.ts"
 uint8_t V5State_subRefusal_v(V5State *self, uint8_t *filter_p, uint32_t filter_len) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 171 "ts-src/mqtt/session5.ts"
+#line 172 "ts-src/mqtt/session5.ts"
   if (!self->sharedAvailable && codec5_isShared(filter)) {
     return Reason_SHARED_SUBS_NOT_SUPPORTED;
   }
-#line 172 "ts-src/mqtt/session5.ts"
+#line 173 "ts-src/mqtt/session5.ts"
   if (self->wildcardAvailable) {
     return 0;
   }
-#line 173 "ts-src/mqtt/session5.ts"
+#line 174 "ts-src/mqtt/session5.ts"
   for (uint32_t i = 0; i < filter.len; i++) {
     if (filter.p[i] == 0x23 || filter.p[i] == 0x2b) {
       return Reason_WILDCARD_SUBS_NOT_SUPPORTED;
     }
   }
-#line 176 "ts-src/mqtt/session5.ts"
+#line 177 "ts-src/mqtt/session5.ts"
   return 0;
 }
 
@@ -175,7 +175,7 @@ rt_bytes V5State_assignedClientId(V5State *self) {
    *  assigning a new id to a new session. A given id forgets the assigned one. */
 rt_bytes V5State_clientIdFor_v(V5State *self, uint8_t *given_p, uint32_t given_len, uint32_t sessionExpiry) {
   rt_bytes given = RT_BYTES(given_p, given_len);
-#line 197 "ts-src/mqtt/session5.ts"
+#line 198 "ts-src/mqtt/session5.ts"
   if (given.len > 0) {
     self->assignedIdLen = 0;
     return given;
@@ -194,12 +194,12 @@ uint8_t V5State_resolveInAlias(V5State *self, Packet *b) {
   if (!Props5_has(p, PropId_TOPIC_ALIAS)) {
     return 0;
   }
-#line 213 "ts-src/mqtt/session5.ts"
+#line 214 "ts-src/mqtt/session5.ts"
   uint32_t a = p->topicAlias;
   if (a == 0 || a > CONFIG_MGOS_MQTT_TOPIC_ALIASES) {
     return Reason_TOPIC_ALIAS_INVALID;
   }
-#line 215 "ts-src/mqtt/session5.ts"
+#line 216 "ts-src/mqtt/session5.ts"
   uint32_t k = a - 1;
   rt_bytes t = b->topic;
   AliasTable *tab = &self->inAl;
@@ -208,17 +208,17 @@ uint8_t V5State_resolveInAlias(V5State *self, Packet *b) {
     if (!AliasTable_set(tab, k, t)) {
       rt_set_u8(tab->lost, session5_ALIAS_SLOTS, k, 1);
     }
-#line 221 "ts-src/mqtt/session5.ts"
+#line 222 "ts-src/mqtt/session5.ts"
     return 0;
   }
   if (rt_get_u8(tab->lost, session5_ALIAS_SLOTS, k) != 0) {
     return Reason_IMPLEMENTATION_SPECIFIC_ERROR;
   }
-#line 224 "ts-src/mqtt/session5.ts"
+#line 225 "ts-src/mqtt/session5.ts"
   if (rt_get_u32(tab->len, session5_ALIAS_SLOTS, k) == 0) {
     return Reason_PROTOCOL_ERROR;
   }
-#line 225 "ts-src/mqtt/session5.ts"
+#line 226 "ts-src/mqtt/session5.ts"
   b->topic = AliasTable_get(tab, k);
   return 0;
 }
@@ -237,20 +237,20 @@ void V5State_loseInAliases(V5State *self) {
    *  it (send the topic too), 0 for none (the topic goes in full). */
 uint32_t V5State_outAlias_v(V5State *self, uint8_t *topic_p, uint32_t topic_len) {
   rt_bytes topic = RT_BYTES(topic_p, topic_len);
-#line 242 "ts-src/mqtt/session5.ts"
+#line 243 "ts-src/mqtt/session5.ts"
   uint32_t max = (uint16_t)((self->serverAliasMax < CONFIG_MGOS_MQTT_TOPIC_ALIASES) ? self->serverAliasMax : CONFIG_MGOS_MQTT_TOPIC_ALIASES);
   AliasTable *tab = &self->outAl;
   if ((max == 0 || topic.len == 0) || topic.len > session5_ALIAS_ROOM) {
     return 0;
   }
-#line 245 "ts-src/mqtt/session5.ts"
+#line 246 "ts-src/mqtt/session5.ts"
   for (uint32_t k = 0; k < max; k++) {
     if ((rt_get_u32(tab->len, session5_ALIAS_SLOTS, k) == topic.len) && rt_bytes_equal(AliasTable_get(tab, k), topic)) {
       return ((k + 1) | 0x10000u);
     }
   }
   // Not bound: a free slot, else the oldest binding is replaced.
-#line 249 "ts-src/mqtt/session5.ts"
+#line 250 "ts-src/mqtt/session5.ts"
   uint32_t k = max;
   for (uint32_t j = 0; j < max; j++) {
     if (rt_get_u32(tab->len, session5_ALIAS_SLOTS, j) == 0) {
@@ -268,14 +268,14 @@ uint32_t V5State_outAlias_v(V5State *self, uint8_t *topic_p, uint32_t topic_len)
     if ((j % max) == k) {
       return 0; // cannot happen: alone it fits
     }
-#line 264 "ts-src/mqtt/session5.ts"
+#line 265 "ts-src/mqtt/session5.ts"
     AliasTable_drop(tab, j % max);
     j++;
   }
   return k + 1u;
 }
 
-#line 285 "ts-src/mqtt/session5.ts"
+#line 286 "ts-src/mqtt/session5.ts"
 void BigProps_reset(BigProps *self) {
   self->varN = 0;
   self->len = 0;
@@ -291,7 +291,7 @@ void BigProps_reset(BigProps *self) {
 int32_t BigProps_feed_v(BigProps *self, uint8_t *d_p, uint32_t d_len, uint32_t pos, uint32_t total, uint8_t *rx_p, uint32_t rx_len, uint32_t at, uint32_t cap) {
   rt_bytes d = RT_BYTES(d_p, d_len);
   rt_bytes rx = RT_BYTES(rx_p, rx_len);
-#line 298 "ts-src/mqtt/session5.ts"
+#line 299 "ts-src/mqtt/session5.ts"
   if (self->start == 0) {
     uint8_t c = rt_bytes_get(d, 0);
     self->len = (self->len | ((uint32_t)(c & 0x7f) << (7u * self->varN & 31u)));
@@ -299,16 +299,16 @@ int32_t BigProps_feed_v(BigProps *self, uint8_t *d_p, uint32_t d_len, uint32_t p
     if ((c & 0x80) != 0) {
       return (self->varN < 4) ? 1 : (-Decode5Err_VARINT_TOO_LONG);
     }
-#line 303 "ts-src/mqtt/session5.ts"
+#line 304 "ts-src/mqtt/session5.ts"
     if (self->varN > 1 && c == 0) {
       return -Decode5Err_VARINT_NOT_MINIMAL;
     }
-#line 304 "ts-src/mqtt/session5.ts"
+#line 305 "ts-src/mqtt/session5.ts"
     self->start = pos + 1u;
     if (self->len > (total - self->start)) {
       return -Decode5Err_PROPERTY_LENGTH;
     }
-#line 306 "ts-src/mqtt/session5.ts"
+#line 307 "ts-src/mqtt/session5.ts"
     self->at = at;
     self->keep = at <= cap && (self->len <= (cap - at));
     return 1;
@@ -317,7 +317,7 @@ int32_t BigProps_feed_v(BigProps *self, uint8_t *d_p, uint32_t d_len, uint32_t p
   if (self->keep) {
     rt_copy_bytes(rx, (self->at + pos) - self->start, rt_slice(d, 0, n));
   }
-#line 312 "ts-src/mqtt/session5.ts"
+#line 313 "ts-src/mqtt/session5.ts"
   return rt_i32_of(n);
 }
 
@@ -327,12 +327,12 @@ uint32_t BigProps_end(BigProps *self, uint32_t pos) {
   return (self->start > 0 && pos == e) ? e : 0;
 }
 
-#line 322 "ts-src/mqtt/session5.ts"
+#line 323 "ts-src/mqtt/session5.ts"
 static uint32_t session5_minOf(uint32_t a, uint32_t b) {
   return (a < b) ? a : b;
 }
 
-#line 338 "ts-src/mqtt/session5.ts"
+#line 339 "ts-src/mqtt/session5.ts"
 void AliasTable_clear(AliasTable *self) {
   for (uint32_t k = 0; k < session5_ALIAS_SLOTS; k++) {
     rt_set_u32(self->len, session5_ALIAS_SLOTS, k, 0);
@@ -353,7 +353,7 @@ static void AliasTable_drop(AliasTable *self, uint32_t k) {
   if (n == 0) {
     return;
   }
-#line 356 "ts-src/mqtt/session5.ts"
+#line 357 "ts-src/mqtt/session5.ts"
   uint32_t at = rt_get_u32(self->off, session5_ALIAS_SLOTS, k);
   rt_copy_bytes(RT_BYTES(self->buf, session5_ALIAS_ROOM), at, rt_subarray(RT_BYTES(self->buf, session5_ALIAS_ROOM), at + n, self->used));
   self->used = self->used - n;
@@ -367,15 +367,15 @@ static void AliasTable_drop(AliasTable *self, uint32_t k) {
 
 /** Binds slot k to `t` (replacing what it held). False, slot k empty,
    *  when `t` does not fit beside the others. */
-#line 365 "ts-src/mqtt/session5.ts"
+#line 366 "ts-src/mqtt/session5.ts"
 bool AliasTable_set_v(AliasTable *self, uint32_t k, uint8_t *t_p, uint32_t t_len) {
   rt_bytes t = RT_BYTES(t_p, t_len);
-#line 366 "ts-src/mqtt/session5.ts"
+#line 367 "ts-src/mqtt/session5.ts"
   AliasTable_drop(self, k);
   if (t.len == 0 || (t.len > (session5_ALIAS_ROOM - self->used))) {
     return false;
   }
-#line 368 "ts-src/mqtt/session5.ts"
+#line 369 "ts-src/mqtt/session5.ts"
   rt_copy_bytes(RT_BYTES(self->buf, session5_ALIAS_ROOM), self->used, t);
   rt_set_u32(self->off, session5_ALIAS_SLOTS, k, self->used);
   rt_set_u32(self->len, session5_ALIAS_SLOTS, k, t.len);
@@ -384,54 +384,54 @@ bool AliasTable_set_v(AliasTable *self, uint32_t k, uint8_t *t_p, uint32_t t_len
 }
 
 /** Copies `src` into `dst` (cut to its size); returns the length kept. */
-#line 377 "ts-src/mqtt/session5.ts"
+#line 378 "ts-src/mqtt/session5.ts"
 static uint32_t session5_keep_v(uint8_t *dst_p, uint32_t dst_len, uint8_t *src_p, uint32_t src_len) {
   rt_bytes dst = RT_BYTES(dst_p, dst_len);
   rt_bytes src = RT_BYTES(src_p, src_len);
-#line 378 "ts-src/mqtt/session5.ts"
+#line 379 "ts-src/mqtt/session5.ts"
   uint32_t n = (src.len < dst.len) ? src.len : dst.len;
   rt_copy_bytes(dst, 0, rt_subarray(src, 0, n));
   return n;
 }
 
 /** Reads the layout of the well-formed MQTT 5 PUBLISH `m` (one we encoded). */
-#line 397 "ts-src/mqtt/session5.ts"
+#line 398 "ts-src/mqtt/session5.ts"
 static void session5_pubLayout_v(uint8_t *m_p, uint32_t m_len, uint8_t qos, PubLayout *l) {
   rt_bytes m = RT_BYTES(m_p, m_len);
-#line 398 "ts-src/mqtt/session5.ts"
+#line 399 "ts-src/mqtt/session5.ts"
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 400 "ts-src/mqtt/session5.ts"
+#line 401 "ts-src/mqtt/session5.ts"
   k++;
   l->topicAt = k;
   l->topicLen = (uint32_t)((rt_bytes_get(m, k) << 8) | rt_bytes_get(m, rt_idx_add(k, 1)));
   l->propsAt = ((k + 2u) + l->topicLen) + (uint32_t)((qos > 0) ? 2 : 0);
   int32_t r = codec5_readVarint(m, l->propsAt);
   l->propsLen = (uint32_t)((r < 0) ? 0 : (int32_t)(uint32_t)r);
-  l->propsLenSize = codec5_varintSize(l->propsLen);
+  l->propsLenSize = codec_remainingLengthSize(l->propsLen);
   l->payloadAt = (l->propsAt + l->propsLenSize) + l->propsLen;
 }
 
 /** Size of the PUBLISH `m` rewritten with topic alias `alias`, the topic
  *  left out when `dropTopic`. */
-#line 414 "ts-src/mqtt/session5.ts"
+#line 415 "ts-src/mqtt/session5.ts"
 uint32_t session5_aliasedSize_v(uint8_t *m_p, uint32_t m_len, uint8_t qos, bool dropTopic) {
   rt_bytes m = RT_BYTES(m_p, m_len);
-#line 415 "ts-src/mqtt/session5.ts"
+#line 416 "ts-src/mqtt/session5.ts"
   PubLayout *l = &session5_layout;
   session5_pubLayout(m, qos, l);
   uint32_t rem = session5_aliasedRem(m, l, dropTopic);
-  return (1 + codec5_varintSize(rem)) + rem;
+  return (1u + codec_remainingLengthSize(rem)) + rem;
 }
 
 static uint32_t session5_aliasedRem_v(uint8_t *m_p, uint32_t m_len, PubLayout *l, bool dropTopic) {
   rt_bytes m = RT_BYTES(m_p, m_len);
-#line 422 "ts-src/mqtt/session5.ts"
+#line 423 "ts-src/mqtt/session5.ts"
   uint32_t newProps = l->propsLen + 3u;
   uint32_t head = (2u + (dropTopic ? 0 : l->topicLen)) + (((l->propsAt - l->topicAt) - 2u) - l->topicLen);
-  return ((head + codec5_varintSize(newProps)) + newProps) + (m.len - l->payloadAt);
+  return ((head + codec_remainingLengthSize(newProps)) + newProps) + (m.len - l->payloadAt);
 }
 
 /** Writes the stored PUBLISH `m` into `out` with a Topic Alias property
@@ -440,17 +440,17 @@ static uint32_t session5_aliasedRem_v(uint8_t *m_p, uint32_t m_len, PubLayout *l
 uint32_t session5_putAliased_v(uint8_t *out_p, uint32_t out_len, uint8_t *m_p, uint32_t m_len, uint8_t qos, uint16_t alias, bool dropTopic) {
   rt_bytes out = RT_BYTES(out_p, out_len);
   rt_bytes m = RT_BYTES(m_p, m_len);
-#line 431 "ts-src/mqtt/session5.ts"
+#line 432 "ts-src/mqtt/session5.ts"
   PubLayout *l = &session5_layout;
   session5_pubLayout(m, qos, l);
   uint32_t rem = session5_aliasedRem(m, l, dropTopic);
-  uint32_t total = (1 + codec5_varintSize(rem)) + rem;
+  uint32_t total = (1u + codec_remainingLengthSize(rem)) + rem;
   if (total > out.len) {
     return 0;
   }
-#line 436 "ts-src/mqtt/session5.ts"
+#line 437 "ts-src/mqtt/session5.ts"
   rt_bytes_set(out, 0, rt_bytes_get(m, 0));
-  uint32_t at = codec5_putVarint(out, 1, rem);
+  uint32_t at = codec_putVarint(out, 1, rem);
   uint32_t tl = dropTopic ? 0 : l->topicLen;
   rt_bytes_set(out, at, (uint8_t)(tl >> 8));
   rt_bytes_set(out, rt_idx_add(at, 1), (uint8_t)tl);
@@ -463,7 +463,7 @@ uint32_t session5_putAliased_v(uint8_t *out_p, uint32_t out_len, uint8_t *m_p, u
   uint32_t idStart = (l->topicAt + 2u) + l->topicLen;
   rt_copy_bytes(out, at, rt_subarray(m, idStart, l->propsAt));
   at = at + (l->propsAt - idStart);
-  at = codec5_putVarint(out, at, l->propsLen + 3u);
+  at = codec_putVarint(out, at, l->propsLen + 3u);
   rt_bytes_set(out, at, PropId_TOPIC_ALIAS);
   rt_bytes_set(out, rt_idx_add(at, 1), (uint8_t)(alias >> 8));
   rt_bytes_set(out, rt_idx_add(at, 2), (uint8_t)alias);
@@ -475,23 +475,23 @@ uint32_t session5_putAliased_v(uint8_t *out_p, uint32_t out_len, uint8_t *m_p, u
 /** The payload of a stored MQTT 5 PUBLISH. */
 rt_bytes session5_payload5_v(uint8_t *m_p, uint32_t m_len, uint8_t qos) {
   rt_bytes m = RT_BYTES(m_p, m_len);
-#line 461 "ts-src/mqtt/session5.ts"
+#line 462 "ts-src/mqtt/session5.ts"
   PubLayout *l = &session5_layout;
   session5_pubLayout(m, qos, l);
   return rt_subarray(m, l->payloadAt, UINT32_MAX);
 }
 
 /** Fills `conv` for the stored PUBLISH `m` (MQTT 5 encoded when `m5`) re-encoded for the other version. */
-#line 493 "ts-src/mqtt/session5.ts"
+#line 494 "ts-src/mqtt/session5.ts"
 static void session5_convLayout_v(uint8_t *m_p, uint32_t m_len, uint8_t qos, bool m5) {
   rt_bytes m = RT_BYTES(m_p, m_len);
-#line 494 "ts-src/mqtt/session5.ts"
+#line 495 "ts-src/mqtt/session5.ts"
   Conv *c = &session5_conv;
   uint32_t k = 1;
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 497 "ts-src/mqtt/session5.ts"
+#line 498 "ts-src/mqtt/session5.ts"
   k++;
   c->body = k;
   uint32_t tl = (uint32_t)((rt_bytes_get(m, k) << 8) | rt_bytes_get(m, rt_idx_add(k, 1)));
@@ -508,13 +508,13 @@ static void session5_convLayout_v(uint8_t *m_p, uint32_t m_len, uint8_t qos, boo
   }
   c->addProps = !m5;
   c->hdr[0] = rt_bytes_get(m, 0);
-  c->hdrLen = codec5_putVarint(RT_BYTES(c->hdr, 5), 1, rem);
+  c->hdrLen = codec_putVarint(RT_BYTES(c->hdr, 5), 1, rem);
 }
 
 /** Size of the stored PUBLISH `m` re-encoded for the other protocol version. */
 uint32_t session5_convertedSize_v(uint8_t *m_p, uint32_t m_len, uint8_t qos, bool m5) {
   rt_bytes m = RT_BYTES(m_p, m_len);
-#line 518 "ts-src/mqtt/session5.ts"
+#line 519 "ts-src/mqtt/session5.ts"
   session5_convLayout(m, qos, m5);
   Conv *c = &session5_conv;
   return ((c->hdrLen + (c->idEnd - c->body)) + (uint32_t)(c->addProps ? 1 : 0)) + (m.len - c->payAt);
@@ -525,7 +525,7 @@ uint32_t session5_convertedSize_v(uint8_t *m_p, uint32_t m_len, uint8_t qos, boo
 uint32_t session5_convertedPart_v(uint8_t *out_p, uint32_t out_len, uint8_t *m_p, uint32_t m_len, uint8_t qos, bool m5, uint32_t from) {
   rt_bytes out = RT_BYTES(out_p, out_len);
   rt_bytes m = RT_BYTES(m_p, m_len);
-#line 526 "ts-src/mqtt/session5.ts"
+#line 527 "ts-src/mqtt/session5.ts"
   session5_convLayout(m, qos, m5);
   Conv *c = &session5_conv;
   c->w = 0;
@@ -535,7 +535,7 @@ uint32_t session5_convertedPart_v(uint8_t *out_p, uint32_t out_len, uint8_t *m_p
   if (c->addProps) {
     session5_convPut(out, RT_BYTES(session5_ZERO, 1));
   }
-#line 533 "ts-src/mqtt/session5.ts"
+#line 534 "ts-src/mqtt/session5.ts"
   session5_convPut(out, rt_subarray(m, c->payAt, UINT32_MAX));
   return c->w;
 }
@@ -543,7 +543,7 @@ uint32_t session5_convertedPart_v(uint8_t *out_p, uint32_t out_len, uint8_t *m_p
 static void session5_convPut_v(uint8_t *out_p, uint32_t out_len, uint8_t *seg_p, uint32_t seg_len) {
   rt_bytes out = RT_BYTES(out_p, out_len);
   rt_bytes seg = RT_BYTES(seg_p, seg_len);
-#line 538 "ts-src/mqtt/session5.ts"
+#line 539 "ts-src/mqtt/session5.ts"
   Conv *c = &session5_conv;
   if (c->skip >= seg.len) {
     c->skip = c->skip - seg.len;

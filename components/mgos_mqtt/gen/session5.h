@@ -6,6 +6,7 @@
 #include "packet5.h"
 #include "packet.h"
 #include "codec5.h"
+#include "codec.h"
 
 #ifdef __cplusplus
 extern "C" {

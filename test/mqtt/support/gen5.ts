@@ -10,9 +10,9 @@
 import { Packet5, Props5, PropIter, PropId } from "../../../ts-src/mqtt/packet5";
 import {
   encodeConnect5, encodePublishAny5, encodeAck5, encodeSubscribe5, encodeUnsubscribe5, encodeDisconnect5,
-  encodeAuth5, subscriptionOptions, nextProp, putUserProp, putVarint,
+  encodeAuth5, subscriptionOptions, nextProp, putUserProp,
 } from "../../../ts-src/mqtt/codec5";
-import { ConnectOptions, encodeSimple } from "../../../ts-src/mqtt/codec";
+import { ConnectOptions, encodeSimple, putVarint } from "../../../ts-src/mqtt/codec";
 import { encodeConnack5, encodeCodesAck5 } from "./codec5_broker";
 
 /** mulberry32: a small seeded PRNG, the same sequence on every run. */
