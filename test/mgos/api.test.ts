@@ -23,6 +23,9 @@ import { mgos_sys_config_get_mqtt, mgos_sys_config_get_mqtt1 } from "../../ts-sr
 import { set_config as facade_set_config } from "../../ts-src/mgos/facade";
 import { bytes } from "./support/fake";
 import { mgos_mqtt_config_set } from "../../ts-src/config/config";
+import { HandlerKind } from "../../ts-src/mgos/conn";
+import { MGOS_MQTT_ERR } from "../../ts-src/mqtt/delivery";
+import { LogLevel } from "../../ts-src/mqtt/session";
 
 const fp = new FakePort().install();
 beforeEach(() => fp.reset());
@@ -303,6 +306,38 @@ test("max_qos: set_max_qos and the config cap publishes and subscriptions", () =
   pub_bytes("p/x", bytes("x"), 2, false);
   assert.equal(fp.read(0)[0].qos, 2, "set_max_qos overrides the config's max_qos");
   assert.equal(pub_bytes("p/x", bytes("x"), 3, false), 0, "QoS 3 rejected");
+});
+
+test("bad QoS: publish and subscribe refused by the session (INVALID, logged with the topic), nothing sent or kept", () => {
+  connectGlobal();
+  fp.read(0);
+  const c = mgos_mqtt_get_global();
+  for (const q of [-1, 3, 256, 0x7fffffff]) {
+    fp.logs = [];
+    assert.equal(pub_bytes("p/bad", bytes("x"), q, false), 0, `publish QoS ${q} refused`);
+    assert.equal(c.session.lastError, MGOS_MQTT_ERR.INVALID);
+    assert.ok(fp.logs.some((l) => l.level === LogLevel.ERROR && l.text.startsWith("publish: bad QoS: p/bad")), `publish QoS ${q}: logged`);
+    fp.logs = [];
+    assert.equal(c.subscribe(bytes("s/bad"), q, HandlerKind.TOPIC, recorder("t"), null, null), false, `subscribe QoS ${q} refused`);
+    assert.ok(fp.logs.some((l) => l.level === LogLevel.ERROR && l.text.startsWith("subscribe: bad QoS: s/bad")), `subscribe QoS ${q}: logged`);
+  }
+  assert.deepEqual(fp.read(0), [], "nothing sent");
+  assert.equal(c.nHandlers, 0, "no handler kept");
+  assert.equal(c.session.subCount, 0, "no subscription kept");
+});
+
+test("max_qos re-read from the system config caps subscriptions and publishes alike", () => {
+  mgos_mqtt_get_global(); // set up before the config (max_qos 2)
+  fp.config("mqtt.enable=true", "mqtt.server=127.0.0.1:1883", "mqtt.max_qos=0");
+  mgos_mqtt_init();
+  global_subscribe(bytes("s/1"), recorder("t"), null);
+  assert.equal(pub_bytes("p/0", bytes("x"), 1, false), 0, "offline QoS 1 capped to 0: not kept");
+  fp.nextConnect();
+  fp.handshake(0);
+  const out = fp.read(0).filter((s) => s.type === PacketType.SUBSCRIBE);
+  assert.deepEqual(out.map((s) => s.filters[0][1]), [0], "subscribed at max_qos 0");
+  pub_bytes("p/1", bytes("x"), 1, false);
+  assert.equal(fp.read(0)[0].qos, 0, "published at max_qos 0");
 });
 
 test("unsub: first exact match removed, UNSUBSCRIBE sent, handler no longer called", () => {

@@ -80,8 +80,11 @@ function timeIsSet(): bool {
   if ((hi >>> 31) !== 0) return false;
   return hi > TIME_SET_MIN_HI || (hi === TIME_SET_MIN_HI && f64Lo(t) >= 0xc0000000);
 }
-/** Shared wording of error logs (one copy of the string in flash). */
-const BAD_QOS: string = "QoS must be 0, 1 or 2: ";
+/** An API QoS for the session, which refuses (and logs) anything above 2:
+ *  out-of-range values saturate at 255 instead of wrapping into 0..2. */
+function qos8(q: i32): u8 {
+  return u32(q) > 255 ? 255 : u8(q);
+}
 
 /** Reconnect delay jitter, percent either side (0..100; 0: none). Spreads a fleet's
  *  reconnects after a broker dies. @kconfig MGOS_MQTT_RECONNECT_JITTER_PCT */
@@ -315,6 +318,8 @@ export class mgos_mqtt_conn {
       this.maxMs[i] = secToMs(t.reconnect_timeout_max);
     }
     const c: mgos_config_mqtt = this.active();
+    // The session caps publishes and subscriptions by it (a config re-read included).
+    this.session.cfg.maxQos = this.effectiveMaxQos();
     this.session.cfg.maxQueueLength = c.max_queue_length <= 0 ? 0 : u32(c.max_queue_length);
     this.session.cfg.dropOldest = c.max_queue_drop_oldest;
     // The persistent outbox is opened once, before the first publish or connect.
@@ -364,9 +369,8 @@ export class mgos_mqtt_conn {
     sc.keepAlive = ka <= 0 ? 0 : ka >= 65535 ? 65535 : u16(ka);
     sc.cleanSession = c.clean_session;
     sc.willRetain = c.will_retain;
-    sc.maxQos = this.effectiveMaxQos();
     sc.recvLimit = c.recv_mbuf_limit <= 0 ? 0 : u32(c.recv_mbuf_limit);
-    // maxQueueLength and dropOldest: refreshSys (syncOutbox) has just set them.
+    // maxQos, maxQueueLength and dropOldest: refreshSys (syncOutbox) has just set them.
     if (c.protocol_version === 5 && MQTT5_SUPPORT === 0) {
       logMsg(LogLevel.ERROR, COMPILED_OUT, lit("CONFIG_MGOS_MQTT_V5_SUPPORT, for protocol_version 5"));
       return false;
@@ -889,19 +893,14 @@ export class mgos_mqtt_conn {
   subscribe(filter: Bytes, qos: i32, kind: u8, ev: mg_event_handler_t | null, sub: sub_handler_t | null, ud: Ptr): bool {
     const now: u32 = nowMs();
     this.session.now = now;
-    if (qos < 0 || qos > 2) {
-      logMsg(LogLevel.ERROR, BAD_QOS, filter);
-      return false;
-    }
     if (this.nHandlers >= MAX_TOPIC_HANDLERS) {
       logMsg(LogLevel.ERROR, "MGOS_MQTT_MAX_TOPIC_HANDLERS reached: ", filter);
       return false;
     }
-    const max: u8 = this.effectiveMaxQos();
-    const q: u8 = u8(qos) > max ? max : u8(qos);
     // The handler is added once the session took the subscription (its tag
-    // is the next one): a refusal leaves nothing to undo.
-    if (this.session.subscribe(filter, q, this.nextTag) === 0) return false;
+    // is the next one): a refusal leaves nothing to undo. The session refuses
+    // a bad QoS (with its log line) and caps the QoS by max_qos (syncOutbox).
+    if (this.session.subscribe(filter, qos8(qos), this.nextTag) === 0) return false;
     this.addHandler(kind, ev, sub, ud);
     this.service(now);
     return true;
@@ -943,13 +942,8 @@ export class mgos_mqtt_conn {
   /** Publishes (every caller has the topic as a C string: one strlen here). */
   publish(topicStr: string, payload: Bytes, qos: i32, retain: bool): u16 {
     const now: u32 = nowMs();
-    const topic: Bytes = strBytes(topicStr);
-    if (qos < 0 || qos > 2) {
-      logMsg(LogLevel.ERROR, BAD_QOS, topic);
-      this.session.lastError = MGOS_MQTT_ERR.INVALID;
-      return 0;
-    }
-    const id: u16 = this.session.publish(topic, payload, u8(qos), retain, now);
+    // The session refuses a bad QoS (INVALID, with its log line).
+    const id: u16 = this.session.publish(strBytes(topicStr), payload, qos8(qos), retain, now);
     this.service(now);
     return id;
   }
@@ -1304,7 +1298,6 @@ export function create2(conn_id: int, cfg: mgos_config_mqtt, cfg1: mgos_config_m
     else ownStrings(c.cfg1, c.strs1);
     c.hasCfg1 = true;
   }
-  c.session.setMaxQos(c.effectiveMaxQos());
   c.syncOutbox();
   if (cfg.enable) {
     c.wantConnect = true;
@@ -1330,7 +1323,6 @@ export function set_config(c: mgos_mqtt_conn, cfg: mgos_config_mqtt): bool {
   c.followSys1 = c.followSys || c.followSys1;
   c.followSys = false;
   c.useBackup = false;
-  c.session.setMaxQos(c.effectiveMaxQos());
   c.syncOutbox();
   if (c.net !== NetState.IDLE) {
     c.nc.flags = u32(c.nc.flags | MG_F.CLOSE_IMMEDIATELY);

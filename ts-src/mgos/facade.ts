@@ -21,7 +21,6 @@ export function global(): mgos_mqtt_conn {
     c.reset(0);
     c.followSys = true;
     c.loadSysConfig();
-    c.session.setMaxQos(c.effectiveMaxQos());
   }
   return c;
 }

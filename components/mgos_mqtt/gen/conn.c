@@ -3,6 +3,7 @@
 #include "loglevel.h"
 
 static bool conn_timeIsSet(void);
+static uint8_t conn_qos8(int32_t q);
 static bool mgos_mqtt_conn_wsOn(mgos_mqtt_conn *self);
 static mgos_config_mqtt *mgos_mqtt_conn_active(mgos_mqtt_conn *self);
 static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now);
@@ -82,18 +83,18 @@ static const char conn__s28[] = "set_max_qos: expected 0, 1, 2 or -1 (no overrid
 static const char conn__s29[] = "config strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
 static const char conn__s30[] = "MGOS_MQTT_MAX_CONNS reached";
 
-#line 1035 "ts-src/mgos/conn.ts"
+#line 1029 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
 
 /** parseServer's scratch (everything runs on the port's loop thread). */
-#line 1037 "ts-src/mgos/conn.ts"
+#line 1031 "ts-src/mgos/conn.ts"
 static ServerAddr conn_serverAddr;
 
-#line 1166 "ts-src/mgos/conn.ts"
+#line 1160 "ts-src/mgos/conn.ts"
 static LogText conn_logText;
 
 /* Sets the fields of a zeroed mgos_mqtt_conn to their initial values. */
-#line 134 "ts-src/mgos/conn.ts"
+#line 137 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
   self->nextTag = 1;
   self->userMaxQos = -1;
@@ -109,7 +110,7 @@ void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
 }
 
 /* Sets the fields of a zeroed ConnTable to their initial values. */
-#line 1031 "ts-src/mgos/conn.ts"
+#line 1025 "ts-src/mgos/conn.ts"
 void ConnTable_init(ConnTable *self) {
   for (uint32_t i = 0; i != CONFIG_MGOS_MQTT_MAX_CONNS; i++) mgos_mqtt_conn_init(&self->conns[i]); /* != : N may be a Kconfig 0 */
 }
@@ -131,9 +132,16 @@ static bool conn_timeIsSet(void) {
   return hi > conn_TIME_SET_MIN_HI || (hi == conn_TIME_SET_MIN_HI && (rt_f64_lo(t) >= 0xc0000000u));
 }
 
+/** An API QoS for the session, which refuses (and logs) anything above 2:
+ *  out-of-range values saturate at 255 instead of wrapping into 0..2. */
+#line 85 "ts-src/mgos/conn.ts"
+static uint8_t conn_qos8(int32_t q) {
+  return (uint8_t)(((uint32_t)q > 255) ? 255 : (uint8_t)q);
+}
+
 /** The WebSocket link carries this connection (never when compiled out:
    *  the linker then drops the link's code). */
-#line 213 "ts-src/mgos/conn.ts"
+#line 216 "ts-src/mgos/conn.ts"
 static bool mgos_mqtt_conn_wsOn(mgos_mqtt_conn *self) {
   return CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0 && WsLink_active(&self->wss[0]);
 }
@@ -158,19 +166,19 @@ uint8_t mgos_mqtt_conn_effectiveMaxQos(mgos_mqtt_conn *self) {
   if (q <= 0) {
     return 0;
   }
-#line 235 "ts-src/mgos/conn.ts"
+#line 238 "ts-src/mgos/conn.ts"
   return (uint8_t)((q >= 2) ? 2 : 1);
 }
 
 // ---------------------------------------------------------------- connecting
 /** Starts a connection attempt now, unless one is under way or up. */
-#line 241 "ts-src/mgos/conn.ts"
+#line 244 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   self->reconnectPending = false;
   if (self->net != NetState_IDLE) {
     return;
   }
-#line 244 "ts-src/mgos/conn.ts"
+#line 247 "ts-src/mgos/conn.ts"
   self->session.now = now;
   mgos_mqtt_conn_refreshSys(self);
   mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
@@ -180,7 +188,7 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s0, RT_NOBYTES);
     }
-#line 251 "ts-src/mgos/conn.ts"
+#line 254 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_failed(self, now);
     return;
   }
@@ -188,7 +196,7 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, port_COMPILED_OUT, RT_LIT("CONFIG_MGOS_MQTT_WS_SUPPORT, for ws_enable"));
     }
-#line 256 "ts-src/mgos/conn.ts"
+#line 259 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_failed(self, now);
     return;
   }
@@ -202,7 +210,7 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
       port_logMsg(LogLevel_INFO, conn__s1, ref);
     }
   }
-#line 265 "ts-src/mgos/conn.ts"
+#line 268 "ts-src/mgos/conn.ts"
   if (!mgos_mqtt_conn_parseServer(self, (ref.len > 0) ? ref : conn_sb(c->server), c)) {
     mgos_mqtt_conn_failed(self, now);
     return;
@@ -214,13 +222,13 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   if (CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0) {
     WsLink_reset(&self->wss[0]);
   }
-#line 274 "ts-src/mgos/conn.ts"
+#line 277 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTING);
   // The server this attempt goes to (a Server Reference's, not the configured one).
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
     port_logMsg(LogLevel_INFO, self->useBackup ? conn__s2 : conn__s3, (ref.len > 0) ? ref : conn_sb(c->server));
   }
-#line 277 "ts-src/mgos/conn.ts"
+#line 280 "ts-src/mgos/conn.ts"
   self->net = NetState_CONNECTING;
   if (port_netConnect(self->slot, rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls ? self->slot : (-1)) < 0) {
     mgos_mqtt_conn_connectFailed(self, now);
@@ -228,12 +236,12 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
 }
 
 /** The TCP connect could not start or failed: a connect error, then a retry with backoff. */
-#line 282 "ts-src/mgos/conn.ts"
+#line 285 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_connectFailed(mgos_mqtt_conn *self, uint32_t now) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, conn__s4, conn_sb(mgos_mqtt_conn_active(self)->server));
   }
-#line 284 "ts-src/mgos/conn.ts"
+#line 287 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   mgos_mqtt_conn_failed(self, now);
@@ -256,11 +264,11 @@ static void mgos_mqtt_conn_readSys(mgos_mqtt_conn *self, bool all) {
   if (all || self->followSys0) {
     self->cfg = *mgos_sys_config_get_mqtt();
   }
-#line 304 "ts-src/mgos/conn.ts"
+#line 307 "ts-src/mgos/conn.ts"
   if (all || self->followSys1) {
     self->cfg1 = *mgos_sys_config_get_mqtt1();
   }
-#line 305 "ts-src/mgos/conn.ts"
+#line 308 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_syncOutbox(self);
 }
 
@@ -274,6 +282,8 @@ static void mgos_mqtt_conn_syncOutbox(mgos_mqtt_conn *self) {
     self->maxMs[i] = conn_secToMs(t->reconnect_timeout_max);
   }
   mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
+  // The session caps publishes and subscriptions by it (a config re-read included).
+  self->session.cfg.maxQos = mgos_mqtt_conn_effectiveMaxQos(self);
   self->session.cfg.maxQueueLength = (c->max_queue_length <= 0) ? 0 : (uint32_t)c->max_queue_length;
   self->session.cfg.dropOldest = c->max_queue_drop_oldest;
   // The persistent outbox is opened once, before the first publish or connect.
@@ -289,7 +299,7 @@ static void mgos_mqtt_conn_syncOutbox(mgos_mqtt_conn *self) {
    *  Without a port: 8883 when TLS is configured, else 1883. */
 static bool mgos_mqtt_conn_parseServer_v(mgos_mqtt_conn *self, uint8_t *s_p, uint32_t s_len, mgos_config_mqtt *c) {
   rt_bytes s = RT_BYTES(s_p, s_len);
-#line 332 "ts-src/mgos/conn.ts"
+#line 337 "ts-src/mgos/conn.ts"
   self->tls = conn_isSet(c->ssl_ca_cert) || conn_isSet(c->ssl_psk_identity);
   // As in the reference, a client certificate alone does not turn TLS on:
   // say so, or a device would silently talk plain TCP.
@@ -301,13 +311,13 @@ static bool mgos_mqtt_conn_parseServer_v(mgos_mqtt_conn *self, uint8_t *s_p, uin
   // The config loader refuses bad addresses (saying why); a firmware can
   // still write the struct directly, so the connection checks again (the
   // same splitter: an empty address has no host).
-#line 341 "ts-src/mgos/conn.ts"
+#line 346 "ts-src/mgos/conn.ts"
   ServerAddr *a = &conn_serverAddr;
   if (config_splitServer(s, a) != server_err_OK) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, self->useBackup ? conn__s6 : conn__s7, s);
     }
-#line 344 "ts-src/mgos/conn.ts"
+#line 349 "ts-src/mgos/conn.ts"
     return false;
   }
   rt_bytes h = rt_subarray(s, a->hostStart, a->hostEnd);
@@ -324,27 +334,26 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
   if (cid.len == 0) {
     cid = rt_str_bytes(port_deviceId());
   }
-#line 358 "ts-src/mgos/conn.ts"
+#line 363 "ts-src/mgos/conn.ts"
   const char *err = SessionConfig_setStrings(sc, cid, conn_sb(c->user), conn_sb(c->pass), conn_sb(c->will_topic), conn_sb(c->will_message));
   if (err != NULL) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s8, rt_str_bytes(err));
     }
-#line 361 "ts-src/mgos/conn.ts"
+#line 366 "ts-src/mgos/conn.ts"
     return false;
   }
   int32_t ka = c->keep_alive;
   sc->keepAlive = (uint16_t)((ka <= 0) ? 0 : ((ka >= 65535) ? 65535 : (uint16_t)ka));
   sc->cleanSession = c->clean_session;
   sc->willRetain = c->will_retain;
-  sc->maxQos = mgos_mqtt_conn_effectiveMaxQos(self);
   sc->recvLimit = (c->recv_mbuf_limit <= 0) ? 0 : (uint32_t)c->recv_mbuf_limit;
-  // maxQueueLength and dropOldest: refreshSys (syncOutbox) has just set them.
+  // maxQos, maxQueueLength and dropOldest: refreshSys (syncOutbox) has just set them.
   if (c->protocol_version == 5 && CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, port_COMPILED_OUT, RT_LIT("CONFIG_MGOS_MQTT_V5_SUPPORT, for protocol_version 5"));
     }
-#line 372 "ts-src/mgos/conn.ts"
+#line 376 "ts-src/mgos/conn.ts"
     return false;
   }
   sc->version = (uint8_t)((c->protocol_version == 5) ? 5 : 4);
@@ -358,11 +367,11 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
 /** The port finished (or failed) the TCP connect. */
 static void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now) {
   (void)err;
-#line 384 "ts-src/mgos/conn.ts"
+#line 388 "ts-src/mgos/conn.ts"
   if (self->net != NetState_CONNECTING) {
     return;
   }
-#line 385 "ts-src/mgos/conn.ts"
+#line 389 "ts-src/mgos/conn.ts"
   self->session.now = now;
   if (!ok) {
     mgos_mqtt_conn_connectFailed(self, now);
@@ -374,11 +383,11 @@ static void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t e
   if ((CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0 && c->ws_enable) && !WsLink_isOpen(&self->wss[0])) {
     if (!WsLink_begin(&self->wss[0], rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls, conn_sb(c->ws_path), now)) {
       mgos_mqtt_conn_dropWs(self, now);
-#line 395 "ts-src/mgos/conn.ts"
+#line 399 "ts-src/mgos/conn.ts"
     } else {
       mgos_mqtt_conn_service(self, now);
     }
-#line 396 "ts-src/mgos/conn.ts"
+#line 400 "ts-src/mgos/conn.ts"
     return;
   }
   ConnectStepFn step = self->connectStep;
@@ -386,7 +395,7 @@ static void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t e
     if (!step(self, now)) {
       return;
     }
-#line 401 "ts-src/mgos/conn.ts"
+#line 405 "ts-src/mgos/conn.ts"
   } else if (!Session_connect(&self->session, now)) {
     mgos_mqtt_conn_dropTransport(self, now);
     return;
@@ -403,7 +412,7 @@ static bool mgos_mqtt_conn_runConnectFn(mgos_mqtt_conn *self, uint32_t now) {
     if (Session_connect(&self->session, now)) {
       return true;
     }
-#line 415 "ts-src/mgos/conn.ts"
+#line 419 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
     return false;
   }
@@ -412,12 +421,12 @@ static bool mgos_mqtt_conn_runConnectFn(mgos_mqtt_conn *self, uint32_t now) {
   const char *tmp = conn_isSet(c->client_id) ? c->client_id : port_deviceId();
   f(&self->nc, tmp, &self->hsOpts, self->connectFnArg);
   // A connect_fn that gave up (e.g. could not sign its token) closes.
-#line 422 "ts-src/mgos/conn.ts"
+#line 426 "ts-src/mgos/conn.ts"
   if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & (MG_F_CLOSE_IMMEDIATELY | MG_F_SEND_AND_CLOSE)) != 0)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       port_logMsg(LogLevel_WARN, conn__s9, RT_NOBYTES);
     }
-#line 424 "ts-src/mgos/conn.ts"
+#line 428 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
     return false;
   }
@@ -425,7 +434,7 @@ static bool mgos_mqtt_conn_runConnectFn(mgos_mqtt_conn *self, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s10, RT_NOBYTES);
     }
-#line 429 "ts-src/mgos/conn.ts"
+#line 433 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
     return false;
   }
@@ -446,7 +455,7 @@ static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_m
   if (c->will_retain) {
     flags = (uint8_t)(flags | MG_MQTT_WILL_RETAIN);
   }
-#line 447 "ts-src/mgos/conn.ts"
+#line 451 "ts-src/mgos/conn.ts"
   o->flags = flags;
   int32_t ka = c->keep_alive;
   o->keep_alive = (uint16_t)((ka <= 0) ? 0 : ((ka >= 65535) ? 65535 : (uint16_t)ka));
@@ -463,7 +472,7 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s11, RT_NOBYTES);
     }
-#line 461 "ts-src/mgos/conn.ts"
+#line 465 "ts-src/mgos/conn.ts"
     return false;
   }
   ConnectOptions *h = &self->hs;
@@ -484,7 +493,7 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
   if (h->willQos > 2) {
     h->willQos = 2;
   }
-#line 479 "ts-src/mgos/conn.ts"
+#line 483 "ts-src/mgos/conn.ts"
   h->willRetain = (o->flags & MG_MQTT_WILL_RETAIN) != 0;
   h->cleanSession = (o->flags & MG_MQTT_CLEAN_SESSION) != 0;
   // The session's clean_session decides what survives a disconnect.
@@ -496,14 +505,14 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
 
 // ---------------------------------------------------------------- failures and backoff
 /** An attempt failed or the connection ended: schedule the next one. */
-#line 491 "ts-src/mgos/conn.ts"
+#line 495 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now) {
   // Callers set net to IDLE themselves: a handler run before this point may
   // already have started a new attempt, and that socket must not be orphaned.
   if ((!self->wantConnect || self->net != NetState_IDLE) || self->reconnectPending) {
     return;
   }
-#line 495 "ts-src/mgos/conn.ts"
+#line 499 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_scheduleReconnect(self, now);
 }
 
@@ -521,16 +530,16 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
   // Double (from 0: the minimum); past 2^31 doubling would wrap: the
   // maximum then. Clamped to max first, then to min, so min wins when
   // max < min.
-#line 510 "ts-src/mgos/conn.ts"
+#line 514 "ts-src/mgos/conn.ts"
   uint32_t d = (self->delayMs > 0x7fffffff) ? 0xffffffffu : (self->delayMs * 2u);
   if (d > rt_get_u32(self->maxMs, 2, b)) {
     d = rt_get_u32(self->maxMs, 2, b);
   }
-#line 512 "ts-src/mgos/conn.ts"
+#line 516 "ts-src/mgos/conn.ts"
   if (d < rt_get_u32(self->minMs, 2, b)) {
     d = rt_get_u32(self->minMs, 2, b);
   }
-#line 513 "ts-src/mgos/conn.ts"
+#line 517 "ts-src/mgos/conn.ts"
   self->delayMs = d;
   self->reconnectAt = now + conn_jitter(d);
   self->reconnectPending = true;
@@ -541,25 +550,25 @@ static bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self) {
   if (self->useBackup) {
     return true;
   }
-#line 521 "ts-src/mgos/conn.ts"
+#line 525 "ts-src/mgos/conn.ts"
   return self->hasCfg1 && self->cfg1.enable;
 }
 
 // ---------------------------------------------------------------- I/O
 /** Writes what the session has queued and closes when it asks to. */
-#line 527 "ts-src/mgos/conn.ts"
+#line 531 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
   Session *s = &self->session;
   // Nothing to write or close without an open socket (WebSocket included).
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 531 "ts-src/mgos/conn.ts"
+#line 535 "ts-src/mgos/conn.ts"
   if ((int32_t)(self->nc.flags & MG_F_CLOSE_IMMEDIATELY) != 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
       port_logMsg(LogLevel_INFO, conn__s14, RT_NOBYTES);
     }
-#line 533 "ts-src/mgos/conn.ts"
+#line 537 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
     return;
   }
@@ -573,28 +582,28 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         port_logMsg(LogLevel_ERROR, conn__s15, RT_NOBYTES);
       }
-#line 544 "ts-src/mgos/conn.ts"
+#line 548 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropTransport(self, now);
       return;
     }
     if (n == 0) {
       break;
     }
-#line 548 "ts-src/mgos/conn.ts"
+#line 552 "ts-src/mgos/conn.ts"
     Session_txConsumed(s, (uint32_t)n);
   }
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 551 "ts-src/mgos/conn.ts"
+#line 555 "ts-src/mgos/conn.ts"
   if (Session_wantsClose(s)) {
     mgos_mqtt_conn_dropTransport(self, now);
-#line 552 "ts-src/mgos/conn.ts"
+#line 556 "ts-src/mgos/conn.ts"
   } else if (s->txLen == 0 && ((int32_t)(self->nc.flags & MG_F_SEND_AND_CLOSE) != 0)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
       port_logMsg(LogLevel_INFO, conn__s16, RT_NOBYTES);
     }
-#line 554 "ts-src/mgos/conn.ts"
+#line 558 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
@@ -611,30 +620,30 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
         Session_txConsumed(s, k);
       }
     }
-#line 568 "ts-src/mgos/conn.ts"
+#line 572 "ts-src/mgos/conn.ts"
     if (w->txLen == 0) {
       break;
     }
-#line 569 "ts-src/mgos/conn.ts"
+#line 573 "ts-src/mgos/conn.ts"
     int32_t n = port_netSend(self->slot, WsLink_txView(w));
     if (n < 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         port_logMsg(LogLevel_ERROR, conn__s15, RT_NOBYTES);
       }
-#line 572 "ts-src/mgos/conn.ts"
+#line 576 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropTransport(self, now);
       return;
     }
     if (n == 0) {
       break;
     }
-#line 576 "ts-src/mgos/conn.ts"
+#line 580 "ts-src/mgos/conn.ts"
     WsLink_txConsumed(w, (uint32_t)n);
   }
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 579 "ts-src/mgos/conn.ts"
+#line 583 "ts-src/mgos/conn.ts"
   if (Session_wantsClose(s) && WsLink_isOpen(w)) {
     WsLink_close(w, WsCode_NORMAL, now);
     mgos_mqtt_conn_serviceWs(self, now);
@@ -646,12 +655,12 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
 }
 
 /** Drops a WebSocket connection; one that never got its 101 is a connect error. */
-#line 588 "ts-src/mgos/conn.ts"
+#line 592 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_dropWs(mgos_mqtt_conn *self, uint32_t now) {
   if (!self->wss[0].opened) {
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
-#line 590 "ts-src/mgos/conn.ts"
+#line 594 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_dropTransport(self, now);
 }
 
@@ -660,7 +669,7 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
   if (self->net != NetState_IDLE) {
     port_netClose(self->slot);
   }
-#line 596 "ts-src/mgos/conn.ts"
+#line 600 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -668,18 +677,18 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
 
 static void mgos_mqtt_conn_onRecv_v(mgos_mqtt_conn *self, uint8_t *data_p, uint32_t data_len, uint32_t now) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 602 "ts-src/mgos/conn.ts"
+#line 606 "ts-src/mgos/conn.ts"
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 603 "ts-src/mgos/conn.ts"
+#line 607 "ts-src/mgos/conn.ts"
   if (mgos_mqtt_conn_wsOn(self)) {
     WsLink_onRecv(&self->wss[0], data, now);
-#line 604 "ts-src/mgos/conn.ts"
+#line 608 "ts-src/mgos/conn.ts"
   } else {
     Session_onRecv(&self->session, data, now);
   }
-#line 605 "ts-src/mgos/conn.ts"
+#line 609 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_service(self, now);
 }
 
@@ -687,7 +696,7 @@ static void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32
   if (self->net == NetState_IDLE) {
     return;
   }
-#line 610 "ts-src/mgos/conn.ts"
+#line 614 "ts-src/mgos/conn.ts"
   if (self->net == NetState_CONNECTING) {
     mgos_mqtt_conn_onTcpConnect(self, false, err, now);
     return;
@@ -695,12 +704,12 @@ static void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     port_logMsg(LogLevel_WARN, (err != 0) ? conn__s17 : conn__s18, RT_NOBYTES);
   }
-#line 615 "ts-src/mgos/conn.ts"
+#line 619 "ts-src/mgos/conn.ts"
   if (mgos_mqtt_conn_wsOn(self) && !self->wss[0].opened) {
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
   // The socket is gone already: dropTransport without the close.
-#line 617 "ts-src/mgos/conn.ts"
+#line 621 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   mgos_mqtt_conn_dropTransport(self, now);
 }
@@ -712,7 +721,7 @@ static uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   }
   // MG_EV_POLL while a transport exists, as Mongoose's loop gives every
   // connection one per iteration (the shadows send state requests from it).
-#line 626 "ts-src/mgos/conn.ts"
+#line 630 "ts-src/mgos/conn.ts"
   if (self->net != NetState_IDLE && self->nGlobal > 0) {
     self->session.now = now;
     self->pollArg.now = port_wallTime();
@@ -722,7 +731,7 @@ static uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   if ((self->net == NetState_OPEN && mgos_mqtt_conn_wsOn(self)) && WsLink_expired(&self->wss[0], now)) {
     mgos_mqtt_conn_dropWs(self, now);
   }
-#line 633 "ts-src/mgos/conn.ts"
+#line 637 "ts-src/mgos/conn.ts"
   if (self->net == NetState_OPEN) {
     Session_tick(&self->session, now);
     mgos_mqtt_conn_service(self, now);
@@ -730,34 +739,34 @@ static uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
       wait = WsLink_nextIn(&self->wss[0], now, wait);
     }
     // The session's own deadlines (PINGREQ, PINGRESP, CONNACK) to the ms.
-#line 638 "ts-src/mgos/conn.ts"
+#line 642 "ts-src/mgos/conn.ts"
     if (self->net == NetState_OPEN) {
       wait = Session_nextTickIn(&self->session, now, wait);
     }
   }
   // Measured after the tick: a close it decided (CONNACK or keepalive timeout)
   // has just scheduled a reconnect, which must not wait a whole POLL_MAX_MS.
-#line 642 "ts-src/mgos/conn.ts"
+#line 646 "ts-src/mgos/conn.ts"
   if (self->reconnectPending) {
     int32_t left = rt_i32_of((self->reconnectAt - now));
     if (left <= 0) {
       wait = 0;
-#line 645 "ts-src/mgos/conn.ts"
+#line 649 "ts-src/mgos/conn.ts"
     } else if ((uint32_t)left < wait) {
       wait = (uint32_t)left;
     }
   }
-#line 647 "ts-src/mgos/conn.ts"
+#line 651 "ts-src/mgos/conn.ts"
   return wait;
 }
 
 // ---------------------------------------------------------------- events
-#line 652 "ts-src/mgos/conn.ts"
+#line 656 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
   if (!mgos_mqtt_conn_active(self)->cloud_events) {
     return;
   }
-#line 654 "ts-src/mgos/conn.ts"
+#line 658 "ts-src/mgos/conn.ts"
   self->cloudArg.type = MGOS_CLOUD_MQTT;
   port_eventTrigger(ev, &self->cloudArg);
 }
@@ -820,14 +829,14 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         port_logMsg(LogLevel_ERROR, conn__s19, rt_str_bytes(self->session.closeReason));
       }
-#line 714 "ts-src/mgos/conn.ts"
+#line 718 "ts-src/mgos/conn.ts"
       return;
     }
     self->delayMs = 0;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
       port_logMsg(LogLevel_INFO, conn__s20, conn_sb(mgos_mqtt_conn_active(self)->server));
     }
-#line 718 "ts-src/mgos/conn.ts"
+#line 722 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTED);
   } else if (ev == SessionEvent_CLOSE) {
     if (!s->wasConnected) {
@@ -839,7 +848,7 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
       port_logMsg(LogLevel_INFO, conn__s21, rt_str_bytes(self->session.closeReason));
     }
-#line 727 "ts-src/mgos/conn.ts"
+#line 731 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_DISCONNECTED);
     arg = NULL;
   } else if (ev == SessionEvent_DROPPED) {
@@ -864,7 +873,7 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
   if (ev != SessionEvent_DROPPED && ev != SessionEvent_OUTBOX_ROOM) {
     mgos_mqtt_conn_fillMsg(self, ev, p);
   }
-#line 749 "ts-src/mgos/conn.ts"
+#line 753 "ts-src/mgos/conn.ts"
   if (p != NULL && ev == SessionEvent_PUBLISH) {
     if (mgos_mqtt_conn_callTopics(self, ev, p)) {
       toGlobal = false;
@@ -876,7 +885,7 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
         mgos_mqtt_conn_appQos2Add(self, p->packetId);
       }
     }
-#line 758 "ts-src/mgos/conn.ts"
+#line 762 "ts-src/mgos/conn.ts"
   } else if (ev == SessionEvent_PUBLISH_PART) {
     // Fragments go only to handlers that asked for them; the first one
     // decides: when none matched, the session skips the message.
@@ -884,13 +893,13 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
     if ((CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE != 0 && p != NULL) && mgos_mqtt_conn_callTopics(self, ev, p)) {
       s->rxTake = true;
     }
-#line 763 "ts-src/mgos/conn.ts"
+#line 767 "ts-src/mgos/conn.ts"
   } else if (ev == SessionEvent_PUBLISH_SKIPPED) {
     // A topic cut short cannot be matched: global handlers only.
     if ((p != NULL && p->topic.len == s->rxTopicLen) && mgos_mqtt_conn_callTopics(self, ev, p)) {
       toGlobal = false;
     }
-#line 766 "ts-src/mgos/conn.ts"
+#line 770 "ts-src/mgos/conn.ts"
   } else if (ev == SessionEvent_SUBACK) {
     // The one topic handler whose SUBSCRIBE has the tag (a sub_handler_t
     // only takes messages: its SUBACK is consumed silently).
@@ -899,12 +908,12 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
       if (h->tag != s->evTag) {
         continue;
       }
-#line 772 "ts-src/mgos/conn.ts"
+#line 776 "ts-src/mgos/conn.ts"
       mg_event_handler_t f = h->ev;
       if (h->kind != HandlerKind_SUB && f != NULL) {
         f(&self->nc, ev, &self->msg, h->ud);
       }
-#line 774 "ts-src/mgos/conn.ts"
+#line 778 "ts-src/mgos/conn.ts"
       toGlobal = false;
       break;
     }
@@ -912,7 +921,7 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
   if (toGlobal) {
     mgos_mqtt_conn_callGlobalArg(self, ev, arg);
   }
-#line 779 "ts-src/mgos/conn.ts"
+#line 783 "ts-src/mgos/conn.ts"
   s->now = now;
 }
 
@@ -927,12 +936,12 @@ static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void 
   }
 }
 
-#line 791 "ts-src/mgos/conn.ts"
+#line 795 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id) {
   if (self->appQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     mgos_mqtt_conn_appQos2Take(self, self->appQos2[0]);
   }
-#line 793 "ts-src/mgos/conn.ts"
+#line 797 "ts-src/mgos/conn.ts"
   rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->appQos2Count, id);
   self->appQos2Count++;
 }
@@ -944,11 +953,11 @@ static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id) {
     if (rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, i) != id) {
       continue;
     }
-#line 802 "ts-src/mgos/conn.ts"
+#line 806 "ts-src/mgos/conn.ts"
     for (uint32_t j = i + 1; j < n; j++) {
       rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j - 1, rt_get_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j));
     }
-#line 803 "ts-src/mgos/conn.ts"
+#line 807 "ts-src/mgos/conn.ts"
     self->appQos2Count = n - 1;
     return true;
   }
@@ -964,7 +973,7 @@ static rt_bytes mgos_mqtt_conn_filterOf(mgos_mqtt_conn *self, mgos_mqtt_handler 
       return Sub_view(&s->subs[i]);
     }
   }
-#line 816 "ts-src/mgos/conn.ts"
+#line 820 "ts-src/mgos/conn.ts"
   return RT_NOBYTES;
 }
 
@@ -983,23 +992,23 @@ static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *
     if (ev != SessionEvent_PUBLISH && (isSub || f == NULL)) {
       continue;
     }
-#line 832 "ts-src/mgos/conn.ts"
+#line 836 "ts-src/mgos/conn.ts"
     if (ev == SessionEvent_PUBLISH_PART && (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0 || !h->fragments)) {
       continue;
     }
     // A shared subscription ($share/<group>/<filter>) matches by its filter.
-#line 834 "ts-src/mgos/conn.ts"
+#line 838 "ts-src/mgos/conn.ts"
     if (!topic_topicMatches((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? mqtt5_sharedFilter(mgos_mqtt_conn_filterOf(self, h)) : mgos_mqtt_conn_filterOf(self, h), p->topic)) {
       continue;
     }
-#line 835 "ts-src/mgos/conn.ts"
+#line 839 "ts-src/mgos/conn.ts"
     took = true;
     sub_handler_t g = h->sub;
     if (!isSub) {
       if (f != NULL) {
         f(&self->nc, ev, &self->msg, h->ud);
       }
-#line 839 "ts-src/mgos/conn.ts"
+#line 843 "ts-src/mgos/conn.ts"
     } else if (g != NULL) {
       g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
     }
@@ -1009,13 +1018,13 @@ static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *
 
 // ---------------------------------------------------------------- API
 /** A global handler; false when MGOS_MQTT_MAX_GLOBAL_HANDLERS are taken. */
-#line 849 "ts-src/mgos/conn.ts"
+#line 853 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void *ud) {
   if (self->nGlobal >= CONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s22, RT_NOBYTES);
     }
-#line 852 "ts-src/mgos/conn.ts"
+#line 856 "ts-src/mgos/conn.ts"
     return false;
   }
   mgos_mqtt_ghandler *h = &self->ghandlers[self->nGlobal];
@@ -1046,7 +1055,7 @@ static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
   for (uint32_t j = i; j < n; j++) {
     self->handlers[j] = self->handlers[j + 1];
   }
-#line 880 "ts-src/mgos/conn.ts"
+#line 884 "ts-src/mgos/conn.ts"
   self->nHandlers = n;
   mgos_mqtt_handler *last = &self->handlers[n];
   last->kind = HandlerKind_FREE;
@@ -1058,16 +1067,9 @@ static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
 /** A topic handler plus its subscription (kept and re-sent after every reconnect). */
 bool mgos_mqtt_conn_subscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_t filter_len, int32_t qos, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 890 "ts-src/mgos/conn.ts"
+#line 894 "ts-src/mgos/conn.ts"
   uint32_t now = port_nowMs();
   self->session.now = now;
-  if (qos < 0 || qos > 2) {
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, conn_BAD_QOS, filter);
-    }
-#line 894 "ts-src/mgos/conn.ts"
-    return false;
-  }
   if (self->nHandlers >= CONFIG_MGOS_MQTT_MAX_TOPIC_HANDLERS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s23, filter);
@@ -1075,14 +1077,13 @@ bool mgos_mqtt_conn_subscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_
 #line 898 "ts-src/mgos/conn.ts"
     return false;
   }
-  uint8_t max = mgos_mqtt_conn_effectiveMaxQos(self);
-  uint8_t q = (uint8_t)(((uint8_t)qos > max) ? max : (uint8_t)qos);
   // The handler is added once the session took the subscription (its tag
-  // is the next one): a refusal leaves nothing to undo.
-  if (Session_subscribe(&self->session, filter, q, self->nextTag) == 0) {
+  // is the next one): a refusal leaves nothing to undo. The session refuses
+  // a bad QoS (with its log line) and caps the QoS by max_qos (syncOutbox).
+  if (Session_subscribe(&self->session, filter, conn_qos8(qos), self->nextTag) == 0) {
     return false;
   }
-#line 905 "ts-src/mgos/conn.ts"
+#line 904 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_addHandler(self, kind, ev, sub, ud);
   mgos_mqtt_conn_service(self, now);
   return true;
@@ -1091,19 +1092,19 @@ bool mgos_mqtt_conn_subscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_
 /** subscribe() of an mg_event_handler_t with MGOS_MQTT_SUB_* flags. */
 bool mgos_mqtt_conn_subscribeOpt_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_t filter_len, int32_t qos, int32_t flags, mg_event_handler_t ev, void *ud) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 912 "ts-src/mgos/conn.ts"
+#line 911 "ts-src/mgos/conn.ts"
   if ((flags & (~MGOS_MQTT_SUB_FRAGMENTS)) != 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s24, filter);
     }
-#line 914 "ts-src/mgos/conn.ts"
+#line 913 "ts-src/mgos/conn.ts"
     return false;
   }
   if (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0 && flags != 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s25, filter);
     }
-#line 918 "ts-src/mgos/conn.ts"
+#line 917 "ts-src/mgos/conn.ts"
     return false;
   }
   self->nextSubFlags = flags;
@@ -1115,7 +1116,7 @@ bool mgos_mqtt_conn_subscribeOpt_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint
 /** Removes the first handler subscribed to exactly `filter` and sends UNSUBSCRIBE. */
 bool mgos_mqtt_conn_unsubscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_t filter_len) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 928 "ts-src/mgos/conn.ts"
+#line 927 "ts-src/mgos/conn.ts"
   uint32_t now = port_nowMs();
   self->session.now = now;
   for (uint32_t i = 0; i < self->nHandlers; i++) {
@@ -1123,11 +1124,11 @@ bool mgos_mqtt_conn_unsubscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint3
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
       continue;
     }
-#line 933 "ts-src/mgos/conn.ts"
+#line 932 "ts-src/mgos/conn.ts"
     if (!rt_bytes_equal(mgos_mqtt_conn_filterOf(self, h), filter)) {
       continue;
     }
-#line 934 "ts-src/mgos/conn.ts"
+#line 933 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_removeHandler(self, i);
     Session_unsubscribe(&self->session, filter);
     mgos_mqtt_conn_service(self, now);
@@ -1136,25 +1137,17 @@ bool mgos_mqtt_conn_unsubscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint3
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     port_logMsg(LogLevel_WARN, conn__s26, filter);
   }
-#line 940 "ts-src/mgos/conn.ts"
+#line 939 "ts-src/mgos/conn.ts"
   return false;
 }
 
 /** Publishes (every caller has the topic as a C string: one strlen here). */
 uint16_t mgos_mqtt_conn_publish_v(mgos_mqtt_conn *self, const char *topicStr, uint8_t *payload_p, uint32_t payload_len, int32_t qos, bool retain) {
   rt_bytes payload = RT_BYTES(payload_p, payload_len);
-#line 945 "ts-src/mgos/conn.ts"
+#line 944 "ts-src/mgos/conn.ts"
   uint32_t now = port_nowMs();
-  rt_bytes topic = rt_str_bytes(topicStr);
-  if (qos < 0 || qos > 2) {
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, conn_BAD_QOS, topic);
-    }
-#line 949 "ts-src/mgos/conn.ts"
-    self->session.lastError = MGOS_MQTT_ERR_INVALID;
-    return 0;
-  }
-  uint16_t id = Session_publish(&self->session, topic, payload, (uint8_t)qos, retain, now);
+  // The session refuses a bad QoS (INVALID, with its log line).
+  uint16_t id = Session_publish(&self->session, rt_str_bytes(topicStr), payload, conn_qos8(qos), retain, now);
   mgos_mqtt_conn_service(self, now);
   return id;
 }
@@ -1166,14 +1159,14 @@ bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       port_logMsg(LogLevel_WARN, conn__s27, RT_NOBYTES);
     }
-#line 962 "ts-src/mgos/conn.ts"
+#line 956 "ts-src/mgos/conn.ts"
     return false;
   }
   self->wantConnect = true;
   if (self->net != NetState_IDLE) {
     return true;
   }
-#line 966 "ts-src/mgos/conn.ts"
+#line 960 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_startConnect(self, port_nowMs());
   return self->net != NetState_IDLE || self->reconnectPending;
 }
@@ -1194,13 +1187,13 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
   }
   // A second disconnect while the DISCONNECT is still queued: let it go out
   // (closing now would make the broker publish the will).
-#line 984 "ts-src/mgos/conn.ts"
+#line 978 "ts-src/mgos/conn.ts"
   if (self->session.state == SessionState_DISCONNECTING) {
     mgos_mqtt_conn_service(self, now);
-#line 985 "ts-src/mgos/conn.ts"
+#line 979 "ts-src/mgos/conn.ts"
   } else if (Session_disconnect(&self->session)) {
     mgos_mqtt_conn_service(self, now);
-#line 986 "ts-src/mgos/conn.ts"
+#line 980 "ts-src/mgos/conn.ts"
   } else {
     mgos_mqtt_conn_dropTransport(self, now);
   }
@@ -1208,13 +1201,13 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
 
 /** mgos_mqtt_set_max_qos: 0..2 caps, -1 removes the override (the
    *  config's max_qos applies again); anything else is refused, unchanged. */
-#line 991 "ts-src/mgos/conn.ts"
+#line 985 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   if (qos < -1 || qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s28, RT_NOBYTES);
     }
-#line 994 "ts-src/mgos/conn.ts"
+#line 988 "ts-src/mgos/conn.ts"
     return false;
   }
   self->userMaxQos = qos;
@@ -1236,7 +1229,7 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     self->session.onLog = conn_onSessionLog;
   }
-#line 1013 "ts-src/mgos/conn.ts"
+#line 1007 "ts-src/mgos/conn.ts"
   self->session.ud = self;
   if (CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0) {
     self->wss[0].onData = conn_onWsData;
@@ -1245,7 +1238,7 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
   }
 }
 
-#line 1026 "ts-src/mgos/conn.ts"
+#line 1020 "ts-src/mgos/conn.ts"
 static bool conn_connectFnStep(mgos_mqtt_conn *c, uint32_t now) {
   return mgos_mqtt_conn_runConnectFn(c, now);
 }
@@ -1254,7 +1247,7 @@ static bool conn_connectFnStep(mgos_mqtt_conn *c, uint32_t now) {
  *  saturating at 2^32-1. Integer arithmetic on the IEEE-754 bits: a device
  *  without FPU links no soft-float helper for it.
  *  @cextern test/c/test_api.c calls it */
-#line 1044 "ts-src/mgos/conn.ts"
+#line 1038 "ts-src/mgos/conn.ts"
 uint32_t conn_secToMs(double s) {
   uint32_t hi = rt_f64_hi(s);
   uint32_t lo = rt_f64_lo(s);
@@ -1264,12 +1257,12 @@ uint32_t conn_secToMs(double s) {
     return 1;
   }
   // 2^23 s and more (also infinity, NaN): beyond 2^32 ms.
-#line 1051 "ts-src/mgos/conn.ts"
+#line 1045 "ts-src/mgos/conn.ts"
   if (ex >= 1046) {
     return 0xffffffffu;
   }
   // P = mantissa (53 bits, mh:lo) * 1000, as ph:pl (63 bits), 16-bit halves of lo.
-#line 1053 "ts-src/mgos/conn.ts"
+#line 1047 "ts-src/mgos/conn.ts"
   uint32_t mh = (hi & 0xfffffu) | 0x100000;
   uint32_t am = (lo >> 16) * 1000;
   uint32_t bm = (lo & 0xffffu) * 1000;
@@ -1286,7 +1279,7 @@ uint32_t conn_secToMs(double s) {
     if (sum < pl) {
       ph = ph + 1u;
     }
-#line 1067 "ts-src/mgos/conn.ts"
+#line 1061 "ts-src/mgos/conn.ts"
     pl = sum;
   }
   if (shift >= 32) {
@@ -1296,7 +1289,7 @@ uint32_t conn_secToMs(double s) {
   if ((ph >> shift) != 0) {
     return 0xffffffffu;
   }
-#line 1074 "ts-src/mgos/conn.ts"
+#line 1068 "ts-src/mgos/conn.ts"
   return ((ph << ((32 - shift) & 31u)) | (pl >> shift));
 }
 
@@ -1310,13 +1303,13 @@ uint32_t conn_jitter(uint32_t d) {
   if (j == 0) {
     return d;
   }
-#line 1085 "ts-src/mgos/conn.ts"
+#line 1079 "ts-src/mgos/conn.ts"
   uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2) + 1);
   uint32_t r = rt_mod_u32(port_rand32(), span);
   if (r < j) {
     return d - (j - r);
   }
-#line 1088 "ts-src/mgos/conn.ts"
+#line 1082 "ts-src/mgos/conn.ts"
   uint32_t up = r - j;
   return (up > (0xffffffffu - d)) ? 0xffffffffu : (d + up);
 }
@@ -1340,23 +1333,23 @@ static bool conn_stringsFit(mgos_config_mqtt *c) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1109 "ts-src/mgos/conn.ts"
+#line 1103 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s != NULL) {
       need += rt_str_bytes(s).len + 1u;
     }
   }
-#line 1112 "ts-src/mgos/conn.ts"
+#line 1106 "ts-src/mgos/conn.ts"
   if (need <= CONFIG_MGOS_MQTT_CONN_STR_SIZE) {
     return true;
   }
-#line 1113 "ts-src/mgos/conn.ts"
+#line 1107 "ts-src/mgos/conn.ts"
   conn_logText.len = 0;
   conn_logNumber(rt_i32_of(need));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, conn__s29, rt_subarray(RT_BYTES(conn_logText.buf, 80), 0, conn_logText.len));
   }
-#line 1116 "ts-src/mgos/conn.ts"
+#line 1110 "ts-src/mgos/conn.ts"
   return false;
 }
 
@@ -1364,18 +1357,18 @@ static bool conn_stringsFit(mgos_config_mqtt *c) {
  *  points `c` at the copies, so the caller may free its own (stringsFit first). */
 static void conn_ownStrings_v(mgos_config_mqtt *c, uint8_t *buf_p, uint32_t buf_len) {
   rt_bytes buf = RT_BYTES(buf_p, buf_len);
-#line 1122 "ts-src/mgos/conn.ts"
+#line 1116 "ts-src/mgos/conn.ts"
   uint32_t at = 0;
   for (int32_t k = 0; k < config_gen_KEY_COUNT; k++) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1125 "ts-src/mgos/conn.ts"
+#line 1119 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s == NULL) {
       continue;
     }
-#line 1127 "ts-src/mgos/conn.ts"
+#line 1121 "ts-src/mgos/conn.ts"
     rt_bytes b = rt_str_bytes(s);
     rt_copy_bytes(buf, at, b);
     rt_bytes_set(buf, at + b.len, 0);
@@ -1386,7 +1379,7 @@ static void conn_ownStrings_v(mgos_config_mqtt *c, uint8_t *buf_p, uint32_t buf_
 
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 1136 "ts-src/mgos/conn.ts"
+#line 1130 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
@@ -1406,7 +1399,7 @@ static bool conn_onWsOpen(void *ud, uint32_t now) {
   return c->net == NetState_OPEN && WsLink_isOpen(&c->wss[0]);
 }
 
-#line 1161 "ts-src/mgos/conn.ts"
+#line 1155 "ts-src/mgos/conn.ts"
 static void LogText_put(LogText *self, uint8_t c) {
   if (self->len < 80) {
     rt_set_u8(self->buf, 80, self->len++, c);
@@ -1416,10 +1409,10 @@ static void LogText_put(LogText *self, uint8_t c) {
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. @log */
-#line 1171 "ts-src/mgos/conn.ts"
+#line 1165 "ts-src/mgos/conn.ts"
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
-#line 1172 "ts-src/mgos/conn.ts"
+#line 1166 "ts-src/mgos/conn.ts"
   LogText *t = &conn_logText;
   t->len = 0;
   if (detail.len > 0) {
@@ -1452,7 +1445,7 @@ static void conn_logNumber(int32_t num) {
   while (rt_idiv_u32(v, div) >= 10) {
     div = div * 10u;
   }
-#line 1202 "ts-src/mgos/conn.ts"
+#line 1196 "ts-src/mgos/conn.ts"
   while (div > 0) {
     LogText_put(t, (uint8_t)(0x30 + ((v / div) % 10)));
     div = div / 10;
@@ -1464,7 +1457,7 @@ mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
     return NULL;
   }
-#line 1211 "ts-src/mgos/conn.ts"
+#line 1205 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -1486,13 +1479,13 @@ static mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, conn__s30, RT_NOBYTES);
   }
-#line 1230 "ts-src/mgos/conn.ts"
+#line 1224 "ts-src/mgos/conn.ts"
   return NULL;
 }
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 1236 "ts-src/mgos/conn.ts"
+#line 1230 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1501,7 +1494,7 @@ void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
 }
 
 /** Bytes received on `slot`. @api */
-#line 1242 "ts-src/mgos/conn.ts"
+#line 1236 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1510,7 +1503,7 @@ void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 1248 "ts-src/mgos/conn.ts"
+#line 1242 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1520,7 +1513,7 @@ void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 1255 "ts-src/mgos/conn.ts"
+#line 1249 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -1539,13 +1532,13 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
     if (!c->inUse) {
       continue;
     }
-#line 1271 "ts-src/mgos/conn.ts"
+#line 1265 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
       wait = w;
     }
   }
-#line 1274 "ts-src/mgos/conn.ts"
+#line 1268 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -1559,7 +1552,7 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 1288 "ts-src/mgos/conn.ts"
+#line 1282 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
   // The system config's sections are not copied (as the reference): they are
   // the library's own, re-read at every connect.
@@ -1568,37 +1561,36 @@ mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqt
   if (!sys0 && !conn_stringsFit(cfg)) {
     return NULL;
   }
-#line 1294 "ts-src/mgos/conn.ts"
+#line 1288 "ts-src/mgos/conn.ts"
   if ((cfg1 != NULL && !sys1) && !conn_stringsFit(cfg1)) {
     return NULL;
   }
-#line 1295 "ts-src/mgos/conn.ts"
+#line 1289 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
     return NULL;
   }
-#line 1297 "ts-src/mgos/conn.ts"
+#line 1291 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (sys0) {
     c->followSys0 = true;
-#line 1300 "ts-src/mgos/conn.ts"
+#line 1294 "ts-src/mgos/conn.ts"
   } else {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1301 "ts-src/mgos/conn.ts"
+#line 1295 "ts-src/mgos/conn.ts"
   if (cfg1 != NULL) {
     c->cfg1 = *cfg1;
     if (sys1) {
       c->followSys1 = true;
-#line 1304 "ts-src/mgos/conn.ts"
+#line 1298 "ts-src/mgos/conn.ts"
     } else {
       conn_ownStrings(&c->cfg1, RT_BYTES(c->strs1, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
     }
-#line 1305 "ts-src/mgos/conn.ts"
+#line 1299 "ts-src/mgos/conn.ts"
     c->hasCfg1 = true;
   }
-  Session_setMaxQos(&c->session, mgos_mqtt_conn_effectiveMaxQos(c));
   mgos_mqtt_conn_syncOutbox(c);
   if (cfg->enable) {
     c->wantConnect = true;
@@ -1619,18 +1611,17 @@ bool conn_set_config(mgos_mqtt_conn *c, mgos_config_mqtt *cfg) {
   if (!sys0 && !conn_stringsFit(cfg)) {
     return false;
   }
-#line 1326 "ts-src/mgos/conn.ts"
+#line 1319 "ts-src/mgos/conn.ts"
   c->cfg = *cfg;
   if (!sys0) {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1328 "ts-src/mgos/conn.ts"
+#line 1321 "ts-src/mgos/conn.ts"
   c->followSys0 = sys0;
   // The global connection keeps following the system config's mqtt1.
   c->followSys1 = c->followSys || c->followSys1;
   c->followSys = false;
   c->useBackup = false;
-  Session_setMaxQos(&c->session, mgos_mqtt_conn_effectiveMaxQos(c));
   mgos_mqtt_conn_syncOutbox(c);
   if (c->net != NetState_IDLE) {
     c->nc.flags = (c->nc.flags | MG_F_CLOSE_IMMEDIATELY);
@@ -1683,7 +1674,7 @@ bool mgos_mqtt_conn_is_connected(mgos_mqtt_conn *c) {
  */
 uint16_t conn_pub_bytes_v(mgos_mqtt_conn *c, const char *topic, uint8_t *msg_p, uint32_t msg_len, int qos, bool retain) {
   rt_bytes msg = RT_BYTES(msg_p, msg_len);
-#line 1385 "ts-src/mgos/conn.ts"
+#line 1377 "ts-src/mgos/conn.ts"
   return mgos_mqtt_conn_publish(c, topic, msg, qos, retain);
 }
 
@@ -1742,7 +1733,7 @@ uint16_t conn_refuse_pub(mgos_mqtt_conn *c, const char *topic, const char *why) 
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, why, rt_str_bytes(topic));
   }
-#line 1441 "ts-src/mgos/conn.ts"
+#line 1433 "ts-src/mgos/conn.ts"
   c->session.lastError = MGOS_MQTT_ERR_INVALID;
   return 0;
 }

@@ -54,9 +54,6 @@ extern "C" {
  *  0xc0000000): positive doubles order as their bits, so the test needs no float. */
 #define conn_TIME_SET_MIN_HI 0x41d65a0bu
 
-/** Shared wording of error logs (one copy of the string in flash). */
-#define conn_BAD_QOS "QoS must be 0, 1 or 2: "
-
 /** Reconnect delay jitter, percent either side (0..100; 0: none). Spreads a fleet's
  *  reconnects after a broker dies. @kconfig MGOS_MQTT_RECONNECT_JITTER_PCT */
 #ifndef CONFIG_MGOS_MQTT_RECONNECT_JITTER_PCT

@@ -11,7 +11,6 @@ static mgos_mqtt_conn *facade_global(void) {
     mgos_mqtt_conn_reset(c, 0);
     c->followSys = true;
     mgos_mqtt_conn_loadSysConfig(c);
-    Session_setMaxQos(&c->session, mgos_mqtt_conn_effectiveMaxQos(c));
   }
   return c;
 }
@@ -23,7 +22,7 @@ bool mgos_mqtt_init(void) {
   if (c->followSys) {
     mgos_mqtt_conn_loadSysConfig(c);
   }
-#line 34 "ts-src/mgos/facade.ts"
+#line 33 "ts-src/mgos/facade.ts"
   if (c->cfg.enable) {
     c->wantConnect = true;
     c->reconnectAt = port_nowMs();
@@ -78,7 +77,7 @@ bool mgos_mqtt_global_is_connected(void) {
  */
 uint16_t facade_pub_bytes_v(const char *topic, uint8_t *msg_p, uint32_t msg_len, int qos, bool retain) {
   rt_bytes msg = RT_BYTES(msg_p, msg_len);
-#line 87 "ts-src/mgos/facade.ts"
+#line 86 "ts-src/mgos/facade.ts"
   return mgos_mqtt_conn_publish(facade_global(), topic, msg, qos, retain);
 }
 
@@ -87,7 +86,7 @@ uint16_t facade_pub_bytes_v(const char *topic, uint8_t *msg_p, uint32_t msg_len,
  */
 void facade_global_subscribe_v(uint8_t *topic_p, uint32_t topic_len, mg_event_handler_t handler, void *ud) {
   rt_bytes topic = RT_BYTES(topic_p, topic_len);
-#line 94 "ts-src/mgos/facade.ts"
+#line 93 "ts-src/mgos/facade.ts"
   mgos_mqtt_conn_subscribe(facade_global(), topic, facade_GLOBAL_SUB_QOS, HandlerKind_TOPIC, handler, NULL, ud);
 }
 
