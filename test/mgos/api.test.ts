@@ -156,6 +156,13 @@ test("dispatch: SUBACK to the handler whose SUBSCRIBE it answers; others always 
   assert.equal(raw.packetId, 4242, "the caller's message_id");
   fp.suback(0, raw.packetId, [0]);
   assert.deepEqual(calls.map((c) => [c.who, c.ev]), [["g", MG_EV.MQTT_SUBACK]]);
+  // A sub_handler_t (mgos_mqtt_sub) only takes messages: its SUBACK is consumed silently.
+  calls = [];
+  let subCalls = 0;
+  mgos_mqtt_sub("t/s", () => { subCalls++; }, null);
+  const [ss] = ofType(fp.read(0), PacketType.SUBSCRIBE);
+  fp.suback(0, ss.packetId, [1]);
+  assert.deepEqual([calls.length, subCalls], [0, 0], "no handler gets a sub_handler_t's SUBACK");
   // Acks of our publishes go to global handlers, topic handlers never see them.
   calls = [];
   const id1 = pub_bytes("t/1", bytes("x"), 1, false);

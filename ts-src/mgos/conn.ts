@@ -767,17 +767,8 @@ export class mgos_mqtt_conn {
     } else if (ev === SessionEvent.PUBLISH_SKIPPED) {
       // A topic cut short cannot be matched: global handlers only.
       if (p !== null && p!.topic.length === s.rxTopicLen && this.callTopics(ev, p)) toGlobal = false;
-    } else if (ev === SessionEvent.SUBACK) {
-      // The one topic handler whose SUBSCRIBE has the tag (a sub_handler_t
-      // only takes messages: its SUBACK is consumed silently).
-      for (let i: u32 = 0; i < this.nHandlers; i++) {
-        const h: mgos_mqtt_handler = this.handlers[i];
-        if (h.tag !== s.evTag) continue;
-        const f: mg_event_handler_t | null = h.ev;
-        if (h.kind !== HandlerKind.SUB && f !== null) f(this.nc, ev, this.msg, h.ud);
-        toGlobal = false;
-        break;
-      }
+    } else if (ev === SessionEvent.SUBACK && this.callTopics(ev, p)) {
+      toGlobal = false;
     }
     if (toGlobal) this.callGlobalArg(ev, arg);
     s.now = now;
@@ -820,28 +811,34 @@ export class mgos_mqtt_conn {
     return noBytes();
   }
 
-  /** Topic handlers, in the order added, for a PUBLISH event; false when
-   *  none took it. PUBLISH: every handler whose filter matches (a
-   *  sub_handler_t gets topic and payload). PUBLISH_PART: the matching
-   *  MGOS_MQTT_SUB_FRAGMENTS event handlers. PUBLISH_SKIPPED: the matching
-   *  event handlers. */
-  private callTopics(ev: i32, p: Packet): bool {
+  /** Topic handlers, in the order added, for an event about their
+   *  subscription; false when none took it. PUBLISH: every handler whose
+   *  filter matches (a sub_handler_t gets topic and payload). PUBLISH_PART:
+   *  the matching MGOS_MQTT_SUB_FRAGMENTS event handlers. PUBLISH_SKIPPED:
+   *  the matching event handlers. SUBACK: the one whose SUBSCRIBE has the
+   *  session's tag (a sub_handler_t only takes messages: its SUBACK is
+   *  consumed silently). `p` is not null but for SUBACK. */
+  private callTopics(ev: i32, p: Packet | null): bool {
     let took: bool = false;
     // The table holds only TOPIC and SUB handlers (addHandler's kinds).
     for (let i: u32 = 0; i < this.nHandlers; i++) {
       const h: mgos_mqtt_handler = this.handlers[i];
       const f: mg_event_handler_t | null = h.ev;
       const isSub: bool = h.kind === HandlerKind.SUB;
-      if (ev !== SessionEvent.PUBLISH && (isSub || f === null)) continue;
-      if (ev === SessionEvent.PUBLISH_PART && (FRAGMENTS_SUPPORT === 0 || !h.fragments)) continue;
-      // A shared subscription ($share/<group>/<filter>) matches by its filter.
-      if (!topicMatches(MQTT5_SUPPORT !== 0 ? sharedFilter(this.filterOf(h)) : this.filterOf(h), p.topic)) continue;
+      if (ev === SessionEvent.SUBACK) {
+        if (h.tag !== this.session.evTag) continue;
+      } else {
+        if (ev !== SessionEvent.PUBLISH && (isSub || f === null)) continue;
+        if (ev === SessionEvent.PUBLISH_PART && (FRAGMENTS_SUPPORT === 0 || !h.fragments)) continue;
+        // A shared subscription ($share/<group>/<filter>) matches by its filter.
+        if (!topicMatches(MQTT5_SUPPORT !== 0 ? sharedFilter(this.filterOf(h)) : this.filterOf(h), p!.topic)) continue;
+      }
       took = true;
       const g: sub_handler_t | null = h.sub;
       if (!isSub) {
         if (f !== null) f(this.nc, ev, this.msg, h.ud);
-      } else if (g !== null) {
-        g(this.nc, cstr(p.topic), i32(p.topic.length), cstr(p.payload), i32(p.payload.length), h.ud);
+      } else if (g !== null && ev === SessionEvent.PUBLISH) {
+        g(this.nc, cstr(p!.topic), i32(p!.topic.length), cstr(p!.payload), i32(p!.payload.length), h.ud);
       }
     }
     return took;
