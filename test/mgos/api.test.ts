@@ -214,6 +214,25 @@ test("incoming QoS 1 and 2 acknowledged by the layer (PUBACK; PUBREC, PUBREL -> 
   assert.deepEqual(fp.read(0).map((s) => [s.type, s.packetId]), [[PacketType.PUBACK, 99]]);
 });
 
+test("incoming QoS 2 only global handlers got: their PUBRELs are the application's, in any order; the library's again after", () => {
+  calls = [];
+  mgos_mqtt_add_global_handler(recorder("g"), null);
+  connectGlobal();
+  fp.read(0);
+  for (const id of [21, 22, 23]) fp.publish(0, "app/q2", "x", 2, id);
+  assert.deepEqual(fp.read(0), [], "no PUBREC: the application's");
+  for (const id of [22, 21, 23]) {
+    calls = [];
+    fp.ack(0, PacketType.PUBREL, id);
+    assert.deepEqual(calls.map((c) => [c.ev, c.id]), [[MG_EV.MQTT_PUBREL, id]], `PUBREL ${id} to the global handler`);
+    assert.deepEqual(fp.read(0), [], `PUBREL ${id}: no PUBCOMP from the library`);
+  }
+  assert.equal(mgos_mqtt_get_global().appQos2Count, 0, "every exchange settled");
+  // A PUBREL for an id no longer the application's: the library answers it.
+  fp.ack(0, PacketType.PUBREL, 22);
+  assert.deepEqual(fp.read(0).map((s) => [s.type, s.packetId]), [[PacketType.PUBCOMP, 22]]);
+});
+
 /** Drives failing TCP connects and returns the delays between attempts (ms) and their hosts. */
 function failures(n: number, pending = false): { delay: number; host: string }[] {
   const out: { delay: number; host: string }[] = [];

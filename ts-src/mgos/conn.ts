@@ -789,16 +789,18 @@ export class mgos_mqtt_conn {
     this.appQos2Count++;
   }
 
-  /** Removes `id`; true when it was there. */
+  /** Removes `id`, keeping the others in order (oldest first); true when it
+   *  was there. (An id is there once: the session drops a QoS 2 duplicate
+   *  before its PUBREL.) */
   private appQos2Take(id: u16): bool {
     const n: u32 = this.appQos2Count;
+    let k: u32 = 0;
     for (let i: u32 = 0; i < n; i++) {
-      if (this.appQos2[i] !== id) continue;
-      for (let j: u32 = i + 1; j < n; j++) this.appQos2[j - 1] = this.appQos2[j];
-      this.appQos2Count = u32(n - 1);
-      return true;
+      const v: u16 = this.appQos2[i];
+      if (v !== id) this.appQos2[k++] = v;
     }
-    return false;
+    this.appQos2Count = k;
+    return k !== n;
   }
 
   /** The filter of topic handler `h`: its session subscription's (same tag);
