@@ -6,6 +6,7 @@
  * test/c/support/host_port.c with a fake clock and a fake network; the broker
  * side is scripted with the generated codec. The tests share the library's
  * static state and run in order. */
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -47,11 +48,13 @@ void port_random_fill_v(uint8_t *dst_p, uint32_t dst_len) {
   rt_bytes dst = {dst_p, dst_len};
   for (uint32_t i = 0; i < dst.len; i++) dst.p[i] = (uint8_t)port_rand();
 }
+/* The last log line's message text (the tests check what a refusal says). */
+static char last_log[96];
 void port_log_v(int32_t level, const char *msg, uint8_t *detail_p, uint32_t detail_len) {
   rt_bytes detail = {detail_p, detail_len};
   (void)level;
-  (void)msg;
   (void)detail;
+  snprintf(last_log, sizeof(last_log), "%s", msg);
 }
 int32_t port_net_connect_v(int32_t slot, uint8_t *host_p, uint32_t host_len, uint16_t port, int32_t tls_slot) {
   rt_bytes host = {host_p, host_len};
@@ -359,8 +362,15 @@ static void test_bad_arguments(void) {
   static const char buf[8] = "payload";
   TEST_ASSERT_EQUAL_UINT(0, mgos_mqtt_pub("out/n", NULL, 5, 1, false)); /* never an empty message instead */
   TEST_ASSERT_EQUAL_INT(MGOS_MQTT_ERR_INVALID, mgos_mqtt_get_last_error());
+  TEST_ASSERT_EQUAL_STRING("publish: message is NULL with a non-zero length: ", last_log);
   TEST_ASSERT_EQUAL_UINT(0, mgos_mqtt_pub(NULL, buf, 1, 1, false));
   TEST_ASSERT_EQUAL_INT(MGOS_MQTT_ERR_INVALID, mgos_mqtt_get_last_error());
+  TEST_ASSERT_EQUAL_STRING("publish: invalid topic name", last_log); /* the session's refusal of "" */
+  TEST_ASSERT_EQUAL_UINT(0, mgos_mqtt_pub(NULL, NULL, 1, 1, false));
+  TEST_ASSERT_EQUAL_INT(MGOS_MQTT_ERR_INVALID, mgos_mqtt_get_last_error());
+  TEST_ASSERT_EQUAL_UINT(0, mgos_mqtt_pub("out/q", buf, 1, -1, false));
+  TEST_ASSERT_EQUAL_INT(MGOS_MQTT_ERR_INVALID, mgos_mqtt_get_last_error());
+  TEST_ASSERT_EQUAL_STRING("publish: bad QoS", last_log);
   /* Over MQTT's 256 MiB; and, where size_t has 64 bits, 4 GiB + 7, which a
    * 32-bit cut would turn into 7 bytes. Refused from the length: never read. */
   TEST_ASSERT_EQUAL_UINT(0, mgos_mqtt_pub("out/n", buf, (size_t) 268435456u, 1, false));
