@@ -327,6 +327,10 @@ test("backoff: 0.25, 0.5, 1, 2, 2 s (min 0.25, max 2) within the +/-10% jitter",
         `gap ${i}: ${gaps[i].toFixed(3)} s, want ${want[i]} s +/-10% (all: ${gaps.map((g) => g.toFixed(3)).join(", ")})`);
     }
     await c.waitOut(/^cloud CONNECTERROR$/m, 3000); // stdout: its own pipe
+    // Each refused attempt is logged once, by the port, with the address and the reason.
+    const refusals = c.err.match(new RegExp(` E mgos_mqtt: connect to 127\\.0\\.0\\.1:${port}: Connection refused$`, "gm")) ?? [];
+    assert.ok(refusals.length >= 6 && refusals.length <= connectTimes(c.err).length, c.err);
+    assert.equal((c.err.match(/ E mgos_mqtt: /g) ?? []).length, refusals.length, `nothing else logged as an error: ${c.err}`);
     await stopClean(c);
   } finally {
     c.kill("SIGKILL");

@@ -281,9 +281,10 @@ export class mgos_mqtt_conn {
     if (netConnect(this.slot, this.host.subarray(0, this.hostLen), this.port, this.tls ? this.slot : -1) < 0) this.connectFailed(now);
   }
 
-  /** The TCP connect could not start or failed: a connect error, then a retry with backoff. */
+  /** The TCP connect could not start or failed: a connect error, then a
+   *  retry with backoff. (No log line here: the port logs the host, port and
+   *  reason of every failure it reports.) */
   private connectFailed(now: u32): void {
-    logMsg(LogLevel.ERROR, "connect failed: ", sb(this.active().server));
     this.net = NetState.IDLE;
     this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTERROR);
     this.failed(now);

@@ -55,42 +55,41 @@ static const char conn__s0[] = "time is not set, not connecting (mqtt.require_ti
 static const char conn__s1[] = "following the broker's Server Reference: ";
 static const char conn__s2[] = "connecting (mqtt1) to ";
 static const char conn__s3[] = "connecting to ";
-static const char conn__s4[] = "connect failed: ";
-static const char conn__s5[] = "ssl_cert/ssl_key are set but ssl_ca_cert is not: TLS stays off (set ssl_ca_cert)";
-static const char conn__s6[] = "mqtt1.server not set or bad: ";
-static const char conn__s7[] = "mqtt.server not set or bad: ";
-static const char conn__s8[] = "config: ";
-static const char conn__s9[] = "connect_fn closed the connection";
-static const char conn__s10[] = "connect_fn did not call mg_send_mqtt_handshake_opt";
-static const char conn__s11[] = "mg_send_mqtt_handshake_opt: not connected";
-static const char conn__s12[] = "switching to the backup server mqtt1: ";
-static const char conn__s13[] = "switching back to the main server mqtt: ";
-static const char conn__s14[] = "closing: MG_F_CLOSE_IMMEDIATELY";
-static const char conn__s15[] = "send failed";
-static const char conn__s16[] = "closing: MG_F_SEND_AND_CLOSE";
-static const char conn__s17[] = "connection closed with an error";
-static const char conn__s18[] = "connection closed by the server";
-static const char conn__s19[] = "server refused the connection: ";
-static const char conn__s20[] = "connected to ";
-static const char conn__s21[] = "disconnected: ";
-static const char conn__s22[] = "MGOS_MQTT_MAX_GLOBAL_HANDLERS reached";
-static const char conn__s23[] = "MGOS_MQTT_MAX_TOPIC_HANDLERS reached: ";
-static const char conn__s24[] = "subscribe: unknown MGOS_MQTT_SUB_* flags for ";
-static const char conn__s25[] = "subscribe: MGOS_MQTT_SUB_FRAGMENTS, but fragments are compiled out (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT) for ";
-static const char conn__s26[] = "unsub: not subscribed to ";
-static const char conn__s27[] = "connect: mqtt.enable is false";
-static const char conn__s28[] = "set_max_qos: expected 0, 1, 2 or -1 (no override); unchanged";
-static const char conn__s29[] = "config strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
-static const char conn__s30[] = "MGOS_MQTT_MAX_CONNS reached";
+static const char conn__s4[] = "ssl_cert/ssl_key are set but ssl_ca_cert is not: TLS stays off (set ssl_ca_cert)";
+static const char conn__s5[] = "mqtt1.server not set or bad: ";
+static const char conn__s6[] = "mqtt.server not set or bad: ";
+static const char conn__s7[] = "config: ";
+static const char conn__s8[] = "connect_fn closed the connection";
+static const char conn__s9[] = "connect_fn did not call mg_send_mqtt_handshake_opt";
+static const char conn__s10[] = "mg_send_mqtt_handshake_opt: not connected";
+static const char conn__s11[] = "switching to the backup server mqtt1: ";
+static const char conn__s12[] = "switching back to the main server mqtt: ";
+static const char conn__s13[] = "closing: MG_F_CLOSE_IMMEDIATELY";
+static const char conn__s14[] = "send failed";
+static const char conn__s15[] = "closing: MG_F_SEND_AND_CLOSE";
+static const char conn__s16[] = "connection closed with an error";
+static const char conn__s17[] = "connection closed by the server";
+static const char conn__s18[] = "server refused the connection: ";
+static const char conn__s19[] = "connected to ";
+static const char conn__s20[] = "disconnected: ";
+static const char conn__s21[] = "MGOS_MQTT_MAX_GLOBAL_HANDLERS reached";
+static const char conn__s22[] = "MGOS_MQTT_MAX_TOPIC_HANDLERS reached: ";
+static const char conn__s23[] = "subscribe: unknown MGOS_MQTT_SUB_* flags for ";
+static const char conn__s24[] = "subscribe: MGOS_MQTT_SUB_FRAGMENTS, but fragments are compiled out (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT) for ";
+static const char conn__s25[] = "unsub: not subscribed to ";
+static const char conn__s26[] = "connect: mqtt.enable is false";
+static const char conn__s27[] = "set_max_qos: expected 0, 1, 2 or -1 (no override); unchanged";
+static const char conn__s28[] = "config strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
+static const char conn__s29[] = "MGOS_MQTT_MAX_CONNS reached";
 
-#line 1028 "ts-src/mgos/conn.ts"
+#line 1029 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
 
 /** parseServer's scratch (everything runs on the port's loop thread). */
-#line 1030 "ts-src/mgos/conn.ts"
+#line 1031 "ts-src/mgos/conn.ts"
 static ServerAddr conn_serverAddr;
 
-#line 1159 "ts-src/mgos/conn.ts"
+#line 1160 "ts-src/mgos/conn.ts"
 static LogText conn_logText;
 
 /* Sets the fields of a zeroed mgos_mqtt_conn to their initial values. */
@@ -110,7 +109,7 @@ void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
 }
 
 /* Sets the fields of a zeroed ConnTable to their initial values. */
-#line 1024 "ts-src/mgos/conn.ts"
+#line 1025 "ts-src/mgos/conn.ts"
 void ConnTable_init(ConnTable *self) {
   for (uint32_t i = 0; i != CONFIG_MGOS_MQTT_MAX_CONNS; i++) mgos_mqtt_conn_init(&self->conns[i]); /* != : N may be a Kconfig 0 */
 }
@@ -235,13 +234,11 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   }
 }
 
-/** The TCP connect could not start or failed: a connect error, then a retry with backoff. */
-#line 285 "ts-src/mgos/conn.ts"
-static void mgos_mqtt_conn_connectFailed(mgos_mqtt_conn *self, uint32_t now) {
-  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    port_logMsg(LogLevel_ERROR, conn__s4, conn_sb(mgos_mqtt_conn_active(self)->server));
-  }
+/** The TCP connect could not start or failed: a connect error, then a
+   *  retry with backoff. (No log line here: the port logs the host, port and
+   *  reason of every failure it reports.) */
 #line 287 "ts-src/mgos/conn.ts"
+static void mgos_mqtt_conn_connectFailed(mgos_mqtt_conn *self, uint32_t now) {
   self->net = NetState_IDLE;
   mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   mgos_mqtt_conn_failed(self, now);
@@ -264,11 +261,11 @@ static void mgos_mqtt_conn_readSys(mgos_mqtt_conn *self, bool all) {
   if (all || self->followSys0) {
     self->cfg = *mgos_sys_config_get_mqtt();
   }
-#line 307 "ts-src/mgos/conn.ts"
+#line 308 "ts-src/mgos/conn.ts"
   if (all || self->followSys1) {
     self->cfg1 = *mgos_sys_config_get_mqtt1();
   }
-#line 308 "ts-src/mgos/conn.ts"
+#line 309 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_syncOutbox(self);
 }
 
@@ -299,25 +296,25 @@ static void mgos_mqtt_conn_syncOutbox(mgos_mqtt_conn *self) {
    *  Without a port: 8883 when TLS is configured, else 1883. */
 static bool mgos_mqtt_conn_parseServer_v(mgos_mqtt_conn *self, uint8_t *s_p, uint32_t s_len, mgos_config_mqtt *c) {
   rt_bytes s = RT_BYTES(s_p, s_len);
-#line 337 "ts-src/mgos/conn.ts"
+#line 338 "ts-src/mgos/conn.ts"
   self->tls = conn_isSet(c->ssl_ca_cert) || conn_isSet(c->ssl_psk_identity);
   // As in the reference, a client certificate alone does not turn TLS on:
   // say so, or a device would silently talk plain TCP.
   if (!self->tls && (conn_isSet(c->ssl_cert) || conn_isSet(c->ssl_key))) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      port_logMsg(LogLevel_WARN, conn__s5, RT_NOBYTES);
+      port_logMsg(LogLevel_WARN, conn__s4, RT_NOBYTES);
     }
   }
   // The config loader refuses bad addresses (saying why); a firmware can
   // still write the struct directly, so the connection checks again (the
   // same splitter: an empty address has no host).
-#line 346 "ts-src/mgos/conn.ts"
+#line 347 "ts-src/mgos/conn.ts"
   ServerAddr *a = &conn_serverAddr;
   if (config_splitServer(s, a) != server_err_OK) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, self->useBackup ? conn__s6 : conn__s7, s);
+      port_logMsg(LogLevel_ERROR, self->useBackup ? conn__s5 : conn__s6, s);
     }
-#line 349 "ts-src/mgos/conn.ts"
+#line 350 "ts-src/mgos/conn.ts"
     return false;
   }
   rt_bytes h = rt_subarray(s, a->hostStart, a->hostEnd);
@@ -334,13 +331,13 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
   if (cid.len == 0) {
     cid = rt_str_bytes(port_deviceId());
   }
-#line 363 "ts-src/mgos/conn.ts"
+#line 364 "ts-src/mgos/conn.ts"
   const char *err = SessionConfig_setStrings(sc, cid, conn_sb(c->user), conn_sb(c->pass), conn_sb(c->will_topic), conn_sb(c->will_message));
   if (err != NULL) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, conn__s8, rt_str_bytes(err));
+      port_logMsg(LogLevel_ERROR, conn__s7, rt_str_bytes(err));
     }
-#line 366 "ts-src/mgos/conn.ts"
+#line 367 "ts-src/mgos/conn.ts"
     return false;
   }
   int32_t ka = c->keep_alive;
@@ -353,7 +350,7 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, port_COMPILED_OUT, RT_LIT("CONFIG_MGOS_MQTT_V5_SUPPORT, for protocol_version 5"));
     }
-#line 376 "ts-src/mgos/conn.ts"
+#line 377 "ts-src/mgos/conn.ts"
     return false;
   }
   sc->version = (uint8_t)((c->protocol_version == 5) ? 5 : 4);
@@ -367,11 +364,11 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
 /** The port finished (or failed) the TCP connect. */
 static void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now) {
   (void)err;
-#line 388 "ts-src/mgos/conn.ts"
+#line 389 "ts-src/mgos/conn.ts"
   if (self->net != NetState_CONNECTING) {
     return;
   }
-#line 389 "ts-src/mgos/conn.ts"
+#line 390 "ts-src/mgos/conn.ts"
   self->session.now = now;
   if (!ok) {
     mgos_mqtt_conn_connectFailed(self, now);
@@ -383,11 +380,11 @@ static void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t e
   if ((CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0 && c->ws_enable) && !WsLink_isOpen(&self->wss[0])) {
     if (!WsLink_begin(&self->wss[0], rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls, conn_sb(c->ws_path), now)) {
       mgos_mqtt_conn_dropWs(self, now);
-#line 399 "ts-src/mgos/conn.ts"
+#line 400 "ts-src/mgos/conn.ts"
     } else {
       mgos_mqtt_conn_service(self, now);
     }
-#line 400 "ts-src/mgos/conn.ts"
+#line 401 "ts-src/mgos/conn.ts"
     return;
   }
   ConnectStepFn step = self->connectStep;
@@ -395,7 +392,7 @@ static void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t e
     if (!step(self, now)) {
       return;
     }
-#line 405 "ts-src/mgos/conn.ts"
+#line 406 "ts-src/mgos/conn.ts"
   } else if (!Session_connect(&self->session, now)) {
     mgos_mqtt_conn_dropTransport(self, now);
     return;
@@ -412,7 +409,7 @@ static bool mgos_mqtt_conn_runConnectFn(mgos_mqtt_conn *self, uint32_t now) {
     if (Session_connect(&self->session, now)) {
       return true;
     }
-#line 419 "ts-src/mgos/conn.ts"
+#line 420 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
     return false;
   }
@@ -421,20 +418,20 @@ static bool mgos_mqtt_conn_runConnectFn(mgos_mqtt_conn *self, uint32_t now) {
   const char *tmp = conn_isSet(c->client_id) ? c->client_id : port_deviceId();
   f(&self->nc, tmp, &self->hsOpts, self->connectFnArg);
   // A connect_fn that gave up (e.g. could not sign its token) closes.
-#line 426 "ts-src/mgos/conn.ts"
+#line 427 "ts-src/mgos/conn.ts"
   if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & (MG_F_CLOSE_IMMEDIATELY | MG_F_SEND_AND_CLOSE)) != 0)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      port_logMsg(LogLevel_WARN, conn__s9, RT_NOBYTES);
+      port_logMsg(LogLevel_WARN, conn__s8, RT_NOBYTES);
     }
-#line 428 "ts-src/mgos/conn.ts"
+#line 429 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
     return false;
   }
   if (self->net == NetState_OPEN && self->session.state == SessionState_DISCONNECTED) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, conn__s10, RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, conn__s9, RT_NOBYTES);
     }
-#line 433 "ts-src/mgos/conn.ts"
+#line 434 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
     return false;
   }
@@ -455,7 +452,7 @@ static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_m
   if (c->will_retain) {
     flags = (uint8_t)(flags | MG_MQTT_WILL_RETAIN);
   }
-#line 451 "ts-src/mgos/conn.ts"
+#line 452 "ts-src/mgos/conn.ts"
   o->flags = flags;
   int32_t ka = c->keep_alive;
   o->keep_alive = (uint16_t)((ka <= 0) ? 0 : ((ka >= 65535) ? 65535 : (uint16_t)ka));
@@ -470,9 +467,9 @@ static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_m
 bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_send_mqtt_handshake_opts *o) {
   if (self->net != NetState_OPEN) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, conn__s11, RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, conn__s10, RT_NOBYTES);
     }
-#line 465 "ts-src/mgos/conn.ts"
+#line 466 "ts-src/mgos/conn.ts"
     return false;
   }
   ConnectOptions *h = &self->hs;
@@ -493,7 +490,7 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
   if (h->willQos > 2) {
     h->willQos = 2;
   }
-#line 483 "ts-src/mgos/conn.ts"
+#line 484 "ts-src/mgos/conn.ts"
   h->willRetain = (o->flags & MG_MQTT_WILL_RETAIN) != 0;
   h->cleanSession = (o->flags & MG_MQTT_CLEAN_SESSION) != 0;
   // The session's clean_session decides what survives a disconnect.
@@ -505,14 +502,14 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
 
 // ---------------------------------------------------------------- failures and backoff
 /** An attempt failed or the connection ended: schedule the next one. */
-#line 495 "ts-src/mgos/conn.ts"
+#line 496 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now) {
   // Callers set net to IDLE themselves: a handler run before this point may
   // already have started a new attempt, and that socket must not be orphaned.
   if ((!self->wantConnect || self->net != NetState_IDLE) || self->reconnectPending) {
     return;
   }
-#line 499 "ts-src/mgos/conn.ts"
+#line 500 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_scheduleReconnect(self, now);
 }
 
@@ -524,22 +521,22 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
     b = 1u - b;
     self->delayMs = 0;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      port_logMsg(LogLevel_WARN, self->useBackup ? conn__s12 : conn__s13, conn_sb(mgos_mqtt_conn_active(self)->server));
+      port_logMsg(LogLevel_WARN, self->useBackup ? conn__s11 : conn__s12, conn_sb(mgos_mqtt_conn_active(self)->server));
     }
   }
   // Double (from 0: the minimum); past 2^31 doubling would wrap: the
   // maximum then. Clamped to max first, then to min, so min wins when
   // max < min.
-#line 514 "ts-src/mgos/conn.ts"
+#line 515 "ts-src/mgos/conn.ts"
   uint32_t d = (self->delayMs > 0x7fffffff) ? 0xffffffffu : (self->delayMs * 2u);
   if (d > rt_get_u32(self->maxMs, 2, b)) {
     d = rt_get_u32(self->maxMs, 2, b);
   }
-#line 516 "ts-src/mgos/conn.ts"
+#line 517 "ts-src/mgos/conn.ts"
   if (d < rt_get_u32(self->minMs, 2, b)) {
     d = rt_get_u32(self->minMs, 2, b);
   }
-#line 517 "ts-src/mgos/conn.ts"
+#line 518 "ts-src/mgos/conn.ts"
   self->delayMs = d;
   self->reconnectAt = now + conn_jitter(d);
   self->reconnectPending = true;
@@ -550,25 +547,25 @@ static bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self) {
   if (self->useBackup) {
     return true;
   }
-#line 525 "ts-src/mgos/conn.ts"
+#line 526 "ts-src/mgos/conn.ts"
   return self->hasCfg1 && self->cfg1.enable;
 }
 
 // ---------------------------------------------------------------- I/O
 /** Writes what the session has queued and closes when it asks to. */
-#line 531 "ts-src/mgos/conn.ts"
+#line 532 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
   Session *s = &self->session;
   // Nothing to write or close without an open socket (WebSocket included).
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 535 "ts-src/mgos/conn.ts"
+#line 536 "ts-src/mgos/conn.ts"
   if ((int32_t)(self->nc.flags & MG_F_CLOSE_IMMEDIATELY) != 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-      port_logMsg(LogLevel_INFO, conn__s14, RT_NOBYTES);
+      port_logMsg(LogLevel_INFO, conn__s13, RT_NOBYTES);
     }
-#line 537 "ts-src/mgos/conn.ts"
+#line 538 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
     return;
   }
@@ -580,30 +577,30 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
     int32_t n = port_netSend(self->slot, Session_txView(s));
     if (n < 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        port_logMsg(LogLevel_ERROR, conn__s15, RT_NOBYTES);
+        port_logMsg(LogLevel_ERROR, conn__s14, RT_NOBYTES);
       }
-#line 548 "ts-src/mgos/conn.ts"
+#line 549 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropTransport(self, now);
       return;
     }
     if (n == 0) {
       break;
     }
-#line 552 "ts-src/mgos/conn.ts"
+#line 553 "ts-src/mgos/conn.ts"
     Session_txConsumed(s, (uint32_t)n);
   }
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 555 "ts-src/mgos/conn.ts"
+#line 556 "ts-src/mgos/conn.ts"
   if (Session_wantsClose(s)) {
     mgos_mqtt_conn_dropTransport(self, now);
-#line 556 "ts-src/mgos/conn.ts"
+#line 557 "ts-src/mgos/conn.ts"
   } else if (s->txLen == 0 && ((int32_t)(self->nc.flags & MG_F_SEND_AND_CLOSE) != 0)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-      port_logMsg(LogLevel_INFO, conn__s16, RT_NOBYTES);
+      port_logMsg(LogLevel_INFO, conn__s15, RT_NOBYTES);
     }
-#line 558 "ts-src/mgos/conn.ts"
+#line 559 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
@@ -620,30 +617,30 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
         Session_txConsumed(s, k);
       }
     }
-#line 572 "ts-src/mgos/conn.ts"
+#line 573 "ts-src/mgos/conn.ts"
     if (w->txLen == 0) {
       break;
     }
-#line 573 "ts-src/mgos/conn.ts"
+#line 574 "ts-src/mgos/conn.ts"
     int32_t n = port_netSend(self->slot, WsLink_txView(w));
     if (n < 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        port_logMsg(LogLevel_ERROR, conn__s15, RT_NOBYTES);
+        port_logMsg(LogLevel_ERROR, conn__s14, RT_NOBYTES);
       }
-#line 576 "ts-src/mgos/conn.ts"
+#line 577 "ts-src/mgos/conn.ts"
       mgos_mqtt_conn_dropTransport(self, now);
       return;
     }
     if (n == 0) {
       break;
     }
-#line 580 "ts-src/mgos/conn.ts"
+#line 581 "ts-src/mgos/conn.ts"
     WsLink_txConsumed(w, (uint32_t)n);
   }
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 583 "ts-src/mgos/conn.ts"
+#line 584 "ts-src/mgos/conn.ts"
   if (Session_wantsClose(s) && WsLink_isOpen(w)) {
     WsLink_close(w, WsCode_NORMAL, now);
     mgos_mqtt_conn_serviceWs(self, now);
@@ -655,12 +652,12 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
 }
 
 /** Drops a WebSocket connection; one that never got its 101 is a connect error. */
-#line 592 "ts-src/mgos/conn.ts"
+#line 593 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_dropWs(mgos_mqtt_conn *self, uint32_t now) {
   if (!self->wss[0].opened) {
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
-#line 594 "ts-src/mgos/conn.ts"
+#line 595 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_dropTransport(self, now);
 }
 
@@ -669,7 +666,7 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
   if (self->net != NetState_IDLE) {
     port_netClose(self->slot);
   }
-#line 600 "ts-src/mgos/conn.ts"
+#line 601 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -677,18 +674,18 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
 
 static void mgos_mqtt_conn_onRecv_v(mgos_mqtt_conn *self, uint8_t *data_p, uint32_t data_len, uint32_t now) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 606 "ts-src/mgos/conn.ts"
+#line 607 "ts-src/mgos/conn.ts"
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 607 "ts-src/mgos/conn.ts"
+#line 608 "ts-src/mgos/conn.ts"
   if (mgos_mqtt_conn_wsOn(self)) {
     WsLink_onRecv(&self->wss[0], data, now);
-#line 608 "ts-src/mgos/conn.ts"
+#line 609 "ts-src/mgos/conn.ts"
   } else {
     Session_onRecv(&self->session, data, now);
   }
-#line 609 "ts-src/mgos/conn.ts"
+#line 610 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_service(self, now);
 }
 
@@ -696,20 +693,20 @@ static void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32
   if (self->net == NetState_IDLE) {
     return;
   }
-#line 614 "ts-src/mgos/conn.ts"
+#line 615 "ts-src/mgos/conn.ts"
   if (self->net == NetState_CONNECTING) {
     mgos_mqtt_conn_onTcpConnect(self, false, err, now);
     return;
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    port_logMsg(LogLevel_WARN, (err != 0) ? conn__s17 : conn__s18, RT_NOBYTES);
+    port_logMsg(LogLevel_WARN, (err != 0) ? conn__s16 : conn__s17, RT_NOBYTES);
   }
-#line 619 "ts-src/mgos/conn.ts"
+#line 620 "ts-src/mgos/conn.ts"
   if (mgos_mqtt_conn_wsOn(self) && !self->wss[0].opened) {
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
   // The socket is gone already: dropTransport without the close.
-#line 621 "ts-src/mgos/conn.ts"
+#line 622 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   mgos_mqtt_conn_dropTransport(self, now);
 }
@@ -721,7 +718,7 @@ static uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   }
   // MG_EV_POLL while a transport exists, as Mongoose's loop gives every
   // connection one per iteration (the shadows send state requests from it).
-#line 630 "ts-src/mgos/conn.ts"
+#line 631 "ts-src/mgos/conn.ts"
   if (self->net != NetState_IDLE && self->nGlobal > 0) {
     self->session.now = now;
     self->pollArg.now = port_wallTime();
@@ -731,7 +728,7 @@ static uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   if ((self->net == NetState_OPEN && mgos_mqtt_conn_wsOn(self)) && WsLink_expired(&self->wss[0], now)) {
     mgos_mqtt_conn_dropWs(self, now);
   }
-#line 637 "ts-src/mgos/conn.ts"
+#line 638 "ts-src/mgos/conn.ts"
   if (self->net == NetState_OPEN) {
     Session_tick(&self->session, now);
     mgos_mqtt_conn_service(self, now);
@@ -739,34 +736,34 @@ static uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
       wait = WsLink_nextIn(&self->wss[0], now, wait);
     }
     // The session's own deadlines (PINGREQ, PINGRESP, CONNACK) to the ms.
-#line 642 "ts-src/mgos/conn.ts"
+#line 643 "ts-src/mgos/conn.ts"
     if (self->net == NetState_OPEN) {
       wait = Session_nextTickIn(&self->session, now, wait);
     }
   }
   // Measured after the tick: a close it decided (CONNACK or keepalive timeout)
   // has just scheduled a reconnect, which must not wait a whole POLL_MAX_MS.
-#line 646 "ts-src/mgos/conn.ts"
+#line 647 "ts-src/mgos/conn.ts"
   if (self->reconnectPending) {
     int32_t left = rt_i32_of((self->reconnectAt - now));
     if (left <= 0) {
       wait = 0;
-#line 649 "ts-src/mgos/conn.ts"
+#line 650 "ts-src/mgos/conn.ts"
     } else if ((uint32_t)left < wait) {
       wait = (uint32_t)left;
     }
   }
-#line 651 "ts-src/mgos/conn.ts"
+#line 652 "ts-src/mgos/conn.ts"
   return wait;
 }
 
 // ---------------------------------------------------------------- events
-#line 656 "ts-src/mgos/conn.ts"
+#line 657 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
   if (!mgos_mqtt_conn_active(self)->cloud_events) {
     return;
   }
-#line 658 "ts-src/mgos/conn.ts"
+#line 659 "ts-src/mgos/conn.ts"
   self->cloudArg.type = MGOS_CLOUD_MQTT;
   port_eventTrigger(ev, &self->cloudArg);
 }
@@ -827,16 +824,16 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
     if (p == NULL || p->returnCode != 0) {
       // The CLOSE that follows raises the connect-error event.
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        port_logMsg(LogLevel_ERROR, conn__s19, rt_str_bytes(self->session.closeReason));
+        port_logMsg(LogLevel_ERROR, conn__s18, rt_str_bytes(self->session.closeReason));
       }
-#line 718 "ts-src/mgos/conn.ts"
+#line 719 "ts-src/mgos/conn.ts"
       return;
     }
     self->delayMs = 0;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-      port_logMsg(LogLevel_INFO, conn__s20, conn_sb(mgos_mqtt_conn_active(self)->server));
+      port_logMsg(LogLevel_INFO, conn__s19, conn_sb(mgos_mqtt_conn_active(self)->server));
     }
-#line 722 "ts-src/mgos/conn.ts"
+#line 723 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTED);
   } else if (ev == SessionEvent_CLOSE) {
     if (!s->wasConnected) {
@@ -846,9 +843,9 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
       return;
     }
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-      port_logMsg(LogLevel_INFO, conn__s21, rt_str_bytes(self->session.closeReason));
+      port_logMsg(LogLevel_INFO, conn__s20, rt_str_bytes(self->session.closeReason));
     }
-#line 731 "ts-src/mgos/conn.ts"
+#line 732 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_DISCONNECTED);
     arg = NULL;
   } else if (ev == SessionEvent_DROPPED) {
@@ -873,7 +870,7 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
   if (ev != SessionEvent_DROPPED && ev != SessionEvent_OUTBOX_ROOM) {
     mgos_mqtt_conn_fillMsg(self, ev, p);
   }
-#line 753 "ts-src/mgos/conn.ts"
+#line 754 "ts-src/mgos/conn.ts"
   if (p != NULL && ev == SessionEvent_PUBLISH) {
     if (mgos_mqtt_conn_callTopics(self, ev, p)) {
       toGlobal = false;
@@ -885,7 +882,7 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
         mgos_mqtt_conn_appQos2Add(self, p->packetId);
       }
     }
-#line 762 "ts-src/mgos/conn.ts"
+#line 763 "ts-src/mgos/conn.ts"
   } else if (ev == SessionEvent_PUBLISH_PART) {
     // Fragments go only to handlers that asked for them; the first one
     // decides: when none matched, the session skips the message.
@@ -893,20 +890,20 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
     if ((CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE != 0 && p != NULL) && mgos_mqtt_conn_callTopics(self, ev, p)) {
       s->rxTake = true;
     }
-#line 767 "ts-src/mgos/conn.ts"
+#line 768 "ts-src/mgos/conn.ts"
   } else if (ev == SessionEvent_PUBLISH_SKIPPED) {
     // A topic cut short cannot be matched: global handlers only.
     if ((p != NULL && p->topic.len == s->rxTopicLen) && mgos_mqtt_conn_callTopics(self, ev, p)) {
       toGlobal = false;
     }
-#line 770 "ts-src/mgos/conn.ts"
+#line 771 "ts-src/mgos/conn.ts"
   } else if (ev == SessionEvent_SUBACK && mgos_mqtt_conn_callTopics(self, ev, p)) {
     toGlobal = false;
   }
   if (toGlobal) {
     mgos_mqtt_conn_callGlobalArg(self, ev, arg);
   }
-#line 774 "ts-src/mgos/conn.ts"
+#line 775 "ts-src/mgos/conn.ts"
   s->now = now;
 }
 
@@ -921,12 +918,12 @@ static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void 
   }
 }
 
-#line 786 "ts-src/mgos/conn.ts"
+#line 787 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id) {
   if (self->appQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     mgos_mqtt_conn_appQos2Take(self, self->appQos2[0]);
   }
-#line 788 "ts-src/mgos/conn.ts"
+#line 789 "ts-src/mgos/conn.ts"
   rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->appQos2Count, id);
   self->appQos2Count++;
 }
@@ -943,7 +940,7 @@ static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id) {
       rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, k++, v);
     }
   }
-#line 802 "ts-src/mgos/conn.ts"
+#line 803 "ts-src/mgos/conn.ts"
   self->appQos2Count = k;
   return k != n;
 }
@@ -957,7 +954,7 @@ static rt_bytes mgos_mqtt_conn_filterOf(mgos_mqtt_conn *self, mgos_mqtt_handler 
       return Sub_view(&s->subs[i]);
     }
   }
-#line 813 "ts-src/mgos/conn.ts"
+#line 814 "ts-src/mgos/conn.ts"
   return RT_NOBYTES;
 }
 
@@ -979,29 +976,29 @@ static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *
       if (h->tag != self->session.evTag) {
         continue;
       }
-#line 832 "ts-src/mgos/conn.ts"
+#line 833 "ts-src/mgos/conn.ts"
     } else {
       if (ev != SessionEvent_PUBLISH && (isSub || f == NULL)) {
         continue;
       }
-#line 834 "ts-src/mgos/conn.ts"
+#line 835 "ts-src/mgos/conn.ts"
       if (ev == SessionEvent_PUBLISH_PART && (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0 || !h->fragments)) {
         continue;
       }
       // A shared subscription ($share/<group>/<filter>) matches by its filter.
-#line 836 "ts-src/mgos/conn.ts"
+#line 837 "ts-src/mgos/conn.ts"
       if (!topic_topicMatches((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? mqtt5_sharedFilter(mgos_mqtt_conn_filterOf(self, h)) : mgos_mqtt_conn_filterOf(self, h), p->topic)) {
         continue;
       }
     }
-#line 838 "ts-src/mgos/conn.ts"
+#line 839 "ts-src/mgos/conn.ts"
     took = true;
     sub_handler_t g = h->sub;
     if (!isSub) {
       if (f != NULL) {
         f(&self->nc, ev, &self->msg, h->ud);
       }
-#line 842 "ts-src/mgos/conn.ts"
+#line 843 "ts-src/mgos/conn.ts"
     } else if (g != NULL && ev == SessionEvent_PUBLISH) {
       g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
     }
@@ -1011,13 +1008,13 @@ static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *
 
 // ---------------------------------------------------------------- API
 /** A global handler; false when MGOS_MQTT_MAX_GLOBAL_HANDLERS are taken. */
-#line 852 "ts-src/mgos/conn.ts"
+#line 853 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void *ud) {
   if (self->nGlobal >= CONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, conn__s22, RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, conn__s21, RT_NOBYTES);
     }
-#line 855 "ts-src/mgos/conn.ts"
+#line 856 "ts-src/mgos/conn.ts"
     return false;
   }
   mgos_mqtt_ghandler *h = &self->ghandlers[self->nGlobal];
@@ -1048,7 +1045,7 @@ static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
   for (uint32_t j = i; j < n; j++) {
     self->handlers[j] = self->handlers[j + 1];
   }
-#line 883 "ts-src/mgos/conn.ts"
+#line 884 "ts-src/mgos/conn.ts"
   self->nHandlers = n;
   mgos_mqtt_handler *last = &self->handlers[n];
   last->kind = HandlerKind_FREE;
@@ -1060,14 +1057,14 @@ static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
 /** A topic handler plus its subscription (kept and re-sent after every reconnect). */
 bool mgos_mqtt_conn_subscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_t filter_len, int32_t qos, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 893 "ts-src/mgos/conn.ts"
+#line 894 "ts-src/mgos/conn.ts"
   uint32_t now = port_nowMs();
   self->session.now = now;
   if (self->nHandlers >= CONFIG_MGOS_MQTT_MAX_TOPIC_HANDLERS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, conn__s23, filter);
+      port_logMsg(LogLevel_ERROR, conn__s22, filter);
     }
-#line 897 "ts-src/mgos/conn.ts"
+#line 898 "ts-src/mgos/conn.ts"
     return false;
   }
   // The handler is added once the session took the subscription (its tag
@@ -1076,7 +1073,7 @@ bool mgos_mqtt_conn_subscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_
   if (Session_subscribe(&self->session, filter, conn_qos8(qos), self->nextTag) == 0) {
     return false;
   }
-#line 903 "ts-src/mgos/conn.ts"
+#line 904 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_addHandler(self, kind, ev, sub, ud);
   mgos_mqtt_conn_service(self, now);
   return true;
@@ -1085,19 +1082,19 @@ bool mgos_mqtt_conn_subscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_
 /** subscribe() of an mg_event_handler_t with MGOS_MQTT_SUB_* flags. */
 bool mgos_mqtt_conn_subscribeOpt_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_t filter_len, int32_t qos, int32_t flags, mg_event_handler_t ev, void *ud) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 910 "ts-src/mgos/conn.ts"
+#line 911 "ts-src/mgos/conn.ts"
   if ((flags & (~MGOS_MQTT_SUB_FRAGMENTS)) != 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, conn__s24, filter);
+      port_logMsg(LogLevel_ERROR, conn__s23, filter);
     }
-#line 912 "ts-src/mgos/conn.ts"
+#line 913 "ts-src/mgos/conn.ts"
     return false;
   }
   if (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0 && flags != 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, conn__s25, filter);
+      port_logMsg(LogLevel_ERROR, conn__s24, filter);
     }
-#line 916 "ts-src/mgos/conn.ts"
+#line 917 "ts-src/mgos/conn.ts"
     return false;
   }
   self->nextSubFlags = flags;
@@ -1109,7 +1106,7 @@ bool mgos_mqtt_conn_subscribeOpt_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint
 /** Removes the first handler subscribed to exactly `filter` and sends UNSUBSCRIBE. */
 bool mgos_mqtt_conn_unsubscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_t filter_len) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 926 "ts-src/mgos/conn.ts"
+#line 927 "ts-src/mgos/conn.ts"
   uint32_t now = port_nowMs();
   self->session.now = now;
   for (uint32_t i = 0; i < self->nHandlers; i++) {
@@ -1117,27 +1114,27 @@ bool mgos_mqtt_conn_unsubscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint3
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
       continue;
     }
-#line 931 "ts-src/mgos/conn.ts"
+#line 932 "ts-src/mgos/conn.ts"
     if (!rt_bytes_equal(mgos_mqtt_conn_filterOf(self, h), filter)) {
       continue;
     }
-#line 932 "ts-src/mgos/conn.ts"
+#line 933 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_removeHandler(self, i);
     Session_unsubscribe(&self->session, filter);
     mgos_mqtt_conn_service(self, now);
     return true;
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    port_logMsg(LogLevel_WARN, conn__s26, filter);
+    port_logMsg(LogLevel_WARN, conn__s25, filter);
   }
-#line 938 "ts-src/mgos/conn.ts"
+#line 939 "ts-src/mgos/conn.ts"
   return false;
 }
 
 /** Publishes (every caller has the topic as a C string: one strlen here). */
 uint16_t mgos_mqtt_conn_publish_v(mgos_mqtt_conn *self, const char *topicStr, uint8_t *payload_p, uint32_t payload_len, int32_t qos, bool retain) {
   rt_bytes payload = RT_BYTES(payload_p, payload_len);
-#line 943 "ts-src/mgos/conn.ts"
+#line 944 "ts-src/mgos/conn.ts"
   uint32_t now = port_nowMs();
   // The session refuses a bad QoS (INVALID, with its log line).
   uint16_t id = Session_publish(&self->session, rt_str_bytes(topicStr), payload, conn_qos8(qos), retain, now);
@@ -1150,16 +1147,16 @@ bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
   mgos_mqtt_conn_refreshSys(self);
   if (!self->cfg.enable && !(self->useBackup && self->cfg1.enable)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      port_logMsg(LogLevel_WARN, conn__s27, RT_NOBYTES);
+      port_logMsg(LogLevel_WARN, conn__s26, RT_NOBYTES);
     }
-#line 955 "ts-src/mgos/conn.ts"
+#line 956 "ts-src/mgos/conn.ts"
     return false;
   }
   self->wantConnect = true;
   if (self->net != NetState_IDLE) {
     return true;
   }
-#line 959 "ts-src/mgos/conn.ts"
+#line 960 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_startConnect(self, port_nowMs());
   return self->net != NetState_IDLE || self->reconnectPending;
 }
@@ -1180,13 +1177,13 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
   }
   // A second disconnect while the DISCONNECT is still queued: let it go out
   // (closing now would make the broker publish the will).
-#line 977 "ts-src/mgos/conn.ts"
+#line 978 "ts-src/mgos/conn.ts"
   if (self->session.state == SessionState_DISCONNECTING) {
     mgos_mqtt_conn_service(self, now);
-#line 978 "ts-src/mgos/conn.ts"
+#line 979 "ts-src/mgos/conn.ts"
   } else if (Session_disconnect(&self->session)) {
     mgos_mqtt_conn_service(self, now);
-#line 979 "ts-src/mgos/conn.ts"
+#line 980 "ts-src/mgos/conn.ts"
   } else {
     mgos_mqtt_conn_dropTransport(self, now);
   }
@@ -1194,13 +1191,13 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
 
 /** mgos_mqtt_set_max_qos: 0..2 caps, -1 removes the override (the
    *  config's max_qos applies again); anything else is refused, unchanged. */
-#line 984 "ts-src/mgos/conn.ts"
+#line 985 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   if (qos < -1 || qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, conn__s28, RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, conn__s27, RT_NOBYTES);
     }
-#line 987 "ts-src/mgos/conn.ts"
+#line 988 "ts-src/mgos/conn.ts"
     return false;
   }
   self->userMaxQos = qos;
@@ -1222,7 +1219,7 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     self->session.onLog = conn_onSessionLog;
   }
-#line 1006 "ts-src/mgos/conn.ts"
+#line 1007 "ts-src/mgos/conn.ts"
   self->session.ud = self;
   if (CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0) {
     self->wss[0].onData = conn_onWsData;
@@ -1231,7 +1228,7 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
   }
 }
 
-#line 1019 "ts-src/mgos/conn.ts"
+#line 1020 "ts-src/mgos/conn.ts"
 static bool conn_connectFnStep(mgos_mqtt_conn *c, uint32_t now) {
   return mgos_mqtt_conn_runConnectFn(c, now);
 }
@@ -1240,7 +1237,7 @@ static bool conn_connectFnStep(mgos_mqtt_conn *c, uint32_t now) {
  *  saturating at 2^32-1. Integer arithmetic on the IEEE-754 bits: a device
  *  without FPU links no soft-float helper for it.
  *  @cextern test/c/test_api.c calls it */
-#line 1037 "ts-src/mgos/conn.ts"
+#line 1038 "ts-src/mgos/conn.ts"
 uint32_t conn_secToMs(double s) {
   uint32_t hi = rt_f64_hi(s);
   uint32_t lo = rt_f64_lo(s);
@@ -1250,12 +1247,12 @@ uint32_t conn_secToMs(double s) {
     return 1;
   }
   // 2^23 s and more (also infinity, NaN): beyond 2^32 ms.
-#line 1044 "ts-src/mgos/conn.ts"
+#line 1045 "ts-src/mgos/conn.ts"
   if (ex >= 1046) {
     return 0xffffffffu;
   }
   // P = mantissa (53 bits, mh:lo) * 1000, as ph:pl (63 bits), 16-bit halves of lo.
-#line 1046 "ts-src/mgos/conn.ts"
+#line 1047 "ts-src/mgos/conn.ts"
   uint32_t mh = (hi & 0xfffffu) | 0x100000;
   uint32_t am = (lo >> 16) * 1000;
   uint32_t bm = (lo & 0xffffu) * 1000;
@@ -1272,7 +1269,7 @@ uint32_t conn_secToMs(double s) {
     if (sum < pl) {
       ph = ph + 1u;
     }
-#line 1060 "ts-src/mgos/conn.ts"
+#line 1061 "ts-src/mgos/conn.ts"
     pl = sum;
   }
   if (shift >= 32) {
@@ -1282,7 +1279,7 @@ uint32_t conn_secToMs(double s) {
   if ((ph >> shift) != 0) {
     return 0xffffffffu;
   }
-#line 1067 "ts-src/mgos/conn.ts"
+#line 1068 "ts-src/mgos/conn.ts"
   return ((ph << ((32 - shift) & 31u)) | (pl >> shift));
 }
 
@@ -1296,13 +1293,13 @@ uint32_t conn_jitter(uint32_t d) {
   if (j == 0) {
     return d;
   }
-#line 1078 "ts-src/mgos/conn.ts"
+#line 1079 "ts-src/mgos/conn.ts"
   uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2) + 1);
   uint32_t r = rt_mod_u32(port_rand32(), span);
   if (r < j) {
     return d - (j - r);
   }
-#line 1081 "ts-src/mgos/conn.ts"
+#line 1082 "ts-src/mgos/conn.ts"
   uint32_t up = r - j;
   return (up > (0xffffffffu - d)) ? 0xffffffffu : (d + up);
 }
@@ -1326,23 +1323,23 @@ static bool conn_stringsFit(mgos_config_mqtt *c) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1102 "ts-src/mgos/conn.ts"
+#line 1103 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s != NULL) {
       need += rt_str_bytes(s).len + 1u;
     }
   }
-#line 1105 "ts-src/mgos/conn.ts"
+#line 1106 "ts-src/mgos/conn.ts"
   if (need <= CONFIG_MGOS_MQTT_CONN_STR_SIZE) {
     return true;
   }
-#line 1106 "ts-src/mgos/conn.ts"
+#line 1107 "ts-src/mgos/conn.ts"
   conn_logText.len = 0;
   conn_logNumber(rt_i32_of(need));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    port_logMsg(LogLevel_ERROR, conn__s29, rt_subarray(RT_BYTES(conn_logText.buf, 80), 0, conn_logText.len));
+    port_logMsg(LogLevel_ERROR, conn__s28, rt_subarray(RT_BYTES(conn_logText.buf, 80), 0, conn_logText.len));
   }
-#line 1109 "ts-src/mgos/conn.ts"
+#line 1110 "ts-src/mgos/conn.ts"
   return false;
 }
 
@@ -1350,18 +1347,18 @@ static bool conn_stringsFit(mgos_config_mqtt *c) {
  *  points `c` at the copies, so the caller may free its own (stringsFit first). */
 static void conn_ownStrings_v(mgos_config_mqtt *c, uint8_t *buf_p, uint32_t buf_len) {
   rt_bytes buf = RT_BYTES(buf_p, buf_len);
-#line 1115 "ts-src/mgos/conn.ts"
+#line 1116 "ts-src/mgos/conn.ts"
   uint32_t at = 0;
   for (int32_t k = 0; k < config_gen_KEY_COUNT; k++) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1118 "ts-src/mgos/conn.ts"
+#line 1119 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s == NULL) {
       continue;
     }
-#line 1120 "ts-src/mgos/conn.ts"
+#line 1121 "ts-src/mgos/conn.ts"
     rt_bytes b = rt_str_bytes(s);
     rt_copy_bytes(buf, at, b);
     rt_bytes_set(buf, at + b.len, 0);
@@ -1372,7 +1369,7 @@ static void conn_ownStrings_v(mgos_config_mqtt *c, uint8_t *buf_p, uint32_t buf_
 
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 1129 "ts-src/mgos/conn.ts"
+#line 1130 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
@@ -1392,7 +1389,7 @@ static bool conn_onWsOpen(void *ud, uint32_t now) {
   return c->net == NetState_OPEN && WsLink_isOpen(&c->wss[0]);
 }
 
-#line 1154 "ts-src/mgos/conn.ts"
+#line 1155 "ts-src/mgos/conn.ts"
 static void LogText_put(LogText *self, uint8_t c) {
   if (self->len < 80) {
     rt_set_u8(self->buf, 80, self->len++, c);
@@ -1402,10 +1399,10 @@ static void LogText_put(LogText *self, uint8_t c) {
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. @log */
-#line 1164 "ts-src/mgos/conn.ts"
+#line 1165 "ts-src/mgos/conn.ts"
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
-#line 1165 "ts-src/mgos/conn.ts"
+#line 1166 "ts-src/mgos/conn.ts"
   LogText *t = &conn_logText;
   t->len = 0;
   if (detail.len > 0) {
@@ -1438,7 +1435,7 @@ static void conn_logNumber(int32_t num) {
   while (rt_idiv_u32(v, div) >= 10) {
     div = div * 10u;
   }
-#line 1195 "ts-src/mgos/conn.ts"
+#line 1196 "ts-src/mgos/conn.ts"
   while (div > 0) {
     LogText_put(t, (uint8_t)(0x30 + ((v / div) % 10)));
     div = div / 10;
@@ -1450,7 +1447,7 @@ mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
     return NULL;
   }
-#line 1204 "ts-src/mgos/conn.ts"
+#line 1205 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -1470,15 +1467,15 @@ static mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
     }
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    port_logMsg(LogLevel_ERROR, conn__s30, RT_NOBYTES);
+    port_logMsg(LogLevel_ERROR, conn__s29, RT_NOBYTES);
   }
-#line 1223 "ts-src/mgos/conn.ts"
+#line 1224 "ts-src/mgos/conn.ts"
   return NULL;
 }
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 1229 "ts-src/mgos/conn.ts"
+#line 1230 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1487,7 +1484,7 @@ void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
 }
 
 /** Bytes received on `slot`. @api */
-#line 1235 "ts-src/mgos/conn.ts"
+#line 1236 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1496,7 +1493,7 @@ void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 1241 "ts-src/mgos/conn.ts"
+#line 1242 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1506,7 +1503,7 @@ void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 1248 "ts-src/mgos/conn.ts"
+#line 1249 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -1525,13 +1522,13 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
     if (!c->inUse) {
       continue;
     }
-#line 1264 "ts-src/mgos/conn.ts"
+#line 1265 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
       wait = w;
     }
   }
-#line 1267 "ts-src/mgos/conn.ts"
+#line 1268 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -1545,7 +1542,7 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 1281 "ts-src/mgos/conn.ts"
+#line 1282 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
   // The system config's sections are not copied (as the reference): they are
   // the library's own, re-read at every connect.
@@ -1554,34 +1551,34 @@ mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqt
   if (!sys0 && !conn_stringsFit(cfg)) {
     return NULL;
   }
-#line 1287 "ts-src/mgos/conn.ts"
+#line 1288 "ts-src/mgos/conn.ts"
   if ((cfg1 != NULL && !sys1) && !conn_stringsFit(cfg1)) {
     return NULL;
   }
-#line 1288 "ts-src/mgos/conn.ts"
+#line 1289 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
     return NULL;
   }
-#line 1290 "ts-src/mgos/conn.ts"
+#line 1291 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (sys0) {
     c->followSys0 = true;
-#line 1293 "ts-src/mgos/conn.ts"
+#line 1294 "ts-src/mgos/conn.ts"
   } else {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1294 "ts-src/mgos/conn.ts"
+#line 1295 "ts-src/mgos/conn.ts"
   if (cfg1 != NULL) {
     c->cfg1 = *cfg1;
     if (sys1) {
       c->followSys1 = true;
-#line 1297 "ts-src/mgos/conn.ts"
+#line 1298 "ts-src/mgos/conn.ts"
     } else {
       conn_ownStrings(&c->cfg1, RT_BYTES(c->strs1, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
     }
-#line 1298 "ts-src/mgos/conn.ts"
+#line 1299 "ts-src/mgos/conn.ts"
     c->hasCfg1 = true;
   }
   mgos_mqtt_conn_syncOutbox(c);
@@ -1604,12 +1601,12 @@ bool conn_set_config(mgos_mqtt_conn *c, mgos_config_mqtt *cfg) {
   if (!sys0 && !conn_stringsFit(cfg)) {
     return false;
   }
-#line 1318 "ts-src/mgos/conn.ts"
+#line 1319 "ts-src/mgos/conn.ts"
   c->cfg = *cfg;
   if (!sys0) {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1320 "ts-src/mgos/conn.ts"
+#line 1321 "ts-src/mgos/conn.ts"
   c->followSys0 = sys0;
   // The global connection keeps following the system config's mqtt1.
   c->followSys1 = c->followSys || c->followSys1;
@@ -1667,7 +1664,7 @@ bool mgos_mqtt_conn_is_connected(mgos_mqtt_conn *c) {
  */
 uint16_t conn_pub_bytes_v(mgos_mqtt_conn *c, const char *topic, uint8_t *msg_p, uint32_t msg_len, int qos, bool retain) {
   rt_bytes msg = RT_BYTES(msg_p, msg_len);
-#line 1376 "ts-src/mgos/conn.ts"
+#line 1377 "ts-src/mgos/conn.ts"
   return mgos_mqtt_conn_publish(c, topic, msg, qos, retain);
 }
 
@@ -1726,7 +1723,7 @@ uint16_t conn_refuse_pub(mgos_mqtt_conn *c, const char *topic, const char *why) 
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, why, rt_str_bytes(topic));
   }
-#line 1432 "ts-src/mgos/conn.ts"
+#line 1433 "ts-src/mgos/conn.ts"
   c->session.lastError = MGOS_MQTT_ERR_INVALID;
   return 0;
 }
