@@ -545,7 +545,7 @@ export class mgos_mqtt_conn {
     while (this.net === NetState.OPEN && s.txLen > 0) {
       const n: i32 = netSend(this.slot, s.txView());
       if (n < 0) {
-        logMsg(LogLevel.ERROR, "send failed", noBytes());
+        // (The port has logged why.)
         this.dropTransport(now);
         return;
       }
@@ -573,7 +573,7 @@ export class mgos_mqtt_conn {
       if (w.txLen === 0) break;
       const n: i32 = netSend(this.slot, w.txView());
       if (n < 0) {
-        logMsg(LogLevel.ERROR, "send failed", noBytes());
+        // (The port has logged why.)
         this.dropTransport(now);
         return;
       }

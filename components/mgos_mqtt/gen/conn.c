@@ -65,22 +65,21 @@ static const char conn__s10[] = "mg_send_mqtt_handshake_opt: not connected";
 static const char conn__s11[] = "switching to the backup server mqtt1: ";
 static const char conn__s12[] = "switching back to the main server mqtt: ";
 static const char conn__s13[] = "closing: MG_F_CLOSE_IMMEDIATELY";
-static const char conn__s14[] = "send failed";
-static const char conn__s15[] = "closing: MG_F_SEND_AND_CLOSE";
-static const char conn__s16[] = "connection closed with an error";
-static const char conn__s17[] = "connection closed by the server";
-static const char conn__s18[] = "server refused the connection: ";
-static const char conn__s19[] = "connected to ";
-static const char conn__s20[] = "disconnected: ";
-static const char conn__s21[] = "MGOS_MQTT_MAX_GLOBAL_HANDLERS reached";
-static const char conn__s22[] = "MGOS_MQTT_MAX_TOPIC_HANDLERS reached: ";
-static const char conn__s23[] = "subscribe: unknown MGOS_MQTT_SUB_* flags for ";
-static const char conn__s24[] = "subscribe: MGOS_MQTT_SUB_FRAGMENTS, but fragments are compiled out (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT) for ";
-static const char conn__s25[] = "unsub: not subscribed to ";
-static const char conn__s26[] = "connect: mqtt.enable is false";
-static const char conn__s27[] = "set_max_qos: expected 0, 1, 2 or -1 (no override); unchanged";
-static const char conn__s28[] = "config strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
-static const char conn__s29[] = "MGOS_MQTT_MAX_CONNS reached";
+static const char conn__s14[] = "closing: MG_F_SEND_AND_CLOSE";
+static const char conn__s15[] = "connection closed with an error";
+static const char conn__s16[] = "connection closed by the server";
+static const char conn__s17[] = "server refused the connection: ";
+static const char conn__s18[] = "connected to ";
+static const char conn__s19[] = "disconnected: ";
+static const char conn__s20[] = "MGOS_MQTT_MAX_GLOBAL_HANDLERS reached";
+static const char conn__s21[] = "MGOS_MQTT_MAX_TOPIC_HANDLERS reached: ";
+static const char conn__s22[] = "subscribe: unknown MGOS_MQTT_SUB_* flags for ";
+static const char conn__s23[] = "subscribe: MGOS_MQTT_SUB_FRAGMENTS, but fragments are compiled out (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT) for ";
+static const char conn__s24[] = "unsub: not subscribed to ";
+static const char conn__s25[] = "connect: mqtt.enable is false";
+static const char conn__s26[] = "set_max_qos: expected 0, 1, 2 or -1 (no override); unchanged";
+static const char conn__s27[] = "config strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
+static const char conn__s28[] = "MGOS_MQTT_MAX_CONNS reached";
 
 #line 1029 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
@@ -576,10 +575,7 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
   while (self->net == NetState_OPEN && s->txLen > 0) {
     int32_t n = port_netSend(self->slot, Session_txView(s));
     if (n < 0) {
-      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        port_logMsg(LogLevel_ERROR, conn__s14, RT_NOBYTES);
-      }
-#line 549 "ts-src/mgos/conn.ts"
+      // (The port has logged why.)
       mgos_mqtt_conn_dropTransport(self, now);
       return;
     }
@@ -598,7 +594,7 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
 #line 557 "ts-src/mgos/conn.ts"
   } else if (s->txLen == 0 && ((int32_t)(self->nc.flags & MG_F_SEND_AND_CLOSE) != 0)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-      port_logMsg(LogLevel_INFO, conn__s15, RT_NOBYTES);
+      port_logMsg(LogLevel_INFO, conn__s14, RT_NOBYTES);
     }
 #line 559 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
@@ -624,10 +620,7 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
 #line 574 "ts-src/mgos/conn.ts"
     int32_t n = port_netSend(self->slot, WsLink_txView(w));
     if (n < 0) {
-      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        port_logMsg(LogLevel_ERROR, conn__s14, RT_NOBYTES);
-      }
-#line 577 "ts-src/mgos/conn.ts"
+      // (The port has logged why.)
       mgos_mqtt_conn_dropTransport(self, now);
       return;
     }
@@ -699,7 +692,7 @@ static void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32
     return;
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    port_logMsg(LogLevel_WARN, (err != 0) ? conn__s16 : conn__s17, RT_NOBYTES);
+    port_logMsg(LogLevel_WARN, (err != 0) ? conn__s15 : conn__s16, RT_NOBYTES);
   }
 #line 620 "ts-src/mgos/conn.ts"
   if (mgos_mqtt_conn_wsOn(self) && !self->wss[0].opened) {
@@ -824,14 +817,14 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
     if (p == NULL || p->returnCode != 0) {
       // The CLOSE that follows raises the connect-error event.
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        port_logMsg(LogLevel_ERROR, conn__s18, rt_str_bytes(self->session.closeReason));
+        port_logMsg(LogLevel_ERROR, conn__s17, rt_str_bytes(self->session.closeReason));
       }
 #line 719 "ts-src/mgos/conn.ts"
       return;
     }
     self->delayMs = 0;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-      port_logMsg(LogLevel_INFO, conn__s19, conn_sb(mgos_mqtt_conn_active(self)->server));
+      port_logMsg(LogLevel_INFO, conn__s18, conn_sb(mgos_mqtt_conn_active(self)->server));
     }
 #line 723 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTED);
@@ -843,7 +836,7 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
       return;
     }
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-      port_logMsg(LogLevel_INFO, conn__s20, rt_str_bytes(self->session.closeReason));
+      port_logMsg(LogLevel_INFO, conn__s19, rt_str_bytes(self->session.closeReason));
     }
 #line 732 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_DISCONNECTED);
@@ -1012,7 +1005,7 @@ static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *
 bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void *ud) {
   if (self->nGlobal >= CONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, conn__s21, RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, conn__s20, RT_NOBYTES);
     }
 #line 856 "ts-src/mgos/conn.ts"
     return false;
@@ -1062,7 +1055,7 @@ bool mgos_mqtt_conn_subscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_
   self->session.now = now;
   if (self->nHandlers >= CONFIG_MGOS_MQTT_MAX_TOPIC_HANDLERS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, conn__s22, filter);
+      port_logMsg(LogLevel_ERROR, conn__s21, filter);
     }
 #line 898 "ts-src/mgos/conn.ts"
     return false;
@@ -1085,14 +1078,14 @@ bool mgos_mqtt_conn_subscribeOpt_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint
 #line 911 "ts-src/mgos/conn.ts"
   if ((flags & (~MGOS_MQTT_SUB_FRAGMENTS)) != 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, conn__s23, filter);
+      port_logMsg(LogLevel_ERROR, conn__s22, filter);
     }
 #line 913 "ts-src/mgos/conn.ts"
     return false;
   }
   if (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0 && flags != 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, conn__s24, filter);
+      port_logMsg(LogLevel_ERROR, conn__s23, filter);
     }
 #line 917 "ts-src/mgos/conn.ts"
     return false;
@@ -1125,7 +1118,7 @@ bool mgos_mqtt_conn_unsubscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint3
     return true;
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    port_logMsg(LogLevel_WARN, conn__s25, filter);
+    port_logMsg(LogLevel_WARN, conn__s24, filter);
   }
 #line 939 "ts-src/mgos/conn.ts"
   return false;
@@ -1147,7 +1140,7 @@ bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
   mgos_mqtt_conn_refreshSys(self);
   if (!self->cfg.enable && !(self->useBackup && self->cfg1.enable)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      port_logMsg(LogLevel_WARN, conn__s26, RT_NOBYTES);
+      port_logMsg(LogLevel_WARN, conn__s25, RT_NOBYTES);
     }
 #line 956 "ts-src/mgos/conn.ts"
     return false;
@@ -1195,7 +1188,7 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
 bool mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   if (qos < -1 || qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      port_logMsg(LogLevel_ERROR, conn__s27, RT_NOBYTES);
+      port_logMsg(LogLevel_ERROR, conn__s26, RT_NOBYTES);
     }
 #line 988 "ts-src/mgos/conn.ts"
     return false;
@@ -1337,7 +1330,7 @@ static bool conn_stringsFit(mgos_config_mqtt *c) {
   conn_logText.len = 0;
   conn_logNumber(rt_i32_of(need));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    port_logMsg(LogLevel_ERROR, conn__s28, rt_subarray(RT_BYTES(conn_logText.buf, 80), 0, conn_logText.len));
+    port_logMsg(LogLevel_ERROR, conn__s27, rt_subarray(RT_BYTES(conn_logText.buf, 80), 0, conn_logText.len));
   }
 #line 1110 "ts-src/mgos/conn.ts"
   return false;
@@ -1467,7 +1460,7 @@ static mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
     }
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    port_logMsg(LogLevel_ERROR, conn__s29, RT_NOBYTES);
+    port_logMsg(LogLevel_ERROR, conn__s28, RT_NOBYTES);
   }
 #line 1224 "ts-src/mgos/conn.ts"
   return NULL;
