@@ -1109,11 +1109,12 @@ export class Session {
       if (n > rest.length) n = rest.length;
       copyBytes(this.rx, this.rxLen, rest.subarray(0, n));
       this.rxLen += n;
-      off += n;
       // rx never stays full: recvLimit() (and parse5's limit) is at most its
       // size, so what parse() leaves is the start of a packet that fits, or
-      // (TOO_LARGE) a PUBLISH now streamed, or nothing (a connection ended).
-      this.parse();
+      // the head of a large PUBLISH not yet complete, or nothing (a large
+      // PUBLISH now streamed, a connection ended). The bytes after a large
+      // PUBLISH's head came in this read: parse() gives them back to bigFeed.
+      off = u32(off + n - this.parse());
     }
   }
 
@@ -1127,33 +1128,28 @@ export class Session {
     return l === 0 || l > RX_BUF_SIZE ? RX_BUF_SIZE : l;
   }
 
-  private parse(): void {
-    if (this.isV5()) {
-      this.parse5();
-      return;
-    }
+  /** Handles the packets rx holds; returns how many of its last bytes
+   *  belong to a large PUBLISH whose head it holds (bigHead). */
+  private parse(): u32 {
+    if (this.isV5()) return this.parse5();
     const ep: u32 = this.epoch;
     let start: u32 = 0;
     while (this.receiving() && this.epoch === ep) {
       const r: i32 = decodeForClient(this.rx.subarray(start, this.rxLen), this.recvLimit(), this.pkt);
       if (r === 0) break;
-      if (r === -DecodeErr.TOO_LARGE && this.pkt.type === PacketType.PUBLISH) {
-        // Too large to buffer, not malformed: stream it (the reference closed
-        // here, and a persistent session then got it again at every reconnect).
-        if (!this.bigFromRx(start)) return;
-        start = 0;
-        continue;
-      }
+      // Too large to buffer, not malformed: streamed (the reference closed
+      // here, and a persistent session then got it again at every reconnect).
+      if (r === -DecodeErr.TOO_LARGE && this.pkt.type === PacketType.PUBLISH) return this.bigHead(start);
       if (r < 0) {
         this.closeBad(u8(-r) as DecodeErr);
-        return;
+        return 0;
       }
       start += u32(r);
       this.handle(this.pkt);
     }
     // An event handler may have closed (and even reconnected): rx is not ours then.
-    if (this.epoch !== ep || start === 0) return;
-    this.rxDrop(start);
+    if (this.epoch === ep && start > 0) this.rxDrop(start);
+    return 0;
   }
 
   /** Drops the first `k` bytes of rx (k <= rxLen). */
@@ -1165,7 +1161,7 @@ export class Session {
   /** parse() for MQTT 5: every packet within our Maximum Packet Size (a
    *  compliant broker sends none larger, 3.1.2.11.4); a bad one is answered
    *  with DISCONNECT and its reason code. */
-  private parse5(): void {
+  private parse5(): u32 {
     const ep: u32 = this.epoch;
     let start: u32 = 0;
     const v: V5State = this.v5s[0];
@@ -1184,90 +1180,98 @@ export class Session {
         this.pkt.retain = (f & 0x01) !== 0;
         this.pkt.remLen = b.remLen;
         this.pkt.totalLen = b.totalLen;
-        if (!this.bigFromRx(start)) return;
-        start = 0;
-        continue;
+        return this.bigHead(start);
       }
       if (r < 0) {
         const e: u8 = u8(-r);
         this.log(LogLevel.ERROR, "bad packet", this.rx.subarray(start, this.rxLen), r);
         this.protocolError(reason5ForErr(e), LOG_LEVEL === 0 ? "" : e >= DECODE5_ERR_FIRST ? decode5ErrName(e) : decodeErrName(e as DecodeErr));
-        return;
+        return 0;
       }
       start += u32(r);
       const p: Packet = v.pkt.base;
       // The 3.1.1 code reads a refusal from returnCode.
       if (p.type === PacketType.CONNACK) p.returnCode = v.pkt.reasonCode;
-      if (p.type === PacketType.PUBLISH && this.state === SessionState.CONNECTED && !this.aliasIn(p)) return;
+      if (p.type === PacketType.PUBLISH && this.state === SessionState.CONNECTED && !this.aliasIn(p)) return 0;
       this.handle(p);
     }
-    if (this.epoch !== ep || start === 0) return;
-    this.rxDrop(start);
+    if (this.epoch === ep && start > 0) this.rxDrop(start);
+    return 0;
   }
 
   // ---------------------------------------------------------------- large PUBLISH
 
   /** parse() met a PUBLISH over the limit at rx[start] (its fixed header is
-   *  complete). Moves it to rx[0] and streams what rx holds of it. True when
-   *  it ended there and the bytes after it are now rx[0, rxLen), to parse. */
-  private bigFromRx(start: u32): bool {
-    const ep: u32 = this.epoch;
-    this.rxDrop(start);
-    const avail: u32 = this.rxLen;
-    this.rxLen = 0;
+   *  complete): it moves to rx[0] and waits there for its head, the topic
+   *  length and the topic as far as recvLimit() lets it (0 returned). Then
+   *  the rest is streamed: returns how many bytes rx holds past where the
+   *  stream goes on (they came in this read: the caller feeds them to
+   *  bigFeed). A malformed head closes the connection as a small one would. */
+  private bigHead(start: u32): u32 {
     if (this.state === SessionState.CONNECTING) {
       this.protocolError(Reason.PROTOCOL_ERROR, txt("packet before CONNACK")); // any size: as handle()
-      return false;
+      return 0;
     }
+    this.rxDrop(start);
     const p: Packet = this.pkt;
     // (The decoder has set qos, dup and retain: parse5 copies them.)
-    // Only what is read before it is set (bigLayout sets the topic's end and
-    // rxTopicLen, bigDecide rxPartTotal; bigId keeps its last two bytes).
+    const h: u32 = u32(p.totalLen - p.remLen);
+    const have: u32 = this.rxLen;
+    if (have < u32(h + 2)) return 0;
+    const tl: u32 = (this.rx[h] << 8) | this.rx[h + 1];
+    const rem: u32 = p.remLen;
+    const idLen: u32 = p.qos > 0 ? 2 : 0;
+    // MQTT 5: an empty topic reads a topic alias; a property length follows.
+    const v5: bool = this.isV5();
+    // The checks of decodePublish, in its order; the rest when the id is in.
+    let e: DecodeErr = DecodeErr.OK;
+    if (u32(2 + tl) > rem) e = DecodeErr.STRING_OVERRUN;
+    else if (tl === 0 && !v5) e = DecodeErr.EMPTY_TOPIC;
+    else if (u32(2 + tl + idLen + (v5 ? 1 : 0)) > rem) e = DecodeErr.BAD_LENGTH;
+    if (e !== DecodeErr.OK) {
+      this.rxLen = u32(h + 2);
+      this.bigBad(e);
+      return 0;
+    }
+    const topicEnd: u32 = u32(h + 2 + tl);
+    // The topic stays in rx as far as the limit lets it (the header always).
+    let keep: u32 = minU32(topicEnd, this.recvLimit());
+    if (keep < u32(h + 2)) keep = u32(h + 2);
+    if (have < keep) return 0;
+    this.rxLen = keep;
     this.big = BigRx.UNDECIDED;
-    this.bigPos = 0;
     this.bigTotal = p.totalLen;
-    this.bigHdr = u32(p.totalLen - p.remLen);
-    this.bigIdEnd = 0;
-    this.bigPayAt = 0;
-    if (this.isV5()) this.v5s[0].bigProps.reset();
+    this.bigHdr = h;
+    this.rxTopicLen = tl;
+    this.bigTopicEnd = topicEnd;
+    this.bigIdEnd = u32(topicEnd + idLen);
+    this.bigPayAt = v5 ? 0 : this.bigIdEnd;
+    if (v5) this.v5s[0].bigProps.reset();
     this.rxTake = false;
-    // In place: header bytes are "copied" onto themselves, fragments are views into rx.
-    const used: u32 = this.bigFeed(this.rx.subarray(0, avail));
-    if (this.epoch !== ep || !this.receiving() || this.big !== BigRx.NONE) return false;
-    this.rxLen = avail;
-    this.rxDrop(used);
-    return true;
+    // bigFeed reads the rest of the topic and the id (into bigId), at least
+    // one byte: the head's last when nothing else is left before the id end.
+    this.bigPos = keep === this.bigIdEnd ? u32(keep - 1) : keep;
+    return u32(have - this.bigPos);
   }
 
   /** Consumes the bytes of `d` that belong to the large PUBLISH; returns how
-   *  many. Its fixed header and topic length go to rx; the topic too when it
-   *  fits recvLimit() (else only its start, and the message is skipped); the
-   *  packet id is gathered byte by byte; the payload is passed on or dropped.
-   *  Stops early when a handler ended the connection. */
+   *  many. The rest of a topic longer than rx and the packet id go through
+   *  bigId (its last two bytes are the id); MQTT 5's properties go to rx when
+   *  they fit; the payload is passed on or dropped. Stops early when a
+   *  handler ended the connection. */
   private bigFeed(d: Bytes): u32 {
     const ep: u32 = this.epoch;
     let used: u32 = 0;
     while (used < d.length && this.big !== BigRx.NONE && this.epoch === ep && this.receiving()) {
       const pos: u32 = this.bigPos;
       const rest: Bytes = d.subarray(used);
-      let n: u32 = 0;
+      let n: u32 = 1;
       // A malformed header or property block (one exit for all: bigBad).
       let bad: u8 = 0;
-      if (this.bigIdEnd === 0 || pos < this.bigIdEnd) {
-        // The header, byte by byte: to rx the fixed header and topic length
-        // always, the topic as far as recvLimit() lets it; the last two bytes
-        // also collect in bigId (the packet id, when there is one).
-        const b: u8 = d[used];
-        if (this.bigIdEnd === 0 || (pos < this.bigTopicEnd && pos < this.recvLimit())) {
-          this.rx[pos] = b;
-          this.rxLen = u32(pos + 1);
-        }
-        this.bigId = u16((this.bigId << 8) | b);
+      if (pos < this.bigIdEnd) {
+        this.bigId = u16((this.bigId << 8) | d[used]);
         this.bigPos = u32(pos + 1);
-        used++;
-        if (this.bigIdEnd === 0 && this.bigPos === u32(this.bigHdr + 2)) bad = this.bigLayout();
-        // (MQTT 5, an empty topic at QoS 0: the header ends with the topic length.)
-        if (bad === 0 && this.bigPos === this.bigIdEnd) bad = this.bigHeaderDone();
+        if (this.bigPos === this.bigIdEnd) bad = this.bigHeaderDone();
       } else if (MQTT5_SUPPORT !== 0 && this.bigPayAt === 0) {
         // MQTT 5: the property length and block, between packet id and payload.
         const bp: BigProps = this.v5s[0].bigProps;
@@ -1277,7 +1281,6 @@ export class Session {
         } else {
           n = u32(r);
           this.bigPos = u32(pos + n);
-          used += n;
           const e: u32 = bp.end(this.bigPos);
           if (e > 0) {
             this.bigPayAt = e;
@@ -1289,13 +1292,13 @@ export class Session {
         // cut after this fragment, not before.
         n = minU32(rest.length, u32(this.bigTotal - pos));
         this.bigPos = u32(pos + n);
-        used += n;
         // Its last bytes: a QoS 2 id counts as received before the handler
         // runs (as in onPublish), so a handler that ends the connection here
         // does not get the broker's resend again.
         if (this.bigPos === this.bigTotal && this.pkt.qos === 2) this.rxQos2Add(this.pkt.packetId);
         if (this.big !== BigRx.DISCARD) this.bigPayload(rest.subarray(0, n), u32(pos - this.bigPayAt));
       }
+      used += n;
       if (bad !== 0) {
         this.bigBad(bad);
         break;
@@ -1326,29 +1329,6 @@ export class Session {
     const d: Bytes = strBytes(why);
     this.log(LogLevel.ERROR, "bad packet", d, 0);
     this.closeQuietly(why);
-  }
-
-  /** The topic length is in: where the topic and the packet id end; the
-   *  error that makes the packet malformed, or OK. */
-  private bigLayout(): DecodeErr {
-    const h: u32 = this.bigHdr;
-    // The topic length: the two bytes just read, as bigId collects them.
-    const tl: u32 = this.bigId;
-    const rem: u32 = this.pkt.remLen;
-    const idLen: u32 = this.pkt.qos > 0 ? 2 : 0;
-    // MQTT 5: an empty topic reads a topic alias; a property length follows.
-    const v5: bool = this.isV5();
-    // The checks of decodePublish, in its order.
-    let e: DecodeErr = DecodeErr.OK;
-    if (u32(2 + tl) > rem) e = DecodeErr.STRING_OVERRUN;
-    else if (tl === 0 && !v5) e = DecodeErr.EMPTY_TOPIC;
-    else if (u32(2 + tl + idLen + (v5 ? 1 : 0)) > rem) e = DecodeErr.BAD_LENGTH;
-    if (e !== DecodeErr.OK) return e;
-    this.rxTopicLen = tl;
-    this.bigTopicEnd = u32(h + 2 + tl);
-    this.bigIdEnd = u32(this.bigTopicEnd + idLen);
-    this.bigPayAt = v5 ? 0 : this.bigIdEnd;
-    return DecodeErr.OK;
   }
 
   /** Topic and packet id are in: check them (the error, or OK), then skip

@@ -29,15 +29,14 @@ static void Session_maybeRoom(Session *self);
 static uint32_t Session_waitingToSend(Session *self);
 static bool Session_receiving(Session *self);
 static uint32_t Session_recvLimit(Session *self);
-static void Session_parse(Session *self);
+static uint32_t Session_parse(Session *self);
 static void Session_rxDrop(Session *self, uint32_t k);
-static void Session_parse5(Session *self);
-static bool Session_bigFromRx(Session *self, uint32_t start);
+static uint32_t Session_parse5(Session *self);
+static uint32_t Session_bigHead(Session *self, uint32_t start);
 static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len);
 static RT_INLINE uint32_t Session_bigFeed(Session *self, rt_bytes d) { return Session_bigFeed_v(self, d.p, d.len); }
 static void Session_bigBad(Session *self, uint8_t e);
 static void Session_closeBad(Session *self, DecodeErr e);
-static DecodeErr Session_bigLayout(Session *self);
 static DecodeErr Session_bigHeaderDone(Session *self);
 static void Session_bigPropsDone(Session *self);
 static void Session_bigDecide(Session *self, bool propsLost);
@@ -1188,11 +1187,12 @@ void Session_onRecv_v(Session *self, uint8_t *data_p, uint32_t data_len, uint32_
 #line 1110 "ts-src/mqtt/session.ts"
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), self->rxLen, rt_slice(rest, 0, n));
     self->rxLen += n;
-    off += n;
     // rx never stays full: recvLimit() (and parse5's limit) is at most its
     // size, so what parse() leaves is the start of a packet that fits, or
-    // (TOO_LARGE) a PUBLISH now streamed, or nothing (a connection ended).
-    Session_parse(self);
+    // the head of a large PUBLISH not yet complete, or nothing (a large
+    // PUBLISH now streamed, a connection ended). The bytes after a large
+    // PUBLISH's head came in this read: parse() gives them back to bigFeed.
+    off = (off + n) - Session_parse(self);
   }
 }
 
@@ -1206,11 +1206,13 @@ static uint32_t Session_recvLimit(Session *self) {
   return (l == 0 || l > CONFIG_MGOS_MQTT_RX_BUF_SIZE) ? CONFIG_MGOS_MQTT_RX_BUF_SIZE : l;
 }
 
-static void Session_parse(Session *self) {
+/** Handles the packets rx holds; returns how many of its last bytes
+   *  belong to a large PUBLISH whose head it holds (bigHead). */
+static uint32_t Session_parse(Session *self) {
   if (Session_isV5(self)) {
-    Session_parse5(self);
-    return;
+    return Session_parse5(self);
   }
+#line 1135 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t start = 0;
   while (Session_receiving(self) && self->epoch == ep) {
@@ -1218,30 +1220,26 @@ static void Session_parse(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1140 "ts-src/mqtt/session.ts"
+    // Too large to buffer, not malformed: streamed (the reference closed
+    // here, and a persistent session then got it again at every reconnect).
+#line 1142 "ts-src/mqtt/session.ts"
     if ((r == (-DecodeErr_TOO_LARGE)) && self->pkt.type == PacketType_PUBLISH) {
-      // Too large to buffer, not malformed: stream it (the reference closed
-      // here, and a persistent session then got it again at every reconnect).
-      if (!Session_bigFromRx(self, start)) {
-        return;
-      }
-#line 1144 "ts-src/mqtt/session.ts"
-      start = 0;
-      continue;
+      return Session_bigHead(self, start);
     }
+#line 1143 "ts-src/mqtt/session.ts"
     if (r < 0) {
       Session_closeBad(self, (DecodeErr)(uint8_t)(-(int64_t)r));
-      return;
+      return 0;
     }
     start += (uint32_t)r;
     Session_handle(self, &self->pkt);
   }
   // An event handler may have closed (and even reconnected): rx is not ours then.
-  if (self->epoch != ep || start == 0) {
-    return;
+  if (self->epoch == ep && start > 0) {
+    Session_rxDrop(self, start);
   }
-#line 1156 "ts-src/mqtt/session.ts"
-  Session_rxDrop(self, start);
+#line 1152 "ts-src/mqtt/session.ts"
+  return 0;
 }
 
 /** Drops the first `k` bytes of rx (k <= rxLen). */
@@ -1253,7 +1251,7 @@ static void Session_rxDrop(Session *self, uint32_t k) {
 /** parse() for MQTT 5: every packet within our Maximum Packet Size (a
    *  compliant broker sends none larger, 3.1.2.11.4); a bad one is answered
    *  with DISCONNECT and its reason code. */
-static void Session_parse5(Session *self) {
+static uint32_t Session_parse5(Session *self) {
   uint32_t ep = self->epoch;
   uint32_t start = 0;
   V5State *v = &self->v5s[0];
@@ -1262,7 +1260,7 @@ static void Session_parse5(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1175 "ts-src/mqtt/session.ts"
+#line 1171 "ts-src/mqtt/session.ts"
     Packet *b = &v->pkt.base;
     if (((r == (-DecodeErr_TOO_LARGE)) && b->type == PacketType_PUBLISH) && (b->totalLen <= Session_maxPacket5(self))) {
       // Within our Maximum Packet Size, over the buffer: streamed as in 3.1.1.
@@ -1275,21 +1273,16 @@ static void Session_parse5(Session *self) {
       self->pkt.retain = (f & 0x1) != 0;
       self->pkt.remLen = b->remLen;
       self->pkt.totalLen = b->totalLen;
-      if (!Session_bigFromRx(self, start)) {
-        return;
-      }
-#line 1188 "ts-src/mqtt/session.ts"
-      start = 0;
-      continue;
+      return Session_bigHead(self, start);
     }
     if (r < 0) {
       uint8_t e = (uint8_t)(-(int64_t)r);
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, session__s34, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
       }
-#line 1194 "ts-src/mqtt/session.ts"
+#line 1188 "ts-src/mqtt/session.ts"
       Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
-      return;
+      return 0;
     }
     start += (uint32_t)r;
     Packet *p = &v->pkt.base;
@@ -1297,97 +1290,117 @@ static void Session_parse5(Session *self) {
     if (p->type == PacketType_CONNACK) {
       p->returnCode = v->pkt.reasonCode;
     }
-#line 1201 "ts-src/mqtt/session.ts"
+#line 1195 "ts-src/mqtt/session.ts"
     if ((p->type == PacketType_PUBLISH && self->state == SessionState_CONNECTED) && !Session_aliasIn(self, p)) {
-      return;
+      return 0;
     }
-#line 1202 "ts-src/mqtt/session.ts"
+#line 1196 "ts-src/mqtt/session.ts"
     Session_handle(self, p);
   }
-  if (self->epoch != ep || start == 0) {
-    return;
+  if (self->epoch == ep && start > 0) {
+    Session_rxDrop(self, start);
   }
-#line 1205 "ts-src/mqtt/session.ts"
-  Session_rxDrop(self, start);
+#line 1199 "ts-src/mqtt/session.ts"
+  return 0;
 }
 
 // ---------------------------------------------------------------- large PUBLISH
 /** parse() met a PUBLISH over the limit at rx[start] (its fixed header is
-   *  complete). Moves it to rx[0] and streams what rx holds of it. True when
-   *  it ended there and the bytes after it are now rx[0, rxLen), to parse. */
-#line 1213 "ts-src/mqtt/session.ts"
-static bool Session_bigFromRx(Session *self, uint32_t start) {
-  uint32_t ep = self->epoch;
-  Session_rxDrop(self, start);
-  uint32_t avail = self->rxLen;
-  self->rxLen = 0;
+   *  complete): it moves to rx[0] and waits there for its head, the topic
+   *  length and the topic as far as recvLimit() lets it (0 returned). Then
+   *  the rest is streamed: returns how many bytes rx holds past where the
+   *  stream goes on (they came in this read: the caller feeds them to
+   *  bigFeed). A malformed head closes the connection as a small one would. */
+#line 1210 "ts-src/mqtt/session.ts"
+static uint32_t Session_bigHead(Session *self, uint32_t start) {
   if (self->state == SessionState_CONNECTING) {
     Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s35)); // any size: as handle()
-    return false;
+    return 0;
   }
+  Session_rxDrop(self, start);
   Packet *p = &self->pkt;
   // (The decoder has set qos, dup and retain: parse5 copies them.)
-  // Only what is read before it is set (bigLayout sets the topic's end and
-  // rxTopicLen, bigDecide rxPartTotal; bigId keeps its last two bytes).
+  uint32_t h = p->totalLen - p->remLen;
+  uint32_t have = self->rxLen;
+  if (have < (h + 2u)) {
+    return 0;
+  }
+#line 1221 "ts-src/mqtt/session.ts"
+  uint32_t tl = (uint32_t)((rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, h) << 8) | rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, rt_idx_add(h, 1)));
+  uint32_t rem = p->remLen;
+  uint32_t idLen = (uint32_t)((p->qos > 0) ? 2 : 0);
+  // MQTT 5: an empty topic reads a topic alias; a property length follows.
+  bool v5 = Session_isV5(self);
+  // The checks of decodePublish, in its order; the rest when the id is in.
+  DecodeErr e = DecodeErr_OK;
+  if ((2u + tl) > rem) {
+    e = DecodeErr_STRING_OVERRUN;
+#line 1229 "ts-src/mqtt/session.ts"
+  } else if (tl == 0 && !v5) {
+    e = DecodeErr_EMPTY_TOPIC;
+#line 1230 "ts-src/mqtt/session.ts"
+  } else if ((((2u + tl) + idLen) + (uint32_t)(v5 ? 1 : 0)) > rem) {
+    e = DecodeErr_BAD_LENGTH;
+  }
+#line 1231 "ts-src/mqtt/session.ts"
+  if (e != DecodeErr_OK) {
+    self->rxLen = h + 2u;
+    Session_bigBad(self, e);
+    return 0;
+  }
+  uint32_t topicEnd = (h + 2u) + tl;
+  // The topic stays in rx as far as the limit lets it (the header always).
+  uint32_t keep = session_minU32(topicEnd, Session_recvLimit(self));
+  if (keep < (h + 2u)) {
+    keep = h + 2u;
+  }
+#line 1240 "ts-src/mqtt/session.ts"
+  if (have < keep) {
+    return 0;
+  }
+#line 1241 "ts-src/mqtt/session.ts"
+  self->rxLen = keep;
   self->big = BigRx_UNDECIDED;
-  self->bigPos = 0;
   self->bigTotal = p->totalLen;
-  self->bigHdr = p->totalLen - p->remLen;
-  self->bigIdEnd = 0;
-  self->bigPayAt = 0;
-  if (Session_isV5(self)) {
+  self->bigHdr = h;
+  self->rxTopicLen = tl;
+  self->bigTopicEnd = topicEnd;
+  self->bigIdEnd = topicEnd + idLen;
+  self->bigPayAt = v5 ? 0 : self->bigIdEnd;
+  if (v5) {
     BigProps_reset(&self->v5s[0].bigProps);
   }
-#line 1233 "ts-src/mqtt/session.ts"
+#line 1250 "ts-src/mqtt/session.ts"
   self->rxTake = false;
-  // In place: header bytes are "copied" onto themselves, fragments are views into rx.
-  uint32_t used = Session_bigFeed(self, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, avail));
-  if ((self->epoch != ep || !Session_receiving(self)) || self->big != BigRx_NONE) {
-    return false;
-  }
-#line 1237 "ts-src/mqtt/session.ts"
-  self->rxLen = avail;
-  Session_rxDrop(self, used);
-  return true;
+  // bigFeed reads the rest of the topic and the id (into bigId), at least
+  // one byte: the head's last when nothing else is left before the id end.
+  self->bigPos = (keep == self->bigIdEnd) ? (keep - 1u) : keep;
+  return have - self->bigPos;
 }
 
 /** Consumes the bytes of `d` that belong to the large PUBLISH; returns how
-   *  many. Its fixed header and topic length go to rx; the topic too when it
-   *  fits recvLimit() (else only its start, and the message is skipped); the
-   *  packet id is gathered byte by byte; the payload is passed on or dropped.
-   *  Stops early when a handler ended the connection. */
+   *  many. The rest of a topic longer than rx and the packet id go through
+   *  bigId (its last two bytes are the id); MQTT 5's properties go to rx when
+   *  they fit; the payload is passed on or dropped. Stops early when a
+   *  handler ended the connection. */
 static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
   rt_bytes d = RT_BYTES(d_p, d_len);
-#line 1248 "ts-src/mqtt/session.ts"
+#line 1263 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t used = 0;
   while (((used < d.len && self->big != BigRx_NONE) && self->epoch == ep) && Session_receiving(self)) {
     uint32_t pos = self->bigPos;
     rt_bytes rest = rt_slice_from(d, used);
-    uint32_t n = 0;
+    uint32_t n = 1;
     // A malformed header or property block (one exit for all: bigBad).
     uint8_t bad = 0;
-    if (self->bigIdEnd == 0 || pos < self->bigIdEnd) {
-      // The header, byte by byte: to rx the fixed header and topic length
-      // always, the topic as far as recvLimit() lets it; the last two bytes
-      // also collect in bigId (the packet id, when there is one).
-      uint8_t b = d.p[used];
-      if (self->bigIdEnd == 0 || (pos < self->bigTopicEnd && (pos < Session_recvLimit(self)))) {
-        rt_set_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, pos, b);
-        self->rxLen = pos + 1u;
-      }
-      self->bigId = (uint16_t)((self->bigId << 8) | b);
-      self->bigPos = pos + 1u;
-      used++;
-      if (self->bigIdEnd == 0 && (self->bigPos == (self->bigHdr + 2u))) {
-        bad = Session_bigLayout(self);
-      }
-      // (MQTT 5, an empty topic at QoS 0: the header ends with the topic length.)
-#line 1270 "ts-src/mqtt/session.ts"
-      if (bad == 0 && self->bigPos == self->bigIdEnd) {
+    if (pos < self->bigIdEnd) {
+      self->bigId = (uint16_t)((self->bigId << 8) | d.p[used]);
+      self->bigPos = pos + 1;
+      if (self->bigPos == self->bigIdEnd) {
         bad = Session_bigHeaderDone(self);
       }
-#line 1271 "ts-src/mqtt/session.ts"
+#line 1275 "ts-src/mqtt/session.ts"
     } else if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && self->bigPayAt == 0) {
       // MQTT 5: the property length and block, between packet id and payload.
       BigProps *bp = &self->v5s[0].bigProps;
@@ -1397,7 +1410,6 @@ static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
       } else {
         n = (uint32_t)r;
         self->bigPos = pos + n;
-        used += n;
         uint32_t e = BigProps_end(bp, self->bigPos);
         if (e > 0) {
           self->bigPayAt = e;
@@ -1409,19 +1421,19 @@ static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
       // cut after this fragment, not before.
       n = session_minU32(rest.len, self->bigTotal - pos);
       self->bigPos = pos + n;
-      used += n;
       // Its last bytes: a QoS 2 id counts as received before the handler
       // runs (as in onPublish), so a handler that ends the connection here
       // does not get the broker's resend again.
       if (self->bigPos == self->bigTotal && self->pkt.qos == 2) {
         Session_rxQos2Add(self, self->pkt.packetId);
       }
-#line 1297 "ts-src/mqtt/session.ts"
+#line 1299 "ts-src/mqtt/session.ts"
       if (self->big != BigRx_DISCARD) {
         Session_bigPayload(self, rt_slice(rest, 0, n), pos - self->bigPayAt);
       }
     }
-#line 1299 "ts-src/mqtt/session.ts"
+#line 1301 "ts-src/mqtt/session.ts"
+    used += n;
     if (bad != 0) {
       Session_bigBad(self, bad);
       break;
@@ -1445,7 +1457,7 @@ static void Session_bigBad(Session *self, uint8_t e) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_log(self, LogLevel_ERROR, session__s34, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
   }
-#line 1320 "ts-src/mqtt/session.ts"
+#line 1323 "ts-src/mqtt/session.ts"
   Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
 }
 
@@ -1456,41 +1468,8 @@ static void Session_closeBad(Session *self, DecodeErr e) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_log(self, LogLevel_ERROR, session__s34, d, 0);
   }
-#line 1328 "ts-src/mqtt/session.ts"
+#line 1331 "ts-src/mqtt/session.ts"
   Session_closeQuietly(self, why);
-}
-
-/** The topic length is in: where the topic and the packet id end; the
-   *  error that makes the packet malformed, or OK. */
-static DecodeErr Session_bigLayout(Session *self) {
-  uint32_t h = self->bigHdr;
-  // The topic length: the two bytes just read, as bigId collects them.
-  uint32_t tl = self->bigId;
-  uint32_t rem = self->pkt.remLen;
-  uint32_t idLen = (uint32_t)((self->pkt.qos > 0) ? 2 : 0);
-  // MQTT 5: an empty topic reads a topic alias; a property length follows.
-  bool v5 = Session_isV5(self);
-  // The checks of decodePublish, in its order.
-  DecodeErr e = DecodeErr_OK;
-  if ((2u + tl) > rem) {
-    e = DecodeErr_STRING_OVERRUN;
-#line 1344 "ts-src/mqtt/session.ts"
-  } else if (tl == 0 && !v5) {
-    e = DecodeErr_EMPTY_TOPIC;
-#line 1345 "ts-src/mqtt/session.ts"
-  } else if ((((2u + tl) + idLen) + (uint32_t)(v5 ? 1 : 0)) > rem) {
-    e = DecodeErr_BAD_LENGTH;
-  }
-#line 1346 "ts-src/mqtt/session.ts"
-  if (e != DecodeErr_OK) {
-    return e;
-  }
-#line 1347 "ts-src/mqtt/session.ts"
-  self->rxTopicLen = tl;
-  self->bigTopicEnd = (h + 2u) + tl;
-  self->bigIdEnd = self->bigTopicEnd + idLen;
-  self->bigPayAt = v5 ? 0 : self->bigIdEnd;
-  return DecodeErr_OK;
 }
 
 /** Topic and packet id are in: check them (the error, or OK), then skip
@@ -1502,7 +1481,7 @@ static DecodeErr Session_bigHeaderDone(Session *self) {
   if (p->qos > 0) {
     p->packetId = self->bigId;
   }
-#line 1361 "ts-src/mqtt/session.ts"
+#line 1341 "ts-src/mqtt/session.ts"
   bool whole = self->rxLen == self->bigTopicEnd;
   uint32_t from = self->bigHdr + 2u;
   // (rx holds at least the fixed header and the topic length.)
@@ -1513,11 +1492,11 @@ static DecodeErr Session_bigHeaderDone(Session *self) {
     e = DecodeErr_ZERO_PACKET_ID;
   }
   // MQTT 5: the properties come first (bigPropsDone).
-#line 1369 "ts-src/mqtt/session.ts"
+#line 1349 "ts-src/mqtt/session.ts"
   if (e == DecodeErr_OK && self->bigPayAt > 0) {
     Session_bigDecide(self, false);
   }
-#line 1370 "ts-src/mqtt/session.ts"
+#line 1350 "ts-src/mqtt/session.ts"
   return e;
 }
 
@@ -1527,7 +1506,7 @@ static void Session_bigPropsDone(Session *self) {
   if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     return;
   }
-#line 1377 "ts-src/mqtt/session.ts"
+#line 1357 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   BigProps *bp = &v->bigProps;
   Props5 *pr = &v->pkt.props;
@@ -1548,7 +1527,7 @@ static void Session_bigPropsDone(Session *self) {
     if (!Session_aliasIn(self, p)) {
       return;
     }
-#line 1395 "ts-src/mqtt/session.ts"
+#line 1375 "ts-src/mqtt/session.ts"
     self->rxTopicLen = p->topic.len;
   } else if (bp->len > 0) {
     // Not read: any alias it set is unknown, so none is trusted again.
@@ -1567,7 +1546,7 @@ static void Session_bigDecide(Session *self, bool propsLost) {
   if (a < 0) {
     return;
   }
-#line 1411 "ts-src/mqtt/session.ts"
+#line 1391 "ts-src/mqtt/session.ts"
   if (a == 0) {
     self->big = BigRx_DISCARD;
     return;
@@ -1578,18 +1557,18 @@ static void Session_bigDecide(Session *self, bool propsLost) {
     return;
   }
   // A topic cut short cannot be matched against any filter: nobody can take it.
-#line 1419 "ts-src/mqtt/session.ts"
+#line 1399 "ts-src/mqtt/session.ts"
   Session_bigSkip(self, !whole ? session__s36 : lost ? session__s37 : session__s38, !whole ? rt_i32_of(self->rxTopicLen) : (lost ? rt_i32_of(self->v5s[0].bigProps.len) : 0));
 }
 
 /** Drops the rest of the message; the log names the topic, the event too. */
-#line 1426 "ts-src/mqtt/session.ts"
+#line 1406 "ts-src/mqtt/session.ts"
 static void Session_bigSkip(Session *self, const char *why, int32_t num) {
   self->big = BigRx_DISCARD;
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, why, self->pkt.topic, num);
   }
-#line 1429 "ts-src/mqtt/session.ts"
+#line 1409 "ts-src/mqtt/session.ts"
   self->pkt.payload = RT_NOBYTES;
   self->rxPartOff = 0;
   Session_emit(self, SessionEvent_PUBLISH_SKIPPED, &self->pkt);
@@ -1600,7 +1579,7 @@ static void Session_bigSkip(Session *self, const char *why, int32_t num) {
 static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_len, uint32_t off) {
   rt_bytes frag = RT_BYTES(frag_p, frag_len);
   // Fragments compiled out: nobody can take it.
-#line 1438 "ts-src/mqtt/session.ts"
+#line 1418 "ts-src/mqtt/session.ts"
   if (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0) {
     Session_bigSkip(self, session__s38, rt_i32_of(self->rxPartTotal));
     return;
@@ -1613,13 +1592,13 @@ static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_l
   if (!first || self->epoch != ep) {
     return;
   }
-#line 1448 "ts-src/mqtt/session.ts"
+#line 1428 "ts-src/mqtt/session.ts"
   if (self->rxTake) {
     self->big = BigRx_DELIVER;
-#line 1449 "ts-src/mqtt/session.ts"
+#line 1429 "ts-src/mqtt/session.ts"
   } else if (Session_receiving(self)) {
     Session_bigSkip(self, session__s38, rt_i32_of(self->rxPartTotal));
-#line 1450 "ts-src/mqtt/session.ts"
+#line 1430 "ts-src/mqtt/session.ts"
   } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
   }
@@ -1628,7 +1607,7 @@ static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_l
 /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
    *  remembered only with the last byte, so a resend of a message cut off is
    *  taken again). */
-#line 1456 "ts-src/mqtt/session.ts"
+#line 1436 "ts-src/mqtt/session.ts"
 static void Session_bigEnd(Session *self) {
   Packet *p = &self->pkt;
   self->big = BigRx_NONE;
@@ -1637,13 +1616,13 @@ static void Session_bigEnd(Session *self) {
   if (p->qos == 2) {
     Session_rxQos2Add(self, p->packetId);
   }
-#line 1462 "ts-src/mqtt/session.ts"
+#line 1442 "ts-src/mqtt/session.ts"
   if (p->qos > 0) {
     Session_queueAck(self, (uint8_t)(PacketType_PUBLISH + p->qos), p->packetId); // PUBACK, PUBREC
   }
 }
 
-#line 1465 "ts-src/mqtt/session.ts"
+#line 1445 "ts-src/mqtt/session.ts"
 static void Session_handle(Session *self, Packet *p) {
   // MQTT 5 extended authentication exchanges AUTH before the CONNACK (4.12).
   // MQTT 5 answers each protocol error here with DISCONNECT 0x82 (4.13.1).
@@ -1669,7 +1648,7 @@ static void Session_handle(Session *self, Packet *p) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, session__s39, 0);
     }
-#line 1488 "ts-src/mqtt/session.ts"
+#line 1468 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
   } else if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && t == PacketType_DISCONNECT) {
     // Only MQTT 5's decoder lets a server's DISCONNECT and AUTH through (3.14, 3.15).
@@ -1689,7 +1668,7 @@ static void Session_onConnack(Session *self, Packet *p) {
   if (v5) {
     V5State_takeConnack(&self->v5s[0]);
   }
-#line 1505 "ts-src/mqtt/session.ts"
+#line 1485 "ts-src/mqtt/session.ts"
   if (p->returnCode != 0) {
     // The reason is readable during the CONNACK event already.
     const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
@@ -1698,14 +1677,14 @@ static void Session_onConnack(Session *self, Packet *p) {
         Session_log(self, LogLevel_ERROR, session__s41, V5State_reasonString(&self->v5s[0]), p->returnCode);
       }
     }
-#line 1509 "ts-src/mqtt/session.ts"
+#line 1489 "ts-src/mqtt/session.ts"
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 1513 "ts-src/mqtt/session.ts"
+#line 1493 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
@@ -1720,26 +1699,26 @@ static void Session_onConnack(Session *self, Packet *p) {
     self->cfg.keepAlive = (uint16_t)self->v5s[0].serverKeepAlive;
   }
   // Without a stored session the server will not resend its QoS 2 messages.
-#line 1525 "ts-src/mqtt/session.ts"
+#line 1505 "ts-src/mqtt/session.ts"
   if (!p->sessionPresent) {
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1528 "ts-src/mqtt/session.ts"
+#line 1508 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 1531 "ts-src/mqtt/session.ts"
+#line 1511 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
     Session_maybeRoom(self);
   }
 }
 
-#line 1535 "ts-src/mqtt/session.ts"
+#line 1515 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   uint8_t q = p->qos;
@@ -1749,24 +1728,24 @@ static void Session_onPublish(Session *self, Packet *p) {
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
   // PUBLISH (DUP) only gets another PUBREC.
-#line 1542 "ts-src/mqtt/session.ts"
+#line 1522 "ts-src/mqtt/session.ts"
   if (a > 0) {
     if (q == 2) {
       Session_rxQos2Add(self, p->packetId);
     }
-#line 1544 "ts-src/mqtt/session.ts"
+#line 1524 "ts-src/mqtt/session.ts"
     self->autoAck = true;
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (q == 0 || self->epoch != ep) {
       return;
     }
-#line 1547 "ts-src/mqtt/session.ts"
+#line 1527 "ts-src/mqtt/session.ts"
     if (!self->autoAck) {
       // The application runs this exchange: it is not ours to remember.
       if (q == 2) {
         Session_rxQos2Forget(self, p->packetId);
       }
-#line 1550 "ts-src/mqtt/session.ts"
+#line 1530 "ts-src/mqtt/session.ts"
       return;
     }
   }
@@ -1780,12 +1759,12 @@ static int32_t Session_rxAdmit(Session *self, Packet *p) {
   if (p->qos > 0 && !Session_rxQuotaTake(self)) {
     return -1;
   }
-#line 1561 "ts-src/mqtt/session.ts"
+#line 1541 "ts-src/mqtt/session.ts"
   if (p->qos == 2 && Session_rxQos2Has(self, p->packetId)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_log(self, LogLevel_DEBUG, session__s43, p->topic, p->packetId);
     }
-#line 1563 "ts-src/mqtt/session.ts"
+#line 1543 "ts-src/mqtt/session.ts"
     return 0;
   }
   return 1;
@@ -1801,7 +1780,7 @@ static void Session_onAck(Session *self, Packet *p) {
   if (Session_isV5(self)) {
     Session_logAckReason(self, p);
   }
-#line 1576 "ts-src/mqtt/session.ts"
+#line 1556 "ts-src/mqtt/session.ts"
   uint8_t st = (uint8_t)((i >= 0) ? self->recs[(uint32_t)i].state : RecState_FREE);
   // A record still streaming out was never whole on the wire: the ack is bogus.
   bool whole = i >= 0 && (self->recs[(uint32_t)i].done == 0);
@@ -1829,24 +1808,24 @@ static void Session_onAck(Session *self, Packet *p) {
         Session_logNum(self, LogLevel_WARN, session__s44, p->packetId);
       }
     }
-#line 1601 "ts-src/mqtt/session.ts"
+#line 1581 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else if (type == PacketType_PUBACK) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s45, p->packetId);
     }
-#line 1604 "ts-src/mqtt/session.ts"
+#line 1584 "ts-src/mqtt/session.ts"
   } else if (type == PacketType_PUBREC) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s46, p->packetId);
     }
-#line 1606 "ts-src/mqtt/session.ts"
+#line 1586 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s47, p->packetId);
     }
   }
-#line 1609 "ts-src/mqtt/session.ts"
+#line 1589 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, 200 + type, p);
 }
 
@@ -1858,7 +1837,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
       Session_logNum(self, LogLevel_DEBUG, session__s48, p->packetId);
     }
   }
-#line 1616 "ts-src/mqtt/session.ts"
+#line 1596 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B); MQTT 5
@@ -1871,7 +1850,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
 
 /** SUBACK or UNSUBACK: the subscription it answers becomes active (or
    *  goes); handlers see the event with its tag in evTag (-1: not ours). */
-#line 1626 "ts-src/mqtt/session.ts"
+#line 1606 "ts-src/mqtt/session.ts"
 static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
   // (evTag is -1 here: it is set only below, and reset after the event.)
   int32_t i = Session_findSub(self, p->packetId, (SubState)(unsub ? SubState_UNSUB_SENT : SubState_SUB_SENT));
@@ -1891,14 +1870,14 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
         }
       }
     }
-#line 1641 "ts-src/mqtt/session.ts"
+#line 1621 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, unsub ? session__s50 : session__s51, p->packetId);
     }
   }
-#line 1645 "ts-src/mqtt/session.ts"
+#line 1625 "ts-src/mqtt/session.ts"
   Session_emit(self, 200 + p->type, p); // SUBACK or UNSUBACK
   self->evTag = -1;
 }
@@ -1909,16 +1888,16 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1656 "ts-src/mqtt/session.ts"
+#line 1636 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpStream(self)) {
     return;
   }
-#line 1658 "ts-src/mqtt/session.ts"
+#line 1638 "ts-src/mqtt/session.ts"
   if (!Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1659 "ts-src/mqtt/session.ts"
+#line 1639 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   bool v5 = Session_isV5(self);
   // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
@@ -1935,18 +1914,18 @@ static void Session_pump(Session *self) {
       if (self->epoch != ep || self->state != SessionState_CONNECTED) {
         return;
       }
-#line 1673 "ts-src/mqtt/session.ts"
+#line 1653 "ts-src/mqtt/session.ts"
       continue;
     }
     if (((v5 && r->state == RecState_QUEUED) && r->done == 0) && r->qos > self->v5s[0].serverMaxQos) {
       Session_downgradeRec(self, r, self->v5s[0].serverMaxQos);
     }
-#line 1676 "ts-src/mqtt/session.ts"
+#line 1656 "ts-src/mqtt/session.ts"
     if (r->state == RecState_QUEUED && r->qos > 0) {
       if (inflight >= window) {
         return;
       }
-#line 1678 "ts-src/mqtt/session.ts"
+#line 1658 "ts-src/mqtt/session.ts"
       r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       r->sent = false;
       r->unsent = true;
@@ -1961,7 +1940,7 @@ static void Session_pump(Session *self) {
       if (n == 0) {
         return;
       }
-#line 1690 "ts-src/mqtt/session.ts"
+#line 1670 "ts-src/mqtt/session.ts"
       Session_sent(self, n);
       r->sent = true;
       r->unsent = false;
@@ -1974,14 +1953,14 @@ static void Session_pump(Session *self) {
     if (len > free && (len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1700 "ts-src/mqtt/session.ts"
+#line 1680 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
-#line 1701 "ts-src/mqtt/session.ts"
+#line 1681 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
-#line 1702 "ts-src/mqtt/session.ts"
+#line 1682 "ts-src/mqtt/session.ts"
     } else {
       i++;
     }
@@ -1990,34 +1969,34 @@ static void Session_pump(Session *self) {
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
-#line 1708 "ts-src/mqtt/session.ts"
+#line 1688 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   bool v5 = Session_isV5(self);
   bool conv = CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && r->v5 != v5;
   if (((((r->done == 0 && CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) && v5) && !conv) && self->v5s[0].serverAliasMax > 0) && Session_copyAliased(self, r)) {
     return true;
   }
-#line 1712 "ts-src/mqtt/session.ts"
+#line 1692 "ts-src/mqtt/session.ts"
   uint32_t at = self->txLen;
   uint32_t len = Session_wireLen(self, r);
   uint32_t n = session_minU32(len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
   uint32_t from = r->off + r->done;
   if (conv) {
     session5_convertedPart(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, at + n), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5, r->done);
-#line 1717 "ts-src/mqtt/session.ts"
+#line 1697 "ts-src/mqtt/session.ts"
   } else {
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), from, from + n));
   }
   // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
-#line 1719 "ts-src/mqtt/session.ts"
+#line 1699 "ts-src/mqtt/session.ts"
   if (r->done == 0 && r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1720 "ts-src/mqtt/session.ts"
+#line 1700 "ts-src/mqtt/session.ts"
   if (r->done == 0) {
     Session_retainOut(self, r, at);
   }
-#line 1721 "ts-src/mqtt/session.ts"
+#line 1701 "ts-src/mqtt/session.ts"
   Session_sent(self, n);
   r->done += n;
   if (r->done < len) {
@@ -2041,27 +2020,27 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
   if ((most > (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen)) || (smax > 0 && most > smax)) {
     return false;
   }
-#line 1742 "ts-src/mqtt/session.ts"
+#line 1722 "ts-src/mqtt/session.ts"
   uint32_t a = V5State_outAlias(&self->v5s[0], Session_recTopic(self, r));
   if (a == 0) {
     return false;
   }
-#line 1744 "ts-src/mqtt/session.ts"
+#line 1724 "ts-src/mqtt/session.ts"
   bool bound = (int32_t)(a & 0x10000u) != 0;
   uint32_t at = self->txLen;
   uint32_t n = session5_putAliased(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, UINT32_MAX), m, r->qos, (uint16_t)a, bound);
   if (n == 0) {
     return false;
   }
-#line 1748 "ts-src/mqtt/session.ts"
+#line 1728 "ts-src/mqtt/session.ts"
   if (bound) {
     self->v5s[0].aliasHits++;
   }
-#line 1749 "ts-src/mqtt/session.ts"
+#line 1729 "ts-src/mqtt/session.ts"
   if (r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1750 "ts-src/mqtt/session.ts"
+#line 1730 "ts-src/mqtt/session.ts"
   Session_retainOut(self, r, at);
   Session_sent(self, n);
   self->streaming = false;
@@ -2081,7 +2060,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, (q == 0) ? session__s52 : session__s53, Session_recTopic(self, r), r->packetId);
   }
-#line 1767 "ts-src/mqtt/session.ts"
+#line 1747 "ts-src/mqtt/session.ts"
   if (q > 0) {
     rt_bytes_set(m, at, (uint8_t)((rt_bytes_get(m, at) & 0xf9) | (q << 1)));
     r->qos = q;
@@ -2094,7 +2073,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   while ((rt_bytes_get(m, rt_idx_add(at, h)) & 0x80) != 0) {
     h++;
   }
-#line 1777 "ts-src/mqtt/session.ts"
+#line 1757 "ts-src/mqtt/session.ts"
   h++;
   uint32_t rem = r->len - h;
   uint32_t h2 = 1u + codec_remainingLengthSize(rem - 2u);
@@ -2115,7 +2094,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
       o->off = o->off - gap;
     }
   }
-#line 1795 "ts-src/mqtt/session.ts"
+#line 1775 "ts-src/mqtt/session.ts"
   r->len = n;
   r->qos = 0;
   r->sent = false; // a QoS 0 PUBLISH has no DUP [MQTT-3.3.1-2]
@@ -2129,7 +2108,7 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
   if ((!Session_isV5(self) || self->v5s[0].retainAvailable) || ((rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0x1) == 0)) {
     return;
   }
-#line 1806 "ts-src/mqtt/session.ts"
+#line 1786 "ts-src/mqtt/session.ts"
   rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0xfe));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, session__s54, Session_recTopic(self, r), r->packetId);
@@ -2140,19 +2119,19 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
    *  Wildcard / Shared Subscription Available 0) is not sent: it stands
    *  refused (granted = that reason code, as a SUBACK would say), with a
    *  warning, and is tried again on the next connection. */
-#line 1814 "ts-src/mqtt/session.ts"
+#line 1794 "ts-src/mqtt/session.ts"
 static void Session_refuseUnsupportedSubs(Session *self) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if (s->state != SubState_SUB_PENDING) {
       continue;
     }
-#line 1818 "ts-src/mqtt/session.ts"
+#line 1798 "ts-src/mqtt/session.ts"
     uint8_t code = V5State_subRefusal(&self->v5s[0], Sub_view(s));
     if (code == 0) {
       continue;
     }
-#line 1820 "ts-src/mqtt/session.ts"
+#line 1800 "ts-src/mqtt/session.ts"
     s->state = SubState_ACTIVE;
     s->packetId = 0;
     s->granted = code;
@@ -2166,7 +2145,7 @@ static void Session_refuseUnsupportedSubs(Session *self) {
    *  offline policy (QUEUE_FULL, OUTBOX_FULL) or, MQTT 5, a message larger
    *  than the broker takes (TOO_BIG_FOR_SERVER). The event has its id, QoS,
    *  reason, topic and payload. */
-#line 1831 "ts-src/mqtt/session.ts"
+#line 1811 "ts-src/mqtt/session.ts"
 static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   OutMsg *r = &self->recs[i];
   uint16_t id = r->packetId;
@@ -2191,14 +2170,14 @@ static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, session__s55, t, id);
     }
-#line 1853 "ts-src/mqtt/session.ts"
+#line 1833 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, session__s56, t, id);
     }
   }
   // Out of every queue while the handler runs (it may publish), freed after.
-#line 1857 "ts-src/mqtt/session.ts"
+#line 1837 "ts-src/mqtt/session.ts"
   r->state = RecState_FREE;
   Session_emit(self, SessionEvent_DROPPED, NULL);
   self->evDropTopic = RT_NOBYTES;
@@ -2216,21 +2195,21 @@ static bool Session_pumpStream(Session *self) {
   if (!self->streaming) {
     return true;
   }
-#line 1872 "ts-src/mqtt/session.ts"
+#line 1852 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->done == 0) {
       continue;
     }
-#line 1875 "ts-src/mqtt/session.ts"
+#line 1855 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return false;
     }
-#line 1876 "ts-src/mqtt/session.ts"
+#line 1856 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
-#line 1877 "ts-src/mqtt/session.ts"
+#line 1857 "ts-src/mqtt/session.ts"
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
@@ -2244,26 +2223,26 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1888 "ts-src/mqtt/session.ts"
+#line 1868 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = 0;
     if (Session_isV5(self)) {
       rt_bytes tmp = Session_txFree(self);
       n = codec5_encodeAck5(tmp, (uint8_t)((a >> 16) & 0xff), (uint16_t)a, (uint8_t)(a >> 24), Session_noProps(self));
-#line 1892 "ts-src/mqtt/session.ts"
+#line 1872 "ts-src/mqtt/session.ts"
     } else {
       n = codec_writeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     }
-#line 1893 "ts-src/mqtt/session.ts"
+#line 1873 "ts-src/mqtt/session.ts"
     if (n == 0) {
       return false;
     }
-#line 1894 "ts-src/mqtt/session.ts"
+#line 1874 "ts-src/mqtt/session.ts"
     if (Session_isV5(self)) {
       V5State_ackSent(&self->v5s[0], (uint8_t)((a >> 16) & 0xff), (uint8_t)(a >> 24));
     }
-#line 1895 "ts-src/mqtt/session.ts"
+#line 1875 "ts-src/mqtt/session.ts"
     Session_sent(self, n);
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
     self->ackCount = self->ackCount - 1u;
@@ -2271,18 +2250,18 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (Session_isV5(self)) {
     Session_refuseUnsupportedSubs(self);
   }
-#line 1900 "ts-src/mqtt/session.ts"
+#line 1880 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     bool sub = s->state == SubState_SUB_PENDING;
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1904 "ts-src/mqtt/session.ts"
+#line 1884 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1905 "ts-src/mqtt/session.ts"
+#line 1885 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = 0;
@@ -2300,7 +2279,7 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (n == 0) {
       return false;
     }
-#line 1920 "ts-src/mqtt/session.ts"
+#line 1900 "ts-src/mqtt/session.ts"
     s->state = (uint8_t)(s->state + 1); // SUB_SENT or UNSUB_SENT
     Session_sent(self, n);
   }
@@ -2330,17 +2309,17 @@ static bool Session_aliasIn(Session *self, Packet *p) {
   if (bad == 0) {
     return true;
   }
-#line 1947 "ts-src/mqtt/session.ts"
+#line 1927 "ts-src/mqtt/session.ts"
   const char *why = session_txt(session__s59);
   if (bad == Reason_TOPIC_ALIAS_INVALID) {
     why = session_txt(session__s60);
   }
   // The table holds TOPIC_ALIASES x TOPIC_ALIAS_LEN bytes of topics in all.
-#line 1950 "ts-src/mqtt/session.ts"
+#line 1930 "ts-src/mqtt/session.ts"
   if (bad == Reason_IMPLEMENTATION_SPECIFIC_ERROR) {
     why = session_txt(session__s61);
   }
-#line 1951 "ts-src/mqtt/session.ts"
+#line 1931 "ts-src/mqtt/session.ts"
   Session_protocolError(self, bad, why);
   return false;
 }
@@ -2352,7 +2331,7 @@ static bool Session_rxQuotaTake(Session *self) {
   if (!Session_isV5(self)) {
     return true;
   }
-#line 1960 "ts-src/mqtt/session.ts"
+#line 1940 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->inUnacked >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, session_txt(session__s62));
@@ -2368,13 +2347,13 @@ static uint32_t Session_wireLen(Session *self, OutMsg *r) {
   if ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || (r->v5 == Session_isV5(self))) || r->len == 0) {
     return r->len;
   }
-#line 1973 "ts-src/mqtt/session.ts"
+#line 1953 "ts-src/mqtt/session.ts"
   return session5_convertedSize(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5);
 }
 
 // ---------------------------------------------------------------- helpers
 /** The scratch properties, emptied. */
-#line 1979 "ts-src/mqtt/session.ts"
+#line 1959 "ts-src/mqtt/session.ts"
 static Props5 *Session_noProps(Session *self) {
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
@@ -2388,7 +2367,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
   if (code < 0x80) {
     return;
   }
-#line 1990 "ts-src/mqtt/session.ts"
+#line 1970 "ts-src/mqtt/session.ts"
   V5State_takeReason(&self->v5s[0]);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, packet5_reasonName(p->type, code), V5State_reasonString(&self->v5s[0]), p->packetId);
@@ -2396,7 +2375,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
 }
 
 /** MQTT 5: the broker ends the connection, saying why (3.14). */
-#line 1995 "ts-src/mqtt/session.ts"
+#line 1975 "ts-src/mqtt/session.ts"
 static void Session_onDisconnect5(Session *self) {
   V5State *v = &self->v5s[0];
   V5State_takeReason(v);
@@ -2404,7 +2383,7 @@ static void Session_onDisconnect5(Session *self) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, session__s63, V5State_reasonString(v), v->pkt.reasonCode);
   }
-#line 2000 "ts-src/mqtt/session.ts"
+#line 1980 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   Session_emit(self, SessionEvent_DISCONNECT, &v->pkt.base);
   if (self->epoch == ep) {
@@ -2415,19 +2394,19 @@ static void Session_onDisconnect5(Session *self) {
 /** MQTT 5: sends AUTH (3.15) with `reason` and Authentication Data, the
    *  method being the CONNECT's. False when not MQTT 5, no method was set,
    *  or it does not fit tx now. */
-#line 2008 "ts-src/mqtt/session.ts"
+#line 1988 "ts-src/mqtt/session.ts"
 bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t data_len) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 2009 "ts-src/mqtt/session.ts"
+#line 1989 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     return false;
   }
-#line 2010 "ts-src/mqtt/session.ts"
+#line 1990 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->authMethodLen == 0 || self->state == SessionState_DISCONNECTED) {
     return false;
   }
-#line 2012 "ts-src/mqtt/session.ts"
+#line 1992 "ts-src/mqtt/session.ts"
   Props5 *p = Session_noProps(self);
   p->authMethod = rt_subarray(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, v->authMethodLen);
   Props5_set(p, PropId_AUTH_METHOD);
@@ -2440,7 +2419,7 @@ bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t
   if (n == 0) {
     return false;
   }
-#line 2022 "ts-src/mqtt/session.ts"
+#line 2002 "ts-src/mqtt/session.ts"
   Session_sent(self, n);
   return true;
 }
@@ -2475,7 +2454,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 2054 "ts-src/mqtt/session.ts"
+#line 2034 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -2485,7 +2464,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. @log */
-#line 2061 "ts-src/mqtt/session.ts"
+#line 2041 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -2493,7 +2472,7 @@ static void Session_logNum(Session *self, int32_t level, const char *msg, int32_
 /** A log line through onLog; left out of builds below its level. @log */
 static void Session_log_v(Session *self, int32_t level, const char *msg, uint8_t *detail_p, uint32_t detail_len, int32_t num) {
   rt_bytes detail = RT_BYTES(detail_p, detail_len);
-#line 2067 "ts-src/mqtt/session.ts"
+#line 2047 "ts-src/mqtt/session.ts"
   SessionLogFn f = self->onLog;
   if (f != NULL) {
     f(self, level, msg, detail, num);
@@ -2501,7 +2480,7 @@ static void Session_log_v(Session *self, int32_t level, const char *msg, uint8_t
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 2072 "ts-src/mqtt/session.ts"
+#line 2052 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -2522,7 +2501,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 2090 "ts-src/mqtt/session.ts"
+#line 2070 "ts-src/mqtt/session.ts"
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
   self->epoch++;
@@ -2555,24 +2534,24 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
           Session_log(self, LogLevel_WARN, session__s65, Session_recTopic(self, r), r->packetId);
         }
-#line 2120 "ts-src/mqtt/session.ts"
+#line 2100 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
       if (clean) {
         r->state = RecState_QUEUED;
-#line 2124 "ts-src/mqtt/session.ts"
+#line 2104 "ts-src/mqtt/session.ts"
       } else {
         r->unsent = true;
       }
     }
-#line 2126 "ts-src/mqtt/session.ts"
+#line 2106 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 2129 "ts-src/mqtt/session.ts"
+#line 2109 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -2594,13 +2573,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 2146 "ts-src/mqtt/session.ts"
+#line 2126 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 2147 "ts-src/mqtt/session.ts"
+#line 2127 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -2610,7 +2589,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2154 "ts-src/mqtt/session.ts"
+#line 2134 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2620,7 +2599,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 2161 "ts-src/mqtt/session.ts"
+#line 2141 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2629,7 +2608,7 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 2167 "ts-src/mqtt/session.ts"
+#line 2147 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = Session_topicOffset(self, r);
   uint32_t tl = (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
@@ -2658,7 +2637,7 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 2193 "ts-src/mqtt/session.ts"
+#line 2173 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -2667,7 +2646,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
     return;
   }
-#line 2199 "ts-src/mqtt/session.ts"
+#line 2179 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -2684,7 +2663,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 2213 "ts-src/mqtt/session.ts"
+#line 2193 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
@@ -2693,7 +2672,7 @@ static void Session_freeRec(Session *self, uint32_t i) {
     self->recs[j] = self->recs[j + 1];
   }
   // (Slots from recCount on are not read: publish() and restore() set every field.)
-#line 2219 "ts-src/mqtt/session.ts"
+#line 2199 "ts-src/mqtt/session.ts"
   self->recs[self->recCount].state = RecState_FREE;
 }
 
@@ -2720,7 +2699,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2241 "ts-src/mqtt/session.ts"
+#line 2221 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2734,12 +2713,12 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
   if (Session_rxQos2Has(self, id)) {
     return;
   }
-#line 2252 "ts-src/mqtt/session.ts"
+#line 2232 "ts-src/mqtt/session.ts"
   if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s66, self->rxQos2[0]);
     }
-#line 2254 "ts-src/mqtt/session.ts"
+#line 2234 "ts-src/mqtt/session.ts"
     Session_rxQos2Forget(self, self->rxQos2[0]);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
@@ -2753,11 +2732,11 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id) {
   if (k < 0) {
     return false;
   }
-#line 2265 "ts-src/mqtt/session.ts"
+#line 2245 "ts-src/mqtt/session.ts"
   for (uint32_t j = (uint32_t)k; (j < ((int64_t)CONFIG_MGOS_MQTT_MAX_RX_QOS2 - 1)) && ((j + 1) < self->rxQos2Count); j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j + 1));
   }
-#line 2266 "ts-src/mqtt/session.ts"
+#line 2246 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
   return true;
 }
@@ -2767,19 +2746,19 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id) {
  *  of the file, out of line: a literal's section in the object is that of the
  *  first function using it, and connectWith() shares one of these words, so
  *  placed first they would all be linked with connectWith.) */
-#line 2276 "ts-src/mqtt/session.ts"
+#line 2256 "ts-src/mqtt/session.ts"
 static const char *session_configStringsError_v(uint8_t *clientId_p, uint32_t clientId_len, uint8_t *user_p, uint32_t user_len, uint8_t *pass_p, uint32_t pass_len, uint8_t *willTopic_p, uint32_t willTopic_len, uint8_t *willMessage_p, uint32_t willMessage_len) {
   rt_bytes clientId = RT_BYTES(clientId_p, clientId_len);
   rt_bytes user = RT_BYTES(user_p, user_len);
   rt_bytes pass = RT_BYTES(pass_p, pass_len);
   rt_bytes willTopic = RT_BYTES(willTopic_p, willTopic_len);
   rt_bytes willMessage = RT_BYTES(willMessage_p, willMessage_len);
-#line 2277 "ts-src/mqtt/session.ts"
+#line 2257 "ts-src/mqtt/session.ts"
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
     return session_txt(session__s67);
   }
-#line 2279 "ts-src/mqtt/session.ts"
+#line 2259 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
     return session_txt(session__s68);
   }
@@ -2787,14 +2766,14 @@ static const char *session_configStringsError_v(uint8_t *clientId_p, uint32_t cl
     return session_txt(session__s69);
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 2284 "ts-src/mqtt/session.ts"
+#line 2264 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
     return session_txt(session__s8);
   }
-#line 2285 "ts-src/mqtt/session.ts"
+#line 2265 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
     return session_txt(session__s70);
   }
-#line 2286 "ts-src/mqtt/session.ts"
+#line 2266 "ts-src/mqtt/session.ts"
   return NULL;
 }
