@@ -1254,61 +1254,54 @@ export class Session {
     return u32(have - this.bigPos);
   }
 
-  /** Consumes the bytes of `d` that belong to the large PUBLISH; returns how
-   *  many. The rest of a topic longer than rx and the packet id go through
-   *  bigId (its last two bytes are the id); MQTT 5's properties go to rx when
-   *  they fit; the payload is passed on or dropped. Stops early when a
-   *  handler ended the connection. */
+  /** Consumes bytes of `d` (not empty) that belong to the large PUBLISH:
+   *  one byte of the rest of a topic longer than rx or of the packet id (read
+   *  into bigId: its last two bytes are the id), MQTT 5 property bytes (to
+   *  rx when they fit), or payload (passed on or dropped). Returns how many;
+   *  the caller's loop calls again while the connection lasts. */
   private bigFeed(d: Bytes): u32 {
     const ep: u32 = this.epoch;
-    let used: u32 = 0;
-    while (used < d.length && this.big !== BigRx.NONE && this.epoch === ep && this.receiving()) {
-      const pos: u32 = this.bigPos;
-      const rest: Bytes = d.subarray(used);
-      let n: u32 = 1;
-      // A malformed header or property block (one exit for all: bigBad).
-      let bad: u8 = 0;
-      if (pos < this.bigIdEnd) {
-        this.bigId = u16((this.bigId << 8) | d[used]);
-        this.bigPos = u32(pos + 1);
-        if (this.bigPos === this.bigIdEnd) bad = this.bigHeaderDone();
-      } else if (MQTT5_SUPPORT !== 0 && this.bigPayAt === 0) {
-        // MQTT 5: the property length and block, between packet id and payload.
-        const bp: BigProps = this.v5s[0].bigProps;
-        const r: i32 = bp.feed(rest, pos, this.bigTotal, this.rx, this.rxLen, this.recvLimit());
-        if (r < 0) {
-          bad = u8(-r);
-        } else {
-          n = u32(r);
-          this.bigPos = u32(pos + n);
-          const e: u32 = bp.end(this.bigPos);
-          if (e > 0) {
-            this.bigPayAt = e;
-            this.bigPropsDone();
-          }
-        }
+    const pos: u32 = this.bigPos;
+    let n: u32 = 1;
+    // A malformed header or property block (one exit for all: bigBad).
+    let bad: u8 = 0;
+    if (pos < this.bigIdEnd) {
+      this.bigId = u16((this.bigId << 8) | d[0]);
+      this.bigPos = u32(pos + 1);
+      if (this.bigPos === this.bigIdEnd) bad = this.bigHeaderDone();
+    } else if (MQTT5_SUPPORT !== 0 && this.bigPayAt === 0) {
+      // MQTT 5: the property length and block, between packet id and payload.
+      const bp: BigProps = this.v5s[0].bigProps;
+      const r: i32 = bp.feed(d, pos, this.bigTotal, this.rx, this.rxLen, this.recvLimit());
+      if (r < 0) {
+        bad = u8(-r);
       } else {
-        // Counted as read before the handler runs: a connection it ends is
-        // cut after this fragment, not before.
-        n = minU32(rest.length, u32(this.bigTotal - pos));
+        n = u32(r);
         this.bigPos = u32(pos + n);
-        // Its last bytes: a QoS 2 id counts as received before the handler
-        // runs (as in onPublish), so a handler that ends the connection here
-        // does not get the broker's resend again.
-        if (this.bigPos === this.bigTotal && this.pkt.qos === 2) this.rxQos2Add(this.pkt.packetId);
-        if (this.big !== BigRx.DISCARD) this.bigPayload(rest.subarray(0, n), u32(pos - this.bigPayAt));
+        const e: u32 = bp.end(this.bigPos);
+        if (e > 0) {
+          this.bigPayAt = e;
+          this.bigPropsDone();
+        }
       }
-      used += n;
-      if (bad !== 0) {
-        this.bigBad(bad);
-        break;
-      }
-      // Even when a handler called disconnect(): the message was read whole.
-      if (this.big !== BigRx.NONE && this.bigPayAt > 0 && this.bigPos === this.bigTotal && this.epoch === ep) {
-        this.bigEnd();
-      }
+    } else {
+      // Counted as read before the handler runs: a connection it ends is
+      // cut after this fragment, not before.
+      n = minU32(d.length, u32(this.bigTotal - pos));
+      this.bigPos = u32(pos + n);
+      // Its last bytes: a QoS 2 id counts as received before the handler
+      // runs (as in onPublish), so a handler that ends the connection here
+      // does not get the broker's resend again.
+      if (this.bigPos === this.bigTotal && this.pkt.qos === 2) this.rxQos2Add(this.pkt.packetId);
+      if (this.big !== BigRx.DISCARD) this.bigPayload(d.subarray(0, n), u32(pos - this.bigPayAt));
     }
-    return used;
+    if (bad !== 0) {
+      this.bigBad(bad);
+    } else if (this.big !== BigRx.NONE && this.bigPayAt > 0 && this.bigPos === this.bigTotal && this.epoch === ep) {
+      // Even when a handler called disconnect(): the message was read whole.
+      this.bigEnd();
+    }
+    return n;
   }
 
   /** A malformed large PUBLISH: the same close as parse() gives a small one
