@@ -97,6 +97,11 @@ for (const take of [false, true]) {
       const whole = run(stream, [stream.length], LIMIT, take);
       assert.ok(whole.some((l) => l.startsWith("PART") || l.startsWith(`${E.PUBLISH_SKIPPED} `)), "a large one is there");
       assert.ok(whole[whole.length - 1].startsWith(`state ${SessionState.CONNECTED} rx 0 big 0`), whole[whole.length - 1]);
+      // Every event names its topic (a cut one by its start) and, at QoS 1/2, its id.
+      for (const l of whole.filter((x) => /^(PART|\d+) /.test(x))) {
+        assert.match(l, /^\S+ [^ ]+ id=/, `topic in ${l.slice(0, 60)}`);
+        assert.doesNotMatch(l, /id=0 q=[12]/, `id in ${l.slice(0, 60)}`);
+      }
       for (let k = 1; k < stream.length; k++) {
         assert.deepEqual(run(stream, [k, stream.length - k], LIMIT, take), whole, `split at ${k}`);
       }

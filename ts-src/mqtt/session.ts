@@ -434,8 +434,8 @@ export class Session {
   /** Bytes of that packet consumed so far, of bigTotal. */
   bigPos: u32 = 0;
   bigTotal: u32 = 0;
-  /** Its fixed header's length; where the topic ends; where the packet id ends (0: not known yet). */
-  bigHdr: u32 = 0;
+  /** Where its topic ends; where its packet id ends (its topic is pkt.topic,
+   *  cut when rx could not hold it). */
   bigTopicEnd: u32 = 0;
   bigIdEnd: u32 = 0;
   bigId: u16 = 0;
@@ -1239,9 +1239,10 @@ export class Session {
     if (keep < u32(h + 2)) keep = u32(h + 2);
     if (have < keep) return 0;
     this.rxLen = keep;
+    // (The payload view is set by the event that shows it: bigSkip, bigPayload.)
+    p.topic = this.rx.subarray(u32(h + 2), keep);
     this.big = BigRx.UNDECIDED;
     this.bigTotal = p.totalLen;
-    this.bigHdr = h;
     this.rxTopicLen = tl;
     this.bigTopicEnd = topicEnd;
     this.bigIdEnd = u32(topicEnd + idLen);
@@ -1293,14 +1294,32 @@ export class Session {
       // runs (as in onPublish), so a handler that ends the connection here
       // does not get the broker's resend again.
       if (this.bigPos === this.bigTotal && this.pkt.qos === 2) this.rxQos2Add(this.pkt.packetId);
-      if (this.big !== BigRx.DISCARD) this.bigPayload(d.subarray(0, n), u32(pos - this.bigPayAt));
+      if (FRAGMENTS_SUPPORT !== 0 && this.big !== BigRx.DISCARD) this.bigPayload(d.subarray(0, n), u32(pos - this.bigPayAt));
     }
     if (bad !== 0) {
       this.bigBad(bad);
-    } else if (this.big !== BigRx.NONE && this.bigPayAt > 0 && this.bigPos === this.bigTotal && this.epoch === ep) {
-      // Even when a handler called disconnect(): the message was read whole.
-      this.bigEnd();
+      return n;
     }
+    if (this.epoch !== ep) return n;
+    // Undecided once its payload's start is known (bigDecide): skipped now
+    // when nobody can take it, as a topic cut short (it cannot be matched
+    // against any filter), properties that did not fit, an empty payload;
+    // otherwise its first payload bytes were offered (bigPayload), or, with
+    // fragments compiled out, have come.
+    if (this.big === BigRx.UNDECIDED && this.bigPayAt > 0 && this.bigPos >= this.bigPayAt) {
+      const whole: bool = this.rxLen === this.bigTopicEnd;
+      const lost: bool = MQTT5_SUPPORT !== 0 && this.isV5() && !this.v5s[0].bigProps.keep && this.v5s[0].bigProps.len > 0;
+      if (!whole || lost || this.bigPayAt === this.bigTotal || (FRAGMENTS_SUPPORT === 0 && this.bigPos > this.bigPayAt)) {
+        this.bigSkip(
+          !whole ? "PUBLISH topic longer than the receive buffer, skipped"
+            : lost ? "PUBLISH properties longer than the receive buffer, skipped" : "PUBLISH larger than the receive buffer, skipped",
+          !whole ? i32(this.rxTopicLen) : lost ? i32(this.v5s[0].bigProps.len) : i32(this.rxPartTotal));
+      }
+    }
+    // Even when a handler called disconnect(): the message was read whole.
+    // (Its last byte is never before the payload's start: MQTT 5 has a
+    // property length at least.)
+    if (this.bigPos === this.bigTotal && this.epoch === ep) this.bigEnd();
     return n;
   }
 
@@ -1328,18 +1347,14 @@ export class Session {
    *  or offer the payload. */
   private bigHeaderDone(): DecodeErr {
     const p: Packet = this.pkt;
-    // (The payload view is set by the event that shows it: bigSkip, bigPayload.)
     // (QoS 0: the id stays 0, as the decoder or parse5 reset it.)
     if (p.qos > 0) p.packetId = this.bigId;
     const whole: bool = this.rxLen === this.bigTopicEnd;
-    const from: u32 = u32(this.bigHdr + 2);
-    // (rx holds at least the fixed header and the topic length.)
-    p.topic = this.rx.subarray(from, this.rxLen);
     // A topic cut by the receive limit cannot be checked (nor delivered).
     let e: DecodeErr = whole && p.topic.length > 0 ? topicNameErr(p.topic) : DecodeErr.OK;
     if (e === DecodeErr.OK && p.qos > 0 && p.packetId === 0) e = DecodeErr.ZERO_PACKET_ID;
     // MQTT 5: the properties come first (bigPropsDone).
-    if (e === DecodeErr.OK && this.bigPayAt > 0) this.bigDecide(false);
+    if (e === DecodeErr.OK && this.bigPayAt > 0) this.bigDecide();
     return e;
   }
 
@@ -1370,29 +1385,16 @@ export class Session {
       // Not read: any alias it set is unknown, so none is trusted again.
       v.loseInAliases();
     }
-    this.bigDecide(!kept && bp.len > 0);
+    this.bigDecide();
   }
 
-  /** Topic, id (and MQTT 5 properties) are in: skip or offer the payload;
-   *  `propsLost`: its properties did not fit the receive buffer. */
-  private bigDecide(propsLost: bool): void {
-    const p: Packet = this.pkt;
-    const whole: bool = this.rxLen === this.bigTopicEnd;
+  /** Topic, id (and MQTT 5 properties) are in: a QoS 2 resend already
+   *  taken is dropped; a new one stays UNDECIDED (bigFeed skips it or offers
+   *  its payload). */
+  private bigDecide(): void {
     this.rxPartTotal = u32(this.bigTotal - this.bigPayAt);
-    const a: i32 = this.rxAdmit(p);
-    if (a < 0) return;
-    if (a === 0) {
-      this.big = BigRx.DISCARD;
-      return;
-    }
-    const lost: bool = MQTT5_SUPPORT !== 0 && propsLost;
-    // Still UNDECIDED: offered with its first payload bytes (bigPayload).
-    if (whole && !lost && this.rxPartTotal > 0) return;
-    // A topic cut short cannot be matched against any filter: nobody can take it.
-    this.bigSkip(
-      !whole ? "PUBLISH topic longer than the receive buffer, skipped"
-        : lost ? "PUBLISH properties longer than the receive buffer, skipped" : "PUBLISH larger than the receive buffer, skipped",
-      !whole ? i32(this.rxTopicLen) : lost ? i32(this.v5s[0].bigProps.len) : 0);
+    // (-1: the connection ended.)
+    if (this.rxAdmit(this.pkt) === 0) this.big = BigRx.DISCARD;
   }
 
   /** Drops the rest of the message; the log names the topic, the event too. */
@@ -1407,11 +1409,6 @@ export class Session {
   /** A fragment of the payload at offset `off`: offered to the handlers; when
    *  nobody takes the first one, the message is skipped. */
   private bigPayload(frag: Bytes, off: u32): void {
-    // Fragments compiled out: nobody can take it.
-    if (FRAGMENTS_SUPPORT === 0) {
-      this.bigSkip("PUBLISH larger than the receive buffer, skipped", i32(this.rxPartTotal));
-      return;
-    }
     const ep: u32 = this.epoch;
     const first: bool = this.big === BigRx.UNDECIDED;
     this.pkt.payload = frag;

@@ -39,7 +39,7 @@ static void Session_bigBad(Session *self, uint8_t e);
 static void Session_closeBad(Session *self, DecodeErr e);
 static DecodeErr Session_bigHeaderDone(Session *self);
 static void Session_bigPropsDone(Session *self);
-static void Session_bigDecide(Session *self, bool propsLost);
+static void Session_bigDecide(Session *self);
 static void Session_bigSkip(Session *self, const char *why, int32_t num);
 static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_len, uint32_t off);
 static RT_INLINE void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) { Session_bigPayload_v(self, frag.p, frag.len, off); }
@@ -1360,9 +1360,10 @@ static uint32_t Session_bigHead(Session *self, uint32_t start) {
   }
 #line 1241 "ts-src/mqtt/session.ts"
   self->rxLen = keep;
+  // (The payload view is set by the event that shows it: bigSkip, bigPayload.)
+  p->topic = rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), h + 2u, keep);
   self->big = BigRx_UNDECIDED;
   self->bigTotal = p->totalLen;
-  self->bigHdr = h;
   self->rxTopicLen = tl;
   self->bigTopicEnd = topicEnd;
   self->bigIdEnd = topicEnd + idLen;
@@ -1370,7 +1371,7 @@ static uint32_t Session_bigHead(Session *self, uint32_t start) {
   if (v5) {
     BigProps_reset(&self->v5s[0].bigProps);
   }
-#line 1250 "ts-src/mqtt/session.ts"
+#line 1251 "ts-src/mqtt/session.ts"
   self->rxTake = false;
   // bigFeed reads the rest of the topic and the id (into bigId), at least
   // one byte: the head's last when nothing else is left before the id end.
@@ -1385,7 +1386,7 @@ static uint32_t Session_bigHead(Session *self, uint32_t start) {
    *  the caller's loop calls again while the connection lasts. */
 static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
   rt_bytes d = RT_BYTES(d_p, d_len);
-#line 1263 "ts-src/mqtt/session.ts"
+#line 1264 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t pos = self->bigPos;
   uint32_t n = 1;
@@ -1397,7 +1398,7 @@ static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
     if (self->bigPos == self->bigIdEnd) {
       bad = Session_bigHeaderDone(self);
     }
-#line 1272 "ts-src/mqtt/session.ts"
+#line 1273 "ts-src/mqtt/session.ts"
   } else if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && self->bigPayAt == 0) {
     // MQTT 5: the property length and block, between packet id and payload.
     BigProps *bp = &self->v5s[0].bigProps;
@@ -1424,18 +1425,40 @@ static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
     if (self->bigPos == self->bigTotal && self->pkt.qos == 2) {
       Session_rxQos2Add(self, self->pkt.packetId);
     }
-#line 1296 "ts-src/mqtt/session.ts"
-    if (self->big != BigRx_DISCARD) {
+#line 1297 "ts-src/mqtt/session.ts"
+    if (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE != 0 && self->big != BigRx_DISCARD) {
       Session_bigPayload(self, rt_slice(d, 0, n), pos - self->bigPayAt);
     }
   }
-#line 1298 "ts-src/mqtt/session.ts"
+#line 1299 "ts-src/mqtt/session.ts"
   if (bad != 0) {
     Session_bigBad(self, bad);
-  } else if (((self->big != BigRx_NONE && self->bigPayAt > 0) && self->bigPos == self->bigTotal) && self->epoch == ep) {
-    // Even when a handler called disconnect(): the message was read whole.
+    return n;
+  }
+  if (self->epoch != ep) {
+    return n;
+  }
+  // Undecided once its payload's start is known (bigDecide): skipped now
+  // when nobody can take it, as a topic cut short (it cannot be matched
+  // against any filter), properties that did not fit, an empty payload;
+  // otherwise its first payload bytes were offered (bigPayload), or, with
+  // fragments compiled out, have come.
+#line 1309 "ts-src/mqtt/session.ts"
+  if ((self->big == BigRx_UNDECIDED && self->bigPayAt > 0) && self->bigPos >= self->bigPayAt) {
+    bool whole = self->rxLen == self->bigTopicEnd;
+    bool lost = ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && Session_isV5(self)) && !self->v5s[0].bigProps.keep) && self->v5s[0].bigProps.len > 0;
+    if (((!whole || lost) || self->bigPayAt == self->bigTotal) || (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0 && self->bigPos > self->bigPayAt)) {
+      Session_bigSkip(self, !whole ? session__s36 : lost ? session__s37 : session__s38, !whole ? rt_i32_of(self->rxTopicLen) : (lost ? rt_i32_of(self->v5s[0].bigProps.len) : rt_i32_of(self->rxPartTotal)));
+    }
+  }
+  // Even when a handler called disconnect(): the message was read whole.
+  // (Its last byte is never before the payload's start: MQTT 5 has a
+  // property length at least.)
+#line 1322 "ts-src/mqtt/session.ts"
+  if (self->bigPos == self->bigTotal && self->epoch == ep) {
     Session_bigEnd(self);
   }
+#line 1323 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1450,7 +1473,7 @@ static void Session_bigBad(Session *self, uint8_t e) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_log(self, LogLevel_ERROR, session__s34, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
   }
-#line 1316 "ts-src/mqtt/session.ts"
+#line 1335 "ts-src/mqtt/session.ts"
   Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
 }
 
@@ -1461,7 +1484,7 @@ static void Session_closeBad(Session *self, DecodeErr e) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_log(self, LogLevel_ERROR, session__s34, d, 0);
   }
-#line 1324 "ts-src/mqtt/session.ts"
+#line 1343 "ts-src/mqtt/session.ts"
   Session_closeQuietly(self, why);
 }
 
@@ -1469,27 +1492,23 @@ static void Session_closeBad(Session *self, DecodeErr e) {
    *  or offer the payload. */
 static DecodeErr Session_bigHeaderDone(Session *self) {
   Packet *p = &self->pkt;
-  // (The payload view is set by the event that shows it: bigSkip, bigPayload.)
   // (QoS 0: the id stays 0, as the decoder or parse5 reset it.)
   if (p->qos > 0) {
     p->packetId = self->bigId;
   }
-#line 1334 "ts-src/mqtt/session.ts"
+#line 1352 "ts-src/mqtt/session.ts"
   bool whole = self->rxLen == self->bigTopicEnd;
-  uint32_t from = self->bigHdr + 2u;
-  // (rx holds at least the fixed header and the topic length.)
-  p->topic = rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), from, self->rxLen);
   // A topic cut by the receive limit cannot be checked (nor delivered).
   DecodeErr e = (DecodeErr)((whole && p->topic.len > 0) ? codec_topicNameErr(p->topic) : DecodeErr_OK);
   if ((e == DecodeErr_OK && p->qos > 0) && p->packetId == 0) {
     e = DecodeErr_ZERO_PACKET_ID;
   }
   // MQTT 5: the properties come first (bigPropsDone).
-#line 1342 "ts-src/mqtt/session.ts"
+#line 1357 "ts-src/mqtt/session.ts"
   if (e == DecodeErr_OK && self->bigPayAt > 0) {
-    Session_bigDecide(self, false);
+    Session_bigDecide(self);
   }
-#line 1343 "ts-src/mqtt/session.ts"
+#line 1358 "ts-src/mqtt/session.ts"
   return e;
 }
 
@@ -1499,7 +1518,7 @@ static void Session_bigPropsDone(Session *self) {
   if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     return;
   }
-#line 1350 "ts-src/mqtt/session.ts"
+#line 1365 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   BigProps *bp = &v->bigProps;
   Props5 *pr = &v->pkt.props;
@@ -1520,48 +1539,34 @@ static void Session_bigPropsDone(Session *self) {
     if (!Session_aliasIn(self, p)) {
       return;
     }
-#line 1368 "ts-src/mqtt/session.ts"
+#line 1383 "ts-src/mqtt/session.ts"
     self->rxTopicLen = p->topic.len;
   } else if (bp->len > 0) {
     // Not read: any alias it set is unknown, so none is trusted again.
     V5State_loseInAliases(v);
   }
-  Session_bigDecide(self, !kept && bp->len > 0);
+  Session_bigDecide(self);
 }
 
-/** Topic, id (and MQTT 5 properties) are in: skip or offer the payload;
-   *  `propsLost`: its properties did not fit the receive buffer. */
-static void Session_bigDecide(Session *self, bool propsLost) {
-  Packet *p = &self->pkt;
-  bool whole = self->rxLen == self->bigTopicEnd;
+/** Topic, id (and MQTT 5 properties) are in: a QoS 2 resend already
+   *  taken is dropped; a new one stays UNDECIDED (bigFeed skips it or offers
+   *  its payload). */
+static void Session_bigDecide(Session *self) {
   self->rxPartTotal = self->bigTotal - self->bigPayAt;
-  int32_t a = Session_rxAdmit(self, p);
-  if (a < 0) {
-    return;
-  }
-#line 1384 "ts-src/mqtt/session.ts"
-  if (a == 0) {
+  // (-1: the connection ended.)
+  if (Session_rxAdmit(self, &self->pkt) == 0) {
     self->big = BigRx_DISCARD;
-    return;
   }
-  bool lost = CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && propsLost;
-  // Still UNDECIDED: offered with its first payload bytes (bigPayload).
-  if ((whole && !lost) && self->rxPartTotal > 0) {
-    return;
-  }
-  // A topic cut short cannot be matched against any filter: nobody can take it.
-#line 1392 "ts-src/mqtt/session.ts"
-  Session_bigSkip(self, !whole ? session__s36 : lost ? session__s37 : session__s38, !whole ? rt_i32_of(self->rxTopicLen) : (lost ? rt_i32_of(self->v5s[0].bigProps.len) : 0));
 }
 
 /** Drops the rest of the message; the log names the topic, the event too. */
-#line 1399 "ts-src/mqtt/session.ts"
+#line 1401 "ts-src/mqtt/session.ts"
 static void Session_bigSkip(Session *self, const char *why, int32_t num) {
   self->big = BigRx_DISCARD;
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, why, self->pkt.topic, num);
   }
-#line 1402 "ts-src/mqtt/session.ts"
+#line 1404 "ts-src/mqtt/session.ts"
   self->pkt.payload = RT_NOBYTES;
   self->rxPartOff = 0;
   Session_emit(self, SessionEvent_PUBLISH_SKIPPED, &self->pkt);
@@ -1571,12 +1576,7 @@ static void Session_bigSkip(Session *self, const char *why, int32_t num) {
    *  nobody takes the first one, the message is skipped. */
 static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_len, uint32_t off) {
   rt_bytes frag = RT_BYTES(frag_p, frag_len);
-  // Fragments compiled out: nobody can take it.
-#line 1411 "ts-src/mqtt/session.ts"
-  if (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0) {
-    Session_bigSkip(self, session__s38, rt_i32_of(self->rxPartTotal));
-    return;
-  }
+#line 1412 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   bool first = self->big == BigRx_UNDECIDED;
   self->pkt.payload = frag;
@@ -1585,13 +1585,13 @@ static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_l
   if (!first || self->epoch != ep) {
     return;
   }
-#line 1421 "ts-src/mqtt/session.ts"
+#line 1418 "ts-src/mqtt/session.ts"
   if (self->rxTake) {
     self->big = BigRx_DELIVER;
-#line 1422 "ts-src/mqtt/session.ts"
+#line 1419 "ts-src/mqtt/session.ts"
   } else if (Session_receiving(self)) {
     Session_bigSkip(self, session__s38, rt_i32_of(self->rxPartTotal));
-#line 1423 "ts-src/mqtt/session.ts"
+#line 1420 "ts-src/mqtt/session.ts"
   } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
   }
@@ -1600,7 +1600,7 @@ static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_l
 /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
    *  remembered only with the last byte, so a resend of a message cut off is
    *  taken again). */
-#line 1429 "ts-src/mqtt/session.ts"
+#line 1426 "ts-src/mqtt/session.ts"
 static void Session_bigEnd(Session *self) {
   Packet *p = &self->pkt;
   self->big = BigRx_NONE;
@@ -1609,13 +1609,13 @@ static void Session_bigEnd(Session *self) {
   if (p->qos == 2) {
     Session_rxQos2Add(self, p->packetId);
   }
-#line 1435 "ts-src/mqtt/session.ts"
+#line 1432 "ts-src/mqtt/session.ts"
   if (p->qos > 0) {
     Session_queueAck(self, (uint8_t)(PacketType_PUBLISH + p->qos), p->packetId); // PUBACK, PUBREC
   }
 }
 
-#line 1438 "ts-src/mqtt/session.ts"
+#line 1435 "ts-src/mqtt/session.ts"
 static void Session_handle(Session *self, Packet *p) {
   // MQTT 5 extended authentication exchanges AUTH before the CONNACK (4.12).
   // MQTT 5 answers each protocol error here with DISCONNECT 0x82 (4.13.1).
@@ -1641,7 +1641,7 @@ static void Session_handle(Session *self, Packet *p) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, session__s39, 0);
     }
-#line 1461 "ts-src/mqtt/session.ts"
+#line 1458 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
   } else if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && t == PacketType_DISCONNECT) {
     // Only MQTT 5's decoder lets a server's DISCONNECT and AUTH through (3.14, 3.15).
@@ -1661,7 +1661,7 @@ static void Session_onConnack(Session *self, Packet *p) {
   if (v5) {
     V5State_takeConnack(&self->v5s[0]);
   }
-#line 1478 "ts-src/mqtt/session.ts"
+#line 1475 "ts-src/mqtt/session.ts"
   if (p->returnCode != 0) {
     // The reason is readable during the CONNACK event already.
     const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
@@ -1670,14 +1670,14 @@ static void Session_onConnack(Session *self, Packet *p) {
         Session_log(self, LogLevel_ERROR, session__s41, V5State_reasonString(&self->v5s[0]), p->returnCode);
       }
     }
-#line 1482 "ts-src/mqtt/session.ts"
+#line 1479 "ts-src/mqtt/session.ts"
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 1486 "ts-src/mqtt/session.ts"
+#line 1483 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
@@ -1692,26 +1692,26 @@ static void Session_onConnack(Session *self, Packet *p) {
     self->cfg.keepAlive = (uint16_t)self->v5s[0].serverKeepAlive;
   }
   // Without a stored session the server will not resend its QoS 2 messages.
-#line 1498 "ts-src/mqtt/session.ts"
+#line 1495 "ts-src/mqtt/session.ts"
   if (!p->sessionPresent) {
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1501 "ts-src/mqtt/session.ts"
+#line 1498 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 1504 "ts-src/mqtt/session.ts"
+#line 1501 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
     Session_maybeRoom(self);
   }
 }
 
-#line 1508 "ts-src/mqtt/session.ts"
+#line 1505 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   uint8_t q = p->qos;
@@ -1721,24 +1721,24 @@ static void Session_onPublish(Session *self, Packet *p) {
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
   // PUBLISH (DUP) only gets another PUBREC.
-#line 1515 "ts-src/mqtt/session.ts"
+#line 1512 "ts-src/mqtt/session.ts"
   if (a > 0) {
     if (q == 2) {
       Session_rxQos2Add(self, p->packetId);
     }
-#line 1517 "ts-src/mqtt/session.ts"
+#line 1514 "ts-src/mqtt/session.ts"
     self->autoAck = true;
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (q == 0 || self->epoch != ep) {
       return;
     }
-#line 1520 "ts-src/mqtt/session.ts"
+#line 1517 "ts-src/mqtt/session.ts"
     if (!self->autoAck) {
       // The application runs this exchange: it is not ours to remember.
       if (q == 2) {
         Session_rxQos2Forget(self, p->packetId);
       }
-#line 1523 "ts-src/mqtt/session.ts"
+#line 1520 "ts-src/mqtt/session.ts"
       return;
     }
   }
@@ -1752,12 +1752,12 @@ static int32_t Session_rxAdmit(Session *self, Packet *p) {
   if (p->qos > 0 && !Session_rxQuotaTake(self)) {
     return -1;
   }
-#line 1534 "ts-src/mqtt/session.ts"
+#line 1531 "ts-src/mqtt/session.ts"
   if (p->qos == 2 && Session_rxQos2Has(self, p->packetId)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_log(self, LogLevel_DEBUG, session__s43, p->topic, p->packetId);
     }
-#line 1536 "ts-src/mqtt/session.ts"
+#line 1533 "ts-src/mqtt/session.ts"
     return 0;
   }
   return 1;
@@ -1773,7 +1773,7 @@ static void Session_onAck(Session *self, Packet *p) {
   if (Session_isV5(self)) {
     Session_logAckReason(self, p);
   }
-#line 1549 "ts-src/mqtt/session.ts"
+#line 1546 "ts-src/mqtt/session.ts"
   uint8_t st = (uint8_t)((i >= 0) ? self->recs[(uint32_t)i].state : RecState_FREE);
   // A record still streaming out was never whole on the wire: the ack is bogus.
   bool whole = i >= 0 && (self->recs[(uint32_t)i].done == 0);
@@ -1801,24 +1801,24 @@ static void Session_onAck(Session *self, Packet *p) {
         Session_logNum(self, LogLevel_WARN, session__s44, p->packetId);
       }
     }
-#line 1574 "ts-src/mqtt/session.ts"
+#line 1571 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else if (type == PacketType_PUBACK) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s45, p->packetId);
     }
-#line 1577 "ts-src/mqtt/session.ts"
+#line 1574 "ts-src/mqtt/session.ts"
   } else if (type == PacketType_PUBREC) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s46, p->packetId);
     }
-#line 1579 "ts-src/mqtt/session.ts"
+#line 1576 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s47, p->packetId);
     }
   }
-#line 1582 "ts-src/mqtt/session.ts"
+#line 1579 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, 200 + type, p);
 }
 
@@ -1830,7 +1830,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
       Session_logNum(self, LogLevel_DEBUG, session__s48, p->packetId);
     }
   }
-#line 1589 "ts-src/mqtt/session.ts"
+#line 1586 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B); MQTT 5
@@ -1843,7 +1843,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
 
 /** SUBACK or UNSUBACK: the subscription it answers becomes active (or
    *  goes); handlers see the event with its tag in evTag (-1: not ours). */
-#line 1599 "ts-src/mqtt/session.ts"
+#line 1596 "ts-src/mqtt/session.ts"
 static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
   // (evTag is -1 here: it is set only below, and reset after the event.)
   int32_t i = Session_findSub(self, p->packetId, (SubState)(unsub ? SubState_UNSUB_SENT : SubState_SUB_SENT));
@@ -1863,14 +1863,14 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
         }
       }
     }
-#line 1614 "ts-src/mqtt/session.ts"
+#line 1611 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, unsub ? session__s50 : session__s51, p->packetId);
     }
   }
-#line 1618 "ts-src/mqtt/session.ts"
+#line 1615 "ts-src/mqtt/session.ts"
   Session_emit(self, 200 + p->type, p); // SUBACK or UNSUBACK
   self->evTag = -1;
 }
@@ -1881,16 +1881,16 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1629 "ts-src/mqtt/session.ts"
+#line 1626 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpStream(self)) {
     return;
   }
-#line 1631 "ts-src/mqtt/session.ts"
+#line 1628 "ts-src/mqtt/session.ts"
   if (!Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1632 "ts-src/mqtt/session.ts"
+#line 1629 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   bool v5 = Session_isV5(self);
   // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
@@ -1907,18 +1907,18 @@ static void Session_pump(Session *self) {
       if (self->epoch != ep || self->state != SessionState_CONNECTED) {
         return;
       }
-#line 1646 "ts-src/mqtt/session.ts"
+#line 1643 "ts-src/mqtt/session.ts"
       continue;
     }
     if (((v5 && r->state == RecState_QUEUED) && r->done == 0) && r->qos > self->v5s[0].serverMaxQos) {
       Session_downgradeRec(self, r, self->v5s[0].serverMaxQos);
     }
-#line 1649 "ts-src/mqtt/session.ts"
+#line 1646 "ts-src/mqtt/session.ts"
     if (r->state == RecState_QUEUED && r->qos > 0) {
       if (inflight >= window) {
         return;
       }
-#line 1651 "ts-src/mqtt/session.ts"
+#line 1648 "ts-src/mqtt/session.ts"
       r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       r->sent = false;
       r->unsent = true;
@@ -1933,7 +1933,7 @@ static void Session_pump(Session *self) {
       if (n == 0) {
         return;
       }
-#line 1663 "ts-src/mqtt/session.ts"
+#line 1660 "ts-src/mqtt/session.ts"
       Session_sent(self, n);
       r->sent = true;
       r->unsent = false;
@@ -1946,14 +1946,14 @@ static void Session_pump(Session *self) {
     if (len > free && (len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1673 "ts-src/mqtt/session.ts"
+#line 1670 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
-#line 1674 "ts-src/mqtt/session.ts"
+#line 1671 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
-#line 1675 "ts-src/mqtt/session.ts"
+#line 1672 "ts-src/mqtt/session.ts"
     } else {
       i++;
     }
@@ -1962,34 +1962,34 @@ static void Session_pump(Session *self) {
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
-#line 1681 "ts-src/mqtt/session.ts"
+#line 1678 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   bool v5 = Session_isV5(self);
   bool conv = CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && r->v5 != v5;
   if (((((r->done == 0 && CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) && v5) && !conv) && self->v5s[0].serverAliasMax > 0) && Session_copyAliased(self, r)) {
     return true;
   }
-#line 1685 "ts-src/mqtt/session.ts"
+#line 1682 "ts-src/mqtt/session.ts"
   uint32_t at = self->txLen;
   uint32_t len = Session_wireLen(self, r);
   uint32_t n = session_minU32(len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
   uint32_t from = r->off + r->done;
   if (conv) {
     session5_convertedPart(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, at + n), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5, r->done);
-#line 1690 "ts-src/mqtt/session.ts"
+#line 1687 "ts-src/mqtt/session.ts"
   } else {
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), from, from + n));
   }
   // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
-#line 1692 "ts-src/mqtt/session.ts"
+#line 1689 "ts-src/mqtt/session.ts"
   if (r->done == 0 && r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1693 "ts-src/mqtt/session.ts"
+#line 1690 "ts-src/mqtt/session.ts"
   if (r->done == 0) {
     Session_retainOut(self, r, at);
   }
-#line 1694 "ts-src/mqtt/session.ts"
+#line 1691 "ts-src/mqtt/session.ts"
   Session_sent(self, n);
   r->done += n;
   if (r->done < len) {
@@ -2013,27 +2013,27 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
   if ((most > (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen)) || (smax > 0 && most > smax)) {
     return false;
   }
-#line 1715 "ts-src/mqtt/session.ts"
+#line 1712 "ts-src/mqtt/session.ts"
   uint32_t a = V5State_outAlias(&self->v5s[0], Session_recTopic(self, r));
   if (a == 0) {
     return false;
   }
-#line 1717 "ts-src/mqtt/session.ts"
+#line 1714 "ts-src/mqtt/session.ts"
   bool bound = (int32_t)(a & 0x10000u) != 0;
   uint32_t at = self->txLen;
   uint32_t n = session5_putAliased(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, UINT32_MAX), m, r->qos, (uint16_t)a, bound);
   if (n == 0) {
     return false;
   }
-#line 1721 "ts-src/mqtt/session.ts"
+#line 1718 "ts-src/mqtt/session.ts"
   if (bound) {
     self->v5s[0].aliasHits++;
   }
-#line 1722 "ts-src/mqtt/session.ts"
+#line 1719 "ts-src/mqtt/session.ts"
   if (r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1723 "ts-src/mqtt/session.ts"
+#line 1720 "ts-src/mqtt/session.ts"
   Session_retainOut(self, r, at);
   Session_sent(self, n);
   self->streaming = false;
@@ -2053,7 +2053,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, (q == 0) ? session__s52 : session__s53, Session_recTopic(self, r), r->packetId);
   }
-#line 1740 "ts-src/mqtt/session.ts"
+#line 1737 "ts-src/mqtt/session.ts"
   if (q > 0) {
     rt_bytes_set(m, at, (uint8_t)((rt_bytes_get(m, at) & 0xf9) | (q << 1)));
     r->qos = q;
@@ -2066,7 +2066,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   while ((rt_bytes_get(m, rt_idx_add(at, h)) & 0x80) != 0) {
     h++;
   }
-#line 1750 "ts-src/mqtt/session.ts"
+#line 1747 "ts-src/mqtt/session.ts"
   h++;
   uint32_t rem = r->len - h;
   uint32_t h2 = 1u + codec_remainingLengthSize(rem - 2u);
@@ -2087,7 +2087,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
       o->off = o->off - gap;
     }
   }
-#line 1768 "ts-src/mqtt/session.ts"
+#line 1765 "ts-src/mqtt/session.ts"
   r->len = n;
   r->qos = 0;
   r->sent = false; // a QoS 0 PUBLISH has no DUP [MQTT-3.3.1-2]
@@ -2101,7 +2101,7 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
   if ((!Session_isV5(self) || self->v5s[0].retainAvailable) || ((rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0x1) == 0)) {
     return;
   }
-#line 1779 "ts-src/mqtt/session.ts"
+#line 1776 "ts-src/mqtt/session.ts"
   rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0xfe));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, session__s54, Session_recTopic(self, r), r->packetId);
@@ -2112,19 +2112,19 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
    *  Wildcard / Shared Subscription Available 0) is not sent: it stands
    *  refused (granted = that reason code, as a SUBACK would say), with a
    *  warning, and is tried again on the next connection. */
-#line 1787 "ts-src/mqtt/session.ts"
+#line 1784 "ts-src/mqtt/session.ts"
 static void Session_refuseUnsupportedSubs(Session *self) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if (s->state != SubState_SUB_PENDING) {
       continue;
     }
-#line 1791 "ts-src/mqtt/session.ts"
+#line 1788 "ts-src/mqtt/session.ts"
     uint8_t code = V5State_subRefusal(&self->v5s[0], Sub_view(s));
     if (code == 0) {
       continue;
     }
-#line 1793 "ts-src/mqtt/session.ts"
+#line 1790 "ts-src/mqtt/session.ts"
     s->state = SubState_ACTIVE;
     s->packetId = 0;
     s->granted = code;
@@ -2138,7 +2138,7 @@ static void Session_refuseUnsupportedSubs(Session *self) {
    *  offline policy (QUEUE_FULL, OUTBOX_FULL) or, MQTT 5, a message larger
    *  than the broker takes (TOO_BIG_FOR_SERVER). The event has its id, QoS,
    *  reason, topic and payload. */
-#line 1804 "ts-src/mqtt/session.ts"
+#line 1801 "ts-src/mqtt/session.ts"
 static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   OutMsg *r = &self->recs[i];
   uint16_t id = r->packetId;
@@ -2163,14 +2163,14 @@ static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, session__s55, t, id);
     }
-#line 1826 "ts-src/mqtt/session.ts"
+#line 1823 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, session__s56, t, id);
     }
   }
   // Out of every queue while the handler runs (it may publish), freed after.
-#line 1830 "ts-src/mqtt/session.ts"
+#line 1827 "ts-src/mqtt/session.ts"
   r->state = RecState_FREE;
   Session_emit(self, SessionEvent_DROPPED, NULL);
   self->evDropTopic = RT_NOBYTES;
@@ -2188,21 +2188,21 @@ static bool Session_pumpStream(Session *self) {
   if (!self->streaming) {
     return true;
   }
-#line 1845 "ts-src/mqtt/session.ts"
+#line 1842 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->done == 0) {
       continue;
     }
-#line 1848 "ts-src/mqtt/session.ts"
+#line 1845 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return false;
     }
-#line 1849 "ts-src/mqtt/session.ts"
+#line 1846 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
-#line 1850 "ts-src/mqtt/session.ts"
+#line 1847 "ts-src/mqtt/session.ts"
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
@@ -2216,26 +2216,26 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1861 "ts-src/mqtt/session.ts"
+#line 1858 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = 0;
     if (Session_isV5(self)) {
       rt_bytes tmp = Session_txFree(self);
       n = codec5_encodeAck5(tmp, (uint8_t)((a >> 16) & 0xff), (uint16_t)a, (uint8_t)(a >> 24), Session_noProps(self));
-#line 1865 "ts-src/mqtt/session.ts"
+#line 1862 "ts-src/mqtt/session.ts"
     } else {
       n = codec_writeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     }
-#line 1866 "ts-src/mqtt/session.ts"
+#line 1863 "ts-src/mqtt/session.ts"
     if (n == 0) {
       return false;
     }
-#line 1867 "ts-src/mqtt/session.ts"
+#line 1864 "ts-src/mqtt/session.ts"
     if (Session_isV5(self)) {
       V5State_ackSent(&self->v5s[0], (uint8_t)((a >> 16) & 0xff), (uint8_t)(a >> 24));
     }
-#line 1868 "ts-src/mqtt/session.ts"
+#line 1865 "ts-src/mqtt/session.ts"
     Session_sent(self, n);
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
     self->ackCount = self->ackCount - 1u;
@@ -2243,18 +2243,18 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (Session_isV5(self)) {
     Session_refuseUnsupportedSubs(self);
   }
-#line 1873 "ts-src/mqtt/session.ts"
+#line 1870 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     bool sub = s->state == SubState_SUB_PENDING;
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1877 "ts-src/mqtt/session.ts"
+#line 1874 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1878 "ts-src/mqtt/session.ts"
+#line 1875 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = 0;
@@ -2272,7 +2272,7 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (n == 0) {
       return false;
     }
-#line 1893 "ts-src/mqtt/session.ts"
+#line 1890 "ts-src/mqtt/session.ts"
     s->state = (uint8_t)(s->state + 1); // SUB_SENT or UNSUB_SENT
     Session_sent(self, n);
   }
@@ -2302,17 +2302,17 @@ static bool Session_aliasIn(Session *self, Packet *p) {
   if (bad == 0) {
     return true;
   }
-#line 1920 "ts-src/mqtt/session.ts"
+#line 1917 "ts-src/mqtt/session.ts"
   const char *why = session_txt(session__s59);
   if (bad == Reason_TOPIC_ALIAS_INVALID) {
     why = session_txt(session__s60);
   }
   // The table holds TOPIC_ALIASES x TOPIC_ALIAS_LEN bytes of topics in all.
-#line 1923 "ts-src/mqtt/session.ts"
+#line 1920 "ts-src/mqtt/session.ts"
   if (bad == Reason_IMPLEMENTATION_SPECIFIC_ERROR) {
     why = session_txt(session__s61);
   }
-#line 1924 "ts-src/mqtt/session.ts"
+#line 1921 "ts-src/mqtt/session.ts"
   Session_protocolError(self, bad, why);
   return false;
 }
@@ -2324,7 +2324,7 @@ static bool Session_rxQuotaTake(Session *self) {
   if (!Session_isV5(self)) {
     return true;
   }
-#line 1933 "ts-src/mqtt/session.ts"
+#line 1930 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->inUnacked >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, session_txt(session__s62));
@@ -2340,13 +2340,13 @@ static uint32_t Session_wireLen(Session *self, OutMsg *r) {
   if ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || (r->v5 == Session_isV5(self))) || r->len == 0) {
     return r->len;
   }
-#line 1946 "ts-src/mqtt/session.ts"
+#line 1943 "ts-src/mqtt/session.ts"
   return session5_convertedSize(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5);
 }
 
 // ---------------------------------------------------------------- helpers
 /** The scratch properties, emptied. */
-#line 1952 "ts-src/mqtt/session.ts"
+#line 1949 "ts-src/mqtt/session.ts"
 static Props5 *Session_noProps(Session *self) {
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
@@ -2360,7 +2360,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
   if (code < 0x80) {
     return;
   }
-#line 1963 "ts-src/mqtt/session.ts"
+#line 1960 "ts-src/mqtt/session.ts"
   V5State_takeReason(&self->v5s[0]);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, packet5_reasonName(p->type, code), V5State_reasonString(&self->v5s[0]), p->packetId);
@@ -2368,7 +2368,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
 }
 
 /** MQTT 5: the broker ends the connection, saying why (3.14). */
-#line 1968 "ts-src/mqtt/session.ts"
+#line 1965 "ts-src/mqtt/session.ts"
 static void Session_onDisconnect5(Session *self) {
   V5State *v = &self->v5s[0];
   V5State_takeReason(v);
@@ -2376,7 +2376,7 @@ static void Session_onDisconnect5(Session *self) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, session__s63, V5State_reasonString(v), v->pkt.reasonCode);
   }
-#line 1973 "ts-src/mqtt/session.ts"
+#line 1970 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   Session_emit(self, SessionEvent_DISCONNECT, &v->pkt.base);
   if (self->epoch == ep) {
@@ -2387,19 +2387,19 @@ static void Session_onDisconnect5(Session *self) {
 /** MQTT 5: sends AUTH (3.15) with `reason` and Authentication Data, the
    *  method being the CONNECT's. False when not MQTT 5, no method was set,
    *  or it does not fit tx now. */
-#line 1981 "ts-src/mqtt/session.ts"
+#line 1978 "ts-src/mqtt/session.ts"
 bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t data_len) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 1982 "ts-src/mqtt/session.ts"
+#line 1979 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     return false;
   }
-#line 1983 "ts-src/mqtt/session.ts"
+#line 1980 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->authMethodLen == 0 || self->state == SessionState_DISCONNECTED) {
     return false;
   }
-#line 1985 "ts-src/mqtt/session.ts"
+#line 1982 "ts-src/mqtt/session.ts"
   Props5 *p = Session_noProps(self);
   p->authMethod = rt_subarray(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, v->authMethodLen);
   Props5_set(p, PropId_AUTH_METHOD);
@@ -2412,7 +2412,7 @@ bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t
   if (n == 0) {
     return false;
   }
-#line 1995 "ts-src/mqtt/session.ts"
+#line 1992 "ts-src/mqtt/session.ts"
   Session_sent(self, n);
   return true;
 }
@@ -2447,7 +2447,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 2027 "ts-src/mqtt/session.ts"
+#line 2024 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -2457,7 +2457,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. @log */
-#line 2034 "ts-src/mqtt/session.ts"
+#line 2031 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -2465,7 +2465,7 @@ static void Session_logNum(Session *self, int32_t level, const char *msg, int32_
 /** A log line through onLog; left out of builds below its level. @log */
 static void Session_log_v(Session *self, int32_t level, const char *msg, uint8_t *detail_p, uint32_t detail_len, int32_t num) {
   rt_bytes detail = RT_BYTES(detail_p, detail_len);
-#line 2040 "ts-src/mqtt/session.ts"
+#line 2037 "ts-src/mqtt/session.ts"
   SessionLogFn f = self->onLog;
   if (f != NULL) {
     f(self, level, msg, detail, num);
@@ -2473,7 +2473,7 @@ static void Session_log_v(Session *self, int32_t level, const char *msg, uint8_t
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 2045 "ts-src/mqtt/session.ts"
+#line 2042 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -2494,7 +2494,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 2063 "ts-src/mqtt/session.ts"
+#line 2060 "ts-src/mqtt/session.ts"
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
   self->epoch++;
@@ -2527,24 +2527,24 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
           Session_log(self, LogLevel_WARN, session__s65, Session_recTopic(self, r), r->packetId);
         }
-#line 2093 "ts-src/mqtt/session.ts"
+#line 2090 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
       if (clean) {
         r->state = RecState_QUEUED;
-#line 2097 "ts-src/mqtt/session.ts"
+#line 2094 "ts-src/mqtt/session.ts"
       } else {
         r->unsent = true;
       }
     }
-#line 2099 "ts-src/mqtt/session.ts"
+#line 2096 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 2102 "ts-src/mqtt/session.ts"
+#line 2099 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -2566,13 +2566,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 2119 "ts-src/mqtt/session.ts"
+#line 2116 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 2120 "ts-src/mqtt/session.ts"
+#line 2117 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -2582,7 +2582,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2127 "ts-src/mqtt/session.ts"
+#line 2124 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2592,7 +2592,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 2134 "ts-src/mqtt/session.ts"
+#line 2131 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2601,7 +2601,7 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 2140 "ts-src/mqtt/session.ts"
+#line 2137 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = Session_topicOffset(self, r);
   uint32_t tl = (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
@@ -2630,7 +2630,7 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 2166 "ts-src/mqtt/session.ts"
+#line 2163 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -2639,7 +2639,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
     return;
   }
-#line 2172 "ts-src/mqtt/session.ts"
+#line 2169 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -2656,7 +2656,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 2186 "ts-src/mqtt/session.ts"
+#line 2183 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
@@ -2665,7 +2665,7 @@ static void Session_freeRec(Session *self, uint32_t i) {
     self->recs[j] = self->recs[j + 1];
   }
   // (Slots from recCount on are not read: publish() and restore() set every field.)
-#line 2192 "ts-src/mqtt/session.ts"
+#line 2189 "ts-src/mqtt/session.ts"
   self->recs[self->recCount].state = RecState_FREE;
 }
 
@@ -2692,7 +2692,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2214 "ts-src/mqtt/session.ts"
+#line 2211 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2706,12 +2706,12 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
   if (Session_rxQos2Has(self, id)) {
     return;
   }
-#line 2225 "ts-src/mqtt/session.ts"
+#line 2222 "ts-src/mqtt/session.ts"
   if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s66, self->rxQos2[0]);
     }
-#line 2227 "ts-src/mqtt/session.ts"
+#line 2224 "ts-src/mqtt/session.ts"
     Session_rxQos2Forget(self, self->rxQos2[0]);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
@@ -2725,11 +2725,11 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id) {
   if (k < 0) {
     return false;
   }
-#line 2238 "ts-src/mqtt/session.ts"
+#line 2235 "ts-src/mqtt/session.ts"
   for (uint32_t j = (uint32_t)k; (j < ((int64_t)CONFIG_MGOS_MQTT_MAX_RX_QOS2 - 1)) && ((j + 1) < self->rxQos2Count); j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j + 1));
   }
-#line 2239 "ts-src/mqtt/session.ts"
+#line 2236 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
   return true;
 }
@@ -2739,19 +2739,19 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id) {
  *  of the file, out of line: a literal's section in the object is that of the
  *  first function using it, and connectWith() shares one of these words, so
  *  placed first they would all be linked with connectWith.) */
-#line 2249 "ts-src/mqtt/session.ts"
+#line 2246 "ts-src/mqtt/session.ts"
 static const char *session_configStringsError_v(uint8_t *clientId_p, uint32_t clientId_len, uint8_t *user_p, uint32_t user_len, uint8_t *pass_p, uint32_t pass_len, uint8_t *willTopic_p, uint32_t willTopic_len, uint8_t *willMessage_p, uint32_t willMessage_len) {
   rt_bytes clientId = RT_BYTES(clientId_p, clientId_len);
   rt_bytes user = RT_BYTES(user_p, user_len);
   rt_bytes pass = RT_BYTES(pass_p, pass_len);
   rt_bytes willTopic = RT_BYTES(willTopic_p, willTopic_len);
   rt_bytes willMessage = RT_BYTES(willMessage_p, willMessage_len);
-#line 2250 "ts-src/mqtt/session.ts"
+#line 2247 "ts-src/mqtt/session.ts"
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
     return session_txt(session__s67);
   }
-#line 2252 "ts-src/mqtt/session.ts"
+#line 2249 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
     return session_txt(session__s68);
   }
@@ -2759,14 +2759,14 @@ static const char *session_configStringsError_v(uint8_t *clientId_p, uint32_t cl
     return session_txt(session__s69);
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 2257 "ts-src/mqtt/session.ts"
+#line 2254 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
     return session_txt(session__s8);
   }
-#line 2258 "ts-src/mqtt/session.ts"
+#line 2255 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
     return session_txt(session__s70);
   }
-#line 2259 "ts-src/mqtt/session.ts"
+#line 2256 "ts-src/mqtt/session.ts"
   return NULL;
 }

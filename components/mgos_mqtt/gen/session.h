@@ -279,8 +279,8 @@ struct Session {
   /** Bytes of that packet consumed so far, of bigTotal. */
   uint32_t bigPos;
   uint32_t bigTotal;
-  /** Its fixed header's length; where the topic ends; where the packet id ends (0: not known yet). */
-  uint32_t bigHdr;
+  /** Where its topic ends; where its packet id ends (its topic is pkt.topic,
+     *  cut when rx could not hold it). */
   uint32_t bigTopicEnd;
   uint32_t bigIdEnd;
   uint16_t bigId;
