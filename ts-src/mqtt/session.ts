@@ -1507,20 +1507,18 @@ export class Session {
     const q: u8 = p.qos;
     const a: i32 = this.rxAdmit(p);
     if (a < 0) return;
+    // (Read only by a PUBLISH handler: a = 0 has none.)
+    this.autoAck = true;
     // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
     // PUBLISH (DUP) only gets another PUBREC.
     if (a > 0) {
       if (q === 2) this.rxQos2Add(p.packetId);
-      this.autoAck = true;
       this.emit(SessionEvent.PUBLISH, p);
-      if (q === 0 || this.epoch !== ep) return;
-      if (!this.autoAck) {
-        // The application runs this exchange: it is not ours to remember.
-        if (q === 2) this.rxQos2Forget(p.packetId);
-        return;
-      }
+      if (this.epoch !== ep) return;
+      // The application runs this exchange: it is not ours to remember.
+      if (!this.autoAck && q === 2) this.rxQos2Forget(p.packetId);
     }
-    this.queueAck(u8(PacketType.PUBLISH + q), p.packetId); // PUBACK (QoS 1), PUBREC (QoS 2)
+    if (q > 0 && this.autoAck) this.queueAck(u8(PacketType.PUBLISH + q), p.packetId); // PUBACK (QoS 1), PUBREC (QoS 2)
   }
 
   /** Before an incoming PUBLISH is delivered (small or streamed): 1 when it
