@@ -1306,7 +1306,7 @@ export class Session {
     // against any filter), properties that did not fit, an empty payload;
     // otherwise its first payload bytes were offered (bigPayload), or, with
     // fragments compiled out, have come.
-    if (this.big === BigRx.UNDECIDED && this.bigPayAt > 0 && this.bigPos >= this.bigPayAt) {
+    if (this.big === BigRx.UNDECIDED && (MQTT5_SUPPORT === 0 || this.bigPayAt > 0) && this.bigPos >= this.bigPayAt) {
       const whole: bool = this.rxLen === this.bigTopicEnd;
       const lost: bool = MQTT5_SUPPORT !== 0 && this.isV5() && !this.v5s[0].bigProps.keep && this.v5s[0].bigProps.len > 0;
       if (!whole || lost || this.bigPayAt === this.bigTotal || (FRAGMENTS_SUPPORT === 0 && this.bigPos > this.bigPayAt)) {
@@ -1351,10 +1351,11 @@ export class Session {
     if (p.qos > 0) p.packetId = this.bigId;
     const whole: bool = this.rxLen === this.bigTopicEnd;
     // A topic cut by the receive limit cannot be checked (nor delivered).
-    let e: DecodeErr = whole && p.topic.length > 0 ? topicNameErr(p.topic) : DecodeErr.OK;
+    // (Empty only under MQTT 5, for an alias: bigHead refuses it in 3.1.1.)
+    let e: DecodeErr = whole && (MQTT5_SUPPORT === 0 || p.topic.length > 0) ? topicNameErr(p.topic) : DecodeErr.OK;
     if (e === DecodeErr.OK && p.qos > 0 && p.packetId === 0) e = DecodeErr.ZERO_PACKET_ID;
     // MQTT 5: the properties come first (bigPropsDone).
-    if (e === DecodeErr.OK && this.bigPayAt > 0) this.bigDecide();
+    if (e === DecodeErr.OK && (MQTT5_SUPPORT === 0 || this.bigPayAt > 0)) this.bigDecide();
     return e;
   }
 
