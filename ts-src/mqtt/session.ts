@@ -1249,9 +1249,11 @@ export class Session {
     this.bigPayAt = v5 ? 0 : this.bigIdEnd;
     if (v5) this.v5s[0].bigProps.reset();
     this.rxTake = false;
-    // bigFeed reads the rest of the topic and the id (into bigId), at least
-    // one byte: the head's last when nothing else is left before the id end.
-    this.bigPos = keep === this.bigIdEnd ? u32(keep - 1) : keep;
+    // bigFeed reads the rest of the topic and the id into bigId (its last
+    // two bytes are the id), from the head's last byte on: at least one
+    // byte, when nothing else is left before the id end. That byte and all
+    // after it came in this read (rx held less than keep before).
+    this.bigPos = u32(keep - 1);
     return u32(have - this.bigPos);
   }
 
