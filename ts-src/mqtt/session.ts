@@ -117,7 +117,7 @@ export enum SessionEvent {
 /** How a PUBLISH larger than the receive limit is being read (Session.big). */
 export enum BigRx {
   NONE = 0,
-  /** Its header is being read, or its payload not yet offered. */
+  /** Its packet id is being read (its head is in rx), or its payload not yet offered. */
   UNDECIDED = 1,
   /** A handler takes the payload in fragments (PUBLISH_PART events). */
   DELIVER = 2,
@@ -428,9 +428,10 @@ export class Session {
   rxQos2Count: u32 = 0;
   ackHead: u32 = 0;
   ackCount: u32 = 0;
-  // A PUBLISH larger than recvLimit() is streamed instead of buffered: the
-  // fixed header and topic stay in rx (when they fit), the payload passes
-  // through in fragments, the ack goes after its last byte (see bigFeed).
+  // A PUBLISH larger than recvLimit() is streamed instead of buffered: its
+  // head (fixed header, topic as far as the limit) gathers in rx (bigHead),
+  // the rest passes through in fragments, the ack goes after its last byte
+  // (see bigFeed).
   /** Bytes of that packet consumed so far, of bigTotal. */
   bigPos: u32 = 0;
   bigTotal: u32 = 0;
