@@ -117,7 +117,7 @@ export enum SessionEvent {
 /** How a PUBLISH larger than the receive limit is being read (Session.big). */
 export enum BigRx {
   NONE = 0,
-  /** Its header is being read, or its payload not yet offered. */
+  /** Its packet id is being read (its head is in rx), or its payload not yet offered. */
   UNDECIDED = 1,
   /** A handler takes the payload in fragments (PUBLISH_PART events). */
   DELIVER = 2,
@@ -428,14 +428,15 @@ export class Session {
   rxQos2Count: u32 = 0;
   ackHead: u32 = 0;
   ackCount: u32 = 0;
-  // A PUBLISH larger than recvLimit() is streamed instead of buffered: the
-  // fixed header and topic stay in rx (when they fit), the payload passes
-  // through in fragments, the ack goes after its last byte (see bigFeed).
+  // A PUBLISH larger than recvLimit() is streamed instead of buffered: its
+  // head (fixed header, topic as far as the limit) gathers in rx (bigHead),
+  // the rest passes through in fragments, the ack goes after its last byte
+  // (see bigFeed).
   /** Bytes of that packet consumed so far, of bigTotal. */
   bigPos: u32 = 0;
   bigTotal: u32 = 0;
-  /** Its fixed header's length; where the topic ends; where the packet id ends (0: not known yet). */
-  bigHdr: u32 = 0;
+  /** Where its topic ends; where its packet id ends (its topic is pkt.topic,
+   *  cut when rx could not hold it). */
   bigTopicEnd: u32 = 0;
   bigIdEnd: u32 = 0;
   bigId: u16 = 0;
@@ -1109,11 +1110,12 @@ export class Session {
       if (n > rest.length) n = rest.length;
       copyBytes(this.rx, this.rxLen, rest.subarray(0, n));
       this.rxLen += n;
-      off += n;
       // rx never stays full: recvLimit() (and parse5's limit) is at most its
       // size, so what parse() leaves is the start of a packet that fits, or
-      // (TOO_LARGE) a PUBLISH now streamed, or nothing (a connection ended).
-      this.parse();
+      // the head of a large PUBLISH not yet complete, or nothing (a large
+      // PUBLISH now streamed, a connection ended). The bytes after a large
+      // PUBLISH's head came in this read: parse() gives them back to bigFeed.
+      off = u32(off + n - this.parse());
     }
   }
 
@@ -1127,33 +1129,28 @@ export class Session {
     return l === 0 || l > RX_BUF_SIZE ? RX_BUF_SIZE : l;
   }
 
-  private parse(): void {
-    if (this.isV5()) {
-      this.parse5();
-      return;
-    }
+  /** Handles the packets rx holds; returns how many of its last bytes
+   *  belong to a large PUBLISH whose head it holds (bigHead). */
+  private parse(): u32 {
+    if (this.isV5()) return this.parse5();
     const ep: u32 = this.epoch;
     let start: u32 = 0;
     while (this.receiving() && this.epoch === ep) {
       const r: i32 = decodeForClient(this.rx.subarray(start, this.rxLen), this.recvLimit(), this.pkt);
       if (r === 0) break;
-      if (r === -DecodeErr.TOO_LARGE && this.pkt.type === PacketType.PUBLISH) {
-        // Too large to buffer, not malformed: stream it (the reference closed
-        // here, and a persistent session then got it again at every reconnect).
-        if (!this.bigFromRx(start)) return;
-        start = 0;
-        continue;
-      }
+      // Too large to buffer, not malformed: streamed (the reference closed
+      // here, and a persistent session then got it again at every reconnect).
+      if (r === -DecodeErr.TOO_LARGE && this.pkt.type === PacketType.PUBLISH) return this.bigHead(start);
       if (r < 0) {
         this.closeBad(u8(-r) as DecodeErr);
-        return;
+        return 0;
       }
       start += u32(r);
       this.handle(this.pkt);
     }
     // An event handler may have closed (and even reconnected): rx is not ours then.
-    if (this.epoch !== ep || start === 0) return;
-    this.rxDrop(start);
+    if (this.epoch === ep && start > 0) this.rxDrop(start);
+    return 0;
   }
 
   /** Drops the first `k` bytes of rx (k <= rxLen). */
@@ -1165,7 +1162,7 @@ export class Session {
   /** parse() for MQTT 5: every packet within our Maximum Packet Size (a
    *  compliant broker sends none larger, 3.1.2.11.4); a bad one is answered
    *  with DISCONNECT and its reason code. */
-  private parse5(): void {
+  private parse5(): u32 {
     const ep: u32 = this.epoch;
     let start: u32 = 0;
     const v: V5State = this.v5s[0];
@@ -1184,128 +1181,149 @@ export class Session {
         this.pkt.retain = (f & 0x01) !== 0;
         this.pkt.remLen = b.remLen;
         this.pkt.totalLen = b.totalLen;
-        if (!this.bigFromRx(start)) return;
-        start = 0;
-        continue;
+        return this.bigHead(start);
       }
       if (r < 0) {
         const e: u8 = u8(-r);
         this.log(LogLevel.ERROR, "bad packet", this.rx.subarray(start, this.rxLen), r);
         this.protocolError(reason5ForErr(e), LOG_LEVEL === 0 ? "" : e >= DECODE5_ERR_FIRST ? decode5ErrName(e) : decodeErrName(e as DecodeErr));
-        return;
+        return 0;
       }
       start += u32(r);
       const p: Packet = v.pkt.base;
       // The 3.1.1 code reads a refusal from returnCode.
       if (p.type === PacketType.CONNACK) p.returnCode = v.pkt.reasonCode;
-      if (p.type === PacketType.PUBLISH && this.state === SessionState.CONNECTED && !this.aliasIn(p)) return;
+      if (p.type === PacketType.PUBLISH && this.state === SessionState.CONNECTED && !this.aliasIn(p)) return 0;
       this.handle(p);
     }
-    if (this.epoch !== ep || start === 0) return;
-    this.rxDrop(start);
+    if (this.epoch === ep && start > 0) this.rxDrop(start);
+    return 0;
   }
 
   // ---------------------------------------------------------------- large PUBLISH
 
   /** parse() met a PUBLISH over the limit at rx[start] (its fixed header is
-   *  complete). Moves it to rx[0] and streams what rx holds of it. True when
-   *  it ended there and the bytes after it are now rx[0, rxLen), to parse. */
-  private bigFromRx(start: u32): bool {
-    const ep: u32 = this.epoch;
-    this.rxDrop(start);
-    const avail: u32 = this.rxLen;
-    this.rxLen = 0;
+   *  complete): it moves to rx[0] and waits there for its head, the topic
+   *  length and the topic as far as recvLimit() lets it (0 returned). Then
+   *  the rest is streamed: returns how many bytes rx holds past where the
+   *  stream goes on (they came in this read: the caller feeds them to
+   *  bigFeed). A malformed head closes the connection as a small one would. */
+  private bigHead(start: u32): u32 {
     if (this.state === SessionState.CONNECTING) {
       this.protocolError(Reason.PROTOCOL_ERROR, txt("packet before CONNACK")); // any size: as handle()
-      return false;
+      return 0;
     }
+    this.rxDrop(start);
     const p: Packet = this.pkt;
     // (The decoder has set qos, dup and retain: parse5 copies them.)
-    // Only what is read before it is set (bigLayout sets the topic's end and
-    // rxTopicLen, bigDecide rxPartTotal; bigId keeps its last two bytes).
+    const h: u32 = u32(p.totalLen - p.remLen);
+    const have: u32 = this.rxLen;
+    if (have < u32(h + 2)) return 0;
+    const tl: u32 = (this.rx[h] << 8) | this.rx[h + 1];
+    const rem: u32 = p.remLen;
+    const idLen: u32 = p.qos > 0 ? 2 : 0;
+    // MQTT 5: an empty topic reads a topic alias; a property length follows.
+    const v5: bool = this.isV5();
+    // The checks of decodePublish, in its order; the rest when the id is in.
+    let e: DecodeErr = DecodeErr.OK;
+    if (u32(2 + tl) > rem) e = DecodeErr.STRING_OVERRUN;
+    else if (tl === 0 && !v5) e = DecodeErr.EMPTY_TOPIC;
+    else if (u32(2 + tl + idLen + (v5 ? 1 : 0)) > rem) e = DecodeErr.BAD_LENGTH;
+    if (e !== DecodeErr.OK) {
+      this.rxLen = u32(h + 2);
+      this.bigBad(e);
+      return 0;
+    }
+    const topicEnd: u32 = u32(h + 2 + tl);
+    // The topic stays in rx as far as the limit lets it (the header always).
+    let keep: u32 = minU32(topicEnd, this.recvLimit());
+    if (keep < u32(h + 2)) keep = u32(h + 2);
+    if (have < keep) return 0;
+    this.rxLen = keep;
+    // (The payload view is set by the event that shows it: bigSkip, bigPayload.)
+    p.topic = this.rx.subarray(u32(h + 2), keep);
     this.big = BigRx.UNDECIDED;
-    this.bigPos = 0;
     this.bigTotal = p.totalLen;
-    this.bigHdr = u32(p.totalLen - p.remLen);
-    this.bigIdEnd = 0;
-    this.bigPayAt = 0;
-    if (this.isV5()) this.v5s[0].bigProps.reset();
+    this.rxTopicLen = tl;
+    this.bigTopicEnd = topicEnd;
+    this.bigIdEnd = u32(topicEnd + idLen);
+    this.bigPayAt = v5 ? 0 : this.bigIdEnd;
+    if (v5) this.v5s[0].bigProps.reset();
     this.rxTake = false;
-    // In place: header bytes are "copied" onto themselves, fragments are views into rx.
-    const used: u32 = this.bigFeed(this.rx.subarray(0, avail));
-    if (this.epoch !== ep || !this.receiving() || this.big !== BigRx.NONE) return false;
-    this.rxLen = avail;
-    this.rxDrop(used);
-    return true;
+    // bigFeed reads the rest of the topic and the id into bigId (its last
+    // two bytes are the id), from the head's last byte on: at least one
+    // byte, when nothing else is left before the id end. That byte and all
+    // after it came in this read (rx held less than keep before).
+    this.bigPos = u32(keep - 1);
+    return u32(have - this.bigPos);
   }
 
-  /** Consumes the bytes of `d` that belong to the large PUBLISH; returns how
-   *  many. Its fixed header and topic length go to rx; the topic too when it
-   *  fits recvLimit() (else only its start, and the message is skipped); the
-   *  packet id is gathered byte by byte; the payload is passed on or dropped.
-   *  Stops early when a handler ended the connection. */
+  /** Consumes bytes of `d` (not empty) that belong to the large PUBLISH:
+   *  one byte of the rest of a topic longer than rx or of the packet id (read
+   *  into bigId: its last two bytes are the id), MQTT 5 property bytes (to
+   *  rx when they fit), or payload (passed on or dropped). Returns how many;
+   *  the caller's loop calls again while the connection lasts. */
   private bigFeed(d: Bytes): u32 {
     const ep: u32 = this.epoch;
-    let used: u32 = 0;
-    while (used < d.length && this.big !== BigRx.NONE && this.epoch === ep && this.receiving()) {
-      const pos: u32 = this.bigPos;
-      const rest: Bytes = d.subarray(used);
-      let n: u32 = 0;
-      // A malformed header or property block (one exit for all: bigBad).
-      let bad: u8 = 0;
-      if (this.bigIdEnd === 0 || pos < this.bigIdEnd) {
-        // The header, byte by byte: to rx the fixed header and topic length
-        // always, the topic as far as recvLimit() lets it; the last two bytes
-        // also collect in bigId (the packet id, when there is one).
-        const b: u8 = d[used];
-        if (this.bigIdEnd === 0 || (pos < this.bigTopicEnd && pos < this.recvLimit())) {
-          this.rx[pos] = b;
-          this.rxLen = u32(pos + 1);
-        }
-        this.bigId = u16((this.bigId << 8) | b);
-        this.bigPos = u32(pos + 1);
-        used++;
-        if (this.bigIdEnd === 0 && this.bigPos === u32(this.bigHdr + 2)) bad = this.bigLayout();
-        // (MQTT 5, an empty topic at QoS 0: the header ends with the topic length.)
-        if (bad === 0 && this.bigPos === this.bigIdEnd) bad = this.bigHeaderDone();
-      } else if (MQTT5_SUPPORT !== 0 && this.bigPayAt === 0) {
-        // MQTT 5: the property length and block, between packet id and payload.
-        const bp: BigProps = this.v5s[0].bigProps;
-        const r: i32 = bp.feed(rest, pos, this.bigTotal, this.rx, this.rxLen, this.recvLimit());
-        if (r < 0) {
-          bad = u8(-r);
-        } else {
-          n = u32(r);
-          this.bigPos = u32(pos + n);
-          used += n;
-          const e: u32 = bp.end(this.bigPos);
-          if (e > 0) {
-            this.bigPayAt = e;
-            this.bigPropsDone();
-          }
-        }
+    const pos: u32 = this.bigPos;
+    let n: u32 = 1;
+    // A malformed header or property block (one exit for all: bigBad).
+    let bad: u8 = 0;
+    if (pos < this.bigIdEnd) {
+      this.bigId = u16((this.bigId << 8) | d[0]);
+      this.bigPos = u32(pos + 1);
+      if (this.bigPos === this.bigIdEnd) bad = this.bigHeaderDone();
+    } else if (MQTT5_SUPPORT !== 0 && this.bigPayAt === 0) {
+      // MQTT 5: the property length and block, between packet id and payload.
+      const bp: BigProps = this.v5s[0].bigProps;
+      const r: i32 = bp.feed(d, pos, this.bigTotal, this.rx, this.rxLen, this.recvLimit());
+      if (r < 0) {
+        bad = u8(-r);
       } else {
-        // Counted as read before the handler runs: a connection it ends is
-        // cut after this fragment, not before.
-        n = minU32(rest.length, u32(this.bigTotal - pos));
+        n = u32(r);
         this.bigPos = u32(pos + n);
-        used += n;
-        // Its last bytes: a QoS 2 id counts as received before the handler
-        // runs (as in onPublish), so a handler that ends the connection here
-        // does not get the broker's resend again.
-        if (this.bigPos === this.bigTotal && this.pkt.qos === 2) this.rxQos2Add(this.pkt.packetId);
-        if (this.big !== BigRx.DISCARD) this.bigPayload(rest.subarray(0, n), u32(pos - this.bigPayAt));
+        const e: u32 = bp.end(this.bigPos);
+        if (e > 0) {
+          this.bigPayAt = e;
+          this.bigPropsDone();
+        }
       }
-      if (bad !== 0) {
-        this.bigBad(bad);
-        break;
-      }
-      // Even when a handler called disconnect(): the message was read whole.
-      if (this.big !== BigRx.NONE && this.bigPayAt > 0 && this.bigPos === this.bigTotal && this.epoch === ep) {
-        this.bigEnd();
+    } else {
+      // Counted as read before the handler runs: a connection it ends is
+      // cut after this fragment, not before.
+      n = minU32(d.length, u32(this.bigTotal - pos));
+      this.bigPos = u32(pos + n);
+      // Its last bytes: a QoS 2 id counts as received before the handler
+      // runs (as in onPublish), so a handler that ends the connection here
+      // does not get the broker's resend again.
+      if (this.bigPos === this.bigTotal && this.pkt.qos === 2) this.rxQos2Add(this.pkt.packetId);
+      if (FRAGMENTS_SUPPORT !== 0 && this.big !== BigRx.DISCARD) this.bigPayload(d.subarray(0, n), u32(pos - this.bigPayAt));
+    }
+    if (bad !== 0) {
+      this.bigBad(bad);
+      return n;
+    }
+    if (this.epoch !== ep) return n;
+    // Undecided once its payload's start is known (bigDecide): skipped now
+    // when nobody can take it, as a topic cut short (it cannot be matched
+    // against any filter), properties that did not fit, an empty payload;
+    // otherwise its first payload bytes were offered (bigPayload), or, with
+    // fragments compiled out, have come.
+    if (this.big === BigRx.UNDECIDED && (MQTT5_SUPPORT === 0 || this.bigPayAt > 0) && this.bigPos >= this.bigPayAt) {
+      const whole: bool = this.rxLen === this.bigTopicEnd;
+      const lost: bool = MQTT5_SUPPORT !== 0 && this.isV5() && !this.v5s[0].bigProps.keep && this.v5s[0].bigProps.len > 0;
+      if (!whole || lost || this.bigPayAt === this.bigTotal || (FRAGMENTS_SUPPORT === 0 && this.bigPos > this.bigPayAt)) {
+        this.bigSkip(
+          !whole ? "PUBLISH topic longer than the receive buffer, skipped"
+            : lost ? "PUBLISH properties longer than the receive buffer, skipped" : "PUBLISH larger than the receive buffer, skipped",
+          !whole ? i32(this.rxTopicLen) : lost ? i32(this.v5s[0].bigProps.len) : i32(this.rxPartTotal));
       }
     }
-    return used;
+    // Even when a handler called disconnect(): the message was read whole.
+    // (Its last byte is never before the payload's start: MQTT 5 has a
+    // property length at least.)
+    if (this.bigPos === this.bigTotal && this.epoch === ep) this.bigEnd();
+    return n;
   }
 
   /** A malformed large PUBLISH: the same close as parse() gives a small one
@@ -1328,45 +1346,19 @@ export class Session {
     this.closeQuietly(why);
   }
 
-  /** The topic length is in: where the topic and the packet id end; the
-   *  error that makes the packet malformed, or OK. */
-  private bigLayout(): DecodeErr {
-    const h: u32 = this.bigHdr;
-    // The topic length: the two bytes just read, as bigId collects them.
-    const tl: u32 = this.bigId;
-    const rem: u32 = this.pkt.remLen;
-    const idLen: u32 = this.pkt.qos > 0 ? 2 : 0;
-    // MQTT 5: an empty topic reads a topic alias; a property length follows.
-    const v5: bool = this.isV5();
-    // The checks of decodePublish, in its order.
-    let e: DecodeErr = DecodeErr.OK;
-    if (u32(2 + tl) > rem) e = DecodeErr.STRING_OVERRUN;
-    else if (tl === 0 && !v5) e = DecodeErr.EMPTY_TOPIC;
-    else if (u32(2 + tl + idLen + (v5 ? 1 : 0)) > rem) e = DecodeErr.BAD_LENGTH;
-    if (e !== DecodeErr.OK) return e;
-    this.rxTopicLen = tl;
-    this.bigTopicEnd = u32(h + 2 + tl);
-    this.bigIdEnd = u32(this.bigTopicEnd + idLen);
-    this.bigPayAt = v5 ? 0 : this.bigIdEnd;
-    return DecodeErr.OK;
-  }
-
   /** Topic and packet id are in: check them (the error, or OK), then skip
    *  or offer the payload. */
   private bigHeaderDone(): DecodeErr {
     const p: Packet = this.pkt;
-    // (The payload view is set by the event that shows it: bigSkip, bigPayload.)
     // (QoS 0: the id stays 0, as the decoder or parse5 reset it.)
     if (p.qos > 0) p.packetId = this.bigId;
     const whole: bool = this.rxLen === this.bigTopicEnd;
-    const from: u32 = u32(this.bigHdr + 2);
-    // (rx holds at least the fixed header and the topic length.)
-    p.topic = this.rx.subarray(from, this.rxLen);
     // A topic cut by the receive limit cannot be checked (nor delivered).
-    let e: DecodeErr = whole && p.topic.length > 0 ? topicNameErr(p.topic) : DecodeErr.OK;
+    // (Empty only under MQTT 5, for an alias: bigHead refuses it in 3.1.1.)
+    let e: DecodeErr = whole && (MQTT5_SUPPORT === 0 || p.topic.length > 0) ? topicNameErr(p.topic) : DecodeErr.OK;
     if (e === DecodeErr.OK && p.qos > 0 && p.packetId === 0) e = DecodeErr.ZERO_PACKET_ID;
     // MQTT 5: the properties come first (bigPropsDone).
-    if (e === DecodeErr.OK && this.bigPayAt > 0) this.bigDecide(false);
+    if (e === DecodeErr.OK && (MQTT5_SUPPORT === 0 || this.bigPayAt > 0)) this.bigDecide();
     return e;
   }
 
@@ -1397,29 +1389,16 @@ export class Session {
       // Not read: any alias it set is unknown, so none is trusted again.
       v.loseInAliases();
     }
-    this.bigDecide(!kept && bp.len > 0);
+    this.bigDecide();
   }
 
-  /** Topic, id (and MQTT 5 properties) are in: skip or offer the payload;
-   *  `propsLost`: its properties did not fit the receive buffer. */
-  private bigDecide(propsLost: bool): void {
-    const p: Packet = this.pkt;
-    const whole: bool = this.rxLen === this.bigTopicEnd;
+  /** Topic, id (and MQTT 5 properties) are in: a QoS 2 resend already
+   *  taken is dropped; a new one stays UNDECIDED (bigFeed skips it or offers
+   *  its payload). */
+  private bigDecide(): void {
     this.rxPartTotal = u32(this.bigTotal - this.bigPayAt);
-    const a: i32 = this.rxAdmit(p);
-    if (a < 0) return;
-    if (a === 0) {
-      this.big = BigRx.DISCARD;
-      return;
-    }
-    const lost: bool = MQTT5_SUPPORT !== 0 && propsLost;
-    // Still UNDECIDED: offered with its first payload bytes (bigPayload).
-    if (whole && !lost && this.rxPartTotal > 0) return;
-    // A topic cut short cannot be matched against any filter: nobody can take it.
-    this.bigSkip(
-      !whole ? "PUBLISH topic longer than the receive buffer, skipped"
-        : lost ? "PUBLISH properties longer than the receive buffer, skipped" : "PUBLISH larger than the receive buffer, skipped",
-      !whole ? i32(this.rxTopicLen) : lost ? i32(this.v5s[0].bigProps.len) : 0);
+    // (-1: the connection ended.)
+    if (this.rxAdmit(this.pkt) === 0) this.big = BigRx.DISCARD;
   }
 
   /** Drops the rest of the message; the log names the topic, the event too. */
@@ -1434,11 +1413,6 @@ export class Session {
   /** A fragment of the payload at offset `off`: offered to the handlers; when
    *  nobody takes the first one, the message is skipped. */
   private bigPayload(frag: Bytes, off: u32): void {
-    // Fragments compiled out: nobody can take it.
-    if (FRAGMENTS_SUPPORT === 0) {
-      this.bigSkip("PUBLISH larger than the receive buffer, skipped", i32(this.rxPartTotal));
-      return;
-    }
     const ep: u32 = this.epoch;
     const first: bool = this.big === BigRx.UNDECIDED;
     this.pkt.payload = frag;
@@ -1537,20 +1511,18 @@ export class Session {
     const q: u8 = p.qos;
     const a: i32 = this.rxAdmit(p);
     if (a < 0) return;
+    // (Read only by a PUBLISH handler: a = 0 has none.)
+    this.autoAck = true;
     // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
     // PUBLISH (DUP) only gets another PUBREC.
     if (a > 0) {
       if (q === 2) this.rxQos2Add(p.packetId);
-      this.autoAck = true;
       this.emit(SessionEvent.PUBLISH, p);
-      if (q === 0 || this.epoch !== ep) return;
-      if (!this.autoAck) {
-        // The application runs this exchange: it is not ours to remember.
-        if (q === 2) this.rxQos2Forget(p.packetId);
-        return;
-      }
+      if (this.epoch !== ep) return;
+      // The application runs this exchange: it is not ours to remember.
+      if (!this.autoAck && q === 2) this.rxQos2Forget(p.packetId);
     }
-    this.queueAck(u8(PacketType.PUBLISH + q), p.packetId); // PUBACK (QoS 1), PUBREC (QoS 2)
+    if (q > 0 && this.autoAck) this.queueAck(u8(PacketType.PUBLISH + q), p.packetId); // PUBACK (QoS 1), PUBREC (QoS 2)
   }
 
   /** Before an incoming PUBLISH is delivered (small or streamed): 1 when it

@@ -29,18 +29,17 @@ static void Session_maybeRoom(Session *self);
 static uint32_t Session_waitingToSend(Session *self);
 static bool Session_receiving(Session *self);
 static uint32_t Session_recvLimit(Session *self);
-static void Session_parse(Session *self);
+static uint32_t Session_parse(Session *self);
 static void Session_rxDrop(Session *self, uint32_t k);
-static void Session_parse5(Session *self);
-static bool Session_bigFromRx(Session *self, uint32_t start);
+static uint32_t Session_parse5(Session *self);
+static uint32_t Session_bigHead(Session *self, uint32_t start);
 static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len);
 static RT_INLINE uint32_t Session_bigFeed(Session *self, rt_bytes d) { return Session_bigFeed_v(self, d.p, d.len); }
 static void Session_bigBad(Session *self, uint8_t e);
 static void Session_closeBad(Session *self, DecodeErr e);
-static DecodeErr Session_bigLayout(Session *self);
 static DecodeErr Session_bigHeaderDone(Session *self);
 static void Session_bigPropsDone(Session *self);
-static void Session_bigDecide(Session *self, bool propsLost);
+static void Session_bigDecide(Session *self);
 static void Session_bigSkip(Session *self, const char *why, int32_t num);
 static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_len, uint32_t off);
 static RT_INLINE void Session_bigPayload(Session *self, rt_bytes frag, uint32_t off) { Session_bigPayload_v(self, frag.p, frag.len, off); }
@@ -359,7 +358,7 @@ static const char *session_connackReason(uint8_t code) {
 }
 
 /** This session speaks MQTT 5 (cfg.version 5, and compiled in). */
-#line 499 "ts-src/mqtt/session.ts"
+#line 500 "ts-src/mqtt/session.ts"
 bool Session_isV5(Session *self) {
   return CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && self->cfg.version == 5;
 }
@@ -381,17 +380,17 @@ bool Session_isConnected(Session *self) {
 // ---------------------------------------------------------------- transport
 /** Starts a connection: queues CONNECT built from cfg. False if one is already
    *  under way or CONNECT does not fit the tx buffer. */
-#line 521 "ts-src/mqtt/session.ts"
+#line 522 "ts-src/mqtt/session.ts"
 bool Session_connect(Session *self, uint32_t now) {
   if (!Session_opening(self, now)) {
     return false;
   }
-#line 523 "ts-src/mqtt/session.ts"
+#line 524 "ts-src/mqtt/session.ts"
   SessionConfig *c = &self->cfg;
   uint32_t n = 0;
   if (Session_isV5(self)) {
     n = Session_encodeConnect5(self, SessionConfig_options(c, &self->v5Connect[0]));
-#line 526 "ts-src/mqtt/session.ts"
+#line 527 "ts-src/mqtt/session.ts"
   } else {
     // The config's strings were checked and laid out when they were set
     // (setStrings): the flags they need are in strFlags.
@@ -399,11 +398,11 @@ bool Session_connect(Session *self, uint32_t now) {
     if (c->cleanSession) {
       f = (uint8_t)(f | packet_CONNECT_CLEAN_SESSION);
     }
-#line 531 "ts-src/mqtt/session.ts"
+#line 532 "ts-src/mqtt/session.ts"
     if (c->willRetain && ((f & packet_CONNECT_WILL) != 0)) {
       f = (uint8_t)(f | packet_CONNECT_WILL_RETAIN);
     }
-#line 532 "ts-src/mqtt/session.ts"
+#line 533 "ts-src/mqtt/session.ts"
     n = codec_writeConnectPayload(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), f, c->keepAlive, rt_subarray(RT_BYTES(c->wire, ((int64_t)CONFIG_MGOS_MQTT_CONFIG_STR_SIZE + 10)), 0, c->wireLen));
   }
   return Session_opened(self, n, false, now);
@@ -415,7 +414,7 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
   if (!Session_opening(self, now)) {
     return false;
   }
-#line 541 "ts-src/mqtt/session.ts"
+#line 542 "ts-src/mqtt/session.ts"
   uint32_t n = Session_isV5(self) ? Session_encodeConnect5(self, o) : codec_encodeConnect(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), o);
   return Session_opened(self, n, o->password.len > 0 && o->userName.len == 0, now);
 }
@@ -427,7 +426,7 @@ static bool Session_opening(Session *self, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logNum(self, LogLevel_ERROR, session__s6, self->state);
     }
-#line 550 "ts-src/mqtt/session.ts"
+#line 551 "ts-src/mqtt/session.ts"
     return false;
   }
   // The port has not dropped the previous transport yet (wantsClose()).
@@ -435,7 +434,7 @@ static bool Session_opening(Session *self, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logNum(self, LogLevel_ERROR, session__s7, 0);
     }
-#line 555 "ts-src/mqtt/session.ts"
+#line 556 "ts-src/mqtt/session.ts"
     return false;
   }
   Session_dropLink(self);
@@ -450,7 +449,7 @@ static bool Session_opened(Session *self, uint32_t n, bool bad, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logNum(self, LogLevel_ERROR, bad ? session__s8 : session__s9, 0);
     }
-#line 567 "ts-src/mqtt/session.ts"
+#line 568 "ts-src/mqtt/session.ts"
     return false;
   }
   self->txLen = n;
@@ -526,7 +525,7 @@ void Session_txConsumed(Session *self, uint32_t n) {
   if (n > self->txLen) {
     n = self->txLen;
   }
-#line 640 "ts-src/mqtt/session.ts"
+#line 641 "ts-src/mqtt/session.ts"
   uint32_t rest = self->txLen - n;
   // Walk the packets written (after the rest of one begun before): the
   // last one may be cut, remember its tail.
@@ -535,21 +534,21 @@ void Session_txConsumed(Session *self, uint32_t n) {
   while (at < n) {
     at = at + session_packetLenAt(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at);
   }
-#line 646 "ts-src/mqtt/session.ts"
+#line 647 "ts-src/mqtt/session.ts"
   if (at > n) {
     self->txHeadLeft = at - n;
   }
-#line 647 "ts-src/mqtt/session.ts"
+#line 648 "ts-src/mqtt/session.ts"
   if (n > 0) {
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
   }
-#line 648 "ts-src/mqtt/session.ts"
+#line 649 "ts-src/mqtt/session.ts"
   self->txLen = rest;
   if (self->state == SessionState_DISCONNECTING && !self->closing) {
     Session_queueDisconnect(self);
   }
   // Space freed: packets that did not fit may go now.
-#line 651 "ts-src/mqtt/session.ts"
+#line 652 "ts-src/mqtt/session.ts"
   Session_pump(self);
   Session_maybeRoom(self);
 }
@@ -580,11 +579,11 @@ void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 679 "ts-src/mqtt/session.ts"
+#line 680 "ts-src/mqtt/session.ts"
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_logNum(self, LogLevel_ERROR, reason, 0);
   }
-#line 680 "ts-src/mqtt/session.ts"
+#line 681 "ts-src/mqtt/session.ts"
   Session_closeQuietly(self, reason);
 }
 
@@ -595,7 +594,7 @@ static void Session_closeQuietly(Session *self, const char *reason) {
   }
   // Before the CLOSE event: a handler that reconnects must see that the old
   // transport still has to go (connectionLost() clears it).
-#line 688 "ts-src/mqtt/session.ts"
+#line 689 "ts-src/mqtt/session.ts"
   self->closing = true;
   Session_enterDisconnected(self, reason);
 }
@@ -605,7 +604,7 @@ bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
     return false;
   }
-#line 695 "ts-src/mqtt/session.ts"
+#line 696 "ts-src/mqtt/session.ts"
   self->state = SessionState_DISCONNECTING;
   Session_queueDisconnect(self);
   return true;
@@ -617,7 +616,7 @@ static void Session_queueDisconnect(Session *self) {
   if (self->streaming) {
     return;
   }
-#line 704 "ts-src/mqtt/session.ts"
+#line 705 "ts-src/mqtt/session.ts"
   uint32_t n = 0;
   while (true) {
     n = Session_encodeDisconnect(self, Session_txFree(self));
@@ -628,17 +627,17 @@ static void Session_queueDisconnect(Session *self) {
     // No room: the connection ends anyway, so the whole packets waiting make
     // way for it. A packet the port has begun must still be finished, or the
     // broker would read the DISCONNECT as part of it.
-#line 712 "ts-src/mqtt/session.ts"
+#line 713 "ts-src/mqtt/session.ts"
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s12, rt_i32_of((self->txLen - self->txHeadLeft)));
     }
-#line 713 "ts-src/mqtt/session.ts"
+#line 714 "ts-src/mqtt/session.ts"
     self->txLen = self->txHeadLeft;
   }
   if (n == 0) {
     return;
   }
-#line 716 "ts-src/mqtt/session.ts"
+#line 717 "ts-src/mqtt/session.ts"
   Session_sent(self, n);
   self->closing = true;
 }
@@ -646,11 +645,11 @@ static void Session_queueDisconnect(Session *self) {
 /** DISCONNECT: MQTT 5 with discReason (the same 2 bytes for 0). */
 static uint32_t Session_encodeDisconnect_v(Session *self, uint8_t *out_p, uint32_t out_len) {
   rt_bytes out = RT_BYTES(out_p, out_len);
-#line 722 "ts-src/mqtt/session.ts"
+#line 723 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     return codec_writeSimple(out, PacketType_DISCONNECT);
   }
-#line 723 "ts-src/mqtt/session.ts"
+#line 724 "ts-src/mqtt/session.ts"
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
   return codec5_encodeDisconnect5(out, self->discReason, p);
@@ -662,7 +661,7 @@ static void Session_protocolError(Session *self, uint8_t code, const char *why) 
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 732 "ts-src/mqtt/session.ts"
+#line 733 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     Session_close(self, why);
     return;
@@ -671,14 +670,14 @@ static void Session_protocolError(Session *self, uint8_t code, const char *why) 
     Session_log(self, LogLevel_ERROR, why, rt_str_bytes(packet5_reasonName(PacketType_DISCONNECT, code)), code);
   }
   // Only when no packet is cut half way in tx: the DISCONNECT must be whole on the wire.
-#line 738 "ts-src/mqtt/session.ts"
+#line 739 "ts-src/mqtt/session.ts"
   bool clean = self->txHeadLeft == 0 && !self->streaming;
   uint32_t ep = self->epoch;
   Session_closeQuietly(self, why);
   if ((!clean || (self->epoch != (ep + 1u))) || !self->closing) {
     return;
   }
-#line 742 "ts-src/mqtt/session.ts"
+#line 743 "ts-src/mqtt/session.ts"
   self->discReason = code;
   self->txLen = Session_encodeDisconnect(self, RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE));
   self->discReason = 0;
@@ -714,13 +713,13 @@ void Session_tick(Session *self, uint32_t now) {
     if (due) {
       Session_close(self, session_txt(session__s13));
     }
-#line 775 "ts-src/mqtt/session.ts"
+#line 776 "ts-src/mqtt/session.ts"
     return;
   }
   if (self->state != SessionState_CONNECTED) {
     return;
   }
-#line 778 "ts-src/mqtt/session.ts"
+#line 779 "ts-src/mqtt/session.ts"
   if (due) {
     if (self->pingOutstanding) {
       Session_close(self, session_txt(session__s14));
@@ -737,14 +736,14 @@ void Session_tick(Session *self, uint32_t now) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
         Session_logNum(self, LogLevel_WARN, session__s15, 0);
       }
-#line 791 "ts-src/mqtt/session.ts"
+#line 792 "ts-src/mqtt/session.ts"
     } else {
       Session_sent(self, n);
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_logNum(self, LogLevel_DEBUG, session__s16, 0);
       }
     }
-#line 795 "ts-src/mqtt/session.ts"
+#line 796 "ts-src/mqtt/session.ts"
     self->pingOutstanding = true;
     self->pingSentAt = now;
   }
@@ -754,7 +753,7 @@ void Session_tick(Session *self, uint32_t now) {
 
 // ---------------------------------------------------------------- API
 /** Next packet id: never 0, wraps after 65535, skips ids in use. */
-#line 805 "ts-src/mqtt/session.ts"
+#line 806 "ts-src/mqtt/session.ts"
 uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
@@ -762,7 +761,7 @@ uint16_t Session_nextPacketId(Session *self) {
       return self->lastId;
     }
   }
-#line 810 "ts-src/mqtt/session.ts"
+#line 811 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -774,21 +773,21 @@ uint16_t Session_nextPacketId(Session *self) {
 uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, uint8_t *payload_p, uint32_t payload_len, uint8_t qos, bool retain, uint32_t now) {
   rt_bytes topic = RT_BYTES(topic_p, topic_len);
   rt_bytes payload = RT_BYTES(payload_p, payload_len);
-#line 819 "ts-src/mqtt/session.ts"
+#line 820 "ts-src/mqtt/session.ts"
   self->now = now;
   self->lastError = MGOS_MQTT_ERR_OK;
   if (qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s17, topic, qos);
     }
-#line 823 "ts-src/mqtt/session.ts"
+#line 824 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   if (!topic_sendableTopic(topic, false)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s18, topic, 0);
     }
-#line 827 "ts-src/mqtt/session.ts"
+#line 828 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   uint8_t q = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
@@ -799,13 +798,13 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
     if (q > self->v5s[0].serverMaxQos) {
       q = self->v5s[0].serverMaxQos;
     }
-#line 835 "ts-src/mqtt/session.ts"
+#line 836 "ts-src/mqtt/session.ts"
     pl = codec5_propsSize(&self->v5s[0].pubProps, PacketType_PUBLISH);
     if (pl < 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, session__s19, topic, 0);
       }
-#line 838 "ts-src/mqtt/session.ts"
+#line 839 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
     }
   }
@@ -814,7 +813,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s20, topic, rt_i32_of(payload.len));
     }
-#line 844 "ts-src/mqtt/session.ts"
+#line 845 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   bool connected = self->state == SessionState_CONNECTED;
@@ -823,7 +822,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s21, topic, rt_i32_of(size));
     }
-#line 850 "ts-src/mqtt/session.ts"
+#line 851 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   // A QoS 0 message goes straight into tx when nothing waits before it and
@@ -836,7 +835,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_log(self, LogLevel_DEBUG, session__s22, topic, 0);
       }
-#line 860 "ts-src/mqtt/session.ts"
+#line 861 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
     }
     direct = ((!v5 && !self->streaming) && (Session_waitingToSend(self) == 0)) && (size <= (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen));
@@ -846,7 +845,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, session__s23, topic, rt_i32_of(size));
       }
-#line 867 "ts-src/mqtt/session.ts"
+#line 868 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
     }
     if (!connected) {
@@ -855,7 +854,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
           Session_log(self, LogLevel_DEBUG, session__s24, topic, 0);
         }
-#line 873 "ts-src/mqtt/session.ts"
+#line 874 "ts-src/mqtt/session.ts"
         return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
       }
       while (Session_queuedCount(self) >= limit) {
@@ -864,7 +863,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
           if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
             Session_log(self, LogLevel_DEBUG, session__s25, topic, rt_i32_of(limit));
           }
-#line 879 "ts-src/mqtt/session.ts"
+#line 880 "ts-src/mqtt/session.ts"
           return Session_refuse(self, MGOS_MQTT_ERR_QUEUE_FULL);
         }
       }
@@ -876,7 +875,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
           Session_log(self, LogLevel_DEBUG, session__s26, topic, rt_i32_of(size));
         }
-#line 888 "ts-src/mqtt/session.ts"
+#line 889 "ts-src/mqtt/session.ts"
         return Session_refuse(self, MGOS_MQTT_ERR_FULL);
       }
     }
@@ -887,7 +886,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, session__s27, topic, 0);
     }
-#line 896 "ts-src/mqtt/session.ts"
+#line 897 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_FULL);
   }
   // There is room for `size` bytes in tx or the store; the topic was checked first.
@@ -895,16 +894,16 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
   uint32_t n = 0;
   if (v5) {
     n = codec5_encodePublish5(dst, topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), &self->v5s[0].pubProps);
-#line 902 "ts-src/mqtt/session.ts"
+#line 903 "ts-src/mqtt/session.ts"
   } else {
     n = codec_writePublish(dst, topic, payload, q, retain, id);
   }
-#line 903 "ts-src/mqtt/session.ts"
+#line 904 "ts-src/mqtt/session.ts"
   if (n == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s28, topic, 0);
     }
-#line 905 "ts-src/mqtt/session.ts"
+#line 906 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   if (direct) {
@@ -943,7 +942,7 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
     return;
   }
   // Only the state that matters after a restart: waiting for PUBCOMP, or not.
-#line 941 "ts-src/mqtt/session.ts"
+#line 942 "ts-src/mqtt/session.ts"
   uint8_t st = (RecState)((r->state == RecState_WAIT_PUBCOMP) ? RecState_WAIT_PUBCOMP : RecState_QUEUED);
   // Bit 7 of the state byte: the PUBLISH is MQTT 5 encoded.
   f(self, op, r->seq, session_storeMeta((uint8_t)(st | (r->v5 ? 0x80 : 0)), r->qos, r->packetId), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len));
@@ -954,25 +953,25 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
    *  PUBREL is due. False when it does not fit or is not a valid record. */
 bool Session_restore_v(Session *self, uint32_t seq, uint32_t meta, uint8_t *data_p, uint32_t data_len) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 950 "ts-src/mqtt/session.ts"
+#line 951 "ts-src/mqtt/session.ts"
   uint8_t st = (uint8_t)((meta >> 24) & 0x7f);
   // Encoded for MQTT 5 (bit 7): sendable only with MQTT 5 compiled in.
   bool m5 = rt_i32_of(meta & 0x80000000u) != 0;
   if (m5 && CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     return false;
   }
-#line 954 "ts-src/mqtt/session.ts"
+#line 955 "ts-src/mqtt/session.ts"
   uint8_t qos = (uint8_t)((meta >> 16) & 0xff);
   uint16_t id = (uint16_t)meta;
   if ((((seq == 0 || id == 0) || (qos != 1 && qos != 2)) || self->recCount >= session_STORE_SLOTS) || Session_idInUse(self, id)) {
     return false;
   }
-#line 957 "ts-src/mqtt/session.ts"
+#line 958 "ts-src/mqtt/session.ts"
   if (st == RecState_WAIT_PUBCOMP) {
     if (qos != 2 || data.len > 0) {
       return false;
     }
-#line 959 "ts-src/mqtt/session.ts"
+#line 960 "ts-src/mqtt/session.ts"
   } else if (((st != RecState_QUEUED || data.len < 4) || (data.len > (CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed))) || ((data.p[0] >> 4) != PacketType_PUBLISH)) {
     return false;
   }
@@ -993,7 +992,7 @@ bool Session_restore_v(Session *self, uint32_t seq, uint32_t meta, uint8_t *data
   if (seq >= self->nextSeq) {
     self->nextSeq = (seq == 0xffffffffu) ? 1 : (seq + 1);
   }
-#line 977 "ts-src/mqtt/session.ts"
+#line 978 "ts-src/mqtt/session.ts"
   return true;
 }
 
@@ -1010,11 +1009,11 @@ uint32_t Session_outboxRoom(Session *self) {
   if (self->recCount >= session_STORE_SLOTS) {
     return 0;
   }
-#line 991 "ts-src/mqtt/session.ts"
+#line 992 "ts-src/mqtt/session.ts"
   if (self->state != SessionState_CONNECTED && (Session_queuedCount(self) >= self->cfg.maxQueueLength)) {
     return 0;
   }
-#line 992 "ts-src/mqtt/session.ts"
+#line 993 "ts-src/mqtt/session.ts"
   return CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed;
 }
 
@@ -1023,7 +1022,7 @@ static void Session_maybeRoom(Session *self) {
   if (!self->roomWanted || (Session_outboxRoom(self) == 0)) {
     return;
   }
-#line 998 "ts-src/mqtt/session.ts"
+#line 999 "ts-src/mqtt/session.ts"
   self->roomWanted = false;
   Session_emit(self, SessionEvent_OUTBOX_ROOM, NULL);
 }
@@ -1037,7 +1036,7 @@ static uint32_t Session_waitingToSend(Session *self) {
       n++;
     }
   }
-#line 1009 "ts-src/mqtt/session.ts"
+#line 1010 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1045,33 +1044,33 @@ static uint32_t Session_waitingToSend(Session *self) {
    *  again after every CONNACK). Returns the SUBSCRIBE's packet id, 0 if rejected. */
 uint16_t Session_subscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_len, uint8_t qos, int32_t tag) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 1015 "ts-src/mqtt/session.ts"
+#line 1016 "ts-src/mqtt/session.ts"
   if (qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s29, filter, qos);
     }
-#line 1017 "ts-src/mqtt/session.ts"
+#line 1018 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (!topic_sendableTopic(filter, true)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s30, filter, 0);
     }
-#line 1021 "ts-src/mqtt/session.ts"
+#line 1022 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (filter.len > CONFIG_MGOS_MQTT_MAX_FILTER_LEN) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s31, filter, rt_i32_of(filter.len));
     }
-#line 1025 "ts-src/mqtt/session.ts"
+#line 1026 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (self->subCount >= CONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s32, filter, 0);
     }
-#line 1029 "ts-src/mqtt/session.ts"
+#line 1030 "ts-src/mqtt/session.ts"
     return 0;
   }
   Sub *s = &self->subs[self->subCount];
@@ -1098,17 +1097,17 @@ uint16_t Session_subscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_l
    *  (after the next CONNACK when offline). Returns its packet id, 0 if none matched. */
 uint16_t Session_unsubscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_len) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 1054 "ts-src/mqtt/session.ts"
+#line 1055 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
       continue;
     }
-#line 1057 "ts-src/mqtt/session.ts"
+#line 1058 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
       continue;
     }
-#line 1058 "ts-src/mqtt/session.ts"
+#line 1059 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
@@ -1118,7 +1117,7 @@ uint16_t Session_unsubscribe_v(Session *self, uint8_t *filter_p, uint32_t filter
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, session__s33, filter, 0);
   }
-#line 1065 "ts-src/mqtt/session.ts"
+#line 1066 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -1132,7 +1131,7 @@ uint32_t Session_unsentBytes(Session *self) {
       n += tmp - r->done;
     }
   }
-#line 1075 "ts-src/mqtt/session.ts"
+#line 1076 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1144,7 +1143,7 @@ uint32_t Session_inflightCount(Session *self) {
       n++;
     }
   }
-#line 1082 "ts-src/mqtt/session.ts"
+#line 1083 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1156,22 +1155,22 @@ uint32_t Session_queuedCount(Session *self) {
       n++;
     }
   }
-#line 1089 "ts-src/mqtt/session.ts"
+#line 1090 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 1096 "ts-src/mqtt/session.ts"
+#line 1097 "ts-src/mqtt/session.ts"
 void Session_onRecv_v(Session *self, uint8_t *data_p, uint32_t data_len, uint32_t now) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 1097 "ts-src/mqtt/session.ts"
+#line 1098 "ts-src/mqtt/session.ts"
   self->now = now;
   if (data.len > 0) {
     self->lastRx = now;
   }
-#line 1099 "ts-src/mqtt/session.ts"
+#line 1100 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while ((off < data.len && Session_receiving(self)) && self->epoch == ep) {
@@ -1185,14 +1184,15 @@ void Session_onRecv_v(Session *self, uint8_t *data_p, uint32_t data_len, uint32_
     if (n > rest.len) {
       n = rest.len;
     }
-#line 1110 "ts-src/mqtt/session.ts"
+#line 1111 "ts-src/mqtt/session.ts"
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), self->rxLen, rt_slice(rest, 0, n));
     self->rxLen += n;
-    off += n;
     // rx never stays full: recvLimit() (and parse5's limit) is at most its
     // size, so what parse() leaves is the start of a packet that fits, or
-    // (TOO_LARGE) a PUBLISH now streamed, or nothing (a connection ended).
-    Session_parse(self);
+    // the head of a large PUBLISH not yet complete, or nothing (a large
+    // PUBLISH now streamed, a connection ended). The bytes after a large
+    // PUBLISH's head came in this read: parse() gives them back to bigFeed.
+    off = (off + n) - Session_parse(self);
   }
 }
 
@@ -1206,11 +1206,13 @@ static uint32_t Session_recvLimit(Session *self) {
   return (l == 0 || l > CONFIG_MGOS_MQTT_RX_BUF_SIZE) ? CONFIG_MGOS_MQTT_RX_BUF_SIZE : l;
 }
 
-static void Session_parse(Session *self) {
+/** Handles the packets rx holds; returns how many of its last bytes
+   *  belong to a large PUBLISH whose head it holds (bigHead). */
+static uint32_t Session_parse(Session *self) {
   if (Session_isV5(self)) {
-    Session_parse5(self);
-    return;
+    return Session_parse5(self);
   }
+#line 1136 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t start = 0;
   while (Session_receiving(self) && self->epoch == ep) {
@@ -1218,30 +1220,26 @@ static void Session_parse(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1140 "ts-src/mqtt/session.ts"
+    // Too large to buffer, not malformed: streamed (the reference closed
+    // here, and a persistent session then got it again at every reconnect).
+#line 1143 "ts-src/mqtt/session.ts"
     if ((r == (-DecodeErr_TOO_LARGE)) && self->pkt.type == PacketType_PUBLISH) {
-      // Too large to buffer, not malformed: stream it (the reference closed
-      // here, and a persistent session then got it again at every reconnect).
-      if (!Session_bigFromRx(self, start)) {
-        return;
-      }
-#line 1144 "ts-src/mqtt/session.ts"
-      start = 0;
-      continue;
+      return Session_bigHead(self, start);
     }
+#line 1144 "ts-src/mqtt/session.ts"
     if (r < 0) {
       Session_closeBad(self, (DecodeErr)(uint8_t)(-(int64_t)r));
-      return;
+      return 0;
     }
     start += (uint32_t)r;
     Session_handle(self, &self->pkt);
   }
   // An event handler may have closed (and even reconnected): rx is not ours then.
-  if (self->epoch != ep || start == 0) {
-    return;
+  if (self->epoch == ep && start > 0) {
+    Session_rxDrop(self, start);
   }
-#line 1156 "ts-src/mqtt/session.ts"
-  Session_rxDrop(self, start);
+#line 1153 "ts-src/mqtt/session.ts"
+  return 0;
 }
 
 /** Drops the first `k` bytes of rx (k <= rxLen). */
@@ -1253,7 +1251,7 @@ static void Session_rxDrop(Session *self, uint32_t k) {
 /** parse() for MQTT 5: every packet within our Maximum Packet Size (a
    *  compliant broker sends none larger, 3.1.2.11.4); a bad one is answered
    *  with DISCONNECT and its reason code. */
-static void Session_parse5(Session *self) {
+static uint32_t Session_parse5(Session *self) {
   uint32_t ep = self->epoch;
   uint32_t start = 0;
   V5State *v = &self->v5s[0];
@@ -1262,7 +1260,7 @@ static void Session_parse5(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1175 "ts-src/mqtt/session.ts"
+#line 1172 "ts-src/mqtt/session.ts"
     Packet *b = &v->pkt.base;
     if (((r == (-DecodeErr_TOO_LARGE)) && b->type == PacketType_PUBLISH) && (b->totalLen <= Session_maxPacket5(self))) {
       // Within our Maximum Packet Size, over the buffer: streamed as in 3.1.1.
@@ -1275,21 +1273,16 @@ static void Session_parse5(Session *self) {
       self->pkt.retain = (f & 0x1) != 0;
       self->pkt.remLen = b->remLen;
       self->pkt.totalLen = b->totalLen;
-      if (!Session_bigFromRx(self, start)) {
-        return;
-      }
-#line 1188 "ts-src/mqtt/session.ts"
-      start = 0;
-      continue;
+      return Session_bigHead(self, start);
     }
     if (r < 0) {
       uint8_t e = (uint8_t)(-(int64_t)r);
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, session__s34, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
       }
-#line 1194 "ts-src/mqtt/session.ts"
+#line 1189 "ts-src/mqtt/session.ts"
       Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
-      return;
+      return 0;
     }
     start += (uint32_t)r;
     Packet *p = &v->pkt.base;
@@ -1297,141 +1290,178 @@ static void Session_parse5(Session *self) {
     if (p->type == PacketType_CONNACK) {
       p->returnCode = v->pkt.reasonCode;
     }
-#line 1201 "ts-src/mqtt/session.ts"
+#line 1196 "ts-src/mqtt/session.ts"
     if ((p->type == PacketType_PUBLISH && self->state == SessionState_CONNECTED) && !Session_aliasIn(self, p)) {
-      return;
+      return 0;
     }
-#line 1202 "ts-src/mqtt/session.ts"
+#line 1197 "ts-src/mqtt/session.ts"
     Session_handle(self, p);
   }
-  if (self->epoch != ep || start == 0) {
-    return;
+  if (self->epoch == ep && start > 0) {
+    Session_rxDrop(self, start);
   }
-#line 1205 "ts-src/mqtt/session.ts"
-  Session_rxDrop(self, start);
+#line 1200 "ts-src/mqtt/session.ts"
+  return 0;
 }
 
 // ---------------------------------------------------------------- large PUBLISH
 /** parse() met a PUBLISH over the limit at rx[start] (its fixed header is
-   *  complete). Moves it to rx[0] and streams what rx holds of it. True when
-   *  it ended there and the bytes after it are now rx[0, rxLen), to parse. */
-#line 1213 "ts-src/mqtt/session.ts"
-static bool Session_bigFromRx(Session *self, uint32_t start) {
-  uint32_t ep = self->epoch;
-  Session_rxDrop(self, start);
-  uint32_t avail = self->rxLen;
-  self->rxLen = 0;
+   *  complete): it moves to rx[0] and waits there for its head, the topic
+   *  length and the topic as far as recvLimit() lets it (0 returned). Then
+   *  the rest is streamed: returns how many bytes rx holds past where the
+   *  stream goes on (they came in this read: the caller feeds them to
+   *  bigFeed). A malformed head closes the connection as a small one would. */
+#line 1211 "ts-src/mqtt/session.ts"
+static uint32_t Session_bigHead(Session *self, uint32_t start) {
   if (self->state == SessionState_CONNECTING) {
     Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s35)); // any size: as handle()
-    return false;
+    return 0;
   }
+  Session_rxDrop(self, start);
   Packet *p = &self->pkt;
   // (The decoder has set qos, dup and retain: parse5 copies them.)
-  // Only what is read before it is set (bigLayout sets the topic's end and
-  // rxTopicLen, bigDecide rxPartTotal; bigId keeps its last two bytes).
+  uint32_t h = p->totalLen - p->remLen;
+  uint32_t have = self->rxLen;
+  if (have < (h + 2u)) {
+    return 0;
+  }
+#line 1222 "ts-src/mqtt/session.ts"
+  uint32_t tl = (uint32_t)((rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, h) << 8) | rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, rt_idx_add(h, 1)));
+  uint32_t rem = p->remLen;
+  uint32_t idLen = (uint32_t)((p->qos > 0) ? 2 : 0);
+  // MQTT 5: an empty topic reads a topic alias; a property length follows.
+  bool v5 = Session_isV5(self);
+  // The checks of decodePublish, in its order; the rest when the id is in.
+  DecodeErr e = DecodeErr_OK;
+  if ((2u + tl) > rem) {
+    e = DecodeErr_STRING_OVERRUN;
+#line 1230 "ts-src/mqtt/session.ts"
+  } else if (tl == 0 && !v5) {
+    e = DecodeErr_EMPTY_TOPIC;
+#line 1231 "ts-src/mqtt/session.ts"
+  } else if ((((2u + tl) + idLen) + (uint32_t)(v5 ? 1 : 0)) > rem) {
+    e = DecodeErr_BAD_LENGTH;
+  }
+#line 1232 "ts-src/mqtt/session.ts"
+  if (e != DecodeErr_OK) {
+    self->rxLen = h + 2u;
+    Session_bigBad(self, e);
+    return 0;
+  }
+  uint32_t topicEnd = (h + 2u) + tl;
+  // The topic stays in rx as far as the limit lets it (the header always).
+  uint32_t keep = session_minU32(topicEnd, Session_recvLimit(self));
+  if (keep < (h + 2u)) {
+    keep = h + 2u;
+  }
+#line 1241 "ts-src/mqtt/session.ts"
+  if (have < keep) {
+    return 0;
+  }
+#line 1242 "ts-src/mqtt/session.ts"
+  self->rxLen = keep;
+  // (The payload view is set by the event that shows it: bigSkip, bigPayload.)
+  p->topic = rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), h + 2u, keep);
   self->big = BigRx_UNDECIDED;
-  self->bigPos = 0;
   self->bigTotal = p->totalLen;
-  self->bigHdr = p->totalLen - p->remLen;
-  self->bigIdEnd = 0;
-  self->bigPayAt = 0;
-  if (Session_isV5(self)) {
+  self->rxTopicLen = tl;
+  self->bigTopicEnd = topicEnd;
+  self->bigIdEnd = topicEnd + idLen;
+  self->bigPayAt = v5 ? 0 : self->bigIdEnd;
+  if (v5) {
     BigProps_reset(&self->v5s[0].bigProps);
   }
-#line 1233 "ts-src/mqtt/session.ts"
+#line 1252 "ts-src/mqtt/session.ts"
   self->rxTake = false;
-  // In place: header bytes are "copied" onto themselves, fragments are views into rx.
-  uint32_t used = Session_bigFeed(self, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, avail));
-  if ((self->epoch != ep || !Session_receiving(self)) || self->big != BigRx_NONE) {
-    return false;
-  }
-#line 1237 "ts-src/mqtt/session.ts"
-  self->rxLen = avail;
-  Session_rxDrop(self, used);
-  return true;
+  // bigFeed reads the rest of the topic and the id into bigId (its last
+  // two bytes are the id), from the head's last byte on: at least one
+  // byte, when nothing else is left before the id end. That byte and all
+  // after it came in this read (rx held less than keep before).
+  self->bigPos = keep - 1u;
+  return have - self->bigPos;
 }
 
-/** Consumes the bytes of `d` that belong to the large PUBLISH; returns how
-   *  many. Its fixed header and topic length go to rx; the topic too when it
-   *  fits recvLimit() (else only its start, and the message is skipped); the
-   *  packet id is gathered byte by byte; the payload is passed on or dropped.
-   *  Stops early when a handler ended the connection. */
+/** Consumes bytes of `d` (not empty) that belong to the large PUBLISH:
+   *  one byte of the rest of a topic longer than rx or of the packet id (read
+   *  into bigId: its last two bytes are the id), MQTT 5 property bytes (to
+   *  rx when they fit), or payload (passed on or dropped). Returns how many;
+   *  the caller's loop calls again while the connection lasts. */
 static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
   rt_bytes d = RT_BYTES(d_p, d_len);
-#line 1248 "ts-src/mqtt/session.ts"
+#line 1267 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
-  uint32_t used = 0;
-  while (((used < d.len && self->big != BigRx_NONE) && self->epoch == ep) && Session_receiving(self)) {
-    uint32_t pos = self->bigPos;
-    rt_bytes rest = rt_slice_from(d, used);
-    uint32_t n = 0;
-    // A malformed header or property block (one exit for all: bigBad).
-    uint8_t bad = 0;
-    if (self->bigIdEnd == 0 || pos < self->bigIdEnd) {
-      // The header, byte by byte: to rx the fixed header and topic length
-      // always, the topic as far as recvLimit() lets it; the last two bytes
-      // also collect in bigId (the packet id, when there is one).
-      uint8_t b = d.p[used];
-      if (self->bigIdEnd == 0 || (pos < self->bigTopicEnd && (pos < Session_recvLimit(self)))) {
-        rt_set_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, pos, b);
-        self->rxLen = pos + 1u;
-      }
-      self->bigId = (uint16_t)((self->bigId << 8) | b);
-      self->bigPos = pos + 1u;
-      used++;
-      if (self->bigIdEnd == 0 && (self->bigPos == (self->bigHdr + 2u))) {
-        bad = Session_bigLayout(self);
-      }
-      // (MQTT 5, an empty topic at QoS 0: the header ends with the topic length.)
-#line 1270 "ts-src/mqtt/session.ts"
-      if (bad == 0 && self->bigPos == self->bigIdEnd) {
-        bad = Session_bigHeaderDone(self);
-      }
-#line 1271 "ts-src/mqtt/session.ts"
-    } else if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && self->bigPayAt == 0) {
-      // MQTT 5: the property length and block, between packet id and payload.
-      BigProps *bp = &self->v5s[0].bigProps;
-      int32_t r = BigProps_feed(bp, rest, pos, self->bigTotal, RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), self->rxLen, Session_recvLimit(self));
-      if (r < 0) {
-        bad = (uint8_t)(-(int64_t)r);
-      } else {
-        n = (uint32_t)r;
-        self->bigPos = pos + n;
-        used += n;
-        uint32_t e = BigProps_end(bp, self->bigPos);
-        if (e > 0) {
-          self->bigPayAt = e;
-          Session_bigPropsDone(self);
-        }
-      }
+  uint32_t pos = self->bigPos;
+  uint32_t n = 1;
+  // A malformed header or property block (one exit for all: bigBad).
+  uint8_t bad = 0;
+  if (pos < self->bigIdEnd) {
+    self->bigId = (uint16_t)((self->bigId << 8) | rt_bytes_get(d, 0));
+    self->bigPos = pos + 1;
+    if (self->bigPos == self->bigIdEnd) {
+      bad = Session_bigHeaderDone(self);
+    }
+#line 1276 "ts-src/mqtt/session.ts"
+  } else if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && self->bigPayAt == 0) {
+    // MQTT 5: the property length and block, between packet id and payload.
+    BigProps *bp = &self->v5s[0].bigProps;
+    int32_t r = BigProps_feed(bp, d, pos, self->bigTotal, RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), self->rxLen, Session_recvLimit(self));
+    if (r < 0) {
+      bad = (uint8_t)(-(int64_t)r);
     } else {
-      // Counted as read before the handler runs: a connection it ends is
-      // cut after this fragment, not before.
-      n = session_minU32(rest.len, self->bigTotal - pos);
+      n = (uint32_t)r;
       self->bigPos = pos + n;
-      used += n;
-      // Its last bytes: a QoS 2 id counts as received before the handler
-      // runs (as in onPublish), so a handler that ends the connection here
-      // does not get the broker's resend again.
-      if (self->bigPos == self->bigTotal && self->pkt.qos == 2) {
-        Session_rxQos2Add(self, self->pkt.packetId);
-      }
-#line 1297 "ts-src/mqtt/session.ts"
-      if (self->big != BigRx_DISCARD) {
-        Session_bigPayload(self, rt_slice(rest, 0, n), pos - self->bigPayAt);
+      uint32_t e = BigProps_end(bp, self->bigPos);
+      if (e > 0) {
+        self->bigPayAt = e;
+        Session_bigPropsDone(self);
       }
     }
-#line 1299 "ts-src/mqtt/session.ts"
-    if (bad != 0) {
-      Session_bigBad(self, bad);
-      break;
+  } else {
+    // Counted as read before the handler runs: a connection it ends is
+    // cut after this fragment, not before.
+    n = session_minU32(d.len, self->bigTotal - pos);
+    self->bigPos = pos + n;
+    // Its last bytes: a QoS 2 id counts as received before the handler
+    // runs (as in onPublish), so a handler that ends the connection here
+    // does not get the broker's resend again.
+    if (self->bigPos == self->bigTotal && self->pkt.qos == 2) {
+      Session_rxQos2Add(self, self->pkt.packetId);
     }
-    // Even when a handler called disconnect(): the message was read whole.
-    if (((self->big != BigRx_NONE && self->bigPayAt > 0) && self->bigPos == self->bigTotal) && self->epoch == ep) {
-      Session_bigEnd(self);
+#line 1300 "ts-src/mqtt/session.ts"
+    if (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE != 0 && self->big != BigRx_DISCARD) {
+      Session_bigPayload(self, rt_slice(d, 0, n), pos - self->bigPayAt);
     }
   }
-  return used;
+#line 1302 "ts-src/mqtt/session.ts"
+  if (bad != 0) {
+    Session_bigBad(self, bad);
+    return n;
+  }
+  if (self->epoch != ep) {
+    return n;
+  }
+  // Undecided once its payload's start is known (bigDecide): skipped now
+  // when nobody can take it, as a topic cut short (it cannot be matched
+  // against any filter), properties that did not fit, an empty payload;
+  // otherwise its first payload bytes were offered (bigPayload), or, with
+  // fragments compiled out, have come.
+#line 1312 "ts-src/mqtt/session.ts"
+  if ((self->big == BigRx_UNDECIDED && (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || self->bigPayAt > 0)) && self->bigPos >= self->bigPayAt) {
+    bool whole = self->rxLen == self->bigTopicEnd;
+    bool lost = ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && Session_isV5(self)) && !self->v5s[0].bigProps.keep) && self->v5s[0].bigProps.len > 0;
+    if (((!whole || lost) || self->bigPayAt == self->bigTotal) || (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0 && self->bigPos > self->bigPayAt)) {
+      Session_bigSkip(self, !whole ? session__s36 : lost ? session__s37 : session__s38, !whole ? rt_i32_of(self->rxTopicLen) : (lost ? rt_i32_of(self->v5s[0].bigProps.len) : rt_i32_of(self->rxPartTotal)));
+    }
+  }
+  // Even when a handler called disconnect(): the message was read whole.
+  // (Its last byte is never before the payload's start: MQTT 5 has a
+  // property length at least.)
+#line 1325 "ts-src/mqtt/session.ts"
+  if (self->bigPos == self->bigTotal && self->epoch == ep) {
+    Session_bigEnd(self);
+  }
+#line 1326 "ts-src/mqtt/session.ts"
+  return n;
 }
 
 /** A malformed large PUBLISH: the same close as parse() gives a small one
@@ -1445,7 +1475,7 @@ static void Session_bigBad(Session *self, uint8_t e) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_log(self, LogLevel_ERROR, session__s34, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
   }
-#line 1320 "ts-src/mqtt/session.ts"
+#line 1338 "ts-src/mqtt/session.ts"
   Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
 }
 
@@ -1456,68 +1486,32 @@ static void Session_closeBad(Session *self, DecodeErr e) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_log(self, LogLevel_ERROR, session__s34, d, 0);
   }
-#line 1328 "ts-src/mqtt/session.ts"
-  Session_closeQuietly(self, why);
-}
-
-/** The topic length is in: where the topic and the packet id end; the
-   *  error that makes the packet malformed, or OK. */
-static DecodeErr Session_bigLayout(Session *self) {
-  uint32_t h = self->bigHdr;
-  // The topic length: the two bytes just read, as bigId collects them.
-  uint32_t tl = self->bigId;
-  uint32_t rem = self->pkt.remLen;
-  uint32_t idLen = (uint32_t)((self->pkt.qos > 0) ? 2 : 0);
-  // MQTT 5: an empty topic reads a topic alias; a property length follows.
-  bool v5 = Session_isV5(self);
-  // The checks of decodePublish, in its order.
-  DecodeErr e = DecodeErr_OK;
-  if ((2u + tl) > rem) {
-    e = DecodeErr_STRING_OVERRUN;
-#line 1344 "ts-src/mqtt/session.ts"
-  } else if (tl == 0 && !v5) {
-    e = DecodeErr_EMPTY_TOPIC;
-#line 1345 "ts-src/mqtt/session.ts"
-  } else if ((((2u + tl) + idLen) + (uint32_t)(v5 ? 1 : 0)) > rem) {
-    e = DecodeErr_BAD_LENGTH;
-  }
 #line 1346 "ts-src/mqtt/session.ts"
-  if (e != DecodeErr_OK) {
-    return e;
-  }
-#line 1347 "ts-src/mqtt/session.ts"
-  self->rxTopicLen = tl;
-  self->bigTopicEnd = (h + 2u) + tl;
-  self->bigIdEnd = self->bigTopicEnd + idLen;
-  self->bigPayAt = v5 ? 0 : self->bigIdEnd;
-  return DecodeErr_OK;
+  Session_closeQuietly(self, why);
 }
 
 /** Topic and packet id are in: check them (the error, or OK), then skip
    *  or offer the payload. */
 static DecodeErr Session_bigHeaderDone(Session *self) {
   Packet *p = &self->pkt;
-  // (The payload view is set by the event that shows it: bigSkip, bigPayload.)
   // (QoS 0: the id stays 0, as the decoder or parse5 reset it.)
   if (p->qos > 0) {
     p->packetId = self->bigId;
   }
-#line 1361 "ts-src/mqtt/session.ts"
+#line 1355 "ts-src/mqtt/session.ts"
   bool whole = self->rxLen == self->bigTopicEnd;
-  uint32_t from = self->bigHdr + 2u;
-  // (rx holds at least the fixed header and the topic length.)
-  p->topic = rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), from, self->rxLen);
   // A topic cut by the receive limit cannot be checked (nor delivered).
-  DecodeErr e = (DecodeErr)((whole && p->topic.len > 0) ? codec_topicNameErr(p->topic) : DecodeErr_OK);
+  // (Empty only under MQTT 5, for an alias: bigHead refuses it in 3.1.1.)
+  DecodeErr e = (DecodeErr)((whole && (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || p->topic.len > 0)) ? codec_topicNameErr(p->topic) : DecodeErr_OK);
   if ((e == DecodeErr_OK && p->qos > 0) && p->packetId == 0) {
     e = DecodeErr_ZERO_PACKET_ID;
   }
   // MQTT 5: the properties come first (bigPropsDone).
-#line 1369 "ts-src/mqtt/session.ts"
-  if (e == DecodeErr_OK && self->bigPayAt > 0) {
-    Session_bigDecide(self, false);
+#line 1361 "ts-src/mqtt/session.ts"
+  if (e == DecodeErr_OK && (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || self->bigPayAt > 0)) {
+    Session_bigDecide(self);
   }
-#line 1370 "ts-src/mqtt/session.ts"
+#line 1362 "ts-src/mqtt/session.ts"
   return e;
 }
 
@@ -1527,7 +1521,7 @@ static void Session_bigPropsDone(Session *self) {
   if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     return;
   }
-#line 1377 "ts-src/mqtt/session.ts"
+#line 1369 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   BigProps *bp = &v->bigProps;
   Props5 *pr = &v->pkt.props;
@@ -1548,48 +1542,34 @@ static void Session_bigPropsDone(Session *self) {
     if (!Session_aliasIn(self, p)) {
       return;
     }
-#line 1395 "ts-src/mqtt/session.ts"
+#line 1387 "ts-src/mqtt/session.ts"
     self->rxTopicLen = p->topic.len;
   } else if (bp->len > 0) {
     // Not read: any alias it set is unknown, so none is trusted again.
     V5State_loseInAliases(v);
   }
-  Session_bigDecide(self, !kept && bp->len > 0);
+  Session_bigDecide(self);
 }
 
-/** Topic, id (and MQTT 5 properties) are in: skip or offer the payload;
-   *  `propsLost`: its properties did not fit the receive buffer. */
-static void Session_bigDecide(Session *self, bool propsLost) {
-  Packet *p = &self->pkt;
-  bool whole = self->rxLen == self->bigTopicEnd;
+/** Topic, id (and MQTT 5 properties) are in: a QoS 2 resend already
+   *  taken is dropped; a new one stays UNDECIDED (bigFeed skips it or offers
+   *  its payload). */
+static void Session_bigDecide(Session *self) {
   self->rxPartTotal = self->bigTotal - self->bigPayAt;
-  int32_t a = Session_rxAdmit(self, p);
-  if (a < 0) {
-    return;
-  }
-#line 1411 "ts-src/mqtt/session.ts"
-  if (a == 0) {
+  // (-1: the connection ended.)
+  if (Session_rxAdmit(self, &self->pkt) == 0) {
     self->big = BigRx_DISCARD;
-    return;
   }
-  bool lost = CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && propsLost;
-  // Still UNDECIDED: offered with its first payload bytes (bigPayload).
-  if ((whole && !lost) && self->rxPartTotal > 0) {
-    return;
-  }
-  // A topic cut short cannot be matched against any filter: nobody can take it.
-#line 1419 "ts-src/mqtt/session.ts"
-  Session_bigSkip(self, !whole ? session__s36 : lost ? session__s37 : session__s38, !whole ? rt_i32_of(self->rxTopicLen) : (lost ? rt_i32_of(self->v5s[0].bigProps.len) : 0));
 }
 
 /** Drops the rest of the message; the log names the topic, the event too. */
-#line 1426 "ts-src/mqtt/session.ts"
+#line 1405 "ts-src/mqtt/session.ts"
 static void Session_bigSkip(Session *self, const char *why, int32_t num) {
   self->big = BigRx_DISCARD;
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, why, self->pkt.topic, num);
   }
-#line 1429 "ts-src/mqtt/session.ts"
+#line 1408 "ts-src/mqtt/session.ts"
   self->pkt.payload = RT_NOBYTES;
   self->rxPartOff = 0;
   Session_emit(self, SessionEvent_PUBLISH_SKIPPED, &self->pkt);
@@ -1599,12 +1579,7 @@ static void Session_bigSkip(Session *self, const char *why, int32_t num) {
    *  nobody takes the first one, the message is skipped. */
 static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_len, uint32_t off) {
   rt_bytes frag = RT_BYTES(frag_p, frag_len);
-  // Fragments compiled out: nobody can take it.
-#line 1438 "ts-src/mqtt/session.ts"
-  if (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0) {
-    Session_bigSkip(self, session__s38, rt_i32_of(self->rxPartTotal));
-    return;
-  }
+#line 1416 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   bool first = self->big == BigRx_UNDECIDED;
   self->pkt.payload = frag;
@@ -1613,13 +1588,13 @@ static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_l
   if (!first || self->epoch != ep) {
     return;
   }
-#line 1448 "ts-src/mqtt/session.ts"
+#line 1422 "ts-src/mqtt/session.ts"
   if (self->rxTake) {
     self->big = BigRx_DELIVER;
-#line 1449 "ts-src/mqtt/session.ts"
+#line 1423 "ts-src/mqtt/session.ts"
   } else if (Session_receiving(self)) {
     Session_bigSkip(self, session__s38, rt_i32_of(self->rxPartTotal));
-#line 1450 "ts-src/mqtt/session.ts"
+#line 1424 "ts-src/mqtt/session.ts"
   } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
   }
@@ -1628,7 +1603,7 @@ static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_l
 /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
    *  remembered only with the last byte, so a resend of a message cut off is
    *  taken again). */
-#line 1456 "ts-src/mqtt/session.ts"
+#line 1430 "ts-src/mqtt/session.ts"
 static void Session_bigEnd(Session *self) {
   Packet *p = &self->pkt;
   self->big = BigRx_NONE;
@@ -1637,13 +1612,13 @@ static void Session_bigEnd(Session *self) {
   if (p->qos == 2) {
     Session_rxQos2Add(self, p->packetId);
   }
-#line 1462 "ts-src/mqtt/session.ts"
+#line 1436 "ts-src/mqtt/session.ts"
   if (p->qos > 0) {
     Session_queueAck(self, (uint8_t)(PacketType_PUBLISH + p->qos), p->packetId); // PUBACK, PUBREC
   }
 }
 
-#line 1465 "ts-src/mqtt/session.ts"
+#line 1439 "ts-src/mqtt/session.ts"
 static void Session_handle(Session *self, Packet *p) {
   // MQTT 5 extended authentication exchanges AUTH before the CONNACK (4.12).
   // MQTT 5 answers each protocol error here with DISCONNECT 0x82 (4.13.1).
@@ -1669,7 +1644,7 @@ static void Session_handle(Session *self, Packet *p) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, session__s39, 0);
     }
-#line 1488 "ts-src/mqtt/session.ts"
+#line 1462 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
   } else if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && t == PacketType_DISCONNECT) {
     // Only MQTT 5's decoder lets a server's DISCONNECT and AUTH through (3.14, 3.15).
@@ -1689,7 +1664,7 @@ static void Session_onConnack(Session *self, Packet *p) {
   if (v5) {
     V5State_takeConnack(&self->v5s[0]);
   }
-#line 1505 "ts-src/mqtt/session.ts"
+#line 1479 "ts-src/mqtt/session.ts"
   if (p->returnCode != 0) {
     // The reason is readable during the CONNACK event already.
     const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
@@ -1698,14 +1673,14 @@ static void Session_onConnack(Session *self, Packet *p) {
         Session_log(self, LogLevel_ERROR, session__s41, V5State_reasonString(&self->v5s[0]), p->returnCode);
       }
     }
-#line 1509 "ts-src/mqtt/session.ts"
+#line 1483 "ts-src/mqtt/session.ts"
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 1513 "ts-src/mqtt/session.ts"
+#line 1487 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
@@ -1720,26 +1695,26 @@ static void Session_onConnack(Session *self, Packet *p) {
     self->cfg.keepAlive = (uint16_t)self->v5s[0].serverKeepAlive;
   }
   // Without a stored session the server will not resend its QoS 2 messages.
-#line 1525 "ts-src/mqtt/session.ts"
+#line 1499 "ts-src/mqtt/session.ts"
   if (!p->sessionPresent) {
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1528 "ts-src/mqtt/session.ts"
+#line 1502 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 1531 "ts-src/mqtt/session.ts"
+#line 1505 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
     Session_maybeRoom(self);
   }
 }
 
-#line 1535 "ts-src/mqtt/session.ts"
+#line 1509 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   uint8_t q = p->qos;
@@ -1747,45 +1722,46 @@ static void Session_onPublish(Session *self, Packet *p) {
   if (a < 0) {
     return;
   }
+  // (Read only by a PUBLISH handler: a = 0 has none.)
+#line 1515 "ts-src/mqtt/session.ts"
+  self->autoAck = true;
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
   // PUBLISH (DUP) only gets another PUBREC.
-#line 1542 "ts-src/mqtt/session.ts"
   if (a > 0) {
     if (q == 2) {
       Session_rxQos2Add(self, p->packetId);
     }
-#line 1544 "ts-src/mqtt/session.ts"
-    self->autoAck = true;
+#line 1520 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PUBLISH, p);
-    if (q == 0 || self->epoch != ep) {
+    if (self->epoch != ep) {
       return;
     }
-#line 1547 "ts-src/mqtt/session.ts"
-    if (!self->autoAck) {
-      // The application runs this exchange: it is not ours to remember.
-      if (q == 2) {
-        Session_rxQos2Forget(self, p->packetId);
-      }
-#line 1550 "ts-src/mqtt/session.ts"
-      return;
+    // The application runs this exchange: it is not ours to remember.
+#line 1523 "ts-src/mqtt/session.ts"
+    if (!self->autoAck && q == 2) {
+      Session_rxQos2Forget(self, p->packetId);
     }
   }
-  Session_queueAck(self, (uint8_t)(PacketType_PUBLISH + q), p->packetId); // PUBACK (QoS 1), PUBREC (QoS 2)
+#line 1525 "ts-src/mqtt/session.ts"
+  if (q > 0 && self->autoAck) {
+    Session_queueAck(self, (uint8_t)(PacketType_PUBLISH + q), p->packetId); // PUBACK (QoS 1), PUBREC (QoS 2)
+  }
 }
 
 /** Before an incoming PUBLISH is delivered (small or streamed): 1 when it
    *  is new, 0 for a QoS 2 resend already taken (logged), -1 when the
    *  connection ended (MQTT 5: our Receive Maximum exceeded). */
+#line 1531 "ts-src/mqtt/session.ts"
 static int32_t Session_rxAdmit(Session *self, Packet *p) {
   if (p->qos > 0 && !Session_rxQuotaTake(self)) {
     return -1;
   }
-#line 1561 "ts-src/mqtt/session.ts"
+#line 1533 "ts-src/mqtt/session.ts"
   if (p->qos == 2 && Session_rxQos2Has(self, p->packetId)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_log(self, LogLevel_DEBUG, session__s43, p->topic, p->packetId);
     }
-#line 1563 "ts-src/mqtt/session.ts"
+#line 1535 "ts-src/mqtt/session.ts"
     return 0;
   }
   return 1;
@@ -1801,7 +1777,7 @@ static void Session_onAck(Session *self, Packet *p) {
   if (Session_isV5(self)) {
     Session_logAckReason(self, p);
   }
-#line 1576 "ts-src/mqtt/session.ts"
+#line 1548 "ts-src/mqtt/session.ts"
   uint8_t st = (uint8_t)((i >= 0) ? self->recs[(uint32_t)i].state : RecState_FREE);
   // A record still streaming out was never whole on the wire: the ack is bogus.
   bool whole = i >= 0 && (self->recs[(uint32_t)i].done == 0);
@@ -1829,24 +1805,24 @@ static void Session_onAck(Session *self, Packet *p) {
         Session_logNum(self, LogLevel_WARN, session__s44, p->packetId);
       }
     }
-#line 1601 "ts-src/mqtt/session.ts"
+#line 1573 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else if (type == PacketType_PUBACK) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s45, p->packetId);
     }
-#line 1604 "ts-src/mqtt/session.ts"
+#line 1576 "ts-src/mqtt/session.ts"
   } else if (type == PacketType_PUBREC) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s46, p->packetId);
     }
-#line 1606 "ts-src/mqtt/session.ts"
+#line 1578 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s47, p->packetId);
     }
   }
-#line 1609 "ts-src/mqtt/session.ts"
+#line 1581 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, 200 + type, p);
 }
 
@@ -1858,7 +1834,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
       Session_logNum(self, LogLevel_DEBUG, session__s48, p->packetId);
     }
   }
-#line 1616 "ts-src/mqtt/session.ts"
+#line 1588 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B); MQTT 5
@@ -1871,7 +1847,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
 
 /** SUBACK or UNSUBACK: the subscription it answers becomes active (or
    *  goes); handlers see the event with its tag in evTag (-1: not ours). */
-#line 1626 "ts-src/mqtt/session.ts"
+#line 1598 "ts-src/mqtt/session.ts"
 static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
   // (evTag is -1 here: it is set only below, and reset after the event.)
   int32_t i = Session_findSub(self, p->packetId, (SubState)(unsub ? SubState_UNSUB_SENT : SubState_SUB_SENT));
@@ -1891,14 +1867,14 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
         }
       }
     }
-#line 1641 "ts-src/mqtt/session.ts"
+#line 1613 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, unsub ? session__s50 : session__s51, p->packetId);
     }
   }
-#line 1645 "ts-src/mqtt/session.ts"
+#line 1617 "ts-src/mqtt/session.ts"
   Session_emit(self, 200 + p->type, p); // SUBACK or UNSUBACK
   self->evTag = -1;
 }
@@ -1909,16 +1885,16 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1656 "ts-src/mqtt/session.ts"
+#line 1628 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpStream(self)) {
     return;
   }
-#line 1658 "ts-src/mqtt/session.ts"
+#line 1630 "ts-src/mqtt/session.ts"
   if (!Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1659 "ts-src/mqtt/session.ts"
+#line 1631 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   bool v5 = Session_isV5(self);
   // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
@@ -1935,18 +1911,18 @@ static void Session_pump(Session *self) {
       if (self->epoch != ep || self->state != SessionState_CONNECTED) {
         return;
       }
-#line 1673 "ts-src/mqtt/session.ts"
+#line 1645 "ts-src/mqtt/session.ts"
       continue;
     }
     if (((v5 && r->state == RecState_QUEUED) && r->done == 0) && r->qos > self->v5s[0].serverMaxQos) {
       Session_downgradeRec(self, r, self->v5s[0].serverMaxQos);
     }
-#line 1676 "ts-src/mqtt/session.ts"
+#line 1648 "ts-src/mqtt/session.ts"
     if (r->state == RecState_QUEUED && r->qos > 0) {
       if (inflight >= window) {
         return;
       }
-#line 1678 "ts-src/mqtt/session.ts"
+#line 1650 "ts-src/mqtt/session.ts"
       r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       r->sent = false;
       r->unsent = true;
@@ -1961,7 +1937,7 @@ static void Session_pump(Session *self) {
       if (n == 0) {
         return;
       }
-#line 1690 "ts-src/mqtt/session.ts"
+#line 1662 "ts-src/mqtt/session.ts"
       Session_sent(self, n);
       r->sent = true;
       r->unsent = false;
@@ -1974,14 +1950,14 @@ static void Session_pump(Session *self) {
     if (len > free && (len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1700 "ts-src/mqtt/session.ts"
+#line 1672 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
-#line 1701 "ts-src/mqtt/session.ts"
+#line 1673 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
-#line 1702 "ts-src/mqtt/session.ts"
+#line 1674 "ts-src/mqtt/session.ts"
     } else {
       i++;
     }
@@ -1990,34 +1966,34 @@ static void Session_pump(Session *self) {
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
-#line 1708 "ts-src/mqtt/session.ts"
+#line 1680 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   bool v5 = Session_isV5(self);
   bool conv = CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && r->v5 != v5;
   if (((((r->done == 0 && CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) && v5) && !conv) && self->v5s[0].serverAliasMax > 0) && Session_copyAliased(self, r)) {
     return true;
   }
-#line 1712 "ts-src/mqtt/session.ts"
+#line 1684 "ts-src/mqtt/session.ts"
   uint32_t at = self->txLen;
   uint32_t len = Session_wireLen(self, r);
   uint32_t n = session_minU32(len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
   uint32_t from = r->off + r->done;
   if (conv) {
     session5_convertedPart(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, at + n), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5, r->done);
-#line 1717 "ts-src/mqtt/session.ts"
+#line 1689 "ts-src/mqtt/session.ts"
   } else {
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), from, from + n));
   }
   // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
-#line 1719 "ts-src/mqtt/session.ts"
+#line 1691 "ts-src/mqtt/session.ts"
   if (r->done == 0 && r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1720 "ts-src/mqtt/session.ts"
+#line 1692 "ts-src/mqtt/session.ts"
   if (r->done == 0) {
     Session_retainOut(self, r, at);
   }
-#line 1721 "ts-src/mqtt/session.ts"
+#line 1693 "ts-src/mqtt/session.ts"
   Session_sent(self, n);
   r->done += n;
   if (r->done < len) {
@@ -2041,27 +2017,27 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
   if ((most > (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen)) || (smax > 0 && most > smax)) {
     return false;
   }
-#line 1742 "ts-src/mqtt/session.ts"
+#line 1714 "ts-src/mqtt/session.ts"
   uint32_t a = V5State_outAlias(&self->v5s[0], Session_recTopic(self, r));
   if (a == 0) {
     return false;
   }
-#line 1744 "ts-src/mqtt/session.ts"
+#line 1716 "ts-src/mqtt/session.ts"
   bool bound = (int32_t)(a & 0x10000u) != 0;
   uint32_t at = self->txLen;
   uint32_t n = session5_putAliased(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, UINT32_MAX), m, r->qos, (uint16_t)a, bound);
   if (n == 0) {
     return false;
   }
-#line 1748 "ts-src/mqtt/session.ts"
+#line 1720 "ts-src/mqtt/session.ts"
   if (bound) {
     self->v5s[0].aliasHits++;
   }
-#line 1749 "ts-src/mqtt/session.ts"
+#line 1721 "ts-src/mqtt/session.ts"
   if (r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1750 "ts-src/mqtt/session.ts"
+#line 1722 "ts-src/mqtt/session.ts"
   Session_retainOut(self, r, at);
   Session_sent(self, n);
   self->streaming = false;
@@ -2081,7 +2057,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, (q == 0) ? session__s52 : session__s53, Session_recTopic(self, r), r->packetId);
   }
-#line 1767 "ts-src/mqtt/session.ts"
+#line 1739 "ts-src/mqtt/session.ts"
   if (q > 0) {
     rt_bytes_set(m, at, (uint8_t)((rt_bytes_get(m, at) & 0xf9) | (q << 1)));
     r->qos = q;
@@ -2094,7 +2070,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   while ((rt_bytes_get(m, rt_idx_add(at, h)) & 0x80) != 0) {
     h++;
   }
-#line 1777 "ts-src/mqtt/session.ts"
+#line 1749 "ts-src/mqtt/session.ts"
   h++;
   uint32_t rem = r->len - h;
   uint32_t h2 = 1u + codec_remainingLengthSize(rem - 2u);
@@ -2115,7 +2091,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
       o->off = o->off - gap;
     }
   }
-#line 1795 "ts-src/mqtt/session.ts"
+#line 1767 "ts-src/mqtt/session.ts"
   r->len = n;
   r->qos = 0;
   r->sent = false; // a QoS 0 PUBLISH has no DUP [MQTT-3.3.1-2]
@@ -2129,7 +2105,7 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
   if ((!Session_isV5(self) || self->v5s[0].retainAvailable) || ((rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0x1) == 0)) {
     return;
   }
-#line 1806 "ts-src/mqtt/session.ts"
+#line 1778 "ts-src/mqtt/session.ts"
   rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0xfe));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, session__s54, Session_recTopic(self, r), r->packetId);
@@ -2140,19 +2116,19 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
    *  Wildcard / Shared Subscription Available 0) is not sent: it stands
    *  refused (granted = that reason code, as a SUBACK would say), with a
    *  warning, and is tried again on the next connection. */
-#line 1814 "ts-src/mqtt/session.ts"
+#line 1786 "ts-src/mqtt/session.ts"
 static void Session_refuseUnsupportedSubs(Session *self) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if (s->state != SubState_SUB_PENDING) {
       continue;
     }
-#line 1818 "ts-src/mqtt/session.ts"
+#line 1790 "ts-src/mqtt/session.ts"
     uint8_t code = V5State_subRefusal(&self->v5s[0], Sub_view(s));
     if (code == 0) {
       continue;
     }
-#line 1820 "ts-src/mqtt/session.ts"
+#line 1792 "ts-src/mqtt/session.ts"
     s->state = SubState_ACTIVE;
     s->packetId = 0;
     s->granted = code;
@@ -2166,7 +2142,7 @@ static void Session_refuseUnsupportedSubs(Session *self) {
    *  offline policy (QUEUE_FULL, OUTBOX_FULL) or, MQTT 5, a message larger
    *  than the broker takes (TOO_BIG_FOR_SERVER). The event has its id, QoS,
    *  reason, topic and payload. */
-#line 1831 "ts-src/mqtt/session.ts"
+#line 1803 "ts-src/mqtt/session.ts"
 static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   OutMsg *r = &self->recs[i];
   uint16_t id = r->packetId;
@@ -2191,14 +2167,14 @@ static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, session__s55, t, id);
     }
-#line 1853 "ts-src/mqtt/session.ts"
+#line 1825 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, session__s56, t, id);
     }
   }
   // Out of every queue while the handler runs (it may publish), freed after.
-#line 1857 "ts-src/mqtt/session.ts"
+#line 1829 "ts-src/mqtt/session.ts"
   r->state = RecState_FREE;
   Session_emit(self, SessionEvent_DROPPED, NULL);
   self->evDropTopic = RT_NOBYTES;
@@ -2216,21 +2192,21 @@ static bool Session_pumpStream(Session *self) {
   if (!self->streaming) {
     return true;
   }
-#line 1872 "ts-src/mqtt/session.ts"
+#line 1844 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->done == 0) {
       continue;
     }
-#line 1875 "ts-src/mqtt/session.ts"
+#line 1847 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return false;
     }
-#line 1876 "ts-src/mqtt/session.ts"
+#line 1848 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
-#line 1877 "ts-src/mqtt/session.ts"
+#line 1849 "ts-src/mqtt/session.ts"
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
@@ -2244,26 +2220,26 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1888 "ts-src/mqtt/session.ts"
+#line 1860 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = 0;
     if (Session_isV5(self)) {
       rt_bytes tmp = Session_txFree(self);
       n = codec5_encodeAck5(tmp, (uint8_t)((a >> 16) & 0xff), (uint16_t)a, (uint8_t)(a >> 24), Session_noProps(self));
-#line 1892 "ts-src/mqtt/session.ts"
+#line 1864 "ts-src/mqtt/session.ts"
     } else {
       n = codec_writeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     }
-#line 1893 "ts-src/mqtt/session.ts"
+#line 1865 "ts-src/mqtt/session.ts"
     if (n == 0) {
       return false;
     }
-#line 1894 "ts-src/mqtt/session.ts"
+#line 1866 "ts-src/mqtt/session.ts"
     if (Session_isV5(self)) {
       V5State_ackSent(&self->v5s[0], (uint8_t)((a >> 16) & 0xff), (uint8_t)(a >> 24));
     }
-#line 1895 "ts-src/mqtt/session.ts"
+#line 1867 "ts-src/mqtt/session.ts"
     Session_sent(self, n);
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
     self->ackCount = self->ackCount - 1u;
@@ -2271,18 +2247,18 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (Session_isV5(self)) {
     Session_refuseUnsupportedSubs(self);
   }
-#line 1900 "ts-src/mqtt/session.ts"
+#line 1872 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     bool sub = s->state == SubState_SUB_PENDING;
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1904 "ts-src/mqtt/session.ts"
+#line 1876 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1905 "ts-src/mqtt/session.ts"
+#line 1877 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = 0;
@@ -2300,7 +2276,7 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (n == 0) {
       return false;
     }
-#line 1920 "ts-src/mqtt/session.ts"
+#line 1892 "ts-src/mqtt/session.ts"
     s->state = (uint8_t)(s->state + 1); // SUB_SENT or UNSUB_SENT
     Session_sent(self, n);
   }
@@ -2330,17 +2306,17 @@ static bool Session_aliasIn(Session *self, Packet *p) {
   if (bad == 0) {
     return true;
   }
-#line 1947 "ts-src/mqtt/session.ts"
+#line 1919 "ts-src/mqtt/session.ts"
   const char *why = session_txt(session__s59);
   if (bad == Reason_TOPIC_ALIAS_INVALID) {
     why = session_txt(session__s60);
   }
   // The table holds TOPIC_ALIASES x TOPIC_ALIAS_LEN bytes of topics in all.
-#line 1950 "ts-src/mqtt/session.ts"
+#line 1922 "ts-src/mqtt/session.ts"
   if (bad == Reason_IMPLEMENTATION_SPECIFIC_ERROR) {
     why = session_txt(session__s61);
   }
-#line 1951 "ts-src/mqtt/session.ts"
+#line 1923 "ts-src/mqtt/session.ts"
   Session_protocolError(self, bad, why);
   return false;
 }
@@ -2352,7 +2328,7 @@ static bool Session_rxQuotaTake(Session *self) {
   if (!Session_isV5(self)) {
     return true;
   }
-#line 1960 "ts-src/mqtt/session.ts"
+#line 1932 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->inUnacked >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, session_txt(session__s62));
@@ -2368,13 +2344,13 @@ static uint32_t Session_wireLen(Session *self, OutMsg *r) {
   if ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || (r->v5 == Session_isV5(self))) || r->len == 0) {
     return r->len;
   }
-#line 1973 "ts-src/mqtt/session.ts"
+#line 1945 "ts-src/mqtt/session.ts"
   return session5_convertedSize(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5);
 }
 
 // ---------------------------------------------------------------- helpers
 /** The scratch properties, emptied. */
-#line 1979 "ts-src/mqtt/session.ts"
+#line 1951 "ts-src/mqtt/session.ts"
 static Props5 *Session_noProps(Session *self) {
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
@@ -2388,7 +2364,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
   if (code < 0x80) {
     return;
   }
-#line 1990 "ts-src/mqtt/session.ts"
+#line 1962 "ts-src/mqtt/session.ts"
   V5State_takeReason(&self->v5s[0]);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, packet5_reasonName(p->type, code), V5State_reasonString(&self->v5s[0]), p->packetId);
@@ -2396,7 +2372,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
 }
 
 /** MQTT 5: the broker ends the connection, saying why (3.14). */
-#line 1995 "ts-src/mqtt/session.ts"
+#line 1967 "ts-src/mqtt/session.ts"
 static void Session_onDisconnect5(Session *self) {
   V5State *v = &self->v5s[0];
   V5State_takeReason(v);
@@ -2404,7 +2380,7 @@ static void Session_onDisconnect5(Session *self) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, session__s63, V5State_reasonString(v), v->pkt.reasonCode);
   }
-#line 2000 "ts-src/mqtt/session.ts"
+#line 1972 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   Session_emit(self, SessionEvent_DISCONNECT, &v->pkt.base);
   if (self->epoch == ep) {
@@ -2415,19 +2391,19 @@ static void Session_onDisconnect5(Session *self) {
 /** MQTT 5: sends AUTH (3.15) with `reason` and Authentication Data, the
    *  method being the CONNECT's. False when not MQTT 5, no method was set,
    *  or it does not fit tx now. */
-#line 2008 "ts-src/mqtt/session.ts"
+#line 1980 "ts-src/mqtt/session.ts"
 bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t data_len) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 2009 "ts-src/mqtt/session.ts"
+#line 1981 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     return false;
   }
-#line 2010 "ts-src/mqtt/session.ts"
+#line 1982 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->authMethodLen == 0 || self->state == SessionState_DISCONNECTED) {
     return false;
   }
-#line 2012 "ts-src/mqtt/session.ts"
+#line 1984 "ts-src/mqtt/session.ts"
   Props5 *p = Session_noProps(self);
   p->authMethod = rt_subarray(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, v->authMethodLen);
   Props5_set(p, PropId_AUTH_METHOD);
@@ -2440,7 +2416,7 @@ bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t
   if (n == 0) {
     return false;
   }
-#line 2022 "ts-src/mqtt/session.ts"
+#line 1994 "ts-src/mqtt/session.ts"
   Session_sent(self, n);
   return true;
 }
@@ -2475,7 +2451,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 2054 "ts-src/mqtt/session.ts"
+#line 2026 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -2485,7 +2461,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. @log */
-#line 2061 "ts-src/mqtt/session.ts"
+#line 2033 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -2493,7 +2469,7 @@ static void Session_logNum(Session *self, int32_t level, const char *msg, int32_
 /** A log line through onLog; left out of builds below its level. @log */
 static void Session_log_v(Session *self, int32_t level, const char *msg, uint8_t *detail_p, uint32_t detail_len, int32_t num) {
   rt_bytes detail = RT_BYTES(detail_p, detail_len);
-#line 2067 "ts-src/mqtt/session.ts"
+#line 2039 "ts-src/mqtt/session.ts"
   SessionLogFn f = self->onLog;
   if (f != NULL) {
     f(self, level, msg, detail, num);
@@ -2501,7 +2477,7 @@ static void Session_log_v(Session *self, int32_t level, const char *msg, uint8_t
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 2072 "ts-src/mqtt/session.ts"
+#line 2044 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -2522,7 +2498,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 2090 "ts-src/mqtt/session.ts"
+#line 2062 "ts-src/mqtt/session.ts"
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
   self->epoch++;
@@ -2555,24 +2531,24 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
           Session_log(self, LogLevel_WARN, session__s65, Session_recTopic(self, r), r->packetId);
         }
-#line 2120 "ts-src/mqtt/session.ts"
+#line 2092 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
       if (clean) {
         r->state = RecState_QUEUED;
-#line 2124 "ts-src/mqtt/session.ts"
+#line 2096 "ts-src/mqtt/session.ts"
       } else {
         r->unsent = true;
       }
     }
-#line 2126 "ts-src/mqtt/session.ts"
+#line 2098 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 2129 "ts-src/mqtt/session.ts"
+#line 2101 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -2594,13 +2570,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 2146 "ts-src/mqtt/session.ts"
+#line 2118 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 2147 "ts-src/mqtt/session.ts"
+#line 2119 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -2610,7 +2586,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2154 "ts-src/mqtt/session.ts"
+#line 2126 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2620,7 +2596,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 2161 "ts-src/mqtt/session.ts"
+#line 2133 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2629,7 +2605,7 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 2167 "ts-src/mqtt/session.ts"
+#line 2139 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = Session_topicOffset(self, r);
   uint32_t tl = (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
@@ -2658,7 +2634,7 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 2193 "ts-src/mqtt/session.ts"
+#line 2165 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -2667,7 +2643,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
     return;
   }
-#line 2199 "ts-src/mqtt/session.ts"
+#line 2171 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -2684,7 +2660,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 2213 "ts-src/mqtt/session.ts"
+#line 2185 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
@@ -2693,7 +2669,7 @@ static void Session_freeRec(Session *self, uint32_t i) {
     self->recs[j] = self->recs[j + 1];
   }
   // (Slots from recCount on are not read: publish() and restore() set every field.)
-#line 2219 "ts-src/mqtt/session.ts"
+#line 2191 "ts-src/mqtt/session.ts"
   self->recs[self->recCount].state = RecState_FREE;
 }
 
@@ -2720,7 +2696,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2241 "ts-src/mqtt/session.ts"
+#line 2213 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2734,12 +2710,12 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
   if (Session_rxQos2Has(self, id)) {
     return;
   }
-#line 2252 "ts-src/mqtt/session.ts"
+#line 2224 "ts-src/mqtt/session.ts"
   if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s66, self->rxQos2[0]);
     }
-#line 2254 "ts-src/mqtt/session.ts"
+#line 2226 "ts-src/mqtt/session.ts"
     Session_rxQos2Forget(self, self->rxQos2[0]);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
@@ -2753,11 +2729,11 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id) {
   if (k < 0) {
     return false;
   }
-#line 2265 "ts-src/mqtt/session.ts"
+#line 2237 "ts-src/mqtt/session.ts"
   for (uint32_t j = (uint32_t)k; (j < ((int64_t)CONFIG_MGOS_MQTT_MAX_RX_QOS2 - 1)) && ((j + 1) < self->rxQos2Count); j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j + 1));
   }
-#line 2266 "ts-src/mqtt/session.ts"
+#line 2238 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
   return true;
 }
@@ -2767,19 +2743,19 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id) {
  *  of the file, out of line: a literal's section in the object is that of the
  *  first function using it, and connectWith() shares one of these words, so
  *  placed first they would all be linked with connectWith.) */
-#line 2276 "ts-src/mqtt/session.ts"
+#line 2248 "ts-src/mqtt/session.ts"
 static const char *session_configStringsError_v(uint8_t *clientId_p, uint32_t clientId_len, uint8_t *user_p, uint32_t user_len, uint8_t *pass_p, uint32_t pass_len, uint8_t *willTopic_p, uint32_t willTopic_len, uint8_t *willMessage_p, uint32_t willMessage_len) {
   rt_bytes clientId = RT_BYTES(clientId_p, clientId_len);
   rt_bytes user = RT_BYTES(user_p, user_len);
   rt_bytes pass = RT_BYTES(pass_p, pass_len);
   rt_bytes willTopic = RT_BYTES(willTopic_p, willTopic_len);
   rt_bytes willMessage = RT_BYTES(willMessage_p, willMessage_len);
-#line 2277 "ts-src/mqtt/session.ts"
+#line 2249 "ts-src/mqtt/session.ts"
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
     return session_txt(session__s67);
   }
-#line 2279 "ts-src/mqtt/session.ts"
+#line 2251 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
     return session_txt(session__s68);
   }
@@ -2787,14 +2763,14 @@ static const char *session_configStringsError_v(uint8_t *clientId_p, uint32_t cl
     return session_txt(session__s69);
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 2284 "ts-src/mqtt/session.ts"
+#line 2256 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
     return session_txt(session__s8);
   }
-#line 2285 "ts-src/mqtt/session.ts"
+#line 2257 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
     return session_txt(session__s70);
   }
-#line 2286 "ts-src/mqtt/session.ts"
+#line 2258 "ts-src/mqtt/session.ts"
   return NULL;
 }

@@ -273,14 +273,15 @@ struct Session {
   uint32_t rxQos2Count;
   uint32_t ackHead;
   uint32_t ackCount;
-  // A PUBLISH larger than recvLimit() is streamed instead of buffered: the
-  // fixed header and topic stay in rx (when they fit), the payload passes
-  // through in fragments, the ack goes after its last byte (see bigFeed).
+  // A PUBLISH larger than recvLimit() is streamed instead of buffered: its
+  // head (fixed header, topic as far as the limit) gathers in rx (bigHead),
+  // the rest passes through in fragments, the ack goes after its last byte
+  // (see bigFeed).
   /** Bytes of that packet consumed so far, of bigTotal. */
   uint32_t bigPos;
   uint32_t bigTotal;
-  /** Its fixed header's length; where the topic ends; where the packet id ends (0: not known yet). */
-  uint32_t bigHdr;
+  /** Where its topic ends; where its packet id ends (its topic is pkt.topic,
+     *  cut when rx could not hold it). */
   uint32_t bigTopicEnd;
   uint32_t bigIdEnd;
   uint16_t bigId;
