@@ -287,7 +287,7 @@ export class OutMsg {
   len: u32 = 0;
   /** The packet for the current state went into tx at least once (a resend sets DUP). */
   sent: bool = false;
-  /** The packet for the current state must be (re)sent. */
+  /** The packet for the current state must be (re)sent (always while QUEUED). */
   unsent: bool = false;
   /** Its PUBLISH is encoded for MQTT 5 (else 3.1.1); sent under the other
    *  version it is re-encoded on the way out (session5.ts convertedPart).
@@ -545,13 +545,10 @@ export class Session {
   /** Before CONNECT is encoded: false when a connection is still under way. */
   private opening(now: u32): bool {
     this.now = now;
-    if (this.state !== SessionState.DISCONNECTED) {
-      this.logNum(LogLevel.ERROR, "connect: already connected", i32(this.state));
-      return false;
-    }
-    // The port has not dropped the previous transport yet (wantsClose()).
-    if (this.closing) {
-      this.logNum(LogLevel.ERROR, "connect: old connection still open", 0);
+    // Connected or connecting (the state in the log: 1..3), or the port has
+    // not dropped the previous transport yet (wantsClose(); state 0).
+    if (this.state !== SessionState.DISCONNECTED || this.closing) {
+      this.logNum(LogLevel.ERROR, "connect: a connection is still open", i32(this.state));
       return false;
     }
     this.dropLink();
@@ -644,7 +641,7 @@ export class Session {
     this.txHeadLeft = u32(this.txHeadLeft - at);
     while (at < n) at = u32(at + packetLenAt(this.tx, at));
     if (at > n) this.txHeadLeft = u32(at - n);
-    if (n > 0) copyBytes(this.tx, 0, this.tx.subarray(n, this.txLen));
+    copyBytes(this.tx, 0, this.tx.subarray(n, this.txLen));
     this.txLen = rest;
     if (this.state === SessionState.DISCONNECTING && !this.closing) this.queueDisconnect();
     // Space freed: packets that did not fit may go now.
@@ -768,16 +765,12 @@ export class Session {
   /** Keepalive and CONNACK timeout. Call every few hundred ms, or after nextTickIn(). */
   tick(now: u32): void {
     this.now = now;
-    // The one timer of the state is due (nextTickIn() says when).
-    const due: bool = this.nextTickIn(now, 1) === 0;
-    if (this.state === SessionState.CONNECTING) {
-      if (due) this.close(txt("no CONNACK in time"));
-      return;
-    }
-    if (this.state !== SessionState.CONNECTED) return;
-    if (due) {
-      if (this.pingOutstanding) {
-        this.close(txt("no PINGRESP within keep_alive / 2"));
+    // The one timer of the state is due (nextTickIn() says when: only
+    // CONNECTING and CONNECTED with a keep_alive have one).
+    if (this.nextTickIn(now, 1) === 0) {
+      const connecting: bool = this.state === SessionState.CONNECTING;
+      if (connecting || this.pingOutstanding) {
+        this.close(connecting ? txt("no CONNACK in time") : txt("no PINGRESP within keep_alive / 2"));
         return;
       }
       // While a large packet streams out (no PINGREQ can enter tx) a quiet
@@ -795,6 +788,7 @@ export class Session {
       this.pingOutstanding = true;
       this.pingSentAt = now;
     }
+    if (this.state !== SessionState.CONNECTED) return;
     this.pump();
     this.maybeRoom();
   }
@@ -817,7 +811,6 @@ export class Session {
    *  waits before it, else into the outbox (store), in publish order. */
   publish(topic: Bytes, payload: Bytes, qos: u8, retain: bool, now: u32): u16 {
     this.now = now;
-    this.lastError = MGOS_MQTT_ERR.OK;
     if (qos > 2) {
       this.log(LogLevel.ERROR, "publish: bad QoS", topic, i32(qos));
       return this.refuse(MGOS_MQTT_ERR.INVALID);
@@ -898,14 +891,19 @@ export class Session {
     // There is room for `size` bytes in tx or the store; the topic was checked first.
     const dst: Bytes = direct ? this.txFree() : this.store.subarray(this.storeUsed);
     let n: u32 = 0;
-    if (v5) n = encodePublish5(dst, topic, payload, q, retain, false, q > 0 ? id : 0, this.v5s[0].pubProps);
-    else n = writePublish(dst, topic, payload, q, retain, id);
-    if (n === 0) {
-      this.log(LogLevel.ERROR, "publish: encoding failed", topic, 0);
-      return this.refuse(MGOS_MQTT_ERR.INVALID);
+    if (v5) {
+      n = encodePublish5(dst, topic, payload, q, retain, false, q > 0 ? id : 0, this.v5s[0].pubProps);
+      if (n === 0) {
+        this.log(LogLevel.ERROR, "publish: encoding failed", topic, 0);
+        return this.refuse(MGOS_MQTT_ERR.INVALID);
+      }
+    } else {
+      // (Never 0: sized and checked above.)
+      n = writePublish(dst, topic, payload, q, retain, id);
     }
     if (direct) {
       this.sent(n);
+      this.lastError = MGOS_MQTT_ERR.OK;
       return id;
     }
     const r: OutMsg = this.recs[this.recCount];
@@ -916,7 +914,7 @@ export class Session {
     r.off = this.storeUsed;
     r.len = n;
     r.sent = false;
-    r.unsent = false;
+    r.unsent = true;
     r.done = 0;
     r.seq = 0;
     this.recCount++;
@@ -967,7 +965,7 @@ export class Session {
     r.off = this.storeUsed;
     r.len = data.length;
     r.sent = st === RecState.WAIT_PUBCOMP;
-    r.unsent = st === RecState.WAIT_PUBCOMP;
+    r.unsent = true;
     r.done = 0;
     r.seq = seq;
     copyBytes(this.store, this.storeUsed, data);
@@ -1004,7 +1002,7 @@ export class Session {
     let n: u32 = 0;
     for (let i: u32 = 0; i < this.recCount; i++) {
       const r: OutMsg = this.recs[i];
-      if (r.state === RecState.QUEUED || r.unsent) n++;
+      if (r.unsent) n++;
     }
     return n;
   }
@@ -1039,7 +1037,7 @@ export class Session {
       this.subIds[this.subCount] = this.nextSubId;
     }
     s.state = SubState.SUB_PENDING;
-    s.packetId = 0;
+    // (packetId is 0 in a free slot: nextPacketId() skips no stale id.)
     this.subCount++;
     s.packetId = this.nextPacketId();
     // (pump() may settle it at once: an MQTT 5 broker without wildcard subscriptions.)
@@ -1070,7 +1068,7 @@ export class Session {
     let n: u32 = this.txLen;
     for (let i: u32 = 0; i < this.recCount; i++) {
       const r: OutMsg = this.recs[i];
-      if (r.state === RecState.QUEUED || (r.unsent && r.state !== RecState.WAIT_PUBCOMP)) n += u32(this.wireLen(r) - r.done);
+      if (r.unsent && r.state !== RecState.WAIT_PUBCOMP) n += u32(this.wireLen(r) - r.done);
     }
     return n;
   }
@@ -1675,12 +1673,11 @@ export class Session {
       if (v5 && r.state === RecState.QUEUED && r.done === 0 && r.qos > this.v5s[0].serverMaxQos) this.downgradeRec(r, this.v5s[0].serverMaxQos);
       if (r.state === RecState.QUEUED && r.qos > 0) {
         if (inflight >= window) return;
+        // (unsent, and sent false: as every QUEUED record)
         r.state = r.qos === 1 ? RecState.WAIT_PUBACK : RecState.WAIT_PUBREC;
-        r.sent = false;
-        r.unsent = true;
         inflight++;
       }
-      if (r.state !== RecState.QUEUED && !r.unsent) {
+      if (!r.unsent) {
         i++;
         continue;
       }
@@ -2120,8 +2117,11 @@ export class Session {
           this.freeRec(i);
           continue;
         }
-        if (clean) r.state = RecState.QUEUED;
-        else r.unsent = true;
+        r.unsent = true;
+        if (clean) {
+          r.state = RecState.QUEUED;
+          r.sent = false;
+        }
       }
       i++;
     }

@@ -100,71 +100,70 @@ static const char session__s2[] = "identifier rejected";
 static const char session__s3[] = "server unavailable";
 static const char session__s4[] = "bad user name or password";
 static const char session__s5[] = "not authorized";
-static const char session__s6[] = "connect: already connected";
-static const char session__s7[] = "connect: old connection still open";
-static const char session__s8[] = "password without user name";
-static const char session__s9[] = "connect: CONNECT too big or invalid";
-static const char session__s10[] = "disconnected";
-static const char session__s11[] = "connection lost";
-static const char session__s12[] = "disconnect: tx full, dropped";
-static const char session__s13[] = "no CONNACK in time";
-static const char session__s14[] = "no PINGRESP within keep_alive / 2";
-static const char session__s15[] = "tx full, no PINGREQ";
-static const char session__s16[] = "PINGREQ";
-static const char session__s17[] = "publish: bad QoS";
-static const char session__s18[] = "publish: invalid topic name";
-static const char session__s19[] = "publish: invalid MQTT 5 properties";
-static const char session__s20[] = "publish: too big for MQTT";
-static const char session__s21[] = "publish: too big for the broker's Maximum Packet Size";
-static const char session__s22[] = "publish: QoS 0 while not connected";
-static const char session__s23[] = "publish: too big for MGOS_MQTT_STORE_SIZE";
-static const char session__s24[] = "publish: offline and max_queue_length is 0";
-static const char session__s25[] = "publish: offline queue full (max_queue_length)";
-static const char session__s26[] = "publish: outbox full";
-static const char session__s27[] = "publish: no packet id free";
-static const char session__s28[] = "publish: encoding failed";
-static const char session__s29[] = "subscribe: bad QoS";
-static const char session__s30[] = "subscribe: invalid topic filter";
-static const char session__s31[] = "subscribe: filter > MAX_FILTER_LEN";
-static const char session__s32[] = "subscribe: table full";
-static const char session__s33[] = "unsubscribe: no match";
-static const char session__s34[] = "bad packet";
-static const char session__s35[] = "packet before CONNACK";
-static const char session__s36[] = "PUBLISH topic longer than the receive buffer, skipped";
-static const char session__s37[] = "PUBLISH properties longer than the receive buffer, skipped";
-static const char session__s38[] = "PUBLISH larger than the receive buffer, skipped";
-static const char session__s39[] = "PINGRESP";
-static const char session__s40[] = "unexpected second CONNACK";
-static const char session__s41[] = "CONNACK reason string: ";
-static const char session__s42[] = "session present with clean session";
-static const char session__s43[] = "duplicate QoS 2 PUBLISH";
-static const char session__s44[] = "PUBACK for a QoS 2 message: the server took it at QoS 1";
-static const char session__s45[] = "PUBACK: unexpected id";
-static const char session__s46[] = "PUBREC: unexpected id";
-static const char session__s47[] = "PUBCOMP: unexpected id";
-static const char session__s48[] = "PUBREL: unknown id";
-static const char session__s49[] = "subscription refused";
-static const char session__s50[] = "UNSUBACK: unknown id";
-static const char session__s51[] = "SUBACK: unknown id";
-static const char session__s52[] = "broker's Maximum QoS is 0: sent at QoS 0";
-static const char session__s53[] = "broker's Maximum QoS is 1: sent at QoS 1";
-static const char session__s54[] = "broker has Retain Available 0: sent without RETAIN";
-static const char session__s55[] = "larger than the broker's Maximum Packet Size, dropped (DROPPED event)";
-static const char session__s56[] = "queue full, oldest dropped (DROPPED event)";
-static const char session__s57[] = "stream lost";
-static const char session__s58[] = "too many acks pending";
-static const char session__s59[] = "topic alias never set";
-static const char session__s60[] = "topic alias above our Topic Alias Maximum";
-static const char session__s61[] = "topic alias bound to a topic too long to keep (MGOS_MQTT_TOPIC_ALIAS_LEN)";
-static const char session__s62[] = "broker exceeded our Receive Maximum";
-static const char session__s63[] = "DISCONNECT from the broker: ";
-static const char session__s64[] = "AUTH without an authentication method";
-static const char session__s65[] = "in-flight dropped (clean session)";
-static const char session__s66[] = "rx QoS 2 table full";
-static const char session__s67[] = "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
-static const char session__s68[] = "string over 65535 bytes";
-static const char session__s69[] = "invalid will topic";
-static const char session__s70[] = "client id or user name not UTF-8";
+static const char session__s6[] = "connect: a connection is still open";
+static const char session__s7[] = "password without user name";
+static const char session__s8[] = "connect: CONNECT too big or invalid";
+static const char session__s9[] = "disconnected";
+static const char session__s10[] = "connection lost";
+static const char session__s11[] = "disconnect: tx full, dropped";
+static const char session__s12[] = "no CONNACK in time";
+static const char session__s13[] = "no PINGRESP within keep_alive / 2";
+static const char session__s14[] = "tx full, no PINGREQ";
+static const char session__s15[] = "PINGREQ";
+static const char session__s16[] = "publish: bad QoS";
+static const char session__s17[] = "publish: invalid topic name";
+static const char session__s18[] = "publish: invalid MQTT 5 properties";
+static const char session__s19[] = "publish: too big for MQTT";
+static const char session__s20[] = "publish: too big for the broker's Maximum Packet Size";
+static const char session__s21[] = "publish: QoS 0 while not connected";
+static const char session__s22[] = "publish: too big for MGOS_MQTT_STORE_SIZE";
+static const char session__s23[] = "publish: offline and max_queue_length is 0";
+static const char session__s24[] = "publish: offline queue full (max_queue_length)";
+static const char session__s25[] = "publish: outbox full";
+static const char session__s26[] = "publish: no packet id free";
+static const char session__s27[] = "publish: encoding failed";
+static const char session__s28[] = "subscribe: bad QoS";
+static const char session__s29[] = "subscribe: invalid topic filter";
+static const char session__s30[] = "subscribe: filter > MAX_FILTER_LEN";
+static const char session__s31[] = "subscribe: table full";
+static const char session__s32[] = "unsubscribe: no match";
+static const char session__s33[] = "bad packet";
+static const char session__s34[] = "packet before CONNACK";
+static const char session__s35[] = "PUBLISH topic longer than the receive buffer, skipped";
+static const char session__s36[] = "PUBLISH properties longer than the receive buffer, skipped";
+static const char session__s37[] = "PUBLISH larger than the receive buffer, skipped";
+static const char session__s38[] = "PINGRESP";
+static const char session__s39[] = "unexpected second CONNACK";
+static const char session__s40[] = "CONNACK reason string: ";
+static const char session__s41[] = "session present with clean session";
+static const char session__s42[] = "duplicate QoS 2 PUBLISH";
+static const char session__s43[] = "PUBACK for a QoS 2 message: the server took it at QoS 1";
+static const char session__s44[] = "PUBACK: unexpected id";
+static const char session__s45[] = "PUBREC: unexpected id";
+static const char session__s46[] = "PUBCOMP: unexpected id";
+static const char session__s47[] = "PUBREL: unknown id";
+static const char session__s48[] = "subscription refused";
+static const char session__s49[] = "UNSUBACK: unknown id";
+static const char session__s50[] = "SUBACK: unknown id";
+static const char session__s51[] = "broker's Maximum QoS is 0: sent at QoS 0";
+static const char session__s52[] = "broker's Maximum QoS is 1: sent at QoS 1";
+static const char session__s53[] = "broker has Retain Available 0: sent without RETAIN";
+static const char session__s54[] = "larger than the broker's Maximum Packet Size, dropped (DROPPED event)";
+static const char session__s55[] = "queue full, oldest dropped (DROPPED event)";
+static const char session__s56[] = "stream lost";
+static const char session__s57[] = "too many acks pending";
+static const char session__s58[] = "topic alias never set";
+static const char session__s59[] = "topic alias above our Topic Alias Maximum";
+static const char session__s60[] = "topic alias bound to a topic too long to keep (MGOS_MQTT_TOPIC_ALIAS_LEN)";
+static const char session__s61[] = "broker exceeded our Receive Maximum";
+static const char session__s62[] = "DISCONNECT from the broker: ";
+static const char session__s63[] = "AUTH without an authentication method";
+static const char session__s64[] = "in-flight dropped (clean session)";
+static const char session__s65[] = "rx QoS 2 table full";
+static const char session__s66[] = "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
+static const char session__s67[] = "string over 65535 bytes";
+static const char session__s68[] = "invalid will topic";
+static const char session__s69[] = "client id or user name not UTF-8";
 
 /** A dropped message's PUBLISH read back (dropRec): shared by all sessions,
  *  the DROPPED event takes its views. */
@@ -423,19 +422,13 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
 /** Before CONNECT is encoded: false when a connection is still under way. */
 static bool Session_opening(Session *self, uint32_t now) {
   self->now = now;
-  if (self->state != SessionState_DISCONNECTED) {
+  // Connected or connecting (the state in the log: 1..3), or the port has
+  // not dropped the previous transport yet (wantsClose(); state 0).
+  if (self->state != SessionState_DISCONNECTED || self->closing) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logNum(self, LogLevel_ERROR, session__s6, self->state);
     }
-#line 550 "ts-src/mqtt/session.ts"
-    return false;
-  }
-  // The port has not dropped the previous transport yet (wantsClose()).
-  if (self->closing) {
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_logNum(self, LogLevel_ERROR, session__s7, 0);
-    }
-#line 555 "ts-src/mqtt/session.ts"
+#line 552 "ts-src/mqtt/session.ts"
     return false;
   }
   Session_dropLink(self);
@@ -448,9 +441,9 @@ static bool Session_opened(Session *self, uint32_t n, bool bad, uint32_t now) {
   if (n == 0) {
     // The same words as setStrings() for the same mistake.
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_logNum(self, LogLevel_ERROR, bad ? session__s8 : session__s9, 0);
+      Session_logNum(self, LogLevel_ERROR, bad ? session__s7 : session__s8, 0);
     }
-#line 567 "ts-src/mqtt/session.ts"
+#line 564 "ts-src/mqtt/session.ts"
     return false;
   }
   self->txLen = n;
@@ -526,7 +519,7 @@ void Session_txConsumed(Session *self, uint32_t n) {
   if (n > self->txLen) {
     n = self->txLen;
   }
-#line 640 "ts-src/mqtt/session.ts"
+#line 637 "ts-src/mqtt/session.ts"
   uint32_t rest = self->txLen - n;
   // Walk the packets written (after the rest of one begun before): the
   // last one may be cut, remember its tail.
@@ -535,21 +528,18 @@ void Session_txConsumed(Session *self, uint32_t n) {
   while (at < n) {
     at = at + session_packetLenAt(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at);
   }
-#line 646 "ts-src/mqtt/session.ts"
+#line 643 "ts-src/mqtt/session.ts"
   if (at > n) {
     self->txHeadLeft = at - n;
   }
-#line 647 "ts-src/mqtt/session.ts"
-  if (n > 0) {
-    rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
-  }
-#line 648 "ts-src/mqtt/session.ts"
+#line 644 "ts-src/mqtt/session.ts"
+  rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
   self->txLen = rest;
   if (self->state == SessionState_DISCONNECTING && !self->closing) {
     Session_queueDisconnect(self);
   }
   // Space freed: packets that did not fit may go now.
-#line 651 "ts-src/mqtt/session.ts"
+#line 648 "ts-src/mqtt/session.ts"
   Session_pump(self);
   Session_maybeRoom(self);
 }
@@ -570,7 +560,7 @@ void Session_connectionLost(Session *self, uint32_t now) {
     self->txHeadLeft = 0;
     return;
   }
-  Session_enterDisconnected(self, (self->state == SessionState_DISCONNECTING) ? session_txt(session__s10) : session_txt(session__s11));
+  Session_enterDisconnected(self, (self->state == SessionState_DISCONNECTING) ? session_txt(session__s9) : session_txt(session__s10));
   self->closing = false;
 }
 
@@ -580,11 +570,11 @@ void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 679 "ts-src/mqtt/session.ts"
+#line 676 "ts-src/mqtt/session.ts"
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_logNum(self, LogLevel_ERROR, reason, 0);
   }
-#line 680 "ts-src/mqtt/session.ts"
+#line 677 "ts-src/mqtt/session.ts"
   Session_closeQuietly(self, reason);
 }
 
@@ -595,7 +585,7 @@ static void Session_closeQuietly(Session *self, const char *reason) {
   }
   // Before the CLOSE event: a handler that reconnects must see that the old
   // transport still has to go (connectionLost() clears it).
-#line 688 "ts-src/mqtt/session.ts"
+#line 685 "ts-src/mqtt/session.ts"
   self->closing = true;
   Session_enterDisconnected(self, reason);
 }
@@ -605,7 +595,7 @@ bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
     return false;
   }
-#line 695 "ts-src/mqtt/session.ts"
+#line 692 "ts-src/mqtt/session.ts"
   self->state = SessionState_DISCONNECTING;
   Session_queueDisconnect(self);
   return true;
@@ -617,7 +607,7 @@ static void Session_queueDisconnect(Session *self) {
   if (self->streaming) {
     return;
   }
-#line 704 "ts-src/mqtt/session.ts"
+#line 701 "ts-src/mqtt/session.ts"
   uint32_t n = 0;
   while (true) {
     n = Session_encodeDisconnect(self, Session_txFree(self));
@@ -628,17 +618,17 @@ static void Session_queueDisconnect(Session *self) {
     // No room: the connection ends anyway, so the whole packets waiting make
     // way for it. A packet the port has begun must still be finished, or the
     // broker would read the DISCONNECT as part of it.
-#line 712 "ts-src/mqtt/session.ts"
+#line 709 "ts-src/mqtt/session.ts"
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, session__s12, rt_i32_of((self->txLen - self->txHeadLeft)));
+      Session_logNum(self, LogLevel_WARN, session__s11, rt_i32_of((self->txLen - self->txHeadLeft)));
     }
-#line 713 "ts-src/mqtt/session.ts"
+#line 710 "ts-src/mqtt/session.ts"
     self->txLen = self->txHeadLeft;
   }
   if (n == 0) {
     return;
   }
-#line 716 "ts-src/mqtt/session.ts"
+#line 713 "ts-src/mqtt/session.ts"
   Session_sent(self, n);
   self->closing = true;
 }
@@ -646,11 +636,11 @@ static void Session_queueDisconnect(Session *self) {
 /** DISCONNECT: MQTT 5 with discReason (the same 2 bytes for 0). */
 static uint32_t Session_encodeDisconnect_v(Session *self, uint8_t *out_p, uint32_t out_len) {
   rt_bytes out = RT_BYTES(out_p, out_len);
-#line 722 "ts-src/mqtt/session.ts"
+#line 719 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     return codec_writeSimple(out, PacketType_DISCONNECT);
   }
-#line 723 "ts-src/mqtt/session.ts"
+#line 720 "ts-src/mqtt/session.ts"
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
   return codec5_encodeDisconnect5(out, self->discReason, p);
@@ -662,7 +652,7 @@ static void Session_protocolError(Session *self, uint8_t code, const char *why) 
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 732 "ts-src/mqtt/session.ts"
+#line 729 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     Session_close(self, why);
     return;
@@ -671,14 +661,14 @@ static void Session_protocolError(Session *self, uint8_t code, const char *why) 
     Session_log(self, LogLevel_ERROR, why, rt_str_bytes(packet5_reasonName(PacketType_DISCONNECT, code)), code);
   }
   // Only when no packet is cut half way in tx: the DISCONNECT must be whole on the wire.
-#line 738 "ts-src/mqtt/session.ts"
+#line 735 "ts-src/mqtt/session.ts"
   bool clean = self->txHeadLeft == 0 && !self->streaming;
   uint32_t ep = self->epoch;
   Session_closeQuietly(self, why);
   if ((!clean || (self->epoch != (ep + 1u))) || !self->closing) {
     return;
   }
-#line 742 "ts-src/mqtt/session.ts"
+#line 739 "ts-src/mqtt/session.ts"
   self->discReason = code;
   self->txLen = Session_encodeDisconnect(self, RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE));
   self->discReason = 0;
@@ -708,22 +698,12 @@ uint32_t Session_nextTickIn(Session *self, uint32_t now, uint32_t cap) {
 /** Keepalive and CONNACK timeout. Call every few hundred ms, or after nextTickIn(). */
 void Session_tick(Session *self, uint32_t now) {
   self->now = now;
-  // The one timer of the state is due (nextTickIn() says when).
-  bool due = Session_nextTickIn(self, now, 1) == 0;
-  if (self->state == SessionState_CONNECTING) {
-    if (due) {
-      Session_close(self, session_txt(session__s13));
-    }
-#line 775 "ts-src/mqtt/session.ts"
-    return;
-  }
-  if (self->state != SessionState_CONNECTED) {
-    return;
-  }
-#line 778 "ts-src/mqtt/session.ts"
-  if (due) {
-    if (self->pingOutstanding) {
-      Session_close(self, session_txt(session__s14));
+  // The one timer of the state is due (nextTickIn() says when: only
+  // CONNECTING and CONNECTED with a keep_alive have one).
+  if (Session_nextTickIn(self, now, 1) == 0) {
+    bool connecting = self->state == SessionState_CONNECTING;
+    if (connecting || self->pingOutstanding) {
+      Session_close(self, connecting ? session_txt(session__s12) : session_txt(session__s13));
       return;
     }
     // While a large packet streams out (no PINGREQ can enter tx) a quiet
@@ -735,26 +715,30 @@ void Session_tick(Session *self, uint32_t now) {
     uint32_t n = codec_writeSimple(Session_txFree(self), PacketType_PINGREQ);
     if (n == 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-        Session_logNum(self, LogLevel_WARN, session__s15, 0);
+        Session_logNum(self, LogLevel_WARN, session__s14, 0);
       }
-#line 791 "ts-src/mqtt/session.ts"
+#line 784 "ts-src/mqtt/session.ts"
     } else {
       Session_sent(self, n);
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-        Session_logNum(self, LogLevel_DEBUG, session__s16, 0);
+        Session_logNum(self, LogLevel_DEBUG, session__s15, 0);
       }
     }
-#line 795 "ts-src/mqtt/session.ts"
+#line 788 "ts-src/mqtt/session.ts"
     self->pingOutstanding = true;
     self->pingSentAt = now;
   }
+  if (self->state != SessionState_CONNECTED) {
+    return;
+  }
+#line 792 "ts-src/mqtt/session.ts"
   Session_pump(self);
   Session_maybeRoom(self);
 }
 
 // ---------------------------------------------------------------- API
 /** Next packet id: never 0, wraps after 65535, skips ids in use. */
-#line 805 "ts-src/mqtt/session.ts"
+#line 799 "ts-src/mqtt/session.ts"
 uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
@@ -762,7 +746,7 @@ uint16_t Session_nextPacketId(Session *self) {
       return self->lastId;
     }
   }
-#line 810 "ts-src/mqtt/session.ts"
+#line 804 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -774,21 +758,20 @@ uint16_t Session_nextPacketId(Session *self) {
 uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, uint8_t *payload_p, uint32_t payload_len, uint8_t qos, bool retain, uint32_t now) {
   rt_bytes topic = RT_BYTES(topic_p, topic_len);
   rt_bytes payload = RT_BYTES(payload_p, payload_len);
-#line 819 "ts-src/mqtt/session.ts"
+#line 813 "ts-src/mqtt/session.ts"
   self->now = now;
-  self->lastError = MGOS_MQTT_ERR_OK;
   if (qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s17, topic, qos);
+      Session_log(self, LogLevel_ERROR, session__s16, topic, qos);
     }
-#line 823 "ts-src/mqtt/session.ts"
+#line 816 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   if (!topic_sendableTopic(topic, false)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s18, topic, 0);
+      Session_log(self, LogLevel_ERROR, session__s17, topic, 0);
     }
-#line 827 "ts-src/mqtt/session.ts"
+#line 820 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   uint8_t q = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
@@ -799,31 +782,31 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
     if (q > self->v5s[0].serverMaxQos) {
       q = self->v5s[0].serverMaxQos;
     }
-#line 835 "ts-src/mqtt/session.ts"
+#line 828 "ts-src/mqtt/session.ts"
     pl = codec5_propsSize(&self->v5s[0].pubProps, PacketType_PUBLISH);
     if (pl < 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        Session_log(self, LogLevel_ERROR, session__s19, topic, 0);
+        Session_log(self, LogLevel_ERROR, session__s18, topic, 0);
       }
-#line 838 "ts-src/mqtt/session.ts"
+#line 831 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
     }
   }
   uint32_t size = v5 ? codec5_publishSize5(topic.len, payload.len, q, (uint32_t)pl) : codec_publishSize(topic.len, payload.len, q);
   if (size == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s20, topic, rt_i32_of(payload.len));
+      Session_log(self, LogLevel_ERROR, session__s19, topic, rt_i32_of(payload.len));
     }
-#line 844 "ts-src/mqtt/session.ts"
+#line 837 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   bool connected = self->state == SessionState_CONNECTED;
   uint32_t smax = v5 ? self->v5s[0].serverMaxPacket : 0;
   if (((v5 && connected) && smax > 0) && size > smax) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s21, topic, rt_i32_of(size));
+      Session_log(self, LogLevel_ERROR, session__s20, topic, rt_i32_of(size));
     }
-#line 850 "ts-src/mqtt/session.ts"
+#line 843 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   // A QoS 0 message goes straight into tx when nothing waits before it and
@@ -834,9 +817,9 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
     // QoS 0 is not kept for a later connection (MQTT's "at most once").
     if (!connected) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-        Session_log(self, LogLevel_DEBUG, session__s22, topic, 0);
+        Session_log(self, LogLevel_DEBUG, session__s21, topic, 0);
       }
-#line 860 "ts-src/mqtt/session.ts"
+#line 853 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
     }
     direct = ((!v5 && !self->streaming) && (Session_waitingToSend(self) == 0)) && (size <= (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen));
@@ -844,27 +827,27 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
   if (!direct) {
     if (size > CONFIG_MGOS_MQTT_STORE_SIZE) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        Session_log(self, LogLevel_ERROR, session__s23, topic, rt_i32_of(size));
+        Session_log(self, LogLevel_ERROR, session__s22, topic, rt_i32_of(size));
       }
-#line 867 "ts-src/mqtt/session.ts"
+#line 860 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
     }
     if (!connected) {
       uint32_t limit = self->cfg.maxQueueLength;
       if (limit == 0) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-          Session_log(self, LogLevel_DEBUG, session__s24, topic, 0);
+          Session_log(self, LogLevel_DEBUG, session__s23, topic, 0);
         }
-#line 873 "ts-src/mqtt/session.ts"
+#line 866 "ts-src/mqtt/session.ts"
         return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
       }
       while (Session_queuedCount(self) >= limit) {
         if (!self->cfg.dropOldest || !Session_dropOldestWaiting(self, MGOS_MQTT_DROP_QUEUE_FULL)) {
           self->roomWanted = true;
           if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-            Session_log(self, LogLevel_DEBUG, session__s25, topic, rt_i32_of(limit));
+            Session_log(self, LogLevel_DEBUG, session__s24, topic, rt_i32_of(limit));
           }
-#line 879 "ts-src/mqtt/session.ts"
+#line 872 "ts-src/mqtt/session.ts"
           return Session_refuse(self, MGOS_MQTT_ERR_QUEUE_FULL);
         }
       }
@@ -874,9 +857,9 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
       if ((connected || !self->cfg.dropOldest) || !Session_dropOldestWaiting(self, MGOS_MQTT_DROP_OUTBOX_FULL)) {
         self->roomWanted = true;
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-          Session_log(self, LogLevel_DEBUG, session__s26, topic, rt_i32_of(size));
+          Session_log(self, LogLevel_DEBUG, session__s25, topic, rt_i32_of(size));
         }
-#line 888 "ts-src/mqtt/session.ts"
+#line 881 "ts-src/mqtt/session.ts"
         return Session_refuse(self, MGOS_MQTT_ERR_FULL);
       }
     }
@@ -885,9 +868,9 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
   uint16_t id = Session_nextPacketId(self);
   if (id == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_log(self, LogLevel_WARN, session__s27, topic, 0);
+      Session_log(self, LogLevel_WARN, session__s26, topic, 0);
     }
-#line 896 "ts-src/mqtt/session.ts"
+#line 889 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_FULL);
   }
   // There is room for `size` bytes in tx or the store; the topic was checked first.
@@ -895,20 +878,20 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
   uint32_t n = 0;
   if (v5) {
     n = codec5_encodePublish5(dst, topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), &self->v5s[0].pubProps);
-#line 902 "ts-src/mqtt/session.ts"
-  } else {
-    n = codec_writePublish(dst, topic, payload, q, retain, id);
-  }
-#line 903 "ts-src/mqtt/session.ts"
-  if (n == 0) {
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s28, topic, 0);
+    if (n == 0) {
+      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+        Session_log(self, LogLevel_ERROR, session__s27, topic, 0);
+      }
+#line 898 "ts-src/mqtt/session.ts"
+      return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
     }
-#line 905 "ts-src/mqtt/session.ts"
-    return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
+  } else {
+    // (Never 0: sized and checked above.)
+    n = codec_writePublish(dst, topic, payload, q, retain, id);
   }
   if (direct) {
     Session_sent(self, n);
+    self->lastError = MGOS_MQTT_ERR_OK;
     return id;
   }
   OutMsg *r = &self->recs[self->recCount];
@@ -919,7 +902,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
   r->off = self->storeUsed;
   r->len = n;
   r->sent = false;
-  r->unsent = false;
+  r->unsent = true;
   r->done = 0;
   r->seq = 0;
   self->recCount++;
@@ -943,7 +926,7 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
     return;
   }
   // Only the state that matters after a restart: waiting for PUBCOMP, or not.
-#line 941 "ts-src/mqtt/session.ts"
+#line 939 "ts-src/mqtt/session.ts"
   uint8_t st = (RecState)((r->state == RecState_WAIT_PUBCOMP) ? RecState_WAIT_PUBCOMP : RecState_QUEUED);
   // Bit 7 of the state byte: the PUBLISH is MQTT 5 encoded.
   f(self, op, r->seq, session_storeMeta((uint8_t)(st | (r->v5 ? 0x80 : 0)), r->qos, r->packetId), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len));
@@ -954,25 +937,25 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
    *  PUBREL is due. False when it does not fit or is not a valid record. */
 bool Session_restore_v(Session *self, uint32_t seq, uint32_t meta, uint8_t *data_p, uint32_t data_len) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 950 "ts-src/mqtt/session.ts"
+#line 948 "ts-src/mqtt/session.ts"
   uint8_t st = (uint8_t)((meta >> 24) & 0x7f);
   // Encoded for MQTT 5 (bit 7): sendable only with MQTT 5 compiled in.
   bool m5 = rt_i32_of(meta & 0x80000000u) != 0;
   if (m5 && CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     return false;
   }
-#line 954 "ts-src/mqtt/session.ts"
+#line 952 "ts-src/mqtt/session.ts"
   uint8_t qos = (uint8_t)((meta >> 16) & 0xff);
   uint16_t id = (uint16_t)meta;
   if ((((seq == 0 || id == 0) || (qos != 1 && qos != 2)) || self->recCount >= session_STORE_SLOTS) || Session_idInUse(self, id)) {
     return false;
   }
-#line 957 "ts-src/mqtt/session.ts"
+#line 955 "ts-src/mqtt/session.ts"
   if (st == RecState_WAIT_PUBCOMP) {
     if (qos != 2 || data.len > 0) {
       return false;
     }
-#line 959 "ts-src/mqtt/session.ts"
+#line 957 "ts-src/mqtt/session.ts"
   } else if (((st != RecState_QUEUED || data.len < 4) || (data.len > (CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed))) || ((data.p[0] >> 4) != PacketType_PUBLISH)) {
     return false;
   }
@@ -984,7 +967,7 @@ bool Session_restore_v(Session *self, uint32_t seq, uint32_t meta, uint8_t *data
   r->off = self->storeUsed;
   r->len = data.len;
   r->sent = st == RecState_WAIT_PUBCOMP;
-  r->unsent = st == RecState_WAIT_PUBCOMP;
+  r->unsent = true;
   r->done = 0;
   r->seq = seq;
   rt_copy_bytes(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, data);
@@ -993,7 +976,7 @@ bool Session_restore_v(Session *self, uint32_t seq, uint32_t meta, uint8_t *data
   if (seq >= self->nextSeq) {
     self->nextSeq = (seq == 0xffffffffu) ? 1 : (seq + 1);
   }
-#line 977 "ts-src/mqtt/session.ts"
+#line 975 "ts-src/mqtt/session.ts"
   return true;
 }
 
@@ -1010,11 +993,11 @@ uint32_t Session_outboxRoom(Session *self) {
   if (self->recCount >= session_STORE_SLOTS) {
     return 0;
   }
-#line 991 "ts-src/mqtt/session.ts"
+#line 989 "ts-src/mqtt/session.ts"
   if (self->state != SessionState_CONNECTED && (Session_queuedCount(self) >= self->cfg.maxQueueLength)) {
     return 0;
   }
-#line 992 "ts-src/mqtt/session.ts"
+#line 990 "ts-src/mqtt/session.ts"
   return CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed;
 }
 
@@ -1023,7 +1006,7 @@ static void Session_maybeRoom(Session *self) {
   if (!self->roomWanted || (Session_outboxRoom(self) == 0)) {
     return;
   }
-#line 998 "ts-src/mqtt/session.ts"
+#line 996 "ts-src/mqtt/session.ts"
   self->roomWanted = false;
   Session_emit(self, SessionEvent_OUTBOX_ROOM, NULL);
 }
@@ -1033,11 +1016,11 @@ static uint32_t Session_waitingToSend(Session *self) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
-    if (r->state == RecState_QUEUED || r->unsent) {
+    if (r->unsent) {
       n++;
     }
   }
-#line 1009 "ts-src/mqtt/session.ts"
+#line 1007 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1045,33 +1028,33 @@ static uint32_t Session_waitingToSend(Session *self) {
    *  again after every CONNACK). Returns the SUBSCRIBE's packet id, 0 if rejected. */
 uint16_t Session_subscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_len, uint8_t qos, int32_t tag) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 1015 "ts-src/mqtt/session.ts"
+#line 1013 "ts-src/mqtt/session.ts"
   if (qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s29, filter, qos);
+      Session_log(self, LogLevel_ERROR, session__s28, filter, qos);
     }
-#line 1017 "ts-src/mqtt/session.ts"
+#line 1015 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (!topic_sendableTopic(filter, true)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s30, filter, 0);
+      Session_log(self, LogLevel_ERROR, session__s29, filter, 0);
     }
-#line 1021 "ts-src/mqtt/session.ts"
+#line 1019 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (filter.len > CONFIG_MGOS_MQTT_MAX_FILTER_LEN) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s31, filter, rt_i32_of(filter.len));
+      Session_log(self, LogLevel_ERROR, session__s30, filter, rt_i32_of(filter.len));
     }
-#line 1025 "ts-src/mqtt/session.ts"
+#line 1023 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (self->subCount >= CONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s32, filter, 0);
+      Session_log(self, LogLevel_ERROR, session__s31, filter, 0);
     }
-#line 1029 "ts-src/mqtt/session.ts"
+#line 1027 "ts-src/mqtt/session.ts"
     return 0;
   }
   Sub *s = &self->subs[self->subCount];
@@ -1085,7 +1068,7 @@ uint16_t Session_subscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_l
     rt_set_u32(self->subIds, session_SUB5_SLOTS, self->subCount, self->nextSubId);
   }
   s->state = SubState_SUB_PENDING;
-  s->packetId = 0;
+  // (packetId is 0 in a free slot: nextPacketId() skips no stale id.)
   self->subCount++;
   s->packetId = Session_nextPacketId(self);
   // (pump() may settle it at once: an MQTT 5 broker without wildcard subscriptions.)
@@ -1098,17 +1081,17 @@ uint16_t Session_subscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_l
    *  (after the next CONNACK when offline). Returns its packet id, 0 if none matched. */
 uint16_t Session_unsubscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_len) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 1054 "ts-src/mqtt/session.ts"
+#line 1052 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
       continue;
     }
-#line 1057 "ts-src/mqtt/session.ts"
+#line 1055 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
       continue;
     }
-#line 1058 "ts-src/mqtt/session.ts"
+#line 1056 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
@@ -1116,9 +1099,9 @@ uint16_t Session_unsubscribe_v(Session *self, uint8_t *filter_p, uint32_t filter
     return s->packetId;
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, session__s33, filter, 0);
+    Session_log(self, LogLevel_WARN, session__s32, filter, 0);
   }
-#line 1065 "ts-src/mqtt/session.ts"
+#line 1063 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -1127,12 +1110,12 @@ uint32_t Session_unsentBytes(Session *self) {
   uint32_t n = self->txLen;
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
-    if (r->state == RecState_QUEUED || (r->unsent && r->state != RecState_WAIT_PUBCOMP)) {
+    if (r->unsent && r->state != RecState_WAIT_PUBCOMP) {
       uint32_t tmp = Session_wireLen(self, r);
       n += tmp - r->done;
     }
   }
-#line 1075 "ts-src/mqtt/session.ts"
+#line 1073 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1144,7 +1127,7 @@ uint32_t Session_inflightCount(Session *self) {
       n++;
     }
   }
-#line 1082 "ts-src/mqtt/session.ts"
+#line 1080 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1156,22 +1139,22 @@ uint32_t Session_queuedCount(Session *self) {
       n++;
     }
   }
-#line 1089 "ts-src/mqtt/session.ts"
+#line 1087 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 1096 "ts-src/mqtt/session.ts"
+#line 1094 "ts-src/mqtt/session.ts"
 void Session_onRecv_v(Session *self, uint8_t *data_p, uint32_t data_len, uint32_t now) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 1097 "ts-src/mqtt/session.ts"
+#line 1095 "ts-src/mqtt/session.ts"
   self->now = now;
   if (data.len > 0) {
     self->lastRx = now;
   }
-#line 1099 "ts-src/mqtt/session.ts"
+#line 1097 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while ((off < data.len && Session_receiving(self)) && self->epoch == ep) {
@@ -1185,7 +1168,7 @@ void Session_onRecv_v(Session *self, uint8_t *data_p, uint32_t data_len, uint32_
     if (n > rest.len) {
       n = rest.len;
     }
-#line 1110 "ts-src/mqtt/session.ts"
+#line 1108 "ts-src/mqtt/session.ts"
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), self->rxLen, rt_slice(rest, 0, n));
     self->rxLen += n;
     off += n;
@@ -1218,14 +1201,14 @@ static void Session_parse(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1140 "ts-src/mqtt/session.ts"
+#line 1138 "ts-src/mqtt/session.ts"
     if ((r == (-DecodeErr_TOO_LARGE)) && self->pkt.type == PacketType_PUBLISH) {
       // Too large to buffer, not malformed: stream it (the reference closed
       // here, and a persistent session then got it again at every reconnect).
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 1144 "ts-src/mqtt/session.ts"
+#line 1142 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
@@ -1240,7 +1223,7 @@ static void Session_parse(Session *self) {
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1156 "ts-src/mqtt/session.ts"
+#line 1154 "ts-src/mqtt/session.ts"
   Session_rxDrop(self, start);
 }
 
@@ -1262,7 +1245,7 @@ static void Session_parse5(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1175 "ts-src/mqtt/session.ts"
+#line 1173 "ts-src/mqtt/session.ts"
     Packet *b = &v->pkt.base;
     if (((r == (-DecodeErr_TOO_LARGE)) && b->type == PacketType_PUBLISH) && (b->totalLen <= Session_maxPacket5(self))) {
       // Within our Maximum Packet Size, over the buffer: streamed as in 3.1.1.
@@ -1278,16 +1261,16 @@ static void Session_parse5(Session *self) {
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 1188 "ts-src/mqtt/session.ts"
+#line 1186 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
     if (r < 0) {
       uint8_t e = (uint8_t)(-(int64_t)r);
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        Session_log(self, LogLevel_ERROR, session__s34, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
+        Session_log(self, LogLevel_ERROR, session__s33, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
       }
-#line 1194 "ts-src/mqtt/session.ts"
+#line 1192 "ts-src/mqtt/session.ts"
       Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
       return;
     }
@@ -1297,17 +1280,17 @@ static void Session_parse5(Session *self) {
     if (p->type == PacketType_CONNACK) {
       p->returnCode = v->pkt.reasonCode;
     }
-#line 1201 "ts-src/mqtt/session.ts"
+#line 1199 "ts-src/mqtt/session.ts"
     if ((p->type == PacketType_PUBLISH && self->state == SessionState_CONNECTED) && !Session_aliasIn(self, p)) {
       return;
     }
-#line 1202 "ts-src/mqtt/session.ts"
+#line 1200 "ts-src/mqtt/session.ts"
     Session_handle(self, p);
   }
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1205 "ts-src/mqtt/session.ts"
+#line 1203 "ts-src/mqtt/session.ts"
   Session_rxDrop(self, start);
 }
 
@@ -1315,14 +1298,14 @@ static void Session_parse5(Session *self) {
 /** parse() met a PUBLISH over the limit at rx[start] (its fixed header is
    *  complete). Moves it to rx[0] and streams what rx holds of it. True when
    *  it ended there and the bytes after it are now rx[0, rxLen), to parse. */
-#line 1213 "ts-src/mqtt/session.ts"
+#line 1211 "ts-src/mqtt/session.ts"
 static bool Session_bigFromRx(Session *self, uint32_t start) {
   uint32_t ep = self->epoch;
   Session_rxDrop(self, start);
   uint32_t avail = self->rxLen;
   self->rxLen = 0;
   if (self->state == SessionState_CONNECTING) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s35)); // any size: as handle()
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s34)); // any size: as handle()
     return false;
   }
   Packet *p = &self->pkt;
@@ -1338,14 +1321,14 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
   if (Session_isV5(self)) {
     BigProps_reset(&self->v5s[0].bigProps);
   }
-#line 1233 "ts-src/mqtt/session.ts"
+#line 1231 "ts-src/mqtt/session.ts"
   self->rxTake = false;
   // In place: header bytes are "copied" onto themselves, fragments are views into rx.
   uint32_t used = Session_bigFeed(self, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, avail));
   if ((self->epoch != ep || !Session_receiving(self)) || self->big != BigRx_NONE) {
     return false;
   }
-#line 1237 "ts-src/mqtt/session.ts"
+#line 1235 "ts-src/mqtt/session.ts"
   self->rxLen = avail;
   Session_rxDrop(self, used);
   return true;
@@ -1358,7 +1341,7 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
    *  Stops early when a handler ended the connection. */
 static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
   rt_bytes d = RT_BYTES(d_p, d_len);
-#line 1248 "ts-src/mqtt/session.ts"
+#line 1246 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t used = 0;
   while (((used < d.len && self->big != BigRx_NONE) && self->epoch == ep) && Session_receiving(self)) {
@@ -1383,11 +1366,11 @@ static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
         bad = Session_bigLayout(self);
       }
       // (MQTT 5, an empty topic at QoS 0: the header ends with the topic length.)
-#line 1270 "ts-src/mqtt/session.ts"
+#line 1268 "ts-src/mqtt/session.ts"
       if (bad == 0 && self->bigPos == self->bigIdEnd) {
         bad = Session_bigHeaderDone(self);
       }
-#line 1271 "ts-src/mqtt/session.ts"
+#line 1269 "ts-src/mqtt/session.ts"
     } else if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && self->bigPayAt == 0) {
       // MQTT 5: the property length and block, between packet id and payload.
       BigProps *bp = &self->v5s[0].bigProps;
@@ -1416,12 +1399,12 @@ static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
       if (self->bigPos == self->bigTotal && self->pkt.qos == 2) {
         Session_rxQos2Add(self, self->pkt.packetId);
       }
-#line 1297 "ts-src/mqtt/session.ts"
+#line 1295 "ts-src/mqtt/session.ts"
       if (self->big != BigRx_DISCARD) {
         Session_bigPayload(self, rt_slice(rest, 0, n), pos - self->bigPayAt);
       }
     }
-#line 1299 "ts-src/mqtt/session.ts"
+#line 1297 "ts-src/mqtt/session.ts"
     if (bad != 0) {
       Session_bigBad(self, bad);
       break;
@@ -1443,9 +1426,9 @@ static void Session_bigBad(Session *self, uint8_t e) {
     return;
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    Session_log(self, LogLevel_ERROR, session__s34, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
+    Session_log(self, LogLevel_ERROR, session__s33, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
   }
-#line 1320 "ts-src/mqtt/session.ts"
+#line 1318 "ts-src/mqtt/session.ts"
   Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
 }
 
@@ -1454,9 +1437,9 @@ static void Session_closeBad(Session *self, DecodeErr e) {
   const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) ? packet_decodeErrName(e) : session__s0;
   rt_bytes d = rt_str_bytes(why);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    Session_log(self, LogLevel_ERROR, session__s34, d, 0);
+    Session_log(self, LogLevel_ERROR, session__s33, d, 0);
   }
-#line 1328 "ts-src/mqtt/session.ts"
+#line 1326 "ts-src/mqtt/session.ts"
   Session_closeQuietly(self, why);
 }
 
@@ -1474,18 +1457,18 @@ static DecodeErr Session_bigLayout(Session *self) {
   DecodeErr e = DecodeErr_OK;
   if ((2u + tl) > rem) {
     e = DecodeErr_STRING_OVERRUN;
-#line 1344 "ts-src/mqtt/session.ts"
+#line 1342 "ts-src/mqtt/session.ts"
   } else if (tl == 0 && !v5) {
     e = DecodeErr_EMPTY_TOPIC;
-#line 1345 "ts-src/mqtt/session.ts"
+#line 1343 "ts-src/mqtt/session.ts"
   } else if ((((2u + tl) + idLen) + (uint32_t)(v5 ? 1 : 0)) > rem) {
     e = DecodeErr_BAD_LENGTH;
   }
-#line 1346 "ts-src/mqtt/session.ts"
+#line 1344 "ts-src/mqtt/session.ts"
   if (e != DecodeErr_OK) {
     return e;
   }
-#line 1347 "ts-src/mqtt/session.ts"
+#line 1345 "ts-src/mqtt/session.ts"
   self->rxTopicLen = tl;
   self->bigTopicEnd = (h + 2u) + tl;
   self->bigIdEnd = self->bigTopicEnd + idLen;
@@ -1502,7 +1485,7 @@ static DecodeErr Session_bigHeaderDone(Session *self) {
   if (p->qos > 0) {
     p->packetId = self->bigId;
   }
-#line 1361 "ts-src/mqtt/session.ts"
+#line 1359 "ts-src/mqtt/session.ts"
   bool whole = self->rxLen == self->bigTopicEnd;
   uint32_t from = self->bigHdr + 2u;
   // (rx holds at least the fixed header and the topic length.)
@@ -1513,11 +1496,11 @@ static DecodeErr Session_bigHeaderDone(Session *self) {
     e = DecodeErr_ZERO_PACKET_ID;
   }
   // MQTT 5: the properties come first (bigPropsDone).
-#line 1369 "ts-src/mqtt/session.ts"
+#line 1367 "ts-src/mqtt/session.ts"
   if (e == DecodeErr_OK && self->bigPayAt > 0) {
     Session_bigDecide(self, false);
   }
-#line 1370 "ts-src/mqtt/session.ts"
+#line 1368 "ts-src/mqtt/session.ts"
   return e;
 }
 
@@ -1527,7 +1510,7 @@ static void Session_bigPropsDone(Session *self) {
   if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     return;
   }
-#line 1377 "ts-src/mqtt/session.ts"
+#line 1375 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   BigProps *bp = &v->bigProps;
   Props5 *pr = &v->pkt.props;
@@ -1548,7 +1531,7 @@ static void Session_bigPropsDone(Session *self) {
     if (!Session_aliasIn(self, p)) {
       return;
     }
-#line 1395 "ts-src/mqtt/session.ts"
+#line 1393 "ts-src/mqtt/session.ts"
     self->rxTopicLen = p->topic.len;
   } else if (bp->len > 0) {
     // Not read: any alias it set is unknown, so none is trusted again.
@@ -1567,7 +1550,7 @@ static void Session_bigDecide(Session *self, bool propsLost) {
   if (a < 0) {
     return;
   }
-#line 1411 "ts-src/mqtt/session.ts"
+#line 1409 "ts-src/mqtt/session.ts"
   if (a == 0) {
     self->big = BigRx_DISCARD;
     return;
@@ -1578,18 +1561,18 @@ static void Session_bigDecide(Session *self, bool propsLost) {
     return;
   }
   // A topic cut short cannot be matched against any filter: nobody can take it.
-#line 1419 "ts-src/mqtt/session.ts"
-  Session_bigSkip(self, !whole ? session__s36 : lost ? session__s37 : session__s38, !whole ? rt_i32_of(self->rxTopicLen) : (lost ? rt_i32_of(self->v5s[0].bigProps.len) : 0));
+#line 1417 "ts-src/mqtt/session.ts"
+  Session_bigSkip(self, !whole ? session__s35 : lost ? session__s36 : session__s37, !whole ? rt_i32_of(self->rxTopicLen) : (lost ? rt_i32_of(self->v5s[0].bigProps.len) : 0));
 }
 
 /** Drops the rest of the message; the log names the topic, the event too. */
-#line 1426 "ts-src/mqtt/session.ts"
+#line 1424 "ts-src/mqtt/session.ts"
 static void Session_bigSkip(Session *self, const char *why, int32_t num) {
   self->big = BigRx_DISCARD;
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, why, self->pkt.topic, num);
   }
-#line 1429 "ts-src/mqtt/session.ts"
+#line 1427 "ts-src/mqtt/session.ts"
   self->pkt.payload = RT_NOBYTES;
   self->rxPartOff = 0;
   Session_emit(self, SessionEvent_PUBLISH_SKIPPED, &self->pkt);
@@ -1600,9 +1583,9 @@ static void Session_bigSkip(Session *self, const char *why, int32_t num) {
 static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_len, uint32_t off) {
   rt_bytes frag = RT_BYTES(frag_p, frag_len);
   // Fragments compiled out: nobody can take it.
-#line 1438 "ts-src/mqtt/session.ts"
+#line 1436 "ts-src/mqtt/session.ts"
   if (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0) {
-    Session_bigSkip(self, session__s38, rt_i32_of(self->rxPartTotal));
+    Session_bigSkip(self, session__s37, rt_i32_of(self->rxPartTotal));
     return;
   }
   uint32_t ep = self->epoch;
@@ -1613,13 +1596,13 @@ static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_l
   if (!first || self->epoch != ep) {
     return;
   }
-#line 1448 "ts-src/mqtt/session.ts"
+#line 1446 "ts-src/mqtt/session.ts"
   if (self->rxTake) {
     self->big = BigRx_DELIVER;
-#line 1449 "ts-src/mqtt/session.ts"
+#line 1447 "ts-src/mqtt/session.ts"
   } else if (Session_receiving(self)) {
-    Session_bigSkip(self, session__s38, rt_i32_of(self->rxPartTotal));
-#line 1450 "ts-src/mqtt/session.ts"
+    Session_bigSkip(self, session__s37, rt_i32_of(self->rxPartTotal));
+#line 1448 "ts-src/mqtt/session.ts"
   } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
   }
@@ -1628,7 +1611,7 @@ static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_l
 /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
    *  remembered only with the last byte, so a resend of a message cut off is
    *  taken again). */
-#line 1456 "ts-src/mqtt/session.ts"
+#line 1454 "ts-src/mqtt/session.ts"
 static void Session_bigEnd(Session *self) {
   Packet *p = &self->pkt;
   self->big = BigRx_NONE;
@@ -1637,18 +1620,18 @@ static void Session_bigEnd(Session *self) {
   if (p->qos == 2) {
     Session_rxQos2Add(self, p->packetId);
   }
-#line 1462 "ts-src/mqtt/session.ts"
+#line 1460 "ts-src/mqtt/session.ts"
   if (p->qos > 0) {
     Session_queueAck(self, (uint8_t)(PacketType_PUBLISH + p->qos), p->packetId); // PUBACK, PUBREC
   }
 }
 
-#line 1465 "ts-src/mqtt/session.ts"
+#line 1463 "ts-src/mqtt/session.ts"
 static void Session_handle(Session *self, Packet *p) {
   // MQTT 5 extended authentication exchanges AUTH before the CONNACK (4.12).
   // MQTT 5 answers each protocol error here with DISCONNECT 0x82 (4.13.1).
   if ((self->state == SessionState_CONNECTING && p->type != PacketType_CONNACK) && (p->type != packet5_PACKET_AUTH || !Session_isV5(self))) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s35));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s34));
     return;
   }
   // Tests, not a switch (its jump table is larger). Nothing else reaches
@@ -1667,9 +1650,9 @@ static void Session_handle(Session *self, Packet *p) {
   } else if (t == PacketType_PINGRESP) {
     self->pingOutstanding = false;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_logNum(self, LogLevel_DEBUG, session__s39, 0);
+      Session_logNum(self, LogLevel_DEBUG, session__s38, 0);
     }
-#line 1488 "ts-src/mqtt/session.ts"
+#line 1486 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
   } else if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && t == PacketType_DISCONNECT) {
     // Only MQTT 5's decoder lets a server's DISCONNECT and AUTH through (3.14, 3.15).
@@ -1681,7 +1664,7 @@ static void Session_handle(Session *self, Packet *p) {
 
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s40));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s39));
     return;
   }
   uint32_t ep = self->epoch;
@@ -1689,28 +1672,28 @@ static void Session_onConnack(Session *self, Packet *p) {
   if (v5) {
     V5State_takeConnack(&self->v5s[0]);
   }
-#line 1505 "ts-src/mqtt/session.ts"
+#line 1503 "ts-src/mqtt/session.ts"
   if (p->returnCode != 0) {
     // The reason is readable during the CONNACK event already.
     const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
     if (v5 && self->v5s[0].reasonStrLen > 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        Session_log(self, LogLevel_ERROR, session__s41, V5State_reasonString(&self->v5s[0]), p->returnCode);
+        Session_log(self, LogLevel_ERROR, session__s40, V5State_reasonString(&self->v5s[0]), p->returnCode);
       }
     }
-#line 1509 "ts-src/mqtt/session.ts"
+#line 1507 "ts-src/mqtt/session.ts"
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 1513 "ts-src/mqtt/session.ts"
+#line 1511 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
   if (p->sessionPresent && self->cfg.cleanSession) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s42));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s41));
     return;
   }
   self->state = SessionState_CONNECTED;
@@ -1720,26 +1703,26 @@ static void Session_onConnack(Session *self, Packet *p) {
     self->cfg.keepAlive = (uint16_t)self->v5s[0].serverKeepAlive;
   }
   // Without a stored session the server will not resend its QoS 2 messages.
-#line 1525 "ts-src/mqtt/session.ts"
+#line 1523 "ts-src/mqtt/session.ts"
   if (!p->sessionPresent) {
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1528 "ts-src/mqtt/session.ts"
+#line 1526 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 1531 "ts-src/mqtt/session.ts"
+#line 1529 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
     Session_maybeRoom(self);
   }
 }
 
-#line 1535 "ts-src/mqtt/session.ts"
+#line 1533 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   uint8_t q = p->qos;
@@ -1749,24 +1732,24 @@ static void Session_onPublish(Session *self, Packet *p) {
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
   // PUBLISH (DUP) only gets another PUBREC.
-#line 1542 "ts-src/mqtt/session.ts"
+#line 1540 "ts-src/mqtt/session.ts"
   if (a > 0) {
     if (q == 2) {
       Session_rxQos2Add(self, p->packetId);
     }
-#line 1544 "ts-src/mqtt/session.ts"
+#line 1542 "ts-src/mqtt/session.ts"
     self->autoAck = true;
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (q == 0 || self->epoch != ep) {
       return;
     }
-#line 1547 "ts-src/mqtt/session.ts"
+#line 1545 "ts-src/mqtt/session.ts"
     if (!self->autoAck) {
       // The application runs this exchange: it is not ours to remember.
       if (q == 2) {
         Session_rxQos2Forget(self, p->packetId);
       }
-#line 1550 "ts-src/mqtt/session.ts"
+#line 1548 "ts-src/mqtt/session.ts"
       return;
     }
   }
@@ -1780,12 +1763,12 @@ static int32_t Session_rxAdmit(Session *self, Packet *p) {
   if (p->qos > 0 && !Session_rxQuotaTake(self)) {
     return -1;
   }
-#line 1561 "ts-src/mqtt/session.ts"
+#line 1559 "ts-src/mqtt/session.ts"
   if (p->qos == 2 && Session_rxQos2Has(self, p->packetId)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_log(self, LogLevel_DEBUG, session__s43, p->topic, p->packetId);
+      Session_log(self, LogLevel_DEBUG, session__s42, p->topic, p->packetId);
     }
-#line 1563 "ts-src/mqtt/session.ts"
+#line 1561 "ts-src/mqtt/session.ts"
     return 0;
   }
   return 1;
@@ -1801,7 +1784,7 @@ static void Session_onAck(Session *self, Packet *p) {
   if (Session_isV5(self)) {
     Session_logAckReason(self, p);
   }
-#line 1576 "ts-src/mqtt/session.ts"
+#line 1574 "ts-src/mqtt/session.ts"
   uint8_t st = (uint8_t)((i >= 0) ? self->recs[(uint32_t)i].state : RecState_FREE);
   // A record still streaming out was never whole on the wire: the ack is bogus.
   bool whole = i >= 0 && (self->recs[(uint32_t)i].done == 0);
@@ -1826,27 +1809,27 @@ static void Session_onAck(Session *self, Packet *p) {
   } else if (whole && ends) {
     if (type == PacketType_PUBACK && st == RecState_WAIT_PUBREC) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-        Session_logNum(self, LogLevel_WARN, session__s44, p->packetId);
+        Session_logNum(self, LogLevel_WARN, session__s43, p->packetId);
       }
     }
-#line 1601 "ts-src/mqtt/session.ts"
+#line 1599 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else if (type == PacketType_PUBACK) {
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_logNum(self, LogLevel_WARN, session__s44, p->packetId);
+    }
+#line 1602 "ts-src/mqtt/session.ts"
+  } else if (type == PacketType_PUBREC) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s45, p->packetId);
     }
 #line 1604 "ts-src/mqtt/session.ts"
-  } else if (type == PacketType_PUBREC) {
+  } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s46, p->packetId);
     }
-#line 1606 "ts-src/mqtt/session.ts"
-  } else {
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, session__s47, p->packetId);
-    }
   }
-#line 1609 "ts-src/mqtt/session.ts"
+#line 1607 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, 200 + type, p);
 }
 
@@ -1855,10 +1838,10 @@ static void Session_onPubrel(Session *self, Packet *p) {
   bool known = Session_rxQos2Forget(self, p->packetId);
   if (!known) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_logNum(self, LogLevel_DEBUG, session__s48, p->packetId);
+      Session_logNum(self, LogLevel_DEBUG, session__s47, p->packetId);
     }
   }
-#line 1616 "ts-src/mqtt/session.ts"
+#line 1614 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B); MQTT 5
@@ -1871,7 +1854,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
 
 /** SUBACK or UNSUBACK: the subscription it answers becomes active (or
    *  goes); handlers see the event with its tag in evTag (-1: not ours). */
-#line 1626 "ts-src/mqtt/session.ts"
+#line 1624 "ts-src/mqtt/session.ts"
 static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
   // (evTag is -1 here: it is set only below, and reset after the event.)
   int32_t i = Session_findSub(self, p->packetId, (SubState)(unsub ? SubState_UNSUB_SENT : SubState_SUB_SENT));
@@ -1887,18 +1870,18 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
       // 0x80 in 3.1.1; MQTT 5 has a reason code per refusal (0x80..0xA2).
       if (s->granted >= 0x80) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-          Session_log(self, LogLevel_WARN, session__s49, Sub_view(s), s->granted);
+          Session_log(self, LogLevel_WARN, session__s48, Sub_view(s), s->granted);
         }
       }
     }
-#line 1641 "ts-src/mqtt/session.ts"
+#line 1639 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_logNum(self, LogLevel_DEBUG, unsub ? session__s50 : session__s51, p->packetId);
+      Session_logNum(self, LogLevel_DEBUG, unsub ? session__s49 : session__s50, p->packetId);
     }
   }
-#line 1645 "ts-src/mqtt/session.ts"
+#line 1643 "ts-src/mqtt/session.ts"
   Session_emit(self, 200 + p->type, p); // SUBACK or UNSUBACK
   self->evTag = -1;
 }
@@ -1909,16 +1892,16 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1656 "ts-src/mqtt/session.ts"
+#line 1654 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   if (!Session_pumpStream(self)) {
     return;
   }
-#line 1658 "ts-src/mqtt/session.ts"
+#line 1656 "ts-src/mqtt/session.ts"
   if (!Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1659 "ts-src/mqtt/session.ts"
+#line 1657 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   bool v5 = Session_isV5(self);
   // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
@@ -1935,24 +1918,23 @@ static void Session_pump(Session *self) {
       if (self->epoch != ep || self->state != SessionState_CONNECTED) {
         return;
       }
-#line 1673 "ts-src/mqtt/session.ts"
+#line 1671 "ts-src/mqtt/session.ts"
       continue;
     }
     if (((v5 && r->state == RecState_QUEUED) && r->done == 0) && r->qos > self->v5s[0].serverMaxQos) {
       Session_downgradeRec(self, r, self->v5s[0].serverMaxQos);
     }
-#line 1676 "ts-src/mqtt/session.ts"
+#line 1674 "ts-src/mqtt/session.ts"
     if (r->state == RecState_QUEUED && r->qos > 0) {
       if (inflight >= window) {
         return;
       }
-#line 1678 "ts-src/mqtt/session.ts"
+      // (unsent, and sent false: as every QUEUED record)
+#line 1677 "ts-src/mqtt/session.ts"
       r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
-      r->sent = false;
-      r->unsent = true;
       inflight++;
     }
-    if (r->state != RecState_QUEUED && !r->unsent) {
+    if (!r->unsent) {
       i++;
       continue;
     }
@@ -1961,7 +1943,7 @@ static void Session_pump(Session *self) {
       if (n == 0) {
         return;
       }
-#line 1690 "ts-src/mqtt/session.ts"
+#line 1687 "ts-src/mqtt/session.ts"
       Session_sent(self, n);
       r->sent = true;
       r->unsent = false;
@@ -1974,14 +1956,14 @@ static void Session_pump(Session *self) {
     if (len > free && (len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1700 "ts-src/mqtt/session.ts"
+#line 1697 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
-#line 1701 "ts-src/mqtt/session.ts"
+#line 1698 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
-#line 1702 "ts-src/mqtt/session.ts"
+#line 1699 "ts-src/mqtt/session.ts"
     } else {
       i++;
     }
@@ -1990,34 +1972,34 @@ static void Session_pump(Session *self) {
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
    *  when its last byte is in; else tx is full and `streaming` is set. */
-#line 1708 "ts-src/mqtt/session.ts"
+#line 1705 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   bool v5 = Session_isV5(self);
   bool conv = CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && r->v5 != v5;
   if (((((r->done == 0 && CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) && v5) && !conv) && self->v5s[0].serverAliasMax > 0) && Session_copyAliased(self, r)) {
     return true;
   }
-#line 1712 "ts-src/mqtt/session.ts"
+#line 1709 "ts-src/mqtt/session.ts"
   uint32_t at = self->txLen;
   uint32_t len = Session_wireLen(self, r);
   uint32_t n = session_minU32(len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
   uint32_t from = r->off + r->done;
   if (conv) {
     session5_convertedPart(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, at + n), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5, r->done);
-#line 1717 "ts-src/mqtt/session.ts"
+#line 1714 "ts-src/mqtt/session.ts"
   } else {
     rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), from, from + n));
   }
   // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
-#line 1719 "ts-src/mqtt/session.ts"
+#line 1716 "ts-src/mqtt/session.ts"
   if (r->done == 0 && r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1720 "ts-src/mqtt/session.ts"
+#line 1717 "ts-src/mqtt/session.ts"
   if (r->done == 0) {
     Session_retainOut(self, r, at);
   }
-#line 1721 "ts-src/mqtt/session.ts"
+#line 1718 "ts-src/mqtt/session.ts"
   Session_sent(self, n);
   r->done += n;
   if (r->done < len) {
@@ -2041,27 +2023,27 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
   if ((most > (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen)) || (smax > 0 && most > smax)) {
     return false;
   }
-#line 1742 "ts-src/mqtt/session.ts"
+#line 1739 "ts-src/mqtt/session.ts"
   uint32_t a = V5State_outAlias(&self->v5s[0], Session_recTopic(self, r));
   if (a == 0) {
     return false;
   }
-#line 1744 "ts-src/mqtt/session.ts"
+#line 1741 "ts-src/mqtt/session.ts"
   bool bound = (int32_t)(a & 0x10000u) != 0;
   uint32_t at = self->txLen;
   uint32_t n = session5_putAliased(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, UINT32_MAX), m, r->qos, (uint16_t)a, bound);
   if (n == 0) {
     return false;
   }
-#line 1748 "ts-src/mqtt/session.ts"
+#line 1745 "ts-src/mqtt/session.ts"
   if (bound) {
     self->v5s[0].aliasHits++;
   }
-#line 1749 "ts-src/mqtt/session.ts"
+#line 1746 "ts-src/mqtt/session.ts"
   if (r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1750 "ts-src/mqtt/session.ts"
+#line 1747 "ts-src/mqtt/session.ts"
   Session_retainOut(self, r, at);
   Session_sent(self, n);
   self->streaming = false;
@@ -2079,9 +2061,9 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   rt_bytes m = RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE);
   uint32_t at = r->off;
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, (q == 0) ? session__s52 : session__s53, Session_recTopic(self, r), r->packetId);
+    Session_log(self, LogLevel_WARN, (q == 0) ? session__s51 : session__s52, Session_recTopic(self, r), r->packetId);
   }
-#line 1767 "ts-src/mqtt/session.ts"
+#line 1764 "ts-src/mqtt/session.ts"
   if (q > 0) {
     rt_bytes_set(m, at, (uint8_t)((rt_bytes_get(m, at) & 0xf9) | (q << 1)));
     r->qos = q;
@@ -2094,7 +2076,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   while ((rt_bytes_get(m, rt_idx_add(at, h)) & 0x80) != 0) {
     h++;
   }
-#line 1777 "ts-src/mqtt/session.ts"
+#line 1774 "ts-src/mqtt/session.ts"
   h++;
   uint32_t rem = r->len - h;
   uint32_t h2 = 1u + codec_remainingLengthSize(rem - 2u);
@@ -2115,7 +2097,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
       o->off = o->off - gap;
     }
   }
-#line 1795 "ts-src/mqtt/session.ts"
+#line 1792 "ts-src/mqtt/session.ts"
   r->len = n;
   r->qos = 0;
   r->sent = false; // a QoS 0 PUBLISH has no DUP [MQTT-3.3.1-2]
@@ -2129,10 +2111,10 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
   if ((!Session_isV5(self) || self->v5s[0].retainAvailable) || ((rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0x1) == 0)) {
     return;
   }
-#line 1806 "ts-src/mqtt/session.ts"
+#line 1803 "ts-src/mqtt/session.ts"
   rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0xfe));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, session__s54, Session_recTopic(self, r), r->packetId);
+    Session_log(self, LogLevel_WARN, session__s53, Session_recTopic(self, r), r->packetId);
   }
 }
 
@@ -2140,19 +2122,19 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
    *  Wildcard / Shared Subscription Available 0) is not sent: it stands
    *  refused (granted = that reason code, as a SUBACK would say), with a
    *  warning, and is tried again on the next connection. */
-#line 1814 "ts-src/mqtt/session.ts"
+#line 1811 "ts-src/mqtt/session.ts"
 static void Session_refuseUnsupportedSubs(Session *self) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if (s->state != SubState_SUB_PENDING) {
       continue;
     }
-#line 1818 "ts-src/mqtt/session.ts"
+#line 1815 "ts-src/mqtt/session.ts"
     uint8_t code = V5State_subRefusal(&self->v5s[0], Sub_view(s));
     if (code == 0) {
       continue;
     }
-#line 1820 "ts-src/mqtt/session.ts"
+#line 1817 "ts-src/mqtt/session.ts"
     s->state = SubState_ACTIVE;
     s->packetId = 0;
     s->granted = code;
@@ -2166,7 +2148,7 @@ static void Session_refuseUnsupportedSubs(Session *self) {
    *  offline policy (QUEUE_FULL, OUTBOX_FULL) or, MQTT 5, a message larger
    *  than the broker takes (TOO_BIG_FOR_SERVER). The event has its id, QoS,
    *  reason, topic and payload. */
-#line 1831 "ts-src/mqtt/session.ts"
+#line 1828 "ts-src/mqtt/session.ts"
 static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   OutMsg *r = &self->recs[i];
   uint16_t id = r->packetId;
@@ -2189,16 +2171,16 @@ static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   rt_bytes t = self->evDropTopic;
   if (reason == MGOS_MQTT_DROP_TOO_BIG_FOR_SERVER) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_log(self, LogLevel_WARN, session__s55, t, id);
+      Session_log(self, LogLevel_WARN, session__s54, t, id);
     }
-#line 1853 "ts-src/mqtt/session.ts"
+#line 1850 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_log(self, LogLevel_WARN, session__s56, t, id);
+      Session_log(self, LogLevel_WARN, session__s55, t, id);
     }
   }
   // Out of every queue while the handler runs (it may publish), freed after.
-#line 1857 "ts-src/mqtt/session.ts"
+#line 1854 "ts-src/mqtt/session.ts"
   r->state = RecState_FREE;
   Session_emit(self, SessionEvent_DROPPED, NULL);
   self->evDropTopic = RT_NOBYTES;
@@ -2216,25 +2198,25 @@ static bool Session_pumpStream(Session *self) {
   if (!self->streaming) {
     return true;
   }
-#line 1872 "ts-src/mqtt/session.ts"
+#line 1869 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->done == 0) {
       continue;
     }
-#line 1875 "ts-src/mqtt/session.ts"
+#line 1872 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return false;
     }
-#line 1876 "ts-src/mqtt/session.ts"
+#line 1873 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
-#line 1877 "ts-src/mqtt/session.ts"
+#line 1874 "ts-src/mqtt/session.ts"
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
-  Session_close(self, session_txt(session__s57));
+  Session_close(self, session_txt(session__s56));
   return false;
 }
 
@@ -2244,26 +2226,26 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1888 "ts-src/mqtt/session.ts"
+#line 1885 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = 0;
     if (Session_isV5(self)) {
       rt_bytes tmp = Session_txFree(self);
       n = codec5_encodeAck5(tmp, (uint8_t)((a >> 16) & 0xff), (uint16_t)a, (uint8_t)(a >> 24), Session_noProps(self));
-#line 1892 "ts-src/mqtt/session.ts"
+#line 1889 "ts-src/mqtt/session.ts"
     } else {
       n = codec_writeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     }
-#line 1893 "ts-src/mqtt/session.ts"
+#line 1890 "ts-src/mqtt/session.ts"
     if (n == 0) {
       return false;
     }
-#line 1894 "ts-src/mqtt/session.ts"
+#line 1891 "ts-src/mqtt/session.ts"
     if (Session_isV5(self)) {
       V5State_ackSent(&self->v5s[0], (uint8_t)((a >> 16) & 0xff), (uint8_t)(a >> 24));
     }
-#line 1895 "ts-src/mqtt/session.ts"
+#line 1892 "ts-src/mqtt/session.ts"
     Session_sent(self, n);
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
     self->ackCount = self->ackCount - 1u;
@@ -2271,18 +2253,18 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (Session_isV5(self)) {
     Session_refuseUnsupportedSubs(self);
   }
-#line 1900 "ts-src/mqtt/session.ts"
+#line 1897 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     bool sub = s->state == SubState_SUB_PENDING;
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1904 "ts-src/mqtt/session.ts"
+#line 1901 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1905 "ts-src/mqtt/session.ts"
+#line 1902 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = 0;
@@ -2300,7 +2282,7 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (n == 0) {
       return false;
     }
-#line 1920 "ts-src/mqtt/session.ts"
+#line 1917 "ts-src/mqtt/session.ts"
     s->state = (uint8_t)(s->state + 1); // SUB_SENT or UNSUB_SENT
     Session_sent(self, n);
   }
@@ -2314,7 +2296,7 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 /** queueAck() with an MQTT 5 reason code (bits 24-31 of the queue entry). */
 static void Session_queueAckReason(Session *self, uint8_t type, uint16_t id, uint8_t reason) {
   if (self->ackCount >= CONFIG_MGOS_MQTT_MAX_PENDING_ACKS) {
-    Session_close(self, session_txt(session__s58));
+    Session_close(self, session_txt(session__s57));
     return;
   }
   uint32_t slot = rt_mod_u32(self->ackHead + self->ackCount, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -2330,17 +2312,17 @@ static bool Session_aliasIn(Session *self, Packet *p) {
   if (bad == 0) {
     return true;
   }
-#line 1947 "ts-src/mqtt/session.ts"
-  const char *why = session_txt(session__s59);
+#line 1944 "ts-src/mqtt/session.ts"
+  const char *why = session_txt(session__s58);
   if (bad == Reason_TOPIC_ALIAS_INVALID) {
-    why = session_txt(session__s60);
+    why = session_txt(session__s59);
   }
   // The table holds TOPIC_ALIASES x TOPIC_ALIAS_LEN bytes of topics in all.
-#line 1950 "ts-src/mqtt/session.ts"
+#line 1947 "ts-src/mqtt/session.ts"
   if (bad == Reason_IMPLEMENTATION_SPECIFIC_ERROR) {
-    why = session_txt(session__s61);
+    why = session_txt(session__s60);
   }
-#line 1951 "ts-src/mqtt/session.ts"
+#line 1948 "ts-src/mqtt/session.ts"
   Session_protocolError(self, bad, why);
   return false;
 }
@@ -2352,10 +2334,10 @@ static bool Session_rxQuotaTake(Session *self) {
   if (!Session_isV5(self)) {
     return true;
   }
-#line 1960 "ts-src/mqtt/session.ts"
+#line 1957 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->inUnacked >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
-    Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, session_txt(session__s62));
+    Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, session_txt(session__s61));
     return false;
   }
   v->inUnacked++;
@@ -2368,13 +2350,13 @@ static uint32_t Session_wireLen(Session *self, OutMsg *r) {
   if ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || (r->v5 == Session_isV5(self))) || r->len == 0) {
     return r->len;
   }
-#line 1973 "ts-src/mqtt/session.ts"
+#line 1970 "ts-src/mqtt/session.ts"
   return session5_convertedSize(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5);
 }
 
 // ---------------------------------------------------------------- helpers
 /** The scratch properties, emptied. */
-#line 1979 "ts-src/mqtt/session.ts"
+#line 1976 "ts-src/mqtt/session.ts"
 static Props5 *Session_noProps(Session *self) {
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
@@ -2388,7 +2370,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
   if (code < 0x80) {
     return;
   }
-#line 1990 "ts-src/mqtt/session.ts"
+#line 1987 "ts-src/mqtt/session.ts"
   V5State_takeReason(&self->v5s[0]);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, packet5_reasonName(p->type, code), V5State_reasonString(&self->v5s[0]), p->packetId);
@@ -2396,15 +2378,15 @@ static void Session_logAckReason(Session *self, Packet *p) {
 }
 
 /** MQTT 5: the broker ends the connection, saying why (3.14). */
-#line 1995 "ts-src/mqtt/session.ts"
+#line 1992 "ts-src/mqtt/session.ts"
 static void Session_onDisconnect5(Session *self) {
   V5State *v = &self->v5s[0];
   V5State_takeReason(v);
   const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : packet5_reasonName(PacketType_DISCONNECT, v->pkt.reasonCode);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, session__s63, V5State_reasonString(v), v->pkt.reasonCode);
+    Session_log(self, LogLevel_WARN, session__s62, V5State_reasonString(v), v->pkt.reasonCode);
   }
-#line 2000 "ts-src/mqtt/session.ts"
+#line 1997 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   Session_emit(self, SessionEvent_DISCONNECT, &v->pkt.base);
   if (self->epoch == ep) {
@@ -2415,19 +2397,19 @@ static void Session_onDisconnect5(Session *self) {
 /** MQTT 5: sends AUTH (3.15) with `reason` and Authentication Data, the
    *  method being the CONNECT's. False when not MQTT 5, no method was set,
    *  or it does not fit tx now. */
-#line 2008 "ts-src/mqtt/session.ts"
+#line 2005 "ts-src/mqtt/session.ts"
 bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t data_len) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 2009 "ts-src/mqtt/session.ts"
+#line 2006 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     return false;
   }
-#line 2010 "ts-src/mqtt/session.ts"
+#line 2007 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->authMethodLen == 0 || self->state == SessionState_DISCONNECTED) {
     return false;
   }
-#line 2012 "ts-src/mqtt/session.ts"
+#line 2009 "ts-src/mqtt/session.ts"
   Props5 *p = Session_noProps(self);
   p->authMethod = rt_subarray(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, v->authMethodLen);
   Props5_set(p, PropId_AUTH_METHOD);
@@ -2440,7 +2422,7 @@ bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t
   if (n == 0) {
     return false;
   }
-#line 2022 "ts-src/mqtt/session.ts"
+#line 2019 "ts-src/mqtt/session.ts"
   Session_sent(self, n);
   return true;
 }
@@ -2450,7 +2432,7 @@ bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t
    *  protocol error. */
 static void Session_onAuth5(Session *self) {
   if (self->v5s[0].authMethodLen == 0) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s64));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s63));
     return;
   }
   V5State_takeReason(&self->v5s[0]);
@@ -2475,7 +2457,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 2054 "ts-src/mqtt/session.ts"
+#line 2051 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -2485,7 +2467,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. @log */
-#line 2061 "ts-src/mqtt/session.ts"
+#line 2058 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -2493,7 +2475,7 @@ static void Session_logNum(Session *self, int32_t level, const char *msg, int32_
 /** A log line through onLog; left out of builds below its level. @log */
 static void Session_log_v(Session *self, int32_t level, const char *msg, uint8_t *detail_p, uint32_t detail_len, int32_t num) {
   rt_bytes detail = RT_BYTES(detail_p, detail_len);
-#line 2067 "ts-src/mqtt/session.ts"
+#line 2064 "ts-src/mqtt/session.ts"
   SessionLogFn f = self->onLog;
   if (f != NULL) {
     f(self, level, msg, detail, num);
@@ -2501,7 +2483,7 @@ static void Session_log_v(Session *self, int32_t level, const char *msg, uint8_t
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 2072 "ts-src/mqtt/session.ts"
+#line 2069 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -2522,7 +2504,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 2090 "ts-src/mqtt/session.ts"
+#line 2087 "ts-src/mqtt/session.ts"
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
   self->epoch++;
@@ -2553,20 +2535,18 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
     if (r->state >= RecState_WAIT_PUBACK) {
       if (clean && r->state == RecState_WAIT_PUBCOMP) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-          Session_log(self, LogLevel_WARN, session__s65, Session_recTopic(self, r), r->packetId);
+          Session_log(self, LogLevel_WARN, session__s64, Session_recTopic(self, r), r->packetId);
         }
-#line 2120 "ts-src/mqtt/session.ts"
+#line 2117 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
+      r->unsent = true;
       if (clean) {
         r->state = RecState_QUEUED;
-#line 2124 "ts-src/mqtt/session.ts"
-      } else {
-        r->unsent = true;
+        r->sent = false;
       }
     }
-#line 2126 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
@@ -2737,7 +2717,7 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
 #line 2252 "ts-src/mqtt/session.ts"
   if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, session__s66, self->rxQos2[0]);
+      Session_logNum(self, LogLevel_WARN, session__s65, self->rxQos2[0]);
     }
 #line 2254 "ts-src/mqtt/session.ts"
     Session_rxQos2Forget(self, self->rxQos2[0]);
@@ -2777,23 +2757,23 @@ static const char *session_configStringsError_v(uint8_t *clientId_p, uint32_t cl
 #line 2277 "ts-src/mqtt/session.ts"
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
-    return session_txt(session__s67);
+    return session_txt(session__s66);
   }
 #line 2279 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
-    return session_txt(session__s68);
+    return session_txt(session__s67);
   }
   if (willTopic.len > 0 && !topic_sendableTopic(willTopic, false)) {
-    return session_txt(session__s69);
+    return session_txt(session__s68);
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
 #line 2284 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
-    return session_txt(session__s8);
+    return session_txt(session__s7);
   }
 #line 2285 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
-    return session_txt(session__s70);
+    return session_txt(session__s69);
   }
 #line 2286 "ts-src/mqtt/session.ts"
   return NULL;
