@@ -1681,55 +1681,55 @@ export class Session {
         i++;
         continue;
       }
-      if (r.state === RecState.WAIT_PUBCOMP) {
-        const n: u32 = writeAck(this.txFree(), PacketType.PUBREL, r.packetId);
-        if (n === 0) return;
-        this.sent(n);
-        r.sent = true;
-        r.unsent = false;
-        i++;
-        continue;
-      }
       const free: u32 = u32(TX_BUF_SIZE - this.txLen);
-      const len: u32 = this.wireLen(r);
+      const len: u32 = this.wireLen(r); // (0 for a PUBREL)
       // Only a packet that can never fit tx whole is streamed; others wait for room.
       if (len > free && (len <= TX_BUF_SIZE || free < 8)) return;
       if (!this.copyOut(r)) return;
+      // Sent: a QoS 0 message leaves the outbox; the next turn steps past
+      // any other (no longer unsent).
       if (r.qos === 0) this.freeRec(i);
-      else i++;
     }
   }
 
-  /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
-   *  when its last byte is in; else tx is full and `streaming` is set. */
+  /** Copies (the rest of) record r's PUBLISH into tx, as much as fits, or
+   *  (WAIT_PUBCOMP) its PUBREL. True when its last byte is in; else tx is
+   *  full (and `streaming` set when part of a PUBLISH went in). */
   private copyOut(r: OutMsg): bool {
     const v5: bool = this.isV5();
     const conv: bool = MQTT5_SUPPORT !== 0 && r.v5 !== v5;
-    if (r.done === 0 && TOPIC_ALIASES > 0 && v5 && !conv && this.v5s[0].serverAliasMax > 0 && this.copyAliased(r)) return true;
-    const at: u32 = this.txLen;
-    const len: u32 = this.wireLen(r);
-    const n: u32 = minU32(u32(len - r.done), u32(TX_BUF_SIZE - at));
-    const from: u32 = u32(r.off + r.done);
-    if (conv) convertedPart(this.tx.subarray(at, u32(at + n)), this.store.subarray(r.off, u32(r.off + r.len)), r.qos, r.v5, r.done);
-    else copyBytes(this.tx, at, this.store.subarray(from, u32(from + n)));
-    // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
-    if (r.done === 0 && r.sent) this.tx[at] = u8(this.tx[at] | 0x08);
-    if (r.done === 0) this.retainOut(r, at);
-    this.sent(n);
-    r.done += n;
-    if (r.done < len) {
-      this.streaming = true;
-      return false;
+    if (r.state === RecState.WAIT_PUBCOMP) {
+      const k: u32 = writeAck(this.txFree(), PacketType.PUBREL, r.packetId);
+      if (k === 0) return false;
+      this.sent(k);
+    } else if (!(r.done === 0 && TOPIC_ALIASES > 0 && v5 && !conv && this.v5s[0].serverAliasMax > 0 && this.copyAliased(r))) {
+      const at: u32 = this.txLen;
+      const len: u32 = this.wireLen(r);
+      const n: u32 = minU32(u32(len - r.done), u32(TX_BUF_SIZE - at));
+      const from: u32 = u32(r.off + r.done);
+      if (conv) convertedPart(this.tx.subarray(at, u32(at + n)), this.store.subarray(r.off, u32(r.off + r.len)), r.qos, r.v5, r.done);
+      else copyBytes(this.tx, at, this.store.subarray(from, u32(from + n)));
+      if (r.done === 0) {
+        // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
+        if (r.sent) this.tx[at] = u8(this.tx[at] | 0x08);
+        this.retainOut(r, at);
+      }
+      this.sent(n);
+      r.done += n;
+      if (r.done < len) {
+        this.streaming = true;
+        return false;
+      }
+      r.done = 0;
+      this.streaming = false;
     }
-    r.done = 0;
-    this.streaming = false;
     r.sent = true;
     r.unsent = false;
     return true;
   }
 
   /** MQTT 5: copies record r's PUBLISH into tx with a topic alias (a topic
-   *  sent before goes with an empty topic). False, nothing done, when the
+   *  sent before goes with an empty topic; copyOut() marks it sent). False, nothing done, when the
    *  aliased packet does not fit tx or the broker's Maximum Packet Size. */
   private copyAliased(r: OutMsg): bool {
     const m: Bytes = this.store.subarray(r.off, u32(r.off + r.len));
@@ -1746,9 +1746,6 @@ export class Session {
     if (r.sent) this.tx[at] = u8(this.tx[at] | 0x08);
     this.retainOut(r, at);
     this.sent(n);
-    this.streaming = false;
-    r.sent = true;
-    r.unsent = false;
     return true;
   }
 
@@ -2091,15 +2088,12 @@ export class Session {
     this.pingOutstanding = false;
     this.streaming = false;
     const clean: bool = this.cfg.cleanSession;
-    // Subscriptions are all sent again after the next CONNACK.
+    // Subscriptions are all sent again after the next CONNACK: SUB_SENT and
+    // ACTIVE (packetId 0: a new one then) become SUB_PENDING, UNSUB_SENT
+    // UNSUB_PENDING. (No slot below subCount is FREE.)
     for (let i: u32 = 0; i < this.subCount; i++) {
       const s: Sub = this.subs[i];
-      if (s.state === SubState.ACTIVE) {
-        s.state = SubState.SUB_PENDING;
-        s.packetId = 0;
-      } else if (s.state === SubState.SUB_SENT || s.state === SubState.UNSUB_SENT) {
-        s.state = u8(s.state - 1); // SUB_PENDING or UNSUB_PENDING
-      }
+      s.state = s.state <= SubState.ACTIVE ? SubState.SUB_PENDING : SubState.UNSUB_PENDING;
     }
     // In-flight messages: kept for a resend with their ids when the session
     // persists (MQTT-4.4.0-1). With a clean session the broker forgets them,

@@ -1938,83 +1938,75 @@ static void Session_pump(Session *self) {
       i++;
       continue;
     }
-    if (r->state == RecState_WAIT_PUBCOMP) {
-      uint32_t n = codec_writeAck(Session_txFree(self), PacketType_PUBREL, r->packetId);
-      if (n == 0) {
-        return;
-      }
-#line 1687 "ts-src/mqtt/session.ts"
-      Session_sent(self, n);
-      r->sent = true;
-      r->unsent = false;
-      i++;
-      continue;
-    }
     uint32_t free = CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen;
-    uint32_t len = Session_wireLen(self, r);
+    uint32_t len = Session_wireLen(self, r); // (0 for a PUBREL)
     // Only a packet that can never fit tx whole is streamed; others wait for room.
     if (len > free && (len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1697 "ts-src/mqtt/session.ts"
+#line 1688 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
-#line 1698 "ts-src/mqtt/session.ts"
+    // Sent: a QoS 0 message leaves the outbox; the next turn steps past
+    // any other (no longer unsent).
+#line 1691 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
-#line 1699 "ts-src/mqtt/session.ts"
-    } else {
-      i++;
     }
   }
 }
 
-/** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
-   *  when its last byte is in; else tx is full and `streaming` is set. */
-#line 1705 "ts-src/mqtt/session.ts"
+/** Copies (the rest of) record r's PUBLISH into tx, as much as fits, or
+   *  (WAIT_PUBCOMP) its PUBREL. True when its last byte is in; else tx is
+   *  full (and `streaming` set when part of a PUBLISH went in). */
+#line 1698 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   bool v5 = Session_isV5(self);
   bool conv = CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && r->v5 != v5;
-  if (((((r->done == 0 && CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) && v5) && !conv) && self->v5s[0].serverAliasMax > 0) && Session_copyAliased(self, r)) {
-    return true;
+  if (r->state == RecState_WAIT_PUBCOMP) {
+    uint32_t k = codec_writeAck(Session_txFree(self), PacketType_PUBREL, r->packetId);
+    if (k == 0) {
+      return false;
+    }
+#line 1704 "ts-src/mqtt/session.ts"
+    Session_sent(self, k);
+  } else if (!(((((r->done == 0 && CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) && v5) && !conv) && self->v5s[0].serverAliasMax > 0) && Session_copyAliased(self, r))) {
+    uint32_t at = self->txLen;
+    uint32_t len = Session_wireLen(self, r);
+    uint32_t n = session_minU32(len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
+    uint32_t from = r->off + r->done;
+    if (conv) {
+      session5_convertedPart(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, at + n), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5, r->done);
+#line 1711 "ts-src/mqtt/session.ts"
+    } else {
+      rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), from, from + n));
+    }
+#line 1712 "ts-src/mqtt/session.ts"
+    if (r->done == 0) {
+      // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
+      if (r->sent) {
+        rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
+      }
+#line 1715 "ts-src/mqtt/session.ts"
+      Session_retainOut(self, r, at);
+    }
+    Session_sent(self, n);
+    r->done += n;
+    if (r->done < len) {
+      self->streaming = true;
+      return false;
+    }
+    r->done = 0;
+    self->streaming = false;
   }
-#line 1709 "ts-src/mqtt/session.ts"
-  uint32_t at = self->txLen;
-  uint32_t len = Session_wireLen(self, r);
-  uint32_t n = session_minU32(len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
-  uint32_t from = r->off + r->done;
-  if (conv) {
-    session5_convertedPart(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, at + n), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5, r->done);
-#line 1714 "ts-src/mqtt/session.ts"
-  } else {
-    rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), from, from + n));
-  }
-  // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
-#line 1716 "ts-src/mqtt/session.ts"
-  if (r->done == 0 && r->sent) {
-    rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
-  }
-#line 1717 "ts-src/mqtt/session.ts"
-  if (r->done == 0) {
-    Session_retainOut(self, r, at);
-  }
-#line 1718 "ts-src/mqtt/session.ts"
-  Session_sent(self, n);
-  r->done += n;
-  if (r->done < len) {
-    self->streaming = true;
-    return false;
-  }
-  r->done = 0;
-  self->streaming = false;
   r->sent = true;
   r->unsent = false;
   return true;
 }
 
 /** MQTT 5: copies record r's PUBLISH into tx with a topic alias (a topic
-   *  sent before goes with an empty topic). False, nothing done, when the
+   *  sent before goes with an empty topic; copyOut() marks it sent). False, nothing done, when the
    *  aliased packet does not fit tx or the broker's Maximum Packet Size. */
 static bool Session_copyAliased(Session *self, OutMsg *r) {
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
@@ -2046,9 +2038,6 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
 #line 1747 "ts-src/mqtt/session.ts"
   Session_retainOut(self, r, at);
   Session_sent(self, n);
-  self->streaming = false;
-  r->sent = true;
-  r->unsent = false;
   return true;
 }
 
@@ -2063,7 +2052,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, (q == 0) ? session__s51 : session__s52, Session_recTopic(self, r), r->packetId);
   }
-#line 1764 "ts-src/mqtt/session.ts"
+#line 1761 "ts-src/mqtt/session.ts"
   if (q > 0) {
     rt_bytes_set(m, at, (uint8_t)((rt_bytes_get(m, at) & 0xf9) | (q << 1)));
     r->qos = q;
@@ -2076,7 +2065,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   while ((rt_bytes_get(m, rt_idx_add(at, h)) & 0x80) != 0) {
     h++;
   }
-#line 1774 "ts-src/mqtt/session.ts"
+#line 1771 "ts-src/mqtt/session.ts"
   h++;
   uint32_t rem = r->len - h;
   uint32_t h2 = 1u + codec_remainingLengthSize(rem - 2u);
@@ -2097,7 +2086,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
       o->off = o->off - gap;
     }
   }
-#line 1792 "ts-src/mqtt/session.ts"
+#line 1789 "ts-src/mqtt/session.ts"
   r->len = n;
   r->qos = 0;
   r->sent = false; // a QoS 0 PUBLISH has no DUP [MQTT-3.3.1-2]
@@ -2111,7 +2100,7 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
   if ((!Session_isV5(self) || self->v5s[0].retainAvailable) || ((rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0x1) == 0)) {
     return;
   }
-#line 1803 "ts-src/mqtt/session.ts"
+#line 1800 "ts-src/mqtt/session.ts"
   rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0xfe));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, session__s53, Session_recTopic(self, r), r->packetId);
@@ -2122,19 +2111,19 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
    *  Wildcard / Shared Subscription Available 0) is not sent: it stands
    *  refused (granted = that reason code, as a SUBACK would say), with a
    *  warning, and is tried again on the next connection. */
-#line 1811 "ts-src/mqtt/session.ts"
+#line 1808 "ts-src/mqtt/session.ts"
 static void Session_refuseUnsupportedSubs(Session *self) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if (s->state != SubState_SUB_PENDING) {
       continue;
     }
-#line 1815 "ts-src/mqtt/session.ts"
+#line 1812 "ts-src/mqtt/session.ts"
     uint8_t code = V5State_subRefusal(&self->v5s[0], Sub_view(s));
     if (code == 0) {
       continue;
     }
-#line 1817 "ts-src/mqtt/session.ts"
+#line 1814 "ts-src/mqtt/session.ts"
     s->state = SubState_ACTIVE;
     s->packetId = 0;
     s->granted = code;
@@ -2148,7 +2137,7 @@ static void Session_refuseUnsupportedSubs(Session *self) {
    *  offline policy (QUEUE_FULL, OUTBOX_FULL) or, MQTT 5, a message larger
    *  than the broker takes (TOO_BIG_FOR_SERVER). The event has its id, QoS,
    *  reason, topic and payload. */
-#line 1828 "ts-src/mqtt/session.ts"
+#line 1825 "ts-src/mqtt/session.ts"
 static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   OutMsg *r = &self->recs[i];
   uint16_t id = r->packetId;
@@ -2173,14 +2162,14 @@ static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, session__s54, t, id);
     }
-#line 1850 "ts-src/mqtt/session.ts"
+#line 1847 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, session__s55, t, id);
     }
   }
   // Out of every queue while the handler runs (it may publish), freed after.
-#line 1854 "ts-src/mqtt/session.ts"
+#line 1851 "ts-src/mqtt/session.ts"
   r->state = RecState_FREE;
   Session_emit(self, SessionEvent_DROPPED, NULL);
   self->evDropTopic = RT_NOBYTES;
@@ -2198,21 +2187,21 @@ static bool Session_pumpStream(Session *self) {
   if (!self->streaming) {
     return true;
   }
-#line 1869 "ts-src/mqtt/session.ts"
+#line 1866 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
     if (r->done == 0) {
       continue;
     }
-#line 1872 "ts-src/mqtt/session.ts"
+#line 1869 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return false;
     }
-#line 1873 "ts-src/mqtt/session.ts"
+#line 1870 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
-#line 1874 "ts-src/mqtt/session.ts"
+#line 1871 "ts-src/mqtt/session.ts"
     return true;
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
@@ -2226,26 +2215,26 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1885 "ts-src/mqtt/session.ts"
+#line 1882 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = 0;
     if (Session_isV5(self)) {
       rt_bytes tmp = Session_txFree(self);
       n = codec5_encodeAck5(tmp, (uint8_t)((a >> 16) & 0xff), (uint16_t)a, (uint8_t)(a >> 24), Session_noProps(self));
-#line 1889 "ts-src/mqtt/session.ts"
+#line 1886 "ts-src/mqtt/session.ts"
     } else {
       n = codec_writeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     }
-#line 1890 "ts-src/mqtt/session.ts"
+#line 1887 "ts-src/mqtt/session.ts"
     if (n == 0) {
       return false;
     }
-#line 1891 "ts-src/mqtt/session.ts"
+#line 1888 "ts-src/mqtt/session.ts"
     if (Session_isV5(self)) {
       V5State_ackSent(&self->v5s[0], (uint8_t)((a >> 16) & 0xff), (uint8_t)(a >> 24));
     }
-#line 1892 "ts-src/mqtt/session.ts"
+#line 1889 "ts-src/mqtt/session.ts"
     Session_sent(self, n);
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
     self->ackCount = self->ackCount - 1u;
@@ -2253,18 +2242,18 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (Session_isV5(self)) {
     Session_refuseUnsupportedSubs(self);
   }
-#line 1897 "ts-src/mqtt/session.ts"
+#line 1894 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     bool sub = s->state == SubState_SUB_PENDING;
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1901 "ts-src/mqtt/session.ts"
+#line 1898 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1902 "ts-src/mqtt/session.ts"
+#line 1899 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = 0;
@@ -2282,7 +2271,7 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (n == 0) {
       return false;
     }
-#line 1917 "ts-src/mqtt/session.ts"
+#line 1914 "ts-src/mqtt/session.ts"
     s->state = (uint8_t)(s->state + 1); // SUB_SENT or UNSUB_SENT
     Session_sent(self, n);
   }
@@ -2312,17 +2301,17 @@ static bool Session_aliasIn(Session *self, Packet *p) {
   if (bad == 0) {
     return true;
   }
-#line 1944 "ts-src/mqtt/session.ts"
+#line 1941 "ts-src/mqtt/session.ts"
   const char *why = session_txt(session__s58);
   if (bad == Reason_TOPIC_ALIAS_INVALID) {
     why = session_txt(session__s59);
   }
   // The table holds TOPIC_ALIASES x TOPIC_ALIAS_LEN bytes of topics in all.
-#line 1947 "ts-src/mqtt/session.ts"
+#line 1944 "ts-src/mqtt/session.ts"
   if (bad == Reason_IMPLEMENTATION_SPECIFIC_ERROR) {
     why = session_txt(session__s60);
   }
-#line 1948 "ts-src/mqtt/session.ts"
+#line 1945 "ts-src/mqtt/session.ts"
   Session_protocolError(self, bad, why);
   return false;
 }
@@ -2334,7 +2323,7 @@ static bool Session_rxQuotaTake(Session *self) {
   if (!Session_isV5(self)) {
     return true;
   }
-#line 1957 "ts-src/mqtt/session.ts"
+#line 1954 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->inUnacked >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, session_txt(session__s61));
@@ -2350,13 +2339,13 @@ static uint32_t Session_wireLen(Session *self, OutMsg *r) {
   if ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || (r->v5 == Session_isV5(self))) || r->len == 0) {
     return r->len;
   }
-#line 1970 "ts-src/mqtt/session.ts"
+#line 1967 "ts-src/mqtt/session.ts"
   return session5_convertedSize(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5);
 }
 
 // ---------------------------------------------------------------- helpers
 /** The scratch properties, emptied. */
-#line 1976 "ts-src/mqtt/session.ts"
+#line 1973 "ts-src/mqtt/session.ts"
 static Props5 *Session_noProps(Session *self) {
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
@@ -2370,7 +2359,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
   if (code < 0x80) {
     return;
   }
-#line 1987 "ts-src/mqtt/session.ts"
+#line 1984 "ts-src/mqtt/session.ts"
   V5State_takeReason(&self->v5s[0]);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, packet5_reasonName(p->type, code), V5State_reasonString(&self->v5s[0]), p->packetId);
@@ -2378,7 +2367,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
 }
 
 /** MQTT 5: the broker ends the connection, saying why (3.14). */
-#line 1992 "ts-src/mqtt/session.ts"
+#line 1989 "ts-src/mqtt/session.ts"
 static void Session_onDisconnect5(Session *self) {
   V5State *v = &self->v5s[0];
   V5State_takeReason(v);
@@ -2386,7 +2375,7 @@ static void Session_onDisconnect5(Session *self) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, session__s62, V5State_reasonString(v), v->pkt.reasonCode);
   }
-#line 1997 "ts-src/mqtt/session.ts"
+#line 1994 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   Session_emit(self, SessionEvent_DISCONNECT, &v->pkt.base);
   if (self->epoch == ep) {
@@ -2397,19 +2386,19 @@ static void Session_onDisconnect5(Session *self) {
 /** MQTT 5: sends AUTH (3.15) with `reason` and Authentication Data, the
    *  method being the CONNECT's. False when not MQTT 5, no method was set,
    *  or it does not fit tx now. */
-#line 2005 "ts-src/mqtt/session.ts"
+#line 2002 "ts-src/mqtt/session.ts"
 bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t data_len) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 2006 "ts-src/mqtt/session.ts"
+#line 2003 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     return false;
   }
-#line 2007 "ts-src/mqtt/session.ts"
+#line 2004 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->authMethodLen == 0 || self->state == SessionState_DISCONNECTED) {
     return false;
   }
-#line 2009 "ts-src/mqtt/session.ts"
+#line 2006 "ts-src/mqtt/session.ts"
   Props5 *p = Session_noProps(self);
   p->authMethod = rt_subarray(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, v->authMethodLen);
   Props5_set(p, PropId_AUTH_METHOD);
@@ -2422,7 +2411,7 @@ bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t
   if (n == 0) {
     return false;
   }
-#line 2019 "ts-src/mqtt/session.ts"
+#line 2016 "ts-src/mqtt/session.ts"
   Session_sent(self, n);
   return true;
 }
@@ -2457,7 +2446,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 2051 "ts-src/mqtt/session.ts"
+#line 2048 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -2467,7 +2456,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. @log */
-#line 2058 "ts-src/mqtt/session.ts"
+#line 2055 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -2475,7 +2464,7 @@ static void Session_logNum(Session *self, int32_t level, const char *msg, int32_
 /** A log line through onLog; left out of builds below its level. @log */
 static void Session_log_v(Session *self, int32_t level, const char *msg, uint8_t *detail_p, uint32_t detail_len, int32_t num) {
   rt_bytes detail = RT_BYTES(detail_p, detail_len);
-#line 2064 "ts-src/mqtt/session.ts"
+#line 2061 "ts-src/mqtt/session.ts"
   SessionLogFn f = self->onLog;
   if (f != NULL) {
     f(self, level, msg, detail, num);
@@ -2483,7 +2472,7 @@ static void Session_log_v(Session *self, int32_t level, const char *msg, uint8_t
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 2069 "ts-src/mqtt/session.ts"
+#line 2066 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -2504,7 +2493,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 2087 "ts-src/mqtt/session.ts"
+#line 2084 "ts-src/mqtt/session.ts"
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
   self->epoch++;
@@ -2512,15 +2501,12 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
   self->pingOutstanding = false;
   self->streaming = false;
   bool clean = self->cfg.cleanSession;
-  // Subscriptions are all sent again after the next CONNACK.
+  // Subscriptions are all sent again after the next CONNACK: SUB_SENT and
+  // ACTIVE (packetId 0: a new one then) become SUB_PENDING, UNSUB_SENT
+  // UNSUB_PENDING. (No slot below subCount is FREE.)
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
-    if (s->state == SubState_ACTIVE) {
-      s->state = SubState_SUB_PENDING;
-      s->packetId = 0;
-    } else if (s->state == SubState_SUB_SENT || s->state == SubState_UNSUB_SENT) {
-      s->state = (uint8_t)(s->state - 1); // SUB_PENDING or UNSUB_PENDING
-    }
+    s->state = (SubState)((s->state <= SubState_ACTIVE) ? SubState_SUB_PENDING : SubState_UNSUB_PENDING);
   }
   // In-flight messages: kept for a resend with their ids when the session
   // persists (MQTT-4.4.0-1). With a clean session the broker forgets them,
@@ -2537,7 +2523,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
           Session_log(self, LogLevel_WARN, session__s64, Session_recTopic(self, r), r->packetId);
         }
-#line 2117 "ts-src/mqtt/session.ts"
+#line 2111 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
@@ -2552,7 +2538,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 2129 "ts-src/mqtt/session.ts"
+#line 2123 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -2574,13 +2560,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 2146 "ts-src/mqtt/session.ts"
+#line 2140 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 2147 "ts-src/mqtt/session.ts"
+#line 2141 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -2590,7 +2576,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2154 "ts-src/mqtt/session.ts"
+#line 2148 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2600,7 +2586,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 2161 "ts-src/mqtt/session.ts"
+#line 2155 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2609,7 +2595,7 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 2167 "ts-src/mqtt/session.ts"
+#line 2161 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = Session_topicOffset(self, r);
   uint32_t tl = (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
@@ -2638,7 +2624,7 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 2193 "ts-src/mqtt/session.ts"
+#line 2187 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -2647,7 +2633,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
     return;
   }
-#line 2199 "ts-src/mqtt/session.ts"
+#line 2193 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -2664,7 +2650,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 2213 "ts-src/mqtt/session.ts"
+#line 2207 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
@@ -2673,7 +2659,7 @@ static void Session_freeRec(Session *self, uint32_t i) {
     self->recs[j] = self->recs[j + 1];
   }
   // (Slots from recCount on are not read: publish() and restore() set every field.)
-#line 2219 "ts-src/mqtt/session.ts"
+#line 2213 "ts-src/mqtt/session.ts"
   self->recs[self->recCount].state = RecState_FREE;
 }
 
@@ -2700,7 +2686,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2241 "ts-src/mqtt/session.ts"
+#line 2235 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2714,12 +2700,12 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
   if (Session_rxQos2Has(self, id)) {
     return;
   }
-#line 2252 "ts-src/mqtt/session.ts"
+#line 2246 "ts-src/mqtt/session.ts"
   if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s65, self->rxQos2[0]);
     }
-#line 2254 "ts-src/mqtt/session.ts"
+#line 2248 "ts-src/mqtt/session.ts"
     Session_rxQos2Forget(self, self->rxQos2[0]);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
@@ -2733,11 +2719,11 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id) {
   if (k < 0) {
     return false;
   }
-#line 2265 "ts-src/mqtt/session.ts"
+#line 2259 "ts-src/mqtt/session.ts"
   for (uint32_t j = (uint32_t)k; (j < ((int64_t)CONFIG_MGOS_MQTT_MAX_RX_QOS2 - 1)) && ((j + 1) < self->rxQos2Count); j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j + 1));
   }
-#line 2266 "ts-src/mqtt/session.ts"
+#line 2260 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
   return true;
 }
@@ -2747,19 +2733,19 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id) {
  *  of the file, out of line: a literal's section in the object is that of the
  *  first function using it, and connectWith() shares one of these words, so
  *  placed first they would all be linked with connectWith.) */
-#line 2276 "ts-src/mqtt/session.ts"
+#line 2270 "ts-src/mqtt/session.ts"
 static const char *session_configStringsError_v(uint8_t *clientId_p, uint32_t clientId_len, uint8_t *user_p, uint32_t user_len, uint8_t *pass_p, uint32_t pass_len, uint8_t *willTopic_p, uint32_t willTopic_len, uint8_t *willMessage_p, uint32_t willMessage_len) {
   rt_bytes clientId = RT_BYTES(clientId_p, clientId_len);
   rt_bytes user = RT_BYTES(user_p, user_len);
   rt_bytes pass = RT_BYTES(pass_p, pass_len);
   rt_bytes willTopic = RT_BYTES(willTopic_p, willTopic_len);
   rt_bytes willMessage = RT_BYTES(willMessage_p, willMessage_len);
-#line 2277 "ts-src/mqtt/session.ts"
+#line 2271 "ts-src/mqtt/session.ts"
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
     return session_txt(session__s66);
   }
-#line 2279 "ts-src/mqtt/session.ts"
+#line 2273 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
     return session_txt(session__s67);
   }
@@ -2767,14 +2753,14 @@ static const char *session_configStringsError_v(uint8_t *clientId_p, uint32_t cl
     return session_txt(session__s68);
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 2284 "ts-src/mqtt/session.ts"
+#line 2278 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
     return session_txt(session__s7);
   }
-#line 2285 "ts-src/mqtt/session.ts"
+#line 2279 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
     return session_txt(session__s69);
   }
-#line 2286 "ts-src/mqtt/session.ts"
+#line 2280 "ts-src/mqtt/session.ts"
   return NULL;
 }
