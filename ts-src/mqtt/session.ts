@@ -1652,8 +1652,9 @@ export class Session {
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
   private pump(): void {
-    if (!this.pumpStream()) return;
-    if (!this.pumpAcksAndSubs()) return;
+    // While a packet streams out nothing else may enter tx: only its record
+    // (done > 0) moves, below; once it is whole, pump() starts over.
+    if (!this.streaming && !this.pumpAcksAndSubs()) return;
     let inflight: u32 = this.inflightCount();
     const v5: bool = this.isV5();
     // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
@@ -1661,6 +1662,10 @@ export class Session {
     let i: u32 = 0;
     while (i < this.recCount) {
       const r: OutMsg = this.recs[i];
+      if (this.streaming && r.done === 0) {
+        i++;
+        continue;
+      }
       const big: bool = v5 && r.state === RecState.QUEUED && r.done === 0 && this.v5s[0].serverMaxPacket > 0;
       const wl: u32 = big ? this.wireLen(r) : 0;
       if (big && wl > this.v5s[0].serverMaxPacket) {
@@ -1683,13 +1688,22 @@ export class Session {
       }
       const free: u32 = u32(TX_BUF_SIZE - this.txLen);
       const len: u32 = this.wireLen(r); // (0 for a PUBREL)
-      // Only a packet that can never fit tx whole is streamed; others wait for room.
-      if (len > free && (len <= TX_BUF_SIZE || free < 8)) return;
+      // Only a packet that can never fit tx whole is streamed; others wait
+      // for room. (A stream goes on with whatever room there is.)
+      const streamed: bool = r.done > 0;
+      if (!streamed && len > free && (len <= TX_BUF_SIZE || free < 8)) return;
       if (!this.copyOut(r)) return;
       // Sent: a QoS 0 message leaves the outbox; the next turn steps past
       // any other (no longer unsent).
       if (r.qos === 0) this.freeRec(i);
+      // A stream ended: what waited for it (acks, subscriptions) goes first.
+      if (streamed) {
+        this.pump();
+        return;
+      }
     }
+    // Cannot happen (a streaming record is never freed): tx holds half a packet.
+    if (this.streaming) this.close(txt("stream lost"));
   }
 
   /** Copies (the rest of) record r's PUBLISH into tx, as much as fits, or
@@ -1858,21 +1872,6 @@ export class Session {
         break;
       }
     }
-  }
-
-  /** Continues the packet being streamed. False while it is not whole in tx. */
-  private pumpStream(): bool {
-    if (!this.streaming) return true;
-    for (let i: u32 = 0; i < this.recCount; i++) {
-      const r: OutMsg = this.recs[i];
-      if (r.done === 0) continue;
-      if (!this.copyOut(r)) return false;
-      if (r.qos === 0) this.freeRec(i);
-      return true;
-    }
-    // Cannot happen (a streaming record is never freed): tx holds half a packet.
-    this.close(txt("stream lost"));
-    return false;
   }
 
   /** The part of pump() that runs before CONNACK handlers: acks and

@@ -59,7 +59,6 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q);
 static void Session_retainOut(Session *self, OutMsg *r, uint32_t at);
 static void Session_refuseUnsupportedSubs(Session *self);
 static void Session_dropRec(Session *self, uint32_t i, uint8_t reason);
-static bool Session_pumpStream(Session *self);
 static bool Session_pumpAcksAndSubs(Session *self);
 static void Session_queueAckReason(Session *self, uint8_t type, uint16_t id, uint8_t reason);
 static bool Session_aliasIn(Session *self, Packet *p);
@@ -145,12 +144,12 @@ static const char session__s47[] = "PUBREL: unknown id";
 static const char session__s48[] = "subscription refused";
 static const char session__s49[] = "UNSUBACK: unknown id";
 static const char session__s50[] = "SUBACK: unknown id";
-static const char session__s51[] = "broker's Maximum QoS is 0: sent at QoS 0";
-static const char session__s52[] = "broker's Maximum QoS is 1: sent at QoS 1";
-static const char session__s53[] = "broker has Retain Available 0: sent without RETAIN";
-static const char session__s54[] = "larger than the broker's Maximum Packet Size, dropped (DROPPED event)";
-static const char session__s55[] = "queue full, oldest dropped (DROPPED event)";
-static const char session__s56[] = "stream lost";
+static const char session__s51[] = "stream lost";
+static const char session__s52[] = "broker's Maximum QoS is 0: sent at QoS 0";
+static const char session__s53[] = "broker's Maximum QoS is 1: sent at QoS 1";
+static const char session__s54[] = "broker has Retain Available 0: sent without RETAIN";
+static const char session__s55[] = "larger than the broker's Maximum Packet Size, dropped (DROPPED event)";
+static const char session__s56[] = "queue full, oldest dropped (DROPPED event)";
 static const char session__s57[] = "too many acks pending";
 static const char session__s58[] = "topic alias never set";
 static const char session__s59[] = "topic alias above our Topic Alias Maximum";
@@ -1894,14 +1893,12 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
    *  than tx is streamed through it. Called again when tx drains. */
 #line 1654 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
-  if (!Session_pumpStream(self)) {
+  // While a packet streams out nothing else may enter tx: only its record
+  // (done > 0) moves, below; once it is whole, pump() starts over.
+  if (!self->streaming && !Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1656 "ts-src/mqtt/session.ts"
-  if (!Session_pumpAcksAndSubs(self)) {
-    return;
-  }
-#line 1657 "ts-src/mqtt/session.ts"
+#line 1658 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   bool v5 = Session_isV5(self);
   // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
@@ -1909,6 +1906,10 @@ static void Session_pump(Session *self) {
   uint32_t i = 0;
   while (i < self->recCount) {
     OutMsg *r = &self->recs[i];
+    if (self->streaming && r->done == 0) {
+      i++;
+      continue;
+    }
     bool big = ((v5 && r->state == RecState_QUEUED) && r->done == 0) && self->v5s[0].serverMaxPacket > 0;
     uint32_t wl = big ? Session_wireLen(self, r) : 0;
     if (big && wl > self->v5s[0].serverMaxPacket) {
@@ -1918,19 +1919,19 @@ static void Session_pump(Session *self) {
       if (self->epoch != ep || self->state != SessionState_CONNECTED) {
         return;
       }
-#line 1671 "ts-src/mqtt/session.ts"
+#line 1676 "ts-src/mqtt/session.ts"
       continue;
     }
     if (((v5 && r->state == RecState_QUEUED) && r->done == 0) && r->qos > self->v5s[0].serverMaxQos) {
       Session_downgradeRec(self, r, self->v5s[0].serverMaxQos);
     }
-#line 1674 "ts-src/mqtt/session.ts"
+#line 1679 "ts-src/mqtt/session.ts"
     if (r->state == RecState_QUEUED && r->qos > 0) {
       if (inflight >= window) {
         return;
       }
       // (unsent, and sent false: as every QUEUED record)
-#line 1677 "ts-src/mqtt/session.ts"
+#line 1682 "ts-src/mqtt/session.ts"
       r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       inflight++;
     }
@@ -1940,27 +1941,39 @@ static void Session_pump(Session *self) {
     }
     uint32_t free = CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen;
     uint32_t len = Session_wireLen(self, r); // (0 for a PUBREL)
-    // Only a packet that can never fit tx whole is streamed; others wait for room.
-    if (len > free && (len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
+    // Only a packet that can never fit tx whole is streamed; others wait
+    // for room. (A stream goes on with whatever room there is.)
+    bool streamed = r->done > 0;
+    if ((!streamed && len > free) && (len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1688 "ts-src/mqtt/session.ts"
+#line 1695 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
     // Sent: a QoS 0 message leaves the outbox; the next turn steps past
     // any other (no longer unsent).
-#line 1691 "ts-src/mqtt/session.ts"
+#line 1698 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
+    // A stream ended: what waited for it (acks, subscriptions) goes first.
+#line 1700 "ts-src/mqtt/session.ts"
+    if (streamed) {
+      Session_pump(self);
+      return;
+    }
+  }
+  // Cannot happen (a streaming record is never freed): tx holds half a packet.
+  if (self->streaming) {
+    Session_close(self, session_txt(session__s51));
   }
 }
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits, or
    *  (WAIT_PUBCOMP) its PUBREL. True when its last byte is in; else tx is
    *  full (and `streaming` set when part of a PUBLISH went in). */
-#line 1698 "ts-src/mqtt/session.ts"
+#line 1712 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   bool v5 = Session_isV5(self);
   bool conv = CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && r->v5 != v5;
@@ -1969,7 +1982,7 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
     if (k == 0) {
       return false;
     }
-#line 1704 "ts-src/mqtt/session.ts"
+#line 1718 "ts-src/mqtt/session.ts"
     Session_sent(self, k);
   } else if (!(((((r->done == 0 && CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) && v5) && !conv) && self->v5s[0].serverAliasMax > 0) && Session_copyAliased(self, r))) {
     uint32_t at = self->txLen;
@@ -1978,17 +1991,17 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
     uint32_t from = r->off + r->done;
     if (conv) {
       session5_convertedPart(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, at + n), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5, r->done);
-#line 1711 "ts-src/mqtt/session.ts"
+#line 1725 "ts-src/mqtt/session.ts"
     } else {
       rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), from, from + n));
     }
-#line 1712 "ts-src/mqtt/session.ts"
+#line 1726 "ts-src/mqtt/session.ts"
     if (r->done == 0) {
       // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
       if (r->sent) {
         rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
       }
-#line 1715 "ts-src/mqtt/session.ts"
+#line 1729 "ts-src/mqtt/session.ts"
       Session_retainOut(self, r, at);
     }
     Session_sent(self, n);
@@ -2015,27 +2028,27 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
   if ((most > (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen)) || (smax > 0 && most > smax)) {
     return false;
   }
-#line 1739 "ts-src/mqtt/session.ts"
+#line 1753 "ts-src/mqtt/session.ts"
   uint32_t a = V5State_outAlias(&self->v5s[0], Session_recTopic(self, r));
   if (a == 0) {
     return false;
   }
-#line 1741 "ts-src/mqtt/session.ts"
+#line 1755 "ts-src/mqtt/session.ts"
   bool bound = (int32_t)(a & 0x10000u) != 0;
   uint32_t at = self->txLen;
   uint32_t n = session5_putAliased(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, UINT32_MAX), m, r->qos, (uint16_t)a, bound);
   if (n == 0) {
     return false;
   }
-#line 1745 "ts-src/mqtt/session.ts"
+#line 1759 "ts-src/mqtt/session.ts"
   if (bound) {
     self->v5s[0].aliasHits++;
   }
-#line 1746 "ts-src/mqtt/session.ts"
+#line 1760 "ts-src/mqtt/session.ts"
   if (r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1747 "ts-src/mqtt/session.ts"
+#line 1761 "ts-src/mqtt/session.ts"
   Session_retainOut(self, r, at);
   Session_sent(self, n);
   return true;
@@ -2050,9 +2063,9 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   rt_bytes m = RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE);
   uint32_t at = r->off;
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, (q == 0) ? session__s51 : session__s52, Session_recTopic(self, r), r->packetId);
+    Session_log(self, LogLevel_WARN, (q == 0) ? session__s52 : session__s53, Session_recTopic(self, r), r->packetId);
   }
-#line 1761 "ts-src/mqtt/session.ts"
+#line 1775 "ts-src/mqtt/session.ts"
   if (q > 0) {
     rt_bytes_set(m, at, (uint8_t)((rt_bytes_get(m, at) & 0xf9) | (q << 1)));
     r->qos = q;
@@ -2065,7 +2078,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   while ((rt_bytes_get(m, rt_idx_add(at, h)) & 0x80) != 0) {
     h++;
   }
-#line 1771 "ts-src/mqtt/session.ts"
+#line 1785 "ts-src/mqtt/session.ts"
   h++;
   uint32_t rem = r->len - h;
   uint32_t h2 = 1u + codec_remainingLengthSize(rem - 2u);
@@ -2086,7 +2099,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
       o->off = o->off - gap;
     }
   }
-#line 1789 "ts-src/mqtt/session.ts"
+#line 1803 "ts-src/mqtt/session.ts"
   r->len = n;
   r->qos = 0;
   r->sent = false; // a QoS 0 PUBLISH has no DUP [MQTT-3.3.1-2]
@@ -2100,10 +2113,10 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
   if ((!Session_isV5(self) || self->v5s[0].retainAvailable) || ((rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0x1) == 0)) {
     return;
   }
-#line 1800 "ts-src/mqtt/session.ts"
+#line 1814 "ts-src/mqtt/session.ts"
   rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0xfe));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, session__s53, Session_recTopic(self, r), r->packetId);
+    Session_log(self, LogLevel_WARN, session__s54, Session_recTopic(self, r), r->packetId);
   }
 }
 
@@ -2111,19 +2124,19 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
    *  Wildcard / Shared Subscription Available 0) is not sent: it stands
    *  refused (granted = that reason code, as a SUBACK would say), with a
    *  warning, and is tried again on the next connection. */
-#line 1808 "ts-src/mqtt/session.ts"
+#line 1822 "ts-src/mqtt/session.ts"
 static void Session_refuseUnsupportedSubs(Session *self) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if (s->state != SubState_SUB_PENDING) {
       continue;
     }
-#line 1812 "ts-src/mqtt/session.ts"
+#line 1826 "ts-src/mqtt/session.ts"
     uint8_t code = V5State_subRefusal(&self->v5s[0], Sub_view(s));
     if (code == 0) {
       continue;
     }
-#line 1814 "ts-src/mqtt/session.ts"
+#line 1828 "ts-src/mqtt/session.ts"
     s->state = SubState_ACTIVE;
     s->packetId = 0;
     s->granted = code;
@@ -2137,7 +2150,7 @@ static void Session_refuseUnsupportedSubs(Session *self) {
    *  offline policy (QUEUE_FULL, OUTBOX_FULL) or, MQTT 5, a message larger
    *  than the broker takes (TOO_BIG_FOR_SERVER). The event has its id, QoS,
    *  reason, topic and payload. */
-#line 1825 "ts-src/mqtt/session.ts"
+#line 1839 "ts-src/mqtt/session.ts"
 static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   OutMsg *r = &self->recs[i];
   uint16_t id = r->packetId;
@@ -2160,16 +2173,16 @@ static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   rt_bytes t = self->evDropTopic;
   if (reason == MGOS_MQTT_DROP_TOO_BIG_FOR_SERVER) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_log(self, LogLevel_WARN, session__s54, t, id);
+      Session_log(self, LogLevel_WARN, session__s55, t, id);
     }
-#line 1847 "ts-src/mqtt/session.ts"
+#line 1861 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_log(self, LogLevel_WARN, session__s55, t, id);
+      Session_log(self, LogLevel_WARN, session__s56, t, id);
     }
   }
   // Out of every queue while the handler runs (it may publish), freed after.
-#line 1851 "ts-src/mqtt/session.ts"
+#line 1865 "ts-src/mqtt/session.ts"
   r->state = RecState_FREE;
   Session_emit(self, SessionEvent_DROPPED, NULL);
   self->evDropTopic = RT_NOBYTES;
@@ -2182,59 +2195,32 @@ static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   }
 }
 
-/** Continues the packet being streamed. False while it is not whole in tx. */
-static bool Session_pumpStream(Session *self) {
-  if (!self->streaming) {
-    return true;
-  }
-#line 1866 "ts-src/mqtt/session.ts"
-  for (uint32_t i = 0; i < self->recCount; i++) {
-    OutMsg *r = &self->recs[i];
-    if (r->done == 0) {
-      continue;
-    }
-#line 1869 "ts-src/mqtt/session.ts"
-    if (!Session_copyOut(self, r)) {
-      return false;
-    }
-#line 1870 "ts-src/mqtt/session.ts"
-    if (r->qos == 0) {
-      Session_freeRec(self, i);
-    }
-#line 1871 "ts-src/mqtt/session.ts"
-    return true;
-  }
-  // Cannot happen (a streaming record is never freed): tx holds half a packet.
-  Session_close(self, session_txt(session__s56));
-  return false;
-}
-
 /** The part of pump() that runs before CONNACK handlers: acks and
    *  subscriptions. False when not connected or tx is full. */
 static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1882 "ts-src/mqtt/session.ts"
+#line 1881 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = 0;
     if (Session_isV5(self)) {
       rt_bytes tmp = Session_txFree(self);
       n = codec5_encodeAck5(tmp, (uint8_t)((a >> 16) & 0xff), (uint16_t)a, (uint8_t)(a >> 24), Session_noProps(self));
-#line 1886 "ts-src/mqtt/session.ts"
+#line 1885 "ts-src/mqtt/session.ts"
     } else {
       n = codec_writeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     }
-#line 1887 "ts-src/mqtt/session.ts"
+#line 1886 "ts-src/mqtt/session.ts"
     if (n == 0) {
       return false;
     }
-#line 1888 "ts-src/mqtt/session.ts"
+#line 1887 "ts-src/mqtt/session.ts"
     if (Session_isV5(self)) {
       V5State_ackSent(&self->v5s[0], (uint8_t)((a >> 16) & 0xff), (uint8_t)(a >> 24));
     }
-#line 1889 "ts-src/mqtt/session.ts"
+#line 1888 "ts-src/mqtt/session.ts"
     Session_sent(self, n);
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
     self->ackCount = self->ackCount - 1u;
@@ -2242,18 +2228,18 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (Session_isV5(self)) {
     Session_refuseUnsupportedSubs(self);
   }
-#line 1894 "ts-src/mqtt/session.ts"
+#line 1893 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     bool sub = s->state == SubState_SUB_PENDING;
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1898 "ts-src/mqtt/session.ts"
+#line 1897 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1899 "ts-src/mqtt/session.ts"
+#line 1898 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = 0;
@@ -2271,7 +2257,7 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (n == 0) {
       return false;
     }
-#line 1914 "ts-src/mqtt/session.ts"
+#line 1913 "ts-src/mqtt/session.ts"
     s->state = (uint8_t)(s->state + 1); // SUB_SENT or UNSUB_SENT
     Session_sent(self, n);
   }
@@ -2301,17 +2287,17 @@ static bool Session_aliasIn(Session *self, Packet *p) {
   if (bad == 0) {
     return true;
   }
-#line 1941 "ts-src/mqtt/session.ts"
+#line 1940 "ts-src/mqtt/session.ts"
   const char *why = session_txt(session__s58);
   if (bad == Reason_TOPIC_ALIAS_INVALID) {
     why = session_txt(session__s59);
   }
   // The table holds TOPIC_ALIASES x TOPIC_ALIAS_LEN bytes of topics in all.
-#line 1944 "ts-src/mqtt/session.ts"
+#line 1943 "ts-src/mqtt/session.ts"
   if (bad == Reason_IMPLEMENTATION_SPECIFIC_ERROR) {
     why = session_txt(session__s60);
   }
-#line 1945 "ts-src/mqtt/session.ts"
+#line 1944 "ts-src/mqtt/session.ts"
   Session_protocolError(self, bad, why);
   return false;
 }
@@ -2323,7 +2309,7 @@ static bool Session_rxQuotaTake(Session *self) {
   if (!Session_isV5(self)) {
     return true;
   }
-#line 1954 "ts-src/mqtt/session.ts"
+#line 1953 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->inUnacked >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, session_txt(session__s61));
@@ -2339,13 +2325,13 @@ static uint32_t Session_wireLen(Session *self, OutMsg *r) {
   if ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || (r->v5 == Session_isV5(self))) || r->len == 0) {
     return r->len;
   }
-#line 1967 "ts-src/mqtt/session.ts"
+#line 1966 "ts-src/mqtt/session.ts"
   return session5_convertedSize(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5);
 }
 
 // ---------------------------------------------------------------- helpers
 /** The scratch properties, emptied. */
-#line 1973 "ts-src/mqtt/session.ts"
+#line 1972 "ts-src/mqtt/session.ts"
 static Props5 *Session_noProps(Session *self) {
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
@@ -2359,7 +2345,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
   if (code < 0x80) {
     return;
   }
-#line 1984 "ts-src/mqtt/session.ts"
+#line 1983 "ts-src/mqtt/session.ts"
   V5State_takeReason(&self->v5s[0]);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, packet5_reasonName(p->type, code), V5State_reasonString(&self->v5s[0]), p->packetId);
@@ -2367,7 +2353,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
 }
 
 /** MQTT 5: the broker ends the connection, saying why (3.14). */
-#line 1989 "ts-src/mqtt/session.ts"
+#line 1988 "ts-src/mqtt/session.ts"
 static void Session_onDisconnect5(Session *self) {
   V5State *v = &self->v5s[0];
   V5State_takeReason(v);
@@ -2375,7 +2361,7 @@ static void Session_onDisconnect5(Session *self) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, session__s62, V5State_reasonString(v), v->pkt.reasonCode);
   }
-#line 1994 "ts-src/mqtt/session.ts"
+#line 1993 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   Session_emit(self, SessionEvent_DISCONNECT, &v->pkt.base);
   if (self->epoch == ep) {
@@ -2386,19 +2372,19 @@ static void Session_onDisconnect5(Session *self) {
 /** MQTT 5: sends AUTH (3.15) with `reason` and Authentication Data, the
    *  method being the CONNECT's. False when not MQTT 5, no method was set,
    *  or it does not fit tx now. */
-#line 2002 "ts-src/mqtt/session.ts"
+#line 2001 "ts-src/mqtt/session.ts"
 bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t data_len) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 2003 "ts-src/mqtt/session.ts"
+#line 2002 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     return false;
   }
-#line 2004 "ts-src/mqtt/session.ts"
+#line 2003 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->authMethodLen == 0 || self->state == SessionState_DISCONNECTED) {
     return false;
   }
-#line 2006 "ts-src/mqtt/session.ts"
+#line 2005 "ts-src/mqtt/session.ts"
   Props5 *p = Session_noProps(self);
   p->authMethod = rt_subarray(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, v->authMethodLen);
   Props5_set(p, PropId_AUTH_METHOD);
@@ -2411,7 +2397,7 @@ bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t
   if (n == 0) {
     return false;
   }
-#line 2016 "ts-src/mqtt/session.ts"
+#line 2015 "ts-src/mqtt/session.ts"
   Session_sent(self, n);
   return true;
 }
@@ -2446,7 +2432,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 2048 "ts-src/mqtt/session.ts"
+#line 2047 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -2456,7 +2442,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. @log */
-#line 2055 "ts-src/mqtt/session.ts"
+#line 2054 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -2464,7 +2450,7 @@ static void Session_logNum(Session *self, int32_t level, const char *msg, int32_
 /** A log line through onLog; left out of builds below its level. @log */
 static void Session_log_v(Session *self, int32_t level, const char *msg, uint8_t *detail_p, uint32_t detail_len, int32_t num) {
   rt_bytes detail = RT_BYTES(detail_p, detail_len);
-#line 2061 "ts-src/mqtt/session.ts"
+#line 2060 "ts-src/mqtt/session.ts"
   SessionLogFn f = self->onLog;
   if (f != NULL) {
     f(self, level, msg, detail, num);
@@ -2472,7 +2458,7 @@ static void Session_log_v(Session *self, int32_t level, const char *msg, uint8_t
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 2066 "ts-src/mqtt/session.ts"
+#line 2065 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -2493,7 +2479,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 2084 "ts-src/mqtt/session.ts"
+#line 2083 "ts-src/mqtt/session.ts"
   self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
   self->state = SessionState_DISCONNECTED;
   self->epoch++;
@@ -2523,7 +2509,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
           Session_log(self, LogLevel_WARN, session__s64, Session_recTopic(self, r), r->packetId);
         }
-#line 2111 "ts-src/mqtt/session.ts"
+#line 2110 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
@@ -2538,7 +2524,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 2123 "ts-src/mqtt/session.ts"
+#line 2122 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -2560,13 +2546,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 2140 "ts-src/mqtt/session.ts"
+#line 2139 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 2141 "ts-src/mqtt/session.ts"
+#line 2140 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -2576,7 +2562,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2148 "ts-src/mqtt/session.ts"
+#line 2147 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2586,7 +2572,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 2155 "ts-src/mqtt/session.ts"
+#line 2154 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2595,7 +2581,7 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 2161 "ts-src/mqtt/session.ts"
+#line 2160 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = Session_topicOffset(self, r);
   uint32_t tl = (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
@@ -2624,7 +2610,7 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 2187 "ts-src/mqtt/session.ts"
+#line 2186 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -2633,7 +2619,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   if (r->len == 0) {
     return;
   }
-#line 2193 "ts-src/mqtt/session.ts"
+#line 2192 "ts-src/mqtt/session.ts"
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -2650,7 +2636,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 2207 "ts-src/mqtt/session.ts"
+#line 2206 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
@@ -2659,7 +2645,7 @@ static void Session_freeRec(Session *self, uint32_t i) {
     self->recs[j] = self->recs[j + 1];
   }
   // (Slots from recCount on are not read: publish() and restore() set every field.)
-#line 2213 "ts-src/mqtt/session.ts"
+#line 2212 "ts-src/mqtt/session.ts"
   self->recs[self->recCount].state = RecState_FREE;
 }
 
@@ -2686,7 +2672,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2235 "ts-src/mqtt/session.ts"
+#line 2234 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2700,12 +2686,12 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
   if (Session_rxQos2Has(self, id)) {
     return;
   }
-#line 2246 "ts-src/mqtt/session.ts"
+#line 2245 "ts-src/mqtt/session.ts"
   if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s65, self->rxQos2[0]);
     }
-#line 2248 "ts-src/mqtt/session.ts"
+#line 2247 "ts-src/mqtt/session.ts"
     Session_rxQos2Forget(self, self->rxQos2[0]);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
@@ -2719,11 +2705,11 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id) {
   if (k < 0) {
     return false;
   }
-#line 2259 "ts-src/mqtt/session.ts"
+#line 2258 "ts-src/mqtt/session.ts"
   for (uint32_t j = (uint32_t)k; (j < ((int64_t)CONFIG_MGOS_MQTT_MAX_RX_QOS2 - 1)) && ((j + 1) < self->rxQos2Count); j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j + 1));
   }
-#line 2260 "ts-src/mqtt/session.ts"
+#line 2259 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
   return true;
 }
@@ -2733,19 +2719,19 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id) {
  *  of the file, out of line: a literal's section in the object is that of the
  *  first function using it, and connectWith() shares one of these words, so
  *  placed first they would all be linked with connectWith.) */
-#line 2270 "ts-src/mqtt/session.ts"
+#line 2269 "ts-src/mqtt/session.ts"
 static const char *session_configStringsError_v(uint8_t *clientId_p, uint32_t clientId_len, uint8_t *user_p, uint32_t user_len, uint8_t *pass_p, uint32_t pass_len, uint8_t *willTopic_p, uint32_t willTopic_len, uint8_t *willMessage_p, uint32_t willMessage_len) {
   rt_bytes clientId = RT_BYTES(clientId_p, clientId_len);
   rt_bytes user = RT_BYTES(user_p, user_len);
   rt_bytes pass = RT_BYTES(pass_p, pass_len);
   rt_bytes willTopic = RT_BYTES(willTopic_p, willTopic_len);
   rt_bytes willMessage = RT_BYTES(willMessage_p, willMessage_len);
-#line 2271 "ts-src/mqtt/session.ts"
+#line 2270 "ts-src/mqtt/session.ts"
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
     return session_txt(session__s66);
   }
-#line 2273 "ts-src/mqtt/session.ts"
+#line 2272 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
     return session_txt(session__s67);
   }
@@ -2753,14 +2739,14 @@ static const char *session_configStringsError_v(uint8_t *clientId_p, uint32_t cl
     return session_txt(session__s68);
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 2278 "ts-src/mqtt/session.ts"
+#line 2277 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
     return session_txt(session__s7);
   }
-#line 2279 "ts-src/mqtt/session.ts"
+#line 2278 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
     return session_txt(session__s69);
   }
-#line 2280 "ts-src/mqtt/session.ts"
+#line 2279 "ts-src/mqtt/session.ts"
   return NULL;
 }
