@@ -634,15 +634,13 @@ export class Session {
   /** The port wrote the first `n` bytes of txView(). */
   txConsumed(n: u32): void {
     if (n > this.txLen) n = this.txLen;
-    const rest: u32 = u32(this.txLen - n);
     // Walk the packets written (after the rest of one begun before): the
     // last one may be cut, remember its tail.
-    let at: u32 = minU32(n, this.txHeadLeft);
-    this.txHeadLeft = u32(this.txHeadLeft - at);
+    let at: u32 = this.txHeadLeft;
     while (at < n) at = u32(at + packetLenAt(this.tx, at));
-    if (at > n) this.txHeadLeft = u32(at - n);
+    this.txHeadLeft = u32(at - n);
     copyBytes(this.tx, 0, this.tx.subarray(n, this.txLen));
-    this.txLen = rest;
+    this.txLen = u32(this.txLen - n);
     if (this.state === SessionState.DISCONNECTING && !this.closing) this.queueDisconnect();
     // Space freed: packets that did not fit may go now.
     this.pump();
@@ -660,12 +658,11 @@ export class Session {
     this.now = now;
     if (this.state === SessionState.DISCONNECTED) {
       // An MQTT 5 error DISCONNECT still in tx cannot go out any more.
-      this.closing = false;
       this.txLen = 0;
       this.txHeadLeft = 0;
-      return;
+    } else {
+      this.enterDisconnected(this.state === SessionState.DISCONNECTING ? txt("disconnected") : txt("connection lost"));
     }
-    this.enterDisconnected(this.state === SessionState.DISCONNECTING ? txt("disconnected") : txt("connection lost"));
     this.closing = false;
   }
 
@@ -2080,7 +2077,7 @@ export class Session {
       // started a new one: nothing of the old one is left to settle.
       if (this.epoch !== ep) return;
     }
-    this.wasConnected = this.state === SessionState.CONNECTED || this.state === SessionState.DISCONNECTING;
+    this.wasConnected = this.state >= SessionState.CONNECTED; // or DISCONNECTING
     this.state = SessionState.DISCONNECTED;
     this.epoch++;
     this.dropLink();
