@@ -825,6 +825,25 @@ test("streaming: an ack for the message still streaming is refused, a lost link 
   assert.equal(p.s.wantsClose(), true);
 });
 
+test("streaming: a PUBREL due again mid-stream (repeated PUBREC) and a new SUBSCRIBE wait for its last byte, then go before the next message", () => {
+  const p = new Peer(withStrings("d"));
+  p.open();
+  const q2 = p.s.publish(bytes("q2"), bytes("x"), 2, false, 0);
+  p.pull();
+  p.ack(T.PUBREC, q2);
+  assert.deepEqual(p.pull().map((x) => [x.type, x.packetId]), [[T.PUBREL, q2]]);
+  assert.ok(p.s.publish(bytes("big"), bytes("z".repeat(3000)), 0, false, 0) > 0);
+  assert.equal(p.s.streaming, true);
+  p.ack(T.PUBREC, q2); // repeated: its PUBREL is due again, behind the stream
+  const sid = p.s.subscribe(bytes("s/#"), 1, 7);
+  const next = p.s.publish(bytes("next"), bytes("n"), 1, false, 0);
+  const got: { type: number; packetId: number; payload: string }[] = [];
+  for (let k = 0; k < 5; k++) got.push(...p.pull());
+  assert.deepEqual(got.map((x) => [x.type, x.packetId, x.payload.length]),
+    [[T.PUBLISH, 0, 3000], [T.SUBSCRIBE, sid, 0], [T.PUBREL, q2, 0], [T.PUBLISH, next, 1]]);
+  assert.equal(p.s.streaming, false);
+});
+
 test("backpressure: 1,000 QoS 1 publishes, each retried after OUTBOX_ROOM when refused: all arrive once, in order", () => {
   const p = new Peer(withStrings("d"));
   p.open();

@@ -849,7 +849,8 @@ export class Session {
         this.log(LogLevel.DEBUG, "publish: QoS 0 while not connected", topic, 0);
         return this.refuse(MGOS_MQTT_ERR.NOT_CONNECTED);
       }
-      direct = !v5 && !this.streaming && this.waitingToSend() === 0 && size <= u32(TX_BUF_SIZE - this.txLen);
+      // (A record streaming out is unsent until whole: nothing streams then.)
+      direct = !v5 && this.waitingToSend() === 0 && size <= u32(TX_BUF_SIZE - this.txLen);
     }
     if (!direct) {
       if (size > STORE_SIZE) {
@@ -1048,7 +1049,8 @@ export class Session {
   unsubscribe(filter: Bytes): u16 {
     for (let i: u32 = 0; i < this.subCount; i++) {
       const s: Sub = this.subs[i];
-      if (s.state !== SubState.SUB_PENDING && s.state !== SubState.SUB_SENT && s.state !== SubState.ACTIVE) continue;
+      // (SUB_PENDING, SUB_SENT or ACTIVE: no slot below subCount is FREE.)
+      if (s.state > SubState.ACTIVE) continue;
       if (!bytesEqual(s.view(), filter)) continue;
       s.state = SubState.UNSUB_PENDING;
       s.packetId = 0;
@@ -1840,15 +1842,16 @@ export class Session {
     this.evDropQos = r.qos;
     this.evDropReason = reason;
     // Views into the stored PUBLISH: its topic and payload.
-    const m: Bytes = this.store.subarray(r.off, u32(r.off + r.len));
     if (MQTT5_SUPPORT !== 0 && r.v5) {
+      const m: Bytes = this.store.subarray(r.off, u32(r.off + r.len));
       const k: u32 = this.topicOffset(r);
       const te: u32 = u32(k + ((m[k - 2] << 8) | m[k - 1]));
       this.evDropTopic = m.subarray(k, te);
       this.evDropPayload = payload5(m, r.qos);
     } else {
-      // Our own encoding: the receive path's decoder reads it back.
-      decodeForClient(m, STORE_SIZE, dropScratch);
+      // Our own encoding: the receive path's decoder reads it back (the
+      // packet's own length ends it: the view may run on past it).
+      decodeForClient(this.store.subarray(r.off), STORE_SIZE, dropScratch);
       this.evDropTopic = dropScratch.topic;
       this.evDropPayload = dropScratch.payload;
     }
@@ -2185,7 +2188,7 @@ export class Session {
 
   /** Gives a record's PUBLISH bytes back to the store (compacting it). */
   private releaseBytes(r: OutMsg): void {
-    if (r.len === 0) return;
+    // (len 0: moves nothing; the off of such a record is never read.)
     const off: u32 = r.off;
     const len: u32 = r.len;
     const end: u32 = u32(this.storeUsed - len);
@@ -2195,7 +2198,7 @@ export class Session {
     r.len = 0;
     for (let i: u32 = 0; i < this.recCount; i++) {
       const o: OutMsg = this.recs[i];
-      if (o.len > 0 && o.off > off) o.off = u32(o.off - len);
+      if (o.off > off) o.off = u32(o.off - len);
     }
   }
 
@@ -2206,7 +2209,6 @@ export class Session {
     this.recCount = u32(this.recCount - 1);
     for (let j: u32 = i; j < this.recCount; j++) copy(this.recs[j], this.recs[j + 1]);
     // (Slots from recCount on are not read: publish() and restore() set every field.)
-    this.recs[this.recCount].state = RecState.FREE;
   }
 
   /** Removes subscription i, keeping the others in the order they were added. */

@@ -815,14 +815,15 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
 #line 850 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
     }
-    direct = ((!v5 && !self->streaming) && (Session_waitingToSend(self) == 0)) && (size <= (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen));
+    // (A record streaming out is unsent until whole: nothing streams then.)
+    direct = (!v5 && (Session_waitingToSend(self) == 0)) && (size <= (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen));
   }
   if (!direct) {
     if (size > CONFIG_MGOS_MQTT_STORE_SIZE) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, session__s22, topic, rt_i32_of(size));
       }
-#line 857 "ts-src/mqtt/session.ts"
+#line 858 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
     }
     if (!connected) {
@@ -831,7 +832,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
           Session_log(self, LogLevel_DEBUG, session__s23, topic, 0);
         }
-#line 863 "ts-src/mqtt/session.ts"
+#line 864 "ts-src/mqtt/session.ts"
         return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
       }
       while (Session_queuedCount(self) >= limit) {
@@ -840,7 +841,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
           if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
             Session_log(self, LogLevel_DEBUG, session__s24, topic, rt_i32_of(limit));
           }
-#line 869 "ts-src/mqtt/session.ts"
+#line 870 "ts-src/mqtt/session.ts"
           return Session_refuse(self, MGOS_MQTT_ERR_QUEUE_FULL);
         }
       }
@@ -852,7 +853,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
           Session_log(self, LogLevel_DEBUG, session__s25, topic, rt_i32_of(size));
         }
-#line 878 "ts-src/mqtt/session.ts"
+#line 879 "ts-src/mqtt/session.ts"
         return Session_refuse(self, MGOS_MQTT_ERR_FULL);
       }
     }
@@ -863,7 +864,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, session__s26, topic, 0);
     }
-#line 886 "ts-src/mqtt/session.ts"
+#line 887 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_FULL);
   }
   // There is room for `size` bytes in tx or the store; the topic was checked first.
@@ -875,7 +876,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, session__s27, topic, 0);
       }
-#line 895 "ts-src/mqtt/session.ts"
+#line 896 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
     }
   } else {
@@ -919,7 +920,7 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
     return;
   }
   // Only the state that matters after a restart: waiting for PUBCOMP, or not.
-#line 936 "ts-src/mqtt/session.ts"
+#line 937 "ts-src/mqtt/session.ts"
   uint8_t st = (RecState)((r->state == RecState_WAIT_PUBCOMP) ? RecState_WAIT_PUBCOMP : RecState_QUEUED);
   // Bit 7 of the state byte: the PUBLISH is MQTT 5 encoded.
   f(self, op, r->seq, session_storeMeta((uint8_t)(st | (r->v5 ? 0x80 : 0)), r->qos, r->packetId), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len));
@@ -930,25 +931,25 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
    *  PUBREL is due. False when it does not fit or is not a valid record. */
 bool Session_restore_v(Session *self, uint32_t seq, uint32_t meta, uint8_t *data_p, uint32_t data_len) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 945 "ts-src/mqtt/session.ts"
+#line 946 "ts-src/mqtt/session.ts"
   uint8_t st = (uint8_t)((meta >> 24) & 0x7f);
   // Encoded for MQTT 5 (bit 7): sendable only with MQTT 5 compiled in.
   bool m5 = rt_i32_of(meta & 0x80000000u) != 0;
   if (m5 && CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     return false;
   }
-#line 949 "ts-src/mqtt/session.ts"
+#line 950 "ts-src/mqtt/session.ts"
   uint8_t qos = (uint8_t)((meta >> 16) & 0xff);
   uint16_t id = (uint16_t)meta;
   if ((((seq == 0 || id == 0) || (qos != 1 && qos != 2)) || self->recCount >= session_STORE_SLOTS) || Session_idInUse(self, id)) {
     return false;
   }
-#line 952 "ts-src/mqtt/session.ts"
+#line 953 "ts-src/mqtt/session.ts"
   if (st == RecState_WAIT_PUBCOMP) {
     if (qos != 2 || data.len > 0) {
       return false;
     }
-#line 954 "ts-src/mqtt/session.ts"
+#line 955 "ts-src/mqtt/session.ts"
   } else if (((st != RecState_QUEUED || data.len < 4) || (data.len > (CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed))) || ((data.p[0] >> 4) != PacketType_PUBLISH)) {
     return false;
   }
@@ -969,7 +970,7 @@ bool Session_restore_v(Session *self, uint32_t seq, uint32_t meta, uint8_t *data
   if (seq >= self->nextSeq) {
     self->nextSeq = (seq == 0xffffffffu) ? 1 : (seq + 1);
   }
-#line 972 "ts-src/mqtt/session.ts"
+#line 973 "ts-src/mqtt/session.ts"
   return true;
 }
 
@@ -986,11 +987,11 @@ uint32_t Session_outboxRoom(Session *self) {
   if (self->recCount >= session_STORE_SLOTS) {
     return 0;
   }
-#line 986 "ts-src/mqtt/session.ts"
+#line 987 "ts-src/mqtt/session.ts"
   if (self->state != SessionState_CONNECTED && (Session_queuedCount(self) >= self->cfg.maxQueueLength)) {
     return 0;
   }
-#line 987 "ts-src/mqtt/session.ts"
+#line 988 "ts-src/mqtt/session.ts"
   return CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed;
 }
 
@@ -999,7 +1000,7 @@ static void Session_maybeRoom(Session *self) {
   if (!self->roomWanted || (Session_outboxRoom(self) == 0)) {
     return;
   }
-#line 993 "ts-src/mqtt/session.ts"
+#line 994 "ts-src/mqtt/session.ts"
   self->roomWanted = false;
   Session_emit(self, SessionEvent_OUTBOX_ROOM, NULL);
 }
@@ -1013,7 +1014,7 @@ static uint32_t Session_waitingToSend(Session *self) {
       n++;
     }
   }
-#line 1004 "ts-src/mqtt/session.ts"
+#line 1005 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1021,33 +1022,33 @@ static uint32_t Session_waitingToSend(Session *self) {
    *  again after every CONNACK). Returns the SUBSCRIBE's packet id, 0 if rejected. */
 uint16_t Session_subscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_len, uint8_t qos, int32_t tag) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 1010 "ts-src/mqtt/session.ts"
+#line 1011 "ts-src/mqtt/session.ts"
   if (qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s28, filter, qos);
     }
-#line 1012 "ts-src/mqtt/session.ts"
+#line 1013 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (!topic_sendableTopic(filter, true)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s29, filter, 0);
     }
-#line 1016 "ts-src/mqtt/session.ts"
+#line 1017 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (filter.len > CONFIG_MGOS_MQTT_MAX_FILTER_LEN) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s30, filter, rt_i32_of(filter.len));
     }
-#line 1020 "ts-src/mqtt/session.ts"
+#line 1021 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (self->subCount >= CONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s31, filter, 0);
     }
-#line 1024 "ts-src/mqtt/session.ts"
+#line 1025 "ts-src/mqtt/session.ts"
     return 0;
   }
   Sub *s = &self->subs[self->subCount];
@@ -1074,17 +1075,18 @@ uint16_t Session_subscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_l
    *  (after the next CONNACK when offline). Returns its packet id, 0 if none matched. */
 uint16_t Session_unsubscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_len) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 1049 "ts-src/mqtt/session.ts"
+#line 1050 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
-    if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
+    // (SUB_PENDING, SUB_SENT or ACTIVE: no slot below subCount is FREE.)
+    if (s->state > SubState_ACTIVE) {
       continue;
     }
-#line 1052 "ts-src/mqtt/session.ts"
+#line 1054 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
       continue;
     }
-#line 1053 "ts-src/mqtt/session.ts"
+#line 1055 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
@@ -1094,7 +1096,7 @@ uint16_t Session_unsubscribe_v(Session *self, uint8_t *filter_p, uint32_t filter
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, session__s32, filter, 0);
   }
-#line 1060 "ts-src/mqtt/session.ts"
+#line 1062 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -1108,7 +1110,7 @@ uint32_t Session_unsentBytes(Session *self) {
       n += tmp - r->done;
     }
   }
-#line 1070 "ts-src/mqtt/session.ts"
+#line 1072 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1120,7 +1122,7 @@ uint32_t Session_inflightCount(Session *self) {
       n++;
     }
   }
-#line 1077 "ts-src/mqtt/session.ts"
+#line 1079 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1132,22 +1134,22 @@ uint32_t Session_queuedCount(Session *self) {
       n++;
     }
   }
-#line 1084 "ts-src/mqtt/session.ts"
+#line 1086 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 1091 "ts-src/mqtt/session.ts"
+#line 1093 "ts-src/mqtt/session.ts"
 void Session_onRecv_v(Session *self, uint8_t *data_p, uint32_t data_len, uint32_t now) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 1092 "ts-src/mqtt/session.ts"
+#line 1094 "ts-src/mqtt/session.ts"
   self->now = now;
   if (data.len > 0) {
     self->lastRx = now;
   }
-#line 1094 "ts-src/mqtt/session.ts"
+#line 1096 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while ((off < data.len && Session_receiving(self)) && self->epoch == ep) {
@@ -1161,7 +1163,7 @@ void Session_onRecv_v(Session *self, uint8_t *data_p, uint32_t data_len, uint32_
     if (n > rest.len) {
       n = rest.len;
     }
-#line 1105 "ts-src/mqtt/session.ts"
+#line 1107 "ts-src/mqtt/session.ts"
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), self->rxLen, rt_slice(rest, 0, n));
     self->rxLen += n;
     off += n;
@@ -1194,14 +1196,14 @@ static void Session_parse(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1135 "ts-src/mqtt/session.ts"
+#line 1137 "ts-src/mqtt/session.ts"
     if ((r == (-DecodeErr_TOO_LARGE)) && self->pkt.type == PacketType_PUBLISH) {
       // Too large to buffer, not malformed: stream it (the reference closed
       // here, and a persistent session then got it again at every reconnect).
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 1139 "ts-src/mqtt/session.ts"
+#line 1141 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
@@ -1216,7 +1218,7 @@ static void Session_parse(Session *self) {
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1151 "ts-src/mqtt/session.ts"
+#line 1153 "ts-src/mqtt/session.ts"
   Session_rxDrop(self, start);
 }
 
@@ -1238,7 +1240,7 @@ static void Session_parse5(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1170 "ts-src/mqtt/session.ts"
+#line 1172 "ts-src/mqtt/session.ts"
     Packet *b = &v->pkt.base;
     if (((r == (-DecodeErr_TOO_LARGE)) && b->type == PacketType_PUBLISH) && (b->totalLen <= Session_maxPacket5(self))) {
       // Within our Maximum Packet Size, over the buffer: streamed as in 3.1.1.
@@ -1254,7 +1256,7 @@ static void Session_parse5(Session *self) {
       if (!Session_bigFromRx(self, start)) {
         return;
       }
-#line 1183 "ts-src/mqtt/session.ts"
+#line 1185 "ts-src/mqtt/session.ts"
       start = 0;
       continue;
     }
@@ -1263,7 +1265,7 @@ static void Session_parse5(Session *self) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, session__s33, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
       }
-#line 1189 "ts-src/mqtt/session.ts"
+#line 1191 "ts-src/mqtt/session.ts"
       Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
       return;
     }
@@ -1273,17 +1275,17 @@ static void Session_parse5(Session *self) {
     if (p->type == PacketType_CONNACK) {
       p->returnCode = v->pkt.reasonCode;
     }
-#line 1196 "ts-src/mqtt/session.ts"
+#line 1198 "ts-src/mqtt/session.ts"
     if ((p->type == PacketType_PUBLISH && self->state == SessionState_CONNECTED) && !Session_aliasIn(self, p)) {
       return;
     }
-#line 1197 "ts-src/mqtt/session.ts"
+#line 1199 "ts-src/mqtt/session.ts"
     Session_handle(self, p);
   }
   if (self->epoch != ep || start == 0) {
     return;
   }
-#line 1200 "ts-src/mqtt/session.ts"
+#line 1202 "ts-src/mqtt/session.ts"
   Session_rxDrop(self, start);
 }
 
@@ -1291,7 +1293,7 @@ static void Session_parse5(Session *self) {
 /** parse() met a PUBLISH over the limit at rx[start] (its fixed header is
    *  complete). Moves it to rx[0] and streams what rx holds of it. True when
    *  it ended there and the bytes after it are now rx[0, rxLen), to parse. */
-#line 1208 "ts-src/mqtt/session.ts"
+#line 1210 "ts-src/mqtt/session.ts"
 static bool Session_bigFromRx(Session *self, uint32_t start) {
   uint32_t ep = self->epoch;
   Session_rxDrop(self, start);
@@ -1314,14 +1316,14 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
   if (Session_isV5(self)) {
     BigProps_reset(&self->v5s[0].bigProps);
   }
-#line 1228 "ts-src/mqtt/session.ts"
+#line 1230 "ts-src/mqtt/session.ts"
   self->rxTake = false;
   // In place: header bytes are "copied" onto themselves, fragments are views into rx.
   uint32_t used = Session_bigFeed(self, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, avail));
   if ((self->epoch != ep || !Session_receiving(self)) || self->big != BigRx_NONE) {
     return false;
   }
-#line 1232 "ts-src/mqtt/session.ts"
+#line 1234 "ts-src/mqtt/session.ts"
   self->rxLen = avail;
   Session_rxDrop(self, used);
   return true;
@@ -1334,7 +1336,7 @@ static bool Session_bigFromRx(Session *self, uint32_t start) {
    *  Stops early when a handler ended the connection. */
 static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
   rt_bytes d = RT_BYTES(d_p, d_len);
-#line 1243 "ts-src/mqtt/session.ts"
+#line 1245 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t used = 0;
   while (((used < d.len && self->big != BigRx_NONE) && self->epoch == ep) && Session_receiving(self)) {
@@ -1359,11 +1361,11 @@ static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
         bad = Session_bigLayout(self);
       }
       // (MQTT 5, an empty topic at QoS 0: the header ends with the topic length.)
-#line 1265 "ts-src/mqtt/session.ts"
+#line 1267 "ts-src/mqtt/session.ts"
       if (bad == 0 && self->bigPos == self->bigIdEnd) {
         bad = Session_bigHeaderDone(self);
       }
-#line 1266 "ts-src/mqtt/session.ts"
+#line 1268 "ts-src/mqtt/session.ts"
     } else if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && self->bigPayAt == 0) {
       // MQTT 5: the property length and block, between packet id and payload.
       BigProps *bp = &self->v5s[0].bigProps;
@@ -1392,12 +1394,12 @@ static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
       if (self->bigPos == self->bigTotal && self->pkt.qos == 2) {
         Session_rxQos2Add(self, self->pkt.packetId);
       }
-#line 1292 "ts-src/mqtt/session.ts"
+#line 1294 "ts-src/mqtt/session.ts"
       if (self->big != BigRx_DISCARD) {
         Session_bigPayload(self, rt_slice(rest, 0, n), pos - self->bigPayAt);
       }
     }
-#line 1294 "ts-src/mqtt/session.ts"
+#line 1296 "ts-src/mqtt/session.ts"
     if (bad != 0) {
       Session_bigBad(self, bad);
       break;
@@ -1421,7 +1423,7 @@ static void Session_bigBad(Session *self, uint8_t e) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_log(self, LogLevel_ERROR, session__s33, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
   }
-#line 1315 "ts-src/mqtt/session.ts"
+#line 1317 "ts-src/mqtt/session.ts"
   Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
 }
 
@@ -1432,7 +1434,7 @@ static void Session_closeBad(Session *self, DecodeErr e) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_log(self, LogLevel_ERROR, session__s33, d, 0);
   }
-#line 1323 "ts-src/mqtt/session.ts"
+#line 1325 "ts-src/mqtt/session.ts"
   Session_closeQuietly(self, why);
 }
 
@@ -1450,18 +1452,18 @@ static DecodeErr Session_bigLayout(Session *self) {
   DecodeErr e = DecodeErr_OK;
   if ((2u + tl) > rem) {
     e = DecodeErr_STRING_OVERRUN;
-#line 1339 "ts-src/mqtt/session.ts"
+#line 1341 "ts-src/mqtt/session.ts"
   } else if (tl == 0 && !v5) {
     e = DecodeErr_EMPTY_TOPIC;
-#line 1340 "ts-src/mqtt/session.ts"
+#line 1342 "ts-src/mqtt/session.ts"
   } else if ((((2u + tl) + idLen) + (uint32_t)(v5 ? 1 : 0)) > rem) {
     e = DecodeErr_BAD_LENGTH;
   }
-#line 1341 "ts-src/mqtt/session.ts"
+#line 1343 "ts-src/mqtt/session.ts"
   if (e != DecodeErr_OK) {
     return e;
   }
-#line 1342 "ts-src/mqtt/session.ts"
+#line 1344 "ts-src/mqtt/session.ts"
   self->rxTopicLen = tl;
   self->bigTopicEnd = (h + 2u) + tl;
   self->bigIdEnd = self->bigTopicEnd + idLen;
@@ -1478,7 +1480,7 @@ static DecodeErr Session_bigHeaderDone(Session *self) {
   if (p->qos > 0) {
     p->packetId = self->bigId;
   }
-#line 1356 "ts-src/mqtt/session.ts"
+#line 1358 "ts-src/mqtt/session.ts"
   bool whole = self->rxLen == self->bigTopicEnd;
   uint32_t from = self->bigHdr + 2u;
   // (rx holds at least the fixed header and the topic length.)
@@ -1489,11 +1491,11 @@ static DecodeErr Session_bigHeaderDone(Session *self) {
     e = DecodeErr_ZERO_PACKET_ID;
   }
   // MQTT 5: the properties come first (bigPropsDone).
-#line 1364 "ts-src/mqtt/session.ts"
+#line 1366 "ts-src/mqtt/session.ts"
   if (e == DecodeErr_OK && self->bigPayAt > 0) {
     Session_bigDecide(self, false);
   }
-#line 1365 "ts-src/mqtt/session.ts"
+#line 1367 "ts-src/mqtt/session.ts"
   return e;
 }
 
@@ -1503,7 +1505,7 @@ static void Session_bigPropsDone(Session *self) {
   if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     return;
   }
-#line 1372 "ts-src/mqtt/session.ts"
+#line 1374 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   BigProps *bp = &v->bigProps;
   Props5 *pr = &v->pkt.props;
@@ -1524,7 +1526,7 @@ static void Session_bigPropsDone(Session *self) {
     if (!Session_aliasIn(self, p)) {
       return;
     }
-#line 1390 "ts-src/mqtt/session.ts"
+#line 1392 "ts-src/mqtt/session.ts"
     self->rxTopicLen = p->topic.len;
   } else if (bp->len > 0) {
     // Not read: any alias it set is unknown, so none is trusted again.
@@ -1543,7 +1545,7 @@ static void Session_bigDecide(Session *self, bool propsLost) {
   if (a < 0) {
     return;
   }
-#line 1406 "ts-src/mqtt/session.ts"
+#line 1408 "ts-src/mqtt/session.ts"
   if (a == 0) {
     self->big = BigRx_DISCARD;
     return;
@@ -1554,18 +1556,18 @@ static void Session_bigDecide(Session *self, bool propsLost) {
     return;
   }
   // A topic cut short cannot be matched against any filter: nobody can take it.
-#line 1414 "ts-src/mqtt/session.ts"
+#line 1416 "ts-src/mqtt/session.ts"
   Session_bigSkip(self, !whole ? session__s35 : lost ? session__s36 : session__s37, !whole ? rt_i32_of(self->rxTopicLen) : (lost ? rt_i32_of(self->v5s[0].bigProps.len) : 0));
 }
 
 /** Drops the rest of the message; the log names the topic, the event too. */
-#line 1421 "ts-src/mqtt/session.ts"
+#line 1423 "ts-src/mqtt/session.ts"
 static void Session_bigSkip(Session *self, const char *why, int32_t num) {
   self->big = BigRx_DISCARD;
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, why, self->pkt.topic, num);
   }
-#line 1424 "ts-src/mqtt/session.ts"
+#line 1426 "ts-src/mqtt/session.ts"
   self->pkt.payload = RT_NOBYTES;
   self->rxPartOff = 0;
   Session_emit(self, SessionEvent_PUBLISH_SKIPPED, &self->pkt);
@@ -1576,7 +1578,7 @@ static void Session_bigSkip(Session *self, const char *why, int32_t num) {
 static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_len, uint32_t off) {
   rt_bytes frag = RT_BYTES(frag_p, frag_len);
   // Fragments compiled out: nobody can take it.
-#line 1433 "ts-src/mqtt/session.ts"
+#line 1435 "ts-src/mqtt/session.ts"
   if (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0) {
     Session_bigSkip(self, session__s37, rt_i32_of(self->rxPartTotal));
     return;
@@ -1589,13 +1591,13 @@ static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_l
   if (!first || self->epoch != ep) {
     return;
   }
-#line 1443 "ts-src/mqtt/session.ts"
+#line 1445 "ts-src/mqtt/session.ts"
   if (self->rxTake) {
     self->big = BigRx_DELIVER;
-#line 1444 "ts-src/mqtt/session.ts"
+#line 1446 "ts-src/mqtt/session.ts"
   } else if (Session_receiving(self)) {
     Session_bigSkip(self, session__s37, rt_i32_of(self->rxPartTotal));
-#line 1445 "ts-src/mqtt/session.ts"
+#line 1447 "ts-src/mqtt/session.ts"
   } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
   }
@@ -1604,7 +1606,7 @@ static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_l
 /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
    *  remembered only with the last byte, so a resend of a message cut off is
    *  taken again). */
-#line 1451 "ts-src/mqtt/session.ts"
+#line 1453 "ts-src/mqtt/session.ts"
 static void Session_bigEnd(Session *self) {
   Packet *p = &self->pkt;
   self->big = BigRx_NONE;
@@ -1613,13 +1615,13 @@ static void Session_bigEnd(Session *self) {
   if (p->qos == 2) {
     Session_rxQos2Add(self, p->packetId);
   }
-#line 1457 "ts-src/mqtt/session.ts"
+#line 1459 "ts-src/mqtt/session.ts"
   if (p->qos > 0) {
     Session_queueAck(self, (uint8_t)(PacketType_PUBLISH + p->qos), p->packetId); // PUBACK, PUBREC
   }
 }
 
-#line 1460 "ts-src/mqtt/session.ts"
+#line 1462 "ts-src/mqtt/session.ts"
 static void Session_handle(Session *self, Packet *p) {
   // MQTT 5 extended authentication exchanges AUTH before the CONNACK (4.12).
   // MQTT 5 answers each protocol error here with DISCONNECT 0x82 (4.13.1).
@@ -1645,7 +1647,7 @@ static void Session_handle(Session *self, Packet *p) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, session__s38, 0);
     }
-#line 1483 "ts-src/mqtt/session.ts"
+#line 1485 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
   } else if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && t == PacketType_DISCONNECT) {
     // Only MQTT 5's decoder lets a server's DISCONNECT and AUTH through (3.14, 3.15).
@@ -1665,7 +1667,7 @@ static void Session_onConnack(Session *self, Packet *p) {
   if (v5) {
     V5State_takeConnack(&self->v5s[0]);
   }
-#line 1500 "ts-src/mqtt/session.ts"
+#line 1502 "ts-src/mqtt/session.ts"
   if (p->returnCode != 0) {
     // The reason is readable during the CONNACK event already.
     const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
@@ -1674,14 +1676,14 @@ static void Session_onConnack(Session *self, Packet *p) {
         Session_log(self, LogLevel_ERROR, session__s40, V5State_reasonString(&self->v5s[0]), p->returnCode);
       }
     }
-#line 1504 "ts-src/mqtt/session.ts"
+#line 1506 "ts-src/mqtt/session.ts"
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 1508 "ts-src/mqtt/session.ts"
+#line 1510 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
@@ -1696,26 +1698,26 @@ static void Session_onConnack(Session *self, Packet *p) {
     self->cfg.keepAlive = (uint16_t)self->v5s[0].serverKeepAlive;
   }
   // Without a stored session the server will not resend its QoS 2 messages.
-#line 1520 "ts-src/mqtt/session.ts"
+#line 1522 "ts-src/mqtt/session.ts"
   if (!p->sessionPresent) {
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1523 "ts-src/mqtt/session.ts"
+#line 1525 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 1526 "ts-src/mqtt/session.ts"
+#line 1528 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
     Session_maybeRoom(self);
   }
 }
 
-#line 1530 "ts-src/mqtt/session.ts"
+#line 1532 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   uint8_t q = p->qos;
@@ -1725,24 +1727,24 @@ static void Session_onPublish(Session *self, Packet *p) {
   }
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
   // PUBLISH (DUP) only gets another PUBREC.
-#line 1537 "ts-src/mqtt/session.ts"
+#line 1539 "ts-src/mqtt/session.ts"
   if (a > 0) {
     if (q == 2) {
       Session_rxQos2Add(self, p->packetId);
     }
-#line 1539 "ts-src/mqtt/session.ts"
+#line 1541 "ts-src/mqtt/session.ts"
     self->autoAck = true;
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (q == 0 || self->epoch != ep) {
       return;
     }
-#line 1542 "ts-src/mqtt/session.ts"
+#line 1544 "ts-src/mqtt/session.ts"
     if (!self->autoAck) {
       // The application runs this exchange: it is not ours to remember.
       if (q == 2) {
         Session_rxQos2Forget(self, p->packetId);
       }
-#line 1545 "ts-src/mqtt/session.ts"
+#line 1547 "ts-src/mqtt/session.ts"
       return;
     }
   }
@@ -1756,12 +1758,12 @@ static int32_t Session_rxAdmit(Session *self, Packet *p) {
   if (p->qos > 0 && !Session_rxQuotaTake(self)) {
     return -1;
   }
-#line 1556 "ts-src/mqtt/session.ts"
+#line 1558 "ts-src/mqtt/session.ts"
   if (p->qos == 2 && Session_rxQos2Has(self, p->packetId)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_log(self, LogLevel_DEBUG, session__s42, p->topic, p->packetId);
     }
-#line 1558 "ts-src/mqtt/session.ts"
+#line 1560 "ts-src/mqtt/session.ts"
     return 0;
   }
   return 1;
@@ -1777,7 +1779,7 @@ static void Session_onAck(Session *self, Packet *p) {
   if (Session_isV5(self)) {
     Session_logAckReason(self, p);
   }
-#line 1571 "ts-src/mqtt/session.ts"
+#line 1573 "ts-src/mqtt/session.ts"
   uint8_t st = (uint8_t)((i >= 0) ? self->recs[(uint32_t)i].state : RecState_FREE);
   // A record still streaming out was never whole on the wire: the ack is bogus.
   bool whole = i >= 0 && (self->recs[(uint32_t)i].done == 0);
@@ -1805,24 +1807,24 @@ static void Session_onAck(Session *self, Packet *p) {
         Session_logNum(self, LogLevel_WARN, session__s43, p->packetId);
       }
     }
-#line 1596 "ts-src/mqtt/session.ts"
+#line 1598 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else if (type == PacketType_PUBACK) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s44, p->packetId);
     }
-#line 1599 "ts-src/mqtt/session.ts"
+#line 1601 "ts-src/mqtt/session.ts"
   } else if (type == PacketType_PUBREC) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s45, p->packetId);
     }
-#line 1601 "ts-src/mqtt/session.ts"
+#line 1603 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s46, p->packetId);
     }
   }
-#line 1604 "ts-src/mqtt/session.ts"
+#line 1606 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, 200 + type, p);
 }
 
@@ -1834,7 +1836,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
       Session_logNum(self, LogLevel_DEBUG, session__s47, p->packetId);
     }
   }
-#line 1611 "ts-src/mqtt/session.ts"
+#line 1613 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B); MQTT 5
@@ -1847,7 +1849,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
 
 /** SUBACK or UNSUBACK: the subscription it answers becomes active (or
    *  goes); handlers see the event with its tag in evTag (-1: not ours). */
-#line 1621 "ts-src/mqtt/session.ts"
+#line 1623 "ts-src/mqtt/session.ts"
 static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
   // (evTag is -1 here: it is set only below, and reset after the event.)
   int32_t i = Session_findSub(self, p->packetId, (SubState)(unsub ? SubState_UNSUB_SENT : SubState_SUB_SENT));
@@ -1867,14 +1869,14 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
         }
       }
     }
-#line 1636 "ts-src/mqtt/session.ts"
+#line 1638 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, unsub ? session__s49 : session__s50, p->packetId);
     }
   }
-#line 1640 "ts-src/mqtt/session.ts"
+#line 1642 "ts-src/mqtt/session.ts"
   Session_emit(self, 200 + p->type, p); // SUBACK or UNSUBACK
   self->evTag = -1;
 }
@@ -1885,14 +1887,14 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1651 "ts-src/mqtt/session.ts"
+#line 1653 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   // While a packet streams out nothing else may enter tx: only its record
   // (done > 0) moves, below; once it is whole, pump() starts over.
   if (!self->streaming && !Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1655 "ts-src/mqtt/session.ts"
+#line 1657 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   bool v5 = Session_isV5(self);
   // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
@@ -1913,19 +1915,19 @@ static void Session_pump(Session *self) {
       if (self->epoch != ep || self->state != SessionState_CONNECTED) {
         return;
       }
-#line 1673 "ts-src/mqtt/session.ts"
+#line 1675 "ts-src/mqtt/session.ts"
       continue;
     }
     if (((v5 && r->state == RecState_QUEUED) && r->done == 0) && r->qos > self->v5s[0].serverMaxQos) {
       Session_downgradeRec(self, r, self->v5s[0].serverMaxQos);
     }
-#line 1676 "ts-src/mqtt/session.ts"
+#line 1678 "ts-src/mqtt/session.ts"
     if (r->state == RecState_QUEUED && r->qos > 0) {
       if (inflight >= window) {
         return;
       }
       // (unsent, and sent false: as every QUEUED record)
-#line 1679 "ts-src/mqtt/session.ts"
+#line 1681 "ts-src/mqtt/session.ts"
       r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
       inflight++;
     }
@@ -1941,18 +1943,18 @@ static void Session_pump(Session *self) {
     if ((!streamed && len > free) && (len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1692 "ts-src/mqtt/session.ts"
+#line 1694 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
     // Sent: a QoS 0 message leaves the outbox; the next turn steps past
     // any other (no longer unsent).
-#line 1695 "ts-src/mqtt/session.ts"
+#line 1697 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
     // A stream ended: what waited for it (acks, subscriptions) goes first.
-#line 1697 "ts-src/mqtt/session.ts"
+#line 1699 "ts-src/mqtt/session.ts"
     if (streamed) {
       Session_pump(self);
       return;
@@ -1967,7 +1969,7 @@ static void Session_pump(Session *self) {
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits, or
    *  (WAIT_PUBCOMP) its PUBREL. True when its last byte is in; else tx is
    *  full (and `streaming` set when part of a PUBLISH went in). */
-#line 1709 "ts-src/mqtt/session.ts"
+#line 1711 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   bool v5 = Session_isV5(self);
   bool conv = CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && r->v5 != v5;
@@ -1976,7 +1978,7 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
     if (k == 0) {
       return false;
     }
-#line 1715 "ts-src/mqtt/session.ts"
+#line 1717 "ts-src/mqtt/session.ts"
     Session_sent(self, k);
   } else if (!(((((r->done == 0 && CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) && v5) && !conv) && self->v5s[0].serverAliasMax > 0) && Session_copyAliased(self, r))) {
     uint32_t at = self->txLen;
@@ -1985,17 +1987,17 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
     uint32_t from = r->off + r->done;
     if (conv) {
       session5_convertedPart(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, at + n), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5, r->done);
-#line 1722 "ts-src/mqtt/session.ts"
+#line 1724 "ts-src/mqtt/session.ts"
     } else {
       rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), from, from + n));
     }
-#line 1723 "ts-src/mqtt/session.ts"
+#line 1725 "ts-src/mqtt/session.ts"
     if (r->done == 0) {
       // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
       if (r->sent) {
         rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
       }
-#line 1726 "ts-src/mqtt/session.ts"
+#line 1728 "ts-src/mqtt/session.ts"
       Session_retainOut(self, r, at);
     }
     Session_sent(self, n);
@@ -2022,27 +2024,27 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
   if ((most > (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen)) || (smax > 0 && most > smax)) {
     return false;
   }
-#line 1750 "ts-src/mqtt/session.ts"
+#line 1752 "ts-src/mqtt/session.ts"
   uint32_t a = V5State_outAlias(&self->v5s[0], Session_recTopic(self, r));
   if (a == 0) {
     return false;
   }
-#line 1752 "ts-src/mqtt/session.ts"
+#line 1754 "ts-src/mqtt/session.ts"
   bool bound = (int32_t)(a & 0x10000u) != 0;
   uint32_t at = self->txLen;
   uint32_t n = session5_putAliased(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, UINT32_MAX), m, r->qos, (uint16_t)a, bound);
   if (n == 0) {
     return false;
   }
-#line 1756 "ts-src/mqtt/session.ts"
+#line 1758 "ts-src/mqtt/session.ts"
   if (bound) {
     self->v5s[0].aliasHits++;
   }
-#line 1757 "ts-src/mqtt/session.ts"
+#line 1759 "ts-src/mqtt/session.ts"
   if (r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1758 "ts-src/mqtt/session.ts"
+#line 1760 "ts-src/mqtt/session.ts"
   Session_retainOut(self, r, at);
   Session_sent(self, n);
   return true;
@@ -2059,7 +2061,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, (q == 0) ? session__s52 : session__s53, Session_recTopic(self, r), r->packetId);
   }
-#line 1772 "ts-src/mqtt/session.ts"
+#line 1774 "ts-src/mqtt/session.ts"
   if (q > 0) {
     rt_bytes_set(m, at, (uint8_t)((rt_bytes_get(m, at) & 0xf9) | (q << 1)));
     r->qos = q;
@@ -2072,7 +2074,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   while ((rt_bytes_get(m, rt_idx_add(at, h)) & 0x80) != 0) {
     h++;
   }
-#line 1782 "ts-src/mqtt/session.ts"
+#line 1784 "ts-src/mqtt/session.ts"
   h++;
   uint32_t rem = r->len - h;
   uint32_t h2 = 1u + codec_remainingLengthSize(rem - 2u);
@@ -2093,7 +2095,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
       o->off = o->off - gap;
     }
   }
-#line 1800 "ts-src/mqtt/session.ts"
+#line 1802 "ts-src/mqtt/session.ts"
   r->len = n;
   r->qos = 0;
   r->sent = false; // a QoS 0 PUBLISH has no DUP [MQTT-3.3.1-2]
@@ -2107,7 +2109,7 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
   if ((!Session_isV5(self) || self->v5s[0].retainAvailable) || ((rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0x1) == 0)) {
     return;
   }
-#line 1811 "ts-src/mqtt/session.ts"
+#line 1813 "ts-src/mqtt/session.ts"
   rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0xfe));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, session__s54, Session_recTopic(self, r), r->packetId);
@@ -2118,19 +2120,19 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
    *  Wildcard / Shared Subscription Available 0) is not sent: it stands
    *  refused (granted = that reason code, as a SUBACK would say), with a
    *  warning, and is tried again on the next connection. */
-#line 1819 "ts-src/mqtt/session.ts"
+#line 1821 "ts-src/mqtt/session.ts"
 static void Session_refuseUnsupportedSubs(Session *self) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if (s->state != SubState_SUB_PENDING) {
       continue;
     }
-#line 1823 "ts-src/mqtt/session.ts"
+#line 1825 "ts-src/mqtt/session.ts"
     uint8_t code = V5State_subRefusal(&self->v5s[0], Sub_view(s));
     if (code == 0) {
       continue;
     }
-#line 1825 "ts-src/mqtt/session.ts"
+#line 1827 "ts-src/mqtt/session.ts"
     s->state = SubState_ACTIVE;
     s->packetId = 0;
     s->granted = code;
@@ -2144,7 +2146,7 @@ static void Session_refuseUnsupportedSubs(Session *self) {
    *  offline policy (QUEUE_FULL, OUTBOX_FULL) or, MQTT 5, a message larger
    *  than the broker takes (TOO_BIG_FOR_SERVER). The event has its id, QoS,
    *  reason, topic and payload. */
-#line 1836 "ts-src/mqtt/session.ts"
+#line 1838 "ts-src/mqtt/session.ts"
 static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   OutMsg *r = &self->recs[i];
   uint16_t id = r->packetId;
@@ -2152,15 +2154,16 @@ static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   self->evDropQos = r->qos;
   self->evDropReason = reason;
   // Views into the stored PUBLISH: its topic and payload.
-  rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && r->v5) {
+    rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
     uint32_t k = Session_topicOffset(self, r);
     uint32_t te = k + (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
     self->evDropTopic = rt_subarray(m, k, te);
     self->evDropPayload = session5_payload5(m, r->qos);
   } else {
-    // Our own encoding: the receive path's decoder reads it back.
-    codec_decodeForClient(m, CONFIG_MGOS_MQTT_STORE_SIZE, &session_dropScratch);
+    // Our own encoding: the receive path's decoder reads it back (the
+    // packet's own length ends it: the view may run on past it).
+    codec_decodeForClient(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, UINT32_MAX), CONFIG_MGOS_MQTT_STORE_SIZE, &session_dropScratch);
     self->evDropTopic = session_dropScratch.topic;
     self->evDropPayload = session_dropScratch.payload;
   }
@@ -2169,14 +2172,14 @@ static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, session__s55, t, id);
     }
-#line 1858 "ts-src/mqtt/session.ts"
+#line 1861 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, session__s56, t, id);
     }
   }
   // Out of every queue while the handler runs (it may publish), freed after.
-#line 1862 "ts-src/mqtt/session.ts"
+#line 1865 "ts-src/mqtt/session.ts"
   r->state = RecState_FREE;
   Session_emit(self, SessionEvent_DROPPED, NULL);
   self->evDropTopic = RT_NOBYTES;
@@ -2195,26 +2198,26 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1878 "ts-src/mqtt/session.ts"
+#line 1881 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = 0;
     if (Session_isV5(self)) {
       rt_bytes tmp = Session_txFree(self);
       n = codec5_encodeAck5(tmp, (uint8_t)((a >> 16) & 0xff), (uint16_t)a, (uint8_t)(a >> 24), Session_noProps(self));
-#line 1882 "ts-src/mqtt/session.ts"
+#line 1885 "ts-src/mqtt/session.ts"
     } else {
       n = codec_writeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     }
-#line 1883 "ts-src/mqtt/session.ts"
+#line 1886 "ts-src/mqtt/session.ts"
     if (n == 0) {
       return false;
     }
-#line 1884 "ts-src/mqtt/session.ts"
+#line 1887 "ts-src/mqtt/session.ts"
     if (Session_isV5(self)) {
       V5State_ackSent(&self->v5s[0], (uint8_t)((a >> 16) & 0xff), (uint8_t)(a >> 24));
     }
-#line 1885 "ts-src/mqtt/session.ts"
+#line 1888 "ts-src/mqtt/session.ts"
     Session_sent(self, n);
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
     self->ackCount = self->ackCount - 1u;
@@ -2222,18 +2225,18 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (Session_isV5(self)) {
     Session_refuseUnsupportedSubs(self);
   }
-#line 1890 "ts-src/mqtt/session.ts"
+#line 1893 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     bool sub = s->state == SubState_SUB_PENDING;
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1894 "ts-src/mqtt/session.ts"
+#line 1897 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1895 "ts-src/mqtt/session.ts"
+#line 1898 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = 0;
@@ -2251,7 +2254,7 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (n == 0) {
       return false;
     }
-#line 1910 "ts-src/mqtt/session.ts"
+#line 1913 "ts-src/mqtt/session.ts"
     s->state = (uint8_t)(s->state + 1); // SUB_SENT or UNSUB_SENT
     Session_sent(self, n);
   }
@@ -2281,17 +2284,17 @@ static bool Session_aliasIn(Session *self, Packet *p) {
   if (bad == 0) {
     return true;
   }
-#line 1937 "ts-src/mqtt/session.ts"
+#line 1940 "ts-src/mqtt/session.ts"
   const char *why = session_txt(session__s58);
   if (bad == Reason_TOPIC_ALIAS_INVALID) {
     why = session_txt(session__s59);
   }
   // The table holds TOPIC_ALIASES x TOPIC_ALIAS_LEN bytes of topics in all.
-#line 1940 "ts-src/mqtt/session.ts"
+#line 1943 "ts-src/mqtt/session.ts"
   if (bad == Reason_IMPLEMENTATION_SPECIFIC_ERROR) {
     why = session_txt(session__s60);
   }
-#line 1941 "ts-src/mqtt/session.ts"
+#line 1944 "ts-src/mqtt/session.ts"
   Session_protocolError(self, bad, why);
   return false;
 }
@@ -2303,7 +2306,7 @@ static bool Session_rxQuotaTake(Session *self) {
   if (!Session_isV5(self)) {
     return true;
   }
-#line 1950 "ts-src/mqtt/session.ts"
+#line 1953 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->inUnacked >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, session_txt(session__s61));
@@ -2319,13 +2322,13 @@ static uint32_t Session_wireLen(Session *self, OutMsg *r) {
   if ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || (r->v5 == Session_isV5(self))) || r->len == 0) {
     return r->len;
   }
-#line 1963 "ts-src/mqtt/session.ts"
+#line 1966 "ts-src/mqtt/session.ts"
   return session5_convertedSize(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5);
 }
 
 // ---------------------------------------------------------------- helpers
 /** The scratch properties, emptied. */
-#line 1969 "ts-src/mqtt/session.ts"
+#line 1972 "ts-src/mqtt/session.ts"
 static Props5 *Session_noProps(Session *self) {
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
@@ -2339,7 +2342,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
   if (code < 0x80) {
     return;
   }
-#line 1980 "ts-src/mqtt/session.ts"
+#line 1983 "ts-src/mqtt/session.ts"
   V5State_takeReason(&self->v5s[0]);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, packet5_reasonName(p->type, code), V5State_reasonString(&self->v5s[0]), p->packetId);
@@ -2347,7 +2350,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
 }
 
 /** MQTT 5: the broker ends the connection, saying why (3.14). */
-#line 1985 "ts-src/mqtt/session.ts"
+#line 1988 "ts-src/mqtt/session.ts"
 static void Session_onDisconnect5(Session *self) {
   V5State *v = &self->v5s[0];
   V5State_takeReason(v);
@@ -2355,7 +2358,7 @@ static void Session_onDisconnect5(Session *self) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, session__s62, V5State_reasonString(v), v->pkt.reasonCode);
   }
-#line 1990 "ts-src/mqtt/session.ts"
+#line 1993 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   Session_emit(self, SessionEvent_DISCONNECT, &v->pkt.base);
   if (self->epoch == ep) {
@@ -2366,19 +2369,19 @@ static void Session_onDisconnect5(Session *self) {
 /** MQTT 5: sends AUTH (3.15) with `reason` and Authentication Data, the
    *  method being the CONNECT's. False when not MQTT 5, no method was set,
    *  or it does not fit tx now. */
-#line 1998 "ts-src/mqtt/session.ts"
+#line 2001 "ts-src/mqtt/session.ts"
 bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t data_len) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 1999 "ts-src/mqtt/session.ts"
+#line 2002 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     return false;
   }
-#line 2000 "ts-src/mqtt/session.ts"
+#line 2003 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->authMethodLen == 0 || self->state == SessionState_DISCONNECTED) {
     return false;
   }
-#line 2002 "ts-src/mqtt/session.ts"
+#line 2005 "ts-src/mqtt/session.ts"
   Props5 *p = Session_noProps(self);
   p->authMethod = rt_subarray(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, v->authMethodLen);
   Props5_set(p, PropId_AUTH_METHOD);
@@ -2391,7 +2394,7 @@ bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t
   if (n == 0) {
     return false;
   }
-#line 2012 "ts-src/mqtt/session.ts"
+#line 2015 "ts-src/mqtt/session.ts"
   Session_sent(self, n);
   return true;
 }
@@ -2426,7 +2429,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 2044 "ts-src/mqtt/session.ts"
+#line 2047 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -2436,7 +2439,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. @log */
-#line 2051 "ts-src/mqtt/session.ts"
+#line 2054 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -2444,7 +2447,7 @@ static void Session_logNum(Session *self, int32_t level, const char *msg, int32_
 /** A log line through onLog; left out of builds below its level. @log */
 static void Session_log_v(Session *self, int32_t level, const char *msg, uint8_t *detail_p, uint32_t detail_len, int32_t num) {
   rt_bytes detail = RT_BYTES(detail_p, detail_len);
-#line 2057 "ts-src/mqtt/session.ts"
+#line 2060 "ts-src/mqtt/session.ts"
   SessionLogFn f = self->onLog;
   if (f != NULL) {
     f(self, level, msg, detail, num);
@@ -2452,7 +2455,7 @@ static void Session_log_v(Session *self, int32_t level, const char *msg, uint8_t
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 2062 "ts-src/mqtt/session.ts"
+#line 2065 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -2473,7 +2476,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 2080 "ts-src/mqtt/session.ts"
+#line 2083 "ts-src/mqtt/session.ts"
   self->wasConnected = self->state >= SessionState_CONNECTED; // or DISCONNECTING
   self->state = SessionState_DISCONNECTED;
   self->epoch++;
@@ -2503,7 +2506,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
           Session_log(self, LogLevel_WARN, session__s64, Session_recTopic(self, r), r->packetId);
         }
-#line 2107 "ts-src/mqtt/session.ts"
+#line 2110 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
@@ -2518,7 +2521,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 2119 "ts-src/mqtt/session.ts"
+#line 2122 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -2540,13 +2543,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 2136 "ts-src/mqtt/session.ts"
+#line 2139 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 2137 "ts-src/mqtt/session.ts"
+#line 2140 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -2556,7 +2559,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2144 "ts-src/mqtt/session.ts"
+#line 2147 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2566,7 +2569,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 2151 "ts-src/mqtt/session.ts"
+#line 2154 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2575,7 +2578,7 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 2157 "ts-src/mqtt/session.ts"
+#line 2160 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = Session_topicOffset(self, r);
   uint32_t tl = (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
@@ -2604,16 +2607,13 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 2183 "ts-src/mqtt/session.ts"
+#line 2186 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
 /** Gives a record's PUBLISH bytes back to the store (compacting it). */
 static void Session_releaseBytes(Session *self, OutMsg *r) {
-  if (r->len == 0) {
-    return;
-  }
-#line 2189 "ts-src/mqtt/session.ts"
+  // (len 0: moves nothing; the off of such a record is never read.)
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -2623,14 +2623,14 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   r->len = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *o = &self->recs[i];
-    if (o->len > 0 && o->off > off) {
+    if (o->off > off) {
       o->off = o->off - len;
     }
   }
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 2203 "ts-src/mqtt/session.ts"
+#line 2206 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
@@ -2638,12 +2638,10 @@ static void Session_freeRec(Session *self, uint32_t i) {
   for (uint32_t j = i; j < self->recCount; j++) {
     self->recs[j] = self->recs[j + 1];
   }
-  // (Slots from recCount on are not read: publish() and restore() set every field.)
-#line 2209 "ts-src/mqtt/session.ts"
-  self->recs[self->recCount].state = RecState_FREE;
 }
 
 /** Removes subscription i, keeping the others in the order they were added. */
+#line 2215 "ts-src/mqtt/session.ts"
 static void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
@@ -2666,7 +2664,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2231 "ts-src/mqtt/session.ts"
+#line 2233 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2680,12 +2678,12 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
   if (Session_rxQos2Has(self, id)) {
     return;
   }
-#line 2242 "ts-src/mqtt/session.ts"
+#line 2244 "ts-src/mqtt/session.ts"
   if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s65, self->rxQos2[0]);
     }
-#line 2244 "ts-src/mqtt/session.ts"
+#line 2246 "ts-src/mqtt/session.ts"
     Session_rxQos2Forget(self, self->rxQos2[0]);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
@@ -2699,11 +2697,11 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id) {
   if (k < 0) {
     return false;
   }
-#line 2255 "ts-src/mqtt/session.ts"
+#line 2257 "ts-src/mqtt/session.ts"
   for (uint32_t j = (uint32_t)k; (j < ((int64_t)CONFIG_MGOS_MQTT_MAX_RX_QOS2 - 1)) && ((j + 1) < self->rxQos2Count); j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j + 1));
   }
-#line 2256 "ts-src/mqtt/session.ts"
+#line 2258 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
   return true;
 }
@@ -2713,19 +2711,19 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id) {
  *  of the file, out of line: a literal's section in the object is that of the
  *  first function using it, and connectWith() shares one of these words, so
  *  placed first they would all be linked with connectWith.) */
-#line 2266 "ts-src/mqtt/session.ts"
+#line 2268 "ts-src/mqtt/session.ts"
 static const char *session_configStringsError_v(uint8_t *clientId_p, uint32_t clientId_len, uint8_t *user_p, uint32_t user_len, uint8_t *pass_p, uint32_t pass_len, uint8_t *willTopic_p, uint32_t willTopic_len, uint8_t *willMessage_p, uint32_t willMessage_len) {
   rt_bytes clientId = RT_BYTES(clientId_p, clientId_len);
   rt_bytes user = RT_BYTES(user_p, user_len);
   rt_bytes pass = RT_BYTES(pass_p, pass_len);
   rt_bytes willTopic = RT_BYTES(willTopic_p, willTopic_len);
   rt_bytes willMessage = RT_BYTES(willMessage_p, willMessage_len);
-#line 2267 "ts-src/mqtt/session.ts"
+#line 2269 "ts-src/mqtt/session.ts"
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
     return session_txt(session__s66);
   }
-#line 2269 "ts-src/mqtt/session.ts"
+#line 2271 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
     return session_txt(session__s67);
   }
@@ -2733,14 +2731,14 @@ static const char *session_configStringsError_v(uint8_t *clientId_p, uint32_t cl
     return session_txt(session__s68);
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 2274 "ts-src/mqtt/session.ts"
+#line 2276 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
     return session_txt(session__s7);
   }
-#line 2275 "ts-src/mqtt/session.ts"
+#line 2277 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
     return session_txt(session__s69);
   }
-#line 2276 "ts-src/mqtt/session.ts"
+#line 2278 "ts-src/mqtt/session.ts"
   return NULL;
 }
