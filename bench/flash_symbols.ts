@@ -5,14 +5,23 @@
 // (test/build/support/flashlink.ts) and lists every kept function and object
 // with its size, largest first, and the bytes of constant text (.rodata).
 import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
 import { LINK_TARGETS, LOG_LEVELS, compileObjects, linkRoot, tmpDir } from "../test/build/support/flashlink";
 
 export function flashSymbols(level: string, root: string): string {
   if (!(level in LOG_LEVELS)) throw new Error(`--symbols: log level ${level}? one of ${Object.keys(LOG_LEVELS).join(", ")}`);
   if (root !== "typical" && root !== "core") throw new Error(`--symbols: root ${root}? typical or core`);
+  const dir = tmpDir("symbols");
+  try {
+    return listing(level, root, dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function listing(level: string, root: string, dir: string): string {
   const t = LINK_TARGETS[0];
   const defs = [`-DCONFIG_MGOS_MQTT_LOG_LEVEL=${LOG_LEVELS[level]}`];
-  const dir = tmpDir("symbols");
   const l = linkRoot(t, compileObjects(t, defs, dir), `size_root_${root}`, defs, dir);
   const elf = `${dir}/size_root_${root}.elf`;
   const nm = spawnSync("arm-none-eabi-nm", ["--size-sort", "-S", "-r", elf], { encoding: "utf8" }).stdout;

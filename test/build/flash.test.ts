@@ -61,6 +61,7 @@ function build(t: LinkTarget, level: number): Build {
   const have = builds.get(key);
   if (have) return have;
   const dir = tmpDir(`${t.name}-l${level}`);
+  process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
   const defs = [`-DCONFIG_MGOS_MQTT_LOG_LEVEL=${level}`];
   const objs = compileObjects(t, defs, dir);
   const b: Build = {
