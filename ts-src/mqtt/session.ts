@@ -1658,6 +1658,7 @@ export class Session {
     const v5: bool = this.isV5();
     // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
     const window: u32 = v5 && this.v5s[0].serverReceiveMax < MAX_INFLIGHT ? this.v5s[0].serverReceiveMax : MAX_INFLIGHT;
+    let blocked: bool = false;
     let i: u32 = 0;
     while (i < this.recCount) {
       const r: OutMsg = this.recs[i];
@@ -1675,8 +1676,15 @@ export class Session {
         continue;
       }
       if (v5 && r.state === RecState.QUEUED && r.done === 0 && r.qos > this.v5s[0].serverMaxQos) this.downgradeRec(r, this.v5s[0].serverMaxQos);
+      // The window full at a waiting message: no waiting one goes before it
+      // (each QoS in call order), but packets in flight behind it still do
+      // (a restored outbox: PUBRELs due after a waiting message).
+      if (r.state === RecState.QUEUED && (blocked || (r.qos > 0 && inflight >= window))) {
+        blocked = true;
+        i++;
+        continue;
+      }
       if (r.state === RecState.QUEUED && r.qos > 0) {
-        if (inflight >= window) return;
         // (unsent, and sent false: as every QUEUED record)
         r.state = r.qos === 1 ? RecState.WAIT_PUBACK : RecState.WAIT_PUBREC;
         inflight++;
